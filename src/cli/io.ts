@@ -1,0 +1,52 @@
+/**
+ * The outside world as the CLI sees it: passed in, so tests run the CLI in-process
+ * with captured streams and no globals.
+ * @module
+ */
+
+/** Streams, environment and working directory for one CLI invocation. */
+export interface CliIO {
+  /** Machine-readable output only (`--json`, ids). */
+  stdout: WritableStreamDefaultWriter<Uint8Array> | { write(chunk: Uint8Array): Promise<unknown> };
+  /** Everything for people: progress, errors, hints. */
+  stderr: WritableStreamDefaultWriter<Uint8Array> | { write(chunk: Uint8Array): Promise<unknown> };
+  env: Record<string, string>;
+  cwd: string;
+  /** Whether stderr is a terminal (live board, colour). */
+  stderrIsTTY: boolean;
+  stdin: ReadableStream<Uint8Array>;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes text to stdout. */
+export async function out(io: CliIO, text: string): Promise<void> {
+  await io.stdout.write(encoder.encode(text));
+}
+
+/** Writes text to stderr. */
+export async function err(io: CliIO, text: string): Promise<void> {
+  await io.stderr.write(encoder.encode(text));
+}
+
+/** Whether colour may be used on stderr (TTY and no NO_COLOR). */
+export function useColor(io: CliIO): boolean {
+  return io.stderrIsTTY && !("NO_COLOR" in io.env) && io.env.TERM !== "dumb";
+}
+
+/** The real process's streams. */
+export function processIO(): CliIO {
+  return {
+    stdout: { write: (c) => writeAll(Deno.stdout, c) },
+    stderr: { write: (c) => writeAll(Deno.stderr, c) },
+    env: Deno.env.toObject(),
+    cwd: Deno.cwd(),
+    stderrIsTTY: Deno.stderr.isTerminal(),
+    stdin: Deno.stdin.readable,
+  };
+}
+
+async function writeAll(file: { write(p: Uint8Array): Promise<number> }, chunk: Uint8Array) {
+  let written = 0;
+  while (written < chunk.length) written += await file.write(chunk.subarray(written));
+}

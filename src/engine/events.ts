@@ -1,0 +1,113 @@
+/**
+ * The engine's typed event stream. The engine publishes these and knows nothing of
+ * who listens: the terminal renderer, the run store's recorder, notifications and
+ * metrics are all subscribers.
+ * @module
+ */
+
+/** A task's state. `interrupted` is set only by crash recovery (the weft process died). */
+export type TaskState =
+  | "pending"
+  | "running"
+  | "success"
+  | "failed"
+  | "timed_out"
+  | "skipped"
+  | "cancelled"
+  | "interrupted";
+
+/** A run's state. `cancelled`: stopped by SIGINT/SIGTERM (exit 130). */
+export type RunStatus = "running" | "success" | "failed" | "cancelled" | "interrupted";
+
+/** Why a task ended the way it did, beyond its state. */
+export type TaskReason =
+  | "condition" // skipped: its condition was false
+  | "upstream" // skipped: a dependency failed, timed out, was cancelled or skipped upstream
+  | "timeout" // its own timeout fired
+  | "workflow_timeout" // the whole-run timeout fired
+  | "signal" // weft got SIGINT/SIGTERM
+  | "exit_code" // the process exited non-zero
+  | "error" // the runner could not start or failed (message in `error`)
+  | "resumed" // kept from an earlier run by --resume
+  | "crash"; // weft died; found by recovery
+
+/** One task's final (or current) record; also the shape inside `weft run --json`. */
+export interface TaskRecord {
+  id: string;
+  name: string;
+  type: string;
+  status: TaskState;
+  /** True for tasks that run only as on_success/on_failure callbacks. */
+  callback: boolean;
+  exitCode: number | null;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  reason: TaskReason | null;
+  error: string | null;
+  outputs: Record<string, string>;
+}
+
+/** Facts about a run known when it starts. */
+export interface RunInfo {
+  /** Time-sortable id (see engine/ids.ts). */
+  id: string;
+  workflow: string;
+  /** Absolute path of the workflow file, or "-" for stdin. */
+  file: string;
+  /** SHA-256 of the workflow file's bytes, hex. */
+  fileHash: string;
+  params: Record<string, string>;
+  startedAt: string;
+  host: string;
+  pid: number;
+  /** Set when this run was started with --resume. */
+  resumedFrom: string | null;
+}
+
+/** The whole outcome of a run; `weft run --json` prints exactly this. */
+export interface RunReport {
+  id: string;
+  workflow: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  tasks: TaskRecord[];
+}
+
+/** Output stream of a task. */
+export type OutputStream = "stdout" | "stderr";
+
+/** Everything the engine tells its subscribers, in order. Times are UTC ISO strings. */
+export type EngineEvent =
+  | { type: "run_started"; run: RunInfo; tasks: TaskRecord[] }
+  | { type: "task_started"; runId: string; taskId: string; attempt: number; at: string }
+  | {
+    type: "output";
+    runId: string;
+    taskId: string;
+    attempt: number;
+    stream: OutputStream;
+    line: string;
+    at: string;
+  }
+  | {
+    type: "attempt_finished";
+    runId: string;
+    taskId: string;
+    attempt: number;
+    status: TaskState;
+    exitCode: number | null;
+    error: string | null;
+    startedAt: string;
+    finishedAt: string;
+    /** Delay before the next attempt, or null when this was the last. */
+    retryInMs: number | null;
+  }
+  | { type: "task_finished"; runId: string; task: TaskRecord }
+  | { type: "run_finished"; runId: string; report: RunReport };
+
+/** A subscriber. It may be async; the engine does not wait on it unless told to flush. */
+export type EventListener = (event: EngineEvent) => void | Promise<void>;

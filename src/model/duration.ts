@@ -1,0 +1,48 @@
+/**
+ * Durations. One rule everywhere: a string carries its unit (`500ms`, `30s`, `5m`,
+ * `1h`, `1d`, or combined like `1h30m`); a bare number takes the unit of the field it
+ * is in — seconds for timeouts and other spans, milliseconds for `retry.delay` and
+ * `retry.max_delay` (the seed's `timeout: 300` and `delay: 5000`).
+ * @module
+ */
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+
+/** The unit a bare number means in a given field. */
+export type BareUnit = "s" | "ms";
+
+/**
+ * Parses a duration to milliseconds, or returns undefined when it is not one.
+ * @example parseDuration("1m30s") // 90000
+ * @example parseDuration(300, "s") // 300000
+ */
+export function parseDuration(value: string | number, bare: BareUnit = "s"): number | undefined {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || value < 0) return undefined;
+    return Math.round(value * (bare === "s" ? 1000 : 1));
+  }
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return parseDuration(Number(text), bare);
+  if (!DURATION_RE.test(text)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(PART_RE)) total += Number(amount) * UNIT_MS[unit];
+  return Math.round(total);
+}
+
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `2h10m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

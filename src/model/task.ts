@@ -1,0 +1,227 @@
+/**
+ * The task part of the workflow language: fields every task shares, one config
+ * shape per task type, and the composite tasks (conditional, parallel, loop,
+ * data_processor).
+ * @module
+ */
+import { z } from "zod";
+import { duration, envMap, oneOrMany, taskId } from "./fields.ts";
+
+/** Task types that run one unit of work. */
+export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
+/** Task types that orchestrate other tasks. */
+export const COMPOSITE_TYPES = ["conditional", "parallel", "loop", "data_processor"] as const;
+/** Every task type. */
+export const TASK_TYPES = [...LEAF_TYPES, ...COMPOSITE_TYPES] as const;
+/** A leaf task type name. */
+export type LeafType = (typeof LEAF_TYPES)[number];
+/** Any task type name. */
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** `retry`: `attempts` counts every try, the first included. */
+export const retrySchema = z.strictObject({
+  attempts: z.number().int().min(1).max(100),
+  delay: duration("ms").optional(),
+  backoff: z.enum(["fixed", "exponential"]).optional(),
+  max_delay: duration("ms").optional(),
+});
+
+/** Fields that say how a unit of work runs, shared by top-level and nested tasks. */
+const execFields = {
+  name: z.string().optional(),
+  description: z.string().optional(),
+  cwd: z.string().optional(),
+  environment: envMap.optional(),
+  timeout: duration("s").optional(),
+  retry: retrySchema.optional(),
+  live_output: z.boolean().optional(),
+  continue_on_error: z.boolean().optional(),
+};
+
+/** Fields that place a task in the workflow graph; only top-level tasks have them. */
+const graphFields = {
+  id: taskId,
+  depends_on: oneOrMany(taskId).optional(),
+  condition: z.string().optional(),
+  on_success: oneOrMany(taskId).optional(),
+  on_failure: oneOrMany(taskId).optional(),
+  /** `false`: nothing else runs while this task does. */
+  parallel: z.boolean().optional(),
+};
+
+// ---- leaf task configs ----------------------------------------------------
+
+const shellConfig = {
+  command: z.string().min(1, "command is empty"),
+  /** The shell: `sh` (default), `bash`, or a path. */
+  shell: z.string().optional(),
+};
+
+const httpAuth = z.union([
+  z.strictObject({ username: z.string(), password: z.string() }),
+  z.strictObject({ type: z.literal("basic"), username: z.string(), password: z.string() }),
+  z.strictObject({ type: z.literal("bearer"), token: z.string() }),
+  z.strictObject({ bearer: z.string() }),
+]);
+
+const httpConfig = {
+  url: z.string().min(1),
+  method: z.string().regex(/^[A-Za-z]+$/).transform((m) => m.toUpperCase()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  data: z.unknown().optional(),
+  auth: httpAuth.optional(),
+  expect_status: oneOrMany(z.number().int().min(100).max(599)).optional(),
+};
+
+const dockerConfig = z.strictObject({
+  // build
+  dockerfile: z.string().optional(),
+  context: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  build_args: envMap.optional(),
+  push: z.boolean().optional(),
+  // run
+  image: z.string().optional(),
+  command: z.union([z.string(), z.array(z.string())]).optional(),
+  volumes: z.array(z.string()).optional(),
+  ports: z.array(z.string()).optional(),
+  env: envMap.optional(),
+  network: z.string().optional(),
+  pull: z.enum(["always", "missing", "never"]).optional(),
+  remove: z.boolean().optional(),
+}).refine((c) => c.dockerfile || c.context || c.image, {
+  message: "docker config needs `image` (to run a container) or `dockerfile`/`context` (to build)",
+});
+
+const scriptConfig = {
+  /** Path to a script file, relative to the workflow file. */
+  script: z.string().optional(),
+  /** Inline source code. */
+  code: z.string().optional(),
+  args: z.array(z.string()).optional(),
+};
+
+const databaseConfig = z.strictObject({
+  connection: z.string().min(1),
+  query: z.string().optional(),
+  file: z.string().optional(),
+  migrations_path: z.string().optional(),
+  rollback_on_failure: z.boolean().optional(),
+}).refine((c) => c.query || c.file || c.migrations_path, {
+  message: "database config needs `query`, `file` or `migrations_path`",
+});
+
+function needsScriptOrCode(task: object): boolean {
+  const { script, code } = task as { script?: string; code?: string };
+  return Boolean(script) !== Boolean(code);
+}
+const SCRIPT_OR_CODE = { message: "give exactly one of `script` (a file) or `code` (inline)" };
+
+/** Leaf task variants keyed by `type`, each with `extra` fields added. */
+function leafVariants<E extends z.ZodRawShape>(extra: E) {
+  const base = { ...extra, ...execFields };
+  return [
+    z.strictObject({ type: z.literal("shell"), ...base, ...shellConfig }),
+    z.strictObject({ type: z.literal("http"), ...base, ...httpConfig }),
+    z.strictObject({ type: z.literal("docker"), ...base, config: dockerConfig }),
+    z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig })
+      .refine(needsScriptOrCode, SCRIPT_OR_CODE),
+    z.strictObject({ type: z.literal("python"), ...base, ...scriptConfig })
+      .refine(needsScriptOrCode, SCRIPT_OR_CODE),
+    z.strictObject({ type: z.literal("database"), ...base, config: databaseConfig }),
+  ] as const;
+}
+
+/** A task without `type` is a shell task. */
+function defaultTypeShell(value: unknown): unknown {
+  if (value && typeof value === "object" && !Array.isArray(value) && !("type" in value)) {
+    return { ...value, type: "shell" };
+  }
+  return value;
+}
+
+/** A unit of work nested inside a composite (`then`, `else`, loop `task`): no graph fields. */
+export const stepSchema = z.preprocess(
+  defaultTypeShell,
+  z.discriminatedUnion("type", leafVariants({})),
+);
+/** A nested unit of work. */
+export type Step = z.output<typeof stepSchema>;
+
+/** A task inside a `parallel` task: a step with an `id`. */
+export const parallelChildSchema = z.preprocess(
+  defaultTypeShell,
+  z.discriminatedUnion("type", leafVariants({ id: taskId })),
+);
+/** A task inside a `parallel` task. */
+export type ParallelChild = z.output<typeof parallelChildSchema>;
+
+// ---- top-level tasks --------------------------------------------------------
+
+const compositeTimeout = { timeout: duration("s").optional() };
+
+/** Every top-level task variant. */
+export const taskSchema = z.preprocess(
+  defaultTypeShell,
+  z.discriminatedUnion("type", [
+    ...leafVariants(graphFields),
+    z.strictObject({
+      type: z.literal("conditional"),
+      ...graphFields,
+      name: z.string().optional(),
+      description: z.string().optional(),
+      ...compositeTimeout,
+      condition: z.string().min(1),
+      then: stepSchema,
+      else: stepSchema.optional(),
+    }),
+    z.strictObject({
+      type: z.literal("parallel"),
+      ...graphFields,
+      name: z.string().optional(),
+      description: z.string().optional(),
+      ...compositeTimeout,
+      tasks: z.array(parallelChildSchema).min(1),
+      wait_for: z.enum(["all", "any", "first"]).default("all"),
+    }),
+    z.strictObject({
+      type: z.literal("loop"),
+      ...graphFields,
+      name: z.string().optional(),
+      description: z.string().optional(),
+      ...compositeTimeout,
+      /** A list, or an expression that yields a JSON array or newline-separated text. */
+      items: z.union([z.array(z.union([z.string(), z.number(), z.boolean()])), z.string()]),
+      task: stepSchema,
+      /** For loops, `parallel: true` runs the iterations at once. */
+      max_parallel: z.number().int().min(1).optional(),
+      stop_on_failure: z.boolean().optional(),
+    }),
+    z.strictObject({
+      type: z.literal("data_processor"),
+      ...graphFields,
+      ...execFields,
+      input: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+      processor: z.preprocess(
+        defaultTypeShell,
+        z.discriminatedUnion("type", [
+          z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
+            needsScriptOrCode,
+            SCRIPT_OR_CODE,
+          ),
+          z.strictObject({ type: z.literal("python"), ...scriptConfig }).refine(
+            needsScriptOrCode,
+            SCRIPT_OR_CODE,
+          ),
+          z.strictObject({ type: z.literal("shell"), ...shellConfig }),
+        ]),
+      ),
+      output: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+    }),
+  ]),
+);
+
+/** A top-level task, as parsed (durations in milliseconds, lists normalised). */
+export type Task = z.output<typeof taskSchema>;
+/** A top-level task of one type. */
+export type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;

@@ -1,0 +1,77 @@
+/**
+ * The one interface every task type implements, and the process spawner the engine
+ * passes in (so tests and benchmarks can swap it).
+ * @module
+ */
+import type { OutputStream } from "../engine/events.ts";
+
+/** What to start. */
+export interface SpawnOptions {
+  cmd: string;
+  args: string[];
+  cwd: string;
+  /** The complete environment of the child (nothing is inherited implicitly). */
+  env: Record<string, string>;
+  /** Aborting ends the child's whole process group: SIGTERM, then SIGKILL after `killGraceMs`. */
+  signal?: AbortSignal;
+  killGraceMs?: number;
+  /** Data written to the child's stdin, which is then closed; stdin is null when absent. */
+  stdin?: string;
+}
+
+/** A running child, in its own process group. */
+export interface SpawnedProcess {
+  readonly pid: number;
+  readonly stdout: ReadableStream<Uint8Array>;
+  readonly stderr: ReadableStream<Uint8Array>;
+  /** Resolves when the child and the rest of its group are gone. */
+  readonly status: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Starts processes. The engine receives one; nothing else spawns. */
+export interface ProcessSpawner {
+  spawn(options: SpawnOptions): SpawnedProcess;
+}
+
+/** What a runner gets for one attempt of one task. */
+export interface TaskContext {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  /** Absolute working directory (task `cwd` resolved against the workflow folder). */
+  cwd: string;
+  /** Merged environment: process < workflow < task, plus WEFT_* variables. */
+  env: Record<string, string>;
+  /** Aborted on timeout or cancellation; the runner must stop promptly and end its processes. */
+  signal: AbortSignal;
+  killGraceMs: number;
+  /** Path of the file the task may append `KEY=VALUE` lines to (also `$WEFT_OUTPUT`). */
+  outputFile: string;
+  /** Publish one line of output (no trailing newline). */
+  emit(stream: OutputStream, line: string): void;
+  /** Interpolate `${...}` into plain text (URLs, headers, bodies). */
+  interpolate(text: string): string;
+  /**
+   * Interpolate `${...}` into a shell command so that no value can be read as shell
+   * syntax: each value is passed through an extra environment variable.
+   */
+  interpolateShell(command: string): { command: string; env: Record<string, string> };
+  spawner: ProcessSpawner;
+}
+
+/** The outcome of one attempt. */
+export interface TaskResult {
+  /** Process exit code, or the runner's own equivalent (HTTP: 0 ok, 1 failed). */
+  exitCode: number | null;
+  ok: boolean;
+  /** Outputs the runner itself sets (e.g. HTTP status); merged with $WEFT_OUTPUT lines. */
+  outputs: Record<string, string>;
+  /** Why it failed, for people. */
+  error?: string;
+}
+
+/** One task type. `src/tasks/mod.ts` is the only place that lists them. */
+export interface TaskRunner<T = unknown> {
+  readonly type: string;
+  run(task: T, ctx: TaskContext): Promise<TaskResult>;
+}
