@@ -4,12 +4,17 @@
  * @module
  */
 
+/** Somewhere bytes can be written; resolves when they are. */
+export interface ByteSink {
+  write(chunk: Uint8Array): Promise<unknown>;
+}
+
 /** Streams, environment and working directory for one CLI invocation. */
 export interface CliIO {
   /** Machine-readable output only (`--json`, ids). */
-  stdout: WritableStreamDefaultWriter<Uint8Array> | { write(chunk: Uint8Array): Promise<unknown> };
+  stdout: ByteSink;
   /** Everything for people: progress, errors, hints. */
-  stderr: WritableStreamDefaultWriter<Uint8Array> | { write(chunk: Uint8Array): Promise<unknown> };
+  stderr: ByteSink;
   env: Record<string, string>;
   cwd: string;
   /** Whether stderr is a terminal (live board, colour). */
@@ -37,8 +42,8 @@ export function useColor(io: CliIO): boolean {
 /** The real process's streams. */
 export function processIO(): CliIO {
   return {
-    stdout: { write: (c) => writeAll(Deno.stdout, c) },
-    stderr: { write: (c) => writeAll(Deno.stderr, c) },
+    stdout: { write: (chunk: Uint8Array) => writeAll(Deno.stdout, chunk) },
+    stderr: { write: (chunk: Uint8Array) => writeAll(Deno.stderr, chunk) },
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),

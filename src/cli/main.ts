@@ -9,6 +9,11 @@ import { ExitCode, formatProblem, WeftError } from "../model/errors.ts";
 import { type CliIO, err } from "./io.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { validateCommand } from "./validate.ts";
+import { historyCommand } from "./history.ts";
+import { statusCommand } from "./status.ts";
+import { logsCommand } from "./logs.ts";
+import { metricsCommand } from "./metrics.ts";
+import { runCommand } from "./run.ts";
 
 /** What a verb's action returns: the process exit code. */
 export type VerbResult = Promise<number>;
@@ -17,7 +22,14 @@ export type VerbResult = Promise<number>;
 export type VerbFactory = (io: CliIO, done: (code: number) => void) => Command;
 
 /** Every verb, in help order. Adding a verb means adding its factory here. */
-const VERBS: VerbFactory[] = [validateCommand];
+const VERBS: VerbFactory[] = [
+  runCommand,
+  validateCommand,
+  historyCommand,
+  statusCommand,
+  logsCommand,
+  metricsCommand,
+];
 
 /** The program's version, from deno.json. */
 export const VERSION: string = denoJson.version;

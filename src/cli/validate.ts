@@ -1,15 +1,90 @@
 /**
- * `weft validate FILE...` (placeholder wiring; the foundation issue fills it in).
+ * `weft validate FILE...`: checks workflow files and reports every problem as
+ * `file:line:col: message` (plus a hint line) on stderr, or as one JSON array on
+ * stdout with `--json`. Exit 0 when every file is valid, 2 otherwise.
  * @module
  */
 import { Command } from "commander";
-import type { CliIO } from "./io.ts";
+import { ExitCode, formatProblem, type Problem } from "../model/errors.ts";
+import { type CliIO, err, out } from "./io.ts";
+
+/** The flags of `weft validate`, as commander gives them. */
+export interface ValidateFlags {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** One problem in `--json` output: every key always present (null when unknown). */
+export interface JsonProblem {
+  file: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+  hint: string | null;
+}
+
+const EXAMPLES = `
+Examples:
+  weft validate deploy.yml                  every problem with file:line:col, and a hint
+  weft validate examples/*.yml              several files; a summary line at the end
+  weft validate deploy.yml --json | jq .    [{file, line, column, message, hint}] on stdout
+  cat deploy.json | weft validate -         read the workflow from stdin
+  weft validate -q deploy.yml && echo ok    print nothing but problems
+
+Exit codes: 0 every file is valid, 2 a file has problems (or cannot be read).`;
 
 /** The `validate` verb. */
-export function validateCommand(_io: CliIO, done: (code: number) => void): Command {
+export function validateCommand(io: CliIO, done: (code: number) => void): Command {
   return new Command("validate")
     .description("check workflow files and report every problem with file:line:col")
-    .argument("<files...>", "workflow files (.json, .yml, .yaml) or - for stdin")
-    .option("--json", "print problems as JSON on stdout")
-    .action(() => done(2));
+    .argument("<files...>", "workflow files (.json, .yml, .yaml), or - for stdin")
+    .option("--json", "print problems as one JSON array on stdout (empty when all are valid)")
+    .option("-q, --quiet", "print nothing but problems")
+    .addHelpText("after", EXAMPLES)
+    .action(async (files: string[], flags: ValidateFlags) => {
+      done(await validateFiles(io, files, flags));
+    });
+}
+
+/** Checks each file and reports; resolves to the exit code. */
+export async function validateFiles(
+  io: CliIO,
+  files: string[],
+  flags: ValidateFlags,
+): Promise<number> {
+  const { checkWorkflow } = await import("../parse/mod.ts");
+  const all: Problem[] = [];
+  let invalid = 0;
+  for (const file of files) {
+    const { problems } = await checkWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+    all.push(...problems);
+    if (problems.length > 0) invalid++;
+    if (flags.json) continue;
+    if (problems.length > 0) {
+      await err(io, problems.map(formatProblem).join("\n") + "\n");
+    } else if (!flags.quiet) await err(io, `${file}: ok\n`);
+  }
+  if (flags.json) {
+    await out(io, JSON.stringify(all.map(toJson), null, 2) + "\n");
+  } else if (!flags.quiet) {
+    await err(
+      io,
+      `${count(files.length, "file")}, ${invalid} invalid, ${count(all.length, "problem")}\n`,
+    );
+  }
+  return invalid > 0 ? ExitCode.Invalid : ExitCode.Ok;
+}
+
+function toJson(p: Problem): JsonProblem {
+  return {
+    file: p.file,
+    line: p.line ?? null,
+    column: p.column ?? null,
+    message: p.message,
+    hint: p.hint ?? null,
+  };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -5,45 +5,76 @@
 import { z } from "zod";
 import { type BareUnit, parseDuration } from "./duration.ts";
 
-const DURATION_HINT = 'use a number or a string with a unit: "500ms", "30s", "5m", "1h"';
+/** What a bare number means, per unit, for hints. */
+const BARE_WORDS: Record<BareUnit, string> = { s: "seconds", ms: "milliseconds" };
 
-/**
- * A duration field that parses to milliseconds. A bare number means `bare` units
- * (seconds for timeouts, milliseconds for retry delays); see duration.ts.
- */
-export function duration(bare: BareUnit) {
+/** The strings `parseDuration` accepts, for editors (JSON Schema `pattern` applies to strings). */
+const DURATION_PATTERN = "^\\s*(\\d+(\\.\\d+)?|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)\\s*$";
+
+function buildDuration(bare: BareUnit) {
   return z.union([z.number(), z.string()])
     .transform((value, ctx) => {
       const ms = parseDuration(value, bare);
       if (ms === undefined) {
         ctx.addIssue({
           code: "custom",
-          message: `invalid duration ${JSON.stringify(value)}: ${DURATION_HINT}`,
+          message: `invalid duration ${JSON.stringify(value)}`,
+          // The parser turns params.hint into the problem's hint line.
+          params: {
+            hint:
+              `write a string with a unit ("500ms", "30s", "5m", "1h", "1h30m") or a number of ${
+                BARE_WORDS[bare]
+              }`,
+          },
         });
         return z.NEVER;
       }
       return ms;
     })
     .meta({
+      id: bare === "s" ? "DurationSeconds" : "DurationMilliseconds",
       description: `Duration: a string with a unit (500ms, 30s, 5m, 1h) or a bare number of ${
-        bare === "s" ? "seconds" : "milliseconds"
+        BARE_WORDS[bare]
       }`,
+      pattern: DURATION_PATTERN,
+      minimum: 0,
     });
+}
+
+const DURATIONS = { s: buildDuration("s"), ms: buildDuration("ms") };
+
+/**
+ * A duration field that parses to milliseconds. A bare number means `bare` units
+ * (seconds for timeouts, milliseconds for retry delays); see duration.ts.
+ */
+export function duration(bare: BareUnit): (typeof DURATIONS)[BareUnit] {
+  return DURATIONS[bare];
 }
 
 /** An environment map; numbers and booleans are turned into strings. */
 export const envMap = z.record(
-  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment variable names are letters, digits and _"),
+  z.string().regex(
+    /^[A-Za-z_][A-Za-z0-9_]*$/,
+    "environment variable names are letters, digits and _",
+  ),
   z.union([z.string(), z.number(), z.boolean()]).transform(String),
-);
+).meta({ id: "Environment", description: "Environment variables: NAME: value" });
 
 /** A task id: letters, digits, `_` and `-`, starting with a letter or `_`. */
 export const taskId = z.string().regex(
   /^[A-Za-z_][A-Za-z0-9_-]*$/,
   "task ids use letters, digits, '_' and '-', and start with a letter or '_'",
-);
+).meta({ id: "TaskId" });
+
+/** One task id or a list of them (`depends_on`, `on_success`, `on_failure`), read as a list. */
+export const taskIdList = oneOrMany(taskId).meta({
+  id: "TaskIdList",
+  description: "A task id or a list of task ids",
+});
 
 /** One string or a list of them, always read as a list. */
 export function oneOrMany<T extends z.ZodType>(item: T) {
-  return z.union([item, z.array(item)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+  return z.union([item, z.array(item)]).transform((v) =>
+    (Array.isArray(v) ? v : [v]) as z.output<T>[]
+  );
 }

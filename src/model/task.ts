@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { duration, envMap, oneOrMany, taskId } from "./fields.ts";
+import { duration, envMap, oneOrMany, taskId, taskIdList } from "./fields.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
@@ -18,13 +18,19 @@ export type LeafType = (typeof LEAF_TYPES)[number];
 /** Any task type name. */
 export type TaskType = (typeof TASK_TYPES)[number];
 
+/**
+ * `type` of a shell task: optional, because a task without `type` is a shell task. A
+ * default (rather than a preprocess step) keeps `type` optional in the JSON Schema too.
+ */
+const SHELL_TYPE = z.literal("shell").default("shell");
+
 /** `retry`: `attempts` counts every try, the first included. */
 export const retrySchema = z.strictObject({
   attempts: z.number().int().min(1).max(100),
   delay: duration("ms").optional(),
   backoff: z.enum(["fixed", "exponential"]).optional(),
   max_delay: duration("ms").optional(),
-});
+}).meta({ id: "Retry", description: "Retries: attempts counts every try, the first included" });
 
 /** Fields that say how a unit of work runs, shared by top-level and nested tasks. */
 const execFields = {
@@ -41,12 +47,20 @@ const execFields = {
 /** Fields that place a task in the workflow graph; only top-level tasks have them. */
 const graphFields = {
   id: taskId,
-  depends_on: oneOrMany(taskId).optional(),
-  condition: z.string().optional(),
-  on_success: oneOrMany(taskId).optional(),
-  on_failure: oneOrMany(taskId).optional(),
+  depends_on: taskIdList.optional().describe("Tasks that must succeed before this one starts"),
+  condition: z.string().optional().describe(
+    "Run only when this expression is true, e.g. ${env.SKIP_TESTS} != 'true'",
+  ),
+  on_success: taskIdList.optional().describe(
+    "Callback tasks to run when this task succeeds (each runs at most once per run)",
+  ),
+  on_failure: taskIdList.optional().describe(
+    "Callback tasks to run when this task fails (each runs at most once per run)",
+  ),
   /** `false`: nothing else runs while this task does. */
-  parallel: z.boolean().optional(),
+  parallel: z.boolean().optional().describe(
+    "false: nothing else runs while this task does (loops: true runs iterations at once)",
+  ),
 };
 
 // ---- leaf task configs ----------------------------------------------------
@@ -121,7 +135,7 @@ const SCRIPT_OR_CODE = { message: "give exactly one of `script` (a file) or `cod
 function leafVariants<E extends z.ZodRawShape>(extra: E) {
   const base = { ...extra, ...execFields };
   return [
-    z.strictObject({ type: z.literal("shell"), ...base, ...shellConfig }),
+    z.strictObject({ type: SHELL_TYPE, ...base, ...shellConfig }),
     z.strictObject({ type: z.literal("http"), ...base, ...httpConfig }),
     z.strictObject({ type: z.literal("docker"), ...base, config: dockerConfig }),
     z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig })
@@ -132,27 +146,14 @@ function leafVariants<E extends z.ZodRawShape>(extra: E) {
   ] as const;
 }
 
-/** A task without `type` is a shell task. */
-function defaultTypeShell(value: unknown): unknown {
-  if (value && typeof value === "object" && !Array.isArray(value) && !("type" in value)) {
-    return { ...value, type: "shell" };
-  }
-  return value;
-}
-
 /** A unit of work nested inside a composite (`then`, `else`, loop `task`): no graph fields. */
-export const stepSchema = z.preprocess(
-  defaultTypeShell,
-  z.discriminatedUnion("type", leafVariants({})),
-);
+export const stepSchema = z.discriminatedUnion("type", leafVariants({})).meta({ id: "Step" });
 /** A nested unit of work. */
 export type Step = z.output<typeof stepSchema>;
 
 /** A task inside a `parallel` task: a step with an `id`. */
-export const parallelChildSchema = z.preprocess(
-  defaultTypeShell,
-  z.discriminatedUnion("type", leafVariants({ id: taskId })),
-);
+export const parallelChildSchema = z.discriminatedUnion("type", leafVariants({ id: taskId }))
+  .meta({ id: "ParallelChild" });
 /** A task inside a `parallel` task. */
 export type ParallelChild = z.output<typeof parallelChildSchema>;
 
@@ -161,65 +162,59 @@ export type ParallelChild = z.output<typeof parallelChildSchema>;
 const compositeTimeout = { timeout: duration("s").optional() };
 
 /** Every top-level task variant. */
-export const taskSchema = z.preprocess(
-  defaultTypeShell,
-  z.discriminatedUnion("type", [
-    ...leafVariants(graphFields),
-    z.strictObject({
-      type: z.literal("conditional"),
-      ...graphFields,
-      name: z.string().optional(),
-      description: z.string().optional(),
-      ...compositeTimeout,
-      condition: z.string().min(1),
-      then: stepSchema,
-      else: stepSchema.optional(),
-    }),
-    z.strictObject({
-      type: z.literal("parallel"),
-      ...graphFields,
-      name: z.string().optional(),
-      description: z.string().optional(),
-      ...compositeTimeout,
-      tasks: z.array(parallelChildSchema).min(1),
-      wait_for: z.enum(["all", "any", "first"]).default("all"),
-    }),
-    z.strictObject({
-      type: z.literal("loop"),
-      ...graphFields,
-      name: z.string().optional(),
-      description: z.string().optional(),
-      ...compositeTimeout,
-      /** A list, or an expression that yields a JSON array or newline-separated text. */
-      items: z.union([z.array(z.union([z.string(), z.number(), z.boolean()])), z.string()]),
-      task: stepSchema,
-      /** For loops, `parallel: true` runs the iterations at once. */
-      max_parallel: z.number().int().min(1).optional(),
-      stop_on_failure: z.boolean().optional(),
-    }),
-    z.strictObject({
-      type: z.literal("data_processor"),
-      ...graphFields,
-      ...execFields,
-      input: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
-      processor: z.preprocess(
-        defaultTypeShell,
-        z.discriminatedUnion("type", [
-          z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
-            needsScriptOrCode,
-            SCRIPT_OR_CODE,
-          ),
-          z.strictObject({ type: z.literal("python"), ...scriptConfig }).refine(
-            needsScriptOrCode,
-            SCRIPT_OR_CODE,
-          ),
-          z.strictObject({ type: z.literal("shell"), ...shellConfig }),
-        ]),
+export const taskSchema = z.discriminatedUnion("type", [
+  ...leafVariants(graphFields),
+  z.strictObject({
+    type: z.literal("conditional"),
+    ...graphFields,
+    name: z.string().optional(),
+    description: z.string().optional(),
+    ...compositeTimeout,
+    condition: z.string().min(1),
+    then: stepSchema,
+    else: stepSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal("parallel"),
+    ...graphFields,
+    name: z.string().optional(),
+    description: z.string().optional(),
+    ...compositeTimeout,
+    tasks: z.array(parallelChildSchema).min(1),
+    wait_for: z.enum(["all", "any", "first"]).default("all"),
+  }),
+  z.strictObject({
+    type: z.literal("loop"),
+    ...graphFields,
+    name: z.string().optional(),
+    description: z.string().optional(),
+    ...compositeTimeout,
+    /** A list, or an expression that yields a JSON array or newline-separated text. */
+    items: z.union([z.array(z.union([z.string(), z.number(), z.boolean()])), z.string()]),
+    task: stepSchema,
+    /** For loops, `parallel: true` runs the iterations at once. */
+    max_parallel: z.number().int().min(1).optional(),
+    stop_on_failure: z.boolean().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("data_processor"),
+    ...graphFields,
+    ...execFields,
+    input: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+    processor: z.discriminatedUnion("type", [
+      z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
+        needsScriptOrCode,
+        SCRIPT_OR_CODE,
       ),
-      output: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
-    }),
-  ]),
-);
+      z.strictObject({ type: z.literal("python"), ...scriptConfig }).refine(
+        needsScriptOrCode,
+        SCRIPT_OR_CODE,
+      ),
+      z.strictObject({ type: SHELL_TYPE, ...shellConfig }),
+    ]),
+    output: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+  }),
+]).meta({ id: "Task" });
 
 /** A top-level task, as parsed (durations in milliseconds, lists normalised). */
 export type Task = z.output<typeof taskSchema>;

@@ -15,59 +15,108 @@ export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as
 function cronError(expr: string, timezone?: string): string | undefined {
   const fields = expr.trim().split(/\s+/).length;
   if (!expr.startsWith("@") && (fields < 5 || fields > 6)) {
-    return `cron expression ${JSON.stringify(expr)} has ${fields} fields; use 5 (min hour day month weekday) or 6 (with seconds first)`;
+    return `cron expression ${
+      JSON.stringify(expr)
+    } has ${fields} fields; use 5 (min hour day month weekday) or 6 (with seconds first)`;
   }
   try {
     new Cron(expr, { paused: true, timezone, legacyMode: true });
     return undefined;
   } catch (e) {
-    return `invalid cron expression ${JSON.stringify(expr)}: ${(e as Error).message}`;
+    const reason = (e as Error).message.replace(/^CronPattern:\s*/, "");
+    return `invalid cron expression ${JSON.stringify(expr)}: ${
+      reason.charAt(0).toLowerCase() + reason.slice(1)
+    }`;
   }
 }
+
+const CRON_HINT =
+  'fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 = Sunday), e.g. "0 2 * * *" for 02:00 daily; an optional seconds field goes first';
 
 /** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames). */
 export const cronSchema = z.string().superRefine((expr, ctx) => {
   const err = cronError(expr);
-  if (err) ctx.addIssue({ code: "custom", message: err });
+  if (err) ctx.addIssue({ code: "custom", message: err, params: { hint: CRON_HINT } });
 });
 
 /** An IANA time zone name, checked against the runtime's Intl data. */
-export const timezoneSchema = z.string().refine((tz) => {
+export const timezoneSchema = z.string().superRefine((tz, ctx) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
   } catch {
-    return false;
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown time zone ${JSON.stringify(tz)}`,
+      params: { hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC" },
+    });
   }
-}, { message: "unknown time zone; use an IANA name such as Europe/Berlin or UTC" });
+});
 
 /** `trigger.config`: the keys each trigger type reads. */
 const triggerConfig = z.strictObject({
   schedule: cronSchema.optional(),
   timezone: timezoneSchema.optional(),
   files: z.union([z.string(), z.array(z.string())]).optional(),
-  debounce: duration("ms").optional(),
+  debounce: duration("s").optional(),
   webhook: z.string().optional(),
   secret: z.string().optional(),
   method: z.string().optional(),
 });
 
-/** One trigger. Keys meant for other trigger types may sit in `config` (as in the seed). */
+/** A trigger type name. */
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+/**
+ * `trigger.type`: one type, several joined with `|` (the seed's
+ * `"manual|schedule|webhook|file_change"`: the workflow answers to each), or a list.
+ * Parsed to a list without repeats.
+ */
+const triggerTypes = z.union([z.string(), z.array(z.string()).min(1)])
+  .transform((value, ctx) => {
+    const list = Array.isArray(value) ? value : value.split("|").map((t) => t.trim());
+    const unknown = list.find((t) => !(TRIGGER_TYPES as readonly string[]).includes(t));
+    if (unknown !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${JSON.stringify(unknown)} is not a trigger type`,
+        params: {
+          hint: `use one of ${TRIGGER_TYPES.join(", ")}, or several joined with | ` +
+            `(e.g. "manual|schedule")`,
+        },
+      });
+      return z.NEVER;
+    }
+    return [...new Set(list)] as TriggerType[];
+  })
+  .meta({
+    anyOf: [
+      { type: "string", enum: [...TRIGGER_TYPES] },
+      { type: "string", pattern: `^(${TRIGGER_TYPES.join("|")})(\\|(${TRIGGER_TYPES.join("|")}))*$` },
+      { type: "array", items: { type: "string", enum: [...TRIGGER_TYPES] }, minItems: 1 },
+    ],
+  });
+
+const TRIGGER_NEEDS = { schedule: "schedule", webhook: "webhook", file_change: "files" } as const;
+
+/** One trigger. `config` holds the keys of every type the trigger names (as in the seed). */
 export const triggerSchema = z.strictObject({
-  type: z.enum(TRIGGER_TYPES),
+  type: triggerTypes,
   config: triggerConfig.optional(),
 }).superRefine((t, ctx) => {
-  const need = { schedule: "schedule", webhook: "webhook", file_change: "files" } as const;
-  if (t.type === "manual") return;
-  const key = need[t.type];
-  if (!t.config || t.config[key] === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["config", key],
-      message: `a ${t.type} trigger needs config.${key}`,
-    });
+  // Refinements run even when `type` itself failed; it is a list only when it parsed.
+  if (!Array.isArray(t.type)) return;
+  for (const type of t.type) {
+    if (type === "manual") continue;
+    const key = TRIGGER_NEEDS[type];
+    if (!t.config || t.config[key] === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["config", key],
+        message: `a ${type} trigger needs config.${key}`,
+      });
+    }
   }
-});
+}).meta({ id: "Trigger" });
 
 /** A declared parameter: a default value, or a full declaration. */
 export const paramSchema = z.union([
@@ -81,7 +130,7 @@ export const paramSchema = z.union([
     description: z.string().optional(),
     required: z.boolean().default(false),
   }),
-]);
+]).meta({ id: "Param" });
 
 const slackConfig = z.strictObject({
   webhook_url: z.string().optional(),
@@ -113,7 +162,7 @@ export const notificationsSchema = z.strictObject({
   email: emailConfig.optional(),
   webhook: z.strictObject({ url: z.string(), headers: z.record(z.string(), z.string()).optional() })
     .optional(),
-});
+}).meta({ id: "Notifications" });
 
 /** One alert rule: a condition over the run and its metrics, and where to send it. */
 export const alertSchema = z.strictObject({
@@ -121,7 +170,7 @@ export const alertSchema = z.strictObject({
   condition: z.string().min(1),
   channels: z.array(z.string().min(1)).min(1),
   template: z.string().optional(),
-});
+}).meta({ id: "Alert" });
 
 /** Defaults applied to every task that does not set the field itself. */
 export const taskDefaultsSchema = z.strictObject({

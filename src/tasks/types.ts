@@ -15,6 +15,8 @@ export interface SpawnOptions {
   /** Aborting ends the child's whole process group: SIGTERM, then SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
   killGraceMs?: number;
+  /** Aborting SIGKILLs the child's whole process group at once (a second Ctrl-C). */
+  killSignal?: AbortSignal;
   /** Data written to the child's stdin, which is then closed; stdin is null when absent. */
   stdin?: string;
 }
@@ -73,5 +75,10 @@ export interface TaskResult {
 /** One task type. `src/tasks/mod.ts` is the only place that lists them. */
 export interface TaskRunner<T = unknown> {
   readonly type: string;
+  /**
+   * False when the runner never reads or lets anything write `$WEFT_OUTPUT`; the engine
+   * then skips creating and reading the file (default true).
+   */
+  readonly usesOutputFile?: boolean;
   run(task: T, ctx: TaskContext): Promise<TaskResult>;
 }

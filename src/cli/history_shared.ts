@@ -1,0 +1,113 @@
+/**
+ * What the history verbs (history, status, logs, metrics) share: opening the store
+ * (with crash recovery, reported on stderr), `--since` and `--status` parsing, local
+ * time display and plain text tables. Light: the store is loaded on demand.
+ * @module
+ */
+import type { RunStatus } from "../engine/events.ts";
+import { formatDuration, parseDuration } from "../model/duration.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import type { RunStore } from "../store/run_store.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, err } from "./io.ts";
+
+/** Run states a `--status` filter accepts. */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  "running",
+  "success",
+  "failed",
+  "cancelled",
+  "interrupted",
+];
+
+/**
+ * Opens the store of this invocation's WEFT_HOME (`--home` first), marking runs of
+ * dead processes interrupted and saying so on stderr.
+ */
+export async function openHistory(io: CliIO, homeOption?: string): Promise<RunStore> {
+  const home = homeFor(io, homeOption);
+  const { openStore } = await import("../store/open.ts");
+  const notes: string[] = [];
+  const store = await openStore(home, {
+    onRecovered: (run) =>
+      notes.push(
+        `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted\n`,
+      ),
+  });
+  for (const note of notes) await err(io, note);
+  return store;
+}
+
+/** Runs `fn` with the store open, closing it afterwards. */
+export async function withHistory<T>(
+  io: CliIO,
+  homeOption: string | undefined,
+  fn: (store: RunStore) => Promise<T>,
+): Promise<T> {
+  const store = await openHistory(io, homeOption);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Parses `--since`: a duration back from now (`24h`, `7d`, `1h30m`) or a date/time
+ * (`2026-11-01`, `2026-11-01T08:00:00Z`).
+ * @example parseSince("24h", new Date("2026-01-02T00:00:00Z")) // 2026-01-01T00:00:00Z
+ */
+export function parseSince(value: string, now: Date = new Date()): Date {
+  const text = value.trim();
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    const ms = parseDuration(text);
+    if (ms !== undefined) return new Date(now.getTime() - ms);
+  }
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const time = Date.parse(text);
+    if (!Number.isNaN(time)) return new Date(time);
+  }
+  throw new WeftError(`--since ${JSON.stringify(value)}: expected a duration or a date`, {
+    hint: "e.g. --since 24h, --since 7d, --since 2026-11-01 or --since 2026-11-01T08:00:00Z",
+    exitCode: ExitCode.Invalid,
+  });
+}
+
+/** Parses `--status`. */
+export function parseRunStatus(value: string): RunStatus {
+  if ((RUN_STATUSES as readonly string[]).includes(value)) return value as RunStatus;
+  throw new WeftError(`--status ${JSON.stringify(value)}: unknown run state`, {
+    hint: `use one of: ${RUN_STATUSES.join(", ")}`,
+    exitCode: ExitCode.Invalid,
+  });
+}
+
+/** A UTC ISO time shown in local time for people: `2026-11-26 01:26:50`. */
+export function localTime(iso: string | null): string {
+  if (!iso) return "-";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${
+    p(d.getMinutes())
+  }:${p(d.getSeconds())}`;
+}
+
+/** A duration for people, or "-" when unknown. */
+export function duration(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? "-" : formatDuration(ms);
+}
+
+/** Lays rows out in columns separated by two spaces; the last column is not padded. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, [...cell].length));
+  }
+  return rows
+    .map((row) =>
+      row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ")
+        .trimEnd()
+    )
+    .join("\n") + "\n";
+}

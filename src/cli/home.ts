@@ -1,0 +1,103 @@
+/**
+ * WEFT_HOME: the folder holding run history (`weft.kv`), logs and the global
+ * `config.json`. `--home DIR` wins, then `$WEFT_HOME`, then `$XDG_DATA_HOME/weft`,
+ * then `~/.local/share/weft`.
+ * @module
+ */
+import { ExitCode, WeftError } from "../model/errors.ts";
+import type { CliIO } from "./io.ts";
+
+/** The global configuration in `WEFT_HOME/config.json`. */
+export interface GlobalConfig {
+  /** History kept for all runs together (see store/retention.ts). */
+  retention?: { keep_days?: number; keep_runs?: number };
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path);
+}
+
+function join(base: string, path: string): string {
+  return isAbsolute(path) ? path : `${base.replace(/\/+$/, "")}/${path}`;
+}
+
+/**
+ * The absolute WEFT_HOME folder for this invocation (not created here; the store
+ * creates it 0700 when opened).
+ * @example resolveHome({ HOME: "/home/ada" }) // "/home/ada/.local/share/weft"
+ */
+export function resolveHome(env: Record<string, string>, override?: string, cwd = "/"): string {
+  if (override) return join(cwd, override);
+  if (env.WEFT_HOME) return join(cwd, env.WEFT_HOME);
+  if (env.XDG_DATA_HOME) return join(cwd, `${env.XDG_DATA_HOME}/weft`);
+  const home = env.HOME ?? env.USERPROFILE;
+  if (!home) {
+    throw new WeftError("cannot find a folder for run history: HOME is not set", {
+      hint: "set WEFT_HOME or pass --home DIR",
+      exitCode: ExitCode.Invalid,
+    });
+  }
+  return `${home}/.local/share/weft`;
+}
+
+/** WEFT_HOME for a CLI invocation, from `--home` and the invocation's environment. */
+export function homeFor(io: CliIO, override?: string): string {
+  return resolveHome(io.env, override, io.cwd);
+}
+
+/** The path of the global config file. */
+export function configPath(home: string): string {
+  return `${home}/config.json`;
+}
+
+/**
+ * Reads `WEFT_HOME/config.json`; a missing file is an empty config. Malformed JSON or
+ * a wrong retention value is a WeftError naming the file.
+ */
+export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
+  const file = configPath(home);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return {};
+    throw e;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new WeftError([{ file, message: `not valid JSON: ${(e as Error).message}` }], {
+      exitCode: ExitCode.Invalid,
+    });
+  }
+  if (!data || typeof data !== "object" || Array.isArray(data)) {
+    throw new WeftError([{ file, message: "expected a JSON object", hint: EXAMPLE }]);
+  }
+  const retention = (data as { retention?: unknown }).retention;
+  if (retention === undefined) return {};
+  if (!retention || typeof retention !== "object" || Array.isArray(retention)) {
+    throw new WeftError([{ file, message: "`retention` must be an object", hint: EXAMPLE }]);
+  }
+  const result: GlobalConfig["retention"] = {};
+  for (const [key, value] of Object.entries(retention)) {
+    if (key !== "keep_days" && key !== "keep_runs") {
+      throw new WeftError([{
+        file,
+        message: `unknown retention setting ${JSON.stringify(key)}`,
+        hint: EXAMPLE,
+      }]);
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+      throw new WeftError([{
+        file,
+        message: `retention.${key} must be a whole number ≥ 1`,
+        hint: EXAMPLE,
+      }]);
+    }
+    result[key] = value;
+  }
+  return { retention: result };
+}
+
+const EXAMPLE = 'e.g. {"retention": {"keep_days": 30, "keep_runs": 1000}}';

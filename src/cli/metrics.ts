@@ -1,0 +1,85 @@
+/**
+ * `weft metrics`: the health report — runs, success rate and mean/p50/p95 durations
+ * per workflow and per task, from the run records (log files are never read).
+ * @module
+ */
+import { Command } from "commander";
+import { ExitCode } from "../model/errors.ts";
+import type { HealthStats, MetricsReport } from "../store/metrics.ts";
+import { duration, localTime, parseSince, table, withHistory } from "./history_shared.ts";
+import { type CliIO, out } from "./io.ts";
+
+interface MetricsOptions {
+  workflow?: string;
+  since?: string;
+  json?: boolean;
+  home?: string;
+}
+
+/** The `metrics` verb. */
+export function metricsCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command("metrics")
+    .description("health report: success rate and durations per workflow and task")
+    .option("-w, --workflow <name>", "only this workflow")
+    .option(
+      "--since <when>",
+      "only runs started since: a duration (24h, 7d) or a date (default: all)",
+    )
+    .option("--json", "print the report as JSON on stdout")
+    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
+    .addHelpText(
+      "after",
+      `
+Failures count failed, timed-out, cancelled and interrupted runs; running runs are
+listed apart. Durations are of finished runs. Rates are percentages.
+
+Examples:
+  weft metrics --since 7d
+  weft metrics --workflow deploy --json | jq .workflows[0].successRate`,
+    )
+    .action(async (options: MetricsOptions) => {
+      const since = options.since === undefined ? undefined : parseSince(options.since);
+      const runs = await withHistory(
+        io,
+        options.home,
+        (store) => store.runsForMetrics({ since, workflow: options.workflow }),
+      );
+      const { computeMetrics } = await import("../store/metrics.ts");
+      const report = computeMetrics(runs, since ?? null);
+      if (options.json) await out(io, JSON.stringify(report, null, 2) + "\n");
+      else await out(io, humanReport(report));
+      done(ExitCode.Ok);
+    });
+}
+
+function statRow(name: string, s: HealthStats, extra: string[] = []): string[] {
+  return [
+    name,
+    String(s.runs),
+    String(s.successes),
+    String(s.failures),
+    ...extra,
+    s.successRateText,
+    duration(s.meanDurationMs),
+    duration(s.p50DurationMs),
+    duration(s.p95DurationMs),
+  ];
+}
+
+function humanReport(report: MetricsReport): string {
+  const window = report.since ? `since ${localTime(report.since)}` : "all history";
+  const o = report.overall;
+  let text = `Health report (${window}): ${o.runs} finished run${o.runs === 1 ? "" : "s"}, ` +
+    `success rate ${o.successRateText}, mean ${duration(o.meanDurationMs)}` +
+    (o.running ? `, ${o.running} running` : "") + "\n";
+  if (report.workflows.length === 0) return text + "no runs recorded (that match)\n";
+  const head = ["WORKFLOW", "RUNS", "OK", "FAILED", "RATE", "MEAN", "P50", "P95"];
+  text += "\n" + table([head, ...report.workflows.map((w) => statRow(w.workflow, w))]);
+  for (const w of report.workflows) {
+    if (w.tasks.length === 0) continue;
+    const taskHead = ["  TASK", "RUNS", "OK", "FAILED", "SKIPPED", "RATE", "MEAN", "P50", "P95"];
+    const rows = w.tasks.map((t) => statRow(`  ${t.id}`, t, [String(t.skipped)]));
+    text += `\n${w.workflow}:\n` + table([taskHead, ...rows]);
+  }
+  return text;
+}

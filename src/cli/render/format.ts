@@ -1,0 +1,162 @@
+/**
+ * Pieces of progress text shared by the plain and the live renderer: symbols,
+ * colours, clock times, task outcomes and the final summary line.
+ * @module
+ */
+import type { RunReport, TaskRecord, TaskState } from "../../engine/events.ts";
+import { formatDuration } from "../../model/duration.ts";
+
+/** One symbol per state; `retry` marks an attempt that will be tried again. */
+export const SYMBOLS: Record<TaskState | "retry", string> = {
+  pending: "·",
+  running: "▶",
+  success: "✔",
+  failed: "✖",
+  timed_out: "⏱",
+  skipped: "⤼",
+  cancelled: "■",
+  interrupted: "■",
+  retry: "↻",
+};
+
+/** States as people read them. */
+export const STATE_WORDS: Record<TaskState, string> = {
+  pending: "pending",
+  running: "running",
+  success: "success",
+  failed: "failed",
+  timed_out: "timed out",
+  skipped: "skipped",
+  cancelled: "cancelled",
+  interrupted: "interrupted",
+};
+
+/** ANSI colours, or identity functions when colour is off. */
+export interface Paint {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+const ansi = (open: number, close: number) => (s: string) => `\x1b[${open}m${s}\x1b[${close}m`;
+const plain = (s: string) => s;
+
+/** Colour functions; all identities when `color` is false. */
+export function paint(color: boolean): Paint {
+  if (!color) {
+    return { green: plain, red: plain, yellow: plain, cyan: plain, dim: plain, bold: plain };
+  }
+  return {
+    green: ansi(32, 39),
+    red: ansi(31, 39),
+    yellow: ansi(33, 39),
+    cyan: ansi(36, 39),
+    dim: ansi(2, 22),
+    bold: ansi(1, 22),
+  };
+}
+
+/** Colours a state word or symbol by how it ended. */
+export function paintState(p: Paint, state: TaskState | "retry", text: string): string {
+  switch (state) {
+    case "success":
+      return p.green(text);
+    case "failed":
+    case "timed_out":
+    case "interrupted":
+      return p.red(text);
+    case "skipped":
+    case "cancelled":
+    case "retry":
+      return p.yellow(text);
+    case "running":
+      return p.cyan(text);
+    default:
+      return p.dim(text);
+  }
+}
+
+/** `HH:MM:SS` in local time, for plain progress lines. */
+export function clockTime(at: string | number | Date): string {
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0"))
+    .join(":");
+}
+
+/** Whether a task failed in a way that should show its last output lines. */
+export function isFailure(state: TaskState): boolean {
+  return state === "failed" || state === "timed_out";
+}
+
+/**
+ * A callback that was never called: it never started and never will. Such tasks
+ * are left out of progress lines and counts.
+ */
+export function isUncalledCallback(task: TaskRecord): boolean {
+  return task.callback && task.attempts === 0 && task.status !== "running";
+}
+
+/**
+ * What happened to a finished task, after its state word: the exit code, the
+ * reason or the error, and the duration — `exit 1 0.3s`, `(condition)`.
+ */
+export function outcomeDetails(task: TaskRecord): string {
+  const parts: string[] = [];
+  if (task.status === "skipped") {
+    if (task.reason) parts.push(`(${task.reason})`);
+    return parts.join(" ");
+  }
+  if (task.exitCode !== null && task.exitCode !== 0) parts.push(`exit ${task.exitCode}`);
+  if (task.durationMs !== null) parts.push(formatDuration(task.durationMs));
+  if (task.status === "cancelled" && task.reason === "workflow_timeout") {
+    parts.push("(workflow timeout)");
+  }
+  // Only a failure's error says something new: "exited with code 1" restates `exit 1`,
+  // and a timeout or a cancellation is already said by the state word.
+  const redundant = task.error === `exited with code ${task.exitCode}`;
+  const showError = task.error && !redundant && task.status === "failed";
+  return parts.join(" ") + (showError ? ` — ${task.error}` : "");
+}
+
+/** `4 success, 1 skipped`, in a fixed state order, for the tasks that count. */
+export function stateCounts(tasks: TaskRecord[]): string {
+  const counts = new Map<TaskState, number>();
+  for (const task of tasks) counts.set(task.status, (counts.get(task.status) ?? 0) + 1);
+  const order = Object.keys(STATE_WORDS) as TaskState[];
+  return order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${STATE_WORDS[s]}`)
+    .join(", ");
+}
+
+/** The last line of a run: `run <id> success in 4.2s (5 tasks: 4 success, 1 skipped)`. */
+export function summaryLine(report: RunReport, p: Paint): string {
+  const counted = report.tasks.filter((t) => !isUncalledCallback(t));
+  const status = report.status === "success"
+    ? p.green(p.bold(report.status))
+    : report.status === "cancelled"
+    ? p.yellow(p.bold(report.status))
+    : p.red(p.bold(report.status));
+  const noun = counted.length === 1 ? "task" : "tasks";
+  return `run ${report.id} ${status} in ${formatDuration(report.durationMs)} ` +
+    `(${counted.length} ${noun}: ${stateCounts(counted)})`;
+}
+
+/** `attempt 2/3`, or "" when a task has one try. */
+export function attemptText(attempt: number, maxAttempts: number): string {
+  return maxAttempts > 1 ? `attempt ${attempt}/${maxAttempts}` : "";
+}
+
+/** What every progress renderer is told about the run and the user's flags. */
+export interface RenderOptions {
+  color: boolean;
+  /** Show every task's output lines. */
+  verbose: boolean;
+  /** Only failures and the final line. */
+  quiet: boolean;
+  /** Tasks whose output is shown as it arrives (`live_output: true`). */
+  liveOutput: ReadonlySet<string>;
+  /** Tries per task (`retry.attempts`); absent means 1. */
+  maxAttempts: ReadonlyMap<string, number>;
+}

@@ -1,0 +1,128 @@
+/**
+ * Progress for pipes and log files: one timestamped line per event, no cursor
+ * movement — `12:00:01 ▶ build started (attempt 1/3)`.
+ * @module
+ */
+import type { EngineEvent, TaskRecord } from "../../engine/events.ts";
+import { formatDuration } from "../../model/duration.ts";
+import {
+  attemptText,
+  clockTime,
+  isFailure,
+  isUncalledCallback,
+  outcomeDetails,
+  type Paint,
+  paint,
+  paintState,
+  type RenderOptions,
+  STATE_WORDS,
+  summaryLine,
+  SYMBOLS,
+} from "./format.ts";
+import { formatTail, OutputTails } from "./tails.ts";
+
+/** Turns each engine event into zero or more lines of text. Pure apart from its own state. */
+export class PlainRenderer {
+  readonly #options: RenderOptions;
+  readonly #paint: Paint;
+  readonly #tails = new OutputTails();
+
+  constructor(options: RenderOptions) {
+    this.#options = options;
+    this.#paint = paint(options.color);
+  }
+
+  /** The text (ending in a newline, or empty) to print for one event. */
+  render(event: EngineEvent): string {
+    const p = this.#paint;
+    const { quiet } = this.#options;
+    switch (event.type) {
+      case "run_started": {
+        if (quiet) return "";
+        const main = event.tasks.filter((t) => !t.callback).length;
+        const callbacks = event.tasks.length - main;
+        const counts = plural(main, "task") +
+          (callbacks ? `, ${plural(callbacks, "callback")}` : "");
+        return this.#line(
+          event.run.startedAt,
+          `run ${event.run.id} started: ${p.bold(event.run.workflow)} (${counts})`,
+        );
+      }
+      case "task_started": {
+        this.#tails.reset(event.taskId);
+        if (quiet) return "";
+        const attempt = attemptText(event.attempt, this.#maxAttempts(event.taskId));
+        return this.#line(
+          event.at,
+          `${paintState(p, "running", SYMBOLS.running)} ${event.taskId} started${
+            attempt ? ` (${attempt})` : ""
+          }`,
+        );
+      }
+      case "output":
+        if (!quiet && this.#showsLive(event.taskId)) {
+          return `${p.dim(`[${event.taskId}]`)} ${event.line}\n`;
+        }
+        this.#tails.push(event.taskId, event.line);
+        return "";
+      case "attempt_finished": {
+        if (quiet || event.retryInMs === null) return "";
+        const attempt = attemptText(event.attempt, this.#maxAttempts(event.taskId));
+        const exit = event.exitCode !== null && event.exitCode !== 0
+          ? ` exit ${event.exitCode}`
+          : "";
+        let text = this.#line(
+          event.finishedAt,
+          `${paintState(p, "retry", SYMBOLS.retry)} ${event.taskId} ${
+            STATE_WORDS[event.status]
+          }${exit}` +
+            ` (${attempt}), retrying in ${formatDuration(event.retryInMs)}`,
+        );
+        text += formatTail(this.#tails.take(event.taskId), p);
+        return text;
+      }
+      case "task_finished":
+        return this.#taskFinished(event.task);
+      case "run_finished":
+        return summaryLine(event.report, p) + "\n";
+    }
+  }
+
+  /** A line for a message from weft itself. */
+  notice(message: string): string {
+    return this.#line(Date.now(), this.#paint.yellow(message));
+  }
+
+  #taskFinished(task: TaskRecord): string {
+    const p = this.#paint;
+    if (isUncalledCallback(task)) return "";
+    const failed = isFailure(task.status);
+    const tail = this.#tails.take(task.id);
+    if (this.#options.quiet && !failed) return "";
+    const details = outcomeDetails(task);
+    let text = this.#line(
+      task.finishedAt ?? Date.now(),
+      `${paintState(p, task.status, SYMBOLS[task.status])} ${task.id} ${
+        paintState(p, task.status, STATE_WORDS[task.status])
+      }${details ? ` ${details}` : ""}`,
+    );
+    if (failed) text += formatTail(tail, p);
+    return text;
+  }
+
+  #line(at: string | number, text: string): string {
+    return `${this.#paint.dim(clockTime(at))} ${text}\n`;
+  }
+
+  #showsLive(taskId: string): boolean {
+    return this.#options.verbose || this.#options.liveOutput.has(taskId);
+  }
+
+  #maxAttempts(taskId: string): number {
+    return this.#options.maxAttempts.get(taskId) ?? 1;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,46 @@
+/**
+ * `weft run --dry-run` for people: the waves of tasks that can run together, the
+ * conditions still to be evaluated, and the callbacks with who calls them.
+ * @module
+ */
+import type { Plan } from "../../engine/mod.ts";
+import type { Paint } from "./format.ts";
+
+/** The plan as text, ending in a newline. */
+export function formatPlan(plan: Plan, workflow: string, p: Paint): string {
+  const taskCount = plan.waves.reduce((n, wave) => n + wave.length, 0);
+  const ids = [
+    ...plan.waves.flat().map((t) => t.id),
+    ...plan.callbacks.map((c) => c.id),
+  ];
+  const idWidth = Math.max(0, ...ids.map((id) => id.length));
+  const types = plan.waves.flat().map((t) => t.type);
+  const typeWidth = Math.max(0, ...types.map((t) => t.length));
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+  let text = `plan for ${p.bold(workflow)}: ${plural(taskCount, "task")} in ${
+    plural(plan.waves.length, "wave")
+  }, ${plural(plan.callbacks.length, "callback")} ${p.dim("(dry run: nothing runs)")}\n`;
+  plan.waves.forEach((wave, index) => {
+    text += `${p.bold(`wave ${index + 1}`)}${
+      wave.length > 1 ? p.dim(` (${wave.length} in parallel)`) : ""
+    }\n`;
+    for (const task of wave) {
+      const notes: string[] = [];
+      if (task.name && task.name !== task.id) notes.push(task.name);
+      if (task.condition) notes.push(`${p.yellow("if")} ${task.condition}`);
+      if (task.alone) notes.push(p.yellow("runs alone"));
+      const type = notes.length ? task.type.padEnd(typeWidth) : task.type;
+      text += `  ${task.id.padEnd(idWidth)}  ${p.dim(type)}` +
+        `${notes.length ? `  ${notes.join(p.dim(" · "))}` : ""}\n`;
+    }
+  });
+  if (plan.callbacks.length > 0) {
+    text += `${p.bold("callbacks")}\n`;
+    for (const callback of plan.callbacks) {
+      const callers = callback.calledBy.map((c) => `${c.task} on ${c.on}`).join(", ");
+      text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}\n`;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,207 @@
+/**
+ * `weft run FILE`: runs a workflow now. Progress goes to stderr (a live board on a
+ * terminal, plain timestamped lines otherwise); `--json` prints the run report on
+ * stdout; the exit code is the outcome (0 success, 1 failed, 2 invalid, 130 stopped).
+ * @module
+ */
+import { Command } from "commander";
+import type { Workflow } from "../model/workflow.ts";
+import type { RunReport } from "../engine/events.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { collect, parseAssignments, parsePositiveInt } from "./args.ts";
+import { type CliIO, err, out, useColor } from "./io.ts";
+import type { RenderOptions } from "./render/format.ts";
+
+/** The flags of `weft run`, as commander gives them. */
+export interface RunFlags {
+  param?: string[];
+  env?: string[];
+  maxParallel?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  /** False with `--no-color`. */
+  color: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  weft run deploy.yml                       live progress on stderr; exit code = outcome
+  weft run deploy.yml -p env=staging        set a declared parameter (repeatable)
+  weft run deploy.yml --env SKIP_TESTS=true add to the environment tasks see
+  weft run deploy.yml --json | jq .status   the run report as JSON on stdout, nothing else
+  weft run deploy.yml --dry-run             the plan: waves, conditions, callbacks; runs nothing
+  cat flow.yml | weft run -                 read the workflow from stdin
+
+Environment precedence (lowest first): weft's own environment and --env, the
+workflow's \`environment\`, the task's \`environment\`.
+Ctrl-C (or SIGTERM) stops running tasks (SIGTERM, then SIGKILL after a grace period)
+and exits 130; a second Ctrl-C kills them at once.
+Exit codes: 0 success, 1 the workflow failed, 2 invalid input, 130 interrupted.`;
+
+/** The `run` verb. */
+export function runCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command("run")
+    .description("run a workflow now: progress on stderr, the outcome as exit code")
+    .argument("<file>", "workflow file (.json, .yml, .yaml), or - for stdin")
+    .option("-p, --param <name=value>", "set a workflow parameter (repeatable)", collect)
+    .option(
+      "--env <VAR=value>",
+      "add a variable to the tasks' environment (repeatable)",
+      collect,
+    )
+    .option("--max-parallel <n>", "most tasks running at once (default: workflow, else CPUs)")
+    .option("--dry-run", "print the plan and run nothing")
+    .option("--json", "print the run report (or with --dry-run the plan) as JSON on stdout")
+    .option("-q, --quiet", "show only failures and the final line")
+    .option("-v, --verbose", "show every task's output lines, prefixed with the task id")
+    .option("--no-color", "no colour (also: NO_COLOR, or stderr not a terminal)")
+    .addHelpText("after", EXAMPLES)
+    .action(async (file: string, flags: RunFlags) => done(await runWorkflow(io, file, flags)));
+}
+
+/** Runs (or plans) one workflow file; resolves to the exit code. Throws WeftError on bad input. */
+export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Promise<number> {
+  const given = parseAssignments(flags.param ?? [], "--param");
+  const extraEnv = parseAssignments(flags.env ?? [], "--env");
+  const maxParallel = flags.maxParallel === undefined
+    ? undefined
+    : parsePositiveInt(flags.maxParallel, "--max-parallel");
+
+  const { loadWorkflow } = await import("../parse/mod.ts");
+  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+  const { resolveParams } = await import("../engine/params.ts");
+  const params = withFile(() => resolveParams(loaded.workflow, given), loaded.file);
+  const color = flags.color !== false && useColor(io);
+
+  if (flags.dryRun) {
+    await checkRunnable(loaded.workflow, loaded.file);
+    return await dryRun(io, loaded.workflow, { json: flags.json, color });
+  }
+
+  const { startRun } = await import("../engine/mod.ts");
+  const { DenoSpawner } = await import("../tasks/spawner.ts");
+  const { createProgress } = await import("./render/progress.ts");
+  const { stopOnSignals } = await import("./signals.ts");
+
+  const renderOptions: RenderOptions = {
+    color,
+    verbose: Boolean(flags.verbose),
+    quiet: Boolean(flags.quiet),
+    ...taskDisplayFacts(loaded.workflow),
+  };
+  const live = io.stderrIsTTY && !flags.json && !flags.quiet;
+  const progress = createProgress(
+    live ? { kind: "live", ...terminalSize(io) } : { kind: "plain" },
+    renderOptions,
+    (text) => err(io, text),
+  );
+
+  let report: RunReport;
+  try {
+    const handle = startRun({
+      workflow: loaded.workflow,
+      file: loaded.file,
+      dir: loaded.dir,
+      fileHash: loaded.hash,
+      params,
+      baseEnv: io.env,
+      extraEnv,
+      maxParallel: maxParallel ?? loaded.workflow.max_parallel,
+      spawner: new DenoSpawner(),
+      listeners: [progress.listener],
+    });
+    const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
+    try {
+      report = await handle.done;
+    } finally {
+      removeSignals();
+    }
+  } finally {
+    await progress.close();
+  }
+
+  if (flags.json) await out(io, JSON.stringify(report, null, 2) + "\n");
+  return exitCodeOf(report);
+}
+
+/** The exit code for a finished run. */
+export function exitCodeOf(report: Pick<RunReport, "status">): number {
+  switch (report.status) {
+    case "success":
+      return ExitCode.Ok;
+    case "cancelled":
+    case "interrupted":
+      return ExitCode.Interrupted;
+    default:
+      return ExitCode.Failed;
+  }
+}
+
+async function dryRun(
+  io: CliIO,
+  workflow: Workflow,
+  options: { json?: boolean; color: boolean },
+): Promise<number> {
+  const { planRun } = await import("../engine/mod.ts");
+  const plan = planRun(workflow);
+  if (options.json) {
+    await out(io, JSON.stringify({ workflow: workflow.name, ...plan }, null, 2) + "\n");
+  } else {
+    const { formatPlan } = await import("./render/plan.ts");
+    const { paint } = await import("./render/format.ts");
+    await err(io, formatPlan(plan, workflow.name, paint(options.color)));
+  }
+  return ExitCode.Ok;
+}
+
+/**
+ * The checks `startRun` makes about task types, for `--dry-run`, so a plan is never
+ * shown for a workflow that could not start. Throws WeftError (exit 2).
+ */
+async function checkRunnable(workflow: Workflow, file: string): Promise<void> {
+  const { buildNodes } = await import("../engine/nodes.ts");
+  const { defaultRegistry } = await import("../tasks/mod.ts");
+  const { problems } = buildNodes(workflow, file, (type) => defaultRegistry.has(type));
+  if (problems.length > 0) throw new WeftError(problems);
+}
+
+/** Which tasks show output live, and how many tries each has, for the renderers. */
+function taskDisplayFacts(
+  workflow: Workflow,
+): Pick<RenderOptions, "liveOutput" | "maxAttempts"> {
+  const liveOutput = new Set<string>();
+  const maxAttempts = new Map<string, number>();
+  const defaultAttempts = workflow.defaults?.retry?.attempts ?? 1;
+  for (const task of workflow.tasks) {
+    if ("live_output" in task && task.live_output) liveOutput.add(task.id);
+    const retry = "retry" in task ? task.retry : undefined;
+    maxAttempts.set(task.id, retry?.attempts ?? defaultAttempts);
+  }
+  return { liveOutput, maxAttempts };
+}
+
+/** The terminal's size, for cutting board lines; 80×24 when it cannot be read. */
+function terminalSize(io: CliIO): { columns: number; rows: number } {
+  try {
+    const { columns, rows } = Deno.consoleSize();
+    if (columns > 0 && rows > 0) return { columns, rows };
+  } catch {
+    // not a console: fall through
+  }
+  const columns = Number(io.env.COLUMNS);
+  const rows = Number(io.env.LINES);
+  return { columns: columns > 0 ? columns : 80, rows: rows > 0 ? rows : 24 };
+}
+
+/** Runs `fn`, filling the workflow file into WeftError problems that have none. */
+function withFile<T>(fn: () => T, file: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    const problems = (e as { problems?: { file: string }[] }).problems;
+    if (Array.isArray(problems)) { for (const p of problems) p.file ||= file; }
+    throw e;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * `weft status RUN_ID` (or `--execution-id RUN_ID`): one recorded run with every task.
+ * @module
+ */
+import { Command } from "commander";
+import type { TaskRecord } from "../engine/events.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import type { RunDetails } from "../store/run_store.ts";
+import { duration, localTime, table, withHistory } from "./history_shared.ts";
+import { type CliIO, out } from "./io.ts";
+
+interface StatusOptions {
+  executionId?: string;
+  json?: boolean;
+  home?: string;
+}
+
+/**
+ * `weft status --json`: the shape of `weft run --json` (a RunReport) plus where and
+ * from what it ran. `finishedAt`/`durationMs` are null while the run is running.
+ */
+export function statusReport(details: RunDetails) {
+  const { run, tasks } = details;
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+    tasks,
+    host: run.host,
+    pid: run.pid,
+    resumedFrom: run.resumedFrom,
+    file: run.file,
+  };
+}
+
+/** The `status` verb. */
+export function statusCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command("status")
+    .description("show one recorded run and each task's state, duration and exit code")
+    .argument("[run-id]", "run id, or a unique prefix of one")
+    .option("--execution-id <id>", "the run id (same as the argument)")
+    .option("--json", "print the run as JSON on stdout (the shape of `weft run --json`)")
+    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  weft status 20261126T002650Z-3f9a1c
+  weft status 20261126T0026 --json | jq '.tasks[] | select(.status != "success")'
+  weft status --execution-id 20261126T002650Z-3f9a1c`,
+    )
+    .action(async (runId: string | undefined, options: StatusOptions) => {
+      const id = runId ?? options.executionId;
+      if (!id) {
+        throw new WeftError("which run? give a run id", {
+          hint: "weft status RUN_ID (see `weft history` for ids)",
+          exitCode: ExitCode.Invalid,
+        });
+      }
+      if (runId && options.executionId && runId !== options.executionId) {
+        throw new WeftError("give the run id once: as the argument or with --execution-id", {
+          exitCode: ExitCode.Invalid,
+        });
+      }
+      const details = await withHistory(io, options.home, (store) => store.getRun(id));
+      if (options.json) await out(io, JSON.stringify(statusReport(details), null, 2) + "\n");
+      else await out(io, humanStatus(details));
+      done(ExitCode.Ok);
+    });
+}
+
+function humanStatus(details: RunDetails): string {
+  const { run, tasks } = details;
+  const lines = [
+    `run       ${run.id}`,
+    `workflow  ${run.workflow}`,
+    `status    ${run.status}`,
+    `file      ${run.file}`,
+    `started   ${localTime(run.startedAt)}`,
+    `finished  ${localTime(run.finishedAt)}  (${duration(run.durationMs)})`,
+    `host      ${run.host}, pid ${run.pid}`,
+  ];
+  if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);
+  const params = Object.entries(run.params);
+  if (params.length) lines.push(`params    ${params.map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  const rows = [["TASK", "STATE", "DURATION", "EXIT", "ATTEMPTS", "REASON"]];
+  for (const task of tasks) rows.push(taskRow(task, details.truncatedOutputs[task.id]));
+  return lines.join("\n") + "\n\n" + table(rows);
+}
+
+function taskRow(task: TaskRecord, truncated?: string[]): string[] {
+  const reason = [task.reason ?? "", task.error ?? ""].filter(Boolean).join(": ");
+  const note = truncated?.length ? ` (outputs cut: ${truncated.join(", ")})` : "";
+  return [
+    task.callback ? `${task.id} (callback)` : task.id,
+    task.status,
+    duration(task.durationMs),
+    task.exitCode === null ? "-" : String(task.exitCode),
+    String(task.attempts),
+    (reason.split("\n")[0] + note).trim() || "-",
+  ];
+}

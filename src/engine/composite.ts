@@ -1,0 +1,225 @@
+/**
+ * The composite task types: `conditional` (run one of two steps), `parallel` (run
+ * children at once; wait for all, any, or the first) and `loop` (run a step per item).
+ * Their leaf work goes through runLeaf, so it counts against `--max-parallel`.
+ * @module
+ */
+import type { Value } from "../expr/mod.ts";
+import { type AbortScope, childScope, type StopReason } from "./abort.ts";
+import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import { makeScope } from "./expressions.ts";
+import { type LeafOutcome, runLeaf } from "./leaf.ts";
+import type { CompositeSpec, Node } from "./nodes.ts";
+
+/** Runs a composite node to its outcome; never throws. */
+export async function runComposite(run: RunContext, node: Node): Promise<Outcome> {
+  const { scope, leave } = childScope(run.scope);
+  const timer = node.compositeTimeout !== null
+    ? setTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout)
+    : undefined;
+  try {
+    const spec = node.composite!;
+    switch (spec.kind) {
+      case "conditional":
+        return await runConditional(run, node, spec, scope);
+      case "parallel":
+        return await runParallel(run, node, spec, scope);
+      case "loop":
+        return await runLoop(run, node, spec, scope);
+    }
+  } catch (error) {
+    return { ...failed(errorText(error)), attempts: node.record.attempts };
+  } finally {
+    clearTimeout(timer);
+    leave();
+  }
+}
+
+async function runConditional(
+  run: RunContext,
+  node: Node,
+  spec: Extract<CompositeSpec, { kind: "conditional" }>,
+  scope: AbortScope,
+): Promise<Outcome> {
+  const env = run.workflowEnv;
+  const chosen = run.exprs.test(spec.condition, makeScope(run, (name) => env[name]))
+    ? "then"
+    : "else";
+  const step = chosen === "then" ? spec.then : spec.else;
+  if (!step) {
+    return { ...failed(null), status: "skipped", reason: "condition", exitCode: null };
+  }
+  const outcome = await runLeaf(run, { node, spec: step, scope, slotHeld: false, quiet: false });
+  return { ...outcome, outputs: { ...outcome.outputs, branch: chosen } };
+}
+
+async function runParallel(
+  run: RunContext,
+  node: Node,
+  spec: Extract<CompositeSpec, { kind: "parallel" }>,
+  scope: AbortScope,
+): Promise<Outcome> {
+  const startedAt = startComposite(run, node);
+  let decider: { child: Node; outcome: LeafOutcome } | null = null;
+  const results = await Promise.all(node.children.map(async (child) => {
+    const outcome = await runLeaf(run, {
+      node: child,
+      spec: child.leaf!,
+      scope,
+      slotHeld: false,
+      quiet: false,
+    });
+    if (outcome.status === "cancelled" && outcome.reason === null) {
+      outcome.error = `not needed: another task of "${node.id}" decided its outcome`;
+    }
+    run.finishRecord(child, outcome);
+    const decides = spec.waitFor === "first" ||
+      (spec.waitFor === "any" && outcome.status === "success");
+    if (decides && !decider && scope.reason === null) {
+      decider = { child, outcome };
+      scope.abort("not_needed");
+    }
+    return { child, outcome };
+  }));
+  const succeeded = results.filter((r) => r.outcome.status === "success").length;
+  const failedCount = results.filter((r) => isFailure(r.outcome.status)).length;
+  const outputs: Record<string, string> = {
+    succeeded: String(succeeded),
+    failed: String(failedCount),
+  };
+  let outcome: Outcome;
+  const stop = scope.reason === "not_needed" ? null : scope.reason;
+  const winner = decider as { child: Node; outcome: LeafOutcome } | null;
+  if (winner) {
+    outputs.winner = winner.child.id;
+    const { status, reason, exitCode, error } = winner.outcome;
+    outcome = { status, reason, exitCode, error, outputs, stdout: "" };
+  } else if (stop) {
+    outcome = { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" };
+  } else {
+    const ok = spec.waitFor === "all"
+      ? results.every((r) => r.outcome.status === "success" || r.child.continueOnError)
+      : false;
+    outcome = ok ? { ...succeededOutcome(), outputs } : {
+      ...failed(`${failedCount} of ${results.length} tasks failed`),
+      outputs,
+    };
+  }
+  finishComposite(run, node, outcome, startedAt);
+  return outcome;
+}
+
+async function runLoop(
+  run: RunContext,
+  node: Node,
+  spec: Extract<CompositeSpec, { kind: "loop" }>,
+  scope: AbortScope,
+): Promise<Outcome> {
+  const startedAt = startComposite(run, node);
+  let items: Value[];
+  try {
+    items = loopItems(run, spec.items);
+  } catch (error) {
+    const outcome = failed(`loop items: ${errorText(error)}`);
+    finishComposite(run, node, outcome, startedAt);
+    return outcome;
+  }
+  const width = Math.max(
+    1,
+    Math.min(items.length, spec.parallel ? spec.maxParallel ?? items.length : 1),
+  );
+  let next = 0;
+  let finished = 0;
+  let failures = 0;
+  let firstError: string | null = null;
+  let halted = false;
+  const worker = async () => {
+    while (next < items.length && !halted && scope.reason === null) {
+      const index = next++;
+      const outcome = await runLeaf(run, {
+        node,
+        spec: spec.step,
+        scope,
+        slotHeld: false,
+        quiet: true,
+        item: { value: items[index], index },
+      });
+      if (outcome.status === "cancelled" || (outcome.status === "timed_out" && scope.reason)) {
+        continue; // stopped from outside; the loop's own outcome says so
+      }
+      finished++;
+      if (isFailure(outcome.status) && !spec.step.continueOnError) {
+        failures++;
+        firstError ??= `item ${index}: ${outcome.error ?? outcome.status}`;
+        if (spec.stopOnFailure) halted = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  const outputs = {
+    total: String(items.length),
+    count: String(finished),
+    succeeded: String(finished - failures),
+    failed: String(failures),
+  };
+  const stop: StopReason | null = scope.reason;
+  const outcome: Outcome = stop
+    ? { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" }
+    : failures > 0
+    ? {
+      ...failed(`${failures} of ${items.length} iterations failed; first: ${firstError}`),
+      outputs,
+    }
+    : { ...succeededOutcome(), outputs };
+  finishComposite(run, node, outcome, startedAt);
+  return outcome;
+}
+
+/**
+ * A loop's items: a list as written, or text (interpolated) holding a JSON array or
+ * one item per line (blank lines dropped).
+ */
+export function loopItems(run: RunContext, items: (string | number | boolean)[] | string): Value[] {
+  if (Array.isArray(items)) return items;
+  const env = run.workflowEnv;
+  const text = run.exprs.render(items, makeScope(run, (name) => env[name])).trim();
+  if (text.startsWith("[")) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new Error("expected a JSON array");
+    return parsed as Value[];
+  }
+  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+}
+
+function startComposite(run: RunContext, node: Node): string {
+  const at = run.markStarted(node, 1);
+  run.publish({ type: "task_started", runId: run.runId, taskId: node.id, attempt: 1, at });
+  return at;
+}
+
+function finishComposite(run: RunContext, node: Node, outcome: Outcome, startedAt: string): void {
+  run.publish({
+    type: "attempt_finished",
+    runId: run.runId,
+    taskId: node.id,
+    attempt: 1,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    error: outcome.error,
+    startedAt,
+    finishedAt: run.now().toISOString(),
+    retryInMs: null,
+  });
+}
+
+function isFailure(status: Outcome["status"]): boolean {
+  return status === "failed" || status === "timed_out";
+}
+
+function failed(error: string | null): Outcome {
+  return { status: "failed", reason: "error", exitCode: 1, error, outputs: {}, stdout: "" };
+}
+
+function succeededOutcome(): Outcome {
+  return { status: "success", reason: null, exitCode: 0, error: null, outputs: {}, stdout: "" };
+}

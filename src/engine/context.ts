@@ -1,0 +1,70 @@
+/**
+ * What the pieces of a run share: the run's settings, its limits, its publisher.
+ * Implemented by the Run in run.ts; used by leaf.ts and composite.ts.
+ * @module
+ */
+import type { Registry } from "../tasks/mod.ts";
+import type { ProcessSpawner } from "../tasks/types.ts";
+import type { AbortScope, StopReason } from "./abort.ts";
+import type { EngineEvent, TaskReason, TaskState } from "./events.ts";
+import type { Expressions, ScopeSource } from "./expressions.ts";
+import type { Node } from "./nodes.ts";
+import type { Slots } from "./slots.ts";
+
+/** How a task (or one unit of it) ended. */
+export interface Outcome {
+  status: TaskState;
+  reason: TaskReason | null;
+  exitCode: number | null;
+  error: string | null;
+  outputs: Record<string, string>;
+  /** Tail of stdout of the last attempt. */
+  stdout: string;
+  /** Attempts made; undefined keeps the record's count. */
+  attempts?: number;
+}
+
+/** The run as seen by the code that executes tasks. */
+export interface RunContext extends ScopeSource {
+  readonly dir: string;
+  readonly registry: Registry;
+  readonly slots: Slots;
+  /** The whole run's cancellation scope. */
+  readonly scope: AbortScope;
+  /** The spawner runners get (it adds the run's hard-kill signal). */
+  readonly spawner: ProcessSpawner;
+  readonly killGraceMs: number;
+  /** Process env + --env < workflow `environment`, interpolated once at start. */
+  readonly workflowEnv: Record<string, string>;
+  readonly exprs: Expressions;
+  now(): Date;
+  publish(event: EngineEvent): void;
+  /** A fresh path for one attempt's `$WEFT_OUTPUT` file, in the run's private folder. */
+  outputPath(taskId: string, attempt: number): string;
+  /** Whether output files are removed once read (true unless the caller chose the folder). */
+  readonly removeOutputFiles: boolean;
+  /** Marks a record started (status running, start time, attempt) and publishes nothing. */
+  markStarted(node: Node, attempt: number): string;
+  /** Fills a node's final record and publishes `task_finished`. */
+  finishRecord(node: Node, outcome: Outcome): void;
+}
+
+/** The task state and reason a stop reason leads to. */
+export function stoppedAs(reason: StopReason): { status: TaskState; reason: TaskReason | null } {
+  switch (reason) {
+    case "timeout":
+    case "parent_timeout":
+      return { status: "timed_out", reason: "timeout" };
+    case "workflow_timeout":
+      return { status: "timed_out", reason: "workflow_timeout" };
+    case "signal":
+      return { status: "cancelled", reason: "signal" };
+    case "not_needed":
+      return { status: "cancelled", reason: null };
+  }
+}
+
+/** The text of an unknown thrown value. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,164 @@
+/**
+ * The engine's side of the expression language: compiled conditions and templates
+ * cached per run, and the scope that resolves `env`, `params`, `tasks`, `item`,
+ * `workflow` and `run` references.
+ * @module
+ */
+import {
+  compileCondition,
+  compileTemplate,
+  type Scope,
+  stringify,
+  truthy,
+  type Value,
+} from "../expr/mod.ts";
+import type { Workflow } from "../model/workflow.ts";
+import type { Node } from "./nodes.ts";
+
+type Condition = ReturnType<typeof compileCondition>;
+type Template = ReturnType<typeof compileTemplate>;
+
+/** Compiles each distinct text once per run. Compile errors are thrown (ExpressionError). */
+export class Expressions {
+  #conditions = new Map<string, Condition>();
+  #templates = new Map<string, Template>();
+
+  /** The compiled condition for `text`. */
+  condition(text: string): Condition {
+    let compiled = this.#conditions.get(text);
+    if (!compiled) {
+      compiled = compileCondition(text);
+      this.#conditions.set(text, compiled);
+    }
+    return compiled;
+  }
+
+  /** Evaluates a condition to true or false. */
+  test(text: string, scope: Scope): boolean {
+    return truthy(this.condition(text).evaluate(scope));
+  }
+
+  /** Interpolates plain text (no `${` → returned as is, without compiling). */
+  render(text: string, scope: Scope): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).render(scope);
+  }
+
+  /** Interpolates a shell command: values travel in the returned environment variables. */
+  renderShell(text: string, scope: Scope): { command: string; env: Record<string, string> } {
+    if (!text.includes("${")) return { command: text, env: {} };
+    return this.#template(text).renderShell(scope);
+  }
+
+  /** Interpolates every value of an environment map. */
+  renderEnv(env: Record<string, string> | undefined, scope: Scope): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(env ?? {})) out[name] = this.render(value, scope);
+    return out;
+  }
+
+  #template(text: string): Template {
+    let compiled = this.#templates.get(text);
+    if (!compiled) {
+      compiled = compileTemplate(text);
+      this.#templates.set(text, compiled);
+    }
+    return compiled;
+  }
+}
+
+/** What a scope reads besides the environment and the loop item. */
+export interface ScopeSource {
+  readonly workflow: Workflow;
+  readonly file: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly params: Record<string, string>;
+  readonly nodes: ReadonlyMap<string, Node>;
+}
+
+/**
+ * The scope for one task: `env` looks up `env(name)`; `item` is the loop item when
+ * `item` is given. Anything unknown is undefined.
+ */
+export function makeScope(
+  source: ScopeSource,
+  env: (name: string) => string | undefined,
+  item?: { value: Value },
+): Scope {
+  return (root, path) => {
+    switch (root) {
+      case "env":
+        return path.length === 1 ? env(path[0]) : undefined;
+      case "params":
+        return path.length === 1 && Object.hasOwn(source.params, path[0])
+          ? source.params[path[0]]
+          : undefined;
+      case "tasks":
+        return taskValue(source.nodes.get(path[0]), path.slice(1));
+      case "item":
+        return item ? walk(item.value, path) : undefined;
+      case "workflow":
+        return path.length === 1 ? workflowValue(source, path[0]) : undefined;
+      case "run":
+        if (path.length !== 1) return undefined;
+        if (path[0] === "id") return source.runId;
+        if (path[0] === "started_at") return source.startedAt;
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+}
+
+function taskValue(node: Node | undefined, path: string[]): Value {
+  if (!node) return undefined;
+  const record = node.record;
+  switch (path[0]) {
+    case "exit_code":
+      return path.length === 1 ? record.exitCode ?? undefined : undefined;
+    case "status":
+      return path.length === 1 ? record.status : undefined;
+    case "stdout":
+      return path.length === 1 ? node.stdout : undefined;
+    case "duration_ms":
+      return path.length === 1 ? record.durationMs ?? undefined : undefined;
+    case "outputs":
+      if (path.length === 1) return { ...record.outputs };
+      return path.length === 2 && Object.hasOwn(record.outputs, path[1])
+        ? record.outputs[path[1]]
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function workflowValue(source: ScopeSource, field: string): Value {
+  switch (field) {
+    case "name":
+      return source.workflow.name;
+    case "version":
+      return source.workflow.version;
+    case "description":
+      return source.workflow.description;
+    case "file":
+      return source.file;
+    default:
+      return undefined;
+  }
+}
+
+function walk(value: Value, path: string[]): Value {
+  let current = value;
+  for (const key of path) {
+    if (Array.isArray(current)) {
+      current = /^\d+$/.test(key) ? current[Number(key)] : undefined;
+    } else if (current !== null && typeof current === "object" && Object.hasOwn(current, key)) {
+      current = current[key];
+    } else return undefined;
+  }
+  return current;
+}
+
+/** Re-exported for the loop's item list. */
+export { stringify };

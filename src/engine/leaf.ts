@@ -1,0 +1,286 @@
+/**
+ * Runs one unit of work — a leaf task, a parallel child, a conditional's branch or a
+ * loop iteration — through its runner, with retries, its timeout, its environment,
+ * its `$WEFT_OUTPUT` file and its output lines.
+ * @module
+ */
+import { resolve } from "node:path";
+import type { TaskContext, TaskResult, TaskRunner } from "../tasks/types.ts";
+import { type AbortScope, sleepIn, type StopReason } from "./abort.ts";
+import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import type { TaskState } from "./events.ts";
+import { makeScope } from "./expressions.ts";
+import type { Value } from "../expr/mod.ts";
+import type { LeafSpec, Node } from "./nodes.ts";
+import { parseOutputs } from "./outputs.ts";
+import { retryDelayMs } from "./retry.ts";
+import { LineTail } from "./tail.ts";
+
+/** One unit of work to run. */
+export interface LeafJob {
+  /** The record the events are about (a loop's iterations report as the loop). */
+  node: Node;
+  spec: LeafSpec;
+  /** The cancellation scope the attempts join. */
+  scope: AbortScope;
+  /** True when the caller already holds a concurrency slot for the first attempt. */
+  slotHeld: boolean;
+  /** Loop iterations: publish output lines only, no attempt events. */
+  quiet: boolean;
+  item?: { value: Value; index: number };
+}
+
+/** The result of the last attempt, plus how many were made. */
+export type LeafOutcome = Outcome & { attempts: number };
+
+/** Runs every attempt a job is allowed; never throws. */
+export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcome> {
+  const runner = run.registry.get(job.spec.type);
+  let slotHeld = job.slotHeld;
+  let last: LeafOutcome | null = null;
+  for (let attempt = 1;; attempt++) {
+    if (!slotHeld) await run.slots.acquire();
+    slotHeld = false;
+    if (job.scope.reason !== null) {
+      run.slots.release();
+      return stopped(job.scope.reason, last, attempt - 1);
+    }
+    const { outcome, retryable } = runner ? await runAttempt(run, job, runner, attempt) : {
+      outcome: failure(run, `no runner for task type "${job.spec.type}"`, attempt),
+      retryable: false,
+    };
+    last = outcome;
+    const retryIn = retryable && job.scope.reason === null
+      ? retryDelayMs(job.spec.retry, attempt)
+      : null;
+    if (!job.quiet) publishAttempt(run, job, outcome, retryIn);
+    if (retryIn === null) return outcome;
+    const stop = await sleepIn(job.scope, retryIn);
+    if (stop) return stopped(stop, last, attempt);
+  }
+}
+
+interface AttemptResult {
+  outcome: LeafOutcome & { startedAt: string };
+  retryable: boolean;
+}
+
+async function runAttempt(
+  run: RunContext,
+  job: LeafJob,
+  runner: TaskRunner,
+  attempt: number,
+): Promise<AttemptResult> {
+  const { node, spec } = job;
+  const startedAt = job.quiet ? run.now().toISOString() : run.markStarted(node, attempt);
+  // Only a timeout needs a controller of its own; otherwise the scope's shared signal
+  // carries cancellation (cheaper when 100,000 tasks run).
+  let signal = job.scope.signal;
+  let leave = () => {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (spec.timeout !== undefined) {
+    const own = new AbortController();
+    leave = job.scope.join(own);
+    timer = setTimeout(() => own.abort("timeout" satisfies StopReason), spec.timeout);
+    signal = own.signal;
+  }
+  const tail = new LineTail();
+  let open = true;
+  let outputFile = "";
+  let result: TaskResult;
+  let configError = false;
+  try {
+    if (!job.quiet) {
+      run.publish({
+        type: "task_started",
+        runId: run.runId,
+        taskId: node.id,
+        attempt,
+        at: startedAt,
+      });
+    }
+    if (runner.usesOutputFile !== false) {
+      outputFile = run.outputPath(node.id, attempt);
+      // Synchronous: a tiny local file operation, cheaper than a trip through the
+      // async file-system pool once per task.
+      Deno.writeTextFileSync(outputFile, "", { mode: 0o600 });
+    }
+    configError = true; // until the environment and cwd are worked out
+    const setup = prepare(run, job, attempt, outputFile);
+    configError = false;
+    const ctx: TaskContext = {
+      runId: run.runId,
+      taskId: node.id,
+      attempt,
+      cwd: setup.cwd,
+      get env() {
+        return setup.env;
+      },
+      signal,
+      killGraceMs: run.killGraceMs,
+      outputFile,
+      emit(stream, line) {
+        if (!open) return;
+        if (stream === "stdout") tail.push(line);
+        run.publish({
+          type: "output",
+          runId: run.runId,
+          taskId: node.id,
+          attempt: job.quiet ? 1 : attempt,
+          stream,
+          line,
+          at: run.now().toISOString(),
+        });
+      },
+      interpolate: (text) => run.exprs.render(text, setup.scope),
+      interpolateShell: (command) => run.exprs.renderShell(command, setup.scope),
+      spawner: run.spawner,
+    };
+    result = await runner.run(spec.config, ctx);
+  } catch (error) {
+    result = { ok: false, exitCode: null, outputs: {}, error: errorText(error) };
+  } finally {
+    open = false;
+    clearTimeout(timer);
+    leave();
+    run.slots.release();
+  }
+  const outputs = { ...result.outputs, ...await readOutputFile(outputFile, run.removeOutputFiles) };
+  const stop = signal.aborted ? signal.reason as StopReason : null;
+  let status: TaskState = result.ok ? "success" : "failed";
+  let reason: Outcome["reason"] = result.ok
+    ? null
+    : result.exitCode !== null
+    ? "exit_code"
+    : "error";
+  if (stop) ({ status, reason } = stoppedAs(stop));
+  const retryable = (status === "failed" && !configError) ||
+    (status === "timed_out" && stop === "timeout");
+  const error = status === "success"
+    ? null
+    : stop === "timeout"
+    ? `timed out after ${spec.timeout} ms`
+    : result.error ?? null;
+  return {
+    outcome: {
+      status,
+      reason,
+      exitCode: result.exitCode,
+      error,
+      outputs,
+      stdout: tail.text(),
+      attempts: attempt,
+      startedAt,
+    },
+    retryable,
+  };
+}
+
+/**
+ * The attempt's environment, working directory and expression scope. The merged
+ * environment is built only when a runner asks for it (`env` is a getter): a runner
+ * that starts no process skips copying the whole process environment per attempt.
+ */
+function prepare(run: RunContext, job: LeafJob, attempt: number, outputFile: string) {
+  const base = run.workflowEnv;
+  const own = job.spec.environment
+    ? run.exprs.renderEnv(job.spec.environment, makeScope(run, (name) => base[name], job.item))
+    : undefined;
+  const weft: Record<string, string> = {
+    WEFT_RUN_ID: run.runId,
+    WEFT_TASK_ID: job.node.id,
+    WEFT_ATTEMPT: String(attempt),
+    WEFT_OUTPUT: outputFile,
+    WEFT_WORKFLOW: run.workflow.name,
+  };
+  if (job.item) {
+    weft.WEFT_ITEM = typeof job.item.value === "string"
+      ? job.item.value
+      : JSON.stringify(job.item.value);
+    weft.WEFT_ITEM_INDEX = String(job.item.index);
+  }
+  const lookup = (name: string): string | undefined =>
+    Object.hasOwn(weft, name)
+      ? weft[name]
+      : own && Object.hasOwn(own, name)
+      ? own[name]
+      : base[name];
+  const scope = makeScope(run, lookup, job.item);
+  const cwd = job.spec.cwd ? resolve(run.dir, run.exprs.render(job.spec.cwd, scope)) : run.dir;
+  let env: Record<string, string> | undefined;
+  return {
+    get env(): Record<string, string> {
+      return env ??= { ...base, ...own, ...weft };
+    },
+    cwd,
+    scope,
+  };
+}
+
+async function readOutputFile(path: string, remove: boolean): Promise<Record<string, string>> {
+  if (!path) return {};
+  try {
+    // Most tasks write no outputs: an empty file needs no read.
+    if (Deno.statSync(path).size === 0) return {};
+    return parseOutputs(await Deno.readTextFile(path));
+  } catch {
+    return {}; // the task removed it, or never had it
+  } finally {
+    if (remove) {
+      try {
+        Deno.removeSync(path);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+function publishAttempt(
+  run: RunContext,
+  job: LeafJob,
+  outcome: LeafOutcome,
+  retryInMs: number | null,
+): void {
+  run.publish({
+    type: "attempt_finished",
+    runId: run.runId,
+    taskId: job.node.id,
+    attempt: outcome.attempts,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    error: outcome.error,
+    startedAt: (outcome as { startedAt?: string }).startedAt ?? run.now().toISOString(),
+    finishedAt: run.now().toISOString(),
+    retryInMs,
+  });
+}
+
+function failure(
+  run: RunContext,
+  error: string,
+  attempts: number,
+): LeafOutcome & { startedAt: string } {
+  return {
+    status: "failed",
+    reason: "error",
+    exitCode: null,
+    error,
+    outputs: {},
+    stdout: "",
+    attempts,
+    startedAt: run.now().toISOString(),
+  };
+}
+
+/** The outcome of a job stopped between attempts (waiting for a slot or a retry). */
+function stopped(reason: StopReason, last: LeafOutcome | null, attempts: number): LeafOutcome {
+  return {
+    ...stoppedAs(reason),
+    exitCode: last?.exitCode ?? null,
+    error: last?.error ?? null,
+    outputs: last?.outputs ?? {},
+    stdout: last?.stdout ?? "",
+    attempts,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * The syntax tree the parser produces and the compiler turns into closures.
+ * @module
+ */
+import type { Value } from "./value.ts";
+
+/**
+ * A reference such as `${tasks.build.exit_code}`: root "tasks", path ["build", "exit_code"].
+ * `offset`/`length` locate it in the source text (0-based UTF-16): for the `${path}` form
+ * they cover the whole `${...}`, for a bare path (`execution.status`) just the path.
+ */
+export interface Reference {
+  root: string;
+  path: string[];
+  offset: number;
+  length: number;
+}
+
+/** Binary operators, `===`/`!==` already folded into `==`/`!=`. */
+export type BinaryOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%";
+
+/** One node of an expression. `height` bounds evaluation recursion (see parser). */
+export type Node =
+  | { kind: "literal"; value: Value; height: number }
+  | { kind: "ref"; ref: Reference; height: number }
+  | { kind: "not" | "negate"; operand: Node; height: number }
+  | { kind: "binary"; op: BinaryOp; left: Node; right: Node; height: number }
+  | { kind: "and" | "or"; left: Node; right: Node; height: number }
+  /** A string literal with `${...}` inside: text and expressions, concatenated. */
+  | { kind: "interpolation"; parts: (string | Node)[]; height: number };

@@ -1,0 +1,250 @@
+/**
+ * Recursive-descent parser of the expression language. It scans on demand (one token
+ * of lookahead) so that templates and string literals can hand it a `${` anywhere and
+ * get back where the matching `}` ended.
+ *
+ * Precedence, lowest first: `||`, `&&`, `== != === !==`, `< <= > >=`, `+ -`, `* / %`,
+ * unary `! -`. Primaries: literals, `${expr}`, bare paths, `( expr )`.
+ * @module
+ */
+import type { BinaryOp, Node, Reference } from "./ast.ts";
+import { ExpressionError } from "./errors.ts";
+import { Scanner, type Token } from "./scanner.ts";
+
+const BINARY_PRECEDENCE: Record<string, number> = {
+  "||": 1,
+  "&&": 2,
+  "==": 3,
+  "!=": 3,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
+  "%": 6,
+};
+
+/** Deepest nesting of parentheses, unary operators and `${`; keeps the parser's stack small. */
+const MAX_NESTING = 64;
+/** Tallest tree; evaluation recurses once per level, so long `a+a+a+…` chains are refused. */
+const MAX_HEIGHT = 400;
+
+/** Parses expressions out of one source text, collecting references in source order. */
+export class Parser {
+  /** Every reference met so far, in source order. */
+  readonly references: Reference[] = [];
+  private pos = 0;
+  private lookahead: Token | null = null;
+  private nesting = 0;
+  private readonly scanner: Scanner;
+
+  /** `inTemplate`: errors inside `${...}` hint at the `$${` escape. */
+  constructor(private readonly src: string, private readonly inTemplate = false) {
+    this.scanner = new Scanner(src);
+  }
+
+  /** Parses the whole text as one expression. */
+  parseWhole(): Node {
+    if (this.peek().kind === "eof") {
+      throw new ExpressionError(
+        "empty expression",
+        0,
+        "write a condition such as ${env.X} == 'yes'",
+      );
+    }
+    const node = this.parseExpression(0);
+    const t = this.peek();
+    if (t.kind !== "eof") throw this.unexpected(t, "expected an operator or the end");
+    return node;
+  }
+
+  /** Parses the `${ expr }` starting at `start` (which must hold `${`); returns where it ended. */
+  parseEmbedded(start: number): { node: Node; end: number } {
+    this.seek(start);
+    const node = this.parseDollarBrace(this.next());
+    return { node, end: this.pos };
+  }
+
+  // ---- parsing -------------------------------------------------------------------
+
+  private parseExpression(minPrecedence: number): Node {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      const precedence = t.kind === "op" ? BINARY_PRECEDENCE[t.text] : undefined;
+      if (precedence === undefined || precedence < minPrecedence) return left;
+      this.next();
+      const right = this.parseExpression(precedence + 1);
+      const height = Math.max(left.height, right.height) + 1;
+      if (height > MAX_HEIGHT) {
+        throw new ExpressionError("expression is too long", t.start, "split it into smaller parts");
+      }
+      left = t.text === "&&" || t.text === "||"
+        ? { kind: t.text === "&&" ? "and" : "or", left, right, height }
+        : { kind: "binary", op: t.text as BinaryOp, left, right, height };
+    }
+  }
+
+  private parseUnary(): Node {
+    const t = this.peek();
+    if (t.kind === "op" && (t.text === "!" || t.text === "-")) {
+      this.next();
+      this.enter(t);
+      const operand = this.parseUnary();
+      this.nesting--;
+      return { kind: t.text === "!" ? "not" : "negate", operand, height: operand.height + 1 };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Node {
+    const t = this.next();
+    switch (t.kind) {
+      case "num":
+      case "lit":
+        return { kind: "literal", value: t.value, height: 1 };
+      case "quote":
+        return this.parseString(t.start);
+      case "path": {
+        const [root, ...path] = t.segments!;
+        const ref: Reference = {
+          root,
+          path: Object.freeze(path) as string[],
+          offset: t.start,
+          length: t.end - t.start,
+        };
+        this.references.push(ref);
+        return { kind: "ref", ref, height: 1 };
+      }
+      case "(": {
+        this.enter(t);
+        const inner = this.parseExpression(0);
+        this.nesting--;
+        const close = this.next();
+        if (close.kind === ")") return inner;
+        if (close.kind === "eof") {
+          throw new ExpressionError("unclosed '('", t.start, "close it with )");
+        }
+        throw this.unexpected(close, "expected ')'");
+      }
+      case "${":
+        return this.parseDollarBrace(t);
+      case "eof":
+        throw new ExpressionError(
+          "expected a value at the end",
+          t.start,
+          "finish the expression, e.g. ${env.X} == 'yes'",
+        );
+      default:
+        throw this.unexpected(t, "expected a value (a reference, a literal or '(')");
+    }
+  }
+
+  /** `t` is the `${` token; parses up to and including the matching `}`. */
+  private parseDollarBrace(t: Token): Node {
+    this.enter(t);
+    const first = this.peek();
+    if (first.kind === "}") {
+      throw new ExpressionError("empty ${}", t.start, "put a reference inside, e.g. ${env.NAME}");
+    }
+    if (first.kind === "eof") throw this.unterminated(t);
+    const node = this.parseExpression(0);
+    this.nesting--;
+    const close = this.next();
+    if (close.kind === "eof") throw this.unterminated(t);
+    if (close.kind !== "}") {
+      throw this.unexpected(
+        close,
+        this.inTemplate ? "to write a literal ${ here, use $${" : "expected an operator or }",
+      );
+    }
+    // A reference written `${a.b}` is located by its whole `${...}`.
+    if (node.kind === "ref") {
+      node.ref.offset = t.start;
+      node.ref.length = close.end - t.start;
+    }
+    return node;
+  }
+
+  /** A quoted string starting at `start`; `${...}` inside it is interpolated, `$${` is a literal `${`. */
+  private parseString(start: number): Node {
+    const quote = this.src[start];
+    const parts: (string | Node)[] = [];
+    let text = "";
+    let i = start + 1;
+    let height = 1;
+    for (;;) {
+      const c = this.src[i];
+      if (c === undefined) {
+        throw new ExpressionError("unterminated string", start, `close it with ${quote}`);
+      }
+      if (c === quote) break;
+      if (c === "\\") {
+        const escape = this.scanner.readEscape(i);
+        text += escape.text;
+        i = escape.end;
+      } else if (c === "$" && this.src[i + 1] === "$" && this.src[i + 2] === "{") {
+        text += "${";
+        i += 3;
+      } else if (c === "$" && this.src[i + 1] === "{") {
+        if (text) parts.push(text);
+        text = "";
+        const embedded = this.parseEmbedded(i);
+        parts.push(embedded.node);
+        height = Math.max(height, embedded.node.height + 1);
+        i = embedded.end;
+      } else {
+        text += c;
+        i++;
+      }
+    }
+    this.seek(i + 1);
+    if (parts.length === 0) return { kind: "literal", value: text, height: 1 };
+    if (text) parts.push(text);
+    return { kind: "interpolation", parts, height };
+  }
+
+  private enter(t: Token): void {
+    if (++this.nesting > MAX_NESTING) {
+      throw new ExpressionError("expression is nested too deeply", t.start);
+    }
+  }
+
+  private unterminated(t: Token): ExpressionError {
+    return new ExpressionError("unterminated ${", t.start, "close it with }");
+  }
+
+  private unexpected(t: Token, hint: string): ExpressionError {
+    if (t.kind === "eof") {
+      return new ExpressionError("unexpected end of expression", t.start, hint);
+    }
+    const text = this.src.slice(t.start, Math.min(t.end, t.start + 24));
+    if (t.kind === "path" && (text === "and" || text === "or")) {
+      hint = `use ${text === "and" ? "&&" : "||"} instead of '${text}'`;
+    } else if (t.kind === "path" && /\bnot\s*$/.test(this.src.slice(0, t.start))) {
+      hint = "use ! instead of 'not'";
+    }
+    return new ExpressionError(`unexpected '${text}'`, t.start, hint);
+  }
+
+  // ---- scanning ------------------------------------------------------------------
+
+  private seek(pos: number): void {
+    this.pos = pos;
+    this.lookahead = null;
+  }
+
+  private peek(): Token {
+    return this.lookahead ??= this.scanner.scan(this.pos, this.inTemplate && this.nesting > 0);
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    this.lookahead = null;
+    this.pos = t.end;
+    return t;
+  }
+}

@@ -1,0 +1,383 @@
+/**
+ * A resumable lexer over the literal text of a shell command, tracking just enough
+ * (quotes, escapes, comments, `$(`, backticks, `${`, arithmetic, heredocs, and the words
+ * of each simple command) to tell which context a substitution lands in. See shell.ts.
+ * @module
+ */
+import type { ShellContext } from "./shell.ts";
+import {
+  arithmeticHere,
+  atCommandPosition,
+  type CommandState,
+  endWord,
+  type MutableSlot,
+  newCommand,
+  type Word,
+} from "./shell_words.ts";
+
+type CommandFrame = { kind: "root" | "subst" | "backtick"; parens: number; cmd: CommandState };
+type HeredocFrame = {
+  kind: "heredoc";
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+  line: string;
+  dirty: boolean;
+};
+type Frame =
+  | CommandFrame
+  | HeredocFrame
+  | { kind: "double" | "single" | "ansi" | "comment" }
+  /** `${...}`: `stage` "name" while the name is read, "op" right after it (or its `[...]`). */
+  | { kind: "param"; inDouble: boolean; stage: "name" | "op" | "rest"; arithmetic: boolean }
+  | { kind: "arith"; parens: number; closer: ")" | "]" };
+
+interface PendingHeredoc {
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+}
+
+/** A heredoc delimiter word being read after `<<`. */
+interface DelimiterWord extends PendingHeredoc {
+  started: boolean;
+  quote: string | null;
+  escape: boolean;
+}
+
+const BLANK = new Set([" ", "\t"]);
+const OPERATOR = new Set([";", "&", "|", "<", ">", "(", ")", "\n"]);
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/** See the module doc; feed literal text, call substitute() at each `${...}`, then finish(). */
+export class ShellLexer {
+  private readonly frames: Frame[] = [{ kind: "root", parens: 0, cmd: newCommand() }];
+  private readonly pending: PendingHeredoc[] = [];
+  private word: DelimiterWord | null = null;
+  private escapeNext = false;
+
+  /** The context right now, at a substitution, and the lexer state after it. */
+  substitute(): MutableSlot {
+    const top = this.top;
+    const slot: MutableSlot = {
+      context: this.context(),
+      afterBackslash: this.escapeNext,
+      integerOnly: top.kind === "arith" || (top.kind === "param" && top.arithmetic),
+    };
+    this.escapeNext = false;
+    if (top.kind === "heredoc") top.dirty = true;
+    const frame = this.commandFrame();
+    if (frame) {
+      const word = this.wordOf(frame);
+      if (arithmeticHere(frame.cmd, word)) slot.integerOnly = true;
+      word.slots.push(slot);
+    }
+    return slot;
+  }
+
+  /** Ends the text: the last word of the command is complete. */
+  finish(): void {
+    for (const frame of this.frames) if ("cmd" in frame) endWord(frame.cmd);
+  }
+
+  private context(): ShellContext {
+    if (this.word) return "heredoc-delimiter";
+    const top = this.top;
+    switch (top.kind) {
+      case "double":
+      case "single":
+      case "ansi":
+        return top.kind;
+      case "param":
+        // Arithmetic parts are integer-only, so they need no quotes.
+        return top.arithmetic || top.inDouble ? "double" : "unquoted";
+      case "arith":
+        return "double";
+      case "heredoc":
+        return top.quoted ? "quoted-heredoc" : "heredoc";
+      default: // command frames and comments
+        return "unquoted";
+    }
+  }
+
+  private get top(): Frame {
+    return this.frames[this.frames.length - 1];
+  }
+
+  /** The innermost command frame, unless a heredoc body (which is not part of a word) is nearer. */
+  private commandFrame(): CommandFrame | undefined {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const frame = this.frames[k];
+      if (frame.kind === "heredoc") return undefined;
+      if ("cmd" in frame) return frame;
+    }
+  }
+
+  private wordOf(frame: CommandFrame): Word {
+    return frame.cmd.current ??= { text: "", slots: [] };
+  }
+
+  private push(frame: Frame): void {
+    const top = this.top;
+    if (top.kind === "heredoc") top.dirty = true;
+    this.frames.push(frame);
+  }
+
+  private pop(): void {
+    if (this.frames.length > 1) this.frames.pop();
+  }
+
+  /** Feeds literal text. Lookahead stops at the end of `text`: what follows is a substitution. */
+  feed(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (this.escapeNext) {
+        this.escapeNext = false;
+        const top = this.top;
+        if (top.kind === "heredoc") top.line += c;
+        else if ("cmd" in top && c !== "\n") this.wordOf(top).text += c;
+        continue;
+      }
+      if (this.word && this.readDelimiter(c)) continue;
+      i = this.step(text, i);
+    }
+  }
+
+  /** Consumes `c` into the delimiter word after `<<`; false when the word has ended. */
+  private readDelimiter(c: string): boolean {
+    const w = this.word!;
+    if (w.escape) {
+      w.escape = false;
+      w.delimiter += c;
+    } else if (w.quote) {
+      if (c === w.quote) w.quote = null;
+      else w.delimiter += c;
+    } else if (BLANK.has(c) && !w.started) {
+      // blanks between << and the word
+    } else if (BLANK.has(c) || OPERATOR.has(c)) {
+      if (w.started) this.pending.push(w);
+      this.word = null;
+      return false;
+    } else {
+      w.started = true;
+      if (c === "\\") {
+        w.quoted = w.escape = true;
+      } else if (c === "'" || c === '"') {
+        w.quoted = true;
+        w.quote = c;
+      } else w.delimiter += c;
+    }
+    return true;
+  }
+
+  /** Handles the character at `i`; returns the index of the last character consumed. */
+  private step(text: string, i: number): number {
+    const c = text[i];
+    const next = text[i + 1];
+    const top = this.top;
+    switch (top.kind) {
+      case "single":
+        if (c === "'") this.pop();
+        return i;
+      case "ansi":
+        if (c === "\\") this.escapeNext = true;
+        else if (c === "'") this.pop();
+        return i;
+      case "comment":
+        if (c !== "\n") return i;
+        this.pop();
+        return i - 1; // the command frame sees the newline (it may start a heredoc body)
+      case "double":
+        if (c === "\\") this.escapeNext = true;
+        else if (c === '"') this.pop();
+        else return this.expansion(text, i, true);
+        return i;
+      case "param":
+        return this.param(top, text, i);
+      case "arith":
+        if (c === "\\") this.escapeNext = true;
+        else if (c === "(" || c === "[") top.parens++;
+        else if (c === ")" || c === "]") {
+          if (top.parens > 0) top.parens--;
+          else if (top.closer === "]" && c === "]") this.pop();
+          else if (top.closer === ")" && c === ")" && next === ")") {
+            this.pop();
+            return i + 1;
+          }
+        } else if (c === '"') this.push({ kind: "double" });
+        else return this.expansion(text, i, true);
+        return i;
+      case "heredoc":
+        if (c === "\n") {
+          this.endHeredocLine(top);
+          return i;
+        }
+        top.line += c;
+        if (top.quoted) return i;
+        if (c === "\\") this.escapeNext = true;
+        else return this.expansion(text, i, true);
+        return i;
+      default:
+        return this.command(top, text, i);
+    }
+  }
+
+  /** Inside `${...}`: `${a[i]}` subscripts and `${s:offset:length}` are arithmetic in bash. */
+  private param(top: Extract<Frame, { kind: "param" }>, text: string, i: number): number {
+    const c = text[i];
+    const next = text[i + 1];
+    if (top.stage === "name") {
+      if (NAME_CHAR.test(c) || c === "#" || c === "!") return i;
+      top.stage = "op";
+    }
+    if (top.stage === "op") {
+      if (c === "[") {
+        this.push({ kind: "arith", parens: 0, closer: "]" });
+        return i;
+      }
+      top.stage = "rest";
+      // `${s:2}` is an offset; `${s:-x}`, `${s:=x}`, `${s:?x}`, `${s:+x}` are not.
+      if (c === ":" && (next === undefined || !"-=?+".includes(next))) {
+        top.arithmetic = true;
+        return i;
+      }
+    }
+    if (c === "\\") this.escapeNext = true;
+    else if (c === "}") this.pop();
+    else if (c === "'" && !top.inDouble) this.push({ kind: "single" });
+    else if (c === '"') this.push({ kind: "double" });
+    else return this.expansion(text, i, top.inDouble);
+    return i;
+  }
+
+  /** `$(`, `$((`, `$[`, `${` and backticks, which open a new frame in most contexts. */
+  private expansion(text: string, i: number, inDouble: boolean): number {
+    const c = text[i];
+    const next = text[i + 1];
+    if (c === "`") {
+      if (this.top.kind === "backtick") this.pop();
+      else this.push({ kind: "backtick", parens: 0, cmd: newCommand() });
+      return i;
+    }
+    if (c !== "$") return i;
+    if (next === "(" && text[i + 2] === "(") {
+      this.push({ kind: "arith", parens: 0, closer: ")" });
+      return i + 2;
+    }
+    if (next === "(") {
+      this.push({ kind: "subst", parens: 0, cmd: newCommand() });
+      return i + 1;
+    }
+    if (next === "[") {
+      this.push({ kind: "arith", parens: 0, closer: "]" }); // bash's old $[ ... ]
+      return i + 1;
+    }
+    if (next === "{") {
+      this.push({ kind: "param", inDouble, stage: "name", arithmetic: false });
+      return i + 1;
+    }
+    return i;
+  }
+
+  /** Unquoted command text (top level, `$(...)`, backticks). */
+  private command(top: CommandFrame, text: string, i: number): number {
+    const c = text[i];
+    const next = text[i + 1];
+    const { cmd } = top;
+    const wordStart = cmd.current === null;
+    if (BLANK.has(c) || OPERATOR.has(c)) {
+      endWord(cmd);
+      return this.operator(top, text, i);
+    }
+    if (c === "#" && wordStart) {
+      this.push({ kind: "comment" });
+      return i;
+    }
+    this.wordOf(top).text += c;
+    switch (c) {
+      case "\\":
+        this.escapeNext = true;
+        return i;
+      case "'":
+        this.push({ kind: "single" });
+        return i;
+      case '"':
+        this.push({ kind: "double" });
+        return i;
+      case "$":
+        if (next === "'") {
+          this.push({ kind: "ansi" });
+          return i + 1;
+        }
+        return this.expansion(text, i, false);
+      case "`":
+        return this.expansion(text, i, false);
+      default:
+        return i;
+    }
+  }
+
+  /** Blanks and `; & | < > ( )` and newlines in command text. */
+  private operator(top: CommandFrame, text: string, i: number): number {
+    const c = text[i];
+    const next = text[i + 1];
+    const { cmd } = top;
+    if (BLANK.has(c)) return i;
+    if (cmd.test && c !== "\n" && c !== ";") return i; // && || ( ) < > inside [[ ]]
+    switch (c) {
+      case "(":
+        if (next === "(" && (atCommandPosition(cmd) || cmd.words.at(-1) === "for")) {
+          this.push({ kind: "arith", parens: 0, closer: ")" }); // bash's (( )) and for (( ))
+          return i + 1;
+        }
+        top.parens++;
+        break;
+      case ")":
+        if (top.parens > 0) top.parens--;
+        else if (cmd.cases > 0) break; // the end of a case pattern; a command follows
+        else if (top.kind === "subst") {
+          this.pop();
+          return i;
+        }
+        break;
+      case "<":
+        if (next === "<" && text[i + 2] === "<") return i + 2; // here-string, an ordinary word
+        if (next === "<") {
+          const stripTabs = text[i + 2] === "-";
+          this.word = {
+            delimiter: "",
+            quoted: false,
+            stripTabs,
+            started: false,
+            quote: null,
+            escape: false,
+          };
+          return i + (stripTabs ? 2 : 1);
+        }
+        return i;
+      case ">":
+        return i;
+      case "\n": {
+        const body = this.pending.shift();
+        if (body) this.push({ kind: "heredoc", ...body, line: "", dirty: false });
+        break;
+      }
+    }
+    // ; & | ( ) and newline end the simple command.
+    const cases = cmd.cases;
+    Object.assign(cmd, newCommand(), { cases });
+    return i;
+  }
+
+  /** At the end of a heredoc body line: a line equal to the delimiter ends the body. */
+  private endHeredocLine(frame: HeredocFrame): void {
+    const line = frame.stripTabs ? frame.line.replace(/^\t+/, "") : frame.line;
+    const ended = !frame.dirty && line === frame.delimiter;
+    frame.line = "";
+    frame.dirty = false;
+    if (!ended) return;
+    this.frames.pop();
+    const body = this.pending.shift();
+    if (body) this.push({ kind: "heredoc", ...body, line: "", dirty: false });
+  }
+}

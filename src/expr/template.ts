@@ -1,0 +1,147 @@
+/**
+ * Templates: literal text with `${ expr }` substitutions. `$${` writes a literal `${`
+ * (scanning left to right, so `$$${x}` is `$` followed by the literal text `${x}`).
+ * @module
+ */
+import type { Reference } from "./ast.ts";
+import { compileNode, type Evaluator } from "./compile.ts";
+import { ExpressionError } from "./errors.ts";
+import { Parser } from "./parser.ts";
+import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
+import { type Scope, stringify, type Value } from "./value.ts";
+
+/** A compiled template: render it as many times as needed. */
+export interface CompiledTemplate {
+  readonly source: string;
+  /** Every reference in source order. */
+  readonly references: Reference[];
+  /** True when rendering always gives back `source` unchanged: no `${...}` and no `$${`. */
+  readonly isLiteral: boolean;
+  /** The text with every substitution replaced by its stringified value. */
+  render(scope: Scope): string;
+  /**
+   * The raw value when the template is exactly one `${...}` (so `"${params.list}"` can
+   * yield an array); the rendered text otherwise.
+   */
+  evaluateValue(scope: Scope): Value;
+  /**
+   * For shell commands: each substitution becomes a reference to an environment
+   * variable (`envPrefix` + 1, 2, …) quoted for its context, and `env` holds the values,
+   * so no value is ever read as shell syntax. See shell.ts for the contexts. NUL
+   * characters, which environment variables cannot carry, are removed from values.
+   * Throws ExpressionError for a substitution that cannot be made safe (a non-integer
+   * inside `$(( ))`, a quoted heredoc body).
+   */
+  renderShell(scope: Scope, envPrefix?: string): { command: string; env: Record<string, string> };
+  /**
+   * For validating shell commands before a run: the first substitution renderShell
+   * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter).
+   */
+  checkShell(): ExpressionError | undefined;
+}
+
+interface Substitution {
+  evaluate: Evaluator;
+  /** Offset of the `${` in the source. */
+  offset: number;
+}
+
+/** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
+export function compileTemplate(text: string): CompiledTemplate {
+  const parser = new Parser(text, true);
+  // literals.length === substitutions.length + 1: text before each substitution, then the tail.
+  const literals: string[] = [];
+  const substitutions: Substitution[] = [];
+  let literal = "";
+  let escaped = false;
+  let i = 0;
+  for (;;) {
+    const dollar = text.indexOf("$", i);
+    if (dollar < 0) break;
+    if (text.startsWith("$${", dollar)) {
+      literal += text.slice(i, dollar) + "${";
+      escaped = true;
+      i = dollar + 3;
+    } else if (text[dollar + 1] === "{") {
+      literals.push(literal + text.slice(i, dollar));
+      literal = "";
+      const { node, end } = parser.parseEmbedded(dollar);
+      substitutions.push({ evaluate: compileNode(node), offset: dollar });
+      i = end;
+    } else {
+      literal += text.slice(i, dollar + 1);
+      i = dollar + 1;
+    }
+  }
+  literals.push(literal + text.slice(i));
+  return new Template(text, parser.references, literals, substitutions, !escaped);
+}
+
+class Template implements CompiledTemplate {
+  readonly isLiteral: boolean;
+  private slots: ShellSlot[] | undefined;
+
+  constructor(
+    readonly source: string,
+    readonly references: Reference[],
+    private readonly literals: string[],
+    private readonly substitutions: Substitution[],
+    noEscapes: boolean,
+  ) {
+    this.isLiteral = substitutions.length === 0 && noEscapes;
+  }
+
+  render(scope: Scope): string {
+    const { literals, substitutions } = this;
+    let text = literals[0];
+    for (let k = 0; k < substitutions.length; k++) {
+      text += stringify(substitutions[k].evaluate(scope)) + literals[k + 1];
+    }
+    return text;
+  }
+
+  evaluateValue(scope: Scope): Value {
+    const single = this.substitutions.length === 1 && this.literals[0] === "" &&
+      this.literals[1] === "";
+    return single ? this.substitutions[0].evaluate(scope) : this.render(scope);
+  }
+
+  renderShell(
+    scope: Scope,
+    envPrefix = "WEFT_V_",
+  ): { command: string; env: Record<string, string> } {
+    const { literals, substitutions } = this;
+    const slots = this.shellSlots();
+    const env: Record<string, string> = {};
+    let command = literals[0];
+    for (let k = 0; k < substitutions.length; k++) {
+      const { evaluate, offset } = substitutions[k];
+      const name = `${envPrefix}${k + 1}`;
+      const value = stringify(evaluate(scope)).replaceAll("\0", "");
+      command += shellReference(slots[k], name, value, offset) + literals[k + 1];
+      env[name] = value;
+    }
+    return { command, env };
+  }
+
+  checkShell(): ExpressionError | undefined {
+    const slots = this.shellSlots();
+    for (let k = 0; k < slots.length; k++) {
+      if (slots[k].context !== "quoted-heredoc" && slots[k].context !== "heredoc-delimiter") {
+        continue;
+      }
+      try {
+        shellReference(slots[k], "X", "0", this.substitutions[k].offset);
+      } catch (error) {
+        if (error instanceof ExpressionError) return error;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** The contexts depend only on the literal text, so they are worked out once. */
+  private shellSlots(): ShellSlot[] {
+    return this.slots ??= shellSlots(this.literals);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Runtime values and the coercions the operators use. The rules are deliberately
+ * loose: most values come from environment variables and process output, which are
+ * always strings, so `"0"` must equal `0` and `"10" > "9"` must hold.
+ * @module
+ */
+
+/** A runtime value. */
+export type Value =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | Value[]
+  | { [key: string]: Value };
+
+/** Resolves a reference such as `tasks.build.exit_code` (root `tasks`, path `["build", "exit_code"]`); returns undefined when absent. */
+export type Scope = (root: string, path: string[]) => Value;
+
+/**
+ * How values become text: undefined/null → "", strings as they are, numbers and
+ * booleans through `String`, arrays and objects as JSON.
+ */
+export function stringify(value: Value): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+const FALSY_STRINGS = new Set(["", "false", "0"]);
+
+/**
+ * Truthiness for conditions: false, 0, NaN, null, undefined and the strings "", "false"
+ * and "0" are false; everything else (including empty arrays and objects) is true.
+ * Strings are compared after trimming and case-insensitively, because they mostly come
+ * from environment variables and command output (`"FALSE"`, `"0\n"`).
+ */
+export function truthy(value: Value): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
+  if (typeof value === "string") return !FALSY_STRINGS.has(value.trim().toLowerCase());
+  return true;
+}
+
+// Decimal numbers only: "0x10", "Infinity" and "1_000" stay strings.
+const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** The number a value stands for (a finite number, or a string that looks like one), or undefined. */
+export function asNumber(value: Value): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && NUMERIC.test(value)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** `==`: numeric when both sides are numeric, otherwise the stringified values are compared. */
+export function looseEquals(a: Value, b: Value): boolean {
+  const x = asNumber(a);
+  if (x !== undefined) {
+    const y = asNumber(b);
+    if (y !== undefined) return x === y;
+  }
+  return stringify(a) === stringify(b);
+}
+
+/**
+ * Ordering for `< <= > >=`: negative, zero or positive; undefined when either side is
+ * null/undefined (a missing value is not ordered, so every ordering comparison with it
+ * is false — an absent metric must not fire an alert). Numeric when both sides are
+ * numeric, otherwise by UTF-16 code units of the stringified values.
+ */
+export function compareValues(a: Value, b: Value): number | undefined {
+  if (a === undefined || a === null || b === undefined || b === null) return undefined;
+  const x = asNumber(a);
+  if (x !== undefined) {
+    const y = asNumber(b);
+    if (y !== undefined) return x - y;
+  }
+  const s = stringify(a);
+  const t = stringify(b);
+  return s < t ? -1 : s > t ? 1 : 0;
+}
+
+/** Keeps arithmetic results finite: NaN and ±Infinity (e.g. division by zero) become null. */
+export function finiteOrNull(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,139 @@
+/**
+ * Checks over the task graph: unique ids, references that name real tasks, callbacks
+ * that are only callbacks, and no cycles.
+ * @module
+ */
+import { findCycle, type GraphNode } from "../graph/mod.ts";
+import type { Problem } from "../model/errors.ts";
+import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
+import type { SourceMap } from "./source_map.ts";
+import { didYouMean } from "./suggest.ts";
+
+const REF_FIELDS = ["depends_on", "on_success", "on_failure"] as const;
+const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
+/** Cycles reported per graph at most: enough to show the pattern, not a flood. */
+const MAX_CYCLES = 20;
+
+/** Every graph problem in the workflow data. */
+export function graphProblems(data: unknown, map: SourceMap, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const at = (path: RawTask["path"], message: string, hint?: string) =>
+    problems.push({ file, ...map.value(path), message, hint });
+
+  const tasks = topLevelTasks(data);
+  const byId = new Map<string, RawTask>();
+  // Document order (each task, then its children), so "first defined" means first in the file.
+  const inOrder = tasks.flatMap((task) => [task, ...parallelChildren(task)]);
+  for (const task of inOrder) {
+    if (task.id === undefined) continue;
+    const first = byId.get(task.id);
+    if (first) {
+      const line = map.value([...first.path, "id"]).line;
+      at(
+        [...task.path, "id"],
+        `duplicate task id "${task.id}"`,
+        `"${task.id}" is already the id of the task at line ${line}; ids must be unique, parallel children included`,
+      );
+    } else byId.set(task.id, task);
+  }
+
+  const topIds = new Set(tasks.flatMap((t) => t.id ?? []));
+  const allIds = [...byId.keys()];
+  for (const task of tasks) {
+    for (const field of REF_FIELDS) {
+      for (const ref of idRefs(task, field)) {
+        const owner = task.id ? `task "${task.id}"` : "this task";
+        if (topIds.has(ref.id)) {
+          if (ref.id === task.id && field === "depends_on") {
+            at(ref.path, `task "${ref.id}" depends on itself`, "remove it from depends_on");
+          }
+          continue;
+        }
+        const child = byId.get(ref.id);
+        if (child?.parent !== undefined) {
+          at(
+            ref.path,
+            `task "${ref.id}" in ${field} of ${owner} is a step inside parallel task "${child.parent}"`,
+            `name the parallel task "${child.parent}" instead`,
+          );
+          continue;
+        }
+        at(
+          ref.path,
+          `unknown task "${ref.id}" in ${field} of ${owner}`,
+          didYouMean(ref.id, allIds) ??
+            `define a task with id "${ref.id}"${
+              allIds.length > 0 ? `, or name one of: ${allIds.join(", ")}` : ""
+            }`,
+        );
+      }
+    }
+  }
+
+  // A callback runs when its caller finishes; it has no place in the dependency graph.
+  const callers = new Map<string, { caller: string; field: string }>();
+  for (const task of tasks) {
+    for (const field of CALLBACK_FIELDS) {
+      for (const ref of idRefs(task, field)) {
+        if (topIds.has(ref.id) && task.id && !callers.has(ref.id)) {
+          callers.set(ref.id, { caller: task.id, field });
+        }
+      }
+    }
+  }
+  for (const task of tasks) {
+    const called = task.id ? callers.get(task.id) : undefined;
+    if (!called || task.data.depends_on === undefined) continue;
+    const when = called.field === "on_success" ? "succeeds" : "fails";
+    problems.push({
+      file,
+      ...map.key([...task.path, "depends_on"]),
+      message:
+        `task "${task.id}" is a callback (in ${called.field} of task "${called.caller}") and cannot have depends_on`,
+      hint:
+        `a callback runs only when called — when "${called.caller}" ${when} — and at most once per run; remove depends_on, or remove "${task.id}" from ${called.field} to make it a normal task`,
+    });
+  }
+
+  const positionOf = (id: string) => byId.get(id)?.path ?? [];
+  for (const cycle of cycles(tasks, topIds, ["depends_on"])) {
+    at(
+      [...positionOf(cycle[0]), "id"],
+      `dependency cycle: ${cycle.join(" → ")}`,
+      "a task cannot wait for itself; remove one depends_on entry of this cycle",
+    );
+  }
+  for (const cycle of cycles(tasks, topIds, CALLBACK_FIELDS)) {
+    const message = cycle.length === 2
+      ? `task "${cycle[0]}" names itself as its own callback`
+      : `callback cycle: ${cycle.join(" → ")}`;
+    at(
+      [...positionOf(cycle[0]), "id"],
+      message,
+      "a callback may not call back the task that called it, directly or through others",
+    );
+  }
+  return problems;
+}
+
+/** Every cycle over `fields` edges, one per broken edge, at most MAX_CYCLES. */
+function cycles(tasks: RawTask[], ids: Set<string>, fields: readonly string[]): string[][] {
+  const deps = new Map<string, string[]>();
+  for (const task of tasks) {
+    if (!task.id || deps.has(task.id)) continue;
+    const targets = fields.flatMap((f) => idRefs(task, f).map((r) => r.id))
+      .filter((id) => ids.has(id) && !(fields.includes("depends_on") && id === task.id));
+    deps.set(task.id, [...new Set(targets)]);
+  }
+  const found: string[][] = [];
+  while (found.length < MAX_CYCLES) {
+    const nodes: GraphNode[] = [...deps].map(([id, d]) => ({ id, deps: d }));
+    const cycle = findCycle(nodes);
+    if (!cycle) break;
+    found.push(cycle);
+    // Break this cycle at its first edge and look for another.
+    const from = deps.get(cycle[0]) ?? [];
+    deps.set(cycle[0], from.filter((id) => id !== cycle[1]));
+  }
+  return found;
+}

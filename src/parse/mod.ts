@@ -1,0 +1,120 @@
+/**
+ * Loading workflow files: read (file or stdin) → decode → YAML/JSON with positions →
+ * schema → graph and expression checks. Every problem in a file is reported at once,
+ * each with `file:line:col`, sorted by position.
+ * @module
+ */
+import { dirname } from "node:path";
+import { type Problem, WeftError } from "../model/errors.ts";
+import { type Workflow, workflowSchema } from "../model/workflow.ts";
+import { expressionProblems } from "./expr_checks.ts";
+import { graphProblems } from "./graph_checks.ts";
+import { decodeInput, detectFormat, readInput, sha256Hex, type SourceFormat } from "./read.ts";
+import { schemaProblems } from "./schema_issues.ts";
+import { parseSource } from "./syntax.ts";
+
+export type { SourceFormat } from "./read.ts";
+
+/** A workflow that passed every check, with where it came from. */
+export interface LoadedWorkflow {
+  workflow: Workflow;
+  /** Absolute path of the file, or "-" for stdin. */
+  file: string;
+  /** Absolute folder of the file (relative task paths resolve against it); cwd for stdin. */
+  dir: string;
+  /** The text as read. */
+  source: string;
+  /** Lowercase hex SHA-256 of the bytes read. */
+  hash: string;
+}
+
+/** Where files are resolved and what stdin is (for `-`). */
+export interface LoadOptions {
+  cwd: string;
+  stdin?: ReadableStream<Uint8Array>;
+}
+
+/** The outcome of checking one file: the workflow when valid, and every problem. */
+export interface CheckResult {
+  loaded?: LoadedWorkflow;
+  problems: Problem[];
+}
+
+/**
+ * Loads and checks a workflow file (`-` reads stdin).
+ * @throws {WeftError} carrying every problem, sorted by position, with exit code 2.
+ */
+export async function loadWorkflow(file: string, options: LoadOptions): Promise<LoadedWorkflow> {
+  const { loaded, problems } = await checkWorkflow(file, options);
+  if (!loaded) throw new WeftError(problems);
+  return loaded;
+}
+
+/**
+ * Reads and checks a workflow file without throwing for problems in it.
+ * `Problem.file` is `file` as given (relative stays relative).
+ */
+export async function checkWorkflow(file: string, options: LoadOptions): Promise<CheckResult> {
+  const raw = await readInput(file, options);
+  if ("message" in raw) return { problems: [raw] };
+  const decoded = decodeInput(raw.bytes, file);
+  if ("message" in decoded) return { problems: [decoded] };
+  const { workflow, problems } = parseWorkflowSource(decoded.text, file, decoded.format);
+  if (!workflow) return { problems };
+  const loaded: LoadedWorkflow = {
+    workflow,
+    file: raw.path,
+    dir: raw.path === "-" ? options.cwd : dirname(raw.path),
+    source: decoded.text,
+    hash: await sha256Hex(raw.bytes),
+  };
+  return { loaded, problems };
+}
+
+/**
+ * Checks workflow text. `fileLabel` names the source in problems and, unless `format`
+ * is given, picks the syntax (`.json` strict JSON, otherwise YAML, which reads JSON too).
+ */
+export function parseWorkflowSource(
+  source: string,
+  fileLabel: string,
+  format?: SourceFormat,
+): { workflow?: Workflow; problems: Problem[] } {
+  const text = source.replace(/^\uFEFF/, "");
+  if (text.trim() === "") {
+    return {
+      problems: [{
+        file: fileLabel,
+        message: "the file is empty",
+        hint: "a workflow needs at least `name` and `tasks`",
+      }],
+    };
+  }
+  const parsed = parseSource(text, format ?? detectFormat(fileLabel, text), fileLabel);
+  if (parsed.data === undefined || !parsed.map) return { problems: sortProblems(parsed.problems) };
+  const { data, map } = parsed;
+  const result = workflowSchema.safeParse(data);
+  const problems = [
+    ...parsed.problems,
+    ...(result.success ? [] : schemaProblems(result.error.issues, {
+      schema: workflowSchema,
+      data,
+      map,
+      file: fileLabel,
+    })),
+    ...graphProblems(data, map, fileLabel),
+    ...expressionProblems(data, map, fileLabel),
+  ];
+  if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
+  return { workflow: result.data, problems: [] };
+}
+
+/** Problems without a line first, then by line and column; stable otherwise. */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) =>
+      (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i
+    )
+    .map(({ p }) => p);
+}

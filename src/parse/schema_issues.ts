@@ -1,0 +1,207 @@
+/**
+ * From zod issues to problems people can act on: positioned at the key or value
+ * in question, phrased in the workflow's own words, with "did you mean" hints, and
+ * without the noise unions produce (one problem per real problem).
+ * @module
+ */
+import type { Problem } from "../model/errors.ts";
+import { describeExpected, describeValue, keyPlace, valueLabel } from "./describe.ts";
+import {
+  badDiscriminator,
+  badValue,
+  type Draft,
+  durationHint,
+  isDefaultMessage,
+  type Issue,
+  type IssueContext,
+  sizeMessage,
+  unknownKey,
+} from "./issue_messages.ts";
+import { valueAt } from "./schema_walk.ts";
+import type { PathSegment } from "./source_map.ts";
+import { listWords } from "./suggest.ts";
+
+export type { IssueContext } from "./issue_messages.ts";
+
+/** Converts zod issues to positioned problems. */
+export function schemaProblems(issues: readonly Issue[], ctx: IssueContext): Problem[] {
+  const drafts: Draft[] = [];
+  for (const issue of issues) convert(issue, [], ctx, drafts);
+  return suppressEchoes(drafts).map((d) => position(d, ctx));
+}
+
+function position(draft: Draft, ctx: IssueContext): Problem {
+  const at = draft.at === "key"
+    ? ctx.map.key(draft.path)
+    : draft.at === "container"
+    ? ctx.map.container(draft.path)
+    : ctx.map.value(draft.path);
+  return { file: ctx.file, ...at, message: draft.message, hint: draft.hint };
+}
+
+/**
+ * A misspelt key makes zod report the key as unknown and the real key as missing; a
+ * key of another task type does too. Keep only the unknown key.
+ */
+function suppressEchoes(drafts: Draft[]): Draft[] {
+  const explained = new Set<string>();
+  for (const d of drafts) {
+    if (d.standsFor) explained.add(`${JSON.stringify(d.path.slice(0, -1))}\0${d.standsFor}`);
+  }
+  const seen = new Set<string>();
+  return drafts.filter((d) => {
+    if (d.missing) {
+      const object = JSON.stringify(d.missing.object);
+      if (explained.has(`${object}\0${d.missing.key}`) || explained.has(`${object}\0variant`)) {
+        return false;
+      }
+    }
+    const key = `${JSON.stringify(d.path)}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function convert(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out: Draft[]): void {
+  const before = out.length;
+  convertOne(issue, prefix, ctx, out);
+  // A problem about an absent key (say, a refinement that requires it) is explained by
+  // a misspelt key in the same object; mark it so suppressEchoes can drop it.
+  for (const draft of out.slice(before)) {
+    if (draft.missing || draft.path.length === 0) continue;
+    const object = draft.path.slice(0, -1);
+    if (valueAt(ctx.data, draft.path) !== undefined || valueAt(ctx.data, object) === undefined) {
+      continue;
+    }
+    draft.missing = { object, key: String(draft.path[draft.path.length - 1]) };
+  }
+}
+
+function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out: Draft[]): void {
+  const path = [...prefix, ...(issue.path as PathSegment[])];
+  const value = valueAt(ctx.data, path);
+  const label = valueLabel(ctx.data, path);
+  const hint = customHint(issue);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      for (const key of issue.keys) out.push(unknownKey(path, key, ctx));
+      return;
+    case "invalid_union":
+      if (issue.errors.length === 0) out.push(badDiscriminator(path, value, ctx));
+      else convertUnion(issue.errors, path, value, label, ctx, out);
+      return;
+    case "invalid_type":
+      if (value === undefined && path.length > 0) {
+        const key = String(path[path.length - 1]);
+        const object = path.slice(0, -1);
+        out.push({
+          path: object,
+          at: "container",
+          message: `missing key "${key}"${keyPlace(ctx.data, object)}`,
+          hint: hint ?? `add "${key}": ${describeExpected(issue.expected)}`,
+          missing: { object, key },
+        });
+      } else {
+        out.push({
+          path,
+          at: "value",
+          message: `${label}: expected ${describeExpected(issue.expected)}, got ${
+            describeValue(value)
+          }`,
+          hint: hint ?? durationHint(path, ctx),
+        });
+      }
+      return;
+    case "invalid_value":
+      out.push(badValue(path, value, label, issue.values));
+      return;
+    case "too_small":
+    case "too_big":
+      out.push({ path, at: "value", message: `${label}: ${sizeMessage(issue)}`, hint });
+      return;
+    case "invalid_key": {
+      const reason = issue.issues[0]?.message ?? "invalid name";
+      const object = valueLabel(ctx.data, path.slice(0, -1));
+      out.push({
+        path,
+        at: "key",
+        message: `${object}: invalid name "${String(path[path.length - 1])}": ${reason}`,
+        hint,
+      });
+      return;
+    }
+    case "invalid_format":
+      out.push({
+        path,
+        at: "value",
+        message: isDefaultMessage(issue.message)
+          ? `${label}: ${JSON.stringify(value)} is not a valid ${issue.format}`
+          : `${label}: ${issue.message}`,
+        hint,
+      });
+      return;
+    default:
+      out.push({ path, at: "value", message: `${label}: ${issue.message}`, hint });
+  }
+}
+
+function customHint(issue: Issue): string | undefined {
+  const params = (issue as { params?: { hint?: unknown } }).params;
+  return typeof params?.hint === "string" ? params.hint : undefined;
+}
+
+/** Root-level type mismatch of a union branch: the value is not of that branch's kind. */
+function isKindMismatch(issue: Issue): boolean {
+  if (issue.path.length !== 0) return false;
+  if (issue.code === "invalid_type") return true;
+  return issue.code === "invalid_union" && issue.errors.length > 0 &&
+    issue.errors.every((branch) => branch.some(isKindMismatch));
+}
+
+function expectedKinds(issues: readonly Issue[]): string[] {
+  const kinds: string[] = [];
+  for (const issue of issues) {
+    if (issue.path.length !== 0) continue;
+    if (issue.code === "invalid_type") kinds.push(describeExpected(issue.expected));
+    if (issue.code === "invalid_union") {
+      for (const b of issue.errors) kinds.push(...expectedKinds(b));
+    }
+  }
+  return kinds;
+}
+
+function convertUnion(
+  branches: readonly (readonly Issue[])[],
+  path: PathSegment[],
+  value: unknown,
+  label: string,
+  ctx: IssueContext,
+  out: Draft[],
+): void {
+  const fitting = branches.filter((branch) => !branch.some(isKindMismatch));
+  if (fitting.length === 0) {
+    const kinds = [...new Set(branches.flatMap(expectedKinds))];
+    out.push({
+      path,
+      at: "value",
+      message: `${label}: expected ${listWords(kinds)}, got ${describeValue(value)}`,
+      hint: durationHint(path, ctx),
+    });
+    return;
+  }
+  // Several branches fit the value's kind (objects of different shapes): take the
+  // one it is closest to — fewest problems, literal tags weighing most, shared keys least.
+  const keys = value && typeof value === "object" ? Object.keys(value) : [];
+  const score = (branch: readonly Issue[]) => {
+    let total = 0;
+    const unknown = new Set<string>();
+    for (const issue of branch) {
+      if (issue.code === "unrecognized_keys") issue.keys.forEach((k) => unknown.add(k));
+      else total += issue.code === "invalid_value" ? 5 : 1;
+    }
+    return total + unknown.size - 2 * keys.filter((k) => !unknown.has(k)).length;
+  };
+  const best = fitting.reduce((a, b) => (score(b) < score(a) ? b : a));
+  for (const issue of best) convert(issue, path, ctx, out);
+}

@@ -1,0 +1,147 @@
+/**
+ * Positions in a parsed YAML/JSON document: from a data path (as zod reports it) to
+ * the line and column where that value, its key, or its parent is written.
+ * @module
+ */
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, Scalar } from "yaml";
+
+/** One step of a data path: an object key or a list index. */
+export type PathSegment = string | number;
+
+/** A 1-based line and column. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+interface Found {
+  /** The node at the path, or the deepest ancestor that exists. */
+  node: Node | null;
+  /** The key node of the last segment when it was found in a mapping. */
+  key: Node | null;
+  /** Whether every segment was found. */
+  complete: boolean;
+  /** The closest node that exists (the parent when the last segment is missing). */
+  parent: Node | null;
+}
+
+/**
+ * Maps data paths to source positions. The YAML document is built only when a
+ * position is first asked for: a valid JSON file never pays for YAML parsing.
+ */
+export class SourceMap {
+  #doc?: Document;
+  #lineStarts?: number[];
+
+  /** `load` yields the document of `text` (parsed with `version: "1.2"`). */
+  constructor(private readonly text: string, private readonly load: () => Document) {}
+
+  private get doc(): Document {
+    return this.#doc ??= this.load();
+  }
+
+  /** The position of a character offset in the source (columns count UTF-16 units). */
+  position(offset: number): Position {
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.#lineStarts ??= lineStarts(this.text);
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= at) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low] + 1 };
+  }
+
+  /** Where the value at `path` is written; the closest written ancestor when it is not. */
+  value(path: readonly PathSegment[]): Position {
+    const found = this.find(path);
+    return this.start(found.node ?? found.key ?? found.parent);
+  }
+
+  /** Where the key of the last segment is written (for unknown keys); else like `value`. */
+  key(path: readonly PathSegment[]): Position {
+    const found = this.find(path);
+    return this.start(found.complete && found.key ? found.key : found.node ?? found.parent);
+  }
+
+  /** Where the object at `path` starts (for keys missing from it). */
+  container(path: readonly PathSegment[]): Position {
+    return this.value(path);
+  }
+
+  /** Whether a value is written at `path`. */
+  has(path: readonly PathSegment[]): boolean {
+    return this.find(path).complete;
+  }
+
+  /**
+   * The position of character `offset` inside the string at `path`, when the source
+   * spells that string verbatim up to the offset (a one-line plain or quoted scalar
+   * without escapes before it); otherwise where the value starts.
+   */
+  inString(path: readonly PathSegment[], offset: number): Position {
+    const found = this.find(path);
+    const node = found.complete ? found.node : null;
+    if (!isScalar(node) || !node.range || typeof node.value !== "string") return this.value(path);
+    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+    if (!quoted && node.type !== Scalar.PLAIN) return this.value(path);
+    const start = node.range[0] + (quoted ? 1 : 0);
+    const written = this.text.slice(start, start + offset);
+    if (written.includes("\n") || written !== node.value.slice(0, offset)) return this.value(path);
+    return this.position(start + offset);
+  }
+
+  private start(node: Node | null): Position {
+    const offset = node?.range?.[0];
+    return offset === undefined ? { line: 1, column: 1 } : this.position(offset);
+  }
+
+  private find(path: readonly PathSegment[]): Found {
+    // Aliases are followed to look inside them; a path that ends at one points at the alias.
+    let node = this.doc.contents as Node | null;
+    let key: Node | null = null;
+    let parent: Node | null = node;
+    for (const segment of path) {
+      node = this.resolve(node);
+      parent = node;
+      let next: Node | null | undefined;
+      key = null;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => keyText(p.key) === String(segment));
+        if (pair) {
+          key = pair.key as Node;
+          next = (pair.value as Node | null) ?? null;
+          // A key written without a value (`then:`) is found; point at the key.
+          if (next === null || !next.range) {
+            return { node: key, key, complete: true, parent };
+          }
+        }
+      } else if (isSeq(node) && typeof segment === "number") {
+        next = node.items[segment] as Node | undefined;
+      }
+      if (!next) return { node: null, key: null, complete: false, parent };
+      node = next;
+    }
+    return { node, key, complete: true, parent };
+  }
+
+  private resolve(node: Node | null): Node | null {
+    if (isAlias(node)) return (node.resolve(this.doc) as Node | undefined) ?? node;
+    return node;
+  }
+}
+
+/** A mapping key as text (keys are scalars in workflow files). */
+export function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (typeof key === "string" || typeof key === "number") return String(key);
+  return undefined;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}

@@ -1,0 +1,172 @@
+/**
+ * Turning text into data: YAML 1.2 (which reads JSON too) with positions kept, strict
+ * JSON for `.json` files, duplicate keys as errors.
+ * @module
+ */
+import { type Document, isMap, isPair, type Node, parseDocument, visit } from "yaml";
+import type { Problem } from "../model/errors.ts";
+import type { SourceFormat } from "./read.ts";
+import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
+import { keyText, SourceMap } from "./source_map.ts";
+
+/** Parsed data and the map back to its source, or the syntax problems that stopped it. */
+export interface ParsedSource {
+  /** The data, when the text parsed. */
+  data?: unknown;
+  /** Positions of the data, when the text parsed. */
+  map?: SourceMap;
+  /** Syntax problems and duplicate keys. Data may still be present with duplicate keys. */
+  problems: Problem[];
+}
+
+const YAML_HINTS: Record<string, string> = {
+  TAB_AS_INDENT: "indent YAML with spaces, not tabs",
+  MULTIPLE_DOCS: "a workflow file holds one document; remove the `---` separator",
+  BAD_INDENT: "check the indentation of this line against the lines above",
+  BLOCK_AS_IMPLICIT_KEY:
+    "a value contains `: `; quote it, or check the indentation of the next line",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line; is a `:` or a quote missing above?",
+};
+
+/** A hint for a YAML error; MISSING_CHAR covers quotes, brackets and list dashes alike. */
+function yamlHint(code: string, message: string): string | undefined {
+  if (code === "MISSING_CHAR") {
+    if (/quote/.test(message)) {
+      return "a quoted string is not closed; look for its opening quote above";
+    }
+    if (/[\]}]/.test(message)) return "a [ or { is not closed";
+    return "check the indentation of this line against the lines above";
+  }
+  return YAML_HINTS[code];
+}
+
+/** Parses `text` as `format`, reporting every syntax problem with its position. */
+export function parseSource(text: string, format: SourceFormat, file: string): ParsedSource {
+  return format === "json" ? parseJson(text, file) : parseYaml(text, file);
+}
+
+function yamlDocument(text: string): Document {
+  // Duplicate keys are found separately, with both positions.
+  return parseDocument(text, { prettyErrors: false, uniqueKeys: false, version: "1.2" });
+}
+
+/**
+ * JSON: `JSON.parse` for the data (fast, and strict), a scan for duplicate keys, and
+ * positions from the YAML parser only if a problem needs one.
+ */
+function parseJson(text: string, file: string): ParsedSource {
+  const map = new SourceMap(text, () => yamlDocument(text));
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { problems: [jsonSyntaxProblem(text, e as Error, file, map)] };
+  }
+  const problems: Problem[] = findDuplicateJsonKeys(text).map((d) => ({
+    file,
+    ...map.position(d.offset),
+    message: `duplicate key "${d.key}"`,
+    hint: `"${d.key}" is already set at line ${
+      map.position(d.firstOffset).line
+    }; a key may appear once per object`,
+  }));
+  if (data === null) problems.push(noData(file));
+  return data === null ? { problems } : { data, map, problems };
+}
+
+function parseYaml(text: string, file: string): ParsedSource {
+  const doc = yamlDocument(text);
+  const map = new SourceMap(text, () => doc);
+  if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file) };
+  const problems = duplicateKeys(doc, map, file);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // Unresolved or excessive aliases are reported by toJS.
+    problems.push({ file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` });
+    return { problems };
+  }
+  if (data === null || data === undefined) {
+    problems.push(noData(file));
+    return { problems };
+  }
+  return { data, map, problems };
+}
+
+function noData(file: string): Problem {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    message: "the file holds no data (only comments?)",
+    hint: "a workflow needs at least `name` and `tasks`",
+  };
+}
+
+/** Where and why strict JSON failed: our scanner's words, else JSON.parse's. */
+function jsonSyntaxProblem(text: string, error: Error, file: string, map: SourceMap): Problem {
+  const found = findJsonError(text);
+  const at = /at position (\d+)/.exec(error.message);
+  const offset = found?.offset ?? (at ? Number(at[1]) : 0);
+  const reason = found?.message ??
+    lowerFirst(error.message.replace(/\s*(in JSON )?at position \d+.*$/s, ""));
+  return {
+    file,
+    ...map.position(offset),
+    message: `invalid JSON: ${reason}`,
+    hint: "JSON allows no trailing commas, comments or single quotes (a .yml file may use YAML)",
+  };
+}
+
+function yamlErrors(doc: Document, map: SourceMap, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const lines = new Set<number>();
+  for (const error of doc.errors) {
+    const position = map.position(error.pos[0]);
+    // One parse error tends to cause more on the same line; the first says it best.
+    if (lines.has(position.line)) continue;
+    lines.add(position.line);
+    problems.push({
+      file,
+      ...position,
+      message: `invalid YAML: ${lowerFirst(error.message.replace(/; please use .*$/, ""))}`,
+      hint: yamlHint(error.code, error.message),
+    });
+  }
+  return problems;
+}
+
+function duplicateKeys(doc: Document, map: SourceMap, file: string): Problem[] {
+  const problems: Problem[] = [];
+  visit(doc, {
+    Map(_, node) {
+      if (!isMap(node)) return;
+      const seen = new Map<string, Node>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const name = keyText(pair.key);
+        if (name === undefined) continue;
+        const first = seen.get(name);
+        const keyNode = pair.key as Node;
+        if (!first) {
+          seen.set(name, keyNode);
+          continue;
+        }
+        const firstAt = map.position(first.range?.[0] ?? 0);
+        problems.push({
+          file,
+          ...map.position(keyNode.range?.[0] ?? 0),
+          message: `duplicate key "${name}"`,
+          hint:
+            `"${name}" is already set at line ${firstAt.line}; a key may appear once per object`,
+        });
+      }
+    },
+  });
+  return problems;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

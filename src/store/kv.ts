@@ -1,0 +1,296 @@
+/**
+ * The default run store: Deno KV in one local file (`WEFT_HOME/weft.kv`).
+ *
+ * Keys (run ids sort by time, so key order is time order):
+ * - `["run", runId]` → RunRecord
+ * - `["run_wf", workflow, runId]`, `["run_st", status, runId]` → null (indexes)
+ * - `["task", runId, taskId]` → StoredTask (record + announce order + definition hash)
+ * - `["att", runId, taskId, attempt]` → AttemptRecord
+ *
+ * Listing newest first walks keys backwards and stops at the limit or at the first run
+ * older than `since`, so `history --limit 10` reads ten records whatever the store holds.
+ * @module
+ */
+import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
+import { KvIO, type Mutation } from "./kv_io.ts";
+import {
+  capAttempt,
+  capTask,
+  finishedRecord,
+  interruptedAttempt,
+  interruptedRecord,
+  interruptedTask,
+  isUnfinished,
+  matchesFilter,
+  summarize,
+  timeBound,
+} from "./records.ts";
+import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import type {
+  AttemptRecord,
+  CreateRunExtras,
+  MetricsRun,
+  RecordBatch,
+  RunDetails,
+  RunFilter,
+  RunRecord,
+  RunStore,
+} from "./run_store.ts";
+
+const PAGE = 100;
+
+/** Run store on Deno KV. Open it with {@link KvRunStore.open} (or store/open.ts). */
+export class KvRunStore implements RunStore {
+  readonly #io: KvIO;
+  /** Announce order and hash of tasks of runs this process created: saves a read per update. */
+  readonly #taskMeta = new Map<string, Map<string, { seq: number; hash: string | null }>>();
+
+  constructor(kv: Deno.Kv, readonly logsDir: string) {
+    this.#io = new KvIO(kv);
+  }
+
+  /** Opens (creating) the KV file at `path`; logs live in `logsDir`. */
+  static async open(path: string, logsDir: string): Promise<KvRunStore> {
+    return new KvRunStore(await Deno.openKv(path), logsDir);
+  }
+
+  async createRun(run: RunInfo, tasks: TaskRecord[], extras: CreateRunExtras = {}): Promise<void> {
+    const record: RunRecord = {
+      ...run,
+      status: "running",
+      finishedAt: null,
+      durationMs: null,
+      pidStartTicks: extras.pidStartTicks ?? null,
+      summary: null,
+    };
+    const meta = new Map<string, { seq: number; hash: string | null }>();
+    const taskWrites = tasks.map((task, seq) => {
+      const hash = extras.taskHashes?.[task.id] ?? null;
+      meta.set(task.id, { seq, hash });
+      return this.#taskMutation(run.id, task, seq, hash);
+    });
+    this.#taskMeta.set(run.id, meta);
+    // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
+    const ok = await this.#io.commitInBatches(taskWrites, this.#runMutations(record), [
+      { key: ["run", run.id], versionstamp: null },
+    ]);
+    if (!ok) throw new Error(`run ${run.id} is already recorded`);
+  }
+
+  async writeRecords(batch: RecordBatch): Promise<void> {
+    const writes: Mutation[] = batch.attempts.map((attempt) => ({
+      key: ["att", attempt.runId, attempt.taskId, attempt.attempt],
+      value: capAttempt(attempt),
+    }));
+    for (const { runId, task } of batch.tasks) writes.push(await this.#taskWrite(runId, task));
+    if (writes.length) await this.#io.commitInBatches(writes);
+  }
+
+  updateTask(runId: string, task: TaskRecord): Promise<void> {
+    return this.writeRecords({ tasks: [{ runId, task }], attempts: [] });
+  }
+
+  recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void> {
+    return this.writeRecords({
+      tasks: task ? [{ runId: attempt.runId, task }] : [],
+      attempts: [attempt],
+    });
+  }
+
+  async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
+    const taskWrites = await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task)));
+    for (;;) {
+      const current = await this.#io.get<RunRecord>(["run", report.id]);
+      if (!current.value) throw new Error(`run ${report.id} was never recorded`);
+      const next = finishedRecord(current.value, report);
+      const ok = await this.#io.commitInBatches(
+        taskWrites,
+        this.#runMutations(next, current.value),
+        [
+          current,
+        ],
+      );
+      if (ok) break;
+    }
+    this.#taskMeta.delete(report.id);
+  }
+
+  async findRun(id: string): Promise<RunRecord | null> {
+    return (await this.#io.get<RunRecord>(["run", id])).value;
+  }
+
+  async getRun(idOrPrefix: string): Promise<RunDetails> {
+    const run = await this.#resolveId(idOrPrefix);
+    const stored = await this.#io.listAll<StoredTask>({ prefix: ["task", run.id] });
+    return orderTasks(run, stored.map((e) => e.value));
+  }
+
+  async listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]> {
+    const prefix = taskId === undefined ? ["att", runId] : ["att", runId, taskId];
+    return (await this.#io.listAll<AttemptRecord>({ prefix })).map((e) => e.value);
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    const limit = filter.limit ?? Infinity;
+    for await (const page of this.#newestFirst(filter)) {
+      for (const run of page) {
+        const bound = timeBound(run, filter);
+        if (bound === "stop") return runs;
+        if (bound === "skip") continue;
+        if (!matchesFilter(run, filter)) continue;
+        runs.push(run);
+        if (runs.length >= limit) return runs;
+      }
+    }
+    return runs;
+  }
+
+  async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {
+    const runs = await this.listRuns({ since: options.since, workflow: options.workflow });
+    return await Promise.all(runs.map(async (run) => {
+      if (run.summary || run.status === "running") return { run, tasks: run.summary ?? [] };
+      // The summary was too big for the run record: read the task records instead.
+      const details = await this.getRun(run.id);
+      return { run, tasks: summarize(details.tasks) };
+    }));
+  }
+
+  findRunning(): Promise<RunRecord[]> {
+    return this.listRuns({ status: "running" });
+  }
+
+  async markInterrupted(runId: string): Promise<boolean> {
+    for (;;) {
+      const current = await this.#io.get<RunRecord>(["run", runId]);
+      if (!current.value || current.value.status !== "running") return false;
+      const tasks = (await this.#io.listAll<StoredTask>({ prefix: ["task", runId] }))
+        .map((e) => e.value);
+      const attempts = await this.listAttempts(runId);
+      const writes: Mutation[] = [];
+      for (const stored of tasks) {
+        if (!isUnfinished(stored.task.status)) continue;
+        const task = interruptedTask(stored.task);
+        writes.push({ key: ["task", runId, task.id], value: { ...stored, task } });
+      }
+      for (const attempt of attempts) {
+        if (attempt.status !== "running") continue;
+        writes.push({
+          key: ["att", runId, attempt.taskId, attempt.attempt],
+          value: interruptedAttempt(attempt),
+        });
+      }
+      const finalTasks = tasks.map((s) =>
+        isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task
+      );
+      const next = interruptedRecord(current.value, finalTasks, attempts);
+      const ok = await this.#io.commitInBatches(writes, this.#runMutations(next, current.value), [
+        current,
+      ]);
+      if (ok) return true;
+    }
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await Deno.remove(`${this.logsDir}/${runId}`, { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+    for (;;) {
+      const current = await this.#io.get<RunRecord>(["run", runId]);
+      const children = [
+        ...await this.#io.listAll({ prefix: ["task", runId] }),
+        ...await this.#io.listAll({ prefix: ["att", runId] }),
+      ].map((e) => ({ key: e.key }));
+      const final: Mutation[] = current.value
+        ? [{ key: ["run", runId] }, ...this.#indexKeys(current.value).map((key) => ({ key }))]
+        : [];
+      if (await this.#io.commitInBatches(children, final, [current])) break;
+    }
+    this.#taskMeta.delete(runId);
+  }
+
+  close(): void {
+    this.#io.kv.close();
+  }
+
+  // ---- private helpers --------------------------------------------------------
+
+  #indexKeys(run: RunRecord): Deno.KvKey[] {
+    return [["run_wf", run.workflow, run.id], ["run_st", run.status, run.id]];
+  }
+
+  /** The run record and its index keys; drops the old status index when it changed. */
+  #runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
+    const writes: Mutation[] = [{ key: ["run", run.id], value: run }];
+    for (const key of this.#indexKeys(run)) writes.push({ key, value: null });
+    if (previous && previous.status !== run.status) {
+      writes.push({ key: ["run_st", previous.status, run.id] });
+    }
+    return writes;
+  }
+
+  #taskMutation(runId: string, task: TaskRecord, seq: number, hash: string | null): Mutation {
+    const { task: capped, truncated } = capTask(task);
+    const value: StoredTask = { seq, hash, truncated, task: capped };
+    return { key: ["task", runId, task.id], value };
+  }
+
+  /** The write for a task update, keeping its announce order and hash. */
+  async #taskWrite(runId: string, task: TaskRecord): Promise<Mutation> {
+    let meta = this.#taskMeta.get(runId)?.get(task.id);
+    if (!meta) {
+      const existing = await this.#io.get<StoredTask>(["task", runId, task.id]);
+      // A task the engine did not announce at the start goes after all announced ones.
+      meta = existing.value
+        ? { seq: existing.value.seq, hash: existing.value.hash }
+        : { seq: Date.now(), hash: null };
+      this.#taskMeta.get(runId)?.set(task.id, meta);
+    }
+    return this.#taskMutation(runId, task, meta.seq, meta.hash);
+  }
+
+  async #resolveId(idOrPrefix: string): Promise<RunRecord> {
+    const exact = idOrPrefix ? await this.findRun(idOrPrefix) : null;
+    if (exact) return exact;
+    const matches = idOrPrefix
+      ? (await this.#io.listPage<RunRecord>(
+        { start: ["run", idOrPrefix], end: ["run", idOrPrefix + "\uffff"] },
+        { limit: 11 },
+      )).entries.map((e) => e.value)
+      : [];
+    if (matches.length === 1) return matches[0];
+    throw lookupError(idOrPrefix, matches);
+  }
+
+  /** Pages of runs, newest first, from the index that fits the filter best. */
+  async *#newestFirst(filter: RunFilter): AsyncGenerator<RunRecord[]> {
+    const fromIndex = filter.workflow !== undefined
+      ? ["run_wf", filter.workflow]
+      : filter.status !== undefined
+      ? ["run_st", filter.status]
+      : null;
+    const pageSize = Math.min(filter.limit ?? PAGE, PAGE);
+    let cursor = "";
+    do {
+      if (fromIndex) {
+        const page = await this.#io.listPage<null>({ prefix: fromIndex }, {
+          limit: pageSize,
+          reverse: !filter.oldestFirst,
+          cursor,
+        });
+        cursor = page.cursor;
+        const keys = page.entries.map((e) => ["run", e.key[e.key.length - 1]]);
+        const records = await this.#io.getMany<RunRecord>(keys);
+        yield records.flatMap((r) => r.value ? [r.value] : []);
+      } else {
+        const page = await this.#io.listPage<RunRecord>({ prefix: ["run"] }, {
+          limit: pageSize,
+          reverse: !filter.oldestFirst,
+          cursor,
+        });
+        cursor = page.cursor;
+        yield page.entries.map((e) => e.value);
+      }
+    } while (cursor);
+  }
+}

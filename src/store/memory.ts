@@ -1,0 +1,194 @@
+/**
+ * An in-memory RunStore for unit tests of the logic above the store (CLI verbs,
+ * metrics, retention, recovery). Same rules as the KV store — size caps, ordering,
+ * prefix lookup — without a file. Values are copied in and out, as a real store would.
+ * @module
+ */
+import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
+import {
+  capAttempt,
+  capTask,
+  finishedRecord,
+  interruptedAttempt,
+  interruptedRecord,
+  interruptedTask,
+  isUnfinished,
+  matchesFilter,
+  summarize,
+  timeBound,
+} from "./records.ts";
+import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import type {
+  AttemptRecord,
+  CreateRunExtras,
+  MetricsRun,
+  RecordBatch,
+  RunDetails,
+  RunFilter,
+  RunRecord,
+  RunStore,
+} from "./run_store.ts";
+
+/** A RunStore held in memory; `logsDir` is only used to delete logs with runs. */
+export class MemoryRunStore implements RunStore {
+  readonly #runs = new Map<string, RunRecord>();
+  readonly #tasks = new Map<string, Map<string, StoredTask>>();
+  readonly #attempts = new Map<string, Map<string, AttemptRecord>>();
+
+  constructor(readonly logsDir: string = "") {}
+
+  createRun(run: RunInfo, tasks: TaskRecord[], extras: CreateRunExtras = {}): Promise<void> {
+    if (this.#runs.has(run.id)) {
+      return Promise.reject(new Error(`run ${run.id} is already recorded`));
+    }
+    const stored = new Map<string, StoredTask>();
+    tasks.forEach((task, seq) => {
+      const { task: capped, truncated } = capTask(task);
+      stored.set(task.id, {
+        seq,
+        hash: extras.taskHashes?.[task.id] ?? null,
+        truncated,
+        task: capped,
+      });
+    });
+    this.#tasks.set(run.id, stored);
+    this.#attempts.set(run.id, new Map());
+    this.#runs.set(
+      run.id,
+      structuredClone({
+        ...run,
+        status: "running",
+        finishedAt: null,
+        durationMs: null,
+        pidStartTicks: extras.pidStartTicks ?? null,
+        summary: null,
+      }),
+    );
+    return Promise.resolve();
+  }
+
+  async writeRecords(batch: RecordBatch): Promise<void> {
+    for (const attempt of batch.attempts) await this.recordAttempt(attempt);
+    for (const { runId, task } of batch.tasks) await this.updateTask(runId, task);
+  }
+
+  updateTask(runId: string, task: TaskRecord): Promise<void> {
+    this.#putTask(runId, task);
+    return Promise.resolve();
+  }
+
+  recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void> {
+    const key = `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
+    this.#attempts.get(attempt.runId)?.set(key, structuredClone(capAttempt(attempt)));
+    if (task) this.#putTask(attempt.runId, task);
+    return Promise.resolve();
+  }
+
+  finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
+    const run = this.#runs.get(report.id);
+    if (!run) return Promise.reject(new Error(`run ${report.id} was never recorded`));
+    for (const task of tasks) this.#putTask(report.id, task);
+    this.#runs.set(report.id, structuredClone(finishedRecord(run, report)));
+    return Promise.resolve();
+  }
+
+  findRun(id: string): Promise<RunRecord | null> {
+    const run = this.#runs.get(id);
+    return Promise.resolve(run ? structuredClone(run) : null);
+  }
+
+  getRun(idOrPrefix: string): Promise<RunDetails> {
+    let run = this.#runs.get(idOrPrefix);
+    if (!run) {
+      const matches = idOrPrefix
+        ? [...this.#runs.values()].filter((r) => r.id.startsWith(idOrPrefix))
+          .sort((a, b) => a.id < b.id ? -1 : 1)
+        : [];
+      if (matches.length !== 1) return Promise.reject(lookupError(idOrPrefix, matches));
+      run = matches[0];
+    }
+    const stored = [...(this.#tasks.get(run.id)?.values() ?? [])];
+    return Promise.resolve(structuredClone(orderTasks(run, stored)));
+  }
+
+  listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]> {
+    const entries = [...(this.#attempts.get(runId)?.entries() ?? [])]
+      .sort(([a], [b]) => a < b ? -1 : 1)
+      .map(([, attempt]) => attempt)
+      .filter((a) => taskId === undefined || a.taskId === taskId);
+    return Promise.resolve(structuredClone(entries));
+  }
+
+  listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const order = filter.oldestFirst ? -1 : 1;
+    const sorted = [...this.#runs.values()].sort((a, b) => a.id < b.id ? order : -order);
+    const result: RunRecord[] = [];
+    for (const run of sorted) {
+      // Same early stop as the KV store: ids sort by start time.
+      const bound = timeBound(run, filter);
+      if (bound === "stop") break;
+      if (bound === "skip") continue;
+      if (!matchesFilter(run, filter)) continue;
+      result.push(structuredClone(run));
+      if (result.length >= (filter.limit ?? Infinity)) break;
+    }
+    return Promise.resolve(result);
+  }
+
+  async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {
+    const runs = await this.listRuns(options);
+    return runs.map((run) => ({
+      run,
+      tasks: run.summary ??
+        (run.status === "running"
+          ? []
+          : summarize([...(this.#tasks.get(run.id)?.values() ?? [])].map((s) => s.task))),
+    }));
+  }
+
+  findRunning(): Promise<RunRecord[]> {
+    return this.listRuns({ status: "running" });
+  }
+
+  async markInterrupted(runId: string): Promise<boolean> {
+    const run = this.#runs.get(runId);
+    if (!run || run.status !== "running") return false;
+    const tasks = this.#tasks.get(runId) ?? new Map<string, StoredTask>();
+    for (const stored of tasks.values()) {
+      if (isUnfinished(stored.task.status)) stored.task = interruptedTask(stored.task);
+    }
+    const attempts = this.#attempts.get(runId) ?? new Map<string, AttemptRecord>();
+    for (const [key, attempt] of attempts) {
+      if (attempt.status === "running") attempts.set(key, interruptedAttempt(attempt));
+    }
+    const taskList = [...tasks.values()].map((s) => s.task);
+    this.#runs.set(runId, interruptedRecord(run, taskList, [...attempts.values()]));
+    return await Promise.resolve(true);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    if (this.logsDir) {
+      await Deno.remove(`${this.logsDir}/${runId}`, { recursive: true }).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      });
+    }
+    this.#runs.delete(runId);
+    this.#tasks.delete(runId);
+    this.#attempts.delete(runId);
+  }
+
+  close(): void {}
+
+  #putTask(runId: string, task: TaskRecord): void {
+    const tasks = this.#tasks.get(runId);
+    if (!tasks) return;
+    const existing = tasks.get(task.id);
+    const { task: capped, truncated } = capTask(structuredClone(task));
+    tasks.set(task.id, {
+      seq: existing?.seq ?? Date.now(),
+      hash: existing?.hash ?? null,
+      truncated,
+      task: capped,
+    });
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The health report (`weft metrics`): per workflow and per task, how many runs, how
+ * many succeeded and failed, the success rate, and mean/p50/p95 durations. Computed
+ * from run records and their task summaries only — never from log files.
+ * @module
+ */
+import type { TaskState } from "../engine/events.ts";
+import type { MetricsRun } from "./run_store.ts";
+
+/** Counts and durations of a set of runs (or task executions). */
+export interface HealthStats {
+  /** Finished runs (or task executions that ran). */
+  runs: number;
+  successes: number;
+  /** Failed, timed out, cancelled or interrupted. */
+  failures: number;
+  /** Success rate in percent, two decimals; null when nothing finished. */
+  successRate: number | null;
+  /** The same for people: "95.24%", or "n/a". */
+  successRateText: string;
+  meanDurationMs: number | null;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+}
+
+/** One task's health within a workflow. */
+export interface TaskHealth extends HealthStats {
+  id: string;
+  /** Times it was skipped (condition false or upstream failure). */
+  skipped: number;
+}
+
+/** One workflow's health. */
+export interface WorkflowHealth extends HealthStats {
+  workflow: string;
+  /** Runs still running (not counted in `runs`). */
+  running: number;
+  tasks: TaskHealth[];
+}
+
+/** The whole report. */
+export interface MetricsReport {
+  /** Start of the window (UTC ISO), or null for all history. */
+  since: string | null;
+  generatedAt: string;
+  overall: HealthStats & { running: number };
+  workflows: WorkflowHealth[];
+}
+
+/** The value at percentile `p` (nearest rank) of sorted numbers. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1];
+}
+
+class Tally {
+  successes = 0;
+  failures = 0;
+  skipped = 0;
+  running = 0;
+  durations: number[] = [];
+
+  add(status: TaskState | "running", durationMs: number | null): void {
+    if (status === "running" || status === "pending") {
+      this.running++;
+      return;
+    }
+    if (status === "skipped") {
+      this.skipped++;
+      return;
+    }
+    if (status === "success") this.successes++;
+    else this.failures++;
+    if (durationMs !== null) this.durations.push(durationMs);
+  }
+
+  stats(): HealthStats {
+    const finished = this.successes + this.failures;
+    const sorted = [...this.durations].sort((a, b) => a - b);
+    const rate = finished ? Math.round((this.successes / finished) * 10_000) / 100 : null;
+    const mean = sorted.length
+      ? Math.round(sorted.reduce((sum, d) => sum + d, 0) / sorted.length)
+      : null;
+    return {
+      runs: finished,
+      successes: this.successes,
+      failures: this.failures,
+      successRate: rate,
+      successRateText: rate === null ? "n/a" : `${rate.toFixed(2)}%`,
+      meanDurationMs: mean,
+      p50DurationMs: percentile(sorted, 50),
+      p95DurationMs: percentile(sorted, 95),
+    };
+  }
+}
+
+/** Builds the health report from runs (any order) and their task summaries. */
+export function computeMetrics(runs: MetricsRun[], since: Date | null = null): MetricsReport {
+  const overall = new Tally();
+  const byWorkflow = new Map<string, { tally: Tally; tasks: Map<string, Tally> }>();
+  // Newest first, so tasks are listed in the order of the latest run's definition.
+  const newestFirst = [...runs].sort((a, b) => a.run.id < b.run.id ? 1 : -1);
+  for (const { run, tasks } of newestFirst) {
+    overall.add(run.status, run.durationMs);
+    let entry = byWorkflow.get(run.workflow);
+    if (!entry) {
+      entry = { tally: new Tally(), tasks: new Map() };
+      byWorkflow.set(run.workflow, entry);
+    }
+    entry.tally.add(run.status, run.durationMs);
+    if (run.status === "running") continue;
+    for (const task of tasks) {
+      let tally = entry.tasks.get(task.id);
+      if (!tally) entry.tasks.set(task.id, tally = new Tally());
+      tally.add(task.status, task.durationMs);
+    }
+  }
+  const workflows = [...byWorkflow.entries()]
+    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+    .map(([workflow, { tally, tasks }]) => ({
+      workflow,
+      ...tally.stats(),
+      running: tally.running,
+      tasks: [...tasks.entries()].map(([id, t]) => ({ id, ...t.stats(), skipped: t.skipped })),
+    }));
+  return {
+    since: since ? since.toISOString() : null,
+    generatedAt: new Date().toISOString(),
+    overall: { ...overall.stats(), running: overall.running },
+    workflows,
+  };
+}

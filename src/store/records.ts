@@ -1,0 +1,181 @@
+/**
+ * Record rules shared by every RunStore implementation: size caps (a Deno KV value
+ * holds at most 64 KiB), run summaries, filters, and what "interrupted" means for a
+ * task and a run.
+ * @module
+ */
+import type { RunReport, TaskRecord } from "../engine/events.ts";
+import type { AttemptRecord, RunFilter, RunRecord, TaskSummary } from "./run_store.ts";
+
+/** Most bytes kept of one output value. */
+export const MAX_OUTPUT_VALUE_BYTES = 16 * 1024;
+/** Most bytes kept of all of one task's outputs together. */
+export const MAX_OUTPUTS_BYTES = 40 * 1024;
+/** Most bytes kept of an error message. */
+export const MAX_ERROR_BYTES = 4 * 1024;
+/** A summary bigger than this is not stored in the run record (metrics read tasks instead). */
+export const MAX_SUMMARY_BYTES = 32 * 1024;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** Cuts text to at most `maxBytes` UTF-8 bytes without splitting a character. */
+export function truncateBytes(text: string, maxBytes: number): string {
+  const bytes = encoder.encode(text);
+  if (bytes.length <= maxBytes) return text;
+  return decoder.decode(bytes.subarray(0, maxBytes)).replace(/\uFFFD+$/, "");
+}
+
+/**
+ * Caps a task's outputs so its record stays far below the KV value limit. Values are
+ * cut at their end; the names of cut (or, past the total budget, emptied) outputs are
+ * returned so the cut is visible to `weft status`.
+ */
+export function capOutputs(
+  outputs: Record<string, string>,
+): { outputs: Record<string, string>; truncated: string[] } {
+  const capped: Record<string, string> = {};
+  const truncated: string[] = [];
+  let budget = MAX_OUTPUTS_BYTES;
+  for (const [key, value] of Object.entries(outputs)) {
+    const limit = Math.max(0, Math.min(MAX_OUTPUT_VALUE_BYTES, budget - byteLength(key)));
+    const kept = truncateBytes(value, limit);
+    if (kept.length !== value.length) truncated.push(key);
+    capped[key] = kept;
+    budget -= byteLength(key) + byteLength(kept);
+  }
+  return { outputs: capped, truncated };
+}
+
+/** A task record made safe to store: outputs and error capped. */
+export function capTask(task: TaskRecord): { task: TaskRecord; truncated: string[] } {
+  const { outputs, truncated } = capOutputs(task.outputs ?? {});
+  const error = task.error === null ? null : truncateBytes(task.error, MAX_ERROR_BYTES);
+  return { task: { ...task, outputs, error }, truncated };
+}
+
+/** An attempt record made safe to store. */
+export function capAttempt(attempt: AttemptRecord): AttemptRecord {
+  return {
+    ...attempt,
+    outputs: capOutputs(attempt.outputs ?? {}).outputs,
+    error: attempt.error === null ? null : truncateBytes(attempt.error, MAX_ERROR_BYTES),
+  };
+}
+
+/** The compact per-task outcome list of a run. */
+export function summarize(tasks: TaskRecord[]): TaskSummary[] {
+  return tasks.map((t) => ({
+    id: t.id,
+    status: t.status,
+    durationMs: t.durationMs,
+    callback: t.callback,
+  }));
+}
+
+/** The summary to keep inside the run record, or null when it would make it too big. */
+export function summaryForRecord(tasks: TaskRecord[]): TaskSummary[] | null {
+  const summary = summarize(tasks);
+  return byteLength(JSON.stringify(summary)) <= MAX_SUMMARY_BYTES ? summary : null;
+}
+
+/** The run record after its report arrived. */
+export function finishedRecord(run: RunRecord, report: RunReport): RunRecord {
+  return {
+    ...run,
+    status: report.status,
+    finishedAt: report.finishedAt,
+    durationMs: report.durationMs,
+    summary: summaryForRecord(report.tasks),
+  };
+}
+
+/** Whether a run passes a filter's workflow, status and time conditions (not limit). */
+export function matchesFilter(run: RunRecord, filter: RunFilter): boolean {
+  if (filter.workflow !== undefined && run.workflow !== filter.workflow) return false;
+  if (filter.status !== undefined && run.status !== filter.status) return false;
+  return timeBound(run, filter) === "take";
+}
+
+/**
+ * How far (ms) run ids may be out of start-time order: ids carry whole seconds and a
+ * random suffix, so runs started within the same second sort in any order.
+ */
+export const ID_ORDER_SLACK_MS = 2_000;
+
+/**
+ * What a listing does with a run given the filter's time bounds. Run ids sort by start
+ * time (to the second), so walking newest first, a run older than `since` by more than
+ * the slack ends the walk; walking oldest first, one newer than `before` by as much does.
+ */
+export function timeBound(run: RunRecord, filter: RunFilter): "take" | "skip" | "stop" {
+  const started = Date.parse(run.startedAt);
+  const since = filter.since?.getTime() ?? -Infinity;
+  const before = filter.before?.getTime() ?? Infinity;
+  if (started >= since && started < before) return "take";
+  const beyond = filter.oldestFirst
+    ? started >= before + ID_ORDER_SLACK_MS
+    : started < since - ID_ORDER_SLACK_MS;
+  return beyond ? "stop" : "skip";
+}
+
+/** Whether the run started before `time`. */
+export function startedBefore(run: RunRecord, time: Date): boolean {
+  return Date.parse(run.startedAt) < time.getTime();
+}
+
+/** States of a task that was not done when weft died. */
+export function isUnfinished(status: TaskRecord["status"]): boolean {
+  return status === "running" || status === "pending";
+}
+
+/** A task found unfinished by crash recovery. */
+export function interruptedTask(task: TaskRecord): TaskRecord {
+  return { ...task, status: "interrupted", reason: "crash" };
+}
+
+/** An attempt found unfinished by crash recovery. */
+export function interruptedAttempt(attempt: AttemptRecord): AttemptRecord {
+  return { ...attempt, status: "interrupted", reason: "crash" };
+}
+
+/**
+ * The last moment the dead run was seen doing something: the latest time recorded in
+ * its tasks and attempts (never earlier than its start). Used as its finish time, so
+ * a crash found days later does not inflate durations.
+ */
+export function lastSignOfLife(
+  run: RunRecord,
+  tasks: TaskRecord[],
+  attempts: AttemptRecord[],
+): string {
+  let latest = Date.parse(run.startedAt);
+  const times = [
+    ...tasks.flatMap((t) => [t.startedAt, t.finishedAt]),
+    ...attempts.flatMap((a) => [a.startedAt, a.finishedAt]),
+  ];
+  for (const time of times) {
+    if (time) latest = Math.max(latest, Date.parse(time));
+  }
+  return new Date(latest).toISOString();
+}
+
+/** The run record of a run found dead. */
+export function interruptedRecord(
+  run: RunRecord,
+  tasks: TaskRecord[],
+  attempts: AttemptRecord[],
+): RunRecord {
+  const finishedAt = lastSignOfLife(run, tasks, attempts);
+  return {
+    ...run,
+    status: "interrupted",
+    finishedAt,
+    durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
+    summary: summaryForRecord(tasks),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * `weft run FILE --resume RUN_ID` safety: a resumed run keeps the earlier run's
+ * successes (with their outputs) and runs the rest. That is only sound when the kept
+ * tasks are still the tasks the file describes, so each run records a hash of every
+ * task's definition and resuming compares them.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
+import type { RunDetails } from "./run_store.ts";
+
+/** The part of a parsed workflow resume looks at (a `Workflow` fits). */
+export interface HashableWorkflow {
+  name: string;
+  tasks: ReadonlyArray<{ id: string }>;
+}
+
+/** JSON with object keys sorted at every level and undefined values left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => v === undefined ? "null" : canonicalJson(v)).join(",")}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+/**
+ * taskId → SHA-256 (hex) of each top-level task's canonical JSON, as parsed.
+ * @example taskHashes({ name: "w", tasks: [{ id: "a", command: "true" }] }).a.length // 64
+ */
+export function taskHashes(workflow: HashableWorkflow): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const task of workflow.tasks) {
+    hashes[task.id] = createHash("sha256").update(canonicalJson(task)).digest("hex");
+  }
+  return hashes;
+}
+
+/** The workflow about to be run with `--resume`. */
+export interface LoadedWorkflow {
+  /** Path of the workflow file (for messages). */
+  file: string;
+  /** SHA-256 of the file's bytes. */
+  hash: string;
+  workflow: HashableWorkflow;
+}
+
+/**
+ * Throws a WeftError (exit 2) when resuming `previous` with `loaded` is unsafe: the
+ * run is still running or already succeeded, the workflow's name differs, or a task
+ * that succeeded before no longer exists or changed its definition. Changes to tasks
+ * that did not succeed are fine: they run again anyway.
+ */
+export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): void {
+  const run = previous.run;
+  const fail = (message: string, hint: string): never => {
+    throw new WeftError([{ file: loaded.file, message, hint }], { exitCode: ExitCode.Invalid });
+  };
+  if (run.status === "running") {
+    fail(
+      `run ${run.id} is still running (pid ${run.pid} on ${run.host}); it cannot be resumed`,
+      "wait for it to finish, or stop it first",
+    );
+  }
+  if (run.status === "success") {
+    fail(
+      `run ${run.id} succeeded; there is nothing to resume`,
+      "run the workflow again without --resume",
+    );
+  }
+  if (run.workflow !== loaded.workflow.name) {
+    fail(
+      `run ${run.id} is of workflow ${JSON.stringify(run.workflow)}, but this file is ${
+        JSON.stringify(loaded.workflow.name)
+      }`,
+      "resume a run of this workflow (see `weft history --workflow NAME`)",
+    );
+  }
+  if (run.fileHash === loaded.hash) return;
+
+  const current = taskHashes(loaded.workflow);
+  const problems: Problem[] = [];
+  const hint =
+    "a resumed run keeps earlier successes, so they must be unchanged; run without --resume to start over";
+  for (const task of previous.tasks) {
+    if (task.status !== "success") continue;
+    const before = previous.taskHashes[task.id];
+    if (!(task.id in current)) {
+      problems.push({
+        file: loaded.file,
+        message: `task ${
+          JSON.stringify(task.id)
+        } succeeded in run ${run.id} but is no longer in the workflow`,
+        hint,
+      });
+    } else if (!before) {
+      problems.push({
+        file: loaded.file,
+        message: `run ${run.id} did not record the definition of task ${
+          JSON.stringify(task.id)
+        }, so a change cannot be ruled out`,
+        hint,
+      });
+    } else if (before !== current[task.id]) {
+      problems.push({
+        file: loaded.file,
+        message: `task ${JSON.stringify(task.id)} changed since run ${run.id}, where it succeeded`,
+        hint,
+      });
+    }
+  }
+  if (problems.length) throw new WeftError(problems, { exitCode: ExitCode.Invalid });
+}

@@ -1,0 +1,100 @@
+/**
+ * Retention: how much history is kept. A policy keeps runs younger than `keep_days`
+ * and/or the newest `keep_runs`; a run is deleted (with its log files) when any policy
+ * that applies to it says so. Runs still running are never deleted.
+ *
+ * Policies: `weft history prune` flags; a workflow's `retention:` (its own runs); the
+ * global `WEFT_HOME/config.json` `retention` (all runs together, a ceiling no workflow
+ * setting can raise).
+ * @module
+ */
+import type { RunRecord, RunStore } from "./run_store.ts";
+
+const DAY_MS = 86_400_000;
+
+/** A retention setting, as written in a workflow or config.json. */
+export interface RetentionPolicy {
+  keep_days?: number;
+  keep_runs?: number;
+}
+
+/** What to prune. */
+export interface PruneOptions {
+  /** Delete runs that started more than this many days ago. */
+  keepDays?: number;
+  /** Keep only this many newest runs. */
+  keepRuns?: number;
+  /** Only this workflow's runs (and count keep-runs among them). */
+  workflow?: string;
+  /** List what would be deleted, delete nothing. */
+  dryRun?: boolean;
+  /** "Now", for keep-days (tests pass their own). */
+  now?: Date;
+}
+
+/**
+ * Deletes the runs (and their logs) that the options do not keep; returns them, oldest
+ * first. Reads only the runs it deletes plus, for keep-runs, the ones it keeps.
+ */
+export async function pruneRuns(store: RunStore, options: PruneOptions): Promise<RunRecord[]> {
+  const doomed = new Map<string, RunRecord>();
+  if (options.keepDays !== undefined) {
+    const cutoff = new Date((options.now ?? new Date()).getTime() - options.keepDays * DAY_MS);
+    const old = await store.listRuns({
+      workflow: options.workflow,
+      before: cutoff,
+      oldestFirst: true,
+    });
+    for (const run of old) doomed.set(run.id, run);
+  }
+  if (options.keepRuns !== undefined) {
+    const all = await store.listRuns({ workflow: options.workflow });
+    for (const run of all.slice(options.keepRuns)) doomed.set(run.id, run);
+  }
+  const runs = [...doomed.values()]
+    .filter((run) => run.status !== "running")
+    .sort((a, b) => a.id < b.id ? -1 : 1);
+  if (!options.dryRun) {
+    for (const run of runs) await store.deleteRun(run.id);
+  }
+  return runs;
+}
+
+/** What {@link applyRetention} needs to know after a run. */
+export interface RetentionContext {
+  /** The workflow that just ran. */
+  workflow: string;
+  /** Its `retention:` setting, if any. */
+  workflowRetention?: RetentionPolicy;
+  /** `retention` from WEFT_HOME/config.json, if any. */
+  globalRetention?: RetentionPolicy;
+}
+
+/**
+ * Applies the workflow's and the global retention after a run; returns what it deleted.
+ * Cheap when nothing is due: keep-days walks from the oldest run and stops at the
+ * first young one.
+ */
+export async function applyRetention(
+  store: RunStore,
+  context: RetentionContext,
+  now: Date = new Date(),
+): Promise<RunRecord[]> {
+  const deleted: RunRecord[] = [];
+  const policies: Array<[RetentionPolicy | undefined, string | undefined]> = [
+    [context.workflowRetention, context.workflow],
+    [context.globalRetention, undefined],
+  ];
+  for (const [policy, workflow] of policies) {
+    if (!policy || (policy.keep_days === undefined && policy.keep_runs === undefined)) continue;
+    deleted.push(
+      ...await pruneRuns(store, {
+        keepDays: policy.keep_days,
+        keepRuns: policy.keep_runs,
+        workflow,
+        now,
+      }),
+    );
+  }
+  return deleted;
+}

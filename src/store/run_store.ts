@@ -1,0 +1,153 @@
+/**
+ * The run store's contract: what the recorder writes and what the history verbs
+ * (`history`, `status`, `logs`, `metrics`), recovery, resume and retention read.
+ * `kv.ts` implements it on Deno KV (the default); `memory.ts` in memory for tests.
+ * Records are plain JSON-able objects; times are UTC ISO strings.
+ * @module
+ */
+import type {
+  RunInfo,
+  RunReport,
+  RunStatus,
+  TaskReason,
+  TaskRecord,
+  TaskState,
+} from "../engine/events.ts";
+
+/** One task's outcome in a run, compact: what metrics read without opening task records. */
+export interface TaskSummary {
+  id: string;
+  status: TaskState;
+  durationMs: number | null;
+  callback: boolean;
+}
+
+/** A run as stored: what was known at its start plus how it ended. */
+export interface RunRecord extends RunInfo {
+  status: RunStatus;
+  finishedAt: string | null;
+  durationMs: number | null;
+  /**
+   * Start time of `pid` (clock ticks since boot, /proc/<pid>/stat field 22) when it was
+   * recorded, so recovery can tell our process from a later one that reuses the pid.
+   */
+  pidStartTicks: number | null;
+  /** Every task's outcome, written when the run ends; null while running or when too big. */
+  summary: TaskSummary[] | null;
+}
+
+/** One try of one task. */
+export interface AttemptRecord {
+  runId: string;
+  taskId: string;
+  /** 1-based. */
+  attempt: number;
+  status: TaskState;
+  exitCode: number | null;
+  reason: TaskReason | null;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  /** Outputs of the task after this attempt (set on the final attempt). */
+  outputs: Record<string, string>;
+  /** Log file path relative to the store's `logsDir`, or null when nothing was logged. */
+  logPath: string | null;
+  /** Size of the log file in bytes when the attempt ended. */
+  logBytes: number;
+}
+
+/** A run with every task: what `weft status` and `--resume` read. */
+export interface RunDetails {
+  run: RunRecord;
+  /** In the order the engine announced them (later-added tasks last). */
+  tasks: TaskRecord[];
+  /** taskId → hash of the task's definition when the run started (see resume.ts). */
+  taskHashes: Record<string, string>;
+  /** taskId → output keys whose values were cut to keep records small. */
+  truncatedOutputs: Record<string, string[]>;
+}
+
+/** Filters for {@link RunStore.listRuns}. */
+export interface RunFilter {
+  workflow?: string;
+  status?: RunStatus;
+  /** Only runs started at or after this time. */
+  since?: Date;
+  /** Only runs started before this time. */
+  before?: Date;
+  /** At most this many. */
+  limit?: number;
+  /** Oldest first instead of newest first (retention walks from the old end). */
+  oldestFirst?: boolean;
+}
+
+/** A finished or running run with its task outcomes, for metrics. */
+export interface MetricsRun {
+  run: RunRecord;
+  tasks: TaskSummary[];
+}
+
+/** Task and attempt records written together in one atomic write. */
+export interface RecordBatch {
+  tasks: Array<{ runId: string; task: TaskRecord }>;
+  attempts: AttemptRecord[];
+}
+
+/** Extra facts the recorder adds to a run when creating it. */
+export interface CreateRunExtras {
+  taskHashes?: Record<string, string>;
+  pidStartTicks?: number | null;
+}
+
+/**
+ * Where runs are kept. Implementations make each method's writes atomic and safe
+ * when several weft processes share the store.
+ */
+export interface RunStore {
+  /** Folder holding the per-attempt log files (`<run>/<task>.<attempt>.log`). */
+  readonly logsDir: string;
+
+  /** Records a new run (status "running") and its initial task records. */
+  createRun(run: RunInfo, tasks: TaskRecord[], extras?: CreateRunExtras): Promise<void>;
+  /**
+   * Writes task and attempt records atomically (the recorder's group commit: updates
+   * that queue up while a write is in flight go out together).
+   */
+  writeRecords(batch: RecordBatch): Promise<void>;
+  /** Replaces one task's record (each state change). */
+  updateTask(runId: string, task: TaskRecord): Promise<void>;
+  /** Writes one attempt record, and the task's record in the same atomic write when given. */
+  recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void>;
+  /** Marks the run finished from its report; writes `tasks` (default: all of the report's). */
+  finishRun(report: RunReport, tasks?: TaskRecord[]): Promise<void>;
+
+  /** The run with this exact id, or null. */
+  findRun(id: string): Promise<RunRecord | null>;
+  /**
+   * The run whose id is `idOrPrefix` or uniquely starts with it, with its tasks.
+   * Throws WeftError (exit 2) when none matches or the prefix is ambiguous.
+   */
+  getRun(idOrPrefix: string): Promise<RunDetails>;
+  /** Every attempt of a run (optionally of one task), by task then attempt number. */
+  listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]>;
+  /**
+   * Runs newest first (or oldest first); reads only as many records as the filter
+   * needs: it stops at `limit` and at the first run beyond `since`/`before`.
+   */
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  /** Runs started since `since` (optionally of one workflow) with task outcomes. */
+  runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]>;
+  /** Runs still marked running (candidates for crash recovery). */
+  findRunning(): Promise<RunRecord[]>;
+  /**
+   * Marks a run that is still recorded as running `interrupted`, and its pending and
+   * running tasks and attempts `interrupted` (reason "crash"). Returns false when the
+   * run is not running (any more).
+   */
+  markInterrupted(runId: string): Promise<boolean>;
+  /** Removes a run, its tasks, attempts and log files. */
+  deleteRun(runId: string): Promise<void>;
+  /** Releases the store. */
+  close(): void;
+}

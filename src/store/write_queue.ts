@@ -1,0 +1,101 @@
+/**
+ * The recorder's ordered write queue with group commit.
+ * @module
+ */
+import type { TaskRecord } from "../engine/events.ts";
+import type { AttemptRecord, RecordBatch, RunStore } from "./run_store.ts";
+
+/** Collects task and attempt records for one atomic write; a later record of a key wins. */
+export class BatchBuilder {
+  readonly #tasks = new Map<string, { runId: string; task: TaskRecord }>();
+  readonly #attempts = new Map<string, AttemptRecord>();
+
+  task(runId: string, task: TaskRecord): void {
+    this.#tasks.set(`${runId}\u0000${task.id}`, { runId, task });
+  }
+
+  attempt(attempt: AttemptRecord): void {
+    this.#attempts.set(`${attempt.runId}\u0000${attempt.taskId}\u0000${attempt.attempt}`, attempt);
+  }
+
+  build(): RecordBatch {
+    return { tasks: [...this.#tasks.values()], attempts: [...this.#attempts.values()] };
+  }
+}
+
+type Op =
+  | { kind: "barrier"; run: () => Promise<void>; done: () => void }
+  | { kind: "records"; fill: (batch: BatchBuilder) => void | Promise<void>; done: () => void };
+
+/**
+ * The recorder's ordered write queue with group commit: operations run one after
+ * another in arrival order; consecutive record updates that piled up while a write
+ * was in flight go out as one atomic write. Run creation and completion are barriers.
+ * A failed write is remembered; later ones still run.
+ */
+export class WriteQueue {
+  readonly #ops: Op[] = [];
+  #tail: Promise<void> = Promise.resolve();
+  #draining = false;
+  #firstError: unknown = null;
+
+  constructor(private readonly store: RunStore) {}
+
+  /** Queues a write that runs alone. */
+  barrier(run: () => Promise<void>): Promise<void> {
+    return this.#push((done) => ({ kind: "barrier", run, done }));
+  }
+
+  /** Queues record updates that may share an atomic write with their neighbours. */
+  records(fill: (batch: BatchBuilder) => void | Promise<void>): Promise<void> {
+    return this.#push((done) => ({ kind: "records", fill, done }));
+  }
+
+  /** Resolves when everything queued so far is written. */
+  idle(): Promise<void> {
+    return this.#tail;
+  }
+
+  /** Throws (once) the first write error since the last call. */
+  throwFirstError(): void {
+    if (this.#firstError === null) return;
+    const e = this.#firstError;
+    this.#firstError = null;
+    throw e;
+  }
+
+  #push(make: (done: () => void) => Op): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#ops.push(make(resolve));
+    this.#tail = promise;
+    if (!this.#draining) void this.#drain();
+    return promise;
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#ops.length) {
+      const op = this.#ops.shift()!;
+      if (op.kind === "barrier") {
+        try {
+          await op.run();
+        } catch (e) {
+          this.#firstError ??= e;
+        }
+        op.done();
+        continue;
+      }
+      const group: Op[] = [op];
+      while (this.#ops[0]?.kind === "records") group.push(this.#ops.shift()!);
+      try {
+        const batch = new BatchBuilder();
+        for (const item of group) if (item.kind === "records") await item.fill(batch);
+        await this.store.writeRecords(batch.build());
+      } catch (e) {
+        this.#firstError ??= e;
+      }
+      for (const item of group) item.done();
+    }
+    this.#draining = false;
+  }
+}

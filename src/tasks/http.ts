@@ -1,0 +1,259 @@
+/**
+ * The `http` task type: one HTTP request, judged like `curl --fail` — a status
+ * outside the expected set (any 2xx unless `expect_status` says otherwise) fails
+ * the task. The response body is streamed to the task's stdout as lines; status,
+ * headers and the start of the body become outputs.
+ * @module
+ */
+import type { TaskOf } from "../model/task.ts";
+import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+
+/** The fields of an http task this runner reads (top-level or nested). */
+export type HttpTask = Pick<
+  TaskOf<"http">,
+  "url" | "method" | "headers" | "data" | "auth" | "expect_status"
+>;
+
+/** How much of the body becomes the `body` output. */
+export const BODY_OUTPUT_BYTES = 64 * 1024;
+/** How much of the body is emitted as stdout lines; the rest is not read. */
+export const BODY_EMIT_BYTES = 1024 * 1024;
+
+/** The `http` task runner. */
+export const httpRunner: TaskRunner<HttpTask> = {
+  type: "http",
+  // Nothing an http task runs can write $WEFT_OUTPUT; its outputs come from the response.
+  usesOutputFile: false,
+  run: runHttp,
+};
+
+async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
+  let request: PreparedRequest;
+  try {
+    request = prepareRequest(task, ctx);
+  } catch (e) {
+    const error = (e as Error).message;
+    ctx.emit("stderr", error);
+    return { ok: false, exitCode: 1, outputs: {}, error };
+  }
+  const label = `${request.method} ${request.displayUrl}`;
+  const started = performance.now();
+  const elapsed = () => `${Math.round(performance.now() - started)} ms`;
+
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: ctx.signal,
+    });
+  } catch (e) {
+    const cause = describeFetchError(e, ctx.signal);
+    ctx.emit("stderr", `${label} → ${cause} (${elapsed()})`);
+    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
+  }
+
+  let body: { output: string; truncated: boolean };
+  try {
+    body = await streamBody(response, ctx);
+  } catch (e) {
+    const cause = describeFetchError(e, ctx.signal);
+    ctx.emit("stderr", `${label} → ${response.status}, body not read: ${cause} (${elapsed()})`);
+    return {
+      ok: false,
+      exitCode: 1,
+      outputs: responseOutputs(response, ""),
+      error: `${label}: reading the response failed: ${cause}`,
+    };
+  }
+
+  const statusText = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
+  ctx.emit("stderr", `${label} → ${statusText} (${elapsed()}${truncatedNote})`);
+  const outputs = responseOutputs(response, body.output);
+  if (!statusExpected(response.status, task.expect_status)) {
+    const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";
+    return {
+      ok: false,
+      exitCode: 1,
+      outputs,
+      error: `${label} returned HTTP ${statusText} (expected ${wanted})`,
+    };
+  }
+  return { ok: true, exitCode: 0, outputs };
+}
+
+interface PreparedRequest {
+  method: string;
+  url: URL;
+  /** The URL without credentials, for messages. */
+  displayUrl: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/** Interpolates and checks everything before any byte is sent. */
+function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
+  const rawUrl = ctx.interpolate(task.url);
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new Error(
+      `invalid URL ${JSON.stringify(rawUrl)}: give an absolute http:// or https:// URL`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`unsupported URL scheme ${url.protocol} in ${JSON.stringify(rawUrl)}`);
+  }
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(task.headers ?? {})) {
+    headers.set(name, ctx.interpolate(value));
+  }
+
+  // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    url.username = "";
+    url.password = "";
+    if (!task.auth) headers.set("authorization", basicAuth(user, pass));
+  }
+  if (task.auth) headers.set("authorization", authorizationHeader(task.auth, ctx));
+
+  let body: string | undefined;
+  if (task.data !== undefined && task.data !== null) {
+    if (typeof task.data === "string") {
+      body = ctx.interpolate(task.data);
+    } else {
+      body = JSON.stringify(interpolateDeep(task.data, ctx));
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+  }
+  const method = task.method ?? (body === undefined ? "GET" : "POST");
+  if ((method === "GET" || method === "HEAD") && body !== undefined) {
+    throw new Error(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`);
+  }
+  return { method, url, displayUrl: url.href, headers, body };
+}
+
+function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
+  if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;
+  if ("token" in auth) return `Bearer ${ctx.interpolate(auth.token)}`;
+  return basicAuth(ctx.interpolate(auth.username), ctx.interpolate(auth.password));
+}
+
+function basicAuth(username: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+/** Interpolates every string inside a JSON-like value; keys stay as written. */
+function interpolateDeep(value: unknown, ctx: TaskContext): unknown {
+  if (typeof value === "string") return ctx.interpolate(value);
+  if (Array.isArray(value)) return value.map((item) => interpolateDeep(item, ctx));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateDeep(item, ctx)]),
+    );
+  }
+  return value;
+}
+
+function statusExpected(status: number, expected: number[] | undefined): boolean {
+  if (expected && expected.length > 0) return expected.includes(status);
+  return status >= 200 && status < 300;
+}
+
+function responseOutputs(response: Response, body: string): Record<string, string> {
+  return {
+    status: String(response.status),
+    headers: JSON.stringify(Object.fromEntries(response.headers)),
+    body,
+  };
+}
+
+/**
+ * Emits the body as stdout lines while it arrives, keeping only the first
+ * {@link BODY_OUTPUT_BYTES} for the `body` output; stops reading after
+ * {@link BODY_EMIT_BYTES} so a huge download neither fills memory nor the log.
+ */
+async function streamBody(
+  response: Response,
+  ctx: TaskContext,
+): Promise<{ output: string; truncated: boolean }> {
+  if (!response.body) return { output: "", truncated: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let seen = 0;
+  let pending = "";
+  let truncated = false;
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      let chunk = value;
+      if (seen + chunk.length > BODY_EMIT_BYTES) {
+        chunk = chunk.subarray(0, BODY_EMIT_BYTES - seen);
+        truncated = true;
+      }
+      seen += chunk.length;
+      if (headBytes < BODY_OUTPUT_BYTES) {
+        const part = chunk.subarray(0, BODY_OUTPUT_BYTES - headBytes);
+        head.push(part);
+        headBytes += part.length;
+      }
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) ctx.emit("stdout", line.replace(/\r$/, ""));
+      if (truncated) break;
+    }
+  } finally {
+    if (truncated) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+  pending += decoder.decode();
+  if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
+  return { output: decodeHead(head, headBytes), truncated };
+}
+
+function decodeHead(parts: Uint8Array[], total: number): string {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  // A multi-byte character cut at the cap decodes to U+FFFD; drop it.
+  return new TextDecoder().decode(bytes).replace(/\uFFFD$/, "");
+}
+
+/** A short cause for a failed request: refused, unknown host, aborted, timed out. */
+function describeFetchError(e: unknown, signal: AbortSignal): string {
+  if (signal.aborted) {
+    // The engine aborts with a reason string ("timeout", "signal", …); AbortSignal.timeout
+    // with a TimeoutError.
+    const reason: unknown = signal.reason;
+    if (reason === "timeout" || (reason instanceof Error && reason.name === "TimeoutError")) {
+      return "timed out";
+    }
+    if (typeof reason === "string" && reason) return `aborted (${reason})`;
+    return reason instanceof Error && reason.message ? `aborted (${reason.message})` : "aborted";
+  }
+  const error = e as Error & { cause?: unknown };
+  const messages = [error?.message ?? String(e)];
+  if (error?.cause instanceof Error) messages.push(error.cause.message);
+  const text = messages.join(": ");
+  if (/connection refused|os error 111/i.test(text)) return `connection refused (${text})`;
+  if (/dns error|failed to lookup|name or service not known/i.test(text)) {
+    return `host not found (${text})`;
+  }
+  return text;
+}

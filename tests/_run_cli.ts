@@ -1,0 +1,99 @@
+/**
+ * Runs the real weft CLI in a subprocess for the `weft run` and examples tests.
+ * @module
+ */
+
+/** Absolute path of main.ts. */
+export const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+/** Absolute path of tests/fixtures/run/. */
+export const FIXTURES = new URL("./fixtures/run/", import.meta.url).pathname;
+/** Absolute path of examples/. */
+export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
+
+/** Variables of the test runner's own environment that would change what a run does. */
+const SCRUBBED = [
+  "SKIP_TESTS",
+  "DEPLOY_FAIL",
+  "NO_COLOR",
+  "WEFT_CHDIR",
+  "WEFT_DEBUG",
+  "FORCE_COLOR",
+];
+
+/** Options for one CLI invocation. */
+export interface WeftOptions {
+  /** Added to (and overriding) the inherited environment. */
+  env?: Record<string, string>;
+  cwd?: string;
+  stdin?: string;
+}
+
+/** The environment a weft subprocess gets: ours, scrubbed, with a private WEFT_HOME. */
+export function weftEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of SCRUBBED) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith("WEFT_")) delete env[name];
+  return { WEFT_HOME: Deno.makeTempDirSync({ prefix: "weft-home-" }), ...env, ...extra };
+}
+
+/** The `deno run` arguments that start weft with `args`. */
+export function weftArgs(args: string[]): string[] {
+  return ["run", "-A", "--quiet", "--config", CONFIG, MAIN, ...args];
+}
+
+/** Runs weft to completion; returns exit code and both streams as text. */
+export async function weft(
+  args: string[],
+  options: WeftOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: weftArgs(args),
+    env: weftEnv(options.env),
+    clearEnv: true,
+    cwd: options.cwd ?? Deno.cwd(),
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const { code, stdout, stderr } = await child.output();
+  const decoder = new TextDecoder();
+  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** Ids of live processes whose process group is `pgid` (read from /proc). */
+export function processesInGroup(pgid: number): number[] {
+  const found: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      // Fields after the parenthesised command name: state ppid pgrp ...
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") found.push(Number(entry.name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+/** Waits until `path` exists and has content; polls because a shell task writes it. */
+export async function waitForFile(path: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const text = await Deno.readTextFile(path);
+      if (text.trim()) return text.trim();
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+}

@@ -1,0 +1,146 @@
+/** `weft logs` through the real CLI: streams, tasks, attempts, --follow. */
+import assert from "node:assert/strict";
+import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
+import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
+import { openStore } from "../src/store/open.ts";
+import { createRecorder } from "../src/store/recorder.ts";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+
+const RUN = (id: string) => ({
+  id,
+  tasks: [
+    {
+      id: "build",
+      lines: [["stdout", "compiling"], ["stderr", "warning: x"], ["stdout", "done"]] as Array<
+        ["stdout" | "stderr", string]
+      >,
+    },
+    {
+      id: "test",
+      attempts: 2,
+      lines: [["stdout", "testing"]] as Array<["stdout" | "stderr", string]>,
+    },
+  ],
+});
+
+Deno.test("weft logs RUN TASK: stdout lines on stdout, stderr lines on stderr, raw", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  await seed(home, [RUN(id)]);
+  const build = await weft(["logs", id, "build", "--home", home]);
+  assert.equal(build.code, 0, build.stderr);
+  assert.equal(build.stdout, "compiling\ndone\n");
+  assert.equal(build.stderr, "warning: x\n");
+  const onlyErr = await weft(["logs", id, "build", "--stream", "stderr", "--home", home]);
+  assert.equal(onlyErr.stdout, "");
+  assert.equal(onlyErr.stderr, "warning: x\n");
+  await cleanup();
+});
+
+Deno.test("weft logs RUN: every task and attempt, with headers on stderr; --attempt picks one", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  await seed(home, [RUN(id)]);
+  const all = await weft(["logs", id.slice(0, -2), "--home", home]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(all.stdout, "compiling\ndone\ntesting\ntesting\n");
+  assert.equal(
+    all.stderr,
+    "==> build (attempt 1) <==\nwarning: x\n==> test (attempt 1) <==\n==> test (attempt 2) <==\n",
+  );
+  const second = await weft(["logs", id, "test", "--attempt", "2", "--home", home]);
+  assert.equal(second.stdout, "testing\n");
+  assert.equal(second.stderr, "");
+  const unknown = await weft(["logs", id, "deploy", "--home", home]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no task "deploy".*\n.*build, test/);
+  await cleanup();
+});
+
+Deno.test("weft logs --follow prints output as it is recorded and exits when the run ends", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  const events = runEvents({
+    id,
+    tasks: [{ id: "slow", lines: [["stdout", "first"], ["stdout", "second"]] }],
+  });
+  const store = await openStore(home);
+  const recorder = createRecorder(store, store.logsDir);
+  // Everything up to the first output line.
+  const firstLine = events.findIndex((e) => e.type === "output") + 1;
+  publish(recorder.listener, events.slice(0, firstLine));
+  await recorder.flush();
+
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "logs", id, "--follow", "--home", home],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("first\n")) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, "logs --follow exited before the run ended");
+    seen += value;
+  }
+  // The run goes on: the follower picks up the rest, then sees the end and exits.
+  publish(recorder.listener, events.slice(firstLine));
+  await recorder.flush();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  const status = await child.status;
+  assert.equal(status.code, 0);
+  assert.equal(seen, "first\nsecond\n");
+  await child.stderr.cancel();
+  store.close();
+  await cleanup();
+});
+
+Deno.test("weft logs --follow stops when the recording process dies, marking the run", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  const crashChild = new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname;
+  const recorderProcess = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", crashChild, home, id],
+    stdout: "piped",
+  }).spawn();
+  const ready = recorderProcess.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  for (let seen = ""; !seen.includes("READY");) {
+    const { value, done } = await ready.read();
+    assert.ok(!done);
+    seen += value;
+  }
+  const follower = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, "logs", id, "--follow", "--home", home],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = follower.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("before the kill\n")) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, "logs --follow exited while the run was alive");
+    seen += value;
+  }
+  recorderProcess.kill("SIGKILL");
+  await recorderProcess.status;
+  await ready.cancel();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  const errText = await new Response(follower.stderr).text();
+  const status = await follower.status;
+  assert.equal(status.code, 0);
+  assert.equal(seen, "first done\nbefore the kill\n");
+  assert.match(errText, /process of run .* is gone; marked interrupted/);
+  const after = await weft(["status", id, "--json", "--home", home]);
+  assert.equal(JSON.parse(after.stdout).status, "interrupted");
+  await cleanup();
+});

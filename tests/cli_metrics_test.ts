@@ -1,0 +1,72 @@
+/** `weft metrics` through the real CLI on a seeded WEFT_HOME. */
+import assert from "node:assert/strict";
+import { fakeRunId } from "./fixtures/history/events.ts";
+import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
+
+const DAY = 86_400_000;
+
+Deno.test("weft metrics --json: per workflow and task, windowed by --since", async () => {
+  const { home, cleanup } = await tempHome();
+  const now = Date.now();
+  const runs = [
+    { days: 10, workflow: "deploy", test: "failed" as const },
+    { days: 3, workflow: "deploy", test: "success" as const },
+    { days: 2, workflow: "deploy", test: "failed" as const },
+    { days: 1, workflow: "deploy", test: "success" as const },
+    { days: 1, workflow: "backup", test: "success" as const },
+  ].map((r) => {
+    const started = new Date(now - r.days * DAY);
+    return {
+      id: fakeRunId(started),
+      startedAt: started.toISOString(),
+      workflow: r.workflow,
+      tasks: [{ id: "build", durationMs: 100 }, { id: "test", status: r.test, durationMs: 300 }],
+    };
+  });
+  await seed(home, runs);
+  const result = await weft(["metrics", "--since", "7d", "--json", "--home", home]);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.overall.runs, 4);
+  assert.equal(report.overall.successRate, 75);
+  assert.equal(report.overall.successRateText, "75.00%");
+  const deploy = report.workflows.find((w: { workflow: string }) => w.workflow === "deploy");
+  assert.deepEqual([deploy.runs, deploy.successes, deploy.failures, deploy.successRate], [
+    3,
+    2,
+    1,
+    66.67,
+  ]);
+  assert.equal(typeof deploy.p95DurationMs, "number");
+  const test = deploy.tasks.find((t: { id: string }) => t.id === "test");
+  assert.deepEqual([test.runs, test.successes, test.failures], [3, 2, 1]);
+
+  const one = JSON.parse(
+    (await weft(["metrics", "--workflow", "deploy", "--json", "--home", home])).stdout,
+  );
+  assert.deepEqual(one.workflows.map((w: { workflow: string }) => w.workflow), ["deploy"]);
+  assert.equal(one.workflows[0].runs, 4);
+  assert.equal(one.since, null);
+  await cleanup();
+});
+
+Deno.test("weft metrics for people: a header line, a workflow table, a task table each", async () => {
+  const { home, cleanup } = await tempHome();
+  await seed(home, [{
+    id: fakeRunId(),
+    workflow: "nightly",
+    tasks: [{ id: "dump" }, { id: "upload" }],
+  }]);
+  const result = await weft(["metrics", "--home", home]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout,
+    /^Health report \(all history\): 1 finished run, success rate 100\.00%/,
+  );
+  assert.match(result.stdout, /^WORKFLOW\s+RUNS\s+OK\s+FAILED\s+RATE\s+MEAN\s+P50\s+P95$/m);
+  assert.match(result.stdout, /^nightly\s+1\s+1\s+0\s+100\.00%/m);
+  assert.match(result.stdout, /^ {2}upload\s+1\s+1\s+0\s+0\s+100\.00%/m);
+  const bad = await weft(["metrics", "--since", "soon", "--home", home]);
+  assert.equal(bad.code, 2);
+  await cleanup();
+});

@@ -1,0 +1,81 @@
+/** `weft status` through the real CLI, on a seeded WEFT_HOME. */
+import assert from "node:assert/strict";
+import { fakeRunId } from "./fixtures/history/events.ts";
+import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
+
+Deno.test("weft status --json: the run report plus host, pid, resumedFrom, file", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  await seed(home, [{
+    id,
+    workflow: "deploy",
+    tasks: [
+      { id: "build", outputs: { version: "1.2.3" } },
+      { id: "test", status: "failed", attempts: 2, exitCode: 3 },
+      { id: "ship", status: "skipped" },
+    ],
+  }]);
+  const result = await weft(["status", id, "--json", "--home", home]);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.id, id);
+  assert.equal(report.workflow, "deploy");
+  assert.equal(report.status, "failed");
+  assert.equal(report.host, Deno.hostname());
+  assert.equal(typeof report.pid, "number");
+  assert.equal(report.resumedFrom, null);
+  assert.equal(report.file, "/tmp/demo.yml");
+  assert.ok(report.durationMs > 0 && report.finishedAt);
+  assert.deepEqual(
+    report.tasks.map((t: Record<string, unknown>) => [t.id, t.status, t.exitCode, t.attempts]),
+    [["build", "success", 0, 1], ["test", "failed", 3, 2], ["ship", "skipped", null, 0]],
+  );
+  assert.deepEqual(report.tasks[0].outputs, { version: "1.2.3" });
+  // Same fields as `weft run --json` (RunReport) first.
+  assert.deepEqual(Object.keys(report).slice(0, 7), [
+    "id",
+    "workflow",
+    "status",
+    "startedAt",
+    "finishedAt",
+    "durationMs",
+    "tasks",
+  ]);
+  await cleanup();
+});
+
+Deno.test("weft status: unique prefix and --execution-id; human lines per task", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId(new Date("2026-02-03T04:05:06Z"), "zz");
+  await seed(home, [{ id, tasks: [{ id: "only", status: "failed", exitCode: 7 }] }]);
+  const prefix = id.slice(0, id.length - 3);
+  const human = await weft(["status", prefix, "--home", home]);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, new RegExp(`^run\\s+${id}$`, "m"));
+  assert.match(human.stdout, /^status\s+failed$/m);
+  assert.match(human.stdout, /^TASK\s+STATE\s+DURATION\s+EXIT\s+ATTEMPTS\s+REASON$/m);
+  assert.match(human.stdout, /^only\s+failed\s+\S+\s+7\s+1\s+exit_code$/m);
+  const seedForm = await weft(["status", "--execution-id", id, "--json", "--home", home]);
+  assert.equal(JSON.parse(seedForm.stdout).id, id);
+  await cleanup();
+});
+
+Deno.test("weft status: unknown, ambiguous and missing ids are usage errors (exit 2)", async () => {
+  const { home, cleanup } = await tempHome();
+  const date = new Date("2026-02-03T04:05:06Z");
+  const a = fakeRunId(date, "aa");
+  const b = fakeRunId(date, "ab");
+  await seed(home, [{ id: a }, { id: b }]);
+  const unknown = await weft(["status", "1999", "--home", home]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no run with id "1999"/);
+  const ambiguous = await weft(["status", a.slice(0, -7), "--home", home]);
+  assert.equal(ambiguous.code, 2);
+  assert.match(ambiguous.stderr, /ambiguous/);
+  assert.ok(ambiguous.stderr.includes(a) && ambiguous.stderr.includes(b));
+  const missing = await weft(["status", "--home", home]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /give a run id/);
+  for (const r of [unknown, ambiguous, missing]) assert.equal(r.stdout, "");
+  await cleanup();
+});

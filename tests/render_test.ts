@@ -1,0 +1,425 @@
+import assert from "node:assert/strict";
+import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
+import { PlainRenderer } from "../src/cli/render/plain.ts";
+import { BoardRenderer, cut } from "../src/cli/render/board.ts";
+import { clockTime, paint, type RenderOptions, summaryLine } from "../src/cli/render/format.ts";
+import { createProgress } from "../src/cli/render/progress.ts";
+import { formatPlan } from "../src/cli/render/plan.ts";
+
+const T0 = Date.parse("2026-01-02T12:00:00Z");
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+const hhmmss = (ms: number) => clockTime(T0 + ms);
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[/;
+
+function record(id: string, fields: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    id,
+    name: id,
+    type: "shell",
+    status: "pending",
+    callback: false,
+    exitCode: null,
+    attempts: 0,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    reason: null,
+    error: null,
+    outputs: {},
+    ...fields,
+  };
+}
+
+function options(fields: Partial<RenderOptions> = {}): RenderOptions {
+  return {
+    color: false,
+    verbose: false,
+    quiet: false,
+    liveOutput: new Set(),
+    maxAttempts: new Map([["build", 3]]),
+    ...fields,
+  };
+}
+
+/** A run: build succeeds on its second try, test is skipped, deploy fails with output. */
+function failingRun(): EngineEvent[] {
+  const runId = "20260102T120000Z-abcdef";
+  const tasks = [
+    record("build"),
+    record("test"),
+    record("deploy"),
+    record("rollback", { callback: true }),
+    record("notify-success", { callback: true }),
+  ];
+  const finished: TaskRecord[] = [
+    record("build", {
+      status: "success",
+      exitCode: 0,
+      attempts: 2,
+      startedAt: at(0),
+      finishedAt: at(2100),
+      durationMs: 2100,
+    }),
+    record("test", { status: "skipped", reason: "condition", finishedAt: at(2100) }),
+    record("deploy", {
+      status: "failed",
+      exitCode: 1,
+      attempts: 1,
+      startedAt: at(2200),
+      finishedAt: at(2500),
+      durationMs: 300,
+      reason: "exit_code",
+      error: "exited with code 1",
+    }),
+    record("rollback", {
+      callback: true,
+      status: "success",
+      exitCode: 0,
+      attempts: 1,
+      finishedAt: at(2700),
+      durationMs: 150,
+    }),
+    record("notify-success", { callback: true, status: "skipped" }),
+  ];
+  const report: RunReport = {
+    id: runId,
+    workflow: "deploy",
+    status: "failed",
+    startedAt: at(0),
+    finishedAt: at(2800),
+    durationMs: 2800,
+    tasks: finished,
+  };
+  const deployOutput = Array.from({ length: 12 }, (_, i) => `deploy line ${i + 1}`);
+  return [
+    {
+      type: "run_started",
+      run: {
+        id: runId,
+        workflow: "deploy",
+        file: "/x/deploy.yml",
+        fileHash: "00",
+        params: {},
+        startedAt: at(0),
+        host: "h",
+        pid: 1,
+        resumedFrom: null,
+      },
+      tasks,
+    },
+    { type: "task_started", runId, taskId: "build", attempt: 1, at: at(0) },
+    {
+      type: "output",
+      runId,
+      taskId: "build",
+      attempt: 1,
+      stream: "stdout",
+      line: "compiling",
+      at: at(10),
+    },
+    {
+      type: "attempt_finished",
+      runId,
+      taskId: "build",
+      attempt: 1,
+      status: "failed",
+      exitCode: 2,
+      error: null,
+      startedAt: at(0),
+      finishedAt: at(1000),
+      retryInMs: 5000,
+    },
+    { type: "task_started", runId, taskId: "build", attempt: 2, at: at(1000) },
+    { type: "task_finished", runId, task: finished[0] },
+    { type: "task_finished", runId, task: finished[1] },
+    { type: "task_started", runId, taskId: "deploy", attempt: 1, at: at(2200) },
+    ...deployOutput.map((line): EngineEvent => ({
+      type: "output",
+      runId,
+      taskId: "deploy",
+      attempt: 1,
+      stream: "stderr",
+      line,
+      at: at(2300),
+    })),
+    { type: "task_finished", runId, task: finished[2] },
+    { type: "task_started", runId, taskId: "rollback", attempt: 1, at: at(2550) },
+    { type: "task_finished", runId, task: finished[3] },
+    { type: "task_finished", runId, task: finished[4] },
+    { type: "run_finished", runId, report },
+  ];
+}
+
+function renderPlain(events: EngineEvent[], opts: RenderOptions): string {
+  const renderer = new PlainRenderer(opts);
+  return events.map((e) => renderer.render(e)).join("");
+}
+
+Deno.test("plain: timestamped lines per event, failure tail, final summary, no ANSI", () => {
+  const text = renderPlain(failingRun(), options());
+  const lines = text.trimEnd().split("\n");
+  assert.equal(
+    lines[0],
+    `${hhmmss(0)} run 20260102T120000Z-abcdef started: deploy (3 tasks, 2 callbacks)`,
+  );
+  assert.equal(lines[1], `${hhmmss(0)} ▶ build started (attempt 1/3)`);
+  assert.equal(lines[2], `${hhmmss(1000)} ↻ build failed exit 2 (attempt 1/3), retrying in 5.0s`);
+  assert.equal(lines[3], "    │ compiling", "a retried attempt shows its output tail");
+  assert.equal(lines[4], `${hhmmss(1000)} ▶ build started (attempt 2/3)`);
+  assert.equal(lines[5], `${hhmmss(2100)} ✔ build success 2.1s`);
+  assert.equal(lines[6], `${hhmmss(2100)} ⤼ test skipped (condition)`);
+  assert.equal(lines[7], `${hhmmss(2200)} ▶ deploy started`);
+  assert.equal(lines[8], `${hhmmss(2500)} ✖ deploy failed exit 1 300ms`);
+  assert.equal(lines[9], "    │ … 2 earlier lines");
+  assert.equal(lines[10], "    │ deploy line 3");
+  assert.equal(lines[19], "    │ deploy line 12");
+  assert.equal(lines[20], `${hhmmss(2550)} ▶ rollback started`);
+  assert.equal(lines[21], `${hhmmss(2700)} ✔ rollback success 150ms`);
+  assert.equal(
+    lines[22],
+    "run 20260102T120000Z-abcdef failed in 2.8s (4 tasks: 2 success, 1 failed, 1 skipped)",
+    "the uncalled callback is neither shown nor counted",
+  );
+  assert.equal(lines.length, 23);
+  assert.ok(!ANSI.test(text));
+});
+
+Deno.test("plain: --verbose shows every output line with the task id, and no tail", () => {
+  const text = renderPlain(failingRun(), options({ verbose: true }));
+  assert.match(text, /^\[build\] compiling$/m);
+  assert.match(text, /^\[deploy\] deploy line 1$/m);
+  assert.ok(!text.includes("│"), "lines already shown are not repeated after the failure");
+});
+
+Deno.test("plain: live_output shows one task's lines; others keep failure tails", () => {
+  const text = renderPlain(failingRun(), options({ liveOutput: new Set(["build"]) }));
+  assert.match(text, /^\[build\] compiling$/m);
+  assert.doesNotMatch(text, /^\[deploy\]/m);
+  assert.match(text, /^ {4}│ deploy line 12$/m);
+});
+
+Deno.test("plain: --quiet prints only failures (with tail) and the final line", () => {
+  const text = renderPlain(failingRun(), options({ quiet: true }));
+  const lines = text.trimEnd().split("\n");
+  assert.equal(lines[0], `${hhmmss(2500)} ✖ deploy failed exit 1 300ms`);
+  assert.equal(lines.length, 1 + 11 + 1);
+  assert.match(lines.at(-1)!, /^run \S+ failed in 2\.8s/);
+});
+
+Deno.test("plain: colour only when asked", () => {
+  const text = renderPlain(failingRun(), options({ color: true }));
+  assert.ok(text.includes("\x1b[32m✔\x1b[39m"));
+  assert.ok(text.includes("\x1b[31mfailed\x1b[39m"));
+});
+
+Deno.test("plain: timeouts, cancellations and runner errors read clearly", () => {
+  const renderer = new PlainRenderer(options());
+  const timedOut = renderer.render({
+    type: "task_finished",
+    runId: "r",
+    task: record("slow", {
+      status: "timed_out",
+      reason: "timeout",
+      error: "timed out after 30000 ms",
+      durationMs: 30000,
+      finishedAt: at(0),
+    }),
+  });
+  assert.equal(timedOut, `${hhmmss(0)} ⏱ slow timed out 30.0s\n`);
+  const broken = renderer.render({
+    type: "task_finished",
+    runId: "r",
+    task: record("ping", {
+      type: "http",
+      status: "failed",
+      exitCode: 1,
+      reason: "exit_code",
+      error: "GET http://x/ returned HTTP 503 Service Unavailable (expected 2xx)",
+      durationMs: 12,
+      finishedAt: at(0),
+    }),
+  });
+  assert.equal(
+    broken,
+    `${
+      hhmmss(0)
+    } ✖ ping failed exit 1 12ms — GET http://x/ returned HTTP 503 Service Unavailable (expected 2xx)\n`,
+  );
+  const cancelled = renderer.render({
+    type: "task_finished",
+    runId: "r",
+    task: record("sleepy", {
+      status: "cancelled",
+      reason: "signal",
+      durationMs: 1200,
+      finishedAt: at(0),
+    }),
+  });
+  assert.equal(cancelled, `${hhmmss(0)} ■ sleepy cancelled 1.2s\n`);
+  const upstream = renderer.render({
+    type: "task_finished",
+    runId: "r",
+    task: record("after", { status: "skipped", reason: "upstream", finishedAt: at(0) }),
+  });
+  assert.equal(upstream, `${hhmmss(0)} ⤼ after skipped (upstream)\n`);
+});
+
+Deno.test("summary line: singular, cancelled", () => {
+  const report: RunReport = {
+    id: "r1",
+    workflow: "w",
+    status: "cancelled",
+    startedAt: at(0),
+    finishedAt: at(4200),
+    durationMs: 4200,
+    tasks: [record("a", { status: "cancelled" })],
+  };
+  assert.equal(summaryLine(report, paint(false)), "run r1 cancelled in 4.2s (1 task: 1 cancelled)");
+});
+
+Deno.test("board: one line per task, redrawn in place, failures scroll above", () => {
+  const board = new BoardRenderer({ ...options(), columns: 60, rows: 30 });
+  const events = failingRun();
+  const frames: string[] = [];
+  // Draw after the first task starts, then after everything.
+  board.apply(events[0]);
+  board.apply(events[1]);
+  frames.push(board.frame(T0 + 500));
+  for (const e of events.slice(2, -1)) board.apply(e);
+  frames.push(board.frame(T0 + 2750));
+  board.apply(events.at(-1)!);
+  frames.push(board.frame(T0 + 2800));
+
+  const first = frames[0].split("\n");
+  assert.equal(first[0], "\r\x1b[J" + "deploy run 20260102T120000Z-abcdef  500ms");
+  assert.match(first[1], /^ {2}\S build {3}running {4}500ms {2}attempt 1\/3$/);
+  assert.equal(first[2], "  · test    pending");
+  assert.equal(first[3], "  · deploy  pending");
+  assert.equal(first.length, 5, "callbacks appear only when called");
+
+  const second = frames[1];
+  assert.ok(
+    second.startsWith("\x1b[4F\x1b[J✖ deploy failed exit 1 300ms\n"),
+    "moves up over the 4 board lines, clears, then scrolls the failure above the board",
+  );
+  assert.match(second, /^ {4}│ deploy line 12$/m);
+  assert.match(second, /^ {2}✔ build {5}success {4}2\.1s {2}attempt 2\/3$/m);
+  assert.match(second, /^ {2}⤼ test {6}skipped {4}\(condition\)$/m);
+  assert.match(second, /^ {2}✔ rollback {2}success {4}150ms {2}\(callback\)$/m);
+  assert.doesNotMatch(second, /notify-success/);
+
+  const last = frames[2];
+  assert.ok(last.startsWith("\x1b[5F\x1b[J"));
+  assert.ok(last.endsWith("(4 tasks: 2 success, 1 failed, 1 skipped)\n"));
+  assert.equal(board.animated, false);
+});
+
+Deno.test("board: a retry shows on the task's line until the next attempt", () => {
+  const board = new BoardRenderer({ ...options(), columns: 80, rows: 30 });
+  for (const e of failingRun().slice(0, 4)) board.apply(e);
+  assert.match(board.frame(T0 + 1500), /^ {2}↻ build {3}failed, retry in 5\.0s {2}attempt 1\/3$/m);
+});
+
+Deno.test("board: taller than the terminal shows running tasks first and a count", () => {
+  const board = new BoardRenderer({ ...options(), columns: 80, rows: 6 });
+  const tasks = Array.from({ length: 10 }, (_, i) => record(`t${i}`));
+  board.apply({
+    type: "run_started",
+    run: {
+      id: "r",
+      workflow: "wide",
+      file: "-",
+      fileHash: "",
+      params: {},
+      startedAt: at(0),
+      host: "h",
+      pid: 1,
+      resumedFrom: null,
+    },
+    tasks,
+  });
+  board.apply({ type: "task_started", runId: "r", taskId: "t9", attempt: 1, at: at(0) });
+  const lines = board.frame(T0 + 100).trimEnd().split("\n");
+  assert.equal(lines.length, 5, "title + 3 tasks + the count line fit in rows - 1");
+  assert.match(lines[3], / t9 +running/);
+  assert.match(lines[4], /… 7 more: 7 pending/);
+});
+
+Deno.test("cut: long lines end in an ellipsis, colour codes do not count", () => {
+  assert.equal(cut("abcdef", 4), "abc…\x1b[0m");
+  assert.equal(cut("\x1b[32mabcdef\x1b[39m", 10), "\x1b[32mabcdef\x1b[39m");
+  assert.equal(cut("\x1b[32mabcdef\x1b[39m", 3), "\x1b[32mab…\x1b[0m");
+});
+
+Deno.test("progress (plain): writes every event in order, closes after the last write", async () => {
+  const written: string[] = [];
+  const progress = createProgress({ kind: "plain" }, options(), async (text) => {
+    await Promise.resolve();
+    written.push(text);
+  });
+  for (const e of failingRun()) progress.listener(e);
+  progress.notice("stopping… (Ctrl-C again to kill)");
+  await progress.close();
+  const text = written.join("");
+  assert.equal(text, renderPlain(failingRun(), options()) + text.split("\n").at(-2) + "\n");
+  assert.match(text.split("\n").at(-2)!, / stopping… \(Ctrl-C again to kill\)$/);
+});
+
+Deno.test("progress (live): hides the cursor, draws the final frame, shows the cursor", async () => {
+  const written: string[] = [];
+  const progress = createProgress(
+    { kind: "live", columns: 80, rows: 24 },
+    options({ color: true }),
+    (text) => {
+      written.push(text);
+      return Promise.resolve();
+    },
+  );
+  for (const e of failingRun()) progress.listener(e);
+  await progress.close();
+  const text = written.join("");
+  assert.ok(text.startsWith("\x1b[?25l"));
+  assert.ok(text.endsWith("\x1b[?25h"));
+  assert.match(text, /failed.*in 2\.8s/);
+});
+
+Deno.test("plan: waves, conditions, alone marker, callbacks with callers", () => {
+  const text = formatPlan(
+    {
+      waves: [
+        [{ id: "pre-build", name: "Pre-build validation", type: "shell", alone: false }],
+        [{ id: "build", name: "build", type: "shell", alone: true }],
+        [
+          {
+            id: "test",
+            name: "test",
+            type: "shell",
+            condition: "${env.SKIP} != 'true'",
+            alone: false,
+          },
+          { id: "ping", name: "ping", type: "http", alone: false },
+        ],
+      ],
+      callbacks: [{ id: "rollback", calledBy: [{ task: "deploy", on: "failure" }] }],
+    },
+    "deployment",
+    paint(false),
+  );
+  assert.equal(
+    text,
+    [
+      "plan for deployment: 4 tasks in 3 waves, 1 callback (dry run: nothing runs)",
+      "wave 1",
+      "  pre-build  shell  Pre-build validation",
+      "wave 2",
+      "  build      shell  runs alone",
+      "wave 3 (2 in parallel)",
+      "  test       shell  if ${env.SKIP} != 'true'",
+      "  ping       http",
+      "callbacks",
+      "  rollback   ← deploy on failure",
+      "",
+    ].join("\n"),
+  );
+});

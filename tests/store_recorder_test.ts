@@ -1,0 +1,234 @@
+/**
+ * The recorder fed with synthetic engine event sequences: log files and their format,
+ * attempt records, ordering, the run record before tasks, masking, write errors.
+ */
+import assert from "node:assert/strict";
+import type { EngineEvent } from "../src/engine/events.ts";
+import { openStore } from "../src/store/open.ts";
+import { MemoryRunStore } from "../src/store/memory.ts";
+import type { RunStore } from "../src/store/run_store.ts";
+import { createRecorder } from "../src/store/recorder.ts";
+import { readLogFrom } from "../src/store/log_files.ts";
+import { fakeRunId, publish, runEvents, startEvents } from "./fixtures/history/events.ts";
+
+async function withHome(fn: (home: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "weft_rec_" });
+  try {
+    await fn(`${dir}/home`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("logs: one file per attempt, each line tagged O/E, size in the attempt record", async () => {
+  await withHome(async (home) => {
+    const store = await openStore(home);
+    const recorder = createRecorder(store, store.logsDir);
+    const id = fakeRunId();
+    publish(
+      recorder.listener,
+      runEvents({
+        id,
+        tasks: [{
+          id: "flaky",
+          status: "success",
+          attempts: 2,
+          lines: [["stdout", "out line"], ["stderr", "err line"], ["stdout", "  spaced  "]],
+          outputs: { version: "1.2.3" },
+        }],
+      }),
+    );
+    await recorder.flush();
+    const expected = "O out line\nE err line\nO   spaced  \n";
+    for (const attempt of [1, 2]) {
+      const path = `${store.logsDir}/${id}/flaky.${attempt}.log`;
+      assert.equal(await Deno.readTextFile(path), expected);
+    }
+    const attempts = await store.listAttempts(id, "flaky");
+    assert.deepEqual(attempts.map((a) => [a.attempt, a.status, a.reason]), [
+      [1, "failed", "exit_code"],
+      [2, "success", null],
+    ]);
+    for (const a of attempts) {
+      assert.equal(a.logPath, `${id}/flaky.${a.attempt}.log`);
+      assert.equal(a.logBytes, new TextEncoder().encode(expected).length);
+      assert.ok(a.finishedAt && a.durationMs !== null);
+    }
+    assert.deepEqual(attempts[1].outputs, { version: "1.2.3" });
+    const { lines } = await readLogFrom(`${store.logsDir}/${attempts[0].logPath}`);
+    assert.deepEqual(lines, [
+      { stream: "stdout", text: "out line" },
+      { stream: "stderr", text: "err line" },
+      { stream: "stdout", text: "  spaced  " },
+    ]);
+    const details = await store.getRun(id);
+    assert.equal(details.tasks[0].attempts, 2);
+    assert.equal(details.run.status, "success");
+    store.close();
+  });
+});
+
+Deno.test("a task with no output has no log file and a null logPath", async () => {
+  const store = new MemoryRunStore();
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  publish(recorder.listener, runEvents({ id, tasks: [{ id: "quiet" }] }));
+  await recorder.flush();
+  const [attempt] = await store.listAttempts(id);
+  assert.equal(attempt.logPath, null);
+  assert.equal(attempt.logBytes, 0);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("run_started's write resolves before anything else is written; order is kept", async () => {
+  const writes: string[] = [];
+  const store = new MemoryRunStore();
+  const spy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        writes.push(String(prop));
+        return value.apply(target, args);
+      };
+    },
+  });
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(spy, dir);
+  const id = fakeRunId();
+  const [started, ...rest] = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
+  const ready = recorder.listener(started);
+  assert.ok(ready instanceof Promise);
+  await ready;
+  assert.deepEqual(writes, ["createRun"]);
+  assert.ok(await store.findRun(id));
+  publish(recorder.listener, rest);
+  await recorder.flush();
+  assert.equal(writes[0], "createRun");
+  assert.equal(writes.at(-1), "finishRun");
+  assert.ok(writes.slice(1, -1).every((w) => w === "writeRecords"));
+  const details = await store.getRun(id);
+  assert.deepEqual(details.tasks.map((t) => t.status), ["success", "success"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a failed write is reported by flush once, and later events are still written", async () => {
+  const store = new MemoryRunStore();
+  let fail = true;
+  const flaky: RunStore = {
+    logsDir: store.logsDir,
+    createRun: (...a) => store.createRun(...a),
+    writeRecords: (batch) => {
+      if (fail) {
+        fail = false;
+        return Promise.reject(new Error("disk on fire"));
+      }
+      return store.writeRecords(batch);
+    },
+    updateTask: (...a) => store.updateTask(...a),
+    recordAttempt: (...a) => store.recordAttempt(...a),
+    finishRun: (...a) => store.finishRun(...a),
+    findRun: (...a) => store.findRun(...a),
+    getRun: (...a) => store.getRun(...a),
+    listAttempts: (...a) => store.listAttempts(...a),
+    listRuns: (...a) => store.listRuns(...a),
+    runsForMetrics: (...a) => store.runsForMetrics(...a),
+    findRunning: () => store.findRunning(),
+    markInterrupted: (...a) => store.markInterrupted(...a),
+    deleteRun: (...a) => store.deleteRun(...a),
+    close: () => store.close(),
+  };
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(flaky, dir);
+  const id = fakeRunId();
+  const events = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
+  // run_started, then a's first event alone, so only that write fails.
+  await recorder.listener(events[0]);
+  await recorder.listener(events[1]);
+  publish(recorder.listener, events.slice(2));
+  await assert.rejects(recorder.flush(), /disk on fire/);
+  await recorder.flush();
+  const details = await store.getRun(id);
+  assert.equal(details.run.status, "success");
+  assert.deepEqual(details.tasks.map((t) => t.status), ["success", "success"]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("no secret value reaches any file under WEFT_HOME", async () => {
+  await withHome(async (home) => {
+    const secret = "s3cr3t-Value-42";
+    const declared = "hunter2-declared";
+    const store = await openStore(home);
+    const recorder = createRecorder(store, store.logsDir, { secretValues: [secret, declared] });
+    const id = fakeRunId();
+    const events: EngineEvent[] = runEvents({
+      id,
+      params: { token: secret },
+      tasks: [{
+        id: "leaky",
+        status: "failed",
+        lines: [["stdout", `token is ${secret}`], ["stderr", `pw=${declared};`]],
+        outputs: { echoed: secret, [`key-${declared}`]: "x" },
+      }],
+    });
+    for (const e of events) {
+      if (e.type === "task_finished") e.task.error = `failed with ${secret}`;
+    }
+    publish(recorder.listener, events);
+    await recorder.flush();
+    store.close();
+    const log = await Deno.readTextFile(`${home}/logs/${id}/leaky.1.log`);
+    assert.equal(log, "O token is ***\nE pw=***;\n");
+    const needles = [secret, declared].map((s) => new TextEncoder().encode(s));
+    for await (const path of walk(home)) {
+      const bytes = await Deno.readFile(path);
+      for (const needle of needles) {
+        assert.equal(indexOf(bytes, needle), -1, `${path} holds a secret`);
+      }
+    }
+    // Still readable, and masked rather than dropped.
+    const reopened = await openStore(home);
+    const details = await reopened.getRun(id);
+    assert.deepEqual(details.run.params, { token: "***" });
+    assert.deepEqual(details.tasks[0].outputs, { echoed: "***", "key-***": "x" });
+    reopened.close();
+  });
+});
+
+Deno.test("unannounced tasks (not in run_started) are recorded after announced ones", async () => {
+  const store = new MemoryRunStore();
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  publish(recorder.listener, startEvents({ id, tasks: [{ id: "a" }] }));
+  const at = new Date().toISOString();
+  publish(recorder.listener, [
+    { type: "task_started", runId: id, taskId: "loop.0", attempt: 1, at },
+    { type: "output", runId: id, taskId: "loop.0", attempt: 1, stream: "stdout", line: "x", at },
+  ]);
+  await recorder.flush();
+  const details = await store.getRun(id);
+  assert.deepEqual(details.tasks.map((t) => [t.id, t.status]), [["a", "pending"], [
+    "loop.0",
+    "running",
+  ]]);
+  assert.equal(await Deno.readTextFile(`${dir}/${id}/loop.0.1.log`), "O x\n");
+  await Deno.remove(dir, { recursive: true });
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile) yield path;
+  }
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i <= haystack.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}

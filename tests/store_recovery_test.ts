@@ -1,0 +1,123 @@
+/**
+ * Crash recovery with real processes: a recording process SIGKILLed mid-task leaves a
+ * run that the next store opening marks interrupted; live runs, other hosts' runs and
+ * recycled pids are told apart.
+ */
+import assert from "node:assert/strict";
+import { openStore } from "../src/store/open.ts";
+import { MemoryRunStore } from "../src/store/memory.ts";
+import { isProcessAlive, processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
+import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
+
+const CHILD = new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname;
+
+/** Starts the crash child and waits until it has recorded its run and printed READY. */
+async function startChild(home: string, runId: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CHILD, home, runId],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("READY")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`child exited before READY: ${seen}`);
+    seen += value;
+  }
+  reader.releaseLock();
+  return child;
+}
+
+Deno.test("a run whose process was SIGKILLed mid-task is marked interrupted, records kept", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft_crash_" });
+  const home = `${dir}/home`;
+  const runId = fakeRunId();
+  const child = await startChild(home, runId);
+  child.kill("SIGKILL");
+  const status = await child.status;
+  assert.equal(status.signal, "SIGKILL");
+  await child.stdout.cancel().catch(() => {});
+
+  const recovered: string[] = [];
+  const store = await openStore(home, { onRecovered: (run) => recovered.push(run.id) });
+  assert.deepEqual(recovered, [runId]);
+  const details = await store.getRun(runId);
+  assert.equal(details.run.status, "interrupted");
+  assert.deepEqual(details.tasks.map((t) => [t.id, t.status, t.reason]), [
+    ["first", "success", null],
+    ["second", "interrupted", "crash"],
+    ["third", "interrupted", "crash"],
+  ]);
+  const attempts = await store.listAttempts(runId);
+  assert.deepEqual(attempts.map((a) => [a.taskId, a.status]), [
+    ["first", "success"],
+    ["second", "interrupted"],
+  ]);
+  // Output written before the kill survives.
+  const log = await Deno.readTextFile(`${store.logsDir}/${runId}/second.1.log`);
+  assert.equal(log, "O before the kill\n");
+  assert.deepEqual(await store.findRunning(), []);
+  store.close();
+
+  // Recovery is done once; opening again changes nothing.
+  const again: string[] = [];
+  const store2 = await openStore(home, { onRecovered: (run) => again.push(run.id) });
+  assert.deepEqual(again, []);
+  store2.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a run whose process is alive is left running", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft_alive_" });
+  const home = `${dir}/home`;
+  const runId = fakeRunId();
+  const child = await startChild(home, runId);
+  try {
+    const store = await openStore(home);
+    assert.equal((await store.findRun(runId))?.status, "running");
+    assert.deepEqual((await store.findRunning()).map((r) => r.id), [runId]);
+    store.close();
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("pid reuse: a live pid that started at another time is not our process", async () => {
+  const ticks = processStartTicks(Deno.pid);
+  if (ticks === null) return; // no /proc: start times are unknown, kill -0 decides
+  assert.equal(await isProcessAlive(Deno.pid, ticks), true);
+  assert.equal(await isProcessAlive(Deno.pid, ticks + 12345), false);
+  assert.equal(await isProcessAlive(Deno.pid, null), true);
+
+  const store = new MemoryRunStore();
+  const recycled = fakeRunId();
+  const ours = fakeRunId();
+  await store.createRun(runInfo({ id: recycled, pid: Deno.pid }), [pendingTask("a")], {
+    pidStartTicks: ticks + 12345,
+  });
+  await store.createRun(runInfo({ id: ours, pid: Deno.pid }), [pendingTask("a")], {
+    pidStartTicks: ticks,
+  });
+  const recovered = await recoverInterrupted(store, Deno.hostname());
+  assert.deepEqual(recovered.map((r) => r.id), [recycled]);
+  assert.equal((await store.findRun(recycled))?.status, "interrupted");
+  assert.equal((await store.findRun(ours))?.status, "running");
+});
+
+Deno.test("runs of other hosts are never touched; a gone pid on this host is", async () => {
+  const store = new MemoryRunStore();
+  const elsewhere = fakeRunId();
+  const here = fakeRunId();
+  // A pid that cannot exist (above Linux's pid_max).
+  const deadPid = 2 ** 22 + 7;
+  await store.createRun(runInfo({ id: elsewhere, pid: deadPid, host: "other-host.example" }), []);
+  await store.createRun(runInfo({ id: here, pid: deadPid }), []);
+  assert.equal(await isProcessAlive(deadPid, null), false);
+  const recovered = await recoverInterrupted(store, Deno.hostname());
+  assert.deepEqual(recovered.map((r) => r.id), [here]);
+  assert.equal((await store.findRun(elsewhere))?.status, "running");
+});

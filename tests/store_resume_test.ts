@@ -1,0 +1,123 @@
+/** Resume safety: per-task definition hashes and checkResumable's verdicts. */
+import assert from "node:assert/strict";
+import { WeftError } from "../src/model/errors.ts";
+import { canonicalJson, checkResumable, taskHashes } from "../src/store/resume.ts";
+import type { RunDetails } from "../src/store/run_store.ts";
+import type { TaskState } from "../src/engine/events.ts";
+import { pendingTask, runInfo } from "./fixtures/history/events.ts";
+
+const workflow = {
+  name: "deploy",
+  tasks: [
+    { id: "build", type: "shell", command: "make", retry: { attempts: 2, delay: 5000 } },
+    { id: "test", type: "shell", command: "make test", depends_on: ["build"] },
+    { id: "ship", type: "shell", command: "./ship", depends_on: ["test"] },
+  ],
+};
+
+function previousRun(
+  states: Record<string, TaskState>,
+  options: {
+    status?: "failed" | "success" | "running" | "interrupted";
+    hashes?: Record<string, string>;
+    workflow?: string;
+  } = {},
+): RunDetails {
+  return {
+    run: {
+      ...runInfo({
+        id: "20260101T000000Z-abc123",
+        workflow: options.workflow ?? "deploy",
+        fileHash: "old",
+      }),
+      status: options.status ?? "failed",
+      finishedAt: null,
+      durationMs: null,
+      pidStartTicks: null,
+      summary: null,
+    },
+    tasks: Object.entries(states).map(([id, status]) => ({ ...pendingTask(id), status })),
+    taskHashes: options.hashes ?? taskHashes(workflow),
+    truncatedOutputs: {},
+  };
+}
+
+const loaded = (wf: typeof workflow, hash = "new") => ({
+  file: "/w/deploy.yml",
+  hash,
+  workflow: wf,
+});
+
+function rejects(fn: () => void, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof WeftError);
+    assert.equal(e.exitCode, 2);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("taskHashes: stable under key order, sensitive to any field", () => {
+  const a = taskHashes(workflow);
+  const reordered = {
+    name: "deploy",
+    tasks: workflow.tasks.map((t) => Object.fromEntries(Object.entries(t).reverse()) as typeof t),
+  };
+  assert.deepEqual(taskHashes(reordered), a);
+  assert.match(a.build, /^[0-9a-f]{64}$/);
+  const changed = structuredClone(workflow);
+  changed.tasks[0].retry!.attempts = 3;
+  const b = taskHashes(changed);
+  assert.notEqual(b.build, a.build);
+  assert.equal(b.test, a.test);
+  assert.equal(
+    canonicalJson({ b: 1, a: [1, { d: undefined, c: "x" }] }),
+    '{"a":[1,{"c":"x"}],"b":1}',
+  );
+});
+
+Deno.test("checkResumable: the same file, or changes only to tasks that did not succeed, are fine", () => {
+  const prev = previousRun({ build: "success", test: "failed", ship: "skipped" });
+  checkResumable(prev, loaded(workflow, "old")); // identical file bytes
+  const changed = structuredClone(workflow);
+  changed.tasks[1].command = "make test-fixed";
+  changed.tasks[2].command = "./ship --fast";
+  checkResumable(prev, loaded(changed));
+});
+
+Deno.test("checkResumable refuses a changed or removed successful task", () => {
+  const prev = previousRun({ build: "success", test: "success", ship: "failed" });
+  const changed = structuredClone(workflow);
+  changed.tasks[0].command = "make all";
+  rejects(
+    () => checkResumable(prev, loaded(changed)),
+    /task "build" changed since run 20260101T000000Z-abc123/,
+  );
+  const removed = { name: "deploy", tasks: workflow.tasks.filter((t) => t.id !== "test") };
+  rejects(
+    () => checkResumable(prev, loaded(removed)),
+    /task "test" succeeded in run .* no longer in the workflow/,
+  );
+});
+
+Deno.test("checkResumable refuses another workflow, running or successful runs, unknown hashes", () => {
+  const states = { build: "success", test: "failed", ship: "pending" } as const;
+  rejects(
+    () => checkResumable(previousRun(states, { workflow: "other" }), loaded(workflow)),
+    /is of workflow "other", but this file is "deploy"/,
+  );
+  rejects(
+    () => checkResumable(previousRun(states, { status: "running" }), loaded(workflow)),
+    /still running/,
+  );
+  rejects(
+    () => checkResumable(previousRun(states, { status: "success" }), loaded(workflow)),
+    /nothing to resume/,
+  );
+  rejects(
+    () => checkResumable(previousRun(states, { hashes: {} }), loaded(workflow)),
+    /did not record the definition of task "build"/,
+  );
+  // An interrupted run resumes like a failed one.
+  checkResumable(previousRun(states, { status: "interrupted" }), loaded(workflow));
+});

@@ -1,0 +1,95 @@
+/** Retention: keep-days, keep-runs, per workflow and global, dry runs, logs deleted with runs. */
+import assert from "node:assert/strict";
+import { openStore } from "../src/store/open.ts";
+import { createRecorder } from "../src/store/recorder.ts";
+import { applyRetention, pruneRuns } from "../src/store/retention.ts";
+import type { RunStore } from "../src/store/run_store.ts";
+import { fakeRunId, publish, runEvents, startEvents } from "./fixtures/history/events.ts";
+
+const NOW = new Date("2026-03-01T12:00:00Z");
+const DAY = 86_400_000;
+
+/** A store with runs `daysAgo` old (alternating workflows a/b), each with a log file. */
+async function seeded(daysAgo: number[]): Promise<{ store: RunStore; ids: string[]; dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "weft_ret_" });
+  const store = await openStore(`${dir}/home`);
+  const recorder = createRecorder(store, store.logsDir);
+  const ids: string[] = [];
+  daysAgo.forEach((days, i) => {
+    const started = new Date(NOW.getTime() - days * DAY);
+    const id = fakeRunId(started);
+    ids.push(id);
+    publish(
+      recorder.listener,
+      runEvents({
+        id,
+        startedAt: started.toISOString(),
+        workflow: i % 2 ? "b" : "a",
+        tasks: [{ id: "t", lines: [["stdout", `run ${i}`]] }],
+      }),
+    );
+  });
+  await recorder.flush();
+  return { store, ids, dir };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+Deno.test("keep-days deletes older runs and their log folders", async () => {
+  const { store, ids, dir } = await seeded([40, 35, 20, 10, 1]);
+  const deleted = await pruneRuns(store, { keepDays: 30, now: NOW });
+  assert.deepEqual(deleted.map((r) => r.id), ids.slice(0, 2));
+  assert.deepEqual((await store.listRuns()).map((r) => r.id), ids.slice(2).reverse());
+  assert.equal(await exists(`${store.logsDir}/${ids[0]}`), false);
+  assert.equal(await exists(`${store.logsDir}/${ids[2]}/t.1.log`), true);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("keep-runs keeps the newest N, globally or within one workflow; dry-run deletes nothing", async () => {
+  const { store, ids, dir } = await seeded([9, 8, 7, 6, 5, 4]); // a: 0,2,4  b: 1,3,5
+  const planned = await pruneRuns(store, { keepRuns: 2, workflow: "a", dryRun: true });
+  assert.deepEqual(planned.map((r) => r.id), [ids[0]]);
+  assert.equal((await store.listRuns()).length, 6);
+  assert.deepEqual((await pruneRuns(store, { keepRuns: 2, workflow: "a" })).map((r) => r.id), [
+    ids[0],
+  ]);
+  assert.deepEqual((await pruneRuns(store, { keepRuns: 3 })).map((r) => r.id), [ids[1], ids[2]]);
+  assert.deepEqual((await store.listRuns()).map((r) => r.id), [ids[5], ids[4], ids[3]]);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a running run is never pruned", async () => {
+  const { store, ids, dir } = await seeded([50]);
+  const recorder = createRecorder(store, store.logsDir);
+  const live = fakeRunId(new Date(NOW.getTime() - 60 * DAY));
+  publish(
+    recorder.listener,
+    startEvents({ id: live, startedAt: new Date(NOW.getTime() - 60 * DAY).toISOString() }),
+  );
+  await recorder.flush();
+  const deleted = await pruneRuns(store, { keepDays: 1, keepRuns: 0, now: NOW });
+  assert.deepEqual(deleted.map((r) => r.id), [ids[0]]);
+  assert.equal((await store.findRun(live))?.status, "running");
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("applyRetention: the workflow's setting for its runs, the global one for all", async () => {
+  const { store, ids, dir } = await seeded([100, 90, 50, 40, 3, 2]); // a: 0,2,4  b: 1,3,5
+  // Workflow a keeps 1 run; globally nothing older than 60 days.
+  const deleted = await applyRetention(store, {
+    workflow: "a",
+    workflowRetention: { keep_runs: 1 },
+    globalRetention: { keep_days: 60 },
+  }, NOW);
+  assert.deepEqual(new Set(deleted.map((r) => r.id)), new Set([ids[0], ids[2], ids[1]]));
+  assert.deepEqual((await store.listRuns()).map((r) => r.id), [ids[5], ids[4], ids[3]]);
+  // Nothing due: nothing deleted.
+  assert.deepEqual(await applyRetention(store, { workflow: "b", globalRetention: {} }, NOW), []);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,299 @@
+import assert from "node:assert/strict";
+import {
+  BODY_EMIT_BYTES,
+  BODY_OUTPUT_BYTES,
+  httpRunner,
+  type HttpTask,
+} from "../src/tasks/http.ts";
+import type { TaskContext, TaskResult } from "../src/tasks/types.ts";
+
+/** What the test server saw of one request. */
+interface Seen {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A real server on 127.0.0.1; routes by path, records every request. */
+function startServer() {
+  const seen: Seen[] = [];
+  const hanging = Promise.withResolvers<void>();
+  const hangArrived = Promise.withResolvers<void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    seen.push({
+      method: req.method,
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(req.headers),
+      body: await req.text(),
+    });
+    switch (url.pathname) {
+      case "/ok":
+        return new Response("line one\nline two\r\nlast without newline", {
+          headers: { "x-answer": "42" },
+        });
+      case "/json":
+        return Response.json({ hello: "world" });
+      case "/status": {
+        const code = Number(url.searchParams.get("code"));
+        const empty = code === 204 || code === 304;
+        return new Response(empty ? null : `status ${code}`, { status: code });
+      }
+      case "/big":
+        return new Response(
+          new ReadableStream({
+            start(controller) {
+              const line = new TextEncoder().encode("x".repeat(1023) + "\n");
+              for (let i = 0; i < 2048; i++) controller.enqueue(line);
+              controller.close();
+            },
+          }),
+        );
+      case "/hang":
+        hangArrived.resolve();
+        await hanging.promise;
+        return new Response("late");
+      default:
+        return new Response("not found", { status: 404 });
+    }
+  });
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  return {
+    base,
+    seen,
+    /** Resolves when a request to /hang has reached the handler. */
+    hangArrived: hangArrived.promise,
+    async [Symbol.asyncDispose]() {
+      hanging.resolve();
+      await server.shutdown();
+    },
+  };
+}
+
+interface Captured {
+  result: TaskResult;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** Runs the http runner with a hand-built context; `${name}` interpolates from `vars`. */
+async function run(
+  task: HttpTask,
+  options: { vars?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Captured> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const vars = options.vars ?? {};
+  const ctx: TaskContext = {
+    runId: "run-1",
+    taskId: "call",
+    attempt: 1,
+    cwd: Deno.cwd(),
+    env: {},
+    signal: options.signal ?? new AbortController().signal,
+    killGraceMs: 1000,
+    outputFile: "/dev/null",
+    emit: (stream, line) => (stream === "stdout" ? stdout : stderr).push(line),
+    interpolate: (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => vars[name] ?? ""),
+    interpolateShell: (command) => ({ command, env: {} }),
+    spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
+  };
+  const result = await httpRunner.run(task, ctx);
+  return { result, stdout, stderr };
+}
+
+Deno.test("http: GET 200 succeeds; body lines on stdout, summary on stderr, outputs set", async () => {
+  await using server = startServer();
+  const { result, stdout, stderr } = await run({ url: `${server.base}/ok` });
+  assert.equal(result.ok, true);
+  assert.equal(result.exitCode, 0);
+  assert.deepEqual(stdout, ["line one", "line two", "last without newline"]);
+  assert.equal(stderr.length, 1);
+  assert.match(stderr[0], new RegExp(`^GET ${server.base}/ok → 200 OK \\(\\d+ ms\\)$`));
+  assert.equal(result.outputs.status, "200");
+  assert.equal(result.outputs.body, "line one\nline two\r\nlast without newline");
+  assert.equal(JSON.parse(result.outputs.headers)["x-answer"], "42");
+  assert.equal(server.seen[0].method, "GET");
+});
+
+Deno.test("http: explicit methods are sent as given", async () => {
+  await using server = startServer();
+  for (const method of ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]) {
+    const { result } = await run({ url: `${server.base}/ok`, method });
+    assert.equal(result.ok, true, method);
+  }
+  assert.deepEqual(server.seen.map((s) => s.method), ["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
+});
+
+Deno.test("http: object data is sent as JSON with POST by default, strings interpolated deep", async () => {
+  await using server = startServer();
+  const { result } = await run(
+    {
+      url: `${server.base}/json`,
+      data: { name: "${who}", list: ["${who}", 3, true, null], nested: { key: "v-${who}" } },
+    },
+    { vars: { who: "ada" } },
+  );
+  assert.equal(result.ok, true);
+  const seen = server.seen[0];
+  assert.equal(seen.method, "POST");
+  assert.equal(seen.headers["content-type"], "application/json");
+  assert.deepEqual(JSON.parse(seen.body), {
+    name: "ada",
+    list: ["ada", 3, true, null],
+    nested: { key: "v-ada" },
+  });
+  assert.deepEqual(JSON.parse(result.outputs.body), { hello: "world" });
+});
+
+Deno.test("http: array data is JSON; a content-type header given by the task is kept", async () => {
+  await using server = startServer();
+  await run({
+    url: `${server.base}/ok`,
+    method: "PUT",
+    data: [1, 2],
+    headers: { "Content-Type": "application/vnd.api+json" },
+  });
+  assert.equal(server.seen[0].method, "PUT");
+  assert.equal(server.seen[0].headers["content-type"], "application/vnd.api+json");
+  assert.equal(server.seen[0].body, "[1,2]");
+});
+
+Deno.test("http: string data is sent as is after interpolation", async () => {
+  await using server = startServer();
+  await run(
+    { url: `${server.base}/ok`, data: "a=1&b=${b}", headers: { "content-type": "text/plain" } },
+    { vars: { b: "two words" } },
+  );
+  assert.equal(server.seen[0].method, "POST");
+  assert.equal(server.seen[0].body, "a=1&b=two words");
+  assert.equal(server.seen[0].headers["content-type"], "text/plain");
+});
+
+Deno.test("http: url and header values are interpolated", async () => {
+  await using server = startServer();
+  const { result } = await run(
+    { url: "${base}/ok?env=${env}", headers: { "X-Request-Env": "${env}", "X-Fixed": "1" } },
+    { vars: { base: server.base, env: "staging" } },
+  );
+  assert.equal(result.ok, true);
+  assert.equal(server.seen[0].path, "/ok?env=staging");
+  assert.equal(server.seen[0].headers["x-request-env"], "staging");
+  assert.equal(server.seen[0].headers["x-fixed"], "1");
+});
+
+Deno.test("http: basic auth in both spellings, and credentials in the URL", async () => {
+  await using server = startServer();
+  const expected = `Basic ${btoa("ada:s3cr3t:x")}`;
+  await run(
+    { url: `${server.base}/ok`, auth: { username: "ada", password: "${pw}" } },
+    { vars: { pw: "s3cr3t:x" } },
+  );
+  await run({
+    url: `${server.base}/ok`,
+    auth: { type: "basic", username: "ada", password: "s3cr3t:x" },
+  });
+  const withCreds = server.base.replace("http://", "http://ada:s3cr3t%3Ax@");
+  const { stderr } = await run({ url: `${withCreds}/ok` });
+  assert.deepEqual(server.seen.map((s) => s.headers.authorization), [expected, expected, expected]);
+  assert.ok(!stderr[0].includes("s3cr3t"), "credentials must not appear in the summary");
+});
+
+Deno.test("http: bearer auth in both spellings, token interpolated", async () => {
+  await using server = startServer();
+  await run({ url: `${server.base}/ok`, auth: { type: "bearer", token: "${tok}" } }, {
+    vars: { tok: "abc" },
+  });
+  await run({ url: `${server.base}/ok`, auth: { bearer: "def" } });
+  assert.deepEqual(server.seen.map((s) => s.headers.authorization), ["Bearer abc", "Bearer def"]);
+});
+
+Deno.test("http: a non-2xx status fails like curl --fail, keeping the outputs", async () => {
+  await using server = startServer();
+  const { result, stdout, stderr } = await run({ url: `${server.base}/status?code=503` });
+  assert.equal(result.ok, false);
+  assert.equal(result.exitCode, 1);
+  assert.match(result.error ?? "", /HTTP 503 Service Unavailable \(expected 2xx\)/);
+  assert.equal(result.outputs.status, "503");
+  assert.equal(result.outputs.body, "status 503");
+  assert.deepEqual(stdout, ["status 503"]);
+  assert.match(stderr[0], /→ 503 Service Unavailable/);
+});
+
+Deno.test("http: a 3xx without redirect target and a 404 fail by default", async () => {
+  await using server = startServer();
+  const notModified = await run({ url: `${server.base}/status?code=304` });
+  assert.equal(notModified.result.ok, false);
+  assert.equal(notModified.result.outputs.status, "304");
+  assert.equal((await run({ url: `${server.base}/missing` })).result.ok, false);
+});
+
+Deno.test("http: expect_status accepts listed codes and rejects others, 2xx included", async () => {
+  await using server = startServer();
+  const notFound = await run({ url: `${server.base}/status?code=404`, expect_status: [404, 410] });
+  assert.equal(notFound.result.ok, true);
+  assert.equal(notFound.result.exitCode, 0);
+  const ok = await run({ url: `${server.base}/ok`, expect_status: [201] });
+  assert.equal(ok.result.ok, false);
+  assert.match(ok.result.error ?? "", /returned HTTP 200 OK \(expected 201\)/);
+});
+
+Deno.test("http: connection refused fails with a cause", async () => {
+  // Bind a port, then free it, so nothing listens there.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const { result, stderr } = await run({ url: `http://127.0.0.1:${port}/` });
+  assert.equal(result.ok, false);
+  assert.equal(result.exitCode, 1);
+  assert.match(result.error ?? "", /^GET http:\/\/127\.0\.0\.1:\d+\/ failed: connection refused/);
+  assert.deepEqual(result.outputs, {});
+  assert.match(stderr[0], /connection refused/);
+});
+
+Deno.test("http: aborting the signal ends a hanging request promptly", async () => {
+  await using server = startServer();
+  const controller = new AbortController();
+  const pending = run({ url: `${server.base}/hang` }, { signal: controller.signal });
+  // Abort once the server has the request, so the abort hits an in-flight fetch.
+  await server.hangArrived;
+  controller.abort(new Error("cancelled by user"));
+  const { result } = await pending;
+  assert.equal(result.ok, false);
+  assert.match(result.error ?? "", /aborted \(cancelled by user\)/);
+});
+
+Deno.test("http: a timeout signal reports 'timed out'", async () => {
+  await using server = startServer();
+  const { result } = await run({ url: `${server.base}/hang` }, { signal: AbortSignal.timeout(50) });
+  assert.equal(result.ok, false);
+  assert.match(result.error ?? "", /timed out/);
+  // The engine aborts with a reason string.
+  const controller = new AbortController();
+  const pending = run({ url: `${server.base}/hang` }, { signal: controller.signal });
+  await server.hangArrived;
+  controller.abort("timeout");
+  assert.match((await pending).result.error ?? "", /failed: timed out$/);
+});
+
+Deno.test("http: huge bodies are capped: output 64 KiB, stdout 1 MiB", async () => {
+  await using server = startServer();
+  const { result, stdout, stderr } = await run({ url: `${server.base}/big` });
+  assert.equal(result.ok, true);
+  assert.equal(result.outputs.body.length, BODY_OUTPUT_BYTES);
+  assert.equal(stdout.length, BODY_EMIT_BYTES / 1024);
+  assert.match(stderr[0], /body cut after 1024 KiB/);
+});
+
+Deno.test("http: bad URLs and GET with data fail before sending anything", async () => {
+  await using server = startServer();
+  const relative = await run({ url: "/ok" });
+  assert.equal(relative.result.ok, false);
+  assert.match(relative.result.error ?? "", /invalid URL "\/ok"/);
+  const ftp = await run({ url: "ftp://127.0.0.1/x" });
+  assert.match(ftp.result.error ?? "", /unsupported URL scheme ftp:/);
+  const getWithData = await run({ url: `${server.base}/ok`, method: "GET", data: { a: 1 } });
+  assert.match(getWithData.result.error ?? "", /GET request cannot carry `data`/);
+  assert.equal(server.seen.length, 0);
+});
