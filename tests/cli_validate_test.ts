@@ -173,6 +173,7 @@ const INVALID: [string, string, number | null][] = [
   ["dangling-depends-on.yml", 'unknown task "buidl" in depends_on of task "test"', 7],
   ["depends-on-parallel-child.yml", 'is a step inside parallel task "p"', 10],
   ["callback-with-depends-on.yml", 'task "rollback" is a callback', 8],
+  ["depends-on-callback.yml", "which runs only as a callback", 10],
   ["callback-cycle.yml", "callback cycle: a → b → a", 3],
   ["expr-unterminated.yml", "unterminated ${", 4],
   ["expr-single-equals.yml", "unexpected '='", 5],

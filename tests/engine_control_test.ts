@@ -64,7 +64,7 @@ Deno.test("timeout: the task's whole process tree is killed; state timed_out; re
   const r = await runTest({
     name: "timeout",
     tasks: [sh("slow", "sleep 1000 & echo $!; sleep 1000 & echo $!; sleep 1000", {
-      timeout: "300ms",
+      timeout: "800ms",
       retry: { attempts: 2 },
     })],
   });
@@ -72,7 +72,7 @@ Deno.test("timeout: the task's whole process tree is killed; state timed_out; re
   assert.equal(slow.status, "timed_out");
   assert.equal(slow.reason, "timeout");
   assert.equal(slow.attempts, 2);
-  assert.match(slow.error!, /timed out after 300 ms/);
+  assert.match(slow.error!, /timed out after 800 ms/);
   const pids = r.lines("slow").map(Number);
   assert.equal(pids.length, 4);
   assert.deepEqual(await survivors(pids), []);
@@ -91,7 +91,7 @@ Deno.test("timeout: a task that ignores SIGTERM is SIGKILLed after the grace per
 Deno.test("workflow timeout: running tasks timed_out, the rest cancelled, run failed", async () => {
   const r = await runTest({
     name: "wf-timeout",
-    timeout: "400ms",
+    timeout: "1s",
     tasks: [
       sh("quick", "true"),
       sh("slow", "echo $$; sleep 1000", { depends_on: ["quick"] }),

@@ -510,3 +510,39 @@ function record(
     ...more,
   };
 }
+
+Deno.test("engine: $WEFT_OUTPUT is a fresh 0600 file in a private 0700 folder, removed after the run", async () => {
+  const r = await runTest({
+    name: "output-file",
+    tasks: [
+      sh(
+        "a",
+        'stat -c "%a %s" "$WEFT_OUTPUT"; stat -c %a "$(dirname "$WEFT_OUTPUT")"; echo "$WEFT_OUTPUT"',
+        {
+          retry: { attempts: 2 },
+        },
+      ),
+      sh("b", 'echo "$WEFT_OUTPUT"; echo "k=v" >> "$WEFT_OUTPUT"; exit 1', {
+        retry: { attempts: 2 },
+      }),
+    ],
+  });
+  const [fileMode, dirMode, path] = r.lines("a");
+  assert.equal(fileMode, "600 0");
+  assert.equal(dirMode, "700");
+  assert.equal(await Deno.stat(path).then(() => true, () => false), false);
+  const [first, second] = r.lines("b");
+  assert.notEqual(first, second, "each attempt gets its own file");
+  assert.deepEqual(r.task("b").outputs, { k: "v" });
+});
+
+Deno.test("engine: a caller-chosen workDir keeps the output files", async () => {
+  const workDir = await Deno.makeTempDir();
+  const r = await runTest({
+    name: "workdir",
+    tasks: [sh("a", 'echo "x=1" >> "$WEFT_OUTPUT"; echo "$WEFT_OUTPUT"')],
+  }, { workDir });
+  const path = r.lines("a")[0];
+  assert.ok(path.startsWith(`${workDir}/`));
+  assert.equal(await Deno.readTextFile(path), "x=1\n");
+});

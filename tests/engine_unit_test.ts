@@ -182,3 +182,19 @@ Deno.test("planRun: waves, alone tasks, conditions, callbacks with their callers
     { id: "n", calledBy: [{ task: "e", on: "success" }] },
   ]);
 });
+
+Deno.test("checkRunnable: refuses what startRun would, without running anything", async () => {
+  const { checkRunnable } = await import("../src/engine/mod.ts");
+  checkRunnable(parseWorkflow({ name: "ok", tasks: [{ id: "a", command: "true" }] }), "w.yml");
+  assert.throws(
+    () =>
+      checkRunnable(
+        parseWorkflow({
+          name: "x",
+          tasks: [{ id: "db", type: "database", config: { connection: "c", query: "q" } }],
+        }),
+        "w.yml",
+      ),
+    /task "db" has type "database", which this version of weft cannot run yet/,
+  );
+});

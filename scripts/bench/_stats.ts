@@ -53,3 +53,28 @@ export function option(name: string, fallback: number): number {
 export function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
 }
+
+/** Reads a `--name value` option from argv as text, or undefined when absent. */
+export function textOption(name: string): string | undefined {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 ? Deno.args[i + 1] : undefined;
+}
+
+/** Whether a bare `--name` flag is present in argv. */
+export function flag(name: string): boolean {
+  return Deno.args.includes(`--${name}`);
+}
+
+/** Formats bytes as MiB with one decimal. */
+export function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** The 1/5/15-minute load averages ("" where /proc is absent): figures depend on them. */
+export function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "";
+  }
+}

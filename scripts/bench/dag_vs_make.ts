@@ -42,27 +42,30 @@ const makefile = [
 ].join("\n") + "\n";
 await Deno.writeTextFile(`${dir}/Makefile`, makefile);
 
-const env = { ...Deno.env.toObject(), WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
-const weftSamples = await sample(runs, () =>
-  timeCommand(Deno.execPath(), [
-    "run",
-    "-A",
-    mainTs,
-    "run",
-    `${dir}/dag.json`,
-    "--max-parallel",
-    String(jobs),
-    "--quiet",
-  ], { env }));
-const makeSamples = await sample(
-  runs,
-  () => timeCommand("make", [`-j${jobs}`, "-s", "-C", dir], { env }),
-);
+try {
+  const env = { ...Deno.env.toObject(), WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
+  const weftSamples = await sample(runs, () =>
+    timeCommand(Deno.execPath(), [
+      "run",
+      "-A",
+      mainTs,
+      "run",
+      `${dir}/dag.json`,
+      "--max-parallel",
+      String(jobs),
+      "--quiet",
+    ], { env }));
+  const makeSamples = await sample(
+    runs,
+    () => timeCommand("make", [`-j${jobs}`, "-s", "-C", dir], { env }),
+  );
 
-const weft = median(weftSamples);
-const make = median(makeSamples);
-console.log(`DAG: ${tasks} tasks, width ${width}, -j${jobs}, median of ${runs}`);
-console.log(`  weft run   ${ms(weft)}`);
-console.log(`  make -j${jobs}  ${ms(make)}`);
-console.log(`  ratio weft/make = ${(weft / make).toFixed(2)}x (target <= 1.5x)`);
-await Deno.remove(dir, { recursive: true });
+  const weft = median(weftSamples);
+  const make = median(makeSamples);
+  console.log(`DAG: ${tasks} tasks, width ${width}, -j${jobs}, median of ${runs}`);
+  console.log(`  weft run   ${ms(weft)}`);
+  console.log(`  make -j${jobs}  ${ms(make)}`);
+  console.log(`  ratio weft/make = ${(weft / make).toFixed(2)}x (target <= 1.5x)`);
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}

@@ -1,15 +1,10 @@
 /**
- * Flag parsing shared by verbs: repeatable `KEY=VALUE` flags (`-p`, `--env`),
+ * Flag values shared by verbs: repeatable `KEY=VALUE` flags (`-p`, `--env`),
  * and positive integers.
  * Every mistake is a {@link WeftError} with exit code 2 and a hint.
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
-
-/** Commander `argParser` for a repeatable flag: collects every occurrence in order. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;

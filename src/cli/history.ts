@@ -2,10 +2,10 @@
  * `weft history`: recorded runs, newest first, and `weft history prune`.
  * @module
  */
-import { Command, Option } from "commander";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunRecord } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
   duration,
   localTime,
@@ -51,43 +51,81 @@ export function historyEntry(run: RunRecord) {
   };
 }
 
+/** `weft history prune`. */
+const pruneVerb: VerbDef = {
+  name: "prune",
+  summary: "delete old runs and their logs",
+  options: [
+    { long: "keep-days", value: "n", description: "delete runs that started more than N days ago" },
+    {
+      long: "keep-runs",
+      value: "n",
+      description: "keep only the N newest runs (of the workflow, with --workflow)",
+    },
+    {
+      long: "workflow",
+      short: "w",
+      value: "name",
+      description: "only prune runs of this workflow",
+    },
+    { long: "dry-run", description: "list what would be deleted, delete nothing" },
+    { long: "json", description: "print the affected runs as a JSON array on stdout" },
+    HOME_OPTION,
+  ],
+  examples: `
+Without --keep-days/--keep-runs, the "retention" of WEFT_HOME/config.json applies.
+
+Examples:
+  weft history prune --keep-days 30
+  weft history prune --keep-runs 100 --workflow nightly --dry-run`,
+  run: (_args, options, io) => prune(io, typed<PruneOptions>(options)),
+};
+
 /** The `history` verb (with its `prune` subcommand). */
-export function historyCommand(io: CliIO, done: (code: number) => void): Command {
-  const command = new Command("history")
-    .description("list recorded runs, newest first")
-    .option("-n, --limit <n>", "show at most N runs", "20")
-    .option("-w, --workflow <name>", "only runs of this workflow")
-    .addOption(
-      new Option("-s, --status <state>", "only runs in this state").choices([...RUN_STATUSES]),
-    )
-    .option("--since <when>", "only runs started since: a duration (24h, 7d) or a date")
-    .option("--json", "print a JSON array on stdout")
-    .option("-q, --quiet", "print only run ids, one per line")
-    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
-    .addHelpText(
-      "after",
-      `
+export const historyVerb: VerbDef = {
+  name: "history",
+  summary: "list recorded runs, newest first",
+  options: [
+    { long: "limit", short: "n", value: "n", default: "20", description: "show at most N runs" },
+    { long: "workflow", short: "w", value: "name", description: "only runs of this workflow" },
+    {
+      long: "status",
+      short: "s",
+      value: "state",
+      choices: RUN_STATUSES,
+      description: "only runs in this state",
+    },
+    {
+      long: "since",
+      value: "when",
+      description: "only runs started since: a duration (24h, 7d) or a date",
+    },
+    { long: "json", description: "print a JSON array on stdout" },
+    { long: "quiet", short: "q", description: "print only run ids, one per line" },
+    HOME_OPTION,
+  ],
+  subcommands: [pruneVerb],
+  examples: `
 Examples:
   weft history --limit 10
   weft history --workflow deploy --status failed --since 7d
   weft history -q --status failed | xargs -n1 weft status`,
-    )
-    .action(async (options: HistoryOptions) => {
-      const filter = {
-        limit: parsePositiveInt(options.limit, "--limit"),
-        workflow: options.workflow,
-        status: options.status === undefined ? undefined : parseRunStatus(options.status),
-        since: options.since === undefined ? undefined : parseSince(options.since),
-      };
-      const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
-      if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
-      else if (options.quiet) await out(io, runs.map((r) => r.id + "\n").join(""));
-      else if (runs.length === 0) await err(io, "no runs recorded (that match)\n");
-      else await out(io, historyTable(runs));
-      done(ExitCode.Ok);
-    });
-  command.addCommand(pruneCommand(io, done));
-  return command;
+  run: (_args, options, io) => listHistory(io, typed<HistoryOptions>(options)),
+};
+
+async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> {
+  const filter = {
+    limit: parsePositiveInt(options.limit, "--limit"),
+    workflow: options.workflow,
+    status: options.status === undefined ? undefined : parseRunStatus(options.status),
+    since: options.since === undefined ? undefined : parseSince(options.since),
+  };
+  const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
+  if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
+  else if (options.quiet) await out(io, runs.map((r) => r.id + "\n").join(""));
+  else if (runs.length === 0) await err(io, "no runs recorded (that match)\n");
+  else await out(io, historyTable(runs));
+  return ExitCode.Ok;
 }
 
 function historyTable(runs: RunRecord[]): string {
@@ -104,64 +142,37 @@ function historyTable(runs: RunRecord[]): string {
   return table(rows);
 }
 
-function pruneCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("prune")
-    .description("delete old runs and their logs")
-    .option("--keep-days <n>", "delete runs that started more than N days ago")
-    .option("--keep-runs <n>", "keep only the N newest runs (of the workflow, with --workflow)")
-    .option("-w, --workflow <name>", "only prune runs of this workflow")
-    .option("--dry-run", "list what would be deleted, delete nothing")
-    .option("--json", "print the affected runs as a JSON array on stdout")
-    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
-    .addHelpText(
-      "after",
-      `
-Without --keep-days/--keep-runs, the "retention" of WEFT_HOME/config.json applies.
-
-Examples:
-  weft history prune --keep-days 30
-  weft history prune --keep-runs 100 --workflow nightly --dry-run`,
-    )
-    .action(async (own: PruneOptions, cmd: Command) => {
-      // Commander gives options that `history` also has (--home, --workflow, --json) to
-      // the parent, wherever they are written: merge them back.
-      const options: PruneOptions = { ...(cmd.parent?.opts() as PruneOptions), ...own };
-      const home = options.home;
-      let keepDays = options.keepDays === undefined
-        ? undefined
-        : parsePositiveInt(options.keepDays, "--keep-days");
-      let keepRuns = options.keepRuns === undefined
-        ? undefined
-        : parsePositiveInt(options.keepRuns, "--keep-runs");
-      if (keepDays === undefined && keepRuns === undefined) {
-        const config = await readGlobalConfig(homeFor(io, home));
-        keepDays = config.retention?.keep_days;
-        keepRuns = config.retention?.keep_runs;
-        if (keepDays === undefined && keepRuns === undefined) {
-          throw new WeftError("nothing to prune by: give --keep-days N or --keep-runs N", {
-            hint: 'or set {"retention": {"keep_days": 30}} in WEFT_HOME/config.json',
-            exitCode: ExitCode.Invalid,
-          });
-        }
-      }
-      const { pruneRuns } = await import("../store/retention.ts");
-      const runs = await withHistory(
-        io,
-        home,
-        (store) =>
-          pruneRuns(store, {
-            keepDays,
-            keepRuns,
-            workflow: options.workflow,
-            dryRun: options.dryRun,
-          }),
-      );
-      if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
-      else {
-        if (runs.length) await out(io, historyTable(runs));
-        const verb = options.dryRun ? "would delete" : "deleted";
-        await err(io, `${verb} ${runs.length} run${runs.length === 1 ? "" : "s"}\n`);
-      }
-      done(ExitCode.Ok);
-    });
+async function prune(io: CliIO, options: PruneOptions): Promise<number> {
+  const home = options.home;
+  let keepDays = options.keepDays === undefined
+    ? undefined
+    : parsePositiveInt(options.keepDays, "--keep-days");
+  let keepRuns = options.keepRuns === undefined
+    ? undefined
+    : parsePositiveInt(options.keepRuns, "--keep-runs");
+  if (keepDays === undefined && keepRuns === undefined) {
+    const config = await readGlobalConfig(homeFor(io, home));
+    keepDays = config.retention?.keep_days;
+    keepRuns = config.retention?.keep_runs;
+    if (keepDays === undefined && keepRuns === undefined) {
+      throw new WeftError("nothing to prune by: give --keep-days N or --keep-runs N", {
+        hint: 'or set {"retention": {"keep_days": 30}} in WEFT_HOME/config.json',
+        exitCode: ExitCode.Invalid,
+      });
+    }
+  }
+  const { pruneRuns } = await import("../store/retention.ts");
+  const runs = await withHistory(
+    io,
+    home,
+    (store) =>
+      pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun: options.dryRun }),
+  );
+  if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
+  else {
+    if (runs.length) await out(io, historyTable(runs));
+    const verb = options.dryRun ? "would delete" : "deleted";
+    await err(io, `${verb} ${runs.length} run${runs.length === 1 ? "" : "s"}\n`);
+  }
+  return ExitCode.Ok;
 }

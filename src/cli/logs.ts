@@ -4,11 +4,11 @@
  * reading until the run is no longer running.
  * @module
  */
-import { Command, Option } from "commander";
 import type { OutputStream } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { withHistory } from "./history_shared.ts";
 import { type CliIO, err, out } from "./io.ts";
 
@@ -23,20 +23,29 @@ interface LogsOptions {
 const FOLLOW_POLL_MS = 200;
 
 /** The `logs` verb. */
-export function logsCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("logs")
-    .description("print the recorded output of a run (stdout lines on stdout, stderr on stderr)")
-    .argument("<run-id>", "run id, or a unique prefix of one")
-    .argument("[task]", "only this task")
-    .option("-f, --follow", "keep printing new output until the run finishes")
-    .addOption(
-      new Option("--stream <name>", "only this stream").choices(["stdout", "stderr"]),
-    )
-    .option("--attempt <n>", "only this attempt (default: every attempt)")
-    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
-    .addHelpText(
-      "after",
-      `
+export const logsVerb: VerbDef = {
+  name: "logs",
+  summary: "print the recorded output of a run (stdout lines on stdout, stderr on stderr)",
+  arguments: [
+    { name: "run-id", description: "run id, or a unique prefix of one", required: true },
+    { name: "task", description: "only this task" },
+  ],
+  options: [
+    {
+      long: "follow",
+      short: "f",
+      description: "keep printing new output until the run finishes",
+    },
+    {
+      long: "stream",
+      value: "name",
+      choices: ["stdout", "stderr"],
+      description: "only this stream",
+    },
+    { long: "attempt", value: "n", description: "only this attempt (default: every attempt)" },
+    HOME_OPTION,
+  ],
+  examples: `
 When several task attempts are printed, a "==> task (attempt N) <==" header on stderr
 precedes each one.
 
@@ -44,20 +53,20 @@ Examples:
   weft logs 20261126T002650Z-3f9a1c build
   weft logs 20261126T0026 --follow
   weft logs 20261126T0026 test --stream stderr --attempt 2`,
-    )
-    .action(async (runId: string, task: string | undefined, options: LogsOptions) => {
-      const attempt = options.attempt === undefined
-        ? undefined
-        : parsePositiveInt(options.attempt, "--attempt");
-      await withHistory(
-        io,
-        options.home,
-        (store) =>
-          new LogPrinter(io, store, options.stream).print(runId, task, attempt, !!options.follow),
-      );
-      done(ExitCode.Ok);
-    });
-}
+  run: async (args, options, io) => {
+    const { runId, task } = typed<{ runId: string; task?: string }>(args);
+    const { follow, stream, attempt: attemptText, home } = typed<LogsOptions>(options);
+    const attempt = attemptText === undefined
+      ? undefined
+      : parsePositiveInt(attemptText, "--attempt");
+    await withHistory(
+      io,
+      home,
+      (store) => new LogPrinter(io, store, stream).print(runId, task, attempt, !!follow),
+    );
+    return ExitCode.Ok;
+  },
+};
 
 /** Prints log files incrementally, remembering how far each one was read. */
 class LogPrinter {

@@ -1,90 +1,68 @@
 /**
- * The CLI: parses argv with commander, dispatches to one file per verb, and maps
- * errors to exit codes. Verb files load heavy modules (zod, yaml, the engine) lazily
- * inside their actions so `weft --help` and `weft history` start fast.
+ * The CLI: parses argv (argv.ts) against the verbs' declarations, runs the verb, and
+ * maps errors to exit codes. Verb files declare cheaply and load heavy modules (zod,
+ * yaml, the store, the engine) inside `run`, so `weft --help`, `weft history` and
+ * `weft status` start fast.
  * @module
  */
-import { Command, CommanderError } from "commander";
 import { ExitCode, formatProblem, WeftError } from "../model/errors.ts";
-import { type CliIO, err } from "./io.ts";
+import { type CliIO, err, out } from "./io.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { validateCommand } from "./validate.ts";
-import { historyCommand } from "./history.ts";
-import { statusCommand } from "./status.ts";
-import { logsCommand } from "./logs.ts";
-import { metricsCommand } from "./metrics.ts";
-import { runCommand } from "./run.ts";
+import { parseCommandLine, UsageError } from "./argv.ts";
+import type { ProgramDef, VerbDef } from "./command.ts";
+import { validateVerb } from "./validate.ts";
+import { historyVerb } from "./history.ts";
+import { statusVerb } from "./status.ts";
+import { logsVerb } from "./logs.ts";
+import { metricsVerb } from "./metrics.ts";
+import { runVerb } from "./run.ts";
 
-/** What a verb's action returns: the process exit code. */
-export type VerbResult = Promise<number>;
-
-/** Builds one verb's commander definition; the action stores its exit code via `done`. */
-export type VerbFactory = (io: CliIO, done: (code: number) => void) => Command;
-
-/** Every verb, in help order. Adding a verb means adding its factory here. */
-const VERBS: VerbFactory[] = [
-  runCommand,
-  validateCommand,
-  historyCommand,
-  statusCommand,
-  logsCommand,
-  metricsCommand,
+/** Every verb, in help order. Adding a verb means adding its definition here. */
+const VERBS: readonly VerbDef[] = [
+  runVerb,
+  validateVerb,
+  historyVerb,
+  statusVerb,
+  logsVerb,
+  metricsVerb,
 ];
 
 /** The program's version, from deno.json. */
 export const VERSION: string = denoJson.version;
 
-/**
- * Runs the CLI with the given arguments and streams; resolves to the exit code.
- * Never throws: user errors become messages and exit 2, anything else exit 1.
- */
-export async function runCli(args: string[], io: CliIO): Promise<number> {
-  let exitCode: number = ExitCode.Ok;
-  // Commander writes synchronously; chain our async writes so they land in order
-  // and are flushed before the exit code is returned.
-  let written: Promise<void> = Promise.resolve();
-  const write = (s: string) => {
-    written = written.then(() => err(io, s));
-  };
-  const done = (code: number) => {
-    exitCode = code;
-  };
-  const program = new Command("weft")
-    .description("Weft runs workflows: a DAG of tasks with retries, timeouts and history.")
-    .version(VERSION, "-V, --version")
-    .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({
-      writeOut: write,
-      writeErr: write,
-    })
-    .exitOverride();
-  program.addHelpText(
-    "after",
-    `
+/** The whole CLI as the parser and the help see it. */
+export const PROGRAM: ProgramDef = {
+  name: "weft",
+  version: VERSION,
+  summary: "Weft runs workflows: a DAG of tasks with retries, timeouts and history.",
+  verbs: VERBS,
+  footer: `
 Exit codes: 0 success, 1 the workflow failed, 2 invalid input or usage, 130 interrupted.
 Set WEFT_DEBUG=1 to see stack traces of internal errors.`,
-  );
-  for (const factory of VERBS) program.addCommand(factory(io, done).exitOverride());
+};
 
+/**
+ * Runs the CLI with the given arguments and streams; resolves to the exit code.
+ * Never throws: usage and input errors become messages and exit 2, anything else 1.
+ */
+export async function runCli(args: string[], io: CliIO): Promise<number> {
   try {
-    if (args.length === 0) {
-      program.outputHelp();
-      return ExitCode.Invalid;
+    const call = parseCommandLine(PROGRAM, args);
+    if (call.kind === "print") {
+      await (call.stream === "stdout" ? out : err)(io, call.text);
+      return call.exitCode;
     }
-    await program.parseAsync(args, { from: "user" });
-    return exitCode;
+    return await call.verb.run(call.args, call.options, io);
   } catch (e) {
     return await reportError(e, io);
-  } finally {
-    await written;
   }
 }
 
 async function reportError(e: unknown, io: CliIO): Promise<number> {
-  if (e instanceof CommanderError) {
-    // Help and version are "errors" in commander's exitOverride; they succeeded.
-    if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return ExitCode.Ok;
-    if (e.code === "commander.help") return ExitCode.Ok;
+  if (e instanceof UsageError) {
+    let text = `error: ${e.message}\n`;
+    if (e.suggestion !== undefined) text += `(Did you mean ${e.suggestion}?)\n`;
+    await err(io, text + `(run ${e.command} --help for usage)\n`);
     return ExitCode.Invalid;
   }
   if (e instanceof WeftError) {

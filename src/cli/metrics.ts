@@ -3,9 +3,9 @@
  * per workflow and per task, from the run records (log files are never read).
  * @module
  */
-import { Command } from "commander";
 import { ExitCode } from "../model/errors.ts";
 import type { HealthStats, MetricsReport } from "../store/metrics.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { duration, localTime, parseSince, table, withHistory } from "./history_shared.ts";
 import { type CliIO, out } from "./io.ts";
 
@@ -17,39 +17,41 @@ interface MetricsOptions {
 }
 
 /** The `metrics` verb. */
-export function metricsCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("metrics")
-    .description("health report: success rate and durations per workflow and task")
-    .option("-w, --workflow <name>", "only this workflow")
-    .option(
-      "--since <when>",
-      "only runs started since: a duration (24h, 7d) or a date (default: all)",
-    )
-    .option("--json", "print the report as JSON on stdout")
-    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
-    .addHelpText(
-      "after",
-      `
+export const metricsVerb: VerbDef = {
+  name: "metrics",
+  summary: "health report: success rate and durations per workflow and task",
+  options: [
+    { long: "workflow", short: "w", value: "name", description: "only this workflow" },
+    {
+      long: "since",
+      value: "when",
+      description: "only runs started since: a duration (24h, 7d) or a date (default: all)",
+    },
+    { long: "json", description: "print the report as JSON on stdout" },
+    HOME_OPTION,
+  ],
+  examples: `
 Failures count failed, timed-out, cancelled and interrupted runs; running runs are
 listed apart. Durations are of finished runs. Rates are percentages.
 
 Examples:
   weft metrics --since 7d
   weft metrics --workflow deploy --json | jq .workflows[0].successRate`,
-    )
-    .action(async (options: MetricsOptions) => {
-      const since = options.since === undefined ? undefined : parseSince(options.since);
-      const runs = await withHistory(
-        io,
-        options.home,
-        (store) => store.runsForMetrics({ since, workflow: options.workflow }),
-      );
-      const { computeMetrics } = await import("../store/metrics.ts");
-      const report = computeMetrics(runs, since ?? null);
-      if (options.json) await out(io, JSON.stringify(report, null, 2) + "\n");
-      else await out(io, humanReport(report));
-      done(ExitCode.Ok);
-    });
+  run: (_args, options, io) => showMetrics(io, typed<MetricsOptions>(options)),
+};
+
+async function showMetrics(io: CliIO, options: MetricsOptions): Promise<number> {
+  const since = options.since === undefined ? undefined : parseSince(options.since);
+  const runs = await withHistory(
+    io,
+    options.home,
+    (store) => store.runsForMetrics({ since, workflow: options.workflow }),
+  );
+  const { computeMetrics } = await import("../store/metrics.ts");
+  const report = computeMetrics(runs, since ?? null);
+  if (options.json) await out(io, JSON.stringify(report, null, 2) + "\n");
+  else await out(io, humanReport(report));
+  return ExitCode.Ok;
 }
 
 function statRow(name: string, s: HealthStats, extra: string[] = []): string[] {

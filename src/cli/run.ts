@@ -4,15 +4,15 @@
  * stdout; the exit code is the outcome (0 success, 1 failed, 2 invalid, 130 stopped).
  * @module
  */
-import { Command } from "commander";
 import type { Workflow } from "../model/workflow.ts";
 import type { RunReport } from "../engine/events.ts";
-import { ExitCode, WeftError } from "../model/errors.ts";
-import { collect, parseAssignments, parsePositiveInt } from "./args.ts";
+import { ExitCode } from "../model/errors.ts";
+import { parseAssignments, parsePositiveInt } from "./args.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, out, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
 
-/** The flags of `weft run`, as commander gives them. */
+/** The flags of `weft run`, as the parser gives them. */
 export interface RunFlags {
   param?: string[];
   env?: string[];
@@ -23,15 +23,19 @@ export interface RunFlags {
   verbose?: boolean;
   /** False with `--no-color`. */
   color: boolean;
+  /** `--home DIR`: where history lives (else WEFT_HOME, else the XDG data folder). */
+  home?: string;
+  /** `--resume RUN_ID`: rerun what did not succeed in that run. */
+  resume?: string;
 }
 
-const EXAMPLES = `
-Examples:
+const EXAMPLES = `Examples:
   weft run deploy.yml                       live progress on stderr; exit code = outcome
   weft run deploy.yml -p env=staging        set a declared parameter (repeatable)
   weft run deploy.yml --env SKIP_TESTS=true add to the environment tasks see
   weft run deploy.yml --json | jq .status   the run report as JSON on stdout, nothing else
   weft run deploy.yml --dry-run             the plan: waves, conditions, callbacks; runs nothing
+  weft run deploy.yml --resume 20261126T0   rerun what failed in that run (an id prefix works)
   cat flow.yml | weft run -                 read the workflow from stdin
 
 Environment precedence (lowest first): weft's own environment and --env, the
@@ -41,25 +45,60 @@ and exits 130; a second Ctrl-C kills them at once.
 Exit codes: 0 success, 1 the workflow failed, 2 invalid input, 130 interrupted.`;
 
 /** The `run` verb. */
-export function runCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("run")
-    .description("run a workflow now: progress on stderr, the outcome as exit code")
-    .argument("<file>", "workflow file (.json, .yml, .yaml), or - for stdin")
-    .option("-p, --param <name=value>", "set a workflow parameter (repeatable)", collect)
-    .option(
-      "--env <VAR=value>",
-      "add a variable to the tasks' environment (repeatable)",
-      collect,
-    )
-    .option("--max-parallel <n>", "most tasks running at once (default: workflow, else CPUs)")
-    .option("--dry-run", "print the plan and run nothing")
-    .option("--json", "print the run report (or with --dry-run the plan) as JSON on stdout")
-    .option("-q, --quiet", "show only failures and the final line")
-    .option("-v, --verbose", "show every task's output lines, prefixed with the task id")
-    .option("--no-color", "no colour (also: NO_COLOR, or stderr not a terminal)")
-    .addHelpText("after", EXAMPLES)
-    .action(async (file: string, flags: RunFlags) => done(await runWorkflow(io, file, flags)));
-}
+export const runVerb: VerbDef = {
+  name: "run",
+  summary: "run a workflow now: progress on stderr, the outcome as exit code",
+  arguments: [{
+    name: "file",
+    description: "workflow file (.json, .yml, .yaml), or - for stdin",
+    required: true,
+  }],
+  options: [
+    {
+      long: "param",
+      short: "p",
+      value: "name=value",
+      repeatable: true,
+      description: "set a workflow parameter (repeatable)",
+    },
+    {
+      long: "env",
+      value: "VAR=value",
+      repeatable: true,
+      description: "add a variable to the tasks' environment (repeatable)",
+    },
+    {
+      long: "max-parallel",
+      value: "n",
+      description: "most tasks running at once (default: workflow, else CPUs)",
+    },
+    { long: "dry-run", description: "print the plan and run nothing" },
+    {
+      long: "json",
+      description: "print the run report (or with --dry-run the plan) as JSON on stdout",
+    },
+    { long: "quiet", short: "q", description: "show only failures and the final line" },
+    {
+      long: "verbose",
+      short: "v",
+      description: "show every task's output lines, prefixed with the task id",
+    },
+    {
+      long: "color",
+      negatable: true,
+      description: "no colour (also: NO_COLOR, or stderr not a terminal)",
+    },
+    {
+      long: "resume",
+      value: "run-id",
+      description: "run again what did not succeed in that run, keeping its successes",
+    },
+    HOME_OPTION,
+  ],
+  examples: EXAMPLES,
+  run: (args, options, io) =>
+    runWorkflow(io, typed<{ file: string }>(args).file, typed<RunFlags>(options)),
+};
 
 /** Runs (or plans) one workflow file; resolves to the exit code. Throws WeftError on bad input. */
 export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Promise<number> {
@@ -76,7 +115,9 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const color = flags.color !== false && useColor(io);
 
   if (flags.dryRun) {
-    await checkRunnable(loaded.workflow, loaded.file);
+    // Never show a plan for a workflow that could not start.
+    const { checkRunnable } = await import("../engine/mod.ts");
+    checkRunnable(loaded.workflow, loaded.file);
     return await dryRun(io, loaded.workflow, { json: flags.json, color });
   }
 
@@ -84,6 +125,15 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const { DenoSpawner } = await import("../tasks/spawner.ts");
   const { createProgress } = await import("./render/progress.ts");
   const { stopOnSignals } = await import("./signals.ts");
+  const { openRunHistory } = await import("./run_history.ts");
+  const history = await openRunHistory(io, {
+    workflow: loaded.workflow,
+    file: loaded.file,
+    fileHash: loaded.hash,
+    extraEnv,
+    resumeId: flags.resume,
+    homeOption: flags.home,
+  });
 
   const renderOptions: RenderOptions = {
     color,
@@ -110,7 +160,9 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       extraEnv,
       maxParallel: maxParallel ?? loaded.workflow.max_parallel,
       spawner: new DenoSpawner(),
-      listeners: [progress.listener],
+      listeners: [progress.listener, history.listener],
+      secretValues: history.secretValues,
+      resume: history.resume,
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
     try {
@@ -120,6 +172,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     }
   } finally {
     await progress.close();
+    await history.finish();
   }
 
   if (flags.json) await out(io, JSON.stringify(report, null, 2) + "\n");
@@ -154,17 +207,6 @@ async function dryRun(
     await err(io, formatPlan(plan, workflow.name, paint(options.color)));
   }
   return ExitCode.Ok;
-}
-
-/**
- * The checks `startRun` makes about task types, for `--dry-run`, so a plan is never
- * shown for a workflow that could not start. Throws WeftError (exit 2).
- */
-async function checkRunnable(workflow: Workflow, file: string): Promise<void> {
-  const { buildNodes } = await import("../engine/nodes.ts");
-  const { defaultRegistry } = await import("../tasks/mod.ts");
-  const { problems } = buildNodes(workflow, file, (type) => defaultRegistry.has(type));
-  if (problems.length > 0) throw new WeftError(problems);
 }
 
 /** Which tasks show output live, and how many tries each has, for the renderers. */

@@ -2,10 +2,10 @@
  * `weft status RUN_ID` (or `--execution-id RUN_ID`): one recorded run with every task.
  * @module
  */
-import { Command } from "commander";
 import type { TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails } from "../store/run_store.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { duration, localTime, table, withHistory } from "./history_shared.ts";
 import { type CliIO, out } from "./io.ts";
 
@@ -37,39 +37,48 @@ export function statusReport(details: RunDetails) {
 }
 
 /** The `status` verb. */
-export function statusCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("status")
-    .description("show one recorded run and each task's state, duration and exit code")
-    .argument("[run-id]", "run id, or a unique prefix of one")
-    .option("--execution-id <id>", "the run id (same as the argument)")
-    .option("--json", "print the run as JSON on stdout (the shape of `weft run --json`)")
-    .option("--home <dir>", "history folder (default: $WEFT_HOME, else ~/.local/share/weft)")
-    .addHelpText(
-      "after",
-      `
+export const statusVerb: VerbDef = {
+  name: "status",
+  summary: "show one recorded run and each task's state, duration and exit code",
+  arguments: [{ name: "run-id", description: "run id, or a unique prefix of one" }],
+  options: [
+    { long: "execution-id", value: "id", description: "the run id (same as the argument)" },
+    {
+      long: "json",
+      description: "print the run as JSON on stdout (the shape of `weft run --json`)",
+    },
+    HOME_OPTION,
+  ],
+  examples: `
 Examples:
   weft status 20261126T002650Z-3f9a1c
   weft status 20261126T0026 --json | jq '.tasks[] | select(.status != "success")'
   weft status --execution-id 20261126T002650Z-3f9a1c`,
-    )
-    .action(async (runId: string | undefined, options: StatusOptions) => {
-      const id = runId ?? options.executionId;
-      if (!id) {
-        throw new WeftError("which run? give a run id", {
-          hint: "weft status RUN_ID (see `weft history` for ids)",
-          exitCode: ExitCode.Invalid,
-        });
-      }
-      if (runId && options.executionId && runId !== options.executionId) {
-        throw new WeftError("give the run id once: as the argument or with --execution-id", {
-          exitCode: ExitCode.Invalid,
-        });
-      }
-      const details = await withHistory(io, options.home, (store) => store.getRun(id));
-      if (options.json) await out(io, JSON.stringify(statusReport(details), null, 2) + "\n");
-      else await out(io, humanStatus(details));
-      done(ExitCode.Ok);
+  run: (args, options, io) =>
+    showStatus(io, typed<{ runId?: string }>(args).runId, typed<StatusOptions>(options)),
+};
+
+async function showStatus(
+  io: CliIO,
+  runId: string | undefined,
+  options: StatusOptions,
+): Promise<number> {
+  const id = runId ?? options.executionId;
+  if (!id) {
+    throw new WeftError("which run? give a run id", {
+      hint: "weft status RUN_ID (see `weft history` for ids)",
+      exitCode: ExitCode.Invalid,
     });
+  }
+  if (runId && options.executionId && runId !== options.executionId) {
+    throw new WeftError("give the run id once: as the argument or with --execution-id", {
+      exitCode: ExitCode.Invalid,
+    });
+  }
+  const details = await withHistory(io, options.home, (store) => store.getRun(id));
+  if (options.json) await out(io, JSON.stringify(statusReport(details), null, 2) + "\n");
+  else await out(io, humanStatus(details));
+  return ExitCode.Ok;
 }
 
 function humanStatus(details: RunDetails): string {

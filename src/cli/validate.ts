@@ -4,11 +4,11 @@
  * stdout with `--json`. Exit 0 when every file is valid, 2 otherwise.
  * @module
  */
-import { Command } from "commander";
 import { ExitCode, formatProblem, type Problem } from "../model/errors.ts";
+import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, out } from "./io.ts";
 
-/** The flags of `weft validate`, as commander gives them. */
+/** The flags of `weft validate`, as the parser gives them. */
 export interface ValidateFlags {
   json?: boolean;
   quiet?: boolean;
@@ -23,8 +23,7 @@ export interface JsonProblem {
   hint: string | null;
 }
 
-const EXAMPLES = `
-Examples:
+const EXAMPLES = `Examples:
   weft validate deploy.yml                  every problem with file:line:col, and a hint
   weft validate examples/*.yml              several files; a summary line at the end
   weft validate deploy.yml --json | jq .    [{file, line, column, message, hint}] on stdout
@@ -34,17 +33,26 @@ Examples:
 Exit codes: 0 every file is valid, 2 a file has problems (or cannot be read).`;
 
 /** The `validate` verb. */
-export function validateCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command("validate")
-    .description("check workflow files and report every problem with file:line:col")
-    .argument("<files...>", "workflow files (.json, .yml, .yaml), or - for stdin")
-    .option("--json", "print problems as one JSON array on stdout (empty when all are valid)")
-    .option("-q, --quiet", "print nothing but problems")
-    .addHelpText("after", EXAMPLES)
-    .action(async (files: string[], flags: ValidateFlags) => {
-      done(await validateFiles(io, files, flags));
-    });
-}
+export const validateVerb: VerbDef = {
+  name: "validate",
+  summary: "check workflow files and report every problem with file:line:col",
+  arguments: [{
+    name: "files",
+    description: "workflow files (.json, .yml, .yaml), or - for stdin",
+    required: true,
+    variadic: true,
+  }],
+  options: [
+    {
+      long: "json",
+      description: "print problems as one JSON array on stdout (empty when all are valid)",
+    },
+    { long: "quiet", short: "q", description: "print nothing but problems" },
+  ],
+  examples: EXAMPLES,
+  run: (args, options, io) =>
+    validateFiles(io, typed<{ files: string[] }>(args).files, typed<ValidateFlags>(options)),
+};
 
 /** Checks each file and reports; resolves to the exit code. */
 export async function validateFiles(

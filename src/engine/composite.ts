@@ -49,6 +49,7 @@ async function runConditional(
   if (!step) {
     return { ...failed(null), status: "skipped", reason: "condition", exitCode: null };
   }
+  node.continueOnError = step.continueOnError; // the branch taken decides
   const outcome = await runLeaf(run, { node, spec: step, scope, slotHeld: false, quiet: false });
   return { ...outcome, outputs: { ...outcome.outputs, branch: chosen } };
 }

@@ -4,14 +4,7 @@
  * `workflow` and `run` references.
  * @module
  */
-import {
-  compileCondition,
-  compileTemplate,
-  type Scope,
-  stringify,
-  truthy,
-  type Value,
-} from "../expr/mod.ts";
+import { compileCondition, compileTemplate, type Scope, truthy, type Value } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Node } from "./nodes.ts";
 
@@ -160,5 +153,20 @@ function walk(value: Value, path: string[]): Value {
   return current;
 }
 
-/** Re-exported for the loop's item list. */
-export { stringify };
+/**
+ * The scope a task's gate condition sees: `env` is the task's merged environment
+ * (workflow, then its own `environment`, interpolated).
+ */
+export function conditionScope(
+  source: ScopeSource & {
+    readonly exprs: Expressions;
+    readonly workflowEnv: Record<string, string>;
+  },
+  node: Node,
+): Scope {
+  const base = source.workflowEnv;
+  const own = node.leaf?.environment
+    ? source.exprs.renderEnv(node.leaf.environment, makeScope(source, (name) => base[name]))
+    : {};
+  return makeScope(source, (name) => Object.hasOwn(own, name) ? own[name] : base[name]);
+}

@@ -4,17 +4,15 @@
  * its `$WEFT_OUTPUT` file and its output lines.
  * @module
  */
-import { resolve } from "node:path";
-import type { TaskContext, TaskResult, TaskRunner } from "../tasks/types.ts";
+import type { TaskResult, TaskRunner } from "../tasks/types.ts";
 import { type AbortScope, sleepIn, type StopReason } from "./abort.ts";
+import { AttemptContext } from "./attempt_context.ts";
 import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
 import type { TaskState } from "./events.ts";
-import { makeScope } from "./expressions.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { parseOutputs } from "./outputs.ts";
 import { retryDelayMs } from "./retry.ts";
-import { LineTail } from "./tail.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -45,10 +43,12 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
       run.slots.release();
       return stopped(job.scope.reason, last, attempt - 1);
     }
-    const { outcome, retryable } = runner ? await runAttempt(run, job, runner, attempt) : {
-      outcome: failure(run, `no runner for task type "${job.spec.type}"`, attempt),
-      retryable: false,
-    };
+    if (!runner) {
+      // startRun refuses unknown types; this only guards a registry changed since.
+      run.slots.release();
+      return failure(run, `no runner for task type "${job.spec.type}"`, attempt);
+    }
+    const { outcome, retryable } = await runAttempt(run, job, runner, attempt);
     last = outcome;
     const retryIn = retryable && job.scope.reason === null
       ? retryDelayMs(job.spec.retry, attempt)
@@ -84,8 +84,7 @@ async function runAttempt(
     timer = setTimeout(() => own.abort("timeout" satisfies StopReason), spec.timeout);
     signal = own.signal;
   }
-  const tail = new LineTail();
-  let open = true;
+  let ctx: AttemptContext | null = null;
   let outputFile = "";
   let result: TaskResult;
   let configError = false;
@@ -106,46 +105,19 @@ async function runAttempt(
       Deno.writeTextFileSync(outputFile, "", { mode: 0o600 });
     }
     configError = true; // until the environment and cwd are worked out
-    const setup = prepare(run, job, attempt, outputFile);
+    ctx = new AttemptContext(run, job, attempt, outputFile, signal);
     configError = false;
-    const ctx: TaskContext = {
-      runId: run.runId,
-      taskId: node.id,
-      attempt,
-      cwd: setup.cwd,
-      get env() {
-        return setup.env;
-      },
-      signal,
-      killGraceMs: run.killGraceMs,
-      outputFile,
-      emit(stream, line) {
-        if (!open) return;
-        if (stream === "stdout") tail.push(line);
-        run.publish({
-          type: "output",
-          runId: run.runId,
-          taskId: node.id,
-          attempt: job.quiet ? 1 : attempt,
-          stream,
-          line,
-          at: run.now().toISOString(),
-        });
-      },
-      interpolate: (text) => run.exprs.render(text, setup.scope),
-      interpolateShell: (command) => run.exprs.renderShell(command, setup.scope),
-      spawner: run.spawner,
-    };
     result = await runner.run(spec.config, ctx);
   } catch (error) {
     result = { ok: false, exitCode: null, outputs: {}, error: errorText(error) };
   } finally {
-    open = false;
+    ctx?.close();
     clearTimeout(timer);
     leave();
     run.slots.release();
   }
-  const outputs = { ...result.outputs, ...await readOutputFile(outputFile, run.removeOutputFiles) };
+  const written = outputFile ? await readOutputFile(outputFile, run.removeOutputFiles) : null;
+  const outputs = written ? { ...result.outputs, ...written } : result.outputs;
   const stop = signal.aborted ? signal.reason as StopReason : null;
   let status: TaskState = result.ok ? "success" : "failed";
   let reason: Outcome["reason"] = result.ok
@@ -168,7 +140,7 @@ async function runAttempt(
       exitCode: result.exitCode,
       error,
       outputs,
-      stdout: tail.text(),
+      stdout: (ctx as AttemptContext | null)?.stdout ?? "", // assigned in the try, which TS cannot see
       attempts: attempt,
       startedAt,
     },
@@ -176,55 +148,17 @@ async function runAttempt(
   };
 }
 
-/**
- * The attempt's environment, working directory and expression scope. The merged
- * environment is built only when a runner asks for it (`env` is a getter): a runner
- * that starts no process skips copying the whole process environment per attempt.
- */
-function prepare(run: RunContext, job: LeafJob, attempt: number, outputFile: string) {
-  const base = run.workflowEnv;
-  const own = job.spec.environment
-    ? run.exprs.renderEnv(job.spec.environment, makeScope(run, (name) => base[name], job.item))
-    : undefined;
-  const weft: Record<string, string> = {
-    WEFT_RUN_ID: run.runId,
-    WEFT_TASK_ID: job.node.id,
-    WEFT_ATTEMPT: String(attempt),
-    WEFT_OUTPUT: outputFile,
-    WEFT_WORKFLOW: run.workflow.name,
-  };
-  if (job.item) {
-    weft.WEFT_ITEM = typeof job.item.value === "string"
-      ? job.item.value
-      : JSON.stringify(job.item.value);
-    weft.WEFT_ITEM_INDEX = String(job.item.index);
-  }
-  const lookup = (name: string): string | undefined =>
-    Object.hasOwn(weft, name)
-      ? weft[name]
-      : own && Object.hasOwn(own, name)
-      ? own[name]
-      : base[name];
-  const scope = makeScope(run, lookup, job.item);
-  const cwd = job.spec.cwd ? resolve(run.dir, run.exprs.render(job.spec.cwd, scope)) : run.dir;
-  let env: Record<string, string> | undefined;
-  return {
-    get env(): Record<string, string> {
-      return env ??= { ...base, ...own, ...weft };
-    },
-    cwd,
-    scope,
-  };
-}
-
-async function readOutputFile(path: string, remove: boolean): Promise<Record<string, string>> {
-  if (!path) return {};
+/** The outputs written to the file, or null when it is empty or gone. */
+async function readOutputFile(
+  path: string,
+  remove: boolean,
+): Promise<Record<string, string> | null> {
   try {
     // Most tasks write no outputs: an empty file needs no read.
-    if (Deno.statSync(path).size === 0) return {};
+    if (Deno.statSync(path).size === 0) return null;
     return parseOutputs(await Deno.readTextFile(path));
   } catch {
-    return {}; // the task removed it, or never had it
+    return null; // the task removed it
   } finally {
     if (remove) {
       try {

@@ -10,10 +10,14 @@
  * ```
  * @module
  */
+import { WeftError } from "../model/errors.ts";
+import type { Workflow } from "../model/workflow.ts";
+import { defaultRegistry, type Registry } from "../tasks/mod.ts";
+import { buildNodes } from "./nodes.ts";
+import type { EngineOptions, RunHandle } from "./options.ts";
 import { Run } from "./run.ts";
-import type { EngineOptions, RunHandle } from "./run.ts";
 
-export type { EngineOptions, RunHandle } from "./run.ts";
+export type { EngineOptions, RunHandle } from "./options.ts";
 export type { Plan, PlannedTask } from "./plan.ts";
 export { planRun } from "./plan.ts";
 export { resolveParams } from "./params.ts";
@@ -31,5 +35,19 @@ export type { Registry } from "../tasks/mod.ts";
 export function startRun(options: EngineOptions): RunHandle {
   const run = new Run(options);
   run.start();
-  return run;
+  return { id: run.id, done: run.done, cancel: () => run.cancel(), kill: () => run.kill() };
+}
+
+/**
+ * The checks `startRun` makes of the workflow itself — every task type has a runner,
+ * no task depends on a callback-only task, ids are unique — without running anything
+ * (for `--dry-run`). Throws WeftError (exit 2) listing every problem.
+ */
+export function checkRunnable(
+  workflow: Workflow,
+  file: string,
+  registry: Registry = defaultRegistry,
+): void {
+  const { problems } = buildNodes(workflow, file, (type) => registry.has(type));
+  if (problems.length > 0) throw new WeftError(problems);
 }

@@ -94,10 +94,11 @@ export function buildNodes(
     for (const id of task.on_failure ?? []) callbackIds.add(id);
   }
 
-  const leafSpec = (where: string, step: Step | ParallelChild | Task): LeafSpec => {
+  /** `id` and `part` name the task in messages: `task "id"` + part. */
+  const leafSpec = (id: string, part: string, step: Step | ParallelChild | Task): LeafSpec => {
     if (!canRun(step.type)) {
       problem(
-        `${where} has type "${step.type}", which this version of weft cannot run yet`,
+        `task "${id}"${part} has type "${step.type}", which this version of weft cannot run yet`,
         "use a shell task for now",
       );
     }
@@ -123,13 +124,15 @@ export function buildNodes(
   const order: Node[] = [];
   const main: Node[] = [];
   const add = (node: Node) => {
-    if (byId.has(node.id)) problem(`two tasks have the id "${node.id}"`, "task ids must be unique");
+    const before = byId.size;
     byId.set(node.id, node);
+    if (byId.size === before) {
+      problem(`two tasks have the id "${node.id}"`, "task ids must be unique");
+    }
     order.push(node);
   };
 
   for (const task of workflow.tasks) {
-    const where = `task "${task.id}"`;
     const callback = callbackIds.has(task.id);
     let leaf: LeafSpec | null = null;
     let composite: CompositeSpec | null = null;
@@ -140,8 +143,8 @@ export function buildNodes(
       composite = {
         kind,
         condition: task.condition,
-        then: leafSpec(`${where} (its \`then\` step)`, task.then),
-        else: task.else ? leafSpec(`${where} (its \`else\` step)`, task.else) : null,
+        then: leafSpec(task.id, " (its `then` step)", task.then),
+        else: task.else ? leafSpec(task.id, " (its `else` step)", task.else) : null,
       };
       compositeTimeout = task.timeout ?? null;
     } else if (task.type === "parallel") {
@@ -154,14 +157,14 @@ export function buildNodes(
       composite = {
         kind,
         items: loop.items,
-        step: leafSpec(`${where} (its loop \`task\`)`, loop.task),
+        step: leafSpec(task.id, " (its loop `task`)", loop.task),
         parallel: loop.parallel === true,
         maxParallel: loop.max_parallel ?? null,
         stopOnFailure: loop.stop_on_failure ?? true,
       };
       compositeTimeout = loop.timeout ?? null;
     } else {
-      leaf = leafSpec(where, task);
+      leaf = leafSpec(task.id, "", task);
     }
     const node = makeNode({
       id: task.id,
@@ -185,7 +188,7 @@ export function buildNodes(
     if (!callback) main.push(node);
     if (task.type === "parallel") {
       for (const child of task.tasks) {
-        const spec = leafSpec(`task "${child.id}" (inside "${task.id}")`, child);
+        const spec = leafSpec(child.id, ` (inside "${task.id}")`, child);
         const childNode = makeNode({
           id: child.id,
           name: child.name ?? child.id,

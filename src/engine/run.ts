@@ -7,69 +7,23 @@
  * Every operation is O(1) or O(degree) per task, so 100,000 tasks schedule quickly.
  * @module
  */
-import { ExpressionError } from "../expr/mod.ts";
 import { ReadyTracker } from "../graph/mod.ts";
-import { type Problem, WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
-import { defaultRegistry, type Registry } from "../tasks/mod.ts";
+import type { Registry } from "../tasks/mod.ts";
 import type { ProcessSpawner } from "../tasks/types.ts";
 import { AbortScope } from "./abort.ts";
+import { Callbacks } from "./callbacks.ts";
 import { runComposite } from "./composite.ts";
 import type { Outcome, RunContext } from "./context.ts";
-import type { EngineEvent, EventListener, RunReport, RunStatus, TaskRecord } from "./events.ts";
-import { Expressions, makeScope } from "./expressions.ts";
-import { newRunId } from "./ids.ts";
+import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
+import { conditionScope, type Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
-import { createMasker, maskDeep, MIN_SECRET_LENGTH } from "./secrets.ts";
-import { buildNodes, type Node } from "./nodes.ts";
-import { resolveParams } from "./params.ts";
+import type { Node } from "./nodes.ts";
+import type { EngineOptions, RunHandle } from "./options.ts";
+import { blocks, describe, leftoverOutcome, runStatus, skipped, snapshot } from "./outcomes.ts";
+import { keptFromEarlierRun } from "./resume.ts";
+import { type Masker, prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
-
-/** Everything a run needs; see `startRun`. */
-export interface EngineOptions {
-  workflow: Workflow;
-  /** Absolute path of the workflow file, or "-". */
-  file: string;
-  /** The workflow's folder: tasks' default cwd; relative task cwd resolves against it. */
-  dir: string;
-  fileHash: string;
-  /** Given with -p; declared defaults are merged in by {@link resolveParams}. */
-  params: Record<string, string>;
-  /** The process environment (passed in; the engine never reads Deno.env). */
-  baseEnv: Record<string, string>;
-  /** --env K=V: part of the process environment (process+extra < workflow < task). */
-  extraEnv?: Record<string, string>;
-  /** CLI flag > workflow max_parallel > number of CPUs. */
-  maxParallel?: number;
-  spawner: ProcessSpawner;
-  /** Default: the registry from src/tasks/mod.ts. */
-  runners?: Registry;
-  /** Called synchronously in order for each event; returned promises are not awaited. */
-  listeners: EventListener[];
-  /** Replaced by "***" in every string of every event (values under 3 chars ignored). */
-  secretValues?: string[];
-  /** SIGTERM → SIGKILL grace (default 5000 ms). */
-  killGraceMs?: number;
-  runId?: string;
-  host?: string;
-  pid?: number;
-  now?: () => Date;
-  /** Tasks that succeeded in `previous` are kept (reason "resumed"); the rest runs. */
-  resume?: { fromRunId: string; previous: TaskRecord[] };
-  /** Where per-attempt $WEFT_OUTPUT files go; default a private temp folder, removed at the end. */
-  workDir?: string;
-}
-
-/** A started run. */
-export interface RunHandle {
-  readonly id: string;
-  /** Resolves with the final report (after `run_finished` was published); never rejects. */
-  readonly done: Promise<RunReport>;
-  /** Stop launching; SIGTERM every running group, SIGKILL after the grace period. */
-  cancel(): void;
-  /** Like cancel, but SIGKILL every running group at once. */
-  kill(): void;
-}
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -87,14 +41,14 @@ export class Run implements RunContext, RunHandle {
   readonly spawner: ProcessSpawner;
   readonly killGraceMs: number;
   readonly workflowEnv: Record<string, string>;
-  readonly exprs = new Expressions();
+  readonly exprs: Expressions;
   readonly removeOutputFiles: boolean;
   readonly done: Promise<RunReport>;
 
   #options: EngineOptions;
   #clock: () => Date;
   /** Masks secrets in a whole event or report; null when there are no secrets. */
-  #mask: (<T>(value: T) => T) | null;
+  #mask: Masker | null;
   #order: Node[];
   #tracker: ReadyTracker;
   #queue: Node[] = [];
@@ -104,8 +58,7 @@ export class Run implements RunContext, RunHandle {
   #inFlight = 0;
   #aloneRunning = false;
   #unfinishedMain: number;
-  #pendingCallbacks = 0;
-  #callbackWaiters = new Map<string, Node[]>();
+  #callbacks: Callbacks;
   #stop: "signal" | "workflow_timeout" | null = null;
   #cancelled = false;
   #finished = false;
@@ -118,47 +71,27 @@ export class Run implements RunContext, RunHandle {
   constructor(options: EngineOptions) {
     this.#options = options;
     this.#clock = options.now ?? (() => new Date());
+    const prepared = prepareRun(options, this.#clock);
     this.workflow = options.workflow;
     this.file = options.file;
     this.dir = options.dir;
-    this.registry = options.runners ?? defaultRegistry;
     this.killGraceMs = options.killGraceMs ?? 5000;
-    const problems: Problem[] = [];
-    this.params = collect(problems, () => resolveParams(options.workflow, options.params)) ?? {};
-    const built = buildNodes(options.workflow, options.file, (t) => this.registry.has(t));
-    problems.push(...built.problems);
-    this.nodes = built.byId;
-    this.#order = built.order;
-    problems.push(...this.#checkExpressions());
-    const maxParallel = options.maxParallel ?? options.workflow.max_parallel ??
-      navigator.hardwareConcurrency ?? 1;
-    if (!Number.isInteger(maxParallel) || maxParallel < 1) {
-      problems.push({
-        file: "",
-        message: `--max-parallel must be a whole number ≥ 1, got ${maxParallel}`,
-      });
-    }
-    this.runId = this.id = options.runId ?? newRunId(this.#clock());
-    this.startedAt = this.#clock().toISOString();
-    const base = { ...options.baseEnv, ...options.extraEnv };
-    const baseScope = makeScope(this, (name) => base[name]);
-    const workflowEnv = collect(problems, () => ({
-      ...base,
-      ...this.exprs.renderEnv(options.workflow.environment, baseScope),
-    }));
-    if (problems.length > 0) throw new WeftError(problems);
-    this.workflowEnv = workflowEnv!;
-    const secrets = [...options.secretValues ?? []];
-    for (const name of options.workflow.secrets ?? []) {
-      if (this.workflowEnv[name] !== undefined) secrets.push(this.workflowEnv[name]);
-    }
-    const maskText = createMasker(secrets);
-    this.#mask = secrets.some((s) => s.length >= MIN_SECRET_LENGTH)
-      ? (value) => maskDeep(value, maskText)
-      : null;
-    this.#tracker = new ReadyTracker(built.main);
-    this.#unfinishedMain = built.main.length;
-    this.slots = new Slots(maxParallel, () => this.#pump());
+    this.registry = prepared.registry;
+    this.params = prepared.params;
+    this.nodes = prepared.nodes.byId;
+    this.#order = prepared.nodes.order;
+    this.runId = this.id = prepared.runId;
+    this.startedAt = prepared.startedAt;
+    this.workflowEnv = prepared.workflowEnv;
+    this.exprs = prepared.exprs;
+    this.#mask = prepared.mask;
+    this.#tracker = new ReadyTracker(prepared.nodes.main);
+    this.#unfinishedMain = prepared.nodes.main.length;
+    this.slots = new Slots(prepared.maxParallel, () => this.#pump());
+    this.#callbacks = new Callbacks(
+      this.nodes,
+      (callback) => this.#queueIfConditionHolds(callback),
+    );
     const inner = options.spawner;
     const hardKill = this.#hardKill.signal;
     this.spawner = { spawn: (o) => inner.spawn({ ...o, killSignal: o.killSignal ?? hardKill }) };
@@ -167,9 +100,13 @@ export class Run implements RunContext, RunHandle {
     this.done = new Promise((resolve) => this.#resolve = resolve);
   }
 
-  /** Publishes `run_started` and begins scheduling. */
+  /**
+   * Publishes `run_started` and begins scheduling. A listener may return a promise for
+   * `run_started` (the recorder does, for the run record): no task starts before it
+   * settles, so the run is on record before anything runs.
+   */
   start(): void {
-    this.publish({
+    const pending = this.publish({
       type: "run_started",
       run: {
         id: this.runId,
@@ -184,6 +121,12 @@ export class Run implements RunContext, RunHandle {
       },
       tasks: this.#order.map((n) => snapshot(n.record)),
     });
+    if (pending.length === 0) this.#begin();
+    else Promise.allSettled(pending).then(() => this.#begin());
+  }
+
+  #begin(): void {
+    if (this.#finished) return; // cancelled while the run record was being written
     if (this.#options.resume) this.#keepResumed(this.#options.resume.previous);
     if (this.workflow.timeout !== undefined) {
       this.#workflowTimer = setTimeout(() => this.#halt("workflow_timeout"), this.workflow.timeout);
@@ -207,16 +150,19 @@ export class Run implements RunContext, RunHandle {
     return this.#clock();
   }
 
-  publish(event: EngineEvent): void {
+  /** Sends an event to every listener; returns the promises listeners returned. */
+  publish(event: EngineEvent): Promise<unknown>[] {
     const masked = this.#mask ? this.#mask(event) : event;
+    const pending: Promise<unknown>[] = [];
     for (const listener of this.#options.listeners) {
       try {
         const result = listener(masked);
-        if (result instanceof Promise) result.catch(() => {});
+        if (result instanceof Promise) pending.push(result.catch(() => {}));
       } catch {
         // A listener's bug must not stop the run or the other listeners.
       }
     }
+    return pending;
   }
 
   outputPath(taskId: string, attempt: number): string {
@@ -289,7 +235,7 @@ export class Run implements RunContext, RunHandle {
     if (node.condition !== null) {
       let holds: boolean;
       try {
-        holds = this.exprs.test(node.condition, this.#conditionScope(node));
+        holds = this.exprs.test(node.condition, conditionScope(this, node));
       } catch (error) {
         this.#settle(node, {
           ...skipped(null, null),
@@ -344,38 +290,13 @@ export class Run implements RunContext, RunHandle {
     for (const child of node.children) {
       if (!child.finished) this.finishRecord(child, { ...outcome, outputs: {}, attempts: 0 });
     }
-    if (node.callback) this.#pendingCallbacks--;
+    if (node.callback) this.#callbacks.pending--;
     else {
       this.#unfinishedMain--;
       this.#completions.push(node.id);
-      for (const waiter of this.#callbackWaiters.get(node.id) ?? []) {
-        if (--waiter.waitingDeps === 0) this.#queueIfConditionHolds(waiter);
-      }
-      this.#callbackWaiters.delete(node.id);
+      this.#callbacks.release(node);
     }
-    if (this.#stop) return;
-    const status = node.record.status;
-    const calls = status === "success"
-      ? node.onSuccess
-      : status === "failed" || status === "timed_out"
-      ? node.onFailure
-      : [];
-    for (const id of calls) this.#trigger(this.nodes.get(id)!);
-  }
-
-  /** Calls a callback task: at most once per run, after its own dependencies finished. */
-  #trigger(callback: Node): void {
-    if (callback.triggered) return;
-    callback.triggered = true;
-    this.#pendingCallbacks++;
-    for (const depId of callback.deps) {
-      if (this.nodes.get(depId)!.finished) continue;
-      callback.waitingDeps++;
-      const list = this.#callbackWaiters.get(depId);
-      if (list) list.push(callback);
-      else this.#callbackWaiters.set(depId, [callback]);
-    }
-    if (callback.waitingDeps === 0) this.#queueIfConditionHolds(callback);
+    if (!this.#stop) this.#callbacks.fire(node);
   }
 
   #halt(reason: "signal" | "workflow_timeout"): void {
@@ -394,7 +315,7 @@ export class Run implements RunContext, RunHandle {
     }
     const idle = this.#inFlight === 0 && this.#queueHead === this.#queue.length &&
       !this.#draining;
-    if ((this.#unfinishedMain === 0 && this.#pendingCallbacks === 0) || idle) this.#finish();
+    if ((this.#unfinishedMain === 0 && this.#callbacks.pending === 0) || idle) this.#finish();
   }
 
   /** Gives every unfinished task its final state and publishes `run_finished`. */
@@ -403,15 +324,7 @@ export class Run implements RunContext, RunHandle {
     clearTimeout(this.#workflowTimer);
     for (const node of this.#order) {
       if (node.finished || node.parent) continue;
-      let outcome: Outcome;
-      if (node.callback && !node.triggered) outcome = skipped(null, null);
-      else if (this.#stop) {
-        outcome = {
-          ...skipped(null, null),
-          status: "cancelled",
-          reason: this.#stop === "signal" ? "signal" : "workflow_timeout",
-        };
-      } else outcome = skipped("upstream", "never became ready: its dependencies form a cycle");
+      const outcome = leftoverOutcome(node, this.#stop);
       this.finishRecord(node, outcome);
       for (const child of node.children) {
         if (!child.finished) this.finishRecord(child, { ...outcome, attempts: 0 });
@@ -421,7 +334,7 @@ export class Run implements RunContext, RunHandle {
     const report: RunReport = {
       id: this.runId,
       workflow: this.workflow.name,
-      status: this.#status(),
+      status: runStatus(this.#order, this.#cancelled, this.#stop !== null),
       startedAt: this.startedAt,
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - Date.parse(this.startedAt),
@@ -435,114 +348,17 @@ export class Run implements RunContext, RunHandle {
     cleanup.then(() => this.#resolve(masked));
   }
 
-  #status(): RunStatus {
-    if (this.#cancelled) return "cancelled";
-    if (this.#stop) return "failed";
-    for (const node of this.#order) {
-      if (node.parent || (node.callback && !node.triggered)) continue;
-      const status = node.record.status;
-      const failedOk = (status === "failed" || status === "timed_out") && node.continueOnError;
-      if (status !== "success" && status !== "skipped" && !failedOk) return "failed";
-    }
-    return "success";
-  }
-
-  // ---- helpers -------------------------------------------------------------------
-
-  /** The scope a gate condition sees: `env` is the task's merged environment. */
-  #conditionScope(node: Node) {
-    const base = this.workflowEnv;
-    let own: Record<string, string> = {};
-    if (node.leaf?.environment) {
-      own = this.exprs.renderEnv(node.leaf.environment, makeScope(this, (name) => base[name]));
-    }
-    return makeScope(this, (name) => Object.hasOwn(own, name) ? own[name] : base[name]);
-  }
-
-  /** Compiles every condition now, so a syntax error stops the run before it starts. */
-  #checkExpressions(): Problem[] {
-    const problems: Problem[] = [];
-    for (const node of this.#order) {
-      const text = node.condition ??
-        (node.composite?.kind === "conditional" ? node.composite.condition : null);
-      if (text === null) continue;
-      try {
-        this.exprs.condition(text);
-      } catch (error) {
-        if (!(error instanceof ExpressionError)) throw error;
-        problems.push({
-          file: this.file,
-          message: `task "${node.id}": condition ${JSON.stringify(text)}: ${error.message}`,
-          hint: error.hint,
-        });
-      }
-    }
-    return problems;
-  }
-
   /** Marks the tasks that succeeded in the earlier run as done, without running them. */
   #keepResumed(previous: TaskRecord[]): void {
-    const before = new Map(previous.map((r) => [r.id, r]));
-    for (const node of this.#order) {
-      const old = before.get(node.id);
-      if (node.parent || !old || old.status !== "success") continue;
-      this.#keep(node, old);
-      for (const child of node.children) {
-        const oldChild = before.get(child.id);
-        if (oldChild) this.#keep(child, oldChild);
-        else this.finishRecord(child, { ...skipped(null, null), attempts: 0 });
-      }
+    for (const { node, outcome } of keptFromEarlierRun(this.#order, previous)) {
+      this.finishRecord(node, outcome);
+      node.record.finishedAt = null; // it did not run in this run
+      if (node.parent) continue;
       if (node.callback) node.triggered = true;
       else {
         this.#unfinishedMain--;
         this.#completions.push(node.id);
       }
     }
-  }
-
-  #keep(node: Node, old: TaskRecord): void {
-    this.finishRecord(node, {
-      status: old.status,
-      reason: old.status === "success" ? "resumed" : old.reason,
-      exitCode: old.exitCode,
-      error: old.error,
-      outputs: { ...old.outputs },
-      stdout: "",
-      attempts: 0,
-    });
-    node.record.finishedAt = null;
-  }
-}
-
-/** Whether a finished dependency stops its dependents (they are skipped as upstream). */
-function blocks(dep: Node): boolean {
-  const { status, reason } = dep.record;
-  if (status === "failed" || status === "timed_out") return !dep.continueOnError;
-  return status === "cancelled" || (status === "skipped" && reason === "upstream");
-}
-
-function describe(dep: Node): string {
-  const { status } = dep.record;
-  return status === "skipped" ? "was skipped" : status === "timed_out" ? "timed out" : `${status}`;
-}
-
-function skipped(reason: "condition" | "upstream" | null, error: string | null): Outcome {
-  return { status: "skipped", reason, exitCode: null, error, outputs: {}, stdout: "" };
-}
-
-function snapshot(record: TaskRecord): TaskRecord {
-  return { ...record, outputs: { ...record.outputs } };
-}
-
-/** Runs `fn`; a WeftError's problems are added to `problems` instead of thrown. */
-function collect<T>(problems: Problem[], fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof WeftError) problems.push(...error.problems);
-    else if (error instanceof ExpressionError) {
-      problems.push({ file: "", message: error.message, hint: error.hint });
-    } else throw error;
-    return undefined;
   }
 }

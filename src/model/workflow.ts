@@ -91,7 +91,10 @@ const triggerTypes = z.union([z.string(), z.array(z.string()).min(1)])
   .meta({
     anyOf: [
       { type: "string", enum: [...TRIGGER_TYPES] },
-      { type: "string", pattern: `^(${TRIGGER_TYPES.join("|")})(\\|(${TRIGGER_TYPES.join("|")}))*$` },
+      {
+        type: "string",
+        pattern: `^(${TRIGGER_TYPES.join("|")})(\\|(${TRIGGER_TYPES.join("|")}))*$`,
+      },
       { type: "array", items: { type: "string", enum: [...TRIGGER_TYPES] }, minItems: 1 },
     ],
   });

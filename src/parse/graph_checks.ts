@@ -95,6 +95,19 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
     });
   }
 
+  // A task that waits for a callback might wait for something that never runs.
+  for (const task of tasks) {
+    for (const ref of idRefs(task, "depends_on")) {
+      const called = callers.get(ref.id);
+      if (!called) continue;
+      at(
+        ref.path,
+        `task "${task.id}" depends on "${ref.id}", which runs only as a callback (in ${called.field} of task "${called.caller}")`,
+        `a callback may never run; depend on "${called.caller}" instead`,
+      );
+    }
+  }
+
   const positionOf = (id: string) => byId.get(id)?.path ?? [];
   for (const cycle of cycles(tasks, topIds, ["depends_on"])) {
     at(

@@ -6,13 +6,11 @@
  */
 import type { TaskResult, TaskRunner } from "./types.ts";
 
-const SUCCESS: TaskResult = Object.freeze({ ok: true, exitCode: 0, outputs: {} }) as TaskResult;
-
 /** Succeeds immediately; creates no `$WEFT_OUTPUT` file. */
 export const noopRunner: TaskRunner = {
   type: "noop",
   usesOutputFile: false,
   run(): Promise<TaskResult> {
-    return Promise.resolve({ ...SUCCESS, outputs: {} });
+    return Promise.resolve({ ok: true, exitCode: 0, outputs: {} });
   },
 };

@@ -1,6 +1,12 @@
 /**
- * The real process spawner: every child gets its own process group (session), so a
- * timeout or a cancellation ends the whole tree, not just the shell.
+ * The real process spawner: every child gets its own process group (a new session),
+ * so a timeout or a cancellation ends the whole tree, not just the shell.
+ *
+ * Two ways to get the new session, same result:
+ * - through the `setsid` program (util-linux, on most Linux systems): Deno starts it
+ *   with posix_spawn, it calls setsid() and execs the command, keeping its pid. This
+ *   is the fast path: it avoids fork() of the large Deno process.
+ * - `Deno.Command` with `detached: true` elsewhere (setsid() in a forked child).
  * @module
  */
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
@@ -17,28 +23,47 @@ export function signalGroup(pid: number, signal: Deno.Signal): void {
     Deno.kill(-pid, signal);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
+    // No such group yet: the child may not have called setsid() yet. Signal it alone.
+    try {
+      Deno.kill(pid, signal);
+    } catch (inner) {
+      if (!(inner instanceof Deno.errors.NotFound)) throw inner;
+    }
   }
 }
 
+/** How {@link DenoSpawner} puts children in their own session. */
+export interface SpawnerOptions {
+  /** Path of a `setsid` program, or null to use `detached: true`. Default: found on disk. */
+  setsid?: string | null;
+}
+
 /**
- * Starts children with `Deno.Command`, `detached: true` (a new session, hence a
- * new process group whose id is the child's pid).
+ * Starts children in their own process group.
  *
  * - `signal` aborted: SIGTERM to the group, SIGKILL after `killGraceMs`.
  * - `killSignal` aborted: SIGKILL to the group at once.
  * - When the leader exits, whatever is left of its group is SIGKILLed, so no
  *   background grandchild outlives its task or holds the output pipes open.
  *
- * `spawn` throws `Deno.errors.NotFound` when the program does not exist.
+ * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist.
  */
 export class DenoSpawner implements ProcessSpawner {
+  readonly #setsid: string | null;
+  readonly #resolved = new Map<string, string>();
+
+  constructor(options: SpawnerOptions = {}) {
+    this.#setsid = options.setsid === undefined ? findSetsid() : options.setsid;
+  }
+
   spawn(options: SpawnOptions): SpawnedProcess {
-    const child = new Deno.Command(options.cmd, {
-      args: options.args,
+    const viaSetsid = this.#setsid !== null;
+    const child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
+      args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
       cwd: options.cwd,
       env: options.env,
       clearEnv: true,
-      detached: true,
+      detached: !viaSetsid,
       stdin: options.stdin === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
@@ -65,7 +90,7 @@ export class DenoSpawner implements ProcessSpawner {
 
     const status = child.status.then((s) => {
       // The leader is gone; its group may not be. Sweep it before reporting.
-      signalGroup(pid, "SIGKILL");
+      sweepGroup(pid);
       exited = true;
       clearTimeout(graceTimer);
       options.signal?.removeEventListener("abort", terminate);
@@ -74,6 +99,66 @@ export class DenoSpawner implements ProcessSpawner {
     });
     return { pid, stdout: child.stdout, stderr: child.stderr, status };
   }
+
+  /**
+   * The program's path, looked up in the child's PATH as exec would, so a missing
+   * program still throws NotFound here rather than failing inside `setsid`.
+   */
+  #resolve(options: SpawnOptions): string {
+    const { cmd } = options;
+    const path = options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+    if (cmd.includes("/")) {
+      const full = cmd.startsWith("/") ? cmd : `${options.cwd}/${cmd}`;
+      if (!isExecutable(full)) {
+        throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
+      }
+      return full;
+    }
+    const key = `${path}\0${cmd}`;
+    const cached = this.#resolved.get(key);
+    if (cached) return cached; // a program removed since then fails in setsid's exec (127)
+    for (const dir of path.split(":")) {
+      const full = `${dir || "."}/${cmd}`;
+      if (!full.startsWith("/")) continue; // relative PATH entries: not worth the ambiguity
+      if (isExecutable(full)) {
+        if (this.#resolved.size > 256) this.#resolved.clear();
+        this.#resolved.set(key, full);
+        return full;
+      }
+    }
+    throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
+  }
+}
+
+/** SIGKILL to the group, but never to a lone pid: the leader is gone and its pid may be reused. */
+function sweepGroup(pid: number): void {
+  try {
+    Deno.kill(-pid, "SIGKILL");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+let setsidPath: string | null | undefined;
+
+/** The util-linux `setsid` program, if this system has one (looked up once). */
+function findSetsid(): string | null {
+  if (setsidPath !== undefined) return setsidPath;
+  setsidPath = null;
+  if (Deno.build.os !== "linux") return null;
+  for (const candidate of ["/usr/bin/setsid", "/bin/setsid"]) {
+    if (isExecutable(candidate)) return setsidPath = candidate;
+  }
+  return null;
 }
 
 async function writeStdin(stdin: WritableStream<Uint8Array>, text: string): Promise<void> {

@@ -1,0 +1,133 @@
+/**
+ * The TaskContext one attempt gets: its environment, working directory, output
+ * publisher and interpolation. A class, not an object literal with getters: a getter
+ * in a literal gives every object a hidden class of its own, which at 100,000 tasks
+ * fills the old generation with garbage.
+ * @module
+ */
+import { resolve } from "node:path";
+import type { Scope, Value } from "../expr/mod.ts";
+import type { OutputStream } from "./events.ts";
+import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
+import type { RunContext } from "./context.ts";
+import { makeScope } from "./expressions.ts";
+import type { LeafSpec, Node } from "./nodes.ts";
+import { LineTail } from "./tail.ts";
+
+/** What an attempt is about. */
+export interface AttemptSubject {
+  node: Node;
+  spec: LeafSpec;
+  /** Loop iterations: output lines are published as attempt 1 of the loop. */
+  quiet: boolean;
+  item?: { value: Value; index: number };
+}
+
+/**
+ * The context of one attempt. The task's own `environment` and `cwd` are interpolated
+ * in the constructor (their errors are configuration errors, thrown from here); the
+ * merged environment and the scope are built only when first asked for, so a runner
+ * that starts no process does not copy the whole environment.
+ */
+export class AttemptContext implements TaskContext {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly cwd: string;
+  readonly killGraceMs: number;
+  readonly spawner: ProcessSpawner;
+  #run: RunContext;
+  #subject: AttemptSubject;
+  #own: Record<string, string> | undefined;
+  #weft: Record<string, string> | undefined;
+  #scope: Scope | undefined;
+  #env: Record<string, string> | undefined;
+  #tail: LineTail | null = null;
+  #open = true;
+
+  constructor(
+    run: RunContext,
+    subject: AttemptSubject,
+    readonly attempt: number,
+    readonly outputFile: string,
+    readonly signal: AbortSignal,
+  ) {
+    this.#run = run;
+    this.#subject = subject;
+    this.runId = run.runId;
+    this.taskId = subject.node.id;
+    this.killGraceMs = run.killGraceMs;
+    this.spawner = run.spawner;
+    const base = run.workflowEnv;
+    if (subject.spec.environment) {
+      const baseScope = makeScope(run, (name) => base[name], subject.item);
+      this.#own = run.exprs.renderEnv(subject.spec.environment, baseScope);
+    }
+    this.cwd = subject.spec.cwd
+      ? resolve(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
+      : run.dir;
+  }
+
+  /** Merged environment: process < workflow < task, plus the WEFT_* variables. */
+  get env(): Record<string, string> {
+    return this.#env ??= { ...this.#run.workflowEnv, ...this.#own, ...this.#weftVars() };
+  }
+
+  /** The expression scope: `env` is this attempt's merged environment. */
+  get scope(): Scope {
+    return this.#scope ??= makeScope(this.#run, (name) => this.#lookup(name), this.#subject.item);
+  }
+
+  /** The tail of stdout published so far. */
+  get stdout(): string {
+    return this.#tail?.text() ?? "";
+  }
+
+  /** After this, emitted lines are dropped (a runner that outlives its attempt). */
+  close(): void {
+    this.#open = false;
+  }
+
+  emit = (stream: OutputStream, line: string): void => {
+    if (!this.#open) return;
+    if (stream === "stdout") (this.#tail ??= new LineTail()).push(line);
+    const run = this.#run;
+    run.publish({
+      type: "output",
+      runId: this.runId,
+      taskId: this.taskId,
+      attempt: this.#subject.quiet ? 1 : this.attempt,
+      stream,
+      line,
+      at: run.now().toISOString(),
+    });
+  };
+
+  interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
+
+  interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
+    this.#run.exprs.renderShell(command, this.scope);
+
+  #lookup(name: string): string | undefined {
+    const weft = this.#weftVars();
+    if (Object.hasOwn(weft, name)) return weft[name];
+    const own = this.#own;
+    return own && Object.hasOwn(own, name) ? own[name] : this.#run.workflowEnv[name];
+  }
+
+  #weftVars(): Record<string, string> {
+    if (this.#weft) return this.#weft;
+    const weft: Record<string, string> = {
+      WEFT_RUN_ID: this.runId,
+      WEFT_TASK_ID: this.taskId,
+      WEFT_ATTEMPT: String(this.attempt),
+      WEFT_OUTPUT: this.outputFile,
+      WEFT_WORKFLOW: this.#run.workflow.name,
+    };
+    const item = this.#subject.item;
+    if (item) {
+      weft.WEFT_ITEM = typeof item.value === "string" ? item.value : JSON.stringify(item.value);
+      weft.WEFT_ITEM_INDEX = String(item.index);
+    }
+    return this.#weft = weft;
+  }
+}

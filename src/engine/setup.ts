@@ -1,0 +1,116 @@
+/**
+ * Everything checked and worked out before a run starts: params, nodes, conditions,
+ * the concurrency limit, the workflow environment and the secrets to mask. Any
+ * problem is thrown as one WeftError (exit 2) listing them all, before anything runs.
+ * @module
+ */
+import { ExpressionError } from "../expr/mod.ts";
+import { type Problem, WeftError } from "../model/errors.ts";
+import { defaultRegistry, type Registry } from "../tasks/mod.ts";
+import { Expressions, makeScope } from "./expressions.ts";
+import { newRunId } from "./ids.ts";
+import { buildNodes, type NodeSet } from "./nodes.ts";
+import type { EngineOptions } from "./options.ts";
+import { resolveParams } from "./params.ts";
+import { createMasker, maskDeep, MIN_SECRET_LENGTH } from "./secrets.ts";
+
+/** Masks secrets in any JSON-like value. */
+export type Masker = <T>(value: T) => T;
+
+/** What a run is made of once its input is known to be good. */
+export interface PreparedRun {
+  registry: Registry;
+  params: Record<string, string>;
+  nodes: NodeSet;
+  maxParallel: number;
+  runId: string;
+  startedAt: string;
+  /** Process env + --env < workflow `environment` (interpolated). */
+  workflowEnv: Record<string, string>;
+  exprs: Expressions;
+  /** Null when there is no secret to mask. */
+  mask: Masker | null;
+}
+
+/** Checks the input and prepares the run; throws WeftError listing every problem. */
+export function prepareRun(options: EngineOptions, clock: () => Date): PreparedRun {
+  const { workflow } = options;
+  const registry = options.runners ?? defaultRegistry;
+  const problems: Problem[] = [];
+  const params = collect(problems, () => resolveParams(workflow, options.params)) ?? {};
+  const nodes = buildNodes(workflow, options.file, (type) => registry.has(type));
+  problems.push(...nodes.problems);
+  const exprs = new Expressions();
+  problems.push(...checkConditions(nodes, exprs, options.file));
+  const maxParallel = options.maxParallel ?? workflow.max_parallel ??
+    navigator.hardwareConcurrency ?? 1;
+  if (!Number.isInteger(maxParallel) || maxParallel < 1) {
+    problems.push({
+      file: "",
+      message: `--max-parallel must be a whole number ≥ 1, got ${maxParallel}`,
+    });
+  }
+  const runId = options.runId ?? newRunId(clock());
+  const startedAt = clock().toISOString();
+  const base = { ...options.baseEnv, ...options.extraEnv };
+  const source = { workflow, file: options.file, runId, startedAt, params, nodes: nodes.byId };
+  const workflowEnv = collect(problems, () => ({
+    ...base,
+    ...exprs.renderEnv(workflow.environment, makeScope(source, (name) => base[name])),
+  }));
+  if (problems.length > 0) throw new WeftError(problems);
+
+  const secrets = [...options.secretValues ?? []];
+  for (const name of workflow.secrets ?? []) {
+    if (workflowEnv![name] !== undefined) secrets.push(workflowEnv![name]);
+  }
+  const maskText = createMasker(secrets);
+  const mask: Masker | null = secrets.some((s) => s.length >= MIN_SECRET_LENGTH)
+    ? (value) => maskDeep(value, maskText)
+    : null;
+  return {
+    registry,
+    params,
+    nodes,
+    maxParallel,
+    runId,
+    startedAt,
+    workflowEnv: workflowEnv!,
+    exprs,
+    mask,
+  };
+}
+
+/** Compiles every condition now, so a syntax error stops the run before it starts. */
+function checkConditions(nodes: NodeSet, exprs: Expressions, file: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const node of nodes.order) {
+    const text = node.condition ??
+      (node.composite?.kind === "conditional" ? node.composite.condition : null);
+    if (text === null) continue;
+    try {
+      exprs.condition(text);
+    } catch (error) {
+      if (!(error instanceof ExpressionError)) throw error;
+      problems.push({
+        file,
+        message: `task "${node.id}": condition ${JSON.stringify(text)}: ${error.message}`,
+        hint: error.hint,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Runs `fn`; a WeftError's or ExpressionError's problems are collected instead of thrown. */
+function collect<T>(problems: Problem[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof WeftError) problems.push(...error.problems);
+    else if (error instanceof ExpressionError) {
+      problems.push({ file: "", message: error.message, hint: error.hint });
+    } else throw error;
+    return undefined;
+  }
+}
