@@ -7,6 +7,7 @@ import { type Workflow, type WorkflowInput, workflowSchema } from "../src/model/
 import { type EngineOptions, type RunHandle, startRun } from "../src/engine/mod.ts";
 import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { testTempDir } from "./_tmp.ts";
 
 /** Parses a workflow object the way the loader would (durations to ms, defaults). */
 export function parseWorkflow(input: WorkflowInput | Record<string, unknown>): Workflow {
@@ -27,11 +28,23 @@ export interface TestRun {
 export type TestOptions = Partial<Omit<EngineOptions, "workflow">> & { dir?: string };
 
 /** Starts a run of `input` in a fresh temporary folder (or `options.dir`). */
-export async function startTestRun(
+export function startTestRun(
   input: WorkflowInput | Record<string, unknown>,
   options: TestOptions = {},
 ): Promise<{ handle: RunHandle; events: EngineEvent[]; dir: string }> {
-  const dir = options.dir ?? await Deno.makeTempDir({ prefix: "weft-engine-test-" });
+  // Errors thrown before the run starts arrive as a rejection, as callers expect.
+  try {
+    return Promise.resolve(startInDir(input, options));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function startInDir(
+  input: WorkflowInput | Record<string, unknown>,
+  options: TestOptions,
+): { handle: RunHandle; events: EngineEvent[]; dir: string } {
+  const dir = options.dir ?? testTempDir("engine-");
   const events: EngineEvent[] = [];
   const handle = startRun({
     file: `${dir}/workflow.yml`,

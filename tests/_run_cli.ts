@@ -3,6 +3,8 @@
  * @module
  */
 
+import { testTempDir } from "./_tmp.ts";
+
 /** Absolute path of main.ts. */
 export const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -34,7 +36,7 @@ export function weftEnv(extra: Record<string, string> = {}): Record<string, stri
   const env = Deno.env.toObject();
   for (const name of SCRUBBED) delete env[name];
   for (const name of Object.keys(env)) if (name.startsWith("WEFT_")) delete env[name];
-  return { WEFT_HOME: Deno.makeTempDirSync({ prefix: "weft-home-" }), ...env, ...extra };
+  return { WEFT_HOME: testTempDir("home-"), ...env, ...extra };
 }
 
 /** The `deno run` arguments that start weft with `args`. */

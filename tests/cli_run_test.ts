@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { RunReport, TaskRecord } from "../src/engine/events.ts";
 import { FIXTURES, processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const ANSI = /\x1b\[/;
 const TIME = String.raw`\d\d:\d\d:\d\d`;
@@ -153,7 +154,7 @@ Deno.test("weft run: params — required, given, unknown; exit 2 with hints", as
 });
 
 Deno.test("weft run: bad flag values exit 2 before anything runs", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const cases: [string[], RegExp][] = [
     [["-p", "novalue"], /--param "novalue": expected name=value/],
     [["--env", "1X=2"], /--env "1X=2": expected VAR=value/],
@@ -177,7 +178,7 @@ Deno.test("weft run: bad flag values exit 2 before anything runs", async () => {
 });
 
 Deno.test("weft run --max-parallel 1 runs tasks one at a time", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const { code, stderr } = await weft(["run", `${FIXTURES}serial.yml`, "--max-parallel", "1"], {
     env: { MARKER_DIR: dir },
   });
@@ -191,7 +192,7 @@ Deno.test("weft run --max-parallel 1 runs tasks one at a time", async () => {
 });
 
 Deno.test("weft run --dry-run: the plan on stderr, nothing runs, exit 0", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const { code, stdout, stderr } = await weft(["run", `${FIXTURES}plan.yml`, "--dry-run"], {
     env: { MARKER_DIR: dir },
   });
@@ -277,7 +278,7 @@ function startWeft(args: string[], env: Record<string, string>) {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`weft run: ${signal} cancels running tasks, ends their groups, exits 130`, async () => {
-    const dir = await Deno.makeTempDir();
+    const dir = testTempDir();
     const run = startWeft(["run", `${FIXTURES}sleepers.yml`, "--json"], { MARKER_DIR: dir });
     const pgids = [
       Number(await waitForFile(`${dir}/sleeper-a.pid`)),
@@ -301,7 +302,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 Deno.test("weft run: a second Ctrl-C kills a task that ignores SIGTERM", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const run = startWeft(["run", `${FIXTURES}stubborn.yml`], { MARKER_DIR: dir });
   const pgid = Number(await waitForFile(`${dir}/stubborn.pid`));
   Deno.kill(run.child.pid, "SIGINT");

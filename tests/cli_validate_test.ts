@@ -4,6 +4,7 @@
  * summary, `--json`, `--quiet`, stdin, exit codes).
  */
 import assert from "node:assert/strict";
+import { testTempDir } from "./_tmp.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -14,7 +15,7 @@ interface Outcome {
   stderr: string;
 }
 
-const home = await Deno.makeTempDir({ prefix: "weft-validate-test-" });
+const home = testTempDir("validate-");
 
 /** Runs `weft ARGS` from tests/fixtures, optionally feeding stdin. */
 async function weft(args: string[], stdin?: string): Promise<Outcome> {

@@ -4,6 +4,7 @@ import type { EngineEvent, TaskRecord } from "../src/engine/events.ts";
 import { WeftError } from "../src/model/errors.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { parseWorkflow, runTest } from "./_engine.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const sh = (id: string, command: string, more: Record<string, unknown> = {}) => ({
   id,
@@ -186,7 +187,7 @@ Deno.test("engine: workflow defaults apply where the task sets nothing", async (
 });
 
 async function makeDirWith(sub: string): Promise<string> {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   await Deno.mkdir(`${dir}/${sub}`);
   return dir;
 }
@@ -238,7 +239,7 @@ Deno.test("engine: params — defaults, given values, used in commands", async (
 });
 
 Deno.test("engine: startRun refuses before starting: unsupported type, params, callbacks, conditions", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const base = {
     file: `${dir}/w.yml`,
     dir,
@@ -537,7 +538,7 @@ Deno.test("engine: $WEFT_OUTPUT is a fresh 0600 file in a private 0700 folder, r
 });
 
 Deno.test("engine: a caller-chosen workDir keeps the output files", async () => {
-  const workDir = await Deno.makeTempDir();
+  const workDir = testTempDir();
   const r = await runTest({
     name: "workdir",
     tasks: [sh("a", 'echo "x=1" >> "$WEFT_OUTPUT"; echo "$WEFT_OUTPUT"')],

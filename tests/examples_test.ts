@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunReport, TaskRecord } from "../src/engine/events.ts";
 import { EXAMPLES, weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const DEPLOY = `${EXAMPLES}deploy/deployment-workflow.json`;
 
@@ -12,7 +13,7 @@ function task(report: RunReport, id: string): TaskRecord {
 
 /** Runs the deploy example with its step log in a fresh temp file; returns the steps run. */
 async function runDeploy(args: string[], env: Record<string, string> = {}) {
-  const log = `${await Deno.makeTempDir({ prefix: "weft-demo-" })}/steps.log`;
+  const log = `${testTempDir("demo-")}/steps.log`;
   const result = await weft(["run", DEPLOY, "--json", ...args], {
     env: { WEFT_DEMO_LOG: log, DEMO_STEP_MS: "0", ...env },
   });

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
+import {
+  type EngineEvent,
+  pendingTaskRecord,
+  type RunReport,
+  type TaskRecord,
+} from "../src/engine/events.ts";
 import { PlainRenderer } from "../src/cli/render/plain.ts";
 import { BoardRenderer, cut } from "../src/cli/render/board.ts";
 import { clockTime, paint, type RenderOptions, summaryLine } from "../src/cli/render/format.ts";
@@ -13,22 +18,7 @@ const hhmmss = (ms: number) => clockTime(T0 + ms);
 const ANSI = /\x1b\[/;
 
 function record(id: string, fields: Partial<TaskRecord> = {}): TaskRecord {
-  return {
-    id,
-    name: id,
-    type: "shell",
-    status: "pending",
-    callback: false,
-    exitCode: null,
-    attempts: 0,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    reason: null,
-    error: null,
-    outputs: {},
-    ...fields,
-  };
+  return { ...pendingTaskRecord(id), ...fields };
 }
 
 function options(fields: Partial<RenderOptions> = {}): RenderOptions {

@@ -111,3 +111,31 @@ export type EngineEvent =
 
 /** A subscriber. It may be async; the engine does not wait on it unless told to flush. */
 export type EventListener = (event: EngineEvent) => void | Promise<void>;
+
+/**
+ * A task's record before anything has happened to it.
+ * @example pendingTaskRecord("build", "Build application", "shell", false)
+ */
+export function pendingTaskRecord(
+  id: string,
+  name: string = id,
+  type: string = "shell",
+  callback = false,
+  outputs: Record<string, string> = {},
+): TaskRecord {
+  return {
+    id,
+    name,
+    type,
+    status: "pending",
+    callback,
+    exitCode: null,
+    attempts: 0,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    reason: null,
+    error: null,
+    outputs,
+  };
+}

@@ -7,7 +7,7 @@
 import type { Problem } from "../model/errors.ts";
 import type { ParallelChild, Step, Task, TaskOf } from "../model/task.ts";
 import type { Workflow } from "../model/workflow.ts";
-import type { TaskRecord } from "./events.ts";
+import { pendingTaskRecord, type TaskRecord } from "./events.ts";
 import type { RetryPolicy } from "./retry.ts";
 
 /** How the engine runs a node. */
@@ -275,21 +275,7 @@ function makeNode(init: NodeInit): Node {
   return {
     id: init.id,
     kind: init.kind,
-    record: {
-      id: init.id,
-      name: init.name,
-      type: init.type,
-      status: "pending",
-      callback: init.callback,
-      exitCode: null,
-      attempts: 0,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      reason: null,
-      error: null,
-      outputs: NO_OUTPUTS,
-    },
+    record: pendingTaskRecord(init.id, init.name, init.type, init.callback, NO_OUTPUTS),
     callback: init.callback,
     deps: init.deps,
     onSuccess: init.onSuccess,

@@ -6,7 +6,13 @@
  * never dropped. Every string is masked for secrets before it is written.
  * @module
  */
-import type { EngineEvent, EventListener, TaskRecord, TaskState } from "../engine/events.ts";
+import {
+  type EngineEvent,
+  type EventListener,
+  pendingTaskRecord,
+  type TaskRecord,
+  type TaskState,
+} from "../engine/events.ts";
 import { createMasker, maskDeep, MIN_SECRET_LENGTH } from "../engine/secrets.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
 import { processStartTicks } from "./recovery.ts";
@@ -172,24 +178,7 @@ function taskState(tasks: Map<string, TaskState_>, key: string, taskId: string):
   let state = tasks.get(key);
   if (!state) {
     // A task the engine did not announce at run_started (e.g. a nested one).
-    state = {
-      record: {
-        id: taskId,
-        name: taskId,
-        type: "shell",
-        status: "pending",
-        callback: false,
-        exitCode: null,
-        attempts: 0,
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
-        reason: null,
-        error: null,
-        outputs: {},
-      },
-      attempt: null,
-    };
+    state = { record: pendingTaskRecord(taskId), attempt: null };
     tasks.set(key, state);
   }
   return state;
