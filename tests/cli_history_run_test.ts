@@ -1,16 +1,15 @@
 /**
  * History through the real `weft run`: a run recorded and read back by the other
- * verbs, and `kill -9` of `weft run` mid-task found by the next command. These need
- * run.ts to record history (openRunHistory); until it does they are reported ignored.
+ * verbs, `--resume` of a failed run, and `kill -9` of `weft run` mid-task found by the
+ * next command.
  */
 import assert from "node:assert/strict";
+import type { RunReport, TaskRecord } from "../src/engine/events.ts";
 import { KvRunStore } from "../src/store/kv.ts";
 import { tempHome, weft } from "./fixtures/history/cli.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const FIXTURES = new URL("./fixtures/history/", import.meta.url).pathname;
-const RUN_SOURCE = new URL("../src/cli/run.ts", import.meta.url);
-const recording = (await Deno.readTextFile(RUN_SOURCE).catch(() => "")).includes("openRunHistory");
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/nonexistent", ...extra };
@@ -18,7 +17,6 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 
 Deno.test({
   name: "weft run records; history, status, logs and metrics read it; no secret in WEFT_HOME",
-  ignore: !recording,
   async fn() {
     const { home, cleanup } = await tempHome();
     const marker = `${home}.fixed`;
@@ -49,8 +47,51 @@ Deno.test({
 });
 
 Deno.test({
+  name: "weft run --resume reruns only what failed, keeps the success and links the runs",
+  async fn() {
+    const { home, cleanup } = await tempHome();
+    const marker = `${home}.fixed`;
+    const vars = env({ API_TOKEN: "tok-resume", DB_PASS: "pw-resume", FIXED_MARKER: marker });
+    const first = await weft(["run", `${FIXTURES}flaky.yml`, "--json", "--home", home], vars);
+    assert.equal(first.code, 1, first.stderr);
+    const failed = JSON.parse(first.stdout);
+    await Deno.writeTextFile(marker, "");
+    const prefix = failed.id.slice(0, -2);
+    const second = await weft(
+      ["run", `${FIXTURES}flaky.yml`, "--json", "--home", home, "--resume", prefix],
+      vars,
+    );
+    assert.equal(second.code, 0, second.stderr);
+    const resumed: RunReport = JSON.parse(second.stdout);
+    assert.notEqual(resumed.id, failed.id);
+    const byId = (tasks: TaskRecord[], id: string) => {
+      const task = tasks.find((t) => t.id === id);
+      assert.ok(task, `task ${id}`);
+      return task;
+    };
+    assert.equal(byId(resumed.tasks, "build").reason, "resumed");
+    assert.deepEqual(byId(resumed.tasks, "build").outputs, { version: "1.0" });
+    assert.equal(byId(resumed.tasks, "test").status, "success");
+    const status = JSON.parse(
+      (await weft(["status", resumed.id, "--json", "--home", home])).stdout,
+    );
+    assert.equal(status.resumedFrom, failed.id);
+    const again = await weft([
+      "run",
+      `${FIXTURES}flaky.yml`,
+      "--home",
+      home,
+      "--resume",
+      resumed.id,
+    ]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /succeeded/);
+    await cleanup();
+  },
+});
+
+Deno.test({
   name: "kill -9 of weft run mid-task: the next command marks the run interrupted",
-  ignore: !recording,
   async fn() {
     const { home, cleanup } = await tempHome();
     const child = new Deno.Command(Deno.execPath(), {
@@ -94,7 +135,6 @@ Deno.test({
 
 Deno.test({
   name: "two weft run processes at once into one WEFT_HOME both record fully",
-  ignore: !recording,
   async fn() {
     const { home, cleanup } = await tempHome();
     const runs = await Promise.all(
