@@ -176,6 +176,19 @@ function defineTests(
     );
   });
 
+  test("a program that exists but cannot be executed throws PermissionDenied", async () => {
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${dir}/plain`, "#!/bin/sh\necho never\n", { mode: 0o644 });
+    for (const cmd of [`${dir}/plain`, "./plain", dir]) {
+      assert.throws(
+        () => spawner.spawn({ cmd, args: [], cwd: dir, env: { PATH } }),
+        Deno.errors.PermissionDenied,
+        cmd,
+      );
+    }
+    await Deno.remove(dir, { recursive: true });
+  });
+
   test("a program that does not exist throws NotFound", () => {
     assert.throws(
       () => spawner.spawn({ cmd: "/nonexistent/shell", args: [], cwd: "/", env: {} }),

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { shellRunner } from "../src/tasks/shell.ts";
+import { directArgv, type ShellConfig, shellRunner } from "../src/tasks/shell.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import type { TaskContext } from "../src/tasks/types.ts";
+import { survivors } from "./_engine.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 
@@ -108,4 +110,198 @@ Deno.test("shell: abort terminates the command (killed by SIGTERM)", async () =>
   const result = await shellRunner.run({ command: "echo started; sleep 1000" }, ctx);
   assert.equal(result.ok, false);
   assert.equal(result.error, "killed by SIGTERM");
+});
+
+// --- The direct path (make's fast path): simple commands run without a shell. ---
+
+Deno.test("directArgv: commands with no shell syntax are split on blanks", () => {
+  const direct: [string, string[]][] = [
+    ["true", ["true"]],
+    ["  make  -j8\tall ", ["make", "-j8", "all"]],
+    ["./build.sh --out=dist", ["./build.sh", "--out=dist"]],
+    ["/usr/bin/env", ["/usr/bin/env"]],
+    ["npm run test:unit", ["npm", "run", "test:unit"]],
+    ["curl -fsS http://127.0.0.1:8080/a,b", ["curl", "-fsS", "http://127.0.0.1:8080/a,b"]],
+    ["git commit -m fix", ["git", "commit", "-m", "fix"]],
+    ["date +%Y-%m-%d", ["date", "+%Y-%m-%d"]],
+    ["ssh deploy@host uptime", ["ssh", "deploy@host", "uptime"]],
+    ["dd if=a of=b", ["dd", "if=a", "of=b"]],
+    ["echo hello world", ["echo", "hello", "world"]],
+    ["test_runner", ["test_runner"]],
+  ];
+  for (const [command, argv] of direct) assert.deepEqual(directArgv(command), argv, command);
+});
+
+Deno.test("directArgv: shell syntax, builtins, keywords and assignments need the shell", () => {
+  const viaShell = [
+    "",
+    "   ",
+    "echo $HOME",
+    "echo 'a b'",
+    'echo "a"',
+    "echo a\\ b",
+    "echo `date`",
+    "ls *.ts",
+    "ls file?.txt",
+    "ls [ab]",
+    "ls ~",
+    "true # comment",
+    "echo {a,b}",
+    "(true)",
+    "cat < in",
+    "echo > out",
+    "a | b",
+    "a && b",
+    "a; b",
+    "a &",
+    "! false",
+    "a\nb",
+    "cd /tmp",
+    "export A=1",
+    "exit 3",
+    "set -e",
+    ". ./env.sh",
+    "source env.sh",
+    ": nothing",
+    "exec true",
+    "read x",
+    "kill %1",
+    "if true",
+    "for x",
+    "time make",
+    "[[ a ]]",
+    "FOO=1 make",
+    "echo -e a",
+    "echo a -n",
+    "pwd",
+  ];
+  for (const command of viaShell) assert.equal(directArgv(command), null, command);
+});
+
+/** A temporary folder with small test programs in it. */
+function toolbox(): string {
+  const dir = testTempDir("shell-direct-");
+  Deno.writeTextFileSync(
+    `${dir}/tool.sh`,
+    '#!/bin/sh\necho out $1\necho err $1 >&2\necho "var=$WEFT_TEST_VAR"\npwd\nexit $1\n',
+    { mode: 0o755 },
+  );
+  Deno.writeTextFileSync(`${dir}/not-executable`, "#!/bin/sh\necho never\n", { mode: 0o644 });
+  Deno.writeTextFileSync(
+    `${dir}/tree.sh`,
+    "#!/bin/sh\nsleep 1000 & echo $!\n(sleep 1000 & echo $!; wait) &\necho ready\nwait\n",
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
+/** Lines per stream: the order between stdout and stderr is not defined. */
+function byStream(lines: { stream: string; line: string }[]) {
+  const pick = (stream: string) => lines.filter((l) => l.stream === stream).map((l) => l.line);
+  return { stdout: pick("stdout"), stderr: pick("stderr") };
+}
+
+/** Runs `command` directly (default shell) and under an explicit `sh`; returns both. */
+async function bothWays(command: string, overrides: Partial<TaskContext> = {}) {
+  const outcomes = [];
+  for (const config of [{ command }, { command, shell: "sh" }] as ShellConfig[]) {
+    const { ctx, lines } = context(overrides);
+    const result = await shellRunner.run(config, ctx);
+    outcomes.push({ result, lines });
+  }
+  return { direct: outcomes[0], shell: outcomes[1] };
+}
+
+Deno.test("shell: the direct path gives the same result, output, env and cwd as sh", async () => {
+  const dir = toolbox();
+  const env = { PATH, WEFT_TEST_VAR: "seen" };
+  for (const code of [0, 1, 3]) {
+    const command = `./tool.sh ${code}`;
+    assert.notEqual(directArgv(command), null);
+    const { direct, shell } = await bothWays(command, { cwd: dir, env });
+    assert.deepEqual(byStream(direct.lines), byStream(shell.lines), command);
+    assert.deepEqual(direct.result, shell.result, command);
+    assert.equal(direct.result.exitCode, code);
+    assert.equal(direct.result.ok, code === 0);
+    assert.deepEqual(byStream(direct.lines), {
+      stdout: [`out ${code}`, "var=seen", dir],
+      stderr: [`err ${code}`],
+    });
+  }
+  for (const command of ["true", "false"]) {
+    const { direct, shell } = await bothWays(command);
+    assert.deepEqual(direct, shell, command);
+  }
+});
+
+Deno.test("shell: a missing program exits 127 with a message, directly and under sh", async () => {
+  const { direct, shell } = await bothWays("no-such-program-weft-x --flag");
+  for (const { result } of [direct, shell]) {
+    assert.deepEqual(result, {
+      ok: false,
+      exitCode: 127,
+      outputs: {},
+      error: "exited with code 127",
+    });
+  }
+  // The message tells which path ran: weft's own when no shell was involved.
+  assert.deepEqual(direct.lines, [
+    { stream: "stderr", line: "weft: no-such-program-weft-x: not found" },
+  ]);
+  assert.equal(shell.lines.length, 1);
+  assert.match(shell.lines[0].line, /no-such-program-weft-x: not found/);
+
+  const relative = await bothWays("./no-such-file", { cwd: toolbox() });
+  assert.equal(relative.direct.result.exitCode, 127);
+  assert.equal(relative.shell.result.exitCode, 127);
+});
+
+Deno.test("shell: a file that is not executable exits 126, directly and under sh", async () => {
+  const { direct, shell } = await bothWays("./not-executable", { cwd: toolbox() });
+  for (const { result } of [direct, shell]) {
+    assert.equal(result.exitCode, 126);
+    assert.equal(result.error, "exited with code 126");
+  }
+  assert.deepEqual(direct.lines, [
+    { stream: "stderr", line: "weft: ./not-executable: Permission denied" },
+  ]);
+  assert.match(shell.lines[0].line, /not-executable: Permission denied/);
+});
+
+Deno.test("shell: interpolated values or a named shell always go through the shell", async () => {
+  // A missing program shows which path ran: sh's message, not weft's.
+  const interpolated = context({
+    interpolateShell: (command) => ({ command, env: { WEFT_V_1: "x" } }),
+  });
+  const result = await shellRunner.run({ command: "no-such-program-weft-y" }, interpolated.ctx);
+  assert.equal(result.exitCode, 127);
+  assert.match(interpolated.lines[0].line, /\bsh: .*no-such-program-weft-y: not found/);
+
+  const named = context();
+  await shellRunner.run({ command: "no-such-program-weft-y", shell: "bash" }, named.ctx);
+  assert.match(named.lines[0].line, /\bbash: .*no-such-program-weft-y: command not found/);
+});
+
+Deno.test("shell: a missing working directory is reported the same way on the direct path", async () => {
+  const { direct, shell } = await bothWays("true", { cwd: "/no/such/dir" });
+  assert.deepEqual(direct, shell);
+  assert.match(direct.result.error!, /working directory "\/no\/such\/dir" does not exist/);
+});
+
+Deno.test("shell: abort ends the whole tree of a program run directly", async () => {
+  const controller = new AbortController();
+  const pids: number[] = [];
+  const { ctx } = context({
+    cwd: toolbox(),
+    signal: controller.signal,
+    emit: (_stream, line) => {
+      if (/^\d+$/.test(line)) pids.push(Number(line));
+      if (line === "ready") controller.abort();
+    },
+  });
+  assert.notEqual(directArgv("./tree.sh"), null);
+  const result = await shellRunner.run({ command: "./tree.sh" }, ctx);
+  assert.equal(result.error, "killed by SIGTERM");
+  assert.ok(pids.length >= 1);
+  assert.deepEqual(await survivors(pids), []);
 });

@@ -6,10 +6,18 @@
  * `-o pipefail`: a pipeline's status is its last command's, as in `sh`). Values
  * interpolated into the command travel as environment variables (see
  * `TaskContext.interpolateShell`), so they are never read as shell syntax.
+ *
+ * As make does, a command with no shell syntax, run by the default shell, is executed
+ * directly without a shell (see {@link directArgv}): same environment, cwd, output and
+ * exit code, one exec fewer. A program that cannot be found exits 127, one that cannot
+ * be executed 126, with a line on stderr, as under `sh`.
  * @module
  */
+import { directArgv } from "./direct.ts";
 import { forEachLine } from "./lines.ts";
-import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
+
+export { directArgv } from "./direct.ts";
 
 /** What the shell runner reads from a task or step. */
 export interface ShellConfig {
@@ -27,17 +35,27 @@ export const shellRunner: TaskRunner<ShellConfig> = {
   async run(task: ShellConfig, ctx: TaskContext): Promise<TaskResult> {
     const shell = task.shell?.trim() || "sh";
     const { command, env } = ctx.interpolateShell(task.command);
-    let child;
+    // Interpolated values live in env variables the command refers to: the shell must expand them.
+    const direct = !task.shell?.trim() && isEmpty(env) ? directArgv(command) : null;
+    const [cmd, ...args] = direct ?? [shell, "-c", command];
+    let child: SpawnedProcess;
     try {
       child = ctx.spawner.spawn({
-        cmd: shell,
-        args: ["-c", command],
+        cmd,
+        args,
         cwd: ctx.cwd,
-        env: { ...ctx.env, ...env },
+        env: isEmpty(env) ? ctx.env : { ...ctx.env, ...env },
         signal: ctx.signal,
         killGraceMs: ctx.killGraceMs,
       });
     } catch (error) {
+      if (direct && directoryExists(ctx.cwd)) {
+        const failed = programError(error);
+        if (failed) {
+          ctx.emit("stderr", `weft: ${cmd}: ${failed.message}`);
+          return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
+        }
+      }
       return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
     }
     const stopReading = new AbortController();
@@ -55,10 +73,28 @@ export const shellRunner: TaskRunner<ShellConfig> = {
     }
     const exitCode = status.code;
     if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
-    const error = status.signal ? `killed by ${status.signal}` : `exited with code ${exitCode}`;
+    const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);
     return { ok: false, exitCode, outputs: {}, error };
   },
 };
+
+function exitedWith(code: number | null): string {
+  return `exited with code ${code}`;
+}
+
+function isEmpty(record: Record<string, string>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+/** What `sh` would report for a program it cannot run: 127 not found, 126 not executable. */
+function programError(error: unknown): { code: number; message: string } | null {
+  if (error instanceof Deno.errors.NotFound) return { code: 127, message: "not found" };
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return { code: 126, message: "Permission denied" };
+  }
+  return null;
+}
 
 function spawnError(shell: string, cwd: string, error: unknown): string {
   if (error instanceof Deno.errors.NotFound) {

@@ -46,7 +46,8 @@ export interface SpawnerOptions {
  * - When the leader exits, whatever is left of its group is SIGKILLed, so no
  *   background grandchild outlives its task or holds the output pipes open.
  *
- * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist.
+ * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist, and
+ * `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
  */
 export class DenoSpawner implements ProcessSpawner {
   readonly #setsid: string | null;
@@ -109,8 +110,13 @@ export class DenoSpawner implements ProcessSpawner {
     const path = options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
     if (cmd.includes("/")) {
       const full = cmd.startsWith("/") ? cmd : `${options.cwd}/${cmd}`;
-      if (!isExecutable(full)) {
+      const found = executable(full);
+      if (found === "missing") {
         throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
+      }
+      if (found === "denied") {
+        // As sh: a path that exists but cannot be executed (mode, directory) is exit 126.
+        throw new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
       }
       return full;
     }
@@ -140,12 +146,18 @@ function sweepGroup(pid: number): void {
 }
 
 function isExecutable(path: string): boolean {
+  return executable(path) === "yes";
+}
+
+/** Whether exec could run `path`: "missing" when nothing is there. */
+function executable(path: string): "yes" | "denied" | "missing" {
+  let info: Deno.FileInfo;
   try {
-    const info = Deno.statSync(path);
-    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+    info = Deno.statSync(path);
   } catch {
-    return false;
+    return "missing";
   }
+  return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0 ? "yes" : "denied";
 }
 
 let setsidPath: string | null | undefined;
