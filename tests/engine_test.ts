@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startRun } from "../src/engine/mod.ts";
-import type { EngineEvent, TaskRecord } from "../src/engine/events.ts";
+import { type EngineEvent, pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
 import { WeftError } from "../src/model/errors.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { parseWorkflow, runTest } from "./_engine.ts";
@@ -494,22 +494,7 @@ function record(
   status: TaskRecord["status"],
   more: Partial<TaskRecord> = {},
 ): TaskRecord {
-  return {
-    id,
-    name: id,
-    type: "shell",
-    status,
-    callback: false,
-    exitCode: null,
-    attempts: 1,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    reason: null,
-    error: null,
-    outputs: {},
-    ...more,
-  };
+  return { ...pendingTaskRecord(id), status, attempts: 1, ...more };
 }
 
 Deno.test("engine: $WEFT_OUTPUT is a fresh 0600 file in a private 0700 folder, removed after the run", async () => {

@@ -19,7 +19,13 @@
  * @module
  */
 import { newRunId } from "../../src/engine/ids.ts";
-import type { RunReport, RunStatus, TaskRecord, TaskState } from "../../src/engine/events.ts";
+import {
+  pendingTaskRecord,
+  type RunReport,
+  type RunStatus,
+  type TaskRecord,
+  type TaskState,
+} from "../../src/engine/events.ts";
 import { kvPath, logsPath, openStore } from "../../src/store/open.ts";
 import type { AttemptRecord, RunStore } from "../../src/store/run_store.ts";
 import { loadAverage, median, mib, ms, option, textOption, timeCommand } from "./_stats.ts";
@@ -85,21 +91,7 @@ function makeRun(startedMs: number): SeedRun {
   const attempts: AttemptRecord[] = [];
   let clock = startedMs;
   workflow.tasks.forEach((taskId, index) => {
-    const base: TaskRecord = {
-      id: taskId,
-      name: taskId,
-      type: "shell",
-      status: "success",
-      callback: false,
-      exitCode: null,
-      attempts: 0,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      reason: null,
-      error: null,
-      outputs: {},
-    };
+    const base: TaskRecord = { ...pendingTaskRecord(taskId), status: "success" };
     if (breakAt >= 0 && index > breakAt) {
       const after: Record<string, Pick<TaskRecord, "status" | "reason">> = {
         failed: { status: "skipped", reason: "upstream" },
