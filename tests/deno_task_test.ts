@@ -1,0 +1,36 @@
+/**
+ * `deno task weft ARGS` behaves as if `weft` ran where it was invoked: relative paths
+ * resolve against the caller's folder, not the project's.
+ */
+import assert from "node:assert/strict";
+import { testTempDir } from "./_tmp.ts";
+
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+Deno.test("deno task --config … weft resolves relative paths against the caller's folder", async () => {
+  const work = testTempDir("task-");
+  await Deno.writeTextFile(
+    `${work}/here.yml`,
+    "name: here\ntasks:\n  - id: where\n    command: pwd\n",
+  );
+  const env = { WEFT_HOME: `${work}/home`, NO_COLOR: "1" };
+  const run = async (...args: string[]) => {
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", "--config", CONFIG, "weft", ...args],
+      cwd: work,
+      env,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { code: result.code, stdout: text(result.stdout), stderr: text(result.stderr) };
+  };
+
+  const valid = await run("validate", "here.yml");
+  assert.equal(valid.code, 0, valid.stderr);
+  assert.match(valid.stderr, /here\.yml: ok/);
+
+  const ran = await run("run", "here.yml", "--verbose");
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(ran.stderr, new RegExp(`\\[where\\] ${await Deno.realPath(work)}\\n`));
+});
