@@ -42,8 +42,8 @@ export function useColor(io: CliIO): boolean {
 /** The real process's streams. */
 export function processIO(): CliIO {
   return {
-    stdout: { write: (chunk: Uint8Array) => writeAll(Deno.stdout, chunk) },
-    stderr: { write: (chunk: Uint8Array) => writeAll(Deno.stderr, chunk) },
+    stdout: fileSink(Deno.stdout),
+    stderr: fileSink(Deno.stderr),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
@@ -51,7 +51,24 @@ export function processIO(): CliIO {
   };
 }
 
-async function writeAll(file: { write(p: Uint8Array): Promise<number> }, chunk: Uint8Array) {
-  let written = 0;
-  while (written < chunk.length) written += await file.write(chunk.subarray(written));
+/**
+ * A sink over a process stream. When the reader goes away (`weft logs ID | head`), later
+ * writes are dropped instead of failing: the verb still finishes and returns its own exit
+ * code, as the outcome of a run matters more than the text nobody reads.
+ */
+function fileSink(file: { write(p: Uint8Array): Promise<number> }): ByteSink {
+  let closed = false;
+  return {
+    async write(chunk: Uint8Array) {
+      let written = 0;
+      while (!closed && written < chunk.length) {
+        try {
+          written += await file.write(chunk.subarray(written));
+        } catch (error) {
+          if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+          closed = true;
+        }
+      }
+    },
+  };
 }
