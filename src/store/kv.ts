@@ -6,7 +6,6 @@
  * - `["run_wf", workflow, runId]`, `["run_st", status, runId]` → null (indexes)
  * - `["task", runId, taskId]` → StoredTask (record + announce order + definition hash)
  * - `["att", runId, taskId, attempt]` → AttemptRecord
- * - `["met", startedAtMs, runId]` → MetricRow (compact copy for `weft metrics`)
  *
  * Listing newest first walks keys backwards and stops at the limit or at the first run
  * older than `since`, so `history --limit 10` reads ten records whatever the store holds.
@@ -26,7 +25,6 @@ import {
   summarize,
   timeBound,
 } from "./records.ts";
-import { fromMetricRow, type MetricRow, metricRowKey, toMetricRow } from "./metric_rows.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
@@ -149,20 +147,12 @@ export class KvRunStore implements RunStore {
   }
 
   async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {
-    const rows = await this.#io.listAll<MetricRow>(
-      options.since
-        ? { prefix: ["met"], start: ["met", options.since.getTime()] }
-        : { prefix: ["met"] },
-    );
-    const wanted = options.workflow === undefined
-      ? rows
-      : rows.filter((e) => e.value[0] === options.workflow);
-    return await Promise.all(wanted.map(async ({ key, value }) => {
-      const entry = fromMetricRow(key, value);
-      if (entry) return entry;
+    const runs = await this.listRuns({ since: options.since, workflow: options.workflow });
+    return await Promise.all(runs.map(async (run) => {
+      if (run.summary || run.status === "running") return { run, tasks: run.summary ?? [] };
       // The summary was too big for the run record: read the task records instead.
-      const details = await this.getRun(String(key[2]));
-      return { run: details.run, tasks: summarize(details.tasks) };
+      const details = await this.getRun(run.id);
+      return { run, tasks: summarize(details.tasks) };
     }));
   }
 
@@ -212,11 +202,7 @@ export class KvRunStore implements RunStore {
         ...await this.#io.listAll({ prefix: ["att", runId] }),
       ].map((e) => ({ key: e.key }));
       const final: Mutation[] = current.value
-        ? [
-          { key: ["run", runId] },
-          { key: metricRowKey(current.value) },
-          ...this.#indexKeys(current.value).map((key) => ({ key })),
-        ]
+        ? [{ key: ["run", runId] }, ...this.#indexKeys(current.value).map((key) => ({ key }))]
         : [];
       if (await this.#io.commitInBatches(children, final, [current])) break;
     }
@@ -235,10 +221,7 @@ export class KvRunStore implements RunStore {
 
   /** The run record and its index keys; drops the old status index when it changed. */
   #runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
-    const writes: Mutation[] = [
-      { key: ["run", run.id], value: run },
-      { key: metricRowKey(run), value: toMetricRow(run) },
-    ];
+    const writes: Mutation[] = [{ key: ["run", run.id], value: run }];
     for (const key of this.#indexKeys(run)) writes.push({ key, value: null });
     if (previous && previous.status !== run.status) {
       writes.push({ key: ["run_st", previous.status, run.id] });

@@ -84,7 +84,7 @@ export interface RunFilter {
 
 /** A finished or running run with its task outcomes, for metrics. */
 export interface MetricsRun {
-  run: Pick<RunRecord, "id" | "workflow" | "status" | "durationMs" | "startedAt">;
+  run: RunRecord;
   tasks: TaskSummary[];
 }
 
