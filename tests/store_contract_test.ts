@@ -268,6 +268,23 @@ function contract(name: string, factory: Factory) {
     ]]);
   });
 
+  test("runsForMetrics filters by workflow and forgets deleted runs", async (store, dir) => {
+    const kept = fakeRunId(at(2));
+    const gone = fakeRunId(at(1));
+    await record(
+      store,
+      dir,
+      { id: kept, startedAt: at(2).toISOString(), tasks: [{ id: "a" }] },
+      { id: gone, startedAt: at(1).toISOString(), tasks: [{ id: "a" }] },
+    );
+    const [first] = await store.runsForMetrics({});
+    const workflow = first.run.workflow;
+    assert.deepEqual((await store.runsForMetrics({ workflow: "no-such-flow" })).length, 0);
+    await store.deleteRun(gone);
+    const left = await store.runsForMetrics({ workflow });
+    assert.deepEqual(left.map((r) => r.run.id), [kept]);
+  });
+
   test("a started run is visible with its tasks before any finishes", async (store, dir) => {
     const id = fakeRunId(at(1));
     const recorder = createRecorder(store, `${dir}/logs`);
