@@ -13,12 +13,20 @@ Deno.test("deno task --config … weft resolves relative paths against the calle
     `${work}/here.yml`,
     "name: here\ntasks:\n  - id: where\n    command: pwd\n",
   );
-  const env = { WEFT_HOME: `${work}/home`, NO_COLOR: "1" };
+  // A clean environment: under `deno task test` INIT_CWD is already set, and deno task
+  // (like npm) keeps an INIT_CWD it inherits.
+  const env = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: Deno.env.get("HOME") ?? "/root",
+    WEFT_HOME: `${work}/home`,
+    NO_COLOR: "1",
+  };
   const run = async (...args: string[]) => {
     const result = await new Deno.Command(Deno.execPath(), {
       args: ["task", "-q", "--config", CONFIG, "weft", ...args],
       cwd: work,
       env,
+      clearEnv: true,
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -2,39 +2,28 @@
  * The real process spawner: every child gets its own process group (a new session),
  * so a timeout or a cancellation ends the whole tree, not just the shell.
  *
- * Two ways to get the new session, same result:
+ * Three ways to get the new session, same result, the first available is used:
+ * - glibc's posix_spawn with POSIX_SPAWN_SETSID, called through FFI (see spawn_ffi.ts):
+ *   one exec per child, no fork() of Deno. Linux with glibc and the FFI permission.
  * - through the `setsid` program (util-linux, on most Linux systems): Deno starts it
  *   with posix_spawn, it calls setsid() and execs the command, keeping its pid. This
  *   is the fast path: it avoids fork() of the large Deno process.
  * - `Deno.Command` with `detached: true` elsewhere (setsid() in a forked child).
  * @module
  */
+import { superviseGroup } from "./_process_group.ts";
+import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
-/** Grace period between SIGTERM and SIGKILL when the caller gives none. */
-export const DEFAULT_KILL_GRACE_MS = 5000;
-
-/**
- * Sends `signal` to the whole process group led by `pid`. A group that is already
- * gone (ESRCH) is not an error: that is the outcome we want.
- */
-export function signalGroup(pid: number, signal: Deno.Signal): void {
-  try {
-    Deno.kill(-pid, signal);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    // No such group yet: the child may not have called setsid() yet. Signal it alone.
-    try {
-      Deno.kill(pid, signal);
-    } catch (inner) {
-      if (!(inner instanceof Deno.errors.NotFound)) throw inner;
-    }
-  }
-}
+export { DEFAULT_KILL_GRACE_MS, signalGroup } from "./_process_group.ts";
 
 /** How {@link DenoSpawner} puts children in their own session. */
 export interface SpawnerOptions {
-  /** Path of a `setsid` program, or null to use `detached: true`. Default: found on disk. */
+  /**
+   * Path of a `setsid` program, or null to use `detached: true`. Default: posix_spawn
+   * through FFI when {@link ffiSpawnAvailable}, else a `setsid` found on disk. Giving
+   * this option (even null) leaves FFI out.
+   */
   setsid?: string | null;
 }
 
@@ -50,14 +39,18 @@ export interface SpawnerOptions {
  * `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
  */
 export class DenoSpawner implements ProcessSpawner {
+  readonly #ffi: FfiSpawner | null;
   readonly #setsid: string | null;
   readonly #resolved = new Map<string, string>();
 
   constructor(options: SpawnerOptions = {}) {
-    this.#setsid = options.setsid === undefined ? findSetsid() : options.setsid;
+    const auto = options.setsid === undefined;
+    this.#ffi = auto && ffiSpawnAvailable() ? new FfiSpawner() : null;
+    this.#setsid = auto ? (this.#ffi ? null : findSetsid()) : options.setsid ?? null;
   }
 
   spawn(options: SpawnOptions): SpawnedProcess {
+    if (this.#ffi) return this.#ffi.spawn(options);
     const viaSetsid = this.#setsid !== null;
     const child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
       args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
@@ -72,32 +65,8 @@ export class DenoSpawner implements ProcessSpawner {
     const pid = child.pid;
     if (options.stdin !== undefined) writeStdin(child.stdin, options.stdin);
 
-    let exited = false;
-    let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const terminate = () => {
-      if (exited) return;
-      signalGroup(pid, "SIGTERM");
-      graceTimer = setTimeout(() => {
-        if (!exited) signalGroup(pid, "SIGKILL");
-      }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
-    };
-    const killNow = () => {
-      if (!exited) signalGroup(pid, "SIGKILL");
-    };
-    if (options.signal?.aborted) terminate();
-    else options.signal?.addEventListener("abort", terminate, { once: true });
-    if (options.killSignal?.aborted) killNow();
-    else options.killSignal?.addEventListener("abort", killNow, { once: true });
-
-    const status = child.status.then((s) => {
-      // The leader is gone; its group may not be. Sweep it before reporting.
-      sweepGroup(pid);
-      exited = true;
-      clearTimeout(graceTimer);
-      options.signal?.removeEventListener("abort", terminate);
-      options.killSignal?.removeEventListener("abort", killNow);
-      return { code: s.code, signal: s.signal ?? null };
-    });
+    const exit = child.status.then((s) => ({ code: s.code, signal: s.signal ?? null }));
+    const status = superviseGroup(pid, options, exit);
     return { pid, stdout: child.stdout, stderr: child.stderr, status };
   }
 
@@ -133,15 +102,6 @@ export class DenoSpawner implements ProcessSpawner {
       }
     }
     throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
-  }
-}
-
-/** SIGKILL to the group, but never to a lone pid: the leader is gone and its pid may be reused. */
-function sweepGroup(pid: number): void {
-  try {
-    Deno.kill(-pid, "SIGKILL");
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
 }
 

@@ -1,0 +1,138 @@
+/**
+ * A process spawner that calls glibc's posix_spawn through Deno FFI, so each child
+ * starts in its own session with a single exec: no `setsid` program in between and no
+ * fork() of the large Deno process (`detached: true`).
+ *
+ * Behaviour is that of {@link DenoSpawner} (see spawner.ts): same signals, grace, sweep
+ * of the group when the leader exits, same errors for a missing or non-executable
+ * program. Linux with glibc >= 2.29 and the FFI permission only: check
+ * {@link ffiSpawnAvailable} first.
+ *
+ * How the pieces map onto Deno:
+ * - output pipes are made with pipe2(O_CLOEXEC); the parent's read ends and a pidfd per
+ *   child are watched by ONE poll(2) loop (see _fd_reactor.ts) on one Deno blocking-pool
+ *   thread, whatever the number of children: Deno's pool is small and shared with its
+ *   file-system ops, so a blocking read or waitpid per child would starve it.
+ * - the child is reaped with waitpid(WNOHANG) once its pidfd is readable. Deno (tokio)
+ *   only ever waits for the pids it spawned itself, so nobody else reaps ours.
+ * - stdin text, when given, is written through a Deno file opened on `/proc/self/fd/N`.
+ * @module
+ */
+import { closeFd, decodeStatus, libcSpawn, loadLibc } from "./_libc_spawn.ts";
+import { fdReactor } from "./_fd_reactor.ts";
+import { superviseGroup } from "./_process_group.ts";
+import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
+
+const ENOENT = 2;
+const EACCES = 13;
+const EPERM = 1;
+const ENOTDIR = 20;
+
+/** Whether {@link FfiSpawner} can work here: Linux, glibc with the symbols, FFI allowed. */
+export function ffiSpawnAvailable(): boolean {
+  return loadLibc() !== null && fdReactor() !== null;
+}
+
+/**
+ * Starts children in their own session with posix_spawn(POSIX_SPAWN_SETSID).
+ *
+ * - `signal` aborted: SIGTERM to the group, SIGKILL after `killGraceMs`.
+ * - `killSignal` aborted: SIGKILL to the group at once.
+ * - When the leader exits, whatever is left of its group is SIGKILLed.
+ *
+ * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist, and
+ * `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
+ */
+export class FfiSpawner implements ProcessSpawner {
+  readonly #resolved = new Map<string, string>();
+
+  spawn(options: SpawnOptions): SpawnedProcess {
+    const libc = loadLibc();
+    const reactor = fdReactor();
+    if (!libc || !reactor) {
+      throw new Error("FfiSpawner: posix_spawn through FFI is not available here");
+    }
+    const path = this.#resolve(options);
+    const started = libcSpawn(libc, {
+      path,
+      argv: [options.cmd, ...options.args],
+      env: options.env,
+      cwd: options.cwd,
+      pipeStdin: options.stdin !== undefined,
+    });
+    if ("errno" in started) throw spawnError(options.cmd, started.errno);
+    const { pid } = started;
+    const stdout = reactor.readable(started.stdout);
+    const stderr = reactor.readable(started.stderr);
+    if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
+    const exit = reactor.exit(pid).then(decodeStatus);
+    const status = superviseGroup(pid, options, exit);
+    return { pid, stdout, stderr, status };
+  }
+
+  /**
+   * What to exec: a path with a slash as given (exec resolves it after the chdir), a bare
+   * name looked up in the child's PATH (not Deno's, as posix_spawnp would).
+   */
+  #resolve(options: SpawnOptions): string {
+    const { cmd } = options;
+    if (cmd.includes("/")) return cmd;
+    const path = options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
+    const key = `${path}\0${cmd}`;
+    const cached = this.#resolved.get(key);
+    if (cached) return cached; // removed since: posix_spawn reports ENOENT
+    for (const dir of path.split(":")) {
+      if (!dir.startsWith("/")) continue; // relative PATH entries: not worth the ambiguity
+      const full = `${dir}/${cmd}`;
+      if (isExecutableFile(full)) {
+        if (this.#resolved.size > 256) this.#resolved.clear();
+        this.#resolved.set(key, full);
+        return full;
+      }
+    }
+    throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
+  }
+}
+
+/**
+ * The stdin write end as a Deno file, through `/proc/self/fd/N` (a new descriptor on the
+ * same pipe; opening cannot block, the child holds the read end). N is closed here.
+ * Writing uses a Deno blocking-pool thread until the child has read the text or exited.
+ */
+function adoptWriteEnd(libc: NonNullable<ReturnType<typeof loadLibc>>, fd: number): Deno.FsFile {
+  try {
+    return Deno.openSync(`/proc/self/fd/${fd}`, { write: true });
+  } finally {
+    closeFd(libc, fd);
+  }
+}
+
+function spawnError(cmd: string, errno: number): Error {
+  if (errno === ENOENT || errno === ENOTDIR) {
+    return new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
+  }
+  if (errno === EACCES || errno === EPERM) {
+    return new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
+  }
+  return new Error(`Failed to spawn '${cmd}': errno ${errno}`);
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+async function writeStdin(file: Deno.FsFile, text: string): Promise<void> {
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+  } catch {
+    // The child closed its stdin early (EPIPE); nothing else to do.
+  } finally {
+    file.close();
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The behavioural checks every ProcessSpawner must pass, shared by the spawner tests
+ * (a copy of the checks in spawner_test.ts, typed for any ProcessSpawner).
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { ProcessSpawner } from "../src/tasks/types.ts";
+import { forEachLine } from "../src/tasks/lines.ts";
+import { alive, survivors } from "./_engine.ts";
+
+const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+
+/** Options the checks pass to a spawn. */
+export type SignalOptions = {
+  signal?: AbortSignal;
+  killSignal?: AbortSignal;
+  killGraceMs?: number;
+};
+
+/** Spawns `script` under sh and collects its stdout lines; `onLine` sees each as it comes. */
+export function spawnWith(
+  spawner: ProcessSpawner,
+  script: string,
+  options: SignalOptions = {},
+  onLine: (line: string) => void = () => {},
+) {
+  const child = spawner.spawn({
+    cmd: "sh",
+    args: ["-c", script],
+    cwd: Deno.cwd(),
+    env: { PATH },
+    ...options,
+  });
+  const lines: string[] = [];
+  const read = forEachLine(child.stdout, (line) => {
+    lines.push(line);
+    onLine(line);
+  });
+  const drainErr = child.stderr.cancel();
+  return { child, lines, done: Promise.all([read, drainErr, child.status]) };
+}
+
+export type SpawnSh = (
+  script: string,
+  options?: SignalOptions,
+  onLine?: (line: string) => void,
+) => ReturnType<typeof spawnWith>;
+
+export function defineTests(
+  spawnSh: SpawnSh,
+  test: (name: string, fn: () => Promise<void> | void) => void,
+  spawner: ProcessSpawner,
+): void {
+  test("each child leads its own process group", async () => {
+    const { child, lines, done } = spawnSh("cut -d' ' -f5 /proc/$$/stat");
+    await done;
+    assert.equal(Number(lines[0]), child.pid);
+  });
+
+  test("abort ends the whole tree — background grandchildren too", async () => {
+    const controller = new AbortController();
+    const pids: number[] = [];
+    const { child, done } = spawnSh(
+      "sleep 1000 & echo $!; (sleep 1000 & echo $!; wait) & sleep 1000 & echo $!; wait",
+      { signal: controller.signal, killGraceMs: 2000 },
+      (line) => {
+        pids.push(Number(line));
+        if (pids.length === 3) controller.abort(); // all three grandchildren exist
+      },
+    );
+    const [, , status] = await done;
+    assert.equal(pids.length, 3);
+    assert.equal(status.signal, "SIGTERM");
+    assert.deepEqual(await survivors([child.pid, ...pids]), []);
+  });
+
+  test("a signal already aborted ends the child at once (even before it has its group)", async () => {
+    for (let i = 0; i < 5; i++) {
+      const { child, done } = spawnSh("sleep 1000", { signal: AbortSignal.abort() });
+      const [, , status] = await done;
+      assert.equal(status.signal, "SIGTERM");
+      assert.equal(alive(child.pid), false);
+    }
+  });
+
+  test("a group that ignores SIGTERM is SIGKILLed after the grace period", async () => {
+    const controller = new AbortController();
+    const pids: number[] = [];
+    const { child, done } = spawnSh(
+      "trap '' TERM; sleep 1000 & echo $!; echo ready; wait",
+      { signal: controller.signal, killGraceMs: 200 },
+      (line) => {
+        if (/^\d+$/.test(line)) pids.push(Number(line));
+        if (line === "ready") controller.abort();
+      },
+    );
+    const [, , status] = await done;
+    assert.equal(status.signal, "SIGKILL");
+    assert.deepEqual(await survivors([child.pid, ...pids]), []);
+  });
+
+  test("killSignal SIGKILLs the group at once, without waiting for the grace", async () => {
+    const kill = new AbortController();
+    const term = new AbortController();
+    const { child, done } = spawnSh(
+      "trap '' TERM; echo ready; sleep 1000",
+      { signal: term.signal, killSignal: kill.signal, killGraceMs: 600_000 },
+      (line) => {
+        if (line === "ready") {
+          term.abort();
+          kill.abort();
+        }
+      },
+    );
+    const [, , status] = await done;
+    assert.equal(status.signal, "SIGKILL");
+    assert.equal(alive(child.pid), false);
+  });
+
+  test("when the leader exits, leftover background processes are killed", async () => {
+    const { lines, done } = spawnSh("sleep 1000 >/dev/null 2>&1 & echo $!");
+    const [, , status] = await done;
+    assert.equal(status.code, 0);
+    assert.deepEqual(await survivors([Number(lines[0])]), []);
+  });
+
+  test("a background process holding stdout does not keep the pipe open", async () => {
+    // Without the sweep after the leader exits, reading stdout would wait 1000 s.
+    const { lines, done } = spawnSh("sleep 1000 & echo $!; echo bye");
+    await done;
+    assert.deepEqual(lines.slice(1), ["bye"]);
+    assert.deepEqual(await survivors([Number(lines[0])]), []);
+  });
+
+  test("stdin text is delivered and closed; env is exactly what was given", async () => {
+    const child = spawner.spawn({
+      cmd: "sh",
+      args: ["-c", 'cat; echo; echo "[$HOME][$ONLY]"'],
+      cwd: "/",
+      env: { PATH, ONLY: "this" },
+      stdin: "hello stdin",
+    });
+    const lines: string[] = [];
+    await Promise.all([forEachLine(child.stdout, (l) => lines.push(l)), child.stderr.cancel()]);
+    assert.equal((await child.status).code, 0);
+    assert.deepEqual(lines, ["hello stdin", "[][this]"]);
+  });
+
+  test("programs are found in the child's PATH; a relative path resolves against cwd", async () => {
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${dir}/hello`, "#!/bin/sh\necho hello from $0\n", { mode: 0o755 });
+    for (
+      const [cmd, env] of [["hello", { PATH: `${dir}:${PATH}` }], ["./hello", { PATH }]] as const
+    ) {
+      const child = spawner.spawn({ cmd, args: [], cwd: dir, env });
+      const lines: string[] = [];
+      await Promise.all([forEachLine(child.stdout, (l) => lines.push(l)), child.stderr.cancel()]);
+      assert.equal((await child.status).code, 0);
+      assert.match(lines[0], /^hello from /);
+    }
+    assert.throws(
+      () => spawner.spawn({ cmd: "no-such-program-x", args: [], cwd: dir, env: { PATH } }),
+      Deno.errors.NotFound,
+    );
+  });
+
+  test("a program that exists but cannot be executed throws PermissionDenied", async () => {
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${dir}/plain`, "#!/bin/sh\necho never\n", { mode: 0o644 });
+    for (const cmd of [`${dir}/plain`, "./plain", dir]) {
+      assert.throws(
+        () => spawner.spawn({ cmd, args: [], cwd: dir, env: { PATH } }),
+        Deno.errors.PermissionDenied,
+        cmd,
+      );
+    }
+    await Deno.remove(dir, { recursive: true });
+  });
+
+  test("a program that does not exist throws NotFound", () => {
+    assert.throws(
+      () => spawner.spawn({ cmd: "/nonexistent/shell", args: [], cwd: "/", env: {} }),
+      Deno.errors.NotFound,
+    );
+  });
+}

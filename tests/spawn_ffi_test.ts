@@ -1,0 +1,224 @@
+import assert from "node:assert/strict";
+import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
+import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { forEachLine } from "../src/tasks/lines.ts";
+import { defineTests, type SignalOptions, spawnWith } from "./_spawner_checks.ts";
+
+const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+const available = ffiSpawnAvailable();
+const spawner = new FfiSpawner();
+
+const test = (name: string, fn: () => Promise<void> | void) =>
+  Deno.test({ name: `spawner (ffi): ${name}`, ignore: !available, fn });
+
+// The same behavioural checks as the setsid and detached spawners, on FfiSpawner itself
+// and on DenoSpawner's default (which delegates to it when FFI is available).
+for (const [mode, subject] of [["ffi", spawner], ["default", new DenoSpawner()]] as const) {
+  defineTests(
+    (script: string, options?: SignalOptions, onLine?: (line: string) => void) =>
+      spawnWith(subject, script, options, onLine),
+    // FfiSpawner alone cannot run without FFI; the default then falls back and still must pass.
+    (name, fn) =>
+      Deno.test({ name: `spawner (${mode}): ${name}`, ignore: mode === "ffi" && !available, fn }),
+    subject,
+  );
+}
+
+/** Runs `sh -c script`, returns stdout, stderr and the status. */
+async function run(script: string, extra: { stdin?: string; cwd?: string } = {}) {
+  const child = spawner.spawn({
+    cmd: "sh",
+    args: ["-c", script],
+    cwd: extra.cwd ?? "/",
+    env: { PATH },
+    stdin: extra.stdin,
+  });
+  const [stdout, stderr, status] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.status,
+  ]);
+  return { pid: child.pid, stdout, stderr, status };
+}
+
+function openFds(): number {
+  return [...Deno.readDirSync("/proc/self/fd")].length;
+}
+
+Deno.test("ffiSpawnAvailable is a boolean, true on Linux with glibc and FFI allowed", () => {
+  assert.equal(typeof available, "boolean");
+  if (Deno.build.os !== "linux") assert.equal(available, false);
+});
+
+test("exit codes, stderr and cwd come through", async () => {
+  for (const code of [0, 1, 3, 255]) {
+    const result = await run(`pwd; echo oops >&2; exit ${code}`, { cwd: "/tmp" });
+    assert.deepEqual(result.status, { code, signal: null });
+    assert.equal(result.stdout, "/tmp\n");
+    assert.equal(result.stderr, "oops\n");
+  }
+});
+
+test("a child killed by a signal reports it as Deno does (code 128+N)", async () => {
+  assert.deepEqual((await run("kill -KILL $$")).status, { code: 137, signal: "SIGKILL" });
+  assert.deepEqual((await run("kill -TERM $$")).status, { code: 143, signal: "SIGTERM" });
+  assert.deepEqual((await run("kill -INT $$")).status, { code: 130, signal: "SIGINT" });
+});
+
+test("the child starts with SIGPIPE at its default, not ignored as in Deno", async () => {
+  const result = await run("yes | head -n 2; grep SigIgn /proc/$$/status");
+  const [y1, y2, sigIgn] = result.stdout.trim().split("\n");
+  assert.deepEqual([y1, y2], ["y", "y"]);
+  const ignored = BigInt("0x" + sigIgn.split(/\s+/)[1]);
+  assert.equal(ignored & (1n << 12n), 0n, "SIGPIPE (13) is ignored in the child");
+});
+
+test("large stdin and large output do not deadlock", async () => {
+  const text = "x".repeat(200_000) + "\n";
+  const result = await run("cat; head -c 300000 /dev/zero >&2", { stdin: text });
+  assert.equal(result.stdout, text);
+  assert.equal(result.stderr.length, 300_000);
+  assert.equal(result.status.code, 0);
+});
+
+test("stdin is /dev/null when no text is given", async () => {
+  const result = await run("cat; readlink /proc/self/fd/0");
+  assert.equal(result.stdout, "/dev/null\n");
+});
+
+test("the child gets no more descriptors than a Deno.Command child", async () => {
+  // Deno itself may have inherited descriptors without close-on-exec: those pass on either way.
+  // The fds are listed once the child has printed a line: exec is then complete (the vfork
+  // parent resumes a little before exec closes the close-on-exec descriptors).
+  const script = ["-c", "echo ready; sleep 1000"];
+  const fdsOf = async (child: { pid: number; stdout: ReadableStream<Uint8Array> }) => {
+    const reader = child.stdout.getReader();
+    await reader.read();
+    const fds = [...Deno.readDirSync(`/proc/${child.pid}/fd`)].map((e) => Number(e.name))
+      .sort((a, b) => a - b);
+    Deno.kill(child.pid, "SIGKILL");
+    await reader.cancel();
+    return fds;
+  };
+  const ours = spawner.spawn({ cmd: "sh", args: script, cwd: "/", env: { PATH } });
+  await ours.stderr.cancel();
+  const oursFds = await fdsOf(ours);
+  await ours.status;
+  const deno = new Deno.Command("sh", { args: script, stdout: "piped", stderr: "null" }).spawn();
+  const denoFds = await fdsOf(deno);
+  await deno.status;
+  assert.deepEqual(oursFds, denoFds);
+  assert.deepEqual(oursFds.slice(0, 3), [0, 1, 2]);
+});
+
+test("a cwd that does not exist throws NotFound", () => {
+  assert.throws(
+    () => spawner.spawn({ cmd: "true", args: [], cwd: "/nonexistent/dir", env: { PATH } }),
+    Deno.errors.NotFound,
+  );
+});
+
+test("every child is reaped: no zombie once the status resolves", async () => {
+  const pids: number[] = [];
+  for (let i = 0; i < 20; i++) pids.push((await run("exit 0")).pid);
+  const sleeper = spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } });
+  const killer = new AbortController();
+  const killed = spawner.spawn({
+    cmd: "sleep",
+    args: ["1000"],
+    cwd: "/",
+    env: { PATH },
+    killSignal: killer.signal,
+  });
+  killer.abort();
+  Deno.kill(sleeper.pid, "SIGTERM");
+  for (const child of [sleeper, killed]) {
+    await Promise.all([child.status, child.stdout.cancel(), child.stderr.cancel()]);
+    pids.push(child.pid);
+  }
+  const left = pids.filter((pid) => {
+    try {
+      Deno.statSync(`/proc/${pid}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(left, []);
+});
+
+test("no fd leaks: after many spawns, failures and cancelled streams, the count is back", async () => {
+  await run("true"); // warm up: lazily opened descriptors (libc, /dev/null) are not leaks
+  const before = openFds();
+  for (let i = 0; i < 30; i++) await run(`echo ${i}`, { stdin: i % 2 ? "in" : undefined });
+  for (let i = 0; i < 10; i++) {
+    const child = spawner.spawn({ cmd: "sh", args: ["-c", "echo x"], cwd: "/", env: { PATH } });
+    await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+  }
+  for (const cmd of ["/nonexistent", "/etc/passwd", "/tmp"]) {
+    assert.throws(() => spawner.spawn({ cmd, args: [], cwd: "/", env: { PATH } }));
+  }
+  assert.throws(() => spawner.spawn({ cmd: "true", args: [], cwd: "/nope", env: { PATH } }));
+  // Descriptors released while a poll is in flight close when it returns, on another
+  // thread: give that a moment, then the count must be back exactly.
+  for (let i = 0; i < 100 && openFds() !== before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(openFds(), before);
+});
+
+test("many children at once all finish with their own output", async () => {
+  const results = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => run(`echo ${i}; exit ${i % 3}`)),
+  );
+  results.forEach((result, i) => {
+    assert.equal(result.stdout, `${i}\n`);
+    assert.equal(result.status.code, i % 3);
+  });
+});
+
+test("lines stream while the child runs (not only at exit)", async () => {
+  const controller = new AbortController();
+  const child = spawner.spawn({
+    cmd: "sh",
+    args: ["-c", "echo first; sleep 1000"],
+    cwd: "/",
+    env: { PATH },
+    signal: controller.signal,
+    killGraceMs: 1000,
+  });
+  const lines: string[] = [];
+  await Promise.all([
+    forEachLine(child.stdout, (line) => {
+      lines.push(line);
+      controller.abort(); // only reachable if "first" arrives before the exit
+    }),
+    child.stderr.cancel(),
+  ]);
+  assert.deepEqual(lines, ["first"]);
+  assert.equal((await child.status).signal, "SIGTERM");
+});
+
+test("many long-running children do not starve other children or Deno's file ops", async () => {
+  // One blocking read or waitpid per child would fill Deno's small blocking pool.
+  const sleepers = Array.from(
+    { length: 60 },
+    () => spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } }),
+  );
+  const drained = sleepers.map((child) =>
+    Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()])
+  );
+  try {
+    const guard = new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve("starved"), 20_000);
+      Deno.unrefTimer(timer);
+    });
+    const quick = run("echo quick").then((result) => result.stdout);
+    const file = Deno.readTextFile("/proc/self/stat").then(() => "read");
+    assert.equal(await Promise.race([quick, guard]), "quick\n");
+    assert.equal(await Promise.race([file, guard]), "read");
+  } finally {
+    for (const child of sleepers) Deno.kill(-child.pid, "SIGKILL");
+    await Promise.all([...drained, ...sleepers.map((child) => child.status)]);
+  }
+});
