@@ -1,6 +1,6 @@
 /**
- * The behavioural checks every ProcessSpawner must pass, shared by the spawner tests
- * (a copy of the checks in spawner_test.ts, typed for any ProcessSpawner).
+ * The behavioural checks every ProcessSpawner must pass, shared by spawner_test.ts (the
+ * setsid and detached fallbacks) and spawn_ffi_test.ts (posix_spawn through FFI).
  * @module
  */
 import assert from "node:assert/strict";
