@@ -27,7 +27,7 @@ import type { Workflow } from "../../src/model/workflow.ts";
 import type { TaskOf } from "../../src/model/task.ts";
 import { noopRunner } from "../../src/tasks/noop.ts";
 import type { ProcessSpawner } from "../../src/tasks/types.ts";
-import { flag, loadAverage, median, mib, ms, option } from "./_stats.ts";
+import { flag, loadAverage, median, mib, ms, option, prng } from "./_stats.ts";
 
 const tasks = option("tasks", 100_000);
 const width = option("width", 1_000);
@@ -54,18 +54,6 @@ interface Measurement {
   peakHeapUsedBytes: number;
   timerSamples: number;
   eventSamples: number;
-}
-
-/** A deterministic 32-bit PRNG (mulberry32): the same DAG on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Tasks checked against a real parse when the workflow is built directly. */

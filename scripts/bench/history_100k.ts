@@ -28,7 +28,7 @@ import {
 } from "../../src/engine/events.ts";
 import { kvPath, logsPath, openStore } from "../../src/store/open.ts";
 import type { AttemptRecord, RunStore } from "../../src/store/run_store.ts";
-import { loadAverage, median, mib, ms, option, textOption, timeCommand } from "./_stats.ts";
+import { loadAverage, median, mib, ms, option, prng, textOption, timeCommand } from "./_stats.ts";
 
 const runCount = option("runs", 100_000);
 const samples = option("samples", 10);
@@ -50,17 +50,6 @@ const WORKFLOWS: Array<{ name: string; tasks: string[] }> = [
   { name: "integration-tests", tasks: ["setup", "unit", "api", "e2e", "teardown"] },
 ];
 
-/** A deterministic 32-bit PRNG (mulberry32): the same history on every seeding. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(7);
 
 function hex(chars: number): string {
