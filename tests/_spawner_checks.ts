@@ -18,13 +18,13 @@ export type SignalOptions = {
 };
 
 /** Spawns `script` under sh and collects its stdout lines; `onLine` sees each as it comes. */
-export function spawnWith(
+export async function spawnWith(
   spawner: ProcessSpawner,
   script: string,
   options: SignalOptions = {},
   onLine: (line: string) => void = () => {},
 ) {
-  const child = spawner.spawn({
+  const child = await spawner.spawn({
     cmd: "sh",
     args: ["-c", script],
     cwd: Deno.cwd(),
@@ -52,7 +52,7 @@ export function defineTests(
   spawner: ProcessSpawner,
 ): void {
   test("each child leads its own process group", async () => {
-    const { child, lines, done } = spawnSh("cut -d' ' -f5 /proc/$$/stat");
+    const { child, lines, done } = await spawnSh("cut -d' ' -f5 /proc/$$/stat");
     await done;
     assert.equal(Number(lines[0]), child.pid);
   });
@@ -60,7 +60,7 @@ export function defineTests(
   test("abort ends the whole tree — background grandchildren too", async () => {
     const controller = new AbortController();
     const pids: number[] = [];
-    const { child, done } = spawnSh(
+    const { child, done } = await spawnSh(
       "sleep 1000 & echo $!; (sleep 1000 & echo $!; wait) & sleep 1000 & echo $!; wait",
       { signal: controller.signal, killGraceMs: 2000 },
       (line) => {
@@ -76,7 +76,7 @@ export function defineTests(
 
   test("a signal already aborted ends the child at once (even before it has its group)", async () => {
     for (let i = 0; i < 5; i++) {
-      const { child, done } = spawnSh("sleep 1000", { signal: AbortSignal.abort() });
+      const { child, done } = await spawnSh("sleep 1000", { signal: AbortSignal.abort() });
       const [, , status] = await done;
       assert.equal(status.signal, "SIGTERM");
       assert.equal(alive(child.pid), false);
@@ -86,7 +86,7 @@ export function defineTests(
   test("a group that ignores SIGTERM is SIGKILLed after the grace period", async () => {
     const controller = new AbortController();
     const pids: number[] = [];
-    const { child, done } = spawnSh(
+    const { child, done } = await spawnSh(
       "trap '' TERM; sleep 1000 & echo $!; echo ready; wait",
       { signal: controller.signal, killGraceMs: 200 },
       (line) => {
@@ -102,7 +102,7 @@ export function defineTests(
   test("killSignal SIGKILLs the group at once, without waiting for the grace", async () => {
     const kill = new AbortController();
     const term = new AbortController();
-    const { child, done } = spawnSh(
+    const { child, done } = await spawnSh(
       "trap '' TERM; echo ready; sleep 1000",
       { signal: term.signal, killSignal: kill.signal, killGraceMs: 600_000 },
       (line) => {
@@ -118,7 +118,7 @@ export function defineTests(
   });
 
   test("when the leader exits, leftover background processes are killed", async () => {
-    const { lines, done } = spawnSh("sleep 1000 >/dev/null 2>&1 & echo $!");
+    const { lines, done } = await spawnSh("sleep 1000 >/dev/null 2>&1 & echo $!");
     const [, , status] = await done;
     assert.equal(status.code, 0);
     assert.deepEqual(await survivors([Number(lines[0])]), []);
@@ -126,14 +126,14 @@ export function defineTests(
 
   test("a background process holding stdout does not keep the pipe open", async () => {
     // Without the sweep after the leader exits, reading stdout would wait 1000 s.
-    const { lines, done } = spawnSh("sleep 1000 & echo $!; echo bye");
+    const { lines, done } = await spawnSh("sleep 1000 & echo $!; echo bye");
     await done;
     assert.deepEqual(lines.slice(1), ["bye"]);
     assert.deepEqual(await survivors([Number(lines[0])]), []);
   });
 
   test("stdin text is delivered and closed; env is exactly what was given", async () => {
-    const child = spawner.spawn({
+    const child = await spawner.spawn({
       cmd: "sh",
       args: ["-c", 'cat; echo; echo "[$HOME][$ONLY]"'],
       cwd: "/",
@@ -152,24 +152,25 @@ export function defineTests(
     for (
       const [cmd, env] of [["hello", { PATH: `${dir}:${PATH}` }], ["./hello", { PATH }]] as const
     ) {
-      const child = spawner.spawn({ cmd, args: [], cwd: dir, env });
+      const child = await spawner.spawn({ cmd, args: [], cwd: dir, env });
       const lines: string[] = [];
       await Promise.all([forEachLine(child.stdout, (l) => lines.push(l)), child.stderr.cancel()]);
       assert.equal((await child.status).code, 0);
       assert.match(lines[0], /^hello from /);
     }
-    assert.throws(
-      () => spawner.spawn({ cmd: "no-such-program-x", args: [], cwd: dir, env: { PATH } }),
+    await assert.rejects(
+      async () =>
+        await spawner.spawn({ cmd: "no-such-program-x", args: [], cwd: dir, env: { PATH } }),
       Deno.errors.NotFound,
     );
   });
 
-  test("a program that exists but cannot be executed throws PermissionDenied", async () => {
+  test("a program that exists but cannot be executed fails with PermissionDenied", async () => {
     const dir = await Deno.makeTempDir();
     await Deno.writeTextFile(`${dir}/plain`, "#!/bin/sh\necho never\n", { mode: 0o644 });
     for (const cmd of [`${dir}/plain`, "./plain", dir]) {
-      assert.throws(
-        () => spawner.spawn({ cmd, args: [], cwd: dir, env: { PATH } }),
+      await assert.rejects(
+        async () => await spawner.spawn({ cmd, args: [], cwd: dir, env: { PATH } }),
         Deno.errors.PermissionDenied,
         cmd,
       );
@@ -177,9 +178,9 @@ export function defineTests(
     await Deno.remove(dir, { recursive: true });
   });
 
-  test("a program that does not exist throws NotFound", () => {
-    assert.throws(
-      () => spawner.spawn({ cmd: "/nonexistent/shell", args: [], cwd: "/", env: {} }),
+  test("a program that does not exist fails with NotFound", async () => {
+    await assert.rejects(
+      async () => await spawner.spawn({ cmd: "/nonexistent/shell", args: [], cwd: "/", env: {} }),
       Deno.errors.NotFound,
     );
   });

@@ -8,6 +8,7 @@ import type { CliIO } from "../src/cli/io.ts";
 import { openRunHistory } from "../src/cli/run_history.ts";
 import { loadWorkflow } from "../src/parse/mod.ts";
 import { resolveParams } from "../src/engine/params.ts";
+import { Secrets } from "../src/engine/secrets.ts";
 import { startRun } from "../src/engine/mod.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { WeftError } from "../src/model/errors.ts";
@@ -41,7 +42,9 @@ async function run(
 ): Promise<RunReport> {
   const io = captureIO(env);
   const loaded = await loadWorkflow(file, { cwd: "/" });
+  const secrets = new Secrets();
   const history = await openRunHistory(io, {
+    secrets,
     workflow: loaded.workflow,
     file: loaded.file,
     fileHash: loaded.hash,
@@ -57,7 +60,7 @@ async function run(
     baseEnv: env,
     spawner: new DenoSpawner(),
     listeners: [history.listener],
-    secretValues: history.secretValues,
+    secrets,
     resume: history.resume,
   });
   const report = await handle.done;

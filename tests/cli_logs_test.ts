@@ -4,6 +4,7 @@ import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
+import { weft as weftCli } from "./_run_cli.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
@@ -143,4 +144,44 @@ Deno.test("weft logs --follow stops when the recording process dies, marking the
   const after = await weft(["status", id, "--json", "--home", home]);
   assert.equal(JSON.parse(after.stdout).status, "interrupted");
   await cleanup();
+});
+
+Deno.test("logs: a 200 KB line comes back whole and exact; -v shows a marked prefix", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft-longline-" });
+  const env = { WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
+  const file = `${dir}/wf.json`;
+  // One JSON line of 200 KB with non-ASCII text: no newline may be added inside it.
+  const command = `printf '{"k":"'; head -c 200000 /dev/zero | tr '\\0' v; printf 'é日"}\\n'`;
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({ name: "long", tasks: [{ id: "json", command }] }),
+  );
+  const run = await weftCli(["run", file, "-v"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const shown = run.stderr.split("\n").filter((l) => l.startsWith("[json]"));
+  assert.equal(shown.length, 1, "one display line for one output line");
+  assert.ok(shown[0].length < 70_000);
+  assert.match(shown[0], /line cut at 64 Ki characters here; `weft logs` prints it whole/);
+  const id = (await weftCli(["history", "-q", "-n1"], { env })).stdout.trim();
+  const logs = await weftCli(["logs", id, "json"], { env });
+  assert.equal(logs.code, 0);
+  assert.equal(logs.stdout, `{"k":"${"v".repeat(200_000)}é日"}\n`);
+  assert.equal(JSON.parse(logs.stdout).k.length, 200_002);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("logs: a long line cut by the other stream's lines is still joined whole", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft-longline-" });
+  const env = { WEFT_HOME: `${dir}/home` };
+  const file = `${dir}/wf.json`;
+  const command = "head -c 100000 /dev/zero | tr '\\0' a; sleep 0.3; echo mid >&2; sleep 0.3; " +
+    "head -c 100000 /dev/zero | tr '\\0' b; echo; echo end >&2";
+  await Deno.writeTextFile(file, JSON.stringify({ name: "cut", tasks: [{ id: "t", command }] }));
+  const run = await weftCli(["run", file, "-q"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await weftCli(["history", "-q", "-n1"], { env })).stdout.trim();
+  const logs = await weftCli(["logs", id, "t"], { env });
+  assert.equal(logs.stdout, `${"a".repeat(100_000)}${"b".repeat(100_000)}\n`);
+  assert.equal(logs.stderr, "mid\nend\n");
+  await Deno.remove(dir, { recursive: true });
 });

@@ -139,7 +139,12 @@ const INVALID: [string, string, number | null][] = [
   ["comments-only.yml", "holds no data", 1],
   ["binary.json", "not a text file", null],
   ["nul-bytes.yml", "not a text file", null],
-  ["invalid-utf8.yml", "not a text file", null],
+  ["invalid-utf8.yml", "not valid UTF-8: byte 0xE9", 1],
+  ["utf16.yml", "the file is UTF-16 (LE) text", null],
+  ["deep-nesting.json", "nested too deeply: more than 256 levels", 8],
+  ["deep-nesting.yml", "nested too deeply: more than 256 levels", 7],
+  ["expr-in-block-scalar.yml", "unexpected character ':'", 6],
+  ["expr-in-folded-scalar.yml", 'undeclared parameter "missing"', 7],
   ["not-an-object.yml", "the workflow: expected an object, got a list", 1],
   ["missing-name.yml", 'missing key "name" at the top level', 1],
   ["missing-tasks.yml", 'missing key "tasks" at the top level', 1],
@@ -183,6 +188,14 @@ const INVALID: [string, string, number | null][] = [
   ["expr-item-outside-loop.yml", "item is only defined inside a loop", 4],
   ["expr-bad-task-field.yml", 'task "build" has no field "exitcode"', 6],
   ["alert-unknown-root.yml", 'unknown name "exec"', 7],
+  ["quoted-heredoc.yml", "cannot substitute a value into a quoted heredoc", 8],
+  ["output-ref-without-dependency.yml", 'task "build" may not have finished when "deploy"', 7],
+  ["env-later-name.yml", "REGISTRY is set further down this block, after IMAGE", 3],
+  ["task-id-too-long.yml", "task ids are at most 128 characters", 3],
+  ["http-bad-url.yml", 'invalid URL "http://local host:8080/${params.path}"', 7],
+  ["http-unknown-method.yml", '"GTE" is not an HTTP method weft can send', 6],
+  ["http-bad-header-name.yml", 'invalid header name "Content Type"', 7],
+  ["http-get-with-data.yml", "a GET request cannot carry `data`", 7],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */
@@ -198,6 +211,9 @@ const HINTS: Record<string, string> = {
   "enum-wait-for.json": "choose one",
   "callback-with-depends-on.yml": "runs only when called",
   "alert-unknown-root.yml": 'did you mean "execution"?',
+  "quoted-heredoc.yml": "<<EOF instead of <<'EOF'",
+  "output-ref-without-dependency.yml": 'add "build" to depends_on of "deploy"',
+  "env-later-name.yml": "move REGISTRY above IMAGE",
 };
 
 // All fixtures run at once, four at a time; each test then checks its own result.

@@ -141,6 +141,40 @@ Deno.test("cancel: stops launching, terminates running groups, marks everything 
   assert.equal(events.at(-1)!.type, "run_finished");
 });
 
+Deno.test("fail: stops like cancel, but the run is failed with the error and reason fault", async () => {
+  const { handle, events } = await startTestRun({
+    name: "fault",
+    tasks: [
+      sh("a", "echo $$; sleep 1000"),
+      sh("b", "true", { depends_on: ["a"] }),
+      sh("cb", "echo called"),
+      sh("c", "echo $$; sleep 1000", { on_failure: ["cb"] }),
+    ],
+  }, { killGraceMs: 300, maxParallel: 4 });
+  const pidLines = () => events.flatMap((e) => e.type === "output" ? [Number(e.line)] : []);
+  await eventSeen(events, () => pidLines().length === 2);
+  handle.fail("cannot write the log (/x/a.1.log): no space left on the device");
+  handle.fail("a second fault"); // the first one is kept
+  const report = await handle.done;
+  assert.equal(report.status, "failed");
+  assert.equal(report.error, "cannot write the log (/x/a.1.log): no space left on the device");
+  const byId = Object.fromEntries(report.tasks.map((t) => [t.id, [t.status, t.reason]]));
+  // Nothing more runs, callbacks included: the run cannot be recorded any more.
+  assert.deepEqual(byId, {
+    a: ["cancelled", "fault"],
+    b: ["cancelled", "fault"],
+    cb: ["skipped", null],
+    c: ["cancelled", "fault"],
+  });
+  assert.deepEqual(await survivors(pidLines()), []);
+});
+
+Deno.test("a run that is not stopped by a fault has no error in its report", async () => {
+  const r = await runTest({ name: "fine", tasks: [sh("a", "true")] });
+  assert.equal(r.report.status, "success");
+  assert.equal("error" in r.report, false);
+});
+
 Deno.test("kill: SIGKILLs at once, even a group that ignores SIGTERM with a long grace", async () => {
   const { handle, events } = await startTestRun({
     name: "kill",

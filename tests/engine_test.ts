@@ -216,6 +216,48 @@ Deno.test("engine: env precedence process < --env < workflow < task, plus WEFT_*
   assert.ok(outputFile.endsWith(".out"));
 });
 
+Deno.test("engine: an environment block reads the names above it, in order, over the layers below", async () => {
+  const r = await runTest({
+    name: "env-chain",
+    environment: {
+      REGISTRY: "registry.example.org/team",
+      IMAGE: "${env.REGISTRY}/app",
+      PATH_LIKE: "${env.PATH_LIKE}:/opt/bin", // itself: the layer below (the process)
+    },
+    defaults: {
+      environment: { STAGE: "${env.IMAGE}:stage", SHADOW: "defaults" },
+    },
+    tasks: [
+      sh("a", 'echo "$IMAGE|$PATH_LIKE|$STAGE|$TAG|$REF|$SHADOW|$SEEN"', {
+        environment: {
+          MAJOR: "2",
+          TAG: "v${env.MAJOR}.0",
+          REF: "${env.STAGE}@${env.TAG}",
+          SHADOW: "task",
+          SEEN: "${env.SHADOW}", // the task's SHADOW, set above
+        },
+        condition: "${env.TAG} == 'v2.0'",
+      }),
+    ],
+  }, { baseEnv: { PATH: Deno.env.get("PATH")!, PATH_LIKE: "/usr/bin" } });
+  assert.equal(r.task("a").status, "success");
+  assert.deepEqual(r.lines("a"), [
+    "registry.example.org/team/app|/usr/bin:/opt/bin|registry.example.org/team/app:stage|v2.0|" +
+    "registry.example.org/team/app:stage@v2.0|task|task",
+  ]);
+});
+
+Deno.test("engine: defaults.environment is its own layer under the task's block", async () => {
+  // The task's A overrides the default A, but the default B was resolved from the
+  // default A: each block is resolved over the ones below it, never over one above.
+  const r = await runTest({
+    name: "env-layers",
+    defaults: { environment: { A: "default", B: "b-${env.A}" } },
+    tasks: [sh("a", 'echo "$A $B $C"', { environment: { A: "task", C: "c-${env.A}" } })],
+  });
+  assert.deepEqual(r.lines("a"), ["task b-default c-task"]);
+});
+
 Deno.test("engine: cwd defaults to the workflow folder; relative cwd resolves against it", async () => {
   const dir = await makeDirWith("nested");
   const r = await runTest({
@@ -419,11 +461,20 @@ Deno.test("engine: events — run_started first, run_finished last, per task sta
     ],
   ]);
   for (const id of ["a", "b"]) {
-    const kinds = events.flatMap((e) =>
+    const all = events.flatMap((e) =>
       ("taskId" in e && e.taskId === id) || (e.type === "task_finished" && e.task.id === id)
         ? [`${e.type}${"attempt" in e ? e.attempt : ""}`]
         : []
     );
+    // Each attempt's process is reported between its start and its end (output lines may
+    // come on either side of its exit), for crash recovery (store/recovery.ts).
+    for (const attempt of id === "a" ? [1] : [1, 2]) {
+      const at = (kind: string) => all.indexOf(`${kind}${attempt}`);
+      assert.ok(at("task_started") < at("process_started"));
+      assert.ok(at("process_started") < at("process_exited"));
+      assert.ok(at("process_exited") < at("attempt_finished"));
+    }
+    const kinds = all.filter((k) => !k.startsWith("process_"));
     if (id === "a") {
       assert.deepEqual(kinds, [
         "task_started1",

@@ -121,12 +121,21 @@ Deno.test("AbortScope: aborts members and children once, late joiners at once", 
   assert.equal(await sleepIn(new AbortScope(), 1), null);
 });
 
-Deno.test("newRunId: UTC stamp, random suffix, sortable by time", () => {
+Deno.test("newRunId: UTC stamp to the millisecond, random suffix, sortable by time", () => {
   const a = newRunId(new Date("2026-11-26T00:26:50.123Z"));
-  assert.match(a, /^20261126T002650Z-[0-9a-f]{6}$/);
+  assert.match(a, /^20261126T002650\.123Z-[0-9a-f]{10}$/);
+  // Same second, later millisecond: sorts after, whatever the random suffixes.
+  for (let i = 0; i < 50; i++) {
+    const x = newRunId(new Date("2026-11-26T00:26:50.123Z"));
+    const y = newRunId(new Date("2026-11-26T00:26:50.124Z"));
+    assert.ok(x < y, `${x} < ${y}`);
+  }
   const b = newRunId(new Date("2026-11-26T00:26:51Z"));
   assert.ok(a < b);
   assert.notEqual(newRunId(new Date(0)), newRunId(new Date(0)));
+  // Ids of the old format (whole seconds) still compare by time with new ones.
+  assert.ok("20261126T002649Z-ffffff" < a);
+  assert.ok(a < "20261126T002651Z-000000");
 });
 
 Deno.test("resolveParams: defaults, given values, undeclared and missing required → exit 2", () => {

@@ -221,13 +221,37 @@ Deno.test("expressions: references are checked against tasks, params and scope",
   ]);
 });
 
-Deno.test("expression positions: exact inside one-line scalars, the field start otherwise", () => {
+Deno.test("expression positions: exact inside strings of every style", () => {
   const at = (value: string) => problems(TASK.replace("echo a", value))[0]?.split(": ")[0];
   assert.equal(at("echo ${tasks.zz.status}"), "4:19");
   assert.equal(at("'echo ${tasks.zz.status}'"), "4:20");
   assert.equal(at('"echo ${tasks.zz.status}"'), "4:20");
-  assert.equal(at('"echo \\"x\\" ${tasks.zz.status}"'), "4:14"); // escapes before it
-  assert.equal(at("|\n      echo ${tasks.zz.status}"), "4:14"); // block scalar
+  assert.equal(at('"echo \\"x\\" ${tasks.zz.status}"'), "4:26"); // after escapes
+  assert.equal(at("'it''s ${tasks.zz.status}'"), "4:21"); // after ''
+  assert.equal(at("|\n      echo ${tasks.zz.status}"), "5:12"); // literal block
+  assert.equal(at("|-\n      a\n\n      echo ${tasks.zz.status}"), "7:12");
+  assert.equal(at(">\n      a\n      b\n      echo ${tasks.zz.status}"), "7:12"); // folded
+  assert.equal(at(">2\n        a\n      echo ${tasks.zz.status}"), "6:12"); // indentation indicator
+  assert.equal(at('"one\n      two ${tasks.zz.status}"'), "5:11"); // folded quoted lines
+  assert.equal(at("echo a\n      b ${tasks.zz.status}"), "5:9"); // multi-line plain
+  assert.equal(at('"\\u00e9\\t${tasks.zz.status}"'), "4:23"); // \u and \t escapes
+  // ${OUT_DIR:-dist} stays an error, placed at its ':' on its own line of the block.
+  const shell = parseWorkflowSource(
+    TASK.replace("echo a", "|\n      echo a\n      echo ${OUT_DIR:-dist}"),
+    "w.yml",
+  ).problems;
+  assert.equal(`${shell[0].line}:${shell[0].column}`, "6:21");
+  assert.match(shell[0].hint ?? "", /\$\$\{/);
+});
+
+Deno.test("expression positions in JSON strings count escapes", () => {
+  const json = JSON.stringify({
+    name: "x",
+    tasks: [{ id: "a", command: 'echo "q"\n ${tasks.zz.x}' }],
+  });
+  const found = parseWorkflowSource(json, "w.json").problems[0];
+  const offset = json.indexOf("${tasks.zz");
+  assert.deepEqual([found.line, found.column], [1, offset + 1]);
 });
 
 Deno.test("checkWorkflow: absolute file, folder, hash; problems keep the path as given", async () => {

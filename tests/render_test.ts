@@ -10,6 +10,7 @@ import { BoardRenderer, cut } from "../src/cli/render/board.ts";
 import { clockTime, paint, type RenderOptions, summaryLine } from "../src/cli/render/format.ts";
 import { createProgress } from "../src/cli/render/progress.ts";
 import { formatPlan } from "../src/cli/render/plan.ts";
+import { terminalSafe } from "../src/cli/render/safe_text.ts";
 
 const T0 = Date.parse("2026-01-02T12:00:00Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -412,4 +413,113 @@ Deno.test("plan: waves, conditions, alone marker, callbacks with callers", () =>
       "",
     ].join("\n"),
   );
+});
+
+// ---- terminal safety ------------------------------------------------------------
+
+const HOSTILE = [
+  "before\x1b[2J\x1b[Hafter", // clear screen, cursor home
+  "\x1b]0;pwned\x07title", // OSC: set the window title, ended by BEL
+  "over\rwrite\b\x7f", // CR, BS, DEL
+  "c1 \u009b2J \u009d0;t\u009c", // one-byte CSI, OSC, ST
+  "bidi \u202eevil\u202c \u2066x\u2069",
+];
+
+Deno.test("terminalSafe: controls are shown escaped, never sent; plain text is untouched", () => {
+  assert.equal(terminalSafe(HOSTILE[0], false), "before\\e[2J\\e[Hafter");
+  assert.equal(terminalSafe(HOSTILE[1], false), "\\e]0;pwned\\atitle");
+  assert.equal(terminalSafe(HOSTILE[2], false), "over\\rwrite\\b\\x7f");
+  assert.equal(terminalSafe(HOSTILE[3], false), "c1 \\u009b2J \\u009d0;t\\u009c");
+  assert.equal(terminalSafe(HOSTILE[4], false), "bidi \\u202eevil\\u202c \\u2066x\\u2069");
+  assert.equal(terminalSafe("nul\0 nl\n x\x01", false), "nul\\0 nl\\n x\\x01");
+  for (const line of HOSTILE) {
+    assert.doesNotMatch(
+      terminalSafe(line, true),
+      // deno-lint-ignore no-control-regex
+      /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/,
+    );
+  }
+  const text = "plain text, ünïcode ✔";
+  assert.equal(terminalSafe(text, true), text);
+});
+
+Deno.test("terminalSafe: colour sequences kept (then reset) with colour on, dropped with it off", () => {
+  const red = "\x1b[31mred\x1b[1;4m still";
+  assert.equal(terminalSafe(red, true), red + "\x1b[0m");
+  assert.equal(terminalSafe(red, false), "red still");
+  // Only SGR passes: a cursor move right after a colour is still escaped.
+  assert.equal(terminalSafe("\x1b[32mok\x1b[2K", true), "\x1b[32mok\\e[2K\x1b[0m");
+  assert.equal(terminalSafe("a\tb\tc", false), "a       b       c");
+});
+
+/** A run whose one task prints hostile lines and fails with an error quoting one. */
+function hostileRun(): EngineEvent[] {
+  const runId = "r1";
+  const failed = record("esc", {
+    status: "failed",
+    exitCode: 1,
+    attempts: 1,
+    startedAt: at(0),
+    finishedAt: at(100),
+    durationMs: 100,
+    reason: "error",
+    error: "GET http://h/x → \x1b[2Jboom",
+  });
+  return [
+    {
+      type: "run_started",
+      run: {
+        id: runId,
+        workflow: "esc\x1b]0;t\x07",
+        file: "/x/esc.yml",
+        fileHash: "00",
+        params: {},
+        startedAt: at(0),
+        host: "h",
+        pid: 1,
+        resumedFrom: null,
+      },
+      tasks: [record("esc")],
+    },
+    { type: "task_started", runId, taskId: "esc", attempt: 1, at: at(0) },
+    ...HOSTILE.map((line): EngineEvent => ({
+      type: "output",
+      runId,
+      taskId: "esc",
+      attempt: 1,
+      stream: "stdout",
+      line,
+      at: at(50),
+    })),
+    { type: "task_finished", runId, task: failed },
+  ];
+}
+
+// Any control character but the SGR sequences weft paints with itself.
+const UNSAFE_OUT =
+  // deno-lint-ignore no-control-regex
+  /\x1b(?!\[[0-9;]*m)|[\x00-\x09\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
+Deno.test("renderers: failure tails, -v lines, errors and names reach the terminal escaped", () => {
+  for (const verbose of [false, true]) {
+    for (const color of [false, true]) {
+      const plain = new PlainRenderer(options({ verbose, color }));
+      const text = hostileRun().map((e) => plain.render(e)).join("");
+      assert.doesNotMatch(text, UNSAFE_OUT, `plain verbose=${verbose} color=${color}`);
+      assert.match(text, /before\\e\[2J\\e\[Hafter/);
+      assert.match(text, /boom/);
+      const board = new BoardRenderer({ ...options({ verbose, color }), columns: 200, rows: 30 });
+      let frames = "";
+      for (const e of hostileRun()) {
+        board.apply(e);
+        frames += board.frame(T0 + 100);
+      }
+      // The board's own cursor moves (ESC [ n F, ESC [ J) are weft's; none come from the task.
+      // deno-lint-ignore no-control-regex
+      const fromTask = frames.replace(/\x1b\[\d*F|\x1b\[J/g, "");
+      assert.doesNotMatch(fromTask.replaceAll("\r", ""), UNSAFE_OUT, `board verbose=${verbose}`);
+      assert.match(frames, /\\e\[2Jboom/);
+      assert.match(frames, /before\\e\[2J\\e\[Hafter/);
+    }
+  }
 });

@@ -1,6 +1,14 @@
-/** Which environment values count as secrets, and how they are masked. */
+/** Which environment values count as secrets, how text is masked, and which event fields. */
 import assert from "node:assert/strict";
-import { createMasker, MASK, maskDeep, secretValues } from "../src/engine/secrets.ts";
+import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
+import { maskEvent, maskReport } from "../src/engine/mask_events.ts";
+import {
+  createMasker,
+  MASK,
+  secretFragments,
+  Secrets,
+  secretValues,
+} from "../src/engine/secrets.ts";
 
 Deno.test("secretValues: names matching the pattern, any case, plus declared names", () => {
   const env = {
@@ -22,43 +30,173 @@ Deno.test("secretValues: names matching the pattern, any case, plus declared nam
   assert.equal(secretValues(env).includes("declared-1"), false);
 });
 
-Deno.test("secretValues: empty and very short values are not secrets; longest first, no duplicates", () => {
+Deno.test("secretValues: empty and values under 4 characters are not secrets; longest first", () => {
   const values = secretValues({
     A_TOKEN: "",
-    B_TOKEN: "ab",
-    C_TOKEN: "abc",
+    B_TOKEN: "abc",
+    C_TOKEN: "abcd",
     D_TOKEN: "abcdef",
-    E_TOKEN: "abc",
+    E_TOKEN: "abcd",
   });
-  assert.deepEqual(values, ["abcdef", "abc"]);
+  assert.deepEqual(values, ["abcdef", "abcd"]);
   assert.deepEqual(secretValues({ X: "value" }, ["MISSING"]), []);
 });
 
+Deno.test("Secrets: a value under 4 characters is refused with one warning naming the variable", () => {
+  const warnings: string[] = [];
+  const secrets = new Secrets({ warn: (m) => warnings.push(m), declared: ["PIN"] });
+  secrets.addEnv({ PIN: "42", DB_PASSWORD: "", HOME: "/x" });
+  secrets.addEnv({ PIN: "43" });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^weft: warning: PIN is not masked: .*shorter than 4 characters/);
+  assert.equal(secrets.empty, true);
+  assert.equal(secrets.mask("pin 42, 43"), "pin 42, 43");
+});
+
+Deno.test("secretFragments: a multi-line value whole, each line and each trimmed line (LF, CRLF, CR)", () => {
+  assert.deepEqual(secretFragments("single"), ["single"]);
+  assert.deepEqual(secretFragments("abc"), []);
+  const value = "-----BEGIN KEY-----\r\n  body-line-1  \nab\r--END--";
+  assert.deepEqual(secretFragments(value), [
+    value,
+    "-----BEGIN KEY-----",
+    "  body-line-1  ",
+    "body-line-1",
+    "--END--",
+  ]);
+});
+
+Deno.test("Secrets.mask: a multi-line secret is masked whole and in any one of its lines", () => {
+  const secrets = new Secrets();
+  secrets.add("line-one\nline-two\nxy");
+  assert.equal(secrets.mask("a line-one\nline-two\nxy b"), `a ${MASK} b`);
+  assert.equal(secrets.mask("got: line-two"), `got: ${MASK}`);
+  assert.equal(
+    secrets.mask("xy is too short to be masked alone"),
+    "xy is too short to be masked alone",
+  );
+});
+
 Deno.test("createMasker replaces every occurrence, longer secrets first, regex characters literal", () => {
-  const mask = createMasker(["abc", "abcdef", "a.b*c", "xy"]);
-  assert.equal(mask("abcdef and abc"), `${MASK} and ${MASK}`);
+  const mask = createMasker(["abcd", "abcdef", "a.b*c", "xyz"]);
+  assert.equal(mask("abcdef and abcd"), `${MASK} and ${MASK}`);
   assert.equal(mask("a.b*c axbbc"), `${MASK} axbbc`);
-  assert.equal(mask("xy stays: too short"), "xy stays: too short");
+  assert.equal(mask("xyz stays: too short"), "xyz stays: too short");
   assert.equal(createMasker([])("nothing to hide"), "nothing to hide");
 });
 
-Deno.test("maskDeep masks strings and keys at every depth, leaving other values", () => {
-  const mask = createMasker(["hunter2"]);
-  const value = {
-    line: "pw hunter2",
-    n: 4,
-    flag: true,
-    none: null,
-    list: ["hunter2", { deep: "x-hunter2-x" }],
-    ["key-hunter2"]: "v",
+Deno.test("Secrets.maskKeeping leaves weft's identifiers whole, masks the secret elsewhere", () => {
+  const secrets = new Secrets();
+  secrets.add("postgres");
+  secrets.protect(["dump-postgres", "postgres-backup", "upload"]);
+  assert.equal(
+    secrets.maskKeeping('dependency "dump-postgres" failed: postgres refused'),
+    `dependency "dump-postgres" failed: ${MASK} refused`,
+  );
+  assert.equal(secrets.mask("dump-postgres"), `dump-${MASK}`);
+  // Added after the identifiers: the cached expression is rebuilt.
+  secrets.add("upload-key");
+  assert.equal(secrets.maskKeeping("upload upload-key"), `upload ${MASK}`);
+});
+
+function task(overrides: Partial<TaskRecord>): TaskRecord {
+  return {
+    id: "dump-postgres",
+    name: "dump-postgres",
+    type: "shell",
+    status: "success",
+    callback: false,
+    exitCode: 0,
+    attempts: 1,
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:00:01.000Z",
+    durationMs: 1000,
+    reason: null,
+    error: null,
+    outputs: {},
+    ...overrides,
   };
-  assert.deepEqual(maskDeep(value, mask), {
-    line: "pw ***",
-    n: 4,
-    flag: true,
-    none: null,
-    list: ["***", { deep: "x-***-x" }],
-    "key-***": "v",
+}
+
+Deno.test("maskEvent masks data fields only: lines, output values, errors, param values", () => {
+  const secrets = new Secrets();
+  secrets.add("postgres");
+  const started: EngineEvent = {
+    type: "run_started",
+    run: {
+      id: "R1",
+      workflow: "postgres-backup",
+      file: "/w/postgres.yml",
+      fileHash: "h",
+      params: { postgres: "postgres" },
+      startedAt: "2026-01-01T00:00:00.000Z",
+      host: "postgres-host",
+      pid: 1,
+      resumedFrom: null,
+    },
+    tasks: [task({ status: "pending" })],
+  };
+  const masked = maskEvent(started, secrets) as typeof started;
+  assert.equal(masked.run.workflow, "postgres-backup");
+  assert.equal(masked.run.file, "/w/postgres.yml");
+  assert.equal(masked.run.host, "postgres-host");
+  assert.deepEqual(masked.run.params, { postgres: MASK });
+  assert.equal(masked.tasks[0].id, "dump-postgres");
+  assert.equal(started.run.params.postgres, "postgres"); // a copy, not in place
+
+  const line = maskEvent({
+    type: "output",
+    runId: "R1",
+    taskId: "dump-postgres",
+    attempt: 1,
+    stream: "stdout",
+    line: "connecting with postgres",
+    at: "2026-01-01T00:00:00.000Z",
+  }, secrets);
+  assert.deepEqual(
+    [line.type === "output" && line.taskId, line.type === "output" && line.line],
+    ["dump-postgres", `connecting with ${MASK}`],
+  );
+
+  const failed = task({
+    status: "failed",
+    error: 'task "dump-postgres": GET http://h/?pw=postgres failed',
+    outputs: { postgres: "user=postgres" },
   });
-  assert.equal(value.line, "pw hunter2"); // a copy, not in place
+  const finished = maskEvent({ type: "task_finished", runId: "R1", task: failed }, secrets);
+  assert.deepEqual(finished.type === "task_finished" && finished.task, {
+    ...failed,
+    error: `task "dump-postgres": GET http://h/?pw=${MASK} failed`,
+    outputs: { postgres: `user=${MASK}` },
+  });
+});
+
+Deno.test("maskReport: a secret equal to a status or a number changes neither", () => {
+  const secrets = new Secrets();
+  secrets.add("success");
+  secrets.add("1000");
+  const report: RunReport = {
+    id: "R1",
+    workflow: "success-1000",
+    status: "success",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:00:01.000Z",
+    durationMs: 1000,
+    tasks: [task({ id: "success", name: "success", outputs: { success: "success" } })],
+  };
+  const masked = maskReport(report, secrets);
+  assert.deepEqual(masked, {
+    ...report,
+    tasks: [{ ...report.tasks[0], outputs: { success: MASK } }],
+  });
+  assert.equal(maskReport(report, new Secrets()), report);
+});
+
+Deno.test("secretFragments: a one-line value is also masked percent-encoded, as a URL carries it", () => {
+  assert.deepEqual(secretFragments("s3cr3t/+=x"), ["s3cr3t/+=x", "s3cr3t%2F%2B%3Dx"]);
+  const masker = createMasker(["tok/en+1"]);
+  assert.equal(
+    masker("GET http://h/x?token=tok%2Fen%2B1 failed"),
+    "GET http://h/x?token=*** failed",
+  );
 });

@@ -26,7 +26,7 @@ for (const [mode, subject] of [["ffi", spawner], ["default", new DenoSpawner()]]
 
 /** Runs `sh -c script`, returns stdout, stderr and the status. */
 async function run(script: string, extra: { stdin?: string; cwd?: string } = {}) {
-  const child = spawner.spawn({
+  const child = await spawner.spawn({
     cmd: "sh",
     args: ["-c", script],
     cwd: extra.cwd ?? "/",
@@ -100,7 +100,7 @@ test("the child gets no more descriptors than a Deno.Command child", async () =>
     await reader.cancel();
     return fds;
   };
-  const ours = spawner.spawn({ cmd: "sh", args: script, cwd: "/", env: { PATH } });
+  const ours = await spawner.spawn({ cmd: "sh", args: script, cwd: "/", env: { PATH } });
   await ours.stderr.cancel();
   const oursFds = await fdsOf(ours);
   await ours.status;
@@ -111,9 +111,10 @@ test("the child gets no more descriptors than a Deno.Command child", async () =>
   assert.deepEqual(oursFds.slice(0, 3), [0, 1, 2]);
 });
 
-test("a cwd that does not exist throws NotFound", () => {
-  assert.throws(
-    () => spawner.spawn({ cmd: "true", args: [], cwd: "/nonexistent/dir", env: { PATH } }),
+test("a cwd that does not exist fails with NotFound", async () => {
+  await assert.rejects(
+    async () =>
+      await spawner.spawn({ cmd: "true", args: [], cwd: "/nonexistent/dir", env: { PATH } }),
     Deno.errors.NotFound,
   );
 });
@@ -121,9 +122,9 @@ test("a cwd that does not exist throws NotFound", () => {
 test("every child is reaped: no zombie once the status resolves", async () => {
   const pids: number[] = [];
   for (let i = 0; i < 20; i++) pids.push((await run("exit 0")).pid);
-  const sleeper = spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } });
+  const sleeper = await spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } });
   const killer = new AbortController();
-  const killed = spawner.spawn({
+  const killed = await spawner.spawn({
     cmd: "sleep",
     args: ["1000"],
     cwd: "/",
@@ -152,13 +153,22 @@ test("no fd leaks: after many spawns, failures and cancelled streams, the count 
   const before = openFds();
   for (let i = 0; i < 30; i++) await run(`echo ${i}`, { stdin: i % 2 ? "in" : undefined });
   for (let i = 0; i < 10; i++) {
-    const child = spawner.spawn({ cmd: "sh", args: ["-c", "echo x"], cwd: "/", env: { PATH } });
+    const child = await spawner.spawn({
+      cmd: "sh",
+      args: ["-c", "echo x"],
+      cwd: "/",
+      env: { PATH },
+    });
     await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
   }
   for (const cmd of ["/nonexistent", "/etc/passwd", "/tmp"]) {
-    assert.throws(() => spawner.spawn({ cmd, args: [], cwd: "/", env: { PATH } }));
+    await assert.rejects(async () =>
+      await spawner.spawn({ cmd, args: [], cwd: "/", env: { PATH } })
+    );
   }
-  assert.throws(() => spawner.spawn({ cmd: "true", args: [], cwd: "/nope", env: { PATH } }));
+  await assert.rejects(async () =>
+    await spawner.spawn({ cmd: "true", args: [], cwd: "/nope", env: { PATH } })
+  );
   // Descriptors released while a poll is in flight close when it returns, on another
   // thread: give that a moment, then the count must be back exactly.
   for (let i = 0; i < 100 && openFds() !== before; i++) {
@@ -179,7 +189,7 @@ test("many children at once all finish with their own output", async () => {
 
 test("lines stream while the child runs (not only at exit)", async () => {
   const controller = new AbortController();
-  const child = spawner.spawn({
+  const child = await spawner.spawn({
     cmd: "sh",
     args: ["-c", "echo first; sleep 1000"],
     cwd: "/",
@@ -201,10 +211,10 @@ test("lines stream while the child runs (not only at exit)", async () => {
 
 test("many long-running children do not starve other children or Deno's file ops", async () => {
   // One blocking read or waitpid per child would fill Deno's small blocking pool.
-  const sleepers = Array.from(
+  const sleepers = await Promise.all(Array.from(
     { length: 60 },
     () => spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } }),
-  );
+  ));
   const drained = sleepers.map((child) =>
     Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()])
   );
@@ -222,3 +232,64 @@ test("many long-running children do not starve other children or Deno's file ops
     await Promise.all([...drained, ...sleepers.map((child) => child.status)]);
   }
 });
+
+test("spawns in flight at once each get their own argv, env and cwd", async () => {
+  // posix_spawn runs on Deno's blocking pool: many calls overlap, each reading its own
+  // buffers while the event loop builds the next ones (and may collect garbage).
+  const dirs = ["/", "/tmp", "/usr"];
+  const started = Array.from({ length: 48 }, (_, i) =>
+    spawner.spawn({
+      cmd: "sh",
+      args: ["-c", 'printf "%s|%s|%s|%s" "$0" "$1" "$X" "$PWD"', `zero${i}`, `one-${i}-é✓`],
+      cwd: dirs[i % 3],
+      env: { PATH, X: `x${i}-${"v".repeat(i * 50)}` },
+    }));
+  void new Array(100_000).fill(0).map((_, i) => ({ i })); // garbage while the calls run
+  const children = await Promise.all(started);
+  const outputs = await Promise.all(children.map(async (child) => {
+    const [stdout] = await Promise.all([new Response(child.stdout).text(), child.stderr.cancel()]);
+    assert.equal((await child.status).code, 0);
+    return stdout;
+  }));
+  outputs.forEach((stdout, i) => {
+    assert.equal(stdout, `zero${i}|one-${i}-é✓|x${i}-${"v".repeat(i * 50)}|${dirs[i % 3]}`);
+  });
+});
+
+test("spawn resolves once the child runs the program (exec is done)", async () => {
+  const child = await spawner.spawn({ cmd: "sleep", args: ["1000"], cwd: "/", env: { PATH } });
+  try {
+    const exe = Deno.readLinkSync(`/proc/${child.pid}/exe`);
+    assert.equal(exe, Deno.realPathSync(whichSleep()));
+  } finally {
+    Deno.kill(child.pid, "SIGKILL");
+    await Promise.all([child.status, child.stdout.cancel(), child.stderr.cancel()]);
+  }
+});
+
+test("argument and environment strings with a NUL byte are refused, nothing leaks", async () => {
+  await run("true"); // warm up lazily opened descriptors
+  const before = openFds();
+  const cases: { args: string[]; env: Record<string, string> }[] = [
+    { args: ["a\0b"], env: { PATH } },
+    { args: [], env: { PATH, X: "\0" } },
+  ];
+  for (const options of cases) {
+    await assert.rejects(
+      async () => await spawner.spawn({ cmd: "true", cwd: "/", ...options }),
+      TypeError,
+    );
+  }
+  assert.equal(openFds(), before);
+});
+
+function whichSleep(): string {
+  for (const dir of PATH.split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/sleep`).isFile) return `${dir}/sleep`;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error("no sleep in PATH");
+}

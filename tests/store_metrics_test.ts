@@ -47,8 +47,10 @@ Deno.test("computeMetrics: per workflow and per task counts, rates and durations
     run("deploy", "success", 1000, [task("build", "success", 400), task("test", "success", 600)]),
     run("deploy", "failed", 3000, [task("build", "success", 500), task("test", "failed", 2500)]),
     run("deploy", "success", 2000, [task("build", "success", 600), task("test", "skipped", null)]),
+    // An interrupted run counts as a failure but not in durations: its bogus 500 ms (as
+    // earlier versions recorded crashed runs) must not pull the mean down.
     run("deploy", "interrupted", 500, [
-      task("build", "interrupted", null),
+      task("build", "interrupted", 20),
       task("test", "interrupted", null),
     ]),
     run("deploy", "running", null),
@@ -64,8 +66,8 @@ Deno.test("computeMetrics: per workflow and per task counts, rates and durations
   assert.equal(deploy.running, 1);
   assert.equal(deploy.successRate, 50);
   assert.equal(deploy.successRateText, "50.00%");
-  assert.equal(deploy.meanDurationMs, 1625);
-  assert.equal(deploy.p50DurationMs, 1000);
+  assert.equal(deploy.meanDurationMs, 2000);
+  assert.equal(deploy.p50DurationMs, 2000);
   assert.equal(deploy.p95DurationMs, 3000);
   const [build, test] = deploy.tasks;
   assert.deepEqual([build.id, build.runs, build.successes, build.failures], ["build", 4, 3, 1]);

@@ -1,12 +1,16 @@
 /**
  * Crash recovery with real processes: a recording process SIGKILLed mid-task leaves a
  * run that the next store opening marks interrupted; live runs, other hosts' runs and
- * recycled pids are told apart.
+ * recycled pids are told apart; the process groups a crashed run left are ended, never
+ * a stranger's.
  */
 import assert from "node:assert/strict";
 import { openStore } from "../src/store/open.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { isProcessAlive, processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
+import { isOurGroupAlive } from "../src/store/process_groups.ts";
+import type { ProcessRecord } from "../src/store/run_store.ts";
+import { processesInGroup } from "./_run_cli.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
 const CHILD = new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname;
@@ -120,4 +124,92 @@ Deno.test("runs of other hosts are never touched; a gone pid on this host is", a
   const recovered = await recoverInterrupted(store, Deno.hostname());
   assert.deepEqual(recovered.map((r) => r.id), [here]);
   assert.equal((await store.findRun(elsewhere))?.status, "running");
+});
+
+/** Starts `sh -c script` as the leader of a new session (pid = process group id). */
+function startGroup(script: string): Deno.ChildProcess {
+  return new Deno.Command("setsid", { args: ["sh", "-c", script], stdout: "null" }).spawn();
+}
+
+async function waitForGroupSize(pgid: number, size: number): Promise<void> {
+  while (processesInGroup(pgid).length < size) await new Promise((r) => setTimeout(r, 20));
+}
+
+async function crashedRunWith(store: MemoryRunStore, groups: ProcessRecord[]): Promise<string> {
+  const id = groups[0].runId;
+  // A weft pid that cannot exist (above Linux's pid_max): the run's process is gone.
+  await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
+  await store.writeRecords({
+    tasks: [],
+    attempts: [],
+    processes: groups.map((process) => ({ process, running: true })),
+  });
+  return id;
+}
+
+function group(runId: string, pid: number, startTicks: number | null): ProcessRecord {
+  return { runId, taskId: "a", attempt: 1, pid, startTicks, startedAt: new Date().toISOString() };
+}
+
+Deno.test("recovery ends the process groups a crashed run left running", async () => {
+  if (processStartTicks(Deno.pid) === null) return; // no /proc: groups are never signalled
+  const child = startGroup("sleep 300 & sleep 300 & wait");
+  try {
+    await waitForGroupSize(child.pid, 3);
+    const store = new MemoryRunStore();
+    const id = await crashedRunWith(store, [
+      group(fakeRunId(), child.pid, processStartTicks(child.pid)),
+    ]);
+    const ended: number[] = [];
+    await recoverInterrupted(store, Deno.hostname(), { onRecovered: (_, n) => ended.push(n) });
+    assert.deepEqual(ended, [1]);
+    assert.notEqual((await child.status).code, 0, "the leader was signalled");
+    assert.deepEqual(processesInGroup(child.pid), [], "and its children with it");
+    assert.equal((await store.findRun(id))?.status, "interrupted");
+    assert.deepEqual(await store.listProcesses(id), []);
+  } finally {
+    try {
+      Deno.kill(-child.pid, "SIGKILL");
+    } catch { /* already gone, as it should be */ }
+  }
+});
+
+Deno.test("recovery ends what is left of a group whose leader is gone", async () => {
+  if (processStartTicks(Deno.pid) === null) return;
+  const child = startGroup("sleep 300 & sleep 0.2; echo");
+  const ticks = processStartTicks(child.pid);
+  await waitForGroupSize(child.pid, 2);
+  await child.status; // the leader exits; its background sleep stays in the group
+  assert.equal(processesInGroup(child.pid).length, 1);
+  const store = new MemoryRunStore();
+  await crashedRunWith(store, [group(fakeRunId(), child.pid, ticks)]);
+  await recoverInterrupted(store, Deno.hostname());
+  assert.deepEqual(processesInGroup(child.pid), []);
+});
+
+Deno.test("a recycled pid (other start time) or an unknown start time is never signalled", async () => {
+  const ticks = processStartTicks(Deno.pid);
+  if (ticks === null) return;
+  const child = startGroup("sleep 300");
+  try {
+    await waitForGroupSize(child.pid, 1);
+    const real = processStartTicks(child.pid)!;
+    const store = new MemoryRunStore();
+    const runId = fakeRunId();
+    await crashedRunWith(store, [group(runId, child.pid, real + 1)]);
+    const other = fakeRunId();
+    await crashedRunWith(store, [group(other, child.pid, null)]);
+    const ended: number[] = [];
+    const recovered = await recoverInterrupted(store, Deno.hostname(), {
+      onRecovered: (_, n) => ended.push(n),
+    });
+    assert.deepEqual(recovered.map((r) => r.id).sort(), [runId, other].sort());
+    assert.deepEqual(ended, [0, 0]);
+    assert.ok(processesInGroup(child.pid).includes(child.pid), "the stranger still runs");
+    assert.equal(isOurGroupAlive(child.pid, real), true);
+    assert.equal(isOurGroupAlive(child.pid, real + 1), false);
+  } finally {
+    Deno.kill(-child.pid, "SIGKILL");
+    await child.status;
+  }
 });

@@ -6,6 +6,7 @@ import {
   type HttpTask,
 } from "../src/tasks/http.ts";
 import type { TaskContext, TaskResult } from "../src/tasks/types.ts";
+import { compileTemplate } from "../src/expr/mod.ts";
 
 /** What the test server saw of one request. */
 interface Seen {
@@ -96,6 +97,8 @@ async function run(
     outputFile: "/dev/null",
     emit: (stream, line) => (stream === "stdout" ? stdout : stderr).push(line),
     interpolate: (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => vars[name] ?? ""),
+    // The real URL renderer; `${name}` reads vars[name].
+    interpolateUrl: (url) => compileTemplate(url).renderUrl((root) => vars[root]),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
   };
@@ -296,4 +299,67 @@ Deno.test("http: bad URLs and GET with data fail before sending anything", async
   const getWithData = await run({ url: `${server.base}/ok`, method: "GET", data: { a: 1 } });
   assert.match(getWithData.result.error ?? "", /GET request cannot carry `data`/);
   assert.equal(server.seen.length, 0);
+});
+
+Deno.test("http: values in the URL are encoded for their part; a path value cannot climb out", async () => {
+  await using server = startServer();
+  await run(
+    { url: "${base}/api/users/${user}?fields=name&q=${q}#${frag}", expect_status: [404] },
+    {
+      vars: {
+        base: server.base,
+        user: "../admin/delete?confirm=yes#",
+        q: "a&admin=1",
+        frag: "x",
+      },
+    },
+  );
+  assert.equal(
+    server.seen[0].path,
+    "/api/users/..%2Fadmin%2Fdelete%3Fconfirm%3Dyes%23?fields=name&q=a%26admin%3D1",
+  );
+  // raw(...) inserts text as written, for values meant as URL syntax.
+  const url = "${base}/${raw(rest)}";
+  const raw = await run({ url }, { vars: { base: server.base, rest: "ok?page=2&x=%41" } });
+  assert.equal(raw.result.ok, true);
+  assert.equal(server.seen[1].path, "/ok?page=2&x=%41");
+});
+
+Deno.test("http: a value that would change the host or port, or be a .. segment, is refused unsent", async () => {
+  await using server = startServer();
+  const port = server.base.split(":").at(-1)!;
+  const host = await run(
+    { url: "http://${host}:" + port + "/ok" },
+    { vars: { host: `127.0.0.1:${port}/admin?` } },
+  );
+  assert.equal(host.result.ok, false);
+  assert.match(host.result.error ?? "", /^url: value .* cannot be used as the host of the URL/);
+  const badPort = await run({ url: "http://127.0.0.1:${p}/ok" }, { vars: { p: `${port}/admin` } });
+  assert.match(badPort.result.error ?? "", /cannot be used as the port/);
+  const dots = await run({ url: "${base}/api/${u}/x" }, { vars: { base: server.base, u: ".." } });
+  assert.match(dots.result.error ?? "", /path segment "\.\."/);
+  assert.equal(server.seen.length, 0);
+});
+
+Deno.test("http: a header value with CR or LF inside is refused; ends are trimmed", async () => {
+  await using server = startServer();
+  const injected = await run(
+    { url: `${server.base}/ok`, headers: { "X-User": "${u}" } },
+    { vars: { u: "alice\r\nX-Admin: 1" } },
+  );
+  assert.equal(injected.result.ok, false);
+  assert.match(injected.result.error ?? "", /header "X-User": .*line break/);
+  const bearer = await run(
+    { url: `${server.base}/ok`, auth: { type: "bearer", token: "${t}" } },
+    { vars: { t: "abc\nX-Admin: 1" } },
+  );
+  assert.match(bearer.result.error ?? "", /header "authorization": .*line break/);
+  assert.equal(server.seen.length, 0);
+  const trailing = await run(
+    { url: `${server.base}/ok`, headers: { "X-Token": "${t}" } },
+    { vars: { t: "tok\n" } },
+  );
+  assert.equal(trailing.result.ok, true);
+  assert.equal(server.seen[0].headers["x-token"], "tok");
+  assert.equal(server.seen[0].headers["x-admin"], undefined);
 });

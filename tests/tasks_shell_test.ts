@@ -20,6 +20,7 @@ function context(overrides: Partial<TaskContext> = {}) {
     outputFile: "",
     emit: (stream, line) => lines.push({ stream, line }),
     interpolate: (text) => text,
+    interpolateUrl: (url) => url,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

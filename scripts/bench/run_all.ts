@@ -15,6 +15,7 @@ const full = flag("full");
 const BENCHMARKS: Array<{ script: string; modest: string[]; full: string[] }> = [
   { script: "dag_vs_make.ts", modest: ["--runs", "3"], full: ["--runs", "5"] },
   { script: "engine_100k.ts", modest: ["--runs", "1"], full: ["--runs", "3"] },
+  { script: "memory_output.ts", modest: ["--mb", "200"], full: ["--mb", "200", "--runs", "3"] },
   {
     script: "history_100k.ts",
     modest: ["--runs", "10000", "--samples", "5"],

@@ -17,6 +17,7 @@ import {
 } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err, out } from "./io.ts";
+import { terminalSafe } from "./render/safe_text.ts";
 
 interface HistoryOptions {
   limit: string;
@@ -123,8 +124,12 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
   const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
   if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
   else if (options.quiet) await out(io, runs.map((r) => r.id + "\n").join(""));
-  else if (runs.length === 0) await err(io, "no runs recorded (that match)\n");
-  else await out(io, historyTable(runs));
+  else if (runs.length === 0) {
+    const filtered = filter.workflow !== undefined || filter.status !== undefined ||
+      filter.since !== undefined;
+    const home = homeFor(io, options.home);
+    await err(io, `no runs recorded in ${home}${filtered ? " that match" : ""}\n`);
+  } else await out(io, historyTable(runs));
   return ExitCode.Ok;
 }
 
@@ -133,7 +138,7 @@ function historyTable(runs: RunRecord[]): string {
   for (const run of runs) {
     rows.push([
       run.id,
-      run.workflow,
+      terminalSafe(run.workflow, false),
       run.status,
       localTime(run.startedAt),
       duration(run.durationMs),
@@ -167,6 +172,7 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
     home,
     (store) =>
       pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun: options.dryRun }),
+    { write: !options.dryRun },
   );
   if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
   else {

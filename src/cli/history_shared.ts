@@ -22,29 +22,50 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 
 /**
  * Opens the store of this invocation's WEFT_HOME (`--home` first), marking runs of
- * dead processes interrupted and saying so on stderr.
+ * dead processes interrupted and saying so on stderr. With `write: false` (the
+ * reading verbs) it creates nothing and works on a read-only or full disk: crash
+ * recovery that cannot be written is skipped with a warning. Throws StorageError
+ * (path, reason, hint) when the home cannot be opened.
  */
-export async function openHistory(io: CliIO, homeOption?: string): Promise<RunStore> {
+export async function openHistory(
+  io: CliIO,
+  homeOption?: string,
+  options: { write?: boolean; reserve?: boolean } = {},
+): Promise<RunStore> {
   const home = homeFor(io, homeOption);
   const { openStore } = await import("../store/open.ts");
   const notes: string[] = [];
   const store = await openStore(home, {
-    onRecovered: (run) =>
+    readOnly: options.write === false,
+    reserve: options.reserve,
+    onRecovered: (run, ended) =>
       notes.push(
-        `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted\n`,
+        `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted` +
+          (ended
+            ? ` and ended its ${ended} task process group${ended === 1 ? "" : "s"} still running`
+            : "") +
+          "\n",
+      ),
+    onRecoveryFailed: (error) =>
+      notes.push(
+        `weft: warning: runs whose process died may still show as running: ${error.summary}\n`,
       ),
   });
   for (const note of notes) await err(io, note);
   return store;
 }
 
-/** Runs `fn` with the store open, closing it afterwards. */
+/**
+ * Runs `fn` with the store open, closing it afterwards. Read-only unless
+ * `options.write` (see {@link openHistory}).
+ */
 export async function withHistory<T>(
   io: CliIO,
   homeOption: string | undefined,
   fn: (store: RunStore) => Promise<T>,
+  options: { write?: boolean } = {},
 ): Promise<T> {
-  const store = await openHistory(io, homeOption);
+  const store = await openHistory(io, homeOption, { write: options.write ?? false });
   try {
     return await fn(store);
   } finally {

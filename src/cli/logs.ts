@@ -50,7 +50,7 @@ When several task attempts are printed, a "==> task (attempt N) <==" header on s
 precedes each one.
 
 Examples:
-  weft logs 20261126T002650Z-3f9a1c build
+  weft logs 20261126T002650.123Z-3f9a1c0b7e build
   weft logs 20261126T0026 --follow
   weft logs 20261126T0026 test --stream stderr --attempt 2`,
   run: async (args, options, io) => {

@@ -5,7 +5,7 @@
  * `weft status` start fast.
  * @module
  */
-import { ExitCode, formatProblem, WeftError } from "../model/errors.ts";
+import { ExitCode, formatProblem, type Problem, WeftError } from "../model/errors.ts";
 import { type CliIO, err, out } from "./io.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { parseCommandLine, UsageError } from "./argv.ts";
@@ -15,6 +15,7 @@ import { historyVerb } from "./history.ts";
 import { statusVerb } from "./status.ts";
 import { logsVerb } from "./logs.ts";
 import { metricsVerb } from "./metrics.ts";
+import { describeFault, faultPath } from "../store/faults.ts";
 import { runVerb } from "./run.ts";
 
 /** Every verb, in help order. Adding a verb means adding its definition here. */
@@ -69,9 +70,42 @@ async function reportError(e: unknown, io: CliIO): Promise<number> {
     await err(io, e.problems.map(formatProblem).join("\n") + "\n");
     return e.exitCode;
   }
+  const fault = machineFault(e);
+  if (fault) {
+    await err(io, formatProblem(fault) + "\n");
+    return ExitCode.Failed;
+  }
   const message = e instanceof Error ? e.message : String(e);
   await err(io, `weft: internal error: ${message}\n`);
   if (io.env.WEFT_DEBUG && e instanceof Error && e.stack) await err(io, e.stack + "\n");
   else await err(io, "  hint: run again with WEFT_DEBUG=1 for details, and report it\n");
   return ExitCode.Failed;
+}
+
+/** What the OS calls its operations in error messages, as words for "cannot …". */
+const OPS: Record<string, string> = {
+  mkdir: "create the folder",
+  chmod: "change the mode of",
+  open: "open",
+  readfile: "read",
+  writefile: "write",
+  stat: "look at",
+  copy: "copy",
+  remove: "remove",
+  rename: "rename",
+  realpath: "resolve",
+};
+
+/**
+ * A fault of the machine that reached the top without a StorageError around it (disk
+ * full, read-only, permission, missing file, database locked): one problem naming the
+ * path and the operation when the OS error names them, or null for anything else.
+ */
+function machineFault(e: unknown): Problem | null {
+  const text = describeFault(e);
+  if (!text) return null;
+  const where = faultPath(e);
+  if (!where) return { file: "", message: `weft: ${text.reason}`, hint: text.hint };
+  const op = OPS[where.op] ?? where.op;
+  return { file: where.path, message: `cannot ${op}: ${text.reason}`, hint: text.hint };
 }

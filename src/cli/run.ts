@@ -126,11 +126,16 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const { createProgress } = await import("./render/progress.ts");
   const { stopOnSignals } = await import("./signals.ts");
   const { openRunHistory } = await import("./run_history.ts");
+  const { Secrets } = await import("../engine/secrets.ts");
+  // A secret too short to mask is reported through the progress display once it exists
+  // (the engine finds them when the run starts, and as tasks start).
+  let notice = (message: string): void => void err(io, message + "\n");
+  const secrets = new Secrets({ warn: (message) => notice(message) });
   const history = await openRunHistory(io, {
     workflow: loaded.workflow,
     file: loaded.file,
     fileHash: loaded.hash,
-    extraEnv,
+    secrets,
     resumeId: flags.resume,
     homeOption: flags.home,
   });
@@ -147,6 +152,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     renderOptions,
     (text) => err(io, text),
   );
+  notice = (message) => progress.notice(message);
 
   let report: RunReport;
   try {
@@ -161,10 +167,16 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       maxParallel: maxParallel ?? loaded.workflow.max_parallel,
       spawner: new DenoSpawner(),
       listeners: [progress.listener, history.listener],
-      secretValues: history.secretValues,
+      secrets,
       resume: history.resume,
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
+    // The run cannot be recorded any more (disk full, I/O error): say so and stop it.
+    history.onFault((fault) => {
+      const stopping = handle.fail(fault.summary);
+      progress.notice(`error: ${fault.summary}${stopping ? "; stopping the run" : ""}`);
+      progress.notice(`hint: ${fault.problems[0]?.hint ?? "check the disk holding WEFT_HOME"}`);
+    });
     try {
       report = await handle.done;
     } finally {

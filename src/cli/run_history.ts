@@ -1,21 +1,25 @@
 /**
  * Recording a `weft run` in history, in one object the run verb wires in: opens the
  * store (with crash recovery), checks and loads `--resume`, builds the recorder
- * (secret masking, task definition hashes), and at the end flushes, applies retention
+ * (masking with the run's secrets, task definition hashes), and at the end flushes, applies retention
  * and closes. Recording problems never change a run's outcome: they become warnings.
  *
  * ```ts
- * const history = await openRunHistory(io, { workflow, file, fileHash, resumeId, homeOption });
+ * const secrets = new Secrets({ declared: workflow.secrets, warn });
+ * const history = await openRunHistory(io, { workflow, file, fileHash, secrets, resumeId, homeOption });
  * const handle = startRun({ ..., listeners: [progress.listener, history.listener],
- *   secretValues: history.secretValues, resume: history.resume });
+ *   secrets, resume: history.resume });
  * const report = await handle.done;
  * await history.finish();
  * ```
  * @module
  */
 import type { EventListener, TaskRecord } from "../engine/events.ts";
+import type { Secrets } from "../engine/secrets.ts";
 import type { RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
+import { isDiskFull, StorageError } from "../store/faults.ts";
+import { releaseReserve } from "../store/reserve.ts";
 import { openHistory } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
@@ -25,16 +29,17 @@ export interface RunHistoryOptions {
   workflow: {
     name: string;
     tasks: ReadonlyArray<{ id: string }>;
-    secrets?: string[];
-    environment?: Record<string, string>;
     retention?: RetentionPolicy;
   };
   /** Absolute path of the workflow file, or "-". */
   file: string;
   /** SHA-256 of the file's bytes. */
   fileHash: string;
-  /** `--env` additions to the environment (their secret-looking values are masked too). */
-  extraEnv?: Record<string, string>;
+  /**
+   * The run's secrets, also given to the engine, which fills it (environment, `--env`,
+   * workflow, defaults and task `environment`); everything recorded is masked with it.
+   */
+  secrets: Secrets;
   /** `--resume RUN_ID` (a unique prefix works). */
   resumeId?: string;
   /** `--home DIR`. */
@@ -45,10 +50,14 @@ export interface RunHistoryOptions {
 export interface RunHistory {
   /** Subscribe this to the engine. */
   listener: EventListener;
-  /** Pass to the engine as `secretValues` (masked at the source, too). */
-  secretValues: string[];
   /** Pass to the engine as `resume` (set with `resumeId`, after the safety check). */
   resume?: { fromRunId: string; previous: TaskRecord[] };
+  /**
+   * Calls `handler` once when recording fails for a fault of the machine (disk full,
+   * read-only, I/O error): the run should then be stopped. A fault that already
+   * happened is passed at once.
+   */
+  onFault(handler: (error: StorageError) => void): void;
   /** Waits for everything to be written, applies retention, closes the store. */
   finish(): Promise<void>;
   /** The open store (e.g. to print the run id's history location). */
@@ -60,14 +69,14 @@ export interface RunHistory {
  * ambiguous prefix, or a run that cannot be safely resumed with this file.
  */
 export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Promise<RunHistory> {
-  const store = await openHistory(io, options.homeOption);
+  const home = homeFor(io, options.homeOption);
+  // The space reserve lets a run stopped by a full disk still be recorded `failed`.
+  const store = await openHistory(io, options.homeOption, { reserve: true });
   try {
-    const [{ createRecorder }, { checkResumable, taskHashes }, { secretValues }] = await Promise
-      .all([
-        import("../store/recorder.ts"),
-        import("../store/resume.ts"),
-        import("../engine/secrets.ts"),
-      ]);
+    const [{ createRecorder }, { checkResumable, taskHashes }] = await Promise.all([
+      import("../store/recorder.ts"),
+      import("../store/resume.ts"),
+    ]);
     let resume: RunHistory["resume"];
     if (options.resumeId !== undefined) {
       const previous = await store.getRun(options.resumeId);
@@ -78,27 +87,41 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       });
       resume = { fromRunId: previous.run.id, previous: previous.tasks };
     }
-    const env = { ...io.env, ...options.extraEnv, ...options.workflow.environment };
-    const secrets = secretValues(env, options.workflow.secrets ?? []);
+    let fault: StorageError | null = null;
+    let onFault = (_: StorageError) => {};
     const recorder = createRecorder(store, store.logsDir, {
-      secretValues: secrets,
+      secrets: options.secrets,
       taskHashes: taskHashes(options.workflow),
+      storePath: home,
+      onFault: (error) => {
+        fault = error;
+        if (isDiskFull(error)) void releaseReserve(home);
+        onFault(error);
+      },
     });
     return {
       listener: recorder.listener,
-      secretValues: secrets,
       resume,
       store,
+      onFault(handler) {
+        onFault = handler;
+        if (fault) handler(fault);
+      },
       async finish() {
         try {
           await recorder.flush();
         } catch (e) {
-          await err(
-            io,
-            `weft: warning: the run was not fully recorded in history: ${message(e)}\n`,
-          );
+          // A fault already told (and that stopped the run) is not told twice.
+          if (!fault || message(e) !== fault.summary) {
+            await err(
+              io,
+              `weft: warning: the run was not fully recorded in history: ${message(e)}\n`,
+            );
+          }
         }
         try {
+          // After a fault of the machine, deleting old runs is no time to write more.
+          if (fault) return;
           const { applyRetention } = await import("../store/retention.ts");
           const config = await readGlobalConfig(homeFor(io, options.homeOption));
           await applyRetention(store, {
@@ -120,5 +143,6 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
 }
 
 function message(e: unknown): string {
+  if (e instanceof StorageError) return e.summary;
   return e instanceof Error ? e.message : String(e);
 }

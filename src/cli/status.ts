@@ -8,6 +8,7 @@ import type { RunDetails } from "../store/run_store.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { duration, localTime, table, withHistory } from "./history_shared.ts";
 import { type CliIO, out } from "./io.ts";
+import { terminalSafe } from "./render/safe_text.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -33,6 +34,7 @@ export function statusReport(details: RunDetails) {
     pid: run.pid,
     resumedFrom: run.resumedFrom,
     file: run.file,
+    ...(run.error === undefined ? {} : { error: run.error }),
   };
 }
 
@@ -51,9 +53,9 @@ export const statusVerb: VerbDef = {
   ],
   examples: `
 Examples:
-  weft status 20261126T002650Z-3f9a1c
+  weft status 20261126T002650.123Z-3f9a1c0b7e
   weft status 20261126T0026 --json | jq '.tasks[] | select(.status != "success")'
-  weft status --execution-id 20261126T002650Z-3f9a1c`,
+  weft status --execution-id 20261126T002650.123Z-3f9a1c0b7e`,
   run: (args, options, io) =>
     showStatus(io, typed<{ runId?: string }>(args).runId, typed<StatusOptions>(options)),
 };
@@ -81,20 +83,25 @@ async function showStatus(
   return ExitCode.Ok;
 }
 
+/** The human report; text that tasks or users supplied is shown with controls escaped. */
 function humanStatus(details: RunDetails): string {
   const { run, tasks } = details;
+  const safe = (text: string) => terminalSafe(text, false);
   const lines = [
     `run       ${run.id}`,
-    `workflow  ${run.workflow}`,
+    `workflow  ${safe(run.workflow)}`,
     `status    ${run.status}`,
-    `file      ${run.file}`,
+    `file      ${safe(run.file)}`,
     `started   ${localTime(run.startedAt)}`,
     `finished  ${localTime(run.finishedAt)}  (${duration(run.durationMs)})`,
     `host      ${run.host}, pid ${run.pid}`,
   ];
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);
+  if (run.error) lines.push(`error     ${safe(run.error)}`);
   const params = Object.entries(run.params);
-  if (params.length) lines.push(`params    ${params.map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  if (params.length) {
+    lines.push(`params    ${params.map(([k, v]) => `${safe(k)}=${safe(v)}`).join(" ")}`);
+  }
   const rows = [["TASK", "STATE", "DURATION", "EXIT", "ATTEMPTS", "REASON"]];
   for (const task of tasks) rows.push(taskRow(task, details.truncatedOutputs[task.id]));
   return lines.join("\n") + "\n\n" + table(rows);
@@ -109,6 +116,6 @@ function taskRow(task: TaskRecord, truncated?: string[]): string[] {
     duration(task.durationMs),
     task.exitCode === null ? "-" : String(task.exitCode),
     String(task.attempts),
-    (reason.split("\n")[0] + note).trim() || "-",
+    terminalSafe((reason.split("\n")[0] + note).trim(), false) || "-",
   ];
 }

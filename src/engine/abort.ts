@@ -5,12 +5,16 @@
  * @module
  */
 
-/** Why work was stopped. `parent_timeout`: the enclosing composite task timed out. */
+/**
+ * Why work was stopped. `parent_timeout`: the enclosing composite task timed out.
+ * `fault`: weft itself cannot go on (e.g. the disk holding its history is full).
+ */
 export type StopReason =
   | "timeout"
   | "parent_timeout"
   | "workflow_timeout"
   | "signal"
+  | "fault"
   | "not_needed";
 
 /** Anything that can be told to stop. `AbortController` is one. */

@@ -7,12 +7,13 @@
  */
 import { resolve } from "node:path";
 import type { Scope, Value } from "../expr/mod.ts";
-import type { OutputStream } from "./events.ts";
+import type { EngineEvent, OutputStream } from "./events.ts";
 import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
 import type { RunContext } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { LineTail } from "./tail.ts";
+import { TrackedSpawner } from "./tracked_spawner.ts";
 
 /** What an attempt is about. */
 export interface AttemptSubject {
@@ -56,11 +57,17 @@ export class AttemptContext implements TaskContext {
     this.runId = run.runId;
     this.taskId = subject.node.id;
     this.killGraceMs = run.killGraceMs;
-    this.spawner = run.spawner;
+    // Reports each process it starts, so the store can end it if weft dies.
+    this.spawner = new TrackedSpawner(run, this.taskId, subject.quiet ? 1 : attempt);
     const base = run.workflowEnv;
-    if (subject.spec.environment) {
-      const baseScope = makeScope(run, (name) => base[name], subject.item);
-      this.#own = run.exprs.renderEnv(subject.spec.environment, baseScope);
+    if (subject.spec.envBlocks) {
+      this.#own = run.exprs.renderEnvBlocks(
+        subject.spec.envBlocks,
+        (env) => makeScope(run, env, subject.item),
+        (name) => base[name],
+      );
+      // Before the task can print anything: its own secrets are masked from its first line.
+      run.secrets.addEnv(this.#own);
     }
     this.cwd = subject.spec.cwd
       ? resolve(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
@@ -87,11 +94,16 @@ export class AttemptContext implements TaskContext {
     this.#open = false;
   }
 
-  emit = (stream: OutputStream, line: string): void => {
+  emit = (
+    stream: OutputStream,
+    line: string,
+    continues = false,
+    continuation = false,
+  ): void | Promise<unknown> => {
     if (!this.#open) return;
-    if (stream === "stdout") (this.#tail ??= new LineTail()).push(line);
+    if (stream === "stdout") (this.#tail ??= new LineTail()).push(line, continuation);
     const run = this.#run;
-    run.publish({
+    const event: EngineEvent & { type: "output" } = {
       type: "output",
       runId: this.runId,
       taskId: this.taskId,
@@ -99,10 +111,17 @@ export class AttemptContext implements TaskContext {
       stream,
       line,
       at: run.now().toISOString(),
-    });
+    };
+    if (continues) event.continues = true;
+    if (continuation) event.continuation = true;
+    const pending = run.publish(event);
+    // A listener that is behind (the log writer) holds the runner back: backpressure.
+    if (pending.length > 0) return pending.length === 1 ? pending[0] : Promise.all(pending);
   };
 
   interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
+
+  interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
 
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
     this.#run.exprs.renderShell(command, this.scope);

@@ -11,9 +11,13 @@ import { makeScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
 import type { CompositeSpec, Node } from "./nodes.ts";
 
-/** Runs a composite node to its outcome; never throws. */
-export async function runComposite(run: RunContext, node: Node): Promise<Outcome> {
-  const { scope, leave } = childScope(run.scope);
+/** Runs a composite node to its outcome, in a scope under `parent`; never throws. */
+export async function runComposite(
+  run: RunContext,
+  node: Node,
+  parent: AbortScope = run.scope,
+): Promise<Outcome> {
+  const { scope, leave } = childScope(parent);
   const timer = node.compositeTimeout !== null
     ? setTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout)
     : undefined;

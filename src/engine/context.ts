@@ -9,6 +9,7 @@ import type { AbortScope, StopReason } from "./abort.ts";
 import type { EngineEvent, TaskReason, TaskState } from "./events.ts";
 import type { Expressions, ScopeSource } from "./expressions.ts";
 import type { Node } from "./nodes.ts";
+import type { Secrets } from "./secrets.ts";
 import type { Slots } from "./slots.ts";
 
 /** How a task (or one unit of it) ended. */
@@ -37,8 +38,11 @@ export interface RunContext extends ScopeSource {
   /** Process env + --env < workflow `environment`, interpolated once at start. */
   readonly workflowEnv: Record<string, string>;
   readonly exprs: Expressions;
+  /** The run's secrets; a task's own secret values are added once interpolated. */
+  readonly secrets: Secrets;
   now(): Date;
-  publish(event: EngineEvent): void;
+  /** Returns the promises listeners returned (a listener may ask the publisher to wait). */
+  publish(event: EngineEvent): Promise<unknown>[];
   /** A fresh path for one attempt's `$WEFT_OUTPUT` file, in the run's private folder. */
   outputPath(taskId: string, attempt: number): string;
   /** Whether output files are removed once read (true unless the caller chose the folder). */
@@ -59,6 +63,8 @@ export function stoppedAs(reason: StopReason): { status: TaskState; reason: Task
       return { status: "timed_out", reason: "workflow_timeout" };
     case "signal":
       return { status: "cancelled", reason: "signal" };
+    case "fault":
+      return { status: "cancelled", reason: "fault" };
     case "not_needed":
       return { status: "cancelled", reason: null };
   }

@@ -29,6 +29,7 @@ export type TaskReason =
   | "exit_code" // the process exited non-zero
   | "error" // the runner could not start or failed (message in `error`)
   | "resumed" // kept from an earlier run by --resume
+  | "fault" // weft stopped the run: it could not record it (the run's `error` says why)
   | "crash"; // weft died; found by recovery
 
 /** One task's final (or current) record; also the shape inside `weft run --json`. */
@@ -75,6 +76,11 @@ export interface RunReport {
   finishedAt: string;
   durationMs: number;
   tasks: TaskRecord[];
+  /**
+   * Present only when weft stopped the run itself (RunHandle.fail): why, in one line,
+   * e.g. "cannot write the log (/…/build.1.log): no space left on the device".
+   */
+  error?: string;
 }
 
 /** Output stream of a task. */
@@ -90,8 +96,13 @@ export type EngineEvent =
     taskId: string;
     attempt: number;
     stream: OutputStream;
+    /** A whole line, or a piece of a line longer than 64 Ki characters (see the flags). */
     line: string;
     at: string;
+    /** Set on the pieces of a long line but its last: the line goes on in the next output event of this stream. */
+    continues?: true;
+    /** Set on the pieces of a long line but its first: this carries on the line of the previous piece. */
+    continuation?: true;
   }
   | {
     type: "attempt_finished";
@@ -105,6 +116,27 @@ export type EngineEvent =
     finishedAt: string;
     /** Delay before the next attempt, or null when this was the last. */
     retryInMs: number | null;
+  }
+  | {
+    /**
+     * A task attempt started a process; it leads its own process group (group id = pid).
+     * Recorded while it runs so that recovery can end the group if weft dies.
+     */
+    type: "process_started";
+    runId: string;
+    taskId: string;
+    attempt: number;
+    pid: number;
+    at: string;
+  }
+  | {
+    /** That process and the rest of its group are gone. */
+    type: "process_exited";
+    runId: string;
+    taskId: string;
+    attempt: number;
+    pid: number;
+    at: string;
   }
   | { type: "task_finished"; runId: string; task: TaskRecord }
   | { type: "run_finished"; runId: string; report: RunReport };

@@ -7,6 +7,7 @@
 import { compileCondition, compileTemplate, type Scope, truthy, type Value } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Node } from "./nodes.ts";
+import type { Secrets } from "./secrets.ts";
 
 type Condition = ReturnType<typeof compileCondition>;
 type Template = ReturnType<typeof compileTemplate>;
@@ -43,10 +44,44 @@ export class Expressions {
     return this.#template(text).renderShell(scope);
   }
 
-  /** Interpolates every value of an environment map. */
+  /**
+   * Interpolates a URL: values are percent-encoded for the part they land in (see
+   * expr/url.ts). Throws ExpressionError for a value that would change its structure.
+   */
+  renderUrl(text: string, scope: Scope): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).renderUrl(scope);
+  }
+
+  /**
+   * Interpolates an environment block in order, as a shell or a .env file would: a value
+   * reads the names set above it in the block (`IMAGE: ${env.REGISTRY}/app`), and for
+   * any other name — itself included (`PATH: ${env.PATH}:/opt/bin`) — `scope`, the layer
+   * below. Validation refuses a reference to a name set further down (parse/order_checks.ts).
+   */
   renderEnv(env: Record<string, string> | undefined, scope: Scope): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [name, value] of Object.entries(env ?? {})) out[name] = this.render(value, scope);
+    const chained: Scope = (root, path) =>
+      root === "env" && path.length === 1 && Object.hasOwn(out, path[0])
+        ? out[path[0]]
+        : scope(root, path);
+    for (const [name, value] of Object.entries(env ?? {})) out[name] = this.render(value, chained);
+    return out;
+  }
+
+  /**
+   * Interpolates environment blocks, lowest layer first (`defaults.environment`, then a
+   * task's own): each by {@link renderEnv} over `base` and the blocks before it.
+   * `scopeFor(env)` builds the scope with that `env` lookup. Returns the blocks merged.
+   */
+  renderEnvBlocks(
+    blocks: readonly Record<string, string>[] | undefined,
+    scopeFor: (env: (name: string) => string | undefined) => Scope,
+    base: (name: string) => string | undefined,
+  ): Record<string, string> {
+    const out: Record<string, string> = {};
+    const lookup = (name: string) => Object.hasOwn(out, name) ? out[name] : base(name);
+    for (const block of blocks ?? []) Object.assign(out, this.renderEnv(block, scopeFor(lookup)));
     return out;
   }
 
@@ -161,12 +196,19 @@ export function conditionScope(
   source: ScopeSource & {
     readonly exprs: Expressions;
     readonly workflowEnv: Record<string, string>;
+    readonly secrets?: Secrets;
   },
   node: Node,
 ): Scope {
   const base = source.workflowEnv;
-  const own = node.leaf?.environment
-    ? source.exprs.renderEnv(node.leaf.environment, makeScope(source, (name) => base[name]))
+  const own = node.leaf?.envBlocks
+    ? source.exprs.renderEnvBlocks(
+      node.leaf.envBlocks,
+      (env) => makeScope(source, env),
+      (name) => base[name],
+    )
     : {};
+  // A condition's error message may quote these values.
+  source.secrets?.addEnv(own);
   return makeScope(source, (name) => Object.hasOwn(own, name) ? own[name] : base[name]);
 }

@@ -35,7 +35,13 @@ export type { Registry } from "../tasks/mod.ts";
 export function startRun(options: EngineOptions): RunHandle {
   const run = new Run(options);
   run.start();
-  return { id: run.id, done: run.done, cancel: () => run.cancel(), kill: () => run.kill() };
+  return {
+    id: run.id,
+    done: run.done,
+    cancel: () => run.cancel(),
+    kill: () => run.kill(),
+    fail: (error) => run.fail(error),
+  };
 }
 
 /**

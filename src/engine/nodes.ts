@@ -19,8 +19,16 @@ export interface LeafSpec {
   /** What the runner receives: the task or step (for shell, `shell` defaulted). */
   config: unknown;
   cwd?: string;
-  /** `defaults.environment` under the task's own, not yet interpolated. */
+  /**
+   * `defaults.environment` under the task's own, merged, not yet interpolated: for
+   * reading the values as written. Interpolation goes block by block (`envBlocks`).
+   */
   environment?: Record<string, string>;
+  /**
+   * The same blocks as written, lowest layer first (`defaults.environment`, then the
+   * task's): each resolves in order over those before it (Expressions.renderEnvBlocks).
+   */
+  envBlocks?: Record<string, string>[];
   timeout?: number;
   retry?: RetryPolicy;
   continueOnError: boolean;
@@ -106,14 +114,14 @@ export function buildNodes(
     const config = s.type === "shell" && s.shell === undefined && defaults.shell !== undefined
       ? { ...s, shell: defaults.shell }
       : s;
-    const environment = defaults.environment || s.environment
-      ? { ...defaults.environment, ...s.environment }
-      : undefined;
+    const envBlocks = [defaults.environment, s.environment].filter((b) => b !== undefined);
+    const environment = envBlocks.length > 0 ? Object.assign({}, ...envBlocks) : undefined;
     return {
       type: s.type,
       config,
       cwd: s.cwd ?? defaults.cwd,
       environment,
+      envBlocks: envBlocks.length > 0 ? envBlocks : undefined,
       timeout: s.timeout ?? defaults.timeout,
       retry: s.retry ?? defaults.retry,
       continueOnError: s.continue_on_error ?? defaults.continue_on_error ?? false,

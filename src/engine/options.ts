@@ -6,6 +6,14 @@ import type { Workflow } from "../model/workflow.ts";
 import type { Registry } from "../tasks/mod.ts";
 import type { ProcessSpawner } from "../tasks/types.ts";
 import type { EventListener, RunReport, TaskRecord } from "./events.ts";
+import type { Secrets } from "./secrets.ts";
+
+/**
+ * Default window after the workflow `timeout` in which on_failure callbacks of the tasks
+ * it ended still run (30 s, as documented in the README under Callbacks). Longer than
+ * the default kill grace, so a task that ignores SIGTERM still leaves callbacks time.
+ */
+export const CALLBACK_GRACE_MS = 30_000;
 
 /** Everything a run needs; see `startRun`. */
 export interface EngineOptions {
@@ -28,10 +36,22 @@ export interface EngineOptions {
   runners?: Registry;
   /** Called synchronously in order for each event; returned promises are not awaited. */
   listeners: EventListener[];
-  /** Replaced by "***" in every string of every event (values under 3 chars ignored). */
+  /**
+   * The run's secrets, shared with other listeners (the recorder masks with the same
+   * set). The engine adds every secret it finds: in the process environment, `--env`,
+   * the workflow's `environment`, `defaults.environment` and each task's `environment`
+   * (after interpolation). Default: a set of the run's own.
+   */
+  secrets?: Secrets;
+  /** Extra values masked like secrets (values under 4 characters ignored). */
   secretValues?: string[];
   /** SIGTERM → SIGKILL grace (default 5000 ms). */
   killGraceMs?: number;
+  /**
+   * How long callbacks may still run after the workflow timeout, counted from the
+   * timeout (default {@link CALLBACK_GRACE_MS}); what is still running then is timed_out.
+   */
+  callbackGraceMs?: number;
   runId?: string;
   host?: string;
   pid?: number;
@@ -51,4 +71,11 @@ export interface RunHandle {
   cancel(): void;
   /** Like cancel, but SIGKILL every running group at once. */
   kill(): void;
+  /**
+   * Stops the run because weft cannot go on (e.g. its history cannot be written):
+   * like cancel, but the run ends `failed`, its stopped tasks `cancelled` with reason
+   * "fault", and the report's `error` is `error` (the first one given wins). Returns
+   * false when the run had already finished (nothing changes then).
+   */
+  fail(error: string): boolean;
 }

@@ -49,7 +49,10 @@ export function runStatus(order: readonly Node[], cancelled: boolean, halted: bo
  * uncalled callback is skipped (no reason); after cancel or the workflow timeout
  * the rest is cancelled; otherwise it never became ready (a cycle).
  */
-export function leftoverOutcome(node: Node, stop: "signal" | "workflow_timeout" | null): Outcome {
+export function leftoverOutcome(
+  node: Node,
+  stop: "signal" | "workflow_timeout" | "fault" | null,
+): Outcome {
   if (node.callback && !node.triggered) return skipped(null, null);
   if (stop) return { ...skipped(null, null), status: "cancelled", reason: stop };
   return skipped("upstream", "never became ready: its dependencies form a cycle");

@@ -19,10 +19,12 @@ import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
 import { conditionScope, type Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
 import type { Node } from "./nodes.ts";
-import type { EngineOptions, RunHandle } from "./options.ts";
+import { CALLBACK_GRACE_MS, type EngineOptions, type RunHandle } from "./options.ts";
 import { blocks, describe, leftoverOutcome, runStatus, skipped, snapshot } from "./outcomes.ts";
 import { keptFromEarlierRun } from "./resume.ts";
-import { type Masker, prepareRun } from "./setup.ts";
+import { maskEvent, maskReport } from "./mask_events.ts";
+import type { Secrets } from "./secrets.ts";
+import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
@@ -38,17 +40,22 @@ export class Run implements RunContext, RunHandle {
   readonly registry: Registry;
   readonly slots: Slots;
   readonly scope = new AbortScope();
+  /**
+   * Callbacks run here, not in `scope`: the workflow timeout stops the main tasks at
+   * once, while callbacks get the grace window after it (Ctrl-C stops both).
+   */
+  readonly callbackScope = new AbortScope();
   readonly spawner: ProcessSpawner;
   readonly killGraceMs: number;
   readonly workflowEnv: Record<string, string>;
   readonly exprs: Expressions;
+  /** Masks the data fields of every event and of the report (see mask_events.ts). */
+  readonly secrets: Secrets;
   readonly removeOutputFiles: boolean;
   readonly done: Promise<RunReport>;
 
   #options: EngineOptions;
   #clock: () => Date;
-  /** Masks secrets in a whole event or report; null when there are no secrets. */
-  #mask: Masker | null;
   #order: Node[];
   #tracker: ReadyTracker;
   #queue: Node[] = [];
@@ -59,13 +66,18 @@ export class Run implements RunContext, RunHandle {
   #aloneRunning = false;
   #unfinishedMain: number;
   #callbacks: Callbacks;
-  #stop: "signal" | "workflow_timeout" | null = null;
+  #stop: "signal" | "workflow_timeout" | "fault" | null = null;
+  /** Why weft stopped the run itself (see fail()); null otherwise. */
+  #error: string | null = null;
   #cancelled = false;
   #finished = false;
   #hardKill = new AbortController();
   #workDir: string;
   #fileSeq = 0;
   #workflowTimer: ReturnType<typeof setTimeout> | undefined;
+  /** False once no callback may be called any more: after Ctrl-C or the grace window. */
+  #callbacksOpen = true;
+  #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #resolve!: (report: RunReport) => void;
 
   constructor(options: EngineOptions) {
@@ -84,7 +96,7 @@ export class Run implements RunContext, RunHandle {
     this.startedAt = prepared.startedAt;
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
-    this.#mask = prepared.mask;
+    this.secrets = prepared.secrets;
     this.#tracker = new ReadyTracker(prepared.nodes.main);
     this.#unfinishedMain = prepared.nodes.main.length;
     this.slots = new Slots(prepared.maxParallel, () => this.#pump());
@@ -144,6 +156,13 @@ export class Run implements RunContext, RunHandle {
     this.#hardKill.abort();
   }
 
+  fail(error: string): boolean {
+    if (this.#finished) return false;
+    this.#error ??= error;
+    this.#halt("fault");
+    return true;
+  }
+
   // ---- RunContext ----------------------------------------------------------------
 
   now(): Date {
@@ -152,7 +171,7 @@ export class Run implements RunContext, RunHandle {
 
   /** Sends an event to every listener; returns the promises listeners returned. */
   publish(event: EngineEvent): Promise<unknown>[] {
-    const masked = this.#mask ? this.#mask(event) : event;
+    const masked = maskEvent(event, this.secrets);
     const pending: Promise<unknown>[] = [];
     for (const listener of this.#options.listeners) {
       try {
@@ -255,7 +274,8 @@ export class Run implements RunContext, RunHandle {
 
   /** Starts queued tasks while the limits allow. */
   #pump(): void {
-    if (this.#stop || this.#finished) return;
+    // After the workflow timeout the queue holds only callbacks (see #halt).
+    if (!this.#callbacksOpen || this.#finished) return;
     while (this.#queueHead < this.#queue.length && !this.#aloneRunning) {
       const node = this.#queue[this.#queueHead];
       if (node.alone && this.#inFlight > 0) break;
@@ -273,9 +293,10 @@ export class Run implements RunContext, RunHandle {
   #launch(node: Node, slotHeld: boolean): void {
     this.#inFlight++;
     if (node.alone) this.#aloneRunning = true;
+    const scope = node.callback ? this.callbackScope : this.scope;
     const work = node.kind === "leaf"
-      ? runLeaf(this, { node, spec: node.leaf!, scope: this.scope, slotHeld, quiet: false })
-      : runComposite(this, node);
+      ? runLeaf(this, { node, spec: node.leaf!, scope, slotHeld, quiet: false })
+      : runComposite(this, node, scope);
     work.then((outcome) => {
       this.#inFlight--;
       if (node.alone) this.#aloneRunning = false;
@@ -296,21 +317,49 @@ export class Run implements RunContext, RunHandle {
       this.#completions.push(node.id);
       this.#callbacks.release(node);
     }
-    if (!this.#stop) this.#callbacks.fire(node);
+    // A task the workflow timeout ended is timed_out, a failure: its on_failure
+    // callbacks still run (in the grace window). After Ctrl-C nothing more starts.
+    if (this.#callbacksOpen) this.#callbacks.fire(node);
   }
 
-  #halt(reason: "signal" | "workflow_timeout"): void {
+  /**
+   * Stops the main tasks. On the workflow timeout, callbacks (running, queued or
+   * called by the tasks it ends) keep going for the grace window; on a signal they
+   * are stopped too.
+   */
+  #halt(reason: "signal" | "workflow_timeout" | "fault"): void {
     if (this.#finished) return;
     this.#stop ??= reason;
     this.scope.abort(reason);
     clearTimeout(this.#workflowTimer);
+    if (reason !== "workflow_timeout") this.#closeCallbacks(reason);
+    else if (this.#callbacksOpen && this.#graceTimer === undefined) {
+      const rest = this.#queue.slice(this.#queueHead).filter((node) => node.callback);
+      this.#queue = rest;
+      this.#queueHead = 0;
+      this.#graceTimer = setTimeout(
+        () => this.#closeCallbacks("workflow_timeout"),
+        this.#options.callbackGraceMs ?? CALLBACK_GRACE_MS,
+      );
+    }
+    this.#maybeFinish();
+  }
+
+  /** No callback starts any more; running ones are stopped with `reason`. */
+  #closeCallbacks(reason: "signal" | "workflow_timeout" | "fault"): void {
+    this.#callbacksOpen = false;
+    clearTimeout(this.#graceTimer);
+    this.#queue = [];
+    this.#queueHead = 0;
+    this.callbackScope.abort(reason);
     this.#maybeFinish();
   }
 
   #maybeFinish(): void {
     if (this.#finished) return;
     if (this.#stop) {
-      if (this.#inFlight === 0) this.#finish();
+      const queued = this.#callbacksOpen && this.#queueHead < this.#queue.length;
+      if (this.#inFlight === 0 && !queued && !this.#draining) this.#finish();
       return;
     }
     const idle = this.#inFlight === 0 && this.#queueHead === this.#queue.length &&
@@ -322,6 +371,7 @@ export class Run implements RunContext, RunHandle {
   #finish(): void {
     this.#finished = true;
     clearTimeout(this.#workflowTimer);
+    clearTimeout(this.#graceTimer);
     for (const node of this.#order) {
       if (node.finished || node.parent) continue;
       const outcome = leftoverOutcome(node, this.#stop);
@@ -339,9 +389,10 @@ export class Run implements RunContext, RunHandle {
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - Date.parse(this.startedAt),
       tasks: this.#order.map((n) => snapshot(n.record)),
+      ...(this.#error === null ? {} : { error: this.#error }),
     };
     this.publish({ type: "run_finished", runId: this.runId, report });
-    const masked = this.#mask ? this.#mask(report) : report;
+    const masked = maskReport(report, this.secrets);
     const cleanup = this.removeOutputFiles
       ? Deno.remove(this.#workDir, { recursive: true }).catch(() => {})
       : Promise.resolve();

@@ -1,59 +1,194 @@
 /**
- * Secret masking. The values of secret-looking environment variables (and of those a
- * workflow lists under `secrets:`) are replaced by `***` wherever they would be shown
- * or stored: the engine masks its events at the source, and the run store's recorder
- * masks again before anything reaches WEFT_HOME.
+ * Secret values and how text is masked. The values of secret-looking environment
+ * variables (and of those a workflow lists under `secrets:`) are replaced by `***` in
+ * the data that tasks produce or weft substitutes; see mask_events.ts for which event
+ * fields that is. A run's {@link Secrets} grows while it runs: a task's `environment`
+ * is known only once interpolated, just before the task starts.
+ *
+ * Rules taken from GitHub Actions' secret masking: a multi-line secret is masked whole
+ * and line by line (output arrives one line at a time, so a whole multi-line value
+ * never appears in one line), and values too short to mask safely are refused with a
+ * warning rather than masked (masking "1" or "on" would garble every line).
  * @module
  */
+import { percentEncode } from "../expr/url.ts";
 
 /** Environment variable names whose values are secret. */
 export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY/i;
 
-/** Values shorter than this are not masked: masking "1" or "on" would garble all output. */
-export const MIN_SECRET_LENGTH = 3;
+/** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
+export const MIN_SECRET_LENGTH = 4;
 
 /** What a masked value is replaced with. */
 export const MASK = "***";
 
 /**
- * The values to mask: those of variables whose name looks secret, plus the variables
- * named in `declared` (a workflow's `secrets:`). Longest first, without duplicates,
- * so a secret that contains another is masked whole.
- * @example secretValues({ API_TOKEN: "abc123", HOME: "/root" }) // ["abc123"]
+ * The strings to mask for one secret value: the value itself and, when it spans lines
+ * (LF, CRLF or CR), each line and each line without its surrounding blanks (a shell
+ * `read` loop strips them), and a one-line value percent-encoded as it travels in a URL;
+ * only those of at least {@link MIN_SECRET_LENGTH} characters.
+ * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd"
  */
-export function secretValues(env: Record<string, string>, declared: string[] = []): string[] {
-  const names = new Set(declared);
-  const values = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!SECRET_NAME_PATTERN.test(name) && !names.has(name)) continue;
-    if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) values.add(value);
+export function secretFragments(value: string): string[] {
+  const fragments = new Set<string>();
+  if (value.length >= MIN_SECRET_LENGTH) {
+    fragments.add(value);
+    // Put into an http URL, a one-line value (a token, a password) travels
+    // percent-encoded (expr/url.ts).
+    if (!/[\r\n]/.test(value)) fragments.add(percentEncode(value));
   }
-  return [...values].sort((a, b) => b.length - a.length);
-}
-
-/** A function that masks every secret value in a string (identity when there are none). */
-export function createMasker(secrets: readonly string[]): (text: string) => string {
-  const values = [...new Set(secrets)]
-    .filter((v) => v.length >= MIN_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  if (values.length === 0) return (text) => text;
-  const escaped = values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const pattern = new RegExp(escaped.join("|"), "g");
-  return (text) => text.replace(pattern, MASK);
+  if (/[\r\n]/.test(value)) {
+    for (const line of value.split(/\r\n|\r|\n/)) {
+      for (const part of [line, line.trim()]) {
+        if (part.length >= MIN_SECRET_LENGTH) fragments.add(part);
+      }
+    }
+  }
+  return [...fragments];
 }
 
 /**
- * Masks every string inside a JSON-like value (objects, arrays, strings), returning a
- * copy; keys are masked too. Other values are returned as they are.
- * @example maskDeep({ line: "token=abc123" }, createMasker(["abc123"])) // { line: "token=***" }
+ * The values to mask: those of variables whose name looks secret, plus the variables
+ * named in `declared` (a workflow's `secrets:`). Longest first, without duplicates;
+ * values shorter than {@link MIN_SECRET_LENGTH} are left out.
+ * @example secretValues({ API_TOKEN: "abc123", HOME: "/root" }) // ["abc123"]
  */
-export function maskDeep<T>(value: T, mask: (text: string) => string): T {
-  if (typeof value === "string") return mask(value) as T;
-  if (Array.isArray(value)) return value.map((item) => maskDeep(item, mask)) as T;
-  if (value && typeof value === "object") {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[mask(key)] = maskDeep(item, mask);
-    return copy as T;
+export function secretValues(env: Record<string, string>, declared: string[] = []): string[] {
+  const secrets = new Secrets({ declared });
+  secrets.addEnv(env);
+  return secrets.values();
+}
+
+/**
+ * A function that masks every secret value (and every line of a multi-line one) in a
+ * string; the identity when there are none.
+ */
+export function createMasker(secrets: readonly string[]): (text: string) => string {
+  const set = new Secrets();
+  for (const value of secrets) set.add(value);
+  return (text) => set.mask(text);
+}
+
+/** Options of {@link Secrets}. */
+export interface SecretsOptions {
+  /** Variable names whose values are secret whatever their name (a workflow's `secrets:`). */
+  declared?: readonly string[];
+  /**
+   * Told, once per variable name, that a secret's value is too short to mask (one line,
+   * without a newline). Default: ignored.
+   */
+  warn?: (message: string) => void;
+}
+
+/**
+ * The secret values of one run, and the masking of text with them. Values are added
+ * as they become known; the matching expressions are rebuilt lazily after an addition.
+ */
+export class Secrets {
+  readonly #declared: Set<string>;
+  readonly #warn: (message: string) => void;
+  readonly #fragments = new Set<string>();
+  readonly #refused = new Set<string>();
+  readonly #identifiers = new Set<string>();
+  #plain: RegExp | null = null;
+  #keeping: RegExp | null = null;
+
+  constructor(options: SecretsOptions = {}) {
+    this.#declared = new Set(options.declared ?? []);
+    this.#warn = options.warn ?? (() => {});
   }
-  return value;
+
+  /** True while there is nothing to mask (masking is then the identity). */
+  get empty(): boolean {
+    return this.#fragments.size === 0;
+  }
+
+  /** Adds names whose values are secret whatever they are called. */
+  declare(names: Iterable<string>): void {
+    for (const name of names) this.#declared.add(name);
+  }
+
+  /** Whether a variable's value is secret: by its name, or because it was declared. */
+  isSecretName(name: string): boolean {
+    return this.#declared.has(name) || SECRET_NAME_PATTERN.test(name);
+  }
+
+  /** Adds the values of every secret variable of `env`. */
+  addEnv(env: Readonly<Record<string, string>>): void {
+    for (const name in env) {
+      const value = env[name];
+      if (typeof value === "string" && this.isSecretName(name)) this.add(value, name);
+    }
+  }
+
+  /**
+   * Adds one secret value. An empty value is ignored; a value shorter than
+   * {@link MIN_SECRET_LENGTH} is refused, with a warning naming `name` when given.
+   */
+  add(value: string, name?: string): void {
+    if (value === "") return;
+    if (value.length < MIN_SECRET_LENGTH) {
+      if (name !== undefined && !this.#refused.has(name)) {
+        this.#refused.add(name);
+        this.#warn(
+          `weft: warning: ${name} is not masked: its value is shorter than ` +
+            `${MIN_SECRET_LENGTH} characters, too short to mask safely`,
+        );
+      }
+      return;
+    }
+    for (const fragment of secretFragments(value)) {
+      if (this.#fragments.has(fragment)) continue;
+      this.#fragments.add(fragment);
+      this.#plain = this.#keeping = null;
+    }
+  }
+
+  /**
+   * Names weft itself gives (workflow name, task ids and names): {@link maskKeeping}
+   * leaves them whole in the text it masks.
+   */
+  protect(identifiers: Iterable<string>): void {
+    for (const identifier of identifiers) {
+      if (this.#identifiers.has(identifier)) continue;
+      this.#identifiers.add(identifier);
+      this.#keeping = null;
+    }
+  }
+
+  /** The strings masked, longest first. */
+  values(): string[] {
+    return [...this.#fragments].sort((a, b) => b.length - a.length);
+  }
+
+  /** `text` with every secret (and line of a multi-line secret) replaced by `***`. */
+  mask(text: string): string {
+    if (this.#fragments.size === 0) return text;
+    this.#plain ??= alternation(this.values());
+    return text.replace(this.#plain, MASK);
+  }
+
+  /**
+   * Like {@link mask}, for text weft writes around data (an error message quoting a
+   * value): an identifier given to {@link protect} that contains a secret is left as
+   * it is, so `dependency "dump-postgres" failed` keeps its task id when the secret is
+   * `postgres`.
+   */
+  maskKeeping(text: string): string {
+    if (this.#fragments.size === 0) return text;
+    if (this.#keeping === null) {
+      const secrets = this.values();
+      const kept = [...this.#identifiers].filter((id) => secrets.some((s) => id.includes(s)));
+      kept.sort((a, b) => b.length - a.length);
+      // At any position an identifier is tried before a secret, so it wins there.
+      this.#keeping = alternation([...kept, ...secrets]);
+    }
+    const identifiers = this.#identifiers;
+    return text.replace(this.#keeping, (match) => identifiers.has(match) ? match : MASK);
+  }
+}
+
+/** A global expression matching any of `strings` literally, in the order given. */
+function alternation(strings: readonly string[]): RegExp {
+  return new RegExp(strings.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
 }

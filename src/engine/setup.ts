@@ -12,10 +12,8 @@ import { newRunId } from "./ids.ts";
 import { buildNodes, type NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { resolveParams } from "./params.ts";
-import { createMasker, maskDeep, MIN_SECRET_LENGTH } from "./secrets.ts";
-
-/** Masks secrets in any JSON-like value. */
-export type Masker = <T>(value: T) => T;
+import type { Secrets } from "./secrets.ts";
+import { startSecrets } from "./start_secrets.ts";
 
 /** What a run is made of once its input is known to be good. */
 export interface PreparedRun {
@@ -28,8 +26,8 @@ export interface PreparedRun {
   /** Process env + --env < workflow `environment` (interpolated). */
   workflowEnv: Record<string, string>;
   exprs: Expressions;
-  /** Null when there is no secret to mask. */
-  mask: Masker | null;
+  /** The run's secrets: those known before it starts; more are added as tasks start. */
+  secrets: Secrets;
 }
 
 /** Checks the input and prepares the run; throws WeftError listing every problem. */
@@ -50,8 +48,11 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
       message: `--max-parallel must be a whole number ≥ 1, got ${maxParallel}`,
     });
   }
-  const runId = options.runId ?? newRunId(clock());
-  const startedAt = clock().toISOString();
+  // One reading of the clock for both: the id's time and startedAt must agree, so that
+  // ordering by id is ordering by start time.
+  const started = clock();
+  const runId = options.runId ?? newRunId(started);
+  const startedAt = started.toISOString();
   const base = { ...options.baseEnv, ...options.extraEnv };
   const source = { workflow, file: options.file, runId, startedAt, params, nodes: nodes.byId };
   const workflowEnv = collect(problems, () => ({
@@ -60,14 +61,7 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
   }));
   if (problems.length > 0) throw new WeftError(problems);
 
-  const secrets = [...options.secretValues ?? []];
-  for (const name of workflow.secrets ?? []) {
-    if (workflowEnv![name] !== undefined) secrets.push(workflowEnv![name]);
-  }
-  const maskText = createMasker(secrets);
-  const mask: Masker | null = secrets.some((s) => s.length >= MIN_SECRET_LENGTH)
-    ? (value) => maskDeep(value, maskText)
-    : null;
+  const secrets = startSecrets({ options, workflowEnv: workflowEnv!, nodes, exprs, source });
   return {
     registry,
     params,
@@ -77,7 +71,7 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
     startedAt,
     workflowEnv: workflowEnv!,
     exprs,
-    mask,
+    secrets,
   };
 }
 

@@ -14,15 +14,27 @@ export class LineTail {
   #chars = 0;
   constructor(private readonly limit: number = STDOUT_TAIL_CHARS) {}
 
-  /** Appends one line (without its newline). */
-  push(line: string): void {
-    this.#lines.push(line);
-    this.#chars += line.length + 1;
+  /**
+   * Appends one line (without its newline), or with `continuation` the next piece of
+   * the last line (a long line arrives in pieces, see tasks/lines.ts).
+   */
+  push(line: string, continuation = false): void {
+    const last = this.#lines.length - 1;
+    if (continuation && last >= this.#head) {
+      let joined = this.#lines[last] + line;
+      // Only the end of the line can still be part of the tail.
+      if (joined.length > this.limit) joined = joined.slice(joined.length - this.limit);
+      this.#chars += joined.length - this.#lines[last].length;
+      this.#lines[last] = joined;
+    } else {
+      this.#lines.push(line);
+      this.#chars += line.length + 1;
+    }
     while (
       this.#chars - this.#lineSize(this.#head) >= this.limit && this.#head < this.#lines.length - 1
     ) {
       this.#chars -= this.#lineSize(this.#head);
-      this.#head++;
+      this.#lines[this.#head++] = ""; // freed now, not at the next compaction
     }
     // Compact now and then so dropped lines are freed.
     if (this.#head > 1024 && this.#head * 2 > this.#lines.length) {

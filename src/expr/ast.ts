@@ -27,4 +27,16 @@ export type Node =
   | { kind: "binary"; op: BinaryOp; left: Node; right: Node; height: number }
   | { kind: "and" | "or"; left: Node; right: Node; height: number }
   /** A string literal with `${...}` inside: text and expressions, concatenated. */
-  | { kind: "interpolation"; parts: (string | Node)[]; height: number };
+  | { kind: "interpolation"; parts: (string | Node)[]; height: number }
+  /** A function call; `raw(x)` is the only function (see {@link FUNCTIONS}). */
+  | { kind: "call"; name: FunctionName; arg: Node; height: number };
+
+/**
+ * The functions of the language. `raw(x)` has the value of `x`; where a template is
+ * encoded for its context (a URL), a substitution written `${raw(x)}` is inserted as
+ * written instead.
+ */
+export const FUNCTIONS = ["raw"] as const;
+
+/** The name of a function of the language. */
+export type FunctionName = typeof FUNCTIONS[number];

@@ -64,6 +64,9 @@ export function compileNode(node: Node): Evaluator {
     }
     case "binary":
       return compileBinary(node.op, compileNode(node.left), compileNode(node.right));
+    case "call":
+      // raw(x) is x; only URL rendering looks at it (see template.ts).
+      return compileNode(node.arg);
   }
 }
 

@@ -4,10 +4,10 @@
  * get back where the matching `}` ended.
  *
  * Precedence, lowest first: `||`, `&&`, `== != === !==`, `< <= > >=`, `+ -`, `* / %`,
- * unary `! -`. Primaries: literals, `${expr}`, bare paths, `( expr )`.
+ * unary `! -`. Primaries: literals, `${expr}`, bare paths, `( expr )`, `raw( expr )`.
  * @module
  */
-import type { BinaryOp, Node, Reference } from "./ast.ts";
+import { type BinaryOp, type FunctionName, FUNCTIONS, type Node, type Reference } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
 import { Scanner, type Token } from "./scanner.ts";
 
@@ -109,6 +109,7 @@ export class Parser {
       case "quote":
         return this.parseString(t.start);
       case "path": {
+        if (t.segments!.length === 1 && this.peek().kind === "(") return this.parseCall(t);
         const [root, ...path] = t.segments!;
         const ref: Reference = {
           root,
@@ -141,6 +142,33 @@ export class Parser {
       default:
         throw this.unexpected(t, "expected a value (a reference, a literal or '(')");
     }
+  }
+
+  /** `name(` — `t` is the name; parses the one argument and the `)`. */
+  private parseCall(t: Token): Node {
+    const name = t.text;
+    if (!(FUNCTIONS as readonly string[]).includes(name)) {
+      throw new ExpressionError(
+        `unknown function '${name}'`,
+        t.start,
+        `the only function is raw(...), which inserts a value into a URL without encoding it`,
+      );
+    }
+    const open = this.next();
+    this.enter(open);
+    if (this.peek().kind === ")") {
+      throw new ExpressionError(`${name}() takes one value`, open.start, `write ${name}(params.x)`);
+    }
+    const arg = this.parseExpression(0);
+    this.nesting--;
+    const close = this.next();
+    if (close.kind === "eof") {
+      throw new ExpressionError(`unclosed '('`, open.start, "close it with )");
+    }
+    if (close.kind !== ")") {
+      throw this.unexpected(close, `expected ')' after the value of ${name}(...)`);
+    }
+    return { kind: "call", name: name as FunctionName, arg, height: arg.height + 1 };
   }
 
   /** `t` is the `${` token; parses up to and including the matching `}`. */
@@ -209,7 +237,11 @@ export class Parser {
 
   private enter(t: Token): void {
     if (++this.nesting > MAX_NESTING) {
-      throw new ExpressionError("expression is nested too deeply", t.start);
+      throw new ExpressionError(
+        `expression is nested too deeply (more than ${MAX_NESTING} levels)`,
+        t.start,
+        `an expression may nest parentheses, unary operators and \${ at most ${MAX_NESTING} deep`,
+      );
     }
   }
 

@@ -2,7 +2,8 @@
  * Where a `${...}` sits in a shell command, and how to refer to its value from there.
  *
  * Values are never placed in the command text: each one travels in an environment
- * variable, and the command gets a reference to that variable quoted for the context
+ * variable (a large one in a private file the shell reads into that variable first, see
+ * tasks/shell_launch.ts), and the command gets a reference to that variable quoted for the context
  * at that point, which a small lexer over the literal text works out (shell_lexer.ts):
  *
  * | context                        | inserted             |

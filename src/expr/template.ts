@@ -8,6 +8,7 @@ import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { Parser } from "./parser.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
+import { buildUrl } from "./url.ts";
 import { type Scope, stringify, type Value } from "./value.ts";
 
 /** A compiled template: render it as many times as needed. */
@@ -34,6 +35,14 @@ export interface CompiledTemplate {
    */
   renderShell(scope: Scope, envPrefix?: string): { command: string; env: Record<string, string> };
   /**
+   * For URLs: each value is percent-encoded for the part of the URL it lands in (path
+   * segment, query, fragment, user info), checked where it cannot be encoded (host,
+   * port, scheme), or inserted as written when the substitution is `${raw(...)}` or
+   * starts the URL. See url.ts. Throws ExpressionError at the substitution for a value
+   * that would change the URL's structure.
+   */
+  renderUrl(scope: Scope): string;
+  /**
    * For validating shell commands before a run: the first substitution renderShell
    * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter).
    */
@@ -44,6 +53,8 @@ interface Substitution {
   evaluate: Evaluator;
   /** Offset of the `${` in the source. */
   offset: number;
+  /** Written `${raw(...)}`: inserted into a URL without encoding. */
+  raw: boolean;
 }
 
 /** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
@@ -66,7 +77,8 @@ export function compileTemplate(text: string): CompiledTemplate {
       literals.push(literal + text.slice(i, dollar));
       literal = "";
       const { node, end } = parser.parseEmbedded(dollar);
-      substitutions.push({ evaluate: compileNode(node), offset: dollar });
+      const raw = node.kind === "call" && node.name === "raw";
+      substitutions.push({ evaluate: compileNode(node), offset: dollar, raw });
       i = end;
     } else {
       literal += text.slice(i, dollar + 1);
@@ -122,6 +134,15 @@ class Template implements CompiledTemplate {
       env[name] = value;
     }
     return { command, env };
+  }
+
+  renderUrl(scope: Scope): string {
+    const values = this.substitutions.map(({ evaluate, offset, raw }) => ({
+      text: stringify(evaluate(scope)),
+      raw,
+      offset,
+    }));
+    return buildUrl(this.literals, values);
   }
 
   checkShell(): ExpressionError | undefined {

@@ -60,11 +60,55 @@ export const envMap = z.record(
   z.union([z.string(), z.number(), z.boolean()]).transform(String),
 ).meta({ id: "Environment", description: "Environment variables: NAME: value" });
 
-/** A task id: letters, digits, `_` and `-`, starting with a letter or `_`. */
-export const taskId = z.string().regex(
-  /^[A-Za-z_][A-Za-z0-9_-]*$/,
-  "task ids use letters, digits, '_' and '-', and start with a letter or '_'",
-).meta({ id: "TaskId" });
+/**
+ * The longest task id, in characters. Ids name history records, log files and
+ * environment values; 128 keeps every such name far below the limits of the store
+ * (2 KiB keys) and of file systems (255-byte names), whatever is added around it.
+ */
+export const MAX_TASK_ID_LENGTH = 128;
+
+/** A task id: letters, digits, `_` and `-`, starting with a letter or `_`; at most 128 characters. */
+export const taskId = z.string()
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    "task ids use letters, digits, '_' and '-', and start with a letter or '_'",
+  )
+  .superRefine((id, ctx) => {
+    if (id.length <= MAX_TASK_ID_LENGTH) return;
+    ctx.addIssue({
+      code: "custom",
+      message: `task ids are at most ${MAX_TASK_ID_LENGTH} characters, this one has ${id.length}`,
+      params: { hint: "shorten the id; a longer label can go in `name`" },
+    });
+  })
+  .meta({ id: "TaskId", maxLength: MAX_TASK_ID_LENGTH });
+
+/**
+ * The HTTP methods an http task may use: those of RFC 9110 §9 that fetch can send
+ * (it refuses CONNECT and TRACE), and PATCH (RFC 5789). Written in any case, read in
+ * upper case.
+ */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/** An HTTP method, upper-cased; one of {@link HTTP_METHODS}. */
+export const httpMethod = z.string()
+  .transform((m) => m.toUpperCase())
+  .superRefine((method, ctx) => {
+    if ((HTTP_METHODS as readonly string[]).includes(method)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: `${JSON.stringify(method)} is not an HTTP method weft can send`,
+      params: { hint: `use one of ${HTTP_METHODS.join(", ")}` },
+    });
+  })
+  .meta({
+    id: "HttpMethod",
+    description: `One of ${HTTP_METHODS.join(", ")} (any case)`,
+    // Case-insensitive without regex flags, which JSON Schema patterns cannot carry.
+    pattern: `^(${
+      HTTP_METHODS.map((m) => [...m].map((c) => `[${c}${c.toLowerCase()}]`).join("")).join("|")
+    })$`,
+  });
 
 /** One task id or a list of them (`depends_on`, `on_success`, `on_failure`), read as a list. */
 export const taskIdList = oneOrMany(taskId).meta({

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { duration, envMap, oneOrMany, taskId, taskIdList } from "./fields.ts";
+import { duration, envMap, httpMethod, oneOrMany, taskId, taskIdList } from "./fields.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
@@ -80,7 +80,7 @@ const httpAuth = z.union([
 
 const httpConfig = {
   url: z.string().min(1),
-  method: z.string().regex(/^[A-Za-z]+$/).transform((m) => m.toUpperCase()).optional(),
+  method: httpMethod.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   data: z.unknown().optional(),
   auth: httpAuth.optional(),

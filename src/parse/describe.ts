@@ -20,7 +20,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** `task "ID"`, or `task #N` when the task has no usable id. */
 export function taskLabel(task: unknown, index: number): string {
   const id = isRecord(task) ? task.id : undefined;
-  return typeof id === "string" && id !== "" ? `task "${id}"` : `task #${index + 1}`;
+  if (typeof id !== "string" || id === "") return `task #${index + 1}`;
+  // An over-long id (itself a problem) would drown the message; its start names it well enough.
+  return id.length > 40 ? `task "${id.slice(0, 32)}…"` : `task "${id}"`;
 }
 
 /** Splits `path` into the innermost task (top-level or parallel child) and the rest. */

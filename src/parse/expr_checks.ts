@@ -6,14 +6,16 @@
 import { compileCondition, compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
+import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
+import { loopItemsProblem, stepProblems } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
 /** Fields of a task whose strings are `${...}` templates. */
 const TEMPLATE_FIELDS = ["command", "url", "cwd"] as const;
-/** Fields holding a map, list or text whose strings are all templates (http `data` too). */
-const TEMPLATE_MAPS = ["headers", "environment", "config", "data"] as const;
+/** Fields holding a map, list or text whose strings are all templates (http `data`, `auth`). */
+const TEMPLATE_MAPS = ["headers", "environment", "config", "data", "auth"] as const;
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
 const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
@@ -28,6 +30,9 @@ interface Scope {
   taskIds: Set<string>;
   params: Set<string>;
   problems: Problem[];
+  order: RunOrder;
+  /** Whose fields are being checked: what their `${tasks...}` may read. */
+  reader: Reader;
 }
 
 /** Every expression problem in the workflow data. */
@@ -42,9 +47,12 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     taskIds: new Set(ids),
     params: new Set(params),
     problems: [],
+    order: new RunOrder(tasks),
+    reader: { kind: "none" },
   };
 
   for (const task of tasks) {
+    scope.reader = task.id ? { kind: "task", id: task.id } : { kind: "none" };
     checkText(scope, task.data.condition, [...task.path, "condition"], "condition", false);
     checkStep(scope, task.data, task.path, false);
     switch (task.data.type) {
@@ -56,10 +64,17 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
         }
         break;
       case "parallel":
-        for (const child of parallelChildren(task)) checkStep(scope, child.data, child.path, false);
+        for (const child of parallelChildren(task)) {
+          scope.reader = child.id ? { kind: "task", id: child.id } : { kind: "none" };
+          checkStep(scope, child.data, child.path, false);
+        }
         break;
       case "loop":
         checkText(scope, task.data.items, [...task.path, "items"], "template", false);
+        {
+          const items = loopItemsProblem(task.data.items, [...task.path, "items"], map, data);
+          if (items) scope.problems.push({ file, ...items });
+        }
         if (isObject(task.data.task)) {
           checkStep(scope, task.data.task, [...task.path, "task"], true);
         }
@@ -72,9 +87,13 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   }
   // The engine renders the workflow's environment and the task defaults too.
   if (isObject(data)) {
+    scope.reader = { kind: "workflow" };
     checkNested(scope, data.environment, ["environment"], false);
+    checkEnvOrder(scope, data.environment, ["environment"]);
     if (isObject(data.defaults)) {
+      scope.reader = { kind: "defaults" };
       checkNested(scope, data.defaults.environment, ["defaults", "environment"], false);
+      checkEnvOrder(scope, data.defaults.environment, ["defaults", "environment"]);
       checkText(scope, data.defaults.cwd, ["defaults", "cwd"], "template", false);
     }
   }
@@ -94,6 +113,17 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
     checkText(scope, step[field], [...path, field], "template", inLoop);
   }
   for (const field of TEMPLATE_MAPS) checkNested(scope, step[field], [...path, field], inLoop);
+  checkEnvOrder(scope, step.environment, [...path, "environment"]);
+  for (const p of stepProblems(step, path, scope.map, scope.data)) {
+    scope.problems.push({ file: scope.file, ...p });
+  }
+}
+
+/** An environment block's values read only names set above them (order_checks.ts). */
+function checkEnvOrder(scope: Scope, block: unknown, path: PathSegment[]): void {
+  for (const p of envOrderProblems(block, path, scope.map, scope.data)) {
+    scope.problems.push({ file: scope.file, ...p });
+  }
 }
 
 /** Every string inside a map or list (headers, environment, docker/database config). */
@@ -135,7 +165,8 @@ function checkText(
 ): void {
   if (typeof text !== "string") return;
   for (const ref of compile(scope, text, path, kind) ?? []) {
-    const trouble = referenceTrouble(scope, ref, inLoop);
+    const trouble = referenceTrouble(scope, ref, inLoop) ??
+      (ref.root === "tasks" ? scope.order.trouble(scope.reader, ref.path[0]) : undefined);
     if (!trouble) continue;
     const written = text.slice(ref.offset, ref.offset + ref.length);
     scope.problems.push({

@@ -12,6 +12,7 @@ import { graphProblems } from "./graph_checks.ts";
 import { decodeInput, detectFormat, readInput, sha256Hex, type SourceFormat } from "./read.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { parseSource } from "./syntax.ts";
+import { keepWrittenText } from "./written_text.ts";
 
 export type { SourceFormat } from "./read.ts";
 
@@ -93,6 +94,8 @@ export function parseWorkflowSource(
   const parsed = parseSource(text, format ?? detectFormat(fileLabel, text), fileLabel);
   if (parsed.data === undefined || !parsed.map) return { problems: sortProblems(parsed.problems) };
   const { data, map } = parsed;
+  // Text fields keep an unquoted `3.10` as written, before anything reads the data.
+  keepWrittenText(data, parsed.written ?? [], workflowSchema);
   const result = workflowSchema.safeParse(data);
   const problems = [
     ...parsed.problems,

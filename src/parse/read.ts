@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join } from "node:path";
 import type { Problem } from "../model/errors.ts";
+import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -23,7 +24,15 @@ export interface DecodedInput {
 }
 
 /**
- * Reads `file` (resolved against `cwd`) or, for `-`, all of `stdin`.
+ * The most bytes a workflow file may have: 16 MiB. Far above any real workflow (a
+ * 50,000-task file is about 10 MB) and small enough that endless input (`yes | weft
+ * validate -`, a path to /dev/zero) stops quickly instead of filling memory.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads `file` (resolved against `cwd`) or, for `-`, `stdin`, in chunks and never more
+ * than {@link MAX_INPUT_BYTES} + 1 bytes: larger input is a problem, not read further.
  * Returns a problem instead of throwing when the file cannot be read.
  */
 export async function readInput(
@@ -32,7 +41,8 @@ export async function readInput(
 ): Promise<RawInput | Problem> {
   if (file === "-") {
     if (!options.stdin) return { file, message: "no standard input to read the workflow from" };
-    return { bytes: await readAll(options.stdin), path: "-" };
+    const bytes = await readBounded(options.stdin);
+    return bytes ? { bytes, path: "-" } : tooLarge(file);
   }
   const path = isAbsolute(file) ? file : join(options.cwd, file);
   try {
@@ -44,7 +54,11 @@ export async function readInput(
         hint: "name a .yml, .yaml or .json file",
       };
     }
-    return { bytes: await Deno.readFile(path), path };
+    if (info.isFile && info.size > MAX_INPUT_BYTES) return tooLarge(file);
+    // Devices and FIFOs report no size; reading in bounded chunks covers them too.
+    using handle = await Deno.open(path);
+    const bytes = await readBounded(handle.readable);
+    return bytes ? { bytes, path } : tooLarge(file);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
       return { file, message: "file not found", hint: `looked for ${path}` };
@@ -56,12 +70,37 @@ export async function readInput(
   }
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+function tooLarge(file: string): Problem {
+  return {
+    file,
+    message: `file too large: a workflow may have at most ${
+      MAX_INPUT_BYTES / 1024 / 1024
+    } MiB (stopped reading there)`,
+    hint: "split the workflow, or check that the right file (not a device or a stream) is named",
+  };
+}
+
+/**
+ * All bytes of `stream`, or undefined once more than {@link MAX_INPUT_BYTES} arrived
+ * (the stream is then cancelled, so nothing more is read).
+ */
+async function readBounded(stream: ReadableStream<Uint8Array>): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    chunks.push(chunk);
-    size += chunk.length;
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+      if (size > MAX_INPUT_BYTES) {
+        await reader.cancel().catch(() => {});
+        return undefined;
+      }
+    }
+  } finally {
+    reader.releaseLock();
   }
   const all = new Uint8Array(size);
   let at = 0;
@@ -81,20 +120,38 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 /**
  * Decodes UTF-8 text (dropping a byte-order mark) and picks the syntax: `.json` is
  * JSON, `.yml`/`.yaml` YAML, anything else JSON when it starts with `{`.
- * Binary input and empty files are problems, not parse errors.
+ * UTF-16/32 text is named as such, invalid UTF-8 is placed at its first bad byte, and
+ * binary input and empty files are problems, not parse errors.
  */
 export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Problem {
+  const wide = wideEncoding(bytes);
+  if (wide) {
+    return {
+      file,
+      message: describeEncodingTrouble(wide),
+      hint: "save the file as UTF-8 (a workflow is a UTF-8 JSON or YAML text file)",
+    };
+  }
   const notText = {
     file,
     message: "not a text file",
     hint: "a workflow is a UTF-8 JSON or YAML text file",
   };
-  if (bytes.includes(0)) return notText;
+  const zero = bytes.indexOf(0);
+  if (zero !== -1) return { ...notText, hint: `${notText.hint}; byte ${zero} is zero` };
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    return notText;
+    const bad = firstInvalidUtf8(bytes);
+    const position = bad?.kind === "invalid" ? bad.position : undefined;
+    return {
+      file,
+      ...position,
+      message: bad ? describeEncodingTrouble(bad) : "not valid UTF-8",
+      hint: "save the file as UTF-8; this byte belongs to another encoding (Latin-1?) " +
+        "or to a character cut in half",
+    };
   }
   // Control characters other than tab, newline, carriage return and form feed mean binary.
   // deno-lint-ignore no-control-regex

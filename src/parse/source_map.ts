@@ -4,6 +4,7 @@
  * @module
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, Scalar } from "yaml";
+import { scalarSourceOffset, type ScalarStyle } from "./scalar_offsets.ts";
 
 /** One step of a data path: an object key or a list index. */
 export type PathSegment = string | number;
@@ -77,20 +78,22 @@ export class SourceMap {
   }
 
   /**
-   * The position of character `offset` inside the string at `path`, when the source
-   * spells that string verbatim up to the offset (a one-line plain or quoted scalar
-   * without escapes before it); otherwise where the value starts.
+   * The position of UTF-16 unit `offset` of the string at `path`, in any style it is
+   * written in (plain, quoted with escapes, multi-line, `|` or `>` block; a JSON string
+   * is a double-quoted one). Where the value starts when the source cannot be matched.
    */
   inString(path: readonly PathSegment[], offset: number): Position {
     const found = this.find(path);
-    const node = found.complete ? found.node : null;
+    const node = found.complete ? this.resolve(found.node) : null;
     if (!isScalar(node) || !node.range || typeof node.value !== "string") return this.value(path);
-    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-    if (!quoted && node.type !== Scalar.PLAIN) return this.value(path);
-    const start = node.range[0] + (quoted ? 1 : 0);
-    const written = this.text.slice(start, start + offset);
-    if (written.includes("\n") || written !== node.value.slice(0, offset)) return this.value(path);
-    return this.position(start + offset);
+    const at = scalarSourceOffset(
+      this.text,
+      node.range[0],
+      (node.type ?? Scalar.PLAIN) as ScalarStyle,
+      node.value,
+      offset,
+    );
+    return at === undefined ? this.value(path) : this.position(at);
   }
 
   private start(node: Node | null): Position {

@@ -3,11 +3,23 @@
  * JSON for `.json` files, duplicate keys as errors.
  * @module
  */
-import { type Document, isMap, isPair, type Node, parseDocument, visit } from "yaml";
+import {
+  Composer,
+  type CST,
+  type Document,
+  isMap,
+  isPair,
+  type Node,
+  Parser,
+  visit,
+  YAMLParseError,
+} from "yaml";
 import type { Problem } from "../model/errors.ts";
 import type { SourceFormat } from "./read.ts";
 import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
+import { dataTrouble, jsonTooDeep, TOO_DEEP, yamlTooDeep } from "./nesting.ts";
 import { keyText, SourceMap } from "./source_map.ts";
+import { type WrittenScalar, writtenScalars } from "./written_text.ts";
 
 /** Parsed data and the map back to its source, or the syntax problems that stopped it. */
 export interface ParsedSource {
@@ -17,6 +29,8 @@ export interface ParsedSource {
   map?: SourceMap;
   /** Syntax problems and duplicate keys. Data may still be present with duplicate keys. */
   problems: Problem[];
+  /** YAML only: unquoted numbers and booleans not spelled as `String()` would. */
+  written?: WrittenScalar[];
 }
 
 const YAML_HINTS: Record<string, string> = {
@@ -45,9 +59,45 @@ export function parseSource(text: string, format: SourceFormat, file: string): P
   return format === "json" ? parseJson(text, file) : parseYaml(text, file);
 }
 
-function yamlDocument(text: string): Document {
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: "1.2" } as const;
+
+/**
+ * yaml's parser tokens of `text`, and the offset of a collection nested too deeply to
+ * compose, if any: the tokenizer works without recursion, the composer does not.
+ */
+function yamlTokens(text: string): { tokens: CST.Token[]; tooDeep?: number } {
+  const tokens = Array.from(new Parser().parse(text));
+  return { tokens, tooDeep: yamlTooDeep(tokens) };
+}
+
+/** Composes tokens as `parseDocument` does: one document, later ones are an error. */
+function composeDocument(text: string, tokens: CST.Token[]): Document {
   // Duplicate keys are found separately, with both positions.
-  return parseDocument(text, { prettyErrors: false, uniqueKeys: false, version: "1.2" });
+  const composer = new Composer(YAML_OPTIONS);
+  let doc: Document | undefined;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          "MULTIPLE_DOCS",
+          "Source contains multiple documents",
+        ),
+      );
+      break;
+    }
+  }
+  return doc!;
+}
+
+/** The YAML document of text already known to nest within the limit. */
+function yamlDocument(text: string): Document {
+  return composeDocument(text, yamlTokens(text).tokens);
+}
+
+function tooDeep(file: string, map: SourceMap, offset: number): Problem {
+  return { file, ...map.position(offset), ...TOO_DEEP };
 }
 
 /**
@@ -56,6 +106,8 @@ function yamlDocument(text: string): Document {
  */
 function parseJson(text: string, file: string): ParsedSource {
   const map = new SourceMap(text, () => yamlDocument(text));
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -75,8 +127,11 @@ function parseJson(text: string, file: string): ParsedSource {
 }
 
 function parseYaml(text: string, file: string): ParsedSource {
-  const doc = yamlDocument(text);
+  const { tokens, tooDeep: deep } = yamlTokens(text);
+  // Too deep to compose: the problem needs only the text's line starts.
+  const doc = composeDocument(text, deep === undefined ? tokens : []);
   const map = new SourceMap(text, () => doc);
+  if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file) };
   const problems = duplicateKeys(doc, map, file);
   let data: unknown;
@@ -91,7 +146,21 @@ function parseYaml(text: string, file: string): ParsedSource {
     problems.push(noData(file));
     return { problems };
   }
-  return { data, map, problems };
+  const trouble = dataTrouble(data);
+  if (trouble) {
+    problems.push({
+      file,
+      ...map.value(trouble.path),
+      ...(trouble.kind === "cycle"
+        ? {
+          message: "an alias refers to the value that contains it",
+          hint: "a value cannot include itself; use an anchor defined outside it",
+        }
+        : { ...TOO_DEEP, hint: `${TOO_DEEP.hint}; an alias here puts one deep value in another` }),
+    });
+    return { problems };
+  }
+  return { data, map, problems, written: writtenScalars(doc, text) };
 }
 
 function noData(file: string): Problem {

@@ -6,12 +6,29 @@
  * - `["run_wf", workflow, runId]`, `["run_st", status, runId]` → null (indexes)
  * - `["task", runId, taskId]` → StoredTask (record + announce order + definition hash)
  * - `["att", runId, taskId, attempt]` → AttemptRecord
+ * - `["beat", runId]` → UTC ISO time of the last heartbeat, while the run runs
+ * - `["proc", runId, taskId, attempt, pid]` → ProcessRecord, while that process group runs
+ * - `["blob", runId, sha256, i]` → a chunk of a value too big for one KV value
+ *
+ * Any record fits, whatever its size: user-given key parts (workflow names, task ids,
+ * ids asked for) go through `keyPart` (kv_keys.ts) and big values become blobs
+ * (kv_blobs.ts).
  *
  * Listing newest first walks keys backwards and stops at the limit or at the first run
  * older than `since`, so `history --limit 10` reads ten records whatever the store holds.
  * @module
  */
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
+import {
+  attemptKey,
+  beatKey,
+  childPrefixes,
+  keyPart,
+  processKey,
+  runKey,
+  taskKey,
+  tooLongForKey,
+} from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
 import {
   capAttempt,
@@ -25,11 +42,13 @@ import {
   summarize,
   timeBound,
 } from "./records.ts";
+import { logDirName } from "./log_files.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
   MetricsRun,
+  ProcessRecord,
   RecordBatch,
   RunDetails,
   RunFilter,
@@ -72,17 +91,20 @@ export class KvRunStore implements RunStore {
     this.#taskMeta.set(run.id, meta);
     // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
     const ok = await this.#io.commitInBatches(taskWrites, this.#runMutations(record), [
-      { key: ["run", run.id], versionstamp: null },
+      { key: runKey(run.id), versionstamp: null },
     ]);
     if (!ok) throw new Error(`run ${run.id} is already recorded`);
   }
 
   async writeRecords(batch: RecordBatch): Promise<void> {
     const writes: Mutation[] = batch.attempts.map((attempt) => ({
-      key: ["att", attempt.runId, attempt.taskId, attempt.attempt],
+      key: attemptKey(attempt.runId, attempt.taskId, attempt.attempt),
       value: capAttempt(attempt),
     }));
     for (const { runId, task } of batch.tasks) writes.push(await this.#taskWrite(runId, task));
+    for (const { process, running } of batch.processes ?? []) {
+      writes.push({ key: processKey(process), value: running ? process : undefined });
+    }
     if (writes.length) await this.#io.commitInBatches(writes);
   }
 
@@ -100,33 +122,42 @@ export class KvRunStore implements RunStore {
   async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
     const taskWrites = await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task)));
     for (;;) {
-      const current = await this.#io.get<RunRecord>(["run", report.id]);
+      const current = await this.#io.get<RunRecord>(runKey(report.id));
       if (!current.value) throw new Error(`run ${report.id} was never recorded`);
       const next = finishedRecord(current.value, report);
       const ok = await this.#io.commitInBatches(
-        taskWrites,
+        [...taskWrites, ...await this.#liveKeys(report.id)],
         this.#runMutations(next, current.value),
-        [
-          current,
-        ],
+        [current],
       );
       if (ok) break;
     }
     this.#taskMeta.delete(report.id);
   }
 
+  async heartbeat(runId: string, at: string): Promise<void> {
+    await this.#io.commitInBatches([{ key: beatKey(runId), value: at }]);
+  }
+
+  async listProcesses(runId: string): Promise<ProcessRecord[]> {
+    const entries = await this.#io.listAll<ProcessRecord>({ prefix: ["proc", keyPart(runId)] });
+    return entries.map((e) => e.value);
+  }
+
   async findRun(id: string): Promise<RunRecord | null> {
-    return (await this.#io.get<RunRecord>(["run", id])).value;
+    return (await this.#io.get<RunRecord>(runKey(id))).value;
   }
 
   async getRun(idOrPrefix: string): Promise<RunDetails> {
     const run = await this.#resolveId(idOrPrefix);
-    const stored = await this.#io.listAll<StoredTask>({ prefix: ["task", run.id] });
+    const stored = await this.#io.listAll<StoredTask>({ prefix: ["task", keyPart(run.id)] });
     return orderTasks(run, stored.map((e) => e.value));
   }
 
   async listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]> {
-    const prefix = taskId === undefined ? ["att", runId] : ["att", runId, taskId];
+    const prefix = taskId === undefined
+      ? ["att", keyPart(runId)]
+      : ["att", keyPart(runId), keyPart(taskId)];
     return (await this.#io.listAll<AttemptRecord>({ prefix })).map((e) => e.value);
   }
 
@@ -162,28 +193,29 @@ export class KvRunStore implements RunStore {
 
   async markInterrupted(runId: string): Promise<boolean> {
     for (;;) {
-      const current = await this.#io.get<RunRecord>(["run", runId]);
+      const current = await this.#io.get<RunRecord>(runKey(runId));
       if (!current.value || current.value.status !== "running") return false;
-      const tasks = (await this.#io.listAll<StoredTask>({ prefix: ["task", runId] }))
+      const tasks = (await this.#io.listAll<StoredTask>({ prefix: ["task", keyPart(runId)] }))
         .map((e) => e.value);
       const attempts = await this.listAttempts(runId);
-      const writes: Mutation[] = [];
+      const beat = await this.#io.get<string>(beatKey(runId));
+      const writes: Mutation[] = await this.#liveKeys(runId);
       for (const stored of tasks) {
         if (!isUnfinished(stored.task.status)) continue;
         const task = interruptedTask(stored.task);
-        writes.push({ key: ["task", runId, task.id], value: { ...stored, task } });
+        writes.push({ key: taskKey(runId, task.id), value: { ...stored, task } });
       }
       for (const attempt of attempts) {
         if (attempt.status !== "running") continue;
         writes.push({
-          key: ["att", runId, attempt.taskId, attempt.attempt],
+          key: attemptKey(runId, attempt.taskId, attempt.attempt),
           value: interruptedAttempt(attempt),
         });
       }
       const finalTasks = tasks.map((s) =>
         isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task
       );
-      const next = interruptedRecord(current.value, finalTasks, attempts);
+      const next = interruptedRecord(current.value, finalTasks, attempts, beat.value);
       const ok = await this.#io.commitInBatches(writes, this.#runMutations(next, current.value), [
         current,
       ]);
@@ -192,17 +224,17 @@ export class KvRunStore implements RunStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await Deno.remove(`${this.logsDir}/${runId}`, { recursive: true }).catch((e) => {
+    await Deno.remove(`${this.logsDir}/${logDirName(runId)}`, { recursive: true }).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });
     for (;;) {
-      const current = await this.#io.get<RunRecord>(["run", runId]);
-      const children = [
-        ...await this.#io.listAll({ prefix: ["task", runId] }),
-        ...await this.#io.listAll({ prefix: ["att", runId] }),
-      ].map((e) => ({ key: e.key }));
+      const current = await this.#io.get<RunRecord>(runKey(runId));
+      const children: Mutation[] = [];
+      for (const prefix of childPrefixes(runId)) {
+        for (const key of await this.#io.listKeys({ prefix })) children.push({ key });
+      }
       const final: Mutation[] = current.value
-        ? [{ key: ["run", runId] }, ...this.#indexKeys(current.value).map((key) => ({ key }))]
+        ? [{ key: runKey(runId) }, ...this.#indexKeys(current.value).map((key) => ({ key }))]
         : [];
       if (await this.#io.commitInBatches(children, final, [current])) break;
     }
@@ -216,30 +248,37 @@ export class KvRunStore implements RunStore {
   // ---- private helpers --------------------------------------------------------
 
   #indexKeys(run: RunRecord): Deno.KvKey[] {
-    return [["run_wf", run.workflow, run.id], ["run_st", run.status, run.id]];
+    const id = keyPart(run.id);
+    return [["run_wf", keyPart(run.workflow), id], ["run_st", run.status, id]];
   }
 
   /** The run record and its index keys; drops the old status index when it changed. */
   #runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
-    const writes: Mutation[] = [{ key: ["run", run.id], value: run }];
+    const writes: Mutation[] = [{ key: runKey(run.id), value: run }];
     for (const key of this.#indexKeys(run)) writes.push({ key, value: null });
     if (previous && previous.status !== run.status) {
-      writes.push({ key: ["run_st", previous.status, run.id] });
+      writes.push({ key: ["run_st", previous.status, keyPart(run.id)] });
     }
     return writes;
+  }
+
+  /** Deletions of what only a running run has: its heartbeat and process records. */
+  async #liveKeys(runId: string): Promise<Mutation[]> {
+    const procs = await this.#io.listKeys({ prefix: ["proc", keyPart(runId)] });
+    return [{ key: beatKey(runId) }, ...procs.map((key) => ({ key }))];
   }
 
   #taskMutation(runId: string, task: TaskRecord, seq: number, hash: string | null): Mutation {
     const { task: capped, truncated } = capTask(task);
     const value: StoredTask = { seq, hash, truncated, task: capped };
-    return { key: ["task", runId, task.id], value };
+    return { key: taskKey(runId, task.id), value };
   }
 
   /** The write for a task update, keeping its announce order and hash. */
   async #taskWrite(runId: string, task: TaskRecord): Promise<Mutation> {
     let meta = this.#taskMeta.get(runId)?.get(task.id);
     if (!meta) {
-      const existing = await this.#io.get<StoredTask>(["task", runId, task.id]);
+      const existing = await this.#io.get<StoredTask>(taskKey(runId, task.id));
       // A task the engine did not announce at the start goes after all announced ones.
       meta = existing.value
         ? { seq: existing.value.seq, hash: existing.value.hash }
@@ -252,7 +291,8 @@ export class KvRunStore implements RunStore {
   async #resolveId(idOrPrefix: string): Promise<RunRecord> {
     const exact = idOrPrefix ? await this.findRun(idOrPrefix) : null;
     if (exact) return exact;
-    const matches = idOrPrefix
+    // A prefix longer than any key part matches nothing (and must not reach KV as a key).
+    const matches = idOrPrefix && !tooLongForKey(idOrPrefix)
       ? (await this.#io.listPage<RunRecord>(
         { start: ["run", idOrPrefix], end: ["run", idOrPrefix + "\uffff"] },
         { limit: 11 },
@@ -265,7 +305,7 @@ export class KvRunStore implements RunStore {
   /** Pages of runs, newest first, from the index that fits the filter best. */
   async *#newestFirst(filter: RunFilter): AsyncGenerator<RunRecord[]> {
     const fromIndex = filter.workflow !== undefined
-      ? ["run_wf", filter.workflow]
+      ? ["run_wf", keyPart(filter.workflow)]
       : filter.status !== undefined
       ? ["run_st", filter.status]
       : null;

@@ -1,9 +1,12 @@
 /**
  * Deno KV primitives for the run store, each retried on "database is locked"
  * (several weft processes share one file) and each within KV's limits: getMany takes
- * 10 keys, an atomic write holds at most 1000 mutations and ~800 KiB.
+ * 10 keys, an atomic write holds at most 1000 mutations and ~800 KiB, a value at most
+ * 64 KiB — bigger values are moved to blobs on write and put back on read
+ * (see kv_blobs.ts), so callers store and read records of any size.
  * @module
  */
+import { decodeValue, encodeValue, hasBlobs } from "./kv_blobs.ts";
 import { withRetry } from "./retry.ts";
 
 /** One write in an atomic operation: set a value, or delete when `value` is undefined. */
@@ -33,6 +36,20 @@ function fitsOneOp(mutations: Mutation[]): boolean {
   return mutations.reduce((sum, m) => sum + estimateBytes(m), 0) <= MAX_BYTES_PER_OP;
 }
 
+/** Each value too big for KV becomes its blob chunks followed by a small value. */
+function withBlobs(mutations: Mutation[]): Mutation[] {
+  const out: Mutation[] = [];
+  for (const m of mutations) {
+    if (m.value === undefined) {
+      out.push(m);
+      continue;
+    }
+    const { value, blobs } = encodeValue(m.key, m.value);
+    out.push(...blobs, { key: m.key, value });
+  }
+  return out;
+}
+
 /** Splits mutations into groups that each fit one atomic operation. */
 function splitIntoBatches(mutations: Mutation[]): Mutation[][] {
   const batches: Mutation[][] = [];
@@ -59,8 +76,8 @@ export class KvIO {
   constructor(readonly kv: Deno.Kv) {}
 
   /** Reads one key. */
-  get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
-    return withRetry(() => this.kv.get<T>(key));
+  async get<T>(key: Deno.KvKey): Promise<Deno.KvEntryMaybe<T>> {
+    return await this.#decode(await withRetry(() => this.kv.get<T>(key)));
   }
 
   /** Reads any number of keys (in parallel chunks of 10), in the order given. */
@@ -72,7 +89,8 @@ export class KvIO {
     const results = await Promise.all(
       chunks.map((chunk) => withRetry(() => this.kv.getMany<T[]>(chunk))),
     );
-    return results.flat() as Deno.KvEntryMaybe<T>[];
+    const entries = results.flat() as Deno.KvEntryMaybe<T>[];
+    return await Promise.all(entries.map((entry) => this.#decode(entry)));
   }
 
   /** One page of a listing, continuing after `cursor`. */
@@ -90,7 +108,14 @@ export class KvIO {
       const entries: Deno.KvEntry<T>[] = [];
       for await (const entry of iterator) entries.push(entry);
       const done = entries.length < options.limit;
-      return { entries, cursor: done ? "" : iterator.cursor };
+      const decoded = await Promise.all(entries.map(async (entry) => {
+        if (!hasBlobs(entry.value)) return entry;
+        const value = await this.#decodeValue(entry);
+        // An entry whose blobs are gone is being deleted: leave it out.
+        return value === undefined ? null : { ...entry, value: value as T };
+      }));
+      const present = decoded.filter((e): e is Deno.KvEntry<T> => e !== null);
+      return { entries: present, cursor: done ? "" : iterator.cursor };
     });
   }
 
@@ -106,11 +131,24 @@ export class KvIO {
     return all;
   }
 
+  /** The keys of every entry under a selector (values are not decoded). */
+  listKeys(selector: Deno.KvListSelector): Promise<Deno.KvKey[]> {
+    return withRetry(async () => {
+      const keys: Deno.KvKey[] = [];
+      for await (const entry of this.kv.list(selector, { batchSize: 500 })) keys.push(entry.key);
+      return keys;
+    });
+  }
+
   /**
    * Commits `mutations` plus `checks` as one atomic operation. Returns false when a
    * check failed (someone else changed a checked key).
    */
   commit(mutations: Mutation[], checks: Deno.AtomicCheck[] = []): Promise<boolean> {
+    return this.#commitRaw(withBlobs(mutations), checks);
+  }
+
+  #commitRaw(mutations: Mutation[], checks: Deno.AtomicCheck[]): Promise<boolean> {
     return withRetry(async () => {
       const op = this.kv.atomic();
       for (const check of checks) op.check(check);
@@ -132,13 +170,32 @@ export class KvIO {
     final: Mutation[] = [],
     checks: Deno.AtomicCheck[] = [],
   ): Promise<boolean> {
-    const batches = splitIntoBatches(mutations);
+    // Blobs of the final values go with the other mutations: before, or in the same op.
+    const finalWrites = withBlobs(final);
+    const blobs = finalWrites.filter((m) => m.key[0] === "blob");
+    const batches = splitIntoBatches([...withBlobs(mutations), ...blobs]);
+    const finalOnly = finalWrites.filter((m) => m.key[0] !== "blob");
     let last = batches.pop() ?? [];
-    if (!fitsOneOp([...last, ...final])) {
+    if (!fitsOneOp([...last, ...finalOnly])) {
       batches.push(last);
       last = [];
     }
-    for (const batch of batches) await this.commit(batch);
-    return await this.commit([...last, ...final], checks);
+    for (const batch of batches) await this.#commitRaw(batch, []);
+    return await this.#commitRaw([...last, ...finalOnly], checks);
+  }
+
+  /** An entry with blob pointers replaced by what they hold (value null when a blob is gone). */
+  async #decode<T>(entry: Deno.KvEntryMaybe<T>): Promise<Deno.KvEntryMaybe<T>> {
+    if (!hasBlobs(entry.value)) return entry;
+    const value = await this.#decodeValue(entry);
+    return { ...entry, value: (value ?? null) as T } as Deno.KvEntryMaybe<T>;
+  }
+
+  /** The value with its blobs read back; undefined when one is gone. */
+  #decodeValue(entry: Deno.KvEntryMaybe<unknown>): Promise<unknown> {
+    return decodeValue(entry.key, entry.value, async (keys) => {
+      const chunks = await this.getMany<string>(keys);
+      return chunks.map((c) => c.value);
+    });
   }
 }

@@ -6,22 +6,59 @@
  * errors; `weft logs` strips the prefix. Lines are appended through a small buffer
  * flushed every few milliseconds, so a crash loses at most the last few ms of output.
  * Folders are created 0700, files 0600.
+ *
+ * A line of any length is stored whole, though it reaches the writer in pieces (see
+ * tasks/lines.ts). Only when a line of the other stream arrives in the middle of such
+ * a long line is the long one cut: its record ends there, and its rest follows in a
+ * continuation record tagged `o ` (stdout) or `e ` (stderr), which readers join to the
+ * stream's previous line without a newline.
+ *
+ * The writer holds at most {@link MAX_QUEUED_BYTES} per file; beyond that `append`
+ * returns a promise, and the caller waits for the disk before producing more.
  * @module
  */
+import { createHash } from "node:crypto";
 import type { OutputStream } from "../engine/events.ts";
+import { StorageError } from "./faults.ts";
 
 /** How often buffered lines are written out. */
 export const LOG_FLUSH_INTERVAL_MS = 20;
 const FLUSH_AT_BYTES = 64 * 1024;
+/** Bytes queued for one file beyond which {@link LogWriter.append} asks its caller to wait. */
+export const MAX_QUEUED_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The log file of one attempt, relative to the logs folder. */
+/** Names used as they are: short, and only characters that mean nothing to a file system. */
+const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
+
+/**
+ * A file name (no `/`, never `.` or `..`, at most ~70 bytes) for a task id or run id.
+ * Plain names (up to 100 of `A-Za-z0-9_.-`, not starting with `.`) are kept as they
+ * are; anything else — long ids, `/`, `..`, spaces, unicode — becomes a readable part
+ * (its safe characters, cut to 48) plus `~` and 16 hex digits of its SHA-256. `~` never
+ * occurs in a plain name, so two ids never share a file.
+ */
+export function safeFileName(id: string): string {
+  if (PLAIN_NAME.test(id)) return id;
+  const readable = id.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 48);
+  const hash = createHash("sha256").update(id, "utf16le").digest("hex").slice(0, 16);
+  return `${readable}~${hash}`;
+}
+
+/**
+ * The log file of one attempt, relative to the logs folder:
+ * `<run>/<task>.<attempt>.log` with both names made safe by {@link safeFileName}.
+ * Attempt records keep this path, so `weft logs RUN TASK` finds the file by the id.
+ */
 export function logFilePath(runId: string, taskId: string, attempt: number): string {
-  // Task ids are [A-Za-z0-9_-] in the model; anything else (nested ids) is made file-safe.
-  const safe = taskId.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
-  return `${runId}/${safe}.${attempt}.log`;
+  return `${safeFileName(runId)}/${safeFileName(taskId)}.${attempt}.log`;
+}
+
+/** The folder of a run's log files, relative to the logs folder. */
+export function logDirName(runId: string): string {
+  return safeFileName(runId);
 }
 
 /** One line as stored: `O text` or `E text`. */
@@ -35,13 +72,37 @@ export function formatLogLine(stream: OutputStream, line: string): string {
 export interface LogLine {
   stream: OutputStream;
   text: string;
+  /** A continuation record (`o `, `e `): the rest of the stream's previous line. */
+  continuation?: true;
 }
 
 /** Parses one stored line (without its `\n`). Unknown prefixes are read as stdout. */
 export function parseLogLine(line: string): LogLine {
   if (line.startsWith("E ")) return { stream: "stderr", text: line.slice(2) };
   if (line.startsWith("O ")) return { stream: "stdout", text: line.slice(2) };
+  if (line.startsWith("o ")) return { stream: "stdout", text: line.slice(2), continuation: true };
+  if (line.startsWith("e ")) return { stream: "stderr", text: line.slice(2), continuation: true };
   return { stream: "stdout", text: line };
+}
+
+/**
+ * Parses stored lines, joining each continuation record to its stream's previous line;
+ * one whose line is not among `records` (read earlier) keeps `continuation`.
+ */
+function joinLogLines(records: string[]): LogLine[] {
+  const lines: LogLine[] = [];
+  const last: Partial<Record<OutputStream, LogLine>> = {};
+  for (const record of records) {
+    const line = parseLogLine(record);
+    const previous = last[line.stream];
+    if (line.continuation && previous) {
+      previous.text += line.text;
+      continue;
+    }
+    lines.push(line);
+    last[line.stream] = line;
+  }
+  return lines;
 }
 
 /**
@@ -66,7 +127,7 @@ export async function readLogFrom(
     const bytes = concat(chunks);
     const end = bytes.lastIndexOf(0x0a) + 1;
     const text = decoder.decode(bytes.subarray(0, end));
-    const lines = text ? text.slice(0, -1).split("\n").map(parseLogLine) : [];
+    const lines = text ? joinLogLines(text.slice(0, -1).split("\n")) : [];
     return { lines, nextOffset: offset + end };
   } finally {
     try {
@@ -86,41 +147,100 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Creates a folder (and parents) readable by its owner only. */
-export async function ensurePrivateDir(path: string): Promise<void> {
-  await Deno.mkdir(path, { recursive: true, mode: 0o700 });
-  // mkdir's mode is reduced by the umask; set it exactly.
+/**
+ * Creates a folder (and missing parents) readable by its owner only. Only folders it
+ * creates get mode 0700: an existing folder keeps its mode (it is the user's, e.g. a
+ * shared or read-only mount), but must be a folder. OS errors are thrown as they are
+ * (with `code`); callers wrap them in a StorageError naming what they were doing.
+ * `makeParents: false` is the one retry after the parents were made.
+ */
+export async function ensurePrivateDir(path: string, makeParents = true): Promise<void> {
+  try {
+    await Deno.mkdir(path, { mode: 0o700 });
+  } catch (e) {
+    const parent = path.slice(0, path.replace(/\/+$/, "").lastIndexOf("/"));
+    if (e instanceof Deno.errors.NotFound && makeParents && parent !== "") {
+      await ensurePrivateDir(parent);
+      return await ensurePrivateDir(path, false);
+    }
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    // Existing: leave its mode alone, but a file in its place is an error.
+    if (!(await Deno.stat(path)).isDirectory) {
+      throw Object.assign(new Error(`Not a directory: mkdir '${path}'`), { code: "EEXIST" });
+    }
+    return;
+  }
+  // mkdir's mode is reduced by the umask; set it exactly, on the folder weft just made.
   if (Deno.build.os !== "windows") await Deno.chmod(path, 0o700);
 }
 
 interface OpenLog {
+  /** Set when a write failed: the rest of this file's lines are dropped. */
+  broken: boolean;
   pending: string[];
   pendingBytes: number;
+  /** Bytes handed to `chain` and not yet written. */
+  queued: number;
+  /** The stream whose long line is unfinished in the file (its last record has no `\n` yet). */
+  open: OutputStream | null;
   file: Deno.FsFile | null;
   size: number;
   /** Writes to one file happen one after another. */
   chain: Promise<void>;
 }
 
-/** Buffered appenders for the log files of the runs being recorded. */
+/**
+ * Buffered appenders for the log files of the runs being recorded. A write that fails
+ * (disk full, I/O error) never rejects anywhere unawaited: it becomes a StorageError
+ * naming the file, passed once to `onError` and kept for {@link LogWriter.takeError};
+ * that file takes no more lines (they could not be written in order anyway).
+ */
 export class LogWriter {
   readonly #logs = new Map<string, OpenLog>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  #error: StorageError | null = null;
+  #reported = false;
+  #stopped = false;
 
-  constructor(readonly logsDir: string) {}
+  constructor(
+    readonly logsDir: string,
+    private readonly onError: (error: StorageError) => void = () => {},
+  ) {}
 
   /** Queues one output line for a file (relative path); never blocks. */
-  append(relPath: string, stream: OutputStream, line: string): void {
+  append(
+    relPath: string,
+    stream: OutputStream,
+    line: string,
+    continues = false,
+    continuation = false,
+  ): Promise<void> | undefined {
     let log = this.#logs.get(relPath);
     if (!log) {
-      log = { pending: [], pendingBytes: 0, file: null, size: 0, chain: Promise.resolve() };
+      log = {
+        broken: false,
+        pending: [],
+        pendingBytes: 0,
+        queued: 0,
+        open: null,
+        file: null,
+        size: 0,
+        chain: Promise.resolve(),
+      };
       this.#logs.set(relPath, log);
     }
-    const text = formatLogLine(stream, line);
+    if (log.broken || this.#stopped) return;
+    const text = continues || continuation || log.open !== null
+      ? piece(log, stream, line, continues, continuation)
+      : formatLogLine(stream, line);
     log.pending.push(text);
     log.pendingBytes += text.length;
-    if (log.pendingBytes >= FLUSH_AT_BYTES) this.#flush(relPath, log);
-    else this.#schedule();
+    if (log.pendingBytes < FLUSH_AT_BYTES) {
+      this.#schedule();
+      return;
+    }
+    this.#flush(relPath, log);
+    if (log.queued > MAX_QUEUED_BYTES) return log.chain;
   }
 
   /** Writes what is buffered for one file; resolves to its size in bytes (0 if never written). */
@@ -133,6 +253,12 @@ export class LogWriter {
 
   /** Flushes and closes one file; resolves to its final size. */
   async close(relPath: string): Promise<number> {
+    const unfinished = this.#logs.get(relPath);
+    if (unfinished?.open) {
+      // The attempt ended in the middle of a long line: end its record.
+      unfinished.pending.push("\n");
+      unfinished.open = null;
+    }
     const size = await this.flush(relPath);
     const log = this.#logs.get(relPath);
     if (log) {
@@ -141,6 +267,26 @@ export class LogWriter {
       this.#logs.delete(relPath);
     }
     return size;
+  }
+
+  /**
+   * Writes nothing more, to any file: lines buffered and to come are dropped. For a run
+   * stopped by a fault, so its last output does not take the room its records need.
+   */
+  stop(): void {
+    this.#stopped = true;
+    for (const log of this.#logs.values()) {
+      log.broken = true;
+      log.pending = [];
+      log.pendingBytes = 0;
+    }
+  }
+
+  /** The first write error since the last call (then null until the next one). */
+  takeError(): StorageError | null {
+    const error = this.#error;
+    this.#error = null;
+    return error;
   }
 
   /** Writes everything buffered for every file. */
@@ -159,32 +305,96 @@ export class LogWriter {
     if (this.#timer !== null) return;
     const timer = setTimeout(() => {
       this.#timer = null;
-      this.flushAll().catch(() => {/* reported by the next explicit flush */});
+      void this.flushAll(); // never rejects: errors go to #fail
     }, LOG_FLUSH_INTERVAL_MS);
     // A pending flush must not keep the process alive; the recorder's flush() drains it.
     Deno.unrefTimer(timer);
     this.#timer = timer;
   }
 
+  /** Queues the buffered lines of one file for writing; the promise never rejects. */
   #flush(relPath: string, log: OpenLog): Promise<void> {
-    if (log.pending.length === 0) return log.chain;
+    if (log.pending.length === 0 || log.broken) return log.chain;
     const bytes = encoder.encode(log.pending.join(""));
     log.pending = [];
     log.pendingBytes = 0;
+    log.queued += bytes.length;
     log.chain = log.chain.then(async () => {
-      if (!log.file) log.file = await this.#open(relPath);
-      let written = 0;
-      while (written < bytes.length) written += await log.file.write(bytes.subarray(written));
-      log.size += bytes.length;
+      log.queued -= bytes.length;
+      if (log.broken) return;
+      try {
+        if (!log.file) log.file = await this.#open(relPath);
+        let written = 0;
+        while (written < bytes.length) {
+          const n = await log.file.write(bytes.subarray(written));
+          written += n;
+          log.size += n;
+        }
+      } catch (e) {
+        this.#fail(relPath, log, e);
+      }
     });
     return log.chain;
   }
 
+  #fail(relPath: string, log: OpenLog, cause: unknown): void {
+    log.broken = true;
+    log.pending = [];
+    log.pendingBytes = 0;
+    const error = cause instanceof StorageError
+      ? cause
+      : new StorageError("cannot write the log", `${this.logsDir}/${relPath}`, cause);
+    this.#error ??= error;
+    if (this.#reported) return;
+    this.#reported = true;
+    this.onError(error);
+  }
+
   async #open(relPath: string): Promise<Deno.FsFile> {
     const path = `${this.logsDir}/${relPath}`;
-    await ensurePrivateDir(path.slice(0, path.lastIndexOf("/")));
-    const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
-    if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
-    return file;
+    const dir = path.slice(0, path.lastIndexOf("/"));
+    try {
+      await ensurePrivateDir(dir);
+    } catch (e) {
+      throw new StorageError("cannot create the log folder", dir, e);
+    }
+    try {
+      // A new file: mode 0600 (the umask can only narrow it; chmod restores owner rw).
+      const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+      if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
+      return file;
+    } catch (e) {
+      throw new StorageError("cannot create the log", path, e);
+    }
   }
+}
+
+/**
+ * The stored text of one piece of a long line, or of a whole line written while
+ * another stream's long line is unfinished; updates `log.open`.
+ */
+function piece(
+  log: OpenLog,
+  stream: OutputStream,
+  text: string,
+  continues: boolean,
+  continuation: boolean,
+): string {
+  let stored = "";
+  if (log.open !== null && (log.open !== stream || !continuation)) {
+    stored = "\n"; // cut the unfinished line here; its rest comes as a continuation record
+    log.open = null;
+  }
+  if (!continuation || log.open !== stream) {
+    const tag = stream === "stderr" ? "E " : "O ";
+    stored += continuation ? tag.toLowerCase() : tag;
+  }
+  // A piece never contains a newline (the splitter cut there); a stray one is dropped.
+  stored += text.includes("\n") ? text.replaceAll("\n", "") : text;
+  if (continues) log.open = stream;
+  else {
+    stored += "\n";
+    log.open = null;
+  }
+  return stored;
 }

@@ -17,11 +17,13 @@ import {
   summarize,
   timeBound,
 } from "./records.ts";
+import { logDirName } from "./log_files.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
   MetricsRun,
+  ProcessRecord,
   RecordBatch,
   RunDetails,
   RunFilter,
@@ -34,6 +36,9 @@ export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #tasks = new Map<string, Map<string, StoredTask>>();
   readonly #attempts = new Map<string, Map<string, AttemptRecord>>();
+  readonly #beats = new Map<string, string>();
+  /** runId → "taskId\0attempt\0pid" → record. */
+  readonly #processes = new Map<string, Map<string, ProcessRecord>>();
 
   constructor(readonly logsDir: string = "") {}
 
@@ -70,6 +75,22 @@ export class MemoryRunStore implements RunStore {
   async writeRecords(batch: RecordBatch): Promise<void> {
     for (const attempt of batch.attempts) await this.recordAttempt(attempt);
     for (const { runId, task } of batch.tasks) await this.updateTask(runId, task);
+    for (const { process, running } of batch.processes ?? []) {
+      const key = `${process.taskId}\u0000${process.attempt}\u0000${process.pid}`;
+      let procs = this.#processes.get(process.runId);
+      if (!procs) this.#processes.set(process.runId, procs = new Map());
+      if (running) procs.set(key, structuredClone(process));
+      else procs.delete(key);
+    }
+  }
+
+  heartbeat(runId: string, at: string): Promise<void> {
+    if (this.#runs.has(runId)) this.#beats.set(runId, at);
+    return Promise.resolve();
+  }
+
+  listProcesses(runId: string): Promise<ProcessRecord[]> {
+    return Promise.resolve(structuredClone([...(this.#processes.get(runId)?.values() ?? [])]));
   }
 
   updateTask(runId: string, task: TaskRecord): Promise<void> {
@@ -89,6 +110,8 @@ export class MemoryRunStore implements RunStore {
     if (!run) return Promise.reject(new Error(`run ${report.id} was never recorded`));
     for (const task of tasks) this.#putTask(report.id, task);
     this.#runs.set(report.id, structuredClone(finishedRecord(run, report)));
+    this.#beats.delete(report.id);
+    this.#processes.delete(report.id);
     return Promise.resolve();
   }
 
@@ -162,19 +185,24 @@ export class MemoryRunStore implements RunStore {
       if (attempt.status === "running") attempts.set(key, interruptedAttempt(attempt));
     }
     const taskList = [...tasks.values()].map((s) => s.task);
-    this.#runs.set(runId, interruptedRecord(run, taskList, [...attempts.values()]));
+    const beat = this.#beats.get(runId) ?? null;
+    this.#runs.set(runId, interruptedRecord(run, taskList, [...attempts.values()], beat));
+    this.#beats.delete(runId);
+    this.#processes.delete(runId);
     return await Promise.resolve(true);
   }
 
   async deleteRun(runId: string): Promise<void> {
     if (this.logsDir) {
-      await Deno.remove(`${this.logsDir}/${runId}`, { recursive: true }).catch((e) => {
+      await Deno.remove(`${this.logsDir}/${logDirName(runId)}`, { recursive: true }).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       });
     }
     this.#runs.delete(runId);
     this.#tasks.delete(runId);
     this.#attempts.delete(runId);
+    this.#beats.delete(runId);
+    this.#processes.delete(runId);
   }
 
   close(): void {}

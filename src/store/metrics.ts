@@ -1,7 +1,9 @@
 /**
  * The health report (`weft metrics`): per workflow and per task, how many runs, how
  * many succeeded and failed, the success rate, and mean/p50/p95 durations. Computed
- * from run records and their task summaries only — never from log files.
+ * from run records and their task summaries only — never from log files. Interrupted
+ * runs and tasks (weft died) count as failures but not in durations: how long they
+ * would have lasted is unknown (and records of earlier versions hold bogus ones).
  * @module
  */
 import type { TaskState } from "../engine/events.ts";
@@ -72,7 +74,7 @@ class Tally {
     }
     if (status === "success") this.successes++;
     else this.failures++;
-    if (durationMs !== null) this.durations.push(durationMs);
+    if (durationMs !== null && status !== "interrupted") this.durations.push(durationMs);
   }
 
   stats(): HealthStats {

@@ -1,19 +1,45 @@
 /**
- * Opening the run store of a WEFT_HOME folder: creates it (0700), opens the KV file
- * (0600), and runs crash recovery, so no verb ever sees a dead run as "running".
+ * Opening the run store of a WEFT_HOME folder.
+ *
+ * For writing (`weft run`, `history prune`): creates the folder (0700, only if weft
+ * creates it: an existing folder keeps its mode), opens the KV file (0600), and runs
+ * crash recovery, so no verb ever sees a dead run as "running". A home that cannot be
+ * written is a StorageError naming it (exit 2: nothing ran).
+ *
+ * For reading (`history`, `status`, `logs`, `metrics`, with `readOnly`): creates and
+ * changes nothing that is not there. A missing home or KV file reads as an empty
+ * history; a KV file that cannot be opened in place (read-only mount, unwritable
+ * folder) is read from a private copy; crash recovery is best-effort (skipped on a
+ * copy, its write errors reported through `onRecoveryFailed`, e.g. on a full disk).
  * @module
  */
+import { ExitCode } from "../model/errors.ts";
+import { StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
 import { ensurePrivateDir } from "./log_files.ts";
+import { MemoryRunStore } from "./memory.ts";
 import { recoverInterrupted } from "./recovery.ts";
+import { ensureReserve } from "./reserve.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
   /** Skip crash recovery (only for tools that must not write, e.g. benchmarks' seeders). */
   recover?: boolean;
-  /** Called for each run recovery marks interrupted (e.g. to tell the user). */
-  onRecovered?: (run: RunRecord) => void;
+  /**
+   * Called for each run recovery marks interrupted (e.g. to tell the user), with how
+   * many of its process groups were still running and were ended.
+   */
+  onRecovered?: (run: RunRecord, endedGroups: number) => void;
+  /** Open for reading: create nothing, change no mode, never fail for want of writing. */
+  readOnly?: boolean;
+  /**
+   * With `readOnly`: called when crash recovery could not be done because the store
+   * cannot be written (runs whose process died still read as running).
+   */
+  onRecoveryFailed?: (error: StorageError) => void;
+  /** Keep the space reserve (see reserve.ts) in the home: for `weft run`. */
+  reserve?: boolean;
 }
 
 /** The KV file inside a WEFT_HOME folder. */
@@ -27,27 +53,116 @@ export function logsPath(home: string): string {
 }
 
 /**
- * Opens the store in `home` (an absolute folder, created if missing) and marks runs of
- * this host whose process died as interrupted. Close it with `store.close()`.
+ * Opens the store in `home` (an absolute folder) and marks runs of this host whose
+ * process died as interrupted. Close it with `store.close()`. Throws StorageError
+ * (a WeftError: path, reason, hint) when the home cannot be created, written or read.
  * @example
- * const store = await openStore(home);
+ * const store = await openStore(home, { readOnly: true });
  * try { console.log(await store.listRuns({ limit: 10 })); } finally { store.close(); }
  */
 export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<RunStore> {
-  await ensurePrivateDir(home);
-  await ensurePrivateDir(logsPath(home));
-  await createPrivateFile(kvPath(home));
-  const store = await KvRunStore.open(kvPath(home), logsPath(home));
-  await restrictFiles(kvPath(home));
-  if (options.recover !== false) {
+  const store = options.readOnly ? await openForReading(home) : await openForWriting(home);
+  if (options.reserve && !options.readOnly) await ensureReserve(home);
+  if (options.recover === false || store.snapshot) return store.store;
+  try {
+    await recoverInterrupted(store.store, Deno.hostname(), { onRecovered: options.onRecovered });
+  } catch (e) {
+    if (!options.readOnly) {
+      store.store.close();
+      throw e instanceof StorageError ? e : new StorageError("cannot write run history", home, e);
+    }
+    options.onRecoveryFailed?.(
+      e instanceof StorageError ? e : new StorageError("cannot write run history", home, e),
+    );
+  }
+  return store.store;
+}
+
+interface Opened {
+  store: RunStore;
+  /** Read from a private copy: writing it would change nothing the user sees. */
+  snapshot: boolean;
+}
+
+async function openForWriting(home: string): Promise<Opened> {
+  const step = async <T>(what: string, path: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      await recoverInterrupted(store, Deno.hostname(), { onRecovered: options.onRecovered });
+      return await fn();
     } catch (e) {
-      store.close();
-      throw e;
+      throw new StorageError(what, path, e, ExitCode.Invalid);
+    }
+  };
+  await step("cannot create the history folder", home, () => ensurePrivateDir(home));
+  await step(
+    "cannot create the log folder",
+    logsPath(home),
+    () => ensurePrivateDir(logsPath(home)),
+  );
+  const kv = kvPath(home);
+  await step("cannot create the history database", kv, () => createPrivateFile(kv));
+  const store = await step(
+    "cannot open the history database",
+    kv,
+    () => KvRunStore.open(kv, logsPath(home)),
+  );
+  try {
+    await restrictFiles(kv);
+  } catch (e) {
+    store.close();
+    throw new StorageError("cannot make the history database private", kv, e, ExitCode.Invalid);
+  }
+  return { store, snapshot: false };
+}
+
+async function openForReading(home: string): Promise<Opened> {
+  const kv = kvPath(home);
+  try {
+    if (!(await Deno.stat(kv)).isFile) {
+      throw Object.assign(new Error(`Is a directory: stat '${kv}'`), { code: "EISDIR" });
+    }
+  } catch (e) {
+    // Nothing recorded yet: an empty history, and nothing created for it.
+    if (e instanceof Deno.errors.NotFound) {
+      return { store: new MemoryRunStore(logsPath(home)), snapshot: false };
+    }
+    throw new StorageError("cannot read run history", kv, e);
+  }
+  try {
+    return { store: await KvRunStore.open(kv, logsPath(home)), snapshot: false };
+  } catch (inPlace) {
+    // SQLite cannot open a WAL database where it cannot write its side files
+    // (read-only mount, folder of another user): read a private copy instead.
+    try {
+      return { store: await openCopy(kv, logsPath(home)), snapshot: true };
+    } catch {
+      throw new StorageError("cannot read run history", kv, inPlace);
     }
   }
-  return store;
+}
+
+/** Copies the KV file and its write-ahead log to a private temp folder and opens that. */
+async function openCopy(kv: string, logsDir: string): Promise<RunStore> {
+  const dir = await Deno.makeTempDir({ prefix: "weft-history-" });
+  try {
+    const copy = kvPath(dir);
+    await Deno.copyFile(kv, copy);
+    try {
+      await Deno.copyFile(`${kv}-wal`, `${copy}-wal`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    const store = await KvRunStore.open(copy, logsDir);
+    const close = store.close.bind(store);
+    // The copy is private to this process: remove it with the store.
+    store.close = () => {
+      close();
+      Deno.removeSync(dir, { recursive: true });
+    };
+    return store;
+  } catch (e) {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw e;
+  }
 }
 
 /**

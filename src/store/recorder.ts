@@ -3,7 +3,9 @@
  * the run record on run_started (before any task starts), every task state change,
  * one record per attempt, the final report — and the output lines to per-attempt
  * log files. Events arrive synchronously; writes are queued and applied in order,
- * never dropped. Every string is masked for secrets before it is written.
+ * never dropped. The data fields of every event (output lines, output values, errors,
+ * parameter values) are masked for secrets before anything is written; identifiers,
+ * statuses and keys are written as they are (see engine/mask_events.ts).
  * @module
  */
 import {
@@ -13,7 +15,10 @@ import {
   type TaskRecord,
   type TaskState,
 } from "../engine/events.ts";
-import { createMasker, maskDeep, MIN_SECRET_LENGTH } from "../engine/secrets.ts";
+import { maskEvent } from "../engine/mask_events.ts";
+import { Secrets } from "../engine/secrets.ts";
+import { isDiskFull, isFault, StorageError } from "./faults.ts";
+import { Heartbeats } from "./heartbeat.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
 import { processStartTicks } from "./recovery.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
@@ -21,10 +26,23 @@ import { WriteQueue } from "./write_queue.ts";
 
 /** Options of {@link createRecorder}. */
 export interface RecorderOptions {
-  /** Values to replace by `***` in everything written (a second line of defence). */
+  /**
+   * The run's secrets, shared with the engine so that values found while the run goes
+   * on (a task's own `environment`) are masked here too: a second line of defence.
+   */
+  secrets?: Secrets;
+  /** Extra values to mask, added to `secrets` (or to a set of the recorder's own). */
   secretValues?: readonly string[];
   /** taskId → definition hash (see resume.ts `taskHashes`), kept for `--resume` checks. */
   taskHashes?: Record<string, string>;
+  /**
+   * Called once, at the first fault of the machine while recording (a log line or a
+   * record could not be written: disk full, read-only, I/O error). The caller should
+   * stop the run: it can no longer be recorded. Later errors are only kept for flush().
+   */
+  onFault?: (error: StorageError) => void;
+  /** The store's file or folder, named in faults of store writes (default: logsDir). */
+  storePath?: string;
 }
 
 /** A recorder: the listener to subscribe, and a way to wait until all is written. */
@@ -45,7 +63,7 @@ interface TaskState_ {
 /**
  * Creates a recorder writing to `store` and to log files under `logsDir`.
  * @example
- * const recorder = createRecorder(store, store.logsDir, { secretValues });
+ * const recorder = createRecorder(store, store.logsDir, { secrets });
  * engine.subscribe(recorder.listener);
  * await recorder.flush();
  */
@@ -54,12 +72,33 @@ export function createRecorder(
   logsDir: string,
   options: RecorderOptions = {},
 ): Recorder {
-  const secrets = (options.secretValues ?? []).filter((v) => v.length >= MIN_SECRET_LENGTH);
-  const mask = createMasker(secrets);
-  const logs = new LogWriter(logsDir);
+  const secrets = options.secrets ?? new Secrets();
+  for (const value of options.secretValues ?? []) secrets.add(value);
+  let faulted = false;
+  const fault = (error: StorageError) => {
+    if (faulted) return;
+    faulted = true;
+    // The run is being stopped: its remaining output (and, on a full disk, its
+    // intermediate records) must not take the room its final record needs.
+    logs.stop();
+    if (isDiskFull(error)) queue.dropRecords();
+    options.onFault?.(error);
+  };
+  const logs = new LogWriter(logsDir, fault);
   const tasks = new Map<string, TaskState_>();
-  const queue = new WriteQueue(store);
+  const queue = new WriteQueue(store, (e) => {
+    if (!isFault(e)) return;
+    fault(
+      e instanceof StorageError
+        ? e
+        : new StorageError("cannot record the run", options.storePath ?? logsDir, e),
+    );
+  });
   const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
+  // Written at beat time: the process was alive then (the queue may delay the write).
+  const beats = new Heartbeats((runId) =>
+    void queue.barrier(() => store.heartbeat(runId, new Date().toISOString()))
+  );
 
   const handle = (event: EngineEvent): Promise<void> | void => {
     switch (event.type) {
@@ -68,6 +107,7 @@ export function createRecorder(
           tasks.set(key(event.run.id, task.id), { record: task, attempt: null });
         }
         const ticks = event.run.pid === Deno.pid ? processStartTicks(Deno.pid) : null;
+        beats.start(event.run.id);
         return queue.barrier(() =>
           store.createRun(event.run, event.tasks, {
             taskHashes: options.taskHashes,
@@ -107,12 +147,14 @@ export function createRecorder(
         });
       }
       case "output": {
-        logs.append(
+        // A promise here (the log is behind the task) holds the task's output back.
+        return logs.append(
           logFilePath(event.runId, event.taskId, event.attempt),
           event.stream,
           event.line,
+          event.continues,
+          event.continuation,
         );
-        return;
       }
       case "attempt_finished": {
         const state = taskState(tasks, key(event.runId, event.taskId), event.taskId);
@@ -152,7 +194,22 @@ export function createRecorder(
           }
         });
       }
+      case "process_started":
+      case "process_exited": {
+        const running = event.type === "process_started";
+        const process = {
+          runId: event.runId,
+          taskId: event.taskId,
+          attempt: event.attempt,
+          pid: event.pid,
+          // Read now, while the process (or its zombie) still holds the pid.
+          startTicks: running ? processStartTicks(event.pid) : null,
+          startedAt: event.at,
+        };
+        return queue.records((batch) => batch.process(process, running));
+      }
       case "run_finished": {
+        beats.stop(event.runId);
         for (const k of [...tasks.keys()]) {
           if (k.startsWith(event.runId + "\u0000")) tasks.delete(k);
         }
@@ -165,11 +222,19 @@ export function createRecorder(
   };
 
   return {
-    listener: (event) => handle(secrets.length ? maskDeep(event, mask) : event),
+    listener: (event) => handle(maskEvent(event, secrets)),
     async flush() {
       await queue.idle();
       await logs.flushAll();
-      queue.throwFirstError();
+      try {
+        queue.throwFirstError();
+      } catch (e) {
+        throw isFault(e) && !(e instanceof StorageError)
+          ? new StorageError("cannot record the run", options.storePath ?? logsDir, e)
+          : e;
+      }
+      const logError = logs.takeError();
+      if (logError) throw logError;
     },
   };
 }

@@ -91,6 +91,7 @@ export function finishedRecord(run: RunRecord, report: RunReport): RunRecord {
     finishedAt: report.finishedAt,
     durationMs: report.durationMs,
     summary: summaryForRecord(report.tasks),
+    ...(report.error === undefined ? {} : { error: report.error }),
   };
 }
 
@@ -102,15 +103,16 @@ export function matchesFilter(run: RunRecord, filter: RunFilter): boolean {
 }
 
 /**
- * How far (ms) run ids may be out of start-time order: ids carry whole seconds and a
- * random suffix, so runs started within the same second sort in any order.
+ * How far (ms) run ids may be out of start-time order. Ids carry the start time to the
+ * millisecond (engine/ids.ts), but ids of earlier versions carry whole seconds and sort
+ * after new ones of the same second, and another host's clock may be a little off.
  */
 export const ID_ORDER_SLACK_MS = 2_000;
 
 /**
  * What a listing does with a run given the filter's time bounds. Run ids sort by start
- * time (to the second), so walking newest first, a run older than `since` by more than
- * the slack ends the walk; walking oldest first, one newer than `before` by as much does.
+ * time, so walking newest first, a run older than `since` by more than the slack ends
+ * the walk; walking oldest first, one newer than `before` by as much does.
  */
 export function timeBound(run: RunRecord, filter: RunFilter): "take" | "skip" | "stop" {
   const started = Date.parse(run.startedAt);
@@ -144,17 +146,20 @@ export function interruptedAttempt(attempt: AttemptRecord): AttemptRecord {
 }
 
 /**
- * The last moment the dead run was seen doing something: the latest time recorded in
- * its tasks and attempts (never earlier than its start). Used as its finish time, so
- * a crash found days later does not inflate durations.
+ * The last moment the dead run was known alive: its last heartbeat (written every few
+ * seconds while it ran, see recorder.ts) or the latest time recorded in its tasks and
+ * attempts, whichever is later (never earlier than its start). Used as its finish time,
+ * so a crash found days later does not inflate it.
  */
 export function lastSignOfLife(
   run: RunRecord,
   tasks: TaskRecord[],
   attempts: AttemptRecord[],
+  lastHeartbeat: string | null = null,
 ): string {
   let latest = Date.parse(run.startedAt);
   const times = [
+    lastHeartbeat,
     ...tasks.flatMap((t) => [t.startedAt, t.finishedAt]),
     ...attempts.flatMap((a) => [a.startedAt, a.finishedAt]),
   ];
@@ -164,18 +169,23 @@ export function lastSignOfLife(
   return new Date(latest).toISOString();
 }
 
-/** The run record of a run found dead. */
+/**
+ * The run record of a run found dead: finished at its last sign of life, duration
+ * unknown (null). The process died some time after that sign (up to a heartbeat
+ * interval later), so no duration would be true; `finishedAt` says how long it is at
+ * least known to have lived.
+ */
 export function interruptedRecord(
   run: RunRecord,
   tasks: TaskRecord[],
   attempts: AttemptRecord[],
+  lastHeartbeat: string | null = null,
 ): RunRecord {
-  const finishedAt = lastSignOfLife(run, tasks, attempts);
   return {
     ...run,
     status: "interrupted",
-    finishedAt,
-    durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt),
+    finishedAt: lastSignOfLife(run, tasks, attempts, lastHeartbeat),
+    durationMs: null,
     summary: summaryForRecord(tasks),
   };
 }

@@ -2,9 +2,14 @@
  * Crash recovery: nothing stays "running" forever. A run recorded as running by this
  * host whose process is gone (killed with -9, power loss) is marked `interrupted`,
  * with its unfinished tasks `interrupted` (reason "crash"); everything recorded
- * before the crash is kept. Every verb that opens the store runs this first.
+ * before the crash is kept. The process groups the run had started and that are still
+ * running (recorded at spawn, see recorder.ts) are ended first: SIGTERM, then SIGKILL
+ * after a short grace — only groups proven to be the run's by their leader's start
+ * time (process_groups.ts), never a recycled pid. Every verb that opens the store runs
+ * this first.
  * @module
  */
+import { endGroups, hasProcfs, readProcStat } from "./process_groups.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /**
@@ -13,37 +18,7 @@ import type { RunRecord, RunStore } from "./run_store.ts";
  */
 export function processStartTicks(pid: number): number | null {
   const stat = readProcStat(pid);
-  if (!stat || stat === "absent") return null;
-  const ticks = Number(stat.fields[19]);
-  return Number.isFinite(ticks) ? ticks : null;
-}
-
-interface ProcStat {
-  state: string;
-  /** Fields after the command name, starting with field 3 (state). */
-  fields: string[];
-}
-
-function readProcStat(pid: number): ProcStat | null | "absent" {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return "absent" as const;
-    return null;
-  }
-  // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(")") + 2).trim().split(/\s+/);
-  return { state: fields[0], fields };
-}
-
-function hasProcfs(): boolean {
-  try {
-    Deno.statSync("/proc/self/stat");
-    return true;
-  } catch {
-    return false;
-  }
+  return stat && stat !== "absent" ? stat.startTicks : null;
 }
 
 /**
@@ -57,7 +32,7 @@ export async function isProcessAlive(pid: number, startTicks: number | null): Pr
     if (stat === "absent") return false;
     if (stat === null) return true; // unreadable: assume alive rather than corrupt a live run
     if (stat.state === "Z" || stat.state === "X") return false;
-    if (startTicks !== null && Number(stat.fields[19]) !== startTicks) return false;
+    if (startTicks !== null && stat.startTicks !== startTicks) return false;
     return true;
   }
   try {
@@ -74,15 +49,21 @@ export async function isProcessAlive(pid: number, startTicks: number | null): Pr
 
 /** Options of {@link recoverInterrupted}. */
 export interface RecoveryOptions {
-  /** Called for each run marked interrupted. */
-  onRecovered?: (run: RunRecord) => void;
+  /**
+   * Called for each run marked interrupted, with how many of its process groups were
+   * still running and were ended.
+   */
+  onRecovered?: (run: RunRecord, endedGroups: number) => void;
   /** Decides whether a recorded process is alive (tests pass their own). */
   isAlive?: (pid: number, startTicks: number | null) => Promise<boolean>;
+  /** Grace between SIGTERM and SIGKILL for the run's groups (default REAP_GRACE_MS). */
+  graceMs?: number;
 }
 
 /**
- * Marks runs of this `host` whose process is gone as interrupted. Runs of other hosts
- * are left alone: their pids mean nothing here. Returns the runs it marked.
+ * Marks runs of this `host` whose process is gone as interrupted, after ending the
+ * process groups they left running. Runs of other hosts are left alone: their pids
+ * mean nothing here. Returns the runs it marked.
  */
 export async function recoverInterrupted(
   store: RunStore,
@@ -94,9 +75,11 @@ export async function recoverInterrupted(
   for (const run of await store.findRunning()) {
     if (run.host !== host) continue;
     if (await isAlive(run.pid, run.pidStartTicks)) continue;
+    const groups = await store.listProcesses(run.id);
+    const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
     if (await store.markInterrupted(run.id)) {
       recovered.push(run);
-      options.onRecovered?.(run);
+      options.onRecovered?.(run, ended);
     }
   }
   return recovered;

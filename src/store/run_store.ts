@@ -34,6 +34,8 @@ export interface RunRecord extends RunInfo {
   pidStartTicks: number | null;
   /** Every task's outcome, written when the run ends; null while running or when too big. */
   summary: TaskSummary[] | null;
+  /** Why weft stopped the run itself (RunReport.error, e.g. a full disk); absent otherwise. */
+  error?: string;
 }
 
 /** One try of one task. */
@@ -88,10 +90,30 @@ export interface MetricsRun {
   tasks: TaskSummary[];
 }
 
+/**
+ * A process group a run started, kept while it runs so that crash recovery can end it
+ * (see recovery.ts). Each task process leads its own session, so its pid is its group id.
+ */
+export interface ProcessRecord {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  /** Pid of the group leader, which is also the process group id. */
+  pid: number;
+  /**
+   * The leader's start time in clock ticks since boot (/proc/<pid>/stat field 22), so a
+   * recycled pid is never taken for it; null where /proc is unavailable (never signalled).
+   */
+  startTicks: number | null;
+  startedAt: string;
+}
+
 /** Task and attempt records written together in one atomic write. */
 export interface RecordBatch {
   tasks: Array<{ runId: string; task: TaskRecord }>;
   attempts: AttemptRecord[];
+  /** Process groups started (`running`) or ended (not `running`: the record is removed). */
+  processes?: Array<{ process: ProcessRecord; running: boolean }>;
 }
 
 /** Extra facts the recorder adds to a run when creating it. */
@@ -105,7 +127,7 @@ export interface CreateRunExtras {
  * when several weft processes share the store.
  */
 export interface RunStore {
-  /** Folder holding the per-attempt log files (`<run>/<task>.<attempt>.log`). */
+  /** Folder holding the per-attempt log files (`<run>/<task>.<attempt>.log`, see log_files.ts). */
   readonly logsDir: string;
 
   /** Records a new run (status "running") and its initial task records. */
@@ -119,8 +141,18 @@ export interface RunStore {
   updateTask(runId: string, task: TaskRecord): Promise<void>;
   /** Writes one attempt record, and the task's record in the same atomic write when given. */
   recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void>;
-  /** Marks the run finished from its report; writes `tasks` (default: all of the report's). */
+  /**
+   * Marks the run finished from its report; writes `tasks` (default: all of the report's).
+   * Drops its heartbeat and any process records left.
+   */
   finishRun(report: RunReport, tasks?: TaskRecord[]): Promise<void>;
+  /**
+   * Records that the run's process was alive at `at` (UTC ISO): the recorder calls it
+   * every few seconds, so a crashed run's last sign of life is known (see records.ts).
+   */
+  heartbeat(runId: string, at: string): Promise<void>;
+  /** The process groups recorded as running for a run (what crash recovery ends). */
+  listProcesses(runId: string): Promise<ProcessRecord[]>;
 
   /** The run with this exact id, or null. */
   findRun(id: string): Promise<RunRecord | null>;
@@ -142,8 +174,9 @@ export interface RunStore {
   findRunning(): Promise<RunRecord[]>;
   /**
    * Marks a run that is still recorded as running `interrupted`, and its pending and
-   * running tasks and attempts `interrupted` (reason "crash"). Returns false when the
-   * run is not running (any more).
+   * running tasks and attempts `interrupted` (reason "crash"); its finish time is its
+   * last sign of life and its duration unknown (null), see `interruptedRecord`. Drops its
+   * heartbeat and process records. Returns false when the run is not running (any more).
    */
   markInterrupted(runId: string): Promise<boolean>;
   /** Removes a run, its tasks, attempts and log files. */

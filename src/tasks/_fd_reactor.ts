@@ -17,6 +17,7 @@
 const POLLIN = 0x1;
 const WNOHANG = 1;
 const CHUNK = 65536;
+const WAKE_BYTE = new Uint8Array(1);
 
 const SYMBOLS = {
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
@@ -45,6 +46,12 @@ export class FdReactor {
   readonly #wake: [number, number];
   readonly #chunk = new Uint8Array(CHUNK);
   #running = false;
+  /** A poll is in flight (on the blocking-pool thread). */
+  #polling = false;
+  /** A wake byte was written since the poll in flight started. */
+  #woken = false;
+  /** The fds the poll in flight watches. */
+  #polled = new Set<number>();
   /** Fds to close once the poll in flight has returned (closing them earlier races it). */
   #closeLater: number[] = [];
 
@@ -88,7 +95,7 @@ export class FdReactor {
         controller = c;
         this.#watches.set(fd, watch);
       },
-      pull: () => this.#kick(), // demand again: include fd in the next poll
+      pull: () => this.#kick(fd), // demand again: include fd in the next poll
       cancel: () => {
         if (!done) finish();
         this.#kick();
@@ -121,10 +128,19 @@ export class FdReactor {
     });
   }
 
-  /** Starts the loop, or wakes the poll in flight so it sees the new watched set. */
-  #kick(): void {
+  /**
+   * Starts the loop, or wakes the poll in flight so it sees the new watched set. `fd`:
+   * the change is only that fd wants reading again, which needs no wake-up if the poll
+   * in flight watches it already.
+   */
+  #kick(fd?: number): void {
     if (this.#running) {
-      this.#sys.write(this.#wake[1], new Uint8Array(1), 1n);
+      // Only a poll in flight needs waking, once: the loop rebuilds its whole set after
+      // each poll, so a change made meanwhile is seen without a wake-up.
+      if (this.#polling && !this.#woken && (fd === undefined || !this.#polled.has(fd))) {
+        this.#woken = true;
+        this.#sys.write(this.#wake[1], WAKE_BYTE, 1n);
+      }
       return;
     }
     if (this.#watches.size === 0) return;
@@ -133,7 +149,8 @@ export class FdReactor {
   }
 
   #release(fd: number): void {
-    if (!this.#running) {
+    if (!this.#polling) {
+      // No poll in flight can be watching fd (the next one is built from #watches).
       this.#sys.close(fd);
       return;
     }
@@ -157,7 +174,11 @@ export class FdReactor {
         pollfds[(i + 1) * 2] = w.fd;
         pollfds[(i + 1) * 2 + 1] = POLLIN; // short events = POLLIN, revents = 0
       });
+      this.#polled = new Set(watched.map((w) => w.fd));
+      this.#polling = true;
       const n = await this.#sys.poll(pollfds, BigInt(watched.length + 1), -1);
+      this.#polling = false;
+      this.#woken = false;
       for (const fd of this.#closeLater) this.#sys.close(fd);
       this.#closeLater = [];
       if (n <= 0) continue; // EINTR

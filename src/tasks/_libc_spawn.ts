@@ -21,9 +21,12 @@ const FILE_ACTIONS_BYTES = 256;
 const SIGSET_BYTES = 256;
 
 const SYMBOLS = {
+  // nonblocking: runs on a Deno blocking-pool thread and returns a Promise, so the event
+  // loop does not wait while glibc waits for the child's exec (it does, to report errors).
   posix_spawn: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
+    nonblocking: true,
   },
   posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
   posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
@@ -41,6 +44,7 @@ const SYMBOLS = {
   sigaddset: { parameters: ["buffer", "i32"], result: "i32" },
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  kill: { parameters: ["i32", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -66,7 +70,7 @@ export function loadLibc(): Libc | null {
 
 function attributes(c: Libc): Uint8Array {
   if (sharedAttr) return sharedAttr;
-  const attr = new Uint8Array(ATTR_BYTES);
+  const attr = fixedBytes(ATTR_BYTES);
   const none = new Uint8Array(SIGSET_BYTES);
   const pipe = new Uint8Array(SIGSET_BYTES);
   check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
@@ -89,23 +93,38 @@ function check(rc: number, what: string): void {
 const encoder = new TextEncoder();
 
 /**
+ * `n` zeroed bytes whose address never changes: an ArrayBuffer's memory lives outside the
+ * JS heap, so a pointer into it stays valid while a nonblocking call runs on another thread
+ * (as long as the buffer is referenced, which {@link libcSpawn} makes sure of).
+ */
+function fixedBytes(n: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(Math.max(n, 1)));
+}
+
+/**
  * A NULL-terminated `char *[]` of `strings`, all in one buffer. The returned `keep`
  * holds the string bytes: it must stay referenced until the FFI call returns.
+ * One UTF-8 encoding of all the strings and no BigInt per pointer: this runs for every
+ * child, on environments of dozens of variables.
  */
 function cStringArray(strings: string[]): { array: BigUint64Array; keep: Uint8Array } {
-  const encoded = strings.map((s) => encoder.encode(s));
-  let size = 0;
-  for (const bytes of encoded) size += bytes.length + 1;
-  const keep = new Uint8Array(Math.max(size, 1));
-  const base = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(keep)));
-  const array = new BigUint64Array(strings.length + 1);
+  let joined = "";
+  for (const text of strings) {
+    if (text.includes("\0")) throw new TypeError("argument or environment contains a NUL byte");
+    joined += text + "\0";
+  }
+  const keep = fixedBytes(joined.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
+  encoder.encodeInto(joined, keep);
+  const base = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(keep)));
+  const array = new BigUint64Array(new ArrayBuffer((strings.length + 1) * 8));
+  const words = new Uint32Array(array.buffer); // little-endian halves: x86_64 and aarch64
   let offset = 0;
-  encoded.forEach((bytes, i) => {
-    if (bytes.includes(0)) throw new TypeError("argument or environment contains a NUL byte");
-    keep.set(bytes, offset);
-    array[i] = base + BigInt(offset);
-    offset += bytes.length + 1; // the byte after each string is already 0
-  });
+  for (let i = 0; i < strings.length; i++) {
+    const address = base + offset; // < 2^53: exact as a number
+    words[2 * i] = address % 0x1_0000_0000;
+    words[2 * i + 1] = Math.floor(address / 0x1_0000_0000);
+    offset = keep.indexOf(0, offset) + 1; // the NUL after string i (none inside it)
+  }
   return { array, keep };
 }
 
@@ -114,7 +133,9 @@ function cString(text: string): Uint8Array {
   if (bytes.indexOf(0) !== bytes.length - 1) {
     throw new TypeError("path contains a NUL byte");
   }
-  return bytes;
+  const fixed = fixedBytes(bytes.length);
+  fixed.set(bytes);
+  return fixed;
 }
 
 /** A pipe with both ends close-on-exec: [read, write]. */
@@ -148,19 +169,27 @@ export interface LibcChild {
 }
 
 /**
- * Starts the child, or returns the errno posix_spawn reported (exec and chdir failures
- * included: glibc waits for the exec). No fd is left open on failure.
+ * Starts the child, or resolves to the errno posix_spawn reported (exec and chdir failures
+ * included: glibc waits for the exec). posix_spawn itself runs on a Deno blocking-pool
+ * thread: every buffer it reads (file actions, argv, envp, path, pid) is off the JS heap
+ * and referenced here until it has returned; the file actions are destroyed only then.
+ * No fd is left open on failure. Throws (synchronously) for a NUL byte in a string and
+ * when pipe2 fails (EMFILE).
  */
-export function libcSpawn(c: Libc, req: LibcSpawnRequest): LibcChild | { errno: number } {
+export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | { errno: number }> {
   const open: number[] = [];
-  const actions = new Uint8Array(FILE_ACTIONS_BYTES);
+  const actions = fixedBytes(FILE_ACTIONS_BYTES);
   let actionsReady = false;
+  let call: Promise<number>;
+  let outRead = -1, outWrite = -1, errRead = -1, errWrite = -1, inRead = -1, inWrite = -1;
+  let argv: ReturnType<typeof cStringArray>, envp: ReturnType<typeof cStringArray>;
+  let path: Uint8Array;
+  const pid = new Int32Array(new ArrayBuffer(4));
   try {
-    const [outRead, outWrite] = makePipe(c);
+    [outRead, outWrite] = makePipe(c);
     open.push(outRead, outWrite);
-    const [errRead, errWrite] = makePipe(c);
+    [errRead, errWrite] = makePipe(c);
     open.push(errRead, errWrite);
-    let inRead = -1, inWrite = -1;
     if (req.pipeStdin) {
       [inRead, inWrite] = makePipe(c);
       open.push(inRead, inWrite);
@@ -168,39 +197,48 @@ export function libcSpawn(c: Libc, req: LibcSpawnRequest): LibcChild | { errno: 
     check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
     actionsReady = true;
     // chdir first: a relative program path and a relative stdin path resolve against cwd.
+    // (glibc copies the paths given to addchdir_np and addopen.)
     check(c.posix_spawn_file_actions_addchdir_np(actions, cString(req.cwd)), "addchdir_np");
     if (req.pipeStdin) check(c.posix_spawn_file_actions_adddup2(actions, inRead, 0), "adddup2");
     else {
-      const devNull = cString("/dev/null");
-      check(c.posix_spawn_file_actions_addopen(actions, 0, devNull, O_RDONLY, 0), "addopen");
+      check(c.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, O_RDONLY, 0), "addopen");
     }
     check(c.posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2");
     check(c.posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2");
     // All pipe ends are O_CLOEXEC: the child keeps only the dup2 copies on 0/1/2.
-
-    const argv = cStringArray(req.argv);
-    const envp = cStringArray(Object.entries(req.env).map(([k, v]) => `${k}=${v}`));
-    const pid = new Int32Array(1);
-    const rc = c.posix_spawn(
-      pid,
-      cString(req.path),
-      actions,
-      attributes(c),
-      argv.array,
-      envp.array,
-    );
-    // Referenced after the call so the string bytes outlive it (pointers into them were passed).
-    void argv.keep, envp.keep;
-    // The parent's copies of the child's ends, closed whatever the outcome.
-    for (const fd of [outWrite, errWrite, inRead]) if (fd >= 0) c.close(fd);
-    open.splice(0, open.length, outRead, errRead, ...(inWrite >= 0 ? [inWrite] : []));
-    if (rc !== 0) return { errno: rc };
-    open.length = 0; // handed over
-    return { pid: pid[0], stdout: outRead, stderr: errRead, stdin: inWrite };
-  } finally {
+    argv = cStringArray(req.argv);
+    envp = cStringArray(Object.entries(req.env).map(([k, v]) => `${k}=${v}`));
+    path = cString(req.path);
+    call = c.posix_spawn(pid, path, actions, attributes(c), argv.array, envp.array);
+  } catch (error) {
     if (actionsReady) c.posix_spawn_file_actions_destroy(actions);
     for (const fd of open) c.close(fd);
+    throw error;
   }
+  return call.then((rc) => {
+    // Referenced until here so that nothing the call reads is collected while it runs.
+    void argv.keep, argv.array, envp.keep, envp.array, path;
+    c.posix_spawn_file_actions_destroy(actions);
+    // The parent's copies of the child's ends, closed whatever the outcome.
+    for (const fd of [outWrite, errWrite, inRead]) if (fd >= 0) c.close(fd);
+    if (rc !== 0) {
+      for (const fd of [outRead, errRead, inWrite]) if (fd >= 0) c.close(fd);
+      return { errno: rc };
+    }
+    return { pid: pid[0], stdout: outRead, stderr: errRead, stdin: inWrite };
+  });
+}
+
+const DEV_NULL = cString("/dev/null");
+
+const SIGKILL = 9;
+
+/**
+ * SIGKILL to the process group `pgid`, as `_process_group.ts` sweepGroup does, without
+ * Deno.kill's exception for a group that is gone (the usual case, once per child).
+ */
+export function killGroup(c: Libc, pgid: number): void {
+  if (pgid > 0) c.kill(-pgid, SIGKILL); // -1/ESRCH when nobody is left: what we want
 }
 
 /** Closes a raw fd the caller owns. */

@@ -38,13 +38,15 @@ export function sweepGroup(pid: number): void {
 /**
  * Ties the group led by `pid` to the caller's abort signals until `exit` resolves:
  * `signal` → SIGTERM, then SIGKILL after `killGraceMs`; `killSignal` → SIGKILL at once.
- * When the leader has exited, whatever is left of its group is SIGKILLed before the
- * returned promise resolves, so no background grandchild outlives its task.
+ * When the leader has exited, whatever is left of its group is SIGKILLed (by `sweep`,
+ * default {@link sweepGroup}) before the returned promise resolves, so no background
+ * grandchild outlives its task.
  */
 export function superviseGroup<T>(
   pid: number,
   options: Pick<SpawnOptions, "signal" | "killSignal" | "killGraceMs">,
   exit: Promise<T>,
+  sweep: (pid: number) => void = sweepGroup,
 ): Promise<T> {
   let exited = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +67,7 @@ export function superviseGroup<T>(
 
   return exit.then((status) => {
     // The leader is gone; its group may not be. Sweep it before reporting.
-    sweepGroup(pid);
+    sweep(pid);
     exited = true;
     clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", terminate);

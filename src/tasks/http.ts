@@ -93,9 +93,19 @@ interface PreparedRequest {
   body: string | undefined;
 }
 
-/** Interpolates and checks everything before any byte is sent. */
+/**
+ * Interpolates and checks everything before any byte is sent. Values in the URL are
+ * percent-encoded for the part they land in (ctx.interpolateUrl); header values may not
+ * hold CR, LF or NUL, which could end the header and start another.
+ */
 function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
-  const rawUrl = ctx.interpolate(task.url);
+  let rawUrl: string;
+  try {
+    rawUrl = ctx.interpolateUrl(task.url);
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    throw new Error(`url: ${(e as Error).message}${hint ? ` (${hint})` : ""}`);
+  }
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -110,7 +120,7 @@ function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
 
   const headers = new Headers();
   for (const [name, value] of Object.entries(task.headers ?? {})) {
-    headers.set(name, ctx.interpolate(value));
+    setHeader(headers, name, ctx.interpolate(value));
   }
 
   // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
@@ -121,7 +131,7 @@ function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
     url.password = "";
     if (!task.auth) headers.set("authorization", basicAuth(user, pass));
   }
-  if (task.auth) headers.set("authorization", authorizationHeader(task.auth, ctx));
+  if (task.auth) setHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
 
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
@@ -137,6 +147,29 @@ function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
     throw new Error(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`);
   }
   return { method, url, displayUrl: url.href, headers, body };
+}
+
+/**
+ * Sets a header. Leading and trailing blanks and line breaks are trimmed, as the Fetch
+ * Standard normalizes header values (a token read from a file keeps no final newline);
+ * a CR, LF or NUL inside the value could start another header (RFC 9110 §5.5): refused.
+ */
+function setHeader(headers: Headers, name: string, raw: string): void {
+  const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  const bad = /[\r\n\0]/.exec(value);
+  if (bad) {
+    const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
+    throw new Error(
+      `header ${
+        JSON.stringify(name)
+      }: its value contains ${what}, which could start another header; refused`,
+    );
+  }
+  try {
+    headers.set(name, value);
+  } catch (e) {
+    throw new Error(`header ${JSON.stringify(name)}: ${(e as Error).message}`);
+  }
 }
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {

@@ -5,7 +5,9 @@
  * The shell is invoked as `SHELL -c COMMAND` whatever it is (`bash` gets no
  * `-o pipefail`: a pipeline's status is its last command's, as in `sh`). Values
  * interpolated into the command travel as environment variables (see
- * `TaskContext.interpolateShell`), so they are never read as shell syntax.
+ * `TaskContext.interpolateShell`), so they are never read as shell syntax; large values
+ * and long commands travel through private files instead (see shell_launch.ts), so no
+ * size makes exec fail.
  *
  * As make does, a command with no shell syntax, run by the default shell, is executed
  * directly without a shell (see {@link directArgv}): same environment, cwd, output and
@@ -15,6 +17,12 @@
  */
 import { directArgv } from "./direct.ts";
 import { forEachLine } from "./lines.ts";
+import {
+  execLimitError,
+  INLINE_COMMAND_BYTES,
+  prepareShell,
+  type ShellLaunch,
+} from "./shell_launch.ts";
 import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
 
 export { directArgv } from "./direct.ts";
@@ -34,49 +42,96 @@ export const shellRunner: TaskRunner<ShellConfig> = {
   type: "shell",
   async run(task: ShellConfig, ctx: TaskContext): Promise<TaskResult> {
     const shell = task.shell?.trim() || "sh";
-    const { command, env } = ctx.interpolateShell(task.command);
-    // Interpolated values live in env variables the command refers to: the shell must expand them.
-    const direct = !task.shell?.trim() && isEmpty(env) ? directArgv(command) : null;
-    const [cmd, ...args] = direct ?? [shell, "-c", command];
-    let child: SpawnedProcess;
-    try {
-      child = ctx.spawner.spawn({
-        cmd,
-        args,
-        cwd: ctx.cwd,
-        env: isEmpty(env) ? ctx.env : { ...ctx.env, ...env },
-        signal: ctx.signal,
-        killGraceMs: ctx.killGraceMs,
-      });
-    } catch (error) {
-      if (direct && directoryExists(ctx.cwd)) {
-        const failed = programError(error);
-        if (failed) {
-          ctx.emit("stderr", `weft: ${cmd}: ${failed.message}`);
-          return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
-        }
+    const { command, env: values } = ctx.interpolateShell(task.command);
+    // Interpolated values live in variables the command refers to: the shell must expand them.
+    const direct = !task.shell?.trim() && isEmpty(values) &&
+        command.length <= INLINE_COMMAND_BYTES
+      ? directArgv(command)
+      : null;
+    let launch: ShellLaunch | null = null;
+    if (!direct) {
+      try {
+        launch = await prepareShell(command, values, ctx.env, ctx.outputFile);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return {
+          ok: false,
+          exitCode: null,
+          outputs: {},
+          error: `cannot write the command to a file: ${message}`,
+        };
       }
-      return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
     }
-    const stopReading = new AbortController();
-    const pumps = Promise.all([
-      forEachLine(child.stdout, (line) => ctx.emit("stdout", line), { signal: stopReading.signal }),
-      forEachLine(child.stderr, (line) => ctx.emit("stderr", line), { signal: stopReading.signal }),
-    ]);
-    const status = await child.status;
-    // A process that left the group (setsid) may still hold the pipes: stop waiting.
-    const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
     try {
-      await pumps;
+      return await runProcess(
+        ctx,
+        shell,
+        direct,
+        direct ? [] : launch!.args,
+        launch?.env ?? ctx.env,
+      );
     } finally {
-      clearTimeout(timer);
+      await launch?.cleanup();
     }
-    const exitCode = status.code;
-    if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
-    const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);
-    return { ok: false, exitCode, outputs: {}, error };
   },
 };
+
+/** Spawns `direct` (argv) or `shell` with `args`, streams its output, waits for its group. */
+async function runProcess(
+  ctx: TaskContext,
+  shell: string,
+  direct: string[] | null,
+  shellArgs: string[],
+  env: Record<string, string>,
+): Promise<TaskResult> {
+  const [cmd, ...args] = direct ?? [shell, ...shellArgs];
+  let child: SpawnedProcess;
+  try {
+    child = await ctx.spawner.spawn({
+      cmd,
+      args,
+      cwd: ctx.cwd,
+      env,
+      signal: ctx.signal,
+      killGraceMs: ctx.killGraceMs,
+    });
+  } catch (error) {
+    if (direct && directoryExists(ctx.cwd)) {
+      const failed = programError(error);
+      if (failed) {
+        ctx.emit("stderr", `weft: ${cmd}: ${failed.message}`);
+        return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
+      }
+    }
+    // E2BIG: say which variable or argument is too big, and the limit.
+    const tooBig = execLimitError(cmd, args, env);
+    if (tooBig) {
+      return { ok: false, exitCode: null, outputs: {}, error: `cannot start "${cmd}": ${tooBig}` };
+    }
+    return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
+  }
+  const stopReading = new AbortController();
+  const pumps = Promise.all([
+    forEachLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
+      signal: stopReading.signal,
+    }),
+    forEachLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
+      signal: stopReading.signal,
+    }),
+  ]);
+  const status = await child.status;
+  // A process that left the group (setsid) may still hold the pipes: stop waiting.
+  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
+  try {
+    await pumps;
+  } finally {
+    clearTimeout(timer);
+  }
+  const exitCode = status.code;
+  if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
+  const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);
+  return { ok: false, exitCode, outputs: {}, error };
+}
 
 function exitedWith(code: number | null): string {
   return `exited with code ${code}`;

@@ -18,7 +18,7 @@
  * - stdin text, when given, is written through a Deno file opened on `/proc/self/fd/N`.
  * @module
  */
-import { closeFd, decodeStatus, libcSpawn, loadLibc } from "./_libc_spawn.ts";
+import { closeFd, decodeStatus, killGroup, libcSpawn, loadLibc } from "./_libc_spawn.ts";
 import { fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
@@ -40,20 +40,24 @@ export function ffiSpawnAvailable(): boolean {
  * - `killSignal` aborted: SIGKILL to the group at once.
  * - When the leader exits, whatever is left of its group is SIGKILLed.
  *
- * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist, and
- * `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
+ * `spawn` rejects with `Deno.errors.NotFound` when the program or the cwd does not exist,
+ * and `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
  */
 export class FfiSpawner implements ProcessSpawner {
   readonly #resolved = new Map<string, string>();
 
-  spawn(options: SpawnOptions): SpawnedProcess {
+  /**
+   * Resolves once the child has exec'd (posix_spawn runs off the event loop, see
+   * _libc_spawn.ts); rejects as described above when it could not.
+   */
+  async spawn(options: SpawnOptions): Promise<SpawnedProcess> {
     const libc = loadLibc();
     const reactor = fdReactor();
     if (!libc || !reactor) {
       throw new Error("FfiSpawner: posix_spawn through FFI is not available here");
     }
     const path = this.#resolve(options);
-    const started = libcSpawn(libc, {
+    const started = await libcSpawn(libc, {
       path,
       argv: [options.cmd, ...options.args],
       env: options.env,
@@ -66,7 +70,7 @@ export class FfiSpawner implements ProcessSpawner {
     const stderr = reactor.readable(started.stderr);
     if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
     const exit = reactor.exit(pid).then(decodeStatus);
-    const status = superviseGroup(pid, options, exit);
+    const status = superviseGroup(pid, options, exit, (pgid) => killGroup(libc, pgid));
     return { pid, stdout, stderr, status };
   }
 

@@ -35,8 +35,9 @@ export interface SpawnerOptions {
  * - When the leader exits, whatever is left of its group is SIGKILLed, so no
  *   background grandchild outlives its task or holds the output pipes open.
  *
- * `spawn` throws `Deno.errors.NotFound` when the program or the cwd does not exist, and
- * `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
+ * `spawn` throws (or, through FFI, rejects with) `Deno.errors.NotFound` when the program
+ * or the cwd does not exist, and `Deno.errors.PermissionDenied` when the program exists
+ * but cannot be executed.
  */
 export class DenoSpawner implements ProcessSpawner {
   readonly #ffi: FfiSpawner | null;
@@ -49,7 +50,8 @@ export class DenoSpawner implements ProcessSpawner {
     this.#setsid = auto ? (this.#ffi ? null : findSetsid()) : options.setsid ?? null;
   }
 
-  spawn(options: SpawnOptions): SpawnedProcess {
+  /** A promise with the FFI spawner (exec off the event loop), the child itself otherwise. */
+  spawn(options: SpawnOptions): SpawnedProcess | Promise<SpawnedProcess> {
     if (this.#ffi) return this.#ffi.spawn(options);
     const viaSetsid = this.#setsid !== null;
     const child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {

@@ -32,7 +32,11 @@ export interface SpawnedProcess {
 
 /** Starts processes. The engine receives one; nothing else spawns. */
 export interface ProcessSpawner {
-  spawn(options: SpawnOptions): SpawnedProcess;
+  /**
+   * Starts a child. May return a promise (the FFI spawner's exec happens off the event
+   * loop); a child that cannot start is an exception thrown or a rejection.
+   */
+  spawn(options: SpawnOptions): SpawnedProcess | Promise<SpawnedProcess>;
 }
 
 /** What a runner gets for one attempt of one task. */
@@ -49,10 +53,26 @@ export interface TaskContext {
   killGraceMs: number;
   /** Path of the file the task may append `KEY=VALUE` lines to (also `$WEFT_OUTPUT`). */
   outputFile: string;
-  /** Publish one line of output (no trailing newline). */
-  emit(stream: OutputStream, line: string): void;
+  /**
+   * Publish one line of output (no trailing newline), or one piece of a long line (see
+   * `LineHandler` in lines.ts for `continues` and `continuation`). A returned promise
+   * asks the runner to read no more output until it settles (the log is behind); any
+   * other result means nothing.
+   */
+  emit(
+    stream: OutputStream,
+    line: string,
+    continues?: boolean,
+    continuation?: boolean,
+  ): unknown;
   /** Interpolate `${...}` into plain text (URLs, headers, bodies). */
   interpolate(text: string): string;
+  /**
+   * Interpolate `${...}` into a URL: each value percent-encoded for the part it lands
+   * in, `${raw(...)}` as written (see expr/url.ts). Throws for a value that cannot be
+   * placed safely (a `/` in the host, a non-digit port).
+   */
+  interpolateUrl(url: string): string;
   /**
    * Interpolate `${...}` into a shell command so that no value can be read as shell
    * syntax: each value is passed through an extra environment variable.

@@ -20,6 +20,8 @@ import {
   summaryLine,
   SYMBOLS,
 } from "./format.ts";
+import { displayedLine } from "./cut.ts";
+import { terminalSafe } from "./safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
 
 const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
@@ -81,7 +83,9 @@ export class BoardRenderer {
     const p = this.#paint;
     switch (event.type) {
       case "run_started":
-        this.#title = `${p.bold(event.run.workflow)} ${p.dim(`run ${event.run.id}`)}`;
+        this.#title = `${p.bold(terminalSafe(event.run.workflow, false))} ${
+          p.dim(`run ${event.run.id}`)
+        }`;
         this.#startedAtMs = Date.parse(event.run.startedAt);
         for (const task of event.tasks) {
           this.#rows.set(task.id, {
@@ -108,13 +112,17 @@ export class BoardRenderer {
         });
         return;
       }
-      case "output":
+      case "output": {
+        const shown = displayedLine(event);
+        if (shown === null) return;
+        const line = terminalSafe(shown, this.#options.color);
         if (this.#options.verbose || this.#options.liveOutput.has(event.taskId)) {
-          this.#scroll += `${p.dim(`[${event.taskId}]`)} ${event.line}\n`;
+          this.#scroll += `${p.dim(`[${event.taskId}]`)} ${line}\n`;
         } else {
-          this.#tails.push(event.taskId, event.line);
+          this.#tails.push(event.taskId, line);
         }
         return;
+      }
       case "attempt_finished": {
         if (event.retryInMs === null) return;
         const row = this.#row(event.taskId);
@@ -146,7 +154,7 @@ export class BoardRenderer {
 
   /** Queues a message from weft itself above the board. */
   notice(message: string): void {
-    this.#scroll += this.#paint.yellow(message) + "\n";
+    this.#scroll += this.#paint.yellow(terminalSafe(message, false)) + "\n";
     this.#dirty = true;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { RunReport, TaskRecord, TaskState } from "../../engine/events.ts";
 import { formatDuration } from "../../model/duration.ts";
+import { terminalSafe } from "./safe_text.ts";
 
 /** One symbol per state; `retry` marks an attempt that will be tried again. */
 export const SYMBOLS: Record<TaskState | "retry", string> = {
@@ -118,7 +119,8 @@ export function outcomeDetails(task: TaskRecord): string {
   // and a timeout or a cancellation is already said by the state word.
   const redundant = task.error === `exited with code ${task.exitCode}`;
   const showError = task.error && !redundant && task.status === "failed";
-  return parts.join(" ") + (showError ? ` — ${task.error}` : "");
+  // The error may quote task output or a server's words: shown with controls escaped.
+  return parts.join(" ") + (showError ? ` — ${terminalSafe(task.error!, false)}` : "");
 }
 
 /** `4 success, 1 skipped`, in a fixed state order, for the tasks that count. */

@@ -19,6 +19,8 @@ import {
   summaryLine,
   SYMBOLS,
 } from "./format.ts";
+import { displayedLine } from "./cut.ts";
+import { terminalSafe } from "./safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
 
 /** Turns each engine event into zero or more lines of text. Pure apart from its own state. */
@@ -45,7 +47,9 @@ export class PlainRenderer {
           (callbacks ? `, ${plural(callbacks, "callback")}` : "");
         return this.#line(
           event.run.startedAt,
-          `run ${event.run.id} started: ${p.bold(event.run.workflow)} (${counts})`,
+          `run ${event.run.id} started: ${
+            p.bold(terminalSafe(event.run.workflow, false))
+          } (${counts})`,
         );
       }
       case "task_started": {
@@ -59,12 +63,16 @@ export class PlainRenderer {
           }`,
         );
       }
-      case "output":
+      case "output": {
+        const shown = displayedLine(event);
+        if (shown === null) return "";
+        const line = terminalSafe(shown, this.#options.color);
         if (!quiet && this.#showsLive(event.taskId)) {
-          return `${p.dim(`[${event.taskId}]`)} ${event.line}\n`;
+          return `${p.dim(`[${event.taskId}]`)} ${line}\n`;
         }
-        this.#tails.push(event.taskId, event.line);
+        this.#tails.push(event.taskId, line);
         return "";
+      }
       case "attempt_finished": {
         if (quiet || event.retryInMs === null) return "";
         const attempt = attemptText(event.attempt, this.#maxAttempts(event.taskId));
@@ -85,12 +93,15 @@ export class PlainRenderer {
         return this.#taskFinished(event.task);
       case "run_finished":
         return summaryLine(event.report, p) + "\n";
+      case "process_started":
+      case "process_exited":
+        return ""; // bookkeeping for crash recovery, nothing to show
     }
   }
 
   /** A line for a message from weft itself. */
   notice(message: string): string {
-    return this.#line(Date.now(), this.#paint.yellow(message));
+    return this.#line(Date.now(), this.#paint.yellow(terminalSafe(message, false)));
   }
 
   #taskFinished(task: TaskRecord): string {

@@ -1,0 +1,70 @@
+/**
+ * Field-aware secret masking of engine events and run reports. Only data that tasks
+ * produce or weft substitutes is masked: output lines, output values, parameter
+ * values, and error messages (which may quote a rendered command, URL or header).
+ * What weft writes itself — workflow names, task ids and names, run ids, statuses,
+ * reasons, paths, hosts, times, numbers and every object key — is left as it is, so a
+ * secret that happens to be a common word (`postgres`, `success`, `1`) can never
+ * corrupt a record, a lookup (`weft logs RUN dump-postgres`, `--resume`) or an exit code.
+ * @module
+ */
+import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
+import type { Secrets } from "./secrets.ts";
+
+/**
+ * The event with its data fields masked: a copy when there is something to mask,
+ * the event itself otherwise. Identifiers of `run_started` are protected in error
+ * messages from then on (see {@link Secrets.protect}).
+ */
+export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
+  if (event.type === "run_started") {
+    secrets.protect([event.run.workflow]);
+    secrets.protect(event.tasks.flatMap((t) => [t.id, t.name]));
+  }
+  if (secrets.empty) return event;
+  switch (event.type) {
+    case "run_started":
+      return {
+        ...event,
+        run: { ...event.run, params: maskValues(event.run.params, secrets) },
+        tasks: event.tasks.map((t) => maskTask(t, secrets)),
+      };
+    case "output":
+      return { ...event, line: secrets.mask(event.line) };
+    case "attempt_finished":
+      return { ...event, error: maskError(event.error, secrets) };
+    case "task_finished":
+      return { ...event, task: maskTask(event.task, secrets) };
+    case "run_finished":
+      return { ...event, report: maskReport(event.report, secrets) };
+    case "task_started":
+    case "process_started":
+    case "process_exited":
+      return event;
+  }
+}
+
+/** The report with its tasks' errors and output values masked (a copy). */
+export function maskReport(report: RunReport, secrets: Secrets): RunReport {
+  if (secrets.empty) return report;
+  return { ...report, tasks: report.tasks.map((t) => maskTask(t, secrets)) };
+}
+
+function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {
+  return {
+    ...task,
+    error: maskError(task.error, secrets),
+    outputs: maskValues(task.outputs, secrets),
+  };
+}
+
+function maskError(error: string | null, secrets: Secrets): string | null {
+  return error === null ? null : secrets.maskKeeping(error);
+}
+
+/** A copy with every value masked and every key kept. */
+function maskValues(values: Record<string, string>, secrets: Secrets): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const key in values) copy[key] = secrets.mask(values[key]);
+  return copy;
+}

@@ -1,0 +1,88 @@
+/**
+ * The secrets a run knows before it starts, so that the run record (its parameter
+ * values) is masked and a value too short to mask is reported before anything runs.
+ * Values that depend on what happens during the run (`${tasks...}`, `${item}`) are
+ * added when their task starts (attempt_context.ts).
+ * @module
+ */
+import type { Scope } from "../expr/mod.ts";
+import { type Expressions, makeScope, type ScopeSource } from "./expressions.ts";
+import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
+import type { EngineOptions } from "./options.ts";
+import { Secrets } from "./secrets.ts";
+
+/** What {@link startSecrets} reads of the run being prepared. */
+export interface SecretSources {
+  options: EngineOptions;
+  /** Process env + --env < workflow `environment`, interpolated. */
+  workflowEnv: Record<string, string>;
+  nodes: NodeSet;
+  exprs: Expressions;
+  source: ScopeSource;
+}
+
+/**
+ * Fills the run's secrets (`options.secrets`, else a new set): the secret variables of
+ * `workflowEnv`, the values the caller gave, and those of every task's `environment`
+ * (with `defaults.environment`) that can be worked out at the start — literal values, or
+ * ones reading only params, env, workflow and run. Weft's own names (workflow name,
+ * task ids and names) are protected in error messages.
+ */
+export function startSecrets(
+  { options, workflowEnv, nodes, exprs, source }: SecretSources,
+): Secrets {
+  const secrets = options.secrets ?? new Secrets();
+  secrets.declare(options.workflow.secrets ?? []);
+  secrets.addEnv(workflowEnv);
+  for (const value of options.secretValues ?? []) secrets.add(value);
+  secrets.protect([options.workflow.name]);
+  const atStart = (env: (name: string) => string | undefined): Scope => {
+    const scope = makeScope(source, env);
+    return (root, path) => {
+      if (root === "tasks" || root === "item") throw new NotYetKnown();
+      return scope(root, path);
+    };
+  };
+  for (const node of nodes.order) {
+    secrets.protect([node.id, node.record.name]);
+    for (const spec of leafSpecs(node)) {
+      const names = spec.environment ? Object.keys(spec.environment) : [];
+      if (!names.some((name) => secrets.isSecretName(name))) continue;
+      try {
+        secrets.addEnv(
+          exprs.renderEnvBlocks(spec.envBlocks, atStart, (name) => workflowEnv[name]),
+        );
+      } catch {
+        // Something in the blocks is known only later: each secret value on its own,
+        // when it reads nothing of the blocks and nothing made during the run.
+        const own = spec.environment!;
+        const outside = atStart((name) => {
+          if (Object.hasOwn(own, name)) throw new NotYetKnown();
+          return workflowEnv[name];
+        });
+        for (const [name, value] of Object.entries(own)) {
+          if (!secrets.isSecretName(name)) continue;
+          try {
+            secrets.add(exprs.render(value, outside), name);
+          } catch {
+            // added when the task starts (attempt_context.ts)
+          }
+        }
+      }
+    }
+  }
+  return secrets;
+}
+
+/** Thrown by the start scope for a reference whose value the run has not made yet. */
+class NotYetKnown extends Error {}
+
+/** Every unit of work a node may run: itself, a conditional's branches, a loop's step. */
+function leafSpecs(node: Node): LeafSpec[] {
+  const composite = node.composite;
+  if (composite?.kind === "conditional") {
+    return composite.else ? [composite.then, composite.else] : [composite.then];
+  }
+  if (composite?.kind === "loop") return [composite.step];
+  return node.leaf ? [node.leaf] : [];
+}

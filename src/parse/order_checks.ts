@@ -1,0 +1,231 @@
+/**
+ * Order rules for what an expression reads: `${tasks.X...}` only from a task that runs
+ * after X, and `${env.NAME}` inside an `environment` block only from names set earlier
+ * in that block. Both are what the engine guarantees at run time, so anything else is a
+ * race (the first) or a silent empty value (the second), and validation refuses it.
+ * @module
+ */
+import { compileTemplate, ExpressionError } from "../expr/mod.ts";
+import type { Problem } from "../model/errors.ts";
+import { valueLabel } from "./describe.ts";
+import { isObject, parallelChildren, type RawTask } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+
+/** Whose expression is being checked: the scope its `${tasks...}` references run in. */
+export type Reader =
+  /** A task's own fields, or a step of it (`id` of a parallel child for its fields). */
+  | { kind: "task"; id: string }
+  /** `defaults.environment` / `defaults.cwd`: applied to every task that runs a step. */
+  | { kind: "defaults" }
+  /** The workflow's `environment`: resolved once, before any task starts. */
+  | { kind: "workflow" }
+  /** Nothing to check (a task without a usable id, which is reported elsewhere). */
+  | { kind: "none" };
+
+/** A problem with one reference: the message part and what to do. */
+export interface OrderTrouble {
+  message: string;
+  hint: string;
+}
+
+/**
+ * Which tasks have certainly finished when another starts, as the engine orders them
+ * (engine/run.ts, callbacks.ts, composite.ts):
+ * - a main task starts after each `depends_on` task has finished, and so after
+ *   everything that task waited for (transitively);
+ * - a `parallel` task finishes only after all its children have (they are awaited
+ *   together), so finishing a parallel task finishes its children too;
+ * - a child of a `parallel` task starts when its parent starts: it has the parent's
+ *   guarantees, and none about its siblings;
+ * - a callback starts after the task that called it finished. A callback named by
+ *   several tasks runs once, after whichever finished first, so it is only guaranteed
+ *   what every caller guarantees (the intersection). Callbacks of callbacks chain.
+ */
+export class RunOrder {
+  readonly #deps = new Map<string, string[]>();
+  readonly #children = new Map<string, string[]>();
+  readonly #parent = new Map<string, string>();
+  readonly #callers = new Map<string, string[]>();
+  readonly #before = new Map<string, ReadonlySet<string>>();
+
+  /** `tasks`: the top-level tasks as written (see raw.ts); malformed parts are ignored. */
+  constructor(tasks: readonly RawTask[]) {
+    const top = new Set(tasks.flatMap((t) => t.id ?? []));
+    const ids = (value: unknown): string[] =>
+      (typeof value === "string" ? [value] : Array.isArray(value) ? value : [])
+        .filter((v): v is string => typeof v === "string" && top.has(v));
+    for (const task of tasks) {
+      if (!task.id || this.#deps.has(task.id)) continue;
+      this.#deps.set(task.id, ids(task.data.depends_on));
+      const children = parallelChildren(task).flatMap((c) => c.id ?? []);
+      this.#children.set(task.id, children);
+      for (const child of children) this.#parent.set(child, task.id);
+      for (const field of ["on_success", "on_failure"]) {
+        for (const callee of ids(task.data[field])) {
+          const callers = this.#callers.get(callee) ?? [];
+          if (!callers.includes(task.id)) callers.push(task.id);
+          this.#callers.set(callee, callers);
+        }
+      }
+    }
+  }
+
+  /** The tasks that run their steps (leaves, conditional, loop; parallel children). */
+  stepRunners(): string[] {
+    return [...this.#deps.keys()].flatMap((id) => {
+      const children = this.#children.get(id) ?? [];
+      return children.length > 0 ? children : [id];
+    });
+  }
+
+  /** Ids of the tasks certainly finished whenever task `id` starts. */
+  before(id: string): ReadonlySet<string> {
+    const parent = this.#parent.get(id);
+    if (parent !== undefined) return this.before(parent);
+    const known = this.#before.get(id);
+    if (known) return known;
+    // A cycle (reported by the graph checks) guarantees nothing.
+    this.#before.set(id, new Set());
+    const result = new Set<string>();
+    for (const dep of this.#deps.get(id) ?? []) this.#addFinished(result, dep);
+    const callers = this.#callers.get(id) ?? [];
+    if (callers.length > 0) {
+      const [first, ...rest] = callers.map((caller) => this.#addFinished(new Set(), caller));
+      for (const done of first) if (rest.every((set) => set.has(done))) result.add(done);
+    }
+    this.#before.set(id, result);
+    return result;
+  }
+
+  /** Why `reader` may not read task `target` yet; undefined when it may. */
+  trouble(reader: Reader, target: string): OrderTrouble | undefined {
+    switch (reader.kind) {
+      case "none":
+        return undefined;
+      case "workflow":
+        return {
+          message: `the workflow's environment is set before task "${target}" (or any task) runs`,
+          hint: `move this variable into the \`environment\` of a task that depends on "${target}"`,
+        };
+      case "defaults": {
+        const early = this.stepRunners().find((id) => !this.before(id).has(target));
+        if (early === undefined) return undefined;
+        return {
+          message: early === target
+            ? `defaults apply to every task, "${target}" included`
+            : `defaults apply to every task, and "${early}" may run before "${target}" finishes`,
+          hint:
+            `move this into the \`environment\` (or \`cwd\`) of the tasks that depend on "${target}"`,
+        };
+      }
+      case "task":
+        return this.before(reader.id).has(target)
+          ? undefined
+          : this.#taskTrouble(reader.id, target);
+    }
+  }
+
+  #taskTrouble(id: string, target: string): OrderTrouble {
+    const message = `task "${target}" may not have finished when "${id}" runs`;
+    const parent = this.#parent.get(id);
+    const owner = parent ?? id;
+    if (target === id || target === parent) {
+      return {
+        message: `task "${id}" cannot read ${
+          target === id ? "its own" : "its parent's"
+        } result while it runs`,
+        hint:
+          `read it in a task that depends on "${owner}", or in an on_success/on_failure callback of it`,
+      };
+    }
+    if (parent !== undefined && this.#parent.get(target) === parent) {
+      return {
+        message,
+        hint:
+          `the children of parallel task "${parent}" run at the same time; make "${target}" a task of its own and add it to depends_on of "${parent}"`,
+      };
+    }
+    const callers = this.#callers.get(target);
+    if (callers) {
+      return {
+        message,
+        hint:
+          `"${target}" is a callback and may never run; read it from a task in its own on_success/on_failure`,
+      };
+    }
+    const targetTop = this.#parent.get(target) ?? target;
+    if (this.#callers.has(owner)) {
+      return {
+        message,
+        hint: `"${owner}" is a callback: it runs after the task that calls it (${
+          this.#callers.get(owner)!.join(", ")
+        }) and what that task depends on; name "${owner}" in on_success/on_failure of "${targetTop}" or of a task after it`,
+      };
+    }
+    return { message, hint: `add "${targetTop}" to depends_on of "${owner}"` };
+  }
+
+  /** Adds `id`, its children and everything before it to `set`; returns `set`. */
+  #addFinished(set: Set<string>, id: string): Set<string> {
+    set.add(id);
+    for (const child of this.#children.get(id) ?? []) set.add(child);
+    for (const done of this.before(id)) set.add(done);
+    return set;
+  }
+}
+
+/**
+ * Each `${env.NAME}` in an `environment` block (at `path`) must read a name set above it
+ * in the block, or one of a layer below. The engine resolves a block in order
+ * (engine/expressions.ts renderEnv), so a value sees the names above it; a name that
+ * reads itself sees the layer below (`PATH: ${env.PATH}:/opt`); a name set further
+ * down would be read before it is set, so that, and any cycle, is refused here.
+ */
+export function envOrderProblems(
+  block: unknown,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): Omit<Problem, "file">[] {
+  if (!isObject(block)) return [];
+  const names = Object.keys(block);
+  const refs = new Map<string, { name: string; offset: number; text: string }[]>();
+  for (const [name, value] of Object.entries(block)) {
+    if (typeof value !== "string" || !value.includes("${")) continue;
+    try {
+      refs.set(
+        name,
+        compileTemplate(value).references.flatMap((r) =>
+          r.root === "env" && r.path.length === 1
+            ? [{
+              name: r.path[0],
+              offset: r.offset,
+              text: value.slice(r.offset, r.offset + r.length),
+            }]
+            : []
+        ),
+      );
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e; // reported by the expression checks
+    }
+  }
+  const problems: Omit<Problem, "file">[] = [];
+  for (const [name, list] of refs) {
+    for (const ref of list) {
+      if (names.indexOf(ref.name) <= names.indexOf(name)) continue;
+      const mutual = refs.get(ref.name)?.some((r) => r.name === name) ?? false;
+      problems.push({
+        ...map.inString([...path, name], ref.offset),
+        message: `${valueLabel(data, [...path, name])}: ${
+          mutual
+            ? `${name} and ${ref.name} refer to each other`
+            : `${ref.name} is set further down this block, after ${name}`
+        } in ${ref.text}`,
+        hint: mutual
+          ? "values are set in order, each from those above it; define one without the other"
+          : `values are set in order, each from those above it; move ${ref.name} above ${name}`,
+      });
+    }
+  }
+  return problems;
+}

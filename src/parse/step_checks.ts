@@ -1,0 +1,161 @@
+/**
+ * What a task runner would refuse at run time for reasons visible in the file, checked
+ * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
+ * cannot parse or is not http(s), header names and values fetch refuses, and `data` on
+ * a GET or HEAD request (tasks/http.ts). Substituted values are unknown here, so each
+ * `${...}` stands for a harmless placeholder; only what the literal text decides is
+ * reported.
+ * @module
+ */
+import { type CompiledTemplate, compileTemplate, ExpressionError } from "../expr/mod.ts";
+import type { Problem } from "../model/errors.ts";
+import { valueLabel } from "./describe.ts";
+import { findJsonError } from "./json_error.ts";
+import { isObject, type RawObject } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+
+/** A problem without its file (the caller adds it). */
+export type StepProblem = Omit<Problem, "file">;
+
+/** A header name: an RFC 9110 §5.6.2 token, as fetch's Headers requires. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Characters fetch refuses inside a header value (after trimming HTTP whitespace). */
+const BAD_HEADER_CHAR = /[\r\n\0]/;
+/** Stands for a substituted value while checking a URL (private use: never in the text). */
+const MARK = "\uE000";
+
+/** The problems of one step (a task, or a step inside a composite) at `path`. */
+export function stepProblems(
+  step: RawObject,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): StepProblem[] {
+  const problems: StepProblem[] = [];
+  const at = (field: PathSegment[], offset: number, message: string, hint?: string) =>
+    problems.push({
+      ...map.inString(field, offset),
+      message: `${valueLabel(data, field)}: ${message}`,
+      hint,
+    });
+  const type = step.type ?? "shell";
+  if (type === "shell" && typeof step.command === "string") {
+    const error = compiled(step.command)?.checkShell();
+    if (error) at([...path, "command"], error.offset, error.message, error.hint);
+  }
+  if (type !== "http") return problems;
+  if (typeof step.url === "string") {
+    const trouble = urlTrouble(step.url);
+    if (trouble) at([...path, "url"], 0, trouble.message, trouble.hint);
+  }
+  if (isObject(step.headers)) {
+    for (const [name, value] of Object.entries(step.headers)) {
+      if (!HEADER_NAME.test(name)) {
+        problems.push({
+          ...map.key([...path, "headers", name]),
+          message: `${valueLabel(data, [...path, "headers"])}: invalid header name ${
+            JSON.stringify(name)
+          }`,
+          hint: "header names are letters, digits and !#$%&'*+-.^_`|~, without spaces or ':'",
+        });
+      }
+      if (typeof value !== "string") continue;
+      const trimmed = value.replace(/^[\t\n\r ]+/, "");
+      const bad = trimmed.replace(/[\t\n\r ]+$/, "").search(BAD_HEADER_CHAR);
+      if (bad >= 0) {
+        at(
+          [...path, "headers", name],
+          value.length - trimmed.length + bad,
+          "a header value cannot contain a line break or NUL",
+          "write the value on one line (a YAML block scalar `|` keeps its line breaks)",
+        );
+      }
+    }
+  }
+  const method = typeof step.method === "string" ? step.method.toUpperCase() : undefined;
+  if ((method === "GET" || method === "HEAD") && step.data !== undefined && step.data !== null) {
+    problems.push({
+      ...map.key([...path, "data"]),
+      message: `${valueLabel(data, [...path, "data"])}: a ${method} request cannot carry \`data\``,
+      hint: "use method POST, PUT or PATCH, or remove `data`",
+    });
+  }
+  return problems;
+}
+
+/**
+ * A loop's `items` written as text without `${...}` that starts with `[` is read as a
+ * JSON array at run time (engine/composite.ts loopItems); one that is not valid JSON,
+ * or not an array, would fail the loop there.
+ */
+export function loopItemsProblem(
+  items: unknown,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): StepProblem | undefined {
+  if (typeof items !== "string" || !compiled(items)?.isLiteral) return undefined;
+  const text = items.trimStart();
+  if (!text.startsWith("[")) return undefined;
+  const lead = items.length - text.length;
+  const error = findJsonError(text.trimEnd());
+  let notArray = false;
+  if (!error) notArray = !Array.isArray(JSON.parse(text));
+  if (!error && !notArray) return undefined;
+  return {
+    ...map.inString(path, lead + (error?.offset ?? 0)),
+    message: `${valueLabel(data, path)}: ${
+      error
+        ? `items starting with [ are read as a JSON array: ${error.message}`
+        : "expected a JSON array"
+    }`,
+    hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
+  };
+}
+
+function compiled(text: string): CompiledTemplate | undefined {
+  try {
+    return compileTemplate(text);
+  } catch (e) {
+    if (e instanceof ExpressionError) return undefined; // reported by the expression checks
+    throw e;
+  }
+}
+
+/**
+ * Why the http runner would refuse this URL whatever the substituted values are, or
+ * undefined. The URL is checked when its scheme is written out; each substitution is
+ * replaced by `::1` after a `[` (an IPv6 host), `1` after a `:` (a port, a password)
+ * and `x` elsewhere (a host label, a path segment), which parse wherever a value of
+ * the right kind would.
+ */
+export function urlTrouble(text: string): { message: string; hint: string } | undefined {
+  const template = compiled(text);
+  if (!template) return undefined;
+  const marked = template.render(() => MARK);
+  const firstMark = marked.indexOf(MARK);
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(marked)?.[0];
+  // `${params.url}` or `${base}/path`: the value decides what kind of URL this is.
+  if (firstMark >= 0 && (scheme === undefined || firstMark < scheme.length)) return undefined;
+  const filled = marked.replace(
+    /\uE000+/g,
+    (_, at: number) => marked[at - 1] === "[" ? "::1" : marked[at - 1] === ":" ? "1" : "x",
+  );
+  let url: URL;
+  try {
+    url = new URL(filled);
+  } catch {
+    return {
+      message: `invalid URL ${JSON.stringify(text)}`,
+      hint:
+        "give an absolute http:// or https:// URL (spaces and other special characters in a host are not allowed)",
+    };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return {
+      message: `unsupported URL scheme ${url.protocol} in ${JSON.stringify(text)}`,
+      hint: "http tasks send http:// or https:// requests",
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,134 @@
+/**
+ * Faults of the machine in plain words: what an OS or database error means for the
+ * person at the terminal, and what they can do about it. The one place that knows
+ * errno codes (ENOSPC, EROFS, EACCES, ...) and SQLite's messages ("database or disk is
+ * full", "database is locked"); the store wraps its I/O errors here with the path they
+ * concern, and the CLI (cli/main.ts) maps any stray one the same way, so no fault the
+ * machine caused is reported as an internal error.
+ *
+ * Codes are POSIX errno names as Deno puts them on `error.code` (see `man 3 errno`);
+ * the SQLite texts are sqlite3_errstr() results (https://sqlite.org/rescode.html).
+ * @module
+ */
+import { ExitCode, WeftError } from "../model/errors.ts";
+
+/** A fault explained: `reason` completes "cannot write X: …"; `hint` says what to do. */
+export interface FaultText {
+  reason: string;
+  hint: string;
+}
+
+const ELSEWHERE = "or point WEFT_HOME (or --home) at another folder";
+
+const BY_CODE: Record<string, FaultText> = {
+  ENOSPC: { reason: "no space left on the device", hint: `free some space there, ${ELSEWHERE}` },
+  EDQUOT: { reason: "disk quota exceeded", hint: `free some space there, ${ELSEWHERE}` },
+  EFBIG: {
+    reason: "the file is too large for its file system",
+    hint: "point WEFT_HOME (or --home) at another file system",
+  },
+  EROFS: { reason: "the file system is read-only", hint: `remount it writable, ${ELSEWHERE}` },
+  EACCES: { reason: "permission denied", hint: `check the owner and mode, ${ELSEWHERE}` },
+  EPERM: { reason: "operation not permitted", hint: `check the owner and mode, ${ELSEWHERE}` },
+  ENOENT: { reason: "no such file or folder", hint: "check the path" },
+  ENOTDIR: {
+    reason: "a part of the path is a file, not a folder",
+    hint: `move that file away, ${ELSEWHERE}`,
+  },
+  EISDIR: { reason: "it is a folder, not a file", hint: "give the path of a file" },
+  EEXIST: { reason: "it exists and is not a folder", hint: `move it away, ${ELSEWHERE}` },
+  EIO: {
+    reason: "input/output error (the disk or its connection may be failing)",
+    hint: "check the disk (e.g. dmesg), then try again",
+  },
+  EMFILE: {
+    reason: "too many open files",
+    hint: "raise the limit (ulimit -n) or lower max_parallel",
+  },
+  ENFILE: { reason: "too many open files on the system", hint: "lower max_parallel and try again" },
+  ENAMETOOLONG: { reason: "the path is too long", hint: "use a shorter WEFT_HOME path" },
+  ELOOP: { reason: "too many symbolic links in the path", hint: "check the links in the path" },
+};
+
+const BY_MESSAGE: [RegExp, FaultText][] = [
+  [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
+  [/read-only file system|attempt to write a readonly database/i, BY_CODE.EROFS],
+  [/database is locked|database table is locked/i, {
+    reason: "the history database stayed locked by another weft process",
+    hint: "try again once the other weft command has finished",
+  }],
+  [/database disk image is malformed|file is not a database/i, {
+    reason: "the history database is damaged",
+    hint: "move weft.kv aside to start a new history (sqlite3 can inspect the old one)",
+  }],
+  [/unable to open database file/i, {
+    reason: "the history database cannot be opened",
+    hint: `check that the folder and weft.kv can be read and written, ${ELSEWHERE}`,
+  }],
+  [/disk I\/O error|input\/output error/i, BY_CODE.EIO],
+  [/permission denied/i, BY_CODE.EACCES],
+];
+
+/**
+ * Explains an error that came from the machine (an OS error with an errno `code`, or a
+ * SQLite error text), or returns null for anything else (a bug, a user error).
+ * @example describeFault(Object.assign(new Error("No space left…"), { code: "ENOSPC" }))
+ *   // { reason: "no space left on the device", hint: "free some space there, …" }
+ */
+export function describeFault(error: unknown): FaultText | null {
+  if (error === null || typeof error !== "object") return null;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code in BY_CODE) return BY_CODE[code];
+  const message = error instanceof Error ? error.message : "";
+  for (const [pattern, text] of BY_MESSAGE) if (pattern.test(message)) return text;
+  return null;
+}
+
+/**
+ * The operation and path Deno names at the end of an OS error message
+ * (`"… (os error 30): mkdir '/x'"`), or null when it names none.
+ */
+export function faultPath(error: unknown): { op: string; path: string } | null {
+  const message = error instanceof Error ? error.message : "";
+  const match = /\(os error \d+\): (\w+) '(.*?)'(?: -> '.*')?$/.exec(message);
+  return match ? { op: match[1], path: match[2] } : null;
+}
+
+/**
+ * A fault of the machine while weft used one of its own files: says what failed
+ * (`what`, e.g. "cannot write the log"), at which path, why, and what to do. It is a
+ * WeftError, so the CLI prints it as `path: what: reason` plus a hint, no stack.
+ */
+export class StorageError extends WeftError {
+  /** Why, in plain words (the OS message when the fault is not a known one). */
+  readonly reason: string;
+
+  constructor(
+    readonly what: string,
+    readonly path: string,
+    override readonly cause: unknown,
+    exitCode: number = ExitCode.Failed,
+  ) {
+    const text = describeFault(cause);
+    const reason = text?.reason ?? (cause instanceof Error ? cause.message : String(cause));
+    super([{ file: path, message: `${what}: ${reason}`, hint: text?.hint }], { exitCode, cause });
+    this.name = "StorageError";
+    this.reason = reason;
+  }
+
+  /** One line for a report or a record: `what (path): reason`. */
+  get summary(): string {
+    return `${this.what} (${this.path}): ${this.reason}`;
+  }
+}
+
+/** Whether `error` (or the cause of a StorageError) says the disk or a quota is full. */
+export function isDiskFull(error: unknown): boolean {
+  const text = describeFault(error instanceof StorageError ? error.cause : error);
+  return text === BY_CODE.ENOSPC || text === BY_CODE.EDQUOT;
+}
+
+/** Whether `error` is a fault of the machine that {@link describeFault} explains. */
+export function isFault(error: unknown): boolean {
+  return error instanceof StorageError || describeFault(error) !== null;
+}

@@ -1,0 +1,63 @@
+/**
+ * The run store's Deno KV keys (see kv.ts for the layout). A user-given string part
+ * (workflow name, task id, an id asked for) longer than {@link MAX_KEY_PART_BYTES} is
+ * replaced by its SHA-256 as a Uint8Array, since a whole key holds at most 2 KiB
+ * (https://docs.deno.com/deploy/kv/manual/key_space/). Records keep the full strings;
+ * listings by prefix still find them.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import type { ProcessRecord } from "./run_store.ts";
+
+/** Longest user-given key part kept as text (UTF-8 bytes); two such parts fit in 2 KiB. */
+export const MAX_KEY_PART_BYTES = 512;
+
+const encoder = new TextEncoder();
+
+/**
+ * A KV key part for a user-given string: the string itself when at most
+ * {@link MAX_KEY_PART_BYTES} UTF-8 bytes, else its SHA-256 (32 bytes). Deterministic,
+ * so every read and write of the same string uses the same key.
+ */
+export function keyPart(text: string): string | Uint8Array {
+  // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: skip encoding short ones.
+  if (text.length * 3 <= MAX_KEY_PART_BYTES) return text;
+  if (encoder.encode(text).length <= MAX_KEY_PART_BYTES) return text;
+  return new Uint8Array(createHash("sha256").update(text, "utf16le").digest());
+}
+
+/** Whether `text` is too long to be any key part this store writes (lookups of it find nothing). */
+export function tooLongForKey(text: string): boolean {
+  return text.length * 3 > MAX_KEY_PART_BYTES && encoder.encode(text).length > MAX_KEY_PART_BYTES;
+}
+
+/** `["run", runId]` → RunRecord. */
+export function runKey(runId: string): Deno.KvKey {
+  return ["run", keyPart(runId)];
+}
+
+/** `["task", runId, taskId]` → StoredTask. */
+export function taskKey(runId: string, taskId: string): Deno.KvKey {
+  return ["task", keyPart(runId), keyPart(taskId)];
+}
+
+/** `["att", runId, taskId, attempt]` → AttemptRecord. */
+export function attemptKey(runId: string, taskId: string, attempt: number): Deno.KvKey {
+  return ["att", keyPart(runId), keyPart(taskId), attempt];
+}
+
+/** `["proc", runId, taskId, attempt, pid]` → ProcessRecord. */
+export function processKey(p: ProcessRecord): Deno.KvKey {
+  return ["proc", keyPart(p.runId), keyPart(p.taskId), p.attempt, p.pid];
+}
+
+/** `["beat", runId]` → UTC ISO time of the last heartbeat. */
+export function beatKey(runId: string): Deno.KvKey {
+  return ["beat", keyPart(runId)];
+}
+
+/** Prefixes of everything kept for a run besides its record and indexes. */
+export function childPrefixes(runId: string): Deno.KvKey[] {
+  const id = keyPart(runId);
+  return [["task", id], ["att", id], ["proc", id], ["beat", id], ["blob", id]];
+}

@@ -1,0 +1,55 @@
+/**
+ * The space reserve: a small file (`WEFT_HOME/weft.reserve`, {@link RESERVE_BYTES})
+ * held so that a run stopped by a full disk can still be recorded as `failed`. When a
+ * write fails because the disk is full, the recorder's owner releases (deletes) it
+ * before the final records are written; the next `weft run` that finds room makes it
+ * again. The technique is the "ballast file" kept by databases and log servers.
+ *
+ * The bytes are random, so compressing or deduplicating file systems still allocate
+ * them. Everything here is best-effort: no space for the reserve is not an error.
+ * @module
+ */
+
+/** Size of the reserve: room for the final record of a run of a few hundred tasks. */
+export const RESERVE_BYTES = 128 * 1024;
+
+/** The reserve file inside a WEFT_HOME folder. */
+export function reservePath(home: string): string {
+  return `${home}/weft.reserve`;
+}
+
+/**
+ * Makes the reserve in `home` (an existing folder) unless it is there; resolves to
+ * whether it is there afterwards. Never throws: a full or read-only disk just means no
+ * reserve (and no half-written one is left behind).
+ */
+export async function ensureReserve(home: string): Promise<boolean> {
+  const path = reservePath(home);
+  try {
+    if ((await Deno.stat(path)).size >= RESERVE_BYTES) return true;
+  } catch {
+    // missing: make it
+  }
+  const bytes = new Uint8Array(RESERVE_BYTES);
+  // getRandomValues fills at most 64 KiB per call (Web Crypto's limit).
+  for (let at = 0; at < bytes.length; at += 65536) {
+    crypto.getRandomValues(bytes.subarray(at, at + 65536));
+  }
+  try {
+    await Deno.writeFile(path, bytes, { mode: 0o600 });
+    return true;
+  } catch {
+    await Deno.remove(path).catch(() => {});
+    return false;
+  }
+}
+
+/** Deletes the reserve in `home` to give its space back; resolves to whether there was one. */
+export async function releaseReserve(home: string): Promise<boolean> {
+  try {
+    await Deno.remove(reservePath(home));
+    return true;
+  } catch {
+    return false;
+  }
+}

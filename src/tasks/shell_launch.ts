@@ -1,0 +1,170 @@
+/**
+ * How a shell command and its interpolated values reach the shell whatever their size.
+ *
+ * Linux limits one argument or one `NAME=value` environment string to 128 KiB
+ * (MAX_ARG_STRLEN) and all of them together to ARG_MAX (a quarter of the stack limit,
+ * usually 2 MiB); beyond that exec fails with E2BIG ("argument list too long"). So:
+ * - a small value travels in its environment variable (`WEFT_V_n`), as always;
+ * - a large one (over {@link INLINE_VALUE_BYTES}, or once the values together pass
+ *   256 KiB) is written to a private file, and the command starts by reading that file
+ *   into a shell variable of the same name, which the command refers to unchanged. The
+ *   value is read by `cat` into a variable, never parsed as syntax. Such a variable is
+ *   not exported: a child process of the command does not see it (exporting it would
+ *   only hit the same limit at the child's exec).
+ * - a long command (over {@link INLINE_COMMAND_BYTES}) is written to a file the shell
+ *   runs with `.` from a tiny `-c` command: same shell, same `$0`, no positional
+ *   parameters, as `sh -c COMMAND`.
+ * Files live in a folder of their own (0700, files 0600) inside the run's work folder,
+ * removed when the attempt ends ({@link ShellLaunch.cleanup}).
+ *
+ * What cannot move to a file — a variable of the task's `environment` or of weft's own
+ * environment — still fails exec; {@link execLimitError} then names it and the limit.
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** Linux's MAX_ARG_STRLEN: longest single argument or `NAME=value`, its NUL included. */
+export const MAX_ARG_STRLEN = 128 * 1024;
+/** What weft lets arguments and environment take in all: ARG_MAX's usual 2 MiB less room for the stack's own needs. */
+export const MAX_EXEC_BYTES = 2 * 1024 * 1024 - 64 * 1024;
+/** Values longer than this (UTF-8 bytes) travel in a file rather than the environment. */
+export const INLINE_VALUE_BYTES = 16 * 1024;
+/** Commands longer than this (UTF-8 bytes) are run from a file rather than `-c`. */
+export const INLINE_COMMAND_BYTES = 64 * 1024;
+/** Interpolated values stay in the environment only while they take less than this in all. */
+const INLINE_VALUES_BUDGET = 256 * 1024;
+
+/** What to exec for one shell command. */
+export interface ShellLaunch {
+  /** Arguments after the shell's name. */
+  args: string[];
+  /** The child's complete environment. */
+  env: Record<string, string>;
+  /** Removes the files written for this launch (none for small commands); never throws. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Prepares `SHELL -c COMMAND` with `values` (the `WEFT_V_n` variables the command refers
+ * to) on top of `env`. Writes files only when something is too large to pass inline;
+ * `workFile` is a path in the run's work folder (the attempt's output file), beside which
+ * the folder for them is created (the system temp folder if that fails).
+ */
+export async function prepareShell(
+  command: string,
+  values: Record<string, string>,
+  env: Record<string, string>,
+  workFile: string,
+): Promise<ShellLaunch> {
+  let budget = 0;
+  const inline: Record<string, string> = {};
+  const spilled: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(values)) {
+    const size = name.length + 2 + byteLength(value);
+    if (size > INLINE_VALUE_BYTES || budget + size > INLINE_VALUES_BUDGET) {
+      spilled.push([name, value]);
+    } else {
+      inline[name] = value;
+      budget += size;
+    }
+  }
+  const childEnv = Object.keys(inline).length === 0 ? env : { ...env, ...inline };
+  const commandBytes = byteLength(command);
+  if (spilled.length === 0 && commandBytes <= INLINE_COMMAND_BYTES) {
+    return { args: ["-c", command], env: childEnv, cleanup: () => Promise.resolve() };
+  }
+  const dir = await privateDir(workFile);
+  const cleanup = () => Deno.remove(dir, { recursive: true }).catch(() => {});
+  try {
+    let prelude = "";
+    for (let i = 0; i < spilled.length; i++) {
+      const [name, value] = spilled[i];
+      const file = `${dir}/value-${i + 1}`;
+      await Deno.writeTextFile(file, value, { mode: 0o600 });
+      // `printf x` keeps trailing newlines, which $(...) would strip; then drop the x.
+      prelude += `${name}=$(${catProgram()} ${quote(file)}; printf x); ${name}=\${${name}%x}; `;
+    }
+    // On the command's first line, so the shell's line numbers in errors stay right.
+    const script = prelude + command;
+    if (commandBytes + prelude.length <= INLINE_COMMAND_BYTES) {
+      return { args: ["-c", script], env: childEnv, cleanup };
+    }
+    const file = `${dir}/command.sh`;
+    await Deno.writeTextFile(file, script, { mode: 0o600 });
+    return { args: ["-c", `. ${quote(file)}`], env: childEnv, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/**
+ * Why exec would fail with E2BIG for this program, arguments and environment, in words
+ * naming the variable or argument and the limit; null when they fit.
+ */
+export function execLimitError(
+  cmd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): string | null {
+  let total = byteLength(cmd) + 1;
+  for (const arg of args) {
+    const size = byteLength(arg) + 1;
+    if (size > MAX_ARG_STRLEN) {
+      return `an argument of ${size - 1} bytes is longer than the kernel allows for one ` +
+        `(${MAX_ARG_STRLEN} bytes, MAX_ARG_STRLEN)`;
+    }
+    total += size + 8;
+  }
+  for (const [name, value] of Object.entries(env)) {
+    const size = name.length + 2 + byteLength(value);
+    if (size > MAX_ARG_STRLEN) {
+      return `environment variable ${name} is ${size - name.length - 2} bytes; the kernel ` +
+        `limits one variable to ${MAX_ARG_STRLEN - name.length - 2} bytes (MAX_ARG_STRLEN): ` +
+        `pass the value with \${...} in the command or through a file instead`;
+    }
+    total += size + 8;
+  }
+  if (total > MAX_EXEC_BYTES) {
+    return `the environment and arguments take ${total} bytes; the kernel limits them to ` +
+      `about ${MAX_EXEC_BYTES} bytes in all (ARG_MAX): pass large values through files`;
+  }
+  return null;
+}
+
+/** UTF-8 length of `text`, counted without encoding it. */
+function byteLength(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // 2 bytes below U+0800, 3 above; a surrogate pair (two units) makes 4.
+    if (unit >= 0x80) bytes += unit >= 0x800 && (unit < 0xd800 || unit > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+async function privateDir(workFile: string): Promise<string> {
+  try {
+    return await Deno.makeTempDir({ dir: dirname(workFile), prefix: "shell-" });
+  } catch {
+    return await Deno.makeTempDir({ prefix: "weft-shell-" });
+  }
+}
+
+let cat: string | undefined;
+
+/** `cat` by absolute path where it is found, so a task's own PATH cannot hide it. */
+function catProgram(): string {
+  if (cat !== undefined) return cat;
+  for (const candidate of ["/bin/cat", "/usr/bin/cat"]) {
+    try {
+      if (Deno.statSync(candidate).isFile) return cat = candidate;
+    } catch { /* try the next */ }
+  }
+  return cat = "cat";
+}
+
+/** `text` as one single-quoted shell word. */
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,118 @@
+/**
+ * History stays truthful through the real CLI: a `weft run` killed with -9 is found by
+ * the next `weft history`, marked interrupted with an unknown duration, and the task
+ * process groups it left are ended; metrics leave it out of durations; runs started
+ * in the same second (by several processes) list newest first; a run with values far
+ * beyond Deno KV's limits is recorded and found by history, status and logs.
+ */
+import assert from "node:assert/strict";
+import { processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/crash/", import.meta.url).pathname;
+
+interface HistoryEntry {
+  id: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+async function history(home: string): Promise<HistoryEntry[]> {
+  const result = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups ended", async () => {
+  const home = testTempDir("home-");
+  const out = testTempDir("out-");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: weftArgs(["run", `${FIXTURES}orphans.yml`, "-q", "-p", `out=${out}`]),
+    env: weftEnv({ WEFT_HOME: home }),
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const pids = [
+    Number(await waitForFile(`${out}/long.pid`)),
+    Number(await waitForFile(`${out}/tree.pid`)),
+  ];
+  try {
+    assert.ok(processesInGroup(pids[1]).length >= 3, "tree runs with its children");
+    child.kill("SIGKILL");
+    await child.status;
+
+    const result = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /marked interrupted and ended its 2 task process groups/);
+    for (const pid of pids) assert.deepEqual(processesInGroup(pid), [], `group ${pid} ended`);
+    const [run] = JSON.parse(result.stdout) as HistoryEntry[];
+    assert.equal(run.status, "interrupted");
+    assert.equal(run.durationMs, null, "how long it lived after its last sign is unknown");
+    assert.ok(run.finishedAt !== null && run.finishedAt >= run.startedAt);
+
+    // Counted as a failure, left out of durations.
+    const metrics = await weft(["metrics", "--json"], { env: { WEFT_HOME: home } });
+    const report = JSON.parse(metrics.stdout);
+    assert.equal(report.overall.failures, 1);
+    assert.equal(report.overall.meanDurationMs, null);
+  } finally {
+    for (const pid of pids) {
+      try {
+        Deno.kill(-pid, "SIGKILL");
+      } catch { /* ended, as expected */ }
+    }
+  }
+});
+
+Deno.test("runs started within the same second, by several processes, list newest first", async () => {
+  const home = testTempDir("home-");
+  const run = () => weft(["run", `${FIXTURES}quick.yml`, "-q"], { env: { WEFT_HOME: home } });
+  for (let i = 0; i < 3; i++) assert.equal((await run()).code, 0);
+  const together = await Promise.all([run(), run(), run()]);
+  assert.ok(together.every((r) => r.code === 0));
+  const runs = await history(home);
+  assert.equal(runs.length, 6);
+  assert.equal(new Set(runs.map((r) => r.id)).size, 6, "ids are unique");
+  const starts = runs.map((r) => r.startedAt);
+  assert.deepEqual(starts, [...starts].sort().reverse(), "newest first, to the millisecond");
+  const latest = await weft(["history", "-q", "-n1"], { env: { WEFT_HOME: home } });
+  assert.equal(latest.stdout.trim(), runs[0].id);
+});
+
+Deno.test("a run with a 100 KB param, a 200 KB task name and a long id is recorded", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("wf-");
+  const longId = "t" + "x".repeat(120);
+  const workflow = {
+    name: "big-" + "w".repeat(70_000),
+    params: { payload: { default: "" } },
+    tasks: [
+      { id: "a", name: "n".repeat(200_000), command: 'printf %s "${params.payload}" | wc -c' },
+      { id: longId, name: "é".repeat(40_000), command: "echo from-the-long-id" },
+    ],
+  };
+  await Deno.writeTextFile(`${dir}/big.json`, JSON.stringify(workflow));
+  const payload = "p".repeat(100_000);
+  const env = { WEFT_HOME: home };
+  const ran = await weft(["run", `${dir}/big.json`, "-q", "-p", `payload=${payload}`], { env });
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.doesNotMatch(ran.stderr, /not fully recorded/);
+
+  const [run] = await history(home);
+  assert.equal(run.status, "success");
+  const status = await weft(["status", run.id, "--json"], { env });
+  assert.equal(status.code, 0, status.stderr);
+  const details = JSON.parse(status.stdout);
+  assert.equal(details.workflow, workflow.name);
+  assert.deepEqual(
+    details.tasks.map((t: { id: string; name: string }) => [t.id, t.name.length]),
+    [["a", 200_000], [longId, 40_000]],
+  );
+  const logs = await weft(["logs", run.id, "a"], { env });
+  assert.equal(logs.stdout.trim(), "100000");
+  const longLogs = await weft(["logs", run.id, longId], { env });
+  assert.equal(longLogs.stdout, "from-the-long-id\n");
+});

@@ -1,0 +1,160 @@
+/**
+ * Secret masking through the real `weft run`: multi-line values, secrets of every
+ * environment level, secrets that are common words (identifiers stay whole), and
+ * values too short to mask. Every test greps the whole WEFT_HOME for the values.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/secrets/", import.meta.url).pathname;
+
+const KEY_LINES = [
+  "-----BEGIN OPENSSH PRIVATE KEY-----",
+  "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW",
+  "QyNTUxOQAAACDzR1fakefakefakefakefakefakefakefakefakefakeAAAAJgAAAAA",
+  "-----END OPENSSH PRIVATE KEY-----",
+];
+
+/** Paths of the files under `dir` holding `needle` anywhere in their bytes. */
+function filesHolding(dir: string, needle: string): string[] {
+  const bytes = new TextEncoder().encode(needle);
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of Deno.readDirSync(folder)) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.isFile && holds(Deno.readFileSync(path), bytes)) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+function holds(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** Asserts that none of `values` is in the text or in any file of `home`. */
+function assertNowhere(values: string[], text: string, home: string): void {
+  for (const value of values) {
+    assert.ok(!text.includes(value), `weft printed ${JSON.stringify(value)}`);
+    assert.deepEqual(filesHolding(home, value), [], `WEFT_HOME holds ${JSON.stringify(value)}`);
+  }
+}
+
+Deno.test("cli secrets: a multi-line key printed whole, line by line or with CRLF leaves no line behind", async () => {
+  const home = testTempDir("home-");
+  const env = {
+    WEFT_HOME: home,
+    SSH_PRIVATE_KEY: KEY_LINES.join("\n"),
+    CRLF_PRIVATE_KEY: KEY_LINES.map((l) => l.replace("b3Bl", "crlf")).join("\r\n"),
+  };
+  const run = await weft(["run", `${FIXTURES}pem.yml`, "-v", "--json"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.tasks.find((t: { id: string }) => t.id === "key-output").outputs.key, "***");
+  const crlfLines = env.CRLF_PRIVATE_KEY.split("\r\n");
+  assertNowhere([...KEY_LINES, ...crlfLines], run.stdout + run.stderr, home);
+  const logs = await weft(["logs", report.id, "loop-key"], { env: { WEFT_HOME: home } });
+  assert.equal(logs.stdout, "line: ***\n".repeat(4));
+  const echoed = await weft(["logs", report.id, "echo-key"], { env: { WEFT_HOME: home } });
+  assert.equal(echoed.stdout, "***\n".repeat(4));
+});
+
+Deno.test("cli secrets: task-level, defaults-level, interpolated and --env secrets are masked", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(
+    ["run", `${FIXTURES}levels.yml`, "-v", "--json", "--env", "CLI_TOKEN=cli_level_tok_444"],
+    { env: { WEFT_HOME: home } },
+  );
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /\[a\] \*\*\* \*\*\* \*\*\* \*\*\*/);
+  const report = JSON.parse(run.stdout);
+  const b = report.tasks.find((t: { id: string }) => t.id === "b");
+  assert.deepEqual([b.status, b.exitCode, b.outputs], ["failed", 3, { out: "***" }]);
+  const logs = await weft(["logs", report.id, "b"], { env: { WEFT_HOME: home } });
+  assert.equal(logs.stderr, "leaked *** *** after 0\n");
+  assertNowhere(
+    [
+      "task_level_pw_xyz",
+      "task_level_deploy_key_222",
+      "defaults_level_tok_111",
+      "param_level_pw_333",
+      "mixed_block_pw_555",
+      "cli_level_tok_444",
+    ],
+    run.stdout + run.stderr + logs.stdout + logs.stderr,
+    home,
+  );
+});
+
+Deno.test("cli secrets: a secret that is a word of the workflow name and a task id leaves them whole", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}identifiers.yml`, "--json"], {
+    env: { WEFT_HOME: home, DB_PASSWORD: "postgres" },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.workflow, "postgres-backup");
+  assert.deepEqual(report.tasks.map((t: { id: string }) => t.id), [
+    "dump-postgres",
+    "upload",
+    "notify",
+  ]);
+  const dump = report.tasks[0];
+  // The output's key is weft's (kept), its value is data (masked).
+  assert.deepEqual(dump.outputs, { postgres: "***" });
+  assert.equal(report.tasks[2].error, 'dependency "upload" failed');
+
+  // Later commands, without the secret: every lookup by name still works.
+  const later = { env: { WEFT_HOME: home } };
+  const history = await weft(["history", "--workflow", "postgres-backup", "--json"], later);
+  const runs = JSON.parse(history.stdout);
+  assert.deepEqual(runs.map((r: { id: string }) => r.id), [report.id]);
+  assert.equal(runs[0].workflow, "postgres-backup");
+  const logs = await weft(["logs", report.id, "dump-postgres"], later);
+  assert.equal(logs.code, 0, logs.stderr);
+  assert.equal(logs.stdout, "dumping *** with ***\n");
+  const status = JSON.parse((await weft(["status", report.id, "--json"], later)).stdout);
+  assert.deepEqual(status.tasks, report.tasks);
+});
+
+Deno.test("cli secrets: a secret equal to a status word changes no status and no exit code", async () => {
+  for (const word of ["success", "failed"]) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}identifiers.yml`, "--json"], {
+      env: { WEFT_HOME: home, DB_PASSWORD: word },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.status, "failed");
+    assert.deepEqual(report.tasks.map((t: { status: string }) => t.status), [
+      "success",
+      "failed",
+      "skipped",
+    ]);
+    const status = JSON.parse(
+      (await weft(["status", report.id, "--json"], { env: { WEFT_HOME: home } })).stdout,
+    );
+    assert.equal(status.status, "failed");
+    assert.equal(status.tasks[0].status, "success");
+  }
+});
+
+Deno.test("cli secrets: a value under 4 characters is refused with a warning naming the variable", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}short.yml`, "-v"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    /warning: PIN_TOKEN is not masked: its value is shorter than 4 characters/,
+  );
+  assert.ok(!run.stderr.includes("LONG_TOKEN is not masked"));
+  assert.match(run.stderr, /\[show\] pin=42 long=\*\*\*/);
+  assert.deepEqual(filesHolding(home, "long-enough"), []);
+});

@@ -1,0 +1,212 @@
+/**
+ * src/parse/order_checks.ts: `${tasks.X...}` only from a task that runs after X, and
+ * `${env.NAME}` in an environment block only from names set above it.
+ */
+import assert from "node:assert/strict";
+import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { RunOrder } from "../src/parse/order_checks.ts";
+import { topLevelTasks } from "../src/parse/raw.ts";
+
+/** Problems of a YAML text as `line:col: message` strings. */
+function problems(yaml: string): string[] {
+  return parseWorkflowSource(yaml, "w.yml").problems.map((p) =>
+    `${p.line}:${p.column}: ${p.message}`
+  );
+}
+
+function hints(yaml: string): (string | undefined)[] {
+  return parseWorkflowSource(yaml, "w.yml").problems.map((p) => p.hint);
+}
+
+const lines = (...l: string[]) => l.join("\n") + "\n";
+
+Deno.test("order: reading a task that is not an ancestor is an error at the reference", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: build",
+    "    command: echo version=1 >> $WEFT_OUTPUT",
+    "  - id: deploy",
+    '    command: echo "[${tasks.build.outputs.version}]"',
+  );
+  assert.deepEqual(problems(text), [
+    '6:21: command in task "deploy": task "build" may not have finished when "deploy" runs in ${tasks.build.outputs.version}',
+  ]);
+  assert.deepEqual(hints(text), ['add "build" to depends_on of "deploy"']);
+  // With the dependency, directly or through another task, it is fine.
+  assert.deepEqual(
+    problems(text.replace("  - id: deploy\n", "  - id: deploy\n    depends_on: build\n")),
+    [],
+  );
+  const chain = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    command: echo a",
+    "  - id: b",
+    "    depends_on: a",
+    "    command: echo b",
+    "  - id: c",
+    "    depends_on: [b]",
+    "    condition: tasks.a.status == 'success'",
+    "    command: echo ${tasks.a.exit_code} ${tasks.b.stdout}",
+  );
+  assert.deepEqual(problems(chain), []);
+});
+
+Deno.test("order: every field is checked — condition, url, environment, auth, cwd, loop items, steps", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    command: echo a",
+    "  - id: b",
+    "    type: http",
+    "    condition: tasks.a.status == 'success'",
+    "    url: http://localhost/${tasks.a.outputs.path}",
+    "    environment: {V: '${tasks.a.stdout}'}",
+    "    auth: {bearer: '${tasks.a.outputs.token}'}",
+    "  - id: c",
+    "    type: loop",
+    "    items: ${tasks.a.outputs.list}",
+    "    task: {command: 'echo ${item} ${tasks.a.status}'}",
+    "  - id: d",
+    "    type: conditional",
+    "    condition: ${tasks.a.status} == 'success'",
+    "    then: {command: 'echo ${tasks.a.status}', cwd: '${tasks.a.outputs.dir}'}",
+  );
+  const found = problems(text);
+  assert.equal(found.length, 9, found.join("\n"));
+  assert.ok(found.every((p) => p.includes('task "a" may not have finished')), found.join("\n"));
+});
+
+Deno.test("order: a task cannot read itself, its parallel parent, or a sibling child", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    command: echo ${tasks.a.status}",
+    "  - id: p",
+    "    type: parallel",
+    "    tasks:",
+    "      - id: p1",
+    "        command: echo ${tasks.p2.status} ${tasks.p.status}",
+    "      - id: p2",
+    "        command: echo hi",
+    "  - id: after",
+    "    depends_on: p",
+    "    command: echo ${tasks.p1.status} ${tasks.p2.outputs.x}",
+  );
+  assert.deepEqual(problems(text), [
+    '4:19: command in task "a": task "a" cannot read its own result while it runs in ${tasks.a.status}',
+    '9:23: command in task "p1": task "p2" may not have finished when "p1" runs in ${tasks.p2.status}',
+    '9:42: command in task "p1": task "p1" cannot read its parent\'s result while it runs in ${tasks.p.status}',
+  ]);
+  assert.match(hints(text)[1]!, /children of parallel task "p" run at the same time/);
+});
+
+Deno.test("order: a callback reads what every caller has finished, callbacks of callbacks chain", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    command: echo a",
+    "    on_failure: [rollback, notify]",
+    "  - id: b",
+    "    depends_on: a",
+    "    command: echo b",
+    "    on_failure: notify",
+    "  - id: rollback",
+    "    command: echo ${tasks.a.exit_code}",
+    "    on_success: audit",
+    "  - id: audit",
+    "    command: echo ${tasks.rollback.status} ${tasks.a.status}",
+    "  - id: notify",
+    "    command: echo ${tasks.a.status} ${tasks.b.status}",
+    "  - id: main",
+    "    depends_on: a",
+    "    command: echo ${tasks.rollback.status}",
+  );
+  // notify runs after a or after b, whichever fails first: only a is certain.
+  assert.deepEqual(problems(text), [
+    '16:37: command in task "notify": task "b" may not have finished when "notify" runs in ${tasks.b.status}',
+    '19:19: command in task "main": task "rollback" may not have finished when "main" runs in ${tasks.rollback.status}',
+  ]);
+  const [notify, main] = hints(text);
+  assert.match(notify!, /"notify" is a callback: it runs after the task that calls it \(a, b\)/);
+  assert.match(main!, /"rollback" is a callback and may never run/);
+});
+
+Deno.test("order: the workflow's environment and the defaults cannot read task results", () => {
+  const text = lines(
+    "name: x",
+    "environment:",
+    "  V: ${tasks.a.status}",
+    "defaults:",
+    "  environment: {W: '${tasks.a.status}'}",
+    "tasks:",
+    "  - id: a",
+    "    command: echo a",
+    "  - id: b",
+    "    depends_on: a",
+    "    command: echo b",
+  );
+  assert.deepEqual(problems(text), [
+    '3:6: environment.V: the workflow\'s environment is set before task "a" (or any task) runs in ${tasks.a.status}',
+    '5:21: defaults.environment.W: defaults apply to every task, "a" included in ${tasks.a.status}',
+  ]);
+});
+
+Deno.test("RunOrder: what has finished when a task starts", () => {
+  const { data } = {
+    data: {
+      tasks: [
+        { id: "a", command: "x", on_success: "cb" },
+        { id: "p", type: "parallel", depends_on: "a", tasks: [{ id: "p1", command: "x" }] },
+        { id: "z", depends_on: ["p"], command: "x" },
+        { id: "cb", command: "x" },
+        { id: "loop1", depends_on: "loop2", command: "x" },
+        { id: "loop2", depends_on: "loop1", command: "x" },
+      ],
+    },
+  };
+  const order = new RunOrder(topLevelTasks(data));
+  assert.deepEqual([...order.before("z")].sort(), ["a", "p", "p1"]);
+  assert.deepEqual([...order.before("p1")], ["a"]);
+  assert.deepEqual([...order.before("cb")], ["a"]);
+  // A cycle (reported by the graph checks) ends the walk instead of recursing forever.
+  assert.ok(order.before("loop1").has("loop2"));
+  assert.deepEqual(order.stepRunners(), ["a", "p1", "z", "cb", "loop1", "loop2"]);
+});
+
+Deno.test("env order: a value reads names above it; a later name or a cycle is an error", () => {
+  const text = lines(
+    "name: x",
+    "environment:",
+    "  REGISTRY: registry.example.org",
+    "  IMAGE: ${env.REGISTRY}/app",
+    "  PATH: ${env.PATH}:/opt/bin",
+    "  EARLY: ${env.LATE}",
+    "  LATE: late",
+    "defaults:",
+    "  environment:",
+    "    X: ${env.Y}",
+    "    Y: ${env.X}",
+    "tasks:",
+    "  - id: a",
+    "    command: echo",
+    "    environment:",
+    "      TAG: v${env.MAJOR}.0",
+    "      MAJOR: 2",
+    "      FROM_WORKFLOW: ${env.IMAGE}",
+  );
+  assert.deepEqual(problems(text), [
+    "6:10: environment.EARLY: LATE is set further down this block, after EARLY in ${env.LATE}",
+    "10:8: defaults.environment.X: X and Y refer to each other in ${env.Y}",
+    '16:13: environment.TAG in task "a": MAJOR is set further down this block, after TAG in ${env.MAJOR}',
+  ]);
+  assert.equal(
+    hints(text)[0],
+    "values are set in order, each from those above it; move LATE above EARLY",
+  );
+});

@@ -1,0 +1,185 @@
+/**
+ * src/parse/step_checks.ts and the static field rules of src/model/fields.ts: what a
+ * runner would refuse for reasons written in the file is a validation error, at its place.
+ */
+import assert from "node:assert/strict";
+import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { urlTrouble } from "../src/parse/step_checks.ts";
+import { compileTemplate } from "../src/expr/mod.ts";
+
+function problems(yaml: string): string[] {
+  return parseWorkflowSource(yaml, "w.yml").problems.map((p) =>
+    `${p.line}:${p.column}: ${p.message}`
+  );
+}
+
+function hints(yaml: string): (string | undefined)[] {
+  return parseWorkflowSource(yaml, "w.yml").problems.map((p) => p.hint);
+}
+
+const lines = (...l: string[]) => l.join("\n") + "\n";
+
+Deno.test("a substitution into a quoted heredoc is found by validate, in every shell step", () => {
+  const text = lines(
+    "name: x",
+    "params: {who: world}",
+    "tasks:",
+    "  - id: a",
+    "    command: |",
+    "      cat <<'EOT'",
+    "      greeting=${params.who}",
+    "      EOT",
+    "  - id: l",
+    "    type: loop",
+    "    items: [1]",
+    '    task: {command: "cat <<\\"E\\"\\n${item}\\nE\\n"}',
+    "  - id: d",
+    "    command: cat <<${params.who}",
+    "  - id: fine",
+    "    command: |",
+    "      cat <<EOT",
+    "      greeting=${params.who}",
+    "      EOT",
+  );
+  const found = problems(text);
+  assert.equal(found.length, 3, found.join("\n"));
+  assert.equal(
+    found[0],
+    '7:16: command in task "a": cannot substitute a value into a quoted heredoc',
+  );
+  assert.match(
+    found[1],
+    /^12:\d+: task\.command in task "l": cannot substitute a value into a quoted heredoc/,
+  );
+  assert.match(found[2], /^14:\d+: command in task "d": a heredoc delimiter cannot contain/);
+  assert.match(hints(text)[0]!, /<<EOF instead of <<'EOF'/);
+});
+
+Deno.test("the same command renders at run time exactly when validate accepts it", () => {
+  // validate = run: checkShell (used by validate) and renderShell (used by run) agree.
+  for (
+    const command of ["cat <<'E'\n${x}\nE\n", "cat <<E\n${x}\nE\n", "echo '${x}'", "cat <<${x}\n"]
+  ) {
+    const template = compileTemplate(command);
+    const refused = template.checkShell() !== undefined;
+    let failed = false;
+    try {
+      template.renderShell(() => "v");
+    } catch {
+      failed = true;
+    }
+    assert.equal(refused, failed, command);
+  }
+});
+
+Deno.test("http: a URL that cannot parse, or is not http(s), is a validation error", () => {
+  const text = lines(
+    "name: x",
+    "params: {host: h, port: '1', url: 'http://h'}",
+    "tasks:",
+    "  - id: a",
+    "    type: http",
+    "    url: http://exa mple.com/${params.host}",
+    "  - id: b",
+    "    type: http",
+    "    url: ftp://${params.host}/x",
+    "  - id: c",
+    "    type: http",
+    "    url: localhost:8080/x",
+  );
+  assert.deepEqual(problems(text), [
+    '6:10: url in task "a": invalid URL "http://exa mple.com/${params.host}"',
+    '9:10: url in task "b": unsupported URL scheme ftp: in "ftp://${params.host}/x"',
+    '12:10: url in task "c": unsupported URL scheme localhost: in "localhost:8080/x"',
+  ]);
+});
+
+Deno.test("urlTrouble: substitutions stand for values of the right kind; an unknown scheme is left alone", () => {
+  for (
+    const ok of [
+      "https://${params.host}/x",
+      "https://api.${params.domain}/v1?q=${params.q}#${params.f}",
+      "http://localhost:${params.port}/",
+      "https://${params.host}:${params.port}${params.path}",
+      "http://${params.user}:${params.password}@host/",
+      "http://[${params.ipv6}]:8080/",
+      "http://[::${params.suffix}]/",
+      "${params.url}",
+      "${params.base}/path with space",
+      "http${params.s}://host/",
+    ]
+  ) {
+    assert.equal(urlTrouble(ok), undefined, ok);
+  }
+  assert.ok(urlTrouble("http://exa mple.com/"));
+  assert.ok(urlTrouble("http://host:notaport/${params.x}"));
+  assert.ok(urlTrouble("http//localhost/"));
+  assert.ok(urlTrouble("mailto:${params.who}"));
+});
+
+Deno.test("http: header names, header values on several lines, GET with data, unknown methods", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    type: http",
+    "    url: http://localhost/",
+    "    method: get",
+    "    data: {a: 1}",
+    "    headers:",
+    "      Bad Name: x",
+    '      X-Two: "one\\ntwo"',
+    "      X-Block: |",
+    "        one line, its final newline trimmed as fetch does",
+    "  - id: b",
+    "    type: http",
+    "    url: http://localhost/",
+    "    method: FETCH",
+  );
+  assert.deepEqual(problems(text), [
+    '7:5: data in task "a": a GET request cannot carry `data`',
+    '9:7: headers in task "a": invalid header name "Bad Name"',
+    '10:18: headers.X-Two in task "a": a header value cannot contain a line break or NUL',
+    '16:13: method in task "b": "FETCH" is not an HTTP method weft can send',
+  ]);
+  assert.equal(hints(text)[3], "use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  // Any case is read in upper case; POST carries data.
+  const fixed = problems(text.replace("FETCH", "patch").replace("get", "post"));
+  assert.ok(!fixed.some((p) => p.includes("method") || p.includes("data")), fixed.join("\n"));
+});
+
+Deno.test("task ids: at most 128 characters, with the id shortened in the message", () => {
+  const long = "a".repeat(129);
+  const found = problems(`name: x\ntasks:\n  - id: ${long}\n    command: echo\n`);
+  assert.deepEqual(found, [
+    `3:9: id in task "${"a".repeat(32)}…": task ids are at most 128 characters, this one has 129`,
+  ]);
+  assert.deepEqual(
+    problems(`name: x\ntasks:\n  - id: ${"a".repeat(128)}\n    command: echo\n`),
+    [],
+  );
+});
+
+Deno.test("loop items written as text that starts with [ must be a JSON array", () => {
+  const text = lines(
+    "name: x",
+    "params: {n: '1'}",
+    "tasks:",
+    "  - id: a",
+    "    type: loop",
+    '    items: "[a, b]"',
+    "    task: {command: 'echo ${item}'}",
+    "  - id: b",
+    "    type: loop",
+    "    items: '[\"a\", 1]'",
+    "    task: {command: 'echo ${item}'}",
+    "  - id: c",
+    "    type: loop",
+    "    items: '[${params.n}]'",
+    "    task: {command: 'echo ${item}'}",
+  );
+  // Only the first is decided by the text alone (the last depends on the value).
+  assert.deepEqual(problems(text), [
+    '6:14: items in task "a": items starting with [ are read as a JSON array: unexpected character "a"',
+  ]);
+});

@@ -1,0 +1,163 @@
+/**
+ * Faults of the machine in the store: OS and SQLite errors explained (faults.ts), log
+ * writes that fail without an unhandled rejection (log_files.ts), the recorder telling
+ * its owner once, folders weft did not create keeping their mode, the space reserve,
+ * and opening a home for reading that creates nothing. Real files, no mocks; the
+ * faults made here need no root (a file where a folder should be). Full and read-only
+ * disks are in cli_faults_test.ts.
+ */
+import assert from "node:assert/strict";
+import { ExitCode } from "../src/model/errors.ts";
+import {
+  describeFault,
+  faultPath,
+  isDiskFull,
+  isFault,
+  StorageError,
+} from "../src/store/faults.ts";
+import { ensurePrivateDir, LogWriter } from "../src/store/log_files.ts";
+import { MemoryRunStore } from "../src/store/memory.ts";
+import { openStore } from "../src/store/open.ts";
+import { createRecorder } from "../src/store/recorder.ts";
+import { ensureReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
+import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const osError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+Deno.test("describeFault: errno codes and SQLite texts in plain words; anything else is null", () => {
+  assert.equal(
+    describeFault(osError("ENOSPC", "No space left on device (os error 28)"))?.reason,
+    "no space left on the device",
+  );
+  assert.match(describeFault(osError("EROFS", "Read-only file system"))!.reason, /read-only/);
+  assert.match(describeFault(osError("EACCES", "Permission denied"))!.reason, /permission/);
+  // Deno KV reports SQLite errors as TypeError/Error without a code.
+  assert.equal(
+    describeFault(new TypeError("database or disk is full")),
+    describeFault(osError("ENOSPC", "")),
+  );
+  assert.match(describeFault(new Error("database is locked"))!.reason, /locked/);
+  assert.match(describeFault(new Error("unable to open database file"))!.hint, /WEFT_HOME/);
+  for (const bug of [new Error("x is undefined"), new TypeError("not a function"), "text", null]) {
+    assert.equal(describeFault(bug), null);
+    assert.equal(isFault(bug), false);
+  }
+  assert.ok(isDiskFull(new TypeError("database or disk is full")));
+  assert.ok(!isDiskFull(osError("EROFS", "")));
+});
+
+Deno.test("faultPath: the operation and path at the end of a real Deno OS error", async () => {
+  const dir = testTempDir("fault-");
+  await Deno.writeTextFile(`${dir}/file`, "");
+  const error = await Deno.mkdir(`${dir}/file/sub`).then(() => null, (e) => e);
+  assert.deepEqual(faultPath(error), { op: "mkdir", path: `${dir}/file/sub` });
+  assert.equal(describeFault(error)?.reason, "a part of the path is a file, not a folder");
+  assert.equal(faultPath(new Error("no path here")), null);
+});
+
+Deno.test("StorageError: path, what failed, why and what to do; one-line summary", () => {
+  const e = new StorageError("cannot write the log", "/h/logs/r/a.1.log", osError("ENOSPC", ""));
+  assert.equal(e.problems[0].file, "/h/logs/r/a.1.log");
+  assert.equal(e.problems[0].message, "cannot write the log: no space left on the device");
+  assert.match(e.problems[0].hint!, /free some space/);
+  assert.equal(e.summary, "cannot write the log (/h/logs/r/a.1.log): no space left on the device");
+  assert.equal(e.exitCode, ExitCode.Failed);
+  assert.ok(isDiskFull(e));
+  // An error the table does not know keeps the OS's own words.
+  assert.equal(new StorageError("cannot read", "/x", new Error("odd")).reason, "odd");
+});
+
+Deno.test("ensurePrivateDir: creates missing folders 0700; an existing folder keeps its mode", async () => {
+  const dir = testTempDir("dirs-");
+  await Deno.mkdir(`${dir}/theirs`);
+  await Deno.chmod(`${dir}/theirs`, 0o755);
+  await ensurePrivateDir(`${dir}/theirs/a/b`);
+  assert.equal((await Deno.stat(`${dir}/theirs`)).mode! & 0o777, 0o755);
+  assert.equal((await Deno.stat(`${dir}/theirs/a`)).mode! & 0o777, 0o700);
+  assert.equal((await Deno.stat(`${dir}/theirs/a/b`)).mode! & 0o777, 0o700);
+  await ensurePrivateDir(`${dir}/theirs`); // exists: nothing changes
+  assert.equal((await Deno.stat(`${dir}/theirs`)).mode! & 0o777, 0o755);
+  await Deno.writeTextFile(`${dir}/file`, "");
+  const error = await ensurePrivateDir(`${dir}/file`).then(() => null, (e) => e);
+  assert.ok(describeFault(error), "a file where the folder should be is explained");
+});
+
+Deno.test("LogWriter: a failed write is one StorageError for onError, never a rejection", async () => {
+  const dir = testTempDir("logs-");
+  await Deno.writeTextFile(`${dir}/logs`, "a file where the logs folder should be");
+  const seen: StorageError[] = [];
+  const logs = new LogWriter(`${dir}/logs`, (e) => seen.push(e));
+  // Enough to pass the 64 KiB flush threshold (a write started from append), then more.
+  for (let i = 0; i < 2000; i++) logs.append("run/a.1.log", "stdout", "x".repeat(100));
+  logs.append("run/b.1.log", "stderr", "other file");
+  await logs.flushAll();
+  assert.equal(await logs.close("run/a.1.log"), 0);
+  await logs.closeAll();
+  assert.equal(seen.length, 1, "onError is called once");
+  assert.equal(seen[0].path, `${dir}/logs/run`);
+  assert.match(seen[0].summary, /^cannot create the log folder/);
+  assert.equal(logs.takeError(), seen[0]);
+  assert.equal(logs.takeError(), null);
+});
+
+Deno.test("recorder: the first fault goes to onFault once; flush rejects with it", async () => {
+  const dir = testTempDir("rec-");
+  await Deno.writeTextFile(`${dir}/logs`, "");
+  const store = new MemoryRunStore(`${dir}/logs`);
+  const faults: StorageError[] = [];
+  const recorder = createRecorder(store, store.logsDir, { onFault: (e) => faults.push(e) });
+  const id = fakeRunId();
+  publish(
+    recorder.listener,
+    runEvents({
+      id,
+      tasks: [
+        { id: "a", lines: [["stdout", "one"], ["stdout", "two"]] },
+        { id: "b", lines: [["stderr", "three"]] },
+      ],
+    }),
+  );
+  await assert.rejects(recorder.flush(), StorageError);
+  assert.equal(faults.length, 1);
+  assert.match(faults[0].summary, /cannot create the log folder/);
+  // The records themselves could still be written: the run is on record.
+  assert.equal((await store.findRun(id))?.status, "success");
+});
+
+Deno.test("space reserve: made once (0600, its full size), released on demand", async () => {
+  const home = testTempDir("reserve-");
+  assert.equal(await ensureReserve(home), true);
+  const info = await Deno.stat(reservePath(home));
+  assert.equal(info.size, RESERVE_BYTES);
+  assert.equal(info.mode! & 0o777, 0o600);
+  const before = info.mtime?.getTime();
+  assert.equal(await ensureReserve(home), true);
+  assert.equal((await Deno.stat(reservePath(home))).mtime?.getTime(), before, "not rewritten");
+  assert.equal(await releaseReserve(home), true);
+  assert.equal(await releaseReserve(home), false);
+  // No folder: no reserve, no error, nothing left behind.
+  assert.equal(await ensureReserve(`${home}/missing`), false);
+  assert.deepEqual([...Deno.readDirSync(home)], []);
+});
+
+Deno.test("openStore readOnly: a missing home reads as empty history and is not created", async () => {
+  const dir = testTempDir("ro-");
+  const store = await openStore(`${dir}/home`, { readOnly: true });
+  try {
+    assert.deepEqual(await store.listRuns({ limit: 10 }), []);
+  } finally {
+    store.close();
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
+});
+
+Deno.test("openStore for writing: a file where the home should be is a StorageError, exit 2", async () => {
+  const dir = testTempDir("home-file-");
+  await Deno.writeTextFile(`${dir}/home`, "");
+  const error = await openStore(`${dir}/home`).then(() => null, (e) => e);
+  assert.ok(error instanceof StorageError);
+  assert.equal(error.path, `${dir}/home`);
+  assert.equal(error.exitCode, ExitCode.Invalid);
+  assert.match(error.problems[0].message, /^cannot create the history folder: /);
+});

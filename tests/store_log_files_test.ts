@@ -1,0 +1,40 @@
+/** Log file names: task and run ids never reach the file system raw. */
+import assert from "node:assert/strict";
+import { logFilePath, LogWriter, safeFileName } from "../src/store/log_files.ts";
+
+Deno.test("plain ids are kept as file names", () => {
+  assert.equal(safeFileName("build_2-x"), "build_2-x");
+  assert.equal(
+    logFilePath("20261126T002650.123Z-3f9a1c0b7e", "build", 2),
+    "20261126T002650.123Z-3f9a1c0b7e/build.2.log",
+  );
+  assert.equal(safeFileName("20261126T002650Z-3f9a1c"), "20261126T002650Z-3f9a1c");
+});
+
+Deno.test("odd, long and unicode ids become safe, distinct, short names", () => {
+  const ids = ["..", ".", "a/b", "../../etc", "a b", "é", "€", " ac", "x".repeat(3000), "%20ac"];
+  const names = ids.map(safeFileName);
+  for (const name of names) {
+    assert.match(name, /^[A-Za-z0-9_-]{0,48}~[0-9a-f]{16}$|^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/);
+    assert.ok(name !== "." && name !== ".." && !name.includes("/"), name);
+    assert.ok(new TextEncoder().encode(name).length <= 100, name);
+  }
+  assert.equal(new Set(names).size, ids.length, "no two ids share a file");
+  assert.equal(safeFileName("x".repeat(3000)), safeFileName("x".repeat(3000)));
+});
+
+Deno.test("a log of a task with a hostile id lands inside the run's folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft_logname_" });
+  try {
+    const writer = new LogWriter(`${dir}/logs`);
+    const rel = logFilePath("r1", "../../escape", 1);
+    writer.append(rel, "stdout", "hello");
+    await writer.closeAll();
+    assert.equal(await Deno.readTextFile(`${dir}/logs/${rel}`), "O hello\n");
+    const entries = [...Deno.readDirSync(`${dir}/logs/r1`)].map((e) => e.name);
+    assert.deepEqual(entries, [rel.split("/")[1]]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["logs"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
