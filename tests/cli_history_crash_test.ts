@@ -82,12 +82,12 @@ Deno.test("runs started within the same second, by several processes, list newes
   assert.equal(latest.stdout.trim(), runs[0].id);
 });
 
-Deno.test("a run with a 100 KB param, a 200 KB task name and a long id is recorded", async () => {
+Deno.test("a run with a 100 KB param, a 200 KB task name, the longest name and a long id is recorded", async () => {
   const home = testTempDir("home-");
   const dir = testTempDir("wf-");
   const longId = "t" + "x".repeat(120);
   const workflow = {
-    name: "big-" + "w".repeat(70_000),
+    name: "big-" + "w".repeat(252), // the longest name validate allows (256)
     params: { payload: { default: "" } },
     tasks: [
       { id: "a", name: "n".repeat(200_000), command: 'printf %s "${params.payload}" | wc -c' },

@@ -39,11 +39,29 @@ Deno.test("weft logs RUN TASK: stdout lines on stdout, stderr lines on stderr, r
   await cleanup();
 });
 
-Deno.test("weft logs RUN: every task and attempt, with headers on stderr; --attempt picks one", async () => {
+Deno.test("weft logs RUN: every line prefixed with its task, aligned; the latest run by default", async () => {
+  const { home, cleanup } = await tempHome();
+  const older = fakeRunId(new Date("2026-01-01T00:00:00Z"));
+  const id = fakeRunId();
+  await seed(home, [RUN(older), RUN(id)]);
+  for (const args of [["logs", id.slice(0, -2)], ["logs"]]) {
+    const all = await weft([...args, "--home", home]);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(
+      all.stdout,
+      "build  | compiling\nbuild  | done\ntest   | testing\ntest#2 | testing\n",
+      args.join(" "),
+    );
+    assert.equal(all.stderr, "build  | warning: x\n", "stderr lines on stderr, no headers");
+  }
+  await cleanup();
+});
+
+Deno.test("weft logs RUN --no-prefix: every task and attempt, with headers on stderr; --attempt picks one", async () => {
   const { home, cleanup } = await tempHome();
   const id = fakeRunId();
   await seed(home, [RUN(id)]);
-  const all = await weft(["logs", id.slice(0, -2), "--home", home]);
+  const all = await weft(["logs", id.slice(0, -2), "--no-prefix", "--home", home]);
   assert.equal(all.code, 0, all.stderr);
   assert.equal(all.stdout, "compiling\ndone\ntesting\ntesting\n");
   assert.equal(
@@ -96,7 +114,7 @@ Deno.test("weft logs --follow prints output as it is recorded and exits when the
   }
   const status = await child.status;
   assert.equal(status.code, 0);
-  assert.equal(seen, "first\nsecond\n");
+  assert.equal(seen, "slow | first\nslow | second\n");
   await child.stderr.cancel();
   store.close();
   await cleanup();
@@ -117,7 +135,7 @@ Deno.test("weft logs --follow stops when the recording process dies, marking the
     seen += value;
   }
   const follower = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "logs", id, "--follow", "--home", home],
+    args: ["run", "-A", MAIN, "logs", id, "--follow", "--no-prefix", "--home", home],
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -143,6 +161,89 @@ Deno.test("weft logs --follow stops when the recording process dies, marking the
   assert.match(errText, /process of run .* is gone; marked interrupted/);
   const after = await weft(["status", id, "--json", "--home", home]);
   assert.equal(JSON.parse(after.stdout).status, "interrupted");
+  await cleanup();
+});
+
+Deno.test("weft logs --follow: interleaved tasks keep their prefix, and headers are not repeated", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  const events = runEvents({
+    id,
+    tasks: [
+      { id: "a", lines: [["stdout", "a1"], ["stdout", "a2"]] },
+      { id: "b", lines: [["stdout", "b1"], ["stdout", "b2"]] },
+    ],
+  });
+  const types = events.map((e) => e.type);
+  assert.deepEqual(types.slice(0, 6), [
+    "run_started",
+    "task_started",
+    "output",
+    "output",
+    "attempt_finished",
+    "task_finished",
+  ]);
+  // a and b run at once: a1, b1, then a2, b2, then both end.
+  const before = [0, 1, 2, 6, 7].map((i) => events[i]);
+  const after = [3, 8, 4, 5, 9, 10, 11].map((i) => events[i]);
+  for (const prefix of [true, false]) {
+    const runId = prefix ? id : fakeRunId();
+    const renamed = (list: typeof events) => list.map((e) => ({ ...e, runId }) as typeof e);
+    const store = await openStore(home);
+    const recorder = createRecorder(store, store.logsDir);
+    const start = renamed(before);
+    if (!prefix) {
+      (start[0] as { run: { id: string } }).run = {
+        ...(start[0] as { run: { id: string } }).run,
+        id: runId,
+      };
+    }
+    publish(recorder.listener, start);
+    await recorder.flush();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        MAIN,
+        "logs",
+        runId,
+        "-f",
+        ...(prefix ? [] : ["--no-prefix"]),
+        "--home",
+        home,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("b1\n")) {
+      const { value, done } = await reader.read();
+      assert.ok(!done, "logs --follow exited before the run ended");
+      seen += value;
+    }
+    const rest = renamed(after);
+    const last = rest.at(-1) as { report: { id: string } };
+    last.report = { ...last.report, id: runId };
+    publish(recorder.listener, rest);
+    await recorder.flush();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += value;
+    }
+    const errText = await new Response(child.stderr).text();
+    assert.equal((await child.status).code, 0);
+    if (prefix) {
+      assert.equal(seen, "a | a1\nb | b1\na | a2\nb | b2\n");
+      assert.equal(errText, "");
+    } else {
+      assert.equal(seen, "a1\nb1\na2\nb2\n");
+      assert.equal(errText, "==> a (attempt 1) <==\n==> b (attempt 1) <==\n", "one header each");
+    }
+    store.close();
+  }
   await cleanup();
 });
 

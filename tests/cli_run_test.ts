@@ -77,13 +77,33 @@ Deno.test("weft run: a failure exits 1, shows the task's last lines, skips depen
   assert.equal(code, 1);
   assert.equal(stdout, "");
   assert.match(stderr, new RegExp(`^${TIME} ✖ breaks failed exit 3 \\S+$`, "m"));
-  assert.match(stderr, /^ {4}│ … 6 earlier lines$/m);
-  assert.match(stderr, /^ {4}│ breaks line 15$/m);
-  assert.match(stderr, /^ {4}│ the real reason$/m);
-  assert.doesNotMatch(stderr, /│ breaks line 6$/m, "only the last 10 lines");
   assert.match(stderr, /⤼ after skipped \(upstream\)/);
   assert.match(stderr, /✔ fine success/);
-  assert.match(stderr.trimEnd().split("\n").at(-1)!, /^run \S+ failed in /);
+  // Under the summary line: the failed task's reason and last 10 lines, streams marked.
+  const recap = stderr.slice(stderr.search(/^run \S+ failed in /m)).trimEnd().split("\n");
+  assert.equal(recap.length, 12, stderr);
+  assert.equal(recap[1], "✖ breaks failed: exited with code 3 — last 10 of 16 lines:");
+  assert.equal(recap[2], "    stdout │ breaks line 7");
+  assert.equal(recap[10], "    stdout │ breaks line 15");
+  assert.equal(recap[11], "    stderr │ the real reason");
+  assert.doesNotMatch(stderr, /│ breaks line 6$/m, "only the last 10 lines");
+  assert.equal(stderr.match(/the real reason/g)?.length, 1, "shown once");
+});
+
+Deno.test("weft run: the recap under a failed run's summary shows lines even when shown live", async () => {
+  for (const flags of [["-v"], ["-q"], ["--json"]]) {
+    const { code, stderr } = await weft(["run", `${FIXTURES}failing.yml`, ...flags]);
+    assert.equal(code, 1);
+    const summary = stderr.search(/^run \S+ failed in /m);
+    assert.ok(summary >= 0, stderr);
+    const recap = stderr.slice(summary);
+    assert.match(recap, /^✖ breaks failed: exited with code 3 — last 10 of 16 lines:$/m, flags[0]);
+    assert.match(recap, /^ {4}stderr │ the real reason$/m, flags[0]);
+    assert.match(recap, /^ {4}stdout │ breaks line 15$/m, flags[0]);
+  }
+  const ok = await weft(["run", `${FIXTURES}basic.yml`]);
+  assert.equal(ok.code, 0);
+  assert.doesNotMatch(ok.stderr, /│/, "a run without failures has no recap");
 });
 
 Deno.test("weft run --json on failure: status failed, exit codes and reasons", async () => {
@@ -108,8 +128,9 @@ Deno.test("weft run --quiet: only failures and the final line", async () => {
   assert.equal(failed.code, 1);
   const lines = failed.stderr.trimEnd().split("\n");
   assert.match(lines[0], /✖ breaks failed exit 3/);
-  assert.ok(lines.slice(1, -1).every((l) => l.startsWith("    │ ")), failed.stderr);
-  assert.match(lines.at(-1)!, /^run \S+ failed in /);
+  assert.match(lines[1], /^run \S+ failed in /);
+  assert.match(lines[2], /^✖ breaks failed: exited with code 3/);
+  assert.ok(lines.slice(3).every((l) => /^ {4}std(out|err) │ /.test(l)), failed.stderr);
 });
 
 Deno.test("weft run: live_output shows that task's lines, not the others'", async () => {
@@ -236,7 +257,31 @@ Deno.test("weft run --dry-run --json: the plan as JSON on stdout", async () => {
   assert.deepEqual(plan.callbacks, [{
     id: "cleanup",
     calledBy: [{ task: "test", on: "failure" }],
+    runs: ["$ true"],
   }]);
+});
+
+Deno.test("weft run --dry-run: what each task would run, known values filled in, secrets masked", async () => {
+  const env = { GIVEN_TOKEN: "tok-4f9a2c", DB_PASSWORD: "hunter2hunter" };
+  const args = ["run", `${FIXTURES}preview.yml`, "--dry-run", "-p", "region=us"];
+  const { code, stderr } = await weft(args, { env });
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^ {2}build +shell\n {4,}\$ echo "version=1\.2" >> "\$WEFT_OUTPUT"$/m);
+  assert.match(stderr, /^ {6,}echo "deploying to us with \*\*\*"$/m, "param in, secret masked");
+  assert.match(
+    stderr,
+    /^ {4,}PUT http:\/\/127\.0\.0\.1:9\/api\/us\/<tasks\.build\.outputs\.version>\?key=\*\*\*$/m,
+  );
+  assert.match(stderr, /^ {4,}for each item of \["a","b"\]:$/m);
+  assert.match(stderr, /^ {6,}\$ echo "<item> of <tasks\.build\.outputs\.version>"$/m);
+  assert.doesNotMatch(stderr, /tok-4f9a2c|hunter2hunter/);
+
+  const json = await weft([...args, "--json"], { env });
+  const plan = JSON.parse(json.stdout);
+  assert.deepEqual(plan.waves[0][0].runs, [
+    '$ echo "version=1.2" >> "$WEFT_OUTPUT"',
+    '  echo "deploying to us with ***"',
+  ]);
 });
 
 /** Starts weft in the background with piped output; `stderrText()` reads what came so far. */
@@ -337,7 +382,7 @@ Deno.test("weft run on a terminal: live board redrawn in place, summary, cursor 
   const text = new TextDecoder().decode(colored.stdout);
   assert.equal(colored.code, 0, text);
   assert.ok(text.includes("\x1b[?25l") && text.includes("\x1b[?25h"), "cursor hidden, then shown");
-  assert.match(text, /\x1b\[\d+F\x1b\[J/, "redraws move the cursor up and clear");
+  assert.match(text, /\x1b\[\d+F\x1b\[2K\x1b\[1B\x1b\[J/, "redraws move the cursor up and clear");
   assert.match(text, /\x1b\[32m✔\x1b\[39m greet/, "states in colour");
   assert.match(text, /run \S+ .*success.* in \S+ \(4 tasks: 3 success, 1 skipped\)/);
 

@@ -158,3 +158,41 @@ Deno.test("cli secrets: a value under 4 characters is refused with a warning nam
   assert.match(run.stderr, /\[show\] pin=42 long=\*\*\*/);
   assert.deepEqual(filesHolding(home, "long-enough"), []);
 });
+
+Deno.test("cli secrets: a secret that is one of weft's words leaves error text and exit codes whole", async () => {
+  for (const word of ["code", "exited", "with", "expected", "failed", "after", "invalid"]) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}weft_words.yml`, "--json"], {
+      env: { WEFT_HOME: home, A_TOKEN: word, URL_TOKEN: "not a url with-secret-xyz" },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout);
+    const fail = report.tasks.find((t: { id: string }) => t.id === "fail");
+    assert.deepEqual([fail.error, fail.exitCode], ["exited with code 1", 1], word);
+    // The URL quoted in the error is data: the secret inside it is masked.
+    const bad = report.tasks.find((t: { id: string }) => t.id === "bad-url");
+    assert.equal(bad.error, 'invalid URL "***": give an absolute http:// or https:// URL', word);
+    assert.ok(!run.stdout.includes("\uE000") && !run.stderr.includes("\uE000"));
+  }
+});
+
+Deno.test("cli secrets: a secret echoed back JSON-escaped is masked", async () => {
+  const secret = `ab cd/é'"x`;
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req) => new Response(await req.text(), { status: 299 }),
+  );
+  try {
+    const home = testTempDir("home-");
+    const url = `http://127.0.0.1:${server.addr.port}/echo`;
+    const run = await weft(["run", `${FIXTURES}json_body.yml`, "-v", "--json"], {
+      env: { WEFT_HOME: home, MY_TOKEN: secret, ECHO_URL: url },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.tasks[0].outputs.body, '{"k":"***"}');
+    assertNowhere([secret, JSON.stringify(secret).slice(1, -1)], run.stdout + run.stderr, home);
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { fakeRunId } from "./fixtures/history/events.ts";
 import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
+import { FIXTURES, weft as weftCli } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 Deno.test("weft status --json: the run report plus host, pid, resumedFrom, file", async () => {
   const { home, cleanup } = await tempHome();
@@ -73,9 +75,57 @@ Deno.test("weft status: unknown, ambiguous and missing ids are usage errors (exi
   assert.equal(ambiguous.code, 2);
   assert.match(ambiguous.stderr, /ambiguous/);
   assert.ok(ambiguous.stderr.includes(a) && ambiguous.stderr.includes(b));
-  const missing = await weft(["status", "--home", home]);
-  assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /give a run id/);
-  for (const r of [unknown, ambiguous, missing]) assert.equal(r.stdout, "");
+  for (const r of [unknown, ambiguous]) assert.equal(r.stdout, "");
+  await cleanup();
+});
+
+Deno.test("weft status without an id shows the latest run; an empty home names its folder", async () => {
+  const { home, cleanup } = await tempHome();
+  const older = fakeRunId(new Date("2026-02-03T04:05:06Z"), "aa");
+  const newer = fakeRunId(new Date("2026-02-04T04:05:06Z"), "aa");
+  await seed(home, [{ id: newer }, { id: older }]);
+  const latest = await weft(["status", "--home", home]);
+  assert.equal(latest.code, 0, latest.stderr);
+  assert.match(latest.stdout, new RegExp(`^run\\s+${newer}$`, "m"));
+  const json = await weft(["status", "--json", "--home", home]);
+  assert.equal(JSON.parse(json.stdout).id, newer);
+  await cleanup();
+
+  const empty = await tempHome();
+  for (const args of [["status"], ["status", "2026"], ["logs"]]) {
+    const none = await weft([...args, "--home", empty.home]);
+    assert.equal(none.code, 2, args.join(" "));
+    assert.equal(none.stdout, "");
+    assert.ok(none.stderr.includes(`no runs recorded in ${empty.home}`), none.stderr);
+  }
+  await empty.cleanup();
+});
+
+Deno.test("weft status of a failed run: each failed task's reason and last lines, marked", async () => {
+  const home = testTempDir("home-");
+  const run = await weftCli(["run", `${FIXTURES}failing.yml`, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 1, run.stderr);
+  const { code, stdout } = await weftCli(["status"], { env: { WEFT_HOME: home } });
+  assert.equal(code, 0);
+  const block = stdout.slice(stdout.indexOf("✖ breaks")).trimEnd().split("\n");
+  assert.equal(block[0], "✖ breaks failed: exited with code 3 — last 10 lines:");
+  assert.equal(block[1], "    stdout │ breaks line 7");
+  assert.equal(block[9], "    stdout │ breaks line 15");
+  assert.equal(block[10], "    stderr │ the real reason");
+  assert.equal(block.length, 11);
+  assert.doesNotMatch(stdout, /✖ (after|fine)/, "only failed tasks");
+});
+
+Deno.test("weft status of an interrupted run: when it was last seen, duration unknown", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  await seed(home, [{ id, status: "interrupted", tasks: [{ id: "a", status: "interrupted" }] }]);
+  const { code, stdout } = await weft(["status", id, "--home", home]);
+  assert.equal(code, 0);
+  assert.match(
+    stdout,
+    /^last seen \d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}\(ran at least \S+; duration unknown: /m,
+  );
+  assert.doesNotMatch(stdout, /^finished/m);
   await cleanup();
 });

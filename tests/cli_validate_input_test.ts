@@ -1,6 +1,6 @@
 /**
  * Hostile and unusual input through the real CLI: endless or huge input, deep nesting,
- * encodings, positions inside block scalars, and unquoted YAML numbers kept as written.
+ * encodings, positions inside block scalars, and unquoted YAML and JSON numbers kept as written.
  */
 import assert from "node:assert/strict";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
@@ -138,4 +138,24 @@ Deno.test("unquoted YAML numbers reach the task as written where text is wanted"
   const outcome = await weft(["run", "w.yml"], { cwd: dir, env: { NO_COLOR: "1" } });
   assert.equal(outcome.code, 0, outcome.stderr);
   assert.equal(await Deno.readTextFile(`${dir}/out.txt`), "3.10 True 0x1F 0012 1.10\n");
+});
+
+Deno.test("JSON numbers reach the task as written where text is wanted", async () => {
+  const dir = testTempDir("text-json-");
+  await Deno.writeTextFile(
+    `${dir}/w.json`,
+    `{"name": "numbers", "version": 1.10, "params": {"p": 1.50},
+  "environment": {"A": 1.10, "B": 1E+3, "C": -0.0},
+  "tasks": [
+    {"id": "show", "command": "echo \\"$A $B $C \${params.p} \${workflow.version}\\" >> out.txt"},
+    {"id": "each", "type": "loop", "items": [1.10, 1e3], "depends_on": ["show"],
+     "task": {"command": "echo \${item} >> out.txt"}}
+  ]}
+`,
+  );
+  const outcome = await weft(["run", "w.json"], { cwd: dir, env: { NO_COLOR: "1" } });
+  assert.equal(outcome.code, 0, outcome.stderr);
+  const lines = (await Deno.readTextFile(`${dir}/out.txt`)).trim().split("\n");
+  assert.equal(lines[0], "1.10 1E+3 -0.0 1.50 1.10");
+  assert.deepEqual(lines.slice(1).sort(), ["1.10", "1e3"]);
 });

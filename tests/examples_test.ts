@@ -31,7 +31,10 @@ Deno.test("examples/deploy: pre-build → build → test → deploy → notify-s
   for (const id of ["rollback", "notify-failure"]) {
     assert.equal(task(report!, id).attempts, 0, `${id} is not called`);
   }
-  assert.match(stderr, /run \S+ success in \S+ \(5 tasks: 5 success\)/);
+  assert.match(
+    stderr,
+    /run \S+ success in \S+ \(4 tasks: 4 success; 3 callbacks: 1 success, 2 not called\)/,
+  );
 });
 
 Deno.test("examples/deploy: --env SKIP_TESTS=true skips test, deploy still runs", async () => {
@@ -61,7 +64,9 @@ Deno.test("examples/deploy: a failed deploy runs rollback and notify-failure, ex
   assert.equal(task(report!, "notify-failure").status, "success");
   assert.equal(task(report!, "notify-success").attempts, 0);
   assert.match(stderr, /✖ deploy failed exit 1/);
-  assert.match(stderr, /│ deploy: staging refused the upload \(DEPLOY_FAIL=1\)/);
+  assert.match(stderr, /^ {4}stderr │ deploy: staging refused the upload \(DEPLOY_FAIL=1\)$/m);
+  // The callbacks say what they do (live_output: true).
+  assert.match(stderr, /^\[rollback\] restoring the previous release$/m);
 });
 
 Deno.test("examples/hello.yml: the greeting passes from one task to the next", async () => {
@@ -76,6 +81,12 @@ Deno.test("examples/hello.yml: the greeting passes from one task to the next", a
   assert.equal(task(report, "greet").outputs.greeting, "hello, world");
   assert.equal(task(report, "shout").status, "success");
   assert.match(stderr, /^\[shout\] HELLO, WORLD!$/m);
+
+  // Without -v: the examples show what they are about (live_output: true).
+  const plain = await weft(["run", `${EXAMPLES}hello.yml`]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stderr, /^\[greet\] composing a greeting for world$/m);
+  assert.match(plain.stderr, /^\[shout\] HELLO, WORLD!$/m);
 
   const quiet = await weft(["run", `${EXAMPLES}hello.yml`, "-p", "who=Ada", "-p", "loud=no"]);
   assert.equal(quiet.code, 0, quiet.stderr);
@@ -106,7 +117,7 @@ Deno.test("examples/http-check.yml: checks a live endpoint and reports it", asyn
   assert.match(ok.stderr, /^\[report\] status 200$/m);
   assert.match(
     ok.stderr,
-    new RegExp(`^\\[check\\] GET ${base}/health → 200 OK \\(\\d+ ms\\)$`, "m"),
+    new RegExp(`^\\[check\\] GET ${base}/health → 200 OK \\((\\d+ms|\\d+\\.\\ds)\\)$`, "m"),
   );
 
   const broken = await weft([

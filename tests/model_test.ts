@@ -64,6 +64,25 @@ Deno.test("durations: one rule, bare numbers in the field's unit, results in ms"
   assert.equal(parseDuration("5 minutes"), undefined);
   assert.equal(parseDuration(-1), undefined);
   assert.equal(formatDuration(90_000), "1m30s");
+  // One form per range, chosen after rounding: no `60.0s`, `1000ms` or `60m00s`.
+  const cases: [number, string][] = [
+    [0, "0ms"],
+    [250, "250ms"],
+    [999.4, "999ms"],
+    [999.6, "1.0s"],
+    [1000, "1.0s"],
+    [12_345, "12.3s"],
+    [59_949, "59.9s"],
+    [59_960, "1m00s"],
+    [123_000, "2m03s"],
+    [3_599_400, "59m59s"],
+    [3_599_600, "1h00m"],
+    [3_720_000, "1h02m"],
+    [93_600_000, "26h00m"],
+    [-5, "0ms"],
+    [Number.NaN, "0ms"],
+  ];
+  for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
   assert.match(
     issues(one({ id: "a", command: "x", timeout: "soon" })).join(),
     /invalid duration "soon"/,

@@ -1,6 +1,6 @@
 /**
  * src/parse input limits: bounded reading (read.ts), encodings (encoding.ts), nesting
- * depth (nesting.ts), and YAML scalars kept as written (written_text.ts).
+ * depth (nesting.ts), and YAML scalars and JSON numbers kept as written (written_text.ts).
  */
 import assert from "node:assert/strict";
 import { checkWorkflow, parseWorkflowSource } from "../src/parse/mod.ts";
@@ -159,12 +159,51 @@ Deno.test("unquoted YAML scalars keep their text where the schema wants text", (
   assert.deepEqual(http.data, { n: 1.5, m: 16 }); // free-form data keeps numbers
   assert.deepEqual(http.retry, { attempts: 3 });
   assert.deepEqual(loop.items, [3.8, "3.10"]);
-  // Quoted scalars and JSON are untouched.
-  const json = parseWorkflowSource(
-    '{"name": "x", "version": 1.10, "tasks": [{"id": "a", "command": "x"}]}',
+});
+
+Deno.test("JSON numbers keep their text where the schema wants text, numbers elsewhere", () => {
+  const source = JSON.stringify(
+    {
+      name: 'a, [b]: {"c": 1}',
+      version: "@1.10",
+      max_parallel: "@2E0",
+      params: { p: "@1.50", big: { default: "@12345678901234567890" } },
+      environment: { A: "@1.10", B: "@1E+3", C: "@-0.0", D: "@7", E: "@0.50" },
+      tasks: [
+        {
+          id: "h",
+          type: "http",
+          url: "http://127.0.0.1:1/",
+          headers: { "X-V": "@1.10" },
+          data: { n: "@1.50", list: ["@1.0", "@2.50"] },
+          retry: { attempts: "@3.0" },
+        },
+        { id: "l", type: "loop", items: ["@1.10", "@1e3", "@5"], task: { command: "echo" } },
+      ],
+    },
+    null,
+    1,
+  ).replace(/"@([^"]*)"/g, "$1").replace('"X-V"', '"X-\\u0056"');
+  const { workflow, problems: found } = parseWorkflowSource(source, "w.json");
+  assert.deepEqual(found, []);
+  assert.ok(workflow);
+  assert.equal(workflow.version, "1.10");
+  assert.equal(workflow.max_parallel, 2); // a number where a number is wanted
+  assert.equal(workflow.params?.p.default, "1.50");
+  assert.equal(workflow.params?.big.default, "12345678901234567890");
+  assert.deepEqual(workflow.environment, { A: "1.10", B: "1E+3", C: "-0.0", D: "7", E: "0.50" });
+  const [http, loop] = workflow.tasks as unknown as Record<string, unknown>[];
+  assert.deepEqual(http.headers, { "X-V": "1.10" });
+  assert.deepEqual(http.data, { n: 1.5, list: [1, 2.5] }); // free-form data keeps numbers
+  assert.deepEqual(http.retry, { attempts: 3 });
+  assert.deepEqual(loop.items, ["1.10", "1e3", 5]);
+  // Strings that look like numbers, and numbers spelled as String() would, are untouched.
+  const plain = parseWorkflowSource(
+    '{"name": "1.10", "version": "2.0", "tasks": [{"id": "a", "command": "x", "timeout": 5}]}',
     "w.json",
   );
-  assert.equal(json.workflow?.version, "1.1");
+  assert.equal(plain.workflow?.name, "1.10");
+  assert.equal(plain.workflow?.version, "2.0");
 });
 
 Deno.test("an alias to an unquoted scalar keeps the anchor's text", () => {

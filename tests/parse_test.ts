@@ -324,6 +324,46 @@ Deno.test("suggestions: close words only", () => {
   assert.equal(suggest("zzzzzz", ["attempts", "delay"]), undefined);
 });
 
+Deno.test("did-you-mean never proposes an invalid task id, nor a step for depends_on", () => {
+  const long = "b" + "x".repeat(128);
+  const text = [
+    "name: x",
+    "tasks:",
+    "  - id: build.all",
+    "    command: echo",
+    "  - id: 1test",
+    "    command: echo",
+    `  - id: ${long}`,
+    "    command: echo",
+    "  - id: group",
+    "    type: parallel",
+    "    tasks:",
+    "      - id: lint_js",
+    "        command: echo",
+    "  - id: deploy",
+    `    depends_on: [build, test, ${long.slice(0, -1)}, lint-js]`,
+    "    command: echo ${tasks.buil.status}",
+  ].join("\n") + "\n";
+  const all = hints(text);
+  assert.ok(all.length >= 7, all.join("\n"));
+  const proposed = all.flatMap((hint) => {
+    const one = /did you mean "([^"]+)"\?/.exec(hint ?? "")?.[1];
+    const list = /(?:name one of|defined tasks): (.*)$/.exec(hint ?? "")?.[1].split(", ");
+    return one ? [one] : list ?? [];
+  });
+  assert.ok(proposed.length > 0);
+  // Expressions may read a step's results; depends_on names top-level tasks only.
+  for (const id of proposed) assert.ok(["group", "deploy", "lint_js"].includes(id), id);
+  const lint = parseWorkflowSource(text, "w.yml").problems.find((p) =>
+    p.message.startsWith('unknown task "lint-js" in depends_on')
+  );
+  assert.doesNotMatch(lint?.hint ?? "", /lint_js/);
+  // A valid id still gets its hint.
+  const near = "name: x\ntasks:\n  - id: build\n    command: x\n  - id: b\n    command: x\n" +
+    "    depends_on: [buidl]\n";
+  assert.deepEqual(hints(near), ['did you mean "build"?']);
+});
+
 Deno.test("duplicate JSON keys: per object, nested, escapes decoded, strings ignored", () => {
   const text =
     '{"a": {"b": 1, "\\u0062": 2}, "c": [{"a": 1}, {"a": 2}], "d": "{\\"a\\": 1, \\"a\\": 2}"}';

@@ -147,7 +147,7 @@ function renderPlain(events: EngineEvent[], opts: RenderOptions): string {
   return events.map((e) => renderer.render(e)).join("");
 }
 
-Deno.test("plain: timestamped lines per event, failure tail, final summary, no ANSI", () => {
+Deno.test("plain: timestamped lines per event, final summary, failure recap, no ANSI", () => {
   const text = renderPlain(failingRun(), options());
   const lines = text.trimEnd().split("\n");
   assert.equal(
@@ -162,40 +162,44 @@ Deno.test("plain: timestamped lines per event, failure tail, final summary, no A
   assert.equal(lines[6], `${hhmmss(2100)} ⤼ test skipped (condition)`);
   assert.equal(lines[7], `${hhmmss(2200)} ▶ deploy started`);
   assert.equal(lines[8], `${hhmmss(2500)} ✖ deploy failed exit 1 300ms`);
-  assert.equal(lines[9], "    │ … 2 earlier lines");
-  assert.equal(lines[10], "    │ deploy line 3");
-  assert.equal(lines[19], "    │ deploy line 12");
-  assert.equal(lines[20], `${hhmmss(2550)} ▶ rollback started`);
-  assert.equal(lines[21], `${hhmmss(2700)} ✔ rollback success 150ms`);
+  assert.equal(lines[9], `${hhmmss(2550)} ▶ rollback started`);
+  assert.equal(lines[10], `${hhmmss(2700)} ✔ rollback success 150ms`);
   assert.equal(
-    lines[22],
-    "run 20260102T120000Z-abcdef failed in 2.8s (4 tasks: 2 success, 1 failed, 1 skipped)",
-    "the uncalled callback is neither shown nor counted",
+    lines[11],
+    "run 20260102T120000Z-abcdef failed in 2.8s " +
+      "(3 tasks: 1 success, 1 failed, 1 skipped; 2 callbacks: 1 success, 1 not called)",
+    "counted as the first line counts: tasks, then callbacks apart",
   );
+  // The failure's last lines come once, under the summary, each marked with its stream.
+  assert.equal(lines[12], "✖ deploy failed: exited with code 1 — last 10 of 12 lines:");
+  assert.equal(lines[13], "    stderr │ deploy line 3");
+  assert.equal(lines[22], "    stderr │ deploy line 12");
   assert.equal(lines.length, 23);
   assert.ok(!ANSI.test(text));
 });
 
-Deno.test("plain: --verbose shows every output line with the task id, and no tail", () => {
+Deno.test("plain: --verbose shows every output line with the task id; the recap still follows", () => {
   const text = renderPlain(failingRun(), options({ verbose: true }));
   assert.match(text, /^\[build\] compiling$/m);
   assert.match(text, /^\[deploy\] deploy line 1$/m);
-  assert.ok(!text.includes("│"), "lines already shown are not repeated after the failure");
+  assert.doesNotMatch(text, /│ compiling/, "a retried attempt's lines were shown live");
+  // Among other tasks' lines they may have scrolled away: the summary recaps them.
+  assert.match(text, /^run \S+ failed in 2\.8s.*\n✖ deploy failed.*\n {4}stderr │ deploy line 3$/m);
 });
 
-Deno.test("plain: live_output shows one task's lines; others keep failure tails", () => {
+Deno.test("plain: live_output shows one task's lines; others' show in the recap", () => {
   const text = renderPlain(failingRun(), options({ liveOutput: new Set(["build"]) }));
   assert.match(text, /^\[build\] compiling$/m);
   assert.doesNotMatch(text, /^\[deploy\]/m);
-  assert.match(text, /^ {4}│ deploy line 12$/m);
+  assert.match(text, /^ {4}stderr │ deploy line 12$/m);
 });
 
-Deno.test("plain: --quiet prints only failures (with tail) and the final line", () => {
+Deno.test("plain: --quiet prints only failures, the final line and the recap", () => {
   const text = renderPlain(failingRun(), options({ quiet: true }));
   const lines = text.trimEnd().split("\n");
   assert.equal(lines[0], `${hhmmss(2500)} ✖ deploy failed exit 1 300ms`);
-  assert.equal(lines.length, 1 + 11 + 1);
-  assert.match(lines.at(-1)!, /^run \S+ failed in 2\.8s/);
+  assert.match(lines[1], /^run \S+ failed in 2\.8s/);
+  assert.equal(lines.length, 1 + 1 + 11);
 });
 
 Deno.test("plain: colour only when asked", () => {
@@ -212,7 +216,7 @@ Deno.test("plain: timeouts, cancellations and runner errors read clearly", () =>
     task: record("slow", {
       status: "timed_out",
       reason: "timeout",
-      error: "timed out after 30000 ms",
+      error: "timed out after 30.0s",
       durationMs: 30000,
       finishedAt: at(0),
     }),
@@ -283,33 +287,54 @@ Deno.test("board: one line per task, redrawn in place, failures scroll above", (
   frames.push(board.frame(T0 + 2800));
 
   const first = frames[0].split("\n");
-  assert.equal(first[0], "\r\x1b[J" + "deploy run 20260102T120000Z-abcdef  500ms");
-  assert.match(first[1], /^ {2}\S build {3}running {4}500ms {2}attempt 1\/3$/);
-  assert.equal(first[2], "  · test    pending");
+  assert.equal(
+    first[0],
+    "\r\x1b[K" + "deploy  500ms  3 tasks, 2 callbacks  run 20260102T120000Z-…\x1b[0m",
+    "the title counts as the summary does; a narrow terminal cuts the run id first",
+  );
+  assert.match(first[1], /^ {2}\S build {3}running {6}500ms {2}attempt 1\/3$/);
+  assert.equal(first[2], "  · test    pending", "no `attempt 0/3` before the first try");
   assert.equal(first[3], "  · deploy  pending");
   assert.equal(first.length, 5, "callbacks appear only when called");
 
   const second = frames[1];
   assert.ok(
-    second.startsWith("\x1b[4F\x1b[J✖ deploy failed exit 1 300ms\n"),
+    second.startsWith("\x1b[4F\x1b[2K\x1b[1B\x1b[J\x1b[1A✖ deploy failed exit 1 300ms\n"),
     "moves up over the 4 board lines, clears, then scrolls the failure above the board",
   );
-  assert.match(second, /^ {4}│ deploy line 12$/m);
-  assert.match(second, /^ {2}✔ build {5}success {4}2\.1s {2}attempt 2\/3$/m);
-  assert.match(second, /^ {2}⤼ test {6}skipped {4}\(condition\)$/m);
-  assert.match(second, /^ {2}✔ rollback {2}success {4}150ms {2}\(callback\)$/m);
+  const rows = second.split("\n").filter((l) => l.startsWith("  ") && !l.includes("│"));
+  assert.deepEqual(rows.map((l) => l.slice(0, 24).trimEnd()), [
+    "  ✔ build     success",
+    "  ⤼ test      skipped",
+    "  ✖ deploy    failed",
+    "  ✔ rollback  success",
+  ]);
+  assert.deepEqual(rows.map((l) => l.slice(27).trimEnd()), [
+    "2.1s          attempt 2/3",
+    "(condition)",
+    "exit 1 300ms",
+    "150ms         (callback)",
+  ]);
   assert.doesNotMatch(second, /notify-success/);
 
   const last = frames[2];
-  assert.ok(last.startsWith("\x1b[5F\x1b[J"));
-  assert.ok(last.endsWith("(4 tasks: 2 success, 1 failed, 1 skipped)\n"));
+  assert.ok(last.startsWith("\x1b[5F\x1b[2K"));
+  assert.match(
+    last,
+    /\(3 tasks: 1 success, 1 failed, 1 skipped; 2 callbacks: 1 success, 1 not called\)\n✖ deploy failed: /,
+  );
+  assert.ok(last.endsWith("    stderr │ deploy line 12\n"), "the recap ends the report");
   assert.equal(board.animated, false);
 });
 
 Deno.test("board: a retry shows on the task's line until the next attempt", () => {
   const board = new BoardRenderer({ ...options(), columns: 80, rows: 30 });
   for (const e of failingRun().slice(0, 4)) board.apply(e);
-  assert.match(board.frame(T0 + 1500), /^ {2}↻ build {3}failed, retry in 5\.0s {2}attempt 1\/3$/m);
+  assert.match(
+    board.frame(T0 + 1500),
+    /^ {2}↻ build {3}retrying {5}failed, retry in 5\.0s {2}attempt 1\/3$/m,
+    "the state column stays a state word; the note goes in the detail column",
+  );
 });
 
 Deno.test("board: taller than the terminal shows running tasks first and a count", () => {
@@ -492,6 +517,19 @@ function hostileRun(): EngineEvent[] {
       at: at(50),
     })),
     { type: "task_finished", runId, task: failed },
+    {
+      type: "run_finished",
+      runId,
+      report: {
+        id: runId,
+        workflow: "esc\x1b]0;t\x07",
+        status: "failed",
+        startedAt: at(0),
+        finishedAt: at(100),
+        durationMs: 100,
+        tasks: [failed],
+      },
+    },
   ];
 }
 
@@ -516,7 +554,7 @@ Deno.test("renderers: failure tails, -v lines, errors and names reach the termin
       }
       // The board's own cursor moves (ESC [ n F, ESC [ J) are weft's; none come from the task.
       // deno-lint-ignore no-control-regex
-      const fromTask = frames.replace(/\x1b\[\d*F|\x1b\[J/g, "");
+      const fromTask = frames.replace(/\x1b\[\d*[FABJK]|\x1b\[2K/g, "");
       assert.doesNotMatch(fromTask.replaceAll("\r", ""), UNSAFE_OUT, `board verbose=${verbose}`);
       assert.match(frames, /\\e\[2Jboom/);
       assert.match(frames, /before\\e\[2J\\e\[Hafter/);

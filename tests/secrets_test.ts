@@ -1,4 +1,5 @@
 /** Which environment values count as secrets, how text is masked, and which event fields. */
+import { ownText, quoteData, resolveQuoted } from "../src/model/data_text.ts";
 import assert from "node:assert/strict";
 import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
 import { maskEvent, maskReport } from "../src/engine/mask_events.ts";
@@ -59,6 +60,8 @@ Deno.test("secretFragments: a multi-line value whole, each line and each trimmed
   const value = "-----BEGIN KEY-----\r\n  body-line-1  \nab\r--END--";
   assert.deepEqual(secretFragments(value), [
     value,
+    // JSON-escaped, as a JSON body carries it
+    "-----BEGIN KEY-----\\r\\n  body-line-1  \\nab\\r--END--",
     "-----BEGIN KEY-----",
     "  body-line-1  ",
     "body-line-1",
@@ -160,7 +163,8 @@ Deno.test("maskEvent masks data fields only: lines, output values, errors, param
 
   const failed = task({
     status: "failed",
-    error: 'task "dump-postgres": GET http://h/?pw=postgres failed',
+    // The URL is quoted data; the rest (the task id too) is weft's own words.
+    error: `task "dump-postgres": GET ${quoteData("http://h/?pw=postgres")} failed`,
     outputs: { postgres: "user=postgres" },
   });
   const finished = maskEvent({ type: "task_finished", runId: "R1", task: failed }, secrets);
@@ -189,14 +193,50 @@ Deno.test("maskReport: a secret equal to a status or a number changes neither", 
     ...report,
     tasks: [{ ...report.tasks[0], outputs: { success: MASK } }],
   });
-  assert.equal(maskReport(report, new Secrets()), report);
+  // With nothing to mask, only the quoted-data marks are removed: an equal copy.
+  assert.deepEqual(maskReport(report, new Secrets()), report);
 });
 
 Deno.test("secretFragments: a one-line value is also masked percent-encoded, as a URL carries it", () => {
-  assert.deepEqual(secretFragments("s3cr3t/+=x"), ["s3cr3t/+=x", "s3cr3t%2F%2B%3Dx"]);
+  assert.deepEqual(secretFragments("s3cr3t/+=x"), [
+    "s3cr3t/+=x",
+    "s3cr3t%2F%2B%3Dx",
+    "s3cr3t\\/+=x",
+  ]);
   const masker = createMasker(["tok/en+1"]);
   assert.equal(
     masker("GET http://h/x?token=tok%2Fen%2B1 failed"),
     "GET http://h/x?token=*** failed",
   );
+});
+
+Deno.test("resolveQuoted masks only quoted data; quoteData neutralises marks inside data", () => {
+  const secrets = new Secrets();
+  secrets.add("code");
+  const mask = (s: string) => secrets.mask(s);
+  assert.equal(
+    resolveQuoted(`exited with code 1 running ${quoteData("echo code")}`, mask),
+    "exited with code 1 running echo ***",
+  );
+  // Data cannot close its own span early and expose what follows unmasked.
+  assert.equal(resolveQuoted(quoteData("x\uE001 code"), mask), "x\uFFFD ***");
+  assert.equal(resolveQuoted("plain code"), "plain code");
+});
+
+Deno.test("resolveQuoted: an unmarked message is masked whole; ownText is never masked", () => {
+  const secrets = new Secrets();
+  secrets.add("code");
+  const mask = (s: string) => secrets.mask(s);
+  // A message from a site that marks nothing may quote data: the safe default.
+  assert.equal(resolveQuoted("failed: code", mask), "failed: ***");
+  assert.equal(resolveQuoted(ownText("exited with code 1"), mask), "exited with code 1");
+  // A mark smuggled into ownText's text cannot open a span or survive.
+  assert.equal(resolveQuoted(ownText("a\uE000code\uE001"), mask), "a\uFFFDcode\uFFFD");
+});
+
+Deno.test("secretFragments adds the JSON-escaped forms of a value", () => {
+  const fragments = secretFragments(`ab cd/é'"x`);
+  assert.ok(fragments.includes(`ab cd/é'\\"x`));
+  assert.ok(fragments.includes(`ab cd/\\u00e9'\\"x`));
+  assert.ok(fragments.includes(`ab cd\\/é'\\"x`));
 });

@@ -293,3 +293,68 @@ function whichSleep(): string {
   }
   throw new Error("no sleep in PATH");
 }
+
+test("once every child is reaped and its output read, nothing keeps Deno alive", async () => {
+  // The wait on the blocking pool is a pending op: it must end with the last watched fd,
+  // including when an unread stream was set aside (backpressure) before the child exited.
+  const module = new URL("../src/tasks/spawn_ffi.ts", import.meta.url).href;
+  const script = `
+    const { FfiSpawner } = await import(${JSON.stringify(module)});
+    const spawner = new FfiSpawner();
+    const env = { PATH: ${JSON.stringify(PATH)} };
+    const quiet = await spawner.spawn({ cmd: "true", args: [], cwd: "/", env });
+    await Promise.all([quiet.status, new Response(quiet.stdout).text(), quiet.stderr.cancel()]);
+    const chatty = await spawner.spawn({ cmd: "sh", args: ["-c", "head -c 200000 /dev/zero"], cwd: "/", env });
+    const reader = chatty.stdout.getReader();
+    await reader.read(); // then leave it: the stream fills and is no longer watched
+    await chatty.stderr.cancel();
+    await reader.cancel();
+    await chatty.status;
+    // A process that left the group keeps the pipes open after the leader is gone: the
+    // streams are then cancelled (as shell.ts does after its drain grace) while the loop
+    // waits, with nothing else watched.
+    const escaper = await spawner.spawn({
+      cmd: "sh",
+      args: ["-c", "setsid sleep 3 & echo started"],
+      cwd: "/",
+      env,
+    });
+    const lines = escaper.stdout.getReader();
+    await lines.read(); // "started": the escaped sleep holds stdout and stderr for 3 s
+    await escaper.status;
+    await Promise.all([lines.cancel(), escaper.stderr.cancel()]);
+    console.log("done");
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--unstable-ffi", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000); // a hang fails, not blocks
+  const { code, stdout, stderr } = await child.output();
+  clearTimeout(guard);
+  assert.equal(new TextDecoder().decode(stdout), "done\n", new TextDecoder().decode(stderr));
+  assert.equal(code, 0);
+});
+
+test("buffers reused across spawns: large argv and env, then small ones, each exact", async () => {
+  // The call's memory is pooled (see _spawn_buffers.ts): a set grown for a large spawn
+  // is reused by small ones, which must see nothing of the earlier strings.
+  const many = Array.from({ length: 300 }, (_, i) => `arg${i}`);
+  const big = "é".repeat(50_000);
+  const large = await spawner.spawn({
+    cmd: "sh",
+    args: ["-c", 'echo "$# $(printf %s "$BIG" | wc -c) $9"', "zero", ...many],
+    cwd: "/",
+    env: { PATH, BIG: big },
+  });
+  const [out] = await Promise.all([new Response(large.stdout).text(), large.stderr.cancel()]);
+  await large.status;
+  assert.equal(out, "300 100000 arg8\n"); // 50,000 × 2 UTF-8 bytes
+  for (let i = 0; i < 3; i++) {
+    const small = await spawner.spawn({ cmd: "env", args: [], cwd: "/", env: { ONLY: `${i}` } });
+    const [text] = await Promise.all([new Response(small.stdout).text(), small.stderr.cancel()]);
+    await small.status;
+    assert.equal(text, `ONLY=${i}\n`);
+  }
+});

@@ -9,7 +9,7 @@ import { MemoryRunStore } from "../src/store/memory.ts";
 import type { RunStore } from "../src/store/run_store.ts";
 import { createRecorder } from "../src/store/recorder.ts";
 import { Secrets } from "../src/engine/secrets.ts";
-import { readLogFrom } from "../src/store/log_files.ts";
+import { readLog } from "../src/store/log_reader.ts";
 import { fakeRunId, publish, runEvents, startEvents } from "./fixtures/history/events.ts";
 
 async function withHome(fn: (home: string) => Promise<void>): Promise<void> {
@@ -56,7 +56,11 @@ Deno.test("logs: one file per attempt, each line tagged O/E, size in the attempt
       assert.ok(a.finishedAt && a.durationMs !== null);
     }
     assert.deepEqual(attempts[1].outputs, { version: "1.2.3" });
-    const { lines } = await readLogFrom(`${store.logsDir}/${attempts[0].logPath}`);
+    const lines: { stream: string; text: string }[] = [];
+    await readLog(`${store.logsDir}/${attempts[0].logPath}`, undefined, (piece) => {
+      if (piece.starts) lines.push({ stream: piece.stream, text: "" });
+      lines[lines.length - 1].text += new TextDecoder().decode(piece.bytes);
+    });
     assert.deepEqual(lines, [
       { stream: "stdout", text: "out line" },
       { stream: "stderr", text: "err line" },

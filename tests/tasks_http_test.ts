@@ -1,3 +1,4 @@
+import { lineText } from "../src/tasks/byte_lines.ts";
 import assert from "node:assert/strict";
 import {
   BODY_EMIT_BYTES,
@@ -7,6 +8,7 @@ import {
 } from "../src/tasks/http.ts";
 import type { TaskContext, TaskResult } from "../src/tasks/types.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
+import { quoteData, resolveQuoted } from "../src/model/data_text.ts";
 
 /** What the test server saw of one request. */
 interface Seen {
@@ -73,7 +75,10 @@ function startServer() {
 }
 
 interface Captured {
+  /** The result with quoted data unmarked, as the engine shows it. */
   result: TaskResult;
+  /** The result as the runner returned it. */
+  raw: TaskResult;
   stdout: string[];
   stderr: string[];
 }
@@ -95,15 +100,17 @@ async function run(
     signal: options.signal ?? new AbortController().signal,
     killGraceMs: 1000,
     outputFile: "/dev/null",
-    emit: (stream, line) => (stream === "stdout" ? stdout : stderr).push(line),
+    emit: (stream, line) => (stream === "stdout" ? stdout : stderr).push(lineText(line)),
     interpolate: (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => vars[name] ?? ""),
     // The real URL renderer; `${name}` reads vars[name].
     interpolateUrl: (url) => compileTemplate(url).renderUrl((root) => vars[root]),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
   };
-  const result = await httpRunner.run(task, ctx);
-  return { result, stdout, stderr };
+  const raw = await httpRunner.run(task, ctx);
+  // The error as the engine shows it: quoted data unmarked (model/data_text.ts).
+  const result = raw.error === undefined ? raw : { ...raw, error: resolveQuoted(raw.error) };
+  return { result, raw, stdout, stderr };
 }
 
 Deno.test("http: GET 200 succeeds; body lines on stdout, summary on stderr, outputs set", async () => {
@@ -113,7 +120,10 @@ Deno.test("http: GET 200 succeeds; body lines on stdout, summary on stderr, outp
   assert.equal(result.exitCode, 0);
   assert.deepEqual(stdout, ["line one", "line two", "last without newline"]);
   assert.equal(stderr.length, 1);
-  assert.match(stderr[0], new RegExp(`^GET ${server.base}/ok → 200 OK \\(\\d+ ms\\)$`));
+  assert.match(
+    stderr[0],
+    new RegExp(`^GET ${server.base}/ok → 200 OK \\((\\d+ms|\\d+\\.\\ds)\\)$`),
+  );
   assert.equal(result.outputs.status, "200");
   assert.equal(result.outputs.body, "line one\nline two\r\nlast without newline");
   assert.equal(JSON.parse(result.outputs.headers)["x-answer"], "42");
@@ -362,4 +372,84 @@ Deno.test("http: a header value with CR or LF inside is refused; ends are trimme
   assert.equal(trailing.result.ok, true);
   assert.equal(server.seen[0].headers["x-token"], "tok");
   assert.equal(server.seen[0].headers["x-admin"], undefined);
+});
+
+/**
+ * A raw HTTP/1.1 server on 127.0.0.1 that answers every request with `head` (status
+ * line and headers, CRLF-separated, without the blank line) and the bytes of `body`,
+ * so tests control the reason phrase and the body's encoding byte for byte.
+ */
+function rawServer(head: string, body: Uint8Array) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = (async () => {
+    for await (const conn of listener) {
+      const request = new Uint8Array(64 * 1024);
+      await conn.read(request);
+      const headers = `${head}\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`;
+      await conn.write(new TextEncoder().encode(headers));
+      await conn.write(body);
+      conn.close();
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}/`,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await done;
+    },
+  };
+}
+
+Deno.test("http: a failed request names the status, with the registered phrase when none is sent", async () => {
+  const empty = new Uint8Array(0);
+  for (
+    const [head, expected] of [
+      ["HTTP/1.1 503 ", "HTTP 503 Service Unavailable"],
+      ["HTTP/1.1 404", "HTTP 404 Not Found"],
+      ["HTTP/1.1 429 Slow Down", "HTTP 429 "],
+      ["HTTP/1.1 599 ", "HTTP 599 (expected"],
+    ]
+  ) {
+    await using server = rawServer(head, empty);
+    const { result, stderr } = await run({ url: server.url });
+    assert.equal(result.ok, false);
+    assert.ok(result.error?.includes(`returned ${expected}`), `${head}: ${result.error}`);
+    assert.match(stderr[0], /→ \d{3}/);
+  }
+});
+
+Deno.test("http: bodies are decoded with the charset the response declares", async () => {
+  const latin1 = Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6e, 0xe8, 0x0a]); // "café\nnè\n"
+  const cp1252 = Uint8Array.from([0x80, 0x20, 0x35, 0x0a, 0x93, 0x71, 0x94]); // "€ 5\n“q”"
+  const utf16le = Uint8Array.from([
+    0xff,
+    0xfe,
+    ...[..."ok\nü"].flatMap((c) => [c.charCodeAt(0), 0]),
+  ]);
+  const utf16be = Uint8Array.from([...[..."hé"].flatMap((c) => [0, c.charCodeAt(0)])]);
+  const cases: [string, Uint8Array, string[]][] = [
+    ["text/plain; charset=ISO-8859-1", latin1, ["café", "nè"]],
+    ['text/plain; charset="windows-1252"', cp1252, ["€ 5", "“q”"]],
+    ["text/plain;charset=utf-16", utf16le, ["ok", "ü"]],
+    ["text/plain; charset=utf-16be", utf16be, ["hé"]],
+    // A byte order mark wins over the label (WHATWG Encoding "decode").
+    ["text/plain; charset=iso-8859-1", Uint8Array.from([0xef, 0xbb, 0xbf, 0xc3, 0xa9]), ["é"]],
+    // No charset, or one nobody knows: UTF-8.
+    ["text/plain", new TextEncoder().encode("naïve\n"), ["naïve"]],
+    ["text/plain; charset=x-unknown", new TextEncoder().encode("ü"), ["ü"]],
+  ];
+  for (const [type, body, lines] of cases) {
+    await using server = rawServer(`HTTP/1.1 200 OK\r\ncontent-type: ${type}`, body);
+    const { result, stdout } = await run({ url: server.url });
+    assert.equal(result.ok, true, type);
+    assert.deepEqual(stdout, lines, type);
+    assert.equal(result.outputs.body, lines.join("\n") + (body.at(-1) === 0x0a ? "\n" : ""), type);
+  }
+});
+
+Deno.test("http: the URL in an error is marked as data, weft's words are not", async () => {
+  await using server = startServer();
+  const url = `${server.base}/status?code=500`;
+  const { raw } = await run({ url });
+  assert.ok(raw.error!.startsWith(`GET ${quoteData(url)} returned HTTP 500`), raw.error);
 });

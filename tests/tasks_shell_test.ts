@@ -1,4 +1,6 @@
+import { lineText } from "../src/tasks/byte_lines.ts";
 import assert from "node:assert/strict";
+import { resolveQuoted } from "../src/model/data_text.ts";
 import { directArgv, type ShellConfig, shellRunner } from "../src/tasks/shell.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import type { TaskContext } from "../src/tasks/types.ts";
@@ -18,7 +20,7 @@ function context(overrides: Partial<TaskContext> = {}) {
     signal: new AbortController().signal,
     killGraceMs: 1000,
     outputFile: "",
-    emit: (stream, line) => lines.push({ stream, line }),
+    emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
     interpolate: (text) => text,
     interpolateUrl: (url) => url,
     interpolateShell: (command) => ({ command, env: {} }),
@@ -44,7 +46,7 @@ Deno.test("shell: a non-zero exit fails with the code", async () => {
   const result = await shellRunner.run({ command: "exit 7" }, ctx);
   assert.equal(result.ok, false);
   assert.equal(result.exitCode, 7);
-  assert.equal(result.error, "exited with code 7");
+  assert.equal(resolveQuoted(result.error!), "exited with code 7");
 });
 
 Deno.test("shell: `shell: bash` runs bash (bash syntax works)", async () => {
@@ -69,14 +71,15 @@ Deno.test("shell: a working directory that does not exist is named in the error"
   const { ctx } = context({ cwd: "/no/such/dir" });
   const result = await shellRunner.run({ command: "true" }, ctx);
   assert.equal(result.ok, false);
-  assert.match(result.error!, /working directory "\/no\/such\/dir" does not exist/);
+  assert.match(resolveQuoted(result.error!), /working directory "\/no\/such\/dir" does not exist/);
 });
 
 Deno.test("shell: lines are streamed as they arrive, not at the end", async () => {
   const dir = await Deno.makeTempDir();
   const { ctx, lines } = context({
     cwd: dir,
-    emit: (stream, line) => {
+    emit: (stream, bytes) => {
+      const line = lineText(bytes);
       lines.push({ stream, line });
       // The command waits for this file, so it only ends if "first" arrived while it ran.
       if (line === "first") Deno.writeTextFileSync(`${dir}/go`, "");
@@ -106,7 +109,7 @@ Deno.test("shell: abort terminates the command (killed by SIGTERM)", async () =>
   const controller = new AbortController();
   const { ctx } = context({
     signal: controller.signal,
-    emit: (_stream, line) => line === "started" && controller.abort(),
+    emit: (_stream, line) => lineText(line) === "started" && controller.abort(),
   });
   const result = await shellRunner.run({ command: "echo started; sleep 1000" }, ctx);
   assert.equal(result.ok, false);
@@ -238,7 +241,7 @@ Deno.test("shell: the direct path gives the same result, output, env and cwd as 
 Deno.test("shell: a missing program exits 127 with a message, directly and under sh", async () => {
   const { direct, shell } = await bothWays("no-such-program-weft-x --flag");
   for (const { result } of [direct, shell]) {
-    assert.deepEqual(result, {
+    assert.deepEqual({ ...result, error: resolveQuoted(result.error!) }, {
       ok: false,
       exitCode: 127,
       outputs: {},
@@ -261,7 +264,7 @@ Deno.test("shell: a file that is not executable exits 126, directly and under sh
   const { direct, shell } = await bothWays("./not-executable", { cwd: toolbox() });
   for (const { result } of [direct, shell]) {
     assert.equal(result.exitCode, 126);
-    assert.equal(result.error, "exited with code 126");
+    assert.equal(resolveQuoted(result.error!), "exited with code 126");
   }
   assert.deepEqual(direct.lines, [
     { stream: "stderr", line: "weft: ./not-executable: Permission denied" },
@@ -286,7 +289,10 @@ Deno.test("shell: interpolated values or a named shell always go through the she
 Deno.test("shell: a missing working directory is reported the same way on the direct path", async () => {
   const { direct, shell } = await bothWays("true", { cwd: "/no/such/dir" });
   assert.deepEqual(direct, shell);
-  assert.match(direct.result.error!, /working directory "\/no\/such\/dir" does not exist/);
+  assert.match(
+    resolveQuoted(direct.result.error!),
+    /working directory "\/no\/such\/dir" does not exist/,
+  );
 });
 
 Deno.test("shell: abort ends the whole tree of a program run directly", async () => {
@@ -295,7 +301,8 @@ Deno.test("shell: abort ends the whole tree of a program run directly", async ()
   const { ctx } = context({
     cwd: toolbox(),
     signal: controller.signal,
-    emit: (_stream, line) => {
+    emit: (_stream, bytes) => {
+      const line = lineText(bytes);
       if (/^\d+$/.test(line)) pids.push(Number(line));
       if (line === "ready") controller.abort();
     },

@@ -4,6 +4,7 @@
  * work, so importing every verb's definition stays cheap at start-up.
  * @module
  */
+import { HOME_RESOLUTION } from "./home.ts";
 import type { CliIO } from "./io.ts";
 
 /** A positional argument of a verb. */
@@ -89,7 +90,7 @@ export function camelCase(name: string): string {
 export const HOME_OPTION: OptionDef = {
   long: "home",
   value: "dir",
-  description: "history folder (default: $WEFT_HOME, else ~/.local/share/weft)",
+  description: HOME_RESOLUTION,
 };
 
 /**

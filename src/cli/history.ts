@@ -16,7 +16,7 @@ import {
   withHistory,
 } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
-import { type CliIO, err, out } from "./io.ts";
+import { type CliIO, err, out, outData, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
 
 interface HistoryOptions {
@@ -122,8 +122,8 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
     since: options.since === undefined ? undefined : parseSince(options.since),
   };
   const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
-  if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
-  else if (options.quiet) await out(io, runs.map((r) => r.id + "\n").join(""));
+  if (options.json) await outJson(io, runs.map(historyEntry));
+  else if (options.quiet) await outData(io, runs.map((r) => r.id + "\n").join(""));
   else if (runs.length === 0) {
     const filtered = filter.workflow !== undefined || filter.status !== undefined ||
       filter.since !== undefined;
@@ -174,7 +174,7 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun: options.dryRun }),
     { write: !options.dryRun },
   );
-  if (options.json) await out(io, JSON.stringify(runs.map(historyEntry), null, 2) + "\n");
+  if (options.json) await outJson(io, runs.map(historyEntry));
   else {
     if (runs.length) await out(io, historyTable(runs));
     const verb = options.dryRun ? "would delete" : "deleted";

@@ -7,9 +7,10 @@
 import type { RunStatus } from "../engine/events.ts";
 import { formatDuration, parseDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import type { RunStore } from "../store/run_store.ts";
+import type { RunDetails, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
+import { terminalSafe } from "./render/safe_text.ts";
 
 /** Run states a `--status` filter accepts. */
 export const RUN_STATUSES: readonly RunStatus[] = [
@@ -74,6 +75,40 @@ export async function withHistory<T>(
 }
 
 /**
+ * The run a reading verb shows (`status`, `logs`): the one whose id is `idOrPrefix` or
+ * uniquely starts with it, or the latest run when it is undefined (as `git show`
+ * means HEAD). Throws WeftError (exit 2): "no runs recorded in <home>" when the
+ * history is empty, naming the folder looked in, else the store's error for an unknown
+ * or ambiguous id.
+ */
+export async function runOrLatest(
+  store: RunStore,
+  idOrPrefix: string | undefined,
+  home: string,
+): Promise<RunDetails> {
+  if (idOrPrefix !== undefined) {
+    try {
+      return await store.getRun(idOrPrefix);
+    } catch (e) {
+      // "no run with id X" misleads when the folder is simply not the one the runs are in.
+      if ((await store.listRuns({ limit: 1 })).length === 0) throw noRuns(home);
+      throw e;
+    }
+  }
+  const [latest] = await store.listRuns({ limit: 1 });
+  if (!latest) throw noRuns(home);
+  return await store.getRun(latest.id);
+}
+
+function noRuns(home: string): WeftError {
+  return new WeftError(`no runs recorded in ${home}`, {
+    hint:
+      "runs are recorded by `weft run`; pass --home DIR or set WEFT_HOME to read another folder",
+    exitCode: ExitCode.Invalid,
+  });
+}
+
+/**
  * Parses `--since`: a duration back from now (`24h`, `7d`, `1h30m`) or a date/time
  * (`2026-11-01`, `2026-11-01T08:00:00Z`).
  * @example parseSince("24h", new Date("2026-01-02T00:00:00Z")) // 2026-01-01T00:00:00Z
@@ -120,7 +155,9 @@ export function duration(ms: number | null | undefined): string {
 }
 
 /** Lays rows out in columns separated by two spaces; the last column is not padded. */
-export function table(rows: string[][]): string {
+export function table(cells: string[][]): string {
+  // Cells are made safe before measuring, so an escaped name (`w\e[2J`) keeps columns.
+  const rows = cells.map((row) => row.map((cell) => terminalSafe(cell, false)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, [...cell].length));

@@ -13,6 +13,13 @@ export interface GlobalConfig {
   retention?: { keep_days?: number; keep_runs?: number };
 }
 
+/**
+ * How the folder is chosen, in the words `--help` uses for `--home` on every verb (and
+ * the README's "Where"); one text so that they cannot drift apart.
+ */
+export const HOME_RESOLUTION =
+  "history folder (default: $WEFT_HOME, else $XDG_DATA_HOME/weft, else ~/.local/share/weft)";
+
 function isAbsolute(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path);
 }

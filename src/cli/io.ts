@@ -3,6 +3,7 @@
  * with captured streams and no globals.
  * @module
  */
+import { terminalSafe } from "./render/safe_text.ts";
 
 /** Somewhere bytes can be written; resolves when they are. */
 export interface ByteSink {
@@ -24,14 +25,67 @@ export interface CliIO {
 
 const encoder = new TextEncoder();
 
-/** Writes text to stdout. */
+/**
+ * Writes text for people to stdout (tables, reports). It passes through
+ * {@link humanText}: a workflow name, task id, key or path that holds control characters
+ * is shown escaped, never acted on by the terminal. Machine output goes through
+ * {@link outJson} or {@link outData} instead.
+ */
 export async function out(io: CliIO, text: string): Promise<void> {
+  await io.stdout.write(encoder.encode(humanText(text, useColor(io))));
+}
+
+/**
+ * Writes text for people to stderr (messages, hints, progress lines, the plan),
+ * through {@link humanText} like {@link out}.
+ */
+export async function err(io: CliIO, text: string): Promise<void> {
+  await io.stderr.write(encoder.encode(humanText(text, useColor(io))));
+}
+
+/**
+ * Writes `value` as indented JSON and a newline to stdout (`--json`). Not passed
+ * through {@link humanText}: JSON escapes C0 controls itself (RFC 8259 §7), and a
+ * program reading it needs the values as they are.
+ */
+export async function outJson(io: CliIO, value: unknown): Promise<void> {
+  await io.stdout.write(encoder.encode(JSON.stringify(value, null, 2) + "\n"));
+}
+
+/** Writes machine output (`--quiet` ids) to stdout as it is. */
+export async function outData(io: CliIO, text: string): Promise<void> {
   await io.stdout.write(encoder.encode(text));
 }
 
-/** Writes text to stderr. */
-export async function err(io: CliIO, text: string): Promise<void> {
+/**
+ * Writes to stderr as it is, for the live board only: it moves the cursor itself and
+ * makes the text it draws safe with `terminalSafe` (render/safe_text.ts).
+ */
+export async function errRaw(io: CliIO, text: string): Promise<void> {
   await io.stderr.write(encoder.encode(text));
+}
+
+/**
+ * A colour sequence (SGR, ECMA-48 §8.3.117), weft's own colours; global for removal.
+ */
+// deno-lint-ignore no-control-regex
+const SGR_ALL = /\x1b\[[0-9;]*m/g;
+/** A character that acts on a terminal: the set `terminalSafe` escapes, but TAB. */
+const CONTROL =
+  // deno-lint-ignore no-control-regex
+  /[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * `text` made safe for a terminal line by line: line breaks are kept, and a line that
+ * holds a control character other than a colour sequence goes through `terminalSafe`
+ * (ESC, BEL, CR, OSC, CSI, C1 and bidi controls shown escaped; colours kept when
+ * `color`). Lines without such characters are returned byte for byte.
+ */
+export function humanText(text: string, color: boolean): string {
+  if (!CONTROL.test(text.replaceAll("\n", ""))) return text;
+  return text.split("\n").map((line) =>
+    CONTROL.test(line.replace(SGR_ALL, "")) ? terminalSafe(line, color) : line
+  ).join("\n");
 }
 
 /** Whether colour may be used on stderr (TTY and no NO_COLOR). */

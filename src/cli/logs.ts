@@ -1,22 +1,29 @@
 /**
- * `weft logs RUN_ID [TASK]`: the recorded output of a run's tasks. Stdout lines go to
- * stdout and stderr lines to stderr, each as the task printed it; `--follow` keeps
- * reading until the run is no longer running.
+ * `weft logs [RUN_ID [TASK]]`: the recorded output of a run's tasks (the latest run when
+ * no id is given). Stdout lines go to stdout and stderr lines to stderr, each as the
+ * task printed it; over several tasks each line is prefixed with its task, aligned, as
+ * `docker compose logs` does (`build | line`, `--no-prefix` turns it off); `--follow`
+ * keeps reading until the run is no longer running.
  * @module
  */
 import type { OutputStream } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import type { LogCursor } from "../store/log_reader.ts";
 import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { withHistory } from "./history_shared.ts";
-import { type CliIO, err, out } from "./io.ts";
+import { runOrLatest, withHistory } from "./history_shared.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, err } from "./io.ts";
+import { printLogFrom } from "./log_output.ts";
 
 interface LogsOptions {
   follow?: boolean;
   stream?: OutputStream;
   attempt?: string;
   home?: string;
+  /** False with `--no-prefix`. */
+  prefix: boolean;
 }
 
 /** How often `--follow` looks for new output. */
@@ -27,7 +34,7 @@ export const logsVerb: VerbDef = {
   name: "logs",
   summary: "print the recorded output of a run (stdout lines on stdout, stderr on stderr)",
   arguments: [
-    { name: "run-id", description: "run id, or a unique prefix of one", required: true },
+    { name: "run-id", description: "run id, or a unique prefix of one (default: the latest run)" },
     { name: "task", description: "only this task" },
   ],
   options: [
@@ -43,26 +50,36 @@ export const logsVerb: VerbDef = {
       description: "only this stream",
     },
     { long: "attempt", value: "n", description: "only this attempt (default: every attempt)" },
+    {
+      long: "prefix",
+      negatable: true,
+      description: "no `task | ` before each line when several tasks are printed",
+    },
     HOME_OPTION,
   ],
   examples: `
-When several task attempts are printed, a "==> task (attempt N) <==" header on stderr
-precedes each one.
+Over several tasks every line starts with its task (\`build | \`; a later attempt
+\`test#2 | \`). With --no-prefix, or for one task with several attempts, a
+"==> task (attempt N) <==" header on stderr precedes each attempt's first line.
+One task's lines are printed exactly as stored, with no prefix.
 
 Examples:
+  weft logs                                     every task of the latest run
   weft logs 20261126T002650.123Z-3f9a1c0b7e build
   weft logs 20261126T0026 --follow
   weft logs 20261126T0026 test --stream stderr --attempt 2`,
   run: async (args, options, io) => {
-    const { runId, task } = typed<{ runId: string; task?: string }>(args);
-    const { follow, stream, attempt: attemptText, home } = typed<LogsOptions>(options);
+    const { runId, task } = typed<{ runId?: string; task?: string }>(args);
+    const { follow, stream, attempt: attemptText, home, prefix } = typed<LogsOptions>(options);
     const attempt = attemptText === undefined
       ? undefined
       : parsePositiveInt(attemptText, "--attempt");
     await withHistory(
       io,
       home,
-      (store) => new LogPrinter(io, store, stream).print(runId, task, attempt, !!follow),
+      (store) =>
+        new LogPrinter(io, store, stream, prefix !== false)
+          .print(runId, homeFor(io, home), task, attempt, !!follow),
     );
     return ExitCode.Ok;
   },
@@ -70,22 +87,26 @@ Examples:
 
 /** Prints log files incrementally, remembering how far each one was read. */
 class LogPrinter {
-  readonly #offsets = new Map<string, number>();
-  #lastHeader = "";
+  /** Per attempt (`task.attempt`), where its file was read up to. */
+  readonly #cursors = new Map<string, LogCursor>();
+  /** Attempts whose header was printed: each gets one, however its lines interleave. */
+  readonly #headed = new Set<string>();
 
   constructor(
     private readonly io: CliIO,
     private readonly store: RunStore,
     private readonly stream: OutputStream | undefined,
+    private readonly prefixLines: boolean,
   ) {}
 
   async print(
-    idOrPrefix: string,
+    idOrPrefix: string | undefined,
+    home: string,
     task: string | undefined,
     attempt: number | undefined,
     follow: boolean,
   ) {
-    const details = await this.store.getRun(idOrPrefix);
+    const details = await runOrLatest(this.store, idOrPrefix, home);
     const runId = details.run.id;
     const order = details.tasks.map((t) => t.id);
     if (task !== undefined && !order.includes(task)) {
@@ -94,7 +115,7 @@ class LogPrinter {
         exitCode: ExitCode.Invalid,
       });
     }
-    const { logFilePath, readLogFrom } = await import("../store/log_files.ts");
+    const { logFilePath } = await import("../store/log_files.ts");
     for (;;) {
       // Read the run's state before its files: output written before it finished is then
       // on disk by the time we read, so the last pass misses nothing.
@@ -103,27 +124,27 @@ class LogPrinter {
         .filter((a) => attempt === undefined || a.attempt === attempt)
         .sort((a, b) => rank(order, a) - rank(order, b) || a.attempt - b.attempt);
       const many = task === undefined || attempts.length > 1 || follow;
+      // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
+      const prefixed = task === undefined && this.prefixLines;
+      const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;
-        const { lines, nextOffset } = await readLogFrom(
+        const headed = !many || prefixed || this.#headed.has(key);
+        const cursor = await printLogFrom(
+          this.io,
           `${this.store.logsDir}/${path}`,
-          this.#offsets.get(key) ?? 0,
+          this.#cursors.get(key),
+          {
+            stream: this.stream,
+            prefix: prefixed ? `${label(a.taskId, a.attempt).padEnd(width)} | ` : "",
+            beforeFirst: headed ? undefined : () => {
+              this.#headed.add(key);
+              return err(this.io, `==> ${a.taskId} (attempt ${a.attempt}) <==\n`);
+            },
+          },
         );
-        this.#offsets.set(key, nextOffset);
-        const shown = lines.filter((l) => !this.stream || l.stream === this.stream);
-        if (shown.length === 0) continue;
-        if (many && this.#lastHeader !== key) {
-          this.#lastHeader = key;
-          await err(this.io, `==> ${a.taskId} (attempt ${a.attempt}) <==\n`);
-        }
-        // Consecutive lines of one stream go out in one write.
-        for (let i = 0; i < shown.length;) {
-          const stream = shown[i].stream;
-          let text = "";
-          for (; i < shown.length && shown[i].stream === stream; i++) text += shown[i].text + "\n";
-          await (stream === "stderr" ? err : out)(this.io, text);
-        }
+        this.#cursors.set(key, cursor);
       }
       if (!running) return;
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
@@ -141,6 +162,19 @@ class LogPrinter {
     await err(this.io, `weft: the process of run ${runId} is gone; marked interrupted\n`);
     return false;
   }
+}
+
+/** A line's prefix: the task id, with `#N` for attempts after the first. */
+function label(taskId: string, attempt: number): string {
+  return attempt > 1 ? `${taskId}#${attempt}` : taskId;
+}
+
+/** The width of the widest label any of the run's tasks (and attempts seen) can have. */
+function labelWidth(tasks: { id: string; attempts: number }[], attempts: AttemptRecord[]): number {
+  let width = 0;
+  for (const t of tasks) width = Math.max(width, label(t.id, t.attempts).length);
+  for (const a of attempts) width = Math.max(width, label(a.taskId, a.attempt).length);
+  return width;
 }
 
 function rank(order: string[], attempt: AttemptRecord): number {

@@ -7,7 +7,8 @@ import { ExitCode } from "../model/errors.ts";
 import type { HealthStats, MetricsReport } from "../store/metrics.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { duration, localTime, parseSince, table, withHistory } from "./history_shared.ts";
-import { type CliIO, out } from "./io.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, out, outJson } from "./io.ts";
 
 interface MetricsOptions {
   workflow?: string;
@@ -49,8 +50,11 @@ async function showMetrics(io: CliIO, options: MetricsOptions): Promise<number> 
   );
   const { computeMetrics } = await import("../store/metrics.ts");
   const report = computeMetrics(runs, since ?? null);
-  if (options.json) await out(io, JSON.stringify(report, null, 2) + "\n");
-  else await out(io, humanReport(report));
+  if (options.json) await outJson(io, report);
+  else {
+    const filtered = options.since !== undefined || options.workflow !== undefined;
+    await out(io, humanReport(report, homeFor(io, options.home), filtered));
+  }
   return ExitCode.Ok;
 }
 
@@ -68,13 +72,19 @@ function statRow(name: string, s: HealthStats, extra: string[] = []): string[] {
   ];
 }
 
-function humanReport(report: MetricsReport): string {
+/**
+ * The report for people; `home` is the folder read, named when it holds no runs (that
+ * match the `filtered` options).
+ */
+function humanReport(report: MetricsReport, home: string, filtered: boolean): string {
   const window = report.since ? `since ${localTime(report.since)}` : "all history";
   const o = report.overall;
   let text = `Health report (${window}): ${o.runs} finished run${o.runs === 1 ? "" : "s"}, ` +
     `success rate ${o.successRateText}, mean ${duration(o.meanDurationMs)}` +
     (o.running ? `, ${o.running} running` : "") + "\n";
-  if (report.workflows.length === 0) return text + "no runs recorded (that match)\n";
+  if (report.workflows.length === 0) {
+    return text + `no runs recorded in ${home}${filtered ? " that match" : ""}\n`;
+  }
   const head = ["WORKFLOW", "RUNS", "OK", "FAILED", "RATE", "MEAN", "P50", "P95"];
   text += "\n" + table([head, ...report.workflows.map((w) => statRow(w.workflow, w))]);
   for (const w of report.workflows) {

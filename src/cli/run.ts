@@ -9,7 +9,7 @@ import type { RunReport } from "../engine/events.ts";
 import { ExitCode } from "../model/errors.ts";
 import { parseAssignments, parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { type CliIO, err, out, useColor } from "./io.ts";
+import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
@@ -34,7 +34,7 @@ const EXAMPLES = `Examples:
   weft run deploy.yml -p env=staging        set a declared parameter (repeatable)
   weft run deploy.yml --env SKIP_TESTS=true add to the environment tasks see
   weft run deploy.yml --json | jq .status   the run report as JSON on stdout, nothing else
-  weft run deploy.yml --dry-run             the plan: waves, conditions, callbacks; runs nothing
+  weft run deploy.yml --dry-run             the plan and what each task would run; runs nothing
   weft run deploy.yml --resume 20261126T0   rerun what failed in that run (an id prefix works)
   cat flow.yml | weft run -                 read the workflow from stdin
 
@@ -72,7 +72,7 @@ export const runVerb: VerbDef = {
       value: "n",
       description: "most tasks running at once (default: workflow, else CPUs)",
     },
-    { long: "dry-run", description: "print the plan and run nothing" },
+    { long: "dry-run", description: "print the plan and what each task would run; run nothing" },
     {
       long: "json",
       description: "print the run report (or with --dry-run the plan) as JSON on stdout",
@@ -118,7 +118,14 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     // Never show a plan for a workflow that could not start.
     const { checkRunnable } = await import("../engine/mod.ts");
     checkRunnable(loaded.workflow, loaded.file);
-    return await dryRun(io, loaded.workflow, { json: flags.json, color });
+    const { previewTasks } = await import("../engine/preview.ts");
+    const previews = previewTasks({
+      workflow: loaded.workflow,
+      file: loaded.file,
+      params,
+      env: { ...io.env, ...extraEnv },
+    });
+    return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
   }
 
   const { startRun } = await import("../engine/mod.ts");
@@ -150,7 +157,8 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const progress = createProgress(
     live ? { kind: "live", ...terminalSize(io) } : { kind: "plain" },
     renderOptions,
-    (text) => err(io, text),
+    // The live board moves the cursor and makes what it draws safe itself.
+    (text) => (live ? errRaw : err)(io, text),
   );
   notice = (message) => progress.notice(message);
 
@@ -187,7 +195,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     await history.finish();
   }
 
-  if (flags.json) await out(io, JSON.stringify(report, null, 2) + "\n");
+  if (flags.json) await outJson(io, report);
   return exitCodeOf(report);
 }
 
@@ -204,19 +212,30 @@ export function exitCodeOf(report: Pick<RunReport, "status">): number {
   }
 }
 
+/**
+ * Prints the plan; `previews` (task id → what it would run, see engine/preview.ts) is
+ * shown under each task, and is each task's `runs` in the JSON plan.
+ */
 async function dryRun(
   io: CliIO,
   workflow: Workflow,
+  previews: Record<string, string[]>,
   options: { json?: boolean; color: boolean },
 ): Promise<number> {
   const { planRun } = await import("../engine/mod.ts");
   const plan = planRun(workflow);
   if (options.json) {
-    await out(io, JSON.stringify({ workflow: workflow.name, ...plan }, null, 2) + "\n");
+    const runs = (t: { id: string }) => ({ ...t, runs: previews[t.id] ?? [] });
+    const json = {
+      workflow: workflow.name,
+      waves: plan.waves.map((wave) => wave.map(runs)),
+      callbacks: plan.callbacks.map(runs),
+    };
+    await outJson(io, json);
   } else {
     const { formatPlan } = await import("./render/plan.ts");
     const { paint } = await import("./render/format.ts");
-    await err(io, formatPlan(plan, workflow.name, paint(options.color)));
+    await err(io, formatPlan(plan, workflow.name, paint(options.color), previews));
   }
   return ExitCode.Ok;
 }

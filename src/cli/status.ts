@@ -1,14 +1,22 @@
 /**
- * `weft status RUN_ID` (or `--execution-id RUN_ID`): one recorded run with every task.
+ * `weft status [RUN_ID]` (or `--execution-id RUN_ID`): one recorded run with every task,
+ * the latest run when no id is given; a failed task's reason and last output lines.
  * @module
  */
+import type { RunRecord } from "../store/run_store.ts";
 import type { TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import type { RunDetails } from "../store/run_store.ts";
+import type { AttemptRecord, RunDetails, RunStore } from "../store/run_store.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { duration, localTime, table, withHistory } from "./history_shared.ts";
-import { type CliIO, out } from "./io.ts";
+import { duration, localTime, runOrLatest, table, withHistory } from "./history_shared.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, out, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
+import { isFailure, paint } from "./render/format.ts";
+import { displayedLine } from "./render/cut.ts";
+import { failureBlock } from "./render/recap.ts";
+import { TAIL_LINES } from "./render/tails.ts";
+import { MAX_LINE_CHARS } from "../tasks/lines.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -42,7 +50,10 @@ export function statusReport(details: RunDetails) {
 export const statusVerb: VerbDef = {
   name: "status",
   summary: "show one recorded run and each task's state, duration and exit code",
-  arguments: [{ name: "run-id", description: "run id, or a unique prefix of one" }],
+  arguments: [{
+    name: "run-id",
+    description: "run id, or a unique prefix of one (default: the latest run)",
+  }],
   options: [
     { long: "execution-id", value: "id", description: "the run id (same as the argument)" },
     {
@@ -53,6 +64,7 @@ export const statusVerb: VerbDef = {
   ],
   examples: `
 Examples:
+  weft status                               the latest run
   weft status 20261126T002650.123Z-3f9a1c0b7e
   weft status 20261126T0026 --json | jq '.tasks[] | select(.status != "success")'
   weft status --execution-id 20261126T002650.123Z-3f9a1c0b7e`,
@@ -66,21 +78,61 @@ async function showStatus(
   options: StatusOptions,
 ): Promise<number> {
   const id = runId ?? options.executionId;
-  if (!id) {
-    throw new WeftError("which run? give a run id", {
-      hint: "weft status RUN_ID (see `weft history` for ids)",
-      exitCode: ExitCode.Invalid,
-    });
-  }
   if (runId && options.executionId && runId !== options.executionId) {
     throw new WeftError("give the run id once: as the argument or with --execution-id", {
       exitCode: ExitCode.Invalid,
     });
   }
-  const details = await withHistory(io, options.home, (store) => store.getRun(id));
-  if (options.json) await out(io, JSON.stringify(statusReport(details), null, 2) + "\n");
-  else await out(io, humanStatus(details));
+  const home = homeFor(io, options.home);
+  if (options.json) {
+    const details = await withHistory(io, options.home, (store) => runOrLatest(store, id, home));
+    await outJson(io, statusReport(details));
+    return ExitCode.Ok;
+  }
+  const text = await withHistory(io, options.home, async (store) => {
+    const details = await runOrLatest(store, id, home);
+    return humanStatus(details) + await failureTails(store, details);
+  });
+  await out(io, text);
   return ExitCode.Ok;
+}
+
+/**
+ * For each task that failed or timed out: its reason and the last lines of its last
+ * attempt's log, marked stdout or stderr (as under `weft run`'s summary).
+ */
+async function failureTails(store: RunStore, details: RunDetails): Promise<string> {
+  const failed = details.tasks.filter((t) => isFailure(t.status));
+  if (failed.length === 0) return "";
+  const { logFilePath } = await import("../store/log_files.ts");
+  const { readLogTail } = await import("../store/log_tail.ts");
+  let text = "";
+  for (const task of failed) {
+    const attempts = await store.listAttempts(details.run.id, task.id);
+    const last = attempts.reduce<AttemptRecord | undefined>(
+      (a, b) => (a && a.attempt > b.attempt ? a : b),
+      undefined,
+    );
+    const lines = last
+      ? await readLogTail(
+        `${store.logsDir}/${last.logPath ?? logFilePath(last.runId, last.taskId, last.attempt)}`,
+        TAIL_LINES,
+      )
+      : [];
+    const shown = lines.map((line) => ({
+      stream: line.stream,
+      text: terminalSafe(
+        displayedLine(
+          line.text.length > MAX_LINE_CHARS
+            ? { line: line.text.slice(0, MAX_LINE_CHARS), continues: true }
+            : { line: line.text },
+        )!,
+        false,
+      ),
+    }));
+    text += "\n" + failureBlock(task, shown, "", paint(false));
+  }
+  return text;
 }
 
 /** The human report; text that tasks or users supplied is shown with controls escaped. */
@@ -93,7 +145,7 @@ function humanStatus(details: RunDetails): string {
     `status    ${run.status}`,
     `file      ${safe(run.file)}`,
     `started   ${localTime(run.startedAt)}`,
-    `finished  ${localTime(run.finishedAt)}  (${duration(run.durationMs)})`,
+    finishedLine(run),
     `host      ${run.host}, pid ${run.pid}`,
   ];
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);
@@ -105,6 +157,23 @@ function humanStatus(details: RunDetails): string {
   const rows = [["TASK", "STATE", "DURATION", "EXIT", "ATTEMPTS", "REASON"]];
   for (const task of tasks) rows.push(taskRow(task, details.truncatedOutputs[task.id]));
   return lines.join("\n") + "\n\n" + table(rows);
+}
+
+/**
+ * When the run ended: `finished  <time>  (<duration>)`; a run that is still going says
+ * so, and an interrupted one gives its last sign of life (its duration is unknown: the
+ * process died some time after it, see store/recovery.ts).
+ */
+function finishedLine(run: RunRecord): string {
+  if (run.status === "running") return `finished  -  (still running)`;
+  if (run.status === "interrupted") {
+    const lived = run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : NaN;
+    const known = lived >= 0 ? `ran at least ${duration(lived)}; ` : "";
+    return `last seen ${
+      localTime(run.finishedAt)
+    }  (${known}duration unknown: its process died after that)`;
+  }
+  return `finished  ${localTime(run.finishedAt)}  (${duration(run.durationMs)})`;
 }
 
 function taskRow(task: TaskRecord, truncated?: string[]): string[] {

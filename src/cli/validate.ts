@@ -6,7 +6,7 @@
  */
 import { ExitCode, formatProblem, type Problem } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
-import { type CliIO, err, out } from "./io.ts";
+import { type CliIO, err, outJson } from "./io.ts";
 
 /** The flags of `weft validate`, as the parser gives them. */
 export interface ValidateFlags {
@@ -73,7 +73,7 @@ export async function validateFiles(
     } else if (!flags.quiet) await err(io, `${file}: ok\n`);
   }
   if (flags.json) {
-    await out(io, JSON.stringify(all.map(toJson), null, 2) + "\n");
+    await outJson(io, all.map(toJson));
   } else if (!flags.quiet) {
     await err(
       io,

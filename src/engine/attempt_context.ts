@@ -12,8 +12,11 @@ import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
 import type { RunContext } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
+import { ByteOutputEvent } from "./output_event.ts";
 import { LineTail } from "./tail.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
+
+const decoder = new TextDecoder();
 
 /** What an attempt is about. */
 export interface AttemptSubject {
@@ -43,6 +46,10 @@ export class AttemptContext implements TaskContext {
   #scope: Scope | undefined;
   #env: Record<string, string> | undefined;
   #tail: LineTail | null = null;
+  /** Per stream, the end of a long line's last piece held back by masking (see #masked). */
+  #carry: Partial<Record<OutputStream, string>> | null = null;
+  #atMs = NaN;
+  #at = "";
   #open = true;
 
   constructor(
@@ -96,28 +103,62 @@ export class AttemptContext implements TaskContext {
 
   emit = (
     stream: OutputStream,
-    line: string,
+    line: string | Uint8Array,
     continues = false,
     continuation = false,
   ): void | Promise<unknown> => {
     if (!this.#open) return;
     if (stream === "stdout") (this.#tail ??= new LineTail()).push(line, continuation);
     const run = this.#run;
-    const event: EngineEvent & { type: "output" } = {
-      type: "output",
-      runId: this.runId,
-      taskId: this.taskId,
-      attempt: this.#subject.quiet ? 1 : this.attempt,
-      stream,
-      line,
-      at: run.now().toISOString(),
-    };
+    const attempt = this.#subject.quiet ? 1 : this.attempt;
+    let event: EngineEvent & { type: "output" };
+    if (typeof line !== "string" && run.secrets.empty) {
+      // The common case: bytes go to the log as they are, decoded only if shown.
+      event = new ByteOutputEvent(this.runId, this.taskId, attempt, stream, line, this.#now());
+    } else {
+      const text = typeof line === "string" ? line : decoder.decode(line);
+      event = {
+        type: "output",
+        runId: this.runId,
+        taskId: this.taskId,
+        attempt,
+        stream,
+        line: this.#masked(stream, text, continues, continuation),
+        at: this.#now(),
+      };
+    }
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
     const pending = run.publish(event);
     // A listener that is behind (the log writer) holds the runner back: backpressure.
     if (pending.length > 0) return pending.length === 1 ? pending[0] : Promise.all(pending);
   };
+
+  /**
+   * A line or piece with the run's secrets masked. Pieces of one long line are masked
+   * as one text: the end of a piece that could begin a secret is held back and put in
+   * front of the next piece, so a secret cut by a piece boundary is still found.
+   */
+  #masked(stream: OutputStream, text: string, continues: boolean, continuation: boolean): string {
+    const secrets = this.#run.secrets;
+    if (secrets.empty && this.#carry === null) return text;
+    const carry = this.#carry?.[stream];
+    if (continuation && carry) text = carry + text;
+    const { masked, rest } = secrets.maskPiece(text, !continues);
+    (this.#carry ??= {})[stream] = rest;
+    return masked;
+  }
+
+  /** The time of an event: one ISO string per millisecond, not one per line. */
+  #now(): string {
+    const now = this.#run.now();
+    const ms = now.getTime();
+    if (ms !== this.#atMs) {
+      this.#atMs = ms;
+      this.#at = now.toISOString();
+    }
+    return this.#at;
+  }
 
   interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
 

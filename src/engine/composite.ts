@@ -6,6 +6,7 @@
  */
 import type { Value } from "../expr/mod.ts";
 import { type AbortScope, childScope, type StopReason } from "./abort.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
@@ -75,7 +76,7 @@ async function runParallel(
       quiet: false,
     });
     if (outcome.status === "cancelled" && outcome.reason === null) {
-      outcome.error = `not needed: another task of "${node.id}" decided its outcome`;
+      outcome.error = ownText(`not needed: another task of "${node.id}" decided its outcome`);
     }
     run.finishRecord(child, outcome);
     const decides = spec.waitFor === "first" ||
@@ -125,7 +126,8 @@ async function runLoop(
   try {
     items = loopItems(run, spec.items);
   } catch (error) {
-    const outcome = failed(`loop items: ${errorText(error)}`);
+    // The parser's message may quote the items' text: data, masked like any other.
+    const outcome = failed(`loop items: ${quoteData(errorText(error))}`);
     finishComposite(run, node, outcome, startedAt);
     return outcome;
   }

@@ -96,8 +96,13 @@ export type EngineEvent =
     taskId: string;
     attempt: number;
     stream: OutputStream;
-    /** A whole line, or a piece of a line longer than 64 Ki characters (see the flags). */
+    /** A whole line, or a piece of a line longer than 64 KiB (see the flags). */
     line: string;
+    /**
+     * The same line as the raw bytes the process printed, when it came from a process
+     * and was not masked: stored as they are (`line` is their decoding, made on demand).
+     */
+    bytes?: Uint8Array;
     at: string;
     /** Set on the pieces of a long line but its last: the line goes on in the next output event of this stream. */
     continues?: true;

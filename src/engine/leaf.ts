@@ -12,7 +12,9 @@ import type { TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { parseOutputs } from "./outputs.ts";
+import { formatDuration } from "../model/duration.ts";
 import { retryDelayMs } from "./retry.ts";
+import { ownText } from "../model/data_text.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -131,7 +133,7 @@ async function runAttempt(
   const error = status === "success"
     ? null
     : stop === "timeout"
-    ? `timed out after ${spec.timeout} ms`
+    ? ownText(`timed out after ${formatDuration(spec.timeout!)}`)
     : result.error ?? null;
   return {
     outcome: {

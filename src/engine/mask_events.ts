@@ -1,7 +1,8 @@
 /**
  * Field-aware secret masking of engine events and run reports. Only data that tasks
  * produce or weft substitutes is masked: output lines, output values, parameter
- * values, and error messages (which may quote a rendered command, URL or header).
+ * values, and the data error messages quote (a rendered command, URL or header,
+ * marked with quoteData — model/data_text.ts); the rest of an error message is weft's.
  * What weft writes itself — workflow names, task ids and names, run ids, statuses,
  * reasons, paths, hosts, times, numbers and every object key — is left as it is, so a
  * secret that happens to be a common word (`postgres`, `success`, `1`) can never
@@ -10,6 +11,7 @@
  */
 import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
 import type { Secrets } from "./secrets.ts";
+import { resolveQuoted } from "../model/data_text.ts";
 
 /**
  * The event with its data fields masked: a copy when there is something to mask,
@@ -21,7 +23,8 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
     secrets.protect([event.run.workflow]);
     secrets.protect(event.tasks.flatMap((t) => [t.id, t.name]));
   }
-  if (secrets.empty) return event;
+  // Other events carry errors whose quoted-data marks are removed even with no secrets.
+  if (secrets.empty && event.type === "output") return event;
   switch (event.type) {
     case "run_started":
       return {
@@ -29,8 +32,11 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
         run: { ...event.run, params: maskValues(event.run.params, secrets) },
         tasks: event.tasks.map((t) => maskTask(t, secrets)),
       };
-    case "output":
-      return { ...event, line: secrets.mask(event.line) };
+    case "output": {
+      // Masked text replaces the raw bytes: they would carry the secret to the log.
+      const { bytes: _raw, ...rest } = event;
+      return { ...rest, type: "output", line: secrets.mask(event.line) };
+    }
     case "attempt_finished":
       return { ...event, error: maskError(event.error, secrets) };
     case "task_finished":
@@ -46,7 +52,6 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
 
 /** The report with its tasks' errors and output values masked (a copy). */
 export function maskReport(report: RunReport, secrets: Secrets): RunReport {
-  if (secrets.empty) return report;
   return { ...report, tasks: report.tasks.map((t) => maskTask(t, secrets)) };
 }
 
@@ -59,7 +64,8 @@ function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {
 }
 
 function maskError(error: string | null, secrets: Secrets): string | null {
-  return error === null ? null : secrets.maskKeeping(error);
+  // Only the data an error quotes is masked (see model/data_text.ts), never weft's words.
+  return error === null ? null : resolveQuoted(error, (data) => secrets.mask(data));
 }
 
 /** A copy with every value masked and every key kept. */

@@ -26,6 +26,7 @@ import { maskEvent, maskReport } from "./mask_events.ts";
 import type { Secrets } from "./secrets.ts";
 import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
+import { ownText } from "../model/data_text.ts";
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -243,7 +244,7 @@ export class Run implements RunContext, RunHandle {
     for (const depId of node.deps) {
       const dep = this.nodes.get(depId)!;
       if (blocks(dep)) {
-        this.#settle(node, skipped("upstream", `dependency "${dep.id}" ${describe(dep)}`));
+        this.#settle(node, skipped("upstream", ownText(`dependency "${dep.id}" ${describe(dep)}`)));
         return;
       }
     }

@@ -25,7 +25,9 @@ export const MASK = "***";
 /**
  * The strings to mask for one secret value: the value itself and, when it spans lines
  * (LF, CRLF or CR), each line and each line without its surrounding blanks (a shell
- * `read` loop strips them), and a one-line value percent-encoded as it travels in a URL;
+ * `read` loop strips them), a one-line value percent-encoded as it travels in a URL,
+ * and the value JSON-escaped as it travels in a JSON body (plain, ASCII-only `\uXXXX`,
+ * and with `\/`, as PHP and some servers escape a slash);
  * only those of at least {@link MIN_SECRET_LENGTH} characters.
  * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd"
  */
@@ -36,6 +38,13 @@ export function secretFragments(value: string): string[] {
     // Put into an http URL, a one-line value (a token, a password) travels
     // percent-encoded (expr/url.ts).
     if (!/[\r\n]/.test(value)) fragments.add(percentEncode(value));
+    // Put into a JSON body (an http task's `data`, a JSON output), it travels escaped:
+    // as JSON.stringify writes it, and with every non-ASCII character as \uXXXX, as
+    // ASCII-only encoders (Python's json.dumps) echo it back.
+    const json = JSON.stringify(value).slice(1, -1);
+    fragments.add(json);
+    fragments.add(asciiJson(json));
+    fragments.add(json.replaceAll("/", "\\/"));
   }
   if (/[\r\n]/.test(value)) {
     for (const line of value.split(/\r\n|\r|\n/)) {
@@ -169,6 +178,29 @@ export class Secrets {
   }
 
   /**
+   * Masks one piece of a long line that arrives in pieces. With `final`, all of `text`
+   * is masked. Otherwise its end that could still be the start of a secret — the last
+   * (longest secret − 1) characters, unless a secret found earlier reaches further — is
+   * returned unmasked as `rest`, to be put in front of the next piece: so a secret cut
+   * by a piece boundary is masked as if the line had come whole. Every match starting
+   * before that point has all its characters in `text`, so the result is the same.
+   * @example maskPiece("…abc", false) // with secret "abcdef": rest "abc"
+   */
+  maskPiece(text: string, final: boolean): { masked: string; rest: string } {
+    if (final || this.#fragments.size === 0) return { masked: this.mask(text), rest: "" };
+    const values = this.values();
+    let cut = text.length - (values[0].length - 1);
+    if (cut <= 0) return { masked: "", rest: text };
+    const pattern = this.#plain ??= alternation(values);
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match && match.index < cut; match = pattern.exec(text)) {
+      cut = Math.max(cut, match.index + match[0].length);
+    }
+    pattern.lastIndex = 0;
+    return { masked: this.mask(text.slice(0, cut)), rest: text.slice(cut) };
+  }
+
+  /**
    * Like {@link mask}, for text weft writes around data (an error message quoting a
    * value): an identifier given to {@link protect} that contains a secret is left as
    * it is, so `dependency "dump-postgres" failed` keeps its task id when the secret is
@@ -186,6 +218,14 @@ export class Secrets {
     const identifiers = this.#identifiers;
     return text.replace(this.#keeping, (match) => identifiers.has(match) ? match : MASK);
   }
+}
+
+/** JSON string text with every non-ASCII UTF-16 unit written as a lowercase `\uXXXX` escape. */
+function asciiJson(json: string): string {
+  return json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** A global expression matching any of `strings` literally, in the order given. */

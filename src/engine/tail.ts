@@ -1,56 +1,92 @@
 /**
- * The last part of a task's stdout, kept for `${tasks.ID.stdout}`; older lines fall
+ * The last part of a task's stdout, kept for `${tasks.ID.stdout}`; older output falls
  * off the front so memory stays bounded whatever the task prints.
+ *
+ * Kept as UTF-8 bytes in one ring buffer that grows (by doubling) up to a fixed size:
+ * pushing a line copies its bytes and allocates nothing, so a task printing millions of
+ * lines leaves no line strings behind for the garbage collector to promote and sweep.
  * @module
  */
 
 /** How much stdout is kept per task, in characters. */
 export const STDOUT_TAIL_CHARS = 64 * 1024;
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const NEWLINE = 0x0a;
+
 /** A bounded tail of lines. */
 export class LineTail {
-  #lines: string[] = [];
-  #head = 0;
-  #chars = 0;
-  constructor(private readonly limit: number = STDOUT_TAIL_CHARS) {}
+  #ring: Uint8Array = new Uint8Array(0);
+  /** Bytes written so far, in total: the ring holds the last `min(#written, size)`. */
+  #written = 0;
+  #empty = true;
+  /** 3 bytes per UTF-16 unit at most (a pair is 4 bytes for 2 units): room for `limit`. */
+  readonly #capacity: number;
+
+  constructor(private readonly limit: number = STDOUT_TAIL_CHARS) {
+    this.#capacity = 3 * limit + 4;
+  }
 
   /**
-   * Appends one line (without its newline), or with `continuation` the next piece of
-   * the last line (a long line arrives in pieces, see tasks/lines.ts).
+   * Appends one line (without its newline; text or UTF-8 bytes), or with `continuation`
+   * the next piece of the last line (a long line arrives in pieces, see tasks/lines.ts).
    */
-  push(line: string, continuation = false): void {
-    const last = this.#lines.length - 1;
-    if (continuation && last >= this.#head) {
-      let joined = this.#lines[last] + line;
-      // Only the end of the line can still be part of the tail.
-      if (joined.length > this.limit) joined = joined.slice(joined.length - this.limit);
-      this.#chars += joined.length - this.#lines[last].length;
-      this.#lines[last] = joined;
-    } else {
-      this.#lines.push(line);
-      this.#chars += line.length + 1;
-    }
-    while (
-      this.#chars - this.#lineSize(this.#head) >= this.limit && this.#head < this.#lines.length - 1
-    ) {
-      this.#chars -= this.#lineSize(this.#head);
-      this.#lines[this.#head++] = ""; // freed now, not at the next compaction
-    }
-    // Compact now and then so dropped lines are freed.
-    if (this.#head > 1024 && this.#head * 2 > this.#lines.length) {
-      this.#lines = this.#lines.slice(this.#head);
-      this.#head = 0;
-    }
+  push(line: string | Uint8Array, continuation = false): void {
+    const bytes = typeof line === "string" ? encoder.encode(line) : line;
+    if (!continuation && !this.#empty) this.#put(NEWLINE_BYTES);
+    this.#empty = false;
+    this.#put(bytes);
   }
 
   /** The kept lines joined with `\n` (no final newline), at most `limit` characters. */
   text(): string {
-    if (this.#lines.length === this.#head) return "";
-    const text = this.#lines.slice(this.#head).join("\n");
+    const size = Math.min(this.#written, this.#ring.length);
+    const start = this.#written % this.#ring.length || 0;
+    const bytes = new Uint8Array(size);
+    if (size === this.#ring.length && start > 0) {
+      bytes.set(this.#ring.subarray(start));
+      bytes.set(this.#ring.subarray(0, start), this.#ring.length - start);
+    } else bytes.set(this.#ring.subarray(0, size));
+    // A ring that wrapped may begin inside a UTF-8 sequence: skip its continuation bytes.
+    let from = 0;
+    if (this.#written > size) { while (from < 3 && (bytes[from] & 0xc0) === 0x80) from++; }
+    const text = decoder.decode(bytes.subarray(from));
     return text.length > this.limit ? text.slice(text.length - this.limit) : text;
   }
 
-  #lineSize(index: number): number {
-    return this.#lines[index].length + 1;
+  #put(bytes: Uint8Array): void {
+    if (bytes.length >= this.#capacity) {
+      // Only the end of so long a line can remain.
+      this.#grow(this.#capacity);
+      bytes = bytes.subarray(bytes.length - this.#ring.length);
+    } else if (this.#written + bytes.length > this.#ring.length) {
+      this.#grow(this.#written + bytes.length);
+    }
+    const ring = this.#ring;
+    let at = this.#written % ring.length;
+    let rest = bytes;
+    while (rest.length > 0) {
+      const n = Math.min(rest.length, ring.length - at);
+      ring.set(rest.subarray(0, n), at);
+      rest = rest.subarray(n);
+      at = 0;
+    }
+    this.#written += bytes.length;
+  }
+
+  /** Grows the ring toward `need` bytes (doubling, capped), keeping what it holds. */
+  #grow(need: number): void {
+    if (this.#ring.length >= this.#capacity) return;
+    let size = Math.max(4096, this.#ring.length);
+    while (size < need && size < this.#capacity) size *= 2;
+    size = Math.min(size, this.#capacity);
+    if (size <= this.#ring.length) return;
+    // Before the ring first fills, its bytes sit at 0..#written: no unwrapping needed.
+    const grown = new Uint8Array(size);
+    grown.set(this.#ring.subarray(0, this.#written));
+    this.#ring = grown;
   }
 }
+
+const NEWLINE_BYTES = new Uint8Array([NEWLINE]);

@@ -38,11 +38,22 @@ export function parseDuration(value: string | number, bare: BareUnit = "s"): num
   return Math.round(total);
 }
 
-/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `2h10m`. */
+/**
+ * Formats milliseconds for people, the one way weft prints a duration everywhere
+ * (board, summary, `status`, `history`, `metrics`, error reasons): `250ms` below a
+ * second, `12.3s` (tenths) below a minute, `2m03s` below an hour, then `1h02m`
+ * (hours grow past 24: `26h00m`). Each form is chosen after rounding, so 59.96 s
+ * reads `1m00s`, never `60.0s`. Negative or non-finite input reads `0ms`.
+ * @example formatDuration(250) // "250ms"
+ * @example formatDuration(123_000) // "2m03s"
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  if (Math.round(ms) < 1000) return `${Math.round(ms)}ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  const m = Math.round(ms / 60_000);
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }

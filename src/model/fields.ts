@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 import { type BareUnit, parseDuration } from "./duration.ts";
+import { MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
+
+export { isTaskId, MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
 
 /** What a bare number means, per unit, for hints. */
 const BARE_WORDS: Record<BareUnit, string> = { s: "seconds", ms: "milliseconds" };
@@ -51,6 +54,28 @@ export function duration(bare: BareUnit): (typeof DURATIONS)[BareUnit] {
   return DURATIONS[bare];
 }
 
+/**
+ * A timeout: a {@link duration} (bare number = seconds) of more than 0. A timeout of 0
+ * would end every attempt before it starts, so it is refused where it is written.
+ */
+export const timeout = duration("s").superRefine((ms, ctx) => {
+  if (ms > 0) return;
+  ctx.addIssue({
+    code: "custom",
+    message: "a timeout must be longer than 0",
+    params: { hint: 'write a positive duration ("30s", "5m"), or leave timeout out for none' },
+  });
+});
+
+/**
+ * Linux's MAX_ARG_STRLEN (execve(2), "Limits on size of arguments and environment"):
+ * the longest single argument or `NAME=value` environment string, its NUL included,
+ * in bytes (32 pages of 4 KiB).
+ */
+export const MAX_ARG_STRLEN = 128 * 1024;
+
+const utf8 = new TextEncoder();
+
 /** An environment map; numbers and booleans are turned into strings. */
 export const envMap = z.record(
   z.string().regex(
@@ -58,19 +83,58 @@ export const envMap = z.record(
     "environment variable names are letters, digits and _",
   ),
   z.union([z.string(), z.number(), z.boolean()]).transform(String),
-).meta({ id: "Environment", description: "Environment variables: NAME: value" });
+).superRefine((env, ctx) => {
+  for (const [name, value] of Object.entries(env)) {
+    if (value.includes("\0")) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `environment variable ${name} holds a NUL character, which no process can receive`,
+        params: { hint: "remove the NUL (\\0) from the value" },
+      });
+      continue;
+    }
+    // `NAME=value` and the terminating NUL, in bytes; only length matters, so short
+    // values skip the encoding.
+    if (value.length * 3 + name.length + 2 <= MAX_ARG_STRLEN) continue;
+    const bytes = utf8.encode(value).length + name.length + 2;
+    if (bytes <= MAX_ARG_STRLEN) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [name],
+      message:
+        `environment variable ${name} is ${bytes} bytes as NAME=value, over the ${MAX_ARG_STRLEN} ` +
+        "bytes Linux lets one environment string have (MAX_ARG_STRLEN, execve(2))",
+      params: {
+        hint: "put the value in a file and pass the file's path instead",
+      },
+    });
+  }
+}).meta({ id: "Environment", description: "Environment variables: NAME: value" });
 
 /**
- * The longest task id, in characters. Ids name history records, log files and
- * environment values; 128 keeps every such name far below the limits of the store
- * (2 KiB keys) and of file systems (255-byte names), whatever is added around it.
+ * The longest workflow `name`, in characters. The name keys history records, fills the
+ * `WEFT_WORKFLOW` environment variable of every task and a column of `history` and
+ * `metrics`; 256 keeps it far below the store's 2 KiB keys and the kernel's 128 KiB
+ * per environment string.
  */
-export const MAX_TASK_ID_LENGTH = 128;
+export const MAX_WORKFLOW_NAME_LENGTH = 256;
+
+/** A workflow name: 1 to {@link MAX_WORKFLOW_NAME_LENGTH} characters. */
+export const workflowName = z.string().min(1).superRefine((name, ctx) => {
+  if (name.length <= MAX_WORKFLOW_NAME_LENGTH) return;
+  ctx.addIssue({
+    code: "custom",
+    message:
+      `a workflow name is at most ${MAX_WORKFLOW_NAME_LENGTH} characters, this one has ${name.length}`,
+    params: { hint: "shorten the name; a longer text can go in `description`" },
+  });
+}).meta({ id: "WorkflowName", maxLength: MAX_WORKFLOW_NAME_LENGTH });
 
 /** A task id: letters, digits, `_` and `-`, starting with a letter or `_`; at most 128 characters. */
 export const taskId = z.string()
   .regex(
-    /^[A-Za-z_][A-Za-z0-9_-]*$/,
+    TASK_ID_PATTERN,
     "task ids use letters, digits, '_' and '-', and start with a letter or '_'",
   )
   .superRefine((id, ctx) => {

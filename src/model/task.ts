@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { duration, envMap, httpMethod, oneOrMany, taskId, taskIdList } from "./fields.ts";
+import { duration, envMap, httpMethod, oneOrMany, taskId, taskIdList, timeout } from "./fields.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
@@ -38,7 +38,7 @@ const execFields = {
   description: z.string().optional(),
   cwd: z.string().optional(),
   environment: envMap.optional(),
-  timeout: duration("s").optional(),
+  timeout: timeout.optional(),
   retry: retrySchema.optional(),
   live_output: z.boolean().optional(),
   continue_on_error: z.boolean().optional(),
@@ -159,7 +159,7 @@ export type ParallelChild = z.output<typeof parallelChildSchema>;
 
 // ---- top-level tasks --------------------------------------------------------
 
-const compositeTimeout = { timeout: duration("s").optional() };
+const compositeTimeout = { timeout: timeout.optional() };
 
 /** Every top-level task variant. */
 export const taskSchema = z.discriminatedUnion("type", [

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { Cron } from "croner";
-import { duration, envMap, taskId } from "./fields.ts";
+import { duration, envMap, taskId, timeout, workflowName } from "./fields.ts";
 import { retrySchema, taskSchema } from "./task.ts";
 
 /** Trigger kinds. */
@@ -177,7 +177,7 @@ export const alertSchema = z.strictObject({
 
 /** Defaults applied to every task that does not set the field itself. */
 export const taskDefaultsSchema = z.strictObject({
-  timeout: duration("s").optional(),
+  timeout: timeout.optional(),
   retry: retrySchema.optional(),
   continue_on_error: z.boolean().optional(),
   shell: z.string().optional(),
@@ -194,7 +194,7 @@ export const retentionSchema = z.strictObject({
 /** The whole workflow file. */
 export const workflowSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().min(1),
+  name: workflowName,
   version: z.union([z.string(), z.number()]).transform(String).optional(),
   description: z.string().optional(),
   trigger: triggerSchema.optional(),
@@ -207,7 +207,7 @@ export const workflowSchema = z.strictObject({
   /** Most tasks running at once; the CLI's --max-parallel overrides it. */
   max_parallel: z.number().int().min(1).optional(),
   /** Whole-run timeout. */
-  timeout: duration("s").optional(),
+  timeout: timeout.optional(),
   /** What a normal run takes; alert rules can compare against it. */
   expected_duration: duration("s").optional(),
   retention: retentionSchema.optional(),

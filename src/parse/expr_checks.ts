@@ -10,7 +10,7 @@ import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { loopItemsProblem, stepProblems } from "./step_checks.ts";
-import { didYouMean, listWords } from "./suggest.ts";
+import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 
 /** Fields of a task whose strings are `${...}` templates. */
 const TEMPLATE_FIELDS = ["command", "url", "cwd"] as const;
@@ -235,8 +235,8 @@ function referenceTrouble(scope: Scope, ref: Reference, inLoop: boolean): Troubl
       if (!scope.taskIds.has(first)) {
         return {
           message: `unknown task "${first}"`,
-          hint: didYouMean(first, scope.taskIds) ??
-            `defined tasks: ${[...scope.taskIds].join(", ")}`,
+          hint: didYouMeanTaskId(first, scope.taskIds) ??
+            `defined tasks: ${validTaskIds(scope.taskIds).join(", ")}`,
         };
       }
       const fields = `${listWords(TASK_FIELDS.slice(0, -1))} or outputs.KEY`;

@@ -7,7 +7,7 @@ import { findCycle, type GraphNode } from "../graph/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
-import { didYouMean } from "./suggest.ts";
+import { didYouMeanTaskId, validTaskIds } from "./suggest.ts";
 
 const REF_FIELDS = ["depends_on", "on_success", "on_failure"] as const;
 const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
@@ -38,7 +38,8 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
   }
 
   const topIds = new Set(tasks.flatMap((t) => t.id ?? []));
-  const allIds = [...byId.keys()];
+  // What a reference may name instead: top-level tasks whose own id is valid.
+  const targets = validTaskIds(topIds);
   for (const task of tasks) {
     for (const field of REF_FIELDS) {
       for (const ref of idRefs(task, field)) {
@@ -61,9 +62,9 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
         at(
           ref.path,
           `unknown task "${ref.id}" in ${field} of ${owner}`,
-          didYouMean(ref.id, allIds) ??
+          didYouMeanTaskId(ref.id, targets) ??
             `define a task with id "${ref.id}"${
-              allIds.length > 0 ? `, or name one of: ${allIds.join(", ")}` : ""
+              targets.length > 0 ? `, or name one of: ${targets.join(", ")}` : ""
             }`,
         );
       }

@@ -2,6 +2,7 @@
  * "Did you mean" suggestions for misspelt keys, task ids and enum values.
  * @module
  */
+import { isTaskId } from "../model/task_id.ts";
 
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), so
@@ -61,6 +62,19 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const match = suggest(word, candidates);
   return match === undefined ? undefined : `did you mean "${match}"?`;
+}
+
+/**
+ * `did you mean "x"?` for a task id: only valid ids (model/fields.ts) are proposed,
+ * so a hint never points at a task that is itself in error for its id.
+ */
+export function didYouMeanTaskId(word: string, ids: Iterable<string>): string | undefined {
+  return didYouMean(word, validTaskIds(ids));
+}
+
+/** The valid ids among `ids`, in order: the ones a message may propose. */
+export function validTaskIds(ids: Iterable<string>): string[] {
+  return [...ids].filter(isTaskId);
 }
 
 /** `a, b or c`: a short list for messages; long lists end with `…`. */

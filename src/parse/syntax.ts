@@ -19,7 +19,7 @@ import type { SourceFormat } from "./read.ts";
 import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
 import { dataTrouble, jsonTooDeep, TOO_DEEP, yamlTooDeep } from "./nesting.ts";
 import { keyText, SourceMap } from "./source_map.ts";
-import { type WrittenScalar, writtenScalars } from "./written_text.ts";
+import { jsonWrittenNumbers, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
 /** Parsed data and the map back to its source, or the syntax problems that stopped it. */
 export interface ParsedSource {
@@ -29,7 +29,7 @@ export interface ParsedSource {
   map?: SourceMap;
   /** Syntax problems and duplicate keys. Data may still be present with duplicate keys. */
   problems: Problem[];
-  /** YAML only: unquoted numbers and booleans not spelled as `String()` would. */
+  /** Unquoted numbers (and, in YAML, booleans) not spelled as `String()` would. */
   written?: WrittenScalar[];
 }
 
@@ -123,7 +123,7 @@ function parseJson(text: string, file: string): ParsedSource {
     }; a key may appear once per object`,
   }));
   if (data === null) problems.push(noData(file));
-  return data === null ? { problems } : { data, map, problems };
+  return data === null ? { problems } : { data, map, problems, written: jsonWrittenNumbers(text) };
 }
 
 function parseYaml(text: string, file: string): ParsedSource {

@@ -4,7 +4,7 @@
  * default, `version`, a name), turning that number back into a string would give "3.1".
  * Weft has the source, so such values get the text exactly as written instead. Where a
  * number is wanted (`max_parallel`, `retry.attempts`, anything in an http `data`) the
- * number stays.
+ * number stays. A JSON number (`1.10`, `1E+3`) is kept as written the same way.
  * @module
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, Scalar } from "yaml";
@@ -81,4 +81,54 @@ export function keepWrittenText(
       (holder as Record<PathSegment, unknown>)[path[path.length - 1]] = text;
     }
   }
+}
+
+/**
+ * The numbers of valid JSON `text` whose text `String()` would not give back (`1.10`,
+ * `1E+3`, `-0.0`, `0.50`, digits beyond a double's precision), with their data paths:
+ * the JSON counterpart of {@link writtenScalars}, so that a `.json` workflow keeps
+ * `"version": 1.10` as `1.10` wherever YAML would. A flat scan (no recursion, no YAML
+ * parse); the number grammar is RFC 8259 §6. Call only on text `JSON.parse` accepted.
+ */
+export function jsonWrittenNumbers(text: string): WrittenScalar[] {
+  const found: WrittenScalar[] = [];
+  // The path of the value being read: one segment per open object (its current key)
+  // or list (its current index).
+  const path: PathSegment[] = [];
+  const lists: boolean[] = [];
+  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const string = /"(?:[^"\\]|\\[^])*"/y;
+  const space = /[ \t\r\n]*/y;
+  let at = 0;
+  while (at < text.length) {
+    const c = text[at];
+    if (c === '"') {
+      string.lastIndex = at;
+      const quoted = string.exec(text)![0];
+      at += quoted.length;
+      space.lastIndex = at;
+      space.exec(text);
+      if (text[space.lastIndex] === ":") {
+        path[path.length - 1] = JSON.parse(quoted) as string;
+        at = space.lastIndex + 1;
+      }
+    } else if (c === "{" || c === "[") {
+      lists.push(c === "[");
+      path.push(c === "[" ? 0 : "");
+      at++;
+    } else if (c === "}" || c === "]") {
+      lists.pop();
+      path.pop();
+      at++;
+    } else if (c === ",") {
+      if (lists[lists.length - 1]) (path[path.length - 1] as number)++;
+      at++;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      number.lastIndex = at;
+      const written = number.exec(text)![0];
+      if (written !== String(Number(written))) found.push({ path: [...path], text: written });
+      at += written.length;
+    } else at++;
+  }
+  return found;
 }

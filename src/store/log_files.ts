@@ -7,11 +7,15 @@
  * flushed every few milliseconds, so a crash loses at most the last few ms of output.
  * Folders are created 0700, files 0600.
  *
- * A line of any length is stored whole, though it reaches the writer in pieces (see
- * tasks/lines.ts). Only when a line of the other stream arrives in the middle of such
- * a long line is the long one cut: its record ends there, and its rest follows in a
- * continuation record tagged `o ` (stdout) or `e ` (stderr), which readers join to the
- * stream's previous line without a newline.
+ * Output from a process is stored as the bytes it printed (invalid UTF-8 included), so
+ * `weft logs` gives it back exactly. A line of any length is stored whole, though it
+ * reaches the writer in pieces (see tasks/byte_lines.ts). Only when a line of the other
+ * stream arrives in the middle of such a long line is the long one cut: its record ends
+ * there, followed by a marker record {@link CUT_MARK} (`~O` or `~E`: "the line above
+ * goes on later"), and its rest follows in a continuation record tagged `o ` (stdout) or
+ * `e ` (stderr), which readers join to the stream's previous line without a newline.
+ * The marker is written with the newline it qualifies, so a reader following the file
+ * never takes a cut line for a finished one.
  *
  * The writer holds at most {@link MAX_QUEUED_BYTES} per file; beyond that `append`
  * returns a promise, and the caller waits for the disk before producing more.
@@ -28,7 +32,6 @@ const FLUSH_AT_BYTES = 64 * 1024;
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** Names used as they are: short, and only characters that mean nothing to a file system. */
 const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
@@ -61,6 +64,9 @@ export function logDirName(runId: string): string {
   return safeFileName(runId);
 }
 
+/** The marker record written after a cut record of each stream (see the module doc). */
+export const CUT_MARK: Readonly<Record<OutputStream, string>> = { stdout: "~O", stderr: "~E" };
+
 /** One line as stored: `O text` or `E text`. */
 export function formatLogLine(stream: OutputStream, line: string): string {
   // A line never contains a newline; if one does, each part becomes its own line.
@@ -76,75 +82,18 @@ export interface LogLine {
   continuation?: true;
 }
 
-/** Parses one stored line (without its `\n`). Unknown prefixes are read as stdout. */
+/**
+ * Parses one stored line (without its `\n`). Unknown prefixes are read as stdout. A cut
+ * marker ({@link CUT_MARK}) reads as an empty continuation: it adds nothing to a line.
+ */
 export function parseLogLine(line: string): LogLine {
+  if (line === CUT_MARK.stdout) return { stream: "stdout", text: "", continuation: true };
+  if (line === CUT_MARK.stderr) return { stream: "stderr", text: "", continuation: true };
   if (line.startsWith("E ")) return { stream: "stderr", text: line.slice(2) };
   if (line.startsWith("O ")) return { stream: "stdout", text: line.slice(2) };
   if (line.startsWith("o ")) return { stream: "stdout", text: line.slice(2), continuation: true };
   if (line.startsWith("e ")) return { stream: "stderr", text: line.slice(2), continuation: true };
   return { stream: "stdout", text: line };
-}
-
-/**
- * Parses stored lines, joining each continuation record to its stream's previous line;
- * one whose line is not among `records` (read earlier) keeps `continuation`.
- */
-function joinLogLines(records: string[]): LogLine[] {
-  const lines: LogLine[] = [];
-  const last: Partial<Record<OutputStream, LogLine>> = {};
-  for (const record of records) {
-    const line = parseLogLine(record);
-    const previous = last[line.stream];
-    if (line.continuation && previous) {
-      previous.text += line.text;
-      continue;
-    }
-    lines.push(line);
-    last[line.stream] = line;
-  }
-  return lines;
-}
-
-/**
- * Reads the complete lines of a log file from byte `offset` on. A partly written last
- * line is left for the next read. A missing file reads as empty.
- */
-export async function readLogFrom(
-  path: string,
-  offset = 0,
-): Promise<{ lines: LogLine[]; nextOffset: number }> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return { lines: [], nextOffset: offset };
-    throw e;
-  }
-  try {
-    await file.seek(offset, Deno.SeekMode.Start);
-    const chunks: Uint8Array[] = [];
-    for await (const chunk of file.readable) chunks.push(chunk);
-    const bytes = concat(chunks);
-    const end = bytes.lastIndexOf(0x0a) + 1;
-    const text = decoder.decode(bytes.subarray(0, end));
-    const lines = text ? joinLogLines(text.slice(0, -1).split("\n")) : [];
-    return { lines, nextOffset: offset + end };
-  } finally {
-    try {
-      file.close();
-    } catch { /* already closed by the readable stream */ }
-  }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**
@@ -177,7 +126,8 @@ export async function ensurePrivateDir(path: string, makeParents = true): Promis
 interface OpenLog {
   /** Set when a write failed: the rest of this file's lines are dropped. */
   broken: boolean;
-  pending: string[];
+  /** Bytes buffered for the file: `pending[0..pendingBytes)`. */
+  pending: Uint8Array;
   pendingBytes: number;
   /** Bytes handed to `chain` and not yet written. */
   queued: number;
@@ -207,11 +157,16 @@ export class LogWriter {
     private readonly onError: (error: StorageError) => void = () => {},
   ) {}
 
-  /** Queues one output line for a file (relative path); never blocks. */
+  /**
+   * Queues one output line (text, or the raw bytes a process printed) for a file
+   * (relative path); with `continues`/`continuation` a piece of a long line (see
+   * tasks/byte_lines.ts). Never blocks; returns a promise when the file is more than
+   * {@link MAX_QUEUED_BYTES} behind, for the caller to wait on before producing more.
+   */
   append(
     relPath: string,
     stream: OutputStream,
-    line: string,
+    line: string | Uint8Array,
     continues = false,
     continuation = false,
   ): Promise<void> | undefined {
@@ -219,7 +174,7 @@ export class LogWriter {
     if (!log) {
       log = {
         broken: false,
-        pending: [],
+        pending: EMPTY,
         pendingBytes: 0,
         queued: 0,
         open: null,
@@ -230,11 +185,17 @@ export class LogWriter {
       this.#logs.set(relPath, log);
     }
     if (log.broken || this.#stopped) return;
-    const text = continues || continuation || log.open !== null
-      ? piece(log, stream, line, continues, continuation)
-      : formatLogLine(stream, line);
-    log.pending.push(text);
-    log.pendingBytes += text.length;
+    if (typeof line === "string" && line.includes("\n")) {
+      // Text with newlines (from a runner, not a process): each part is its own line,
+      // except that a piece of a long line never contains one (a stray one is dropped).
+      if (continues || continuation) line = line.replaceAll("\n", "");
+      else {
+        let waiting: Promise<void> | undefined;
+        for (const part of line.split("\n")) waiting = this.append(relPath, stream, part);
+        return waiting;
+      }
+    }
+    appendRecord(log, stream, line, continues, continuation);
     if (log.pendingBytes < FLUSH_AT_BYTES) {
       this.#schedule();
       return;
@@ -256,7 +217,7 @@ export class LogWriter {
     const unfinished = this.#logs.get(relPath);
     if (unfinished?.open) {
       // The attempt ended in the middle of a long line: end its record.
-      unfinished.pending.push("\n");
+      put(unfinished, NEWLINE);
       unfinished.open = null;
     }
     const size = await this.flush(relPath);
@@ -277,7 +238,7 @@ export class LogWriter {
     this.#stopped = true;
     for (const log of this.#logs.values()) {
       log.broken = true;
-      log.pending = [];
+      log.pending = EMPTY;
       log.pendingBytes = 0;
     }
   }
@@ -314,9 +275,10 @@ export class LogWriter {
 
   /** Queues the buffered lines of one file for writing; the promise never rejects. */
   #flush(relPath: string, log: OpenLog): Promise<void> {
-    if (log.pending.length === 0 || log.broken) return log.chain;
-    const bytes = encoder.encode(log.pending.join(""));
-    log.pending = [];
+    if (log.pendingBytes === 0 || log.broken) return log.chain;
+    // The buffer is handed over whole; the next line starts a new one.
+    const bytes = log.pending.subarray(0, log.pendingBytes);
+    log.pending = EMPTY;
     log.pendingBytes = 0;
     log.queued += bytes.length;
     log.chain = log.chain.then(async () => {
@@ -339,7 +301,7 @@ export class LogWriter {
 
   #fail(relPath: string, log: OpenLog, cause: unknown): void {
     log.broken = true;
-    log.pending = [];
+    log.pending = EMPTY;
     log.pendingBytes = 0;
     const error = cause instanceof StorageError
       ? cause
@@ -369,32 +331,66 @@ export class LogWriter {
   }
 }
 
+const EMPTY = new Uint8Array(0);
+const NEWLINE = new Uint8Array([0x0a]);
+const TAGS: Readonly<Record<string, Uint8Array>> = {
+  O: encoder.encode("O "),
+  E: encoder.encode("E "),
+  o: encoder.encode("o "),
+  e: encoder.encode("e "),
+};
+const CUT_RECORDS: Readonly<Record<OutputStream, Uint8Array>> = {
+  stdout: encoder.encode(`\n${CUT_MARK.stdout}\n`),
+  stderr: encoder.encode(`\n${CUT_MARK.stderr}\n`),
+};
+
 /**
- * The stored text of one piece of a long line, or of a whole line written while
- * another stream's long line is unfinished; updates `log.open`.
+ * Buffers the stored form of one line or piece of a long line (no newline in it);
+ * cuts the other stream's unfinished long line first if there is one. Updates `log.open`.
  */
-function piece(
+function appendRecord(
   log: OpenLog,
   stream: OutputStream,
-  text: string,
+  text: string | Uint8Array,
   continues: boolean,
   continuation: boolean,
-): string {
-  let stored = "";
+): void {
   if (log.open !== null && (log.open !== stream || !continuation)) {
-    stored = "\n"; // cut the unfinished line here; its rest comes as a continuation record
+    // Cut the unfinished line here; its rest comes as a continuation record. A line of
+    // the same stream that starts anew simply ended the old one.
+    put(log, log.open !== stream ? CUT_RECORDS[log.open] : NEWLINE);
     log.open = null;
   }
   if (!continuation || log.open !== stream) {
-    const tag = stream === "stderr" ? "E " : "O ";
-    stored += continuation ? tag.toLowerCase() : tag;
+    const tag = stream === "stderr" ? "E" : "O";
+    put(log, TAGS[continuation ? tag.toLowerCase() : tag]);
   }
-  // A piece never contains a newline (the splitter cut there); a stray one is dropped.
-  stored += text.includes("\n") ? text.replaceAll("\n", "") : text;
+  if (typeof text === "string") putText(log, text);
+  else put(log, text);
   if (continues) log.open = stream;
   else {
-    stored += "\n";
+    put(log, NEWLINE);
     log.open = null;
   }
-  return stored;
+}
+
+/** Room for `more` bytes in the file's buffer: a new buffer after a flush handed it over. */
+function reserve(log: OpenLog, more: number): void {
+  const need = log.pendingBytes + more;
+  if (need <= log.pending.length) return;
+  const grown = new Uint8Array(Math.max(need, FLUSH_AT_BYTES + 256, 2 * log.pending.length));
+  grown.set(log.pending.subarray(0, log.pendingBytes));
+  log.pending = grown;
+}
+
+function put(log: OpenLog, bytes: Uint8Array): void {
+  reserve(log, bytes.length);
+  log.pending.set(bytes, log.pendingBytes);
+  log.pendingBytes += bytes.length;
+}
+
+function putText(log: OpenLog, text: string): void {
+  reserve(log, 3 * text.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
+  const { written } = encoder.encodeInto(text, log.pending.subarray(log.pendingBytes));
+  log.pendingBytes += written;
 }

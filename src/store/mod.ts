@@ -12,4 +12,5 @@ export { isProcessAlive, processStartTicks, recoverInterrupted } from "./recover
 export { checkResumable, type LoadedWorkflow, taskHashes } from "./resume.ts";
 export { applyRetention, pruneRuns, type RetentionPolicy } from "./retention.ts";
 export { computeMetrics, type MetricsReport } from "./metrics.ts";
-export { logFilePath, type LogLine, readLogFrom } from "./log_files.ts";
+export { logFilePath, type LogLine } from "./log_files.ts";
+export { type LogCursor, type LogPiece, readLog } from "./log_reader.ts";

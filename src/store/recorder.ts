@@ -151,7 +151,7 @@ export function createRecorder(
         return logs.append(
           logFilePath(event.runId, event.taskId, event.attempt),
           event.stream,
-          event.line,
+          event.bytes ?? event.line, // raw bytes as printed, unless masking changed them
           event.continues,
           event.continuation,
         );

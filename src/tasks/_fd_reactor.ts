@@ -1,26 +1,41 @@
 /**
- * One poll(2) loop, on ONE Deno blocking-pool thread, for every pipe and child that
+ * One epoll(7) loop, on ONE Deno blocking-pool thread, for every pipe and child that
  * spawn_ffi.ts watches. Deno's pool is small (about 30 threads here) and shared with
  * its file-system ops: a blocking read or waitpid per child would starve it with a
  * few dozen long-running children (measured: a new child's output and even
  * Deno.readTextFile then wait until one of them ends).
  *
- * - a pipe read end is watched for POLLIN while its stream wants data (backpressure:
- *   a full stream stops being watched until it is read from);
+ * - a pipe read end is registered for EPOLLIN while its stream wants data
+ *   (backpressure: a full stream is unregistered until it is read from);
  * - a child is watched through a pidfd (Linux >= 5.3), readable once it has exited;
  *   it is then reaped with waitpid(WNOHANG);
- * - a self-pipe wakes the loop when the watched set changes.
- * The loop runs only while something is watched, so it never keeps Deno alive alone.
+ * - fds are added and removed with epoll_ctl from the event loop while epoll_wait runs
+ *   on the pool thread (the kernel allows it): a new child needs no wake-up. Each
+ *   registration carries a token of its own, so an event already collected for an fd
+ *   closed since (its number maybe reused) is recognised and dropped.
+ * - a self-pipe wakes the wait only when nothing is left to watch, so the loop can end:
+ *   it runs only while something is watched, and never keeps Deno alive alone.
  * @module
  */
 
-const POLLIN = 0x1;
+const EPOLLIN = 0x1;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const O_CLOEXEC = 0o2000000;
+const O_NONBLOCK = 0o4000;
 const WNOHANG = 1;
 const CHUNK = 65536;
+const MAX_EVENTS = 64;
+/** struct epoll_event is packed on x86_64 (12 bytes), naturally aligned elsewhere (16). */
+const EVENT_BYTES = Deno.build.arch === "x86_64" ? 12 : 16;
+const DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
+const WAKE_TOKEN = 0;
 const WAKE_BYTE = new Uint8Array(1);
 
 const SYMBOLS = {
-  poll: { parameters: ["buffer", "u64", "i32"], result: "i32", nonblocking: true },
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
   read: { parameters: ["i32", "buffer", "u64"], result: "i64" },
   write: { parameters: ["i32", "buffer", "u64"], result: "i64" },
   close: { parameters: ["i32"], result: "i32" },
@@ -33,33 +48,42 @@ type Sys = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 interface Watch {
   fd: number;
-  /** Called on the loop when fd is ready; returns false to stop watching (fd closed by it). */
-  ready(): boolean;
-  /** Whether to include fd in the next poll (a stream with no demand is left out). */
-  wanted(): boolean;
+  token: number;
+  /** Registered with epoll now. */
+  armed: boolean;
+  /** Called on the loop when fd is ready. */
+  ready(): void;
 }
 
-/** The poll loop; {@link fdReactor} gives the single instance. */
+/** The epoll loop; {@link fdReactor} gives the single instance. */
 export class FdReactor {
   readonly #sys: Sys;
+  readonly #epoll: number;
+  /** token → watch, for the registrations alive now. */
   readonly #watches = new Map<number, Watch>();
   readonly #wake: [number, number];
   readonly #chunk = new Uint8Array(CHUNK);
+  /** Filled by epoll_wait on the pool thread: off the JS heap, one wait at a time. */
+  readonly #events = new DataView(new ArrayBuffer(EVENT_BYTES * MAX_EVENTS));
+  readonly #ctl = new DataView(new ArrayBuffer(16));
+  #nextToken = WAKE_TOKEN + 1;
+  #armed = 0;
   #running = false;
-  /** A poll is in flight (on the blocking-pool thread). */
-  #polling = false;
-  /** A wake byte was written since the poll in flight started. */
+  /** An epoll_wait is in flight. */
+  #waiting = false;
+  /** A wake byte was written since the wait in flight started. */
   #woken = false;
-  /** The fds the poll in flight watches. */
-  #polled = new Set<number>();
-  /** Fds to close once the poll in flight has returned (closing them earlier races it). */
-  #closeLater: number[] = [];
 
   constructor(sys: Sys) {
     this.#sys = sys;
+    this.#epoll = sys.epoll_create1(O_CLOEXEC);
+    if (this.#epoll < 0) throw new Error("epoll_create1 failed");
     const fds = new Int32Array(2);
-    if (sys.pipe2(fds, 0o2000000 | 0o4000) !== 0) throw new Error("pipe2 failed"); // CLOEXEC|NONBLOCK
+    if (sys.pipe2(fds, O_CLOEXEC | O_NONBLOCK) !== 0) throw new Error("pipe2 failed");
     this.#wake = [fds[0], fds[1]];
+    if (this.#control(EPOLL_CTL_ADD, this.#wake[0], WAKE_TOKEN) !== 0) {
+      throw new Error("epoll_ctl failed");
+    }
   }
 
   /**
@@ -71,34 +95,31 @@ export class FdReactor {
     let done = false;
     const finish = () => {
       done = true;
-      this.#watches.delete(fd);
-      this.#release(fd);
+      this.#forget(watch);
     };
-    const watch: Watch = {
-      fd,
-      wanted: () => !done && (controller.desiredSize ?? 0) > 0,
-      ready: () => {
-        const buffer = this.#chunk; // reads are synchronous: one buffer serves all
-        const n = Number(this.#sys.read(fd, buffer, BigInt(CHUNK)));
-        if (n > 0) {
-          controller.enqueue(buffer.slice(0, n));
-          return true;
-        }
-        if (n < 0) return true; // EINTR/EAGAIN: poll again
-        finish();
-        controller.close();
-        return false;
-      },
-    };
+    const watch = this.#newWatch(fd, () => {
+      const buffer = this.#chunk; // reads are synchronous: one buffer serves all
+      const n = Number(this.#sys.read(fd, buffer, BigInt(CHUNK)));
+      if (n > 0) {
+        controller.enqueue(buffer.slice(0, n));
+        // Backpressure: a full stream is not watched until it is read from (pull).
+        if ((controller.desiredSize ?? 0) <= 0) this.#disarm(watch);
+        return;
+      }
+      if (n < 0) return; // EINTR/EAGAIN: wait again
+      finish();
+      controller.close();
+    });
     return new ReadableStream<Uint8Array>({
       start: (c) => {
         controller = c;
-        this.#watches.set(fd, watch);
+        this.#arm(watch);
       },
-      pull: () => this.#kick(fd), // demand again: include fd in the next poll
+      pull: () => {
+        if (!done) this.#arm(watch); // demand again
+      },
       cancel: () => {
         if (!done) finish();
-        this.#kick();
       },
     }, { highWaterMark: 4 });
   }
@@ -113,89 +134,89 @@ export class FdReactor {
       return Promise.resolve(reap() ? status[0] : null);
     }
     return new Promise((resolve) => {
-      this.#watches.set(pidfd, {
-        fd: pidfd,
-        wanted: () => true,
-        ready: () => {
-          if (!reap()) return true; // spurious: still running
-          this.#watches.delete(pidfd);
-          this.#release(pidfd);
-          resolve(status[0]);
-          return false;
-        },
+      const watch = this.#newWatch(pidfd, () => {
+        if (!reap()) return; // spurious: still running
+        this.#forget(watch);
+        resolve(status[0]);
       });
-      this.#kick();
+      this.#arm(watch);
     });
   }
 
-  /**
-   * Starts the loop, or wakes the poll in flight so it sees the new watched set. `fd`:
-   * the change is only that fd wants reading again, which needs no wake-up if the poll
-   * in flight watches it already.
-   */
-  #kick(fd?: number): void {
-    if (this.#running) {
-      // Only a poll in flight needs waking, once: the loop rebuilds its whole set after
-      // each poll, so a change made meanwhile is seen without a wake-up.
-      if (this.#polling && !this.#woken && (fd === undefined || !this.#polled.has(fd))) {
-        this.#woken = true;
-        this.#sys.write(this.#wake[1], WAKE_BYTE, 1n);
-      }
-      return;
-    }
-    if (this.#watches.size === 0) return;
-    this.#running = true;
-    this.#loop(); // clears #running itself, in the same turn as it decides to stop
+  #newWatch(fd: number, ready: () => void): Watch {
+    const token = this.#nextToken;
+    this.#nextToken = this.#nextToken >= 0x7fff_ffff ? WAKE_TOKEN + 1 : this.#nextToken + 1;
+    return { fd, token, armed: false, ready };
   }
 
-  #release(fd: number): void {
-    if (!this.#polling) {
-      // No poll in flight can be watching fd (the next one is built from #watches).
-      this.#sys.close(fd);
-      return;
+  #control(op: number, fd: number, token: number): number {
+    this.#ctl.setUint32(0, EPOLLIN, true);
+    this.#ctl.setUint32(DATA_OFFSET, token, true);
+    this.#ctl.setUint32(DATA_OFFSET + 4, 0, true);
+    return this.#sys.epoll_ctl(this.#epoll, op, fd, this.#ctl);
+  }
+
+  /** Registers `watch`; starts the loop if it is not running. */
+  #arm(watch: Watch): void {
+    if (watch.armed) return;
+    if (this.#control(EPOLL_CTL_ADD, watch.fd, watch.token) !== 0) return; // fd gone
+    watch.armed = true;
+    this.#watches.set(watch.token, watch);
+    this.#armed++;
+    if (!this.#running) {
+      this.#running = true;
+      this.#loop(); // clears #running itself, in the same turn as it decides to stop
     }
-    // The poll in flight may be watching fd: close it once that poll returns, and wake
-    // it now so the descriptor does not linger until some other event.
-    this.#closeLater.push(fd);
-    this.#kick();
+  }
+
+  /** Unregisters `watch`; `closing`: its fd is about to be closed, which unregisters it. */
+  #disarm(watch: Watch, closing = false): void {
+    if (!watch.armed) return;
+    if (!closing) this.#control(EPOLL_CTL_DEL, watch.fd, watch.token);
+    watch.armed = false;
+    this.#watches.delete(watch.token);
+    this.#armed--;
+    // Nothing left to watch: wake the wait so that the loop ends.
+    if (this.#armed === 0 && this.#waiting && !this.#woken) {
+      this.#woken = true;
+      this.#sys.write(this.#wake[1], WAKE_BYTE, 1n);
+    }
+  }
+
+  /**
+   * Stops watching `watch` for good and closes its fd. The close alone removes the fd from
+   * the epoll set (nothing else holds the pipe end or pidfd, but a sibling's child for a
+   * moment before its exec: its events meanwhile carry this token, no longer known).
+   */
+  #forget(watch: Watch): void {
+    this.#disarm(watch, true);
+    this.#sys.close(watch.fd);
   }
 
   async #loop(): Promise<void> {
     const drain = new Uint8Array(256);
-    for (;;) {
-      // Nothing wanted (no children, every stream full or gone): stop, so an unread
-      // stream never keeps Deno alive; a read (pull) or a new child starts the loop again.
-      const watched = [...this.#watches.values()].filter((w) => w.wanted());
-      if (watched.length === 0) break;
-      const pollfds = new Int32Array((watched.length + 1) * 2);
-      pollfds[0] = this.#wake[0];
-      pollfds[1] = POLLIN;
-      watched.forEach((w, i) => {
-        pollfds[(i + 1) * 2] = w.fd;
-        pollfds[(i + 1) * 2 + 1] = POLLIN; // short events = POLLIN, revents = 0
-      });
-      this.#polled = new Set(watched.map((w) => w.fd));
-      this.#polling = true;
-      const n = await this.#sys.poll(pollfds, BigInt(watched.length + 1), -1);
-      this.#polling = false;
+    const events = this.#events;
+    while (this.#armed > 0) {
+      this.#waiting = true;
+      const n = await this.#sys.epoll_wait(this.#epoll, events, MAX_EVENTS, -1);
+      this.#waiting = false;
       this.#woken = false;
-      for (const fd of this.#closeLater) this.#sys.close(fd);
-      this.#closeLater = [];
-      if (n <= 0) continue; // EINTR
-      if (pollfds[1] >>> 16) {
-        while (this.#sys.read(this.#wake[0], drain, 256n) > 0) {
-          /* drain */
+      for (let i = 0; i < n; i++) {
+        const token = events.getUint32(i * EVENT_BYTES + DATA_OFFSET, true);
+        if (token === WAKE_TOKEN) {
+          while (this.#sys.read(this.#wake[0], drain, 256n) > 0) {
+            /* drain */
+          }
+          continue;
         }
+        // EPOLLHUP/EPOLLERR also mean "read now": read() then sees EOF. A token no longer
+        // registered belongs to an fd disarmed or closed after the wait collected it.
+        const watch = this.#watches.get(token);
+        if (watch?.armed) watch.ready();
       }
-      watched.forEach((w, i) => {
-        const revents = pollfds[(i + 1) * 2 + 1] >>> 16;
-        // POLLHUP/POLLERR also mean "read now": read() then sees EOF.
-        if (revents !== 0 && this.#watches.get(w.fd) === w) w.ready();
-      });
+      // n < 0: EINTR, wait again.
     }
     this.#running = false;
-    for (const fd of this.#closeLater) this.#sys.close(fd);
-    this.#closeLater = [];
   }
 }
 

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { fixedBytes, takeBuffers } from "./_spawn_buffers.ts";
+
 /** Spawn attribute flags, from /usr/include/spawn.h. */
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -17,7 +19,6 @@ const SIGPIPE = 13;
 
 /** Opaque glibc structs, oversized on purpose (x86_64: attr 336, file actions 80, sigset 128). */
 const ATTR_BYTES = 512;
-const FILE_ACTIONS_BYTES = 256;
 const SIGSET_BYTES = 256;
 
 const SYMBOLS = {
@@ -70,7 +71,7 @@ export function loadLibc(): Libc | null {
 
 function attributes(c: Libc): Uint8Array {
   if (sharedAttr) return sharedAttr;
-  const attr = fixedBytes(ATTR_BYTES);
+  const attr = fixedBytes(ATTR_BYTES); // read by every call in flight: never freed
   const none = new Uint8Array(SIGSET_BYTES);
   const pipe = new Uint8Array(SIGSET_BYTES);
   check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
@@ -90,59 +91,13 @@ function check(rc: number, what: string): void {
   if (rc !== 0) throw new Error(`${what} failed (errno ${rc})`);
 }
 
-const encoder = new TextEncoder();
-
-/**
- * `n` zeroed bytes whose address never changes: an ArrayBuffer's memory lives outside the
- * JS heap, so a pointer into it stays valid while a nonblocking call runs on another thread
- * (as long as the buffer is referenced, which {@link libcSpawn} makes sure of).
- */
-function fixedBytes(n: number): Uint8Array {
-  return new Uint8Array(new ArrayBuffer(Math.max(n, 1)));
-}
-
-/**
- * A NULL-terminated `char *[]` of `strings`, all in one buffer. The returned `keep`
- * holds the string bytes: it must stay referenced until the FFI call returns.
- * One UTF-8 encoding of all the strings and no BigInt per pointer: this runs for every
- * child, on environments of dozens of variables.
- */
-function cStringArray(strings: string[]): { array: BigUint64Array; keep: Uint8Array } {
-  let joined = "";
-  for (const text of strings) {
-    if (text.includes("\0")) throw new TypeError("argument or environment contains a NUL byte");
-    joined += text + "\0";
-  }
-  const keep = fixedBytes(joined.length * 3); // UTF-8 takes at most 3 bytes per UTF-16 unit
-  encoder.encodeInto(joined, keep);
-  const base = Number(Deno.UnsafePointer.value(Deno.UnsafePointer.of(keep)));
-  const array = new BigUint64Array(new ArrayBuffer((strings.length + 1) * 8));
-  const words = new Uint32Array(array.buffer); // little-endian halves: x86_64 and aarch64
-  let offset = 0;
-  for (let i = 0; i < strings.length; i++) {
-    const address = base + offset; // < 2^53: exact as a number
-    words[2 * i] = address % 0x1_0000_0000;
-    words[2 * i + 1] = Math.floor(address / 0x1_0000_0000);
-    offset = keep.indexOf(0, offset) + 1; // the NUL after string i (none inside it)
-  }
-  return { array, keep };
-}
-
-function cString(text: string): Uint8Array {
-  const bytes = encoder.encode(text + "\0");
-  if (bytes.indexOf(0) !== bytes.length - 1) {
-    throw new TypeError("path contains a NUL byte");
-  }
-  const fixed = fixedBytes(bytes.length);
-  fixed.set(bytes);
-  return fixed;
-}
+/** pipe2 writes the two fds here (a synchronous call: one array serves every call). */
+const pipeFds = new Int32Array(2);
 
 /** A pipe with both ends close-on-exec: [read, write]. */
 function makePipe(c: Libc): [number, number] {
-  const fds = new Int32Array(2);
-  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new Error(`pipe2 failed (errno ${errno(c)})`);
-  return [fds[0], fds[1]];
+  if (c.pipe2(pipeFds, O_CLOEXEC) !== 0) throw new Error(`pipe2 failed (errno ${errno(c)})`);
+  return [pipeFds[0], pipeFds[1]];
 }
 
 function errno(c: Libc): number {
@@ -178,14 +133,13 @@ export interface LibcChild {
  */
 export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | { errno: number }> {
   const open: number[] = [];
-  const actions = fixedBytes(FILE_ACTIONS_BYTES);
+  const buffers = takeBuffers();
+  const { actions, pid } = buffers;
   let actionsReady = false;
   let call: Promise<number>;
   let outRead = -1, outWrite = -1, errRead = -1, errWrite = -1, inRead = -1, inWrite = -1;
-  let argv: ReturnType<typeof cStringArray>, envp: ReturnType<typeof cStringArray>;
-  let path: Uint8Array;
-  const pid = new Int32Array(new ArrayBuffer(4));
   try {
+    const strings = buffers.fill(req.path, req.cwd, req.argv, req.env);
     [outRead, outWrite] = makePipe(c);
     open.push(outRead, outWrite);
     [errRead, errWrite] = makePipe(c);
@@ -198,7 +152,7 @@ export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | {
     actionsReady = true;
     // chdir first: a relative program path and a relative stdin path resolve against cwd.
     // (glibc copies the paths given to addchdir_np and addopen.)
-    check(c.posix_spawn_file_actions_addchdir_np(actions, cString(req.cwd)), "addchdir_np");
+    check(c.posix_spawn_file_actions_addchdir_np(actions, strings.cwd), "addchdir_np");
     if (req.pipeStdin) check(c.posix_spawn_file_actions_adddup2(actions, inRead, 0), "adddup2");
     else {
       check(c.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, O_RDONLY, 0), "addopen");
@@ -206,30 +160,28 @@ export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | {
     check(c.posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2");
     check(c.posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2");
     // All pipe ends are O_CLOEXEC: the child keeps only the dup2 copies on 0/1/2.
-    argv = cStringArray(req.argv);
-    envp = cStringArray(Object.entries(req.env).map(([k, v]) => `${k}=${v}`));
-    path = cString(req.path);
-    call = c.posix_spawn(pid, path, actions, attributes(c), argv.array, envp.array);
+    call = c.posix_spawn(pid, strings.path, actions, attributes(c), strings.argv, strings.envp);
   } catch (error) {
     if (actionsReady) c.posix_spawn_file_actions_destroy(actions);
     for (const fd of open) c.close(fd);
+    buffers.release();
     throw error;
   }
   return call.then((rc) => {
-    // Referenced until here so that nothing the call reads is collected while it runs.
-    void argv.keep, argv.array, envp.keep, envp.array, path;
     c.posix_spawn_file_actions_destroy(actions);
+    const child = pid[0];
+    buffers.release(); // the call has returned: nothing reads them any more
     // The parent's copies of the child's ends, closed whatever the outcome.
     for (const fd of [outWrite, errWrite, inRead]) if (fd >= 0) c.close(fd);
     if (rc !== 0) {
       for (const fd of [outRead, errRead, inWrite]) if (fd >= 0) c.close(fd);
       return { errno: rc };
     }
-    return { pid: pid[0], stdout: outRead, stderr: errRead, stdin: inWrite };
+    return { pid: child, stdout: outRead, stderr: errRead, stdin: inWrite };
   });
 }
 
-const DEV_NULL = cString("/dev/null");
+const DEV_NULL = new TextEncoder().encode("/dev/null\0");
 
 const SIGKILL = 9;
 

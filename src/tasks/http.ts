@@ -7,6 +7,9 @@
  */
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { formatDuration } from "../model/duration.ts";
+import { quoteData, resolveQuoted } from "../model/data_text.ts";
+import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
@@ -33,12 +36,14 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     request = prepareRequest(task, ctx);
   } catch (e) {
     const error = (e as Error).message;
-    ctx.emit("stderr", error);
+    ctx.emit("stderr", resolveQuoted(error));
     return { ok: false, exitCode: 1, outputs: {}, error };
   }
-  const label = `${request.method} ${request.displayUrl}`;
+  // The URL is data (secret masking applies to it), the rest of a message weft's own.
+  const shown = `${request.method} ${request.displayUrl}`;
+  const label = `${request.method} ${quoteData(request.displayUrl)}`;
   const started = performance.now();
-  const elapsed = () => `${Math.round(performance.now() - started)} ms`;
+  const elapsed = () => formatDuration(performance.now() - started);
 
   let response: Response;
   try {
@@ -50,8 +55,13 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     });
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit("stderr", `${label} → ${cause} (${elapsed()})`);
-    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
+    ctx.emit("stderr", `${shown} → ${cause} (${elapsed()})`);
+    return {
+      ok: false,
+      exitCode: 1,
+      outputs: {},
+      error: `${label} failed: ${quoteData(cause)}`,
+    };
   }
 
   let body: { output: string; truncated: boolean };
@@ -59,18 +69,18 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     body = await streamBody(response, ctx);
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit("stderr", `${label} → ${response.status}, body not read: ${cause} (${elapsed()})`);
+    ctx.emit("stderr", `${shown} → ${response.status}, body not read: ${cause} (${elapsed()})`);
     return {
       ok: false,
       exitCode: 1,
       outputs: responseOutputs(response, ""),
-      error: `${label}: reading the response failed: ${cause}`,
+      error: `${label}: reading the response failed: ${quoteData(cause)}`,
     };
   }
 
-  const statusText = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const statusText = statusWithReason(response.status, response.statusText);
   const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
-  ctx.emit("stderr", `${label} → ${statusText} (${elapsed()}${truncatedNote})`);
+  ctx.emit("stderr", `${shown} → ${statusText} (${elapsed()}${truncatedNote})`);
   const outputs = responseOutputs(response, body.output);
   if (!statusExpected(response.status, task.expect_status)) {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";
@@ -104,18 +114,20 @@ function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
     rawUrl = ctx.interpolateUrl(task.url);
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
-    throw new Error(`url: ${(e as Error).message}${hint ? ` (${hint})` : ""}`);
+    throw new Error(`url: ${quoteData((e as Error).message)}${hint ? ` (${hint})` : ""}`);
   }
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
     throw new Error(
-      `invalid URL ${JSON.stringify(rawUrl)}: give an absolute http:// or https:// URL`,
+      `invalid URL ${quoteData(JSON.stringify(rawUrl))}: give an absolute http:// or https:// URL`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(`unsupported URL scheme ${url.protocol} in ${JSON.stringify(rawUrl)}`);
+    throw new Error(
+      `unsupported URL scheme ${quoteData(url.protocol)} in ${quoteData(JSON.stringify(rawUrl))}`,
+    );
   }
 
   const headers = new Headers();
@@ -168,7 +180,7 @@ function setHeader(headers: Headers, name: string, raw: string): void {
   try {
     headers.set(name, value);
   } catch (e) {
-    throw new Error(`header ${JSON.stringify(name)}: ${(e as Error).message}`);
+    throw new Error(`header ${JSON.stringify(name)}: ${quoteData((e as Error).message)}`);
   }
 }
 
@@ -214,6 +226,7 @@ function responseOutputs(response: Response, body: string): Record<string, strin
  * Emits the body as stdout lines while it arrives, keeping only the first
  * {@link BODY_OUTPUT_BYTES} for the `body` output; stops reading after
  * {@link BODY_EMIT_BYTES} so a huge download neither fills memory nor the log.
+ * Text is decoded with the charset the response declares (see http_text.ts).
  */
 async function streamBody(
   response: Response,
@@ -221,7 +234,10 @@ async function streamBody(
 ): Promise<{ output: string; truncated: boolean }> {
   if (!response.body) return { output: "", truncated: false };
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  const charset = declaredCharset(response.headers.get("content-type"));
+  // Chosen once the first bytes are in, since a byte order mark overrides the label.
+  let decoder: TextDecoder | undefined;
+  let early: Uint8Array = new Uint8Array(0);
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let seen = 0;
@@ -231,7 +247,7 @@ async function streamBody(
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
-      let chunk = value;
+      let chunk: Uint8Array = value;
       if (seen + chunk.length > BODY_EMIT_BYTES) {
         chunk = chunk.subarray(0, BODY_EMIT_BYTES - seen);
         truncated = true;
@@ -241,6 +257,12 @@ async function streamBody(
         const part = chunk.subarray(0, BODY_OUTPUT_BYTES - headBytes);
         head.push(part);
         headBytes += part.length;
+      }
+      if (!decoder) {
+        early = concat([early, chunk], early.length + chunk.length);
+        if (early.length < 3 && !truncated) continue;
+        decoder = bodyDecoder(charset, early);
+        chunk = early;
       }
       pending += decoder.decode(chunk, { stream: true });
       const lines = pending.split("\n");
@@ -252,20 +274,26 @@ async function streamBody(
     if (truncated) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
+  if (!decoder) {
+    // The whole body was shorter than a byte order mark: decode it now.
+    decoder = bodyDecoder(charset, early);
+    pending += decoder.decode(early, { stream: true });
+  }
   pending += decoder.decode();
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
-  return { output: decodeHead(head, headBytes), truncated };
+  // A multi-byte character cut at the cap decodes to U+FFFD; drop it.
+  const output = new TextDecoder(decoder.encoding).decode(concat(head, headBytes));
+  return { output: output.replace(/\uFFFD$/, ""), truncated };
 }
 
-function decodeHead(parts: Uint8Array[], total: number): string {
+function concat(parts: Uint8Array[], total: number): Uint8Array {
   const bytes = new Uint8Array(total);
   let offset = 0;
   for (const part of parts) {
     bytes.set(part, offset);
     offset += part.length;
   }
-  // A multi-byte character cut at the cap decodes to U+FFFD; drop it.
-  return new TextDecoder().decode(bytes).replace(/\uFFFD$/, "");
+  return bytes;
 }
 
 /** A short cause for a failed request: refused, unknown host, aborted, timed out. */

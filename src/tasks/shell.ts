@@ -16,7 +16,7 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { forEachLine } from "./lines.ts";
+import { forEachByteLine } from "./byte_lines.ts";
 import {
   execLimitError,
   INLINE_COMMAND_BYTES,
@@ -24,6 +24,7 @@ import {
   type ShellLaunch,
 } from "./shell_launch.ts";
 import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 
 export { directArgv } from "./direct.ts";
 
@@ -106,16 +107,21 @@ async function runProcess(
     // E2BIG: say which variable or argument is too big, and the limit.
     const tooBig = execLimitError(cmd, args, env);
     if (tooBig) {
-      return { ok: false, exitCode: null, outputs: {}, error: `cannot start "${cmd}": ${tooBig}` };
+      return {
+        ok: false,
+        exitCode: null,
+        outputs: {},
+        error: `cannot start ${quoteData(JSON.stringify(cmd))}: ${tooBig}`,
+      };
     }
     return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
   }
   const stopReading = new AbortController();
   const pumps = Promise.all([
-    forEachLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
+    forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
       signal: stopReading.signal,
     }),
-    forEachLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
+    forEachByteLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
       signal: stopReading.signal,
     }),
   ]);
@@ -134,7 +140,7 @@ async function runProcess(
 }
 
 function exitedWith(code: number | null): string {
-  return `exited with code ${code}`;
+  return ownText(`exited with code ${code}`);
 }
 
 function isEmpty(record: Record<string, string>): boolean {
@@ -155,7 +161,7 @@ function spawnError(shell: string, cwd: string, error: unknown): string {
   if (error instanceof Deno.errors.NotFound) {
     return directoryExists(cwd)
       ? `cannot start shell "${shell}": not found`
-      : `working directory "${cwd}" does not exist`;
+      : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return `cannot start shell "${shell}": permission denied`;

@@ -9,8 +9,12 @@
  * {@link ffiSpawnAvailable} first.
  *
  * How the pieces map onto Deno:
+ * - posix_spawn is a `nonblocking` FFI call: it runs on a Deno blocking-pool thread while
+ *   glibc waits for the child's exec, so the event loop goes on meanwhile (a blocking call
+ *   held it for that wait, 40% of the main thread on a DAG of `true` tasks), and several
+ *   children can be starting at once. `spawn` therefore resolves once the exec is done.
  * - output pipes are made with pipe2(O_CLOEXEC); the parent's read ends and a pidfd per
- *   child are watched by ONE poll(2) loop (see _fd_reactor.ts) on one Deno blocking-pool
+ *   child are watched by ONE epoll loop (see _fd_reactor.ts) on one Deno blocking-pool
  *   thread, whatever the number of children: Deno's pool is small and shared with its
  *   file-system ops, so a blocking read or waitpid per child would starve it.
  * - the child is reaped with waitpid(WNOHANG) once its pidfd is readable. Deno (tokio)

@@ -61,7 +61,8 @@ export interface TaskContext {
    */
   emit(
     stream: OutputStream,
-    line: string,
+    /** Text, or the raw bytes a process printed (stored as they are; decoded to show). */
+    line: string | Uint8Array,
     continues?: boolean,
     continuation?: boolean,
   ): unknown;

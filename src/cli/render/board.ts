@@ -19,14 +19,24 @@ import {
   STATE_WORDS,
   summaryLine,
   SYMBOLS,
+  taskCounts,
 } from "./format.ts";
+import {
+  clearUp,
+  cut,
+  hiddenCount,
+  layoutRows,
+  pickRows,
+  type RowCells,
+  taskRoom,
+} from "./board_layout.ts";
 import { displayedLine } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
-import { formatTail, OutputTails } from "./tails.ts";
+import { FailureRecap } from "./recap.ts";
+
+export { cut } from "./board_layout.ts";
 
 const SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
-/** Move to the start of the line `n` lines up, then clear to the end of the screen. */
-const up = (n: number) => (n > 0 ? `\x1b[${n}F` : "\r") + "\x1b[J";
 
 interface Row {
   id: string;
@@ -44,7 +54,7 @@ interface Row {
 export interface BoardOptions extends RenderOptions {
   /** Terminal width; lines are cut to fit so redraws stay aligned. */
   columns: number;
-  /** Terminal height; the board shows at most this many lines minus two. */
+  /** Terminal height; the board stays lower, so redraws never scroll (board_layout.ts). */
   rows: number;
 }
 
@@ -52,9 +62,10 @@ export interface BoardOptions extends RenderOptions {
 export class BoardRenderer {
   readonly #options: BoardOptions;
   readonly #paint: Paint;
-  readonly #tails = new OutputTails();
+  readonly #recap: FailureRecap;
   readonly #rows = new Map<string, Row>();
   #title = "";
+  #titleEnd = "";
   #startedAtMs = 0;
   #finishedText = "";
   #scroll = "";
@@ -64,6 +75,7 @@ export class BoardRenderer {
   constructor(options: BoardOptions) {
     this.#options = options;
     this.#paint = paint(options.color);
+    this.#recap = new FailureRecap(options.color);
   }
 
   /** Whether the next frame differs without the clock moving. */
@@ -80,12 +92,14 @@ export class BoardRenderer {
   /** Takes one event into the board. */
   apply(event: EngineEvent): void {
     this.#dirty = true;
+    this.#recap.apply(event);
     const p = this.#paint;
     switch (event.type) {
       case "run_started":
-        this.#title = `${p.bold(terminalSafe(event.run.workflow, false))} ${
-          p.dim(`run ${event.run.id}`)
-        }`;
+        this.#title = p.bold(terminalSafe(event.run.workflow, false));
+        // Counted as the summary line counts: tasks, then callbacks apart. The run id
+        // goes last, as the first thing a narrow terminal cuts (the summary repeats it).
+        this.#titleEnd = `${taskCounts(event.tasks)}  ${p.dim(`run ${event.run.id}`)}`;
         this.#startedAtMs = Date.parse(event.run.startedAt);
         for (const task of event.tasks) {
           this.#rows.set(task.id, {
@@ -101,7 +115,6 @@ export class BoardRenderer {
         }
         return;
       case "task_started": {
-        this.#tails.reset(event.taskId);
         const row = this.#row(event.taskId);
         Object.assign(row, {
           visible: true,
@@ -116,10 +129,9 @@ export class BoardRenderer {
         const shown = displayedLine(event);
         if (shown === null) return;
         const line = terminalSafe(shown, this.#options.color);
+        // Lines not shown live reach the recap under the summary if their task fails.
         if (this.#options.verbose || this.#options.liveOutput.has(event.taskId)) {
           this.#scroll += `${p.dim(`[${event.taskId}]`)} ${line}\n`;
-        } else {
-          this.#tails.push(event.taskId, line);
         }
         return;
       }
@@ -136,18 +148,19 @@ export class BoardRenderer {
         Object.assign(row, { state: task.status, record: task, attempt: task.attempts });
         if (isUncalledCallback(task)) row.visible = false;
         if (isFailure(task.status)) {
-          // Failures also scroll above the board, so their details stay in the scrollback.
+          // Failures also scroll above the board, so their details stay in the scrollback;
+          // their last lines are in the recap under the summary.
           const details = outcomeDetails(task);
           this.#scroll += `${paintState(p, task.status, SYMBOLS[task.status])} ${task.id} ` +
             `${paintState(p, task.status, STATE_WORDS[task.status])}${
               details ? ` ${details}` : ""
             }\n`;
-          this.#scroll += formatTail(this.#tails.take(task.id), p);
         }
         return;
       }
       case "run_finished":
-        this.#finishedText = summaryLine(event.report, p) + "\n";
+        this.#finishedText = summaryLine(event.report, p) + "\n" +
+          this.#recap.text(event.report, p);
         return;
     }
   }
@@ -164,7 +177,7 @@ export class BoardRenderer {
    */
   frame(nowMs: number): string {
     const board = this.#boardLines(nowMs);
-    const text = up(this.#drawnHeight) + this.#scroll + board.map((l) => l + "\n").join("") +
+    const text = clearUp(this.#drawnHeight) + this.#scroll + board.map((l) => l + "\n").join("") +
       this.#finishedText;
     this.#scroll = "";
     this.#drawnHeight = this.#finishedText ? 0 : board.length;
@@ -193,85 +206,33 @@ export class BoardRenderer {
   #boardLines(nowMs: number): string[] {
     const p = this.#paint;
     const rows = [...this.#rows.values()].filter((r) => r.visible);
-    const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
-    const room = Math.max(3, this.#options.rows - 2);
-    const shown = rows.length <= room ? rows : pickRows(rows, room - 1);
+    const shown = pickRows(rows, taskRoom(this.#options.rows));
     const lines = [
-      `${this.#title}  ${p.dim(formatDuration(Math.max(0, nowMs - this.#startedAtMs)))}`,
+      `${this.#title}  ${
+        p.dim(formatDuration(Math.max(0, nowMs - this.#startedAtMs)))
+      }  ${this.#titleEnd}`,
+      ...layoutRows(shown.map((row) => this.#cells(row, nowMs)), this.#options.columns, p),
     ];
-    for (const row of shown) lines.push(this.#rowLine(row, idWidth, nowMs));
     if (shown.length < rows.length) {
-      const hidden = rows.filter((r) => !shown.includes(r));
-      lines.push(p.dim(`  … ${hidden.length} more: ${countStates(hidden)}`));
+      const chosen = new Set(shown);
+      lines.push(p.dim(`  ${hiddenCount(rows.filter((r) => !chosen.has(r)))}`));
     }
     return lines.map((line) => cut(line.trimEnd(), this.#options.columns - 1));
   }
 
-  #rowLine(row: Row, idWidth: number, nowMs: number): string {
-    const p = this.#paint;
+  #cells(row: Row, nowMs: number): RowCells {
     const symbol = row.state === "running"
       ? SPINNER[Math.floor(nowMs / 100) % SPINNER.length]
       : SYMBOLS[row.state];
-    const word = row.state === "retry" ? row.retryNote : STATE_WORDS[row.state];
     let detail = "";
-    if (row.state === "running" && row.startedAtMs !== null) {
+    if (row.state === "retry") detail = row.retryNote;
+    else if (row.state === "running" && row.startedAtMs !== null) {
       detail = formatDuration(Math.max(0, nowMs - row.startedAtMs));
     } else if (row.record) detail = outcomeDetails(row.record);
-    const attempt = attemptText(row.attempt, this.#options.maxAttempts.get(row.id) ?? 1);
-    const parts = [
-      `  ${paintState(p, row.state, symbol)} ${row.id.padEnd(idWidth)}`,
-      paintState(p, row.state, word.padEnd(9)),
-      detail,
-      attempt && p.dim(attempt),
-      row.callback ? p.dim("(callback)") : "",
-    ];
-    return parts.filter(Boolean).join("  ");
+    // Attempt 0 is no attempt: a pending or skipped task has not tried yet.
+    const attempt = row.attempt > 0
+      ? attemptText(row.attempt, this.#options.maxAttempts.get(row.id) ?? 1)
+      : "";
+    return { id: row.id, state: row.state, symbol, detail, attempt, callback: row.callback };
   }
-}
-
-/** When the board is taller than the terminal: running first, then failures, then the rest. */
-function pickRows(rows: Row[], room: number): Row[] {
-  const rank = (r: Row) =>
-    r.state === "running" || r.state === "retry"
-      ? 0
-      : r.state !== "pending" && r.state !== "success" && r.state !== "skipped"
-      ? 1
-      : r.state === "pending"
-      ? 2
-      : 3;
-  const chosen = new Set([...rows].sort((a, b) => rank(a) - rank(b)).slice(0, room));
-  return rows.filter((r) => chosen.has(r));
-}
-
-function countStates(rows: Row[]): string {
-  const counts = new Map<string, number>();
-  for (const r of rows) {
-    const word = r.state === "retry" ? "retrying" : STATE_WORDS[r.state];
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  return [...counts].map(([word, n]) => `${n} ${word}`).join(", ");
-}
-
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-// deno-lint-ignore no-control-regex
-const ANSI_SPLIT = /(\x1b\[[0-9;]*m)/;
-
-/** Cuts a line to `width` visible characters, keeping colour codes balanced by a reset. */
-export function cut(line: string, width: number): string {
-  if (width <= 0 || [...line.replace(ANSI, "")].length <= width) return line;
-  let visible = 0;
-  let out = "";
-  for (const part of line.split(ANSI_SPLIT)) {
-    if (part.startsWith("\x1b[")) {
-      out += part;
-      continue;
-    }
-    for (const ch of part) {
-      if (visible >= width - 1) return out + "…\x1b[0m";
-      out += ch;
-      visible++;
-    }
-  }
-  return out;
 }

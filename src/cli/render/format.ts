@@ -7,6 +7,9 @@ import type { RunReport, TaskRecord, TaskState } from "../../engine/events.ts";
 import { formatDuration } from "../../model/duration.ts";
 import { terminalSafe } from "./safe_text.ts";
 
+/** Weft's one way of printing a duration (`250ms`, `1.0s`, `2m03s`, `1h02m`); see model/duration.ts. */
+export { formatDuration };
+
 /** One symbol per state; `retry` marks an attempt that will be tried again. */
 export const SYMBOLS: Record<TaskState | "retry", string> = {
   pending: "·",
@@ -132,17 +135,41 @@ export function stateCounts(tasks: TaskRecord[]): string {
     .join(", ");
 }
 
-/** The last line of a run: `run <id> success in 4.2s (5 tasks: 4 success, 1 skipped)`. */
+/**
+ * `3 tasks, 2 callbacks`: how a run's tasks are counted wherever they are, at the start
+ * (plain header, board title) and in the summary line. Main tasks and callbacks are
+ * counted apart, since which callbacks run is only known at the end.
+ */
+export function taskCounts(tasks: readonly { callback: boolean }[]): string {
+  const callbacks = tasks.filter((t) => t.callback).length;
+  const main = tasks.length - callbacks;
+  return plural(main, "task") + (callbacks ? `, ${plural(callbacks, "callback")}` : "");
+}
+
+/**
+ * The last line of a run, counting as {@link taskCounts} does:
+ * `run <id> failed in 4.2s (3 tasks: 1 success, 1 failed, 1 skipped; 2 callbacks: 1 success, 1 not called)`.
+ */
 export function summaryLine(report: RunReport, p: Paint): string {
-  const counted = report.tasks.filter((t) => !isUncalledCallback(t));
+  const main = report.tasks.filter((t) => !t.callback);
+  const callbacks = report.tasks.filter((t) => t.callback);
   const status = report.status === "success"
     ? p.green(p.bold(report.status))
     : report.status === "cancelled"
     ? p.yellow(p.bold(report.status))
     : p.red(p.bold(report.status));
-  const noun = counted.length === 1 ? "task" : "tasks";
-  return `run ${report.id} ${status} in ${formatDuration(report.durationMs)} ` +
-    `(${counted.length} ${noun}: ${stateCounts(counted)})`;
+  let counts = `${plural(main.length, "task")}: ${stateCounts(main) || "none"}`;
+  if (callbacks.length) {
+    const called = callbacks.filter((t) => !isUncalledCallback(t));
+    const uncalled = callbacks.length - called.length;
+    const parts = [stateCounts(called), uncalled ? `${uncalled} not called` : ""];
+    counts += `; ${plural(callbacks.length, "callback")}: ${parts.filter(Boolean).join(", ")}`;
+  }
+  return `run ${report.id} ${status} in ${formatDuration(report.durationMs)} (${counts})`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** `attempt 2/3`, or "" when a task has one try. */

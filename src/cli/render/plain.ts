@@ -18,33 +18,35 @@ import {
   STATE_WORDS,
   summaryLine,
   SYMBOLS,
+  taskCounts,
 } from "./format.ts";
 import { displayedLine } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
+import { FailureRecap } from "./recap.ts";
 
 /** Turns each engine event into zero or more lines of text. Pure apart from its own state. */
 export class PlainRenderer {
   readonly #options: RenderOptions;
   readonly #paint: Paint;
   readonly #tails = new OutputTails();
+  readonly #recap: FailureRecap;
 
   constructor(options: RenderOptions) {
     this.#options = options;
     this.#paint = paint(options.color);
+    this.#recap = new FailureRecap(options.color);
   }
 
   /** The text (ending in a newline, or empty) to print for one event. */
   render(event: EngineEvent): string {
+    this.#recap.apply(event);
     const p = this.#paint;
     const { quiet } = this.#options;
     switch (event.type) {
       case "run_started": {
         if (quiet) return "";
-        const main = event.tasks.filter((t) => !t.callback).length;
-        const callbacks = event.tasks.length - main;
-        const counts = plural(main, "task") +
-          (callbacks ? `, ${plural(callbacks, "callback")}` : "");
+        const counts = taskCounts(event.tasks);
         return this.#line(
           event.run.startedAt,
           `run ${event.run.id} started: ${
@@ -92,7 +94,7 @@ export class PlainRenderer {
       case "task_finished":
         return this.#taskFinished(event.task);
       case "run_finished":
-        return summaryLine(event.report, p) + "\n";
+        return summaryLine(event.report, p) + "\n" + this.#recap.text(event.report, p);
       case "process_started":
       case "process_exited":
         return ""; // bookkeeping for crash recovery, nothing to show
@@ -108,17 +110,16 @@ export class PlainRenderer {
     const p = this.#paint;
     if (isUncalledCallback(task)) return "";
     const failed = isFailure(task.status);
-    const tail = this.#tails.take(task.id);
+    this.#tails.take(task.id);
     if (this.#options.quiet && !failed) return "";
     const details = outcomeDetails(task);
-    let text = this.#line(
+    // A failure's last lines are shown once, in the recap under the summary line.
+    return this.#line(
       task.finishedAt ?? Date.now(),
       `${paintState(p, task.status, SYMBOLS[task.status])} ${task.id} ${
         paintState(p, task.status, STATE_WORDS[task.status])
       }${details ? ` ${details}` : ""}`,
     );
-    if (failed) text += formatTail(tail, p);
-    return text;
   }
 
   #line(at: string | number, text: string): string {
@@ -132,8 +133,4 @@ export class PlainRenderer {
   #maxAttempts(taskId: string): number {
     return this.#options.maxAttempts.get(taskId) ?? 1;
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,13 +1,24 @@
 /**
- * `weft run --dry-run` for people: the waves of tasks that can run together, the
- * conditions still to be evaluated, and the callbacks with who calls them.
+ * `weft run --dry-run` for people: the waves of tasks that can run together, what each
+ * task would run, the conditions still to be evaluated, and the callbacks with who
+ * calls them.
  * @module
  */
 import type { Plan } from "../../engine/mod.ts";
 import type { Paint } from "./format.ts";
+import { terminalSafe } from "./safe_text.ts";
 
-/** The plan as text, ending in a newline. */
-export function formatPlan(plan: Plan, workflow: string, p: Paint): string {
+/**
+ * The plan as text, ending in a newline. `previews` (task id → lines, from
+ * engine/preview.ts) are printed under each task, indented past its id; their text
+ * comes from the workflow and the environment, so controls are shown escaped.
+ */
+export function formatPlan(
+  plan: Plan,
+  workflow: string,
+  p: Paint,
+  previews: Record<string, string[]> = {},
+): string {
   const taskCount = plan.waves.reduce((n, wave) => n + wave.length, 0);
   const ids = [
     ...plan.waves.flat().map((t) => t.id),
@@ -16,6 +27,9 @@ export function formatPlan(plan: Plan, workflow: string, p: Paint): string {
   const idWidth = Math.max(0, ...ids.map((id) => id.length));
   const types = plan.waves.flat().map((t) => t.type);
   const typeWidth = Math.max(0, ...types.map((t) => t.length));
+  const preview = (id: string) =>
+    (previews[id] ?? []).map((line) => `  ${" ".repeat(idWidth)}    ${terminalSafe(line, false)}\n`)
+      .join("");
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
   let text = `plan for ${p.bold(workflow)}: ${plural(taskCount, "task")} in ${
@@ -33,6 +47,7 @@ export function formatPlan(plan: Plan, workflow: string, p: Paint): string {
       const type = notes.length ? task.type.padEnd(typeWidth) : task.type;
       text += `  ${task.id.padEnd(idWidth)}  ${p.dim(type)}` +
         `${notes.length ? `  ${notes.join(p.dim(" · "))}` : ""}\n`;
+      text += preview(task.id);
     }
   });
   if (plan.callbacks.length > 0) {
@@ -40,6 +55,7 @@ export function formatPlan(plan: Plan, workflow: string, p: Paint): string {
     for (const callback of plan.callbacks) {
       const callers = callback.calledBy.map((c) => `${c.task} on ${c.on}`).join(", ");
       text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}\n`;
+      text += preview(callback.id);
     }
   }
   return text;

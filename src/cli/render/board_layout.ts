@@ -1,0 +1,156 @@
+/**
+ * The live board's layout, apart from its state: which task rows fit the terminal,
+ * how a row's columns line up at any width, and how a frame replaces the last one.
+ * Pure functions of the rows and the terminal's size.
+ * @module
+ */
+import type { TaskState } from "../../engine/events.ts";
+import { type Paint, paintState, STATE_WORDS } from "./format.ts";
+
+/** A row's state; `retry` is a failed attempt waiting for the next one. */
+export type RowState = TaskState | "retry";
+
+/** One task's line before layout; every text is plain (no colour, no controls). */
+export interface RowCells {
+  id: string;
+  state: RowState;
+  symbol: string;
+  /** What follows the state word: elapsed time, outcome, or the retry note. */
+  detail: string;
+  /** `attempt 2/3`, or "" (pending tasks and single tries show none). */
+  attempt: string;
+  callback: boolean;
+}
+
+/** The state word of a row: the task's, or `retrying` between attempts. */
+export function stateWord(state: RowState): string {
+  return state === "retry" ? "retrying" : STATE_WORDS[state];
+}
+
+/** The widest state word, so the column after it stays put whatever the state. */
+const WORD_WIDTH = Math.max(...Object.values(STATE_WORDS).map((w) => w.length), 8);
+/** `  ✔ `: indent, symbol, space. */
+const PREFIX_WIDTH = 4;
+/** Columns an id keeps at least, however narrow the terminal. */
+const MIN_ID_WIDTH = 6;
+
+/**
+ * The text that takes the cursor from below a board of `height` lines back to its
+ * first line and clears everything from there down.
+ *
+ * It never erases the screen with the cursor in the top-left corner: tmux (its
+ * `scroll-on-clear` option, on by default) then pushes the whole screen into the
+ * scrollback, leaving a copy of the board there on every frame. So the first line is
+ * cleared on its own, the rest from the line below, and the cursor moves back up.
+ */
+export function clearUp(height: number): string {
+  if (height <= 0) return "\r\x1b[K";
+  return `\x1b[${height}F\x1b[2K\x1b[1B\x1b[J\x1b[1A`;
+}
+
+/**
+ * How many task rows fit a terminal of `terminalRows` lines: the board (title, rows,
+ * and a count of the rows left out) stays below the terminal's height, with the
+ * cursor's line to spare, so redrawing never scrolls. At least 2.
+ */
+export function taskRoom(terminalRows: number): number {
+  return Math.max(2, terminalRows - 2);
+}
+
+/**
+ * The rows to show when there are more than `room`: running and retrying tasks
+ * first, then failures, then pending tasks, then finished ones; `room - 1` of them,
+ * in their original order, leaving a line for {@link hiddenCount}. All rows when
+ * they fit.
+ */
+export function pickRows<T extends { state: RowState }>(rows: T[], room: number): T[] {
+  if (rows.length <= room) return rows;
+  const rank = (r: T) =>
+    r.state === "running" || r.state === "retry"
+      ? 0
+      : r.state === "pending"
+      ? 2
+      : r.state === "success" || r.state === "skipped"
+      ? 3
+      : 1;
+  const chosen = new Set(
+    [...rows].sort((a, b) => rank(a) - rank(b)).slice(0, Math.max(1, room - 1)),
+  );
+  return rows.filter((r) => chosen.has(r));
+}
+
+/** `… 940 more: 900 success, 40 pending`: the rows {@link pickRows} left out, by state. */
+export function hiddenCount(hidden: { state: RowState }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of hidden) counts.set(stateWord(r.state), (counts.get(stateWord(r.state)) ?? 0) + 1);
+  const order = new Set(["running", "retrying", ...Object.values(STATE_WORDS)]);
+  const parts = [...order].filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
+  return `… ${hidden.length} more: ${parts.join(", ")}`;
+}
+
+/**
+ * Lays out task rows in aligned columns — symbol, id, state word, detail, attempt,
+ * `(callback)` — each line at most `columns - 1` wide (the last column stays free so
+ * no terminal wraps). Ids longer than the room left by the state word are cut in
+ * the middle ({@link fit}), so the state word shows at any width from about 30 columns up.
+ */
+export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[] {
+  const width = Math.max(1, columns - 1);
+  const longestId = Math.max(0, ...rows.map((r) => [...r.id].length));
+  // One column more is kept free: when more follows the state word, cut() ends the line
+  // with `…` in the column after it.
+  const idWidth = Math.min(
+    longestId,
+    Math.max(MIN_ID_WIDTH, width - PREFIX_WIDTH - 2 - WORD_WIDTH - 1),
+  );
+  const detailWidth = Math.max(0, ...rows.map((r) => r.detail.length));
+  const after = rows.some((r) => r.attempt || r.callback);
+  return rows.map((row) => {
+    const tail = [row.attempt && p.dim(row.attempt), row.callback ? p.dim("(callback)") : ""]
+      .filter(Boolean).join("  ");
+    const parts = [
+      `  ${paintState(p, row.state, row.symbol)} ${fit(row.id, idWidth).padEnd(idWidth)}`,
+      paintState(p, row.state, stateWord(row.state).padEnd(WORD_WIDTH)),
+      after && tail ? row.detail.padEnd(detailWidth) : row.detail,
+      tail,
+    ];
+    return cut(parts.join("  ").trimEnd(), width);
+  });
+}
+
+/**
+ * `text` cut to `width` characters with `…` in the middle, keeping both ends: ids
+ * often differ only at the end (`deploy_eu_1`, `deploy_eu_2`).
+ */
+export function fit(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return "…".slice(0, width);
+  const tail = Math.floor((width - 1) / 2);
+  const head = width - 1 - tail;
+  return chars.slice(0, head).join("") + "…" + chars.slice(chars.length - tail).join("");
+}
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+// deno-lint-ignore no-control-regex
+const ANSI_SPLIT = /(\x1b\[[0-9;]*m)/;
+
+/** Cuts a line to `width` visible characters, keeping colour codes balanced by a reset. */
+export function cut(line: string, width: number): string {
+  if (width <= 0 || [...line.replace(ANSI, "")].length <= width) return line;
+  let visible = 0;
+  let out = "";
+  for (const part of line.split(ANSI_SPLIT)) {
+    if (part.startsWith("\x1b[")) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (visible >= width - 1) return out + "…\x1b[0m";
+      out += ch;
+      visible++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The failure recap printed under the summary line of a run:
+ * for each task that failed or timed out, its reason and its last output lines, each
+ * marked with the stream it came from. It is shown whatever the flags (`-q`, `-v`,
+ * `live_output`), so the reason a run failed is always at the bottom of the report,
+ * not scrolled away among other tasks' lines.
+ * @module
+ */
+import type { EngineEvent, OutputStream, RunReport, TaskRecord } from "../../engine/events.ts";
+import { isFailure, type Paint, STATE_WORDS } from "./format.ts";
+import { displayedLine } from "./cut.ts";
+import { terminalSafe } from "./safe_text.ts";
+import { TAIL_LINES } from "./tails.ts";
+
+interface Tail {
+  lines: { stream: OutputStream; text: string }[];
+  total: number;
+}
+
+/** Keeps the last lines of each task's current attempt, and of every failed task. */
+export class FailureRecap {
+  readonly #tails = new Map<string, Tail>();
+
+  constructor(private readonly color: boolean, readonly limit: number = TAIL_LINES) {}
+
+  /** Takes one engine event into account. */
+  apply(event: EngineEvent): void {
+    if (event.type === "task_started") {
+      // Only the last attempt's output explains the task's final state.
+      this.#tails.set(event.taskId, { lines: [], total: 0 });
+    } else if (event.type === "output") {
+      const shown = displayedLine(event);
+      if (shown === null) return;
+      let tail = this.#tails.get(event.taskId);
+      if (!tail) this.#tails.set(event.taskId, tail = { lines: [], total: 0 });
+      // Escaped only when shown: most lines are dropped from the ring unseen.
+      tail.lines.push({ stream: event.stream, text: shown });
+      tail.total++;
+      if (tail.lines.length > this.limit) tail.lines.shift();
+    } else if (event.type === "task_finished" && !isFailure(event.task.status)) {
+      this.#tails.delete(event.task.id); // nothing to recap: free its lines
+    }
+  }
+
+  /**
+   * The recap for a finished run, ending in a newline; "" when no task failed (a task
+   * with `continue_on_error` may fail in a run that succeeds: it is recapped too). One
+   * block per failed task, in the report's order:
+   * `✖ deploy failed: exited with code 1 — last 2 lines:` then `    stderr │ text`.
+   */
+  text(report: RunReport, p: Paint): string {
+    const failed = report.tasks.filter((t) => isFailure(t.status));
+    if (failed.length === 0) return "";
+    return failed.map((task) => {
+      const tail = this.#tails.get(task.id) ?? { lines: [], total: 0 };
+      const of = tail.total > tail.lines.length ? ` of ${tail.total}` : "";
+      const lines = tail.lines.map((l) => ({ ...l, text: terminalSafe(l.text, this.color) }));
+      return failureBlock(task, lines, of, p);
+    }).join("");
+  }
+}
+
+/**
+ * One failed task with its last lines, ending in a newline:
+ * `✖ deploy failed: exited with code 1 — last 2 lines:` then one `    stderr │ text` per
+ * line. `lines` are already made terminal-safe; `of` is ` of 13` when earlier lines
+ * were dropped (or "" when all are shown or their number is unknown).
+ */
+export function failureBlock(
+  task: TaskRecord,
+  lines: readonly { stream: OutputStream; text: string }[],
+  of: string,
+  p: Paint,
+): string {
+  let text = `${p.red("✖")} ${task.id} ${STATE_WORDS[task.status]}${reasonText(task)}`;
+  if (lines.length === 0) return text + p.dim(" — no output") + "\n";
+  text += p.dim(` — last ${lines.length}${of} line${lines.length === 1 && !of ? "" : "s"}:`) +
+    "\n";
+  for (const line of lines) {
+    const mark = line.stream === "stderr" ? p.red("stderr") : p.dim("stdout");
+    text += `    ${mark} ${p.dim("│")}${line.text ? ` ${line.text}` : ""}\n`;
+  }
+  return text;
+}
+
+/** `: exited with code 1`, `: timed out after 5s`, or "" when the record says nothing. */
+function reasonText(task: TaskRecord): string {
+  const why = task.error ?? task.reason;
+  return why ? `: ${terminalSafe(why.split("\n")[0], false)}` : "";
+}

@@ -1,0 +1,151 @@
+/**
+ * What each task of a workflow would run, for `weft run --dry-run`: its command or
+ * request with the values known before the run filled in (params, the environment,
+ * `workflow.*`) and those known only later shown as placeholders
+ * (`<tasks.build.outputs.version>`, `<item>`, `<run.id>`), secrets masked. For people:
+ * values are inserted as text, not quoted as the shell or the URL encoding would.
+ * @module
+ */
+import { compileTemplate, type Scope } from "../expr/mod.ts";
+import type { Workflow } from "../model/workflow.ts";
+import { Expressions, makeScope } from "./expressions.ts";
+import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
+import { Secrets } from "./secrets.ts";
+
+/** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
+export interface PreviewInput {
+  workflow: Workflow;
+  /** Absolute path of the workflow file (for `workflow.file`). */
+  file: string;
+  /** Resolved params (declared defaults merged in, see params.ts). */
+  params: Record<string, string>;
+  /** The process environment and `--env`, as the run would see them. */
+  env: Record<string, string>;
+}
+
+/** Roots whose values exist only once the run is going. */
+const LATER = new Set(["tasks", "item", "index"]);
+
+/**
+ * Task id → the lines saying what it would run: `$ command` (a multi-line command
+ * continues on indented lines), `GET url`, or for composites their branches, items and
+ * steps. Tasks whose text cannot be worked out before the run (a value read from a task
+ * that has not run) show placeholders; a value that cannot be rendered at all shows its
+ * source text. Every line is masked with the secrets known before the run.
+ */
+export function previewTasks(input: PreviewInput): Record<string, string[]> {
+  const { workflow, file, params, env } = input;
+  const { order, byId } = buildNodes(workflow, file, () => true);
+  const exprs = new Expressions();
+  const source = {
+    workflow,
+    file,
+    runId: "",
+    startedAt: "",
+    params,
+    nodes: byId,
+  };
+  const secrets = new Secrets({ declared: workflow.secrets ?? [] });
+  secrets.protect([workflow.name]);
+  const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
+    const scope = makeScope(source, lookup);
+    return (root, path) => {
+      if (LATER.has(root) || root === "run") return `<${[root, ...path].join(".")}>`;
+      const value = scope(root, path);
+      // An unset variable renders empty at run time too; say so rather than vanish.
+      return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
+    };
+  };
+  const safe = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch {
+      return fallback;
+    }
+  };
+  const workflowEnv = {
+    ...env,
+    ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => env[n])), {}),
+  };
+  secrets.addEnv(workflowEnv);
+
+  const leafLines = (spec: LeafSpec): string[] => {
+    const own = spec.envBlocks
+      ? safe(
+        () => exprs.renderEnvBlocks(spec.envBlocks, scopeFor, (n) => workflowEnv[n]),
+        {} as Record<string, string>,
+      )
+      : {};
+    secrets.addEnv(own);
+    const scope = scopeFor((n) => Object.hasOwn(own, n) ? own[n] : workflowEnv[n]);
+    const render = (text: string) => safe(() => exprs.render(text, scope), text);
+    const config = spec.config as Record<string, unknown>;
+    switch (spec.type) {
+      case "shell": {
+        const [first, ...rest] = render(String(config.command)).replace(/\n+$/, "").split("\n");
+        return [`$ ${first}`, ...rest.map((line) => `  ${line}`)];
+      }
+      case "http": {
+        const url = String(config.url);
+        const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
+          .toUpperCase();
+        return [`${method} ${renderUrl(url, scope, render)}`];
+      }
+      default: {
+        // Types this version cannot run never reach a plan (checkRunnable refuses them).
+        return [spec.type];
+      }
+    }
+  };
+
+  const nodeLines = (node: Node): string[] => {
+    if (node.leaf) return leafLines(node.leaf);
+    const composite = node.composite;
+    if (!composite) return [];
+    const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
+    switch (composite.kind) {
+      case "conditional":
+        return [
+          `if ${composite.condition}:`,
+          ...indent(leafLines(composite.then)),
+          ...(composite.else ? ["else:", ...indent(leafLines(composite.else))] : []),
+        ];
+      case "loop": {
+        const items = typeof composite.items === "string"
+          ? safe(
+            () => exprs.render(composite.items as string, scopeFor((n) => workflowEnv[n])),
+            composite.items,
+          )
+          : JSON.stringify(composite.items);
+        return [
+          `for each item of ${items}${composite.parallel ? " (in parallel)" : ""}:`,
+          ...indent(leafLines(composite.step)),
+        ];
+      }
+      case "parallel":
+        return node.children.flatMap((child) => [`${child.id}:`, ...indent(nodeLines(child))]);
+    }
+  };
+
+  const previews: Record<string, string[]> = {};
+  for (const node of order) {
+    if (node.parent) continue; // shown inside its parallel task
+    previews[node.id] = nodeLines(node).map((line) => secrets.mask(line));
+  }
+  return previews;
+}
+
+/**
+ * A URL as the run would request it when every value is known (percent-encoded where
+ * it lands, see expr/url.ts); with placeholders, as plain text (encoding them would
+ * make them unreadable).
+ */
+function renderUrl(url: string, scope: Scope, render: (text: string) => string): string {
+  try {
+    const template = compileTemplate(url);
+    const later = template.references.some((r) => LATER.has(r.root) || r.root === "run");
+    return later ? render(url) : template.renderUrl(scope);
+  } catch {
+    return render(url);
+  }
+}

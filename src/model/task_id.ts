@@ -1,0 +1,20 @@
+/**
+ * The task id rule, without the schema library, so modules loaded at start-up (the
+ * CLI's did-you-mean hints, see parse/suggest.ts) can check an id cheaply.
+ * @module
+ */
+
+/**
+ * The longest task id, in characters. Ids name history records, log files and
+ * environment values; 128 keeps every such name far below the limits of the store
+ * (2 KiB keys) and of file systems (255-byte names), whatever is added around it.
+ */
+export const MAX_TASK_ID_LENGTH = 128;
+
+/** The characters a task id may hold: letters, digits, `_` and `-`, a letter or `_` first. */
+export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Whether `id` is a valid task id ({@link TASK_ID_PATTERN}, at most {@link MAX_TASK_ID_LENGTH}). */
+export function isTaskId(id: string): boolean {
+  return id.length <= MAX_TASK_ID_LENGTH && TASK_ID_PATTERN.test(id);
+}

@@ -1,0 +1,172 @@
+/**
+ * Streams a child's output line by line as raw bytes, as it arrives: no decoding and,
+ * for a line that lies within one chunk read from the pipe, no copy (the line is a view
+ * of the chunk). The log file stores these bytes as they are, so `weft logs` gives back
+ * exactly what the task printed, invalid UTF-8 included; only receivers that show text
+ * decode it.
+ *
+ * A line longer than {@link MAX_PIECE_BYTES} is published in pieces, flagged as in
+ * lines.ts ({@link LineHandler}); a piece never ends inside a UTF-8 sequence or on the
+ * `\r` of a CRLF, so each piece decodes on its own. Memory holds at most one piece per
+ * stream, whatever the task prints.
+ * @module
+ */
+
+/** Longest piece of a line published at once, in bytes. */
+export const MAX_PIECE_BYTES = 64 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Receives output bytes: a whole line (without `\n` and a `\r` before it), or a piece
+ * of a longer one — `continues`: more of this line follows; `continuation`: this goes on
+ * with the line of the previous call. The bytes may be a view of a buffer the stream
+ * reuses: copy what is kept past the call. A returned promise holds back reading until
+ * it settles (backpressure); other results are ignored.
+ */
+export type ByteLineHandler = (
+  line: Uint8Array,
+  continues: boolean,
+  continuation: boolean,
+) => unknown;
+
+/** Options of {@link forEachByteLine}. */
+export interface ByteLineOptions {
+  /** Longest piece in bytes (default {@link MAX_PIECE_BYTES}, at least 4). */
+  maxPiece?: number;
+  /** Stops reading (the stream is cancelled); what was read so far is still flushed. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads `stream` to its end and calls `onLine` once per line or piece (see
+ * {@link ByteLineHandler}); a final unterminated line is flushed at the end. Reads no
+ * further while a promise returned by `onLine` is pending.
+ */
+export async function forEachByteLine(
+  stream: ReadableStream<Uint8Array>,
+  onLine: ByteLineHandler,
+  options: ByteLineOptions = {},
+): Promise<void> {
+  const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
+  const reader = stream.getReader();
+  const stop = () => reader.cancel().catch(() => {});
+  const { signal } = options;
+  if (signal?.aborted) stop();
+  else signal?.addEventListener("abort", stop, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const waiting = splitter.push(value);
+      if (waiting) await waiting;
+    }
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+    reader.releaseLock();
+  }
+  await splitter.flush();
+}
+
+/** Cuts bytes arriving in arbitrary chunks into lines and pieces of long lines. */
+export class ByteLineSplitter {
+  /** The current line's bytes not yet published (at most `maxPiece`), allocated on need. */
+  #buffer: Uint8Array | null = null;
+  #length = 0;
+  /** A piece of the current line was published already. */
+  #started = false;
+  #waiting: Promise<unknown>[] = [];
+  readonly #maxPiece: number;
+
+  constructor(private readonly onLine: ByteLineHandler, maxPiece: number = MAX_PIECE_BYTES) {
+    this.#maxPiece = Math.max(4, maxPiece);
+  }
+
+  /**
+   * Adds a chunk; publishes every line it completes and every full piece of a line
+   * longer than the piece size. Returns a promise when a handler asked to wait.
+   */
+  push(chunk: Uint8Array): Promise<unknown> | undefined {
+    let start = 0;
+    let newline = chunk.indexOf(LF);
+    while (newline !== -1) {
+      if (this.#length === 0 && !this.#started && newline - start <= this.#maxPiece) {
+        // The common case: a whole line inside the chunk, published as a view.
+        const end = newline > start && chunk[newline - 1] === CR ? newline - 1 : newline;
+        this.#publish(chunk.subarray(start, end), false);
+      } else {
+        this.#add(chunk.subarray(start, newline));
+        this.#end();
+      }
+      start = newline + 1;
+      newline = chunk.indexOf(LF, start);
+    }
+    if (start < chunk.length) this.#add(chunk.subarray(start));
+    return this.#collect();
+  }
+
+  /** Publishes the last, unterminated line if there is one. */
+  flush(): Promise<unknown> | undefined {
+    if (this.#length > 0 || this.#started) this.#end();
+    return this.#collect();
+  }
+
+  #add(bytes: Uint8Array): void {
+    const max = this.#maxPiece;
+    while (this.#length + bytes.length > max) {
+      let take = max - this.#length;
+      // Never end a piece inside a UTF-8 sequence (each piece must decode alone) nor
+      // on a \r whose \n may follow: step back over at most 3 continuation bytes.
+      let back = 0;
+      while (back < 3 && take - back > 0 && (bytes[take - back] & 0xc0) === 0x80) back++;
+      if (take - back > 0 && (bytes[take - back] & 0xc0) !== 0x80) take -= back;
+      if (take > 1 && bytes[take - 1] === CR) take--;
+      this.#store(bytes.subarray(0, take));
+      bytes = bytes.subarray(take);
+      this.#publish(this.#take(), true);
+    }
+    if (bytes.length > 0) this.#store(bytes);
+  }
+
+  #end(): void {
+    let line = this.#take();
+    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
+    this.#publish(line, false);
+  }
+
+  #store(bytes: Uint8Array): void {
+    const buffer = this.#buffer ??= new Uint8Array(this.#maxPiece);
+    buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  /** The buffered bytes as a copy (the handler may keep it), leaving the buffer empty. */
+  #take(): Uint8Array {
+    const bytes = this.#buffer ? this.#buffer.slice(0, this.#length) : new Uint8Array(0);
+    this.#length = 0;
+    return bytes;
+  }
+
+  #publish(bytes: Uint8Array, continues: boolean): void {
+    const waiting = this.onLine(bytes, continues, this.#started);
+    if (waiting instanceof Promise) this.#waiting.push(waiting);
+    this.#started = continues;
+  }
+
+  #collect(): Promise<unknown> | undefined {
+    if (this.#waiting.length === 0) return undefined;
+    const all = Promise.all(this.#waiting);
+    this.#waiting = [];
+    return all;
+  }
+}
+
+const decoder = new TextDecoder();
+
+/** A line given to `TaskContext.emit` as text: bytes decoded as UTF-8 (invalid → U+FFFD). */
+export function lineText(line: string | Uint8Array): string {
+  return typeof line === "string" ? line : decoder.decode(line);
+}

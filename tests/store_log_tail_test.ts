@@ -1,0 +1,35 @@
+/** readLogTail: the last lines of a log file, read from its end. */
+import assert from "node:assert/strict";
+import { readLogTail } from "../src/store/log_tail.ts";
+import { testTempDir } from "./_tmp.ts";
+
+Deno.test("readLogTail: last lines with their streams; cut markers and continuations left out", async () => {
+  const path = `${testTempDir()}/t.1.log`;
+  const records = [
+    ...Array.from({ length: 20 }, (_, i) => `O line ${i}`),
+    "O long start",
+    "~O",
+    "E interleaved",
+    "o  long rest",
+    "E last words",
+  ];
+  await Deno.writeTextFile(path, records.join("\n") + "\nO still being writ");
+  const tail = await readLogTail(path, 4);
+  assert.deepEqual(tail, [
+    { stream: "stdout", text: "line 19" },
+    { stream: "stdout", text: "long start" },
+    { stream: "stderr", text: "interleaved" },
+    { stream: "stderr", text: "last words" },
+  ]);
+  assert.deepEqual(await readLogTail(`${path}.missing`, 4), [], "a missing file has no lines");
+});
+
+Deno.test("readLogTail: a huge file is read from its end only", async () => {
+  const path = `${testTempDir()}/big.1.log`;
+  const filler = `O ${"x".repeat(1000)}\n`.repeat(2000); // 2 MB
+  await Deno.writeTextFile(path, filler + "E the end\n");
+  const tail = await readLogTail(path, 2);
+  assert.equal(tail.length, 2);
+  assert.deepEqual(tail[1], { stream: "stderr", text: "the end" });
+  assert.equal(tail[0].text.length, 1000, "a whole line, not the window's cut first record");
+});
