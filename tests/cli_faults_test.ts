@@ -236,3 +236,35 @@ Deno.test({
       else assert.match(again.stderr, /success/);
     }),
 });
+
+Deno.test({
+  name: "disk full before a run: run refuses with exit 2 in plain words; readers work" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (home) => {
+      const env = { WEFT_HOME: home };
+      const first = await weft(["run", `${FAULTS}/hello.yml`, "--json"], { env });
+      assert.equal(first.code, 0, first.stderr);
+      const id = JSON.parse(first.stdout).id;
+      // Fill what is left (dd stops with ENOSPC, so its exit status is not success).
+      await sh("dd", "if=/dev/zero", `of=${home}/fill`, "bs=4k");
+      const run = await weft(["run", `${FAULTS}/hello.yml`], { env });
+      assert.equal(run.code, 2, run.stderr);
+      assertNoCrash(run.stderr, "run on a disk full before it starts");
+      // SQLite says "disk I/O error" here: weft must find out that the disk is full.
+      assert.match(run.stderr, /no space left on the device/);
+      assert.doesNotMatch(run.stderr, /input\/output/);
+      assert.match(run.stderr, /\n {2}hint: free some space/);
+      assert.deepEqual(
+        [...Deno.readDirSync(home)].filter((e) => e.name.includes("probe")),
+        [],
+        "the space probe leaves no file behind",
+      );
+      for (const args of [["history"], ["status", id], ["logs", id], ["metrics"]]) {
+        const r = await weft(args, { env });
+        assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+        assertNoCrash(r.stderr, args.join(" "));
+      }
+    }),
+});

@@ -286,3 +286,57 @@ Deno.test("logs: a long line cut by the other stream's lines is still joined who
   assert.equal(logs.stderr, "mid\nend\n");
   await Deno.remove(dir, { recursive: true });
 });
+
+/** Runs a three-task workflow (a and b print, quiet prints nothing) in a fresh home. */
+async function runThree(): Promise<{ dir: string; env: Record<string, string>; id: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "weft-missing-log-" });
+  const env = { WEFT_HOME: `${dir}/home` };
+  const file = `${dir}/wf.json`;
+  const tasks = [
+    { id: "a", command: "echo from-a" },
+    { id: "b", command: "echo from-b" },
+    { id: "quiet", command: "true" },
+  ];
+  await Deno.writeTextFile(file, JSON.stringify({ name: "three", tasks }));
+  const run = await weftCli(["run", file, "-q"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await weftCli(["history", "-q", "-n1"], { env })).stdout.trim();
+  return { dir, env, id };
+}
+
+Deno.test("logs: a deleted log file is one error naming its path, exit 1; other logs still print", async () => {
+  const { dir, env, id } = await runThree();
+  const path = `${dir}/home/logs/${id}/a.1.log`;
+  await Deno.remove(path);
+  const missing = `weft: the log of a (attempt 1) is missing: ${path} — it was deleted or moved\n`;
+  const one = await weftCli(["logs", id, "a"], { env });
+  assert.equal(one.code, 1);
+  assert.equal(one.stdout, "");
+  assert.equal(one.stderr, missing);
+  for (const extra of [[], ["--follow"]]) {
+    const all = await weftCli(["logs", id, ...extra], { env });
+    assert.equal(all.code, 1, extra.join(" "));
+    assert.match(all.stdout, /b +\| from-b\n/);
+    assert.equal(all.stderr, missing, "reported once, even with --follow");
+  }
+  // A task that printed nothing has no file, and that is no error.
+  const quiet = await weftCli(["logs", id, "quiet"], { env });
+  assert.deepEqual([quiet.code, quiet.stdout, quiet.stderr], [0, "", ""]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("logs: a folder where a log file should be is named in the error", async () => {
+  const { dir, env, id } = await runThree();
+  const path = `${dir}/home/logs/${id}/a.1.log`;
+  await Deno.remove(path);
+  await Deno.mkdir(path);
+  const logs = await weftCli(["logs", id], { env });
+  assert.equal(logs.code, 1);
+  assert.match(logs.stdout, /b +\| from-b\n/);
+  assert.equal(
+    logs.stderr,
+    `weft: cannot read the log of a (attempt 1): ${path}: it is a folder, not a file\n`,
+  );
+  assert.doesNotMatch(logs.stderr, /internal error/);
+  await Deno.remove(dir, { recursive: true });
+});

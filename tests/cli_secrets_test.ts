@@ -196,3 +196,42 @@ Deno.test("cli secrets: a secret echoed back JSON-escaped is masked", async () =
     await server.shutdown();
   }
 });
+
+Deno.test("cli secrets: a param named like a secret or listed under secrets: is masked everywhere", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (req) => new Response(await req.text(), { status: 299 }),
+  );
+  try {
+    const home = testTempDir("home-");
+    const env = { WEFT_HOME: home, ECHO_URL: `http://127.0.0.1:${server.addr.port}/echo` };
+    const file = `${FIXTURES}params.yml`;
+    for (const given of [[], ["-p", "api_key=given-on-the-command-line"]]) {
+      const secrets = given.length > 0
+        ? ["given-on-the-command-line", "declared-param-conn-value"]
+        : ["paramsecretdefault", "declared-param-conn-value"];
+      const run = await weft(["run", file, "-v", "--json", ...given], { env });
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout);
+      assert.match(run.stderr, /\[show\] key=\*\*\* conn=\*\*\* pin=77 region=eu-west-plain/);
+      assert.match(run.stderr, /warning: param pin_token is not masked: its value is shorter/);
+      assert.deepEqual(report.tasks[0].outputs, { key: "***" });
+      assert.equal(report.tasks[1].outputs.body, '{"key":"***","conn":"***"}');
+      const status = await weft(["status", report.id], { env });
+      const statusJson = await weft(["status", report.id, "--json"], { env });
+      assert.equal(statusJson.code, 0, statusJson.stderr);
+      assert.match(
+        status.stdout,
+        /params +api_key=\*\*\* conn=\*\*\* pin_token=77 region=eu-west-plain/,
+      );
+      const dry = await weft(["run", file, "--dry-run", ...given], { env });
+      const dryJson = await weft(["run", file, "--dry-run", "--json", ...given], { env });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stderr, /key=\*\*\* conn=\*\*\*/);
+      const texts = [run, status, statusJson, dry, dryJson].map((r) => r.stdout + r.stderr);
+      assertNowhere(secrets, texts.join("\n"), home);
+    }
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -18,6 +18,9 @@ const STATIC = [
   "http-unknown-method.yml",
   "http-bad-header-name.yml",
   "http-get-with-data.yml",
+  "nul-in-command.yml",
+  "nul-in-cwd.yml",
+  "http-auth-line-break.yml",
 ];
 
 for (const file of STATIC) {

@@ -196,6 +196,9 @@ const INVALID: [string, string, number | null][] = [
   ["http-unknown-method.yml", '"GTE" is not an HTTP method weft can send', 6],
   ["http-bad-header-name.yml", 'invalid header name "Content Type"', 7],
   ["http-get-with-data.yml", "a GET request cannot carry `data`", 7],
+  ["nul-in-command.yml", 'command in task "greet": holds a NUL character', 4],
+  ["nul-in-cwd.yml", "defaults.cwd: holds a NUL character", 3],
+  ["http-auth-line-break.yml", 'auth.token in task "check": a header value cannot contain', 6],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */
@@ -281,6 +284,20 @@ Deno.test("expression problems point at the column inside the string", async () 
   ]);
   const problems: JsonProblem[] = JSON.parse(outcome.stdout);
   assert.deepEqual(problems.map((p) => [p.line, p.column]), [[5, 29], [4, 19]]);
+});
+
+Deno.test("a NUL is reported at its value, a line break in a bearer token at the character", async () => {
+  const outcome = await weft([
+    "validate",
+    "--json",
+    "invalid/nul-in-command.yml",
+    "invalid/http-auth-line-break.yml",
+  ]);
+  const problems: JsonProblem[] = JSON.parse(outcome.stdout);
+  assert.deepEqual(problems.map((p) => [p.file, p.line, p.column]), [
+    ["invalid/nul-in-command.yml", 4, 14],
+    ["invalid/http-auth-line-break.yml", 6, 37],
+  ]);
 });
 
 // ---- output contract ---------------------------------------------------------------

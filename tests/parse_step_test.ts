@@ -183,3 +183,42 @@ Deno.test("loop items written as text that starts with [ must be a JSON array", 
     '6:14: items in task "a": items starting with [ are read as a JSON array: unexpected character "a"',
   ]);
 });
+
+Deno.test("http: a bearer token is a header value; basic auth is encoded, so it may hold any character", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    "  - id: a",
+    "    type: http",
+    "    url: http://127.0.0.1:8080/",
+    '    auth: {bearer: " tok\\nen"}',
+    "  - id: b",
+    "    type: http",
+    "    url: http://127.0.0.1:8080/",
+    '    auth: {type: bearer, token: "token\\r\\n"}',
+    "  - id: c",
+    "    type: http",
+    "    url: http://127.0.0.1:8080/",
+    '    auth: {username: "a\\rb", password: "p\\nq"}',
+  );
+  // The leading blank of a's token sits inside "Bearer  tok…"; b's final CR LF is trimmed.
+  assert.deepEqual(problems(text), [
+    '6:25: auth.bearer in task "a": a header value cannot contain a line break or NUL',
+  ]);
+});
+
+Deno.test("a NUL in a command, a shell or a working directory is refused where it is written", () => {
+  const text = lines(
+    "name: x",
+    'defaults: {shell: "ba\\0sh"}',
+    "tasks:",
+    "  - id: a",
+    '    command: "echo \\0"',
+    '    cwd: "/tmp\\0"',
+  );
+  assert.deepEqual(problems(text), [
+    "2:19: defaults.shell: holds a NUL character, which no process can receive",
+    '5:14: command in task "a": holds a NUL character, which no process can receive',
+    '6:10: cwd in task "a": holds a NUL character, which no process can receive',
+  ]);
+});

@@ -240,3 +240,25 @@ Deno.test("secretFragments adds the JSON-escaped forms of a value", () => {
   assert.ok(fragments.includes(`ab cd/\\u00e9'\\"x`));
   assert.ok(fragments.includes(`ab cd\\/é'\\"x`));
 });
+
+Deno.test("Secrets.addParams: params secret by name or declared; short ones warned as params", () => {
+  const warnings: string[] = [];
+  const secrets = new Secrets({ warn: (m) => warnings.push(m), declared: ["conn"] });
+  secrets.addParams({
+    api_key: "paramsecretdefault",
+    conn: "declared-conn",
+    Db_Password: "pw-in-mixed-case",
+    pin_token: "77",
+    region: "eu-west-plain",
+  });
+  assert.deepEqual(secrets.values().filter((v) => !v.includes("\\")).sort(), [
+    "declared-conn",
+    "paramsecretdefault",
+    "pw-in-mixed-case",
+  ]);
+  assert.equal(secrets.mask("eu-west-plain paramsecretdefault"), "eu-west-plain ***");
+  assert.deepEqual(warnings, [
+    "weft: warning: param pin_token is not masked: its value is shorter than 4 characters, " +
+    "too short to mask safely",
+  ]);
+});

@@ -13,6 +13,7 @@ import {
   faultPath,
   isDiskFull,
   isFault,
+  refineFault,
   StorageError,
 } from "../src/store/faults.ts";
 import { ensurePrivateDir, LogWriter } from "../src/store/log_files.ts";
@@ -160,4 +161,15 @@ Deno.test("openStore for writing: a file where the home should be is a StorageEr
   assert.equal(error.path, `${dir}/home`);
   assert.equal(error.exitCode, ExitCode.Invalid);
   assert.match(error.problems[0].message, /^cannot create the history folder: /);
+});
+
+Deno.test("refineFault: only an I/O error is probed; with room it stays, leaving no file", async () => {
+  const dir = testTempDir("refine-");
+  const denied = Object.assign(new Error("denied"), { code: "EACCES" });
+  assert.equal(await refineFault(denied, dir), denied);
+  const io = new Error("disk I/O error"); // what openKv throws, no code
+  assert.equal(await refineFault(io, dir), io, "there is room: an I/O error it is");
+  assert.equal(await refineFault(io, `${dir}/missing`), io, "a probe that cannot run");
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "the probe file is removed");
+  assert.equal(isDiskFull(io), false);
 });

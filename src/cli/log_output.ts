@@ -19,12 +19,15 @@ export interface PrintLogOptions {
   prefix: string;
   /** Called once, before anything of this file is printed (a header on stderr). */
   beforeFirst?: () => Promise<unknown>;
+  /** Output was recorded for this file: its absence is an error (see readLog). */
+  mustExist?: boolean;
 }
 
 /**
  * Prints the log file at `path` from `from` to its current end; resolves to the cursor
  * to go on from (for `--follow`). A line still being written is printed as far as it
- * is; its newline comes when it is there. I/O errors are thrown as Deno gives them.
+ * is; its newline comes when it is there. I/O errors are thrown as Deno gives them
+ * (Deno.errors.NotFound for a missing file only with `mustExist`).
  */
 export async function printLogFrom(
   io: CliIO,
@@ -42,7 +45,7 @@ export async function printLogFrom(
       await call();
     }
     await out.add(piece);
-  });
+  }, options.mustExist);
   await out.flush();
   return cursor;
 }

@@ -8,6 +8,7 @@
  */
 import type { OutputStream } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { describeFault } from "../store/faults.ts";
 import type { LogCursor } from "../store/log_reader.ts";
 import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
@@ -74,14 +75,15 @@ Examples:
     const attempt = attemptText === undefined
       ? undefined
       : parsePositiveInt(attemptText, "--attempt");
+    const printer = new LogPrinter(io, stream, prefix !== false);
     await withHistory(
       io,
       home,
-      (store) =>
-        new LogPrinter(io, store, stream, prefix !== false)
-          .print(runId, homeFor(io, home), task, attempt, !!follow),
+      (store) => printer.print(store, runId, homeFor(io, home), task, attempt, !!follow),
     );
-    return ExitCode.Ok;
+    // A log that cannot be read was reported where it would have been printed; the others
+    // were printed all the same.
+    return printer.unreadable.size > 0 ? ExitCode.Failed : ExitCode.Ok;
   },
 };
 
@@ -91,22 +93,24 @@ class LogPrinter {
   readonly #cursors = new Map<string, LogCursor>();
   /** Attempts whose header was printed: each gets one, however its lines interleave. */
   readonly #headed = new Set<string>();
+  /** Attempts (`task.attempt`) whose log is missing or unreadable: reported once, then skipped. */
+  readonly unreadable = new Set<string>();
 
   constructor(
     private readonly io: CliIO,
-    private readonly store: RunStore,
     private readonly stream: OutputStream | undefined,
     private readonly prefixLines: boolean,
   ) {}
 
   async print(
+    store: RunStore,
     idOrPrefix: string | undefined,
     home: string,
     task: string | undefined,
     attempt: number | undefined,
     follow: boolean,
   ) {
-    const details = await runOrLatest(this.store, idOrPrefix, home);
+    const details = await runOrLatest(store, idOrPrefix, home);
     const runId = details.run.id;
     const order = details.tasks.map((t) => t.id);
     if (task !== undefined && !order.includes(task)) {
@@ -119,8 +123,8 @@ class LogPrinter {
     for (;;) {
       // Read the run's state before its files: output written before it finished is then
       // on disk by the time we read, so the last pass misses nothing.
-      const running = follow && await this.#stillRunning(runId);
-      const attempts = (await this.store.listAttempts(runId, task))
+      const running = follow && await this.#stillRunning(store, runId);
+      const attempts = (await store.listAttempts(runId, task))
         .filter((a) => attempt === undefined || a.attempt === attempt)
         .sort((a, b) => rank(order, a) - rank(order, b) || a.attempt - b.attempt);
       const many = task === undefined || attempts.length > 1 || follow;
@@ -130,12 +134,18 @@ class LogPrinter {
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;
+        if (this.unreadable.has(key)) continue;
         const headed = !many || prefixed || this.#headed.has(key);
+        const from = this.#cursors.get(key);
+        const file = `${store.logsDir}/${path}`;
         const cursor = await printLogFrom(
           this.io,
-          `${this.store.logsDir}/${path}`,
-          this.#cursors.get(key),
+          file,
+          from,
           {
+            // The recorder creates the file with the attempt's first output: no output, no
+            // file. Output was recorded (or already read) yet the file is gone: an error.
+            mustExist: a.logBytes > 0 || (from?.offset ?? 0) > 0,
             stream: this.stream,
             prefix: prefixed ? `${label(a.taskId, a.attempt).padEnd(width)} | ` : "",
             beforeFirst: headed ? undefined : () => {
@@ -143,22 +153,41 @@ class LogPrinter {
               return err(this.io, `==> ${a.taskId} (attempt ${a.attempt}) <==\n`);
             },
           },
-        );
-        this.#cursors.set(key, cursor);
+        ).catch((e) => this.#unreadable(key, a, file, e));
+        if (cursor) this.#cursors.set(key, cursor);
       }
       if (!running) return;
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
     }
   }
 
+  /**
+   * Reports, in one line naming its path, a log that is missing or cannot be read for a
+   * reason of the machine (a folder in its place, permissions); anything else is rethrown.
+   */
+  async #unreadable(key: string, a: AttemptRecord, file: string, e: unknown): Promise<undefined> {
+    const which = `the log of ${a.taskId} (attempt ${a.attempt})`;
+    let line: string;
+    if (e instanceof Deno.errors.NotFound) {
+      line = `weft: ${which} is missing: ${file} — it was deleted or moved\n`;
+    } else {
+      const text = describeFault(e);
+      if (!text) throw e;
+      line = `weft: cannot read ${which}: ${file}: ${text.reason}\n`;
+    }
+    this.unreadable.add(key);
+    await err(this.io, line);
+    return undefined;
+  }
+
   /** Whether the run is still going; a run whose process died is marked interrupted. */
-  async #stillRunning(runId: string): Promise<boolean> {
-    const run = await this.store.findRun(runId);
+  async #stillRunning(store: RunStore, runId: string): Promise<boolean> {
+    const run = await store.findRun(runId);
     if (run?.status !== "running") return false;
     if (run.host !== Deno.hostname()) return true;
     const { isProcessAlive, recoverInterrupted } = await import("../store/recovery.ts");
     if (await isProcessAlive(run.pid, run.pidStartTicks)) return true;
-    await recoverInterrupted(this.store, run.host);
+    await recoverInterrupted(store, run.host);
     await err(this.io, `weft: the process of run ${runId} is gone; marked interrupted\n`);
     return false;
   }

@@ -68,6 +68,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => env[n])), {}),
   };
   secrets.addEnv(workflowEnv);
+  secrets.addParams(params);
 
   const leafLines = (spec: LeafSpec): string[] => {
     const own = spec.envBlocks

@@ -131,6 +131,18 @@ export class Secrets {
   }
 
   /**
+   * Adds the values of every secret run parameter (resolved: `-p` over the default):
+   * a parameter is secret by its name, as a variable is, or when listed under
+   * `secrets:`. A too-short value is warned about as `param NAME`.
+   */
+  addParams(params: Readonly<Record<string, string>>): void {
+    for (const name in params) {
+      const value = params[name];
+      if (typeof value === "string" && this.isSecretName(name)) this.add(value, `param ${name}`);
+    }
+  }
+
+  /**
    * Adds one secret value. An empty value is ignored; a value shorter than
    * {@link MIN_SECRET_LENGTH} is refused, with a warning naming `name` when given.
    */

@@ -23,7 +23,7 @@ export interface SecretSources {
 
 /**
  * Fills the run's secrets (`options.secrets`, else a new set): the secret variables of
- * `workflowEnv`, the values the caller gave, and those of every task's `environment`
+ * `workflowEnv`, the secret params (by name or `secrets:`), the values the caller gave, and those of every task's `environment`
  * (with `defaults.environment`) that can be worked out at the start — literal values, or
  * ones reading only params, env, workflow and run. Weft's own names (workflow name,
  * task ids and names) are protected in error messages.
@@ -34,6 +34,7 @@ export function startSecrets(
   const secrets = options.secrets ?? new Secrets();
   secrets.declare(options.workflow.secrets ?? []);
   secrets.addEnv(workflowEnv);
+  secrets.addParams(source.params);
   for (const value of options.secretValues ?? []) secrets.add(value);
   secrets.protect([options.workflow.name]);
   const atStart = (env: (name: string) => string | undefined): Scope => {

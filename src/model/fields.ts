@@ -76,6 +76,21 @@ export const MAX_ARG_STRLEN = 128 * 1024;
 
 const utf8 = new TextEncoder();
 
+/**
+ * Text handed to a process as a path or an argument (a shell command, the shell, a
+ * working directory). execve(2) and chdir(2) take C strings, which end at the first NUL,
+ * so the spawn refuses such text (tasks/_spawn_buffers.ts); it is refused here instead,
+ * where it is written. A `${...}` cannot remove a NUL written around it.
+ */
+export const processText = z.string().superRefine((text, ctx) => {
+  if (!text.includes("\0")) return;
+  ctx.addIssue({
+    code: "custom",
+    message: "holds a NUL character, which no process can receive",
+    params: { hint: "remove the NUL (\\0) from the text" },
+  });
+});
+
 /** An environment map; numbers and booleans are turned into strings. */
 export const envMap = z.record(
   z.string().regex(

@@ -5,7 +5,16 @@
  * @module
  */
 import { z } from "zod";
-import { duration, envMap, httpMethod, oneOrMany, taskId, taskIdList, timeout } from "./fields.ts";
+import {
+  duration,
+  envMap,
+  httpMethod,
+  oneOrMany,
+  processText,
+  taskId,
+  taskIdList,
+  timeout,
+} from "./fields.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
@@ -36,7 +45,7 @@ export const retrySchema = z.strictObject({
 const execFields = {
   name: z.string().optional(),
   description: z.string().optional(),
-  cwd: z.string().optional(),
+  cwd: processText.optional(),
   environment: envMap.optional(),
   timeout: timeout.optional(),
   retry: retrySchema.optional(),
@@ -66,9 +75,9 @@ const graphFields = {
 // ---- leaf task configs ----------------------------------------------------
 
 const shellConfig = {
-  command: z.string().min(1, "command is empty"),
+  command: processText.min(1, "command is empty"),
   /** The shell: `sh` (default), `bash`, or a path. */
-  shell: z.string().optional(),
+  shell: processText.optional(),
 };
 
 const httpAuth = z.union([

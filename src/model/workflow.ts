@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { Cron } from "croner";
-import { duration, envMap, taskId, timeout, workflowName } from "./fields.ts";
+import { duration, envMap, processText, taskId, timeout, workflowName } from "./fields.ts";
 import { retrySchema, taskSchema } from "./task.ts";
 
 /** Trigger kinds. */
@@ -180,8 +180,8 @@ export const taskDefaultsSchema = z.strictObject({
   timeout: timeout.optional(),
   retry: retrySchema.optional(),
   continue_on_error: z.boolean().optional(),
-  shell: z.string().optional(),
-  cwd: z.string().optional(),
+  shell: processText.optional(),
+  cwd: processText.optional(),
   environment: envMap.optional(),
 });
 

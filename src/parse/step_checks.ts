@@ -1,8 +1,8 @@
 /**
  * What a task runner would refuse at run time for reasons visible in the file, checked
  * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
- * cannot parse or is not http(s), header names and values fetch refuses, and `data` on
- * a GET or HEAD request (tasks/http.ts). Substituted values are unknown here, so each
+ * cannot parse or is not http(s), header names and values (a bearer token included)
+ * fetch refuses, and `data` on a GET or HEAD request (tasks/http.ts). Substituted values are unknown here, so each
  * `${...}` stands for a harmless placeholder; only what the literal text decides is
  * reported.
  * @module
@@ -60,17 +60,21 @@ export function stepProblems(
         });
       }
       if (typeof value !== "string") continue;
-      const trimmed = value.replace(/^[\t\n\r ]+/, "");
-      const bad = trimmed.replace(/[\t\n\r ]+$/, "").search(BAD_HEADER_CHAR);
-      if (bad >= 0) {
-        at(
-          [...path, "headers", name],
-          value.length - trimmed.length + bad,
-          "a header value cannot contain a line break or NUL",
-          "write the value on one line (a YAML block scalar `|` keeps its line breaks)",
-        );
-      }
+      const bad = badHeaderChar(value, true);
+      if (bad >= 0) at([...path, "headers", name], bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
     }
+  }
+  // A bearer token is sent as `Authorization: Bearer <token>`, so it is a header value
+  // too (its leading blanks are inside the value). Basic auth's username and password
+  // travel base64-encoded, where no character can break the header.
+  if (isObject(step.auth)) {
+    const key = typeof step.auth.token === "string"
+      ? "token"
+      : typeof step.auth.bearer === "string"
+      ? "bearer"
+      : undefined;
+    const bad = key ? badHeaderChar(step.auth[key] as string, false) : -1;
+    if (key && bad >= 0) at([...path, "auth", key], bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
   }
   const method = typeof step.method === "string" ? step.method.toUpperCase() : undefined;
   if ((method === "GET" || method === "HEAD") && step.data !== undefined && step.data !== null) {
@@ -111,6 +115,21 @@ export function loopItemsProblem(
     }`,
     hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
   };
+}
+
+const BAD_HEADER_MESSAGE = "a header value cannot contain a line break or NUL";
+const BAD_HEADER_HINT =
+  "write the value on one line (a YAML block scalar `|` keeps its line breaks)";
+
+/**
+ * The offset in `value` of the first CR, LF or NUL that tasks/http.ts setHeader would
+ * refuse, or -1. It trims the whole header value's ends (the Fetch Standard's
+ * normalization); `atStart` says whether `value` begins the header value.
+ */
+function badHeaderChar(value: string, atStart: boolean): number {
+  const trimmed = atStart ? value.replace(/^[\t\n\r ]+/, "") : value;
+  const bad = trimmed.replace(/[\t\n\r ]+$/, "").search(BAD_HEADER_CHAR);
+  return bad < 0 ? -1 : value.length - trimmed.length + bad;
 }
 
 function compiled(text: string): CompiledTemplate | undefined {

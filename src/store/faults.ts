@@ -84,6 +84,41 @@ export function describeFault(error: unknown): FaultText | null {
   return null;
 }
 
+/** Bytes the probe of {@link refineFault} writes: more than a tmpfs or ext4 keeps spare. */
+const PROBE_BYTES = 64 * 1024;
+
+/**
+ * Makes a vague fault precise: SQLite (hence Deno KV's openKv) reports a full disk met
+ * while opening its database as a plain "disk I/O error" with no errno, and Deno has no
+ * statfs. When `error` reads as an I/O error, this writes a uniquely named 64 KiB test
+ * file in `folder` (an existing folder) and removes it again (a full tmpfs leaves it
+ * empty); if that write fails with ENOSPC or EDQUOT, resolves to an error carrying that
+ * code (message: the original one plus what the test found; cause: the original), so
+ * {@link describeFault} says "no space left on the device" and {@link isDiskFull} is
+ * true. Any other error, or a probe that succeeds or fails otherwise, resolves to
+ * `error` unchanged. Never throws.
+ */
+export async function refineFault(error: unknown, folder: string): Promise<unknown> {
+  if (describeFault(error) !== BY_CODE.EIO) return error;
+  const probe = `${folder}/.weft-space-probe-${crypto.randomUUID()}`;
+  try {
+    await Deno.writeFile(probe, new Uint8Array(PROBE_BYTES), { createNew: true, mode: 0o600 });
+    return error;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== "ENOSPC" && code !== "EDQUOT") return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return Object.assign(
+      new Error(`${message} (a test write in ${folder} failed: ${BY_CODE[code].reason})`, {
+        cause: error,
+      }),
+      { code },
+    );
+  } finally {
+    await Deno.remove(probe).catch(() => {});
+  }
+}
+
 /**
  * The operation and path Deno names at the end of an OS error message
  * (`"… (os error 30): mkdir '/x'"`), or null when it names none.

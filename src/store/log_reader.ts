@@ -44,20 +44,23 @@ const NOTHING = new Uint8Array(0);
  * calling `onPiece` for each piece in order (awaiting a returned promise: backpressure).
  * Records of both streams come interleaved as stored; a continuation record goes on with
  * its stream's line (a cut line's newline is never reported). A record whose tag is not
- * complete yet is left for the next read. A missing file reads as empty. Resolves to the
- * cursor to resume from; I/O errors are thrown as Deno gives them.
+ * complete yet is left for the next read. A missing file reads as empty — the recorder
+ * creates a file only when the attempt prints something — unless `mustExist` (output was
+ * recorded for it): then Deno.errors.NotFound is thrown. Resolves to the cursor to resume
+ * from; I/O errors are thrown as Deno gives them (a folder at `path`: EISDIR).
  */
 export async function readLog(
   path: string,
   from: LogCursor | undefined,
   onPiece: (piece: LogPiece) => unknown,
+  mustExist = false,
 ): Promise<LogCursor> {
   const start: LogCursor = from ?? { offset: 0, open: null };
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return start;
+    if (e instanceof Deno.errors.NotFound && !mustExist) return start;
     throw e;
   }
   try {

@@ -14,7 +14,7 @@
  * @module
  */
 import { ExitCode } from "../model/errors.ts";
-import { StorageError } from "./faults.ts";
+import { refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
 import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
@@ -89,7 +89,8 @@ async function openForWriting(home: string): Promise<Opened> {
     try {
       return await fn();
     } catch (e) {
-      throw new StorageError(what, path, e, ExitCode.Invalid);
+      // A full disk met by SQLite reads as "disk I/O error": find out which it is.
+      throw new StorageError(what, path, await refineFault(e, home), ExitCode.Invalid);
     }
   };
   await step("cannot create the history folder", home, () => ensurePrivateDir(home));
