@@ -235,3 +235,30 @@ Deno.test("cli secrets: a param named like a secret or listed under secrets: is 
     await server.shutdown();
   }
 });
+
+Deno.test("cli secrets: a secret that straddles a 64 KiB piece of a long line is masked", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("wf-");
+  const secret = "straddle-SECRET-value-0123456789";
+  // The line's first 65,530 bytes are filler, so the secret crosses the 65,536-byte
+  // cut of a long line (and of the 64 KiB pipe reads) in the middle.
+  await Deno.writeTextFile(
+    `${dir}/long.yml`,
+    [
+      "name: long-line-secret",
+      "tasks:",
+      "  - id: long",
+      "    command: |",
+      `      head -c 65530 /dev/zero | tr '\\0' x; printf '%s' "$MY_TOKEN"; echo " end"`,
+    ].join("\n") + "\n",
+  );
+  const env = { WEFT_HOME: home, MY_TOKEN: secret };
+  const run = await weft(["run", `${dir}/long.yml`, "-v", "--json"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const id = JSON.parse(run.stdout).id;
+  const logs = await weft(["logs", id, "long"], { env });
+  assert.equal(logs.code, 0, logs.stderr);
+  // The line comes back whole, with the secret masked and the filler intact.
+  assert.equal(logs.stdout, "x".repeat(65530) + "*** end\n");
+  assertNowhere([secret], run.stdout + run.stderr + logs.stdout, home);
+});
