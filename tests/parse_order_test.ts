@@ -3,22 +3,9 @@
  * `${env.NAME}` in an environment block only from names set above it.
  */
 import assert from "node:assert/strict";
-import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { hints, lines, problems } from "./_problems.ts";
 import { RunOrder } from "../src/parse/order_checks.ts";
 import { topLevelTasks } from "../src/parse/raw.ts";
-
-/** Problems of a YAML text as `line:col: message` strings. */
-function problems(yaml: string): string[] {
-  return parseWorkflowSource(yaml, "w.yml").problems.map((p) =>
-    `${p.line}:${p.column}: ${p.message}`
-  );
-}
-
-function hints(yaml: string): (string | undefined)[] {
-  return parseWorkflowSource(yaml, "w.yml").problems.map((p) => p.hint);
-}
-
-const lines = (...l: string[]) => l.join("\n") + "\n";
 
 Deno.test("order: reading a task that is not an ancestor is an error at the reference", () => {
   const text = lines(

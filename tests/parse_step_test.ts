@@ -3,21 +3,9 @@
  * runner would refuse for reasons written in the file is a validation error, at its place.
  */
 import assert from "node:assert/strict";
-import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { hints, lines, problems } from "./_problems.ts";
 import { urlTrouble } from "../src/parse/step_checks.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
-
-function problems(yaml: string): string[] {
-  return parseWorkflowSource(yaml, "w.yml").problems.map((p) =>
-    `${p.line}:${p.column}: ${p.message}`
-  );
-}
-
-function hints(yaml: string): (string | undefined)[] {
-  return parseWorkflowSource(yaml, "w.yml").problems.map((p) => p.hint);
-}
-
-const lines = (...l: string[]) => l.join("\n") + "\n";
 
 Deno.test("a substitution into a quoted heredoc is found by validate, in every shell step", () => {
   const text = lines(
