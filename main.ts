@@ -1,17 +1,41 @@
 /**
  * Weft's entry point: hands argv to the CLI and exits with its code.
+ *
+ * Only `--version` is answered here without loading the CLI, so that it costs no more
+ * than starting the runtime; everything else loads src/cli/main.ts on demand. A build
+ * (scripts/build.ts) imports {@link main} from a generated entry that stamps the commit
+ * first (see src/version.ts).
  * @module
  */
-import { runCli } from "./src/cli/main.ts";
-import { processIO } from "./src/cli/io.ts";
+import { versionLine } from "./src/version.ts";
 
-if (import.meta.main) {
+/** Runs weft with `args` (Deno.args) and exits the process with its exit code. */
+export async function main(args: string[]): Promise<void> {
+  if (args[0] === "__javascript") {
+    // The inside of a `javascript` task (see src/tasks/js_host.ts), not a user-facing verb.
+    const { runJavaScriptHost } = await import("./src/tasks/js_host.ts");
+    const code = await runJavaScriptHost(args.slice(1));
+    // As under node, a script's pending timers and servers finish before the process ends.
+    if (code === 0) Deno.exitCode = 0;
+    else Deno.exit(code);
+    return;
+  }
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    await Deno.stdout.write(new TextEncoder().encode(versionLine() + "\n"));
+    Deno.exit(0);
+  }
   // `deno task weft` runs from the project folder; act as if run where it was invoked.
   const chdir = Deno.env.get("WEFT_CHDIR");
   if (chdir) {
     Deno.chdir(chdir);
     Deno.env.delete("WEFT_CHDIR");
   }
-  const code = await runCli(Deno.args, processIO());
+  const [{ runCli }, { processIO }] = await Promise.all([
+    import("./src/cli/main.ts"),
+    import("./src/cli/io.ts"),
+  ]);
+  const code = await runCli(args, processIO());
   Deno.exit(code);
 }
+
+if (import.meta.main) await main(Deno.args);

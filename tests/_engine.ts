@@ -90,11 +90,17 @@ export function eventSeen(
   events: EngineEvent[],
   predicate: (e: EngineEvent) => boolean,
 ): Promise<EngineEvent> {
-  return new Promise((resolve) => {
+  // Bounded, so a run that ends without the event fails the test with what it did
+  // see instead of hanging the suite (a bound, not a timing assertion).
+  const deadline = Date.now() + 60_000;
+  return new Promise((resolve, reject) => {
     const check = () => {
       const found = events.find(predicate);
       if (found) resolve(found);
-      else setTimeout(check, 10);
+      else if (Date.now() > deadline) {
+        const seen = events.map((e) => e.type === "output" ? `output ${e.line}` : e.type);
+        reject(new Error(`event not seen in 60 s; seen: ${seen.join(", ")}`));
+      } else setTimeout(check, 10);
     };
     check();
   });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { ProcessSpawner } from "../src/tasks/types.ts";
-import { forEachLine } from "../src/tasks/lines.ts";
+import { forEachByteLine, lineText } from "../src/tasks/byte_lines.ts";
 import { alive, survivors } from "./_engine.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
@@ -32,7 +32,8 @@ export async function spawnWith(
     ...options,
   });
   const lines: string[] = [];
-  const read = forEachLine(child.stdout, (line) => {
+  const read = forEachByteLine(child.stdout, (bytes) => {
+    const line = lineText(bytes);
     lines.push(line);
     onLine(line);
   });
@@ -141,7 +142,10 @@ export function defineTests(
       stdin: "hello stdin",
     });
     const lines: string[] = [];
-    await Promise.all([forEachLine(child.stdout, (l) => lines.push(l)), child.stderr.cancel()]);
+    await Promise.all([
+      forEachByteLine(child.stdout, (l) => lines.push(lineText(l))),
+      child.stderr.cancel(),
+    ]);
     assert.equal((await child.status).code, 0);
     assert.deepEqual(lines, ["hello stdin", "[][this]"]);
   });
@@ -154,7 +158,10 @@ export function defineTests(
     ) {
       const child = await spawner.spawn({ cmd, args: [], cwd: dir, env });
       const lines: string[] = [];
-      await Promise.all([forEachLine(child.stdout, (l) => lines.push(l)), child.stderr.cancel()]);
+      await Promise.all([
+        forEachByteLine(child.stdout, (l) => lines.push(lineText(l))),
+        child.stderr.cancel(),
+      ]);
       assert.equal((await child.status).code, 0);
       assert.match(lines[0], /^hello from /);
     }

@@ -15,6 +15,7 @@ import {
   type RowCells,
   type RowState,
   taskRoom,
+  wrappedHeight,
 } from "../src/cli/render/board_layout.ts";
 import { paint, type RenderOptions } from "../src/cli/render/format.ts";
 
@@ -175,4 +176,43 @@ Deno.test("board layout: redraws never erase from the line they move up to", () 
     assert.ok(text.endsWith("\x1b[1A"), "back on the first line");
   }
   assert.equal(clearUp(0), "\r\x1b[K");
+});
+
+Deno.test("board layout: wrappedHeight counts the lines a narrower terminal wraps onto", () => {
+  const lines = ["\x1b[1mtitle\x1b[0m", "x".repeat(79), "", "é".repeat(30)];
+  assert.equal(wrappedHeight(lines, 80), 4);
+  assert.equal(wrappedHeight(lines, 40), 1 + 2 + 1 + 1);
+  assert.equal(wrappedHeight(lines, 10), 1 + 8 + 1 + 3);
+});
+
+Deno.test("board: a resize lays out the next frame for the new size and clears the wrapped old one", () => {
+  const board = new BoardRenderer({ ...options(), columns: 100, rows: 40 });
+  const tasks = Array.from(
+    { length: 30 },
+    (_, i) => pendingTaskRecord(`deploy_to_region_number_${i}`),
+  );
+  board.apply(started(tasks));
+  board.apply({
+    type: "task_started",
+    runId: "r1",
+    taskId: "deploy_to_region_number_0",
+    attempt: 1,
+    at: at(0),
+  });
+  const wide = boardLines(board.frame(T0 + 50));
+  assert.equal(wide.length, 31, "every task fits 40 rows");
+  assert.ok(wide.some((l) => visible(l) > 40), "rows wider than 40 columns");
+  board.resize(40, 12);
+  assert.ok(board.dirty);
+  const frame = board.frame(T0 + 60);
+  // The old frame, wrapped at 40 columns, is cleared in full before the new one.
+  assert.ok(frame.startsWith(`\x1b[${wrappedHeight(wide, 40)}F`));
+  const narrow = boardLines(frame);
+  assert.ok(narrow.length <= 11, `${narrow.length} lines in a 12-row terminal`);
+  assert.ok(narrow.every((l) => visible(l) <= 39), "cut to the new width");
+  assert.match(narrow.join("\n"), /_0 +running/);
+  // The same size again changes nothing.
+  board.frame(T0 + 70);
+  board.resize(40, 12);
+  assert.ok(board.frame(T0 + 80).startsWith(`\x1b[${narrow.length}F`));
 });

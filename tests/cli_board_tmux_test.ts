@@ -88,3 +88,72 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "board in tmux: after the pane narrows, the board is redrawn to fit, no stale copy on screen",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-resize-");
+    const file = `${dir}/resize.yml`;
+    await Deno.writeTextFile(
+      file,
+      `name: resize\ntasks:\n` +
+        Array.from(
+          { length: 6 },
+          (_, i) =>
+            `  - id: deploy_to_a_region_with_a_long_name_${i}\n` +
+            `    command: "while [ ! -f ${dir}/go ]; do sleep 0.05; done"\n`,
+        ).join(""),
+    );
+    const env = weftEnv({ NO_COLOR: "1" });
+    const command = [
+      "env",
+      ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
+        env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
+      ),
+      quote(Deno.execPath()),
+      ...weftArgs(["run", file]).map(quote),
+    ].join(" ");
+    const socket = `weft-test-resize-${Deno.pid}`;
+    await tmux(
+      socket,
+      "new-session",
+      "-d",
+      "-x",
+      "120",
+      "-y",
+      "30",
+      `${command}; echo WEFT-EXIT=$?; sleep 600`,
+    );
+    // The visible screen: on narrowing, tmux itself moves the wrapped top of what was
+    // drawn into its history (the cursor keeps its row), out of any program's reach.
+    const capture = () => tmux(socket, "capture-pane", "-p");
+    const until = async (test: (screen: string) => boolean) => {
+      let screen = "";
+      // Bounded waits (not timing assertions).
+      for (let i = 0; i < 300 && !test(screen = await capture()); i++) {
+        if (screen.includes("WEFT-EXIT=")) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return screen;
+    };
+    try {
+      await tmux(socket, "set-option", "-g", "window-size", "manual");
+      await until((s) => /running/.test(s));
+      await tmux(socket, "resize-window", "-x", "44", "-y", "30");
+      // Give the board a few redraws at the new width, then let the tasks end.
+      await new Promise((r) => setTimeout(r, 500));
+      await Deno.writeTextFile(`${dir}/go`, "");
+      const screen = await until((s) => /\(6 tasks: 6 success\)/.test(s));
+      const lines = screen.split("\n");
+      const titles = lines.filter((l) => /^resize {2}/.test(l));
+      assert.equal(titles.length, 1, `one board title:\n${screen}`);
+      const rows = lines.filter((l) => /^ {2}\S /.test(l));
+      assert.equal(rows.length, 6, `one row per task:\n${screen}`);
+      assert.ok(rows.every((l) => [...l].length <= 43), `rows fit 44 columns:\n${screen}`);
+    } finally {
+      await tmux(socket, "kill-server").catch(() => {});
+    }
+  },
+});

@@ -39,6 +39,23 @@ Deno.test("weft logs RUN TASK: stdout lines on stdout, stderr lines on stderr, r
   await cleanup();
 });
 
+Deno.test("weft logs TASK: a task id alone is that task of the latest run", async () => {
+  const { home, cleanup } = await tempHome();
+  const older = fakeRunId(new Date("2026-01-01T00:00:00Z"));
+  const id = fakeRunId();
+  await seed(home, [RUN(older), {
+    ...RUN(id),
+    tasks: [{ id: "build", lines: [["stdout", "new"]] }],
+  }]);
+  const build = await weft(["logs", "build", "--home", home]);
+  assert.equal(build.code, 0, build.stderr);
+  assert.equal(build.stdout, "new\n");
+  const missing = await weft(["logs", "nope", "--home", home]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /run .* has no task "nope"/);
+  await cleanup();
+});
+
 Deno.test("weft logs RUN: every line prefixed with its task, aligned; the latest run by default", async () => {
   const { home, cleanup } = await tempHome();
   const older = fakeRunId(new Date("2026-01-01T00:00:00Z"));
@@ -262,7 +279,7 @@ Deno.test("logs: a 200 KB line comes back whole and exact; -v shows a marked pre
   const shown = run.stderr.split("\n").filter((l) => l.startsWith("[json]"));
   assert.equal(shown.length, 1, "one display line for one output line");
   assert.ok(shown[0].length < 70_000);
-  assert.match(shown[0], /line cut at 64 Ki characters here; `weft logs` prints it whole/);
+  assert.match(shown[0], /line cut at 64 KiB here; `weft logs` prints it whole/);
   const id = (await weftCli(["history", "-q", "-n1"], { env })).stdout.trim();
   const logs = await weftCli(["logs", id, "json"], { env });
   assert.equal(logs.code, 0);

@@ -186,6 +186,12 @@ const INVALID: [string, string, number | null][] = [
   ["expr-unknown-task.yml", 'unknown task "x" in ${tasks.x.status}', 6],
   ["expr-undeclared-param.yml", 'undeclared parameter "regoin"', 6],
   ["expr-item-outside-loop.yml", "item is only defined inside a loop", 4],
+  ["expr-index-outside-loop.yml", "index is only defined inside a loop", 4],
+  ["loop-no-items.yml", 'items in task "deploy": the loop has no items', 5],
+  ["loop-items-json-object.yml", 'items in task "deploy": the text is JSON but not a list', 5],
+  ["loop-no-task.yml", 'missing key "task" in task "deploy"', 3],
+  ["parallel-no-tasks.yml", 'tasks in task "checks": needs at least 1 item', 5],
+  ["conditional-no-then.yml", 'missing key "then" in task "maybe"', 3],
   ["expr-bad-task-field.yml", 'task "build" has no field "exitcode"', 6],
   ["alert-unknown-root.yml", 'unknown name "exec"', 7],
   ["quoted-heredoc.yml", "cannot substitute a value into a quoted heredoc", 8],
@@ -199,6 +205,13 @@ const INVALID: [string, string, number | null][] = [
   ["nul-in-command.yml", 'command in task "greet": holds a NUL character', 4],
   ["nul-in-cwd.yml", "defaults.cwd: holds a NUL character", 3],
   ["http-auth-line-break.yml", 'auth.token in task "check": a header value cannot contain', 6],
+  ["docker-empty-config.yml", "docker config needs `image` (to run a container) or", 5],
+  ["docker-no-build-or-run.yml", "docker config needs `image` (to run a container) or", 6],
+  ["docker-run-key-without-image.yml", "`command` belongs to running a container: add", 7],
+  ["docker-push-without-tags.yml", "`push: true` needs `tags`", 7],
+  ["docker-command-unclosed-quote.yml", "`command` has an unclosed ' quote", 7],
+  ["database-bad-url.yml", 'config.connection in task "migrate": the connection', 7],
+  ["database-unknown-scheme.yml", 'unsupported database scheme "mysql:"', 6],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */
@@ -217,6 +230,7 @@ const HINTS: Record<string, string> = {
   "quoted-heredoc.yml": "<<EOF instead of <<'EOF'",
   "output-ref-without-dependency.yml": 'add "build" to depends_on of "deploy"',
   "env-later-name.yml": "move REGISTRY above IMAGE",
+  "docker-command-unclosed-quote.yml": "write `command` as a list",
 };
 
 // All fixtures run at once, four at a time; each test then checks its own result.
@@ -298,6 +312,21 @@ Deno.test("a NUL is reported at its value, a line break in a bearer token at the
     ["invalid/nul-in-command.yml", 4, 14],
     ["invalid/http-auth-line-break.yml", 6, 37],
   ]);
+});
+
+Deno.test("shell expansions in a command are refused at their line with the way to write them", async () => {
+  const doc = (...lines: string[]) =>
+    ["name: shell-vars", "tasks:", "  - id: a", "    command: |", ...lines, ""].join("\n");
+  const plain = await weft(["validate", "-"], doc('      echo "ok"', '      echo "${HOME}"'));
+  assert.equal(plain.code, 2);
+  assert.match(plain.stderr, /^-:6:13: .*unknown name "HOME"/);
+  assert.match(plain.stderr, /write \$HOME or \$\$\{HOME\}.*\$\{env\.HOME\}/);
+  const operator = await weft(["validate", "-"], doc('      echo "ok"', '      x="${OUT:-dist}"'));
+  assert.equal(operator.code, 2);
+  assert.match(operator.stderr, /^-:6:15: .*unexpected character ':'/);
+  assert.match(operator.stderr, /use \$\$\{/);
+  const fixed = doc('      echo "$HOME $${OUT:-dist} $${HOME} ${env.HOME}"');
+  assert.equal((await weft(["validate", "-"], fixed)).code, 0);
 });
 
 // ---- output contract ---------------------------------------------------------------

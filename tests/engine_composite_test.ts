@@ -229,7 +229,10 @@ Deno.test("loop: one run per item with ${item}; outputs count and failed", async
     "deploy qa 1",
     "deploy production 2",
   ]);
-  assert.deepEqual(r.lines("deploy"), ["staging", "qa", "production"]);
+  // Each iteration is a record of its own, with its own output.
+  const ids = ["deploy[staging]", "deploy[qa]", "deploy[production]"];
+  assert.deepEqual(ids.map((id) => r.lines(id)), [["staging"], ["qa"], ["production"]]);
+  assert.deepEqual(ids.map((id) => r.task(id).status), ["success", "success", "success"]);
   assert.deepEqual(r.task("deploy").outputs, {
     total: "3",
     count: "3",
@@ -264,15 +267,18 @@ Deno.test("loop: items from an earlier task's output (JSON array with objects, o
       { id: "bad", type: "loop", items: "[1, 2", task: { command: "true" } },
     ],
   });
-  assert.deepEqual(r.lines("objects"), ["a=1", "b=2"]);
-  assert.deepEqual(r.lines("lines"), ["line x", "line y"]);
+  assert.deepEqual([...r.lines("objects[0]"), ...r.lines("objects[1]")], ["a=1", "b=2"]);
+  assert.deepEqual([...r.lines("lines[x]"), ...r.lines("lines[y]")], ["line x", "line y"]);
   assert.equal(r.task("bad").status, "failed");
   assert.match(r.task("bad").error!, /loop items/);
 });
 
 Deno.test("loop: stop_on_failure stops at the first failure (default); false runs them all", async () => {
   const items = [1, 2, 3, 4];
-  const step = { command: 'echo ${item} >> "log-$WEFT_TASK_ID"; [ ${item} -ne 2 ]' };
+  // $WEFT_TASK_ID is the iteration's (`stops[0]`…): the part before `[` names the loop.
+  const step = {
+    command: 'echo ${item} >> "log-$(echo "$WEFT_TASK_ID" | cut -d[ -f1)"; [ ${item} -ne 2 ]',
+  };
   const r = await runTest({
     name: "loop-stop",
     tasks: [

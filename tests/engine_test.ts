@@ -3,6 +3,7 @@ import { startRun } from "../src/engine/mod.ts";
 import { type EngineEvent, pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
 import { WeftError } from "../src/model/errors.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { shellRunner } from "../src/tasks/shell.ts";
 import { parseWorkflow, runTest } from "./_engine.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -289,6 +290,8 @@ Deno.test("engine: startRun refuses before starting: unsupported type, params, c
     params: {},
     baseEnv: {},
     spawner: new DenoSpawner(),
+    // A registry without docker: every type weft knows may be runnable by now.
+    runners: new Map([[shellRunner.type, shellRunner]]),
   };
   const refuse = (input: Record<string, unknown>, params: Record<string, string>, re: RegExp) => {
     const events: EngineEvent[] = [];

@@ -8,7 +8,8 @@ import { newRunId } from "../src/engine/ids.ts";
 import { resolveParams } from "../src/engine/params.ts";
 import { planRun } from "../src/engine/plan.ts";
 import { WeftError } from "../src/model/errors.ts";
-import { LineSplitter } from "../src/tasks/lines.ts";
+import { defaultRegistry } from "../src/tasks/mod.ts";
+import { ByteLineSplitter, lineText } from "../src/tasks/byte_lines.ts";
 import { parseWorkflow } from "./_engine.ts";
 
 Deno.test("retryDelayMs: fixed delay, exponential backoff, cap, last attempt", () => {
@@ -73,13 +74,14 @@ Deno.test("LineTail keeps the last characters only, joined by newlines", () => {
   assert.equal(big.text(), "x".repeat(8));
 });
 
-Deno.test("LineSplitter: chunks, CRLF, partial last line, long lines split", () => {
+Deno.test("ByteLineSplitter: chunks, CRLF, partial last line, long lines split", () => {
   const lines: string[] = [];
-  const s = new LineSplitter((l) => lines.push(l), 5);
-  s.push("ab");
-  s.push("c\r\nde\nfg");
-  s.push("hijklmnop");
-  s.push("\n\nlast");
+  const s = new ByteLineSplitter((l) => lines.push(lineText(l)), 5);
+  const encode = (text: string) => new TextEncoder().encode(text);
+  s.push(encode("ab"));
+  s.push(encode("c\r\nde\nfg"));
+  s.push(encode("hijklmnop"));
+  s.push(encode("\n\nlast"));
   s.flush();
   assert.deepEqual(lines, ["abc", "de", "fghij", "klmno", "p", "", "last"]);
 });
@@ -203,6 +205,8 @@ Deno.test("checkRunnable: refuses what startRun would, without running anything"
           tasks: [{ id: "db", type: "database", config: { connection: "c", query: "q" } }],
         }),
         "w.yml",
+        // A registry without the type (every type of this version runs).
+        new Map([...defaultRegistry].filter(([type]) => type !== "database")),
       ),
     /task "db" has type "database", which this version of weft cannot run yet/,
   );

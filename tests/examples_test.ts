@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { RunReport, TaskRecord } from "../src/engine/events.ts";
 import { EXAMPLES, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { dockerCalls, dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
 
 const DEPLOY = `${EXAMPLES}deploy/deployment-workflow.json`;
 
@@ -139,4 +140,113 @@ Deno.test("examples/http-check.yml: the url param is required", async () => {
   const { code, stderr } = await weft(["run", `${EXAMPLES}http-check.yml`]);
   assert.equal(code, 2);
   assert.match(stderr, /missing required parameter "url"/);
+});
+
+// This machine may have no docker engine: then the example runs with the recording
+// stand-in `docker` first on PATH (tests/fixtures/docker/bin), and the test checks the
+// docker commands it was given; where `docker info` succeeds, it runs for real.
+const dockerMissing = await dockerEngineMissing();
+Deno.test(
+  `examples/docker: builds myapp with both tags, then runs it once (${
+    dockerMissing ? `stand-in docker: ${dockerMissing}` : "real docker"
+  })`,
+  async () => {
+    const log = `${testTempDir("docker-")}/calls`;
+    const env: Record<string, string> = dockerMissing
+      ? { DOCKER_STANDIN_LOG: log, PATH: `${STANDIN_BIN}:${Deno.env.get("PATH") ?? "/usr/bin"}` }
+      : {};
+    const file = `${EXAMPLES}docker/docker-build.json`;
+    const result = await weft(["run", file, "--env", "BUILD_NUMBER=42", "--json"], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as RunReport;
+    assert.equal(task(report, "docker-build").outputs.image, "myapp:latest");
+    const container = task(report, "smoke-test").outputs.container;
+    assert.equal(container, `weft-${report.id}-smoke-test-1`);
+    if (!dockerMissing) {
+      assert.match(result.stderr, /^\[smoke-test\] hello from build 42 \(NODE_ENV=production\)$/m);
+      return;
+    }
+    assert.deepEqual(await dockerCalls(log), [
+      [
+        "build",
+        ...["-f", "Dockerfile", "-t", "myapp:latest", "-t", "myapp:42"],
+        ...["--build-arg", "NODE_ENV=production", "."],
+      ],
+      [
+        "run",
+        ...["--name", container, "--rm", "--pull", "never"],
+        ...["-e", "GREETING=hello from build 42", "myapp:42", "node", "server.js", "--check"],
+      ],
+    ]);
+    // Paths are the docker CLI's, relative to the workflow's folder (the task's cwd).
+    const dirs = (await Deno.readTextFile(`${log}.cwd`)).trim().split("\n");
+    assert.deepEqual(dirs, [`${EXAMPLES}docker`, `${EXAMPLES}docker`]);
+  },
+);
+
+Deno.test("examples/scripts.yml: JavaScript and Python tasks hand values along", async () => {
+  const { code, stdout, stderr } = await weft([
+    "run",
+    `${EXAMPLES}scripts.yml`,
+    "--json",
+    "-p",
+    "who=Ada",
+  ]);
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  assert.deepEqual(task(report, "count").outputs, {
+    words: "12",
+    longest: "workflows:",
+    first_lines: "Weft runs workflows:\na graph of tasks with retries, timeouts and history.",
+  });
+  assert.equal(task(report, "judge").outputs.verdict, "long");
+  assert.equal(task(report, "greet").outputs.greeting, "hello Ada");
+  assert.match(stderr, /^\[greet\] hello Ada: the text is long, its longest word "workflows:"$/m);
+  assert.match(stderr, /^\[inline-python\] python says: hello Ada$/m);
+});
+
+Deno.test("examples/data-processor: the seed's data/*.json → process-data.js → processed/output.json", async () => {
+  // Copied, because the task writes processed/output.json beside the workflow.
+  const dir = testTempDir("data-processor-");
+  for (const sub of ["data", "scripts"]) {
+    Deno.mkdirSync(`${dir}/${sub}`);
+    for (const entry of Deno.readDirSync(`${EXAMPLES}data-processor/${sub}`)) {
+      Deno.copyFileSync(
+        `${EXAMPLES}data-processor/${sub}/${entry.name}`,
+        `${dir}/${sub}/${entry.name}`,
+      );
+    }
+  }
+  Deno.copyFileSync(`${EXAMPLES}data-processor/workflow.json`, `${dir}/workflow.json`);
+  const { code, stdout, stderr } = await weft(["run", `${dir}/workflow.json`, "--json"]);
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  assert.equal(task(report, "process-data").outputs.input_count, "2");
+  const output = JSON.parse(Deno.readTextFileSync(`${dir}/processed/output.json`));
+  assert.equal(output.files, 2);
+  assert.equal(output.count, 3);
+  assert.equal(output.total, 500);
+  assert.deepEqual(output.orders.map((o: { id: string }) => o.id), ["e-1", "e-2", "w-1"]);
+  assert.match(stderr, /^\[process-data\] processed 3 orders from 2 files, total 500$/m);
+  assert.match(stderr, /^\[report\] wrote .*\/processed\/output\.json from 2 files$/m);
+});
+
+Deno.test("examples/subworkflow: release calls build twice; each child's artifact flows on", async () => {
+  const home = testTempDir("home-");
+  const { code, stdout, stderr } = await weft([
+    "run",
+    `${EXAMPLES}subworkflow/release.yml`,
+    "--json",
+    "--verbose",
+    "-p",
+    "version=2.1.0",
+  ], { env: { WEFT_HOME: home } });
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  assert.equal(task(report, "build-api").outputs.artifact, "api-2.1.0.tar.gz");
+  assert.equal(task(report, "build-web").outputs.artifact, "web-2.1.0.tar.gz");
+  assert.match(stderr, /^\[publish\] publishing api-2\.1\.0\.tar\.gz and web-2\.1\.0\.tar\.gz$/m);
+  assert.match(stderr, /^\[build-api\] \[compile\] compiling api 2\.1\.0$/m);
+  const all = await weft(["history", "--all", "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(all.stdout.trim().split("\n").length, 3, "the release and its two builds");
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
-import { forEachLine } from "../src/tasks/lines.ts";
+import { forEachByteLine, lineText } from "../src/tasks/byte_lines.ts";
 import { defineTests, type SignalOptions, spawnWith } from "./_spawner_checks.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
@@ -207,8 +207,8 @@ test("lines stream while the child runs (not only at exit)", async () => {
   });
   const lines: string[] = [];
   await Promise.all([
-    forEachLine(child.stdout, (line) => {
-      lines.push(line);
+    forEachByteLine(child.stdout, (line) => {
+      lines.push(lineText(line));
       controller.abort(); // only reachable if "first" arrives before the exit
     }),
     child.stderr.cancel(),

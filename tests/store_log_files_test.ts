@@ -38,3 +38,24 @@ Deno.test("a log of a task with a hostile id lands inside the run's folder", asy
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("LogWriter: reused buffers keep many flushes of several files byte-exact", async () => {
+  const dir = await Deno.makeTempDir();
+  const writer = new LogWriter(dir);
+  const expected: Record<string, string> = { "r/a.1.log": "", "r/b.1.log": "" };
+  const shared = new Uint8Array(200_000); // a sender's buffer, reused after each call
+  for (let i = 0; i < 3000; i++) {
+    const path = i % 3 ? "r/a.1.log" : "r/b.1.log";
+    const text = `${i}:` + String.fromCharCode(97 + (i % 26)).repeat((i * 7919) % 150_000);
+    const { written } = new TextEncoder().encodeInto(text, shared);
+    const waiting = writer.append(path, "stdout", shared.subarray(0, written));
+    shared.fill(0x3f);
+    expected[path] += `O ${text}\n`;
+    if (waiting) await waiting;
+  }
+  await writer.closeAll();
+  for (const [path, text] of Object.entries(expected)) {
+    assert.equal(await Deno.readTextFile(`${dir}/${path}`), text, path);
+  }
+  await Deno.remove(dir, { recursive: true });
+});

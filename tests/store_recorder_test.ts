@@ -144,6 +144,10 @@ Deno.test("a failed write is reported by flush once, and later events are still 
     findRunning: () => store.findRunning(),
     markInterrupted: (...a) => store.markInterrupted(...a),
     deleteRun: (...a) => store.deleteRun(...a),
+    addNotifications: (...a) => store.addNotifications(...a),
+    getState: (key) => store.getState(key),
+    setState: (...a) => store.setState(...a),
+    listState: (prefix) => store.listState(prefix),
     close: () => store.close(),
   };
   const dir = await Deno.makeTempDir();

@@ -1,7 +1,8 @@
 /**
  * Benchmark: weft's peak memory while a task prints a lot. Runs `weft run --quiet` on
  * a workflow whose task prints nothing, then on workflows whose task prints `--mb`
- * megabytes (default 200) as short lines and as long lines, and prints each peak RSS
+ * megabytes (default 200) as short lines and as long lines, with and without a secret
+ * to mask, and prints each peak RSS
  * of the weft process (`/usr/bin/time -f %M`, kilobytes) and its rise over the quiet
  * run. Target (issue 7 §2): the rise stays under about 32 MiB whatever the task prints.
  * Prints figures only; it never fails on a missed target.
@@ -25,22 +26,32 @@ try {
 }
 
 const bytes = megabytes * 1000 * 1000;
-/** Workflow name → the command its one task runs. */
-const WORKFLOWS: Record<string, string> = {
-  quiet: "true",
+const SHORT = `yes '${"x".repeat(99)}' | head -c ${bytes}`;
+const LONG = `head -c ${bytes} /dev/zero | tr '\\0' y | fold -w 1000000`;
+/** A secret makes every line go through masking (decoded to text, masked, re-encoded). */
+const SECRET = { BENCH_TOKEN: "not-in-the-output-1234" };
+/** Workflow name → the command its one task runs, and the workflow's environment. */
+const WORKFLOWS: Record<string, { command: string; environment?: Record<string, string> }> = {
+  quiet: { command: "true" },
   // 100-byte lines: two million output events for 200 MB.
-  "short lines": `yes '${"x".repeat(99)}' | head -c ${bytes}`,
+  "short lines": { command: SHORT },
   // 1 MB lines, each longer than what weft keeps of one line in memory.
-  "long lines": `head -c ${bytes} /dev/zero | tr '\\0' y | fold -w 1000000`,
+  "long lines": { command: LONG },
+  "short, masked": { command: SHORT, environment: SECRET },
+  "long, masked": { command: LONG, environment: SECRET },
 };
 
 const dir = await Deno.makeTempDir({ prefix: "weft-bench-memory-" });
 const env = { ...Deno.env.toObject(), WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
 
 /** Runs one workflow under /usr/bin/time; returns weft's peak RSS in bytes. */
-async function peakRss(name: string, command: string): Promise<number> {
-  const file = `${dir}/${name.replace(/ /g, "-")}.json`;
-  await Deno.writeTextFile(file, JSON.stringify({ name: "memory", tasks: [{ id: "t", command }] }));
+async function peakRss(name: string, workflow: (typeof WORKFLOWS)[string]): Promise<number> {
+  const file = `${dir}/${name.replace(/[ ,]+/g, "-")}.json`;
+  const { command, environment = {} } = workflow;
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({ name: "memory", environment, tasks: [{ id: "t", command }] }),
+  );
   const report = `${dir}/time.txt`;
   const result = await new Deno.Command(TIME, {
     args: ["-f", "%M", "-o", report, Deno.execPath(), "run", "-A", mainTs, "run", file, "--quiet"],
@@ -59,9 +70,9 @@ async function peakRss(name: string, command: string): Promise<number> {
 try {
   console.log(`load average at start: ${loadAverage()}`);
   const peaks: Record<string, number> = {};
-  for (const [name, command] of Object.entries(WORKFLOWS)) {
+  for (const [name, workflow] of Object.entries(WORKFLOWS)) {
     const samples: number[] = [];
-    for (let i = 0; i < runs; i++) samples.push(await peakRss(name, command));
+    for (let i = 0; i < runs; i++) samples.push(await peakRss(name, workflow));
     peaks[name] = median(samples);
   }
   const quiet = peaks.quiet;

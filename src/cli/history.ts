@@ -26,6 +26,8 @@ interface HistoryOptions {
   since?: string;
   json?: boolean;
   quiet?: boolean;
+  /** Also list child runs (started by `workflow` tasks); hidden by default, as in dagu. */
+  all?: boolean;
   home?: string;
 }
 
@@ -49,6 +51,9 @@ export function historyEntry(run: RunRecord) {
     durationMs: run.durationMs,
     host: run.host,
     pid: run.pid,
+    ...(run.parentRunId === undefined
+      ? {}
+      : { parentRunId: run.parentRunId, parentTaskId: run.parentTaskId ?? null }),
   };
 }
 
@@ -103,6 +108,11 @@ export const historyVerb: VerbDef = {
     },
     { long: "json", description: "print a JSON array on stdout" },
     { long: "quiet", short: "q", description: "print only run ids, one per line" },
+    {
+      long: "all",
+      short: "a",
+      description: "also list child runs of sub-workflows (hidden by default)",
+    },
     HOME_OPTION,
   ],
   subcommands: [pruneVerb],
@@ -110,7 +120,8 @@ export const historyVerb: VerbDef = {
 Examples:
   weft history --limit 10
   weft history --workflow deploy --status failed --since 7d
-  weft history -q --status failed | xargs -n1 weft status`,
+  weft history -q --status failed | xargs -n1 weft status
+  weft history --all                        child runs of \`workflow\` tasks too`,
   run: (_args, options, io) => listHistory(io, typed<HistoryOptions>(options)),
 };
 
@@ -120,6 +131,8 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
     workflow: options.workflow,
     status: options.status === undefined ? undefined : parseRunStatus(options.status),
     since: options.since === undefined ? undefined : parseSince(options.since),
+    // Child runs are reached through their parent (`weft status`), unless --all.
+    children: options.all === true,
   };
   const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
   if (options.json) await outJson(io, runs.map(historyEntry));
@@ -138,7 +151,9 @@ function historyTable(runs: RunRecord[]): string {
   for (const run of runs) {
     rows.push([
       run.id,
-      terminalSafe(run.workflow, false),
+      // A child run (listed with --all) names its caller.
+      terminalSafe(run.workflow, false) +
+      (run.parentRunId ? ` (called by ${run.parentRunId})` : ""),
       run.status,
       localTime(run.startedAt),
       duration(run.durationMs),

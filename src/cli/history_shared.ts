@@ -95,7 +95,8 @@ export async function runOrLatest(
       throw e;
     }
   }
-  const [latest] = await store.listRuns({ limit: 1 });
+  // The latest top-level run: a sub-workflow's child run is reached through its parent.
+  const [latest] = await store.listRuns({ limit: 1, children: false });
   if (!latest) throw noRuns(home);
   return await store.getRun(latest.id);
 }

@@ -11,6 +11,8 @@ import type { CliIO } from "./io.ts";
 export interface GlobalConfig {
   /** History kept for all runs together (see store/retention.ts). */
   retention?: { keep_days?: number; keep_runs?: number };
+  /** Channel settings every workflow falls back to (checked by src/notify/config.ts). */
+  notifications?: unknown;
 }
 
 /**
@@ -81,8 +83,9 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
   if (!data || typeof data !== "object" || Array.isArray(data)) {
     throw new WeftError([{ file, message: "expected a JSON object", hint: EXAMPLE }]);
   }
-  const retention = (data as { retention?: unknown }).retention;
-  if (retention === undefined) return {};
+  const { retention, notifications } = data as { retention?: unknown; notifications?: unknown };
+  const extra = notifications === undefined ? {} : { notifications };
+  if (retention === undefined) return extra;
   if (!retention || typeof retention !== "object" || Array.isArray(retention)) {
     throw new WeftError([{ file, message: "`retention` must be an object", hint: EXAMPLE }]);
   }
@@ -104,7 +107,7 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
     }
     result[key] = value;
   }
-  return { retention: result };
+  return { retention: result, ...extra };
 }
 
 const EXAMPLE = 'e.g. {"retention": {"keep_days": 30, "keep_runs": 1000}}';

@@ -1,6 +1,6 @@
 /**
  * `weft logs [RUN_ID [TASK]]`: the recorded output of a run's tasks (the latest run when
- * no id is given). Stdout lines go to stdout and stderr lines to stderr, each as the
+ * no id is given; `weft logs TASK` is that task of the latest run). Stdout lines go to stdout and stderr lines to stderr, each as the
  * task printed it; over several tasks each line is prefixed with its task, aligned, as
  * `docker compose logs` does (`build | line`, `--no-prefix` turns it off); `--follow`
  * keeps reading until the run is no longer running.
@@ -35,7 +35,11 @@ export const logsVerb: VerbDef = {
   name: "logs",
   summary: "print the recorded output of a run (stdout lines on stdout, stderr on stderr)",
   arguments: [
-    { name: "run-id", description: "run id, or a unique prefix of one (default: the latest run)" },
+    {
+      name: "run-id",
+      description: "run id, or a unique prefix of one (default: the latest run; " +
+        "a task id alone means that task of the latest run)",
+    },
     { name: "task", description: "only this task" },
   ],
   options: [
@@ -66,11 +70,18 @@ One task's lines are printed exactly as stored, with no prefix.
 
 Examples:
   weft logs                                     every task of the latest run
+  weft logs build                               task build of the latest run
   weft logs 20261126T002650.123Z-3f9a1c0b7e build
   weft logs 20261126T0026 --follow
   weft logs 20261126T0026 test --stream stderr --attempt 2`,
   run: async (args, options, io) => {
-    const { runId, task } = typed<{ runId?: string; task?: string }>(args);
+    const given = typed<{ runId?: string; task?: string }>(args);
+    // Run ids start with a digit (their date) and task ids never do, so `weft logs build`
+    // can only mean the task of the latest run, as `git show` means HEAD.
+    const taskOnly = given.task === undefined && given.runId !== undefined &&
+      !/^[0-9]/.test(given.runId);
+    const runId = taskOnly ? undefined : given.runId;
+    const task = taskOnly ? given.runId : given.task;
     const { follow, stream, attempt: attemptText, home, prefix } = typed<LogsOptions>(options);
     const attempt = attemptText === undefined
       ? undefined
@@ -112,7 +123,7 @@ class LogPrinter {
   ) {
     const details = await runOrLatest(store, idOrPrefix, home);
     const runId = details.run.id;
-    const order = details.tasks.map((t) => t.id);
+    let order = details.tasks.map((t) => t.id);
     if (task !== undefined && !order.includes(task)) {
       throw new WeftError(`run ${runId} has no task ${JSON.stringify(task)}`, {
         hint: `its tasks: ${order.join(", ")}`,
@@ -120,16 +131,28 @@ class LogPrinter {
       });
     }
     const { logFilePath } = await import("../store/log_files.ts");
+    // A loop's lines are its iterations' (`LOOP[key]`): naming the loop shows them all.
+    const group = task === undefined ? null : new Set([task]);
     for (;;) {
       // Read the run's state before its files: output written before it finished is then
       // on disk by the time we read, so the last pass misses nothing.
       const running = follow && await this.#stillRunning(store, runId);
-      const attempts = (await store.listAttempts(runId, task))
-        .filter((a) => attempt === undefined || a.attempt === attempt)
+      if (group && task !== undefined) {
+        // Followed, a loop gets iterations as it goes: read them (and their order) anew.
+        const current = follow ? (await store.getRun(runId)).tasks : details.tasks;
+        if (follow) order = current.map((t) => t.id);
+        for (const t of current) if (t.id.startsWith(`${task}[`)) group.add(t.id);
+      }
+      const one = group === null || group.size === 1;
+      const attempts = (await store.listAttempts(runId, one ? task : undefined))
+        .filter((a) =>
+          (one || group!.has(a.taskId)) &&
+          (attempt === undefined || a.attempt === attempt)
+        )
         .sort((a, b) => rank(order, a) - rank(order, b) || a.attempt - b.attempt);
-      const many = task === undefined || attempts.length > 1 || follow;
+      const many = !one || task === undefined || attempts.length > 1 || follow;
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
-      const prefixed = task === undefined && this.prefixLines;
+      const prefixed = (task === undefined || !one) && this.prefixLines;
       const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);

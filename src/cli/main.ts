@@ -7,7 +7,7 @@
  */
 import { ExitCode, formatProblem, type Problem, WeftError } from "../model/errors.ts";
 import { type CliIO, err, out } from "./io.ts";
-import denoJson from "../../deno.json" with { type: "json" };
+import { versionLine } from "../version.ts";
 import { parseCommandLine, UsageError } from "./argv.ts";
 import type { ProgramDef, VerbDef } from "./command.ts";
 import { validateVerb } from "./validate.ts";
@@ -15,8 +15,14 @@ import { historyVerb } from "./history.ts";
 import { statusVerb } from "./status.ts";
 import { logsVerb } from "./logs.ts";
 import { metricsVerb } from "./metrics.ts";
+import { alertsVerb } from "./alerts.ts";
 import { describeFault, faultPath } from "../store/faults.ts";
 import { runVerb } from "./run.ts";
+import { createVerb, generateVerb } from "./create.ts";
+import { daemonVerb } from "./daemon.ts";
+import { scheduleVerb } from "./schedule.ts";
+import { selfCheckVerb } from "./self_check.ts";
+import { completionsVerb } from "./completions.ts";
 
 /** Every verb, in help order. Adding a verb means adding its definition here. */
 const VERBS: readonly VerbDef[] = [
@@ -26,10 +32,17 @@ const VERBS: readonly VerbDef[] = [
   statusVerb,
   logsVerb,
   metricsVerb,
+  alertsVerb,
+  createVerb,
+  generateVerb,
+  scheduleVerb,
+  daemonVerb,
+  selfCheckVerb,
+  completionsVerb,
 ];
 
-/** The program's version, from deno.json. */
-export const VERSION: string = denoJson.version;
+/** The program's version line: deno.json's version and the build's commit (src/version.ts). */
+export const VERSION: string = versionLine();
 
 /** The whole CLI as the parser and the help see it. */
 export const PROGRAM: ProgramDef = {

@@ -11,6 +11,7 @@ import { parseAssignments, parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
+import { LoopAwareMap, LoopAwareSet } from "./loop_ids.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
 export interface RunFlags {
@@ -138,6 +139,14 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   // (the engine finds them when the run starts, and as tasks start).
   let notice = (message: string): void => void err(io, message + "\n");
   const secrets = new Secrets({ warn: (message) => notice(message) });
+  const { wireNotifications } = await import("./notify_wiring.ts");
+  const notifier = await wireNotifications(io, loaded.workflow, {
+    params,
+    extraEnv,
+    secrets,
+    homeOption: flags.home,
+  });
+
   const history = await openRunHistory(io, {
     workflow: loaded.workflow,
     file: loaded.file,
@@ -155,7 +164,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   };
   const live = io.stderrIsTTY && !flags.json && !flags.quiet;
   const progress = createProgress(
-    live ? { kind: "live", ...terminalSize(io) } : { kind: "plain" },
+    live ? { kind: "live", ...terminalSize(io), size: () => terminalSize(io) } : { kind: "plain" },
     renderOptions,
     // The live board moves the cursor and makes what it draws safe itself.
     (text) => (live ? errRaw : err)(io, text),
@@ -174,9 +183,12 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       extraEnv,
       maxParallel: maxParallel ?? loaded.workflow.max_parallel,
       spawner: new DenoSpawner(),
-      listeners: [progress.listener, history.listener],
+      listeners: [progress.listener, history.listener, ...notifier.listeners],
+      // Sub-workflows: each child run is recorded as a run of its own, not drawn here.
+      childListeners: [history.listener],
       secrets,
       resume: history.resume,
+      trigger: { type: history.resume ? "resume" : "manual" },
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
     // The run cannot be recorded any more (disk full, I/O error): say so and stop it.
@@ -192,7 +204,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     }
   } finally {
     await progress.close();
-    await history.finish();
+    await history.finish(notifier.finish);
   }
 
   if (flags.json) await outJson(io, report);
@@ -244,13 +256,18 @@ async function dryRun(
 function taskDisplayFacts(
   workflow: Workflow,
 ): Pick<RenderOptions, "liveOutput" | "maxAttempts"> {
-  const liveOutput = new Set<string>();
-  const maxAttempts = new Map<string, number>();
+  const liveOutput = new LoopAwareSet();
+  const maxAttempts = new LoopAwareMap<number>();
   const defaultAttempts = workflow.defaults?.retry?.attempts ?? 1;
   for (const task of workflow.tasks) {
     if ("live_output" in task && task.live_output) liveOutput.add(task.id);
     const retry = "retry" in task ? task.retry : undefined;
     maxAttempts.set(task.id, retry?.attempts ?? defaultAttempts);
+    if (task.type === "loop") {
+      // Its iterations (`id[key]`) run its step: theirs are the step's facts.
+      if (task.task.live_output) liveOutput.add(`${task.id}[]`);
+      maxAttempts.set(`${task.id}[]`, task.task.retry?.attempts ?? defaultAttempts);
+    }
   }
   return { liveOutput, maxAttempts };
 }

@@ -58,8 +58,11 @@ export interface RunHistory {
    * happened is passed at once.
    */
   onFault(handler: (error: StorageError) => void): void;
-  /** Waits for everything to be written, applies retention, closes the store. */
-  finish(): Promise<void>;
+  /**
+   * Waits for everything to be written, calls `beforeClose` (e.g. notifications, which
+   * read the recorded run and write to it), applies retention, closes the store.
+   */
+  finish(beforeClose?: (store: RunStore) => Promise<unknown>): Promise<void>;
   /** The open store (e.g. to print the run id's history location). */
   store: RunStore;
 }
@@ -107,7 +110,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         onFault = handler;
         if (fault) handler(fault);
       },
-      async finish() {
+      async finish(beforeClose) {
         try {
           await recorder.flush();
         } catch (e) {
@@ -118,6 +121,11 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
               `weft: warning: the run was not fully recorded in history: ${message(e)}\n`,
             );
           }
+        }
+        try {
+          await beforeClose?.(store);
+        } catch (e) {
+          await err(io, `weft: warning: ${options.secrets.maskKeeping(message(e))}\n`);
         }
         try {
           // After a fault of the machine, deleting old runs is no time to write more.

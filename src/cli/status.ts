@@ -13,10 +13,10 @@ import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
 import { isFailure, paint } from "./render/format.ts";
-import { displayedLine } from "./render/cut.ts";
+import { displayedWholeLine } from "./render/cut.ts";
 import { failureBlock } from "./render/recap.ts";
 import { TAIL_LINES } from "./render/tails.ts";
-import { MAX_LINE_CHARS } from "../tasks/lines.ts";
+import { childRunsOf } from "../store/children.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -28,7 +28,7 @@ interface StatusOptions {
  * `weft status --json`: the shape of `weft run --json` (a RunReport) plus where and
  * from what it ran. `finishedAt`/`durationMs` are null while the run is running.
  */
-export function statusReport(details: RunDetails) {
+export function statusReport(details: RunDetails, childRuns: Record<string, string[]> = {}) {
   const { run, tasks } = details;
   return {
     id: run.id,
@@ -43,6 +43,12 @@ export function statusReport(details: RunDetails) {
     resumedFrom: run.resumedFrom,
     file: run.file,
     ...(run.error === undefined ? {} : { error: run.error }),
+    ...(run.notifications === undefined ? {} : { notifications: run.notifications }),
+    // Sub-workflows: who called this run, and the runs its `workflow` tasks started.
+    ...(run.parentRunId === undefined
+      ? {}
+      : { parentRunId: run.parentRunId, parentTaskId: run.parentTaskId ?? null }),
+    childRuns,
   };
 }
 
@@ -85,13 +91,17 @@ async function showStatus(
   }
   const home = homeFor(io, options.home);
   if (options.json) {
-    const details = await withHistory(io, options.home, (store) => runOrLatest(store, id, home));
-    await outJson(io, statusReport(details));
+    const report = await withHistory(io, options.home, async (store) => {
+      const details = await runOrLatest(store, id, home);
+      return statusReport(details, await childRunsOf(store, details.run));
+    });
+    await outJson(io, report);
     return ExitCode.Ok;
   }
   const text = await withHistory(io, options.home, async (store) => {
     const details = await runOrLatest(store, id, home);
-    return humanStatus(details) + await failureTails(store, details);
+    const children = await childRunsOf(store, details.run);
+    return humanStatus(details, children) + await failureTails(store, details);
   });
   await out(io, text);
   return ExitCode.Ok;
@@ -121,14 +131,7 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
       : [];
     const shown = lines.map((line) => ({
       stream: line.stream,
-      text: terminalSafe(
-        displayedLine(
-          line.text.length > MAX_LINE_CHARS
-            ? { line: line.text.slice(0, MAX_LINE_CHARS), continues: true }
-            : { line: line.text },
-        )!,
-        false,
-      ),
+      text: terminalSafe(displayedWholeLine(line.text), false),
     }));
     text += "\n" + failureBlock(task, shown, "", paint(false));
   }
@@ -136,7 +139,7 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
 }
 
 /** The human report; text that tasks or users supplied is shown with controls escaped. */
-function humanStatus(details: RunDetails): string {
+function humanStatus(details: RunDetails, children: Record<string, string[]>): string {
   const { run, tasks } = details;
   const safe = (text: string) => terminalSafe(text, false);
   const lines = [
@@ -149,7 +152,18 @@ function humanStatus(details: RunDetails): string {
     `host      ${run.host}, pid ${run.pid}`,
   ];
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);
+  if (run.parentRunId) {
+    lines.push(`called by ${run.parentRunId} task ${safe(run.parentTaskId ?? "?")}`);
+  }
+  for (const [taskId, ids] of Object.entries(children)) {
+    lines.push(`child     ${safe(taskId)}: ${ids.join(", ")}`);
+  }
   if (run.error) lines.push(`error     ${safe(run.error)}`);
+  for (const n of run.notifications ?? []) {
+    const what = n.alert ? `alert ${safe(n.alert)} → ${safe(n.channel)}` : safe(n.channel);
+    const how = n.ok ? "sent" : `FAILED after ${n.attempts} tries: ${safe(n.error ?? "")}`;
+    lines.push(`notified  ${what}: ${how}`);
+  }
   const params = Object.entries(run.params);
   if (params.length) {
     lines.push(`params    ${params.map(([k, v]) => `${safe(k)}=${safe(v)}`).join(" ")}`);

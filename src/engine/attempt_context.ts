@@ -8,7 +8,12 @@
 import { resolve } from "node:path";
 import type { Scope, Value } from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
-import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
+import type {
+  ChildRunRequest,
+  ChildRunResult,
+  ProcessSpawner,
+  TaskContext,
+} from "../tasks/types.ts";
 import type { RunContext } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
@@ -91,6 +96,16 @@ export class AttemptContext implements TaskContext {
     return this.#scope ??= makeScope(this.#run, (name) => this.#lookup(name), this.#subject.item);
   }
 
+  /** The workflow file's folder (scripts and data paths are relative to it). */
+  get workflowDir(): string {
+    return this.#run.dir;
+  }
+
+  /** The run's parameters. */
+  get params(): Readonly<Record<string, string>> {
+    return this.#run.params;
+  }
+
   /** The tail of stdout published so far. */
   get stdout(): string {
     return this.#tail?.text() ?? "";
@@ -166,6 +181,11 @@ export class AttemptContext implements TaskContext {
 
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
     this.#run.exprs.renderShell(command, this.scope);
+
+  /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
+  runChild(request: ChildRunRequest): Promise<ChildRunResult> {
+    return this.#run.startChild(this.taskId, request, this.signal);
+  }
 
   #lookup(name: string): string | undefined {
     const weft = this.#weftVars();

@@ -1,15 +1,16 @@
 /**
  * The composite task types: `conditional` (run one of two steps), `parallel` (run
- * children at once; wait for all, any, or the first) and `loop` (run a step per item).
+ * children at once; wait for all, any, or the first) and `loop` (run a step per item,
+ * in loop.ts).
  * Their leaf work goes through runLeaf, so it counts against `--max-parallel`.
  * @module
  */
-import type { Value } from "../expr/mod.ts";
-import { type AbortScope, childScope, type StopReason } from "./abort.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { type AbortScope, childScope } from "./abort.ts";
+import { ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
+import { runLoop } from "./loop.ts";
 import type { CompositeSpec, Node } from "./nodes.ts";
 
 /** Runs a composite node to its outcome, in a scope under `parent`; never throws. */
@@ -115,96 +116,20 @@ async function runParallel(
   return outcome;
 }
 
-async function runLoop(
-  run: RunContext,
-  node: Node,
-  spec: Extract<CompositeSpec, { kind: "loop" }>,
-  scope: AbortScope,
-): Promise<Outcome> {
-  const startedAt = startComposite(run, node);
-  let items: Value[];
-  try {
-    items = loopItems(run, spec.items);
-  } catch (error) {
-    // The parser's message may quote the items' text: data, masked like any other.
-    const outcome = failed(`loop items: ${quoteData(errorText(error))}`);
-    finishComposite(run, node, outcome, startedAt);
-    return outcome;
-  }
-  const width = Math.max(
-    1,
-    Math.min(items.length, spec.parallel ? spec.maxParallel ?? items.length : 1),
-  );
-  let next = 0;
-  let finished = 0;
-  let failures = 0;
-  let firstError: string | null = null;
-  let halted = false;
-  const worker = async () => {
-    while (next < items.length && !halted && scope.reason === null) {
-      const index = next++;
-      const outcome = await runLeaf(run, {
-        node,
-        spec: spec.step,
-        scope,
-        slotHeld: false,
-        quiet: true,
-        item: { value: items[index], index },
-      });
-      if (outcome.status === "cancelled" || (outcome.status === "timed_out" && scope.reason)) {
-        continue; // stopped from outside; the loop's own outcome says so
-      }
-      finished++;
-      if (isFailure(outcome.status) && !spec.step.continueOnError) {
-        failures++;
-        firstError ??= `item ${index}: ${outcome.error ?? outcome.status}`;
-        if (spec.stopOnFailure) halted = true;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  const outputs = {
-    total: String(items.length),
-    count: String(finished),
-    succeeded: String(finished - failures),
-    failed: String(failures),
-  };
-  const stop: StopReason | null = scope.reason;
-  const outcome: Outcome = stop
-    ? { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" }
-    : failures > 0
-    ? {
-      ...failed(`${failures} of ${items.length} iterations failed; first: ${firstError}`),
-      outputs,
-    }
-    : { ...succeededOutcome(), outputs };
-  finishComposite(run, node, outcome, startedAt);
-  return outcome;
-}
-
-/**
- * A loop's items: a list as written, or text (interpolated) holding a JSON array or
- * one item per line (blank lines dropped).
- */
-export function loopItems(run: RunContext, items: (string | number | boolean)[] | string): Value[] {
-  if (Array.isArray(items)) return items;
-  const env = run.workflowEnv;
-  const text = run.exprs.render(items, makeScope(run, (name) => env[name])).trim();
-  if (text.startsWith("[")) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new Error("expected a JSON array");
-    return parsed as Value[];
-  }
-  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
-}
-
-function startComposite(run: RunContext, node: Node): string {
+/** Marks a composite started (attempt 1) and says so; returns the start time. */
+export function startComposite(run: RunContext, node: Node): string {
   const at = run.markStarted(node, 1);
   run.publish({ type: "task_started", runId: run.runId, taskId: node.id, attempt: 1, at });
   return at;
 }
 
-function finishComposite(run: RunContext, node: Node, outcome: Outcome, startedAt: string): void {
+/** Publishes the composite's one attempt as finished (its record is finished by the caller). */
+export function finishComposite(
+  run: RunContext,
+  node: Node,
+  outcome: Outcome,
+  startedAt: string,
+): void {
   run.publish({
     type: "attempt_finished",
     runId: run.runId,
@@ -219,14 +144,17 @@ function finishComposite(run: RunContext, node: Node, outcome: Outcome, startedA
   });
 }
 
-function isFailure(status: Outcome["status"]): boolean {
+/** Failed or timed out. */
+export function isFailure(status: Outcome["status"]): boolean {
   return status === "failed" || status === "timed_out";
 }
 
-function failed(error: string | null): Outcome {
+/** A failure with `error` (exit code 1). */
+export function failed(error: string | null): Outcome {
   return { status: "failed", reason: "error", exitCode: 1, error, outputs: {}, stdout: "" };
 }
 
-function succeededOutcome(): Outcome {
+/** A success with no outputs. */
+export function succeededOutcome(): Outcome {
   return { status: "success", reason: null, exitCode: 0, error: null, outputs: {}, stdout: "" };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Registry } from "../tasks/mod.ts";
-import type { ProcessSpawner } from "../tasks/types.ts";
+import type { ChildRunRequest, ChildRunResult, ProcessSpawner } from "../tasks/types.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
 import type { EngineEvent, TaskReason, TaskState } from "./events.ts";
 import type { Expressions, ScopeSource } from "./expressions.ts";
@@ -51,6 +51,15 @@ export interface RunContext extends ScopeSource {
   markStarted(node: Node, attempt: number): string;
   /** Fills a node's final record and publishes `task_finished`. */
   finishRecord(node: Node, outcome: Outcome): void;
+  /**
+   * Runs another workflow as a child run of task `taskId` (see child.ts); `signal`
+   * (the attempt's) cancels it. Rejects with a one-line reason when it cannot start.
+   */
+  startChild(
+    taskId: string,
+    request: ChildRunRequest,
+    signal: AbortSignal,
+  ): Promise<ChildRunResult>;
 }
 
 /** The task state and reason a stop reason leads to. */

@@ -65,6 +65,41 @@ export interface RunInfo {
   pid: number;
   /** Set when this run was started with --resume. */
   resumedFrom: string | null;
+  /**
+   * Set on a child run (a `workflow` task's sub-workflow): the run and task that called
+   * it. Absent on other runs, and on every run recorded before sub-workflows existed.
+   */
+  parentRunId?: string;
+  parentTaskId?: string;
+  /**
+   * What started the run. Absent on runs recorded before triggers were kept: read
+   * those as `manual` (or `resume` when `resumedFrom` is set), see {@link triggerOf}.
+   */
+  trigger?: RunTrigger;
+}
+
+/** What starts a run: `weft run`, a schedule (on time, caught up, backfilled), a webhook, a file change, `--resume`. */
+export type RunTriggerType =
+  | "manual"
+  | "schedule"
+  | "catch-up"
+  | "backfill"
+  | "webhook"
+  | "file"
+  | "resume";
+
+/** A run's trigger, kept on its record (RunInfo.trigger). */
+export interface RunTrigger {
+  type: RunTriggerType;
+  /** For schedule fires: the logical fire time, ISO 8601 with the schedule zone's offset. */
+  scheduledFor?: string;
+  /** For schedule fires: the schedule's name. */
+  schedule?: string;
+}
+
+/** A run's trigger, also for records written before triggers were kept. */
+export function triggerOf(run: Pick<RunInfo, "trigger" | "resumedFrom">): RunTrigger {
+  return run.trigger ?? { type: run.resumedFrom ? "resume" : "manual" };
 }
 
 /** The whole outcome of a run; `weft run --json` prints exactly this. */

@@ -6,6 +6,7 @@
  */
 import { compileCondition, compileTemplate, type Scope, truthy, type Value } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
+import type { RunTrigger } from "./events.ts";
 import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
 
@@ -103,16 +104,18 @@ export interface ScopeSource {
   readonly startedAt: string;
   readonly params: Record<string, string>;
   readonly nodes: ReadonlyMap<string, Node>;
+  /** What started the run (absent: manual); read as `${trigger.type}` and `${schedule.*}`. */
+  readonly trigger?: RunTrigger;
 }
 
 /**
- * The scope for one task: `env` looks up `env(name)`; `item` is the loop item when
- * `item` is given. Anything unknown is undefined.
+ * The scope for one task: `env` looks up `env(name)`; `item` is the loop item and
+ * `index` its 0-based position when `item` is given. Anything unknown is undefined.
  */
 export function makeScope(
   source: ScopeSource,
   env: (name: string) => string | undefined,
-  item?: { value: Value },
+  item?: { value: Value; index?: number },
 ): Scope {
   return (root, path) => {
     switch (root) {
@@ -126,6 +129,8 @@ export function makeScope(
         return taskValue(source.nodes.get(path[0]), path.slice(1));
       case "item":
         return item ? walk(item.value, path) : undefined;
+      case "index":
+        return item && path.length === 0 ? item.index : undefined;
       case "workflow":
         return path.length === 1 ? workflowValue(source, path[0]) : undefined;
       case "run":
@@ -133,6 +138,16 @@ export function makeScope(
         if (path[0] === "id") return source.runId;
         if (path[0] === "started_at") return source.startedAt;
         return undefined;
+      case "schedule":
+        // A run no schedule started stands for its own start time (as Airflow's manual runs).
+        if (path.length !== 1) return undefined;
+        if (path[0] === "time") return source.trigger?.scheduledFor ?? source.startedAt;
+        if (path[0] === "name") return source.trigger?.schedule ?? "";
+        return undefined;
+      case "trigger":
+        return path.length === 1 && path[0] === "type"
+          ? source.trigger?.type ?? "manual"
+          : undefined;
       default:
         return undefined;
     }

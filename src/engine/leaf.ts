@@ -15,6 +15,7 @@ import { parseOutputs } from "./outputs.ts";
 import { formatDuration } from "../model/duration.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
+import { addConfigSecrets } from "./start_secrets.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -109,6 +110,7 @@ async function runAttempt(
     configError = true; // until the environment and cwd are worked out
     ctx = new AttemptContext(run, job, attempt, outputFile, signal);
     configError = false;
+    addConfigSecrets(run.secrets, runner, spec.config, ctx.interpolate);
     result = await runner.run(spec.config, ctx);
   } catch (error) {
     result = { ok: false, exitCode: null, outputs: {}, error: errorText(error) };

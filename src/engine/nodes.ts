@@ -1,6 +1,6 @@
 /**
  * The engine's view of a workflow: one node per task record (top-level tasks and the
- * children of `parallel` tasks), with the workflow `defaults` applied, callbacks told
+ * children of `parallel` tasks; loop iterations are added at run time), with the workflow `defaults` applied, callbacks told
  * apart from the main DAG, and everything the run would refuse found up front.
  * @module
  */
@@ -40,7 +40,8 @@ export type CompositeSpec =
   | { kind: "parallel"; waitFor: "all" | "any" | "first" }
   | {
     kind: "loop";
-    items: (string | number | boolean)[] | string;
+    /** A list as written (scalars or objects), or text resolved at run time. */
+    items: unknown[] | string;
     step: LeafSpec;
     parallel: boolean;
     maxParallel: number | null;
@@ -278,6 +279,31 @@ interface NodeInit {
 const NO_CHILDREN: Node[] = Object.freeze([]) as unknown as Node[];
 const NO_OUTPUTS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/**
+ * The node of one loop iteration: a leaf whose parent is the loop, with its own record
+ * (`id` is `LOOP[key]`, see loop.ts iterationKeys; `[` is never in a task id, so it
+ * cannot clash with one). It belongs to the loop like a parallel child to its parallel.
+ */
+export function iterationNode(loop: Node, id: string, spec: LeafSpec): Node {
+  return makeNode({
+    id,
+    name: `${loop.record.name}${id.slice(loop.id.length)}`,
+    type: spec.type,
+    kind: "leaf",
+    callback: loop.callback,
+    deps: [],
+    onSuccess: [],
+    onFailure: [],
+    alone: false,
+    condition: null,
+    leaf: spec,
+    composite: null,
+    compositeTimeout: null,
+    parent: loop,
+    continueOnError: spec.continueOnError,
+  });
+}
+
 function makeNode(init: NodeInit): Node {
   // Spelled out field by field (no spreads): 100,000 nodes are built per large run.
   return {
@@ -293,7 +319,8 @@ function makeNode(init: NodeInit): Node {
     leaf: init.leaf,
     composite: init.composite,
     compositeTimeout: init.compositeTimeout,
-    children: init.kind === "parallel" ? [] : NO_CHILDREN,
+    // A loop's children are its iterations, added once its items are known (loop.ts).
+    children: init.kind === "parallel" || init.kind === "loop" ? [] : NO_CHILDREN,
     parent: init.parent,
     continueOnError: init.continueOnError,
     stdout: "",

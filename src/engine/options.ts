@@ -5,7 +5,7 @@
 import type { Workflow } from "../model/workflow.ts";
 import type { Registry } from "../tasks/mod.ts";
 import type { ProcessSpawner } from "../tasks/types.ts";
-import type { EventListener, RunReport, TaskRecord } from "./events.ts";
+import type { EventListener, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import type { Secrets } from "./secrets.ts";
 
 /**
@@ -56,10 +56,23 @@ export interface EngineOptions {
   host?: string;
   pid?: number;
   now?: () => Date;
+  /**
+   * What started the run (recorded on the run; `${trigger.type}`, `${schedule.time}` and
+   * `${schedule.name}` read it). Default: none recorded, read as manual (resume with `resume`).
+   */
+  trigger?: RunTrigger;
   /** Tasks that succeeded in `previous` are kept (reason "resumed"); the rest runs. */
   resume?: { fromRunId: string; previous: TaskRecord[] };
   /** Where per-attempt $WEFT_OUTPUT files go; default a private temp folder, removed at the end. */
   workDir?: string;
+  /**
+   * Listeners of the child runs that `workflow` tasks start (see child.ts): e.g. the
+   * history recorder, so each child is recorded as a run of its own. The terminal's
+   * listeners belong in `listeners` only. Default: none (child runs go unrecorded).
+   */
+  childListeners?: EventListener[];
+  /** Set by the engine on a child run: who called it, and the chain of calling files. */
+  parent?: { runId: string; taskId: string; files: string[] };
 }
 
 /** A started run. */

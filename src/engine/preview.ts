@@ -10,6 +10,7 @@ import { compileTemplate, type Scope } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { Expressions, makeScope } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
+import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { Secrets } from "./secrets.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
@@ -25,6 +26,8 @@ export interface PreviewInput {
 
 /** Roots whose values exist only once the run is going. */
 const LATER = new Set(["tasks", "item", "index"]);
+/** Known only once the run starts: what started it and when (shown as placeholders). */
+const AT_START = new Set(["run", "schedule", "trigger"]);
 
 /**
  * Task id → the lines saying what it would run: `$ command` (a multi-line command
@@ -50,7 +53,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
     const scope = makeScope(source, lookup);
     return (root, path) => {
-      if (LATER.has(root) || root === "run") return `<${[root, ...path].join(".")}>`;
+      if (LATER.has(root) || AT_START.has(root)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
       // An unset variable renders empty at run time too; say so rather than vanish.
       return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
@@ -91,6 +94,26 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
           .toUpperCase();
         return [`${method} ${renderUrl(url, scope, render)}`];
+      }
+      case "workflow": {
+        const params = Object.entries(config.params ?? {})
+          .map(([k, v]) => ` ${k}=${typeof v === "string" ? render(v) : String(v)}`);
+        return [`runs ${String(config.file)}${params.join("")}`];
+      }
+      case "docker": {
+        const name = "weft-<run>-<task>-<attempt>";
+        return safe(() => dockerPreview(config.config as DockerConfig, render, name), ["docker"]);
+      }
+      case "javascript":
+      case "python":
+        return [scriptPreview(spec.type, config, render)];
+      case "data_processor": {
+        const processor = config.processor as Record<string, unknown>;
+        const input = render(String((config.input as { path: string }).path));
+        const output = render(String((config.output as { path: string }).path));
+        return [
+          `${input} → ${scriptPreview(String(processor.type), processor, render)} → ${output}`,
+        ];
       }
       default: {
         // Types this version cannot run never reach a plan (checkRunnable refuses them).
@@ -136,6 +159,18 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   return previews;
 }
 
+/** One line for a script step: `javascript scripts/x.js ARGS…`, or a shell command's first line. */
+function scriptPreview(
+  type: string,
+  config: Record<string, unknown>,
+  render: (text: string) => string,
+): string {
+  if (type === "shell") return `$ ${render(String(config.command)).split("\n")[0]}`;
+  const args = ((config.args ?? []) as string[]).map((arg) => ` ${render(arg)}`).join("");
+  const what = typeof config.script === "string" ? render(config.script) : "<inline code>";
+  return `${type} ${what}${args}`;
+}
+
 /**
  * A URL as the run would request it when every value is known (percent-encoded where
  * it lands, see expr/url.ts); with placeholders, as plain text (encoding them would
@@ -144,7 +179,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
 function renderUrl(url: string, scope: Scope, render: (text: string) => string): string {
   try {
     const template = compileTemplate(url);
-    const later = template.references.some((r) => LATER.has(r.root) || r.root === "run");
+    const later = template.references.some((r) => LATER.has(r.root) || AT_START.has(r.root));
     return later ? render(url) : template.renderUrl(scope);
   } catch {
     return render(url);

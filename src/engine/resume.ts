@@ -5,7 +5,7 @@
  */
 import type { Outcome } from "./context.ts";
 import type { TaskRecord } from "./events.ts";
-import type { Node } from "./nodes.ts";
+import { iterationNode, type Node } from "./nodes.ts";
 
 /** One record to keep. */
 export interface Kept {
@@ -15,7 +15,8 @@ export interface Kept {
 
 /**
  * The top-level tasks that succeeded before, each followed by its parallel children
- * (kept as they were; a child missing from the earlier run is skipped).
+ * (kept as they were; a child missing from the earlier run is skipped) or its loop
+ * iterations (those the earlier run recorded).
  */
 export function keptFromEarlierRun(order: readonly Node[], previous: TaskRecord[]): Kept[] {
   const before = new Map(previous.map((r) => [r.id, r]));
@@ -24,6 +25,17 @@ export function keptFromEarlierRun(order: readonly Node[], previous: TaskRecord[
     const old = before.get(node.id);
     if (node.parent || !old || old.status !== "success") continue;
     kept.push({ node, outcome: keptOutcome(old) });
+    if (node.composite?.kind === "loop") {
+      // Its iterations were recorded as they ran (`ID[key]`): kept with it, in their order.
+      const step = node.composite.step;
+      for (const record of previous) {
+        if (!record.id.startsWith(`${node.id}[`)) continue;
+        const iteration = iterationNode(node, record.id, step);
+        node.children.push(iteration);
+        kept.push({ node: iteration, outcome: keptOutcome(record) });
+      }
+      continue;
+    }
     for (const child of node.children) {
       const oldChild = before.get(child.id);
       kept.push({

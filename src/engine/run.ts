@@ -10,12 +10,13 @@
 import { ReadyTracker } from "../graph/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Registry } from "../tasks/mod.ts";
-import type { ProcessSpawner } from "../tasks/types.ts";
+import type { ChildRunRequest, ChildRunResult, ProcessSpawner } from "../tasks/types.ts";
 import { AbortScope } from "./abort.ts";
 import { Callbacks } from "./callbacks.ts";
+import { runChildWorkflow } from "./child.ts";
 import { runComposite } from "./composite.ts";
 import type { Outcome, RunContext } from "./context.ts";
-import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
+import type { EngineEvent, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import { conditionScope, type Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
 import type { Node } from "./nodes.ts";
@@ -26,6 +27,7 @@ import { maskEvent, maskReport } from "./mask_events.ts";
 import type { Secrets } from "./secrets.ts";
 import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
+import { makeWorkDir } from "./work_dir.ts";
 import { ownText } from "../model/data_text.ts";
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
@@ -37,6 +39,7 @@ export class Run implements RunContext, RunHandle {
   readonly dir: string;
   readonly params: Record<string, string>;
   readonly startedAt: string;
+  readonly trigger?: RunTrigger;
   readonly nodes: Map<string, Node>;
   readonly registry: Registry;
   readonly slots: Slots;
@@ -95,6 +98,7 @@ export class Run implements RunContext, RunHandle {
     this.#order = prepared.nodes.order;
     this.runId = this.id = prepared.runId;
     this.startedAt = prepared.startedAt;
+    this.trigger = options.trigger;
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
     this.secrets = prepared.secrets;
@@ -109,7 +113,7 @@ export class Run implements RunContext, RunHandle {
     const hardKill = this.#hardKill.signal;
     this.spawner = { spawn: (o) => inner.spawn({ ...o, killSignal: o.killSignal ?? hardKill }) };
     this.removeOutputFiles = options.workDir === undefined;
-    this.#workDir = options.workDir ?? Deno.makeTempDirSync({ prefix: "weft-run-" });
+    this.#workDir = options.workDir ?? makeWorkDir();
     this.done = new Promise((resolve) => this.#resolve = resolve);
   }
 
@@ -131,6 +135,10 @@ export class Run implements RunContext, RunHandle {
         host: this.#options.host ?? Deno.hostname(),
         pid: this.#options.pid ?? Deno.pid,
         resumedFrom: this.#options.resume?.fromRunId ?? null,
+        ...(this.#options.trigger ? { trigger: this.#options.trigger } : {}),
+        ...(this.#options.parent
+          ? { parentRunId: this.#options.parent.runId, parentTaskId: this.#options.parent.taskId }
+          : {}),
       },
       tasks: this.#order.map((n) => snapshot(n.record)),
     });
@@ -196,6 +204,21 @@ export class Run implements RunContext, RunHandle {
     record.status = "running";
     record.attempts = attempt;
     return at;
+  }
+
+  startChild(
+    taskId: string,
+    request: ChildRunRequest,
+    signal: AbortSignal,
+  ): Promise<ChildRunResult> {
+    const parent = {
+      runId: this.runId,
+      dir: this.dir,
+      options: this.#options,
+      secrets: this.secrets,
+      hardKill: this.#hardKill.signal,
+    };
+    return runChildWorkflow(parent, taskId, request, signal);
   }
 
   finishRecord(node: Node, outcome: Outcome): void {
@@ -389,7 +412,9 @@ export class Run implements RunContext, RunHandle {
       startedAt: this.startedAt,
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - Date.parse(this.startedAt),
-      tasks: this.#order.map((n) => snapshot(n.record)),
+      // A loop's iterations (known only once it ran) follow it.
+      tasks: this.#order.flatMap((n) => n.kind === "loop" ? [n, ...n.children] : [n])
+        .map((n) => snapshot(n.record)),
       ...(this.#error === null ? {} : { error: this.#error }),
     };
     this.publish({ type: "run_finished", runId: this.runId, report });

@@ -54,14 +54,29 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
   const runId = options.runId ?? newRunId(started);
   const startedAt = started.toISOString();
   const base = { ...options.baseEnv, ...options.extraEnv };
-  const source = { workflow, file: options.file, runId, startedAt, params, nodes: nodes.byId };
+  const source = {
+    workflow,
+    file: options.file,
+    runId,
+    startedAt,
+    params,
+    nodes: nodes.byId,
+    trigger: options.trigger,
+  };
   const workflowEnv = collect(problems, () => ({
     ...base,
     ...exprs.renderEnv(workflow.environment, makeScope(source, (name) => base[name])),
   }));
   if (problems.length > 0) throw new WeftError(problems);
 
-  const secrets = startSecrets({ options, workflowEnv: workflowEnv!, nodes, exprs, source });
+  const secrets = startSecrets({
+    options,
+    workflowEnv: workflowEnv!,
+    nodes,
+    exprs,
+    source,
+    registry,
+  });
   return {
     registry,
     params,

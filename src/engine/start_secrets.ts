@@ -10,6 +10,7 @@ import { type Expressions, makeScope, type ScopeSource } from "./expressions.ts"
 import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { Secrets } from "./secrets.ts";
+import type { Registry, TaskRunner } from "../tasks/mod.ts";
 
 /** What {@link startSecrets} reads of the run being prepared. */
 export interface SecretSources {
@@ -19,6 +20,8 @@ export interface SecretSources {
   nodes: NodeSet;
   exprs: Expressions;
   source: ScopeSource;
+  /** The runners, for the secrets inside task configurations (TaskRunner.secretsIn). */
+  registry?: Registry;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface SecretSources {
  * task ids and names) are protected in error messages.
  */
 export function startSecrets(
-  { options, workflowEnv, nodes, exprs, source }: SecretSources,
+  { options, workflowEnv, nodes, exprs, source, registry }: SecretSources,
 ): Secrets {
   const secrets = options.secrets ?? new Secrets();
   secrets.declare(options.workflow.secrets ?? []);
@@ -40,13 +43,22 @@ export function startSecrets(
   const atStart = (env: (name: string) => string | undefined): Scope => {
     const scope = makeScope(source, env);
     return (root, path) => {
-      if (root === "tasks" || root === "item") throw new NotYetKnown();
+      if (root === "tasks" || root === "item" || root === "index") throw new NotYetKnown();
       return scope(root, path);
     };
   };
   for (const node of nodes.order) {
     secrets.protect([node.id, node.record.name]);
     for (const spec of leafSpecs(node)) {
+      const runner = registry?.get(spec.type);
+      if (runner?.secretsIn) {
+        // Only env the task does not set itself: its own values are known at its start.
+        const outside = atStart((name) => {
+          if (spec.environment && Object.hasOwn(spec.environment, name)) throw new NotYetKnown();
+          return workflowEnv[name];
+        });
+        addConfigSecrets(secrets, runner, spec.config, (text) => exprs.render(text, outside));
+      }
       const names = spec.environment ? Object.keys(spec.environment) : [];
       if (!names.some((name) => secrets.isSecretName(name))) continue;
       try {
@@ -73,6 +85,27 @@ export function startSecrets(
     }
   }
   return secrets;
+}
+
+/**
+ * Adds the secrets a runner finds in a task's configuration (TaskRunner.secretsIn),
+ * interpolated with `interpolate`; nothing when that throws (a value known only later,
+ * or an expression error the runner reports itself).
+ */
+export function addConfigSecrets(
+  secrets: Secrets,
+  runner: TaskRunner,
+  config: unknown,
+  interpolate: (text: string) => string,
+): void {
+  if (!runner.secretsIn) return;
+  let values: string[];
+  try {
+    values = runner.secretsIn(config, interpolate);
+  } catch {
+    return;
+  }
+  for (const value of values) secrets.add(value);
 }
 
 /** Thrown by the start scope for a reference whose value the run has not made yet. */

@@ -30,7 +30,7 @@ export class LineTail {
 
   /**
    * Appends one line (without its newline; text or UTF-8 bytes), or with `continuation`
-   * the next piece of the last line (a long line arrives in pieces, see tasks/lines.ts).
+   * the next piece of the last line (a long line arrives in pieces, see tasks/byte_lines.ts).
    */
   push(line: string | Uint8Array, continuation = false): void {
     const bytes = typeof line === "string" ? encoder.encode(line) : line;

@@ -17,7 +17,15 @@ import {
 } from "./fields.ts";
 
 /** Task types that run one unit of work. */
-export const LEAF_TYPES = ["shell", "http", "docker", "javascript", "python", "database"] as const;
+export const LEAF_TYPES = [
+  "shell",
+  "http",
+  "docker",
+  "javascript",
+  "python",
+  "database",
+  "workflow",
+] as const;
 /** Task types that orchestrate other tasks. */
 export const COMPOSITE_TYPES = ["conditional", "parallel", "loop", "data_processor"] as const;
 /** Every task type. */
@@ -109,12 +117,59 @@ const dockerConfig = z.strictObject({
   volumes: z.array(z.string()).optional(),
   ports: z.array(z.string()).optional(),
   env: envMap.optional(),
+  /** The working directory inside the container (`docker run -w`). */
+  workdir: z.string().optional(),
   network: z.string().optional(),
   pull: z.enum(["always", "missing", "never"]).optional(),
   remove: z.boolean().optional(),
-}).refine((c) => c.dockerfile || c.context || c.image, {
-  message: "docker config needs `image` (to run a container) or `dockerfile`/`context` (to build)",
-});
+}).superRefine(dockerConfigIssues);
+
+const DOCKER_BUILD_ONLY = ["tags", "build_args", "push"] as const;
+const DOCKER_RUN_ONLY = [
+  "command",
+  "volumes",
+  "ports",
+  "env",
+  "workdir",
+  "network",
+  "pull",
+  "remove",
+] as const;
+
+/** A docker config builds (`dockerfile`/`context`), runs (`image`), or both, in that order. */
+function dockerConfigIssues(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const builds = c.dockerfile !== undefined || c.context !== undefined;
+  const keyed = [...DOCKER_BUILD_ONLY, ...DOCKER_RUN_ONLY].some((key) => c[key] !== undefined);
+  if (!builds && c.image === undefined && !keyed) {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "docker config needs `image` (to run a container) or `dockerfile`/`context` (to build)",
+    });
+    return;
+  }
+  for (const key of DOCKER_BUILD_ONLY) {
+    if (c[key] !== undefined && !builds) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `\`${key}\` belongs to a build: add \`context\` (or \`dockerfile\`)`,
+      });
+    }
+  }
+  for (const key of DOCKER_RUN_ONLY) {
+    if (c[key] !== undefined && c.image === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `\`${key}\` belongs to running a container: add \`image\``,
+      });
+    }
+  }
+  if (c.push === true && !(Array.isArray(c.tags) && c.tags.length > 0)) {
+    ctx.addIssue({ code: "custom", path: ["push"], message: "`push: true` needs `tags`" });
+  }
+}
 
 const scriptConfig = {
   /** Path to a script file, relative to the workflow file. */
@@ -122,6 +177,14 @@ const scriptConfig = {
   /** Inline source code. */
   code: z.string().optional(),
   args: z.array(z.string()).optional(),
+};
+
+/** A python task's fields: a script or code, and the interpreter (default `python3` from PATH). */
+const pythonConfig = {
+  ...scriptConfig,
+  interpreter: processText.min(1, "interpreter is empty").optional().describe(
+    "The Python interpreter: a name looked up on PATH or a path (default python3)",
+  ),
 };
 
 const databaseConfig = z.strictObject({
@@ -133,6 +196,18 @@ const databaseConfig = z.strictObject({
 }).refine((c) => c.query || c.file || c.migrations_path, {
   message: "database config needs `query`, `file` or `migrations_path`",
 });
+
+/**
+ * A sub-workflow: `file` (relative to this workflow's file, no `${...}`: it is checked
+ * when validating) runs as its own recorded run; `params` are passed to its `params:`.
+ */
+const workflowCallConfig = {
+  file: z.string().min(1, "file is empty").describe(
+    "The workflow file to run, relative to this workflow's file",
+  ),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional().describe("Values for the called workflow's params (may use ${...})"),
+};
 
 function needsScriptOrCode(task: object): boolean {
   const { script, code } = task as { script?: string; code?: string };
@@ -149,9 +224,10 @@ function leafVariants<E extends z.ZodRawShape>(extra: E) {
     z.strictObject({ type: z.literal("docker"), ...base, config: dockerConfig }),
     z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig })
       .refine(needsScriptOrCode, SCRIPT_OR_CODE),
-    z.strictObject({ type: z.literal("python"), ...base, ...scriptConfig })
+    z.strictObject({ type: z.literal("python"), ...base, ...pythonConfig })
       .refine(needsScriptOrCode, SCRIPT_OR_CODE),
     z.strictObject({ type: z.literal("database"), ...base, config: databaseConfig }),
+    z.strictObject({ type: z.literal("workflow"), ...base, ...workflowCallConfig }),
   ] as const;
 }
 
@@ -198,8 +274,14 @@ export const taskSchema = z.discriminatedUnion("type", [
     name: z.string().optional(),
     description: z.string().optional(),
     ...compositeTimeout,
-    /** A list, or an expression that yields a JSON array or newline-separated text. */
-    items: z.union([z.array(z.union([z.string(), z.number(), z.boolean()])), z.string()]),
+    /**
+     * A list (scalars, or objects read as `${item.name}`), or an expression that yields
+     * a JSON array or newline-separated text.
+     */
+    items: z.union([
+      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])),
+      z.string(),
+    ]),
     task: stepSchema,
     /** For loops, `parallel: true` runs the iterations at once. */
     max_parallel: z.number().int().min(1).optional(),
@@ -209,13 +291,19 @@ export const taskSchema = z.discriminatedUnion("type", [
     type: z.literal("data_processor"),
     ...graphFields,
     ...execFields,
-    input: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+    input: z.strictObject({
+      type: z.literal("file"),
+      path: z.string().min(1).describe("A glob, relative to the workflow file (data/*.json)"),
+      allow_empty: z.boolean().optional().describe(
+        "true: run the processor even when the glob matches no file (default: a failure)",
+      ),
+    }),
     processor: z.discriminatedUnion("type", [
       z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
         needsScriptOrCode,
         SCRIPT_OR_CODE,
       ),
-      z.strictObject({ type: z.literal("python"), ...scriptConfig }).refine(
+      z.strictObject({ type: z.literal("python"), ...pythonConfig }).refine(
         needsScriptOrCode,
         SCRIPT_OR_CODE,
       ),

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { Cron } from "croner";
 import { duration, envMap, processText, taskId, timeout, workflowName } from "./fields.ts";
 import { retrySchema, taskSchema } from "./task.ts";
+import { OVERLAP_POLICIES } from "./schedule.ts";
 
 /** Trigger kinds. */
 export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as const;
@@ -56,6 +57,15 @@ export const timezoneSchema = z.string().superRefine((tz, ctx) => {
 const triggerConfig = z.strictObject({
   schedule: cronSchema.optional(),
   timezone: timezoneSchema.optional(),
+  // The settings of `weft schedule add` (see src/schedule/from_trigger.ts).
+  /** The schedule's name (default: the workflow's name). */
+  name: z.string().min(1).optional(),
+  /** How late a missed fire still runs when weft comes back (bare number: seconds). */
+  catchup: duration("s").optional(),
+  /** What a fire does while the previous run still runs (default skip). */
+  overlap: z.enum(OVERLAP_POLICIES).optional(),
+  /** Params each scheduled run gets. */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   files: z.union([z.string(), z.array(z.string())]).optional(),
   debounce: duration("s").optional(),
   webhook: z.string().optional(),
@@ -143,15 +153,21 @@ const slackConfig = z.strictObject({
 });
 
 const emailConfig = z.strictObject({
-  to: z.union([z.string(), z.array(z.string())]),
+  to: z.union([z.string(), z.array(z.string())]).optional(),
   from: z.string().optional(),
   subject: z.string().optional(),
+  // Every value may be a `${...}` template (`port: "${env.SMTP_PORT}"`): checked once rendered.
   smtp: z.strictObject({
-    host: z.string(),
-    port: z.number().int().min(1).max(65535).optional(),
+    host: z.string().optional(),
+    port: z.union([z.number().int().min(1).max(65535), z.string()]).optional(),
+    /** true: implicit TLS (port 465); false: plain, upgraded with STARTTLS when offered. */
+    secure: z.union([z.boolean(), z.string()]).optional(),
+    user: z.string().optional(),
+    /** Same as `user`. */
     username: z.string().optional(),
     password: z.string().optional(),
-    tls: z.boolean().optional(),
+    /** Same as `secure`. */
+    tls: z.union([z.boolean(), z.string()]).optional(),
   }).optional(),
 });
 
@@ -163,7 +179,10 @@ export const notificationsSchema = z.strictObject({
   on_success: z.boolean().optional(),
   slack: slackConfig.optional(),
   email: emailConfig.optional(),
-  webhook: z.strictObject({ url: z.string(), headers: z.record(z.string(), z.string()).optional() })
+  webhook: z.strictObject({
+    url: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
     .optional(),
 }).meta({ id: "Notifications" });
 
@@ -173,6 +192,8 @@ export const alertSchema = z.strictObject({
   condition: z.string().min(1),
   channels: z.array(z.string().min(1)).min(1),
   template: z.string().optional(),
+  /** How far back `metrics` looks (default 7 days; a bare number is seconds). */
+  window: duration("s").optional(),
 }).meta({ id: "Alert" });
 
 /** Defaults applied to every task that does not set the field itself. */

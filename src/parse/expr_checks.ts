@@ -20,7 +20,10 @@ const TEMPLATE_MAPS = ["headers", "environment", "config", "data", "auth"] as co
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
 const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
 const RUN_FIELDS = ["id", "started_at"];
-const ROOTS = ["env", "params", "tasks", "workflow", "run"];
+/** `${schedule.time}` (logical fire time), `${schedule.name}`: see engine/expressions.ts. */
+const SCHEDULE_FIELDS = ["time", "name"];
+const TRIGGER_FIELDS = ["type"];
+const ROOTS = ["env", "params", "tasks", "workflow", "run", "schedule", "trigger"];
 const ALERT_ROOTS = ["execution", "metrics", "workflow", "error", "run"];
 
 interface Scope {
@@ -213,6 +216,16 @@ function referenceTrouble(scope: Scope, ref: Reference, inLoop: boolean): Troubl
         message: "item is only defined inside a loop",
         hint: "use ${item} in the `task` of a `loop` task",
       };
+    case "index":
+      if (!inLoop) {
+        return {
+          message: "index is only defined inside a loop",
+          hint: "use ${index} in the `task` of a `loop` task",
+        };
+      }
+      return first === undefined
+        ? undefined
+        : { message: "index has no fields", hint: "write ${index} (the item's 0-based position)" };
     case "params":
       if (first !== undefined && scope.params.has(first) && ref.path.length === 1) {
         return undefined;
@@ -261,14 +274,30 @@ function referenceTrouble(scope: Scope, ref: Reference, inLoop: boolean): Troubl
       return fieldTrouble("workflow", first, ref.path.length, WORKFLOW_FIELDS);
     case "run":
       return fieldTrouble("run", first, ref.path.length, RUN_FIELDS);
+    case "schedule":
+      return fieldTrouble("schedule", first, ref.path.length, SCHEDULE_FIELDS);
+    case "trigger":
+      return fieldTrouble("trigger", first, ref.path.length, TRIGGER_FIELDS);
     default: {
-      const roots = inLoop ? [...ROOTS, "item"] : ROOTS;
+      const roots = inLoop ? [...ROOTS, "item", "index"] : ROOTS;
       return {
         message: `unknown name "${ref.root}"`,
-        hint: didYouMean(ref.root, roots) ?? `references start with ${listWords(roots)}`,
+        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref) ??
+          `references start with ${listWords(roots)}`,
       };
     }
   }
+}
+
+/**
+ * `${HOME}` copied from a shell script: `${...}` is always weft's, so say how to write
+ * the shell's variable (`$HOME`, `$${HOME}`) and weft's copy of it (`${env.HOME}`).
+ */
+function shellVariableHint(ref: Reference): string | undefined {
+  if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
+  const name = ref.root;
+  return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
+    `for weft's value of it \${env.${name}}`;
 }
 
 function fieldTrouble(root: string, field: string | undefined, length: number, fields: string[]) {

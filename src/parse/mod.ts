@@ -11,6 +11,7 @@ import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
 import { decodeInput, detectFormat, readInput, sha256Hex, type SourceFormat } from "./read.ts";
 import { schemaProblems } from "./schema_issues.ts";
+import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
 import { parseSource } from "./syntax.ts";
 import { keepWrittenText } from "./written_text.ts";
 
@@ -55,13 +56,36 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
  * Reads and checks a workflow file without throwing for problems in it.
  * `Problem.file` is `file` as given (relative stays relative).
  */
-export async function checkWorkflow(file: string, options: LoadOptions): Promise<CheckResult> {
+export async function checkWorkflow(
+  file: string,
+  options: LoadOptions,
+  calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
+): Promise<CheckResult> {
   const raw = await readInput(file, options);
   if ("message" in raw) return { problems: [raw] };
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded] };
   const { workflow, problems } = parseWorkflowSource(decoded.text, file, decoded.format);
   if (!workflow) return { problems };
+  if (callsWorkflows(workflow)) {
+    // Sub-workflows: the called files are read and checked too (see subworkflows.ts).
+    const dir = raw.path === "-" ? options.cwd : dirname(raw.path);
+    const chain = calls.chain.length > 0 ? calls.chain : [{ path: raw.path, label: file }];
+    const { data, map } = parseSource(decoded.text.replace(/^\uFEFF/, ""), decoded.format, file);
+    const called = await subworkflowProblems(
+      { data, map: map!, label: file, dir, cwd: options.cwd },
+      chain,
+      calls.checked,
+      async (label, chain) => {
+        const child = await checkWorkflow(label, { cwd: options.cwd }, {
+          chain,
+          checked: calls.checked,
+        });
+        return { workflow: child.loaded?.workflow, problems: child.problems };
+      },
+    );
+    if (called.length > 0) return { problems: called };
+  }
   const loaded: LoadedWorkflow = {
     workflow,
     file: raw.path,

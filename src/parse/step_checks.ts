@@ -2,7 +2,9 @@
  * What a task runner would refuse at run time for reasons visible in the file, checked
  * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
  * cannot parse or is not http(s), header names and values (a bearer token included)
- * fetch refuses, and `data` on a GET or HEAD request (tasks/http.ts). Substituted values are unknown here, so each
+ * fetch refuses, and `data` on a GET or HEAD request (tasks/http.ts), a database
+ * `connection` written out in full that does not parse (tasks/database/connection.ts). A docker
+ * task's string `command` with an unclosed quote (tasks/docker_argv.ts). Substituted values are unknown here, so each
  * `${...}` stands for a harmless placeholder; only what the literal text decides is
  * reported.
  * @module
@@ -13,6 +15,8 @@ import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
+import { connectionTrouble } from "../tasks/database/connection.ts";
+import { commandWordsTrouble } from "../tasks/docker_argv.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -42,6 +46,24 @@ export function stepProblems(
   if (type === "shell" && typeof step.command === "string") {
     const error = compiled(step.command)?.checkShell();
     if (error) at([...path, "command"], error.offset, error.message, error.hint);
+  }
+  if (type === "database" && isObject(step.config)) {
+    const connection = step.config.connection;
+    if (typeof connection === "string" && compiled(connection)?.isLiteral) {
+      const trouble = connectionTrouble(connection);
+      if (trouble) at([...path, "config", "connection"], 0, trouble.message, trouble.hint);
+    }
+  }
+  if (type === "docker" && isObject(step.config) && typeof step.config.command === "string") {
+    const trouble = commandWordsTrouble(step.config.command);
+    if (trouble) {
+      at(
+        [...path, "config", "command"],
+        0,
+        trouble,
+        "close the quote, or write `command` as a list",
+      );
+    }
   }
   if (type !== "http") return problems;
   if (typeof step.url === "string") {
@@ -88,9 +110,10 @@ export function stepProblems(
 }
 
 /**
- * A loop's `items` written as text without `${...}` that starts with `[` is read as a
- * JSON array at run time (engine/composite.ts loopItems); one that is not valid JSON,
- * or not an array, would fail the loop there.
+ * A loop's `items` written as an empty list: a loop with nothing to run. Written as
+ * text without `${...}`: text starting with `[` is read as a JSON array at run time
+ * (engine/loop.ts loopItems), so one that is not valid JSON, or not an array, would fail
+ * the loop there, as would a JSON object or string (not a list).
  */
 export function loopItemsProblem(
   items: unknown,
@@ -98,8 +121,23 @@ export function loopItemsProblem(
   map: SourceMap,
   data: unknown,
 ): StepProblem | undefined {
+  if (Array.isArray(items) && items.length === 0) {
+    return {
+      ...map.value(path),
+      message: `${valueLabel(data, path)}: the loop has no items, so it would run nothing`,
+      hint: "list at least one item, or give an expression that yields the list at run time",
+    };
+  }
   if (typeof items !== "string" || !compiled(items)?.isLiteral) return undefined;
   const text = items.trimStart();
+  if (text.startsWith("{") || text.startsWith('"')) {
+    if (findJsonError(text.trimEnd())) return undefined; // plain text: one item per line
+    return {
+      ...map.value(path),
+      message: `${valueLabel(data, path)}: the text is JSON but not a list`,
+      hint: "write a YAML list (items: [a, b]), a JSON array, or one item per line",
+    };
+  }
   if (!text.startsWith("[")) return undefined;
   const lead = items.length - text.length;
   const error = findJsonError(text.trimEnd());

@@ -9,6 +9,7 @@
  * - `["beat", runId]` → UTC ISO time of the last heartbeat, while the run runs
  * - `["proc", runId, taskId, attempt, pid]` → ProcessRecord, while that process group runs
  * - `["blob", runId, sha256, i]` → a chunk of a value too big for one KV value
+ * - `["state", ...key]` → subscribers' state across runs (alert rules: `["alert", workflow, rule]`)
  *
  * Any record fits, whatever its size: user-given key parts (workflow names, task ids,
  * ids asked for) go through `keyPart` (kv_keys.ts) and big values become blobs
@@ -43,11 +44,12 @@ import {
   timeBound,
 } from "./records.ts";
 import { logDirName } from "./log_files.ts";
-import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
   MetricsRun,
+  NotificationRecord,
   ProcessRecord,
   RecordBatch,
   RunDetails,
@@ -282,7 +284,7 @@ export class KvRunStore implements RunStore {
       // A task the engine did not announce at the start goes after all announced ones.
       meta = existing.value
         ? { seq: existing.value.seq, hash: existing.value.hash }
-        : { seq: Date.now(), hash: null };
+        : { seq: lateSeq(), hash: null };
       this.#taskMeta.get(runId)?.set(task.id, meta);
     }
     return this.#taskMutation(runId, task, meta.seq, meta.hash);
@@ -300,6 +302,32 @@ export class KvRunStore implements RunStore {
       : [];
     if (matches.length === 1) return matches[0];
     throw lookupError(idOrPrefix, matches);
+  }
+
+  async addNotifications(runId: string, records: NotificationRecord[]): Promise<void> {
+    for (;;) {
+      const current = await this.#io.get<RunRecord>(runKey(runId));
+      if (!current.value) throw new Error(`run ${runId} was never recorded`);
+      const next = {
+        ...current.value,
+        notifications: [...current.value.notifications ?? [], ...records],
+      };
+      if (await this.#io.commit([{ key: runKey(runId), value: next }], [current])) return;
+    }
+  }
+
+  async getState<T>(key: string[]): Promise<T | null> {
+    return (await this.#io.get<T>(["state", ...key.map(keyPart)])).value;
+  }
+
+  async setState(key: string[], value: unknown): Promise<void> {
+    await this.#io.commitInBatches([{ key: ["state", ...key.map(keyPart)], value }]);
+  }
+
+  async listState<T>(prefix: string[]): Promise<Array<{ key: string[]; value: T }>> {
+    const entries = await this.#io.listAll<T>({ prefix: ["state", ...prefix.map(keyPart)] });
+    // Key parts too long for KV are hashes: the values carry what callers need.
+    return entries.map((e) => ({ key: e.key.slice(1).map(String), value: e.value }));
   }
 
   /** Pages of runs, newest first, from the index that fits the filter best. */

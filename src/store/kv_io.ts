@@ -31,9 +31,8 @@ function estimateBytes(m: Mutation): number {
     (m.value === undefined ? 0 : JSON.stringify(m.value).length);
 }
 
-function fitsOneOp(mutations: Mutation[]): boolean {
-  if (mutations.length > MAX_MUTATIONS_PER_OP) return false;
-  return mutations.reduce((sum, m) => sum + estimateBytes(m), 0) <= MAX_BYTES_PER_OP;
+function bytesOf(mutations: Mutation[]): number {
+  return mutations.reduce((sum, m) => sum + estimateBytes(m), 0);
 }
 
 /** Each value too big for KV becomes its blob chunks followed by a small value. */
@@ -50,8 +49,12 @@ function withBlobs(mutations: Mutation[]): Mutation[] {
   return out;
 }
 
-/** Splits mutations into groups that each fit one atomic operation. */
-function splitIntoBatches(mutations: Mutation[]): Mutation[][] {
+/**
+ * Splits mutations into groups that each fit one atomic operation; also returns the
+ * estimated bytes of the last group (each mutation is measured once: JSON.stringify of
+ * every record is a visible cost at a thousand tasks a second).
+ */
+function splitIntoBatches(mutations: Mutation[]): { batches: Mutation[][]; lastBytes: number } {
   const batches: Mutation[][] = [];
   let current: Mutation[] = [];
   let bytes = 0;
@@ -68,7 +71,7 @@ function splitIntoBatches(mutations: Mutation[]): Mutation[][] {
     bytes += size;
   }
   if (current.length) batches.push(current);
-  return batches;
+  return { batches, lastBytes: current.length ? bytes : 0 };
 }
 
 /** Retrying, limit-aware access to one open Deno.Kv. */
@@ -173,10 +176,12 @@ export class KvIO {
     // Blobs of the final values go with the other mutations: before, or in the same op.
     const finalWrites = withBlobs(final);
     const blobs = finalWrites.filter((m) => m.key[0] === "blob");
-    const batches = splitIntoBatches([...withBlobs(mutations), ...blobs]);
+    const { batches, lastBytes } = splitIntoBatches([...withBlobs(mutations), ...blobs]);
     const finalOnly = finalWrites.filter((m) => m.key[0] !== "blob");
     let last = batches.pop() ?? [];
-    if (!fitsOneOp([...last, ...finalOnly])) {
+    const together = last.length + finalOnly.length <= MAX_MUTATIONS_PER_OP &&
+      (finalOnly.length === 0 ? lastBytes : lastBytes + bytesOf(finalOnly)) <= MAX_BYTES_PER_OP;
+    if (!together) {
       batches.push(last);
       last = [];
     }

@@ -18,11 +18,12 @@ import {
   timeBound,
 } from "./records.ts";
 import { logDirName } from "./log_files.ts";
-import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
   MetricsRun,
+  NotificationRecord,
   ProcessRecord,
   RecordBatch,
   RunDetails,
@@ -37,6 +38,8 @@ export class MemoryRunStore implements RunStore {
   readonly #tasks = new Map<string, Map<string, StoredTask>>();
   readonly #attempts = new Map<string, Map<string, AttemptRecord>>();
   readonly #beats = new Map<string, string>();
+  /** JSON of a state key → its value. */
+  readonly #state = new Map<string, unknown>();
   /** runId → "taskId\0attempt\0pid" → record. */
   readonly #processes = new Map<string, Map<string, ProcessRecord>>();
 
@@ -205,6 +208,36 @@ export class MemoryRunStore implements RunStore {
     this.#processes.delete(runId);
   }
 
+  addNotifications(runId: string, records: NotificationRecord[]): Promise<void> {
+    const run = this.#runs.get(runId);
+    if (!run) return Promise.reject(new Error(`run ${runId} was never recorded`));
+    run.notifications = [...run.notifications ?? [], ...structuredClone(records)];
+    return Promise.resolve();
+  }
+
+  getState<T>(key: string[]): Promise<T | null> {
+    const value = this.#state.get(JSON.stringify(key));
+    return Promise.resolve(value === undefined ? null : structuredClone(value) as T);
+  }
+
+  setState(key: string[], value: unknown): Promise<void> {
+    if (value === undefined) this.#state.delete(JSON.stringify(key));
+    else this.#state.set(JSON.stringify(key), structuredClone(value));
+    return Promise.resolve();
+  }
+
+  listState<T>(prefix: string[]): Promise<Array<{ key: string[]; value: T }>> {
+    const found: Array<{ key: string[]; value: T }> = [];
+    for (const [text, value] of this.#state) {
+      const key = JSON.parse(text) as string[];
+      if (prefix.every((part, i) => key[i] === part)) {
+        found.push({ key, value: structuredClone(value) as T });
+      }
+    }
+    found.sort((a, b) => JSON.stringify(a.key) < JSON.stringify(b.key) ? -1 : 1);
+    return Promise.resolve(found);
+  }
+
   close(): void {}
 
   #putTask(runId: string, task: TaskRecord): void {
@@ -213,7 +246,7 @@ export class MemoryRunStore implements RunStore {
     const existing = tasks.get(task.id);
     const { task: capped, truncated } = capTask(structuredClone(task));
     tasks.set(task.id, {
-      seq: existing?.seq ?? Date.now(),
+      seq: existing?.seq ?? lateSeq(),
       hash: existing?.hash ?? null,
       truncated,
       task: capped,

@@ -40,13 +40,32 @@ export interface WorkflowHealth extends HealthStats {
   tasks: TaskHealth[];
 }
 
+/**
+ * One task id's health across the report's workflows, under the names of the seed's
+ * `getHealthReport().tasks` (its `taskMetrics`: runs, failures, averageDuration).
+ */
+export interface SeedTaskHealth {
+  runs: number;
+  failures: number;
+  /** Mean duration in ms; null when none finished with a known duration. */
+  averageDuration: number | null;
+  /** Percent, two decimals; null when nothing finished. */
+  successRate: number | null;
+}
+
 /** The whole report. */
 export interface MetricsReport {
   /** Start of the window (UTC ISO), or null for all history. */
   since: string | null;
   generatedAt: string;
-  overall: HealthStats & { running: number };
+  /**
+   * All runs. `totalRuns` (= `runs`) and `averageDuration` (= `meanDurationMs`, in ms)
+   * repeat the figures under the names of the seed's `getHealthReport().overall`.
+   */
+  overall: HealthStats & { running: number; totalRuns: number; averageDuration: number | null };
   workflows: WorkflowHealth[];
+  /** Task id → its health over every workflow (the seed's `getHealthReport().tasks`). */
+  tasks: Record<string, SeedTaskHealth>;
 }
 
 /** The value at percentile `p` (nearest rank) of sorted numbers. */
@@ -126,10 +145,45 @@ export function computeMetrics(runs: MetricsRun[], since: Date | null = null): M
       running: tally.running,
       tasks: [...tasks.entries()].map(([id, t]) => ({ id, ...t.stats(), skipped: t.skipped })),
     }));
+  const overallStats = overall.stats();
   return {
     since: since ? since.toISOString() : null,
     generatedAt: new Date().toISOString(),
-    overall: { ...overall.stats(), running: overall.running },
+    overall: {
+      ...overallStats,
+      running: overall.running,
+      totalRuns: overallStats.runs,
+      averageDuration: overallStats.meanDurationMs,
+    },
     workflows,
+    tasks: seedTasks(byWorkflow.values()),
   };
+}
+
+/** Task tallies merged by task id across workflows, as the seed keeps them. */
+function seedTasks(
+  entries: Iterable<{ tasks: Map<string, Tally> }>,
+): Record<string, SeedTaskHealth> {
+  const merged = new Map<string, Tally>();
+  for (const { tasks } of entries) {
+    for (const [id, tally] of tasks) {
+      let into = merged.get(id);
+      if (!into) merged.set(id, into = new Tally());
+      into.successes += tally.successes;
+      into.failures += tally.failures;
+      into.skipped += tally.skipped;
+      into.durations.push(...tally.durations);
+    }
+  }
+  const result: Record<string, SeedTaskHealth> = {};
+  for (const id of [...merged.keys()].sort()) {
+    const stats = merged.get(id)!.stats();
+    result[id] = {
+      runs: stats.runs,
+      failures: stats.failures,
+      averageDuration: stats.meanDurationMs,
+      successRate: stats.successRate,
+    };
+  }
+  return result;
 }

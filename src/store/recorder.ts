@@ -20,6 +20,7 @@ import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
 import { Heartbeats } from "./heartbeat.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
+import { hasProcfs, readProcStat } from "./process_groups.ts";
 import { processStartTicks } from "./recovery.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
 import { WriteQueue } from "./write_queue.ts";
@@ -93,7 +94,7 @@ export function createRecorder(
         ? e
         : new StorageError("cannot record the run", options.storePath ?? logsDir, e),
     );
-  });
+  }, childStartTicks);
   const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
   // Written at beat time: the process was alive then (the queue may delay the write).
   const beats = new Heartbeats((runId) =>
@@ -110,7 +111,8 @@ export function createRecorder(
         beats.start(event.run.id);
         return queue.barrier(() =>
           store.createRun(event.run, event.tasks, {
-            taskHashes: options.taskHashes,
+            // The hashes are of the workflow the recorder was made for, not of a child run's.
+            taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
             pidStartTicks: ticks,
           })
         );
@@ -202,11 +204,12 @@ export function createRecorder(
           taskId: event.taskId,
           attempt: event.attempt,
           pid: event.pid,
-          // Read now, while the process (or its zombie) still holds the pid.
-          startTicks: running ? processStartTicks(event.pid) : null,
+          // Read when its batch is built (write_queue.ts): most groups are gone by then.
+          startTicks: running ? undefined : null,
           startedAt: event.at,
         };
-        return queue.records((batch) => batch.process(process, running));
+        // A start is urgent: if weft dies, recovery must find the group to end it.
+        return queue.records((batch) => batch.process(process, running), running);
       }
       case "run_finished": {
         beats.stop(event.runId);
@@ -237,6 +240,16 @@ export function createRecorder(
       if (logError) throw logError;
     },
   };
+}
+
+let procfs: boolean | undefined;
+
+/** The start ticks of our child `pid` ("gone" once reaped); see write_queue.ts. */
+function childStartTicks(pid: number): number | null | "gone" {
+  procfs ??= hasProcfs();
+  if (!procfs) return null; // no /proc: "absent" would mean nothing
+  const stat = readProcStat(pid);
+  return stat === "absent" ? "gone" : stat?.startTicks ?? null;
 }
 
 function taskState(tasks: Map<string, TaskState_>, key: string, taskId: string): TaskState_ {

@@ -95,10 +95,12 @@ export function finishedRecord(run: RunRecord, report: RunReport): RunRecord {
   };
 }
 
-/** Whether a run passes a filter's workflow, status and time conditions (not limit). */
+/** Whether a run passes a filter's workflow, status, parent and time conditions (not limit). */
 export function matchesFilter(run: RunRecord, filter: RunFilter): boolean {
   if (filter.workflow !== undefined && run.workflow !== filter.workflow) return false;
   if (filter.status !== undefined && run.status !== filter.status) return false;
+  if (filter.children === false && run.parentRunId !== undefined) return false;
+  if (filter.parentRunId !== undefined && run.parentRunId !== filter.parentRunId) return false;
   return timeBound(run, filter) === "take";
 }
 

@@ -86,7 +86,8 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
   const hint =
     "a resumed run keeps earlier successes, so they must be unchanged; run without --resume to start over";
   for (const task of previous.tasks) {
-    if (task.status !== "success") continue;
+    // A loop iteration (`LOOP[key]`) is checked as its loop, whose hash covers it.
+    if (task.status !== "success" || task.id.includes("[")) continue;
     const before = previous.taskHashes[task.id];
     if (!(task.id in current)) {
       problems.push({

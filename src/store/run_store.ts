@@ -36,6 +36,23 @@ export interface RunRecord extends RunInfo {
   summary: TaskSummary[] | null;
   /** Why weft stopped the run itself (RunReport.error, e.g. a full disk); absent otherwise. */
   error?: string;
+  /** Notifications and alerts sent (or that failed) after the run; absent when none. */
+  notifications?: NotificationRecord[];
+}
+
+/** One notification (or fired alert) sent after a run, on one channel (src/notify/). */
+export interface NotificationRecord {
+  /** "slack", "email" or "webhook". */
+  channel: string;
+  /** The alert rule that sent it; absent for the run's own notification. */
+  alert?: string;
+  ok: boolean;
+  /** Tries made (at most 3). */
+  attempts: number;
+  /** Why the last try failed (masked); absent when it was sent. */
+  error?: string;
+  /** UTC ISO time of the last try. */
+  at: string;
 }
 
 /** One try of one task. */
@@ -82,6 +99,10 @@ export interface RunFilter {
   limit?: number;
   /** Oldest first instead of newest first (retention walks from the old end). */
   oldestFirst?: boolean;
+  /** False: leave out child runs (those of `workflow` tasks); default: include them. */
+  children?: boolean;
+  /** Only the child runs of this run. */
+  parentRunId?: string;
 }
 
 /** A finished or running run with its task outcomes, for metrics. */
@@ -181,6 +202,17 @@ export interface RunStore {
   markInterrupted(runId: string): Promise<boolean>;
   /** Removes a run, its tasks, attempts and log files. */
   deleteRun(runId: string): Promise<void>;
+  /** Appends to a recorded run's `notifications` (atomically; a missing run is an error). */
+  addNotifications(runId: string, records: NotificationRecord[]): Promise<void>;
+  /**
+   * Small JSON state kept across runs by subscribers such as alert rules (never by the
+   * engine): `key` is its path, e.g. `["alert", workflow, rule]`; null when absent.
+   */
+  getState<T>(key: string[]): Promise<T | null>;
+  /** Writes (or with `undefined` removes) one state value. */
+  setState(key: string[], value: unknown): Promise<void>;
+  /** Every state value whose key starts with `prefix`, in key order. */
+  listState<T>(prefix: string[]): Promise<Array<{ key: string[]; value: T }>>;
   /** Releases the store. */
   close(): void;
 }

@@ -18,9 +18,33 @@ export interface StoredTask {
   task: TaskRecord;
 }
 
+let lastLateSeq = 0;
+
+/**
+ * The seq of a task first recorded after the run started (a loop iteration): after
+ * every announced task (those count from 0), and strictly increasing within the
+ * process, so iterations recorded in one millisecond keep the order they started in.
+ */
+export function lateSeq(): number {
+  lastLateSeq = Math.max(Date.now(), lastLateSeq + 1);
+  return lastLateSeq;
+}
+
 /** A run's details from its record and stored tasks (any order). */
 export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
-  const sorted = [...stored].sort((a, b) => a.seq - b.seq || a.task.id.localeCompare(b.task.id));
+  // A loop's iterations (`LOOP[key]`, recorded as they run, so with later seqs) follow
+  // their loop; `[` is never in a task id, so the part before it names the loop.
+  const seqOf = new Map(stored.map((s) => [s.task.id, s.seq]));
+  const place = (s: StoredTask): [number, number] => {
+    const cut = s.task.id.indexOf("[");
+    const loopSeq = cut > 0 ? seqOf.get(s.task.id.slice(0, cut)) : undefined;
+    return loopSeq === undefined ? [s.seq, -Infinity] : [loopSeq, s.seq];
+  };
+  const sorted = stored.map((s) => ({ s, at: place(s) }))
+    .sort((a, b) =>
+      a.at[0] - b.at[0] || a.at[1] - b.at[1] || a.s.task.id.localeCompare(b.s.task.id)
+    )
+    .map(({ s }) => s);
   const taskHashes: Record<string, string> = {};
   const truncatedOutputs: Record<string, string[]> = {};
   for (const s of sorted) {

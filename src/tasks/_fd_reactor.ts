@@ -86,6 +86,11 @@ export class FdReactor {
     }
   }
 
+  /** Nothing is watched: no child of ours is running or has output still to read. */
+  get idle(): boolean {
+    return this.#armed === 0;
+  }
+
   /**
    * A stream of what arrives on `fd` (a pipe read end the reactor now owns and closes).
    * Each chunk is a copy; the stream ends at EOF; cancelling it closes the fd.

@@ -29,6 +29,14 @@ const SYMBOLS = {
     result: "i32",
     nonblocking: true,
   },
+  // The same call on the event loop's thread: when nothing else is running, the loop has
+  // nothing to do meanwhile, and two thread hops (~0.1 ms each) cost more than the exec
+  // wait (see libcSpawn's `block`).
+  posix_spawn_now: {
+    name: "posix_spawn",
+    parameters: ["buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
   posix_spawn_file_actions_init: { parameters: ["buffer"], result: "i32" },
   posix_spawn_file_actions_destroy: { parameters: ["buffer"], result: "i32" },
   posix_spawn_file_actions_adddup2: { parameters: ["buffer", "i32", "i32"], result: "i32" },
@@ -128,10 +136,16 @@ export interface LibcChild {
  * included: glibc waits for the exec). posix_spawn itself runs on a Deno blocking-pool
  * thread: every buffer it reads (file actions, argv, envp, path, pid) is off the JS heap
  * and referenced here until it has returned; the file actions are destroyed only then.
+ * With `block`, it runs on the calling thread instead (for when nothing else runs: a
+ * chain of short tasks spends more on the hops to and from the pool than on the wait).
  * No fd is left open on failure. Throws (synchronously) for a NUL byte in a string and
  * when pipe2 fails (EMFILE).
  */
-export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | { errno: number }> {
+export function libcSpawn(
+  c: Libc,
+  req: LibcSpawnRequest,
+  block = false,
+): Promise<LibcChild | { errno: number }> {
   const open: number[] = [];
   const buffers = takeBuffers();
   const { actions, pid } = buffers;
@@ -160,7 +174,11 @@ export function libcSpawn(c: Libc, req: LibcSpawnRequest): Promise<LibcChild | {
     check(c.posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2");
     check(c.posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2");
     // All pipe ends are O_CLOEXEC: the child keeps only the dup2 copies on 0/1/2.
-    call = c.posix_spawn(pid, strings.path, actions, attributes(c), strings.argv, strings.envp);
+    call = block
+      ? Promise.resolve(
+        c.posix_spawn_now(pid, strings.path, actions, attributes(c), strings.argv, strings.envp),
+      )
+      : c.posix_spawn(pid, strings.path, actions, attributes(c), strings.argv, strings.envp);
   } catch (error) {
     if (actionsReady) c.posix_spawn_file_actions_destroy(actions);
     for (const fd of open) c.close(fd);

@@ -5,10 +5,13 @@
  * exactly what the task printed, invalid UTF-8 included; only receivers that show text
  * decode it.
  *
- * A line longer than {@link MAX_PIECE_BYTES} is published in pieces, flagged as in
- * lines.ts ({@link LineHandler}); a piece never ends inside a UTF-8 sequence or on the
- * `\r` of a CRLF, so each piece decodes on its own. Memory holds at most one piece per
- * stream, whatever the task prints.
+ * A line of any length is published whole: one call for a line up to
+ * {@link MAX_PIECE_BYTES}, and for a longer one a sequence of pieces of at most that
+ * size, flagged so that receivers can put it back together (the log file stores it as
+ * one line) or keep only its start (the terminal shows a bounded, marked prefix); see
+ * {@link ByteLineHandler}. A piece never ends inside a UTF-8 sequence or on the `\r` of
+ * a CRLF, so each piece decodes on its own. Memory holds at most one piece per stream,
+ * whatever the task prints, and reuses it: publishing a piece allocates nothing.
  * @module
  */
 
@@ -17,6 +20,7 @@ export const MAX_PIECE_BYTES = 64 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Receives output bytes: a whole line (without `\n` and a `\r` before it), or a piece
@@ -37,6 +41,12 @@ export interface ByteLineOptions {
   maxPiece?: number;
   /** Stops reading (the stream is cancelled); what was read so far is still flushed. */
   signal?: AbortSignal;
+  /**
+   * The stream's chunks belong to this reader alone (a child's pipe): each is freed as
+   * soon as its lines are handled, by detaching its buffer (see {@link release}). Never
+   * set it for a stream whose chunks someone else still uses.
+   */
+  ownChunks?: boolean;
 }
 
 /**
@@ -61,6 +71,7 @@ export async function forEachByteLine(
       if (done) break;
       const waiting = splitter.push(value);
       if (waiting) await waiting;
+      if (options.ownChunks) release(value);
     }
   } catch (error) {
     if (!signal?.aborted) throw error;
@@ -70,6 +81,26 @@ export async function forEachByteLine(
   }
   await splitter.flush();
 }
+
+/**
+ * Frees a chunk's memory now, once every handler is done with it (they copy what they
+ * keep): detaching its buffer releases the bytes at once. Left to the garbage
+ * collector, the 64 KiB chunks of a task printing fast pile up as tens of MiB of dead
+ * external memory between collections (V8 collects it lazily). Only a chunk that is its
+ * whole buffer is released; a view into someone else's buffer is left alone.
+ */
+function release(chunk: Uint8Array): void {
+  const buffer = chunk.buffer;
+  if (
+    buffer instanceof ArrayBuffer && chunk.byteOffset === 0 &&
+    chunk.byteLength === buffer.byteLength && buffer.byteLength >= RELEASE_AT_BYTES
+  ) {
+    buffer.transfer(0);
+  }
+}
+
+/** Chunks at least this big are released at once (smaller ones cost the collector little). */
+const RELEASE_AT_BYTES = 4096;
 
 /** Cuts bytes arriving in arbitrary chunks into lines and pieces of long lines. */
 export class ByteLineSplitter {
@@ -143,9 +174,14 @@ export class ByteLineSplitter {
     this.#length += bytes.length;
   }
 
-  /** The buffered bytes as a copy (the handler may keep it), leaving the buffer empty. */
+  /**
+   * The buffered bytes as a view of the buffer, leaving it empty for the next piece.
+   * Not a copy: handlers copy what they keep (see {@link ByteLineHandler}), and a fresh
+   * 64 KiB array per piece made a task printing long lines leave ~64 MiB of dead arrays
+   * behind between collections (V8 collects external memory lazily).
+   */
   #take(): Uint8Array {
-    const bytes = this.#buffer ? this.#buffer.slice(0, this.#length) : new Uint8Array(0);
+    const bytes = this.#buffer ? this.#buffer.subarray(0, this.#length) : EMPTY;
     this.#length = 0;
     return bytes;
   }

@@ -3,9 +3,15 @@
  * accepted by `weft validate` but refused by `weft run` before anything starts.
  * @module
  */
+import { dockerRunner } from "./docker.ts";
+import { databaseRunner } from "./database/runner.ts";
+import { dataProcessorRunner } from "./data_processor.ts";
 import { httpRunner } from "./http.ts";
+import { javascriptRunner } from "./javascript.ts";
+import { pythonRunner } from "./python.ts";
 import { shellRunner } from "./shell.ts";
 import type { TaskRunner } from "./types.ts";
+import { workflowRunner } from "./workflow.ts";
 
 /** Task runners by task type. */
 export type Registry = ReadonlyMap<string, TaskRunner>;
@@ -14,6 +20,12 @@ export type Registry = ReadonlyMap<string, TaskRunner>;
 export const defaultRegistry: Registry = new Map<string, TaskRunner>([
   [shellRunner.type, shellRunner],
   [httpRunner.type, httpRunner],
+  [javascriptRunner.type, javascriptRunner],
+  [pythonRunner.type, pythonRunner],
+  [dataProcessorRunner.type, dataProcessorRunner],
+  [databaseRunner.type, databaseRunner],
+  [dockerRunner.type, dockerRunner],
+  [workflowRunner.type, workflowRunner],
 ]);
 
 export type { ProcessSpawner, TaskContext, TaskResult, TaskRunner } from "./types.ts";

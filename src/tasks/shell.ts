@@ -120,9 +120,11 @@ async function runProcess(
   const pumps = Promise.all([
     forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
       signal: stopReading.signal,
+      ownChunks: true,
     }),
     forEachByteLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
       signal: stopReading.signal,
+      ownChunks: true,
     }),
   ]);
   const status = await child.status;

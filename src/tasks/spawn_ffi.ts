@@ -27,6 +27,8 @@ import { fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
+/** posix_spawn calls in flight (see libcSpawn's `block`). */
+let spawning = 0;
 const ENOENT = 2;
 const EACCES = 13;
 const EPERM = 1;
@@ -61,13 +63,21 @@ export class FfiSpawner implements ProcessSpawner {
       throw new Error("FfiSpawner: posix_spawn through FFI is not available here");
     }
     const path = this.#resolve(options);
-    const started = await libcSpawn(libc, {
-      path,
-      argv: [options.cmd, ...options.args],
-      env: options.env,
-      cwd: options.cwd,
-      pipeStdin: options.stdin !== undefined,
-    });
+    // Nothing else runs or starts: exec on this thread (see libcSpawn's `block`).
+    const block = reactor.idle && spawning === 0;
+    spawning++;
+    let started;
+    try {
+      started = await libcSpawn(libc, {
+        path,
+        argv: [options.cmd, ...options.args],
+        env: options.env,
+        cwd: options.cwd,
+        pipeStdin: options.stdin !== undefined,
+      }, block);
+    } finally {
+      spawning--;
+    }
     if ("errno" in started) throw spawnError(options.cmd, started.errno);
     const { pid } = started;
     const stdout = reactor.readable(started.stdout);

@@ -28,6 +28,16 @@ export interface SpawnerOptions {
 }
 
 /**
+ * How a default {@link DenoSpawner} starts children on this machine: `posix_spawn`
+ * through FFI (the fast path), the `setsid` program, or `detached` (fork + setsid()).
+ * For `weft self-check`.
+ */
+export function spawnMethod(): "posix_spawn" | "setsid" | "detached" {
+  if (ffiSpawnAvailable()) return "posix_spawn";
+  return findSetsid() ? "setsid" : "detached";
+}
+
+/**
  * Starts children in their own process group.
  *
  * - `signal` aborted: SIGTERM to the group, SIGKILL after `killGraceMs`.

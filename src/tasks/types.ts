@@ -55,9 +55,10 @@ export interface TaskContext {
   outputFile: string;
   /**
    * Publish one line of output (no trailing newline), or one piece of a long line (see
-   * `LineHandler` in lines.ts for `continues` and `continuation`). A returned promise
-   * asks the runner to read no more output until it settles (the log is behind); any
-   * other result means nothing.
+   * `ByteLineHandler` in byte_lines.ts for `continues` and `continuation`). Bytes may be
+   * a view of a buffer the runner reuses once `emit` returns. A returned promise asks
+   * the runner to read no more output until it settles (the log is behind); any other
+   * result means nothing.
    */
   emit(
     stream: OutputStream,
@@ -80,6 +81,54 @@ export interface TaskContext {
    */
   interpolateShell(command: string): { command: string; env: Record<string, string> };
   spawner: ProcessSpawner;
+  /**
+   * Absolute folder of the workflow file: where `script:` and data paths are resolved
+   * (the engine always sets it; a context without it resolves against `cwd`).
+   */
+  readonly workflowDir?: string;
+  /** The run's parameters (declared defaults, then `-p` values); the engine always sets it. */
+  readonly params?: Readonly<Record<string, string>>;
+  /**
+   * Runs another workflow file as a child run linked to this task (sub-workflows). The
+   * engine injects it (tasks must not import the engine); absent where the caller gave
+   * none. Aborting `ctx.signal` cancels the child run; resolves once it has ended.
+   */
+  runChild?(request: ChildRunRequest): Promise<ChildRunResult>;
+}
+
+/** What `TaskContext.runChild` runs. */
+export interface ChildRunRequest {
+  /** The workflow file: relative to the calling workflow file's folder, or absolute. */
+  file: string;
+  /** Values for the child's declared params (already interpolated). */
+  params: Record<string, string>;
+  /** Called with the child run's id once it is known (before any child task starts). */
+  onStart?(runId: string): void;
+  /**
+   * Each output line (or piece of a long line, as for `TaskContext.emit`) of the child's
+   * tasks, with the child task's id.
+   */
+  onOutput?(
+    taskId: string,
+    stream: OutputStream,
+    line: string,
+    continues: boolean,
+    continuation: boolean,
+  ): void;
+}
+
+/** How a child run ended. */
+export interface ChildRunResult {
+  runId: string;
+  workflow: string;
+  /** The child run's status (`success`, `failed`, `cancelled`, ...). */
+  status: string;
+  /** The child's tasks in the order they finished (unfinished ones last). */
+  tasks: Array<
+    { id: string; status: string; error: string | null; outputs: Record<string, string> }
+  >;
+  /** Why weft stopped the child run itself, if it did. */
+  error?: string;
 }
 
 /** The outcome of one attempt. */
@@ -101,5 +150,13 @@ export interface TaskRunner<T = unknown> {
    * then skips creating and reading the file (default true).
    */
   readonly usesOutputFile?: boolean;
+  /**
+   * Secret values inside the task's own configuration (a database connection's
+   * password), given a function that interpolates its `${...}`. The engine adds them to
+   * the run's secrets at the start where the values are known then, and before each
+   * attempt, so they are masked in everything weft prints or stores. May throw (a
+   * value not yet known); the engine then ignores it.
+   */
+  secretsIn?(task: T, interpolate: (text: string) => string): string[];
   run(task: T, ctx: TaskContext): Promise<TaskResult>;
 }

@@ -29,6 +29,7 @@ import {
   pickRows,
   type RowCells,
   taskRoom,
+  wrappedHeight,
 } from "./board_layout.ts";
 import { displayedLine } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
@@ -69,13 +70,27 @@ export class BoardRenderer {
   #startedAtMs = 0;
   #finishedText = "";
   #scroll = "";
+  /** The last frame's board lines, and how many terminal lines they take now. */
+  #drawn: string[] = [];
   #drawnHeight = 0;
   #dirty = true;
 
   constructor(options: BoardOptions) {
-    this.#options = options;
+    this.#options = { ...options };
     this.#paint = paint(options.color);
     this.#recap = new FailureRecap(options.color);
+  }
+
+  /**
+   * Takes the terminal's new size: the next frame is laid out for it and clears the last
+   * frame as the terminal now shows it (wrapped onto more lines when it got narrower).
+   */
+  resize(columns: number, rows: number): void {
+    if (columns === this.#options.columns && rows === this.#options.rows) return;
+    this.#options.columns = columns;
+    this.#options.rows = rows;
+    this.#drawnHeight = wrappedHeight(this.#drawn, columns);
+    this.#dirty = true;
   }
 
   /** Whether the next frame differs without the clock moving. */
@@ -126,11 +141,12 @@ export class BoardRenderer {
         return;
       }
       case "output": {
-        const shown = displayedLine(event);
-        if (shown === null) return;
-        const line = terminalSafe(shown, this.#options.color);
-        // Lines not shown live reach the recap under the summary if their task fails.
+        // Lines not shown live reach the recap under the summary if their task fails;
+        // they are decoded only here, when shown.
         if (this.#options.verbose || this.#options.liveOutput.has(event.taskId)) {
+          const shown = displayedLine(event);
+          if (shown === null) return;
+          const line = terminalSafe(shown, this.#options.color);
           this.#scroll += `${p.dim(`[${event.taskId}]`)} ${line}\n`;
         }
         return;
@@ -180,7 +196,8 @@ export class BoardRenderer {
     const text = clearUp(this.#drawnHeight) + this.#scroll + board.map((l) => l + "\n").join("") +
       this.#finishedText;
     this.#scroll = "";
-    this.#drawnHeight = this.#finishedText ? 0 : board.length;
+    this.#drawn = this.#finishedText ? [] : board;
+    this.#drawnHeight = this.#drawn.length;
     this.#dirty = false;
     return text;
   }

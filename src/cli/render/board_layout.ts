@@ -49,6 +49,19 @@ export function clearUp(height: number): string {
 }
 
 /**
+ * How many terminal lines `lines` take once the terminal is `columns` wide: a terminal
+ * that reflows on resize (tmux, VTE, kitty, Windows Terminal) wraps each line longer
+ * than the new width onto more lines, and the next frame must clear all of them.
+ */
+export function wrappedHeight(lines: readonly string[], columns: number): number {
+  const width = Math.max(1, columns);
+  return lines.reduce(
+    (sum, line) => sum + Math.max(1, Math.ceil([...line.replace(ANSI, "")].length / width)),
+    0,
+  );
+}
+
+/**
  * How many task rows fit a terminal of `terminalRows` lines: the board (title, rows,
  * and a count of the rows left out) stays below the terminal's height, with the
  * cursor's line to spare, so redrawing never scrolls. At least 2.

@@ -1,15 +1,15 @@
 /**
- * How weft's own display shows a line longer than what it keeps of one (64 Ki
- * characters, see tasks/lines.ts): its first piece, then a mark saying it was cut.
+ * How weft's own display shows a line longer than what it keeps of one (64 KiB, see
+ * tasks/byte_lines.ts): its first piece, then a mark saying it was cut.
  * The log file keeps the line whole; `weft logs` prints it as the task did.
  * @module
  */
-import { MAX_LINE_CHARS } from "../../tasks/lines.ts";
+import { MAX_PIECE_BYTES } from "../../tasks/byte_lines.ts";
 
 /** Appended where the display cuts a long line. */
 export const LINE_CUT_MARK = ` … [line cut at ${
-  MAX_LINE_CHARS / 1024
-} Ki characters here; \`weft logs\` prints it whole]`;
+  MAX_PIECE_BYTES / 1024
+} KiB here; \`weft logs\` prints it whole]`;
 
 /**
  * The text to show for one output event, or null for the later pieces of a long line
@@ -20,4 +20,22 @@ export function displayedLine(
 ): string | null {
   if (event.continuation) return null;
   return event.continues ? event.line + LINE_CUT_MARK : event.line;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A whole stored line as the display shows it: when its UTF-8 is longer than
+ * {@link MAX_PIECE_BYTES}, its first piece (cut before a character, as the live
+ * display's pieces are) and {@link LINE_CUT_MARK}; otherwise the line itself.
+ */
+export function displayedWholeLine(line: string): string {
+  // 3 bytes per UTF-16 unit at most: a shorter line cannot be too long.
+  if (line.length * 3 <= MAX_PIECE_BYTES) return line;
+  const bytes = encoder.encode(line);
+  if (bytes.length <= MAX_PIECE_BYTES) return line;
+  let end = MAX_PIECE_BYTES;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // not inside a character
+  return decoder.decode(bytes.subarray(0, end)) + LINE_CUT_MARK;
 }

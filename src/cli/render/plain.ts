@@ -29,12 +29,13 @@ import { FailureRecap } from "./recap.ts";
 export class PlainRenderer {
   readonly #options: RenderOptions;
   readonly #paint: Paint;
-  readonly #tails = new OutputTails();
+  readonly #tails: OutputTails;
   readonly #recap: FailureRecap;
 
   constructor(options: RenderOptions) {
     this.#options = options;
     this.#paint = paint(options.color);
+    this.#tails = new OutputTails(options.color);
     this.#recap = new FailureRecap(options.color);
   }
 
@@ -66,13 +67,13 @@ export class PlainRenderer {
         );
       }
       case "output": {
-        const shown = displayedLine(event);
-        if (shown === null) return "";
-        const line = terminalSafe(shown, this.#options.color);
         if (!quiet && this.#showsLive(event.taskId)) {
-          return `${p.dim(`[${event.taskId}]`)} ${line}\n`;
+          const shown = displayedLine(event);
+          if (shown === null) return "";
+          return `${p.dim(`[${event.taskId}]`)} ${terminalSafe(shown, this.#options.color)}\n`;
         }
-        this.#tails.push(event.taskId, line);
+        // Kept as bytes, decoded only if the attempt fails and is retried.
+        this.#tails.push(event.taskId, event);
         return "";
       }
       case "attempt_finished": {

@@ -18,7 +18,13 @@ const SHOW_CURSOR = "\x1b[?25h";
 /** How progress is shown. */
 export type ProgressMode =
   | { kind: "plain" }
-  | { kind: "live"; columns: number; rows: number };
+  | {
+    kind: "live";
+    columns: number;
+    rows: number;
+    /** The terminal's size now, read at each redraw so the board follows a resize. */
+    size?: () => { columns: number; rows: number };
+  };
 
 /** A subscribed renderer. */
 export interface Progress {
@@ -73,6 +79,10 @@ export function createProgress(
         return;
       }
       timer ??= setInterval(() => {
+        if (mode.size) {
+          const { columns, rows } = mode.size();
+          board.resize(columns, rows);
+        }
         if (board.dirty || board.animated) draw();
       }, 1000 / REDRAWS_PER_SECOND);
     },

@@ -8,18 +8,13 @@
  */
 import type { EngineEvent, OutputStream, RunReport, TaskRecord } from "../../engine/events.ts";
 import { isFailure, type Paint, STATE_WORDS } from "./format.ts";
-import { displayedLine } from "./cut.ts";
+import { OutputRing } from "./output_ring.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { TAIL_LINES } from "./tails.ts";
 
-interface Tail {
-  lines: { stream: OutputStream; text: string }[];
-  total: number;
-}
-
 /** Keeps the last lines of each task's current attempt, and of every failed task. */
 export class FailureRecap {
-  readonly #tails = new Map<string, Tail>();
+  readonly #tails = new Map<string, OutputRing>();
 
   constructor(private readonly color: boolean, readonly limit: number = TAIL_LINES) {}
 
@@ -27,16 +22,12 @@ export class FailureRecap {
   apply(event: EngineEvent): void {
     if (event.type === "task_started") {
       // Only the last attempt's output explains the task's final state.
-      this.#tails.set(event.taskId, { lines: [], total: 0 });
+      this.#tails.set(event.taskId, new OutputRing(this.limit));
     } else if (event.type === "output") {
-      const shown = displayedLine(event);
-      if (shown === null) return;
       let tail = this.#tails.get(event.taskId);
-      if (!tail) this.#tails.set(event.taskId, tail = { lines: [], total: 0 });
-      // Escaped only when shown: most lines are dropped from the ring unseen.
-      tail.lines.push({ stream: event.stream, text: shown });
-      tail.total++;
-      if (tail.lines.length > this.limit) tail.lines.shift();
+      if (!tail) this.#tails.set(event.taskId, tail = new OutputRing(this.limit));
+      // Kept as bytes, decoded and escaped only when shown: most lines never are.
+      tail.push(event);
     } else if (event.type === "task_finished" && !isFailure(event.task.status)) {
       this.#tails.delete(event.task.id); // nothing to recap: free its lines
     }
@@ -52,9 +43,11 @@ export class FailureRecap {
     const failed = report.tasks.filter((t) => isFailure(t.status));
     if (failed.length === 0) return "";
     return failed.map((task) => {
-      const tail = this.#tails.get(task.id) ?? { lines: [], total: 0 };
-      const of = tail.total > tail.lines.length ? ` of ${tail.total}` : "";
-      const lines = tail.lines.map((l) => ({ ...l, text: terminalSafe(l.text, this.color) }));
+      const tail = this.#tails.get(task.id);
+      const kept = tail?.lines() ?? [];
+      const total = tail?.total ?? 0;
+      const of = total > kept.length ? ` of ${total}` : "";
+      const lines = kept.map((l) => ({ ...l, text: terminalSafe(l.text, this.color) }));
       return failureBlock(task, lines, of, p);
     }).join("");
   }

@@ -4,36 +4,41 @@
  * @module
  */
 import type { Paint } from "./format.ts";
+import { OutputRing, type RingLine } from "./output_ring.ts";
+import { terminalSafe } from "./safe_text.ts";
 
 /** How many lines of a failed task are shown. */
 export const TAIL_LINES = 10;
 
 /** A ring of the last {@link TAIL_LINES} lines per task, for the current attempt. */
 export class OutputTails {
-  readonly #lines = new Map<string, { lines: string[]; total: number }>();
+  readonly #rings = new Map<string, OutputRing>();
 
-  constructor(readonly limit: number = TAIL_LINES) {}
+  /** `color`: whether the lines taken may keep their colour codes (see safe_text.ts). */
+  constructor(private readonly color: boolean, readonly limit: number = TAIL_LINES) {}
 
   /** Forgets a task's lines (a new attempt starts). */
   reset(taskId: string): void {
-    this.#lines.delete(taskId);
+    this.#rings.delete(taskId);
   }
 
-  /** Records one line. */
-  push(taskId: string, line: string): void {
-    let entry = this.#lines.get(taskId);
-    if (!entry) this.#lines.set(taskId, entry = { lines: [], total: 0 });
-    entry.lines.push(line);
-    entry.total++;
-    if (entry.lines.length > this.limit) entry.lines.shift();
+  /** Records one output event's line (copied; decoded only if taken). */
+  push(taskId: string, event: RingLine): void {
+    let ring = this.#rings.get(taskId);
+    if (!ring) this.#rings.set(taskId, ring = new OutputRing(this.limit));
+    ring.push(event);
   }
 
-  /** Removes and returns a task's kept lines and how many earlier ones were dropped. */
+  /**
+   * Removes and returns a task's kept lines, as displayed and terminal-safe, and how
+   * many earlier ones were dropped.
+   */
   take(taskId: string): { lines: string[]; dropped: number } {
-    const entry = this.#lines.get(taskId);
-    this.#lines.delete(taskId);
-    if (!entry) return { lines: [], dropped: 0 };
-    return { lines: entry.lines, dropped: entry.total - entry.lines.length };
+    const ring = this.#rings.get(taskId);
+    this.#rings.delete(taskId);
+    if (!ring) return { lines: [], dropped: 0 };
+    const lines = ring.lines().map((line) => terminalSafe(line.text, this.color));
+    return { lines, dropped: ring.total - lines.length };
   }
 }
 

@@ -1,0 +1,173 @@
+/**
+ * `weft daemon`: the long-running process that fires schedules and answers webhook
+ * and file_change triggers (the work is src/schedule/daemon.ts; the webhook server is
+ * src/server/webhook.ts). Here: flags, the one-daemon-per-store lock, the log lines on
+ * stderr, and the signals (SIGTERM/SIGINT stop gracefully and exit 0; SIGHUP reloads).
+ * @module
+ */
+import { parseDuration } from "../model/duration.ts";
+import { WeftError } from "../model/errors.ts";
+import { parsePositiveInt } from "./args.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, err } from "./io.ts";
+
+/** The flags of `weft daemon`, as the parser gives them. */
+export interface DaemonFlags {
+  dir?: string[];
+  listen?: string;
+  maxRuns: string;
+  grace: string;
+  home?: string;
+}
+
+const EXAMPLES = `Examples:
+  weft daemon --dir flows/                      fire schedules, watch files of flows/*.yml
+  weft daemon --dir flows/ --listen 127.0.0.1:8080   also serve webhook triggers
+  kill -HUP <pid>                               reload the folders and the schedules
+  kill -TERM <pid>                              stop firing, let runs finish (--grace), exit 0
+
+Schedules come from \`weft schedule add\` and from the files' own schedule triggers.
+A webhook trigger answers POST <config.webhook> with 202 {"run_id": ...}; a file_change
+run gets the changed paths in its "changed_files" param when it declares one.
+One line per event on stderr. One daemon per history store (WEFT_HOME).`;
+
+/** The `daemon` verb. */
+export const daemonVerb: VerbDef = {
+  name: "daemon",
+  summary: "fire schedules and serve webhook and file-change triggers (long-running)",
+  options: [
+    {
+      long: "dir",
+      value: "dir",
+      repeatable: true,
+      description: "a folder of workflow files whose triggers to act on (repeatable)",
+    },
+    {
+      long: "listen",
+      value: "addr",
+      description: "serve webhook triggers on HOST:PORT (a bare PORT binds 127.0.0.1)",
+    },
+    {
+      long: "max-runs",
+      value: "n",
+      default: "4",
+      description: "most runs at once across all workflows",
+    },
+    {
+      long: "grace",
+      value: "duration",
+      default: "30s",
+      description: "on SIGTERM, how long running runs may finish before they are cancelled",
+    },
+    HOME_OPTION,
+  ],
+  examples: EXAMPLES,
+  run: (_args, options, io) => runDaemon(io, typed<DaemonFlags>(options)),
+};
+
+/** `--listen` as hostname and port: `PORT`, `:PORT`, `HOST:PORT`, `[V6]:PORT`. */
+export function parseListen(value: string): { hostname: string; port: number } {
+  const m = value.match(/^(?:\[([0-9a-fA-F:.]+)\]|([^:]*))?:?(\d{1,5})$/);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || !(port >= 0 && port <= 65535)) {
+    throw new WeftError(`--listen ${JSON.stringify(value)} is not HOST:PORT`, {
+      hint: "e.g. --listen 127.0.0.1:8080, or --listen 8080 for loopback",
+    });
+  }
+  return { hostname: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+
+/** Runs the daemon until SIGTERM/SIGINT; resolves to the exit code. */
+export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> {
+  const maxRuns = parsePositiveInt(flags.maxRuns, "--max-runs");
+  const graceMs = parseDuration(flags.grace);
+  if (graceMs === undefined) {
+    throw new WeftError(`--grace ${JSON.stringify(flags.grace)} is not a duration`, {
+      hint: "e.g. --grace 30s, --grace 2m",
+    });
+  }
+  const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
+  const home = homeFor(io, flags.home);
+  let logs = Promise.resolve();
+  const log = (line: string) => {
+    logs = logs.then(() => err(io, `${new Date().toISOString()} ${line}\n`));
+  };
+
+  const { acquireDaemonLock } = await import("../schedule/daemon_lock.ts");
+  const lock = await acquireDaemonLock(home);
+  try {
+    const [{ Daemon }, { systemClock }, { openScheduleStore }, { loadWorkflow }, { launchRun }] =
+      await Promise.all([
+        import("../schedule/daemon.ts"),
+        import("../schedule/clock.ts"),
+        import("../store/kv_schedules.ts"),
+        import("../parse/mod.ts"),
+        import("./launch.ts"),
+      ]);
+    const store = await openScheduleStore(home);
+    const daemon = new Daemon({
+      dirs: flags.dir ?? [],
+      cwd: io.cwd,
+      maxRuns,
+      clock: systemClock,
+      store,
+      load: (file) => loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin }),
+      launch: (request) => {
+        // `loaded`: the last version that validated, so a file broken after a reload
+        // keeps running as it was (launch.ts loads `file` itself when it is absent).
+        const options = { ...request, homeOption: flags.home };
+        return launchRun(io, options);
+      },
+      log,
+    });
+    try {
+      const stopped = waitForStop();
+      const onHup = () => {
+        log("SIGHUP: reloading");
+        daemon.reload().catch((e) => log(`reload failed: ${(e as Error).message}`));
+      };
+      Deno.addSignalListener("SIGHUP", onHup);
+      await daemon.start();
+      let server: { shutdown(): Promise<void> } | undefined;
+      if (listen) {
+        const { startWebhookServer } = await import("../server/webhook.ts");
+        const s = await startWebhookServer({ ...listen, route: (p) => daemon.route(p), log });
+        log(
+          `listening on http://${
+            s.hostname.includes(":") ? `[${s.hostname}]` : s.hostname
+          }:${s.port}`,
+        );
+        server = s;
+      }
+      log(`daemon started (pid ${Deno.pid}, store ${home}, max ${maxRuns} runs at once)`);
+      const signal = await stopped;
+      log(`${signal}: stopping (no new fires; grace ${graceMs} ms)`);
+      Deno.removeSignalListener("SIGHUP", onHup);
+      await server?.shutdown();
+      await daemon.stop(graceMs);
+      log("daemon stopped");
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+    await logs;
+  }
+  return 0;
+}
+
+/** Resolves with the first of SIGTERM/SIGINT received (listeners removed then). */
+function waitForStop(): Promise<Deno.Signal> {
+  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+  return new Promise((resolve) => {
+    const handlers = signals.map((signal) => {
+      const handler = () => {
+        signals.forEach((s, i) => Deno.removeSignalListener(s, handlers[i]));
+        resolve(signal);
+      };
+      Deno.addSignalListener(signal, handler);
+      return handler;
+    });
+  });
+}

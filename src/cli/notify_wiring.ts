@@ -1,0 +1,53 @@
+/**
+ * Wires a run's notifications and alert rules (src/notify/) for the CLI: reads the
+ * global config's `notifications` from `$WEFT_HOME/config.json` and prints each failed
+ * notification as a warning on stderr. One call, so that every way of running a
+ * workflow (`weft run`, the daemon) wires them the same way.
+ * @module
+ */
+import type { Secrets } from "../engine/secrets.ts";
+import type { Workflow } from "../model/workflow.ts";
+import type { Notifier } from "../notify/mod.ts";
+import { configPath, homeFor, readGlobalConfig } from "./home.ts";
+import { type CliIO, err } from "./io.ts";
+
+/**
+ * The notifier of a run about to start; its channel secrets are added to `secrets`.
+ * Throws WeftError (exit 2) for a malformed global config.
+ */
+export async function wireNotifications(
+  io: CliIO,
+  workflow: Workflow,
+  options: {
+    params: Record<string, string>;
+    extraEnv: Record<string, string>;
+    secrets: Secrets;
+    homeOption?: string;
+  },
+): Promise<Notifier> {
+  const { createNotifier } = await import("../notify/mod.ts");
+  if (!workflow.notifications && !workflow.alerts?.length) {
+    return createNotifier({ workflow, env: {}, params: {}, secrets: options.secrets, warn() {} });
+  }
+  const home = homeFor(io, options.homeOption);
+  const config = await readGlobalConfig(home);
+  // Warnings are written before the run's verb returns (and the process may exit).
+  const pending: Promise<unknown>[] = [];
+  const notifier = createNotifier({
+    workflow,
+    env: { ...io.env, ...options.extraEnv },
+    params: options.params,
+    global: config.notifications,
+    globalFile: configPath(home),
+    secrets: options.secrets,
+    warn: (message) => void pending.push(err(io, message + "\n")),
+  });
+  return {
+    listeners: notifier.listeners,
+    async finish(store) {
+      const records = await notifier.finish(store);
+      await Promise.all(pending);
+      return records;
+    },
+  };
+}

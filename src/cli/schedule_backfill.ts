@@ -1,0 +1,156 @@
+/**
+ * `weft schedule backfill NAME --from T --to T`: runs each fire of a past window once,
+ * as Airflow's and Kestra's backfills do. Each run is recorded with trigger `backfill`
+ * and its logical time (`${schedule.time}`); a fire already run (by the daemon, a
+ * catch-up or an earlier backfill) is not run again; one recorded missed or skipped is.
+ * Fires are claimed in the store before they run, so two backfills never run one twice.
+ * @module
+ */
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
+import { firesBetween } from "../schedule/cron.ts";
+import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
+import type { ScheduleStore } from "../store/schedule_store.ts";
+import { parsePositiveInt } from "./args.ts";
+import { type CliIO, err, out } from "./io.ts";
+import type { BackfillFlags } from "./schedule.ts";
+import { unknownSchedule, withSchedules } from "./schedule_manage.ts";
+
+/** Most fires one backfill runs: a bigger window is most likely a typo. */
+export const MAX_BACKFILL_FIRES = 10_000;
+
+/** Outcomes that did not run the workflow: a backfill runs those fires. */
+const NOT_RUN = ["missed", "skipped"] as const;
+
+/** The fires of `schedule` in [from, to] and whether each already ran. */
+export async function planBackfill(
+  store: ScheduleStore,
+  schedule: Schedule,
+  from: Date,
+  to: Date,
+): Promise<Array<{ time: Date; done: FireRecord | null }>> {
+  const fires = firesBetween(schedule, new Date(from.getTime() - 1), to);
+  if (fires.length > MAX_BACKFILL_FIRES) {
+    throw new WeftError(
+      `the window holds ${fires.length} fires of ${schedule.name}; at most ` +
+        `${MAX_BACKFILL_FIRES} run in one backfill`,
+      { hint: "narrow --from/--to and backfill in parts" },
+    );
+  }
+  const recorded = new Map<number, FireRecord>();
+  const range = { from, to: new Date(to.getTime() + 1) };
+  for (const f of await store.listFires(schedule.name, range)) recorded.set(Date.parse(f.time), f);
+  return fires.map((time) => {
+    const rec = recorded.get(time.getTime()) ?? null;
+    const done = rec && !(NOT_RUN as readonly string[]).includes(rec.outcome) ? rec : null;
+    return { time, done };
+  });
+}
+
+function parseBound(text: string | undefined, flag: string, zone: string): Date {
+  if (text === undefined) {
+    throw new WeftError(`${flag} is required`, { hint: "e.g. --from 2026-11-01 --to 2026-11-07" });
+  }
+  const ms = parseZonedTime(text, zone);
+  if (ms === undefined) {
+    throw new WeftError(`${flag} ${JSON.stringify(text)}: not an ISO 8601 date or time`, {
+      hint: "e.g. 2026-11-01, 2026-11-01T02:00 (in the schedule's zone) or 2026-11-01T01:00Z",
+    });
+  }
+  return new Date(ms);
+}
+
+/** Runs (or with --dry-run lists) the window's fires; exit 0 when every run succeeded. */
+export async function backfill(io: CliIO, name: string, flags: BackfillFlags): Promise<number> {
+  const maxParallel = parsePositiveInt(flags.maxParallel, "--max-parallel");
+  return await withSchedules(io, flags.home, async (store) => {
+    const schedule = await store.get(name);
+    if (!schedule) throw await unknownSchedule(io, name, flags.home);
+    const zone = zoneOf(schedule.tz);
+    const from = parseBound(flags.from, "--from", zone);
+    const to = parseBound(flags.to, "--to", zone);
+    if (to < from) throw new WeftError("--to is before --from", { hint: "swap them" });
+    const now = new Date();
+    if (to > now) {
+      throw new WeftError(`--to ${flags.to} is in the future`, {
+        hint: "a backfill runs past fires; future ones are the daemon's",
+      });
+    }
+    const plan = await planBackfill(store, schedule, from, to);
+    const label = (t: Date) => formatZoned(t, zone);
+    if (flags.dryRun) {
+      const lines = plan.map((p) =>
+        p.done
+          ? `${label(p.time)}  already ran (${p.done.outcome}${p.done.runId ? `, run ${p.done.runId}` : ""})\n`
+          : `${label(p.time)}  would run\n`
+      );
+      await out(io, lines.join(""));
+      const todo = plan.filter((p) => !p.done).length;
+      await err(io, `${todo} of ${plan.length} fires of ${name} would run\n`);
+      return ExitCode.Ok;
+    }
+    // Fail before claiming anything when the file no longer loads or a param is missing.
+    const { loadWorkflow } = await import("../parse/mod.ts");
+    const loaded = await loadWorkflow(schedule.file, { cwd: io.cwd, stdin: io.stdin });
+    const { resolveParams } = await import("../engine/params.ts");
+    resolveParams(loaded.workflow, schedule.params);
+
+    const todo = plan.filter((p) => !p.done).map((p) => p.time);
+    let failed = 0;
+    let ran = 0;
+    const queue = [...todo];
+    const worker = async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        const outcome = await runFire(io, store, schedule, t, flags.home);
+        if (outcome === null) continue;
+        ran++;
+        if (outcome !== "success") failed++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(maxParallel, todo.length) }, worker));
+    await err(
+      io,
+      `backfill ${name}: ${ran} run${ran === 1 ? "" : "s"} (${failed} not successful), ` +
+        `${plan.length - todo.length} already ran\n`,
+    );
+    return failed ? ExitCode.Failed : ExitCode.Ok;
+  });
+}
+
+/** Claims and runs one fire; null when another process claimed it first. */
+async function runFire(
+  io: CliIO,
+  store: ScheduleStore,
+  schedule: Schedule,
+  t: Date,
+  homeOption: string | undefined,
+): Promise<string | null> {
+  const time = formatZoned(t, zoneOf(schedule.tz));
+  const fire: FireRecord = {
+    schedule: schedule.name,
+    time,
+    trigger: "backfill",
+    outcome: "started",
+    runId: null,
+    firedAt: new Date().toISOString(),
+  };
+  if (!(await store.claimFire(fire, { over: NOT_RUN }))) return null;
+  const { launchRun } = await import("./launch.ts");
+  try {
+    const run = await launchRun(io, {
+      file: schedule.file,
+      params: schedule.params,
+      trigger: { type: "backfill", scheduledFor: time, schedule: schedule.name },
+      homeOption,
+    });
+    await store.recordFire({ ...fire, runId: run.runId });
+    await err(io, `${time}  run ${run.runId} started\n`);
+    const report = await run.done;
+    await store.recordFire({ ...fire, runId: run.runId, outcome: outcomeOfRun(report.status) });
+    await err(io, `${time}  run ${run.runId} ${report.status}\n`);
+    return report.status;
+  } catch (e) {
+    await store.recordFire({ ...fire, outcome: "failed" });
+    throw e;
+  }
+}

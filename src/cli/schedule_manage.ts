@@ -1,0 +1,211 @@
+/**
+ * The work of `weft schedule add|list|remove|pause|resume` (declared in schedule.ts).
+ * Schedules live in the history store of WEFT_HOME (store/kv_schedules.ts), where
+ * `weft daemon` reads them.
+ * @module
+ */
+import { resolve } from "node:path";
+import { formatDuration, parseDuration } from "../model/duration.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { DEFAULT_OVERLAP, type OverlapPolicy, type Schedule } from "../model/schedule.ts";
+import { checkCron, nextFires } from "../schedule/cron.ts";
+import { formatZoned, zoneOf } from "../schedule/zone.ts";
+import type { ScheduleStore } from "../store/schedule_store.ts";
+import { UsageError } from "./argv.ts";
+import { parseAssignments } from "./args.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, err, out, outJson } from "./io.ts";
+import type { AddFlags } from "./schedule.ts";
+
+/** Opens the schedule store of this invocation's home, runs `fn`, closes it. */
+export async function withSchedules<T>(
+  io: CliIO,
+  homeOption: string | undefined,
+  fn: (store: ScheduleStore) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const { openScheduleStore } = await import("../store/kv_schedules.ts");
+  const store = await openScheduleStore(homeFor(io, homeOption), options);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** `weft schedule [--cron EXPR] FILE`: the seed's form of `add`; without a file, the help hint. */
+export function bareSchedule(io: CliIO, file: string | undefined, flags: AddFlags): Promise<number> {
+  if (file === undefined) {
+    throw new UsageError(
+      "missing command: add, list, remove, pause, resume, backfill or export",
+      "weft schedule",
+    );
+  }
+  return addSchedule(io, file, flags);
+}
+
+/**
+ * Builds the schedule `add` describes: the workflow file must validate, the cron
+ * expression and zone must be valid, declared params must be satisfied. Without
+ * --cron, the file's own schedule trigger gives the settings (flags still override).
+ * Throws WeftError (exit 2) naming what is wrong.
+ */
+export async function scheduleFromFlags(
+  io: CliIO,
+  file: string,
+  flags: AddFlags,
+  now: Date,
+): Promise<Schedule> {
+  const { loadWorkflow } = await import("../parse/mod.ts");
+  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+  if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
+  const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");
+  const fromFile = schedulesFromWorkflow(loaded.file, loaded.workflow, now)[0];
+  const cron = flags.cron ?? fromFile?.cron;
+  if (cron === undefined) {
+    throw new UsageError(
+      `--cron is required: ${file} has no schedule trigger`,
+      "weft schedule add",
+    );
+  }
+  const tz = flags.tz ?? (flags.cron === undefined ? fromFile?.tz ?? null : null);
+  try {
+    checkCron({ cron, tz });
+  } catch (e) {
+    if (e instanceof WeftError) {
+      const what = e.problems[0];
+      throw new WeftError(`${flags.cron !== undefined ? "--cron" : file}: ${what.message}`, {
+        hint: what.hint,
+      });
+    }
+    throw e;
+  }
+  let catchupMs = fromFile?.catchupMs ?? 0;
+  if (flags.catchup !== undefined) {
+    const ms = parseDuration(flags.catchup);
+    if (ms === undefined) {
+      throw new WeftError(`--catchup ${JSON.stringify(flags.catchup)}: not a duration`, {
+        hint: "e.g. --catchup 6h, 30m, 1h30m (0 turns catch-up off)",
+      });
+    }
+    catchupMs = ms;
+  }
+  const params = { ...fromFile?.params, ...parseAssignments(flags.param ?? [], "--param") };
+  const { resolveParams } = await import("../engine/params.ts");
+  resolveParams(loaded.workflow, params);
+  return {
+    name: flags.name ?? fromFile?.name ?? loaded.workflow.name,
+    file: resolve(loaded.file),
+    cron,
+    tz,
+    catchupMs,
+    overlap: (flags.overlap as OverlapPolicy | undefined) ?? fromFile?.overlap ?? DEFAULT_OVERLAP,
+    params,
+    paused: false,
+    source: "cli",
+    createdAt: now.toISOString(),
+    lastFire: null,
+  };
+}
+
+/** `weft schedule add FILE ...`: records the schedule and prints its next fires. */
+export async function addSchedule(io: CliIO, file: string, flags: AddFlags): Promise<number> {
+  const now = new Date();
+  const schedule = await scheduleFromFlags(io, file, flags, now);
+  await withSchedules(io, flags.home, (store) => store.add(schedule, { replace: flags.replace }));
+  const next = nextFires(schedule, now, 3).map((t) => formatZoned(t, zoneOf(schedule.tz)));
+  await err(
+    io,
+    `added schedule ${schedule.name}: ${schedule.cron} (${zoneOf(schedule.tz)})\n` +
+      `  next: ${next.join(", ") || "never"}\n` +
+      "  fires while `weft daemon` runs (or see weft schedule export)\n",
+  );
+  return ExitCode.Ok;
+}
+
+/** One schedule as `list --json` prints it. */
+export function scheduleEntry(s: Schedule, now: Date) {
+  const zone = zoneOf(s.tz);
+  return {
+    name: s.name,
+    file: s.file,
+    cron: s.cron,
+    tz: s.tz,
+    zone,
+    catchup_ms: s.catchupMs,
+    overlap: s.overlap,
+    params: s.params,
+    paused: s.paused,
+    next: s.paused ? [] : nextFires(s, now, 3).map((t) => formatZoned(t, zone)),
+    last_fire: s.lastFire
+      ? { time: s.lastFire.time, outcome: s.lastFire.outcome, run_id: s.lastFire.runId }
+      : null,
+  };
+}
+
+/** `weft schedule list [--json]`. */
+export async function listSchedules(
+  io: CliIO,
+  flags: { json?: boolean; home?: string },
+): Promise<number> {
+  const now = new Date();
+  const all = await withSchedules(io, flags.home, (s) => s.list(), { readOnly: true });
+  const entries = all.map((s) => scheduleEntry(s, now));
+  if (flags.json) {
+    await outJson(io, entries);
+    return ExitCode.Ok;
+  }
+  if (entries.length === 0) {
+    await err(io, `no schedules in ${homeFor(io, flags.home)} (add one: weft schedule add)\n`);
+    return ExitCode.Ok;
+  }
+  const blocks = entries.map((e) => {
+    const settings = [
+      e.catchup_ms ? `catch-up ${formatDuration(e.catchup_ms)}` : "no catch-up",
+      `overlap ${e.overlap}`,
+    ];
+    const last = e.last_fire
+      ? `${e.last_fire.time} ${e.last_fire.outcome}` +
+        (e.last_fire.run_id ? `  run ${e.last_fire.run_id}` : "")
+      : "never fired";
+    return `${e.name}${e.paused ? "  (paused)" : ""}\n` +
+      `  file  ${e.file}\n` +
+      `  cron  ${e.cron}  (${e.zone}; ${settings.join(", ")})\n` +
+      `  next  ${e.paused ? "paused" : e.next.join("  ") || "never"}\n` +
+      `  last  ${last}\n`;
+  });
+  await out(io, blocks.join("\n"));
+  return ExitCode.Ok;
+}
+
+/** `weft schedule remove|pause|resume NAME`. */
+export async function changeSchedule(
+  io: CliIO,
+  action: "remove" | "pause" | "resume",
+  name: string,
+  homeOption?: string,
+): Promise<number> {
+  const found = await withSchedules(io, homeOption, async (store) => {
+    if (action === "remove") return await store.remove(name);
+    return await store.setPaused(name, action === "pause");
+  });
+  if (!found) throw await unknownSchedule(io, name, homeOption);
+  const done = { remove: "removed", pause: "paused", resume: "resumed" }[action];
+  await err(io, `${done} schedule ${name}\n`);
+  return ExitCode.Ok;
+}
+
+/** The error for a schedule name that is not in the store, with a close match. */
+export async function unknownSchedule(
+  io: CliIO,
+  name: string,
+  homeOption?: string,
+): Promise<WeftError> {
+  const names = (await withSchedules(io, homeOption, (s) => s.list(), { readOnly: true }))
+    .map((s) => s.name);
+  const { didYouMean } = await import("../parse/suggest.ts");
+  return new WeftError(`no schedule named ${JSON.stringify(name)}`, {
+    hint: didYouMean(name, names) ??
+      (names.length ? `the schedules are ${names.join(", ")}` : "weft schedule list shows them"),
+  });
+}

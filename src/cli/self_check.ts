@@ -1,0 +1,143 @@
+/**
+ * `weft self-check`: what an operator runs first on a new server. Prints the version,
+ * where run history lives and whether it can be written, the time zone (schedules and
+ * times in `history` are local), which optional tools were found on PATH and how task
+ * processes are started. Exit 0 when weft can work here, 1 otherwise.
+ * @module
+ */
+import { ExitCode } from "../model/errors.ts";
+import { commit, VERSION } from "../version.ts";
+import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, out, outJson } from "./io.ts";
+
+/** Tools some task types need; weft works without them (those tasks then fail). */
+export const OPTIONAL_TOOLS = ["docker", "python3", "sh", "bash"] as const;
+
+/** The `--json` report of `weft self-check`. */
+export interface SelfCheckReport {
+  version: string;
+  commit: string;
+  /** The run history folder (WEFT_HOME) and whether a file could be written in it. */
+  store: { path: string; writable: boolean; error?: string };
+  /** Deno KV (the run store) is available: false when run without --unstable-kv. */
+  kv: boolean;
+  /** IANA time zone name (e.g. `Europe/Paris`), as the run's local times use. */
+  timeZone: string;
+  /** Each optional tool's path on PATH, or null when not found. */
+  tools: Record<(typeof OPTIONAL_TOOLS)[number], string | null>;
+  /** `posix_spawn` (FFI, fast), else a fallback: `setsid` or `detached`. */
+  spawner: "posix_spawn" | "setsid" | "detached";
+  /** Whether weft can work here: the store is writable and Deno KV is available. */
+  ok: boolean;
+}
+
+interface SelfCheckOptions {
+  json?: boolean;
+  home?: string;
+}
+
+/** The `self-check` verb. */
+export const selfCheckVerb: VerbDef = {
+  name: "self-check",
+  summary: "check that weft can work here: store, time zone, tools, process spawner",
+  options: [{ long: "json", description: "print the report as JSON on stdout" }, HOME_OPTION],
+  examples: `
+Exit codes: 0 weft can work here, 1 it cannot (the reason is printed).
+
+Examples:
+  weft self-check
+  weft self-check --json | jq .tools`,
+  run: async (_args, options, io) => {
+    const { json, home } = typed<SelfCheckOptions>(options);
+    const report = await selfCheck(io, home);
+    if (json) await outJson(io, report);
+    else await out(io, describe(report));
+    return report.ok ? ExitCode.Ok : ExitCode.Failed;
+  },
+};
+
+/** Runs every check for the invocation `io` (its environment and cwd) and `--home`. */
+export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfCheckReport> {
+  const { spawnMethod } = await import("../tasks/spawner.ts");
+  let path = "";
+  let store: SelfCheckReport["store"];
+  try {
+    path = homeFor(io, homeOverride);
+    store = { path, ...await probeWritable(path) };
+  } catch (e) {
+    store = { path, writable: false, error: (e as Error).message };
+  }
+  const kv = typeof (Deno as { openKv?: unknown }).openKv === "function";
+  const tools = Object.fromEntries(
+    OPTIONAL_TOOLS.map((tool) => [tool, findOnPath(tool, io.env.PATH ?? "")]),
+  ) as SelfCheckReport["tools"];
+  return {
+    version: VERSION,
+    commit: commit(),
+    store,
+    kv,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    tools,
+    spawner: spawnMethod(),
+    ok: store.writable && kv,
+  };
+}
+
+/**
+ * Creates the folder as the store would (0700) and writes and removes a probe file in
+ * it. Never throws: a failure is `{ writable: false, error }`.
+ */
+async function probeWritable(home: string): Promise<{ writable: boolean; error?: string }> {
+  const probe = `${home}/.self-check-${crypto.randomUUID()}`;
+  try {
+    await Deno.mkdir(home, { recursive: true, mode: 0o700 });
+    await Deno.writeTextFile(probe, "", { mode: 0o600 });
+    await Deno.remove(probe);
+    return { writable: true };
+  } catch (e) {
+    return { writable: false, error: (e as Error).message };
+  }
+}
+
+/** The first executable file named `name` in the `:`-separated PATH, or null. */
+export function findOnPath(name: string, path: string): string | null {
+  for (const dir of path.split(":")) {
+    if (!dir) continue;
+    const full = `${dir.replace(/\/+$/, "")}/${name}`;
+    try {
+      const info = Deno.statSync(full);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return full;
+    } catch {
+      // not in this folder
+    }
+  }
+  return null;
+}
+
+const SPAWNERS: Record<SelfCheckReport["spawner"], string> = {
+  posix_spawn: "posix_spawn through FFI (fast path)",
+  setsid: "fallback: the setsid program (FFI posix_spawn unavailable)",
+  detached: "fallback: fork + setsid() (neither FFI posix_spawn nor setsid available)",
+};
+
+function describe(r: SelfCheckReport): string {
+  const storeState = r.store.writable
+    ? "writable"
+    : `NOT writable: ${r.store.error ?? "unknown reason"}`;
+  const tools = OPTIONAL_TOOLS.map((t) => {
+    const found = r.tools[t];
+    return `  ${t.padEnd(8)} ${found === null ? "not found on PATH" : found}`;
+  });
+  const lines = [
+    `weft      ${r.version} (${r.commit === "source" ? "from source" : `commit ${r.commit}`})`,
+    `store     ${r.store.path || "(unknown)"} (${storeState})`,
+    `kv        ${r.kv ? "available" : "NOT available: run with --unstable-kv"}`,
+    `time zone ${r.timeZone}`,
+    `spawner   ${SPAWNERS[r.spawner]}`,
+    "tools",
+    ...tools,
+    r.ok ? "ok: weft can work here" : "not ok: weft cannot work here (see above)",
+  ];
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,137 @@
+/**
+ * Child runs (sub-workflows): the `workflow` task asks the engine, through
+ * `TaskContext.runChild`, to run another workflow file. The child is a run of its own
+ * (own id, own `run_started`/`run_finished`), linked to its parent by `parentRunId` and
+ * `parentTaskId` on its run record, and published to the caller's `childListeners`
+ * (the history recorder), never to the parent's terminal listeners. It shares the
+ * parent's spawner, environment, registry and secrets. Aborting the task's signal
+ * (its timeout, or the parent run's cancel) cancels the child run; the parent's hard
+ * kill kills it. The promise resolves only after the child run has ended, so no child
+ * process outlives the task.
+ * @module
+ */
+import { resolve } from "node:path";
+import { formatProblem, WeftError } from "../model/errors.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+import type { ChildRunRequest, ChildRunResult } from "../tasks/types.ts";
+import type { EventListener, RunReport } from "./events.ts";
+import type { EngineOptions } from "./options.ts";
+import type { Secrets } from "./secrets.ts";
+
+/** What a child run takes from its parent run. */
+export interface ChildParent {
+  runId: string;
+  /** The parent workflow's folder: `request.file` resolves against it. */
+  dir: string;
+  options: EngineOptions;
+  secrets: Secrets;
+  /** Aborted by the parent's `kill()`: the child is killed too. */
+  hardKill: AbortSignal;
+}
+
+/**
+ * Runs `request.file` as a child run of `taskId` in `parent`. Rejects (the task fails,
+ * with the reason in one line) when the file cannot be loaded, its params do not fit,
+ * or it is already one of the calling workflows (a cycle `weft validate` did not see
+ * because a file changed since).
+ */
+export async function runChildWorkflow(
+  parent: ChildParent,
+  taskId: string,
+  request: ChildRunRequest,
+  signal: AbortSignal,
+): Promise<ChildRunResult> {
+  const { options } = parent;
+  const file = resolve(parent.dir, request.file);
+  const chain = options.parent?.files ?? [options.file];
+  if (chain.includes(file)) {
+    throw new Error(
+      `${quoteData([...chain, file].join(" -> "))}: a workflow must not call itself`,
+    );
+  }
+  const [{ loadWorkflow }, { startRun }] = await Promise.all([
+    import("../parse/mod.ts"),
+    import("./mod.ts"),
+  ]);
+  let handle;
+  try {
+    const loaded = await loadWorkflow(file, { cwd: parent.dir });
+    if (signal.aborted) throw new Error(ownText("stopped before the child run started"));
+    const forward: EventListener = (event) => {
+      if (event.type === "output" && request.onOutput) {
+        const { taskId, stream, line, continues, continuation } = event;
+        request.onOutput(taskId, stream, line, continues === true, continuation === true);
+      }
+    };
+    handle = startRun({
+      workflow: loaded.workflow,
+      file: loaded.file,
+      dir: loaded.dir,
+      fileHash: loaded.hash,
+      params: request.params,
+      baseEnv: options.baseEnv,
+      extraEnv: options.extraEnv,
+      maxParallel: options.maxParallel,
+      spawner: options.spawner,
+      runners: options.runners,
+      listeners: [...(options.childListeners ?? []), forward],
+      childListeners: options.childListeners,
+      secrets: parent.secrets,
+      killGraceMs: options.killGraceMs,
+      callbackGraceMs: options.callbackGraceMs,
+      host: options.host,
+      pid: options.pid,
+      now: options.now,
+      parent: { runId: parent.runId, taskId, files: [...chain, file] },
+    });
+  } catch (error) {
+    throw new Error(oneLine(error, request.file));
+  }
+  request.onStart?.(handle.id);
+  const cancel = () => handle.cancel();
+  const kill = () => handle.kill();
+  signal.addEventListener("abort", cancel, { once: true });
+  parent.hardKill.addEventListener("abort", kill, { once: true });
+  if (signal.aborted) cancel();
+  if (parent.hardKill.aborted) kill();
+  let report: RunReport;
+  try {
+    report = await handle.done;
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    parent.hardKill.removeEventListener("abort", kill);
+  }
+  return resultOf(report);
+}
+
+/** The report as the runner sees it: tasks in finishing order, unfinished ones last. */
+function resultOf(report: RunReport): ChildRunResult {
+  const finished = (t: { finishedAt: string | null }) =>
+    t.finishedAt === null ? Infinity : Date.parse(t.finishedAt);
+  // A stable sort: tasks finishing in one millisecond keep the engine's order.
+  const tasks = [...report.tasks].sort((a, b) => finished(a) - finished(b)).map((t) => ({
+    id: t.id,
+    status: t.status,
+    error: t.error,
+    outputs: t.outputs,
+  }));
+  return {
+    runId: report.id,
+    workflow: report.workflow,
+    status: report.status,
+    tasks,
+    ...(report.error === undefined ? {} : { error: report.error }),
+  };
+}
+
+/** A load or start error as one line: the first problem, and how many more there are. */
+function oneLine(error: unknown, file: string): string {
+  if (error instanceof WeftError && error.problems.length > 0) {
+    const { hint, ...problem } = error.problems[0];
+    const first = formatProblem({ ...problem, file: problem.file || file });
+    const more = error.problems.length - 1;
+    return quoteData(first + (hint ? ` (${hint.replace(/\s*\n\s*/g, " ")})` : "")) +
+      (more > 0 ? ` (and ${more} more: run weft validate)` : "");
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,174 @@
+/**
+ * The `loop` task type: one iteration per item, each a task record of its own
+ * (`LOOP[key]`, see {@link iterationKeys}) with its own attempts, exit code, status and
+ * log; the loop's record sums them up (outputs `total`, `count`, `succeeded`, `failed`).
+ * Iterations go through runLeaf, so they count against `--max-parallel`.
+ * @module
+ */
+import type { Value } from "../expr/mod.ts";
+import type { AbortScope, StopReason } from "./abort.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import { makeScope } from "./expressions.ts";
+import { runLeaf } from "./leaf.ts";
+import { type CompositeSpec, iterationNode, type Node } from "./nodes.ts";
+import {
+  failed,
+  finishComposite,
+  isFailure,
+  startComposite,
+  succeededOutcome,
+} from "./composite.ts";
+
+/** The longest item text used as an iteration's key; longer items are keyed by index. */
+export const MAX_ITEM_KEY_LENGTH = 64;
+const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * The keys of a loop's iterations, one per item, so iteration `i` is `LOOP[keys[i]]`.
+ * The item's own text when EVERY item is a string of letters, digits, `_`, `-` and `.`
+ * (at most {@link MAX_ITEM_KEY_LENGTH} characters), not digits alone (so a key is never
+ * mistaken for an index), and no two items are alike; otherwise the 0-based index for
+ * all of them (numbers, objects, long or repeated items), the same as `${index}`. Ids are
+ * written unmasked (records, log file names), so an item that `isSecret` also means
+ * index keys.
+ * @example iterationKeys(["staging", "qa"]) // ["staging", "qa"]
+ * @example iterationKeys([{ name: "a" }, { name: "b" }]) // ["0", "1"]
+ */
+export function iterationKeys(
+  items: readonly Value[],
+  isSecret: (text: string) => boolean = () => false,
+): string[] {
+  const readable =
+    items.every((item) =>
+      typeof item === "string" && item.length <= MAX_ITEM_KEY_LENGTH && KEY_PATTERN.test(item) &&
+      !/^[0-9]+$/.test(item) && !isSecret(item)
+    ) && new Set(items).size === items.length;
+  return items.map((item, index) => readable ? item as string : String(index));
+}
+
+/** Runs a loop node: its items, then its iterations; never throws (errors fail the loop). */
+export async function runLoop(
+  run: RunContext,
+  node: Node,
+  spec: Extract<CompositeSpec, { kind: "loop" }>,
+  scope: AbortScope,
+): Promise<Outcome> {
+  const startedAt = startComposite(run, node);
+  let items: Value[];
+  try {
+    items = loopItems(run, spec.items);
+  } catch (error) {
+    // The parser's message may quote the items' text: data, masked like any other.
+    const outcome = failed(`loop items: ${quoteData(errorText(error))}`);
+    finishComposite(run, node, outcome, startedAt);
+    return outcome;
+  }
+  const keys = iterationKeys(items, (text) => run.secrets.mask(text) !== text);
+  const iterations = items.map((_, i) => iterationNode(node, `${node.id}[${keys[i]}]`, spec.step));
+  node.children.push(...iterations);
+  // Weft's own names: text masked around them leaves them whole (as for task ids).
+  run.secrets.protect(iterations.map((iteration) => iteration.id));
+  const width = Math.max(
+    1,
+    Math.min(items.length, spec.parallel ? spec.maxParallel ?? items.length : 1),
+  );
+  let next = 0;
+  let finished = 0;
+  let failures = 0;
+  let firstFailure: Node | null = null;
+  let firstError: string | null = null;
+  let halted = false;
+  const worker = async () => {
+    while (next < items.length && !halted && scope.reason === null) {
+      const index = next++;
+      const iteration = iterations[index];
+      const outcome = await runLeaf(run, {
+        node: iteration,
+        spec: spec.step,
+        scope,
+        slotHeld: false,
+        quiet: false,
+        item: { value: items[index], index },
+      });
+      run.finishRecord(iteration, outcome);
+      if (outcome.status === "cancelled" || (outcome.status === "timed_out" && scope.reason)) {
+        continue; // stopped from outside; the loop's own outcome says so
+      }
+      finished++;
+      if (isFailure(outcome.status) && !spec.step.continueOnError) {
+        failures++;
+        firstFailure ??= iteration;
+        firstError ??= `${iteration.id}: ${outcome.error ?? outcome.status}`;
+        if (spec.stopOnFailure) halted = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  const stop: StopReason | null = scope.reason;
+  if (stop === null) {
+    // Left out by stop_on_failure. (When the loop is stopped from outside, the
+    // scheduler gives the iterations not run the loop's own outcome, as parallel children.)
+    const by = (firstFailure as Node | null)?.id ?? "";
+    for (const iteration of iterations) {
+      if (iteration.finished) continue;
+      run.finishRecord(iteration, {
+        status: "skipped",
+        reason: "upstream",
+        exitCode: null,
+        error: ownText(`not run: ${by} failed and stop_on_failure is on`),
+        outputs: {},
+        stdout: "",
+        attempts: 0,
+      });
+    }
+  }
+  const outputs = {
+    total: String(items.length),
+    count: String(finished),
+    succeeded: String(finished - failures),
+    failed: String(failures),
+  };
+  const outcome: Outcome = stop
+    ? { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" }
+    : failures > 0
+    ? {
+      ...failed(`${failures} of ${items.length} iterations failed; first: ${firstError}`),
+      outputs,
+    }
+    : { ...succeededOutcome(), outputs };
+  finishComposite(run, node, outcome, startedAt);
+  return outcome;
+}
+
+/**
+ * A loop's items: a list as written, or text (interpolated) holding a JSON array or
+ * one item per line (blank lines dropped; no text at all is no items). Throws, with a
+ * line saying what to write, when the text is JSON but not an array (an object, a
+ * number, a string): the expression yields no list.
+ */
+export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
+  if (Array.isArray(items)) return items as Value[];
+  const env = run.workflowEnv;
+  const text = run.exprs.render(items, makeScope(run, (name) => env[name])).trim();
+  if (text.startsWith("[")) {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) throw new Error("expected a JSON array");
+    return parsed as Value[];
+  }
+  if (text.startsWith("{") || text.startsWith('"')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // not JSON: lines, as any other text
+    }
+    if (parsed !== undefined) {
+      const what = typeof parsed === "string" ? "a JSON string" : "a JSON object";
+      throw new Error(
+        `the text is ${what}, not a list: give a JSON array or one item per line`,
+      );
+    }
+  }
+  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+}

@@ -1,0 +1,83 @@
+/**
+ * The records of schedules and their fires, shared by `weft schedule`, the daemon and
+ * the schedule store (store/schedule_store.ts). Plain JSON-able objects; here in model/
+ * because both store/ and schedule/ use them.
+ * @module
+ */
+
+/** What a fire does while the schedule's previous run still runs (see the README). */
+export const OVERLAP_POLICIES = ["skip", "queue", "cancel", "allow"] as const;
+/** One of {@link OVERLAP_POLICIES}. */
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/** How a fire started a run: on time, late within the catch-up window, or by a backfill. */
+export type FireTrigger = "schedule" | "catch-up" | "backfill";
+
+/**
+ * What became of a fire: `started` while its run runs, then the run's status
+ * (`success`, `failed`, `cancelled`, `interrupted`); `skipped` (overlap
+ * `skip` and a run was going), `queued` (overlap `queue`, waiting), `missed` (older than
+ * the catch-up window when weft came back: no run).
+ */
+export type FireOutcome =
+  | "started"
+  | "success"
+  | "failed"
+  | "cancelled"
+  | "interrupted"
+  | "skipped"
+  | "queued"
+  | "missed";
+
+/** The latest fire of a schedule, as `schedule list` shows it. */
+export interface LastFire {
+  /** Logical fire time, ISO 8601 with the offset of the schedule's zone. */
+  time: string;
+  outcome: FireOutcome;
+  runId: string | null;
+}
+
+/** A schedule: a workflow file fired by a cron expression in a time zone. */
+export interface Schedule {
+  /** Unique key (default: the workflow's name). */
+  name: string;
+  /** Absolute path of the workflow file. */
+  file: string;
+  /** As given: 5 or 6 fields, or an @nickname (see cron.ts). */
+  cron: string;
+  /** IANA zone, or null for the host's zone at the time fires are computed. */
+  tz: string | null;
+  /** How late a missed fire may still run on start (ms); 0: never, it is recorded missed. */
+  catchupMs: number;
+  overlap: OverlapPolicy;
+  /** Params given to each run (`-p k=v`). */
+  params: Record<string, string>;
+  paused: boolean;
+  /** Added by `weft schedule add`, or read from a workflow file's schedule trigger. */
+  source: "cli" | "file";
+  /** UTC ISO. */
+  createdAt: string;
+  lastFire: LastFire | null;
+}
+
+/** One fire of one schedule, keyed by schedule name and logical time: each fire once. */
+export interface FireRecord {
+  schedule: string;
+  /** Logical fire time, ISO 8601 with the offset of the schedule's zone. */
+  time: string;
+  trigger: FireTrigger;
+  outcome: FireOutcome;
+  runId: string | null;
+  /** When weft acted on the fire (UTC ISO). */
+  firedAt: string;
+}
+
+/** Default overlap policy: a run still going makes the next fire a recorded skip. */
+export const DEFAULT_OVERLAP: OverlapPolicy = "skip";
+
+/** A fire's outcome for its run's status (`running` reads as `started`). */
+export function outcomeOfRun(
+  status: "running" | "success" | "failed" | "cancelled" | "interrupted",
+): FireOutcome {
+  return status === "running" ? "started" : status;
+}

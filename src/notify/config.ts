@@ -1,0 +1,260 @@
+/**
+ * Channel configuration: what a run's `notifications` block, the global config
+ * (`$WEFT_HOME/config.json`, the same keys under `notifications`) and the environment
+ * say about each channel, merged (workflow over global over environment) and rendered.
+ * Every string may be a `${...}` template over `env`, `params` and `workflow.name`;
+ * numbers and booleans too (`port: "${env.SMTP_PORT}"`), checked once rendered.
+ * Environment fallbacks follow the seed's integration: Slack reads `SLACK_WEBHOOK_URL`,
+ * SMTP reads `SMTP_HOST`, `SMTP_PORT`, `SMTP_USER`, `SMTP_PASSWORD`, `SMTP_FROM` (and
+ * `SMTP_TO`, `SMTP_SECURE`).
+ * @module
+ */
+import { compileTemplate, type Scope } from "../expr/mod.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { notificationsSchema, type Workflow } from "../model/workflow.ts";
+
+/** Where the seed's channel names go. */
+export const CHANNEL_KINDS = ["slack", "email", "webhook"] as const;
+/** A channel kind. */
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** A Slack incoming webhook. */
+export interface SlackChannel {
+  kind: "slack";
+  webhookUrl: string;
+  channel?: string;
+  username?: string;
+  iconEmoji?: string;
+}
+
+/** An SMTP server and the mail's envelope. */
+export interface EmailChannel {
+  kind: "email";
+  host: string;
+  /** Default 465 with `secure`, else 587. */
+  port: number;
+  /** true: TLS from the start (implicit TLS); false: STARTTLS when the server offers it. */
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+  to: string[];
+  /** A subject replacing `[weft] <workflow> <status>`. */
+  subject?: string;
+}
+
+/** A generic HTTP endpoint receiving JSON. */
+export interface WebhookChannel {
+  kind: "webhook";
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** A channel ready to send to. */
+export type Channel = SlackChannel | EmailChannel | WebhookChannel;
+
+/** A channel as resolved: usable, or why not (said when something is sent to it). */
+export type ResolvedChannel = Channel | { kind: string; error: string };
+
+/** When the run's own notification goes out. */
+export interface NotifyWhen {
+  success: boolean;
+  failure: boolean;
+}
+
+/** The channels of one run and the secret values found in their settings. */
+export interface ChannelPlan {
+  /** The workflow's `notifications.channels` (the run's own notification). */
+  runChannels: string[];
+  when: NotifyWhen;
+  /** Every channel named by `notifications.channels` or an alert rule. */
+  channels: Map<string, ResolvedChannel>;
+  /** Passwords, webhook URLs and credentials in headers: to be masked. */
+  secrets: string[];
+}
+
+type Block = Record<string, unknown>;
+
+/**
+ * Checks the global config's `notifications` object (`file` names it in errors).
+ * Throws WeftError (exit 2) for a shape the workflow's block would not accept.
+ */
+export function parseGlobalNotifications(value: unknown, file: string): Block {
+  const parsed = notificationsSchema.safeParse(value);
+  if (parsed.success) return value as Block;
+  const issue = parsed.error.issues[0];
+  const where = ["notifications", ...issue.path.map(String)].join(".");
+  throw new WeftError([{ file, message: `${where}: ${issue.message}` }], {
+    exitCode: ExitCode.Invalid,
+  });
+}
+
+/** What {@link resolveChannels} reads. */
+export interface ResolveInput {
+  workflow: Pick<Workflow, "name" | "notifications" | "alerts">;
+  /** The global config's `notifications` (already checked), if any. */
+  global?: Block;
+  /** The environment tasks see (process env + --env). */
+  env: Record<string, string>;
+  params: Record<string, string>;
+}
+
+/**
+ * Resolves every channel a run may send to. Never throws: a channel that cannot be
+ * used (no URL, bad template, bad port) carries its reason instead.
+ * The default, with none of on_completion/on_success/on_failure set, is every outcome.
+ */
+export function resolveChannels(input: ResolveInput): ChannelPlan {
+  const own = (input.workflow.notifications ?? {}) as Block;
+  const names = new Set<string>();
+  const runChannels = (own.channels as string[] | undefined) ?? [];
+  for (const name of runChannels) names.add(name);
+  for (const alert of input.workflow.alerts ?? []) for (const c of alert.channels) names.add(c);
+  const scope = templateScope(input);
+  const secrets: string[] = [];
+  const channels = new Map<string, ResolvedChannel>();
+  for (const name of names) {
+    const settings = {
+      ...(input.global?.[name] as Block | undefined),
+      ...(own[name] as Block | undefined),
+    };
+    try {
+      const render = (value: unknown) => renderValue(value, scope);
+      channels.set(name, buildChannel(name, settings, render, input.env, secrets));
+    } catch (e) {
+      channels.set(name, { kind: name, error: (e as Error).message });
+    }
+  }
+  const flag = (key: string) => (own[key] ?? input.global?.[key]) as boolean | undefined;
+  const completion = flag("on_completion");
+  const success = flag("on_success");
+  const failure = flag("on_failure");
+  const none = completion === undefined && success === undefined && failure === undefined;
+  return {
+    runChannels,
+    when: {
+      success: none || !!completion || !!success,
+      failure: none || !!completion || !!failure,
+    },
+    channels,
+    secrets,
+  };
+}
+
+function templateScope(input: ResolveInput): Scope {
+  return (root, path) => {
+    const [first] = path;
+    if (root === "env") return first === undefined ? null : input.env[first] ?? null;
+    if (root === "params") return first === undefined ? null : input.params[first] ?? null;
+    if (root === "workflow" && first === "name") return input.workflow.name;
+    return null;
+  };
+}
+
+function renderValue(value: unknown, scope: Scope): unknown {
+  if (typeof value === "string") return compileTemplate(value).render(scope);
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, scope));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, scope)]));
+  }
+  return value;
+}
+
+function buildChannel(
+  name: string,
+  settings: Block,
+  render: (value: unknown) => unknown,
+  env: Record<string, string>,
+  secrets: string[],
+): Channel {
+  const text = (value: unknown) => {
+    const rendered = value === undefined ? undefined : String(render(value)).trim();
+    return rendered === "" ? undefined : rendered;
+  };
+  switch (name) {
+    case "slack": {
+      const webhookUrl = text(settings.webhook_url) ?? text(env.SLACK_WEBHOOK_URL);
+      if (!webhookUrl) {
+        throw new Error(
+          "no webhook URL: set notifications.slack.webhook_url or SLACK_WEBHOOK_URL",
+        );
+      }
+      checkUrl(webhookUrl, "notifications.slack.webhook_url");
+      secrets.push(webhookUrl);
+      return {
+        kind: "slack",
+        webhookUrl,
+        channel: text(settings.channel),
+        username: text(settings.username),
+        iconEmoji: text(settings.icon_emoji),
+      };
+    }
+    case "email":
+      return emailChannel(settings, text, env, secrets);
+    case "webhook": {
+      const url = text(settings.url);
+      if (!url) throw new Error("no URL: set notifications.webhook.url");
+      checkUrl(url, "notifications.webhook.url");
+      secrets.push(url);
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries((settings.headers ?? {}) as Block)) {
+        headers[key] = text(value) ?? "";
+        if (/authorization|token|key|secret|cookie|password/i.test(key)) secrets.push(headers[key]);
+      }
+      return { kind: "webhook", url, headers };
+    }
+    default:
+      throw new Error(`unknown channel: use ${CHANNEL_KINDS.join(", ")}`);
+  }
+}
+
+function emailChannel(
+  settings: Block,
+  text: (value: unknown) => string | undefined,
+  env: Record<string, string>,
+  secrets: string[],
+): EmailChannel {
+  const smtp = (settings.smtp ?? {}) as Block;
+  const host = text(smtp.host) ?? text(env.SMTP_HOST);
+  if (!host) throw new Error("no SMTP server: set notifications.email.smtp.host or SMTP_HOST");
+  const secureText = text(smtp.secure ?? smtp.tls) ?? text(env.SMTP_SECURE);
+  const secure = secureText === undefined ? undefined : /^(true|1|yes)$/i.test(secureText);
+  const portText = text(smtp.port) ?? text(env.SMTP_PORT);
+  const port = portText === undefined ? (secure ? 465 : 587) : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`SMTP port ${JSON.stringify(portText)} is not a port number (1-65535)`);
+  }
+  const user = text(smtp.user ?? smtp.username) ?? text(env.SMTP_USER);
+  const password = text(smtp.password) ?? text(env.SMTP_PASSWORD);
+  if (password) secrets.push(password);
+  const from = text(settings.from) ?? text(env.SMTP_FROM) ??
+    (user?.includes("@") ? user : undefined);
+  if (!from) throw new Error("no sender: set notifications.email.from or SMTP_FROM");
+  const toValue = settings.to ?? env.SMTP_TO;
+  const to = (Array.isArray(toValue) ? toValue : String(toValue ?? "").split(","))
+    .map((address) => text(address)).filter((address): address is string => !!address);
+  if (to.length === 0) throw new Error("no recipient: set notifications.email.to");
+  return {
+    kind: "email",
+    host,
+    port,
+    secure: secure ?? port === 465,
+    user,
+    password,
+    from,
+    to,
+    subject: text(settings.subject),
+  };
+}
+
+function checkUrl(url: string, field: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${field} is not a URL`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new Error(`${field} must be an http:// or https:// URL`);
+  }
+}

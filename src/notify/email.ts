@@ -1,0 +1,55 @@
+/**
+ * The email channel: real SMTP through nodemailer (https://nodemailer.com/smtp/),
+ * loaded only when a mail is sent. `secure: true` speaks TLS from the first byte
+ * (implicit TLS, port 465); otherwise the connection is upgraded with STARTTLS when the
+ * server offers it. AUTH PLAIN or LOGIN, whichever the server offers, when a user is
+ * set. A CA bundle in NODE_EXTRA_CA_CERTS is trusted too (a private or self-signed
+ * server certificate). Subject `[weft] <workflow> <status>`; plain-text and HTML body.
+ * @module
+ */
+import type { EmailChannel } from "./config.ts";
+import { htmlBody, plainText, type RunMessage, subjectOf } from "./message.ts";
+
+/** How long connecting, the greeting and each reply may take, in ms. */
+export const SMTP_TIMEOUT_MS = 10_000;
+
+/** Sends `message` by mail; throws Error with the server's or the network's reason. */
+export async function sendEmail(
+  channel: EmailChannel,
+  message: RunMessage,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const { default: nodemailer } = await import("nodemailer");
+  const ca = env.NODE_EXTRA_CA_CERTS
+    ? await Deno.readTextFile(env.NODE_EXTRA_CA_CERTS).catch(() => undefined)
+    : undefined;
+  const transport = nodemailer.createTransport({
+    host: channel.host,
+    port: channel.port,
+    secure: channel.secure,
+    auth: channel.user ? { user: channel.user, pass: channel.password ?? "" } : undefined,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+    tls: ca ? { ca: [ca] } : undefined,
+  });
+  try {
+    await transport.sendMail({
+      from: channel.from,
+      to: channel.to,
+      subject: channel.subject ?? subjectOf(message),
+      text: plainText(message),
+      html: htmlBody(message),
+    });
+  } catch (e) {
+    throw new Error(smtpReason(e));
+  } finally {
+    transport.close();
+  }
+}
+
+function smtpReason(e: unknown): string {
+  const error = e as { message?: string; code?: string; responseCode?: number };
+  const text = String(error.message ?? e).split("\n")[0];
+  return error.code && !text.includes(error.code) ? `${error.code}: ${text}` : text;
+}

@@ -1,0 +1,40 @@
+/**
+ * One JSON POST for the Slack and webhook channels: a response other than 2xx is an
+ * error naming the status (and the start of the body, which may say why), never the URL
+ * (it holds the token).
+ * @module
+ */
+
+/** How long one try may take before it counts as failed, in ms. */
+export const POST_TIMEOUT_MS = 10_000;
+
+/**
+ * POSTs `body` as JSON to `url` with `headers`. Resolves when the server answers 2xx;
+ * throws Error("HTTP 500: ...") otherwise, or the network error in plain words.
+ */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      redirect: "error",
+    });
+  } catch (e) {
+    const error = e as Error;
+    if (error.name === "TimeoutError") throw new Error(`no answer within ${POST_TIMEOUT_MS} ms`);
+    const cause = (error.cause as Error | undefined)?.message ?? error.message;
+    throw new Error(`cannot reach the server: ${cause.replace(/https?:\/\/\S+/g, "<url>")}`);
+  }
+  const text = await response.text().catch(() => "");
+  if (!response.ok) {
+    const said = text.trim().replace(/\s+/g, " ").slice(0, 200);
+    throw new Error(`HTTP ${response.status}${said ? `: ${said}` : ""}`);
+  }
+}

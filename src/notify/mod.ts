@@ -1,0 +1,181 @@
+/**
+ * Notifications and alert rules for one run, as a subscriber of the engine's events:
+ * the engine knows nothing of them. Whoever runs a workflow (`weft run`, later the
+ * daemon) wires them in the same way:
+ *
+ * ```ts
+ * const notifier = createNotifier({ workflow, env, params, global, globalFile, secrets, warn });
+ * startRun({ ..., listeners: [progress.listener, history.listener, ...notifier.listeners] });
+ * await handle.done;
+ * await history.finish((store) => notifier.finish(store)); // after recording, before closing
+ * ```
+ *
+ * Channel secrets (passwords, webhook URLs, credential headers) are added to the run's
+ * secrets before it starts, so everything weft prints or stores masks them. A failing
+ * notification never changes the run's outcome: it is retried (retry.ts), then recorded
+ * on the run (`notifications`, shown by `weft status`) and told to `warn`.
+ * @module
+ */
+import type { EventListener, RunReport } from "../engine/events.ts";
+import type { Secrets } from "../engine/secrets.ts";
+import type { Workflow } from "../model/workflow.ts";
+import type { NotificationRecord, RunStore } from "../store/run_store.ts";
+import { evaluateAlerts } from "./alerts.ts";
+import { type ChannelPlan, parseGlobalNotifications, resolveChannels } from "./config.ts";
+import { failedTasks, type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
+import { withBackoff } from "./retry.ts";
+
+/** What {@link createNotifier} needs. */
+export interface NotifyOptions {
+  workflow: Pick<Workflow, "name" | "notifications" | "alerts" | "expected_duration">;
+  /** The environment tasks see (process env + --env): `${env.X}` and the SMTP_/SLACK_ fallbacks. */
+  env: Record<string, string>;
+  params: Record<string, string>;
+  /** `notifications` of `$WEFT_HOME/config.json`, unchecked; `globalFile` names that file. */
+  global?: unknown;
+  globalFile?: string;
+  /** The run's secrets: channel secrets are added to them now. */
+  secrets: Secrets;
+  /** Told each failed notification, in one line. */
+  warn: (message: string) => void;
+  /** Tries per notification and first backoff (tests shorten them). */
+  tries?: number;
+  backoffMs?: number;
+}
+
+/** The notifications of one run. */
+export interface Notifier {
+  /** Subscribe these to the engine (none when the workflow has no notifications or alerts). */
+  listeners: EventListener[];
+  /**
+   * Sends what the finished run calls for and records it on the run in `store` (which
+   * must already hold the finished run). Resolves to what was recorded; never throws
+   * for a channel's failure.
+   */
+  finish(store: RunStore): Promise<NotificationRecord[]>;
+}
+
+/**
+ * Prepares a run's notifications. Throws WeftError (exit 2) when the global config's
+ * `notifications` has the wrong shape; a channel that cannot be used is found out
+ * (and recorded, and warned about) only when something is sent to it.
+ */
+export function createNotifier(options: NotifyOptions): Notifier {
+  const { workflow } = options;
+  if (!workflow.notifications && !workflow.alerts?.length) {
+    return { listeners: [], finish: () => Promise.resolve([]) };
+  }
+  const global = options.global === undefined
+    ? undefined
+    : parseGlobalNotifications(options.global, options.globalFile ?? "config.json");
+  const plan = resolveChannels({ workflow, global, env: options.env, params: options.params });
+  for (const secret of plan.secrets) options.secrets.add(secret);
+  let report: RunReport | null = null;
+  const listener: EventListener = (event) => {
+    if (event.type === "run_finished") report = event.report;
+  };
+  return {
+    listeners: [listener],
+    async finish(store) {
+      if (!report) return [];
+      const records = await notifyRun(options, plan, report, store);
+      if (records.length) await store.addNotifications(report.id, records);
+      return records;
+    },
+  };
+}
+
+async function notifyRun(
+  options: NotifyOptions,
+  plan: ChannelPlan,
+  report: RunReport,
+  store: RunStore,
+): Promise<NotificationRecord[]> {
+  const message: RunMessage = {
+    workflow: report.workflow,
+    runId: report.id,
+    status: report.status,
+    durationMs: report.durationMs,
+    failed: await failedWithTails(report, store),
+    statusCommand: `weft status ${report.id}`,
+  };
+  const sends: Promise<NotificationRecord>[] = [];
+  const wanted = report.status === "success" ? plan.when.success : plan.when.failure;
+  if (wanted) {
+    for (const name of plan.runChannels) sends.push(send(options, plan, name, message, report));
+  }
+  const warn = (text: string) => options.warn(options.secrets.maskKeeping(text));
+  for (const alert of await evaluateAlerts(options.workflow, report, store, warn)) {
+    const alertMessage = { ...message, alert: { name: alert.rule, text: alert.message } };
+    for (const name of alert.channels) {
+      sends.push(send(options, plan, name, alertMessage, report, alert.rule));
+    }
+  }
+  return await Promise.all(sends);
+}
+
+async function send(
+  options: NotifyOptions,
+  plan: ChannelPlan,
+  name: string,
+  message: RunMessage,
+  report: RunReport,
+  alert?: string,
+): Promise<NotificationRecord> {
+  const channel = plan.channels.get(name);
+  let outcome;
+  if (!channel || "error" in channel) {
+    outcome = { ok: false, attempts: 0, error: channel?.error ?? "not configured" };
+  } else {
+    const { sendTo } = await import("./send.ts");
+    outcome = await withBackoff(
+      () => sendTo(channel, message, report, options.env),
+      options.tries,
+      options.backoffMs,
+    );
+  }
+  const error = outcome.error === undefined
+    ? undefined
+    : options.secrets.maskKeeping(outcome.error);
+  if (!outcome.ok) {
+    const what = alert ? `alert ${alert} to ${name}` : `notification to ${name}`;
+    const tries = outcome.attempts ? ` after ${outcome.attempts} tries` : "";
+    options.warn(`weft: warning: ${what} failed${tries}: ${error}; recorded on run ${report.id}`);
+  }
+  return {
+    channel: name,
+    ...(alert ? { alert } : {}),
+    ok: outcome.ok,
+    attempts: outcome.attempts,
+    ...(error === undefined ? {} : { error }),
+    at: new Date().toISOString(),
+  };
+}
+
+/** The run's failed tasks with the last lines of their last attempt's log (written masked). */
+async function failedWithTails(report: RunReport, store: RunStore) {
+  const { logFilePath } = await import("../store/log_files.ts");
+  const { readLogTail } = await import("../store/log_tail.ts");
+  return await Promise.all(
+    failedTasks(report).map(async (task) => {
+      let tail: string[] = [];
+      try {
+        const attempts = await store.listAttempts(report.id, task.id);
+        const last = attempts.reduce((a, b) => (a && a.attempt > b.attempt ? a : b), attempts[0]);
+        if (last) {
+          const path = last.logPath ?? logFilePath(last.runId, last.taskId, last.attempt);
+          tail = (await readLogTail(`${store.logsDir}/${path}`, TAIL_LINES)).map((l) => l.text);
+        }
+      } catch {
+        // A log that cannot be read leaves the message without its lines, nothing more.
+      }
+      return {
+        id: task.id,
+        name: task.name,
+        status: task.status,
+        detail: taskDetail(task),
+        tail,
+      };
+    }),
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * Checks of `workflow` tasks (sub-workflows) that need other files: the called file
+ * exists, is itself valid (its problems are reported with its own path), declares the
+ * params passed to it and gets its required ones, and no workflow calls itself,
+ * directly or through others (reported with the chain, `a.yml -> b.yml -> a.yml`, at
+ * the `file:` that closes the cycle). Problems about the call are placed at the
+ * `file:` field (or the param's key) of the calling file.
+ * @module
+ */
+import { isAbsolute, relative, resolve } from "node:path";
+import type { Problem } from "../model/errors.ts";
+import type { Workflow } from "../model/workflow.ts";
+import { isObject, type RawObject } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+
+/** One `workflow` task as written. */
+interface CallRef {
+  data: RawObject;
+  path: PathSegment[];
+}
+
+/** A file on the call chain: absolute path (or "-") and the label problems use. */
+export interface ChainLink {
+  path: string;
+  label: string;
+}
+
+/** Checks a called file (the loader's checkWorkflow with the chain extended). */
+export type CheckCalled = (
+  label: string,
+  chain: ChainLink[],
+) => Promise<{ workflow?: Workflow; problems: Problem[] }>;
+
+/** Whether any task or nested step of a parsed workflow is a `workflow` task. */
+export function callsWorkflows(workflow: Workflow): boolean {
+  return callRefs(workflow).length > 0;
+}
+
+/**
+ * The problems of every `workflow` task in one file. `chain` ends with this file;
+ * `checked` holds the files whose own problems were already reported (each is
+ * reported once, however many tasks call it).
+ */
+export async function subworkflowProblems(
+  input: { data: unknown; map: SourceMap; label: string; dir: string; cwd: string },
+  chain: ChainLink[],
+  checked: Set<string>,
+  check: CheckCalled,
+): Promise<Problem[]> {
+  const { map, label } = input;
+  const problems: Problem[] = [];
+  /** Problems inside the called files, listed after this file's own. */
+  const inCalled: Problem[] = [];
+  const at = (path: PathSegment[], message: string, hint?: string, key = false) =>
+    problems.push({ file: label, ...(key ? map.key(path) : map.value(path)), message, hint });
+  for (const ref of callRefs(input.data)) {
+    const file = ref.data.file;
+    if (typeof file !== "string" || file === "") continue; // the schema reports it
+    const filePath = [...ref.path, "file"];
+    if (file.includes("${")) {
+      at(
+        filePath,
+        `workflow file ${JSON.stringify(file)}: \${...} is not allowed here`,
+        "name the file literally, so that it can be checked before anything runs",
+      );
+      continue;
+    }
+    const target = resolve(input.dir, file);
+    const childLabel = labelOf(target, input.cwd);
+    const loop = chain.findIndex((link) => link.path === target);
+    if (loop >= 0) {
+      const names = [...chain.slice(loop), { path: target, label: childLabel }].map((l) => l.label);
+      at(
+        filePath,
+        `a workflow must not call itself: ${names.join(" -> ")}`,
+        "break the cycle: move the shared tasks into a workflow that calls none of these",
+      );
+      continue;
+    }
+    if (!(await isFile(target))) {
+      at(
+        filePath,
+        `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`,
+        "the path is relative to the folder of this workflow file",
+      );
+      continue;
+    }
+    const first = !checked.has(target);
+    checked.add(target);
+    const result = await check(childLabel, [...chain, { path: target, label: childLabel }]);
+    if (first) inCalled.push(...result.problems);
+    if (!result.workflow) {
+      if (first) {
+        at(filePath, `the called workflow ${childLabel} has problems`, "see its problems listed");
+      }
+      continue;
+    }
+    checkParams(ref, result.workflow, childLabel, at);
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return [...problems, ...inCalled];
+}
+
+/** Params passed that the child does not declare, and required ones not passed. */
+function checkParams(
+  ref: CallRef,
+  child: Workflow,
+  childLabel: string,
+  at: (path: PathSegment[], message: string, hint?: string, key?: boolean) => void,
+): void {
+  const declared = child.params ?? {};
+  const names = Object.keys(declared);
+  const given = isObject(ref.data.params) ? ref.data.params : {};
+  for (const name of Object.keys(given)) {
+    if (Object.hasOwn(declared, name)) continue;
+    at(
+      [...ref.path, "params", name],
+      `${childLabel} declares no parameter "${name}"`,
+      names.length > 0
+        ? `it declares: ${names.join(", ")}`
+        : "it declares no params; add it under `params:` there first",
+      true,
+    );
+  }
+  for (const [name, spec] of Object.entries(declared)) {
+    if (spec.required && spec.default === undefined && !Object.hasOwn(given, name)) {
+      at(
+        [...ref.path, "file"],
+        `${childLabel} requires parameter "${name}"`,
+        `pass it under this task's params: (${name}: VALUE)`,
+      );
+    }
+  }
+}
+
+/** Every `workflow` task: top-level, in a `parallel`, a conditional's branch, a loop's step. */
+function callRefs(data: unknown): CallRef[] {
+  const refs: CallRef[] = [];
+  const visit = (value: unknown, path: PathSegment[]) => {
+    if (!isObject(value)) return;
+    if (value.type === "workflow") refs.push({ data: value, path });
+    if (value.type === "parallel" && Array.isArray(value.tasks)) {
+      value.tasks.forEach((child, i) => visit(child, [...path, "tasks", i]));
+    }
+    for (const key of ["then", "else", "task"]) {
+      if (value.type !== "shell" && isObject(value[key])) visit(value[key], [...path, key]);
+    }
+  };
+  if (isObject(data) && Array.isArray(data.tasks)) {
+    data.tasks.forEach((task, i) => visit(task, ["tasks", i]));
+  }
+  return refs;
+}
+
+/** A path as problems show it: relative to the working folder when inside it. */
+function labelOf(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}

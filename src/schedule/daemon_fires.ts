@@ -1,0 +1,127 @@
+/**
+ * The daemon's timer: which schedule fires when. A pure planner driven by an injected
+ * clock: {@link FireLoop.catchUp} sorts the fires missed while no daemon ran into
+ * catch-up (within the schedule's `catchupMs` of now) and missed (older), and
+ * {@link FireLoop.tick} hands out every fire that came due since the last tick and says
+ * when the next one is due. {@link FireLoop.run} sleeps on the clock between ticks.
+ * @module
+ */
+import type { Clock } from "./clock.ts";
+import { firesBetween, nextFires } from "./cron.ts";
+import type { Schedule } from "./types.ts";
+
+/** How a fire came about. */
+export type FireKind = "schedule" | "catch-up" | "missed";
+
+/** One fire handed to the daemon. */
+export interface Fire {
+  schedule: Schedule;
+  /** The logical fire time. */
+  time: Date;
+  kind: FireKind;
+}
+
+/** Longest sleep between ticks (ms): a clock step (suspend, NTP) is seen within it. */
+export const MAX_SLEEP_MS = 60_000;
+
+/** Schedules in, fires out. */
+export class FireLoop {
+  #clock: Clock;
+  #schedules = new Map<string, Schedule>();
+  /** Per schedule: fires up to and including this time were handed out. */
+  #cursor = new Map<string, number>();
+  #wake: AbortController | null = null;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /**
+   * Replaces the schedules (start, SIGHUP). A schedule whose cron and zone did not
+   * change keeps its place; a new or changed one starts counting from now.
+   */
+  setSchedules(schedules: Schedule[]): void {
+    const now = this.#clock.now().getTime();
+    const old = this.#schedules;
+    this.#schedules = new Map(schedules.map((s) => [s.name, s]));
+    for (const s of schedules) {
+      const before = old.get(s.name);
+      if (!before || before.cron !== s.cron || before.tz !== s.tz || !this.#cursor.has(s.name)) {
+        this.#cursor.set(s.name, now);
+      }
+    }
+    for (const name of [...this.#cursor.keys()]) {
+      if (!this.#schedules.has(name)) this.#cursor.delete(name);
+    }
+    this.#wake?.abort();
+  }
+
+  /**
+   * The fires of each active schedule between its last fire (or its creation) and now,
+   * oldest first: `catch-up` when within its `catchupMs` of now, else `missed`.
+   */
+  catchUp(): Fire[] {
+    const now = this.#clock.now();
+    const fires: Fire[] = [];
+    for (const s of this.#schedules.values()) {
+      if (s.paused) continue;
+      const since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
+      if (!(since.getTime() < now.getTime())) continue;
+      for (const time of firesBetween(s, since, now)) {
+        const kind = now.getTime() - time.getTime() <= s.catchupMs ? "catch-up" : "missed";
+        fires.push({ schedule: s, time, kind });
+      }
+      this.#cursor.set(s.name, now.getTime());
+    }
+    return fires.sort((a, b) => a.time.getTime() - b.time.getTime());
+  }
+
+  /**
+   * The fires due since the last tick (oldest first; a paused schedule's are passed
+   * over), and when the next fire is due (null: no active schedule).
+   */
+  tick(): { fires: Fire[]; next: Date | null } {
+    const now = this.#clock.now();
+    const fires: Fire[] = [];
+    let next: Date | null = null;
+    for (const s of this.#schedules.values()) {
+      const cursor = this.#cursor.get(s.name) ?? now.getTime();
+      if (cursor < now.getTime()) {
+        if (!s.paused) {
+          for (const time of firesBetween(s, new Date(cursor), now)) {
+            fires.push({ schedule: s, time, kind: "schedule" });
+          }
+        }
+        this.#cursor.set(s.name, now.getTime());
+      }
+      if (s.paused) continue;
+      const upcoming = nextFires(s, now, 1)[0];
+      if (upcoming && (next === null || upcoming < next)) next = upcoming;
+    }
+    fires.sort((a, b) => a.time.getTime() - b.time.getTime());
+    return { fires, next };
+  }
+
+  /**
+   * Ticks until `signal` aborts, handing each due fire to `onFire` (synchronously, in
+   * time order). Sleeps on the clock until the next fire, at most {@link MAX_SLEEP_MS}.
+   */
+  async run(onFire: (fire: Fire) => void, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const { fires, next } = this.tick();
+      for (const fire of fires) onFire(fire);
+      const now = this.#clock.now().getTime();
+      const wait = next === null ? MAX_SLEEP_MS : Math.min(MAX_SLEEP_MS, next.getTime() - now);
+      this.#wake = new AbortController();
+      const stop = () => this.#wake?.abort();
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        await this.#clock.sleep(Math.max(0, wait), this.#wake.signal);
+      } catch {
+        // woken early (new schedules, or stopping): tick again or leave
+      } finally {
+        signal.removeEventListener("abort", stop);
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * One daemon per store: `WEFT_HOME/daemon.lock`, held with an exclusive flock for the
+ * daemon's life (the kernel drops it when the process dies, however it dies, so a
+ * crash leaves no stale lock). The holder's pid is written in the file for the message
+ * a second daemon prints.
+ * @module
+ */
+import { WeftError } from "../model/errors.ts";
+
+/** A held lock; `release()` unlocks and closes it. */
+export interface DaemonLock {
+  path: string;
+  release(): void;
+}
+
+/** How long to wait for the flock before deciding another daemon holds it (ms). */
+const LOCK_WAIT_MS = 300;
+
+/**
+ * Takes the lock in `home` (created 0700 if missing). Throws WeftError (exit 2) naming
+ * the other daemon's pid when it is held.
+ */
+export async function acquireDaemonLock(home: string, pid = Deno.pid): Promise<DaemonLock> {
+  await Deno.mkdir(home, { recursive: true, mode: 0o700 });
+  const path = `${home.replace(/\/+$/, "")}/daemon.lock`;
+  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  // Deno has no try-lock: a lock that is not granted quickly is held by someone else.
+  // The pending request is dropped when this process exits.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const granted = await Promise.race([
+    file.lock(true).then(() => true),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), LOCK_WAIT_MS)),
+  ]);
+  clearTimeout(timer);
+  if (!granted) {
+    const holder = (await Deno.readTextFile(path).catch(() => "")).trim();
+    const who = /^\d+$/.test(holder) ? ` (pid ${holder})` : "";
+    throw new WeftError([{
+      file: home,
+      message: `another weft daemon${who} is already running on this store`,
+      hint: "stop it first (systemctl stop weft-daemon, or kill -TERM its pid), or give " +
+        "this one another store with --home",
+    }]);
+  }
+  await file.truncate(0);
+  await file.write(new TextEncoder().encode(`${pid}\n`));
+  return {
+    path,
+    release() {
+      try {
+        file.unlockSync();
+        file.close();
+      } catch { /* already closed */ }
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Time-zone arithmetic on the runtime's Intl data (IANA tzdata): the UTC offset of a
+ * zone at an instant, the instants a local wall-clock time names (none in a DST gap,
+ * two in a repeated hour), and ISO 8601 text with the zone's offset.
+ *
+ * A "wall time" is a local date and time written as the UTC milliseconds of the same
+ * fields (2026-03-29 02:30 local → Date.UTC(2026, 2, 29, 2, 30)), so wall times can be
+ * compared and enumerated like instants.
+ * @module
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      era: "short",
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** The host's own zone (what a schedule without `tz` uses), e.g. "Europe/Berlin" or "UTC". */
+export function hostZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** The zone a schedule uses: `tz`, or the host's zone when null. */
+export function zoneOf(tz: string | null | undefined): string {
+  return tz ?? hostZone();
+}
+
+/** Whether `zone` is an IANA zone name the runtime knows. */
+export function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local wall time (see module doc) of instant `t` (UTC ms) in `zone`; whole seconds. */
+export function wallOf(t: number, zone: string): number {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(zone).formatToParts(new Date(t))) parts[p.type] = p.value;
+  let year = Number(parts.year);
+  if (parts.era === "BC" || parts.era === "B") year = 1 - year;
+  const wall = Date.UTC(
+    year,
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  // Date.UTC maps years 0-99 to 1900-1999; weft never schedules there.
+  return wall + (((t % 1000) + 1000) % 1000);
+}
+
+/** The zone's UTC offset at instant `t`, in ms (e.g. +7,200,000 for CEST). */
+export function offsetAt(t: number, zone: string): number {
+  return wallOf(t, zone) - t;
+}
+
+/**
+ * The instants (UTC ms, ascending) whose local time in `zone` is `wall`: one normally,
+ * two in a repeated hour (DST fall back), none in a skipped hour (DST spring forward).
+ * Offsets a day either side cover every transition tzdata has had since 1970.
+ */
+export function instantsOf(wall: number, zone: string): number[] {
+  const day = 86_400_000;
+  const candidates = new Set([
+    offsetAt(wall - day, zone),
+    offsetAt(wall, zone),
+    offsetAt(wall + day, zone),
+  ]);
+  const out: number[] = [];
+  for (const off of candidates) {
+    const t = wall - off;
+    if (offsetAt(t, zone) === off && !out.includes(t)) out.push(t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * For a wall time inside a DST gap: the first instant after the gap (where the local
+ * clock jumps over `wall`), found by bisection to the millisecond.
+ */
+export function gapEnd(wall: number, zone: string): number {
+  const day = 86_400_000;
+  // Before the gap the local time is below `wall`; after it, above.
+  let lo = wall - offsetAt(wall - day, zone) - day;
+  let hi = wall - offsetAt(wall + day, zone) + day;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wallOf(mid, zone) < wall) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * ISO 8601 text of instant `t` in `zone` with its offset, whole seconds:
+ * `2026-03-29T03:00:00+02:00` (`Z` is never used, so the zone's offset is always shown).
+ */
+export function formatZoned(t: Date | number, zone: string): string {
+  const ms = typeof t === "number" ? t : t.getTime();
+  const wall = wallOf(ms, zone);
+  const off = Math.round((wall - ms) / 60_000);
+  const sign = off < 0 ? "-" : "+";
+  const abs = Math.abs(off);
+  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
+  const mm = String(abs % 60).padStart(2, "0");
+  return new Date(wall - (wall % 1000)).toISOString().slice(0, 19) + `${sign}${hh}:${mm}`;
+}
+
+/**
+ * Parses an ISO 8601 time for a window bound: with `Z` or an offset it is that instant;
+ * without, a local time in `zone` (a date alone is its midnight; a local time in a DST
+ * gap is the end of the gap; in a repeated hour, its first occurrence). Undefined when
+ * `text` is not such a time.
+ */
+export function parseZonedTime(text: string, zone: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i
+    .exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", off] = m;
+  const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.padEnd(3, "0")));
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59) {
+    return undefined;
+  }
+  if (off) {
+    if (off.toUpperCase() === "Z") return wall;
+    const sign = off.startsWith("-") ? -1 : 1;
+    const digits = off.slice(1).replace(":", "");
+    return wall - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  const instants = instantsOf(wall, zone);
+  return instants.length ? instants[0] : gapEnd(wall, zone);
+}

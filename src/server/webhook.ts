@@ -1,0 +1,195 @@
+/**
+ * The webhook listener of `weft daemon --listen ADDR`: one `Deno.serve` answering
+ * `POST <trigger.config.webhook>` for each workflow that declares one. A JSON object
+ * body's fields become the run's params; a trigger with a secret requires either
+ * `X-Weft-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (GitHub's scheme) or
+ * `Authorization: Bearer <secret>`. Every answer is JSON: 202 `{run_id}` on success,
+ * else `{error}` with 400 (malformed JSON, bad params), 401, 404, 405, 413 (body over
+ * {@link MAX_BODY_BYTES}, counted while streaming) or 503 (the daemon is stopping).
+ * @module
+ */
+import { checkSecret } from "./webhook_auth.ts";
+
+/** Largest request body accepted (1 MiB); larger bodies get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the server needs about one webhook route. */
+export interface WebhookRoute {
+  /** The HTTP method it answers (default POST). */
+  method: string;
+  /** Set: the request must be signed or carry it as a bearer token. */
+  secret?: string;
+  /**
+   * Starts the run with the body's fields as params. Resolves to the run id (null with
+   * `queued` when it waits behind a running one), or rejects with an error carrying an
+   * HTTP `status` (e.g. 400 for unknown or missing params, 409 when skipped).
+   */
+  fire(params: Record<string, string>): Promise<{ runId: string | null; queued?: boolean }>;
+}
+
+/** Options of {@link startWebhookServer}. */
+export interface WebhookServerOptions {
+  hostname: string;
+  /** 0 picks a free port (see the returned `port`). */
+  port: number;
+  /** The route for a URL path, or undefined (404). Read per request, so reloads apply. */
+  route(path: string): WebhookRoute | undefined;
+  /** One line per request outcome (method, path, status, detail). */
+  log(line: string): void;
+}
+
+/** A listening webhook server. */
+export interface WebhookServer {
+  hostname: string;
+  port: number;
+  /** Stops accepting; answers in flight finish. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts listening. Throws (Deno.errors.AddrInUse, PermissionDenied…) when the
+ * address cannot be bound.
+ */
+export function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  return new Promise((resolve, reject) => {
+    try {
+      const server = Deno.serve({
+        hostname: options.hostname,
+        port: options.port,
+        onListen: (addr) => {
+          resolve({
+            hostname: addr.hostname,
+            port: addr.port,
+            shutdown: () => server.shutdown(),
+          });
+        },
+        onError: (e) => {
+          options.log(`webhook: error: ${e instanceof Error ? e.message : String(e)}`);
+          return json(500, { error: "internal error" });
+        },
+      }, (request) => handle(request, options));
+    } catch (e) {
+      reject(e);
+    }
+  });
+}
+
+async function handle(request: Request, options: WebhookServerOptions): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  const answer = await answerFor(request, path, options);
+  options.log(`webhook ${request.method} ${path} ${answer.status} ${answer.detail}`);
+  return json(answer.status, answer.body);
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  detail: string;
+}
+
+function refuse(status: number, error: string): Answer {
+  return { status, body: { error }, detail: error };
+}
+
+async function answerFor(
+  request: Request,
+  path: string,
+  options: WebhookServerOptions,
+): Promise<Answer> {
+  const route = options.route(path);
+  if (!route) return refuse(404, `no webhook at ${path}`);
+  if (request.method !== route.method) {
+    return refuse(405, `${path} accepts ${route.method} only`);
+  }
+  const bytes = await readLimited(request);
+  if (bytes === null) return refuse(413, `the body is over ${MAX_BODY_BYTES} bytes`);
+  if (route.secret !== undefined && !(await checkSecret(request.headers, bytes, route.secret))) {
+    return refuse(
+      401,
+      "missing or wrong signature: send X-Weft-Signature: sha256=<HMAC-SHA256 of the body> " +
+        "or Authorization: Bearer <secret>",
+    );
+  }
+  const body = parseBody(bytes);
+  if (typeof body === "string") return refuse(400, body);
+  const params = toParams(body);
+  if (typeof params === "string") return refuse(400, params);
+  try {
+    const { runId, queued } = await route.fire(params);
+    return {
+      status: 202,
+      body: queued ? { run_id: runId, queued: true } : { run_id: runId },
+      detail: queued ? "queued" : `run ${runId}`,
+    };
+  } catch (e) {
+    const status = (e as { status?: unknown }).status;
+    if (typeof status === "number" && status >= 400 && status < 600) {
+      return refuse(status, (e as Error).message);
+    }
+    throw e;
+  }
+}
+
+/** The body's bytes, or null once more than MAX_BODY_BYTES arrived (Content-Length is not trusted). */
+async function readLimited(request: Request): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The JSON object in the body (an empty body is `{}`), or the error message. */
+function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return "the body is not UTF-8";
+  }
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `malformed JSON: ${(e as Error).message}`;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return "the body must be a JSON object whose fields are the workflow's params";
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Scalars become strings (as `-p` gives them); objects and arrays are refused. */
+function toParams(body: Record<string, unknown>): Record<string, string> | string {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string") params[name] = value;
+    else if (typeof value === "number" || typeof value === "boolean") params[name] = String(value);
+    else return `param "${name}" must be a string, number or boolean`;
+  }
+  return params;
+}
+
+function json(status: number, body: Record<string, unknown>): Response {
+  return new Response(JSON.stringify(body) + "\n", {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}

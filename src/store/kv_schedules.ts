@@ -1,0 +1,139 @@
+/**
+ * The schedule store on the run store's Deno KV file (WEFT_HOME/weft.kv):
+ * - `["sched", name]` → Schedule
+ * - `["fire", name, utcMs]` → FireRecord (utcMs: the fire's logical time)
+ *
+ * Every operation goes through KvIO (retried while another process holds the file);
+ * read-modify-writes check the versionstamp they read and start over when another
+ * process changed the record in between.
+ * @module
+ */
+import type { FireRecord, Schedule } from "../model/schedule.ts";
+import { keyPart } from "./kv_keys.ts";
+import { KvIO } from "./kv_io.ts";
+import { kvPath, openStore } from "./open.ts";
+import {
+  type ClaimOptions,
+  duplicateName,
+  type FireRange,
+  fireMs,
+  mayClaim,
+  MemoryScheduleStore,
+  type ScheduleStore,
+  withLastFire,
+} from "./schedule_store.ts";
+
+const schedKey = (name: string): Deno.KvKey => ["sched", keyPart(name)];
+const fireKey = (name: string, ms: number): Deno.KvKey => ["fire", keyPart(name), ms];
+
+/** A ScheduleStore on an open Deno.Kv. */
+export class KvScheduleStore implements ScheduleStore {
+  readonly #io: KvIO;
+
+  constructor(kv: Deno.Kv) {
+    this.#io = new KvIO(kv);
+  }
+
+  async add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
+    for (;;) {
+      const old = await this.#io.get<Schedule>(schedKey(schedule.name));
+      if (old.value && !options.replace) throw duplicateName(schedule.name);
+      const next = old.value
+        ? { ...schedule, paused: old.value.paused, lastFire: old.value.lastFire }
+        : schedule;
+      if (await this.#io.commit([{ key: schedKey(schedule.name), value: next }], [old])) return;
+    }
+  }
+
+  async list(): Promise<Schedule[]> {
+    const all = await this.#io.listAll<Schedule>({ prefix: ["sched"] });
+    return all.map((e) => e.value).sort((a, b) => a.name < b.name ? -1 : 1);
+  }
+
+  async get(name: string): Promise<Schedule | null> {
+    return (await this.#io.get<Schedule>(schedKey(name))).value;
+  }
+
+  async remove(name: string): Promise<boolean> {
+    const fires = await this.#io.listKeys({ prefix: ["fire", keyPart(name)] });
+    const old = await this.#io.get<Schedule>(schedKey(name));
+    await this.#io.commitInBatches(fires.map((key) => ({ key })), [{ key: schedKey(name) }]);
+    return old.value !== null;
+  }
+
+  async setPaused(name: string, paused: boolean): Promise<boolean> {
+    for (;;) {
+      const old = await this.#io.get<Schedule>(schedKey(name));
+      if (!old.value) return false;
+      const next = { ...old.value, paused };
+      if (await this.#io.commit([{ key: schedKey(name), value: next }], [old])) return true;
+    }
+  }
+
+  async claimFire(fire: FireRecord, options: ClaimOptions = {}): Promise<boolean> {
+    const key = fireKey(fire.schedule, fireMs(fire));
+    for (;;) {
+      const [existing, schedule] = await this.#io.getMany<unknown>([key, schedKey(fire.schedule)]);
+      if (!mayClaim(existing.value as FireRecord | null, options)) return false;
+      const writes = [{ key, value: fire }, ...this.#lastFireWrite(schedule, fire)];
+      // The versionstamp check (null: "absent") makes the claim fail if anyone wrote first.
+      if (await this.#io.commit(writes, [existing, schedule])) return true;
+    }
+  }
+
+  async recordFire(fire: FireRecord): Promise<void> {
+    const key = fireKey(fire.schedule, fireMs(fire));
+    for (;;) {
+      const schedule = await this.#io.get<unknown>(schedKey(fire.schedule));
+      const writes = [{ key, value: fire }, ...this.#lastFireWrite(schedule, fire)];
+      if (await this.#io.commit(writes, [schedule])) return;
+    }
+  }
+
+  async listFires(name: string, range: FireRange = {}): Promise<FireRecord[]> {
+    const prefix = ["fire", keyPart(name)];
+    const start = range.from ? [...prefix, range.from.getTime()] : undefined;
+    const end = range.to ? [...prefix, range.to.getTime()] : undefined;
+    const selector: Deno.KvListSelector = start && end
+      ? { start, end }
+      : start
+      ? { prefix, start }
+      : end
+      ? { prefix, end }
+      : { prefix };
+    return (await this.#io.listAll<FireRecord>(selector)).map((e) => e.value);
+  }
+
+  close(): void {
+    this.#io.kv.close();
+  }
+
+  #lastFireWrite(schedule: Deno.KvEntryMaybe<unknown>, fire: FireRecord) {
+    if (!schedule.value) return [];
+    const next = withLastFire(schedule.value as Schedule, fire);
+    return next === schedule.value ? [] : [{ key: schedKey(fire.schedule), value: next }];
+  }
+}
+
+/**
+ * Opens the schedule store of WEFT_HOME `home` (the run store's KV file, created
+ * private as the run store does). With `readOnly` and no store yet: an empty store in
+ * memory, nothing created. Close it with `close()`. Throws StorageError like openStore.
+ */
+export async function openScheduleStore(
+  home: string,
+  options: { readOnly?: boolean } = {},
+): Promise<ScheduleStore> {
+  if (options.readOnly) {
+    try {
+      await Deno.stat(kvPath(home));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return new MemoryScheduleStore();
+      throw e;
+    }
+  } else {
+    // The run store creates the home, the file and their private modes.
+    (await openStore(home, { recover: false })).close();
+  }
+  return new KvScheduleStore(await Deno.openKv(kvPath(home)));
+}

@@ -1,0 +1,142 @@
+/**
+ * Where schedules and their fires are kept: the same store as run history (so
+ * `weft schedule list`, backfill and the daemon agree). `kv_schedules.ts` implements it
+ * on the Deno KV file of the run store; {@link MemoryScheduleStore} in memory for tests.
+ *
+ * Fires are keyed by schedule name and logical time, and {@link ScheduleStore.claimFire}
+ * writes one only when none exists: each fire starts at most one run, whichever
+ * process (daemon, backfill) claims it first.
+ * @module
+ */
+import { WeftError } from "../model/errors.ts";
+import type { FireOutcome, FireRecord, LastFire, Schedule } from "../model/schedule.ts";
+
+/** Time range of {@link ScheduleStore.listFires}: from <= logical time < to. */
+export interface FireRange {
+  from?: Date;
+  to?: Date;
+}
+
+/** Options of {@link ScheduleStore.claimFire}. */
+export interface ClaimOptions {
+  /** Outcomes of an existing record that may be taken over (default: none). */
+  over?: readonly FireOutcome[];
+}
+
+/** Whether a claim may write over `existing` (a stored fire, or null). */
+export function mayClaim(existing: FireRecord | null, options: ClaimOptions = {}): boolean {
+  return existing === null || (options.over ?? []).includes(existing.outcome);
+}
+
+/** Schedules and fires; every method is atomic and safe with several weft processes. */
+export interface ScheduleStore {
+  /**
+   * Adds a schedule. Throws WeftError (exit 2) when one of that name exists, unless
+   * `replace` (then its paused state and last fire are kept).
+   */
+  add(schedule: Schedule, options?: { replace?: boolean }): Promise<void>;
+  /** Every schedule, by name. */
+  list(): Promise<Schedule[]>;
+  get(name: string): Promise<Schedule | null>;
+  /** Removes a schedule and its fire records; false when there was none. */
+  remove(name: string): Promise<boolean>;
+  /** Pauses or resumes; false when there is no such schedule. */
+  setPaused(name: string, paused: boolean): Promise<boolean>;
+  /**
+   * Records a fire if none with its schedule and logical time exists (or the one there
+   * ended as one of `over`, e.g. `missed` for a backfill); false (nothing written)
+   * otherwise. Also sets the schedule's last fire when it is the latest.
+   */
+  claimFire(fire: FireRecord, options?: ClaimOptions): Promise<boolean>;
+  /** Writes a fire (new or updated outcome/run id) and the schedule's last fire. */
+  recordFire(fire: FireRecord): Promise<void>;
+  /** A schedule's fires by logical time, ascending. */
+  listFires(name: string, range?: FireRange): Promise<FireRecord[]>;
+  close(): void;
+}
+
+/** The UTC ms of a fire's logical time (its key). */
+export function fireMs(fire: Pick<FireRecord, "time">): number {
+  return Date.parse(fire.time);
+}
+
+/** The schedule with `fire` as its last fire when it is not older than the one it has. */
+export function withLastFire(schedule: Schedule, fire: FireRecord): Schedule {
+  const last = schedule.lastFire;
+  if (last && Date.parse(last.time) > fireMs(fire)) return schedule;
+  const lastFire: LastFire = { time: fire.time, outcome: fire.outcome, runId: fire.runId };
+  return { ...schedule, lastFire };
+}
+
+/** The error for adding a schedule whose name is taken. */
+export function duplicateName(name: string): WeftError {
+  return new WeftError(`a schedule named ${JSON.stringify(name)} already exists`, {
+    hint: "give another --name, or remove it first: weft schedule remove " + name,
+  });
+}
+
+/** Schedules and fires in memory (tests, and reading a home that has no store yet). */
+export class MemoryScheduleStore implements ScheduleStore {
+  readonly #schedules = new Map<string, Schedule>();
+  readonly #fires = new Map<string, Map<number, FireRecord>>();
+
+  add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
+    const old = this.#schedules.get(schedule.name);
+    if (old && !options.replace) return Promise.reject(duplicateName(schedule.name));
+    const kept = old ? { paused: old.paused, lastFire: old.lastFire } : {};
+    this.#schedules.set(schedule.name, structuredClone({ ...schedule, ...kept }));
+    return Promise.resolve();
+  }
+  list(): Promise<Schedule[]> {
+    const all = [...this.#schedules.values()].sort((a, b) => a.name < b.name ? -1 : 1);
+    return Promise.resolve(structuredClone(all));
+  }
+  get(name: string): Promise<Schedule | null> {
+    return Promise.resolve(structuredClone(this.#schedules.get(name) ?? null));
+  }
+  remove(name: string): Promise<boolean> {
+    this.#fires.delete(name);
+    return Promise.resolve(this.#schedules.delete(name));
+  }
+  setPaused(name: string, paused: boolean): Promise<boolean> {
+    const s = this.#schedules.get(name);
+    if (s) s.paused = paused;
+    return Promise.resolve(s !== undefined);
+  }
+  claimFire(fire: FireRecord, options: ClaimOptions = {}): Promise<boolean> {
+    const existing = this.#firesOf(fire.schedule).get(fireMs(fire)) ?? null;
+    if (!mayClaim(existing, options)) return Promise.resolve(false);
+    this.#write(fire);
+    return Promise.resolve(true);
+  }
+  recordFire(fire: FireRecord): Promise<void> {
+    this.#write(fire);
+    return Promise.resolve();
+  }
+  listFires(name: string, range: FireRange = {}): Promise<FireRecord[]> {
+    const list = [...this.#firesOf(name).entries()]
+      .filter(([ms]) => inRange(ms, range))
+      .sort(([a], [b]) => a - b)
+      .map(([, f]) => f);
+    return Promise.resolve(structuredClone(list));
+  }
+  close(): void {}
+
+  #firesOf(name: string): Map<number, FireRecord> {
+    let fires = this.#fires.get(name);
+    if (!fires) this.#fires.set(name, fires = new Map());
+    return fires;
+  }
+  #write(fire: FireRecord): void {
+    this.#firesOf(fire.schedule).set(fireMs(fire), structuredClone(fire));
+    const s = this.#schedules.get(fire.schedule);
+    if (s) this.#schedules.set(s.name, withLastFire(s, fire));
+  }
+}
+
+/** Whether a fire's UTC ms lies in `range` (from inclusive, to exclusive). */
+export function inRange(ms: number, range: FireRange): boolean {
+  if (range.from && ms < range.from.getTime()) return false;
+  if (range.to && ms >= range.to.getTime()) return false;
+  return true;
+}

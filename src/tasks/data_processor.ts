@@ -1,0 +1,152 @@
+/**
+ * The `data_processor` task: the files a glob matches, handed to a processor
+ * (`javascript`, `python` or `shell`) that writes one output file.
+ *
+ * - `input.path` is a glob (`data/*.json`, `logs/**\/*.txt`, `{a,b}.csv`), relative to
+ *   the workflow file, matched by node:fs globSync; only files count (not folders), in
+ *   sorted order; the output file itself is never an input. No match fails the task
+ *   unless `input.allow_empty: true`.
+ * - The processor gets the matched absolute paths as arguments (after its own `args`;
+ *   for `shell`, as `$1 $2 ...`/`"$@"`) and in `WEFT_INPUT_FILES` (one per line), and a
+ *   path to write in `WEFT_OUTPUT_FILE`: a temporary file beside the output, renamed
+ *   over it only when the processor succeeds, so a failed, timed-out or cancelled
+ *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
+ * @module
+ */
+import { globSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import { runJavaScript } from "./javascript.ts";
+import { type PythonConfig, runPython } from "./python.ts";
+import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
+import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { quoteData } from "../model/data_text.ts";
+
+/** What the data_processor runner reads from its task. */
+export interface DataProcessorConfig {
+  input: { type: "file"; path: string; allow_empty?: boolean };
+  processor:
+    | ({ type: "javascript" } & ScriptConfig)
+    | ({ type: "python" } & PythonConfig)
+    | { type: "shell"; command: string; shell?: string };
+  output: { type: "file"; path: string };
+}
+
+/** Runs `data_processor` tasks. */
+export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
+  type: "data_processor",
+  async run(task: DataProcessorConfig, ctx: TaskContext): Promise<TaskResult> {
+    const base = ctx.workflowDir ?? ctx.cwd;
+    const output = resolve(base, ctx.interpolate(task.output.path));
+    const pattern = ctx.interpolate(task.input.path);
+    let inputs: string[];
+    try {
+      inputs = matchFiles(base, pattern).filter((path) => path !== output);
+    } catch (error) {
+      return failed(`input ${quoteData(JSON.stringify(pattern))}: ${messageOf(error)}`);
+    }
+    if (inputs.length === 0 && task.input.allow_empty !== true) {
+      return failed(
+        `input ${quoteData(JSON.stringify(pattern))} matched no files (looked in ${
+          quoteData(base)
+        }); fix the glob, or set \`allow_empty: true\` under input to run without any`,
+      );
+    }
+    const temp = join(dirname(output), `.${basename(output)}.weft-${ctx.runId}-${ctx.attempt}.tmp`);
+    try {
+      Deno.mkdirSync(dirname(output), { recursive: true, mode: 0o700 });
+      removeIfThere(temp);
+    } catch (error) {
+      return failed(
+        `cannot prepare the output folder ${quoteData(dirname(output))}: ${messageOf(error)}`,
+      );
+    }
+    const extraEnv = { WEFT_INPUT_FILES: inputs.join("\n"), WEFT_OUTPUT_FILE: temp };
+    let result: TaskResult;
+    try {
+      result = await runProcessor(task.processor, ctx, inputs, extraEnv);
+      if (!result.ok) return result;
+      if (!isFile(temp)) {
+        return failed(
+          "the processor succeeded but wrote no file at $WEFT_OUTPUT_FILE; " +
+            "it must write its result there (weft moves it to the output path)",
+          result.exitCode,
+        );
+      }
+      Deno.renameSync(temp, output);
+    } catch (error) {
+      return failed(`cannot write the output ${quoteData(output)}: ${messageOf(error)}`);
+    } finally {
+      removeIfThere(temp);
+    }
+    return {
+      ...result,
+      outputs: { ...result.outputs, output_file: output, input_count: String(inputs.length) },
+    };
+  },
+};
+
+/**
+ * The files `pattern` matches under `base`, as absolute paths, sorted (folders left out).
+ * The pattern is matched relative to `base` (so glob characters in the folder's own name
+ * are not read as a glob); its leading `../` steps move `base` up, as globSync does not
+ * follow them. An absolute pattern is matched as it is.
+ */
+export function matchFiles(base: string, pattern: string): string[] {
+  if (isAbsolute(pattern)) return globSync(pattern).filter(isFile).sort();
+  let dir = base;
+  let rest = normalize(pattern);
+  while (rest.startsWith("../")) {
+    dir = dirname(dir);
+    rest = rest.slice(3);
+  }
+  return globSync(rest, { cwd: dir }).map((path) => resolve(dir, path)).filter(isFile).sort();
+}
+
+function runProcessor(
+  processor: DataProcessorConfig["processor"],
+  ctx: TaskContext,
+  inputs: string[],
+  extraEnv: Record<string, string>,
+): Promise<TaskResult> {
+  switch (processor.type) {
+    case "javascript":
+      return runJavaScript(processor, ctx, inputs, extraEnv);
+    case "python":
+      return runPython(processor, ctx, inputs, extraEnv);
+    default: {
+      const shell = processor.shell?.trim() || "sh";
+      // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
+      const { command, env: values } = ctx.interpolateShell(processor.command);
+      return runScriptProcess(ctx, {
+        cmd: shell,
+        args: ["-c", command, "data_processor", ...inputs],
+        env: { ...scriptEnv(ctx, extraEnv), ...values },
+        notFound: `cannot start shell ${quoteData(JSON.stringify(shell))}: not found`,
+      });
+    }
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function removeIfThere(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+function failed(error: string, exitCode: number | null = null): TaskResult {
+  return { ok: false, exitCode, outputs: {}, error };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

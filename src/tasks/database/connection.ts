@@ -1,0 +1,129 @@
+/**
+ * The `connection` of a database task: `postgres://…` / `postgresql://…` (libpq's URI
+ * form) or `sqlite:PATH`, parsed once, with the password kept out of every text weft
+ * shows (the {@link Connection.display} form) and listed for secret masking
+ * ({@link connectionSecrets}).
+ * @module
+ */
+import { resolve } from "node:path";
+
+/** A parsed connection. */
+export type Connection =
+  | {
+    kind: "postgres";
+    /** The URL as given (with its password), for the driver only. */
+    url: string;
+    /** The URL without its password, for messages. */
+    display: string;
+  }
+  | {
+    kind: "sqlite";
+    /** An absolute file path, or `:memory:`. */
+    path: string;
+    display: string;
+  };
+
+/** A connection string that cannot be used; `hint` says what to write instead. */
+export class ConnectionError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+const HINT = "write postgres://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:PATH";
+
+/**
+ * Parses a connection string (already interpolated). A relative SQLite path is taken
+ * from `cwd`. `sqlite:///abs/path` and `sqlite://rel/path` are read as SQLAlchemy
+ * writes them; `sqlite::memory:` is an in-memory database.
+ * @throws ConnectionError for an unknown scheme, a URL that does not parse, a
+ *   PostgreSQL URL without a host, or an empty SQLite path. Its message holds no password.
+ */
+export function parseConnection(text: string, cwd: string): Connection {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+  if (scheme === "sqlite" || scheme === "sqlite3") {
+    let path = text.slice(scheme.length + 1);
+    if (path.startsWith("//")) path = path.slice(2);
+    if (path === "") throw new ConnectionError("the sqlite: connection names no file", HINT);
+    if (path.includes("\0")) {
+      throw new ConnectionError("the sqlite: file name contains a NUL character", HINT);
+    }
+    const file = path === ":memory:" ? path : resolve(cwd, path);
+    return { kind: "sqlite", path: file, display: `sqlite:${path}` };
+  }
+  if (scheme === "postgres" || scheme === "postgresql") {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new ConnectionError(
+        `the connection ${safeShape(text)} is not a valid URL`,
+        `${HINT}; percent-encode special characters in the user name and password`,
+      );
+    }
+    if (url.hostname === "") {
+      throw new ConnectionError(`the connection ${displayUrl(url)} names no host`, HINT);
+    }
+    return { kind: "postgres", url: text, display: displayUrl(url) };
+  }
+  throw new ConnectionError(
+    scheme === undefined
+      ? "the connection is not a URL (no scheme:)"
+      : `unsupported database scheme ${JSON.stringify(scheme + ":")}`,
+    HINT,
+  );
+}
+
+/**
+ * The secret parts of a connection string, to be masked wherever weft prints or
+ * stores text: the password as written in the URL and percent-decoded, and a
+ * `password=` query value. Works on text that does not parse too (best effort: the
+ * part between `user:` and `@`), so even a malformed URL's password is masked.
+ * @example connectionSecrets("postgres://app:s%40cret@db/x") // ["s%40cret", "s@cret"]
+ */
+export function connectionSecrets(text: string): string[] {
+  const found = new Set<string>();
+  const add = (raw: string) => {
+    if (raw === "") return;
+    found.add(raw);
+    try {
+      found.add(decodeURIComponent(raw));
+    } catch {
+      // not percent-encoded text: the raw form is what appears
+    }
+  };
+  const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/.exec(text)?.[1];
+  if (userinfo !== undefined) {
+    const colon = userinfo.indexOf(":");
+    if (colon >= 0) add(userinfo.slice(colon + 1));
+  }
+  for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) add(match[1]);
+  return [...found];
+}
+
+/** The URL without its password (and without a `password=` query value). */
+function displayUrl(url: URL): string {
+  const shown = new URL(url.href);
+  if (shown.password) shown.password = "";
+  if (shown.searchParams.has("password")) shown.searchParams.set("password", "***");
+  return shown.href;
+}
+
+/** A URL that did not parse, with anything between `:` and `@` of its user part hidden. */
+function safeShape(text: string): string {
+  return JSON.stringify(text.replace(/^([^:]+:\/\/[^:/@]*:)[^@]*@/, "$1***@"));
+}
+
+/**
+ * Why a connection string written out in full (no `${...}`) cannot be used, for
+ * `weft validate`; undefined when it parses. The message holds no password.
+ */
+export function connectionTrouble(text: string): { message: string; hint: string } | undefined {
+  try {
+    parseConnection(text, "/");
+    return undefined;
+  } catch (e) {
+    if (e instanceof ConnectionError) return { message: e.message, hint: e.hint };
+    throw e;
+  }
+}

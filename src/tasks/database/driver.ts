@@ -1,0 +1,50 @@
+/**
+ * What the database task needs of a driver, so that migrations and queries are
+ * written once for PostgreSQL (postgres.ts) and SQLite (sqlite.ts). Each driver is
+ * loaded with a dynamic import, only by a workflow that uses it.
+ * @module
+ */
+import type { Connection } from "./connection.ts";
+
+/** One row of a result: column name → value as the driver gives it. */
+export type Row = Record<string, unknown>;
+
+/** An open connection to one database. */
+export interface DbSession {
+  /** Runs a script: one or more statements, results ignored. */
+  exec(sql: string): Promise<void>;
+  /** Runs one statement (with `$1`/`?` parameters when given) and returns its rows. */
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs `body` in a transaction that is committed when it resolves and rolled back
+   * when it throws. SQLite begins it IMMEDIATE (takes the write lock at once), so two
+   * runs cannot both read "not applied" and apply one migration twice.
+   */
+  transaction<T>(body: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `body` holding the lock that serialises migrating runs of this database
+   * (PostgreSQL: a session advisory lock; SQLite: none needed beyond IMMEDIATE
+   * transactions).
+   */
+  withMigrationLock<T>(body: () => Promise<T>): Promise<T>;
+  /** Closes the connection (idempotent). */
+  close(): Promise<void>;
+}
+
+/** What opening a session gets besides the connection. */
+export interface OpenOptions {
+  /** Aborting ends the running statement and closes the connection. */
+  signal: AbortSignal;
+  /** Server notices and warnings, one line each. */
+  notice(line: string): void;
+}
+
+/** Opens a session with the driver for the connection's kind (imported lazily). */
+export async function openSession(conn: Connection, options: OpenOptions): Promise<DbSession> {
+  if (conn.kind === "postgres") {
+    const { openPostgres } = await import("./postgres.ts");
+    return await openPostgres(conn.url, options);
+  }
+  const { openSqlite } = await import("./sqlite.ts");
+  return openSqlite(conn.path, options);
+}

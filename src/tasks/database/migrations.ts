@@ -1,0 +1,222 @@
+/**
+ * Versioned SQL migrations, as Flyway and golang-migrate run them: files named
+ * `NNN_name.sql` applied in number order, each in its own transaction together with
+ * the row that records it (name, SHA-256 checksum, time) in `weft_migrations`, so a
+ * migration is applied entirely and recorded, or not at all. An applied file whose
+ * checksum changed stops the run naming the file (Flyway's "validate"). With
+ * rollback, the migrations this run applied are undone in reverse order by their
+ * `NNN_name.down.sql` files (golang-migrate's naming).
+ * @module
+ */
+import { join } from "node:path";
+import { quoteData } from "../../model/data_text.ts";
+import type { DbSession } from "./driver.ts";
+
+/** The table recording applied migrations. */
+export const MIGRATIONS_TABLE = "weft_migrations";
+
+/** One migration file and its optional undo file. */
+export interface Migration {
+  /** The file name, e.g. `001_create_users.sql` (what the table records). */
+  name: string;
+  path: string;
+  sql: string;
+  checksum: string;
+  /** The `NNN_name.down.sql` next to it, if any. */
+  down: { name: string; sql: string } | null;
+}
+
+/** A problem with the migration files themselves (a name, a duplicate number, a read). */
+export class MigrationError extends Error {}
+
+const FILE = /^(\d+)_(.+)\.sql$/;
+
+/**
+ * The migrations in `dir`, in number order (then by name). Files not ending in `.sql`
+ * are ignored; a `.sql` file without a leading number, or two files with one number,
+ * are errors: such a file would be silently skipped or applied in an unclear order.
+ * @throws MigrationError naming the folder or file.
+ */
+export async function loadMigrations(dir: string): Promise<Migration[]> {
+  let names: string[];
+  try {
+    names = [];
+    for await (const entry of Deno.readDir(dir)) {
+      if (entry.isFile && entry.name.endsWith(".sql")) names.push(entry.name);
+    }
+  } catch (e) {
+    throw new MigrationError(
+      `cannot read the migrations folder ${quoteData(dir)}: ${quoteData((e as Error).message)}`,
+    );
+  }
+  const downs = new Map<string, string>();
+  const ups: { name: string; number: bigint }[] = [];
+  for (const name of names) {
+    const match = FILE.exec(name);
+    if (!match) {
+      throw new MigrationError(
+        `migration file ${quoteData(name)} does not start with a number: name it NNN_name.sql`,
+      );
+    }
+    if (name.endsWith(".down.sql")) downs.set(name.slice(0, -".down.sql".length) + ".sql", name);
+    else ups.push({ name, number: BigInt(match[1]) });
+  }
+  ups.sort((a, b) => a.number < b.number ? -1 : a.number > b.number ? 1 : a.name < b.name ? -1 : 1);
+  for (let i = 1; i < ups.length; i++) {
+    if (ups[i].number === ups[i - 1].number) {
+      throw new MigrationError(
+        `migrations ${quoteData(ups[i - 1].name)} and ${quoteData(ups[i].name)} share number ` +
+          `${ups[i].number}: give each migration its own number`,
+      );
+    }
+  }
+  const migrations: Migration[] = [];
+  for (const { name } of ups) {
+    const path = join(dir, name);
+    const sql = await readSql(path);
+    const downName = downs.get(name);
+    const down = downName ? { name: downName, sql: await readSql(join(dir, downName)) } : null;
+    migrations.push({ name, path, sql, checksum: await sha256(sql), down });
+  }
+  return migrations;
+}
+
+/** What a migration run did. */
+export interface MigrationReport {
+  applied: string[];
+  /** Already recorded with the same checksum. */
+  skipped: number;
+  /** Set when a migration failed: its name and the database's message. */
+  failed?: { name: string; message: string };
+  /** With rollback: the migrations undone (newest first), and those that could not be. */
+  undone: string[];
+  notUndone: string[];
+}
+
+/**
+ * Applies the migrations not yet recorded, holding the database's migration lock.
+ * Each is checked and applied inside its own transaction, so a run that waited for
+ * another sees what that run applied. A checksum mismatch throws a MigrationError
+ * naming the file (nothing after it is applied).
+ */
+export async function migrate(
+  db: DbSession,
+  migrations: Migration[],
+  rollback: boolean,
+  log: (line: string) => void,
+): Promise<MigrationReport> {
+  const report: MigrationReport = { applied: [], skipped: 0, undone: [], notUndone: [] };
+  await db.withMigrationLock(async () => {
+    await ensureTable(db);
+    for (const migration of migrations) {
+      let applied: boolean;
+      try {
+        applied = await db.transaction(() => applyOne(db, migration));
+      } catch (e) {
+        if (e instanceof MigrationError) throw e;
+        report.failed = { name: migration.name, message: oneLine((e as Error).message) };
+        log(`failed ${migration.name}: ${report.failed.message} (rolled back)`);
+        break;
+      }
+      if (applied) {
+        report.applied.push(migration.name);
+        log(`applied ${migration.name}`);
+      } else report.skipped++;
+    }
+    if (report.failed && rollback) await undo(db, migrations, report, log);
+  });
+  return report;
+}
+
+/**
+ * Creates the record table when missing. Looked for first: PostgreSQL answers
+ * CREATE TABLE IF NOT EXISTS on an existing table with a notice every run.
+ */
+async function ensureTable(db: DbSession): Promise<void> {
+  try {
+    await db.query(`SELECT name FROM ${MIGRATIONS_TABLE} WHERE 1 = 0`);
+    return;
+  } catch {
+    // missing: created below (a real fault shows again there)
+  }
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (name TEXT PRIMARY KEY, ` +
+      `checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+  );
+}
+
+/** Applies one migration unless recorded; true when applied. Runs inside its transaction. */
+async function applyOne(db: DbSession, migration: Migration): Promise<boolean> {
+  const rows = await db.query(`SELECT checksum FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [
+    migration.name,
+  ]);
+  if (rows.length > 0) {
+    if (rows[0].checksum === migration.checksum) return false;
+    throw new MigrationError(
+      `migration ${quoteData(migration.path)} was changed after it was applied ` +
+        `(checksum ${quoteData(String(rows[0].checksum).slice(0, 12))}… recorded, ` +
+        `${quoteData(migration.checksum.slice(0, 12))}… now): ` +
+        "restore the file and put the change in a new migration",
+    );
+  }
+  await db.exec(migration.sql);
+  await db.query(
+    `INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES ($1, $2, $3)`,
+    [migration.name, migration.checksum, new Date().toISOString()],
+  );
+  return true;
+}
+
+/**
+ * Undoes this run's migrations, newest first, each down file and the removal of its
+ * record in one transaction. It stops at the first that has no down file or whose
+ * down file fails: undoing an older migration under a newer one left in place could
+ * break what the newer one built on it.
+ */
+async function undo(
+  db: DbSession,
+  migrations: Migration[],
+  report: MigrationReport,
+  log: (line: string) => void,
+): Promise<void> {
+  const byName = new Map(migrations.map((m) => [m.name, m]));
+  const pending = [...report.applied].reverse();
+  while (pending.length > 0) {
+    const migration = byName.get(pending[0])!;
+    if (!migration.down) break;
+    const down = migration.down;
+    try {
+      await db.transaction(async () => {
+        await db.exec(down.sql);
+        await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [migration.name]);
+      });
+    } catch (e) {
+      log(`undo ${down.name} failed: ${oneLine((e as Error).message)}`);
+      break;
+    }
+    log(`undone ${migration.name} (${down.name})`);
+    report.undone.push(pending.shift()!);
+  }
+  report.notUndone = pending;
+}
+
+async function readSql(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new MigrationError(
+      `cannot read migration ${quoteData(path)}: ${quoteData((e as Error).message)}`,
+    );
+  }
+}
+
+/** Lowercase hex SHA-256 of the file's text as UTF-8. */
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** A driver message on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}

@@ -1,0 +1,112 @@
+/**
+ * The PostgreSQL driver adapter, on the npm package `postgres` (porsager/postgres:
+ * pure JavaScript, no native addon). One connection per task (`max: 1`), so the
+ * migration lock, the transactions and the statements all share one server session.
+ * A cancel sends PostgreSQL's CancelRequest for the running statement and closes the
+ * connection, so the server stops working for a task that has ended.
+ * @module
+ */
+import type postgres from "postgres";
+import type { DbSession, OpenOptions, Row } from "./driver.ts";
+
+/** Seconds to wait for the server to accept a connection (an unreachable host fails then). */
+export const CONNECT_TIMEOUT_S = 10;
+/** The advisory lock key of weft's migrations: any fixed 64-bit number, the same in every run. */
+const MIGRATION_LOCK_KEY = 7_305_866_412_093_451n;
+
+type Sql = postgres.Sql<Record<string, never>>;
+type Pending = { cancel(): void } & Promise<unknown>;
+
+/**
+ * Connects to the server at `url` and returns a session. Connecting happens here (a
+ * first `SELECT 1`), so a wrong host, port, user or password fails at once.
+ * @throws the driver's error (with `code`, e.g. ECONNREFUSED or CONNECT_TIMEOUT).
+ */
+export async function openPostgres(url: string, options: OpenOptions): Promise<DbSession> {
+  const { default: connect } = await import("postgres");
+  const sql = connect(url, {
+    max: 1,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    idle_timeout: 0,
+    prepare: false,
+    // The library prints notices with console.log by default; they belong to the task.
+    onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
+    connection: { application_name: "weft" },
+  }) as unknown as Sql;
+  const session = new PostgresSession(sql, options.signal);
+  try {
+    await session.query("SELECT 1");
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+  return session;
+}
+
+class PostgresSession implements DbSession {
+  /** Where statements go: the connection, or the transaction running on it. */
+  #current: Sql;
+  #pending: Pending | null = null;
+  #closed: Promise<void> | null = null;
+  readonly #onAbort = () => {
+    this.#pending?.cancel();
+    void this.close();
+  };
+
+  constructor(readonly sql: Sql, readonly signal: AbortSignal) {
+    this.#current = sql;
+    signal.addEventListener("abort", this.#onAbort, { once: true });
+  }
+
+  async exec(script: string): Promise<void> {
+    // The simple query protocol: a script of several statements in one round trip.
+    await this.#run(this.#current.unsafe(script).simple() as unknown as Pending);
+  }
+
+  async query(text: string, params: unknown[] = []): Promise<Row[]> {
+    const rows = await this.#run(
+      this.#current.unsafe(text, params as never[]) as unknown as Pending,
+    );
+    return [...(rows as Row[])];
+  }
+
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    const outer = this.#current;
+    try {
+      return await outer.begin(async (tx) => {
+        this.#current = tx as unknown as Sql;
+        return await body();
+      }) as T;
+    } finally {
+      this.#current = outer;
+    }
+  }
+
+  async withMigrationLock<T>(body: () => Promise<T>): Promise<T> {
+    await this.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    try {
+      return await body();
+    } finally {
+      // A closed connection has let go of the lock already.
+      if (!this.#closed) await this.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    }
+  }
+
+  close(): Promise<void> {
+    this.signal.removeEventListener("abort", this.#onAbort);
+    return this.#closed ??= this.sql.end({ timeout: 0 }).catch(() => {});
+  }
+
+  async #run(pending: Pending): Promise<unknown> {
+    if (this.signal.aborted) {
+      pending.cancel();
+      throw new Error("stopped before the statement ran");
+    }
+    this.#pending = pending;
+    try {
+      return await pending;
+    } finally {
+      this.#pending = null;
+    }
+  }
+}

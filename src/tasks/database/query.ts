@@ -1,0 +1,123 @@
+/**
+ * `query` and `file`: one statement whose rows become the task's outputs, and a
+ * script run as it is. The `rows` output is JSON, capped so that a large table does
+ * not fill the run's history: at most {@link MAX_ROWS} rows and {@link MAX_ROWS_BYTES}
+ * bytes of JSON; `row_count` is the full count either way.
+ * @module
+ */
+import { resolve } from "node:path";
+import { quoteData } from "../../model/data_text.ts";
+import type { DbSession, Row } from "./driver.ts";
+
+/** Rows kept in the `rows` output. */
+export const MAX_ROWS = 1000;
+/** Bytes of JSON (UTF-8) kept in the `rows` output. */
+export const MAX_ROWS_BYTES = 256 * 1024;
+
+/** The outputs of a query and the rows shown, one JSON text each. */
+export interface QueryResult {
+  rows: string;
+  rowCount: number;
+  /** Rows in `rows` (fewer than rowCount when capped). */
+  kept: number;
+  lines: string[];
+}
+
+/** Runs one statement and shapes its rows (see the module's caps). */
+export async function runQuery(db: DbSession, sql: string): Promise<QueryResult> {
+  // SQLite would run the first statement and drop the rest without a word.
+  if (hasSecondStatement(sql)) {
+    throw new Error("`query` holds more than one statement: put a script in `file`");
+  }
+  const rows = await db.query(sql);
+  const lines: string[] = [];
+  let bytes = 2; // the brackets
+  for (const row of rows) {
+    if (lines.length === MAX_ROWS) break;
+    const line = rowJson(row);
+    const size = new TextEncoder().encode(line).length + (lines.length > 0 ? 1 : 0);
+    if (bytes + size > MAX_ROWS_BYTES) break;
+    bytes += size;
+    lines.push(line);
+  }
+  return { rows: `[${lines.join(",")}]`, rowCount: rows.length, kept: lines.length, lines };
+}
+
+/**
+ * Reads and runs a script file (relative to `cwd`).
+ * @throws an Error naming the file when it cannot be read; the driver's error when it fails.
+ */
+export async function runFile(db: DbSession, cwd: string, file: string): Promise<void> {
+  const path = resolve(cwd, file);
+  let script: string;
+  try {
+    script = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new ScriptFileError(
+      `cannot read the SQL file ${quoteData(path)}: ${quoteData((e as Error).message)}`,
+    );
+  }
+  await db.exec(script);
+}
+
+/** A script file that cannot be read. */
+export class ScriptFileError extends Error {}
+
+/**
+ * One row as JSON. Values JSON cannot hold are written as text: 64-bit integers (a
+ * bigint) as their digits, bytes as `\x` and hex (PostgreSQL's bytea output).
+ */
+export function rowJson(row: Row): string {
+  // The holder's own value: a Buffer's toJSON has already run on `value`.
+  return JSON.stringify(row, function (this: Record<string, unknown>, key, value) {
+    const raw = this[key];
+    if (typeof raw === "bigint") return raw.toString();
+    if (raw instanceof Uint8Array) {
+      return "\\x" + [...raw].map((b) => b.toString(16).padStart(2, "0")).join("");
+    }
+    return value;
+  });
+}
+
+/**
+ * Whether `sql` has a statement after a `;`. Strings ('…', "…", `…`, […]), PostgreSQL
+ * dollar quotes ($tag$…$tag$) and comments (-- and /* *\/) are skipped, so a `;`
+ * inside them does not count.
+ */
+export function hasSecondStatement(sql: string): boolean {
+  let i = 0;
+  let ended = false;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end < 0 ? sql.length : end + 1;
+      continue;
+    }
+    if (c === "/" && sql[i + 1] === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      continue;
+    }
+    if (ended && c !== ";") return true;
+    if (c === ";") {
+      ended = true;
+      i++;
+      continue;
+    }
+    const close = c === "'" || c === '"' || c === "`" ? c : c === "[" ? "]" : null;
+    const tag = c === "$" ? /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0] : undefined;
+    if (close) {
+      const end = sql.indexOf(close, i + 1);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (tag) {
+      const end = sql.indexOf(tag, i + tag.length);
+      i = end < 0 ? sql.length : end + tag.length;
+    } else i++;
+  }
+  return false;
+}

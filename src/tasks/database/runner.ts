@@ -1,0 +1,160 @@
+/**
+ * The `database` task type (issue 9 §3): connects to PostgreSQL or SQLite, applies
+ * `migrations_path`, runs the `file` script, then the `query` (whose rows become the
+ * outputs `rows` and `row_count`), in that order, whichever are given. The connection
+ * string's password is a secret of the run (see {@link databaseRunner.secretsIn}) and
+ * messages name the connection only without it.
+ * @module
+ */
+import { resolve } from "node:path";
+import type { TaskOf } from "../../model/task.ts";
+import { quoteData } from "../../model/data_text.ts";
+import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
+import {
+  type Connection,
+  ConnectionError,
+  connectionSecrets,
+  parseConnection,
+} from "./connection.ts";
+import { type DbSession, openSession } from "./driver.ts";
+import {
+  loadMigrations,
+  migrate,
+  MigrationError,
+  type MigrationReport,
+  oneLine,
+} from "./migrations.ts";
+import { runFile, runQuery, ScriptFileError } from "./query.ts";
+import { CONNECT_TIMEOUT_S } from "./postgres.ts";
+
+/** The fields of a database task this runner reads. */
+export type DatabaseTask = Pick<TaskOf<"database">, "config">;
+
+/** The `database` task runner. */
+export const databaseRunner: TaskRunner<DatabaseTask> = {
+  type: "database",
+  usesOutputFile: false,
+  secretsIn: (task, interpolate) => connectionSecrets(interpolate(task.config.connection)),
+  run: runDatabase,
+};
+
+/** A failed attempt whose message is already weft's words with its data quoted. */
+class TaskFailure extends Error {}
+
+async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskResult> {
+  const config = task.config;
+  let db: DbSession | null = null;
+  const outputs: Record<string, string> = {};
+  try {
+    const conn = connectionOf(config.connection, ctx);
+    db = await connect(conn, ctx);
+    if (config.migrations_path) {
+      const report = await runMigrations(db, config.migrations_path, config, ctx);
+      outputs.migrations_applied = String(report.applied.length);
+      if (report.failed) {
+        return { ok: false, exitCode: 1, outputs, error: migrationFailure(report, config) };
+      }
+    }
+    if (config.file) {
+      await step(`running ${quoteData(config.file)}`, () => runFile(db!, ctx.cwd, config.file!));
+      ctx.emit("stderr", `ran ${config.file}`);
+    }
+    if (config.query) {
+      const result = await step("the query", () => runQuery(db!, config.query!));
+      for (const line of result.lines) ctx.emit("stdout", line);
+      const cut = result.kept < result.rowCount ? ` (${result.kept} kept in the rows output)` : "";
+      ctx.emit("stderr", `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}${cut}`);
+      outputs.rows = result.rows;
+      outputs.row_count = String(result.rowCount);
+    }
+    return { ok: true, exitCode: 0, outputs };
+  } catch (e) {
+    const error = e instanceof TaskFailure || e instanceof MigrationError
+      ? e.message
+      : `database task failed: ${quoteData(oneLine(String((e as Error).message ?? e)))}`;
+    return { ok: false, exitCode: 1, outputs, error };
+  } finally {
+    await db?.close();
+  }
+}
+
+/** The interpolated, parsed connection. */
+function connectionOf(written: string, ctx: TaskContext): Connection {
+  try {
+    return parseConnection(ctx.interpolate(written), ctx.cwd);
+  } catch (e) {
+    const hint = e instanceof ConnectionError ? ` (${e.hint})` : "";
+    throw new TaskFailure(`connection: ${quoteData((e as Error).message)}${hint}`);
+  }
+}
+
+async function connect(conn: Connection, ctx: TaskContext): Promise<DbSession> {
+  ctx.emit("stderr", `connecting to ${conn.display}`);
+  try {
+    return await openSession(conn, {
+      signal: ctx.signal,
+      notice: (line) => ctx.emit("stderr", line),
+    });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const cause = err.code === "CONNECT_TIMEOUT"
+      ? `no answer within ${CONNECT_TIMEOUT_S} s`
+      : oneLine(err.message || String(err.code));
+    throw new TaskFailure(
+      `cannot connect to ${quoteData(conn.display)}: ${quoteData(cause)} ` +
+        "(check the host, port, user and password, and that the server is running)",
+    );
+  }
+}
+
+async function runMigrations(
+  db: DbSession,
+  path: string,
+  config: DatabaseTask["config"],
+  ctx: TaskContext,
+): Promise<MigrationReport> {
+  const migrations = await loadMigrations(resolve(ctx.cwd, path));
+  if (migrations.length === 0) {
+    throw new TaskFailure(`no NNN_name.sql migrations in ${quoteData(resolve(ctx.cwd, path))}`);
+  }
+  const report = await migrate(
+    db,
+    migrations,
+    config.rollback_on_failure === true,
+    (line) => ctx.emit("stderr", line),
+  );
+  if (!report.failed) {
+    ctx.emit(
+      "stderr",
+      `${report.applied.length} migration(s) applied, ${report.skipped} already applied`,
+    );
+  }
+  return report;
+}
+
+function migrationFailure(report: MigrationReport, config: DatabaseTask["config"]): string {
+  const failed = report.failed!;
+  let text = `migration ${quoteData(failed.name)} failed: ${quoteData(failed.message)}` +
+    "; its transaction was rolled back";
+  if (config.rollback_on_failure) {
+    if (report.undone.length > 0) {
+      text += `; undone from this run: ${quoteData(report.undone.join(", "))}`;
+    }
+    if (report.notUndone.length > 0) {
+      text += `; left applied (no or failing .down.sql): ${quoteData(report.notUndone.join(", "))}`;
+    }
+  } else if (report.applied.length > 0) {
+    text += `; applied before it and kept: ${quoteData(report.applied.join(", "))}`;
+  }
+  return text;
+}
+
+/** Runs one part of the task, turning a driver error into a one-line failure. */
+async function step<T>(what: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    if (e instanceof ScriptFileError) throw new TaskFailure(e.message);
+    throw new TaskFailure(`${what} failed: ${quoteData(oneLine((e as Error).message))}`);
+  }
+}

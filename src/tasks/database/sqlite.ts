@@ -1,0 +1,105 @@
+/**
+ * The SQLite driver adapter, on `node:sqlite` (built into Deno; no native addon).
+ * node:sqlite is synchronous, so waiting for another writer is done here, not by
+ * SQLite's busy handler: BEGIN IMMEDIATE is retried on an asynchronous timer, which
+ * keeps the engine's event loop free and lets a cancel end the wait at once. A single
+ * statement, once running, runs to its end (node:sqlite has no interrupt).
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { DbSession, OpenOptions, Row } from "./driver.ts";
+
+/** How long one statement may wait on a lock inside SQLite before retrying outside, in ms. */
+const BUSY_MS = 200;
+/** The pause between attempts to take the write lock, in ms. */
+const RETRY_MS = 50;
+
+/**
+ * Opens the SQLite database at `path` (created if missing; `:memory:` for none).
+ * @throws the driver's error when the file cannot be opened.
+ */
+export async function openSqlite(path: string, options: OpenOptions): Promise<DbSession> {
+  const { DatabaseSync } = await import("node:sqlite");
+  // A database weft creates is private, as every file it makes; SQLite gives its
+  // journal files the database file's mode.
+  if (path !== ":memory:") {
+    try {
+      Deno.writeFileSync(path, new Uint8Array(), { mode: 0o600, createNew: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    }
+  }
+  const db = new DatabaseSync(path);
+  db.exec(`PRAGMA busy_timeout = ${BUSY_MS}`);
+  return new SqliteSession(db, options.signal);
+}
+
+class SqliteSession implements DbSession {
+  #open = true;
+  constructor(readonly db: DatabaseSync, readonly signal: AbortSignal) {}
+
+  exec(sql: string): Promise<void> {
+    this.#check();
+    this.db.exec(sql);
+    return Promise.resolve();
+  }
+
+  query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    this.#check();
+    // Weft's own statements number their parameters PostgreSQL's way ($1); SQLite
+    // binds positional values to ?1, ?2.
+    const statement = this.db.prepare(params.length > 0 ? sql.replace(/\$(\d+)/g, "?$1") : sql);
+    // A statement that returns no columns (INSERT without RETURNING) is run, not read.
+    if (statement.columns().length === 0) {
+      statement.run(...(params as never[]));
+      return Promise.resolve([]);
+    }
+    return Promise.resolve(statement.all(...(params as never[])) as Row[]);
+  }
+
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    await this.#beginImmediate();
+    try {
+      const result = await body();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (e) {
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  withMigrationLock<T>(body: () => Promise<T>): Promise<T> {
+    return body();
+  }
+
+  close(): Promise<void> {
+    if (this.#open) {
+      this.#open = false;
+      this.db.close();
+    }
+    return Promise.resolve();
+  }
+
+  /** BEGIN IMMEDIATE, retried while another connection holds the write lock. */
+  async #beginImmediate(): Promise<void> {
+    for (;;) {
+      this.#check();
+      // No waiting inside SQLite here (it would block the event loop): retried below.
+      this.db.exec("PRAGMA busy_timeout = 0");
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (e) {
+        if (!/database is locked|SQLITE_BUSY/i.test((e as Error).message)) throw e;
+      } finally {
+        this.db.exec(`PRAGMA busy_timeout = ${BUSY_MS}`);
+      }
+      await new Promise((done) => setTimeout(done, RETRY_MS));
+    }
+  }
+
+  #check(): void {
+    if (this.signal.aborted) throw new Error("stopped before the statement ran");
+  }
+}

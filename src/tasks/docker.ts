@@ -1,0 +1,216 @@
+/**
+ * The `docker` task type: builds an image (`docker build`, then `docker push` of each
+ * tag when `push: true`) and/or runs a container (`docker run`), in that order, all
+ * through the `docker` CLI found on the task's PATH. Each docker command is a child in
+ * its own process group (ctx.spawner), its output streamed as the task's lines; the
+ * arguments are built in docker_argv.ts, every value one argv element.
+ *
+ * A timeout or cancel ends the docker client, which does not stop the container, so the
+ * container runs under a known name (see {@link containerName}) and is removed with
+ * `docker rm -f` then. A missing `docker` program, or an engine the client cannot
+ * reach, fails the task with a one-line reason saying so.
+ * @module
+ */
+import { forEachByteLine, lineText } from "./byte_lines.ts";
+import {
+  buildArgv,
+  buildsImage,
+  containerName,
+  type DockerConfig,
+  pushArgvs,
+  resolvedTags,
+  runArgv,
+} from "./docker_argv.ts";
+import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+
+/** What the docker runner reads: the task (or step) with its `config`. */
+export interface DockerTask {
+  config: DockerConfig;
+}
+
+/** The docker client program, looked up in the task's PATH. */
+const DOCKER = "docker";
+/** After the client exits, how long its output pipes may take to drain. */
+const DRAIN_GRACE_MS = 1000;
+/** How long `docker rm -f` after an abort may take before weft gives up on it. */
+const REMOVE_TIMEOUT_MS = 30_000;
+/** What the docker client prints when it cannot reach the engine (Linux, macOS, Windows). */
+const UNREACHABLE =
+  /Cannot connect to the Docker daemon|error during connect|permission denied while trying to connect to the Docker daemon/i;
+/** The hint the client ends its error messages with. */
+const HELP_HINT = /^Run 'docker .*--help' for more information/;
+/** Longest stderr line quoted in a reason. */
+const MAX_QUOTED = 300;
+
+/** Runs docker builds and containers. */
+export const dockerRunner: TaskRunner<DockerTask> = {
+  type: "docker",
+  // Nothing inside a container can reach the host's $WEFT_OUTPUT file.
+  usesOutputFile: false,
+  run: runDocker,
+};
+
+async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult> {
+  const config = task.config;
+  // Every argv is worked out first: a bad value fails the task before anything starts.
+  // Errors (DockerConfigError, an expression's) are thrown: the engine fails the task.
+  const build = buildsImage(config) ? buildArgv(config, ctx.interpolate) : null;
+  const tags = build ? resolvedTags(config, ctx.interpolate) : [];
+  const name = containerName(ctx.runId, ctx.taskId, ctx.attempt);
+  const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate) : null;
+  const outputs: Record<string, string> = {};
+  if (build) {
+    const built = await docker(ctx, build, "docker build");
+    if (!built.ok) return failed(built, outputs);
+    if (tags.length > 0) outputs.image = tags[0];
+    for (const argv of config.push ? pushArgvs(tags) : []) {
+      const pushed = await docker(ctx, argv, `docker push ${quoteData(argv[1])}`);
+      if (!pushed.ok) return failed(pushed, outputs);
+    }
+  }
+  if (!run) return { ok: true, exitCode: 0, outputs };
+  outputs.container = name;
+  const ran = await docker(ctx, run, "docker run", name);
+  if (ran.ok) return { ok: true, exitCode: 0, outputs };
+  // 125-127: docker could not run the command; any other code is the container's own.
+  const code = ran.exitCode;
+  const own = code !== null && !ran.unreachable && (code < 125 || code > 127);
+  const error = own ? ownText(`the container exited with code ${code}`) : ran.error;
+  return { ok: false, exitCode: code, outputs, error };
+}
+
+function failed(result: DockerResult, outputs: Record<string, string>): TaskResult {
+  return { ok: false, exitCode: result.exitCode, outputs, error: result.error };
+}
+
+interface DockerResult {
+  ok: boolean;
+  exitCode: number | null;
+  error?: string;
+  /** The client said it cannot reach the engine. */
+  unreachable?: boolean;
+}
+
+/**
+ * Runs `docker ARGV` to its end, streaming its output. `label` names the step in
+ * reasons (weft's words, data quoted). With `container`, an abort also removes that
+ * container. Never throws for a failure of the process.
+ */
+async function docker(
+  ctx: TaskContext,
+  argv: string[],
+  label: string,
+  container?: string,
+): Promise<DockerResult> {
+  if (ctx.signal.aborted) return { ok: false, exitCode: null, error: ownText("not started") };
+  let child;
+  try {
+    child = await ctx.spawner.spawn({
+      cmd: DOCKER,
+      args: argv,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      signal: ctx.signal,
+      killGraceMs: ctx.killGraceMs,
+    });
+  } catch (error) {
+    return { ok: false, exitCode: null, error: spawnError(error, ctx.cwd) };
+  }
+  let lastError = "";
+  let unreachable = "";
+  const stopReading = new AbortController();
+  const pumps = Promise.all([
+    forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
+      signal: stopReading.signal,
+    }),
+    forEachByteLine(child.stderr, (line, more, cont) => {
+      const text = lineText(line).trim();
+      // The client's closing "Run 'docker run --help' …" says nothing about the failure.
+      if (text && !cont && !HELP_HINT.test(text)) {
+        lastError = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+        if (!unreachable && UNREACHABLE.test(text)) unreachable = lastError;
+      }
+      return ctx.emit("stderr", line, more, cont);
+    }, { signal: stopReading.signal }),
+  ]);
+  const status = await child.status;
+  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
+  try {
+    await pumps;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (container !== undefined && ctx.signal.aborted) await removeContainer(ctx, container);
+  if (status.code === 0) return { ok: true, exitCode: 0 };
+  // A container's own output could say the same words: only docker's own failure (125) counts.
+  if (unreachable && (container === undefined || status.code === 125)) {
+    return {
+      ok: false,
+      exitCode: status.code,
+      unreachable: true,
+      error: `cannot reach the Docker engine: ${quoteData(unreachable)}`,
+    };
+  }
+  const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
+  return {
+    ok: false,
+    exitCode: status.code,
+    error: lastError ? `${label} ${how}: ${quoteData(lastError)}` : `${label} ${how}`,
+  };
+}
+
+/**
+ * `docker rm -f NAME` after an abort: the client's death leaves the container running.
+ * Its own time limit, since the task's signal is already aborted. Failures are shown
+ * as output lines; there is nothing more to do about them.
+ */
+async function removeContainer(ctx: TaskContext, name: string): Promise<void> {
+  const limit = AbortSignal.timeout(REMOVE_TIMEOUT_MS);
+  try {
+    const child = await ctx.spawner.spawn({
+      cmd: DOCKER,
+      args: ["rm", "-f", name],
+      cwd: ctx.cwd,
+      env: ctx.env,
+      signal: limit,
+      killGraceMs: ctx.killGraceMs,
+    });
+    let gone = false;
+    const [status] = await Promise.all([
+      child.status,
+      forEachByteLine(child.stdout, () => {}),
+      forEachByteLine(child.stderr, (line) => {
+        const text = lineText(line);
+        // `--rm` may have removed it already: nothing left to do, nothing to say.
+        if (/No such container/i.test(text)) gone = true;
+        else ctx.emit("stderr", `docker rm -f: ${text}`);
+      }),
+    ]);
+    if (status.code !== 0 && !gone) ctx.emit("stderr", `weft: docker rm -f ${name} failed`);
+  } catch (error) {
+    ctx.emit("stderr", `weft: cannot remove container ${name}: ${String(error)}`);
+  }
+}
+
+function spawnError(error: unknown, cwd: string): string {
+  if (error instanceof Deno.errors.NotFound) {
+    return directoryExists(cwd)
+      ? ownText("docker is not installed: no `docker` program on PATH")
+      : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
+  }
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return ownText("cannot start `docker`: permission denied");
+  }
+  return `cannot start \`docker\`: ${
+    quoteData(error instanceof Error ? error.message : String(error))
+  }`;
+}
+
+function directoryExists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * The `docker` CLI arguments of a docker task: `docker build`, `docker push` and
+ * `docker run`, each value one argv element (no shell ever reads them). Pure functions,
+ * so the exact argv is testable without a docker engine.
+ *
+ * `${...}` in every string field is resolved with the `interpolate` function given
+ * (the task context's). A string `command` is split into words as docker compose splits
+ * one (POSIX shell quoting, no shell: `'…'`, `"…"`, `\`; no expansion, no globbing);
+ * each `${...}` stays inside the word it is written in, and words are split before
+ * values are put in, so a value never becomes more than one argument.
+ * @module
+ */
+import type { TaskOf } from "../model/task.ts";
+
+/** The `config` of a docker task (see src/model/task.ts for the rules between keys). */
+export type DockerConfig = TaskOf<"docker">["config"];
+
+/** Resolves `${...}` in one text; throws for a bad expression. */
+export type Interpolate = (text: string) => string;
+
+/** A docker argv that cannot be built; its message is weft's own words plus quoted data. */
+export class DockerConfigError extends Error {}
+
+/** True when the config builds an image (`dockerfile` or `context` given). */
+export function buildsImage(config: DockerConfig): boolean {
+  return config.dockerfile !== undefined || config.context !== undefined;
+}
+
+/**
+ * `build [-f DOCKERFILE] [-t TAG]… [--build-arg K=V]… CONTEXT`. `context` defaults to
+ * `.`; both paths are as the docker CLI reads them, relative to the task's working
+ * directory (the workflow file's folder unless the task sets `cwd`).
+ */
+export function buildArgv(config: DockerConfig, interpolate: Interpolate): string[] {
+  const argv = ["build"];
+  if (config.dockerfile !== undefined) argv.push("-f", interpolate(config.dockerfile));
+  for (const tag of resolvedTags(config, interpolate)) argv.push("-t", tag);
+  for (const [name, value] of Object.entries(config.build_args ?? {})) {
+    argv.push("--build-arg", `${name}=${interpolate(value)}`);
+  }
+  const context = interpolate(config.context ?? ".");
+  if (context === "") throw new DockerConfigError("`context` is empty");
+  // `-` would mean "read the context from stdin", `-x` an option: keep it a path.
+  argv.push(context.startsWith("-") ? `./${context}` : context);
+  return argv;
+}
+
+/** The tags with `${...}` resolved; an empty tag is an error. */
+export function resolvedTags(config: DockerConfig, interpolate: Interpolate): string[] {
+  return (config.tags ?? []).map((tag) => {
+    const resolved = interpolate(tag);
+    if (resolved.trim() === "") {
+      throw new DockerConfigError(`a tag is empty once resolved (written ${JSON.stringify(tag)})`);
+    }
+    // `myapp:${env.BUILD_NUMBER}` with BUILD_NUMBER unset: say so rather than docker's
+    // "invalid reference format".
+    if (/[:/]$/.test(resolved)) {
+      throw new DockerConfigError(
+        `tag ${JSON.stringify(tag)} ends in ${JSON.stringify(resolved.at(-1))} once resolved: ` +
+          "is a variable it uses unset?",
+      );
+    }
+    return resolved;
+  });
+}
+
+/** `push TAG`, one argv per tag. */
+export function pushArgvs(tags: string[]): string[][] {
+  return tags.map((tag) => ["push", tag]);
+}
+
+/**
+ * `run --name NAME [--rm] [--pull P] [-e K=V]… [-v V]… [-p P]… [-w DIR] [--network N]
+ * IMAGE [COMMAND…]`. `--rm` unless `remove: false`.
+ */
+export function runArgv(config: DockerConfig, name: string, interpolate: Interpolate): string[] {
+  const image = interpolate(config.image ?? "");
+  if (image.trim() === "") throw new DockerConfigError("`image` is empty once resolved");
+  // docker would read `-x` as an option and the command after it as the image.
+  if (image.startsWith("-")) throw new DockerConfigError("`image` starts with `-`");
+  const argv = ["run", "--name", name];
+  if (config.remove !== false) argv.push("--rm");
+  if (config.pull !== undefined) argv.push("--pull", config.pull);
+  for (const [key, value] of Object.entries(config.env ?? {})) {
+    argv.push("-e", `${key}=${interpolate(value)}`);
+  }
+  for (const volume of config.volumes ?? []) argv.push("-v", interpolate(volume));
+  for (const port of config.ports ?? []) argv.push("-p", interpolate(port));
+  if (config.workdir !== undefined) argv.push("-w", interpolate(config.workdir));
+  if (config.network !== undefined) argv.push("--network", interpolate(config.network));
+  argv.push(image);
+  const command = config.command;
+  const words = typeof command === "string" ? splitWords(command) : command ?? [];
+  for (const word of words) argv.push(interpolate(word));
+  return argv;
+}
+
+/** Longest task-id part of a container name before it is shortened. */
+const MAX_TASK_PART = 64;
+
+/**
+ * The container's name, `weft-<run>-<task>-<attempt>`. Docker allows
+ * `[a-zA-Z0-9][a-zA-Z0-9_.-]*`: other characters of the task id (a loop iteration's
+ * `[…]`, say) become `_`, and a task id that had to change or be shortened gets 8 hex
+ * digits of its hash, so two ids never share a name.
+ */
+export function containerName(runId: string, taskId: string, attempt: number): string {
+  const safe = (text: string) => text.replace(/[^A-Za-z0-9_.-]/g, "_");
+  let task = safe(taskId);
+  if (task !== taskId || task.length > MAX_TASK_PART) {
+    task = `${task.slice(0, MAX_TASK_PART)}-${fnv1a(taskId)}`;
+  }
+  return `weft-${safe(runId)}-${task}-${attempt}`;
+}
+
+/** FNV-1a (32 bits) of the UTF-16 code units, as 8 hex digits: short, stable, synchronous. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * Splits a command into words the way POSIX shell quoting does (Python's `shlex.split`,
+ * used by docker compose): blanks separate words; `'…'` keeps everything; `"…"` keeps
+ * everything but `\` before `"`, `\`, `$`, `` ` `` or a newline; `\` outside quotes
+ * keeps the next character. A `${...}` is copied whole (its quotes and blanks are the
+ * expression's), as is `$${`. Throws DockerConfigError for an unclosed quote.
+ * @example splitWords(`sh -c 'echo "hi there"'`) // ["sh", "-c", 'echo "hi there"']
+ */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+      i++;
+      continue;
+    }
+    inWord = true;
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new DockerConfigError("`command` has an unclosed ' quote");
+      word += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (c === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new DockerConfigError('`command` has an unclosed " quote');
+        const d = text[i];
+        if (d === '"') break;
+        if (d === "\\" && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
+          if (text[i + 1] !== "\n") word += text[i + 1];
+          i += 2;
+        } else if (d === "$") {
+          const end = expressionEnd(text, i);
+          word += text.slice(i, end);
+          i = end;
+        } else {
+          word += d;
+          i++;
+        }
+      }
+      i++;
+    } else if (c === "\\") {
+      if (i + 1 < text.length && text[i + 1] !== "\n") word += text[i + 1];
+      i += 2;
+    } else if (c === "$") {
+      const end = expressionEnd(text, i);
+      word += text.slice(i, end);
+      i = end;
+    } else {
+      word += c;
+      i++;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/**
+ * Where the text that starts with `$` at `start` ends: after the matching `}` of a
+ * `${...}` (quotes inside it are the expression's own), after `$${`, or after the `$`.
+ */
+function expressionEnd(text: string, start: number): number {
+  if (text.startsWith("$${", start)) return start + 3;
+  if (text[start + 1] !== "{") return start + 1;
+  let depth = 0;
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+    else if (c === "'" || c === '"') {
+      // A string inside the expression: skip to its closing quote.
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
+    }
+  }
+  // Unterminated: interpolation reports it with its position.
+  return text.length;
+}
+
+/**
+ * The docker commands a task would run, one line each, for `weft run --dry-run`: words
+ * with characters other than `[A-Za-z0-9_@%+=:,./<>-]` are shown JSON-quoted.
+ */
+export function dockerPreview(
+  config: DockerConfig,
+  interpolate: Interpolate,
+  name: string,
+): string[] {
+  const show = (argv: string[]) =>
+    ["docker", ...argv].map((w) => /^[\w@%+=:,./<>-]+$/.test(w) ? w : JSON.stringify(w)).join(" ");
+  const lines: string[] = [];
+  if (buildsImage(config)) {
+    lines.push(show(buildArgv(config, interpolate)));
+    if (config.push) lines.push(...pushArgvs(resolvedTags(config, interpolate)).map(show));
+  }
+  if (config.image !== undefined) lines.push(show(runArgv(config, name, interpolate)));
+  return lines;
+}
+
+/** Why a docker task's string `command` cannot be split into words (for `weft validate`). */
+export function commandWordsTrouble(command: string): string | null {
+  try {
+    splitWords(command);
+    return null;
+  } catch (error) {
+    if (error instanceof DockerConfigError) return error.message;
+    throw error;
+  }
+}

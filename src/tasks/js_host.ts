@@ -1,0 +1,161 @@
+/**
+ * The inside of a `javascript` task: `weft __javascript FILE|- ARGS...`, run in a child
+ * process started by javascript.ts. It evaluates the script's source itself (as the body
+ * of an async function) rather than `import()`ing it, because a compiled weft can only
+ * import modules embedded at compile time.
+ *
+ * The script sees, as Node's CommonJS wrapper gives: `require` (node:module
+ * createRequire, relative to the script), `module`, `exports`, `__filename`,
+ * `__dirname`, `process` (`process.argv` = [runtime, script, ...args]); and weft's own:
+ * `params` (the run's parameters), `env` (the environment) and `setOutput(key, value)`.
+ * Top-level `await` works; static `import` statements do not (use `await import("node:fs")`
+ * or `require`). A `.ts`/`.mts`/`.cts` file has its type annotations erased first
+ * (node:module stripTypeScriptTypes: erasable syntax only, no enums or namespaces).
+ * @module
+ */
+import { appendFileSync, readFileSync } from "node:fs";
+import { createRequire, stripTypeScriptTypes } from "node:module";
+import { dirname, resolve } from "node:path";
+import process from "node:process";
+import { pathToFileURL } from "node:url";
+
+type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
+const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => ScriptFunction;
+
+/** The names the script's body sees, in the order they are passed. */
+const BINDINGS = [
+  "require",
+  "module",
+  "exports",
+  "__filename",
+  "__dirname",
+  "process",
+  "params",
+  "env",
+  "setOutput",
+];
+
+/**
+ * Runs one script; resolves to the exit code (0 ok, 1 the script threw or could not be
+ * read or compiled; `process.exit(n)` inside the script exits with n directly).
+ * `argv[0]` is the script file, or `-` for source on stdin.
+ */
+export async function runJavaScriptHost(argv: string[]): Promise<number> {
+  const [target = "-", ...args] = argv;
+  const inline = target === "-";
+  const file = inline ? resolve("[inline code]") : resolve(target);
+  let source: string;
+  try {
+    source = inline ? await readStdin() : readFileSync(file, "utf8");
+  } catch (error) {
+    return fail(`weft: cannot read ${file}: ${messageOf(error)}`);
+  }
+  if (source.startsWith("#!")) source = "//" + source.slice(2); // keep line numbers
+  if (/\.[mc]?ts$/.test(file)) {
+    try {
+      source = stripTypeScriptTypes(source, { mode: "strip" });
+    } catch (error) {
+      // The position names a placeholder file; it is this one's.
+      const message = messageOf(error).replaceAll("file:///stripTypeScriptTypes.ts", file);
+      return fail(`weft: ${message} (only erasable TypeScript is supported)`);
+    }
+  }
+  const label = inline ? "inline code" : file;
+  const sourceUrl = inline ? "weft-inline-code" : pathToFileURL(file).href;
+  let body: ScriptFunction;
+  try {
+    body = new AsyncFunction(...BINDINGS, `${source}\n//# sourceURL=${sourceUrl}`);
+  } catch (error) {
+    const hint = /import statement|Cannot use import/i.test(messageOf(error))
+      ? ' (static import statements are not supported: use require("node:fs") or await import("node:fs"))'
+      : "";
+    return fail(`weft: ${label}: ${messageOf(error)}${hint}`);
+  }
+  process.argv.splice(0, process.argv.length, process.execPath, file, ...args);
+  const module = { exports: {} as unknown, filename: file, id: ".", loaded: false };
+  try {
+    await body(
+      createRequire(file),
+      module,
+      module.exports,
+      file,
+      dirname(file),
+      process,
+      parseParams(process.env.WEFT_PARAMS),
+      process.env,
+      setOutput,
+    );
+  } catch (error) {
+    console.error(scriptStack(error, sourceUrl, inline ? "<inline code>" : file));
+    return 1;
+  }
+  return typeof process.exitCode === "number" ? process.exitCode : 0;
+}
+
+/**
+ * Appends one output to `$WEFT_OUTPUT` in the format outputs.ts reads: `KEY=VALUE`, or
+ * `KEY<<DELIM`, the lines, `DELIM` for a value holding a line break, with a delimiter
+ * the value does not contain. Throws for a key that the format cannot carry.
+ */
+export function setOutput(key: string, value: unknown): void {
+  const path = process.env.WEFT_OUTPUT;
+  if (!path) throw new Error("setOutput: $WEFT_OUTPUT is not set");
+  if (typeof key !== "string" || !/^[^=<\s][^=\r\n]*$/.test(key) || key.includes("<<")) {
+    throw new Error(`setOutput: invalid key ${JSON.stringify(key)} (no "=", "<<" or line breaks)`);
+  }
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  appendFileSync(path, formatOutput(key, text));
+}
+
+/** One `$WEFT_OUTPUT` entry for `key` and `value` (see {@link setOutput}). */
+export function formatOutput(key: string, value: string): string {
+  if (!/[\r\n]/.test(value)) return `${key}=${value}\n`;
+  let delimiter = "WEFT_EOF";
+  while (value.split(/\r?\n/).includes(delimiter)) {
+    delimiter = `WEFT_EOF_${crypto.randomUUID().replaceAll("-", "")}`;
+  }
+  return `${key}<<${delimiter}\n${value}\n${delimiter}\n`;
+}
+
+/** Lines the AsyncFunction constructor puts before the body (`async function anonymous(...`). */
+const HEADER_LINES = 2;
+
+/**
+ * What an uncaught error prints: its stack with the script's own frames only (weft's
+ * host frames dropped) and their line numbers as in the script, as node would show them.
+ */
+export function scriptStack(error: unknown, sourceUrl: string, label: string): string {
+  if (!(error instanceof Error) || !error.stack) return `Uncaught ${String(error)}`;
+  const escaped = sourceUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const position = new RegExp(`${escaped}(?:, <anonymous>)?:(\\d+):(\\d+)`, "g");
+  return error.stack.split("\n")
+    .filter((line) => !/^\s+at /.test(line) || line.includes(sourceUrl))
+    .map((line) =>
+      line.replace(position, (_, row, col) => `${label}:${Number(row) - HEADER_LINES}:${col}`)
+    )
+    .join("\n");
+}
+
+function parseParams(text: string | undefined): Record<string, string> {
+  try {
+    const parsed = JSON.parse(text ?? "{}");
+    return parsed && typeof parsed === "object" ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of Deno.stdin.readable) chunks.push(chunk);
+  return new TextDecoder().decode(await new Blob(chunks as BlobPart[]).arrayBuffer());
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function fail(message: string): number {
+  console.error(message);
+  return 1;
+}

@@ -1,0 +1,107 @@
+/**
+ * A real `weft daemon` in a subprocess for the daemon tests: its stderr is read line by
+ * line as it comes, so a test waits for an event's line instead of sleeping.
+ * @module
+ */
+import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+/** A port free on 127.0.0.1 right now. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** A running daemon. */
+export interface DaemonProcess {
+  child: Deno.ChildProcess;
+  /** Every stderr line so far. */
+  lines: string[];
+  /** Resolves with the first line (from `from` on) matching `pattern`; rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, options?: { from?: number; timeoutMs?: number }): Promise<string>;
+  /** Lines matching `pattern`. */
+  count(pattern: RegExp): number;
+  /** Sends the signal and waits for the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+  home: string;
+}
+
+/** Starts `weft daemon ARGS` with a private WEFT_HOME (or `home`). */
+export function startDaemon(
+  args: string[],
+  options: { home?: string; cwd?: string } = {},
+): DaemonProcess {
+  const home = options.home ?? testTempDir("home-");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: weftArgs(["daemon", ...args]),
+    env: weftEnv({ WEFT_HOME: home }),
+    clearEnv: true,
+    cwd: options.cwd ?? Deno.cwd(),
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  let ended = false;
+  (async () => {
+    let rest = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      rest += decoder.decode(chunk, { stream: true });
+      const parts = rest.split("\n");
+      rest = parts.pop()!;
+      lines.push(...parts);
+      for (const w of waiters) w();
+    }
+    if (rest) lines.push(rest);
+    ended = true;
+    for (const w of waiters) w();
+  })();
+  const status = child.status;
+  return {
+    child,
+    lines,
+    home,
+    count: (pattern) => lines.filter((l) => pattern.test(l)).length,
+    waitFor(pattern, { from = 0, timeoutMs = 30_000 } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.slice(from).find((l) => pattern.test(l));
+          if (hit !== undefined) {
+            done();
+            resolve(hit);
+          } else if (ended) {
+            done();
+            reject(new Error(`daemon ended without a line matching ${pattern}:\n${lines.join("\n")}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop(signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+      return (await status).code;
+    },
+  };
+}
+
+/** Writes a workflow file into `dir`. */
+export function writeFlow(dir: string, name: string, text: string): string {
+  const path = `${dir}/${name}`;
+  Deno.writeTextFileSync(path, text);
+  return path;
+}

@@ -1,0 +1,149 @@
+/**
+ * The `database` task type through the real CLI: the seed's db-migration example on a
+ * SQLite file, query rows as outputs, and against a real PostgreSQL 15 server (started
+ * by the test, tests/_postgres.ts): the password masked in everything weft prints and
+ * stores, a timeout ending the server's statement, an unreachable server failing in
+ * one line.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { RunReport } from "../src/engine/events.ts";
+import { EXAMPLES, weft } from "./_run_cli.ts";
+import { createDatabase, freePort, PG_PASSWORD, startPostgres } from "./_postgres.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/database/", import.meta.url).pathname;
+const EXAMPLE = `${EXAMPLES}database/db-migration.json`;
+
+function assertNoTrace(text: string) {
+  assert.ok(!/internal error|^\s{4}at |Stack backtrace/m.test(text), text);
+}
+
+/** Every file under `dir`, read as text. */
+function allFiles(dir: string): string {
+  let text = "";
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) text += allFiles(path);
+    else if (entry.isFile) text += new TextDecoder().decode(Deno.readFileSync(path));
+  }
+  return text;
+}
+
+Deno.test("examples/database: migrates a SQLite file; a second run applies nothing", async () => {
+  const db = join(testTempDir("db-"), "app.db");
+  const env = { DATABASE_URL: `sqlite:${db}` };
+  const first = await weft(["run", EXAMPLE, "--json"], { env });
+  assert.equal(first.code, 0, first.stderr);
+  const report = JSON.parse(first.stdout) as RunReport;
+  assert.deepEqual(report.tasks[0].outputs, { migrations_applied: "3" });
+  const second = await weft(["run", EXAMPLE, "--json", "-v"], { env });
+  assert.equal(second.code, 0, second.stderr);
+  assert.deepEqual((JSON.parse(second.stdout) as RunReport).tasks[0].outputs, {
+    migrations_applied: "0",
+  });
+  assert.match(second.stderr, /0 migration\(s\) applied, 3 already applied/);
+});
+
+Deno.test("examples/database: a failing migration is rolled back with this run's", async () => {
+  const dir = testTempDir("db-");
+  const copy = join(dir, "migrations");
+  Deno.mkdirSync(copy);
+  for (const entry of Deno.readDirSync(`${EXAMPLES}database/migrations`)) {
+    Deno.copyFileSync(`${EXAMPLES}database/migrations/${entry.name}`, join(copy, entry.name));
+  }
+  Deno.writeTextFileSync(join(copy, "004_broken.sql"), "ALTER TABLE nowhere ADD x INTEGER;");
+  Deno.copyFileSync(EXAMPLE, join(dir, "db-migration.json"));
+  const env = { DATABASE_URL: `sqlite:${join(dir, "app.db")}` };
+  const run = await weft(["run", join(dir, "db-migration.json"), "--json"], { env });
+  assert.equal(run.code, 1);
+  assertNoTrace(run.stderr);
+  const task = (JSON.parse(run.stdout) as RunReport).tasks[0];
+  assert.match(task.error!, /^migration 004_broken\.sql failed: no such table: nowhere/);
+  assert.match(
+    task.error!,
+    /undone from this run: 003_seed_admin\.sql, 002_create_orders\.sql, 001_create_users\.sql/,
+  );
+});
+
+Deno.test("database query: rows and row_count are outputs the next task reads", async () => {
+  const env = { DATABASE_URL: `sqlite:${join(testTempDir("db-"), "r.db")}` };
+  const run = await weft(["run", `${FIXTURES}report.yml`, "--json"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const count = (JSON.parse(run.stdout) as RunReport).tasks.find((t) => t.id === "count")!;
+  assert.deepEqual(count.outputs, {
+    rows: '[{"name":"apple","qty":3},{"name":"plum","qty":7}]',
+    row_count: "2",
+  });
+});
+
+Deno.test("database: an unreachable server is a failed task in one line", async () => {
+  const url = `postgres://app:unreach-pw@127.0.0.1:${freePort()}/app`;
+  const run = await weft(["run", `${FIXTURES}unreachable.yml`, "--json"], {
+    env: { DATABASE_URL: url },
+  });
+  assert.equal(run.code, 1);
+  assertNoTrace(run.stdout + run.stderr);
+  const task = (JSON.parse(run.stdout) as RunReport).tasks[0];
+  assert.match(
+    task.error!,
+    /^cannot connect to postgres:\/\/app@127\.0\.0\.1:\d+\/app: .*ECONNREFUSED/,
+  );
+  assert.ok(!task.error!.includes("\n"));
+  assert.ok(!(run.stdout + run.stderr).includes("unreach-pw"));
+});
+
+Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) => {
+  const server = await startPostgres();
+  try {
+    await t.step("the seed's example migrates, then applies nothing", async () => {
+      const env = { DATABASE_URL: await createDatabase(server, "example") };
+      const first = await weft(["run", EXAMPLE, "--json"], { env });
+      assert.equal(first.code, 0, first.stderr);
+      assert.deepEqual((JSON.parse(first.stdout) as RunReport).tasks[0].outputs, {
+        migrations_applied: "3",
+      });
+      const second = await weft(["run", EXAMPLE, "--json"], { env });
+      assert.deepEqual((JSON.parse(second.stdout) as RunReport).tasks[0].outputs, {
+        migrations_applied: "0",
+      });
+    });
+
+    await t.step("the password is masked in output, errors, logs and the history", async () => {
+      const home = testTempDir("home-");
+      const env = { DATABASE_URL: await createDatabase(server, "leak"), WEFT_HOME: home };
+      const run = await weft(["run", `${FIXTURES}leak.yml`, "--json", "-v"], { env });
+      assert.equal(run.code, 1);
+      const report = JSON.parse(run.stdout) as RunReport;
+      const bad = report.tasks.find((t) => t.id === "bad-query")!;
+      assert.match(bad.error!, /^the query failed: .*no_such_table/);
+      const shown = run.stdout + run.stderr;
+      assert.ok(!shown.includes(PG_PASSWORD), shown);
+      assert.match(run.stderr, /url is postgres:\/\/weft:\*\*\*@127\.0\.0\.1/);
+      const logs = await weft(["logs", report.id, "echo-url"], { env });
+      assert.match(logs.stdout, /url is postgres:\/\/weft:\*\*\*@/);
+      assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
+    });
+
+    await t.step("a timeout ends the statement on the server", async () => {
+      const url = await createDatabase(server, "slow");
+      const run = await weft(["run", `${FIXTURES}slow.yml`, "--json"], {
+        env: { DATABASE_URL: url },
+      });
+      assert.equal(run.code, 1);
+      assert.deepEqual((JSON.parse(run.stdout) as RunReport).tasks[0].status, "timed_out");
+      const { default: connect } = await import("postgres");
+      const sql = connect(url, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await sql.unsafe(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'",
+        );
+        assert.deepEqual(row.n, 0);
+      } finally {
+        await sql.end({ timeout: 0 });
+      }
+    });
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,199 @@
+/**
+ * The daemon's timer (src/schedule/daemon_fires.ts) and the daemon's handling of fires
+ * (src/schedule/daemon.ts: catch-up, missed, overlap recorded in the schedule store),
+ * on a manual clock: no waiting, no real time.
+ */
+import assert from "node:assert/strict";
+import { ManualClock } from "../src/schedule/clock.ts";
+import { FireLoop } from "../src/schedule/daemon_fires.ts";
+import { Daemon, type LaunchRequest } from "../src/schedule/daemon.ts";
+import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
+import type { Schedule } from "../src/schedule/types.ts";
+
+function schedule(over: Partial<Schedule> = {}): Schedule {
+  return {
+    name: "hourly",
+    file: "/nonexistent/flow.yml",
+    cron: "0 * * * *",
+    tz: "UTC",
+    catchupMs: 0,
+    overlap: "skip",
+    params: {},
+    paused: false,
+    source: "cli",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    lastFire: null,
+    ...over,
+  };
+}
+
+const iso = (d: Date) => d.toISOString();
+
+Deno.test("catch-up: fires within the window are catch-up, older ones missed", () => {
+  const clock = new ManualClock(new Date("2026-03-01T05:30:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([schedule({
+    catchupMs: 2 * 3600_000,
+    lastFire: { time: "2026-03-01T00:00:00+00:00", outcome: "success", runId: "r" },
+  })]);
+  const fires = loop.catchUp();
+  assert.deepEqual(
+    fires.map((f) => [iso(f.time).slice(11, 16), f.kind]),
+    [["01:00", "missed"], ["02:00", "missed"], ["03:00", "missed"], ["04:00", "catch-up"], [
+      "05:00",
+      "catch-up",
+    ]],
+  );
+  assert.deepEqual(loop.tick().fires, [], "catch-up fires are not handed out again");
+});
+
+Deno.test("catch-up: without a window every missed fire is recorded missed; a paused schedule has none", () => {
+  const clock = new ManualClock(new Date("2026-03-01T02:30:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([
+    schedule({ createdAt: "2026-03-01T00:10:00Z" }),
+    schedule({ name: "paused", paused: true, createdAt: "2026-03-01T00:10:00Z" }),
+  ]);
+  const fires = loop.catchUp();
+  assert.deepEqual(fires.map((f) => [f.schedule.name, f.kind]), [
+    ["hourly", "missed"],
+    ["hourly", "missed"],
+  ]);
+});
+
+Deno.test("tick: every */5 fire once, in order, and the next one due", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([schedule({ name: "five", cron: "*/5 * * * *" })]);
+  assert.equal(iso(loop.tick().next!), "2026-03-01T10:05:00.000Z");
+  await clock.set(new Date("2026-03-01T10:12:00Z"));
+  const { fires, next } = loop.tick();
+  assert.deepEqual(fires.map((f) => iso(f.time)), [
+    "2026-03-01T10:05:00.000Z",
+    "2026-03-01T10:10:00.000Z",
+  ]);
+  assert.equal(iso(next!), "2026-03-01T10:15:00.000Z");
+  assert.deepEqual(loop.tick().fires, []);
+});
+
+Deno.test("setSchedules: an unchanged schedule keeps its place; pausing passes fires over", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T10:00:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([schedule({ cron: "*/5 * * * *" })]);
+  await clock.set(new Date("2026-03-01T10:06:00Z"));
+  loop.setSchedules([schedule({ cron: "*/5 * * * *" })]);
+  assert.equal(loop.tick().fires.length, 1, "the 10:05 fire survives a reload");
+  loop.setSchedules([schedule({ cron: "*/5 * * * *", paused: true })]);
+  await clock.set(new Date("2026-03-01T10:30:00Z"));
+  const paused = loop.tick();
+  assert.deepEqual(paused.fires, []);
+  assert.equal(paused.next, null);
+});
+
+Deno.test("run: an hour of a seconds-field schedule on the manual clock, none missed, none twice", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T00:00:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([schedule({ name: "s", cron: "*/30 * * * * *" })]);
+  const seen: number[] = [];
+  const stop = new AbortController();
+  const running = loop.run((f) => seen.push(f.time.getTime()), stop.signal);
+  for (let i = 0; i < 120; i++) await clock.advance(30_000);
+  stop.abort();
+  await running;
+  assert.equal(seen.length, 120);
+  assert.equal(new Set(seen).size, 120);
+  assert.ok(seen.every((t, i) => i === 0 || t - seen[i - 1] === 30_000));
+});
+
+/** A daemon on a manual clock whose runs end when the test calls `end(i)`. */
+function daemonUnderTest(clock: ManualClock, store: MemoryScheduleStore) {
+  const requests: LaunchRequest[] = [];
+  const enders: Array<() => void> = [];
+  const cancelled: number[] = [];
+  const lines: string[] = [];
+  const daemon = new Daemon({
+    dirs: [],
+    cwd: "/",
+    maxRuns: 4,
+    clock,
+    store,
+    load: () => Promise.reject(new Error("no files in this test")),
+    launch: (request) => {
+      const i = requests.push(request) - 1;
+      let end!: (s: { status: string }) => void;
+      const done = new Promise<{ status: string }>((r) => end = r);
+      enders[i] = () => end({ status: "success" });
+      return Promise.resolve({
+        runId: `run-${i}`,
+        done,
+        cancel: () => {
+          cancelled.push(i);
+          end({ status: "cancelled" });
+        },
+      });
+    },
+    log: (l) => lines.push(l),
+  });
+  return { daemon, requests, enders, cancelled, lines };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+Deno.test("daemon: catch-up runs, missed fires and a skipped overlap are recorded", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T05:30:00Z"));
+  const store = new MemoryScheduleStore();
+  await store.add(schedule({
+    catchupMs: 2 * 3600_000,
+    lastFire: { time: "2026-03-01T02:00:00+00:00", outcome: "success", runId: "old" },
+  }));
+  const t = daemonUnderTest(clock, store);
+  await t.daemon.start();
+  await settle();
+  // 03:00 is missed; 04:00 runs as catch-up; 05:00 (catch-up) is skipped: 04:00 still runs.
+  assert.equal(t.requests.length, 1);
+  assert.equal(t.requests[0].trigger.type, "catch-up");
+  assert.equal(t.requests[0].trigger.scheduledFor, "2026-03-01T04:00:00+00:00");
+  assert.equal(t.requests[0].trigger.schedule, "hourly");
+  t.enders[0]();
+  await settle();
+  const fires = await store.listFires("hourly");
+  assert.deepEqual(fires.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome]), [
+    ["03:00", "schedule", "missed"],
+    ["04:00", "catch-up", "success"],
+    ["05:00", "catch-up", "skipped"],
+  ]);
+  await clock.set(new Date("2026-03-01T06:00:00Z"));
+  await settle();
+  assert.equal(t.requests.length, 2);
+  assert.equal(t.requests[1].trigger.type, "schedule");
+  t.enders[1]();
+  await t.daemon.stop(0);
+  const last = await store.get("hourly");
+  assert.equal(last?.lastFire?.time, "2026-03-01T06:00:00+00:00");
+});
+
+Deno.test("daemon: queue keeps one fire waiting; cancel stops the running run first", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T00:00:30Z"));
+  const store = new MemoryScheduleStore();
+  await store.add(schedule({ name: "q", cron: "* * * * *", overlap: "queue", createdAt: iso(clock.now()) }));
+  await store.add(schedule({ name: "c", cron: "* * * * *", overlap: "cancel", createdAt: iso(clock.now()) }));
+  const t = daemonUnderTest(clock, store);
+  await t.daemon.start();
+  for (let m = 0; m < 3; m++) {
+    await clock.advance(60_000);
+    await settle();
+  }
+  const q = await store.listFires("q");
+  assert.deepEqual(q.map((f) => f.outcome), ["started", "queued", "skipped"]);
+  const c = await store.listFires("c");
+  assert.deepEqual(c.map((f) => f.outcome), ["cancelled", "cancelled", "started"]);
+  const qIndex = t.requests.findIndex((r) => r.trigger.schedule === "q");
+  t.enders[qIndex]();
+  await settle();
+  assert.equal(t.requests.filter((r) => r.trigger.schedule === "q").length, 2, "the queued one ran");
+  assert.deepEqual((await store.listFires("q")).map((f) => f.outcome), ["success", "started", "skipped"]);
+  await t.daemon.stop(0);
+  assert.ok(t.lines.some((l) => l.includes("cancelling run")));
+});

@@ -1,0 +1,147 @@
+/**
+ * The daemon's life through signals and its lock, on real processes: SIGTERM with a run
+ * in flight (grace, then cancel; recorded; exit 0; no task process left), SIGHUP with a
+ * file that no longer validates (reported, its previous version keeps answering), and a
+ * second daemon on the same store refused.
+ */
+import assert from "node:assert/strict";
+import { freePort, startDaemon, writeFlow } from "./_daemon.ts";
+import { waitForFile, weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("daemon SIGTERM: a run still going after the grace period is cancelled and recorded; exit 0", async () => {
+  const dir = testTempDir("sigterm-");
+  writeFlow(
+    dir,
+    "slow.yml",
+    `name: slow
+trigger:
+  type: webhook
+  config:
+    webhook: /slow
+tasks:
+  - id: wait
+    type: shell
+    command: echo $$ > ${dir}/pid; exec sleep 60
+`,
+  );
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "0.5s"]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const res = await fetch(`http://127.0.0.1:${port}/slow`, { method: "POST" });
+    assert.equal(res.status, 202);
+    const { run_id: runId } = await res.json();
+    const pid = Number(await waitForFile(`${dir}/pid`));
+    assert.ok(alive(pid));
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+    assert.ok(daemon.count(/SIGTERM: stopping/) === 1);
+    assert.ok(daemon.count(new RegExp(`cancelling run ${runId}`)) === 1);
+    assert.ok(daemon.count(new RegExp(`run ${runId} ended cancelled`)) === 1);
+    assert.ok(!alive(pid), "the task's process is gone");
+    const status = await weft(["status", runId, "--json"], { env: { WEFT_HOME: daemon.home } });
+    const report = JSON.parse(status.stdout);
+    assert.equal(report.status, "cancelled");
+    assert.ok(report.tasks.every((t: { status: string }) => t.status !== "running"));
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon SIGTERM: a run that ends within the grace period finishes as it would", async () => {
+  const dir = testTempDir("sigterm-ok-");
+  writeFlow(
+    dir,
+    "short.yml",
+    `name: short
+trigger:
+  type: webhook
+  config:
+    webhook: /short
+tasks:
+  - id: wait
+    type: shell
+    command: echo go > ${dir}/started; sleep 1
+`,
+  );
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "20s"]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const res = await fetch(`http://127.0.0.1:${port}/short`, { method: "POST" });
+    const { run_id: runId } = await res.json();
+    await waitForFile(`${dir}/started`);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+    assert.equal(daemon.count(new RegExp(`run ${runId} ended success`)), 1);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon SIGHUP: a file broken since the last load is reported and its previous version still runs", async () => {
+  const dir = testTempDir("sighup-");
+  const flow = (word: string) =>
+    `name: hup
+trigger:
+  type: webhook
+  config:
+    webhook: /hup
+tasks:
+  - id: say
+    type: shell
+    command: echo version ${word}
+`;
+  writeFlow(dir, "hup.yml", flow("one"));
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    writeFlow(dir, "hup.yml", flow("one").replace("tasks:", "tasks: [oops"));
+    writeFlow(dir, "added.yml", flow("two").replace("name: hup", "name: added").replace("/hup", "/added"));
+    daemon.child.kill("SIGHUP");
+    await daemon.waitFor(/hup\.yml does not validate, keeping its previous version/);
+    await daemon.waitFor(/loaded 2 workflow/);
+    const res = await fetch(`http://127.0.0.1:${port}/hup`, { method: "POST" });
+    assert.equal(res.status, 202);
+    const { run_id: runId } = await res.json();
+    await daemon.waitFor(new RegExp(`run ${runId} ended success`));
+    const logs = await weft(["logs", runId], { env: { WEFT_HOME: daemon.home } });
+    assert.match(logs.stdout, /version one/);
+    const added = await fetch(`http://127.0.0.1:${port}/added`, { method: "POST" });
+    assert.equal(added.status, 202, "a file added before SIGHUP is served after it");
+    await added.body?.cancel();
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("a second daemon on the same store refuses to start, naming the first one", async () => {
+  const dir = testTempDir("lock-");
+  const first = startDaemon(["--dir", dir]);
+  try {
+    await first.waitFor(/daemon started/);
+    const second = await weft(["daemon", "--dir", dir], { env: { WEFT_HOME: first.home } });
+    assert.equal(second.code, 2);
+    assert.match(
+      second.stderr,
+      new RegExp(`another weft daemon \\(pid ${first.child.pid}\\) is already running on this store`),
+    );
+    assert.match(second.stderr, /hint: stop it first/);
+    assert.equal(await first.stop(), 0);
+    const third = startDaemon(["--dir", dir], { home: first.home });
+    await third.waitFor(/daemon started/);
+    assert.equal(await third.stop(), 0, "the lock is free once the first one stopped");
+  } finally {
+    await first.stop("SIGKILL");
+  }
+});

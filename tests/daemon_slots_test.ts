@@ -1,0 +1,122 @@
+/**
+ * The daemon's overlap policies and run limit (src/schedule/daemon_slots.ts), driven
+ * by hand: runs end when the test says so, no timers.
+ */
+import assert from "node:assert/strict";
+import { RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
+
+/** A run the test ends with `finish()`; `cancelled` tells whether cancel() was called. */
+function fakeRun(id: string) {
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => finish = resolve);
+  const run = { runId: id, done, cancelled: false, cancel() { run.cancelled = true; } };
+  return { run, finish };
+}
+
+/** Starts runs named a, b, c… and keeps them for the test to end. */
+function starter() {
+  const started: ReturnType<typeof fakeRun>[] = [];
+  let n = 0;
+  const start = () => {
+    const r = fakeRun(String.fromCharCode(97 + n++));
+    started.push(r);
+    return Promise.resolve(r.run as StartedRun);
+  };
+  return { started, start };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+Deno.test("skip: a fire while a run goes starts nothing", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  const first = slots.offer("s", "skip", start);
+  assert.equal(first.kind, "admitted");
+  await settle();
+  assert.equal(slots.offer("s", "skip", start).kind, "skipped");
+  started[0].finish();
+  await settle();
+  assert.equal(slots.offer("s", "skip", start).kind, "admitted");
+  await settle();
+  assert.equal(started.length, 2);
+});
+
+Deno.test("queue: one waits for the running run, a third is skipped", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "queue", start);
+  await settle();
+  const second = slots.offer("s", "queue", start);
+  assert.equal(second.kind, "admitted");
+  assert.equal(second.kind === "admitted" && second.queued, true);
+  assert.equal(slots.offer("s", "queue", start).kind, "skipped");
+  await settle();
+  assert.equal(started.length, 1, "the queued one waits");
+  started[0].finish();
+  const run = second.kind === "admitted" ? await second.started : null;
+  assert.equal(run?.runId, "b");
+  assert.equal(started.length, 2);
+});
+
+Deno.test("cancel: the running run is cancelled and the new one starts after it ended", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "cancel", start);
+  await settle();
+  const second = slots.offer("s", "cancel", start);
+  await settle();
+  assert.equal(started[0].run.cancelled, true);
+  assert.equal(started.length, 1, "the new one waits until the cancelled one ended");
+  started[0].finish();
+  const run = second.kind === "admitted" ? await second.started : null;
+  assert.equal(run?.runId, "b");
+});
+
+Deno.test("allow: runs of one target go side by side; targets do not affect each other", async () => {
+  const slots = new RunSlots(10);
+  const { started, start } = starter();
+  slots.offer("s", "allow", start);
+  slots.offer("s", "allow", start);
+  slots.offer("t", "skip", start);
+  await settle();
+  assert.equal(started.length, 3);
+  assert.equal(slots.running.length, 3);
+});
+
+Deno.test("the run limit holds across targets; a freed slot goes to the next in line", async () => {
+  const slots = new RunSlots(2);
+  const { started, start } = starter();
+  for (const key of ["a", "b", "c", "d"]) slots.offer(key, "allow", start);
+  await settle();
+  assert.equal(started.length, 2);
+  assert.equal(slots.waiting, 2);
+  started[0].finish();
+  await settle();
+  await settle();
+  assert.equal(started.length, 3);
+  assert.equal(slots.running.length, 2);
+});
+
+Deno.test("close: fires still waiting start nothing", async () => {
+  const slots = new RunSlots(1);
+  const { started, start } = starter();
+  slots.offer("a", "allow", start);
+  const waiting = slots.offer("b", "allow", start);
+  await settle();
+  slots.close();
+  started[0].finish();
+  const run = waiting.kind === "admitted" ? await waiting.started : undefined;
+  assert.equal(run, null);
+  assert.equal(started.length, 1);
+});
+
+Deno.test("a start that fails frees its slot and its target", async () => {
+  const slots = new RunSlots(1);
+  const failed = slots.offer("a", "skip", () => Promise.reject(new Error("no")));
+  assert.equal(failed.kind === "admitted" ? await failed.started : undefined, null);
+  const { started, start } = starter();
+  const next = slots.offer("a", "skip", start);
+  assert.equal(next.kind, "admitted");
+  await settle();
+  assert.equal(started.length, 1);
+});

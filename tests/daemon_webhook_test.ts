@@ -1,0 +1,76 @@
+/**
+ * Webhook triggers end to end: a real `weft daemon --listen` on a free loopback port,
+ * real HTTP requests, and the runs they start read back with `weft logs`.
+ */
+import assert from "node:assert/strict";
+import { freePort, startDaemon } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { signBody } from "../src/server/webhook_auth.ts";
+
+const FLOWS = new URL("./fixtures/daemon/", import.meta.url).pathname;
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { method: "POST", body, headers });
+  return { status: res.status, body: await res.json() };
+}
+
+Deno.test("daemon webhook: every answer, params from the JSON body, HMAC and bearer", async () => {
+  const port = freePort();
+  const daemon = startDaemon(["--dir", FLOWS, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const base = `http://127.0.0.1:${port}`;
+
+    const ok = await post(`${base}/trigger/deploy`, JSON.stringify({ env: "prod", replicas: 3 }));
+    assert.equal(ok.status, 202);
+    assert.match(ok.body.run_id, /^\d{8}T/);
+    await daemon.waitFor(new RegExp(`run ${ok.body.run_id} ended success`));
+    const logs = await weft(["logs", ok.body.run_id], { env: { WEFT_HOME: daemon.home } });
+    assert.match(logs.stdout, /deploy prod x3 via webhook/);
+    const status = await weft(["status", ok.body.run_id, "--json"], {
+      env: { WEFT_HOME: daemon.home },
+    });
+    assert.equal(JSON.parse(status.stdout).status, "success");
+
+    const missing = await post(`${base}/trigger/deploy`, JSON.stringify({ env: "prod" }));
+    assert.equal(missing.status, 400);
+    assert.match(missing.body.error, /missing required parameter "replicas"/);
+    const unknown = await post(`${base}/trigger/deploy`, JSON.stringify({ replicas: 1, x: 1 }));
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error, /unknown parameter "x"/);
+    const malformed = await post(`${base}/trigger/deploy`, "{");
+    assert.equal(malformed.status, 400);
+    assert.match(malformed.body.error, /malformed JSON/);
+    const notFound = await post(`${base}/trigger/nothing`, "{}");
+    assert.equal(notFound.status, 404);
+    const get = await fetch(`${base}/trigger/deploy`);
+    assert.equal(get.status, 405);
+    assert.match((await get.json()).error, /POST only/);
+    const big = await post(`${base}/trigger/deploy`, " ".repeat(1024 * 1024 + 1));
+    assert.equal(big.status, 413);
+
+    const body = "{}";
+    const unsigned = await post(`${base}/trigger/signed`, body);
+    assert.equal(unsigned.status, 401);
+    const badSig = await post(`${base}/trigger/signed`, body, {
+      "X-Weft-Signature": await signBody(new TextEncoder().encode(body), "wrong-secret"),
+    });
+    assert.equal(badSig.status, 401);
+    const goodSig = await post(`${base}/trigger/signed`, body, {
+      "X-Weft-Signature": await signBody(new TextEncoder().encode(body), "hook-s3cret-value"),
+    });
+    assert.equal(goodSig.status, 202);
+    const bearer = await post(`${base}/trigger/signed`, body, {
+      Authorization: "Bearer hook-s3cret-value",
+    });
+    assert.equal(bearer.status, 202);
+    await daemon.waitFor(new RegExp(`run ${bearer.body.run_id} ended success`));
+
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+    assert.equal(daemon.count(/webhook POST \/trigger\/signed 401/), 2);
+    assert.ok(daemon.lines.every((l) => !l.includes("\x1b[")), "no ANSI when not a TTY");
+    assert.ok(daemon.lines.every((l) => /^\d{4}-\d\d-\d\dT/.test(l)), "one timestamped line per event");
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});

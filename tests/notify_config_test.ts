@@ -1,0 +1,84 @@
+/** Channel configuration: templates (numbers included), global config and environment fallbacks, secrets. */
+import assert from "node:assert/strict";
+import { parseGlobalNotifications, resolveChannels } from "../src/notify/config.ts";
+import { WeftError } from "../src/model/errors.ts";
+
+// deno-lint-ignore no-explicit-any
+type Any = any;
+
+const workflow = (notifications: Any, alerts: Any[] = []) => ({ name: "wf", notifications, alerts });
+
+Deno.test("every value may be a template, numbers and booleans too; secrets are collected", () => {
+  const plan = resolveChannels({
+    workflow: workflow({
+      channels: ["email", "slack"],
+      email: {
+        smtp: { host: "${env.H}", port: "${env.P}", secure: "${env.S}", user: "u", password: "${env.PW}" },
+        from: "weft@${env.DOMAIN}",
+        to: ["ops@x.test"],
+      },
+      slack: { webhook_url: "https://hooks.example/services/${params.token}" },
+    }),
+    env: { H: "mail.test", P: "2525", S: "true", PW: "pa55word", DOMAIN: "x.test" },
+    params: { token: "T/B/abc123" },
+  });
+  assert.deepEqual(plan.channels.get("email"), {
+    kind: "email",
+    host: "mail.test",
+    port: 2525,
+    secure: true,
+    user: "u",
+    password: "pa55word",
+    from: "weft@x.test",
+    to: ["ops@x.test"],
+    subject: undefined,
+  });
+  assert.equal((plan.channels.get("slack") as Any).webhookUrl, "https://hooks.example/services/T/B/abc123");
+  assert.deepEqual(plan.secrets.sort(), ["https://hooks.example/services/T/B/abc123", "pa55word"]);
+  assert.deepEqual(plan.when, { success: true, failure: true }, "default: every outcome");
+});
+
+Deno.test("workflow over global config over SMTP_* / SLACK_WEBHOOK_URL", () => {
+  const plan = resolveChannels({
+    workflow: workflow({ channels: ["email", "slack"], on_failure: true, email: { to: "a@x.test, b@x.test" } }),
+    global: { email: { smtp: { host: "global.test" }, from: "global@x.test" } },
+    env: {
+      SMTP_HOST: "env.test",
+      SMTP_PORT: "465",
+      SMTP_USER: "envuser",
+      SMTP_PASSWORD: "envpass",
+      SLACK_WEBHOOK_URL: "http://127.0.0.1:1/hook",
+    },
+    params: {},
+  });
+  const email = plan.channels.get("email") as Any;
+  assert.equal(email.host, "global.test");
+  assert.equal(email.port, 465);
+  assert.equal(email.secure, true, "port 465 means implicit TLS");
+  assert.equal(email.user, "envuser");
+  assert.deepEqual(email.to, ["a@x.test", "b@x.test"]);
+  assert.equal((plan.channels.get("slack") as Any).webhookUrl, "http://127.0.0.1:1/hook");
+  assert.deepEqual(plan.when, { success: false, failure: true });
+});
+
+Deno.test("unusable channels carry their reason instead of throwing; alert channels are resolved too", () => {
+  const plan = resolveChannels({
+    workflow: workflow(
+      { channels: ["slack", "pager"], email: { smtp: { host: "h", port: "${env.P}" }, from: "f@x", to: "t@x" } },
+      [{ name: "a", condition: "true", channels: ["email"] }],
+    ),
+    env: { P: "70000" },
+    params: {},
+  });
+  assert.match((plan.channels.get("slack") as Any).error, /SLACK_WEBHOOK_URL/);
+  assert.match((plan.channels.get("pager") as Any).error, /unknown channel/);
+  assert.match((plan.channels.get("email") as Any).error, /"70000" is not a port number/);
+});
+
+Deno.test("parseGlobalNotifications names the config file and the field", () => {
+  assert.throws(
+    () => parseGlobalNotifications({ slack: { webhook: "x" } }, "/h/config.json"),
+    (e: unknown) => e instanceof WeftError && /config\.json/.test(JSON.stringify(e.problems)) &&
+      /notifications\.slack/.test(JSON.stringify(e.problems)),
+  );
+});

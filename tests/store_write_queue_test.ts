@@ -1,0 +1,120 @@
+/**
+ * The recorder's write queue: record updates wait a short window for company and go out
+ * as one atomic write; a process group's start is written at once; a group's start time
+ * is read only if the group is still there when its batch is written.
+ */
+import assert from "node:assert/strict";
+import { MemoryRunStore } from "../src/store/memory.ts";
+import type { ProcessRecord, RecordBatch } from "../src/store/run_store.ts";
+import {
+  type PendingProcess,
+  type StartTicksReader,
+  WriteQueue,
+} from "../src/store/write_queue.ts";
+import { createRecorder } from "../src/store/recorder.ts";
+import { processStartTicks } from "../src/store/recovery.ts";
+import { fakeRunId, runInfo } from "./fixtures/history/events.ts";
+import { testTempDir } from "./_tmp.ts";
+
+/** A memory store that keeps every batch it was given, in order. */
+class BatchLog extends MemoryRunStore {
+  readonly batches: RecordBatch[] = [];
+  override writeRecords(batch: RecordBatch): Promise<void> {
+    this.batches.push(batch);
+    return super.writeRecords(batch);
+  }
+}
+
+function proc(runId: string, pid: number): PendingProcess {
+  return { runId, taskId: "a", attempt: 1, pid, startedAt: new Date().toISOString() };
+}
+
+async function withRun(fn: (store: BatchLog, runId: string) => Promise<void>): Promise<void> {
+  const store = new BatchLog();
+  const runId = fakeRunId();
+  await store.createRun(runInfo({ id: runId }), []);
+  await fn(store, runId);
+}
+
+Deno.test("records queued in one turn go out as one write", async () => {
+  await withRun(async (store, runId) => {
+    const queue = new WriteQueue(store);
+    const writes = [1, 2, 3].map((n) =>
+      queue.records((b) => b.process({ ...proc(runId, 100 + n), startTicks: n }, true))
+    );
+    await Promise.all(writes);
+    assert.equal(store.batches.length, 1);
+    assert.deepEqual((await store.listProcesses(runId)).map((p) => p.pid).sort(), [101, 102, 103]);
+  });
+});
+
+Deno.test("an urgent record is written at once, taking along what waits", async () => {
+  await withRun(async (store, runId) => {
+    const queue = new WriteQueue(store);
+    const first = queue.records((b) => b.process({ ...proc(runId, 201), startTicks: 1 }, true));
+    const urgent = queue.records(
+      (b) => b.process({ ...proc(runId, 202), startTicks: 2 }, true),
+      true,
+    );
+    await Promise.all([first, urgent]);
+    assert.equal(store.batches.length, 1, "one write for both");
+    assert.equal((await store.listProcesses(runId)).length, 2);
+  });
+});
+
+Deno.test("start ticks: read when the batch is built; a group gone by then is not written", async () => {
+  await withRun(async (store, runId) => {
+    const read: number[] = [];
+    const ticks: StartTicksReader = (pid) => {
+      read.push(pid);
+      return pid === 301 ? 4242 : "gone";
+    };
+    const queue = new WriteQueue(store, () => {}, ticks);
+    await Promise.all([
+      queue.records((b) => b.process(proc(runId, 301), true)), // still running
+      queue.records((b) => b.process(proc(runId, 302), true)), // reaped already
+      queue.records((b) => b.process(proc(runId, 303), true)), // started and ended...
+      queue.records((b) => b.process({ ...proc(runId, 303), startTicks: null }, false)),
+    ]);
+    assert.deepEqual(read.sort(), [301, 302], "no read for a group that ended in the batch");
+    const written: ProcessRecord[] = await store.listProcesses(runId);
+    assert.deepEqual(written.map((p) => [p.pid, p.startTicks]), [[301, 4242]]);
+  });
+});
+
+Deno.test("recorder: a live child's group is recorded with its real start time", async () => {
+  const store = new MemoryRunStore();
+  const recorder = createRecorder(store, testTempDir("logs-"));
+  const runId = fakeRunId();
+  const child = new Deno.Command("sleep", { args: ["30"], stdout: "null", stderr: "null" })
+    .spawn();
+  try {
+    const at = new Date().toISOString();
+    recorder.listener({ type: "run_started", run: runInfo({ id: runId }), tasks: [] });
+    recorder.listener({
+      type: "process_started",
+      runId,
+      taskId: "a",
+      attempt: 1,
+      pid: child.pid,
+      at,
+    });
+    // A pid no process has (pid_max is at most 2^22): as if reaped before the write.
+    recorder.listener({
+      type: "process_started",
+      runId,
+      taskId: "b",
+      attempt: 1,
+      pid: 4_194_999,
+      at,
+    });
+    await recorder.flush();
+    const written = await store.listProcesses(runId);
+    assert.deepEqual(written.map((p) => p.pid), [child.pid]);
+    assert.equal(written[0].startTicks, processStartTicks(child.pid));
+    assert.ok(written[0].startTicks !== null, "this machine has /proc");
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+});

@@ -1,0 +1,117 @@
+/** Lines of any length are published as raw bytes, whole or as flagged pieces (tasks/byte_lines.ts). */
+import assert from "node:assert/strict";
+import {
+  ByteLineSplitter,
+  forEachByteLine,
+  lineText,
+  MAX_PIECE_BYTES,
+} from "../src/tasks/byte_lines.ts";
+
+type Piece = [string, boolean, boolean];
+const encode = (text: string) => new TextEncoder().encode(text);
+
+/** A splitter whose handler decodes each piece at once (the bytes are only lent). */
+function splitter(maxPiece: number): { pieces: Piece[]; s: ByteLineSplitter } {
+  const pieces: Piece[] = [];
+  const s = new ByteLineSplitter(
+    (l, more, cont) => pieces.push([lineText(l), more, cont]),
+    maxPiece,
+  );
+  return { pieces, s };
+}
+
+Deno.test("ByteLineSplitter: a long line comes in flagged pieces that join back exactly", () => {
+  const { pieces, s } = splitter(4);
+  s.push(encode("ab\nabcdefghij"));
+  s.push(encode("k\nxy"));
+  s.flush();
+  assert.deepEqual(pieces, [
+    ["ab", false, false],
+    ["abcd", true, false],
+    ["efgh", true, true],
+    ["ijk", false, true],
+    ["xy", false, false],
+  ]);
+});
+
+Deno.test("ByteLineSplitter: pieces never split a UTF-8 sequence or a CRLF", () => {
+  const { pieces, s } = splitter(4);
+  s.push(encode("abc😀de\r"));
+  s.push(encode("\n"));
+  s.push(encode("x\r"));
+  s.push(encode("\ryz\r\n"));
+  s.flush();
+  const lines = pieces.reduce<string[]>((acc, [text, , cont]) => {
+    if (cont) acc[acc.length - 1] += text;
+    else acc.push(text);
+    return acc;
+  }, []);
+  assert.deepEqual(lines, ["abc😀de", "x\r\ryz"]);
+  for (const [piece] of pieces) {
+    assert.ok(!piece.includes("\uFFFD"), `a piece decodes alone: ${piece}`);
+  }
+});
+
+Deno.test("ByteLineSplitter: a line within one chunk is a view of it; pieces reuse one buffer", () => {
+  const chunk = encode("hello\nworld\n");
+  const seen: Uint8Array[] = [];
+  new ByteLineSplitter((l) => seen.push(l)).push(chunk);
+  assert.equal(seen[0].buffer, chunk.buffer, "no copy for a whole line");
+  const buffers = new Set<ArrayBufferLike>();
+  const long = new ByteLineSplitter((l) => buffers.add(l.buffer), 8);
+  long.push(encode("x".repeat(100) + "\n"));
+  assert.equal(buffers.size, 1, "every piece of a long line lent from one buffer");
+});
+
+Deno.test("ByteLineSplitter: bytes are passed on as printed, invalid UTF-8 included", () => {
+  const raw = new Uint8Array([0xff, 0x41, 0xc3, 0x0a, 0x80, 0x0a]);
+  const lines: number[][] = [];
+  const s = new ByteLineSplitter((l) => lines.push([...l]));
+  s.push(raw);
+  s.flush();
+  assert.deepEqual(lines, [[0xff, 0x41, 0xc3], [0x80]]);
+});
+
+Deno.test("forEachByteLine: waits for a handler's promise before reading on", async () => {
+  const chunks = ["one\ntwo\n", "three\n"];
+  let read = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (read === chunks.length) return c.close();
+      c.enqueue(encode(chunks[read++]));
+    },
+  }, { highWaterMark: 0 });
+  const seen: string[] = [];
+  await forEachByteLine(stream, (line) => {
+    seen.push(`${lineText(line)}@${read}`);
+    if (lineText(line) === "two") return new Promise((r) => setTimeout(r, 10));
+  });
+  assert.deepEqual(seen, ["one@1", "two@1", "three@2"]);
+});
+
+Deno.test("forEachByteLine: ownChunks frees each chunk once handled; otherwise chunks are left alone", async () => {
+  const make = () => [encode("a".repeat(5000) + "\n"), encode("b".repeat(5000) + "\n")];
+  for (const ownChunks of [false, true]) {
+    const chunks = make();
+    const lengths: number[] = [];
+    await forEachByteLine(ReadableStream.from(chunks), (l) => lengths.push(l.length), {
+      ownChunks,
+    });
+    assert.deepEqual(lengths, [5000, 5000]);
+    for (const chunk of chunks) assert.equal(chunk.length, ownChunks ? 0 : 5001);
+  }
+});
+
+Deno.test("forEachByteLine: a line far longer than a piece comes back whole from its pieces", async () => {
+  const line = "é".repeat(MAX_PIECE_BYTES) + "end"; // two bytes a character: pieces cut inside none
+  let joined = "";
+  let calls = 0;
+  await forEachByteLine(ReadableStream.from([encode(line + "\n")]), (l, more, cont) => {
+    calls++;
+    assert.equal(cont, calls > 1);
+    assert.equal(more, joined.length + lineText(l).length < line.length);
+    joined += lineText(l);
+  });
+  assert.equal(joined, line);
+  assert.ok(calls >= 2);
+});

@@ -1,0 +1,118 @@
+/**
+ * The `data_processor` task: a glob relative to the workflow, a javascript, python or
+ * shell processor given the files as arguments and WEFT_INPUT_FILES, the output written
+ * atomically (a failed processor leaves no half file), zero matches a clear failure
+ * unless allowed.
+ */
+import assert from "node:assert/strict";
+import type { RunReport, TaskRecord } from "../src/engine/events.ts";
+import { matchFiles } from "../src/tasks/data_processor.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/data_processor/", import.meta.url).pathname;
+
+function task(report: RunReport, id: string): TaskRecord {
+  const found = report.tasks.find((t) => t.id === id);
+  assert.ok(found, `task ${id} in the report`);
+  return found;
+}
+
+/** A fresh copy of the fixture folder (tasks write into it). */
+function copyFixtures(): string {
+  const dir = testTempDir("dp-");
+  const copy = (from: string, to: string) => {
+    for (const entry of Deno.readDirSync(from)) {
+      if (entry.isDirectory) {
+        Deno.mkdirSync(`${to}/${entry.name}`);
+        copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
+      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    }
+  };
+  copy(FIXTURES, dir);
+  return dir;
+}
+
+Deno.test("matchFiles: files only, sorted, ** descends, ../ and glob characters in the folder", () => {
+  const dir = copyFixtures();
+  assert.deepEqual(matchFiles(dir, "data/*"), [`${dir}/data/a.csv`, `${dir}/data/b.csv`]);
+  assert.deepEqual(matchFiles(dir, "data/**/*.csv"), [
+    `${dir}/data/a.csv`,
+    `${dir}/data/b.csv`,
+    `${dir}/data/nested/n.csv`,
+  ]);
+  assert.deepEqual(matchFiles(dir, "data/nested/../[b].csv"), [`${dir}/data/b.csv`]);
+  assert.deepEqual(matchFiles(`${dir}/data/nested`, "../../data/a.*"), [`${dir}/data/a.csv`]);
+  assert.deepEqual(matchFiles("/", `${dir}/data/{a,b}.csv`), [
+    `${dir}/data/a.csv`,
+    `${dir}/data/b.csv`,
+  ]);
+  assert.deepEqual(matchFiles(dir, "nothing/*.csv"), []);
+  // A workflow folder named like a glob: its name is a name, not a pattern.
+  const odd = `${dir}/[x]`;
+  Deno.mkdirSync(`${odd}/data`, { recursive: true });
+  Deno.writeTextFileSync(`${odd}/data/c.csv`, "c\n");
+  assert.deepEqual(matchFiles(odd, "data/*.csv"), [`${odd}/data/c.csv`]);
+});
+
+Deno.test("data_processor: shell, python and javascript processors write their outputs", async () => {
+  const dir = copyFixtures();
+  // Run from elsewhere: paths are relative to the workflow file, not the current folder.
+  const { code, stdout, stderr } = await weft(["run", `${dir}/processors.yml`, "--json", "-v"], {
+    cwd: testTempDir("elsewhere-"),
+  });
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  assert.equal(Deno.readTextFileSync(`${dir}/out/all.csv`), "a,1\nb,2\n");
+  assert.match(stderr, /^\[shell\] files: 2$/m);
+  assert.deepEqual(task(report, "shell").outputs, {
+    output_file: `${dir}/out/all.csv`,
+    input_count: "2",
+  });
+  assert.equal(Deno.readTextFileSync(`${dir}/out/count.txt`), "3\n");
+  assert.equal(Deno.readTextFileSync(`${dir}/out/upper.csv`), "A,1\nB,2\n");
+  // Nothing else is left beside the outputs (no temporary files).
+  const names = [...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort();
+  assert.deepEqual(names, ["all.csv", "count.txt", "upper.csv"]);
+});
+
+Deno.test("data_processor: failures leave no half file; zero matches fail unless allowed", async () => {
+  const dir = copyFixtures();
+  Deno.mkdirSync(`${dir}/out`);
+  Deno.writeTextFileSync(`${dir}/out/all.csv`, "previous\n");
+  Deno.writeTextFileSync(`${dir}/data/z.csv`, "an earlier output\n");
+  const { code, stdout, stderr } = await weft(["run", `${dir}/failing.yml`, "--json"]);
+  assert.equal(code, 1, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+
+  const half = task(report, "half");
+  assert.equal(half.exitCode, 3);
+  assert.equal(Deno.readTextFileSync(`${dir}/out/all.csv`), "previous\n", "left as it was");
+
+  const nothing = task(report, "nothing-written");
+  assert.equal(nothing.status, "failed");
+  assert.match(nothing.error ?? "", /succeeded but wrote no file at \$WEFT_OUTPUT_FILE/);
+
+  const none = task(report, "no-match");
+  assert.equal(none.status, "failed");
+  assert.match(
+    none.error ?? "",
+    /^input "data\/\*\.parquet" matched no files \(looked in .*\); fix the glob, or set `allow_empty: true`/,
+  );
+  assert.equal(task(report, "empty-allowed").status, "success");
+  assert.equal(Deno.readTextFileSync(`${dir}/out/empty.txt`), "inputs=0\n");
+
+  // The output inside the glob is not an input of itself.
+  assert.equal(Deno.readTextFileSync(`${dir}/data/z.csv`), "2\n");
+
+  const names = [...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort();
+  assert.deepEqual(names, ["all.csv", "empty.txt"]);
+});
+
+Deno.test("data_processor: --dry-run shows input, processor and output", async () => {
+  const { code, stdout, stderr } = await weft(["run", "--dry-run", `${FIXTURES}processors.yml`]);
+  assert.equal(code, 0, stderr);
+  const text = stdout + stderr;
+  assert.match(text, /data\/\*\.csv → \$ echo "files: \$#" → out\/all\.csv/);
+  assert.match(text, /data\/\{a,b\}\.csv → javascript <inline code> --upper → out\/upper\.csv/);
+});

@@ -1,0 +1,79 @@
+/**
+ * glibc's posix_spawn through FFI, both ways it can run: on a blocking-pool thread
+ * (children started while others run) and on the calling thread (`block`: nothing else
+ * runs, so the hops to the pool would cost more than the exec wait). Same results.
+ */
+import assert from "node:assert/strict";
+import { closeFd, libcSpawn, loadLibc } from "../src/tasks/_libc_spawn.ts";
+import { fdReactor } from "../src/tasks/_fd_reactor.ts";
+import { decodeStatus } from "../src/tasks/_libc_spawn.ts";
+
+const libc = loadLibc();
+const reactor = fdReactor();
+const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+
+for (const block of [false, true]) {
+  const mode = block ? "on the calling thread" : "off the event loop";
+  Deno.test({
+    name: `libcSpawn ${mode}: runs the program in cwd with the env, output on the pipes`,
+    ignore: !libc || !reactor,
+    fn: async () => {
+      const started = await libcSpawn(libc!, {
+        path: "/bin/sh",
+        argv: ["sh", "-c", 'pwd; echo "$WHO" >&2; exit 3'],
+        env: { PATH, WHO: "weft" },
+        cwd: "/tmp",
+        pipeStdin: false,
+      }, block);
+      assert.ok(!("errno" in started), "started");
+      const [out, err, status] = await Promise.all([
+        new Response(reactor!.readable(started.stdout)).text(),
+        new Response(reactor!.readable(started.stderr)).text(),
+        reactor!.exit(started.pid).then(decodeStatus),
+      ]);
+      assert.equal(out, "/tmp\n");
+      assert.equal(err, "weft\n");
+      assert.deepEqual(status, { code: 3, signal: null });
+      assert.equal(started.stdin, -1);
+    },
+  });
+
+  Deno.test({
+    name: `libcSpawn ${mode}: a missing program is an errno, no fd left open`,
+    ignore: !libc || !reactor,
+    fn: async () => {
+      const fdsBefore = [...Deno.readDirSync("/proc/self/fd")].length;
+      const started = await libcSpawn(libc!, {
+        path: "/nonexistent/prog",
+        argv: ["prog"],
+        env: { PATH },
+        cwd: "/",
+        pipeStdin: true,
+      }, block);
+      assert.deepEqual(started, { errno: 2 }, "ENOENT");
+      assert.equal([...Deno.readDirSync("/proc/self/fd")].length, fdsBefore);
+    },
+  });
+}
+
+Deno.test({
+  name: "libcSpawn: closeFd closes a pipe end the caller owns",
+  ignore: !libc || !reactor,
+  fn: async () => {
+    const started = await libcSpawn(libc!, {
+      path: "/bin/cat",
+      argv: ["cat"],
+      env: { PATH },
+      cwd: "/",
+      pipeStdin: true,
+    }, true);
+    assert.ok(!("errno" in started));
+    const out = new Response(reactor!.readable(started.stdout)).text();
+    const err = new Response(reactor!.readable(started.stderr)).text();
+    closeFd(libc!, started.stdin); // cat sees EOF and ends
+    const status = await reactor!.exit(started.pid).then(decodeStatus);
+    assert.deepEqual(status, { code: 0, signal: null });
+    assert.equal(await out, "");
+    assert.equal(await err, "");
+  },
+});
