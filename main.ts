@@ -13,11 +13,16 @@ import { versionLine } from "./src/version.ts";
 export async function main(args: string[]): Promise<void> {
   if (args[0] === "__javascript") {
     // The inside of a `javascript` task (see src/tasks/js_host.ts), not a user-facing verb.
-    const { runJavaScriptHost } = await import("./src/tasks/js_host.ts");
-    const code = await runJavaScriptHost(args.slice(1));
-    // As under node, a script's pending timers and servers finish before the process ends.
-    if (code === 0) Deno.exitCode = 0;
-    else Deno.exit(code);
+    // Not awaited at the top level: a script awaiting a promise nothing settles would
+    // end in Deno's "Top-level await promise never resolved" naming weft's own line;
+    // js_host.ts reports it in the script's terms instead.
+    import("./src/tasks/js_host.ts").then(({ runJavaScriptHost }) =>
+      runJavaScriptHost(args.slice(1)).then((code) => {
+        // As under node, a script's pending timers and servers finish before the process ends.
+        if (code === 0) Deno.exitCode = 0;
+        else Deno.exit(code);
+      })
+    );
     return;
   }
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {

@@ -4,7 +4,8 @@
  *
  * Why: a plain one-file bundle is parsed and its `node:` imports initialised at every
  * start (esbuild hoists them), which costs weft ~50 ms before `--version` can answer.
- * Here each chunk is stored gzip-compressed and base64-encoded in a table; a small
+ * Here each chunk is stored gzip-compressed and base64-encoded in a table (a JSON
+ * comment at the end of the file, read only when a chunk is missing from the cache); a small
  * loader decompresses a chunk on first use, points its static imports at its
  * dependencies' blob: URLs and imports it from a blob: URL. Dynamic `import("./x.js")`
  * calls are rewritten at build time to the loader's `__weftImport("x.js")`. Nothing is
@@ -12,15 +13,38 @@
  * @module
  */
 
+/** Opens the comment at the end of the packed file that holds the chunk table (JSON). */
+const TABLE_MARK = "/* weft chunk table\n";
 /** The global the packed file defines for rewritten dynamic imports. */
 const IMPORT_FN = "__weftImport";
 /** The global holding the packed file's own URL, for the chunks' `import.meta.url`. */
 const URL_KEY = "__weftBundleUrl";
 /** The global holding node:module's require for the bundle, set before a chunk using it loads. */
 const REQUIRE_KEY = "__weftRequire";
+/** The global answering `__require` of {@link LAZY_BUILTINS} (undefined for other ids). */
+const LAZY_KEY = "__weftLazyBuiltin";
 /** What `deno bundle` puts at the top of the chunk that defines `__require`. */
 const REQUIRE_PRELUDE =
   /import \{ createRequire as __deno_internal_createRequire \} from "node:module";\s*var __require = __deno_internal_createRequire\(import\.meta\.url\);/;
+
+/**
+ * Builtins whose `__require` the loader answers without node:module: a proxy that
+ * loads the module on first property access (`process.getBuiltinModule`), and for
+ * `process.env` reads Deno.env, since touching `process` itself starts Node
+ * compatibility (~10 ms). `yaml` requires both at load and reads only `env` on the
+ * `weft validate` path (issue 12 §3).
+ */
+const LAZY_BUILTINS = ["node:process", "node:buffer", "process", "buffer"];
+
+/** Whether `code` calls `__require` with anything but a literal from {@link LAZY_BUILTINS}. */
+function needsNodeModule(code: string): boolean {
+  // The chunk's `import { __require } from "./chunk-….js"` names it without calling it.
+  const body = code.replace(/^import \{[^}]*\} from "[^"]*";$/gm, "");
+  for (const m of body.matchAll(/\b__require\b(\(\s*("[^"]*")\s*\))?/g)) {
+    if (m[2] === undefined || !LAZY_BUILTINS.includes(JSON.parse(m[2]))) return true;
+  }
+  return false;
+}
 
 /** One chunk of the split bundle: its code and the chunks it imports statically. */
 interface Chunk {
@@ -38,7 +62,9 @@ interface Chunk {
  */
 export async function packSplitBundle(dir: string, entry: string, banner: string): Promise<string> {
   const names: string[] = [];
-  for await (const e of Deno.readDir(dir)) if (e.isFile && e.name.endsWith(".js")) names.push(e.name);
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".js")) names.push(e.name);
+  }
   names.sort();
   if (!names.includes(entry)) throw new Error(`bundle: ${entry} missing from ${dir}`);
   const chunks = new Map<string, Chunk>();
@@ -48,12 +74,18 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
     for (const other of names) {
       const spec = JSON.stringify(`./${other}`);
       // A dynamic import goes through the loader; what remains is a static import.
-      code = code.replaceAll(`import(${spec})`, `globalThis.${IMPORT_FN}(${JSON.stringify(other)})`);
+      code = code.replaceAll(
+        `import(${spec})`,
+        `globalThis.${IMPORT_FN}(${JSON.stringify(other)})`,
+      );
       if (code.includes(spec)) deps.push(other);
     }
     // esbuild's runtime chunk makes `__require` with node:module at once, which starts
     // Node compatibility on every command: made lazily instead, for the chunks that use it.
-    code = code.replace(REQUIRE_PRELUDE, `var __require = (id) => globalThis.${REQUIRE_KEY}(id);`);
+    code = code.replace(
+      REQUIRE_PRELUDE,
+      `var __require = (id) => globalThis.${LAZY_KEY}(id) ?? globalThis.${REQUIRE_KEY}(id);`,
+    );
     // A chunk runs from a blob: URL; to node:module's createRequire and to weft's own
     // modules it presents the packed file's URL (its place on disk).
     code = code.replaceAll("import.meta.url", `globalThis.${URL_KEY}`);
@@ -64,7 +96,7 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
       throw new Error(`bundle: ${name} imports a relative module the packer cannot resolve`);
     }
     const defines = /\bvar __require = /.test(code);
-    chunks.set(name, { code, deps, require: !defines && /\b__require\b/.test(code) });
+    chunks.set(name, { code, deps, require: !defines && needsNodeModule(code) });
   }
   assertAcyclic(chunks);
   const table: Record<string, string> = {};
@@ -75,27 +107,89 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
     deps[name] = chunk.deps;
     if (chunk.require) requirers.push(name);
   }
+  const key = await sha256Hex(JSON.stringify([table, deps, requirers]));
   return `${banner}
-const CHUNKS = ${JSON.stringify(table)};
+const KEY = ${JSON.stringify(key.slice(0, 24))};
 const DEPS = ${JSON.stringify(deps)};
 const REQUIRERS = new Set(${JSON.stringify(requirers)});
 const urls = new Map();
+let folder;
+/** The private folder chunks are written to, so that Deno caches their compiled code; null: none. */
+function cacheFolder() {
+  folder ??= (async () => {
+    try {
+      const xdg = Deno.env.get("XDG_CACHE_HOME");
+      const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+      const base = xdg ? xdg + "/weft" : home ? home + "/.cache/weft" : null;
+      if (!base) return null;
+      // Created with the first chunk written (below), not checked at every start.
+      return base.replaceAll("\\\\", "/") + "/bundle-" + KEY;
+    } catch {
+      return null;
+    }
+  })();
+  return folder;
+}
+function fileUrl(path) {
+  const parts = path.split("/").map((p, i) => i === 0 && /^[A-Za-z]:$/.test(p) ? p : encodeURIComponent(p));
+  return "file://" + (path.startsWith("/") ? "" : "/") + parts.join("/");
+}
 function bytes(base64) {
   if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(base64);
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+let table;
+/**
+ * The chunk table, read from the comment closing this file on the first chunk not
+ * found in the cache: as a comment V8 only skips it, where a string literal of the
+ * same size cost every start (\`--version\` included) a few milliseconds to parse.
+ */
+function chunks() {
+  table ??= (async () => {
+    const here = import.meta.url;
+    const source = here.startsWith("file:")
+      ? await Deno.readTextFile(new URL(here))
+      : await (await fetch(here)).text();
+    const start = source.lastIndexOf(${JSON.stringify(TABLE_MARK)});
+    const end = source.lastIndexOf("*/");
+    if (start < 0 || end < start) throw new Error("weft: this bundle file is damaged (no chunk table)");
+    return JSON.parse(source.slice(start + ${TABLE_MARK.length}, end));
+  })();
+  return table;
+}
+async function text(name) {
+  const gz = new Blob([bytes((await chunks())[name])]).stream();
+  return new Response(gz.pipeThrough(new DecompressionStream("gzip"))).text();
 }
 function url(name) {
   let made = urls.get(name);
   if (made === undefined) {
     made = (async () => {
-      const gz = new Blob([bytes(CHUNKS[name])]).stream();
-      let code = await new Response(gz.pipeThrough(new DecompressionStream("gzip"))).text();
       if (REQUIRERS.has(name) && !globalThis.${REQUIRE_KEY}) {
         const { createRequire } = await import("node:module");
         globalThis.${REQUIRE_KEY} ??= createRequire(import.meta.url);
       }
       const deps = DEPS[name];
       const resolved = await Promise.all(deps.map(url));
+      const dir = await cacheFolder();
+      if (dir && resolved.every((u, i) => u === fileUrl(dir + "/" + deps[i]))) {
+        const file = dir + "/" + name;
+        try {
+          await Deno.lstat(file);
+          return fileUrl(file);
+        } catch {
+          try {
+            await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+            const temporary = file + "." + crypto.randomUUID() + ".tmp";
+            await Deno.writeTextFile(temporary, await text(name), { mode: 0o600 });
+            await Deno.rename(temporary, file);
+            return fileUrl(file);
+          } catch {
+            // not writable after all: from memory below
+          }
+        }
+      }
+      let code = await text(name);
       deps.forEach((dep, i) => {
         code = code.replaceAll(JSON.stringify("./" + dep), JSON.stringify(resolved[i]));
       });
@@ -105,9 +199,43 @@ function url(name) {
   }
   return made;
 }
+const LAZY = new Map();
+globalThis.${LAZY_KEY} = (id) => {
+  if (!${JSON.stringify(LAZY_BUILTINS)}.includes(id)) return undefined;
+  const full = id.startsWith("node:") ? id : "node:" + id;
+  let made = LAZY.get(full);
+  if (made === undefined) {
+    let real;
+    const load = () => (real ??= globalThis.process.getBuiltinModule(full));
+    const env = new Proxy({}, {
+      get: (_, k) => typeof k === "string" ? Deno.env.get(k) : undefined,
+      has: (_, k) => typeof k === "string" && Deno.env.get(k) !== undefined,
+      set: (_, k, v) => (Deno.env.set(String(k), String(v)), true),
+      deleteProperty: (_, k) => (Deno.env.delete(String(k)), true),
+      ownKeys: () => Object.keys(Deno.env.toObject()),
+      getOwnPropertyDescriptor: (_, k) => {
+        const value = typeof k === "string" ? Deno.env.get(k) : undefined;
+        return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+      },
+    });
+    made = new Proxy({}, {
+      get: (_, k) => full === "node:process" && k === "env" ? env : Reflect.get(load(), k),
+      has: (_, k) => Reflect.has(load(), k),
+      ownKeys: () => Reflect.ownKeys(load()),
+      getOwnPropertyDescriptor: (_, k) => {
+        const d = Reflect.getOwnPropertyDescriptor(load(), k);
+        return d && { ...d, configurable: true };
+      },
+    });
+    LAZY.set(full, made);
+  }
+  return made;
+};
 globalThis.${URL_KEY} = import.meta.url;
 globalThis.${IMPORT_FN} = async (name) => import(await url(name));
 await import(await url(${JSON.stringify(entry)}));
+${TABLE_MARK}${JSON.stringify(table)}
+*/
 `;
 }
 
@@ -116,7 +244,9 @@ function assertAcyclic(chunks: Map<string, Chunk>): void {
   const visit = (name: string, path: string[]) => {
     if (state.get(name) === "done") return;
     if (state.get(name) === "open") {
-      throw new Error(`bundle: chunks import each other in a cycle: ${[...path, name].join(" -> ")}`);
+      throw new Error(
+        `bundle: chunks import each other in a cycle: ${[...path, name].join(" -> ")}`,
+      );
     }
     state.set(name, "open");
     for (const dep of chunks.get(name)?.deps ?? []) visit(dep, [...path, name]);
@@ -133,4 +263,9 @@ async function gzipBase64(text: string): Promise<string> {
     binary += String.fromCharCode(...gz.subarray(i, i + 0x8000));
   }
   return btoa(binary);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -66,6 +66,11 @@ if (import.meta.main) {
     await buildBundle(entry, output ?? `${dist}/weft.js`);
   } else {
     const denort = Deno.env.get("DENORT_BIN");
+    if (denort && !(await Deno.stat(denort).then((i) => i.isFile, () => false))) {
+      fail(
+        `DENORT_BIN=${denort} is not a file: point it at a denort binary of Deno ${Deno.version.deno}`,
+      );
+    }
     const chosen = targets.length > 0 ? targets : denort ? [hostTarget()] : [...TARGETS];
     const built: string[] = [];
     for (const target of chosen) {
@@ -125,7 +130,8 @@ async function buildBundle(entry: string, output: string): Promise<void> {
       entry,
     ], "inherit");
     if (!r.success) Deno.exit(r.code);
-    const banner = `// Weft, bundled by scripts/build.ts. Run: deno run -A --unstable-kv weft.js --help`;
+    const banner =
+      `// Weft, bundled by scripts/build.ts. Run: deno run -A --unstable-kv weft.js --help`;
     await Deno.writeTextFile(output, await packSplitBundle(split, "entry.js", banner));
   } finally {
     await Deno.remove(split, { recursive: true });
@@ -141,6 +147,8 @@ async function compile(
 ): Promise<string> {
   const r = await deno([
     "compile",
+    // Type checking is `deno task check`'s job; the build only packages.
+    "--no-check",
     ...RUNTIME_FLAGS,
     "--config",
     `${root}deno.json`,

@@ -75,12 +75,16 @@ export function startDaemon(
             resolve(hit);
           } else if (ended) {
             done();
-            reject(new Error(`daemon ended without a line matching ${pattern}:\n${lines.join("\n")}`));
+            reject(
+              new Error(`daemon ended without a line matching ${pattern}:\n${lines.join("\n")}`),
+            );
           }
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`));
+          reject(
+            new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`),
+          );
         }, timeoutMs);
         const done = () => {
           clearTimeout(timer);

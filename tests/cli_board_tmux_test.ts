@@ -31,6 +31,19 @@ async function tmux(socket: string, ...args: string[]): Promise<string> {
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
+/** `weft run FILE` as one shell command line for a tmux pane, with the test's environment. */
+function weftRunCommand(file: string): string {
+  const env = weftEnv({ NO_COLOR: "1" });
+  return [
+    "env",
+    ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
+      env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
+    ),
+    quote(Deno.execPath()),
+    ...weftArgs(["run", file]).map(quote),
+  ].join(" ");
+}
+
 Deno.test({
   name: "board in tmux: 1,000 tasks in a 20-row pane leave one board, not one per frame",
   ignore: TMUX_MISSING !== "",
@@ -42,15 +55,7 @@ Deno.test({
       (_, i) => `  - id: t${i}\n    command: "${i === 500 ? "exit 3" : "true"}"\n`,
     );
     await Deno.writeTextFile(file, `name: many\ntasks:\n${tasks.join("")}`);
-    const env = weftEnv({ NO_COLOR: "1" });
-    const command = [
-      "env",
-      ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
-        env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
-      ),
-      quote(Deno.execPath()),
-      ...weftArgs(["run", file]).map(quote),
-    ].join(" ");
+    const command = weftRunCommand(file);
     const socket = `weft-test-${Deno.pid}`;
     await tmux(
       socket,
@@ -106,15 +111,7 @@ Deno.test({
             `    command: "while [ ! -f ${dir}/go ]; do sleep 0.05; done"\n`,
         ).join(""),
     );
-    const env = weftEnv({ NO_COLOR: "1" });
-    const command = [
-      "env",
-      ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
-        env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
-      ),
-      quote(Deno.execPath()),
-      ...weftArgs(["run", file]).map(quote),
-    ].join(" ");
+    const command = weftRunCommand(file);
     const socket = `weft-test-resize-${Deno.pid}`;
     await tmux(
       socket,

@@ -77,6 +77,64 @@ Deno.test("database query: rows and row_count are outputs the next task reads", 
   });
 });
 
+/**
+ * Runs bound.yml against `url` with `name` and `part` and returns the query tasks'
+ * `rows` outputs and the count left in the table.
+ */
+async function boundRows(url: string, name: string, part = "n") {
+  const run = await weft([
+    "run",
+    `${FIXTURES}bound.yml`,
+    "--json",
+    "-p",
+    `name=${name}`,
+    "-p",
+    `part=${part}`,
+  ], { env: { DATABASE_URL: url } });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  const tasks = (JSON.parse(run.stdout) as RunReport).tasks;
+  const rows = (id: string) => tasks.find((t) => t.id === id)!.outputs!.rows;
+  return {
+    quoted: rows("quoted"),
+    bare: rows("bare"),
+    like: rows("like"),
+    left: rows("still-there").replace(/"/g, ""),
+  };
+}
+
+/** `${...}` in `query` are bound as parameters: a value cannot change the statement. */
+async function assertBound(url: () => Promise<string>) {
+  assert.deepEqual(await boundRows(await url(), "ann"), {
+    quoted: '[{"name":"ann"}]',
+    bare: '[{"name":"ann"}]',
+    like: '[{"name":"ann"}]',
+    left: "[{n:4}]",
+  });
+  const evil = await boundRows(await url(), "x' OR '1'='1", "'; DROP TABLE people; --");
+  assert.deepEqual(evil, { quoted: "[]", bare: "[]", like: "[]", left: "[{n:4}]" });
+  const quote = await boundRows(await url(), "it's", "'");
+  assert.deepEqual(quote.quoted, '[{"name":"it\'s"}]');
+  assert.deepEqual(quote.like, '[{"name":"it\'s"}]');
+}
+
+Deno.test("database query: ${...} values are bound, never spliced (SQLite)", async () => {
+  const dir = testTempDir("db-");
+  let n = 0;
+  await assertBound(() => Promise.resolve(`sqlite:${join(dir, `b${n++}.db`)}`));
+});
+
+Deno.test("database: a SQLite file in a missing folder fails naming the folder", async () => {
+  const run = await weft(["run", `${FIXTURES}nodir.yml`, "--json"]);
+  assert.equal(run.code, 1);
+  assertNoTrace(run.stdout + run.stderr);
+  const task = (JSON.parse(run.stdout) as RunReport).tasks[0];
+  assert.deepEqual(
+    task.error,
+    `cannot connect to sqlite:no/such/folder/app.db: the folder ${FIXTURES}no/such/folder ` +
+      "does not exist (create it, or fix the path)",
+  );
+});
+
 Deno.test("database: an unreachable server is a failed task in one line", async () => {
   const url = `postgres://app:unreach-pw@127.0.0.1:${freePort()}/app`;
   const run = await weft(["run", `${FIXTURES}unreachable.yml`, "--json"], {
@@ -123,6 +181,11 @@ Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) 
       const logs = await weft(["logs", report.id, "echo-url"], { env });
       assert.match(logs.stdout, /url is postgres:\/\/weft:\*\*\*@/);
       assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
+    });
+
+    await t.step("${...} values in a query are bound, never spliced", async () => {
+      let n = 0;
+      await assertBound(() => createDatabase(server, `bound${n++}`));
     });
 
     await t.step("a timeout ends the statement on the server", async () => {

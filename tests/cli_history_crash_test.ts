@@ -25,12 +25,18 @@ async function history(home: string): Promise<HistoryEntry[]> {
   return JSON.parse(result.stdout);
 }
 
+/** The run work folders (engine/work_dir.ts) in `dir`. */
+function workFolders(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("weft-run-"));
+}
+
 Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups ended", async () => {
   const home = testTempDir("home-");
   const out = testTempDir("out-");
+  const tmp = testTempDir("tmp-"); // where the run makes its work folder (TMPDIR wins)
   const child = new Deno.Command(Deno.execPath(), {
     args: weftArgs(["run", `${FIXTURES}orphans.yml`, "-q", "-p", `out=${out}`]),
-    env: weftEnv({ WEFT_HOME: home }),
+    env: weftEnv({ WEFT_HOME: home, TMPDIR: tmp }),
     clearEnv: true,
     stdout: "null",
     stderr: "null",
@@ -41,6 +47,7 @@ Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups e
   ];
   try {
     assert.ok(processesInGroup(pids[1]).length >= 3, "tree runs with its children");
+    assert.equal(workFolders(tmp).length, 1, "the run's work folder exists while it runs");
     child.kill("SIGKILL");
     await child.status;
 
@@ -52,6 +59,7 @@ Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups e
     assert.equal(run.status, "interrupted");
     assert.equal(run.durationMs, null, "how long it lived after its last sign is unknown");
     assert.ok(run.finishedAt !== null && run.finishedAt >= run.startedAt);
+    assert.deepEqual(workFolders(tmp), [], "recovery removed the crashed run's work folder");
 
     // Counted as a failure, left out of durations.
     const metrics = await weft(["metrics", "--json"], { env: { WEFT_HOME: home } });

@@ -38,8 +38,11 @@ Deno.test("weft history --json: newest first, with the documented fields", async
     "pid",
     "startedAt",
     "status",
+    "trigger",
     "workflow",
   ]);
+  // Runs recorded without a trigger (older records) read as manual.
+  assert.deepEqual(runs[0].trigger, { type: "manual" });
   assert.equal(runs[2].status, "failed");
   assert.equal(runs[0].host, Deno.hostname());
   await cleanup();
@@ -70,11 +73,13 @@ Deno.test("weft history prints a table for people; usage errors exit 2", async (
   const table = await weft(["history", "--home", home, "--limit", "2"]);
   assert.equal(table.code, 0);
   const lines = table.stdout.trimEnd().split("\n");
-  assert.match(lines[0], /^ID\s+WORKFLOW\s+STATUS\s+STARTED\s+DURATION$/);
+  assert.match(lines[0], /^ID\s+WORKFLOW\s+STATUS\s+STARTED\s+DURATION\s+TRIGGER$/);
   assert.match(
     lines[1],
     new RegExp(
-      `^${ids[5]}\\s+backup\\s+success\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+$`,
+      `^${
+        ids[5]
+      }\\s+backup\\s+success\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\S+\\s+manual$`,
     ),
   );
   for (const args of [["--limit", "0"], ["--since", "yesterday"], ["--status", "weird"]]) {

@@ -212,6 +212,7 @@ const INVALID: [string, string, number | null][] = [
   ["docker-command-unclosed-quote.yml", "`command` has an unclosed ' quote", 7],
   ["database-bad-url.yml", 'config.connection in task "migrate": the connection', 7],
   ["database-unknown-scheme.yml", 'unsupported database scheme "mysql:"', 6],
+  ["database-query-value-as-name.yml", "a `${...}` in SQL cannot stand for a name", 7],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */

@@ -177,8 +177,12 @@ Deno.test("daemon: catch-up runs, missed fires and a skipped overlap are recorde
 Deno.test("daemon: queue keeps one fire waiting; cancel stops the running run first", async () => {
   const clock = new ManualClock(new Date("2026-03-01T00:00:30Z"));
   const store = new MemoryScheduleStore();
-  await store.add(schedule({ name: "q", cron: "* * * * *", overlap: "queue", createdAt: iso(clock.now()) }));
-  await store.add(schedule({ name: "c", cron: "* * * * *", overlap: "cancel", createdAt: iso(clock.now()) }));
+  await store.add(
+    schedule({ name: "q", cron: "* * * * *", overlap: "queue", createdAt: iso(clock.now()) }),
+  );
+  await store.add(
+    schedule({ name: "c", cron: "* * * * *", overlap: "cancel", createdAt: iso(clock.now()) }),
+  );
   const t = daemonUnderTest(clock, store);
   await t.daemon.start();
   for (let m = 0; m < 3; m++) {
@@ -192,8 +196,44 @@ Deno.test("daemon: queue keeps one fire waiting; cancel stops the running run fi
   const qIndex = t.requests.findIndex((r) => r.trigger.schedule === "q");
   t.enders[qIndex]();
   await settle();
-  assert.equal(t.requests.filter((r) => r.trigger.schedule === "q").length, 2, "the queued one ran");
-  assert.deepEqual((await store.listFires("q")).map((f) => f.outcome), ["success", "started", "skipped"]);
+  assert.equal(
+    t.requests.filter((r) => r.trigger.schedule === "q").length,
+    2,
+    "the queued one ran",
+  );
+  assert.deepEqual((await store.listFires("q")).map((f) => f.outcome), [
+    "success",
+    "started",
+    "skipped",
+  ]);
   await t.daemon.stop(0);
   assert.ok(t.lines.some((l) => l.includes("cancelling run")));
+});
+
+Deno.test("daemon: a day of missed seconds-field fires is recorded in full, logged as one line, and on-time fires still start", async () => {
+  const clock = new ManualClock(new Date("2026-03-02T00:00:00.500Z"));
+  const store = new MemoryScheduleStore();
+  await store.add(schedule({
+    name: "sec",
+    cron: "* * * * * *",
+    createdAt: "2026-03-01T00:00:00.500Z",
+  }));
+  const t = daemonUnderTest(clock, store);
+  await t.daemon.start();
+  await clock.advance(1000);
+  await settle();
+  assert.equal(t.requests.length, 1, "the on-time fire starts while the backlog is written");
+  assert.equal(t.requests[0].trigger.scheduledFor, "2026-03-02T00:00:01+00:00");
+  t.enders[0]();
+  await t.daemon.stop(0);
+  const fires = await store.listFires("sec");
+  const missed = fires.filter((f) => f.outcome === "missed");
+  assert.equal(missed.length, 86_400);
+  assert.equal(missed[0].time, "2026-03-01T00:00:01+00:00");
+  assert.equal(missed.at(-1)?.time, "2026-03-02T00:00:00+00:00");
+  const said = t.lines.filter((l) => l.includes("missed"));
+  assert.deepEqual(said, [
+    "schedule sec: 86400 fires from 2026-03-01T00:00:01+00:00 to 2026-03-02T00:00:00+00:00 " +
+    "missed (older than its catch-up window)",
+  ]);
 });

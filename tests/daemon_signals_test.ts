@@ -57,6 +57,39 @@ tasks:
   }
 });
 
+Deno.test("daemon: a second SIGTERM during the grace period cancels the runs now; still exit 0", async () => {
+  const dir = testTempDir("sigterm-twice-");
+  writeFlow(
+    dir,
+    "slow.yml",
+    `name: slow
+trigger:
+  type: webhook
+  config:
+    webhook: /slow
+tasks:
+  - id: wait
+    type: shell
+    command: echo $$ > ${dir}/pid; exec sleep 60
+`,
+  );
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "10m"]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const res = await fetch(`http://127.0.0.1:${port}/slow`, { method: "POST" });
+    const { run_id: runId } = await res.json();
+    const pid = Number(await waitForFile(`${dir}/pid`));
+    daemon.child.kill("SIGTERM");
+    await daemon.waitFor(/waiting up to 600000 ms for 1 running run/);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+    assert.equal(daemon.count(new RegExp(`run ${runId} ended cancelled`)), 1);
+    assert.ok(!alive(pid), "the task's process is gone");
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
 Deno.test("daemon SIGTERM: a run that ends within the grace period finishes as it would", async () => {
   const dir = testTempDir("sigterm-ok-");
   writeFlow(
@@ -87,42 +120,68 @@ tasks:
   }
 });
 
-Deno.test("daemon SIGHUP: a file broken since the last load is reported and its previous version still runs", async () => {
-  const dir = testTempDir("sighup-");
-  const flow = (word: string) =>
-    `name: hup
+const hupFlow = (word: string, name = "hup") =>
+  `name: ${name}
 trigger:
   type: webhook
   config:
-    webhook: /hup
+    webhook: /${name}
 tasks:
   - id: say
     type: shell
     command: echo version ${word}
 `;
-  writeFlow(dir, "hup.yml", flow("one"));
+
+/** A daemon on a folder holding hup.yml, whose file is then broken and added.yml added, and SIGHUP sent. */
+async function brokenAfterHup() {
+  const dir = testTempDir("sighup-");
+  writeFlow(dir, "hup.yml", hupFlow("one"));
   const port = freePort();
   const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`]);
+  await daemon.waitFor(/daemon started/);
+  writeFlow(dir, "hup.yml", hupFlow("two").replace("tasks:", "tasks: [oops"));
+  writeFlow(dir, "added.yml", hupFlow("three", "added"));
+  daemon.child.kill("SIGHUP");
+  await daemon.waitFor(/hup\.yml does not validate, keeping its previous version/);
+  await daemon.waitFor(/loaded 2 workflow/);
+  return { daemon, base: `http://127.0.0.1:${port}` };
+}
+
+Deno.test("daemon SIGHUP: a file broken since the last load is reported and keeps its trigger; new files are picked up", async () => {
+  const { daemon, base } = await brokenAfterHup();
   try {
-    await daemon.waitFor(/daemon started/);
-    writeFlow(dir, "hup.yml", flow("one").replace("tasks:", "tasks: [oops"));
-    writeFlow(dir, "added.yml", flow("two").replace("name: hup", "name: added").replace("/hup", "/added"));
-    daemon.child.kill("SIGHUP");
-    await daemon.waitFor(/hup\.yml does not validate, keeping its previous version/);
-    await daemon.waitFor(/loaded 2 workflow/);
-    const res = await fetch(`http://127.0.0.1:${port}/hup`, { method: "POST" });
-    assert.equal(res.status, 202);
-    const { run_id: runId } = await res.json();
+    assert.ok(daemon.count(/SIGHUP: reloading/) === 1);
+    const added = await fetch(`${base}/added`, { method: "POST" });
+    assert.equal(added.status, 202, "a file added before SIGHUP is served after it");
+    const { run_id: runId } = await added.json();
     await daemon.waitFor(new RegExp(`run ${runId} ended success`));
     const logs = await weft(["logs", runId], { env: { WEFT_HOME: daemon.home } });
-    assert.match(logs.stdout, /version one/);
-    const added = await fetch(`http://127.0.0.1:${port}/added`, { method: "POST" });
-    assert.equal(added.status, 202, "a file added before SIGHUP is served after it");
-    await added.body?.cancel();
+    assert.match(logs.stdout, /version three/);
+    const kept = await fetch(`${base}/hup`, { method: "POST" });
+    assert.notEqual(kept.status, 404, "the broken file's webhook is still served");
+    await kept.body?.cancel();
     assert.equal(await daemon.stop(), 0);
   } finally {
     await daemon.stop("SIGKILL");
   }
+});
+
+Deno.test({
+  name: "daemon SIGHUP: the broken file's previous version is what runs",
+  async fn() {
+    const { daemon, base } = await brokenAfterHup();
+    try {
+      const res = await fetch(`${base}/hup`, { method: "POST" });
+      assert.equal(res.status, 202);
+      const { run_id: runId } = await res.json();
+      await daemon.waitFor(new RegExp(`run ${runId} ended success`));
+      const logs = await weft(["logs", runId], { env: { WEFT_HOME: daemon.home } });
+      assert.match(logs.stdout, /version one/);
+      assert.equal(await daemon.stop(), 0);
+    } finally {
+      await daemon.stop("SIGKILL");
+    }
+  },
 });
 
 Deno.test("a second daemon on the same store refuses to start, naming the first one", async () => {
@@ -134,7 +193,9 @@ Deno.test("a second daemon on the same store refuses to start, naming the first 
     assert.equal(second.code, 2);
     assert.match(
       second.stderr,
-      new RegExp(`another weft daemon \\(pid ${first.child.pid}\\) is already running on this store`),
+      new RegExp(
+        `another weft daemon \\(pid ${first.child.pid}\\) is already running on this store`,
+      ),
     );
     assert.match(second.stderr, /hint: stop it first/);
     assert.equal(await first.stop(), 0);

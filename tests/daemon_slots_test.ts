@@ -9,7 +9,14 @@ import { RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
 function fakeRun(id: string) {
   let finish!: () => void;
   const done = new Promise<void>((resolve) => finish = resolve);
-  const run = { runId: id, done, cancelled: false, cancel() { run.cancelled = true; } };
+  const run = {
+    runId: id,
+    done,
+    cancelled: false,
+    cancel() {
+      run.cancelled = true;
+    },
+  };
   return { run, finish };
 }
 

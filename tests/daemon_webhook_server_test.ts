@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { MAX_BODY_BYTES, startWebhookServer, type WebhookRoute } from "../src/server/webhook.ts";
 import { signBody } from "../src/server/webhook_auth.ts";
+import { routePath } from "../src/schedule/daemon_workflows.ts";
 
 async function withServer(
   routes: Record<string, WebhookRoute>,
@@ -133,7 +134,10 @@ Deno.test("webhook server: with a secret, a good HMAC or bearer passes, anything
     });
     assert.equal(tampered.status, 401, "the signature covers the body");
 
-    const garbage = await send(`${url}/hook`, { body, headers: { "X-Weft-Signature": "sha256=zz" } });
+    const garbage = await send(`${url}/hook`, {
+      body,
+      headers: { "X-Weft-Signature": "sha256=zz" },
+    });
     assert.equal(garbage.status, 401);
 
     const none = await send(`${url}/hook`, { body });
@@ -151,4 +155,83 @@ Deno.test("webhook server: with a secret, a good HMAC or bearer passes, anything
     assert.equal(badBearer.status, 401);
     assert.equal(calls.length, 2, "only authenticated requests fire");
   });
+});
+
+Deno.test("webhook server: numbers become params as the text they were sent as; a bare number is no object", async () => {
+  const { route, calls } = recordingRoute();
+  await withServer({ "/hook": route }, async (url) => {
+    const ok = await send(`${url}/hook`, {
+      body: '{"id": 12345678901234567890, "big": 1e999, "price": 1.50, "n": -0}',
+    });
+    assert.equal(ok.status, 202);
+    assert.deepEqual(calls[0], {
+      id: "12345678901234567890",
+      big: "1e999",
+      price: "1.50",
+      n: "-0",
+    });
+    const bare = await send(`${url}/hook`, { body: "5" });
+    assert.equal(bare.status, 400);
+    assert.match(bare.body.error, /must be a JSON object/);
+    assert.equal(calls.length, 1);
+  });
+});
+
+/** Opens a raw connection and sends the head of a POST whose body never fully arrives. */
+async function partialPost(url: string): Promise<Deno.TcpConn> {
+  const { port } = new URL(url);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: Number(port) });
+  const head = "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";
+  await conn.write(new TextEncoder().encode(head));
+  return conn;
+}
+
+Deno.test("webhook server: a body that stops arriving (slow loris) gets 408 and starts no run", async () => {
+  const { route, calls } = recordingRoute();
+  const lines: string[] = [];
+  const server = await startWebhookServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    route: (p) => (p === "/hook" ? route : undefined),
+    log: (l) => lines.push(l),
+    bodyTimeoutMs: 300,
+  });
+  const conn = await partialPost(`http://127.0.0.1:${server.port}`);
+  const buf = new Uint8Array(4096);
+  const n = await conn.read(buf);
+  const answer = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+  assert.match(answer, /^HTTP\/1\.1 408/);
+  assert.match(answer, /did not arrive within 300 ms/);
+  assert.equal(calls.length, 0);
+  assert.ok(lines.some((l) => l.includes("POST /hook 408")));
+  conn.close();
+  await server.shutdown();
+});
+
+Deno.test("webhook server: shutdown() returns while a client holds a half-sent request open", async () => {
+  // Deno.serve's graceful shutdown alone waits for such a client for ever, so the
+  // daemon never exited on SIGTERM. This test hangs if shutdown() is not bounded.
+  const { route } = recordingRoute();
+  const server = await startWebhookServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    route: (p) => (p === "/hook" ? route : undefined),
+    log: () => {},
+  });
+  const conn = await partialPost(`http://127.0.0.1:${server.port}`);
+  await new Promise((r) => setTimeout(r, 100)); // let the server take the request in
+  await server.shutdown();
+  const refused = await fetch(`http://127.0.0.1:${server.port}/hook`, { method: "POST" })
+    .then(() => false, () => true);
+  assert.ok(refused, "the server no longer accepts connections");
+  conn.close();
+});
+
+Deno.test("routePath: a configured webhook path in the form a request's URL path takes", () => {
+  assert.equal(routePath("/trigger/my deploy"), "/trigger/my%20deploy");
+  assert.equal(routePath("trigger/deploy"), "/trigger/deploy");
+  assert.equal(routePath("/a/../trigger/x"), "/trigger/x");
+  assert.equal(routePath("/hook?x=1#y"), "/hook%3Fx=1%23y");
+  assert.equal(routePath("/ü"), "/%C3%BC");
+  assert.equal(new URL("http://h/ü").pathname, routePath("/ü"), "as the server reads requests");
 });

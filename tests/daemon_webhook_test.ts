@@ -3,7 +3,8 @@
  * real HTTP requests, and the runs they start read back with `weft logs`.
  */
 import assert from "node:assert/strict";
-import { freePort, startDaemon } from "./_daemon.ts";
+import { freePort, startDaemon, writeFlow } from "./_daemon.ts";
+import { testTempDir } from "./_tmp.ts";
 import { weft } from "./_run_cli.ts";
 import { signBody } from "../src/server/webhook_auth.ts";
 
@@ -69,8 +70,85 @@ Deno.test("daemon webhook: every answer, params from the JSON body, HMAC and bea
     assert.equal(await daemon.stop("SIGTERM"), 0);
     assert.equal(daemon.count(/webhook POST \/trigger\/signed 401/), 2);
     assert.ok(daemon.lines.every((l) => !l.includes("\x1b[")), "no ANSI when not a TTY");
-    assert.ok(daemon.lines.every((l) => /^\d{4}-\d\d-\d\dT/.test(l)), "one timestamped line per event");
+    assert.ok(
+      daemon.lines.every((l) => /^\d{4}-\d\d-\d\dT/.test(l)),
+      "one timestamped line per event",
+    );
   } finally {
     await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon: a triggered run sends its notifications as `weft run` does", async () => {
+  const received: unknown[] = [];
+  const gotOne = Promise.withResolvers<void>();
+  const hookServer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    received.push(await req.json());
+    gotOne.resolve();
+    return new Response("ok");
+  });
+  const dir = testTempDir("daemon-notify-");
+  writeFlow(
+    dir,
+    "notify.yml",
+    [
+      "name: notified",
+      "trigger:",
+      "  type: webhook",
+      "  config:",
+      "    webhook: /trigger/notified",
+      "notifications:",
+      "  channels: [webhook]",
+      "  on_completion: true",
+      "  webhook:",
+      `    url: http://127.0.0.1:${hookServer.addr.port}/report`,
+      "tasks:",
+      "  - id: work",
+      "    command: echo done",
+      "",
+    ].join("\n"),
+  );
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const res = await post(`http://127.0.0.1:${port}/trigger/notified`, "{}");
+    assert.equal(res.status, 202);
+    // Bounded, so a run that never notifies fails instead of hanging (not a timing check).
+    const timer = setTimeout(() => gotOne.reject(new Error("no notification in 60 s")), 60_000);
+    await gotOne.promise.finally(() => clearTimeout(timer));
+    const report = received[0] as { id?: string; status: string; workflow: string };
+    assert.equal(report.status, "success");
+    assert.equal(report.workflow, "notified");
+  } finally {
+    await daemon.stop();
+    await hookServer.shutdown();
+  }
+});
+
+Deno.test("daemon webhook: a path with a space or without its leading / is reached as clients send it", async () => {
+  const dir = testTempDir("daemon-paths-");
+  const flow = (name: string, path: string) =>
+    writeFlow(
+      dir,
+      `${name}.yml`,
+      `name: ${name}\ntrigger: { type: webhook, config: { webhook: ${JSON.stringify(path)} } }\n` +
+        `tasks: [{ id: a, command: "true" }]\n`,
+    );
+  flow("spaced", "/trigger/my deploy");
+  flow("bare", "trigger/bare");
+  const port = freePort();
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const base = `http://127.0.0.1:${port}`;
+    const spaced = await post(`${base}/trigger/my%20deploy`, "{}");
+    assert.equal(spaced.status, 202, JSON.stringify(spaced.body));
+    const bare = await post(`${base}/trigger/bare`, "{}");
+    assert.equal(bare.status, 202, JSON.stringify(bare.body));
+    await daemon.waitFor(new RegExp(`run ${spaced.body.run_id} ended success`));
+    await daemon.waitFor(new RegExp(`run ${bare.body.run_id} ended success`));
+  } finally {
+    await daemon.stop();
   }
 });

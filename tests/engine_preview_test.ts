@@ -64,3 +64,32 @@ Deno.test("previewTasks: known values are percent-encoded in URLs; secrets maske
   });
   assert.deepEqual(previews.get, ["GET http://127.0.0.1:9/u/a%20b%2Fc?k=***"]);
 });
+
+Deno.test("previewTasks: a database task shows its target without password, and its steps", () => {
+  const workflow = parseWorkflow({
+    name: "db",
+    tasks: [{
+      id: "migrate",
+      type: "database",
+      config: {
+        connection: "${env.DATABASE_URL}",
+        migrations_path: "migrations/",
+        rollback_on_failure: true,
+        query: "SELECT count(*) FROM users\nWHERE name = ${env.WHO}",
+      },
+    }],
+  });
+  const previews = previewTasks({
+    workflow,
+    file: "/x/w.yml",
+    params: {},
+    env: { DATABASE_URL: "postgres://app:hunter2-secret@db.local:5432/app", WHO: "x" },
+  });
+  assert.deepEqual(previews.migrate, [
+    "database postgres://app@db.local:5432/app",
+    "  migrate migrations/ (rolled back on failure)",
+    "  SELECT count(*) FROM users",
+    "  WHERE name = ${env.WHO}",
+  ]);
+  assert.ok(!JSON.stringify(previews).includes("hunter2"));
+});

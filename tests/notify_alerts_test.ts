@@ -13,7 +13,8 @@ import { weft } from "./_run_cli.ts";
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const FLOW = (url: string) => `{
+const FLOW = (url: string) =>
+  `{
   "name": "alerting",
   "expected_duration": "1h",
   "notifications": { "webhook": { "url": "${url}/alerts" } },
@@ -39,7 +40,9 @@ Deno.test("alerts fire once while their condition holds, and again after it clea
     const fired: string[][] = [];
     for (const outcome of ["fail", "fail", "ok", "fail"]) {
       const before = hook.requests.length;
-      const run = await weft(["run", `${dir}/flow.json`], { env: { WEFT_HOME: home, OUTCOME: outcome } });
+      const run = await weft(["run", `${dir}/flow.json`], {
+        env: { WEFT_HOME: home, OUTCOME: outcome },
+      });
       assert.equal(run.code, outcome === "ok" ? 0 : 1, run.stderr);
       fired.push(hook.requests.slice(before).map((r) => (r.body as Any).alert.name).sort());
     }
@@ -50,14 +53,17 @@ Deno.test("alerts fire once while their condition holds, and again after it clea
       ["workflow-failure"], // failed again after clearing
     ]);
     const messages = hook.requests.map((r) => (r.body as Any).alert.message);
-    assert.match(messages[0] + messages[1], /Workflow alerting failed: task t failed: exited with code 1/);
+    assert.match(
+      messages[0] + messages[1],
+      /Workflow alerting failed: task t failed: exited with code 1/,
+    );
     assert.match(messages[0] + messages[1], /Workflow success rate dropped to 0%/);
     // The webhook carries the run report next to the alert.
     assert.equal((hook.requests[0].body as Any).workflow, "alerting");
     assert.equal((hook.requests[0].body as Any).status, "failed");
 
     const status = await weft(["status"], { env: { WEFT_HOME: home } });
-    assert.match(status.stdout, /notified  alert workflow-failure → webhook: sent/);
+    assert.match(status.stdout, /notified {2}alert workflow-failure → webhook: sent/);
 
     const listed = await weft(["alerts", "--json"], { env: { WEFT_HOME: home } });
     assert.equal(listed.code, 0, listed.stderr);
@@ -92,7 +98,9 @@ Deno.test("weft alerts: a file's rules never evaluated are listed as never run; 
     const none = await weft(["alerts"], { env });
     assert.equal(none.code, 0);
     assert.match(none.stdout, /no alert rules evaluated yet/);
-    const listed = JSON.parse((await weft(["alerts", `${dir}/flow.json`, "--json"], { env })).stdout);
+    const listed = JSON.parse(
+      (await weft(["alerts", `${dir}/flow.json`, "--json"], { env })).stdout,
+    );
     assert.deepEqual(listed.map((r: Any) => [r.rule, r.state]), [
       ["workflow-failure", "never run"],
       ["high-failure-rate", "never run"],
@@ -128,5 +136,8 @@ Deno.test("alertScope: the seed's conditions over execution, metrics and workflo
   assert.equal(errorMessage({ ...report, error: undefined, status: "success" }), "");
   // No expected duration: the comparison is false, not an error.
   const none = alertScope({ name: "w" }, report, {});
-  assert.equal(compileCondition("execution.duration > workflow.expected_duration * 2").evaluate(none), false);
+  assert.equal(
+    compileCondition("execution.duration > workflow.expected_duration * 2").evaluate(none),
+    false,
+  );
 });

@@ -2,18 +2,29 @@
 import assert from "node:assert/strict";
 import { parseGlobalNotifications, resolveChannels } from "../src/notify/config.ts";
 import { WeftError } from "../src/model/errors.ts";
+import { weft } from "./_run_cli.ts";
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
-const workflow = (notifications: Any, alerts: Any[] = []) => ({ name: "wf", notifications, alerts });
+const workflow = (notifications: Any, alerts: Any[] = []) => ({
+  name: "wf",
+  notifications,
+  alerts,
+});
 
 Deno.test("every value may be a template, numbers and booleans too; secrets are collected", () => {
   const plan = resolveChannels({
     workflow: workflow({
       channels: ["email", "slack"],
       email: {
-        smtp: { host: "${env.H}", port: "${env.P}", secure: "${env.S}", user: "u", password: "${env.PW}" },
+        smtp: {
+          host: "${env.H}",
+          port: "${env.P}",
+          secure: "${env.S}",
+          user: "u",
+          password: "${env.PW}",
+        },
         from: "weft@${env.DOMAIN}",
         to: ["ops@x.test"],
       },
@@ -33,14 +44,21 @@ Deno.test("every value may be a template, numbers and booleans too; secrets are 
     to: ["ops@x.test"],
     subject: undefined,
   });
-  assert.equal((plan.channels.get("slack") as Any).webhookUrl, "https://hooks.example/services/T/B/abc123");
+  assert.equal(
+    (plan.channels.get("slack") as Any).webhookUrl,
+    "https://hooks.example/services/T/B/abc123",
+  );
   assert.deepEqual(plan.secrets.sort(), ["https://hooks.example/services/T/B/abc123", "pa55word"]);
   assert.deepEqual(plan.when, { success: true, failure: true }, "default: every outcome");
 });
 
 Deno.test("workflow over global config over SMTP_* / SLACK_WEBHOOK_URL", () => {
   const plan = resolveChannels({
-    workflow: workflow({ channels: ["email", "slack"], on_failure: true, email: { to: "a@x.test, b@x.test" } }),
+    workflow: workflow({
+      channels: ["email", "slack"],
+      on_failure: true,
+      email: { to: "a@x.test, b@x.test" },
+    }),
     global: { email: { smtp: { host: "global.test" }, from: "global@x.test" } },
     env: {
       SMTP_HOST: "env.test",
@@ -64,7 +82,10 @@ Deno.test("workflow over global config over SMTP_* / SLACK_WEBHOOK_URL", () => {
 Deno.test("unusable channels carry their reason instead of throwing; alert channels are resolved too", () => {
   const plan = resolveChannels({
     workflow: workflow(
-      { channels: ["slack", "pager"], email: { smtp: { host: "h", port: "${env.P}" }, from: "f@x", to: "t@x" } },
+      {
+        channels: ["slack", "pager"],
+        email: { smtp: { host: "h", port: "${env.P}" }, from: "f@x", to: "t@x" },
+      },
       [{ name: "a", condition: "true", channels: ["email"] }],
     ),
     env: { P: "70000" },
@@ -78,7 +99,33 @@ Deno.test("unusable channels carry their reason instead of throwing; alert chann
 Deno.test("parseGlobalNotifications names the config file and the field", () => {
   assert.throws(
     () => parseGlobalNotifications({ slack: { webhook: "x" } }, "/h/config.json"),
-    (e: unknown) => e instanceof WeftError && /config\.json/.test(JSON.stringify(e.problems)) &&
+    (e: unknown) =>
+      e instanceof WeftError && /config\.json/.test(JSON.stringify(e.problems)) &&
       /notifications\.slack/.test(JSON.stringify(e.problems)),
   );
+});
+
+Deno.test("weft validate names an unknown channel in notifications and alerts", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/flow.yml`,
+      `name: bad
+notifications: { channels: [slack, pager] }
+alerts: [{ name: a, condition: "true", channels: [emial] }]
+tasks: [{ id: t, command: "true" }]
+`,
+    );
+    const result = await weft(["validate", `${dir}/flow.yml`]);
+    assert.equal(result.code, 2);
+    const text = result.stdout + result.stderr;
+    assert.match(
+      text,
+      /flow\.yml:2:\d+: notifications\.channels\[1\]: "pager" is not one of slack, email, webhook/,
+    );
+    assert.match(text, /alerts\[0\]\.channels\[0\]: "emial" is not one of/);
+    assert.match(text, /did you mean "email"\?/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -52,7 +52,9 @@ Deno.test("email without AUTH: subject, plain text and HTML body", opts, async (
 
 for (const method of ["PLAIN", "LOGIN"]) {
   Deno.test(`email with AUTH ${method}`, opts, async () => {
-    const smtp = await startSmtp({ auth: { user: "weft", password: "s3cret-pw", methods: [method] } });
+    const smtp = await startSmtp({
+      auth: { user: "weft", password: "s3cret-pw", methods: [method] },
+    });
     try {
       await sendEmail(channel(smtp.port, { user: "weft", password: "s3cret-pw" }), message);
       assert.deepEqual(smtp.mails[0].auth, { method, user: "weft", password: "s3cret-pw" });
@@ -86,13 +88,16 @@ Deno.test("email over STARTTLS and implicit TLS with a self-signed certificate",
   }
 });
 
-Deno.test("weft run mails the outcome; port from ${env.SMTP_PORT}; the password is masked", opts, async () => {
-  const smtp = await startSmtp({ auth: { user: "weft", password: "hunter2-pw" } });
-  const dir = await Deno.makeTempDir();
-  try {
-    await Deno.writeTextFile(
-      `${dir}/flow.yml`,
-      `name: mailer
+Deno.test(
+  "weft run mails the outcome; port from ${env.SMTP_PORT}; the password is masked",
+  opts,
+  async () => {
+    const smtp = await startSmtp({ auth: { user: "weft", password: "hunter2-pw" } });
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.writeTextFile(
+        `${dir}/flow.yml`,
+        `name: mailer
 notifications:
   channels: [email]
   on_completion: true
@@ -104,24 +109,25 @@ tasks:
   - id: hello
     command: echo "pw is $MAIL_PW"
 `,
-    );
-    const home = `${dir}/home`;
-    const env = { SMTP_PORT: String(smtp.port), MAIL_PW: "hunter2-pw", WEFT_HOME: home };
-    const run = await weft(["run", `${dir}/flow.yml`, "--json"], { env });
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(smtp.mails.length, 1);
-    assert.equal(smtp.mails[0].subject, "[weft] mailer success");
-    assert.equal(smtp.mails[0].to, "ops@example.test, dev@example.test");
-    const status = await weft(["status", "--json"], { env });
-    const report = JSON.parse(status.stdout);
-    assert.deepEqual(
-      report.notifications.map((n: { channel: string; ok: boolean }) => [n.channel, n.ok]),
-      [["email", true]],
-    );
-    const logs = await weft(["logs", report.id, "hello"], { env });
-    assert.match(logs.stdout, /pw is \*\*\*/);
-  } finally {
-    await smtp.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+      );
+      const home = `${dir}/home`;
+      const env = { SMTP_PORT: String(smtp.port), MAIL_PW: "hunter2-pw", WEFT_HOME: home };
+      const run = await weft(["run", `${dir}/flow.yml`, "--json"], { env });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(smtp.mails.length, 1);
+      assert.equal(smtp.mails[0].subject, "[weft] mailer success");
+      assert.equal(smtp.mails[0].to, "ops@example.test, dev@example.test");
+      const status = await weft(["status", "--json"], { env });
+      const report = JSON.parse(status.stdout);
+      assert.deepEqual(
+        report.notifications.map((n: { channel: string; ok: boolean }) => [n.channel, n.ok]),
+        [["email", true]],
+      );
+      const logs = await weft(["logs", report.id, "hello"], { env });
+      assert.match(logs.stdout, /pw is \*\*\*/);
+    } finally {
+      await smtp.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

@@ -9,10 +9,14 @@ import { weft } from "./_run_cli.ts";
 
 Deno.test("withBackoff: stops at the first success, else gives the last error after 3 tries", async () => {
   let calls = 0;
-  const ok = await withBackoff(() => {
-    calls++;
-    return calls < 2 ? Promise.reject(new Error("busy")) : Promise.resolve();
-  }, 3, 1);
+  const ok = await withBackoff(
+    () => {
+      calls++;
+      return calls < 2 ? Promise.reject(new Error("busy")) : Promise.resolve();
+    },
+    3,
+    1,
+  );
   assert.deepEqual(ok, { ok: true, attempts: 2 });
   calls = 0;
   const bad = await withBackoff(() => Promise.reject(new Error(`no ${++calls}`)), 3, 1);
@@ -40,8 +44,11 @@ tasks: [{ id: t, command: "true" }]
     );
     assert.ok(!run.stderr.includes("tok3n-value"));
     const status = await weft(["status"], { env });
-    assert.match(status.stdout, /status    success/);
-    assert.match(status.stdout, /notified  slack: FAILED after 3 tries: HTTP 500: invalid_payload/);
+    assert.match(status.stdout, /status {4}success/);
+    assert.match(
+      status.stdout,
+      /notified {2}slack: FAILED after 3 tries: HTTP 500: invalid_payload/,
+    );
     const json = JSON.parse((await weft(["status", "--json"], { env })).stdout);
     assert.equal(json.status, "success");
     assert.deepEqual(

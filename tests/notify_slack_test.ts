@@ -67,7 +67,7 @@ tasks:
     assert.match(body.text, /deploy failed/);
     // Nothing weft prints or stores holds the token.
     const status = await weft(["status", report.id], { env });
-    assert.match(status.stdout, /notified  slack: sent/);
+    assert.match(status.stdout, /notified {2}slack: sent/);
     assert.ok(!status.stdout.includes("sEcReTtOkEn42") && !run.stderr.includes("sEcReTtOkEn42"));
   });
   await hook.close();
@@ -118,11 +118,52 @@ tasks: [{ id: t, command: "\${env.CMD}" }]
     const bad = await weft(["run", `${dir}/flow.yml`], { env: { ...env, CMD: "false" } });
     assert.equal(bad.code, 1);
     assert.equal(hook.requests.length, 1);
-    assert.match(bad.stderr, /warning: notification to email failed: no SMTP server: set notifications\.email\.smtp\.host or SMTP_HOST/);
+    assert.match(
+      bad.stderr,
+      /warning: notification to email failed: no SMTP server: set notifications\.email\.smtp\.host or SMTP_HOST/,
+    );
     const status = JSON.parse((await weft(["status", "--json"], { env })).stdout);
     assert.deepEqual(
       status.notifications.map((n: Any) => [n.channel, n.ok]).sort(),
       [["email", false], ["slack", true]],
+    );
+  });
+  await hook.close();
+});
+
+Deno.test("slack: a task's output or an alert's text cannot mention anyone (<!channel>, <@U…>) in the blocks or the fallback text", async () => {
+  const hook = startHookServer();
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/flow.yml`,
+      `name: deploy
+notifications:
+  channels: [slack]
+  on_failure: true
+  slack: { webhook_url: "\${env.HOOK}/services/x" }
+alerts:
+  - name: failed
+    condition: "execution.status === 'failed'"
+    channels: [slack]
+    template: "Workflow \${workflow.name} failed: \${error.message}"
+tasks:
+  - id: build
+    command: "echo '<!channel> look <@U123> & <https://evil.example|click>'; exit 3"
+`,
+    );
+    const env = { HOOK: hook.url, WEFT_HOME: `${dir}/home` };
+    const run = await weft(["run", `${dir}/flow.yml`], { env });
+    assert.equal(run.code, 1);
+    assert.equal(hook.requests.length, 2, "the run's notice and the alert");
+    for (const { body } of hook.requests as { body: Any }[]) {
+      const all = JSON.stringify(body);
+      assert.ok(!all.includes("<!") && !all.includes("<@") && !all.includes("<http"), all);
+    }
+    const notice = (hook.requests as { body: Any }[]).find((r) => r.body.text.includes("look"));
+    assert.ok(notice, "the fallback text carries the log's last lines");
+    assert.ok(
+      notice.body.text.includes("&lt;!channel&gt; look &lt;@U123&gt; &amp;"),
+      notice.body.text,
     );
   });
   await hook.close();

@@ -38,6 +38,11 @@ Deno.test("a missing child file is an error at the file: field", async () => {
   assert.match(problem, /^missing\.yml:5:11: workflow file not found: "nowhere\/child\.yml"/);
 });
 
+Deno.test("a folder given as the child file is named as a folder", async () => {
+  const [problem] = await problemsOf("folder.yml");
+  assert.match(problem, /^folder\.yml:5:11: "a_folder" is a folder, not a workflow file/);
+});
+
 Deno.test("the child's own problems are reported with its path", async () => {
   assert.deepEqual(await problemsOf("bad_child.yml"), [
     "bad_child.yml:5:11: the called workflow broken_child.yml has problems",

@@ -9,7 +9,13 @@ import type { MetricsRun } from "../src/store/run_store.ts";
 import { runInfo } from "./fixtures/history/events.ts";
 import { weft } from "./_run_cli.ts";
 
-function run(id: string, workflow: string, ok: boolean, ms: number, tasks: [string, boolean, number][]): MetricsRun {
+function run(
+  id: string,
+  workflow: string,
+  ok: boolean,
+  ms: number,
+  tasks: [string, boolean, number][],
+): MetricsRun {
   const summary = tasks.map(([tid, tok, tms]) => ({
     id: tid,
     status: tok ? "success" as const : "failed" as const,

@@ -279,3 +279,81 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   return -1;
 }
+
+/** A MemoryRunStore whose finishRun calls are recorded: the `tasks` each was given. */
+function finishSpy(store: MemoryRunStore, fail = false): {
+  store: RunStore;
+  finished: (string[] | undefined)[];
+} {
+  const finished: (string[] | undefined)[] = [];
+  let failNext = fail;
+  const spy = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === "writeRecords" && failNext) {
+        return () => {
+          failNext = false;
+          return Promise.reject(new Error("disk on fire"));
+        };
+      }
+      if (prop !== "finishRun") return typeof value === "function" ? value.bind(target) : value;
+      return (...args: Parameters<RunStore["finishRun"]>) => {
+        finished.push(args[1]?.map((t) => t.id));
+        return store.finishRun(...args);
+      };
+    },
+  });
+  return { store: spy, finished };
+}
+
+Deno.test("run_finished writes only the task records the queue has not written as they are", async () => {
+  const memory = new MemoryRunStore();
+  const { store, finished } = finishSpy(memory);
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  const events = runEvents({
+    id,
+    tasks: [{ id: "a" }, { id: "b" }, { id: "c", status: "skipped" }],
+  });
+  // The report's copy of b differs from what task_finished gave (a later change); a's and
+  // c's are equal copies (new objects, same content).
+  const done = events.at(-1)!;
+  assert.equal(done.type, "run_finished");
+  if (done.type !== "run_finished") return;
+  done.report.tasks = done.report.tasks.map((t) =>
+    t.id === "b" ? { ...t, outputs: { late: "yes" } } : structuredClone(t)
+  );
+  publish(recorder.listener, events);
+  await recorder.flush();
+  assert.deepEqual(finished, [["b"]]);
+  const details = await memory.getRun(id);
+  assert.equal(details.run.status, "success");
+  assert.deepEqual(details.tasks.map((t) => [t.id, t.status]), [
+    ["a", "success"],
+    ["b", "success"],
+    ["c", "skipped"],
+  ]);
+  assert.deepEqual(details.tasks[1].outputs, { late: "yes" });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("after a failed record write, run_finished writes every task record again", async () => {
+  const memory = new MemoryRunStore();
+  const { store, finished } = finishSpy(memory, true);
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  const events = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
+  await recorder.listener(events[0]); // run_started
+  await recorder.listener(events[1]); // a's first record: its write fails
+  publish(recorder.listener, events.slice(2));
+  await assert.rejects(recorder.flush(), /disk on fire/);
+  assert.deepEqual(finished, [undefined]); // undefined: all of the report's tasks
+  const details = await memory.getRun(id);
+  assert.deepEqual(details.tasks.map((t) => [t.id, t.status]), [["a", "success"], [
+    "b",
+    "success",
+  ]]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -76,6 +76,36 @@ Deno.test("data_processor: shell, python and javascript processors write their o
   assert.deepEqual(names, ["all.csv", "count.txt", "upper.csv"]);
 });
 
+Deno.test("data_processor: inputs too long for exec reach every processor in full", async () => {
+  const dir = copyFixtures();
+  Deno.mkdirSync(`${dir}/many`);
+  // 1,500 paths of over 100 bytes: past the 128 KiB one environment value may take.
+  const name = (i: number) =>
+    `${"input-file-with-a-long-name-".repeat(3)}${String(i).padStart(4, "0")}.txt`;
+  for (let i = 0; i < 1500; i++) Deno.writeTextFileSync(`${dir}/many/${name(i)}`, `${i}\n`);
+  const { code, stdout, stderr } = await weft(["run", `${dir}/many.yml`, "--json", "-v"]);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /E2BIG|errno 7|too long/);
+  assert.match(stderr, /^\[shell\] a child started$/m);
+  const report = JSON.parse(stdout) as RunReport;
+  for (const id of ["shell", "javascript", "python"]) {
+    assert.deepEqual(task(report, id).outputs!.input_count, "1500");
+  }
+  const first = name(0), last = name(1499);
+  assert.equal(Deno.readTextFileSync(`${dir}/out/shell.txt`), `1500 ${first} ${last} 1500\n`);
+  assert.equal(
+    Deno.readTextFileSync(`${dir}/out/javascript.txt`),
+    `own 1500 ${first} ${last} true\n`,
+  );
+  assert.equal(
+    Deno.readTextFileSync(`${dir}/out/python.txt`),
+    `own 1500 ${first} ${last} True __main__\n`,
+  );
+  // The list file is gone with the temporary output.
+  const left = [...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort();
+  assert.deepEqual(left, ["javascript.txt", "python.txt", "shell.txt"]);
+});
+
 Deno.test("data_processor: failures leave no half file; zero matches fail unless allowed", async () => {
   const dir = copyFixtures();
   Deno.mkdirSync(`${dir}/out`);

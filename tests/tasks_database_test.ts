@@ -247,10 +247,36 @@ function seriesSql(n: number, url: string): string {
     : `SELECT generate_series(1, ${n})`;
 }
 
+Deno.test("loadMigrations: odd names are refused or skipped, never applied out of order", async () => {
+  for (const name of ["002 space.sql", "003_up.SQL", "004-dash.sql"]) {
+    await assert.rejects(
+      loadMigrations(migrationsDir({ "001_a.sql": "", [name]: "" })),
+      (e: Error) => e.message.includes(name) && /is not named NNN_name\.sql/.test(e.message),
+    );
+  }
+  // Hidden files, folders and other extensions are not migrations; a link is what it points to.
+  const dir = migrationsDir({
+    "001_a.sql": "",
+    "003_ünï.sql": "",
+    ".002_x.sql": "",
+    "._001_a.sql": "",
+    "README.md": "",
+  });
+  Deno.mkdirSync(join(dir, "005_folder.sql"));
+  const shared = join(testTempDir(), "shared.sql");
+  Deno.writeTextFileSync(shared, "SELECT 4;");
+  Deno.symlinkSync(shared, join(dir, "004_shared.sql"));
+  const loaded = await loadMigrations(dir);
+  assert.deepEqual(loaded.map((m) => m.name), ["001_a.sql", "003_ünï.sql", "004_shared.sql"]);
+  assert.deepEqual(loaded[2].sql, "SELECT 4;");
+  Deno.symlinkSync(join(dir, "nowhere"), join(dir, "006_gone.sql"));
+  await assert.rejects(loadMigrations(dir), /cannot read migration .*006_gone\.sql/);
+});
+
 Deno.test("loadMigrations: a .sql without a number, or a shared number, is refused", async () => {
   await assert.rejects(
     loadMigrations(migrationsDir({ "init.sql": "" })),
-    /does not start with a number/,
+    /init\.sql.*is not named NNN_name\.sql/,
   );
   await assert.rejects(
     loadMigrations(migrationsDir({ "001_a.sql": "", "1_b.sql": "" })),

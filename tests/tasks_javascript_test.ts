@@ -123,6 +123,15 @@ Deno.test("javascript: a static import, a throw, an exit code and a missing scri
     stderr,
     /TypeScript enum is not supported in strip-only mode at \S*enum\.ts:1:1 \(only erasable TypeScript is supported\)/,
   );
+  const never = task(report, "never-settles");
+  assert.deepEqual([never.status, never.exitCode], ["failed", 13]);
+  assert.match(
+    stderr,
+    /weft: inline code: the script ended while awaiting a promise that nothing can settle/,
+  );
+  assert.doesNotMatch(stderr, /Top-level await promise never resolved/);
+  assert.equal(task(report, "timer-after").status, "success");
+  assert.match(task(report, "folder-script").error ?? "", /^script "lib" is a folder \(.*lib\)/);
   const missing = task(report, "missing-script");
   assert.equal(missing.status, "failed");
   assert.match(missing.error ?? "", /^script "nowhere\.js" not found \(looked for .*nowhere\.js;/);

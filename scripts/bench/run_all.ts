@@ -14,6 +14,7 @@ const full = flag("full");
 /** Each benchmark script and its arguments (modest, or full with --full). */
 const BENCHMARKS: Array<{ script: string; modest: string[]; full: string[] }> = [
   { script: "dag_vs_make.ts", modest: ["--runs", "5"], full: ["--runs", "5"] },
+  { script: "startup.ts", modest: ["--runs", "10"], full: ["--runs", "20"] },
   { script: "engine_100k.ts", modest: ["--runs", "1"], full: ["--runs", "3"] },
   { script: "memory_output.ts", modest: ["--mb", "200"], full: ["--mb", "200", "--runs", "3"] },
   {
@@ -21,6 +22,8 @@ const BENCHMARKS: Array<{ script: string; modest: string[]; full: string[] }> = 
     modest: ["--runs", "10000", "--samples", "5"],
     full: ["--runs", "100000", "--samples", "10"],
   },
+  { script: "fire_lag.ts", modest: ["--fires", "20"], full: ["--fires", "200"] },
+  { script: "webhook_lag.ts", modest: ["--duration", "10"], full: ["--duration", "60"] },
 ];
 
 let failures = 0;

@@ -37,8 +37,8 @@ export const alertsVerb: VerbDef = {
     HOME_OPTION,
   ],
   examples: `
-Rules are evaluated after each run of their workflow (see the README's "Notifications
-and alerts"). A rule fires when its condition starts to hold; it fires again only after
+Rules are evaluated after each run of their workflow (README: "Notifications and
+alerts"). A rule fires when its condition starts to hold, and fires again only after
 its condition has cleared.
 
 Examples:

@@ -11,6 +11,7 @@ import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
+import type { Daemon } from "../schedule/daemon.ts";
 
 /** The flags of `weft daemon`, as the parser gives them. */
 export interface DaemonFlags {
@@ -22,14 +23,14 @@ export interface DaemonFlags {
 }
 
 const EXAMPLES = `Examples:
-  weft daemon --dir flows/                      fire schedules, watch files of flows/*.yml
+  weft daemon --dir flows/                     fire schedules, watch files of flows/*.yml
   weft daemon --dir flows/ --listen 127.0.0.1:8080   also serve webhook triggers
-  kill -HUP <pid>                               reload the folders and the schedules
-  kill -TERM <pid>                              stop firing, let runs finish (--grace), exit 0
+  kill -HUP <pid>      reload the folders and the schedules
+  kill -TERM <pid>     stop firing, let runs end (--grace), exit 0; twice: cancel now
 
 Schedules come from \`weft schedule add\` and from the files' own schedule triggers.
-A webhook trigger answers POST <config.webhook> with 202 {"run_id": ...}; a file_change
-run gets the changed paths in its "changed_files" param when it declares one.
+A webhook trigger answers POST <config.webhook> with 202 {"run_id": ...}; a
+file_change run gets the changed paths in a declared "changed_files" param.
 One line per event on stderr. One daemon per history store (WEFT_HOME).`;
 
 /** The `daemon` verb. */
@@ -68,7 +69,7 @@ export const daemonVerb: VerbDef = {
 
 /** `--listen` as hostname and port: `PORT`, `:PORT`, `HOST:PORT`, `[V6]:PORT`. */
 export function parseListen(value: string): { hostname: string; port: number } {
-  const m = value.match(/^(?:\[([0-9a-fA-F:.]+)\]|([^:]*))?:?(\d{1,5})$/);
+  const m = value.match(/^(?:(?:\[([0-9a-fA-F:.]+)\]|([^:\[\]]*)):)?(\d{1,5})$/);
   const port = m ? Number(m[3]) : NaN;
   if (!m || !(port >= 0 && port <= 65535)) {
     throw new WeftError(`--listen ${JSON.stringify(value)} is not HOST:PORT`, {
@@ -128,22 +129,25 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         daemon.reload().catch((e) => log(`reload failed: ${(e as Error).message}`));
       };
       Deno.addSignalListener("SIGHUP", onHup);
-      await daemon.start();
       let server: { shutdown(): Promise<void> } | undefined;
-      if (listen) {
-        const { startWebhookServer } = await import("../server/webhook.ts");
-        const s = await startWebhookServer({ ...listen, route: (p) => daemon.route(p), log });
-        log(
-          `listening on http://${
-            s.hostname.includes(":") ? `[${s.hostname}]` : s.hostname
-          }:${s.port}`,
-        );
-        server = s;
+      if (listen) server = await listenOrExplain(listen, (p) => daemon.route(p), log);
+      try {
+        await daemon.start();
+      } catch (e) {
+        await server?.shutdown();
+        throw e;
       }
       log(`daemon started (pid ${Deno.pid}, store ${home}, max ${maxRuns} runs at once)`);
       const signal = await stopped;
-      log(`${signal}: stopping (no new fires; grace ${graceMs} ms)`);
+      log(`${signal}: stopping (no new fires; grace ${graceMs} ms; again to cancel runs now)`);
       Deno.removeSignalListener("SIGHUP", onHup);
+      // A second SIGTERM/SIGINT ends the grace period instead of killing the daemon,
+      // which would leave its runs' task processes (in groups of their own) behind.
+      const hurry = () => {
+        log("stopping now: cancelling running runs");
+        daemon.hurry();
+      };
+      for (const s of STOP) Deno.addSignalListener(s, hurry);
       await server?.shutdown();
       await daemon.stop(graceMs);
       log("daemon stopped");
@@ -157,9 +161,34 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
   return 0;
 }
 
+/** Starts the webhook server; an address that cannot be bound is a WeftError (exit 2). */
+async function listenOrExplain(
+  listen: { hostname: string; port: number },
+  route: (path: string) => ReturnType<Daemon["route"]>,
+  log: (line: string) => void,
+): Promise<{ shutdown(): Promise<void> }> {
+  const { startWebhookServer } = await import("../server/webhook.ts");
+  const where = `${
+    listen.hostname.includes(":") ? `[${listen.hostname}]` : listen.hostname
+  }:${listen.port}`;
+  try {
+    const server = await startWebhookServer({ ...listen, route, log });
+    log(`listening on http://${where.replace(/:\d+$/, `:${server.port}`)}`);
+    return server;
+  } catch (e) {
+    throw new WeftError(`cannot listen on ${where}: ${(e as Error).message}`, {
+      hint: e instanceof Deno.errors.AddrInUse
+        ? "another program uses that port: pick another with --listen HOST:PORT"
+        : "check the address (--listen 127.0.0.1:8080) and that weft may bind it",
+    });
+  }
+}
+
+const STOP: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+
 /** Resolves with the first of SIGTERM/SIGINT received (listeners removed then). */
 function waitForStop(): Promise<Deno.Signal> {
-  const signals: Deno.Signal[] = ["SIGTERM", "SIGINT"];
+  const signals = STOP;
   return new Promise((resolve) => {
     const handlers = signals.map((signal) => {
       const handler = () => {

@@ -4,6 +4,7 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunRecord } from "../store/run_store.ts";
+import { triggerOf } from "../engine/events.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
@@ -51,6 +52,7 @@ export function historyEntry(run: RunRecord) {
     durationMs: run.durationMs,
     host: run.host,
     pid: run.pid,
+    trigger: triggerOf(run),
     ...(run.parentRunId === undefined
       ? {}
       : { parentRunId: run.parentRunId, parentTaskId: run.parentTaskId ?? null }),
@@ -146,8 +148,20 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
   return ExitCode.Ok;
 }
 
+/**
+ * What started a run, for the table: `manual`, `resume`, `webhook`, `file`, or a fire
+ * with the time it stood for (`schedule for 2026-11-30T02:00:00+01:00`; the actual
+ * time is STARTED).
+ */
+function triggerText(run: RunRecord): string {
+  const trigger = triggerOf(run);
+  return trigger.scheduledFor
+    ? `${trigger.type} for ${terminalSafe(trigger.scheduledFor, false)}`
+    : trigger.type;
+}
+
 function historyTable(runs: RunRecord[]): string {
-  const rows = [["ID", "WORKFLOW", "STATUS", "STARTED", "DURATION"]];
+  const rows = [["ID", "WORKFLOW", "STATUS", "STARTED", "DURATION", "TRIGGER"]];
   for (const run of runs) {
     rows.push([
       run.id,
@@ -157,6 +171,7 @@ function historyTable(runs: RunRecord[]): string {
       run.status,
       localTime(run.startedAt),
       duration(run.durationMs),
+      triggerText(run),
     ]);
   }
   return table(rows);

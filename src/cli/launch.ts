@@ -6,12 +6,19 @@
  * @module
  */
 import type { EventListener, RunReport, RunTrigger } from "../engine/events.ts";
+import type { LoadedWorkflow } from "../parse/mod.ts";
 import type { CliIO } from "./io.ts";
 
 /** What {@link launchRun} starts. */
 export interface LaunchOptions {
   /** Workflow file (absolute, or relative to io.cwd). */
   file: string;
+  /**
+   * The workflow as already loaded and validated (the daemon's last good version of
+   * `file`, which keeps running when a reload finds the file broken); `file` is read
+   * when absent.
+   */
+  loaded?: LoadedWorkflow;
   params: Record<string, string>;
   trigger: RunTrigger;
   /** `--home DIR`. */
@@ -37,8 +44,11 @@ export interface LaunchedRun {
  * then. Recording trouble never changes the run's outcome (a warning on stderr).
  */
 export async function launchRun(io: CliIO, options: LaunchOptions): Promise<LaunchedRun> {
-  const { loadWorkflow } = await import("../parse/mod.ts");
-  const loaded = await loadWorkflow(options.file, { cwd: io.cwd, stdin: io.stdin });
+  const loaded = options.loaded ??
+    await (await import("../parse/mod.ts")).loadWorkflow(options.file, {
+      cwd: io.cwd,
+      stdin: io.stdin,
+    });
   const { resolveParams, startRun } = await import("../engine/mod.ts");
   const params = resolveParams(loaded.workflow, options.params);
   const { DenoSpawner } = await import("../tasks/spawner.ts");
@@ -46,6 +56,15 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   const { Secrets } = await import("../engine/secrets.ts");
   const { err } = await import("./io.ts");
   const secrets = new Secrets({ warn: (message) => void err(io, `weft: ${message}\n`) });
+  // Notifications and alert rules as `weft run` wires them: a scheduled or triggered
+  // run notifies as a manual one does.
+  const { wireNotifications } = await import("./notify_wiring.ts");
+  const notifier = await wireNotifications(io, loaded.workflow, {
+    params,
+    extraEnv: {},
+    secrets,
+    homeOption: options.homeOption,
+  });
   const history = await openRunHistory(io, {
     workflow: loaded.workflow,
     file: loaded.file,
@@ -64,7 +83,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
       baseEnv: io.env,
       maxParallel: options.maxParallel ?? loaded.workflow.max_parallel,
       spawner: new DenoSpawner(),
-      listeners: [history.listener, ...(options.listeners ?? [])],
+      listeners: [history.listener, ...notifier.listeners, ...(options.listeners ?? [])],
       childListeners: [history.listener],
       secrets,
       trigger: options.trigger,
@@ -76,7 +95,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   const started = handle;
   history.onFault((fault) => started.fail(fault.summary));
   const done = started.done.then(async (report) => {
-    await history.finish();
+    await history.finish(notifier.finish);
     return report;
   });
   return {

@@ -16,6 +16,7 @@ import { statusVerb } from "./status.ts";
 import { logsVerb } from "./logs.ts";
 import { metricsVerb } from "./metrics.ts";
 import { alertsVerb } from "./alerts.ts";
+import { monitorVerb } from "./monitor.ts";
 import { describeFault, faultPath } from "../store/faults.ts";
 import { runVerb } from "./run.ts";
 import { createVerb, generateVerb } from "./create.ts";
@@ -23,6 +24,7 @@ import { daemonVerb } from "./daemon.ts";
 import { scheduleVerb } from "./schedule.ts";
 import { selfCheckVerb } from "./self_check.ts";
 import { completionsVerb } from "./completions.ts";
+import { schemaVerb } from "./schema.ts";
 
 /** Every verb, in help order. Adding a verb means adding its definition here. */
 const VERBS: readonly VerbDef[] = [
@@ -32,12 +34,14 @@ const VERBS: readonly VerbDef[] = [
   statusVerb,
   logsVerb,
   metricsVerb,
+  monitorVerb,
   alertsVerb,
   createVerb,
   generateVerb,
   scheduleVerb,
   daemonVerb,
   selfCheckVerb,
+  schemaVerb,
   completionsVerb,
 ];
 

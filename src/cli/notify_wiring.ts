@@ -25,8 +25,8 @@ export async function wireNotifications(
     homeOption?: string;
   },
 ): Promise<Notifier> {
-  const { createNotifier } = await import("../notify/mod.ts");
-  if (!workflow.notifications && !workflow.alerts?.length) {
+  const { createNotifier, hasNotifications } = await import("../notify/mod.ts");
+  if (!hasNotifications(workflow)) {
     return createNotifier({ workflow, env: {}, params: {}, secrets: options.secrets, warn() {} });
   }
   const home = homeFor(io, options.homeOption);

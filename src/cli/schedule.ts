@@ -26,8 +26,16 @@ const ADD_OPTIONS: readonly OptionDef[] = [
     value: "expr",
     description: 'when to fire: 5 fields, 6 with seconds first, or @daily etc. (e.g. "0 2 * * *")',
   },
-  { long: "tz", value: "zone", description: "IANA time zone of the expression (default: the host's)" },
-  { long: "name", value: "name", description: "the schedule's name (default: the workflow's name)" },
+  {
+    long: "tz",
+    value: "zone",
+    description: "IANA time zone of the expression (default: the host's)",
+  },
+  {
+    long: "name",
+    value: "name",
+    description: "the schedule's name (default: the workflow's name)",
+  },
   {
     long: "catchup",
     value: "duration",
@@ -74,6 +82,9 @@ const listVerb: VerbDef = {
   name: "list",
   summary: "each schedule with its next three fire times and its last fire",
   options: [{ long: "json", description: "print the schedules as JSON on stdout" }, HOME_OPTION],
+  examples: `Examples:
+  weft schedule list                       name, file, cron and zone, next three fires, last fire
+  weft schedule list --json | jq '.[].next'   fire times: ISO 8601 with the zone's offset`,
   run: async (_args, options, io) => {
     const { listSchedules } = await import("./schedule_manage.ts");
     return listSchedules(io, typed<{ json?: boolean; home?: string }>(options));
@@ -86,6 +97,8 @@ function byName(name: string, summary: string, action: "remove" | "pause" | "res
     summary,
     arguments: [{ name: "name", description: "the schedule's name", required: true }],
     options: [HOME_OPTION],
+    examples: `Examples:
+  weft schedule ${name} nightly-backup       (weft schedule list shows the names)`,
     run: async (args, options, io) => {
       const { changeSchedule } = await import("./schedule_manage.ts");
       const home = typed<{ home?: string }>(options).home;
@@ -118,7 +131,7 @@ const backfillVerb: VerbDef = {
   weft schedule backfill nightly --from 2026-11-01 --to 2026-11-07
   weft schedule backfill nightly --from 2026-11-01T00:00+01:00 --to 2026-11-02 --dry-run
 A time without an offset is read in the schedule's zone; a date alone is its midnight.
-Each run reads its fire time as \${schedule.time} and is recorded with trigger backfill.`,
+Each run reads its fire time as \${schedule.time}; it is recorded as trigger backfill.`,
   run: async (args, options, io) => {
     const { backfill } = await import("./schedule_backfill.ts");
     return backfill(io, typed<{ name: string }>(args).name, typed<BackfillFlags>(options));

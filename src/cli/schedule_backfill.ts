@@ -8,7 +8,7 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
-import { firesBetween } from "../schedule/cron.ts";
+import { firesBetweenAtMost } from "../schedule/cron.ts";
 import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import { parsePositiveInt } from "./args.ts";
@@ -29,11 +29,18 @@ export async function planBackfill(
   from: Date,
   to: Date,
 ): Promise<Array<{ time: Date; done: FireRecord | null }>> {
-  const fires = firesBetween(schedule, new Date(from.getTime() - 1), to);
-  if (fires.length > MAX_BACKFILL_FIRES) {
+  // Bounded while counting: a window of years of a seconds-field schedule must be
+  // refused at once, not listed first.
+  const fires = firesBetweenAtMost(
+    schedule,
+    new Date(from.getTime() - 1),
+    to,
+    MAX_BACKFILL_FIRES,
+  );
+  if (fires === null) {
     throw new WeftError(
-      `the window holds ${fires.length} fires of ${schedule.name}; at most ` +
-        `${MAX_BACKFILL_FIRES} run in one backfill`,
+      `the window holds more than ${MAX_BACKFILL_FIRES} fires of ${schedule.name}, the most ` +
+        "one backfill runs",
       { hint: "narrow --from/--to and backfill in parts" },
     );
   }
@@ -63,6 +70,9 @@ function parseBound(text: string | undefined, flag: string, zone: string): Date 
 /** Runs (or with --dry-run lists) the window's fires; exit 0 when every run succeeded. */
 export async function backfill(io: CliIO, name: string, flags: BackfillFlags): Promise<number> {
   const maxParallel = parsePositiveInt(flags.maxParallel, "--max-parallel");
+  // Read-only first: an unknown name creates no store (as `schedule remove`).
+  const there = await withSchedules(io, flags.home, (s) => s.get(name), { readOnly: true });
+  if (!there) throw await unknownSchedule(io, name, flags.home);
   return await withSchedules(io, flags.home, async (store) => {
     const schedule = await store.get(name);
     if (!schedule) throw await unknownSchedule(io, name, flags.home);
@@ -81,7 +91,9 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     if (flags.dryRun) {
       const lines = plan.map((p) =>
         p.done
-          ? `${label(p.time)}  already ran (${p.done.outcome}${p.done.runId ? `, run ${p.done.runId}` : ""})\n`
+          ? `${label(p.time)}  already ran (${p.done.outcome}${
+            p.done.runId ? `, run ${p.done.runId}` : ""
+          })\n`
           : `${label(p.time)}  would run\n`
       );
       await out(io, lines.join(""));

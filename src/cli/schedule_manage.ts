@@ -33,21 +33,44 @@ export async function withSchedules<T>(
   }
 }
 
-/** `weft schedule [--cron EXPR] FILE`: the seed's form of `add`; without a file, the help hint. */
-export function bareSchedule(io: CliIO, file: string | undefined, flags: AddFlags): Promise<number> {
+const SUBCOMMANDS = ["add", "list", "remove", "pause", "resume", "backfill", "export"];
+
+/**
+ * `weft schedule [--cron EXPR] FILE`: the seed's form of `add`. Without a file, or with
+ * a word that is no file and no --cron (`weft schedule lst`), a usage error.
+ */
+export async function bareSchedule(
+  io: CliIO,
+  file: string | undefined,
+  flags: AddFlags,
+): Promise<number> {
   if (file === undefined) {
+    throw new UsageError(`missing command: ${SUBCOMMANDS.join(", ")}`, "weft schedule");
+  }
+  if (flags.cron === undefined && !/[./]/.test(file) && !(await exists(resolve(io.cwd, file)))) {
+    const { suggest } = await import("../parse/suggest.ts");
     throw new UsageError(
-      "missing command: add, list, remove, pause, resume, backfill or export",
+      `unknown command '${file}' for 'weft schedule'`,
       "weft schedule",
+      suggest(file, SUBCOMMANDS),
     );
   }
-  return addSchedule(io, file, flags);
+  return await addSchedule(io, file, flags);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Builds the schedule `add` describes: the workflow file must validate, the cron
  * expression and zone must be valid, declared params must be satisfied. Without
- * --cron, the file's own schedule trigger gives the settings (flags still override).
+ * --cron, the file's own schedule trigger gives the settings (other flags override).
  * Throws WeftError (exit 2) naming what is wrong.
  */
 export async function scheduleFromFlags(
@@ -60,7 +83,10 @@ export async function scheduleFromFlags(
   const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
   if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
   const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");
-  const fromFile = schedulesFromWorkflow(loaded.file, loaded.workflow, now)[0];
+  // With --cron the flags describe the schedule alone; without, the file's trigger does.
+  const fromFile = flags.cron === undefined
+    ? schedulesFromWorkflow(loaded.file, loaded.workflow, now)[0]
+    : undefined;
   const cron = flags.cron ?? fromFile?.cron;
   if (cron === undefined) {
     throw new UsageError(
@@ -68,17 +94,24 @@ export async function scheduleFromFlags(
       "weft schedule add",
     );
   }
-  const tz = flags.tz ?? (flags.cron === undefined ? fromFile?.tz ?? null : null);
+  const tz = flags.tz ?? fromFile?.tz ?? null;
   try {
     checkCron({ cron, tz });
   } catch (e) {
     if (e instanceof WeftError) {
       const what = e.problems[0];
-      throw new WeftError(`${flags.cron !== undefined ? "--cron" : file}: ${what.message}`, {
+      const flag = what.message.startsWith("unknown time zone") ? "--tz" : "--cron";
+      const given = flag === "--tz" ? flags.tz : flags.cron;
+      throw new WeftError(`${given !== undefined ? flag : file}: ${what.message}`, {
         hint: what.hint,
       });
     }
     throw e;
+  }
+  if (nextFires({ cron, tz }, now, 1).length === 0) {
+    throw new WeftError(`cron expression ${JSON.stringify(cron)} never fires`, {
+      hint: "check the day and month fields (e.g. 30 2 is 30 February, which never comes)",
+    });
   }
   let catchupMs = fromFile?.catchupMs ?? 0;
   if (flags.catchup !== undefined) {
@@ -185,6 +218,10 @@ export async function changeSchedule(
   name: string,
   homeOption?: string,
 ): Promise<number> {
+  // Looked up read-only first, so a name that is not there creates no store (a mistyped
+  // --home or WEFT_HOME must not leave a new, empty home behind).
+  const there = await withSchedules(io, homeOption, (s) => s.get(name), { readOnly: true });
+  if (!there) throw await unknownSchedule(io, name, homeOption);
   const found = await withSchedules(io, homeOption, async (store) => {
     if (action === "remove") return await store.remove(name);
     return await store.setPaused(name, action === "pause");

@@ -160,7 +160,11 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
   }
   if (run.error) lines.push(`error     ${safe(run.error)}`);
   for (const n of run.notifications ?? []) {
-    const what = n.alert ? `alert ${safe(n.alert)} → ${safe(n.channel)}` : safe(n.channel);
+    const what = n.alert
+      ? `alert ${safe(n.alert)} → ${safe(n.channel)}`
+      : n.task
+      ? `task ${safe(n.task)} → ${safe(n.channel)}`
+      : safe(n.channel);
     const how = n.ok ? "sent" : `FAILED after ${n.attempts} tries: ${safe(n.error ?? "")}`;
     lines.push(`notified  ${what}: ${how}`);
   }

@@ -72,6 +72,11 @@ export interface RunInfo {
   parentRunId?: string;
   parentTaskId?: string;
   /**
+   * The private folder of the run's `$WEFT_OUTPUT` files (engine/work_dir.ts), when the run
+   * made it: crash recovery removes it (a run killed with -9 cannot).
+   */
+  workDir?: string;
+  /**
    * What started the run. Absent on runs recorded before triggers were kept: read
    * those as `manual` (or `resume` when `resumedFrom` is set), see {@link triggerOf}.
    */

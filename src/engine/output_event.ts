@@ -3,11 +3,17 @@
  * these, and most receivers (the log writer) want the bytes, not text. The text is
  * decoded only when a receiver reads `line` (a renderer showing it), once.
  *
- * The bytes may be a view of a buffer the task's reader reuses for its next line (see
- * tasks/byte_lines.ts): a listener reads `bytes` or `line` while it handles the event,
- * and copies what it keeps past that (the log writer and the renderers' tails do).
+ * The reader hands over a view of a buffer it reuses for its next read (see
+ * tasks/byte_lines.ts). A line up to {@link OWNED_LINE_BYTES} is copied here, so an event
+ * kept by a listener stays true (a short-lived copy is cheap garbage). A longer piece
+ * stays a view, as copying each 64 KiB piece of a huge output would leave the dead
+ * copies V8 frees late: a listener reads `bytes` or `line` of such a piece while it
+ * handles the event, and copies what it keeps (the log writer and the renderers' tails do).
  * @module
  */
+
+/** Lines up to this many bytes are copied into the event; longer pieces are views. */
+export const OWNED_LINE_BYTES = 16 * 1024;
 import type { OutputStream } from "./events.ts";
 
 const decoder = new TextDecoder();
@@ -24,9 +30,14 @@ export class ByteOutputEvent {
     readonly taskId: string,
     readonly attempt: number,
     readonly stream: OutputStream,
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     readonly at: string,
-  ) {}
+  ) {
+    this.bytes = bytes.length <= OWNED_LINE_BYTES ? bytes.slice() : bytes;
+  }
+
+  /** The line's bytes (a view of the reader's buffer for a piece over {@link OWNED_LINE_BYTES}). */
+  readonly bytes: Uint8Array;
 
   /** The bytes decoded as UTF-8. */
   get line(): string {

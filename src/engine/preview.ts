@@ -11,6 +11,7 @@ import type { Workflow } from "../model/workflow.ts";
 import { Expressions, makeScope } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
+import { parseConnection } from "../tasks/database/connection.ts";
 import { Secrets } from "./secrets.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
@@ -114,6 +115,30 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         return [
           `${input} → ${scriptPreview(String(processor.type), processor, render)} → ${output}`,
         ];
+      }
+      case "database": {
+        const db = config.config as {
+          connection: string;
+          migrations_path?: string;
+          rollback_on_failure?: boolean;
+          file?: string;
+          query?: string;
+        };
+        // The display form never holds the password; a connection that does not parse
+        // yet (a later value) is shown as written, masked.
+        const target = safe(
+          () => parseConnection(render(db.connection), ".").display,
+          db.connection,
+        );
+        const lines = [`database ${target}`];
+        if (db.migrations_path) {
+          const undo = db.rollback_on_failure ? " (rolled back on failure)" : "";
+          lines.push(`  migrate ${render(db.migrations_path)}${undo}`);
+        }
+        if (db.file) lines.push(`  run ${render(db.file)}`);
+        // Values in a query are bound as parameters, never pasted in: shown as written.
+        if (db.query) lines.push(...db.query.trim().split("\n").map((l) => `  ${l}`));
+        return lines;
       }
       default: {
         // Types this version cannot run never reach a plan (checkRunnable refuses them).

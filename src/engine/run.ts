@@ -136,6 +136,7 @@ export class Run implements RunContext, RunHandle {
         pid: this.#options.pid ?? Deno.pid,
         resumedFrom: this.#options.resume?.fromRunId ?? null,
         ...(this.#options.trigger ? { trigger: this.#options.trigger } : {}),
+        ...(this.removeOutputFiles ? { workDir: this.#workDir } : {}),
         ...(this.#options.parent
           ? { parentRunId: this.#options.parent.runId, parentTaskId: this.#options.parent.taskId }
           : {}),

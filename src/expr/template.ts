@@ -18,6 +18,10 @@ export interface CompiledTemplate {
   readonly references: Reference[];
   /** True when rendering always gives back `source` unchanged: no `${...}` and no `$${`. */
   readonly isLiteral: boolean;
+  /** The text around the substitutions (`$${` already read as `${`): one more than `spans`. */
+  readonly literals: readonly string[];
+  /** Where each `${...}` is in `source`: from its `$` to just after its `}`. */
+  readonly spans: readonly { start: number; end: number }[];
   /** The text with every substitution replaced by its stringified value. */
   render(scope: Scope): string;
   /**
@@ -53,6 +57,8 @@ interface Substitution {
   evaluate: Evaluator;
   /** Offset of the `${` in the source. */
   offset: number;
+  /** Offset just after its `}`. */
+  end: number;
   /** Written `${raw(...)}`: inserted into a URL without encoding. */
   raw: boolean;
 }
@@ -78,7 +84,7 @@ export function compileTemplate(text: string): CompiledTemplate {
       literal = "";
       const { node, end } = parser.parseEmbedded(dollar);
       const raw = node.kind === "call" && node.name === "raw";
-      substitutions.push({ evaluate: compileNode(node), offset: dollar, raw });
+      substitutions.push({ evaluate: compileNode(node), offset: dollar, end, raw });
       i = end;
     } else {
       literal += text.slice(i, dollar + 1);
@@ -96,11 +102,15 @@ class Template implements CompiledTemplate {
   constructor(
     readonly source: string,
     readonly references: Reference[],
-    private readonly literals: string[],
+    readonly literals: string[],
     private readonly substitutions: Substitution[],
     noEscapes: boolean,
   ) {
     this.isLiteral = substitutions.length === 0 && noEscapes;
+  }
+
+  get spans(): { start: number; end: number }[] {
+    return this.substitutions.map(({ offset, end }) => ({ start: offset, end }));
   }
 
   render(scope: Scope): string {

@@ -2,7 +2,7 @@
  * Reusable zod field types shared by the workflow schema and the task-type configs.
  * @module
  */
-import { z } from "zod";
+import * as z from "zod";
 import { type BareUnit, parseDuration } from "./duration.ts";
 import { MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
 
@@ -40,7 +40,12 @@ function buildDuration(bare: BareUnit) {
         BARE_WORDS[bare]
       }`,
       pattern: DURATION_PATTERN,
+      patternErrorMessage:
+        `a duration: a number with a unit (500ms, 30s, 5m, 1h, 1d, 1h30m) or a bare number of ${
+          BARE_WORDS[bare]
+        }`,
       minimum: 0,
+      examples: bare === "s" ? ["30s", "5m", "1h30m", 300] : ["500ms", "2s", 1000],
     });
 }
 
@@ -89,6 +94,9 @@ export const processText = z.string().superRefine((text, ctx) => {
     message: "holds a NUL character, which no process can receive",
     params: { hint: "remove the NUL (\\0) from the text" },
   });
+}).meta({
+  pattern: "^[^\\u0000]*$",
+  patternErrorMessage: "holds a NUL character, which no process can receive",
 });
 
 /** An environment map; numbers and booleans are turned into strings. */
@@ -160,7 +168,15 @@ export const taskId = z.string()
       params: { hint: "shorten the id; a longer label can go in `name`" },
     });
   })
-  .meta({ id: "TaskId", maxLength: MAX_TASK_ID_LENGTH });
+  .meta({
+    id: "TaskId",
+    description:
+      "A task id: letters, digits, _ and -, starting with a letter or _; other tasks name it in depends_on and ${tasks.ID...}",
+    maxLength: MAX_TASK_ID_LENGTH,
+    patternErrorMessage:
+      "task ids use letters, digits, '_' and '-', and start with a letter or '_' (e.g. build_app)",
+    examples: ["build", "run-tests"],
+  });
 
 /**
  * The HTTP methods an http task may use: those of RFC 9110 §9 that fetch can send

@@ -4,17 +4,21 @@
  * data_processor).
  * @module
  */
-import { z } from "zod";
+import * as z from "zod";
+import { duration, envMap, processText, taskId, taskIdList, timeout } from "./fields.ts";
 import {
-  duration,
-  envMap,
-  httpMethod,
-  oneOrMany,
-  processText,
-  taskId,
-  taskIdList,
-  timeout,
-} from "./fields.ts";
+  databaseConfig,
+  dockerConfig,
+  HTTP_SCHEMA_RULES,
+  httpConfig,
+  needsScriptOrCode,
+  pythonConfig,
+  SCRIPT_OR_CODE,
+  SCRIPT_OR_CODE_SCHEMA,
+  scriptConfig,
+  shellConfig,
+  workflowCallConfig,
+} from "./task_configs.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = [
@@ -43,23 +47,65 @@ const SHELL_TYPE = z.literal("shell").default("shell");
 
 /** `retry`: `attempts` counts every try, the first included. */
 export const retrySchema = z.strictObject({
-  attempts: z.number().int().min(1).max(100),
-  delay: duration("ms").optional(),
-  backoff: z.enum(["fixed", "exponential"]).optional(),
-  max_delay: duration("ms").optional(),
+  attempts: z.number().int().min(1).max(100).describe(
+    "How many tries in all, the first included (1 to 100)",
+  ),
+  delay: duration("ms").optional().describe(
+    "Wait before the next try (a bare number is milliseconds)",
+  ),
+  backoff: z.enum(["fixed", "exponential"]).optional().describe(
+    "fixed: the same delay each time; exponential: the delay doubles after each try",
+  ),
+  max_delay: duration("ms").optional().describe(
+    "The longest delay exponential backoff grows to (a bare number is milliseconds)",
+  ),
 }).meta({ id: "Retry", description: "Retries: attempts counts every try, the first included" });
+
+const TASK_NAME = "A label for the task, shown instead of its id";
+const TASK_DESCRIPTION = "What the task does, for people reading the workflow";
 
 /** Fields that say how a unit of work runs, shared by top-level and nested tasks. */
 const execFields = {
-  name: z.string().optional(),
-  description: z.string().optional(),
-  cwd: processText.optional(),
-  environment: envMap.optional(),
-  timeout: timeout.optional(),
+  name: z.string().optional().describe(TASK_NAME),
+  description: z.string().optional().describe(TASK_DESCRIPTION),
+  cwd: processText.optional().describe(
+    "The working directory, relative to the workflow file's folder (default: that folder)",
+  ),
+  environment: envMap.optional().describe(
+    "Environment variables for this task, over the workflow's (NAME: value)",
+  ),
+  timeout: timeout.optional().describe(
+    "Limit for each try; the task fails when it runs longer (a bare number is seconds)",
+  ),
   retry: retrySchema.optional(),
-  live_output: z.boolean().optional(),
-  continue_on_error: z.boolean().optional(),
+  live_output: z.boolean().optional().describe(
+    "true: show the task's output as it runs (otherwise only with -v)",
+  ),
+  continue_on_error: z.boolean().optional().describe(
+    "true: a failure of this task does not fail the run, and tasks after it still run",
+  ),
 };
+
+/** The notification channels weft can send to (src/notify/). */
+export const CHANNEL_NAMES = ["slack", "email", "webhook"] as const;
+/** A channel name, as `notifications.channels` and alert rules list them. */
+export const channelName = z.enum(CHANNEL_NAMES);
+
+/**
+ * A task's own `notifications`: when it ends, tell these channels (configured by the
+ * workflow's `notifications`, the global config or the environment). Default: any outcome.
+ */
+export const taskNotificationsSchema = z.strictObject({
+  channels: z.array(channelName).min(1).describe(
+    "Channels to tell when the task ends (slack, email, webhook; set up in the workflow's notifications)",
+  ),
+  on_completion: z.boolean().optional().describe("true: tell on every outcome"),
+  on_success: z.boolean().optional().describe("true: tell when the task succeeds"),
+  on_failure: z.boolean().optional().describe("true: tell when the task fails or times out"),
+}).meta({
+  id: "TaskNotifications",
+  description: "Tell these channels when this task ends (default: any outcome)",
+});
 
 /** Fields that place a task in the workflow graph; only top-level tasks have them. */
 const graphFields = {
@@ -78,155 +124,33 @@ const graphFields = {
   parallel: z.boolean().optional().describe(
     "false: nothing else runs while this task does (loops: true runs iterations at once)",
   ),
+  notifications: taskNotificationsSchema.optional(),
 };
-
-// ---- leaf task configs ----------------------------------------------------
-
-const shellConfig = {
-  command: processText.min(1, "command is empty"),
-  /** The shell: `sh` (default), `bash`, or a path. */
-  shell: processText.optional(),
-};
-
-const httpAuth = z.union([
-  z.strictObject({ username: z.string(), password: z.string() }),
-  z.strictObject({ type: z.literal("basic"), username: z.string(), password: z.string() }),
-  z.strictObject({ type: z.literal("bearer"), token: z.string() }),
-  z.strictObject({ bearer: z.string() }),
-]);
-
-const httpConfig = {
-  url: z.string().min(1),
-  method: httpMethod.optional(),
-  headers: z.record(z.string(), z.string()).optional(),
-  data: z.unknown().optional(),
-  auth: httpAuth.optional(),
-  expect_status: oneOrMany(z.number().int().min(100).max(599)).optional(),
-};
-
-const dockerConfig = z.strictObject({
-  // build
-  dockerfile: z.string().optional(),
-  context: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  build_args: envMap.optional(),
-  push: z.boolean().optional(),
-  // run
-  image: z.string().optional(),
-  command: z.union([z.string(), z.array(z.string())]).optional(),
-  volumes: z.array(z.string()).optional(),
-  ports: z.array(z.string()).optional(),
-  env: envMap.optional(),
-  /** The working directory inside the container (`docker run -w`). */
-  workdir: z.string().optional(),
-  network: z.string().optional(),
-  pull: z.enum(["always", "missing", "never"]).optional(),
-  remove: z.boolean().optional(),
-}).superRefine(dockerConfigIssues);
-
-const DOCKER_BUILD_ONLY = ["tags", "build_args", "push"] as const;
-const DOCKER_RUN_ONLY = [
-  "command",
-  "volumes",
-  "ports",
-  "env",
-  "workdir",
-  "network",
-  "pull",
-  "remove",
-] as const;
-
-/** A docker config builds (`dockerfile`/`context`), runs (`image`), or both, in that order. */
-function dockerConfigIssues(c: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  const builds = c.dockerfile !== undefined || c.context !== undefined;
-  const keyed = [...DOCKER_BUILD_ONLY, ...DOCKER_RUN_ONLY].some((key) => c[key] !== undefined);
-  if (!builds && c.image === undefined && !keyed) {
-    ctx.addIssue({
-      code: "custom",
-      message:
-        "docker config needs `image` (to run a container) or `dockerfile`/`context` (to build)",
-    });
-    return;
-  }
-  for (const key of DOCKER_BUILD_ONLY) {
-    if (c[key] !== undefined && !builds) {
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: `\`${key}\` belongs to a build: add \`context\` (or \`dockerfile\`)`,
-      });
-    }
-  }
-  for (const key of DOCKER_RUN_ONLY) {
-    if (c[key] !== undefined && c.image === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: [key],
-        message: `\`${key}\` belongs to running a container: add \`image\``,
-      });
-    }
-  }
-  if (c.push === true && !(Array.isArray(c.tags) && c.tags.length > 0)) {
-    ctx.addIssue({ code: "custom", path: ["push"], message: "`push: true` needs `tags`" });
-  }
-}
-
-const scriptConfig = {
-  /** Path to a script file, relative to the workflow file. */
-  script: z.string().optional(),
-  /** Inline source code. */
-  code: z.string().optional(),
-  args: z.array(z.string()).optional(),
-};
-
-/** A python task's fields: a script or code, and the interpreter (default `python3` from PATH). */
-const pythonConfig = {
-  ...scriptConfig,
-  interpreter: processText.min(1, "interpreter is empty").optional().describe(
-    "The Python interpreter: a name looked up on PATH or a path (default python3)",
-  ),
-};
-
-const databaseConfig = z.strictObject({
-  connection: z.string().min(1),
-  query: z.string().optional(),
-  file: z.string().optional(),
-  migrations_path: z.string().optional(),
-  rollback_on_failure: z.boolean().optional(),
-}).refine((c) => c.query || c.file || c.migrations_path, {
-  message: "database config needs `query`, `file` or `migrations_path`",
-});
-
-/**
- * A sub-workflow: `file` (relative to this workflow's file, no `${...}`: it is checked
- * when validating) runs as its own recorded run; `params` are passed to its `params:`.
- */
-const workflowCallConfig = {
-  file: z.string().min(1, "file is empty").describe(
-    "The workflow file to run, relative to this workflow's file",
-  ),
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .optional().describe("Values for the called workflow's params (may use ${...})"),
-};
-
-function needsScriptOrCode(task: object): boolean {
-  const { script, code } = task as { script?: string; code?: string };
-  return Boolean(script) !== Boolean(code);
-}
-const SCRIPT_OR_CODE = { message: "give exactly one of `script` (a file) or `code` (inline)" };
 
 /** Leaf task variants keyed by `type`, each with `extra` fields added. */
 function leafVariants<E extends z.ZodRawShape>(extra: E) {
   const base = { ...extra, ...execFields };
   return [
     z.strictObject({ type: SHELL_TYPE, ...base, ...shellConfig }),
-    z.strictObject({ type: z.literal("http"), ...base, ...httpConfig }),
-    z.strictObject({ type: z.literal("docker"), ...base, config: dockerConfig }),
+    z.strictObject({ type: z.literal("http"), ...base, ...httpConfig }).meta(HTTP_SCHEMA_RULES),
+    z.strictObject({
+      type: z.literal("docker"),
+      ...base,
+      config: dockerConfig.describe(
+        "Build (dockerfile/context, tags, push) and/or run (image, command, volumes, ...) settings",
+      ),
+    }),
     z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig })
-      .refine(needsScriptOrCode, SCRIPT_OR_CODE),
+      .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA),
     z.strictObject({ type: z.literal("python"), ...base, ...pythonConfig })
-      .refine(needsScriptOrCode, SCRIPT_OR_CODE),
-    z.strictObject({ type: z.literal("database"), ...base, config: databaseConfig }),
+      .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA),
+    z.strictObject({
+      type: z.literal("database"),
+      ...base,
+      config: databaseConfig.describe(
+        "connection, and what to run: migrations_path, file and/or query (in that order)",
+      ),
+    }),
     z.strictObject({ type: z.literal("workflow"), ...base, ...workflowCallConfig }),
   ] as const;
 }
@@ -244,7 +168,11 @@ export type ParallelChild = z.output<typeof parallelChildSchema>;
 
 // ---- top-level tasks --------------------------------------------------------
 
-const compositeTimeout = { timeout: timeout.optional() };
+const compositeTimeout = {
+  timeout: timeout.optional().describe(
+    "Limit for the whole task, nested tasks included (a bare number is seconds)",
+  ),
+};
 
 /** Every top-level task variant. */
 export const taskSchema = z.discriminatedUnion("type", [
@@ -252,64 +180,81 @@ export const taskSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("conditional"),
     ...graphFields,
-    name: z.string().optional(),
-    description: z.string().optional(),
+    name: z.string().optional().describe(TASK_NAME),
+    description: z.string().optional().describe(TASK_DESCRIPTION),
     ...compositeTimeout,
-    condition: z.string().min(1),
-    then: stepSchema,
-    else: stepSchema.optional(),
+    condition: z.string().min(1).describe(
+      "The expression that picks the branch, e.g. ${params.env} == 'prod'",
+    ),
+    then: stepSchema.describe("What runs when the condition is true"),
+    else: stepSchema.optional().describe("What runs when the condition is false"),
   }),
   z.strictObject({
     type: z.literal("parallel"),
     ...graphFields,
-    name: z.string().optional(),
-    description: z.string().optional(),
+    name: z.string().optional().describe(TASK_NAME),
+    description: z.string().optional().describe(TASK_DESCRIPTION),
     ...compositeTimeout,
-    tasks: z.array(parallelChildSchema).min(1),
-    wait_for: z.enum(["all", "any", "first"]).default("all"),
+    tasks: z.array(parallelChildSchema).min(1).describe(
+      "The tasks to run at once, each with an id",
+    ),
+    wait_for: z.enum(["all", "any", "first"]).default("all").describe(
+      "all: every task must succeed; any: one success is enough; first: the first to end decides",
+    ),
   }),
   z.strictObject({
     type: z.literal("loop"),
     ...graphFields,
-    name: z.string().optional(),
-    description: z.string().optional(),
+    name: z.string().optional().describe(TASK_NAME),
+    description: z.string().optional().describe(TASK_DESCRIPTION),
     ...compositeTimeout,
     /**
      * A list (scalars, or objects read as `${item.name}`), or an expression that yields
      * a JSON array or newline-separated text.
      */
     items: z.union([
-      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])),
+      // minItems: `weft validate` refuses an empty list (it would run nothing).
+      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]))
+        .meta({ minItems: 1 }),
       z.string(),
-    ]),
-    task: stepSchema,
+    ]).describe(
+      "What to loop over: a list, or an expression yielding a JSON array or one item per line; each is ${item} (${index} counts from 0)",
+    ),
+    task: stepSchema.describe("What runs for each item (read it as ${item})"),
     /** For loops, `parallel: true` runs the iterations at once. */
-    max_parallel: z.number().int().min(1).optional(),
-    stop_on_failure: z.boolean().optional(),
+    max_parallel: z.number().int().min(1).optional().describe(
+      "With parallel: true, the most iterations running at once",
+    ),
+    stop_on_failure: z.boolean().optional().describe(
+      "true (default): the first failed iteration stops the loop; the rest are skipped",
+    ),
   }),
   z.strictObject({
     type: z.literal("data_processor"),
     ...graphFields,
     ...execFields,
     input: z.strictObject({
-      type: z.literal("file"),
+      type: z.literal("file").describe("Input files, matched by path"),
       path: z.string().min(1).describe("A glob, relative to the workflow file (data/*.json)"),
       allow_empty: z.boolean().optional().describe(
         "true: run the processor even when the glob matches no file (default: a failure)",
       ),
-    }),
+    }).describe("The files to process"),
     processor: z.discriminatedUnion("type", [
       z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
         needsScriptOrCode,
         SCRIPT_OR_CODE,
-      ),
+      ).meta(SCRIPT_OR_CODE_SCHEMA),
       z.strictObject({ type: z.literal("python"), ...pythonConfig }).refine(
         needsScriptOrCode,
         SCRIPT_OR_CODE,
-      ),
+      ).meta(SCRIPT_OR_CODE_SCHEMA),
       z.strictObject({ type: SHELL_TYPE, ...shellConfig }),
-    ]),
-    output: z.strictObject({ type: z.literal("file"), path: z.string().min(1) }),
+    ]).describe("What turns the input into the output: javascript, python or shell"),
+    output: z.strictObject({
+      type: z.literal("file").describe("Output to a file"),
+      path: z.string().min(1).describe("The file to write, relative to the workflow file"),
+    }).describe("Where the processor's result goes"),
   }),
 ]).meta({ id: "Task" });
 

@@ -11,12 +11,8 @@
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
-
-/** Where the seed's channel names go. */
-export const CHANNEL_KINDS = ["slack", "email", "webhook"] as const;
-/** A channel kind. */
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /** A Slack incoming webhook. */
 export interface SlackChannel {
@@ -67,7 +63,7 @@ export interface ChannelPlan {
   /** The workflow's `notifications.channels` (the run's own notification). */
   runChannels: string[];
   when: NotifyWhen;
-  /** Every channel named by `notifications.channels` or an alert rule. */
+  /** Every channel named by `notifications.channels`, an alert rule or a task's `notifications`. */
   channels: Map<string, ResolvedChannel>;
   /** Passwords, webhook URLs and credentials in headers: to be masked. */
   secrets: string[];
@@ -91,7 +87,9 @@ export function parseGlobalNotifications(value: unknown, file: string): Block {
 
 /** What {@link resolveChannels} reads. */
 export interface ResolveInput {
-  workflow: Pick<Workflow, "name" | "notifications" | "alerts">;
+  workflow: Pick<Workflow, "name" | "notifications" | "alerts"> & {
+    tasks?: ReadonlyArray<{ notifications?: { channels: string[] } }>;
+  };
   /** The global config's `notifications` (already checked), if any. */
   global?: Block;
   /** The environment tasks see (process env + --env). */
@@ -110,6 +108,9 @@ export function resolveChannels(input: ResolveInput): ChannelPlan {
   const runChannels = (own.channels as string[] | undefined) ?? [];
   for (const name of runChannels) names.add(name);
   for (const alert of input.workflow.alerts ?? []) for (const c of alert.channels) names.add(c);
+  for (const task of input.workflow.tasks ?? []) {
+    for (const c of task.notifications?.channels ?? []) names.add(c);
+  }
   const scope = templateScope(input);
   const secrets: string[] = [];
   const channels = new Map<string, ResolvedChannel>();
@@ -204,7 +205,7 @@ function buildChannel(
       return { kind: "webhook", url, headers };
     }
     default:
-      throw new Error(`unknown channel: use ${CHANNEL_KINDS.join(", ")}`);
+      throw new Error(`unknown channel: use ${CHANNEL_NAMES.join(", ")}`);
   }
 }
 

@@ -33,6 +33,8 @@ export interface RunMessage {
   statusCommand: string;
   /** Set for an alert: its name and rendered template. */
   alert?: { name: string; text: string };
+  /** Set for a task's own notification: its id (`status`, `durationMs` are the task's). */
+  task?: string;
 }
 
 /** The tasks of a report worth naming in a message: failed, timed out, cancelled, interrupted. */
@@ -51,17 +53,18 @@ export function taskDetail(task: TaskRecord): string {
   return task.reason ?? task.status;
 }
 
-/** `[weft] deploy failed`, or `[weft] deploy alert workflow-failure` for an alert. */
+/** `[weft] deploy failed`; `[weft] deploy alert workflow-failure`; `[weft] deploy build failed` (a task's). */
 export function subjectOf(message: RunMessage): string {
-  return message.alert
-    ? `[weft] ${message.workflow} alert ${message.alert.name}`
-    : `[weft] ${message.workflow} ${message.status}`;
+  if (message.alert) return `[weft] ${message.workflow} alert ${message.alert.name}`;
+  if (message.task) return `[weft] ${message.workflow} ${message.task} ${message.status}`;
+  return `[weft] ${message.workflow} ${message.status}`;
 }
 
-/** One line for people: the alert's text, or `deploy failed in 4.2s (run ID)`. */
+/** One line for people: the alert's text, `deploy failed in 4.2s`, or `deploy: task build failed in 2s`. */
 export function headline(message: RunMessage): string {
   if (message.alert) return message.alert.text;
-  return `${message.workflow} ${message.status} in ${formatDuration(message.durationMs)}`;
+  const what = message.task ? `${message.workflow}: task ${message.task}` : message.workflow;
+  return `${what} ${message.status} in ${formatDuration(message.durationMs)}`;
 }
 
 /** The plain-text mail body (and the Slack fallback text). */
@@ -157,7 +160,9 @@ export function slackPayload(
     elements: [{ type: "mrkdwn", text: `Details: \`${mrkdwn(message.statusCommand)}\`` }],
   });
   return {
-    text: cut(plainText(message), 3000),
+    // The fallback text is mrkdwn too (it is what notifications show): escaped like the
+    // blocks, so a task's output such as `<!channel>` cannot ping anyone.
+    text: mrkdwn(cut(plainText(message), 3000)),
     blocks,
     ...(extra.channel ? { channel: extra.channel } : {}),
     username: extra.username ?? "Weft",

@@ -24,10 +24,11 @@ import { evaluateAlerts } from "./alerts.ts";
 import { type ChannelPlan, parseGlobalNotifications, resolveChannels } from "./config.ts";
 import { failedTasks, type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
 import { withBackoff } from "./retry.ts";
+import { TaskNotifications } from "./task_notify.ts";
 
 /** What {@link createNotifier} needs. */
 export interface NotifyOptions {
-  workflow: Pick<Workflow, "name" | "notifications" | "alerts" | "expected_duration">;
+  workflow: Pick<Workflow, "name" | "notifications" | "alerts" | "expected_duration" | "tasks">;
   /** The environment tasks see (process env + --env): `${env.X}` and the SMTP_/SLACK_ fallbacks. */
   env: Record<string, string>;
   params: Record<string, string>;
@@ -62,27 +63,43 @@ export interface Notifier {
  */
 export function createNotifier(options: NotifyOptions): Notifier {
   const { workflow } = options;
-  if (!workflow.notifications && !workflow.alerts?.length) {
-    return { listeners: [], finish: () => Promise.resolve([]) };
-  }
+  if (!hasNotifications(workflow)) return { listeners: [], finish: () => Promise.resolve([]) };
   const global = options.global === undefined
     ? undefined
     : parseGlobalNotifications(options.global, options.globalFile ?? "config.json");
   const plan = resolveChannels({ workflow, global, env: options.env, params: options.params });
   for (const secret of plan.secrets) options.secrets.add(secret);
   let report: RunReport | null = null;
+  const tasks = new TaskNotifications(
+    workflow.tasks,
+    (message, body) =>
+      message.task === undefined ? [] : (taskSettings(workflow, message.task)?.channels ?? [])
+        .map((name) => send(options, plan, name, message, body, { task: message.task })),
+  );
   const listener: EventListener = (event) => {
     if (event.type === "run_finished") report = event.report;
+    else tasks.see(event);
   };
   return {
     listeners: [listener],
     async finish(store) {
-      if (!report) return [];
-      const records = await notifyRun(options, plan, report, store);
-      if (records.length) await store.addNotifications(report.id, records);
+      const records = await tasks.done();
+      if (report) records.push(...await notifyRun(options, plan, report, store));
+      if (report && records.length) await store.addNotifications(report.id, records);
       return records;
     },
   };
+}
+
+/** Whether the workflow asks for any notification or alert at all. */
+export function hasNotifications(workflow: NotifyOptions["workflow"]): boolean {
+  return Boolean(workflow.notifications) || Boolean(workflow.alerts?.length) ||
+    workflow.tasks.some((t) => "notifications" in t && t.notifications);
+}
+
+function taskSettings(workflow: NotifyOptions["workflow"], id: string) {
+  const task = workflow.tasks.find((t) => t.id === id);
+  return task && "notifications" in task ? task.notifications : undefined;
 }
 
 async function notifyRun(
@@ -107,8 +124,9 @@ async function notifyRun(
   const warn = (text: string) => options.warn(options.secrets.maskKeeping(text));
   for (const alert of await evaluateAlerts(options.workflow, report, store, warn)) {
     const alertMessage = { ...message, alert: { name: alert.rule, text: alert.message } };
+    const body = { ...report, alert: { name: alert.rule, message: alert.message } };
     for (const name of alert.channels) {
-      sends.push(send(options, plan, name, alertMessage, report, alert.rule));
+      sends.push(send(options, plan, name, alertMessage, body, { alert: alert.rule }));
     }
   }
   return await Promise.all(sends);
@@ -119,8 +137,8 @@ async function send(
   plan: ChannelPlan,
   name: string,
   message: RunMessage,
-  report: RunReport,
-  alert?: string,
+  body: unknown,
+  about: { alert?: string; task?: string } = {},
 ): Promise<NotificationRecord> {
   const channel = plan.channels.get(name);
   let outcome;
@@ -129,7 +147,7 @@ async function send(
   } else {
     const { sendTo } = await import("./send.ts");
     outcome = await withBackoff(
-      () => sendTo(channel, message, report, options.env),
+      () => sendTo(channel, message, body, options.env),
       options.tries,
       options.backoffMs,
     );
@@ -138,13 +156,19 @@ async function send(
     ? undefined
     : options.secrets.maskKeeping(outcome.error);
   if (!outcome.ok) {
-    const what = alert ? `alert ${alert} to ${name}` : `notification to ${name}`;
+    const what = about.alert
+      ? `alert ${about.alert} to ${name}`
+      : about.task
+      ? `notification of task ${about.task} to ${name}`
+      : `notification to ${name}`;
     const tries = outcome.attempts ? ` after ${outcome.attempts} tries` : "";
-    options.warn(`weft: warning: ${what} failed${tries}: ${error}; recorded on run ${report.id}`);
+    options.warn(
+      `weft: warning: ${what} failed${tries}: ${error}; recorded on run ${message.runId}`,
+    );
   }
   return {
     channel: name,
-    ...(alert ? { alert } : {}),
+    ...about,
     ok: outcome.ok,
     attempts: outcome.attempts,
     ...(error === undefined ? {} : { error }),

@@ -3,15 +3,14 @@
  * mod.ts free of the channels' modules (nodemailer is loaded only for email).
  * @module
  */
-import type { RunReport } from "../engine/events.ts";
 import type { Channel } from "./config.ts";
 import type { RunMessage } from "./message.ts";
 
-/** Sends `message` (and for webhooks `report`) on `channel`; throws Error saying why not. */
+/** Sends `message` (to webhooks: `body`, JSON) on `channel`; throws Error saying why not. */
 export async function sendTo(
   channel: Channel,
   message: RunMessage,
-  report: RunReport,
+  body: unknown,
   env: Record<string, string>,
 ): Promise<void> {
   switch (channel.kind) {
@@ -25,7 +24,7 @@ export async function sendTo(
     }
     case "webhook": {
       const { sendWebhook } = await import("./webhook.ts");
-      return await sendWebhook(channel, message, report);
+      return await sendWebhook(channel, body);
     }
   }
 }

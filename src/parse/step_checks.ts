@@ -9,6 +9,7 @@
  * reported.
  * @module
  */
+import { checkSql } from "../expr/sql.ts";
 import { type CompiledTemplate, compileTemplate, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -53,6 +54,9 @@ export function stepProblems(
       const trouble = connectionTrouble(connection);
       if (trouble) at([...path, "config", "connection"], 0, trouble.message, trouble.hint);
     }
+    const query = step.config.query;
+    const error = typeof query === "string" && compiled(query) ? checkSql(query) : undefined;
+    if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
   }
   if (type === "docker" && isObject(step.config) && typeof step.config.command === "string") {
     const trouble = commandWordsTrouble(step.config.command);

@@ -77,11 +77,16 @@ export async function subworkflowProblems(
       );
       continue;
     }
-    if (!(await isFile(target))) {
+    const kind = await pathKind(target);
+    if (kind !== "file") {
       at(
         filePath,
-        `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`,
-        "the path is relative to the folder of this workflow file",
+        kind === "folder"
+          ? `${JSON.stringify(file)} is a folder, not a workflow file (${target})`
+          : `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`,
+        kind === "folder"
+          ? "name the .yml or .json file inside it"
+          : "the path is relative to the folder of this workflow file",
       );
       continue;
     }
@@ -158,10 +163,11 @@ function labelOf(path: string, cwd: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function pathKind(path: string): Promise<"file" | "folder" | "missing"> {
   try {
-    return (await Deno.stat(path)).isFile;
+    const info = await Deno.stat(path);
+    return info.isFile ? "file" : info.isDirectory ? "folder" : "missing";
   } catch {
-    return false;
+    return "missing";
   }
 }

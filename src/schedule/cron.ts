@@ -7,12 +7,12 @@
  * - A *fixed-time* job (minute and hour fields, and seconds when given, do not start
  *   with `*`): a time in a skipped hour fires once at the first instant after the gap;
  *   a time in a repeated hour fires once, at its first occurrence.
- * - An *interval* job (`*` or `*​/n` leading the minute, hour or seconds field, or
+ * - An *interval* job (`*`, alone or with a step, leading the minute, hour or seconds field, or
  *   `@hourly`): a time that does not exist is skipped, a repeated time fires on both
  *   passes, so the interval holds in real time.
  *
- * Croner enumerates matching local times (in UTC, where no time is skipped or
- * repeated); each is then mapped to instants of the zone (zone.ts). croner's own DST
+ * Croner enumerates matching local times (at UTC offset 0, where no time is
+ * skipped or repeated); each is then mapped to instants of the zone (zone.ts). croner's own DST
  * handling differs from cronie's in which jobs count as fixed-time ones and in the
  * repeated hour, hence this mapping. Every function here is pure: time comes in as
  * arguments (the daemon's clock is injected where it is called).
@@ -89,10 +89,11 @@ export function compileCron(spec: CronSpec): CompiledCron {
   }
   let matcher: Cron;
   try {
-    // In UTC no local time is skipped or repeated: croner lists wall times only.
+    // At a fixed offset of 0 no local time is skipped or repeated: croner lists wall
+    // times only (utcOffset is ~10x faster in croner than timezone "UTC").
     matcher = new Cron(fields.join(" "), {
       paused: true,
-      timezone: "UTC",
+      utcOffset: 0,
       mode: "5-or-6-parts",
       domAndDow: false,
     });
@@ -114,6 +115,15 @@ export function compileCron(spec: CronSpec): CompiledCron {
 
 /** Throws WeftError when `spec` is not a valid expression and zone (see compileCron). */
 export function checkCron(spec: CronSpec): void {
+  // Intl also takes bare offsets (+05:00), which are no IANA name: cron's CRON_TZ and
+  // systemd's OnCalendar= cannot read them, so `schedule export` could not either. Refused
+  // here, on input, not in compileCron: a schedule stored earlier with one still fires.
+  if (spec.tz && /^[+-]/.test(spec.tz)) {
+    throw new WeftError(`unknown time zone ${JSON.stringify(spec.tz)}`, {
+      hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC " +
+        "(Etc/GMT-5 is a fixed UTC+5)",
+    });
+  }
   compileCron(spec);
 }
 
@@ -168,9 +178,46 @@ export function firesBetween(spec: CronSpec, from: Date, to: Date): Date[] {
   const day = 86_400_000;
   // Wall times that can map into (from, to]: a backward jump within a day after `from`
   // maps earlier local times after it; a forward jump before `to` maps later ones before.
-  const lo = f + Math.min(offsetAt(f, c.zone), offsetAt(f + day, c.zone)) - 1000;
-  const hi = t + Math.max(offsetAt(t, c.zone), offsetAt(t - day, c.zone)) + 1000;
+  const offFrom = offsetAt(f, c.zone);
+  const offTo = offsetAt(t, c.zone);
+  // Fast path: one offset from a day before to a day after a window of at most a week
+  // (no zone has had two transitions that close since 1970), so each wall time is one
+  // instant. Else each wall time is mapped on its own (DST gap and repeat rules).
+  const steady = t - f <= 7 * day && offFrom === offTo &&
+    offsetAt(f - day, c.zone) === offFrom && offsetAt(t + day, c.zone) === offFrom;
+  if (steady) {
+    const walls = wallsBetween(c, f + offFrom, t + offFrom);
+    return walls.map((w) => new Date(w - offFrom));
+  }
+  const lo = f + Math.min(offFrom, offsetAt(f + day, c.zone)) - 1000;
+  const hi = t + Math.max(offTo, offsetAt(t - day, c.zone)) + 1000;
   return collect(c, wallsBetween(c, lo, hi), f, t);
+}
+
+/**
+ * firesBetween(spec, from, to) when it holds at most `max` fires, else null. The window
+ * is walked in chunks (an hour, doubling while fires are sparse, at most a day), so a
+ * huge window of a frequent schedule (every second for 26 years) costs about `max`
+ * fires of work, not the whole window's. Throws as firesBetween.
+ */
+export function firesBetweenAtMost(
+  spec: CronSpec,
+  from: Date,
+  to: Date,
+  max: number,
+): Date[] | null {
+  const out: Date[] = [];
+  const hi = to.getTime();
+  let span = 3_600_000;
+  for (let lo = from.getTime(); lo < hi;) {
+    const end = Math.min(lo + span, hi);
+    const chunk = firesBetween(spec, new Date(lo), new Date(end));
+    if (out.length + chunk.length > max) return null;
+    out.push(...chunk);
+    lo = end;
+    if (chunk.length < max / 4) span = Math.min(span * 2, 86_400_000);
+  }
+  return out;
 }
 
 function collect(c: CompiledCron, walls: number[], f: number, t: number): Date[] {

@@ -16,44 +16,24 @@ import {
   listWorkflowFiles,
   loadAll,
   type LoadedFile,
+  routePath,
   triggersOf,
 } from "./daemon_workflows.ts";
-import { schedulesFromWorkflow } from "./from_trigger.ts";
+import { outcomeOf, syncSchedules } from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
-import type { FireOutcome, Schedule } from "./types.ts";
+import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { RunTrigger } from "../engine/events.ts";
 import { resolveParams } from "../engine/params.ts";
+import {
+  CHANGED_FILES_PARAM,
+  type DaemonRoute,
+  FireRefused,
+  type Launcher,
+  type LaunchRequest,
+} from "./daemon_types.ts";
 
-/** The param a file_change run gets its changed paths in (newline-separated, absolute). */
-export const CHANGED_FILES_PARAM = "changed_files";
-
-/** What the daemon asks to start one run. */
-export interface LaunchRequest {
-  /** Absolute path of the workflow file. */
-  file: string;
-  /** The validated version to run (the last good one); absent: load `file` now. */
-  loaded?: LoadedFile;
-  params: Record<string, string>;
-  trigger: RunTrigger;
-}
-
-/** A started run: its id, its end (status once recorded), and how to stop it. */
-export interface LaunchedRun {
-  runId: string;
-  done: Promise<{ status: string }>;
-  cancel(): void;
-}
-
-/** Starts a run in this process (src/cli/launch.ts, the path `weft run` takes). */
-export type Launcher = (request: LaunchRequest) => Promise<LaunchedRun>;
-
-/** A refused trigger request, with the HTTP status the webhook answers. */
-export class FireRefused extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
+export * from "./daemon_types.ts";
 
 /** Options of {@link Daemon}. */
 export interface DaemonOptions {
@@ -68,13 +48,6 @@ export interface DaemonOptions {
   log(line: string): void;
 }
 
-/** A webhook route as the server sees it (src/server/webhook.ts WebhookRoute). */
-export interface DaemonRoute {
-  method: string;
-  secret?: string;
-  fire(params: Record<string, string>): Promise<{ runId: string | null; queued?: boolean }>;
-}
-
 /** The daemon: `start()`, then `reload()` on SIGHUP, `stop(graceMs)` on SIGTERM. */
 export class Daemon {
   #o: DaemonOptions;
@@ -86,6 +59,9 @@ export class Daemon {
   #routes = new Map<string, DaemonRoute>();
   #watches: FileWatch[] = [];
   #stopping = false;
+  #handling = new Set<Promise<void>>();
+  #reloading: Promise<void> = Promise.resolve();
+  #hurry = () => {};
 
   constructor(options: DaemonOptions) {
     this.#o = options;
@@ -96,7 +72,9 @@ export class Daemon {
   /** Loads everything, runs or records the fires missed while down, and starts firing. */
   async start(): Promise<void> {
     await this.reload();
-    for (const fire of this.#loop.catchUp()) this.#onFire(fire);
+    const owed = this.#loop.catchUp();
+    for (const fire of owed) if (fire.kind !== "missed") this.#onFire(fire);
+    this.#track(this.#recordMissed(owed.filter((f) => f.kind === "missed")));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
   }
 
@@ -110,13 +88,22 @@ export class Daemon {
     return this.#slots.running.length;
   }
 
-  /** Re-reads the folders and the store's schedules (start and SIGHUP). */
-  async reload(): Promise<void> {
+  /**
+   * Re-reads the folders and the store's schedules (start and SIGHUP); reloads asked for
+   * while one runs go one after another. Throws WeftError when a folder cannot be read.
+   */
+  reload(): Promise<void> {
+    const next = this.#reloading.catch(() => {}).then(() => this.#reload());
+    this.#reloading = next;
+    return next;
+  }
+
+  async #reload(): Promise<void> {
     const files = await listWorkflowFiles(this.#o.dirs, this.#o.cwd);
     const report = await loadAll(files, this.#o.load, this.#workflows);
     for (const line of report.problems) this.#o.log(line);
     this.#workflows = new Map(report.loaded.map((l) => [l.file, l]));
-    const schedules = await this.#syncSchedules(report.loaded);
+    const schedules = await syncSchedules(this.#o.store, report.loaded, this.#o.log);
     this.#loop.setSchedules(schedules);
     this.#setTriggers(report.loaded);
     this.#o.log(
@@ -136,6 +123,16 @@ export class Daemon {
     for (const w of this.#watches) w.close();
     this.#watches = [];
     await this.#loopDone;
+    await this.#drain(graceMs);
+    await Promise.all(this.#handling);
+  }
+
+  /** During stop(): cancel the running runs now instead of at the end of the grace period. */
+  hurry(): void {
+    this.#hurry();
+  }
+
+  async #drain(graceMs: number): Promise<void> {
     const running = this.#slots.running;
     if (running.length === 0) return;
     this.#o.log(`waiting up to ${graceMs} ms for ${running.length} running run(s)`);
@@ -143,7 +140,10 @@ export class Daemon {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = await Promise.race([
       all.then(() => false),
-      new Promise<boolean>((resolve) => timer = setTimeout(() => resolve(true), graceMs)),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+        this.#hurry = () => resolve(true);
+      }),
     ]);
     clearTimeout(timer);
     if (!late) return;
@@ -154,37 +154,6 @@ export class Daemon {
     await Promise.all(this.#slots.running.map((r) => r.done));
   }
 
-  /** Store schedules, plus each loaded file's own (written to the store to keep their fires). */
-  async #syncSchedules(loaded: LoadedFile[]): Promise<Schedule[]> {
-    const store = this.#o.store;
-    for (const l of loaded) {
-      for (const s of schedulesFromWorkflow(l.file, l.workflow)) {
-        const existing = await store.get(s.name);
-        if (existing && existing.source !== "file") {
-          this.#o.log(
-            `schedule ${s.name} of ${l.file} clashes with a schedule added by ` +
-              `\`weft schedule add\`; using the added one`,
-          );
-          continue;
-        }
-        if (existing && sameSchedule(existing, s)) continue;
-        await store.add({
-          ...s,
-          paused: existing?.paused ?? s.paused,
-          createdAt: existing?.createdAt ?? s.createdAt,
-          lastFire: existing?.lastFire ?? null,
-        }, { replace: true });
-      }
-    }
-    const files = new Set(loaded.map((l) => l.file));
-    const all = await store.list();
-    // A file schedule whose file left the folders (or lost its trigger) no longer fires.
-    const live = new Set(
-      loaded.flatMap((l) => schedulesFromWorkflow(l.file, l.workflow).map((s) => s.name)),
-    );
-    return all.filter((s) => s.source !== "file" || (files.has(s.file) && live.has(s.name)));
-  }
-
   #setTriggers(loaded: LoadedFile[]): void {
     for (const w of this.#watches) w.close();
     this.#watches = [];
@@ -192,9 +161,12 @@ export class Daemon {
     for (const l of loaded) {
       for (const trigger of triggersOf(l.workflow)) {
         const config = trigger.config ?? {};
-        const overlap = (config as { overlap?: Overlap }).overlap;
+        const overlap = config.overlap;
+        // The trigger's own `params` are the base; a webhook body's fields override them.
+        const base: Record<string, string> = {};
+        for (const [k, v] of Object.entries(config.params ?? {})) base[k] = String(v);
         if (trigger.type.includes("webhook") && config.webhook) {
-          const path = config.webhook.startsWith("/") ? config.webhook : `/${config.webhook}`;
+          const path = routePath(config.webhook);
           if (this.#routes.has(path)) {
             this.#o.log(`webhook ${path} of ${l.file} is already taken; not served twice`);
             continue;
@@ -202,7 +174,7 @@ export class Daemon {
           this.#routes.set(path, {
             method: (config.method ?? "POST").toUpperCase(),
             secret: config.secret,
-            fire: (params) => this.#fireWebhook(l, params, overlap ?? "allow"),
+            fire: (params) => this.#fireWebhook(l, { ...base, ...params }, overlap ?? "allow"),
           });
         }
         if (trigger.type.includes("file_change") && config.files !== undefined) {
@@ -211,7 +183,7 @@ export class Daemon {
             patterns,
             dir: l.dir,
             debounceMs: config.debounce,
-            onChange: (paths) => this.#fireFiles(l.file, paths, overlap ?? "queue"),
+            onChange: (paths) => this.#fireFiles(l.file, paths, base, overlap ?? "queue"),
             onError: (message) => this.#o.log(`file trigger of ${l.file}: ${message}`),
           }));
         }
@@ -244,11 +216,16 @@ export class Daemon {
     return { runId: run.runId };
   }
 
-  #fireFiles(file: string, paths: string[], overlap: Overlap): void {
+  #fireFiles(
+    file: string,
+    paths: string[],
+    base: Record<string, string>,
+    overlap: Overlap,
+  ): void {
     if (this.#stopping) return;
     const l = this.#workflows.get(file);
     if (!l) return;
-    const params: Record<string, string> = {};
+    const params: Record<string, string> = { ...base };
     if (l.workflow.params && Object.hasOwn(l.workflow.params, CHANGED_FILES_PARAM)) {
       params[CHANGED_FILES_PARAM] = paths.join("\n");
     }
@@ -269,9 +246,57 @@ export class Daemon {
 
   #onFire(fire: Fire): void {
     if (this.#stopping) return;
-    void this.#fireSchedule(fire).catch((e) =>
-      this.#o.log(`schedule ${fire.schedule.name}: ${e instanceof Error ? e.message : String(e)}`)
+    this.#track(
+      this.#fireSchedule(fire).catch((e) =>
+        this.#o.log(`schedule ${fire.schedule.name}: ${e instanceof Error ? e.message : String(e)}`)
+      ),
     );
+  }
+
+  /** stop() waits for these, so every fire's outcome is written before the store closes. */
+  #track(handling: Promise<void>): void {
+    this.#handling.add(handling);
+    handling.finally(() => this.#handling.delete(handling));
+  }
+
+  /**
+   * Records the fires missed while no daemon ran (oldest first), one write after another
+   * in the background, and logs one line per schedule. A day of a seconds-field schedule
+   * is 86,400 of them: started all at once, their writes held the on-time fires up for
+   * many seconds. On stop() the rest are not written, and the log says how many.
+   */
+  async #recordMissed(fires: Fire[]): Promise<void> {
+    const done = new Map<string, { count: number; first: string; last: string }>();
+    let left = fires.length;
+    for (const { schedule: s, time } of fires) {
+      if (this.#stopping) break;
+      left--;
+      const at = formatZoned(time, zoneOf(s.tz));
+      const record = {
+        schedule: s.name,
+        time: at,
+        trigger: "schedule" as const,
+        outcome: "missed" as const,
+        runId: null,
+        firedAt: this.#o.clock.now().toISOString(),
+      };
+      try {
+        if (!(await this.#o.store.claimFire(record))) continue; // recorded before
+      } catch (e) {
+        this.#o.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      const seen = done.get(s.name);
+      if (seen) [seen.count, seen.last] = [seen.count + 1, at];
+      else done.set(s.name, { count: 1, first: at, last: at });
+    }
+    for (const [name, { count, first, last }] of done) {
+      const when = count === 1 ? `fire of ${first}` : `${count} fires from ${first} to ${last}`;
+      this.#o.log(`schedule ${name}: ${when} missed (older than its catch-up window)`);
+    }
+    if (left > 0 && this.#stopping) {
+      this.#o.log(`stopping: ${left} missed fire(s) not recorded`);
+    }
   }
 
   async #fireSchedule({ schedule: s, time, kind }: Fire): Promise<void> {
@@ -281,15 +306,11 @@ export class Daemon {
       schedule: s.name,
       time: at,
       trigger: kind === "catch-up" ? "catch-up" as const : "schedule" as const,
-      outcome: (kind === "missed" ? "missed" : "started") as FireOutcome,
+      outcome: "started" as FireOutcome,
       runId: null as string | null,
       firedAt: this.#o.clock.now().toISOString(),
     };
     if (!(await store.claimFire(record))) return; // another daemon or an earlier start had it
-    if (kind === "missed") {
-      this.#o.log(`schedule ${s.name}: fire of ${at} missed (older than its catch-up window)`);
-      return;
-    }
     const loaded = this.#workflows.get(s.file);
     const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
     const admission = this.#slots.offer(
@@ -335,22 +356,5 @@ export class Daemon {
       this.#o.log(`run of ${request.file} (${request.trigger.type}) could not start: ${reason}`);
       return null;
     }
-  }
-}
-
-function sameSchedule(a: Schedule, b: Schedule): boolean {
-  return a.file === b.file && a.cron === b.cron && a.tz === b.tz && a.catchupMs === b.catchupMs &&
-    a.overlap === b.overlap && JSON.stringify(a.params) === JSON.stringify(b.params);
-}
-
-function outcomeOf(status: string): FireOutcome {
-  switch (status) {
-    case "success":
-    case "failed":
-    case "cancelled":
-    case "interrupted":
-      return status;
-    default:
-      return "failed";
   }
 }

@@ -7,6 +7,7 @@
  */
 import { extname, join, resolve } from "node:path";
 import type { Workflow } from "../model/workflow.ts";
+import { WeftError } from "../model/errors.ts";
 
 /** A workflow file that passed every check (what parse/mod.ts loadWorkflow gives). */
 export interface LoadedFile {
@@ -17,6 +18,8 @@ export interface LoadedFile {
   dir: string;
   /** SHA-256 of the file's bytes (lowercase hex). */
   hash: string;
+  /** The text as read. */
+  source: string;
 }
 
 /** Loads and validates one file; throws (WeftError) when it does not validate. */
@@ -24,12 +27,24 @@ export type FileLoader = (file: string) => Promise<LoadedFile>;
 
 const EXTENSIONS = new Set([".json", ".yml", ".yaml"]);
 
-/** The workflow files in `dirs` (absolute, sorted). Throws when a folder cannot be read. */
+/** The workflow files in `dirs` (absolute, sorted). Throws WeftError when a folder cannot be read. */
 export async function listWorkflowFiles(dirs: string[], cwd: string): Promise<string[]> {
   const files = new Set<string>();
   for (const dir of dirs) {
     const abs = resolve(cwd, dir);
-    for await (const entry of Deno.readDir(abs)) {
+    let entries: AsyncIterable<Deno.DirEntry>;
+    try {
+      entries = Deno.readDir(abs);
+      // readDir fails on its first step; take it here to name the folder.
+      await Deno.stat(abs).then((info) => {
+        if (!info.isDirectory) throw new Deno.errors.NotADirectory("not a folder");
+      });
+    } catch (e) {
+      throw new WeftError(`--dir ${dir}: ${e instanceof Error ? e.message : String(e)}`, {
+        hint: "give a folder holding workflow files (.json, .yml, .yaml)",
+      });
+    }
+    for await (const entry of entries) {
       if (!entry.isFile && !entry.isSymlink) continue;
       if (!EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
       files.add(join(abs, entry.name));
@@ -78,4 +93,16 @@ export async function loadAll(
 export function triggersOf(workflow: Workflow): NonNullable<Workflow["triggers"]> {
   if (workflow.trigger) return [workflow.trigger];
   return workflow.triggers ?? [];
+}
+
+/**
+ * A configured webhook path as requests carry it: with a leading `/`, dot segments
+ * resolved and characters such as spaces percent-encoded, the way the server reads a
+ * request's path (`new URL(request.url).pathname`), so `/trigger/my deploy` is reached
+ * at `/trigger/my%20deploy`.
+ */
+export function routePath(configured: string): string {
+  const rooted = configured.startsWith("/") ? configured : `/${configured}`;
+  return new URL(rooted.replaceAll("?", "%3F").replaceAll("#", "%23"), "http://weft.invalid")
+    .pathname;
 }

@@ -14,7 +14,11 @@ import { DEFAULT_OVERLAP, type Schedule } from "../model/schedule.ts";
  * (`name#2`, `name#3` for further schedule triggers without a name). `createdAt` is `now`.
  * The cron expression and zone were checked when the file was validated.
  */
-export function schedulesFromWorkflow(file: string, workflow: Workflow, now = new Date()): Schedule[] {
+export function schedulesFromWorkflow(
+  file: string,
+  workflow: Workflow,
+  now = new Date(),
+): Schedule[] {
   const triggers = workflow.triggers ?? (workflow.trigger ? [workflow.trigger] : []);
   const out: Schedule[] = [];
   for (const trigger of triggers) {

@@ -1,7 +1,7 @@
 /**
  * Cron expressions as systemd calendar events (`OnCalendar=`, systemd.time(7)), for
  * `weft schedule export --systemd`. Each field becomes an explicit list (systemd has
- * no `*​/n` over ranges in every version), weekday and month names become systemd's,
+ * no steps over ranges in every version), weekday and month names become systemd's,
  * and the zone is appended (systemd ≥ 235). Cron fires when the day of month OR the
  * weekday matches if both are restricted, systemd when both do: such an expression
  * becomes two `OnCalendar=` lines. `L`, `#`, `W` and `+` have no systemd form and are
@@ -37,10 +37,13 @@ const FIELDS: Record<string, FieldSpec> = {
 };
 
 function refuse(cron: string, why: string): WeftError {
-  return new WeftError(`cron expression ${JSON.stringify(cron)} cannot be a systemd timer: ${why}`, {
-    hint: "systemd calendar events have no L, #, W or + (last day, nth weekday, nearest " +
-      "weekday, AND): run this schedule with weft daemon, or use --crontab",
-  });
+  return new WeftError(
+    `cron expression ${JSON.stringify(cron)} cannot be a systemd timer: ${why}`,
+    {
+      hint: "systemd calendar events have no L, #, W or + (last day, nth weekday, nearest " +
+        "weekday, AND): run this schedule with weft daemon, or use --crontab",
+    },
+  );
 }
 
 /** The values a cron field matches, sorted; null for a bare `*` or `?` (any). */
@@ -73,6 +76,13 @@ function expand(cron: string, text: string, f: FieldSpec): number[] | null {
   return [...out].sort((a, b) => a - b);
 }
 
+const SPECIAL: Record<string, string> = {
+  L: "L (last day or weekday of the month)",
+  W: "W (nearest weekday)",
+  "#": "# (nth weekday of the month)",
+  "+": "+ (day of month AND weekday)",
+};
+
 const pad = (n: number) => String(n).padStart(2, "0");
 const list = (values: number[] | null) => values === null ? "*" : values.map(pad).join(",");
 
@@ -85,9 +95,8 @@ export function toOnCalendar(spec: CronSpec): string[] {
   const expanded = text.startsWith("@") ? NICKNAMES[text.toLowerCase()] : text;
   if (!expanded) throw refuse(text, "unknown nickname");
   const names = new RegExp(`\\b(${[...MONTHS, ...DAYS].join("|")})\\b`, "gi");
-  if (/[LW#+]/i.test(expanded.replace(names, ""))) {
-    throw refuse(text, "it uses L, W, # or +");
-  }
+  const special = /[LW#+]/i.exec(expanded.replace(names, ""))?.[0];
+  if (special) throw refuse(text, `it uses ${SPECIAL[special.toUpperCase()]}`);
   const parts = expanded.split(/\s+/);
   const six = parts.length === 6 ? parts : ["0", ...parts];
   const [sec, min, hour, dom, month, dow] = [

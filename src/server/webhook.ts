@@ -13,6 +13,16 @@ import { checkSecret } from "./webhook_auth.ts";
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** How long a request's body may take to arrive, in ms; slower ones get 408. */
+export const BODY_TIMEOUT_MS = 10_000;
+
+/**
+ * How long shutdown() waits for connections in flight, in ms. A client that sent part of
+ * a body and then nothing holds Deno.serve's graceful shutdown for as long as it likes;
+ * after this the server stops holding the process open (unref) instead.
+ */
+export const SHUTDOWN_WAIT_MS = 2_000;
+
 /** What the server needs about one webhook route. */
 export interface WebhookRoute {
   /** The HTTP method it answers (default POST). */
@@ -36,6 +46,8 @@ export interface WebhookServerOptions {
   route(path: string): WebhookRoute | undefined;
   /** One line per request outcome (method, path, status, detail). */
   log(line: string): void;
+  /** How long a body may take to arrive, in ms (default {@link BODY_TIMEOUT_MS}). */
+  bodyTimeoutMs?: number;
 }
 
 /** A listening webhook server. */
@@ -60,7 +72,7 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<Webho
           resolve({
             hostname: addr.hostname,
             port: addr.port,
-            shutdown: () => server.shutdown(),
+            shutdown: () => boundedShutdown(server),
           });
         },
         onError: (e) => {
@@ -72,6 +84,14 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<Webho
       reject(e);
     }
   });
+}
+
+async function boundedShutdown(server: Deno.HttpServer): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((r) => timer = setTimeout(() => r(true), SHUTDOWN_WAIT_MS));
+  const done = await Promise.race([server.shutdown().then(() => false), late]);
+  clearTimeout(timer);
+  if (done) server.unref();
 }
 
 async function handle(request: Request, options: WebhookServerOptions): Promise<Response> {
@@ -101,7 +121,9 @@ async function answerFor(
   if (request.method !== route.method) {
     return refuse(405, `${path} accepts ${route.method} only`);
   }
-  const bytes = await readLimited(request);
+  const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  const bytes = await readLimited(request, timeoutMs);
+  if (bytes === "slow") return refuse(408, `the body did not arrive within ${timeoutMs} ms`);
   if (bytes === null) return refuse(413, `the body is over ${MAX_BODY_BYTES} bytes`);
   if (route.secret !== undefined && !(await checkSecret(request.headers, bytes, route.secret))) {
     return refuse(
@@ -130,22 +152,43 @@ async function answerFor(
   }
 }
 
-/** The body's bytes, or null once more than MAX_BODY_BYTES arrived (Content-Length is not trusted). */
-async function readLimited(request: Request): Promise<Uint8Array | null> {
+/**
+ * The body's bytes; null once more than MAX_BODY_BYTES arrived (Content-Length is not
+ * trusted); "slow" when it has not all arrived within `timeoutMs` (a slow-loris client).
+ */
+async function readLimited(
+  request: Request,
+  timeoutMs: number,
+): Promise<Uint8Array | null | "slow"> {
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = request.body.getReader();
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = new Promise<"slow">((r) => timer = setTimeout(() => r("slow"), timeoutMs));
+  try {
+    while (true) {
+      const next = await Promise.race([reader.read(), slow]);
+      if (next === "slow") {
+        reader.cancel().catch(() => {});
+        return "slow";
+      }
+      const { done, value } = next;
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
+  return join(chunks, total);
+}
+
+function join(chunks: Uint8Array[], total: number): Uint8Array {
   const bytes = new Uint8Array(total);
   let at = 0;
   for (const chunk of chunks) {
@@ -166,14 +209,28 @@ function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
   if (text.trim() === "") return {};
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Numbers keep the text they were sent as: 12345678901234567890 stays that, not a
+    // rounded double, and 1e999 is not "Infinity" (the reviver's context, ES2025).
+    value = JSON.parse(
+      text,
+      (_key, v, context?: { source?: string }) =>
+        typeof v === "number" ? new JsonNumber(context?.source ?? String(v)) : v,
+    );
   } catch (e) {
     return `malformed JSON: ${(e as Error).message}`;
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+  if (
+    value === null || typeof value !== "object" || Array.isArray(value) ||
+    value instanceof JsonNumber
+  ) {
     return "the body must be a JSON object whose fields are the workflow's params";
   }
   return value as Record<string, unknown>;
+}
+
+/** A JSON number as the text it was sent as. */
+class JsonNumber {
+  constructor(readonly text: string) {}
 }
 
 /** Scalars become strings (as `-p` gives them); objects and arrays are refused. */
@@ -181,7 +238,8 @@ function toParams(body: Record<string, unknown>): Record<string, string> | strin
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === "string") params[name] = value;
-    else if (typeof value === "number" || typeof value === "boolean") params[name] = String(value);
+    else if (value instanceof JsonNumber) params[name] = value.text;
+    else if (typeof value === "boolean") params[name] = String(value);
     else return `param "${name}" must be a string, number or boolean`;
   }
   return params;

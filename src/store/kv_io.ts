@@ -6,7 +6,7 @@
  * (see kv_blobs.ts), so callers store and read records of any size.
  * @module
  */
-import { decodeValue, encodeValue, hasBlobs } from "./kv_blobs.ts";
+import { decodeValue, encodeValue, estimateBytes as valueBytes, hasBlobs } from "./kv_blobs.ts";
 import { withRetry } from "./retry.ts";
 
 /** One write in an atomic operation: set a value, or delete when `value` is undefined. */
@@ -26,9 +26,12 @@ const MAX_MUTATIONS_PER_OP = 500;
 const MAX_BYTES_PER_OP = 500 * 1024;
 const GET_MANY_LIMIT = 10;
 
+/**
+ * A mutation's estimated size: the value as V8 serializes it (kv_blobs.ts, what KV's
+ * limit counts; a JSON string of every record cost a visible share of a run's garbage).
+ */
 function estimateBytes(m: Mutation): number {
-  return JSON.stringify(m.key).length +
-    (m.value === undefined ? 0 : JSON.stringify(m.value).length);
+  return JSON.stringify(m.key).length + (m.value === undefined ? 0 : valueBytes(m.value));
 }
 
 function bytesOf(mutations: Mutation[]): number {

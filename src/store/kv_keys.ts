@@ -6,7 +6,7 @@
  * listings by prefix still find them.
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./sha256.ts";
 import type { ProcessRecord } from "./run_store.ts";
 
 /** Longest user-given key part kept as text (UTF-8 bytes); two such parts fit in 2 KiB. */
@@ -23,7 +23,7 @@ export function keyPart(text: string): string | Uint8Array {
   // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: skip encoding short ones.
   if (text.length * 3 <= MAX_KEY_PART_BYTES) return text;
   if (encoder.encode(text).length <= MAX_KEY_PART_BYTES) return text;
-  return new Uint8Array(createHash("sha256").update(text, "utf16le").digest());
+  return new Uint8Array(sha256().update(text, "utf16le").digest());
 }
 
 /** Whether `text` is too long to be any key part this store writes (lookups of it find nothing). */

@@ -15,8 +15,8 @@ import { kvPath, openStore } from "./open.ts";
 import {
   type ClaimOptions,
   duplicateName,
-  type FireRange,
   fireMs,
+  type FireRange,
   mayClaim,
   MemoryScheduleStore,
   type ScheduleStore,

@@ -21,7 +21,7 @@
  * returns a promise, and the caller waits for the disk before producing more.
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./sha256.ts";
 import type { OutputStream } from "../engine/events.ts";
 import { StorageError } from "./faults.ts";
 
@@ -46,7 +46,7 @@ const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
 export function safeFileName(id: string): string {
   if (PLAIN_NAME.test(id)) return id;
   const readable = id.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 48);
-  const hash = createHash("sha256").update(id, "utf16le").digest("hex").slice(0, 16);
+  const hash = sha256().update(id, "utf16le").digest("hex").slice(0, 16);
   return `${readable}~${hash}`;
 }
 

@@ -19,10 +19,12 @@ import { maskEvent } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
 import { Heartbeats } from "./heartbeat.ts";
+import { GroupJournal } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
 import { hasProcfs, readProcStat } from "./process_groups.ts";
 import { processStartTicks } from "./recovery.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
+import { unwrittenTasks } from "./unchanged.ts";
 import { WriteQueue } from "./write_queue.ts";
 
 /** Options of {@link createRecorder}. */
@@ -75,10 +77,12 @@ export function createRecorder(
 ): Recorder {
   const secrets = options.secrets ?? new Secrets();
   for (const value of options.secretValues ?? []) secrets.add(value);
-  let faulted = false;
+  // The first fault, whatever part of the recording met it: flush() rejects with it even
+  // when the part that met it keeps no error of its own (a journal that could not be made).
+  let firstFault: StorageError | null = null;
   const fault = (error: StorageError) => {
-    if (faulted) return;
-    faulted = true;
+    if (firstFault) return;
+    firstFault = error;
     // The run is being stopped: its remaining output (and, on a full disk, its
     // intermediate records) must not take the room its final record needs.
     logs.stop();
@@ -96,6 +100,8 @@ export function createRecorder(
     );
   }, childStartTicks);
   const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
+  /** runId → its process-group journal (group_journal.ts), while the run goes on. */
+  const journals = new Map<string, GroupJournal | null>();
   // Written at beat time: the process was alive then (the queue may delay the write).
   const beats = new Heartbeats((runId) =>
     void queue.barrier(() => store.heartbeat(runId, new Date().toISOString()))
@@ -109,13 +115,17 @@ export function createRecorder(
         }
         const ticks = event.run.pid === Deno.pid ? processStartTicks(Deno.pid) : null;
         beats.start(event.run.id);
-        return queue.barrier(() =>
-          store.createRun(event.run, event.tasks, {
+        // The work folder goes to the journal, for recovery; the run record stays as it was.
+        const { workDir, ...run } = event.run;
+        const runId = run.id;
+        return queue.barrier(() => {
+          journals.set(runId, openJournal(store.logsDir, runId, workDir, fault, options.storePath));
+          return store.createRun(run, event.tasks, {
             // The hashes are of the workflow the recorder was made for, not of a child run's.
             taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
             pidStartTicks: ticks,
-          })
-        );
+          });
+        });
       }
       case "task_started": {
         const state = taskState(tasks, key(event.runId, event.taskId), event.taskId);
@@ -198,6 +208,14 @@ export function createRecorder(
       }
       case "process_started":
       case "process_exited": {
+        // The journal, not the store: a commit per group cost a commit per task of a chain.
+        const journal = journals.get(event.runId);
+        if (journal) {
+          if (event.type === "process_started") journal.started(event.pid);
+          else journal.exited(event.pid);
+          return;
+        }
+        // No journal (a store without files, or it could not be made): in the store.
         const running = event.type === "process_started";
         const process = {
           runId: event.runId,
@@ -208,17 +226,29 @@ export function createRecorder(
           startTicks: running ? undefined : null,
           startedAt: event.at,
         };
-        // A start is urgent: if weft dies, recovery must find the group to end it.
         return queue.records((batch) => batch.process(process, running), running);
       }
       case "run_finished": {
         beats.stop(event.runId);
-        for (const k of [...tasks.keys()]) {
-          if (k.startsWith(event.runId + "\u0000")) tasks.delete(k);
+        // What was last queued per task: by the barrier below it is written, and the
+        // report's copies of those records need no second write (unchanged.ts).
+        const queued = new Map<string, TaskRecord>();
+        const prefix = event.runId + "\u0000";
+        for (const [k, state] of tasks) {
+          if (!k.startsWith(prefix)) continue;
+          queued.set(k.slice(prefix.length), state.record);
+          tasks.delete(k);
         }
+        const journal = journals.get(event.runId);
+        journals.delete(event.runId);
         return queue.barrier(async () => {
           await logs.flushAll();
-          await store.finishRun(event.report);
+          await store.finishRun(
+            event.report,
+            // A failed or dropped record write: the report's records repair it, all of them.
+            queue.recordsIntact ? unwrittenTasks(event.report.tasks, queued) : undefined,
+          );
+          journal?.close(true); // finished on record: nothing left for recovery
         });
       }
     }
@@ -238,8 +268,33 @@ export function createRecorder(
       }
       const logError = logs.takeError();
       if (logError) throw logError;
+      if (firstFault) throw firstFault;
     },
   };
+}
+
+/**
+ * Opens a run's journal; null where the store keeps no files (a memory store without a
+ * logs folder). A journal that cannot be made is a fault of the machine, like a log file.
+ */
+function openJournal(
+  logsDir: string,
+  runId: string,
+  workDir: string | undefined,
+  fault: (error: StorageError) => void,
+  storePath: string | undefined,
+): GroupJournal | null {
+  if (!logsDir) return null;
+  const failed = (e: unknown) => {
+    if (isFault(e)) fault(new StorageError("cannot record the run", storePath ?? logsDir, e));
+  };
+  try {
+    return GroupJournal.open(logsDir, runId, workDir, childStartTicks, failed);
+  } catch (e) {
+    // Opening makes the run's log folder: its failure is said as a log file's would be.
+    if (isFault(e)) fault(new StorageError("cannot create the log folder", logsDir, e));
+    return null;
+  }
 }
 
 let procfs: boolean | undefined;

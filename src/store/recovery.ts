@@ -3,13 +3,15 @@
  * host whose process is gone (killed with -9, power loss) is marked `interrupted`,
  * with its unfinished tasks `interrupted` (reason "crash"); everything recorded
  * before the crash is kept. The process groups the run had started and that are still
- * running (recorded at spawn, see recorder.ts) are ended first: SIGTERM, then SIGKILL
- * after a short grace — only groups proven to be the run's by their leader's start
- * time (process_groups.ts), never a recycled pid. Every verb that opens the store runs
- * this first.
+ * running (recorded at spawn in the run's journal, group_journal.ts, or by older
+ * versions in the store) are ended first: SIGTERM, then SIGKILL after a short grace —
+ * only groups proven to be the run's by their leader's start time (process_groups.ts),
+ * never a recycled pid. Then the run's work folder (its `$WEFT_OUTPUT` files) is removed.
+ * Every verb that opens the store runs this first.
  * @module
  */
-import { endGroups, hasProcfs, readProcStat } from "./process_groups.ts";
+import { readJournal, removeJournal } from "./group_journal.ts";
+import { endGroups, type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /**
@@ -75,12 +77,27 @@ export async function recoverInterrupted(
   for (const run of await store.findRunning()) {
     if (run.host !== host) continue;
     if (await isAlive(run.pid, run.pidStartTicks)) continue;
-    const groups = await store.listProcesses(run.id);
+    const journal = store.logsDir ? await readJournal(store.logsDir, run.id) : null;
+    const groups: GroupRef[] = [...await store.listProcesses(run.id), ...journal?.groups ?? []];
     const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
     if (await store.markInterrupted(run.id)) {
+      if (journal?.workDir) removeWorkDir(journal.workDir);
+      if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
       options.onRecovered?.(run, ended);
     }
   }
   return recovered;
+}
+
+/**
+ * Removes a crashed run's work folder, named in its journal. Only a folder weft makes
+ * (engine/work_dir.ts: `weft-run-` prefix) is removed, whatever the journal says.
+ */
+function removeWorkDir(path: string): void {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (!path.startsWith("/") || !name.startsWith("weft-run-")) return;
+  try {
+    Deno.removeSync(path, { recursive: true });
+  } catch { /* gone already, or not ours to remove */ }
 }

@@ -5,7 +5,7 @@
  * task's definition and resuming compares them.
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256 } from "./sha256.ts";
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { RunDetails } from "./run_store.ts";
 
@@ -34,7 +34,7 @@ export function canonicalJson(value: unknown): string {
 export function taskHashes(workflow: HashableWorkflow): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const task of workflow.tasks) {
-    hashes[task.id] = createHash("sha256").update(canonicalJson(task)).digest("hex");
+    hashes[task.id] = sha256().update(canonicalJson(task)).digest("hex");
   }
   return hashes;
 }

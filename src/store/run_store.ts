@@ -46,6 +46,8 @@ export interface NotificationRecord {
   channel: string;
   /** The alert rule that sent it; absent for the run's own notification. */
   alert?: string;
+  /** The task whose own `notifications` sent it (when it ended). */
+  task?: string;
   ok: boolean;
   /** Tries made (at most 3). */
   attempts: number;

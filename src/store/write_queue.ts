@@ -95,6 +95,7 @@ export class WriteQueue {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #firstError: unknown = null;
   #dropRecords = false;
+  #recordsLost = false;
 
   constructor(
     private readonly store: RunStore,
@@ -122,6 +123,15 @@ export class WriteQueue {
    */
   dropRecords(): void {
     this.#dropRecords = true;
+    this.#recordsLost = true;
+  }
+
+  /**
+   * Whether every record update queued so far went to the store (once one did not, a
+   * later full write must not rely on them: see recorder.ts, run_finished).
+   */
+  get recordsIntact(): boolean {
+    return !this.#recordsLost;
   }
 
   /** Resolves when everything queued so far is written. */
@@ -178,6 +188,7 @@ export class WriteQueue {
   }
 
   #failed(error: unknown): void {
+    this.#recordsLost = true;
     this.#firstError ??= error;
     try {
       this.onError(error);

@@ -129,6 +129,59 @@ export class FdReactor {
     }, { highWaterMark: 4 });
   }
 
+  /**
+   * Reads `fd` (a pipe read end the reactor now owns and closes) to its end, calling
+   * `onChunk` with what each read gave: a view of the reactor's one read buffer, valid
+   * during the call only (copy what is kept). No stream, no copy per read: the fast path
+   * of a child's output (a ReadableStream per pipe cost ~66 ms per 1,000 tasks). A
+   * promise returned by `onChunk` stops reading this fd until it settles (backpressure).
+   * Resolves at EOF, or once `signal` aborts (the fd is closed then); rejects with what
+   * `onChunk` threw or its promise rejected with (the fd is closed too).
+   */
+  pump(
+    fd: number,
+    onChunk: (chunk: Uint8Array) => Promise<unknown> | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    let done = false;
+    const end = (error?: unknown) => {
+      if (done) return;
+      done = true;
+      signal?.removeEventListener("abort", stop);
+      this.#forget(watch);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const stop = () => end();
+    const watch = this.#newWatch(fd, () => {
+      const buffer = this.#chunk; // reads are synchronous: one buffer serves all
+      const n = Number(this.#sys.read(fd, buffer, BigInt(CHUNK)));
+      if (n === 0) return end();
+      if (n < 0) return; // EINTR/EAGAIN: wait again
+      let waiting;
+      try {
+        waiting = onChunk(buffer.subarray(0, n));
+      } catch (e) {
+        return end(e);
+      }
+      if (!waiting) return;
+      this.#disarm(watch);
+      waiting.then(() => {
+        if (!done) this.#arm(watch);
+      }, end);
+    });
+    if (signal?.aborted) {
+      done = true;
+      this.#sys.close(fd);
+      resolve();
+    } else {
+      signal?.addEventListener("abort", stop, { once: true });
+      this.#arm(watch);
+    }
+    return promise;
+  }
+
   /** Resolves with the raw wait status once `pid` (our child) has exited and is reaped. */
   exit(pid: number): Promise<number | null> {
     const pidfd = this.#sys.pidfd_open(pid, 0);

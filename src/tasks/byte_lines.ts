@@ -14,6 +14,7 @@
  * whatever the task prints, and reuses it: publishing a piece allocates nothing.
  * @module
  */
+import type { SpawnedProcess } from "./types.ts";
 
 /** Longest piece of a line published at once, in bytes. */
 export const MAX_PIECE_BYTES = 64 * 1024;
@@ -79,6 +80,26 @@ export async function forEachByteLine(
     signal?.removeEventListener("abort", stop);
     reader.releaseLock();
   }
+  await splitter.flush();
+}
+
+/**
+ * {@link forEachByteLine} over one output stream of a spawned child, through its
+ * `readOutput` fast path when it has one (no stream and no copy per read: the chunks
+ * are views of the reader's buffer, which handlers copy from as they must anyway), else
+ * through the stream. Same calls of `onLine`, same backpressure, same end on `signal`.
+ */
+export async function readByteLines(
+  child: SpawnedProcess,
+  stream: "stdout" | "stderr",
+  onLine: ByteLineHandler,
+  options: Omit<ByteLineOptions, "ownChunks"> = {},
+): Promise<void> {
+  if (!child.readOutput) {
+    return forEachByteLine(child[stream], onLine, { ...options, ownChunks: true });
+  }
+  const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
+  await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
   await splitter.flush();
 }
 

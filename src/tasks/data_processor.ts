@@ -52,18 +52,25 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       );
     }
     const temp = join(dirname(output), `.${basename(output)}.weft-${ctx.runId}-${ctx.attempt}.tmp`);
+    const list = `${temp}.inputs`;
+    const listText = inputs.map((path) => path + "\n").join("");
     try {
       Deno.mkdirSync(dirname(output), { recursive: true, mode: 0o700 });
       removeIfThere(temp);
+      Deno.writeTextFileSync(list, listText, { mode: 0o600 });
     } catch (error) {
       return failed(
         `cannot prepare the output folder ${quoteData(dirname(output))}: ${messageOf(error)}`,
       );
     }
-    const extraEnv = { WEFT_INPUT_FILES: inputs.join("\n"), WEFT_OUTPUT_FILE: temp };
+    // Paths too long for exec (128 KiB for one string, ~2 MiB in all) go in the list only.
+    const listOnly = new TextEncoder().encode(listText).length > INLINE_INPUTS_BYTES;
+    const extraEnv: Record<string, string> = listOnly
+      ? { WEFT_INPUT_LIST: list, WEFT_INPUT_LIST_ONLY: "1", WEFT_OUTPUT_FILE: temp }
+      : { WEFT_INPUT_FILES: inputs.join("\n"), WEFT_INPUT_LIST: list, WEFT_OUTPUT_FILE: temp };
     let result: TaskResult;
     try {
-      result = await runProcessor(task.processor, ctx, inputs, extraEnv);
+      result = await runProcessor(task.processor, ctx, listOnly ? [] : inputs, extraEnv);
       if (!result.ok) return result;
       if (!isFile(temp)) {
         return failed(
@@ -77,6 +84,7 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       return failed(`cannot write the output ${quoteData(output)}: ${messageOf(error)}`);
     } finally {
       removeIfThere(temp);
+      removeIfThere(list);
     }
     return {
       ...result,
@@ -84,6 +92,24 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
     };
   },
 };
+
+/**
+ * Above this many bytes of paths (one a line), they are not passed as arguments and in
+ * `WEFT_INPUT_FILES` by exec, which would fail with E2BIG past 128 KiB for one string;
+ * the processor reads them from `$WEFT_INPUT_LIST` instead, which the javascript and
+ * python launchers and the shell prefix ({@link LIST_PREFIX}) do for the script, so it
+ * sees the same arguments and `WEFT_INPUT_FILES` either way.
+ */
+export const INLINE_INPUTS_BYTES = 96 * 1024;
+
+/**
+ * Put before a shell processor's command when the paths are in the list only: they
+ * become `$1 $2 …` (split on line ends, no globbing; the shell's defaults restored) and
+ * the shell variable WEFT_INPUT_FILES, not exported (a child's exec would fail with it).
+ * One line, so the command's own line numbers stay as written.
+ */
+const LIST_PREFIX = "unset WEFT_INPUT_LIST_ONLY; set -f; IFS='\n'; " +
+  'set -- "$@" $(cat "$WEFT_INPUT_LIST"); WEFT_INPUT_FILES="$*"; unset IFS; set +f; ';
 
 /**
  * The files `pattern` matches under `base`, as absolute paths, sorted (folders left out).
@@ -116,7 +142,8 @@ function runProcessor(
     default: {
       const shell = processor.shell?.trim() || "sh";
       // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
-      const { command, env: values } = ctx.interpolateShell(processor.command);
+      const { command: written, env: values } = ctx.interpolateShell(processor.command);
+      const command = extraEnv.WEFT_INPUT_LIST_ONLY === "1" ? LIST_PREFIX + written : written;
       return runScriptProcess(ctx, {
         cmd: shell,
         args: ["-c", command, "data_processor", ...inputs],

@@ -42,6 +42,13 @@ const BINDINGS = [
  */
 export async function runJavaScriptHost(argv: string[]): Promise<number> {
   const [target = "-", ...args] = argv;
+  // data_processor's input paths, when too long for exec, come in a file (one a line).
+  if (process.env.WEFT_INPUT_LIST_ONLY === "1" && process.env.WEFT_INPUT_LIST) {
+    delete process.env.WEFT_INPUT_LIST_ONLY;
+    const files = readFileSync(process.env.WEFT_INPUT_LIST, "utf8").split("\n").slice(0, -1);
+    args.push(...files);
+    process.env.WEFT_INPUT_FILES = files.join("\n");
+  }
   const inline = target === "-";
   const file = inline ? resolve("[inline code]") : resolve(target);
   let source: string;
@@ -73,6 +80,18 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
   }
   process.argv.splice(0, process.argv.length, process.execPath, file, ...args);
   const module = { exports: {} as unknown, filename: file, id: ".", loaded: false };
+  // The event loop ran dry while the script still awaited: nothing can settle what it
+  // waits on. Node ends an ES module so with exit code 13; say so in one line.
+  let settled = false;
+  // (beforeunload: only when the loop runs dry, not on process.exit.)
+  globalThis.addEventListener("beforeunload", () => {
+    if (settled) return;
+    console.error(
+      `weft: ${label}: the script ended while awaiting a promise that nothing can settle ` +
+        "(an unsettled top-level await)",
+    );
+    Deno.exit(13);
+  });
   try {
     await body(
       createRequire(file),
@@ -88,6 +107,8 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
   } catch (error) {
     console.error(scriptStack(error, sourceUrl, inline ? "<inline code>" : file));
     return 1;
+  } finally {
+    settled = true;
   }
   return typeof process.exitCode === "number" ? process.exitCode : 0;
 }

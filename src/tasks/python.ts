@@ -39,9 +39,13 @@ export function runPython(
   const env = scriptEnv(ctx, extraEnv);
   // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.
   if (!Object.hasOwn(env, "PYTHONUNBUFFERED")) env.PYTHONUNBUFFERED = "1";
+  const script = "file" in source ? source.file : "-";
+  // Input paths too long for exec (data_processor, WEFT_INPUT_LIST_ONLY) are read from
+  // their list by a bootstrap that then runs the script as `python3 SCRIPT` would.
+  const boot = env.WEFT_INPUT_LIST_ONLY === "1" ? ["-c", LIST_BOOTSTRAP] : [];
   return runScriptProcess(ctx, {
     cmd: interpreter,
-    args: ["file" in source ? source.file : "-", ...scriptArgs(config, ctx), ...extraArgs],
+    args: [...boot, script, ...scriptArgs(config, ctx), ...extraArgs],
     env,
     stdin: "code" in source ? source.code : undefined,
     notFound: interpreter.includes("/")
@@ -49,6 +53,27 @@ export function runPython(
       : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``,
   });
 }
+
+/**
+ * `python3 -c LIST_BOOTSTRAP SCRIPT ARGS…`: appends the paths in `$WEFT_INPUT_LIST` (one
+ * a line) to `sys.argv`, sets `WEFT_INPUT_FILES` for this process only (an exported
+ * value that long could not reach a child anyway), then runs SCRIPT as `__main__`, or
+ * the code on stdin for `-`, with `sys.argv[0]` and `sys.path[0]` as `python3 SCRIPT` sets them.
+ */
+const LIST_BOOTSTRAP = [
+  "import os, sys, runpy",
+  "del os.environ['WEFT_INPUT_LIST_ONLY']",
+  "with open(os.environ['WEFT_INPUT_LIST'], encoding='utf-8', errors='surrogateescape') as f:",
+  "    files = f.read().split('\\n')[:-1]",
+  "os.environ['WEFT_INPUT_FILES'] = '\\n'.join(files)",
+  "sys.argv = sys.argv[1:] + files",
+  "if sys.argv[0] == '-':",
+  "    sys.path[0] = ''",
+  "    exec(compile(sys.stdin.read(), '<stdin>', 'exec'), {'__name__': '__main__'})",
+  "else:",
+  "    sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0]))",
+  "    runpy.run_path(sys.argv[0], run_name='__main__')",
+].join("\n");
 
 /** Runs `python` tasks. */
 export const pythonRunner: TaskRunner<PythonConfig> = {

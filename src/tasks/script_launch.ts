@@ -39,10 +39,18 @@ export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSour
   const written = ctx.interpolate(config.script ?? "");
   const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
   let isFile = false;
+  let isFolder = false;
   try {
-    isFile = Deno.statSync(file).isFile;
+    const stat = Deno.statSync(file);
+    isFile = stat.isFile;
+    isFolder = stat.isDirectory;
   } catch {
     // reported below
+  }
+  if (isFolder) {
+    return `script ${quoteData(JSON.stringify(written))} is a folder (${
+      quoteData(file)
+    }): name the script file in it`;
   }
   if (!isFile) {
     return `script ${quoteData(JSON.stringify(written))} not found (looked for ${

@@ -16,7 +16,7 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { forEachByteLine } from "./byte_lines.ts";
+import { readByteLines } from "./byte_lines.ts";
 import {
   execLimitError,
   INLINE_COMMAND_BYTES,
@@ -118,13 +118,11 @@ async function runProcess(
   }
   const stopReading = new AbortController();
   const pumps = Promise.all([
-    forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
+    readByteLines(child, "stdout", (line, more, cont) => ctx.emit("stdout", line, more, cont), {
       signal: stopReading.signal,
-      ownChunks: true,
     }),
-    forEachByteLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
+    readByteLines(child, "stderr", (line, more, cont) => ctx.emit("stderr", line, more, cont), {
       signal: stopReading.signal,
-      ownChunks: true,
     }),
   ]);
   const status = await child.status;

@@ -23,7 +23,7 @@
  * @module
  */
 import { closeFd, decodeStatus, killGroup, libcSpawn, loadLibc } from "./_libc_spawn.ts";
-import { fdReactor } from "./_fd_reactor.ts";
+import { type FdReactor, fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
@@ -80,12 +80,10 @@ export class FfiSpawner implements ProcessSpawner {
     }
     if ("errno" in started) throw spawnError(options.cmd, started.errno);
     const { pid } = started;
-    const stdout = reactor.readable(started.stdout);
-    const stderr = reactor.readable(started.stderr);
     if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
     const exit = reactor.exit(pid).then(decodeStatus);
     const status = superviseGroup(pid, options, exit, (pgid) => killGroup(libc, pgid));
-    return { pid, stdout, stderr, status };
+    return new FfiProcess(pid, started.stdout, started.stderr, status, reactor);
   }
 
   /**
@@ -109,6 +107,54 @@ export class FfiSpawner implements ProcessSpawner {
       }
     }
     throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
+  }
+}
+
+/**
+ * A child of {@link FfiSpawner}: each output pipe is read either through `readOutput`
+ * (the reactor calls back with each read: no stream) or, made on first use, a
+ * ReadableStream — never both.
+ */
+class FfiProcess implements SpawnedProcess {
+  #fds: { stdout: number; stderr: number };
+  #streams: { stdout?: ReadableStream<Uint8Array>; stderr?: ReadableStream<Uint8Array> } = {};
+
+  constructor(
+    readonly pid: number,
+    stdout: number,
+    stderr: number,
+    readonly status: Promise<{ code: number | null; signal: string | null }>,
+    private readonly reactor: FdReactor,
+  ) {
+    this.#fds = { stdout, stderr };
+  }
+
+  get stdout(): ReadableStream<Uint8Array> {
+    return this.#stream("stdout");
+  }
+
+  get stderr(): ReadableStream<Uint8Array> {
+    return this.#stream("stderr");
+  }
+
+  readOutput = (
+    stream: "stdout" | "stderr",
+    onChunk: (chunk: Uint8Array) => Promise<unknown> | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> => {
+    const fd = this.#take(stream);
+    return this.reactor.pump(fd, onChunk, signal);
+  };
+
+  #stream(name: "stdout" | "stderr"): ReadableStream<Uint8Array> {
+    return this.#streams[name] ??= this.reactor.readable(this.#take(name));
+  }
+
+  #take(name: "stdout" | "stderr"): number {
+    const fd = this.#fds[name];
+    if (fd < 0) throw new Error(`the child's ${name} is already being read`);
+    this.#fds[name] = -1;
+    return fd;
   }
 }
 

@@ -26,6 +26,17 @@ export interface SpawnedProcess {
   readonly pid: number;
   readonly stdout: ReadableStream<Uint8Array>;
   readonly stderr: ReadableStream<Uint8Array>;
+  /**
+   * Optional fast path instead of `stdout`/`stderr` (use one or the other per stream):
+   * calls `onChunk` with each piece read, a view valid during the call only; a returned
+   * promise pauses reading until it settles. Resolves at the end of the stream or once
+   * `signal` aborts. See spawn_ffi.ts, and readByteLines in byte_lines.ts.
+   */
+  readonly readOutput?: (
+    stream: "stdout" | "stderr",
+    onChunk: (chunk: Uint8Array) => Promise<unknown> | undefined,
+    signal?: AbortSignal,
+  ) => Promise<void>;
   /** Resolves when the child and the rest of its group are gone. */
   readonly status: Promise<{ code: number | null; signal: string | null }>;
 }

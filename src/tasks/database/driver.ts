@@ -13,8 +13,13 @@ export type Row = Record<string, unknown>;
 export interface DbSession {
   /** Runs a script: one or more statements, results ignored. */
   exec(sql: string): Promise<void>;
-  /** Runs one statement (with `$1`/`?` parameters when given) and returns its rows. */
+  /**
+   * Runs one statement, with its parameters written as {@link placeholder} gives them
+   * bound to `params` in order, and returns its rows.
+   */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** The driver's n-th (1-based) parameter: `$1` for PostgreSQL, `?1` for SQLite. */
+  placeholder(n: number): string;
   /**
    * Runs `body` in a transaction that is committed when it resolves and rolled back
    * when it throws. SQLite begins it IMMEDIATE (takes the write lock at once), so two

@@ -33,7 +33,8 @@ const FILE = /^(\d+)_(.+)\.sql$/;
 
 /**
  * The migrations in `dir`, in number order (then by name). Files not ending in `.sql`
- * are ignored; a `.sql` file without a leading number, or two files with one number,
+ * (any case) and hidden files are ignored; symbolic links count as what they point to.
+ * A `.sql` file not named NNN_name.sql (`.SQL` included), or two files with one number,
  * are errors: such a file would be silently skipped or applied in an unclear order.
  * @throws MigrationError naming the folder or file.
  */
@@ -42,7 +43,12 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
   try {
     names = [];
     for await (const entry of Deno.readDir(dir)) {
-      if (entry.isFile && entry.name.endsWith(".sql")) names.push(entry.name);
+      // Hidden files (`.#001_x.sql`, `._001_x.sql`) are an editor's or a copy's, not migrations.
+      if (entry.name.startsWith(".") || !/\.sql$/i.test(entry.name)) continue;
+      // A symbolic link counts as what it points to (a dangling one fails when read).
+      if (entry.isFile || (entry.isSymlink && isFileOrMissing(join(dir, entry.name)))) {
+        names.push(entry.name);
+      }
     }
   } catch (e) {
     throw new MigrationError(
@@ -55,7 +61,8 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     const match = FILE.exec(name);
     if (!match) {
       throw new MigrationError(
-        `migration file ${quoteData(name)} does not start with a number: name it NNN_name.sql`,
+        `migration file ${quoteData(name)} is not named NNN_name.sql ` +
+          "(digits, an underscore, a name, then .sql in lower case): rename it",
       );
     }
     if (name.endsWith(".down.sql")) downs.set(name.slice(0, -".down.sql".length) + ".sql", name);
@@ -79,6 +86,15 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     migrations.push({ name, path, sql, checksum: await sha256(sql), down });
   }
   return migrations;
+}
+
+/** Whether `path` (followed) is a file, or points nowhere. */
+function isFileOrMissing(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return true;
+  }
 }
 
 /** What a migration run did. */
@@ -147,9 +163,12 @@ async function ensureTable(db: DbSession): Promise<void> {
 
 /** Applies one migration unless recorded; true when applied. Runs inside its transaction. */
 async function applyOne(db: DbSession, migration: Migration): Promise<boolean> {
-  const rows = await db.query(`SELECT checksum FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [
-    migration.name,
-  ]);
+  const rows = await db.query(
+    `SELECT checksum FROM ${MIGRATIONS_TABLE} WHERE name = ${db.placeholder(1)}`,
+    [
+      migration.name,
+    ],
+  );
   if (rows.length > 0) {
     if (rows[0].checksum === migration.checksum) return false;
     throw new MigrationError(
@@ -161,7 +180,9 @@ async function applyOne(db: DbSession, migration: Migration): Promise<boolean> {
   }
   await db.exec(migration.sql);
   await db.query(
-    `INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES ($1, $2, $3)`,
+    `INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES (${
+      [1, 2, 3].map((n) => db.placeholder(n)).join(", ")
+    })`,
     [migration.name, migration.checksum, new Date().toISOString()],
   );
   return true;
@@ -188,7 +209,9 @@ async function undo(
     try {
       await db.transaction(async () => {
         await db.exec(down.sql);
-        await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = $1`, [migration.name]);
+        await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = ${db.placeholder(1)}`, [
+          migration.name,
+        ]);
       });
     } catch (e) {
       log(`undo ${down.name} failed: ${oneLine((e as Error).message)}`);

@@ -63,6 +63,10 @@ class PostgresSession implements DbSession {
     await this.#run(this.#current.unsafe(script).simple() as unknown as Pending);
   }
 
+  placeholder(n: number): string {
+    return `$${n}`;
+  }
+
   async query(text: string, params: unknown[] = []): Promise<Row[]> {
     const rows = await this.#run(
       this.#current.unsafe(text, params as never[]) as unknown as Pending,

@@ -23,13 +23,20 @@ export interface QueryResult {
   lines: string[];
 }
 
-/** Runs one statement and shapes its rows (see the module's caps). */
-export async function runQuery(db: DbSession, sql: string): Promise<QueryResult> {
+/**
+ * Runs one statement, its placeholders bound to `params` in order, and shapes its rows
+ * (see the module's caps).
+ */
+export async function runQuery(
+  db: DbSession,
+  sql: string,
+  params: string[] = [],
+): Promise<QueryResult> {
   // SQLite would run the first statement and drop the rest without a word.
   if (hasSecondStatement(sql)) {
     throw new Error("`query` holds more than one statement: put a script in `file`");
   }
-  const rows = await db.query(sql);
+  const rows = await db.query(sql, params);
   const lines: string[] = [];
   let bytes = 2; // the brackets
   for (const row of rows) {

@@ -9,6 +9,8 @@
 import { resolve } from "node:path";
 import type { TaskOf } from "../../model/task.ts";
 import { quoteData } from "../../model/data_text.ts";
+import { ExpressionError } from "../../expr/mod.ts";
+import { type BoundSql, renderSql } from "../../expr/sql.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
 import {
   type Connection,
@@ -49,18 +51,21 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     const conn = connectionOf(config.connection, ctx);
     db = await connect(conn, ctx);
     if (config.migrations_path) {
-      const report = await runMigrations(db, config.migrations_path, config, ctx);
+      const folder = ctx.interpolate(config.migrations_path);
+      const report = await runMigrations(db, folder, config, ctx);
       outputs.migrations_applied = String(report.applied.length);
       if (report.failed) {
         return { ok: false, exitCode: 1, outputs, error: migrationFailure(report, config) };
       }
     }
     if (config.file) {
-      await step(`running ${quoteData(config.file)}`, () => runFile(db!, ctx.cwd, config.file!));
-      ctx.emit("stderr", `ran ${config.file}`);
+      const file = ctx.interpolate(config.file);
+      await step(`running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
+      ctx.emit("stderr", `ran ${file}`);
     }
     if (config.query) {
-      const result = await step("the query", () => runQuery(db!, config.query!));
+      const bound = boundQuery(config.query, db, ctx);
+      const result = await step("the query", () => runQuery(db!, bound.sql, bound.params));
       for (const line of result.lines) ctx.emit("stdout", line);
       const cut = result.kept < result.rowCount ? ` (${result.kept} kept in the rows output)` : "";
       ctx.emit("stderr", `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}${cut}`);
@@ -75,6 +80,19 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     return { ok: false, exitCode: 1, outputs, error };
   } finally {
     await db?.close();
+  }
+}
+
+/**
+ * The query with each `${...}` bound as a parameter (src/expr/sql.ts), so a value can
+ * never change the statement; a substitution that cannot be bound fails the task.
+ */
+function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
+  try {
+    return renderSql(query, ctx.interpolate, (n) => db.placeholder(n));
+  } catch (e) {
+    if (!(e instanceof ExpressionError)) throw e;
+    throw new TaskFailure(`query: ${e.message} (${e.hint ?? ""})`);
   }
 }
 
@@ -100,9 +118,11 @@ async function connect(conn: Connection, ctx: TaskContext): Promise<DbSession> {
     const cause = err.code === "CONNECT_TIMEOUT"
       ? `no answer within ${CONNECT_TIMEOUT_S} s`
       : oneLine(err.message || String(err.code));
+    const hint = conn.kind === "postgres"
+      ? " (check the host, port, user and password, and that the server is running)"
+      : "";
     throw new TaskFailure(
-      `cannot connect to ${quoteData(conn.display)}: ${quoteData(cause)} ` +
-        "(check the host, port, user and password, and that the server is running)",
+      `cannot connect to ${quoteData(conn.display)}: ${quoteData(cause)}${hint}`,
     );
   }
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { dirname } from "node:path";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
 
 /** How long one statement may wait on a lock inside SQLite before retrying outside, in ms. */
@@ -26,7 +27,13 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Db
     try {
       Deno.writeFileSync(path, new Uint8Array(), { mode: 0o600, createNew: true });
     } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      if (e instanceof Deno.errors.AlreadyExists) {
+        // opened below
+      } else if (e instanceof Deno.errors.NotFound && !exists(dirname(path))) {
+        throw new Error(`the folder ${dirname(path)} does not exist (create it, or fix the path)`);
+      } else if (e instanceof Deno.errors.PermissionDenied) {
+        throw new Error(`no permission to create ${path} (${(e as Error).message})`);
+      } else throw e;
     }
   }
   const db = new DatabaseSync(path);
@@ -44,11 +51,13 @@ class SqliteSession implements DbSession {
     return Promise.resolve();
   }
 
+  placeholder(n: number): string {
+    return `?${n}`;
+  }
+
   query(sql: string, params: unknown[] = []): Promise<Row[]> {
     this.#check();
-    // Weft's own statements number their parameters PostgreSQL's way ($1); SQLite
-    // binds positional values to ?1, ?2.
-    const statement = this.db.prepare(params.length > 0 ? sql.replace(/\$(\d+)/g, "?$1") : sql);
+    const statement = this.db.prepare(sql);
     // A statement that returns no columns (INSERT without RETURNING) is run, not read.
     if (statement.columns().length === 0) {
       statement.run(...(params as never[]));
@@ -101,5 +110,14 @@ class SqliteSession implements DbSession {
 
   #check(): void {
     if (this.signal.aborted) throw new Error("stopped before the statement ran");
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

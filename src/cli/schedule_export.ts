@@ -1,0 +1,73 @@
+/**
+ * `weft schedule export --crontab | --systemd DIR`: the stored schedules for a host
+ * without `weft daemon` (the texts are built by schedule/export.ts).
+ * @module
+ */
+import { basename, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { crontabText, systemdUnits, unitName } from "../schedule/export.ts";
+import { UsageError } from "./argv.ts";
+import { homeFor } from "./home.ts";
+import { type CliIO, err, outData } from "./io.ts";
+import type { ExportFlags } from "./schedule.ts";
+import { withSchedules } from "./schedule_manage.ts";
+
+/**
+ * The words that start this weft: the compiled binary itself, or `deno run -A main.ts`
+ * when running from source. `--weft PATH` overrides.
+ */
+export function weftArgv(io: CliIO, override?: string): string[] {
+  if (override !== undefined) return [resolve(io.cwd, override)];
+  const exec = Deno.execPath();
+  const main = Deno.mainModule;
+  if (/^deno(\.exe)?$/.test(basename(exec)) && main.startsWith("file:")) {
+    return [exec, "run", "-A", fileURLToPath(main)];
+  }
+  return [exec];
+}
+
+/** Prints crontab lines, or writes systemd units into a folder. */
+export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<number> {
+  if (Boolean(flags.crontab) === (flags.systemd !== undefined)) {
+    throw new UsageError("give one of --crontab or --systemd DIR", "weft schedule export");
+  }
+  const home = homeFor(io, flags.home);
+  const schedules = await withSchedules(io, flags.home, (s) => s.list(), { readOnly: true });
+  const weft = weftArgv(io, flags.weft);
+  if (schedules.length === 0) {
+    await err(io, `no schedules in ${home} (add one: weft schedule add)\n`);
+  }
+  if (flags.crontab) {
+    await outData(io, crontabText(schedules, weft, home));
+    return ExitCode.Ok;
+  }
+  const dir = resolve(io.cwd, flags.systemd!);
+  // Check every schedule before writing anything: all or nothing.
+  const units = schedules.filter((s) => !s.paused).map((s) => ({
+    name: unitName(s),
+    ...systemdUnits(s, weft, home),
+  }));
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const u of units) {
+      for (const [ext, text] of [["service", u.service], ["timer", u.timer]]) {
+        await Deno.writeTextFile(join(dir, `${u.name}.${ext}`), text, { mode: 0o600 });
+      }
+    }
+  } catch (e) {
+    throw new WeftError(`cannot write systemd units to ${dir}: ${(e as Error).message}`, {
+      hint: "give a folder you can write, e.g. ~/.config/systemd/user",
+    });
+  }
+  for (const s of schedules.filter((s) => s.paused)) {
+    await err(io, `skipped paused schedule ${s.name}\n`);
+  }
+  await err(
+    io,
+    `wrote ${units.length} timer${units.length === 1 ? "" : "s"} to ${dir}\n` +
+      `  next: systemctl --user daemon-reload && systemctl --user enable --now ` +
+      `${units.map((u) => `${u.name}.timer`).join(" ") || "<name>.timer"}\n`,
+  );
+  return ExitCode.Ok;
+}

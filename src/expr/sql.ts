@@ -1,0 +1,185 @@
+/**
+ * `${...}` in an SQL statement (the database task's `query`): each value is bound as a
+ * query parameter, never spliced into the text, so no value can change the statement's
+ * structure (a `'` or `; DROP TABLE` in a value is data). Where a substitution stands:
+ * - in code (`WHERE id = ${params.id}`): it becomes a placeholder;
+ * - as a whole quoted literal (`'${params.name}'`, the way one writes a value by hand):
+ *   the quotes go and it becomes a placeholder, typed by its context as the literal was;
+ * - inside a longer literal (`'%${params.q}%'`): the literal is cut around it and joined
+ *   with `||` to the value as text: `('%' || CAST($1 AS TEXT) || '%')`;
+ * - next to a name or number (`users_${x}`), after a `.`, inside a quoted identifier, a
+ *   comment or a PostgreSQL dollar-quoted body: refused, since a parameter cannot be
+ *   (part of) a name or code. The lexing follows PostgreSQL's and SQLite's common rules:
+ *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
+ *   -- and /* *\/ comments, $tag$…$tag$.
+ * @module
+ */
+import { ExpressionError } from "./errors.ts";
+import { compileTemplate } from "./template.ts";
+
+/** A statement with placeholders and the values to bind to them, in order. */
+export interface BoundSql {
+  sql: string;
+  params: string[];
+}
+
+const HINT = "a `${...}` in `query` is bound as a parameter: it can stand for a value " +
+  "(`WHERE name = ${params.name}`), not for a name, a keyword or part of one; " +
+  "write `$${` for a literal `${`";
+
+/**
+ * Renders `text` with each `${...}` bound (see the module). `valueOf` gets the source of
+ * one substitution (`${params.name}`) and returns its value; `placeholder` gives the
+ * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite).
+ * @throws ExpressionError (offset at the `${`) for a substitution that cannot be bound,
+ *   or a bad expression.
+ */
+export function renderSql(
+  text: string,
+  valueOf: (source: string) => string,
+  placeholder: (n: number) => string,
+): BoundSql {
+  return build(text, valueOf, placeholder);
+}
+
+/** For `weft validate`: the first substitution {@link renderSql} would refuse, if any. */
+export function checkSql(text: string): ExpressionError | undefined {
+  try {
+    build(text, () => "", (n) => `$${n}`);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ExpressionError) return e;
+    throw e;
+  }
+}
+
+type State =
+  | { kind: "code" }
+  | { kind: "string"; e: boolean; open: number; cut: boolean; start: number }
+  | { kind: "ident"; close: string }
+  | { kind: "line-comment" }
+  | { kind: "block-comment" }
+  | { kind: "dollar"; tag: string };
+
+function build(
+  text: string,
+  valueOf: (source: string) => string,
+  placeholder: (n: number) => string,
+): BoundSql {
+  const compiled = compileTemplate(text);
+  const spans = compiled.spans;
+  // A copy: a whole quoted literal takes the closing quote off the next one.
+  const literals = [...compiled.literals];
+  const params: string[] = [];
+  let out = "";
+  let state: State = { kind: "code" };
+  for (let k = 0; k < literals.length; k++) {
+    const literal = literals[k];
+    let i = 0;
+    while (i < literal.length) {
+      const step = advance(state, literal, i, out.length);
+      out += literal.slice(i, step.next);
+      if (step.closedCut) out += ")";
+      state = step.state;
+      i = step.next;
+    }
+    if (k === spans.length) break;
+    const span = spans[k];
+    const source = text.slice(span.start, span.end);
+    const refuse = (where: string) =>
+      new ExpressionError(`a \`\${...}\` in SQL cannot stand ${where}`, span.start, HINT);
+    if (state.kind === "ident") throw refuse("inside a quoted name");
+    if (state.kind === "line-comment" || state.kind === "block-comment") {
+      throw refuse("in a comment");
+    }
+    if (state.kind === "dollar") throw refuse("inside a $-quoted body");
+    params.push(valueOf(source));
+    const mark = placeholder(params.length);
+    if (state.kind === "code") {
+      if (literal === "" && k > 0) throw refuse("right next to another `${...}`");
+      // A statement starts with a keyword; a value there would be the SQL itself.
+      if (out.trim() === "") throw refuse("for the statement or its first keyword");
+      const before = literal.trimEnd().slice(-1);
+      const after = literals[k + 1].trimStart()[0] ?? "";
+      if (touches(literal.slice(-1), before) || /^[\w$]/.test(literals[k + 1]) || after === "(") {
+        // `${x}(` would read the value as a function's name.
+        throw refuse("for a name or a part of one");
+      }
+      out += mark;
+      continue;
+    }
+    // Inside a '…' literal.
+    const whole = literal.length - 1 === state.start && literals[k + 1].startsWith("'") &&
+      literals[k + 1][1] !== "'";
+    if (whole && !state.cut) {
+      // `'${x}'`: drop the quotes; the placeholder is typed by its context, as the literal was.
+      out = out.slice(0, state.open) + mark;
+      state = { kind: "code" };
+      literals[k + 1] = literals[k + 1].slice(1);
+      continue;
+    }
+    if (!state.cut) out = out.slice(0, state.open) + "(" + out.slice(state.open);
+    out += `' || CAST(${mark} AS TEXT) || ${state.e ? "E" : ""}'`;
+    state = { ...state, cut: true, start: -1 };
+  }
+  if (state.kind === "string" && state.cut) out += ")";
+  return { sql: out, params };
+}
+
+/** The character before a substitution in code makes it part of a name or number. */
+function touches(last: string, lastNonBlank: string): boolean {
+  return /[\w$]/.test(last) || lastNonBlank === ".";
+}
+
+/**
+ * Moves past one token of `literal` from `i` in `state`. `outLength` is where the
+ * token starts in the output (for a string's opening quote).
+ */
+function advance(
+  state: State,
+  literal: string,
+  i: number,
+  outLength: number,
+): { state: State; next: number; closedCut?: boolean } {
+  const c = literal[i];
+  switch (state.kind) {
+    case "code": {
+      if (c === "'") {
+        const e = i > 0 && /[eE]/.test(literal[i - 1]) && !/[\w$]/.test(literal[i - 2] ?? "");
+        const open = e ? outLength - 1 : outLength;
+        return { state: { kind: "string", e, open, cut: false, start: i }, next: i + 1 };
+      }
+      if (c === '"' || c === "`") return { state: { kind: "ident", close: c }, next: i + 1 };
+      if (c === "[") return { state: { kind: "ident", close: "]" }, next: i + 1 };
+      if (c === "-" && literal[i + 1] === "-") {
+        return { state: { kind: "line-comment" }, next: i + 2 };
+      }
+      if (c === "/" && literal[i + 1] === "*") {
+        return { state: { kind: "block-comment" }, next: i + 2 };
+      }
+      if (c === "$" && !/[\w$]/.test(literal[i - 1] ?? "")) {
+        const tag = /^\$[A-Za-z_]*\$/.exec(literal.slice(i))?.[0];
+        if (tag) return { state: { kind: "dollar", tag }, next: i + tag.length };
+      }
+      return { state, next: i + 1 };
+    }
+    case "string": {
+      if (state.e && c === "\\") return { state, next: i + 2 };
+      if (c === "'" && literal[i + 1] === "'") return { state, next: i + 2 };
+      if (c === "'") return { state: { kind: "code" }, next: i + 1, closedCut: state.cut };
+      return { state, next: i + 1 };
+    }
+    case "ident":
+      return { state: c === state.close ? { kind: "code" } : state, next: i + 1 };
+    case "line-comment":
+      return { state: c === "\n" ? { kind: "code" } : state, next: i + 1 };
+    case "block-comment":
+      if (c === "*" && literal[i + 1] === "/") return { state: { kind: "code" }, next: i + 2 };
+      return { state, next: i + 1 };
+    case "dollar":
+      if (literal.startsWith(state.tag, i)) {
+        return { state: { kind: "code" }, next: i + state.tag.length };
+      }
+      return { state, next: i + 1 };
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The daemon's outward types: how it starts a run (an injected {@link Launcher}, the
+ * same path `weft run` takes, wired by src/cli/daemon.ts), and the webhook routes it
+ * hands the server.
+ * @module
+ */
+import type { RunTrigger } from "../engine/events.ts";
+import type { LoadedFile } from "./daemon_workflows.ts";
+
+/** The param a file_change run gets its changed paths in (newline-separated, absolute). */
+export const CHANGED_FILES_PARAM = "changed_files";
+
+/** What the daemon asks to start one run. */
+export interface LaunchRequest {
+  /** Absolute path of the workflow file. */
+  file: string;
+  /** The validated version to run (the last good one); absent: load `file` now. */
+  loaded?: LoadedFile;
+  params: Record<string, string>;
+  trigger: RunTrigger;
+}
+
+/** A started run: its id, its end (status once recorded), and how to stop it. */
+export interface LaunchedRun {
+  runId: string;
+  done: Promise<{ status: string }>;
+  cancel(): void;
+}
+
+/** Starts a run in this process (src/cli/launch.ts, the path `weft run` takes). */
+export type Launcher = (request: LaunchRequest) => Promise<LaunchedRun>;
+
+/** A refused trigger request, with the HTTP status the webhook answers. */
+export class FireRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** A webhook route as the server sees it (src/server/webhook.ts WebhookRoute). */
+export interface DaemonRoute {
+  method: string;
+  secret?: string;
+  fire(params: Record<string, string>): Promise<{ runId: string | null; queued?: boolean }>;
+}

@@ -1,0 +1,149 @@
+/**
+ * Schedules as crontab lines and systemd units, for hosts without `weft daemon`
+ * (`weft schedule export`). Each calls `weft run FILE -p k=v --home HOME` with absolute
+ * paths; those runs are recorded as manual runs (no `${schedule.time}`).
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { WeftError } from "../model/errors.ts";
+import type { Schedule } from "../model/schedule.ts";
+import { NICKNAMES } from "./cron.ts";
+import { toOnCalendar } from "./systemd.ts";
+
+/** The command a fire runs: `argv` is the weft executable's words (e.g. [deno, run, -A, main.ts]). */
+export function runArgv(weft: readonly string[], schedule: Schedule, home: string): string[] {
+  const params = Object.entries(schedule.params).flatMap(([k, v]) => ["-p", `${k}=${v}`]);
+  return [...weft, "run", schedule.file, ...params, "--home", home];
+}
+
+/** A word quoted for sh (single quotes; `'` as `'\''`). */
+export function shQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The crontab line fields for `schedule`, or WeftError when cron (cronie) cannot read it:
+ * a seconds field, or croner's extensions L, W, #, +, ?.
+ */
+export function crontabFields(schedule: Schedule): string {
+  const text = schedule.cron.trim();
+  if (text.startsWith("@")) {
+    if (!NICKNAMES[text.toLowerCase()]) throw notForCron(schedule, "an unknown nickname");
+    return text.toLowerCase();
+  }
+  const fields = text.split(/\s+/);
+  if (fields.length === 6) throw notForCron(schedule, "a seconds field");
+  const names =
+    /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/gi;
+  const special = /[LW#+?]/i.exec(text.replace(names, ""))?.[0];
+  if (special) throw notForCron(schedule, `${JSON.stringify(special)}, which cron does not know`);
+  return fields.join(" ");
+}
+
+function notForCron(schedule: Schedule, what: string): WeftError {
+  return new WeftError(
+    `schedule ${schedule.name} (${
+      JSON.stringify(schedule.cron)
+    }) has ${what}: not exported to crontab`,
+    { hint: "run it with weft daemon instead" },
+  );
+}
+
+/**
+ * Crontab text for `schedules`: schedules without a zone first (the host's zone), then
+ * each zoned one after its `CRON_TZ=` line (cronie reads it for the lines after it).
+ * A `%` in the command is escaped (cron turns it into a newline). Paused schedules are
+ * written commented out. Throws for a schedule cron cannot express (see crontabFields).
+ */
+export function crontabText(schedules: Schedule[], weft: readonly string[], home: string): string {
+  const sorted = [...schedules].sort((a, b) => (a.tz === null ? 0 : 1) - (b.tz === null ? 0 : 1));
+  const lines = ["# written by weft schedule export --crontab"];
+  let zone: string | null = null;
+  for (const s of sorted) {
+    const fields = crontabFields(s);
+    if (s.tz !== null && s.tz !== zone) {
+      lines.push(`CRON_TZ=${s.tz}`);
+      zone = s.tz;
+    }
+    const argv = runArgv(weft, s, home);
+    // cron reads one line per job: a line break in a word (a param, a path) would end the
+    // job's line early and make the rest a line of its own — a job cron would run.
+    const broken = argv.find((word) => /[\r\n]/.test(word));
+    if (broken !== undefined) throw notForCron(s, `a line break in ${JSON.stringify(broken)}`);
+    const command = argv.map(shQuote).join(" ").replaceAll("%", "\\%");
+    lines.push(`# ${oneLineName(s.name)}${s.paused ? " (paused)" : ""}`);
+    lines.push(`${s.paused ? "# " : ""}${fields} ${command}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A name for a comment line: control characters (line breaks) written as JSON escapes. */
+function oneLineName(name: string): string {
+  // deno-lint-ignore no-control-regex
+  return /[\x00-\x1f\x7f]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
+}
+
+/** Longest NAME part of a unit name, so `weft-NAME-HASH.service` stays under systemd's 255. */
+const UNIT_NAME_MAX = 100;
+
+/**
+ * A systemd unit name for a schedule: `weft-NAME`, odd characters replaced and long
+ * names cut (+ a hash of the whole name then, so two names never share a unit). systemd
+ * allows `[A-Za-z0-9:_.\\-]` and at most 255 characters (systemd.unit(5)).
+ */
+export function unitName(schedule: Schedule): string {
+  const clean = schedule.name.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, UNIT_NAME_MAX);
+  if (clean === schedule.name) return `weft-${clean}`;
+  const hash = createHash("sha256").update(schedule.name).digest("hex").slice(0, 8);
+  return `weft-${clean}-${hash}`;
+}
+
+/**
+ * An ExecStart= word: double-quoted, with systemd's `%` and `$` expansions escaped and
+ * control characters (a line break would end the line) as C escapes, which systemd
+ * reads in quoted words (systemd.syntax(7)).
+ */
+function systemdQuote(word: string): string {
+  const escaped = word.replaceAll("\\", "\\\\").replaceAll('"', '\\"')
+    .replaceAll("%", "%%").replaceAll("$", "$$$$")
+    // deno-lint-ignore no-control-regex
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return `"${escaped}"`;
+}
+
+/**
+ * The `.service` and `.timer` texts for `schedule`. `Persistent=true` when catch-up is
+ * on (systemd then runs a missed fire once at boot, whatever its age). Throws WeftError
+ * for an expression systemd cannot express (see systemd.ts).
+ */
+export function systemdUnits(
+  schedule: Schedule,
+  weft: readonly string[],
+  home: string,
+): { service: string; timer: string } {
+  const calendars = toOnCalendar(schedule);
+  const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ").replaceAll("%", "%%");
+  const service = [
+    "[Unit]",
+    `Description=${oneLine(`weft schedule ${schedule.name} (${schedule.file})`)}`,
+    "",
+    "[Service]",
+    "Type=oneshot",
+    `ExecStart=${runArgv(weft, schedule, home).map(systemdQuote).join(" ")}`,
+    "",
+  ].join("\n");
+  const timer = [
+    "[Unit]",
+    `Description=${oneLine(`weft schedule ${schedule.name}: ${schedule.cron}`)}`,
+    "",
+    "[Timer]",
+    ...calendars.map((c) => `OnCalendar=${c}`),
+    ...(schedule.catchupMs > 0 ? ["Persistent=true"] : []),
+    "AccuracySec=1s",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+  ].join("\n");
+  return { service, timer };
+}

@@ -1,0 +1,232 @@
+/**
+ * The per-run process-group journal: an append-only text file (0600) in the run's log
+ * folder, `<logsDir>/<run>/process-groups`, naming the process groups the run started and
+ * ended and the run's work folder, so that crash recovery (recovery.ts) can end the
+ * groups a crashed run left running and remove its work folder.
+ *
+ * Why a file and not the store: a store commit (with its fsync) per started group cost
+ * about one commit per task of a chain. A write() without fsync lands in the page cache,
+ * which survives the death of the process (kill -9) — what recovery is for; only a
+ * machine crash loses it, and that ends the groups anyway. The file is on the store's
+ * disk, not the tmpfs work folder, for the same reason as the store.
+ *
+ * Lines (one fact each, appended in order):
+ * - `W <json string>`: the run's work folder (see engine/work_dir.ts);
+ * - `S <pid>`: a group started, written at once (one write(), no read of /proc);
+ * - `T <pid> <start ticks>`: its leader's start time (/proc/<pid>/stat field 22, see
+ *   process_groups.ts), the proof that a pid is still ours (never a recycled one);
+ * - `E <pid>`: that group is gone.
+ *
+ * `T` and `E` lines are written together within {@link JOURNAL_WINDOW_MS}: a group that
+ * ended within it gets no `T`, and its /proc read is saved (most task processes are that
+ * short). A group whose `T` the crash prevented is proven ours by its leader's environment
+ * instead (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for
+ * its leader), see {@link readJournal}.
+ * @module
+ */
+import { type GroupRef, readProcStat } from "./process_groups.ts";
+import { logDirName } from "./log_files.ts";
+
+/** How long starts and ends wait for company before they are appended, in ms. */
+export const JOURNAL_WINDOW_MS = 3;
+
+/** Name of the journal inside the run's log folder (log files end in `.log`). */
+const JOURNAL_NAME = "process-groups";
+
+/** Start ticks of our child `pid`: "gone" once reaped, null when unknown (see write_queue.ts). */
+export type TicksReader = (pid: number) => number | null | "gone";
+
+/** The journal's path for `runId` under the store's logs folder. */
+export function journalPath(logsDir: string, runId: string): string {
+  return `${logsDir}/${logDirName(runId)}/${JOURNAL_NAME}`;
+}
+
+/**
+ * Appends the facts of one run to its journal. Creates the run's log folder (0700) and the
+ * file (0600) when opened. Write errors are given to `onError` and the journal stops
+ * (the run goes on: only recovery after a crash would miss the groups).
+ */
+export class GroupJournal {
+  readonly #file: Deno.FsFile;
+  /** pid → line not yet written; an `E` replaces a pending `T` of the same pid. */
+  readonly #pending = new Map<number, "T" | "E">();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  readonly #encoder = new TextEncoder();
+
+  private constructor(
+    file: Deno.FsFile,
+    readonly path: string,
+    private readonly readTicks: TicksReader,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.#file = file;
+  }
+
+  /**
+   * Opens (creating) the journal of `runId` and writes the work folder's line when given.
+   * Throws what the file system threw.
+   */
+  static open(
+    logsDir: string,
+    runId: string,
+    workDir: string | undefined,
+    readTicks: TicksReader,
+    onError: (error: unknown) => void = () => {},
+  ): GroupJournal {
+    const path = journalPath(logsDir, runId);
+    Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
+    const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+    const journal = new GroupJournal(file, path, readTicks, onError);
+    if (workDir) journal.#write(`W ${JSON.stringify(workDir)}\n`);
+    return journal;
+  }
+
+  /** A group led by `pid` started. */
+  started(pid: number): void {
+    this.#write(`S ${pid}\n`);
+    this.#pending.set(pid, "T");
+    this.#schedule();
+  }
+
+  /** The group led by `pid` is gone. */
+  exited(pid: number): void {
+    this.#pending.set(pid, "E"); // a pending T is not needed any more
+    this.#schedule();
+  }
+
+  /** Writes what is pending now. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#closed || this.#pending.size === 0) return;
+    let text = "";
+    for (const [pid, kind] of this.#pending) {
+      if (kind === "E") {
+        text += `E ${pid}\n`;
+        continue;
+      }
+      // Read now: until weft reaps it, even an ended child (a zombie) holds its pid; "gone"
+      // means it was reaped and its exit (an E line) follows in this turn.
+      const ticks = this.readTicks(pid);
+      if (typeof ticks === "number") text += `T ${pid} ${ticks}\n`;
+    }
+    this.#pending.clear();
+    if (text) this.#write(text);
+  }
+
+  /** Stops the journal; `remove`: the run ended normally, the journal is deleted. */
+  close(remove: boolean): void {
+    if (remove) this.#pending.clear();
+    else this.flush();
+    clearTimeout(this.#timer);
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#file.close();
+    } catch { /* already closed */ }
+    if (remove) removeJournalFile(this.path);
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => this.flush(), JOURNAL_WINDOW_MS);
+  }
+
+  #write(text: string): void {
+    if (this.#closed) return;
+    try {
+      const bytes = this.#encoder.encode(text);
+      for (let done = 0; done < bytes.length;) done += this.#file.writeSync(bytes.subarray(done));
+    } catch (e) {
+      this.#closed = true;
+      try {
+        this.#file.close();
+      } catch { /* closing after a failed write */ }
+      this.onError(e);
+    }
+  }
+}
+
+/** What a run's journal says: its groups still running and its work folder. */
+export interface JournalContents {
+  groups: GroupRef[];
+  workDir: string | null;
+}
+
+/**
+ * Reads the journal of `runId`: the groups started and not recorded as ended, and the
+ * work folder. Null when there is no journal. Lines it does not understand (a line cut
+ * by the crash) are skipped. A group without a `T` line gets the start time of its
+ * leader when that leader's environment names this run (`WEFT_RUN_ID`), else null
+ * (never signalled).
+ */
+export async function readJournal(logsDir: string, runId: string): Promise<JournalContents | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(journalPath(logsDir, runId));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  const running = new Map<number, number | null>();
+  let workDir: string | null = null;
+  const lines = text.split("\n");
+  lines.pop(); // "" after the last newline, or a line the crash cut: its numbers may be cut too
+  for (const line of lines) {
+    const [kind, first, second] = line.split(" ");
+    if (kind === "W") {
+      try {
+        const path = JSON.parse(line.slice(2));
+        if (typeof path === "string") workDir = path;
+      } catch { /* cut line */ }
+      continue;
+    }
+    const pid = Number(first);
+    if (!Number.isInteger(pid) || pid <= 1) continue;
+    if (kind === "E") running.delete(pid);
+    else if (kind === "S") running.set(pid, null);
+    else if (kind === "T" && running.has(pid) && Number.isInteger(Number(second))) {
+      running.set(pid, Number(second));
+    }
+  }
+  const groups = [...running].map(([pid, ticks]) => ({
+    pid,
+    startTicks: ticks ?? leaderTicksIfOfRun(pid, runId),
+  }));
+  return { groups, workDir };
+}
+
+/**
+ * The start ticks of the live process `pid` if its environment holds
+ * `WEFT_RUN_ID=<runId>` (/proc/<pid>/environ, NUL-separated), else null.
+ */
+function leaderTicksIfOfRun(pid: number, runId: string): number | null {
+  const before = readProcStat(pid);
+  if (before === null || before === "absent") return null;
+  let environ: string;
+  try {
+    environ = new TextDecoder().decode(Deno.readFileSync(`/proc/${pid}/environ`));
+  } catch {
+    return null; // gone, or not ours to read
+  }
+  if (!`\0${environ}`.includes(`\0WEFT_RUN_ID=${runId}\0`)) return null;
+  // The same process throughout: the pid was not recycled between the two reads.
+  const after = readProcStat(pid);
+  return after !== null && after !== "absent" && after.startTicks === before.startTicks
+    ? before.startTicks
+    : null;
+}
+
+/** Deletes the journal of `runId` (and the run's log folder if that leaves it empty). */
+export function removeJournal(logsDir: string, runId: string): void {
+  removeJournalFile(journalPath(logsDir, runId));
+}
+
+function removeJournalFile(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* gone already */ }
+  try {
+    Deno.removeSync(path.slice(0, path.lastIndexOf("/"))); // only when empty
+  } catch { /* holds logs, or gone */ }
+}

@@ -1,0 +1,66 @@
+/**
+ * `weft self-check` through the real CLI: the report's fields, --json, and exit 1 when
+ * the store cannot be written.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { findOnPath } from "../src/cli/self_check.ts";
+
+Deno.test("self-check --json: version, writable store, time zone, tools, spawner; exit 0", async () => {
+  const home = `${testTempDir("self-check-")}/home`;
+  const bin = testTempDir("self-check-bin-");
+  await Deno.writeTextFile(`${bin}/python3`, "#!/bin/sh\n", { mode: 0o755 });
+  const r = await weft(["self-check", "--json"], {
+    env: { WEFT_HOME: home, TZ: "Europe/Paris", PATH: `${bin}:/usr/bin:/bin` },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.match(report.version, /^\d+\.\d+\.\d+$/);
+  assert.equal(report.commit, "source");
+  assert.deepEqual(report.store, { path: home, writable: true });
+  assert.equal((await Deno.stat(home)).mode! & 0o777, 0o700, "created private, as the store would");
+  assert.deepEqual([...Deno.readDirSync(home)], [], "the probe file is removed");
+  assert.equal(report.kv, true);
+  assert.equal(report.timeZone, "Europe/Paris");
+  assert.equal(report.tools.python3, `${bin}/python3`);
+  assert.equal(report.tools.sh, findOnPath("sh", "/usr/bin:/bin"));
+  assert.ok(["posix_spawn", "setsid", "detached"].includes(report.spawner));
+  if (Deno.build.os === "linux") assert.equal(report.spawner, "posix_spawn", "FFI allowed by -A");
+  assert.equal(report.ok, true);
+});
+
+Deno.test("self-check: a store that cannot be written is said, exit 1", async () => {
+  const dir = testTempDir("self-check-ro-");
+  await Deno.writeTextFile(`${dir}/file`, "");
+  // A home below a regular file can never be created, even by root.
+  const r = await weft(["self-check", "--home", `${dir}/file/home`]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, new RegExp(`^store +${dir}/file/home \\(NOT writable: .+\\)$`, "m"));
+  assert.match(r.stdout, /^not ok: weft cannot work here/m);
+  const json = await weft(["self-check", "--json", "--home", `${dir}/file/home`]);
+  assert.equal(json.code, 1);
+  assert.equal(JSON.parse(json.stdout).store.writable, false);
+  assert.equal(JSON.parse(json.stdout).ok, false);
+});
+
+Deno.test("self-check: human report lists every optional tool, found or not", async () => {
+  const empty = testTempDir("self-check-path-");
+  const r = await weft(["self-check"], { env: { PATH: empty } });
+  assert.equal(r.code, 0, r.stderr);
+  for (const tool of ["docker", "python3", "sh", "bash"]) {
+    assert.match(r.stdout, new RegExp(`^  ${tool} +not found on PATH$`, "m"));
+  }
+  assert.match(r.stdout, /^weft +\d+\.\d+\.\d+ \(from source\)$/m);
+  assert.match(r.stdout, /^ok: weft can work here$/m);
+});
+
+Deno.test("findOnPath: the first executable file, skipping folders and plain files", () => {
+  const a = testTempDir("path-a-");
+  const b = testTempDir("path-b-");
+  Deno.mkdirSync(`${a}/tool`); // a folder named like the tool
+  Deno.writeTextFileSync(`${b}/tool`, "", { mode: 0o644 }); // not executable
+  assert.equal(findOnPath("tool", `${a}:${b}`), null);
+  Deno.chmodSync(`${b}/tool`, 0o755);
+  assert.equal(findOnPath("tool", `:${a}:${b}`), `${b}/tool`);
+});

@@ -1,0 +1,141 @@
+/**
+ * The per-run process-group journal (src/store/group_journal.ts): what it writes, what
+ * recovery reads back from it, and recovery ending a crashed run's groups and removing
+ * its work folder from it alone (no process record in the store).
+ */
+import assert from "node:assert/strict";
+import {
+  GroupJournal,
+  JOURNAL_WINDOW_MS,
+  journalPath,
+  readJournal,
+} from "../src/store/group_journal.ts";
+import { MemoryRunStore } from "../src/store/memory.ts";
+import { processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
+import { processesInGroup } from "./_run_cli.ts";
+import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("journal: starts at once, start times and ends per window, none read for the gone", async () => {
+  const logs = testTempDir("logs-");
+  const runId = fakeRunId();
+  const ticks = new Map([[101, 5000], [102, 6000], [103, 7000]]);
+  const journal = GroupJournal.open(logs, runId, "/dev/shm/weft-run-x", (pid) => {
+    return ticks.get(pid) ?? "gone";
+  });
+  journal.started(101);
+  journal.started(102);
+  journal.started(103);
+  journal.exited(103); // within the same window: its start time is never read
+  await after(JOURNAL_WINDOW_MS * 4);
+  journal.exited(101);
+  journal.started(104); // already reaped when the window closes ("gone"): not written
+  journal.flush();
+  const path = journalPath(logs, runId);
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  assert.equal(
+    Deno.readTextFileSync(path),
+    'W "/dev/shm/weft-run-x"\nS 101\nS 102\nS 103\nT 101 5000\nT 102 6000\nE 103\nS 104\nE 101\n',
+  );
+  assert.deepEqual(await readJournal(logs, runId), {
+    // 104 has no start time and is no process of this run: never signalled.
+    groups: [{ pid: 102, startTicks: 6000 }, { pid: 104, startTicks: null }],
+    workDir: "/dev/shm/weft-run-x",
+  });
+  journal.close(true);
+  assert.equal(await readJournal(logs, runId), null, "a finished run leaves no journal");
+});
+
+Deno.test("journal: a line cut by a crash and unknown start times are read safely", async () => {
+  const logs = testTempDir("logs-");
+  const runId = fakeRunId();
+  const path = journalPath(logs, runId);
+  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  Deno.writeTextFileSync(path, 'W "/tmp/weft-run-a"\nS 200\nS 201\nT 201 12\nE 9x\nT 200 1');
+  assert.deepEqual(await readJournal(logs, runId), {
+    groups: [{ pid: 200, startTicks: null }, { pid: 201, startTicks: 12 }],
+    workDir: "/tmp/weft-run-a",
+  });
+});
+
+Deno.test("recovery ends the groups named in a crashed run's journal and removes its work folder", async () => {
+  if (processStartTicks(Deno.pid) === null) return; // no /proc: groups are never signalled
+  const logs = testTempDir("logs-");
+  const workDir = Deno.makeTempDirSync({ dir: testTempDir("tmp-"), prefix: "weft-run-" });
+  Deno.writeTextFileSync(`${workDir}/1-a-1.out`, "");
+  const child = new Deno.Command("setsid", {
+    args: ["sh", "-c", "sleep 300 & sleep 300 & wait"],
+    stdout: "null",
+  }).spawn();
+  try {
+    while (processesInGroup(child.pid).length < 3) await after(20);
+    const store = new MemoryRunStore(logs);
+    const id = fakeRunId();
+    // A weft pid that cannot exist (above Linux's pid_max): the run's process is gone.
+    await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
+    const journal = GroupJournal.open(logs, id, workDir, (pid) => processStartTicks(pid));
+    journal.started(child.pid);
+    journal.close(false); // the crash: the journal stays as it is
+    const ended: number[] = [];
+    await recoverInterrupted(store, Deno.hostname(), { onRecovered: (_, n) => ended.push(n) });
+    assert.deepEqual(ended, [1]);
+    assert.notEqual((await child.status).code, 0, "the leader was signalled");
+    assert.deepEqual(processesInGroup(child.pid), [], "and its children with it");
+    assert.equal((await store.findRun(id))?.status, "interrupted");
+    assert.throws(() => Deno.statSync(workDir), Deno.errors.NotFound, "work folder removed");
+    assert.equal(await readJournal(logs, id), null, "the journal is removed with it");
+  } finally {
+    try {
+      Deno.kill(-child.pid, "SIGKILL");
+    } catch { /* already gone, as it should be */ }
+  }
+});
+
+Deno.test("recovery never removes a folder the journal names that weft did not make", async () => {
+  const logs = testTempDir("logs-");
+  const precious = testTempDir("precious-");
+  const store = new MemoryRunStore(logs);
+  const id = fakeRunId();
+  await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
+  GroupJournal.open(logs, id, precious, () => null).close(false);
+  await recoverInterrupted(store, Deno.hostname());
+  assert.equal((await store.findRun(id))?.status, "interrupted");
+  assert.ok(Deno.statSync(precious).isDirectory);
+});
+
+Deno.test("a group whose start time the crash kept from the journal is proven ours by WEFT_RUN_ID", async () => {
+  if (processStartTicks(Deno.pid) === null) return;
+  const logs = testTempDir("logs-");
+  const id = fakeRunId();
+  const ours = new Deno.Command("setsid", {
+    args: ["sleep", "300"],
+    env: { WEFT_RUN_ID: id },
+  }).spawn();
+  const stranger = new Deno.Command("setsid", {
+    args: ["sleep", "300"],
+    env: { WEFT_RUN_ID: fakeRunId() },
+  }).spawn();
+  try {
+    while (processesInGroup(ours.pid).length < 1 || processesInGroup(stranger.pid).length < 1) {
+      await after(20);
+    }
+    const journal = GroupJournal.open(logs, id, undefined, () => null);
+    journal.started(ours.pid); // S lines only: the crash came before the window closed
+    journal.started(stranger.pid);
+    journal.close(false);
+    assert.deepEqual(await readJournal(logs, id), {
+      groups: [
+        { pid: ours.pid, startTicks: processStartTicks(ours.pid) },
+        { pid: stranger.pid, startTicks: null },
+      ],
+      workDir: null,
+    });
+  } finally {
+    ours.kill("SIGKILL");
+    stranger.kill("SIGKILL");
+    await ours.status;
+    await stranger.status;
+  }
+});

@@ -1,0 +1,143 @@
+/**
+ * The schedule store (store/schedule_store.ts, kv_schedules.ts): the same contract in
+ * memory and on Deno KV; fires claimed once even by two handles racing on one file.
+ */
+import assert from "node:assert/strict";
+import type { FireRecord, Schedule } from "../src/model/schedule.ts";
+import { WeftError } from "../src/model/errors.ts";
+import { MemoryScheduleStore, type ScheduleStore } from "../src/store/schedule_store.ts";
+import { KvScheduleStore, openScheduleStore } from "../src/store/kv_schedules.ts";
+import { testTempDir } from "./_tmp.ts";
+
+function schedule(name: string, extra: Partial<Schedule> = {}): Schedule {
+  return {
+    name,
+    file: "/flows/backup.yml",
+    cron: "0 2 * * *",
+    tz: "Europe/Berlin",
+    catchupMs: 0,
+    overlap: "skip",
+    params: { target: "/srv" },
+    paused: false,
+    source: "cli",
+    createdAt: "2026-11-01T00:00:00.000Z",
+    lastFire: null,
+    ...extra,
+  };
+}
+
+function fire(name: string, time: string, extra: Partial<FireRecord> = {}): FireRecord {
+  return {
+    schedule: name,
+    time,
+    trigger: "schedule",
+    outcome: "started",
+    runId: null,
+    firedAt: "2026-11-30T01:00:00.000Z",
+    ...extra,
+  };
+}
+
+async function contract(store: ScheduleStore) {
+  await store.add(schedule("nightly"));
+  await store.add(schedule("alpha", { tz: null }));
+  await assert.rejects(() => store.add(schedule("nightly")), WeftError);
+  assert.deepEqual((await store.list()).map((s) => s.name), ["alpha", "nightly"]);
+  assert.equal((await store.get("nightly"))?.params.target, "/srv");
+  assert.equal(await store.get("nope"), null);
+
+  assert.equal(await store.setPaused("nightly", true), true);
+  assert.equal((await store.get("nightly"))?.paused, true);
+  assert.equal(await store.setPaused("nope", true), false);
+  // Replacing keeps the paused state and the last fire.
+  await store.add(schedule("nightly", { cron: "0 3 * * *" }), { replace: true });
+  const replaced = await store.get("nightly");
+  assert.equal(replaced?.cron, "0 3 * * *");
+  assert.equal(replaced?.paused, true);
+
+  const f1 = fire("nightly", "2026-11-29T02:00:00+01:00");
+  assert.equal(await store.claimFire(f1), true);
+  assert.equal(await store.claimFire({ ...f1, trigger: "backfill" }), false, "claimed once");
+  // The same instant written with another offset is the same fire.
+  assert.equal(await store.claimFire({ ...f1, time: "2026-11-29T01:00:00Z" }), false);
+  await store.recordFire({ ...f1, outcome: "success", runId: "r1" });
+  assert.deepEqual((await store.get("nightly"))?.lastFire, {
+    time: "2026-11-29T02:00:00+01:00",
+    outcome: "success",
+    runId: "r1",
+  });
+  // An older fire does not become the last one.
+  const older = fire("nightly", "2026-11-28T02:00:00+01:00", { outcome: "missed" });
+  assert.equal(await store.claimFire(older), true);
+  assert.equal((await store.get("nightly"))?.lastFire?.runId, "r1");
+  // A missed fire may be taken over (a backfill runs it); a run one may not.
+  assert.equal(
+    await store.claimFire({ ...older, trigger: "backfill" }, { over: ["missed"] }),
+    true,
+  );
+  assert.equal(await store.claimFire({ ...f1, trigger: "backfill" }, { over: ["missed"] }), false);
+
+  const all = await store.listFires("nightly");
+  assert.deepEqual(all.map((f) => f.time), [
+    "2026-11-28T02:00:00+01:00",
+    "2026-11-29T02:00:00+01:00",
+  ]);
+  const window = await store.listFires("nightly", {
+    from: new Date("2026-11-29T01:00:00Z"),
+    to: new Date("2026-11-30T00:00:00Z"),
+  });
+  assert.deepEqual(window.map((f) => f.outcome), ["success"]);
+
+  assert.equal(await store.remove("nightly"), true);
+  assert.equal(await store.remove("nightly"), false);
+  assert.deepEqual(await store.listFires("nightly"), [], "fires go with their schedule");
+  assert.deepEqual((await store.list()).map((s) => s.name), ["alpha"]);
+}
+
+Deno.test("MemoryScheduleStore keeps the contract", async () => {
+  await contract(new MemoryScheduleStore());
+});
+
+Deno.test("KvScheduleStore keeps the contract, in the history store's file", async () => {
+  const home = testTempDir("sched-");
+  const store = await openScheduleStore(home);
+  try {
+    await contract(store);
+  } finally {
+    store.close();
+  }
+  const info = await Deno.stat(`${home}/weft.kv`);
+  assert.equal((info.mode ?? 0) & 0o077, 0, "private file");
+});
+
+Deno.test("two handles racing for the same fires: each fire is claimed exactly once", async () => {
+  const home = testTempDir("sched-race-");
+  const a = await openScheduleStore(home);
+  const b = new KvScheduleStore(await Deno.openKv(`${home}/weft.kv`));
+  try {
+    await a.add(schedule("race", { cron: "* * * * *", tz: "UTC" }));
+    const times = Array.from(
+      { length: 40 },
+      (_, i) => new Date(Date.UTC(2026, 10, 30, 0, i)).toISOString(),
+    );
+    const results = await Promise.all(
+      times.flatMap((t) => [a.claimFire(fire("race", t)), b.claimFire(fire("race", t))]),
+    );
+    for (let i = 0; i < times.length; i++) {
+      assert.equal(Number(results[2 * i]) + Number(results[2 * i + 1]), 1, times[i]);
+    }
+    assert.equal((await b.listFires("race")).length, 40);
+    assert.equal((await a.get("race"))?.lastFire?.time, times[39]);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+Deno.test("openScheduleStore read-only on an empty home creates nothing", async () => {
+  const home = testTempDir("sched-ro-");
+  const store = await openScheduleStore(`${home}/none`, { readOnly: true });
+  assert.deepEqual(await store.list(), []);
+  store.close();
+  await assert.rejects(() => Deno.stat(`${home}/none`), Deno.errors.NotFound);
+});
