@@ -90,6 +90,8 @@ Deno.test("schedule add names what is wrong and exits 2", async () => {
     [["--cron", "0 2 * * *", "--overlap", "wait"], /'--overlap' argument 'wait' is invalid/],
     [["--cron", "0 2 * * *", "-p", "nope=1"], /nope/],
     [["--cron", "0 0 30 2 *"], /cron expression "0 0 30 2 \*" never fires/],
+    [["--cron", "@daily", "--name", "a\nb"], /schedule name "a\\nb" is empty or holds a control/],
+    [["--cron", "@daily", "--name", " "], /schedule name " " is empty/],
   ];
   for (const [flags, message] of cases) {
     const r = await weft(["schedule", "add", BACKUP, ...flags], { env });

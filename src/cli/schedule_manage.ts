@@ -126,8 +126,20 @@ export async function scheduleFromFlags(
   const params = { ...fromFile?.params, ...parseAssignments(flags.param ?? [], "--param") };
   const { resolveParams } = await import("../engine/params.ts");
   resolveParams(loaded.workflow, params);
+  const name = flags.name ?? fromFile?.name ?? loaded.workflow.name;
+  // A name is shown on one line by `schedule list` and written into crontab comments and
+  // systemd unit names: control characters (a line break above all) have no place in it.
+  // deno-lint-ignore no-control-regex
+  if (name.trim() === "" || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    throw new WeftError(
+      `schedule name ${JSON.stringify(name)} is empty or holds a control character`,
+      {
+        hint: "give a printable name with --name, e.g. --name nightly-backup",
+      },
+    );
+  }
   return {
-    name: flags.name ?? fromFile?.name ?? loaded.workflow.name,
+    name,
     file: resolve(loaded.file),
     cron,
     tz,

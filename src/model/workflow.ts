@@ -49,7 +49,7 @@ export const cronSchema = z.string().superRefine((expr, ctx) => {
 /** An IANA time zone name, checked against the runtime's Intl data. */
 export const timezoneSchema = z.string().superRefine((tz, ctx) => {
   try {
-    // Intl takes bare offsets (+05:00) too; they are no IANA name (as src/schedule/zone.ts).
+    // Intl takes bare offsets (+05:00) too; they are no IANA name (as checkCron in src/schedule/cron.ts).
     if (/^[+-]/.test(tz)) throw new RangeError("an offset");
     new Intl.DateTimeFormat("en", { timeZone: tz });
   } catch {
