@@ -102,9 +102,11 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
   const table: Record<string, string> = {};
   const deps: Record<string, string[]> = {};
   const requirers: string[] = [];
+  const sizes: Record<string, number> = {};
   for (const [name, chunk] of chunks) {
     table[name] = await gzipBase64(chunk.code);
     deps[name] = chunk.deps;
+    sizes[name] = new TextEncoder().encode(chunk.code).length;
     if (chunk.require) requirers.push(name);
   }
   const key = await sha256Hex(JSON.stringify([table, deps, requirers]));
@@ -112,6 +114,8 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
 const KEY = ${JSON.stringify(key.slice(0, 24))};
 const DEPS = ${JSON.stringify(deps)};
 const REQUIRERS = new Set(${JSON.stringify(requirers)});
+/** Each chunk's size in bytes: a cached file of another size (cut short, emptied) is rewritten. */
+const SIZES = ${JSON.stringify(sizes)};
 const urls = new Map();
 let folder;
 /** The private folder chunks are written to, so that Deno caches their compiled code; null: none. */
@@ -175,7 +179,10 @@ function url(name) {
       if (dir && resolved.every((u, i) => u === fileUrl(dir + "/" + deps[i]))) {
         const file = dir + "/" + name;
         try {
-          await Deno.lstat(file);
+          // lstat is paid anyway; its size catches a cached file cut short or emptied,
+          // which would otherwise fail to parse or, worse, run part of the program.
+          const info = await Deno.lstat(file);
+          if (!info.isFile || info.size !== SIZES[name]) throw new Error("stale");
           return fileUrl(file);
         } catch {
           try {

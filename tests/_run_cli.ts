@@ -70,14 +70,27 @@ export async function weft(
 
 /** Ids of live processes whose process group is `pgid` (read from /proc). */
 export function processesInGroup(pgid: number): number[] {
+  return liveProcessesWith(STAT_PGRP, pgid);
+}
+
+/** Ids of the live children of `pid` (read from /proc). */
+export function childrenOf(pid: number): number[] {
+  return liveProcessesWith(STAT_PPID, pid);
+}
+
+// Fields of /proc/PID/stat after the parenthesised command name: state ppid pgrp ...
+const STAT_PPID = 1;
+const STAT_PGRP = 2;
+
+/** Ids of live (not zombie) processes whose stat field `field` is `value`. */
+function liveProcessesWith(field: number, value: number): number[] {
   const found: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      // Fields after the parenthesised command name: state ppid pgrp ...
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid && fields[0] !== "Z") found.push(Number(entry.name));
+      if (Number(fields[field]) === value && fields[0] !== "Z") found.push(Number(entry.name));
     } catch {
       // the process ended while we looked
     }

@@ -74,3 +74,55 @@ console.log(typeof __require("node:os").cpus);
   assert.match(packed, /const REQUIRERS = new Set\(\["entry\.js"\]\);/);
   assert.equal(out.trim(), "function");
 });
+
+Deno.test("bundle pack: a cached chunk cut short, emptied or replaced by a link is rewritten, never run", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft-pack-test-" });
+  try {
+    await Deno.mkdir(`${dir}/split`);
+    // The dependency's last line defines what the entry prints: cut short, it would
+    // still parse and print the wrong value.
+    await Deno.writeTextFile(
+      `${dir}/split/chunk-dep.js`,
+      `export let word = "partial";\nword = "whole";\n`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/split/entry.js`,
+      `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/packed.js`,
+      await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
+    );
+    const run = async () => {
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--no-config", `${dir}/packed.js`],
+        env: { XDG_CACHE_HOME: `${dir}/cache` },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+      return new TextDecoder().decode(r.stdout).trim();
+    };
+    assert.equal(await run(), "whole");
+    const [bundleDir] = [...Deno.readDirSync(`${dir}/cache/weft`)].map((e) => e.name);
+    const cached = (name: string) => `${dir}/cache/weft/${bundleDir}/${name}`;
+    const dep = await Deno.readTextFile(cached("chunk-dep.js"));
+    const entry = await Deno.readTextFile(cached("entry.js"));
+
+    await Deno.writeTextFile(cached("chunk-dep.js"), `export let word = "partial";\n`);
+    assert.equal(await run(), "whole");
+    assert.equal(await Deno.readTextFile(cached("chunk-dep.js")), dep);
+
+    await Deno.writeTextFile(cached("entry.js"), "");
+    assert.equal(await run(), "whole");
+    assert.equal(await Deno.readTextFile(cached("entry.js")), entry);
+
+    await Deno.writeTextFile(`${dir}/elsewhere.js`, dep);
+    await Deno.remove(cached("chunk-dep.js"));
+    await Deno.symlink(`${dir}/elsewhere.js`, cached("chunk-dep.js"));
+    assert.equal(await run(), "whole");
+    assert.equal((await Deno.lstat(cached("chunk-dep.js"))).isSymlink, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,43 +5,15 @@
  * history). Needs tmux; skipped, with the reason printed, where it is not installed.
  */
 import assert from "node:assert/strict";
-import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { tmux, TMUX_MISSING, weftCommandLine } from "./_tmux.ts";
 
-const TMUX_MISSING = await (async () => {
-  try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
-    return success ? "" : "tmux -V failed";
-  } catch {
-    return "tmux is not installed (apt-get install tmux)";
-  }
-})();
 if (TMUX_MISSING) console.log(`cli_board_tmux_test: skipped: ${TMUX_MISSING}`);
-
-/** Runs tmux on a server of its own, so no user session is touched. */
-async function tmux(socket: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("tmux", {
-    args: ["-L", socket, "-f", "/dev/null", ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout);
-}
-
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** `weft run FILE` as one shell command line for a tmux pane, with the test's environment. */
 function weftRunCommand(file: string): string {
-  const env = weftEnv({ NO_COLOR: "1" });
-  return [
-    "env",
-    ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
-      env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
-    ),
-    quote(Deno.execPath()),
-    ...weftArgs(["run", file]).map(quote),
-  ].join(" ");
+  return weftCommandLine(["run", file], weftEnv({ NO_COLOR: "1" }));
 }
 
 Deno.test({

@@ -64,6 +64,33 @@ Deno.test("completions bash: verbs, options, subcommands and workflow files", as
   // A value option completes paths for <dir>, nothing for free text.
   assert.ok((await bashComplete(r.stdout, dir, "weft", "run", "--home", "fl")).includes("flows"));
   assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "help", "st"), ["status"]);
+  // An argument's fixed values (ArgumentDef.choices) are offered like subcommands.
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "completions", ""), [
+    "bash",
+    "fish",
+    "zsh",
+  ]);
+  assert.match(completionScript(PROGRAM, "zsh"), /subs=\('bash' 'zsh' 'fish'\)/);
+});
+
+Deno.test("completions bash: a path with spaces is one reply, for files and option values", async () => {
+  const dir = testTempDir("completions-spaces-");
+  await Deno.writeTextFile(`${dir}/my flow.yml`, "");
+  await Deno.mkdir(`${dir}/my dir`);
+  const r = await weft(["completions", "bash"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "run", "my"), [
+    "my dir",
+    "my flow.yml",
+  ]);
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "schema", "-o", "my"), [
+    "my dir",
+    "my flow.yml",
+  ]);
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "run", "--home", "my"), [
+    "my dir",
+    "my flow.yml",
+  ]);
 });
 
 const TINY: ProgramDef = {
@@ -136,6 +163,7 @@ Deno.test("completions fish: what fish offers, where fish is installed", async (
       assert.deepEqual(await offer("weft run "), ["a.yml", "c.json", "flows/"]);
       assert.deepEqual(await offer("weft history p"), ["prune"]);
       assert.deepEqual(await offer("weft logs --stream "), ["stderr", "stdout"]);
+      assert.deepEqual(await offer("weft completions "), ["bash", "fish", "zsh"]);
     },
   });
 });

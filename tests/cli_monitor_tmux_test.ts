@@ -5,34 +5,20 @@
  * with the reason printed, where it is not installed.
  */
 import assert from "node:assert/strict";
-import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { childrenOf, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { tmux, TMUX_MISSING, weftCommandLine } from "./_tmux.ts";
 
-const TMUX_MISSING = await (async () => {
-  try {
-    const { success } = await new Deno.Command("tmux", { args: ["-V"], stdout: "null" }).output();
-    return success ? "" : "tmux -V failed";
-  } catch {
-    return "tmux is not installed (apt-get install tmux)";
-  }
-})();
 if (TMUX_MISSING) console.log(`cli_monitor_tmux_test: skipped: ${TMUX_MISSING}`);
 
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A tmux server of its own (so no user session is touched) with one shell pane. */
 class Pane {
   constructor(readonly socket: string) {}
 
-  async tmux(...args: string[]): Promise<string> {
-    const out = await new Deno.Command("tmux", {
-      args: ["-L", this.socket, "-f", "/dev/null", ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(`tmux ${args[0]}: ${new TextDecoder().decode(out.stderr)}`);
-    return new TextDecoder().decode(out.stdout);
+  tmux(...args: string[]): Promise<string> {
+    return tmux(this.socket, ...args);
   }
 
   screen(): Promise<string> {
@@ -96,14 +82,7 @@ Deno.test({
       });
     assert.equal((await weft(["run", `${dir}/quick.yml`]).output()).code, 0);
     const run = weft(["run", file]).spawn();
-    const monitorLine = [
-      "env",
-      ...["WEFT_HOME", "PATH", "HOME", "DENO_DIR", "NO_COLOR"].flatMap((k) =>
-        env[k] === undefined ? [] : [quote(`${k}=${env[k]}`)]
-      ),
-      quote(Deno.execPath()),
-      ...weftArgs(["monitor", "--live"]).map(quote),
-    ].join(" ");
+    const monitorLine = weftCommandLine(["monitor", "--live"], env);
     const pane = new Pane(`weft-monitor-${Deno.pid}`);
     await pane.tmux(
       "new-session",
@@ -199,17 +178,3 @@ Deno.test({
     }
   },
 });
-
-/** Pids of the live children of `pid` (from /proc). */
-function childrenOf(pid: number): number[] {
-  const found: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) === pid && fields[0] !== "Z") found.push(Number(entry.name));
-    } catch { /* gone meanwhile */ }
-  }
-  return found;
-}

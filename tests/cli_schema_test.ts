@@ -38,3 +38,13 @@ Deno.test("weft schema --output writes a private file; a bad path is one line, e
   assert.match(bad.stderr, /^cannot write the schema to .*missing\/x\.json: .*\n {2}hint: /);
   assert.ok(!bad.stderr.includes("    at "), bad.stderr);
 });
+
+Deno.test("weft schema -o with an empty name: said as such, nothing written, exit 2", async () => {
+  const dir = testTempDir("schema-empty-");
+  for (const name of ["", "  "]) {
+    const r = await weft(["schema", "-o", name], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^--output needs a file name, got an empty one\n {2}hint: /);
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], []);
+});

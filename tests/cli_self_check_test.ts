@@ -23,6 +23,7 @@ Deno.test("self-check --json: version, writable store, time zone, tools, spawner
   assert.deepEqual([...Deno.readDirSync(home)], [], "the probe file is removed");
   assert.equal(report.kv, true);
   assert.equal(report.timeZone, "Europe/Paris");
+  assert.equal(report.timeZoneWarning, null);
   assert.equal(report.tools.python3, `${bin}/python3`);
   assert.equal(report.tools.sh, findOnPath("sh", "/usr/bin:/bin"));
   assert.ok(["posix_spawn", "setsid", "detached"].includes(report.spawner));
@@ -63,4 +64,22 @@ Deno.test("findOnPath: the first executable file, skipping folders and plain fil
   assert.equal(findOnPath("tool", `${a}:${b}`), null);
   Deno.chmodSync(`${b}/tool`, 0o755);
   assert.equal(findOnPath("tool", `:${a}:${b}`), `${b}/tool`);
+});
+
+Deno.test("self-check: a TZ no zone database knows is UTC with a warning; JSON keeps its shape", async () => {
+  const home = testTempDir("self-check-tz-");
+  for (const tz of ["Nowhere/Bogus", "UTC+3"]) {
+    const r = await weft(["self-check", "--json"], { env: { WEFT_HOME: home, TZ: tz } });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.timeZone, "UTC", tz);
+    assert.match(report.timeZoneWarning, /names no known time zone: schedules without tz use UTC/);
+    const text = await weft(["self-check"], { env: { WEFT_HOME: home, TZ: tz } });
+    assert.match(text.stdout, /^time zone UTC \(warning: TZ=".+" names no known time zone/m);
+  }
+  // An empty TZ is UTC (as glibc reads it), not ICU's "Etc/Unknown", and no warning.
+  const r = await weft(["self-check", "--json"], { env: { WEFT_HOME: home, TZ: "" } });
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.timeZone, "UTC");
+  assert.equal(report.timeZoneWarning, null);
 });

@@ -116,6 +116,21 @@ Deno.test("weft status of a failed run: each failed task's reason and last lines
   assert.doesNotMatch(stdout, /✖ (after|fine)/, "only failed tasks");
 });
 
+Deno.test("weft status of a failed task whose log file was deleted says so, not 'no output'", async () => {
+  const home = testTempDir("home-");
+  const run = await weftCli(["run", `${FIXTURES}failing.yml`, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 1, run.stderr);
+  const logs = [...Deno.readDirSync(`${home}/logs`)].filter((e) => e.isDirectory);
+  const folder = `${home}/logs/${logs[0].name}`;
+  const log = [...Deno.readDirSync(folder)].find((e) => e.name.startsWith("breaks."));
+  Deno.removeSync(`${folder}/${log!.name}`);
+  const { code, stdout } = await weftCli(["status"], { env: { WEFT_HOME: home } });
+  assert.equal(code, 0);
+  const block = stdout.slice(stdout.indexOf("✖ breaks")).trimEnd().split("\n");
+  assert.equal(block[0], "✖ breaks failed: exited with code 3");
+  assert.equal(block[1], `    its log file is missing: ${folder}/${log!.name}`);
+});
+
 Deno.test("weft status of an interrupted run: when it was last seen, duration unknown", async () => {
   const { home, cleanup } = await tempHome();
   const id = fakeRunId();

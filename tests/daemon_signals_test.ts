@@ -6,41 +6,50 @@
  */
 import assert from "node:assert/strict";
 import { freePort, startDaemon, writeFlow } from "./_daemon.ts";
+import { alive } from "./_engine.ts";
 import { waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
-function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
-
-Deno.test("daemon SIGTERM: a run still going after the grace period is cancelled and recorded; exit 0", async () => {
-  const dir = testTempDir("sigterm-");
-  writeFlow(
-    dir,
-    "slow.yml",
-    `name: slow
+/** A workflow answering the webhook `/NAME` with one shell task running `command`. */
+const webhookFlow = (name: string, command: string) =>
+  `name: ${name}
 trigger:
   type: webhook
   config:
-    webhook: /slow
+    webhook: /${name}
 tasks:
-  - id: wait
+  - id: work
     type: shell
-    command: echo $$ > ${dir}/pid; exec sleep 60
-`,
-  );
+    command: ${command}
+`;
+
+/**
+ * A daemon started with `--grace grace` on a fresh folder holding `NAME.yml` (its task runs
+ * `command(folder)`), and the run its webhook started. The daemon is killed when this fails.
+ */
+async function daemonWithRun(name: string, command: (dir: string) => string, grace: string) {
+  const dir = testTempDir(`${name}-`);
+  writeFlow(dir, `${name}.yml`, webhookFlow(name, command(dir)));
   const port = freePort();
-  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "0.5s"]);
+  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", grace]);
   try {
     await daemon.waitFor(/daemon started/);
-    const res = await fetch(`http://127.0.0.1:${port}/slow`, { method: "POST" });
+    const res = await fetch(`http://127.0.0.1:${port}/${name}`, { method: "POST" });
     assert.equal(res.status, 202);
     const { run_id: runId } = await res.json();
+    return { dir, daemon, runId: runId as string };
+  } catch (error) {
+    await daemon.stop("SIGKILL");
+    throw error;
+  }
+}
+
+/** The task of a run that goes on until cancelled: it writes its pid to `DIR/pid`. */
+const sleeper = (dir: string) => `echo $$ > ${dir}/pid; exec sleep 60`;
+
+Deno.test("daemon SIGTERM: a run still going after the grace period is cancelled and recorded; exit 0", async () => {
+  const { dir, daemon, runId } = await daemonWithRun("slow", sleeper, "0.5s");
+  try {
     const pid = Number(await waitForFile(`${dir}/pid`));
     assert.ok(alive(pid));
     assert.equal(await daemon.stop("SIGTERM"), 0);
@@ -58,27 +67,8 @@ tasks:
 });
 
 Deno.test("daemon: a second SIGTERM during the grace period cancels the runs now; still exit 0", async () => {
-  const dir = testTempDir("sigterm-twice-");
-  writeFlow(
-    dir,
-    "slow.yml",
-    `name: slow
-trigger:
-  type: webhook
-  config:
-    webhook: /slow
-tasks:
-  - id: wait
-    type: shell
-    command: echo $$ > ${dir}/pid; exec sleep 60
-`,
-  );
-  const port = freePort();
-  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "10m"]);
+  const { dir, daemon, runId } = await daemonWithRun("slow", sleeper, "10m");
   try {
-    await daemon.waitFor(/daemon started/);
-    const res = await fetch(`http://127.0.0.1:${port}/slow`, { method: "POST" });
-    const { run_id: runId } = await res.json();
     const pid = Number(await waitForFile(`${dir}/pid`));
     daemon.child.kill("SIGTERM");
     await daemon.waitFor(/waiting up to 600000 ms for 1 running run/);
@@ -91,27 +81,12 @@ tasks:
 });
 
 Deno.test("daemon SIGTERM: a run that ends within the grace period finishes as it would", async () => {
-  const dir = testTempDir("sigterm-ok-");
-  writeFlow(
-    dir,
-    "short.yml",
-    `name: short
-trigger:
-  type: webhook
-  config:
-    webhook: /short
-tasks:
-  - id: wait
-    type: shell
-    command: echo go > ${dir}/started; sleep 1
-`,
+  const { dir, daemon, runId } = await daemonWithRun(
+    "short",
+    (dir) => `echo go > ${dir}/started; sleep 1`,
+    "20s",
   );
-  const port = freePort();
-  const daemon = startDaemon(["--dir", dir, "--listen", `127.0.0.1:${port}`, "--grace", "20s"]);
   try {
-    await daemon.waitFor(/daemon started/);
-    const res = await fetch(`http://127.0.0.1:${port}/short`, { method: "POST" });
-    const { run_id: runId } = await res.json();
     await waitForFile(`${dir}/started`);
     assert.equal(await daemon.stop("SIGTERM"), 0);
     assert.equal(daemon.count(new RegExp(`run ${runId} ended success`)), 1);
@@ -120,17 +95,7 @@ tasks:
   }
 });
 
-const hupFlow = (word: string, name = "hup") =>
-  `name: ${name}
-trigger:
-  type: webhook
-  config:
-    webhook: /${name}
-tasks:
-  - id: say
-    type: shell
-    command: echo version ${word}
-`;
+const hupFlow = (word: string, name = "hup") => webhookFlow(name, `echo version ${word}`);
 
 /** A daemon on a folder holding hup.yml, whose file is then broken and added.yml added, and SIGHUP sent. */
 async function brokenAfterHup() {

@@ -7,32 +7,41 @@
 import assert from "node:assert/strict";
 import { startHookServer } from "./fixtures/notify/servers.ts";
 import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const TOKEN = "T0001/B0002/sEcReTtOkEn42";
 
-async function withDir(fn: (dir: string) => Promise<void>) {
-  const dir = await Deno.makeTempDir();
+type HookServer = ReturnType<typeof startHookServer>;
+
+/** Runs `fn` with a stand-in hook server (closed afterwards, whatever happens) and a fresh folder. */
+async function withHook(fn: (hook: HookServer, dir: string) => Promise<void>) {
+  const hook = startHookServer();
   try {
-    await fn(dir);
+    await fn(hook, testTempDir("slack-"));
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await hook.close();
   }
 }
+
+/** Workflow `deploy`, notifying Slack (`slack`: its settings as a flow map) on failure; then `rest`. */
+const deployToSlack = (slack: string, rest: string) =>
+  `name: deploy
+notifications:
+  channels: [slack]
+  on_failure: true
+  slack: ${slack}
+${rest}`;
 
 // deno-lint-ignore no-explicit-any
 type Any = any;
 
 Deno.test("slack: a failed run posts workflow, status, duration, failed tasks with log lines, run id and the status command", async () => {
-  const hook = startHookServer();
-  await withDir(async (dir) => {
+  await withHook(async (hook, dir) => {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,
-      `name: deploy
-notifications:
-  channels: [slack]
-  on_failure: true
-  slack: { webhook_url: "\${env.HOOK}/services/${TOKEN}", channel: "#deployments" }
-tasks:
+      deployToSlack(
+        `{ webhook_url: "\${env.HOOK}/services/${TOKEN}", channel: "#deployments" }`,
+        `tasks:
   - id: build
     command: "echo compiling; echo 'error: <missing> & broken' >&2; echo url=$HOOK_URL; exit 2"
     environment: { HOOK_URL: "\${env.HOOK}/services/${TOKEN}" }
@@ -40,6 +49,7 @@ tasks:
     command: "true"
     depends_on: [build]
 `,
+      ),
     );
     const env = { HOOK: hook.url, WEFT_HOME: `${dir}/home` };
     const run = await weft(["run", `${dir}/flow.yml`, "--json"], { env });
@@ -70,12 +80,10 @@ tasks:
     assert.match(status.stdout, /notified {2}slack: sent/);
     assert.ok(!status.stdout.includes("sEcReTtOkEn42") && !run.stderr.includes("sEcReTtOkEn42"));
   });
-  await hook.close();
 });
 
 Deno.test("slack: SLACK_WEBHOOK_URL and the global config fill in what the workflow leaves out", async () => {
-  const hook = startHookServer();
-  await withDir(async (dir) => {
+  await withHook(async (hook, dir) => {
     const seedFlow = `{"name": "seedflow",
       "tasks": [{"id": "t", "type": "shell", "command": "true"}],
       "notifications": {"channels": ["slack", "webhook"], "on_completion": true, "on_failure": true}}`;
@@ -98,12 +106,10 @@ Deno.test("slack: SLACK_WEBHOOK_URL and the global config fill in what the workf
     // The webhook gets exactly `weft run --json`'s report.
     assert.deepEqual(generic.body, JSON.parse(run.stdout));
   });
-  await hook.close();
 });
 
 Deno.test("on_failure only: a successful run sends nothing; an unusable channel is recorded, not fatal", async () => {
-  const hook = startHookServer();
-  await withDir(async (dir) => {
+  await withHook(async (hook, dir) => {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,
       `name: quiet
@@ -128,20 +134,15 @@ tasks: [{ id: t, command: "\${env.CMD}" }]
       [["email", false], ["slack", true]],
     );
   });
-  await hook.close();
 });
 
 Deno.test("slack: a task's output or an alert's text cannot mention anyone (<!channel>, <@U…>) in the blocks or the fallback text", async () => {
-  const hook = startHookServer();
-  await withDir(async (dir) => {
+  await withHook(async (hook, dir) => {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,
-      `name: deploy
-notifications:
-  channels: [slack]
-  on_failure: true
-  slack: { webhook_url: "\${env.HOOK}/services/x" }
-alerts:
+      deployToSlack(
+        `{ webhook_url: "\${env.HOOK}/services/x" }`,
+        `alerts:
   - name: failed
     condition: "execution.status === 'failed'"
     channels: [slack]
@@ -150,6 +151,7 @@ tasks:
   - id: build
     command: "echo '<!channel> look <@U123> & <https://evil.example|click>'; exit 3"
 `,
+      ),
     );
     const env = { HOOK: hook.url, WEFT_HOME: `${dir}/home` };
     const run = await weft(["run", `${dir}/flow.yml`], { env });
@@ -166,5 +168,4 @@ tasks:
       notice.body.text,
     );
   });
-  await hook.close();
 });

@@ -13,6 +13,7 @@ import {
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
 import { processesInGroup } from "./_run_cli.ts";
+import { assertRecoversGroup } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -78,12 +79,7 @@ Deno.test("recovery ends the groups named in a crashed run's journal and removes
     const journal = GroupJournal.open(logs, id, workDir, (pid) => processStartTicks(pid));
     journal.started(child.pid);
     journal.close(false); // the crash: the journal stays as it is
-    const ended: number[] = [];
-    await recoverInterrupted(store, Deno.hostname(), { onRecovered: (_, n) => ended.push(n) });
-    assert.deepEqual(ended, [1]);
-    assert.notEqual((await child.status).code, 0, "the leader was signalled");
-    assert.deepEqual(processesInGroup(child.pid), [], "and its children with it");
-    assert.equal((await store.findRun(id))?.status, "interrupted");
+    await assertRecoversGroup(store, child, id);
     assert.throws(() => Deno.statSync(workDir), Deno.errors.NotFound, "work folder removed");
     assert.equal(await readJournal(logs, id), null, "the journal is removed with it");
   } finally {

@@ -11,6 +11,7 @@ import { isProcessAlive, processStartTicks, recoverInterrupted } from "../src/st
 import { isOurGroupAlive } from "../src/store/process_groups.ts";
 import type { ProcessRecord } from "../src/store/run_store.ts";
 import { processesInGroup } from "./_run_cli.ts";
+import { assertRecoversGroup } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
 const CHILD = new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname;
@@ -160,12 +161,7 @@ Deno.test("recovery ends the process groups a crashed run left running", async (
     const id = await crashedRunWith(store, [
       group(fakeRunId(), child.pid, processStartTicks(child.pid)),
     ]);
-    const ended: number[] = [];
-    await recoverInterrupted(store, Deno.hostname(), { onRecovered: (_, n) => ended.push(n) });
-    assert.deepEqual(ended, [1]);
-    assert.notEqual((await child.status).code, 0, "the leader was signalled");
-    assert.deepEqual(processesInGroup(child.pid), [], "and its children with it");
-    assert.equal((await store.findRun(id))?.status, "interrupted");
+    await assertRecoversGroup(store, child, id);
     assert.deepEqual(await store.listProcesses(id), []);
   } finally {
     try {

@@ -16,6 +16,8 @@ export interface ArgumentDef {
   required?: boolean;
   /** Takes every remaining positional (only the last argument may be variadic). */
   variadic?: boolean;
+  /** The values it takes, offered by shell completion (the verb itself checks them). */
+  choices?: readonly string[];
 }
 
 /** An option of a verb. Its camelCase long name is its key in {@link OptionValues}. */

@@ -22,13 +22,15 @@ interface Entry {
   options: readonly OptionDef[];
   subs: readonly VerbDef[];
   files: boolean;
+  /** The values of its first argument, where they are a fixed list (`completions bash`). */
+  values: readonly string[];
 }
 
 /** The `completions` verb. */
 export const completionsVerb: VerbDef = {
   name: "completions",
   summary: "print a shell completion script (bash, zsh or fish)",
-  arguments: [{ name: "shell", description: "bash, zsh or fish", required: true }],
+  arguments: [{ name: "shell", description: "bash, zsh or fish", required: true, choices: SHELLS }],
   examples: `
 Examples:
   weft completions bash > ~/.local/share/bash-completion/completions/weft
@@ -68,6 +70,7 @@ function flatten(program: ProgramDef): Entry[] {
     options: [HELP_OPTION, { long: "version", short: "V", description: "output the version" }],
     subs: [...program.verbs, { name: "help", summary: "display help for command" } as VerbDef],
     files: false,
+    values: [],
   };
   const list = [top];
   const walk = (verb: VerbDef, prefix: string) => {
@@ -78,6 +81,7 @@ function flatten(program: ProgramDef): Entry[] {
       options: [...(verb.options ?? []), HELP_OPTION],
       subs: verb.subcommands ?? [],
       files: (verb.arguments ?? []).some((a) => /^(file|files|workflow)$/.test(a.name)),
+      values: verb.arguments?.[0]?.choices ?? [],
     });
     for (const sub of verb.subcommands ?? []) walk(sub, path);
   };
@@ -101,6 +105,21 @@ function q(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
+/**
+ * The lines (the same in bash and zsh) that set `$path` to the verb path: the words before
+ * the current one that name a verb or one of its subcommands, options skipped. `array` is
+ * the shell's array of words, `first` the index of the word after the program name, and
+ * `current` the variable holding the current word's index.
+ */
+function verbPath(fn: string, array: string, first: number, current: string): string {
+  return `  for ((i = ${first}; i < ${current}; i++)); do
+    w="\${${array}[i]}"
+    [[ $w == -* ]] && continue
+    if [[ -z $path ]]; then path="$w"; elif ${fn}_has "$path $w"; then path="$path $w"; fi
+  done
+  [[ $path == help ]] && path=""`;
+}
+
 function bashScript(name: string, entries: Entry[]): string {
   const fn = `_${name.replace(/\W/g, "_")}_complete`;
   const cases = entries.map((e) => {
@@ -110,12 +129,14 @@ function bashScript(name: string, entries: Entry[]): string {
       const action = kind.choices
         ? `COMPREPLY=($(compgen -W ${q(kind.choices.join(" "))} -- "$cur"))`
         : kind.paths
-        ? `COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null`
+        ? `${fn}_paths`
         : "COMPREPLY=()";
       return `        ${words(o).join("|")}) ${action}; return ;;`;
     });
     return `    ${q(e.path)})
-      opts=${q(opts)}; subs=${q(e.subs.map((s) => s.name).join(" "))}; files=${e.files ? 1 : 0}
+      opts=${q(opts)}; subs=${q([...e.subs.map((s) => s.name), ...e.values].join(" "))}; files=${
+      e.files ? 1 : 0
+    }
       case "$prev" in
 ${values.join("\n")}
       esac ;;`;
@@ -125,12 +146,7 @@ ${fn}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}"
   local path="" i w opts subs files
   # The verb path: the leading words that name a verb or one of its subcommands.
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    w="\${COMP_WORDS[i]}"
-    [[ $w == -* ]] && continue
-    if [[ -z $path ]]; then path="$w"; elif ${fn}_has "$path $w"; then path="$path $w"; fi
-  done
-  [[ $path == help ]] && path=""
+${verbPath(fn, "COMP_WORDS", 1, "COMP_CWORD")}
   case "$path" in
 ${cases.join("\n")}
     *) return ;;
@@ -147,6 +163,14 @@ ${cases.join("\n")}
     done < <(compgen -f -- "$cur")
     compopt -o filenames 2>/dev/null
   fi
+}
+# Paths for an option's value, one reply per line of compgen: \$(...) would split
+# "my flow.yml" into two replies.
+${fn}_paths() {
+  local f
+  COMPREPLY=()
+  while IFS= read -r f; do COMPREPLY+=("$f"); done < <(compgen -f -- "$cur")
+  compopt -o filenames 2>/dev/null
 }
 ${fn}_has() {
   case "$1" in
@@ -175,7 +199,10 @@ function zshScript(name: string, entries: Entry[]): string {
       const head = names.length > 1 ? `{${names.join(",")}}` : names[0];
       return `        ${head}${q(`[${desc}]${action}`)}`;
     });
-    const subs = e.subs.map((s) => q(`${s.name}:${s.summary.replaceAll(":", " ")}`));
+    const subs = [
+      ...e.subs.map((s) => q(`${s.name}:${s.summary.replaceAll(":", " ")}`)),
+      ...e.values.map((v) => q(v)),
+    ];
     return `    ${q(e.path)})
       opts=(
 ${specs.join("\n")}
@@ -187,12 +214,7 @@ ${specs.join("\n")}
 ${fn}() {
   local path="" w i files=0
   local -a opts subs
-  for ((i = 2; i < CURRENT; i++)); do
-    w="\${words[i]}"
-    [[ $w == -* ]] && continue
-    if [[ -z $path ]]; then path="$w"; elif ${fn}_has "$path $w"; then path="$path $w"; fi
-  done
-  [[ $path == help ]] && path=""
+${verbPath(fn, "words", 2, "CURRENT")}
   case "$path" in
 ${cases.join("\n")}
     *) return 1 ;;
@@ -249,6 +271,9 @@ function fishScript(name: string, entries: Entry[]): string {
       if (o.value) spec += kind.paths ? " -r -F" : " -x";
       if (kind.choices) spec += ` -a ${q(kind.choices.join(" "))}`;
       lines.push(`${spec} -d ${q(o.description)}`);
+    }
+    if (e.values.length) {
+      lines.push(`complete -c ${name} -n ${q(cond)} -a ${q(e.values.join(" "))}`);
     }
     if (e.files) {
       lines.push(

@@ -13,6 +13,7 @@ import {
   parseRunStatus,
   parseSince,
   RUN_STATUSES,
+  runSummary,
   table,
   withHistory,
 } from "./history_shared.ts";
@@ -44,12 +45,7 @@ interface PruneOptions {
 /** The shape of one run in `weft history --json`. */
 export function historyEntry(run: RunRecord) {
   return {
-    id: run.id,
-    workflow: run.workflow,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: run.durationMs,
+    ...runSummary(run),
     host: run.host,
     pid: run.pid,
     trigger: triggerOf(run),

@@ -7,10 +7,25 @@
 import type { RunStatus } from "../engine/events.ts";
 import { formatDuration, parseDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import type { RunDetails, RunStore } from "../store/run_store.ts";
+import type { RunDetails, RunRecord, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
+
+/**
+ * The fields a run's entry in `--json` output starts with (history, status, monitor), in
+ * this order. `finishedAt`/`durationMs` are null while the run is running.
+ */
+export function runSummary(run: RunRecord) {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+  };
+}
 
 /** Run states a `--status` filter accepts. */
 export const RUN_STATUSES: readonly RunStatus[] = [

@@ -44,6 +44,12 @@ export async function printSchema(io: CliIO, flags: SchemaFlags): Promise<number
     await outData(io, WORKFLOW_SCHEMA_JSON);
     return 0;
   }
+  if (flags.output.trim() === "") {
+    // resolve() would make it the current folder: "cannot write … Is a directory".
+    throw new WeftError("--output needs a file name, got an empty one", {
+      hint: "e.g. weft schema -o weft.schema.json, or leave -o out for stdout",
+    });
+  }
   // node:path loads here, not with the CLI: it costs every command ~5 ms (issue 12 §3).
   const { resolve } = await import("node:path");
   const path = resolve(io.cwd, flags.output);

@@ -22,8 +22,10 @@ export interface SelfCheckReport {
   store: { path: string; writable: boolean; error?: string };
   /** Deno KV (the run store) is available: false when run without --unstable-kv. */
   kv: boolean;
-  /** IANA time zone name (e.g. `Europe/Paris`), as the run's local times use. */
+  /** IANA time zone name (e.g. `Europe/Paris`) schedules without `tz` use; `UTC` when unknown. */
   timeZone: string;
+  /** Why `timeZone` may not be what `TZ` meant (a `TZ` Intl cannot name), else null. */
+  timeZoneWarning: string | null;
   /** Each optional tool's path on PATH, or null when not found. */
   tools: Record<(typeof OPTIONAL_TOOLS)[number], string | null>;
   /** `posix_spawn` (FFI, fast), else a fallback: `setsid` or `detached`. */
@@ -59,7 +61,10 @@ Examples:
 
 /** Runs every check for the invocation `io` (its environment and cwd) and `--home`. */
 export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfCheckReport> {
-  const { spawnMethod } = await import("../tasks/spawner.ts");
+  const [{ spawnMethod }, { hostZone }] = await Promise.all([
+    import("../tasks/spawner.ts"),
+    import("../schedule/zone.ts"),
+  ]);
   let path = "";
   let store: SelfCheckReport["store"];
   try {
@@ -77,7 +82,8 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     commit: commit(),
     store,
     kv,
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZone: hostZone(),
+    timeZoneWarning: zoneWarning(io.env.TZ),
     tools,
     spawner: spawnMethod(),
     ok: store.writable && kv,
@@ -98,6 +104,18 @@ async function probeWritable(home: string): Promise<{ writable: boolean; error?:
   } catch (e) {
     return { writable: false, error: (e as Error).message };
   }
+}
+
+/**
+ * A warning when `TZ` is set but names no zone Intl knows (`UTC+3`, a typo, a file
+ * path): local times may then follow its offset while schedules use UTC. Null otherwise.
+ */
+function zoneWarning(tz: string | undefined): string | null {
+  if (!tz) return null; // unset, or empty: UTC, as glibc reads it
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && zone !== "Etc/Unknown") return null;
+  return `TZ=${JSON.stringify(tz)} names no known time zone: schedules without tz use UTC; ` +
+    "set TZ to an IANA name such as Europe/Berlin, or unset it";
 }
 
 /** The first executable file named `name` in the `:`-separated PATH, or null. */
@@ -133,7 +151,7 @@ function describe(r: SelfCheckReport): string {
     `weft      ${r.version} (${r.commit === "source" ? "from source" : `commit ${r.commit}`})`,
     `store     ${r.store.path || "(unknown)"} (${storeState})`,
     `kv        ${r.kv ? "available" : "NOT available: run with --unstable-kv"}`,
-    `time zone ${r.timeZone}`,
+    `time zone ${r.timeZone}${r.timeZoneWarning ? ` (warning: ${r.timeZoneWarning})` : ""}`,
     `spawner   ${SPAWNERS[r.spawner]}`,
     "tools",
     ...tools,

@@ -8,7 +8,14 @@ import type { TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { AttemptRecord, RunDetails, RunStore } from "../store/run_store.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { duration, localTime, runOrLatest, table, withHistory } from "./history_shared.ts";
+import {
+  duration,
+  localTime,
+  runOrLatest,
+  runSummary,
+  table,
+  withHistory,
+} from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
@@ -31,12 +38,7 @@ interface StatusOptions {
 export function statusReport(details: RunDetails, childRuns: Record<string, string[]> = {}) {
   const { run, tasks } = details;
   return {
-    id: run.id,
-    workflow: run.workflow,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: run.durationMs,
+    ...runSummary(run),
     tasks,
     host: run.host,
     pid: run.pid,
@@ -123,17 +125,27 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
       (a, b) => (a && a.attempt > b.attempt ? a : b),
       undefined,
     );
-    const lines = last
-      ? await readLogTail(
-        `${store.logsDir}/${last.logPath ?? logFilePath(last.runId, last.taskId, last.attempt)}`,
-        TAIL_LINES,
-      )
-      : [];
+    const file = last &&
+      `${store.logsDir}/${last.logPath ?? logFilePath(last.runId, last.taskId, last.attempt)}`;
+    let lines: Awaited<ReturnType<typeof readLogTail>> = [];
+    let missing = "";
+    try {
+      lines = file ? await readLogTail(file, TAIL_LINES) : [];
+      // Output was recorded, yet its file is gone: say so rather than "no output".
+      if (last && last.logBytes > 0 && lines.length === 0 && !(await exists(file!))) {
+        missing = `    its log file is missing: ${terminalSafe(file!, false)}\n`;
+      }
+    } catch (e) {
+      missing = `    its log file cannot be read: ${terminalSafe(file!, false)}: ${
+        terminalSafe((e as Error).message, false)
+      }\n`;
+    }
     const shown = lines.map((line) => ({
       stream: line.stream,
       text: terminalSafe(displayedWholeLine(line.text), false),
     }));
-    text += "\n" + failureBlock(task, shown, "", paint(false));
+    const block = failureBlock(task, shown, "", paint(false));
+    text += "\n" + (missing ? block.replace(" — no output", "") + missing : block);
   }
   return text;
 }
@@ -205,4 +217,13 @@ function taskRow(task: TaskRecord, truncated?: string[]): string[] {
     String(task.attempts),
     terminalSafe((reason.split("\n")[0] + note).trim(), false) || "-",
   ];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

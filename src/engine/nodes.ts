@@ -1,38 +1,20 @@
 /**
  * The engine's view of a workflow: one node per task record (top-level tasks and the
- * children of `parallel` tasks; loop iterations are added at run time), with the workflow `defaults` applied, callbacks told
- * apart from the main DAG, and everything the run would refuse found up front.
+ * children of `parallel` tasks; loop iterations are added at run time), with the
+ * workflow `defaults` applied (leaf_spec.ts), callbacks told apart from the main DAG,
+ * and everything the run would refuse found up front.
  * @module
  */
 import type { Problem } from "../model/errors.ts";
 import type { ParallelChild, Step, Task, TaskOf } from "../model/task.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { pendingTaskRecord, type TaskRecord } from "./events.ts";
-import type { RetryPolicy } from "./retry.ts";
+import { type LeafSpec, leafSpecOf } from "./leaf_spec.ts";
+
+export type { LeafSpec } from "./leaf_spec.ts";
 
 /** How the engine runs a node. */
 export type NodeKind = "leaf" | "conditional" | "parallel" | "loop";
-
-/** One unit of work handed to a runner, with the workflow defaults applied. */
-export interface LeafSpec {
-  type: string;
-  /** What the runner receives: the task or step (for shell, `shell` defaulted). */
-  config: unknown;
-  cwd?: string;
-  /**
-   * `defaults.environment` under the task's own, merged, not yet interpolated: for
-   * reading the values as written. Interpolation goes block by block (`envBlocks`).
-   */
-  environment?: Record<string, string>;
-  /**
-   * The same blocks as written, lowest layer first (`defaults.environment`, then the
-   * task's): each resolves in order over those before it (Expressions.renderEnvBlocks).
-   */
-  envBlocks?: Record<string, string>[];
-  timeout?: number;
-  retry?: RetryPolicy;
-  continueOnError: boolean;
-}
 
 /** What a composite node does. */
 export type CompositeSpec =
@@ -111,22 +93,7 @@ export function buildNodes(
         "use a shell task for now",
       );
     }
-    const s = step as Step;
-    const config = s.type === "shell" && s.shell === undefined && defaults.shell !== undefined
-      ? { ...s, shell: defaults.shell }
-      : s;
-    const envBlocks = [defaults.environment, s.environment].filter((b) => b !== undefined);
-    const environment = envBlocks.length > 0 ? Object.assign({}, ...envBlocks) : undefined;
-    return {
-      type: s.type,
-      config,
-      cwd: s.cwd ?? defaults.cwd,
-      environment,
-      envBlocks: envBlocks.length > 0 ? envBlocks : undefined,
-      timeout: s.timeout ?? defaults.timeout,
-      retry: s.retry ?? defaults.retry,
-      continueOnError: s.continue_on_error ?? defaults.continue_on_error ?? false,
-    };
+    return leafSpecOf(step, defaults);
   };
 
   const byId = new Map<string, Node>();
@@ -198,23 +165,7 @@ export function buildNodes(
     if (task.type === "parallel") {
       for (const child of task.tasks) {
         const spec = leafSpec(child.id, ` (inside "${task.id}")`, child);
-        const childNode = makeNode({
-          id: child.id,
-          name: child.name ?? child.id,
-          type: child.type,
-          kind: "leaf",
-          callback,
-          deps: [],
-          onSuccess: [],
-          onFailure: [],
-          alone: false,
-          condition: null,
-          leaf: spec,
-          composite: null,
-          compositeTimeout: null,
-          parent: node,
-          continueOnError: spec.continueOnError,
-        });
+        const childNode = childLeafNode(node, child.id, child.name ?? child.id, spec);
         node.children.push(childNode);
         add(childNode);
       }
@@ -285,12 +236,20 @@ const NO_OUTPUTS: Record<string, string> = Object.freeze({}) as Record<string, s
  * cannot clash with one). It belongs to the loop like a parallel child to its parallel.
  */
 export function iterationNode(loop: Node, id: string, spec: LeafSpec): Node {
+  return childLeafNode(loop, id, `${loop.record.name}${id.slice(loop.id.length)}`, spec);
+}
+
+/**
+ * A leaf inside `parent` (a parallel child or a loop iteration): no dependencies or
+ * callbacks of its own; it is a callback when its parent is.
+ */
+function childLeafNode(parent: Node, id: string, name: string, spec: LeafSpec): Node {
   return makeNode({
     id,
-    name: `${loop.record.name}${id.slice(loop.id.length)}`,
+    name,
     type: spec.type,
     kind: "leaf",
-    callback: loop.callback,
+    callback: parent.callback,
     deps: [],
     onSuccess: [],
     onFailure: [],
@@ -299,7 +258,7 @@ export function iterationNode(loop: Node, id: string, spec: LeafSpec): Node {
     leaf: spec,
     composite: null,
     compositeTimeout: null,
-    parent: loop,
+    parent,
     continueOnError: spec.continueOnError,
   });
 }

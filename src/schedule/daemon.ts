@@ -1,25 +1,25 @@
 /**
  * `weft daemon`'s core: holds the workflows of its folders and the schedules of the
  * store, fires schedules on an injected clock (daemon_fires.ts), answers webhook and
- * file_change triggers, and starts every run through the injected {@link Launcher}
- * under the overlap policies and the `--max-runs` limit (daemon_slots.ts). Every fire
- * is recorded in the schedule store (claimed first, so no fire runs twice). Knows no
- * signals, sockets or terminals: the CLI (src/cli/daemon.ts) wires those.
+ * file_change triggers (daemon_triggers.ts), and starts every run through the injected
+ * {@link Launcher} under the overlap policies and the `--max-runs` limit
+ * (daemon_slots.ts). Every fire is recorded in the schedule store (claimed first, so no
+ * fire runs twice). Knows no signals, sockets or terminals: the CLI (src/cli/daemon.ts)
+ * wires those.
  * @module
  */
 import type { Clock } from "./clock.ts";
 import { type Fire, FireLoop } from "./daemon_fires.ts";
 import { type Overlap, RunSlots, type StartedRun } from "./daemon_slots.ts";
-import { type FileWatch, watchFiles } from "./daemon_watch.ts";
+import type { FileWatch } from "./daemon_watch.ts";
+import { wireTriggers } from "./daemon_triggers.ts";
 import {
   type FileLoader,
   listWorkflowFiles,
   loadAll,
   type LoadedFile,
-  routePath,
-  triggersOf,
 } from "./daemon_workflows.ts";
-import { outcomeOf, syncSchedules } from "./daemon_schedules.ts";
+import { outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
@@ -74,7 +74,12 @@ export class Daemon {
     await this.reload();
     const owed = this.#loop.catchUp();
     for (const fire of owed) if (fire.kind !== "missed") this.#onFire(fire);
-    this.#track(this.#recordMissed(owed.filter((f) => f.kind === "missed")));
+    this.#track(recordMissed(owed.filter((f) => f.kind === "missed"), {
+      store: this.#o.store,
+      clock: this.#o.clock,
+      log: (line) => this.#o.log(line),
+      stopping: () => this.#stopping,
+    }));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
   }
 
@@ -156,39 +161,11 @@ export class Daemon {
 
   #setTriggers(loaded: LoadedFile[]): void {
     for (const w of this.#watches) w.close();
-    this.#watches = [];
-    this.#routes = new Map();
-    for (const l of loaded) {
-      for (const trigger of triggersOf(l.workflow)) {
-        const config = trigger.config ?? {};
-        const overlap = config.overlap;
-        // The trigger's own `params` are the base; a webhook body's fields override them.
-        const base: Record<string, string> = {};
-        for (const [k, v] of Object.entries(config.params ?? {})) base[k] = String(v);
-        if (trigger.type.includes("webhook") && config.webhook) {
-          const path = routePath(config.webhook);
-          if (this.#routes.has(path)) {
-            this.#o.log(`webhook ${path} of ${l.file} is already taken; not served twice`);
-            continue;
-          }
-          this.#routes.set(path, {
-            method: (config.method ?? "POST").toUpperCase(),
-            secret: config.secret,
-            fire: (params) => this.#fireWebhook(l, { ...base, ...params }, overlap ?? "allow"),
-          });
-        }
-        if (trigger.type.includes("file_change") && config.files !== undefined) {
-          const patterns = Array.isArray(config.files) ? config.files : [config.files];
-          this.#watches.push(watchFiles({
-            patterns,
-            dir: l.dir,
-            debounceMs: config.debounce,
-            onChange: (paths) => this.#fireFiles(l.file, paths, base, overlap ?? "queue"),
-            onError: (message) => this.#o.log(`file trigger of ${l.file}: ${message}`),
-          }));
-        }
-      }
-    }
+    ({ routes: this.#routes, watches: this.#watches } = wireTriggers(loaded, {
+      webhook: (l, params, overlap) => this.#fireWebhook(l, params, overlap),
+      files: (file, paths, base, overlap) => this.#fireFiles(file, paths, base, overlap),
+      log: (line) => this.#o.log(line),
+    }));
   }
 
   async #fireWebhook(l: LoadedFile, given: Record<string, string>, overlap: Overlap) {
@@ -257,46 +234,6 @@ export class Daemon {
   #track(handling: Promise<void>): void {
     this.#handling.add(handling);
     handling.finally(() => this.#handling.delete(handling));
-  }
-
-  /**
-   * Records the fires missed while no daemon ran (oldest first), one write after another
-   * in the background, and logs one line per schedule. A day of a seconds-field schedule
-   * is 86,400 of them: started all at once, their writes held the on-time fires up for
-   * many seconds. On stop() the rest are not written, and the log says how many.
-   */
-  async #recordMissed(fires: Fire[]): Promise<void> {
-    const done = new Map<string, { count: number; first: string; last: string }>();
-    let left = fires.length;
-    for (const { schedule: s, time } of fires) {
-      if (this.#stopping) break;
-      left--;
-      const at = formatZoned(time, zoneOf(s.tz));
-      const record = {
-        schedule: s.name,
-        time: at,
-        trigger: "schedule" as const,
-        outcome: "missed" as const,
-        runId: null,
-        firedAt: this.#o.clock.now().toISOString(),
-      };
-      try {
-        if (!(await this.#o.store.claimFire(record))) continue; // recorded before
-      } catch (e) {
-        this.#o.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
-        continue;
-      }
-      const seen = done.get(s.name);
-      if (seen) [seen.count, seen.last] = [seen.count + 1, at];
-      else done.set(s.name, { count: 1, first: at, last: at });
-    }
-    for (const [name, { count, first, last }] of done) {
-      const when = count === 1 ? `fire of ${first}` : `${count} fires from ${first} to ${last}`;
-      this.#o.log(`schedule ${name}: ${when} missed (older than its catch-up window)`);
-    }
-    if (left > 0 && this.#stopping) {
-      this.#o.log(`stopping: ${left} missed fire(s) not recorded`);
-    }
   }
 
   async #fireSchedule({ schedule: s, time, kind }: Fire): Promise<void> {

@@ -8,6 +8,9 @@ import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { schedulesFromWorkflow } from "./from_trigger.ts";
 import type { FireOutcome, Schedule } from "./types.ts";
+import type { Clock } from "./clock.ts";
+import type { Fire } from "./daemon_fires.ts";
+import { formatZoned, zoneOf } from "./zone.ts";
 
 /**
  * Writes the files' schedules to the store (keeping a kept one's creation time, pause and
@@ -69,5 +72,55 @@ export function outcomeOf(status: string): FireOutcome {
       return status;
     default:
       return "failed";
+  }
+}
+
+/** What {@link recordMissed} needs of the daemon. */
+export interface MissedFireDeps {
+  store: ScheduleStore;
+  clock: Clock;
+  log(line: string): void;
+  /** True once the daemon stops. */
+  stopping(): boolean;
+}
+
+/**
+ * Records the fires missed while no daemon ran (oldest first), one write after another
+ * in the background, and logs one line per schedule. A day of a seconds-field schedule
+ * is 86,400 of them: started all at once, their writes held the on-time fires up for
+ * many seconds. Once `stopping()` is true the rest are not written, and the log says
+ * how many.
+ */
+export async function recordMissed(fires: Fire[], daemon: MissedFireDeps): Promise<void> {
+  const done = new Map<string, { count: number; first: string; last: string }>();
+  let left = fires.length;
+  for (const { schedule: s, time } of fires) {
+    if (daemon.stopping()) break;
+    left--;
+    const at = formatZoned(time, zoneOf(s.tz));
+    const record = {
+      schedule: s.name,
+      time: at,
+      trigger: "schedule" as const,
+      outcome: "missed" as const,
+      runId: null,
+      firedAt: daemon.clock.now().toISOString(),
+    };
+    try {
+      if (!(await daemon.store.claimFire(record))) continue; // recorded before
+    } catch (e) {
+      daemon.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const seen = done.get(s.name);
+    if (seen) [seen.count, seen.last] = [seen.count + 1, at];
+    else done.set(s.name, { count: 1, first: at, last: at });
+  }
+  for (const [name, { count, first, last }] of done) {
+    const when = count === 1 ? `fire of ${first}` : `${count} fires from ${first} to ${last}`;
+    daemon.log(`schedule ${name}: ${when} missed (older than its catch-up window)`);
+  }
+  if (left > 0 && daemon.stopping()) {
+    daemon.log(`stopping: ${left} missed fire(s) not recorded`);
   }
 }

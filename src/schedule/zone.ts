@@ -30,9 +30,14 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The host's own zone (what a schedule without `tz` uses), e.g. "Europe/Berlin" or "UTC". */
+/**
+ * The host's own zone (what a schedule without `tz` uses), e.g. "Europe/Berlin" or "UTC".
+ * ICU names no zone for a `TZ` it cannot read (undefined) and "Etc/Unknown" for an empty
+ * `TZ`, which Intl then refuses as a zone: both are UTC here, as glibc reads an empty TZ.
+ */
 export function hostZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && zone !== "Etc/Unknown" ? zone : "UTC";
 }
 
 /** The zone a schedule uses: `tz`, or the host's zone when null. */

@@ -24,7 +24,8 @@
  * its leader), see {@link readJournal}.
  * @module
  */
-import { type GroupRef, readProcStat } from "./process_groups.ts";
+import { type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
+import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
 
 /** How long starts and ends wait for company before they are appended, in ms. */
@@ -229,4 +230,38 @@ function removeJournalFile(path: string): void {
   try {
     Deno.removeSync(path.slice(0, path.lastIndexOf("/"))); // only when empty
   } catch { /* holds logs, or gone */ }
+}
+
+/**
+ * Opens a run's journal; null where the store keeps no files (a memory store without a
+ * logs folder). A journal that cannot be made is a fault of the machine, like a log file.
+ */
+export function openRunJournal(
+  logsDir: string,
+  runId: string,
+  workDir: string | undefined,
+  fault: (error: StorageError) => void,
+  storePath: string | undefined,
+): GroupJournal | null {
+  if (!logsDir) return null;
+  const failed = (e: unknown) => {
+    if (isFault(e)) fault(new StorageError("cannot record the run", storePath ?? logsDir, e));
+  };
+  try {
+    return GroupJournal.open(logsDir, runId, workDir, childStartTicks, failed);
+  } catch (e) {
+    // Opening makes the run's log folder: its failure is said as a log file's would be.
+    if (isFault(e)) fault(new StorageError("cannot create the log folder", logsDir, e));
+    return null;
+  }
+}
+
+let procfs: boolean | undefined;
+
+/** The start ticks of our child `pid` ("gone" once reaped); see write_queue.ts. */
+export function childStartTicks(pid: number): number | null | "gone" {
+  procfs ??= hasProcfs();
+  if (!procfs) return null; // no /proc: "absent" would mean nothing
+  const stat = readProcStat(pid);
+  return stat === "absent" ? "gone" : stat?.startTicks ?? null;
 }

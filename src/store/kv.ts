@@ -15,8 +15,8 @@
  * ids asked for) go through `keyPart` (kv_keys.ts) and big values become blobs
  * (kv_blobs.ts).
  *
- * Listing newest first walks keys backwards and stops at the limit or at the first run
- * older than `since`, so `history --limit 10` reads ten records whatever the store holds.
+ * Listing runs walks an index page by page (kv_list.ts); what a run record's write
+ * consists of (its index keys) is in kv_keys.ts.
  * @module
  */
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
@@ -24,13 +24,16 @@ import {
   attemptKey,
   beatKey,
   childPrefixes,
+  indexKeys,
   keyPart,
   processKey,
   runKey,
+  runMutations,
   taskKey,
   tooLongForKey,
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
+import { listStoredRuns } from "./kv_list.ts";
 import {
   capAttempt,
   capTask,
@@ -39,9 +42,7 @@ import {
   interruptedRecord,
   interruptedTask,
   isUnfinished,
-  matchesFilter,
   summarize,
-  timeBound,
 } from "./records.ts";
 import { logDirName } from "./log_files.ts";
 import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
@@ -57,8 +58,6 @@ import type {
   RunRecord,
   RunStore,
 } from "./run_store.ts";
-
-const PAGE = 100;
 
 /** Run store on Deno KV. Open it with {@link KvRunStore.open} (or store/open.ts). */
 export class KvRunStore implements RunStore {
@@ -92,7 +91,7 @@ export class KvRunStore implements RunStore {
     });
     this.#taskMeta.set(run.id, meta);
     // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
-    const ok = await this.#io.commitInBatches(taskWrites, this.#runMutations(record), [
+    const ok = await this.#io.commitInBatches(taskWrites, runMutations(record), [
       { key: runKey(run.id), versionstamp: null },
     ]);
     if (!ok) throw new Error(`run ${run.id} is already recorded`);
@@ -129,7 +128,7 @@ export class KvRunStore implements RunStore {
       const next = finishedRecord(current.value, report);
       const ok = await this.#io.commitInBatches(
         [...taskWrites, ...await this.#liveKeys(report.id)],
-        this.#runMutations(next, current.value),
+        runMutations(next, current.value),
         [current],
       );
       if (ok) break;
@@ -163,20 +162,8 @@ export class KvRunStore implements RunStore {
     return (await this.#io.listAll<AttemptRecord>({ prefix })).map((e) => e.value);
   }
 
-  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
-    const runs: RunRecord[] = [];
-    const limit = filter.limit ?? Infinity;
-    for await (const page of this.#newestFirst(filter)) {
-      for (const run of page) {
-        const bound = timeBound(run, filter);
-        if (bound === "stop") return runs;
-        if (bound === "skip") continue;
-        if (!matchesFilter(run, filter)) continue;
-        runs.push(run);
-        if (runs.length >= limit) return runs;
-      }
-    }
-    return runs;
+  listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    return listStoredRuns(this.#io, filter);
   }
 
   async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {
@@ -218,7 +205,7 @@ export class KvRunStore implements RunStore {
         isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task
       );
       const next = interruptedRecord(current.value, finalTasks, attempts, beat.value);
-      const ok = await this.#io.commitInBatches(writes, this.#runMutations(next, current.value), [
+      const ok = await this.#io.commitInBatches(writes, runMutations(next, current.value), [
         current,
       ]);
       if (ok) return true;
@@ -236,7 +223,7 @@ export class KvRunStore implements RunStore {
         for (const key of await this.#io.listKeys({ prefix })) children.push({ key });
       }
       const final: Mutation[] = current.value
-        ? [{ key: runKey(runId) }, ...this.#indexKeys(current.value).map((key) => ({ key }))]
+        ? [{ key: runKey(runId) }, ...indexKeys(current.value).map((key) => ({ key }))]
         : [];
       if (await this.#io.commitInBatches(children, final, [current])) break;
     }
@@ -248,21 +235,6 @@ export class KvRunStore implements RunStore {
   }
 
   // ---- private helpers --------------------------------------------------------
-
-  #indexKeys(run: RunRecord): Deno.KvKey[] {
-    const id = keyPart(run.id);
-    return [["run_wf", keyPart(run.workflow), id], ["run_st", run.status, id]];
-  }
-
-  /** The run record and its index keys; drops the old status index when it changed. */
-  #runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
-    const writes: Mutation[] = [{ key: runKey(run.id), value: run }];
-    for (const key of this.#indexKeys(run)) writes.push({ key, value: null });
-    if (previous && previous.status !== run.status) {
-      writes.push({ key: ["run_st", previous.status, keyPart(run.id)] });
-    }
-    return writes;
-  }
 
   /** Deletions of what only a running run has: its heartbeat and process records. */
   async #liveKeys(runId: string): Promise<Mutation[]> {
@@ -328,37 +300,5 @@ export class KvRunStore implements RunStore {
     const entries = await this.#io.listAll<T>({ prefix: ["state", ...prefix.map(keyPart)] });
     // Key parts too long for KV are hashes: the values carry what callers need.
     return entries.map((e) => ({ key: e.key.slice(1).map(String), value: e.value }));
-  }
-
-  /** Pages of runs, newest first, from the index that fits the filter best. */
-  async *#newestFirst(filter: RunFilter): AsyncGenerator<RunRecord[]> {
-    const fromIndex = filter.workflow !== undefined
-      ? ["run_wf", keyPart(filter.workflow)]
-      : filter.status !== undefined
-      ? ["run_st", filter.status]
-      : null;
-    const pageSize = Math.min(filter.limit ?? PAGE, PAGE);
-    let cursor = "";
-    do {
-      if (fromIndex) {
-        const page = await this.#io.listPage<null>({ prefix: fromIndex }, {
-          limit: pageSize,
-          reverse: !filter.oldestFirst,
-          cursor,
-        });
-        cursor = page.cursor;
-        const keys = page.entries.map((e) => ["run", e.key[e.key.length - 1]]);
-        const records = await this.#io.getMany<RunRecord>(keys);
-        yield records.flatMap((r) => r.value ? [r.value] : []);
-      } else {
-        const page = await this.#io.listPage<RunRecord>({ prefix: ["run"] }, {
-          limit: pageSize,
-          reverse: !filter.oldestFirst,
-          cursor,
-        });
-        cursor = page.cursor;
-        yield page.entries.map((e) => e.value);
-      }
-    } while (cursor);
   }
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import { sha256 } from "./sha256.ts";
-import type { ProcessRecord } from "./run_store.ts";
+import type { Mutation } from "./kv_io.ts";
+import type { ProcessRecord, RunRecord } from "./run_store.ts";
 
 /** Longest user-given key part kept as text (UTF-8 bytes); two such parts fit in 2 KiB. */
 export const MAX_KEY_PART_BYTES = 512;
@@ -60,4 +61,20 @@ export function beatKey(runId: string): Deno.KvKey {
 export function childPrefixes(runId: string): Deno.KvKey[] {
   const id = keyPart(runId);
   return [["task", id], ["att", id], ["proc", id], ["beat", id], ["blob", id]];
+}
+
+/** The index keys of a run (by workflow, by status), each holding null. */
+export function indexKeys(run: RunRecord): Deno.KvKey[] {
+  const id = keyPart(run.id);
+  return [["run_wf", keyPart(run.workflow), id], ["run_st", run.status, id]];
+}
+
+/** The run record and its index keys; drops the old status index when it changed. */
+export function runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
+  const writes: Mutation[] = [{ key: runKey(run.id), value: run }];
+  for (const key of indexKeys(run)) writes.push({ key, value: null });
+  if (previous && previous.status !== run.status) {
+    writes.push({ key: ["run_st", previous.status, keyPart(run.id)] });
+  }
+  return writes;
 }

@@ -1,5 +1,6 @@
 /**
- * Per-attempt log files: `<logsDir>/<run-id>/<task-id>.<attempt>.log`.
+ * Per-attempt log files: `<logsDir>/<run-id>/<task-id>.<attempt>.log` (names and record
+ * parsing in log_format.ts, re-exported here); this module writes them.
  *
  * Format: one line per output line, prefixed by its stream — `O ` for stdout, `E ` for
  * stderr — then the line as the task printed it, then `\n`. `grep '^E '` finds the
@@ -21,80 +22,32 @@
  * returns a promise, and the caller waits for the disk before producing more.
  * @module
  */
-import { sha256 } from "./sha256.ts";
 import type { OutputStream } from "../engine/events.ts";
 import { StorageError } from "./faults.ts";
+import {
+  appendRecord,
+  EMPTY,
+  FLUSH_AT_BYTES,
+  NEWLINE,
+  put,
+  type RecordBuffer,
+  recycle,
+} from "./log_records.ts";
+
+export {
+  CUT_MARK,
+  formatLogLine,
+  logDirName,
+  logFilePath,
+  type LogLine,
+  parseLogLine,
+  safeFileName,
+} from "./log_format.ts";
 
 /** How often buffered lines are written out. */
 export const LOG_FLUSH_INTERVAL_MS = 20;
-const FLUSH_AT_BYTES = 64 * 1024;
 /** Bytes queued for one file beyond which {@link LogWriter.append} asks its caller to wait. */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
-
-const encoder = new TextEncoder();
-
-/** Names used as they are: short, and only characters that mean nothing to a file system. */
-const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
-
-/**
- * A file name (no `/`, never `.` or `..`, at most ~70 bytes) for a task id or run id.
- * Plain names (up to 100 of `A-Za-z0-9_.-`, not starting with `.`) are kept as they
- * are; anything else — long ids, `/`, `..`, spaces, unicode — becomes a readable part
- * (its safe characters, cut to 48) plus `~` and 16 hex digits of its SHA-256. `~` never
- * occurs in a plain name, so two ids never share a file.
- */
-export function safeFileName(id: string): string {
-  if (PLAIN_NAME.test(id)) return id;
-  const readable = id.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 48);
-  const hash = sha256().update(id, "utf16le").digest("hex").slice(0, 16);
-  return `${readable}~${hash}`;
-}
-
-/**
- * The log file of one attempt, relative to the logs folder:
- * `<run>/<task>.<attempt>.log` with both names made safe by {@link safeFileName}.
- * Attempt records keep this path, so `weft logs RUN TASK` finds the file by the id.
- */
-export function logFilePath(runId: string, taskId: string, attempt: number): string {
-  return `${safeFileName(runId)}/${safeFileName(taskId)}.${attempt}.log`;
-}
-
-/** The folder of a run's log files, relative to the logs folder. */
-export function logDirName(runId: string): string {
-  return safeFileName(runId);
-}
-
-/** The marker record written after a cut record of each stream (see the module doc). */
-export const CUT_MARK: Readonly<Record<OutputStream, string>> = { stdout: "~O", stderr: "~E" };
-
-/** One line as stored: `O text` or `E text`. */
-export function formatLogLine(stream: OutputStream, line: string): string {
-  // A line never contains a newline; if one does, each part becomes its own line.
-  const tag = stream === "stderr" ? "E " : "O ";
-  return line.split("\n").map((part) => tag + part + "\n").join("");
-}
-
-/** A stored line read back. */
-export interface LogLine {
-  stream: OutputStream;
-  text: string;
-  /** A continuation record (`o `, `e `): the rest of the stream's previous line. */
-  continuation?: true;
-}
-
-/**
- * Parses one stored line (without its `\n`). Unknown prefixes are read as stdout. A cut
- * marker ({@link CUT_MARK}) reads as an empty continuation: it adds nothing to a line.
- */
-export function parseLogLine(line: string): LogLine {
-  if (line === CUT_MARK.stdout) return { stream: "stdout", text: "", continuation: true };
-  if (line === CUT_MARK.stderr) return { stream: "stderr", text: "", continuation: true };
-  if (line.startsWith("E ")) return { stream: "stderr", text: line.slice(2) };
-  if (line.startsWith("O ")) return { stream: "stdout", text: line.slice(2) };
-  if (line.startsWith("o ")) return { stream: "stdout", text: line.slice(2), continuation: true };
-  if (line.startsWith("e ")) return { stream: "stderr", text: line.slice(2), continuation: true };
-  return { stream: "stdout", text: line };
-}
 
 /**
  * Creates a folder (and missing parents) readable by its owner only. Only folders it
@@ -123,22 +76,16 @@ export async function ensurePrivateDir(path: string, makeParents = true): Promis
   if (Deno.build.os !== "windows") await Deno.chmod(path, 0o700);
 }
 
-interface OpenLog {
+/** One open log file: its record buffer (log_records.ts) and what its writes are up to. */
+interface OpenLog extends RecordBuffer {
   /** Set when a write failed: the rest of this file's lines are dropped. */
   broken: boolean;
-  /** Bytes buffered for the file: `pending[0..pendingBytes)`. */
-  pending: Uint8Array;
-  pendingBytes: number;
   /** Bytes handed to `chain` and not yet written. */
   queued: number;
-  /** The stream whose long line is unfinished in the file (its last record has no `\n` yet). */
-  open: OutputStream | null;
   file: Deno.FsFile | null;
   size: number;
   /** Writes to one file happen one after another. */
   chain: Promise<void>;
-  /** Written buffers kept for reuse, shared by the writer's files (see {@link recycle}). */
-  spare: Uint8Array[];
 }
 
 /**
@@ -336,96 +283,4 @@ export class LogWriter {
       throw new StorageError("cannot create the log", path, e);
     }
   }
-}
-
-const EMPTY = new Uint8Array(0);
-const NEWLINE = new Uint8Array([0x0a]);
-const TAGS: Readonly<Record<string, Uint8Array>> = {
-  O: encoder.encode("O "),
-  E: encoder.encode("E "),
-  o: encoder.encode("o "),
-  e: encoder.encode("e "),
-};
-const CUT_RECORDS: Readonly<Record<OutputStream, Uint8Array>> = {
-  stdout: encoder.encode(`\n${CUT_MARK.stdout}\n`),
-  stderr: encoder.encode(`\n${CUT_MARK.stderr}\n`),
-};
-
-/**
- * Buffers the stored form of one line or piece of a long line (no newline in it);
- * cuts the other stream's unfinished long line first if there is one. Updates `log.open`.
- */
-function appendRecord(
-  log: OpenLog,
-  stream: OutputStream,
-  text: string | Uint8Array,
-  continues: boolean,
-  continuation: boolean,
-): void {
-  if (log.open !== null && (log.open !== stream || !continuation)) {
-    // Cut the unfinished line here; its rest comes as a continuation record. A line of
-    // the same stream that starts anew simply ended the old one.
-    put(log, log.open !== stream ? CUT_RECORDS[log.open] : NEWLINE);
-    log.open = null;
-  }
-  if (!continuation || log.open !== stream) {
-    const tag = stream === "stderr" ? "E" : "O";
-    put(log, TAGS[continuation ? tag.toLowerCase() : tag]);
-  }
-  if (typeof text === "string") putText(log, text);
-  else put(log, text);
-  if (continues) log.open = stream;
-  else {
-    put(log, NEWLINE);
-    log.open = null;
-  }
-}
-
-/** Size of the writer's usual buffer: a flush threshold's worth and the line that crossed it. */
-const BUFFER_BYTES = FLUSH_AT_BYTES + 256;
-/** Written buffers kept for reuse per writer: enough for a few files flushing at once. */
-const MAX_SPARE = 4;
-
-/**
- * Room for `more` bytes in the file's buffer: after a flush handed the buffer over, a
- * spare one (written already) or a new one.
- */
-function reserve(log: OpenLog, more: number): void {
-  const need = log.pendingBytes + more;
-  if (need <= log.pending.length) return;
-  if (log.pending === EMPTY && need <= BUFFER_BYTES && log.spare.length > 0) {
-    log.pending = log.spare.pop()!;
-    return;
-  }
-  const grown = new Uint8Array(Math.max(need, BUFFER_BYTES, 2 * log.pending.length));
-  grown.set(log.pending.subarray(0, log.pendingBytes));
-  const outgrown = log.pending;
-  log.pending = grown;
-  recycle(log, outgrown);
-}
-
-/**
- * Takes back a buffer nothing refers to any more (written, or outgrown): kept for reuse
- * when of the usual size, else its memory is freed at once by detaching it. A task
- * printing 200 MB otherwise leaves a new 64 KiB array per flush for the garbage
- * collector, which lets tens of MiB of them pile up (V8 collects external memory lazily).
- */
-function recycle(log: OpenLog, buffer: Uint8Array): void {
-  if (buffer === EMPTY || buffer === log.pending) return;
-  if (buffer.length === BUFFER_BYTES && log.spare.length < MAX_SPARE) log.spare.push(buffer);
-  else if (buffer.buffer instanceof ArrayBuffer && buffer.byteOffset === 0) {
-    buffer.buffer.transfer(0);
-  }
-}
-
-function put(log: OpenLog, bytes: Uint8Array): void {
-  reserve(log, bytes.length);
-  log.pending.set(bytes, log.pendingBytes);
-  log.pendingBytes += bytes.length;
-}
-
-function putText(log: OpenLog, text: string): void {
-  reserve(log, 3 * text.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
-  const { written } = encoder.encodeInto(text, log.pending.subarray(log.pendingBytes));
-  log.pendingBytes += written;
 }

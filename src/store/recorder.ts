@@ -13,15 +13,14 @@ import {
   type EventListener,
   pendingTaskRecord,
   type TaskRecord,
-  type TaskState,
 } from "../engine/events.ts";
 import { maskEvent } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
 import { Heartbeats } from "./heartbeat.ts";
-import { GroupJournal } from "./group_journal.ts";
+import { childStartTicks, type GroupJournal, openRunJournal } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
-import { hasProcfs, readProcStat } from "./process_groups.ts";
+import { attemptReason, emptyAttempt } from "./records.ts";
 import { processStartTicks } from "./recovery.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
 import { unwrittenTasks } from "./unchanged.ts";
@@ -119,7 +118,10 @@ export function createRecorder(
         const { workDir, ...run } = event.run;
         const runId = run.id;
         return queue.barrier(() => {
-          journals.set(runId, openJournal(store.logsDir, runId, workDir, fault, options.storePath));
+          journals.set(
+            runId,
+            openRunJournal(store.logsDir, runId, workDir, fault, options.storePath),
+          );
           return store.createRun(run, event.tasks, {
             // The hashes are of the workflow the recorder was made for, not of a child run's.
             taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
@@ -273,40 +275,6 @@ export function createRecorder(
   };
 }
 
-/**
- * Opens a run's journal; null where the store keeps no files (a memory store without a
- * logs folder). A journal that cannot be made is a fault of the machine, like a log file.
- */
-function openJournal(
-  logsDir: string,
-  runId: string,
-  workDir: string | undefined,
-  fault: (error: StorageError) => void,
-  storePath: string | undefined,
-): GroupJournal | null {
-  if (!logsDir) return null;
-  const failed = (e: unknown) => {
-    if (isFault(e)) fault(new StorageError("cannot record the run", storePath ?? logsDir, e));
-  };
-  try {
-    return GroupJournal.open(logsDir, runId, workDir, childStartTicks, failed);
-  } catch (e) {
-    // Opening makes the run's log folder: its failure is said as a log file's would be.
-    if (isFault(e)) fault(new StorageError("cannot create the log folder", logsDir, e));
-    return null;
-  }
-}
-
-let procfs: boolean | undefined;
-
-/** The start ticks of our child `pid` ("gone" once reaped); see write_queue.ts. */
-function childStartTicks(pid: number): number | null | "gone" {
-  procfs ??= hasProcfs();
-  if (!procfs) return null; // no /proc: "absent" would mean nothing
-  const stat = readProcStat(pid);
-  return stat === "absent" ? "gone" : stat?.startTicks ?? null;
-}
-
 function taskState(tasks: Map<string, TaskState_>, key: string, taskId: string): TaskState_ {
   let state = tasks.get(key);
   if (!state) {
@@ -315,31 +283,4 @@ function taskState(tasks: Map<string, TaskState_>, key: string, taskId: string):
     tasks.set(key, state);
   }
   return state;
-}
-
-function emptyAttempt(runId: string, taskId: string, attempt: number): AttemptRecord {
-  return {
-    runId,
-    taskId,
-    attempt,
-    status: "running",
-    exitCode: null,
-    reason: null,
-    error: null,
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    durationMs: null,
-    outputs: {},
-    logPath: null,
-    logBytes: 0,
-  };
-}
-
-function attemptReason(status: TaskState, exitCode: number | null, error: string | null) {
-  if (status === "timed_out") return "timeout" as const;
-  if (status === "cancelled") return "signal" as const;
-  if (status === "failed") {
-    return error && exitCode === null ? "error" as const : "exit_code" as const;
-  }
-  return null;
 }

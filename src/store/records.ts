@@ -1,10 +1,10 @@
 /**
  * Record rules shared by every RunStore implementation: size caps (a Deno KV value
  * holds at most 64 KiB), run summaries, filters, and what "interrupted" means for a
- * task and a run.
+ * task and a run, and how an attempt record starts and why it ended.
  * @module
  */
-import type { RunReport, TaskRecord } from "../engine/events.ts";
+import type { RunReport, TaskRecord, TaskState } from "../engine/events.ts";
 import type { AttemptRecord, RunFilter, RunRecord, TaskSummary } from "./run_store.ts";
 
 /** Most bytes kept of one output value. */
@@ -190,4 +190,33 @@ export function interruptedRecord(
     durationMs: null,
     summary: summaryForRecord(tasks),
   };
+}
+
+/** The record of an attempt that starts now: running, no outcome or log yet. */
+export function emptyAttempt(runId: string, taskId: string, attempt: number): AttemptRecord {
+  return {
+    runId,
+    taskId,
+    attempt,
+    status: "running",
+    exitCode: null,
+    reason: null,
+    error: null,
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    outputs: {},
+    logPath: null,
+    logBytes: 0,
+  };
+}
+
+/** Why an attempt ended with `status` (null for success or a skip); see AttemptRecord.reason. */
+export function attemptReason(status: TaskState, exitCode: number | null, error: string | null) {
+  if (status === "timed_out") return "timeout" as const;
+  if (status === "cancelled") return "signal" as const;
+  if (status === "failed") {
+    return error && exitCode === null ? "error" as const : "exit_code" as const;
+  }
+  return null;
 }

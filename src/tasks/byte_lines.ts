@@ -227,3 +227,23 @@ const decoder = new TextDecoder();
 export function lineText(line: string | Uint8Array): string {
   return typeof line === "string" ? line : decoder.decode(line);
 }
+
+/** After a task's process exits, how long its output pipes may take to drain. */
+const DRAIN_GRACE_MS = 1000;
+
+/**
+ * Waits for `pumps`, the readers of an exited process's pipes, for at most
+ * {@link DRAIN_GRACE_MS}, then aborts `stopReading` (the readers' signal): a process that
+ * left the group (setsid) may still hold the pipes open, and the task must not wait for it.
+ */
+export async function drainPipes(
+  pumps: Promise<unknown>,
+  stopReading: AbortController,
+): Promise<void> {
+  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
+  try {
+    await pumps;
+  } finally {
+    clearTimeout(timer);
+  }
+}

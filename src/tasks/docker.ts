@@ -11,7 +11,7 @@
  * reach, fails the task with a one-line reason saying so.
  * @module
  */
-import { forEachByteLine, lineText } from "./byte_lines.ts";
+import { drainPipes, forEachByteLine, lineText } from "./byte_lines.ts";
 import {
   buildArgv,
   buildsImage,
@@ -31,8 +31,6 @@ export interface DockerTask {
 
 /** The docker client program, looked up in the task's PATH. */
 const DOCKER = "docker";
-/** After the client exits, how long its output pipes may take to drain. */
-const DRAIN_GRACE_MS = 1000;
 /** How long `docker rm -f` after an abort may take before weft gives up on it. */
 const REMOVE_TIMEOUT_MS = 30_000;
 /** What the docker client prints when it cannot reach the engine (Linux, macOS, Windows). */
@@ -135,12 +133,7 @@ async function docker(
     }, { signal: stopReading.signal }),
   ]);
   const status = await child.status;
-  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
-  try {
-    await pumps;
-  } finally {
-    clearTimeout(timer);
-  }
+  await drainPipes(pumps, stopReading);
   if (container !== undefined && ctx.signal.aborted) await removeContainer(ctx, container);
   if (status.code === 0) return { ok: true, exitCode: 0 };
   // A container's own output could say the same words: only docker's own failure (125) counts.

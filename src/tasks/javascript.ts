@@ -7,11 +7,10 @@
  */
 import {
   jsHostCommand,
-  runScriptProcess,
+  runScript,
   scriptArgs,
   type ScriptConfig,
   scriptEnv,
-  scriptSource,
 } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { ownText } from "../model/data_text.ts";
@@ -26,17 +25,15 @@ export function runJavaScript(
   extraArgs: string[] = [],
   extraEnv: Record<string, string> = {},
 ): Promise<TaskResult> {
-  const source = scriptSource(config, ctx);
-  if (typeof source === "string") {
-    return Promise.resolve({ ok: false, exitCode: null, outputs: {}, error: source });
-  }
-  const [cmd, ...host] = jsHostCommand();
-  return runScriptProcess(ctx, {
-    cmd,
-    args: [...host, "file" in source ? source.file : "-", ...scriptArgs(config, ctx), ...extraArgs],
-    env: scriptEnv(ctx, extraEnv),
-    stdin: "code" in source ? source.code : undefined,
-    notFound: ownText(`cannot start weft's JavaScript runtime: ${cmd} not found`),
+  return runScript(config, ctx, (source) => {
+    const [cmd, ...host] = jsHostCommand();
+    return {
+      cmd,
+      args: [...host, source.script, ...scriptArgs(config, ctx), ...extraArgs],
+      env: scriptEnv(ctx, extraEnv),
+      stdin: source.stdin,
+      notFound: ownText(`cannot start weft's JavaScript runtime: ${cmd} not found`),
+    };
   });
 }
 

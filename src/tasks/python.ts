@@ -4,13 +4,7 @@
  * the interpreter on stdin (`python3 - ARGS`), so no size of it makes exec fail.
  * @module
  */
-import {
-  runScriptProcess,
-  scriptArgs,
-  type ScriptConfig,
-  scriptEnv,
-  scriptSource,
-} from "./script_launch.ts";
+import { runScript, scriptArgs, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { quoteData } from "../model/data_text.ts";
 
@@ -30,27 +24,24 @@ export function runPython(
   extraArgs: string[] = [],
   extraEnv: Record<string, string> = {},
 ): Promise<TaskResult> {
-  const source = scriptSource(config, ctx);
-  if (typeof source === "string") {
-    return Promise.resolve({ ok: false, exitCode: null, outputs: {}, error: source });
-  }
-  const interpreter = ctx.interpolate(config.interpreter ?? "").trim() || "python3";
-  const shown = quoteData(JSON.stringify(interpreter));
-  const env = scriptEnv(ctx, extraEnv);
-  // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.
-  if (!Object.hasOwn(env, "PYTHONUNBUFFERED")) env.PYTHONUNBUFFERED = "1";
-  const script = "file" in source ? source.file : "-";
-  // Input paths too long for exec (data_processor, WEFT_INPUT_LIST_ONLY) are read from
-  // their list by a bootstrap that then runs the script as `python3 SCRIPT` would.
-  const boot = env.WEFT_INPUT_LIST_ONLY === "1" ? ["-c", LIST_BOOTSTRAP] : [];
-  return runScriptProcess(ctx, {
-    cmd: interpreter,
-    args: [...boot, script, ...scriptArgs(config, ctx), ...extraArgs],
-    env,
-    stdin: "code" in source ? source.code : undefined,
-    notFound: interpreter.includes("/")
-      ? `python interpreter ${shown} not found; fix \`interpreter:\``
-      : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``,
+  return runScript(config, ctx, (source) => {
+    const interpreter = ctx.interpolate(config.interpreter ?? "").trim() || "python3";
+    const shown = quoteData(JSON.stringify(interpreter));
+    const env = scriptEnv(ctx, extraEnv);
+    // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.
+    if (!Object.hasOwn(env, "PYTHONUNBUFFERED")) env.PYTHONUNBUFFERED = "1";
+    // Input paths too long for exec (data_processor, WEFT_INPUT_LIST_ONLY) are read from
+    // their list by a bootstrap that then runs the script as `python3 SCRIPT` would.
+    const boot = env.WEFT_INPUT_LIST_ONLY === "1" ? ["-c", LIST_BOOTSTRAP] : [];
+    return {
+      cmd: interpreter,
+      args: [...boot, source.script, ...scriptArgs(config, ctx), ...extraArgs],
+      env,
+      stdin: source.stdin,
+      notFound: interpreter.includes("/")
+        ? `python interpreter ${shown} not found; fix \`interpreter:\``
+        : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``,
+    };
   });
 }
 

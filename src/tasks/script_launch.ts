@@ -7,15 +7,12 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
-import { forEachByteLine } from "./byte_lines.ts";
+import { drainPipes, forEachByteLine } from "./byte_lines.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
-
-/** After the leader exits, how long its output pipes may take to drain (as shell.ts). */
-const DRAIN_GRACE_MS = 1000;
 
 /** A script task's source: a file (`script`) or inline text (`code`), and its arguments. */
 export interface ScriptConfig {
@@ -27,15 +24,21 @@ export interface ScriptConfig {
   args?: string[];
 }
 
-/** Where a script's source comes from for one launch. */
-export type ScriptSource = { file: string } | { code: string };
+/**
+ * What the interpreter is handed for one launch: the script's absolute path, or `-` with
+ * the inline code to write to its stdin.
+ */
+export interface ScriptSource {
+  script: string;
+  stdin?: string;
+}
 
 /**
  * Resolves a task's `script`/`code`: the script path interpolated and made absolute
  * against the workflow folder. Returns an error text (one line) when the file is missing.
  */
 export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSource | string {
-  if (config.code !== undefined) return { code: config.code };
+  if (config.code !== undefined) return { script: "-", stdin: config.code };
   const written = ctx.interpolate(config.script ?? "");
   const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
   let isFile = false;
@@ -57,7 +60,7 @@ export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSour
       quoteData(file)
     }; a script path is relative to the workflow file)`;
   }
-  return { file };
+  return { script: file };
 }
 
 /** `args` with `${...}` interpolated. */
@@ -115,6 +118,22 @@ export interface ScriptLaunch {
 }
 
 /**
+ * Resolves the task's `script`/`code` (a missing script is a failed result saying why),
+ * then runs the launch `plan` makes of it with {@link runScriptProcess}.
+ */
+export function runScript(
+  config: ScriptConfig,
+  ctx: TaskContext,
+  plan: (source: ScriptSource) => ScriptLaunch,
+): Promise<TaskResult> {
+  const source = scriptSource(config, ctx);
+  if (typeof source === "string") {
+    return Promise.resolve({ ok: false, exitCode: null, outputs: {}, error: source });
+  }
+  return runScriptProcess(ctx, plan(source));
+}
+
+/**
  * Starts the child in its own process group through `ctx.spawner` (a timeout or cancel
  * ends the whole group), streams stdout/stderr line by line through `ctx.emit`, and waits
  * for the group. Never throws: a child that cannot start is a failed result saying why.
@@ -147,13 +166,7 @@ export async function runScriptProcess(
     }),
   ]);
   const status = await child.status;
-  // A process that left the group (setsid) may still hold the pipes: stop waiting.
-  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
-  try {
-    await pumps;
-  } finally {
-    clearTimeout(timer);
-  }
+  await drainPipes(pumps, stopReading);
   if (status.code === 0) return { ok: true, exitCode: 0, outputs: {} };
   const error = status.signal
     ? ownText(`killed by ${status.signal}`)

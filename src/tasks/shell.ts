@@ -16,7 +16,7 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { readByteLines } from "./byte_lines.ts";
+import { drainPipes, readByteLines } from "./byte_lines.ts";
 import {
   execLimitError,
   INLINE_COMMAND_BYTES,
@@ -34,9 +34,6 @@ export interface ShellConfig {
   /** `sh` (default), `bash`, or a path to a shell. */
   shell?: string;
 }
-
-/** After the leader exits, how long its output pipes may take to drain. */
-const DRAIN_GRACE_MS = 1000;
 
 /** Runs shell commands. */
 export const shellRunner: TaskRunner<ShellConfig> = {
@@ -126,13 +123,7 @@ async function runProcess(
     }),
   ]);
   const status = await child.status;
-  // A process that left the group (setsid) may still hold the pipes: stop waiting.
-  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
-  try {
-    await pumps;
-  } finally {
-    clearTimeout(timer);
-  }
+  await drainPipes(pumps, stopReading);
   const exitCode = status.code;
   if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
   const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);

@@ -59,7 +59,10 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
     if (!view || exitCode !== null) return;
     const size = consoleSize();
     const lines = renderScreen(view, selection, detail, size, p, new Date());
-    if (problem) lines[0] = cut(p.red(`cannot read the history: ${problem}`), size.columns - 1);
+    if (problem) {
+      const width = Math.max(1, size.columns - 1); // cut() reads 0 as "no limit"
+      lines[0] = cut(p.red(`cannot read the history: ${problem}`), width);
+    }
     // Home, each line then clear to its end, then clear below: no flicker, no scrolling.
     await write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join("\r\n")}\x1b[J`);
   };

@@ -8,6 +8,7 @@
 import type { TaskRecord, TaskState } from "../../engine/events.ts";
 import { computeMetrics } from "../../store/metrics.ts";
 import type { MetricsRun, RunRecord } from "../../store/run_store.ts";
+import { runSummary } from "../history_shared.ts";
 
 /** How far back the per-workflow figures look: 24 hours, in ms. */
 export const STATS_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -93,7 +94,7 @@ export function buildView(snapshot: MonitorSnapshot, now: Date): MonitorView {
   return {
     generatedAt: now.toISOString(),
     running: snapshot.running.map(({ run, tasks }) => runningEntry(run, tasks, now)),
-    recent: snapshot.recent.map(finishedEntry),
+    recent: snapshot.recent.map(runSummary),
     window: { hours: STATS_WINDOW_MS / 3_600_000, since: since.toISOString() },
     workflows: report.workflows.map((w) => ({
       workflow: w.workflow,
@@ -130,17 +131,6 @@ export function taskEntry(task: TaskRecord, now: Date): MonitorTask {
       : task.durationMs,
     attempts: task.attempts,
     callback: task.callback,
-  };
-}
-
-function finishedEntry(run: RunRecord): MonitorFinished {
-  return {
-    id: run.id,
-    workflow: run.workflow,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    durationMs: run.durationMs,
   };
 }
 

@@ -51,7 +51,11 @@ export function renderScreen(
   const lines = selection.mode === "run" && detail
     ? runScreen(detail, selection, rows, columns, p, now)
     : listScreen(view, selection, rows, columns, p);
-  return lines.slice(0, rows).map((line) => cut(line, columns - 1));
+  // Laid out for at least 10x3, then clipped to the real size: a line as wide as the
+  // terminal, or one line too many, would wrap or scroll and smear every later frame.
+  const width = Math.max(0, size.columns - 1);
+  return lines.slice(0, Math.max(1, Math.min(rows, size.rows)))
+    .map((line) => width === 0 ? "" : cut(line, Math.min(width, columns - 1)));
 }
 
 interface BodyLine {
