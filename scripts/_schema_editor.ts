@@ -4,8 +4,8 @@
  *   an object whose `type` is an enum and whose variants are titled `if`/`then` branches keyed
  *   by `type` (absent `type` = shell), so a stray key is blamed on its own line, not on the
  *   key of some other variant the editor guessed;
- * - `defaultSnippets` per task type and trigger type (yaml-language-server and VS Code show
- *   them as completion entries labelled by what they insert);
+ * - `defaultSnippets` per task type and trigger type, labelled by the variant's title: the
+ *   one completion entry per type (see requiredApart for why the server adds no other);
  * - `type: [a, b]` unions become `anyOf`, which Ajv's strict mode accepts.
  * The rules themselves stay in src/model; this adds only editor shape and snippets.
  * @module
@@ -91,6 +91,7 @@ export function forEditors(doc: Node): Node {
     if (props.processor) props.processor = processorUnion(props.processor);
   }
   defs.Trigger.defaultSnippets = TRIGGER_SNIPPETS;
+  requiredApart(defs.Trigger);
   return doc;
 }
 
@@ -194,14 +195,14 @@ function taskUnion(union: Node, what: string, withId: boolean): Node {
       },
     },
     defaultSnippets: types.map((type) => ({
-      // The variant's title alone labels the editor's own entry (its required keys).
-      label: `${TASK_TITLES[type]} (example)`,
-      description: `A ${TASK_TITLES[type]} with example values`,
+      label: TASK_TITLES[type],
+      description: `${TASK_TITLES[type]}: a skeleton with example values`,
       body: withId ? { id: "${1:" + type + "_task}", ...TASK_BODIES[type] } : TASK_BODIES[type],
     })),
     allOf: variants.map((variant) => {
       const type = typeOf(variant);
       describeType(variant, `${TASK_TITLES[type]}`);
+      requiredApart(variant);
       return { if: selector(type), then: { title: TASK_TITLES[type], ...variant } };
     }),
   };
@@ -230,7 +231,7 @@ function processorUnion(union: Node): Node {
       type: { description: "The processor type; without `type` it is shell", enum: types },
     },
     defaultSnippets: types.map((type) => ({
-      label: `${title(type)} (example)`,
+      label: title(type),
       body: type === "shell"
         ? { command: "${1:./transform.sh}" }
         : { type, script: "${1:transform." + (type === "python" ? "py" : "js") + "}" },
@@ -238,7 +239,28 @@ function processorUnion(union: Node): Node {
     allOf: variants.map((variant) => {
       const type = typeOf(variant);
       describeType(variant, title(type));
+      requiredApart(variant);
       return { if: selector(type), then: { title: title(type), ...variant } };
     }),
   };
+}
+
+/**
+ * yaml-language-server offers every schema it matches that has both `properties` and
+ * `required` as a completion entry of its own (labelled by its `title`, inserting the
+ * required keys), next to our snippet of the same title. Moving `required` into an
+ * `allOf` member whose properties are `true` (no object schema: the server skips them
+ * when completing, yet Ajv's strictRequired sees them declared) keeps the rule and drops
+ * that entry; rule subschemas of the variant (`oneOf` of required sets) likewise.
+ */
+function requiredApart(schema: Node): void {
+  for (const rule of [...(schema.anyOf as Node[] ?? []), ...(schema.oneOf as Node[] ?? [])]) {
+    if (rule.properties && rule.required) requiredApart(rule);
+  }
+  const required = schema.required as string[] | undefined;
+  if (!required?.length) return;
+  delete schema.required;
+  const declared = Object.fromEntries(required.map((key) => [key, true]));
+  const rule = { type: "object", properties: declared, required };
+  schema.allOf = [...(schema.allOf as Node[] ?? []), rule];
 }

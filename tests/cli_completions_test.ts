@@ -133,7 +133,9 @@ Deno.test("completions zsh and fish: valid scripts where the shells exist", asyn
     await Deno.writeTextFile(file, r.stdout);
     const check = await sh(shell, ["-n", file]);
     await t.step({
-      name: `${shell} -n accepts it`,
+      name: `${shell} -n accepts it${
+        check === null ? ` (skipped: ${shell} is not installed)` : ""
+      }`,
       ignore: check === null,
       fn: () => {
         assert.equal(check!.code, 0, check!.stderr);
@@ -156,7 +158,9 @@ Deno.test("completions fish: what fish offers, where fish is installed", async (
   };
   const fish = await sh("fish", ["--version"]);
   await t.step({
-    name: "verbs, workflow files, subcommands, choices",
+    name: `verbs, workflow files, subcommands, choices${
+      fish === null ? " (skipped: fish is not installed)" : ""
+    }`,
     ignore: fish === null,
     fn: async () => {
       assert.deepEqual(await offer("weft va"), ["validate"]);

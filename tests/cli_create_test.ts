@@ -102,6 +102,7 @@ Deno.test("weft create: an existing --output is kept unless --force", async () =
   const dir = testTempDir("force-");
   const path = join(dir, "w.yml");
   Deno.writeTextFileSync(path, "mine\n");
+  Deno.chmodSync(path, 0o640);
   const refused = await weft(["create", "-t", "backup", "-o", "w.yml"], { cwd: dir });
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /w\.yml already exists; nothing was written/);
@@ -111,6 +112,16 @@ Deno.test("weft create: an existing --output is kept unless --force", async () =
   const forced = await weft(["create", "-t", "backup", "-o", "w.yml", "--force"], { cwd: dir });
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(Deno.readTextFileSync(path), /^name: backup$/m);
+  // The file was the user's: its text is replaced, its mode is left as it was.
+  assert.equal(Deno.statSync(path).mode! & 0o777, 0o640);
+});
+
+Deno.test("weft create: a new --output file is private (0600)", async () => {
+  const dir = testTempDir("mode-");
+  const made = await weft(["create", "-t", "backup", "-o", "new.yml"], { cwd: dir });
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(Deno.readTextFileSync(join(dir, "new.yml")), /^name: backup$/m);
+  assert.equal(Deno.statSync(join(dir, "new.yml")).mode! & 0o777, 0o600);
 });
 
 Deno.test("weft create: unknown template, bad format, missing folder: exit 2", async () => {

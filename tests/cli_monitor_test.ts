@@ -197,3 +197,26 @@ tasks:
     await daemon.stop();
   }
 });
+
+Deno.test("readRunDetail: a log that cannot be read is an error, not an empty log", async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const id = await seedRunning(home);
+    const { readRunDetail } = await import("../src/cli/monitor/snapshot.ts");
+    const { logFilePath } = await import("../src/store/mod.ts");
+    const store = await openStore(home, { readOnly: true });
+    try {
+      const detail = await readRunDetail(store, id, "build", 10);
+      assert.equal(detail?.log?.taskId, "build");
+      // Where the log should be, a folder: opening works, reading fails (EISDIR).
+      const path = `${store.logsDir}/${logFilePath(id, "build", 1)}`;
+      await Deno.remove(path).catch(() => {});
+      await Deno.mkdir(path, { recursive: true });
+      await assert.rejects(() => readRunDetail(store, id, "build", 10));
+    } finally {
+      store.close();
+    }
+  } finally {
+    await cleanup();
+  }
+});

@@ -257,6 +257,12 @@ Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", asy
   );
   assert.doesNotMatch(await Deno.readTextFile(`${dir}/weft-often.timer`), /Persistent/);
   assert.equal((await Deno.stat(`${dir}/weft-often.timer`)).mode! & 0o077, 0);
+  const file = `${testTempDir("units-")}/a-file`;
+  await Deno.writeTextFile(file, "kept");
+  const onFile = await weft(["schedule", "export", "--systemd", file], { env });
+  assert.equal(onFile.code, 2);
+  assert.match(onFile.stderr, /cannot write systemd units to .*a-file: it is a file, not a folder/);
+  assert.equal(await Deno.readTextFile(file), "kept");
 
   await weft(["schedule", "add", BACKUP, "--cron", "0 0 L * *", "--name", "month-end"], { env });
   const refused = await weft(["schedule", "export", "--systemd", testTempDir("units-")], { env });
@@ -301,4 +307,18 @@ Deno.test("schedule remove, pause, resume and backfill of an unknown name create
     assert.match(r.stderr, /no schedule named "x"/);
     assert.equal(await Deno.stat(env.WEFT_HOME).then(() => true, () => false), false, args[0]);
   }
+});
+
+Deno.test("schedule list and remove on a damaged weft.kv: one line naming it, no trace, file untouched", async () => {
+  const env = home();
+  await Deno.mkdir(env.WEFT_HOME, { recursive: true, mode: 0o700 });
+  const junk = new Uint8Array(8192).fill(0x5a);
+  await Deno.writeFile(`${env.WEFT_HOME}/weft.kv`, junk, { mode: 0o600 });
+  for (const args of [["schedule", "list"], ["schedule", "remove", "x"]]) {
+    const r = await weft(args, { env });
+    assert.equal(r.code, 1, args.join(" "));
+    assert.match(r.stderr, /^\S+\/weft\.kv: cannot \S.*damaged\n {2}hint: /, args.join(" "));
+    assert.ok(!r.stderr.includes("    at "), r.stderr);
+  }
+  assert.deepEqual(await Deno.readFile(`${env.WEFT_HOME}/weft.kv`), junk);
 });

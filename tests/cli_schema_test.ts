@@ -39,6 +39,17 @@ Deno.test("weft schema --output writes a private file; a bad path is one line, e
   assert.ok(!bad.stderr.includes("    at "), bad.stderr);
 });
 
+Deno.test("weft schema --output over an existing file replaces its text, keeps its mode", async () => {
+  const dir = testTempDir("schema-keep-");
+  const path = `${dir}/mine.json`;
+  await Deno.writeTextFile(path, "{}\n");
+  await Deno.chmod(path, 0o644);
+  const again = await weft(["schema", "-o", path]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await Deno.readTextFile(path), COMMITTED);
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o644);
+});
+
 Deno.test("weft schema -o with an empty name: said as such, nothing written, exit 2", async () => {
   const dir = testTempDir("schema-empty-");
   for (const name of ["", "  "]) {

@@ -18,7 +18,7 @@ Deno.test("self-check --json: version, writable store, time zone, tools, spawner
   const report = JSON.parse(r.stdout);
   assert.match(report.version, /^\d+\.\d+\.\d+$/);
   assert.equal(report.commit, "source");
-  assert.deepEqual(report.store, { path: home, writable: true });
+  assert.deepEqual(report.store, { path: home, writable: true, readable: true });
   assert.equal((await Deno.stat(home)).mode! & 0o777, 0o700, "created private, as the store would");
   assert.deepEqual([...Deno.readDirSync(home)], [], "the probe file is removed");
   assert.equal(report.kv, true);
@@ -43,6 +43,21 @@ Deno.test("self-check: a store that cannot be written is said, exit 1", async ()
   assert.equal(json.code, 1);
   assert.equal(JSON.parse(json.stdout).store.writable, false);
   assert.equal(JSON.parse(json.stdout).ok, false);
+});
+
+Deno.test("self-check: a damaged history (weft.kv) is said, exit 1, and left as it was", async () => {
+  const home = testTempDir("self-check-damaged-");
+  const junk = new Uint8Array(8192).fill(0x5a);
+  await Deno.writeFile(`${home}/weft.kv`, junk, { mode: 0o600 });
+  const r = await weft(["self-check", "--home", home]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^store +.+ \(NOT readable: .*weft\.kv: .*damaged.*\)$/m);
+  assert.match(r.stdout, /^not ok: weft cannot work here/m);
+  const json = await weft(["self-check", "--json", "--home", home]);
+  assert.equal(json.code, 1);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual([report.store.writable, report.store.readable, report.ok], [true, false, false]);
+  assert.deepEqual(await Deno.readFile(`${home}/weft.kv`), junk, "not repaired or replaced");
 });
 
 Deno.test("self-check: human report lists every optional tool, found or not", async () => {

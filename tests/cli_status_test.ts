@@ -144,3 +144,19 @@ Deno.test("weft status of an interrupted run: when it was last seen, duration un
   assert.doesNotMatch(stdout, /^finished/m);
   await cleanup();
 });
+
+Deno.test("weft status: a long param value (a file_change run's 1,000 paths) is cut and marked; --json keeps it whole", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId(new Date("2026-02-03T04:05:06Z"), "pp");
+  const paths = Array.from({ length: 1000 }, (_, i) => `src/dir${i}/file${i}.ts`).join("\n");
+  await seed(home, [{ id, params: { changed_files: paths, env: "prod" }, tasks: [{ id: "a" }] }]);
+  const human = await weft(["status", id, "--home", home]);
+  assert.equal(human.code, 0, human.stderr);
+  const line = human.stdout.split("\n").find((l) => l.startsWith("params"))!;
+  const cut = [...paths].length - 200;
+  assert.ok(line.endsWith(`… (${cut} more characters; --json shows all) env=prod`), line);
+  assert.ok(line.length < 400, `one short line, not ${line.length} characters`);
+  const json = JSON.parse((await weft(["status", id, "--json", "--home", home])).stdout);
+  assert.equal(json.params.changed_files, paths);
+  await cleanup();
+});

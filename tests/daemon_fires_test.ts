@@ -36,14 +36,15 @@ Deno.test("catch-up: fires within the window are catch-up, older ones missed", (
     catchupMs: 2 * 3600_000,
     lastFire: { time: "2026-03-01T00:00:00+00:00", outcome: "success", runId: "r" },
   })]);
-  const fires = loop.catchUp();
+  const { fires, missed } = loop.catchUp();
   assert.deepEqual(
     fires.map((f) => [iso(f.time).slice(11, 16), f.kind]),
-    [["01:00", "missed"], ["02:00", "missed"], ["03:00", "missed"], ["04:00", "catch-up"], [
-      "05:00",
-      "catch-up",
-    ]],
+    [["04:00", "catch-up"], ["05:00", "catch-up"]],
   );
+  // Missed fires come as a span, listed only when recorded: (00:00, 03:29:59.999].
+  assert.deepEqual(missed.map((m) => [m.schedule.name, iso(m.after), iso(m.through)]), [
+    ["hourly", "2026-03-01T00:00:00.000Z", "2026-03-01T03:29:59.999Z"],
+  ]);
   assert.deepEqual(loop.tick().fires, [], "catch-up fires are not handed out again");
 });
 
@@ -54,10 +55,10 @@ Deno.test("catch-up: without a window every missed fire is recorded missed; a pa
     schedule({ createdAt: "2026-03-01T00:10:00Z" }),
     schedule({ name: "paused", paused: true, createdAt: "2026-03-01T00:10:00Z" }),
   ]);
-  const fires = loop.catchUp();
-  assert.deepEqual(fires.map((f) => [f.schedule.name, f.kind]), [
-    ["hourly", "missed"],
-    ["hourly", "missed"],
+  const { fires, missed } = loop.catchUp();
+  assert.deepEqual(fires, []);
+  assert.deepEqual(missed.map((m) => [m.schedule.name, iso(m.after), iso(m.through)]), [
+    ["hourly", "2026-03-01T00:10:00.000Z", "2026-03-01T02:29:59.999Z"],
   ]);
 });
 
@@ -210,7 +211,7 @@ Deno.test("daemon: queue keeps one fire waiting; cancel stops the running run fi
   assert.ok(t.lines.some((l) => l.includes("cancelling run")));
 });
 
-Deno.test("daemon: a day of missed seconds-field fires is recorded in full, logged as one line, and on-time fires still start", async () => {
+Deno.test("daemon: a day of missed seconds-field fires is recorded as 1,000 records and one summary, logged as one line, and on-time fires still start", async () => {
   const clock = new ManualClock(new Date("2026-03-02T00:00:00.500Z"));
   const store = new MemoryScheduleStore();
   await store.add(schedule({
@@ -228,12 +229,21 @@ Deno.test("daemon: a day of missed seconds-field fires is recorded in full, logg
   await t.daemon.stop(0);
   const fires = await store.listFires("sec");
   const missed = fires.filter((f) => f.outcome === "missed");
-  assert.equal(missed.length, 86_400);
+  assert.equal(missed.length, 1001);
   assert.equal(missed[0].time, "2026-03-01T00:00:01+00:00");
+  assert.equal(missed[999].time, "2026-03-01T00:16:40+00:00");
+  assert.equal(missed[999].missed, undefined);
   assert.equal(missed.at(-1)?.time, "2026-03-02T00:00:00+00:00");
+  assert.deepEqual(missed.at(-1)?.missed, {
+    count: 85_400,
+    from: "2026-03-01T00:16:41+00:00",
+    to: "2026-03-02T00:00:00+00:00",
+  });
   const said = t.lines.filter((l) => l.includes("missed"));
   assert.deepEqual(said, [
     "schedule sec: 86400 fires from 2026-03-01T00:00:01+00:00 to 2026-03-02T00:00:00+00:00 " +
-    "missed (older than its catch-up window)",
+    "missed (older than its catch-up window); the first 1000 recorded one by one, " +
+    "the 85400 after them as one record",
   ]);
+  assert.equal((await store.get("sec"))?.pendingMissed, null, "all recorded: nothing pending");
 });

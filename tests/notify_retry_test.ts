@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { withBackoff } from "../src/notify/retry.ts";
 import { startHookServer } from "./fixtures/notify/servers.ts";
-import { weft } from "./_run_cli.ts";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 
 Deno.test("withBackoff: stops at the first success, else gives the last error after 3 tries", async () => {
   let calls = 0;
@@ -81,6 +81,106 @@ tasks: [{ id: t, command: "true" }]
     assert.equal(json.notifications[0].ok, true);
   } finally {
     await hook.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("withBackoff: an abort stops the try in flight and every later try and wait", async () => {
+  const stop = new AbortController();
+  let calls = 0;
+  const outcome = withBackoff(
+    (signal) => {
+      calls++;
+      // A try that never ends by itself, as a server that never answers.
+      return new Promise((_, reject) =>
+        signal?.addEventListener("abort", () => reject(new Error("x")))
+      );
+    },
+    3,
+    60_000,
+    stop.signal,
+  );
+  stop.abort();
+  assert.deepEqual(await outcome, { ok: false, attempts: 1, error: "interrupted" });
+  assert.equal(calls, 1);
+  const before = await withBackoff(() => Promise.resolve(), 3, 1, AbortSignal.abort());
+  assert.deepEqual(before, { ok: false, attempts: 0, error: "interrupted" });
+});
+
+/** A loopback TCP server that reads requests and never answers; `seen` resolves on the first. */
+function silentServer() {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const seen = Promise.withResolvers<void>();
+  const conns: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of listener) {
+      conns.push(conn);
+      (async () => {
+        const buf = new Uint8Array(4096);
+        try {
+          while ((await conn.read(buf)) !== null) seen.resolve();
+        } catch {
+          // closed by the test
+        }
+      })();
+    }
+  })().catch(() => {});
+  return {
+    url: `http://127.0.0.1:${(listener.addr as Deno.NetAddr).port}`,
+    seen: seen.promise,
+    close() {
+      listener.close();
+      for (const c of conns) {
+        try {
+          c.close();
+        } catch {
+          // already closed by the client
+        }
+      }
+    },
+  };
+}
+
+Deno.test("weft run: Ctrl-C while a Slack URL never answers gives the notification up at once, recorded as interrupted; the exit code is the run's", async () => {
+  const server = silentServer();
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/flow.yml`,
+      `name: silent
+notifications: { channels: [slack], on_failure: true, slack: { webhook_url: "${server.url}/services/T1/B2/tok3n-value" } }
+tasks: [{ id: t, command: "exit 3" }]
+`,
+    );
+    const home = `${dir}/home`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: weftArgs(["run", `${dir}/flow.yml`]),
+      env: weftEnv({ WEFT_HOME: home }),
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const stdout = new Response(child.stdout).text();
+    await server.seen; // the run is over and the first try is waiting for an answer
+    Deno.kill(child.pid, "SIGINT");
+    const status = await child.status;
+    const said = await stderr;
+    await stdout;
+    assert.equal(status.code, 1, `the failed run's own exit code, not 130:\n${said}`);
+    assert.match(said, /notifications not sent yet are given up/);
+    assert.match(said, /notification to slack failed after 1 tries: interrupted/);
+    const shown = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
+    const [record] = JSON.parse(shown.stdout).notifications;
+    assert.deepEqual([record.channel, record.ok, record.attempts, record.error], [
+      "slack",
+      false,
+      1,
+      "interrupted",
+    ]);
+  } finally {
+    server.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -2,8 +2,9 @@
  * The editor schema in Red Hat's yaml-language-server (the engine of VS Code's YAML
  * extension), driven over LSP stdio as an editor drives it: one server for every
  * document. Examples are clean; the docker, script/code and database rules are flagged;
- * a stray key on a shell task is blamed on its own line; completing a new task offers one
- * labelled entry per task type; hovering a key shows its description.
+ * a stray key on a shell task is blamed on its own line; completing a new task (trigger)
+ * offers exactly one entry per type, labelled by its title; hovering a key shows its
+ * description.
  */
 import assert from "node:assert/strict";
 import { type Diagnostic, LspClient } from "./_lsp.ts";
@@ -51,9 +52,23 @@ const DOCS: Record<string, string> = {
   "complete.yml": "name: x\ntasks:\n  - id: a\n    command: echo a\n  - \n",
   "conditional.yml":
     "name: x\ntasks:\n  - id: c\n    type: conditional\n    condition: \"'a' == 'a'\"\n    \n",
+  "missing.yml": "name: x\ntasks:\n  - id: a\n    type: http\n  - command: echo b\n",
+  "loop.yml": "name: x\ntasks:\n  - id: l\n    type: loop\n    items: [a]\n    task:\n      \n",
   "hover.yml":
     "name: x\ntasks:\n  - id: a\n    command: echo a\n  - id: b\n    depends_on: [a]\n    command: echo b\n",
 };
+
+/** LSP `CompletionItemKind.Property`: a key name (the rest are snippets and skeletons). */
+const PROPERTY = 10;
+
+interface CompletionItem {
+  label: string;
+  kind?: number;
+  insertText?: string;
+}
+interface CompletionList {
+  items: CompletionItem[];
+}
 
 function lines(diagnostics: Diagnostic[]): number[] {
   return diagnostics.map((d) => d.range.start.line);
@@ -138,6 +153,12 @@ Deno.test("yaml-language-server with the schema: diagnostics, completion, hover"
       !lines(diagnostics["stray-key.yml"]).includes(3),
       JSON.stringify(diagnostics["stray-key.yml"]),
     );
+    // Required keys of the variant are still required (the schema keeps them apart from its
+    // properties only so that the server offers no entry of its own for the variant).
+    assert.deepEqual(
+      diagnostics["missing.yml"].map((d) => `${d.range.start.line}: ${d.message}`),
+      ['2: Missing property "url".', '4: Missing property "id".'],
+    );
     // A bad duration reads as words, not as the regex.
     const duration = diagnostics["bad-duration.yml"].map((d) => d.message).join("\n");
     assert.match(duration, /a duration/);
@@ -151,25 +172,36 @@ Deno.test("yaml-language-server with the schema: diagnostics, completion, hover"
     const completion = await server.request("textDocument/completion", {
       textDocument: { uri: uri("complete.yml") },
       position: { line: 4, character: 4 },
-    }) as { items: { label: string }[] } | { label: string }[];
+    }) as CompletionList | CompletionItem[];
     const items = Array.isArray(completion) ? completion : completion.items;
     const labels = items.map((i) => i.label);
-    for (const title of Object.values(TASK_TITLES)) {
-      // The variant's own entry (its required keys) and its snippet, each once.
-      assert.equal(labels.filter((l) => l === title).length, 1, `${title} in ${labels.join(", ")}`);
-      assert.equal(labels.filter((l) => l === `${title} (example)`).length, 1, labels.join(", "));
-    }
-    assert.ok(!labels.some((l) => l.startsWith("object(")), labels.join(", "));
+    // Besides key names (kind Property), only the snippets: each title once, inserting a
+    // skeleton with example values, and no second entry for the variant (kind Class).
+    const entries = items.filter((i) => i.kind !== PROPERTY);
+    assert.deepEqual(entries.map((i) => i.label).sort(), Object.values(TASK_TITLES).sort());
+    const http = items.find((i) => i.label === TASK_TITLES.http);
+    assert.match(http?.insertText ?? "", /type: http\n\s+url: \$\{2:https:/, JSON.stringify(http));
+    assert.ok(!labels.some((l) => l.startsWith("object")), labels.join(", "));
+
+    // A nested task (a loop's `task`): one entry per type a nested task may have.
+    const step = await server.request("textDocument/completion", {
+      textDocument: { uri: uri("loop.yml") },
+      position: { line: 6, character: 6 },
+    }) as CompletionList;
+    const stepLabels = step.items.filter((i) => i.kind !== PROPERTY).map((i) => i.label);
+    assert.ok(stepLabels.includes(TASK_TITLES.shell), stepLabels.join(", "));
+    assert.ok(stepLabels.every((l) => Object.values(TASK_TITLES).includes(l)), stepLabels.join());
+    assert.equal(new Set(stepLabels).size, stepLabels.length, stepLabels.join(", "));
 
     // A new trigger: one snippet per trigger type.
     const triggers = await server.request("textDocument/completion", {
       textDocument: { uri: uri("trigger.yml") },
       position: { line: 2, character: 4 },
-    }) as { items: { label: string }[] };
-    const triggerLabels = triggers.items.map((i) => i.label);
-    for (const label of ["Manual", "Schedule", "Webhook", "File change"]) {
-      assert.ok(triggerLabels.includes(`${label} trigger`), triggerLabels.join(", "));
-    }
+    }) as CompletionList;
+    assert.deepEqual(
+      triggers.items.filter((i) => i.kind !== PROPERTY).map((i) => i.label),
+      ["Manual trigger", "Schedule trigger", "Webhook trigger", "File change trigger"],
+    );
 
     // `then` completes as an object key (a colon and a new indented line).
     const nested = await server.request("textDocument/completion", {
@@ -188,6 +220,7 @@ Deno.test("yaml-language-server with the schema: diagnostics, completion, hover"
         }),
       );
     assert.match(await hover(3, 6), /shell command/);
+    assert.match(await hover(3, 6), /Shell task/);
     assert.match(await hover(2, 5), /task id/i);
     assert.match(await hover(5, 7), /must succeed before/);
   } finally {

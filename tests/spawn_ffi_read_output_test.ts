@@ -11,8 +11,12 @@ import type { SpawnedProcess } from "../src/tasks/types.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const spawner = new FfiSpawner();
+/** Said in the name of each test left out where FFI posix_spawn cannot work. */
+const WHY = ffiSpawnAvailable()
+  ? ""
+  : " (skipped: FFI posix_spawn unavailable: not Linux/glibc, or no FFI)";
 const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name: `readOutput: ${name}`, ignore: !ffiSpawnAvailable(), fn });
+  Deno.test({ name: `readOutput: ${name}${WHY}`, ignore: !ffiSpawnAvailable(), fn });
 
 function sh(script: string): Promise<SpawnedProcess> {
   return spawner.spawn({ cmd: "sh", args: ["-c", script], env: { PATH }, cwd: Deno.cwd() });

@@ -8,8 +8,10 @@ const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const available = ffiSpawnAvailable();
 const spawner = new FfiSpawner();
 
+/** Said in the name of each test left out where FFI posix_spawn cannot work. */
+const WHY = available ? "" : " (skipped: FFI posix_spawn unavailable: not Linux/glibc, or no FFI)";
 const test = (name: string, fn: () => Promise<void> | void) =>
-  Deno.test({ name: `spawner (ffi): ${name}`, ignore: !available, fn });
+  Deno.test({ name: `spawner (ffi): ${name}${WHY}`, ignore: !available, fn });
 
 // The same behavioural checks as the setsid and detached spawners, on FfiSpawner itself
 // and on DenoSpawner's default (which delegates to it when FFI is available).
@@ -19,7 +21,11 @@ for (const [mode, subject] of [["ffi", spawner], ["default", new DenoSpawner()]]
       spawnWith(subject, script, options, onLine),
     // FfiSpawner alone cannot run without FFI; the default then falls back and still must pass.
     (name, fn) =>
-      Deno.test({ name: `spawner (${mode}): ${name}`, ignore: mode === "ffi" && !available, fn }),
+      Deno.test({
+        name: `spawner (${mode}): ${name}${mode === "ffi" ? WHY : ""}`,
+        ignore: mode === "ffi" && !available,
+        fn,
+      }),
     subject,
   );
 }

@@ -17,6 +17,12 @@ import { assertRecoversGroup } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
 
+/** Tests that need /proc (process start times) are ignored, with the reason in their name, without it. */
+const HAS_PROC = processStartTicks(Deno.pid) !== null;
+function procTest(name: string, fn: () => Promise<void>) {
+  Deno.test({ name: HAS_PROC ? name : `${name} (skipped: no /proc here)`, ignore: !HAS_PROC, fn });
+}
+
 const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("journal: starts at once, start times and ends per window, none read for the gone", async () => {
@@ -61,33 +67,35 @@ Deno.test("journal: a line cut by a crash and unknown start times are read safel
   });
 });
 
-Deno.test("recovery ends the groups named in a crashed run's journal and removes its work folder", async () => {
-  if (processStartTicks(Deno.pid) === null) return; // no /proc: groups are never signalled
-  const logs = testTempDir("logs-");
-  const workDir = Deno.makeTempDirSync({ dir: testTempDir("tmp-"), prefix: "weft-run-" });
-  Deno.writeTextFileSync(`${workDir}/1-a-1.out`, "");
-  const child = new Deno.Command("setsid", {
-    args: ["sh", "-c", "sleep 300 & sleep 300 & wait"],
-    stdout: "null",
-  }).spawn();
-  try {
-    while (processesInGroup(child.pid).length < 3) await after(20);
-    const store = new MemoryRunStore(logs);
-    const id = fakeRunId();
-    // A weft pid that cannot exist (above Linux's pid_max): the run's process is gone.
-    await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
-    const journal = GroupJournal.open(logs, id, workDir, (pid) => processStartTicks(pid));
-    journal.started(child.pid);
-    journal.close(false); // the crash: the journal stays as it is
-    await assertRecoversGroup(store, child, id);
-    assert.throws(() => Deno.statSync(workDir), Deno.errors.NotFound, "work folder removed");
-    assert.equal(await readJournal(logs, id), null, "the journal is removed with it");
-  } finally {
+procTest(
+  "recovery ends the groups named in a crashed run's journal and removes its work folder",
+  async () => {
+    const logs = testTempDir("logs-");
+    const workDir = Deno.makeTempDirSync({ dir: testTempDir("tmp-"), prefix: "weft-run-" });
+    Deno.writeTextFileSync(`${workDir}/1-a-1.out`, "");
+    const child = new Deno.Command("setsid", {
+      args: ["sh", "-c", "sleep 300 & sleep 300 & wait"],
+      stdout: "null",
+    }).spawn();
     try {
-      Deno.kill(-child.pid, "SIGKILL");
-    } catch { /* already gone, as it should be */ }
-  }
-});
+      while (processesInGroup(child.pid).length < 3) await after(20);
+      const store = new MemoryRunStore(logs);
+      const id = fakeRunId();
+      // A weft pid that cannot exist (above Linux's pid_max): the run's process is gone.
+      await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
+      const journal = GroupJournal.open(logs, id, workDir, (pid) => processStartTicks(pid));
+      journal.started(child.pid);
+      journal.close(false); // the crash: the journal stays as it is
+      await assertRecoversGroup(store, child, id);
+      assert.throws(() => Deno.statSync(workDir), Deno.errors.NotFound, "work folder removed");
+      assert.equal(await readJournal(logs, id), null, "the journal is removed with it");
+    } finally {
+      try {
+        Deno.kill(-child.pid, "SIGKILL");
+      } catch { /* already gone, as it should be */ }
+    }
+  },
+);
 
 Deno.test("recovery never removes a folder the journal names that weft did not make", async () => {
   const logs = testTempDir("logs-");
@@ -101,37 +109,39 @@ Deno.test("recovery never removes a folder the journal names that weft did not m
   assert.ok(Deno.statSync(precious).isDirectory);
 });
 
-Deno.test("a group whose start time the crash kept from the journal is proven ours by WEFT_RUN_ID", async () => {
-  if (processStartTicks(Deno.pid) === null) return;
-  const logs = testTempDir("logs-");
-  const id = fakeRunId();
-  const ours = new Deno.Command("setsid", {
-    args: ["sleep", "300"],
-    env: { WEFT_RUN_ID: id },
-  }).spawn();
-  const stranger = new Deno.Command("setsid", {
-    args: ["sleep", "300"],
-    env: { WEFT_RUN_ID: fakeRunId() },
-  }).spawn();
-  try {
-    while (processesInGroup(ours.pid).length < 1 || processesInGroup(stranger.pid).length < 1) {
-      await after(20);
+procTest(
+  "a group whose start time the crash kept from the journal is proven ours by WEFT_RUN_ID",
+  async () => {
+    const logs = testTempDir("logs-");
+    const id = fakeRunId();
+    const ours = new Deno.Command("setsid", {
+      args: ["sleep", "300"],
+      env: { WEFT_RUN_ID: id },
+    }).spawn();
+    const stranger = new Deno.Command("setsid", {
+      args: ["sleep", "300"],
+      env: { WEFT_RUN_ID: fakeRunId() },
+    }).spawn();
+    try {
+      while (processesInGroup(ours.pid).length < 1 || processesInGroup(stranger.pid).length < 1) {
+        await after(20);
+      }
+      const journal = GroupJournal.open(logs, id, undefined, () => null);
+      journal.started(ours.pid); // S lines only: the crash came before the window closed
+      journal.started(stranger.pid);
+      journal.close(false);
+      assert.deepEqual(await readJournal(logs, id), {
+        groups: [
+          { pid: ours.pid, startTicks: processStartTicks(ours.pid) },
+          { pid: stranger.pid, startTicks: null },
+        ],
+        workDir: null,
+      });
+    } finally {
+      ours.kill("SIGKILL");
+      stranger.kill("SIGKILL");
+      await ours.status;
+      await stranger.status;
     }
-    const journal = GroupJournal.open(logs, id, undefined, () => null);
-    journal.started(ours.pid); // S lines only: the crash came before the window closed
-    journal.started(stranger.pid);
-    journal.close(false);
-    assert.deepEqual(await readJournal(logs, id), {
-      groups: [
-        { pid: ours.pid, startTicks: processStartTicks(ours.pid) },
-        { pid: stranger.pid, startTicks: null },
-      ],
-      workDir: null,
-    });
-  } finally {
-    ours.kill("SIGKILL");
-    stranger.kill("SIGKILL");
-    await ours.status;
-    await stranger.status;
-  }
-});
+  },
+);

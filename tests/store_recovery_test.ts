@@ -14,6 +14,12 @@ import { processesInGroup } from "./_run_cli.ts";
 import { assertRecoversGroup } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
+/** Tests that need /proc (process start times) are ignored, with the reason in their name, without it. */
+const HAS_PROC = processStartTicks(Deno.pid) !== null;
+function procTest(name: string, fn: () => Promise<void>) {
+  Deno.test({ name: HAS_PROC ? name : `${name} (skipped: no /proc here)`, ignore: !HAS_PROC, fn });
+}
+
 const CHILD = new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname;
 
 /** Starts the crash child and waits until it has recorded its run and printed READY. */
@@ -91,9 +97,8 @@ Deno.test("a run whose process is alive is left running", async () => {
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("pid reuse: a live pid that started at another time is not our process", async () => {
-  const ticks = processStartTicks(Deno.pid);
-  if (ticks === null) return; // no /proc: start times are unknown, kill -0 decides
+procTest("pid reuse: a live pid that started at another time is not our process", async () => {
+  const ticks = processStartTicks(Deno.pid)!;
   assert.equal(await isProcessAlive(Deno.pid, ticks), true);
   assert.equal(await isProcessAlive(Deno.pid, ticks + 12345), false);
   assert.equal(await isProcessAlive(Deno.pid, null), true);
@@ -152,8 +157,7 @@ function group(runId: string, pid: number, startTicks: number | null): ProcessRe
   return { runId, taskId: "a", attempt: 1, pid, startTicks, startedAt: new Date().toISOString() };
 }
 
-Deno.test("recovery ends the process groups a crashed run left running", async () => {
-  if (processStartTicks(Deno.pid) === null) return; // no /proc: groups are never signalled
+procTest("recovery ends the process groups a crashed run left running", async () => {
   const child = startGroup("sleep 300 & sleep 300 & wait");
   try {
     await waitForGroupSize(child.pid, 3);
@@ -170,8 +174,7 @@ Deno.test("recovery ends the process groups a crashed run left running", async (
   }
 });
 
-Deno.test("recovery ends what is left of a group whose leader is gone", async () => {
-  if (processStartTicks(Deno.pid) === null) return;
+procTest("recovery ends what is left of a group whose leader is gone", async () => {
   const child = startGroup("sleep 300 & sleep 0.2; echo");
   const ticks = processStartTicks(child.pid);
   await waitForGroupSize(child.pid, 2);
@@ -183,29 +186,30 @@ Deno.test("recovery ends what is left of a group whose leader is gone", async ()
   assert.deepEqual(processesInGroup(child.pid), []);
 });
 
-Deno.test("a recycled pid (other start time) or an unknown start time is never signalled", async () => {
-  const ticks = processStartTicks(Deno.pid);
-  if (ticks === null) return;
-  const child = startGroup("sleep 300");
-  try {
-    await waitForGroupSize(child.pid, 1);
-    const real = processStartTicks(child.pid)!;
-    const store = new MemoryRunStore();
-    const runId = fakeRunId();
-    await crashedRunWith(store, [group(runId, child.pid, real + 1)]);
-    const other = fakeRunId();
-    await crashedRunWith(store, [group(other, child.pid, null)]);
-    const ended: number[] = [];
-    const recovered = await recoverInterrupted(store, Deno.hostname(), {
-      onRecovered: (_, n) => ended.push(n),
-    });
-    assert.deepEqual(recovered.map((r) => r.id).sort(), [runId, other].sort());
-    assert.deepEqual(ended, [0, 0]);
-    assert.ok(processesInGroup(child.pid).includes(child.pid), "the stranger still runs");
-    assert.equal(isOurGroupAlive(child.pid, real), true);
-    assert.equal(isOurGroupAlive(child.pid, real + 1), false);
-  } finally {
-    Deno.kill(-child.pid, "SIGKILL");
-    await child.status;
-  }
-});
+procTest(
+  "a recycled pid (other start time) or an unknown start time is never signalled",
+  async () => {
+    const child = startGroup("sleep 300");
+    try {
+      await waitForGroupSize(child.pid, 1);
+      const real = processStartTicks(child.pid)!;
+      const store = new MemoryRunStore();
+      const runId = fakeRunId();
+      await crashedRunWith(store, [group(runId, child.pid, real + 1)]);
+      const other = fakeRunId();
+      await crashedRunWith(store, [group(other, child.pid, null)]);
+      const ended: number[] = [];
+      const recovered = await recoverInterrupted(store, Deno.hostname(), {
+        onRecovered: (_, n) => ended.push(n),
+      });
+      assert.deepEqual(recovered.map((r) => r.id).sort(), [runId, other].sort());
+      assert.deepEqual(ended, [0, 0]);
+      assert.ok(processesInGroup(child.pid).includes(child.pid), "the stranger still runs");
+      assert.equal(isOurGroupAlive(child.pid, real), true);
+      assert.equal(isOurGroupAlive(child.pid, real + 1), false);
+    } finally {
+      Deno.kill(-child.pid, "SIGKILL");
+      await child.status;
+    }
+  },
+);

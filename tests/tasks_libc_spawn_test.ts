@@ -11,11 +11,13 @@ import { decodeStatus } from "../src/tasks/_libc_spawn.ts";
 const libc = loadLibc();
 const reactor = fdReactor();
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+/** Said in the name of each test left out where glibc's posix_spawn cannot be reached. */
+const WHY = libc && reactor ? "" : " (skipped: no glibc posix_spawn through FFI here)";
 
 for (const block of [false, true]) {
   const mode = block ? "on the calling thread" : "off the event loop";
   Deno.test({
-    name: `libcSpawn ${mode}: runs the program in cwd with the env, output on the pipes`,
+    name: `libcSpawn ${mode}: runs the program in cwd with the env, output on the pipes${WHY}`,
     ignore: !libc || !reactor,
     fn: async () => {
       const started = await libcSpawn(libc!, {
@@ -39,7 +41,7 @@ for (const block of [false, true]) {
   });
 
   Deno.test({
-    name: `libcSpawn ${mode}: a missing program is an errno, no fd left open`,
+    name: `libcSpawn ${mode}: a missing program is an errno, no fd left open${WHY}`,
     ignore: !libc || !reactor,
     fn: async () => {
       const fdsBefore = [...Deno.readDirSync("/proc/self/fd")].length;
@@ -57,7 +59,7 @@ for (const block of [false, true]) {
 }
 
 Deno.test({
-  name: "libcSpawn: closeFd closes a pipe end the caller owns",
+  name: `libcSpawn: closeFd closes a pipe end the caller owns${WHY}`,
   ignore: !libc || !reactor,
   fn: async () => {
     const started = await libcSpawn(libc!, {

@@ -1,7 +1,7 @@
 /**
  * Start-up cost (issue 12 §3): the median of N runs (default 20) of `weft --version`,
- * `weft validate` of a small file and `weft history --limit 10`, from source
- * (`deno run -A main.ts`, deno.json as config) and from the bundle (`deno task bundle`,
+ * `weft validate` of a small YAML file and of a small JSON file, and `weft history --limit 10`,
+ * from source (`deno run -A main.ts`, deno.json as config) and from the bundle (`deno task bundle`,
  * built here into a temporary folder), each as a ratio to `deno run` of an empty file
  * measured in the same rounds. Rounds interleave the commands so that load on the
  * machine weighs on all of them alike.
@@ -22,6 +22,9 @@ try {
   await Deno.writeTextFile(empty, "");
   const workflow = `${dir}/hello.yml`;
   await Deno.copyFile(`${root}examples/hello.yml`, workflow);
+  // A .json workflow takes validate's quick path, without the YAML parser.
+  const jsonWorkflow = `${dir}/deploy.json`;
+  await Deno.copyFile(`${root}examples/deploy/deployment-workflow.json`, jsonWorkflow);
   const bundle = `${dir}/weft.js`;
   const built = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}scripts/build.ts`, "--bundle", "--output", bundle],
@@ -50,6 +53,7 @@ try {
   const verbs: Array<[string, string[], number]> = [
     ["--version", ["--version"], 1.3],
     ["validate", ["validate", workflow], 2.5],
+    ["validate (.json)", ["validate", jsonWorkflow], 2.5],
     ["history --limit 10", ["history", "--limit", "10"], 2.5],
   ];
   for (const [name, args, target] of verbs) {

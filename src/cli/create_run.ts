@@ -9,6 +9,7 @@ import { WeftError } from "../model/errors.ts";
 import { UsageError } from "./argv.ts";
 import type { CreateFlags } from "./create.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
+import { writePrivateText } from "./write_private.ts";
 // Static: the templates are part of the module graph, so `deno compile` carries them.
 import { findTemplate, TEMPLATES } from "../templates/mod.ts";
 import { renderTemplate } from "../templates/render.ts";
@@ -95,13 +96,13 @@ function chooseFormat(flags: CreateFlags, command: string): "yaml" | "json" {
 }
 
 /**
- * Writes `text` to `path` as a new file (O_EXCL, so an existing file is never replaced
- * by accident) with the default mode an editor gives (0666 less the umask): a workflow
- * is the user's document, not weft's private state. `force` replaces an existing file.
+ * Writes `text` to `path` as a new private file (0600, like every file weft creates;
+ * O_EXCL, so an existing file is never replaced by accident). `force` replaces an
+ * existing file's text and keeps its mode (see writePrivateText).
  */
 async function writeNew(path: string, shown: string, text: string, force: boolean) {
   try {
-    await Deno.writeTextFile(path, text, force ? {} : { createNew: true });
+    await writePrivateText(path, text, force);
   } catch (e) {
     if (e instanceof Deno.errors.IsADirectory || (await isFolder(path))) {
       throw new WeftError(`${shown} is a folder; nothing was written`, {

@@ -23,6 +23,8 @@ export async function wireNotifications(
     extraEnv: Record<string, string>;
     secrets: Secrets;
     homeOption?: string;
+    /** Aborted to stop sending (see NotifyOptions.signal). */
+    signal?: AbortSignal;
   },
 ): Promise<Notifier> {
   const { createNotifier, hasNotifications } = await import("../notify/mod.ts");
@@ -40,6 +42,7 @@ export async function wireNotifications(
     global: config.notifications,
     globalFile: configPath(home),
     secrets: options.secrets,
+    signal: options.signal,
     warn: (message) => void pending.push(err(io, message + "\n")),
   });
   return {

@@ -132,7 +132,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const { startRun } = await import("../engine/mod.ts");
   const { DenoSpawner } = await import("../tasks/spawner.ts");
   const { createProgress } = await import("./render/progress.ts");
-  const { stopOnSignals } = await import("./signals.ts");
+  const { stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
   const { openRunHistory } = await import("./run_history.ts");
   const { Secrets } = await import("../engine/secrets.ts");
   // A secret too short to mask is reported through the progress display once it exists
@@ -140,11 +140,14 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   let notice = (message: string): void => void err(io, message + "\n");
   const secrets = new Secrets({ warn: (message) => notice(message) });
   const { wireNotifications } = await import("./notify_wiring.ts");
+  // Ctrl-C while notifications go out after the run gives them up (stopSendingOnSignals).
+  const sending = new AbortController();
   const notifier = await wireNotifications(io, loaded.workflow, {
     params,
     extraEnv,
     secrets,
     homeOption: flags.home,
+    signal: sending.signal,
   });
 
   const history = await openRunHistory(io, {
@@ -172,6 +175,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   notice = (message) => progress.notice(message);
 
   let report: RunReport;
+  let removeSending = () => {};
   try {
     const handle = startRun({
       workflow: loaded.workflow,
@@ -200,11 +204,17 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     try {
       report = await handle.done;
     } finally {
+      // Taken over before the run's own listeners go, so no Ctrl-C falls between them.
+      removeSending = stopSendingOnSignals(sending, (message) => void err(io, message + "\n"));
       removeSignals();
     }
   } finally {
     await progress.close();
-    await history.finish(notifier.finish);
+    try {
+      await history.finish(notifier.finish);
+    } finally {
+      removeSending();
+    }
   }
 
   if (flags.json) await outJson(io, report);

@@ -56,7 +56,9 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
       }
     }
   } catch (e) {
-    throw new WeftError(`cannot write systemd units to ${dir}: ${(e as Error).message}`, {
+    const isFile = await Deno.stat(dir).then((i) => !i.isDirectory, () => false);
+    const why = isFile ? "it is a file, not a folder" : (e as Error).message;
+    throw new WeftError(`cannot write systemd units to ${dir}: ${why}`, {
       hint: "give a folder you can write, e.g. ~/.config/systemd/user",
     });
   }

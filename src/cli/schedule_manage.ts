@@ -183,8 +183,16 @@ export function scheduleEntry(s: Schedule, now: Date) {
     paused: s.paused,
     next: s.paused ? [] : nextFires(s, now, 3).map((t) => formatZoned(t, zone)),
     last_fire: s.lastFire
-      ? { time: s.lastFire.time, outcome: s.lastFire.outcome, run_id: s.lastFire.runId }
+      ? {
+        time: s.lastFire.time,
+        outcome: s.lastFire.outcome,
+        run_id: s.lastFire.runId,
+        // A summary of many missed fires (see MissedSummary): how many, first and last.
+        ...(s.lastFire.missed ? { missed: s.lastFire.missed } : {}),
+      }
       : null,
+    // Missed fires a stopped daemon has not recorded yet (the next start records them).
+    pending_missed: s.pendingMissed ?? null,
   };
 }
 
@@ -211,7 +219,11 @@ export async function listSchedules(
     ];
     const last = e.last_fire
       ? `${e.last_fire.time} ${e.last_fire.outcome}` +
-        (e.last_fire.run_id ? `  run ${e.last_fire.run_id}` : "")
+        (e.last_fire.run_id ? `  run ${e.last_fire.run_id}` : "") +
+        (e.last_fire.missed
+          ? `  (${e.last_fire.missed.count} more fires missed between ` +
+            `${e.last_fire.missed.from} and ${e.last_fire.missed.to})`
+          : "")
       : "never fired";
     return `${e.name}${e.paused ? "  (paused)" : ""}\n` +
       `  file  ${e.file}\n` +

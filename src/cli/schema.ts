@@ -8,6 +8,7 @@
 import { WeftError } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, outData } from "./io.ts";
+import { writePrivateText } from "./write_private.ts";
 
 /** The flags of `weft schema`. */
 export interface SchemaFlags {
@@ -54,7 +55,8 @@ export async function printSchema(io: CliIO, flags: SchemaFlags): Promise<number
   const { resolve } = await import("node:path");
   const path = resolve(io.cwd, flags.output);
   try {
-    await Deno.writeTextFile(path, WORKFLOW_SCHEMA_JSON, { mode: 0o600 });
+    // New: private (0600); an existing file keeps its owner's mode.
+    await writePrivateText(path, WORKFLOW_SCHEMA_JSON, true);
   } catch (e) {
     throw new WeftError(
       `cannot write the schema to ${path}: ${(e as Error).message}`,

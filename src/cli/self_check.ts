@@ -1,6 +1,6 @@
 /**
  * `weft self-check`: what an operator runs first on a new server. Prints the version,
- * where run history lives and whether it can be written, the time zone (schedules and
+ * where run history lives and whether it can be written and read, the time zone (schedules and
  * times in `history` are local), which optional tools were found on PATH and how task
  * processes are started. Exit 0 when weft can work here, 1 otherwise.
  * @module
@@ -18,8 +18,11 @@ export const OPTIONAL_TOOLS = ["docker", "python3", "sh", "bash"] as const;
 export interface SelfCheckReport {
   version: string;
   commit: string;
-  /** The run history folder (WEFT_HOME) and whether a file could be written in it. */
-  store: { path: string; writable: boolean; error?: string };
+  /**
+   * The run history folder (WEFT_HOME), whether a file could be written in it, and
+   * whether the history recorded there (weft.kv, when there is one) opens and reads.
+   */
+  store: { path: string; writable: boolean; readable: boolean; error?: string };
   /** Deno KV (the run store) is available: false when run without --unstable-kv. */
   kv: boolean;
   /** IANA time zone name (e.g. `Europe/Paris`) schedules without `tz` use; `UTC` when unknown. */
@@ -30,7 +33,7 @@ export interface SelfCheckReport {
   tools: Record<(typeof OPTIONAL_TOOLS)[number], string | null>;
   /** `posix_spawn` (FFI, fast), else a fallback: `setsid` or `detached`. */
   spawner: "posix_spawn" | "setsid" | "detached";
-  /** Whether weft can work here: the store is writable and Deno KV is available. */
+  /** Whether weft can work here: the store is writable and readable, Deno KV is available. */
   ok: boolean;
 }
 
@@ -69,9 +72,16 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
   let store: SelfCheckReport["store"];
   try {
     path = homeFor(io, homeOverride);
-    store = { path, ...await probeWritable(path) };
+    const written = await probeWritable(path);
+    const readError = await probeReadable(path);
+    store = {
+      path,
+      writable: written.writable,
+      readable: readError === undefined,
+      ...(written.error ?? readError) !== undefined ? { error: written.error ?? readError } : {},
+    };
   } catch (e) {
-    store = { path, writable: false, error: (e as Error).message };
+    store = { path, writable: false, readable: false, error: (e as Error).message };
   }
   const kv = typeof (Deno as { openKv?: unknown }).openKv === "function";
   const tools = Object.fromEntries(
@@ -86,7 +96,7 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     timeZoneWarning: zoneWarning(io.env.TZ),
     tools,
     spawner: spawnMethod(),
-    ok: store.writable && kv,
+    ok: store.writable && store.readable && kv,
   };
 }
 
@@ -103,6 +113,27 @@ async function probeWritable(home: string): Promise<{ writable: boolean; error?:
     return { writable: true };
   } catch (e) {
     return { writable: false, error: (e as Error).message };
+  }
+}
+
+/**
+ * Opens the history as the readers do (creating nothing, no crash recovery) and reads
+ * one run: a damaged weft.kv fails every verb, so self-check must not say "ok".
+ * Resolves to the reason it cannot be read, or undefined (also when nothing is recorded).
+ */
+async function probeReadable(home: string): Promise<string | undefined> {
+  const { openStore } = await import("../store/open.ts");
+  try {
+    const store = await openStore(home, { readOnly: true, recover: false });
+    try {
+      await store.listRuns({ limit: 1 });
+    } finally {
+      store.close();
+    }
+    return undefined;
+  } catch (e) {
+    // One line in the report: the store's hint follows its reason after "; ".
+    return (e as Error).message.replace(/\s*\n\s*/g, "; ");
   }
 }
 
@@ -140,9 +171,11 @@ const SPAWNERS: Record<SelfCheckReport["spawner"], string> = {
 };
 
 function describe(r: SelfCheckReport): string {
-  const storeState = r.store.writable
-    ? "writable"
-    : `NOT writable: ${r.store.error ?? "unknown reason"}`;
+  const storeState = !r.store.writable
+    ? `NOT writable: ${r.store.error ?? "unknown reason"}`
+    : !r.store.readable
+    ? `NOT readable: ${r.store.error ?? "unknown reason"}`
+    : "writable";
   const tools = OPTIONAL_TOOLS.map((t) => {
     const found = r.tools[t];
     return `  ${t.padEnd(8)} ${found === null ? "not found on PATH" : found}`;

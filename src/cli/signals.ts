@@ -14,6 +14,28 @@ export interface Stoppable {
 export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
 /**
+ * Listens for SIGINT and SIGTERM after the run, while its notifications go out: the first
+ * aborts `sending` (no more tries or back-off waits; the run's own exit code stands), so
+ * an unanswering Slack URL does not hold the terminal for half a minute. Returns the
+ * function that removes the listeners.
+ */
+export function stopSendingOnSignals(
+  sending: AbortController,
+  notify: (message: string) => void,
+  signals: readonly Deno.Signal[] = STOP_SIGNALS,
+): () => void {
+  const onSignal = () => {
+    if (sending.signal.aborted) return;
+    notify("stopping: notifications not sent yet are given up (recorded as interrupted)");
+    sending.abort();
+  };
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  return () => {
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+  };
+}
+
+/**
  * Listens for SIGINT and SIGTERM while a run goes on. Returns the function that
  * removes the listeners (call it when the run is over, so Deno's default
  * handling comes back).

@@ -33,7 +33,8 @@ interface StatusOptions {
 
 /**
  * `weft status --json`: the shape of `weft run --json` (a RunReport) plus where and
- * from what it ran. `finishedAt`/`durationMs` are null while the run is running.
+ * from what it ran, with its params. `finishedAt`/`durationMs` are null while the run is
+ * running.
  */
 export function statusReport(details: RunDetails, childRuns: Record<string, string[]> = {}) {
   const { run, tasks } = details;
@@ -44,6 +45,8 @@ export function statusReport(details: RunDetails, childRuns: Record<string, stri
     pid: run.pid,
     resumedFrom: run.resumedFrom,
     file: run.file,
+    // Whole, however long (the human output cuts long values: cutParam).
+    params: run.params,
     ...(run.error === undefined ? {} : { error: run.error }),
     ...(run.notifications === undefined ? {} : { notifications: run.notifications }),
     // Sub-workflows: who called this run, and the runs its `workflow` tasks started.
@@ -182,11 +185,27 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
   }
   const params = Object.entries(run.params);
   if (params.length) {
-    lines.push(`params    ${params.map(([k, v]) => `${safe(k)}=${safe(v)}`).join(" ")}`);
+    lines.push(`params    ${params.map(([k, v]) => `${safe(k)}=${safe(cutParam(v))}`).join(" ")}`);
   }
   const rows = [["TASK", "STATE", "DURATION", "EXIT", "ATTEMPTS", "REASON"]];
   for (const task of tasks) rows.push(taskRow(task, details.truncatedOutputs[task.id]));
   return lines.join("\n") + "\n\n" + table(rows);
+}
+
+/** Characters of a param value `weft status` shows; `--json` keeps values whole. */
+export const PARAM_SHOWN = 200;
+
+/**
+ * `value` cut to {@link PARAM_SHOWN} characters (code points, so no character is split),
+ * marked with how much was cut: a file_change run's `changed_files` can list thousands of
+ * paths, which made one line of many kilobytes.
+ */
+export function cutParam(value: string): string {
+  if (value.length <= PARAM_SHOWN) return value;
+  const chars = [...value];
+  if (chars.length <= PARAM_SHOWN) return value;
+  const cut = chars.length - PARAM_SHOWN;
+  return `${chars.slice(0, PARAM_SHOWN).join("")}… (${cut} more characters; --json shows all)`;
 }
 
 /**

@@ -60,11 +60,15 @@ export async function validateFiles(
   files: string[],
   flags: ValidateFlags,
 ): Promise<number> {
-  const { checkWorkflow } = await import("../parse/mod.ts");
+  // Only `.json` files can skip the YAML parser (parse/problems.ts); otherwise the full
+  // checks are loaded at once: a second dynamic import costs a few ms (issue 12 §3).
+  const { workflowProblems } = files.every((f) => f.toLowerCase().endsWith(".json"))
+    ? await import("../parse/problems.ts")
+    : await import("../parse/mod.ts");
   const all: Problem[] = [];
   let invalid = 0;
   for (const file of files) {
-    const { problems } = await checkWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+    const problems = await workflowProblems(file, { cwd: io.cwd, stdin: io.stdin });
     all.push(...problems);
     if (problems.length > 0) invalid++;
     if (flags.json) continue;

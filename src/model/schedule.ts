@@ -35,6 +35,21 @@ export interface LastFire {
   time: string;
   outcome: FireOutcome;
   runId: string | null;
+  /** Set when this fire is a summary of missed fires (see {@link MissedSummary}). */
+  missed?: MissedSummary;
+}
+
+/**
+ * A record standing for many missed fires: after the first MISSED_ONE_BY_ONE (1,000)
+ * missed fires of one outage, which are recorded one by one, the rest are recorded as one
+ * fire at the last of them, carrying how many they were and their first and last time
+ * (ISO 8601 with the zone's offset), so a long outage of a frequent schedule does not
+ * flood the store (src/schedule/daemon_schedules.ts).
+ */
+export interface MissedSummary {
+  count: number;
+  from: string;
+  to: string;
 }
 
 /** A schedule: a workflow file fired by a cron expression in a time zone. */
@@ -58,6 +73,12 @@ export interface Schedule {
   /** UTC ISO. */
   createdAt: string;
   lastFire: LastFire | null;
+  /**
+   * Missed fires the daemon set out to record and may not have finished (it was stopped):
+   * those t with after < t <= through (UTC ISO). Written before any newer fire is, cleared
+   * once all are recorded, so the next start records the rest.
+   */
+  pendingMissed?: { after: string; through: string } | null;
 }
 
 /** One fire of one schedule, keyed by schedule name and logical time: each fire once. */
@@ -70,6 +91,8 @@ export interface FireRecord {
   runId: string | null;
   /** When weft acted on the fire (UTC ISO). */
   firedAt: string;
+  /** Set on the summary record of many missed fires (see {@link MissedSummary}). */
+  missed?: MissedSummary;
 }
 
 /** Default overlap policy: a run still going makes the next fire a recorded skip. */

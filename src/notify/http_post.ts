@@ -10,24 +10,28 @@ export const POST_TIMEOUT_MS = 10_000;
 
 /**
  * POSTs `body` as JSON to `url` with `headers`. Resolves when the server answers 2xx;
- * throws Error("HTTP 500: ...") otherwise, or the network error in plain words.
+ * throws Error("HTTP 500: ...") otherwise, or the network error in plain words. `signal`
+ * abandons the request (Ctrl-C while notifications go out).
  */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
+  signal?: AbortSignal,
 ): Promise<void> {
+  const timeout = AbortSignal.timeout(POST_TIMEOUT_MS);
   let response: Response;
   try {
     response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json; charset=utf-8", ...headers },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       redirect: "error",
     });
   } catch (e) {
     const error = e as Error;
+    if (signal?.aborted) throw new Error("interrupted");
     if (error.name === "TimeoutError") throw new Error(`no answer within ${POST_TIMEOUT_MS} ms`);
     const cause = (error.cause as Error | undefined)?.message ?? error.message;
     throw new Error(`cannot reach the server: ${cause.replace(/https?:\/\/\S+/g, "<url>")}`);

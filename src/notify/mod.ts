@@ -39,6 +39,11 @@ export interface NotifyOptions {
   secrets: Secrets;
   /** Told each failed notification, in one line. */
   warn: (message: string) => void;
+  /**
+   * Aborted to give up sending (Ctrl-C during `weft run`'s notifications): the sends in
+   * flight stop, no more tries; they are recorded failed with error "interrupted".
+   */
+  signal?: AbortSignal;
   /** Tries per notification and first backoff (tests shorten them). */
   tries?: number;
   backoffMs?: number;
@@ -147,9 +152,10 @@ async function send(
   } else {
     const { sendTo } = await import("./send.ts");
     outcome = await withBackoff(
-      () => sendTo(channel, message, body, options.env),
+      (signal) => sendTo(channel, message, body, options.env, signal),
       options.tries,
       options.backoffMs,
+      options.signal,
     );
   }
   const error = outcome.error === undefined

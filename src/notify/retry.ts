@@ -17,21 +17,47 @@ export interface SendOutcome {
   error?: string;
 }
 
-/** Calls `send` until it resolves, at most `tries` times; never throws. */
+/** The error of a send given up because `signal` aborted (Ctrl-C while sending). */
+export const INTERRUPTED = "interrupted";
+
+/**
+ * Calls `send` until it resolves, at most `tries` times; never throws. When `signal`
+ * aborts (the user pressed Ctrl-C while notifications went out), the try in flight is
+ * abandoned (`send` gets the signal, to stop its request) and no further try or back-off
+ * wait happens: the outcome is a failure with error {@link INTERRUPTED}.
+ */
 export async function withBackoff(
-  send: () => Promise<void>,
+  send: (signal?: AbortSignal) => Promise<void>,
   tries = NOTIFY_TRIES,
   backoffMs = BACKOFF_MS,
+  signal?: AbortSignal,
 ): Promise<SendOutcome> {
   let error = "";
+  const stopped = new Promise<"stopped">((resolve) => {
+    if (signal?.aborted) resolve("stopped");
+    signal?.addEventListener("abort", () => resolve("stopped"), { once: true });
+  });
   for (let attempt = 1; attempt <= tries; attempt++) {
+    if (signal?.aborted) return { ok: false, attempts: attempt - 1, error: INTERRUPTED };
     try {
-      await send();
+      const sent = send(signal).then(() => "sent" as const);
+      sent.catch(() => {}); // an abandoned try's later failure is of no interest
+      if (await Promise.race([sent, stopped]) === "stopped") {
+        return { ok: false, attempts: attempt, error: INTERRUPTED };
+      }
       return { ok: true, attempts: attempt };
     } catch (e) {
+      if (signal?.aborted) return { ok: false, attempts: attempt, error: INTERRUPTED };
       error = e instanceof Error ? e.message : String(e);
-      if (attempt < tries) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)));
+      if (attempt < tries) await pause(backoffMs * 2 ** (attempt - 1), stopped);
     }
   }
   return { ok: false, attempts: tries, error };
+}
+
+/** Waits `ms`, or less when `stopped` resolves first. */
+async function pause(ms: number, stopped: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([new Promise((r) => timer = setTimeout(r, ms)), stopped]);
+  clearTimeout(timer);
 }

@@ -6,17 +6,21 @@
 import type { Channel } from "./config.ts";
 import type { RunMessage } from "./message.ts";
 
-/** Sends `message` (to webhooks: `body`, JSON) on `channel`; throws Error saying why not. */
+/**
+ * Sends `message` (to webhooks: `body`, JSON) on `channel`; throws Error saying why not.
+ * `signal` abandons an HTTP request (email: the caller stops waiting for it).
+ */
 export async function sendTo(
   channel: Channel,
   message: RunMessage,
   body: unknown,
   env: Record<string, string>,
+  signal?: AbortSignal,
 ): Promise<void> {
   switch (channel.kind) {
     case "slack": {
       const { sendSlack } = await import("./slack.ts");
-      return await sendSlack(channel, message);
+      return await sendSlack(channel, message, signal);
     }
     case "email": {
       const { sendEmail } = await import("./email.ts");
@@ -24,7 +28,7 @@ export async function sendTo(
     }
     case "webhook": {
       const { sendWebhook } = await import("./webhook.ts");
-      return await sendWebhook(channel, body);
+      return await sendWebhook(channel, body, signal);
     }
   }
 }

@@ -8,7 +8,14 @@ import type { SlackChannel } from "./config.ts";
 import { postJson } from "./http_post.ts";
 import { type RunMessage, slackPayload } from "./message.ts";
 
-/** Sends `message` to the channel's webhook; throws Error saying why it was refused. */
-export async function sendSlack(channel: SlackChannel, message: RunMessage): Promise<void> {
-  await postJson(channel.webhookUrl, slackPayload(message, channel));
+/**
+ * Sends `message` to the channel's webhook; throws Error saying why it was refused.
+ * `signal` abandons the request.
+ */
+export async function sendSlack(
+  channel: SlackChannel,
+  message: RunMessage,
+  signal?: AbortSignal,
+): Promise<void> {
+  await postJson(channel.webhookUrl, slackPayload(message, channel), {}, signal);
 }

@@ -8,7 +8,14 @@
 import type { WebhookChannel } from "./config.ts";
 import { postJson } from "./http_post.ts";
 
-/** Sends `body` to the channel's URL; throws Error for an answer other than 2xx. */
-export async function sendWebhook(channel: WebhookChannel, body: unknown): Promise<void> {
-  await postJson(channel.url, body, channel.headers);
+/**
+ * Sends `body` to the channel's URL; throws Error for an answer other than 2xx. `signal`
+ * abandons the request.
+ */
+export async function sendWebhook(
+  channel: WebhookChannel,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<void> {
+  await postJson(channel.url, body, channel.headers, signal);
 }

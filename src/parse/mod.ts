@@ -9,7 +9,14 @@ import { type Problem, WeftError } from "../model/errors.ts";
 import { type Workflow, workflowSchema } from "../model/workflow.ts";
 import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
-import { decodeInput, detectFormat, readInput, sha256Hex, type SourceFormat } from "./read.ts";
+import {
+  decodeInput,
+  detectFormat,
+  type RawInput,
+  readInput,
+  sha256Hex,
+  type SourceFormat,
+} from "./read.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
 import { parseSource } from "./syntax.ts";
@@ -61,7 +68,48 @@ export async function checkWorkflow(
   options: LoadOptions,
   calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
 ): Promise<CheckResult> {
-  const raw = await readInput(file, options);
+  const { found, problems } = await checkSource(file, options, calls);
+  if (!found) return { problems };
+  const { workflow, path, text, bytes } = found;
+  const dir = path === "-" ? options.cwd : dirname(path);
+  const loaded: LoadedWorkflow = {
+    workflow,
+    file: path,
+    dir,
+    source: text,
+    hash: await sha256Hex(bytes),
+  };
+  return { loaded, problems };
+}
+
+/**
+ * Every problem of a workflow file (`-` reads stdin), as {@link checkWorkflow} reports
+ * them, without hashing the file: `weft validate` needs no hash. problems.ts has the
+ * same function with a quicker way through clean `.json` files.
+ */
+export async function workflowProblems(file: string, options: LoadOptions): Promise<Problem[]> {
+  return (await checkSource(file, options)).problems;
+}
+
+/** A file that passed every check: its workflow, path as read, text and bytes. */
+export interface FoundWorkflow {
+  workflow: Workflow;
+  path: string;
+  text: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * {@link checkWorkflow} without the hash: the workflow when valid, and every problem.
+ * `read` is the input when the caller has read it already (stdin reads only once).
+ */
+export async function checkSource(
+  file: string,
+  options: LoadOptions,
+  calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
+  read?: RawInput,
+): Promise<{ found?: FoundWorkflow; problems: Problem[] }> {
+  const raw = read ?? await readInput(file, options);
   if ("message" in raw) return { problems: [raw] };
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded] };
@@ -77,23 +125,16 @@ export async function checkWorkflow(
       chain,
       calls.checked,
       async (label, chain) => {
-        const child = await checkWorkflow(label, { cwd: options.cwd }, {
+        const child = await checkSource(label, { cwd: options.cwd }, {
           chain,
           checked: calls.checked,
         });
-        return { workflow: child.loaded?.workflow, problems: child.problems };
+        return { workflow: child.found?.workflow, problems: child.problems };
       },
     );
     if (called.length > 0) return { problems: called };
   }
-  const loaded: LoadedWorkflow = {
-    workflow,
-    file: raw.path,
-    dir: raw.path === "-" ? options.cwd : dirname(raw.path),
-    source: decoded.text,
-    hash: await sha256Hex(raw.bytes),
-  };
-  return { loaded, problems };
+  return { found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes }, problems };
 }
 
 /**

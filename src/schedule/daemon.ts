@@ -19,7 +19,7 @@ import {
   loadAll,
   type LoadedFile,
 } from "./daemon_workflows.ts";
-import { outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
+import { markMissed, outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
@@ -73,13 +73,16 @@ export class Daemon {
   async start(): Promise<void> {
     await this.reload();
     const owed = this.#loop.catchUp();
-    for (const fire of owed) if (fire.kind !== "missed") this.#onFire(fire);
-    this.#track(recordMissed(owed.filter((f) => f.kind === "missed"), {
+    const deps = {
       store: this.#o.store,
       clock: this.#o.clock,
-      log: (line) => this.#o.log(line),
+      log: (line: string) => this.#o.log(line),
       stopping: () => this.#stopping,
-    }));
+    };
+    // Marked pending before any newer fire is recorded (see markMissed).
+    const missed = await markMissed(owed.missed, deps);
+    for (const fire of owed.fires) this.#onFire(fire);
+    this.#track(recordMissed(missed, deps));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
   }
 

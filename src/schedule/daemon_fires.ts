@@ -1,7 +1,7 @@
 /**
  * The daemon's timer: which schedule fires when. A pure planner driven by an injected
  * clock: {@link FireLoop.catchUp} sorts the fires missed while no daemon ran into
- * catch-up (within the schedule's `catchupMs` of now) and missed (older), and
+ * catch-up (within the schedule's `catchupMs` of now) and spans of missed ones (older), and
  * {@link FireLoop.tick} hands out every fire that came due since the last tick and says
  * when the next one is due. {@link FireLoop.run} sleeps on the clock between ticks.
  * @module
@@ -11,7 +11,7 @@ import { firesBetween, nextFires } from "./cron.ts";
 import type { Schedule } from "./types.ts";
 
 /** How a fire came about. */
-export type FireKind = "schedule" | "catch-up" | "missed";
+export type FireKind = "schedule" | "catch-up";
 
 /** One fire handed to the daemon. */
 export interface Fire {
@@ -19,6 +19,13 @@ export interface Fire {
   /** The logical fire time. */
   time: Date;
   kind: FireKind;
+}
+
+/** Fires t of one schedule with after < t <= through that are past their catch-up window. */
+export interface MissedSpan {
+  schedule: Schedule;
+  after: Date;
+  through: Date;
 }
 
 /** Longest sleep between ticks (ms): a clock step (suspend, NTP) is seen within it. */
@@ -57,23 +64,37 @@ export class FireLoop {
   }
 
   /**
-   * The fires of each active schedule between its last fire (or its creation) and now,
-   * oldest first: `catch-up` when within its `catchupMs` of now, else `missed`.
+   * What each active schedule owes since its last fire (or its creation), for start-up:
+   * the fires within its `catchupMs` of now (`catch-up`, oldest first, to run), and the
+   * older ones as spans (fires listed lazily when recorded: a year of a seconds-field
+   * schedule is 31.5M of them). A span left unrecorded by a daemon that was stopped
+   * (`pendingMissed`) is owed again; the new span starts after it.
    */
-  catchUp(): Fire[] {
+  catchUp(): { fires: Fire[]; missed: MissedSpan[] } {
     const now = this.#clock.now();
     const fires: Fire[] = [];
+    const missed: MissedSpan[] = [];
     for (const s of this.#schedules.values()) {
       if (s.paused) continue;
-      const since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
+      let since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
+      const pending = s.pendingMissed;
+      if (pending) {
+        const through = new Date(pending.through);
+        missed.push({ schedule: s, after: new Date(pending.after), through });
+        if (through > since) since = through;
+      }
       if (!(since.getTime() < now.getTime())) continue;
-      for (const time of firesBetween(s, since, now)) {
-        const kind = now.getTime() - time.getTime() <= s.catchupMs ? "catch-up" : "missed";
-        fires.push({ schedule: s, time, kind });
+      // Fires t with now - t <= catchupMs run; older ones (through = the newest such t) are missed.
+      const through = new Date(now.getTime() - s.catchupMs - 1);
+      if (through > since) missed.push({ schedule: s, after: since, through });
+      const from = through > since ? through : since;
+      for (const time of firesBetween(s, from, now)) {
+        fires.push({ schedule: s, time, kind: "catch-up" });
       }
       this.#cursor.set(s.name, now.getTime());
     }
-    return fires.sort((a, b) => a.time.getTime() - b.time.getTime());
+    fires.sort((a, b) => a.time.getTime() - b.time.getTime());
+    return { fires, missed };
   }
 
   /**

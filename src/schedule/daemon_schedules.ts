@@ -7,9 +7,11 @@
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { schedulesFromWorkflow } from "./from_trigger.ts";
-import type { FireOutcome, Schedule } from "./types.ts";
+import type { FireOutcome, FireRecord, MissedSummary, Schedule } from "./types.ts";
 import type { Clock } from "./clock.ts";
-import type { Fire } from "./daemon_fires.ts";
+import type { MissedSpan } from "./daemon_fires.ts";
+import { nextFires, previousFire } from "./cron.ts";
+import { countFires, iterateFires } from "./cron_spans.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 
 /**
@@ -85,42 +87,117 @@ export interface MissedFireDeps {
 }
 
 /**
- * Records the fires missed while no daemon ran (oldest first), one write after another
- * in the background, and logs one line per schedule. A day of a seconds-field schedule
- * is 86,400 of them: started all at once, their writes held the on-time fires up for
- * many seconds. Once `stopping()` is true the rest are not written, and the log says
- * how many.
+ * Missed fires of one outage recorded one by one; the rest become one summary record
+ * (FireRecord.missed), so a year's outage of a seconds-field schedule writes 1,001
+ * records, not 31.5M.
  */
-export async function recordMissed(fires: Fire[], daemon: MissedFireDeps): Promise<void> {
-  const done = new Map<string, { count: number; first: string; last: string }>();
-  let left = fires.length;
-  for (const { schedule: s, time } of fires) {
-    if (daemon.stopping()) break;
-    left--;
-    const at = formatZoned(time, zoneOf(s.tz));
-    const record = {
-      schedule: s.name,
-      time: at,
-      trigger: "schedule" as const,
-      outcome: "missed" as const,
-      runId: null,
-      firedAt: daemon.clock.now().toISOString(),
-    };
+export const MISSED_ONE_BY_ONE = 1000;
+
+/** Spans by schedule name, in order (a schedule has at most two: pending, then new). */
+function bySchedule(spans: MissedSpan[]): Map<string, MissedSpan[]> {
+  const groups = new Map<string, MissedSpan[]>();
+  for (const span of spans) {
+    const group = groups.get(span.schedule.name);
+    if (group) group.push(span);
+    else groups.set(span.schedule.name, [span]);
+  }
+  return groups;
+}
+
+/**
+ * Marks each schedule's spans as pending on it (`pendingMissed`, from the first span's
+ * start to the last's end) before anything newer is recorded, so that a daemon stopped
+ * while recording them leaves the rest to the next start (its last fire has moved past
+ * them by then). Returns the spans that hold fires.
+ */
+export async function markMissed(
+  spans: MissedSpan[],
+  daemon: MissedFireDeps,
+): Promise<MissedSpan[]> {
+  const owed = spans.filter((span) =>
+    !iterateFires(span.schedule, span.after, span.through).next().done
+  );
+  for (const [name, group] of bySchedule(owed)) {
+    const after = group[0].after.toISOString();
+    const through = group[group.length - 1].through.toISOString();
+    const old = group[0].schedule.pendingMissed;
+    if (old?.after === after && old.through === through) continue;
     try {
-      if (!(await daemon.store.claimFire(record))) continue; // recorded before
+      await daemon.store.setPendingMissed(name, { after, through });
     } catch (e) {
-      daemon.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
+      daemon.log(`schedule ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const seen = done.get(s.name);
-    if (seen) [seen.count, seen.last] = [seen.count + 1, at];
-    else done.set(s.name, { count: 1, first: at, last: at });
   }
-  for (const [name, { count, first, last }] of done) {
-    const when = count === 1 ? `fire of ${first}` : `${count} fires from ${first} to ${last}`;
-    daemon.log(`schedule ${name}: ${when} missed (older than its catch-up window)`);
+  return owed;
+}
+
+/**
+ * Records the missed fires of `spans` (oldest first, one write after another, in the
+ * background: started all at once, their writes held the on-time fires up) and logs one
+ * line per span. Per span, the first {@link MISSED_ONE_BY_ONE} are recorded one by one
+ * and the rest as one summary record at the last of them; fires are listed lazily, so
+ * memory stays bounded. Then the schedule's `pendingMissed` is cleared. Once `stopping()`
+ * is true the rest stay pending, for the next start, and the log says so.
+ */
+export async function recordMissed(spans: MissedSpan[], daemon: MissedFireDeps): Promise<void> {
+  let left = false;
+  for (const [name, group] of bySchedule(spans)) {
+    let finished = !daemon.stopping();
+    try {
+      for (const span of group) if (finished) finished = await recordSpan(span, daemon);
+      if (finished) await daemon.store.setPendingMissed(name, null);
+    } catch (e) {
+      daemon.log(`schedule ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!finished) {
+      left = true;
+      break;
+    }
   }
-  if (left > 0 && daemon.stopping()) {
-    daemon.log(`stopping: ${left} missed fire(s) not recorded`);
+  if (left) {
+    daemon.log("stopping: missed fires not recorded yet are recorded on the next start");
   }
+}
+
+/** Records one span; false when stopped before its end. */
+async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boolean> {
+  const s = span.schedule;
+  const zone = zoneOf(s.tz);
+  const record = (time: Date, missed?: MissedSummary): FireRecord => ({
+    schedule: s.name,
+    time: formatZoned(time, zone),
+    trigger: "schedule",
+    outcome: "missed",
+    runId: null,
+    firedAt: daemon.clock.now().toISOString(),
+    ...(missed ? { missed } : {}),
+  });
+  let count = 0;
+  let first: Date | null = null;
+  let last: Date | null = null;
+  for (const time of iterateFires(s, span.after, span.through)) {
+    if (daemon.stopping()) return false;
+    first ??= time;
+    last = time;
+    await daemon.store.claimFire(record(time)); // false: recorded before
+    if (++count === MISSED_ONE_BY_ONE) break;
+  }
+  if (!first || !last) return true;
+  let summary = "";
+  const rest = count === MISSED_ONE_BY_ONE ? countFires(s, last, span.through) : 0;
+  if (rest > 0) {
+    const [from] = nextFires(s, last, 1);
+    const to = previousFire(s, span.through, span.through.getTime() - last.getTime())!;
+    const missed = { count: rest, from: formatZoned(from, zone), to: formatZoned(to, zone) };
+    await daemon.store.claimFire(record(to, missed));
+    summary = `; the first ${count} recorded one by one, the ${rest} after them as one record`;
+    last = to;
+  }
+  const total = count + rest;
+  const at = (d: Date) => formatZoned(d, zone);
+  const when = total === 1
+    ? `fire of ${at(first)}`
+    : `${total} fires from ${at(first)} to ${at(last)}`;
+  daemon.log(`schedule ${s.name}: ${when} missed (older than its catch-up window)${summary}`);
+  return true;
 }

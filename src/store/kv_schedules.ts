@@ -11,6 +11,7 @@
 import type { FireRecord, Schedule } from "../model/schedule.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
+import { StorageError } from "./faults.ts";
 import { kvPath, openStore } from "./open.ts";
 import {
   type ClaimOptions,
@@ -39,7 +40,12 @@ export class KvScheduleStore implements ScheduleStore {
       const old = await this.#io.get<Schedule>(schedKey(schedule.name));
       if (old.value && !options.replace) throw duplicateName(schedule.name);
       const next = old.value
-        ? { ...schedule, paused: old.value.paused, lastFire: old.value.lastFire }
+        ? {
+          ...schedule,
+          paused: old.value.paused,
+          lastFire: old.value.lastFire,
+          pendingMissed: old.value.pendingMissed ?? null,
+        }
         : schedule;
       if (await this.#io.commit([{ key: schedKey(schedule.name), value: next }], [old])) return;
     }
@@ -62,10 +68,19 @@ export class KvScheduleStore implements ScheduleStore {
   }
 
   async setPaused(name: string, paused: boolean): Promise<boolean> {
+    return await this.#update(name, (s) => ({ ...s, paused }));
+  }
+
+  async setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean> {
+    return await this.#update(name, (s) => ({ ...s, pendingMissed: span ?? null }));
+  }
+
+  /** Read-modify-write of one schedule; false when there is none. */
+  async #update(name: string, change: (s: Schedule) => Schedule): Promise<boolean> {
     for (;;) {
       const old = await this.#io.get<Schedule>(schedKey(name));
       if (!old.value) return false;
-      const next = { ...old.value, paused };
+      const next = change(old.value);
       if (await this.#io.commit([{ key: schedKey(name), value: next }], [old])) return true;
     }
   }
@@ -129,11 +144,16 @@ export async function openScheduleStore(
       await Deno.stat(kvPath(home));
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return new MemoryScheduleStore();
-      throw e;
+      throw new StorageError("cannot read the schedules", kvPath(home), e);
     }
   } else {
     // The run store creates the home, the file and their private modes.
     (await openStore(home, { recover: false })).close();
   }
-  return new KvScheduleStore(await Deno.openKv(kvPath(home)));
+  try {
+    return new KvScheduleStore(await Deno.openKv(kvPath(home)));
+  } catch (e) {
+    // A damaged or unreadable weft.kv: one line naming it, as the run store says it.
+    throw new StorageError("cannot read the schedules", kvPath(home), e);
+  }
 }

@@ -32,7 +32,7 @@ export function mayClaim(existing: FireRecord | null, options: ClaimOptions = {}
 export interface ScheduleStore {
   /**
    * Adds a schedule. Throws WeftError (exit 2) when one of that name exists, unless
-   * `replace` (then its paused state and last fire are kept).
+   * `replace` (then its paused state, last fire and pending missed fires are kept).
    */
   add(schedule: Schedule, options?: { replace?: boolean }): Promise<void>;
   /** Every schedule, by name. */
@@ -42,6 +42,8 @@ export interface ScheduleStore {
   remove(name: string): Promise<boolean>;
   /** Pauses or resumes; false when there is no such schedule. */
   setPaused(name: string, paused: boolean): Promise<boolean>;
+  /** Sets or clears the schedule's pendingMissed; false when there is no such schedule. */
+  setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean>;
   /**
    * Records a fire if none with its schedule and logical time exists (or the one there
    * ended as one of `over`, e.g. `missed` for a backfill); false (nothing written)
@@ -65,6 +67,7 @@ export function withLastFire(schedule: Schedule, fire: FireRecord): Schedule {
   const last = schedule.lastFire;
   if (last && Date.parse(last.time) > fireMs(fire)) return schedule;
   const lastFire: LastFire = { time: fire.time, outcome: fire.outcome, runId: fire.runId };
+  if (fire.missed) lastFire.missed = fire.missed;
   return { ...schedule, lastFire };
 }
 
@@ -83,7 +86,9 @@ export class MemoryScheduleStore implements ScheduleStore {
   add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
     const old = this.#schedules.get(schedule.name);
     if (old && !options.replace) return Promise.reject(duplicateName(schedule.name));
-    const kept = old ? { paused: old.paused, lastFire: old.lastFire } : {};
+    const kept = old
+      ? { paused: old.paused, lastFire: old.lastFire, pendingMissed: old.pendingMissed ?? null }
+      : {};
     this.#schedules.set(schedule.name, structuredClone({ ...schedule, ...kept }));
     return Promise.resolve();
   }
@@ -101,6 +106,11 @@ export class MemoryScheduleStore implements ScheduleStore {
   setPaused(name: string, paused: boolean): Promise<boolean> {
     const s = this.#schedules.get(name);
     if (s) s.paused = paused;
+    return Promise.resolve(s !== undefined);
+  }
+  setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean> {
+    const s = this.#schedules.get(name);
+    if (s) s.pendingMissed = span ?? null;
     return Promise.resolve(s !== undefined);
   }
   claimFire(fire: FireRecord, options: ClaimOptions = {}): Promise<boolean> {

@@ -71,7 +71,9 @@ export async function readRunDetail(
     log = {
       taskId: task.id,
       attempt: task.attempts,
-      lines: await readLogTail(`${store.logsDir}/${path}`, tailLines).catch(() => []),
+      // A missing file is no lines (readLogTail); any other fault is thrown, for the
+      // live view to show as its problem line rather than as an empty log.
+      lines: await readLogTail(`${store.logsDir}/${path}`, tailLines),
     };
   }
   return { run: details.run, tasks: details.tasks, log };

@@ -1,0 +1,73 @@
+/**
+ * `weft validate`'s way into the checks: the problems of one workflow file, without
+ * loading the YAML parser for a `.json` file that has none. The YAML parser is what
+ * the positions of problems come from, and the npm `yaml` package costs ~20 ms of
+ * start-up from source (Deno loads its CommonJS build); a clean JSON file needs no
+ * position (issue 12 §3). Anything else takes the full path of mod.ts, whose output
+ * this never changes.
+ * @module
+ */
+import type { Problem } from "../model/errors.ts";
+import { type Workflow, workflowSchema } from "../model/workflow.ts";
+import { expressionProblems } from "./expr_checks.ts";
+import { graphProblems } from "./graph_checks.ts";
+import { findDuplicateJsonKeys } from "./json_error.ts";
+import type { LoadOptions } from "./mod.ts";
+import { jsonTooDeep } from "./nesting.ts";
+import { decodeInput, readInput } from "./read.ts";
+import type { SourceMap } from "./source_map.ts";
+import { callsWorkflows } from "./subworkflows.ts";
+import { jsonWrittenNumbers, keepWrittenText } from "./written_keep.ts";
+
+/**
+ * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
+ * mod.ts reports them, without hashing the file (`weft validate` needs no hash).
+ */
+export async function workflowProblems(file: string, options: LoadOptions): Promise<Problem[]> {
+  const raw = await readInput(file, options);
+  if ("message" in raw) return [raw];
+  const decoded = decodeInput(raw.bytes, file);
+  if ("message" in decoded) return [decoded];
+  if (decoded.format === "json" && cleanJsonWorkflow(decoded.text)) return [];
+  const { checkSource } = await import("./mod.ts");
+  return (await checkSource(file, options, undefined, raw)).problems;
+}
+
+/** Thrown by {@link NO_MAP}: a check wants a position, so there is a problem to place. */
+class WantsPosition extends Error {}
+
+/** A source map that has no positions: asking it for one throws {@link WantsPosition}. */
+const NO_MAP = new Proxy({}, {
+  get() {
+    throw new WantsPosition();
+  },
+}) as SourceMap;
+
+/**
+ * The workflow of JSON text when every check of mod.ts's `parseWorkflowSource` (and
+ * its `.json` syntax checks) passes and it calls no sub-workflow; undefined when the
+ * full path must run: at the first sign of a problem, since problems need positions.
+ * The same steps in the same order as the full path, so a workflow returned here is
+ * one the full path accepts.
+ */
+export function cleanJsonWorkflow(source: string): Workflow | undefined {
+  const text = source.replace(/^\uFEFF/, "");
+  if (text.trim() === "" || jsonTooDeep(text) !== undefined) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (data === null || findDuplicateJsonKeys(text).length > 0) return undefined;
+  keepWrittenText(data, jsonWrittenNumbers(text), workflowSchema);
+  const result = workflowSchema.safeParse(data);
+  if (!result.success || callsWorkflows(result.data)) return undefined;
+  try {
+    const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];
+    return found.length === 0 ? result.data : undefined;
+  } catch (e) {
+    if (e instanceof WantsPosition) return undefined;
+    throw e;
+  }
+}
