@@ -120,7 +120,7 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
   const failed = details.tasks.filter((t) => isFailure(t.status));
   if (failed.length === 0) return "";
   const { logFilePath } = await import("../store/log_files.ts");
-  const { readLogTail } = await import("../store/log_tail.ts");
+  const { readLogTailIfPresent } = await import("../store/log_tail.ts");
   let text = "";
   for (const task of failed) {
     const attempts = await store.listAttempts(details.run.id, task.id);
@@ -130,25 +130,24 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
     );
     const file = last &&
       `${store.logsDir}/${last.logPath ?? logFilePath(last.runId, last.taskId, last.attempt)}`;
-    let lines: Awaited<ReturnType<typeof readLogTail>> = [];
-    let missing = "";
+    let lines: Awaited<ReturnType<typeof readLogTailIfPresent>> = [];
+    // Output was recorded, yet its file is gone or unreadable: say so rather than "no output".
+    let trouble = "";
     try {
-      lines = file ? await readLogTail(file, TAIL_LINES) : [];
-      // Output was recorded, yet its file is gone: say so rather than "no output".
-      if (last && last.logBytes > 0 && lines.length === 0 && !(await exists(file!))) {
-        missing = `    its log file is missing: ${terminalSafe(file!, false)}\n`;
+      lines = file ? await readLogTailIfPresent(file, TAIL_LINES) : [];
+      if (lines === null && last!.logBytes > 0) {
+        trouble = `    its log file is missing: ${terminalSafe(file!, false)}\n`;
       }
     } catch (e) {
-      missing = `    its log file cannot be read: ${terminalSafe(file!, false)}: ${
+      trouble = `    its log file cannot be read: ${terminalSafe(file!, false)}: ${
         terminalSafe((e as Error).message, false)
       }\n`;
     }
-    const shown = lines.map((line) => ({
+    const shown = (lines ?? []).map((line) => ({
       stream: line.stream,
       text: terminalSafe(displayedWholeLine(line.text), false),
     }));
-    const block = failureBlock(task, shown, "", paint(false));
-    text += "\n" + (missing ? block.replace(" — no output", "") + missing : block);
+    text += "\n" + failureBlock(task, shown, "", paint(false), trouble ? "" : undefined) + trouble;
   }
   return text;
 }
@@ -236,13 +235,4 @@ function taskRow(task: TaskRecord, truncated?: string[]): string[] {
     String(task.attempts),
     terminalSafe((reason.split("\n")[0] + note).trim(), false) || "-",
   ];
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

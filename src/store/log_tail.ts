@@ -16,11 +16,22 @@ const MAX_TAIL_BYTES = 256 * 1024;
  * reads as no lines; other I/O errors are thrown as Deno gives them.
  */
 export async function readLogTail(path: string, count: number): Promise<LogLine[]> {
+  return await readLogTailIfPresent(path, count) ?? [];
+}
+
+/**
+ * Like {@link readLogTail}, but null when the file does not exist, for a reader that must
+ * tell a missing log from an empty one (`weft status` of a task whose log was deleted).
+ */
+export async function readLogTailIfPresent(
+  path: string,
+  count: number,
+): Promise<LogLine[] | null> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
+    if (e instanceof Deno.errors.NotFound) return null;
     throw e;
   }
   try {

@@ -64,9 +64,11 @@ export function failureBlock(
   lines: readonly { stream: OutputStream; text: string }[],
   of: string,
   p: Paint,
+  /** What follows the reason when there are no lines (a caller that says why gives ""). */
+  noLines = p.dim(" — no output"),
 ): string {
   let text = `${p.red("✖")} ${task.id} ${STATE_WORDS[task.status]}${reasonText(task)}`;
-  if (lines.length === 0) return text + p.dim(" — no output") + "\n";
+  if (lines.length === 0) return text + noLines + "\n";
   text += p.dim(` — last ${lines.length}${of} line${lines.length === 1 && !of ? "" : "s"}:`) +
     "\n";
   for (const line of lines) {
