@@ -210,3 +210,14 @@ Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) 
     await server.stop();
   }
 });
+
+Deno.test("database --dry-run: the target without its password, and the migrations", async () => {
+  const { code, stdout, stderr } = await weft(["run", EXAMPLE, "--dry-run"], {
+    env: { DATABASE_URL: "postgres://app:hunter2-secret@db.example:5432/app" },
+  });
+  assert.equal(code, 0, stderr);
+  // The plan is written to stderr, like every progress line.
+  assert.match(stderr, /database postgres:\/\/app@db\.example:5432\/app\n/);
+  assert.match(stderr, /migrate migrations\/ \(rolled back on failure\)/);
+  assert.doesNotMatch(stdout + stderr, /hunter2/);
+});
