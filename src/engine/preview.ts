@@ -25,10 +25,11 @@ export interface PreviewInput {
   env: Record<string, string>;
 }
 
-/** Roots whose values exist only once the run is going. */
-const LATER = new Set(["tasks", "item", "index"]);
-/** Known only once the run starts: what started it and when (shown as placeholders). */
-const AT_START = new Set(["run", "schedule", "trigger"]);
+/**
+ * Roots shown as placeholders: values that exist only once the run is going (`tasks`,
+ * `item`, `index`), and those known only once it starts (what started it and when).
+ */
+const LATER = new Set(["tasks", "item", "index", "run", "schedule", "trigger"]);
 
 /**
  * Task id → the lines saying what it would run: `$ command` (a multi-line command
@@ -54,7 +55,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
     const scope = makeScope(source, lookup);
     return (root, path) => {
-      if (LATER.has(root) || AT_START.has(root)) return `<${[root, ...path].join(".")}>`;
+      if (LATER.has(root)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
       // An unset variable renders empty at run time too; say so rather than vanish.
       return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
@@ -204,7 +205,7 @@ function scriptPreview(
 function renderUrl(url: string, scope: Scope, render: (text: string) => string): string {
   try {
     const template = compileTemplate(url);
-    const later = template.references.some((r) => LATER.has(r.root) || AT_START.has(r.root));
+    const later = template.references.some((r) => LATER.has(r.root));
     return later ? render(url) : template.renderUrl(scope);
   } catch {
     return render(url);

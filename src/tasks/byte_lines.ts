@@ -14,7 +14,7 @@
  * whatever the task prints, and reuses it: publishing a piece allocates nothing.
  * @module
  */
-import type { SpawnedProcess } from "./types.ts";
+import type { SpawnedProcess, TaskContext } from "./types.ts";
 
 /** Longest piece of a line published at once, in bytes. */
 export const MAX_PIECE_BYTES = 64 * 1024;
@@ -228,6 +228,37 @@ export function lineText(line: string | Uint8Array): string {
   return typeof line === "string" ? line : decoder.decode(line);
 }
 
+/**
+ * Streams both outputs of `child` to `to.emit` line by line ({@link readByteLines}: same
+ * pieces, same backpressure), waits for its group to end and its pipes to drain
+ * ({@link drainPipes}), and returns its exit status. What shell, script and docker
+ * tasks do with the process they started.
+ */
+export async function emitUntilExit(
+  child: SpawnedProcess,
+  to: Pick<TaskContext, "emit">,
+): Promise<{ code: number | null; signal: string | null }> {
+  const stopReading = new AbortController();
+  const options = { signal: stopReading.signal };
+  const pumps = Promise.all([
+    readByteLines(
+      child,
+      "stdout",
+      (line, more, cont) => to.emit("stdout", line, more, cont),
+      options,
+    ),
+    readByteLines(
+      child,
+      "stderr",
+      (line, more, cont) => to.emit("stderr", line, more, cont),
+      options,
+    ),
+  ]);
+  const status = await child.status;
+  await drainPipes(pumps, stopReading);
+  return status;
+}
+
 /** After a task's process exits, how long its output pipes may take to drain. */
 const DRAIN_GRACE_MS = 1000;
 
@@ -236,7 +267,7 @@ const DRAIN_GRACE_MS = 1000;
  * {@link DRAIN_GRACE_MS}, then aborts `stopReading` (the readers' signal): a process that
  * left the group (setsid) may still hold the pipes open, and the task must not wait for it.
  */
-export async function drainPipes(
+async function drainPipes(
   pumps: Promise<unknown>,
   stopReading: AbortController,
 ): Promise<void> {

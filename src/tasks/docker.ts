@@ -11,7 +11,8 @@
  * reach, fails the task with a one-line reason saying so.
  * @module
  */
-import { drainPipes, forEachByteLine, lineText } from "./byte_lines.ts";
+import { emitUntilExit, forEachByteLine, lineText } from "./byte_lines.ts";
+import { notFoundReason } from "./start_errors.ts";
 import {
   buildArgv,
   buildsImage,
@@ -117,23 +118,17 @@ async function docker(
   }
   let lastError = "";
   let unreachable = "";
-  const stopReading = new AbortController();
-  const pumps = Promise.all([
-    forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
-      signal: stopReading.signal,
-    }),
-    forEachByteLine(child.stderr, (line, more, cont) => {
-      const text = lineText(line).trim();
+  const status = await emitUntilExit(child, {
+    emit: (stream, line, more, cont) => {
+      const text = stream === "stderr" ? lineText(line).trim() : "";
       // The client's closing "Run 'docker run --help' …" says nothing about the failure.
       if (text && !cont && !HELP_HINT.test(text)) {
         lastError = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
         if (!unreachable && UNREACHABLE.test(text)) unreachable = lastError;
       }
-      return ctx.emit("stderr", line, more, cont);
-    }, { signal: stopReading.signal }),
-  ]);
-  const status = await child.status;
-  await drainPipes(pumps, stopReading);
+      return ctx.emit(stream, line, more, cont);
+    },
+  });
   if (container !== undefined && ctx.signal.aborted) await removeContainer(ctx, container);
   if (status.code === 0) return { ok: true, exitCode: 0 };
   // A container's own output could say the same words: only docker's own failure (125) counts.
@@ -188,9 +183,7 @@ async function removeContainer(ctx: TaskContext, name: string): Promise<void> {
 
 function spawnError(error: unknown, cwd: string): string {
   if (error instanceof Deno.errors.NotFound) {
-    return directoryExists(cwd)
-      ? ownText("docker is not installed: no `docker` program on PATH")
-      : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
+    return notFoundReason(cwd, ownText("docker is not installed: no `docker` program on PATH"));
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return ownText("cannot start `docker`: permission denied");
@@ -198,12 +191,4 @@ function spawnError(error: unknown, cwd: string): string {
   return `cannot start \`docker\`: ${
     quoteData(error instanceof Error ? error.message : String(error))
   }`;
-}
-
-function directoryExists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,8 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
-import { drainPipes, forEachByteLine } from "./byte_lines.ts";
+import { emitUntilExit } from "./byte_lines.ts";
+import { notFoundReason } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
@@ -156,17 +157,7 @@ export async function runScriptProcess(
   } catch (error) {
     return { ok: false, exitCode: null, outputs: {}, error: startError(launch, ctx.cwd, error) };
   }
-  const stopReading = new AbortController();
-  const pumps = Promise.all([
-    forEachByteLine(child.stdout, (line, more, cont) => ctx.emit("stdout", line, more, cont), {
-      signal: stopReading.signal,
-    }),
-    forEachByteLine(child.stderr, (line, more, cont) => ctx.emit("stderr", line, more, cont), {
-      signal: stopReading.signal,
-    }),
-  ]);
-  const status = await child.status;
-  await drainPipes(pumps, stopReading);
+  const status = await emitUntilExit(child, ctx);
   if (status.code === 0) return { ok: true, exitCode: 0, outputs: {} };
   const error = status.signal
     ? ownText(`killed by ${status.signal}`)
@@ -175,16 +166,7 @@ export async function runScriptProcess(
 }
 
 function startError(launch: ScriptLaunch, cwd: string, error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) {
-    let cwdOk = false;
-    try {
-      cwdOk = Deno.statSync(cwd).isDirectory;
-    } catch {
-      // reported below
-    }
-    if (!cwdOk) return `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
-    return launch.notFound;
-  }
+  if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, launch.notFound);
   const what = quoteData(JSON.stringify(launch.cmd));
   if (error instanceof Deno.errors.PermissionDenied) {
     return `cannot start ${what}: permission denied`;

@@ -16,7 +16,8 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { drainPipes, readByteLines } from "./byte_lines.ts";
+import { directoryExists, notFoundReason } from "./start_errors.ts";
+import { emitUntilExit } from "./byte_lines.ts";
 import {
   execLimitError,
   INLINE_COMMAND_BYTES,
@@ -113,17 +114,7 @@ async function runProcess(
     }
     return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
   }
-  const stopReading = new AbortController();
-  const pumps = Promise.all([
-    readByteLines(child, "stdout", (line, more, cont) => ctx.emit("stdout", line, more, cont), {
-      signal: stopReading.signal,
-    }),
-    readByteLines(child, "stderr", (line, more, cont) => ctx.emit("stderr", line, more, cont), {
-      signal: stopReading.signal,
-    }),
-  ]);
-  const status = await child.status;
-  await drainPipes(pumps, stopReading);
+  const status = await emitUntilExit(child, ctx);
   const exitCode = status.code;
   if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
   const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);
@@ -150,20 +141,10 @@ function programError(error: unknown): { code: number; message: string } | null 
 
 function spawnError(shell: string, cwd: string, error: unknown): string {
   if (error instanceof Deno.errors.NotFound) {
-    return directoryExists(cwd)
-      ? `cannot start shell "${shell}": not found`
-      : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
+    return notFoundReason(cwd, `cannot start shell "${shell}": not found`);
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return `cannot start shell "${shell}": permission denied`;
   }
   return `cannot start shell "${shell}": ${error instanceof Error ? error.message : String(error)}`;
-}
-
-function directoryExists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
 }
