@@ -11,6 +11,7 @@ import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
+import { STOP_SIGNALS } from "./signals.ts";
 import type { Daemon } from "../schedule/daemon.ts";
 
 /** The flags of `weft daemon`, as the parser gives them. */
@@ -147,7 +148,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         log("stopping now: cancelling running runs");
         daemon.hurry();
       };
-      for (const s of STOP) Deno.addSignalListener(s, hurry);
+      for (const s of STOP_SIGNALS) Deno.addSignalListener(s, hurry);
       await server?.shutdown();
       await daemon.stop(graceMs);
       log("daemon stopped");
@@ -184,11 +185,9 @@ async function listenOrExplain(
   }
 }
 
-const STOP: Deno.Signal[] = ["SIGTERM", "SIGINT"];
-
 /** Resolves with the first of SIGTERM/SIGINT received (listeners removed then). */
 function waitForStop(): Promise<Deno.Signal> {
-  const signals = STOP;
+  const signals = STOP_SIGNALS;
   return new Promise((resolve) => {
     const handlers = signals.map((signal) => {
       const handler = () => {

@@ -2,11 +2,14 @@
  * Starting a workflow run in this process without a terminal display, recorded in
  * history with its trigger: the path `weft schedule backfill` and `weft daemon` use.
  * The same steps as `weft run` (load and validate the file, resolve params, record
- * with the run's secrets, apply retention), with no progress renderer.
+ * with the run's secrets, apply retention), with no progress renderer; both share
+ * {@link openRecordedRun}.
  * @module
  */
 import type { EventListener, RunReport, RunTrigger } from "../engine/events.ts";
+import type { RunHandle } from "../engine/options.ts";
 import type { LoadedWorkflow } from "../parse/mod.ts";
+import type { RunHistory } from "./run_history.ts";
 import type { CliIO } from "./io.ts";
 
 /** What {@link launchRun} starts. */
@@ -49,53 +52,33 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
       cwd: io.cwd,
       stdin: io.stdin,
     });
-  const { resolveParams, startRun } = await import("../engine/mod.ts");
+  const { resolveParams } = await import("../engine/mod.ts");
   const params = resolveParams(loaded.workflow, options.params);
-  const { DenoSpawner } = await import("../tasks/spawner.ts");
-  const { openRunHistory } = await import("./run_history.ts");
-  const { Secrets } = await import("../engine/secrets.ts");
   const { err } = await import("./io.ts");
-  const secrets = new Secrets({ warn: (message) => void err(io, `weft: ${message}\n`) });
   // Notifications and alert rules as `weft run` wires them: a scheduled or triggered
   // run notifies as a manual one does.
-  const { wireNotifications } = await import("./notify_wiring.ts");
-  const notifier = await wireNotifications(io, loaded.workflow, {
+  const recorded = await openRecordedRun(io, {
+    loaded,
     params,
     extraEnv: {},
-    secrets,
     homeOption: options.homeOption,
-  });
-  const history = await openRunHistory(io, {
-    workflow: loaded.workflow,
-    file: loaded.file,
-    fileHash: loaded.hash,
-    secrets,
-    homeOption: options.homeOption,
+    warn: (message) => void err(io, `weft: ${message}\n`),
   });
   let handle;
   try {
-    handle = startRun({
-      workflow: loaded.workflow,
-      file: loaded.file,
-      dir: loaded.dir,
-      fileHash: loaded.hash,
-      params,
-      baseEnv: io.env,
-      maxParallel: options.maxParallel ?? loaded.workflow.max_parallel,
-      spawner: new DenoSpawner(),
-      listeners: [history.listener, ...notifier.listeners, ...(options.listeners ?? [])],
-      childListeners: [history.listener],
-      secrets,
+    handle = recorded.start({
+      maxParallel: options.maxParallel,
+      listeners: options.listeners,
       trigger: options.trigger,
     });
   } catch (e) {
-    await history.finish();
+    await recorded.history.finish();
     throw e;
   }
   const started = handle;
-  history.onFault((fault) => started.fail(fault.summary));
+  recorded.history.onFault((fault) => started.fail(fault.summary));
   const done = started.done.then(async (report) => {
-    await history.finish(notifier.finish);
+    await recorded.finish();
     return report;
   });
   return {
@@ -103,5 +86,102 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     workflow: loaded.workflow.name,
     done,
     cancel: () => started.cancel(),
+  };
+}
+
+/** What {@link openRecordedRun} needs: a loaded workflow about to run in this process. */
+export interface RecordedRunOptions {
+  loaded: LoadedWorkflow;
+  /** The resolved params. */
+  params: Record<string, string>;
+  /** `--env`: added to the environment of the tasks and of the notifications. */
+  extraEnv: Record<string, string>;
+  /** `--home DIR`. */
+  homeOption?: string;
+  /** `--resume RUN_ID` (see openRunHistory). */
+  resumeId?: string;
+  /** Aborted to stop sending notifications (see NotifyOptions.signal). */
+  signal?: AbortSignal;
+  /** Told of a secret too short to mask (one line, without newline). */
+  warn(message: string): void;
+}
+
+/** A run about to start, with its secrets, history and notifications wired. */
+export interface RecordedRun {
+  history: RunHistory;
+  /**
+   * Starts the run with the engine's listeners in this order: `display`, history,
+   * notifications, `listeners`. Child runs are recorded, not displayed.
+   */
+  start(options: {
+    maxParallel?: number;
+    display?: EventListener;
+    listeners?: EventListener[];
+    trigger: RunTrigger;
+  }): RunHandle;
+  /** Once the run ended: flushes history, sends notifications, applies retention, closes. */
+  finish(): Promise<void>;
+}
+
+/**
+ * The steps `weft run` and {@link launchRun} share: the run's secrets, its notifier
+ * (wireNotifications) and its history (openRunHistory), then the engine's options.
+ * Throws WeftError (exit 2) for a malformed global config or a bad `resumeId`.
+ */
+export async function openRecordedRun(
+  io: CliIO,
+  options: RecordedRunOptions,
+): Promise<RecordedRun> {
+  const { loaded, params, extraEnv } = options;
+  const [{ startRun }, { DenoSpawner }, { openRunHistory }, { Secrets }, { wireNotifications }] =
+    await Promise.all([
+      import("../engine/mod.ts"),
+      import("../tasks/spawner.ts"),
+      import("./run_history.ts"),
+      import("../engine/secrets.ts"),
+      import("./notify_wiring.ts"),
+    ]);
+  const secrets = new Secrets({ warn: (message) => options.warn(message) });
+  const notifier = await wireNotifications(io, loaded.workflow, {
+    params,
+    extraEnv,
+    secrets,
+    homeOption: options.homeOption,
+    signal: options.signal,
+  });
+  const history = await openRunHistory(io, {
+    workflow: loaded.workflow,
+    file: loaded.file,
+    fileHash: loaded.hash,
+    secrets,
+    resumeId: options.resumeId,
+    homeOption: options.homeOption,
+  });
+  return {
+    history,
+    start: (run) =>
+      startRun({
+        workflow: loaded.workflow,
+        file: loaded.file,
+        dir: loaded.dir,
+        fileHash: loaded.hash,
+        params,
+        baseEnv: io.env,
+        extraEnv,
+        maxParallel: run.maxParallel ?? loaded.workflow.max_parallel,
+        spawner: new DenoSpawner(),
+        listeners: [
+          ...(run.display ? [run.display] : []),
+          history.listener,
+          ...notifier.listeners,
+          ...(run.listeners ?? []),
+        ],
+        // Sub-workflows: each child run is recorded as a run of its own, not displayed.
+        childListeners: [history.listener],
+        secrets,
+        resume: history.resume,
+        trigger: run.trigger,
+      }),
+    finish: () => history.finish(notifier.finish),
   };
 }

@@ -129,35 +129,24 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
   }
 
-  const { startRun } = await import("../engine/mod.ts");
-  const { DenoSpawner } = await import("../tasks/spawner.ts");
   const { createProgress } = await import("./render/progress.ts");
   const { stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
-  const { openRunHistory } = await import("./run_history.ts");
-  const { Secrets } = await import("../engine/secrets.ts");
+  const { openRecordedRun } = await import("./launch.ts");
   // A secret too short to mask is reported through the progress display once it exists
   // (the engine finds them when the run starts, and as tasks start).
   let notice = (message: string): void => void err(io, message + "\n");
-  const secrets = new Secrets({ warn: (message) => notice(message) });
-  const { wireNotifications } = await import("./notify_wiring.ts");
   // Ctrl-C while notifications go out after the run gives them up (stopSendingOnSignals).
   const sending = new AbortController();
-  const notifier = await wireNotifications(io, loaded.workflow, {
+  const recorded = await openRecordedRun(io, {
+    loaded,
     params,
     extraEnv,
-    secrets,
     homeOption: flags.home,
-    signal: sending.signal,
-  });
-
-  const history = await openRunHistory(io, {
-    workflow: loaded.workflow,
-    file: loaded.file,
-    fileHash: loaded.hash,
-    secrets,
     resumeId: flags.resume,
-    homeOption: flags.home,
+    signal: sending.signal,
+    warn: (message) => notice(message),
   });
+  const { history } = recorded;
 
   const renderOptions: RenderOptions = {
     color,
@@ -177,21 +166,9 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   let report: RunReport;
   let removeSending = () => {};
   try {
-    const handle = startRun({
-      workflow: loaded.workflow,
-      file: loaded.file,
-      dir: loaded.dir,
-      fileHash: loaded.hash,
-      params,
-      baseEnv: io.env,
-      extraEnv,
-      maxParallel: maxParallel ?? loaded.workflow.max_parallel,
-      spawner: new DenoSpawner(),
-      listeners: [progress.listener, history.listener, ...notifier.listeners],
-      // Sub-workflows: each child run is recorded as a run of its own, not drawn here.
-      childListeners: [history.listener],
-      secrets,
-      resume: history.resume,
+    const handle = recorded.start({
+      maxParallel,
+      display: progress.listener,
       trigger: { type: history.resume ? "resume" : "manual" },
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
@@ -211,7 +188,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   } finally {
     await progress.close();
     try {
-      await history.finish(notifier.finish);
+      await recorded.finish();
     } finally {
       removeSending();
     }
