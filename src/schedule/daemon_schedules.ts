@@ -45,12 +45,8 @@ export async function syncSchedules(
       }
       live.add(s.name);
       if (existing && sameSchedule(existing, s)) continue;
-      await store.add({
-        ...s,
-        paused: existing?.paused ?? s.paused,
-        createdAt: existing?.createdAt ?? s.createdAt,
-        lastFire: existing?.lastFire ?? null,
-      }, { replace: true });
+      // Replacing keeps its pause and last fire (ScheduleStore.add); its creation time is kept here.
+      await store.add({ ...s, createdAt: existing?.createdAt ?? s.createdAt }, { replace: true });
     }
   }
   const all = await store.list();

@@ -6,7 +6,8 @@
 import type { Overlap } from "./daemon_slots.ts";
 import type { DaemonRoute } from "./daemon_types.ts";
 import { type FileWatch, watchFiles } from "./daemon_watch.ts";
-import { type LoadedFile, routePath, triggersOf } from "./daemon_workflows.ts";
+import { type LoadedFile, routePath } from "./daemon_workflows.ts";
+import { triggerParams, triggersOf } from "./from_trigger.ts";
 
 /** What the triggers call: the daemon's fire handlers and its log. */
 export interface TriggerHandlers {
@@ -38,8 +39,7 @@ export function wireTriggers(
       const config = trigger.config ?? {};
       const overlap = config.overlap;
       // The trigger's own `params` are the base; a webhook body's fields override them.
-      const base: Record<string, string> = {};
-      for (const [k, v] of Object.entries(config.params ?? {})) base[k] = String(v);
+      const base = triggerParams(config);
       if (trigger.type.includes("webhook") && config.webhook) {
         const path = routePath(config.webhook);
         if (routes.has(path)) {

@@ -6,6 +6,7 @@
  */
 import type { RunTrigger } from "../engine/events.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
+import type { WebhookRoute } from "../server/webhook.ts";
 
 /** The param a file_change run gets its changed paths in (newline-separated, absolute). */
 export const CHANGED_FILES_PARAM = "changed_files";
@@ -37,9 +38,5 @@ export class FireRefused extends Error {
   }
 }
 
-/** A webhook route as the server sees it (src/server/webhook.ts WebhookRoute). */
-export interface DaemonRoute {
-  method: string;
-  secret?: string;
-  fire(params: Record<string, string>): Promise<{ runId: string | null; queued?: boolean }>;
-}
+/** A webhook route as the server sees it. */
+export type DaemonRoute = WebhookRoute;

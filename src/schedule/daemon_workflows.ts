@@ -89,12 +89,6 @@ export async function loadAll(
   return { loaded, problems };
 }
 
-/** The triggers of a workflow (`trigger` or `triggers`), each with its type list. */
-export function triggersOf(workflow: Workflow): NonNullable<Workflow["triggers"]> {
-  if (workflow.trigger) return [workflow.trigger];
-  return workflow.triggers ?? [];
-}
-
 /**
  * A configured webhook path as requests carry it: with a leading `/`, dot segments
  * resolved and characters such as spaces percent-encoded, the way the server reads a

@@ -19,14 +19,12 @@ export function schedulesFromWorkflow(
   workflow: Workflow,
   now = new Date(),
 ): Schedule[] {
-  const triggers = workflow.triggers ?? (workflow.trigger ? [workflow.trigger] : []);
   const out: Schedule[] = [];
-  for (const trigger of triggers) {
+  for (const trigger of triggersOf(workflow)) {
     const config = trigger.config;
     if (!trigger.type.includes("schedule") || !config?.schedule) continue;
     const name = config.name ?? (out.length ? `${workflow.name}#${out.length + 1}` : workflow.name);
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config.params ?? {})) params[k] = String(v);
+    const params = triggerParams(config);
     out.push({
       name,
       file,
@@ -42,4 +40,19 @@ export function schedulesFromWorkflow(
     });
   }
   return out;
+}
+
+type TriggerConfig = NonNullable<Workflow["triggers"]>[number]["config"];
+
+/** The triggers of a workflow (`trigger` or `triggers`: the model allows one of them). */
+export function triggersOf(workflow: Workflow): NonNullable<Workflow["triggers"]> {
+  if (workflow.trigger) return [workflow.trigger];
+  return workflow.triggers ?? [];
+}
+
+/** A trigger's `config.params` with every value as a string (as `-p` gives them). */
+export function triggerParams(config: TriggerConfig | undefined): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config?.params ?? {})) params[k] = String(v);
+  return params;
 }

@@ -27,15 +27,13 @@
 import { type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
 import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
+import type { StartTicksReader } from "./write_queue.ts";
 
 /** How long starts and ends wait for company before they are appended, in ms. */
 export const JOURNAL_WINDOW_MS = 3;
 
 /** Name of the journal inside the run's log folder (log files end in `.log`). */
 const JOURNAL_NAME = "process-groups";
-
-/** Start ticks of our child `pid`: "gone" once reaped, null when unknown (see write_queue.ts). */
-export type TicksReader = (pid: number) => number | null | "gone";
 
 /** The journal's path for `runId` under the store's logs folder. */
 export function journalPath(logsDir: string, runId: string): string {
@@ -58,7 +56,7 @@ export class GroupJournal {
   private constructor(
     file: Deno.FsFile,
     readonly path: string,
-    private readonly readTicks: TicksReader,
+    private readonly readTicks: StartTicksReader,
     private readonly onError: (error: unknown) => void,
   ) {
     this.#file = file;
@@ -72,7 +70,7 @@ export class GroupJournal {
     logsDir: string,
     runId: string,
     workDir: string | undefined,
-    readTicks: TicksReader,
+    readTicks: StartTicksReader,
     onError: (error: unknown) => void = () => {},
   ): GroupJournal {
     const path = journalPath(logsDir, runId);

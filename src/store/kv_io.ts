@@ -183,7 +183,7 @@ export class KvIO {
     const finalOnly = finalWrites.filter((m) => m.key[0] !== "blob");
     let last = batches.pop() ?? [];
     const together = last.length + finalOnly.length <= MAX_MUTATIONS_PER_OP &&
-      (finalOnly.length === 0 ? lastBytes : lastBytes + bytesOf(finalOnly)) <= MAX_BYTES_PER_OP;
+      lastBytes + bytesOf(finalOnly) <= MAX_BYTES_PER_OP;
     if (!together) {
       batches.push(last);
       last = [];

@@ -20,6 +20,7 @@ import {
   type FireRange,
   mayClaim,
   MemoryScheduleStore,
+  replacing,
   type ScheduleStore,
   withLastFire,
 } from "./schedule_store.ts";
@@ -39,14 +40,7 @@ export class KvScheduleStore implements ScheduleStore {
     for (;;) {
       const old = await this.#io.get<Schedule>(schedKey(schedule.name));
       if (old.value && !options.replace) throw duplicateName(schedule.name);
-      const next = old.value
-        ? {
-          ...schedule,
-          paused: old.value.paused,
-          lastFire: old.value.lastFire,
-          pendingMissed: old.value.pendingMissed ?? null,
-        }
-        : schedule;
+      const next = replacing(schedule, old.value);
       if (await this.#io.commit([{ key: schedKey(schedule.name), value: next }], [old])) return;
     }
   }

@@ -71,6 +71,20 @@ export function withLastFire(schedule: Schedule, fire: FireRecord): Schedule {
   return { ...schedule, lastFire };
 }
 
+/**
+ * `schedule` as it replaces `old` (the stored one, or null): the old one's paused state,
+ * last fire and pending missed fires are kept (see {@link ScheduleStore.add}).
+ */
+export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
+  if (!old) return schedule;
+  return {
+    ...schedule,
+    paused: old.paused,
+    lastFire: old.lastFire,
+    pendingMissed: old.pendingMissed ?? null,
+  };
+}
+
 /** The error for adding a schedule whose name is taken. */
 export function duplicateName(name: string): WeftError {
   return new WeftError(`a schedule named ${JSON.stringify(name)} already exists`, {
@@ -84,12 +98,9 @@ export class MemoryScheduleStore implements ScheduleStore {
   readonly #fires = new Map<string, Map<number, FireRecord>>();
 
   add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
-    const old = this.#schedules.get(schedule.name);
+    const old = this.#schedules.get(schedule.name) ?? null;
     if (old && !options.replace) return Promise.reject(duplicateName(schedule.name));
-    const kept = old
-      ? { paused: old.paused, lastFire: old.lastFire, pendingMissed: old.pendingMissed ?? null }
-      : {};
-    this.#schedules.set(schedule.name, structuredClone({ ...schedule, ...kept }));
+    this.#schedules.set(schedule.name, structuredClone(replacing(schedule, old)));
     return Promise.resolve();
   }
   list(): Promise<Schedule[]> {
