@@ -27,25 +27,10 @@ const HINT = "a `${...}` in `query` is bound as a parameter: it can stand for a 
   "(`WHERE name = ${params.name}`), not for a name, a keyword or part of one; " +
   "write `$${` for a literal `${`";
 
-/**
- * Renders `text` with each `${...}` bound (see the module). `valueOf` gets the source of
- * one substitution (`${params.name}`) and returns its value; `placeholder` gives the
- * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite).
- * @throws ExpressionError (offset at the `${`) for a substitution that cannot be bound,
- *   or a bad expression.
- */
-export function renderSql(
-  text: string,
-  valueOf: (source: string) => string,
-  placeholder: (n: number) => string,
-): BoundSql {
-  return build(text, valueOf, placeholder);
-}
-
 /** For `weft validate`: the first substitution {@link renderSql} would refuse, if any. */
 export function checkSql(text: string): ExpressionError | undefined {
   try {
-    build(text, () => "", (n) => `$${n}`);
+    renderSql(text, () => "", (n) => `$${n}`);
     return undefined;
   } catch (e) {
     if (e instanceof ExpressionError) return e;
@@ -61,7 +46,14 @@ type State =
   | { kind: "block-comment" }
   | { kind: "dollar"; tag: string };
 
-function build(
+/**
+ * Renders `text` with each `${...}` bound (see the module). `valueOf` gets the source of
+ * one substitution (`${params.name}`) and returns its value; `placeholder` gives the
+ * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite).
+ * @throws ExpressionError (offset at the `${`) for a substitution that cannot be bound,
+ *   or a bad expression.
+ */
+export function renderSql(
   text: string,
   valueOf: (source: string) => string,
   placeholder: (n: number) => string,
