@@ -3,6 +3,8 @@
  * @module
  */
 
+import assert from "node:assert/strict";
+import type { RunReport, TaskRecord } from "../src/engine/events.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** Absolute path of main.ts. */
@@ -66,6 +68,13 @@ export async function weft(
   const { code, stdout, stderr } = await child.output();
   const decoder = new TextDecoder();
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+}
+
+/** The record of task `id` in a run's report (`weft run --json`); fails the test if absent. */
+export function reportTask(report: RunReport, id: string): TaskRecord {
+  const found = report.tasks.find((t) => t.id === id);
+  assert.ok(found, `task ${id} in the report`);
+  return found;
 }
 
 /** Ids of live processes whose process group is `pgid` (read from /proc). */

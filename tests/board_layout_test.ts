@@ -18,9 +18,8 @@ import {
   wrappedHeight,
 } from "../src/cli/render/board_layout.ts";
 import { paint, type RenderOptions } from "../src/cli/render/format.ts";
+import { at, runStarted, T0 } from "./_render.ts";
 
-const T0 = Date.parse("2026-01-02T12:00:00Z");
-const at = (ms: number) => new Date(T0 + ms).toISOString();
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const visible = (line: string) => [...line.replace(ANSI, "")].length;
@@ -37,21 +36,7 @@ function options(fields: Partial<RenderOptions> = {}): RenderOptions {
 }
 
 function started(tasks: TaskRecord[]): EngineEvent {
-  return {
-    type: "run_started",
-    run: {
-      id: "r1",
-      workflow: "many",
-      file: "-",
-      fileHash: "",
-      params: {},
-      startedAt: at(0),
-      host: "h",
-      pid: 1,
-      resumedFrom: null,
-    },
-    tasks,
-  };
+  return runStarted({ id: "r1", workflow: "many" }, tasks);
 }
 
 function finished(id: string, status: TaskRecord["status"]): EngineEvent {

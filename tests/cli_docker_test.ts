@@ -4,18 +4,12 @@
  * real container runs. The stand-in `docker` of tests/fixtures/docker/bin records argv.
  */
 import assert from "node:assert/strict";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
-import { EXAMPLES, weft } from "./_run_cli.ts";
+import type { RunReport } from "../src/engine/events.ts";
+import { EXAMPLES, reportTask as record, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { dockerCalls, dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
-
-function record(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 /** Writes `yaml` as a workflow in a fresh folder; returns its path. */
 async function workflow(yaml: string): Promise<string> {

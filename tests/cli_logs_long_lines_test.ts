@@ -2,10 +2,10 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
-import { tempHome } from "./fixtures/history/cli.ts";
+import { follow, tempHome } from "./fixtures/history/cli.ts";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
-import { MAIN, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import type { EngineEvent } from "../src/engine/events.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -62,28 +62,19 @@ Deno.test("weft logs --follow prints a line cut in pieces with no newline inside
   publish(recorder.listener, [...events.slice(0, at), ...pieces]);
   await recorder.flush();
 
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "logs", id, "--follow", "--no-prefix", "--home", home],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
+  const follower = follow(["logs", id, "--follow", "--no-prefix", "--home", home], {
+    NO_COLOR: "1",
+  });
+  const { child } = follower;
   // The follower prints the unfinished line as far as it is written, without its newline.
-  while (seen.length < first.length + second.length) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, "logs --follow exited before the run ended");
-    seen += value;
-  }
-  assert.equal(seen, first + second);
+  const partial = await follower.until(
+    (seen) => seen.length >= first.length + second.length,
+    "logs --follow exited before the run ended",
+  );
+  assert.equal(partial, first + second);
   publish(recorder.listener, [...rest, ...events.slice(at + 1)]);
   await recorder.flush();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-  }
+  const seen = await follower.rest();
   assert.equal((await child.status).code, 0);
   assert.equal(seen, `${first}${second}c\nnext\n`);
   const stderr = new TextDecoder().decode(

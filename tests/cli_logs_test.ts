@@ -1,12 +1,10 @@
 /** `weft logs` through the real CLI: streams, tasks, attempts, --follow. */
 import assert from "node:assert/strict";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
-import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
+import { follow, seed, tempHome, weft } from "./fixtures/history/cli.ts";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
 import { weft as weftCli } from "./_run_cli.ts";
-
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
 
 const RUN = (id: string) => ({
   id,
@@ -108,27 +106,16 @@ Deno.test("weft logs --follow prints output as it is recorded and exits when the
   publish(recorder.listener, events.slice(0, firstLine));
   await recorder.flush();
 
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "logs", id, "--follow", "--home", home],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("first\n")) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, "logs --follow exited before the run ended");
-    seen += value;
-  }
+  const follower = follow(["logs", id, "--follow", "--home", home], { NO_COLOR: "1" });
+  const { child } = follower;
+  await follower.until(
+    (seen) => seen.includes("first\n"),
+    "logs --follow exited before the run ended",
+  );
   // The run goes on: the follower picks up the rest, then sees the end and exits.
   publish(recorder.listener, events.slice(firstLine));
   await recorder.flush();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-  }
+  const seen = await follower.rest();
   const status = await child.status;
   assert.equal(status.code, 0);
   assert.equal(seen, "slow | first\nslow | second\n");
@@ -151,28 +138,17 @@ Deno.test("weft logs --follow stops when the recording process dies, marking the
     assert.ok(!done);
     seen += value;
   }
-  const follower = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "logs", id, "--follow", "--no-prefix", "--home", home],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = follower.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("before the kill\n")) {
-    const { value, done } = await reader.read();
-    assert.ok(!done, "logs --follow exited while the run was alive");
-    seen += value;
-  }
+  const follower = follow(["logs", id, "--follow", "--no-prefix", "--home", home]);
+  await follower.until(
+    (seen) => seen.includes("before the kill\n"),
+    "logs --follow exited while the run was alive",
+  );
   recorderProcess.kill("SIGKILL");
   await recorderProcess.status;
   await ready.cancel();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += value;
-  }
-  const errText = await new Response(follower.stderr).text();
-  const status = await follower.status;
+  const seen = await follower.rest();
+  const errText = await new Response(follower.child.stderr).text();
+  const status = await follower.child.status;
   assert.equal(status.code, 0);
   assert.equal(seen, "first done\nbefore the kill\n");
   assert.match(errText, /process of run .* is gone; marked interrupted/);
@@ -217,39 +193,21 @@ Deno.test("weft logs --follow: interleaved tasks keep their prefix, and headers 
     }
     publish(recorder.listener, start);
     await recorder.flush();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        MAIN,
-        "logs",
-        runId,
-        "-f",
-        ...(prefix ? [] : ["--no-prefix"]),
-        "--home",
-        home,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    while (!seen.includes("b1\n")) {
-      const { value, done } = await reader.read();
-      assert.ok(!done, "logs --follow exited before the run ended");
-      seen += value;
-    }
+    const follower = follow(
+      ["logs", runId, "-f", ...(prefix ? [] : ["--no-prefix"]), "--home", home],
+      { NO_COLOR: "1" },
+    );
+    const { child } = follower;
+    await follower.until(
+      (seen) => seen.includes("b1\n"),
+      "logs --follow exited before the run ended",
+    );
     const rest = renamed(after);
     const last = rest.at(-1) as { report: { id: string } };
     last.report = { ...last.report, id: runId };
     publish(recorder.listener, rest);
     await recorder.flush();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += value;
-    }
+    const seen = await follower.rest();
     const errText = await new Response(child.stderr).text();
     assert.equal((await child.status).code, 0);
     if (prefix) {

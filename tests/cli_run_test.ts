@@ -1,17 +1,19 @@
 // deno-lint-ignore-file no-control-regex -- these tests look for terminal escape codes
 import assert from "node:assert/strict";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
-import { FIXTURES, processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import type { RunReport } from "../src/engine/events.ts";
+import {
+  FIXTURES,
+  processesInGroup,
+  reportTask as task,
+  waitForFile,
+  weft,
+  weftArgs,
+  weftEnv,
+} from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const ANSI = /\x1b\[/;
 const TIME = String.raw`\d\d:\d\d:\d\d`;
-
-function task(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 Deno.test("weft run: plain progress on stderr, nothing on stdout, exit 0", async () => {
   const { code, stdout, stderr } = await weft(["run", `${FIXTURES}basic.yml`]);

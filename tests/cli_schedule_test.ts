@@ -114,19 +114,10 @@ Deno.test("schedule add names what is wrong and exits 2", async () => {
 Deno.test("backfill runs each fire once with its logical time; history shows the trigger", async () => {
   const env = home();
   await weft(["schedule", "add", BACKUP, "--cron", "0 2 * * *", "--tz", "Europe/Berlin"], { env });
-  const dry = await weft(
-    [
-      "schedule",
-      "backfill",
-      "backup",
-      "--from",
-      "2026-03-28",
-      "--to",
-      "2026-03-30T12:00",
-      "--dry-run",
-    ],
-    { env },
-  );
+  // Backfills of `backup` from 2026-03-28 to `to`.
+  const backfill = (to: string, ...flags: string[]) =>
+    weft(["schedule", "backfill", "backup", "--from", "2026-03-28", "--to", to, ...flags], { env });
+  const dry = await backfill("2026-03-30T12:00", "--dry-run");
   assert.equal(dry.code, 0, dry.stderr);
   assert.equal(
     dry.stdout,
@@ -134,26 +125,10 @@ Deno.test("backfill runs each fire once with its logical time; history shows the
       "2026-03-29T03:00:00+02:00  would run\n" + // 02:00 does not exist that night
       "2026-03-30T02:00:00+02:00  would run\n",
   );
-  const first = await weft(
-    ["schedule", "backfill", "backup", "--from", "2026-03-28", "--to", "2026-03-29T12:00"],
-    { env },
-  );
+  const first = await backfill("2026-03-29T12:00");
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /backfill backup: 2 runs \(0 not successful\), 0 already ran/);
-  const second = await weft(
-    [
-      "schedule",
-      "backfill",
-      "backup",
-      "--from",
-      "2026-03-28",
-      "--to",
-      "2026-03-30T12:00",
-      "--max-parallel",
-      "2",
-    ],
-    { env },
-  );
+  const second = await backfill("2026-03-30T12:00", "--max-parallel", "2");
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /backfill backup: 1 run \(0 not successful\), 2 already ran/);
 

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
-import { EXAMPLES, weft } from "./_run_cli.ts";
+import type { RunReport } from "../src/engine/events.ts";
+import { EXAMPLES, reportTask as task, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { dockerCalls, dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
 
 const DEPLOY = `${EXAMPLES}deploy/deployment-workflow.json`;
-
-function task(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 /** Runs the deploy example with its step log in a fresh temp file; returns the steps run. */
 async function runDeploy(args: string[], env: Record<string, string> = {}) {

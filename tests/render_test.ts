@@ -11,9 +11,8 @@ import { clockTime, paint, type RenderOptions, summaryLine } from "../src/cli/re
 import { createProgress } from "../src/cli/render/progress.ts";
 import { formatPlan } from "../src/cli/render/plan.ts";
 import { terminalSafe } from "../src/cli/render/safe_text.ts";
+import { at, runStarted, T0 } from "./_render.ts";
 
-const T0 = Date.parse("2026-01-02T12:00:00Z");
-const at = (ms: number) => new Date(T0 + ms).toISOString();
 const hhmmss = (ms: number) => clockTime(T0 + ms);
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[/;
@@ -84,21 +83,7 @@ function failingRun(): EngineEvent[] {
   };
   const deployOutput = Array.from({ length: 12 }, (_, i) => `deploy line ${i + 1}`);
   return [
-    {
-      type: "run_started",
-      run: {
-        id: runId,
-        workflow: "deploy",
-        file: "/x/deploy.yml",
-        fileHash: "00",
-        params: {},
-        startedAt: at(0),
-        host: "h",
-        pid: 1,
-        resumedFrom: null,
-      },
-      tasks,
-    },
+    runStarted({ id: runId, workflow: "deploy", file: "/x/deploy.yml", fileHash: "00" }, tasks),
     { type: "task_started", runId, taskId: "build", attempt: 1, at: at(0) },
     {
       type: "output",
@@ -340,21 +325,7 @@ Deno.test("board: a retry shows on the task's line until the next attempt", () =
 Deno.test("board: taller than the terminal shows running tasks first and a count", () => {
   const board = new BoardRenderer({ ...options(), columns: 80, rows: 6 });
   const tasks = Array.from({ length: 10 }, (_, i) => record(`t${i}`));
-  board.apply({
-    type: "run_started",
-    run: {
-      id: "r",
-      workflow: "wide",
-      file: "-",
-      fileHash: "",
-      params: {},
-      startedAt: at(0),
-      host: "h",
-      pid: 1,
-      resumedFrom: null,
-    },
-    tasks,
-  });
+  board.apply(runStarted({ id: "r", workflow: "wide" }, tasks));
   board.apply({ type: "task_started", runId: "r", taskId: "t9", attempt: 1, at: at(0) });
   const lines = board.frame(T0 + 100).trimEnd().split("\n");
   assert.equal(lines.length, 5, "title + 3 tasks + the count line fit in rows - 1");
@@ -491,21 +462,10 @@ function hostileRun(): EngineEvent[] {
     error: "GET http://h/x → \x1b[2Jboom",
   });
   return [
-    {
-      type: "run_started",
-      run: {
-        id: runId,
-        workflow: "esc\x1b]0;t\x07",
-        file: "/x/esc.yml",
-        fileHash: "00",
-        params: {},
-        startedAt: at(0),
-        host: "h",
-        pid: 1,
-        resumedFrom: null,
-      },
-      tasks: [record("esc")],
-    },
+    runStarted(
+      { id: runId, workflow: "esc\x1b]0;t\x07", file: "/x/esc.yml", fileHash: "00" },
+      [record("esc")],
+    ),
     { type: "task_started", runId, taskId: "esc", attempt: 1, at: at(0) },
     ...HOSTILE.map((line): EngineEvent => ({
       type: "output",

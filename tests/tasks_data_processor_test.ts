@@ -5,18 +5,12 @@
  * unless allowed.
  */
 import assert from "node:assert/strict";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
+import type { RunReport } from "../src/engine/events.ts";
 import { matchFiles } from "../src/tasks/data_processor.ts";
-import { weft } from "./_run_cli.ts";
+import { reportTask as task, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/data_processor/", import.meta.url).pathname;
-
-function task(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 /** A fresh copy of the fixture folder (tasks write into it). */
 function copyFixtures(): string {

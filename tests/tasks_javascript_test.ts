@@ -7,17 +7,11 @@ import assert from "node:assert/strict";
 import { formatOutput, scriptStack } from "../src/tasks/js_host.ts";
 import { parseOutputs } from "../src/engine/outputs.ts";
 import { JS_HOST_VERB, jsHostCommand } from "../src/tasks/script_launch.ts";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
-import { weft } from "./_run_cli.ts";
+import type { RunReport } from "../src/engine/events.ts";
+import { reportTask as task, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/scripts/", import.meta.url).pathname;
-
-function task(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 /** A folder whose only program is `sh`: neither node nor deno can be found on it. */
 function bareBin(): string {

@@ -3,16 +3,10 @@
  * (WEFT_PARAMS), env and outputs; `interpreter:`; a missing interpreter in one line.
  */
 import assert from "node:assert/strict";
-import type { RunReport, TaskRecord } from "../src/engine/events.ts";
-import { weft } from "./_run_cli.ts";
+import type { RunReport } from "../src/engine/events.ts";
+import { reportTask as task, weft } from "./_run_cli.ts";
 
 const FIXTURES = new URL("./fixtures/scripts/", import.meta.url).pathname;
-
-function task(report: RunReport, id: string): TaskRecord {
-  const found = report.tasks.find((t) => t.id === id);
-  assert.ok(found, `task ${id} in the report`);
-  return found;
-}
 
 /** The absolute path of python3 on PATH. */
 function python3(): string {
