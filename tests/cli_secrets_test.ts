@@ -262,3 +262,33 @@ Deno.test("cli secrets: a secret that straddles a 64 KiB piece of a long line is
   assert.equal(logs.stdout, "x".repeat(65530) + "*** end\n");
   assertNowhere([secret], run.stdout + run.stderr + logs.stdout, home);
 });
+
+Deno.test("cli secrets: a secret that is a word of a runner's reason leaves the reason whole", async () => {
+  // A port nothing listens on: the request is refused.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const url = `http://127.0.0.1:${port}/x`;
+  for (const word of ["KILL", "SIGKILL", "killed", "start", "shell", "found", "refused"]) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}reasons.yml`, "--json"], {
+      env: {
+        WEFT_HOME: home,
+        A_TOKEN: word,
+        SHELL_TOKEN: "/nonexistent/secret-shell-xyz",
+        REFUSED_URL: url,
+      },
+    });
+    const report = JSON.parse(run.stdout);
+    const error = (id: string) => report.tasks.find((t: { id: string }) => t.id === id).error;
+    assert.equal(error("killed"), "killed by SIGKILL", word);
+    // The shell's name is data: the secret it holds is masked, weft's words are not.
+    assert.equal(error("no-shell"), 'cannot start shell "***": not found', word);
+    assert.match(
+      error("refused"),
+      /^GET http:\/\/127\.0\.0\.1:\d+\/x failed: connection refused \(/,
+      word,
+    );
+    assert.ok(!run.stdout.includes("\uE000") && !run.stdout.includes("\uE002"), word);
+  }
+});

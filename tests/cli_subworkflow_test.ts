@@ -89,3 +89,29 @@ Deno.test("weft run / validate: a workflow calling itself through another is ref
     );
   }
 });
+
+Deno.test("weft validate / run: `file: 1.10` names the file 1.10, as the model reads it", async () => {
+  const dir = testTempDir("subwf-written-");
+  const parent = "name: p\ntasks:\n  - id: call\n    type: workflow\n    file: 1.10\n";
+  await Deno.writeTextFile(`${dir}/parent.yml`, parent);
+  // A file named as YAML's number (1.1) would hide the missing 1.10 if read so.
+  await Deno.writeTextFile(`${dir}/1.1`, "name: wrong\ntasks:\n  - id: a\n    command: 'true'\n");
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const missing = await weft(["validate", "parent.yml"], { cwd: dir, env });
+  assert.equal(missing.code, 2, missing.stdout + missing.stderr);
+  assert.match(
+    missing.stdout + missing.stderr,
+    /parent\.yml:5:11: workflow file not found: "1\.10"/,
+  );
+
+  // With 1.10 present, its own problems are found, and then it runs.
+  await Deno.writeTextFile(`${dir}/1.10`, "name: c\ntasks:\n  - id: a\n    depends_on: [x]\n");
+  const broken = await weft(["validate", "parent.yml"], { cwd: dir, env });
+  assert.equal(broken.code, 2, broken.stdout + broken.stderr);
+  assert.match(broken.stdout + broken.stderr, /1\.10:4:18: unknown task "x"/);
+  await Deno.writeTextFile(`${dir}/1.10`, "name: c\ntasks:\n  - id: a\n    command: echo ok\n");
+  assert.equal((await weft(["validate", "parent.yml"], { cwd: dir, env })).code, 0);
+  const run = await weft(["run", "parent.yml", "--json"], { cwd: dir, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as RunReport).status, "success");
+});

@@ -11,7 +11,7 @@ import {
   connectionSecrets,
   connectionTrouble,
   parseConnection,
-} from "../src/tasks/database/connection.ts";
+} from "../src/model/connection.ts";
 import { type DbSession, openSession } from "../src/tasks/database/driver.ts";
 import { loadMigrations, migrate } from "../src/tasks/database/migrations.ts";
 import { hasSecondStatement, MAX_ROWS, rowJson, runQuery } from "../src/tasks/database/query.ts";

@@ -7,8 +7,8 @@ import {
   dockerPreview,
   pushArgvs,
   runArgv,
-  splitWords,
 } from "../src/tasks/docker_argv.ts";
+import { splitWords } from "../src/expr/command_words.ts";
 
 /** Resolves `${env.X}` from a fixed table, like the engine's interpolation would. */
 const vars: Record<string, string> = {

@@ -64,7 +64,7 @@ Deno.test("shell: a shell that does not exist fails with a message, not a throw"
   const result = await shellRunner.run({ command: "true", shell: "/no/such/shell" }, ctx);
   assert.equal(result.ok, false);
   assert.equal(result.exitCode, null);
-  assert.match(result.error!, /cannot start shell "\/no\/such\/shell": not found/);
+  assert.match(resolveQuoted(result.error!), /cannot start shell "\/no\/such\/shell": not found/);
 });
 
 Deno.test("shell: a working directory that does not exist is named in the error", async () => {
@@ -113,7 +113,7 @@ Deno.test("shell: abort terminates the command (killed by SIGTERM)", async () =>
   });
   const result = await shellRunner.run({ command: "echo started; sleep 1000" }, ctx);
   assert.equal(result.ok, false);
-  assert.equal(result.error, "killed by SIGTERM");
+  assert.equal(resolveQuoted(result.error!), "killed by SIGTERM");
 });
 
 // --- The direct path (make's fast path): simple commands run without a shell. ---
@@ -309,7 +309,7 @@ Deno.test("shell: abort ends the whole tree of a program run directly", async ()
   });
   assert.notEqual(directArgv("./tree.sh"), null);
   const result = await shellRunner.run({ command: "./tree.sh" }, ctx);
-  assert.equal(result.error, "killed by SIGTERM");
+  assert.equal(resolveQuoted(result.error!), "killed by SIGTERM");
   assert.ok(pids.length >= 1);
   assert.deepEqual(await survivors(pids), []);
 });

@@ -4,6 +4,7 @@
  * metrics are all subscribers.
  * @module
  */
+import type { OutputStream } from "../tasks/types.ts";
 
 /** A task's state. `interrupted` is set only by crash recovery (the weft process died). */
 export type TaskState =
@@ -123,8 +124,8 @@ export interface RunReport {
   error?: string;
 }
 
-/** Output stream of a task. */
-export type OutputStream = "stdout" | "stderr";
+/** Output stream of a task (defined with the task runners, which produce it). */
+export type { OutputStream };
 
 /** Everything the engine tells its subscribers, in order. Times are UTC ISO strings. */
 export type EngineEvent =

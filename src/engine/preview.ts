@@ -11,7 +11,7 @@ import type { Workflow } from "../model/workflow.ts";
 import { Expressions, makeScope } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
-import { parseConnection } from "../tasks/database/connection.ts";
+import { parseConnection } from "../model/connection.ts";
 import { Secrets } from "./secrets.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */

@@ -4,7 +4,6 @@
  * each with `file:line:col`, sorted by position.
  * @module
  */
-import { dirname } from "node:path";
 import { type Problem, WeftError } from "../model/errors.ts";
 import { type Workflow, workflowSchema } from "../model/workflow.ts";
 import { expressionProblems } from "./expr_checks.ts";
@@ -17,8 +16,10 @@ import {
   sha256Hex,
   type SourceFormat,
 } from "./read.ts";
+import { JITLESS } from "./problems.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
+import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
 import { keepWrittenText } from "./written_text.ts";
 
@@ -71,7 +72,9 @@ export async function checkWorkflow(
   const { found, problems } = await checkSource(file, options, calls);
   if (!found) return { problems };
   const { workflow, path, text, bytes } = found;
-  const dir = path === "-" ? options.cwd : dirname(path);
+  // node:path when needed: at import it would start Node compatibility (~5 ms) in
+  // `weft validate` of a YAML file in the bundle (issue 12 §3).
+  const dir = path === "-" ? options.cwd : (await import("node:path")).dirname(path);
   const loaded: LoadedWorkflow = {
     workflow,
     file: path,
@@ -113,15 +116,17 @@ export async function checkSource(
   if ("message" in raw) return { problems: [raw] };
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded] };
-  const { workflow, problems } = parseWorkflowSource(decoded.text, file, decoded.format);
+  const parsed = parseWorkflowSource(decoded.text, file, decoded.format);
+  const { workflow, problems } = parsed;
   if (!workflow) return { problems };
   if (callsWorkflows(workflow)) {
     // Sub-workflows: the called files are read and checked too (see subworkflows.ts).
-    const dir = raw.path === "-" ? options.cwd : dirname(raw.path);
+    const dir = raw.path === "-" ? options.cwd : (await import("node:path")).dirname(raw.path);
     const chain = calls.chain.length > 0 ? calls.chain : [{ path: raw.path, label: file }];
-    const { data, map } = parseSource(decoded.text.replace(/^\uFEFF/, ""), decoded.format, file);
+    // The data the model was read from (written text kept, e.g. `file: 1.10`), not a
+    // second parse of the source that would read its scalars by other rules.
     const called = await subworkflowProblems(
-      { data, map: map!, label: file, dir, cwd: options.cwd },
+      { data: parsed.data, map: parsed.map!, label: file, dir, cwd: options.cwd },
       chain,
       calls.checked,
       async (label, chain) => {
@@ -137,6 +142,19 @@ export async function checkSource(
   return { found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes }, problems };
 }
 
+/** A checked workflow text: the model, and the data and positions it was read from. */
+export interface ParsedWorkflow {
+  workflow?: Workflow;
+  problems: Problem[];
+  /**
+   * The data the schema read (unquoted scalars kept as written where text is wanted),
+   * present with {@link workflow}: checks beyond the model read this, never a new parse.
+   */
+  data?: unknown;
+  /** Positions of {@link data} in the source, present with it. */
+  map?: SourceMap;
+}
+
 /**
  * Checks workflow text. `fileLabel` names the source in problems and, unless `format`
  * is given, picks the syntax (`.json` strict JSON, otherwise YAML, which reads JSON too).
@@ -145,7 +163,7 @@ export function parseWorkflowSource(
   source: string,
   fileLabel: string,
   format?: SourceFormat,
-): { workflow?: Workflow; problems: Problem[] } {
+): ParsedWorkflow {
   const text = source.replace(/^\uFEFF/, "");
   if (text.trim() === "") {
     return {
@@ -161,7 +179,7 @@ export function parseWorkflowSource(
   const { data, map } = parsed;
   // Text fields keep an unquoted `3.10` as written, before anything reads the data.
   keepWrittenText(data, parsed.written ?? [], workflowSchema);
-  const result = workflowSchema.safeParse(data);
+  const result = workflowSchema.safeParse(data, JITLESS);
   const problems = [
     ...parsed.problems,
     ...(result.success ? [] : schemaProblems(result.error.issues, {
@@ -174,7 +192,7 @@ export function parseWorkflowSource(
     ...expressionProblems(data, map, fileLabel),
   ];
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
-  return { workflow: result.data, problems: [] };
+  return { workflow: result.data, problems: [], data, map };
 }
 
 /** Problems without a line first, then by line and column; stable otherwise. */

@@ -3,8 +3,9 @@
  * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
  * cannot parse or is not http(s), header names and values (a bearer token included)
  * fetch refuses, and `data` on a GET or HEAD request (tasks/http.ts), a database
- * `connection` written out in full that does not parse (tasks/database/connection.ts). A docker
- * task's string `command` with an unclosed quote (tasks/docker_argv.ts). Substituted values are unknown here, so each
+ * `connection` written out in full that does not parse (model/connection.ts, which the
+ * database task reads it with), a docker task's string `command` with an unclosed quote
+ * (expr/command_words.ts, as the docker task splits it). Substituted values are unknown here, so each
  * `${...}` stands for a harmless placeholder; only what the literal text decides is
  * reported.
  * @module
@@ -16,8 +17,8 @@ import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { connectionTrouble } from "../tasks/database/connection.ts";
-import { commandWordsTrouble } from "../tasks/docker_argv.ts";
+import { connectionTrouble } from "../model/connection.ts";
+import { commandWordsTrouble } from "../expr/command_words.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;

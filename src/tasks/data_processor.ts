@@ -13,7 +13,7 @@
  *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
  * @module
  */
-import { globSync } from "node:fs";
+import type * as NodeFs from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
@@ -118,6 +118,11 @@ const LIST_PREFIX = "unset WEFT_INPUT_LIST_ONLY; set -f; IFS='\n'; " +
  * follow them. An absolute pattern is matched as it is.
  */
 export function matchFiles(base: string, pattern: string): string[] {
+  // node:fs on first use: a static import starts Node compatibility (~10 ms) on every
+  // `weft run`, which loads this runner for every workflow (issue 12 §3).
+  const { globSync } = (globalThis as unknown as {
+    process: { getBuiltinModule(id: "node:fs"): typeof NodeFs };
+  }).process.getBuiltinModule("node:fs");
   if (isAbsolute(pattern)) return globSync(pattern).filter(isFile).sort();
   let dir = base;
   let rest = normalize(pattern);
@@ -174,6 +179,7 @@ function failed(error: string, exitCode: number | null = null): TaskResult {
   return { ok: false, exitCode, outputs: {}, error };
 }
 
+/** An error's message, quoted as data (an OS message may name any path). */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return quoteData(error instanceof Error ? error.message : String(error));
 }

@@ -60,7 +60,7 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate) : null;
   const outputs: Record<string, string> = {};
   if (build) {
-    const built = await docker(ctx, build, "docker build");
+    const built = await docker(ctx, build, ownText("docker build"));
     if (!built.ok) return failed(built, outputs);
     if (tags.length > 0) outputs.image = tags[0];
     for (const argv of config.push ? pushArgvs(tags) : []) {
@@ -70,7 +70,7 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   }
   if (!run) return { ok: true, exitCode: 0, outputs };
   outputs.container = name;
-  const ran = await docker(ctx, run, "docker run", name);
+  const ran = await docker(ctx, run, ownText("docker run"), name);
   if (ran.ok) return { ok: true, exitCode: 0, outputs };
   // 125-127: docker could not run the command; any other code is the container's own.
   const code = ran.exitCode;
@@ -93,7 +93,8 @@ interface DockerResult {
 
 /**
  * Runs `docker ARGV` to its end, streaming its output. `label` names the step in
- * reasons (weft's words, data quoted). With `container`, an abort also removes that
+ * reasons, marked (ownText, or weft's words with quoteData): the reason built on it is
+ * then never secret-masked whole. With `container`, an abort also removes that
  * container. Never throws for a failure of the process.
  */
 async function docker(

@@ -10,6 +10,8 @@
  * values are put in, so a value never becomes more than one argument.
  * @module
  */
+import { CommandWordsError, splitWords } from "../expr/command_words.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 import type { TaskOf } from "../model/task.ts";
 
 /** The `config` of a docker task (see src/model/task.ts for the rules between keys). */
@@ -18,7 +20,10 @@ export type DockerConfig = TaskOf<"docker">["config"];
 /** Resolves `${...}` in one text; throws for a bad expression. */
 export type Interpolate = (text: string) => string;
 
-/** A docker argv that cannot be built; its message is weft's own words plus quoted data. */
+/**
+ * A docker argv that cannot be built; its message is weft's own words plus quoted data,
+ * marked (model/data_text.ts): resolveQuoted gives the plain text.
+ */
 export class DockerConfigError extends Error {}
 
 /** True when the config builds an image (`dockerfile` or `context` given). */
@@ -39,7 +44,7 @@ export function buildArgv(config: DockerConfig, interpolate: Interpolate): strin
     argv.push("--build-arg", `${name}=${interpolate(value)}`);
   }
   const context = interpolate(config.context ?? ".");
-  if (context === "") throw new DockerConfigError("`context` is empty");
+  if (context === "") throw new DockerConfigError(ownText("`context` is empty"));
   // `-` would mean "read the context from stdin", `-x` an option: keep it a path.
   argv.push(context.startsWith("-") ? `./${context}` : context);
   return argv;
@@ -50,14 +55,16 @@ export function resolvedTags(config: DockerConfig, interpolate: Interpolate): st
   return (config.tags ?? []).map((tag) => {
     const resolved = interpolate(tag);
     if (resolved.trim() === "") {
-      throw new DockerConfigError(`a tag is empty once resolved (written ${JSON.stringify(tag)})`);
+      throw new DockerConfigError(
+        `a tag is empty once resolved (written ${quoteData(JSON.stringify(tag))})`,
+      );
     }
     // `myapp:${env.BUILD_NUMBER}` with BUILD_NUMBER unset: say so rather than docker's
     // "invalid reference format".
     if (/[:/]$/.test(resolved)) {
       throw new DockerConfigError(
-        `tag ${JSON.stringify(tag)} ends in ${JSON.stringify(resolved.at(-1))} once resolved: ` +
-          "is a variable it uses unset?",
+        `tag ${quoteData(JSON.stringify(tag))} ends in ${JSON.stringify(resolved.at(-1))} ` +
+          "once resolved: is a variable it uses unset?",
       );
     }
     return resolved;
@@ -75,9 +82,9 @@ export function pushArgvs(tags: string[]): string[][] {
  */
 export function runArgv(config: DockerConfig, name: string, interpolate: Interpolate): string[] {
   const image = interpolate(config.image ?? "");
-  if (image.trim() === "") throw new DockerConfigError("`image` is empty once resolved");
+  if (image.trim() === "") throw new DockerConfigError(ownText("`image` is empty once resolved"));
   // docker would read `-x` as an option and the command after it as the image.
-  if (image.startsWith("-")) throw new DockerConfigError("`image` starts with `-`");
+  if (image.startsWith("-")) throw new DockerConfigError(ownText("`image` starts with `-`"));
   const argv = ["run", "--name", name];
   if (config.remove !== false) argv.push("--rm");
   if (config.pull !== undefined) argv.push("--pull", config.pull);
@@ -90,9 +97,19 @@ export function runArgv(config: DockerConfig, name: string, interpolate: Interpo
   if (config.network !== undefined) argv.push("--network", interpolate(config.network));
   argv.push(image);
   const command = config.command;
-  const words = typeof command === "string" ? splitWords(command) : command ?? [];
+  const words = typeof command === "string" ? commandWords(command) : command ?? [];
   for (const word of words) argv.push(interpolate(word));
   return argv;
+}
+
+/** {@link splitWords}, its refusal as a DockerConfigError (same message). */
+function commandWords(command: string): string[] {
+  try {
+    return splitWords(command);
+  } catch (error) {
+    if (error instanceof CommandWordsError) throw new DockerConfigError(ownText(error.message));
+    throw error;
+  }
 }
 
 /** Longest task-id part of a container name before it is shortened. */
@@ -124,90 +141,6 @@ function fnv1a(text: string): string {
 }
 
 /**
- * Splits a command into words the way POSIX shell quoting does (Python's `shlex.split`,
- * used by docker compose): blanks separate words; `'…'` keeps everything; `"…"` keeps
- * everything but `\` before `"`, `\`, `$`, `` ` `` or a newline; `\` outside quotes
- * keeps the next character. A `${...}` is copied whole (its quotes and blanks are the
- * expression's), as is `$${`. Throws DockerConfigError for an unclosed quote.
- * @example splitWords(`sh -c 'echo "hi there"'`) // ["sh", "-c", 'echo "hi there"']
- */
-export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === " " || c === "\t" || c === "\n" || c === "\r") {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
-      i++;
-      continue;
-    }
-    inWord = true;
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new DockerConfigError("`command` has an unclosed ' quote");
-      word += text.slice(i + 1, end);
-      i = end + 1;
-    } else if (c === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new DockerConfigError('`command` has an unclosed " quote');
-        const d = text[i];
-        if (d === '"') break;
-        if (d === "\\" && i + 1 < text.length && '"\\$`\n'.includes(text[i + 1])) {
-          if (text[i + 1] !== "\n") word += text[i + 1];
-          i += 2;
-        } else if (d === "$") {
-          const end = expressionEnd(text, i);
-          word += text.slice(i, end);
-          i = end;
-        } else {
-          word += d;
-          i++;
-        }
-      }
-      i++;
-    } else if (c === "\\") {
-      if (i + 1 < text.length && text[i + 1] !== "\n") word += text[i + 1];
-      i += 2;
-    } else if (c === "$") {
-      const end = expressionEnd(text, i);
-      word += text.slice(i, end);
-      i = end;
-    } else {
-      word += c;
-      i++;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
-}
-
-/**
- * Where the text that starts with `$` at `start` ends: after the matching `}` of a
- * `${...}` (quotes inside it are the expression's own), after `$${`, or after the `$`.
- */
-function expressionEnd(text: string, start: number): number {
-  if (text.startsWith("$${", start)) return start + 3;
-  if (text[start + 1] !== "{") return start + 1;
-  let depth = 0;
-  for (let i = start + 1; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i + 1;
-    else if (c === "'" || c === '"') {
-      // A string inside the expression: skip to its closing quote.
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
-    }
-  }
-  // Unterminated: interpolation reports it with its position.
-  return text.length;
-}
-
-/**
  * The docker commands a task would run, one line each, for `weft run --dry-run`: words
  * with characters other than `[A-Za-z0-9_@%+=:,./<>-]` are shown JSON-quoted.
  */
@@ -225,15 +158,4 @@ export function dockerPreview(
   }
   if (config.image !== undefined) lines.push(show(runArgv(config, name, interpolate)));
   return lines;
-}
-
-/** Why a docker task's string `command` cannot be split into words (for `weft validate`). */
-export function commandWordsTrouble(command: string): string | null {
-  try {
-    splitWords(command);
-    return null;
-  } catch (error) {
-    if (error instanceof DockerConfigError) return error.message;
-    throw error;
-  }
 }

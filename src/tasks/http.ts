@@ -8,7 +8,7 @@
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
-import { quoteData, resolveQuoted } from "../model/data_text.ts";
+import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
 import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
@@ -55,13 +55,8 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     });
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit("stderr", `${shown} → ${cause} (${elapsed()})`);
-    return {
-      ok: false,
-      exitCode: 1,
-      outputs: {},
-      error: `${label} failed: ${quoteData(cause)}`,
-    };
+    ctx.emit("stderr", `${shown} → ${resolveQuoted(cause)} (${elapsed()})`);
+    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
   }
 
   let body: { output: string; truncated: boolean };
@@ -69,12 +64,15 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     body = await streamBody(response, ctx);
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit("stderr", `${shown} → ${response.status}, body not read: ${cause} (${elapsed()})`);
+    ctx.emit(
+      "stderr",
+      `${shown} → ${response.status}, body not read: ${resolveQuoted(cause)} (${elapsed()})`,
+    );
     return {
       ok: false,
       exitCode: 1,
       outputs: responseOutputs(response, ""),
-      error: `${label}: reading the response failed: ${quoteData(cause)}`,
+      error: `${label}: reading the response failed: ${cause}`,
     };
   }
 
@@ -156,7 +154,7 @@ function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
   }
   const method = task.method ?? (body === undefined ? "GET" : "POST");
   if ((method === "GET" || method === "HEAD") && body !== undefined) {
-    throw new Error(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`);
+    throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
   }
   return { method, url, displayUrl: url.href, headers, body };
 }
@@ -173,14 +171,16 @@ function setHeader(headers: Headers, name: string, raw: string): void {
     const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
     throw new Error(
       `header ${
-        JSON.stringify(name)
+        quoteData(JSON.stringify(name))
       }: its value contains ${what}, which could start another header; refused`,
     );
   }
   try {
     headers.set(name, value);
   } catch (e) {
-    throw new Error(`header ${JSON.stringify(name)}: ${quoteData((e as Error).message)}`);
+    throw new Error(
+      `header ${quoteData(JSON.stringify(name))}: ${quoteData((e as Error).message)}`,
+    );
   }
 }
 
@@ -296,25 +296,33 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return bytes;
 }
 
-/** A short cause for a failed request: refused, unknown host, aborted, timed out. */
+/**
+ * A short cause for a failed request: refused, unknown host, aborted, timed out. Marked
+ * (model/data_text.ts): weft's words as they are, the fetch error's own text quoted, so
+ * masking a secret never rewrites "timed out"; resolveQuoted gives the plain line.
+ */
 function describeFetchError(e: unknown, signal: AbortSignal): string {
   if (signal.aborted) {
     // The engine aborts with a reason string ("timeout", "signal", …); AbortSignal.timeout
     // with a TimeoutError.
     const reason: unknown = signal.reason;
     if (reason === "timeout" || (reason instanceof Error && reason.name === "TimeoutError")) {
-      return "timed out";
+      return ownText("timed out");
     }
-    if (typeof reason === "string" && reason) return `aborted (${reason})`;
-    return reason instanceof Error && reason.message ? `aborted (${reason.message})` : "aborted";
+    if (typeof reason === "string" && reason) return `aborted (${quoteData(reason)})`;
+    return reason instanceof Error && reason.message
+      ? `aborted (${quoteData(reason.message)})`
+      : ownText("aborted");
   }
   const error = e as Error & { cause?: unknown };
   const messages = [error?.message ?? String(e)];
   if (error?.cause instanceof Error) messages.push(error.cause.message);
   const text = messages.join(": ");
-  if (/connection refused|os error 111/i.test(text)) return `connection refused (${text})`;
-  if (/dns error|failed to lookup|name or service not known/i.test(text)) {
-    return `host not found (${text})`;
+  if (/connection refused|os error 111/i.test(text)) {
+    return `connection refused (${quoteData(text)})`;
   }
-  return text;
+  if (/dns error|failed to lookup|name or service not known/i.test(text)) {
+    return `host not found (${quoteData(text)})`;
+  }
+  return quoteData(text);
 }

@@ -57,7 +57,7 @@ export const shellRunner: TaskRunner<ShellConfig> = {
           ok: false,
           exitCode: null,
           outputs: {},
-          error: `cannot write the command to a file: ${message}`,
+          error: `cannot write the command to a file: ${quoteData(message)}`,
         };
       }
     }
@@ -117,7 +117,7 @@ async function runProcess(
   const status = await emitUntilExit(child, ctx);
   const exitCode = status.code;
   if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
-  const error = status.signal ? `killed by ${status.signal}` : exitedWith(exitCode);
+  const error = status.signal ? ownText(`killed by ${status.signal}`) : exitedWith(exitCode);
   return { ok: false, exitCode, outputs: {}, error };
 }
 
@@ -139,12 +139,10 @@ function programError(error: unknown): { code: number; message: string } | null 
   return null;
 }
 
+/** Why the shell did not start: weft's words, the shell's name and the OS's message quoted. */
 function spawnError(shell: string, cwd: string, error: unknown): string {
-  if (error instanceof Deno.errors.NotFound) {
-    return notFoundReason(cwd, `cannot start shell "${shell}": not found`);
-  }
-  if (error instanceof Deno.errors.PermissionDenied) {
-    return `cannot start shell "${shell}": permission denied`;
-  }
-  return `cannot start shell "${shell}": ${error instanceof Error ? error.message : String(error)}`;
+  const what = `cannot start shell ${quoteData(JSON.stringify(shell))}`;
+  if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, `${what}: not found`);
+  if (error instanceof Deno.errors.PermissionDenied) return `${what}: permission denied`;
+  return `${what}: ${quoteData(error instanceof Error ? error.message : String(error))}`;
 }

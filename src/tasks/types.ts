@@ -3,7 +3,9 @@
  * passes in (so tests and benchmarks can swap it).
  * @module
  */
-import type { OutputStream } from "../engine/events.ts";
+
+/** Output stream of a task (engine/events.ts passes it on to subscribers). */
+export type OutputStream = "stdout" | "stderr";
 
 /** What to start. */
 export interface SpawnOptions {

@@ -4,7 +4,7 @@
  * loaded with a dynamic import, only by a workflow that uses it.
  * @module
  */
-import type { Connection } from "./connection.ts";
+import type { Connection } from "../../model/connection.ts";
 
 /** One row of a result: column name → value as the driver gives it. */
 export type Row = Record<string, unknown>;

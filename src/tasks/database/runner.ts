@@ -17,7 +17,7 @@ import {
   ConnectionError,
   connectionSecrets,
   parseConnection,
-} from "./connection.ts";
+} from "../../model/connection.ts";
 import { type DbSession, openSession } from "./driver.ts";
 import {
   loadMigrations,
@@ -92,7 +92,7 @@ function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
     return renderSql(query, ctx.interpolate, (n) => db.placeholder(n));
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    throw new TaskFailure(`query: ${e.message} (${e.hint ?? ""})`);
+    throw new TaskFailure(`query: ${quoteData(e.message)} (${e.hint ?? ""})`);
   }
 }
 

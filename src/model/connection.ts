@@ -2,10 +2,12 @@
  * The `connection` of a database task: `postgres://…` / `postgresql://…` (libpq's URI
  * form) or `sqlite:PATH`, parsed once, with the password kept out of every text weft
  * shows (the {@link Connection.display} form) and listed for secret masking
- * ({@link connectionSecrets}).
+ * ({@link connectionSecrets}). Pure, and here in model/ so that both the database task
+ * runner (tasks/database/) and `weft validate` (parse/step_checks.ts) read a connection
+ * by the same rules without parse/ importing tasks/ (DESIGN.md §3).
  * @module
  */
-import { resolve } from "node:path";
+import type * as NodePath from "node:path";
 
 /** A parsed connection. */
 export type Connection =
@@ -48,7 +50,7 @@ export function parseConnection(text: string, cwd: string): Connection {
     if (path.includes("\0")) {
       throw new ConnectionError("the sqlite: file name contains a NUL character", HINT);
     }
-    const file = path === ":memory:" ? path : resolve(cwd, path);
+    const file = path === ":memory:" ? path : nodePath().resolve(cwd, path);
     return { kind: "sqlite", path: file, display: `sqlite:${path}` };
   }
   if (scheme === "postgres" || scheme === "postgresql") {
@@ -126,4 +128,15 @@ export function connectionTrouble(text: string): { message: string; hint: string
     if (e instanceof ConnectionError) return { message: e.message, hint: e.hint };
     throw e;
   }
+}
+
+/**
+ * node:path on first use: a static import starts Deno's Node compatibility layer
+ * (~5 ms) on every `weft validate`, which reads connections through parse/step_checks.ts,
+ * although only `sqlite:` connections need a path resolved (issue 12 §3).
+ */
+function nodePath(): typeof NodePath {
+  return (globalThis as unknown as {
+    process: { getBuiltinModule(id: "node:path"): typeof NodePath };
+  }).process.getBuiltinModule("node:path");
 }
