@@ -4,8 +4,15 @@
  * problems of checkWorkflow (mod.ts).
  */
 import assert from "node:assert/strict";
-import { checkWorkflow, workflowProblems as fullProblems } from "../src/parse/mod.ts";
-import { cleanJsonWorkflow, workflowProblems } from "../src/parse/problems.ts";
+import { join } from "node:path";
+import { WeftError } from "../src/model/errors.ts";
+import {
+  checkWorkflow,
+  loadWorkflow as fullLoad,
+  workflowProblems as fullProblems,
+} from "../src/parse/mod.ts";
+import { cleanJsonWorkflow, loadWorkflow, workflowProblems } from "../src/parse/problems.ts";
+import { inputPath, readInput } from "../src/parse/read.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -74,4 +81,87 @@ Deno.test("stdin is read once, whichever path it takes", async () => {
   assert.equal(problems[0].file, "-");
   assert.match(problems[0].message, /zz/);
   assert.ok(problems[0].line && problems[0].line > 1);
+});
+
+/** What a load gives: the workflow, or the problems of the WeftError it throws. */
+async function outcome(load: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await load();
+  } catch (e) {
+    assert.ok(e instanceof WeftError, String(e));
+    return { exitCode: e.exitCode, problems: e.problems };
+  }
+}
+
+Deno.test("loadWorkflow gives what mod.ts's loadWorkflow gives, quick path or not", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const files: Record<string, string> = {
+      "clean.json": "\uFEFF" +
+        json({ ...VALID, environment: { V: 0 } }).replace('"V": 0', '"V": 1.10'),
+      "CAPS.JSON": json(VALID),
+      "broken.json": json({ name: "j", tasks: [{ id: "a", command: "x", depends_on: "zz" }] }),
+      "calls.json": json({ name: "c", tasks: [{ id: "a", type: "workflow", file: "clean.json" }] }),
+      "flow.yml": "name: y\ntasks:\n  - id: a\n    command: echo 3.10\n",
+      "binary.json": "\0\0",
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await Deno.writeTextFile(join(dir, name), text);
+    }
+    for (const name of [...Object.keys(files), "missing.json", "."]) {
+      const quick = await outcome(() => loadWorkflow(name, { cwd: dir }));
+      assert.deepEqual(quick, await outcome(() => fullLoad(name, { cwd: dir })), name);
+    }
+    const loaded = await loadWorkflow("clean.json", { cwd: dir });
+    assert.equal(loaded.file, join(dir, "clean.json"));
+    assert.equal(loaded.dir, dir);
+    assert.equal(loaded.workflow.environment?.V, "1.10");
+    assert.match(loaded.hash, /^[0-9a-f]{64}$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("inputPath resolves a file as node:path's join does", async () => {
+  const { isAbsolute, join: nodeJoin } = await import("node:path");
+  const cwds = ["/", "/work", "/work/a/", "/work//a/./b", "rel", "rel/../.."];
+  const files = [
+    "",
+    "x.yml",
+    "/abs/x.yml",
+    "./x.yml",
+    "../x.yml",
+    "../../../../x.yml",
+    "a/./b/../c.json",
+    "a//b/",
+    ".",
+    "..",
+    "dir/",
+  ];
+  for (const cwd of cwds) {
+    for (const file of files) {
+      const expected = isAbsolute(file) ? file : nodeJoin(cwd, file);
+      assert.equal(await inputPath(cwd, file), expected, `${cwd} + ${file}`);
+    }
+  }
+});
+
+Deno.test("readInput reads a regular file whole and refuses one over the limit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "w.json");
+    await Deno.writeTextFile(file, json(VALID));
+    const raw = await readInput("w.json", { cwd: dir });
+    assert.ok(!("message" in raw));
+    assert.equal(raw.path, file);
+    assert.equal(new TextDecoder().decode(raw.bytes), json(VALID));
+    const big = join(dir, "big.json");
+    await Deno.writeFile(big, new Uint8Array(0));
+    await Deno.truncate(big, 16 * 1024 * 1024 + 1);
+    const tooBig = await readInput(big, { cwd: dir });
+    assert.ok("message" in tooBig);
+    assert.match(tooBig.message, /file too large/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

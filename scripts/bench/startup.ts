@@ -1,13 +1,16 @@
 /**
  * Start-up cost (issue 12 §3): the median of N runs (default 20) of `weft --version`,
- * `weft validate` of a small YAML file and of a small JSON file, and `weft history --limit 10`,
+ * `weft validate` of a small YAML file and of a small JSON file, `weft history --limit 10`
+ * and `weft run` of a one-task JSON workflow (its fixed cost, issue 8 §5; no target),
  * from source (`deno run -A main.ts`, deno.json as config) and from the bundle (`deno task bundle`,
  * built here into a temporary folder), each as a ratio to `deno run` of an empty file
  * measured in the same rounds. Rounds interleave the commands so that load on the
  * machine weighs on all of them alike.
  *
  * Targets: `--version` <= 1.3x, `validate` and `history` <= 2.5x, from the bundle too.
- * Prints figures against the targets; never fails on a missed target.
+ * Prints figures against the targets; never fails on a missed target. Next to each median
+ * wall time it prints the mean CPU time (user + system) of the runs where /proc gives it
+ * (Linux), which other load on the machine disturbs less.
  *
  *   deno run -A scripts/bench/startup.ts [--runs 20]
  * @module
@@ -25,6 +28,11 @@ try {
   // A .json workflow takes validate's quick path, without the YAML parser.
   const jsonWorkflow = `${dir}/deploy.json`;
   await Deno.copyFile(`${root}examples/deploy/deployment-workflow.json`, jsonWorkflow);
+  const oneTask = `${dir}/one.json`;
+  await Deno.writeTextFile(
+    oneTask,
+    JSON.stringify({ name: "one", tasks: [{ id: "a", command: "true" }] }),
+  );
   const bundle = `${dir}/weft.js`;
   const built = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}scripts/build.ts`, "--bundle", "--output", bundle],
@@ -55,16 +63,21 @@ try {
     ["validate", ["validate", workflow], 2.5],
     ["validate (.json)", ["validate", jsonWorkflow], 2.5],
     ["history --limit 10", ["history", "--limit", "10"], 2.5],
+    ["run (1 task)", ["run", oneTask], Infinity],
   ];
   for (const [name, args, target] of verbs) {
     cases.push({ name: `source  ${name}`, args: [...source, ...args], target });
     cases.push({ name: `bundle  ${name}`, args: [...bundled, ...args], target });
   }
   const samples = cases.map(() => [] as number[]);
+  const cpu = cases.map(() => 0);
   for (let round = -1; round < runs; round++) {
     for (const [i, c] of cases.entries()) {
+      const before = childCpuMs();
       const t = await timeCommand(deno, c.args, { env, cwd: dir });
-      if (round >= 0) samples[i].push(t); // round -1 warms the caches
+      if (round < 0) continue; // round -1 warms the caches
+      samples[i].push(t);
+      cpu[i] += childCpuMs() - before;
     }
   }
   const base = median(samples[0]);
@@ -72,13 +85,32 @@ try {
   for (const [i, c] of cases.entries()) {
     const m = median(samples[i]);
     const ratio = m / base;
-    const verdict = i === 0
+    const verdict = i === 0 || c.target === Infinity
       ? ""
       : ratio <= c.target
       ? `ok (<= ${c.target}x)`
       : `MISSED (${c.target}x)`;
-    console.log(`  ${c.name.padEnd(28)} ${ms(m).padStart(9)}  ${ratio.toFixed(2)}x  ${verdict}`);
+    const cpuText = Number.isNaN(cpu[i]) ? "" : `cpu ${ms(cpu[i] / runs).padStart(9)}  `;
+    console.log(
+      `  ${c.name.padEnd(28)} ${ms(m).padStart(9)}  ${ratio.toFixed(2)}x  ${cpuText}${verdict}`,
+    );
   }
 } finally {
   await Deno.remove(dir, { recursive: true });
+}
+
+/**
+ * User + system CPU time of this process's waited-for children so far, in ms
+ * (`cutime` + `cstime` of /proc/self/stat, proc(5), in clock ticks of 10 ms), or NaN
+ * where /proc is missing. Summed over the runs of a case, the 10 ms ticks average out.
+ */
+function childCpuMs(): number {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    // Fields after the command name, which ends with the last ")"; field 3 comes first.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[16 - 3]) + Number(fields[17 - 3])) * 10;
+  } catch {
+    return NaN;
+  }
 }

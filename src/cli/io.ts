@@ -101,7 +101,10 @@ export function processIO(): CliIO {
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
-    stdin: Deno.stdin.readable,
+    // On first use: making the stream starts Deno's streams (~2 ms), which few verbs need.
+    get stdin() {
+      return Deno.stdin.readable;
+    },
   };
 }
 

@@ -48,7 +48,7 @@ export interface LaunchedRun {
  */
 export async function launchRun(io: CliIO, options: LaunchOptions): Promise<LaunchedRun> {
   const loaded = options.loaded ??
-    await (await import("../parse/mod.ts")).loadWorkflow(options.file, {
+    await (await import("../parse/problems.ts")).loadWorkflow(options.file, {
       cwd: io.cwd,
       stdin: io.stdin,
     });

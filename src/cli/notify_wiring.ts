@@ -8,6 +8,7 @@
 import type { Secrets } from "../engine/secrets.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Notifier } from "../notify/mod.ts";
+import { hasNotifications } from "../notify/wanted.ts";
 import { configPath, homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 
@@ -27,10 +28,9 @@ export async function wireNotifications(
     signal?: AbortSignal;
   },
 ): Promise<Notifier> {
-  const { createNotifier, hasNotifications } = await import("../notify/mod.ts");
-  if (!hasNotifications(workflow)) {
-    return createNotifier({ workflow, env: {}, params: {}, secrets: options.secrets, warn() {} });
-  }
+  // Most workflows ask for none: src/notify/ is then not loaded at all.
+  if (!hasNotifications(workflow)) return { listeners: [], finish: () => Promise.resolve([]) };
+  const { createNotifier } = await import("../notify/mod.ts");
   const home = homeFor(io, options.homeOption);
   const config = await readGlobalConfig(home);
   // Warnings are written before the run's verb returns (and the process may exit).

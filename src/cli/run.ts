@@ -109,8 +109,10 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     ? undefined
     : parsePositiveInt(flags.maxParallel, "--max-parallel");
 
-  const { loadWorkflow } = await import("../parse/mod.ts");
-  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+  // problems.ts: a clean .json file loads without the YAML parser (issue 12 §3).
+  const { loadWorkflow } = await import("../parse/problems.ts");
+  const stdin = file === "-" ? io.stdin : undefined; // only for `-`: its stream costs ~2 ms
+  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin });
   const { resolveParams } = await import("../engine/params.ts");
   const params = withFile(() => resolveParams(loaded.workflow, given), loaded.file);
   const color = flags.color !== false && useColor(io);

@@ -25,6 +25,7 @@ import { type ChannelPlan, parseGlobalNotifications, resolveChannels } from "./c
 import { failedTasks, type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
 import { withBackoff } from "./retry.ts";
 import { TaskNotifications } from "./task_notify.ts";
+import { hasNotifications } from "./wanted.ts";
 
 /** What {@link createNotifier} needs. */
 export interface NotifyOptions {
@@ -96,11 +97,7 @@ export function createNotifier(options: NotifyOptions): Notifier {
   };
 }
 
-/** Whether the workflow asks for any notification or alert at all. */
-export function hasNotifications(workflow: NotifyOptions["workflow"]): boolean {
-  return Boolean(workflow.notifications) || Boolean(workflow.alerts?.length) ||
-    workflow.tasks.some((t) => "notifications" in t && t.notifications);
-}
+export { hasNotifications };
 
 function taskSettings(workflow: NotifyOptions["workflow"], id: string) {
   const task = workflow.tasks.find((t) => t.id === id);

@@ -1,20 +1,20 @@
 /**
- * `weft validate`'s way into the checks: the problems of one workflow file, without
- * loading the YAML parser for a `.json` file that has none. The YAML parser is what
- * the positions of problems come from, and the npm `yaml` package costs ~20 ms of
- * start-up from source (Deno loads its CommonJS build); a clean JSON file needs no
- * position (issue 12 §3). Anything else takes the full path of mod.ts, whose output
+ * `weft validate`'s and `weft run`'s way into the checks: the problems of one workflow
+ * file, or the loaded workflow, without loading the YAML parser for a `.json` file that
+ * has none. The YAML parser is what the positions of problems come from, and the npm
+ * `yaml` package costs ~20 ms of start-up from source (Deno loads its CommonJS build);
+ * a clean JSON file needs no position (issue 12 §3). Anything else takes the full path of mod.ts, whose output
  * this never changes.
  * @module
  */
-import type { Problem } from "../model/errors.ts";
+import { type Problem, WeftError } from "../model/errors.ts";
 import { type Workflow, workflowSchema } from "../model/workflow.ts";
 import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
 import { findDuplicateJsonKeys } from "./json_error.ts";
-import type { LoadOptions } from "./mod.ts";
+import type { LoadedWorkflow, LoadOptions } from "./mod.ts";
 import { jsonTooDeep } from "./nesting.ts";
-import { decodeInput, readInput } from "./read.ts";
+import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
 import { jsonWrittenNumbers, keepWrittenText } from "./written_keep.ts";
@@ -32,6 +32,36 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
   const { checkSource } = await import("./mod.ts");
   return (await checkSource(file, options, undefined, raw)).problems;
 }
+
+/**
+ * Loads and checks a workflow file exactly as `loadWorkflow` of mod.ts does (the same
+ * workflow, the same WeftError), on the quick path for a clean `.json` file: `weft run`
+ * of a JSON workflow then loads neither the YAML parser nor Node's CommonJS loader
+ * (issue 12 §3, issue 8 §5). Anything else (stdin, YAML, a problem, sub-workflows) goes
+ * through mod.ts, which reads the file again.
+ * @throws {WeftError} carrying every problem, sorted by position, with exit code 2.
+ */
+export async function loadWorkflow(file: string, options: LoadOptions): Promise<LoadedWorkflow> {
+  if (file !== "-" && file.toLowerCase().endsWith(".json")) {
+    const raw = await readInput(file, options);
+    if ("message" in raw) throw new WeftError([raw]);
+    const decoded = decodeInput(raw.bytes, file);
+    const workflow = "message" in decoded ? undefined : cleanJsonWorkflow(decoded.text);
+    if (workflow && !("message" in decoded)) {
+      const [{ dirname }, hash] = await Promise.all([import("node:path"), sha256Hex(raw.bytes)]);
+      return { workflow, file: raw.path, dir: dirname(raw.path), source: decoded.text, hash };
+    }
+  }
+  return (await import("./mod.ts")).loadWorkflow(file, options);
+}
+
+/**
+ * zod's parse context without its object fast path: a workflow is parsed once per
+ * process, and generating and compiling that code (`new Function`, per object schema
+ * met) costs more than it saves on one parse (~8 ms of CPU of `weft validate` of the
+ * deploy example; issue 12 §3). The result is the same either way.
+ */
+export const JITLESS = { jitless: true } as const;
 
 /** Thrown by {@link NO_MAP}: a check wants a position, so there is a problem to place. */
 class WantsPosition extends Error {}
@@ -61,7 +91,7 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
   }
   if (data === null || findDuplicateJsonKeys(text).length > 0) return undefined;
   keepWrittenText(data, jsonWrittenNumbers(text), workflowSchema);
-  const result = workflowSchema.safeParse(data);
+  const result = workflowSchema.safeParse(data, JITLESS);
   if (!result.success || callsWorkflows(result.data)) return undefined;
   try {
     const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];

@@ -7,7 +7,7 @@
  * `file:` field (or the param's key) of the calling file.
  * @module
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import type * as NodePath from "node:path";
 import type { Problem } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
@@ -47,6 +47,10 @@ export async function subworkflowProblems(
   checked: Set<string>,
   check: CheckCalled,
 ): Promise<Problem[]> {
+  // node:path here, not at import: callsWorkflows is on `weft validate`'s quick path,
+  // where loading it would start Node compatibility (~4 ms; issue 12 §3).
+  const { resolve, relative, isAbsolute } = await import("node:path");
+  const labelOf = (path: string, cwd: string) => labelIn(path, cwd, { relative, isAbsolute });
   const { map, label } = input;
   const problems: Problem[] = [];
   /** Problems inside the called files, listed after this file's own. */
@@ -158,7 +162,11 @@ function callRefs(data: unknown): CallRef[] {
 }
 
 /** A path as problems show it: relative to the working folder when inside it. */
-function labelOf(path: string, cwd: string): string {
+function labelIn(
+  path: string,
+  cwd: string,
+  { relative, isAbsolute }: Pick<typeof NodePath, "relative" | "isAbsolute">,
+): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
