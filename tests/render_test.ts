@@ -353,6 +353,25 @@ Deno.test("progress (plain): writes every event in order, closes after the last 
   assert.match(text.split("\n").at(-2)!, / stopping… \(Ctrl-C again to kill\)$/);
 });
 
+Deno.test("progress (plain): lines shown while a write is under way go out together, in order", async () => {
+  const writes: string[] = [];
+  let release = () => {};
+  const blocked = new Promise<void>((resolve) => release = resolve);
+  const progress = createProgress({ kind: "plain" }, options(), async (text) => {
+    writes.push(text);
+    if (writes.length === 1) await blocked; // a slow terminal
+  });
+  const events = failingRun();
+  progress.listener(events[0]);
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the first write is under way
+  assert.equal(writes.length, 1);
+  for (const e of events.slice(1)) progress.listener(e);
+  release();
+  await progress.close();
+  assert.equal(writes.join(""), renderPlain(events, options()));
+  assert.equal(writes.length, 2, "the rest of the run in one more write");
+});
+
 Deno.test("progress (live): hides the cursor, draws the final frame, shows the cursor", async () => {
   const written: string[] = [];
   const progress = createProgress(

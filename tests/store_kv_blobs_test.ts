@@ -7,6 +7,7 @@ import {
   CHUNK_CHARS,
   decodeValue,
   encodeValue,
+  estimateBytes,
   hasBlobs,
   MAX_VALUE_BYTES,
 } from "../src/store/kv_blobs.ts";
@@ -47,6 +48,15 @@ Deno.test("encodeValue leaves small values alone", () => {
   const { value: stored, blobs } = encodeValue(["task", "r", "a"], value);
   assert.equal(stored, value);
   assert.deepEqual(blobs, []);
+});
+
+Deno.test("encodeValue gives the estimated size of what is stored, small or moved to blobs", () => {
+  const small = { id: "a", outputs: { k: "v".repeat(1000) } };
+  assert.equal(encodeValue(["task", "r", "a"], small).bytes, estimateBytes(small));
+  const big = encodeValue(["task", "r", "b"], { id: "b", name: "N".repeat(200_000) });
+  assert.ok(hasBlobs(big.value));
+  assert.equal(big.bytes, estimateBytes(big.value));
+  assert.ok(big.bytes <= MAX_VALUE_BYTES);
 });
 
 Deno.test("a big string moves to content-addressed blobs and comes back whole", async () => {

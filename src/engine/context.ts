@@ -11,6 +11,7 @@ import type { Expressions, ScopeSource } from "./expressions.ts";
 import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
 import type { Slots } from "./slots.ts";
+import type { OutputFiles } from "./output_files.ts";
 
 /** How a task (or one unit of it) ended. */
 export interface Outcome {
@@ -43,10 +44,8 @@ export interface RunContext extends ScopeSource {
   now(): Date;
   /** Returns the promises listeners returned (a listener may ask the publisher to wait). */
   publish(event: EngineEvent): Promise<unknown>[];
-  /** A fresh path for one attempt's `$WEFT_OUTPUT` file, in the run's private folder. */
-  outputPath(taskId: string, attempt: number): string;
-  /** Whether output files are removed once read (true unless the caller chose the folder). */
-  readonly removeOutputFiles: boolean;
+  /** The attempts' `$WEFT_OUTPUT` files, in the run's private folder (output_files.ts). */
+  readonly outputFiles: OutputFiles;
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */
   markStarted(node: Node, attempt: number): string;
   /** Fills a node's final record and publishes `task_finished`. */

@@ -11,7 +11,6 @@ import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.t
 import type { TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
-import { parseOutputs } from "./outputs.ts";
 import { formatDuration } from "../model/duration.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
@@ -101,12 +100,7 @@ async function runAttempt(
         at: startedAt,
       });
     }
-    if (runner.usesOutputFile !== false) {
-      outputFile = run.outputPath(node.id, attempt);
-      // Synchronous: a tiny local file operation, cheaper than a trip through the
-      // async file-system pool once per task.
-      Deno.writeTextFileSync(outputFile, "", { mode: 0o600 });
-    }
+    if (runner.usesOutputFile !== false) outputFile = run.outputFiles.take(node.id, attempt);
     configError = true; // until the environment and cwd are worked out
     ctx = new AttemptContext(run, job, attempt, outputFile, signal);
     configError = false;
@@ -120,7 +114,7 @@ async function runAttempt(
     leave();
     run.slots.release();
   }
-  const written = outputFile ? await readOutputFile(outputFile, run.removeOutputFiles) : null;
+  const written = outputFile ? await run.outputFiles.read(outputFile) : null;
   const outputs = written ? { ...result.outputs, ...written } : result.outputs;
   const stop = signal.aborted ? signal.reason as StopReason : null;
   let status: TaskState = result.ok ? "success" : "failed";
@@ -150,28 +144,6 @@ async function runAttempt(
     },
     retryable,
   };
-}
-
-/** The outputs written to the file, or null when it is empty or gone. */
-async function readOutputFile(
-  path: string,
-  remove: boolean,
-): Promise<Record<string, string> | null> {
-  try {
-    // Most tasks write no outputs: an empty file needs no read.
-    if (Deno.statSync(path).size === 0) return null;
-    return parseOutputs(await Deno.readTextFile(path));
-  } catch {
-    return null; // the task removed it
-  } finally {
-    if (remove) {
-      try {
-        Deno.removeSync(path);
-      } catch {
-        // already gone
-      }
-    }
-  }
 }
 
 function publishAttempt(

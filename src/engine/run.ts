@@ -28,7 +28,19 @@ import type { Secrets } from "./secrets.ts";
 import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
 import { makeWorkDir } from "./work_dir.ts";
+import { OutputFiles } from "./output_files.ts";
 import { ownText } from "../model/data_text.ts";
+
+/**
+ * Events no caller waits on (their listeners' promises are not returned), sent in a later
+ * turn: see {@link Run.publish}.
+ */
+const LATER: ReadonlySet<EngineEvent["type"]> = new Set([
+  "task_started",
+  "attempt_finished",
+  "task_finished",
+  "process_exited",
+]);
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -55,7 +67,7 @@ export class Run implements RunContext, RunHandle {
   readonly exprs: Expressions;
   /** Masks the data fields of every event and of the report (see mask_events.ts). */
   readonly secrets: Secrets;
-  readonly removeOutputFiles: boolean;
+  readonly outputFiles: OutputFiles;
   readonly done: Promise<RunReport>;
 
   #options: EngineOptions;
@@ -77,7 +89,8 @@ export class Run implements RunContext, RunHandle {
   #finished = false;
   #hardKill = new AbortController();
   #workDir: string;
-  #fileSeq = 0;
+  /** Events of {@link LATER} not sent yet, in order. */
+  #later: EngineEvent[] = [];
   #workflowTimer: ReturnType<typeof setTimeout> | undefined;
   /** False once no callback may be called any more: after Ctrl-C or the grace window. */
   #callbacksOpen = true;
@@ -112,8 +125,8 @@ export class Run implements RunContext, RunHandle {
     const inner = options.spawner;
     const hardKill = this.#hardKill.signal;
     this.spawner = { spawn: (o) => inner.spawn({ ...o, killSignal: o.killSignal ?? hardKill }) };
-    this.removeOutputFiles = options.workDir === undefined;
     this.#workDir = options.workDir ?? makeWorkDir();
+    this.outputFiles = new OutputFiles(this.#workDir, options.workDir !== undefined);
     this.done = new Promise((resolve) => this.#resolve = resolve);
   }
 
@@ -136,7 +149,7 @@ export class Run implements RunContext, RunHandle {
         pid: this.#options.pid ?? Deno.pid,
         resumedFrom: this.#options.resume?.fromRunId ?? null,
         ...(this.#options.trigger ? { trigger: this.#options.trigger } : {}),
-        ...(this.removeOutputFiles ? { workDir: this.#workDir } : {}),
+        ...(this.outputFiles.keep ? {} : { workDir: this.#workDir }),
         ...(this.#options.parent
           ? { parentRunId: this.#options.parent.runId, parentTaskId: this.#options.parent.taskId }
           : {}),
@@ -179,8 +192,30 @@ export class Run implements RunContext, RunHandle {
     return this.#clock();
   }
 
-  /** Sends an event to every listener; returns the promises listeners returned. */
+  /**
+   * Sends an event to every listener; returns the promises listeners returned. The
+   * events of {@link LATER} go out in a later turn of the event loop (setImmediate),
+   * still in order: any other event first sends those waiting. Their listeners (the
+   * recorder, the progress lines) then run after the next task of a chain has started,
+   * while its process runs, not between one task's exit and the next one's start.
+   */
   publish(event: EngineEvent): Promise<unknown>[] {
+    if (LATER.has(event.type)) {
+      this.#later.push(event);
+      if (this.#later.length === 1) setImmediate(this.#sendLater);
+      return [];
+    }
+    if (this.#later.length > 0) this.#sendLater();
+    return this.#send(event);
+  }
+
+  readonly #sendLater = (): void => {
+    const events = this.#later;
+    this.#later = [];
+    for (const event of events) this.#send(event);
+  };
+
+  #send(event: EngineEvent): Promise<unknown>[] {
     const masked = maskEvent(event, this.secrets);
     const pending: Promise<unknown>[] = [];
     for (const listener of this.#options.listeners) {
@@ -192,10 +227,6 @@ export class Run implements RunContext, RunHandle {
       }
     }
     return pending;
-  }
-
-  outputPath(taskId: string, attempt: number): string {
-    return `${this.#workDir}/${++this.#fileSeq}-${taskId}-${attempt}.out`;
   }
 
   markStarted(node: Node, attempt: number): string {
@@ -420,9 +451,10 @@ export class Run implements RunContext, RunHandle {
     };
     this.publish({ type: "run_finished", runId: this.runId, report });
     const masked = maskReport(report, this.secrets);
-    const cleanup = this.removeOutputFiles
-      ? Deno.remove(this.#workDir, { recursive: true }).catch(() => {})
-      : Promise.resolve();
+    this.outputFiles.close();
+    const cleanup = this.outputFiles.keep
+      ? Promise.resolve()
+      : Deno.remove(this.#workDir, { recursive: true }).catch(() => {});
     cleanup.then(() => this.#resolve(masked));
   }
 

@@ -118,15 +118,25 @@ function copyCollecting(value: unknown, slots: Slot[]): unknown {
 }
 
 /**
- * The value to store under `key`, and the blob chunks to write before (or with) it.
+ * The value to store under `key`, the blob chunks to write before (or with) it, and the
+ * value's {@link estimateBytes} (measured once: each record is measured at each write).
  * Small values are returned as they are, with no blobs.
  */
 export function encodeValue(
   key: Deno.KvKey,
   value: unknown,
+): { value: unknown; blobs: BlobWrite[]; bytes: number } {
+  const size = estimateBytes(value);
+  if (size <= MAX_VALUE_BYTES) return { value, blobs: [], bytes: size };
+  const encoded = encodeLarge(key, value, size);
+  return { ...encoded, bytes: estimateBytes(encoded.value) };
+}
+
+function encodeLarge(
+  key: Deno.KvKey,
+  value: unknown,
+  size: number,
 ): { value: unknown; blobs: BlobWrite[] } {
-  let size = estimateBytes(value);
-  if (size <= MAX_VALUE_BYTES) return { value, blobs: [] };
   const blobs: BlobWrite[] = [];
   const slots: Slot[] = [];
   const copy = copyCollecting(value, slots);

@@ -26,12 +26,16 @@ const MAX_MUTATIONS_PER_OP = 500;
 const MAX_BYTES_PER_OP = 500 * 1024;
 const GET_MANY_LIMIT = 10;
 
+/** A mutation whose value's estimated size is known already (`bytes`). */
+type Sized = Mutation & { bytes?: number };
+
 /**
  * A mutation's estimated size: the value as V8 serializes it (kv_blobs.ts, what KV's
  * limit counts; a JSON string of every record cost a visible share of a run's garbage).
  */
-function estimateBytes(m: Mutation): number {
-  return JSON.stringify(m.key).length + (m.value === undefined ? 0 : valueBytes(m.value));
+function estimateBytes(m: Sized): number {
+  if (m.value === undefined) return JSON.stringify(m.key).length;
+  return JSON.stringify(m.key).length + (m.bytes ?? valueBytes(m.value));
 }
 
 function bytesOf(mutations: Mutation[]): number {
@@ -39,15 +43,15 @@ function bytesOf(mutations: Mutation[]): number {
 }
 
 /** Each value too big for KV becomes its blob chunks followed by a small value. */
-function withBlobs(mutations: Mutation[]): Mutation[] {
-  const out: Mutation[] = [];
+function withBlobs(mutations: Mutation[]): Sized[] {
+  const out: Sized[] = [];
   for (const m of mutations) {
     if (m.value === undefined) {
       out.push(m);
       continue;
     }
-    const { value, blobs } = encodeValue(m.key, m.value);
-    out.push(...blobs, { key: m.key, value });
+    const { value, blobs, bytes } = encodeValue(m.key, m.value);
+    out.push(...blobs, { key: m.key, value, bytes });
   }
   return out;
 }

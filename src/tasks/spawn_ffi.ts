@@ -68,13 +68,14 @@ export class FfiSpawner implements ProcessSpawner {
     spawning++;
     let started;
     try {
-      started = await libcSpawn(libc, {
+      const call = libcSpawn(libc, {
         path,
         argv: [options.cmd, ...options.args],
         env: options.env,
         cwd: options.cwd,
         pipeStdin: options.stdin !== undefined,
       }, block);
+      started = await (block ? call : reactor.offLoop(call));
     } finally {
       spawning--;
     }

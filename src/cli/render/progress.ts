@@ -38,7 +38,9 @@ export interface Progress {
 
 /**
  * Starts showing progress. `write` receives text in order; its promises are chained,
- * so a slow terminal never reorders lines.
+ * so a slow terminal never reorders lines. Text shown while a write is under way or in
+ * the same turn goes out together in the next write: a run of short tasks printed two
+ * lines per task, one write() each.
  */
 export function createProgress(
   mode: ProgressMode,
@@ -46,8 +48,19 @@ export function createProgress(
   write: (text: string) => Promise<void>,
 ): Progress {
   let chain = Promise.resolve();
+  let pending = "";
   const emit = (text: string) => {
-    if (text) chain = chain.then(() => write(text)).catch(() => {});
+    if (!text) return;
+    if (pending) {
+      pending += text; // the write queued below takes it too
+      return;
+    }
+    pending = text;
+    chain = chain.then(() => {
+      const out = pending;
+      pending = "";
+      return write(out);
+    }).catch(() => {});
   };
   if (mode.kind === "plain") {
     const renderer = new PlainRenderer(options);

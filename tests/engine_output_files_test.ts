@@ -1,0 +1,93 @@
+/**
+ * The per-attempt $WEFT_OUTPUT files: each attempt a fresh empty 0600 file, its outputs
+ * read at the end, the file gone afterwards (or kept in a caller-chosen folder), files
+ * made ahead of need and removed in a later turn.
+ */
+import assert from "node:assert/strict";
+import { OutputFiles } from "../src/engine/output_files.ts";
+import { testTempDir } from "./_tmp.ts";
+
+/** One turn of the event loop: what the files do "later" is done after it. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function names(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+}
+
+Deno.test("output files: every attempt gets a fresh empty 0600 file of its own", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const seen = new Set<string>();
+  for (let i = 0; i < 5; i++) {
+    const path = files.take("build", 1);
+    assert.ok(path.startsWith(`${dir}/`) && path.endsWith(".out"), path);
+    assert.ok(!seen.has(path), "never handed out twice");
+    seen.add(path);
+    const info = Deno.statSync(path);
+    assert.equal(info.size, 0);
+    assert.equal(info.mode! & 0o777, 0o600);
+    assert.equal(files.read(path), null, "nothing written: no outputs");
+    await nextTurn(); // made ahead: the next take finds one ready
+  }
+});
+
+Deno.test("output files: what a task wrote is read, and the file is removed afterwards", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const path = files.take("a", 1);
+  Deno.writeTextFileSync(path, "version=1.2\nnotes<<EOF\nline 1\nline 2\nEOF\n", { append: true });
+  assert.deepEqual(await files.read(path), { version: "1.2", notes: "line 1\nline 2" });
+  const empty = files.take("b", 1);
+  assert.equal(await files.read(empty), null);
+  await nextTurn();
+  assert.equal(Deno.statSync(dir).isDirectory, true);
+  assert.equal(names(dir).includes(path.slice(dir.length + 1)), false, "read: removed");
+  assert.equal(names(dir).includes(empty.slice(dir.length + 1)), false, "empty: removed");
+});
+
+Deno.test("output files: a task that removed its file has no outputs", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const path = files.take("a", 1);
+  Deno.removeSync(path);
+  assert.equal(await files.read(path), null);
+  await nextTurn(); // the later removal finds it gone: no error
+});
+
+Deno.test("output files: a caller-chosen folder keeps every file, named after the task and attempt", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, true);
+  const first = files.take("deploy", 1);
+  const second = files.take("deploy", 2);
+  assert.match(first, /\/1-deploy-1\.out$/);
+  assert.match(second, /\/2-deploy-2\.out$/);
+  Deno.writeTextFileSync(first, "x=1\n");
+  assert.deepEqual(await files.read(first), { x: "1" });
+  assert.equal(await files.read(second), null);
+  await nextTurn();
+  assert.deepEqual(
+    names(dir),
+    ["1-deploy-1.out", "2-deploy-2.out"],
+    "nothing removed or made ahead",
+  );
+});
+
+Deno.test("output files: once closed, none are made ahead, so the folder can be removed", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const path = files.take("a", 1);
+  files.close();
+  assert.equal(await files.read(path), null);
+  await nextTurn();
+  assert.deepEqual(names(dir), [], "the read file removed, none made ahead");
+  Deno.removeSync(dir); // not recursive: fails if anything is left
+});
+
+Deno.test("output files: a folder that is gone fails the attempt's own take, not a later turn", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  files.take("a", 1);
+  Deno.removeSync(dir, { recursive: true });
+  await nextTurn(); // making files ahead fails quietly
+  assert.throws(() => files.take("b", 1), Deno.errors.NotFound);
+});
