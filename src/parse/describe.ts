@@ -82,9 +82,29 @@ export function describeValue(value: unknown): string {
   if (typeof value === "object") return "an object";
   if (typeof value === "boolean") return "a boolean";
   if (typeof value === "number") {
+    // `1e400` (JSON and YAML) and YAML's `.inf` read as Infinity, `.nan` as NaN.
+    if (Number.isNaN(value)) return "not-a-number (.nan)";
+    if (!Number.isFinite(value)) {
+      return `${value < 0 ? "minus " : ""}infinity (a number too large for a 64-bit float)`;
+    }
     return Number.isInteger(value) ? "a number" : "a fractional number";
   }
   return `a ${typeof value}`;
+}
+
+/**
+ * A hint for a value of the wrong kind that may not be what its writer meant: YAML's
+ * no-value spellings, and numbers too large to hold. Undefined for other values.
+ */
+export function valueHint(value: unknown): string | undefined {
+  if (value === null) {
+    return "`~`, `null` and nothing after the colon are no value in YAML (and null in JSON); " +
+      'quote it ("~") for the text, or write the value';
+  }
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return "write a finite number (a 64-bit float holds at most about 1.8e308)";
+  }
+  return undefined;
 }
 
 /** Words for a zod `expected` type name. */

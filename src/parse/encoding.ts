@@ -61,7 +61,8 @@ export function firstInvalidUtf8(bytes: Uint8Array): EncodingTrouble | undefined
       // A missing continuation byte is reported where the broken character starts.
       return { kind: "invalid", offset: i, position: { line, column }, byte: b };
     }
-    if (b === 0x0a) {
+    // Lines end at \n, \r\n or a lone \r, as in every position weft reports.
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) {
       line++;
       column = 1;
     } else column += code > 0xffff ? 2 : 1;

@@ -17,6 +17,9 @@ class Stop extends Error {
   }
 }
 
+/** A JSON number or literal at `lastIndex` (RFC 8259 §3, §6). */
+const WORD = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
 /** Scans `text` as JSON; returns the first syntax error, or undefined when it is valid. */
 export function findJsonError(text: string): JsonSyntaxError | undefined {
   let at = 0;
@@ -56,9 +59,9 @@ export function findJsonError(text: string): JsonSyntaxError | undefined {
     if (c === undefined) fail("unexpected end of file: a value is missing");
     if (c === "{" || c === "[") return container(c, depth);
     if (c === '"' || c === "'") return string();
-    const word = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(
-      text.slice(at, at + 400),
-    );
+    // Sticky, on the whole text: a slice of it would cut a number of any length short.
+    WORD.lastIndex = at;
+    const word = WORD.exec(text);
     if (!word) fail(`unexpected character ${JSON.stringify(c)}`);
     at += word![0].length;
   };

@@ -17,6 +17,7 @@ import {
   type SourceFormat,
 } from "./read.ts";
 import { JITLESS } from "./problems.ts";
+import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
@@ -51,25 +52,32 @@ export interface CheckResult {
 }
 
 /**
- * Loads and checks a workflow file (`-` reads stdin).
+ * Loads and checks a workflow file (`-` reads stdin). `read` is the input when the
+ * caller has read it already: it is not read again (a pipe would give nothing).
  * @throws {WeftError} carrying every problem, sorted by position, with exit code 2.
  */
-export async function loadWorkflow(file: string, options: LoadOptions): Promise<LoadedWorkflow> {
-  const { loaded, problems } = await checkWorkflow(file, options);
+export async function loadWorkflow(
+  file: string,
+  options: LoadOptions,
+  read?: RawInput,
+): Promise<LoadedWorkflow> {
+  const { loaded, problems } = await checkWorkflow(file, options, undefined, read);
   if (!loaded) throw new WeftError(problems);
   return loaded;
 }
 
 /**
  * Reads and checks a workflow file without throwing for problems in it.
- * `Problem.file` is `file` as given (relative stays relative).
+ * `Problem.file` is `file` as given (relative stays relative). `read` is the input
+ * when the caller has read it already.
  */
 export async function checkWorkflow(
   file: string,
   options: LoadOptions,
   calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
+  read?: RawInput,
 ): Promise<CheckResult> {
-  const { found, problems } = await checkSource(file, options, calls);
+  const { found, problems } = await checkSource(file, options, calls, read);
   if (!found) return { problems };
   const { workflow, path, text, bytes } = found;
   // node:path when needed: at import it would start Node compatibility (~5 ms) in
@@ -180,14 +188,22 @@ export function parseWorkflowSource(
   // Text fields keep an unquoted `3.10` as written, before anything reads the data.
   keepWrittenText(data, parsed.written ?? [], workflowSchema);
   const result = workflowSchema.safeParse(data, JITLESS);
+  const protos = protoKeyPaths(data).map((path) => ({
+    file: fileLabel,
+    ...map.key(path),
+    ...PROTO_KEY,
+  }));
+  // Where a `__proto__` key is, the schema's words about it (an unknown key) add nothing.
+  const elsewhere = (p: Problem) => !protos.some((q) => q.line === p.line && q.column === p.column);
   const problems = [
     ...parsed.problems,
+    ...protos,
     ...(result.success ? [] : schemaProblems(result.error.issues, {
       schema: workflowSchema,
       data,
       map,
       file: fileLabel,
-    })),
+    }).filter(elsewhere)),
     ...graphProblems(data, map, fileLabel),
     ...expressionProblems(data, map, fileLabel),
   ];

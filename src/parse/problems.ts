@@ -14,6 +14,8 @@ import { graphProblems } from "./graph_checks.ts";
 import { findDuplicateJsonKeys } from "./json_error.ts";
 import type { LoadedWorkflow, LoadOptions } from "./mod.ts";
 import { jsonTooDeep } from "./nesting.ts";
+import { protoKeyPaths } from "./proto_keys.ts";
+import { dirnamePath } from "../path.ts";
 import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
@@ -38,7 +40,8 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
  * workflow, the same WeftError), on the quick path for a clean `.json` file: `weft run`
  * of a JSON workflow then loads neither the YAML parser nor Node's CommonJS loader
  * (issue 12 §3, issue 8 §5). Anything else (stdin, YAML, a problem, sub-workflows) goes
- * through mod.ts, which reads the file again.
+ * through mod.ts with the bytes already read: a file is read once, since a named pipe
+ * or /dev/stdin has nothing left to give a second read.
  * @throws {WeftError} carrying every problem, sorted by position, with exit code 2.
  */
 export async function loadWorkflow(file: string, options: LoadOptions): Promise<LoadedWorkflow> {
@@ -48,9 +51,10 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
     const decoded = decodeInput(raw.bytes, file);
     const workflow = "message" in decoded ? undefined : cleanJsonWorkflow(decoded.text);
     if (workflow && !("message" in decoded)) {
-      const [{ dirname }, hash] = await Promise.all([import("node:path"), sha256Hex(raw.bytes)]);
-      return { workflow, file: raw.path, dir: dirname(raw.path), source: decoded.text, hash };
+      const hash = await sha256Hex(raw.bytes);
+      return { workflow, file: raw.path, dir: dirnamePath(raw.path), source: decoded.text, hash };
     }
+    return (await import("./mod.ts")).loadWorkflow(file, options, raw);
   }
   return (await import("./mod.ts")).loadWorkflow(file, options);
 }
@@ -90,6 +94,10 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
     return undefined;
   }
   if (data === null || findDuplicateJsonKeys(text).length > 0) return undefined;
+  // `"\u005f_proto__"` is the key too: without a `\u` escape it is written out.
+  if ((text.includes("\\u") || text.includes("__proto__")) && protoKeyPaths(data).length > 0) {
+    return undefined;
+  }
   keepWrittenText(data, jsonWrittenNumbers(text), workflowSchema);
   const result = workflowSchema.safeParse(data, JITLESS);
   if (!result.success || callsWorkflows(result.data)) return undefined;

@@ -5,6 +5,7 @@
  */
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
+import { positionIn } from "./lines.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -189,9 +190,11 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
         "or to a character cut in half",
     };
   }
-  // Control characters other than tab, newline, carriage return and form feed mean binary.
+  // Control characters other than tab, newline, carriage return and form feed are not
+  // text; one stray byte is placed, so that it can be found and removed.
   // deno-lint-ignore no-control-regex
-  if (/[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]/.test(text)) return notText;
+  const control = text.search(/[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]/);
+  if (control !== -1) return controlCharacter(file, text, control);
   if (text.trim() === "") {
     return {
       file,
@@ -200,6 +203,22 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
     };
   }
   return { text, format: detectFormat(file, text) };
+}
+
+/** The problem of a control character at `offset` of `text`, with its line and column. */
+function controlCharacter(file: string, text: string, offset: number): Problem {
+  const code = text.charCodeAt(offset).toString(16).toUpperCase().padStart(4, "0");
+  // Positions count from after a byte-order mark, as the parser's do.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return {
+    file,
+    ...positionIn(text.slice(bom), offset - bom),
+    message: `control character U+${code} in the text: a workflow is a UTF-8 JSON or YAML ` +
+      "text file, which has none",
+    hint: `delete it (editors may show it as ^${
+      code === "007F" ? "?" : String.fromCharCode(0x40 + parseInt(code, 16))
+    } or not at all); inside a quoted string it may be written as the escape \\u${code}`,
+  };
 }
 
 /** The syntax of a file, from its extension or (stdin, other names) its first character. */

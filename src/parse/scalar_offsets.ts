@@ -150,14 +150,22 @@ function blockScalar(text: string, start: number, folded: boolean, value: string
   if (headerEnd === -1) return;
   // The indentation of the content: the first line with text, less the spaces that the
   // value keeps at the start of that line (an indentation indicator keeps some).
+  // Lines are split as far as they are read: the scalar ends at its first less
+  // indented line, and splitting the rest of the file for each of many scalars would
+  // cost the file's length each time.
   const lines: { from: number; to: number }[] = [];
-  for (let at = headerEnd + 1; at < text.length;) {
-    let end = text.indexOf("\n", at);
-    if (end === -1) end = text.length;
-    lines.push({ from: at, to: end > at && text[end - 1] === "\r" ? end - 1 : end });
-    at = end + 1;
-  }
-  const first = lines.find((l) => /[^ ]/.test(text.slice(l.from, l.to)));
+  let next = headerEnd + 1;
+  const lineAt = (k: number) => {
+    while (lines.length <= k && next < text.length) {
+      let end = text.indexOf("\n", next);
+      if (end === -1) end = text.length;
+      lines.push({ from: next, to: end > next && text[end - 1] === "\r" ? end - 1 : end });
+      next = end + 1;
+    }
+    return lines[k] as { from: number; to: number } | undefined;
+  };
+  let first: { from: number; to: number } | undefined;
+  for (let k = 0; (first = lineAt(k)) && !/[^ ]/.test(text.slice(first.from, first.to)); k++);
   const kept = /(?:^|\n)( *)[^ \n]/.exec(value);
   if (!first || !kept) return;
   const indent = /^ */.exec(text.slice(first.from, first.to))![0].length - kept[1].length;
@@ -170,7 +178,7 @@ function blockScalar(text: string, start: number, folded: boolean, value: string
   let previous: "text" | "spaced" | undefined;
   let empties = 0;
   let lastBreak = headerEnd;
-  for (const line of lines) {
+  for (let k = 0, line; (line = lineAt(k)); k++) {
     const type = kind(line);
     if (type === "empty") {
       empties++;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Problem } from "../model/errors.ts";
-import { describeExpected, describeValue, keyPlace, valueLabel } from "./describe.ts";
+import { describeExpected, describeValue, keyPlace, valueHint, valueLabel } from "./describe.ts";
 import {
   badDiscriminator,
   badValue,
@@ -109,7 +109,7 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
           message: `${label}: expected ${describeExpected(issue.expected)}, got ${
             describeValue(value)
           }`,
-          hint: hint ?? durationHint(path, ctx),
+          hint: hint ?? durationHint(path, ctx) ?? valueHint(value),
         });
       }
       return;
@@ -186,7 +186,7 @@ function convertUnion(
       path,
       at: "value",
       message: `${label}: expected ${listWords(kinds)}, got ${describeValue(value)}`,
-      hint: durationHint(path, ctx),
+      hint: durationHint(path, ctx) ?? valueHint(value),
     });
     return;
   }

@@ -4,6 +4,7 @@
  * @module
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, Scalar } from "yaml";
+import { lineStarts, positionIn } from "./lines.ts";
 import { scalarSourceOffset, type ScalarStyle } from "./scalar_offsets.ts";
 
 /** One step of a data path: an object key or a list index. */
@@ -43,16 +44,7 @@ export class SourceMap {
 
   /** The position of a character offset in the source (columns count UTF-16 units). */
   position(offset: number): Position {
-    const at = Math.max(0, Math.min(offset, this.text.length));
-    const starts = this.#lineStarts ??= lineStarts(this.text);
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid] <= at) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: at - starts[low] + 1 };
+    return positionIn(this.text, offset, this.#lineStarts ??= lineStarts(this.text));
   }
 
   /** Where the value at `path` is written; the closest written ancestor when it is not. */
@@ -141,10 +133,4 @@ export function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
   if (typeof key === "string" || typeof key === "number") return String(key);
   return undefined;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
 }

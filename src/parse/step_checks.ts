@@ -170,9 +170,15 @@ const BAD_HEADER_HINT =
  * normalization); `atStart` says whether `value` begins the header value.
  */
 function badHeaderChar(value: string, atStart: boolean): number {
-  const trimmed = atStart ? value.replace(/^[\t\n\r ]+/, "") : value;
-  const bad = trimmed.replace(/[\t\n\r ]+$/, "").search(BAD_HEADER_CHAR);
-  return bad < 0 ? -1 : value.length - trimmed.length + bad;
+  // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
+  // long run, time growing with the square of the value's length.
+  const blank = (i: number) => " \t\n\r".includes(value[i]);
+  let from = 0;
+  if (atStart) { while (from < value.length && blank(from)) from++; }
+  let to = value.length;
+  while (to > from && blank(to - 1)) to--;
+  const bad = value.slice(from, to).search(BAD_HEADER_CHAR);
+  return bad < 0 ? -1 : from + bad;
 }
 
 function compiled(text: string): CompiledTemplate | undefined {

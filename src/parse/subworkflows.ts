@@ -87,10 +87,16 @@ export async function subworkflowProblems(
         filePath,
         kind === "folder"
           ? `${JSON.stringify(file)} is a folder, not a workflow file (${target})`
-          : `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`,
+          : kind === "missing"
+          ? `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`
+          : `${JSON.stringify(file)} is ${kind}, not a regular file (${target})`,
         kind === "folder"
           ? "name the .yml or .json file inside it"
-          : "the path is relative to the folder of this workflow file",
+          : kind === "missing"
+          ? "the path is relative to the folder of this workflow file"
+          // A called file is read when checked and again when the task runs: a pipe
+          // or device would give other bytes (or none) the second time.
+          : "a called workflow must be a regular .yml or .json file; copy the content into one",
       );
       continue;
     }
@@ -171,11 +177,26 @@ function labelIn(
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-async function pathKind(path: string): Promise<"file" | "folder" | "missing"> {
+/**
+ * What is at `path` (symlinks followed): "file", "folder", "missing", or what else it
+ * is in words ("a named pipe (FIFO)", "a character device" ...).
+ */
+async function pathKind(path: string): Promise<string> {
+  let info: Deno.FileInfo;
   try {
-    const info = await Deno.stat(path);
-    return info.isFile ? "file" : info.isDirectory ? "folder" : "missing";
-  } catch {
-    return "missing";
+    info = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+      return "missing";
+    }
+    // Permission denied and the like: checking the file reports it in its own words.
+    return "file";
   }
+  if (info.isFile) return "file";
+  if (info.isDirectory) return "folder";
+  if (info.isFifo) return "a named pipe (FIFO)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "a special file";
 }

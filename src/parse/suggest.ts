@@ -41,10 +41,14 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   for (const candidate of candidates) {
     if (candidate === word) continue;
     const other = candidate.toLowerCase();
-    let score = editDistance(lower, other);
     // Short words are within 2 edits of almost anything; demand more similarity of them.
     const shorter = Math.min(lower.length, other.length);
     const limit = Math.min(2, Math.max(1, Math.floor(shorter / 3)));
+    // The distance is at least the difference in length: words far apart in length are
+    // not compared (the table costs length × length, minutes for a key of millions).
+    let score = Math.abs(lower.length - other.length) > limit
+      ? Infinity
+      : editDistance(lower, other);
     if (score > limit || score >= shorter) {
       const prefix = shorter >= 3 && (other.startsWith(lower) || lower.startsWith(other));
       if (!prefix) continue;

@@ -18,6 +18,7 @@ import type { Problem } from "../model/errors.ts";
 import type { SourceFormat } from "./read.ts";
 import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
 import { dataTrouble, jsonTooDeep, TOO_DEEP, yamlTooDeep } from "./nesting.ts";
+import { lfBreaks } from "./lines.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { jsonWrittenNumbers, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
@@ -54,9 +55,13 @@ function yamlHint(code: string, message: string): string | undefined {
   return YAML_HINTS[code];
 }
 
-/** Parses `text` as `format`, reporting every syntax problem with its position. */
+/**
+ * Parses `text` as `format`, reporting every syntax problem with its position. A lone
+ * `\r` is a line break (see {@link lfBreaks}); made a `\n` first, offsets unchanged.
+ */
 export function parseSource(text: string, format: SourceFormat, file: string): ParsedSource {
-  return format === "json" ? parseJson(text, file) : parseYaml(text, file);
+  const lines = lfBreaks(text);
+  return format === "json" ? parseJson(lines, file) : parseYaml(lines, file);
 }
 
 const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: "1.2" } as const;

@@ -18,7 +18,8 @@ export interface WrittenScalar {
 /**
  * Replaces, in `data`, each written scalar by its text where `schema` takes text at
  * that path: the schema accepts the text, and the place is not free-form data (where a
- * number must stay a number). Mutates `data`.
+ * number must stay a number); a scalar spelled as `String()` spells its value only
+ * where the value itself is refused. Mutates `data`.
  */
 export function keepWrittenText(
   data: unknown,
@@ -32,6 +33,11 @@ export function keepWrittenText(
     const kind = (unwrap(at, text) as unknown as { _zod: { def: { type: string } } })._zod.def
       .type;
     if (kind === "unknown" || kind === "any" || !at.safeParse(text).success) continue;
+    // Spelled as String() would (`10`, `true`): the text only where the value as read
+    // is refused, i.e. in a text-only field (`file: true`); a field that takes numbers
+    // too (loop items) keeps the number, as it keeps everything else it accepts.
+    const read = valueAt(data, path);
+    if (String(read) === text && at.safeParse(read).success) continue;
     const holder = valueAt(data, path.slice(0, -1));
     if (typeof holder === "object" && holder !== null) {
       (holder as Record<PathSegment, unknown>)[path[path.length - 1]] = text;
@@ -53,15 +59,19 @@ export function jsonWrittenNumbers(text: string): WrittenScalar[] {
   const path: PathSegment[] = [];
   const lists: boolean[] = [];
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const string = /"(?:[^"\\]|\\[^])*"/y;
   const space = /[ \t\r\n]*/y;
   let at = 0;
   while (at < text.length) {
     const c = text[at];
     if (c === '"') {
-      string.lastIndex = at;
-      const quoted = string.exec(text)![0];
-      at += quoted.length;
+      // A loop, not a regular expression: V8's backtracking stack grows with the
+      // string's length and overflows on strings of a few million characters.
+      const start = at;
+      for (at++; at < text.length && text.charCodeAt(at) !== 0x22; at++) {
+        if (text.charCodeAt(at) === 0x5c) at++;
+      }
+      at++;
+      const quoted = text.slice(start, at);
       space.lastIndex = at;
       space.exec(text);
       if (text[space.lastIndex] === ":") {

@@ -14,8 +14,8 @@ import type { WrittenScalar } from "./written_keep.ts";
 export { jsonWrittenNumbers, keepWrittenText, type WrittenScalar } from "./written_keep.ts";
 
 /**
- * Every plain scalar of `doc` whose value is a number or boolean that `String()` would
- * not spell as written (`3.10`, `0012`, `1e3`, `0x1F`, `.5`, `+1`, `True`). Walks the
+ * Every plain scalar of `doc` whose value is a number or boolean (`10`, `3.10`, `0012`,
+ * `1e3`, `0x1F`, `.5`, `+1`, `true`, `True`), with its text as written. Walks the
  * document without recursion; an alias counts at its own place, with its anchor's text.
  */
 export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
@@ -43,8 +43,9 @@ export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
     } else if (isScalar(node) && node.type === Scalar.PLAIN && node.range) {
       const value = node.value;
       if (typeof value !== "number" && typeof value !== "boolean") continue;
+      // Every spelling, `10` and `true` too: a text field (`file`, a name) takes the
+      // text of any unquoted number or boolean, not only of those String() re-spells.
       const written = text.slice(node.range[0], node.range[1]);
-      if (written === String(value)) continue;
       const path: PathSegment[] = [];
       for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) path.push(e.key);
       found.push({ path: path.reverse(), text: written });

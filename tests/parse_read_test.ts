@@ -1,0 +1,41 @@
+/**
+ * A stray control character (U+0001..U+0008, U+000B, U+000E..U+001F except ESC, U+007F)
+ * is placed at its line and column and named, instead of making the whole file "not
+ * a text file".
+ */
+import assert from "node:assert/strict";
+import { decodeInput } from "../src/parse/read.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+Deno.test("decodeInput: the first control character is placed and named", () => {
+  const found = decodeInput(encode("name: b\ntasks:\n  - id: a\x7f\n\x01"), "w.yml");
+  assert.ok("message" in found);
+  assert.equal(found.line, 3);
+  assert.equal(found.column, 10);
+  assert.match(found.message, /control character U\+007F/);
+  assert.match(found.hint!, /\^\?.*\\u007F/);
+  // After a byte-order mark, columns count from the first character, as the parser's.
+  const bom = decodeInput(encode("\uFEFF{\x02}"), "w.json");
+  assert.ok("message" in bom);
+  assert.deepEqual([bom.line, bom.column], [1, 2]);
+  assert.match(bom.hint!, /\^B/);
+});
+
+Deno.test("weft validate / run: one stray \\x01 is reported at its line:col", async () => {
+  const dir = testTempDir("read-ctl-");
+  await Deno.writeTextFile(
+    `${dir}/w.yml`,
+    'name: b\ntasks:\n  - id: a\n    command: "ec\x01ho"\n',
+  );
+  for (const command of ["validate", "run"]) {
+    const result = await weft([command, "w.yml"], { cwd: dir });
+    assert.equal(result.code, 2, command);
+    const text = result.stdout + result.stderr;
+    assert.match(text, /w\.yml:4:17: control character U\+0001/, command);
+    assert.match(text, /hint: delete it/, command);
+    assert.doesNotMatch(text, /not a text file/, command);
+  }
+});

@@ -1,0 +1,74 @@
+/**
+ * A plain YAML scalar in a text-only field is the text as written, whatever YAML reads
+ * it as: `file: true`, `file: 10` name the files "true" and "10" as `file: 1.10` and
+ * `file: True` always did. Fields that also take numbers or booleans keep those.
+ */
+import assert from "node:assert/strict";
+import type { RunReport } from "../src/engine/events.ts";
+import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+Deno.test("weft validate / run: `file: true` and `file: 10` name files, like `file: True`", async () => {
+  const dir = testTempDir("written-bool-");
+  const child = "name: c\ntasks:\n  - id: a\n    command: echo ok\n";
+  for (const name of ["true", "false", "10", "True", "010", "1.10"]) {
+    await Deno.writeTextFile(`${dir}/${name}`, child);
+    const parent = `name: p\ntasks:\n  - id: call\n    type: workflow\n    file: ${name}\n`;
+    await Deno.writeTextFile(`${dir}/p.yml`, parent);
+    const checked = await weft(["validate", "p.yml"], { cwd: dir });
+    assert.equal(checked.code, 0, `${name}: ${checked.stdout}${checked.stderr}`);
+    const run = await weft(["run", "p.yml", "--json"], { cwd: dir });
+    assert.equal(run.code, 0, `${name}: ${run.stderr}`);
+    assert.equal((JSON.parse(run.stdout) as RunReport).status, "success", name);
+    await Deno.remove(`${dir}/${name}`);
+    // Without the file, the problem names the text as written.
+    const missing = await weft(["validate", "p.yml"], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.match(
+      missing.stdout + missing.stderr,
+      new RegExp(`p\\.yml:5:11: workflow file not found: "${name.replace(".", "\\.")}"`),
+    );
+  }
+});
+
+Deno.test("text fields take any unquoted number or boolean as written; others keep theirs", () => {
+  const { workflow, problems } = parseWorkflowSource(
+    [
+      "name: true",
+      "version: 10",
+      "max_parallel: 4",
+      "environment: {A: true, B: 7, C: yes}",
+      "tasks:",
+      "  - id: l",
+      "    type: loop",
+      "    items: [3.8, 3.10, true]",
+      "    task: {command: echo, timeout: 10, continue_on_error: true}",
+    ].join("\n"),
+    "w.yml",
+  );
+  assert.deepEqual(problems, []);
+  assert.ok(workflow);
+  assert.equal(workflow.name, "true");
+  assert.equal(workflow.version, "10");
+  assert.equal(workflow.max_parallel, 4);
+  assert.deepEqual(workflow.environment, { A: "true", B: "7", C: "yes" });
+  const [loop] = workflow.tasks as unknown as Record<string, unknown>[];
+  assert.deepEqual(loop.items, [3.8, "3.10", true]); // items take numbers and booleans
+  const task = loop.task as { timeout: number; continue_on_error: boolean };
+  assert.equal(task.continue_on_error, true); // a boolean field keeps its boolean
+  assert.equal(task.timeout, 10_000); // a duration takes 10 and "10" alike
+});
+
+Deno.test("weft validate: a null text field says how YAML reads it and how to quote", async () => {
+  const dir = testTempDir("written-null-");
+  await Deno.writeTextFile(
+    `${dir}/p.yml`,
+    "name: p\ntasks:\n  - id: call\n    type: workflow\n    file: ~\n",
+  );
+  const checked = await weft(["validate", "p.yml"], { cwd: dir });
+  assert.equal(checked.code, 2);
+  const text = checked.stdout + checked.stderr;
+  assert.match(text, /p\.yml:5:11: file in task "call": expected a string, got nothing \(null\)/);
+  assert.match(text, /hint: .*no value in YAML.*quote it/);
+});
