@@ -7,40 +7,7 @@
  */
 import assert from "node:assert/strict";
 
-const root = new URL("..", import.meta.url);
-
-interface InfoModule {
-  specifier: string;
-  dependencies?: Array<{ isDynamic?: boolean; code?: { specifier?: string } }>;
-}
-
-/** The modules `entry` loads statically (type-only and dynamic imports left out). */
-async function staticGraph(entry: string): Promise<string[]> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-  const info = JSON.parse(new TextDecoder().decode(r.stdout));
-  const modules = new Map<string, InfoModule>(
-    (info.modules as InfoModule[]).map((m) => [m.specifier, m]),
-  );
-  const redirects: Record<string, string> = info.redirects ?? {};
-  const seen = new Set<string>();
-  const stack: string[] = [...info.roots];
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    const specifier = redirects[next] ?? next;
-    if (seen.has(specifier)) continue;
-    seen.add(specifier);
-    for (const d of modules.get(specifier)?.dependencies ?? []) {
-      if (!d.isDynamic && d.code?.specifier) stack.push(d.code.specifier);
-    }
-  }
-  return [...seen];
-}
+import { staticGraph } from "./_static_graph.ts";
 
 /**
  * The one npm package the store loads at once: @noble/hashes (pure ESM, no Node
@@ -75,14 +42,58 @@ Deno.test("startup imports: the full checks (YAML files) load no node: module st
 });
 
 Deno.test("startup imports: the engine and its task runners load no node:fs or node:url", async () => {
-  // A static node:fs starts most of Node compatibility (~10 ms) on every `weft run`.
-  const graph = await staticGraph("src/engine/mod.ts");
-  assert.ok(graph.some((s) => s.endsWith("/src/tasks/data_processor.ts")));
-  assert.deepEqual(graph.filter((s) => /^node:(fs|url)/.test(s)), []);
+  // A static node:fs starts most of Node compatibility (~10 ms) on every `weft run` (of
+  // a task type whose runner has it: src/tasks/mod.ts loads each runner when used).
+  const runners = ["shell", "http", "javascript", "python", "data_processor", "docker"]
+    .map((name) => `src/tasks/${name}.ts`).concat("src/tasks/database/runner.ts");
+  for (const entry of ["src/engine/mod.ts", ...runners]) {
+    const graph = await staticGraph(entry);
+    assert.ok(graph.some((s) => s.endsWith(`/${entry}`)), `${entry} is in its graph`);
+    assert.deepEqual(graph.filter((s) => /^node:(fs|url)/.test(s)), [], entry);
+  }
 });
 
 Deno.test("startup imports: a run without notifications does not load src/notify/mod.ts", async () => {
   const graph = await staticGraph("src/cli/notify_wiring.ts");
   assert.ok(graph.some((s) => s.endsWith("/src/notify/wanted.ts")));
   assert.deepEqual(graph.filter((s) => s.endsWith("/src/notify/mod.ts")), []);
+});
+
+/**
+ * The modules `weft run` loads before its first task (src/cli/run.ts's imports, in the
+ * order it makes them; src/cli/launch.ts's; the store, the recorder) and the task
+ * runner of a shell task. The npm packages the run needs: zod and croner (the model),
+ * @noble/hashes (the store's hashes).
+ */
+const RUN_PATH = [
+  "src/cli/run.ts",
+  "src/parse/problems.ts",
+  "src/engine/params.ts",
+  "src/cli/render/progress.ts",
+  "src/cli/signals.ts",
+  "src/cli/launch.ts",
+  "src/engine/mod.ts",
+  "src/tasks/spawner.ts",
+  "src/cli/run_history.ts",
+  "src/engine/secrets.ts",
+  "src/cli/notify_wiring.ts",
+  "src/store/open.ts",
+  "src/store/recorder.ts",
+  "src/store/resume.ts",
+  "src/store/retention.ts",
+  "src/tasks/shell.ts",
+];
+const RUN_NPM = /^npm:\/?(zod|croner|@noble\/hashes)@/;
+
+Deno.test("startup imports: the way of `weft run` to a shell task loads no node: module", async () => {
+  // Any node: module starts Deno's Node compatibility layer, ~10 ms of every run
+  // (issue 8 §5); src/path.ts stands in for node:path there. Task types other than
+  // shell load their modules only when a run uses them (src/tasks/mod.ts).
+  const found = new Set<string>();
+  for (const entry of RUN_PATH) {
+    const graph = await staticGraph(entry);
+    assert.ok(graph.some((s) => s.endsWith(`/${entry}`)), `${entry} is in its graph`);
+    for (const s of graph) if (/^(node|npm):/.test(s) && !RUN_NPM.test(s)) found.add(s);
+  }
+  assert.deepEqual([...found], []);
 });

@@ -159,8 +159,12 @@ export async function openRecordedRun(
   });
   return {
     history,
-    start: (run) =>
-      startRun({
+    start: (run) => {
+      // The spawner loads libc through FFI (~3 ms) once the run has started writing its
+      // record, which the first task waits for anyway; first use would load it too.
+      let made: InstanceType<typeof DenoSpawner> | undefined;
+      const spawner = () => made ??= new DenoSpawner();
+      const handle = startRun({
         workflow: loaded.workflow,
         file: loaded.file,
         dir: loaded.dir,
@@ -169,7 +173,7 @@ export async function openRecordedRun(
         baseEnv: io.env,
         extraEnv,
         maxParallel: run.maxParallel ?? loaded.workflow.max_parallel,
-        spawner: new DenoSpawner(),
+        spawner: { spawn: (options) => spawner().spawn(options) },
         listeners: [
           ...(run.display ? [run.display] : []),
           history.listener,
@@ -181,7 +185,10 @@ export async function openRecordedRun(
         secrets,
         resume: history.resume,
         trigger: run.trigger,
-      }),
+      });
+      spawner();
+      return handle;
+    },
     finish: () => history.finish(notifier.finish),
   };
 }

@@ -5,7 +5,7 @@
  * fills the old generation with garbage.
  * @module
  */
-import { resolve } from "node:path";
+import { resolvePath } from "../path.ts";
 import type { Scope, Value } from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
 import type {
@@ -82,7 +82,7 @@ export class AttemptContext implements TaskContext {
       run.secrets.addEnv(this.#own);
     }
     this.cwd = subject.spec.cwd
-      ? resolve(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
+      ? resolvePath(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
       : run.dir;
   }
 

@@ -13,7 +13,7 @@ import { buildNodes, type NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { resolveParams } from "./params.ts";
 import type { Secrets } from "./secrets.ts";
-import { startSecrets } from "./start_secrets.ts";
+import { leafSpecs, startSecrets } from "./start_secrets.ts";
 
 /** What a run is made of once its input is known to be good. */
 export interface PreparedRun {
@@ -28,6 +28,8 @@ export interface PreparedRun {
   exprs: Expressions;
   /** The run's secrets: those known before it starts; more are added as tasks start. */
   secrets: Secrets;
+  /** The runners of the run's task types still loading (TaskRunner.prepare). */
+  runnersLoading: Promise<unknown>[];
 }
 
 /** Checks the input and prepares the run; throws WeftError listing every problem. */
@@ -87,7 +89,20 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
     workflowEnv: workflowEnv!,
     exprs,
     secrets,
+    runnersLoading: loadRunners(nodes, registry),
   };
+}
+
+/** Starts loading the runner of each task type the nodes use; the loads still going on. */
+function loadRunners(nodes: NodeSet, registry: Registry): Promise<unknown>[] {
+  const types = new Set<string>();
+  for (const node of nodes.order) for (const spec of leafSpecs(node)) types.add(spec.type);
+  const loading: Promise<unknown>[] = [];
+  for (const type of types) {
+    const pending = registry.get(type)?.prepare?.();
+    if (pending) loading.push(pending.catch(() => {})); // a failed load fails its tasks
+  }
+  return loading;
 }
 
 /** Compiles every condition now, so a syntax error stops the run before it starts. */

@@ -112,7 +112,7 @@ export function addConfigSecrets(
 class NotYetKnown extends Error {}
 
 /** Every unit of work a node may run: itself, a conditional's branches, a loop's step. */
-function leafSpecs(node: Node): LeafSpec[] {
+export function leafSpecs(node: Node): LeafSpec[] {
   const composite = node.composite;
   if (composite?.kind === "conditional") {
     return composite.else ? [composite.then, composite.else] : [composite.then];

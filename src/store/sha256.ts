@@ -75,8 +75,11 @@ function utf16le(text: string): Uint8Array {
   return bytes;
 }
 
+/** Each byte's two hex digits: a 1,000-task run hashes every task at its start. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 function hex(bytes: Uint8Array): string {
   let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]];
   return out;
 }

@@ -1,31 +1,78 @@
 /**
  * The registry of task types: the only place that lists them. A type missing here is
  * accepted by `weft validate` but refused by `weft run` before anything starts.
+ *
+ * Each type's module (and what it imports: drivers, node: modules) loads only when a
+ * run uses that type: at the start of such a run ({@link TaskRunner.prepare}, while
+ * the run record is written), else at its first task. What the engine must know
+ * before that — `usesOutputFile`, `secretsIn` — is given here, and
+ * tests/tasks_mod_test.ts holds it equal to each module's own runner.
  * @module
  */
-import { dockerRunner } from "./docker.ts";
-import { databaseRunner } from "./database/runner.ts";
-import { dataProcessorRunner } from "./data_processor.ts";
-import { httpRunner } from "./http.ts";
-import { javascriptRunner } from "./javascript.ts";
-import { pythonRunner } from "./python.ts";
-import { shellRunner } from "./shell.ts";
+import { connectionSecrets } from "../model/connection.ts";
 import type { TaskRunner } from "./types.ts";
-import { workflowRunner } from "./workflow.ts";
 
 /** Task runners by task type. */
 export type Registry = ReadonlyMap<string, TaskRunner>;
 
+/** What the engine knows of a type before its module is loaded: a runner without `run`. */
+type RunnerFacts = Omit<TaskRunner, "run" | "prepare">;
+
+/**
+ * A runner for `facts.type` whose module `load` imports on the first `prepare()` or
+ * `run()`. Once loaded, `run` calls the module's runner directly and `prepare` returns
+ * nothing. A module that fails to load fails the attempts of its type with the error.
+ */
+function lazyRunner(facts: RunnerFacts, load: () => Promise<TaskRunner>): [string, TaskRunner] {
+  let loaded: TaskRunner | undefined;
+  let loading: Promise<TaskRunner> | undefined;
+  const get = () => loading ??= load().then((runner) => loaded = runner);
+  const runner: TaskRunner = {
+    ...facts,
+    prepare: () => loaded ? undefined : get(),
+    run: (task, ctx) => loaded ? loaded.run(task, ctx) : get().then((r) => r.run(task, ctx)),
+  };
+  return [facts.type, runner];
+}
+
+// The import() specifiers are literals: the bundle (scripts/build.ts) and `deno compile`
+// find and carry each module.
 /** Every task type this version of weft can run. */
 export const defaultRegistry: Registry = new Map<string, TaskRunner>([
-  [shellRunner.type, shellRunner],
-  [httpRunner.type, httpRunner],
-  [javascriptRunner.type, javascriptRunner],
-  [pythonRunner.type, pythonRunner],
-  [dataProcessorRunner.type, dataProcessorRunner],
-  [databaseRunner.type, databaseRunner],
-  [dockerRunner.type, dockerRunner],
-  [workflowRunner.type, workflowRunner],
+  lazyRunner({ type: "shell" }, async () => (await import("./shell.ts")).shellRunner),
+  lazyRunner(
+    { type: "http", usesOutputFile: false },
+    async () => (await import("./http.ts")).httpRunner,
+  ),
+  lazyRunner(
+    { type: "javascript" },
+    async () => (await import("./javascript.ts")).javascriptRunner,
+  ),
+  lazyRunner({ type: "python" }, async () => (await import("./python.ts")).pythonRunner),
+  lazyRunner(
+    { type: "data_processor" },
+    async () => (await import("./data_processor.ts")).dataProcessorRunner,
+  ),
+  lazyRunner(
+    {
+      type: "database",
+      usesOutputFile: false,
+      // The connection string's password (as database/runner.ts's own secretsIn).
+      secretsIn: (task, interpolate) =>
+        connectionSecrets(
+          interpolate((task as { config: { connection: string } }).config.connection),
+        ),
+    },
+    async () => (await import("./database/runner.ts")).databaseRunner as TaskRunner,
+  ),
+  lazyRunner(
+    { type: "docker", usesOutputFile: false },
+    async () => (await import("./docker.ts")).dockerRunner as TaskRunner,
+  ),
+  lazyRunner(
+    { type: "workflow", usesOutputFile: false },
+    async () => (await import("./workflow.ts")).workflowRunner as TaskRunner,
+  ),
 ]);
 
 export type { ProcessSpawner, TaskContext, TaskResult, TaskRunner } from "./types.ts";

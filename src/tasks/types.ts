@@ -171,5 +171,12 @@ export interface TaskRunner<T = unknown> {
    * value not yet known); the engine then ignores it.
    */
   secretsIn?(task: T, interpolate: (text: string) => string): string[];
+  /**
+   * Loads what the runner needs before its first task can start (its module, see
+   * src/tasks/mod.ts): a promise while that goes on, nothing once it is ready. The
+   * engine calls it at a run's start for each type the run uses, and begins the run
+   * when it settles, so loading overlaps the writing of the run record.
+   */
+  prepare?(): Promise<unknown> | undefined;
   run(task: T, ctx: TaskContext): Promise<TaskResult>;
 }
