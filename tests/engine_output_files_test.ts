@@ -1,7 +1,7 @@
 /**
  * The per-attempt $WEFT_OUTPUT files: each attempt a fresh empty 0600 file, its outputs
- * read at the end, the file gone afterwards (or kept in a caller-chosen folder), files
- * made ahead of need and removed in a later turn.
+ * read at the end, the file gone afterwards (or kept in a caller-chosen folder), never
+ * handed to a second attempt, files made ahead of need and removed in a later turn.
  */
 import assert from "node:assert/strict";
 import { OutputFiles } from "../src/engine/output_files.ts";
@@ -14,21 +14,51 @@ function names(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 }
 
-Deno.test("output files: every attempt gets a fresh empty 0600 file of its own", async () => {
+Deno.test("output files: every attempt gets an empty 0600 file of its own", async () => {
   const dir = testTempDir("out-");
   const files = new OutputFiles(dir, false);
-  const seen = new Set<string>();
+  const held = new Set<string>();
   for (let i = 0; i < 5; i++) {
     const path = files.take("build", 1);
     assert.ok(path.startsWith(`${dir}/`) && path.endsWith(".out"), path);
-    assert.ok(!seen.has(path), "never handed out twice");
-    seen.add(path);
+    assert.ok(!held.has(path), "never two attempts at once");
+    held.add(path);
     const info = Deno.statSync(path);
     assert.equal(info.size, 0);
     assert.equal(info.mode! & 0o777, 0o600);
-    assert.equal(files.read(path), null, "nothing written: no outputs");
     await nextTurn(); // made ahead: the next take finds one ready
   }
+  for (const path of held) assert.equal(files.read(path), null, "nothing written: no outputs");
+});
+
+Deno.test("output files: no file serves a second attempt, empty or written, and each read one goes", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const empty = files.take("a", 1);
+  assert.equal(files.read(empty), null);
+  // A process that left the task's group may still write to its path later.
+  const written = files.take("c", 1);
+  Deno.writeTextFileSync(written, "x=1\n", { append: true });
+  assert.deepEqual(await files.read(written), { x: "1" });
+  const later = [files.take("b", 1), files.take("d", 1)];
+  for (const path of later) {
+    assert.ok(![empty, written].includes(path), path);
+    assert.equal(Deno.statSync(path).size, 0);
+  }
+  await nextTurn();
+  for (const path of [empty, written]) {
+    assert.equal(names(dir).includes(path.slice(dir.length + 1)), false, `${path}: removed`);
+  }
+});
+
+Deno.test("output files: a caller-chosen folder never hands a file out twice", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, true);
+  const first = files.take("a", 1);
+  assert.equal(files.read(first), null);
+  assert.notEqual(files.take("a", 2), first);
+  await nextTurn();
+  assert.ok(names(dir).includes(first.slice(dir.length + 1)), "kept");
 });
 
 Deno.test("output files: what a task wrote is read, and the file is removed afterwards", async () => {
@@ -42,7 +72,8 @@ Deno.test("output files: what a task wrote is read, and the file is removed afte
   await nextTurn();
   assert.equal(Deno.statSync(dir).isDirectory, true);
   assert.equal(names(dir).includes(path.slice(dir.length + 1)), false, "read: removed");
-  assert.equal(names(dir).includes(empty.slice(dir.length + 1)), false, "empty: removed");
+  assert.equal(names(dir).includes(empty.slice(dir.length + 1)), false, "empty: removed too");
+  assert.ok(![files.take("c", 1), files.take("d", 1)].includes(empty), "never handed out again");
 });
 
 Deno.test("output files: a task that removed its file has no outputs", async () => {

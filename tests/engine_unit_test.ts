@@ -32,12 +32,11 @@ Deno.test("retryDelayMs: fixed delay, exponential backoff, cap, last attempt", (
   assert.deepEqual([1, 2, 3, 4, 5].map((n) => retryDelayMs(capped, n)), [100, 200, 400, 500, 500]);
 });
 
-Deno.test("parseOutputs: KEY=VALUE lines, heredoc values, later keys win, junk ignored", () => {
+Deno.test("parseOutputs: KEY=VALUE lines, heredoc values, later keys win, blank lines skipped", () => {
   const text = [
     "a=1",
     "b = spaced = value",
     "empty=",
-    "noequals",
     "",
     "multi<<EOF",
     "line one",
@@ -47,7 +46,8 @@ Deno.test("parseOutputs: KEY=VALUE lines, heredoc values, later keys win, junk i
     "a=2",
     "crlf=yes\r",
     "tail<<END",
-    "unterminated",
+    "last",
+    "END",
   ].join("\n");
   assert.deepEqual(parseOutputs(text), {
     a: "2",
@@ -55,7 +55,7 @@ Deno.test("parseOutputs: KEY=VALUE lines, heredoc values, later keys win, junk i
     empty: "",
     multi: "line one\nx=not a key\n",
     crlf: "yes",
-    tail: "unterminated",
+    tail: "last",
   });
   assert.deepEqual(parseOutputs("url=http://x/?a=b<<c\n"), { url: "http://x/?a=b<<c" });
   assert.deepEqual(parseOutputs(""), {});

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { makeWorkDir } from "../src/engine/work_dir.ts";
+import { PathFault } from "../src/model/path_fault.ts";
 import { testTempDir } from "./_tmp.ts";
 
 function envOf(vars: Record<string, string>): (name: string) => string | undefined {
@@ -22,13 +23,26 @@ Deno.test("work dir: under $XDG_RUNTIME_DIR, private (0700), a fresh name each t
 
 Deno.test("work dir: a TMPDIR the user set wins over the memory file systems", () => {
   const runtime = testTempDir("xdg-");
-  const dir = makeWorkDir(envOf({ XDG_RUNTIME_DIR: runtime, TMPDIR: "/somewhere" }));
+  const tmp = testTempDir("tmpdir-");
+  const dir = makeWorkDir(envOf({ XDG_RUNTIME_DIR: runtime, TMPDIR: tmp }));
+  assert.equal(dirname(dir), tmp);
+});
+
+Deno.test("work dir: a TMPDIR that is a file is a PathFault naming it and TMPDIR, not passed over", () => {
+  const file = `${testTempDir("file-")}/afile`;
+  Deno.writeTextFileSync(file, "");
+  const runtime = testTempDir("xdg-");
+  let error: unknown;
   try {
-    // Deno's own temp folder (which reads the real TMPDIR), not the runtime folder.
-    assert.notEqual(dirname(dir), runtime);
-  } finally {
-    Deno.removeSync(dir);
+    makeWorkDir(envOf({ XDG_RUNTIME_DIR: runtime, TMPDIR: file }));
+  } catch (e) {
+    error = e;
   }
+  assert.ok(error instanceof PathFault);
+  assert.equal(error.path, file);
+  assert.equal(error.setting, "TMPDIR");
+  assert.equal(error.code, "ENOTDIR");
+  assert.deepEqual([...Deno.readDirSync(runtime)], []);
 });
 
 Deno.test("work dir: a missing $XDG_RUNTIME_DIR falls back to the next place", () => {

@@ -262,3 +262,25 @@ Deno.test("Secrets.addParams: params secret by name or declared; short ones warn
     "too short to mask safely",
   ]);
 });
+
+Deno.test("maskEvent and maskReport mask once: what they made passes a second listener as it is", () => {
+  const secrets = new Secrets();
+  secrets.add("code");
+  const failed = task({ status: "failed", error: ownText("exited with code 3") });
+  const event: EngineEvent = { type: "task_finished", runId: "R1", task: failed };
+  const once = maskEvent(event, secrets);
+  // The history recorder masks what the engine sent: the resolved reason stays whole.
+  assert.equal(maskEvent(once, secrets), once);
+  assert.equal(once.type === "task_finished" && once.task.error, "exited with code 3");
+  const report = maskReport({
+    id: "R1",
+    workflow: "w",
+    status: "failed",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:00:01.000Z",
+    durationMs: 1000,
+    tasks: [failed],
+  }, secrets);
+  assert.equal(maskReport(report, secrets), report);
+  assert.equal(report.tasks[0].error, "exited with code 3");
+});

@@ -34,12 +34,19 @@ Deno.test("describeFault: errno codes and SQLite texts in plain words; anything 
   assert.match(describeFault(osError("EROFS", "Read-only file system"))!.reason, /read-only/);
   assert.match(describeFault(osError("EACCES", "Permission denied"))!.reason, /permission/);
   // Deno KV reports SQLite errors as TypeError/Error without a code.
-  assert.equal(
+  assert.deepEqual(
     describeFault(new TypeError("database or disk is full")),
     describeFault(osError("ENOSPC", "")),
   );
   assert.match(describeFault(new Error("database is locked"))!.reason, /locked/);
   assert.match(describeFault(new Error("unable to open database file"))!.hint, /WEFT_HOME/);
+  // The hint names the setting that chose the path, or none when that is not known.
+  const notDir = osError("ENOTDIR", "Not a directory (os error 20)");
+  assert.equal(
+    describeFault(notDir, "TMPDIR")!.hint,
+    "move that file away, or point TMPDIR at another folder",
+  );
+  assert.equal(describeFault(notDir, null)!.hint, "move that file away");
   for (const bug of [new Error("x is undefined"), new TypeError("not a function"), "text", null]) {
     assert.equal(describeFault(bug), null);
     assert.equal(isFault(bug), false);

@@ -17,7 +17,9 @@ import { logsVerb } from "./logs.ts";
 import { metricsVerb } from "./metrics.ts";
 import { alertsVerb } from "./alerts.ts";
 import { monitorVerb } from "./monitor.ts";
-import { describeFault, faultPath } from "../store/faults.ts";
+import { describeFault, faultPath, HOME_SETTING } from "../store/faults.ts";
+import { PathFault } from "../model/path_fault.ts";
+import { resolveHome } from "./home.ts";
 import { runVerb } from "./run.ts";
 import { createVerb, generateVerb } from "./create.ts";
 import { daemonVerb } from "./daemon.ts";
@@ -87,7 +89,7 @@ async function reportError(e: unknown, io: CliIO): Promise<number> {
     await err(io, e.problems.map(formatProblem).join("\n") + "\n");
     return e.exitCode;
   }
-  const fault = machineFault(e);
+  const fault = machineFault(e, io);
   if (fault) {
     await err(io, formatProblem(fault) + "\n");
     return ExitCode.Failed;
@@ -116,13 +118,35 @@ const OPS: Record<string, string> = {
 /**
  * A fault of the machine that reached the top without a StorageError around it (disk
  * full, read-only, permission, missing file, database locked): one problem naming the
- * path and the operation when the OS error names them, or null for anything else.
+ * path and the operation when the OS error names them, or null for anything else. A
+ * hint names the setting to change only when it is known to have chosen the path: the
+ * one a PathFault carries, or WEFT_HOME for a path inside it.
  */
-function machineFault(e: unknown): Problem | null {
-  const text = describeFault(e);
-  if (!text) return null;
+function machineFault(e: unknown, io: CliIO): Problem | null {
+  if (e instanceof PathFault) {
+    const text = describeFault(e.cause, e.setting);
+    const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
+    const where = e.setting ? ` in ${e.setting}` : "";
+    return {
+      file: e.path,
+      message: `${e.what}${where}: ${text?.reason ?? cause}`,
+      hint: text?.hint,
+    };
+  }
   const where = faultPath(e);
+  const text = describeFault(e, where && insideHome(where.path, io) ? HOME_SETTING : null);
+  if (!text) return null;
   if (!where) return { file: "", message: `weft: ${text.reason}`, hint: text.hint };
   const op = OPS[where.op] ?? where.op;
   return { file: where.path, message: `cannot ${op}: ${text.reason}`, hint: text.hint };
+}
+
+/** Whether `path` is inside the WEFT_HOME this environment names (not known with --home). */
+function insideHome(path: string, io: CliIO): boolean {
+  try {
+    const home = resolveHome(io.env, undefined, io.cwd);
+    return path === home || path.startsWith(home.replace(/\/+$/, "") + "/");
+  } catch {
+    return false; // no HOME: no history folder to name
+  }
 }

@@ -108,7 +108,7 @@ async function runParallel(
       ? results.every((r) => r.outcome.status === "success" || r.child.continueOnError)
       : false;
     outcome = ok ? { ...succeededOutcome(), outputs } : {
-      ...failed(`${failedCount} of ${results.length} tasks failed`),
+      ...failed(ownText(`${failedCount} of ${results.length} tasks failed`)),
       outputs,
     };
   }

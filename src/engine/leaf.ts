@@ -15,6 +15,7 @@ import { formatDuration } from "../model/duration.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
 import { addConfigSecrets } from "./start_secrets.ts";
+import { OutputFormatError } from "./outputs.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -48,7 +49,7 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
     if (!runner) {
       // startRun refuses unknown types; this only guards a registry changed since.
       run.slots.release();
-      return failure(run, `no runner for task type "${job.spec.type}"`, attempt);
+      return failure(run, ownText(`no runner for task type "${job.spec.type}"`), attempt);
     }
     const { outcome, retryable } = await runAttempt(run, job, runner, attempt);
     last = outcome;
@@ -114,13 +115,17 @@ async function runAttempt(
     leave();
     run.slots.release();
   }
-  const written = outputFile ? await run.outputFiles.read(outputFile) : null;
+  const read = outputFile ? await run.outputFiles.read(outputFile) : null;
+  // $WEFT_OUTPUT content that is not the format fails an attempt that succeeded (outputs.ts).
+  const malformed = read instanceof OutputFormatError ? read : null;
+  if (malformed && result.ok) result = { ...result, ok: false, error: malformed.reason };
+  const written = read instanceof OutputFormatError ? null : read;
   const outputs = written ? { ...result.outputs, ...written } : result.outputs;
   const stop = signal.aborted ? signal.reason as StopReason : null;
   let status: TaskState = result.ok ? "success" : "failed";
   let reason: Outcome["reason"] = result.ok
     ? null
-    : result.exitCode !== null
+    : result.exitCode !== null && !malformed
     ? "exit_code"
     : "error";
   if (stop) ({ status, reason } = stoppedAs(stop));

@@ -7,7 +7,7 @@
  */
 import type { Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
@@ -99,7 +99,8 @@ export async function runLoop(
       if (isFailure(outcome.status) && !spec.step.continueOnError) {
         failures++;
         firstFailure ??= iteration;
-        firstError ??= `${iteration.id}: ${outcome.error ?? outcome.status}`;
+        firstError ??= ownText(`${iteration.id}: `) +
+          (outcome.error === null ? ownText(outcome.status) : embeddedMessage(outcome.error));
         if (spec.stopOnFailure) halted = true;
       }
     }
@@ -133,7 +134,7 @@ export async function runLoop(
     ? { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" }
     : failures > 0
     ? {
-      ...failed(`${failures} of ${items.length} iterations failed; first: ${firstError}`),
+      ...failed(ownText(`${failures} of ${items.length} iterations failed; first: `) + firstError),
       outputs,
     }
     : { ...succeededOutcome(), outputs };

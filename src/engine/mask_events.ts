@@ -14,11 +14,27 @@ import type { Secrets } from "./secrets.ts";
 import { resolveQuoted } from "../model/data_text.ts";
 
 /**
+ * Events and reports this module made. Their errors are resolved: the quoted-data
+ * marks are gone, so masking them again would take each for an unmarked message and
+ * mask it whole (`exited with *** 3` for the secret `code`). The engine masks every
+ * event it sends and the history recorder, a listener, masks what it gets as a second
+ * line of defence: so masking is applied once and a masked event passes as it is.
+ */
+const masked = new WeakSet<object>();
+
+function made<T extends object>(value: T): T {
+  masked.add(value);
+  return value;
+}
+
+/**
  * The event with its data fields masked: a copy when there is something to mask,
- * the event itself otherwise. Identifiers of `run_started` are protected in error
- * messages from then on (see {@link Secrets.protect}).
+ * the event itself otherwise (and when it was made here: it is masked already).
+ * Identifiers of `run_started` are protected in error messages from then on (see
+ * {@link Secrets.protect}).
  */
 export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
+  if (masked.has(event)) return event;
   if (event.type === "run_started") {
     secrets.protect([event.run.workflow]);
     secrets.protect(event.tasks.flatMap((t) => [t.id, t.name]));
@@ -27,22 +43,22 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
   if (secrets.empty && event.type === "output") return event;
   switch (event.type) {
     case "run_started":
-      return {
+      return made({
         ...event,
         run: { ...event.run, params: maskValues(event.run.params, secrets) },
         tasks: event.tasks.map((t) => maskTask(t, secrets)),
-      };
+      });
     case "output": {
       // Masked text replaces the raw bytes: they would carry the secret to the log.
       const { bytes: _raw, ...rest } = event;
-      return { ...rest, type: "output", line: secrets.mask(event.line) };
+      return made({ ...rest, type: "output", line: secrets.mask(event.line) });
     }
     case "attempt_finished":
-      return { ...event, error: maskError(event.error, secrets) };
+      return made({ ...event, error: maskError(event.error, secrets) });
     case "task_finished":
-      return { ...event, task: maskTask(event.task, secrets) };
+      return made({ ...event, task: maskTask(event.task, secrets) });
     case "run_finished":
-      return { ...event, report: maskReport(event.report, secrets) };
+      return made({ ...event, report: maskReport(event.report, secrets) });
     case "task_started":
     case "process_started":
     case "process_exited":
@@ -50,9 +66,13 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
   }
 }
 
-/** The report with its tasks' errors and output values masked (a copy). */
+/**
+ * The report with its tasks' errors and output values masked (a copy); a report made
+ * here is masked already and returned as it is.
+ */
 export function maskReport(report: RunReport, secrets: Secrets): RunReport {
-  return { ...report, tasks: report.tasks.map((t) => maskTask(t, secrets)) };
+  if (masked.has(report)) return report;
+  return made({ ...report, tasks: report.tasks.map((t) => maskTask(t, secrets)) });
 }
 
 function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {

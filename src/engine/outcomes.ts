@@ -3,6 +3,7 @@
  * reads, a run's overall status, and the immutable copies events carry.
  * @module
  */
+import { ownText } from "../model/data_text.ts";
 import type { Outcome } from "./context.ts";
 import type { RunStatus, TaskRecord } from "./events.ts";
 import type { Node } from "./nodes.ts";
@@ -55,5 +56,5 @@ export function leftoverOutcome(
 ): Outcome {
   if (node.callback && !node.triggered) return skipped(null, null);
   if (stop) return { ...skipped(null, null), status: "cancelled", reason: stop };
-  return skipped("upstream", "never became ready: its dependencies form a cycle");
+  return skipped("upstream", ownText("never became ready: its dependencies form a cycle"));
 }

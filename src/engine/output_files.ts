@@ -1,7 +1,9 @@
 /**
  * The per-attempt `$WEFT_OUTPUT` files of one run, in its private work folder
  * (work_dir.ts): each attempt gets a fresh empty file (0600) of its own, read when the
- * attempt ends.
+ * attempt ends. Files are never handed to a second attempt, even when left empty: a
+ * process that left the task's group (setsid) may still write to its path later, and
+ * must not write into another attempt's outputs.
  *
  * Creating and removing a file cost ~25 µs of the event loop's time per attempt, paid
  * between one task's exit and the next one's start in a chain of short tasks. So, when
@@ -15,7 +17,10 @@
  * `<n>-<task>-<attempt>.out` so that they can be told apart; the run's own are `<n>.out`.
  * @module
  */
-import { parseOutputs } from "./outputs.ts";
+import { type OutputFormatError, outputsOrError } from "./outputs.ts";
+
+/** What an attempt wrote to its `$WEFT_OUTPUT` file (see {@link OutputFiles.read}). */
+export type Written = Record<string, string> | OutputFormatError | null;
 
 /** Most files created ahead in one turn: about the attempts one turn starts. */
 const MAX_AHEAD = 32;
@@ -50,10 +55,11 @@ export class OutputFiles {
 
   /**
    * The outputs the attempt wrote to `path` (from {@link take}), or null when it wrote
-   * none or removed the file. A file with nothing in it is not opened: most tasks write no
+   * none or removed the file, or the error naming the line that is not the format (the
+   * attempt fails with it). A file with nothing in it is not opened: most tasks write no
    * outputs. Unless kept, the file is removed in a later turn. Never rejects.
    */
-  read(path: string): Record<string, string> | null | Promise<Record<string, string> | null> {
+  read(path: string): Written | Promise<Written> {
     let size: number;
     try {
       size = Deno.statSync(path).size;
@@ -64,7 +70,7 @@ export class OutputFiles {
       this.#drop(path);
       return null;
     }
-    return Deno.readTextFile(path).then(parseOutputs, () => null).finally(() => this.#drop(path));
+    return Deno.readTextFile(path).then(outputsOrError, () => null).finally(() => this.#drop(path));
   }
 
   /**

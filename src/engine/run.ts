@@ -29,7 +29,7 @@ import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
 import { makeWorkDir } from "./work_dir.ts";
 import { OutputFiles } from "./output_files.ts";
-import { ownText } from "../model/data_text.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 
 /**
  * Events no caller waits on (their listeners' promises are not returned), sent in a later
@@ -73,6 +73,8 @@ export class Run implements RunContext, RunHandle {
   #options: EngineOptions;
   #clock: () => Date;
   #order: Node[];
+  /** Runner modules still loading at the start (see TaskRunner.prepare). */
+  #runnersLoading: Promise<unknown>[];
   #tracker: ReadyTracker;
   #queue: Node[] = [];
   #queueHead = 0;
@@ -109,6 +111,7 @@ export class Run implements RunContext, RunHandle {
     this.params = prepared.params;
     this.nodes = prepared.nodes.byId;
     this.#order = prepared.nodes.order;
+    this.#runnersLoading = prepared.runnersLoading;
     this.runId = this.id = prepared.runId;
     this.startedAt = prepared.startedAt;
     this.trigger = options.trigger;
@@ -133,7 +136,8 @@ export class Run implements RunContext, RunHandle {
   /**
    * Publishes `run_started` and begins scheduling. A listener may return a promise for
    * `run_started` (the recorder does, for the run record): no task starts before it
-   * settles, so the run is on record before anything runs.
+   * settles, so the run is on record before anything runs; nor before the runners of
+   * its task types are loaded, which happens meanwhile.
    */
   start(): void {
     const pending = this.publish({
@@ -156,6 +160,7 @@ export class Run implements RunContext, RunHandle {
       },
       tasks: this.#order.map((n) => snapshot(n.record)),
     });
+    pending.push(...this.#runnersLoading);
     if (pending.length === 0) this.#begin();
     else Promise.allSettled(pending).then(() => this.#begin());
   }
@@ -316,7 +321,8 @@ export class Run implements RunContext, RunHandle {
           ...skipped(null, null),
           status: "failed",
           reason: "error",
-          error: `condition: ${error instanceof Error ? error.message : String(error)}`,
+          // The expression's message may quote values: data, masked like any other.
+          error: `condition: ${quoteData(error instanceof Error ? error.message : String(error))}`,
         });
         return;
       }

@@ -11,15 +11,26 @@
  * outputs, and are removed as each attempt ends.
  * @module
  */
+import { PathFault } from "../model/path_fault.ts";
 
-/** Where the folder goes, in order of preference; undefined: the system default (TMPDIR). */
-function candidates(env: (name: string) => string | undefined): (string | undefined)[] {
-  if (env("TMPDIR")) return [undefined];
-  const list: (string | undefined)[] = [];
+/** A place for the folder: `dir` (undefined: Deno's default), and the setting that chose it. */
+interface Place {
+  dir: string | undefined;
+  /** The folder, as named in an error. */
+  shown: string;
+  setting: string | null;
+}
+
+/** Where the folder goes, in order of preference. */
+function candidates(env: (name: string) => string | undefined): Place[] {
+  const tmp = env("TMPDIR");
+  if (tmp) return [{ dir: tmp, shown: tmp, setting: "TMPDIR" }];
+  const list: Place[] = [];
   const runtime = env("XDG_RUNTIME_DIR");
-  if (runtime) list.push(runtime);
-  if (Deno.build.os === "linux") list.push("/dev/shm");
-  list.push(undefined);
+  if (runtime) list.push({ dir: runtime, shown: runtime, setting: "XDG_RUNTIME_DIR" });
+  if (Deno.build.os === "linux") list.push({ dir: "/dev/shm", shown: "/dev/shm", setting: null });
+  // The system default, which TMPDIR would change.
+  list.push({ dir: undefined, shown: "/tmp", setting: "TMPDIR" });
   return list;
 }
 
@@ -33,19 +44,22 @@ function readEnv(name: string): string | undefined {
 
 /**
  * Creates the run's private work folder (mode 0700, a fresh name) and returns its path.
- * Tries each place of {@link candidates} in turn; throws what the last one threw (the
- * system temp folder cannot be written).
+ * Tries each place of {@link candidates} in turn. Throws a PathFault naming the last
+ * place tried and the setting that chose it (`TMPDIR`): a TMPDIR the user set is the
+ * only place tried, so its fault is told, never passed over.
  */
 export function makeWorkDir(
   env: (name: string) => string | undefined = readEnv,
 ): string {
   let error: unknown;
-  for (const dir of candidates(env)) {
+  let last: Place | undefined;
+  for (const place of candidates(env)) {
     try {
-      return Deno.makeTempDirSync({ dir, prefix: "weft-run-" });
+      return Deno.makeTempDirSync({ dir: place.dir, prefix: "weft-run-" });
     } catch (e) {
       error = e; // missing, read-only, or not ours: try the next place
+      last = place;
     }
   }
-  throw error;
+  throw new PathFault("cannot create the run's work folder", last!.shown, last!.setting, error);
 }

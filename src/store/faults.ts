@@ -18,25 +18,37 @@ export interface FaultText {
   hint: string;
 }
 
-const ELSEWHERE = "or point WEFT_HOME (or --home) at another folder";
+/** The setting that chooses the folder of weft's own files (history, logs). */
+export const HOME_SETTING = "WEFT_HOME (or --home)";
 
-const BY_CODE: Record<string, FaultText> = {
-  ENOSPC: { reason: "no space left on the device", hint: `free some space there, ${ELSEWHERE}` },
-  EDQUOT: { reason: "disk quota exceeded", hint: `free some space there, ${ELSEWHERE}` },
+/**
+ * A fault's words. With `elsewhere`, moving to another folder is a way out, and the
+ * hint names the setting that chose the path — only that one: a bad `TMPDIR` is not
+ * fixed by moving WEFT_HOME (see {@link describeFault}).
+ */
+interface FaultEntry extends FaultText {
+  elsewhere?: true;
+}
+
+const BY_CODE: Record<string, FaultEntry> = {
+  ENOSPC: { reason: "no space left on the device", hint: "free some space there", elsewhere: true },
+  EDQUOT: { reason: "disk quota exceeded", hint: "free some space there", elsewhere: true },
   EFBIG: {
     reason: "the file is too large for its file system",
-    hint: "point WEFT_HOME (or --home) at another file system",
+    hint: "use another file system",
+    elsewhere: true,
   },
-  EROFS: { reason: "the file system is read-only", hint: `remount it writable, ${ELSEWHERE}` },
-  EACCES: { reason: "permission denied", hint: `check the owner and mode, ${ELSEWHERE}` },
-  EPERM: { reason: "operation not permitted", hint: `check the owner and mode, ${ELSEWHERE}` },
+  EROFS: { reason: "the file system is read-only", hint: "remount it writable", elsewhere: true },
+  EACCES: { reason: "permission denied", hint: "check the owner and mode", elsewhere: true },
+  EPERM: { reason: "operation not permitted", hint: "check the owner and mode", elsewhere: true },
   ENOENT: { reason: "no such file or folder", hint: "check the path" },
   ENOTDIR: {
     reason: "a part of the path is a file, not a folder",
-    hint: `move that file away, ${ELSEWHERE}`,
+    hint: "move that file away",
+    elsewhere: true,
   },
   EISDIR: { reason: "it is a folder, not a file", hint: "give the path of a file" },
-  EEXIST: { reason: "it exists and is not a folder", hint: `move it away, ${ELSEWHERE}` },
+  EEXIST: { reason: "it exists and is not a folder", hint: "move it away", elsewhere: true },
   EIO: {
     reason: "input/output error (the disk or its connection may be failing)",
     hint: "check the disk (e.g. dmesg), then try again",
@@ -46,11 +58,11 @@ const BY_CODE: Record<string, FaultText> = {
     hint: "raise the limit (ulimit -n) or lower max_parallel",
   },
   ENFILE: { reason: "too many open files on the system", hint: "lower max_parallel and try again" },
-  ENAMETOOLONG: { reason: "the path is too long", hint: "use a shorter WEFT_HOME path" },
+  ENAMETOOLONG: { reason: "the path is too long", hint: "use a shorter path", elsewhere: true },
   ELOOP: { reason: "too many symbolic links in the path", hint: "check the links in the path" },
 };
 
-const BY_MESSAGE: [RegExp, FaultText][] = [
+const BY_MESSAGE: [RegExp, FaultEntry][] = [
   [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
   [/read-only file system|attempt to write a readonly database/i, BY_CODE.EROFS],
   [/database is locked|database table is locked/i, {
@@ -63,7 +75,8 @@ const BY_MESSAGE: [RegExp, FaultText][] = [
   }],
   [/unable to open database file/i, {
     reason: "the history database cannot be opened",
-    hint: `check that the folder and weft.kv can be read and written, ${ELSEWHERE}`,
+    hint: "check that the folder and weft.kv can be read and written",
+    elsewhere: true,
   }],
   [/disk I\/O error|input\/output error/i, BY_CODE.EIO],
   [/permission denied/i, BY_CODE.EACCES],
@@ -71,11 +84,27 @@ const BY_MESSAGE: [RegExp, FaultText][] = [
 
 /**
  * Explains an error that came from the machine (an OS error with an errno `code`, or a
- * SQLite error text), or returns null for anything else (a bug, a user error).
+ * SQLite error text), or returns null for anything else (a bug, a user error). Where
+ * another folder is a way out, the hint names `setting`, the one that chose the path
+ * (`TMPDIR`; by default {@link HOME_SETTING}); with null (the path's origin is not
+ * known) it names none.
  * @example describeFault(Object.assign(new Error("No space left…"), { code: "ENOSPC" }))
- *   // { reason: "no space left on the device", hint: "free some space there, …" }
+ *   // { reason: "no space left on the device", hint: "free some space there, or point WEFT_HOME (or --home) at another folder" }
  */
-export function describeFault(error: unknown): FaultText | null {
+export function describeFault(
+  error: unknown,
+  setting: string | null = HOME_SETTING,
+): FaultText | null {
+  const entry = faultEntry(error);
+  if (!entry) return null;
+  const { reason, hint, elsewhere } = entry;
+  return {
+    reason,
+    hint: elsewhere && setting ? `${hint}, or point ${setting} at another folder` : hint,
+  };
+}
+
+function faultEntry(error: unknown): FaultEntry | null {
   if (error === null || typeof error !== "object") return null;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && code in BY_CODE) return BY_CODE[code];
@@ -99,7 +128,7 @@ const PROBE_BYTES = 64 * 1024;
  * `error` unchanged. Never throws.
  */
 export async function refineFault(error: unknown, folder: string): Promise<unknown> {
-  if (describeFault(error) !== BY_CODE.EIO) return error;
+  if (faultEntry(error) !== BY_CODE.EIO) return error;
   const probe = `${folder}/.weft-space-probe-${crypto.randomUUID()}`;
   try {
     await Deno.writeFile(probe, new Uint8Array(PROBE_BYTES), { createNew: true, mode: 0o600 });
@@ -159,8 +188,8 @@ export class StorageError extends WeftError {
 
 /** Whether `error` (or the cause of a StorageError) says the disk or a quota is full. */
 export function isDiskFull(error: unknown): boolean {
-  const text = describeFault(error instanceof StorageError ? error.cause : error);
-  return text === BY_CODE.ENOSPC || text === BY_CODE.EDQUOT;
+  const entry = faultEntry(error instanceof StorageError ? error.cause : error);
+  return entry === BY_CODE.ENOSPC || entry === BY_CODE.EDQUOT;
 }
 
 /** Whether `error` is a fault of the machine that {@link describeFault} explains. */

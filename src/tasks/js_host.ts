@@ -121,8 +121,15 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
 export function setOutput(key: string, value: unknown): void {
   const path = process.env.WEFT_OUTPUT;
   if (!path) throw new Error("setOutput: $WEFT_OUTPUT is not set");
-  if (typeof key !== "string" || !/^[^=<\s][^=\r\n]*$/.test(key) || key.includes("<<")) {
-    throw new Error(`setOutput: invalid key ${JSON.stringify(key)} (no "=", "<<" or line breaks)`);
+  // What outputs.ts reads back as this key: no blank (it fails the attempt there), and no
+  // `<<` or final `<` (a `KEY<<DELIM` line would split there).
+  if (
+    typeof key !== "string" || !/^[^=<\s][^=\s]*$/.test(key) || key.includes("<<") ||
+    key.endsWith("<")
+  ) {
+    throw new Error(
+      `setOutput: invalid key ${JSON.stringify(key)} (no "=", "<<", blanks or line breaks)`,
+    );
   }
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
   appendFileSync(path, formatOutput(key, text));

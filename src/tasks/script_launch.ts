@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import type * as NodeUrl from "node:url";
 import type * as NodeFs from "node:fs";
 import { emitUntilExit } from "./byte_lines.ts";
-import { notFoundReason } from "./start_errors.ts";
+import { notFoundReason, startFailure } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
@@ -184,6 +184,5 @@ function startError(launch: ScriptLaunch, cwd: string, error: unknown): string {
   if (error instanceof Deno.errors.PermissionDenied) {
     return `cannot start ${what}: permission denied`;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return `cannot start ${what}: ${quoteData(message)}`;
+  return `cannot start ${what}: ${startFailure(error)}`;
 }

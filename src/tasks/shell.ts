@@ -16,7 +16,7 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { directoryExists, notFoundReason } from "./start_errors.ts";
+import { directoryExists, notFoundReason, startFailure } from "./start_errors.ts";
 import { emitUntilExit } from "./byte_lines.ts";
 import {
   execLimitError,
@@ -144,5 +144,5 @@ function spawnError(shell: string, cwd: string, error: unknown): string {
   const what = `cannot start shell ${quoteData(JSON.stringify(shell))}`;
   if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, `${what}: not found`);
   if (error instanceof Deno.errors.PermissionDenied) return `${what}: permission denied`;
-  return `${what}: ${quoteData(error instanceof Error ? error.message : String(error))}`;
+  return `${what}: ${startFailure(error)}`;
 }

@@ -4,7 +4,7 @@
  * missing, and only a look at the directory tells which.
  * @module
  */
-import { quoteData } from "../model/data_text.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 
 /** True when `path` is an existing directory (false for a file, or anything unreadable). */
 export function directoryExists(path: string): boolean {
@@ -23,4 +23,44 @@ export function notFoundReason(cwd: string, programMissing: string): string {
   return directoryExists(cwd)
     ? programMissing
     : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
+}
+
+const EMFILE = 24;
+const ENFILE = 23;
+
+/**
+ * A program could not start because weft ran out of file descriptors: its own limit
+ * (EMFILE: each running task holds a few pipe ends) or the system's (ENFILE). The
+ * message says what to do, in weft's words rather than an errno.
+ */
+export class TooManyOpenFilesError extends Error {
+  constructor(readonly system: boolean) {
+    super(
+      system
+        ? "too many open files on the system: lower max_parallel"
+        : "too many open files: raise `ulimit -n` or lower max_parallel",
+    );
+    this.name = "TooManyOpenFilesError";
+  }
+}
+
+/** The error for `errno` when it is EMFILE or ENFILE, else null. */
+export function openFilesError(errno: number): TooManyOpenFilesError | null {
+  return errno === EMFILE || errno === ENFILE ? new TooManyOpenFilesError(errno === ENFILE) : null;
+}
+
+/**
+ * Why a program did not start, as a reason's tail (model/data_text.ts): weft's own words
+ * for running out of file descriptors (a TooManyOpenFilesError, or an OS error with code
+ * EMFILE/ENFILE from Deno), the OS's message quoted as data otherwise.
+ */
+export function startFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const own = error instanceof TooManyOpenFilesError
+    ? error
+    : code === "EMFILE" || code === "ENFILE"
+    ? new TooManyOpenFilesError(code === "ENFILE")
+    : null;
+  if (own) return ownText(own.message);
+  return quoteData(error instanceof Error ? error.message : String(error));
 }

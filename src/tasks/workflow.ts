@@ -10,7 +10,7 @@
  * spawner. Cancel and timeout reach the child through `ctx.signal`.
  * @module
  */
-import { ownText, quoteData } from "../model/data_text.ts";
+import { ownText } from "../model/data_text.ts";
 import type { ChildRunResult, TaskResult, TaskRunner } from "./types.ts";
 
 /** The fields of a `workflow` task the runner reads. */
@@ -59,14 +59,18 @@ export function mergedOutputs(result: ChildRunResult): Record<string, string> {
   return outputs;
 }
 
-/** One line: which child run failed and the first of its tasks that did. */
+/**
+ * One line: which child run failed and the first of its tasks that did. All of it is
+ * weft's own text (ownText): names and ids are never masked (engine/mask_events.ts),
+ * and the child's errors come from its report, masked already with the secrets the
+ * child shares with this run and with their quoted-data marks resolved; quoting them
+ * again would mask them whole (`exited with *** 3` for the secret `code`).
+ */
 function failureText(result: ChildRunResult): string {
-  const head = `child workflow "${
-    quoteData(result.workflow)
-  }" (run ${result.runId}) ${result.status}`;
-  if (result.error) return `${head}: ${quoteData(result.error)}`;
+  const head = `child workflow "${result.workflow}" (run ${result.runId}) ${result.status}`;
+  if (result.error) return ownText(`${head}: ${result.error}`);
   const failed = result.tasks.find((t) => t.status === "failed" || t.status === "timed_out");
-  if (!failed) return head;
-  const error = failed.error ? `: ${quoteData(failed.error)}` : "";
-  return `${head}: task "${quoteData(failed.id)}" ${failed.status}${error}`;
+  if (!failed) return ownText(head);
+  const error = failed.error ? `: ${failed.error}` : "";
+  return ownText(`${head}: task "${failed.id}" ${failed.status}${error}`);
 }

@@ -1,0 +1,39 @@
+/**
+ * `$WEFT_OUTPUT` through the real `weft run`: content that is not the GITHUB_OUTPUT
+ * format fails the attempt with a reason naming the line (engine/outputs.ts), and
+ * well-formed content is read as it always was.
+ */
+import assert from "node:assert/strict";
+import { reportTask, weft } from "./_run_cli.ts";
+
+const FIXTURES = new URL("./fixtures/outputs/", import.meta.url).pathname;
+
+Deno.test("cli outputs: an unclosed heredoc fails the task naming the line; its dependents do not run", async () => {
+  const run = await weft(["run", `${FIXTURES}malformed.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const a = reportTask(report, "a");
+  assert.equal(a.status, "failed");
+  assert.equal(a.reason, "error");
+  assert.equal(a.exitCode, 0);
+  assert.equal(
+    a.error,
+    '$WEFT_OUTPUT line 2: "notes<<EOF" is never closed: no line "EOF" follows; ' +
+      "end the value with the delimiter alone on a line",
+  );
+  assert.deepEqual(a.outputs, {});
+  assert.equal(reportTask(report, "b").status, "skipped");
+  assert.match(run.stderr, /✖ a failed: \$WEFT_OUTPUT line 2: "notes<<EOF" is never closed/);
+});
+
+Deno.test("cli outputs: well-formed content keeps its values exactly", async () => {
+  const run = await weft(["run", `${FIXTURES}wellformed.yml`, "--json", "-v"]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.deepEqual(reportTask(report, "a").outputs, {
+    greeting: " hello = world",
+    notes: "line1\n\nline2",
+    crlf: "yes",
+  });
+  assert.match(run.stderr, /\[line1\n[^\n]*\n[^\n]*line2\]/);
+});
