@@ -3,6 +3,7 @@ import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { forEachByteLine, lineText } from "../src/tasks/byte_lines.ts";
 import { defineTests, type SignalOptions, spawnWith } from "./_spawner_checks.ts";
+import { testTempDir } from "./_tmp.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const available = ffiSpawnAvailable();
@@ -77,6 +78,34 @@ test("the child starts with SIGPIPE at its default, not ignored as in Deno", asy
   assert.deepEqual([y1, y2], ["y", "y"]);
   const ignored = BigInt("0x" + sigIgn.split(/\s+/)[1]);
   assert.equal(ignored & (1n << 12n), 0n, "SIGPIPE (13) is ignored in the child");
+});
+
+test("the child starts with every signal at its default, whatever weft's parent ignored", async () => {
+  // A Deno started with SIGHUP and SIGUSR2 ignored (as under nohup), spawning as weft does.
+  const spawnTs = new URL("../src/tasks/spawn_ffi.ts", import.meta.url).href;
+  const file = `${testTempDir("spawn-")}/spawn.ts`;
+  Deno.writeTextFileSync(
+    file,
+    `const { FfiSpawner } = await import(${JSON.stringify(spawnTs)});
+const child = await new FfiSpawner().spawn({
+  cmd: "sh",
+  args: ["-c", "grep SigIgn /proc/$$/status; grep SigIgn /proc/$PPID/status"],
+  cwd: "/",
+  env: { PATH: ${JSON.stringify(PATH)} },
+});
+console.log(await new Response(child.stdout).text());
+`,
+  );
+  const out = await new Deno.Command("sh", {
+    args: ["-c", `trap '' HUP USR2; exec "$0" run -A "$1"`, Deno.execPath(), file],
+    env: { PATH },
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const [child, parent] = new TextDecoder().decode(out.stdout).trim().split("\n")
+    .map((line) => BigInt("0x" + line.split(/\s+/)[1]));
+  const bits = (1n << 0n) | (1n << 11n); // SIGHUP (1), SIGUSR2 (12)
+  assert.equal(parent & bits, bits, "the Deno that spawns ignores both");
+  assert.equal(child & bits, 0n, "the child inherited an ignored signal");
 });
 
 test("large stdin and large output do not deadlock", async () => {

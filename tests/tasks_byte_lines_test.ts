@@ -2,10 +2,13 @@
 import assert from "node:assert/strict";
 import {
   ByteLineSplitter,
+  emitUntilExit,
   forEachByteLine,
   lineText,
   MAX_PIECE_BYTES,
 } from "../src/tasks/byte_lines.ts";
+import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { testTempDir } from "./_tmp.ts";
 
 type Piece = [string, boolean, boolean];
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -114,4 +117,40 @@ Deno.test("forEachByteLine: a line far longer than a piece comes back whole from
   });
   assert.equal(joined, line);
   assert.ok(calls >= 2);
+});
+
+/** Runs `sh -c script` as the shell runner does: every line emitted, then the status. */
+async function emitted(script: string) {
+  const child = await new DenoSpawner().spawn({
+    cmd: "sh",
+    args: ["-c", script],
+    cwd: "/",
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+  });
+  const lines: string[] = [];
+  const status = await emitUntilExit(child, {
+    emit: (stream, line) => void lines.push(`${stream}:${lineText(line)}`),
+  });
+  return { lines, status };
+}
+
+Deno.test("emitUntilExit: the last lines, printed as the process ends, all come before its status", async () => {
+  for (let i = 0; i < 50; i++) {
+    const { lines, status } = await emitted(`echo a${i}; printf b${i} >&2; printf c${i}; exit 3`);
+    assert.deepEqual(lines.sort(), [`stderr:b${i}`, `stdout:a${i}`, `stdout:c${i}`]);
+    assert.equal(status.code, 3);
+  }
+});
+
+Deno.test("emitUntilExit: a process that left the group and holds the pipe does not hold the task", async () => {
+  // The background process leaves the group (setsid) before the leader ends, so the sweep
+  // of the group misses it and it keeps the pipe open: reading stops after the grace, with
+  // what was printed before.
+  const flag = `${testTempDir("drain-")}/left`;
+  const { lines, status } = await emitted(
+    `echo before; setsid sh -c 'touch "$0"; exec sleep 3' '${flag}' & ` +
+      `while [ ! -e '${flag}' ]; do sleep 0.01; done; echo after`,
+  );
+  assert.deepEqual(lines, ["stdout:before", "stdout:after"]);
+  assert.equal(status.code, 0);
 });

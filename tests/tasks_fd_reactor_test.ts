@@ -2,11 +2,14 @@
  * The fd reactor's wait on the event loop's own thread (src/tasks/_fd_reactor.ts): while
  * a child is waited for that way, the rest of Deno still runs (timers, file ops, signal
  * listeners), a child that runs longer is still seen to end, and a long chain of short
- * children each gives all its output and its status.
+ * children each gives all its output and its status. While a start is in flight off the
+ * event loop, the loop waits for that start instead: exits are still seen, whether the
+ * start ends soon or not at all.
  */
 import assert from "node:assert/strict";
 import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
 import { lineText, readByteLines } from "../src/tasks/byte_lines.ts";
+import { fdReactor } from "../src/tasks/_fd_reactor.ts";
 import type { SpawnedProcess } from "../src/tasks/types.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -98,4 +101,33 @@ test("children started while others run, with long outputs: every byte, every st
     assert.equal(code, i % 3);
   });
   await guard(Promise.all(runs), "a child's output or exit was missed");
+});
+
+/** An off-loop call (as a child's start is) that stays in flight until `end()`. */
+function startInFlight(): { end: () => void; done: Promise<void> } {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  return { end: () => resolve(), done: fdReactor()!.offLoop(promise) };
+}
+
+test("a child that ends while a start is in flight: seen once the start ends", async () => {
+  const child = await sh("echo first; exit 3");
+  const start = startInFlight();
+  const result = finish(child);
+  setTimeout(start.end, 50);
+  const { out, code } = await guard(result, "the exit was missed");
+  await start.done;
+  assert.deepEqual(out, ["first"]);
+  assert.equal(code, 3);
+});
+
+test("a start in flight that does not end does not hold back the other children", async () => {
+  const start = startInFlight();
+  try {
+    const children = await Promise.all([sh("echo a; exit 1"), sh("echo b; exit 2")]);
+    const results = await guard(Promise.all(children.map(finish)), "an exit was held back");
+    assert.deepEqual(results, [{ out: ["a"], code: 1 }, { out: ["b"], code: 2 }]);
+  } finally {
+    start.end();
+    await start.done;
+  }
 });

@@ -240,6 +240,7 @@ export async function emitUntilExit(
 ): Promise<{ code: number | null; signal: string | null }> {
   const stopReading = new AbortController();
   const options = { signal: stopReading.signal };
+  let drained = false;
   const pumps = Promise.all([
     readByteLines(
       child,
@@ -253,11 +254,21 @@ export async function emitUntilExit(
       (line, more, cont) => to.emit("stderr", line, more, cont),
       options,
     ),
-  ]);
+  ]).then((value) => {
+    drained = true;
+    return value;
+  });
   const status = await child.status;
-  await drainPipes(pumps, stopReading);
+  // Most often both pipes ended in the same turn of the reactor as the process, and their
+  // readers settle within a few microtasks (no other task runs meanwhile): then no timer.
+  for (let i = 0; i < SETTLE_MICROTASKS && !drained; i++) await null;
+  if (!drained) await drainPipes(pumps, stopReading);
+  else await pumps; // its errors, as drainPipes would give them
   return status;
 }
+
+/** Microtask turns given to readers whose pipes ended with the process (see emitUntilExit). */
+const SETTLE_MICROTASKS = 8;
 
 /** After a task's process exits, how long its output pipes may take to drain. */
 const DRAIN_GRACE_MS = 1000;

@@ -26,6 +26,7 @@ import { closeFd, decodeStatus, killGroup, libcSpawn, loadLibc } from "./_libc_s
 import { type FdReactor, fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
+import { openFilesError } from "./start_errors.ts";
 
 /** posix_spawn calls in flight (see libcSpawn's `block`). */
 let spawning = 0;
@@ -179,7 +180,7 @@ function spawnError(cmd: string, errno: number): Error {
   if (errno === EACCES || errno === EPERM) {
     return new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
   }
-  return new Error(`Failed to spawn '${cmd}': errno ${errno}`);
+  return openFilesError(errno) ?? new Error(`Failed to spawn '${cmd}': errno ${errno}`);
 }
 
 function isExecutableFile(path: string): boolean {
