@@ -1,5 +1,6 @@
 /** Resume safety: per-task definition hashes and checkResumable's verdicts. */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { WeftError } from "../src/model/errors.ts";
 import { canonicalJson, checkResumable, taskHashes } from "../src/store/resume.ts";
 import type { RunDetails } from "../src/store/run_store.ts";
@@ -65,6 +66,11 @@ Deno.test("taskHashes: stable under key order, sensitive to any field", () => {
   };
   assert.deepEqual(taskHashes(reordered), a);
   assert.match(a.build, /^[0-9a-f]{64}$/);
+  // The digest node:crypto gave before: fingerprints recorded by earlier versions still match.
+  assert.equal(
+    a.build,
+    createHash("sha256").update(canonicalJson(workflow.tasks[0])).digest("hex"),
+  );
   const changed = structuredClone(workflow);
   changed.tasks[0].retry!.attempts = 3;
   const b = taskHashes(changed);

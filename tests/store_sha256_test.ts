@@ -1,7 +1,7 @@
 /**
- * src/store/sha256.ts: its digests (@noble/hashes for short texts, node:crypto for long
- * ones) are those of node:crypto's `createHash`, so keys, log file names and blob keys
- * written before the change are still found (issue 12 §3).
+ * src/store/sha256.ts: node:crypto loaded on the first hash gives the same digests as a
+ * static `createHash` import, so keys, log file names and blob keys written before the
+ * change are still found (issue 12 §3).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -37,40 +37,4 @@ Deno.test("sha256: store names of long or unusual ids are unchanged", () => {
     keyPart(long),
     new Uint8Array(createHash("sha256").update(long, "utf16le").digest()),
   );
-});
-
-Deno.test("sha256: every length around the 64-byte blocks, any text, several updates", () => {
-  const alphabet = ["a", "é", "✓", "𝄞", "\ud800", "\udc00", "\n", "\0"];
-  let seed = 7;
-  const pick = () => alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
-  for (let length = 0; length < 300; length++) {
-    const text = length % 3 === 0 ? "x".repeat(length) : Array.from({ length }, pick).join("");
-    for (const encoding of ["utf8", "utf16le"] as const) {
-      const expected = createHash("sha256").update(text, encoding).digest("hex");
-      assert.equal(sha256().update(text, encoding).digest("hex"), expected, `${length}`);
-      const half = Math.floor(text.length / 2);
-      assert.equal(
-        sha256().update(text.slice(0, half), encoding).update(text.slice(half), encoding)
-          .digest("hex"),
-        createHash("sha256").update(text.slice(0, half), encoding).update(
-          text.slice(half),
-          encoding,
-        ).digest("hex"),
-      );
-    }
-  }
-});
-
-Deno.test("sha256: long texts (node:crypto's side) and raw digests agree too", () => {
-  for (const text of ["y".repeat(64 * 1024), "ü".repeat(40_000), "z".repeat(70_000)]) {
-    assert.equal(
-      sha256().update(text, "utf16le").digest("hex"),
-      createHash("sha256").update(text, "utf16le").digest("hex"),
-    );
-    assert.deepEqual(
-      sha256().update(text).digest(),
-      new Uint8Array(createHash("sha256").update(text).digest()),
-    );
-  }
-  assert.deepEqual(sha256().digest(), new Uint8Array(createHash("sha256").digest()));
 });

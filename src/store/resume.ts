@@ -5,7 +5,10 @@
  * task's definition and resuming compares them.
  * @module
  */
-import { sha256 } from "./sha256.ts";
+// @noble/hashes, not sha256.ts (node:crypto): weft run hashes every task, and node:crypto
+// would start Deno's Node compatibility layer (~10 ms) on every run (issue 8 §5).
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { RunDetails } from "./run_store.ts";
 
@@ -14,6 +17,8 @@ export interface HashableWorkflow {
   name: string;
   tasks: ReadonlyArray<{ id: string }>;
 }
+
+const utf8 = new TextEncoder();
 
 /** JSON with object keys sorted at every level and undefined values left out. */
 export function canonicalJson(value: unknown): string {
@@ -34,7 +39,7 @@ export function canonicalJson(value: unknown): string {
 export function taskHashes(workflow: HashableWorkflow): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const task of workflow.tasks) {
-    hashes[task.id] = sha256().update(canonicalJson(task)).digest("hex");
+    hashes[task.id] = bytesToHex(sha256(utf8.encode(canonicalJson(task))));
   }
   return hashes;
 }
