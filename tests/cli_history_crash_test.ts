@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { killSession, startSession, waitForGroupSize } from "./_recovery.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/crash/", import.meta.url).pathname;
@@ -72,6 +73,62 @@ Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups e
         Deno.kill(-pid, "SIGKILL");
       } catch { /* ended, as expected */ }
     }
+  }
+});
+
+/** Runs the crash child (a recorder SIGKILLed mid-task) to its death: run `runId` crashed. */
+async function crashedRun(home: string, runId: string): Promise<void> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./fixtures/history/crash_child.ts", import.meta.url).pathname,
+      home,
+      runId,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  for (let seen = ""; !seen.includes("READY");) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the crash child exited before READY: ${seen}`);
+    seen += value;
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  await reader.cancel();
+}
+
+Deno.test("kill -9 between a task's exec and its journal line: recovery finds the group by WEFT_RUN_ID", async () => {
+  const home = testTempDir("home-");
+  const runId = `20260101T000000Z-window-${crypto.randomUUID().slice(0, 8)}`;
+  // The groups as weft leaves them when killed before their `S` line: session leaders
+  // with the run's id in their environment, named by no journal.
+  const ours = [
+    startSession("sleep 300 & sleep 300 & wait", { WEFT_RUN_ID: runId }),
+    startSession("sleep 300 & wait", { WEFT_RUN_ID: runId }),
+  ];
+  const other = startSession("sleep 300 & wait", { WEFT_RUN_ID: `${runId}-other` });
+  const nobody = Deno.uid() === 0
+    ? startSession("sleep 300 & wait", { WEFT_RUN_ID: runId }, 65534)
+    : null;
+  try {
+    await crashedRun(home, runId);
+    for (const child of [...ours, other]) await waitForGroupSize(child.pid, 2);
+    if (nobody) await waitForGroupSize(nobody.pid, 2);
+    const result = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /marked interrupted and ended its 2 task process groups/);
+    for (const child of ours) {
+      assert.notEqual((await child.status).code, 0, "the leader was signalled");
+      assert.deepEqual(processesInGroup(child.pid), [], `group ${child.pid} ended`);
+    }
+    assert.ok(processesInGroup(other.pid).length >= 2, "another run's group runs on");
+    if (nobody) assert.ok(processesInGroup(nobody.pid).length >= 2, "another user's too");
+    const [run] = JSON.parse(result.stdout) as HistoryEntry[];
+    assert.deepEqual([run.id, run.status], [runId, "interrupted"]);
+  } finally {
+    for (const child of [...ours, other, ...nobody ? [nobody] : []]) await killSession(child);
   }
 });
 

@@ -11,7 +11,7 @@ import { isProcessAlive, processStartTicks, recoverInterrupted } from "../src/st
 import { isOurGroupAlive } from "../src/store/process_groups.ts";
 import type { ProcessRecord } from "../src/store/run_store.ts";
 import { processesInGroup } from "./_run_cli.ts";
-import { assertRecoversGroup } from "./_recovery.ts";
+import { assertRecoversGroup, waitForGroupSize } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
 /** Tests that need /proc (process start times) are ignored, with the reason in their name, without it. */
@@ -135,10 +135,6 @@ Deno.test("runs of other hosts are never touched; a gone pid on this host is", a
 /** Starts `sh -c script` as the leader of a new session (pid = process group id). */
 function startGroup(script: string): Deno.ChildProcess {
   return new Deno.Command("setsid", { args: ["sh", "-c", script], stdout: "null" }).spawn();
-}
-
-async function waitForGroupSize(pgid: number, size: number): Promise<void> {
-  while (processesInGroup(pgid).length < size) await new Promise((r) => setTimeout(r, 20));
 }
 
 async function crashedRunWith(store: MemoryRunStore, groups: ProcessRecord[]): Promise<string> {

@@ -21,10 +21,12 @@
  * ended within it gets no `T`, and its /proc read is saved (most task processes are that
  * short). A group whose `T` the crash prevented is proven ours by its leader's environment
  * instead (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for
- * its leader), see {@link readJournal}.
+ * its leader), see {@link readJournal}. A group whose `S` the crash prevented (weft hears
+ * of a child only after its exec) is found by that environment alone (run_leaders.ts).
  * @module
  */
 import { type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
+import { leaderTicksIfOfRun } from "./run_leaders.ts";
 import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
 import type { StartTicksReader } from "./write_queue.ts";
@@ -193,27 +195,6 @@ export async function readJournal(logsDir: string, runId: string): Promise<Journ
     startTicks: ticks ?? leaderTicksIfOfRun(pid, runId),
   }));
   return { groups, workDir };
-}
-
-/**
- * The start ticks of the live process `pid` if its environment holds
- * `WEFT_RUN_ID=<runId>` (/proc/<pid>/environ, NUL-separated), else null.
- */
-function leaderTicksIfOfRun(pid: number, runId: string): number | null {
-  const before = readProcStat(pid);
-  if (before === null || before === "absent") return null;
-  let environ: string;
-  try {
-    environ = new TextDecoder().decode(Deno.readFileSync(`/proc/${pid}/environ`));
-  } catch {
-    return null; // gone, or not ours to read
-  }
-  if (!`\0${environ}`.includes(`\0WEFT_RUN_ID=${runId}\0`)) return null;
-  // The same process throughout: the pid was not recycled between the two reads.
-  const after = readProcStat(pid);
-  return after !== null && after !== "absent" && after.startTicks === before.startTicks
-    ? before.startTicks
-    : null;
 }
 
 /** Deletes the journal of `runId` (and the run's log folder if that leaves it empty). */

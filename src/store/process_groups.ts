@@ -2,8 +2,8 @@
  * Reading processes from Linux's /proc (proc(5)) and ending the process groups of a
  * crashed run without ever signalling a stranger.
  *
- * /proc/<pid>/stat fields used (1-based, as in proc(5)): 3 state, 5 pgrp, 22 starttime
- * (clock ticks after boot). A pid is recycled only after its process is gone, and Linux
+ * /proc/<pid>/stat fields used (1-based, as in proc(5)): 3 state, 5 pgrp, 6 session,
+ * 22 starttime (clock ticks after boot). A pid is recycled only after its process is gone, and Linux
  * never hands out a pid that is still some process group's id, so:
  * - the leader still there with the recorded start time → the group is ours;
  * - the leader gone, but processes with pgrp = its pid that started no earlier than it
@@ -19,6 +19,8 @@ export interface ProcStat {
   state: string;
   /** Field 5. */
   pgrp: number;
+  /** Field 6: the session id (a session leader's own pid). */
+  session: number;
   /** Field 22: start time in clock ticks after boot. */
   startTicks: number;
 }
@@ -30,9 +32,10 @@ export function parseProcStat(text: string): ProcStat | null {
   if (close < 0) return null;
   const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3
   const pgrp = Number(fields[2]);
+  const session = Number(fields[3]);
   const startTicks = Number(fields[19]);
-  if (!fields[0] || !Number.isInteger(pgrp) || !Number.isInteger(startTicks)) return null;
-  return { state: fields[0], pgrp, startTicks };
+  if (!fields[0] || ![pgrp, session, startTicks].every(Number.isInteger)) return null;
+  return { state: fields[0], pgrp, session, startTicks };
 }
 
 /**

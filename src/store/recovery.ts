@@ -4,14 +4,17 @@
  * with its unfinished tasks `interrupted` (reason "crash"); everything recorded
  * before the crash is kept. The process groups the run had started and that are still
  * running (recorded at spawn in the run's journal, group_journal.ts, or by older
- * versions in the store) are ended first: SIGTERM, then SIGKILL after a short grace —
- * only groups proven to be the run's by their leader's start time (process_groups.ts),
- * never a recycled pid. Then the run's work folder (its `$WEFT_OUTPUT` files) is removed.
+ * versions in the store, and those started but not yet recorded, found in /proc by
+ * their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended first: SIGTERM, then SIGKILL
+ * after a short grace — only groups proven to be the run's by their leader's start time
+ * (process_groups.ts), never a recycled pid. Then the run's work folder (its
+ * `$WEFT_OUTPUT` files) is removed.
  * Every verb that opens the store runs this first.
  * @module
  */
 import { readJournal, removeJournal } from "./group_journal.ts";
 import { endGroups, type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
+import { findRunLeaders } from "./run_leaders.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /**
@@ -78,7 +81,10 @@ export async function recoverInterrupted(
     if (run.host !== host) continue;
     if (await isAlive(run.pid, run.pidStartTicks)) continue;
     const journal = store.logsDir ? await readJournal(store.logsDir, run.id) : null;
-    const groups: GroupRef[] = [...await store.listProcesses(run.id), ...journal?.groups ?? []];
+    const groups = withUnrecorded(run.id, [
+      ...await store.listProcesses(run.id),
+      ...journal?.groups ?? [],
+    ]);
     const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
     if (await store.markInterrupted(run.id)) {
       if (journal?.workDir) removeWorkDir(journal.workDir);
@@ -88,6 +94,27 @@ export async function recoverInterrupted(
     }
   }
   return recovered;
+}
+
+/**
+ * `recorded` plus the run's groups found by their leader's environment that no record
+ * names (run_leaders.ts): a task execs before weft records its group, so a crash can
+ * come in between. A pid recorded twice, or recorded and found, counts once; a leader
+ * found now carries its current start time, a proof at least as good as a recorded one
+ * (a recorded pid without one, or with another, would not be signalled).
+ */
+function withUnrecorded(runId: string, recorded: GroupRef[]): GroupRef[] {
+  const groups = new Map<number, GroupRef>();
+  for (const group of recorded) {
+    const known = groups.get(group.pid);
+    if (!known || known.startTicks === null) groups.set(group.pid, group);
+  }
+  if (hasProcfs()) {
+    for (const group of findRunLeaders(runId)) {
+      groups.set(group.pid, group);
+    }
+  }
+  return [...groups.values()];
 }
 
 /**
