@@ -5,7 +5,7 @@
  * fills the old generation with garbage.
  * @module
  */
-import { resolvePath } from "../path.ts";
+import { nodePath } from "../path.ts";
 import type { Scope, Value } from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
 import type {
@@ -82,7 +82,7 @@ export class AttemptContext implements TaskContext {
       run.secrets.addEnv(this.#own);
     }
     this.cwd = subject.spec.cwd
-      ? resolvePath(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
+      ? nodePath().resolve(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
       : run.dir;
   }
 

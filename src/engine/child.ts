@@ -10,7 +10,7 @@
  * process outlives the task.
  * @module
  */
-import { resolvePath } from "../path.ts";
+import { nodePath } from "../path.ts";
 import { formatProblem, WeftError } from "../model/errors.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import type { ChildRunRequest, ChildRunResult } from "../tasks/types.ts";
@@ -42,7 +42,7 @@ export async function runChildWorkflow(
   signal: AbortSignal,
 ): Promise<ChildRunResult> {
   const { options } = parent;
-  const file = resolvePath(parent.dir, request.file);
+  const file = nodePath().resolve(parent.dir, request.file);
   const chain = options.parent?.files ?? [options.file];
   if (chain.includes(file)) {
     throw new Error(

@@ -7,7 +7,7 @@
  * by the same rules without parse/ importing tasks/ (DESIGN.md §3).
  * @module
  */
-import type * as NodePath from "node:path";
+import { nodePath } from "../path.ts";
 
 /** A parsed connection. */
 export type Connection =
@@ -128,15 +128,4 @@ export function connectionTrouble(text: string): { message: string; hint: string
     if (e instanceof ConnectionError) return { message: e.message, hint: e.hint };
     throw e;
   }
-}
-
-/**
- * node:path on first use: a static import starts Deno's Node compatibility layer
- * (~5 ms) on every `weft validate`, which reads connections through parse/step_checks.ts,
- * although only `sqlite:` connections need a path resolved (issue 12 §3).
- */
-function nodePath(): typeof NodePath {
-  return (globalThis as unknown as {
-    process: { getBuiltinModule(id: "node:path"): typeof NodePath };
-  }).process.getBuiltinModule("node:path");
 }

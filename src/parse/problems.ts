@@ -15,7 +15,7 @@ import { findDuplicateJsonKeys } from "./json_error.ts";
 import type { LoadedWorkflow, LoadOptions } from "./mod.ts";
 import { jsonTooDeep } from "./nesting.ts";
 import { protoKeyPaths } from "./proto_keys.ts";
-import { dirnamePath } from "../path.ts";
+import { nodePath } from "../path.ts";
 import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
@@ -52,7 +52,13 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
     const workflow = "message" in decoded ? undefined : cleanJsonWorkflow(decoded.text);
     if (workflow && !("message" in decoded)) {
       const hash = await sha256Hex(raw.bytes);
-      return { workflow, file: raw.path, dir: dirnamePath(raw.path), source: decoded.text, hash };
+      return {
+        workflow,
+        file: raw.path,
+        dir: nodePath().dirname(raw.path),
+        source: decoded.text,
+        hash,
+      };
     }
     return (await import("./mod.ts")).loadWorkflow(file, options, raw);
   }

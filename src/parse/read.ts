@@ -6,6 +6,7 @@
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
+import { nodePath } from "../path.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -44,7 +45,7 @@ export async function readInput(
     const bytes = await readBounded(options.stdin);
     return bytes ? { bytes, path: "-" } : tooLarge(file);
   }
-  const path = await inputPath(options.cwd, file);
+  const path = inputPath(options.cwd, file);
   try {
     const info = await Deno.stat(path);
     if (info.isDirectory) {
@@ -76,35 +77,12 @@ export async function readInput(
 }
 
 /**
- * `file` resolved as node:path's `isAbsolute(file) ? file : join(cwd, file)`. On POSIX
- * systems without loading node:path: that import starts Deno's Node compatibility
- * layer, ~4 ms of every `weft validate` (issue 12 §3).
+ * `file` resolved as node:path's `isAbsolute(file) ? file : join(cwd, file)`; node:path
+ * loads only for a relative `file` (see src/path.ts).
  */
-export async function inputPath(cwd: string, file: string): Promise<string> {
-  if (Deno.build.os === "windows") {
-    const { isAbsolute, join } = await import("node:path");
-    return isAbsolute(file) ? file : join(cwd, file);
-  }
-  if (file.startsWith("/")) return file;
-  return normalizePosix(file === "" ? cwd : `${cwd}/${file}`);
-}
-
-/** node:path's posix `normalize`: `.` and empty segments dropped, `..` applied. */
-function normalizePosix(path: string): string {
-  if (path === "") return ".";
-  const absolute = path.startsWith("/");
-  const trailing = path.endsWith("/");
-  const parts: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part !== "..") parts.push(part);
-    else if (parts.length > 0 && parts[parts.length - 1] !== "..") parts.pop();
-    else if (!absolute) parts.push(part);
-  }
-  let out = parts.join("/");
-  if (out === "") return absolute ? "/" : trailing ? "./" : ".";
-  if (trailing) out += "/";
-  return absolute ? `/${out}` : out;
+export function inputPath(cwd: string, file: string): string {
+  const { isAbsolute, join } = nodePath();
+  return isAbsolute(file) ? file : join(cwd, file);
 }
 
 function tooLarge(file: string): Problem {

@@ -21,7 +21,7 @@
  * environment — still fails exec; {@link execLimitError} then names it and the limit.
  * @module
  */
-import { dirnamePath } from "../path.ts";
+import { nodePath } from "../path.ts";
 
 /** Linux's MAX_ARG_STRLEN: longest single argument or `NAME=value`, its NUL included. */
 export const MAX_ARG_STRLEN = 128 * 1024;
@@ -145,7 +145,7 @@ function byteLength(text: string): number {
 
 async function privateDir(workFile: string): Promise<string> {
   try {
-    return await Deno.makeTempDir({ dir: dirnamePath(workFile), prefix: "shell-" });
+    return await Deno.makeTempDir({ dir: nodePath().dirname(workFile), prefix: "shell-" });
   } catch {
     return await Deno.makeTempDir({ prefix: "weft-shell-" });
   }
