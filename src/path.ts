@@ -13,8 +13,16 @@ let loaded: typeof NodePath | undefined;
 
 /** node:path (its platform's flavour: posix, or win32 on Windows). */
 export function nodePath(): typeof NodePath {
-  loaded ??= (globalThis as unknown as {
-    process: { getBuiltinModule(id: "node:path"): typeof NodePath };
-  }).process.getBuiltinModule("node:path");
+  loaded ??= nodeBuiltin<typeof NodePath>("node:path");
   return loaded;
+}
+
+/**
+ * The Node builtin `id` (`"node:fs"`), loaded now if it was not yet: for modules that
+ * use one only on some paths, where a static import would start Node compatibility
+ * whenever they load. `T` is its type (`typeof import("node:fs")`).
+ */
+export function nodeBuiltin<T>(id: string): T {
+  return (globalThis as unknown as { process: { getBuiltinModule(id: string): T } }).process
+    .getBuiltinModule(id);
 }

@@ -18,6 +18,8 @@ const OPEN = "\uE000";
 const CLOSE = "\uE001";
 const OWN = "\uE002";
 const MARKS = /[\uE000\uE001\uE002]/g;
+/** Any mark: a message with none was not built with these helpers. */
+const ANY_MARK = /[\uE000\uE001\uE002]/;
 
 /** `text` marked as weft's own words throughout (it quotes no data): never masked. */
 export function ownText(text: string): string {
@@ -36,7 +38,7 @@ export function quoteData(text: string): string {
  * @example ownText(`2 of 5 iterations failed; first: `) + embeddedMessage(error)
  */
 export function embeddedMessage(message: string): string {
-  return /[\uE000\uE001\uE002]/.test(message) ? message : quoteData(message);
+  return ANY_MARK.test(message) ? message : quoteData(message);
 }
 
 /**
@@ -47,7 +49,7 @@ export function embeddedMessage(message: string): string {
  * @example resolveQuoted(`exited with code 1 running ${quoteData("echo code")}`, m)
  */
 export function resolveQuoted(message: string, mask: (data: string) => string = (s) => s): string {
-  if (!/[\uE000\uE001\uE002]/.test(message)) return mask(message);
+  if (!ANY_MARK.test(message)) return mask(message);
   return message.replace(/\uE000([^\uE000\uE001]*)\uE001/g, (_, data: string) => mask(data))
     .replace(MARKS, "");
 }

@@ -17,6 +17,7 @@ import {
   type SourceFormat,
 } from "./read.ts";
 import { JITLESS } from "./problems.ts";
+import { nodePath } from "../path.ts";
 import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
@@ -82,7 +83,7 @@ export async function checkWorkflow(
   const { workflow, path, text, bytes } = found;
   // node:path when needed: at import it would start Node compatibility (~5 ms) in
   // `weft validate` of a YAML file in the bundle (issue 12 §3).
-  const dir = path === "-" ? options.cwd : (await import("node:path")).dirname(path);
+  const dir = path === "-" ? options.cwd : nodePath().dirname(path);
   const loaded: LoadedWorkflow = {
     workflow,
     file: path,
@@ -129,7 +130,7 @@ export async function checkSource(
   if (!workflow) return { problems };
   if (callsWorkflows(workflow)) {
     // Sub-workflows: the called files are read and checked too (see subworkflows.ts).
-    const dir = raw.path === "-" ? options.cwd : (await import("node:path")).dirname(raw.path);
+    const dir = raw.path === "-" ? options.cwd : nodePath().dirname(raw.path);
     const chain = calls.chain.length > 0 ? calls.chain : [{ path: raw.path, label: file }];
     // The data the model was read from (written text kept, e.g. `file: 1.10`), not a
     // second parse of the source that would read its scalars by other rules.

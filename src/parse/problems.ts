@@ -3,8 +3,8 @@
  * file, or the loaded workflow, without loading the YAML parser for a `.json` file that
  * has none. The YAML parser is what the positions of problems come from, and the npm
  * `yaml` package costs ~20 ms of start-up from source (Deno loads its CommonJS build);
- * a clean JSON file needs no position (issue 12 §3). Anything else takes the full path of mod.ts, whose output
- * this never changes.
+ * a clean JSON file needs no position (issue 12 §3). Anything else takes the full path
+ * of mod.ts, whose output this never changes.
  * @module
  */
 import { type Problem, WeftError } from "../model/errors.ts";
@@ -50,7 +50,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
     if ("message" in raw) throw new WeftError([raw]);
     const decoded = decodeInput(raw.bytes, file);
     const workflow = "message" in decoded ? undefined : cleanJsonWorkflow(decoded.text);
-    if (workflow && !("message" in decoded)) {
+    if (workflow && "text" in decoded) {
       const hash = await sha256Hex(raw.bytes);
       return {
         workflow,

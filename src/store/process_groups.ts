@@ -61,7 +61,7 @@ const decoder = new TextDecoder();
  * report size 0, in doubling pieces from 32 bytes: six reads for a stat line), or in
  * pieces when it does not fit. Throws what opening it threw.
  */
-function readSmallFile(path: string): string {
+export function readSmallFile(path: string): string {
   const file = Deno.openSync(path);
   try {
     const n = file.readSync(statBuffer) ?? 0;

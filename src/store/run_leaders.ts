@@ -12,15 +12,13 @@
  * appends its `S` line, and a SIGKILL can land in between.
  * @module
  */
-import { type GroupRef, type ProcStat, readProcStat } from "./process_groups.ts";
-
-const decoder = new TextDecoder();
+import { type GroupRef, type ProcStat, readProcStat, readSmallFile } from "./process_groups.ts";
 
 /** Whether the environment of `pid` holds exactly `WEFT_RUN_ID=<runId>`; false when unreadable. */
 function environNamesRun(pid: number, runId: string): boolean {
   let environ: string;
   try {
-    environ = decoder.decode(Deno.readFileSync(`/proc/${pid}/environ`));
+    environ = readSmallFile(`/proc/${pid}/environ`);
   } catch {
     return false; // gone, or not ours to read
   }

@@ -11,6 +11,7 @@
  * @module
  */
 import type * as NodeCrypto from "node:crypto";
+import { nodeBuiltin } from "../path.ts";
 
 let crypto: typeof NodeCrypto | undefined;
 
@@ -19,8 +20,6 @@ let crypto: typeof NodeCrypto | undefined;
  * with `digest()`); the module loads on the first call.
  */
 export function sha256(): NodeCrypto.Hash {
-  crypto ??= (globalThis as unknown as {
-    process: { getBuiltinModule(id: "node:crypto"): typeof NodeCrypto };
-  }).process.getBuiltinModule("node:crypto");
+  crypto ??= nodeBuiltin<typeof NodeCrypto>("node:crypto");
   return crypto.createHash("sha256");
 }

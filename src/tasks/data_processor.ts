@@ -20,6 +20,7 @@ import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { quoteData } from "../model/data_text.ts";
+import { nodeBuiltin } from "../path.ts";
 
 /** What the data_processor runner reads from its task. */
 export interface DataProcessorConfig {
@@ -118,11 +119,8 @@ const LIST_PREFIX = "unset WEFT_INPUT_LIST_ONLY; set -f; IFS='\n'; " +
  * follow them. An absolute pattern is matched as it is.
  */
 export function matchFiles(base: string, pattern: string): string[] {
-  // node:fs on first use: a static import starts Node compatibility (~10 ms) on every
-  // `weft run`, which loads this runner for every workflow (issue 12 §3).
-  const { globSync } = (globalThis as unknown as {
-    process: { getBuiltinModule(id: "node:fs"): typeof NodeFs };
-  }).process.getBuiltinModule("node:fs");
+  // node:fs on first use (issue 12 §3): only tasks with input files need it.
+  const { globSync } = nodeBuiltin<typeof NodeFs>("node:fs");
   if (isAbsolute(pattern)) return globSync(pattern).filter(isFile).sort();
   let dir = base;
   let rest = normalize(pattern);

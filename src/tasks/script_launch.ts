@@ -11,6 +11,7 @@ import { emitUntilExit } from "./byte_lines.ts";
 import { notFoundReason, startFailure } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
+import { nodeBuiltin } from "../path.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
@@ -97,27 +98,17 @@ export function jsHostCommand(
   standalone: boolean = (Deno.build as { standalone?: boolean }).standalone === true,
 ): string[] {
   if (standalone) return [execPath, JS_HOST_VERB];
-  const { fileURLToPath } = builtin<typeof NodeUrl>("node:url");
+  const { fileURLToPath } = nodeBuiltin<typeof NodeUrl>("node:url");
   if (hostUrl.startsWith("file:") && hostUrl.endsWith("/src/tasks/script_launch.ts")) {
     const main = fileURLToPath(new URL("../../main.ts", hostUrl));
     const config = resolve(dirname(main), "deno.json");
-    const configArgs = builtin<typeof NodeFs>("node:fs").existsSync(config)
+    const configArgs = nodeBuiltin<typeof NodeFs>("node:fs").existsSync(config)
       ? ["--config", config]
       : ["--no-config"];
     return [execPath, "run", "-A", "--quiet", ...configArgs, main, JS_HOST_VERB];
   }
   const main = mainModule.startsWith("file:") ? fileURLToPath(mainModule) : mainModule;
   return [execPath, "run", "-A", "--quiet", "--no-config", main, JS_HOST_VERB];
-}
-
-/**
- * A Node builtin loaded on first use: a static `import "node:fs"` starts Deno's Node
- * compatibility layer (~10 ms) on every `weft run`, which loads this module for every
- * workflow (issue 12 §3); only javascript tasks need these.
- */
-function builtin<T>(id: string): T {
-  return (globalThis as unknown as { process: { getBuiltinModule(id: string): T } }).process
-    .getBuiltinModule(id);
 }
 
 /** One child process to run for a script task. */
