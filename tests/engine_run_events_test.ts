@@ -1,6 +1,6 @@
 /**
  * The order in which a run's listeners get its events. Some events are sent in a later
- * turn of the event loop (engine/run.ts, LATER): the order must stay that of the run.
+ * turn of the event loop (engine/publisher.ts, LATER): the order must stay that of the run.
  */
 import assert from "node:assert/strict";
 import type { EngineEvent } from "../src/engine/events.ts";

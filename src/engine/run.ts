@@ -2,7 +2,10 @@
  * One run of a workflow: the scheduler. It keeps the ready queue of the main DAG,
  * launches tasks under the concurrency limit (and alone for `parallel: false`), skips
  * what a condition or a failed dependency rules out, fires callbacks, stops on
- * cancellation or the workflow timeout, and publishes every step as an event.
+ * cancellation or the workflow timeout, and publishes every step as an event. The
+ * pieces it drives live apart: the ready queue (launch_queue.ts), what rules a task out
+ * (skips.ts), the order events go out in (publisher.ts), the task and run records
+ * (task_record.ts, run_record.ts).
  *
  * Every operation is O(1) or O(degree) per task, so 100,000 tasks schedule quickly.
  * @module
@@ -17,30 +20,23 @@ import { runChildWorkflow } from "./child.ts";
 import { runComposite } from "./composite.ts";
 import type { Outcome, RunContext } from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger, TaskRecord } from "./events.ts";
-import { conditionScope, type Expressions } from "./expressions.ts";
+import type { Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
 import type { Node } from "./nodes.ts";
 import { CALLBACK_GRACE_MS, type EngineOptions, type RunHandle } from "./options.ts";
-import { blocks, describe, leftoverOutcome, runStatus, skipped, snapshot } from "./outcomes.ts";
+import { leftoverOutcome, snapshot } from "./outcomes.ts";
 import { keptFromEarlierRun } from "./resume.ts";
-import { maskEvent, maskReport } from "./mask_events.ts";
+import { maskReport } from "./mask_events.ts";
+import { EventPublisher } from "./publisher.ts";
+import { runInfo, runReport } from "./run_record.ts";
+import { conditionSkip, upstreamSkip } from "./skips.ts";
 import type { Secrets } from "./secrets.ts";
 import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
+import { LaunchQueue } from "./launch_queue.ts";
+import { recordFinished, recordStarted } from "./task_record.ts";
 import { makeWorkDir } from "./work_dir.ts";
 import { OutputFiles } from "./output_files.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
-
-/**
- * Events no caller waits on (their listeners' promises are not returned), sent in a later
- * turn: see {@link Run.publish}.
- */
-const LATER: ReadonlySet<EngineEvent["type"]> = new Set([
-  "task_started",
-  "attempt_finished",
-  "task_finished",
-  "process_exited",
-]);
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -76,12 +72,10 @@ export class Run implements RunContext, RunHandle {
   /** Runner modules still loading at the start (see TaskRunner.prepare). */
   #runnersLoading: Promise<unknown>[];
   #tracker: ReadyTracker;
-  #queue: Node[] = [];
-  #queueHead = 0;
+  /** Tasks ready to start, and what runs now (launch_queue.ts). */
+  #queue = new LaunchQueue();
   #completions: string[] = [];
   #draining = false;
-  #inFlight = 0;
-  #aloneRunning = false;
   #unfinishedMain: number;
   #callbacks: Callbacks;
   #stop: "signal" | "workflow_timeout" | "fault" | null = null;
@@ -91,8 +85,8 @@ export class Run implements RunContext, RunHandle {
   #finished = false;
   #hardKill = new AbortController();
   #workDir: string;
-  /** Events of {@link LATER} not sent yet, in order. */
-  #later: EngineEvent[] = [];
+  /** Sends the events, in order, some in a later turn (publisher.ts). */
+  #events: EventPublisher;
   #workflowTimer: ReturnType<typeof setTimeout> | undefined;
   /** False once no callback may be called any more: after Ctrl-C or the grace window. */
   #callbacksOpen = true;
@@ -118,6 +112,7 @@ export class Run implements RunContext, RunHandle {
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
     this.secrets = prepared.secrets;
+    this.#events = new EventPublisher(options.listeners, this.secrets);
     this.#tracker = new ReadyTracker(prepared.nodes.main);
     this.#unfinishedMain = prepared.nodes.main.length;
     this.slots = new Slots(prepared.maxParallel, () => this.#pump());
@@ -142,22 +137,7 @@ export class Run implements RunContext, RunHandle {
   start(): void {
     const pending = this.publish({
       type: "run_started",
-      run: {
-        id: this.runId,
-        workflow: this.workflow.name,
-        file: this.file,
-        fileHash: this.#options.fileHash,
-        params: this.params,
-        startedAt: this.startedAt,
-        host: this.#options.host ?? Deno.hostname(),
-        pid: this.#options.pid ?? Deno.pid,
-        resumedFrom: this.#options.resume?.fromRunId ?? null,
-        ...(this.#options.trigger ? { trigger: this.#options.trigger } : {}),
-        ...(this.outputFiles.keep ? {} : { workDir: this.#workDir }),
-        ...(this.#options.parent
-          ? { parentRunId: this.#options.parent.runId, parentTaskId: this.#options.parent.taskId }
-          : {}),
-      },
+      run: runInfo(this.#options, this, this.outputFiles.keep ? undefined : this.#workDir),
       tasks: this.#order.map((n) => snapshot(n.record)),
     });
     pending.push(...this.#runnersLoading);
@@ -198,48 +178,16 @@ export class Run implements RunContext, RunHandle {
   }
 
   /**
-   * Sends an event to every listener; returns the promises listeners returned. The
-   * events of {@link LATER} go out in a later turn of the event loop (setImmediate),
-   * still in order: any other event first sends those waiting. Their listeners (the
-   * recorder, the progress lines) then run after the next task of a chain has started,
-   * while its process runs, not between one task's exit and the next one's start.
+   * Sends an event to every listener, masked; returns the promises listeners returned.
+   * Some events go out in a later turn, still in order: see EventPublisher.publish.
    */
   publish(event: EngineEvent): Promise<unknown>[] {
-    if (LATER.has(event.type)) {
-      this.#later.push(event);
-      if (this.#later.length === 1) setImmediate(this.#sendLater);
-      return [];
-    }
-    if (this.#later.length > 0) this.#sendLater();
-    return this.#send(event);
-  }
-
-  readonly #sendLater = (): void => {
-    const events = this.#later;
-    this.#later = [];
-    for (const event of events) this.#send(event);
-  };
-
-  #send(event: EngineEvent): Promise<unknown>[] {
-    const masked = maskEvent(event, this.secrets);
-    const pending: Promise<unknown>[] = [];
-    for (const listener of this.#options.listeners) {
-      try {
-        const result = listener(masked);
-        if (result instanceof Promise) pending.push(result.catch(() => {}));
-      } catch {
-        // A listener's bug must not stop the run or the other listeners.
-      }
-    }
-    return pending;
+    return this.#events.publish(event);
   }
 
   markStarted(node: Node, attempt: number): string {
     const at = this.#clock().toISOString();
-    const record = node.record;
-    record.startedAt ??= at;
-    record.status = "running";
-    record.attempts = attempt;
+    recordStarted(node, attempt, at);
     return at;
   }
 
@@ -259,19 +207,8 @@ export class Run implements RunContext, RunHandle {
   }
 
   finishRecord(node: Node, outcome: Outcome): void {
-    const record = node.record;
-    const at = this.#clock();
-    record.status = outcome.status;
-    record.reason = outcome.reason;
-    record.exitCode = outcome.exitCode;
-    record.error = outcome.error;
-    record.outputs = outcome.outputs;
-    if (outcome.attempts !== undefined) record.attempts = outcome.attempts;
-    record.finishedAt = at.toISOString();
-    record.durationMs = record.startedAt ? at.getTime() - Date.parse(record.startedAt) : null;
-    node.stdout = outcome.stdout;
-    node.finished = true;
-    this.publish({ type: "task_finished", runId: this.runId, task: snapshot(record) });
+    recordFinished(node, outcome, this.#clock());
+    this.publish({ type: "task_finished", runId: this.runId, task: snapshot(node.record) });
   }
 
   // ---- scheduling ----------------------------------------------------------------
@@ -301,67 +238,38 @@ export class Run implements RunContext, RunHandle {
   /** A main task whose dependencies all finished: skip it or queue it. */
   #onReady(node: Node): void {
     if (node.finished || this.#stop) return;
-    for (const depId of node.deps) {
-      const dep = this.nodes.get(depId)!;
-      if (blocks(dep)) {
-        this.#settle(node, skipped("upstream", ownText(`dependency "${dep.id}" ${describe(dep)}`)));
-        return;
-      }
-    }
-    this.#queueIfConditionHolds(node);
+    const blocked = upstreamSkip(node, this.nodes);
+    if (blocked) this.#settle(node, blocked);
+    else this.#queueIfConditionHolds(node);
   }
 
+  /** Queues a task (main or callback) unless its condition rules it out (skips.ts). */
   #queueIfConditionHolds(node: Node): void {
-    if (node.condition !== null) {
-      let holds: boolean;
-      try {
-        holds = this.exprs.test(node.condition, conditionScope(this, node));
-      } catch (error) {
-        this.#settle(node, {
-          ...skipped(null, null),
-          status: "failed",
-          reason: "error",
-          // The expression's message may quote values: data, masked like any other.
-          error: `condition: ${quoteData(error instanceof Error ? error.message : String(error))}`,
-        });
-        return;
-      }
-      if (!holds) {
-        this.#settle(node, skipped("condition", null));
-        return;
-      }
-    }
-    this.#queue.push(node);
+    const ruledOut = conditionSkip(node, this);
+    if (ruledOut) this.#settle(node, ruledOut);
+    else this.#queue.push(node);
   }
 
   /** Starts queued tasks while the limits allow. */
   #pump(): void {
     // After the workflow timeout the queue holds only callbacks (see #halt).
     if (!this.#callbacksOpen || this.#finished) return;
-    while (this.#queueHead < this.#queue.length && !this.#aloneRunning) {
-      const node = this.#queue[this.#queueHead];
-      if (node.alone && this.#inFlight > 0) break;
+    for (let node = this.#queue.next(); node; node = this.#queue.next()) {
       const slotHeld = node.kind === "leaf";
       if (slotHeld && !this.slots.tryAcquire()) break;
-      this.#queueHead++;
+      this.#queue.take(node);
       this.#launch(node, slotHeld);
     }
-    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#queueHead);
-      this.#queueHead = 0;
-    }
+    this.#queue.compact();
   }
 
   #launch(node: Node, slotHeld: boolean): void {
-    this.#inFlight++;
-    if (node.alone) this.#aloneRunning = true;
     const scope = node.callback ? this.callbackScope : this.scope;
     const work = node.kind === "leaf"
       ? runLeaf(this, { node, spec: node.leaf!, scope, slotHeld, quiet: false })
       : runComposite(this, node, scope);
     work.then((outcome) => {
-      this.#inFlight--;
-      if (node.alone) this.#aloneRunning = false;
+      this.#queue.ended(node);
       this.#settle(node, outcome);
       this.#drain();
     });
@@ -396,9 +304,7 @@ export class Run implements RunContext, RunHandle {
     clearTimeout(this.#workflowTimer);
     if (reason !== "workflow_timeout") this.#closeCallbacks(reason);
     else if (this.#callbacksOpen && this.#graceTimer === undefined) {
-      const rest = this.#queue.slice(this.#queueHead).filter((node) => node.callback);
-      this.#queue = rest;
-      this.#queueHead = 0;
+      this.#queue.keepOnly((node) => node.callback);
       this.#graceTimer = setTimeout(
         () => this.#closeCallbacks("workflow_timeout"),
         this.#options.callbackGraceMs ?? CALLBACK_GRACE_MS,
@@ -411,8 +317,7 @@ export class Run implements RunContext, RunHandle {
   #closeCallbacks(reason: "signal" | "workflow_timeout" | "fault"): void {
     this.#callbacksOpen = false;
     clearTimeout(this.#graceTimer);
-    this.#queue = [];
-    this.#queueHead = 0;
+    this.#queue.clear();
     this.callbackScope.abort(reason);
     this.#maybeFinish();
   }
@@ -420,11 +325,11 @@ export class Run implements RunContext, RunHandle {
   #maybeFinish(): void {
     if (this.#finished) return;
     if (this.#stop) {
-      const queued = this.#callbacksOpen && this.#queueHead < this.#queue.length;
-      if (this.#inFlight === 0 && !queued && !this.#draining) this.#finish();
+      const queued = this.#callbacksOpen && this.#queue.waiting;
+      if (this.#queue.inFlight === 0 && !queued && !this.#draining) this.#finish();
       return;
     }
-    const idle = this.#inFlight === 0 && this.#queueHead === this.#queue.length &&
+    const idle = this.#queue.inFlight === 0 && !this.#queue.waiting &&
       !this.#draining;
     if ((this.#unfinishedMain === 0 && this.#callbacks.pending === 0) || idle) this.#finish();
   }
@@ -442,19 +347,13 @@ export class Run implements RunContext, RunHandle {
         if (!child.finished) this.finishRecord(child, { ...outcome, attempts: 0 });
       }
     }
-    const finishedAt = this.#clock();
-    const report: RunReport = {
-      id: this.runId,
-      workflow: this.workflow.name,
-      status: runStatus(this.#order, this.#cancelled, this.#stop !== null),
-      startedAt: this.startedAt,
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - Date.parse(this.startedAt),
-      // A loop's iterations (known only once it ran) follow it.
-      tasks: this.#order.flatMap((n) => n.kind === "loop" ? [n, ...n.children] : [n])
-        .map((n) => snapshot(n.record)),
-      ...(this.#error === null ? {} : { error: this.#error }),
-    };
+    const run = { id: this.runId, workflow: this.workflow.name, startedAt: this.startedAt };
+    const report = runReport(run, this.#order, {
+      cancelled: this.#cancelled,
+      halted: this.#stop !== null,
+      error: this.#error,
+      finishedAt: this.#clock(),
+    });
     this.publish({ type: "run_finished", runId: this.runId, report });
     const masked = maskReport(report, this.secrets);
     this.outputFiles.close();

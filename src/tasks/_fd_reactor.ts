@@ -26,17 +26,22 @@
  * @module
  */
 
-const EPOLLIN = 0x1;
-const EPOLL_CTL_ADD = 1;
-const EPOLL_CTL_DEL = 2;
-const O_CLOEXEC = 0o2000000;
-const O_NONBLOCK = 0o4000;
-const WNOHANG = 1;
+import {
+  DATA_OFFSET,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLLIN,
+  EVENT_BYTES,
+  libc,
+  MAX_EVENTS,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  type Sys,
+  WNOHANG,
+} from "./_epoll.ts";
+import { OffLoopCalls } from "./_off_loop.ts";
+
 const CHUNK = 65536;
-const MAX_EVENTS = 64;
-/** struct epoll_event is packed on x86_64 (12 bytes), naturally aligned elsewhere (16). */
-const EVENT_BYTES = Deno.build.arch === "x86_64" ? 12 : 16;
-const DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
 const WAKE_TOKEN = 0;
 const WAKE_BYTE = new Uint8Array(1);
 /**
@@ -45,26 +50,6 @@ const WAKE_BYTE = new Uint8Array(1);
  * bounds their delay, and a child's start is the only thing that renews it.
  */
 const NEAR_WAIT_MS = 2;
-
-const SYMBOLS = {
-  epoll_create1: { parameters: ["i32"], result: "i32" },
-  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
-  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
-  // The same call on the event loop's thread (see #loop).
-  epoll_wait_now: {
-    name: "epoll_wait",
-    parameters: ["i32", "buffer", "i32", "i32"],
-    result: "i32",
-  },
-  read: { parameters: ["i32", "buffer", "u64"], result: "i64" },
-  write: { parameters: ["i32", "buffer", "u64"], result: "i64" },
-  close: { parameters: ["i32"], result: "i32" },
-  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
-  pidfd_open: { parameters: ["i32", "u32"], result: "i32" },
-  waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
-} as const satisfies Deno.ForeignLibraryInterface;
-
-type Sys = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
 interface Watch {
   fd: number;
@@ -98,11 +83,7 @@ export class FdReactor {
   /** Events handled since the loop last yielded settled promises others wait on. */
   #settled = false;
   /** Calls in flight off the event loop whose results the loop must not wait past. */
-  #offLoop = 0;
-  /** The loop waiting for one of those calls to end (see #loop), and until when (ms). */
-  #offLoopWait: { resolve: (ended: boolean) => void; until: number } | null = null;
-  /** One timer bounds those waits, re-armed only once it fires (not one timer per wait). */
-  #offLoopTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #offLoop = new OffLoopCalls();
 
   constructor(sys: Sys) {
     this.#sys = sys;
@@ -219,42 +200,9 @@ export class FdReactor {
    * watched), counted while in flight: the loop does not wait on the event loop's thread
    * meanwhile, where the result could not be taken in until the wait ended.
    */
-  async offLoop<T>(work: Promise<T>): Promise<T> {
-    this.#offLoop++;
-    try {
-      return await work;
-    } finally {
-      this.#offLoop--;
-      const wait = this.#offLoopWait;
-      this.#offLoopWait = null;
-      wait?.resolve(true);
-    }
+  offLoop<T>(work: Promise<T>): Promise<T> {
+    return this.#offLoop.track(work);
   }
-
-  /**
-   * Resolves true once a call of {@link offLoop} ends, or false after about `ms` (a call
-   * that takes that long, such as an exec stuck on a slow file system, must not hold back
-   * the other children's events: the loop then waits on the pool thread).
-   */
-  #offLoopEnd(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.#offLoopWait = { resolve, until: performance.now() + ms };
-      this.#offLoopTimer ??= setTimeout(this.#offLoopTimeout, ms);
-    });
-  }
-
-  readonly #offLoopTimeout = (): void => {
-    this.#offLoopTimer = undefined;
-    const wait = this.#offLoopWait;
-    if (!wait) return;
-    const left = wait.until - performance.now();
-    if (left >= 1) {
-      this.#offLoopTimer = setTimeout(this.#offLoopTimeout, Math.ceil(left)); // a later wait
-      return;
-    }
-    this.#offLoopWait = null;
-    wait.resolve(false);
-  };
 
   /** Resolves with the raw wait status once `pid` (our child) has exited and is reaped. */
   exit(pid: number): Promise<number | null> {
@@ -333,12 +281,12 @@ export class FdReactor {
     const events = this.#events;
     while (this.#armed > 0) {
       let n = 0;
-      if (this.#nearLeft > 0 && this.#offLoop > 0) {
+      if (this.#nearLeft > 0 && this.#offLoop.inFlight > 0) {
         // A child is being started off this thread, and the end of that call wakes the
         // event loop anyway: wait for it there, then take what is ready, rather than hop to
         // the pool for the wait and back (a thread wake-up each way: ~10% of this thread's
         // CPU on a DAG of short tasks, where a start is nearly always in flight).
-        const ended = await this.#offLoopEnd(Math.ceil(this.#nearLeft));
+        const ended = await this.#offLoop.end(Math.ceil(this.#nearLeft));
         if (this.#armed === 0) break;
         if (ended) {
           n = this.#sys.epoll_wait_now(this.#epoll, events, MAX_EVENTS, 0);
@@ -350,7 +298,7 @@ export class FdReactor {
         if (this.#settled) await nextTurn();
         this.#settled = false;
         if (this.#armed === 0) break;
-        if (this.#offLoop > 0) continue;
+        if (this.#offLoop.inFlight > 0) continue;
         const since = performance.now();
         const limit = Math.ceil(this.#nearLeft);
         n = this.#sys.epoll_wait_now(this.#epoll, events, MAX_EVENTS, limit);
@@ -379,8 +327,7 @@ export class FdReactor {
       }
       // n < 0: EINTR, wait again.
     }
-    clearTimeout(this.#offLoopTimer); // nothing left to wait for: Deno may exit at once
-    this.#offLoopTimer = undefined;
+    this.#offLoop.stopTimer(); // nothing left to wait for: Deno may exit at once
     this.#running = false;
   }
 }
@@ -399,7 +346,7 @@ let reactor: FdReactor | null | undefined;
 export function fdReactor(): FdReactor | null {
   if (reactor !== undefined) return reactor;
   try {
-    reactor = new FdReactor(Deno.dlopen("libc.so.6", SYMBOLS).symbols);
+    reactor = new FdReactor(libc());
   } catch {
     reactor = null;
   }

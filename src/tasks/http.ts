@@ -2,20 +2,17 @@
  * The `http` task type: one HTTP request, judged like `curl --fail` — a status
  * outside the expected set (any 2xx unless `expect_status` says otherwise) fails
  * the task. The response body is streamed to the task's stdout as lines; status,
- * headers and the start of the body become outputs.
+ * headers and the start of the body become outputs. What is sent (URL, headers,
+ * authorization, body) is prepared and checked first, in http_request.ts.
  * @module
  */
-import type { TaskOf } from "../model/task.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
 import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
 import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
+import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 
-/** The fields of an http task this runner reads (top-level or nested). */
-export type HttpTask = Pick<
-  TaskOf<"http">,
-  "url" | "method" | "headers" | "data" | "auth" | "expect_status"
->;
+export type { HttpTask } from "./http_request.ts";
 
 /** How much of the body becomes the `body` output. */
 export const BODY_OUTPUT_BYTES = 64 * 1024;
@@ -90,123 +87,6 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     };
   }
   return { ok: true, exitCode: 0, outputs };
-}
-
-interface PreparedRequest {
-  method: string;
-  url: URL;
-  /** The URL without credentials, for messages. */
-  displayUrl: string;
-  headers: Headers;
-  body: string | undefined;
-}
-
-/**
- * Interpolates and checks everything before any byte is sent. Values in the URL are
- * percent-encoded for the part they land in (ctx.interpolateUrl); header values may not
- * hold CR, LF or NUL, which could end the header and start another.
- */
-function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
-  let rawUrl: string;
-  try {
-    rawUrl = ctx.interpolateUrl(task.url);
-  } catch (e) {
-    const hint = (e as { hint?: string }).hint;
-    throw new Error(`url: ${quoteData((e as Error).message)}${hint ? ` (${hint})` : ""}`);
-  }
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    throw new Error(
-      `invalid URL ${quoteData(JSON.stringify(rawUrl))}: give an absolute http:// or https:// URL`,
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(
-      `unsupported URL scheme ${quoteData(url.protocol)} in ${quoteData(JSON.stringify(rawUrl))}`,
-    );
-  }
-
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(task.headers ?? {})) {
-    setHeader(headers, name, ctx.interpolate(value));
-  }
-
-  // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
-  if (url.username || url.password) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    url.username = "";
-    url.password = "";
-    if (!task.auth) headers.set("authorization", basicAuth(user, pass));
-  }
-  if (task.auth) setHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
-
-  let body: string | undefined;
-  if (task.data !== undefined && task.data !== null) {
-    if (typeof task.data === "string") {
-      body = ctx.interpolate(task.data);
-    } else {
-      body = JSON.stringify(interpolateDeep(task.data, ctx));
-      if (!headers.has("content-type")) headers.set("content-type", "application/json");
-    }
-  }
-  const method = task.method ?? (body === undefined ? "GET" : "POST");
-  if ((method === "GET" || method === "HEAD") && body !== undefined) {
-    throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
-  }
-  return { method, url, displayUrl: url.href, headers, body };
-}
-
-/**
- * Sets a header. Leading and trailing blanks and line breaks are trimmed, as the Fetch
- * Standard normalizes header values (a token read from a file keeps no final newline);
- * a CR, LF or NUL inside the value could start another header (RFC 9110 §5.5): refused.
- */
-function setHeader(headers: Headers, name: string, raw: string): void {
-  const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
-  const bad = /[\r\n\0]/.exec(value);
-  if (bad) {
-    const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
-    throw new Error(
-      `header ${
-        quoteData(JSON.stringify(name))
-      }: its value contains ${what}, which could start another header; refused`,
-    );
-  }
-  try {
-    headers.set(name, value);
-  } catch (e) {
-    throw new Error(
-      `header ${quoteData(JSON.stringify(name))}: ${quoteData((e as Error).message)}`,
-    );
-  }
-}
-
-function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
-  if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;
-  if ("token" in auth) return `Bearer ${ctx.interpolate(auth.token)}`;
-  return basicAuth(ctx.interpolate(auth.username), ctx.interpolate(auth.password));
-}
-
-function basicAuth(username: string, password: string): string {
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
-}
-
-/** Interpolates every string inside a JSON-like value; keys stay as written. */
-function interpolateDeep(value: unknown, ctx: TaskContext): unknown {
-  if (typeof value === "string") return ctx.interpolate(value);
-  if (Array.isArray(value)) return value.map((item) => interpolateDeep(item, ctx));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateDeep(item, ctx)]),
-    );
-  }
-  return value;
 }
 
 function statusExpected(status: number, expected: number[] | undefined): boolean {

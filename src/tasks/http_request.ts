@@ -1,0 +1,135 @@
+/**
+ * The request side of the `http` task type: everything an http task sends, prepared
+ * and checked before any byte goes out — the URL (interpolated, percent-encoded, http or
+ * https only), the headers (no CR, LF or NUL in a value), the authorization (`auth`, or
+ * credentials in the URL as curl takes them) and the body (`data`: a string as it is,
+ * anything else as JSON). Running the request is http.ts's job.
+ * @module
+ */
+import type { TaskOf } from "../model/task.ts";
+import type { TaskContext } from "./types.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+
+/** The fields of an http task this runner reads (top-level or nested). */
+export type HttpTask = Pick<
+  TaskOf<"http">,
+  "url" | "method" | "headers" | "data" | "auth" | "expect_status"
+>;
+
+/** A request ready to send: what fetch is given, and the URL as messages show it. */
+export interface PreparedRequest {
+  method: string;
+  url: URL;
+  /** The URL without credentials, for messages. */
+  displayUrl: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/**
+ * Interpolates and checks everything before any byte is sent. Values in the URL are
+ * percent-encoded for the part they land in (ctx.interpolateUrl); header values may not
+ * hold CR, LF or NUL, which could end the header and start another.
+ */
+export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
+  let rawUrl: string;
+  try {
+    rawUrl = ctx.interpolateUrl(task.url);
+  } catch (e) {
+    const hint = (e as { hint?: string }).hint;
+    throw new Error(`url: ${quoteData((e as Error).message)}${hint ? ` (${hint})` : ""}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new Error(
+      `invalid URL ${quoteData(JSON.stringify(rawUrl))}: give an absolute http:// or https:// URL`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(
+      `unsupported URL scheme ${quoteData(url.protocol)} in ${quoteData(JSON.stringify(rawUrl))}`,
+    );
+  }
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(task.headers ?? {})) {
+    setHeader(headers, name, ctx.interpolate(value));
+  }
+
+  // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
+  if (url.username || url.password) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    url.username = "";
+    url.password = "";
+    if (!task.auth) headers.set("authorization", basicAuth(user, pass));
+  }
+  if (task.auth) setHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
+
+  let body: string | undefined;
+  if (task.data !== undefined && task.data !== null) {
+    if (typeof task.data === "string") {
+      body = ctx.interpolate(task.data);
+    } else {
+      body = JSON.stringify(interpolateDeep(task.data, ctx));
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+  }
+  const method = task.method ?? (body === undefined ? "GET" : "POST");
+  if ((method === "GET" || method === "HEAD") && body !== undefined) {
+    throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
+  }
+  return { method, url, displayUrl: url.href, headers, body };
+}
+
+/**
+ * Sets a header. Leading and trailing blanks and line breaks are trimmed, as the Fetch
+ * Standard normalizes header values (a token read from a file keeps no final newline);
+ * a CR, LF or NUL inside the value could start another header (RFC 9110 §5.5): refused.
+ */
+function setHeader(headers: Headers, name: string, raw: string): void {
+  const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  const bad = /[\r\n\0]/.exec(value);
+  if (bad) {
+    const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
+    throw new Error(
+      `header ${
+        quoteData(JSON.stringify(name))
+      }: its value contains ${what}, which could start another header; refused`,
+    );
+  }
+  try {
+    headers.set(name, value);
+  } catch (e) {
+    throw new Error(
+      `header ${quoteData(JSON.stringify(name))}: ${quoteData((e as Error).message)}`,
+    );
+  }
+}
+
+function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
+  if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;
+  if ("token" in auth) return `Bearer ${ctx.interpolate(auth.token)}`;
+  return basicAuth(ctx.interpolate(auth.username), ctx.interpolate(auth.password));
+}
+
+function basicAuth(username: string, password: string): string {
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+/** Interpolates every string inside a JSON-like value; keys stay as written. */
+function interpolateDeep(value: unknown, ctx: TaskContext): unknown {
+  if (typeof value === "string") return ctx.interpolate(value);
+  if (Array.isArray(value)) return value.map((item) => interpolateDeep(item, ctx));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateDeep(item, ctx)]),
+    );
+  }
+  return value;
+}
