@@ -89,3 +89,54 @@ Deno.test("startup imports: the way of `weft run` to a shell task loads no node:
   }
   assert.deepEqual([...found], []);
 });
+
+/**
+ * The verbs other than `weft run` that load a workflow file to run or inspect it, with
+ * the modules each loads (dynamically) on its way to the loaded workflow.
+ */
+const LOADING_VERBS: Record<string, string[]> = {
+  "src/cli/schedule_manage.ts": ["src/schedule/from_trigger.ts", "src/engine/params.ts"],
+  "src/cli/schedule_backfill.ts": ["src/engine/params.ts", "src/cli/launch.ts"],
+  "src/cli/alerts.ts": [],
+  "src/cli/daemon.ts": [
+    "src/schedule/daemon_lock.ts",
+    "src/schedule/daemon.ts",
+    "src/schedule/clock.ts",
+    "src/store/kv_schedules.ts",
+    "src/cli/launch.ts",
+  ],
+};
+
+/** The modules `entry` imports itself with `await import()` (not their imports). */
+async function dynamicImports(entry: string): Promise<string[]> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", entry],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  const info = JSON.parse(new TextDecoder().decode(r.stdout));
+  const self = info.modules.find((m: { specifier: string }) => m.specifier === info.roots[0]);
+  return (self?.dependencies ?? [])
+    .filter((d: { isDynamic?: boolean }) => d.isDynamic)
+    .map((d: { code?: { specifier?: string } }) => d.code?.specifier ?? "");
+}
+
+Deno.test("startup imports: schedule add/backfill, alerts and daemon load a JSON file without yaml", async () => {
+  // They load the workflow through parse/problems.ts's quick path, as `weft run` does;
+  // parse/mod.ts (the YAML parser, ~20 ms) only when the file is YAML or has a problem.
+  for (const [verb, way] of Object.entries(LOADING_VERBS)) {
+    const dynamic = await dynamicImports(verb);
+    assert.ok(
+      dynamic.some((s) => s.endsWith("/src/parse/problems.ts")),
+      `${verb} loads problems.ts`,
+    );
+    assert.deepEqual(dynamic.filter((s) => s.endsWith("/src/parse/mod.ts")), [], verb);
+    for (const entry of [verb, "src/parse/problems.ts", ...way]) {
+      const graph = await staticGraph(entry);
+      assert.ok(graph.some((s) => s.endsWith(`/${entry}`)), `${entry} is in its graph`);
+      assert.deepEqual(graph.filter((s) => /yaml/.test(s)), [], `${verb}: ${entry}`);
+    }
+  }
+});

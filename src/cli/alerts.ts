@@ -52,7 +52,7 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
   let defined: AlertRow[] = [];
   let workflow = options.workflow;
   if (file !== undefined) {
-    const { loadWorkflow } = await import("../parse/mod.ts");
+    const { loadWorkflow } = await import("../parse/problems.ts");
     const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
     workflow ??= loaded.workflow.name;
     defined = (loaded.workflow.alerts ?? []).map((a) => ({

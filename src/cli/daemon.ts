@@ -104,7 +104,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         import("../schedule/daemon.ts"),
         import("../schedule/clock.ts"),
         import("../store/kv_schedules.ts"),
-        import("../parse/mod.ts"),
+        import("../parse/problems.ts"),
         import("./launch.ts"),
       ]);
     const store = await openScheduleStore(home);

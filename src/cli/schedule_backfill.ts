@@ -102,7 +102,7 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
       return ExitCode.Ok;
     }
     // Fail before claiming anything when the file no longer loads or a param is missing.
-    const { loadWorkflow } = await import("../parse/mod.ts");
+    const { loadWorkflow } = await import("../parse/problems.ts");
     const loaded = await loadWorkflow(schedule.file, { cwd: io.cwd, stdin: io.stdin });
     const { resolveParams } = await import("../engine/params.ts");
     resolveParams(loaded.workflow, schedule.params);

@@ -79,7 +79,7 @@ export async function scheduleFromFlags(
   flags: AddFlags,
   now: Date,
 ): Promise<Schedule> {
-  const { loadWorkflow } = await import("../parse/mod.ts");
+  const { loadWorkflow } = await import("../parse/problems.ts");
   const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
   if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
   const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");

@@ -256,7 +256,7 @@ export class Parser {
     const text = this.src.slice(t.start, Math.min(t.end, t.start + 24));
     if (t.kind === "path" && (text === "and" || text === "or")) {
       hint = `use ${text === "and" ? "&&" : "||"} instead of '${text}'`;
-    } else if (t.kind === "path" && /\bnot\s*$/.test(this.src.slice(0, t.start))) {
+    } else if (t.kind === "path" && notBefore(this.src, t.start)) {
       hint = "use ! instead of 'not'";
     }
     return new ExpressionError(`unexpected '${text}'`, t.start, hint);
@@ -279,4 +279,15 @@ export class Parser {
     this.pos = t.end;
     return t;
   }
+}
+
+/**
+ * Whether `src` has the word `not` (then only blanks) just before `end`: what
+ * `/\bnot\s*$/.test(src.slice(0, end))` tells, read backwards from `end`, since that
+ * regex tries every start in the text before it.
+ */
+function notBefore(src: string, end: number): boolean {
+  let i = end;
+  while (i > 0 && /\s/.test(src[i - 1])) i--;
+  return i >= 3 && src.startsWith("not", i - 3) && !/\w/.test(src[i - 4] ?? "");
 }

@@ -6,6 +6,7 @@
  */
 import type { ShellContext } from "./shell.ts";
 import {
+  addToWord,
   arithmeticHere,
   atCommandPosition,
   type CommandState,
@@ -135,7 +136,7 @@ export class ShellLexer {
         this.escapeNext = false;
         const top = this.top;
         if (top.kind === "heredoc") top.line += c;
-        else if ("cmd" in top && c !== "\n") this.wordOf(top).text += c;
+        else if ("cmd" in top && c !== "\n") addToWord(this.wordOf(top), c);
         continue;
       }
       if (this.word && this.readDelimiter(c)) continue;
@@ -293,7 +294,7 @@ export class ShellLexer {
       this.push({ kind: "comment" });
       return i;
     }
-    this.wordOf(top).text += c;
+    addToWord(this.wordOf(top), c);
     switch (c) {
       case "\\":
         this.escapeNext = true;

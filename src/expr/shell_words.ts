@@ -16,8 +16,25 @@ export interface MutableSlot {
 
 /** One word; `text` holds its literal characters. */
 export interface Word {
+  /** Grown only through {@link addToWord}. */
   text: string;
   slots: MutableSlot[];
+  /**
+   * How `text` stands against `/^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*$/` (`name[`, no `]`
+   * since: "open"), followed as it grows: testing that regex at each substitution would
+   * rescan a long word each time.
+   * Absent while `text` is empty.
+   */
+  subscript?: "name" | "open" | "no";
+}
+
+/** Appends `c` (one UTF-16 unit) to `word`'s text. */
+export function addToWord(word: Word, c: string): void {
+  word.text += c;
+  const s = word.subscript;
+  if (s === undefined) word.subscript = /[A-Za-z_]/.test(c) ? "name" : "no";
+  else if (s === "name") word.subscript = c === "[" ? "open" : /\w/.test(c) ? "name" : "no";
+  else if (s === "open" && c === "]") word.subscript = "no";
 }
 
 /** The words of the simple command being read in one command frame. */
@@ -49,7 +66,6 @@ const RESERVED = new Set([
 ]);
 const DECLARE = new Set(["declare", "typeset", "local", "readonly"]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
-const OPEN_SUBSCRIPT = /^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*$/;
 
 /** A fresh simple command. */
 export const newCommand = (): CommandState => ({
@@ -63,14 +79,27 @@ export const newCommand = (): CommandState => ({
 });
 
 /** Whether the next word is in command position (only keywords and assignments before it). */
-export const atCommandPosition = (cmd: CommandState) =>
-  cmd.words.every((w) => RESERVED.has(w) || ASSIGNMENT.test(w));
+export function atCommandPosition(cmd: CommandState): boolean {
+  // A `words` array only grows (a new command gets a new one): the words already found
+  // to be keywords or assignments are not tested again (a long run of assignments would
+  // make that quadratic).
+  let seen = commandPrefix.get(cmd.words);
+  if (!seen) commandPrefix.set(cmd.words, seen = { checked: 0, ok: true });
+  for (; seen.ok && seen.checked < cmd.words.length; seen.checked++) {
+    const w = cmd.words[seen.checked];
+    seen.ok = RESERVED.has(w) || ASSIGNMENT.test(w);
+  }
+  return seen.ok;
+}
+
+/** Per `words` array: how many {@link atCommandPosition} has tested, and whether all passed. */
+const commandPrefix = new WeakMap<string[], { checked: number; ok: boolean }>();
 
 /** Whether a substitution now, inside `word`, is evaluated as arithmetic by bash. */
 export function arithmeticHere(cmd: CommandState, word: Word): boolean {
   return cmd.arithmetic ||
     (cmd.test && ARITHMETIC_TESTS.has(cmd.previous?.text ?? "")) ||
-    (OPEN_SUBSCRIPT.test(word.text) && atCommandPosition(cmd));
+    (word.subscript === "open" && atCommandPosition(cmd));
 }
 
 /** A word of `cmd` is complete: update what the command's words tell about arithmetic. */

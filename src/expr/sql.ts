@@ -63,15 +63,20 @@ export function renderSql(
   // A copy: a whole quoted literal takes the closing quote off the next one.
   const literals = [...compiled.literals];
   const params: string[] = [];
-  let out = "";
+  // The output in pieces, one per token (a string's `open` is the index of its opening
+  // quote's piece), and a record of where its first non-blank piece is: cutting a
+  // literal open or testing `out.trim()` at each substitution would copy or rescan the
+  // whole statement each time, quadratic in a long query.
+  const out: string[] = [];
+  const blank = new BlankPrefix(out);
   let state: State = { kind: "code" };
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
     while (i < literal.length) {
       const step = advance(state, literal, i, out.length);
-      out += literal.slice(i, step.next);
-      if (step.closedCut) out += ")";
+      out.push(literal.slice(i, step.next));
+      if (step.closedCut) out.push(")");
       state = step.state;
       i = step.next;
     }
@@ -90,14 +95,14 @@ export function renderSql(
     if (state.kind === "code") {
       if (literal === "" && k > 0) throw refuse("right next to another `${...}`");
       // A statement starts with a keyword; a value there would be the SQL itself.
-      if (out.trim() === "") throw refuse("for the statement or its first keyword");
+      if (blank.test()) throw refuse("for the statement or its first keyword");
       const before = literal.trimEnd().slice(-1);
       const after = literals[k + 1].trimStart()[0] ?? "";
       if (touches(literal.slice(-1), before) || /^[\w$]/.test(literals[k + 1]) || after === "(") {
         // `${x}(` would read the value as a function's name.
         throw refuse("for a name or a part of one");
       }
-      out += mark;
+      out.push(mark);
       continue;
     }
     // Inside a '…' literal.
@@ -105,18 +110,49 @@ export function renderSql(
       literals[k + 1][1] !== "'";
     if (whole && !state.cut) {
       // `'${x}'`: drop the quotes; the placeholder is typed by its context, as the literal was.
-      out = out.slice(0, state.open) + mark;
+      blank.cut(state.open);
+      out.length = state.open;
+      out.push(mark);
       state = { kind: "code" };
       literals[k + 1] = literals[k + 1].slice(1);
       continue;
     }
-    if (!state.cut) out = out.slice(0, state.open) + "(" + out.slice(state.open);
-    out += `' || CAST(${mark} AS TEXT) || ${state.e ? "E" : ""}'`;
+    if (!state.cut) {
+      blank.cut(state.open);
+      out[state.open] = "(" + out[state.open];
+    }
+    out.push(`' || CAST(${mark} AS TEXT) || ${state.e ? "E" : ""}'`);
     state = { ...state, cut: true, start: -1 };
   }
-  if (state.kind === "string" && state.cut) out += ")";
-  return { sql: out, params };
+  if (state.kind === "string" && state.cut) out.push(")");
+  return { sql: out.join(""), params };
 }
+
+/** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */
+class BlankPrefix {
+  /** Index of the first piece with a non-blank character; -1 while none is known. */
+  #solid = -1;
+  /** Pieces before this index are known to be blank. */
+  #checked = 0;
+  constructor(private readonly pieces: string[]) {}
+
+  /** Whether every piece is blank (whitespace as `String.prototype.trim` has it). */
+  test(): boolean {
+    for (; this.#solid < 0 && this.#checked < this.pieces.length; this.#checked++) {
+      if (/\S/.test(this.pieces[this.#checked])) this.#solid = this.#checked;
+    }
+    return this.#solid < 0;
+  }
+
+  /** The pieces from `index` on are about to change: they are looked at again. */
+  cut(index: number): void {
+    if (this.#solid >= index) this.#solid = -1;
+    this.#checked = Math.min(this.#checked, index);
+  }
+}
+
+/** A `$tag$` opening a dollar-quoted body; sticky: it matches at `lastIndex` only. */
+const DOLLAR_TAG = /\$[A-Za-z_]*\$/y;
 
 /** The character before a substitution in code makes it part of a name or number. */
 function touches(last: string, lastNonBlank: string): boolean {
@@ -124,8 +160,9 @@ function touches(last: string, lastNonBlank: string): boolean {
 }
 
 /**
- * Moves past one token of `literal` from `i` in `state`. `outLength` is where the
- * token starts in the output (for a string's opening quote).
+ * Moves past one token of `literal` from `i` in `state`. `outLength` is the index of the
+ * token's piece in the output (for a string's opening quote; an `E` before it is the
+ * piece before, since each token of code is a piece of its own).
  */
 function advance(
   state: State,
@@ -150,7 +187,8 @@ function advance(
         return { state: { kind: "block-comment" }, next: i + 2 };
       }
       if (c === "$" && !/[\w$]/.test(literal[i - 1] ?? "")) {
-        const tag = /^\$[A-Za-z_]*\$/.exec(literal.slice(i))?.[0];
+        DOLLAR_TAG.lastIndex = i;
+        const tag = DOLLAR_TAG.exec(literal)?.[0];
         if (tag) return { state: { kind: "dollar", tag }, next: i + tag.length };
       }
       return { state, next: i + 1 };

@@ -54,6 +54,7 @@ type State = "scheme" | "slashes" | "authority" | "path" | "query" | "fragment";
  */
 export function buildUrl(literals: readonly string[], values: readonly UrlValue[]): string {
   const reader = new UrlReader();
+  let follows: boolean[] | undefined;
   let url = "";
   const add = (text: string) => {
     reader.feed(text);
@@ -62,7 +63,7 @@ export function buildUrl(literals: readonly string[], values: readonly UrlValue[
   add(literals[0]);
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
-    const part = reader.partHere(() => userinfoFollows(literals, k + 1));
+    const part = reader.partHere(() => (follows ??= userinfoAhead(literals))[k + 1]);
     if (value.raw || part === "base") add(value.text);
     else {
       const text = placeValue(part, value);
@@ -119,15 +120,23 @@ function placeValue(part: UrlPart, value: UrlValue): string {
   }
 }
 
-/** Whether an `@` follows in the authority, in the literal text from `literals[from]` on. */
-function userinfoFollows(literals: readonly string[], from: number): boolean {
-  for (let k = from; k < literals.length; k++) {
+/**
+ * For each `from`, whether an `@` follows in the authority, in the literal text from
+ * `literals[from]` on (before any `/ \\ ? #`). Worked out once, from the end, since a
+ * search from each value on would be quadratic in an authority of many values.
+ */
+function userinfoAhead(literals: readonly string[]): boolean[] {
+  const ahead: boolean[] = new Array(literals.length + 1).fill(false);
+  for (let k = literals.length - 1; k >= 0; k--) {
+    ahead[k] = ahead[k + 1];
     for (const ch of literals[k]) {
-      if (ch === "@") return true;
-      if (ch === "/" || ch === "\\" || ch === "?" || ch === "#") return false;
+      if (ch === "@" || ch === "/" || ch === "\\" || ch === "?" || ch === "#") {
+        ahead[k] = ch === "@";
+        break;
+      }
     }
   }
-  return false;
+  return ahead;
 }
 
 /** Reads URL text left to right, knowing at each point which part comes next. */
@@ -135,8 +144,12 @@ class UrlReader {
   #state: State = "scheme";
   #scheme = "";
   #slashes = 0;
-  /** The authority after its last `@` (host and port). */
-  #hostPort = "";
+  /**
+   * Of the authority after its last `@` (host and port), what `partHere` asks, kept as
+   * it grows (searching the text at each value would be quadratic in a long authority):
+   * an `[` is open (no `]` after the last one) and a `:` follows the last `]`.
+   */
+  #hostPort = { open: false, colon: false };
   #sawAt = false;
   #segment = "";
   /** The current path segment holds an encoded value. */
@@ -151,10 +164,8 @@ class UrlReader {
       case "slashes":
       case "authority": {
         if (!this.#sawAt && userinfo()) return "userinfo";
-        const open = this.#hostPort.lastIndexOf("[");
-        if (open >= 0 && this.#hostPort.indexOf("]", open) < 0) return "ipv6";
-        const afterBracket = this.#hostPort.slice(this.#hostPort.lastIndexOf("]") + 1);
-        return afterBracket.includes(":") ? "port" : "host";
+        if (this.#hostPort.open) return "ipv6";
+        return this.#hostPort.colon ? "port" : "host";
       }
       default:
         return this.#state;
@@ -173,7 +184,9 @@ class UrlReader {
       if (!this.#touched) this.#segmentOffset = offset;
       this.#segment += text;
       this.#touched = true;
-    } else if (part !== "userinfo" && this.#state === "authority") this.#hostPort += text;
+    } else if (part !== "userinfo" && this.#state === "authority") {
+      for (const ch of text) this.#addHostPort(ch);
+    }
   }
 
   /** The end of the URL: the last path segment is checked. */
@@ -199,8 +212,8 @@ class UrlReader {
         if (ch === "/" || ch === "\\" || ch === "?" || ch === "#") this.#enter(ch);
         else if (ch === "@") {
           this.#sawAt = true;
-          this.#hostPort = "";
-        } else this.#hostPort += ch;
+          this.#hostPort = { open: false, colon: false };
+        } else this.#addHostPort(ch);
         return;
       case "path":
         if (ch === "/" || ch === "\\" || ch === "?" || ch === "#") {
@@ -214,6 +227,12 @@ class UrlReader {
       case "fragment":
         return;
     }
+  }
+
+  #addHostPort(ch: string): void {
+    if (ch === "[") this.#hostPort.open = true;
+    else if (ch === "]") this.#hostPort = { open: false, colon: false };
+    else if (ch === ":") this.#hostPort.colon = true;
   }
 
   #enter(ch: string): void {
