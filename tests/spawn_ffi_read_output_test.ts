@@ -5,22 +5,11 @@
  * that can be read only one way.
  */
 import assert from "node:assert/strict";
-import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
+import { ffiTest, sh } from "./_ffi_spawn.ts";
 import { forEachByteLine, lineText, readByteLines } from "../src/tasks/byte_lines.ts";
 import type { SpawnedProcess } from "../src/tasks/types.ts";
 
-const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
-const spawner = new FfiSpawner();
-/** Said in the name of each test left out where FFI posix_spawn cannot work. */
-const WHY = ffiSpawnAvailable()
-  ? ""
-  : " (skipped: FFI posix_spawn unavailable: not Linux/glibc, or no FFI)";
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name: `readOutput: ${name}${WHY}`, ignore: !ffiSpawnAvailable(), fn });
-
-function sh(script: string): Promise<SpawnedProcess> {
-  return spawner.spawn({ cmd: "sh", args: ["-c", script], env: { PATH }, cwd: Deno.cwd() });
-}
+const test = ffiTest("readOutput");
 
 async function lines(child: SpawnedProcess, fast: boolean): Promise<string[][]> {
   const got: string[][] = [[], []];

@@ -7,24 +7,13 @@
  * start ends soon or not at all.
  */
 import assert from "node:assert/strict";
-import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
+import { ffiTest, sh } from "./_ffi_spawn.ts";
 import { lineText, readByteLines } from "../src/tasks/byte_lines.ts";
 import { fdReactor } from "../src/tasks/_fd_reactor.ts";
 import type { SpawnedProcess } from "../src/tasks/types.ts";
 import { testTempDir } from "./_tmp.ts";
 
-const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
-const spawner = new FfiSpawner();
-/** Said in the name of each test left out where FFI posix_spawn cannot work. */
-const WHY = ffiSpawnAvailable()
-  ? ""
-  : " (skipped: FFI posix_spawn unavailable: not Linux/glibc, or no FFI)";
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name: `fd reactor: ${name}${WHY}`, ignore: !ffiSpawnAvailable(), fn });
-
-function sh(script: string): Promise<SpawnedProcess> {
-  return spawner.spawn({ cmd: "sh", args: ["-c", script], env: { PATH }, cwd: Deno.cwd() });
-}
+const test = ffiTest("fd reactor");
 
 /** Both outputs line by line and the status, as the shell runner reads them. */
 async function finish(child: SpawnedProcess): Promise<{ out: string[]; code: number | null }> {

@@ -77,6 +77,20 @@ export function parseConnection(text: string, cwd: string): Connection {
 }
 
 /**
+ * The secrets of a database task: its connection string's password once interpolated
+ * (a `TaskRunner.secretsIn`, shared by the task registry, which knows it before the
+ * database module loads, and that module's runner).
+ */
+export function databaseTaskSecrets(
+  task: unknown,
+  interpolate: (text: string) => string,
+): string[] {
+  return connectionSecrets(
+    interpolate((task as { config: { connection: string } }).config.connection),
+  );
+}
+
+/**
  * The secret parts of a connection string, to be masked wherever weft prints or
  * stores text: the password as written in the URL and percent-decoded, and a
  * `password=` query value. Works on text that does not parse too (best effort: the

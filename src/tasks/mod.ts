@@ -9,7 +9,7 @@
  * tests/tasks_mod_test.ts holds it equal to each module's own runner.
  * @module
  */
-import { connectionSecrets } from "../model/connection.ts";
+import { databaseTaskSecrets } from "../model/connection.ts";
 import type { TaskRunner } from "./types.ts";
 
 /** Task runners by task type. */
@@ -57,11 +57,7 @@ export const defaultRegistry: Registry = new Map<string, TaskRunner>([
     {
       type: "database",
       usesOutputFile: false,
-      // The connection string's password (as database/runner.ts's own secretsIn).
-      secretsIn: (task, interpolate) =>
-        connectionSecrets(
-          interpolate((task as { config: { connection: string } }).config.connection),
-        ),
+      secretsIn: databaseTaskSecrets,
     },
     async () => (await import("./database/runner.ts")).databaseRunner as TaskRunner,
   ),

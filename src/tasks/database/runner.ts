@@ -15,7 +15,7 @@ import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
 import {
   type Connection,
   ConnectionError,
-  connectionSecrets,
+  databaseTaskSecrets,
   parseConnection,
 } from "../../model/connection.ts";
 import { type DbSession, openSession } from "./driver.ts";
@@ -36,7 +36,7 @@ export type DatabaseTask = Pick<TaskOf<"database">, "config">;
 export const databaseRunner: TaskRunner<DatabaseTask> = {
   type: "database",
   usesOutputFile: false,
-  secretsIn: (task, interpolate) => connectionSecrets(interpolate(task.config.connection)),
+  secretsIn: databaseTaskSecrets,
   run: runDatabase,
 };
 
