@@ -125,11 +125,10 @@ const OPS: Record<string, string> = {
 function machineFault(e: unknown, io: CliIO): Problem | null {
   if (e instanceof PathFault) {
     const text = describeFault(e.cause, e.setting);
-    const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
     const where = e.setting ? ` in ${e.setting}` : "";
     return {
       file: e.path,
-      message: `${e.what}${where}: ${text?.reason ?? cause}`,
+      message: `${e.what}${where}: ${text?.reason ?? e.detail}`,
       hint: text?.hint,
     };
   }

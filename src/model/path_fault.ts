@@ -10,6 +10,8 @@
 export class PathFault extends Error {
   /** The OS error's errno name (`ENOTDIR`), so that it still reads as a fault of the machine. */
   readonly code: string | undefined;
+  /** The OS error's own message. */
+  readonly detail: string;
 
   /**
    * @param what what failed, completing "…: reason" (`cannot create the run's work folder`)
@@ -26,6 +28,7 @@ export class PathFault extends Error {
     const detail = cause instanceof Error ? cause.message : String(cause);
     super(`${what} (${path}${setting ? `, from ${setting}` : ""}): ${detail}`, { cause });
     this.name = "PathFault";
+    this.detail = detail;
     const code = (cause as { code?: unknown } | null)?.code;
     this.code = typeof code === "string" ? code : undefined;
   }
