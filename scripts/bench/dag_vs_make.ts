@@ -4,21 +4,29 @@
  * - `dag`: layers of `width` tasks, each depending on two tasks of the previous layer;
  * - `chain`: each task depending on the one before it (no parallelism at all).
  *
- * Runs alternate (weft, make, weft, make, ...) after one warm-up of each, so a change of
- * machine load hits both sides alike. Prints every sample, the medians, the ratio, and the
- * load averages (/proc/loadavg) at start and end: the figures mean little on a busy machine.
+ * weft runs in two forms: from source (`deno run -A main.ts`, as a developer runs it) and
+ * from the bundle (`deno task bundle`, built here: the whole program in one file, the form
+ * `deno compile` ships and a released binary starts from). Each form gets a ratio of its own.
+ *
+ * Runs alternate (weft source, weft bundle, make, ...) after one warm-up of each, so a
+ * change of machine load hits every side alike. Prints every sample, the medians, the
+ * ratios, and the load averages (/proc/loadavg) at start and end: the figures mean little
+ * on a busy machine.
  *
  *   deno run -A scripts/bench/dag_vs_make.ts [--tasks 1000] [--width 50] [--jobs 8] [--runs 5]
- *     [--shape dag|chain|both] [--keep DIR]   (--keep writes the inputs to DIR and keeps them)
+ *     [--shape dag|chain|both] [--form source|bundle|both] [--keep DIR]
+ *   (--keep writes the inputs to DIR and keeps them)
  * @module
  */
 import { loadAverage, median, ms, option, textOption, timeCommand } from "./_stats.ts";
+import { buildBundle, bundleArgs, bundleEnv } from "./_bundle.ts";
 
 const tasks = option("tasks", 1000);
 const width = option("width", 50);
 const jobs = option("jobs", 8);
 const runs = Math.max(1, option("runs", 5));
 const shapeOption = textOption("shape") ?? "both";
+const formOption = textOption("form") ?? "both";
 const keep = textOption("keep");
 const mainTs = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -26,6 +34,12 @@ type Shape = "dag" | "chain";
 const shapes: Shape[] = shapeOption === "both" ? ["dag", "chain"] : [shapeOption as Shape];
 if (!shapes.every((s) => s === "dag" || s === "chain")) {
   console.error(`--shape must be dag, chain or both, not "${shapeOption}"`);
+  Deno.exit(2);
+}
+type Form = "source" | "bundle";
+const forms: Form[] = formOption === "both" ? ["source", "bundle"] : [formOption as Form];
+if (!forms.every((f) => f === "source" || f === "bundle")) {
+  console.error(`--form must be source, bundle or both, not "${formOption}"`);
   Deno.exit(2);
 }
 
@@ -67,10 +81,20 @@ async function writeInputs(dir: string, shape: Shape): Promise<void> {
 
 const dir = keep ?? await Deno.makeTempDir({ prefix: "weft-bench-dag-" });
 await Deno.mkdir(dir, { recursive: true });
-const env = { ...Deno.env.toObject(), WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
+const env = {
+  ...Deno.env.toObject(),
+  ...bundleEnv(dir),
+  WEFT_HOME: `${dir}/home`,
+  NO_COLOR: "1",
+};
+const bundle = forms.includes("bundle") ? await buildBundle(dir) : "";
+const formArgs: Record<Form, string[]> = {
+  source: ["run", "-A", mainTs],
+  bundle: bundleArgs(bundle),
+};
 
-function weft(shape: Shape): Promise<number> {
-  const args = ["run", "-A", mainTs, "run", `${dir}/${shape}.json`];
+function weft(form: Form, shape: Shape): Promise<number> {
+  const args = [...formArgs[form], "run", `${dir}/${shape}.json`];
   return timeCommand(Deno.execPath(), [...args, "--max-parallel", String(jobs), "--quiet"], {
     env,
   });
@@ -87,26 +111,31 @@ try {
   const ratios: string[] = [];
   for (const shape of shapes) {
     await writeInputs(dir, shape);
-    await weft(shape); // warm-up: module cache, store creation, page cache
+    // Warm-up: module cache, the bundle's parts, store creation, page cache.
+    for (const form of forms) await weft(form, shape);
     await make(shape);
-    const weftSamples: number[] = [];
+    const weftSamples = new Map<Form, number[]>(forms.map((f) => [f, []]));
     const makeSamples: number[] = [];
     for (let i = 0; i < runs; i++) {
-      weftSamples.push(await weft(shape));
+      for (const form of forms) weftSamples.get(form)!.push(await weft(form, shape));
       makeSamples.push(await make(shape));
     }
-    const w = median(weftSamples);
     const m = median(makeSamples);
     const shapeText = shape === "dag" ? `width ${width}, 2 deps each` : "each on the previous";
     console.log(
       `${shape}: ${tasks} tasks (${shapeText}), -j${jobs}, median of ${runs} alternating`,
     );
-    console.log(`  weft run  ${ms(w)}   [${weftSamples.map((s) => s.toFixed(0)).join(" ")}]`);
-    console.log(
-      `  make -j${jobs}   ${ms(m)}   [${makeSamples.map((s) => s.toFixed(0)).join(" ")}]`,
-    );
-    console.log(`  ratio weft/make = ${(w / m).toFixed(2)}x (target <= 1.5x)`);
-    ratios.push(`${shape} ${(w / m).toFixed(2)}x`);
+    const list = (samples: number[]) => samples.map((s) => s.toFixed(0)).join(" ");
+    for (const form of forms) {
+      const samples = weftSamples.get(form)!;
+      console.log(`  weft run (${form.padEnd(6)})  ${ms(median(samples))}   [${list(samples)}]`);
+    }
+    console.log(`  make -j${jobs}             ${ms(m)}   [${list(makeSamples)}]`);
+    for (const form of forms) {
+      const ratio = (median(weftSamples.get(form)!) / m).toFixed(2);
+      console.log(`  ratio weft (${form})/make = ${ratio}x (target <= 1.5x)`);
+      ratios.push(`${shape} ${form} ${ratio}x`);
+    }
   }
   console.log(`load at end:   ${loadAverage()}`);
   console.log(`summary: ${ratios.join(", ")}`);

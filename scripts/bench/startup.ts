@@ -16,6 +16,7 @@
  * @module
  */
 import { loadAverage, median, ms, option, timeCommand } from "./_stats.ts";
+import { buildBundle, bundleArgs, bundleEnv } from "./_bundle.ts";
 
 const runs = option("runs", 20);
 const root = new URL("../../", import.meta.url).pathname;
@@ -33,23 +34,17 @@ try {
     oneTask,
     JSON.stringify({ name: "one", tasks: [{ id: "a", command: "true" }] }),
   );
-  const bundle = `${dir}/weft.js`;
-  const built = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}scripts/build.ts`, "--bundle", "--output", bundle],
-    stdout: "null",
-    stderr: "inherit",
-  }).output();
-  if (!built.success) throw new Error("bench: building the bundle failed");
+  const bundle = await buildBundle(dir);
 
   const env = {
     ...Deno.env.toObject(),
     WEFT_HOME: `${dir}/home`,
-    XDG_CACHE_HOME: `${dir}/cache`, // where the bundle writes out its parts
+    ...bundleEnv(dir),
     NO_COLOR: "1",
   };
   const deno = Deno.execPath();
   const source = ["run", "-A", "--config", `${root}deno.json`, `${root}main.ts`];
-  const bundled = ["run", "-A", "--unstable-kv", "--no-config", bundle];
+  const bundled = bundleArgs(bundle);
   // Some history to list.
   for (let i = 0; i < 3; i++) {
     await timeCommand(deno, [...source, "run", workflow], { env, cwd: dir });
