@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { OutputFiles } from "../src/engine/output_files.ts";
+import { OutputFormatError } from "../src/engine/outputs.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** One turn of the event loop: what the files do "later" is done after it. */
@@ -121,4 +122,23 @@ Deno.test("output files: a folder that is gone fails the attempt's own take, not
   Deno.removeSync(dir, { recursive: true });
   await nextTurn(); // making files ahead fails quietly
   assert.throws(() => files.take("b", 1), Deno.errors.NotFound);
+});
+
+Deno.test("output files: small outputs are read at once, large ones as well, bad ones name the line", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const small = files.take("a", 1);
+  Deno.writeTextFileSync(small, "x=1\n", { append: true });
+  const read = files.read(small);
+  assert.ok(!(read instanceof Promise), "a small file is read without waiting");
+  assert.deepEqual(read, { x: "1" });
+  const large = files.take("b", 1);
+  const big = "y".repeat(100_000);
+  Deno.writeTextFileSync(large, `big=${big}\n`, { append: true });
+  assert.deepEqual(await files.read(large), { big });
+  const bad = files.take("c", 1);
+  Deno.writeTextFileSync(bad, "not an output\n", { append: true });
+  assert.ok(await files.read(bad) instanceof OutputFormatError, "the format error, not outputs");
+  await nextTurn();
+  assert.deepEqual(names(dir).filter((n) => [small, large, bad].some((p) => p.endsWith(n))), []);
 });

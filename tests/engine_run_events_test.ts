@@ -90,3 +90,86 @@ Deno.test("engine events: a listener that throws stops neither the run nor the o
   assert.equal(seen.filter((t) => t === "task_finished").length, 2);
   assert.equal(seen.at(-1), "run_finished");
 });
+
+/**
+ * The leaf tasks between their `task_started` and their end (`task_finished`, or an
+ * `attempt_finished` that retries: the back-off holds no slot), at most, as events go.
+ */
+function mostAtOnce(events: EngineEvent[], composites: string[]): number {
+  const open = new Set<string>();
+  let most = 0;
+  for (const e of events) {
+    const id = taskOf(e);
+    if (id === null || composites.includes(id)) continue;
+    if (e.type === "task_started") open.add(id);
+    if (e.type === "task_finished" || (e.type === "attempt_finished" && e.retryInMs !== null)) {
+      open.delete(id);
+    }
+    most = Math.max(most, open.size);
+  }
+  return most;
+}
+
+for (const maxParallel of [1, 2]) {
+  Deno.test(`engine events: with max_parallel ${maxParallel}, no more tasks between task_started and task_finished`, async () => {
+    const r = await runTest({
+      name: "slots",
+      max_parallel: maxParallel,
+      tasks: [
+        { id: "a", command: "echo n=1 >> $WEFT_OUTPUT" },
+        { id: "b", command: "true" },
+        { id: "c", command: "exit 3", continue_on_error: true },
+        { id: "d", command: "true" },
+        {
+          id: "par",
+          type: "parallel",
+          tasks: [{ id: "p1", command: "true" }, { id: "p2", command: "true" }, {
+            id: "p3",
+            command: "true",
+          }],
+        },
+        {
+          id: "each",
+          type: "loop",
+          items: ["x", "y", "z"],
+          parallel: true,
+          task: { command: "echo v=${item} >> $WEFT_OUTPUT" },
+        },
+      ],
+    });
+    assert.equal(r.report.status, "success");
+    assert.equal(mostAtOnce(r.events, ["par", "each"]), maxParallel);
+  });
+}
+
+Deno.test("engine events: with max_parallel 1, a retry's back-off holds no slot", async () => {
+  const r = await runTest({
+    name: "back-off",
+    max_parallel: 1,
+    tasks: [
+      {
+        id: "r",
+        command: "if [ ! -e tried ]; then touch tried; exit 1; fi",
+        retry: { attempts: 2, delay: "50ms" },
+      },
+      { id: "b", command: "true" },
+      { id: "c", command: "true" },
+    ],
+  });
+  assert.equal(r.report.status, "success");
+  const steps = r.events.flatMap((e) =>
+    e.type === "task_started" || e.type === "task_finished" || e.type === "attempt_finished"
+      ? [`${e.type} ${taskOf(e)}`]
+      : []
+  );
+  // r's failed attempt gives its slot to b at once; r's retry then waits for a slot.
+  assert.deepEqual(steps.slice(0, 5), [
+    "task_started r",
+    "attempt_finished r",
+    "task_started b",
+    "attempt_finished b",
+    "task_finished b",
+  ]);
+  assert.equal(steps.length, 11);
+  assert.equal(mostAtOnce(r.events, []), 1);
+});

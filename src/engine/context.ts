@@ -48,7 +48,10 @@ export interface RunContext extends ScopeSource {
   readonly outputFiles: OutputFiles;
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */
   markStarted(node: Node, attempt: number): string;
-  /** Fills a node's final record and publishes `task_finished`. */
+  /**
+   * Fills a node's final record and publishes `task_finished`; then gives back the slot
+   * its last attempt held, if it does (Node.holdsSlot).
+   */
   finishRecord(node: Node, outcome: Outcome): void;
   /**
    * Runs another workflow as a child run of task `taskId` (see child.ts); `signal`

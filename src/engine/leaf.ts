@@ -34,7 +34,11 @@ export interface LeafJob {
 /** The result of the last attempt, plus how many were made. */
 export type LeafOutcome = Outcome & { attempts: number };
 
-/** Runs every attempt a job is allowed; never throws. */
+/**
+ * Runs every attempt a job is allowed; never throws. Unless the job is quiet, an outcome
+ * from an attempt that took a slot comes back with the slot still held (Node.holdsSlot):
+ * the caller publishes the end through RunContext.finishRecord, which gives it back.
+ */
 export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcome> {
   const runner = run.registry.get(job.spec.type);
   let slotHeld = job.slotHeld;
@@ -43,13 +47,12 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
     if (!slotHeld) await run.slots.acquire();
     slotHeld = false;
     if (job.scope.reason !== null) {
-      run.slots.release();
-      return stopped(job.scope.reason, last, attempt - 1);
+      return holdUntilPublished(run, job, stopped(job.scope.reason, last, attempt - 1));
     }
     if (!runner) {
       // startRun refuses unknown types; this only guards a registry changed since.
-      run.slots.release();
-      return failure(run, ownText(`no runner for task type "${job.spec.type}"`), attempt);
+      const error = ownText(`no runner for task type "${job.spec.type}"`);
+      return holdUntilPublished(run, job, failure(run, error, attempt));
     }
     const { outcome, retryable } = await runAttempt(run, job, runner, attempt);
     last = outcome;
@@ -57,10 +60,22 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
       ? retryDelayMs(job.spec.retry, attempt)
       : null;
     if (!job.quiet) publishAttempt(run, job, outcome, retryIn);
-    if (retryIn === null) return outcome;
+    if (retryIn === null) return holdUntilPublished(run, job, outcome);
+    run.slots.release(); // the back-off holds no slot
     const stop = await sleepIn(job.scope, retryIn);
     if (stop) return stopped(stop, last, attempt);
   }
+}
+
+/**
+ * Returns the outcome of a job's last attempt, whose slot is still held: it is given
+ * back once the caller has published the task's end (RunContext.finishRecord), so that
+ * the next task's `task_started` never comes before this one's `task_finished`.
+ */
+function holdUntilPublished(run: RunContext, job: LeafJob, outcome: LeafOutcome): LeafOutcome {
+  if (job.quiet) run.slots.release(); // no task events to wait for
+  else job.node.holdsSlot = true;
+  return outcome;
 }
 
 interface AttemptResult {
@@ -113,7 +128,6 @@ async function runAttempt(
     ctx?.close();
     clearTimeout(timer);
     leave();
-    run.slots.release();
   }
   const read = outputFile ? await run.outputFiles.read(outputFile) : null;
   // $WEFT_OUTPUT content that is not the format fails an attempt that succeeded (outputs.ts).

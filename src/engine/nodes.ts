@@ -60,6 +60,11 @@ export interface Node {
   triggered: boolean;
   /** Callbacks: main-task dependencies not yet finished. */
   waitingDeps: number;
+  /**
+   * Its last attempt still holds a concurrency slot, given back once its `task_finished`
+   * is published (RunContext.finishRecord; see leaf.ts).
+   */
+  holdsSlot: boolean;
 }
 
 /** The nodes of a workflow in report order (each parallel's children right after it). */
@@ -286,5 +291,6 @@ function makeNode(init: NodeInit): Node {
     finished: false,
     triggered: false,
     waitingDeps: 0,
+    holdsSlot: false,
   };
 }

@@ -22,6 +22,9 @@ import { type OutputFormatError, outputsOrError } from "./outputs.ts";
 /** What an attempt wrote to its `$WEFT_OUTPUT` file (see {@link OutputFiles.read}). */
 export type Written = Record<string, string> | OutputFormatError | null;
 
+/** Files up to this size are read synchronously (see {@link OutputFiles.read}). */
+const SYNC_READ_MAX = 64 * 1024;
+
 /** Most files created ahead in one turn: about the attempts one turn starts. */
 const MAX_AHEAD = 32;
 
@@ -69,6 +72,18 @@ export class OutputFiles {
     if (size === 0) {
       this.#drop(path);
       return null;
+    }
+    if (size <= SYNC_READ_MAX) {
+      // Synchronous, as #create: the attempt holds its slot until its outputs are read
+      // (leaf.ts), and a trip through the async file-system pool would lengthen that.
+      let text: string | null;
+      try {
+        text = Deno.readTextFileSync(path);
+      } catch {
+        text = null; // removed since
+      }
+      this.#drop(path);
+      return text === null ? null : outputsOrError(text);
     }
     return Deno.readTextFile(path).then(outputsOrError, () => null).finally(() => this.#drop(path));
   }

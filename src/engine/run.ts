@@ -209,6 +209,10 @@ export class Run implements RunContext, RunHandle {
   finishRecord(node: Node, outcome: Outcome): void {
     recordFinished(node, outcome, this.#clock());
     this.publish({ type: "task_finished", runId: this.runId, task: snapshot(node.record) });
+    if (node.holdsSlot) {
+      node.holdsSlot = false;
+      this.slots.release();
+    }
   }
 
   // ---- scheduling ----------------------------------------------------------------
