@@ -4,6 +4,8 @@
  * importing module, `--help` and `weft history` included (issue 12 §3); with this, only
  * a command that resolves a path pays, when it does. `process.getBuiltinModule`
  * (Node 22.3+, supported by Deno 2) returns the same module synchronously.
+ * {@link isAbsolutePath}, {@link joinPath} and {@link dirnameOf} give node:path's answers
+ * without loading it where they plainly can (what loading a workflow file needs).
  * At src/'s top level, so every layer may use it (DESIGN.md §3).
  * @module
  */
@@ -25,4 +27,55 @@ export function nodePath(): typeof NodePath {
 export function nodeBuiltin<T>(id: string): T {
   return (globalThis as unknown as { process: { getBuiltinModule(id: string): T } }).process
     .getBuiltinModule(id);
+}
+
+// What `weft run` and `weft validate` of a workflow file need of node:path before the
+// first task starts, worked out without it where that is plainly exact: loading node:path
+// starts Node compatibility (~7 ms of every such command from source; issue 8 §5).
+// Windows paths (drive letters, two separators) always take node:path.
+const POSIX = Deno.build.os !== "windows";
+
+/** node:path's `isAbsolute(path)`. */
+export function isAbsolutePath(path: string): boolean {
+  return POSIX ? path.startsWith("/") : nodePath().isAbsolute(path);
+}
+
+/**
+ * node:path's `join(dir, path)`. Without node:path when nothing needs normalizing: `dir`
+ * absolute, and no segment of either empty, `.` or `..` (a plain `cwd` and `wf.json`).
+ */
+export function joinPath(dir: string, path: string): string {
+  if (POSIX && dir.startsWith("/") && (dir === "/" || plain(dir.slice(1))) && plain(path)) {
+    return dir === "/" ? `/${path}` : `${dir}/${path}`;
+  }
+  return nodePath().join(dir, path);
+}
+
+/** Whether relative `path` has segments only, none empty, `.` or `..`. */
+function plain(path: string): boolean {
+  return path.split("/").every((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
+ * node:path's `dirname(path)`: on POSIX its algorithm (Node's lib/path.js
+ * posix.dirname): the path before its last segment, trailing separators ignored; `/` for
+ * the root, `.` for a bare name, and `//` kept where a path starts with it.
+ */
+export function dirnameOf(path: string): string {
+  if (!POSIX) return nodePath().dirname(path);
+  if (path.length === 0) return ".";
+  const hasRoot = path.charCodeAt(0) === 0x2f;
+  let end = -1;
+  let matchedSlash = true;
+  for (let i = path.length - 1; i >= 1; --i) {
+    if (path.charCodeAt(i) === 0x2f) {
+      if (!matchedSlash) {
+        end = i;
+        break;
+      }
+    } else matchedSlash = false;
+  }
+  if (end === -1) return hasRoot ? "/" : ".";
+  if (hasRoot && end === 1) return "//";
+  return path.slice(0, end);
 }

@@ -165,3 +165,62 @@ Deno.test("readInput reads a regular file whole and refuses one over the limit",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A 1,000-task JSON workflow, each task after the first depending on two before it. */
+function large(last: Record<string, unknown>): string {
+  const tasks: Record<string, unknown>[] = [];
+  for (let i = 0; i < 999; i++) {
+    const depends = i < 2 ? {} : { depends_on: [`t${i - 2}`, `t${i - 1}`] };
+    tasks.push({ id: `t${i}`, command: "true", ...depends });
+  }
+  tasks.push({ id: "t999", command: "true", ...last });
+  return json({ name: "big", tasks });
+}
+
+Deno.test("a problem late in a large JSON workflow is found at its place, as on the full path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const clean = join(dir, "clean.json");
+    await Deno.writeTextFile(clean, large({ depends_on: ["t998", "t998"] }));
+    assert.ok(cleanJsonWorkflow(await Deno.readTextFile(clean)));
+    assert.deepEqual(
+      (await loadWorkflow(clean, { cwd: dir })).workflow,
+      (await fullLoad(clean, { cwd: dir })).workflow,
+    );
+    const late: Record<string, Record<string, unknown>> = {
+      unknown: { depends_on: ["t998", "nope"] },
+      self: { depends_on: "t999" },
+      cycle: { on_success: ["t999"] },
+      callback: { on_failure: ["t5"] },
+      reference: { command: "echo ${tasks.t999.status} ${tasks.zz.stdout}" },
+      heredoc: { command: "cat <<'E'\n${params.x}\nE" },
+    };
+    for (const [name, fields] of Object.entries(late)) {
+      const text = large(fields);
+      assert.equal(cleanJsonWorkflow(text), undefined, name);
+      const file = join(dir, `${name}.json`);
+      await Deno.writeTextFile(file, text);
+      const expected = (await checkWorkflow(file, { cwd: dir })).problems;
+      assert.ok(expected.length > 0, name);
+      // Every problem is placed in the last task's lines (or, for a callback that has
+      // depends_on, at task t5's).
+      const lines = text.split("\n");
+      const lastTask = lines.findIndex((l) => l.includes('"t999"')) + 1;
+      for (const p of expected) assert.ok(p.line! >= lastTask || name === "callback", name);
+      const at = (written: string) => {
+        const line = lines.findIndex((l) => l.includes(written));
+        return { line: line + 1, column: lines[line].indexOf(written) + 1 };
+      };
+      const placed = expected.map((p) => ({ line: p.line, column: p.column }));
+      if (name === "unknown") assert.deepEqual(placed, [at('"nope"')]);
+      if (name === "reference") assert.deepEqual(placed[1], at("${tasks.zz"));
+      assert.deepEqual(await workflowProblems(file, { cwd: dir }), expected, name);
+      assert.deepEqual(await outcome(() => loadWorkflow(file, { cwd: dir })), {
+        exitCode: 2,
+        problems: expected,
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { findJsonError } from "../src/parse/json_error.ts";
 import { scalarSourceOffset } from "../src/parse/scalar_offsets.ts";
 import { suggest } from "../src/parse/suggest.ts";
-import { jsonWrittenNumbers } from "../src/parse/written_keep.ts";
+import { MAX_NESTING_DEPTH } from "../src/parse/nesting.ts";
+import { jsonWrittenNumbers, plainJsonNumbers } from "../src/parse/written_keep.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -93,4 +94,24 @@ Deno.test("scalarSourceOffset: a block scalar is split into lines only as far as
     scalarSourceOffset(text, start, "BLOCK_LITERAL", "one\ntwo\n", 0),
     text.indexOf("one"),
   );
+});
+
+Deno.test("plainJsonNumbers: jsonWrittenNumbers of text without a repeated key or deep nesting", () => {
+  const text = '{"a": [1.10, {"b": 2.50, "c\\u0022": -0.0}], "d": {"a": 1}}';
+  assert.deepEqual(plainJsonNumbers(text), jsonWrittenNumbers(text));
+  assert.deepEqual(plainJsonNumbers(text), [
+    { path: ["a", 0], text: "1.10" },
+    { path: ["a", 1, "b"], text: "2.50" },
+    { path: ["a", 1, 'c"'], text: "-0.0" },
+  ]);
+  // A key repeated, also when written with an escape, or past the first few keys.
+  assert.equal(plainJsonNumbers('{"a": 1, "b": {"a": 2}, "a": 3}'), undefined);
+  assert.equal(plainJsonNumbers('{"a": 1, "\\u0061": 2}'), undefined);
+  const many = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
+  assert.deepEqual(plainJsonNumbers(`{${many.join(", ")}}`), []);
+  assert.equal(plainJsonNumbers(`{${many.join(", ")}, "k7": 0}`), undefined);
+  // Nesting: MAX_NESTING_DEPTH levels are fine, one more is not; brackets in strings are text.
+  const nest = (n: number) => "[".repeat(n) + '"[{"' + "]".repeat(n);
+  assert.deepEqual(plainJsonNumbers(nest(MAX_NESTING_DEPTH)), []);
+  assert.equal(plainJsonNumbers(nest(MAX_NESTING_DEPTH + 1)), undefined);
 });

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { nodePath } from "../src/path.ts";
+import { dirnameOf, isAbsolutePath, joinPath, nodePath } from "../src/path.ts";
 import { staticGraph } from "./_static_graph.ts";
 
 Deno.test("nodePath: node:path's own functions, the same module each time", () => {
@@ -18,4 +18,42 @@ Deno.test("nodePath: node:path's own functions, the same module each time", () =
 Deno.test("nodePath: src/path.ts imports node:path for its types only", async () => {
   const graph = await staticGraph("src/path.ts");
   assert.deepEqual(graph.filter((s) => s.startsWith("node:")), []);
+});
+
+Deno.test("isAbsolutePath, joinPath, dirnameOf: node:path's answers, with or without it", () => {
+  const paths = [
+    "",
+    "/",
+    "//",
+    "///a",
+    "/a",
+    "/a/b",
+    "/a/b/",
+    "/a//b",
+    "/a/b//",
+    "//a",
+    "a",
+    "a/",
+    "a/b",
+    "a/b/../c",
+    "./a",
+    "../a",
+    ".",
+    "..",
+    "/tmp/weft-run-1/2.out",
+    "/a/./b",
+    "/a/../b",
+    "wf.json",
+    "dir/wf.json",
+    "dir//wf.json",
+  ];
+  for (const p of paths) {
+    assert.equal(isAbsolutePath(p), path.isAbsolute(p), `isAbsolute ${p}`);
+    assert.equal(dirnameOf(p), path.dirname(p), `dirname ${p}`);
+    for (
+      const dir of ["/", "/work", "/work/", "/work/a", "/work//a", "/work/./a", "/w/../a", "rel"]
+    ) {
+      assert.equal(joinPath(dir, p), path.join(dir, p), `join ${dir} ${p}`);
+    }
+  }
 });

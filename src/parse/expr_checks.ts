@@ -9,7 +9,7 @@ import { valueLabel } from "./describe.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { loopItemsProblem, stepProblems } from "./step_checks.ts";
+import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 
 /** Fields of a task whose strings are `${...}` templates. */
@@ -41,13 +41,18 @@ interface Scope {
 /** Every expression problem in the workflow data. */
 export function expressionProblems(data: unknown, map: SourceMap, file: string): Problem[] {
   const tasks = topLevelTasks(data);
-  const ids = [...tasks, ...tasks.flatMap(parallelChildren)].flatMap((t) => t.id ?? []);
+  // Top-level ids first, then the children's: the order of "defined tasks" in hints.
+  const taskIds = new Set<string>();
+  for (const task of tasks) if (task.id !== undefined) taskIds.add(task.id);
+  for (const task of tasks) {
+    for (const child of parallelChildren(task)) if (child.id !== undefined) taskIds.add(child.id);
+  }
   const params = isObject(data) && isObject(data.params) ? Object.keys(data.params) : [];
   const scope: Scope = {
     data,
     map,
     file,
-    taskIds: new Set(ids),
+    taskIds,
     params: new Set(params),
     problems: [],
     order: new RunOrder(tasks),
@@ -56,7 +61,9 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
 
   for (const task of tasks) {
     scope.reader = task.id ? { kind: "task", id: task.id } : { kind: "none" };
-    checkText(scope, task.data.condition, [...task.path, "condition"], "condition", false);
+    if (typeof task.data.condition === "string") {
+      checkText(scope, task.data.condition, [...task.path, "condition"], "condition", false);
+    }
     checkStep(scope, task.data, task.path, false);
     switch (task.data.type) {
       case "conditional":
@@ -110,13 +117,22 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   return scope.problems;
 }
 
-/** The templated fields of one unit of work. */
+/**
+ * The templated fields of one unit of work. A field's path is made only for a field
+ * that is there: this runs for every task, and most fields are absent (issue 8 §5).
+ */
 function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: boolean): void {
   for (const field of TEMPLATE_FIELDS) {
-    checkText(scope, step[field], [...path, field], "template", inLoop);
+    if (typeof step[field] === "string") {
+      checkText(scope, step[field], [...path, field], "template", inLoop);
+    }
   }
-  for (const field of TEMPLATE_MAPS) checkNested(scope, step[field], [...path, field], inLoop);
-  checkEnvOrder(scope, step.environment, [...path, "environment"]);
+  for (const field of TEMPLATE_MAPS) {
+    if (step[field] !== undefined) checkNested(scope, step[field], [...path, field], inLoop);
+  }
+  if (isObject(step.environment)) {
+    checkEnvOrder(scope, step.environment, [...path, "environment"]);
+  }
   for (const p of stepProblems(step, path, scope.map, scope.data)) {
     scope.problems.push({ file: scope.file, ...p });
   }
@@ -166,7 +182,7 @@ function checkText(
   kind: "condition" | "template",
   inLoop: boolean,
 ): void {
-  if (typeof text !== "string") return;
+  if (typeof text !== "string" || (kind === "template" && isLiteralText(text))) return;
   for (const ref of compile(scope, text, path, kind) ?? []) {
     const trouble = referenceTrouble(scope, ref, inLoop) ??
       (ref.root === "tasks" ? scope.order.trouble(scope.reader, ref.path[0]) : undefined);

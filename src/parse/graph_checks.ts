@@ -3,7 +3,7 @@
  * that are only callbacks, and no cycles.
  * @module
  */
-import { findCycle, type GraphNode } from "../graph/mod.ts";
+import { findCycle } from "../graph/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
@@ -22,10 +22,8 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
 
   const tasks = topLevelTasks(data);
   const byId = new Map<string, RawTask>();
-  // Document order (each task, then its children), so "first defined" means first in the file.
-  const inOrder = tasks.flatMap((task) => [task, ...parallelChildren(task)]);
-  for (const task of inOrder) {
-    if (task.id === undefined) continue;
+  const define = (task: RawTask) => {
+    if (task.id === undefined) return;
     const first = byId.get(task.id);
     if (first) {
       const line = map.value([...first.path, "id"]).line;
@@ -35,21 +33,28 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
         `"${task.id}" is already the id of the task at line ${line}; ids must be unique, parallel children included`,
       );
     } else byId.set(task.id, task);
+  };
+  // Document order (each task, then its children), so "first defined" means first in the file.
+  for (const task of tasks) {
+    define(task);
+    for (const child of parallelChildren(task)) define(child);
   }
 
-  const topIds = new Set(tasks.flatMap((t) => t.id ?? []));
-  // What a reference may name instead: top-level tasks whose own id is valid.
-  const targets = validTaskIds(topIds);
+  const topIds = new Set<string>();
+  for (const task of tasks) if (task.id !== undefined) topIds.add(task.id);
+  // What a reference may name instead: top-level tasks whose own id is valid. Worked
+  // out for the first unknown reference only: it checks every id.
+  let targets: string[] | undefined;
   for (const task of tasks) {
     for (const field of REF_FIELDS) {
       for (const ref of idRefs(task, field)) {
-        const owner = task.id ? `task "${task.id}"` : "this task";
         if (topIds.has(ref.id)) {
           if (ref.id === task.id && field === "depends_on") {
             at(ref.path, `task "${ref.id}" depends on itself`, "remove it from depends_on");
           }
           continue;
         }
+        const owner = task.id ? `task "${task.id}"` : "this task";
         const child = byId.get(ref.id);
         if (child?.parent !== undefined) {
           at(
@@ -59,6 +64,7 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
           );
           continue;
         }
+        targets ??= validTaskIds(topIds);
         at(
           ref.path,
           `unknown task "${ref.id}" in ${field} of ${owner}`,
@@ -82,30 +88,33 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
       }
     }
   }
-  for (const task of tasks) {
-    const called = task.id ? callers.get(task.id) : undefined;
-    if (!called || task.data.depends_on === undefined) continue;
-    const when = called.field === "on_success" ? "succeeds" : "fails";
-    problems.push({
-      file,
-      ...map.key([...task.path, "depends_on"]),
-      message:
-        `task "${task.id}" is a callback (in ${called.field} of task "${called.caller}") and cannot have depends_on`,
-      hint:
-        `a callback runs only when called — when "${called.caller}" ${when} — and at most once per run; remove depends_on, or remove "${task.id}" from ${called.field} to make it a normal task`,
-    });
-  }
+  // What callbacks may not do: nothing to look for in a workflow without callbacks.
+  if (callers.size > 0) {
+    for (const task of tasks) {
+      const called = task.id ? callers.get(task.id) : undefined;
+      if (!called || task.data.depends_on === undefined) continue;
+      const when = called.field === "on_success" ? "succeeds" : "fails";
+      problems.push({
+        file,
+        ...map.key([...task.path, "depends_on"]),
+        message:
+          `task "${task.id}" is a callback (in ${called.field} of task "${called.caller}") and cannot have depends_on`,
+        hint:
+          `a callback runs only when called — when "${called.caller}" ${when} — and at most once per run; remove depends_on, or remove "${task.id}" from ${called.field} to make it a normal task`,
+      });
+    }
 
-  // A task that waits for a callback might wait for something that never runs.
-  for (const task of tasks) {
-    for (const ref of idRefs(task, "depends_on")) {
-      const called = callers.get(ref.id);
-      if (!called) continue;
-      at(
-        ref.path,
-        `task "${task.id}" depends on "${ref.id}", which runs only as a callback (in ${called.field} of task "${called.caller}")`,
-        `a callback may never run; depend on "${called.caller}" instead`,
-      );
+    // A task that waits for a callback might wait for something that never runs.
+    for (const task of tasks) {
+      for (const ref of idRefs(task, "depends_on")) {
+        const called = callers.get(ref.id);
+        if (!called) continue;
+        at(
+          ref.path,
+          `task "${task.id}" depends on "${ref.id}", which runs only as a callback (in ${called.field} of task "${called.caller}")`,
+          `a callback may never run; depend on "${called.caller}" instead`,
+        );
+      }
     }
   }
 
@@ -132,22 +141,33 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
 
 /** Every cycle over `fields` edges, one per broken edge, at most MAX_CYCLES. */
 function cycles(tasks: RawTask[], ids: Set<string>, fields: readonly string[]): string[][] {
-  const deps = new Map<string, string[]>();
+  const nodes: { id: string; deps: string[] }[] = [];
+  const byId = new Map<string, { id: string; deps: string[] }>();
+  let edges = 0;
   for (const task of tasks) {
-    if (!task.id || deps.has(task.id)) continue;
-    const targets = fields.flatMap((f) => idRefs(task, f).map((r) => r.id))
-      .filter((id) => ids.has(id) && !(fields.includes("depends_on") && id === task.id));
-    deps.set(task.id, [...new Set(targets)]);
+    if (!task.id || byId.has(task.id)) continue;
+    // Loops, not flatMap/filter per task: this runs for every task (issue 8 §5). An
+    // edge named twice is kept: findCycle follows each edge once (graph/indexed.ts).
+    const deps: string[] = [];
+    for (const field of fields) {
+      for (const { id } of idRefs(task, field)) {
+        if (ids.has(id) && !(field === "depends_on" && id === task.id)) deps.push(id);
+      }
+    }
+    const node = { id: task.id, deps };
+    nodes.push(node);
+    byId.set(task.id, node);
+    edges += deps.length;
   }
   const found: string[][] = [];
+  if (edges === 0) return found; // nothing to follow: most workflows have no callbacks
   while (found.length < MAX_CYCLES) {
-    const nodes: GraphNode[] = [...deps].map(([id, d]) => ({ id, deps: d }));
     const cycle = findCycle(nodes);
     if (!cycle) break;
     found.push(cycle);
     // Break this cycle at its first edge and look for another.
-    const from = deps.get(cycle[0]) ?? [];
-    deps.set(cycle[0], from.filter((id) => id !== cycle[1]));
+    const from = byId.get(cycle[0])!;
+    from.deps = from.deps.filter((id) => id !== cycle[1]);
   }
   return found;
 }

@@ -11,6 +11,8 @@ import { valueLabel } from "./describe.ts";
 import { isObject, parallelChildren, type RawTask } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
+const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
+
 /** Whose expression is being checked: the scope its `${tasks...}` references run in. */
 export type Reader =
   /** A task's own fields, or a step of it (`id` of a parallel child for its fields). */
@@ -50,17 +52,33 @@ export class RunOrder {
 
   /** `tasks`: the top-level tasks as written (see raw.ts); malformed parts are ignored. */
   constructor(tasks: readonly RawTask[]) {
-    const top = new Set(tasks.flatMap((t) => t.id ?? []));
-    const ids = (value: unknown): string[] =>
-      (typeof value === "string" ? [value] : Array.isArray(value) ? value : [])
-        .filter((v): v is string => typeof v === "string" && top.has(v));
+    // Loops rather than flatMap/filter: this runs for every task (issue 8 §5).
+    const top = new Set<string>();
+    for (const task of tasks) if (task.id !== undefined) top.add(task.id);
+    const ids = (value: unknown): string[] => {
+      const found: string[] = [];
+      if (typeof value === "string") {
+        if (top.has(value)) found.push(value);
+      } else if (Array.isArray(value)) {
+        for (const v of value) if (typeof v === "string" && top.has(v)) found.push(v);
+      }
+      return found;
+    };
     for (const task of tasks) {
       if (!task.id || this.#deps.has(task.id)) continue;
       this.#deps.set(task.id, ids(task.data.depends_on));
-      const children = parallelChildren(task).flatMap((c) => c.id ?? []);
-      this.#children.set(task.id, children);
-      for (const child of children) this.#parent.set(child, task.id);
-      for (const field of ["on_success", "on_failure"]) {
+      const steps = parallelChildren(task);
+      if (steps.length > 0) {
+        const children: string[] = [];
+        for (const child of steps) {
+          if (child.id === undefined) continue;
+          children.push(child.id);
+          this.#parent.set(child.id, task.id);
+        }
+        this.#children.set(task.id, children);
+      }
+      for (const field of CALLBACK_FIELDS) {
+        if (task.data[field] === undefined) continue;
         for (const callee of ids(task.data[field])) {
           const callers = this.#callers.get(callee) ?? [];
           if (!callers.includes(task.id)) callers.push(task.id);

@@ -11,15 +11,13 @@ import { type Problem, WeftError } from "../model/errors.ts";
 import { type Workflow, workflowSchema } from "../model/workflow.ts";
 import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
-import { findDuplicateJsonKeys } from "./json_error.ts";
 import type { LoadedWorkflow, LoadOptions } from "./mod.ts";
-import { jsonTooDeep } from "./nesting.ts";
 import { protoKeyPaths } from "./proto_keys.ts";
-import { nodePath } from "../path.ts";
+import { dirnameOf } from "../path.ts";
 import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
-import { jsonWrittenNumbers, keepWrittenText } from "./written_keep.ts";
+import { keepWrittenText, plainJsonNumbers } from "./written_keep.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -55,7 +53,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
       return {
         workflow,
         file: raw.path,
-        dir: nodePath().dirname(raw.path),
+        dir: dirnameOf(raw.path),
         source: decoded.text,
         hash,
       };
@@ -87,24 +85,28 @@ const NO_MAP = new Proxy({}, {
  * The workflow of JSON text when every check of mod.ts's `parseWorkflowSource` (and
  * its `.json` syntax checks) passes and it calls no sub-workflow; undefined when the
  * full path must run: at the first sign of a problem, since problems need positions.
- * The same steps in the same order as the full path, so a workflow returned here is
- * one the full path accepts.
+ * The same checks as the full path (those of the text in one pass), so a workflow
+ * returned here is one the full path accepts.
  */
 export function cleanJsonWorkflow(source: string): Workflow | undefined {
   const text = source.replace(/^\uFEFF/, "");
-  if (text.trim() === "" || jsonTooDeep(text) !== undefined) return undefined;
+  if (text.trim() === "") return undefined;
   let data: unknown;
   try {
+    // V8's JSON.parse takes any depth: the depth is checked after, with the rest.
     data = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (data === null || findDuplicateJsonKeys(text).length > 0) return undefined;
+  if (data === null) return undefined;
+  // Too deep or a key repeated: undefined. One pass for what three do on the full path.
+  const numbers = plainJsonNumbers(text);
+  if (numbers === undefined) return undefined;
   // `"\u005f_proto__"` is the key too: without a `\u` escape it is written out.
   if ((text.includes("\\u") || text.includes("__proto__")) && protoKeyPaths(data).length > 0) {
     return undefined;
   }
-  keepWrittenText(data, jsonWrittenNumbers(text), workflowSchema);
+  keepWrittenText(data, numbers, workflowSchema);
   const result = workflowSchema.safeParse(data, JITLESS);
   if (!result.success || callsWorkflows(result.data)) return undefined;
   try {

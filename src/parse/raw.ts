@@ -29,29 +29,63 @@ function asTask(data: unknown, path: PathSegment[], parent?: string): RawTask | 
   return { data, path, id, parent };
 }
 
+/** Nothing, as {@link parallelChildren} and {@link idRefs} give it: one frozen list. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** The top-level tasks. */
 export function topLevelTasks(workflow: unknown): RawTask[] {
   if (!isObject(workflow) || !Array.isArray(workflow.tasks)) return [];
-  return workflow.tasks.flatMap((t, i) => asTask(t, ["tasks", i]) ?? []);
+  return tasksOf(workflow.tasks, ["tasks"], undefined);
 }
 
 /** The children of a `parallel` task (empty for other tasks). */
-export function parallelChildren(task: RawTask): RawTask[] {
-  if (task.data.type !== "parallel" || !Array.isArray(task.data.tasks)) return [];
-  return task.data.tasks.flatMap((t, i) => asTask(t, [...task.path, "tasks", i], task.id) ?? []);
+export function parallelChildren(task: RawTask): readonly RawTask[] {
+  if (task.data.type !== "parallel" || !Array.isArray(task.data.tasks)) return NONE;
+  return tasksOf(task.data.tasks, [...task.path, "tasks"], task.id);
 }
 
-/** One task id named in `depends_on`, `on_success` or `on_failure`. */
-export interface IdRef {
-  id: string;
-  path: PathSegment[];
+// A loop rather than flatMap: this runs for every task of every file checked, and a
+// callback and a one-element array per task are most of its cost (issue 8 §5).
+function tasksOf(list: unknown[], path: PathSegment[], parent: string | undefined): RawTask[] {
+  const tasks: RawTask[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const task = asTask(list[i], [...path, i], parent);
+    if (task) tasks.push(task);
+  }
+  return tasks;
+}
+
+/**
+ * One task id named in `depends_on`, `on_success` or `on_failure`. Its path is worked
+ * out when asked for: only a problem needs it, and a clean workflow has thousands of
+ * references (issue 8 §5).
+ */
+export class IdRef {
+  constructor(
+    /** The task that names it. */
+    readonly task: RawTask,
+    readonly field: string,
+    readonly id: string,
+    /** Its index in the list; undefined when the field is the one id. */
+    readonly index: number | undefined,
+  ) {}
+
+  /** Where it is written. */
+  get path(): PathSegment[] {
+    const path = [...this.task.path, this.field];
+    if (this.index !== undefined) path.push(this.index);
+    return path;
+  }
 }
 
 /** The ids a task names in `field` (a string or a list of strings). */
-export function idRefs(task: RawTask, field: string): IdRef[] {
+export function idRefs(task: RawTask, field: string): readonly IdRef[] {
   const value = task.data[field];
-  const path = [...task.path, field];
-  if (typeof value === "string") return [{ id: value, path }];
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((v, i) => (typeof v === "string" ? [{ id: v, path: [...path, i] }] : []));
+  if (typeof value === "string") return [new IdRef(task, field, value, undefined)];
+  if (!Array.isArray(value) || value.length === 0) return NONE;
+  const refs: IdRef[] = [];
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] === "string") refs.push(new IdRef(task, field, value[i], i));
+  }
+  return refs;
 }

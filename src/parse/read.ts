@@ -6,7 +6,7 @@
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
-import { nodePath } from "../path.ts";
+import { isAbsolutePath, joinPath } from "../path.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -77,12 +77,11 @@ export async function readInput(
 }
 
 /**
- * `file` resolved as node:path's `isAbsolute(file) ? file : join(cwd, file)`; node:path
- * loads only for a relative `file` (see src/path.ts).
+ * `file` resolved as node:path's `isAbsolute(file) ? file : join(cwd, file)`, without
+ * loading node:path where that is plain (see src/path.ts).
  */
 export function inputPath(cwd: string, file: string): string {
-  const { isAbsolute, join } = nodePath();
-  return isAbsolute(file) ? file : join(cwd, file);
+  return isAbsolutePath(file) ? file : joinPath(cwd, file);
 }
 
 function tooLarge(file: string): Problem {

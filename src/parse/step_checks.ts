@@ -45,7 +45,7 @@ export function stepProblems(
       hint,
     });
   const type = step.type ?? "shell";
-  if (type === "shell" && typeof step.command === "string") {
+  if (type === "shell" && typeof step.command === "string" && !isLiteralText(step.command)) {
     const error = compiled(step.command)?.checkShell();
     if (error) at([...path, "command"], error.offset, error.message, error.hint);
   }
@@ -179,6 +179,16 @@ function badHeaderChar(value: string, atStart: boolean): number {
   while (to > from && blank(to - 1)) to--;
   const bad = value.slice(from, to).search(BAD_HEADER_CHAR);
   return bad < 0 ? -1 : from + bad;
+}
+
+/**
+ * Whether template `text` is surely literal: without a `$` it has no `${...}` and no
+ * `$${` escape, so it compiles to itself, with no references, and cannot fail
+ * (expr/template.ts). The checks skip compiling such text (most text of a large
+ * workflow, issue 8 §5); text with a `$` is compiled to find out.
+ */
+export function isLiteralText(text: string): boolean {
+  return !text.includes("$");
 }
 
 function compiled(text: string): CompiledTemplate | undefined {

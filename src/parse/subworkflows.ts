@@ -151,21 +151,24 @@ function checkParams(
 /** Every `workflow` task: top-level, in a `parallel`, a conditional's branch, a loop's step. */
 function callRefs(data: unknown): CallRef[] {
   const refs: CallRef[] = [];
+  // Loops, not forEach: `weft run` of a .json file asks this of every task (issue 8 §5).
   const visit = (value: unknown, path: PathSegment[]) => {
     if (!isObject(value)) return;
     if (value.type === "workflow") refs.push({ data: value, path });
     if (value.type === "parallel" && Array.isArray(value.tasks)) {
-      value.tasks.forEach((child, i) => visit(child, [...path, "tasks", i]));
+      for (let i = 0; i < value.tasks.length; i++) visit(value.tasks[i], [...path, "tasks", i]);
     }
-    for (const key of ["then", "else", "task"]) {
-      if (value.type !== "shell" && isObject(value[key])) visit(value[key], [...path, key]);
-    }
+    if (value.type === "shell") return;
+    for (const key of STEP_KEYS) if (isObject(value[key])) visit(value[key], [...path, key]);
   };
   if (isObject(data) && Array.isArray(data.tasks)) {
-    data.tasks.forEach((task, i) => visit(task, ["tasks", i]));
+    for (let i = 0; i < data.tasks.length; i++) visit(data.tasks[i], ["tasks", i]);
   }
   return refs;
 }
+
+/** Where a task holds a step: a conditional's branches, a loop's `task`. */
+const STEP_KEYS = ["then", "else", "task"] as const;
 
 /** A path as problems show it: relative to the working folder when inside it. */
 function labelIn(
