@@ -37,3 +37,28 @@ Deno.test("cli outputs: well-formed content keeps its values exactly", async () 
   });
   assert.match(run.stderr, /\[line1\n[^\n]*\n[^\n]*line2\]/);
 });
+
+Deno.test("cli outputs: a $WEFT_OUTPUT over 1 MiB fails the task naming size and limit; 1 MiB is read", async () => {
+  const run = await weft(["run", `${FIXTURES}too_large.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const big = reportTask(report, "big");
+  assert.equal(big.status, "failed");
+  assert.equal(big.exitCode, 0);
+  assert.equal(
+    big.error,
+    "$WEFT_OUTPUT holds 2.9 MiB, over its limit of 1 MiB; " +
+      "write large data to a file and pass its path as an output",
+  );
+  assert.deepEqual(big.outputs, {});
+  // Not a format error: a large file of zero bytes is refused for its size first.
+  assert.match(
+    reportTask(report, "zeros").error ?? "",
+    /^\$WEFT_OUTPUT holds 1\.9 MiB, over its limit/,
+  );
+  const atLimit = reportTask(report, "at_limit");
+  assert.equal(atLimit.status, "success", atLimit.error ?? "");
+  assert.equal(atLimit.outputs.k.length, 1048573);
+  assert.equal(reportTask(report, "after").status, "skipped");
+  assert.match(run.stderr, /✖ big failed: \$WEFT_OUTPUT holds 2\.9 MiB, over its limit of 1 MiB/);
+});

@@ -41,3 +41,53 @@ Deno.test("weft run: with max_parallel 1, each task's end is shown before the ne
     "c success",
   ]);
 });
+
+Deno.test("weft run: with max_parallel 1, a composite's end is shown before the next task starts", async () => {
+  const dir = testTempDir();
+  const file = `${dir}/composites.yml`;
+  Deno.writeTextFileSync(
+    file,
+    [
+      "name: composites-one-at-a-time",
+      "max_parallel: 1",
+      "tasks:",
+      "  - id: p",
+      "    type: parallel",
+      "    tasks:",
+      "      - id: p1",
+      "        command: 'true'",
+      "  - id: x",
+      "    command: 'true'",
+      "    depends_on: [p]",
+      "  - id: l",
+      "    type: loop",
+      "    items: [a]",
+      "    depends_on: [x]",
+      "    task:",
+      "      command: 'true'",
+      "  - id: c",
+      "    type: conditional",
+      "    condition: 1 == 1",
+      "    depends_on: [x]",
+      "    then:",
+      "      command: 'true'",
+      "",
+    ].join("\n"),
+  );
+  const { code, stderr } = await weft(["run", file]);
+  assert.equal(code, 0, stderr);
+  const steps = stderr.split("\n").flatMap((line) => {
+    const m = line.match(/^\d\d:\d\d:\d\d [▶✔] ([\w\[\]]+) (started|success)/);
+    return m ? [`${m[1]} ${m[2]}`] : [];
+  });
+  const at = (step: string) => {
+    const i = steps.indexOf(step);
+    assert.ok(i !== -1, `${step} in ${steps.join(", ")}`);
+    return i;
+  };
+  assert.ok(at("p success") < at("x started"), steps.join(", "));
+  // l and c become ready together: whichever runs first ends before the other's work starts.
+  const [first, second] = at("l success") < at("c success") ? ["l[a]", "c"] : ["c", "l[a]"];
+  const firstEnd = first === "c" ? "c success" : "l success";
+  assert.ok(at(firstEnd) < at(`${second} started`), steps.join(", "));
+});

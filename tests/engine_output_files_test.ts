@@ -4,7 +4,11 @@
  * handed to a second attempt, files made ahead of need and removed in a later turn.
  */
 import assert from "node:assert/strict";
-import { OutputFiles } from "../src/engine/output_files.ts";
+import {
+  OUTPUT_FILE_MAX_BYTES,
+  OutputFiles,
+  OutputTooLargeError,
+} from "../src/engine/output_files.ts";
 import { OutputFormatError } from "../src/engine/outputs.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -141,4 +145,28 @@ Deno.test("output files: small outputs are read at once, large ones as well, bad
   assert.ok(await files.read(bad) instanceof OutputFormatError, "the format error, not outputs");
   await nextTurn();
   assert.deepEqual(names(dir).filter((n) => [small, large, bad].some((p) => p.endsWith(n))), []);
+});
+
+Deno.test("output files: over OUTPUT_FILE_MAX_BYTES is refused by size (sync and async sizes), at it is read", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const over = files.take("a", 1);
+  // Zero bytes: not text, but refused for its size before any parsing.
+  Deno.writeFileSync(over, new Uint8Array(OUTPUT_FILE_MAX_BYTES + 1));
+  const refused = await files.read(over);
+  assert.ok(refused instanceof OutputTooLargeError);
+  assert.equal(refused.size, OUTPUT_FILE_MAX_BYTES + 1);
+  assert.match(
+    refused.reason,
+    /\$WEFT_OUTPUT holds more than 1 MiB, over its limit of 1 MiB; write large data to a file and pass its path/,
+  );
+  const at = files.take("b", 1);
+  Deno.writeTextFileSync(at, "k=" + "v".repeat(OUTPUT_FILE_MAX_BYTES - 3) + "\n");
+  const read = await files.read(at);
+  assert.ok(read && !(read instanceof Error));
+  assert.equal(read.k.length, OUTPUT_FILE_MAX_BYTES - 3);
+  const small = files.take("c", 1);
+  Deno.writeTextFileSync(small, "k=" + "x".repeat(70_000) + "\n"); // the async path
+  assert.deepEqual(await files.read(small), { k: "x".repeat(70_000) });
+  assert.equal(OUTPUT_FILE_MAX_BYTES, 1024 * 1024);
 });

@@ -93,8 +93,9 @@ Deno.test("Slots: FIFO waiters are served before the scheduler hears of a free s
   assert.ok(slots.tryAcquire());
   assert.equal(slots.tryAcquire(), false);
   const order: number[] = [];
-  const w1 = slots.acquire().then(() => order.push(1));
-  const w2 = slots.acquire().then(() => order.push(2));
+  const scope = new AbortScope();
+  const w1 = slots.acquire(scope).then(() => order.push(1));
+  const w2 = slots.acquire(scope).then(() => order.push(2));
   slots.release();
   slots.release();
   await Promise.all([w1, w2]);
@@ -104,6 +105,43 @@ Deno.test("Slots: FIFO waiters are served before the scheduler hears of a free s
   slots.release();
   assert.equal(freed, 1);
   assert.equal(slots.inUse, 1);
+});
+
+Deno.test("Slots: a waiter whose scope stops gives up, holds no slot, and is never served", async () => {
+  let freed = 0;
+  const slots = new Slots(1, () => freed++);
+  assert.ok(slots.tryAcquire());
+  const timedOut = new AbortScope();
+  const stays = new AbortScope();
+  const gaveUp = slots.acquire(timedOut);
+  const served = slots.acquire(stays);
+  timedOut.abort("parent_timeout");
+  assert.equal(await gaveUp, "parent_timeout");
+  slots.release(); // goes to the waiter still waiting, not the one that gave up
+  assert.equal(await served, null);
+  assert.equal(slots.inUse, 1);
+  assert.equal(freed, 0);
+  slots.release(); // nobody waits: back to the scheduler, nothing held
+  assert.equal(slots.inUse, 0);
+  assert.equal(freed, 1);
+  assert.ok(slots.tryAcquire(), "no slot was lost to the waiter that gave up");
+  // A scope already stopped does not wait at all; a free slot is still taken first.
+  assert.equal(await slots.acquire(timedOut), "parent_timeout");
+  slots.release();
+  assert.equal(await slots.acquire(timedOut), null);
+  assert.equal(slots.inUse, 1);
+});
+
+Deno.test("Slots: release(later) gives the slot back only in a later turn", async () => {
+  let freed = 0;
+  const slots = new Slots(1, () => freed++);
+  assert.ok(slots.tryAcquire());
+  slots.release(true);
+  assert.equal(slots.inUse, 1, "still held in this turn");
+  assert.equal(freed, 0);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.equal(slots.inUse, 0);
+  assert.equal(freed, 1);
 });
 
 Deno.test("AbortScope: aborts members and children once, late joiners at once", async () => {

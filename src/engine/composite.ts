@@ -7,7 +7,7 @@
  */
 import { type AbortScope, childScope } from "./abort.ts";
 import { ownText } from "../model/data_text.ts";
-import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
 import { runLoop } from "./loop.ts";
@@ -102,7 +102,13 @@ async function runParallel(
     const { status, reason, exitCode, error } = winner.outcome;
     outcome = { status, reason, exitCode, error, outputs, stdout: "" };
   } else if (stop) {
-    outcome = { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" };
+    outcome = {
+      ...stoppedAs(stop),
+      exitCode: null,
+      error: stopError(run, node, stop, node.compositeTimeout),
+      outputs,
+      stdout: "",
+    };
   } else {
     const ok = spec.waitFor === "all"
       ? results.every((r) => r.outcome.status === "success" || r.child.continueOnError)

@@ -12,6 +12,8 @@ import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
 import type { Slots } from "./slots.ts";
 import type { OutputFiles } from "./output_files.ts";
+import { ownText } from "../model/data_text.ts";
+import { formatDuration } from "../model/duration.ts";
 
 /** How a task (or one unit of it) ended. */
 export interface Outcome {
@@ -78,6 +80,47 @@ export function stoppedAs(reason: StopReason): { status: TaskState; reason: Task
       return { status: "cancelled", reason: "fault" };
     case "not_needed":
       return { status: "cancelled", reason: null };
+  }
+}
+
+/**
+ * The error a task stopped by a timeout gets, in weft's words; null for other stops
+ * (their state word says it). `own` is the node's own timeout in ms, when it has one:
+ * a leaf's `timeout` (stop "timeout") or a composite's (stop "parent_timeout" in its
+ * own scope). A composite's timeout that stops the work under it names that composite;
+ * the workflow timeout names the workflow's. The process's exit code (143 after
+ * SIGTERM) is the stop's doing, not the task's, so it is not the reason.
+ */
+export function stopError(
+  run: RunContext,
+  node: Node,
+  stop: StopReason,
+  own: number | null = null,
+): string | null {
+  switch (stop) {
+    case "timeout":
+      return own === null
+        ? ownText("timed out")
+        : ownText(`timed out after ${formatDuration(own)}`);
+    case "parent_timeout": {
+      if (own !== null) return ownText(`timed out after ${formatDuration(own)}`);
+      let by = node.parent;
+      while (by && by.compositeTimeout === null) by = by.parent;
+      if (!by) return ownText("timed out: its composite task's timeout");
+      return ownText(
+        `timed out: the timeout of "${by.id}" (${formatDuration(by.compositeTimeout!)})`,
+      );
+    }
+    case "workflow_timeout": {
+      const ms = run.workflow.timeout;
+      return ownText(
+        ms === undefined
+          ? "timed out: the workflow's timeout"
+          : `timed out: the workflow's timeout of ${formatDuration(ms)}`,
+      );
+    }
+    default:
+      return null;
   }
 }
 

@@ -7,15 +7,13 @@
 import type { TaskResult, TaskRunner } from "../tasks/types.ts";
 import { type AbortScope, sleepIn, type StopReason } from "./abort.ts";
 import { AttemptContext } from "./attempt_context.ts";
-import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import type { TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
-import { formatDuration } from "../model/duration.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
 import { addConfigSecrets } from "./start_secrets.ts";
-import { OutputFormatError } from "./outputs.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -44,10 +42,14 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
   let slotHeld = job.slotHeld;
   let last: LeafOutcome | null = null;
   for (let attempt = 1;; attempt++) {
-    if (!slotHeld) await run.slots.acquire();
+    if (!slotHeld) {
+      // A stop (the composite's timeout, the workflow's, Ctrl-C) ends the wait: no slot held.
+      const stop = await run.slots.acquire(job.scope);
+      if (stop) return stopped(run, job, stop, last, attempt - 1);
+    }
     slotHeld = false;
     if (job.scope.reason !== null) {
-      return holdUntilPublished(run, job, stopped(job.scope.reason, last, attempt - 1));
+      return holdUntilPublished(run, job, stopped(run, job, job.scope.reason, last, attempt - 1));
     }
     if (!runner) {
       // startRun refuses unknown types; this only guards a registry changed since.
@@ -63,7 +65,7 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
     if (retryIn === null) return holdUntilPublished(run, job, outcome);
     run.slots.release(); // the back-off holds no slot
     const stop = await sleepIn(job.scope, retryIn);
-    if (stop) return stopped(stop, last, attempt);
+    if (stop) return stopped(run, job, stop, last, attempt);
   }
 }
 
@@ -76,6 +78,15 @@ function holdUntilPublished(run: RunContext, job: LeafJob, outcome: LeafOutcome)
   if (job.quiet) run.slots.release(); // no task events to wait for
   else job.node.holdsSlot = true;
   return outcome;
+}
+
+/**
+ * The job's own timeout a stop is about, in ms: its `timeout` for "timeout"; for
+ * "parent_timeout", a conditional's own (its branch runs as the conditional's node).
+ */
+function ownTimeout(job: LeafJob, stop: StopReason): number | null {
+  if (stop === "timeout") return job.spec.timeout ?? null;
+  return stop === "parent_timeout" ? job.node.compositeTimeout : null;
 }
 
 interface AttemptResult {
@@ -130,10 +141,11 @@ async function runAttempt(
     leave();
   }
   const read = outputFile ? await run.outputFiles.read(outputFile) : null;
-  // $WEFT_OUTPUT content that is not the format fails an attempt that succeeded (outputs.ts).
-  const malformed = read instanceof OutputFormatError ? read : null;
+  // $WEFT_OUTPUT content that is not the format (outputs.ts), or more than its limit
+  // (output_files.ts), fails an attempt that succeeded.
+  const malformed = read instanceof Error ? read : null;
   if (malformed && result.ok) result = { ...result, ok: false, error: malformed.reason };
-  const written = read instanceof OutputFormatError ? null : read;
+  const written = read instanceof Error ? null : read;
   const outputs = written ? { ...result.outputs, ...written } : result.outputs;
   const stop = signal.aborted ? signal.reason as StopReason : null;
   let status: TaskState = result.ok ? "success" : "failed";
@@ -145,11 +157,10 @@ async function runAttempt(
   if (stop) ({ status, reason } = stoppedAs(stop));
   const retryable = (status === "failed" && !configError) ||
     (status === "timed_out" && stop === "timeout");
+  // A timeout's reason is the timeout, not the exit code its SIGTERM caused.
   const error = status === "success"
     ? null
-    : stop === "timeout"
-    ? ownText(`timed out after ${formatDuration(spec.timeout!)}`)
-    : result.error ?? null;
+    : (stop && stopError(run, node, stop, ownTimeout(job, stop))) ?? result.error ?? null;
   return {
     outcome: {
       status,
@@ -203,11 +214,17 @@ function failure(
 }
 
 /** The outcome of a job stopped between attempts (waiting for a slot or a retry). */
-function stopped(reason: StopReason, last: LeafOutcome | null, attempts: number): LeafOutcome {
+function stopped(
+  run: RunContext,
+  job: LeafJob,
+  reason: StopReason,
+  last: LeafOutcome | null,
+  attempts: number,
+): LeafOutcome {
   return {
     ...stoppedAs(reason),
     exitCode: last?.exitCode ?? null,
-    error: last?.error ?? null,
+    error: stopError(run, job.node, reason, ownTimeout(job, reason)) ?? last?.error ?? null,
     outputs: last?.outputs ?? {},
     stdout: last?.stdout ?? "",
     attempts,

@@ -8,7 +8,7 @@
 import type { Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
-import { errorText, type Outcome, type RunContext, stoppedAs } from "./context.ts";
+import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
 import { type CompositeSpec, iterationNode, type Node } from "./nodes.ts";
@@ -131,7 +131,13 @@ export async function runLoop(
     failed: String(failures),
   };
   const outcome: Outcome = stop
-    ? { ...stoppedAs(stop), exitCode: null, error: null, outputs, stdout: "" }
+    ? {
+      ...stoppedAs(stop),
+      exitCode: null,
+      error: stopError(run, node, stop, node.compositeTimeout),
+      outputs,
+      stdout: "",
+    }
     : failures > 0
     ? {
       ...failed(ownText(`${failures} of ${items.length} iterations failed; first: `) + firstError),

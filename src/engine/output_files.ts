@@ -18,9 +18,42 @@
  * @module
  */
 import { type OutputFormatError, outputsOrError } from "./outputs.ts";
+import { ownText } from "../model/data_text.ts";
+
+/**
+ * The most a `$WEFT_OUTPUT` file may hold: 1 MiB. GitHub Actions limits a job's outputs
+ * to 1 MB in all; outputs are values for expressions and environment variables, not a
+ * channel for data (a task writes that to a file and passes its path). Checked before
+ * the file is read, and no more than this is ever read, so a task writing gigabytes
+ * costs weft no memory. Documented in README ("Passing values between tasks").
+ */
+export const OUTPUT_FILE_MAX_BYTES = 1024 * 1024;
+
+/** A `$WEFT_OUTPUT` file over {@link OUTPUT_FILE_MAX_BYTES}: the attempt fails with `reason`. */
+export class OutputTooLargeError extends Error {
+  /** The task's reason, in weft's words: the size, the limit, what to do instead. */
+  readonly reason: string;
+
+  /**
+   * @param size the file's size in bytes when seen
+   * @param atLeast true when only the limit plus one byte was read (it grew after stat)
+   */
+  constructor(readonly size: number, atLeast = false) {
+    const limit = sizeText(OUTPUT_FILE_MAX_BYTES);
+    // Just over the limit rounds to the limit's own text: say "more than" instead.
+    const held = atLeast || sizeText(size) === limit ? `more than ${limit}` : sizeText(size);
+    const reason = ownText(
+      `$WEFT_OUTPUT holds ${held}, over its limit of ${limit}; ` +
+        "write large data to a file and pass its path as an output",
+    );
+    super(reason);
+    this.reason = reason;
+    this.name = "OutputTooLargeError";
+  }
+}
 
 /** What an attempt wrote to its `$WEFT_OUTPUT` file (see {@link OutputFiles.read}). */
-export type Written = Record<string, string> | OutputFormatError | null;
+export type Written = Record<string, string> | OutputFormatError | OutputTooLargeError | null;
 
 /** Files up to this size are read synchronously (see {@link OutputFiles.read}). */
 const SYNC_READ_MAX = 64 * 1024;
@@ -58,9 +91,12 @@ export class OutputFiles {
 
   /**
    * The outputs the attempt wrote to `path` (from {@link take}), or null when it wrote
-   * none or removed the file, or the error naming the line that is not the format (the
-   * attempt fails with it). A file with nothing in it is not opened: most tasks write no
-   * outputs. Unless kept, the file is removed in a later turn. Never rejects.
+   * none or removed the file, or the error naming the line that is not the format or
+   * saying the file is over {@link OUTPUT_FILE_MAX_BYTES} (the attempt fails with it).
+   * A file with nothing in it is not opened: most tasks write no outputs. At most the
+   * limit (plus one byte) is read, even if the file grows after it was measured (a
+   * process that left the task's group may still write). Unless kept, the file is
+   * removed in a later turn. Never rejects.
    */
   read(path: string): Written | Promise<Written> {
     let size: number;
@@ -69,23 +105,23 @@ export class OutputFiles {
     } catch {
       return null; // the task removed it
     }
-    if (size === 0) {
+    if (size === 0 || size > OUTPUT_FILE_MAX_BYTES) {
       this.#drop(path);
-      return null;
+      return size === 0 ? null : new OutputTooLargeError(size);
     }
     if (size <= SYNC_READ_MAX) {
       // Synchronous, as #create: the attempt holds its slot until its outputs are read
       // (leaf.ts), and a trip through the async file-system pool would lengthen that.
-      let text: string | null;
+      let written: Written;
       try {
-        text = Deno.readTextFileSync(path);
+        written = parsed(readAtMostSync(path));
       } catch {
-        text = null; // removed since
+        written = null; // removed since
       }
       this.#drop(path);
-      return text === null ? null : outputsOrError(text);
+      return written;
     }
-    return Deno.readTextFile(path).then(outputsOrError, () => null).finally(() => this.#drop(path));
+    return readAtMost(path).then(parsed, () => null).finally(() => this.#drop(path));
   }
 
   /**
@@ -134,4 +170,47 @@ export class OutputFiles {
       // The folder is gone (the run ended) or full: an attempt creates its own, and says why.
     }
   }
+}
+
+/** The bytes read (at most one past the limit) as outputs, or the size error. */
+function parsed(bytes: Uint8Array): Written {
+  if (bytes.length > OUTPUT_FILE_MAX_BYTES) {
+    return new OutputTooLargeError(OUTPUT_FILE_MAX_BYTES, true);
+  }
+  return outputsOrError(new TextDecoder().decode(bytes));
+}
+
+/** Up to OUTPUT_FILE_MAX_BYTES + 1 bytes of `path`. Throws what opening or reading threw. */
+function readAtMostSync(path: string): Uint8Array {
+  using file = Deno.openSync(path);
+  const buffer = new Uint8Array(OUTPUT_FILE_MAX_BYTES + 1);
+  let filled = 0;
+  for (;;) {
+    const n = file.readSync(buffer.subarray(filled));
+    if (n === null || n === 0) break;
+    filled += n;
+    if (filled === buffer.length) break;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** {@link readAtMostSync}, through the async file-system pool (for the larger files). */
+async function readAtMost(path: string): Promise<Uint8Array> {
+  using file = await Deno.open(path);
+  const buffer = new Uint8Array(OUTPUT_FILE_MAX_BYTES + 1);
+  let filled = 0;
+  for (;;) {
+    const n = await file.read(buffer.subarray(filled));
+    if (n === null || n === 0) break;
+    filled += n;
+    if (filled === buffer.length) break;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** `572.2 MiB`-style text for a byte count, in the units the limit is set in. */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
 }

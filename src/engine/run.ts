@@ -18,7 +18,7 @@ import { AbortScope } from "./abort.ts";
 import { Callbacks } from "./callbacks.ts";
 import { runChildWorkflow } from "./child.ts";
 import { runComposite } from "./composite.ts";
-import type { Outcome, RunContext } from "./context.ts";
+import { type Outcome, type RunContext, stopError } from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import type { Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
@@ -211,7 +211,9 @@ export class Run implements RunContext, RunHandle {
     this.publish({ type: "task_finished", runId: this.runId, task: snapshot(node.record) });
     if (node.holdsSlot) {
       node.holdsSlot = false;
-      this.slots.release();
+      // A composite's work: the scheduler hears of the slot after the composite, which
+      // this may end, has published its end (its settle comes in this turn's promise chain).
+      this.slots.release(node.parent !== null);
     }
   }
 
@@ -283,7 +285,12 @@ export class Run implements RunContext, RunHandle {
   #settle(node: Node, outcome: Outcome): void {
     this.finishRecord(node, outcome);
     for (const child of node.children) {
-      if (!child.finished) this.finishRecord(child, { ...outcome, outputs: {}, attempts: 0 });
+      if (child.finished) continue;
+      // A child the composite's own timeout stopped says whose timeout it was.
+      const error = outcome.reason === "timeout"
+        ? stopError(this, child, "parent_timeout")
+        : outcome.error;
+      this.finishRecord(child, { ...outcome, error, outputs: {}, attempts: 0 });
     }
     if (node.callback) this.#callbacks.pending--;
     else {

@@ -2,8 +2,12 @@
  * The limit on leaf work running at once (`--max-parallel`). Work already under way
  * (retries, children of composite tasks) waits in FIFO order and is served before
  * the scheduler's ready queue, which is told through `onFree` when a slot opens.
+ * A wait ends early when the waiter's cancellation scope stops (its composite's timeout,
+ * the workflow timeout, Ctrl-C): the waiter leaves the queue, so no slot is ever handed
+ * to a waiter that gave up (it would be held with nobody to give it back).
  * @module
  */
+import type { AbortScope, StopReason } from "./abort.ts";
 
 /** A counting semaphore with a FIFO of waiters. */
 export class Slots {
@@ -25,14 +29,51 @@ export class Slots {
     return true;
   }
 
-  /** Resolves once a slot is held. */
-  acquire(): Promise<void> {
-    if (this.tryAcquire()) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  /**
+   * Resolves to null once a slot is held, or to the stop reason (holding no slot) when
+   * `scope` stops first; a scope already stopped with no slot free resolves at once.
+   */
+  acquire(scope: AbortScope): Promise<StopReason | null> {
+    if (this.tryAcquire()) return Promise.resolve(null);
+    if (scope.reason !== null) return Promise.resolve(scope.reason);
+    return new Promise((resolve) => {
+      let leave = () => {};
+      const waiter = () => {
+        leave();
+        resolve(null);
+      };
+      this.#waiters.push(waiter);
+      leave = scope.join({
+        abort: (reason) => {
+          this.#forget(waiter);
+          resolve(reason);
+        },
+      });
+    });
   }
 
-  /** Gives a slot back: to the first waiter if any, else to the scheduler. */
-  release(): void {
+  /** Takes a waiter that gave up out of the queue. */
+  #forget(waiter: () => void): void {
+    const at = this.#waiters.indexOf(waiter, this.#head);
+    if (at === -1) return; // already served
+    this.#waiters.splice(at, 1);
+    if (this.#head === this.#waiters.length) {
+      this.#waiters = [];
+      this.#head = 0;
+    }
+  }
+
+  /**
+   * Gives a slot back: to the first waiter if any, else to the scheduler. With `later`,
+   * in a later turn (setImmediate): a composite's child gives its slot back before the
+   * composite, which may end with it, publishes its end (run.ts finishRecord), and no
+   * other task's start may come before that end.
+   */
+  release(later = false): void {
+    if (later) {
+      setImmediate(() => this.release());
+      return;
+    }
     if (this.#head < this.#waiters.length) {
       const next = this.#waiters[this.#head];
       this.#waiters[this.#head++] = noop;

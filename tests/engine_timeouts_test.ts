@@ -1,0 +1,63 @@
+/**
+ * Timeout reasons in the engine: a composite's timeout ends its work's wait for a slot
+ * (slots.ts) with no slot lost, and every timeout — a task's own, its composite's, the
+ * workflow's — is the task's reason (context.ts stopError), not SIGTERM's exit code.
+ */
+import assert from "node:assert/strict";
+import { runTest } from "./_engine.ts";
+
+Deno.test("engine timeouts: a conditional and a parallel time out while waiting for the only slot", async () => {
+  const r = await runTest({
+    name: "slot-wait",
+    max_parallel: 1,
+    tasks: [
+      { id: "hold", command: "sleep 2" },
+      {
+        id: "c",
+        type: "conditional",
+        condition: "1 == 1",
+        timeout: "200ms",
+        then: { command: "true" },
+      },
+      { id: "p", type: "parallel", timeout: "200ms", tasks: [{ id: "p1", command: "true" }] },
+      { id: "z", command: "true" },
+    ],
+  });
+  const c = r.task("c");
+  assert.deepEqual([c.status, c.reason, c.error], [
+    "timed_out",
+    "timeout",
+    "timed out after 200ms",
+  ]);
+  const p1 = r.task("p1");
+  assert.deepEqual([p1.status, p1.attempts, p1.error], [
+    "timed_out",
+    0,
+    'timed out: the timeout of "p" (200ms)',
+  ]);
+  assert.equal(r.task("p").error, "timed out after 200ms");
+  assert.equal(r.task("z").status, "success", "no slot was lost to the waiters that gave up");
+  // No task_started for work that never got a slot.
+  const started = r.events.flatMap((e) => e.type === "task_started" ? [e.taskId] : []);
+  assert.ok(!started.includes("p1"), started.join(","));
+});
+
+Deno.test("engine timeouts: the workflow timeout is a running task's reason, with its duration", async () => {
+  const r = await runTest({
+    name: "wto",
+    timeout: "200ms",
+    tasks: [{ id: "a", command: "sleep 30" }, {
+      id: "p",
+      type: "parallel",
+      tasks: [{ id: "p1", command: "sleep 30" }],
+    }],
+  });
+  for (const id of ["a", "p1"]) {
+    const task = r.task(id);
+    assert.deepEqual([task.status, task.reason, task.error], [
+      "timed_out",
+      "workflow_timeout",
+      "timed out: the workflow's timeout of 200ms",
+    ], id);
+  }
+});
