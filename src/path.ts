@@ -4,7 +4,8 @@
  * importing module, `--help` and `weft history` included (issue 12 §3); with this, only
  * a command that resolves a path pays, when it does. `process.getBuiltinModule`
  * (Node 22.3+, supported by Deno 2) returns the same module synchronously.
- * {@link isAbsolutePath}, {@link joinPath} and {@link dirnameOf} give node:path's answers
+ * {@link isAbsolutePath}, {@link joinPath}, {@link normalizeAbsolute} and {@link dirnameOf}
+ * give node:path's answers
  * without loading it where they plainly can (what loading a workflow file needs).
  * At src/'s top level, so every layer may use it (DESIGN.md §3).
  * @module
@@ -49,6 +50,17 @@ export function joinPath(dir: string, path: string): string {
     return dir === "/" ? `/${path}` : `${dir}/${path}`;
   }
   return nodePath().join(dir, path);
+}
+
+/**
+ * Absolute `path` normalized as node:path's `normalize(path)` does (`/tmp/./x.yml` and
+ * `//tmp/dir//w.json` become `/tmp/x.yml` and `/tmp/dir/w.json`), so that a workflow
+ * named by an absolute path is recorded as one named by a relative path is (joinPath
+ * normalizes). Without node:path when nothing needs normalizing (`/tmp/x.yml`).
+ */
+export function normalizeAbsolute(path: string): string {
+  if (POSIX && path.startsWith("/") && (path === "/" || plain(path.slice(1)))) return path;
+  return nodePath().normalize(path);
 }
 
 /** Whether relative `path` has segments only, none empty, `.` or `..`. */

@@ -4,7 +4,7 @@
  * a text file".
  */
 import assert from "node:assert/strict";
-import { decodeInput } from "../src/parse/read.ts";
+import { decodeInput, inputPath } from "../src/parse/read.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -37,5 +37,28 @@ Deno.test("weft validate / run: one stray \\x01 is reported at its line:col", as
     assert.match(text, /w\.yml:4:17: control character U\+0001/, command);
     assert.match(text, /hint: delete it/, command);
     assert.doesNotMatch(text, /not a text file/, command);
+  }
+});
+
+Deno.test("inputPath: absolute and relative paths alike come out normalized", () => {
+  assert.equal(inputPath("/work", "/tmp/./x.yml"), "/tmp/x.yml");
+  assert.equal(inputPath("/work", "//tmp/dir//w.json"), "/tmp/dir/w.json");
+  assert.equal(inputPath("/work", "/tmp/a/../x.yml"), "/tmp/x.yml");
+  assert.equal(inputPath("/work", "/tmp/x.yml"), "/tmp/x.yml");
+  assert.equal(inputPath("/work", "./d//x.yml"), "/work/d/x.yml");
+});
+
+Deno.test("weft run / status: a workflow named by an un-normalized absolute path is recorded normalized", async () => {
+  const dir = testTempDir("abs-path-");
+  await Deno.mkdir(`${dir}/sub`);
+  await Deno.writeTextFile(`${dir}/sub/w.yml`, "name: w\ntasks:\n  - id: a\n    command: 'true'\n");
+  const home = testTempDir("abs-home-");
+  for (const typed of [`${dir}/./sub/w.yml`, `/${dir}//sub//w.yml`, `${dir}/sub/../sub/w.yml`]) {
+    const run = await weft(["run", typed, "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(run.code, 0, run.stderr);
+    const id = (JSON.parse(run.stdout) as { id: string }).id;
+    const status = await weft(["status", id, "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as { file: string }).file, `${dir}/sub/w.yml`, typed);
   }
 });

@@ -11,7 +11,12 @@ import { findJsonError } from "../src/parse/json_error.ts";
 import { scalarSourceOffset } from "../src/parse/scalar_offsets.ts";
 import { suggest } from "../src/parse/suggest.ts";
 import { MAX_NESTING_DEPTH } from "../src/parse/nesting.ts";
-import { jsonWrittenNumbers, plainJsonNumbers } from "../src/parse/written_keep.ts";
+import { z } from "zod";
+import {
+  jsonWrittenScalars,
+  parseKeepingText,
+  plainJsonScalars,
+} from "../src/parse/written_keep.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -44,10 +49,13 @@ Deno.test("weft validate / run: a .json string of 9 million characters is read, 
   assert.match(bad.stdout + bad.stderr, /bad\.json:1:\d{7}: missing key "command" in task "b"/);
 });
 
-Deno.test("jsonWrittenNumbers: long strings, escapes and numbers in one flat scan", () => {
+Deno.test("jsonWrittenScalars: long strings, escapes and numbers in one flat scan", () => {
   const text = JSON.stringify({ a: "y".repeat(BIG), b: '\\"'.repeat(1000), c: [1, 1.10] })
     .replace("1.1]", "1.10]");
-  assert.deepEqual(jsonWrittenNumbers(text), [{ path: ["c", 1], text: "1.10" }]);
+  assert.deepEqual(jsonWrittenScalars(text), [
+    { path: ["c", 0], text: "1" },
+    { path: ["c", 1], text: "1.10" },
+  ]);
 });
 
 Deno.test("findJsonError: a number of any length is read whole before the real error", () => {
@@ -96,22 +104,42 @@ Deno.test("scalarSourceOffset: a block scalar is split into lines only as far as
   );
 });
 
-Deno.test("plainJsonNumbers: jsonWrittenNumbers of text without a repeated key or deep nesting", () => {
+Deno.test("plainJsonScalars: jsonWrittenScalars of text without a repeated key or deep nesting", () => {
   const text = '{"a": [1.10, {"b": 2.50, "c\\u0022": -0.0}], "d": {"a": 1}}';
-  assert.deepEqual(plainJsonNumbers(text), jsonWrittenNumbers(text));
-  assert.deepEqual(plainJsonNumbers(text), [
+  assert.deepEqual(plainJsonScalars(text), jsonWrittenScalars(text));
+  assert.deepEqual(plainJsonScalars(text), [
     { path: ["a", 0], text: "1.10" },
     { path: ["a", 1, "b"], text: "2.50" },
     { path: ["a", 1, 'c"'], text: "-0.0" },
+    { path: ["d", "a"], text: "1" },
   ]);
   // A key repeated, also when written with an escape, or past the first few keys.
-  assert.equal(plainJsonNumbers('{"a": 1, "b": {"a": 2}, "a": 3}'), undefined);
-  assert.equal(plainJsonNumbers('{"a": 1, "\\u0061": 2}'), undefined);
+  assert.equal(plainJsonScalars('{"a": 1, "b": {"a": 2}, "a": 3}'), undefined);
+  assert.equal(plainJsonScalars('{"a": 1, "\\u0061": 2}'), undefined);
   const many = Array.from({ length: 40 }, (_, i) => `"k${i}": ${i}`);
-  assert.deepEqual(plainJsonNumbers(`{${many.join(", ")}}`), []);
-  assert.equal(plainJsonNumbers(`{${many.join(", ")}, "k7": 0}`), undefined);
+  assert.equal(plainJsonScalars(`{${many.join(", ")}}`)?.length, 40);
+  assert.equal(plainJsonScalars(`{${many.join(", ")}, "k7": 0}`), undefined);
   // Nesting: MAX_NESTING_DEPTH levels are fine, one more is not; brackets in strings are text.
   const nest = (n: number) => "[".repeat(n) + '"[{"' + "]".repeat(n);
-  assert.deepEqual(plainJsonNumbers(nest(MAX_NESTING_DEPTH)), []);
-  assert.equal(plainJsonNumbers(nest(MAX_NESTING_DEPTH + 1)), undefined);
+  assert.deepEqual(plainJsonScalars(nest(MAX_NESTING_DEPTH)), []);
+  assert.equal(plainJsonScalars(nest(MAX_NESTING_DEPTH + 1)), undefined);
+});
+
+Deno.test("parseKeepingText: written text where the schema takes text, numbers where numbers", () => {
+  const schema = z.strictObject({ name: z.string(), n: z.number(), on: z.boolean() });
+  const as = (name: unknown, n: unknown, on: unknown) => ({ name, n, on });
+  const written = (name: string, n: string, on: string) => [
+    { path: ["name"], text: name },
+    { path: ["n"], text: n },
+    { path: ["on"], text: on },
+  ];
+  const plain = parseKeepingText(schema, as(10, 10, true), written("10", "10", "true"));
+  assert.ok(plain.success);
+  assert.deepEqual(plain.data, as("10", 10, true));
+  const respelled = parseKeepingText(schema, as(1.1, 1.1, true), written("1.10", "1.10", "true"));
+  assert.ok(respelled.success);
+  assert.deepEqual(respelled.data, as("1.10", 1.1, true));
+  const bool = parseKeepingText(schema, as(false, 2, false), written("false", "2", "false"));
+  assert.ok(bool.success);
+  assert.deepEqual(bool.data, as("false", 2, false));
 });

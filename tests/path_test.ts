@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { dirnameOf, isAbsolutePath, joinPath, nodePath } from "../src/path.ts";
+import { dirnameOf, isAbsolutePath, joinPath, nodePath, normalizeAbsolute } from "../src/path.ts";
 import { staticGraph } from "./_static_graph.ts";
 
 Deno.test("nodePath: node:path's own functions, the same module each time", () => {
@@ -56,4 +56,25 @@ Deno.test("isAbsolutePath, joinPath, dirnameOf: node:path's answers, with or wit
       assert.equal(joinPath(dir, p), path.join(dir, p), `join ${dir} ${p}`);
     }
   }
+});
+
+Deno.test("normalizeAbsolute: node:path's normalize of an absolute path, with or without it", () => {
+  const paths = [
+    "/",
+    "//",
+    "///a",
+    "/a",
+    "/a/b",
+    "/a/b/",
+    "/a//b",
+    "//tmp/dir//w.json",
+    "/tmp/./x.yml",
+    "/a/../b",
+    "/..",
+    "/a/b/..",
+    "/tmp/weft-run-1/2.out",
+  ];
+  for (const p of paths) assert.equal(normalizeAbsolute(p), path.normalize(p), p);
+  assert.equal(normalizeAbsolute("/tmp/./x.yml"), "/tmp/x.yml");
+  assert.equal(normalizeAbsolute("//tmp/dir//w.json"), "/tmp/dir/w.json");
 });

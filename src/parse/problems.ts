@@ -17,7 +17,7 @@ import { dirnameOf } from "../path.ts";
 import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
-import { keepWrittenText, plainJsonNumbers } from "./written_keep.ts";
+import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -100,14 +100,13 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
   }
   if (data === null) return undefined;
   // Too deep or a key repeated: undefined. One pass for what three do on the full path.
-  const numbers = plainJsonNumbers(text);
-  if (numbers === undefined) return undefined;
+  const scalars = plainJsonScalars(text);
+  if (scalars === undefined) return undefined;
   // `"\u005f_proto__"` is the key too: without a `\u` escape it is written out.
   if ((text.includes("\\u") || text.includes("__proto__")) && protoKeyPaths(data).length > 0) {
     return undefined;
   }
-  keepWrittenText(data, numbers, workflowSchema);
-  const result = workflowSchema.safeParse(data, JITLESS);
+  const result = parseKeepingText(workflowSchema, data, scalars, JITLESS);
   if (!result.success || callsWorkflows(result.data)) return undefined;
   try {
     const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];

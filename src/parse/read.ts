@@ -6,7 +6,7 @@
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
-import { isAbsolutePath, joinPath } from "../path.ts";
+import { isAbsolutePath, joinPath, normalizeAbsolute } from "../path.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -77,11 +77,12 @@ export async function readInput(
 }
 
 /**
- * `file` resolved as node:path's `isAbsolute(file) ? file : join(cwd, file)`, without
+ * `file` resolved as node:path's `isAbsolute(file) ? normalize(file) : join(cwd, file)`
+ * (both normalized: `/tmp/./x.yml` is `/tmp/x.yml`, as `./x.yml` in /tmp is), without
  * loading node:path where that is plain (see src/path.ts).
  */
 export function inputPath(cwd: string, file: string): string {
-  return isAbsolutePath(file) ? file : joinPath(cwd, file);
+  return isAbsolutePath(file) ? normalizeAbsolute(file) : joinPath(cwd, file);
 }
 
 function tooLarge(file: string): Problem {

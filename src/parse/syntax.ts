@@ -20,7 +20,7 @@ import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
 import { dataTrouble, jsonTooDeep, TOO_DEEP, yamlTooDeep } from "./nesting.ts";
 import { lfBreaks } from "./lines.ts";
 import { keyText, SourceMap } from "./source_map.ts";
-import { jsonWrittenNumbers, type WrittenScalar, writtenScalars } from "./written_text.ts";
+import { jsonWrittenScalars, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
 /** Parsed data and the map back to its source, or the syntax problems that stopped it. */
 export interface ParsedSource {
@@ -128,7 +128,7 @@ function parseJson(text: string, file: string): ParsedSource {
     }; a key may appear once per object`,
   }));
   if (data === null) problems.push(noData(file));
-  return data === null ? { problems } : { data, map, problems, written: jsonWrittenNumbers(text) };
+  return data === null ? { problems } : { data, map, problems, written: jsonWrittenScalars(text) };
 }
 
 function parseYaml(text: string, file: string): ParsedSource {

@@ -1,6 +1,6 @@
 /**
  * The yaml-free half of keeping what the user wrote (see written_text.ts): the written
- * numbers of a JSON text and putting written text back into data. Apart so that a
+ * numbers and booleans of a JSON text and putting written text back into data. Apart so that a
  * `.json` workflow can be checked without loading the YAML parser (issue 12 §3).
  * @module
  */
@@ -17,16 +17,40 @@ export interface WrittenScalar {
 }
 
 /**
+ * `schema.safeParse(data, params)` of `data` with its written text kept
+ * ({@link keepWrittenText}). Scalars spelled as `String()` spells their value (`10`,
+ * `true`: most numbers and booleans of a file) change only a value the schema refuses,
+ * so they are looked at only when the first parse fails, and then parsed again: walking
+ * the schema to each of thousands of them costs ~5 ms for 1,000 tasks (issue 8 §5).
+ * Mutates `data` as keepWrittenText does.
+ */
+export function parseKeepingText<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  scalars: readonly WrittenScalar[],
+  params?: Parameters<S["safeParse"]>[1],
+): ReturnType<S["safeParse"]> {
+  const asValue: WrittenScalar[] = [];
+  const respelled: WrittenScalar[] = [];
+  for (const s of scalars) (String(valueAt(data, s.path)) === s.text ? asValue : respelled).push(s);
+  keepWrittenText(data, respelled, schema);
+  const first = schema.safeParse(data, params) as ReturnType<S["safeParse"]>;
+  if (first.success || keepWrittenText(data, asValue, schema) === 0) return first;
+  return schema.safeParse(data, params) as ReturnType<S["safeParse"]>;
+}
+
+/**
  * Replaces, in `data`, each written scalar by its text where `schema` takes text at
  * that path: the schema accepts the text, and the place is not free-form data (where a
  * number must stay a number); a scalar spelled as `String()` spells its value only
- * where the value itself is refused. Mutates `data`.
+ * where the value itself is refused. Mutates `data`; returns how many it replaced.
  */
 export function keepWrittenText(
   data: unknown,
   scalars: readonly WrittenScalar[],
   schema: z.ZodType,
-): void {
+): number {
+  let replaced = 0;
   for (const { path, text } of scalars) {
     if (path.length === 0) continue;
     const at = schemaAt(schema, data, path);
@@ -42,29 +66,32 @@ export function keepWrittenText(
     const holder = valueAt(data, path.slice(0, -1));
     if (typeof holder === "object" && holder !== null) {
       (holder as Record<PathSegment, unknown>)[path[path.length - 1]] = text;
+      replaced++;
     }
   }
+  return replaced;
 }
 
 /**
- * The numbers of valid JSON `text` whose text `String()` would not give back (`1.10`,
- * `1E+3`, `-0.0`, `0.50`, digits beyond a double's precision), with their data paths:
- * the JSON counterpart of {@link writtenScalars}, so that a `.json` workflow keeps
- * `"version": 1.10` as `1.10` wherever YAML would. A flat scan (no recursion, no YAML
- * parse); the number grammar is RFC 8259 §6. Call only on text `JSON.parse` accepted.
+ * Every number and `true`/`false` of valid JSON `text` with its text as written (`10`,
+ * `1.10`, `1E+3`, `-0.0`, digits beyond a double's precision, `true`) and its data
+ * path: the JSON counterpart of {@link writtenScalars}, so that a `.json` workflow keeps
+ * `"version": 1.10` as `1.10` and takes `"name": 10` or `"file": true` as text wherever
+ * YAML would (a JSON file read as YAML 1.2 gives the same). A flat scan (no recursion,
+ * no YAML parse); the grammar is RFC 8259 §3, §6. Call only on text `JSON.parse` accepted.
  */
-export function jsonWrittenNumbers(text: string): WrittenScalar[] {
+export function jsonWrittenScalars(text: string): WrittenScalar[] {
   return scanJson(text, false)!;
 }
 
 /**
- * {@link jsonWrittenNumbers} of valid JSON `text` that nests at most
+ * {@link jsonWrittenScalars} of valid JSON `text` that nests at most
  * {@link MAX_NESTING_DEPTH} levels deep and repeats no key within an object; undefined
  * for other text, whose problems the full path reports (jsonTooDeep, findDuplicateJsonKeys).
  * The quick path of problems.ts asks this instead of those three: one pass over the text
  * instead of three costs ~1 ms instead of ~3.5 for 1,000 tasks (issue 8 §5).
  */
-export function plainJsonNumbers(text: string): WrittenScalar[] | undefined {
+export function plainJsonScalars(text: string): WrittenScalar[] | undefined {
   return scanJson(text, true);
 }
 
@@ -75,8 +102,8 @@ function scanJson(text: string, plain: boolean): WrittenScalar[] | undefined {
   const found: WrittenScalar[] = [];
   // Where the value being read is, one entry per open object or list: a list's current
   // index, or the offset of the object's current key (-1 before its first). A key is
-  // read only for the path of a number reported: a file has thousands of keys and
-  // seldom such a number (issue 8 §5).
+  // read only for the path of a number or boolean: a file has thousands of keys and
+  // far fewer of those (issue 8 §5).
   const places: number[] = [];
   const lists: boolean[] = [];
   // For `plain`: per open object the keys read so far (null for a list).
@@ -111,15 +138,21 @@ function scanJson(text: string, plain: boolean): WrittenScalar[] | undefined {
     } else if (c === 0x2c) { // ,
       if (lists[lists.length - 1]) places[places.length - 1]++;
       at++;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) { // - 0-9
-      number.lastIndex = at;
-      const written = number.exec(text)![0];
-      if (written !== String(Number(written))) {
-        const path = places.map((place, depth): PathSegment =>
-          lists[depth] ? place : place < 0 ? "" : keyAt(text, place, stringEnd(text, place))
-        );
-        found.push({ path, text: written });
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66) {
+      // A number, `true` or `false` (- 0-9 t f outside a string of valid JSON): every
+      // one, `10` and `true` too, as for YAML's unquoted scalars (writtenScalars): a
+      // field that takes only text (`name`, `command`, a header value) takes its text.
+      let written: string;
+      if (c === 0x74) written = "true";
+      else if (c === 0x66) written = "false";
+      else {
+        number.lastIndex = at;
+        written = number.exec(text)![0];
       }
+      const path = places.map((place, depth): PathSegment =>
+        lists[depth] ? place : place < 0 ? "" : keyAt(text, place, stringEnd(text, place))
+      );
+      found.push({ path, text: written });
       at += written.length;
     } else at++;
   }

@@ -11,7 +11,7 @@ import { type Document, isAlias, isMap, isScalar, isSeq, Scalar } from "yaml";
 import { keyText, type PathSegment } from "./source_map.ts";
 import type { WrittenScalar } from "./written_keep.ts";
 
-export { jsonWrittenNumbers, keepWrittenText, type WrittenScalar } from "./written_keep.ts";
+export { jsonWrittenScalars, keepWrittenText, type WrittenScalar } from "./written_keep.ts";
 
 /**
  * Every plain scalar of `doc` whose value is a number or boolean (`10`, `3.10`, `0012`,
