@@ -247,16 +247,30 @@ function taskDisplayFacts(
 ): Pick<RenderOptions, "liveOutput" | "maxAttempts"> {
   const liveOutput = new LoopAwareSet();
   const maxAttempts = new LoopAwareMap<number>();
+  // As the engine counts them (engine/leaf_spec.ts): a step's own retry, else the defaults'.
   const defaultAttempts = workflow.defaults?.retry?.attempts ?? 1;
+  const tries = (step: { retry?: { attempts: number } }) => step.retry?.attempts ?? defaultAttempts;
   for (const task of workflow.tasks) {
     if ("live_output" in task && task.live_output) liveOutput.add(task.id);
-    const retry = "retry" in task ? task.retry : undefined;
-    maxAttempts.set(task.id, retry?.attempts ?? defaultAttempts);
+    // A composite itself has one try (engine/composite.ts).
+    if (task.type === "loop" || task.type === "parallel") maxAttempts.set(task.id, 1);
     if (task.type === "loop") {
       // Its iterations (`id[key]`) run its step: theirs are the step's facts.
       if (task.task.live_output) liveOutput.add(`${task.id}[]`);
-      maxAttempts.set(`${task.id}[]`, task.task.retry?.attempts ?? defaultAttempts);
-    }
+      maxAttempts.set(`${task.id}[]`, tries(task.task));
+    } else if (task.type === "parallel") {
+      for (const child of task.tasks) { // under their own ids
+        if (child.live_output) liveOutput.add(child.id);
+        maxAttempts.set(child.id, tries(child));
+      }
+    } else if (task.type === "conditional") {
+      // The branch taken, known only when run, runs under this id: what the branches differ
+      // in is not registered (output not live; `attempt 2` shown without a count).
+      const branches = task.else ? [task.then, task.else] : [task.then];
+      if (branches.every((b) => b.live_output)) liveOutput.add(task.id);
+      const counts = new Set(branches.map(tries));
+      if (counts.size === 1) maxAttempts.set(task.id, [...counts][0]);
+    } else maxAttempts.set(task.id, tries(task));
   }
   return { liveOutput, maxAttempts };
 }

@@ -172,9 +172,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** `attempt 2/3`, or "" when a task has one try. */
+/**
+ * `attempt 2/3`, or "" when a task has one try; `attempt 2` for a later try of a task
+ * whose count the display does not know (a conditional whose branches' counts differ).
+ */
 export function attemptText(attempt: number, maxAttempts: number): string {
-  return maxAttempts > 1 ? `attempt ${attempt}/${maxAttempts}` : "";
+  if (maxAttempts > 1) return `attempt ${attempt}/${maxAttempts}`;
+  return attempt > 1 ? `attempt ${attempt}` : "";
 }
 
 /** What every progress renderer is told about the run and the user's flags. */

@@ -78,7 +78,9 @@ export class PlainRenderer {
       }
       case "attempt_finished": {
         if (quiet || event.retryInMs === null) return "";
-        const attempt = attemptText(event.attempt, this.#maxAttempts(event.taskId));
+        // A retry means more than one try, also where the count is not known here.
+        const attempt = attemptText(event.attempt, this.#maxAttempts(event.taskId)) ||
+          `attempt ${event.attempt}`;
         const exit = event.exitCode !== null && event.exitCode !== 0
           ? ` exit ${event.exitCode}`
           : "";

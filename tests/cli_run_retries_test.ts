@@ -1,0 +1,39 @@
+/**
+ * `weft run`'s progress lines for retries of nested tasks (src/cli/run.ts
+ * taskDisplayFacts): a parallel child, a conditional's branch and a loop's iterations
+ * show `attempt N/M` as top-level tasks do, counting the defaults' tries where the step
+ * has no `retry`; composites themselves have one try.
+ */
+import assert from "node:assert/strict";
+import { attemptText } from "../src/cli/render/format.ts";
+import { weft } from "./_run_cli.ts";
+
+const FIXTURE = new URL("./fixtures/run_retries/nested.yml", import.meta.url).pathname;
+
+Deno.test("weft run: retries inside parallel, conditional and loop tasks name attempt N/M", async () => {
+  const run = await weft(["run", FIXTURE]);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stderr.split("\n");
+  const has = (pattern: RegExp) =>
+    assert.ok(lines.some((l) => pattern.test(l)), `${pattern} in:\n${run.stderr}`);
+  has(/↻ own failed exit 1 \(attempt 1\/3\), retrying in 10ms$/);
+  has(/↻ own failed exit 1 \(attempt 2\/3\), retrying in 10ms$/);
+  has(/▶ own started \(attempt 3\/3\)$/);
+  has(/↻ inherits failed exit 1 \(attempt 1\/2\), retrying in 10ms$/);
+  has(/↻ same failed exit 1 \(attempt 2\/3\), retrying in 10ms$/);
+  has(/▶ same started \(attempt 3\/3\)$/);
+  has(/↻ each\[a\] failed exit 1 \(attempt 1\/3\), retrying in 10ms$/);
+  // Branches with different counts: the attempt, without a count it cannot know.
+  has(/↻ differ failed exit 1 \(attempt 1\), retrying in 10ms$/);
+  has(/▶ differ started \(attempt 2\)$/);
+  assert.doesNotMatch(run.stderr, /\(\)/);
+  // Composites run once, whatever the defaults say.
+  has(/▶ par started$/);
+  has(/▶ each started$/);
+});
+
+Deno.test("attemptText: the count where known, the attempt alone past the first otherwise", () => {
+  assert.equal(attemptText(1, 3), "attempt 1/3");
+  assert.equal(attemptText(1, 1), "");
+  assert.equal(attemptText(2, 1), "attempt 2");
+});
