@@ -62,3 +62,24 @@ Deno.test("cli outputs: a $WEFT_OUTPUT over 1 MiB fails the task naming size and
   assert.equal(reportTask(report, "after").status, "skipped");
   assert.match(run.stderr, /✖ big failed: \$WEFT_OUTPUT holds 2\.9 MiB, over its limit of 1 MiB/);
 });
+
+Deno.test("cli outputs: a $WEFT_OUTPUT made into a FIFO, directory or device fails the task; gone or linked is fine", async () => {
+  const run = await weft(["run", `${FIXTURES}not_a_file.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const kinds = { fifo: "a FIFO (named pipe)", dir: "a directory", zero: "a character device" };
+  for (const [id, kind] of Object.entries(kinds)) {
+    const task = reportTask(report, id);
+    assert.equal(task.status, "failed", id);
+    assert.equal(task.reason, "error", id);
+    assert.equal(
+      task.error,
+      `$WEFT_OUTPUT is now ${kind}, not a regular file; ` +
+        "a task appends its outputs to the file weft gives it",
+    );
+    assert.match(run.stderr, new RegExp(`✖ ${id} failed: \\$WEFT_OUTPUT is now`));
+  }
+  assert.deepEqual(reportTask(report, "linked").outputs, { A: "1" });
+  assert.equal(reportTask(report, "linked").status, "success");
+  assert.equal(reportTask(report, "gone").status, "success");
+});

@@ -1,7 +1,9 @@
 /**
  * Timeouts through the real `weft run`: a composite's timeout ends its children's wait
  * for a free slot (engine/slots.ts) with the timeout's reason and loses no slot; a task
- * the workflow timeout ends says so, in the run's output and in `weft status`.
+ * the workflow timeout ends says so, in the run's output and in `weft status`; a task a
+ * timeout kept from starting is `cancelled`, at the top level or under a composite. The
+ * reasons say whose timeout, not "timed out" again: they are shown after the state word.
  */
 import assert from "node:assert/strict";
 import { reportTask, weft } from "./_run_cli.ts";
@@ -9,7 +11,7 @@ import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/run_timeouts/", import.meta.url).pathname;
 
-Deno.test("cli run: a composite's timeout ends its children's wait for a slot, with the timeout's reason", async () => {
+Deno.test("cli run: a composite's timeout ends its children's wait for a slot: cancelled, saying whose timeout", async () => {
   const run = await weft(["run", `${FIXTURES}slot_wait.yml`, "--json"]);
   assert.equal(run.code, 1, run.stderr);
   const report = JSON.parse(run.stdout);
@@ -17,18 +19,20 @@ Deno.test("cli run: a composite's timeout ends its children's wait for a slot, w
     const composite = reportTask(report, id);
     assert.equal(composite.status, "timed_out", id);
     assert.equal(composite.reason, "timeout", id);
-    assert.equal(composite.error, "timed out after 300ms", id);
+    assert.equal(composite.error, "its own timeout of 300ms", id);
   }
   for (const [id, by] of [["c1", "p"], ["lp[a]", "lp"], ["lp[b]", "lp"]]) {
     const child = reportTask(report, id);
-    assert.equal(child.status, "timed_out", id);
+    assert.equal(child.status, "cancelled", id);
+    assert.equal(child.reason, "timeout", id);
     assert.equal(child.attempts, 0, `${id} never started`);
-    assert.equal(child.error, `timed out: the timeout of "${by}" (300ms)`, id);
+    assert.equal(child.error, `not started: the timeout of "${by}" (300ms)`, id);
   }
   // The slot the waiters gave up was not taken by them: the last task still runs.
   assert.equal(reportTask(report, "hold").status, "success");
   assert.equal(reportTask(report, "z").status, "success");
-  assert.match(run.stderr, /✖ p timed out: timed out after 300ms/);
+  assert.match(run.stderr, /✖ p timed out: its own timeout of 300ms — /);
+  assert.doesNotMatch(run.stderr, /timed out: timed out/);
 });
 
 Deno.test("cli run: a task the workflow timeout ends gets that timeout as its reason, in run and status", async () => {
@@ -41,12 +45,24 @@ Deno.test("cli run: a task the workflow timeout ends gets that timeout as its re
   const a = reportTask(report, "a");
   assert.equal(a.status, "timed_out");
   assert.equal(a.reason, "workflow_timeout");
-  assert.equal(a.error, "timed out: the workflow's timeout of 300ms");
-  assert.equal(reportTask(report, "b").status, "cancelled");
+  assert.equal(a.error, "the workflow's timeout of 300ms");
+  assert.equal(a.attempts, 1);
+  // Never started, at the top level (b) or under a composite (p1): cancelled alike.
+  for (const id of ["b", "p1"]) {
+    const waited = reportTask(report, id);
+    assert.deepEqual(
+      [waited.status, waited.reason, waited.attempts, waited.error],
+      ["cancelled", "workflow_timeout", 0, "not started: the workflow's timeout of 300ms"],
+      id,
+    );
+  }
   const status = await weft(["status", report.id, "--json"], { env: { WEFT_HOME: home } });
   assert.equal(status.code, 0, status.stderr);
   assert.equal(reportTask(JSON.parse(status.stdout), "a").error, a.error);
   const plain = await weft(["status", report.id], { env: { WEFT_HOME: home } });
-  assert.match(plain.stdout + plain.stderr, /timed out: the workflow's timeout of 300ms/);
+  const text = plain.stdout + plain.stderr;
+  assert.match(text, /✖ a timed out: the workflow's timeout of 300ms/);
+  assert.match(text, /\bb +cancelled .* workflow_timeout: not started: the workflow's timeout/);
+  assert.doesNotMatch(text, /timed out: timed out/);
   assert.doesNotMatch(plain.stdout + plain.stderr, /exited with code/);
 });

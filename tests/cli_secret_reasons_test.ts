@@ -32,7 +32,7 @@ const REASONS: Record<string, string> = {
   "exits": "exited with code 3",
   "kill9": "killed by SIGKILL",
   "web": "GET http://127.0.0.1:PORT/***/x returned HTTP 503 Service Unavailable (expected 2xx)",
-  "slow": "timed out after 100ms",
+  "slow": "its own timeout of 100ms",
   "after-slow": 'dependency "slow" timed out',
   "py": 'python interpreter "/nonexistent/python9" not found; fix `interpreter:`',
   "both": "2 of 2 tasks failed",

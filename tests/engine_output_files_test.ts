@@ -8,6 +8,7 @@ import {
   OUTPUT_FILE_MAX_BYTES,
   OutputFiles,
   OutputTooLargeError,
+  OutputUnreadableError,
 } from "../src/engine/output_files.ts";
 import { OutputFormatError } from "../src/engine/outputs.ts";
 import { testTempDir } from "./_tmp.ts";
@@ -158,7 +159,7 @@ Deno.test("output files: over OUTPUT_FILE_MAX_BYTES is refused by size (sync and
   assert.equal(refused.size, OUTPUT_FILE_MAX_BYTES + 1);
   assert.match(
     refused.reason,
-    /\$WEFT_OUTPUT holds more than 1 MiB, over its limit of 1 MiB; write large data to a file and pass its path/,
+    /\$WEFT_OUTPUT holds more than its limit of 1 MiB; write large data to a file and pass its path/,
   );
   const at = files.take("b", 1);
   Deno.writeTextFileSync(at, "k=" + "v".repeat(OUTPUT_FILE_MAX_BYTES - 3) + "\n");
@@ -169,4 +170,55 @@ Deno.test("output files: over OUTPUT_FILE_MAX_BYTES is refused by size (sync and
   Deno.writeTextFileSync(small, "k=" + "x".repeat(70_000) + "\n"); // the async path
   assert.deepEqual(await files.read(small), { k: "x".repeat(70_000) });
   assert.equal(OUTPUT_FILE_MAX_BYTES, 1024 * 1024);
+});
+
+Deno.test("output files: a path made into a FIFO, a directory, a device or a dangling link fails; gone is no outputs", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const replaced = (make: (path: string) => void) => {
+    const path = files.take("t", 1);
+    Deno.removeSync(path);
+    make(path);
+    return path;
+  };
+  const fifo = replaced((path) => {
+    const made = new Deno.Command("mkfifo", { args: [path] }).outputSync();
+    assert.ok(made.success);
+  });
+  const cases: [string, RegExp][] = [
+    [fifo, /is now a FIFO \(named pipe\), not a regular file/],
+    [replaced((path) => Deno.mkdirSync(path)), /is now a directory, not a regular file/],
+    [replaced((path) => Deno.symlinkSync("/dev/zero", path)), /is now a character device/],
+    [
+      replaced((path) => Deno.symlinkSync(`${dir}/missing`, path)),
+      /symbolic link to a file that does not exist/,
+    ],
+  ];
+  for (const [path, reason] of cases) {
+    // A FIFO is never opened: opening it would wait for a writer, and this would hang.
+    const read = await files.read(path);
+    assert.ok(read instanceof OutputUnreadableError, path);
+    assert.match(read.reason, /\$WEFT_OUTPUT /);
+    assert.match(read.reason, reason);
+  }
+  const target = `${dir}/target.txt`;
+  Deno.writeTextFileSync(target, "A=1\n");
+  const linked = replaced((path) => Deno.symlinkSync(target, path));
+  assert.deepEqual(await files.read(linked), { A: "1" }, "a link to a regular file is read");
+  const gone = replaced(() => {});
+  assert.equal(await files.read(gone), null, "removed by the task: no outputs");
+});
+
+Deno.test({
+  name: "output files: a file that cannot be opened fails with the OS's words quoted",
+  ignore: Deno.uid() === 0, // root reads a 0000 file anyway
+}, async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const path = files.take("t", 1);
+  Deno.writeTextFileSync(path, "A=1\n");
+  Deno.chmodSync(path, 0o000);
+  const read = await files.read(path);
+  assert.ok(read instanceof OutputUnreadableError);
+  assert.match(read.reason, /\$WEFT_OUTPUT could not be read: .*[Pp]ermission denied/);
 });

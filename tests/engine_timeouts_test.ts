@@ -27,15 +27,17 @@ Deno.test("engine timeouts: a conditional and a parallel time out while waiting 
   assert.deepEqual([c.status, c.reason, c.error], [
     "timed_out",
     "timeout",
-    "timed out after 200ms",
+    "its own timeout of 200ms",
   ]);
   const p1 = r.task("p1");
-  assert.deepEqual([p1.status, p1.attempts, p1.error], [
-    "timed_out",
+  // Never started: cancelled (README), saying whose timeout kept it waiting.
+  assert.deepEqual([p1.status, p1.reason, p1.attempts, p1.error], [
+    "cancelled",
+    "timeout",
     0,
-    'timed out: the timeout of "p" (200ms)',
+    'not started: the timeout of "p" (200ms)',
   ]);
-  assert.equal(r.task("p").error, "timed out after 200ms");
+  assert.equal(r.task("p").error, "its own timeout of 200ms");
   assert.equal(r.task("z").status, "success", "no slot was lost to the waiters that gave up");
   // No task_started for work that never got a slot.
   const started = r.events.flatMap((e) => e.type === "task_started" ? [e.taskId] : []);
@@ -57,7 +59,40 @@ Deno.test("engine timeouts: the workflow timeout is a running task's reason, wit
     assert.deepEqual([task.status, task.reason, task.error], [
       "timed_out",
       "workflow_timeout",
-      "timed out: the workflow's timeout of 200ms",
+      "the workflow's timeout of 200ms",
+    ], id);
+  }
+});
+
+Deno.test("engine timeouts: work the workflow timeout kept from starting is cancelled, wherever it waited", async () => {
+  const r = await runTest({
+    name: "wto-wait",
+    timeout: "200ms",
+    max_parallel: 1,
+    tasks: [
+      {
+        id: "l",
+        type: "loop",
+        items: ["a", "b", "c"],
+        parallel: false,
+        task: { command: "sleep 30" },
+      },
+      { id: "w", command: "true" },
+    ],
+  });
+  const ran = r.task("l[a]");
+  assert.deepEqual([ran.status, ran.reason, ran.error], [
+    "timed_out",
+    "workflow_timeout",
+    "the workflow's timeout of 200ms",
+  ]);
+  for (const id of ["l[b]", "l[c]", "w"]) {
+    const task = r.task(id);
+    assert.deepEqual([task.status, task.reason, task.attempts, task.error], [
+      "cancelled",
+      "workflow_timeout",
+      0,
+      "not started: the workflow's timeout of 200ms",
     ], id);
   }
 });

@@ -84,12 +84,35 @@ export function stoppedAs(reason: StopReason): { status: TaskState; reason: Task
 }
 
 /**
+ * The stop a composite's outcome tells its unstarted children of (the inverse of
+ * stoppedAs, as seen from below: the composite's own timeout is their parent's); null
+ * when it ended otherwise (failed, skipped, succeeded).
+ */
+export function stopOf(outcome: Outcome): StopReason | null {
+  if (outcome.status !== "timed_out" && outcome.status !== "cancelled") return null;
+  switch (outcome.reason) {
+    case "timeout":
+      return "parent_timeout";
+    case "workflow_timeout":
+    case "signal":
+    case "fault":
+      return outcome.reason;
+    case null:
+      return outcome.status === "cancelled" ? "not_needed" : null;
+    default:
+      return null;
+  }
+}
+
+/**
  * The error a task stopped by a timeout gets, in weft's words; null for other stops
  * (their state word says it). `own` is the node's own timeout in ms, when it has one:
  * a leaf's `timeout` (stop "timeout") or a composite's (stop "parent_timeout" in its
  * own scope). A composite's timeout that stops the work under it names that composite;
  * the workflow timeout names the workflow's. The process's exit code (143 after
- * SIGTERM) is the stop's doing, not the task's, so it is not the reason.
+ * SIGTERM) is the stop's doing, not the task's, so it is not the reason. The text says
+ * whose timeout, not "timed out": it is shown after the state word (`timed out: the
+ * workflow's timeout of 5s`, the recap in cli/render/recap.ts; `status` likewise).
  */
 export function stopError(
   run: RunContext,
@@ -97,27 +120,54 @@ export function stopError(
   stop: StopReason,
   own: number | null = null,
 ): string | null {
+  if (stop === "timeout" || (stop === "parent_timeout" && own !== null)) {
+    return own === null ? null : ownText(`its own timeout of ${formatDuration(own)}`);
+  }
+  const cause = stopCause(run, node, stop);
+  return cause === null ? null : ownText(cause);
+}
+
+/**
+ * The outcome of a task a stop kept from starting (0 attempts): `cancelled`, as the
+ * README says ("Tasks that never started are `cancelled`"), whether it waited at the
+ * top level or under a composite, with the stop's reason code and, for a timeout,
+ * whose it was: `not started: the workflow's timeout of 300ms`. A task the stop ended
+ * while it ran is `timed_out` instead (stoppedAs, stopError).
+ */
+export function notStartedOutcome(
+  run: RunContext,
+  node: Node,
+  stop: StopReason,
+): Outcome & { attempts: 0 } {
+  // The task's own timeout never runs before it starts: a stop seen by one that never
+  // started came from an enclosing composite's timeout.
+  const from = stop === "timeout" ? "parent_timeout" : stop;
+  const cause = stopCause(run, node, from);
+  return {
+    status: "cancelled",
+    reason: stoppedAs(from).reason,
+    exitCode: null,
+    error: cause === null ? null : ownText(`not started: ${cause}`),
+    outputs: {},
+    stdout: "",
+    attempts: 0,
+  };
+}
+
+/** Whose timeout stopped `node` (from above it), unmarked; null for other stops. */
+function stopCause(run: RunContext, node: Node, stop: StopReason): string | null {
   switch (stop) {
-    case "timeout":
-      return own === null
-        ? ownText("timed out")
-        : ownText(`timed out after ${formatDuration(own)}`);
     case "parent_timeout": {
-      if (own !== null) return ownText(`timed out after ${formatDuration(own)}`);
       let by = node.parent;
       while (by && by.compositeTimeout === null) by = by.parent;
-      if (!by) return ownText("timed out: its composite task's timeout");
-      return ownText(
-        `timed out: the timeout of "${by.id}" (${formatDuration(by.compositeTimeout!)})`,
-      );
+      if (!by) return "its composite task's timeout";
+      return `the timeout of "${by.id}" (${formatDuration(by.compositeTimeout!)})`;
     }
     case "workflow_timeout": {
       const ms = run.workflow.timeout;
-      return ownText(
-        ms === undefined
-          ? "timed out: the workflow's timeout"
-          : `timed out: the workflow's timeout of ${formatDuration(ms)}`,
-      );
+      return ms === undefined
+        ? "the workflow's timeout"
+        : `the workflow's timeout of ${formatDuration(ms)}`;
     }
     default:
       return null;

@@ -7,7 +7,14 @@
 import type { TaskResult, TaskRunner } from "../tasks/types.ts";
 import { type AbortScope, sleepIn, type StopReason } from "./abort.ts";
 import { AttemptContext } from "./attempt_context.ts";
-import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
+import {
+  errorText,
+  notStartedOutcome,
+  type Outcome,
+  type RunContext,
+  stopError,
+  stoppedAs,
+} from "./context.ts";
 import type { TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
@@ -213,7 +220,12 @@ function failure(
   };
 }
 
-/** The outcome of a job stopped between attempts (waiting for a slot or a retry). */
+/**
+ * The outcome of a job stopped between attempts (waiting for a slot or a retry): one
+ * that never started is cancelled by a stop from outside it (notStartedOutcome); one
+ * that ran, or whose own timeout ran out (a conditional's, counting its wait), ends
+ * as stopped.
+ */
 function stopped(
   run: RunContext,
   job: LeafJob,
@@ -221,10 +233,12 @@ function stopped(
   last: LeafOutcome | null,
   attempts: number,
 ): LeafOutcome {
+  const own = ownTimeout(job, reason);
+  if (attempts === 0 && own === null) return notStartedOutcome(run, job.node, reason);
   return {
     ...stoppedAs(reason),
     exitCode: last?.exitCode ?? null,
-    error: stopError(run, job.node, reason, ownTimeout(job, reason)) ?? last?.error ?? null,
+    error: stopError(run, job.node, reason, own) ?? last?.error ?? null,
     outputs: last?.outputs ?? {},
     stdout: last?.stdout ?? "",
     attempts,

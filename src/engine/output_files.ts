@@ -18,7 +18,7 @@
  * @module
  */
 import { type OutputFormatError, outputsOrError } from "./outputs.ts";
-import { ownText } from "../model/data_text.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 
 /**
  * The most a `$WEFT_OUTPUT` file may hold: 1 MiB. GitHub Actions limits a job's outputs
@@ -40,11 +40,13 @@ export class OutputTooLargeError extends Error {
    */
   constructor(readonly size: number, atLeast = false) {
     const limit = sizeText(OUTPUT_FILE_MAX_BYTES);
-    // Just over the limit rounds to the limit's own text: say "more than" instead.
-    const held = atLeast || sizeText(size) === limit ? `more than ${limit}` : sizeText(size);
+    // Just over the limit rounds to the limit's own text, and a file that grew while
+    // read has no size known: both say "more than" the limit, naming it once.
+    const held = atLeast || sizeText(size) === limit
+      ? `more than its limit of ${limit}`
+      : `${sizeText(size)}, over its limit of ${limit}`;
     const reason = ownText(
-      `$WEFT_OUTPUT holds ${held}, over its limit of ${limit}; ` +
-        "write large data to a file and pass its path as an output",
+      `$WEFT_OUTPUT holds ${held}; write large data to a file and pass its path as an output`,
     );
     super(reason);
     this.reason = reason;
@@ -52,8 +54,32 @@ export class OutputTooLargeError extends Error {
   }
 }
 
+/**
+ * A `$WEFT_OUTPUT` path the task made into something other than a regular file (a
+ * directory, a FIFO, a device, a dangling symbolic link), or that could not be read:
+ * the attempt fails with `reason` rather than pass as having written no outputs.
+ */
+export class OutputUnreadableError extends Error {
+  /** The task's reason, in weft's words; an OS message is quoted as data. */
+  readonly reason: string;
+
+  /** @param what what the path is now, or why it could not be read (already marked) */
+  constructor(what: string) {
+    const reason = ownText("$WEFT_OUTPUT ") + what +
+      ownText("; a task appends its outputs to the file weft gives it");
+    super(reason);
+    this.reason = reason;
+    this.name = "OutputUnreadableError";
+  }
+}
+
 /** What an attempt wrote to its `$WEFT_OUTPUT` file (see {@link OutputFiles.read}). */
-export type Written = Record<string, string> | OutputFormatError | OutputTooLargeError | null;
+export type Written =
+  | Record<string, string>
+  | OutputFormatError
+  | OutputTooLargeError
+  | OutputUnreadableError
+  | null;
 
 /** Files up to this size are read synchronously (see {@link OutputFiles.read}). */
 const SYNC_READ_MAX = 64 * 1024;
@@ -91,20 +117,21 @@ export class OutputFiles {
 
   /**
    * The outputs the attempt wrote to `path` (from {@link take}), or null when it wrote
-   * none or removed the file, or the error naming the line that is not the format or
-   * saying the file is over {@link OUTPUT_FILE_MAX_BYTES} (the attempt fails with it).
+   * none or removed the file, or the error naming the line that is not the format,
+   * saying the file is over {@link OUTPUT_FILE_MAX_BYTES}, or saying the path is no
+   * longer a regular file or could not be read (the attempt fails with it). Only a
+   * path that is gone means "no outputs". The path is stat'ed before it is opened, so
+   * a FIFO or a device put in its place is never opened (opening a FIFO would wait
+   * for a writer); a symbolic link to a regular file is read as that file.
    * A file with nothing in it is not opened: most tasks write no outputs. At most the
    * limit (plus one byte) is read, even if the file grows after it was measured (a
    * process that left the task's group may still write). Unless kept, the file is
    * removed in a later turn. Never rejects.
    */
   read(path: string): Written | Promise<Written> {
-    let size: number;
-    try {
-      size = Deno.statSync(path).size;
-    } catch {
-      return null; // the task removed it
-    }
+    const info = regularFile(path);
+    if (info === null || info instanceof OutputUnreadableError) return info;
+    const size = info.size;
     if (size === 0 || size > OUTPUT_FILE_MAX_BYTES) {
       this.#drop(path);
       return size === 0 ? null : new OutputTooLargeError(size);
@@ -115,13 +142,13 @@ export class OutputFiles {
       let written: Written;
       try {
         written = parsed(readAtMostSync(path));
-      } catch {
-        written = null; // removed since
+      } catch (error) {
+        written = readFailure(error);
       }
       this.#drop(path);
       return written;
     }
-    return readAtMost(path).then(parsed, () => null).finally(() => this.#drop(path));
+    return readAtMost(path).then(parsed, readFailure).finally(() => this.#drop(path));
   }
 
   /**
@@ -170,6 +197,46 @@ export class OutputFiles {
       // The folder is gone (the run ended) or full: an attempt creates its own, and says why.
     }
   }
+}
+
+/**
+ * The stat of `path` when it is a regular file (or a symbolic link to one); null when
+ * it is gone (the task removed it: no outputs); otherwise the error saying what it is.
+ * lstat first, so that a dangling link is told from a removed file.
+ */
+function regularFile(path: string): Deno.FileInfo | OutputUnreadableError | null {
+  let info: Deno.FileInfo;
+  let link = false;
+  try {
+    info = Deno.lstatSync(path);
+    link = info.isSymlink;
+    if (link) info = Deno.statSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) return readFailure(error);
+    // Gone, unless lstat found a link whose target is missing.
+    return link
+      ? new OutputUnreadableError(ownText("is a symbolic link to a file that does not exist"))
+      : null;
+  }
+  if (info.isFile) return info;
+  return new OutputUnreadableError(ownText(`is now ${kindOf(info)}, not a regular file`));
+}
+
+/** `a directory`, `a FIFO (named pipe)`, …: what a path that is not a regular file is. */
+function kindOf(info: Deno.FileInfo): string {
+  if (info.isDirectory) return "a directory";
+  if (info.isFifo) return "a FIFO (named pipe)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "something other than a file";
+}
+
+/** A read that threw: null when the file went meanwhile, else the error quoting the OS. */
+function readFailure(error: unknown): OutputUnreadableError | null {
+  if (error instanceof Deno.errors.NotFound) return null; // removed since it was measured
+  const message = error instanceof Error ? error.message : String(error);
+  return new OutputUnreadableError(ownText("could not be read: ") + quoteData(message));
 }
 
 /** The bytes read (at most one past the limit) as outputs, or the size error. */

@@ -18,7 +18,7 @@ import { AbortScope } from "./abort.ts";
 import { Callbacks } from "./callbacks.ts";
 import { runChildWorkflow } from "./child.ts";
 import { runComposite } from "./composite.ts";
-import { type Outcome, type RunContext, stopError } from "./context.ts";
+import { notStartedOutcome, type Outcome, type RunContext, stopOf } from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import type { Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
@@ -284,13 +284,14 @@ export class Run implements RunContext, RunHandle {
   /** Records a top-level task's outcome and lets the graph and the callbacks move on. */
   #settle(node: Node, outcome: Outcome): void {
     this.finishRecord(node, outcome);
+    const stop = stopOf(outcome);
     for (const child of node.children) {
       if (child.finished) continue;
-      // A child the composite's own timeout stopped says whose timeout it was.
-      const error = outcome.reason === "timeout"
-        ? stopError(this, child, "parent_timeout")
-        : outcome.error;
-      this.finishRecord(child, { ...outcome, error, outputs: {}, attempts: 0 });
+      // A child a stop kept from starting is cancelled, saying whose timeout it was.
+      this.finishRecord(
+        child,
+        stop ? notStartedOutcome(this, child, stop) : { ...outcome, outputs: {}, attempts: 0 },
+      );
     }
     if (node.callback) this.#callbacks.pending--;
     else {
@@ -352,10 +353,14 @@ export class Run implements RunContext, RunHandle {
     clearTimeout(this.#graceTimer);
     for (const node of this.#order) {
       if (node.finished || node.parent) continue;
-      const outcome = leftoverOutcome(node, this.#stop);
-      this.finishRecord(node, outcome);
+      const stop = this.#stop;
+      const unstarted = (n: Node) =>
+        stop && !(n.callback && !n.triggered)
+          ? notStartedOutcome(this, n, stop)
+          : { ...leftoverOutcome(node, stop), attempts: 0 };
+      this.finishRecord(node, unstarted(node));
       for (const child of node.children) {
-        if (!child.finished) this.finishRecord(child, { ...outcome, attempts: 0 });
+        if (!child.finished) this.finishRecord(child, unstarted(child));
       }
     }
     const run = { id: this.runId, workflow: this.workflow.name, startedAt: this.startedAt };
