@@ -11,7 +11,7 @@ import { parseAssignments, parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
-import { LoopAwareMap, LoopAwareSet } from "./loop_ids.ts";
+import { taskDisplayFacts } from "./display_facts.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
 export interface RunFlags {
@@ -150,11 +150,12 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   });
   const { history } = recorded;
 
+  const facts = taskDisplayFacts(loaded.workflow);
   const renderOptions: RenderOptions = {
     color,
     verbose: Boolean(flags.verbose),
     quiet: Boolean(flags.quiet),
-    ...taskDisplayFacts(loaded.workflow),
+    ...facts,
   };
   const live = io.stderrIsTTY && !flags.json && !flags.quiet;
   const progress = createProgress(
@@ -170,7 +171,8 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   try {
     const handle = recorded.start({
       maxParallel,
-      display: progress.listener,
+      // A conditional's count of tries may show in its events: learned before they are drawn.
+      display: (event) => (facts.maxAttempts.learn(event), progress.listener(event)),
       trigger: { type: history.resume ? "resume" : "manual" },
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
@@ -239,40 +241,6 @@ async function dryRun(
     await err(io, formatPlan(plan, workflow.name, paint(options.color), previews));
   }
   return ExitCode.Ok;
-}
-
-/** Which tasks show output live, and how many tries each has, for the renderers. */
-function taskDisplayFacts(
-  workflow: Workflow,
-): Pick<RenderOptions, "liveOutput" | "maxAttempts"> {
-  const liveOutput = new LoopAwareSet();
-  const maxAttempts = new LoopAwareMap<number>();
-  // As the engine counts them (engine/leaf_spec.ts): a step's own retry, else the defaults'.
-  const defaultAttempts = workflow.defaults?.retry?.attempts ?? 1;
-  const tries = (step: { retry?: { attempts: number } }) => step.retry?.attempts ?? defaultAttempts;
-  for (const task of workflow.tasks) {
-    if ("live_output" in task && task.live_output) liveOutput.add(task.id);
-    // A composite itself has one try (engine/composite.ts).
-    if (task.type === "loop" || task.type === "parallel") maxAttempts.set(task.id, 1);
-    if (task.type === "loop") {
-      // Its iterations (`id[key]`) run its step: theirs are the step's facts.
-      if (task.task.live_output) liveOutput.add(`${task.id}[]`);
-      maxAttempts.set(`${task.id}[]`, tries(task.task));
-    } else if (task.type === "parallel") {
-      for (const child of task.tasks) { // under their own ids
-        if (child.live_output) liveOutput.add(child.id);
-        maxAttempts.set(child.id, tries(child));
-      }
-    } else if (task.type === "conditional") {
-      // The branch taken, known only when run, runs under this id: what the branches differ
-      // in is not registered (output not live; `attempt 2` shown without a count).
-      const branches = task.else ? [task.then, task.else] : [task.then];
-      if (branches.every((b) => b.live_output)) liveOutput.add(task.id);
-      const counts = new Set(branches.map(tries));
-      if (counts.size === 1) maxAttempts.set(task.id, [...counts][0]);
-    } else maxAttempts.set(task.id, tries(task));
-  }
-  return { liveOutput, maxAttempts };
 }
 
 /** The terminal's size, for cutting board lines; 80×24 when it cannot be read. */
