@@ -91,3 +91,16 @@ export function dirnameOf(path: string): string {
   if (hasRoot && end === 1) return "//";
   return path.slice(0, end);
 }
+
+/**
+ * What `info` (a stat) is in words when it is neither a file nor a folder: "a named pipe
+ * (FIFO)", "a character device", "a block device", "a socket", else "a special file".
+ * For messages that say why such a path cannot serve.
+ */
+export function specialFileKind(info: Deno.FileInfo): string {
+  if (info.isFifo) return "a named pipe (FIFO)";
+  if (info.isCharDevice) return "a character device";
+  if (info.isBlockDevice) return "a block device";
+  if (info.isSocket) return "a socket";
+  return "a special file";
+}

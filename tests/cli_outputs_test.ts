@@ -67,7 +67,7 @@ Deno.test("cli outputs: a $WEFT_OUTPUT made into a FIFO, directory or device fai
   const run = await weft(["run", `${FIXTURES}not_a_file.yml`, "--json"]);
   assert.equal(run.code, 1, run.stderr);
   const report = JSON.parse(run.stdout);
-  const kinds = { fifo: "a FIFO (named pipe)", dir: "a directory", zero: "a character device" };
+  const kinds = { fifo: "a named pipe (FIFO)", dir: "a directory", zero: "a character device" };
   for (const [id, kind] of Object.entries(kinds)) {
     const task = reportTask(report, id);
     assert.equal(task.status, "failed", id);

@@ -19,6 +19,7 @@
  */
 import { type OutputFormatError, outputsOrError } from "./outputs.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
+import { specialFileKind } from "../path.ts";
 
 /**
  * The most a `$WEFT_OUTPUT` file may hold: 1 MiB. GitHub Actions limits a job's outputs
@@ -141,14 +142,14 @@ export class OutputFiles {
       // (leaf.ts), and a trip through the async file-system pool would lengthen that.
       let written: Written;
       try {
-        written = parsed(readAtMostSync(path));
+        written = parsed(readAtMostSync(path, size));
       } catch (error) {
         written = readFailure(error);
       }
       this.#drop(path);
       return written;
     }
-    return readAtMost(path).then(parsed, readFailure).finally(() => this.#drop(path));
+    return readAtMost(path, size).then(parsed, readFailure).finally(() => this.#drop(path));
   }
 
   /**
@@ -219,17 +220,8 @@ function regularFile(path: string): Deno.FileInfo | OutputUnreadableError | null
       : null;
   }
   if (info.isFile) return info;
-  return new OutputUnreadableError(ownText(`is now ${kindOf(info)}, not a regular file`));
-}
-
-/** `a directory`, `a FIFO (named pipe)`, …: what a path that is not a regular file is. */
-function kindOf(info: Deno.FileInfo): string {
-  if (info.isDirectory) return "a directory";
-  if (info.isFifo) return "a FIFO (named pipe)";
-  if (info.isCharDevice) return "a character device";
-  if (info.isBlockDevice) return "a block device";
-  if (info.isSocket) return "a socket";
-  return "something other than a file";
+  const kind = info.isDirectory ? "a directory" : specialFileKind(info);
+  return new OutputUnreadableError(ownText(`is now ${kind}, not a regular file`));
 }
 
 /** A read that threw: null when the file went meanwhile, else the error quoting the OS. */
@@ -247,32 +239,58 @@ function parsed(bytes: Uint8Array): Written {
   return outputsOrError(new TextDecoder().decode(bytes));
 }
 
-/** Up to OUTPUT_FILE_MAX_BYTES + 1 bytes of `path`. Throws what opening or reading threw. */
-function readAtMostSync(path: string): Uint8Array {
-  using file = Deno.openSync(path);
-  const buffer = new Uint8Array(OUTPUT_FILE_MAX_BYTES + 1);
-  let filled = 0;
-  for (;;) {
-    const n = file.readSync(buffer.subarray(filled));
-    if (n === null || n === 0) break;
-    filled += n;
-    if (filled === buffer.length) break;
+/**
+ * The bytes of one bounded read: room for what stat said plus one (a file that did not
+ * grow is read in one call into a buffer of its size, not of the limit), growing as
+ * needed up to OUTPUT_FILE_MAX_BYTES + 1, the most ever read.
+ */
+export class BoundedRead {
+  #buffer: Uint8Array;
+  #filled = 0;
+
+  constructor(size: number) {
+    this.#buffer = new Uint8Array(Math.min(size, OUTPUT_FILE_MAX_BYTES) + 1);
   }
-  return buffer.subarray(0, filled);
+
+  /** Where the next read goes; empty once the limit plus one byte is read. */
+  space(): Uint8Array {
+    if (this.#filled === this.#buffer.length && this.#filled <= OUTPUT_FILE_MAX_BYTES) {
+      const bigger = new Uint8Array(Math.min(this.#filled * 2, OUTPUT_FILE_MAX_BYTES + 1));
+      bigger.set(this.#buffer);
+      this.#buffer = bigger;
+    }
+    return this.#buffer.subarray(this.#filled);
+  }
+
+  /** Counts `n` bytes read (null or 0: the end); whether to read on. */
+  took(n: number | null): boolean {
+    if (!n) return false;
+    this.#filled += n;
+    return this.#filled <= OUTPUT_FILE_MAX_BYTES;
+  }
+
+  get bytes(): Uint8Array {
+    return this.#buffer.subarray(0, this.#filled);
+  }
+}
+
+/**
+ * Up to OUTPUT_FILE_MAX_BYTES + 1 bytes of `path`, whose stat gave `size`. Throws what
+ * opening or reading threw.
+ */
+function readAtMostSync(path: string, size: number): Uint8Array {
+  using file = Deno.openSync(path);
+  const read = new BoundedRead(size);
+  while (read.took(file.readSync(read.space())));
+  return read.bytes;
 }
 
 /** {@link readAtMostSync}, through the async file-system pool (for the larger files). */
-async function readAtMost(path: string): Promise<Uint8Array> {
+async function readAtMost(path: string, size: number): Promise<Uint8Array> {
   using file = await Deno.open(path);
-  const buffer = new Uint8Array(OUTPUT_FILE_MAX_BYTES + 1);
-  let filled = 0;
-  for (;;) {
-    const n = await file.read(buffer.subarray(filled));
-    if (n === null || n === 0) break;
-    filled += n;
-    if (filled === buffer.length) break;
-  }
-  return buffer.subarray(0, filled);
+  const read = new BoundedRead(size);
+  while (read.took(await file.read(read.space())));
+  return read.bytes;
 }
 
 /** `572.2 MiB`-style text for a byte count, in the units the limit is set in. */

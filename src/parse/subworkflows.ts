@@ -12,6 +12,7 @@ import type { Problem } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
+import { specialFileKind } from "../path.ts";
 
 /** One `workflow` task as written. */
 interface CallRef {
@@ -197,9 +198,5 @@ async function pathKind(path: string): Promise<string> {
   }
   if (info.isFile) return "file";
   if (info.isDirectory) return "folder";
-  if (info.isFifo) return "a named pipe (FIFO)";
-  if (info.isCharDevice) return "a character device";
-  if (info.isBlockDevice) return "a block device";
-  if (info.isSocket) return "a socket";
-  return "a special file";
+  return specialFileKind(info);
 }
