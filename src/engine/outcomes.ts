@@ -4,7 +4,7 @@
  * @module
  */
 import { ownText } from "../model/data_text.ts";
-import type { Outcome } from "./context.ts";
+import { notStartedOutcome, type Outcome, type RunContext } from "./context.ts";
 import type { RunStatus, TaskRecord } from "./events.ts";
 import type { Node } from "./nodes.ts";
 
@@ -48,13 +48,15 @@ export function runStatus(order: readonly Node[], cancelled: boolean, halted: bo
 /**
  * The final state of a top-level task still unfinished when the run ends: an
  * uncalled callback is skipped (no reason); after cancel or the workflow timeout
- * the rest is cancelled; otherwise it never became ready (a cycle).
+ * the rest is cancelled as never started (context.ts notStartedOutcome: the stop's
+ * code and, for the timeout, whose it was); otherwise it never became ready (a cycle).
  */
 export function leftoverOutcome(
+  run: RunContext,
   node: Node,
   stop: "signal" | "workflow_timeout" | "fault" | null,
 ): Outcome {
   if (node.callback && !node.triggered) return skipped(null, null);
-  if (stop) return { ...skipped(null, null), status: "cancelled", reason: stop };
+  if (stop) return notStartedOutcome(run, node, stop);
   return skipped("upstream", ownText("never became ready: its dependencies form a cycle"));
 }

@@ -353,14 +353,12 @@ export class Run implements RunContext, RunHandle {
     clearTimeout(this.#graceTimer);
     for (const node of this.#order) {
       if (node.finished || node.parent) continue;
-      const stop = this.#stop;
-      const unstarted = (n: Node) =>
-        stop && !(n.callback && !n.triggered)
-          ? notStartedOutcome(this, n, stop)
-          : { ...leftoverOutcome(node, stop), attempts: 0 };
-      this.finishRecord(node, unstarted(node));
+      // The stop here is the run's own (signal, workflow timeout, fault): a child's
+      // "not started" reason is its parent's.
+      const outcome = leftoverOutcome(this, node, this.#stop);
+      this.finishRecord(node, outcome);
       for (const child of node.children) {
-        if (!child.finished) this.finishRecord(child, unstarted(child));
+        if (!child.finished) this.finishRecord(child, { ...outcome, attempts: 0 });
       }
     }
     const run = { id: this.runId, workflow: this.workflow.name, startedAt: this.startedAt };
