@@ -46,7 +46,7 @@ export function isAbsolutePath(path: string): boolean {
  * absolute, and no segment of either empty, `.` or `..` (a plain `cwd` and `wf.json`).
  */
 export function joinPath(dir: string, path: string): string {
-  if (POSIX && dir.startsWith("/") && (dir === "/" || plain(dir.slice(1))) && plain(path)) {
+  if (plainAbsolute(dir) && plain(path)) {
     return dir === "/" ? `/${path}` : `${dir}/${path}`;
   }
   return nodePath().join(dir, path);
@@ -59,8 +59,13 @@ export function joinPath(dir: string, path: string): string {
  * normalizes). Without node:path when nothing needs normalizing (`/tmp/x.yml`).
  */
 export function normalizeAbsolute(path: string): string {
-  if (POSIX && path.startsWith("/") && (path === "/" || plain(path.slice(1)))) return path;
+  if (plainAbsolute(path)) return path;
   return nodePath().normalize(path);
+}
+
+/** Whether `path` is a POSIX absolute path with nothing to normalize (see {@link plain}). */
+function plainAbsolute(path: string): boolean {
+  return POSIX && path.startsWith("/") && (path === "/" || plain(path.slice(1)));
 }
 
 /** Whether relative `path` has segments only, none empty, `.` or `..`. */
