@@ -8,7 +8,12 @@
  * from the bundle (`deno task bundle`, built here: the whole program in one file, the form
  * `deno compile` ships and a released binary starts from). Each form gets a ratio of its own.
  *
- * Runs alternate (weft source, weft bundle, make, ...) after one warm-up of each, so a
+ * A third line, the floor, runs the same graph with `_deno_floor.ts`: `Deno.Command` per task
+ * and nothing else (no history, events or process groups). Its ratio to make is the best any
+ * Deno program spawning through Deno's own API reaches on this machine; weft's distance above
+ * it is weft's own work.
+ *
+ * Runs alternate (weft source, weft bundle, floor, make, ...) after one warm-up of each, so a
  * change of machine load hits every side alike. Prints every sample, the medians, the
  * ratios, and the load averages (/proc/loadavg) at start and end: the figures mean little
  * on a busy machine.
@@ -29,6 +34,7 @@ const shapeOption = textOption("shape") ?? "both";
 const formOption = textOption("form") ?? "both";
 const keep = textOption("keep");
 const mainTs = new URL("../../main.ts", import.meta.url).pathname;
+const floorTs = new URL("./_deno_floor.ts", import.meta.url).pathname;
 
 type Shape = "dag" | "chain";
 const shapes: Shape[] = shapeOption === "both" ? ["dag", "chain"] : [shapeOption as Shape];
@@ -100,6 +106,16 @@ function weft(form: Form, shape: Shape): Promise<number> {
   });
 }
 
+function floor(shape: Shape): Promise<number> {
+  return timeCommand(
+    Deno.execPath(),
+    ["run", "-A", floorTs, `${dir}/${shape}.json`, String(jobs)],
+    {
+      env,
+    },
+  );
+}
+
 function make(shape: Shape): Promise<number> {
   return timeCommand("make", [`-j${jobs}`, "-s", "-C", `${dir}/${shape}`], { env });
 }
@@ -113,11 +129,14 @@ try {
     await writeInputs(dir, shape);
     // Warm-up: module cache, the bundle's parts, store creation, page cache.
     for (const form of forms) await weft(form, shape);
+    await floor(shape);
     await make(shape);
     const weftSamples = new Map<Form, number[]>(forms.map((f) => [f, []]));
+    const floorSamples: number[] = [];
     const makeSamples: number[] = [];
     for (let i = 0; i < runs; i++) {
       for (const form of forms) weftSamples.get(form)!.push(await weft(form, shape));
+      floorSamples.push(await floor(shape));
       makeSamples.push(await make(shape));
     }
     const m = median(makeSamples);
@@ -130,12 +149,16 @@ try {
       const samples = weftSamples.get(form)!;
       console.log(`  weft run (${form.padEnd(6)})  ${ms(median(samples))}   [${list(samples)}]`);
     }
+    console.log(`  floor (Deno.Command)  ${ms(median(floorSamples))}   [${list(floorSamples)}]`);
     console.log(`  make -j${jobs}             ${ms(m)}   [${list(makeSamples)}]`);
     for (const form of forms) {
       const ratio = (median(weftSamples.get(form)!) / m).toFixed(2);
       console.log(`  ratio weft (${form})/make = ${ratio}x (target <= 1.5x)`);
       ratios.push(`${shape} ${form} ${ratio}x`);
     }
+    const floorRatio = (median(floorSamples) / m).toFixed(2);
+    console.log(`  ratio floor/make = ${floorRatio}x (Deno.Command and nothing else)`);
+    ratios.push(`${shape} floor ${floorRatio}x`);
   }
   console.log(`load at end:   ${loadAverage()}`);
   console.log(`summary: ${ratios.join(", ")}`);
