@@ -72,3 +72,34 @@ Deno.test("weft validate: a null text field says how YAML reads it and how to qu
   assert.match(text, /p\.yml:5:11: file in task "call": expected a string, got nothing \(null\)/);
   assert.match(text, /hint: .*no value in YAML.*quote it/);
 });
+
+Deno.test("object loop items: fields keep an unquoted number or boolean as written, YAML and JSON", () => {
+  const yaml = parseWorkflowSource(
+    [
+      "name: w",
+      "tasks:",
+      "  - id: l",
+      "    type: loop",
+      "    items: [{v: 3.10, n: 007, t: True, h: 0x10, e: 1e3, z: -0, i: 10, b: true, s: x}]",
+      "    task: {command: 'echo ${item.v}'}",
+    ].join("\n"),
+    "w.yml",
+  );
+  assert.deepEqual(yaml.problems, []);
+  const [loop] = yaml.workflow!.tasks as unknown as { items: unknown[] }[];
+  // Re-spelled values are their text; `10` and `true` stay a number and a boolean.
+  assert.deepEqual(loop.items, [
+    { v: "3.10", n: "007", t: "True", h: "0x10", e: "1e3", z: "-0", i: 10, b: true, s: "x" },
+  ]);
+  const json = parseWorkflowSource(
+    JSON.stringify({
+      name: "w",
+      tasks: [{ id: "l", type: "loop", items: [{}], task: { command: "x" } }],
+    })
+      .replace("[{}]", '[{"v": 1.10, "e": 1E3, "z": -0.0, "i": 10, "b": true}]'),
+    "w.json",
+  );
+  assert.deepEqual(json.problems, []);
+  const [jsonLoop] = json.workflow!.tasks as unknown as { items: unknown[] }[];
+  assert.deepEqual(jsonLoop.items, [{ v: "1.10", e: "1E3", z: "-0.0", i: 10, b: true }]);
+});

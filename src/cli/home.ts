@@ -6,6 +6,14 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { CliIO } from "./io.ts";
+import { FileTooLargeError, readTextBounded, sizeText } from "../bounded_file.ts";
+
+/** config.json holds retention and notification settings: 1 MiB is far more than enough. */
+const CONFIG_READ = {
+  what: "the config file",
+  hint: "config.json holds settings only; check that it is the right file",
+  limit: 1024 * 1024,
+};
 
 /** The global configuration in `WEFT_HOME/config.json`. */
 export interface GlobalConfig {
@@ -67,9 +75,16 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
   const file = configPath(home);
   let text: string;
   try {
-    text = await Deno.readTextFile(file);
+    text = await readTextBounded(file, CONFIG_READ);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return {};
+    if (e instanceof FileTooLargeError) {
+      throw new WeftError([{
+        file,
+        message: `too large: weft reads at most ${sizeText(e.limit)} of it`,
+        hint: CONFIG_READ.hint,
+      }], { exitCode: ExitCode.Invalid });
+    }
     throw e;
   }
   let data: unknown;

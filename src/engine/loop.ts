@@ -5,7 +5,7 @@
  * Iterations go through runLeaf, so they count against `--max-parallel`.
  * @module
  */
-import type { Value } from "../expr/mod.ts";
+import { parseJsonKeepingText, type Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
@@ -149,9 +149,10 @@ export async function runLoop(
 }
 
 /**
- * A loop's items: a list as written, or text (interpolated) holding a JSON array or
- * one item per line (blank lines dropped; no text at all is no items). Throws, with a
- * line saying what to write, when the text is JSON but not an array (an object, a
+ * A loop's items: a list as written, or text (interpolated) holding a JSON array (whose
+ * numbers keep the text they were written as: parseJsonKeepingText) or one item per
+ * line (blank lines dropped; no text at all is no items). Throws, with a line saying
+ * what to write, when the text is JSON but not an array (an object, a
  * number, a string): the expression yields no list.
  */
 export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
@@ -159,7 +160,8 @@ export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
   const env = run.workflowEnv;
   const text = run.exprs.render(items, makeScope(run, (name) => env[name])).trim();
   if (text.startsWith("[")) {
-    const parsed: unknown = JSON.parse(text);
+    // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
+    const parsed: unknown = parseJsonKeepingText(text);
     if (!Array.isArray(parsed)) throw new Error("expected a JSON array");
     return parsed as Value[];
   }

@@ -37,6 +37,7 @@ export {
   asNumber,
   compareValues,
   looseEquals,
+  parseJsonKeepingText,
   type Scope,
   stringify,
   truthy,

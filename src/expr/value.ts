@@ -29,6 +29,25 @@ export function stringify(value: Value): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The value of JSON `text` (JSON.parse) with each number that `String()` would spell
+ * otherwise kept as the text it was written as: `[1.10, 1E3, -0, 100000000000000000000001]`
+ * gives `["1.10", "1E3", "-0", "100000000000000000000001"]`, as an unquoted `1.10` in a
+ * workflow file stays `1.10` (parse/written_keep.ts); `10` and `2.5` stay numbers. The
+ * text of a number comes from JSON.parse's reviver context (ES2025 "JSON.parse source
+ * text access"). Throws SyntaxError as JSON.parse does.
+ */
+export function parseJsonKeepingText(text: string): unknown {
+  return JSON.parse(
+    text,
+    (_key, value, context?: { source?: string }) =>
+      typeof value === "number" && context?.source !== undefined &&
+        context.source !== String(value)
+        ? context.source
+        : value,
+  );
+}
+
 const FALSY_STRINGS = new Set(["", "false", "0"]);
 
 /**

@@ -174,6 +174,14 @@ const compositeTimeout = {
   ),
 };
 
+/**
+ * A field of an object loop item (`${item.version}`): any value, but text first, so
+ * that an unquoted `1.10`, `007` or `True` there keeps its written text as everywhere
+ * else text is taken (parse/written_keep.ts) instead of becoming 1.1, 7, true; plain
+ * `10` and `true` stay a number and a boolean.
+ */
+const itemField = z.union([z.string(), z.number(), z.boolean(), z.unknown()]);
+
 /** Every top-level task variant. */
 export const taskSchema = z.discriminatedUnion("type", [
   ...leafVariants(graphFields),
@@ -214,7 +222,7 @@ export const taskSchema = z.discriminatedUnion("type", [
      */
     items: z.union([
       // minItems: `weft validate` refuses an empty list (it would run nothing).
-      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())]))
+      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), itemField)]))
         .meta({ minItems: 1 }),
       z.string(),
     ]).describe(

@@ -9,6 +9,14 @@
  */
 import type { EmailChannel } from "./config.ts";
 import { htmlBody, plainText, type RunMessage, subjectOf } from "./message.ts";
+import { FileTooLargeError, readTextBounded } from "../bounded_file.ts";
+
+/** NODE_EXTRA_CA_CERTS: a bundle of PEM certificates (a system's whole store is ~250 KiB). */
+const CA_READ = {
+  what: "the certificate file (NODE_EXTRA_CA_CERTS)",
+  hint: "name a PEM certificate bundle",
+  limit: 4 * 1024 * 1024,
+};
 
 /** How long connecting, the greeting and each reply may take, in ms. */
 export const SMTP_TIMEOUT_MS = 10_000;
@@ -20,8 +28,13 @@ export async function sendEmail(
   env: Record<string, string> = {},
 ): Promise<void> {
   const { default: nodemailer } = await import("nodemailer");
+  // Bounded: the variable may name a device or a FIFO; too large is an error, unreadable
+  // is ignored as before (the system's certificates still apply).
   const ca = env.NODE_EXTRA_CA_CERTS
-    ? await Deno.readTextFile(env.NODE_EXTRA_CA_CERTS).catch(() => undefined)
+    ? await readTextBounded(env.NODE_EXTRA_CA_CERTS, CA_READ).catch((e) => {
+      if (e instanceof FileTooLargeError) throw new Error(e.message);
+      return undefined;
+    })
     : undefined;
   const transport = nodemailer.createTransport({
     host: channel.host,

@@ -36,9 +36,40 @@ export async function postJson(
     const cause = (error.cause as Error | undefined)?.message ?? error.message;
     throw new Error(`cannot reach the server: ${cause.replace(/https?:\/\/\S+/g, "<url>")}`);
   }
-  const text = await response.text().catch(() => "");
+  const text = await responseStart(response).catch(() => "");
   if (!response.ok) {
     const said = text.trim().replace(/\s+/g, " ").slice(0, 200);
     throw new Error(`HTTP ${response.status}${said ? `: ${said}` : ""}`);
   }
+}
+
+/**
+ * The most of a notification's response body read: only its first 200 characters are
+ * quoted, and a server answering with an endless body must not fill memory.
+ */
+const RESPONSE_READ_BYTES = 64 * 1024;
+
+/** The first {@link RESPONSE_READ_BYTES} of the body as text; the rest is never read. */
+async function responseStart(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_READ_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  return new TextDecoder().decode(all.subarray(0, RESPONSE_READ_BYTES));
 }

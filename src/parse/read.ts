@@ -7,6 +7,7 @@ import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
 import { isAbsolutePath, joinPath, normalizeAbsolute } from "../path.ts";
+import { readBytesBounded } from "../bounded_file.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -55,15 +56,11 @@ export async function readInput(
         hint: "name a .yml, .yaml or .json file",
       };
     }
-    if (info.isFile) {
-      if (info.size > MAX_INPUT_BYTES) return tooLarge(file);
-      // A regular file: one read, without a stream (starting streams costs ~3 ms).
-      const bytes = await Deno.readFile(path);
-      return bytes.length > MAX_INPUT_BYTES ? tooLarge(file) : { bytes, path };
-    }
-    // Devices and FIFOs report no size; reading in bounded chunks covers them.
-    using handle = await Deno.open(path);
-    const bytes = await readBounded(handle.readable);
+    if (info.isFile && info.size > MAX_INPUT_BYTES) return tooLarge(file);
+    // Without a stream (starting streams costs ~3 ms), and bounded whatever stat said:
+    // devices and FIFOs report no size, and /proc files (/proc/self/pagemap: gigabytes)
+    // report 0 as regular files.
+    const bytes = await readBytesBounded(path, MAX_INPUT_BYTES);
     return bytes ? { bytes, path } : tooLarge(file);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {

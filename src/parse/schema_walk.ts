@@ -71,7 +71,8 @@ function pickOption(d: Def, value: unknown): z.ZodType {
     if (isRecord(value) && kind === "object") {
       const keys = Object.keys(allowedKeysOf(inner));
       score = 1 + Object.keys(value).filter((k) => keys.includes(k)).length;
-    } else if (Array.isArray(value) && kind === "array") score = 1;
+    } else if (isRecord(value) && kind === "record") score = 1; // free keys: none shared
+    else if (Array.isArray(value) && kind === "array") score = 1;
     else if (jsType === kind) score = 1;
     if (score > bestScore) {
       best = option;

@@ -13,11 +13,29 @@
  * (node:module stripTypeScriptTypes: erasable syntax only, no enums or namespaces).
  * @module
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { createRequire, stripTypeScriptTypes } from "node:module";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { FileTooLargeError, readTextBoundedSync } from "../bounded_file.ts";
+
+/** A script file: at most SOURCE_FILE_MAX_BYTES (a path to /dev/zero must not fill memory). */
+const SCRIPT_READ = {
+  what: "the script",
+  hint:
+    "keep data out of the script (read it from a file at run time), or check that it names the right file",
+};
+
+/**
+ * data_processor's list of input paths (written by weft, but as long as the glob makes it):
+ * 64 MiB holds ~500,000 paths of 128 bytes.
+ */
+const INPUT_LIST_READ = {
+  what: "the input list",
+  hint: "narrow the input glob",
+  limit: 64 * 1024 * 1024,
+};
 
 type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => ScriptFunction;
@@ -45,7 +63,13 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
   // data_processor's input paths, when too long for exec, come in a file (one a line).
   if (process.env.WEFT_INPUT_LIST_ONLY === "1" && process.env.WEFT_INPUT_LIST) {
     delete process.env.WEFT_INPUT_LIST_ONLY;
-    const files = readFileSync(process.env.WEFT_INPUT_LIST, "utf8").split("\n").slice(0, -1);
+    let list: string;
+    try {
+      list = readTextBoundedSync(process.env.WEFT_INPUT_LIST, INPUT_LIST_READ);
+    } catch (error) {
+      return fail(`weft: cannot read ${process.env.WEFT_INPUT_LIST}: ${messageOf(error)}`);
+    }
+    const files = list.split("\n").slice(0, -1);
     args.push(...files);
     process.env.WEFT_INPUT_FILES = files.join("\n");
   }
@@ -53,8 +77,9 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
   const file = inline ? resolve("[inline code]") : resolve(target);
   let source: string;
   try {
-    source = inline ? await readStdin() : readFileSync(file, "utf8");
+    source = inline ? await readStdin() : readTextBoundedSync(file, SCRIPT_READ);
   } catch (error) {
+    if (error instanceof FileTooLargeError) return fail(`weft: ${error.message}`);
     return fail(`weft: cannot read ${file}: ${messageOf(error)}`);
   }
   if (source.startsWith("#!")) source = "//" + source.slice(2); // keep line numbers

@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import { quoteData } from "../../model/data_text.ts";
+import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import type { DbSession } from "./driver.ts";
 
 /** The table recording applied migrations. */
@@ -225,8 +226,12 @@ async function undo(
 
 async function readSql(path: string): Promise<string> {
   try {
-    return await Deno.readTextFile(path);
+    return await readTextBounded(path, {
+      what: "the migration",
+      hint: "split it into several migrations, or check that it names the right file",
+    });
   } catch (e) {
+    if (e instanceof FileTooLargeError) throw new MigrationError(e.marked());
     throw new MigrationError(
       `cannot read migration ${quoteData(path)}: ${quoteData((e as Error).message)}`,
     );

@@ -7,6 +7,7 @@
  */
 import { resolve } from "node:path";
 import { quoteData } from "../../model/data_text.ts";
+import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import type { DbSession, Row } from "./driver.ts";
 
 /** Rows kept in the `rows` output. */
@@ -51,15 +52,21 @@ export async function runQuery(
 }
 
 /**
- * Reads and runs a script file (relative to `cwd`).
+ * Reads and runs a script file (relative to `cwd`), of at most SOURCE_FILE_MAX_BYTES
+ * (bounded_file.ts): a path to a device or an endless FIFO is an error, not a memory fill.
  * @throws an Error naming the file when it cannot be read; the driver's error when it fails.
  */
 export async function runFile(db: DbSession, cwd: string, file: string): Promise<void> {
   const path = resolve(cwd, file);
   let script: string;
   try {
-    script = await Deno.readTextFile(path);
+    script = await readTextBounded(path, {
+      what: "the SQL file",
+      hint:
+        "split it into smaller files run by separate tasks, or check that it names the right file",
+    });
   } catch (e) {
+    if (e instanceof FileTooLargeError) throw new ScriptFileError(e.marked());
     throw new ScriptFileError(
       `cannot read the SQL file ${quoteData(path)}: ${quoteData((e as Error).message)}`,
     );

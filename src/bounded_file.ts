@@ -1,0 +1,168 @@
+/**
+ * Reading a file whose size the user or the machine controls (an SQL file, a script, a
+ * list of paths, a certificate) without ever holding more than a limit in memory: a path
+ * to /dev/zero, a FIFO fed by `yes`, a /proc file or a file that grows while read stops
+ * just past the limit and becomes one clear error naming the file, the limit and what to
+ * do. The workflow file itself reads through here too (parse/read.ts, 16 MiB), as
+ * `$WEFT_OUTPUT` has its own bounded read (engine/output_files.ts, 1 MiB).
+ * @module
+ */
+import { ownText, quoteData } from "./model/data_text.ts";
+
+/** The most bytes weft reads of an SQL or script file: 16 MiB, as for a workflow file. */
+export const SOURCE_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** Bytes read per call while filling the buffer. */
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A file over the limit of a bounded read. Its message is weft's own words (the path,
+ * the limit, the hint): one line for the user, never a stack trace.
+ */
+export class FileTooLargeError extends Error {
+  /**
+   * @param what the file's role, e.g. `the SQL file`, `the script`
+   * @param path the path as read
+   * @param limit the limit in bytes
+   * @param hint what to do, e.g. `split it into smaller files`
+   */
+  constructor(
+    readonly what: string,
+    readonly path: string,
+    readonly limit: number,
+    readonly hint: string,
+  ) {
+    super(describe(what, JSON.stringify(path), limit, hint, (text) => text));
+    this.name = "FileTooLargeError";
+  }
+
+  /**
+   * The message for a task's reason: the path marked as quoted data, the rest as weft's
+   * own words (model/data_text.ts), so secret masking touches only the path.
+   */
+  marked(): string {
+    return describe(
+      this.what,
+      quoteData(JSON.stringify(this.path)),
+      this.limit,
+      this.hint,
+      ownText,
+    );
+  }
+}
+
+/** `<what> <path> is too large: ...; <hint>`, weft's own words passed through `own`. */
+function describe(
+  what: string,
+  path: string,
+  limit: number,
+  hint: string,
+  own: (text: string) => string,
+): string {
+  return own(`${what} `) + path +
+    own(
+      ` is too large: weft reads at most ${sizeText(limit)} of it (stopped reading there); ${hint}`,
+    );
+}
+
+/**
+ * Where one bounded read goes: room for what stat said plus one byte (a file that did
+ * not grow is read in one call), or, with no size known, chunks of 64 KiB doubling up to
+ * `limit` plus one chunk, the most ever read. Reads of whole chunks, not of one odd
+ * byte: some files of /proc refuse reads that are not a multiple of 8 bytes.
+ */
+class Filling {
+  #buffer: Uint8Array;
+  #filled = 0;
+
+  constructor(readonly limit: number, size: number) {
+    this.#buffer = new Uint8Array(
+      size > 0 ? Math.min(size, limit) + 1 : Math.min(CHUNK_BYTES, limit + 1),
+    );
+  }
+
+  /** Where the next read goes. */
+  space(): Uint8Array {
+    if (this.#filled === this.#buffer.length) {
+      const bigger = new Uint8Array(Math.min(this.#filled * 2, this.limit + CHUNK_BYTES));
+      bigger.set(this.#buffer);
+      this.#buffer = bigger;
+    }
+    return this.#buffer.subarray(this.#filled);
+  }
+
+  /** Counts `n` bytes read (null or 0: the end); whether to read on. */
+  took(n: number | null): boolean {
+    if (!n) return false;
+    this.#filled += n;
+    return this.#filled <= this.limit;
+  }
+
+  get bytes(): Uint8Array {
+    return this.#buffer.subarray(0, this.#filled);
+  }
+}
+
+/** Options of {@link readTextBounded}. */
+export interface BoundedFileOptions {
+  /** The file's role in the message, e.g. `the SQL file`. */
+  what: string;
+  /** What to do when it is too large. */
+  hint: string;
+  /** The limit in bytes; default {@link SOURCE_FILE_MAX_BYTES}. */
+  limit?: number;
+}
+
+/**
+ * The bytes of `path`, reading at most `limit` plus 64 KiB of them (regular files, devices,
+ * FIFOs alike: a stat size is only a first guess, and files of /proc report 0);
+ * undefined when there are more than `limit`. One read call fills a regular file whose
+ * size stat gave, plus the call that sees its end.
+ * @throws what Deno.open or read throws (NotFound, PermissionDenied, EISDIR for a folder).
+ */
+export async function readBytesBounded(
+  path: string,
+  limit: number,
+): Promise<Uint8Array | undefined> {
+  using file = await Deno.open(path);
+  const info = await file.stat();
+  if (info.isFile && info.size > limit) return undefined;
+  const read = new Filling(limit, info.size);
+  while (read.took(await file.read(read.space())));
+  return read.bytes.length > limit ? undefined : read.bytes;
+}
+
+/**
+ * The UTF-8 text of `path`, reading little more than `limit` bytes ({@link readBytesBounded}).
+ * @throws FileTooLargeError past the limit; what Deno.open or read throws otherwise
+ *   (NotFound, PermissionDenied, EISDIR for a folder).
+ */
+export async function readTextBounded(path: string, options: BoundedFileOptions): Promise<string> {
+  const limit = options.limit ?? SOURCE_FILE_MAX_BYTES;
+  const bytes = await readBytesBounded(path, limit);
+  if (!bytes) throw new FileTooLargeError(options.what, path, limit, options.hint);
+  return new TextDecoder().decode(bytes);
+}
+
+/** {@link readTextBounded}, synchronous. */
+export function readTextBoundedSync(path: string, options: BoundedFileOptions): string {
+  const limit = options.limit ?? SOURCE_FILE_MAX_BYTES;
+  using file = Deno.openSync(path);
+  const info = file.statSync();
+  if (info.isFile && info.size > limit) {
+    throw new FileTooLargeError(options.what, path, limit, options.hint);
+  }
+  const read = new Filling(limit, info.size);
+  while (read.took(file.readSync(read.space())));
+  if (read.bytes.length > limit) {
+    throw new FileTooLargeError(options.what, path, limit, options.hint);
+  }
+  return new TextDecoder().decode(read.bytes);
+}
+
+/** `16 MiB`-style text for a byte count. */
+export function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}

@@ -1,0 +1,86 @@
+/**
+ * src/bounded_file.ts: reads of a file whose size the user or the machine controls stop
+ * at the limit plus one byte, on regular files, devices and FIFOs alike.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  FileTooLargeError,
+  readBytesBounded,
+  readTextBounded,
+  readTextBoundedSync,
+  SOURCE_FILE_MAX_BYTES,
+} from "../src/bounded_file.ts";
+import { resolveQuoted } from "../src/model/data_text.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const OPTIONS = { what: "the SQL file", hint: "split it", limit: 10 };
+
+Deno.test("readTextBounded: a file within the limit reads whole, async and sync", async () => {
+  const path = join(testTempDir("bf-"), "a.sql");
+  Deno.writeTextFileSync(path, "0123456789");
+  assert.equal(await readTextBounded(path, OPTIONS), "0123456789");
+  assert.equal(readTextBoundedSync(path, OPTIONS), "0123456789");
+});
+
+Deno.test("readTextBounded: a regular file over the limit is refused, naming file and limit", async () => {
+  const path = join(testTempDir("bf-"), "big.sql");
+  Deno.writeTextFileSync(path, "01234567890");
+  const error = await readTextBounded(path, OPTIONS).catch((e) => e);
+  assert.ok(error instanceof FileTooLargeError);
+  assert.equal(
+    error.message,
+    `the SQL file ${JSON.stringify(path)} is too large: weft reads at most 10 bytes of it ` +
+      "(stopped reading there); split it",
+  );
+  assert.equal(resolveQuoted(error.marked()), error.message);
+  assert.throws(() => readTextBoundedSync(path, OPTIONS), FileTooLargeError);
+});
+
+Deno.test("readTextBounded: /dev/zero stops at the default limit", async () => {
+  const error = await readTextBounded("/dev/zero", { what: "the script", hint: "h" })
+    .catch((e) => e);
+  assert.ok(error instanceof FileTooLargeError);
+  assert.equal(error.limit, SOURCE_FILE_MAX_BYTES);
+  assert.match(error.message, /"\/dev\/zero" is too large: weft reads at most 16 MiB/);
+  assert.throws(
+    () => readTextBoundedSync("/dev/zero", { ...OPTIONS, limit: 1000 }),
+    /at most 1000 bytes/,
+  );
+});
+
+Deno.test("readTextBounded: an endless FIFO stops at the limit", async () => {
+  const fifo = join(testTempDir("bf-"), "pipe");
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.equal(made.code, 0);
+  const writer = (async () => {
+    using file = await Deno.open(fifo, { write: true });
+    const chunk = new Uint8Array(4096).fill(0x61);
+    try {
+      for (;;) await file.write(chunk);
+    } catch {
+      // The reader closed the FIFO: EPIPE ends the writer.
+    }
+  })();
+  const error = await readTextBounded(fifo, { ...OPTIONS, limit: 100_000 }).catch((e) => e);
+  assert.ok(error instanceof FileTooLargeError);
+  await writer;
+});
+
+Deno.test("readTextBounded: a missing file throws NotFound as Deno does", async () => {
+  await assert.rejects(
+    readTextBounded(join(testTempDir("bf-"), "none.sql"), OPTIONS),
+    Deno.errors.NotFound,
+  );
+});
+
+Deno.test("readBytesBounded: a /proc file that stat calls empty (gigabytes) stops past the limit", async () => {
+  // /proc/self/pagemap: a regular file of size 0 holding 8 bytes per page of the address
+  // space, and refusing reads that are not a multiple of 8 bytes.
+  assert.equal(Deno.statSync("/proc/self/pagemap").size, 0);
+  assert.equal(await readBytesBounded("/proc/self/pagemap", 1024 * 1024), undefined);
+  const small = join(testTempDir("bf-"), "small");
+  Deno.writeTextFileSync(small, "abc");
+  assert.deepEqual(await readBytesBounded(small, 3), new TextEncoder().encode("abc"));
+  assert.equal(await readBytesBounded(small, 2), undefined);
+});

@@ -1,0 +1,36 @@
+/**
+ * src/notify/http_post.ts against a real loopback server: an error answer whose body
+ * never ends is quoted from its first bytes, and the rest is never read.
+ */
+import assert from "node:assert/strict";
+import { postJson } from "../src/notify/http_post.ts";
+
+Deno.test("postJson: an endless error body is cut, not read into memory", async () => {
+  let sent = 0;
+  let cancelled: () => void = () => {};
+  const done = new Promise<void>((resolve) => cancelled = resolve);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    const chunk = new TextEncoder().encode("busy ".repeat(1000));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled();
+      },
+    });
+    return new Response(body, { status: 503 });
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/hook`;
+    const error = await postJson(url, { text: "x" }).catch((e) => e as Error);
+    assert.ok(error instanceof Error);
+    assert.equal(error.message, `HTTP 503: ${"busy ".repeat(40)}`);
+    await done;
+    assert.ok(sent < 16 * 1024 * 1024, `${sent} bytes sent`);
+  } finally {
+    await server.shutdown();
+  }
+});
