@@ -4,7 +4,7 @@
  * lines never suggest more tasks at once than the limit allows.
  */
 import assert from "node:assert/strict";
-import { weft } from "./_run_cli.ts";
+import { reportTask, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 Deno.test("weft run: with max_parallel 1, each task's end is shown before the next one starts", async () => {
@@ -90,4 +90,41 @@ Deno.test("weft run: with max_parallel 1, a composite's end is shown before the 
   const [first, second] = at("l success") < at("c success") ? ["l[a]", "c"] : ["c", "l[a]"];
   const firstEnd = first === "c" ? "c success" : "l success";
   assert.ok(at(firstEnd) < at(`${second} started`), steps.join(", "));
+});
+
+Deno.test("weft run: a `parallel: false` task's retry back-off lets unrelated tasks run; its retry then waits for them", async () => {
+  const dir = testTempDir();
+  const file = `${dir}/alone.yml`;
+  // `flaky` fails once and retries after 1s. `b` and `c` do not depend on it: they run
+  // in its back-off. `b` outlasts the back-off; the retry runs alone, so only after b
+  // has ended, which it checks (it fails when b-done is missing).
+  Deno.writeTextFileSync(
+    file,
+    [
+      "name: alone-back-off",
+      "max_parallel: 4",
+      "tasks:",
+      "  - id: flaky",
+      "    parallel: false",
+      "    retry: {attempts: 2, delay: 1s}",
+      `    command: 'if [ "$WEFT_ATTEMPT" = 1 ]; then exit 1; fi; test -f b-done && test -f c-done'`,
+      "  - id: b",
+      "    command: 'sleep 2 && touch b-done'",
+      "  - id: c",
+      "    command: 'touch c-done'",
+      "",
+    ].join("\n"),
+  );
+  const { code, stdout, stderr } = await weft(["run", file, "--json"], { cwd: dir });
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout);
+  for (const id of ["flaky", "b", "c"]) assert.equal(reportTask(report, id).status, "success", id);
+  assert.equal(reportTask(report, "flaky").attempts, 2);
+  const steps = stderr.split("\n").flatMap((line) => {
+    const m = line.match(/^\d\d:\d\d:\d\d [▶✔↻] (\w+) (started|success|failed)/);
+    return m ? [`${m[1]} ${m[2]}`] : [];
+  });
+  // b and c start in the back-off, and flaky's second attempt after b's end.
+  assert.ok(steps.indexOf("b started") < steps.indexOf("flaky success"), steps.join(", "));
+  assert.ok(steps.lastIndexOf("flaky started") > steps.indexOf("b success"), steps.join(", "));
 });

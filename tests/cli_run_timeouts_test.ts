@@ -66,3 +66,39 @@ Deno.test("cli run: a task the workflow timeout ends gets that timeout as its re
   assert.doesNotMatch(text, /timed out: timed out/);
   assert.doesNotMatch(plain.stdout + plain.stderr, /exited with code/);
 });
+
+Deno.test("cli run: a conditional's timeout counts from its start, as its duration: not its wait for a slot", async () => {
+  const run = await weft(["run", `${FIXTURES}conditional_slot.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const hold = reportTask(report, "hold");
+  const c = reportTask(report, "c");
+  // It waited for `hold` (1.5s, more than its 1s timeout), then ran: its start is after.
+  assert.deepEqual([c.status, c.error], ["success", null]);
+  assert.ok(
+    Date.parse(c.startedAt!) >= Date.parse(hold.finishedAt!),
+    `${c.startedAt} ${hold.finishedAt}`,
+  );
+  // Its own timeout still ends the branch it runs.
+  const slow = reportTask(report, "slow");
+  assert.deepEqual([slow.status, slow.reason, slow.error], [
+    "timed_out",
+    "timeout",
+    "its own timeout of 300ms",
+  ]);
+});
+
+Deno.test("cli run: a loop whose iteration timed out says it timed out, not just whose timeout or 'failed'", async () => {
+  const run = await weft(["run", `${FIXTURES}loop_iteration_timeout.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.equal(reportTask(report, "each[a]").error, "its own timeout of 300ms");
+  assert.equal(
+    reportTask(report, "each").error,
+    "1 of 2 iterations failed; first: each[a]: timed out: its own timeout of 300ms",
+  );
+  assert.equal(
+    reportTask(report, "each[b]").error,
+    "not run: each[a] timed out and stop_on_failure is on",
+  );
+});

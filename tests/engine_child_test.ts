@@ -104,7 +104,13 @@ tasks:
   const finished = childEvents.find((e) => e.type === "run_finished");
   assert.ok(finished && finished.type === "run_finished");
   assert.equal(finished.report.status, "cancelled");
-  assert.equal(finished.report.tasks[0].status, "cancelled");
+  // Its task was ended by the caller's timeout, and says so (not `killed by SIGTERM`).
+  const nap = finished.report.tasks[0];
+  assert.deepEqual([nap.status, nap.reason, nap.error], [
+    "timed_out",
+    "timeout",
+    'the timeout of "call" (1.0s)',
+  ]);
   const pids = Deno.readTextFileSync(`${dir}/pids`).trim().split("\n").map(Number);
   assert.equal(pids.length, 2);
   assert.deepEqual(await survivors(pids), []);

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { runTest } from "./_engine.ts";
 
-Deno.test("engine timeouts: a conditional and a parallel time out while waiting for the only slot", async () => {
+Deno.test("engine timeouts: a parallel times out waiting for the only slot; a conditional's timeout starts with its branch", async () => {
   const r = await runTest({
     name: "slot-wait",
     max_parallel: 1,
@@ -23,12 +23,18 @@ Deno.test("engine timeouts: a conditional and a parallel time out while waiting 
       { id: "z", command: "true" },
     ],
   });
+  // A conditional's timeout, as a leaf's, counts from its start, once its branch holds
+  // a slot: the 2s it waited behind `hold` count in neither its timeout nor its duration.
   const c = r.task("c");
-  assert.deepEqual([c.status, c.reason, c.error], [
-    "timed_out",
-    "timeout",
-    "its own timeout of 200ms",
-  ]);
+  assert.deepEqual([c.status, c.reason, c.error], ["success", null, null]);
+  const order = r.events.flatMap((e) =>
+    e.type === "task_started"
+      ? [`start ${e.taskId}`]
+      : e.type === "task_finished"
+      ? [`end ${e.task.id}`]
+      : []
+  );
+  assert.ok(order.indexOf("end hold") < order.indexOf("start c"), order.join(","));
   const p1 = r.task("p1");
   // Never started: cancelled (README), saying whose timeout kept it waiting.
   assert.deepEqual([p1.status, p1.reason, p1.attempts, p1.error], [

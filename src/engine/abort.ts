@@ -8,11 +8,20 @@
 /**
  * Why work was stopped. `parent_timeout`: the enclosing composite task timed out.
  * `fault`: weft itself cannot go on (e.g. the disk holding its history is full).
+ * `caller_timeout` / `caller_workflow_timeout` (child runs only): a timeout in the run
+ * that called this one (sub-workflows) ran out — the calling task's own, a composite's
+ * above it, or the calling workflow's; the child's RunContext.callerStop says whose.
+ * `caller_not_needed`: the calling task was a `parallel` child another child outdid.
+ * `callback_window`: the window callbacks get after the workflow timeout ran out.
  */
 export type StopReason =
   | "timeout"
   | "parent_timeout"
   | "workflow_timeout"
+  | "caller_timeout"
+  | "caller_workflow_timeout"
+  | "caller_not_needed"
+  | "callback_window"
   | "signal"
   | "fault"
   | "not_needed";

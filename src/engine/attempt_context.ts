@@ -14,7 +14,7 @@ import type {
   ProcessSpawner,
   TaskContext,
 } from "../tasks/types.ts";
-import type { RunContext } from "./context.ts";
+import { callerStopOf, type RunContext } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { ByteOutputEvent } from "./output_event.ts";
@@ -184,7 +184,13 @@ export class AttemptContext implements TaskContext {
 
   /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
   runChild(request: ChildRunRequest): Promise<ChildRunResult> {
-    return this.#run.startChild(this.taskId, request, this.signal);
+    const { node, spec } = this.#subject;
+    return this.#run.startChild(
+      this.taskId,
+      request,
+      this.signal,
+      (stop) => callerStopOf(this.#run, node, spec.timeout ?? null, stop),
+    );
   }
 
   #lookup(name: string): string | undefined {

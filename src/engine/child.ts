@@ -5,7 +5,8 @@
  * `parentTaskId` on its run record, and published to the caller's `childListeners`
  * (the history recorder), never to the parent's terminal listeners. It shares the
  * parent's spawner, environment, registry and secrets. Aborting the task's signal
- * (its timeout, or the parent run's cancel) cancels the child run; the parent's hard
+ * (the parent run's cancel) cancels the child run, and a timeout stops it with that
+ * timeout's words (context.ts callerStopOf); the parent's hard
  * kill kills it. The promise resolves only after the child run has ended, so no child
  * process outlives the task.
  * @module
@@ -17,6 +18,8 @@ import type { ChildRunRequest, ChildRunResult } from "../tasks/types.ts";
 import type { EventListener, RunReport } from "./events.ts";
 import type { EngineOptions } from "./options.ts";
 import type { Secrets } from "./secrets.ts";
+import type { StopReason } from "./abort.ts";
+import type { CallerStop } from "./context.ts";
 
 /** What a child run takes from its parent run. */
 export interface ChildParent {
@@ -40,6 +43,7 @@ export async function runChildWorkflow(
   taskId: string,
   request: ChildRunRequest,
   signal: AbortSignal,
+  callerStop: (stop: StopReason) => CallerStop | null = () => null,
 ): Promise<ChildRunResult> {
   const { options } = parent;
   const file = nodePath().resolve(parent.dir, request.file);
@@ -88,7 +92,13 @@ export async function runChildWorkflow(
     throw new Error(oneLine(error, request.file));
   }
   request.onStart?.(handle.id);
-  const cancel = () => handle.cancel();
+  // A timeout stops the child with its words (its tasks are timed_out, saying whose
+  // timeout); other stops (Ctrl-C, a fault, not needed) cancel it.
+  const cancel = () => {
+    const stop = callerStop(signal.reason as StopReason);
+    if (stop) handle.stopByCaller(stop);
+    else handle.cancel();
+  };
   const kill = () => handle.kill();
   signal.addEventListener("abort", cancel, { once: true });
   parent.hardKill.addEventListener("abort", kill, { once: true });

@@ -20,14 +20,22 @@ export async function runComposite(
   parent: AbortScope = run.scope,
 ): Promise<Outcome> {
   const { scope, leave } = childScope(parent);
-  const timer = node.compositeTimeout !== null
-    ? setTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout)
-    : undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const startTimeout = () => {
+    if (timer === undefined && node.compositeTimeout !== null) {
+      timer = setTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout);
+    }
+  };
   try {
     const spec = node.composite!;
+    // The timeout measures what the record's duration does: from the task's start. A
+    // parallel or loop starts at once (its children's waits for a slot are its own
+    // time); a conditional starts with its branch's first attempt, once that holds a
+    // slot, as a leaf task does, so its wait for a slot is in neither.
+    if (spec.kind !== "conditional") startTimeout();
     switch (spec.kind) {
       case "conditional":
-        return await runConditional(run, node, spec, scope);
+        return await runConditional(run, node, spec, scope, startTimeout);
       case "parallel":
         return await runParallel(run, node, spec, scope);
       case "loop":
@@ -46,6 +54,7 @@ async function runConditional(
   node: Node,
   spec: Extract<CompositeSpec, { kind: "conditional" }>,
   scope: AbortScope,
+  onStart: () => void,
 ): Promise<Outcome> {
   const env = run.workflowEnv;
   const chosen = run.exprs.test(spec.condition, makeScope(run, (name) => env[name]))
@@ -56,7 +65,14 @@ async function runConditional(
     return { ...failed(null), status: "skipped", reason: "condition", exitCode: null };
   }
   node.continueOnError = step.continueOnError; // the branch taken decides
-  const outcome = await runLeaf(run, { node, spec: step, scope, slotHeld: false, quiet: false });
+  const outcome = await runLeaf(run, {
+    node,
+    spec: step,
+    scope,
+    slotHeld: false,
+    quiet: false,
+    onStart,
+  });
   return { ...outcome, outputs: { ...outcome.outputs, branch: chosen } };
 }
 
@@ -76,7 +92,10 @@ async function runParallel(
       slotHeld: false,
       quiet: false,
     });
-    if (outcome.status === "cancelled" && outcome.reason === null) {
+    // (A caller's "not needed", in a child run, already says whose.)
+    if (
+      outcome.status === "cancelled" && outcome.reason === null && scope.reason === "not_needed"
+    ) {
       outcome.error = ownText(`not needed: another task of "${node.id}" decided its outcome`);
     }
     run.finishRecord(child, outcome);

@@ -26,6 +26,22 @@ export interface Outcome {
   stdout: string;
   /** Attempts made; undefined keeps the record's count. */
   attempts?: number;
+  /**
+   * The caller's stop that ended it (child runs only; not recorded): stopOf gives it to
+   * the children it kept from starting, whose reason is then the caller's too.
+   */
+  stop?: StopReason;
+}
+
+/**
+ * A stop of the calling run that ends a child run (sub-workflows) other than Ctrl-C or a
+ * fault: the stop the child's work gets, and why, in the calling run's words, as seen
+ * from inside the child (`the timeout of "call" (500ms)`, `the workflow's timeout of
+ * 700ms`, `not needed: another task of "race" decided its outcome`).
+ */
+export interface CallerStop {
+  stop: "caller_timeout" | "caller_workflow_timeout" | "caller_not_needed";
+  cause: string;
 }
 
 /** The run as seen by the code that executes tasks. */
@@ -43,11 +59,22 @@ export interface RunContext extends ScopeSource {
   readonly exprs: Expressions;
   /** The run's secrets; a task's own secret values are added once interpolated. */
   readonly secrets: Secrets;
+  /** Set once a child run is stopped by its caller (see CallerStop); else null. */
+  readonly callerStop: CallerStop | null;
+  /** How long callbacks may still run after the workflow timeout, in ms (options.ts). */
+  readonly callbackGraceMs: number;
   now(): Date;
   /** Returns the promises listeners returned (a listener may ask the publisher to wait). */
   publish(event: EngineEvent): Promise<unknown>[];
   /** The attempts' `$WEFT_OUTPUT` files, in the run's private folder (output_files.ts). */
   readonly outputFiles: OutputFiles;
+  /**
+   * The wait of `node` for its next attempt, `ms`, holding no slot; resolves to the stop
+   * reason when `scope` stops first. A `parallel: false` task lets other tasks start
+   * meanwhile, and is back to running alone when this resolves with null (after they
+   * ended, when some started).
+   */
+  backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null>;
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */
   markStarted(node: Node, attempt: number): string;
   /**
@@ -57,22 +84,35 @@ export interface RunContext extends ScopeSource {
   finishRecord(node: Node, outcome: Outcome): void;
   /**
    * Runs another workflow as a child run of task `taskId` (see child.ts); `signal`
-   * (the attempt's) cancels it. Rejects with a one-line reason when it cannot start.
+   * (the attempt's) cancels it, or, when `callerStop` maps the signal's stop reason to a
+   * CallerStop (a timeout: callerStopOf), stops it with that timeout's words. Rejects
+   * with a one-line reason when it cannot start.
    */
   startChild(
     taskId: string,
     request: ChildRunRequest,
     signal: AbortSignal,
+    callerStop: (stop: StopReason) => CallerStop | null,
   ): Promise<ChildRunResult>;
 }
 
 /** The task state and reason a stop reason leads to. */
-export function stoppedAs(reason: StopReason): { status: TaskState; reason: TaskReason | null } {
+export function stoppedAs(
+  reason: StopReason,
+): { status: TaskState; reason: TaskReason | null; stop?: StopReason } {
   switch (reason) {
+    // The stop rides along: stopOf passes it on to the children a composite kept from starting.
+    case "caller_timeout":
+      return { status: "timed_out", reason: "timeout", stop: reason };
+    case "caller_workflow_timeout":
+      return { status: "timed_out", reason: "workflow_timeout", stop: reason };
+    case "caller_not_needed":
+      return { status: "cancelled", reason: null, stop: reason };
     case "timeout":
     case "parent_timeout":
       return { status: "timed_out", reason: "timeout" };
     case "workflow_timeout":
+    case "callback_window":
       return { status: "timed_out", reason: "workflow_timeout" };
     case "signal":
       return { status: "cancelled", reason: "signal" };
@@ -90,6 +130,7 @@ export function stoppedAs(reason: StopReason): { status: TaskState; reason: Task
  */
 export function stopOf(outcome: Outcome): StopReason | null {
   if (outcome.status !== "timed_out" && outcome.status !== "cancelled") return null;
+  if (outcome.stop?.startsWith("caller_")) return outcome.stop;
   switch (outcome.reason) {
     case "timeout":
       return "parent_timeout";
@@ -97,6 +138,7 @@ export function stopOf(outcome: Outcome): StopReason | null {
     case "signal":
     case "fault":
       return outcome.reason;
+    // (callback_window ends callbacks only: top-level leaves, no children.)
     case null:
       return outcome.status === "cancelled" ? "not_needed" : null;
     default:
@@ -105,8 +147,9 @@ export function stopOf(outcome: Outcome): StopReason | null {
 }
 
 /**
- * The error a task stopped by a timeout gets, in weft's words; null for other stops
- * (their state word says it). `own` is the node's own timeout in ms, when it has one:
+ * The error a task stopped by a timeout gets, in weft's words (or, in a child run its
+ * caller no longer needs, that caller's words); null for other stops (their state word
+ * says it). `own` is the node's own timeout in ms, when it has one:
  * a leaf's `timeout` (stop "timeout") or a composite's (stop "parent_timeout" in its
  * own scope). A composite's timeout that stops the work under it names that composite;
  * the workflow timeout names the workflow's. The process's exit code (143 after
@@ -144,10 +187,13 @@ export function notStartedOutcome(
   const from = stop === "timeout" ? "parent_timeout" : stop;
   const cause = stopCause(run, node, from);
   return {
+    ...stoppedAs(from),
     status: "cancelled",
-    reason: stoppedAs(from).reason,
     exitCode: null,
-    error: cause === null ? null : ownText(`not started: ${cause}`),
+    // A caller's "not needed" says it already.
+    error: cause === null
+      ? null
+      : ownText(from === "caller_not_needed" ? cause : `not started: ${cause}`),
     outputs: {},
     stdout: "",
     attempts: 0,
@@ -169,6 +215,64 @@ function stopCause(run: RunContext, node: Node, stop: StopReason): string | null
         ? "the workflow's timeout"
         : `the workflow's timeout of ${formatDuration(ms)}`;
     }
+    case "caller_timeout":
+    case "caller_workflow_timeout":
+      return run.callerStop?.cause ?? "its calling task's timeout";
+    case "caller_not_needed":
+      return run.callerStop?.cause ?? "not needed by its calling task";
+    case "callback_window":
+      return `the ${formatDuration(run.callbackGraceMs)} callbacks get after ${
+        stopCause(run, node, "workflow_timeout")
+      }`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The CallerStop a child run started by `node` gets when the attempt's signal stops
+ * with `stop`, or null for Ctrl-C and a fault (the child is cancelled as such). A
+ * `parallel` child another one outdid says so, as its parallel says of it. The child's
+ * tasks run under `node` as a composite's children run under it, so the words are
+ * those its children would get: the attempt's own timeout
+ * (`ownMs`, stop "timeout") and a conditional's own (stop "parent_timeout" on the node
+ * itself) name `node`; a composite's above it names that one; the workflow's (and the
+ * callbacks' window after it) names the calling workflow's; a caller's stop of this run
+ * is passed on as it came.
+ */
+export function callerStopOf(
+  run: RunContext,
+  node: Node,
+  ownMs: number | null,
+  stop: StopReason,
+): CallerStop | null {
+  switch (stop) {
+    case "timeout":
+      return {
+        stop: "caller_timeout",
+        cause: ownMs === null
+          ? `the timeout of "${node.id}"`
+          : `the timeout of "${node.id}" (${formatDuration(ownMs)})`,
+      };
+    case "parent_timeout":
+      return node.compositeTimeout === null
+        ? { stop: "caller_timeout", cause: stopCause(run, node, stop)! }
+        : {
+          stop: "caller_timeout",
+          cause: `the timeout of "${node.id}" (${formatDuration(node.compositeTimeout)})`,
+        };
+    case "workflow_timeout":
+    case "callback_window":
+      return { stop: "caller_workflow_timeout", cause: stopCause(run, node, stop)! };
+    case "not_needed":
+      return node.parent === null ? null : {
+        stop: "caller_not_needed",
+        cause: `not needed: another task of "${node.parent.id}" decided its outcome`,
+      };
+    case "caller_timeout":
+    case "caller_workflow_timeout":
+    case "caller_not_needed":
+      return run.callerStop ?? { stop, cause: stopCause(run, node, stop)! };
     default:
       return null;
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { TaskResult, TaskRunner } from "../tasks/types.ts";
-import { type AbortScope, sleepIn, type StopReason } from "./abort.ts";
+import type { AbortScope, StopReason } from "./abort.ts";
 import { AttemptContext } from "./attempt_context.ts";
 import {
   errorText,
@@ -34,6 +34,8 @@ export interface LeafJob {
   /** Loop iterations: publish output lines only, no attempt events. */
   quiet: boolean;
   item?: { value: Value; index: number };
+  /** Called as each attempt starts, holding its slot (a conditional starts its timeout). */
+  onStart?: () => void;
 }
 
 /** The result of the last attempt, plus how many were made. */
@@ -71,7 +73,7 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
     if (!job.quiet) publishAttempt(run, job, outcome, retryIn);
     if (retryIn === null) return holdUntilPublished(run, job, outcome);
     run.slots.release(); // the back-off holds no slot
-    const stop = await sleepIn(job.scope, retryIn);
+    const stop = await run.backOff(job.node, job.scope, retryIn);
     if (stop) return stopped(run, job, stop, last, attempt);
   }
 }
@@ -109,6 +111,7 @@ async function runAttempt(
 ): Promise<AttemptResult> {
   const { node, spec } = job;
   const startedAt = job.quiet ? run.now().toISOString() : run.markStarted(node, attempt);
+  job.onStart?.();
   // Only a timeout needs a controller of its own; otherwise the scope's shared signal
   // carries cancellation (cheaper when 100,000 tasks run).
   let signal = job.scope.signal;
@@ -223,8 +226,8 @@ function failure(
 /**
  * The outcome of a job stopped between attempts (waiting for a slot or a retry): one
  * that never started is cancelled by a stop from outside it (notStartedOutcome); one
- * that ran, or whose own timeout ran out (a conditional's, counting its wait), ends
- * as stopped.
+ * that ran, or whose own timeout ran out (a conditional's, which starts with its first
+ * attempt), ends as stopped.
  */
 function stopped(
   run: RunContext,

@@ -77,6 +77,7 @@ export async function runLoop(
   let finished = 0;
   let failures = 0;
   let firstFailure: Node | null = null;
+  let firstState = "failed";
   let firstError: string | null = null;
   let halted = false;
   const worker = async () => {
@@ -98,9 +99,17 @@ export async function runLoop(
       finished++;
       if (isFailure(outcome.status) && !spec.step.continueOnError) {
         failures++;
+        if (!firstFailure) firstState = outcome.status === "timed_out" ? "timed out" : "failed";
         firstFailure ??= iteration;
+        // `timed out: its own timeout of 1s`, as the recap reads: the reason alone would
+        // not say that the iteration timed out.
+        const timedOut = outcome.status === "timed_out";
         firstError ??= ownText(`${iteration.id}: `) +
-          (outcome.error === null ? ownText(outcome.status) : embeddedMessage(outcome.error));
+          (outcome.error === null
+            ? ownText(timedOut ? "timed out" : outcome.status)
+            : timedOut
+            ? ownText("timed out: ") + embeddedMessage(outcome.error)
+            : embeddedMessage(outcome.error));
         if (spec.stopOnFailure) halted = true;
       }
     }
@@ -117,7 +126,7 @@ export async function runLoop(
         status: "skipped",
         reason: "upstream",
         exitCode: null,
-        error: ownText(`not run: ${by} failed and stop_on_failure is on`),
+        error: ownText(`not run: ${by} ${firstState} and stop_on_failure is on`),
         outputs: {},
         stdout: "",
         attempts: 0,

@@ -39,6 +39,7 @@ export function startRun(options: EngineOptions): RunHandle {
     id: run.id,
     done: run.done,
     cancel: () => run.cancel(),
+    stopByCaller: (stop) => run.stopByCaller(stop),
     kill: () => run.kill(),
     fail: (error) => run.fail(error),
   };

@@ -7,6 +7,7 @@ import type { Registry } from "../tasks/mod.ts";
 import type { ProcessSpawner } from "../tasks/types.ts";
 import type { EventListener, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import type { Secrets } from "./secrets.ts";
+import type { CallerStop } from "./context.ts";
 
 /**
  * Default window after the workflow `timeout` in which on_failure callbacks of the tasks
@@ -82,6 +83,11 @@ export interface RunHandle {
   readonly done: Promise<RunReport>;
   /** Stop launching; SIGTERM every running group, SIGKILL after the grace period. */
   cancel(): void;
+  /**
+   * Stops a child run because its caller's timeout ran out (child.ts): as cancel, but
+   * its tasks end `timed_out` saying whose timeout it was (context.ts CallerStop).
+   */
+  stopByCaller(stop: CallerStop): void;
   /** Like cancel, but SIGKILL every running group at once. */
   kill(): void;
   /**

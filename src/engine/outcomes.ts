@@ -4,7 +4,7 @@
  * @module
  */
 import { ownText } from "../model/data_text.ts";
-import { notStartedOutcome, type Outcome, type RunContext } from "./context.ts";
+import { type CallerStop, notStartedOutcome, type Outcome, type RunContext } from "./context.ts";
 import type { RunStatus, TaskRecord } from "./events.ts";
 import type { Node } from "./nodes.ts";
 
@@ -47,14 +47,15 @@ export function runStatus(order: readonly Node[], cancelled: boolean, halted: bo
 
 /**
  * The final state of a top-level task still unfinished when the run ends: an
- * uncalled callback is skipped (no reason); after cancel or the workflow timeout
+ * uncalled callback is skipped (no reason); after cancel, the workflow timeout or the
+ * caller's (a child run's)
  * the rest is cancelled as never started (context.ts notStartedOutcome: the stop's
  * code and, for the timeout, whose it was); otherwise it never became ready (a cycle).
  */
 export function leftoverOutcome(
   run: RunContext,
   node: Node,
-  stop: "signal" | "workflow_timeout" | "fault" | null,
+  stop: "signal" | "workflow_timeout" | "fault" | CallerStop["stop"] | null,
 ): Outcome {
   if (node.callback && !node.triggered) return skipped(null, null);
   if (stop) return notStartedOutcome(run, node, stop);

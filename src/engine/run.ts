@@ -14,11 +14,17 @@ import { ReadyTracker } from "../graph/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Registry } from "../tasks/mod.ts";
 import type { ChildRunRequest, ChildRunResult, ProcessSpawner } from "../tasks/types.ts";
-import { AbortScope } from "./abort.ts";
+import { AbortScope, sleepIn, type StopReason } from "./abort.ts";
 import { Callbacks } from "./callbacks.ts";
 import { runChildWorkflow } from "./child.ts";
 import { runComposite } from "./composite.ts";
-import { notStartedOutcome, type Outcome, type RunContext, stopOf } from "./context.ts";
+import {
+  type CallerStop,
+  notStartedOutcome,
+  type Outcome,
+  type RunContext,
+  stopOf,
+} from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger, TaskRecord } from "./events.ts";
 import type { Expressions } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
@@ -37,6 +43,9 @@ import { LaunchQueue } from "./launch_queue.ts";
 import { recordFinished, recordStarted } from "./task_record.ts";
 import { makeWorkDir } from "./work_dir.ts";
 import { OutputFiles } from "./output_files.ts";
+
+/** Why a whole run stops: Ctrl-C, its workflow timeout, a fault, its caller's timeout. */
+type RunStop = "signal" | "workflow_timeout" | "fault" | CallerStop["stop"];
 
 /** The scheduler of one run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -59,6 +68,7 @@ export class Run implements RunContext, RunHandle {
   readonly callbackScope = new AbortScope();
   readonly spawner: ProcessSpawner;
   readonly killGraceMs: number;
+  readonly callbackGraceMs: number;
   readonly workflowEnv: Record<string, string>;
   readonly exprs: Expressions;
   /** Masks the data fields of every event and of the report (see mask_events.ts). */
@@ -78,7 +88,8 @@ export class Run implements RunContext, RunHandle {
   #draining = false;
   #unfinishedMain: number;
   #callbacks: Callbacks;
-  #stop: "signal" | "workflow_timeout" | "fault" | null = null;
+  #stop: RunStop | null = null;
+  callerStop: CallerStop | null = null;
   /** Why weft stopped the run itself (see fail()); null otherwise. */
   #error: string | null = null;
   #cancelled = false;
@@ -101,6 +112,7 @@ export class Run implements RunContext, RunHandle {
     this.file = options.file;
     this.dir = options.dir;
     this.killGraceMs = options.killGraceMs ?? 5000;
+    this.callbackGraceMs = options.callbackGraceMs ?? CALLBACK_GRACE_MS;
     this.registry = prepared.registry;
     this.params = prepared.params;
     this.nodes = prepared.nodes.byId;
@@ -164,6 +176,19 @@ export class Run implements RunContext, RunHandle {
     this.#hardKill.abort();
   }
 
+  /**
+   * Stops a child run because its caller's timeout ran out (or its caller is no longer
+   * needed): like cancel (the run ends `cancelled`, callbacks are stopped too), but its
+   * tasks say why (`stop.cause`; after a timeout they are `timed_out`), not `killed by
+   * SIGTERM`.
+   */
+  stopByCaller(stop: CallerStop): void {
+    if (this.#finished || this.#stop) return;
+    this.callerStop = stop;
+    this.#cancelled = true;
+    this.#halt(stop.stop);
+  }
+
   fail(error: string): boolean {
     if (this.#finished) return false;
     this.#error ??= error;
@@ -195,6 +220,7 @@ export class Run implements RunContext, RunHandle {
     taskId: string,
     request: ChildRunRequest,
     signal: AbortSignal,
+    callerStop: (stop: StopReason) => CallerStop | null,
   ): Promise<ChildRunResult> {
     const parent = {
       runId: this.runId,
@@ -203,7 +229,17 @@ export class Run implements RunContext, RunHandle {
       secrets: this.secrets,
       hardKill: this.#hardKill.signal,
     };
-    return runChildWorkflow(parent, taskId, request, signal);
+    return runChildWorkflow(parent, taskId, request, signal, callerStop);
+  }
+
+  async backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null> {
+    // Only a top-level task (main or callback) is in the launch queue: a conditional's
+    // branch runs as its node; parallel children and loop iterations never run alone.
+    if (!node.alone || node.parent !== null) return sleepIn(scope, ms);
+    this.#queue.rest(node);
+    this.#pump();
+    const stop = await sleepIn(scope, ms);
+    return stop ?? await this.#queue.regain(node, scope);
   }
 
   finishRecord(node: Node, outcome: Outcome): void {
@@ -309,7 +345,7 @@ export class Run implements RunContext, RunHandle {
    * called by the tasks it ends) keep going for the grace window; on a signal they
    * are stopped too.
    */
-  #halt(reason: "signal" | "workflow_timeout" | "fault"): void {
+  #halt(reason: RunStop): void {
     if (this.#finished) return;
     this.#stop ??= reason;
     this.scope.abort(reason);
@@ -318,15 +354,15 @@ export class Run implements RunContext, RunHandle {
     else if (this.#callbacksOpen && this.#graceTimer === undefined) {
       this.#queue.keepOnly((node) => node.callback);
       this.#graceTimer = setTimeout(
-        () => this.#closeCallbacks("workflow_timeout"),
-        this.#options.callbackGraceMs ?? CALLBACK_GRACE_MS,
+        () => this.#closeCallbacks("callback_window"),
+        this.callbackGraceMs,
       );
     }
     this.#maybeFinish();
   }
 
   /** No callback starts any more; running ones are stopped with `reason`. */
-  #closeCallbacks(reason: "signal" | "workflow_timeout" | "fault"): void {
+  #closeCallbacks(reason: RunStop | "callback_window"): void {
     this.#callbacksOpen = false;
     clearTimeout(this.#graceTimer);
     this.#queue.clear();

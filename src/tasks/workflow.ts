@@ -72,5 +72,7 @@ function failureText(result: ChildRunResult): string {
   const failed = result.tasks.find((t) => t.status === "failed" || t.status === "timed_out");
   if (!failed) return ownText(head);
   const error = failed.error ? `: ${failed.error}` : "";
-  return ownText(`${head}: task "${failed.id}" ${failed.status}${error}`);
+  // `timed out: its own timeout of 1s`, as the recap words it: the reason says whose.
+  const state = failed.status === "timed_out" ? "timed out" : failed.status;
+  return ownText(`${head}: task "${failed.id}" ${state}${error}`);
 }
