@@ -28,7 +28,8 @@ Deno.test("every value may be a template, numbers and booleans too; secrets are 
         from: "weft@${env.DOMAIN}",
         to: ["ops@x.test"],
       },
-      slack: { webhook_url: "https://hooks.example/services/${params.token}" },
+      // A value adding path segments is written raw(...), as in an http task's url.
+      slack: { webhook_url: "https://hooks.example/services/${raw(params.token)}" },
     }),
     env: { H: "mail.test", P: "2525", S: "true", PW: "pa55word", DOMAIN: "x.test" },
     params: { token: "T/B/abc123" },

@@ -47,6 +47,13 @@ export interface CompiledTemplate {
    */
   renderUrl(scope: Scope): string;
   /**
+   * Each value's text is given to `place` with the offset of its `${` and what `place`
+   * returns is inserted: for fields where a value must stay inside its place (a mail
+   * address, a header value) and `place` refuses, by throwing ExpressionError, a value
+   * that would add syntax there.
+   */
+  renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string;
+  /**
    * For validating shell commands before a run: the first substitution renderShell
    * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter).
    */
@@ -153,6 +160,16 @@ class Template implements CompiledTemplate {
       offset,
     }));
     return buildUrl(this.literals, values);
+  }
+
+  renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string {
+    const { literals, substitutions } = this;
+    let text = literals[0];
+    for (let k = 0; k < substitutions.length; k++) {
+      const { evaluate, offset } = substitutions[k];
+      text += place(stringify(evaluate(scope)), offset) + literals[k + 1];
+    }
+    return text;
   }
 
   checkShell(): ExpressionError | undefined {

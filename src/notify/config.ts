@@ -3,13 +3,17 @@
  * (`$WEFT_HOME/config.json`, the same keys under `notifications`) and the environment
  * say about each channel, merged (workflow over global over environment) and rendered.
  * Every string may be a `${...}` template over `env`, `params` and `workflow.name`;
- * numbers and booleans too (`port: "${env.SMTP_PORT}"`), checked once rendered.
+ * numbers and booleans too (`port: "${env.SMTP_PORT}"`), checked once rendered. A value
+ * that lands in a URL, a mail address or the subject is data there, never syntax
+ * (fields.ts: URLs are built as an http task's `url` is). The environment fallbacks are
+ * values, not templates: used as they are.
  * Environment fallbacks follow the seed's integration: Slack reads `SLACK_WEBHOOK_URL`,
  * SMTP reads `SMTP_HOST`, `SMTP_PORT`, `SMTP_USER`, `SMTP_PASSWORD`, `SMTP_FROM` (and
  * `SMTP_TO`, `SMTP_SECURE`).
  * @module
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
+import { checkHttpUrl, renderAddressField, renderHeaderField, renderUrlField } from "./fields.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
@@ -120,8 +124,7 @@ export function resolveChannels(input: ResolveInput): ChannelPlan {
       ...(own[name] as Block | undefined),
     };
     try {
-      const render = (value: unknown) => renderValue(value, scope);
-      channels.set(name, buildChannel(name, settings, render, input.env, secrets));
+      channels.set(name, buildChannel(name, settings, scope, input.env, secrets));
     } catch (e) {
       channels.set(name, { kind: name, error: (e as Error).message });
     }
@@ -161,26 +164,52 @@ function renderValue(value: unknown, scope: Scope): unknown {
   return value;
 }
 
+/** Renders one setting's text (a template), or reads one environment fallback as it is. */
+interface FieldText {
+  (value: unknown): string | undefined;
+  /** An environment variable's value: data, not a template. */
+  env(value: string | undefined): string | undefined;
+  /** A template rendered by `how` (fields.ts) for the setting named `field`. */
+  as(
+    how: (template: string, scope: Scope, field: string) => string,
+    value: unknown,
+    field: string,
+  ): string | undefined;
+}
+
+function fieldText(scope: Scope): FieldText {
+  const nonEmpty = (text: string | undefined) => {
+    const trimmed = text?.trim();
+    return trimmed === "" ? undefined : trimmed;
+  };
+  const text =
+    ((value: unknown) =>
+      value === undefined ? undefined : nonEmpty(String(renderValue(value, scope)))) as FieldText;
+  text.env = nonEmpty;
+  text.as = (how, value, field) =>
+    typeof value === "string" ? nonEmpty(how(value, scope, field)) : text(value);
+  return text;
+}
+
 function buildChannel(
   name: string,
   settings: Block,
-  render: (value: unknown) => unknown,
+  scope: Scope,
   env: Record<string, string>,
   secrets: string[],
 ): Channel {
-  const text = (value: unknown) => {
-    const rendered = value === undefined ? undefined : String(render(value)).trim();
-    return rendered === "" ? undefined : rendered;
-  };
+  const text = fieldText(scope);
   switch (name) {
     case "slack": {
-      const webhookUrl = text(settings.webhook_url) ?? text(env.SLACK_WEBHOOK_URL);
+      const field = "notifications.slack.webhook_url";
+      const webhookUrl = text.as(renderUrlField, settings.webhook_url, field) ??
+        text.env(env.SLACK_WEBHOOK_URL);
       if (!webhookUrl) {
         throw new Error(
           "no webhook URL: set notifications.slack.webhook_url or SLACK_WEBHOOK_URL",
         );
       }
-      checkUrl(webhookUrl, "notifications.slack.webhook_url");
+      checkHttpUrl(webhookUrl, field);
       secrets.push(webhookUrl);
       return {
         kind: "slack",
@@ -193,9 +222,8 @@ function buildChannel(
     case "email":
       return emailChannel(settings, text, env, secrets);
     case "webhook": {
-      const url = text(settings.url);
+      const url = text.as(renderUrlField, settings.url, "notifications.webhook.url");
       if (!url) throw new Error("no URL: set notifications.webhook.url");
-      checkUrl(url, "notifications.webhook.url");
       secrets.push(url);
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries((settings.headers ?? {}) as Block)) {
@@ -211,29 +239,41 @@ function buildChannel(
 
 function emailChannel(
   settings: Block,
-  text: (value: unknown) => string | undefined,
+  text: FieldText,
   env: Record<string, string>,
   secrets: string[],
 ): EmailChannel {
   const smtp = (settings.smtp ?? {}) as Block;
-  const host = text(smtp.host) ?? text(env.SMTP_HOST);
+  const host = text(smtp.host) ?? text.env(env.SMTP_HOST);
   if (!host) throw new Error("no SMTP server: set notifications.email.smtp.host or SMTP_HOST");
-  const secureText = text(smtp.secure ?? smtp.tls) ?? text(env.SMTP_SECURE);
+  const secureText = text(smtp.secure ?? smtp.tls) ?? text.env(env.SMTP_SECURE);
   const secure = secureText === undefined ? undefined : /^(true|1|yes)$/i.test(secureText);
-  const portText = text(smtp.port) ?? text(env.SMTP_PORT);
+  const portText = text(smtp.port) ?? text.env(env.SMTP_PORT);
   const port = portText === undefined ? (secure ? 465 : 587) : Number(portText);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`SMTP port ${JSON.stringify(portText)} is not a port number (1-65535)`);
   }
-  const user = text(smtp.user ?? smtp.username) ?? text(env.SMTP_USER);
-  const password = text(smtp.password) ?? text(env.SMTP_PASSWORD);
+  const user = text(smtp.user ?? smtp.username) ?? text.env(env.SMTP_USER);
+  const password = text(smtp.password) ?? text.env(env.SMTP_PASSWORD);
   if (password) secrets.push(password);
-  const from = text(settings.from) ?? text(env.SMTP_FROM) ??
-    (user?.includes("@") ? user : undefined);
+  const from = text.as(renderAddressField, settings.from, "notifications.email.from") ??
+    text.env(env.SMTP_FROM) ?? (user?.includes("@") && !/[\s,;:<>]/.test(user) ? user : undefined);
   if (!from) throw new Error("no sender: set notifications.email.from or SMTP_FROM");
-  const toValue = settings.to ?? env.SMTP_TO;
-  const to = (Array.isArray(toValue) ? toValue : String(toValue ?? "").split(","))
-    .map((address) => text(address)).filter((address): address is string => !!address);
+  // A list entry, or a piece of `to` written as one text between literal commas, is one
+  // address template; SMTP_TO is a comma-separated list of addresses (data).
+  const toValue = settings.to;
+  const to =
+    (toValue === undefined
+      ? (env.SMTP_TO ?? "").split(",").map(text.env)
+      : (Array.isArray(toValue) ? toValue : String(toValue).split(","))
+        .map((address, i) =>
+          text.as(
+            renderAddressField,
+            address,
+            Array.isArray(toValue) ? `notifications.email.to[${i}]` : "notifications.email.to",
+          )
+        ))
+      .filter((address): address is string => !!address);
   if (to.length === 0) throw new Error("no recipient: set notifications.email.to");
   return {
     kind: "email",
@@ -244,18 +284,6 @@ function emailChannel(
     password,
     from,
     to,
-    subject: text(settings.subject),
+    subject: text.as(renderHeaderField, settings.subject, "notifications.email.subject"),
   };
-}
-
-function checkUrl(url: string, field: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`${field} is not a URL`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new Error(`${field} must be an http:// or https:// URL`);
-  }
 }

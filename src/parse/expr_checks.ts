@@ -6,6 +6,7 @@
 import { compileCondition, compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
+import { notificationProblems } from "./notify_checks.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -114,6 +115,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       checkAlert(scope, alert.template, ["alerts", i, "template"], "template");
     });
   }
+  scope.problems.push(...notificationProblems(data, map, file));
   return scope.problems;
 }
 

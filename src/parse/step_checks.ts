@@ -2,7 +2,8 @@
  * What a task runner would refuse at run time for reasons visible in the file, checked
  * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
  * cannot parse or is not http(s), header names and values (a bearer token included)
- * fetch refuses, and `data` on a GET or HEAD request (tasks/http.ts), a database
+ * fetch refuses, a Basic auth user name with a `:` (RFC 7617), and `data` on a GET or
+ * HEAD request (tasks/http.ts), a database
  * `connection` written out in full that does not parse (model/connection.ts, which the
  * database task reads it with), a docker task's string `command` with an unclosed quote
  * (expr/command_words.ts, as the docker task splits it). Substituted values are unknown here, so each
@@ -102,6 +103,16 @@ export function stepProblems(
       : undefined;
     const bad = key ? badHeaderChar(step.auth[key] as string, false) : -1;
     if (key && bad >= 0) at([...path, "auth", key], bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
+    const colon = typeof step.auth.username === "string" ? literalColon(step.auth.username) : -1;
+    if (colon >= 0) {
+      at(
+        [...path, "auth", "username"],
+        colon,
+        "a Basic auth user name cannot contain ':'",
+        "RFC 7617: the user-id ends at the first ':', so the server would read a shorter " +
+          "user name; use the name the server expects",
+      );
+    }
   }
   const method = typeof step.method === "string" ? step.method.toUpperCase() : undefined;
   if ((method === "GET" || method === "HEAD") && step.data !== undefined && step.data !== null) {
@@ -179,6 +190,23 @@ function badHeaderChar(value: string, atStart: boolean): number {
   while (to > from && blank(to - 1)) to--;
   const bad = value.slice(from, to).search(BAD_HEADER_CHAR);
   return bad < 0 ? -1 : from + bad;
+}
+
+/**
+ * The offset of the first `:` in the literal text of template `text` (outside its
+ * `${...}`), or -1: such a `:` is in the rendered text whatever the values. A value's
+ * own `:` is refused at run time (tasks/http_request.ts).
+ */
+function literalColon(text: string): number {
+  if (isLiteralText(text)) return text.indexOf(":");
+  const spans = compiled(text)?.spans ?? [];
+  let from = 0;
+  for (const span of [...spans, { start: text.length, end: text.length }]) {
+    const at = text.slice(from, span.start).indexOf(":");
+    if (at >= 0) return from + at;
+    from = span.end;
+  }
+  return -1;
 }
 
 /**

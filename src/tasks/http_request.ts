@@ -64,7 +64,7 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     const pass = decodeURIComponent(url.password);
     url.username = "";
     url.password = "";
-    if (!task.auth) headers.set("authorization", basicAuth(user, pass));
+    if (!task.auth) headers.set("authorization", basicAuth(user, pass, "the URL's user name"));
   }
   if (task.auth) setHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
 
@@ -112,10 +112,21 @@ function setHeader(headers: Headers, name: string, raw: string): void {
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
   if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;
   if ("token" in auth) return `Bearer ${ctx.interpolate(auth.token)}`;
-  return basicAuth(ctx.interpolate(auth.username), ctx.interpolate(auth.password));
+  return basicAuth(ctx.interpolate(auth.username), ctx.interpolate(auth.password), "auth.username");
 }
 
-function basicAuth(username: string, password: string): string {
+/**
+ * `Basic base64(user:password)` (RFC 7617 §2). The user-id cannot contain `:` — the
+ * server splits at the first one, so `u:x` with password `pw` would arrive as user `u`
+ * with password `x:pw` — so such a user name (`what` names where it came from) is refused.
+ */
+function basicAuth(username: string, password: string, what: string): string {
+  if (username.includes(":")) {
+    throw new Error(
+      `${what} ${quoteData(JSON.stringify(username))} contains ':', which a Basic auth ` +
+        "user name cannot hold (RFC 7617: the user-id ends at the first ':'); refused",
+    );
+  }
   const bytes = new TextEncoder().encode(`${username}:${password}`);
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);

@@ -1,0 +1,98 @@
+/**
+ * The `${...}` in a workflow's `notifications` settings (slack, email, webhook): they
+ * must parse, and read only what notify/config.ts renders them with — `env.NAME`, a
+ * declared `params.NAME` and `workflow.name`. The settings are rendered when the run
+ * starts, before any task has run, so `tasks`, `run` and the like are not there.
+ * @module
+ */
+import { compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
+import type { Problem } from "../model/errors.ts";
+import { valueLabel } from "./describe.ts";
+import { isObject } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+import { isLiteralText } from "./step_checks.ts";
+import { didYouMean, listWords } from "./suggest.ts";
+
+/** The channel blocks whose strings are templates (the rest are names and flags). */
+const CHANNELS = ["slack", "email", "webhook"] as const;
+const ROOTS = ["env", "params", "workflow"];
+const ROOTS_TEXT = "env.NAME, params.NAME and workflow.name";
+
+/** Every problem of the `${...}` in `data.notifications`, with its file:line:col. */
+export function notificationProblems(data: unknown, map: SourceMap, file: string): Problem[] {
+  if (!isObject(data) || !isObject(data.notifications)) return [];
+  const params = new Set(isObject(data.params) ? Object.keys(data.params) : []);
+  const problems: Problem[] = [];
+  const check = (value: unknown, path: PathSegment[]): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => check(v, [...path, i]));
+    else if (isObject(value)) {
+      for (const [key, v] of Object.entries(value)) check(v, [...path, key]);
+    } else if (typeof value === "string" && !isLiteralText(value)) {
+      const at = (offset: number, message: string, hint?: string) =>
+        problems.push({
+          file,
+          ...map.inString(path, offset),
+          message: `${valueLabel(data, path)}: ${message}`,
+          hint,
+        });
+      let references: Reference[];
+      try {
+        references = compileTemplate(value).references;
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+        return void at(e.offset, e.message, e.hint);
+      }
+      for (const ref of references) {
+        const trouble = referenceTrouble(ref, params);
+        const written = value.slice(ref.offset, ref.offset + ref.length);
+        if (trouble) at(ref.offset, `${trouble.message} in ${written}`, trouble.hint);
+      }
+    }
+  };
+  for (const channel of CHANNELS) {
+    const block = data.notifications[channel];
+    if (block !== undefined) check(block, ["notifications", channel]);
+  }
+  return problems;
+}
+
+function referenceTrouble(
+  ref: Reference,
+  params: Set<string>,
+): { message: string; hint: string } | undefined {
+  const [first] = ref.path;
+  switch (ref.root) {
+    case "env":
+      return first === undefined
+        ? { message: "env needs a variable name", hint: "write ${env.NAME}" }
+        : undefined;
+    case "params":
+      if (first === undefined) {
+        return { message: "params needs a parameter name", hint: "write ${params.NAME}" };
+      }
+      if (!params.has(first)) {
+        return {
+          message: `undeclared parameter "${first}"`,
+          hint: didYouMean(first, params) ??
+            `declare it under the top-level \`params\`, e.g. params: { ${first}: "default" }`,
+        };
+      }
+      return ref.path.length === 1
+        ? undefined
+        : { message: `parameter "${first}" has no fields`, hint: `write \${params.${first}}` };
+    case "workflow":
+      return first === "name" && ref.path.length === 1 ? undefined : {
+        message: first === undefined
+          ? "workflow needs a field"
+          : `workflow.${first} is not available to notifications`,
+        hint: `notification settings can use ${ROOTS_TEXT}`,
+      };
+    default:
+      return {
+        message: `unknown name "${ref.root}"`,
+        hint: didYouMean(ref.root, ROOTS) ??
+          `notification settings are rendered before the run starts: they can use ${ROOTS_TEXT}` +
+            ` (not ${listWords(["tasks", "run", "schedule", "trigger"])})`,
+      };
+  }
+}

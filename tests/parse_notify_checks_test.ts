@@ -1,0 +1,61 @@
+/**
+ * `weft validate` checks the `${...}` in notification settings (src/parse/notify_checks.ts)
+ * like every other templated field: syntax, unknown names and undeclared parameters, at
+ * file:line:col with a did-you-mean, with the names notifications are rendered with
+ * (env, params, workflow.name).
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+async function validate(yaml: string) {
+  const dir = testTempDir("notify-checks-");
+  await Deno.writeTextFile(`${dir}/flow.yml`, yaml);
+  const result = await weft(["validate", `${dir}/flow.yml`]);
+  return { code: result.code, out: result.stdout + result.stderr };
+}
+
+Deno.test("validate: bad syntax and unknown names in notifications, with positions and hints", async () => {
+  const { code, out } = await validate(`name: n
+params: { user: alice }
+notifications:
+  channels: [webhook, email, slack]
+  webhook:
+    url: "http://127.0.0.1:9/\${params.usr}/\${tasks.a.status}"
+    headers: { X-Home: "\${enf.HOME}", X-Run: "\${workflow.file}" }
+  slack: { webhook_url: "http://127.0.0.1:9/\${a = b}" }
+  email:
+    to: [ops@example.test, "\${params.nope}@example.test"]
+    subject: "\${params}"
+tasks: [{ id: a, command: "true" }]
+`);
+  assert.equal(code, 2, out);
+  const lines = [
+    /flow\.yml:6:30: notifications\.webhook\.url: undeclared parameter "usr" in \$\{params\.usr\}\n {2}hint: did you mean "user"\?/,
+    /flow\.yml:6:44: notifications\.webhook\.url: unknown name "tasks" in \$\{tasks\.a\.status\}\n {2}hint: notification settings are rendered before the run starts: they can use env\.NAME, params\.NAME and workflow\.name/,
+    /flow\.yml:7:25: notifications\.webhook\.headers\.X-Home: unknown name "enf" in \$\{enf\.HOME\}\n {2}hint: did you mean "env"\?/,
+    /flow\.yml:7:47: notifications\.webhook\.headers\.X-Run: workflow\.file is not available to notifications in \$\{workflow\.file\}/,
+    /flow\.yml:8:49: notifications\.slack\.webhook_url: unexpected '='\n {2}hint: did you mean '=='\?/,
+    /flow\.yml:10:29: notifications\.email\.to\[1\]: undeclared parameter "nope"/,
+    /flow\.yml:11:15: notifications\.email\.subject: params needs a parameter name/,
+  ];
+  for (const line of lines) assert.match(out, line);
+  assert.match(out, /7 problems/);
+});
+
+Deno.test("validate: the names notifications can use are accepted", async () => {
+  const { code, out } = await validate(`name: n
+params: { user: alice }
+notifications:
+  channels: [webhook, email]
+  webhook:
+    url: "\${env.HOOK}/audit/\${params.user}?wf=\${workflow.name}&x=\${raw(params.user)}"
+    headers: { Authorization: "Bearer \${env.TOKEN}" }
+  email:
+    smtp: { host: "\${env.SMTP_H}", port: "\${env.SMTP_PORT}" }
+    to: ["\${params.user}@example.test"]
+    subject: "$\${literal} \${workflow.name}"
+tasks: [{ id: a, command: "true" }]
+`);
+  assert.equal(code, 0, out);
+});

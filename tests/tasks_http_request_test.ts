@@ -1,0 +1,85 @@
+/**
+ * Basic auth user names (src/tasks/http_request.ts, src/parse/step_checks.ts): a `:` in
+ * the user name would move the user/password split (RFC 7617), so it is refused — by
+ * `weft validate` when written in the file, before sending when a value brings it.
+ * Through the CLI against a real HTTP server on 127.0.0.1.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+/** An HTTP server on 127.0.0.1 that keeps each request's Authorization header. */
+function startAuthServer() {
+  const seen: (string | null)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seen.push(req.headers.get("authorization"));
+    return new Response("ok");
+  });
+  return { port: server.addr.port, seen, close: () => server.shutdown() };
+}
+
+async function writeFlow(yaml: string): Promise<{ file: string; env: Record<string, string> }> {
+  const dir = testTempDir("http-auth-");
+  await Deno.writeTextFile(`${dir}/flow.yml`, yaml);
+  return { file: `${dir}/flow.yml`, env: { WEFT_HOME: `${dir}/home` } };
+}
+
+const basic = (user: string, password: string) => `Basic ${btoa(`${user}:${password}`)}`;
+
+Deno.test("auth.username or URL user from a value with ':' fails the task; nothing is sent", async () => {
+  const server = startAuthServer();
+  try {
+    const { file, env } = await writeFlow(`name: auth
+params: { u: alice }
+tasks:
+  - id: field
+    type: http
+    url: http://127.0.0.1:${server.port}/a
+    auth: { username: "\${params.u}", password: pw }
+  - id: userinfo
+    type: http
+    url: http://\${params.u}:pw@127.0.0.1:${server.port}/b
+`);
+    const ok = await weft(["run", file, "--json"], { env });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(server.seen, [basic("alice", "pw"), basic("alice", "pw")]);
+
+    const bad = await weft(["run", file, "--json", "-p", "u=u:x"], { env });
+    assert.equal(bad.code, 1, bad.stderr);
+    const report = JSON.parse(bad.stdout);
+    const errors = Object.fromEntries(
+      report.tasks.map((t: { id: string; error: string }) => [t.id, t.error]),
+    );
+    assert.match(errors.field, /^auth\.username "u:x" contains ':', .*RFC 7617/);
+    assert.match(errors.userinfo, /^the URL's user name "u:x" contains ':', .*RFC 7617/);
+    assert.equal(server.seen.length, 2, "the refused requests were never sent");
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("weft validate refuses a ':' written in auth.username, at its line and column", async () => {
+  const { file } = await writeFlow(`name: auth
+params: { u: alice }
+tasks:
+  - id: literal
+    type: http
+    url: http://127.0.0.1:9/
+    auth: { username: "u:x", password: pw }
+  - id: around
+    type: http
+    url: http://127.0.0.1:9/
+    auth: { type: basic, username: "\${params.u}:x", password: pw }
+  - id: value
+    type: http
+    url: http://127.0.0.1:9/
+    auth: { username: "\${params.u}", password: "a:b" }
+`);
+  const result = await weft(["validate", file]);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  const out = result.stdout + result.stderr;
+  assert.match(out, /flow\.yml:7:25: auth\.username in task "literal": .*cannot contain ':'/);
+  assert.match(out, /flow\.yml:11:48: auth\.username in task "around": .*cannot contain ':'/);
+  assert.match(out, /RFC 7617/);
+  assert.doesNotMatch(out, /task "value"/, "a value's ':' is only known at run time");
+});
