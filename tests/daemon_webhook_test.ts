@@ -152,3 +152,23 @@ Deno.test("daemon webhook: a path with a space or without its leading / is reach
     await daemon.stop();
   }
 });
+
+Deno.test("daemon webhook: a body nested 100,000 levels deep is refused as too deep, plainly", async () => {
+  const port = freePort();
+  const daemon = startDaemon(["--dir", FLOWS, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const url = `http://127.0.0.1:${port}/trigger/deploy`;
+    const deep = await post(url, `{"env":${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    assert.equal(deep.status, 400);
+    assert.match(deep.body.error, /^the JSON body is nested too deeply: more than 256 levels/);
+    assert.match(deep.body.error, /send a flat JSON object/);
+    assert.doesNotMatch(deep.body.error, /call stack|malformed/);
+    // The daemon still serves.
+    const ok = await post(url, JSON.stringify({ env: "prod", replicas: 1 }));
+    assert.equal(ok.status, 202);
+    await daemon.waitFor(new RegExp(`run ${ok.body.run_id} ended success`));
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});

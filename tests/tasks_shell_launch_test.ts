@@ -9,6 +9,7 @@ import {
   MAX_ARG_STRLEN,
   prepareShell,
 } from "../src/tasks/shell_launch.ts";
+import { resolveQuoted } from "../src/model/data_text.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -67,12 +68,14 @@ Deno.test("prepareShell: a 300 KB command runs from a file, as sh -c would", asy
 
 Deno.test("execLimitError: names the variable that is too large, and the limit", () => {
   assert.equal(execLimitError("sh", ["-c", "true"], { A: "x" }), null);
-  const message = execLimitError("sh", ["-c", "true"], { BIG: "x".repeat(MAX_ARG_STRLEN) });
+  const message = resolveQuoted(
+    execLimitError("sh", ["-c", "true"], { BIG: "x".repeat(MAX_ARG_STRLEN) })!,
+  );
   assert.match(message!, /environment variable BIG is 131072 bytes/);
   assert.match(message!, /MAX_ARG_STRLEN/);
   const many: Record<string, string> = {};
   for (let i = 0; i < 40; i++) many[`V${i}`] = "x".repeat(60_000);
-  assert.match(execLimitError("sh", [], many)!, /ARG_MAX/);
+  assert.match(resolveQuoted(execLimitError("sh", [], many)!), /ARG_MAX/);
 });
 
 Deno.test("CLI: a 140 KB output and a 150 KB stdout tail pass to the next command", async () => {

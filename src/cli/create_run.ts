@@ -9,7 +9,7 @@ import { WeftError } from "../model/errors.ts";
 import { UsageError } from "./argv.ts";
 import type { CreateFlags } from "./create.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
-import { writePrivateText } from "./write_private.ts";
+import { writeFault, writePrivateText } from "./write_private.ts";
 // Static: the templates are part of the module graph, so `deno compile` carries them.
 import { findTemplate, TEMPLATES } from "../templates/mod.ts";
 import { renderTemplate } from "../templates/render.ts";
@@ -119,7 +119,7 @@ async function writeNew(path: string, shown: string, text: string, force: boolea
         hint: `create the folder first (mkdir -p ${dirname(shown)})`,
       });
     }
-    throw e;
+    throw writeFault(e, shown, "--output") ?? e;
   }
 }
 

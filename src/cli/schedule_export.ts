@@ -12,6 +12,7 @@ import { homeFor } from "./home.ts";
 import { type CliIO, err, outData } from "./io.ts";
 import type { ExportFlags } from "./schedule.ts";
 import { withSchedules } from "./schedule_manage.ts";
+import { writeFault, writePrivateFiles } from "./write_private.ts";
 
 /**
  * The words that start this weft: the compiled binary itself, or `deno run -A main.ts`
@@ -50,12 +51,17 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
   }));
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    for (const u of units) {
-      for (const [ext, text] of [["service", u.service], ["timer", u.timer]]) {
-        await Deno.writeTextFile(join(dir, `${u.name}.${ext}`), text, { mode: 0o600 });
-      }
-    }
+    // All files or none: a full disk midway leaves no unit cut off or missing its timer.
+    await writePrivateFiles(
+      units.flatMap((u) => [
+        { path: join(dir, `${u.name}.service`), text: u.service },
+        { path: join(dir, `${u.name}.timer`), text: u.timer },
+      ]),
+      true,
+    );
   } catch (e) {
+    const fault = writeFault(e, `systemd units to ${dir}`, "--systemd");
+    if (fault) throw fault;
     const isFile = await Deno.stat(dir).then((i) => !i.isDirectory, () => false);
     const why = isFile ? "it is a file, not a folder" : (e as Error).message;
     throw new WeftError(`cannot write systemd units to ${dir}: ${why}`, {

@@ -20,6 +20,7 @@ import type { LeafSpec, Node } from "./nodes.ts";
 import { ByteOutputEvent } from "./output_event.ts";
 import { LineTail } from "./tail.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
+import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 
 const decoder = new TextDecoder();
 
@@ -211,7 +212,18 @@ export class AttemptContext implements TaskContext {
     };
     const item = this.#subject.item;
     if (item) {
-      weft.WEFT_ITEM = typeof item.value === "string" ? item.value : JSON.stringify(item.value);
+      const value = typeof item.value === "string" ? item.value : JSON.stringify(item.value);
+      // Weft exports the item on its own initiative: one too large for exec (MAX_ARG_STRLEN)
+      // is left out rather than failing an iteration that uses it as `${item}` only.
+      const bytes = value.length * 3 + 10 < MAX_ARG_STRLEN ? 0 : byteLength(value);
+      if (bytes + 10 <= MAX_ARG_STRLEN) weft.WEFT_ITEM = value;
+      else {
+        this.emit(
+          "stderr",
+          `weft: WEFT_ITEM is not set: the item is ${bytes} bytes, over the ${MAX_ARG_STRLEN} ` +
+            "bytes Linux allows one environment variable (MAX_ARG_STRLEN); use ${item} instead",
+        );
+      }
       weft.WEFT_ITEM_INDEX = String(item.index);
     }
     return this.#weft = weft;

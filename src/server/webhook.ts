@@ -9,6 +9,7 @@
  * @module
  */
 import { checkSecret } from "./webhook_auth.ts";
+import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
 
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -207,6 +208,14 @@ function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
     return "the body is not UTF-8";
   }
   if (text.trim() === "") return {};
+  // Checked before parsing, without recursion: JSON.parse of 100,000 nested `[` fails
+  // with the engine's "Maximum call stack size exceeded", which says nothing useful.
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) {
+    return `the JSON body is nested too deeply: more than ${MAX_NESTING_DEPTH} levels of ` +
+      `lists and objects (at byte ${deep}); send a flat JSON object whose fields are the ` +
+      "workflow's params";
+  }
   let value: unknown;
   try {
     // Numbers keep the text they were sent as: 12345678901234567890 stays that, not a

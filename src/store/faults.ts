@@ -62,6 +62,16 @@ const BY_CODE: Record<string, FaultEntry> = {
   ELOOP: { reason: "too many symbolic links in the path", hint: "check the links in the path" },
 };
 
+/** SQLite's "unable to open database file": no errno, so the cause is unknown. */
+const CANNOT_OPEN: FaultEntry = {
+  reason: "the history database cannot be opened",
+  hint: "check that the folder and weft.kv can be read and written",
+  elsewhere: true,
+};
+
+/** What a failed test write can tell of a vague fault (see {@link refineFault}). */
+const PROBED = ["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"];
+
 const BY_MESSAGE: [RegExp, FaultEntry][] = [
   [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
   [/read-only file system|attempt to write a readonly database/i, BY_CODE.EROFS],
@@ -73,11 +83,7 @@ const BY_MESSAGE: [RegExp, FaultEntry][] = [
     reason: "the history database is damaged",
     hint: "move weft.kv aside to start a new history (sqlite3 can inspect the old one)",
   }],
-  [/unable to open database file/i, {
-    reason: "the history database cannot be opened",
-    hint: "check that the folder and weft.kv can be read and written",
-    elsewhere: true,
-  }],
+  [/unable to open database file/i, CANNOT_OPEN],
   [/disk I\/O error|input\/output error/i, BY_CODE.EIO],
   [/permission denied/i, BY_CODE.EACCES],
 ];
@@ -118,24 +124,26 @@ const PROBE_BYTES = 64 * 1024;
 
 /**
  * Makes a vague fault precise: SQLite (hence Deno KV's openKv) reports a full disk met
- * while opening its database as a plain "disk I/O error" with no errno, and Deno has no
- * statfs. When `error` reads as an I/O error, this writes a uniquely named 64 KiB test
- * file in `folder` (an existing folder) and removes it again (a full tmpfs leaves it
- * empty); if that write fails with ENOSPC or EDQUOT, resolves to an error carrying that
+ * while opening its database as a plain "disk I/O error", and a read-only folder as
+ * "unable to open database file", with no errno; and Deno has no statfs. When `error`
+ * reads as one of these, this writes a uniquely named 64 KiB test file in `folder` (an
+ * existing folder) and removes it again (a full tmpfs leaves it empty); if that write
+ * fails with ENOSPC, EDQUOT, EROFS, EACCES or EPERM, resolves to an error carrying that
  * code (message: the original one plus what the test found; cause: the original), so
- * {@link describeFault} says "no space left on the device" and {@link isDiskFull} is
- * true. Any other error, or a probe that succeeds or fails otherwise, resolves to
- * `error` unchanged. Never throws.
+ * {@link describeFault} says "no space left on the device", "the file system is
+ * read-only", ... and {@link isDiskFull} is true for a full disk. Any other error, or a
+ * probe that succeeds or fails otherwise, resolves to `error` unchanged. Never throws.
  */
 export async function refineFault(error: unknown, folder: string): Promise<unknown> {
-  if (faultEntry(error) !== BY_CODE.EIO) return error;
+  const entry = faultEntry(error);
+  if (entry !== BY_CODE.EIO && entry !== CANNOT_OPEN) return error;
   const probe = `${folder}/.weft-space-probe-${crypto.randomUUID()}`;
   try {
     await Deno.writeFile(probe, new Uint8Array(PROBE_BYTES), { createNew: true, mode: 0o600 });
     return error;
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (code !== "ENOSPC" && code !== "EDQUOT") return error;
+    if (typeof code !== "string" || !PROBED.includes(code)) return error;
     const message = error instanceof Error ? error.message : String(error);
     return Object.assign(
       new Error(`${message} (a test write in ${folder} failed: ${BY_CODE[code].reason})`, {

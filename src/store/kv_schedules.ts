@@ -12,7 +12,7 @@ import type { FireRecord, Schedule } from "../model/schedule.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
-import { kvPath, openStore } from "./open.ts";
+import { kvPath, openStore, privateCopy } from "./open.ts";
 import {
   type ClaimOptions,
   duplicateName,
@@ -126,28 +126,68 @@ export class KvScheduleStore implements ScheduleStore {
 
 /**
  * Opens the schedule store of WEFT_HOME `home` (the run store's KV file, created
- * private as the run store does). With `readOnly` and no store yet: an empty store in
- * memory, nothing created. Close it with `close()`. Throws StorageError like openStore.
+ * private as the run store does). With `readOnly`: nothing is created or changed; no
+ * store yet is an empty store in memory, and a store that cannot be opened in place
+ * (read-only mount, folder of another user) is read from a private copy, as `history`
+ * reads it (store/open.ts). Close it with `close()`. Throws StorageError like openStore.
  */
 export async function openScheduleStore(
   home: string,
   options: { readOnly?: boolean } = {},
 ): Promise<ScheduleStore> {
+  const kv = kvPath(home);
   if (options.readOnly) {
     try {
-      await Deno.stat(kvPath(home));
+      await Deno.stat(kv);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return new MemoryScheduleStore();
-      throw new StorageError("cannot read the schedules", kvPath(home), e);
+      throw new StorageError("cannot read the schedules", kv, e);
     }
-  } else {
-    // The run store creates the home, the file and their private modes.
-    (await openStore(home, { recover: false })).close();
+    try {
+      return await openForReading(kv);
+    } catch (inPlace) {
+      try {
+        return await openCopy(kv);
+      } catch {
+        throw new StorageError("cannot read the schedules", kv, inPlace);
+      }
+    }
   }
+  // The run store creates the home, the file and their private modes.
+  (await openStore(home, { recover: false })).close();
   try {
-    return new KvScheduleStore(await Deno.openKv(kvPath(home)));
+    return new KvScheduleStore(await Deno.openKv(kv));
   } catch (e) {
     // A damaged or unreadable weft.kv: one line naming it, as the run store says it.
-    throw new StorageError("cannot read the schedules", kvPath(home), e);
+    throw new StorageError("cannot read the schedules", kv, e);
+  }
+}
+
+/** The store opened in place, checked with one read (SQLite may open, then fail to read). */
+async function openForReading(path: string): Promise<ScheduleStore> {
+  const kv = await Deno.openKv(path);
+  try {
+    for await (const _ of kv.list({ prefix: ["sched"] }, { limit: 1 })) break;
+  } catch (e) {
+    kv.close();
+    throw e;
+  }
+  return new KvScheduleStore(kv);
+}
+
+/** The store read from a private copy, removed when the store is closed. */
+async function openCopy(path: string): Promise<ScheduleStore> {
+  const copy = await privateCopy(path);
+  try {
+    const store = await openForReading(copy.path);
+    const close = store.close.bind(store);
+    store.close = () => {
+      close();
+      copy.removeSync();
+    };
+    return store;
+  } catch (e) {
+    copy.removeSync();
+    throw e;
   }
 }

@@ -143,25 +143,52 @@ async function openForReading(home: string): Promise<Opened> {
 
 /** Copies the KV file and its write-ahead log to a private temp folder and opens that. */
 async function openCopy(kv: string, logsDir: string): Promise<RunStore> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-history-" });
+  const copy = await privateCopy(kv);
   try {
-    const copy = kvPath(dir);
-    await Deno.copyFile(kv, copy);
-    try {
-      await Deno.copyFile(`${kv}-wal`, `${copy}-wal`);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    const store = await KvRunStore.open(copy, logsDir);
+    const store = await KvRunStore.open(copy.path, logsDir);
     const close = store.close.bind(store);
     // The copy is private to this process: remove it with the store.
     store.close = () => {
       close();
-      Deno.removeSync(dir, { recursive: true });
+      copy.removeSync();
     };
     return store;
   } catch (e) {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    copy.removeSync();
+    throw e;
+  }
+}
+
+/** A private copy of a KV file: its path, and how to remove it (never throws). */
+export interface KvCopy {
+  path: string;
+  removeSync(): void;
+}
+
+/**
+ * Copies the KV file `kv` and its write-ahead log (when there is one) into a new
+ * private temp folder, for reading a store SQLite cannot open in place (a read-only
+ * mount, a folder of another user: WAL mode needs its side files writable). Throws
+ * what copying throws, leaving nothing behind.
+ */
+export async function privateCopy(kv: string): Promise<KvCopy> {
+  const dir = await Deno.makeTempDir({ prefix: "weft-history-" });
+  const removeSync = () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  };
+  try {
+    const path = kvPath(dir);
+    await Deno.copyFile(kv, path);
+    try {
+      await Deno.copyFile(`${kv}-wal`, `${path}-wal`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return { path, removeSync };
+  } catch (e) {
+    removeSync();
     throw e;
   }
 }

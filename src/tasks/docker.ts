@@ -12,7 +12,7 @@
  * @module
  */
 import { emitUntilExit, forEachByteLine, lineText } from "./byte_lines.ts";
-import { notFoundReason } from "./start_errors.ts";
+import { notFoundReason, startFailure } from "./start_errors.ts";
 import {
   buildArgv,
   buildsImage,
@@ -189,7 +189,5 @@ function spawnError(error: unknown, cwd: string): string {
   if (error instanceof Deno.errors.PermissionDenied) {
     return ownText("cannot start `docker`: permission denied");
   }
-  return `cannot start \`docker\`: ${
-    quoteData(error instanceof Error ? error.message : String(error))
-  }`;
+  return ownText("cannot start `docker`: ") + startFailure(error);
 }

@@ -18,12 +18,7 @@
 import { directArgv } from "./direct.ts";
 import { directoryExists, notFoundReason, startFailure } from "./start_errors.ts";
 import { emitUntilExit } from "./byte_lines.ts";
-import {
-  execLimitError,
-  INLINE_COMMAND_BYTES,
-  prepareShell,
-  type ShellLaunch,
-} from "./shell_launch.ts";
+import { INLINE_COMMAND_BYTES, prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
@@ -101,16 +96,6 @@ async function runProcess(
         ctx.emit("stderr", `weft: ${cmd}: ${failed.message}`);
         return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
       }
-    }
-    // E2BIG: say which variable or argument is too big, and the limit.
-    const tooBig = execLimitError(cmd, args, env);
-    if (tooBig) {
-      return {
-        ok: false,
-        exitCode: null,
-        outputs: {},
-        error: `cannot start ${quoteData(JSON.stringify(cmd))}: ${tooBig}`,
-      };
     }
     return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
   }

@@ -18,15 +18,15 @@
  * removed when the attempt ends ({@link ShellLaunch.cleanup}).
  *
  * What cannot move to a file — a variable of the task's `environment` or of weft's own
- * environment — still fails exec; {@link execLimitError} then names it and the limit.
+ * environment — still cannot be exec'd; the spawner's check (exec_limits.ts) then names it
+ * and the limit.
  * @module
  */
 import { nodePath } from "../path.ts";
+import { byteLength } from "./exec_limits.ts";
 
-/** Linux's MAX_ARG_STRLEN: longest single argument or `NAME=value`, its NUL included. */
-export const MAX_ARG_STRLEN = 128 * 1024;
-/** What weft lets arguments and environment take in all: ARG_MAX's usual 2 MiB less room for the stack's own needs. */
-export const MAX_EXEC_BYTES = 2 * 1024 * 1024 - 64 * 1024;
+export { execLimitError, MAX_ARG_STRLEN, MAX_EXEC_BYTES } from "./exec_limits.ts";
+
 /** Values longer than this (UTF-8 bytes) travel in a file rather than the environment. */
 export const INLINE_VALUE_BYTES = 16 * 1024;
 /** Commands longer than this (UTF-8 bytes) are run from a file rather than `-c`. */
@@ -96,51 +96,6 @@ export async function prepareShell(
     await cleanup();
     throw error;
   }
-}
-
-/**
- * Why exec would fail with E2BIG for this program, arguments and environment, in words
- * naming the variable or argument and the limit; null when they fit.
- */
-export function execLimitError(
-  cmd: string,
-  args: readonly string[],
-  env: Record<string, string>,
-): string | null {
-  let total = byteLength(cmd) + 1;
-  for (const arg of args) {
-    const size = byteLength(arg) + 1;
-    if (size > MAX_ARG_STRLEN) {
-      return `an argument of ${size - 1} bytes is longer than the kernel allows for one ` +
-        `(${MAX_ARG_STRLEN} bytes, MAX_ARG_STRLEN)`;
-    }
-    total += size + 8;
-  }
-  for (const [name, value] of Object.entries(env)) {
-    const size = name.length + 2 + byteLength(value);
-    if (size > MAX_ARG_STRLEN) {
-      return `environment variable ${name} is ${size - name.length - 2} bytes; the kernel ` +
-        `limits one variable to ${MAX_ARG_STRLEN - name.length - 2} bytes (MAX_ARG_STRLEN): ` +
-        `pass the value with \${...} in the command or through a file instead`;
-    }
-    total += size + 8;
-  }
-  if (total > MAX_EXEC_BYTES) {
-    return `the environment and arguments take ${total} bytes; the kernel limits them to ` +
-      `about ${MAX_EXEC_BYTES} bytes in all (ARG_MAX): pass large values through files`;
-  }
-  return null;
-}
-
-/** UTF-8 length of `text`, counted without encoding it. */
-function byteLength(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    // 2 bytes below U+0800, 3 above; a surrogate pair (two units) makes 4.
-    if (unit >= 0x80) bytes += unit >= 0x800 && (unit < 0xd800 || unit > 0xdfff) ? 2 : 1;
-  }
-  return bytes;
 }
 
 async function privateDir(workFile: string): Promise<string> {

@@ -27,6 +27,7 @@ import { type FdReactor, fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 import { openFilesError } from "./start_errors.ts";
+import { execLimitFailure } from "./exec_limits.ts";
 
 /** posix_spawn calls in flight (see libcSpawn's `block`). */
 let spawning = 0;
@@ -34,6 +35,7 @@ const ENOENT = 2;
 const EACCES = 13;
 const EPERM = 1;
 const ENOTDIR = 20;
+const E2BIG = 7;
 
 /** Whether {@link FfiSpawner} can work here: Linux, glibc with the symbols, FFI allowed. */
 export function ffiSpawnAvailable(): boolean {
@@ -80,7 +82,10 @@ export class FfiSpawner implements ProcessSpawner {
     } finally {
       spawning--;
     }
-    if ("errno" in started) throw spawnError(options.cmd, started.errno);
+    if ("errno" in started) {
+      if (started.errno === E2BIG) throw execLimitFailure(options.cmd, options.args, options.env);
+      throw spawnError(options.cmd, started.errno);
+    }
     const { pid } = started;
     if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
     const exit = reactor.exit(pid).then(decodeStatus);

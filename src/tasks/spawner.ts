@@ -12,6 +12,7 @@
  * @module
  */
 import { superviseGroup } from "./_process_group.ts";
+import { checkExecLimits, execLimitFailure, isE2big } from "./exec_limits.ts";
 import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
@@ -47,7 +48,9 @@ export function spawnMethod(): "posix_spawn" | "setsid" | "detached" {
  *
  * `spawn` throws (or, through FFI, rejects with) `Deno.errors.NotFound` when the program
  * or the cwd does not exist, and `Deno.errors.PermissionDenied` when the program exists
- * but cannot be executed.
+ * but cannot be executed, and an ExecLimitError (exec_limits.ts) when an argument or
+ * environment string is over the kernel's limit (checked before anything starts) or exec
+ * failed with E2BIG.
  */
 export class DenoSpawner implements ProcessSpawner {
   readonly #ffi: FfiSpawner | null;
@@ -62,18 +65,26 @@ export class DenoSpawner implements ProcessSpawner {
 
   /** A promise with the FFI spawner (exec off the event loop), the child itself otherwise. */
   spawn(options: SpawnOptions): SpawnedProcess | Promise<SpawnedProcess> {
+    // One check for every task type: a value too large for exec is named, with the limit.
+    checkExecLimits(options.args, options.env);
     if (this.#ffi) return this.#ffi.spawn(options);
     const viaSetsid = this.#setsid !== null;
-    const child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
-      args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
-      cwd: options.cwd,
-      env: options.env,
-      clearEnv: true,
-      detached: !viaSetsid,
-      stdin: options.stdin === undefined ? "null" : "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
+        args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
+        cwd: options.cwd,
+        env: options.env,
+        clearEnv: true,
+        detached: !viaSetsid,
+        stdin: options.stdin === undefined ? "null" : "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+    } catch (error) {
+      if (isE2big(error)) throw execLimitFailure(options.cmd, options.args, options.env);
+      throw error;
+    }
     const pid = child.pid;
     if (options.stdin !== undefined) writeStdin(child.stdin, options.stdin);
 

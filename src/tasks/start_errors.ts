@@ -5,6 +5,7 @@
  * @module
  */
 import { ownText, quoteData } from "../model/data_text.ts";
+import { ExecLimitError } from "./exec_limits.ts";
 
 /** True when `path` is an existing directory (false for a file, or anything unreadable). */
 export function directoryExists(path: string): boolean {
@@ -52,9 +53,11 @@ export function openFilesError(errno: number): TooManyOpenFilesError | null {
 /**
  * Why a program did not start, as a reason's tail (model/data_text.ts): weft's own words
  * for running out of file descriptors (a TooManyOpenFilesError, or an OS error with code
- * EMFILE/ENFILE from Deno), the OS's message quoted as data otherwise.
+ * EMFILE/ENFILE from Deno), the named argument or variable and the kernel's limit for an
+ * ExecLimitError, the OS's message quoted as data otherwise.
  */
 export function startFailure(error: unknown): string {
+  if (error instanceof ExecLimitError) return error.reason;
   const code = (error as { code?: unknown } | null)?.code;
   const own = error instanceof TooManyOpenFilesError
     ? error
