@@ -1,7 +1,8 @@
 /**
- * The per-attempt $WEFT_OUTPUT files: each attempt a fresh empty 0600 file, its outputs
- * read at the end, the file gone afterwards (or kept in a caller-chosen folder), never
- * handed to a second attempt, files made ahead of need and removed in a later turn.
+ * The per-attempt $WEFT_OUTPUT files: each attempt a path of its own in the run's private
+ * folder, where nothing is until the task writes (a caller-chosen folder: a fresh empty 0600
+ * file), its outputs read at the end, a file read removed in a later turn (or kept in a
+ * caller-chosen folder), never handed to a second attempt.
  */
 import assert from "node:assert/strict";
 import {
@@ -21,7 +22,7 @@ function names(dir: string): string[] {
   return [...Deno.readDirSync(dir)].map((e) => e.name).sort();
 }
 
-Deno.test("output files: every attempt gets an empty 0600 file of its own", async () => {
+Deno.test("output files: every attempt gets a path of its own, where nothing is until it writes", async () => {
   const dir = testTempDir("out-");
   const files = new OutputFiles(dir, false);
   const held = new Set<string>();
@@ -30,12 +31,29 @@ Deno.test("output files: every attempt gets an empty 0600 file of its own", asyn
     assert.ok(path.startsWith(`${dir}/`) && path.endsWith(".out"), path);
     assert.ok(!held.has(path), "never two attempts at once");
     held.add(path);
-    const info = Deno.statSync(path);
-    assert.equal(info.size, 0);
-    assert.equal(info.mode! & 0o777, 0o600);
-    await nextTurn(); // made ahead: the next take finds one ready
+    await nextTurn();
   }
+  assert.deepEqual(names(dir), [], "no file made for a task");
   for (const path of held) assert.equal(files.read(path), null, "nothing written: no outputs");
+  await nextTurn();
+  assert.deepEqual(names(dir), [], "and none made after");
+});
+
+Deno.test("output files: a file the task's first append made is read, then removed", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const path = files.take("a", 1);
+  Deno.writeTextFileSync(path, "k=v\n", { append: true }); // as `echo k=v >> "$WEFT_OUTPUT"`
+  Deno.writeTextFileSync(path, "n=2\n", { append: true });
+  assert.deepEqual(files.read(path), { k: "v", n: "2" }, "small: read without waiting");
+  assert.deepEqual(names(dir), [path.slice(dir.length + 1)], "removed in a later turn");
+  await nextTurn();
+  assert.deepEqual(names(dir), []);
+  const touched = files.take("b", 1);
+  Deno.writeTextFileSync(touched, "");
+  assert.equal(files.read(touched), null, "an empty file: no outputs");
+  await nextTurn();
+  assert.deepEqual(names(dir), [], "and removed as well");
 });
 
 Deno.test("output files: no file serves a second attempt, empty or written, and each read one goes", async () => {
@@ -50,7 +68,7 @@ Deno.test("output files: no file serves a second attempt, empty or written, and 
   const later = [files.take("b", 1), files.take("d", 1)];
   for (const path of later) {
     assert.ok(![empty, written].includes(path), path);
-    assert.equal(Deno.statSync(path).size, 0);
+    assert.equal(files.read(path), null, "nothing there for a new attempt");
   }
   await nextTurn();
   for (const path of [empty, written]) {
@@ -87,9 +105,10 @@ Deno.test("output files: a task that removed its file has no outputs", async () 
   const dir = testTempDir("out-");
   const files = new OutputFiles(dir, false);
   const path = files.take("a", 1);
+  Deno.writeTextFileSync(path, "x=1\n", { append: true });
   Deno.removeSync(path);
   assert.equal(await files.read(path), null);
-  await nextTurn(); // the later removal finds it gone: no error
+  await nextTurn();
 });
 
 Deno.test("output files: a caller-chosen folder keeps every file, named after the task and attempt", async () => {
@@ -110,24 +129,30 @@ Deno.test("output files: a caller-chosen folder keeps every file, named after th
   );
 });
 
-Deno.test("output files: once closed, none are made ahead, so the folder can be removed", async () => {
+Deno.test("output files: close removes the files read at once, so the folder can be removed", async () => {
   const dir = testTempDir("out-");
   const files = new OutputFiles(dir, false);
   const path = files.take("a", 1);
+  Deno.writeTextFileSync(path, "x=1\n", { append: true });
+  assert.deepEqual(await files.read(path), { x: "1" });
   files.close();
-  assert.equal(await files.read(path), null);
-  await nextTurn();
-  assert.deepEqual(names(dir), [], "the read file removed, none made ahead");
+  assert.deepEqual(names(dir), [], "the read file removed, in this turn");
   Deno.removeSync(dir); // not recursive: fails if anything is left
+  await nextTurn(); // a removal still scheduled finds nothing to do: no error
 });
 
-Deno.test("output files: a folder that is gone fails the attempt's own take, not a later turn", async () => {
+Deno.test("output files: a folder that is gone fails a kept folder's take; the run's own reads no outputs", () => {
+  const kept = testTempDir("out-");
+  const keeping = new OutputFiles(kept, true);
+  keeping.take("a", 1);
+  Deno.removeSync(kept, { recursive: true });
+  assert.throws(() => keeping.take("b", 1), Deno.errors.NotFound);
+  // The run's own folder: the task's own write would have failed, and said so.
   const dir = testTempDir("out-");
   const files = new OutputFiles(dir, false);
-  files.take("a", 1);
+  const path = files.take("a", 1);
   Deno.removeSync(dir, { recursive: true });
-  await nextTurn(); // making files ahead fails quietly
-  assert.throws(() => files.take("b", 1), Deno.errors.NotFound);
+  assert.equal(files.read(path), null);
 });
 
 Deno.test("output files: small outputs are read at once, large ones as well, bad ones name the line", async () => {
@@ -178,7 +203,6 @@ Deno.test("output files: a path made into a FIFO, a directory, a device or a dan
   const files = new OutputFiles(dir, false);
   const replaced = (make: (path: string) => void) => {
     const path = files.take("t", 1);
-    Deno.removeSync(path);
     make(path);
     return path;
   };
@@ -206,8 +230,8 @@ Deno.test("output files: a path made into a FIFO, a directory, a device or a dan
   Deno.writeTextFileSync(target, "A=1\n");
   const linked = replaced((path) => Deno.symlinkSync(target, path));
   assert.deepEqual(await files.read(linked), { A: "1" }, "a link to a regular file is read");
-  const gone = replaced(() => {});
-  assert.equal(await files.read(gone), null, "removed by the task: no outputs");
+  const never = replaced(() => {});
+  assert.equal(await files.read(never), null, "never written: no outputs");
 });
 
 Deno.test({

@@ -202,7 +202,7 @@ Deno.test("engine: env precedence process < --env < workflow < task, plus WEFT_*
       sh(
         "a",
         'echo "$P $E $W $T $DERIVED"; echo "$WEFT_RUN_ID $WEFT_TASK_ID $WEFT_ATTEMPT $WEFT_WORKFLOW"; ' +
-          'test -f "$WEFT_OUTPUT" && echo "$WEFT_OUTPUT"',
+          'echo "$WEFT_OUTPUT"',
         { environment: { T: "task", E: "task-${env.E}" } },
       ),
     ],
@@ -551,29 +551,38 @@ function record(
   return { ...pendingTaskRecord(id), status, attempts: 1, ...more };
 }
 
-Deno.test("engine: $WEFT_OUTPUT is a fresh 0600 file in a private 0700 folder, removed after the run", async () => {
+Deno.test("engine: $WEFT_OUTPUT appears on the task's first write, in a private 0700 folder, removed after the run", async () => {
   const r = await runTest({
     name: "output-file",
     tasks: [
+      sh("a", 'test -e "$WEFT_OUTPUT" || echo absent; echo "$WEFT_OUTPUT"'),
       sh(
-        "a",
-        'stat -c "%a %s" "$WEFT_OUTPUT"; stat -c %a "$(dirname "$WEFT_OUTPUT")"; echo "$WEFT_OUTPUT"',
-        {
-          retry: { attempts: 2 },
-        },
+        "b",
+        'echo "k=v" >> "$WEFT_OUTPUT"; stat -c %F "$WEFT_OUTPUT"; ' +
+          'stat -c %a "$(dirname "$WEFT_OUTPUT")"; echo "$WEFT_OUTPUT"',
       ),
-      sh("b", 'echo "$WEFT_OUTPUT"; echo "k=v" >> "$WEFT_OUTPUT"; exit 1', {
+      // After a's attempt ended: it wrote nothing, and left nothing.
+      sh("c", 'ls -A "$(dirname "$WEFT_OUTPUT")"', { depends_on: ["a"] }),
+      sh("d", 'echo "$WEFT_OUTPUT"; echo "k=v$WEFT_ATTEMPT" >> "$WEFT_OUTPUT"; exit 1', {
         retry: { attempts: 2 },
       }),
     ],
   });
-  const [fileMode, dirMode, path] = r.lines("a");
-  assert.equal(fileMode, "600 0");
-  assert.equal(dirMode, "700");
-  assert.equal(await Deno.stat(path).then(() => true, () => false), false);
-  const [first, second] = r.lines("b");
+  const [absent, aPath] = r.lines("a");
+  assert.equal(absent, "absent", "no file made for the task");
+  assert.equal(r.task("a").status, "success");
+  assert.deepEqual(r.task("a").outputs, {});
+  const [kind, dirMode, bPath] = r.lines("b");
+  assert.equal(kind, "regular file", "the append made it");
+  assert.equal(dirMode, "700", "private: nobody else reaches into the folder");
+  assert.deepEqual(r.task("b").outputs, { k: "v" }, "and it was read");
+  assert.ok(!r.lines("c").includes(aPath.slice(aPath.lastIndexOf("/") + 1)), "a left no file");
+  for (const path of [aPath, bPath]) {
+    assert.equal(await Deno.lstat(path).then(() => true, () => false), false, path);
+  }
+  const [first, second] = r.lines("d");
   assert.notEqual(first, second, "each attempt gets its own file");
-  assert.deepEqual(r.task("b").outputs, { k: "v" });
+  assert.deepEqual(r.task("d").outputs, { k: "v2" }, "only the last attempt's");
 });
 
 Deno.test("engine: a caller-chosen workDir keeps the output files", async () => {

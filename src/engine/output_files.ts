@@ -1,25 +1,29 @@
 /**
  * The per-attempt `$WEFT_OUTPUT` files of one run, in its private work folder
- * (work_dir.ts): each attempt gets a fresh empty file (0600) of its own, read when the
- * attempt ends. Files are never handed to a second attempt, even when left empty: a
- * process that left the task's group (setsid) may still write to its path later, and
- * must not write into another attempt's outputs.
+ * (work_dir.ts, 0700): each attempt gets a path of its own, read when the attempt ends.
+ * Paths are never handed to a second attempt: a process that left the task's group
+ * (setsid) may still write to its path later, and must not write into another attempt's
+ * outputs.
  *
- * Creating and removing a file cost ~25 µs of the event loop's time per attempt, paid
- * between one task's exit and the next one's start in a chain of short tasks. So, when
- * the files are the run's own (removed with the folder at the end), both happen off that
- * path: files are created ahead of need and removed once read, in a later turn of the
- * event loop (setImmediate: after the next task of a chain has started, while its
- * process runs). An attempt that finds none ready creates its own at once. Files that
- * were never handed out go with the folder.
+ * In the run's own folder the file is not created for the task: it appears when the task
+ * first writes (`echo k=v >> "$WEFT_OUTPUT"` creates it), and an attempt whose path holds
+ * nothing when it ends wrote no outputs. Most tasks write none, and creating, measuring and
+ * removing an empty file per attempt took ~9% of the main thread in a 1,000-task run; now
+ * one faccessat (_path_probe.ts) tells that nothing is there. The file is private through
+ * its folder: nobody else can reach into a 0700 folder, whatever mode the task's umask
+ * gives the file. A file that was read is removed in a later turn of the event loop
+ * (setImmediate: after the next task of a chain has started, while its process runs); the
+ * rest go with the folder.
  *
- * A caller-chosen folder (`workDir` of startRun) keeps every file, named
+ * A caller-chosen folder (`workDir` of startRun), which need not be private, gets an empty
+ * file (0600) per attempt created up front, and keeps every file, named
  * `<n>-<task>-<attempt>.out` so that they can be told apart; the run's own are `<n>.out`.
  * @module
  */
 import { type OutputFormatError, outputsOrError } from "./outputs.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { specialFileKind } from "../path.ts";
+import { nothingAt } from "./_path_probe.ts";
 
 /**
  * The most a `$WEFT_OUTPUT` file may hold: 1 MiB. GitHub Actions limits a job's outputs
@@ -85,61 +89,60 @@ export type Written =
 /** Files up to this size are read synchronously (see {@link OutputFiles.read}). */
 const SYNC_READ_MAX = 64 * 1024;
 
-/** Most files created ahead in one turn: about the attempts one turn starts. */
-const MAX_AHEAD = 32;
-
 /** The `$WEFT_OUTPUT` files of one run. */
 export class OutputFiles {
-  readonly #ready: string[] = [];
   readonly #done: string[] = [];
-  /** Files handed out since the last tidy: how many to have ready for the next turn. */
-  #taken = 0;
   #seq = 0;
   #tidying = false;
-  #closed = false;
 
   /**
    * @param dir the run's work folder (exists, private)
-   * @param keep keep every file (a caller-chosen folder) rather than remove it once read
+   * @param keep a caller-chosen folder: create every file up front (0600) and keep it,
+   *   rather than let it appear on the task's first write and remove it once read
    */
   constructor(readonly dir: string, readonly keep: boolean) {}
 
   /**
-   * A path to a fresh, empty file (0600) for one attempt. Throws what creating it threw
-   * (the folder is gone or full).
+   * The path of one attempt's file, never handed out before. In the run's own folder
+   * nothing is there yet (the task's first write creates the file); in a kept folder it is
+   * a fresh, empty file (0600), and this throws what creating it threw (the folder is gone
+   * or full).
    */
   take(taskId: string, attempt: number): string {
-    if (this.keep) return this.#create(`${++this.#seq}-${taskId}-${attempt}`);
-    const path = this.#ready.pop() ?? this.#create(String(++this.#seq));
-    this.#taken++;
-    this.#later();
+    if (!this.keep) return `${this.dir}/${++this.#seq}.out`;
+    const path = `${this.dir}/${++this.#seq}-${taskId}-${attempt}.out`;
+    // Synchronous: a tiny local file operation, cheaper than a trip through the async
+    // file-system pool once per attempt.
+    Deno.writeTextFileSync(path, "", { mode: 0o600 });
     return path;
   }
 
   /**
    * The outputs the attempt wrote to `path` (from {@link take}), or null when it wrote
-   * none or removed the file, or the error naming the line that is not the format,
-   * saying the file is over {@link OUTPUT_FILE_MAX_BYTES}, or saying the path is no
-   * longer a regular file or could not be read (the attempt fails with it). Only a
-   * path that is gone means "no outputs". The path is stat'ed before it is opened, so
-   * a FIFO or a device put in its place is never opened (opening a FIFO would wait
+   * none (nothing is at the path, or an empty file), or the error naming the line that is
+   * not the format, saying the file is over {@link OUTPUT_FILE_MAX_BYTES}, or saying the
+   * path is not a regular file or could not be read (the attempt fails with it). Only a
+   * path where nothing is means "no outputs". The path is stat'ed before it is opened,
+   * so a FIFO or a device put in its place is never opened (opening a FIFO would wait
    * for a writer); a symbolic link to a regular file is read as that file.
-   * A file with nothing in it is not opened: most tasks write no outputs. At most the
-   * limit (plus one byte) is read, even if the file grows after it was measured (a
-   * process that left the task's group may still write). Unless kept, the file is
-   * removed in a later turn. Never rejects.
+   * A file with nothing in it is not opened. At most the limit (plus one byte) is read,
+   * even if the file grows after it was measured (a process that left the task's group
+   * may still write). Unless kept, a file that was there is removed in a later turn.
+   * Never rejects.
    */
   read(path: string): Written | Promise<Written> {
+    if (nothingAt(path)) return null; // the usual case, told without an exception
     const info = regularFile(path);
-    if (info === null || info instanceof OutputUnreadableError) return info;
+    if (info === null) return null; // nothing there: nothing to remove either
+    if (info instanceof OutputUnreadableError) return info;
     const size = info.size;
     if (size === 0 || size > OUTPUT_FILE_MAX_BYTES) {
       this.#drop(path);
       return size === 0 ? null : new OutputTooLargeError(size);
     }
     if (size <= SYNC_READ_MAX) {
-      // Synchronous, as #create: the attempt holds its slot until its outputs are read
-      // (leaf.ts), and a trip through the async file-system pool would lengthen that.
+      // Synchronous: the attempt holds its slot until its outputs are read (leaf.ts), and
+      // a trip through the async file-system pool would lengthen that.
       let written: Written;
       try {
         written = parsed(readAtMostSync(path, size));
@@ -153,34 +156,22 @@ export class OutputFiles {
   }
 
   /**
-   * Creates no more files ahead: call before the folder is removed (a file created while
-   * it is being removed would make the removal fail).
+   * Removes the files read and not yet removed, now: call before the folder is removed,
+   * so that it finds only what late writers made.
    */
   close(): void {
-    this.#closed = true;
+    this.#tidy();
   }
 
   #drop(path: string): void {
     if (this.keep) return;
     this.#done.push(path);
-    this.#later();
-  }
-
-  #create(name: string): string {
-    const path = `${this.dir}/${name}.out`;
-    // Synchronous: a tiny local file operation, cheaper than a trip through the async
-    // file-system pool once per attempt.
-    Deno.writeTextFileSync(path, "", { mode: 0o600 });
-    return path;
-  }
-
-  #later(): void {
     if (this.#tidying) return;
     this.#tidying = true;
     setImmediate(() => this.#tidy());
   }
 
-  /** Removes the files read; creates as many as the last turn took. */
+  /** Removes the files read. */
   #tidy(): void {
     this.#tidying = false;
     for (const path of this.#done.splice(0)) {
@@ -190,19 +181,13 @@ export class OutputFiles {
         // already gone (the task removed it, or the run's folder went with the run)
       }
     }
-    const want = this.#closed ? 0 : Math.min(this.#taken, MAX_AHEAD);
-    this.#taken = 0;
-    try {
-      while (this.#ready.length < want) this.#ready.push(this.#create(String(++this.#seq)));
-    } catch {
-      // The folder is gone (the run ended) or full: an attempt creates its own, and says why.
-    }
   }
 }
 
 /**
  * The stat of `path` when it is a regular file (or a symbolic link to one); null when
- * it is gone (the task removed it: no outputs); otherwise the error saying what it is.
+ * nothing is there (never written, or removed by the task: no outputs); otherwise the
+ * error saying what it is.
  * lstat first, so that a dangling link is told from a removed file.
  */
 function regularFile(path: string): Deno.FileInfo | OutputUnreadableError | null {

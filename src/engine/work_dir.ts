@@ -1,14 +1,13 @@
 /**
  * The private folder (0700) a run keeps its per-attempt `$WEFT_OUTPUT` files in.
  *
- * One empty file is created and removed per attempt. On a disk file system (ext4) each
- * create allocates an inode through the journal — measured here: 18–180 ms per 1,000
- * files, the single largest cost of a 1,000-task run — while on a memory file system
- * (tmpfs) the same takes ~6 ms. So the folder goes on one when the machine offers it:
- * `$XDG_RUNTIME_DIR` (the user's own tmpfs, systemd's pam_systemd), else `/dev/shm`
+ * A task that writes outputs creates its file there (output_files.ts). On a disk file
+ * system (ext4) each create allocates an inode through the journal — measured here:
+ * 18–180 ms per 1,000 files, when a file was made per attempt — while on a memory file
+ * system (tmpfs) the same takes ~6 ms. So the folder goes on one when the machine offers
+ * it: `$XDG_RUNTIME_DIR` (the user's own tmpfs, systemd's pam_systemd), else `/dev/shm`
  * (POSIX shared memory, tmpfs on Linux). A `TMPDIR` the user set wins over both: the
- * user chose where temporary files go. The files are empty unless a task writes
- * outputs, and are removed as each attempt ends.
+ * user chose where temporary files go. Files are removed as each attempt ends.
  * @module
  */
 import { PathFault } from "../model/path_fault.ts";
