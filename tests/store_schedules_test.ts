@@ -113,7 +113,7 @@ Deno.test("KvScheduleStore keeps the contract, in the history store's file", asy
 Deno.test("two handles racing for the same fires: each fire is claimed exactly once", async () => {
   const home = testTempDir("sched-race-");
   const a = await openScheduleStore(home);
-  const b = new KvScheduleStore(await Deno.openKv(`${home}/weft.kv`));
+  const b = new KvScheduleStore(await Deno.openKv(`${home}/weft.kv`), `${home}/schedule-secrets`);
   try {
     await a.add(schedule("race", { cron: "* * * * *", tz: "UTC" }));
     const times = Array.from(

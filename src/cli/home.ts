@@ -6,14 +6,6 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { CliIO } from "./io.ts";
-import { FileTooLargeError, readTextBounded, sizeText } from "../bounded_file.ts";
-
-/** config.json holds retention and notification settings: 1 MiB is far more than enough. */
-const CONFIG_READ = {
-  what: "the config file",
-  hint: "config.json holds settings only; check that it is the right file",
-  limit: 1024 * 1024,
-};
 
 /** The global configuration in `WEFT_HOME/config.json`. */
 export interface GlobalConfig {
@@ -68,25 +60,15 @@ export function configPath(home: string): string {
 }
 
 /**
- * Reads `WEFT_HOME/config.json`; a missing file is an empty config. Malformed JSON or
- * a wrong retention value is a WeftError naming the file.
+ * Reads `WEFT_HOME/config.json`; a missing file is an empty config. Malformed JSON, a
+ * wrong retention value, a path that is no regular file (a symlink to /dev/zero) or a
+ * file over 1 MiB (store/small_file.ts) is a WeftError (exit 2) naming the file.
  */
 export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
   const file = configPath(home);
-  let text: string;
-  try {
-    text = await readTextBounded(file, CONFIG_READ);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return {};
-    if (e instanceof FileTooLargeError) {
-      throw new WeftError([{
-        file,
-        message: `too large: weft reads at most ${sizeText(e.limit)} of it`,
-        hint: CONFIG_READ.hint,
-      }], { exitCode: ExitCode.Invalid });
-    }
-    throw e;
-  }
+  const { readSmallText } = await import("../store/small_file.ts");
+  const text = await readSmallText(file, { hint: CONFIG_HINT });
+  if (text === null) return {};
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -126,3 +108,20 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
 }
 
 const EXAMPLE = 'e.g. {"retention": {"keep_days": 30, "keep_runs": 1000}}';
+const CONFIG_HINT = `make it a plain JSON file (${EXAMPLE}), or remove it`;
+
+/**
+ * Throws the WeftError (exit 2) {@link readGlobalConfig} would throw for a config.json
+ * that is no regular file or is over 1 MiB, reading nothing: `weft run` checks this
+ * before it starts, since it reads the file only after the run (for retention).
+ */
+export async function checkGlobalConfigFile(home: string): Promise<void> {
+  const { checkSmallFile } = await import("../store/small_file.ts");
+  try {
+    await checkSmallFile(configPath(home), { hint: CONFIG_HINT });
+  } catch (e) {
+    // A home that cannot be looked into (a file, no permission) is reported, in its
+    // words, when the store opens it.
+    if (e instanceof WeftError) throw e;
+  }
+}

@@ -1,6 +1,7 @@
 /**
  * Prints one attempt's log file as `weft logs` shows it: the stored bytes as they are
- * (stdout lines on stdout, stderr lines on stderr), streamed through one buffer, so a
+ * (stdout lines on stdout, stderr lines on stderr), but for a lone CR, which ends a line
+ * as in weft's failure tails (render/cut.ts crLines), streamed through one buffer, so a
  * log of any size — or one line of 50 MB — is printed with bounded memory.
  * @module
  */
@@ -32,10 +33,11 @@ export interface PrintLogOptions {
 export async function printLogFrom(
   io: CliIO,
   path: string,
-  from: LogCursor | undefined,
+  from: PrintCursor | undefined,
   options: PrintLogOptions,
-): Promise<LogCursor> {
-  const out = new OutputBuffer(io, encoder.encode(options.prefix));
+): Promise<PrintCursor> {
+  const pending = { stdout: false, stderr: false, ...from?.crPending };
+  const out = new OutputBuffer(io, encoder.encode(options.prefix), pending);
   let first = options.beforeFirst;
   const cursor = await readLog(path, from, async (piece) => {
     if (options.stream && piece.stream !== options.stream) return;
@@ -47,7 +49,15 @@ export async function printLogFrom(
     await out.add(piece);
   }, options.mustExist);
   await out.flush();
-  return cursor;
+  return { ...cursor, crPending: out.crPending };
+}
+
+/**
+ * Where {@link printLogFrom} goes on from (`--follow`): the log cursor, and per stream
+ * whether CRs at the end of what was printed are still to be printed as a line end.
+ */
+export interface PrintCursor extends LogCursor {
+  crPending?: Record<OutputStream, boolean>;
 }
 
 /** Collects consecutive output of one stream and writes it in large pieces. */
@@ -56,7 +66,12 @@ class OutputBuffer {
   #length = 0;
   #stream: OutputStream = "stdout";
 
-  constructor(private readonly io: CliIO, private readonly prefix: Uint8Array) {}
+  constructor(
+    private readonly io: CliIO,
+    private readonly prefix: Uint8Array,
+    /** Per stream: the bytes given last ended in CRs not yet printed (see #putSplitAtCr). */
+    readonly crPending: Record<OutputStream, boolean> = { stdout: false, stderr: false },
+  ) {}
 
   async add(piece: LogPiece): Promise<void> {
     if (piece.stream !== this.#stream) {
@@ -64,8 +79,43 @@ class OutputBuffer {
       this.#stream = piece.stream;
     }
     if (piece.starts) await this.#put(this.prefix);
-    await this.#put(piece.bytes);
-    if (piece.ends) await this.#put(NEWLINE);
+    if (piece.bytes.length > 0) {
+      if (this.crPending[piece.stream]) {
+        this.crPending[piece.stream] = false;
+        await this.#put(NEWLINE);
+        await this.#put(this.prefix);
+      }
+      await this.#putSplitAtCr(piece.bytes, piece.stream);
+    }
+    if (piece.ends) {
+      this.crPending[piece.stream] = false; // CRs that end a line end nothing
+      await this.#put(NEWLINE);
+    }
+  }
+
+  /**
+   * `bytes` with each run of lone CRs (a progress bar redrawing itself) printed as a
+   * line end and the prefix: the lines weft's failure tails and `weft status` show
+   * (render/cut.ts crLines). A run of CRs at the end of `bytes` waits in crPending: it
+   * ends a line only if more of the line follows, not when the line ends there. (The CR
+   * of a CRLF is not in the file: it went with the line end, tasks/byte_lines.ts.)
+   */
+  async #putSplitAtCr(bytes: Uint8Array, stream: OutputStream): Promise<void> {
+    let cr = bytes.indexOf(CR);
+    if (cr === -1) return await this.#put(bytes);
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === CR) end--;
+    let at = 0;
+    while (cr !== -1 && cr < end) {
+      await this.#put(bytes.subarray(at, cr));
+      await this.#put(NEWLINE);
+      await this.#put(this.prefix);
+      at = cr + 1;
+      while (at < end && bytes[at] === CR) at++;
+      cr = bytes.indexOf(CR, at);
+    }
+    await this.#put(bytes.subarray(at, end));
+    if (end < bytes.length) this.crPending[stream] = true;
   }
 
   async flush(): Promise<void> {
@@ -92,3 +142,4 @@ class OutputBuffer {
 }
 
 const NEWLINE = new Uint8Array([0x0a]);
+const CR = 0x0d;

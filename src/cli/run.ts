@@ -131,6 +131,10 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
   }
 
+  // A config.json no run could read (a symlink to /dev/zero, a FIFO, a huge file) stops
+  // the run before it starts rather than after, when retention reads it.
+  const { checkGlobalConfigFile, homeFor } = await import("./home.ts");
+  await checkGlobalConfigFile(homeFor(io, flags.home));
   const { createProgress } = await import("./render/progress.ts");
   const { stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
   const { openRecordedRun } = await import("./launch.ts");

@@ -6,7 +6,7 @@
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { crontabText, systemdUnits, unitName } from "../schedule/export.ts";
+import { crontabText, secretVariables, systemdUnits, unitName } from "../schedule/export.ts";
 import { UsageError } from "./argv.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err, outData } from "./io.ts";
@@ -41,24 +41,44 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
   }
   if (flags.crontab) {
     await outData(io, crontabText(schedules, weft, home));
+    // Secret params are not written into the lines (they would be printed and kept in
+    // the crontab in clear): each line reads its value from cron's environment.
+    for (const s of schedules) {
+      for (const { param, variable } of secretVariables(s)) {
+        await err(
+          io,
+          `schedule ${s.name}: secret param ${param} is read from $${variable} when the ` +
+            `job runs: set ${variable} in cron's environment (its value is not exported)\n`,
+        );
+      }
+    }
     return ExitCode.Ok;
   }
   const dir = resolve(io.cwd, flags.systemd!);
   // Check every schedule before writing anything: all or nothing.
-  const units = schedules.filter((s) => !s.paused).map((s) => ({
-    name: unitName(s),
-    ...systemdUnits(s, weft, home),
-  }));
+  const units = schedules.filter((s) => !s.paused).map((s) => {
+    const name = unitName(s);
+    // A secret param's value goes into a private (0600) EnvironmentFile= of the unit,
+    // never into the unit text (systemctl cat/show prints that).
+    return { name, ...systemdUnits(s, weft, home, join(dir, `${name}.env`)) };
+  });
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
     // All files or none: a full disk midway leaves no unit cut off or missing its timer.
+    // An env file holds secret values: always 0600, whatever mode an older one had.
     await writePrivateFiles(
       units.flatMap((u) => [
         { path: join(dir, `${u.name}.service`), text: u.service },
         { path: join(dir, `${u.name}.timer`), text: u.timer },
+        ...(u.environment === undefined
+          ? []
+          : [{ path: join(dir, `${u.name}.env`), text: u.environment }]),
       ]),
       true,
     );
+    for (const u of units) {
+      if (u.environment !== undefined) await Deno.chmod(join(dir, `${u.name}.env`), 0o600);
+    }
   } catch (e) {
     const fault = writeFault(e, `systemd units to ${dir}`, "--systemd");
     if (fault) throw fault;

@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { DEFAULT_OVERLAP, type OverlapPolicy, type Schedule } from "../model/schedule.ts";
 import { checkCron, nextFires } from "../schedule/cron.ts";
+import { secretOnes, secretParamNames, shownParams } from "../schedule/secret_params.ts";
 import { formatZoned, zoneOf } from "../schedule/zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import { UsageError } from "./argv.ts";
@@ -146,6 +147,7 @@ export async function scheduleFromFlags(
     catchupMs,
     overlap: (flags.overlap as OverlapPolicy | undefined) ?? fromFile?.overlap ?? DEFAULT_OVERLAP,
     params,
+    ...secretOnes(secretParamNames(params, loaded.workflow.secrets)),
     paused: false,
     source: "cli",
     createdAt: now.toISOString(),
@@ -179,7 +181,8 @@ export function scheduleEntry(s: Schedule, now: Date) {
     zone,
     catchup_ms: s.catchupMs,
     overlap: s.overlap,
-    params: s.params,
+    // Secret params (by name or `secrets:`) read *** as in a run's record.
+    params: shownParams(s),
     paused: s.paused,
     next: s.paused ? [] : nextFires(s, now, 3).map((t) => formatZoned(t, zone)),
     last_fire: s.lastFire

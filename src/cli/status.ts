@@ -20,7 +20,7 @@ import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
 import { isFailure, paint } from "./render/format.ts";
-import { displayedWholeLine } from "./render/cut.ts";
+import { displayedWholeLine, splitAtCr } from "./render/cut.ts";
 import { failureBlock } from "./render/recap.ts";
 import { TAIL_LINES } from "./render/tails.ts";
 import { childRunsOf } from "../store/children.ts";
@@ -143,9 +143,14 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
         terminalSafe((e as Error).message, false)
       }\n`;
     }
-    const shown = (lines ?? []).map((line) => ({
+    // A progress bar's CRs end lines here as in `weft logs` (render/cut.ts crLines).
+    const whole = (lines ?? []).map((line) => ({
       stream: line.stream,
-      text: terminalSafe(displayedWholeLine(line.text), false),
+      text: displayedWholeLine(line.text),
+    }));
+    const shown = splitAtCr(whole, TAIL_LINES).lines.map((line) => ({
+      ...line,
+      text: terminalSafe(line.text, false),
     }));
     text += "\n" + failureBlock(task, shown, "", paint(false), trouble ? "" : undefined) + trouble;
   }

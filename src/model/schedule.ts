@@ -67,6 +67,12 @@ export interface Schedule {
   overlap: OverlapPolicy;
   /** Params given to each run (`-p k=v`). */
   params: Record<string, string>;
+  /**
+   * Names of the params whose values are secret (named like a secret, or listed under
+   * the workflow's `secrets:`): their values are not kept in weft.kv but in a private
+   * file (store/schedule_secrets.ts), and are shown as `***`.
+   */
+  secretParams?: string[];
   paused: boolean;
   /** Added by `weft schedule add`, or read from a workflow file's schedule trigger. */
   source: "cli" | "file";

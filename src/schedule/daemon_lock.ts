@@ -6,6 +6,7 @@
  * @module
  */
 import { WeftError } from "../model/errors.ts";
+import { readSmallText } from "../store/small_file.ts";
 
 /** A held lock; `release()` unlocks and closes it. */
 export interface DaemonLock {
@@ -33,7 +34,9 @@ export async function acquireDaemonLock(home: string, pid = Deno.pid): Promise<D
   ]);
   clearTimeout(timer);
   if (!granted) {
-    const holder = (await Deno.readTextFile(path).catch(() => "")).trim();
+    // Only to name the holder: a lock file that is no small regular file names none.
+    const holder = (await readSmallText(path, { limit: 64, hint: "" }).catch(() => null) ?? "")
+      .trim();
     const who = /^\d+$/.test(holder) ? ` (pid ${holder})` : "";
     throw new WeftError([{
       file: home,

@@ -57,7 +57,8 @@ export async function syncSchedules(
 function sameSchedule(a: Schedule, b: Schedule): boolean {
   return a.file === b.file && a.cron === b.cron && a.tz === b.tz &&
     a.catchupMs === b.catchupMs && a.overlap === b.overlap &&
-    JSON.stringify(a.params) === JSON.stringify(b.params);
+    JSON.stringify(a.params) === JSON.stringify(b.params) &&
+    JSON.stringify(a.secretParams ?? []) === JSON.stringify(b.secretParams ?? []);
 }
 
 /** A fire's final outcome from its run's status. */

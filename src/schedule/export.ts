@@ -1,7 +1,9 @@
 /**
  * Schedules as crontab lines and systemd units, for hosts without `weft daemon`
  * (`weft schedule export`). Each calls `weft run FILE -p k=v --home HOME` with absolute
- * paths; those runs are recorded as manual runs (no `${schedule.time}`).
+ * paths; those runs are recorded as manual runs (no `${schedule.time}`). A secret param
+ * is never written into a line: it reads `-p k="$WEFT_PARAM_K"` (crontab) or
+ * `"k=${WEFT_PARAM_K}"` with a private `EnvironmentFile=` (systemd).
  * @module
  */
 import { createHash } from "node:crypto";
@@ -9,11 +11,49 @@ import { WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
 import { NICKNAMES } from "./cron.ts";
 import { toOnCalendar } from "./systemd.ts";
+import { keptAsideNames, paramVariable } from "./secret_params.ts";
 
-/** The command a fire runs: `argv` is the weft executable's words (e.g. [deno, run, -A, main.ts]). */
-export function runArgv(weft: readonly string[], schedule: Schedule, home: string): string[] {
-  const params = Object.entries(schedule.params).flatMap(([k, v]) => ["-p", `${k}=${v}`]);
-  return [...weft, "run", schedule.file, ...params, "--home", home];
+/**
+ * One word of an exported command: `text`, then, for a secret param, the value of the
+ * environment `variable` the scheduler expands when it fires (the value itself is never
+ * written into a crontab line or unit).
+ */
+export interface RunWord {
+  text: string;
+  variable?: string;
+}
+
+/**
+ * The command a fire runs: `weft` is the weft executable's words (e.g. [deno, run, -A,
+ * main.ts]). A secret param, or one whose value holds a secret (schedule/secret_params.ts
+ * keptAsideNames), is `-p NAME=` + the variable {@link paramVariable} names.
+ */
+export function runWords(weft: readonly string[], schedule: Schedule, home: string): RunWord[] {
+  const secret = new Set(keptAsideNames(schedule));
+  const params = Object.entries(schedule.params).flatMap(([k, v]): RunWord[] => [
+    { text: "-p" },
+    secret.has(k) ? { text: `${k}=`, variable: paramVariable(k) } : { text: `${k}=${v}` },
+  ]);
+  const plain = (words: readonly string[]) => words.map((text) => ({ text }));
+  return [
+    ...plain([...weft, "run", schedule.file]),
+    ...params,
+    ...plain(["--home", home]),
+  ];
+}
+
+/**
+ * The secret params of `schedule` an export reads from the environment, each with its
+ * variable and value (for a systemd `EnvironmentFile=`); [] when none.
+ */
+export function secretVariables(
+  schedule: Schedule,
+): { param: string; variable: string; value: string }[] {
+  return keptAsideNames(schedule).map((param) => ({
+    param,
+    variable: paramVariable(param),
+    value: schedule.params[param],
+  }));
 }
 
 /** A word quoted for sh (single quotes; `'` as `'\''`). */
@@ -65,12 +105,14 @@ export function crontabText(schedules: Schedule[], weft: readonly string[], home
       lines.push(`CRON_TZ=${s.tz}`);
       zone = s.tz;
     }
-    const argv = runArgv(weft, s, home);
+    const words = runWords(weft, s, home);
     // cron reads one line per job: a line break in a word (a param, a path) would end the
     // job's line early and make the rest a line of its own — a job cron would run.
-    const broken = argv.find((word) => /[\r\n]/.test(word));
+    const broken = words.find((word) => /[\r\n]/.test(word.text))?.text;
     if (broken !== undefined) throw notForCron(s, `a line break in ${JSON.stringify(broken)}`);
-    const command = argv.map(shQuote).join(" ").replaceAll("%", "\\%");
+    // A secret param's value is read by sh from cron's environment when the job runs.
+    const command = words.map((w) => shQuote(w.text) + (w.variable ? `"$${w.variable}"` : ""))
+      .join(" ").replaceAll("%", "\\%");
     lines.push(`# ${oneLineName(s.name)}${s.paused ? " (paused)" : ""}`);
     lines.push(`${s.paused ? "# " : ""}${fields} ${command}`);
   }
@@ -120,16 +162,26 @@ export function systemdUnits(
   schedule: Schedule,
   weft: readonly string[],
   home: string,
-): { service: string; timer: string } {
+  environmentFile?: string,
+): { service: string; timer: string; environment?: string } {
   const calendars = toOnCalendar(schedule);
   const oneLine = (s: string) => s.replace(/[\r\n]+/g, " ").replaceAll("%", "%%");
+  const secrets = secretVariables(schedule);
+  if (secrets.length && environmentFile === undefined) {
+    throw new WeftError(`schedule ${schedule.name} has secret params: no environment file given`);
+  }
+  // systemd expands ${VAR} inside a quoted word as one word (systemd.service(5)).
+  const exec = runWords(weft, schedule, home).map((w) =>
+    w.variable ? `${systemdQuote(w.text).slice(0, -1)}\${${w.variable}}"` : systemdQuote(w.text)
+  );
   const service = [
     "[Unit]",
     `Description=${oneLine(`weft schedule ${schedule.name} (${schedule.file})`)}`,
     "",
     "[Service]",
     "Type=oneshot",
-    `ExecStart=${runArgv(weft, schedule, home).map(systemdQuote).join(" ")}`,
+    ...(secrets.length ? [`EnvironmentFile=${oneLine(environmentFile!)}`] : []),
+    `ExecStart=${exec.join(" ")}`,
     "",
   ].join("\n");
   const timer = [
@@ -145,5 +197,18 @@ export function systemdUnits(
     "WantedBy=timers.target",
     "",
   ].join("\n");
-  return { service, timer };
+  if (!secrets.length) return { service, timer };
+  const environment = secrets.map(({ param, variable, value }) => {
+    // deno-lint-ignore no-control-regex
+    if (/[\x00-\x1f\x7f]/.test(value)) {
+      throw new WeftError(
+        `schedule ${schedule.name}: secret param ${param} holds a line break or control ` +
+          "character, which a systemd environment file cannot carry",
+        { hint: "run it with weft daemon instead" },
+      );
+    }
+    // Double-quoted, with the characters systemd unescapes there escaped (systemd.exec(5)).
+    return `${variable}="${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"\n`;
+  }).join("");
+  return { service, timer, environment };
 }

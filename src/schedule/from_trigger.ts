@@ -7,6 +7,7 @@
  */
 import type { Workflow } from "../model/workflow.ts";
 import { DEFAULT_OVERLAP, type Schedule } from "../model/schedule.ts";
+import { secretOnes, secretParamNames } from "./secret_params.ts";
 
 /**
  * The Schedules of every trigger of `workflow` (from absolute path `file`) that names
@@ -33,6 +34,7 @@ export function schedulesFromWorkflow(
       catchupMs: config.catchup ?? 0,
       overlap: config.overlap ?? DEFAULT_OVERLAP,
       params,
+      ...secretOnes(secretParamNames(params, workflow.secrets)),
       paused: false,
       source: "file",
       createdAt: now.toISOString(),

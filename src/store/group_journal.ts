@@ -30,6 +30,13 @@ import { leaderTicksIfOfRun } from "./run_leaders.ts";
 import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
 import type { StartTicksReader } from "./write_queue.ts";
+import { readSmallText } from "./small_file.ts";
+
+/**
+ * Most bytes of a journal read back (64 MiB): about 40 bytes per process group, so a
+ * million groups in one run; more is no journal weft wrote (e.g. a symlink to a device).
+ */
+const JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
 
 /** How long starts and ends wait for company before they are appended, in ms. */
 export const JOURNAL_WINDOW_MS = 3;
@@ -162,13 +169,12 @@ export interface JournalContents {
  * (never signalled).
  */
 export async function readJournal(logsDir: string, runId: string): Promise<JournalContents | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(journalPath(logsDir, runId));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  const text = await readSmallText(journalPath(logsDir, runId), {
+    limit: JOURNAL_MAX_BYTES,
+    hint: "it is weft's record of a run's process groups: remove it (its processes are then " +
+      "not ended by weft)",
+  });
+  if (text === null) return null;
   const running = new Map<number, number | null>();
   let workDir: string | null = null;
   const lines = text.split("\n");

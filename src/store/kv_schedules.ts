@@ -3,6 +3,9 @@
  * - `["sched", name]` → Schedule
  * - `["fire", name, utcMs]` → FireRecord (utcMs: the fire's logical time)
  *
+ * A schedule's secret params are `***` in its record; their values are kept in a
+ * private file beside it (schedule_secrets.ts) and put back by list() and get().
+ *
  * Every operation goes through KvIO (retried while another process holds the file);
  * read-modify-writes check the versionstamp they read and start over when another
  * process changed the record in between.
@@ -13,6 +16,13 @@ import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
 import { kvPath, openStore, privateCopy } from "./open.ts";
+import {
+  removeScheduleSecrets,
+  scheduleSecretsDir,
+  splitSecrets,
+  withScheduleSecrets,
+  writeScheduleSecrets,
+} from "./schedule_secrets.ts";
 import {
   type ClaimOptions,
   duplicateName,
@@ -31,33 +41,46 @@ const fireKey = (name: string, ms: number): Deno.KvKey => ["fire", keyPart(name)
 /** A ScheduleStore on an open Deno.Kv. */
 export class KvScheduleStore implements ScheduleStore {
   readonly #io: KvIO;
+  readonly #secretsDir: string;
 
-  constructor(kv: Deno.Kv) {
+  /**
+   * `secretsDir`: the private folder of the schedules' secret param values
+   * (store/schedule_secrets.ts), which never go into `kv`.
+   */
+  constructor(kv: Deno.Kv, secretsDir: string) {
     this.#io = new KvIO(kv);
+    this.#secretsDir = secretsDir;
   }
 
   async add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
+    const { record, secret } = splitSecrets(schedule);
     for (;;) {
       const old = await this.#io.get<Schedule>(schedKey(schedule.name));
       if (old.value && !options.replace) throw duplicateName(schedule.name);
-      const next = replacing(schedule, old.value);
+      // The values first: a record naming secret params finds them once it is there.
+      await writeScheduleSecrets(this.#secretsDir, schedule.name, secret);
+      const next = replacing(record, old.value);
       if (await this.#io.commit([{ key: schedKey(schedule.name), value: next }], [old])) return;
     }
   }
 
+  /** Every schedule, its secret params with their values (to fire; never to print). */
   async list(): Promise<Schedule[]> {
     const all = await this.#io.listAll<Schedule>({ prefix: ["sched"] });
-    return all.map((e) => e.value).sort((a, b) => a.name < b.name ? -1 : 1);
+    const schedules = all.map((e) => e.value).sort((a, b) => a.name < b.name ? -1 : 1);
+    return await Promise.all(schedules.map((s) => withScheduleSecrets(this.#secretsDir, s)));
   }
 
   async get(name: string): Promise<Schedule | null> {
-    return (await this.#io.get<Schedule>(schedKey(name))).value;
+    const record = (await this.#io.get<Schedule>(schedKey(name))).value;
+    return record && await withScheduleSecrets(this.#secretsDir, record);
   }
 
   async remove(name: string): Promise<boolean> {
     const fires = await this.#io.listKeys({ prefix: ["fire", keyPart(name)] });
     const old = await this.#io.get<Schedule>(schedKey(name));
     await this.#io.commitInBatches(fires.map((key) => ({ key })), [{ key: schedKey(name) }]);
+    await removeScheduleSecrets(this.#secretsDir, name);
     return old.value !== null;
   }
 
@@ -144,10 +167,10 @@ export async function openScheduleStore(
       throw new StorageError("cannot read the schedules", kv, e);
     }
     try {
-      return await openForReading(kv);
+      return await openForReading(kv, scheduleSecretsDir(home));
     } catch (inPlace) {
       try {
-        return await openCopy(kv);
+        return await openCopy(kv, scheduleSecretsDir(home));
       } catch {
         throw new StorageError("cannot read the schedules", kv, inPlace);
       }
@@ -156,7 +179,7 @@ export async function openScheduleStore(
   // The run store creates the home, the file and their private modes.
   (await openStore(home, { recover: false })).close();
   try {
-    return new KvScheduleStore(await Deno.openKv(kv));
+    return new KvScheduleStore(await Deno.openKv(kv), scheduleSecretsDir(home));
   } catch (e) {
     // A damaged or unreadable weft.kv: one line naming it, as the run store says it.
     throw new StorageError("cannot read the schedules", kv, e);
@@ -164,7 +187,7 @@ export async function openScheduleStore(
 }
 
 /** The store opened in place, checked with one read (SQLite may open, then fail to read). */
-async function openForReading(path: string): Promise<ScheduleStore> {
+async function openForReading(path: string, secretsDir: string): Promise<ScheduleStore> {
   const kv = await Deno.openKv(path);
   try {
     for await (const _ of kv.list({ prefix: ["sched"] }, { limit: 1 })) break;
@@ -172,14 +195,14 @@ async function openForReading(path: string): Promise<ScheduleStore> {
     kv.close();
     throw e;
   }
-  return new KvScheduleStore(kv);
+  return new KvScheduleStore(kv, secretsDir);
 }
 
 /** The store read from a private copy, removed when the store is closed. */
-async function openCopy(path: string): Promise<ScheduleStore> {
+async function openCopy(path: string, secretsDir: string): Promise<ScheduleStore> {
   const copy = await privateCopy(path);
   try {
-    const store = await openForReading(copy.path);
+    const store = await openForReading(copy.path, secretsDir);
     const close = store.close.bind(store);
     store.close = () => {
       close();

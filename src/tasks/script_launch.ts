@@ -11,7 +11,7 @@ import { emitUntilExit } from "./byte_lines.ts";
 import { notFoundReason, startFailure } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
-import { nodeBuiltin } from "../path.ts";
+import { nodeBuiltin, specialFileKind } from "../path.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
@@ -37,27 +37,31 @@ export interface ScriptSource {
 
 /**
  * Resolves a task's `script`/`code`: the script path interpolated and made absolute
- * against the workflow folder. Returns an error text (one line) when the file is missing.
+ * against the workflow folder. Returns an error text (one line) when the file is missing,
+ * a folder, or a device, FIFO or socket (saying which).
  */
 export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSource | string {
   if (config.code !== undefined) return { script: "-", stdin: config.code };
   const written = ctx.interpolate(config.script ?? "");
   const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
-  let isFile = false;
-  let isFolder = false;
+  let stat: Deno.FileInfo | undefined;
   try {
-    const stat = Deno.statSync(file);
-    isFile = stat.isFile;
-    isFolder = stat.isDirectory;
+    stat = Deno.statSync(file);
   } catch {
     // reported below
   }
-  if (isFolder) {
+  if (stat?.isDirectory) {
     return `script ${quoteData(JSON.stringify(written))} is a folder (${
       quoteData(file)
     }): name the script file in it`;
   }
-  if (!isFile) {
+  if (stat && !stat.isFile) {
+    // A device or FIFO (a script symlinked to /dev/zero) exists: say what it is.
+    return `script ${quoteData(JSON.stringify(written))} is ${specialFileKind(stat)}, not a file (${
+      quoteData(file)
+    }): name a regular script file`;
+  }
+  if (!stat) {
     return `script ${quoteData(JSON.stringify(written))} not found (looked for ${
       quoteData(file)
     }; a script path is relative to the workflow file)`;

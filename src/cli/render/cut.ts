@@ -39,3 +39,31 @@ export function displayedWholeLine(line: string): string {
   while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--; // not inside a character
   return decoder.decode(bytes.subarray(0, end)) + LINE_CUT_MARK;
 }
+
+/**
+ * The lines a terminal-bound view shows for one output line: a lone carriage return (a
+ * progress bar redrawing itself: `10%\r20%\r100%`) ends a line as a line feed does, and
+ * CRs at the end of the line (`\r\r\n`) end nothing. So a progress bar reads as its
+ * states, one per line, its last state last — as GitHub Actions shows it, and as `weft
+ * logs` prints it (log_output.ts), so that the failure tails, `weft status` and `weft
+ * logs` agree. A CRLF never gets here: its CR is dropped with the line end
+ * (tasks/byte_lines.ts).
+ * @example crLines("10%\r20%\r100%\r") // ["10%", "20%", "100%"]
+ */
+export function crLines(text: string): string[] {
+  if (!text.includes("\r")) return [text];
+  return text.replace(/\r+$/, "").split(/\r+/);
+}
+
+/**
+ * `lines` with each one's text split by {@link crLines}, of which the last `limit`;
+ * `added` is how many more lines there are than were given.
+ */
+export function splitAtCr<T extends { text: string }>(
+  lines: readonly T[],
+  limit: number,
+): { lines: T[]; added: number } {
+  if (!lines.some((l) => l.text.includes("\r"))) return { lines: [...lines], added: 0 };
+  const all = lines.flatMap((l) => crLines(l.text).map((text) => ({ ...l, text })));
+  return { lines: all.slice(Math.max(0, all.length - limit)), added: all.length - lines.length };
+}

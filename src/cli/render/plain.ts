@@ -20,7 +20,7 @@ import {
   SYMBOLS,
   taskCounts,
 } from "./format.ts";
-import { displayedLine } from "./cut.ts";
+import { crLines, displayedLine } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
 import { FailureRecap } from "./recap.ts";
@@ -70,7 +70,10 @@ export class PlainRenderer {
         if (!quiet && this.#showsLive(event.taskId)) {
           const shown = displayedLine(event);
           if (shown === null) return "";
-          return `${p.dim(`[${event.taskId}]`)} ${terminalSafe(shown, this.#options.color)}\n`;
+          // A progress bar's CRs end lines here as in `weft logs` (cut.ts crLines).
+          return crLines(shown).map((text) =>
+            `${p.dim(`[${event.taskId}]`)} ${terminalSafe(text, this.#options.color)}\n`
+          ).join("");
         }
         // Kept as bytes, decoded only if the attempt fails and is retried.
         this.#tails.push(event.taskId, event);

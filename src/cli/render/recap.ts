@@ -8,6 +8,7 @@
  */
 import type { EngineEvent, OutputStream, RunReport, TaskRecord } from "../../engine/events.ts";
 import { isFailure, type Paint, STATE_WORDS } from "./format.ts";
+import { splitAtCr } from "./cut.ts";
 import { OutputRing } from "./output_ring.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { TAIL_LINES } from "./tails.ts";
@@ -44,8 +45,9 @@ export class FailureRecap {
     if (failed.length === 0) return "";
     return failed.map((task) => {
       const tail = this.#tails.get(task.id);
-      const kept = tail?.lines() ?? [];
-      const total = tail?.total ?? 0;
+      // A progress bar's CRs end lines here as in `weft logs` (cut.ts crLines).
+      const { lines: kept, added } = splitAtCr(tail?.lines() ?? [], this.limit);
+      const total = (tail?.total ?? 0) + added;
       const of = total > kept.length ? ` of ${total}` : "";
       const lines = kept.map((l) => ({ ...l, text: terminalSafe(l.text, this.color) }));
       return failureBlock(task, lines, of, p);

@@ -5,6 +5,7 @@
  */
 import type { Paint } from "./format.ts";
 import { OutputRing, type RingLine } from "./output_ring.ts";
+import { splitAtCr } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
 
 /** How many lines of a failed task are shown. */
@@ -37,8 +38,10 @@ export class OutputTails {
     const ring = this.#rings.get(taskId);
     this.#rings.delete(taskId);
     if (!ring) return { lines: [], dropped: 0 };
-    const lines = ring.lines().map((line) => terminalSafe(line.text, this.color));
-    return { lines, dropped: ring.total - lines.length };
+    // A progress bar's CRs end lines here as in `weft logs` (cut.ts crLines).
+    const { lines: split, added } = splitAtCr(ring.lines(), this.limit);
+    const lines = split.map((line) => terminalSafe(line.text, this.color));
+    return { lines, dropped: ring.total + added - lines.length };
   }
 }
 

@@ -1,0 +1,57 @@
+/**
+ * A schedule's secret params: those named like a secret (engine/secrets.ts
+ * SECRET_NAME_PATTERN) or listed under the workflow's `secrets:`, as for a run's params.
+ * Their values are kept out of weft.kv (store/schedule_secrets.ts keeps them in a private
+ * file so the schedule can fire with them) and are shown as `***` by every verb that
+ * prints a schedule (`schedule list`, `list --json`, `export`), as runs show them.
+ * @module
+ */
+import { MASK, Secrets } from "../engine/secrets.ts";
+import type { Schedule } from "../model/schedule.ts";
+import { keptAsideNames, scheduleSecretNames } from "../store/schedule_secrets.ts";
+
+export { keptAsideNames, scheduleSecretNames };
+
+/** The names of `params` whose values are secret, given the workflow's `secrets:`. */
+export function secretParamNames(
+  params: Readonly<Record<string, string>>,
+  declared: readonly string[] = [],
+): string[] {
+  const secrets = new Secrets({ declared });
+  return Object.keys(params).filter((name) => secrets.isSecretName(name));
+}
+
+/**
+ * The params of `schedule` as shown: each secret param's value is `***`, and any secret
+ * value inside another param is masked as a run masks it (Secrets.mask).
+ */
+export function shownParams(
+  schedule: Pick<Schedule, "params" | "secretParams">,
+): Record<string, string> {
+  const names = new Set(scheduleSecretNames(schedule));
+  const secrets = new Secrets();
+  for (const name of names) secrets.add(schedule.params[name]);
+  const shown: Record<string, string> = {};
+  for (const [name, value] of Object.entries(schedule.params)) {
+    shown[name] = names.has(name) && value !== "" ? MASK : secrets.mask(value);
+  }
+  return shown;
+}
+
+/**
+ * The environment variable an exported crontab line or systemd unit reads a secret
+ * param from (its value is not written into the line): `WEFT_PARAM_` + the name in upper
+ * case, other characters than letters, digits and `_` as `_`.
+ * @example paramVariable("api-token") // "WEFT_PARAM_API_TOKEN"
+ */
+export function paramVariable(name: string): string {
+  return `WEFT_PARAM_${name.toUpperCase().replace(/[^A-Z0-9_]/g, "_")}`;
+}
+
+/**
+ * `{ secretParams }` naming the secret ones of `names` ({@link secretParamNames}), or
+ * `{}` when there are none: spread into a new Schedule.
+ */
+export function secretOnes(names: string[]): { secretParams?: string[] } {
+  return names.length ? { secretParams: names } : {};
+}
