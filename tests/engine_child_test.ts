@@ -168,3 +168,79 @@ Deno.test("workflow task: cancelling the parent run cancels the child and its pr
   const pid = Number(Deno.readTextFileSync(`${dir}/pids`).trim());
   assert.deepEqual(await survivors([pid]), []);
 });
+
+/** The report of the child run in `events` (a child listener's), once it finished. */
+function childReport(events: EngineEvent[]) {
+  const finished = events.find((e) => e.type === "run_finished");
+  assert.ok(finished?.type === "run_finished", "the child run finished");
+  return finished.report;
+}
+
+Deno.test("workflow task: after the caller's timeout the child's callbacks get the grace window, no more", async () => {
+  const dir = folderWith({
+    "child.yml": `name: cleanup
+tasks:
+  - id: nap
+    command: sleep 30
+    on_failure: [rollback]
+  - id: rollback
+    command: echo "$$"; sleep 30
+`,
+  });
+  const childEvents: EngineEvent[] = [];
+  const run = await runTest({
+    name: "parent",
+    tasks: [{ id: "call", type: "workflow", file: "child.yml", timeout: "300ms" }],
+  }, { dir, callbackGraceMs: 400, childListeners: [(e) => void childEvents.push(e)] });
+  // The calling task waited for the window and kept its own outcome.
+  assert.deepEqual([run.task("call").status, run.task("call").reason, run.task("call").error], [
+    "timed_out",
+    "timeout",
+    "its own timeout of 300ms",
+  ]);
+  const child = childReport(childEvents);
+  const rollback = child.tasks.find((t) => t.id === "rollback")!;
+  assert.deepEqual([rollback.status, rollback.attempts, rollback.error], [
+    "timed_out",
+    1,
+    'the 400ms callbacks get after the timeout of "call" (300ms)',
+  ]);
+  const pids = childEvents.flatMap((e) =>
+    e.type === "output" && e.taskId === "rollback" ? [Number(e.line)] : []
+  );
+  assert.equal(pids.length, 1);
+  assert.deepEqual(await survivors(pids), []);
+});
+
+Deno.test("workflow task: a child the end of its caller's callback window stops calls no callback", async () => {
+  const dir = folderWith({
+    "child.yml": `name: cleanup
+tasks:
+  - id: nap
+    command: sleep 30
+    on_failure: [rollback]
+  - id: rollback
+    command: echo ran > rolled-back
+`,
+  });
+  const childEvents: EngineEvent[] = [];
+  // `cleanup` (a callback calling the child) runs in the parent's window; its end stops the child.
+  const run = await runTest({
+    name: "parent",
+    timeout: "200ms",
+    tasks: [
+      { id: "deploy", command: "sleep 30", on_failure: ["cleanup"] },
+      { id: "cleanup", type: "workflow", file: "child.yml" },
+    ],
+  }, { dir, callbackGraceMs: 400, childListeners: [(e) => void childEvents.push(e)] });
+  assert.equal(run.task("cleanup").status, "timed_out");
+  const child = childReport(childEvents);
+  const nap = child.tasks.find((t) => t.id === "nap")!;
+  assert.deepEqual([nap.status, nap.error], [
+    "timed_out",
+    "the 400ms callbacks get after the workflow's timeout of 200ms",
+  ]);
+  const rollback = child.tasks.find((t) => t.id === "rollback")!;
+  assert.deepEqual([rollback.status, rollback.attempts], ["skipped", 0]);
+  assert.equal(await Deno.stat(`${dir}/rolled-back`).then(() => true, () => false), false);
+});

@@ -6,7 +6,8 @@
  * (the history recorder), never to the parent's terminal listeners. It shares the
  * parent's spawner, environment, registry and secrets. Aborting the task's signal
  * (the parent run's cancel) cancels the child run, and a timeout stops it with that
- * timeout's words (context.ts callerStopOf); the parent's hard
+ * timeout's words (context.ts callerStopOf) as its own workflow timeout would, its
+ * on_failure callbacks running in the grace window; the parent's hard
  * kill kills it. The promise resolves only after the child run has ended, so no child
  * process outlives the task.
  * @module
@@ -30,6 +31,12 @@ export interface ChildParent {
   secrets: Secrets;
   /** Aborted by the parent's `kill()`: the child is killed too. */
   hardKill: AbortSignal;
+  /**
+   * Aborted when Ctrl-C or a fault stops the parent's callbacks: the child is cancelled
+   * too, even when its calling task's signal was spent on a timeout before (its
+   * callbacks may be running in their window then).
+   */
+  userStop: AbortSignal;
 }
 
 /**
@@ -93,16 +100,20 @@ export async function runChildWorkflow(
   }
   request.onStart?.(handle.id);
   // A timeout stops the child with its words (its tasks are timed_out, saying whose
-  // timeout); other stops (Ctrl-C, a fault, not needed) cancel it.
+  // timeout, and call their on_failure callbacks in the grace window, which this waits
+  // for); other stops (Ctrl-C, a fault) cancel it, callbacks and all.
   const cancel = () => {
     const stop = callerStop(signal.reason as StopReason);
     if (stop) handle.stopByCaller(stop);
     else handle.cancel();
   };
   const kill = () => handle.kill();
+  const userStop = () => handle.cancel();
   signal.addEventListener("abort", cancel, { once: true });
   parent.hardKill.addEventListener("abort", kill, { once: true });
+  parent.userStop.addEventListener("abort", userStop, { once: true });
   if (signal.aborted) cancel();
+  if (parent.userStop.aborted) userStop();
   if (parent.hardKill.aborted) kill();
   let report: RunReport;
   try {
@@ -110,6 +121,7 @@ export async function runChildWorkflow(
   } finally {
     signal.removeEventListener("abort", cancel);
     parent.hardKill.removeEventListener("abort", kill);
+    parent.userStop.removeEventListener("abort", userStop);
   }
   return resultOf(report);
 }

@@ -42,6 +42,11 @@ export interface Outcome {
 export interface CallerStop {
   stop: "caller_timeout" | "caller_workflow_timeout" | "caller_not_needed";
   cause: string;
+  /**
+   * Set when the stop is the end of the calling run's callback window: a timeout's
+   * window the child's callbacks would get is over already, so none runs (run.ts).
+   */
+  windowOver?: true;
 }
 
 /** The run as seen by the code that executes tasks. */
@@ -221,8 +226,9 @@ function stopCause(run: RunContext, node: Node, stop: StopReason): string | null
     case "caller_not_needed":
       return run.callerStop?.cause ?? "not needed by its calling task";
     case "callback_window":
+      // A child run stopped by its caller's timeout opens the window after that timeout.
       return `the ${formatDuration(run.callbackGraceMs)} callbacks get after ${
-        stopCause(run, node, "workflow_timeout")
+        run.callerStop?.cause ?? stopCause(run, node, "workflow_timeout")
       }`;
     default:
       return null;
@@ -237,7 +243,8 @@ function stopCause(run: RunContext, node: Node, stop: StopReason): string | null
  * those its children would get: the attempt's own timeout
  * (`ownMs`, stop "timeout") and a conditional's own (stop "parent_timeout" on the node
  * itself) name `node`; a composite's above it names that one; the workflow's (and the
- * callbacks' window after it) names the calling workflow's; a caller's stop of this run
+ * callbacks' window after it, which leaves the child's callbacks none: windowOver) names
+ * the calling workflow's; a caller's stop of this run
  * is passed on as it came.
  */
 export function callerStopOf(
@@ -262,8 +269,13 @@ export function callerStopOf(
           cause: `the timeout of "${node.id}" (${formatDuration(node.compositeTimeout)})`,
         };
     case "workflow_timeout":
-    case "callback_window":
       return { stop: "caller_workflow_timeout", cause: stopCause(run, node, stop)! };
+    case "callback_window":
+      return {
+        stop: "caller_workflow_timeout",
+        cause: stopCause(run, node, stop)!,
+        windowOver: true,
+      };
     case "not_needed":
       return node.parent === null ? null : {
         stop: "caller_not_needed",

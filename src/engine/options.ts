@@ -84,8 +84,10 @@ export interface RunHandle {
   /** Stop launching; SIGTERM every running group, SIGKILL after the grace period. */
   cancel(): void;
   /**
-   * Stops a child run because its caller's timeout ran out (child.ts): as cancel, but
-   * its tasks end `timed_out` saying whose timeout it was (context.ts CallerStop).
+   * Stops a child run because its caller's timeout ran out (child.ts): as its own
+   * workflow timeout, its tasks end `timed_out` saying whose timeout it was (context.ts
+   * CallerStop) and call their `on_failure` callbacks in the grace window; the run ends
+   * `cancelled`.
    */
   stopByCaller(stop: CallerStop): void;
   /** Like cancel, but SIGKILL every running group at once. */

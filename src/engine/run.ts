@@ -66,6 +66,12 @@ export class Run implements RunContext, RunHandle {
    * once, while callbacks get the grace window after it (Ctrl-C stops both).
    */
   readonly callbackScope = new AbortScope();
+  /**
+   * Aborted when Ctrl-C or a fault closes the callbacks: a child run that its caller's
+   * timeout stopped earlier (so its calling task's signal is spent) still hears of it
+   * and stops its callbacks too (child.ts).
+   */
+  #userStop = new AbortController();
   readonly spawner: ProcessSpawner;
   readonly killGraceMs: number;
   readonly callbackGraceMs: number;
@@ -178,15 +184,18 @@ export class Run implements RunContext, RunHandle {
 
   /**
    * Stops a child run because its caller's timeout ran out (or its caller is no longer
-   * needed): like cancel (the run ends `cancelled`, callbacks are stopped too), but its
-   * tasks say why (`stop.cause`; after a timeout they are `timed_out`), not `killed by
-   * SIGTERM`.
+   * needed): the run ends `cancelled`, but its tasks say why (`stop.cause`; after a
+   * timeout they are `timed_out`), not `killed by SIGTERM`. A timeout stops it as its
+   * own workflow timeout would: the tasks it ends call their `on_failure` callbacks,
+   * which get the grace window (unless the stop is the end of the caller's own window);
+   * "not needed" stops callbacks as cancel does.
    */
   stopByCaller(stop: CallerStop): void {
     if (this.#finished || this.#stop) return;
     this.callerStop = stop;
     this.#cancelled = true;
     this.#halt(stop.stop);
+    if (stop.windowOver) this.#closeCallbacks(stop.stop);
   }
 
   fail(error: string): boolean {
@@ -228,6 +237,7 @@ export class Run implements RunContext, RunHandle {
       options: this.#options,
       secrets: this.secrets,
       hardKill: this.#hardKill.signal,
+      userStop: this.#userStop.signal,
     };
     return runChildWorkflow(parent, taskId, request, signal, callerStop);
   }
@@ -341,16 +351,18 @@ export class Run implements RunContext, RunHandle {
   }
 
   /**
-   * Stops the main tasks. On the workflow timeout, callbacks (running, queued or
-   * called by the tasks it ends) keep going for the grace window; on a signal they
-   * are stopped too.
+   * Stops the main tasks. On the workflow timeout or the caller's (a child run),
+   * callbacks (running, queued or called by the tasks it ends) keep going for the grace
+   * window; on a signal, a fault or "not needed" they are stopped too.
    */
   #halt(reason: RunStop): void {
     if (this.#finished) return;
     this.#stop ??= reason;
     this.scope.abort(reason);
     clearTimeout(this.#workflowTimer);
-    if (reason !== "workflow_timeout") this.#closeCallbacks(reason);
+    const timedOut = reason === "workflow_timeout" || reason === "caller_timeout" ||
+      reason === "caller_workflow_timeout";
+    if (!timedOut) this.#closeCallbacks(reason);
     else if (this.#callbacksOpen && this.#graceTimer === undefined) {
       this.#queue.keepOnly((node) => node.callback);
       this.#graceTimer = setTimeout(
@@ -367,6 +379,7 @@ export class Run implements RunContext, RunHandle {
     clearTimeout(this.#graceTimer);
     this.#queue.clear();
     this.callbackScope.abort(reason);
+    if (reason === "signal" || reason === "fault") this.#userStop.abort(reason);
     this.#maybeFinish();
   }
 
