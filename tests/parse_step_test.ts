@@ -210,3 +210,113 @@ Deno.test("a NUL in a command, a shell or a working directory is refused where i
     '6:10: cwd in task "a": holds a NUL character, which no process can receive',
   ]);
 });
+
+Deno.test("database: a query of several statements is found by validate, at the second", () => {
+  const task = (query: string) =>
+    lines(
+      "name: x",
+      "params: {id: '1'}",
+      "tasks:",
+      `  - {id: q, type: database, config: {connection: "sqlite::memory:", query: ${query}}}`,
+    );
+  const message =
+    'config.query in task "q": `query` holds more than one statement, and a query runs one';
+  assert.deepEqual(problems(task('"select 1; select 2"')), [`4:87: ${message}`]);
+  // A value is bound, never pasted: its own `;` cannot count; the text around it does.
+  assert.deepEqual(problems(task('"select ${params.id}; delete from t"')), [`4:98: ${message}`]);
+  assert.match(hints(task('"select 1; select 2"'))[0] ?? "", /`file`/);
+  for (
+    const one of [
+      '"select 1;"',
+      `"select ';' -- ; x"`,
+      '"select 1; -- done"',
+      '"select ${params.id}"',
+    ]
+  ) {
+    assert.deepEqual(problems(task(one)), [], one);
+  }
+});
+
+Deno.test("docker: an empty or option-like image, an empty context and unfinished tags are found", () => {
+  const docker = (config: string) =>
+    problems(
+      lines(
+        "name: x",
+        "params: {v: '1'}",
+        "tasks:",
+        `  - {id: d, type: docker, config: ${config}}`,
+      ),
+    );
+  assert.deepEqual(docker('{image: "-v"}'), [
+    '4:44: config.image in task "d": `image` starts with `-`, which docker would read as an option',
+  ]);
+  assert.deepEqual(docker('{image: ""}'), ['4:43: config.image in task "d": `image` is empty']);
+  assert.deepEqual(docker('{context: ""}'), [
+    '4:45: config.context in task "d": `context` is empty',
+  ]);
+  assert.deepEqual(docker('{context: ., tags: ["myapp:", "a/", "${params.v}:", ""]}'), [
+    '4:61: config.tags[0] in task "d": a tag ends in ":"',
+    '4:67: config.tags[1] in task "d": a tag ends in "/"',
+    '4:83: config.tags[2] in task "d": a tag ends in ":"',
+    '4:87: config.tags[3] in task "d": a tag is empty',
+  ]);
+  // What the values decide is left to the run.
+  for (
+    const ok of [
+      '{image: "${params.v}"}',
+      '{context: ., tags: ["myapp:${params.v}"]}',
+      '{image: "a:${params.v}"}',
+    ]
+  ) {
+    assert.deepEqual(docker(ok), [], ok);
+  }
+});
+
+Deno.test("a NUL in an argument, script path, docker field or data path is found by validate", () => {
+  const nul = "holds a NUL character, which no process can receive";
+  const cases: [string, string][] = [
+    ['{id: t, type: python, code: "1", args: ["a\\0b"]}', "args[0]"],
+    ['{id: t, type: javascript, script: "a\\0.js"}', "script"],
+    ['{id: t, type: docker, config: {image: "a", volumes: ["a\\0b"]}}', "config.volumes[0]"],
+    ['{id: t, type: docker, config: {image: "a\\0b"}}', "config.image"],
+    [
+      '{id: t, type: data_processor, input: {type: file, path: "a\\0"}, ' +
+      'processor: {command: "true"}, output: {type: file, path: o}}',
+      "input.path",
+    ],
+  ];
+  for (const [task, field] of cases) {
+    // The schema places it at the string's opening quote.
+    const column = "  - ".length + task.indexOf('"a\\0') + 1;
+    assert.deepEqual(problems(lines("name: x", "tasks:", `  - ${task}`)), [
+      `3:${column}: ${field} in task "t": ${nul}`,
+    ], task);
+  }
+});
+
+Deno.test("javascript: a static import in inline code is found by validate, with what to write", () => {
+  const code = (text: string) =>
+    lines(
+      "name: x",
+      "tasks:",
+      "  - id: j",
+      "    type: javascript",
+      "    code: |",
+      ...text.split("\n").map((l) => `      ${l}`),
+    );
+  const found = problems(code('const a = 1;\nimport fs from "node:fs";\nconsole.log(fs)'));
+  assert.deepEqual(found, [
+    '7:7: code in task "j": inline code cannot use a static `import` statement (it runs as a function body)',
+  ]);
+  assert.match(hints(code('import "node:fs"'))[0] ?? "", /require\("node:fs"\).*await import/);
+  // Dynamic imports, and text that only looks like an import, run fine.
+  for (
+    const ok of [
+      'const fs = await import("node:fs")',
+      "const s = `\nimport a from 'b'`",
+      "// import a from 'b'",
+    ]
+  ) {
+    assert.deepEqual(problems(code(ok)), [], ok);
+  }
+});

@@ -201,8 +201,8 @@ Deno.test("expressions: references are checked against tasks, params and scope",
   ].join("\n");
   assert.deepEqual(problems(ok), []);
   const bad = (command: string) => problems(TASK.replace("echo a", command));
-  assert.deepEqual(bad("echo ${tasks.a.outputs}"), [
-    '4:19: command in task "a": tasks.a.outputs is not a valid reference in ${tasks.a.outputs}',
+  assert.deepEqual(bad("echo ${tasks.a.outputs.x.y}"), [
+    '4:19: command in task "a": tasks.a.outputs is not a valid reference in ${tasks.a.outputs.x.y}',
   ]);
   assert.deepEqual(bad("echo ${params.nope}"), [
     '4:19: command in task "a": undeclared parameter "nope" in ${params.nope}',

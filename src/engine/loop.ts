@@ -157,17 +157,34 @@ export async function runLoop(
   return outcome;
 }
 
+/** `value` with every string in it rendered (text without `$` is kept as it is). */
+export function renderStrings(value: unknown, render: (text: string) => string): Value {
+  if (typeof value === "string") return value.includes("$") ? render(value) : value;
+  if (Array.isArray(value)) return value.map((v) => renderStrings(v, render));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, v]) => [key, renderStrings(v, render)]),
+    ) as Value;
+  }
+  return value as Value;
+}
+
 /**
- * A loop's items: a list as written, or text (interpolated) holding a JSON array (whose
- * numbers keep the text they were written as: parseJsonKeepingText) or one item per
- * line (blank lines dropped; no text at all is no items). Throws, with a line saying
- * what to write, when the text is JSON but not an array (an object, a
+ * A loop's items: a list (its strings interpolated), or text (interpolated) holding a
+ * JSON array (whose numbers keep the text they were written as: parseJsonKeepingText) or
+ * one item per line (blank lines dropped; no text at all is no items). Throws, with a
+ * line saying what to write, when the text is JSON but not an array (an object, a
  * number, a string): the expression yields no list.
  */
 export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
-  if (Array.isArray(items)) return items as Value[];
   const env = run.workflowEnv;
-  const text = run.exprs.render(items, makeScope(run, (name) => env[name])).trim();
+  const scope = makeScope(run, (name) => env[name]);
+  if (Array.isArray(items)) {
+    // Each string of a list is a template too, objects' fields included, as in a GitHub
+    // Actions matrix; validated with the same roots (parse/expr_checks.ts).
+    return items.map((item) => renderStrings(item, (text) => run.exprs.render(text, scope)));
+  }
+  const text = run.exprs.render(items, scope).trim();
   if (text.startsWith("[")) {
     // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
     const parsed: unknown = parseJsonKeepingText(text);

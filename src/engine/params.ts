@@ -2,6 +2,7 @@
  * Run parameters: declared in the workflow (`params:`), given with `-p name=value`.
  * @module
  */
+import { compileTemplate } from "../expr/mod.ts";
 import { WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 
@@ -30,7 +31,7 @@ export function resolveParams(
   }
   const params: Record<string, string> = {};
   for (const [name, spec] of Object.entries(declared)) {
-    const value = Object.hasOwn(given, name) ? given[name] : spec.default;
+    const value = Object.hasOwn(given, name) ? given[name] : writtenDefault(spec.default);
     if (value === undefined && spec.required) {
       problems.push({
         file: "",
@@ -44,4 +45,19 @@ export function resolveParams(
   }
   if (problems.length > 0) throw new WeftError(problems);
   return params;
+}
+
+/**
+ * A declared default as the run sees it: `$${` read as a literal `${`, as in every
+ * template. `weft validate` refuses a `${...}` in a default (parse/expr_checks.ts), since
+ * nothing resolves it; text that still holds one (not validated) is kept as written.
+ */
+function writtenDefault(text: string | undefined): string | undefined {
+  if (text === undefined || !text.includes("$${")) return text;
+  try {
+    const template = compileTemplate(text);
+    return template.references.length === 0 ? template.literals.join("") : text;
+  } catch {
+    return text; // a `${` that does not parse: refused by validate; never resolved here
+  }
 }

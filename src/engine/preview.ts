@@ -13,6 +13,7 @@ import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { parseConnection } from "../model/connection.ts";
 import { Secrets } from "./secrets.ts";
+import { renderStrings } from "./loop.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
 export interface PreviewInput {
@@ -166,7 +167,12 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
             () => exprs.render(composite.items as string, scopeFor((n) => workflowEnv[n])),
             composite.items,
           )
-          : JSON.stringify(composite.items);
+          : JSON.stringify(
+            renderStrings(
+              composite.items,
+              (text) => safe(() => exprs.render(text, scopeFor((n) => workflowEnv[n])), text),
+            ),
+          );
         return [
           `for each item of ${items}${composite.parallel ? " (in parallel)" : ""}:`,
           ...indent(leafLines(composite.step)),

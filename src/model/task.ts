@@ -243,7 +243,7 @@ export const taskSchema = z.discriminatedUnion("type", [
     ...execFields,
     input: z.strictObject({
       type: z.literal("file").describe("Input files, matched by path"),
-      path: z.string().min(1).describe("A glob, relative to the workflow file (data/*.json)"),
+      path: processText.min(1).describe("A glob, relative to the workflow file (data/*.json)"),
       allow_empty: z.boolean().optional().describe(
         "true: run the processor even when the glob matches no file (default: a failure)",
       ),
@@ -261,7 +261,7 @@ export const taskSchema = z.discriminatedUnion("type", [
     ]).describe("What turns the input into the output: javascript, python or shell"),
     output: z.strictObject({
       type: z.literal("file").describe("Output to a file"),
-      path: z.string().min(1).describe("The file to write, relative to the workflow file"),
+      path: processText.min(1).describe("The file to write, relative to the workflow file"),
     }).describe("Where the processor's result goes"),
   }),
 ]).meta({ id: "Task" });

@@ -91,13 +91,13 @@ const DOCKER_RUN_ONLY = [
 /** A docker task's `config`: a build, a container run, or both. */
 export const dockerConfig = z.strictObject({
   // build
-  dockerfile: z.string().optional().describe(
+  dockerfile: processText.optional().describe(
     "The Dockerfile to build, relative to the workflow file (default: context/Dockerfile)",
   ),
-  context: z.string().optional().describe(
+  context: processText.optional().describe(
     "The build context folder, relative to the workflow file",
   ),
-  tags: z.array(z.string()).optional().describe(
+  tags: z.array(processText).optional().describe(
     "Tags for the built image (docker build -t)",
   ),
   build_args: envMap.optional().describe(
@@ -107,26 +107,26 @@ export const dockerConfig = z.strictObject({
     "true: push the built image's tags (needs tags)",
   ),
   // run
-  image: z.string().optional().describe(
+  image: processText.optional().describe(
     "The image to run a container from (docker run)",
   ),
-  command: z.union([z.string(), z.array(z.string())]).optional().describe(
+  command: z.union([processText, z.array(processText)]).optional().describe(
     "The container's command: a string (split like a shell would) or a list of arguments; needs image",
   ),
-  volumes: z.array(z.string()).optional().describe(
+  volumes: z.array(processText).optional().describe(
     "Volumes to mount (docker run -v HOST:CONTAINER); needs image",
   ),
-  ports: z.array(z.string()).optional().describe(
+  ports: z.array(processText).optional().describe(
     "Ports to publish (docker run -p HOST:CONTAINER); needs image",
   ),
   env: envMap.optional().describe(
     "Environment variables inside the container (docker run -e); needs image",
   ),
   /** The working directory inside the container (`docker run -w`). */
-  workdir: z.string().optional().describe(
+  workdir: processText.optional().describe(
     "The working directory inside the container (docker run -w); needs image",
   ),
-  network: z.string().optional().describe(
+  network: processText.optional().describe(
     "The network to attach the container to (docker run --network); needs image",
   ),
   pull: z.enum(["always", "missing", "never"]).optional().describe(
@@ -192,14 +192,14 @@ function dockerConfigIssues(c: Record<string, unknown>, ctx: z.RefinementCtx): v
 /** A javascript task's fields: a script or code, and arguments. */
 export const scriptConfig = {
   /** Path to a script file, relative to the workflow file. */
-  script: z.string().optional().describe(
+  script: processText.optional().describe(
     "Path to a script file, relative to the workflow file (give script or code)",
   ),
   /** Inline source code. */
   code: z.string().optional().describe(
     "Inline source code (give script or code)",
   ),
-  args: z.array(z.string()).optional().describe(
+  args: z.array(processText).optional().describe(
     "Arguments passed to the script",
   ),
 };

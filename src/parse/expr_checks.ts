@@ -11,20 +11,13 @@ import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
-import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
+import { didYouMean, listWords } from "./suggest.ts";
+import { referenceTrouble } from "./reference_trouble.ts";
+import { processorStep, templatedStrings } from "./template_fields.ts";
 
-/** Fields of a task whose strings are `${...}` templates. */
-const TEMPLATE_FIELDS = ["command", "url", "cwd"] as const;
-/** Fields holding a map, list or text whose strings are all templates (http `data`, `auth`). */
-const TEMPLATE_MAPS = ["headers", "environment", "config", "data", "auth"] as const;
-
-const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
-const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
-const RUN_FIELDS = ["id", "started_at"];
-/** `${schedule.time}` (logical fire time), `${schedule.name}`: see engine/expressions.ts. */
-const SCHEDULE_FIELDS = ["time", "name"];
-const TRIGGER_FIELDS = ["type"];
-const ROOTS = ["env", "params", "tasks", "workflow", "run", "schedule", "trigger"];
+/** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
+const SHELL_AS_WRITTEN = "`shell` is taken as written";
+const SHELL_HINT = () => "name the shell as it is: sh, bash, or a path such as /bin/zsh";
 const ALERT_ROOTS = ["execution", "metrics", "workflow", "error", "run"];
 
 interface Scope {
@@ -81,7 +74,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
         }
         break;
       case "loop":
-        checkText(scope, task.data.items, [...task.path, "items"], "template", false);
+        // `items` (template_fields.ts) was checked with the loop's fields above: it is
+        // read before any iteration, so without `item` and `index`.
         {
           const items = loopItemsProblem(task.data.items, [...task.path, "items"], map, data);
           if (items) scope.problems.push({ file, ...items });
@@ -89,13 +83,9 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
         if (isObject(task.data.task)) {
           checkStep(scope, task.data.task, [...task.path, "task"], true);
         }
-        break;
-      case "data_processor":
-        if (isObject(task.data.processor)) {
-          checkStep(scope, task.data.processor, [...task.path, "processor"], false);
-        }
     }
   }
+  checkParamDefaults(scope);
   // The engine renders the workflow's environment and the task defaults too.
   if (isObject(data)) {
     scope.reader = { kind: "workflow" };
@@ -106,6 +96,13 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       checkNested(scope, data.defaults.environment, ["defaults", "environment"], false);
       checkEnvOrder(scope, data.defaults.environment, ["defaults", "environment"]);
       checkText(scope, data.defaults.cwd, ["defaults", "cwd"], "template", false);
+      refuseTemplate(
+        scope,
+        data.defaults.shell,
+        ["defaults", "shell"],
+        SHELL_AS_WRITTEN,
+        SHELL_HINT,
+      );
     }
   }
   if (isObject(data) && Array.isArray(data.alerts)) {
@@ -124,20 +121,63 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
  * that is there: this runs for every task, and most fields are absent (issue 8 §5).
  */
 function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: boolean): void {
-  for (const field of TEMPLATE_FIELDS) {
-    if (typeof step[field] === "string") {
-      checkText(scope, step[field], [...path, field], "template", inLoop);
-    }
+  for (const { text, path: at } of templatedStrings(step, path)) {
+    checkText(scope, text, at, "template", inLoop);
   }
-  for (const field of TEMPLATE_MAPS) {
-    if (step[field] !== undefined) checkNested(scope, step[field], [...path, field], inLoop);
-  }
+  refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
+  const processor = processorStep(step);
+  if (processor) checkStep(scope, processor, [...path, "processor"], inLoop);
   if (isObject(step.environment)) {
     checkEnvOrder(scope, step.environment, [...path, "environment"]);
   }
   for (const p of stepProblems(step, path, scope.map, scope.data)) {
     scope.problems.push({ file: scope.file, ...p });
   }
+}
+
+/**
+ * A param default is used as written (engine/params.ts): nothing is there to resolve a
+ * `${...}` against before the run has its params, so one is refused rather than kept as
+ * text; `$${` stands for a literal `${`, as in every template.
+ */
+function checkParamDefaults(scope: Scope): void {
+  const params = isObject(scope.data) ? scope.data.params : undefined;
+  if (!isObject(params)) return;
+  for (const [name, spec] of Object.entries(params)) {
+    const path: PathSegment[] = isObject(spec) ? ["params", name, "default"] : ["params", name];
+    refuseTemplate(
+      scope,
+      isObject(spec) ? spec.default : spec,
+      path,
+      "a param default cannot use ${...}",
+      (written) =>
+        `use ${written} in the fields of the task that needs it, pass the value with ` +
+        `-p ${name}=VALUE, or write $\${ for a literal \${`,
+    );
+  }
+}
+
+/**
+ * A `${...}` in text taken as written (template_fields.ts LITERAL_FIELDS) where one would
+ * be expected to work: refused at its place rather than kept as text.
+ */
+function refuseTemplate(
+  scope: Scope,
+  text: unknown,
+  path: PathSegment[],
+  what: string,
+  hint: (written: string) => string,
+): void {
+  if (typeof text !== "string" || isLiteralText(text)) return;
+  const refs = compile(scope, text, path, "template");
+  if (!refs || refs.length === 0) return;
+  const written = text.slice(refs[0].offset, refs[0].offset + refs[0].length);
+  scope.problems.push({
+    file: scope.file,
+    ...scope.map.inString(path, refs[0].offset),
+    message: `${valueLabel(scope.data, path)}: ${what}: ${written} would not be resolved`,
+    hint: hint(written),
+  });
 }
 
 /** An environment block's values read only names set above them (order_checks.ts). */
@@ -215,114 +255,4 @@ function checkAlert(
       hint: didYouMean(ref.root, ALERT_ROOTS) ?? `alert rules can use ${listWords(ALERT_ROOTS)}`,
     });
   }
-}
-
-interface Trouble {
-  message: string;
-  hint?: string;
-}
-
-function referenceTrouble(scope: Scope, ref: Reference, inLoop: boolean): Trouble | undefined {
-  const [first, second, third] = ref.path;
-  switch (ref.root) {
-    case "env":
-      return first === undefined
-        ? { message: "env needs a variable name", hint: "write ${env.NAME}" }
-        : undefined;
-    case "item":
-      return inLoop ? undefined : {
-        message: "item is only defined inside a loop",
-        hint: "use ${item} in the `task` of a `loop` task",
-      };
-    case "index":
-      if (!inLoop) {
-        return {
-          message: "index is only defined inside a loop",
-          hint: "use ${index} in the `task` of a `loop` task",
-        };
-      }
-      return first === undefined
-        ? undefined
-        : { message: "index has no fields", hint: "write ${index} (the item's 0-based position)" };
-    case "params":
-      if (first !== undefined && scope.params.has(first) && ref.path.length === 1) {
-        return undefined;
-      }
-      if (first === undefined) {
-        return { message: "params needs a parameter name", hint: "write ${params.NAME}" };
-      }
-      if (!scope.params.has(first)) {
-        return {
-          message: `undeclared parameter "${first}"`,
-          hint: didYouMean(first, scope.params) ??
-            `declare it under the top-level \`params\`, e.g. params: { ${first}: "default" }`,
-        };
-      }
-      return { message: `parameter "${first}" has no fields`, hint: `write \${params.${first}}` };
-    case "tasks": {
-      if (first === undefined) {
-        return { message: "tasks needs a task id", hint: "write ${tasks.ID.status}" };
-      }
-      if (!scope.taskIds.has(first)) {
-        return {
-          message: `unknown task "${first}"`,
-          hint: didYouMeanTaskId(first, scope.taskIds) ??
-            `defined tasks: ${validTaskIds(scope.taskIds).join(", ")}`,
-        };
-      }
-      const fields = `${listWords(TASK_FIELDS.slice(0, -1))} or outputs.KEY`;
-      if (second === undefined || !TASK_FIELDS.includes(second)) {
-        const near = second === undefined ? undefined : didYouMean(second, TASK_FIELDS);
-        return {
-          message: second === undefined
-            ? `task "${first}" needs a field`
-            : `task "${first}" has no field "${second}"`,
-          hint: near ?? `use ${fields}`,
-        };
-      }
-      if (second === "outputs" ? third === undefined || ref.path.length > 3 : ref.path.length > 2) {
-        return {
-          message: `tasks.${first}.${second} is not a valid reference`,
-          hint: `use ${fields}`,
-        };
-      }
-      return undefined;
-    }
-    case "workflow":
-      return fieldTrouble("workflow", first, ref.path.length, WORKFLOW_FIELDS);
-    case "run":
-      return fieldTrouble("run", first, ref.path.length, RUN_FIELDS);
-    case "schedule":
-      return fieldTrouble("schedule", first, ref.path.length, SCHEDULE_FIELDS);
-    case "trigger":
-      return fieldTrouble("trigger", first, ref.path.length, TRIGGER_FIELDS);
-    default: {
-      const roots = inLoop ? [...ROOTS, "item", "index"] : ROOTS;
-      return {
-        message: `unknown name "${ref.root}"`,
-        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref) ??
-          `references start with ${listWords(roots)}`,
-      };
-    }
-  }
-}
-
-/**
- * `${HOME}` copied from a shell script: `${...}` is always weft's, so say how to write
- * the shell's variable (`$HOME`, `$${HOME}`) and weft's copy of it (`${env.HOME}`).
- */
-function shellVariableHint(ref: Reference): string | undefined {
-  if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
-  const name = ref.root;
-  return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
-    `for weft's value of it \${env.${name}}`;
-}
-
-function fieldTrouble(root: string, field: string | undefined, length: number, fields: string[]) {
-  if (field !== undefined && fields.includes(field) && length === 1) return undefined;
-  return {
-    message: field === undefined ? `${root} needs a field` : `${root} has no field "${field}"`,
-    hint: (field && didYouMean(field, fields)) ??
-      `use ${fields.map((f) => `${root}.${f}`).join(", ")}`,
-  };
 }

@@ -5,13 +5,16 @@
  * fetch refuses, a Basic auth user name with a `:` (RFC 7617), and `data` on a GET or
  * HEAD request (tasks/http.ts), a database
  * `connection` written out in full that does not parse (model/connection.ts, which the
- * database task reads it with), a docker task's string `command` with an unclosed quote
- * (expr/command_words.ts, as the docker task splits it). Substituted values are unknown here, so each
+ * database task reads it with) and a `query` of several statements (expr/sql.ts), a docker
+ * task's string `command` with an unclosed quote (expr/command_words.ts, as the docker task
+ * splits it), its `image`, `context` and tags, and a static `import` in inline javascript
+ * (step_refusals.ts). Substituted values are unknown here, so each
  * `${...}` stands for a harmless placeholder; only what the literal text decides is
  * reported.
  * @module
  */
-import { checkSql } from "../expr/sql.ts";
+import { checkSql, secondStatementAt } from "../expr/sql.ts";
+import { dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
 import { type CompiledTemplate, compileTemplate, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -57,8 +60,34 @@ export function stepProblems(
       if (trouble) at([...path, "config", "connection"], 0, trouble.message, trouble.hint);
     }
     const query = step.config.query;
-    const error = typeof query === "string" && compiled(query) ? checkSql(query) : undefined;
+    const template = typeof query === "string" ? compiled(query) : undefined;
+    const error = template ? checkSql(query as string) : undefined;
     if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
+    const second = template && !error ? secondStatementAt(filled(template)) : -1;
+    if (second >= 0) {
+      at(
+        [...path, "config", "query"],
+        second,
+        "`query` holds more than one statement, and a query runs one",
+        "put a script of several statements in a .sql file named by `file`, " +
+          "or give each statement a task of its own",
+      );
+    }
+  }
+  if (type === "javascript" && typeof step.code === "string") {
+    const offset = staticImportAt(step.code);
+    if (offset >= 0) {
+      at(
+        [...path, "code"],
+        offset,
+        "inline code cannot use a static `import` statement (it runs as a function body)",
+        'load the module with `const fs = require("node:fs")` or ' +
+          '`const fs = await import("node:fs")`',
+      );
+    }
+  }
+  if (type === "docker" && isObject(step.config)) {
+    for (const p of dockerProblems(step.config, [...path, "config"])) at(...p);
   }
   if (type === "docker" && isObject(step.config) && typeof step.config.command === "string") {
     const trouble = commandWordsTrouble(step.config.command);

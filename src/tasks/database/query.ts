@@ -8,7 +8,11 @@
 import { resolve } from "node:path";
 import { quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
+import { hasSecondStatement } from "../../expr/sql.ts";
 import type { DbSession, Row } from "./driver.ts";
+
+// `weft validate` checks the same rule (parse/step_checks.ts): the function lives in expr.
+export { hasSecondStatement };
 
 /** Rows kept in the `rows` output. */
 export const MAX_ROWS = 1000;
@@ -91,47 +95,4 @@ export function rowJson(row: Row): string {
     }
     return value;
   });
-}
-
-/**
- * Whether `sql` has a statement after a `;`. Strings ('…', "…", `…`, […]), PostgreSQL
- * dollar quotes ($tag$…$tag$) and comments (-- and /* *\/) are skipped, so a `;`
- * inside them does not count.
- */
-export function hasSecondStatement(sql: string): boolean {
-  let i = 0;
-  let ended = false;
-  while (i < sql.length) {
-    const c = sql[i];
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? sql.length : end + 2;
-      continue;
-    }
-    if (ended && c !== ";") return true;
-    if (c === ";") {
-      ended = true;
-      i++;
-      continue;
-    }
-    const close = c === "'" || c === '"' || c === "`" ? c : c === "[" ? "]" : null;
-    const tag = c === "$" ? /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0] : undefined;
-    if (close) {
-      const end = sql.indexOf(close, i + 1);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (tag) {
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? sql.length : end + tag.length;
-    } else i++;
-  }
-  return false;
 }

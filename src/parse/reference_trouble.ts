@@ -1,0 +1,140 @@
+/**
+ * What is wrong with one reference of a `${...}` or condition in a task's fields: an
+ * unknown root or field (with did-you-mean), an undeclared parameter, `item` outside a
+ * loop. Whether a task may read another yet is order_checks.ts's question.
+ * @module
+ */
+import type { Reference } from "../expr/mod.ts";
+import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
+
+const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
+const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
+const RUN_FIELDS = ["id", "started_at"];
+/** `${schedule.time}` (logical fire time), `${schedule.name}`: see engine/expressions.ts. */
+const SCHEDULE_FIELDS = ["time", "name"];
+const TRIGGER_FIELDS = ["type"];
+const ROOTS = ["env", "params", "tasks", "workflow", "run", "schedule", "trigger"];
+
+/** What a reference may name: the declared params and the ids of the workflow's tasks. */
+export interface Names {
+  taskIds: Set<string>;
+  params: Set<string>;
+}
+
+/** A problem with a reference: its message and what to do. */
+export interface Trouble {
+  message: string;
+  hint?: string;
+}
+
+/** Why `ref` names nothing the run will have (`inLoop`: inside a loop's `task`), or undefined. */
+export function referenceTrouble(
+  scope: Names,
+  ref: Reference,
+  inLoop: boolean,
+): Trouble | undefined {
+  const [first, second] = ref.path;
+  switch (ref.root) {
+    case "env":
+      return first === undefined
+        ? { message: "env needs a variable name", hint: "write ${env.NAME}" }
+        : undefined;
+    case "item":
+      return inLoop ? undefined : {
+        message: "item is only defined inside a loop",
+        hint: "use ${item} in the `task` of a `loop` task",
+      };
+    case "index":
+      if (!inLoop) {
+        return {
+          message: "index is only defined inside a loop",
+          hint: "use ${index} in the `task` of a `loop` task",
+        };
+      }
+      return first === undefined
+        ? undefined
+        : { message: "index has no fields", hint: "write ${index} (the item's 0-based position)" };
+    case "params":
+      if (first !== undefined && scope.params.has(first) && ref.path.length === 1) {
+        return undefined;
+      }
+      if (first === undefined) {
+        return { message: "params needs a parameter name", hint: "write ${params.NAME}" };
+      }
+      if (!scope.params.has(first)) {
+        return {
+          message: `undeclared parameter "${first}"`,
+          hint: didYouMean(first, scope.params) ??
+            `declare it under the top-level \`params\`, e.g. params: { ${first}: "default" }`,
+        };
+      }
+      return { message: `parameter "${first}" has no fields`, hint: `write \${params.${first}}` };
+    case "tasks": {
+      if (first === undefined) {
+        return { message: "tasks needs a task id", hint: "write ${tasks.ID.status}" };
+      }
+      if (!scope.taskIds.has(first)) {
+        return {
+          message: `unknown task "${first}"`,
+          hint: didYouMeanTaskId(first, scope.taskIds) ??
+            `defined tasks: ${validTaskIds(scope.taskIds).join(", ")}`,
+        };
+      }
+      const fields = `${listWords(TASK_FIELDS.slice(0, -1))} or outputs.KEY`;
+      if (second === undefined || !TASK_FIELDS.includes(second)) {
+        const near = second === undefined ? undefined : didYouMean(second, TASK_FIELDS);
+        return {
+          message: second === undefined
+            ? `task "${first}" needs a field`
+            : `task "${first}" has no field "${second}"`,
+          hint: near ?? `use ${fields}`,
+        };
+      }
+      // `tasks.ID.outputs` alone is every output as a JSON object (engine/expressions.ts
+      // taskValue; examples/scripts.yml passes it in `args`).
+      if (ref.path.length > (second === "outputs" ? 3 : 2)) {
+        return {
+          message: `tasks.${first}.${second} is not a valid reference`,
+          hint: `use ${fields}`,
+        };
+      }
+      return undefined;
+    }
+    case "workflow":
+      return fieldTrouble("workflow", first, ref.path.length, WORKFLOW_FIELDS);
+    case "run":
+      return fieldTrouble("run", first, ref.path.length, RUN_FIELDS);
+    case "schedule":
+      return fieldTrouble("schedule", first, ref.path.length, SCHEDULE_FIELDS);
+    case "trigger":
+      return fieldTrouble("trigger", first, ref.path.length, TRIGGER_FIELDS);
+    default: {
+      const roots = inLoop ? [...ROOTS, "item", "index"] : ROOTS;
+      return {
+        message: `unknown name "${ref.root}"`,
+        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref) ??
+          `references start with ${listWords(roots)}`,
+      };
+    }
+  }
+}
+
+/**
+ * `${HOME}` copied from a shell script: `${...}` is always weft's, so say how to write
+ * the shell's variable (`$HOME`, `$${HOME}`) and weft's copy of it (`${env.HOME}`).
+ */
+function shellVariableHint(ref: Reference): string | undefined {
+  if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
+  const name = ref.root;
+  return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
+    `for weft's value of it \${env.${name}}`;
+}
+
+function fieldTrouble(root: string, field: string | undefined, length: number, fields: string[]) {
+  if (field !== undefined && fields.includes(field) && length === 1) return undefined;
+  return {
+    message: field === undefined ? `${root} needs a field` : `${root} has no field "${field}"`,
+    hint: (field && didYouMean(field, fields)) ??
+      `use ${fields.map((f) => `${root}.${f}`).join(", ")}`,
+  };
+}
