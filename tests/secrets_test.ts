@@ -284,3 +284,40 @@ Deno.test("maskEvent and maskReport mask once: what they made passes a second li
   assert.equal(maskReport(report, secrets), report);
   assert.equal(report.tasks[0].error, "exited with code 3");
 });
+
+Deno.test("maskEvent: an ended task or attempt with nothing to mask is passed as it is, not copied", () => {
+  const none = new Secrets();
+  const attempt: EngineEvent = {
+    type: "attempt_finished",
+    runId: "R1",
+    taskId: "a",
+    attempt: 1,
+    status: "success",
+    exitCode: 0,
+    error: null,
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:00:01.000Z",
+    retryInMs: null,
+  };
+  assert.equal(maskEvent(attempt, none), attempt);
+  const ended: EngineEvent = { type: "task_finished", runId: "R1", task: task({}) };
+  assert.equal(maskEvent(ended, none), ended);
+  const withOutputs: EngineEvent = {
+    type: "task_finished",
+    runId: "R1",
+    task: task({ outputs: { url: "postgres://db" } }),
+  };
+  assert.equal(maskEvent(withOutputs, none), withOutputs);
+
+  // With a secret, outputs are still masked (a copy); an error's marks still resolved.
+  const secrets = new Secrets();
+  secrets.add("postgres");
+  const masked = maskEvent(withOutputs, secrets);
+  assert.notEqual(masked, withOutputs);
+  assert.deepEqual(masked.type === "task_finished" && masked.task.outputs, { url: `${MASK}://db` });
+  assert.equal(maskEvent(ended, secrets), ended, "no outputs, no error: nothing to mask");
+  const failed = maskEvent({ ...attempt, error: `ran ${quoteData("postgres -x")}` }, none);
+  assert.equal(failed.type === "attempt_finished" && failed.error, "ran postgres -x");
+  const failedMasked = maskEvent({ ...attempt, error: `ran ${quoteData("postgres -x")}` }, secrets);
+  assert.equal(failedMasked.type === "attempt_finished" && failedMasked.error, `ran ${MASK} -x`);
+});

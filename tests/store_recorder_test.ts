@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { EngineEvent } from "../src/engine/events.ts";
 import { openStore } from "../src/store/open.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
-import type { RunStore } from "../src/store/run_store.ts";
+import type { RecordBatch, RunStore } from "../src/store/run_store.ts";
 import { createRecorder } from "../src/store/recorder.ts";
 import { Secrets } from "../src/engine/secrets.ts";
 import { readLog } from "../src/store/log_reader.ts";
@@ -355,5 +355,52 @@ Deno.test("after a failed record write, run_finished writes every task record ag
     "b",
     "success",
   ]]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+/** A memory store that keeps every record batch it was given, in order. */
+class BatchLog extends MemoryRunStore {
+  readonly batches: RecordBatch[] = [];
+  override writeRecords(batch: RecordBatch): Promise<void> {
+    this.batches.push(batch);
+    return super.writeRecords(batch);
+  }
+}
+
+const statuses = (batch: RecordBatch) => [
+  batch.tasks.map(({ task }) => `${task.id}:${task.status}`),
+  batch.attempts.map((a) => `${a.taskId}.${a.attempt}:${a.status}`),
+];
+
+Deno.test("a task that starts and ends within one batch has only its final records written", async () => {
+  const store = new BatchLog();
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  // All queued in one turn behind run_started's write: one batch.
+  publish(recorder.listener, runEvents({ id, tasks: [{ id: "a" }] }).slice(0, -1));
+  await recorder.flush();
+  assert.deepEqual(store.batches.map(statuses), [[["a:success"], ["a.1:success"]]]);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a task whose start was written before it ended keeps its running record until then", async () => {
+  const store = new BatchLog();
+  const dir = await Deno.makeTempDir();
+  const recorder = createRecorder(store, dir);
+  const id = fakeRunId();
+  const events = runEvents({ id, tasks: [{ id: "a" }] }).slice(0, -1);
+  publish(recorder.listener, events.slice(0, 2)); // run_started, task_started
+  await recorder.flush();
+  // What a crash now would leave: the task and its attempt running.
+  const details = await store.getRun(id);
+  assert.equal(details.tasks[0].status, "running");
+  assert.deepEqual((await store.listAttempts(id)).map((a) => a.status), ["running"]);
+  publish(recorder.listener, events.slice(2));
+  await recorder.flush();
+  assert.deepEqual(store.batches.map(statuses), [
+    [["a:running"], ["a.1:running"]],
+    [["a:success"], ["a.1:success"]],
+  ]);
   await Deno.remove(dir, { recursive: true });
 });

@@ -13,7 +13,9 @@ import {
 } from "../src/store/write_queue.ts";
 import { createRecorder } from "../src/store/recorder.ts";
 import { processStartTicks } from "../src/store/recovery.ts";
-import { fakeRunId, runInfo } from "./fixtures/history/events.ts";
+import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
+import type { TaskRecord } from "../src/engine/events.ts";
+import { emptyAttempt } from "../src/store/records.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** A memory store that keeps every batch it was given, in order. */
@@ -117,4 +119,67 @@ Deno.test("recorder: a live child's group is recorded with its real start time",
     child.kill("SIGKILL");
     await child.status;
   }
+});
+
+/** A BatchLog whose first write waits until `release` is called. */
+class GatedLog extends BatchLog {
+  readonly #gate = Promise.withResolvers<void>();
+  release = () => this.#gate.resolve();
+  override async writeRecords(batch: RecordBatch): Promise<void> {
+    if (this.batches.length === 0) await this.#gate.promise;
+    return await super.writeRecords(batch);
+  }
+}
+
+function taskRecord(id: string, status: "running" | "success"): TaskRecord {
+  return { ...pendingTask(id), status, attempts: 1 };
+}
+
+Deno.test("records that pile up behind a write wait out their window: one write with later ones", async () => {
+  const store = new GatedLog();
+  const runId = fakeRunId();
+  await store.createRun(runInfo({ id: runId }), [pendingTask("a"), pendingTask("b")]);
+  // A long window: what is asserted cannot depend on the machine's speed.
+  const queue = new WriteQueue(store, () => {}, () => null, 60_000);
+  const first = queue.records((b) => b.task(runId, taskRecord("a", "running")), true);
+  const started = queue.records((b) => b.task(runId, taskRecord("b", "running")));
+  store.release();
+  await first;
+  // b's running state still waits: its end, arriving within its window, replaces it.
+  const ended = queue.records((b) => b.task(runId, taskRecord("b", "success")));
+  // Something urgent takes along what waits, at once (no 60 s wait).
+  const urgent = queue.records((b) => b.task(runId, taskRecord("a", "success")), true);
+  await Promise.all([started, ended, urgent]);
+  assert.deepEqual(
+    store.batches.map((batch) => batch.tasks.map(({ task }) => `${task.id}:${task.status}`)),
+    [["a:running"], ["b:success", "a:success"]],
+  );
+});
+
+Deno.test("a later record of a key wins within a batch; each key is written once", async () => {
+  await withRun(async (store, runId) => {
+    const queue = new WriteQueue(store);
+    const attempt = (status: "running" | "success", n = 1) => ({
+      ...emptyAttempt(runId, "a", n),
+      status,
+    });
+    await Promise.all([
+      queue.records((b) => {
+        b.task(runId, taskRecord("a", "running"));
+        b.attempt(attempt("running"));
+      }),
+      queue.records((b) => {
+        b.attempt(attempt("success"));
+        b.attempt(attempt("running", 2));
+        b.task(runId, taskRecord("a", "success"));
+      }),
+    ]);
+    assert.equal(store.batches.length, 1);
+    const [batch] = store.batches;
+    assert.deepEqual(batch.tasks.map(({ task }) => task.status), ["success"]);
+    assert.deepEqual(
+      batch.attempts.map((a) => [a.attempt, a.status]),
+      [[1, "success"], [2, "running"]],
+    );
+  });
 });

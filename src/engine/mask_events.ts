@@ -54,8 +54,15 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
       return made({ ...rest, type: "output", line: secrets.mask(event.line) });
     }
     case "attempt_finished":
+      // Its error is its only data: without one there is nothing to mask or resolve.
+      if (event.error === null) return event;
       return made({ ...event, error: maskError(event.error, secrets) });
     case "task_finished":
+      // Most tasks end with no error and, with no secrets, their outputs stay as they
+      // are: no copy per task (masking such an event again is the identity too).
+      if (event.task.error === null && (secrets.empty || isEmpty(event.task.outputs))) {
+        return event;
+      }
       return made({ ...event, task: maskTask(event.task, secrets) });
     case "run_finished":
       return made({ ...event, report: maskReport(event.report, secrets) });
@@ -86,6 +93,11 @@ function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {
 function maskError(error: string | null, secrets: Secrets): string | null {
   // Only the data an error quotes is masked (see model/data_text.ts), never weft's words.
   return error === null ? null : resolveQuoted(error, (data) => secrets.mask(data));
+}
+
+function isEmpty(values: Record<string, string>): boolean {
+  for (const _ in values) return false;
+  return true;
 }
 
 /** A copy with every value masked and every key kept. */

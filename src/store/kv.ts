@@ -35,8 +35,8 @@ import {
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listStoredRuns } from "./kv_list.ts";
 import {
-  capAttempt,
-  capTask,
+  capAttemptForWrite,
+  capTaskForWrite,
   finishedRecord,
   interruptedAttempt,
   interruptedRecord,
@@ -100,9 +100,17 @@ export class KvRunStore implements RunStore {
   async writeRecords(batch: RecordBatch): Promise<void> {
     const writes: Mutation[] = batch.attempts.map((attempt) => ({
       key: attemptKey(attempt.runId, attempt.taskId, attempt.attempt),
-      value: capAttempt(attempt),
+      value: capAttemptForWrite(attempt),
     }));
-    for (const { runId, task } of batch.tasks) writes.push(await this.#taskWrite(runId, task));
+    for (const { runId, task } of batch.tasks) {
+      // Known tasks (all those of runs made here) need no read: no await per task.
+      const meta = this.#taskMeta.get(runId)?.get(task.id);
+      writes.push(
+        meta
+          ? this.#taskMutation(runId, task, meta.seq, meta.hash)
+          : await this.#taskWrite(runId, task),
+      );
+    }
     for (const { process, running } of batch.processes ?? []) {
       writes.push({ key: processKey(process), value: running ? process : undefined });
     }
@@ -243,7 +251,7 @@ export class KvRunStore implements RunStore {
   }
 
   #taskMutation(runId: string, task: TaskRecord, seq: number, hash: string | null): Mutation {
-    const { task: capped, truncated } = capTask(task);
+    const { task: capped, truncated } = capTaskForWrite(task);
     const value: StoredTask = { seq, hash, truncated, task: capped };
     return { key: taskKey(runId, task.id), value };
   }

@@ -89,7 +89,12 @@ export function createRecorder(
     options.onFault?.(error);
   };
   const logs = new LogWriter(logsDir, fault);
-  const tasks = new Map<string, TaskState_>();
+  /**
+   * runId → taskId → state. Nested, not one map keyed by a joined string: ids are the
+   * engine's own strings, whose hashes are kept, where a joined key is a new string
+   * to build and hash at each of a task's events.
+   */
+  const tasks = new Map<string, Map<string, TaskState_>>();
   const queue = new WriteQueue(store, (e) => {
     if (!isFault(e)) return;
     fault(
@@ -98,7 +103,6 @@ export function createRecorder(
         : new StorageError("cannot record the run", options.storePath ?? logsDir, e),
     );
   }, childStartTicks);
-  const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
   /** runId → its process-group journal (group_journal.ts), while the run goes on. */
   const journals = new Map<string, GroupJournal | null>();
   // Written at beat time: the process was alive then (the queue may delay the write).
@@ -109,9 +113,9 @@ export function createRecorder(
   const handle = (event: EngineEvent): Promise<void> | void => {
     switch (event.type) {
       case "run_started": {
-        for (const task of event.tasks) {
-          tasks.set(key(event.run.id, task.id), { record: task, attempt: null });
-        }
+        const states = tasks.get(event.run.id) ?? new Map<string, TaskState_>();
+        for (const task of event.tasks) states.set(task.id, { record: task, attempt: null });
+        tasks.set(event.run.id, states);
         const ticks = event.run.pid === Deno.pid ? processStartTicks(Deno.pid) : null;
         beats.start(event.run.id);
         // The work folder goes to the journal, for recovery; the run record stays as it was.
@@ -130,7 +134,7 @@ export function createRecorder(
         });
       }
       case "task_started": {
-        const state = taskState(tasks, key(event.runId, event.taskId), event.taskId);
+        const state = taskState(tasks, event.runId, event.taskId);
         state.record = {
           ...state.record,
           status: "running",
@@ -171,7 +175,7 @@ export function createRecorder(
         );
       }
       case "attempt_finished": {
-        const state = taskState(tasks, key(event.runId, event.taskId), event.taskId);
+        const state = taskState(tasks, event.runId, event.taskId);
         const relPath = logFilePath(event.runId, event.taskId, event.attempt);
         const attempt: AttemptRecord = {
           ...(state.attempt ?? emptyAttempt(event.runId, event.taskId, event.attempt)),
@@ -193,7 +197,7 @@ export function createRecorder(
         });
       }
       case "task_finished": {
-        const state = taskState(tasks, key(event.runId, event.task.id), event.task.id);
+        const state = taskState(tasks, event.runId, event.task.id);
         state.record = event.task;
         return queue.records((batch) => {
           batch.task(event.runId, event.task);
@@ -235,12 +239,10 @@ export function createRecorder(
         // What was last queued per task: by the barrier below it is written, and the
         // report's copies of those records need no second write (unchanged.ts).
         const queued = new Map<string, TaskRecord>();
-        const prefix = event.runId + "\u0000";
-        for (const [k, state] of tasks) {
-          if (!k.startsWith(prefix)) continue;
-          queued.set(k.slice(prefix.length), state.record);
-          tasks.delete(k);
+        for (const [taskId, state] of tasks.get(event.runId) ?? []) {
+          queued.set(taskId, state.record);
         }
+        tasks.delete(event.runId);
         const journal = journals.get(event.runId);
         journals.delete(event.runId);
         return queue.barrier(async () => {
@@ -275,12 +277,18 @@ export function createRecorder(
   };
 }
 
-function taskState(tasks: Map<string, TaskState_>, key: string, taskId: string): TaskState_ {
-  let state = tasks.get(key);
+function taskState(
+  tasks: Map<string, Map<string, TaskState_>>,
+  runId: string,
+  taskId: string,
+): TaskState_ {
+  let states = tasks.get(runId);
+  if (!states) tasks.set(runId, states = new Map());
+  let state = states.get(taskId);
   if (!state) {
     // A task the engine did not announce at run_started (e.g. a nested one).
     state = { record: pendingTaskRecord(taskId), attempt: null };
-    tasks.set(key, state);
+    states.set(taskId, state);
   }
   return state;
 }

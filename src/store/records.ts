@@ -51,20 +51,51 @@ export function capOutputs(
   return { outputs: capped, truncated };
 }
 
-/** A task record made safe to store: outputs and error capped. */
+/**
+ * Whether outputs and error are surely within every cap of {@link capOutputs} and
+ * {@link capTask} (a UTF-16 unit is at most 3 UTF-8 bytes), so capping would only copy
+ * them: the common case, checked without encoding or copying anything.
+ */
+function withinCaps(outputs: Record<string, string> | undefined, error: string | null): boolean {
+  if (outputs === undefined) return false; // stored as {}: let the copy fill it in
+  if (error !== null && error.length * 3 > MAX_ERROR_BYTES) return false;
+  let total = 0;
+  for (const key in outputs) {
+    const value = outputs[key];
+    if (value.length * 3 > MAX_OUTPUT_VALUE_BYTES) return false;
+    total += (key.length + value.length) * 3;
+    if (total > MAX_OUTPUTS_BYTES) return false;
+  }
+  return true;
+}
+
+/** A task record made safe to store: outputs and error capped (a copy). */
 export function capTask(task: TaskRecord): { task: TaskRecord; truncated: string[] } {
   const { outputs, truncated } = capOutputs(task.outputs ?? {});
   const error = task.error === null ? null : truncateBytes(task.error, MAX_ERROR_BYTES);
   return { task: { ...task, outputs, error }, truncated };
 }
 
-/** An attempt record made safe to store. */
+/** An attempt record made safe to store (a copy). */
 export function capAttempt(attempt: AttemptRecord): AttemptRecord {
   return {
     ...attempt,
     outputs: capOutputs(attempt.outputs ?? {}).outputs,
     error: attempt.error === null ? null : truncateBytes(attempt.error, MAX_ERROR_BYTES),
   };
+}
+
+/**
+ * {@link capTask}, but the record itself when nothing needs capping: for a store that
+ * serializes what it is given as it writes it (KV), so a copy per write is waste.
+ */
+export function capTaskForWrite(task: TaskRecord): { task: TaskRecord; truncated: string[] } {
+  return withinCaps(task.outputs, task.error) ? { task, truncated: [] } : capTask(task);
+}
+
+/** {@link capAttempt}, but the record itself when nothing needs capping (see capTaskForWrite). */
+export function capAttemptForWrite(attempt: AttemptRecord): AttemptRecord {
+  return withinCaps(attempt.outputs, attempt.error) ? attempt : capAttempt(attempt);
 }
 
 /** The compact per-task outcome list of a run. */

@@ -19,20 +19,33 @@ export type StartTicksReader = (pid: number) => number | null | "gone";
  */
 export type PendingProcess = Omit<ProcessRecord, "startTicks"> & { startTicks?: number | null };
 
-/** Collects task and attempt records for one atomic write; a later record of a key wins. */
+/**
+ * Collects task and attempt records for one atomic write; a later record of a key wins,
+ * so a task that starts and ends within one batch has only its final records written.
+ */
 export class BatchBuilder {
-  readonly #tasks = new Map<string, { runId: string; task: TaskRecord }>();
-  readonly #attempts = new Map<string, AttemptRecord>();
+  // Maps nested by id, not keyed by joined strings: ids are the engine's own strings,
+  // whose hashes are kept, where a joined key is a new string to build and hash per record.
+  /** runId → taskId → record. */
+  readonly #tasks = new Map<string, Map<string, { runId: string; task: TaskRecord }>>();
+  /** runId → attempt number → taskId → record. */
+  readonly #attempts = new Map<string, Map<number, Map<string, AttemptRecord>>>();
   readonly #processes = new Map<string, { process: PendingProcess; running: boolean }>();
 
   constructor(private readonly readTicks: StartTicksReader = () => null) {}
 
   task(runId: string, task: TaskRecord): void {
-    this.#tasks.set(`${runId}\u0000${task.id}`, { runId, task });
+    let tasks = this.#tasks.get(runId);
+    if (!tasks) this.#tasks.set(runId, tasks = new Map());
+    tasks.set(task.id, { runId, task });
   }
 
   attempt(attempt: AttemptRecord): void {
-    this.#attempts.set(`${attempt.runId}\u0000${attempt.taskId}\u0000${attempt.attempt}`, attempt);
+    let runs = this.#attempts.get(attempt.runId);
+    if (!runs) this.#attempts.set(attempt.runId, runs = new Map());
+    let attempts = runs.get(attempt.attempt);
+    if (!attempts) runs.set(attempt.attempt, attempts = new Map());
+    attempts.set(attempt.taskId, attempt);
   }
 
   /** A process group started (`running`) or gone. */
@@ -59,17 +72,27 @@ export class BatchBuilder {
       const ticks = this.readTicks(process.pid);
       if (ticks !== "gone") processes.push({ process: { ...process, startTicks: ticks }, running });
     }
-    return {
-      tasks: [...this.#tasks.values()],
-      attempts: [...this.#attempts.values()],
-      processes,
-    };
+    const tasks: Array<{ runId: string; task: TaskRecord }> = [];
+    for (const byId of this.#tasks.values()) for (const task of byId.values()) tasks.push(task);
+    const attempts: AttemptRecord[] = [];
+    for (const byNumber of this.#attempts.values()) {
+      for (const byId of byNumber.values()) {
+        for (const attempt of byId.values()) attempts.push(attempt);
+      }
+    }
+    return { tasks, attempts, processes };
   }
 }
 
 type Op =
-  | { kind: "barrier"; run: () => Promise<void>; done: () => void }
-  | { kind: "records"; fill: (batch: BatchBuilder) => void | Promise<void>; done: () => void };
+  | { kind: "barrier"; run: () => Promise<void>; done: () => void; urgent: true; at: number }
+  | {
+    kind: "records";
+    fill: (batch: BatchBuilder) => void | Promise<void>;
+    done: () => void;
+    urgent: boolean;
+    at: number;
+  };
 
 /**
  * How long record updates may wait for company before they are written, in ms. Each
@@ -81,12 +104,15 @@ export const RECORD_WINDOW_MS = 3;
 
 /**
  * The recorder's ordered write queue with group commit: operations run one after
- * another in arrival order; consecutive record updates that piled up while a write
- * was in flight, or within {@link RECORD_WINDOW_MS} of the first, go out as one atomic
- * write. Urgent records (a process group started: recovery must be able to end it)
- * and barriers (run creation and completion) start the write at once, taking along
- * what waits. A failed write is remembered (and passed to `onError` as it happens);
- * later ones still run.
+ * another in arrival order; consecutive record updates go out as one atomic write
+ * once {@link RECORD_WINDOW_MS} has passed since the first of them arrived, or when
+ * the write in flight ends if that is later. Those that arrive while a write is in
+ * flight wait out their window too (rather than going the moment it ends): a task
+ * that started meanwhile is more often ended by then, so its running state is not
+ * written at all. Urgent records (a process group started: recovery must be able to
+ * end it) and barriers (run creation and completion) start the write at once, taking
+ * along what waits. A failed write is remembered (and passed to `onError` as it
+ * happens); later ones still run.
  */
 export class WriteQueue {
   readonly #ops: Op[] = [];
@@ -97,15 +123,23 @@ export class WriteQueue {
   #dropRecords = false;
   #recordsLost = false;
 
+  /**
+   * `windowMs` is {@link RECORD_WINDOW_MS} but for tests, which use a longer one so
+   * that what they assert does not depend on the machine's speed.
+   */
   constructor(
     private readonly store: RunStore,
     private readonly onError: (error: unknown) => void = () => {},
     private readonly readTicks: StartTicksReader = () => null,
+    private readonly windowMs: number = RECORD_WINDOW_MS,
   ) {}
 
   /** Queues a write that runs alone (after what is queued before it). */
   barrier(run: () => Promise<void>): Promise<void> {
-    return this.#push((done) => ({ kind: "barrier", run, done }), true);
+    return this.#push(
+      (done) => ({ kind: "barrier", run, done, urgent: true, at: performance.now() }),
+      true,
+    );
   }
 
   /**
@@ -113,7 +147,10 @@ export class WriteQueue {
    * `urgent` ones are written without waiting for the window.
    */
   records(fill: (batch: BatchBuilder) => void | Promise<void>, urgent = false): Promise<void> {
-    return this.#push((done) => ({ kind: "records", fill, done }), urgent);
+    return this.#push(
+      (done) => ({ kind: "records", fill, done, urgent, at: performance.now() }),
+      urgent,
+    );
   }
 
   /**
@@ -152,8 +189,8 @@ export class WriteQueue {
     this.#ops.push(make(resolve));
     this.#tail = promise;
     if (this.#draining) return promise; // taken along when the write in flight is done
-    if (urgent || RECORD_WINDOW_MS <= 0) void this.#drain();
-    else this.#timer ??= setTimeout(() => void this.#drain(), RECORD_WINDOW_MS);
+    if (urgent || this.windowMs <= 0) void this.#drain();
+    else this.#timer ??= setTimeout(() => void this.#drain(), this.windowMs);
     return promise;
   }
 
@@ -162,7 +199,16 @@ export class WriteQueue {
     this.#timer = undefined;
     if (this.#draining) return;
     this.#draining = true;
-    while (this.#ops.length) {
+    for (let first = true; this.#ops.length; first = false) {
+      // After a write, what piled up meanwhile waits out the rest of its window,
+      // unless something urgent waits with it.
+      const wait = first || this.#ops.some((o) => o.urgent)
+        ? 0
+        : this.#ops[0].at + this.windowMs - performance.now();
+      if (wait > 0) {
+        this.#timer = setTimeout(() => void this.#drain(), wait);
+        break;
+      }
       const op = this.#ops.shift()!;
       if (op.kind === "barrier") {
         try {
