@@ -67,14 +67,15 @@ function describe(
 
 /**
  * Where one bounded read goes: room for what stat said plus one byte (a file that did
- * not grow is read in one call), or, with no size known, chunks of 64 KiB doubling up to
- * `limit` plus one chunk, the most ever read. Reads of whole chunks, not of one odd
- * byte: some files of /proc refuse reads that are not a multiple of 8 bytes.
+ * not grow is read in one call), or, with no size known, chunks of 64 KiB; growing by
+ * doubling up to `limit` plus one chunk, the most ever read. Reads of whole chunks, not
+ * of one odd byte: some files of /proc refuse reads that are not a multiple of 8 bytes.
  */
-class Filling {
+export class BoundedRead {
   #buffer: Uint8Array;
   #filled = 0;
 
+  /** `limit` in bytes; `size` what stat said (0: unknown). */
   constructor(readonly limit: number, size: number) {
     this.#buffer = new Uint8Array(
       size > 0 ? Math.min(size, limit) + 1 : Math.min(CHUNK_BYTES, limit + 1),
@@ -98,9 +99,32 @@ class Filling {
     return this.#filled <= this.limit;
   }
 
+  /** What was read: more than `limit` bytes when the file is larger. */
   get bytes(): Uint8Array {
     return this.#buffer.subarray(0, this.#filled);
   }
+}
+
+/**
+ * The bytes of the open `file` whose stat gave `size`, read until its end or just past
+ * `limit` ({@link BoundedRead}): more than `limit` bytes means the file is larger.
+ * @throws what reading throws
+ */
+export async function readAtMost(
+  file: Deno.FsFile,
+  limit: number,
+  size: number,
+): Promise<Uint8Array> {
+  const read = new BoundedRead(limit, size);
+  while (read.took(await file.read(read.space())));
+  return read.bytes;
+}
+
+/** {@link readAtMost}, synchronous. */
+export function readAtMostSync(file: Deno.FsFile, limit: number, size: number): Uint8Array {
+  const read = new BoundedRead(limit, size);
+  while (read.took(file.readSync(read.space())));
+  return read.bytes;
 }
 
 /** Options of {@link readTextBounded}. */
@@ -127,9 +151,8 @@ export async function readBytesBounded(
   using file = await Deno.open(path);
   const info = await file.stat();
   if (info.isFile && info.size > limit) return undefined;
-  const read = new Filling(limit, info.size);
-  while (read.took(await file.read(read.space())));
-  return read.bytes.length > limit ? undefined : read.bytes;
+  const bytes = await readAtMost(file, limit, info.size);
+  return bytes.length > limit ? undefined : bytes;
 }
 
 /**
@@ -152,12 +175,9 @@ export function readTextBoundedSync(path: string, options: BoundedFileOptions): 
   if (info.isFile && info.size > limit) {
     throw new FileTooLargeError(options.what, path, limit, options.hint);
   }
-  const read = new Filling(limit, info.size);
-  while (read.took(file.readSync(read.space())));
-  if (read.bytes.length > limit) {
-    throw new FileTooLargeError(options.what, path, limit, options.hint);
-  }
-  return new TextDecoder().decode(read.bytes);
+  const bytes = readAtMostSync(file, limit, info.size);
+  if (bytes.length > limit) throw new FileTooLargeError(options.what, path, limit, options.hint);
+  return new TextDecoder().decode(bytes);
 }
 
 /** `16 MiB`-style text for a byte count. */

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  BoundedRead,
   FileTooLargeError,
   readBytesBounded,
   readTextBounded,
@@ -12,6 +13,7 @@ import {
   SOURCE_FILE_MAX_BYTES,
 } from "../src/bounded_file.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
+import { OUTPUT_FILE_MAX_BYTES } from "../src/engine/output_files.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const OPTIONS = { what: "the SQL file", hint: "split it", limit: 10 };
@@ -83,4 +85,36 @@ Deno.test("readBytesBounded: a /proc file that stat calls empty (gigabytes) stop
   Deno.writeTextFileSync(small, "abc");
   assert.deepEqual(await readBytesBounded(small, 3), new TextEncoder().encode("abc"));
   assert.equal(await readBytesBounded(small, 2), undefined);
+});
+
+Deno.test("BoundedRead: grows past what stat said, up to just past the limit (the $WEFT_OUTPUT limit here)", () => {
+  // Reads of at most 64 KiB, as a file would give them, from `total` bytes.
+  const readAll = (statSize: number, total: number) => {
+    const read = new BoundedRead(OUTPUT_FILE_MAX_BYTES, statSize);
+    let left = total;
+    for (;;) {
+      const space = read.space();
+      const n = Math.min(space.length, left, 65536);
+      space.fill(7, 0, n);
+      left -= n;
+      if (!read.took(n)) break;
+    }
+    return read.bytes;
+  };
+  assert.equal(readAll(10, 10).length, 10, "as stat said");
+  assert.equal(readAll(10, 200_000).length, 200_000, "grew after stat, under the limit: all");
+  assert.ok(readAll(10, 200_000).every((b) => b === 7));
+  // Past the limit: stopped within one 64 KiB read of it (a larger file is refused whole).
+  for (
+    const [statSize, total] of [[10, 3 * OUTPUT_FILE_MAX_BYTES], [
+      5 * OUTPUT_FILE_MAX_BYTES,
+      5 * OUTPUT_FILE_MAX_BYTES,
+    ]]
+  ) {
+    const length = readAll(statSize, total).length;
+    assert.ok(
+      length > OUTPUT_FILE_MAX_BYTES && length <= OUTPUT_FILE_MAX_BYTES + 65536,
+      String(length),
+    );
+  }
 });

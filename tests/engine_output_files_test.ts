@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import {
-  BoundedRead,
   OUTPUT_FILE_MAX_BYTES,
   OutputFiles,
   OutputTooLargeError,
@@ -247,28 +246,4 @@ Deno.test({
   const read = await files.read(path);
   assert.ok(read instanceof OutputUnreadableError);
   assert.match(read.reason, /\$WEFT_OUTPUT could not be read: .*[Pp]ermission denied/);
-});
-
-Deno.test("output files: a bounded read grows past what stat said, up to the limit plus one byte", () => {
-  // Reads of at most 64 KiB, as a file would give them, from `total` bytes.
-  const readAll = (statSize: number, total: number) => {
-    const read = new BoundedRead(statSize);
-    let left = total;
-    for (;;) {
-      const space = read.space();
-      const n = Math.min(space.length, left, 65536);
-      space.fill(7, 0, n);
-      left -= n;
-      if (!read.took(n)) break;
-    }
-    return read.bytes;
-  };
-  assert.equal(readAll(10, 10).length, 10, "as stat said");
-  assert.equal(readAll(10, 200_000).length, 200_000, "grew after stat, under the limit: all");
-  assert.ok(readAll(10, 200_000).every((b) => b === 7));
-  assert.equal(readAll(10, 3 * OUTPUT_FILE_MAX_BYTES).length, OUTPUT_FILE_MAX_BYTES + 1);
-  assert.equal(
-    readAll(5 * OUTPUT_FILE_MAX_BYTES, 5 * OUTPUT_FILE_MAX_BYTES).length,
-    OUTPUT_FILE_MAX_BYTES + 1,
-  );
 });

@@ -24,6 +24,7 @@ import { type OutputFormatError, outputsOrError } from "./outputs.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { specialFileKind } from "../path.ts";
 import { nothingAt } from "./_path_probe.ts";
+import { readAtMost, readAtMostSync, sizeText } from "../bounded_file.ts";
 
 /**
  * The most a `$WEFT_OUTPUT` file may hold: 1 MiB. GitHub Actions limits a job's outputs
@@ -145,14 +146,14 @@ export class OutputFiles {
       // a trip through the async file-system pool would lengthen that.
       let written: Written;
       try {
-        written = parsed(readAtMostSync(path, size));
+        written = parsed(readWhole(path, size));
       } catch (error) {
         written = readFailure(error);
       }
       this.#drop(path);
       return written;
     }
-    return readAtMost(path, size).then(parsed, readFailure).finally(() => this.#drop(path));
+    return readWholeAsync(path, size).then(parsed, readFailure).finally(() => this.#drop(path));
   }
 
   /**
@@ -224,63 +225,14 @@ function parsed(bytes: Uint8Array): Written {
   return outputsOrError(new TextDecoder().decode(bytes));
 }
 
-/**
- * The bytes of one bounded read: room for what stat said plus one (a file that did not
- * grow is read in one call into a buffer of its size, not of the limit), growing as
- * needed up to OUTPUT_FILE_MAX_BYTES + 1, the most ever read.
- */
-export class BoundedRead {
-  #buffer: Uint8Array;
-  #filled = 0;
-
-  constructor(size: number) {
-    this.#buffer = new Uint8Array(Math.min(size, OUTPUT_FILE_MAX_BYTES) + 1);
-  }
-
-  /** Where the next read goes; empty once the limit plus one byte is read. */
-  space(): Uint8Array {
-    if (this.#filled === this.#buffer.length && this.#filled <= OUTPUT_FILE_MAX_BYTES) {
-      const bigger = new Uint8Array(Math.min(this.#filled * 2, OUTPUT_FILE_MAX_BYTES + 1));
-      bigger.set(this.#buffer);
-      this.#buffer = bigger;
-    }
-    return this.#buffer.subarray(this.#filled);
-  }
-
-  /** Counts `n` bytes read (null or 0: the end); whether to read on. */
-  took(n: number | null): boolean {
-    if (!n) return false;
-    this.#filled += n;
-    return this.#filled <= OUTPUT_FILE_MAX_BYTES;
-  }
-
-  get bytes(): Uint8Array {
-    return this.#buffer.subarray(0, this.#filled);
-  }
-}
-
-/**
- * Up to OUTPUT_FILE_MAX_BYTES + 1 bytes of `path`, whose stat gave `size`. Throws what
- * opening or reading threw.
- */
-function readAtMostSync(path: string, size: number): Uint8Array {
+/** Up to OUTPUT_FILE_MAX_BYTES and a little more of `path`, whose stat gave `size`. */
+function readWhole(path: string, size: number): Uint8Array {
   using file = Deno.openSync(path);
-  const read = new BoundedRead(size);
-  while (read.took(file.readSync(read.space())));
-  return read.bytes;
+  return readAtMostSync(file, OUTPUT_FILE_MAX_BYTES, size);
 }
 
-/** {@link readAtMostSync}, through the async file-system pool (for the larger files). */
-async function readAtMost(path: string, size: number): Promise<Uint8Array> {
+/** {@link readWhole}, through the async file-system pool (for the larger files). */
+async function readWholeAsync(path: string, size: number): Promise<Uint8Array> {
   using file = await Deno.open(path);
-  const read = new BoundedRead(size);
-  while (read.took(await file.read(read.space())));
-  return read.bytes;
-}
-
-/** `572.2 MiB`-style text for a byte count, in the units the limit is set in. */
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
+  return await readAtMost(file, OUTPUT_FILE_MAX_BYTES, size);
 }
