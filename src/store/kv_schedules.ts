@@ -15,7 +15,7 @@ import type { FireRecord, Schedule } from "../model/schedule.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
-import { kvPath, openStore, privateCopy } from "./open.ts";
+import { kvPath, openOnCopy, openStore } from "./open.ts";
 import {
   removeScheduleSecrets,
   scheduleSecretsDir,
@@ -199,18 +199,6 @@ async function openForReading(path: string, secretsDir: string): Promise<Schedul
 }
 
 /** The store read from a private copy, removed when the store is closed. */
-async function openCopy(path: string, secretsDir: string): Promise<ScheduleStore> {
-  const copy = await privateCopy(path);
-  try {
-    const store = await openForReading(copy.path, secretsDir);
-    const close = store.close.bind(store);
-    store.close = () => {
-      close();
-      copy.removeSync();
-    };
-    return store;
-  } catch (e) {
-    copy.removeSync();
-    throw e;
-  }
+function openCopy(path: string, secretsDir: string): Promise<ScheduleStore> {
+  return openOnCopy(path, (copy) => openForReading(copy, secretsDir));
 }

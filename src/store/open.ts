@@ -142,12 +142,22 @@ async function openForReading(home: string): Promise<Opened> {
 }
 
 /** Copies the KV file and its write-ahead log to a private temp folder and opens that. */
-async function openCopy(kv: string, logsDir: string): Promise<RunStore> {
+function openCopy(kv: string, logsDir: string): Promise<RunStore> {
+  return openOnCopy(kv, (path) => KvRunStore.open(path, logsDir));
+}
+
+/**
+ * `open` run on a {@link privateCopy} of the KV file `kv`; the copy is private to this
+ * process and removed when the store is closed (or at once when `open` throws).
+ */
+export async function openOnCopy<T extends { close(): void }>(
+  kv: string,
+  open: (path: string) => Promise<T>,
+): Promise<T> {
   const copy = await privateCopy(kv);
   try {
-    const store = await KvRunStore.open(copy.path, logsDir);
+    const store = await open(copy.path);
     const close = store.close.bind(store);
-    // The copy is private to this process: remove it with the store.
     store.close = () => {
       close();
       copy.removeSync();
