@@ -9,6 +9,8 @@
  * @module
  */
 
+import { bindLibc, errnoOf } from "../libc.ts";
+
 const SYMBOLS = {
   faccessat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
@@ -26,15 +28,7 @@ const pathBytes = new Uint8Array(4096);
 const encoder = new TextEncoder();
 
 function load(): typeof libc {
-  if (libc !== undefined) return libc;
-  libc = null;
-  if (Deno.build.os !== "linux") return null;
-  if (Deno.permissions.querySync?.({ name: "ffi" }).state !== "granted") return null;
-  try {
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-  } catch {
-    return null; // not glibc
-  }
+  if (libc === undefined) libc = bindLibc(SYMBOLS); // null: not glibc, or no FFI
   return libc;
 }
 
@@ -50,7 +44,5 @@ export function nothingAt(path: string): boolean {
   const { written } = encoder.encodeInto(path, pathBytes);
   pathBytes[written] = 0;
   if (c.faccessat(AT_FDCWD, pathBytes, F_OK, AT_SYMLINK_NOFOLLOW) === 0) return false;
-  // Read at once, on the thread that made the call: errno is per thread.
-  const where = c.__errno_location();
-  return where !== null && new Deno.UnsafePointerView(where).getInt32() === ENOENT;
+  return errnoOf(c) === ENOENT;
 }

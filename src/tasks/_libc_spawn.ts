@@ -9,6 +9,7 @@
 
 import { fixedBytes, takeBuffers } from "./_spawn_buffers.ts";
 import { openFilesError } from "./start_errors.ts";
+import { bindLibc, errnoOf } from "../libc.ts";
 
 /** Spawn attribute flags, from /usr/include/spawn.h. */
 const POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -67,15 +68,8 @@ let sharedAttr: Uint8Array | undefined;
 
 /** The bound libc, or null when FFI is not allowed, not Linux, or a symbol is missing. */
 export function loadLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  if (Deno.build.os !== "linux") return null;
-  if (Deno.permissions.querySync?.({ name: "ffi" }).state !== "granted") return null;
-  try {
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-  } catch {
-    return null; // musl, or a glibc older than 2.29 (no addchdir_np)
-  }
+  // null also on musl, or a glibc older than 2.29 (no addchdir_np).
+  if (libc === undefined) libc = bindLibc(SYMBOLS);
   return libc;
 }
 
@@ -110,15 +104,10 @@ const pipeFds = new Int32Array(2);
 /** A pipe with both ends close-on-exec: [read, write]. */
 function makePipe(c: Libc): [number, number] {
   if (c.pipe2(pipeFds, O_CLOEXEC) !== 0) {
-    const code = errno(c);
+    const code = errnoOf(c);
     throw openFilesError(code) ?? new Error(`pipe2 failed (errno ${code})`);
   }
   return [pipeFds[0], pipeFds[1]];
-}
-
-function errno(c: Libc): number {
-  const where = c.__errno_location();
-  return where ? new Deno.UnsafePointerView(where).getInt32() : 0;
 }
 
 /** What {@link libcSpawn} starts; `path` is what exec gets (absolute, or relative to cwd). */
