@@ -13,6 +13,7 @@ import { runCli } from "../src/cli/main.ts";
 import type { CliIO } from "../src/cli/io.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { MOUNTABLE, NEEDS_MOUNT, sh, withTmpfs } from "./_tmpfs.ts";
 
 const INVALID = new URL("./fixtures/invalid/", import.meta.url).pathname;
 const FAULTS = new URL("./fixtures/faults/", import.meta.url).pathname;
@@ -113,42 +114,6 @@ Deno.test("run keeps the mode of a home it did not create; a home it creates is 
 });
 
 // ---- faults that need a tmpfs ----------------------------------------------------
-
-async function sh(...args: string[]): Promise<boolean> {
-  const { success } = await new Deno.Command(args[0], {
-    args: args.slice(1),
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  return success;
-}
-
-/** Whether this process may mount a tmpfs (root, and mount allowed in this sandbox). */
-async function canMount(): Promise<boolean> {
-  if (Deno.build.os !== "linux") return false;
-  const dir = testTempDir("mount-probe-");
-  try {
-    if (!(await sh("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", dir))) return false;
-    await sh("umount", dir);
-    return true;
-  } catch {
-    return false; // no mount command
-  }
-}
-
-const MOUNTABLE = await canMount();
-const NEEDS_MOUNT = " (skipped: needs root to mount a tmpfs)";
-
-/** Runs `fn` with a tmpfs of `size` mounted on a fresh folder, unmounted afterwards. */
-async function withTmpfs(size: string, fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = testTempDir("tmpfs-");
-  assert.ok(await sh("mount", "-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir));
-  try {
-    await fn(dir);
-  } finally {
-    await sh("umount", "-l", dir);
-  }
-}
 
 /** Pids of live processes whose command line contains `marker`. */
 function processesWith(marker: string): number[] {
