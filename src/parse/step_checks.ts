@@ -14,8 +14,7 @@
  * @module
  */
 import { checkSql, secondStatementAt } from "../expr/sql.ts";
-import { dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
-import { type CompiledTemplate, compileTemplate, ExpressionError } from "../expr/mod.ts";
+import { compiled, dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
@@ -246,15 +245,6 @@ function literalColon(text: string): number {
  */
 export function isLiteralText(text: string): boolean {
   return !text.includes("$");
-}
-
-function compiled(text: string): CompiledTemplate | undefined {
-  try {
-    return compileTemplate(text);
-  } catch (e) {
-    if (e instanceof ExpressionError) return undefined; // reported by the expression checks
-    throw e;
-  }
 }
 
 /**

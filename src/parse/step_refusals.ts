@@ -91,7 +91,8 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
   return problems;
 }
 
-function compiled(text: string): CompiledTemplate | undefined {
+/** `text` compiled, or undefined when it does not compile (the expression checks say why). */
+export function compiled(text: string): CompiledTemplate | undefined {
   try {
     return compileTemplate(text);
   } catch (e) {
