@@ -9,6 +9,7 @@
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
 import { firesBetweenAtMost } from "../schedule/cron.ts";
+import { unreadableSecrets } from "../schedule/secret_params.ts";
 import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import { parsePositiveInt } from "./args.ts";
@@ -88,7 +89,10 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     }
     const plan = await planBackfill(store, schedule, from, to);
     const label = (t: Date) => formatZoned(t, zone);
+    // Its secret params read back as ***: no fire runs (nor is claimed) with them.
+    const unreadable = unreadableSecrets(schedule);
     if (flags.dryRun) {
+      if (unreadable) await err(io, `warning: ${unreadable.message}\n`);
       const lines = plan.map((p) =>
         p.done
           ? `${label(p.time)}  already ran (${p.done.outcome}${
@@ -102,6 +106,7 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
       return ExitCode.Ok;
     }
     // Fail before claiming anything when the file no longer loads or a param is missing.
+    if (unreadable) throw unreadable;
     const { loadWorkflow } = await import("../parse/problems.ts");
     const loaded = await loadWorkflow(schedule.file, { cwd: io.cwd, stdin: io.stdin });
     const { resolveParams } = await import("../engine/params.ts");

@@ -7,6 +7,7 @@ import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { crontabText, secretVariables, systemdUnits, unitName } from "../schedule/export.ts";
+import { unreadableSecrets } from "../schedule/secret_params.ts";
 import { UsageError } from "./argv.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err, outData } from "./io.ts";
@@ -39,6 +40,16 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
   if (schedules.length === 0) {
     await err(io, `no schedules in ${home} (add one: weft schedule add)\n`);
   }
+  // Their values read back as ***: still exported (no value goes into a line or unit),
+  // but no environment file is written with *** in it.
+  const unreadable = new Set<string>();
+  for (const s of schedules) {
+    const e = unreadableSecrets(s);
+    if (!e) continue;
+    unreadable.add(s.name);
+    const what = flags.crontab ? "" : `; its ${unitName(s)}.env is not written`;
+    await err(io, `warning: ${e.problems[0].message}${what} (hint: ${e.problems[0].hint})\n`);
+  }
   if (flags.crontab) {
     await outData(io, crontabText(schedules, weft, home));
     // Secret params are not written into the lines (they would be printed and kept in
@@ -60,7 +71,9 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
     const name = unitName(s);
     // A secret param's value goes into a private (0600) EnvironmentFile= of the unit,
     // never into the unit text (systemctl cat/show prints that).
-    return { name, ...systemdUnits(s, weft, home, join(dir, `${name}.env`)) };
+    const written = systemdUnits(s, weft, home, join(dir, `${name}.env`));
+    if (unreadable.has(s.name)) delete written.environment;
+    return { name, ...written };
   });
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });

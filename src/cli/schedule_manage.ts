@@ -196,6 +196,8 @@ export function scheduleEntry(s: Schedule, now: Date) {
       : null,
     // Missed fires a stopped daemon has not recorded yet (the next start records them).
     pending_missed: s.pendingMissed ?? null,
+    // Why its secret params' values cannot be read (its fires fail until given again).
+    ...(s.secretsUnreadable !== undefined ? { secrets_unreadable: s.secretsUnreadable } : {}),
   };
 }
 
@@ -232,7 +234,11 @@ export async function listSchedules(
       `  file  ${e.file}\n` +
       `  cron  ${e.cron}  (${e.zone}; ${settings.join(", ")})\n` +
       `  next  ${e.paused ? "paused" : e.next.join("  ") || "never"}\n` +
-      `  last  ${last}\n`;
+      `  last  ${last}\n` +
+      (e.secrets_unreadable !== undefined
+        ? `  secret params unreadable: ${e.secrets_unreadable}; its fires fail until ` +
+          "they are given again (weft schedule add --replace ... -p NAME=...)\n"
+        : "");
   });
   await out(io, blocks.join("\n"));
   return ExitCode.Ok;

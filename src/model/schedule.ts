@@ -73,6 +73,13 @@ export interface Schedule {
    * file (store/schedule_secrets.ts), and are shown as `***`.
    */
   secretParams?: string[];
+  /**
+   * Set by the store when it read the schedule but not its secret params' values (their
+   * file is missing or damaged): why, in a few words naming the file. Such a schedule
+   * still lists and exports (its values are `***` anyway) but never fires with `***`
+   * for a value (schedule/secret_params.ts unreadableSecrets). Never stored.
+   */
+  secretsUnreadable?: string;
   paused: boolean;
   /** Added by `weft schedule add`, or read from a workflow file's schedule trigger. */
   source: "cli" | "file";

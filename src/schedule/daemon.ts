@@ -21,6 +21,7 @@ import {
 } from "./daemon_workflows.ts";
 import { markMissed, outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
+import { unreadableSecretsLine } from "./secret_params.ts";
 import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { RunTrigger } from "../engine/events.ts";
@@ -251,6 +252,13 @@ export class Daemon {
       firedAt: this.#o.clock.now().toISOString(),
     };
     if (!(await store.claimFire(record))) return; // another daemon or an earlier start had it
+    // A secret param read back as *** would run the workflow with a wrong value: not run.
+    const unreadable = unreadableSecretsLine(s);
+    if (unreadable) {
+      this.#o.log(`${unreadable}; fire of ${at} recorded failed`);
+      await store.recordFire({ ...record, outcome: "failed" });
+      return;
+    }
     const loaded = this.#workflows.get(s.file);
     const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
     const admission = this.#slots.offer(

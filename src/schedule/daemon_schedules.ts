@@ -13,6 +13,7 @@ import type { MissedSpan } from "./daemon_fires.ts";
 import { nextFires, previousFire } from "./cron.ts";
 import { countFires, iterateFires } from "./cron_spans.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
+import { unreadableSecretsLine } from "./secret_params.ts";
 
 /**
  * Writes the files' schedules to the store (keeping a kept one's creation time, pause and
@@ -51,7 +52,13 @@ export async function syncSchedules(
   }
   const all = await store.list();
   // A file schedule whose file left the folders (or lost its trigger) no longer fires.
-  return all.filter((s) => s.source !== "file" || live.has(s.name));
+  const firing = all.filter((s) => s.source !== "file" || live.has(s.name));
+  // Said now, not only at its next fire (which is recorded failed, see Daemon).
+  for (const s of firing) {
+    const unreadable = s.paused ? null : unreadableSecretsLine(s);
+    if (unreadable) log(`${unreadable}; its fires fail until then`);
+  }
+  return firing;
 }
 
 function sameSchedule(a: Schedule, b: Schedule): boolean {

@@ -7,6 +7,7 @@
  * @module
  */
 import { MASK, Secrets } from "../engine/secrets.ts";
+import { WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
 import { keptAsideNames, scheduleSecretNames } from "../store/schedule_secrets.ts";
 
@@ -54,4 +55,37 @@ export function paramVariable(name: string): string {
  */
 export function secretOnes(names: string[]): { secretParams?: string[] } {
   return names.length ? { secretParams: names } : {};
+}
+
+/**
+ * Why `schedule` must not fire, or null when it may: its secret params' values could
+ * not be read back (Schedule.secretsUnreadable, set by store/schedule_secrets.ts), so a
+ * run would get `***` for them. The WeftError (exit 2) names the schedule and the file,
+ * and its hint says how to give the values again. The daemon records such a fire
+ * `failed` and logs it; a backfill refuses before claiming any fire.
+ */
+export function unreadableSecrets(schedule: Schedule): WeftError | null {
+  if (schedule.secretsUnreadable === undefined) return null;
+  // Each param whose stored value is masked, whole or in part, needs its value again.
+  const needed = Object.keys(schedule.params).filter((name) =>
+    schedule.secretParams?.includes(name) || schedule.params[name].includes(MASK)
+  );
+  const hint = schedule.source === "file"
+    ? `they are written again from ${schedule.file} when weft daemon starts or gets SIGHUP`
+    : `give them again: weft schedule add --replace ${schedule.file} --name ${schedule.name} ` +
+      `--cron "${schedule.cron}"${schedule.tz ? ` --tz ${schedule.tz}` : ""} ` +
+      `${needed.map((name) => `-p ${name}=...`).join(" ")} (and its other -p params)`;
+  return new WeftError(
+    `schedule ${schedule.name}: the values of its secret params cannot be read: ` +
+      `${schedule.secretsUnreadable}; no fire runs with *** in their place`,
+    { hint },
+  );
+}
+
+/** {@link unreadableSecrets} as one line, for the daemon's log. */
+export function unreadableSecretsLine(schedule: Schedule): string | null {
+  const e = unreadableSecrets(schedule);
+  if (!e) return null;
+  const [p] = e.problems;
+  return `${p.message} (hint: ${p.hint})`;
 }

@@ -4,7 +4,8 @@
  * - `["fire", name, utcMs]` → FireRecord (utcMs: the fire's logical time)
  *
  * A schedule's secret params are `***` in its record; their values are kept in a
- * private file beside it (schedule_secrets.ts) and put back by list() and get().
+ * private file beside it (schedule_secrets.ts) and put back by list() and get() (which
+ * set Schedule.secretsUnreadable instead when that file is gone or damaged).
  *
  * Every operation goes through KvIO (retried while another process holds the file);
  * read-modify-writes check the versionstamp they read and start over when another
@@ -53,7 +54,9 @@ export class KvScheduleStore implements ScheduleStore {
   }
 
   async add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
-    const { record, secret } = splitSecrets(schedule);
+    // A marker of the read (Schedule.secretsUnreadable) is never stored.
+    const { secretsUnreadable: _, ...given } = schedule;
+    const { record, secret } = splitSecrets(given);
     for (;;) {
       const old = await this.#io.get<Schedule>(schedKey(schedule.name));
       if (old.value && !options.replace) throw duplicateName(schedule.name);

@@ -12,6 +12,7 @@
  * @module
  */
 import { MASK, Secrets } from "../engine/secrets.ts";
+import { WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
 import { sha256 } from "./sha256.ts";
 import { readSmallText } from "./small_file.ts";
@@ -89,10 +90,14 @@ export async function writeScheduleSecrets(
     return;
   }
   await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  // mkdir's mode goes through the umask and leaves a folder already there as it is.
+  await Deno.chmod(dir, 0o700);
   const temporary = `${file}.${Deno.pid}.tmp`;
+  await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
   await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values }), {
     mode: 0o600,
   });
+  await Deno.chmod(temporary, 0o600);
   await Deno.rename(temporary, file);
 }
 
@@ -103,26 +108,50 @@ export async function removeScheduleSecrets(dir: string, name: string): Promise<
 
 /**
  * `record` (as read from weft.kv) with the real values of its params kept aside put back
- * from the private file, so that a fire runs with them; a value the file lacks (it was
- * deleted) stays masked. The file is read bounded (store/small_file.ts).
+ * from the private file, so that a fire runs with them. The file is read bounded
+ * (store/small_file.ts). When the values cannot all be read (the file is missing, is no
+ * regular file, cannot be read, is not the JSON written for this schedule, or lacks the
+ * value of a secret param) the record comes back as it is, its secret params `***`, with
+ * `secretsUnreadable` saying why: listing still works, and a fire refuses to run with
+ * `***` (schedule/secret_params.ts unreadableSecrets). Never throws for the file.
  */
 export async function withScheduleSecrets(dir: string, record: Schedule): Promise<Schedule> {
-  if (!record.secretParams?.length) return record;
-  const text = await readSmallText(secretFile(dir, record.name), {
-    hint: `it holds the secret params of schedule ${record.name}: ` +
-      "add the schedule again with weft schedule add --replace",
-  });
-  if (text === null) return record;
-  let stored: { name?: unknown; params?: Record<string, unknown> } = {};
+  const { secretsUnreadable: _, ...clean } = record;
+  if (!clean.secretParams?.length) return clean;
+  const file = secretFile(dir, clean.name);
+  const unreadable = (why: string): Schedule => ({ ...clean, secretsUnreadable: why });
+  let text: string | null;
+  try {
+    text = await readSmallText(file, { hint: "" });
+  } catch (e) {
+    const why = e instanceof WeftError ? e.problems[0].message : (e as Error).message;
+    return unreadable(`${file} cannot be read (${why.split("\n")[0]})`);
+  }
+  if (text === null) return unreadable(`${file} is missing`);
+  let stored: { name?: unknown; params?: unknown } | null = null;
   try {
     stored = JSON.parse(text);
   } catch {
-    return record; // cut by a crash: the values stay masked, as when the file is gone
+    // cut by a crash, or written over: the values are lost all the same
   }
-  if (stored.name !== record.name || !stored.params) return record;
-  const params = { ...record.params };
-  for (const [name, value] of Object.entries(stored.params)) {
+  if (stored === null || typeof stored !== "object" || Array.isArray(stored)) {
+    return unreadable(`${file} is damaged (not the JSON weft wrote)`);
+  }
+  if (stored.name !== clean.name) {
+    return unreadable(`${file} holds the values of another schedule`);
+  }
+  const values = stored.params !== null && typeof stored.params === "object"
+    ? stored.params as Record<string, unknown>
+    : {};
+  const params = { ...clean.params };
+  for (const [name, value] of Object.entries(values)) {
     if (typeof value === "string" && Object.hasOwn(params, name)) params[name] = value;
   }
-  return { ...record, params };
+  const lacking = clean.secretParams.filter((name) =>
+    Object.hasOwn(params, name) && typeof values[name] !== "string"
+  );
+  if (lacking.length) {
+    return unreadable(`${file} lacks the value of ${lacking.join(", ")}`);
+  }
+  return { ...clean, params };
 }
