@@ -321,3 +321,27 @@ Deno.test("maskEvent: an ended task or attempt with nothing to mask is passed as
   const failedMasked = maskEvent({ ...attempt, error: `ran ${quoteData("postgres -x")}` }, secrets);
   assert.equal(failedMasked.type === "attempt_finished" && failedMasked.error, `ran ${MASK} -x`);
 });
+
+Deno.test("Secrets: a 140,000-character secret is masked raw, encoded, in pieces and beside identifiers", () => {
+  // Base64-like, with `/` and `+`: its percent-encoded and `\/` forms differ from it.
+  const secret = "z/17lmyZ+rE7".repeat(11_667).slice(0, 140_000);
+  const secrets = new Secrets();
+  secrets.add(secret, "param db_password");
+  secrets.add("short-one");
+  secrets.protect(["task-short-one"]);
+  const encoded = encodeURIComponent(secret);
+  assert.equal(secrets.mask(`a ${secret} b ${encoded} c short-one`), "a *** b *** c ***");
+  assert.equal(secrets.mask(secret.replaceAll("/", "\\/")), MASK);
+  assert.equal(secrets.maskKeeping(`task-short-one: ${secret}`), "task-short-one: ***");
+  // A long line arriving in pieces: the secret cut by piece boundaries is still masked whole.
+  const line = `x ${secret} y`;
+  let masked = "";
+  let rest = "";
+  for (let at = 0; at < line.length; at += 50_000) {
+    const piece = secrets.maskPiece(rest + line.slice(at, at + 50_000), false);
+    masked += piece.masked;
+    rest = piece.rest;
+  }
+  masked += secrets.maskPiece(rest, true).masked;
+  assert.equal(masked, "x *** y");
+});

@@ -27,6 +27,7 @@ import { scheduleVerb } from "./schedule.ts";
 import { selfCheckVerb } from "./self_check.ts";
 import { completionsVerb } from "./completions.ts";
 import { schemaVerb } from "./schema.ts";
+import { internalErrorStack, internalErrorText } from "./internal_error.ts";
 
 /** Every verb, in help order. Adding a verb means adding its definition here. */
 const VERBS: readonly VerbDef[] = [
@@ -94,9 +95,10 @@ async function reportError(e: unknown, io: CliIO): Promise<number> {
     await err(io, formatProblem(fault) + "\n");
     return ExitCode.Failed;
   }
-  const message = e instanceof Error ? e.message : String(e);
-  await err(io, `weft: internal error: ${message}\n`);
-  if (io.env.WEFT_DEBUG && e instanceof Error && e.stack) await err(io, e.stack + "\n");
+  // A bug's message may quote anything (a secret, megabytes of a value): masked and cut.
+  await err(io, `weft: internal error: ${internalErrorText(e, io.env)}\n`);
+  const stack = io.env.WEFT_DEBUG ? internalErrorStack(e, io.env) : undefined;
+  if (stack !== undefined) await err(io, stack + "\n");
   else await err(io, "  hint: run again with WEFT_DEBUG=1 for details, and report it\n");
   return ExitCode.Failed;
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { percentEncode } from "../expr/url.ts";
+import { LiteralMatcher } from "./literal_matcher.ts";
 
 /** Environment variable names whose values are secret. */
 export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY/i;
@@ -78,6 +79,27 @@ export function createMasker(secrets: readonly string[]): (text: string) => stri
   return (text) => set.mask(text);
 }
 
+/**
+ * Every {@link Secrets} of this process not yet collected, for {@link maskWithKnownSecrets}:
+ * the last-resort handler of an unexpected error (cli/main.ts) is far from the run whose
+ * secrets its message may quote. Weak, so a daemon firing many runs does not keep them.
+ */
+const LIVE = new Set<WeakRef<Secrets>>();
+const COLLECTED = new FinalizationRegistry<WeakRef<Secrets>>((ref) => LIVE.delete(ref));
+
+/**
+ * `text` masked with the secrets of every {@link Secrets} alive in this process (the
+ * runs started so far that are still referenced); the text as it is when there are none.
+ */
+export function maskWithKnownSecrets(text: string): string {
+  for (const ref of LIVE) {
+    const secrets = ref.deref();
+    if (secrets === undefined) LIVE.delete(ref);
+    else text = secrets.mask(text);
+  }
+  return text;
+}
+
 /** Options of {@link Secrets}. */
 export interface SecretsOptions {
   /** Variable names whose values are secret whatever their name (a workflow's `secrets:`). */
@@ -99,12 +121,15 @@ export class Secrets {
   readonly #fragments = new Set<string>();
   readonly #refused = new Set<string>();
   readonly #identifiers = new Set<string>();
-  #plain: RegExp | null = null;
-  #keeping: RegExp | null = null;
+  #plain: LiteralMatcher | null = null;
+  #keeping: LiteralMatcher | null = null;
 
   constructor(options: SecretsOptions = {}) {
     this.#declared = new Set(options.declared ?? []);
     this.#warn = options.warn ?? (() => {});
+    const ref = new WeakRef(this);
+    LIVE.add(ref);
+    COLLECTED.register(this, ref);
   }
 
   /** True while there is nothing to mask (masking is then the identity). */
@@ -185,8 +210,8 @@ export class Secrets {
   /** `text` with every secret (and line of a multi-line secret) replaced by `***`. */
   mask(text: string): string {
     if (this.#fragments.size === 0) return text;
-    this.#plain ??= alternation(this.values());
-    return text.replace(this.#plain, MASK);
+    this.#plain ??= new LiteralMatcher(this.values());
+    return this.#plain.replace(text, MASK);
   }
 
   /**
@@ -203,12 +228,11 @@ export class Secrets {
     const values = this.values();
     let cut = text.length - (values[0].length - 1);
     if (cut <= 0) return { masked: "", rest: text };
-    const pattern = this.#plain ??= alternation(values);
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match && match.index < cut; match = pattern.exec(text)) {
-      cut = Math.max(cut, match.index + match[0].length);
+    const matcher = this.#plain ??= new LiteralMatcher(values);
+    for (const match of matcher.matches(text)) {
+      if (match.index >= cut) break;
+      cut = Math.max(cut, match.index + match.text.length);
     }
-    pattern.lastIndex = 0;
     return { masked: this.mask(text.slice(0, cut)), rest: text.slice(cut) };
   }
 
@@ -225,10 +249,10 @@ export class Secrets {
       const kept = [...this.#identifiers].filter((id) => secrets.some((s) => id.includes(s)));
       kept.sort((a, b) => b.length - a.length);
       // At any position an identifier is tried before a secret, so it wins there.
-      this.#keeping = alternation([...kept, ...secrets]);
+      this.#keeping = new LiteralMatcher([...kept, ...secrets]);
     }
     const identifiers = this.#identifiers;
-    return text.replace(this.#keeping, (match) => identifiers.has(match) ? match : MASK);
+    return this.#keeping.replace(text, (match) => identifiers.has(match) ? match : MASK);
   }
 }
 
@@ -238,9 +262,4 @@ function asciiJson(json: string): string {
     /[\u0080-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-/** A global expression matching any of `strings` literally, in the order given. */
-function alternation(strings: readonly string[]): RegExp {
-  return new RegExp(strings.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
 }

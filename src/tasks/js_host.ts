@@ -37,6 +37,16 @@ const INPUT_LIST_READ = {
   limit: 64 * 1024 * 1024,
 };
 
+/**
+ * The run's parameters, when too long for `WEFT_PARAMS` (script_launch.ts paramsInFile):
+ * weft's own file, as large as the parameters are.
+ */
+const PARAMS_READ = {
+  what: "the run's parameters",
+  hint: "pass smaller parameters",
+  limit: 256 * 1024 * 1024,
+};
+
 type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => ScriptFunction;
 
@@ -72,6 +82,16 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
     const files = list.split("\n").slice(0, -1);
     args.push(...files);
     process.env.WEFT_INPUT_FILES = files.join("\n");
+  }
+  // The run's parameters, when too long for WEFT_PARAMS, come in a file.
+  let paramsText = process.env.WEFT_PARAMS;
+  const paramsFile = process.env.WEFT_PARAMS_FILE;
+  if (paramsText === undefined && paramsFile) {
+    try {
+      paramsText = readTextBoundedSync(paramsFile, PARAMS_READ);
+    } catch (error) {
+      return fail(`weft: cannot read the run's parameters from ${paramsFile}: ${messageOf(error)}`);
+    }
   }
   const inline = target === "-";
   const file = inline ? resolve("[inline code]") : resolve(target);
@@ -125,7 +145,7 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       file,
       dirname(file),
       process,
-      parseParams(process.env.WEFT_PARAMS),
+      parseParams(paramsText),
       process.env,
       setOutput,
     );

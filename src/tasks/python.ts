@@ -4,7 +4,13 @@
  * the interpreter on stdin (`python3 - ARGS`), so no size of it makes exec fail.
  * @module
  */
-import { runScript, scriptArgs, type ScriptConfig, scriptEnv } from "./script_launch.ts";
+import {
+  paramsInFile,
+  runScript,
+  scriptArgs,
+  type ScriptConfig,
+  scriptEnv,
+} from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { quoteData } from "../model/data_text.ts";
 
@@ -30,9 +36,10 @@ export function runPython(
     const env = scriptEnv(ctx, extraEnv);
     // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.
     if (!Object.hasOwn(env, "PYTHONUNBUFFERED")) env.PYTHONUNBUFFERED = "1";
-    // Input paths too long for exec (data_processor, WEFT_INPUT_LIST_ONLY) are read from
-    // their list by a bootstrap that then runs the script as `python3 SCRIPT` would.
-    const boot = env.WEFT_INPUT_LIST_ONLY === "1" ? ["-c", LIST_BOOTSTRAP] : [];
+    // Input paths too long for exec (data_processor, WEFT_INPUT_LIST_ONLY) and params too
+    // long for WEFT_PARAMS are read from their files by a bootstrap that then runs the
+    // script as `python3 SCRIPT` would.
+    const boot = env.WEFT_INPUT_LIST_ONLY === "1" || paramsInFile(ctx) ? ["-c", BOOTSTRAP] : [];
     return {
       cmd: interpreter,
       args: [...boot, source.script, ...scriptArgs(config, ctx), ...extraArgs],
@@ -46,17 +53,32 @@ export function runPython(
 }
 
 /**
- * `python3 -c LIST_BOOTSTRAP SCRIPT ARGS…`: appends the paths in `$WEFT_INPUT_LIST` (one
- * a line) to `sys.argv`, sets `WEFT_INPUT_FILES` for this process only (an exported
- * value that long could not reach a child anyway), then runs SCRIPT as `__main__`, or
- * the code on stdin for `-`, with `sys.argv[0]` and `sys.path[0]` as `python3 SCRIPT` sets them.
+ * `python3 -c BOOTSTRAP SCRIPT ARGS…`. With `WEFT_INPUT_LIST_ONLY=1`: appends the paths
+ * in `$WEFT_INPUT_LIST` (one a line) to `sys.argv` and sets `WEFT_INPUT_FILES` for this
+ * process only (an exported value that long could not reach a child anyway). With
+ * `WEFT_PARAMS_FILE` (script_launch.ts paramsInFile): puts the file's JSON in
+ * `os.environ['WEFT_PARAMS']`, as the script would have found it, in Python's mapping
+ * only — not exported, so the script's own children still start (a value that long
+ * would make their exec fail); they can read `WEFT_PARAMS_FILE`. Then runs SCRIPT as
+ * `__main__`, or the code on stdin for `-`, with `sys.argv[0]` and `sys.path[0]` as
+ * `python3 SCRIPT` sets them.
  */
-const LIST_BOOTSTRAP = [
+const BOOTSTRAP = [
   "import os, sys, runpy",
-  "del os.environ['WEFT_INPUT_LIST_ONLY']",
-  "with open(os.environ['WEFT_INPUT_LIST'], encoding='utf-8', errors='surrogateescape') as f:",
-  "    files = f.read().split('\\n')[:-1]",
-  "os.environ['WEFT_INPUT_FILES'] = '\\n'.join(files)",
+  "files = []",
+  "if os.environ.get('WEFT_INPUT_LIST_ONLY') == '1':",
+  "    del os.environ['WEFT_INPUT_LIST_ONLY']",
+  "    with open(os.environ['WEFT_INPUT_LIST'], encoding='utf-8', errors='surrogateescape') as f:",
+  "        files = f.read().split('\\n')[:-1]",
+  "    os.environ['WEFT_INPUT_FILES'] = '\\n'.join(files)",
+  "if 'WEFT_PARAMS_FILE' in os.environ and 'WEFT_PARAMS' not in os.environ:",
+  "    with open(os.environ['WEFT_PARAMS_FILE'], encoding='utf-8') as f:",
+  "        text = f.read()",
+  "    try:",
+  "        os.environ._data[os.environ.encodekey('WEFT_PARAMS')] = os.environ.encodevalue(text)",
+  "    except AttributeError:",
+  "        os.environ['WEFT_PARAMS'] = text",
+  "    del text",
   "sys.argv = sys.argv[1:] + files",
   "if sys.argv[0] == '-':",
   "    sys.path[0] = ''",

@@ -12,6 +12,7 @@ import { notFoundReason, startFailure } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { nodeBuiltin, specialFileKind } from "../path.ts";
+import { byteLength, MAX_ARG_STRLEN } from "./exec_limits.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
@@ -75,14 +76,40 @@ export function scriptArgs(config: ScriptConfig, ctx: TaskContext): string[] {
 }
 
 /**
+ * The variable naming the private file that holds the run's parameters (JSON) when
+ * `WEFT_PARAMS` would be too long for exec; read by js_host.ts and python.ts's bootstrap.
+ */
+export const PARAMS_FILE_VAR = "WEFT_PARAMS_FILE";
+
+/** The run's parameters as a JSON object: what `WEFT_PARAMS` or the params file holds. */
+function paramsJson(ctx: TaskContext): string {
+  return JSON.stringify(ctx.params ?? {});
+}
+
+/**
+ * Whether the run's parameters go to the script in a file rather than `WEFT_PARAMS`:
+ * when `WEFT_PARAMS=JSON` would pass Linux's limit on one environment string
+ * (MAX_ARG_STRLEN, 128 KiB with its NUL, execve(2)), which would fail the exec.
+ */
+export function paramsInFile(ctx: TaskContext): boolean {
+  return byteLength(`WEFT_PARAMS=${paramsJson(ctx)}`) + 1 > MAX_ARG_STRLEN;
+}
+
+/**
  * The environment of a script: the task's merged environment, `WEFT_PARAMS` (the run's
- * parameters as a JSON object), then `extra`.
+ * parameters as a JSON object; left out when {@link paramsInFile}, and
+ * {@link runScriptProcess} names the file in `WEFT_PARAMS_FILE`), then `extra`. An
+ * inherited `WEFT_PARAMS` or `WEFT_PARAMS_FILE` is dropped: only weft's own is seen.
  */
 export function scriptEnv(
   ctx: TaskContext,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return { ...ctx.env, WEFT_PARAMS: JSON.stringify(ctx.params ?? {}), ...extra };
+  const env: Record<string, string> = { ...ctx.env };
+  delete env.WEFT_PARAMS;
+  delete env[PARAMS_FILE_VAR];
+  if (!paramsInFile(ctx)) env.WEFT_PARAMS = paramsJson(ctx);
+  return Object.assign(env, extra);
 }
 
 /**
@@ -146,11 +173,48 @@ export function runScript(
  * Starts the child in its own process group through `ctx.spawner` (a timeout or cancel
  * ends the whole group), streams stdout/stderr line by line through `ctx.emit`, and waits
  * for the group. Never throws: a child that cannot start is a failed result saying why.
+ * When {@link paramsInFile}, the parameters are first written to a private file (0600,
+ * in a 0700 folder beside the attempt's output file) named by `WEFT_PARAMS_FILE`, and
+ * removed when the child has ended.
  */
 export async function runScriptProcess(
   ctx: TaskContext,
   launch: ScriptLaunch,
 ): Promise<TaskResult> {
+  let env = launch.env;
+  let folder: string | undefined;
+  if (paramsInFile(ctx)) {
+    try {
+      folder = await privateFolder(ctx.outputFile);
+      const file = `${folder}/params.json`;
+      await Deno.writeTextFile(file, paramsJson(ctx), { mode: 0o600 });
+      env = { ...env, [PARAMS_FILE_VAR]: file };
+    } catch (error) {
+      if (folder !== undefined) await Deno.remove(folder, { recursive: true }).catch(() => {});
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = ownText("cannot write the run's parameters to a private file: ") +
+        quoteData(reason);
+      return { ok: false, exitCode: null, outputs: {}, error: message };
+    }
+  }
+  try {
+    return await spawnAndWait(ctx, { ...launch, env });
+  } finally {
+    if (folder !== undefined) await Deno.remove(folder, { recursive: true }).catch(() => {});
+  }
+}
+
+/** A new private folder (0700) beside `workFile` (in the system temp folder if that fails). */
+async function privateFolder(workFile: string): Promise<string> {
+  if (workFile !== "") {
+    try {
+      return await Deno.makeTempDir({ dir: dirname(workFile), prefix: "params-" });
+    } catch { /* the system temp folder below */ }
+  }
+  return await Deno.makeTempDir({ prefix: "weft-params-" });
+}
+
+async function spawnAndWait(ctx: TaskContext, launch: ScriptLaunch): Promise<TaskResult> {
   let child: SpawnedProcess;
   try {
     child = await ctx.spawner.spawn({
