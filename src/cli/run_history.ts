@@ -73,13 +73,14 @@ export interface RunHistory {
  */
 export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Promise<RunHistory> {
   const home = homeFor(io, options.homeOption);
+  // Loaded while the store opens (mostly waiting on the disk), not after it: both come
+  // before the first task can start.
+  const modules = Promise.all([import("../store/recorder.ts"), import("../store/resume.ts")]);
+  modules.catch(() => {}); // a failed load is thrown below, unless opening failed first
   // The space reserve lets a run stopped by a full disk still be recorded `failed`.
   const store = await openHistory(io, options.homeOption, { reserve: true });
   try {
-    const [{ createRecorder }, { checkResumable, taskHashes }] = await Promise.all([
-      import("../store/recorder.ts"),
-      import("../store/resume.ts"),
-    ]);
+    const [{ createRecorder }, { checkResumable, taskHashes }] = await modules;
     let resume: RunHistory["resume"];
     if (options.resumeId !== undefined) {
       const previous = await store.getRun(options.resumeId);

@@ -21,8 +21,14 @@ export interface Page<T> {
   cursor: string;
 }
 
-// Stay well inside KV's per-operation limits.
-const MAX_MUTATIONS_PER_OP = 500;
+// KV's per-operation limits (Deno's ext/kv: 1,000 mutations, 80 KiB of keys, 800 KiB
+// of keys and values). Mutations are counted exactly and keys measured as an upper
+// bound of their encoding (keyBytes), so those two are used as they are: a run of
+// 1,000 tasks records its tasks in one write, not two (each write is a transaction
+// with its fsync, before the first task may start). Values are estimated, so their
+// limit keeps a margin.
+const MAX_MUTATIONS_PER_OP = 1000;
+const MAX_KEY_BYTES_PER_OP = 80 * 1024;
 const MAX_BYTES_PER_OP = 500 * 1024;
 const GET_MANY_LIMIT = 10;
 
@@ -30,16 +36,48 @@ const GET_MANY_LIMIT = 10;
 type Sized = Mutation & { bytes?: number };
 
 /**
+ * An upper bound of a key's size as KV encodes it (what its 80 KiB limit per operation
+ * counts): a string part is a tag, its UTF-8 bytes (a NUL byte escaped to two) and a
+ * terminator; a byte part likewise; a number a tag and 8 bytes. Exact for ASCII, so
+ * that a batch is not cut early: keys are mostly short ASCII ids.
+ */
+export function keyBytes(key: Deno.KvKey): number {
+  let size = 0;
+  for (const part of key) {
+    if (typeof part === "string") size += 2 + utf8Bytes(part);
+    else if (part instanceof Uint8Array) size += 2 + part.length * 2;
+    else if (typeof part === "bigint") size += 2 + part.toString(16).length;
+    else size += 9; // number (tag + 8 bytes), boolean (1)
+  }
+  return size;
+}
+
+/** UTF-8 length of `text`, counting a NUL as 2 (KV escapes it in keys). */
+function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Past ASCII a UTF-16 unit takes at most 3 bytes (a surrogate pair 4 for 2 units).
+    if (c >= 0x80 || c === 0) bytes += c < 0x800 ? 1 : 2;
+  }
+  return bytes;
+}
+
+/**
  * A mutation's estimated size: the value as V8 serializes it (kv_blobs.ts, what KV's
  * limit counts; a JSON string of every record cost a visible share of a run's garbage).
  */
-function estimateBytes(m: Sized): number {
-  if (m.value === undefined) return JSON.stringify(m.key).length;
-  return JSON.stringify(m.key).length + (m.bytes ?? valueBytes(m.value));
+function estimateBytes(m: Sized, keySize: number = keyBytes(m.key)): number {
+  if (m.value === undefined) return keySize;
+  return keySize + (m.bytes ?? valueBytes(m.value));
 }
 
 function bytesOf(mutations: Mutation[]): number {
   return mutations.reduce((sum, m) => sum + estimateBytes(m), 0);
+}
+
+function keyBytesOf(keys: Array<{ key: Deno.KvKey }>): number {
+  return keys.reduce((sum, m) => sum + keyBytes(m.key), 0);
 }
 
 /** Each value too big for KV becomes its blob chunks followed by a small value. */
@@ -58,27 +96,39 @@ function withBlobs(mutations: Mutation[]): Sized[] {
 
 /**
  * Splits mutations into groups that each fit one atomic operation; also returns the
- * estimated bytes of the last group (each mutation is measured once: JSON.stringify of
- * every record is a visible cost at a thousand tasks a second).
+ * estimated bytes and key bytes of the last group (each mutation is measured once:
+ * JSON.stringify of every record is a visible cost at a thousand tasks a second).
  */
-function splitIntoBatches(mutations: Mutation[]): { batches: Mutation[][]; lastBytes: number } {
+function splitIntoBatches(
+  mutations: Mutation[],
+): { batches: Mutation[][]; lastBytes: number; lastKeyBytes: number } {
   const batches: Mutation[][] = [];
   let current: Mutation[] = [];
   let bytes = 0;
+  let keys = 0;
   for (const m of mutations) {
-    const size = estimateBytes(m);
+    const keySize = keyBytes(m.key);
+    const size = estimateBytes(m, keySize);
     if (
-      current.length && (current.length >= MAX_MUTATIONS_PER_OP || bytes + size > MAX_BYTES_PER_OP)
+      current.length &&
+      (current.length >= MAX_MUTATIONS_PER_OP || bytes + size > MAX_BYTES_PER_OP ||
+        keys + keySize > MAX_KEY_BYTES_PER_OP)
     ) {
       batches.push(current);
       current = [];
       bytes = 0;
+      keys = 0;
     }
     current.push(m);
     bytes += size;
+    keys += keySize;
   }
   if (current.length) batches.push(current);
-  return { batches, lastBytes: current.length ? bytes : 0 };
+  return {
+    batches,
+    lastBytes: current.length ? bytes : 0,
+    lastKeyBytes: current.length ? keys : 0,
+  };
 }
 
 /** Retrying, limit-aware access to one open Deno.Kv. */
@@ -183,11 +233,15 @@ export class KvIO {
     // Blobs of the final values go with the other mutations: before, or in the same op.
     const finalWrites = withBlobs(final);
     const blobs = finalWrites.filter((m) => m.key[0] === "blob");
-    const { batches, lastBytes } = splitIntoBatches([...withBlobs(mutations), ...blobs]);
+    const { batches, lastBytes, lastKeyBytes } = splitIntoBatches([
+      ...withBlobs(mutations),
+      ...blobs,
+    ]);
     const finalOnly = finalWrites.filter((m) => m.key[0] !== "blob");
     let last = batches.pop() ?? [];
     const together = last.length + finalOnly.length <= MAX_MUTATIONS_PER_OP &&
-      lastBytes + bytesOf(finalOnly) <= MAX_BYTES_PER_OP;
+      lastBytes + bytesOf(finalOnly) <= MAX_BYTES_PER_OP &&
+      lastKeyBytes + keyBytesOf(finalOnly) + keyBytesOf(checks) <= MAX_KEY_BYTES_PER_OP;
     if (!together) {
       batches.push(last);
       last = [];

@@ -117,11 +117,10 @@ export function createRecorder(
         for (const task of event.tasks) states.set(task.id, { record: task, attempt: null });
         tasks.set(event.run.id, states);
         const ticks = event.run.pid === Deno.pid ? processStartTicks(Deno.pid) : null;
-        beats.start(event.run.id);
         // The work folder goes to the journal, for recovery; the run record stays as it was.
         const { workDir, ...run } = event.run;
         const runId = run.id;
-        return queue.barrier(() => {
+        const recorded = queue.barrier(() => {
           journals.set(
             runId,
             openRunJournal(store.logsDir, runId, workDir, fault, options.storePath),
@@ -132,6 +131,10 @@ export function createRecorder(
             pidStartTicks: ticks,
           });
         });
+        // After the record's write began: the first timer of a process loads Deno's
+        // timers (~5 ms), which no longer delays that write (no task starts before it).
+        beats.start(runId);
+        return recorded;
       }
       case "task_started": {
         const state = taskState(tasks, event.runId, event.taskId);
