@@ -126,3 +126,26 @@ Deno.test("url: percentEncode keeps unreserved characters only, UTF-8 bytes othe
   assert.equal(percentEncode(" !*'()/"), "%20%21%2A%27%28%29%2F");
   assert.equal(percentEncode("é€\n"), "%C3%A9%E2%82%AC%0A");
 });
+
+Deno.test("url: a user name that would decode to hold ':' is refused (RFC 7617); a password may", () => {
+  // A value's ':' lands in the user name as %3A: Basic auth would send `admin:guess:`.
+  const e = refused(
+    "http://${p.user}@127.0.0.1:18931/h",
+    { user: "admin:guess" },
+    /user name "admin:guess" contains ':'/,
+  );
+  assert.equal(e.offset, 7);
+  assert.match(e.hint ?? "", /RFC 7617/);
+  // Two values in the user name, the second with the ':': the error is at the second.
+  assert.equal(refused("http://${p.a}${p.b}@h/", { a: "x", b: "y:z" }, /"xy:z"/).offset, 13);
+  // Written out, or brought by raw(...), %3A is the same user name.
+  refused("http://a%3Ab:pw@h/", {}, /user name "a:b" contains ':'/);
+  refused("http://${raw(p.u)}@h/", { u: "a%3ab" }, /user name "a:b"/);
+  refused("${p.base}/x", { base: "http://a%3Ab@h" }, /user name "a:b"/);
+  // The first literal ':' ends the user name: a value after it is the password.
+  assert.equal(url("http://u:${p.pw}@h/", { pw: "p:w" }), "http://u:p%3Aw@h/");
+  assert.equal(url("http://${p.u}:${p.pw}@h/", { u: "me", pw: "a:b" }), "http://me:a%3Ab@h/");
+  // Without an `@` nothing is user info: a %3A in the path or query is data.
+  assert.equal(url("http://h/${p.x}?q=${p.x}", { x: "a:b" }), "http://h/a%3Ab?q=a%3Ab");
+  assert.equal(url("http://h/a%3Ab@c", {}), "http://h/a%3Ab@c");
+});

@@ -130,3 +130,33 @@ tasks: [{ id: t, command: "true" }]
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("webhook headers are checked as an http task's: a line break makes the channel unusable", () => {
+  const plan = resolveChannels({
+    workflow: workflow({
+      channels: ["webhook"],
+      webhook: {
+        url: "http://127.0.0.1:9/h",
+        headers: { "X-Custom": "${params.h}", "X-Token": "${params.t}" },
+      },
+    }),
+    env: {},
+    params: { h: "a\r\nX-Evil: 1", t: " tok " },
+  });
+  const channel = plan.channels.get("webhook") as { error: string };
+  assert.match(channel.error, /header .*X-Custom.*: its value .* contains a line break/);
+  assert.ok(plan.secrets.includes("tok"), "a credential header is masked even when refused");
+  const fine = resolveChannels({
+    workflow: workflow({
+      channels: ["webhook"],
+      webhook: { url: "http://127.0.0.1:9/h", headers: { "X-Custom": " ${params.h}\n" } },
+    }),
+    env: {},
+    params: { h: "v" },
+  });
+  assert.deepEqual(fine.channels.get("webhook"), {
+    kind: "webhook",
+    url: "http://127.0.0.1:9/h",
+    headers: { "X-Custom": "v" },
+  });
+});

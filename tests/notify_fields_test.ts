@@ -189,3 +189,83 @@ tasks: [{ id: a, command: "true" }]
     }
   },
 );
+
+/** An HTTP server on 127.0.0.1 that counts requests and keeps their Authorization header. */
+function startCountingServer() {
+  const auth: (string | null)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    auth.push(req.headers.get("authorization"));
+    return new Response("ok");
+  });
+  return { port: server.addr.port, auth, close: () => server.shutdown() };
+}
+
+Deno.test(
+  "webhook url: a value with ':' in the user name is refused as in an http task; nothing is sent",
+  opts,
+  async () => {
+    const server = startCountingServer();
+    try {
+      const flow = `name: userhook
+params: { user: u }
+notifications:
+  channels: [webhook]
+  webhook: { url: "http://\${params.user}@127.0.0.1:${server.port}/h" }
+tasks: [{ id: a, command: "true" }]
+`;
+      const ok = await runFlow(flow, ["user=admin"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.deepEqual(server.auth, [`Basic ${btoa("admin:")}`]);
+      const bad = await runFlow(flow, ["user=admin:guess"]);
+      assert.equal(bad.code, 0, bad.stderr); // a notification never changes the run's outcome
+      assert.match(
+        bad.stderr,
+        /notification to webhook failed: notifications\.webhook\.url: the URL's user name "admin:guess" contains ':'.* in \$\{params\.user\} \(RFC 7617/,
+      );
+      assert.doesNotMatch(bad.stderr, /after \d+ tries/, "a refusal is not retried");
+      assert.equal(server.auth.length, 1, "the refused notification was never sent");
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+Deno.test(
+  "webhook headers: a value with a line break is refused at once, naming the header; nothing is sent",
+  opts,
+  async () => {
+    const server = startCountingServer();
+    try {
+      const flow = `name: headhook
+params: { h: ok, tok: "secret-token-1234" }
+notifications:
+  channels: [webhook]
+  webhook:
+    url: "http://127.0.0.1:${server.port}/h"
+    headers: { X-Custom: "\${params.h}", Authorization: "Bearer \${params.tok}" }
+tasks: [{ id: a, command: "true" }]
+`;
+      const ok = await runFlow(flow, ["h=fine"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.equal(server.auth.length, 1);
+      const bad = await runFlow(flow, ["h=a\r\nX-Evil: 1"]);
+      assert.equal(bad.code, 0, bad.stderr);
+      const line = bad.stderr.split("\n").find((l) => l.includes("notification to webhook"));
+      assert.ok(line, bad.stderr);
+      // One line: the value's CR LF is quoted escaped, and the refusal is not retried.
+      assert.match(
+        line,
+        /failed: header "X-Custom": its value "a\\r\\nX-Evil: 1" contains a line break \(CR or LF\), which could start another header; refused; recorded on run/,
+      );
+      assert.doesNotMatch(bad.stderr, /after \d+ tries|Invalid header value/);
+      // A credential header's value is never repeated, masked or not.
+      const cred = await runFlow(flow, ["tok=abc\ndef"]);
+      assert.match(cred.stderr, /header "Authorization": its value contains a line break/);
+      assert.doesNotMatch(cred.stderr, /abc/);
+      assert.equal(server.auth.length, 1, "the refused notifications were never sent");
+    } finally {
+      await server.close();
+    }
+  },
+);

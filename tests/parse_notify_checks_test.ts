@@ -59,3 +59,35 @@ tasks: [{ id: a, command: "true" }]
 `);
   assert.equal(code, 0, out);
 });
+
+Deno.test("validate: what the literal text of a notification URL or header decides", async () => {
+  const { code, out } = await validate(`name: n
+params: { user: alice }
+notifications:
+  channels: [webhook, slack]
+  webhook:
+    url: "http://a%3Ab:pw@127.0.0.1:9/h"
+    headers: { X-A: "a\\nb", X-B: " fine\\n", X-C: "\${params.user}" }
+  slack: { webhook_url: "ftp://hooks.example/x" }
+tasks: [{ id: a, command: "true" }]
+`);
+  assert.equal(code, 2, out);
+  assert.match(
+    out,
+    /flow\.yml:6:11: notifications\.webhook\.url: the URL's user name "a:b" contains ':'.*\n.*RFC 7617/,
+  );
+  assert.match(out, /flow\.yml:7:23: notifications\.webhook\.headers\.X-A: a header value cannot/);
+  assert.match(
+    out,
+    /flow\.yml:8:26: notifications\.slack\.webhook_url: unsupported URL scheme ftp:/,
+  );
+  assert.match(out, /3 problems/);
+  const fine = await validate(`name: n
+params: { user: alice, url: "http://h/x" }
+notifications:
+  channels: [webhook]
+  webhook: { url: "\${params.url}", headers: { X-A: "\${params.user}" } }
+tasks: [{ id: a, command: "true" }]
+`);
+  assert.equal(fine.code, 0, fine.out);
+});

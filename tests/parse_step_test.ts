@@ -320,3 +320,57 @@ Deno.test("javascript: a static import in inline code is found by validate, with
     assert.deepEqual(problems(code(ok)), [], ok);
   }
 });
+
+Deno.test("an empty shell is refused as an empty interpreter is, in a task and in defaults", () => {
+  const text = lines(
+    "name: x",
+    'defaults: {shell: ""}',
+    "tasks:",
+    '  - {id: a, command: "true", shell: ""}',
+    '  - {id: b, type: python, code: "print(1)", interpreter: ""}',
+  );
+  assert.deepEqual(problems(text), [
+    "2:19: defaults.shell: shell is empty",
+    '4:37: shell in task "a": shell is empty',
+    '5:58: interpreter in task "b": interpreter is empty',
+  ]);
+});
+
+Deno.test("${HOME}: the hint fits the field — the shell's $HOME only in a shell command", () => {
+  const text = lines(
+    "name: x",
+    "tasks:",
+    '  - {id: s, command: "echo ${HOME}"}',
+    '  - {id: p, type: python, code: "print(1)", args: ["${HOME}"]}',
+    '  - {id: e, command: "true", environment: {H: "${HOME}"}}',
+    '  - {id: d, type: docker, config: {image: alpine, command: ["ls", "${HOME}"]}}',
+  );
+  const found = hints(text);
+  assert.equal(found.length, 4, problems(text).join("\n"));
+  assert.match(found[0] ?? "", /for the shell's variable write \$HOME or \$\$\{HOME\}/);
+  for (const hint of found.slice(1)) {
+    assert.match(hint ?? "", /not read by a shell .*write \$\{env\.HOME\}/);
+    assert.doesNotMatch(hint ?? "", /shell's variable/);
+  }
+});
+
+Deno.test("database: single statements with ; inside a body, a string or a comment pass validate", () => {
+  const task = (query: string) =>
+    lines(
+      "name: x",
+      "tasks:",
+      `  - {id: q, type: database, config: {connection: "sqlite::memory:", query: ${query}}}`,
+    );
+  for (
+    const one of [
+      `"SELECT E'it\\\\'s; x' AS a"`,
+      '"CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON x BEGIN SELECT 1; SELECT 2; END"',
+      '"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql"',
+      '"SELECT 1 /* nested /* ; */ */"',
+      `'SELECT 1 AS "a;b";'`,
+    ]
+  ) {
+    assert.deepEqual(problems(task(one)), [], one);
+  }
+  assert.equal(problems(task(`"SELECT 'a\\\\'; SELECT 2"`)).length, 1);
+});

@@ -84,6 +84,27 @@ Deno.test("hasSecondStatement: a `;` in strings, dollar quotes and comments does
   }
 });
 
+Deno.test("runQuery, SQLite: a trigger whose BEGIN … END body holds statements is one statement", async () => {
+  const dir = testTempDir("sqlite-trigger-");
+  await withSession(`sqlite:${dir}/t.sqlite`, async (db) => {
+    await runQuery(db, "CREATE TABLE x (a INTEGER)");
+    await runQuery(db, "CREATE TABLE log (a INTEGER)");
+    await runQuery(
+      db,
+      "CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON x BEGIN " +
+        "INSERT INTO log VALUES (new.a); INSERT INTO log VALUES (new.a * 10); END;",
+    );
+    await runQuery(db, "INSERT INTO x VALUES (2)");
+    const result = await runQuery(db, "SELECT a FROM log ORDER BY a");
+    assert.equal(result.rows, '[{"a":2},{"a":20}]');
+    // Still one statement per query: what follows END is refused.
+    await assert.rejects(
+      runQuery(db, "CREATE TRIGGER u AFTER INSERT ON x BEGIN SELECT 1; END; DROP TABLE log"),
+      /more than one statement/,
+    );
+  });
+});
+
 /** A migrations folder with the given files. */
 function migrationsDir(files: Record<string, string>): string {
   const dir = testTempDir("migrations-");

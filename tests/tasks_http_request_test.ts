@@ -51,7 +51,8 @@ tasks:
       report.tasks.map((t: { id: string; error: string }) => [t.id, t.error]),
     );
     assert.match(errors.field, /^auth\.username "u:x" contains ':', .*RFC 7617/);
-    assert.match(errors.userinfo, /^the URL's user name "u:x" contains ':', .*RFC 7617/);
+    // Refused where the URL is built from its values (expr/url.ts), as notification URLs are.
+    assert.match(errors.userinfo, /^url: the URL's user name "u:x" contains ':', .*RFC 7617/);
     assert.equal(server.seen.length, 2, "the refused requests were never sent");
   } finally {
     await server.close();
@@ -82,4 +83,36 @@ tasks:
   assert.match(out, /flow\.yml:11:48: auth\.username in task "around": .*cannot contain ':'/);
   assert.match(out, /RFC 7617/);
   assert.doesNotMatch(out, /task "value"/, "a value's ':' is only known at run time");
+});
+
+Deno.test("a %3A written in the URL's user name: validate refuses what the run refuses", async () => {
+  const server = startAuthServer();
+  try {
+    const { file, env } = await writeFlow(`name: auth
+tasks:
+  - id: t
+    type: http
+    url: "http://a%3Ab:pw@127.0.0.1:${server.port}/h"
+`);
+    const checked = await weft(["validate", file]);
+    assert.equal(checked.code, 2, checked.stdout + checked.stderr);
+    assert.match(
+      checked.stderr,
+      /flow\.yml:5:11: url in task "t": the URL's user name "a:b" contains ':'.*\n.*RFC 7617/,
+    );
+    const run = await weft(["run", file, "--json"], { env });
+    assert.equal(run.code, 2, run.stderr); // validated before it starts
+    assert.match(run.stderr, /the URL's user name "a:b" contains ':'/);
+    assert.deepEqual(server.seen, [], "nothing was sent");
+    // The password may hold %3A: it ends at the '@', never at a ':'.
+    const { file: fine, env: fineEnv } = await writeFlow(`name: auth
+tasks:
+  - {id: t, type: http, url: "http://ab:p%3Aw@127.0.0.1:${server.port}/h"}
+`);
+    const ok = await weft(["run", fine, "--json"], { env: fineEnv });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(server.seen, [basic("ab", "p:w")]);
+  } finally {
+    await server.close();
+  }
 });

@@ -17,6 +17,8 @@
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
 
+export { hasSecondStatement, secondStatementAt } from "./sql_statements.ts";
+
 /** A statement with placeholders and the values to bind to them, in order. */
 export interface BoundSql {
   sql: string;
@@ -212,53 +214,4 @@ function advance(
       }
       return { state, next: i + 1 };
   }
-}
-
-/**
- * Where the statement after a `;` starts in `sql` (the database task runs one statement
- * per `query`, tasks/database/query.ts), or -1. Strings ('…', "…", `…`, […]), PostgreSQL
- * dollar quotes ($tag$…$tag$) and comments (-- and /* *\/) are skipped, so a `;`
- * inside them does not count.
- */
-export function secondStatementAt(sql: string): number {
-  let i = 0;
-  let ended = false;
-  while (i < sql.length) {
-    const c = sql[i];
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? sql.length : end + 2;
-      continue;
-    }
-    if (ended && c !== ";") return i;
-    if (c === ";") {
-      ended = true;
-      i++;
-      continue;
-    }
-    const close = c === "'" || c === '"' || c === "`" ? c : c === "[" ? "]" : null;
-    const tag = c === "$" ? /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0] : undefined;
-    if (close) {
-      const end = sql.indexOf(close, i + 1);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (tag) {
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? sql.length : end + tag.length;
-    } else i++;
-  }
-  return -1;
-}
-
-/** Whether `sql` has a statement after a `;` ({@link secondStatementAt}). */
-export function hasSecondStatement(sql: string): boolean {
-  return secondStatementAt(sql) >= 0;
 }

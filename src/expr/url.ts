@@ -9,7 +9,7 @@
  * |-----------------------------------------------|------------------------------------------|
  * | the very start of the URL (the base)          | inserted as written: it sets the scheme, host and maybe a path |
  * | the rest of the scheme                        | letters, digits, `+ - .` only, else refused |
- * | user info (an `@` follows in the authority)   | percent-encoded                          |
+ * | user info (an `@` follows in the authority)   | percent-encoded; the user name (before the first `:`) may not come out holding a `:` |
  * | host                                          | letters, digits, `- . _ ~`, non-ASCII letters; inside `[...]` hex digits, `:` and `.`; else refused |
  * | port                                          | digits only, else refused                |
  * | path                                          | percent-encoded, `/` included, so it stays one segment; a segment that would read `.` or `..` is refused |
@@ -20,6 +20,13 @@
  * inserted as written wherever it stands, and the text it adds counts as URL syntax
  * for what follows (for values that are already encoded, or that are meant to add a
  * path or a query).
+ *
+ * The user name of the user info, once percent-decoded, may not hold a `:` (a value's
+ * `:` lands there as `%3A`, and so may a literal or raw `%3A`): HTTP sends it as Basic
+ * auth, `base64(user:password)`, and the server reads the user-id up to the first `:`
+ * (RFC 7617 §2), so `admin:guess` would arrive as user `admin` with a password that
+ * starts `guess:`. Such a URL is refused ({@link userNameTrouble}), wherever weft builds
+ * it (http tasks, notification URLs) and when `weft validate` reads its literal text.
  * @module
  */
 import { ExpressionError } from "./errors.ts";
@@ -74,6 +81,28 @@ export function buildUrl(literals: readonly string[], values: readonly UrlValue[
   }
   reader.end();
   return url;
+}
+
+/**
+ * Why a URL's user name (`userName`, as written in the URL: percent-encoded) cannot be
+ * sent, or undefined: decoded, it holds a `:`, which a Basic auth user-id cannot (RFC
+ * 7617 §2; see the module text). Only `%3A` decodes to `:` (a bare `:` ends the name).
+ */
+export function userNameTrouble(userName: string): { message: string; hint: string } | undefined {
+  if (!/%3a/i.test(userName)) return undefined;
+  let decoded = userName;
+  try {
+    decoded = decodeURIComponent(userName);
+  } catch {
+    // A malformed %-sequence elsewhere in the name: show it as written.
+  }
+  return {
+    message: `the URL's user name ${
+      JSON.stringify(decoded.slice(0, 60))
+    } contains ':', which a Basic auth user name cannot hold`,
+    hint: "RFC 7617: the user-id ends at the first ':', so the server would read a shorter " +
+      "user name; use the name the server expects",
+  };
 }
 
 /** Unreserved characters (RFC 3986 §2.3); everything else is percent-encoded. */
@@ -151,6 +180,15 @@ class UrlReader {
    */
   #hostPort = { open: false, colon: false };
   #sawAt = false;
+  /**
+   * The user name as it stands in the URL (before the authority's first `:` and its
+   * `@`), checked when the `@` comes.
+   */
+  #user = "";
+  /** A `:` ended the user name: a password follows. */
+  #userEnded = false;
+  /** Offset of the first value in the user name that holds `%3A`, for the error. */
+  #userColonAt = -1;
   #segment = "";
   /** The current path segment holds an encoded value. */
   #touched = false;
@@ -184,7 +222,11 @@ class UrlReader {
       if (!this.#touched) this.#segmentOffset = offset;
       this.#segment += text;
       this.#touched = true;
-    } else if (part !== "userinfo" && this.#state === "authority") {
+    } else if (part === "userinfo") {
+      if (this.#userEnded) return;
+      this.#user += text;
+      if (this.#userColonAt < 0 && /%3a/i.test(text)) this.#userColonAt = offset;
+    } else if (this.#state === "authority") {
       for (const ch of text) this.#addHostPort(ch);
     }
   }
@@ -211,9 +253,14 @@ class UrlReader {
       case "authority":
         if (ch === "/" || ch === "\\" || ch === "?" || ch === "#") this.#enter(ch);
         else if (ch === "@") {
+          if (!this.#sawAt) this.#checkUser();
           this.#sawAt = true;
           this.#hostPort = { open: false, colon: false };
-        } else this.#addHostPort(ch);
+        } else {
+          if (ch === ":") this.#userEnded = true;
+          else if (!this.#sawAt && !this.#userEnded) this.#user += ch;
+          this.#addHostPort(ch);
+        }
         return;
       case "path":
         if (ch === "/" || ch === "\\" || ch === "?" || ch === "#") {
@@ -226,6 +273,14 @@ class UrlReader {
         return;
       case "fragment":
         return;
+    }
+  }
+
+  /** At the authority's `@`: the user name it ends may not decode to hold a `:`. */
+  #checkUser(): void {
+    const trouble = userNameTrouble(this.#user);
+    if (trouble) {
+      throw new ExpressionError(trouble.message, Math.max(this.#userColonAt, 0), trouble.hint);
     }
   }
 

@@ -13,7 +13,9 @@ export const shellConfig = {
     "The shell command to run; ${...} values are quoted for the shell",
   ),
   /** The shell: `sh` (default), `bash`, or a path. */
-  shell: processText.optional().describe("The shell: sh (default), bash, or a path"),
+  shell: processText.min(1, "shell is empty").optional().describe(
+    "The shell: sh (default), bash, or a path",
+  ),
 };
 
 /** RFC 9110 §5.1 field names (tokens), as `weft validate` checks them (parse/step_checks.ts). */

@@ -117,7 +117,9 @@ export const taskDefaultsSchema = z.strictObject({
   timeout: timeout.optional().describe("Default timeout of each task (a bare number is seconds)"),
   retry: retrySchema.optional().describe("Default retries of each task"),
   continue_on_error: z.boolean().optional().describe("Default continue_on_error of each task"),
-  shell: processText.optional().describe("Default shell of shell tasks (sh, bash or a path)"),
+  shell: processText.min(1, "shell is empty").optional().describe(
+    "Default shell of shell tasks (sh, bash or a path)",
+  ),
   cwd: processText.optional().describe("Default working directory of each task"),
   environment: envMap.optional().describe("Environment variables every task gets"),
 });

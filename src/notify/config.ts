@@ -15,6 +15,7 @@
 import { compileTemplate, type Scope } from "../expr/mod.ts";
 import { checkHttpUrl, renderAddressField, renderHeaderField, renderUrlField } from "./fields.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { CREDENTIAL, setCheckedHeader } from "../model/http_header.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
 
@@ -225,11 +226,17 @@ function buildChannel(
       const url = text.as(renderUrlField, settings.url, "notifications.webhook.url");
       if (!url) throw new Error("no URL: set notifications.webhook.url");
       secrets.push(url);
+      // Checked as an http task's headers are, so a value with a line break is refused
+      // now, with its reason, rather than tried and failed by fetch at each try.
+      // Every credential is masked first, even when another header is refused.
+      const rendered = Object.entries((settings.headers ?? {}) as Block).map(([key, value]) => {
+        const raw = value === undefined ? "" : String(renderValue(value, scope));
+        if (CREDENTIAL.test(key)) secrets.push(raw.trim());
+        return [key, raw] as const;
+      });
+      const checked = new Headers();
       const headers: Record<string, string> = {};
-      for (const [key, value] of Object.entries((settings.headers ?? {}) as Block)) {
-        headers[key] = text(value) ?? "";
-        if (/authorization|token|key|secret|cookie|password/i.test(key)) secrets.push(headers[key]);
-      }
+      for (const [key, raw] of rendered) headers[key] = setCheckedHeader(checked, key, raw);
       return { kind: "webhook", url, headers };
     }
     default:

@@ -24,6 +24,7 @@ import { evaluateAlerts } from "./alerts.ts";
 import { type ChannelPlan, parseGlobalNotifications, resolveChannels } from "./config.ts";
 import { failedTasks, type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
 import { withBackoff } from "./retry.ts";
+import { resolveQuoted } from "../model/data_text.ts";
 import { TaskNotifications } from "./task_notify.ts";
 import { hasNotifications } from "./wanted.ts";
 
@@ -155,9 +156,11 @@ async function send(
       options.signal,
     );
   }
+  // A reason built with quoteData (a refused header) is masked in its quoted data; any
+  // other is masked whole.
   const error = outcome.error === undefined
     ? undefined
-    : options.secrets.maskKeeping(outcome.error);
+    : resolveQuoted(outcome.error, (data) => options.secrets.maskKeeping(data));
   if (!outcome.ok) {
     const what = about.alert
       ? `alert ${about.alert} to ${name}`

@@ -121,8 +121,11 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
  * that is there: this runs for every task, and most fields are absent (issue 8 §5).
  */
 function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: boolean): void {
+  // Only a shell task's `command` is read by a shell (tasks/shell.ts).
+  const shellStep = step.type === undefined || step.type === "shell";
   for (const { text, path: at } of templatedStrings(step, path)) {
-    checkText(scope, text, at, "template", inLoop);
+    const viaShell = shellStep && at.length === path.length + 1 && at[path.length] === "command";
+    checkText(scope, text, at, "template", inLoop, viaShell);
   }
   refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
   const processor = processorStep(step);
@@ -223,10 +226,11 @@ function checkText(
   path: PathSegment[],
   kind: "condition" | "template",
   inLoop: boolean,
+  viaShell = false,
 ): void {
   if (typeof text !== "string" || (kind === "template" && isLiteralText(text))) return;
   for (const ref of compile(scope, text, path, kind) ?? []) {
-    const trouble = referenceTrouble(scope, ref, inLoop) ??
+    const trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
       (ref.root === "tasks" ? scope.order.trouble(scope.reader, ref.path[0]) : undefined);
     if (!trouble) continue;
     const written = text.slice(ref.offset, ref.offset + ref.length);

@@ -3,6 +3,9 @@
  * must parse, and read only what notify/config.ts renders them with — `env.NAME`, a
  * declared `params.NAME` and `workflow.name`. The settings are rendered when the run
  * starts, before any task has run, so `tasks`, `run` and the like are not there.
+ * What the literal text decides is checked as for an http task (step_checks.ts): a URL
+ * that cannot parse, is not http(s) or has a user name holding `:` (`a%3Ab`), and a
+ * webhook header value with a line break or NUL inside.
  * @module
  */
 import { compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
@@ -10,7 +13,13 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { isLiteralText } from "./step_checks.ts";
+import {
+  BAD_HEADER_HINT,
+  BAD_HEADER_MESSAGE,
+  badHeaderChar,
+  isLiteralText,
+  urlTrouble,
+} from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
 /** The channel blocks whose strings are templates (the rest are names and flags). */
@@ -52,6 +61,27 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
   for (const channel of CHANNELS) {
     const block = data.notifications[channel];
     if (block !== undefined) check(block, ["notifications", channel]);
+  }
+  const { webhook, slack } = data.notifications;
+  const literal = (path: PathSegment[], offset: number, message: string, hint: string) =>
+    problems.push({
+      file,
+      ...map.inString(path, offset),
+      message: `${valueLabel(data, path)}: ${message}`,
+      hint,
+    });
+  const urls = [["webhook", webhook, "url"], ["slack", slack, "webhook_url"]] as const;
+  for (const [channel, block, key] of urls) {
+    const url = isObject(block) ? block[key] : undefined;
+    const trouble = typeof url === "string" ? urlTrouble(url) : undefined;
+    if (trouble) literal(["notifications", channel, key], 0, trouble.message, trouble.hint);
+  }
+  if (isObject(webhook) && isObject(webhook.headers)) {
+    for (const [name, value] of Object.entries(webhook.headers)) {
+      const bad = typeof value === "string" ? badHeaderChar(value, true) : -1;
+      const path = ["notifications", "webhook", "headers", name];
+      if (bad >= 0) literal(path, bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
+    }
   }
   return problems;
 }

@@ -27,11 +27,16 @@ export interface Trouble {
   hint?: string;
 }
 
-/** Why `ref` names nothing the run will have (`inLoop`: inside a loop's `task`), or undefined. */
+/**
+ * Why `ref` names nothing the run will have (`inLoop`: inside a loop's `task`), or
+ * undefined. `viaShell`: the text is a shell command (a shell task's `command`), which
+ * decides how a `${HOME}` copied from a script is best written instead.
+ */
 export function referenceTrouble(
   scope: Names,
   ref: Reference,
   inLoop: boolean,
+  viaShell = false,
 ): Trouble | undefined {
   const [first, second] = ref.path;
   switch (ref.root) {
@@ -112,7 +117,7 @@ export function referenceTrouble(
       const roots = inLoop ? [...ROOTS, "item", "index"] : ROOTS;
       return {
         message: `unknown name "${ref.root}"`,
-        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref) ??
+        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref, viaShell) ??
           `references start with ${listWords(roots)}`,
       };
     }
@@ -121,13 +126,20 @@ export function referenceTrouble(
 
 /**
  * `${HOME}` copied from a shell script: `${...}` is always weft's, so say how to write
- * the shell's variable (`$HOME`, `$${HOME}`) and weft's copy of it (`${env.HOME}`).
+ * the variable instead. In a shell command: the shell's variable (`$HOME`, `$${HOME}`)
+ * or weft's copy of it (`${env.HOME}`). Elsewhere (args, environment, a URL...) no shell
+ * reads the text, so `$HOME` would stay as written: only `${env.HOME}` gives the value
+ * (the task's process has the variable in its environment too: tasks inherit weft's).
  */
-function shellVariableHint(ref: Reference): string | undefined {
+function shellVariableHint(ref: Reference, viaShell: boolean): string | undefined {
   if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
   const name = ref.root;
-  return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
-    `for weft's value of it \${env.${name}}`;
+  if (viaShell) {
+    return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
+      `for weft's value of it \${env.${name}}`;
+  }
+  return `\${...} is weft's, and this field is not read by a shell ($${name} would stay as ` +
+    `written): write \${env.${name}} for the value of ${name} in weft's environment`;
 }
 
 function fieldTrouble(root: string, field: string | undefined, length: number, fields: string[]) {

@@ -2,7 +2,8 @@
  * What a task runner would refuse at run time for reasons visible in the file, checked
  * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
  * cannot parse or is not http(s), header names and values (a bearer token included)
- * fetch refuses, a Basic auth user name with a `:` (RFC 7617), and `data` on a GET or
+ * fetch refuses, a Basic auth user name with a `:` (RFC 7617; `auth.username`, or the
+ * URL's user name percent-decoded, expr/url.ts), and `data` on a GET or
  * HEAD request (tasks/http.ts), a database
  * `connection` written out in full that does not parse (model/connection.ts, which the
  * database task reads it with) and a `query` of several statements (expr/sql.ts), a docker
@@ -22,6 +23,7 @@ import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
+import { userNameTrouble } from "../expr/url.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -199,16 +201,16 @@ export function loopItemsProblem(
   };
 }
 
-const BAD_HEADER_MESSAGE = "a header value cannot contain a line break or NUL";
-const BAD_HEADER_HINT =
+export const BAD_HEADER_MESSAGE = "a header value cannot contain a line break or NUL";
+export const BAD_HEADER_HINT =
   "write the value on one line (a YAML block scalar `|` keeps its line breaks)";
 
 /**
- * The offset in `value` of the first CR, LF or NUL that tasks/http.ts setHeader would
- * refuse, or -1. It trims the whole header value's ends (the Fetch Standard's
+ * The offset in `value` of the first CR, LF or NUL that model/http_header.ts would
+ * refuse (for an http task or a webhook notification), or -1. It trims the whole header value's ends (the Fetch Standard's
  * normalization); `atStart` says whether `value` begins the header value.
  */
-function badHeaderChar(value: string, atStart: boolean): number {
+export function badHeaderChar(value: string, atStart: boolean): number {
   // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
   // long run, time growing with the square of the value's length.
   const blank = (i: number) => " \t\n\r".includes(value[i]);
@@ -248,7 +250,7 @@ export function isLiteralText(text: string): boolean {
 }
 
 /**
- * Why the http runner would refuse this URL whatever the substituted values are, or
+ * Why the http runner (or a notification channel) would refuse this URL whatever the substituted values are, or
  * undefined. The URL is checked when its scheme is written out; each substitution is
  * replaced by `::1` after a `[` (an IPv6 host), `1` after a `:` (a port, a password)
  * and `x` elsewhere (a host label, a path segment), which parse wherever a value of
@@ -279,8 +281,9 @@ export function urlTrouble(text: string): { message: string; hint: string } | un
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return {
       message: `unsupported URL scheme ${url.protocol} in ${JSON.stringify(text)}`,
-      hint: "http tasks send http:// or https:// requests",
+      hint: "weft sends http:// or https:// requests only",
     };
   }
-  return undefined;
+  // The literal user name decoded as the run decodes it (expr/url.ts): `a%3Ab` is "a:b".
+  return userNameTrouble(url.username);
 }

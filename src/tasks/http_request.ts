@@ -9,6 +9,7 @@
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
+import { setCheckedHeader } from "../model/http_header.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
@@ -29,7 +30,7 @@ export interface PreparedRequest {
 /**
  * Interpolates and checks everything before any byte is sent. Values in the URL are
  * percent-encoded for the part they land in (ctx.interpolateUrl); header values may not
- * hold CR, LF or NUL, which could end the header and start another.
+ * hold CR, LF or NUL, which could end the header and start another (model/http_header.ts).
  */
 export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
   let rawUrl: string;
@@ -55,7 +56,7 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
 
   const headers = new Headers();
   for (const [name, value] of Object.entries(task.headers ?? {})) {
-    setHeader(headers, name, ctx.interpolate(value));
+    setCheckedHeader(headers, name, ctx.interpolate(value));
   }
 
   // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
@@ -66,7 +67,7 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     url.password = "";
     if (!task.auth) headers.set("authorization", basicAuth(user, pass, "the URL's user name"));
   }
-  if (task.auth) setHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
+  if (task.auth) setCheckedHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
 
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
@@ -82,31 +83,6 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
   }
   return { method, url, displayUrl: url.href, headers, body };
-}
-
-/**
- * Sets a header. Leading and trailing blanks and line breaks are trimmed, as the Fetch
- * Standard normalizes header values (a token read from a file keeps no final newline);
- * a CR, LF or NUL inside the value could start another header (RFC 9110 §5.5): refused.
- */
-function setHeader(headers: Headers, name: string, raw: string): void {
-  const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
-  const bad = /[\r\n\0]/.exec(value);
-  if (bad) {
-    const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
-    throw new Error(
-      `header ${
-        quoteData(JSON.stringify(name))
-      }: its value contains ${what}, which could start another header; refused`,
-    );
-  }
-  try {
-    headers.set(name, value);
-  } catch (e) {
-    throw new Error(
-      `header ${quoteData(JSON.stringify(name))}: ${quoteData((e as Error).message)}`,
-    );
-  }
 }
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
