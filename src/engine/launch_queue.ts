@@ -4,7 +4,7 @@
  * nothing else runs, and nothing starts while it runs. Its wait for a retry is not
  * running: other tasks start meanwhile (rest), and its next attempt waits, as it did
  * for its first, until they have ended, nothing new starting (regain). The concurrency limit (slots.ts)
- * and the starting itself are the scheduler's (run.ts). O(1) per task: the queue is a
+ * and the starting itself are the scheduler's (scheduler.ts). O(1) per task: the queue is a
  * head index into an array, cut down once most of it has been taken.
  * @module
  */

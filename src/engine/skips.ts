@@ -2,7 +2,7 @@
  * Whether a task that may start now runs at all: a dependency that failed or was
  * skipped rules it out (skipped, `upstream`), and so does its `condition` when false
  * (skipped, `condition`) or when it cannot be evaluated (failed, `error`). The scheduler
- * (run.ts) settles the task with the outcome given here, or queues it when there is none.
+ * (scheduler.ts) settles the task with the outcome given here, or queues it when there is none.
  * @module
  */
 import { ownText, quoteData } from "../model/data_text.ts";

@@ -32,7 +32,7 @@ export interface OrderTrouble {
 
 /**
  * Which tasks have certainly finished when another starts, as the engine orders them
- * (engine/run.ts, callbacks.ts, composite.ts):
+ * (engine/scheduler.ts, callbacks.ts, composite.ts):
  * - a main task starts after each `depends_on` task has finished, and so after
  *   everything that task waited for (transitively);
  * - a `parallel` task finishes only after all its children have (they are awaited
