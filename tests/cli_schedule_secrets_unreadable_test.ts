@@ -73,6 +73,17 @@ const DAMAGES: Array<{ what: string; damage: (file: string) => void; says: RegEx
     says: /lacks the value of dbpw/,
   },
   {
+    // region is no secret param but holds the token, so it is stored masked: without its
+    // value the task would get "eu-***".
+    what: "lacking a param kept aside for holding a secret",
+    damage: (f) =>
+      Deno.writeTextFileSync(
+        f,
+        JSON.stringify({ name: "deploy", params: { api_token: TOKEN, dbpw: DBPW } }),
+      ),
+    says: /lacks the value of region(;|$)/,
+  },
+  {
     what: "a folder",
     damage: (f) => {
       Deno.removeSync(f);

@@ -74,6 +74,13 @@ export interface Schedule {
    */
   secretParams?: string[];
   /**
+   * Names of all the params whose values are kept in that private file: the secret params
+   * and any other param whose value holds a secret value (stored masked). A fire needs
+   * each of them back from the file (store/schedule_secrets.ts withScheduleSecrets).
+   * Absent in records written before it existed, and when nothing is kept aside.
+   */
+  keptParams?: string[];
+  /**
    * Set by the store when it read the schedule but not its secret params' values (their
    * file is missing or damaged): why, in a few words naming the file. Such a schedule
    * still lists and exports (its values are `***` anyway) but never fires with `***`

@@ -9,7 +9,7 @@
 import { MASK, Secrets } from "../engine/secrets.ts";
 import { WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
-import { keptAsideNames, scheduleSecretNames } from "../store/schedule_secrets.ts";
+import { keptAsideNames, keptNames, scheduleSecretNames } from "../store/schedule_secrets.ts";
 
 export { keptAsideNames, scheduleSecretNames };
 
@@ -67,9 +67,7 @@ export function secretOnes(names: string[]): { secretParams?: string[] } {
 export function unreadableSecrets(schedule: Schedule): WeftError | null {
   if (schedule.secretsUnreadable === undefined) return null;
   // Each param whose stored value is masked, whole or in part, needs its value again.
-  const needed = Object.keys(schedule.params).filter((name) =>
-    schedule.secretParams?.includes(name) || schedule.params[name].includes(MASK)
-  );
+  const needed = keptNames(schedule);
   const hint = schedule.source === "file"
     ? `they are written again from ${schedule.file} when weft daemon starts or gets SIGHUP`
     : `give them again: weft schedule add --replace ${schedule.file} --name ${schedule.name} ` +

@@ -79,11 +79,17 @@ export class KvScheduleStore implements ScheduleStore {
     return record && await withScheduleSecrets(this.#secretsDir, record);
   }
 
+  /**
+   * Removes the schedule, its fires and its secret params' file. The file goes first:
+   * when it cannot be deleted (read-only folder, ...) this throws its StorageError and
+   * the schedule stays whole, so the values are never left on disk behind a schedule said
+   * removed, and running `remove` again finishes the job once the folder is writable.
+   */
   async remove(name: string): Promise<boolean> {
+    await removeScheduleSecrets(this.#secretsDir, name);
     const fires = await this.#io.listKeys({ prefix: ["fire", keyPart(name)] });
     const old = await this.#io.get<Schedule>(schedKey(name));
     await this.#io.commitInBatches(fires.map((key) => ({ key })), [{ key: schedKey(name) }]);
-    await removeScheduleSecrets(this.#secretsDir, name);
     return old.value !== null;
   }
 

@@ -12,8 +12,9 @@
  * @module
  */
 import { MASK, Secrets } from "../engine/secrets.ts";
-import { WeftError } from "../model/errors.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
+import { StorageError } from "./faults.ts";
 import { sha256 } from "./sha256.ts";
 import { readSmallText } from "./small_file.ts";
 
@@ -53,13 +54,16 @@ export function keptAsideNames(schedule: Pick<Schedule, "params" | "secretParams
 }
 
 /**
- * Splits `schedule` for storing: the record for weft.kv (each secret param's value
+ * Splits `given` for storing: the record for weft.kv (each secret param's value
  * `***`, each secret value inside another param masked, secretParams naming the secret
- * params) and the real values of those params, empty when there are none.
+ * params, keptParams naming every param kept aside) and the real values of those params,
+ * empty when there are none.
  */
 export function splitSecrets(
-  schedule: Schedule,
+  given: Schedule,
 ): { record: Schedule; secret: Record<string, string> } {
+  // Recomputed from the params: a list read with another version of them is stale.
+  const { keptParams: _, ...schedule } = given;
   const names = scheduleSecretNames(schedule);
   const aside = keptAsideNames(schedule);
   if (aside.length === 0) return { record: schedule, secret: {} };
@@ -71,13 +75,15 @@ export function splitSecrets(
     secret[name] = params[name];
     params[name] = names.includes(name) ? MASK : secrets.mask(params[name]);
   }
-  return { record: { ...schedule, params, secretParams: names }, secret };
+  return { record: { ...schedule, params, secretParams: names, keptParams: aside }, secret };
 }
 
 /**
- * Writes (or, with no values, removes) the secret params of schedule `name` in `dir`.
- * The file is written to a temporary name (0600) and renamed over the old one, so a
- * reader sees the old values or the new ones.
+ * Writes (or, with no values, removes: {@link removeScheduleSecrets}) the secret params
+ * of schedule `name` in `dir`. The file is written to a temporary name (0600) and renamed
+ * over the old one, so a reader sees the old values or the new ones.
+ * @throws StorageError (exit 2) naming the file when it cannot be written or removed
+ *   (read-only or full folder, ...); the caller then leaves the schedule's record as it was.
  */
 export async function writeScheduleSecrets(
   dir: string,
@@ -85,25 +91,47 @@ export async function writeScheduleSecrets(
   values: Record<string, string>,
 ): Promise<void> {
   const file = secretFile(dir, name);
-  if (Object.keys(values).length === 0) {
-    await Deno.remove(file).catch(() => {});
-    return;
-  }
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  // mkdir's mode goes through the umask and leaves a folder already there as it is.
-  await Deno.chmod(dir, 0o700);
+  if (Object.keys(values).length === 0) return await removeScheduleSecrets(dir, name);
   const temporary = `${file}.${Deno.pid}.tmp`;
-  await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
-  await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values }), {
-    mode: 0o600,
-  });
-  await Deno.chmod(temporary, 0o600);
-  await Deno.rename(temporary, file);
+  try {
+    await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    // mkdir's mode goes through the umask and leaves a folder already there as it is.
+    await Deno.chmod(dir, 0o700);
+    await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
+    await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values }), {
+      mode: 0o600,
+    });
+    await Deno.chmod(temporary, 0o600);
+    await Deno.rename(temporary, file);
+  } catch (e) {
+    await Deno.remove(temporary).catch(() => {}); // a half-written copy of the values
+    throw new StorageError(
+      `cannot write the secret params of schedule ${name}, so it is left as it was`,
+      file,
+      e,
+      ExitCode.Invalid,
+    );
+  }
 }
 
-/** Removes the secret params of schedule `name` (nothing when there are none). */
+/**
+ * Removes the secret params of schedule `name` (nothing when there are none).
+ * @throws StorageError (exit 2) naming the file when it is there but cannot be removed
+ *   (read-only folder, ...): the values would stay on disk while weft says they are gone.
+ */
 export async function removeScheduleSecrets(dir: string, name: string): Promise<void> {
-  await Deno.remove(secretFile(dir, name)).catch(() => {});
+  const file = secretFile(dir, name);
+  try {
+    await Deno.remove(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw new StorageError(
+      `cannot delete the secret params of schedule ${name}, so it is left as it was`,
+      file,
+      e,
+      ExitCode.Invalid,
+    );
+  }
 }
 
 /**
@@ -111,7 +139,7 @@ export async function removeScheduleSecrets(dir: string, name: string): Promise<
  * from the private file, so that a fire runs with them. The file is read bounded
  * (store/small_file.ts). When the values cannot all be read (the file is missing, is no
  * regular file, cannot be read, is not the JSON written for this schedule, or lacks the
- * value of a secret param) the record comes back as it is, its secret params `***`, with
+ * value of a param kept aside: {@link keptNames}) the record comes back as it is, its secret params `***`, with
  * `secretsUnreadable` saying why: listing still works, and a fire refuses to run with
  * `***` (schedule/secret_params.ts unreadableSecrets). Never throws for the file.
  */
@@ -147,11 +175,26 @@ export async function withScheduleSecrets(dir: string, record: Schedule): Promis
   for (const [name, value] of Object.entries(values)) {
     if (typeof value === "string" && Object.hasOwn(params, name)) params[name] = value;
   }
-  const lacking = clean.secretParams.filter((name) =>
+  const lacking = keptNames(clean).filter((name) =>
     Object.hasOwn(params, name) && typeof values[name] !== "string"
   );
   if (lacking.length) {
     return unreadable(`${file} lacks the value of ${lacking.join(", ")}`);
   }
   return { ...clean, params };
+}
+
+/**
+ * The params of `record` (as read from weft.kv) whose values must come back from the
+ * private file: Schedule.keptParams; for a record written before it existed, the secret
+ * params and each param whose stored value holds `***` (a secret value masked in it).
+ */
+export function keptNames(
+  record: Pick<Schedule, "params" | "secretParams" | "keptParams">,
+): string[] {
+  if (record.keptParams) return record.keptParams;
+  const secret = new Set(record.secretParams ?? []);
+  return Object.keys(record.params).filter((name) =>
+    secret.has(name) || record.params[name].includes(MASK)
+  );
 }
