@@ -188,3 +188,32 @@ Deno.test("withRetry retries busy errors, passes others through, and gives up in
   assert.equal(isBusyError(new Error("database table is locked")), true);
   assert.equal(isBusyError(new Error("no such table")), false);
 });
+
+Deno.test("whole outputs: kept beside a cut record (KV and memory), read for resume, deleted with the run", async () => {
+  const home = await tempHome();
+  await Deno.mkdir(home, { recursive: true });
+  const kv = await KvRunStore.open(`${home}/weft.kv`, `${home}/logs`);
+  const { MemoryRunStore } = await import("../src/store/memory.ts");
+  const { pendingTask, runInfo } = await import("./fixtures/history/events.ts");
+  const big = "B".repeat(1024 * 1024); // $WEFT_OUTPUT's limit
+  for (const store of [kv, new MemoryRunStore()]) {
+    const id = fakeRunId();
+    await store.createRun(runInfo({ id }), [pendingTask("cut"), pendingTask("small")]);
+    await store.updateTask(id, { ...pendingTask("cut"), status: "success", outputs: { big } });
+    await store.updateTask(id, { ...pendingTask("small"), status: "success", outputs: { v: "1" } });
+    const details = await store.getRun(id);
+    assert.deepEqual(details.truncatedOutputs, { cut: ["big"] });
+    assert.equal(details.tasks[0].outputs.big.length, 16 * 1024);
+    const whole = await store.wholeOutputs(id, ["cut", "small"]);
+    assert.deepEqual(Object.keys(whole), ["cut"]);
+    assert.equal(whole.cut.big, big);
+    await store.deleteRun(id);
+    assert.deepEqual(await store.wholeOutputs(id, ["cut"]), {});
+  }
+  kv.close();
+  const raw = await Deno.openKv(`${home}/weft.kv`);
+  const left = await Array.fromAsync(raw.list({ prefix: [] }));
+  raw.close();
+  assert.deepEqual(left.filter((e) => e.key[0] === "out" || e.key[0] === "blob"), []);
+  await Deno.remove(home.slice(0, -"/home".length), { recursive: true });
+});

@@ -138,6 +138,7 @@ Deno.test("a failed write is reported by flush once, and later events are still 
     listProcesses: (...a) => store.listProcesses(...a),
     findRun: (...a) => store.findRun(...a),
     getRun: (...a) => store.getRun(...a),
+    wholeOutputs: (...a) => store.wholeOutputs(...a),
     listAttempts: (...a) => store.listAttempts(...a),
     listRuns: (...a) => store.listRuns(...a),
     runsForMetrics: (...a) => store.runsForMetrics(...a),

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { WeftError } from "../src/model/errors.ts";
-import { canonicalJson, checkResumable, taskHashes } from "../src/store/resume.ts";
+import { canonicalJson, checkResumable, resumedTasks, taskHashes } from "../src/store/resume.ts";
 import type { RunDetails } from "../src/store/run_store.ts";
 import type { TaskState } from "../src/engine/events.ts";
 import { pendingTask, runInfo } from "./fixtures/history/events.ts";
@@ -127,4 +127,30 @@ Deno.test("checkResumable refuses another workflow, running or successful runs, 
   );
   // An interrupted run resumes like a failed one.
   checkResumable(previousRun(states, { status: "interrupted" }), loaded(workflow));
+});
+
+Deno.test("resumedTasks: cut outputs are replaced by the whole ones; other records pass as they are", () => {
+  const previous = previousRun({ build: "success", test: "failed" });
+  previous.tasks[0].outputs = { big: "x".repeat(16) };
+  previous.truncatedOutputs = { build: ["big"] };
+  const tasks = resumedTasks(previous, { build: { big: "x".repeat(100) } }, "/w/deploy.yml");
+  assert.equal(tasks[0].outputs.big, "x".repeat(100));
+  assert.equal(tasks[1], previous.tasks[1]);
+});
+
+Deno.test("resumedTasks refuses a kept task whose whole outputs were not recorded, not one that reruns", () => {
+  const previous = previousRun({
+    build: "success",
+    "build[0]": "success",
+    test: "failed",
+    "test[0]": "success",
+  });
+  previous.truncatedOutputs = { "build[0]": ["a", "b"], "test[0]": ["c"] };
+  rejects(
+    () => resumedTasks(previous, {}, "/w/deploy.yml"),
+    /outputs "a", "b" of task "build\[0\]"/,
+  );
+  // An iteration of a loop that failed runs again: its cut outputs are never passed on.
+  previous.truncatedOutputs = { "test[0]": ["c"] };
+  assert.equal(resumedTasks(previous, {}, "/w/deploy.yml").length, 4);
 });

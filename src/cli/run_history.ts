@@ -80,7 +80,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
   // The space reserve lets a run stopped by a full disk still be recorded `failed`.
   const store = await openHistory(io, options.homeOption, { reserve: true });
   try {
-    const [{ createRecorder }, { checkResumable, taskHashes }] = await modules;
+    const [{ createRecorder }, { checkResumable, resumedTasks, taskHashes }] = await modules;
     let resume: RunHistory["resume"];
     if (options.resumeId !== undefined) {
       const previous = await store.getRun(options.resumeId);
@@ -89,7 +89,13 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         hash: options.fileHash,
         workflow: options.workflow,
       });
-      resume = { fromRunId: previous.run.id, previous: previous.tasks };
+      // History keeps outputs cut for display; a kept task passes on its whole outputs.
+      const cut = Object.keys(previous.truncatedOutputs);
+      const whole = cut.length ? await store.wholeOutputs(previous.run.id, cut) : {};
+      resume = {
+        fromRunId: previous.run.id,
+        previous: resumedTasks(previous, whole, options.file),
+      };
     }
     let fault: StorageError | null = null;
     let onFault = (_: StorageError) => {};

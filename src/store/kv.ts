@@ -31,6 +31,7 @@ import {
   runMutations,
   taskKey,
   tooLongForKey,
+  wholeOutputsKey,
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listStoredRuns } from "./kv_list.ts";
@@ -87,8 +88,8 @@ export class KvRunStore implements RunStore {
     const taskWrites = tasks.map((task, seq) => {
       const hash = extras.taskHashes?.[task.id] ?? null;
       meta.set(task.id, { seq, hash });
-      return this.#taskMutation(run.id, task, seq, hash);
-    });
+      return this.#taskMutations(run.id, task, seq, hash);
+    }).flat();
     this.#taskMeta.set(run.id, meta);
     // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
     const ok = await this.#io.commitInBatches(taskWrites, runMutations(record), [
@@ -106,9 +107,9 @@ export class KvRunStore implements RunStore {
       // Known tasks (all those of runs made here) need no read: no await per task.
       const meta = this.#taskMeta.get(runId)?.get(task.id);
       writes.push(
-        meta
-          ? this.#taskMutation(runId, task, meta.seq, meta.hash)
-          : await this.#taskWrite(runId, task),
+        ...(meta
+          ? this.#taskMutations(runId, task, meta.seq, meta.hash)
+          : await this.#taskWrite(runId, task)),
       );
     }
     for (const { process, running } of batch.processes ?? []) {
@@ -129,7 +130,8 @@ export class KvRunStore implements RunStore {
   }
 
   async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
-    const taskWrites = await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task)));
+    const taskWrites = (await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task))))
+      .flat();
     for (;;) {
       const current = await this.#io.get<RunRecord>(runKey(report.id));
       if (!current.value) throw new Error(`run ${report.id} was never recorded`);
@@ -161,6 +163,18 @@ export class KvRunStore implements RunStore {
     const run = await this.#resolveId(idOrPrefix);
     const stored = await this.#io.listAll<StoredTask>({ prefix: ["task", keyPart(run.id)] });
     return orderTasks(run, stored.map((e) => e.value));
+  }
+
+  async wholeOutputs(
+    runId: string,
+    taskIds: string[],
+  ): Promise<Record<string, Record<string, string>>> {
+    const found: Record<string, Record<string, string>> = {};
+    for (const taskId of taskIds) {
+      const entry = await this.#io.get<Record<string, string>>(wholeOutputsKey(runId, taskId));
+      if (entry.value) found[taskId] = entry.value;
+    }
+    return found;
   }
 
   async listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]> {
@@ -250,14 +264,26 @@ export class KvRunStore implements RunStore {
     return [{ key: beatKey(runId) }, ...procs.map((key) => ({ key }))];
   }
 
-  #taskMutation(runId: string, task: TaskRecord, seq: number, hash: string | null): Mutation {
+  /**
+   * The writes of a task record: the capped record, and before it (so a record that says
+   * its outputs were cut finds them) the whole outputs when anything was cut, for --resume.
+   */
+  #taskMutations(
+    runId: string,
+    task: TaskRecord,
+    seq: number,
+    hash: string | null,
+  ): Mutation[] {
     const { task: capped, truncated } = capTaskForWrite(task);
     const value: StoredTask = { seq, hash, truncated, task: capped };
-    return { key: taskKey(runId, task.id), value };
+    const record = { key: taskKey(runId, task.id), value };
+    return truncated.length
+      ? [{ key: wholeOutputsKey(runId, task.id), value: task.outputs }, record]
+      : [record];
   }
 
   /** The write for a task update, keeping its announce order and hash. */
-  async #taskWrite(runId: string, task: TaskRecord): Promise<Mutation> {
+  async #taskWrite(runId: string, task: TaskRecord): Promise<Mutation[]> {
     let meta = this.#taskMeta.get(runId)?.get(task.id);
     if (!meta) {
       const existing = await this.#io.get<StoredTask>(taskKey(runId, task.id));
@@ -267,7 +293,7 @@ export class KvRunStore implements RunStore {
         : { seq: lateSeq(), hash: null };
       this.#taskMeta.get(runId)?.set(task.id, meta);
     }
-    return this.#taskMutation(runId, task, meta.seq, meta.hash);
+    return this.#taskMutations(runId, task, meta.seq, meta.hash);
   }
 
   async #resolveId(idOrPrefix: string): Promise<RunRecord> {

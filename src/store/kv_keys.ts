@@ -42,6 +42,14 @@ export function taskKey(runId: string, taskId: string): Deno.KvKey {
   return ["task", keyPart(runId), keyPart(taskId)];
 }
 
+/**
+ * `["out", runId, taskId]` → the task's whole outputs, written only when its record's
+ * outputs were cut (records.ts capOutputs); big values go to blobs (kv_blobs.ts).
+ */
+export function wholeOutputsKey(runId: string, taskId: string): Deno.KvKey {
+  return ["out", keyPart(runId), keyPart(taskId)];
+}
+
 /** `["att", runId, taskId, attempt]` → AttemptRecord. */
 export function attemptKey(runId: string, taskId: string, attempt: number): Deno.KvKey {
   return ["att", keyPart(runId), keyPart(taskId), attempt];
@@ -60,7 +68,7 @@ export function beatKey(runId: string): Deno.KvKey {
 /** Prefixes of everything kept for a run besides its record and indexes. */
 export function childPrefixes(runId: string): Deno.KvKey[] {
   const id = keyPart(runId);
-  return [["task", id], ["att", id], ["proc", id], ["beat", id], ["blob", id]];
+  return [["task", id], ["att", id], ["proc", id], ["beat", id], ["blob", id], ["out", id]];
 }
 
 /** The index keys of a run (by workflow, by status), each holding null. */

@@ -42,6 +42,8 @@ export class MemoryRunStore implements RunStore {
   readonly #state = new Map<string, unknown>();
   /** runId → "taskId\0attempt\0pid" → record. */
   readonly #processes = new Map<string, Map<string, ProcessRecord>>();
+  /** runId → taskId → whole outputs, kept when the record's were cut (for --resume). */
+  readonly #whole = new Map<string, Map<string, Record<string, string>>>();
 
   constructor(readonly logsDir: string = "") {}
 
@@ -50,8 +52,10 @@ export class MemoryRunStore implements RunStore {
       return Promise.reject(new Error(`run ${run.id} is already recorded`));
     }
     const stored = new Map<string, StoredTask>();
+    this.#whole.set(run.id, new Map());
     tasks.forEach((task, seq) => {
       const { task: capped, truncated } = capTask(task);
+      if (truncated.length) this.#keepWhole(run.id, task);
       stored.set(task.id, {
         seq,
         hash: extras.taskHashes?.[task.id] ?? null,
@@ -206,6 +210,7 @@ export class MemoryRunStore implements RunStore {
     this.#attempts.delete(runId);
     this.#beats.delete(runId);
     this.#processes.delete(runId);
+    this.#whole.delete(runId);
   }
 
   addNotifications(runId: string, records: NotificationRecord[]): Promise<void> {
@@ -240,11 +245,25 @@ export class MemoryRunStore implements RunStore {
 
   close(): void {}
 
+  wholeOutputs(runId: string, taskIds: string[]): Promise<Record<string, Record<string, string>>> {
+    const found: Record<string, Record<string, string>> = {};
+    for (const taskId of taskIds) {
+      const outputs = this.#whole.get(runId)?.get(taskId);
+      if (outputs) found[taskId] = structuredClone(outputs);
+    }
+    return Promise.resolve(found);
+  }
+
+  #keepWhole(runId: string, task: TaskRecord): void {
+    this.#whole.get(runId)?.set(task.id, structuredClone(task.outputs));
+  }
+
   #putTask(runId: string, task: TaskRecord): void {
     const tasks = this.#tasks.get(runId);
     if (!tasks) return;
     const existing = tasks.get(task.id);
     const { task: capped, truncated } = capTask(structuredClone(task));
+    if (truncated.length) this.#keepWhole(runId, task);
     tasks.set(task.id, {
       seq: existing?.seq ?? lateSeq(),
       hash: existing?.hash ?? null,

@@ -10,6 +10,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
+import type { TaskRecord } from "../engine/events.ts";
 import type { RunDetails } from "./run_store.ts";
 
 /** The part of a parsed workflow resume looks at (a `Workflow` fits). */
@@ -119,4 +120,47 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
     }
   }
   if (problems.length) throw new WeftError(problems, { exitCode: ExitCode.Invalid });
+}
+
+/**
+ * The earlier run's task records with the outputs `--resume` passes on. History keeps
+ * outputs capped (records.ts capOutputs, for display); a record whose outputs were cut
+ * gets its whole outputs from `whole` (RunStore.wholeOutputs: masked like every stored
+ * output, so a secret stays `***`, as it always resumed). When a task that would be kept
+ * (it succeeded, and so did its loop for an iteration `LOOP[key]`) has no whole outputs
+ * (its run was recorded before they were kept), throws WeftError (exit 2) naming the task
+ * and the cut outputs: passing the cut values would change them silently, and running
+ * the task again would break the promise that a resumed run keeps its successes.
+ */
+export function resumedTasks(
+  previous: RunDetails,
+  whole: Record<string, Record<string, string>>,
+  file: string,
+): TaskRecord[] {
+  const succeeded = new Set(
+    previous.tasks.filter((t) => t.status === "success").map((t) => t.id),
+  );
+  const problems: Problem[] = [];
+  const tasks = previous.tasks.map((task) => {
+    const cut = previous.truncatedOutputs[task.id];
+    if (!cut?.length) return task;
+    if (whole[task.id]) return { ...task, outputs: whole[task.id] };
+    const loop = task.id.includes("[") ? task.id.slice(0, task.id.indexOf("[")) : null;
+    if (succeeded.has(task.id) && (loop === null || succeeded.has(loop))) {
+      problems.push({
+        file,
+        message: `run ${previous.run.id} kept only the first part of output${
+          cut.length > 1 ? "s" : ""
+        } ${cut.map((k) => JSON.stringify(k)).join(", ")} of task ${
+          JSON.stringify(task.id)
+        } (its whole outputs were not recorded: an earlier weft), so resuming would pass ${
+          cut.length > 1 ? "them" : "it"
+        } on cut`,
+        hint: "run the workflow again without --resume",
+      });
+    }
+    return task;
+  });
+  if (problems.length) throw new WeftError(problems, { exitCode: ExitCode.Invalid });
+  return tasks;
 }

@@ -184,6 +184,13 @@ export interface RunStore {
    * Throws WeftError (exit 2) when none matches or the prefix is ambiguous.
    */
   getRun(idOrPrefix: string): Promise<RunDetails>;
+  /**
+   * The whole outputs (masked like every stored output, but not cut) of those of
+   * `taskIds` whose stored outputs were cut (RunDetails.truncatedOutputs), for `--resume`:
+   * taskId → outputs. A task is missing when its run was recorded before whole outputs
+   * were kept, or when nothing of it was cut.
+   */
+  wholeOutputs(runId: string, taskIds: string[]): Promise<Record<string, Record<string, string>>>;
   /** Every attempt of a run (optionally of one task), by task then attempt number. */
   listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]>;
   /**
