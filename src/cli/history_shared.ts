@@ -64,7 +64,7 @@ export async function openHistory(
       ),
     onRecoveryFailed: (error) =>
       notes.push(
-        `weft: warning: runs whose process died may still show as running: ${error.summary}\n`,
+        `weft: warning: runs whose process died are shown interrupted but cannot be marked so yet: ${error.summary}\n`,
       ),
   });
   for (const note of notes) await err(io, note);

@@ -46,6 +46,8 @@ import {
   summarize,
 } from "./records.ts";
 import { logDirName } from "./log_files.ts";
+import { isDiskFull } from "./faults.ts";
+import { finishOnFullDisk } from "./full_disk.ts";
 import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
@@ -132,18 +134,38 @@ export class KvRunStore implements RunStore {
   async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
     const taskWrites = (await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task))))
       .flat();
+    const writes = [...taskWrites, ...await this.#liveKeys(report.id)];
+    try {
+      await this.#finish(report, writes, true);
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      // The run's final state must not depend on its task records fitting first (a
+      // few hundred of them can need more than the whole reserve): on a full disk the
+      // run record goes alone (its summary holding the tasks' final states), then what
+      // room is left takes the rest, batch by batch (see finishOnFullDisk).
+      await finishOnFullDisk(
+        (withSummary) => this.#finish(report, [], withSummary),
+        (batch) => this.#io.commitInBatches(batch),
+        writes,
+      );
+      throw e; // the run is recorded, but not all of its task records
+    } finally {
+      this.#taskMeta.delete(report.id);
+    }
+  }
+
+  /** Writes `writes`, then the run's final record (with its summary when `withSummary`). */
+  async #finish(report: RunReport, writes: Mutation[], withSummary: boolean): Promise<void> {
     for (;;) {
       const current = await this.#io.get<RunRecord>(runKey(report.id));
       if (!current.value) throw new Error(`run ${report.id} was never recorded`);
       const next = finishedRecord(current.value, report);
-      const ok = await this.#io.commitInBatches(
-        [...taskWrites, ...await this.#liveKeys(report.id)],
-        runMutations(next, current.value),
-        [current],
-      );
-      if (ok) break;
+      if (!withSummary) next.summary = null;
+      const ok = await this.#io.commitInBatches(writes, runMutations(next, current.value), [
+        current,
+      ]);
+      if (ok) return;
     }
-    this.#taskMeta.delete(report.id);
   }
 
   async heartbeat(runId: string, at: string): Promise<void> {

@@ -18,6 +18,7 @@ import { refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
 import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
+import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
 import { ensureReserve } from "./reserve.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
@@ -71,9 +72,12 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
       store.store.close();
       throw e instanceof StorageError ? e : new StorageError("cannot write run history", home, e);
     }
-    options.onRecoveryFailed?.(
-      e instanceof StorageError ? e : new StorageError("cannot write run history", home, e),
-    );
+    const error = e instanceof StorageError
+      ? e
+      : new StorageError("cannot write run history", home, e);
+    options.onRecoveryFailed?.(error);
+    // Until it can be written, a run whose process is gone reads as interrupted.
+    return withDeadRuns(store.store, await deadRuns(store.store, Deno.hostname(), error));
   }
   return store.store;
 }

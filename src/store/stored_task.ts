@@ -3,7 +3,7 @@
  * by the KV and memory stores.
  * @module
  */
-import type { TaskRecord } from "../engine/events.ts";
+import type { TaskReason, TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails, RunRecord } from "./run_store.ts";
 
@@ -51,7 +51,33 @@ export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
     if (s.hash) taskHashes[s.task.id] = s.hash;
     if (s.truncated.length) truncatedOutputs[s.task.id] = s.truncated;
   }
-  return { run, tasks: sorted.map((s) => s.task), taskHashes, truncatedOutputs };
+  return { run, tasks: settledTasks(run, sorted.map((s) => s.task)), taskHashes, truncatedOutputs };
+}
+
+/**
+ * The tasks as a finished run shows them. A run finished on a full disk may lack some
+ * of its tasks' final records (kv.ts `finishRun` writes the run record first there):
+ * such a task, still pending or running in the store under a run that is not, takes
+ * its final state from the run's summary when it has one, else is shown `interrupted`
+ * with `reason` (`fault`: its end was not recorded, the run's `error` says why; a dead
+ * run's view, dead_runs.ts, passes `crash`), never as still going.
+ */
+export function settledTasks(
+  run: RunRecord,
+  tasks: TaskRecord[],
+  reason: TaskReason = "fault",
+): TaskRecord[] {
+  if (run.status === "running") return tasks;
+  const unfinished = (t: TaskRecord) => t.status === "pending" || t.status === "running";
+  if (!tasks.some(unfinished)) return tasks;
+  const summary = new Map((run.summary ?? []).map((s) => [s.id, s]));
+  return tasks.map((task) => {
+    if (!unfinished(task)) return task;
+    const known = summary.get(task.id);
+    return known && known.status !== "pending" && known.status !== "running"
+      ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
+      : { ...task, status: "interrupted", reason };
+  });
 }
 
 /** The user-facing error for an id (prefix) that matches no run, or several. */

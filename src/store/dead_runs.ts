@@ -1,0 +1,81 @@
+/**
+ * A reading view of the history in which runs whose process is gone read as
+ * `interrupted`, for when crash recovery (recovery.ts) cannot write that down, e.g.
+ * while the disk stays full. Without it `weft history` would show such a run
+ * `running` for as long as the disk is full. Nothing is written: the next command that
+ * can write marks the runs for real.
+ * @module
+ */
+import type { StorageError } from "./faults.ts";
+import { isProcessAlive } from "./recovery.ts";
+import type { RunDetails, RunFilter, RunRecord, RunStore } from "./run_store.ts";
+import { settledTasks } from "./stored_task.ts";
+
+/**
+ * The runs of `host` recorded as running whose process is gone, as they read until
+ * recovery can mark them: `interrupted`, duration unknown, and with `error` saying why
+ * their end is not recorded when `cause` (the recovery's own failure) says it.
+ */
+export async function deadRuns(
+  store: RunStore,
+  host: string,
+  cause: StorageError,
+  isAlive: (pid: number, startTicks: number | null) => Promise<boolean> = isProcessAlive,
+): Promise<Map<string, RunRecord>> {
+  const dead = new Map<string, RunRecord>();
+  for (const run of await store.findRunning()) {
+    if (run.host !== host || await isAlive(run.pid, run.pidStartTicks)) continue;
+    dead.set(run.id, {
+      ...run,
+      status: "interrupted",
+      durationMs: null,
+      error: run.error ?? `its end could not be recorded: ${cause.reason}`,
+    });
+  }
+  return dead;
+}
+
+/**
+ * `store` with the runs of `dead` (see {@link deadRuns}) read as given there, and
+ * their unfinished tasks as `settledTasks` shows those of a finished run. Writes go to
+ * `store` unchanged.
+ */
+export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): RunStore {
+  if (dead.size === 0) return store;
+  const view = (run: RunRecord): RunRecord => dead.get(run.id) ?? run;
+  const details = (d: RunDetails): RunDetails => {
+    const run = view(d.run);
+    return run === d.run ? d : { ...d, run, tasks: settledTasks(run, d.tasks, "crash") };
+  };
+  const wanted = (filter: RunFilter) => (run: RunRecord) =>
+    filter.status === undefined || run.status === filter.status;
+  return {
+    logsDir: store.logsDir,
+    createRun: (...a) => store.createRun(...a),
+    writeRecords: (...a) => store.writeRecords(...a),
+    updateTask: (...a) => store.updateTask(...a),
+    recordAttempt: (...a) => store.recordAttempt(...a),
+    finishRun: (...a) => store.finishRun(...a),
+    heartbeat: (...a) => store.heartbeat(...a),
+    listProcesses: (...a) => store.listProcesses(...a),
+    findRun: async (id) => {
+      const run = await store.findRun(id);
+      return run && view(run);
+    },
+    getRun: async (id) => details(await store.getRun(id)),
+    listAttempts: (...a) => store.listAttempts(...a),
+    wholeOutputs: (...a) => store.wholeOutputs(...a),
+    listRuns: async (filter = {}) =>
+      (await store.listRuns(filter)).map(view).filter(wanted(filter)),
+    runsForMetrics: async (options) =>
+      (await store.runsForMetrics(options)).map((m) => ({ ...m, run: view(m.run) })),
+    findRunning: async () => (await store.findRunning()).filter((run) => !dead.has(run.id)),
+    markInterrupted: (...a) => store.markInterrupted(...a),
+    deleteRun: (...a) => store.deleteRun(...a),
+    addNotifications: (...a) => store.addNotifications(...a),
+    getState: (key) => store.getState(key),
+    setState: (...a) => store.setState(...a),
+    listState: (prefix) => store.listState(prefix),
+    close: () => store.close(),
+  };
+}

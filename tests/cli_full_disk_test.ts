@@ -1,0 +1,113 @@
+/**
+ * A full disk and a run's final record, through the real CLI (store/full_disk.ts,
+ * store/dead_runs.ts): a run of hundreds of tasks stopped by a full disk is recorded
+ * `failed` whatever the bulk of its task records, and a run whose process is gone reads
+ * `interrupted` even while the disk is too full to mark it so. Needs a tmpfs (root);
+ * skipped, saying so, elsewhere.
+ */
+import assert from "node:assert/strict";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
+
+/** A workflow of `count` tasks with 128-character ids, each writing a 2,000-byte output. */
+function bigWorkflow(count: number): string {
+  const lines = ["name: full_disk_big", "tasks:"];
+  for (let i = 0; i < count; i++) {
+    const id = `t${String(i).padStart(5, "0")}_`.padEnd(128, "x");
+    lines.push(
+      `  - id: ${id}`,
+      `    command: 'echo out=$(head -c 2000 /dev/zero | tr "\\\\0" z) >> "$WEFT_OUTPUT"'`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+interface Listed {
+  id: string;
+  status: string;
+}
+
+async function history(env: Record<string, string>): Promise<Listed[]> {
+  const r = await weft(["history", "--json"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+Deno.test({
+  name: "full disk: a 300-task run is recorded failed while the disk stays full" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (mnt) => {
+      const env = { WEFT_HOME: `${mnt}/home` };
+      const file = `${testTempDir("full-disk-")}/big.yml`;
+      Deno.writeTextFileSync(file, bigWorkflow(300));
+      const run = await weft(["run", file], { env });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /cannot record the run .*no space left on the device/);
+      assert.doesNotMatch(run.stderr, /internal error|Uncaught/);
+      const [listed] = await history(env);
+      assert.equal(listed.status, "failed", "the run's final state is recorded");
+      const status = await weft(["status", listed.id, "--json"], { env });
+      assert.equal(status.code, 0, status.stderr);
+      const details = JSON.parse(status.stdout);
+      assert.match(details.error, /no space left on the device/);
+      assert.equal(details.tasks.length, 300);
+      // Task records that did not fit are not shown as still going under a failed run.
+      for (const task of details.tasks) {
+        assert.ok(!["pending", "running"].includes(task.status), `${task.id}: ${task.status}`);
+      }
+    }),
+});
+
+Deno.test({
+  name: "full disk: a run whose process died reads interrupted before it can be marked" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (mnt) => {
+      const env = { WEFT_HOME: `${mnt}/home` };
+      const file = `${testTempDir("full-disk-")}/slow.yml`;
+      Deno.writeTextFileSync(
+        file,
+        "name: slow\ntasks:\n  - id: a\n    command: sleep 30; echo done\n",
+      );
+      const child = new Deno.Command(Deno.execPath(), {
+        args: weftArgs(["run", file]),
+        env: weftEnv(env),
+        clearEnv: true,
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      // Until its task runs (a process group for recovery to end).
+      let listed: Listed[] = [];
+      let task = "";
+      for (let i = 0; i < 100 && task !== "running"; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        listed = await history(env);
+        if (!listed.length) continue;
+        const status = await weft(["status", listed[0].id, "--json"], { env });
+        task = JSON.parse(status.stdout).tasks[0].status;
+      }
+      assert.equal(task, "running", "the task started");
+      child.kill("SIGKILL");
+      await child.status;
+      const fill = await fillDisk(mnt);
+      const full = await weft(["history", "--json"], { env });
+      assert.equal(full.code, 0, full.stderr);
+      assert.match(full.stderr, /shown interrupted but cannot be marked so yet.*no space left/);
+      assert.equal(JSON.parse(full.stdout)[0].status, "interrupted");
+      const status = await weft(["status", listed[0].id, "--json"], { env });
+      const details = JSON.parse(status.stdout);
+      assert.equal(details.status, "interrupted");
+      assert.match(details.error, /could not be recorded: no space left on the device/);
+      assert.deepEqual(details.tasks.map((t: Listed) => t.status), ["interrupted"]);
+      // Room again: recovery marks it for real (its task's group was ended already, by
+      // the recovery that could not write).
+      Deno.removeSync(fill);
+      const freed = await weft(["history", "--json"], { env });
+      assert.match(freed.stderr, /process \d+ is gone; marked interrupted/);
+      assert.equal(JSON.parse(freed.stdout)[0].status, "interrupted");
+    }),
+});

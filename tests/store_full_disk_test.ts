@@ -1,0 +1,93 @@
+/**
+ * store/full_disk.ts (a run's final record first on a full disk) and stored_task.ts
+ * `settledTasks` (how a finished run shows task records that missed their final write).
+ */
+import assert from "node:assert/strict";
+import { pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
+import { finishOnFullDisk, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
+import type { Mutation } from "../src/store/kv_io.ts";
+import type { RunRecord } from "../src/store/run_store.ts";
+import { settledTasks } from "../src/store/stored_task.ts";
+
+/** SQLite's words for a full disk, as Deno KV passes them on. */
+const full = () => new Error("database or disk is full");
+
+const writes: Mutation[] = Array.from({ length: 40 }, (_, i) => ({ key: ["task", "r", i] }));
+
+Deno.test("finishOnFullDisk: the run record goes first, then batches while they fit", async () => {
+  const done: string[] = [];
+  let room = 2; // batches that fit
+  await finishOnFullDisk(
+    (withSummary) => {
+      done.push(`run summary=${withSummary}`);
+      return Promise.resolve();
+    },
+    (batch) => {
+      if (room-- <= 0) return Promise.reject(full());
+      done.push(`batch ${batch.length}`);
+      return Promise.resolve();
+    },
+    writes,
+  );
+  assert.deepEqual(done, [
+    "run summary=true",
+    `batch ${FULL_DISK_BATCH}`,
+    `batch ${FULL_DISK_BATCH}`,
+  ]);
+});
+
+Deno.test("finishOnFullDisk: without the summary when the record with it does not fit", async () => {
+  const tried: boolean[] = [];
+  await finishOnFullDisk(
+    (withSummary) => {
+      tried.push(withSummary);
+      return withSummary ? Promise.reject(full()) : Promise.resolve();
+    },
+    () => Promise.resolve(),
+    [],
+  );
+  assert.deepEqual(tried, [true, false]);
+});
+
+Deno.test("finishOnFullDisk: a record that fits nowhere, or another error, is thrown", async () => {
+  await assert.rejects(
+    finishOnFullDisk(() => Promise.reject(full()), () => Promise.resolve(), writes),
+    /database or disk is full/,
+  );
+  await assert.rejects(
+    finishOnFullDisk(() => Promise.resolve(), () => Promise.reject(new Error("bad key")), writes),
+    /bad key/,
+  );
+});
+
+function run(status: RunRecord["status"], summary: RunRecord["summary"]): RunRecord {
+  return {
+    id: "r",
+    workflow: "w",
+    status,
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: null,
+    durationMs: null,
+    host: "h",
+    pid: 1,
+    pidStartTicks: null,
+    summary,
+    trigger: { type: "manual" },
+  } as RunRecord;
+}
+
+Deno.test("settledTasks: a finished run's unfinished records take the summary, else interrupted", () => {
+  const done: TaskRecord = { ...pendingTaskRecord("c"), status: "success" };
+  const tasks = [pendingTaskRecord("a"), pendingTaskRecord("b"), done];
+  const summary = [{ id: "a", status: "cancelled" as const, durationMs: 3, callback: false }];
+  const shown = settledTasks(run("failed", summary), tasks);
+  assert.deepEqual(shown.map((t) => [t.id, t.status]), [
+    ["a", "cancelled"],
+    ["b", "interrupted"],
+    ["c", "success"],
+  ]);
+  assert.equal(shown[1].reason, "fault");
+  assert.equal(settledTasks(run("failed", null), tasks, "crash")[0].reason, "crash");
+  // A running run's tasks are as recorded.
+  assert.equal(settledTasks(run("running", null), tasks), tasks);
+});
