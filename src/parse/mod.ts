@@ -24,6 +24,7 @@ import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkfl
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
 import { parseKeepingText } from "./written_keep.ts";
+import { keepDataNumbers } from "./written_data.ts";
 
 export type { SourceFormat } from "./read.ts";
 
@@ -208,6 +209,8 @@ export function parseWorkflowSource(
     ...expressionProblems(data, map, fileLabel),
   ];
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
+  // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
+  keepDataNumbers(result.data, parsed.written ?? []);
   return { workflow: result.data, problems: [], data, map };
 }
 

@@ -11,6 +11,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { TaskRecord } from "../engine/events.ts";
+import { isWrittenNumber } from "../model/json_number.ts";
 import type { RunDetails } from "./run_store.ts";
 
 /** The part of a parsed workflow resume looks at (a `Workflow` fits). */
@@ -23,7 +24,9 @@ const utf8 = new TextEncoder();
 
 /** JSON with object keys sorted at every level and undefined values left out. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (value === null || typeof value !== "object" || isWrittenNumber(value)) {
+    return JSON.stringify(value) ?? "null";
+  }
   if (Array.isArray(value)) {
     return `[${value.map((v) => v === undefined ? "null" : canonicalJson(v)).join(",")}]`;
   }

@@ -10,6 +10,7 @@ import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { setCheckedHeader } from "../model/http_header.ts";
+import { isWrittenNumber } from "../model/json_number.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
@@ -109,9 +110,13 @@ function basicAuth(username: string, password: string, what: string): string {
   return `Basic ${btoa(binary)}`;
 }
 
-/** Interpolates every string inside a JSON-like value; keys stay as written. */
+/**
+ * Interpolates every string inside a JSON-like value; keys stay as written, and so does a
+ * number kept as its written token (model/json_number.ts), which JSON.stringify writes verbatim.
+ */
 function interpolateDeep(value: unknown, ctx: TaskContext): unknown {
   if (typeof value === "string") return ctx.interpolate(value);
+  if (isWrittenNumber(value)) return value;
   if (Array.isArray(value)) return value.map((item) => interpolateDeep(item, ctx));
   if (value && typeof value === "object") {
     return Object.fromEntries(

@@ -1,0 +1,82 @@
+/**
+ * Numbers of an http task's `data` sent as written. `data` is free-form JSON, so an
+ * unquoted `12345678901234567890` or `1.10` there stays a number (written_keep.ts leaves
+ * it alone) — but as a double it would go out as 12345678901234567000 or 1.1, another
+ * number. Weft has the source text, so each such number becomes the JSON token the user
+ * wrote (model/json_number.ts), at any depth, in YAML and JSON files alike.
+ * @module
+ */
+import { isWrittenNumber, writtenNumber } from "../model/json_number.ts";
+import type { PathSegment } from "./source_map.ts";
+import type { WrittenScalar } from "./written_keep.ts";
+
+/** Where a task's fields are, as a data path: `tasks[i]`, its step, or a parallel child. */
+function dataStart(path: readonly PathSegment[]): number {
+  if (path[0] !== "tasks" || typeof path[1] !== "number") return -1;
+  if (path[2] === "data") return 2;
+  if ((path[2] === "then" || path[2] === "else" || path[2] === "task") && path[3] === "data") {
+    return 3;
+  }
+  if (path[2] === "tasks" && typeof path[3] === "number" && path[4] === "data") return 4;
+  return -1;
+}
+
+/**
+ * Gives each number in the `data` of the http tasks of `workflow` (the parsed model,
+ * whose tasks sit at the same paths as in the data `scalars` were read from) whose text
+ * a double would write otherwise the JSON token as written. Only those: `10` stays the
+ * number 10, and a YAML-only spelling (`0012`, `+1`) stays its value. Each `data` touched
+ * is replaced by a copy, so the data the checks read keeps plain numbers. Returns how many
+ * numbers it replaced.
+ */
+export function keepDataNumbers(
+  workflow: { tasks: readonly unknown[] },
+  scalars: readonly WrittenScalar[],
+): number {
+  const byTask = new Map<Record<string, unknown>, Map<string, object>>();
+  for (const { path, text } of scalars) {
+    const start = dataStart(path);
+    if (start < 0) continue;
+    let task: unknown = workflow;
+    for (const segment of path.slice(0, start)) {
+      task = (task as Record<PathSegment, unknown> | undefined)?.[segment];
+    }
+    if (typeof task !== "object" || task === null) continue;
+    const fields = task as Record<string, unknown>;
+    if (fields.type !== "http") continue;
+    let read: unknown = fields;
+    for (const segment of path.slice(start)) {
+      read = (read as Record<PathSegment, unknown> | undefined)?.[segment];
+    }
+    if (typeof read !== "number" || String(read) === text) continue;
+    const token = writtenNumber(text);
+    if (!token) continue;
+    let texts = byTask.get(fields);
+    if (!texts) byTask.set(fields, texts = new Map());
+    texts.set(JSON.stringify(path.slice(start + 1)), token);
+  }
+  let replaced = 0;
+  for (const [task, tokens] of byTask) {
+    task.data = withTokens(task.data, [], tokens);
+    replaced += tokens.size;
+  }
+  return replaced;
+}
+
+/** A copy of `value` with the number at each path of `tokens` (JSON of the path) replaced. */
+function withTokens(value: unknown, path: PathSegment[], tokens: Map<string, object>): unknown {
+  if (typeof value === "number") return tokens.get(JSON.stringify(path)) ?? value;
+  if (typeof value !== "object" || value === null || isWrittenNumber(value)) return value;
+  if (Array.isArray(value)) return value.map((item, i) => withTokens(item, [...path, i], tokens));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: a `__proto__` key (refused earlier, but never a prototype here).
+    Object.defineProperty(copy, key, {
+      value: withTokens(item, [...path, key], tokens),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}

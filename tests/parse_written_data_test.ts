@@ -1,0 +1,74 @@
+/**
+ * keepDataNumbers (src/parse/written_data.ts) through both parse paths: the numbers of
+ * an http task's `data` become the JSON token written (model/json_number.ts), only
+ * there, only where a double would write them otherwise; the data the checks read keeps
+ * plain numbers; resume's task hash reads the token.
+ */
+import assert from "node:assert/strict";
+import { isWrittenNumber } from "../src/model/json_number.ts";
+import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { cleanJsonWorkflow } from "../src/parse/problems.ts";
+import { canonicalJson } from "../src/store/resume.ts";
+
+const YAML = `name: w
+tasks:
+  - id: post
+    type: http
+    url: http://127.0.0.1:1/
+    data: {big: 12345678901234567890, v: 1.10, n: 10, z: 0012, l: [2.50]}
+  - id: each
+    type: loop
+    items: [{v: 3.10}]
+    task:
+      command: echo \${item.v} 1.10
+  - id: shell
+    command: echo hi
+    environment: {V: 1.10}
+`;
+
+Deno.test("keepDataNumbers: YAML http data numbers are their written tokens, elsewhere nothing changes", () => {
+  const parsed = parseWorkflowSource(YAML, "w.yml");
+  assert.deepEqual(parsed.problems, []);
+  const tasks = parsed.workflow!.tasks as unknown as Record<string, unknown>[];
+  const data = tasks[0].data as Record<string, unknown>;
+  assert.ok(isWrittenNumber(data.big));
+  assert.ok(isWrittenNumber(data.v));
+  assert.equal(data.n, 10); // written as a double writes it: stays a number
+  assert.equal(data.z, 12); // 0012 is no JSON token: its value
+  assert.ok(isWrittenNumber((data.l as unknown[])[0]));
+  assert.equal(
+    JSON.stringify(data),
+    '{"big":12345678901234567890,"v":1.10,"n":10,"z":12,"l":[2.50]}',
+  );
+  // Loop items and environment keep this morning's rules (text where text is taken).
+  assert.deepEqual(tasks[1].items, [{ v: "3.10" }]);
+  assert.deepEqual(tasks[2].environment, { V: "1.10" });
+  // The data the checks read is not the model's copy: plain numbers there.
+  const checked = (parsed.data as { tasks: { data: Record<string, unknown> }[] }).tasks[0].data;
+  assert.equal(checked.v, 1.1);
+  assert.equal(typeof checked.big, "number");
+});
+
+Deno.test("keepDataNumbers: the quick path of a clean .json file keeps the tokens too", () => {
+  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:1/",' +
+    '"data":{"x":[1.10,{"y":12345678901234567890}],"n":1}},' +
+    '{"id":"b","command":"echo","environment":{"X":"1"}}]}';
+  const workflow = cleanJsonWorkflow(text);
+  assert.ok(workflow);
+  const data = (workflow.tasks[0] as unknown as { data: unknown }).data;
+  assert.equal(JSON.stringify(data), '{"x":[1.10,{"y":12345678901234567890}],"n":1}');
+  const full = parseWorkflowSource(text, "j.json").workflow!;
+  assert.equal(
+    JSON.stringify((full.tasks[0] as unknown as { data: unknown }).data),
+    JSON.stringify(data),
+  );
+});
+
+Deno.test("keepDataNumbers: resume's task hash reads a kept number as its token", () => {
+  const parsed = parseWorkflowSource(YAML, "w.yml");
+  const task = parsed.workflow!.tasks[0];
+  assert.match(
+    canonicalJson(task),
+    /"data":\{"big":12345678901234567890,"l":\[2\.50\],"n":10,"v":1\.10,"z":12\}/,
+  );
+});
