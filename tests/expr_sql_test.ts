@@ -3,7 +3,7 @@
  * the statement; substitutions that cannot be a parameter are refused at their offset.
  */
 import assert from "node:assert/strict";
-import { checkSql, renderSql, secondStatementAt } from "../src/expr/sql.ts";
+import { checkSql, renderSql } from "../src/expr/sql.ts";
 import { ExpressionError } from "../src/expr/mod.ts";
 
 const pg = (n: number) => `$${n}`;
@@ -84,45 +84,10 @@ Deno.test("checkSql: a value that would be a name, code or comment is refused at
   assert.deepEqual(checkSql("SELECT a FROM t WHERE b = ${v}::int"), undefined);
 });
 
-Deno.test("secondStatementAt: a single statement is never taken for two", () => {
-  for (
-    const one of [
-      "SELECT E'it\\'s; x' AS a", // PostgreSQL E'' strings take backslash escapes
-      "SELECT e'a\\\\'; -- the E string ends after the escaped backslash",
-      "CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON x BEGIN SELECT 1; SELECT 2; END",
-      "create trigger t after insert on x when new.a > 0 begin " +
-      "update y set b = case when new.a > 1 then 1 else 2 end; insert into z values (1); end;",
-      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END",
-      "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; SELECT 2 $$ LANGUAGE sql",
-      "CREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END; $body$ LANGUAGE plpgsql",
-      "CREATE FUNCTION f() RETURNS int AS $b1$ SELECT 1; $b1$ LANGUAGE sql",
-      "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))",
-      'SELECT 1 AS "a;b"',
-      'SELECT 1 AS "a"";b"',
-      "SELECT 'it''s; x'",
-      "SELECT 1 /* nested /* ; */ still a comment; */",
-      "SELECT 1 -- ; SELECT 2",
-      "SELECT 1;",
-      "SELECT 1;  \n\n -- done\n /* bye */ ;",
-      "SELECT 'unterminated; SELECT 2",
-    ]
-  ) {
-    assert.equal(secondStatementAt(one), -1, one);
-  }
-});
-
-Deno.test("secondStatementAt: a second statement is found at its start", () => {
-  const cases: [string, string][] = [
-    ["SELECT 1; SELECT 2", "SELECT 2"],
-    ["SELECT 'a\\'; SELECT 2", "SELECT 2"], // a standard string: \ is a character
-    ["SELECT E'a\\\\'; SELECT 2", "SELECT 2"],
-    ["BEGIN; SELECT 1; END", "SELECT 1; END"], // BEGIN … END counts only in a CREATE
-    ["CREATE TABLE t (a int); DROP TABLE u", "DROP TABLE u"],
-    ["CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; END; SELECT 3", "SELECT 3"],
-    ["SELECT $$;$$; SELECT 2", "SELECT 2"],
-    ["SELECT 1 /* a /* b */ c */; SELECT 2", "SELECT 2"],
-  ];
-  for (const [sql, second] of cases) {
-    assert.equal(sql.slice(secondStatementAt(sql)), second, sql);
-  }
+Deno.test("renderSql: a $tag$ with non-ASCII letters is a dollar quote, as the counter reads it", () => {
+  const error = checkSql("SELECT $é$ hi ${params.x} $é$");
+  assert.ok(error instanceof ExpressionError);
+  assert.match(error.message, /inside a \$-quoted body/);
+  assert.throws(() => renderSql("SELECT $t1$ ${x} $t1$", echo, pg), /inside a \$-quoted body/);
+  assert.deepEqual(renderSql("SELECT $é$ a $é$, ${x}", echo, pg).sql, "SELECT $é$ a $é$, $1");
 });

@@ -355,22 +355,58 @@ Deno.test("${HOME}: the hint fits the field — the shell's $HOME only in a shel
 });
 
 Deno.test("database: single statements with ; inside a body, a string or a comment pass validate", () => {
-  const task = (query: string) =>
+  const task = (connection: string, query: string) =>
     lines(
       "name: x",
       "tasks:",
-      `  - {id: q, type: database, config: {connection: "sqlite::memory:", query: ${query}}}`,
+      `  - {id: q, type: database, config: {connection: "${connection}", query: ${query}}}`,
     );
+  const pg = "postgres://app@db/x";
   for (
-    const one of [
-      `"SELECT E'it\\\\'s; x' AS a"`,
-      '"CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON x BEGIN SELECT 1; SELECT 2; END"',
-      '"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql"',
-      '"SELECT 1 /* nested /* ; */ */"',
-      `'SELECT 1 AS "a;b";'`,
+    const [connection, one] of [
+      [pg, `"SELECT E'it\\\\'s; x' AS a"`],
+      ["sqlite::memory:", '"CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON x BEGIN SELECT 1; END"'],
+      [pg, '"CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql"'],
+      [pg, '"SELECT 1 /* nested /* ; */ */"'],
+      ["sqlite:${env.DB}", `'SELECT 1 AS "a;b";'`],
+      ["${env.URL}", '"SELECT 1 -- ;"'],
     ]
   ) {
-    assert.deepEqual(problems(task(one)), [], one);
+    assert.deepEqual(problems(task(connection, one)), [], one);
   }
-  assert.equal(problems(task(`"SELECT 'a\\\\'; SELECT 2"`)).length, 1);
+  assert.equal(problems(task("sqlite:a.db", `"SELECT 'a\\\\'; SELECT 2"`)).length, 1);
+});
+
+Deno.test("database: validate reads `query` by the connection's database, or by both", () => {
+  const task = (connection: string, query: string) =>
+    lines(
+      "name: x",
+      "tasks:",
+      `  - {id: q, type: database, config: {connection: "${connection}", query: ${query}}}`,
+    );
+  const many = /`query` holds more than one statement/;
+  // The tester's bypasses: PostgreSQL rules hid SQLite's second statement, a column
+  // named begin opened a block.
+  for (
+    const query of [
+      '"SELECT 1 /* /* */ ; DROP TABLE victim; /* */"',
+      '"CREATE TABLE t2(begin); DROP TABLE victim"',
+      '"SELECT $a$ ; DROP TABLE victim; SELECT $a$"',
+      `"SELECT E'\\\\' FROM (SELECT 1 AS E); DROP TABLE victim; --'"`,
+    ]
+  ) {
+    assert.match(problems(task("sqlite:app.db", query)).join("\n"), many, query);
+    const unknown = problems(task("${env.DATABASE_URL}", query)).join("\n");
+    assert.match(unknown, many, query);
+    assert.match(unknown, /read by SQLite's rules: the connection is not known/, query);
+  }
+  const pgTwo = '"CREATE TABLE IF NOT EXISTS t9 (begin int); DROP TABLE victim"';
+  assert.match(problems(task("postgres://app@db/x", pgTwo)).join("\n"), many);
+  // A PostgreSQL-only single statement: one for PostgreSQL, refused when unknown.
+  const pgOne = '"SELECT $a$ ; $a$"';
+  assert.deepEqual(problems(task("postgresql://app@db/x", pgOne)), []);
+  assert.match(
+    problems(task("${env.URL}", pgOne)).join("\n"),
+    /read by SQLite's rules: the connection is not known before the run/,
+  );
 });

@@ -78,9 +78,10 @@ Deno.test("hasSecondStatement: a `;` in strings, dollar quotes and comments does
       "DO $body$ BEGIN PERFORM 1; END $body$;",
       "SELECT $$a;b$$",
     ]
-  ) assert.equal(hasSecondStatement(one), false, one);
+  ) assert.equal(hasSecondStatement(one, "postgres"), false, one);
   for (const two of ["SELECT 1; SELECT 2", "SELECT ';'; DROP TABLE t", "SELECT 1;;x"]) {
-    assert.equal(hasSecondStatement(two), true, two);
+    assert.equal(hasSecondStatement(two, "postgres"), true, two);
+    assert.equal(hasSecondStatement(two, "sqlite"), true, two);
   }
 });
 

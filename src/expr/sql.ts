@@ -11,13 +11,21 @@
  *   comment or a PostgreSQL dollar-quoted body: refused, since a parameter cannot be
  *   (part of) a name or code. The lexing follows PostgreSQL's and SQLite's common rules:
  *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
- *   -- and /* *\/ comments, $tag$…$tag$.
+ *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
+ *   sql_statements.ts, so that validating and running agree).
  * @module
  */
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
+import { DOLLAR_TAG } from "./sql_statements.ts";
 
-export { hasSecondStatement, secondStatementAt } from "./sql_statements.ts";
+export {
+  hasSecondStatement,
+  isBlankSql,
+  secondStatementAt,
+  SQL_DIALECTS,
+  type SqlDialect,
+} from "./sql_statements.ts";
 
 /** A statement with placeholders and the values to bind to them, in order. */
 export interface BoundSql {
@@ -152,9 +160,6 @@ class BlankPrefix {
     this.#checked = Math.min(this.#checked, index);
   }
 }
-
-/** A `$tag$` opening a dollar-quoted body; sticky: it matches at `lastIndex` only. */
-const DOLLAR_TAG = /\$[A-Za-z_]*\$/y;
 
 /** The character before a substitution in code makes it part of a name or number. */
 function touches(last: string, lastNonBlank: string): boolean {

@@ -1,91 +1,193 @@
 /**
  * How many statements an SQL text holds, as far as a `;` can tell: the database task
  * runs one statement per `query` (SQLite would run the first and drop the rest without a
- * word), so a second one is refused, by `weft validate` and before running. The lexing
- * is the one sql.ts binds values with, PostgreSQL's and SQLite's common rules, plus what
- * makes a `;` part of one statement: a CREATE statement's BEGIN … END body.
+ * word), so a second one is refused, by `weft validate` and before running. The text is
+ * lexed by the rules of the database it goes to, not by a mix of both: a rule one
+ * dialect has and the other lacks (PostgreSQL's nested comments, E'…' strings and
+ * $tag$ bodies; SQLite's `…` and […] names and $name(…) parameters) would hide a `;`
+ * from the count that the database itself reads as the end of a statement.
+ * Sources: SQLite's tokenizer (src/tokenize.c, sqlite3GetToken) and grammar (CREATE
+ * TRIGGER … BEGIN … END); PostgreSQL's lexer (src/backend/parser/scan.l) and CREATE
+ * FUNCTION/PROCEDURE's `BEGIN ATOMIC … END` body (as psql's lexer counts it).
  * @module
  */
 
+/** The database whose lexical rules a text is read by. */
+export type SqlDialect = "sqlite" | "postgres";
+
+/** Both dialects, for a text whose database is not known yet (`weft validate`). */
+export const SQL_DIALECTS: readonly SqlDialect[] = ["sqlite", "postgres"];
+
 /**
- * Where the statement after a `;` starts in `sql` (the database task runs one statement
- * per `query`, tasks/database/query.ts: SQLite would run the first and drop the rest
- * without a word), or -1. A `;` that does not end the statement is skipped: inside
- * '…' (E'…' also with \ escapes), "…", `…` and […], PostgreSQL dollar quotes
- * ($$…$$, $tag$…$tag$), comments (-- to the line's end; /* *\/, nested as PostgreSQL
- * nests them), parentheses and, in a CREATE statement, a BEGIN … END body (an SQLite trigger's,
- * PostgreSQL's BEGIN ATOMIC), with CASE … END inside it counted. Whatever is not
- * closed runs to the end of the text: when in doubt the statement is taken as one (the
- * server reports what is wrong with it), never refused.
+ * A PostgreSQL `$tag$` (or `$$`) opening a dollar-quoted body, sticky (matches at
+ * `lastIndex` only). A tag is an identifier without `$`: a letter, `_` or any non-ASCII
+ * character, then those or digits (scan.l's dolq_start/dolq_cont; non-ASCII bytes are
+ * letters there). The binder (sql.ts) reads tags with this same expression.
  */
-export function secondStatementAt(sql: string): number {
+export const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/y;
+
+/** A word (keyword or unquoted name) at a position, sticky; non-ASCII is a letter in both. */
+const WORD = /[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/y;
+/** A character that continues a word (so a `$` or `'` after it is not a new token). */
+const WORD_CHAR = /[\w$\u0080-\uffff]/;
+/** SQLite's whitespace (only these; other characters are parts of words). */
+const SQLITE_SPACE = /[ \t\n\f\r]/;
+/** PostgreSQL's whitespace (scan.l's `space`; a non-ASCII space is a letter there). */
+const PG_SPACE = /[ \t\n\r\f\v]/;
+
+/** One token: where it ends, and what matters about it. */
+interface Token {
+  end: number;
+  kind: "blank" | "semi" | "word" | "open" | "close" | "other";
+  /** The word, upper-cased (kind "word"). */
+  word?: string;
+}
+
+/**
+ * Where the statement after a `;` starts in `sql`, read by `dialect`'s rules, or -1.
+ * A `;` that does not end the statement is skipped: inside strings, quoted names,
+ * comments (SQLite's do not nest, PostgreSQL's do), PostgreSQL's E'…' (with \ escapes)
+ * and $tag$ bodies, PostgreSQL parentheses (a rule's `DO (…; …)`), an SQLite CREATE
+ * TRIGGER's BEGIN … END body, or a PostgreSQL CREATE FUNCTION/PROCEDURE's BEGIN ATOMIC
+ * … END body (CASE … END counted inside them). A BEGIN anywhere else (a column named
+ * `begin`, a transaction) opens nothing. Whatever is not closed runs to the end of the
+ * text: the database reports what is wrong with it.
+ */
+export function secondStatementAt(sql: string, dialect: SqlDialect): number {
   let i = 0;
   let ended = false;
-  /** The statement's first word, upper-cased; "" until it is read. */
-  let first = "";
-  /** Open BEGIN/CASE … END blocks of a CREATE statement. */
+  /** The statement's words so far, upper-cased, up to the fifth. */
+  const head: string[] = [];
+  /** Open BEGIN/CASE … END blocks of a trigger or routine body. */
   let depth = 0;
-  /** Open parentheses (an SQLite or PostgreSQL rule's `DO (…; …)`). */
+  /** Open parentheses (PostgreSQL only). */
   let parens = 0;
+  /** A PostgreSQL routine's BEGIN was just read: ATOMIC next opens its body. */
+  let begun = false;
   while (i < sql.length) {
-    const c = sql[i];
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end + 1;
-      continue;
-    }
-    if (c === "/" && sql[i + 1] === "*") {
-      i = blockCommentEnd(sql, i);
-      continue;
-    }
-    if (ended && c !== ";") return i;
-    if (c === ";") {
+    const token = nextToken(sql, i, dialect);
+    const start = i;
+    i = token.end;
+    if (token.kind === "blank") continue;
+    if (token.kind === "semi") {
       if (depth === 0 && parens === 0) ended = true;
-      i++;
+      begun = false;
       continue;
     }
-    if (c === "(" || c === ")") {
-      parens = Math.max(0, parens + (c === "(" ? 1 : -1));
-      i++;
+    if (ended) return start;
+    const wasBegun = begun;
+    begun = false;
+    if (token.kind === "open" || token.kind === "close") {
+      parens = Math.max(0, parens + (token.kind === "open" ? 1 : -1));
       continue;
     }
-    const word = /^[A-Za-z_][\w$]*/.exec(sql.slice(i, i + 64))?.[0];
-    if (word && !/[\w$]/.test(sql[i - 1] ?? "")) {
-      const upper = word.toUpperCase();
-      if (first === "") first = upper;
-      else if (first === "CREATE") {
-        if (upper === "BEGIN" || (upper === "CASE" && depth > 0)) depth++;
-        else if (upper === "END" && depth > 0) depth--;
-      }
-      // E'…' (PostgreSQL): a string in which \ escapes the next character.
-      if ((upper === "E") && sql[i + 1] === "'") {
-        i = escapedStringEnd(sql, i + 2);
-        continue;
-      }
-      i += word.length;
-      continue;
-    }
-    const close = c === "'" || c === '"' || c === "`" ? c : c === "[" ? "]" : null;
-    const tag = c === "$" && !/[\w$]/.test(sql[i - 1] ?? "")
-      ? /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 64))?.[0]
-      : undefined;
-    if (close) {
-      const end = sql.indexOf(close, i + 1);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (tag) {
-      const end = sql.indexOf(tag, i + tag.length);
-      i = end < 0 ? sql.length : end + tag.length;
-    } else i++;
+    if (token.kind !== "word") continue;
+    const word = token.word!;
+    if (head.length < 5) head.push(word);
+    if (depth > 0) {
+      if (word === "CASE") depth++;
+      else if (word === "END") depth--;
+    } else if (word === "BEGIN" && head[0] === "CREATE") {
+      // SQLite: CREATE [TEMP|TEMPORARY] TRIGGER; a `begin` in its header (a column
+      // named so) opens early, and the body's BEGIN … END still closes it.
+      if (dialect === "sqlite" && isTrigger(head)) depth = 1;
+      // PostgreSQL: CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC, outside ( ).
+      if (dialect === "postgres" && parens === 0 && isRoutine(head)) begun = true;
+    } else if (wasBegun && word === "ATOMIC") depth = 1;
   }
   return -1;
 }
 
-/** The index after the block comment opening at `start` (PostgreSQL nests them). */
-function blockCommentEnd(sql: string, start: number): number {
+/** Whether `sql` has a statement after a `;` ({@link secondStatementAt}). */
+export function hasSecondStatement(sql: string, dialect: SqlDialect): boolean {
+  return secondStatementAt(sql, dialect) >= 0;
+}
+
+/**
+ * Whether `text` holds nothing the database would run: only whitespace, comments and
+ * `;`, read by `dialect`'s rules (for what a driver left unread after one statement).
+ */
+export function isBlankSql(text: string, dialect: SqlDialect): boolean {
+  for (let i = 0; i < text.length;) {
+    const token = nextToken(text, i, dialect);
+    if (token.kind !== "blank" && token.kind !== "semi") return false;
+    i = token.end;
+  }
+  return true;
+}
+
+/** CREATE [TEMP|TEMPORARY] TRIGGER (a table named `trigger` is not one). */
+function isTrigger(head: string[]): boolean {
+  return head[1] === "TRIGGER" ||
+    ((head[1] === "TEMP" || head[1] === "TEMPORARY") && head[2] === "TRIGGER");
+}
+
+/** CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+function isRoutine(head: string[]): boolean {
+  const kind = head[1] === "OR" && head[2] === "REPLACE" ? head[3] : head[1];
+  return kind === "FUNCTION" || kind === "PROCEDURE";
+}
+
+/** The token of `sql` that starts at `i` (not past its end). */
+function nextToken(sql: string, i: number, dialect: SqlDialect): Token {
+  const c = sql[i];
+  const sqlite = dialect === "sqlite";
+  if ((sqlite ? SQLITE_SPACE : PG_SPACE).test(c)) return { end: i + 1, kind: "blank" };
+  if (c === "-" && sql[i + 1] === "-") {
+    // SQLite ends a line comment at \n; PostgreSQL at \n or \r.
+    const match = sqlite ? /\n/g : /[\n\r]/g;
+    match.lastIndex = i;
+    const end = match.exec(sql)?.index;
+    return { end: end === undefined ? sql.length : end + 1, kind: "blank" };
+  }
+  if (c === "/" && sql[i + 1] === "*") {
+    if (sqlite) {
+      const end = sql.indexOf("*/", i + 2);
+      return { end: end < 0 ? sql.length : end + 2, kind: "blank" };
+    }
+    return { end: nestedCommentEnd(sql, i), kind: "blank" };
+  }
+  if (c === ";") return { end: i + 1, kind: "semi" };
+  if (c === "(") return { end: i + 1, kind: sqlite ? "other" : "open" };
+  if (c === ")") return { end: i + 1, kind: sqlite ? "other" : "close" };
+  const afterWord = WORD_CHAR.test(sql[i - 1] ?? "");
+  if (!afterWord) {
+    WORD.lastIndex = i;
+    const word = WORD.exec(sql)?.[0];
+    if (word) {
+      // E'…' (PostgreSQL): a string in which \ escapes the next character.
+      if (!sqlite && (word === "E" || word === "e") && sql[i + 1] === "'") {
+        return { end: escapedStringEnd(sql, i + 2), kind: "other" };
+      }
+      return { end: i + word.length, kind: "word", word: word.toUpperCase() };
+    }
+  }
+  // Quotes: a doubled quote closes and reopens, which finds the same end.
+  const close = c === "'" || c === '"'
+    ? c
+    : sqlite && c === "`"
+    ? c
+    : sqlite && c === "["
+    ? "]"
+    : null;
+  if (close) {
+    const end = sql.indexOf(close, i + 1);
+    return { end: end < 0 ? sql.length : end + 1, kind: "other" };
+  }
+  if (sqlite && "$@:#".includes(c)) return { end: sqliteVariableEnd(sql, i), kind: "other" };
+  if (!sqlite && c === "$" && !afterWord) {
+    DOLLAR_TAG.lastIndex = i;
+    const tag = DOLLAR_TAG.exec(sql)?.[0];
+    if (tag) {
+      const end = sql.indexOf(tag, i + tag.length);
+      return { end: end < 0 ? sql.length : end + tag.length, kind: "other" };
+    }
+  }
+  return { end: i + 1, kind: "other" };
+}
+
+/** The index after the PostgreSQL block comment opening at `start` (they nest). */
+function nestedCommentEnd(sql: string, start: number): number {
   let depth = 0;
   let i = start;
   while (i < sql.length) {
@@ -110,7 +212,23 @@ function escapedStringEnd(sql: string, i: number): number {
   return sql.length;
 }
 
-/** Whether `sql` has a statement after a `;` ({@link secondStatementAt}). */
-export function hasSecondStatement(sql: string): boolean {
-  return secondStatementAt(sql) >= 0;
+/**
+ * The index after an SQLite parameter `$name`, `@name`, `:name` or `#name` at `i`, with
+ * tokenize.c's Tcl forms: `::` inside the name, and `$name(…)` running to the `)` (or to
+ * whitespace, where SQLite calls it illegal), so a `;` inside the ( ) is the name's.
+ */
+function sqliteVariableEnd(sql: string, i: number): number {
+  let n = 0;
+  let j = i + 1;
+  for (; j < sql.length; j++) {
+    const c = sql[j];
+    if (/[\w$\u0080-\uffff]/.test(c)) n++;
+    else if (c === "(" && n > 0) {
+      j++;
+      while (j < sql.length && !SQLITE_SPACE.test(sql[j]) && sql[j] !== ")") j++;
+      return sql[j] === ")" ? j + 1 : j;
+    } else if (c === ":" && sql[j + 1] === ":") j++;
+    else break;
+  }
+  return j;
 }

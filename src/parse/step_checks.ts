@@ -14,7 +14,7 @@
  * reported.
  * @module
  */
-import { checkSql, secondStatementAt } from "../expr/sql.ts";
+import { checkSql, secondStatementAt, SQL_DIALECTS, type SqlDialect } from "../expr/sql.ts";
 import { compiled, dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -34,6 +34,20 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_HEADER_CHAR = /[\r\n\0]/;
 /** Stands for a substituted value while checking a URL (private use: never in the text). */
 const MARK = "\uE000";
+
+const DIALECT_NAME: Record<SqlDialect, string> = { sqlite: "SQLite", postgres: "PostgreSQL" };
+
+/**
+ * The database a `connection` goes to when its scheme is written out (`sqlite:…`,
+ * `postgres://${env.HOST}/…`), as model/connection.ts reads schemes; else undefined.
+ */
+function dialectOf(connection: unknown): SqlDialect | undefined {
+  if (typeof connection !== "string") return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(connection)?.[1]?.toLowerCase();
+  if (scheme === "sqlite" || scheme === "sqlite3") return "sqlite";
+  if (scheme === "postgres" || scheme === "postgresql") return "postgres";
+  return undefined;
+}
 
 /** The problems of one step (a task, or a step inside a composite) at `path`. */
 export function stepProblems(
@@ -64,15 +78,22 @@ export function stepProblems(
     const template = typeof query === "string" ? compiled(query) : undefined;
     const error = template ? checkSql(query as string) : undefined;
     if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
-    const second = template && !error ? secondStatementAt(filled(template)) : -1;
-    if (second >= 0) {
+    const dialect = dialectOf(connection);
+    const text = template && !error ? filled(template) : "";
+    // Unknown before the run: refused if either database would see a second statement.
+    for (const each of dialect ? [dialect] : SQL_DIALECTS) {
+      const second = secondStatementAt(text, each);
+      if (second < 0) continue;
+      const unknown = dialect ? "" : ` (read by ${DIALECT_NAME[each]}'s rules: the ` +
+        "connection is not known before the run, so both databases' rules apply)";
       at(
         [...path, "config", "query"],
         second,
-        "`query` holds more than one statement, and a query runs one",
+        `\`query\` holds more than one statement, and a query runs one${unknown}`,
         "put a script of several statements in a .sql file named by `file`, " +
           "or give each statement a task of its own",
       );
+      break;
     }
   }
   if (type === "javascript" && typeof step.code === "string") {

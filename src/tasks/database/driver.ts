@@ -5,17 +5,22 @@
  * @module
  */
 import type { Connection } from "../../model/connection.ts";
+import type { SqlDialect } from "../../expr/sql.ts";
 
 /** One row of a result: column name → value as the driver gives it. */
 export type Row = Record<string, unknown>;
 
 /** An open connection to one database. */
 export interface DbSession {
+  /** Whose lexical rules the SQL is read by (how many statements a `query` holds). */
+  readonly dialect: SqlDialect;
   /** Runs a script: one or more statements, results ignored. */
   exec(sql: string): Promise<void>;
   /**
    * Runs one statement, with its parameters written as {@link placeholder} gives them
    * bound to `params` in order, and returns its rows.
+   * @throws when `sql` holds a second statement, as far as the driver can tell
+   *   (PostgreSQL's extended protocol refuses it; SQLite's unread tail is checked).
    */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
   /** The driver's n-th (1-based) parameter: `$1` for PostgreSQL, `?1` for SQLite. */

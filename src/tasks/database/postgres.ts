@@ -44,6 +44,7 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<D
 }
 
 class PostgresSession implements DbSession {
+  readonly dialect = "postgres";
   /** Where statements go: the connection, or the transaction running on it. */
   #current: Sql;
   #pending: Pending | null = null;
@@ -68,8 +69,13 @@ class PostgresSession implements DbSession {
   }
 
   async query(text: string, params: unknown[] = []): Promise<Row[]> {
+    // The extended protocol also without parameters (the library would send a query
+    // without them by the simple one): its Parse message takes one statement, so the
+    // server refuses a second ("cannot insert multiple commands into a prepared
+    // statement") whatever the statement counter made of the text.
+    const options = { simple: false } as postgres.UnsafeQueryOptions;
     const rows = await this.#run(
-      this.#current.unsafe(text, params as never[]) as unknown as Pending,
+      this.#current.unsafe(text, params as never[], options) as unknown as Pending,
     );
     return [...(rows as Row[])];
   }

@@ -37,8 +37,10 @@ export async function runQuery(
   sql: string,
   params: string[] = [],
 ): Promise<QueryResult> {
-  // SQLite would run the first statement and drop the rest without a word.
-  if (hasSecondStatement(sql)) {
+  // SQLite would run the first statement and drop the rest without a word. Read by the
+  // rules of the session's database; the drivers check again (the server refuses, or
+  // SQLite's unread tail is looked at).
+  if (hasSecondStatement(sql, db.dialect)) {
     throw new Error("`query` holds more than one statement: put a script in `file`");
   }
   const rows = await db.query(sql, params);

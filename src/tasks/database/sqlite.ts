@@ -4,9 +4,12 @@
  * SQLite's busy handler: BEGIN IMMEDIATE is retried on an asynchronous timer, which
  * keeps the engine's event loop free and lets a cancel end the wait at once. A single
  * statement, once running, runs to its end (node:sqlite has no interrupt).
+ * Integers are read as BigInt, so a 64-bit value keeps its digits (above 2^53 a number
+ * would not hold it and node:sqlite throws); those that fit are given as numbers.
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { isBlankSql } from "../../expr/sql.ts";
 import { dirname } from "node:path";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
 
@@ -42,6 +45,7 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Db
 }
 
 class SqliteSession implements DbSession {
+  readonly dialect = "sqlite";
   #open = true;
   constructor(readonly db: DatabaseSync, readonly signal: AbortSignal) {}
 
@@ -57,13 +61,28 @@ class SqliteSession implements DbSession {
 
   query(sql: string, params: unknown[] = []): Promise<Row[]> {
     this.#check();
+    // SQLite prepares no statement from such a text, and reading a missing statement's
+    // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
+    if (isBlankSql(sql, "sqlite")) throw new Error("`query` holds no statement");
     const statement = this.db.prepare(sql);
+    if (!isBlankSql(unreadTail(sql, statement), "sqlite")) {
+      throw new Error("`query` holds more than one statement: put a script in `file`");
+    }
+    statement.setReadBigInts(true);
     // A statement that returns no columns (INSERT without RETURNING) is run, not read.
     if (statement.columns().length === 0) {
       statement.run(...(params as never[]));
       return Promise.resolve([]);
     }
-    return Promise.resolve(statement.all(...(params as never[])) as Row[]);
+    const rows = statement.all(...(params as never[])) as Row[];
+    for (const row of rows) {
+      for (const [key, value] of Object.entries(row)) {
+        if (typeof value === "bigint" && Number.isSafeInteger(Number(value))) {
+          row[key] = Number(value);
+        }
+      }
+    }
+    return Promise.resolve(rows);
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {
@@ -111,6 +130,22 @@ class SqliteSession implements DbSession {
   #check(): void {
     if (this.signal.aborted) throw new Error("stopped before the statement ran");
   }
+}
+
+/**
+ * What SQLite left unread of `sql` when it prepared `statement`: sqlite3_prepare stops
+ * after the first statement, and `sourceSQL` (sqlite3_sql) is the text it compiled, so
+ * the rest is the tail. Counted in UTF-8 bytes, as SQLite counts (a lone surrogate is
+ * U+FFFD on both sides).
+ * @throws when the compiled text is not the start of `sql` (then nothing can be told).
+ */
+function unreadTail(sql: string, statement: StatementSync): string {
+  const bytes = new TextEncoder().encode(sql);
+  const head = new TextEncoder().encode(statement.sourceSQL);
+  if (head.length > bytes.length || head.some((b, k) => b !== bytes[k])) {
+    throw new Error("cannot tell whether `query` holds one statement");
+  }
+  return new TextDecoder().decode(bytes.subarray(head.length));
 }
 
 function exists(path: string): boolean {
