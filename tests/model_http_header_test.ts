@@ -4,7 +4,7 @@
  * name refused with fetch's reason.
  */
 import assert from "node:assert/strict";
-import { setCheckedHeader } from "../src/model/http_header.ts";
+import { credentialSecrets, setCheckedHeader } from "../src/model/http_header.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 
 const refusal = (name: string, value: string): string => {
@@ -47,4 +47,28 @@ Deno.test("setCheckedHeader: the quoted value is what secret masking sees", () =
   }
   const masked = resolveQuoted(message, (data) => data.replaceAll("hunter2", "***"));
   assert.match(masked, /its value "\*\*\*\\nx" contains/);
+});
+
+Deno.test("setCheckedHeader: any character fetch refuses is refused first, naming it", () => {
+  assert.match(
+    refusal("X-Del", "a\x7fb"),
+    /^header "X-Del": its value "a\x7fb" contains a control character \(U\+007F\); refused$/,
+  );
+  assert.match(refusal("X-A", "a\x01b"), /control character \(U\+0001\)/);
+  assert.match(refusal("X-Han", "\u6f22"), /the character U\+6F22, which is not Latin-1/);
+  // obs-text (U+0080–U+00FF), spaces and tabs inside are what RFC 9110 allows.
+  assert.equal(setCheckedHeader(new Headers(), "X-Latin", "caf\u00e9 \t x"), "caf\u00e9 \t x");
+});
+
+Deno.test("setCheckedHeader: a bad name, Host and Content-Length are refused", () => {
+  assert.match(refusal("X Bad", "v"), /^header "X Bad": not a valid header name/);
+  assert.match(
+    refusal("host", "evil.example"),
+    /^header "host": cannot be set: .*put the host in the URL/,
+  );
+  assert.match(refusal("Content-Length", "1"), /^header "Content-Length": cannot be set/);
+});
+
+Deno.test("credentialSecrets: a scheme word alone is not a secret", () => {
+  assert.deepEqual(credentialSecrets("Authorization", "Bearer "), []);
 });

@@ -185,6 +185,8 @@ export async function openRecordedRun(
         secrets,
         resume: history.resume,
         trigger: run.trigger,
+        // Channel settings read `env.NAME` as the tasks do (the workflow's `environment` too).
+        onWorkflowEnv: notifier.useEnvironment,
       });
       spawner();
       return handle;

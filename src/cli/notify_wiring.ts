@@ -29,7 +29,9 @@ export async function wireNotifications(
   },
 ): Promise<Notifier> {
   // Most workflows ask for none: src/notify/ is then not loaded at all.
-  if (!hasNotifications(workflow)) return { listeners: [], finish: () => Promise.resolve([]) };
+  if (!hasNotifications(workflow)) {
+    return { listeners: [], finish: () => Promise.resolve([]), useEnvironment: () => {} };
+  }
   const { createNotifier } = await import("../notify/mod.ts");
   const home = homeFor(io, options.homeOption);
   const config = await readGlobalConfig(home);
@@ -52,5 +54,6 @@ export async function wireNotifications(
       await Promise.all(pending);
       return records;
     },
+    useEnvironment: notifier.useEnvironment,
   };
 }

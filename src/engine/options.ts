@@ -44,6 +44,12 @@ export interface EngineOptions {
    * (after interpolation). Default: a set of the run's own.
    */
   secrets?: Secrets;
+  /**
+   * Told the environment the run's tasks start from (process env + --env < workflow
+   * `environment`, interpolated) once the run is prepared, before any event or task:
+   * the notifier reads its channel settings' `env.NAME` from it (notify/mod.ts).
+   */
+  onWorkflowEnv?: (env: Readonly<Record<string, string>>) => void;
   /** Extra values masked like secrets (values under 4 characters ignored). */
   secretValues?: string[];
   /** SIGTERM → SIGKILL grace (default 5000 ms). */

@@ -95,6 +95,7 @@ export class Run implements RunContext, RunHandle {
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
     this.secrets = prepared.secrets;
+    options.onWorkflowEnv?.(this.workflowEnv);
     this.#events = new EventPublisher(options.listeners, this.secrets);
     const queue = new LaunchQueue();
     this.#stops = new RunStops(this.callbackGraceMs, queue, {

@@ -43,7 +43,7 @@ export {
   truthy,
   type Value,
 } from "./value.ts";
-export { type CompiledTemplate, compileTemplate } from "./template.ts";
+export { type CompiledTemplate, compileTemplate, referencedValues } from "./template.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 
 /** A compiled expression. */

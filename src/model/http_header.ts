@@ -1,11 +1,15 @@
 /**
  * One HTTP request header weft sends, checked before any byte goes out: the same rule
  * for an http task's `headers` (tasks/http_request.ts) and a webhook notification's
- * (notify/config.ts). Leading and trailing blanks and line breaks are trimmed, as the
+ * (notify/config.ts), and the rule `weft validate` applies to literal text
+ * (parse/step_checks.ts). Leading and trailing blanks and line breaks are trimmed, as the
  * Fetch Standard normalizes header values (a token read from a file keeps no final
- * newline); a CR, LF or NUL left inside the value could end the header and start
- * another (RFC 9110 §5.5), so it is refused, as is a name that is not an RFC 9110
- * §5.6.2 token (fetch's Headers refuses it).
+ * newline). What is left must be an RFC 9110 §5.5 field-value — visible ASCII, obs-text
+ * (U+0080–U+00FF), space and tab — which is exactly what fetch's Headers accepts: a CR,
+ * LF or NUL could end the header and start another, and any other control character,
+ * DEL or a character above U+00FF is refused by fetch with a message naming no header.
+ * A name must be an RFC 9110 §5.6.2 token. `Host` and `Content-Length` are set by
+ * fetch itself, which drops them silently when given, so they are refused.
  * @module
  */
 import { quoteData } from "./data_text.ts";
@@ -13,30 +17,108 @@ import { quoteData } from "./data_text.ts";
 /** Header names whose values are credentials (notify/config.ts masks them too). */
 export const CREDENTIAL = /authorization|token|key|secret|cookie|password/i;
 
+/** A header name: an RFC 9110 §5.6.2 token, as fetch's Headers requires. */
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** A character that may not be inside a header value (after trimming its ends). */
+export const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** Header names fetch sets itself and drops when given (lower case). */
+const SET_BY_FETCH = new Set(["host", "content-length"]);
+
+/** Why a header named `name` cannot be sent (`Host` in any case too), or undefined. */
+export function headerNameTrouble(name: string): string | undefined {
+  if (!HEADER_NAME.test(name)) {
+    return "not a valid header name (letters, digits and !#$%&'*+-.^_`|~, " +
+      "without spaces or ':')";
+  }
+  const lower = name.toLowerCase();
+  if (SET_BY_FETCH.has(lower)) {
+    return lower === "host"
+      ? "cannot be set: fetch sends the URL's host (put the host in the URL)"
+      : "cannot be set: fetch sends the body's length";
+  }
+  return undefined;
+}
+
 /**
- * Sets header `name` to `raw` (trimmed) on `headers` and returns the value set. Throws Error naming the header,
- * with the name and the reason (fetch's own message for a bad name) quoted as data, for
- * a value holding CR, LF or NUL or a name fetch refuses.
+ * What is wrong with the character at `value[at]` (one BAD_VALUE_CHAR found), in words.
+ */
+export function badValueCharText(char: string): string {
+  if (char === "\r" || char === "\n") {
+    return "a line break (CR or LF), which could start another header";
+  }
+  if (char === "\0") return "a NUL character, which could start another header";
+  const code = char.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return code === 0x7f || code < 0x20
+    ? `a control character (${hex})`
+    : `the character ${hex}, which is not Latin-1 (percent-encode it, or use an ASCII form)`;
+}
+
+/**
+ * Sets header `name` to `raw` (trimmed) on `headers` and returns the value set. Throws
+ * Error naming the header, the name quoted as data, for a name that is not a token or is
+ * `Host`/`Content-Length`, and for a value holding a character fetch refuses (the value
+ * is quoted escaped unless the header carries a credential).
  */
 export function setCheckedHeader(headers: Headers, name: string, raw: string): string {
+  const quotedName = quoteData(JSON.stringify(name));
+  const nameTrouble = headerNameTrouble(name);
+  if (nameTrouble) throw new Error(`header ${quotedName}: ${nameTrouble}; refused`);
   const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
-  const bad = /[\r\n\0]/.exec(value);
+  const bad = BAD_VALUE_CHAR.exec(value);
   if (bad) {
-    const what = bad[0] === "\0" ? "a NUL character" : "a line break (CR or LF)";
     // A credential's value is not repeated, even masked-by-name: it may not be a secret.
     const shown = CREDENTIAL.test(name) ? "" : ` ${quoteData(JSON.stringify(value.slice(0, 60)))}`;
     throw new Error(
-      `header ${
-        quoteData(JSON.stringify(name))
-      }: its value${shown} contains ${what}, which could start another header; refused`,
+      `header ${quotedName}: its value${shown} contains ${badValueCharText(bad[0])}; refused`,
     );
   }
   try {
     headers.set(name, value);
     return value;
   } catch (e) {
-    throw new Error(
-      `header ${quoteData(JSON.stringify(name))}: ${quoteData((e as Error).message)}`,
+    throw new Error(`header ${quotedName}: ${quoteData((e as Error).message)}`);
+  }
+}
+
+/**
+ * The secret parts of a credential header's value (`name` matching {@link CREDENTIAL}),
+ * to be masked: the whole value trimmed and, for `<scheme> <credentials>` (`Bearer X`,
+ * `Basic X`, `Token X`, RFC 9110 §11.4), the credentials X — and for `Basic`, the
+ * decoded `user:password` and the password (RFC 7617). Empty for other headers.
+ */
+export function credentialSecrets(name: string, raw: string): string[] {
+  if (!CREDENTIAL.test(name)) return [];
+  const value = raw.trim();
+  const found = new Set<string>();
+  // A scheme word alone (`Bearer ${env.UNSET}`) is no secret: masking it would hide the
+  // word wherever it is printed.
+  if (value !== "" && !/^(bearer|basic|token|digest)$/i.test(value)) found.add(value);
+  const match = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]+(\S.*)$/s.exec(value);
+  if (match) {
+    const credentials = match[2].trim();
+    found.add(credentials);
+    if (match[1].toLowerCase() === "basic") {
+      for (const part of basicParts(credentials)) found.add(part);
+    }
+  }
+  return [...found];
+}
+
+/** `user:password` and the password of a Basic credential (base64 of UTF-8), if it decodes. */
+function basicParts(encoded: string): string[] {
+  try {
+    const binary = atob(encoded);
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
     );
+    const colon = text.indexOf(":");
+    if (colon < 0) return [];
+    const password = text.slice(colon + 1);
+    return password === "" ? [] : [text, password];
+  } catch {
+    return []; // not base64 of UTF-8: the credentials are masked as written
   }
 }

@@ -12,10 +12,10 @@
  * `SMTP_TO`, `SMTP_SECURE`).
  * @module
  */
-import { compileTemplate, type Scope } from "../expr/mod.ts";
+import { compileTemplate, referencedValues, type Scope } from "../expr/mod.ts";
 import { checkHttpUrl, renderAddressField, renderHeaderField, renderUrlField } from "./fields.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { CREDENTIAL, setCheckedHeader } from "../model/http_header.ts";
+import { CREDENTIAL, credentialSecrets, setCheckedHeader } from "../model/http_header.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
 
@@ -97,7 +97,7 @@ export interface ResolveInput {
   };
   /** The global config's `notifications` (already checked), if any. */
   global?: Block;
-  /** The environment tasks see (process env + --env). */
+  /** The environment the run's tasks start from: workflow `environment` over process env + --env. */
   env: Record<string, string>;
   params: Record<string, string>;
 }
@@ -229,9 +229,17 @@ function buildChannel(
       // Checked as an http task's headers are, so a value with a line break is refused
       // now, with its reason, rather than tried and failed by fetch at each try.
       // Every credential is masked first, even when another header is refused.
+      // A credential's parts are secrets too: `Bearer X`'s X, and the env or param
+      // value a `${...}` inside it reads (model/http_header.ts, tasks/http_secrets.ts).
       const rendered = Object.entries((settings.headers ?? {}) as Block).map(([key, value]) => {
         const raw = value === undefined ? "" : String(renderValue(value, scope));
-        if (CREDENTIAL.test(key)) secrets.push(raw.trim());
+        secrets.push(...credentialSecrets(key, raw));
+        if (CREDENTIAL.test(key) && typeof value === "string") {
+          secrets.push(
+            ...referencedValues(value, (text) => compileTemplate(text).render(scope))
+              .filter((v) => v.trim() !== ""),
+          );
+        }
         return [key, raw] as const;
       });
       const checked = new Headers();

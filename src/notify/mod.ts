@@ -31,7 +31,11 @@ import { hasNotifications } from "./wanted.ts";
 /** What {@link createNotifier} needs. */
 export interface NotifyOptions {
   workflow: Pick<Workflow, "name" | "notifications" | "alerts" | "expected_duration" | "tasks">;
-  /** The environment tasks see (process env + --env): `${env.X}` and the SMTP_/SLACK_ fallbacks. */
+  /**
+   * The environment under the workflow's (process env + --env): `${env.X}` and the
+   * SMTP_/SLACK_ fallbacks read it until {@link Notifier.useEnvironment} gives the run's
+   * workflow environment (the engine's, `environment` over this one).
+   */
   env: Record<string, string>;
   params: Record<string, string>;
   /** `notifications` of `$WEFT_HOME/config.json`, unchecked; `globalFile` names that file. */
@@ -61,6 +65,13 @@ export interface Notifier {
    * for a channel's failure.
    */
   finish(store: RunStore): Promise<NotificationRecord[]>;
+  /**
+   * The environment the run's tasks start from (process env + --env < workflow
+   * `environment`, interpolated: EngineOptions.onWorkflowEnv), which channel settings
+   * read as `env.NAME`, as a task would. Called before the run starts; without it the
+   * channels read `NotifyOptions.env` once the run has started.
+   */
+  useEnvironment(env: Readonly<Record<string, string>>): void;
 }
 
 /**
@@ -70,20 +81,28 @@ export interface Notifier {
  */
 export function createNotifier(options: NotifyOptions): Notifier {
   const { workflow } = options;
-  if (!hasNotifications(workflow)) return { listeners: [], finish: () => Promise.resolve([]) };
+  if (!hasNotifications(workflow)) return NO_NOTIFIER;
   const global = options.global === undefined
     ? undefined
     : parseGlobalNotifications(options.global, options.globalFile ?? "config.json");
-  const plan = resolveChannels({ workflow, global, env: options.env, params: options.params });
-  for (const secret of plan.secrets) options.secrets.add(secret);
+  // Resolved once the run's environment is known, before any task starts: its secrets
+  // (a webhook's token read from the workflow's `environment`) are masked from the start.
+  let resolved: ChannelPlan | undefined;
+  const planFor = (env: Record<string, string> = options.env): ChannelPlan => {
+    if (resolved) return resolved;
+    resolved = resolveChannels({ workflow, global, env, params: options.params });
+    for (const secret of resolved.secrets) options.secrets.add(secret);
+    return resolved;
+  };
   let report: RunReport | null = null;
   const tasks = new TaskNotifications(
     workflow.tasks,
     (message, body) =>
       message.task === undefined ? [] : (taskSettings(workflow, message.task)?.channels ?? [])
-        .map((name) => send(options, plan, name, message, body, { task: message.task })),
+        .map((name) => send(options, planFor(), name, message, body, { task: message.task })),
   );
   const listener: EventListener = (event) => {
+    if (event.type === "run_started") planFor();
     if (event.type === "run_finished") report = event.report;
     else tasks.see(event);
   };
@@ -91,12 +110,20 @@ export function createNotifier(options: NotifyOptions): Notifier {
     listeners: [listener],
     async finish(store) {
       const records = await tasks.done();
-      if (report) records.push(...await notifyRun(options, plan, report, store));
+      if (report) records.push(...await notifyRun(options, planFor(), report, store));
       if (report && records.length) await store.addNotifications(report.id, records);
       return records;
     },
+    useEnvironment: (env) => void planFor({ ...env }),
   };
 }
+
+/** The notifier of a workflow without notifications or alerts: nothing to do. */
+const NO_NOTIFIER: Notifier = {
+  listeners: [],
+  finish: () => Promise.resolve([]),
+  useEnvironment: () => {},
+};
 
 export { hasNotifications };
 

@@ -1,11 +1,13 @@
 /**
  * The `${...}` in a workflow's `notifications` settings (slack, email, webhook): they
- * must parse, and read only what notify/config.ts renders them with — `env.NAME`, a
- * declared `params.NAME` and `workflow.name`. The settings are rendered when the run
- * starts, before any task has run, so `tasks`, `run` and the like are not there.
+ * must parse, and read only what notify/config.ts renders them with — `env.NAME` (any
+ * name: the workflow's `environment` over the process environment, as the run's tasks
+ * start from), a declared `params.NAME` and `workflow.name`. The settings are rendered
+ * when the run starts, before any task has run, so `tasks`, `run` and the like are not there.
  * What the literal text decides is checked as for an http task (step_checks.ts): a URL
  * that cannot parse, is not http(s) or has a user name holding `:` (`a%3Ab`), and a
- * webhook header value with a line break or NUL inside.
+ * webhook header name that is not a token (or is `Host`/`Content-Length`) and a value
+ * with a character fetch refuses (model/http_header.ts).
  * @module
  */
 import { compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
@@ -13,13 +15,7 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import {
-  BAD_HEADER_HINT,
-  BAD_HEADER_MESSAGE,
-  badHeaderChar,
-  isLiteralText,
-  urlTrouble,
-} from "./step_checks.ts";
+import { headerNameProblem, headerValueProblem, isLiteralText, urlTrouble } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
 /** The channel blocks whose strings are templates (the rest are names and flags). */
@@ -78,9 +74,20 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
   }
   if (isObject(webhook) && isObject(webhook.headers)) {
     for (const [name, value] of Object.entries(webhook.headers)) {
-      const bad = typeof value === "string" ? badHeaderChar(value, true) : -1;
       const path = ["notifications", "webhook", "headers", name];
-      if (bad >= 0) literal(path, bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
+      const nameProblem = headerNameProblem(name);
+      if (nameProblem) {
+        problems.push({
+          file,
+          ...map.key(path),
+          message: `${
+            valueLabel(data, ["notifications", "webhook", "headers"])
+          }: ${nameProblem.message}`,
+          hint: nameProblem.hint,
+        });
+      }
+      const bad = typeof value === "string" ? headerValueProblem(value, true) : undefined;
+      if (bad) literal(path, bad.offset, bad.message, bad.hint);
     }
   }
   return problems;

@@ -24,14 +24,16 @@ import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { userNameTrouble } from "../expr/url.ts";
+import {
+  BAD_VALUE_CHAR,
+  badValueCharText,
+  HEADER_NAME,
+  headerNameTrouble,
+} from "../model/http_header.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
 
-/** A header name: an RFC 9110 §5.6.2 token, as fetch's Headers requires. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Characters fetch refuses inside a header value (after trimming HTTP whitespace). */
-const BAD_HEADER_CHAR = /[\r\n\0]/;
 /** Stands for a substituted value while checking a URL (private use: never in the text). */
 const MARK = "\uE000";
 
@@ -129,18 +131,17 @@ export function stepProblems(
   }
   if (isObject(step.headers)) {
     for (const [name, value] of Object.entries(step.headers)) {
-      if (!HEADER_NAME.test(name)) {
+      const nameProblem = headerNameProblem(name);
+      if (nameProblem) {
         problems.push({
           ...map.key([...path, "headers", name]),
-          message: `${valueLabel(data, [...path, "headers"])}: invalid header name ${
-            JSON.stringify(name)
-          }`,
-          hint: "header names are letters, digits and !#$%&'*+-.^_`|~, without spaces or ':'",
+          message: `${valueLabel(data, [...path, "headers"])}: ${nameProblem.message}`,
+          hint: nameProblem.hint,
         });
       }
       if (typeof value !== "string") continue;
-      const bad = badHeaderChar(value, true);
-      if (bad >= 0) at([...path, "headers", name], bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
+      const bad = headerValueProblem(value, true);
+      if (bad) at([...path, "headers", name], bad.offset, bad.message, bad.hint);
     }
   }
   // A bearer token is sent as `Authorization: Bearer <token>`, so it is a header value
@@ -152,8 +153,8 @@ export function stepProblems(
       : typeof step.auth.bearer === "string"
       ? "bearer"
       : undefined;
-    const bad = key ? badHeaderChar(step.auth[key] as string, false) : -1;
-    if (key && bad >= 0) at([...path, "auth", key], bad, BAD_HEADER_MESSAGE, BAD_HEADER_HINT);
+    const bad = key ? headerValueProblem(step.auth[key] as string, false) : undefined;
+    if (key && bad) at([...path, "auth", key], bad.offset, bad.message, bad.hint);
     const colon = typeof step.auth.username === "string" ? literalColon(step.auth.username) : -1;
     if (colon >= 0) {
       at(
@@ -222,16 +223,38 @@ export function loopItemsProblem(
   };
 }
 
-export const BAD_HEADER_MESSAGE = "a header value cannot contain a line break or NUL";
-export const BAD_HEADER_HINT =
-  "write the value on one line (a YAML block scalar `|` keeps its line breaks)";
+/**
+ * Why header `name` (written as a key) cannot be sent (model/http_header.ts: not a
+ * token, or `Host`/`Content-Length`, which fetch sets itself), or undefined.
+ */
+export function headerNameProblem(name: string): { message: string; hint: string } | undefined {
+  const trouble = headerNameTrouble(name);
+  if (!trouble) return undefined;
+  const lower = name.toLowerCase();
+  return {
+    message: HEADER_NAME.test(name)
+      ? `header ${JSON.stringify(name)} cannot be set (fetch would drop it without a word)`
+      : `invalid header name ${JSON.stringify(name)}`,
+    hint: lower === "host"
+      ? "put the host (and port) in the URL: the request is sent with the URL's host"
+      : lower === "content-length"
+      ? "leave it out: the length of the body is sent"
+      : "header names are letters, digits and !#$%&'*+-.^_`|~, without spaces or ':'",
+  };
+}
 
 /**
- * The offset in `value` of the first CR, LF or NUL that model/http_header.ts would
- * refuse (for an http task or a webhook notification), or -1. It trims the whole header value's ends (the Fetch Standard's
- * normalization); `atStart` says whether `value` begins the header value.
+ * The first character of header value `value` that model/http_header.ts would refuse
+ * (for an http task or a webhook notification) — a line break, NUL, other control
+ * character, DEL or a character above U+00FF — with its offset, or undefined. It trims
+ * the whole header value's ends (the Fetch Standard's normalization); `atStart` says
+ * whether `value` begins the header value. `${...}` text is ASCII: only literal text
+ * can be found here.
  */
-export function badHeaderChar(value: string, atStart: boolean): number {
+export function headerValueProblem(
+  value: string,
+  atStart: boolean,
+): { offset: number; message: string; hint: string } | undefined {
   // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
   // long run, time growing with the square of the value's length.
   const blank = (i: number) => " \t\n\r".includes(value[i]);
@@ -239,8 +262,19 @@ export function badHeaderChar(value: string, atStart: boolean): number {
   if (atStart) { while (from < value.length && blank(from)) from++; }
   let to = value.length;
   while (to > from && blank(to - 1)) to--;
-  const bad = value.slice(from, to).search(BAD_HEADER_CHAR);
-  return bad < 0 ? -1 : from + bad;
+  const bad = value.slice(from, to).search(BAD_VALUE_CHAR);
+  if (bad < 0) return undefined;
+  const char = value[from + bad];
+  const breaks = char === "\r" || char === "\n" || char === "\0";
+  return {
+    offset: from + bad,
+    message: breaks
+      ? "a header value cannot contain a line break or NUL"
+      : `a header value cannot contain ${badValueCharText(char)}`,
+    hint: breaks
+      ? "write the value on one line (a YAML block scalar `|` keeps its line breaks)"
+      : "a header value is visible ASCII, Latin-1 letters, spaces and tabs (RFC 9110 §5.5)",
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { formatDuration } from "../model/duration.ts";
 import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
 import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
+import { httpTaskSecrets } from "./http_secrets.ts";
 
 export type { HttpTask } from "./http_request.ts";
 
@@ -24,6 +25,8 @@ export const httpRunner: TaskRunner<HttpTask> = {
   type: "http",
   // Nothing an http task runs can write $WEFT_OUTPUT; its outputs come from the response.
   usesOutputFile: false,
+  // Its credentials (an Authorization header's, auth's token or password): http_secrets.ts.
+  secretsIn: httpTaskSecrets,
   run: runHttp,
 };
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { databaseTaskSecrets } from "../model/connection.ts";
+import { httpTaskSecrets } from "./http_secrets.ts";
 import type { TaskRunner } from "./types.ts";
 
 /** Task runners by task type. */
@@ -41,7 +42,7 @@ function lazyRunner(facts: RunnerFacts, load: () => Promise<TaskRunner>): [strin
 export const defaultRegistry: Registry = new Map<string, TaskRunner>([
   lazyRunner({ type: "shell" }, async () => (await import("./shell.ts")).shellRunner),
   lazyRunner(
-    { type: "http", usesOutputFile: false },
+    { type: "http", usesOutputFile: false, secretsIn: httpTaskSecrets },
     async () => (await import("./http.ts")).httpRunner,
   ),
   lazyRunner(

@@ -1,0 +1,143 @@
+/**
+ * An http task's credentials are secrets of the run from its start
+ * (src/tasks/http_secrets.ts, the registry's secretsIn): an Authorization header's
+ * credentials after the scheme, `auth`'s token and password, and every `${env.NAME}` or
+ * `${params.NAME}` value inside them — so a task printing the variable shows `***`.
+ * A header fetch would drop or refuse is refused (model/http_header.ts). Through `weft run`
+ * against a real HTTP server on 127.0.0.1.
+ */
+import assert from "node:assert/strict";
+import { httpTaskSecrets } from "../src/tasks/http_secrets.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const opts = { sanitizeResources: false, sanitizeOps: false };
+
+function startServer() {
+  const auth: (string | null)[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    await req.body?.cancel();
+    auth.push(req.headers.get("authorization"));
+    return new Response("ok");
+  });
+  return { port: server.addr.port, auth, close: () => server.shutdown() };
+}
+
+async function runFlow(yaml: string, env: Record<string, string>, args: string[] = []) {
+  const dir = testTempDir("http-secrets-");
+  await Deno.writeTextFile(`${dir}/flow.yml`, yaml);
+  return await weft(["run", `${dir}/flow.yml`, "-v", ...args], {
+    env: { WEFT_HOME: `${dir}/home`, ...env },
+  });
+}
+
+Deno.test(
+  "http task: the env and param values of credentials are masked everywhere",
+  opts,
+  async () => {
+    const server = startServer();
+    try {
+      const run = await runFlow(
+        `name: creds
+params: { pw: { default: "" } }
+tasks:
+  - id: call
+    type: http
+    url: "http://127.0.0.1:${server.port}/a"
+    headers: { Authorization: "Bearer \${env.API_TOKEN}" }
+  - id: basic
+    type: http
+    url: "http://127.0.0.1:${server.port}/b"
+    auth: { username: me, password: "\${params.pw}" }
+  - id: show
+    command: 'echo "t=$API_TOKEN p=\${params.pw}"'
+`,
+        { API_TOKEN: "tokenValue-4242" },
+        ["-p", "pw=passValue-5151"],
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const all = run.stdout + run.stderr;
+      assert.match(all, /t=\*\*\* p=\*\*\*/);
+      assert.doesNotMatch(all, /tokenValue-4242|passValue-5151/);
+      assert.deepEqual(server.auth, [
+        "Bearer tokenValue-4242",
+        `Basic ${btoa("me:passValue-5151")}`,
+      ]);
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+Deno.test(
+  "http task: a header value fetch refuses fails the task naming the header",
+  opts,
+  async () => {
+    const server = startServer();
+    try {
+      for (
+        const [value, what] of [["\x7f", /U\+007F/], ["\u6f22", /U\+6F22/], [
+          "\x01",
+          /U\+0001/,
+        ]] as const
+      ) {
+        const run = await runFlow(
+          `name: badval\ntasks:\n  - id: t\n    type: http\n    url: "http://127.0.0.1:${server.port}/"\n` +
+            `    headers: { X-Name: "a\${env.V}" }\n`,
+          { V: value },
+        );
+        assert.equal(run.code, 1, run.stderr);
+        assert.match(run.stderr, /header "X-Name": its value .* contains/);
+        assert.match(run.stderr, what);
+      }
+      assert.equal(server.auth.length, 0);
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+Deno.test(
+  "weft validate: Host, Content-Length and bad header characters, at their place",
+  opts,
+  async () => {
+    const dir = testTempDir("http-secrets-");
+    await Deno.writeTextFile(
+      `${dir}/flow.yml`,
+      `name: hdr
+tasks:
+  - id: t
+    type: http
+    url: "http://127.0.0.1:1/"
+    headers: { Host: evil.example, Content-Length: "1", X-Del: "a\\x7fb", X-Han: "\\u6f22" }
+`,
+    );
+    const run = await weft(["validate", `${dir}/flow.yml`], { env: { WEFT_HOME: `${dir}/home` } });
+    assert.equal(run.code, 2, run.stderr);
+    const out = run.stdout + run.stderr;
+    assert.match(out, /:6:16: headers in task "t": header "Host" cannot be set/);
+    assert.match(out, /put the host \(and port\) in the URL/);
+    assert.match(out, /header "Content-Length" cannot be set/);
+    assert.match(
+      out,
+      /headers\.X-Del in task "t": a header value cannot contain a control character \(U\+007F\)/,
+    );
+    assert.match(out, /headers\.X-Han in task "t": .*U\+6F22, which is not Latin-1/);
+  },
+);
+
+Deno.test("httpTaskSecrets: credential parts and the values read inside them", () => {
+  const values: Record<string, string> = { "${env.T}": "tok-123", "${params.p}": "pw-456" };
+  const interpolate = (text: string) => text.replace(/\$\{[^}]+\}/g, (ref) => values[ref] ?? "");
+  const found = httpTaskSecrets(
+    {
+      headers: { Authorization: "Bearer ${env.T}", "X-Request-Id": "${env.T}" },
+      auth: { username: "me", password: "${params.p}" },
+    },
+    interpolate,
+  );
+  for (const value of ["Bearer tok-123", "tok-123", "pw-456", btoa("me:pw-456")]) {
+    assert.ok(found.includes(value), `${value} in ${JSON.stringify(found)}`);
+  }
+  assert.deepEqual(httpTaskSecrets({ headers: { "X-Request-Id": "${env.T}" } }, interpolate), []);
+});
