@@ -1,10 +1,11 @@
 /**
- * src/parse/step_checks.ts and the static field rules of src/model/fields.ts: what a
- * runner would refuse for reasons written in the file is a validation error, at its place.
+ * src/parse/step_checks.ts (with http_checks.ts) and the static field rules of
+ * src/model/fields.ts: what a runner would refuse for reasons written in the file is a
+ * validation error, at its place.
  */
 import assert from "node:assert/strict";
 import { hints, lines, problems } from "./_problems.ts";
-import { urlTrouble } from "../src/parse/step_checks.ts";
+import { urlTrouble } from "../src/parse/http_checks.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
 
 Deno.test("a substitution into a quoted heredoc is found by validate, in every shell step", () => {

@@ -2,7 +2,7 @@
  * One HTTP request header weft sends, checked before any byte goes out: the same rule
  * for an http task's `headers` (tasks/http_request.ts) and a webhook notification's
  * (notify/config.ts), and the rule `weft validate` applies to literal text
- * (parse/step_checks.ts). Leading and trailing blanks and line breaks are trimmed, as the
+ * (parse/http_checks.ts). Leading and trailing blanks and line breaks are trimmed, as the
  * Fetch Standard normalizes header values (a token read from a file keeps no final
  * newline). What is left must be an RFC 9110 §5.5 field-value — visible ASCII, obs-text
  * (U+0080–U+00FF), space and tab — which is exactly what fetch's Headers accepts: a CR,

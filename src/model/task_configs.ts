@@ -18,7 +18,7 @@ export const shellConfig = {
   ),
 };
 
-/** RFC 9110 §5.1 field names (tokens), as `weft validate` checks them (parse/step_checks.ts). */
+/** RFC 9110 §5.1 field names (tokens), as `weft validate` checks them (parse/http_checks.ts). */
 const HEADER_NAME = {
   pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",
   patternErrorMessage: "a header name is letters, digits and !#$%&'*+-.^_`|~ (no spaces)",

@@ -4,7 +4,7 @@
  * name: the workflow's `environment` over the process environment, as the run's tasks
  * start from), a declared `params.NAME` and `workflow.name`. The settings are rendered
  * when the run starts, before any task has run, so `tasks`, `run` and the like are not there.
- * What the literal text decides is checked as for an http task (step_checks.ts): a URL
+ * What the literal text decides is checked as for an http task (http_checks.ts): a URL
  * that cannot parse, is not http(s) or has a user name holding `:` (`a%3Ab`), and a
  * webhook header name that is not a token (or is `Host`/`Content-Length`) and a value
  * with a character fetch refuses (model/http_header.ts).
@@ -15,7 +15,8 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { headerNameProblem, headerValueProblem, isLiteralText, urlTrouble } from "./step_checks.ts";
+import { headerNameProblem, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { isLiteralText } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
 /** The channel blocks whose strings are templates (the rest are names and flags). */

@@ -9,9 +9,9 @@
  * database task reads it with) and a `query` of several statements (expr/sql.ts), a docker
  * task's string `command` with an unclosed quote (expr/command_words.ts, as the docker task
  * splits it), its `image`, `context` and tags, and a static `import` in inline javascript
- * (step_refusals.ts). Substituted values are unknown here, so each
- * `${...}` stands for a harmless placeholder; only what the literal text decides is
- * reported.
+ * (step_refusals.ts); the URL and header checks themselves are in http_checks.ts.
+ * Substituted values are unknown here, so each `${...}` stands for a harmless
+ * placeholder; only what the literal text decides is reported.
  * @module
  */
 import { checkSql, secondStatementAt, SQL_DIALECTS, type SqlDialect } from "../expr/sql.ts";
@@ -23,19 +23,10 @@ import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
-import { userNameTrouble } from "../expr/url.ts";
-import {
-  BAD_VALUE_CHAR,
-  badValueCharText,
-  HEADER_NAME,
-  headerNameTrouble,
-} from "../model/http_header.ts";
+import { headerNameProblem, headerValueProblem, urlTrouble } from "./http_checks.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
-
-/** Stands for a substituted value while checking a URL (private use: never in the text). */
-const MARK = "\uE000";
 
 const DIALECT_NAME: Record<SqlDialect, string> = { sqlite: "SQLite", postgres: "PostgreSQL" };
 
@@ -224,60 +215,6 @@ export function loopItemsProblem(
 }
 
 /**
- * Why header `name` (written as a key) cannot be sent (model/http_header.ts: not a
- * token, or `Host`/`Content-Length`, which fetch sets itself), or undefined.
- */
-export function headerNameProblem(name: string): { message: string; hint: string } | undefined {
-  const trouble = headerNameTrouble(name);
-  if (!trouble) return undefined;
-  const lower = name.toLowerCase();
-  return {
-    message: HEADER_NAME.test(name)
-      ? `header ${JSON.stringify(name)} cannot be set (fetch would drop it without a word)`
-      : `invalid header name ${JSON.stringify(name)}`,
-    hint: lower === "host"
-      ? "put the host (and port) in the URL: the request is sent with the URL's host"
-      : lower === "content-length"
-      ? "leave it out: the length of the body is sent"
-      : "header names are letters, digits and !#$%&'*+-.^_`|~, without spaces or ':'",
-  };
-}
-
-/**
- * The first character of header value `value` that model/http_header.ts would refuse
- * (for an http task or a webhook notification) — a line break, NUL, other control
- * character, DEL or a character above U+00FF — with its offset, or undefined. It trims
- * the whole header value's ends (the Fetch Standard's normalization); `atStart` says
- * whether `value` begins the header value. `${...}` text is ASCII: only literal text
- * can be found here.
- */
-export function headerValueProblem(
-  value: string,
-  atStart: boolean,
-): { offset: number; message: string; hint: string } | undefined {
-  // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
-  // long run, time growing with the square of the value's length.
-  const blank = (i: number) => " \t\n\r".includes(value[i]);
-  let from = 0;
-  if (atStart) { while (from < value.length && blank(from)) from++; }
-  let to = value.length;
-  while (to > from && blank(to - 1)) to--;
-  const bad = value.slice(from, to).search(BAD_VALUE_CHAR);
-  if (bad < 0) return undefined;
-  const char = value[from + bad];
-  const breaks = char === "\r" || char === "\n" || char === "\0";
-  return {
-    offset: from + bad,
-    message: breaks
-      ? "a header value cannot contain a line break or NUL"
-      : `a header value cannot contain ${badValueCharText(char)}`,
-    hint: breaks
-      ? "write the value on one line (a YAML block scalar `|` keeps its line breaks)"
-      : "a header value is visible ASCII, Latin-1 letters, spaces and tabs (RFC 9110 §5.5)",
-  };
-}
-
-/**
  * The offset of the first `:` in the literal text of template `text` (outside its
  * `${...}`), or -1: such a `:` is in the rendered text whatever the values. A value's
  * own `:` is refused at run time (tasks/http_request.ts).
@@ -302,43 +239,4 @@ function literalColon(text: string): number {
  */
 export function isLiteralText(text: string): boolean {
   return !text.includes("$");
-}
-
-/**
- * Why the http runner (or a notification channel) would refuse this URL whatever the substituted values are, or
- * undefined. The URL is checked when its scheme is written out; each substitution is
- * replaced by `::1` after a `[` (an IPv6 host), `1` after a `:` (a port, a password)
- * and `x` elsewhere (a host label, a path segment), which parse wherever a value of
- * the right kind would.
- */
-export function urlTrouble(text: string): { message: string; hint: string } | undefined {
-  const template = compiled(text);
-  if (!template) return undefined;
-  const marked = template.render(() => MARK);
-  const firstMark = marked.indexOf(MARK);
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(marked)?.[0];
-  // `${params.url}` or `${base}/path`: the value decides what kind of URL this is.
-  if (firstMark >= 0 && (scheme === undefined || firstMark < scheme.length)) return undefined;
-  const filled = marked.replace(
-    /\uE000+/g,
-    (_, at: number) => marked[at - 1] === "[" ? "::1" : marked[at - 1] === ":" ? "1" : "x",
-  );
-  let url: URL;
-  try {
-    url = new URL(filled);
-  } catch {
-    return {
-      message: `invalid URL ${JSON.stringify(text)}`,
-      hint:
-        "give an absolute http:// or https:// URL (spaces and other special characters in a host are not allowed)",
-    };
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return {
-      message: `unsupported URL scheme ${url.protocol} in ${JSON.stringify(text)}`,
-      hint: "weft sends http:// or https:// requests only",
-    };
-  }
-  // The literal user name decoded as the run decodes it (expr/url.ts): `a%3Ab` is "a:b".
-  return userNameTrouble(url.username);
 }

@@ -16,7 +16,9 @@
  * (kv_blobs.ts).
  *
  * Listing runs walks an index page by page (kv_list.ts); what a run record's write
- * consists of (its index keys) is in kv_keys.ts.
+ * consists of (its index keys) is in kv_keys.ts; a task record's writes (and the whole
+ * outputs kept for --resume) in kv_task_writes.ts; marking a run interrupted in
+ * kv_interrupt.ts.
  * @module
  */
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
@@ -29,26 +31,17 @@ import {
   processKey,
   runKey,
   runMutations,
-  taskKey,
   tooLongForKey,
-  wholeOutputsKey,
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listStoredRuns } from "./kv_list.ts";
-import {
-  capAttemptForWrite,
-  capTaskForWrite,
-  finishedRecord,
-  interruptedAttempt,
-  interruptedRecord,
-  interruptedTask,
-  isUnfinished,
-  summarize,
-} from "./records.ts";
+import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
 import { logDirName } from "./log_files.ts";
 import { isDiskFull } from "./faults.ts";
 import { finishOnFullDisk } from "./full_disk.ts";
-import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
+import { KvTaskWrites, type TaskMeta } from "./kv_task_writes.ts";
+import { liveKeys, markRunInterrupted } from "./kv_interrupt.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
@@ -65,11 +58,11 @@ import type {
 /** Run store on Deno KV. Open it with {@link KvRunStore.open} (or store/open.ts). */
 export class KvRunStore implements RunStore {
   readonly #io: KvIO;
-  /** Announce order and hash of tasks of runs this process created: saves a read per update. */
-  readonly #taskMeta = new Map<string, Map<string, { seq: number; hash: string | null }>>();
+  readonly #tasks: KvTaskWrites;
 
   constructor(kv: Deno.Kv, readonly logsDir: string) {
     this.#io = new KvIO(kv);
+    this.#tasks = new KvTaskWrites(this.#io);
   }
 
   /** Opens (creating) the KV file at `path`; logs live in `logsDir`. */
@@ -86,13 +79,13 @@ export class KvRunStore implements RunStore {
       pidStartTicks: extras.pidStartTicks ?? null,
       summary: null,
     };
-    const meta = new Map<string, { seq: number; hash: string | null }>();
+    const meta = new Map<string, TaskMeta>();
     const taskWrites = tasks.map((task, seq) => {
       const hash = extras.taskHashes?.[task.id] ?? null;
       meta.set(task.id, { seq, hash });
-      return this.#taskMutations(run.id, task, seq, hash);
+      return this.#tasks.mutations(run.id, task, seq, hash);
     }).flat();
-    this.#taskMeta.set(run.id, meta);
+    this.#tasks.remember(run.id, meta);
     // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
     const ok = await this.#io.commitInBatches(taskWrites, runMutations(record), [
       { key: runKey(run.id), versionstamp: null },
@@ -107,11 +100,11 @@ export class KvRunStore implements RunStore {
     }));
     for (const { runId, task } of batch.tasks) {
       // Known tasks (all those of runs made here) need no read: no await per task.
-      const meta = this.#taskMeta.get(runId)?.get(task.id);
+      const meta = this.#tasks.known(runId, task.id);
       writes.push(
         ...(meta
-          ? this.#taskMutations(runId, task, meta.seq, meta.hash)
-          : await this.#taskWrite(runId, task)),
+          ? this.#tasks.mutations(runId, task, meta.seq, meta.hash)
+          : await this.#tasks.write(runId, task)),
       );
     }
     for (const { process, running } of batch.processes ?? []) {
@@ -132,9 +125,9 @@ export class KvRunStore implements RunStore {
   }
 
   async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
-    const taskWrites = (await Promise.all(tasks.map((task) => this.#taskWrite(report.id, task))))
+    const taskWrites = (await Promise.all(tasks.map((task) => this.#tasks.write(report.id, task))))
       .flat();
-    const writes = [...taskWrites, ...await this.#liveKeys(report.id)];
+    const writes = [...taskWrites, ...await liveKeys(this.#io, report.id)];
     try {
       await this.#finish(report, writes, true);
     } catch (e) {
@@ -150,7 +143,7 @@ export class KvRunStore implements RunStore {
       );
       throw e; // the run is recorded, but not all of its task records
     } finally {
-      this.#taskMeta.delete(report.id);
+      this.#tasks.forget(report.id);
     }
   }
 
@@ -187,16 +180,11 @@ export class KvRunStore implements RunStore {
     return orderTasks(run, stored.map((e) => e.value));
   }
 
-  async wholeOutputs(
+  wholeOutputs(
     runId: string,
     taskIds: string[],
   ): Promise<Record<string, Record<string, string>>> {
-    const found: Record<string, Record<string, string>> = {};
-    for (const taskId of taskIds) {
-      const entry = await this.#io.get<Record<string, string>>(wholeOutputsKey(runId, taskId));
-      if (entry.value) found[taskId] = entry.value;
-    }
-    return found;
+    return this.#tasks.wholeOutputs(runId, taskIds);
   }
 
   async listAttempts(runId: string, taskId?: string): Promise<AttemptRecord[]> {
@@ -224,36 +212,8 @@ export class KvRunStore implements RunStore {
     return this.listRuns({ status: "running" });
   }
 
-  async markInterrupted(runId: string): Promise<boolean> {
-    for (;;) {
-      const current = await this.#io.get<RunRecord>(runKey(runId));
-      if (!current.value || current.value.status !== "running") return false;
-      const tasks = (await this.#io.listAll<StoredTask>({ prefix: ["task", keyPart(runId)] }))
-        .map((e) => e.value);
-      const attempts = await this.listAttempts(runId);
-      const beat = await this.#io.get<string>(beatKey(runId));
-      const writes: Mutation[] = await this.#liveKeys(runId);
-      for (const stored of tasks) {
-        if (!isUnfinished(stored.task.status)) continue;
-        const task = interruptedTask(stored.task);
-        writes.push({ key: taskKey(runId, task.id), value: { ...stored, task } });
-      }
-      for (const attempt of attempts) {
-        if (attempt.status !== "running") continue;
-        writes.push({
-          key: attemptKey(runId, attempt.taskId, attempt.attempt),
-          value: interruptedAttempt(attempt),
-        });
-      }
-      const finalTasks = tasks.map((s) =>
-        isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task
-      );
-      const next = interruptedRecord(current.value, finalTasks, attempts, beat.value);
-      const ok = await this.#io.commitInBatches(writes, runMutations(next, current.value), [
-        current,
-      ]);
-      if (ok) return true;
-    }
+  markInterrupted(runId: string): Promise<boolean> {
+    return markRunInterrupted(this.#io, runId, (id) => this.listAttempts(id));
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -271,7 +231,7 @@ export class KvRunStore implements RunStore {
         : [];
       if (await this.#io.commitInBatches(children, final, [current])) break;
     }
-    this.#taskMeta.delete(runId);
+    this.#tasks.forget(runId);
   }
 
   close(): void {
@@ -279,44 +239,6 @@ export class KvRunStore implements RunStore {
   }
 
   // ---- private helpers --------------------------------------------------------
-
-  /** Deletions of what only a running run has: its heartbeat and process records. */
-  async #liveKeys(runId: string): Promise<Mutation[]> {
-    const procs = await this.#io.listKeys({ prefix: ["proc", keyPart(runId)] });
-    return [{ key: beatKey(runId) }, ...procs.map((key) => ({ key }))];
-  }
-
-  /**
-   * The writes of a task record: the capped record, and before it (so a record that says
-   * its outputs were cut finds them) the whole outputs when anything was cut, for --resume.
-   */
-  #taskMutations(
-    runId: string,
-    task: TaskRecord,
-    seq: number,
-    hash: string | null,
-  ): Mutation[] {
-    const { task: capped, truncated } = capTaskForWrite(task);
-    const value: StoredTask = { seq, hash, truncated, task: capped };
-    const record = { key: taskKey(runId, task.id), value };
-    return truncated.length
-      ? [{ key: wholeOutputsKey(runId, task.id), value: task.outputs }, record]
-      : [record];
-  }
-
-  /** The write for a task update, keeping its announce order and hash. */
-  async #taskWrite(runId: string, task: TaskRecord): Promise<Mutation[]> {
-    let meta = this.#taskMeta.get(runId)?.get(task.id);
-    if (!meta) {
-      const existing = await this.#io.get<StoredTask>(taskKey(runId, task.id));
-      // A task the engine did not announce at the start goes after all announced ones.
-      meta = existing.value
-        ? { seq: existing.value.seq, hash: existing.value.hash }
-        : { seq: lateSeq(), hash: null };
-      this.#taskMeta.get(runId)?.set(task.id, meta);
-    }
-    return this.#taskMutations(runId, task, meta.seq, meta.hash);
-  }
 
   async #resolveId(idOrPrefix: string): Promise<RunRecord> {
     const exact = idOrPrefix ? await this.findRun(idOrPrefix) : null;

@@ -1,0 +1,111 @@
+/**
+ * The http checks of `weft validate` on literal text, shared by http tasks (step_checks.ts)
+ * and webhook notifications (notify_checks.ts): header names and values fetch would
+ * refuse (model/http_header.ts), and a URL that cannot parse, is not http(s) or has a
+ * Basic auth user name with a `:` (expr/url.ts). Each `${...}` stands for a harmless
+ * placeholder; only what the literal text decides is reported.
+ * @module
+ */
+import { compiled } from "./step_refusals.ts";
+import { userNameTrouble } from "../expr/url.ts";
+import {
+  BAD_VALUE_CHAR,
+  badValueCharText,
+  HEADER_NAME,
+  headerNameTrouble,
+} from "../model/http_header.ts";
+
+/** Stands for a substituted value while checking a URL (private use: never in the text). */
+const MARK = "\uE000";
+
+/**
+ * Why header `name` (written as a key) cannot be sent (model/http_header.ts: not a
+ * token, or `Host`/`Content-Length`, which fetch sets itself), or undefined.
+ */
+export function headerNameProblem(name: string): { message: string; hint: string } | undefined {
+  const trouble = headerNameTrouble(name);
+  if (!trouble) return undefined;
+  const lower = name.toLowerCase();
+  return {
+    message: HEADER_NAME.test(name)
+      ? `header ${JSON.stringify(name)} cannot be set (fetch would drop it without a word)`
+      : `invalid header name ${JSON.stringify(name)}`,
+    hint: lower === "host"
+      ? "put the host (and port) in the URL: the request is sent with the URL's host"
+      : lower === "content-length"
+      ? "leave it out: the length of the body is sent"
+      : "header names are letters, digits and !#$%&'*+-.^_`|~, without spaces or ':'",
+  };
+}
+
+/**
+ * The first character of header value `value` that model/http_header.ts would refuse
+ * (for an http task or a webhook notification) — a line break, NUL, other control
+ * character, DEL or a character above U+00FF — with its offset, or undefined. It trims
+ * the whole header value's ends (the Fetch Standard's normalization); `atStart` says
+ * whether `value` begins the header value. `${...}` text is ASCII: only literal text
+ * can be found here.
+ */
+export function headerValueProblem(
+  value: string,
+  atStart: boolean,
+): { offset: number; message: string; hint: string } | undefined {
+  // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
+  // long run, time growing with the square of the value's length.
+  const blank = (i: number) => " \t\n\r".includes(value[i]);
+  let from = 0;
+  if (atStart) { while (from < value.length && blank(from)) from++; }
+  let to = value.length;
+  while (to > from && blank(to - 1)) to--;
+  const bad = value.slice(from, to).search(BAD_VALUE_CHAR);
+  if (bad < 0) return undefined;
+  const char = value[from + bad];
+  const breaks = char === "\r" || char === "\n" || char === "\0";
+  return {
+    offset: from + bad,
+    message: breaks
+      ? "a header value cannot contain a line break or NUL"
+      : `a header value cannot contain ${badValueCharText(char)}`,
+    hint: breaks
+      ? "write the value on one line (a YAML block scalar `|` keeps its line breaks)"
+      : "a header value is visible ASCII, Latin-1 letters, spaces and tabs (RFC 9110 §5.5)",
+  };
+}
+/**
+ * Why the http runner (or a notification channel) would refuse this URL whatever the substituted values are, or
+ * undefined. The URL is checked when its scheme is written out; each substitution is
+ * replaced by `::1` after a `[` (an IPv6 host), `1` after a `:` (a port, a password)
+ * and `x` elsewhere (a host label, a path segment), which parse wherever a value of
+ * the right kind would.
+ */
+export function urlTrouble(text: string): { message: string; hint: string } | undefined {
+  const template = compiled(text);
+  if (!template) return undefined;
+  const marked = template.render(() => MARK);
+  const firstMark = marked.indexOf(MARK);
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(marked)?.[0];
+  // `${params.url}` or `${base}/path`: the value decides what kind of URL this is.
+  if (firstMark >= 0 && (scheme === undefined || firstMark < scheme.length)) return undefined;
+  const filled = marked.replace(
+    /\uE000+/g,
+    (_, at: number) => marked[at - 1] === "[" ? "::1" : marked[at - 1] === ":" ? "1" : "x",
+  );
+  let url: URL;
+  try {
+    url = new URL(filled);
+  } catch {
+    return {
+      message: `invalid URL ${JSON.stringify(text)}`,
+      hint:
+        "give an absolute http:// or https:// URL (spaces and other special characters in a host are not allowed)",
+    };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return {
+      message: `unsupported URL scheme ${url.protocol} in ${JSON.stringify(text)}`,
+      hint: "weft sends http:// or https:// requests only",
+    };
+  }
+  // The literal user name decoded as the run decodes it (expr/url.ts): `a%3Ab` is "a:b".
+  return userNameTrouble(url.username);
+}
