@@ -138,3 +138,54 @@ Deno.test("weft validate and run: the tester's SQLite bypass is refused; big int
   const task = reportTask(JSON.parse(run.stdout) as RunReport, "q");
   assert.equal(task.outputs?.rows, '[{"ts":"1764586800123456789","n":7}]');
 });
+
+Deno.test("SQLite: SQL holding a NUL is refused by the driver, for a query and a script alike", async () => {
+  const dir = testTempDir("sqlite-nul-");
+  await withSession(`sqlite:${join(dir, "app.sqlite")}`, async (db) => {
+    await db.exec("CREATE TABLE victim (a INTEGER)");
+    for (
+      const sql of ["\0SELECT 1", "-- c\0\nDROP TABLE victim", "SELECT 1\0; DROP TABLE victim"]
+    ) {
+      await assert.rejects(
+        async () => await db.query(sql),
+        /holds a NUL character/,
+        JSON.stringify(sql),
+      );
+    }
+    await assert.rejects(async () => await db.exec("SELECT 1;\0 DROP TABLE victim"), /holds a NUL/);
+    assert.equal((await db.query("SELECT count(*) AS n FROM victim")).length, 1);
+  });
+});
+
+Deno.test("weft validate and run: a NUL in `query` is a validation error, and a run never reaches SQLite", async () => {
+  const dir = testTempDir("cli-nul-");
+  const file = join(dir, "nul.yml");
+  Deno.writeTextFileSync(
+    file,
+    "name: nul\ntasks:\n  - id: q\n    type: database\n    config:\n" +
+      `      connection: "sqlite:${join(dir, "app.sqlite")}"\n` +
+      '      query: "\\0SELECT 1"\n',
+  );
+  const validate = await weft(["validate", file]);
+  assert.equal(validate.code, 2, validate.stdout + validate.stderr);
+  assert.match(validate.stdout + validate.stderr, /nul\.yml:7:\d+.*holds a NUL character/);
+  const run = await weft(["run", file]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.doesNotMatch(run.stderr, /internal error|Segmentation/);
+});
+
+Deno.test("weft validate: a literal SQLite query of comments only holds no statement", async () => {
+  const dir = testTempDir("cli-blank-sql-");
+  for (const query of ["-- only a comment", "/* c */", ";"]) {
+    const file = join(dir, "blank.yml");
+    Deno.writeTextFileSync(
+      file,
+      "name: blank\ntasks:\n  - id: q\n    type: database\n    config:\n" +
+        `      connection: "sqlite:${join(dir, "app.sqlite")}"\n` +
+        `      query: ${JSON.stringify(query)}\n`,
+    );
+    const validate = await weft(["validate", file]);
+    assert.equal(validate.code, 2, query);
+    assert.match(validate.stdout + validate.stderr, /blank\.yml:7:\d+.*holds no statement/, query);
+  }
+});

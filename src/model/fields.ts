@@ -81,23 +81,34 @@ export const MAX_ARG_STRLEN = 128 * 1024;
 
 const utf8 = new TextEncoder();
 
+/** Text that cannot hold a NUL character, refused with `message` where it is written. */
+function nulFree(message: string, hint: string) {
+  return z.string().superRefine((text, ctx) => {
+    if (!text.includes("\0")) return;
+    ctx.addIssue({ code: "custom", message, params: { hint } });
+  }).meta({ pattern: "^[^\\u0000]*$", patternErrorMessage: message });
+}
+
 /**
  * Text handed to a process as a path or an argument (a shell command, the shell, a
  * working directory). execve(2) and chdir(2) take C strings, which end at the first NUL,
  * so the spawn refuses such text (tasks/_spawn_buffers.ts); it is refused here instead,
  * where it is written. A `${...}` cannot remove a NUL written around it.
  */
-export const processText = z.string().superRefine((text, ctx) => {
-  if (!text.includes("\0")) return;
-  ctx.addIssue({
-    code: "custom",
-    message: "holds a NUL character, which no process can receive",
-    params: { hint: "remove the NUL (\\0) from the text" },
-  });
-}).meta({
-  pattern: "^[^\\u0000]*$",
-  patternErrorMessage: "holds a NUL character, which no process can receive",
-});
+export const processText = nulFree(
+  "holds a NUL character, which no process can receive",
+  "remove the NUL (\\0) from the text",
+);
+
+/**
+ * SQL text (a database task's `query`): SQLite stops reading at a NUL (what follows is
+ * dropped unseen, and a text with nothing before it crashed Deno's node:sqlite), so the
+ * drivers refuse it (tasks/database/sqlite.ts); it is refused here too, where it is written.
+ */
+export const sqlText = nulFree(
+  "holds a NUL character, where the database would stop reading the SQL",
+  "remove the NUL (\\0) from the SQL",
+);
 
 /** An environment map; numbers and booleans are turned into strings. */
 export const envMap = z.record(

@@ -5,7 +5,7 @@
  * @module
  */
 import * as z from "zod";
-import { envMap, httpMethod, oneOrMany, processText } from "./fields.ts";
+import { envMap, httpMethod, oneOrMany, processText, sqlText } from "./fields.ts";
 
 /** A shell task's fields: the command and the shell. */
 export const shellConfig = {
@@ -219,7 +219,7 @@ export const databaseConfig = z.strictObject({
   connection: z.string().min(1).describe(
     "The database URL: postgres://..., or sqlite:path (may use ${env.NAME})",
   ),
-  query: z.string().optional().describe(
+  query: sqlText.optional().describe(
     "SQL to run; a ${...} in it is bound as a parameter",
   ),
   file: z.string().optional().describe(

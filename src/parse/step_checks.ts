@@ -14,7 +14,13 @@
  * placeholder; only what the literal text decides is reported.
  * @module
  */
-import { checkSql, secondStatementAt, SQL_DIALECTS, type SqlDialect } from "../expr/sql.ts";
+import {
+  checkSql,
+  isBlankSql,
+  secondStatementAt,
+  SQL_DIALECTS,
+  type SqlDialect,
+} from "../expr/sql.ts";
 import { compiled, dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -73,6 +79,16 @@ export function stepProblems(
     if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
     const dialect = dialectOf(connection);
     const text = template && !error ? filled(template) : "";
+    // SQLite prepares nothing from comments alone and the run fails (PostgreSQL answers
+    // with no rows), so a literal SQLite query of nothing else is refused here.
+    if (dialect === "sqlite" && template?.isLiteral && isBlankSql(text, "sqlite")) {
+      at(
+        [...path, "config", "query"],
+        0,
+        "`query` holds no statement (only blanks, comments or `;`)",
+        "write the statement to run, or leave `query` out",
+      );
+    }
     // Unknown before the run: refused if either database would see a second statement.
     for (const each of dialect ? [dialect] : SQL_DIALECTS) {
       const second = secondStatementAt(text, each);

@@ -51,6 +51,7 @@ class SqliteSession implements DbSession {
 
   exec(sql: string): Promise<void> {
     this.#check();
+    refuseNul(sql, "the SQL");
     this.db.exec(sql);
     return Promise.resolve();
   }
@@ -63,6 +64,7 @@ class SqliteSession implements DbSession {
     this.#check();
     // SQLite prepares no statement from such a text, and reading a missing statement's
     // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
+    refuseNul(sql, "`query`");
     if (isBlankSql(sql, "sqlite")) throw new Error("`query` holds no statement");
     const statement = this.db.prepare(sql);
     if (!isBlankSql(unreadTail(sql, statement), "sqlite")) {
@@ -154,5 +156,16 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * SQLite reads SQL text up to its first NUL: what follows would be dropped unseen (a
+ * script cut short), and a text with no statement before it crashes Deno 2.9's
+ * node:sqlite when the statement's text is read. So no SQL with a NUL reaches it.
+ */
+function refuseNul(sql: string, what: string): void {
+  if (sql.includes("\0")) {
+    throw new Error(`${what} holds a NUL character, where SQLite would stop reading: remove it`);
   }
 }
