@@ -134,6 +134,37 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "webhook: env.NAME reads defaults.environment too, as a task with none of its own does",
+  opts,
+  async () => {
+    const server = startHookServer();
+    try {
+      const run = await runFlow(
+        `name: nd
+environment:
+  PORT: "${server.port}"
+defaults:
+  environment:
+    DEF: defval-\${env.PORT}
+notifications:
+  channels: [webhook]
+  webhook:
+    url: "http://127.0.0.1:\${env.PORT}/wh/\${env.DEF}"
+    headers: {X-D: "\${env.DEF}"}
+tasks: [{ id: a, command: "test \\"$DEF\\" = defval-${server.port}" }]
+`,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(server.seen.length, 1, run.stderr);
+      assert.equal(server.seen[0].path, `/wh/defval-${server.port}`);
+      assert.equal(server.seen[0].headers.get("x-d"), `defval-${server.port}`);
+    } finally {
+      await server.close();
+    }
+  },
+);
+
 Deno.test("credentialSecrets: the whole value and the credentials after the scheme", () => {
   assert.deepEqual(credentialSecrets("Authorization", " Bearer abc.def "), [
     "Bearer abc.def",

@@ -46,7 +46,8 @@ export interface EngineOptions {
   secrets?: Secrets;
   /**
    * Told the environment the run's tasks start from (process env + --env < workflow
-   * `environment`, interpolated) once the run is prepared, before any event or task:
+   * `environment` < `defaults.environment`, interpolated) once the run is prepared,
+   * before any event or task:
    * the notifier reads its channel settings' `env.NAME` from it (notify/mod.ts).
    */
   onWorkflowEnv?: (env: Readonly<Record<string, string>>) => void;

@@ -15,7 +15,7 @@ import type { AbortScope, StopReason } from "./abort.ts";
 import { runChildWorkflow } from "./child.ts";
 import type { CallerStop, Outcome, RunContext } from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger } from "./events.ts";
-import type { Expressions } from "./expressions.ts";
+import { type Expressions, makeScope } from "./expressions.ts";
 import type { Node } from "./nodes.ts";
 import { CALLBACK_GRACE_MS, type EngineOptions, type RunHandle } from "./options.ts";
 import { leftoverOutcome, snapshot } from "./outcomes.ts";
@@ -95,7 +95,7 @@ export class Run implements RunContext, RunHandle {
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
     this.secrets = prepared.secrets;
-    options.onWorkflowEnv?.(this.workflowEnv);
+    options.onWorkflowEnv?.(this.#defaultTaskEnv());
     this.#events = new EventPublisher(options.listeners, this.secrets);
     const queue = new LaunchQueue();
     this.#stops = new RunStops(this.callbackGraceMs, queue, {
@@ -230,6 +230,24 @@ export class Run implements RunContext, RunHandle {
   // ---- the end -----------------------------------------------------------------
 
   /** Gives every unfinished task its final state and publishes `run_finished`. */
+  /**
+   * The environment a task with no `environment` of its own starts from: the workflow's,
+   * with `defaults.environment` over it, interpolated as a task's is (leaf_spec.ts).
+   * Notifications read their `${env.NAME}` from it, so they see what tasks see.
+   */
+  #defaultTaskEnv(): Record<string, string> {
+    const defaults = this.workflow.defaults?.environment;
+    if (!defaults) return this.workflowEnv;
+    const base = this.workflowEnv;
+    const own = this.exprs.renderEnvBlocks(
+      [defaults],
+      (env) => makeScope(this, env),
+      (name) => base[name],
+    );
+    this.secrets.addEnv(own);
+    return { ...base, ...own };
+  }
+
   #finish(): void {
     this.#finished = true;
     this.#stops.clearTimers();
