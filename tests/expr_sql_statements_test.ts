@@ -81,6 +81,18 @@ Deno.test("secondStatementAt: BEGIN … END only in a trigger (SQLite) or BEGIN 
   two("CREATE TRIGGER t BEGIN SELECT 1; END", "END", ["postgres"]);
   two("CREATE FUNCTION f() BEGIN ATOMIC SELECT 1; END", "END", ["sqlite"]);
   two("BEGIN; SELECT 1; END", "SELECT 1; END", BOTH);
+  // A body's END comes after a `;`: a column named `end` inside it closes nothing.
+  one("CREATE TRIGGER tr AFTER INSERT ON v BEGIN SELECT end FROM v; END", ["sqlite"]);
+  two(
+    "CREATE TRIGGER tr AFTER INSERT ON v BEGIN SELECT end FROM v; END; DROP TABLE v",
+    "DROP TABLE v",
+    ["sqlite"],
+  );
+  two(
+    "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT CASE WHEN 1 THEN 2 END; END; DROP TABLE v",
+    "DROP TABLE v",
+    ["sqlite"],
+  );
 });
 
 Deno.test("secondStatementAt: common quoting and SQLite's $name(…) parameters", () => {

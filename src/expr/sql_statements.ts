@@ -58,8 +58,10 @@ export function secondStatementAt(sql: string, dialect: SqlDialect): number {
   let ended = false;
   /** The statement's words so far, upper-cased, up to the fifth. */
   const head: string[] = [];
-  /** Open BEGIN/CASE … END blocks of a trigger or routine body. */
-  let depth = 0;
+  /** Open BEGIN/CASE … END blocks of a trigger or routine body, innermost last. */
+  const blocks: ("BEGIN" | "CASE")[] = [];
+  /** The last token read was a `;` (a body's END follows one: each statement in it ends so). */
+  let afterSemi = false;
   /** Open parentheses (PostgreSQL only). */
   let parens = 0;
   /** A PostgreSQL routine's BEGIN was just read: ATOMIC next opens its body. */
@@ -70,11 +72,14 @@ export function secondStatementAt(sql: string, dialect: SqlDialect): number {
     i = token.end;
     if (token.kind === "blank") continue;
     if (token.kind === "semi") {
-      if (depth === 0 && parens === 0) ended = true;
+      if (blocks.length === 0 && parens === 0) ended = true;
       begun = false;
+      afterSemi = true;
       continue;
     }
     if (ended) return start;
+    const wasAfterSemi = afterSemi;
+    afterSemi = false;
     const wasBegun = begun;
     begun = false;
     if (token.kind === "open" || token.kind === "close") {
@@ -84,16 +89,19 @@ export function secondStatementAt(sql: string, dialect: SqlDialect): number {
     if (token.kind !== "word") continue;
     const word = token.word!;
     if (head.length < 5) head.push(word);
-    if (depth > 0) {
-      if (word === "CASE") depth++;
-      else if (word === "END") depth--;
+    if (blocks.length > 0) {
+      const inner = blocks[blocks.length - 1];
+      if (word === "CASE") blocks.push("CASE");
+      // A CASE's END closes it; a body's END only right after a `;`, so a column named
+      // `end` in a body's statement (`SELECT end FROM t;`) closes nothing.
+      else if (word === "END" && (inner === "CASE" || wasAfterSemi)) blocks.pop();
     } else if (word === "BEGIN" && head[0] === "CREATE") {
       // SQLite: CREATE [TEMP|TEMPORARY] TRIGGER; a `begin` in its header (a column
       // named so) opens early, and the body's BEGIN … END still closes it.
-      if (dialect === "sqlite" && isTrigger(head)) depth = 1;
+      if (dialect === "sqlite" && isTrigger(head)) blocks.push("BEGIN");
       // PostgreSQL: CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC, outside ( ).
       if (dialect === "postgres" && parens === 0 && isRoutine(head)) begun = true;
-    } else if (wasBegun && word === "ATOMIC") depth = 1;
+    } else if (wasBegun && word === "ATOMIC") blocks.push("BEGIN");
   }
   return -1;
 }
