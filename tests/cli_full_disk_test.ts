@@ -2,13 +2,14 @@
  * A full disk and a run's final record, through the real CLI (store/full_disk.ts,
  * store/dead_runs.ts): a run of hundreds of tasks stopped by a full disk is recorded
  * `failed` whatever the bulk of its task records, and a run whose process is gone reads
- * `interrupted` even while the disk is too full to mark it so. Needs a tmpfs (root);
+ * `interrupted` even while the disk is too full to mark it so, and `--resume` never keeps
+ * a success whose record did not fit (its outputs are unknown). Needs a tmpfs (root);
  * skipped, saying so, elsewhere.
  */
 import assert from "node:assert/strict";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
+import { fillDisk, MOUNTABLE, NEEDS_MOUNT, sh, withTmpfs } from "./_tmpfs.ts";
 
 /** A workflow of `count` tasks with 128-character ids, each writing a 2,000-byte output. */
 function bigWorkflow(count: number): string {
@@ -109,5 +110,75 @@ Deno.test({
       const freed = await weft(["history", "--json"], { env });
       assert.match(freed.stderr, /process \d+ is gone; marked interrupted/);
       assert.equal(JSON.parse(freed.stdout)[0].status, "interrupted");
+    }),
+});
+
+/**
+ * Four tasks each writing a 900,000-byte output `big`, and `m` writing the length of
+ * each to `MARKER.counts`, then failing unless `marker` exists.
+ */
+function bigOutputsWorkflow(marker: string): string {
+  const lines = ["name: full_disk_outputs", "tasks:"];
+  for (const id of ["e1", "e2", "e3", "e4"]) {
+    lines.push(
+      `  - id: ${id}`,
+      `    command: '{ echo "big<<EOF"; head -c 900000 /dev/zero | tr "\\\\0" z; echo; echo EOF; } >> "$WEFT_OUTPUT"'`,
+    );
+  }
+  lines.push(
+    "  - id: m",
+    "    depends_on: [e1, e2, e3, e4]",
+    `    command: 'for v in "\${tasks.e1.outputs.big}" "\${tasks.e2.outputs.big}" "\${tasks.e3.outputs.big}" "\${tasks.e4.outputs.big}"; do printf %s "$v" | wc -c; done > ${marker}.counts; test -f ${marker}'`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+interface ShownTask extends Listed {
+  exitCode: number | null;
+  outputs: Record<string, string>;
+}
+
+Deno.test({
+  name: "full disk: --resume refuses a success whose record did not fit, naming it" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("2m", async (mnt) => {
+      const env = { WEFT_HOME: `${mnt}/home` };
+      const dir = testTempDir("full-disk-");
+      const file = `${dir}/outputs.yml`;
+      Deno.writeTextFileSync(file, bigOutputsWorkflow(`${dir}/ok`));
+      const run = await weft(["run", file], { env });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /cannot record the run .*no space left on the device/);
+      const [listed] = await history(env);
+      assert.equal(listed.status, "failed");
+      const status = await weft(["status", listed.id, "--json"], { env });
+      const tasks: ShownTask[] = JSON.parse(status.stdout).tasks;
+      // Successes known only from the run's summary: no exit code, no outputs.
+      const derived = tasks.filter((t) => t.status === "success" && t.exitCode === null)
+        .map((t) => t.id);
+      // Room again, and m would succeed: resuming must still not pass their outputs empty.
+      assert.ok(await sh("mount", "-o", "remount,size=20m", mnt));
+      Deno.writeTextFileSync(`${dir}/ok`, "");
+      const resumed = await weft(["run", file, "--resume", listed.id], { env });
+      if (derived.length === 0) {
+        // The summary did not fit either (timing): those tasks read `interrupted` and
+        // run again, so m gets every output whole.
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.equal(Deno.readTextFileSync(`${dir}/ok.counts`), "900000\n".repeat(4));
+        return;
+      }
+      assert.equal(resumed.code, 2, resumed.stdout + resumed.stderr);
+      for (const id of derived) {
+        assert.match(
+          resumed.stderr,
+          new RegExp(
+            `task "${id}" succeeded in run \\S+, but its record was not written: the disk was full`,
+          ),
+        );
+      }
+      assert.equal((await history(env)).length, 1, "no run was started");
+      assert.throws(() => Deno.statSync(`${dir}/ok.counts`), Deno.errors.NotFound);
     }),
 });

@@ -7,7 +7,7 @@ import { pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
 import { finishOnFullDisk, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
 import type { Mutation } from "../src/store/kv_io.ts";
 import type { RunRecord } from "../src/store/run_store.ts";
-import { settledTasks } from "../src/store/stored_task.ts";
+import { settledTasks, settleTasks } from "../src/store/stored_task.ts";
 
 /** SQLite's words for a full disk, as Deno KV passes them on. */
 const full = () => new Error("database or disk is full");
@@ -90,4 +90,19 @@ Deno.test("settledTasks: a finished run's unfinished records take the summary, e
   assert.equal(settledTasks(run("failed", null), tasks, "crash")[0].reason, "crash");
   // A running run's tasks are as recorded.
   assert.equal(settledTasks(run("running", null), tasks), tasks);
+});
+
+Deno.test("settleTasks names the tasks whose state it derived, with why", () => {
+  const done: TaskRecord = { ...pendingTaskRecord("c"), status: "success" };
+  const tasks = [pendingTaskRecord("a"), pendingTaskRecord("b"), done];
+  const summary = [{ id: "a", status: "success" as const, durationMs: 3, callback: false }];
+  const full = settleTasks(run("failed", summary), tasks);
+  assert.equal(full.tasks[0].status, "success");
+  assert.deepEqual(full.unrecorded, { a: "the disk was full", b: "the disk was full" });
+  assert.deepEqual(settleTasks(run("interrupted", null), tasks, "crash").unrecorded, {
+    a: "weft stopped before recording the task's end",
+    b: "weft stopped before recording the task's end",
+  });
+  assert.deepEqual(settleTasks(run("running", null), tasks).unrecorded, {});
+  assert.deepEqual(settleTasks(run("failed", summary), [done]).unrecorded, {});
 });

@@ -154,3 +154,15 @@ Deno.test("resumedTasks refuses a kept task whose whole outputs were not recorde
   previous.truncatedOutputs = { "test[0]": ["c"] };
   assert.equal(resumedTasks(previous, {}, "/w/deploy.yml").length, 4);
 });
+
+Deno.test("resumedTasks refuses a kept task whose record was not written, naming it and why", () => {
+  const previous = previousRun({ build: "success", test: "success", ship: "failed" });
+  previous.unrecordedTasks = { test: "the disk was full", ship: "the disk was full" };
+  rejects(
+    () => resumedTasks(previous, {}, "/w/deploy.yml"),
+    /task "test" succeeded in run \S+, but its record was not written: the disk was full/,
+  );
+  // A task that did not succeed runs again: nothing of it is passed on.
+  previous.unrecordedTasks = { ship: "the disk was full" };
+  assert.equal(resumedTasks(previous, {}, "/w/deploy.yml").length, 3);
+});

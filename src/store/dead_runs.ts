@@ -9,7 +9,7 @@
 import type { StorageError } from "./faults.ts";
 import { isProcessAlive } from "./recovery.ts";
 import type { RunDetails, RunFilter, RunRecord, RunStore } from "./run_store.ts";
-import { settledTasks } from "./stored_task.ts";
+import { settleTasks } from "./stored_task.ts";
 
 /**
  * The runs of `host` recorded as running whose process is gone, as they read until
@@ -37,7 +37,8 @@ export async function deadRuns(
 
 /**
  * `store` with the runs of `dead` (see {@link deadRuns}) read as given there, and
- * their unfinished tasks as `settledTasks` shows those of a finished run. Writes go to
+ * their unfinished tasks as `settleTasks` shows those of a finished run (and named in
+ * `unrecordedTasks`). Writes go to
  * `store` unchanged.
  */
 export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): RunStore {
@@ -45,7 +46,10 @@ export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): Run
   const view = (run: RunRecord): RunRecord => dead.get(run.id) ?? run;
   const details = (d: RunDetails): RunDetails => {
     const run = view(d.run);
-    return run === d.run ? d : { ...d, run, tasks: settledTasks(run, d.tasks, "crash") };
+    if (run === d.run) return d;
+    const settled = settleTasks(run, d.tasks, "crash");
+    const unrecordedTasks = { ...d.unrecordedTasks, ...settled.unrecorded };
+    return { ...d, run, tasks: settled.tasks, unrecordedTasks };
   };
   const wanted = (filter: RunFilter) => (run: RunRecord) =>
     filter.status === undefined || run.status === filter.status;

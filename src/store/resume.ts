@@ -133,7 +133,10 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
  * (it succeeded, and so did its loop for an iteration `LOOP[key]`) has no whole outputs
  * (its run was recorded before they were kept), throws WeftError (exit 2) naming the task
  * and the cut outputs: passing the cut values would change them silently, and running
- * the task again would break the promise that a resumed run keeps its successes.
+ * the task again would break the promise that a resumed run keeps its successes. Likewise
+ * for a kept task whose record was never written (RunDetails.unrecordedTasks, e.g. a
+ * success known only from the run's summary after a full disk): its outputs are unknown,
+ * and passing none would change them silently.
  */
 export function resumedTasks(
   previous: RunDetails,
@@ -144,12 +147,26 @@ export function resumedTasks(
     previous.tasks.filter((t) => t.status === "success").map((t) => t.id),
   );
   const problems: Problem[] = [];
+  const kept = (id: string) => {
+    const loop = id.includes("[") ? id.slice(0, id.indexOf("[")) : null;
+    return succeeded.has(id) && (loop === null || succeeded.has(loop));
+  };
   const tasks = previous.tasks.map((task) => {
+    const unrecorded = previous.unrecordedTasks?.[task.id];
+    if (unrecorded !== undefined && kept(task.id)) {
+      problems.push({
+        file,
+        message: `task ${
+          JSON.stringify(task.id)
+        } succeeded in run ${previous.run.id}, but its record was not written: ${unrecorded}, so its outputs are unknown and resuming would pass them on empty`,
+        hint: "run the workflow again without --resume",
+      });
+      return task;
+    }
     const cut = previous.truncatedOutputs[task.id];
     if (!cut?.length) return task;
     if (whole[task.id]) return { ...task, outputs: whole[task.id] };
-    const loop = task.id.includes("[") ? task.id.slice(0, task.id.indexOf("[")) : null;
-    if (succeeded.has(task.id) && (loop === null || succeeded.has(loop))) {
+    if (kept(task.id)) {
       problems.push({
         file,
         message: `run ${previous.run.id} kept only the first part of output${

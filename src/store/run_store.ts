@@ -87,6 +87,13 @@ export interface RunDetails {
   taskHashes: Record<string, string>;
   /** taskId → output keys whose values were cut to keep records small. */
   truncatedOutputs: Record<string, string[]>;
+  /**
+   * taskId → why its final record was never written (e.g. "the disk was full"): its
+   * state is derived on reading (stored_task.ts `settleTasks`: from the run's summary,
+   * else `interrupted`), its exit code and outputs are unknown. Never stored; absent
+   * or empty when every task's record is whole.
+   */
+  unrecordedTasks?: Record<string, string>;
 }
 
 /** Filters for {@link RunStore.listRuns}. */

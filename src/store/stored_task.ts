@@ -51,7 +51,21 @@ export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
     if (s.hash) taskHashes[s.task.id] = s.hash;
     if (s.truncated.length) truncatedOutputs[s.task.id] = s.truncated;
   }
-  return { run, tasks: settledTasks(run, sorted.map((s) => s.task)), taskHashes, truncatedOutputs };
+  const settled = settleTasks(run, sorted.map((s) => s.task));
+  return {
+    run,
+    tasks: settled.tasks,
+    taskHashes,
+    truncatedOutputs,
+    unrecordedTasks: settled.unrecorded,
+  };
+}
+
+/** What {@link settleTasks} gives: the tasks as shown, and which of them are derived. */
+export interface Settled {
+  tasks: TaskRecord[];
+  /** taskId → why its final record is missing (RunDetails.unrecordedTasks). */
+  unrecorded: Record<string, string>;
 }
 
 /**
@@ -60,24 +74,43 @@ export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
  * such a task, still pending or running in the store under a run that is not, takes
  * its final state from the run's summary when it has one, else is shown `interrupted`
  * with `reason` (`fault`: its end was not recorded, the run's `error` says why; a dead
- * run's view, dead_runs.ts, passes `crash`), never as still going.
+ * run's view, dead_runs.ts, passes `crash`), never as still going. Each such task is
+ * named in `unrecorded` with why: its state is derived, its outputs and exit code are
+ * not known (so --resume must not keep it, resume.ts `resumedTasks`).
  */
+export function settleTasks(
+  run: RunRecord,
+  tasks: TaskRecord[],
+  reason: TaskReason = "fault",
+): Settled {
+  const unrecorded: Record<string, string> = {};
+  if (run.status === "running") return { tasks, unrecorded };
+  const unfinished = (t: TaskRecord) => t.status === "pending" || t.status === "running";
+  if (!tasks.some(unfinished)) return { tasks, unrecorded };
+  // Only a full disk (full_disk.ts) finishes a run before its task records; a dead
+  // run's tasks lost theirs with the process.
+  const why = reason === "crash"
+    ? "weft stopped before recording the task's end"
+    : "the disk was full";
+  const summary = new Map((run.summary ?? []).map((s) => [s.id, s]));
+  const shown = tasks.map((task) => {
+    if (!unfinished(task)) return task;
+    unrecorded[task.id] = why;
+    const known = summary.get(task.id);
+    return known && known.status !== "pending" && known.status !== "running"
+      ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
+      : { ...task, status: "interrupted" as const, reason };
+  });
+  return { tasks: shown, unrecorded };
+}
+
+/** The tasks of {@link settleTasks}, without which of them are derived. */
 export function settledTasks(
   run: RunRecord,
   tasks: TaskRecord[],
   reason: TaskReason = "fault",
 ): TaskRecord[] {
-  if (run.status === "running") return tasks;
-  const unfinished = (t: TaskRecord) => t.status === "pending" || t.status === "running";
-  if (!tasks.some(unfinished)) return tasks;
-  const summary = new Map((run.summary ?? []).map((s) => [s.id, s]));
-  return tasks.map((task) => {
-    if (!unfinished(task)) return task;
-    const known = summary.get(task.id);
-    return known && known.status !== "pending" && known.status !== "running"
-      ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
-      : { ...task, status: "interrupted", reason };
-  });
+  return settleTasks(run, tasks, reason).tasks;
 }
 
 /** The user-facing error for an id (prefix) that matches no run, or several. */
