@@ -100,3 +100,49 @@ Deno.test("cli http data: a JSON workflow's numbers go out as written, in a para
   assert.equal(bodies.get("/top"), '{"id":12345678901234567890}');
   assert.equal(bodies.get("/child"), '{"v":[1.10,1E+3,-0.0,12.500e-1]}');
 });
+
+Deno.test("cli http data: an alias sends its anchor's numbers as written, an anchor in environment too", async () => {
+  const bodies = await bodiesOf(
+    "aliases.yml",
+    `name: http-data-alias
+environment: &env {id: 12345678901234567891, f: 2.50}
+tasks:
+  - id: top
+    type: http
+    url: \${env.URL}/alias
+    data:
+      first: &b {id: 12345678901234567890, f: 1.10}
+      again: *b
+      nums: &n [1.10, 9007199254740993]
+      nums2: *n
+      from_env: *env
+`,
+  );
+  const b = '{"id":12345678901234567890,"f":1.10}';
+  assert.equal(
+    bodies.get("/alias"),
+    `{"first":${b},"again":${b},"nums":[1.10,9007199254740993],"nums2":[1.10,9007199254740993],` +
+      '"from_env":{"id":12345678901234567891,"f":2.50}}',
+  );
+});
+
+Deno.test("cli http data: validate refuses a number JSON cannot carry, at its line:col", async () => {
+  const dir = testTempDir("http-data-");
+  const file = join(dir, "inf.yml");
+  await Deno.writeTextFile(
+    file,
+    `name: http-data-inf
+tasks:
+  - id: top
+    type: http
+    url: http://127.0.0.1:9/
+    data: {big: 1E400, n: .nan}
+`,
+  );
+  const { code, stdout, stderr } = await weft(["validate", file]);
+  const said = stdout + stderr;
+  assert.equal(code, 2, said);
+  assert.match(said, /inf\.yml:6:17: the number 1E400 cannot be sent as JSON/);
+  assert.match(said, /quote it: "1E400"/);
+  assert.match(said, /inf\.yml:6:27: the number \.nan cannot be sent as JSON/);
+});

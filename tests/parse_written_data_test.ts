@@ -72,3 +72,77 @@ Deno.test("keepDataNumbers: resume's task hash reads a kept number as its token"
     /"data":\{"big":12345678901234567890,"l":\[2\.50\],"n":10,"v":1\.10,"z":12\}/,
   );
 });
+
+const ALIASES = `name: a
+environment: &env {id: 12345678901234567890, f: 1.10}
+tasks:
+  - id: post
+    type: http
+    url: http://127.0.0.1:1/
+    data:
+      first: &b {id: 12345678901234567890, f: 1.10}
+      again: *b
+      nums: &n [1.10, 9007199254740993]
+      nums2: *n
+      deep: {in: [*b]}
+      one: &s 1.10
+      same: *s
+      from_env: *env
+`;
+
+Deno.test("keepDataNumbers: an alias sends its anchor's numbers as written, an anchor in environment too", () => {
+  const parsed = parseWorkflowSource(ALIASES, "a.yml");
+  assert.deepEqual(parsed.problems, []);
+  const workflow = parsed.workflow!;
+  const b = '{"id":12345678901234567890,"f":1.10}';
+  assert.equal(
+    JSON.stringify((workflow.tasks[0] as unknown as { data: unknown }).data),
+    `{"first":${b},"again":${b},"nums":[1.10,9007199254740993],` +
+      `"nums2":[1.10,9007199254740993],"deep":{"in":[${b}]},"one":1.10,"same":1.10,` +
+      `"from_env":${b}}`,
+  );
+  // The environment keeps its text; its alias in data is not turned into text with it.
+  assert.deepEqual(workflow.environment, { id: "12345678901234567890", f: "1.10" });
+});
+
+Deno.test("unsendableNumbers: 1E400, .inf, .nan in http data are validate errors at their place", () => {
+  const text = `name: u
+environment: {BIG: 1E400}
+tasks:
+  - id: post
+    type: http
+    url: http://127.0.0.1:1/
+    data:
+      e: &e 1E400
+      again: *e
+      list: [.inf, -.inf, .nan]
+      ok: "1E400"
+  - id: shell
+    command: echo
+    environment: {X: .inf}
+`;
+  const { problems, workflow } = parseWorkflowSource(text, "u.yml");
+  assert.equal(workflow, undefined);
+  // One problem per place written (the alias's number is the anchor's); environment is text.
+  assert.deepEqual(
+    problems.map((p) => `${p.line}:${p.column} ${p.message}`),
+    [
+      "8:13 the number 1E400 cannot be sent as JSON",
+      "10:14 the number .inf cannot be sent as JSON",
+      "10:20 the number -.inf cannot be sent as JSON",
+      "10:27 the number .nan cannot be sent as JSON",
+    ],
+  );
+  assert.match(problems[0].hint!, /quote it: "1E400"/);
+});
+
+Deno.test("unsendableNumbers: a JSON file's 1E400 in http data takes the full path to its error", () => {
+  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:1/",\n' +
+    '"data":{"x":[1, 1E400]}}]}';
+  assert.equal(cleanJsonWorkflow(text), undefined);
+  const { problems } = parseWorkflowSource(text, "j.json");
+  assert.deepEqual(
+    problems.map((p) => `${p.line}:${p.column} ${p.message}`),
+    ["2:17 the number 1E400 cannot be sent as JSON"],
+  );
+});

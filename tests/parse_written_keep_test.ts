@@ -53,8 +53,9 @@ Deno.test("jsonWrittenScalars: long strings, escapes and numbers in one flat sca
   const text = JSON.stringify({ a: "y".repeat(BIG), b: '\\"'.repeat(1000), c: [1, 1.10] })
     .replace("1.1]", "1.10]");
   assert.deepEqual(jsonWrittenScalars(text), [
-    { path: ["c", 0], text: "1" },
-    { path: ["c", 1], text: "1.10" },
+    // With where each is written: an http `data` number validate refuses is shown there.
+    { path: ["c", 0], text: "1", offset: text.indexOf("[1,") + 1 },
+    { path: ["c", 1], text: "1.10", offset: text.indexOf("1.10]") },
   ]);
 });
 
@@ -108,10 +109,10 @@ Deno.test("plainJsonScalars: jsonWrittenScalars of text without a repeated key o
   const text = '{"a": [1.10, {"b": 2.50, "c\\u0022": -0.0}], "d": {"a": 1}}';
   assert.deepEqual(plainJsonScalars(text), jsonWrittenScalars(text));
   assert.deepEqual(plainJsonScalars(text), [
-    { path: ["a", 0], text: "1.10" },
-    { path: ["a", 1, "b"], text: "2.50" },
-    { path: ["a", 1, 'c"'], text: "-0.0" },
-    { path: ["d", "a"], text: "1" },
+    { path: ["a", 0], text: "1.10", offset: text.indexOf("1.10") },
+    { path: ["a", 1, "b"], text: "2.50", offset: text.indexOf("2.50") },
+    { path: ["a", 1, 'c"'], text: "-0.0", offset: text.indexOf("-0.0") },
+    { path: ["d", "a"], text: "1", offset: text.lastIndexOf("1}") },
   ]);
   // A key repeated, also when written with an escape, or past the first few keys.
   assert.equal(plainJsonScalars('{"a": 1, "b": {"a": 2}, "a": 3}'), undefined);

@@ -24,7 +24,12 @@ import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkfl
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
 import { parseKeepingText } from "./written_keep.ts";
-import { keepDataNumbers } from "./written_data.ts";
+import {
+  keepDataNumbers,
+  type UnsendableNumber,
+  unsendableNumbers,
+  unsendableProblem,
+} from "./written_data.ts";
 
 export type { SourceFormat } from "./read.ts";
 
@@ -207,11 +212,28 @@ export function parseWorkflowSource(
     }).filter(elsewhere)),
     ...graphProblems(data, map, fileLabel),
     ...expressionProblems(data, map, fileLabel),
+    ...unsendableAt(unsendableNumbers(data, parsed.written ?? []), map, fileLabel),
   ];
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
   // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
   keepDataNumbers(result.data, parsed.written ?? []);
   return { workflow: result.data, problems: [], data, map };
+}
+
+/**
+ * The problems of numbers JSON cannot carry, one per place written: a number inside an
+ * aliased value is found at each use but written (and to be quoted) once, at its anchor.
+ */
+function unsendableAt(numbers: UnsendableNumber[], map: SourceMap, file: string): Problem[] {
+  const at = new Map<string, Problem>();
+  for (const number of numbers) {
+    const position = number.offset === undefined
+      ? map.value(number.path)
+      : map.position(number.offset);
+    const key = `${position.line}:${position.column}`;
+    if (!at.has(key)) at.set(key, { file, ...position, ...unsendableProblem(number) });
+  }
+  return [...at.values()];
 }
 
 /** Problems without a line first, then by line and column; stable otherwise. */

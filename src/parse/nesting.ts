@@ -138,3 +138,37 @@ function isContainer(value: unknown): value is object {
 function children(value: object): Iterable<[PathSegment, unknown]> {
   return Array.isArray(value) ? value.entries() : Object.entries(value);
 }
+
+/**
+ * `data` (from YAML's toJS, which gives every use of an anchored collection the same
+ * object) with each collection used a second time replaced by a copy of its own, in
+ * place: the rest of parsing changes values by path (an environment's `1.10` becomes
+ * text, an http `data` number its written token), and through a shared object a change
+ * at the anchor would reach the alias too (an anchor defined in `environment` and used in
+ * `data` would send text). Call only on data dataTrouble accepted (no cycle, not too
+ * deep); toJS's alias limit bounds the copies. Returns `data`.
+ */
+export function unshareAliases(data: unknown): unknown {
+  const seen = new Set<object>();
+  const stack: object[] = isContainer(data) ? [data] : [];
+  while (stack.length > 0) {
+    const value = stack.pop()!;
+    for (const [key, child] of children(value)) {
+      if (!isContainer(child)) continue;
+      let own = child;
+      if (seen.has(child)) {
+        own = structuredClone(child);
+        // defineProperty: a `__proto__` key (refused later) stays a key, not a prototype.
+        Object.defineProperty(value, key, {
+          value: own,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      seen.add(own);
+      stack.push(own);
+    }
+  }
+  return data;
+}

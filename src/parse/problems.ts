@@ -18,7 +18,7 @@ import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
 import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
-import { keepDataNumbers } from "./written_data.ts";
+import { keepDataNumbers, unsendableNumbers } from "./written_data.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -111,7 +111,7 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
   if (!result.success || callsWorkflows(result.data)) return undefined;
   try {
     const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];
-    if (found.length > 0) return undefined;
+    if (found.length > 0 || unsendableNumbers(data, scalars).length > 0) return undefined;
     // As parseWorkflowSource: an http `data` number goes out as the token written.
     keepDataNumbers(result.data, scalars);
     return result.data;

@@ -17,7 +17,7 @@ import {
 import type { Problem } from "../model/errors.ts";
 import type { SourceFormat } from "./read.ts";
 import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
-import { dataTrouble, jsonTooDeep, TOO_DEEP, yamlTooDeep } from "./nesting.ts";
+import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from "./nesting.ts";
 import { lfBreaks } from "./lines.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { jsonWrittenScalars, type WrittenScalar, writtenScalars } from "./written_text.ts";
@@ -131,6 +131,9 @@ function parseJson(text: string, file: string): ParsedSource {
   return data === null ? { problems } : { data, map, problems, written: jsonWrittenScalars(text) };
 }
 
+/** Text that may hold a YAML anchor: `&` after a blank or a flow indicator, then a name. */
+const MAY_ANCHOR = /(?:^|[\s[{,:])&[^\s&]/m;
+
 function parseYaml(text: string, file: string): ParsedSource {
   const { tokens, tooDeep: deep } = yamlTokens(text);
   // Too deep to compose: the problem needs only the text's line starts.
@@ -165,6 +168,9 @@ function parseYaml(text: string, file: string): ParsedSource {
     });
     return { problems };
   }
+  // Anchors (`&name`) are what make toJS share an object: without one there is nothing to
+  // copy. A shortcut only (a command's `&&` is no anchor): a false match costs a walk.
+  if (MAY_ANCHOR.test(text)) unshareAliases(data);
   return { data, map, problems, written: writtenScalars(doc, text) };
 }
 

@@ -35,20 +35,11 @@ export function keepDataNumbers(
 ): number {
   const byTask = new Map<Record<string, unknown>, Map<string, object>>();
   for (const { path, text } of scalars) {
-    const start = dataStart(path);
-    if (start < 0) continue;
-    let task: unknown = workflow;
-    for (const segment of path.slice(0, start)) {
-      task = (task as Record<PathSegment, unknown> | undefined)?.[segment];
-    }
-    if (typeof task !== "object" || task === null) continue;
-    const fields = task as Record<string, unknown>;
-    if (fields.type !== "http") continue;
-    let read: unknown = fields;
-    for (const segment of path.slice(start)) {
-      read = (read as Record<PathSegment, unknown> | undefined)?.[segment];
-    }
-    if (typeof read !== "number" || String(read) === text) continue;
+    const found = httpDataNumber(workflow, path);
+    if (!found) continue;
+    const { fields, start, read } = found;
+    // Infinity and NaN have no JSON token: validate refuses them (unsendableNumbers).
+    if (!Number.isFinite(read) || String(read) === text) continue;
     const token = writtenNumber(text);
     if (!token) continue;
     let texts = byTask.get(fields);
@@ -61,6 +52,61 @@ export function keepDataNumbers(
     replaced += tokens.size;
   }
   return replaced;
+}
+
+/** A number of an http task's `data` that JSON cannot carry, and its text as written. */
+export interface UnsendableNumber {
+  path: PathSegment[];
+  text: string;
+  /** Where the text is written (an aliased number's is its anchor's), when known. */
+  offset?: number;
+}
+
+/**
+ * The numbers of the `data` of the http tasks of `workflow` (the data as read, tasks at
+ * the paths of `scalars`) that JSON has no token for: `1E400` (past a double's ~1.8e308,
+ * read as Infinity), `.inf`, `-.inf`, `.nan`. JSON.stringify would send each as `null`.
+ */
+export function unsendableNumbers(
+  workflow: unknown,
+  scalars: readonly WrittenScalar[],
+): UnsendableNumber[] {
+  const found: UnsendableNumber[] = [];
+  for (const { path, text, offset } of scalars) {
+    const number = httpDataNumber(workflow, path);
+    if (number && !Number.isFinite(number.read)) found.push({ path, text, offset });
+  }
+  return found;
+}
+
+/** The validate problem of an {@link UnsendableNumber}. */
+export function unsendableProblem(number: UnsendableNumber): { message: string; hint: string } {
+  return {
+    message: `the number ${number.text} cannot be sent as JSON`,
+    hint: `JSON has no infinity or NaN and a double stops near 1.8e308 (it would go out as ` +
+      `null); to send the text, quote it: "${number.text}"`,
+  };
+}
+
+/** The number at `path` when it is in the `data` of an http task of `workflow`. */
+function httpDataNumber(
+  workflow: unknown,
+  path: readonly PathSegment[],
+): { fields: Record<string, unknown>; start: number; read: number } | undefined {
+  const start = dataStart(path);
+  if (start < 0) return undefined;
+  let task: unknown = workflow;
+  for (const segment of path.slice(0, start)) {
+    task = (task as Record<PathSegment, unknown> | undefined)?.[segment];
+  }
+  if (typeof task !== "object" || task === null) return undefined;
+  const fields = task as Record<string, unknown>;
+  if (fields.type !== "http") return undefined;
+  let read: unknown = fields;
+  for (const segment of path.slice(start)) {
+    read = (read as Record<PathSegment, unknown> | undefined)?.[segment];
+  }
+  return typeof read === "number" ? { fields, start, read } : undefined;
 }
 
 /** A copy of `value` with the number at each path of `tokens` (JSON of the path) replaced. */

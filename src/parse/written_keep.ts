@@ -14,6 +14,8 @@ export interface WrittenScalar {
   path: PathSegment[];
   /** The source text of the scalar, e.g. `3.10`. */
   text: string;
+  /** Where that text starts in the source (UTF-16 units): an alias's is its anchor's. */
+  offset?: number;
 }
 
 /**
@@ -152,7 +154,7 @@ function scanJson(text: string, plain: boolean): WrittenScalar[] | undefined {
       const path = places.map((place, depth): PathSegment =>
         lists[depth] ? place : place < 0 ? "" : keyAt(text, place, stringEnd(text, place))
       );
-      found.push({ path, text: written });
+      found.push({ path, text: written, offset: at });
       at += written.length;
     } else at++;
   }

@@ -16,7 +16,10 @@ export { jsonWrittenScalars, keepWrittenText, type WrittenScalar } from "./writt
 /**
  * Every plain scalar of `doc` whose value is a number or boolean (`10`, `3.10`, `0012`,
  * `1e3`, `0x1F`, `.5`, `+1`, `true`, `True`), with its text as written. Walks the
- * document without recursion; an alias counts at its own place, with its anchor's text.
+ * document without recursion; an alias counts at its own place with its anchor's text, a
+ * scalar inside an aliased collection at each place the collection is used (`again: *b`
+ * sends `b`'s numbers as written too). Call only on a document whose toJS passed: its
+ * alias limit bounds what the aliases expand to, and it refused aliases in a cycle.
  */
 export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
   interface Entry {
@@ -31,7 +34,6 @@ export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
     let node = entry.node;
     if (isAlias(node)) {
       node = node.resolve(doc);
-      if (!isScalar(node)) continue; // a collection is walked where its anchor is
     }
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -48,7 +50,7 @@ export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
       const written = text.slice(node.range[0], node.range[1]);
       const path: PathSegment[] = [];
       for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) path.push(e.key);
-      found.push({ path: path.reverse(), text: written });
+      found.push({ path: path.reverse(), text: written, offset: node.range[0] });
     }
   }
   return found;
