@@ -8,25 +8,13 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseConnection } from "../src/model/connection.ts";
-import { type DbSession, openSession } from "../src/tasks/database/driver.ts";
+import type { DbSession } from "../src/tasks/database/driver.ts";
 import { runQuery } from "../src/tasks/database/query.ts";
 import type { RunReport } from "../src/engine/events.ts";
 import { createDatabase, startPostgres } from "./_postgres.ts";
 import { reportTask, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-
-async function withSession<T>(url: string, body: (db: DbSession) => Promise<T>): Promise<T> {
-  const db = await openSession(parseConnection(url, "/"), {
-    signal: new AbortController().signal,
-    notice: () => {},
-  });
-  try {
-    return await body(db);
-  } finally {
-    await db.close();
-  }
-}
+import { withSession } from "./_db_session.ts";
 
 /** Each bypass is refused by runQuery and by the driver alone; `victim` is kept. */
 async function refusesAll(db: DbSession, bypasses: string[], driverSays: RegExp): Promise<void> {

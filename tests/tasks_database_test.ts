@@ -12,11 +12,12 @@ import {
   connectionTrouble,
   parseConnection,
 } from "../src/model/connection.ts";
-import { type DbSession, openSession } from "../src/tasks/database/driver.ts";
+import { openSession } from "../src/tasks/database/driver.ts";
 import { loadMigrations, migrate } from "../src/tasks/database/migrations.ts";
 import { hasSecondStatement, MAX_ROWS, rowJson, runQuery } from "../src/tasks/database/query.ts";
 import { createDatabase, PG_PASSWORD, type PgServer, startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
+import { withSession } from "./_db_session.ts";
 
 /** The file of a sqlite: connection. */
 function sqlitePath(text: string): string {
@@ -120,19 +121,6 @@ const BASE = {
   "002_orders.down.sql": "DROP TABLE orders;",
   "010_admin.sql": "INSERT INTO users (id, email) VALUES (1, 'admin@example.com');",
 };
-
-/** One session on `url` (sqlite: or postgres:), closed after `body`. */
-async function withSession<T>(url: string, body: (db: DbSession) => Promise<T>): Promise<T> {
-  const db = await openSession(parseConnection(url, "/"), {
-    signal: new AbortController().signal,
-    notice: () => {},
-  });
-  try {
-    return await body(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** The migration behaviour both drivers must show, against a fresh database at `url`. */
 async function migrationContract(url: () => Promise<string>, t: Deno.TestContext) {
