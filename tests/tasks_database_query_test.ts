@@ -177,3 +177,27 @@ Deno.test("weft validate: a literal SQLite query of comments only holds no state
     assert.match(validate.stdout + validate.stderr, /blank\.yml:7:\d+.*holds no statement/, query);
   }
 });
+
+Deno.test("weft validate and run: a SQLite trigger whose body reads a column named end is one statement", async () => {
+  const dir = testTempDir("cli-trigger-end-");
+  const db = join(dir, "app.sqlite");
+  await withSession(
+    `sqlite:${db}`,
+    (s) => s.exec("CREATE TABLE v (end INTEGER); CREATE TABLE log (n INTEGER)"),
+  );
+  const file = join(dir, "trigger.yml");
+  Deno.writeTextFileSync(
+    file,
+    "name: trigger\ntasks:\n  - id: q\n    type: database\n    config:\n" +
+      `      connection: "sqlite:${db}"\n` +
+      "      query: CREATE TRIGGER tr AFTER INSERT ON v BEGIN INSERT INTO log SELECT end FROM v; END\n",
+  );
+  const validate = await weft(["validate", file]);
+  assert.equal(validate.code, 0, validate.stdout + validate.stderr);
+  const run = await weft(["run", file]);
+  assert.equal(run.code, 0, run.stderr);
+  await withSession(`sqlite:${db}`, async (s) => {
+    await s.exec("INSERT INTO v VALUES (7)");
+    assert.deepEqual((await s.query("SELECT n FROM log")).map((row) => ({ ...row })), [{ n: 7 }]);
+  });
+});
