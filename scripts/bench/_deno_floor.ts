@@ -5,7 +5,11 @@
  * once all it depends on have succeeded. No history, no events, no process groups, no
  * templates: what is left of weft's time above this line is weft's own work.
  *
- *   deno run -A scripts/bench/_deno_floor.ts WORKFLOW.json JOBS
+ *   deno run -A scripts/bench/_deno_floor.ts WORKFLOW.json JOBS [deno|ffi]
+ *
+ * With `ffi`, each task is started by weft's own spawner (src/tasks/spawn_ffi.ts:
+ * posix_spawn through FFI, its own process group, output read by the epoll reactor)
+ * instead of `Deno.Command`: the same floor for weft's way of starting processes.
  *
  * WORKFLOW.json is the bench's own file: `{tasks: [{id, command, depends_on?}]}` where each
  * command is one program name without arguments. Exits 1 if any task fails.
@@ -18,7 +22,7 @@ interface BenchTask {
   depends_on?: string[];
 }
 
-const [file, jobsText] = Deno.args;
+const [file, jobsText, spawnerName = "deno"] = Deno.args;
 const jobs = Number(jobsText);
 const { tasks } = JSON.parse(await Deno.readTextFile(file)) as { tasks: BenchTask[] };
 
@@ -39,12 +43,13 @@ const { promise: done, resolve } = Promise.withResolvers<void>();
 let left = tasks.length;
 
 async function runOne(id: string): Promise<void> {
-  const command = new Deno.Command(byId.get(id)!.command, {
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const { success } = await command.output();
+  const success = spawnerName === "ffi"
+    ? await runWithFfi(byId.get(id)!.command)
+    : (await new Deno.Command(byId.get(id)!.command, {
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output()).success;
   running--;
   left--;
   if (!success) failed = true;
@@ -65,6 +70,19 @@ function pump(): void {
   }
   if (running === 0 && (left === 0 || ready.length === 0)) resolve();
 }
+
+/** Runs `program` through weft's FfiSpawner, its output read to the end; true on exit 0. */
+async function runWithFfi(program: string): Promise<boolean> {
+  const { FfiSpawner } = await import("../../src/tasks/spawn_ffi.ts");
+  ffi ??= new FfiSpawner();
+  const child = await ffi.spawn({ cmd: program, args: [], cwd: Deno.cwd(), env: baseEnv });
+  const drain = (stream: "stdout" | "stderr") => child.readOutput!(stream, () => undefined);
+  await Promise.all([drain("stdout"), drain("stderr")]);
+  return (await child.status).code === 0;
+}
+
+let ffi: import("../../src/tasks/spawn_ffi.ts").FfiSpawner | undefined;
+const baseEnv = Deno.env.toObject();
 
 pump();
 await done;

@@ -8,12 +8,12 @@
  * from the bundle (`deno task bundle`, built here: the whole program in one file, the form
  * `deno compile` ships and a released binary starts from). Each form gets a ratio of its own.
  *
- * A third line, the floor, runs the same graph with `_deno_floor.ts`: `Deno.Command` per task
- * and nothing else (no history, events or process groups). Its ratio to make is the best any
- * Deno program spawning through Deno's own API reaches on this machine; weft's distance above
- * it is weft's own work.
+ * Two more lines, the floors, run the same graph with `_deno_floor.ts`: a task started by
+ * `Deno.Command`, or by weft's own spawner (spawn_ffi.ts), and nothing else (no history,
+ * events, templates). Their ratios to make are the best a Deno program starting processes
+ * that way reaches on this machine; weft's distance above them is weft's own work.
  *
- * Runs alternate (weft source, weft bundle, floor, make, ...) after one warm-up of each, so a
+ * Runs alternate (weft source, weft bundle, the floors, make, ...) after one warm-up of each, so a
  * change of machine load hits every side alike. Prints every sample, the medians, the
  * ratios, and the load averages (/proc/loadavg) at start and end: the figures mean little
  * on a busy machine.
@@ -106,10 +106,14 @@ function weft(form: Form, shape: Shape): Promise<number> {
   });
 }
 
-function floor(shape: Shape): Promise<number> {
+type Spawner = "deno" | "ffi";
+const spawners: Spawner[] = ["deno", "ffi"];
+const spawnerName: Record<Spawner, string> = { deno: "Deno.Command", ffi: "weft's spawner" };
+
+function floor(shape: Shape, spawner: Spawner): Promise<number> {
   return timeCommand(
     Deno.execPath(),
-    ["run", "-A", floorTs, `${dir}/${shape}.json`, String(jobs)],
+    ["run", "-A", floorTs, `${dir}/${shape}.json`, String(jobs), spawner],
     {
       env,
     },
@@ -129,14 +133,14 @@ try {
     await writeInputs(dir, shape);
     // Warm-up: module cache, the bundle's parts, store creation, page cache.
     for (const form of forms) await weft(form, shape);
-    await floor(shape);
+    for (const spawner of spawners) await floor(shape, spawner);
     await make(shape);
     const weftSamples = new Map<Form, number[]>(forms.map((f) => [f, []]));
-    const floorSamples: number[] = [];
+    const floorSamples = new Map<Spawner, number[]>(spawners.map((s) => [s, []]));
     const makeSamples: number[] = [];
     for (let i = 0; i < runs; i++) {
       for (const form of forms) weftSamples.get(form)!.push(await weft(form, shape));
-      floorSamples.push(await floor(shape));
+      for (const spawner of spawners) floorSamples.get(spawner)!.push(await floor(shape, spawner));
       makeSamples.push(await make(shape));
     }
     const m = median(makeSamples);
@@ -149,16 +153,21 @@ try {
       const samples = weftSamples.get(form)!;
       console.log(`  weft run (${form.padEnd(6)})  ${ms(median(samples))}   [${list(samples)}]`);
     }
-    console.log(`  floor (Deno.Command)  ${ms(median(floorSamples))}   [${list(floorSamples)}]`);
+    for (const spawner of spawners) {
+      const samples = floorSamples.get(spawner)!;
+      console.log(`  floor (${spawnerName[spawner]})  ${ms(median(samples))}   [${list(samples)}]`);
+    }
     console.log(`  make -j${jobs}             ${ms(m)}   [${list(makeSamples)}]`);
     for (const form of forms) {
       const ratio = (median(weftSamples.get(form)!) / m).toFixed(2);
       console.log(`  ratio weft (${form})/make = ${ratio}x (target <= 1.5x)`);
       ratios.push(`${shape} ${form} ${ratio}x`);
     }
-    const floorRatio = (median(floorSamples) / m).toFixed(2);
-    console.log(`  ratio floor/make = ${floorRatio}x (Deno.Command and nothing else)`);
-    ratios.push(`${shape} floor ${floorRatio}x`);
+    for (const spawner of spawners) {
+      const ratio = (median(floorSamples.get(spawner)!) / m).toFixed(2);
+      console.log(`  ratio floor (${spawnerName[spawner]})/make = ${ratio}x (and nothing else)`);
+      ratios.push(`${shape} floor-${spawner} ${ratio}x`);
+    }
   }
   console.log(`load at end:   ${loadAverage()}`);
   console.log(`summary: ${ratios.join(", ")}`);
