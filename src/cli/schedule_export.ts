@@ -85,13 +85,10 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
         { path: join(dir, `${u.name}.timer`), text: u.timer },
         ...(u.environment === undefined
           ? []
-          : [{ path: join(dir, `${u.name}.env`), text: u.environment }]),
+          : [{ path: join(dir, `${u.name}.env`), text: u.environment, mode: 0o600 }]),
       ]),
       true,
     );
-    for (const u of units) {
-      if (u.environment !== undefined) await Deno.chmod(join(dir, `${u.name}.env`), 0o600);
-    }
   } catch (e) {
     const fault = writeFault(e, `systemd units to ${dir}`, "--systemd");
     if (fault) throw fault;

@@ -19,6 +19,11 @@ import { describeFault } from "../store/faults.ts";
 export interface FileText {
   path: string;
   text: string;
+  /**
+   * The file's permission bits whatever mode a file it replaces had (one holding secret
+   * values: 0600), set before it is put in place; default: the replaced file's, or 0600.
+   */
+  mode?: number;
 }
 
 /**
@@ -36,8 +41,8 @@ export async function writePrivateText(
 }
 
 /**
- * Writes every file or none: all texts go to temporary files first (mode 0600, or the
- * mode of the file they replace), then each is renamed into place. A new file is never
+ * Writes every file or none: all texts go to temporary files first (the file's own
+ * `mode`, else the mode of the file they replace, else 0600), then each is renamed into place. A new file is never
  * put over one that appeared meanwhile (a hard link, which fails if the name exists);
  * an existing one is replaced only when `replace` is true, through a symbolic link
  * to where it points. Throws the first error; temporary files are removed.
@@ -45,7 +50,7 @@ export async function writePrivateText(
 export async function writePrivateFiles(files: FileText[], replace: boolean): Promise<void> {
   const staged: Array<{ temp: string; target: string; fresh: boolean }> = [];
   try {
-    for (const { path, text } of files) {
+    for (const { path, text, mode } of files) {
       const existing = await existingTarget(path);
       if (existing && !replace) {
         throw new Deno.errors.AlreadyExists(`File exists (os error 17): open '${path}'`);
@@ -57,7 +62,7 @@ export async function writePrivateFiles(files: FileText[], replace: boolean): Pr
       staged.push({ temp, target, fresh: !existing });
       await Deno.writeTextFile(temp, text, { createNew: true, mode: 0o600 });
       // Deno's `mode` is cut by the umask; a replaced file keeps its owner's mode.
-      await Deno.chmod(temp, existing?.mode ?? 0o600);
+      await Deno.chmod(temp, mode ?? existing?.mode ?? 0o600);
     }
     for (const { temp, target, fresh } of staged) await place(temp, target, fresh);
   } catch (error) {
