@@ -99,17 +99,18 @@ export async function runLoop(
       finished++;
       if (isFailure(outcome.status) && !spec.step.continueOnError) {
         failures++;
-        if (!firstFailure) firstState = outcome.status === "timed_out" ? "timed out" : "failed";
-        firstFailure ??= iteration;
-        // `timed out: its own timeout of 1s`, as the recap reads: the reason alone would
-        // not say that the iteration timed out.
-        const timedOut = outcome.status === "timed_out";
-        firstError ??= ownText(`${iteration.id}: `) +
-          (outcome.error === null
-            ? ownText(timedOut ? "timed out" : outcome.status)
-            : timedOut
-            ? ownText("timed out: ") + embeddedMessage(outcome.error)
-            : embeddedMessage(outcome.error));
+        if (!firstFailure) {
+          firstFailure = iteration;
+          firstState = outcome.status === "timed_out" ? "timed out" : "failed";
+          // `timed out: its own timeout of 1s`, as the recap reads: the reason alone would
+          // not say that the iteration timed out.
+          firstError = ownText(`${iteration.id}: `) +
+            (outcome.error === null
+              ? ownText(firstState)
+              : firstState === "timed out"
+              ? ownText("timed out: ") + embeddedMessage(outcome.error)
+              : embeddedMessage(outcome.error));
+        }
         if (spec.stopOnFailure) halted = true;
       }
     }

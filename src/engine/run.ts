@@ -229,7 +229,6 @@ export class Run implements RunContext, RunHandle {
 
   // ---- the end -----------------------------------------------------------------
 
-  /** Gives every unfinished task its final state and publishes `run_finished`. */
   /**
    * The environment a task with no `environment` of its own starts from: the workflow's,
    * with `defaults.environment` over it, interpolated as a task's is (leaf_spec.ts).
@@ -248,6 +247,7 @@ export class Run implements RunContext, RunHandle {
     return { ...base, ...own };
   }
 
+  /** Gives every unfinished task its final state and publishes `run_finished`. */
   #finish(): void {
     this.#finished = true;
     this.#stops.clearTimers();

@@ -11,6 +11,7 @@ import type { TaskContext } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { setCheckedHeader } from "../model/http_header.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
+import { basicCredentials } from "./http_secrets.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
@@ -104,10 +105,7 @@ function basicAuth(username: string, password: string, what: string): string {
         "user name cannot hold (RFC 7617: the user-id ends at the first ':'); refused",
     );
   }
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
+  return `Basic ${basicCredentials(username, password)}`;
 }
 
 /**

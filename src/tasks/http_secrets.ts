@@ -43,14 +43,19 @@ export function httpTaskSecrets(
       const password = interpolate(auth.password);
       found.push(password, ...referencedValues(auth.password, interpolate));
       const user = typeof auth.username === "string" ? interpolate(auth.username) : "";
-      found.push(...credentialSecrets("authorization", `Basic ${basic(user, password)}`));
+      found.push(
+        ...credentialSecrets("authorization", `Basic ${basicCredentials(user, password)}`),
+      );
     }
   }
   return found.filter((value) => value.trim() !== "");
 }
 
-/** base64 of `user:password` in UTF-8, as tasks/http_request.ts sends it. */
-function basic(user: string, password: string): string {
+/**
+ * base64 of `user:password` in UTF-8: Basic auth's credentials (RFC 7617 §2), as
+ * http_request.ts sends them.
+ */
+export function basicCredentials(user: string, password: string): string {
   let binary = "";
   for (const byte of new TextEncoder().encode(`${user}:${password}`)) {
     binary += String.fromCharCode(byte);

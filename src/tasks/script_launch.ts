@@ -92,7 +92,12 @@ function paramsJson(ctx: TaskContext): string {
  * (MAX_ARG_STRLEN, 128 KiB with its NUL, execve(2)), which would fail the exec.
  */
 export function paramsInFile(ctx: TaskContext): boolean {
-  return byteLength(`WEFT_PARAMS=${paramsJson(ctx)}`) + 1 > MAX_ARG_STRLEN;
+  return tooLongForEnv(paramsJson(ctx));
+}
+
+/** Whether `WEFT_PARAMS=json` is over MAX_ARG_STRLEN (see {@link paramsInFile}). */
+function tooLongForEnv(json: string): boolean {
+  return byteLength(`WEFT_PARAMS=${json}`) + 1 > MAX_ARG_STRLEN;
 }
 
 /**
@@ -108,7 +113,8 @@ export function scriptEnv(
   const env: Record<string, string> = { ...ctx.env };
   delete env.WEFT_PARAMS;
   delete env[PARAMS_FILE_VAR];
-  if (!paramsInFile(ctx)) env.WEFT_PARAMS = paramsJson(ctx);
+  const json = paramsJson(ctx);
+  if (!tooLongForEnv(json)) env.WEFT_PARAMS = json;
   return Object.assign(env, extra);
 }
 
@@ -183,11 +189,12 @@ export async function runScriptProcess(
 ): Promise<TaskResult> {
   let env = launch.env;
   let folder: string | undefined;
-  if (paramsInFile(ctx)) {
+  const json = paramsJson(ctx);
+  if (tooLongForEnv(json)) {
     try {
       folder = await privateFolder(ctx.outputFile);
       const file = `${folder}/params.json`;
-      await Deno.writeTextFile(file, paramsJson(ctx), { mode: 0o600 });
+      await Deno.writeTextFile(file, json, { mode: 0o600 });
       env = { ...env, [PARAMS_FILE_VAR]: file };
     } catch (error) {
       if (folder !== undefined) await Deno.remove(folder, { recursive: true }).catch(() => {});
