@@ -1,13 +1,13 @@
 /**
  * store/full_disk.ts (a run's final record first on a full disk) and stored_task.ts
- * `settledTasks` (how a finished run shows task records that missed their final write).
+ * `settleTasks` (how a finished run shows task records that missed their final write).
  */
 import assert from "node:assert/strict";
 import { pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
 import { finishOnFullDisk, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
 import type { Mutation } from "../src/store/kv_io.ts";
 import type { RunRecord } from "../src/store/run_store.ts";
-import { settledTasks, settleTasks } from "../src/store/stored_task.ts";
+import { settleTasks } from "../src/store/stored_task.ts";
 
 /** SQLite's words for a full disk, as Deno KV passes them on. */
 const full = () => new Error("database or disk is full");
@@ -76,20 +76,20 @@ function run(status: RunRecord["status"], summary: RunRecord["summary"]): RunRec
   } as RunRecord;
 }
 
-Deno.test("settledTasks: a finished run's unfinished records take the summary, else interrupted", () => {
+Deno.test("settleTasks: a finished run's unfinished records take the summary, else interrupted", () => {
   const done: TaskRecord = { ...pendingTaskRecord("c"), status: "success" };
   const tasks = [pendingTaskRecord("a"), pendingTaskRecord("b"), done];
   const summary = [{ id: "a", status: "cancelled" as const, durationMs: 3, callback: false }];
-  const shown = settledTasks(run("failed", summary), tasks);
+  const shown = settleTasks(run("failed", summary), tasks).tasks;
   assert.deepEqual(shown.map((t) => [t.id, t.status]), [
     ["a", "cancelled"],
     ["b", "interrupted"],
     ["c", "success"],
   ]);
   assert.equal(shown[1].reason, "fault");
-  assert.equal(settledTasks(run("failed", null), tasks, "crash")[0].reason, "crash");
+  assert.equal(settleTasks(run("failed", null), tasks, "crash").tasks[0].reason, "crash");
   // A running run's tasks are as recorded.
-  assert.equal(settledTasks(run("running", null), tasks), tasks);
+  assert.equal(settleTasks(run("running", null), tasks).tasks, tasks);
 });
 
 Deno.test("settleTasks names the tasks whose state it derived, with why", () => {

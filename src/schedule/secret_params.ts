@@ -6,10 +6,15 @@
  * prints a schedule (`schedule list`, `list --json`, `export`), as runs show them.
  * @module
  */
-import { MASK, Secrets } from "../engine/secrets.ts";
+import { MASK } from "../engine/secrets.ts";
 import { WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
-import { keptAsideNames, keptNames, scheduleSecretNames } from "../store/schedule_secrets.ts";
+import {
+  keptAsideNames,
+  keptNames,
+  scheduleSecretNames,
+  secretParamValues,
+} from "../store/schedule_secrets.ts";
 
 export { keptAsideNames, scheduleSecretNames };
 
@@ -18,8 +23,7 @@ export function secretParamNames(
   params: Readonly<Record<string, string>>,
   declared: readonly string[] = [],
 ): string[] {
-  const secrets = new Secrets({ declared });
-  return Object.keys(params).filter((name) => secrets.isSecretName(name));
+  return scheduleSecretNames({ params, secretParams: [...declared] });
 }
 
 /**
@@ -29,9 +33,7 @@ export function secretParamNames(
 export function shownParams(
   schedule: Pick<Schedule, "params" | "secretParams">,
 ): Record<string, string> {
-  const names = new Set(scheduleSecretNames(schedule));
-  const secrets = new Secrets();
-  for (const name of names) secrets.add(schedule.params[name]);
+  const { names, secrets } = secretParamValues(schedule);
   const shown: Record<string, string> = {};
   for (const [name, value] of Object.entries(schedule.params)) {
     shown[name] = names.has(name) && value !== "" ? MASK : secrets.mask(value);

@@ -65,7 +65,7 @@ export class KvTaskWrites {
 
   /** The write for a task update, keeping its announce order and hash. */
   async write(runId: string, task: TaskRecord): Promise<Mutation[]> {
-    let meta = this.#taskMeta.get(runId)?.get(task.id);
+    let meta = this.known(runId, task.id);
     if (!meta) {
       const existing = await this.#io.get<StoredTask>(taskKey(runId, task.id));
       // A task the engine did not announce at the start goes after all announced ones.

@@ -23,10 +23,21 @@ import { readSmallText } from "./small_file.ts";
  * those named like a secret (a schedule recorded before secretParams existed).
  */
 export function scheduleSecretNames(schedule: Pick<Schedule, "params" | "secretParams">): string[] {
-  const recorded = new Set(schedule.secretParams ?? []);
-  return Object.keys(schedule.params).filter((name) =>
-    recorded.has(name) || new Secrets().isSecretName(name)
-  );
+  const secrets = new Secrets({ declared: schedule.secretParams });
+  return Object.keys(schedule.params).filter((name) => secrets.isSecretName(name));
+}
+
+/**
+ * The secret params of `schedule` ({@link scheduleSecretNames}) and a Secrets masking
+ * their values, for masking a secret value found inside another param.
+ */
+export function secretParamValues(
+  schedule: Pick<Schedule, "params" | "secretParams">,
+): { names: Set<string>; secrets: Secrets } {
+  const names = new Set(scheduleSecretNames(schedule));
+  const secrets = new Secrets();
+  for (const name of names) secrets.add(schedule.params[name]);
+  return { names, secrets };
 }
 
 /** The folder of the secret-param files in WEFT_HOME `home`. */
@@ -44,10 +55,10 @@ function secretFile(dir: string, name: string): string {
  * secret params ({@link scheduleSecretNames}) and any other param whose value holds a
  * secret value (`-p url=https://x?key=<the token>`), as a run masks that too.
  */
-export function keptAsideNames(schedule: Pick<Schedule, "params" | "secretParams">): string[] {
-  const names = new Set(scheduleSecretNames(schedule));
-  const secrets = new Secrets();
-  for (const name of names) secrets.add(schedule.params[name]);
+export function keptAsideNames(
+  schedule: Pick<Schedule, "params" | "secretParams">,
+  { names, secrets } = secretParamValues(schedule),
+): string[] {
   return Object.keys(schedule.params).filter((name) =>
     names.has(name) || secrets.mask(schedule.params[name]) !== schedule.params[name]
   );
@@ -64,18 +75,19 @@ export function splitSecrets(
 ): { record: Schedule; secret: Record<string, string> } {
   // Recomputed from the params: a list read with another version of them is stale.
   const { keptParams: _, ...schedule } = given;
-  const names = scheduleSecretNames(schedule);
-  const aside = keptAsideNames(schedule);
+  const { names, secrets } = secretParamValues(schedule);
+  const aside = keptAsideNames(schedule, { names, secrets });
   if (aside.length === 0) return { record: schedule, secret: {} };
-  const secrets = new Secrets();
-  for (const name of names) secrets.add(schedule.params[name]);
   const params = { ...schedule.params };
   const secret: Record<string, string> = {};
   for (const name of aside) {
     secret[name] = params[name];
-    params[name] = names.includes(name) ? MASK : secrets.mask(params[name]);
+    params[name] = names.has(name) ? MASK : secrets.mask(params[name]);
   }
-  return { record: { ...schedule, params, secretParams: names, keptParams: aside }, secret };
+  return {
+    record: { ...schedule, params, secretParams: [...names], keptParams: aside },
+    secret,
+  };
 }
 
 /**

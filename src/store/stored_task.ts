@@ -104,15 +104,6 @@ export function settleTasks(
   return { tasks: shown, unrecorded };
 }
 
-/** The tasks of {@link settleTasks}, without which of them are derived. */
-export function settledTasks(
-  run: RunRecord,
-  tasks: TaskRecord[],
-  reason: TaskReason = "fault",
-): TaskRecord[] {
-  return settleTasks(run, tasks, reason).tasks;
-}
-
 /** The user-facing error for an id (prefix) that matches no run, or several. */
 export function lookupError(idOrPrefix: string, matches: RunRecord[]): WeftError {
   if (matches.length === 0) {
