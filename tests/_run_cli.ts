@@ -70,6 +70,43 @@ export async function weft(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
+/** Starts weft in the background with piped output; `stderrText()` reads what came so far. */
+export function startWeft(args: string[], env: Record<string, string>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: weftArgs(args),
+    env: weftEnv(env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const stderrDone = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
+    }
+  })();
+  const stdoutText = new Response(child.stdout).text();
+  return {
+    child,
+    /** Resolves once stderr contains `text`. */
+    stderrIncludes(text: string): Promise<void> {
+      if (stderr.includes(text)) return Promise.resolve();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      waiters.push({ text, resolve });
+      return promise;
+    },
+    async finish() {
+      const status = await child.status;
+      await stderrDone;
+      return { code: status.code, stdout: await stdoutText, stderr };
+    },
+  };
+}
+
 /** The record of task `id` in a run's report (`weft run --json`); fails the test if absent. */
 export function reportTask(report: RunReport, id: string): TaskRecord {
   const found = report.tasks.find((t) => t.id === id);

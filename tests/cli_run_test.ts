@@ -5,6 +5,7 @@ import {
   FIXTURES,
   processesInGroup,
   reportTask as task,
+  startWeft,
   waitForFile,
   weft,
   weftArgs,
@@ -279,43 +280,6 @@ Deno.test("weft run --dry-run: what each task would run, known values filled in,
     '  echo "deploying to us with ***"',
   ]);
 });
-
-/** Starts weft in the background with piped output; `stderrText()` reads what came so far. */
-function startWeft(args: string[], env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(args),
-    env: weftEnv(env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stderr = "";
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const stderrDone = (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stderr) {
-      stderr += decoder.decode(chunk, { stream: true });
-      for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
-    }
-  })();
-  const stdoutText = new Response(child.stdout).text();
-  return {
-    child,
-    /** Resolves once stderr contains `text`. */
-    stderrIncludes(text: string): Promise<void> {
-      if (stderr.includes(text)) return Promise.resolve();
-      const { promise, resolve } = Promise.withResolvers<void>();
-      waiters.push({ text, resolve });
-      return promise;
-    },
-    async finish() {
-      const status = await child.status;
-      await stderrDone;
-      return { code: status.code, stdout: await stdoutText, stderr };
-    },
-  };
-}
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`weft run: ${signal} cancels running tasks, ends their groups, exits 130`, async () => {

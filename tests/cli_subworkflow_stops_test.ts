@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
-import { reportTask, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { reportTask, startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/subworkflow_stops/", import.meta.url).pathname;
@@ -168,22 +168,7 @@ Deno.test("weft run: a child task that timed out on its own is named as timed ou
 
 /** Starts `weft run FILE --json` in the background; `finish()` waits for its end. */
 function startRun(file: string, env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(["run", `${FIXTURES}${file}`, "--json"]),
-    env: weftEnv(env),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  return {
-    pid: child.pid,
-    async finish() {
-      const { code, stdout, stderr } = await child.output();
-      const decoder = new TextDecoder();
-      return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
-    },
-  };
+  return startWeft(["run", `${FIXTURES}${file}`, "--json"], env);
 }
 
 Deno.test("weft run: Ctrl-C cancels a child run and calls none of its on_failure callbacks", async () => {
@@ -191,7 +176,7 @@ Deno.test("weft run: Ctrl-C cancels a child run and calls none of its on_failure
   const env = { WEFT_HOME: testTempDir("home-"), ROLLBACK_DIR: rollbackDir };
   const run = startRun("cancelled.yml", env);
   await waitForFile(`${rollbackDir}/started`);
-  Deno.kill(run.pid, "SIGINT");
+  Deno.kill(run.child.pid, "SIGINT");
   const { code, stdout, stderr } = await run.finish();
   assert.equal(code, 130, stderr);
   const report = JSON.parse(stdout) as RunReport;
@@ -215,7 +200,7 @@ Deno.test("weft run: Ctrl-C during a child's cleanup after its caller's timeout 
   const run = startRun("slow_rollback.yml", env);
   // The callback starts only after the caller's timeout ended `nap`.
   await waitForFile(`${rollbackDir}/rollback-started`);
-  Deno.kill(run.pid, "SIGINT");
+  Deno.kill(run.child.pid, "SIGINT");
   const { code, stdout, stderr } = await run.finish();
   assert.equal(code, 130, stderr);
   const report = JSON.parse(stdout) as RunReport;

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { credentialSecrets } from "../src/model/http_header.ts";
+import { startRecordingServer } from "./_loopback_server.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -15,13 +16,7 @@ const opts = { sanitizeResources: false, sanitizeOps: false };
 
 /** An HTTP server on 127.0.0.1 keeping each request's path and headers. */
 function startHookServer() {
-  const seen: { path: string; headers: Headers }[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    await req.body?.cancel();
-    seen.push({ path: new URL(req.url).pathname, headers: req.headers });
-    return new Response("ok");
-  });
-  return { port: server.addr.port, seen, close: () => server.shutdown() };
+  return startRecordingServer((req) => ({ path: new URL(req.url).pathname, headers: req.headers }));
 }
 
 async function runFlow(yaml: string, env: Record<string, string> = {}, args: string[] = []) {

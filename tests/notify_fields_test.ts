@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { renderAddressField, renderHeaderField, renderUrlField } from "../src/notify/fields.ts";
 import { startSmtp } from "./fixtures/notify/servers.ts";
+import { authorizationOf, startRecordingServer } from "./_loopback_server.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -14,14 +15,10 @@ const opts = { sanitizeResources: false, sanitizeOps: false };
 
 /** An HTTP server on 127.0.0.1 that keeps each request's target (path and query as sent). */
 function startTargetServer() {
-  const targets: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    await req.body?.cancel();
+  return startRecordingServer((req) => {
     const url = new URL(req.url);
-    targets.push(url.pathname + url.search);
-    return new Response("ok");
+    return url.pathname + url.search;
   });
-  return { port: server.addr.port, targets, close: () => server.shutdown() };
 }
 
 async function runFlow(yaml: string, params: string[], env: Record<string, string> = {}) {
@@ -44,10 +41,10 @@ tasks: [{ id: a, command: "true" }]
     const run = await runFlow(flow, ["user=../../admin/delete?confirm=yes#"]);
     assert.equal(run.code, 0, run.stderr);
     const v = "..%2F..%2Fadmin%2Fdelete%3Fconfirm%3Dyes%23";
-    assert.deepEqual(server.targets, [`/audit/${v}?src=weft&u=${v}`]);
+    assert.deepEqual(server.seen, [`/audit/${v}?src=weft&u=${v}`]);
     const plain = await runFlow(flow, ["user=bob smith"]);
     assert.equal(plain.code, 0, plain.stderr);
-    assert.equal(server.targets[1], "/audit/bob%20smith?src=weft&u=bob%20smith");
+    assert.equal(server.seen[1], "/audit/bob%20smith?src=weft&u=bob%20smith");
   } finally {
     await server.close();
   }
@@ -84,7 +81,7 @@ Deno.test(
         [`v=${port}/steal?`],
       );
       assert.equal(slack.code, 0, slack.stderr);
-      assert.deepEqual(server.targets, [`/services/${port}%2Fsteal%3F`]);
+      assert.deepEqual(server.seen, [`/services/${port}%2Fsteal%3F`]);
     } finally {
       await server.close();
     }
@@ -191,15 +188,7 @@ tasks: [{ id: a, command: "true" }]
 );
 
 /** An HTTP server on 127.0.0.1 that counts requests and keeps their Authorization header. */
-function startCountingServer() {
-  const auth: (string | null)[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    await req.body?.cancel();
-    auth.push(req.headers.get("authorization"));
-    return new Response("ok");
-  });
-  return { port: server.addr.port, auth, close: () => server.shutdown() };
-}
+const startCountingServer = () => startRecordingServer(authorizationOf);
 
 Deno.test(
   "webhook url: a value with ':' in the user name is refused as in an http task; nothing is sent",
@@ -216,7 +205,7 @@ tasks: [{ id: a, command: "true" }]
 `;
       const ok = await runFlow(flow, ["user=admin"]);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.deepEqual(server.auth, [`Basic ${btoa("admin:")}`]);
+      assert.deepEqual(server.seen, [`Basic ${btoa("admin:")}`]);
       const bad = await runFlow(flow, ["user=admin:guess"]);
       assert.equal(bad.code, 0, bad.stderr); // a notification never changes the run's outcome
       assert.match(
@@ -224,7 +213,7 @@ tasks: [{ id: a, command: "true" }]
         /notification to webhook failed: notifications\.webhook\.url: the URL's user name "admin:guess" contains ':'.* in \$\{params\.user\} \(RFC 7617/,
       );
       assert.doesNotMatch(bad.stderr, /after \d+ tries/, "a refusal is not retried");
-      assert.equal(server.auth.length, 1, "the refused notification was never sent");
+      assert.equal(server.seen.length, 1, "the refused notification was never sent");
     } finally {
       await server.close();
     }
@@ -248,7 +237,7 @@ tasks: [{ id: a, command: "true" }]
 `;
       const ok = await runFlow(flow, ["h=fine"]);
       assert.equal(ok.code, 0, ok.stderr);
-      assert.equal(server.auth.length, 1);
+      assert.equal(server.seen.length, 1);
       const bad = await runFlow(flow, ["h=a\r\nX-Evil: 1"]);
       assert.equal(bad.code, 0, bad.stderr);
       const line = bad.stderr.split("\n").find((l) => l.includes("notification to webhook"));
@@ -263,7 +252,7 @@ tasks: [{ id: a, command: "true" }]
       const cred = await runFlow(flow, ["tok=abc\ndef"]);
       assert.match(cred.stderr, /header "Authorization": its value contains a line break/);
       assert.doesNotMatch(cred.stderr, /abc/);
-      assert.equal(server.auth.length, 1, "the refused notifications were never sent");
+      assert.equal(server.seen.length, 1, "the refused notifications were never sent");
     } finally {
       await server.close();
     }

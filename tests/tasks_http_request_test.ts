@@ -5,18 +5,12 @@
  * Through the CLI against a real HTTP server on 127.0.0.1.
  */
 import assert from "node:assert/strict";
+import { authorizationOf, startRecordingServer } from "./_loopback_server.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** An HTTP server on 127.0.0.1 that keeps each request's Authorization header. */
-function startAuthServer() {
-  const seen: (string | null)[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    seen.push(req.headers.get("authorization"));
-    return new Response("ok");
-  });
-  return { port: server.addr.port, seen, close: () => server.shutdown() };
-}
+const startAuthServer = () => startRecordingServer(authorizationOf);
 
 async function writeFlow(yaml: string): Promise<{ file: string; env: Record<string, string> }> {
   const dir = testTempDir("http-auth-");

@@ -8,20 +8,14 @@
  */
 import assert from "node:assert/strict";
 import { httpTaskSecrets } from "../src/tasks/http_secrets.ts";
+import { authorizationOf, startRecordingServer } from "./_loopback_server.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
-function startServer() {
-  const auth: (string | null)[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    await req.body?.cancel();
-    auth.push(req.headers.get("authorization"));
-    return new Response("ok");
-  });
-  return { port: server.addr.port, auth, close: () => server.shutdown() };
-}
+/** A server on 127.0.0.1 that keeps each request's Authorization header. */
+const startServer = () => startRecordingServer(authorizationOf);
 
 async function runFlow(yaml: string, env: Record<string, string>, args: string[] = []) {
   const dir = testTempDir("http-secrets-");
@@ -59,7 +53,7 @@ tasks:
       const all = run.stdout + run.stderr;
       assert.match(all, /t=\*\*\* p=\*\*\*/);
       assert.doesNotMatch(all, /tokenValue-4242|passValue-5151/);
-      assert.deepEqual(server.auth, [
+      assert.deepEqual(server.seen, [
         "Bearer tokenValue-4242",
         `Basic ${btoa("me:passValue-5151")}`,
       ]);
@@ -90,7 +84,7 @@ Deno.test(
         assert.match(run.stderr, /header "X-Name": its value .* contains/);
         assert.match(run.stderr, what);
       }
-      assert.equal(server.auth.length, 0);
+      assert.equal(server.seen.length, 0);
     } finally {
       await server.close();
     }
