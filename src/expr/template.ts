@@ -121,12 +121,7 @@ class Template implements CompiledTemplate {
   }
 
   render(scope: Scope): string {
-    const { literals, substitutions } = this;
-    let text = literals[0];
-    for (let k = 0; k < substitutions.length; k++) {
-      text += stringify(substitutions[k].evaluate(scope)) + literals[k + 1];
-    }
-    return text;
+    return this.renderPlaced(scope, asIs);
   }
 
   evaluateValue(scope: Scope): Value {
@@ -215,4 +210,9 @@ export function referencedValues(
     values.push(interpolate(`\${${ref.root}.${ref.path[0]}}`));
   }
   return values;
+}
+
+/** A value's text inserted as it is ({@link CompiledTemplate.render}). */
+function asIs(text: string): string {
+  return text;
 }

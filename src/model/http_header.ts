@@ -57,6 +57,21 @@ export function badValueCharText(char: string): string {
 }
 
 /**
+ * Where `value` starts and ends once its blanks (space, tab, CR, LF: the Fetch Standard's
+ * normalization) are trimmed, the leading ones only when `atStart` (`value` begins the
+ * header value): `[from, to)`. Loops, not `/[\t\n\r ]+$/`: that regular expression
+ * retries at every blank of a long run, time growing with the square of its length.
+ */
+export function trimmedBounds(value: string, atStart: boolean): [number, number] {
+  const blank = (i: number) => " \t\n\r".includes(value[i]);
+  let from = 0;
+  if (atStart) { while (from < value.length && blank(from)) from++; }
+  let to = value.length;
+  while (to > from && blank(to - 1)) to--;
+  return [from, to];
+}
+
+/**
  * Sets header `name` to `raw` (trimmed) on `headers` and returns the value set. Throws
  * Error naming the header, the name quoted as data, for a name that is not a token or is
  * `Host`/`Content-Length`, and for a value holding a character fetch refuses (the value
@@ -66,7 +81,8 @@ export function setCheckedHeader(headers: Headers, name: string, raw: string): s
   const quotedName = quoteData(JSON.stringify(name));
   const nameTrouble = headerNameTrouble(name);
   if (nameTrouble) throw new Error(`header ${quotedName}: ${nameTrouble}; refused`);
-  const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
+  const [from, to] = trimmedBounds(raw, true);
+  const value = raw.slice(from, to);
   const bad = BAD_VALUE_CHAR.exec(value);
   if (bad) {
     // A credential's value is not repeated, even masked-by-name: it may not be a secret.

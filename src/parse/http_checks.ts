@@ -6,6 +6,10 @@
  * placeholder; only what the literal text decides is reported.
  * @module
  */
+import type { Problem } from "../model/errors.ts";
+import { valueLabel } from "./describe.ts";
+import type { RawObject } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
 import { compiled } from "./step_refusals.ts";
 import { userNameTrouble } from "../expr/url.ts";
 import {
@@ -13,16 +17,50 @@ import {
   badValueCharText,
   HEADER_NAME,
   headerNameTrouble,
+  trimmedBounds,
 } from "../model/http_header.ts";
 
 /** Stands for a substituted value while checking a URL (private use: never in the text). */
 const MARK = "\uE000";
 
 /**
+ * The problems of the `headers` map at `path` (an http task's, a webhook notification's),
+ * without their file: each name fetch would refuse, at its key, and each value's first
+ * character it would refuse, at that character.
+ */
+export function headersProblems(
+  headers: RawObject,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): Omit<Problem, "file">[] {
+  const problems: Omit<Problem, "file">[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem) {
+      problems.push({
+        ...map.key([...path, name]),
+        message: `${valueLabel(data, path)}: ${nameProblem.message}`,
+        hint: nameProblem.hint,
+      });
+    }
+    const bad = typeof value === "string" ? headerValueProblem(value, true) : undefined;
+    if (bad) {
+      problems.push({
+        ...map.inString([...path, name], bad.offset),
+        message: `${valueLabel(data, [...path, name])}: ${bad.message}`,
+        hint: bad.hint,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * Why header `name` (written as a key) cannot be sent (model/http_header.ts: not a
  * token, or `Host`/`Content-Length`, which fetch sets itself), or undefined.
  */
-export function headerNameProblem(name: string): { message: string; hint: string } | undefined {
+function headerNameProblem(name: string): { message: string; hint: string } | undefined {
   const trouble = headerNameTrouble(name);
   if (!trouble) return undefined;
   const lower = name.toLowerCase();
@@ -50,13 +88,7 @@ export function headerValueProblem(
   value: string,
   atStart: boolean,
 ): { offset: number; message: string; hint: string } | undefined {
-  // Loops, not `/[\t\n\r ]+$/`: that regular expression retries at every blank of a
-  // long run, time growing with the square of the value's length.
-  const blank = (i: number) => " \t\n\r".includes(value[i]);
-  let from = 0;
-  if (atStart) { while (from < value.length && blank(from)) from++; }
-  let to = value.length;
-  while (to > from && blank(to - 1)) to--;
+  const [from, to] = trimmedBounds(value, atStart);
   const bad = value.slice(from, to).search(BAD_VALUE_CHAR);
   if (bad < 0) return undefined;
   const char = value[from + bad];

@@ -15,7 +15,8 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { headerNameProblem, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { headersProblems, urlTrouble } from "./http_checks.ts";
+import { referenceTrouble as taskReferenceTrouble, type Trouble } from "./reference_trouble.ts";
 import { isLiteralText } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
@@ -23,35 +24,37 @@ import { didYouMean, listWords } from "./suggest.ts";
 const CHANNELS = ["slack", "email", "webhook"] as const;
 const ROOTS = ["env", "params", "workflow"];
 const ROOTS_TEXT = "env.NAME, params.NAME and workflow.name";
+/** No `${tasks...}` is there when notifications are rendered. */
+const NO_TASKS = new Set<string>();
 
 /** Every problem of the `${...}` in `data.notifications`, with its file:line:col. */
 export function notificationProblems(data: unknown, map: SourceMap, file: string): Problem[] {
   if (!isObject(data) || !isObject(data.notifications)) return [];
   const params = new Set(isObject(data.params) ? Object.keys(data.params) : []);
   const problems: Problem[] = [];
+  const at = (path: PathSegment[], offset: number, message: string, hint?: string) =>
+    problems.push({
+      file,
+      ...map.inString(path, offset),
+      message: `${valueLabel(data, path)}: ${message}`,
+      hint,
+    });
   const check = (value: unknown, path: PathSegment[]): void => {
     if (Array.isArray(value)) value.forEach((v, i) => check(v, [...path, i]));
     else if (isObject(value)) {
       for (const [key, v] of Object.entries(value)) check(v, [...path, key]);
     } else if (typeof value === "string" && !isLiteralText(value)) {
-      const at = (offset: number, message: string, hint?: string) =>
-        problems.push({
-          file,
-          ...map.inString(path, offset),
-          message: `${valueLabel(data, path)}: ${message}`,
-          hint,
-        });
       let references: Reference[];
       try {
         references = compileTemplate(value).references;
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
-        return void at(e.offset, e.message, e.hint);
+        return void at(path, e.offset, e.message, e.hint);
       }
       for (const ref of references) {
         const trouble = referenceTrouble(ref, params);
         const written = value.slice(ref.offset, ref.offset + ref.length);
-        if (trouble) at(ref.offset, `${trouble.message} in ${written}`, trouble.hint);
+        if (trouble) at(path, ref.offset, `${trouble.message} in ${written}`, trouble.hint);
       }
     }
   };
@@ -60,35 +63,16 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
     if (block !== undefined) check(block, ["notifications", channel]);
   }
   const { webhook, slack } = data.notifications;
-  const literal = (path: PathSegment[], offset: number, message: string, hint: string) =>
-    problems.push({
-      file,
-      ...map.inString(path, offset),
-      message: `${valueLabel(data, path)}: ${message}`,
-      hint,
-    });
   const urls = [["webhook", webhook, "url"], ["slack", slack, "webhook_url"]] as const;
   for (const [channel, block, key] of urls) {
     const url = isObject(block) ? block[key] : undefined;
     const trouble = typeof url === "string" ? urlTrouble(url) : undefined;
-    if (trouble) literal(["notifications", channel, key], 0, trouble.message, trouble.hint);
+    if (trouble) at(["notifications", channel, key], 0, trouble.message, trouble.hint);
   }
   if (isObject(webhook) && isObject(webhook.headers)) {
-    for (const [name, value] of Object.entries(webhook.headers)) {
-      const path = ["notifications", "webhook", "headers", name];
-      const nameProblem = headerNameProblem(name);
-      if (nameProblem) {
-        problems.push({
-          file,
-          ...map.key(path),
-          message: `${
-            valueLabel(data, ["notifications", "webhook", "headers"])
-          }: ${nameProblem.message}`,
-          hint: nameProblem.hint,
-        });
-      }
-      const bad = typeof value === "string" ? headerValueProblem(value, true) : undefined;
-      if (bad) literal(path, bad.offset, bad.message, bad.hint);
+    const path = ["notifications", "webhook", "headers"];
+    for (const p of headersProblems(webhook.headers, path, map, data)) {
+      problems.push({ file, ...p });
     }
   }
   return problems;
@@ -97,27 +81,13 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
 function referenceTrouble(
   ref: Reference,
   params: Set<string>,
-): { message: string; hint: string } | undefined {
+): Trouble | undefined {
   const [first] = ref.path;
   switch (ref.root) {
     case "env":
-      return first === undefined
-        ? { message: "env needs a variable name", hint: "write ${env.NAME}" }
-        : undefined;
     case "params":
-      if (first === undefined) {
-        return { message: "params needs a parameter name", hint: "write ${params.NAME}" };
-      }
-      if (!params.has(first)) {
-        return {
-          message: `undeclared parameter "${first}"`,
-          hint: didYouMean(first, params) ??
-            `declare it under the top-level \`params\`, e.g. params: { ${first}: "default" }`,
-        };
-      }
-      return ref.path.length === 1
-        ? undefined
-        : { message: `parameter "${first}" has no fields`, hint: `write \${params.${first}}` };
+      // As in a task's fields: any env name, a declared param without fields.
+      return taskReferenceTrouble({ taskIds: NO_TASKS, params }, ref, false);
     case "workflow":
       return first === "name" && ref.path.length === 1 ? undefined : {
         message: first === undefined

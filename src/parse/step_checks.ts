@@ -29,7 +29,7 @@ import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
-import { headerNameProblem, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -137,19 +137,7 @@ export function stepProblems(
     if (trouble) at([...path, "url"], 0, trouble.message, trouble.hint);
   }
   if (isObject(step.headers)) {
-    for (const [name, value] of Object.entries(step.headers)) {
-      const nameProblem = headerNameProblem(name);
-      if (nameProblem) {
-        problems.push({
-          ...map.key([...path, "headers", name]),
-          message: `${valueLabel(data, [...path, "headers"])}: ${nameProblem.message}`,
-          hint: nameProblem.hint,
-        });
-      }
-      if (typeof value !== "string") continue;
-      const bad = headerValueProblem(value, true);
-      if (bad) at([...path, "headers", name], bad.offset, bad.message, bad.hint);
-    }
+    problems.push(...headersProblems(step.headers, [...path, "headers"], map, data));
   }
   // A bearer token is sent as `Authorization: Bearer <token>`, so it is a header value
   // too (its leading blanks are inside the value). Basic auth's username and password
