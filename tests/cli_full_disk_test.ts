@@ -99,6 +99,12 @@ Deno.test({
       assert.equal(full.code, 0, full.stderr);
       assert.match(full.stderr, /shown interrupted but cannot be marked so yet.*no space left/);
       assert.equal(JSON.parse(full.stdout)[0].status, "interrupted");
+      // Filters go by the state shown, not the one still stored.
+      const interrupted = await weft(["history", "--status", "interrupted", "--json"], { env });
+      assert.equal(interrupted.code, 0, interrupted.stderr);
+      assert.deepEqual(JSON.parse(interrupted.stdout).map((r: Listed) => r.id), [listed[0].id]);
+      const running = await weft(["history", "--status", "running", "--json"], { env });
+      assert.deepEqual(JSON.parse(running.stdout), []);
       const status = await weft(["status", listed[0].id, "--json"], { env });
       const details = JSON.parse(status.stdout);
       assert.equal(details.status, "interrupted");

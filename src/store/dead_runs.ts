@@ -69,8 +69,18 @@ export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): Run
     getRun: async (id) => details(await store.getRun(id)),
     listAttempts: (...a) => store.listAttempts(...a),
     wholeOutputs: (...a) => store.wholeOutputs(...a),
-    listRuns: async (filter = {}) =>
-      (await store.listRuns(filter)).map(view).filter(wanted(filter)),
+    listRuns: async (filter = {}) => {
+      const runs = (await store.listRuns(filter)).map(view).filter(wanted(filter));
+      if (filter.status !== "interrupted") return runs;
+      // The dead runs are still stored as running: found under that state, they join
+      // the interrupted ones in the store's order (run ids sort by start), up to the limit.
+      const stored = await store.listRuns({ ...filter, status: "running", limit: undefined });
+      const added = stored.filter((run) => dead.has(run.id)).map(view);
+      if (added.length === 0) return runs;
+      const order = filter.oldestFirst ? 1 : -1;
+      const merged = [...runs, ...added].sort((a, b) => (a.id < b.id ? -order : order));
+      return merged.slice(0, filter.limit ?? merged.length);
+    },
     runsForMetrics: async (options) =>
       (await store.runsForMetrics(options)).map((m) => ({ ...m, run: view(m.run) })),
     findRunning: async () => (await store.findRunning()).filter((run) => !dead.has(run.id)),
