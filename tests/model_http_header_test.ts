@@ -72,3 +72,22 @@ Deno.test("setCheckedHeader: a bad name, Host and Content-Length are refused", (
 Deno.test("credentialSecrets: a scheme word alone is not a secret", () => {
   assert.deepEqual(credentialSecrets("Authorization", "Bearer "), []);
 });
+
+Deno.test("credentialSecrets: names of credential headers, whole words where short", () => {
+  for (
+    const name of [
+      "X-Auth",
+      "x-auth-user",
+      "Set-Cookie",
+      "X-Session-Id",
+      "X-Signature",
+      "Proxy-Authorization",
+      "X-Passwd",
+    ]
+  ) {
+    assert.deepEqual(credentialSecrets(name, "v4lue"), ["v4lue"], name);
+  }
+  for (const name of ["X-Author", "Content-Type", "X-Sessions-Count", "Accept"]) {
+    assert.deepEqual(credentialSecrets(name, "v4lue"), [], name);
+  }
+});

@@ -14,8 +14,13 @@
  */
 import { quoteData } from "./data_text.ts";
 
-/** Header names whose values are credentials (notify/config.ts masks them too). */
-export const CREDENTIAL = /authorization|token|key|secret|cookie|password/i;
+/**
+ * Header names whose values are credentials (notify/config.ts masks them too): any name
+ * containing one of the words below, and `auth` or `session` as a whole part of the
+ * name (`X-Auth`, `X-Session-Id`, not `X-Author`).
+ */
+export const CREDENTIAL =
+  /authorization|token|key|secret|cookie|password|passwd|credential|signature|(?:^|[-_.])(?:auth|session)(?:$|[-_.])/i;
 
 /** A header name: an RFC 9110 §5.6.2 token, as fetch's Headers requires. */
 export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
