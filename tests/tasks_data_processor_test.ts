@@ -140,3 +140,30 @@ Deno.test("data_processor: --dry-run shows input, processor and output", async (
   assert.match(text, /data\/\*\.csv → \$ echo "files: \$#" → out\/all\.csv/);
   assert.match(text, /data\/\{a,b\}\.csv → javascript <inline code> --upper → out\/upper\.csv/);
 });
+
+Deno.test("data_processor: a param in a path is a name, never a pattern or `..`", async () => {
+  const dir = copyFixtures();
+  const ok = await weft(["run", `${dir}/named.yml`, "--json", "-p", "name=b"]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(Deno.readTextFileSync(`${dir}/out/b.copy`), "b,2\n");
+  // The base may name any folder: it starts the path.
+  const base = await weft(["run", `${dir}/named.yml`, "--json", "-p", "dir=data/../data"]);
+  assert.equal(base.code, 0, base.stderr);
+  for (
+    const [value, reason] of [
+      ["*", /"\*" .*read as a pattern/],
+      ["../../etc/passwd", /"\/" .*add folders/],
+    ] as const
+  ) {
+    const run = await weft(["run", `${dir}/named.yml`, "--json", "-p", `name=${value}`]);
+    assert.equal(run.code, 1, `${value}: ${run.stderr}`);
+    const one = task(JSON.parse(run.stdout) as RunReport, "one");
+    assert.equal(one.status, "failed");
+    assert.match(one.error ?? "", reason, value);
+  }
+  // Refused before anything is read or written.
+  assert.deepEqual([...Deno.readDirSync(`${dir}/out`)].map((e) => e.name).sort(), [
+    "a.copy",
+    "b.copy",
+  ]);
+});

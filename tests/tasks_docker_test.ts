@@ -28,6 +28,7 @@ function context(env: Record<string, string>, overrides: Partial<TaskContext> = 
     emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
     interpolate: (text) => text.replaceAll("${env.BUILD_NUMBER}", "42"),
     interpolateUrl: (url) => url,
+    interpolatePath: (path) => path,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

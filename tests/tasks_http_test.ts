@@ -104,6 +104,7 @@ async function run(
     interpolate: (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => vars[name] ?? ""),
     // The real URL renderer; `${name}` reads vars[name].
     interpolateUrl: (url) => compileTemplate(url).renderUrl((root) => vars[root]),
+    interpolatePath: (path, glob) => compileTemplate(path).renderPath((root) => vars[root], glob),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
   };

@@ -23,6 +23,7 @@ function context(overrides: Partial<TaskContext> = {}) {
     emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
     interpolate: (text) => text,
     interpolateUrl: (url) => url,
+    interpolatePath: (path) => path,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

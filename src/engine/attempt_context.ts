@@ -180,6 +180,11 @@ export class AttemptContext implements TaskContext {
 
   interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
 
+  /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
+  interpolatePath(path: string, glob: boolean): string {
+    return this.#run.exprs.renderPath(path, this.scope, glob);
+  }
+
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
     this.#run.exprs.renderShell(command, this.scope);
 

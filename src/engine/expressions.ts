@@ -55,6 +55,15 @@ export class Expressions {
   }
 
   /**
+   * Interpolates a file path, or a glob when `glob`: each value stays one name inside it
+   * (see expr/path.ts). Throws ExpressionError for a value that would change its structure.
+   */
+  renderPath(text: string, scope: Scope, glob: boolean): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).renderPath(scope, glob);
+  }
+
+  /**
    * Interpolates an environment block in order, as a shell or a .env file would: a value
    * reads the names set above it in the block (`IMAGE: ${env.REGISTRY}/app`), and for
    * any other name — itself included (`PATH: ${env.PATH}:/opt/bin`) — `scope`, the layer

@@ -7,6 +7,7 @@ import type { Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { Parser } from "./parser.ts";
+import { buildPath } from "./path.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { buildUrl } from "./url.ts";
 import { type Scope, stringify, type Value } from "./value.ts";
@@ -46,6 +47,13 @@ export interface CompiledTemplate {
    * that would change the URL's structure.
    */
   renderUrl(scope: Scope): string;
+  /**
+   * For file paths and globs: each value stays one name inside the path (no `/`, not
+   * `.` or `..`, in a glob no pattern characters), or is inserted as written when the
+   * substitution is `${raw(...)}` or starts the path. See path.ts. Throws
+   * ExpressionError at the substitution for a value that would change the path.
+   */
+  renderPath(scope: Scope, glob: boolean): string;
   /**
    * Each value's text is given to `place` with the offset of its `${` and what `place`
    * returns is inserted: for fields where a value must stay inside its place (a mail
@@ -155,6 +163,15 @@ class Template implements CompiledTemplate {
       offset,
     }));
     return buildUrl(this.literals, values);
+  }
+
+  renderPath(scope: Scope, glob: boolean): string {
+    const values = this.substitutions.map(({ evaluate, offset, raw }) => ({
+      text: stringify(evaluate(scope)),
+      raw,
+      offset,
+    }));
+    return buildPath(this.literals, values, glob);
   }
 
   renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string {

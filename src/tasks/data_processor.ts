@@ -37,8 +37,10 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
   type: "data_processor",
   async run(task: DataProcessorConfig, ctx: TaskContext): Promise<TaskResult> {
     const base = ctx.workflowDir ?? ctx.cwd;
-    const output = resolve(base, ctx.interpolate(task.output.path));
-    const pattern = ctx.interpolate(task.input.path);
+    // A value is a name in these paths, never `..` or a pattern (expr/path.ts); the
+    // engine records the ExpressionError thrown for one as the task's failure.
+    const output = resolve(base, ctx.interpolatePath(task.output.path, false));
+    const pattern = ctx.interpolatePath(task.input.path, true);
     let inputs: string[];
     try {
       inputs = matchFiles(base, pattern).filter((path) => path !== output);

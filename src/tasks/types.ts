@@ -89,6 +89,13 @@ export interface TaskContext {
    */
   interpolateUrl(url: string): string;
   /**
+   * Interpolate `${...}` into a file path, or a glob when `glob`: each value stays one
+   * name inside it, `${raw(...)}` and a value starting the path as written (see
+   * expr/path.ts). Throws for a value that would add folders, climb out with `..`, or
+   * (in a glob) add a pattern.
+   */
+  interpolatePath(path: string, glob: boolean): string;
+  /**
    * Interpolate `${...}` into a shell command so that no value can be read as shell
    * syntax: each value is passed through an extra environment variable.
    */

@@ -1,0 +1,93 @@
+/**
+ * Building a file path (or a glob of files) from a template, so that a value is a name
+ * and never path or glob syntax — as url.ts does for URLs and shell.ts for commands:
+ *
+ * | where the `${` stands                 | the value                                      |
+ * |---------------------------------------|------------------------------------------------|
+ * | the very start of the path (the base) | inserted as written: it may name any folder, or be a whole glob |
+ * | anywhere else                         | inserted as written if it holds no `/` or `\` (it stays inside one name), does not make a name read `.` or `..`, and — in a glob — holds none of `* ? [ ] { } ( ) ,` (which the glob would read as a pattern); else refused |
+ *
+ * A value written `${raw(...)}` is inserted as written wherever it stands (a value
+ * meant to add folders or a pattern). NUL is refused everywhere (no path holds one).
+ * @module
+ */
+import { ExpressionError } from "./errors.ts";
+
+/** One substituted value. `offset` locates its `${` in the template, for errors. */
+export interface PathValue {
+  text: string;
+  /** Written as `raw(...)`: inserted without checks. */
+  raw: boolean;
+  offset: number;
+}
+
+/** Characters a glob (node:fs globSync: `*`, `?`, classes, braces, extglobs) reads as syntax. */
+const GLOB_SYNTAX = /[*?[\]{}(),]/;
+
+/**
+ * The path text: `literals[k]` is the text before value k (the last one the text after
+ * all values). `glob`: the path is a glob pattern. Throws ExpressionError, at the value's
+ * `${`, for a value that would change the path's structure (table above).
+ */
+export function buildPath(
+  literals: readonly string[],
+  values: readonly PathValue[],
+  glob: boolean,
+): string {
+  let path = literals[0];
+  /** Where each checked value landed in `path`, to find the names they make. */
+  const placed: { start: number; end: number; offset: number }[] = [];
+  for (let k = 0; k < values.length; k++) {
+    const value = values[k];
+    if (value.text.includes("\0")) {
+      throw new ExpressionError("a value holds a NUL character, which no path can", value.offset);
+    }
+    if (!value.raw && path !== "") {
+      checkName(value, glob);
+      placed.push({
+        start: path.length,
+        end: path.length + value.text.length,
+        offset: value.offset,
+      });
+    }
+    path += value.text + literals[k + 1];
+  }
+  // `.` and `..` only read as folders as whole names, which may be made of a value and
+  // the literal text (or other values) on either side of it.
+  for (const { start, end, offset } of placed) {
+    const from = path.lastIndexOf("/", start - 1) + 1;
+    const slash = path.indexOf("/", end);
+    const name = path.slice(from, slash < 0 ? path.length : slash);
+    if (name === "." || name === "..") {
+      throw new ExpressionError(
+        `a value makes the name ${JSON.stringify(name)} in the path, which would leave its folder`,
+        offset,
+        "a value stands for a name inside the path; if it is meant to name another folder, write raw(...) around it",
+      );
+    }
+  }
+  return path;
+}
+
+function checkName(value: PathValue, glob: boolean): void {
+  const slash = /[/\\]/.exec(value.text);
+  if (slash) {
+    throw new ExpressionError(
+      `a value holds ${JSON.stringify(slash[0])} (at character ${
+        slash.index + 1
+      }), which would add folders to the path`,
+      value.offset,
+      "a value stands for a name inside the path; if it is meant to add folders, write raw(...) around it",
+    );
+  }
+  const syntax = glob ? GLOB_SYNTAX.exec(value.text) : null;
+  if (syntax) {
+    throw new ExpressionError(
+      `a value holds ${JSON.stringify(syntax[0])} (at character ${
+        syntax.index + 1
+      }), which the glob would read as a pattern`,
+      value.offset,
+      "a value stands for a name; if it is meant to be a pattern, write raw(...) around it",
+    );
+  }
+}

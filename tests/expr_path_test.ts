@@ -1,0 +1,39 @@
+/**
+ * Paths built from templates (expr/path.ts): a value is one name inside the path — no
+ * `/`, never a `.`/`..` name, in a glob no pattern characters — unless it starts the
+ * path or is written `${raw(...)}`.
+ */
+import assert from "node:assert/strict";
+import { compileTemplate } from "../src/expr/template.ts";
+import { ExpressionError } from "../src/expr/errors.ts";
+
+const render = (text: string, vars: Record<string, string>, glob = true) =>
+  compileTemplate(text).renderPath((_root, path) => vars[path[0]], glob);
+
+Deno.test("renderPath: a value is a name; the base and raw(...) as written", () => {
+  assert.equal(render("data/${params.day}.json", { day: "2026-11-01" }), "data/2026-11-01.json");
+  assert.equal(render("${params.dir}/*.json", { dir: "../in/[x]" }), "../in/[x]/*.json");
+  assert.equal(render("data/${raw(params.day)}.json", { day: "*" }), "data/*.json");
+  assert.equal(render("data/${params.a}${params.b}", { a: "..x", b: "y.." }), "data/..xy..");
+  // Not a glob: pattern characters are ordinary in a file name.
+  assert.equal(render("out/${params.n}.csv", { n: "a*b[1]" }, false), "out/a*b[1].csv");
+});
+
+Deno.test("renderPath: a value adding folders, a `..` name or a pattern is refused at its ${", () => {
+  const refused = (text: string, vars: Record<string, string>, pattern: RegExp, glob = true) => {
+    assert.throws(() => render(text, vars, glob), (e: unknown) => {
+      assert.ok(e instanceof ExpressionError);
+      assert.match(e.message, pattern);
+      assert.equal(e.offset, text.indexOf("${params"));
+      return true;
+    });
+  };
+  refused("data/${params.day}.json", { day: "*" }, /"\*" .*read as a pattern/);
+  refused("data/${params.day}.json", { day: "{a,b}" }, /read as a pattern/);
+  refused("data/{x,${params.day}}/f", { day: "y,.." }, /read as a pattern/);
+  refused("data/${params.day}", { day: "../private/keys" }, /"\/".*add folders/);
+  refused("data/${params.day}", { day: "..\\x" }, /add folders/, false);
+  refused("data/${params.day}/f", { day: ".." }, /name "\.\." .*leave its folder/, false);
+  refused("data/.${params.day}/f", { day: "." }, /name "\.\."/, false);
+  refused("data/${params.day}", { day: "a\0b" }, /NUL/, false);
+});
