@@ -33,7 +33,8 @@ export type Node =
 
 /**
  * The functions of the language. `raw(x)` has the value of `x`; where a template is
- * encoded for its context (a URL), a substitution written `${raw(x)}` is inserted as
+ * encoded or checked for its context (a URL, a data_processor path), a substitution
+ * written `${raw(x)}` is inserted as
  * written instead.
  */
 export const FUNCTIONS = ["raw"] as const;

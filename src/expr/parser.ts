@@ -151,7 +151,7 @@ export class Parser {
       throw new ExpressionError(
         `unknown function '${name}'`,
         t.start,
-        `the only function is raw(...), which inserts a value into a URL without encoding it`,
+        `the only function is raw(...), which inserts a value into a URL or a data_processor path as written`,
       );
     }
     const open = this.next();
