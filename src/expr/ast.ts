@@ -34,8 +34,7 @@ export type Node =
 /**
  * The functions of the language. `raw(x)` has the value of `x`; where a template is
  * encoded or checked for its context (a URL, a data_processor path), a substitution
- * written `${raw(x)}` is inserted as
- * written instead.
+ * written `${raw(x)}` is inserted as written instead.
  */
 export const FUNCTIONS = ["raw"] as const;
 
