@@ -213,6 +213,7 @@ const INVALID: [string, string, number | null][] = [
   ["database-bad-url.yml", 'config.connection in task "migrate": the connection', 7],
   ["database-unknown-scheme.yml", 'unsupported database scheme "mysql:"', 6],
   ["database-query-value-as-name.yml", "a `${...}` in SQL cannot stand for a name", 7],
+  ["database-query-order-by-value.yml", "a `${...}` in SQL cannot stand for a name, after BY", 11],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */

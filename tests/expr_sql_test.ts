@@ -91,3 +91,37 @@ Deno.test("renderSql: a $tag$ with non-ASCII letters is a dollar quote, as the c
   assert.throws(() => renderSql("SELECT $t1$ ${x} $t1$", echo, pg), /inside a \$-quoted body/);
   assert.deepEqual(renderSql("SELECT $é$ a $é$, ${x}", echo, pg).sql, "SELECT $é$ a $é$, $1");
 });
+
+Deno.test("checkSql: a value right after a keyword a name follows is refused (FROM, ORDER BY, ...)", () => {
+  const refused: [string, string][] = [
+    ["SELECT name FROM ${params.col}", "FROM"],
+    ["SELECT a FROM t ORDER BY ${params.col}", "BY"],
+    ["SELECT a FROM t GROUP  BY\n  ${params.col}", "BY"],
+    ["SELECT * FROM a JOIN ${t} ON true", "JOIN"],
+    ["INSERT INTO ${t} VALUES (1)", "INTO"],
+    ["UPDATE ${t} SET a = 1", "UPDATE"],
+    ["UPDATE t SET ${c} = 1", "SET"],
+    ["SELECT a AS ${alias} FROM t", "AS"],
+    ["SELECT a FROM (SELECT b FROM t) AS s ORDER BY ${c}", "BY"],
+  ];
+  for (const [sql, keyword] of refused) {
+    const error = checkSql(sql);
+    assert.ok(error instanceof ExpressionError, sql);
+    assert.equal(error.message, `a \`\${...}\` in SQL cannot stand for a name, after ${keyword}`);
+    assert.equal(error.offset, sql.indexOf("${"), sql);
+  }
+  // Values: in a select list, after WHERE/LIMIT/=, and after FROM inside parentheses.
+  for (
+    const sql of [
+      "SELECT ${params.n} AS n",
+      "SELECT a FROM t WHERE b = ${v} LIMIT ${n} OFFSET ${o}",
+      "SELECT EXTRACT(YEAR FROM ${d}::timestamp)",
+      "SELECT substring(${s} FROM 2 FOR 3), trim(BOTH FROM ${s2})",
+      "SELECT CAST(${v} AS int)",
+      "SELECT a FROM t WHERE b IN (${x}, ${y}) ORDER BY a",
+      "UPDATE t SET a = ${v} WHERE id = ${id}",
+    ]
+  ) {
+    assert.equal(checkSql(sql), undefined, sql);
+  }
+});

@@ -7,8 +7,11 @@
  *   the quotes go and it becomes a placeholder, typed by its context as the literal was;
  * - inside a longer literal (`'%${params.q}%'`): the literal is cut around it and joined
  *   with `||` to the value as text: `('%' || CAST($1 AS TEXT) || '%')`;
- * - next to a name or number (`users_${x}`), after a `.`, inside a quoted identifier, a
- *   comment or a PostgreSQL dollar-quoted body: refused, since a parameter cannot be
+ * - next to a name or number (`users_${x}`), after a `.`, right after a keyword that a
+ *   name follows (`FROM ${t}` outside parentheses, `JOIN`, `INTO`, `UPDATE`, `TABLE`,
+ *   `ORDER BY`/`GROUP BY`, `AS`, `SET`, …: a parameter there is a syntax error or, after
+ *   `BY`, a constant that silently sorts or groups nothing), inside a quoted identifier,
+ *   a comment or a PostgreSQL dollar-quoted body: refused, since a parameter cannot be
  *   (part of) a name or code. The lexing follows PostgreSQL's and SQLite's common rules:
  *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
  *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
@@ -80,11 +83,17 @@ export function renderSql(
   const out: string[] = [];
   const blank = new BlankPrefix(out);
   let state: State = { kind: "code" };
+  /** Parentheses open in code: `FROM` inside them may take a value (`EXTRACT(YEAR FROM x)`). */
+  let depth = 0;
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
     while (i < literal.length) {
       const step = advance(state, literal, i, out.length);
+      if (state.kind === "code" && step.next === i + 1) {
+        if (literal[i] === "(") depth++;
+        else if (literal[i] === ")") depth = Math.max(0, depth - 1);
+      }
       out.push(literal.slice(i, step.next));
       if (step.closedCut) out.push(")");
       state = step.state;
@@ -112,6 +121,10 @@ export function renderSql(
         // `${x}(` would read the value as a function's name.
         throw refuse("for a name or a part of one");
       }
+      const keyword = /([A-Za-z]+)\s*$/.exec(literal)?.[1].toLowerCase();
+      if (keyword && NAME_FOLLOWS.has(keyword) && (keyword !== "from" || depth === 0)) {
+        throw refuse(`for a name, after ${keyword.toUpperCase()}`);
+      }
       out.push(mark);
       continue;
     }
@@ -137,6 +150,30 @@ export function renderSql(
   if (state.kind === "string" && state.cut) out.push(")");
   return { sql: out.join(""), params };
 }
+
+/**
+ * Keywords a table, column or other name follows (PostgreSQL and SQLite grammar), where a
+ * parameter cannot stand. `FROM` only outside parentheses: inside them it also takes
+ * values (`EXTRACT(YEAR FROM x)`, `SUBSTRING(s FROM 2)`, `TRIM(BOTH FROM s)`).
+ */
+const NAME_FOLLOWS = new Set([
+  "from",
+  "join",
+  "into",
+  "update",
+  "table",
+  "by",
+  "as",
+  "set",
+  "index",
+  "view",
+  "trigger",
+  "schema",
+  "database",
+  "column",
+  "references",
+  "collate",
+]);
 
 /** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */
 class BlankPrefix {
