@@ -150,6 +150,29 @@ test("a cwd that does not exist fails with NotFound", async () => {
   );
 });
 
+test("a cwd or program path too long names which and the limits, not an errno", async () => {
+  const longName = "/tmp/" + "d".repeat(300);
+  await assert.rejects(
+    spawner.spawn({ cmd: "true", args: [], cwd: longName, env: { PATH } }),
+    (e: Error) => {
+      assert.equal(
+        e.message,
+        `the working directory ${JSON.stringify(longName)} is too long ` +
+          "(Linux allows 255 bytes for one name and 4095 for a whole path)",
+      );
+      return true;
+    },
+  );
+  const longProgram = "/tmp/" + "p".repeat(300);
+  await assert.rejects(
+    spawner.spawn({ cmd: longProgram, args: [], cwd: "/", env: { PATH } }),
+    (e: Error) => {
+      assert.match(e.message, /^the path of '\/tmp\/p+' is too long \(Linux allows 255 bytes/);
+      return true;
+    },
+  );
+});
+
 test("every child is reaped: no zombie once the status resolves", async () => {
   const pids: number[] = [];
   for (let i = 0; i < 20; i++) pids.push((await run("exit 0")).pid);

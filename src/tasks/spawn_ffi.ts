@@ -84,7 +84,7 @@ export class FfiSpawner implements ProcessSpawner {
     }
     if ("errno" in started) {
       if (started.errno === E2BIG) throw execLimitFailure(options.cmd, options.args, options.env);
-      throw spawnError(options.cmd, started.errno);
+      throw spawnError(options.cmd, started.errno, options.cwd);
     }
     const { pid } = started;
     if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
@@ -178,15 +178,51 @@ function adoptWriteEnd(libc: NonNullable<ReturnType<typeof loadLibc>>, fd: numbe
   }
 }
 
-function spawnError(cmd: string, errno: number): Error {
+function spawnError(cmd: string, errno: number, cwd: string | undefined): Error {
   if (errno === ENOENT || errno === ENOTDIR) {
     return new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
   }
   if (errno === EACCES || errno === EPERM) {
     return new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
   }
-  return openFilesError(errno) ?? new Error(`Failed to spawn '${cmd}': errno ${errno}`);
+  if (errno === ENAMETOOLONG) {
+    // posix_spawn's chdir and exec both report it: say which path is too long.
+    const what = cwd !== undefined && pathTooLong(cwd)
+      ? `the working directory ${JSON.stringify(cwd)} is`
+      : `the path of '${cmd}' is`;
+    return new Error(
+      `${what} too long (Linux allows ${NAME_MAX} bytes for one name and ${PATH_MAX - 1} ` +
+        "for a whole path)",
+    );
+  }
+  const known = ERRNO_TEXT[errno];
+  return openFilesError(errno) ??
+    new Error(
+      `Failed to spawn '${cmd}': ${known ? `${known} (errno ${errno})` : `errno ${errno}`}`,
+    );
 }
+
+const ENAMETOOLONG = 36;
+/** Linux's limits (limits.h): bytes in one path name, and in a whole path with its NUL. */
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+
+/** Whether `path` breaks a limit of {@link NAME_MAX} or {@link PATH_MAX} (in UTF-8 bytes). */
+function pathTooLong(path: string): boolean {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  return bytes(path) >= PATH_MAX || path.split("/").some((name) => bytes(name) > NAME_MAX);
+}
+
+/** What other errors posix_spawn may report mean (Linux errno values, errno(3)). */
+const ERRNO_TEXT: Record<number, string> = {
+  5: "input/output error",
+  8: "not a program the system can run (no #! line, or built for another machine)",
+  11: "no more processes can be started now (RLIMIT_NPROC or the system's limit)",
+  12: "out of memory",
+  21: "the program is a folder",
+  26: "the program file is open for writing (text file busy)",
+  40: "too many levels of symbolic links",
+};
 
 function isExecutableFile(path: string): boolean {
   try {
