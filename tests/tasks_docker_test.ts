@@ -29,6 +29,7 @@ function context(env: Record<string, string>, overrides: Partial<TaskContext> = 
     interpolate: (text) => text.replaceAll("${env.BUILD_NUMBER}", "42"),
     interpolateUrl: (url) => url,
     interpolatePath: (path) => path,
+    interpolateJson: (text) => text,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

@@ -1,7 +1,8 @@
 /**
  * Basic auth user names (src/tasks/http_request.ts, src/parse/step_checks.ts): a `:` in
  * the user name would move the user/password split (RFC 7617), so it is refused — by
- * `weft validate` when written in the file, before sending when a value brings it.
+ * `weft validate` when written in the file, before sending when a value brings it. And a
+ * `data` text sent as JSON, whose values cannot add JSON syntax (expr/json_text.ts).
  * Through the CLI against a real HTTP server on 127.0.0.1.
  */
 import assert from "node:assert/strict";
@@ -108,5 +109,43 @@ tasks:
     assert.deepEqual(server.seen, [basic("ab", "p:w")]);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("a data text sent as JSON keeps each value inside its string; other texts as written", async () => {
+  const bodies: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    bodies.push(await req.text());
+    return new Response("ok");
+  });
+  try {
+    const { file, env } = await writeFlow(`name: json_text
+params: { n: alice, count: "1" }
+tasks:
+  - id: json
+    type: http
+    url: http://127.0.0.1:${server.addr.port}/j
+    headers: { Content-Type: application/json; charset=utf-8 }
+    data: '{"name": "\${params.n}", "role": "user", "count": \${params.count}}'
+  - id: plain
+    type: http
+    depends_on: [json]
+    url: http://127.0.0.1:${server.addr.port}/p
+    headers: { Content-Type: text/plain }
+    data: 'name=\${params.n}'
+`);
+    const n = 'x", "role": "admin", "z": "';
+    const ok = await weft(["run", file, "--json", "-p", `n=${n}`], { env });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(bodies[0]), { name: n, role: "user", count: 1 });
+    assert.equal(bodies[1], `name=${n}`);
+
+    const bad = await weft(["run", file, "--json", "-p", 'count=1, "role": "admin"'], { env });
+    assert.equal(bad.code, 1, bad.stderr);
+    const json = JSON.parse(bad.stdout).tasks.find((t: { id: string }) => t.id === "json");
+    assert.match(json.error, /outside a JSON string must be one number, true, false or null/);
+    assert.equal(bodies.length, 2, "the refused request was never sent");
+  } finally {
+    await server.shutdown();
   }
 });

@@ -105,6 +105,7 @@ async function run(
     // The real URL renderer; `${name}` reads vars[name].
     interpolateUrl: (url) => compileTemplate(url).renderUrl((root) => vars[root]),
     interpolatePath: (path, glob) => compileTemplate(path).renderPath((root) => vars[root], glob),
+    interpolateJson: (text) => compileTemplate(text).renderJson((root) => vars[root]),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
   };

@@ -24,6 +24,7 @@ function context(overrides: Partial<TaskContext> = {}) {
     interpolate: (text) => text,
     interpolateUrl: (url) => url,
     interpolatePath: (path) => path,
+    interpolateJson: (text) => text,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

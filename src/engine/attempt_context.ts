@@ -185,6 +185,10 @@ export class AttemptContext implements TaskContext {
     return this.#run.exprs.renderPath(path, this.scope, glob);
   }
 
+  interpolateJson(text: string): string {
+    return this.#run.exprs.renderJson(text, this.scope);
+  }
+
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
     this.#run.exprs.renderShell(command, this.scope);
 

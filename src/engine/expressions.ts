@@ -64,6 +64,15 @@ export class Expressions {
   }
 
   /**
+   * Interpolates a JSON text: values inside strings escaped, others one scalar (see
+   * expr/json_text.ts). Throws ExpressionError for a value that would change its structure.
+   */
+  renderJson(text: string, scope: Scope): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).renderJson(scope);
+  }
+
+  /**
    * Interpolates an environment block in order, as a shell or a .env file would: a value
    * reads the names set above it in the block (`IMAGE: ${env.REGISTRY}/app`), and for
    * any other name — itself included (`PATH: ${env.PATH}:/opt/bin`) — `scope`, the layer

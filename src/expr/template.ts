@@ -7,6 +7,7 @@ import type { Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { Parser } from "./parser.ts";
+import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { buildUrl } from "./url.ts";
@@ -54,6 +55,12 @@ export interface CompiledTemplate {
    * ExpressionError at the substitution for a value that would change the path.
    */
   renderPath(scope: Scope, glob: boolean): string;
+  /**
+   * For a JSON text: a value inside a string is escaped as its content, one elsewhere
+   * must be a number, true, false or null; `${raw(...)}` and a value that is the whole
+   * text as written. See json_text.ts. Throws ExpressionError at the substitution.
+   */
+  renderJson(scope: Scope): string;
   /**
    * Each value's text is given to `place` with the offset of its `${` and what `place`
    * returns is inserted: for fields where a value must stay inside its place (a mail
@@ -157,21 +164,24 @@ class Template implements CompiledTemplate {
   }
 
   renderUrl(scope: Scope): string {
-    const values = this.substitutions.map(({ evaluate, offset, raw }) => ({
-      text: stringify(evaluate(scope)),
-      raw,
-      offset,
-    }));
-    return buildUrl(this.literals, values);
+    return buildUrl(this.literals, this.#values(scope));
   }
 
   renderPath(scope: Scope, glob: boolean): string {
-    const values = this.substitutions.map(({ evaluate, offset, raw }) => ({
+    return buildPath(this.literals, this.#values(scope), glob);
+  }
+
+  /** Each substitution's value as text, whether it is written raw(...), and its offset. */
+  #values(scope: Scope): { text: string; raw: boolean; offset: number }[] {
+    return this.substitutions.map(({ evaluate, offset, raw }) => ({
       text: stringify(evaluate(scope)),
       raw,
       offset,
     }));
-    return buildPath(this.literals, values, glob);
+  }
+
+  renderJson(scope: Scope): string {
+    return buildJsonText(this.literals, this.#values(scope));
   }
 
   renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string {

@@ -74,7 +74,10 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
     if (typeof task.data === "string") {
-      body = ctx.interpolate(task.data);
+      // Sent as JSON, the text is built so that no value adds JSON syntax (expr/json_text.ts).
+      body = JSON_TYPE.test(headers.get("content-type") ?? "")
+        ? ctx.interpolateJson(task.data)
+        : ctx.interpolate(task.data);
     } else {
       body = JSON.stringify(interpolateDeep(task.data, ctx));
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
@@ -86,6 +89,9 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   }
   return { method, url, displayUrl: url.href, headers, body };
 }
+
+/** A JSON media type: `application/json`, `application/problem+json`, … (RFC 6839 §3.1). */
+const JSON_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
   if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;

@@ -96,6 +96,12 @@ export interface TaskContext {
    */
   interpolatePath(path: string, glob: boolean): string;
   /**
+   * Interpolate `${...}` into a JSON text: a value inside a string escaped as its
+   * content, one elsewhere a number, true, false or null (see expr/json_text.ts). Throws
+   * for a value that would add JSON syntax.
+   */
+  interpolateJson(text: string): string;
+  /**
    * Interpolate `${...}` into a shell command so that no value can be read as shell
    * syntax: each value is passed through an extra environment variable.
    */

@@ -1,0 +1,85 @@
+/**
+ * Building a JSON text (an http task's `data` written as a string and sent as JSON) from a
+ * template, so that a value is data and never JSON syntax — as url.ts does for URLs:
+ *
+ * | where the `${` stands                      | the value                                   |
+ * |--------------------------------------------|---------------------------------------------|
+ * | the whole text (`data: "${params.body}"`)  | inserted as written: it is the whole body   |
+ * | inside a string (`"name": "${params.n}"`)  | escaped as a JSON string's content (RFC 8259 §7): a `"` in it stays inside the string |
+ * | anywhere else (`"count": ${params.n}`)     | one number, `true`, `false` or `null`, else refused |
+ *
+ * A value written `${raw(...)}` is inserted as written wherever it stands (a value that
+ * is a JSON fragment on purpose).
+ * @module
+ */
+import { ExpressionError } from "./errors.ts";
+
+/** One substituted value. `offset` locates its `${` in the template, for errors. */
+export interface JsonTextValue {
+  text: string;
+  /** Written as `raw(...)`: inserted as written. */
+  raw: boolean;
+  offset: number;
+}
+
+/** One JSON scalar a value may be outside a string (RFC 8259 §3, §6). */
+const SCALAR = /^\s*(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*$/;
+
+/**
+ * The JSON text: `literals[k]` is the text before value k (the last one the text after
+ * all values), each value placed by the table above. Throws ExpressionError, at the
+ * value's `${`, for a value outside a string that is not one scalar.
+ */
+export function buildJsonText(
+  literals: readonly string[],
+  values: readonly JsonTextValue[],
+): string {
+  if (values.length === 1 && literals[0].trim() === "" && literals[1].trim() === "") {
+    return literals[0] + values[0].text + literals[1];
+  }
+  let text = "";
+  let state: State = "out";
+  for (let k = 0; k < literals.length; k++) {
+    const literal = literals[k];
+    state = scan(literal, state === "escape" ? "in" : state);
+    text += literal;
+    if (k === values.length) break;
+    const value = values[k];
+    if (value.raw) text += value.text;
+    else if (state === "escape") {
+      // `"a\${x}"`: the `\` would escape the value's first character.
+      throw new ExpressionError(
+        "a value right after a `\\` in a JSON string",
+        value.offset,
+        "write the backslash as `\\\\` or move it",
+      );
+    } else if (state === "in") text += JSON.stringify(value.text).slice(1, -1);
+    else if (SCALAR.test(value.text)) text += value.text.trim();
+    else {
+      throw new ExpressionError(
+        "a value outside a JSON string must be one number, true, false or null",
+        value.offset,
+        'put it inside quotes ("${...}") to send it as a string, write `data` as an object ' +
+          "(weft then writes the JSON), or write raw(...) around a value that is JSON on purpose",
+      );
+    }
+  }
+  return text;
+}
+
+/** Outside a string, inside one, or inside one right after an unpaired backslash. */
+type State = "out" | "in" | "escape";
+
+/** Where a JSON text is after `literal`, given where it was before. */
+function scan(literal: string, state: State): State {
+  for (let i = 0; i < literal.length; i++) {
+    const c = literal[i];
+    if (state === "out") {
+      if (c === '"') state = "in";
+    } else if (c === "\\") {
+      if (i === literal.length - 1) return "escape";
+      i++;
+    } else if (c === '"') state = "out";
+  }
+  return state;
+}
