@@ -102,7 +102,8 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
 
 /**
  * Creates the folder as the store would (0700) and writes and removes a probe file in
- * it. Never throws: a failure is `{ writable: false, error }`.
+ * it, and opens the history database's files that exist for writing as a run does
+ * (store/open.ts). Never throws: a failure is `{ writable: false, error }`.
  */
 async function probeWritable(home: string): Promise<{ writable: boolean; error?: string }> {
   const probe = `${home}/.self-check-${crypto.randomUUID()}`;
@@ -110,6 +111,8 @@ async function probeWritable(home: string): Promise<{ writable: boolean; error?:
     await Deno.mkdir(home, { recursive: true, mode: 0o700 });
     await Deno.writeTextFile(probe, "", { mode: 0o600 });
     await Deno.remove(probe);
+    const { databaseFiles, kvPath, openableForWriting } = await import("../store/open.ts");
+    for (const file of databaseFiles(kvPath(home))) await openableForWriting(file);
     return { writable: true };
   } catch (e) {
     return { writable: false, error: (e as Error).message };

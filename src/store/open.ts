@@ -105,6 +105,9 @@ async function openForWriting(home: string): Promise<Opened> {
   );
   const kv = kvPath(home);
   await step("cannot create the history database", kv, () => createPrivateFile(kv));
+  for (const file of databaseFiles(kv)) {
+    await step("cannot write the history database", file, () => openableForWriting(file));
+  }
   const store = await step(
     "cannot open the history database",
     kv,
@@ -220,13 +223,36 @@ async function createPrivateFile(path: string): Promise<void> {
   }
 }
 
-/** Makes the KV file and SQLite's side files (-wal, -shm) readable by the owner only. */
+/** The KV file at `path` and SQLite's side files beside it (`-wal`, `-shm`). */
+export function databaseFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`];
+}
+
+/**
+ * Opens `file`, if it exists, for writing and closes it, changing nothing: SQLite opens a
+ * file it cannot write (mode 0444, `chattr +i`, another owner) read-only without a word
+ * and fails at the first write, which for a run is after its tasks have started.
+ * Throws the OS error (PermissionDenied, …); a missing file is fine (SQLite creates it).
+ */
+export async function openableForWriting(file: string): Promise<void> {
+  try {
+    (await Deno.open(file, { write: true })).close();
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/**
+ * Makes the KV file and SQLite's side files readable by the owner only, taking away the
+ * group's and others' bits and adding none: a file the user made read-only stays so.
+ */
 async function restrictFiles(path: string): Promise<void> {
   if (Deno.build.os === "windows") return;
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+  for (const file of databaseFiles(path)) {
     try {
       const info = await Deno.stat(file);
-      if (((info.mode ?? 0) & 0o077) !== 0) await Deno.chmod(file, 0o600);
+      const mode = info.mode ?? 0;
+      if ((mode & 0o077) !== 0) await Deno.chmod(file, mode & 0o700);
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }

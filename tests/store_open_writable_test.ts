@@ -1,0 +1,67 @@
+/**
+ * A history database weft cannot write (store/open.ts): SQLite would open it read-only
+ * without a word and fail at the first record, after the run's tasks had started. `weft
+ * run` refuses before anything runs (exit 2, naming the file), `self-check` says so, the
+ * reading verbs still read it, and weft never gives the file back a write bit the user
+ * took away. As root the file is made immutable (`chattr +i`); as another user, 0444.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const ROOT = Deno.uid() === 0;
+
+async function setImmutable(file: string, on: boolean): Promise<void> {
+  if (!ROOT) return Deno.chmodSync(file, on ? 0o444 : 0o600);
+  const r = await new Deno.Command("chattr", { args: [on ? "+i" : "-i", file] }).output();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+}
+
+Deno.test("a history database weft cannot write: run refuses before any task, self-check says so", async () => {
+  const dir = testTempDir("ro-kv-");
+  const home = `${dir}/home`;
+  const marker = `${dir}/ran`;
+  const flow = `${dir}/side.yml`;
+  Deno.writeTextFileSync(flow, `name: side\ntasks:\n  - id: a\n    command: touch ${marker}\n`);
+  const env = { WEFT_HOME: home };
+  const first = await weft(["run", "-q", flow], { env });
+  assert.equal(first.code, 0, first.stderr);
+  Deno.removeSync(marker);
+  const kv = `${home}/weft.kv`;
+  await setImmutable(kv, true);
+  try {
+    const run = await weft(["run", "-q", flow], { env });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, new RegExp(`${kv}: cannot write the history database: `));
+    assert.match(run.stderr, /hint: /);
+    assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound, "no task ran");
+    const check = await weft(["self-check", "--json"], { env });
+    assert.equal(check.code, 1, check.stderr);
+    const report = JSON.parse(check.stdout);
+    assert.equal(report.store.writable, false);
+    assert.match(report.store.error, /weft\.kv/);
+    const history = await weft(["history", "--json"], { env });
+    assert.equal(history.code, 0, history.stderr);
+    assert.equal(JSON.parse(history.stdout).length, 1, "the recorded run is still read");
+  } finally {
+    await setImmutable(kv, false);
+  }
+});
+
+Deno.test("opening the history takes the group's and others' bits away and adds none", async () => {
+  const home = testTempDir("kv-mode-");
+  const env = { WEFT_HOME: home };
+  const flow = `${home}/ok.yml`;
+  Deno.writeTextFileSync(flow, "name: ok\ntasks:\n  - id: a\n    command: 'true'\n");
+  assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+  const kv = `${home}/weft.kv`;
+  Deno.chmodSync(kv, 0o644);
+  assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+  assert.equal(Deno.statSync(kv).mode! & 0o777, 0o600);
+  if (ROOT) {
+    // Root may write a 0444 file: it is used, made private, and stays read-only.
+    Deno.chmodSync(kv, 0o444);
+    assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+    assert.equal(Deno.statSync(kv).mode! & 0o777, 0o400);
+  }
+});
