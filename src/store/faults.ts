@@ -76,8 +76,8 @@ const BY_MESSAGE: [RegExp, FaultEntry][] = [
   [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
   [/read-only file system|attempt to write a readonly database/i, BY_CODE.EROFS],
   [/database is locked|database table is locked/i, {
-    reason: "the history database stayed locked by another weft process",
-    hint: "try again once the other weft command has finished",
+    reason: "the history database stayed locked by another process",
+    hint: "try again once the other weft command (or whatever holds weft.kv open) has finished",
   }],
   [/database disk image is malformed|file is not a database/i, {
     reason: "the history database is damaged",

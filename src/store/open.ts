@@ -114,6 +114,12 @@ async function openForWriting(home: string): Promise<Opened> {
     () => KvRunStore.open(kv, logsPath(home)),
   );
   try {
+    await awaitUnlocked(store);
+  } catch (e) {
+    // Not closed: closing waits for the read still blocked on the lock (exit ends it).
+    throw new StorageError("cannot open the history database", kv, e, ExitCode.Invalid);
+  }
+  try {
     await restrictFiles(kv);
   } catch (e) {
     store.close();
@@ -135,8 +141,9 @@ async function openForReading(home: string): Promise<Opened> {
     }
     throw new StorageError("cannot read run history", kv, e);
   }
+  let store: RunStore;
   try {
-    return { store: await KvRunStore.open(kv, logsPath(home)), snapshot: false };
+    store = await KvRunStore.open(kv, logsPath(home));
   } catch (inPlace) {
     // SQLite cannot open a WAL database where it cannot write its side files
     // (read-only mount, folder of another user): read a private copy instead.
@@ -145,6 +152,38 @@ async function openForReading(home: string): Promise<Opened> {
     } catch {
       throw new StorageError("cannot read run history", kv, inPlace);
     }
+  }
+  try {
+    await awaitUnlocked(store);
+  } catch (e) {
+    // Not closed: closing waits for the read still blocked on the lock (exit ends it).
+    throw new StorageError("cannot read run history", kv, e);
+  }
+  return { store, snapshot: false };
+}
+
+/** How long opening the history waits for another process's lock on it, in ms. */
+export const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Reads one run, failing after {@link LOCK_WAIT_MS} with a "database is locked" error
+ * (store/faults.ts explains it): Deno KV waits out SQLite's busy lock without a limit,
+ * so a process holding weft.kv locked (an open `sqlite3` transaction) would otherwise
+ * leave every weft command waiting without a word. The store cannot be closed after
+ * that failure (closing waits for the blocked read): the command exits with its error.
+ */
+async function awaitUnlocked(store: RunStore): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`)),
+      LOCK_WAIT_MS,
+    );
+  });
+  try {
+    await Promise.race([store.listRuns({ limit: 1 }), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,57 @@
+/**
+ * A history database another process keeps locked (store/open.ts awaitUnlocked): Deno KV
+ * waits out SQLite's lock without a limit, so weft used to wait without a word for as
+ * long as the lock was held. Now `weft history` and `weft run` give up after
+ * LOCK_WAIT_MS (store/open.ts) with one line naming the file, and no task runs.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+/** python3's sqlite3 holding an exclusive transaction on `file` until killed. */
+async function holdLock(file: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command("python3", {
+    args: [
+      "-c",
+      "import sqlite3,sys,time\n" +
+      "c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE')\n" +
+      "print('locked', flush=True); time.sleep(600)",
+      file,
+    ],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value } = await reader.read();
+  assert.equal(new TextDecoder().decode(value).trim(), "locked");
+  reader.releaseLock();
+  await child.stdout.cancel();
+  return child;
+}
+
+Deno.test("a history database kept locked: history and run say so after the wait, nothing runs", async () => {
+  const dir = testTempDir("kv-lock-");
+  const env = { WEFT_HOME: `${dir}/home` };
+  const marker = `${dir}/ran`;
+  const flow = `${dir}/side.yml`;
+  Deno.writeTextFileSync(flow, `name: side\ntasks:\n  - id: a\n    command: touch ${marker}\n`);
+  assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+  Deno.removeSync(marker);
+  const lock = await holdLock(`${dir}/home/weft.kv`);
+  try {
+    const [history, run] = await Promise.all([
+      weft(["history"], { env }),
+      weft(["run", "-q", flow], { env }),
+    ]);
+    assert.equal(history.code, 1, history.stderr);
+    assert.match(history.stderr, /weft\.kv: cannot read run history: .*locked by another process/);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /weft\.kv: cannot open the history database: .*locked by another/);
+    assert.match(run.stderr, /hint: try again once/);
+    assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound, "no task ran");
+  } finally {
+    lock.kill("SIGKILL");
+    await lock.status;
+  }
+  // Unlocked: everything works again.
+  assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+});
