@@ -1,11 +1,13 @@
 /**
- * The task part of the workflow language: fields every task shares, one config
- * shape per task type, and the composite tasks (conditional, parallel, loop,
- * data_processor).
+ * The task part of the workflow language: one variant per task type, of the fields every
+ * task shares (task_fields.ts) and its type's config (task_configs.ts), and the composite
+ * tasks (conditional, parallel, loop, data_processor). Each variant is built when first
+ * used (once.ts), so that a workflow is parsed with the variants of its task types only
+ * (workflow_for.ts).
  * @module
  */
 import * as z from "zod";
-import { duration, envMap, processText, taskId, taskIdList, timeout } from "./fields.ts";
+import { processText, taskId, timeout } from "./fields.ts";
 import {
   databaseConfig,
   dockerConfig,
@@ -19,6 +21,11 @@ import {
   shellConfig,
   workflowCallConfig,
 } from "./task_configs.ts";
+import { once } from "./once.ts";
+import { execFields, graphFields, SHELL_TYPE, TASK_DESCRIPTION, TASK_NAME } from "./task_fields.ts";
+
+/** Re-exported: the shared fields' schemas are part of the task model (task_fields.ts). */
+export { CHANNEL_NAMES, channelName, retrySchema, taskNotificationsSchema } from "./task_fields.ts";
 
 /** Task types that run one unit of work. */
 export const LEAF_TYPES = [
@@ -39,140 +46,93 @@ export type LeafType = (typeof LEAF_TYPES)[number];
 /** Any task type name. */
 export type TaskType = (typeof TASK_TYPES)[number];
 
-/**
- * `type` of a shell task: optional, because a task without `type` is a shell task. A
- * default (rather than a preprocess step) keeps `type` optional in the JSON Schema too.
- */
-const SHELL_TYPE = z.literal("shell").default("shell");
-
-/** `retry`: `attempts` counts every try, the first included. */
-export const retrySchema = z.strictObject({
-  attempts: z.number().int().min(1).max(100).describe(
-    "How many tries in all, the first included (1 to 100)",
-  ),
-  delay: duration("ms").optional().describe(
-    "Wait before the next try (a bare number is milliseconds)",
-  ),
-  backoff: z.enum(["fixed", "exponential"]).optional().describe(
-    "fixed: the same delay each time; exponential: the delay doubles after each try",
-  ),
-  max_delay: duration("ms").optional().describe(
-    "The longest delay exponential backoff grows to (a bare number is milliseconds)",
-  ),
-}).meta({ id: "Retry", description: "Retries: attempts counts every try, the first included" });
-
-const TASK_NAME = "A label for the task, shown instead of its id";
-const TASK_DESCRIPTION = "What the task does, for people reading the workflow";
-
-/** Fields that say how a unit of work runs, shared by top-level and nested tasks. */
-const execFields = {
-  name: z.string().optional().describe(TASK_NAME),
-  description: z.string().optional().describe(TASK_DESCRIPTION),
-  cwd: processText.optional().describe(
-    "The working directory, relative to the workflow file's folder (default: that folder)",
-  ),
-  environment: envMap.optional().describe(
-    "Environment variables for this task, over the workflow's (NAME: value)",
-  ),
-  timeout: timeout.optional().describe(
-    "Limit for each try; the task fails when it runs longer (a bare number is seconds)",
-  ),
-  retry: retrySchema.optional(),
-  live_output: z.boolean().optional().describe(
-    "true: show the task's output as it runs (otherwise only with -v)",
-  ),
-  continue_on_error: z.boolean().optional().describe(
-    "true: a failure of this task does not fail the run, and tasks after it still run",
-  ),
-};
-
-/** The notification channels weft can send to (src/notify/). */
-export const CHANNEL_NAMES = ["slack", "email", "webhook"] as const;
-/** A channel name, as `notifications.channels` and alert rules list them. */
-export const channelName = z.enum(CHANNEL_NAMES);
-
-/**
- * A task's own `notifications`: when it ends, tell these channels (configured by the
- * workflow's `notifications`, the global config or the environment). Default: any outcome.
- */
-export const taskNotificationsSchema = z.strictObject({
-  channels: z.array(channelName).min(1).describe(
-    "Channels to tell when the task ends (slack, email, webhook; set up in the workflow's notifications)",
-  ),
-  on_completion: z.boolean().optional().describe("true: tell on every outcome"),
-  on_success: z.boolean().optional().describe("true: tell when the task succeeds"),
-  on_failure: z.boolean().optional().describe("true: tell when the task fails or times out"),
-}).meta({
-  id: "TaskNotifications",
-  description: "Tell these channels when this task ends (default: any outcome)",
-});
-
-/** Fields that place a task in the workflow graph; only top-level tasks have them. */
-const graphFields = {
-  id: taskId,
-  depends_on: taskIdList.optional().describe("Tasks that must succeed before this one starts"),
-  condition: z.string().optional().describe(
-    "Run only when this expression is true, e.g. ${env.SKIP_TESTS} != 'true'",
-  ),
-  on_success: taskIdList.optional().describe(
-    "Callback tasks to run when this task succeeds (each runs at most once per run)",
-  ),
-  on_failure: taskIdList.optional().describe(
-    "Callback tasks to run when this task fails (each runs at most once per run)",
-  ),
-  /** `false`: nothing else runs while this task does. */
-  parallel: z.boolean().optional().describe(
-    "false: nothing else runs while this task does (loops: true runs iterations at once)",
-  ),
-  notifications: taskNotificationsSchema.optional(),
-};
-
-/** Leaf task variants keyed by `type`, each with `extra` fields added. */
+/** Leaf task variants by `type`, each with `extra` fields added, each built when first used. */
 function leafVariants<E extends z.ZodRawShape>(extra: E) {
   const base = { ...extra, ...execFields };
-  return [
-    z.strictObject({ type: SHELL_TYPE, ...base, ...shellConfig }),
-    z.strictObject({ type: z.literal("http"), ...base, ...httpConfig }).meta(HTTP_SCHEMA_RULES),
-    z.strictObject({
-      type: z.literal("docker"),
-      ...base,
-      config: dockerConfig.describe(
-        "Build (dockerfile/context, tags, push) and/or run (image, command, volumes, ...) settings",
-      ),
-    }),
-    z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig })
-      .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA),
-    z.strictObject({ type: z.literal("python"), ...base, ...pythonConfig })
-      .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA),
-    z.strictObject({
-      type: z.literal("database"),
-      ...base,
-      config: databaseConfig.describe(
-        "connection, and what to run: migrations_path, file and/or query (in that order)",
-      ),
-    }),
-    z.strictObject({ type: z.literal("workflow"), ...base, ...workflowCallConfig }),
-  ] as const;
+  return {
+    shell: once(() => z.strictObject({ type: SHELL_TYPE, ...base, ...shellConfig })),
+    http: once(() =>
+      z.strictObject({ type: z.literal("http"), ...base, ...httpConfig() }).meta(HTTP_SCHEMA_RULES)
+    ),
+    docker: once(() =>
+      z.strictObject({
+        type: z.literal("docker"),
+        ...base,
+        config: dockerConfig().describe(
+          "Build (dockerfile/context, tags, push) and/or run (image, command, volumes, ...) settings",
+        ),
+      })
+    ),
+    javascript: once(() =>
+      z.strictObject({ type: z.literal("javascript"), ...base, ...scriptConfig() })
+        .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA)
+    ),
+    python: once(() =>
+      z.strictObject({ type: z.literal("python"), ...base, ...pythonConfig() })
+        .refine(needsScriptOrCode, SCRIPT_OR_CODE).meta(SCRIPT_OR_CODE_SCHEMA)
+    ),
+    database: once(() =>
+      z.strictObject({
+        type: z.literal("database"),
+        ...base,
+        config: databaseConfig().describe(
+          "connection, and what to run: migrations_path, file and/or query (in that order)",
+        ),
+      })
+    ),
+    workflow: once(() =>
+      z.strictObject({ type: z.literal("workflow"), ...base, ...workflowCallConfig() })
+    ),
+  };
 }
 
-/** A unit of work nested inside a composite (`then`, `else`, loop `task`): no graph fields. */
-export const stepSchema = z.discriminatedUnion("type", leafVariants({})).meta({ id: "Step" });
-/** A nested unit of work. */
-export type Step = z.output<typeof stepSchema>;
+/** Every variant of `variants`, in {@link LEAF_TYPES} order (the union's and the JSON Schema's). */
+function allLeaves<V extends Record<LeafType, () => z.ZodType>>(v: V) {
+  return [
+    v.shell(),
+    v.http(),
+    v.docker(),
+    v.javascript(),
+    v.python(),
+    v.database(),
+    v.workflow(),
+  ] as [
+    ReturnType<V["shell"]>,
+    ReturnType<V["http"]>,
+    ReturnType<V["docker"]>,
+    ReturnType<V["javascript"]>,
+    ReturnType<V["python"]>,
+    ReturnType<V["database"]>,
+    ReturnType<V["workflow"]>,
+  ];
+}
 
-/** A task inside a `parallel` task: a step with an `id`. */
-export const parallelChildSchema = z.discriminatedUnion("type", leafVariants({ id: taskId }))
-  .meta({ id: "ParallelChild" });
+const stepVariants = leafVariants({});
+/**
+ * A unit of work nested inside a composite (`then`, `else`, loop `task`): no graph fields.
+ * Built on first use, as every schema of this module but the fields all tasks share.
+ */
+export const stepSchema = once(() =>
+  z.discriminatedUnion("type", allLeaves(stepVariants)).meta({ id: "Step" })
+);
+/** A nested unit of work. */
+export type Step = z.output<ReturnType<typeof stepSchema>>;
+
+const childVariants = leafVariants({ id: taskId });
+/** A task inside a `parallel` task: a step with an `id` (built on first use). */
+export const parallelChildSchema = once(() =>
+  z.discriminatedUnion("type", allLeaves(childVariants)).meta({ id: "ParallelChild" })
+);
 /** A task inside a `parallel` task. */
-export type ParallelChild = z.output<typeof parallelChildSchema>;
+export type ParallelChild = z.output<ReturnType<typeof parallelChildSchema>>;
 
 // ---- top-level tasks --------------------------------------------------------
 
-const compositeTimeout = {
+const compositeTimeout = once(() => ({
   timeout: timeout.optional().describe(
     "Limit for the whole task, nested tasks included (a bare number is seconds)",
   ),
-};
+}));
 
 /**
  * A field of an object loop item (`${item.version}`): any value, but text first, so
@@ -180,93 +140,128 @@ const compositeTimeout = {
  * else text is taken (parse/written_keep.ts) instead of becoming 1.1, 7, true; plain
  * `10` and `true` stay a number and a boolean.
  */
-const itemField = z.union([z.string(), z.number(), z.boolean(), z.unknown()]);
+const itemField = () => z.union([z.string(), z.number(), z.boolean(), z.unknown()]);
 
-/** Every top-level task variant. */
-export const taskSchema = z.discriminatedUnion("type", [
-  ...leafVariants(graphFields),
-  z.strictObject({
-    type: z.literal("conditional"),
-    ...graphFields,
-    name: z.string().optional().describe(TASK_NAME),
-    description: z.string().optional().describe(TASK_DESCRIPTION),
-    ...compositeTimeout,
-    condition: z.string().min(1).describe(
-      "The expression that picks the branch, e.g. ${params.env} == 'prod'",
-    ),
-    then: stepSchema.describe("What runs when the condition is true"),
-    else: stepSchema.optional().describe("What runs when the condition is false"),
-  }),
-  z.strictObject({
-    type: z.literal("parallel"),
-    ...graphFields,
-    name: z.string().optional().describe(TASK_NAME),
-    description: z.string().optional().describe(TASK_DESCRIPTION),
-    ...compositeTimeout,
-    tasks: z.array(parallelChildSchema).min(1).describe(
-      "The tasks to run at once, each with an id",
-    ),
-    wait_for: z.enum(["all", "any", "first"]).default("all").describe(
-      "all: every task must succeed; any: one success is enough; first: the first to end decides",
-    ),
-  }),
-  z.strictObject({
-    type: z.literal("loop"),
-    ...graphFields,
-    name: z.string().optional().describe(TASK_NAME),
-    description: z.string().optional().describe(TASK_DESCRIPTION),
-    ...compositeTimeout,
-    /**
-     * A list (scalars, or objects read as `${item.name}`), or an expression that yields
-     * a JSON array or newline-separated text.
-     */
-    items: z.union([
-      // minItems: `weft validate` refuses an empty list (it would run nothing).
-      z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), itemField)]))
-        .meta({ minItems: 1 }),
-      z.string(),
-    ]).describe(
-      "What to loop over: a list, or an expression yielding a JSON array or one item per line; each is ${item} (${index} counts from 0)",
-    ),
-    task: stepSchema.describe("What runs for each item (read it as ${item})"),
-    /** For loops, `parallel: true` runs the iterations at once. */
-    max_parallel: z.number().int().min(1).optional().describe(
-      "With parallel: true, the most iterations running at once",
-    ),
-    stop_on_failure: z.boolean().optional().describe(
-      "true (default): the first failed iteration stops the loop; the rest are skipped",
-    ),
-  }),
-  z.strictObject({
-    type: z.literal("data_processor"),
-    ...graphFields,
-    ...execFields,
-    input: z.strictObject({
-      type: z.literal("file").describe("Input files, matched by path"),
-      path: processText.min(1).describe("A glob, relative to the workflow file (data/*.json)"),
-      allow_empty: z.boolean().optional().describe(
-        "true: run the processor even when the glob matches no file (default: a failure)",
+const topLeaves = leafVariants(graphFields);
+
+/** Every top-level task variant by `type`, each built when first used. */
+const topVariants = {
+  ...topLeaves,
+  conditional: once(() =>
+    z.strictObject({
+      type: z.literal("conditional"),
+      ...graphFields,
+      name: z.string().optional().describe(TASK_NAME),
+      description: z.string().optional().describe(TASK_DESCRIPTION),
+      ...compositeTimeout(),
+      condition: z.string().min(1).describe(
+        "The expression that picks the branch, e.g. ${params.env} == 'prod'",
       ),
-    }).describe("The files to process"),
-    processor: z.discriminatedUnion("type", [
-      z.strictObject({ type: z.literal("javascript"), ...scriptConfig }).refine(
-        needsScriptOrCode,
-        SCRIPT_OR_CODE,
-      ).meta(SCRIPT_OR_CODE_SCHEMA),
-      z.strictObject({ type: z.literal("python"), ...pythonConfig }).refine(
-        needsScriptOrCode,
-        SCRIPT_OR_CODE,
-      ).meta(SCRIPT_OR_CODE_SCHEMA),
-      z.strictObject({ type: SHELL_TYPE, ...shellConfig }),
-    ]).describe("What turns the input into the output: javascript, python or shell"),
-    output: z.strictObject({
-      type: z.literal("file").describe("Output to a file"),
-      path: processText.min(1).describe("The file to write, relative to the workflow file"),
-    }).describe("Where the processor's result goes"),
-  }),
-]).meta({ id: "Task" });
+      then: stepSchema().describe("What runs when the condition is true"),
+      else: stepSchema().optional().describe("What runs when the condition is false"),
+    })
+  ),
+  parallel: once(() =>
+    z.strictObject({
+      type: z.literal("parallel"),
+      ...graphFields,
+      name: z.string().optional().describe(TASK_NAME),
+      description: z.string().optional().describe(TASK_DESCRIPTION),
+      ...compositeTimeout(),
+      tasks: z.array(parallelChildSchema()).min(1).describe(
+        "The tasks to run at once, each with an id",
+      ),
+      wait_for: z.enum(["all", "any", "first"]).default("all").describe(
+        "all: every task must succeed; any: one success is enough; first: the first to end decides",
+      ),
+    })
+  ),
+  loop: once(() =>
+    z.strictObject({
+      type: z.literal("loop"),
+      ...graphFields,
+      name: z.string().optional().describe(TASK_NAME),
+      description: z.string().optional().describe(TASK_DESCRIPTION),
+      ...compositeTimeout(),
+      /**
+       * A list (scalars, or objects read as `${item.name}`), or an expression that yields
+       * a JSON array or newline-separated text.
+       */
+      items: z.union([
+        // minItems: `weft validate` refuses an empty list (it would run nothing).
+        z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), itemField())]))
+          .meta({ minItems: 1 }),
+        z.string(),
+      ]).describe(
+        "What to loop over: a list, or an expression yielding a JSON array or one item per line; each is ${item} (${index} counts from 0)",
+      ),
+      task: stepSchema().describe("What runs for each item (read it as ${item})"),
+      /** For loops, `parallel: true` runs the iterations at once. */
+      max_parallel: z.number().int().min(1).optional().describe(
+        "With parallel: true, the most iterations running at once",
+      ),
+      stop_on_failure: z.boolean().optional().describe(
+        "true (default): the first failed iteration stops the loop; the rest are skipped",
+      ),
+    })
+  ),
+  data_processor: once(() =>
+    z.strictObject({
+      type: z.literal("data_processor"),
+      ...graphFields,
+      ...execFields,
+      input: z.strictObject({
+        type: z.literal("file").describe("Input files, matched by path"),
+        path: processText.min(1).describe("A glob, relative to the workflow file (data/*.json)"),
+        allow_empty: z.boolean().optional().describe(
+          "true: run the processor even when the glob matches no file (default: a failure)",
+        ),
+      }).describe("The files to process"),
+      processor: z.discriminatedUnion("type", [
+        z.strictObject({ type: z.literal("javascript"), ...scriptConfig() }).refine(
+          needsScriptOrCode,
+          SCRIPT_OR_CODE,
+        ).meta(SCRIPT_OR_CODE_SCHEMA),
+        z.strictObject({ type: z.literal("python"), ...pythonConfig() }).refine(
+          needsScriptOrCode,
+          SCRIPT_OR_CODE,
+        ).meta(SCRIPT_OR_CODE_SCHEMA),
+        z.strictObject({ type: SHELL_TYPE, ...shellConfig }),
+      ]).describe("What turns the input into the output: javascript, python or shell"),
+      output: z.strictObject({
+        type: z.literal("file").describe("Output to a file"),
+        path: processText.min(1).describe("The file to write, relative to the workflow file"),
+      }).describe("Where the processor's result goes"),
+    })
+  ),
+};
+
+/** Every top-level task variant (built on first use). */
+export const taskSchema = once(() =>
+  z.discriminatedUnion("type", [
+    ...allLeaves(topLeaves),
+    topVariants.conditional(),
+    topVariants.parallel(),
+    topVariants.loop(),
+    topVariants.data_processor(),
+  ]).meta({ id: "Task" })
+);
+
+/**
+ * The top-level task union with the variants of `types` only (those a workflow uses), in
+ * {@link taskSchema}'s order and built of the same variants: a task of one of these
+ * types parses as it does in {@link taskSchema}. Any other task fails here (no
+ * discriminator) where it may pass there. No `id` meta: it is not the model's `Task`.
+ */
+export function taskUnionOf(types: ReadonlySet<TaskType>): z.ZodType {
+  const options = TASK_TYPES.filter((t) => types.has(t)).map((t) => topVariants[t]());
+  return z.discriminatedUnion(
+    "type",
+    options as unknown as Parameters<typeof z.discriminatedUnion>[1],
+  );
+}
 
 /** A top-level task, as parsed (durations in milliseconds, lists normalised). */
-export type Task = z.output<typeof taskSchema>;
+export type Task = z.output<ReturnType<typeof taskSchema>>;
 /** A top-level task of one type. */
 export type TaskOf<T extends TaskType> = Extract<Task, { type: T }>;

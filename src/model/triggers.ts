@@ -8,6 +8,7 @@ import * as z from "zod";
 import { Cron } from "croner";
 import { duration } from "./fields.ts";
 import { OVERLAP_POLICIES } from "./schedule.ts";
+import { once } from "./once.ts";
 
 /** Trigger kinds. */
 export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as const;
@@ -33,74 +34,81 @@ function cronError(expr: string, timezone?: string): string | undefined {
 const CRON_HINT =
   'fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 = Sunday), e.g. "0 2 * * *" for 02:00 daily; an optional seconds field goes first';
 
-/** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames). */
-export const cronSchema = z.string().superRefine((expr, ctx) => {
-  const err = cronError(expr);
-  if (err) ctx.addIssue({ code: "custom", message: err, params: { hint: CRON_HINT } });
-}).meta({
-  // The field count of cronError, for editors; ranges need croner.
-  pattern: "^\\s*(@[a-z]+|\\S+(\\s+\\S+){4,5})\\s*$",
-  patternErrorMessage:
-    'a cron expression: 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *"), 6 with seconds first, or @daily-style',
-  examples: ["0 2 * * *", "*/15 * * * *", "@daily"],
-});
+/** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames); built on first use. */
+export const cronSchema = once(() =>
+  z.string().superRefine((expr, ctx) => {
+    const err = cronError(expr);
+    if (err) ctx.addIssue({ code: "custom", message: err, params: { hint: CRON_HINT } });
+  }).meta({
+    // The field count of cronError, for editors; ranges need croner.
+    pattern: "^\\s*(@[a-z]+|\\S+(\\s+\\S+){4,5})\\s*$",
+    patternErrorMessage:
+      'a cron expression: 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *"), 6 with seconds first, or @daily-style',
+    examples: ["0 2 * * *", "*/15 * * * *", "@daily"],
+  })
+);
 
-/** An IANA time zone name, checked against the runtime's Intl data. */
-export const timezoneSchema = z.string().superRefine((tz, ctx) => {
-  try {
-    // Intl takes bare offsets (+05:00) too; they are no IANA name (as checkCron in src/schedule/cron.ts).
-    if (/^[+-]/.test(tz)) throw new RangeError("an offset");
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-  } catch {
-    ctx.addIssue({
-      code: "custom",
-      message: `unknown time zone ${JSON.stringify(tz)}`,
-      params: { hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC" },
-    });
-  }
-});
+/** An IANA time zone name, checked against the runtime's Intl data (built on first use). */
+export const timezoneSchema = once(() =>
+  z.string().superRefine((tz, ctx) => {
+    try {
+      // Intl takes bare offsets (+05:00) too; they are no IANA name (as checkCron in src/schedule/cron.ts).
+      if (/^[+-]/.test(tz)) throw new RangeError("an offset");
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown time zone ${JSON.stringify(tz)}`,
+        params: { hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC" },
+      });
+    }
+  })
+);
 
 /** `trigger.config`: the keys each trigger type reads. */
-const triggerConfig = z.strictObject({
-  schedule: cronSchema.optional().describe(
-    "schedule trigger: a cron expression (5 fields, 6 with seconds first, or @daily)",
-  ),
-  timezone: timezoneSchema.optional().describe(
-    "schedule trigger: the IANA time zone of the cron expression (e.g. Europe/Berlin; default: the host's)",
-  ),
-  // The settings of `weft schedule add` (see src/schedule/from_trigger.ts).
-  /** The schedule's name (default: the workflow's name). */
-  name: z.string().min(1).optional().describe(
-    "schedule trigger: the schedule's name (default: the workflow's name)",
-  ),
-  /** How late a missed fire still runs when weft comes back (bare number: seconds). */
-  catchup: duration("s").optional().describe(
-    "schedule trigger: how late a missed fire still runs when weft comes back (a bare number is seconds)",
-  ),
-  /** What a fire does while the previous run still runs (default skip). */
-  overlap: z.enum(OVERLAP_POLICIES).optional().describe(
-    "schedule trigger: what a fire does while the previous run still runs: skip (default), queue, cancel or allow",
-  ),
-  /** Params each scheduled run gets. */
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe(
-    "schedule trigger: params each scheduled run gets",
-  ),
-  files: z.union([z.string(), z.array(z.string())]).optional().describe(
-    "file_change trigger: a glob or a list of globs to watch",
-  ),
-  debounce: duration("s").optional().describe(
-    "file_change trigger: run once the files have been quiet this long (default 0.5s)",
-  ),
-  webhook: z.string().optional().describe(
-    "webhook trigger: the path that starts a run (e.g. /trigger/deploy)",
-  ),
-  secret: z.string().optional().describe(
-    "webhook trigger: the shared secret a request must carry",
-  ),
-  method: z.string().optional().describe(
-    "webhook trigger: the HTTP method the webhook accepts",
-  ),
-});
+const triggerConfig = once(() =>
+  z.strictObject({
+    schedule: cronSchema().optional().describe(
+      "schedule trigger: a cron expression (5 fields, 6 with seconds first, or @daily)",
+    ),
+    timezone: timezoneSchema().optional().describe(
+      "schedule trigger: the IANA time zone of the cron expression (e.g. Europe/Berlin; default: the host's)",
+    ),
+    // The settings of `weft schedule add` (see src/schedule/from_trigger.ts).
+    /** The schedule's name (default: the workflow's name). */
+    name: z.string().min(1).optional().describe(
+      "schedule trigger: the schedule's name (default: the workflow's name)",
+    ),
+    /** How late a missed fire still runs when weft comes back (bare number: seconds). */
+    catchup: duration("s").optional().describe(
+      "schedule trigger: how late a missed fire still runs when weft comes back (a bare number is seconds)",
+    ),
+    /** What a fire does while the previous run still runs (default skip). */
+    overlap: z.enum(OVERLAP_POLICIES).optional().describe(
+      "schedule trigger: what a fire does while the previous run still runs: skip (default), queue, cancel or allow",
+    ),
+    /** Params each scheduled run gets. */
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional()
+      .describe(
+        "schedule trigger: params each scheduled run gets",
+      ),
+    files: z.union([z.string(), z.array(z.string())]).optional().describe(
+      "file_change trigger: a glob or a list of globs to watch",
+    ),
+    debounce: duration("s").optional().describe(
+      "file_change trigger: run once the files have been quiet this long (default 0.5s)",
+    ),
+    webhook: z.string().optional().describe(
+      "webhook trigger: the path that starts a run (e.g. /trigger/deploy)",
+    ),
+    secret: z.string().optional().describe(
+      "webhook trigger: the shared secret a request must carry",
+    ),
+    method: z.string().optional().describe(
+      "webhook trigger: the HTTP method the webhook accepts",
+    ),
+  })
+);
 
 /** A trigger type name. */
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
@@ -110,35 +118,37 @@ export type TriggerType = (typeof TRIGGER_TYPES)[number];
  * `"manual|schedule|webhook|file_change"`: the workflow answers to each), or a list.
  * Parsed to a list without repeats.
  */
-const triggerTypes = z.union([z.string(), z.array(z.string()).min(1)])
-  .transform((value, ctx) => {
-    const list = Array.isArray(value) ? value : value.split("|").map((t) => t.trim());
-    const unknown = list.find((t) => !(TRIGGER_TYPES as readonly string[]).includes(t));
-    if (unknown !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `${JSON.stringify(unknown)} is not a trigger type`,
-        params: {
-          hint: `use one of ${TRIGGER_TYPES.join(", ")}, or several joined with | ` +
-            `(e.g. "manual|schedule")`,
+const triggerTypes = once(() =>
+  z.union([z.string(), z.array(z.string()).min(1)])
+    .transform((value, ctx) => {
+      const list = Array.isArray(value) ? value : value.split("|").map((t) => t.trim());
+      const unknown = list.find((t) => !(TRIGGER_TYPES as readonly string[]).includes(t));
+      if (unknown !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${JSON.stringify(unknown)} is not a trigger type`,
+          params: {
+            hint: `use one of ${TRIGGER_TYPES.join(", ")}, or several joined with | ` +
+              `(e.g. "manual|schedule")`,
+          },
+        });
+        return z.NEVER;
+      }
+      return [...new Set(list)] as TriggerType[];
+    })
+    .meta({
+      description:
+        "manual, schedule, webhook or file_change; several joined with | (manual|schedule) or a list",
+      anyOf: [
+        { type: "string", enum: [...TRIGGER_TYPES] },
+        {
+          type: "string",
+          pattern: `^(${TRIGGER_TYPES.join("|")})(\\|(${TRIGGER_TYPES.join("|")}))*$`,
         },
-      });
-      return z.NEVER;
-    }
-    return [...new Set(list)] as TriggerType[];
-  })
-  .meta({
-    description:
-      "manual, schedule, webhook or file_change; several joined with | (manual|schedule) or a list",
-    anyOf: [
-      { type: "string", enum: [...TRIGGER_TYPES] },
-      {
-        type: "string",
-        pattern: `^(${TRIGGER_TYPES.join("|")})(\\|(${TRIGGER_TYPES.join("|")}))*$`,
-      },
-      { type: "array", items: { type: "string", enum: [...TRIGGER_TYPES] }, minItems: 1 },
-    ],
-  });
+        { type: "array", items: { type: "string", enum: [...TRIGGER_TYPES] }, minItems: 1 },
+      ],
+    })
+);
 
 const TRIGGER_NEEDS = { schedule: "schedule", webhook: "webhook", file_change: "files" } as const;
 
@@ -160,31 +170,36 @@ function triggerSchemaRules(): Record<string, unknown>[] {
   }));
 }
 
-/** One trigger. `config` holds the keys of every type the trigger names (as in the seed). */
-export const triggerSchema = z.strictObject({
-  type: triggerTypes,
-  config: triggerConfig.optional().describe(
-    "Settings of the trigger's types: schedule/timezone, webhook, files/debounce",
-  ),
-}).superRefine((t, ctx) => {
-  // Refinements run even when `type` itself failed; it is a list only when it parsed.
-  if (!Array.isArray(t.type)) return;
-  for (const type of t.type) {
-    if (type === "manual") continue;
-    const key = TRIGGER_NEEDS[type];
-    if (!t.config || t.config[key] === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["config", key],
-        message: `a ${type} trigger needs config.${key}`,
-      });
+/**
+ * One trigger. `config` holds the keys of every type the trigger names (as in the seed).
+ * Built on first use, as every schema of this module: a workflow without a trigger needs none.
+ */
+export const triggerSchema = once(() =>
+  z.strictObject({
+    type: triggerTypes(),
+    config: triggerConfig().optional().describe(
+      "Settings of the trigger's types: schedule/timezone, webhook, files/debounce",
+    ),
+  }).superRefine((t, ctx) => {
+    // Refinements run even when `type` itself failed; it is a list only when it parsed.
+    if (!Array.isArray(t.type)) return;
+    for (const type of t.type) {
+      if (type === "manual") continue;
+      const key = TRIGGER_NEEDS[type];
+      if (!t.config || t.config[key] === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["config", key],
+          message: `a ${type} trigger needs config.${key}`,
+        });
+      }
     }
-  }
-}).meta({
-  id: "Trigger",
-  description: "What starts the workflow besides `weft run`: a type and its config",
-  allOf: triggerSchemaRules(),
-});
+  }).meta({
+    id: "Trigger",
+    description: "What starts the workflow besides `weft run`: a type and its config",
+    allOf: triggerSchemaRules(),
+  })
+);
 
 /** A trigger. */
-export type Trigger = z.output<typeof triggerSchema>;
+export type Trigger = z.output<ReturnType<typeof triggerSchema>>;

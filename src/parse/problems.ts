@@ -8,7 +8,8 @@
  * @module
  */
 import { type Problem, WeftError } from "../model/errors.ts";
-import { type Workflow, workflowSchema } from "../model/workflow.ts";
+import type { Workflow } from "../model/workflow.ts";
+import { workflowSchemaFor } from "../model/workflow_for.ts";
 import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
 import type { LoadedWorkflow, LoadOptions } from "./mod.ts";
@@ -107,14 +108,19 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
   if ((text.includes("\\u") || text.includes("__proto__")) && protoKeyPaths(data).length > 0) {
     return undefined;
   }
-  const result = parseKeepingText(workflowSchema, data, scalars, JITLESS);
-  if (!result.success || callsWorkflows(result.data)) return undefined;
+  // Of the parts this file uses only: what it accepts, the full schema parses the same.
+  const schema = workflowSchemaFor(data);
+  if (schema === undefined) return undefined;
+  const result = parseKeepingText(schema, data, scalars, JITLESS);
+  if (!result.success) return undefined;
+  const workflow = result.data as Workflow;
+  if (callsWorkflows(workflow)) return undefined;
   try {
     const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];
     if (found.length > 0 || unsendableNumbers(data, scalars).length > 0) return undefined;
     // As parseWorkflowSource: an http `data` number goes out as the token written.
-    keepDataNumbers(result.data, scalars);
-    return result.data;
+    keepDataNumbers(workflow, scalars);
+    return workflow;
   } catch (e) {
     if (e instanceof WantsPosition) return undefined;
     throw e;
