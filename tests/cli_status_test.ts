@@ -116,6 +116,26 @@ Deno.test("weft status of a failed run: each failed task's reason and last lines
   assert.doesNotMatch(stdout, /✖ (after|fine)/, "only failed tasks");
 });
 
+Deno.test("weft status of a failed task whose last line is 2 MB: its lines, the long one cut", async () => {
+  const dir = testTempDir("long-line-");
+  Deno.writeTextFileSync(
+    `${dir}/long.yml`,
+    "name: long\ntasks:\n  - id: a\n    command: |\n" +
+      "      echo first; head -c 2000000 /dev/zero | tr '\\0' b; echo; exit 1\n",
+  );
+  const env = { WEFT_HOME: `${dir}/home` };
+  assert.equal((await weftCli(["run", `${dir}/long.yml`, "-q"], { env })).code, 1);
+  const { code, stdout } = await weftCli(["status"], { env });
+  assert.equal(code, 0);
+  const block = stdout.slice(stdout.indexOf("✖ a")).trimEnd().split("\n");
+  assert.equal(block[0], "✖ a failed: exited with code 1 — last 2 lines:");
+  assert.equal(block[1], "    stdout │ first");
+  assert.match(
+    block[2],
+    /^ {4}stdout │ b{65536} … \[line cut at 64 KiB here; `weft logs` prints it whole\]$/,
+  );
+});
+
 Deno.test("weft status of a failed task whose log file was deleted says so, not 'no output'", async () => {
   const home = testTempDir("home-");
   const run = await weftCli(["run", `${FIXTURES}failing.yml`, "-q"], { env: { WEFT_HOME: home } });

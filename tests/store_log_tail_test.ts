@@ -33,3 +33,20 @@ Deno.test("readLogTail: a huge file is read from its end only", async () => {
   assert.deepEqual(tail[1], { stream: "stderr", text: "the end" });
   assert.equal(tail[0].text.length, 1000, "a whole line, not the window's cut first record");
 });
+
+Deno.test("readLogTail: a last line far longer than the window shows by its start, with the lines before it", async () => {
+  const path = `${testTempDir()}/long.1.log`;
+  const long = "b".repeat(2_000_000);
+  await Deno.writeTextFile(path, `O first\nO ${long}\nE ${"c".repeat(300_000)}\nO partial`);
+  const tail = await readLogTail(path, 3);
+  assert.deepEqual(tail.map((l) => [l.stream, l.text.slice(0, 5), l.text.length]), [
+    ["stdout", "first", 5],
+    ["stdout", "bbbbb", 64 * 1024 + 2], // its start: enough for the display to cut it
+    ["stderr", "ccccc", 64 * 1024 + 2],
+  ]);
+  assert.deepEqual((await readLogTail(path, 1)).map((l) => l.stream), ["stderr"]);
+  // No newline at all: only a record still being written, no lines.
+  const open = `${testTempDir()}/open.1.log`;
+  await Deno.writeTextFile(open, `O ${long}`);
+  assert.deepEqual(await readLogTail(open, 3), []);
+});
