@@ -90,6 +90,35 @@ Deno.test("weft run / validate: a workflow calling itself through another is ref
   }
 });
 
+Deno.test("weft validate / run: calls nested past 10 levels are refused at the file: that goes too deep", async () => {
+  const dir = testTempDir("subwf-deep-");
+  // f0 calls f1 ... calls f11; f11 runs a task that leaves a mark.
+  for (let i = 0; i < 11; i++) {
+    await Deno.writeTextFile(
+      `${dir}/f${i}.yml`,
+      `name: f${i}\ntasks:\n  - id: call\n    type: workflow\n    file: f${i + 1}.yml\n`,
+    );
+  }
+  await Deno.writeTextFile(
+    `${dir}/f11.yml`,
+    "name: f11\ntasks:\n  - id: leaf\n    command: touch ran\n",
+  );
+  const env = { WEFT_HOME: testTempDir("home-") };
+  for (const verb of ["validate", "run"]) {
+    const deep = await weft([verb, "f0.yml"], { cwd: dir, env });
+    assert.equal(deep.code, 2, deep.stderr);
+    assert.match(
+      deep.stdout + deep.stderr,
+      /f9\.yml:5:11: workflow calls nest more than 10 levels deep: f0\.yml -> … -> f10\.yml \(11 levels\)/,
+    );
+  }
+  assert.throws(() => Deno.statSync(`${dir}/ran`), Deno.errors.NotFound, "nothing ran");
+  // Ten levels (f2 ... f11) are fine.
+  const ten = await weft(["run", "-q", "f2.yml"], { cwd: dir, env });
+  assert.equal(ten.code, 0, ten.stderr);
+  assert.ok(Deno.statSync(`${dir}/ran`).isFile);
+});
+
 Deno.test("weft validate / run: `file: 1.10` names the file 1.10, as the model reads it", async () => {
   const dir = testTempDir("subwf-written-");
   const parent = "name: p\ntasks:\n  - id: call\n    type: workflow\n    file: 1.10\n";

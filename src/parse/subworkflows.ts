@@ -3,8 +3,9 @@
  * exists, is itself valid (its problems are reported with its own path), declares the
  * params passed to it and gets its required ones, and no workflow calls itself,
  * directly or through others (reported with the chain, `a.yml -> b.yml -> a.yml`, at
- * the `file:` that closes the cycle). Problems about the call are placed at the
- * `file:` field (or the param's key) of the calling file.
+ * the `file:` that closes the cycle), and calls nest at most {@link MAX_CALL_LEVELS}
+ * levels deep. Problems about the call are placed at the `file:` field (or the param's
+ * key) of the calling file.
  * @module
  */
 import type * as NodePath from "node:path";
@@ -13,6 +14,15 @@ import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { specialFileKind } from "../path.ts";
+
+/**
+ * The most workflow files a chain of calls may hold, the first caller included: the
+ * limit GitHub Actions sets for reusable workflows ("a maximum of ten levels of
+ * workflows", docs: reusing workflows, nesting). Each level is checked, and at run time
+ * started, as a workflow of its own, so an unbounded chain cost time and memory with
+ * the square of its length before anything ran.
+ */
+export const MAX_CALL_LEVELS = 10;
 
 /** One `workflow` task as written. */
 interface CallRef {
@@ -79,6 +89,18 @@ export async function subworkflowProblems(
         filePath,
         `a workflow must not call itself: ${names.join(" -> ")}`,
         "break the cycle: move the shared tasks into a workflow that calls none of these",
+      );
+      continue;
+    }
+    if (chain.length >= MAX_CALL_LEVELS) {
+      const names = [...chain, { path: target, label: childLabel }].map((l) => l.label);
+      at(
+        filePath,
+        `workflow calls nest more than ${MAX_CALL_LEVELS} levels deep: ${names[0]} -> … -> ${
+          names.at(-1)
+        } (${names.length} levels)`,
+        "flatten the chain: have one workflow call several others in turn " +
+          "rather than each calling the next",
       );
       continue;
     }
