@@ -258,6 +258,28 @@ Deno.test("summary line: singular, cancelled", () => {
   assert.equal(summaryLine(report, paint(false)), "run r1 cancelled in 4.2s (1 task: 1 cancelled)");
 });
 
+Deno.test("summary line: a loop's iterations are counted by their loop, as the first line counts", () => {
+  const report: RunReport = {
+    id: "r2",
+    workflow: "w",
+    status: "failed",
+    startedAt: at(0),
+    finishedAt: at(2000),
+    durationMs: 2000,
+    tasks: [
+      record("b", { status: "timed_out" }),
+      record("b[x]", { status: "timed_out" }),
+      record("b[y]", { status: "cancelled" }),
+      record("cb", { status: "success", callback: true, attempts: 1 }),
+      record("cbl[0]", { status: "success", callback: true, attempts: 1 }),
+    ],
+  };
+  assert.equal(
+    summaryLine(report, paint(false)),
+    "run r2 failed in 2.0s (1 task: 1 timed out; 1 callback: 1 success)",
+  );
+});
+
 Deno.test("board: one line per task, redrawn in place, failures scroll above", () => {
   const board = new BoardRenderer({ ...options(), columns: 60, rows: 30 });
   const events = failingRun();

@@ -151,8 +151,11 @@ export function taskCounts(tasks: readonly { callback: boolean }[]): string {
  * `run <id> failed in 4.2s (3 tasks: 1 success, 1 failed, 1 skipped; 2 callbacks: 1 success, 1 not called)`.
  */
 export function summaryLine(report: RunReport, p: Paint): string {
-  const main = report.tasks.filter((t) => !t.callback);
-  const callbacks = report.tasks.filter((t) => t.callback);
+  // A loop's iterations (`LOOP[key]`: `[` is in no task id) are counted by their loop,
+  // as the first line counts the tasks the workflow declares.
+  const declared = report.tasks.filter((t) => !t.id.includes("["));
+  const main = declared.filter((t) => !t.callback);
+  const callbacks = declared.filter((t) => t.callback);
   const status = report.status === "success"
     ? p.green(p.bold(report.status))
     : report.status === "cancelled"
