@@ -76,6 +76,15 @@ Deno.test("shell: a working directory that does not exist is named in the error"
   assert.match(resolveQuoted(result.error!), /working directory "\/no\/such\/dir" does not exist/);
 });
 
+Deno.test("shell: a working directory that is a file is said to be one", async () => {
+  const file = `${await Deno.makeTempDir()}/flow.yml`;
+  Deno.writeTextFileSync(file, "");
+  const { ctx } = context({ cwd: file });
+  const result = await shellRunner.run({ command: "true" }, ctx);
+  assert.equal(result.ok, false);
+  assert.match(resolveQuoted(result.error!), /working directory ".*\/flow\.yml" is not a folder$/);
+});
+
 Deno.test("shell: lines are streamed as they arrive, not at the end", async () => {
   const dir = await Deno.makeTempDir();
   const { ctx, lines } = context({

@@ -17,13 +17,23 @@ export function directoryExists(path: string): boolean {
 }
 
 /**
- * The reason to give for a `NotFound` from spawning in `cwd`: the missing working
- * directory when it is the cause, else `programMissing` (the runner's own words).
+ * The reason to give for a `NotFound` from spawning in `cwd`: the working directory when
+ * it is the cause (missing, or a file rather than a folder), else `programMissing` (the
+ * runner's own words).
  */
 export function notFoundReason(cwd: string, programMissing: string): string {
-  return directoryExists(cwd)
-    ? programMissing
-    : `working directory ${quoteData(JSON.stringify(cwd))} does not exist`;
+  if (directoryExists(cwd)) return programMissing;
+  const quoted = quoteData(JSON.stringify(cwd));
+  let exists = false;
+  try {
+    Deno.statSync(cwd);
+    exists = true;
+  } catch {
+    // Missing, or a part of its path is a file: it does not exist as a folder.
+  }
+  return exists
+    ? `working directory ${quoted} is not a folder`
+    : `working directory ${quoted} does not exist`;
 }
 
 const EMFILE = 24;
