@@ -413,3 +413,18 @@ Deno.test("validate --help shows examples; no files is a usage error", async () 
   assert.deepEqual(none.code, 2);
   assertNoStackTrace(none, "usage");
 });
+
+Deno.test("weft validate of a path that is not UTF-8 says so, not only 'file not found'", async () => {
+  const dir = testTempDir("non-utf8-");
+  // The name's bytes come from printf: Deno's own APIs take only UTF-8 text.
+  const script = `f="$(printf '${dir}/bad\\377.yml')"; printf 'name: u\\ntasks:\\n  - id: a\\n` +
+    `    command: "true"\\n' > "$f"; exec "$0" "$@" "$f"`;
+  const result = await new Deno.Command("sh", {
+    args: ["-c", script, Deno.execPath(), "run", "-A", MAIN, "validate"],
+    env: { WEFT_HOME: home, NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(result.stderr) + new TextDecoder().decode(result.stdout);
+  assert.equal(result.code, 2, stderr);
+  assert.match(stderr, /bad\uFFFD\.yml: file not found: its path as given is not valid UTF-8/);
+  assert.match(stderr, /hint: weft reads paths as UTF-8; rename the file/);
+});

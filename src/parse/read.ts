@@ -64,6 +64,15 @@ export async function readInput(
     return bytes ? { bytes, path } : tooLarge(file);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
+      // Deno hands arguments over as UTF-8 text, a byte that is not UTF-8 as U+FFFD:
+      // such a file exists under another name than the one looked for.
+      if (path.includes("\uFFFD")) {
+        return {
+          file,
+          message: "file not found: its path as given is not valid UTF-8 (shown as \uFFFD)",
+          hint: "weft reads paths as UTF-8; rename the file (or its folder) with a UTF-8 name",
+        };
+      }
       return { file, message: "file not found", hint: `looked for ${path}` };
     }
     if (e instanceof Deno.errors.PermissionDenied) {
