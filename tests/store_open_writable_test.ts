@@ -65,3 +65,28 @@ Deno.test("opening the history takes the group's and others' bits away and adds 
     assert.equal(Deno.statSync(kv).mode! & 0o777, 0o400);
   }
 });
+
+Deno.test("a folder in place of SQLite's side files: history and run say so, Deno KV never panics", async () => {
+  for (const side of ["weft.kv-shm", "weft.kv-wal"]) {
+    const home = testTempDir("kv-side-");
+    const env = { WEFT_HOME: home };
+    const flow = `${home}/ok.yml`;
+    Deno.writeTextFileSync(flow, "name: ok\ntasks:\n  - id: a\n    command: 'true'\n");
+    assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
+    // A clean close leaves no side files; a crash may leave them: either way, a folder.
+    Deno.mkdirSync(`${home}/${side}`);
+    const history = await weft(["history"], { env });
+    assert.equal(history.code, 1, history.stderr);
+    assert.equal(
+      history.stderr.split("\n")[0],
+      `${home}/${side}: cannot read run history: it is a folder, not a file`,
+    );
+    const run = await weft(["run", "-q", flow], { env });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(`${side}: cannot write the history database: it is a folder`),
+    );
+    assert.doesNotMatch(history.stderr + run.stderr, /panicked|Stack backtrace/);
+  }
+});

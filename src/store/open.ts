@@ -141,6 +141,18 @@ async function openForReading(home: string): Promise<Opened> {
     }
     throw new StorageError("cannot read run history", kv, e);
   }
+  // SQLite's side files: a folder in their place makes Deno KV panic (a stack trace).
+  for (const file of databaseFiles(kv).slice(1)) {
+    try {
+      if (!(await Deno.stat(file)).isFile) {
+        throw Object.assign(new Error(`Is a directory: stat '${file}'`), { code: "EISDIR" });
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) {
+        throw new StorageError("cannot read run history", file, e);
+      }
+    }
+  }
   let store: RunStore;
   try {
     store = await KvRunStore.open(kv, logsPath(home));
