@@ -167,3 +167,31 @@ Deno.test("data_processor: a param in a path is a name, never a pattern or `..`"
     "b.copy",
   ]);
 });
+
+Deno.test("data_processor: a javascript processor given 120,000 input files gets them all", async () => {
+  const dir = testTempDir("dp-many-");
+  Deno.mkdirSync(`${dir}/in`);
+  // 120,000 names: more arguments than a JavaScript spread can pass at once.
+  const touch = await new Deno.Command("sh", {
+    args: ["-c", "seq 120000 | sed 's/$/.txt/' | xargs touch"],
+    cwd: `${dir}/in`,
+  }).output();
+  assert.equal(touch.code, 0);
+  Deno.writeTextFileSync(
+    `${dir}/many.yml`,
+    `name: many
+tasks:
+  - id: js
+    type: data_processor
+    input: {type: file, path: "in/*.txt"}
+    processor:
+      type: javascript
+      code: |
+        require("node:fs").writeFileSync(process.env.WEFT_OUTPUT_FILE, String(process.argv.length));
+    output: {type: file, path: out/js.txt}
+`,
+  );
+  const run = await weft(["run", "-q", `${dir}/many.yml`]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(Deno.readTextFileSync(`${dir}/out/js.txt`), String(120_000 + 2));
+});

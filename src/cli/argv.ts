@@ -21,6 +21,7 @@ import {
   type VerbDef,
 } from "./command.ts";
 import { programHelp, verbHelp } from "./help.ts";
+import { pushAll } from "../arrays.ts";
 
 /** A mistake in how weft was called: printed with a pointer to `--help`, exit 2. */
 export class UsageError extends Error {
@@ -118,7 +119,7 @@ export function parseVerb(verb: VerbDef, command: string, words: readonly string
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word === "--") {
-      positionals.push(...words.slice(i + 1));
+      pushAll(positionals, words.slice(i + 1));
       break;
     }
     if (word.startsWith("--")) {

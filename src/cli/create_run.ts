@@ -13,6 +13,7 @@ import { writeFault, writePrivateText } from "./write_private.ts";
 // Static: the templates are part of the module graph, so `deno compile` carries them.
 import { findTemplate, TEMPLATES } from "../templates/mod.ts";
 import { renderTemplate } from "../templates/render.ts";
+import { maxOf } from "../arrays.ts";
 
 /** Lists the templates, or writes the workflow from one; resolves to the exit code. */
 export async function runCreate(io: CliIO, flags: CreateFlags, command: string): Promise<number> {
@@ -20,7 +21,7 @@ export async function runCreate(io: CliIO, flags: CreateFlags, command: string):
     const rows = TEMPLATES.map((t) => ({ name: t.id, description: t.summary }));
     if (flags.json) await outJson(io, rows);
     else {
-      const width = Math.max(...rows.map((r) => r.name.length));
+      const width = maxOf(rows.map((r) => r.name.length));
       await out(io, rows.map((r) => `${r.name.padEnd(width)}  ${r.description}\n`).join(""));
     }
     return 0;

@@ -7,6 +7,7 @@
 import { ExitCode, formatProblem, type Problem } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, outJson } from "./io.ts";
+import { pushAll } from "../arrays.ts";
 
 /** The flags of `weft validate`, as the parser gives them. */
 export interface ValidateFlags {
@@ -71,7 +72,7 @@ export async function validateFiles(
     // stdin only for `-`: making its stream costs ~2 ms (io.ts).
     const stdin = file === "-" ? io.stdin : undefined;
     const problems = await workflowProblems(file, { cwd: io.cwd, stdin });
-    all.push(...problems);
+    pushAll(all, problems);
     if (problems.length > 0) invalid++;
     if (flags.json) continue;
     if (problems.length > 0) {

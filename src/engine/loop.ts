@@ -19,6 +19,7 @@ import {
   startComposite,
   succeededOutcome,
 } from "./composite.ts";
+import { pushAll } from "../arrays.ts";
 
 /** The longest item text used as an iteration's key; longer items are keyed by index. */
 export const MAX_ITEM_KEY_LENGTH = 64;
@@ -66,7 +67,7 @@ export async function runLoop(
   }
   const keys = iterationKeys(items, (text) => run.secrets.mask(text) !== text);
   const iterations = items.map((_, i) => iterationNode(node, `${node.id}[${keys[i]}]`, spec.step));
-  node.children.push(...iterations);
+  pushAll(node.children, iterations);
   // Weft's own names: text masked around them leaves them whole (as for task ids).
   run.secrets.protect(iterations.map((iteration) => iteration.id));
   const width = Math.max(

@@ -14,6 +14,7 @@ import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { parseConnection } from "../model/connection.ts";
 import { Secrets } from "./secrets.ts";
 import { renderStrings } from "./loop.ts";
+import { pushAll } from "../arrays.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
 export interface PreviewInput {
@@ -139,7 +140,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         }
         if (db.file) lines.push(`  run ${render(db.file)}`);
         // Values in a query are bound as parameters, never pasted in: shown as written.
-        if (db.query) lines.push(...db.query.trim().split("\n").map((l) => `  ${l}`));
+        if (db.query) pushAll(lines, db.query.trim().split("\n").map((l) => `  ${l}`));
         return lines;
       }
       default: {

@@ -14,6 +14,7 @@ import type { EngineOptions } from "./options.ts";
 import { resolveParams } from "./params.ts";
 import type { Secrets } from "./secrets.ts";
 import { leafSpecs, startSecrets } from "./start_secrets.ts";
+import { pushAll } from "../arrays.ts";
 
 /** What a run is made of once its input is known to be good. */
 export interface PreparedRun {
@@ -39,9 +40,9 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
   const problems: Problem[] = [];
   const params = collect(problems, () => resolveParams(workflow, options.params)) ?? {};
   const nodes = buildNodes(workflow, options.file, (type) => registry.has(type));
-  problems.push(...nodes.problems);
+  pushAll(problems, nodes.problems);
   const exprs = new Expressions();
-  problems.push(...checkConditions(nodes, exprs, options.file));
+  pushAll(problems, checkConditions(nodes, exprs, options.file));
   const maxParallel = options.maxParallel ?? workflow.max_parallel ??
     navigator.hardwareConcurrency ?? 1;
   if (!Number.isInteger(maxParallel) || maxParallel < 1) {
@@ -131,7 +132,7 @@ function collect<T>(problems: Problem[], fn: () => T): T | undefined {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof WeftError) problems.push(...error.problems);
+    if (error instanceof WeftError) pushAll(problems, error.problems);
     else if (error instanceof ExpressionError) {
       problems.push({ file: "", message: error.message, hint: error.hint });
     } else throw error;

@@ -14,6 +14,7 @@ import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts"
 import { didYouMean, listWords } from "./suggest.ts";
 import { referenceTrouble } from "./reference_trouble.ts";
 import { processorStep, templatedStrings } from "./template_fields.ts";
+import { pushAll } from "../arrays.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
 const SHELL_AS_WRITTEN = "`shell` is taken as written";
@@ -112,7 +113,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       checkAlert(scope, alert.template, ["alerts", i, "template"], "template");
     });
   }
-  scope.problems.push(...notificationProblems(data, map, file));
+  pushAll(scope.problems, notificationProblems(data, map, file));
   return scope.problems;
 }
 

@@ -14,6 +14,7 @@ import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { specialFileKind } from "../path.ts";
+import { pushAll } from "../arrays.ts";
 
 /**
  * The most workflow files a chain of calls may hold, the first caller included: the
@@ -126,7 +127,7 @@ export async function subworkflowProblems(
     const first = !checked.has(target);
     checked.add(target);
     const result = await check(childLabel, [...chain, { path: target, label: childLabel }]);
-    if (first) inCalled.push(...result.problems);
+    if (first) pushAll(inCalled, result.problems);
     if (!result.workflow) {
       if (first) {
         at(filePath, `the called workflow ${childLabel} has problems`, "see its problems listed");

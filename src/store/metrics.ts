@@ -8,6 +8,7 @@
  */
 import type { TaskState } from "../engine/events.ts";
 import type { MetricsRun } from "./run_store.ts";
+import { pushAll } from "../arrays.ts";
 
 /** Counts and durations of a set of runs (or task executions). */
 export interface HealthStats {
@@ -172,7 +173,7 @@ function seedTasks(
       into.successes += tally.successes;
       into.failures += tally.failures;
       into.skipped += tally.skipped;
-      into.durations.push(...tally.durations);
+      pushAll(into.durations, tally.durations);
     }
   }
   const result: Record<string, SeedTaskHealth> = {};

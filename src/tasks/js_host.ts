@@ -19,6 +19,7 @@ import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { FileTooLargeError, readTextBoundedSync } from "../bounded_file.ts";
+import { pushAll } from "../arrays.ts";
 
 /** A script file: at most SOURCE_FILE_MAX_BYTES (a path to /dev/zero must not fill memory). */
 const SCRIPT_READ = {
@@ -80,7 +81,7 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       return fail(`weft: cannot read ${process.env.WEFT_INPUT_LIST}: ${messageOf(error)}`);
     }
     const files = list.split("\n").slice(0, -1);
-    args.push(...files);
+    pushAll(args, files);
     process.env.WEFT_INPUT_FILES = files.join("\n");
   }
   // The run's parameters, when too long for WEFT_PARAMS, come in a file.
@@ -123,7 +124,8 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       : "";
     return fail(`weft: ${label}: ${messageOf(error)}${hint}`);
   }
-  process.argv.splice(0, process.argv.length, process.execPath, file, ...args);
+  process.argv.length = 0;
+  pushAll(process.argv, [process.execPath, file, ...args]);
   const module = { exports: {} as unknown, filename: file, id: ".", loaded: false };
   // The event loop ran dry while the script still awaited: nothing can settle what it
   // waits on. Node ends an ES module so with exit code 13; say so in one line.

@@ -14,6 +14,7 @@ import { terminalSafe } from "../render/safe_text.ts";
 import { current, type Selection } from "./keys.ts";
 import { isDone, type MonitorView, taskEntry } from "./model.ts";
 import type { RunDetail } from "./snapshot.ts";
+import { maxOf } from "../../arrays.ts";
 
 /** The terminal's size in character cells. */
 export interface ScreenSize {
@@ -92,10 +93,10 @@ function listScreen(
   const nameWidth = Math.min(
     24,
     Math.max(6, Math.floor(columns / 3)),
-    Math.max(0, ...entries.map((e) => [...e.name].length)),
+    maxOf(entries.map((e) => [...e.name].length)),
   );
-  const stateWidth = Math.max(0, ...entries.map((e) => e.state.length));
-  const tookWidth = Math.max(0, ...entries.map((e) => e.took.length));
+  const stateWidth = maxOf(entries.map((e) => e.state.length));
+  const tookWidth = maxOf(entries.map((e) => e.took.length));
   const row = (e: (typeof entries)[number]): BodyLine => ({
     runId: e.run.id,
     text: `${fit(e.name, nameWidth).padEnd(nameWidth)}  ` +
@@ -141,7 +142,7 @@ function listScreen(
 
 function statsLines(view: MonitorView, p: Paint): string[] {
   if (view.workflows.length === 0) return [p.bold(`LAST ${view.window.hours}H`) + "  no runs"];
-  const width = Math.max(8, ...view.workflows.map((w) => [...safe(w.workflow)].length));
+  const width = maxOf(view.workflows.map((w) => [...safe(w.workflow)].length), 8);
   const head = p.bold(`LAST ${view.window.hours}H`.padEnd(width + 2)) +
     "RUNS  SUCCESS   MEAN";
   return [

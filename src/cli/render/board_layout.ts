@@ -6,6 +6,7 @@
  */
 import type { TaskState } from "../../engine/events.ts";
 import { type Paint, paintState, STATE_WORDS } from "./format.ts";
+import { maxOf } from "../../arrays.ts";
 
 /** A row's state; `retry` is a failed attempt waiting for the next one. */
 export type RowState = TaskState | "retry";
@@ -109,14 +110,14 @@ export function hiddenCount(hidden: { state: RowState }[]): string {
  */
 export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[] {
   const width = Math.max(1, columns - 1);
-  const longestId = Math.max(0, ...rows.map((r) => [...r.id].length));
+  const longestId = maxOf(rows.map((r) => [...r.id].length));
   // One column more is kept free: when more follows the state word, cut() ends the line
   // with `…` in the column after it.
   const idWidth = Math.min(
     longestId,
     Math.max(MIN_ID_WIDTH, width - PREFIX_WIDTH - 2 - WORD_WIDTH - 1),
   );
-  const detailWidth = Math.max(0, ...rows.map((r) => r.detail.length));
+  const detailWidth = maxOf(rows.map((r) => r.detail.length));
   const after = rows.some((r) => r.attempt || r.callback);
   return rows.map((row) => {
     const tail = [row.attempt && p.dim(row.attempt), row.callback ? p.dim("(callback)") : ""]

@@ -7,6 +7,7 @@
 import type { Plan } from "../../engine/mod.ts";
 import type { Paint } from "./format.ts";
 import { terminalSafe } from "./safe_text.ts";
+import { maxOf } from "../../arrays.ts";
 
 /**
  * The plan as text, ending in a newline. `previews` (task id → lines, from
@@ -24,9 +25,9 @@ export function formatPlan(
     ...plan.waves.flat().map((t) => t.id),
     ...plan.callbacks.map((c) => c.id),
   ];
-  const idWidth = Math.max(0, ...ids.map((id) => id.length));
+  const idWidth = maxOf(ids.map((id) => id.length));
   const types = plan.waves.flat().map((t) => t.type);
-  const typeWidth = Math.max(0, ...types.map((t) => t.length));
+  const typeWidth = maxOf(types.map((t) => t.length));
   const preview = (id: string) =>
     (previews[id] ?? []).map((line) => `  ${" ".repeat(idWidth)}    ${terminalSafe(line, false)}\n`)
       .join("");
