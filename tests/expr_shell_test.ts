@@ -308,9 +308,7 @@ const NOT_ARITHMETIC = [
   "[[ ${v} == a && 1 -eq 1 ]]",
   "echo let ${v}",
   "echo ${v} -eq 1",
-  "arr[0]=${v}",
-  "echo $${s:-${v}} $${s:=${v}} $${s:+${v}} $${s:?${v}}",
-  "declare n=${v}",
+  "echo $${s:-${v}} $${s:+${v}} $${s:?${v}}",
   "echo $(( 1 )) ${v}",
   "(echo ${v})",
   "[[ 1 -eq 1 ]] && echo ${v}",
@@ -337,6 +335,15 @@ Deno.test("shell-safe: integers only where bash evaluates arithmetic", async () 
     for (const template of NOT_ARITHMETIC) {
       const { env } = compileTemplate(template).renderShell(() => "x[$(touch PWNED)]");
       assert.ok(Object.keys(env).length > 0, template);
+    }
+    // Assignments take any text but a code subscript (expr_shell_names_test.ts).
+    for (const template of ["arr[0]=${v}", "declare n=${v}", "echo $${s:=${v}}"]) {
+      assert.ok(compileTemplate(template).renderShell(() => "1+1 a").command, template);
+      assert.throws(
+        () => compileTemplate(template).renderShell(() => "x[$(touch PWNED)]"),
+        ExpressionError,
+        template,
+      );
     }
     for (const shell of SHELLS) {
       for (const [value, out] of [["41", "42"], ["-3", "-2"]] as const) {

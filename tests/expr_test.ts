@@ -94,7 +94,7 @@ Deno.test("=== and !== mean == and !=", () => {
   assert.equal(evaluate("1 !== 2"), true);
 });
 
-Deno.test("comparison: numeric when both look numeric, else text", () => {
+Deno.test("comparison: a string meets a number as a number; ordering of numeric strings is numeric", () => {
   assert.equal(evaluate("'10' > '9'"), true, "numeric strings compare as numbers");
   assert.equal(evaluate("'10' > '9a'"), false, "otherwise as text");
   assert.equal(evaluate("' 5 ' == 5"), true, "whitespace around numbers is ignored");

@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { DEFAULT_OVERLAP, type OverlapPolicy, type Schedule } from "../model/schedule.ts";
 import { checkCron, nextFires } from "../schedule/cron.ts";
+import { cronNeverFires } from "../model/cron_match.ts";
 import { secretOnes, secretParamNames, shownParams } from "../schedule/secret_params.ts";
 import { formatZoned, zoneOf } from "../schedule/zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
@@ -109,11 +110,9 @@ export async function scheduleFromFlags(
     }
     throw e;
   }
-  if (nextFires({ cron, tz }, now, 1).length === 0) {
-    throw new WeftError(`cron expression ${JSON.stringify(cron)} never fires`, {
-      hint: "check the day and month fields (e.g. 30 2 is 30 February, which never comes)",
-    });
-  }
+  // The check `weft validate` and the daemon make of a file's schedule (model/cron_match.ts).
+  const never = cronNeverFires(cron);
+  if (never) throw new WeftError(never.message, { hint: never.hint });
   let catchupMs = fromFile?.catchupMs ?? 0;
   if (flags.catchup !== undefined) {
     const ms = parseDuration(flags.catchup);

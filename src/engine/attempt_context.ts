@@ -21,6 +21,8 @@ import { ByteOutputEvent } from "./output_event.ts";
 import { LineTail } from "./tail.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
+import { ownText, resolveQuoted } from "../model/data_text.ts";
+import { maskedAlready } from "./mask_events.ts";
 
 const decoder = new TextDecoder();
 
@@ -145,10 +147,46 @@ export class AttemptContext implements TaskContext {
     }
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
-    const pending = run.publish(event);
+    return this.#publish(event);
+  };
+
+  /**
+   * Publishes a line (or piece) of weft's own words and quoted data (model/data_text.ts):
+   * only the data is masked, so an id or file name weft writes around it stays whole
+   * (`[dump-postgres] …` when the secret is `postgres`). The data is masked piece by
+   * piece, without {@link emit}'s carry: it is text a run has masked already (a child
+   * run's lines, masked with the secrets it shares with this run).
+   */
+  emitMarked = (
+    stream: OutputStream,
+    line: string,
+    continues = false,
+    continuation = false,
+  ): void | Promise<unknown> => {
+    if (!this.#open) return;
+    if (stream === "stdout") {
+      (this.#tail ??= new LineTail()).push(resolveQuoted(line), continuation);
+    }
+    const secrets = this.#run.secrets;
+    const event: EngineEvent & { type: "output" } = maskedAlready({
+      type: "output",
+      runId: this.runId,
+      taskId: this.taskId,
+      attempt: this.#subject.quiet ? 1 : this.attempt,
+      stream,
+      line: resolveQuoted(line, (data) => secrets.mask(data)),
+      at: this.#now(),
+    });
+    if (continues) event.continues = true;
+    if (continuation) event.continuation = true;
+    return this.#publish(event);
+  };
+
+  #publish(event: EngineEvent): void | Promise<unknown> {
+    const pending = this.#run.publish(event);
     // A listener that is behind (the log writer) holds the runner back: backpressure.
     if (pending.length > 0) return pending.length === 1 ? pending[0] : Promise.all(pending);
-  };
+  }
 
   /**
    * A line or piece with the run's secrets masked. Pieces of one long line are masked
@@ -227,10 +265,12 @@ export class AttemptContext implements TaskContext {
       const bytes = value.length * 3 + 10 < MAX_ARG_STRLEN ? 0 : byteLength(value);
       if (bytes + 10 <= MAX_ARG_STRLEN) weft.WEFT_ITEM = value;
       else {
-        this.emit(
+        this.emitMarked(
           "stderr",
-          `weft: WEFT_ITEM is not set: the item is ${bytes} bytes, over the ${MAX_ARG_STRLEN} ` +
-            "bytes Linux allows one environment variable (MAX_ARG_STRLEN); use ${item} instead",
+          ownText(
+            `weft: WEFT_ITEM is not set: the item is ${bytes} bytes, over the ${MAX_ARG_STRLEN} ` +
+              "bytes Linux allows one environment variable (MAX_ARG_STRLEN); use ${item} instead",
+          ),
         );
       }
       weft.WEFT_ITEM_INDEX = String(item.index);

@@ -56,9 +56,8 @@ export async function runChildWorkflow(
   const file = nodePath().resolve(parent.dir, request.file);
   const chain = options.parent?.files ?? [options.file];
   if (chain.includes(file)) {
-    throw new Error(
-      `${quoteData([...chain, file].join(" -> "))}: a workflow must not call itself`,
-    );
+    // Paths of workflow files (`file:` holds no `${...}`): weft's own, never masked.
+    throw new Error(ownText(`${[...chain, file].join(" -> ")}: a workflow must not call itself`));
   }
   const [{ loadWorkflow }, { startRun }] = await Promise.all([
     import("../parse/mod.ts"),
@@ -116,18 +115,27 @@ export async function runChildWorkflow(
   if (parent.userStop.aborted) userStop();
   if (parent.hardKill.aborted) kill();
   let report: RunReport;
+  let outputs: Record<string, Record<string, string>>;
   try {
-    report = await handle.done;
+    [report, outputs] = await Promise.all([handle.done, handle.taskOutputs()]);
   } finally {
     signal.removeEventListener("abort", cancel);
     parent.hardKill.removeEventListener("abort", kill);
     parent.userStop.removeEventListener("abort", userStop);
   }
-  return resultOf(report);
+  return resultOf(report, outputs);
 }
 
-/** The report as the runner sees it: tasks in finishing order, unfinished ones last. */
-function resultOf(report: RunReport): ChildRunResult {
+/**
+ * The report as the runner sees it: tasks in finishing order, unfinished ones last, with
+ * their outputs as made (`outputs`), not masked: the calling task passes them on as
+ * values, and the run's secrets, shared with the child, mask them wherever the caller
+ * prints or stores them. Errors come from the masked report, their marks resolved.
+ */
+function resultOf(
+  report: RunReport,
+  outputs: Record<string, Record<string, string>>,
+): ChildRunResult {
   const finished = (t: { finishedAt: string | null }) =>
     t.finishedAt === null ? Infinity : Date.parse(t.finishedAt);
   // A stable sort: tasks finishing in one millisecond keep the engine's order.
@@ -135,7 +143,7 @@ function resultOf(report: RunReport): ChildRunResult {
     id: t.id,
     status: t.status,
     error: t.error,
-    outputs: t.outputs,
+    outputs: outputs[t.id] ?? t.outputs,
   }));
   return {
     runId: report.id,

@@ -143,6 +143,8 @@ async function runAttempt(
     configError = false;
     addConfigSecrets(run.secrets, runner, spec.config, ctx.interpolate);
     result = await runner.run(spec.config, ctx);
+    // Before the task's record is published: masking keeps these whole (mask_events.ts).
+    if (result.identifiers) run.secrets.protect(result.identifiers);
   } catch (error) {
     result = { ok: false, exitCode: null, outputs: {}, error: errorText(error) };
   } finally {

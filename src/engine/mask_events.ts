@@ -28,6 +28,15 @@ function made<T extends object>(value: T): T {
 }
 
 /**
+ * `event`, marked as masked already: {@link maskEvent} passes it as it is. For an output
+ * line whose data the engine masked itself, leaving weft's own words around it whole
+ * (attempt_context.ts emitMarked); masking it whole again would undo that.
+ */
+export function maskedAlready<T extends object>(event: T): T {
+  return made(event);
+}
+
+/**
  * The event with its data fields masked: a copy when there is something to mask,
  * the event itself otherwise (and when it was made here: it is masked already).
  * Identifiers of `run_started` are protected in error messages from then on (see
@@ -86,7 +95,7 @@ function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {
   return {
     ...task,
     error: maskError(task.error, secrets),
-    outputs: maskValues(task.outputs, secrets),
+    outputs: maskOutputs(task.outputs, secrets),
   };
 }
 
@@ -104,5 +113,16 @@ function isEmpty(values: Record<string, string>): boolean {
 function maskValues(values: Record<string, string>, secrets: Secrets): Record<string, string> {
   const copy: Record<string, string> = {};
   for (const key in values) copy[key] = secrets.mask(values[key]);
+  return copy;
+}
+
+/**
+ * A copy of a task's outputs with every value masked, weft's own identifiers inside
+ * them kept (Secrets.maskKeeping: the docker task's `container` name, a task id): they
+ * are printed and stored as they are everywhere else.
+ */
+function maskOutputs(values: Record<string, string>, secrets: Secrets): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const key in values) copy[key] = secrets.maskKeeping(values[key]);
   return copy;
 }

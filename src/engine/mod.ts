@@ -38,6 +38,7 @@ export function startRun(options: EngineOptions): RunHandle {
   return {
     id: run.id,
     done: run.done,
+    taskOutputs: () => run.taskOutputs(),
     cancel: () => run.cancel(),
     stopByCaller: (stop) => run.stopByCaller(stop),
     kill: () => run.kill(),

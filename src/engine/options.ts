@@ -88,6 +88,13 @@ export interface RunHandle {
   readonly id: string;
   /** Resolves with the final report (after `run_finished` was published); never rejects. */
   readonly done: Promise<RunReport>;
+  /**
+   * Resolves with the same time as `done`: each task's outputs (by task id) as the tasks
+   * made them, unmasked (`done`'s report has them masked, as printed and stored), for a
+   * caller that passes them on as values: a child run's outputs reach the calling task
+   * as `${tasks.X.outputs.Y}` does within one run (child.ts).
+   */
+  taskOutputs(): Promise<Record<string, Record<string, string>>>;
   /** Stop launching; SIGTERM every running group, SIGKILL after the grace period. */
   cancel(): void;
   /**

@@ -2,8 +2,14 @@
  * What each task of a workflow would run, for `weft run --dry-run`: its command or
  * request with the values known before the run filled in (params, the environment,
  * `workflow.*`) and those known only later shown as placeholders
- * (`<tasks.build.outputs.version>`, `<item>`, `<run.id>`), secrets masked. For people:
- * values are inserted as text, not quoted as the shell or the URL encoding would.
+ * (`<tasks.build.outputs.version>`, `<item>`, `<run.id>`), secrets masked: with the
+ * secrets a run of it would know at its start (start_secrets.ts, every task's included),
+ * so a dry run never shows what the run would mask. For people: values are inserted as
+ * text, not quoted as the shell or the URL encoding would.
+ *
+ * Lines are built as weft's words around quoted data (model/data_text.ts) and only the
+ * data is masked: a file name, a task id or a keyword is never rewritten by a secret
+ * that happens to be a common word.
  * @module
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
@@ -15,6 +21,9 @@ import { parseConnection } from "../model/connection.ts";
 import { Secrets } from "./secrets.ts";
 import { renderStrings } from "./loop.ts";
 import { pushAll } from "../arrays.ts";
+import { startSecrets } from "./start_secrets.ts";
+import { defaultRegistry } from "../tasks/mod.ts";
+import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
 export interface PreviewInput {
@@ -38,22 +47,24 @@ const LATER = new Set(["tasks", "item", "index", "run", "schedule", "trigger"]);
  * continues on indented lines), `GET url`, or for composites their branches, items and
  * steps. Tasks whose text cannot be worked out before the run (a value read from a task
  * that has not run) show placeholders; a value that cannot be rendered at all shows its
- * source text. Every line is masked with the secrets known before the run.
+ * source text. Every line is masked with the secrets known before the run (all tasks'),
+ * and the placeholder of a secret variable known only later.
  */
 export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const { workflow, file, params, env } = input;
-  const { order, byId } = buildNodes(workflow, file, () => true);
+  const nodes = buildNodes(workflow, file, () => true);
+  const { order, byId } = nodes;
   const exprs = new Expressions();
   const source = {
     workflow,
     file,
-    runId: "",
-    startedAt: "",
+    // Read only by startSecrets (the scopes here show `run.*` as placeholders).
+    runId: "<run.id>",
+    startedAt: "<run.started_at>",
     params,
     nodes: byId,
   };
   const secrets = new Secrets({ declared: workflow.secrets ?? [] });
-  secrets.protect([workflow.name]);
   const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
     const scope = makeScope(source, lookup);
     return (root, path) => {
@@ -74,8 +85,15 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     ...env,
     ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => env[n])), {}),
   };
-  secrets.addEnv(workflowEnv);
-  secrets.addParams(params);
+  // The run's own set at its start: every task's secrets, before any line is masked.
+  startSecrets({
+    options: { workflow, secrets },
+    workflowEnv,
+    nodes,
+    exprs,
+    source,
+    registry: defaultRegistry,
+  });
 
   const leafLines = (spec: LeafSpec): string[] => {
     const own = spec.envBlocks
@@ -91,22 +109,26 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     switch (spec.type) {
       case "shell": {
         const [first, ...rest] = render(String(config.command)).replace(/\n+$/, "").split("\n");
-        return [`$ ${first}`, ...rest.map((line) => `  ${line}`)];
+        return [`$ ${quoteData(first)}`, ...rest.map((line) => `  ${quoteData(line)}`)];
       }
       case "http": {
         const url = String(config.url);
         const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
           .toUpperCase();
-        return [`${method} ${renderUrl(url, scope, render)}`];
+        return [`${method} ${quoteData(renderUrl(url, scope, render))}`];
       }
       case "workflow": {
+        // The file is written without `${...}` (validate checks it): weft's own, a path.
         const params = Object.entries(config.params ?? {})
-          .map(([k, v]) => ` ${k}=${typeof v === "string" ? render(v) : String(v)}`);
-        return [`runs ${String(config.file)}${params.join("")}`];
+          .map(([k, v]) => ` ${k}=${quoteData(typeof v === "string" ? render(v) : String(v))}`);
+        return [ownText(`runs ${String(config.file)}`) + params.join("")];
       }
       case "docker": {
         const name = "weft-<run>-<task>-<attempt>";
-        return safe(() => dockerPreview(config.config as DockerConfig, render, name), ["docker"]);
+        return safe(
+          () => dockerPreview(config.config as DockerConfig, render, name).map(quoteData),
+          [ownText("docker")],
+        );
       }
       case "javascript":
       case "python":
@@ -116,7 +138,9 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         const input = render(String((config.input as { path: string }).path));
         const output = render(String((config.output as { path: string }).path));
         return [
-          `${input} → ${scriptPreview(String(processor.type), processor, render)} → ${output}`,
+          `${quoteData(input)} → ${scriptPreview(String(processor.type), processor, render)} → ${
+            quoteData(output)
+          }`,
         ];
       }
       case "database": {
@@ -133,19 +157,21 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           () => parseConnection(render(db.connection), ".").display,
           db.connection,
         );
-        const lines = [`database ${target}`];
+        const lines = [`database ${quoteData(target)}`];
         if (db.migrations_path) {
           const undo = db.rollback_on_failure ? " (rolled back on failure)" : "";
-          lines.push(`  migrate ${render(db.migrations_path)}${undo}`);
+          lines.push(`  migrate ${quoteData(render(db.migrations_path))}${undo}`);
         }
-        if (db.file) lines.push(`  run ${render(db.file)}`);
+        if (db.file) lines.push(`  run ${quoteData(render(db.file))}`);
         // Values in a query are bound as parameters, never pasted in: shown as written.
-        if (db.query) pushAll(lines, db.query.trim().split("\n").map((l) => `  ${l}`));
+        if (db.query) {
+          pushAll(lines, db.query.trim().split("\n").map((l) => `  ${quoteData(l)}`));
+        }
         return lines;
       }
       default: {
         // Types this version cannot run never reach a plan (checkRunnable refuses them).
-        return [spec.type];
+        return [ownText(spec.type)];
       }
     }
   };
@@ -158,9 +184,9 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     switch (composite.kind) {
       case "conditional":
         return [
-          `if ${composite.condition}:`,
+          `if ${quoteData(composite.condition)}:`,
           ...indent(leafLines(composite.then)),
-          ...(composite.else ? ["else:", ...indent(leafLines(composite.else))] : []),
+          ...(composite.else ? [ownText("else:"), ...indent(leafLines(composite.else))] : []),
         ];
       case "loop": {
         const items = typeof composite.items === "string"
@@ -175,19 +201,28 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
             ),
           );
         return [
-          `for each item of ${items}${composite.parallel ? " (in parallel)" : ""}:`,
+          `for each item of ${quoteData(items)}${composite.parallel ? " (in parallel)" : ""}:`,
           ...indent(leafLines(composite.step)),
         ];
       }
       case "parallel":
-        return node.children.flatMap((child) => [`${child.id}:`, ...indent(nodeLines(child))]);
+        return node.children.flatMap((child) => [
+          ownText(`${child.id}:`),
+          ...indent(nodeLines(child)),
+        ]);
     }
   };
 
-  const previews: Record<string, string[]> = {};
+  const lines: Record<string, string[]> = {};
   for (const node of order) {
     if (node.parent) continue; // shown inside its parallel task
-    previews[node.id] = nodeLines(node).map((line) => secrets.mask(line));
+    lines[node.id] = nodeLines(node);
+  }
+  // Masked once every task's secrets are in: a later task's secret is masked in an
+  // earlier task's line too, as in the run.
+  const previews: Record<string, string[]> = {};
+  for (const id in lines) {
+    previews[id] = lines[id].map((line) => resolveQuoted(line, (data) => secrets.mask(data)));
   }
   return previews;
 }
@@ -198,10 +233,10 @@ function scriptPreview(
   config: Record<string, unknown>,
   render: (text: string) => string,
 ): string {
-  if (type === "shell") return `$ ${render(String(config.command)).split("\n")[0]}`;
+  if (type === "shell") return `$ ${quoteData(render(String(config.command)).split("\n")[0])}`;
   const args = ((config.args ?? []) as string[]).map((arg) => ` ${render(arg)}`).join("");
   const what = typeof config.script === "string" ? render(config.script) : "<inline code>";
-  return `${type} ${what}${args}`;
+  return `${ownText(type)} ${quoteData(what + args)}`;
 }
 
 /**

@@ -55,6 +55,8 @@ export class Run implements RunContext, RunHandle {
   readonly secrets: Secrets;
   readonly outputFiles: OutputFiles;
   readonly done: Promise<RunReport>;
+  /** The report before masking: its outputs are passed on as values (taskOutputs). */
+  readonly #unmasked: Promise<RunReport>;
 
   #options: EngineOptions;
   #clock: () => Date;
@@ -74,6 +76,7 @@ export class Run implements RunContext, RunHandle {
   /** Sends the events, in order, some in a later turn (publisher.ts). */
   #events: EventPublisher;
   #resolve!: (report: RunReport) => void;
+  #resolveUnmasked!: (report: RunReport) => void;
 
   constructor(options: EngineOptions) {
     this.#options = options;
@@ -114,6 +117,7 @@ export class Run implements RunContext, RunHandle {
     this.#workDir = options.workDir ?? makeWorkDir();
     this.outputFiles = new OutputFiles(this.#workDir, options.workDir !== undefined);
     this.done = new Promise((resolve) => this.#resolve = resolve);
+    this.#unmasked = new Promise((resolve) => this.#resolveUnmasked = resolve);
   }
 
   /**
@@ -195,6 +199,12 @@ export class Run implements RunContext, RunHandle {
     return at;
   }
 
+  /** See RunHandle.taskOutputs. */
+  async taskOutputs(): Promise<Record<string, Record<string, string>>> {
+    const report = await this.#unmasked;
+    return Object.fromEntries(report.tasks.map((task) => [task.id, task.outputs]));
+  }
+
   startChild(
     taskId: string,
     request: ChildRunRequest,
@@ -274,6 +284,9 @@ export class Run implements RunContext, RunHandle {
     const cleanup = this.outputFiles.keep
       ? Promise.resolve()
       : Deno.remove(this.#workDir, { recursive: true }).catch(() => {});
-    cleanup.then(() => this.#resolve(masked));
+    cleanup.then(() => {
+      this.#resolveUnmasked(report);
+      this.#resolve(masked);
+    });
   }
 }

@@ -14,7 +14,8 @@ import type { Registry, TaskRunner } from "../tasks/mod.ts";
 
 /** What {@link startSecrets} reads of the run being prepared. */
 export interface SecretSources {
-  options: EngineOptions;
+  /** What it reads of the run's options (a dry run gives the workflow alone). */
+  options: Pick<EngineOptions, "secrets" | "workflow" | "secretValues">;
   /** Process env + --env < workflow `environment`, interpolated. */
   workflowEnv: Record<string, string>;
   nodes: NodeSet;
@@ -101,7 +102,7 @@ export function addConfigSecrets(
   if (!runner.secretsIn) return;
   let values: string[];
   try {
-    values = runner.secretsIn(config, interpolate);
+    values = runner.secretsIn(config, interpolate, (name) => secrets.isSecretName(name));
   } catch {
     return;
   }

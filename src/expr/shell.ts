@@ -22,9 +22,24 @@
  * Substitutions in places bash evaluates arithmetically accept integers only (anything
  * else is an ExpressionError at render time): `$(( ))`, `(( ))`, `for (( ))`, `$[ ]`,
  * `${a[...]}`, `${s:offset:length}`, `a[...]=` assignments, arguments of `let` and
- * `declare -i`, and operands of `-eq -ne -lt -le -gt -ge` inside `[[ ]]`. (Associative
- * array subscripts are indistinguishable from indexed ones here, so they too are
- * integer-only.)
+ * `declare -i`, assignments to a name declared `-i` earlier in the command, and operands
+ * of `-eq -ne -lt -le -gt -ge` inside `[[ ]]`. (Associative array subscripts are
+ * indistinguishable from indexed ones here, so they too are integer-only.)
+ *
+ * Where bash takes the value as a variable NAME — operands of `declare typeset local
+ * export readonly unset`, `read`/`mapfile`/`readarray` names, `printf -v`, `getopts`'s
+ * name, `wait -p`, `[[ -v ]]`, `test -v`/`[ -v ]` — a subscript `a[...]` in it is
+ * arithmetic; and wherever it assigns the value to a variable — `x=`, `x+=`, `a[i]=`,
+ * `a=( ... )`, `for x in` — the variable may have the integer attribute, set anywhere
+ * (the lexer cannot know), and the value, read later as `$((x))`, `[[ $x -gt 1 ]]` or
+ * `${!x}`, is evaluated the same way. In these places a value holding `[` followed
+ * anywhere by `$` or a backtick is refused (ExpressionError at render time): bash
+ * arithmetic runs commands only through the subscripts of such names. Any other value,
+ * `[a-z]` or `$HOME` included, passes; so does any value naming a variable, except the
+ * `WEFT_V_n` of weft's own values (`x=WEFT_V_2` would evaluate value 2). This holds
+ * whatever the shell: `sh` is bash on some systems. A value that reaches a variable
+ * another way (`read` from a heredoc, a command's output, a task's `environment:`) and
+ * is then used in arithmetic is the script's own doing, as with `eval`.
  *
  * Refused outright: substituting into a quoted heredoc (`<<'EOF'`, whose body cannot
  * expand variables) or into a heredoc delimiter.
@@ -37,6 +52,39 @@
  */
 import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
+
+/**
+ * Shells that read `"${NAME}"` as POSIX sh does (and run shell_launch.ts's preamble):
+ * the only ones the values of `${...}` can reach. Matched on the program's base name,
+ * optionally followed by a version (`bash5`, `ksh93`, `zsh-5.9`).
+ */
+const POSIX_FAMILY =
+  /^(?:sh|bash|rbash|dash|zsh|ksh|ksh93|mksh|lksh|oksh|pdksh|ash|yash|posh|bosh)(?:-?\d[\d.]*)?(?:\.exe)?$/i;
+
+/** Whether `shell` (a name or path, as a task's `shell:`) is a POSIX-family shell. */
+export function isPosixFamilyShell(shell: string): boolean {
+  return POSIX_FAMILY.test(shell.trim().split(/[\\/]/).at(-1) ?? "");
+}
+
+/**
+ * Why a command with `${...}` cannot run under `shell` (not POSIX-family, see
+ * {@link isPosixFamilyShell}): python, perl, fish... would get the literal text
+ * `"${WEFT_V_1}"` and never the value. Shared by `weft validate` and the run; `quote`
+ * marks the shell's name as data (model/data_text.ts quoteData) in the run's message.
+ */
+export function nonPosixShellTrouble(
+  shell: string,
+  quote: (data: string) => string = (data) => data,
+): { message: string; hint: string } {
+  return {
+    message: `a \${...} cannot pass its value to shell ${quote(JSON.stringify(shell.trim()))}: ` +
+      'weft hands values to a command as shell variables ("${WEFT_V_1}"), which only a ' +
+      "POSIX-family shell expands (sh, bash, dash, zsh, ksh, mksh, ash)",
+    hint: "set the value in the task's `environment:` and read it from the environment " +
+      "(os.environ in python, $ENV{...} in perl, $NAME in fish), or use a `python` or " +
+      "`javascript` task, whose `args` and WEFT_PARAMS carry values",
+  };
+}
 
 /** The quoting context at one substitution. */
 export type ShellContext =
@@ -55,6 +103,11 @@ export interface ShellSlot {
   readonly afterBackslash: boolean;
   /** bash evaluates the value as arithmetic here, so only an integer is safe. */
   readonly integerOnly: boolean;
+  /**
+   * bash may take the value as a variable name or an integer variable's value here, so a
+   * value with a subscript that runs a command (`a[$(cmd)]`) is refused.
+   */
+  readonly nameOrNumber: boolean;
 }
 
 /**
@@ -73,6 +126,16 @@ export function shellSlots(literals: readonly string[]): ShellSlot[] {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * Whether `value` could run a command if bash evaluated it as arithmetic: only a
+ * subscript does (`a[$(cmd)]`, `` a[`cmd`] ``, `a[${x@P}]`), so `[` followed anywhere by
+ * `$` or a backtick. Linear in the value's length (values may be megabytes).
+ */
+export function holdsCodeSubscript(value: string): boolean {
+  const open = value.indexOf("[");
+  return open >= 0 && (value.indexOf("$", open) >= 0 || value.indexOf("`", open) >= 0);
+}
 
 /**
  * The text that stands for variable `name` in `slot`. `value` is only inspected (for
@@ -100,7 +163,31 @@ export function shellReference(
         JSON.stringify(value.slice(0, 40))
       } is not an integer and cannot be used where the shell evaluates arithmetic`,
       offset,
-      "only integers can be substituted inside $(( )), (( )), [[ -eq ]], array subscripts, let",
+      "only integers can be substituted inside $(( )), (( )), [[ -eq ]], array subscripts, " +
+        "let, and into variables declared -i",
+    );
+  }
+  // `x=WEFT_V_2` would read another value as an expression, through the variable weft
+  // gives it (`${WEFT_V_2}` holding `a[$(cmd)]` in an argument, where it is data).
+  const variables = name.replace(/\d+$/, "");
+  if (slot.nameOrNumber && variables !== "" && value.includes(variables)) {
+    throw new ExpressionError(
+      `value ${JSON.stringify(value.slice(0, 40))} names ${variables}…, the variables weft ` +
+        "passes values in: bash may evaluate it here as arithmetic, reading another value as code",
+      offset,
+      "use the value where it is needed (an argument, or inside double quotes) instead of " +
+        "assigning it to a variable or passing it as a variable name",
+    );
+  }
+  if (slot.nameOrNumber && holdsCodeSubscript(value)) {
+    throw new ExpressionError(
+      `value ${
+        JSON.stringify(value.slice(0, 40))
+      } holds "[" followed by "$" or a backtick: bash may read it here as a variable name ` +
+        "or an integer variable's value, and would run the command in its subscript",
+      offset,
+      "use the value where it is needed (an argument, or inside double quotes) instead of " +
+        "assigning it to a variable or passing it as a variable name",
     );
   }
   // The template's unpaired backslash would escape our first character. Give it a

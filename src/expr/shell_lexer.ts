@@ -13,6 +13,7 @@ import {
   endWord,
   type MutableSlot,
   newCommand,
+  valueUseHere,
   type Word,
 } from "./shell_words.ts";
 
@@ -29,8 +30,17 @@ type Frame =
   | CommandFrame
   | HeredocFrame
   | { kind: "double" | "single" | "ansi" | "comment" }
-  /** `${...}`: `stage` "name" while the name is read, "op" right after it (or its `[...]`). */
-  | { kind: "param"; inDouble: boolean; stage: "name" | "op" | "rest"; arithmetic: boolean }
+  /**
+   * `${...}`: `stage` "name" while the name is read, "op" right after it (or its `[...]`);
+   * `assigns` after `=` or `:=`, whose word is assigned to the name.
+   */
+  | {
+    kind: "param";
+    inDouble: boolean;
+    stage: "name" | "op" | "rest";
+    arithmetic: boolean;
+    assigns: boolean;
+  }
   | { kind: "arith"; parens: number; closer: ")" | "]" };
 
 interface PendingHeredoc {
@@ -49,10 +59,16 @@ interface DelimiterWord extends PendingHeredoc {
 const BLANK = new Set([" ", "\t"]);
 const OPERATOR = new Set([";", "&", "|", "<", ">", "(", ")", "\n"]);
 const NAME_CHAR = /[A-Za-z0-9_]/;
+/** `name=` or `name[...]+=` and nothing after: followed by `(`, a compound assignment. */
+const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
 
 /** See the module doc; feed literal text, call substitute() at each `${...}`, then finish(). */
 export class ShellLexer {
-  private readonly frames: Frame[] = [{ kind: "root", parens: 0, cmd: newCommand() }];
+  /** Names declared `-i` anywhere before: assigning to one is arithmetic. */
+  private readonly integers = new Set<string>();
+  private readonly frames: Frame[] = [
+    { kind: "root", parens: 0, cmd: newCommand(this.integers) },
+  ];
   private readonly pending: PendingHeredoc[] = [];
   private word: DelimiterWord | null = null;
   private escapeNext = false;
@@ -64,16 +80,33 @@ export class ShellLexer {
       context: this.context(),
       afterBackslash: this.escapeNext,
       integerOnly: top.kind === "arith" || (top.kind === "param" && top.arithmetic),
+      nameOrNumber: false,
     };
     this.escapeNext = false;
     if (top.kind === "heredoc") top.dirty = true;
     const frame = this.commandFrame();
     if (frame) {
       const word = this.wordOf(frame);
-      if (arithmeticHere(frame.cmd, word)) slot.integerOnly = true;
+      const use = arithmeticHere(frame.cmd, word)
+        ? "integer"
+        : this.assigningParam()
+        ? "name"
+        : valueUseHere(frame.cmd, word);
+      if (use === "integer") slot.integerOnly = true;
+      else if (use === "name") slot.nameOrNumber = true;
       word.slots.push(slot);
     }
     return slot;
+  }
+
+  /** Whether a `${n=...}` or `${n:=...}` encloses this point (within its command frame). */
+  private assigningParam(): boolean {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const frame = this.frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") return false;
+      if (frame.kind === "param" && frame.assigns) return true;
+    }
+    return false;
   }
 
   /** Ends the text: the last word of the command is complete. */
@@ -115,7 +148,11 @@ export class ShellLexer {
   }
 
   private wordOf(frame: CommandFrame): Word {
-    return frame.cmd.current ??= { text: "", slots: [] };
+    const { cmd } = frame;
+    if (cmd.current) return cmd.current;
+    const redirect = cmd.redirect;
+    cmd.redirect = false;
+    return cmd.current = { text: "", slots: [], redirect };
   }
 
   private push(frame: Frame): void {
@@ -242,6 +279,8 @@ export class ShellLexer {
         top.arithmetic = true;
         return i;
       }
+      // `${n:=word}` assigns word to n, which may have the integer attribute.
+      top.assigns = c === "=" || (c === ":" && next === "=");
     }
     if (c === "\\") this.escapeNext = true;
     else if (c === "}") this.pop();
@@ -257,7 +296,7 @@ export class ShellLexer {
     const next = text[i + 1];
     if (c === "`") {
       if (this.top.kind === "backtick") this.pop();
-      else this.push({ kind: "backtick", parens: 0, cmd: newCommand() });
+      else this.push({ kind: "backtick", parens: 0, cmd: newCommand(this.integers) });
       return i;
     }
     if (c !== "$") return i;
@@ -266,7 +305,7 @@ export class ShellLexer {
       return i + 2;
     }
     if (next === "(") {
-      this.push({ kind: "subst", parens: 0, cmd: newCommand() });
+      this.push({ kind: "subst", parens: 0, cmd: newCommand(this.integers) });
       return i + 1;
     }
     if (next === "[") {
@@ -274,7 +313,7 @@ export class ShellLexer {
       return i + 1;
     }
     if (next === "{") {
-      this.push({ kind: "param", inDouble, stage: "name", arithmetic: false });
+      this.push({ kind: "param", inDouble, stage: "name", arithmetic: false, assigns: false });
       return i + 1;
     }
     return i;
@@ -325,6 +364,7 @@ export class ShellLexer {
     const { cmd } = top;
     if (BLANK.has(c)) return i;
     if (cmd.test && c !== "\n" && c !== ";") return i; // && || ( ) < > inside [[ ]]
+    let compound = cmd.compound;
     switch (c) {
       case "(":
         if (next === "(" && (atCommandPosition(cmd) || cmd.words.at(-1) === "for")) {
@@ -332,17 +372,28 @@ export class ShellLexer {
           return i + 1;
         }
         top.parens++;
+        if (
+          cmd.compound === 0 && COMPOUND_START.test(cmd.words.at(-1) ?? "") &&
+          (atCommandPosition(cmd) || cmd.declaring || cmd.name === "export")
+        ) {
+          compound = top.parens; // `a=(`: its elements may be arithmetic (`declare -ai a`)
+        }
         break;
       case ")":
-        if (top.parens > 0) top.parens--;
-        else if (cmd.cases > 0) break; // the end of a case pattern; a command follows
+        if (top.parens > 0) {
+          top.parens--;
+          if (top.parens < compound) compound = 0;
+        } else if (cmd.cases > 0) break; // the end of a case pattern; a command follows
         else if (top.kind === "subst") {
           this.pop();
           return i;
         }
         break;
       case "<":
-        if (next === "<" && text[i + 2] === "<") return i + 2; // here-string, an ordinary word
+        if (next === "<" && text[i + 2] === "<") {
+          cmd.redirect = true; // a here-string: its word is data
+          return i + 2;
+        }
         if (next === "<") {
           const stripTabs = text[i + 2] === "-";
           this.word = {
@@ -355,8 +406,10 @@ export class ShellLexer {
           };
           return i + (stripTabs ? 2 : 1);
         }
+        cmd.redirect = true;
         return i;
       case ">":
+        cmd.redirect = true;
         return i;
       case "\n": {
         const body = this.pending.shift();
@@ -366,7 +419,7 @@ export class ShellLexer {
     }
     // ; & | ( ) and newline end the simple command.
     const cases = cmd.cases;
-    Object.assign(cmd, newCommand(), { cases });
+    Object.assign(cmd, newCommand(cmd.integers), { cases, compound });
     return i;
   }
 

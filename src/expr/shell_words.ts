@@ -2,7 +2,9 @@
  * The words of a simple command, as far as they matter to shell-safe rendering: bash
  * evaluates some arguments as arithmetic (`[[ a -eq b ]]`, `let`, `declare -i`,
  * `a[i]=`), where a value like `x[$(cmd)]` runs code, so substitutions there become
- * integer-only. Used by shell_lexer.ts.
+ * integer-only. Other places may be arithmetic, depending on what the lexer cannot see
+ * (see {@link valueUseHere}): there a value may not hold a subscript that runs code.
+ * Used by shell_lexer.ts.
  * @module
  */
 import type { ShellContext } from "./shell.ts";
@@ -12,6 +14,8 @@ export interface MutableSlot {
   context: ShellContext;
   afterBackslash: boolean;
   integerOnly: boolean;
+  /** See ShellSlot.nameOrNumber (shell.ts). */
+  nameOrNumber: boolean;
 }
 
 /** One word; `text` holds its literal characters. */
@@ -21,11 +25,14 @@ export interface Word {
   slots: MutableSlot[];
   /**
    * How `text` stands against `/^[A-Za-z_][A-Za-z0-9_]*\[[^\]]*$/` (`name[`, no `]`
-   * since: "open"), followed as it grows: testing that regex at each substitution would
-   * rescan a long word each time.
+   * since: "open") and {@link ASSIGNMENT} (`name=`, `name[...]+=`, anything after:
+   * "value"), followed as it grows: testing those regexes at each substitution would
+   * rescan a long word each time. "closed" after `name[...]`, "plus" after its `+`.
    * Absent while `text` is empty.
    */
-  subscript?: "name" | "open" | "no";
+  subscript?: "name" | "open" | "closed" | "plus" | "value" | "no";
+  /** The target of a redirection (`> ${f}`, `<<< ${v}`): data, not an argument. */
+  redirect?: boolean;
 }
 
 /** Appends `c` (one UTF-16 unit) to `word`'s text. */
@@ -33,9 +40,16 @@ export function addToWord(word: Word, c: string): void {
   word.text += c;
   const s = word.subscript;
   if (s === undefined) word.subscript = /[A-Za-z_]/.test(c) ? "name" : "no";
-  else if (s === "name") word.subscript = c === "[" ? "open" : /\w/.test(c) ? "name" : "no";
-  else if (s === "open" && c === "]") word.subscript = "no";
+  else if (s === "name") {
+    word.subscript = c === "[" ? "open" : /\w/.test(c) ? "name" : afterName(c);
+  } else if (s === "open") {
+    if (c === "]") word.subscript = "closed";
+  } else if (s === "closed") word.subscript = afterName(c);
+  else if (s === "plus") word.subscript = c === "=" ? "value" : "no";
 }
+
+/** The state after a name (or its `[...]`) when `c` follows. */
+const afterName = (c: string) => c === "=" ? "value" : c === "+" ? "plus" : "no";
 
 /** The words of the simple command being read in one command frame. */
 export interface CommandState {
@@ -49,6 +63,17 @@ export interface CommandState {
   declaring: boolean;
   /** Open `case` statements: their `pat)` does not close a `$(`. */
   cases: number;
+  /** The command's name (quotes and backslashes dropped), once read, and its index in `words`. */
+  name?: string;
+  nameAt: number;
+  /** The next word is the target of a redirection. */
+  redirect: boolean;
+  /** Inside `a=( ... )`: the frame's `parens` level it ends below (0: not inside one). */
+  compound: number;
+  /** After `for NAME in` / `select NAME in`: each word is assigned to NAME. */
+  forList: boolean;
+  /** Names declared with the integer attribute so far (`declare -i n`), shared by all commands of one text. */
+  integers: Set<string>;
 }
 
 const ARITHMETIC_TESTS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
@@ -66,9 +91,17 @@ const RESERVED = new Set([
 ]);
 const DECLARE = new Set(["declare", "typeset", "local", "readonly"]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
+/** bash builtins whose operands are all variable names (`unset a[i]`, `export n=v`). */
+const NAME_OPERANDS = new Set(["declare", "typeset", "local", "export", "readonly", "unset"]);
+/** bash builtins reading into named variables: the options that take a value (data) instead. */
+const READ_DATA_OPTIONS: Record<string, string> = {
+  read: "dinNptu",
+  mapfile: "dnOsuCc",
+  readarray: "dnOsuCc",
+};
 
-/** A fresh simple command. */
-export const newCommand = (): CommandState => ({
+/** A fresh simple command; `integers` is shared by all commands of one text. */
+export const newCommand = (integers: Set<string>): CommandState => ({
   words: [],
   current: null,
   previous: null,
@@ -76,6 +109,11 @@ export const newCommand = (): CommandState => ({
   arithmetic: false,
   declaring: false,
   cases: 0,
+  nameAt: -1,
+  redirect: false,
+  compound: 0,
+  forList: false,
+  integers,
 });
 
 /** Whether the next word is in command position (only keywords and assignments before it). */
@@ -102,13 +140,67 @@ export function arithmeticHere(cmd: CommandState, word: Word): boolean {
     (word.subscript === "open" && atCommandPosition(cmd));
 }
 
+/**
+ * Whether bash may evaluate a substitution now, inside `word`, as arithmetic for a reason
+ * the text does not settle: "integer" where the value is assigned to a name declared
+ * `-i` earlier in the text; "name" where the value is assigned to a variable (which may
+ * have the integer attribute, set anywhere) or read as a variable name (`printf -v`,
+ * `read`, `declare`, `unset`, `[[ -v ]]`...), in both of which bash evaluates a subscript
+ * `a[...]` as arithmetic, running the `$(...)` or backticks in it. Undefined elsewhere.
+ * Only called where {@link arithmeticHere} is false.
+ */
+export function valueUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefined {
+  if (word.redirect) return undefined;
+  if (cmd.compound > 0 || cmd.forList) return "name";
+  if (cmd.test) {
+    const previous = cmd.previous?.text;
+    return previous === "-v" || previous === "-R" ? "name" : undefined;
+  }
+  if (
+    word.subscript === "value" && (atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? ""))
+  ) {
+    const assigned = cmd.integers.size > 0 ? /^[A-Za-z_]\w*/.exec(word.text)![0] : "";
+    return cmd.integers.has(assigned) ? "integer" : "name";
+  }
+  const name = cmd.name;
+  if (name === undefined) return undefined;
+  // The word before this one, if it is an argument (not the command's name).
+  const previous = cmd.words.length > cmd.nameAt + 1 ? cmd.words.at(-1) : undefined;
+  if (NAME_OPERANDS.has(name)) return "name";
+  const dataOptions = READ_DATA_OPTIONS[name];
+  if (dataOptions !== undefined) {
+    const last = previous?.startsWith("-") ? previous.at(-1)! : "";
+    return last !== "" && dataOptions.includes(last) ? undefined : "name";
+  }
+  switch (name) {
+    case "printf":
+      return previous === "-v" || word.text.startsWith("-v") ? "name" : undefined;
+    case "wait":
+      return previous !== undefined && /^-[A-Za-z]*p$/.test(previous) ? "name" : undefined;
+    case "getopts": // getopts OPTSTRING NAME [ARG...]
+      return cmd.words.length === cmd.nameAt + 2 ? "name" : undefined;
+    case "test":
+    case "[":
+      return previous === "-v" || previous === "-R" ? "name" : undefined;
+  }
+  return undefined;
+}
+
 /** A word of `cmd` is complete: update what the command's words tell about arithmetic. */
 export function endWord(cmd: CommandState): void {
   const word = cmd.current;
   if (!word) return;
   cmd.current = null;
+  if (word.redirect) return; // `> file` is no argument and leaves the command position as it was
   const text = word.text;
-  if (cmd.test) {
+  if (text === "{" && cmd.name === "function" && cmd.compound === 0) {
+    // `function f { x=${v}; }`: the body's first command starts here.
+    Object.assign(cmd, newCommand(cmd.integers), { cases: cmd.cases });
+    return;
+  }
+  if (cmd.compound > 0) {
+    // The elements of `a=( ... )`, not a command.
+  } else if (cmd.test) {
     if (text === "]]") cmd.test = false;
     else if (ARITHMETIC_TESTS.has(text)) {
       cmd.previous?.slots.forEach((slot) => slot.integerOnly = true);
@@ -119,7 +211,25 @@ export function endWord(cmd: CommandState): void {
     else if (DECLARE.has(text)) cmd.declaring = true;
     else if (text === "case") cmd.cases++;
     else if (text === "esac" && cmd.cases > 0) cmd.cases--;
+    if (!RESERVED.has(text) && !ASSIGNMENT.test(text)) {
+      cmd.name = text.replace(/[\\'"]/g, "");
+      cmd.nameAt = cmd.words.length;
+    }
   } else if (cmd.declaring && /^-[A-Za-z]*i/.test(text)) cmd.arithmetic = true;
+  else if (
+    (cmd.name === "builtin" || cmd.name === "command") && cmd.words.length === cmd.nameAt + 1 &&
+    !text.startsWith("-")
+  ) {
+    // `builtin printf -v ...`: the command's name is the next word.
+    cmd.name = text.replace(/[\\'"]/g, "");
+    cmd.nameAt = cmd.words.length;
+  } else if (text === "in" && (cmd.name === "for" || cmd.name === "select")) {
+    cmd.forList = cmd.words.length === cmd.nameAt + 2;
+  } else if (cmd.declaring && cmd.arithmetic && !text.startsWith("-")) {
+    // `declare -i n` or `local -i n=0`: a later `n=${...}` is arithmetic.
+    const declared = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+    if (declared) cmd.integers.add(declared);
+  }
   cmd.words.push(text);
   cmd.previous = word;
 }

@@ -1,7 +1,10 @@
 /**
- * Runtime values and the coercions the operators use. The rules are deliberately
- * loose: most values come from environment variables and process output, which are
- * always strings, so `"0"` must equal `0` and `"10" > "9"` must hold.
+ * Runtime values and the coercions the operators use. Most values come from environment
+ * variables and process output, which are always strings, so a string meets a number as
+ * the number it spells (`"0" == 0`, as GitHub Actions coerces a string compared with a
+ * number) and two strings that both spell numbers are ordered as numbers (`"10" > "9"`).
+ * Two strings are equal only when their text is: `3.10` is a version, not the number 3.1,
+ * and a quoted literal is a string (`${params.v} == '3.10'` is false for 3.1).
  * @module
  */
 
@@ -76,12 +79,19 @@ export function asNumber(value: Value): number | undefined {
   return undefined;
 }
 
-/** `==`: numeric when both sides are numeric, otherwise the stringified values are compared. */
+/**
+ * `==`: numeric when one side is a number and the other is one too or a string that
+ * spells one (`' 5 ' == 5`, `'5.0' == 5`); otherwise the stringified values are compared
+ * as text, exactly: two strings are equal only when they are the same text (`'3.1'` and
+ * `'3.10'`, `'0012'` and `'12'`, `'1e3'` and `'1000'` differ), whatever they spell.
+ */
 export function looseEquals(a: Value, b: Value): boolean {
-  const x = asNumber(a);
-  if (x !== undefined) {
-    const y = asNumber(b);
-    if (y !== undefined) return x === y;
+  if (typeof a === "number" || typeof b === "number") {
+    const x = asNumber(a);
+    if (x !== undefined) {
+      const y = asNumber(b);
+      if (y !== undefined) return x === y;
+    }
   }
   return stringify(a) === stringify(b);
 }
@@ -90,7 +100,10 @@ export function looseEquals(a: Value, b: Value): boolean {
  * Ordering for `< <= > >=`: negative, zero or positive; undefined when either side is
  * null/undefined (a missing value is not ordered, so every ordering comparison with it
  * is false — an absent metric must not fire an alert). Numeric when both sides are
- * numeric, otherwise by UTF-16 code units of the stringified values.
+ * numeric (numbers or strings that spell them: outputs and variables are text, and
+ * ordering numbers as text is never what `${tasks.a.outputs.n} > ${params.max}` means),
+ * otherwise by UTF-16 code units of the stringified values. Unlike `==`, ordering does
+ * not tell `'3.1'` from `'3.10'`: neither is before the other.
  */
 export function compareValues(a: Value, b: Value): number | undefined {
   if (a === undefined || a === null || b === undefined || b === null) return undefined;

@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import { Cron } from "croner";
+import { CRON_MATCH_OPTIONS, cronNeverFires } from "./cron_match.ts";
 import { duration } from "./fields.ts";
 import { OVERLAP_POLICIES } from "./schedule.ts";
 import { once } from "./once.ts";
@@ -13,32 +14,40 @@ import { once } from "./once.ts";
 /** Trigger kinds. */
 export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as const;
 
-function cronError(expr: string, timezone?: string): string | undefined {
-  const fields = expr.trim().split(/\s+/).length;
-  if (!expr.startsWith("@") && (fields < 5 || fields > 6)) {
-    return `cron expression ${
-      JSON.stringify(expr)
-    } has ${fields} fields; use 5 (min hour day month weekday) or 6 (with seconds first)`;
-  }
-  try {
-    new Cron(expr, { paused: true, timezone, legacyMode: true });
-    return undefined;
-  } catch (e) {
-    const reason = (e as Error).message.replace(/^CronPattern:\s*/, "");
-    return `invalid cron expression ${JSON.stringify(expr)}: ${
-      reason.charAt(0).toLowerCase() + reason.slice(1)
-    }`;
-  }
-}
-
 const CRON_HINT =
   'fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 = Sunday), e.g. "0 2 * * *" for 02:00 daily; an optional seconds field goes first';
 
-/** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames); built on first use. */
+/** What is wrong with a cron expression, as croner matches it for the scheduler (cron_match.ts). */
+function cronError(expr: string): { message: string; hint: string } | undefined {
+  const fields = expr.trim().split(/\s+/).length;
+  if (!expr.startsWith("@") && (fields < 5 || fields > 6)) {
+    return {
+      message: `cron expression ${
+        JSON.stringify(expr)
+      } has ${fields} fields; use 5 (min hour day month weekday) or 6 (with seconds first)`,
+      hint: CRON_HINT,
+    };
+  }
+  try {
+    new Cron(expr, CRON_MATCH_OPTIONS);
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^CronPattern:\s*/, "");
+    return {
+      message: `invalid cron expression ${JSON.stringify(expr)}: ${
+        reason.charAt(0).toLowerCase() + reason.slice(1)
+      }`,
+      hint: CRON_HINT,
+    };
+  }
+  // One that parses yet matches no day (30 February) is refused as `weft schedule add` does.
+  return cronNeverFires(expr);
+}
+
+/** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames) that fires; built on first use. */
 export const cronSchema = once(() =>
   z.string().superRefine((expr, ctx) => {
     const err = cronError(expr);
-    if (err) ctx.addIssue({ code: "custom", message: err, params: { hint: CRON_HINT } });
+    if (err) ctx.addIssue({ code: "custom", message: err.message, params: { hint: err.hint } });
   }).meta({
     // The field count of cronError, for editors; ranges need croner.
     pattern: "^\\s*(@[a-z]+|\\S+(\\s+\\S+){4,5})\\s*$",

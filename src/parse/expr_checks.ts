@@ -6,6 +6,9 @@
 import { compileCondition, compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
+import { envLayerProblems } from "./env_layers.ts";
+import { literalItems } from "./item_fields.ts";
+import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
 import { notificationProblems } from "./notify_checks.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
@@ -31,6 +34,10 @@ interface Scope {
   order: RunOrder;
   /** Whose fields are being checked: what their `${tasks...}` may read. */
   reader: Reader;
+  /** The tasks whose outputs weft sets, by id (known_outputs.ts). */
+  outputs: Map<string, KnownOutputs>;
+  /** While a loop's `task` is checked: its items, when the file decides them. */
+  items?: readonly unknown[];
 }
 
 /** Every expression problem in the workflow data. */
@@ -52,6 +59,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     problems: [],
     order: new RunOrder(tasks),
     reader: { kind: "none" },
+    outputs: fixedOutputsById(tasks),
   };
 
   for (const task of tasks) {
@@ -82,7 +90,9 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
           if (items) scope.problems.push({ file, ...items });
         }
         if (isObject(task.data.task)) {
+          scope.items = literalItems(task.data.items, isLiteralText);
           checkStep(scope, task.data.task, [...task.path, "task"], true);
+          scope.items = undefined;
         }
     }
   }
@@ -106,6 +116,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       );
     }
   }
+  // ...each over the layers below it only (env_layers.ts).
+  scope.problems.push(...envLayerProblems(data, map, file));
   if (isObject(data) && Array.isArray(data.alerts)) {
     data.alerts.forEach((alert, i) => {
       if (!isObject(alert)) return;

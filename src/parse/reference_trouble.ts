@@ -5,6 +5,8 @@
  * @module
  */
 import type { Reference } from "../expr/mod.ts";
+import { itemPathTrouble } from "./item_fields.ts";
+import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
@@ -19,6 +21,10 @@ const ROOTS = ["env", "params", "tasks", "workflow", "run", "schedule", "trigger
 export interface Names {
   taskIds: Set<string>;
   params: Set<string>;
+  /** The tasks whose outputs weft sets (known_outputs.ts), by id; others may have any key. */
+  outputs?: ReadonlyMap<string, KnownOutputs>;
+  /** Inside a loop's `task`: the loop's items when the file decides them (item_fields.ts). */
+  items?: readonly unknown[];
 }
 
 /** A problem with a reference: its message and what to do. */
@@ -45,10 +51,13 @@ export function referenceTrouble(
         ? { message: "env needs a variable name", hint: "write ${env.NAME}" }
         : undefined;
     case "item":
-      return inLoop ? undefined : {
-        message: "item is only defined inside a loop",
-        hint: "use ${item} in the `task` of a `loop` task",
-      };
+      if (!inLoop) {
+        return {
+          message: "item is only defined inside a loop",
+          hint: "use ${item} in the `task` of a `loop` task",
+        };
+      }
+      return scope.items ? itemPathTrouble(scope.items, ref.path) : undefined;
     case "index":
       if (!inLoop) {
         return {
@@ -103,7 +112,7 @@ export function referenceTrouble(
           hint: `use ${fields}`,
         };
       }
-      return undefined;
+      return ref.path.length === 3 ? outputTrouble(scope, first, ref.path[2]) : undefined;
     }
     case "workflow":
       return fieldTrouble("workflow", first, ref.path.length, WORKFLOW_FIELDS);
@@ -140,6 +149,18 @@ function shellVariableHint(ref: Reference, viaShell: boolean): string | undefine
   }
   return `\${...} is weft's, and this field is not read by a shell ($${name} would stay as ` +
     `written): write \${env.${name}} for the value of ${name} in weft's environment`;
+}
+
+/** An output key that a task whose outputs weft sets never has (known_outputs.ts). */
+function outputTrouble(scope: Names, id: string, key: string): Trouble | undefined {
+  const known = scope.outputs?.get(id);
+  if (!known || known.keys.includes(key)) return undefined;
+  return {
+    message: `task "${id}" is ${typeLabel(known.type)}, which has no output "${key}"`,
+    hint: known.type === "parallel" && key === "winner"
+      ? "a parallel task names a winner only with wait_for: any or first"
+      : didYouMean(key, known.keys) ?? `its outputs: ${known.keys.join(", ")}`,
+  };
 }
 
 function fieldTrouble(root: string, field: string | undefined, length: number, fields: string[]) {

@@ -1,6 +1,7 @@
 /**
  * What a task runner would refuse at run time for reasons visible in the file, checked
- * when validating: `${...}` in a quoted heredoc (expr/shell.ts), an http `url` that
+ * when validating: `${...}` in a quoted heredoc (expr/shell.ts) or in the `command` of
+ * a shell that is not POSIX-family (python3, fish...: expr/shell.ts), an http `url` that
  * cannot parse or is not http(s), header names and values (a bearer token included)
  * fetch refuses, a Basic auth user name with a `:` (RFC 7617; `auth.username`, or the
  * URL's user name percent-decoded, expr/url.ts), and `data` on a GET or
@@ -30,6 +31,7 @@ import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -64,8 +66,15 @@ export function stepProblems(
     });
   const type = step.type ?? "shell";
   if (type === "shell" && typeof step.command === "string" && !isLiteralText(step.command)) {
-    const error = compiled(step.command)?.checkShell();
+    const template = compiled(step.command);
+    const error = template?.checkShell();
     if (error) at([...path, "command"], error.offset, error.message, error.hint);
+    const shell = shellOf(step, path, data);
+    const first = template?.spans[0];
+    if (first && shell !== undefined && !isPosixFamilyShell(shell)) {
+      const trouble = nonPosixShellTrouble(shell);
+      at([...path, "command"], first.start, trouble.message, trouble.hint);
+    }
   }
   if (type === "database" && isObject(step.config)) {
     const connection = step.config.connection;
@@ -216,6 +225,18 @@ export function loopItemsProblem(
     }`,
     hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
   };
+}
+
+/**
+ * The shell a shell step runs under when it names one: its `shell`, or for a task (not a
+ * data_processor's `processor`) `defaults.shell`, as engine/leaf_spec.ts applies it.
+ * Undefined for the default `sh`.
+ */
+function shellOf(step: RawObject, path: PathSegment[], data: unknown): string | undefined {
+  const own = typeof step.shell === "string" && step.shell.trim() ? step.shell : undefined;
+  if (own !== undefined || path.at(-1) === "processor") return own;
+  const inherited = isObject(data) && isObject(data.defaults) ? data.defaults.shell : undefined;
+  return typeof inherited === "string" && inherited.trim() ? inherited : undefined;
 }
 
 /**

@@ -19,6 +19,7 @@
  * @module
  */
 import { Cron } from "croner";
+import { CRON_MATCH_OPTIONS } from "../model/cron_match.ts";
 import { WeftError } from "../model/errors.ts";
 import { gapEnd, instantsOf, isKnownZone, offsetAt, wallOf, zoneOf } from "./zone.ts";
 
@@ -91,12 +92,7 @@ export function compileCron(spec: CronSpec): CompiledCron {
   try {
     // At a fixed offset of 0 no local time is skipped or repeated: croner lists wall
     // times only (utcOffset is ~10x faster in croner than timezone "UTC").
-    matcher = new Cron(fields.join(" "), {
-      paused: true,
-      utcOffset: 0,
-      mode: "5-or-6-parts",
-      domAndDow: false,
-    });
+    matcher = new Cron(fields.join(" "), CRON_MATCH_OPTIONS);
   } catch (e) {
     throw new WeftError(describeCronerError(text, fields, (e as Error).message), {
       hint: "fields: [second] minute hour day-of-month month day-of-week; " +

@@ -20,6 +20,7 @@ import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { quoteData } from "../model/data_text.ts";
+import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 import { nodeBuiltin } from "../path.ts";
 
 /** What the data_processor runner reads from its task. */
@@ -148,6 +149,15 @@ function runProcessor(
       const shell = processor.shell?.trim() || "sh";
       // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
       const { command: written, env: values } = ctx.interpolateShell(processor.command);
+      if (Object.keys(values).length > 0 && !isPosixFamilyShell(shell)) {
+        const { message, hint } = nonPosixShellTrouble(shell, quoteData); // validate says so too
+        return Promise.resolve({
+          ok: false,
+          exitCode: null,
+          outputs: {},
+          error: `${message}; ${hint}`,
+        });
+      }
       const command = extraEnv.WEFT_INPUT_LIST_ONLY === "1" ? LIST_PREFIX + written : written;
       return runScriptProcess(ctx, {
         cmd: shell,

@@ -22,6 +22,8 @@ import {
   resolvedTags,
   runArgv,
 } from "./docker_argv.ts";
+import { dockerTaskSecrets } from "./env_secrets.ts";
+import { emitMarked } from "./emit_marked.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
@@ -47,6 +49,7 @@ export const dockerRunner: TaskRunner<DockerTask> = {
   type: "docker",
   // Nothing inside a container can reach the host's $WEFT_OUTPUT file.
   usesOutputFile: false,
+  secretsIn: dockerTaskSecrets,
   run: runDocker,
 };
 
@@ -71,12 +74,15 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   if (!run) return { ok: true, exitCode: 0, outputs };
   outputs.container = name;
   const ran = await docker(ctx, run, ownText("docker run"), name);
-  if (ran.ok) return { ok: true, exitCode: 0, outputs };
+  // The name is weft's own (run id, task id): a secret `postgres` must not make the
+  // recorded output `weft-…-dump-***-1`.
+  const identifiers = [name];
+  if (ran.ok) return { ok: true, exitCode: 0, outputs, identifiers };
   // 125-127: docker could not run the command; any other code is the container's own.
   const code = ran.exitCode;
   const own = code !== null && !ran.unreachable && (code < 125 || code > 127);
   const error = own ? ownText(`the container exited with code ${code}`) : ran.error;
-  return { ok: false, exitCode: code, outputs, error };
+  return { ok: false, exitCode: code, outputs, error, identifiers };
 }
 
 function failed(result: DockerResult, outputs: Record<string, string>): TaskResult {
@@ -173,12 +179,18 @@ async function removeContainer(ctx: TaskContext, name: string): Promise<void> {
         const text = lineText(line);
         // `--rm` may have removed it already: nothing left to do, nothing to say.
         if (/No such container/i.test(text)) gone = true;
-        else ctx.emit("stderr", `docker rm -f: ${text}`);
+        else emitMarked(ctx, "stderr", `docker rm -f: ${quoteData(text)}`);
       }),
     ]);
-    if (status.code !== 0 && !gone) ctx.emit("stderr", `weft: docker rm -f ${name} failed`);
+    if (status.code !== 0 && !gone) {
+      emitMarked(ctx, "stderr", ownText(`weft: docker rm -f ${name} failed`));
+    }
   } catch (error) {
-    ctx.emit("stderr", `weft: cannot remove container ${name}: ${String(error)}`);
+    emitMarked(
+      ctx,
+      "stderr",
+      `weft: cannot remove container ${name}: ${quoteData(String(error))}`,
+    );
   }
 }
 

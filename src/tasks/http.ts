@@ -8,7 +8,8 @@
  */
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
-import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
+import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
+import { emitMarked } from "./emit_marked.ts";
 import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
@@ -36,11 +37,10 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     request = prepareRequest(task, ctx);
   } catch (e) {
     const error = (e as Error).message;
-    ctx.emit("stderr", resolveQuoted(error));
+    emitMarked(ctx, "stderr", error);
     return { ok: false, exitCode: 1, outputs: {}, error };
   }
   // The URL is data (secret masking applies to it), the rest of a message weft's own.
-  const shown = `${request.method} ${request.displayUrl}`;
   const label = `${request.method} ${quoteData(request.displayUrl)}`;
   const started = performance.now();
   const elapsed = () => formatDuration(performance.now() - started);
@@ -55,7 +55,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     });
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit("stderr", `${shown} → ${resolveQuoted(cause)} (${elapsed()})`);
+    emitMarked(ctx, "stderr", `${label} → ${embeddedMessage(cause)} (${elapsed()})`);
     return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
   }
 
@@ -64,9 +64,10 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     body = await streamBody(response, ctx);
   } catch (e) {
     const cause = describeFetchError(e, ctx.signal);
-    ctx.emit(
+    emitMarked(
+      ctx,
       "stderr",
-      `${shown} → ${response.status}, body not read: ${resolveQuoted(cause)} (${elapsed()})`,
+      `${label} → ${response.status}, body not read: ${embeddedMessage(cause)} (${elapsed()})`,
     );
     return {
       ok: false,
@@ -78,7 +79,12 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
 
   const statusText = statusWithReason(response.status, response.statusText);
   const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
-  ctx.emit("stderr", `${shown} → ${statusText} (${elapsed()}${truncatedNote})`);
+  // The reason phrase is the server's: data.
+  emitMarked(
+    ctx,
+    "stderr",
+    `${label} → ${quoteData(statusText)} (${elapsed()}${truncatedNote})`,
+  );
   const outputs = responseOutputs(response, body.output);
   if (!statusExpected(response.status, task.expect_status)) {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";

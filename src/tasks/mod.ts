@@ -10,6 +10,7 @@
  * @module
  */
 import { databaseTaskSecrets } from "../model/connection.ts";
+import { dockerTaskSecrets, workflowCallSecrets } from "./env_secrets.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
 import type { TaskRunner } from "./types.ts";
 
@@ -63,11 +64,11 @@ export const defaultRegistry: Registry = new Map<string, TaskRunner>([
     async () => (await import("./database/runner.ts")).databaseRunner as TaskRunner,
   ),
   lazyRunner(
-    { type: "docker", usesOutputFile: false },
+    { type: "docker", usesOutputFile: false, secretsIn: dockerTaskSecrets },
     async () => (await import("./docker.ts")).dockerRunner as TaskRunner,
   ),
   lazyRunner(
-    { type: "workflow", usesOutputFile: false },
+    { type: "workflow", usesOutputFile: false, secretsIn: workflowCallSecrets },
     async () => (await import("./workflow.ts")).workflowRunner as TaskRunner,
   ),
 ]);

@@ -18,9 +18,11 @@
 import { directArgv } from "./direct.ts";
 import { directoryExists, notFoundReason, startFailure } from "./start_errors.ts";
 import { emitUntilExit } from "./byte_lines.ts";
+import { emitMarked } from "./emit_marked.ts";
 import { INLINE_COMMAND_BYTES, prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
+import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 
 export { directArgv } from "./direct.ts";
 
@@ -37,6 +39,7 @@ export const shellRunner: TaskRunner<ShellConfig> = {
   async run(task: ShellConfig, ctx: TaskContext): Promise<TaskResult> {
     const shell = task.shell?.trim() || "sh";
     const { command, env: values } = ctx.interpolateShell(task.command);
+    if (!isEmpty(values) && !isPosixFamilyShell(shell)) return refusedShell(shell);
     // Interpolated values live in variables the command refers to: the shell must expand them.
     const direct = !task.shell?.trim() && isEmpty(values) &&
         command.length <= INLINE_COMMAND_BYTES
@@ -93,7 +96,7 @@ async function runProcess(
     if (direct && directoryExists(ctx.cwd)) {
       const failed = programError(error);
       if (failed) {
-        ctx.emit("stderr", `weft: ${cmd}: ${failed.message}`);
+        emitMarked(ctx, "stderr", `weft: ${quoteData(cmd)}: ${quoteData(failed.message)}`);
         return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
       }
     }
@@ -104,6 +107,12 @@ async function runProcess(
   if (exitCode === 0) return { ok: true, exitCode, outputs: {} };
   const error = status.signal ? ownText(`killed by ${status.signal}`) : exitedWith(exitCode);
   return { ok: false, exitCode, outputs: {}, error };
+}
+
+/** A `${...}` under python3, fish...: the value would never arrive (validate says so too). */
+export function refusedShell(shell: string): TaskResult {
+  const { message, hint } = nonPosixShellTrouble(shell, quoteData);
+  return { ok: false, exitCode: null, outputs: {}, error: `${message}; ${hint}` };
 }
 
 function exitedWith(code: number | null): string {

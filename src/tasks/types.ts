@@ -80,6 +80,18 @@ export interface TaskContext {
     continues?: boolean,
     continuation?: boolean,
   ): unknown;
+  /**
+   * Like `emit`, for a text line made of weft's own words (ownText, or text outside
+   * quoteData marks: model/data_text.ts) and quoted data: only the data is secret-masked,
+   * never the ids or names around it. The engine always sets it; a context without it
+   * (a test's) is given the line through `emit`, with its marks removed.
+   */
+  emitMarked?(
+    stream: OutputStream,
+    line: string,
+    continues?: boolean,
+    continuation?: boolean,
+  ): unknown;
   /** Interpolate `${...}` into plain text (URLs, headers, bodies). */
   interpolate(text: string): string;
   /**
@@ -164,6 +176,11 @@ export interface TaskResult {
   ok: boolean;
   /** Outputs the runner itself sets (e.g. HTTP status); merged with $WEFT_OUTPUT lines. */
   outputs: Record<string, string>;
+  /**
+   * Values among `outputs` that weft itself made (a container's name, built from the run
+   * id and task id): identifiers, kept as they are where the outputs are secret-masked.
+   */
+  identifiers?: string[];
   /** Why it failed, for people. */
   error?: string;
 }
@@ -178,12 +195,18 @@ export interface TaskRunner<T = unknown> {
   readonly usesOutputFile?: boolean;
   /**
    * Secret values inside the task's own configuration (a database connection's
-   * password), given a function that interpolates its `${...}`. The engine adds them to
-   * the run's secrets at the start where the values are known then, and before each
-   * attempt, so they are masked in everything weft prints or stores. May throw (a
-   * value not yet known); the engine then ignores it.
+   * password, a container's `env` entry named like a secret), given a function that
+   * interpolates its `${...}` and the run's rule for secret names (`Secrets.isSecretName`:
+   * the one a task's `environment` follows). The engine adds them to the run's secrets
+   * at the start where the values are known then, and before each attempt, so they are
+   * masked in everything weft prints or stores. May throw (a value not yet known); the
+   * engine then ignores it.
    */
-  secretsIn?(task: T, interpolate: (text: string) => string): string[];
+  secretsIn?(
+    task: T,
+    interpolate: (text: string) => string,
+    isSecretName?: (name: string) => boolean,
+  ): string[];
   /**
    * Loads what the runner needs before its first task can start (its module, see
    * src/tasks/mod.ts): a promise while that goes on, nothing once it is ready. The

@@ -10,7 +10,9 @@
  * spawner. Cancel and timeout reach the child through `ctx.signal`.
  * @module
  */
-import { ownText } from "../model/data_text.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+import { emitMarked } from "./emit_marked.ts";
+import { workflowCallSecrets } from "./env_secrets.ts";
 import type { ChildRunResult, TaskResult, TaskRunner } from "./types.ts";
 
 /** The fields of a `workflow` task the runner reads. */
@@ -24,6 +26,7 @@ export interface WorkflowCallConfig {
 export const workflowRunner: TaskRunner<WorkflowCallConfig> = {
   type: "workflow",
   usesOutputFile: false,
+  secretsIn: workflowCallSecrets,
   async run(task, ctx): Promise<TaskResult> {
     if (!ctx.runChild) {
       return {
@@ -39,12 +42,20 @@ export const workflowRunner: TaskRunner<WorkflowCallConfig> = {
     for (const [name, value] of Object.entries(task.params ?? {})) {
       params[name] = typeof value === "string" ? ctx.interpolate(value) : String(value);
     }
+    // The run id, file and task ids are weft's own (never masked); the child's lines are
+    // data (masked already by the child run, which shares this run's secrets).
     const result = await ctx.runChild({
       file: task.file,
       params,
-      onStart: (runId) => ctx.emit("stdout", `child run ${runId}: ${task.file}`),
+      onStart: (runId) => emitMarked(ctx, "stdout", ownText(`child run ${runId}: ${task.file}`)),
       onOutput: (taskId, stream, line, continues, continuation) =>
-        ctx.emit(stream, continuation ? line : `[${taskId}] ${line}`, continues, continuation),
+        emitMarked(
+          ctx,
+          stream,
+          continuation ? quoteData(line) : `${ownText(`[${taskId}] `)}${quoteData(line)}`,
+          continues,
+          continuation,
+        ),
     });
     const outputs = mergedOutputs(result);
     const ok = result.status === "success";

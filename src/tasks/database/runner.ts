@@ -8,7 +8,8 @@
  */
 import { resolve } from "node:path";
 import type { TaskOf } from "../../model/task.ts";
-import { quoteData } from "../../model/data_text.ts";
+import { ownText, quoteData } from "../../model/data_text.ts";
+import { emitMarked } from "../emit_marked.ts";
 import { ExpressionError } from "../../expr/mod.ts";
 import { type BoundSql, renderSql } from "../../expr/sql.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
@@ -61,14 +62,15 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     if (config.file) {
       const file = ctx.interpolate(config.file);
       await step(`running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
-      ctx.emit("stderr", `ran ${file}`);
+      emitMarked(ctx, "stderr", `ran ${quoteData(file)}`);
     }
     if (config.query) {
       const bound = boundQuery(config.query, db, ctx);
       const result = await step("the query", () => runQuery(db!, bound.sql, bound.params));
       for (const line of result.lines) ctx.emit("stdout", line);
       const cut = result.kept < result.rowCount ? ` (${result.kept} kept in the rows output)` : "";
-      ctx.emit("stderr", `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}${cut}`);
+      const rows = `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}${cut}`;
+      emitMarked(ctx, "stderr", ownText(rows));
       outputs.rows = result.rows;
       outputs.row_count = String(result.rowCount);
     }
@@ -107,7 +109,7 @@ function connectionOf(written: string, ctx: TaskContext): Connection {
 }
 
 async function connect(conn: Connection, ctx: TaskContext): Promise<DbSession> {
-  ctx.emit("stderr", `connecting to ${conn.display}`);
+  emitMarked(ctx, "stderr", `connecting to ${quoteData(conn.display)}`);
   try {
     return await openSession(conn, {
       signal: ctx.signal,
@@ -144,9 +146,10 @@ async function runMigrations(
     (line) => ctx.emit("stderr", line),
   );
   if (!report.failed) {
-    ctx.emit(
+    emitMarked(
+      ctx,
       "stderr",
-      `${report.applied.length} migration(s) applied, ${report.skipped} already applied`,
+      ownText(`${report.applied.length} migration(s) applied, ${report.skipped} already applied`),
     );
   }
   return report;

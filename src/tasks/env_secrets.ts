@@ -1,0 +1,71 @@
+/**
+ * The secrets inside a task type's own environment-like fields, by the one rule a task's
+ * `environment` follows (engine/secrets.ts `Secrets.isSecretName`: a name like
+ * *TOKEN*, *PASSWORD*, … or listed under `secrets:`): a docker task's `env` and
+ * `build_args` (the container's environment, a build's ARGs), and a sub-workflow's
+ * `params` (a param so named is a secret of the child run). Given in the registry
+ * (tasks/mod.ts) as `TaskRunner.secretsIn`, so the engine knows them before the type's
+ * module loads, at the run's start (and `--dry-run`) as well as at each attempt.
+ * @module
+ */
+
+/** Says whether a variable (or param) name makes its value secret. */
+export type IsSecretName = (name: string) => boolean;
+
+/**
+ * The interpolated values of the entries of `entries` whose name is secret. An entry
+ * whose value cannot be interpolated yet (`${tasks...}` at the run's start) is left out
+ * without losing the others: the engine asks again when the task starts.
+ * @example envEntrySecrets({ API_TOKEN: "t0k3n", HOME: "/x" }, (s) => s, (n) => /TOKEN/.test(n)) // ["t0k3n"]
+ */
+export function envEntrySecrets(
+  entries: Readonly<Record<string, unknown>> | undefined,
+  interpolate: (text: string) => string,
+  isSecretName: IsSecretName,
+): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(entries ?? {})) {
+    if (!isSecretName(name)) continue;
+    if (typeof value !== "string") {
+      // Numbers and booleans are passed as their text.
+      if (value !== undefined && value !== null) found.push(String(value));
+      continue;
+    }
+    try {
+      found.push(interpolate(value));
+    } catch {
+      // known later (the engine tries again at the task's start), or an expression error
+      // the runner reports itself
+    }
+  }
+  return found;
+}
+
+/** A docker task's secrets: its `config.env` and `config.build_args` entries named like secrets. */
+export function dockerTaskSecrets(
+  task: unknown,
+  interpolate: (text: string) => string,
+  isSecretName: IsSecretName = () => false,
+): string[] {
+  const config = (task as { config?: { env?: unknown; build_args?: unknown } })?.config ?? {};
+  return [
+    ...envEntrySecrets(asRecord(config.env), interpolate, isSecretName),
+    ...envEntrySecrets(asRecord(config.build_args), interpolate, isSecretName),
+  ];
+}
+
+/** A sub-workflow task's secrets: its `params` named like secrets (the child masks them too). */
+export function workflowCallSecrets(
+  task: unknown,
+  interpolate: (text: string) => string,
+  isSecretName: IsSecretName = () => false,
+): string[] {
+  const params = asRecord((task as { params?: unknown } | undefined)?.params);
+  return envEntrySecrets(params, interpolate, isSecretName);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
+}

@@ -1,0 +1,74 @@
+/**
+ * `weft run --dry-run` masks with the secrets the run would know at its start
+ * (engine/preview.ts with start_secrets.ts): a secret set in a later task's `environment`
+ * is masked in an earlier task's line, as the run masks it; and only data is masked,
+ * never weft's own words (a file name, a task id) that hold a common-word secret.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+async function workflowIn(dir: string, name: string, yaml: string[]): Promise<string> {
+  const file = `${dir}/${name}`;
+  await Deno.writeTextFile(file, yaml.join("\n") + "\n");
+  return file;
+}
+
+Deno.test("--dry-run: a secret from another task's environment is masked, as the run masks it", async () => {
+  const dir = testTempDir("preview-secrets-");
+  const file = await workflowIn(dir, "lit.yml", [
+    "name: lit",
+    "params:",
+    "  region: {default: eu}",
+    "tasks:",
+    "  - id: a",
+    '    command: echo "config has s3cr3tLiteralValue and p4ramDerived-eu"',
+    "  - id: b",
+    "    depends_on: a",
+    "    environment:",
+    "      API_TOKEN: s3cr3tLiteralValue",
+    "      DB_PASSWORD: p4ramDerived-${params.region}",
+    '    command: echo "$API_TOKEN $DB_PASSWORD"',
+  ]);
+  const run = await weft(["run", file, "-v"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr + run.stdout, /\[a\] config has \*\*\* and \*\*\*/);
+  for (const extra of [[], ["--json"]]) {
+    const { code, stdout, stderr } = await weft(["run", file, "--dry-run", ...extra]);
+    assert.equal(code, 0, stderr);
+    const plan = stdout + stderr;
+    assert.ok(!plan.includes("s3cr3tLiteralValue"), plan);
+    assert.ok(!plan.includes("p4ramDerived"), plan);
+    assert.ok(plan.includes("config has *** and ***"), plan);
+  }
+});
+
+Deno.test("--dry-run: a common-word secret masks the data, not a file name or task id", async () => {
+  const dir = testTempDir("preview-ids-");
+  await workflowIn(dir, "postgres-child.yml", [
+    "name: child",
+    "tasks:",
+    "  - id: t",
+    "    command: echo hi",
+  ]);
+  const file = await workflowIn(dir, "parent.yml", [
+    "name: postgres-parent",
+    "secrets: [DB_PASSWORD]",
+    "tasks:",
+    "  - id: call",
+    "    type: workflow",
+    "    file: postgres-child.yml",
+    "  - id: group",
+    "    type: parallel",
+    "    tasks:",
+    "      - id: dump-postgres",
+    '        command: echo "user postgres"',
+  ]);
+  const { code, stderr } = await weft(["run", file, "--dry-run"], {
+    env: { DB_PASSWORD: "postgres" },
+  });
+  assert.equal(code, 0, stderr);
+  assert.ok(stderr.includes("runs postgres-child.yml"), stderr);
+  assert.ok(stderr.includes("dump-postgres:"), stderr);
+  assert.ok(stderr.includes('$ echo "user ***"'), stderr);
+});

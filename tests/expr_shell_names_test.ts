@@ -1,0 +1,167 @@
+/**
+ * Where bash may read a value as a variable NAME (`printf -v`, `read`, `declare`, `unset`,
+ * `[[ -v ]]`...) or as an integer variable's value (any assignment), it evaluates a
+ * subscript `a[...]` in the value as arithmetic, running the `$(...)` in it. Tested with
+ * real bash: each form runs the payload when the value is put in its variable as is, and
+ * weft refuses the value there; ordinary values still pass.
+ */
+import assert from "node:assert/strict";
+import { compileTemplate, ExpressionError } from "../src/expr/mod.ts";
+
+const decoder = new TextDecoder();
+const HOSTILE = [
+  "a[$(touch PWNED)]",
+  "a[`touch PWNED`]",
+  "1+a[ $(touch PWNED) ]",
+  "x[1]=a[$(touch PWNED)]",
+];
+
+const hasBash = (() => {
+  try {
+    return new Deno.Command("bash", { args: ["-c", "exit 0"] }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** Forms where bash runs the payload; `refused` is the error's wording. */
+const FORMS: { template: string; refused: RegExp }[] = [
+  { template: "declare -i count=0\ncount=${v}\necho $count", refused: /is not an integer/ },
+  { template: "f() { local -i n; n=${v}; }; f", refused: /is not an integer/ },
+  { template: "typeset -i n; n+=${v}", refused: /is not an integer/ },
+  { template: "x=${v}; echo $(( x ))", refused: /holds "\["/ },
+  { template: "function f { x=${v}; echo $(( x )); }; f", refused: /holds "\["/ },
+  { template: 'x="${v}"; [[ $x -ge 0 ]]', refused: /holds "\["/ },
+  { template: 'arr=(1); x="${v}"; echo $${arr[x]}', refused: /holds "\["/ },
+  { template: 'printf -v "arr[${v}]" %s x', refused: /holds "\["/ },
+  { template: 'builtin printf -v "${v}" %s x', refused: /holds "\["/ },
+  { template: 'echo v | read "arr[${v}]"', refused: /holds "\["/ },
+  { template: 'read -r "${v}" <<< v', refused: /holds "\["/ },
+  { template: 'declare "arr[${v}]=1"', refused: /holds "\["/ },
+  { template: 'arr=(1); unset "arr[${v}]"', refused: /holds "\["/ },
+  { template: "a=(1); unset ${v}", refused: /holds "\["/ },
+  { template: "arr=(1); [[ -v ${v} ]]", refused: /holds "\["/ },
+  { template: 'arr=(1); test -v "${v}"', refused: /holds "\["/ },
+  { template: 'arr=(1); [ -v "${v}" ]', refused: /holds "\["/ },
+  { template: 'ref=${v}; echo "$${!ref}"', refused: /holds "\["/ },
+  { template: 'declare -n r=${v}; echo "$r"', refused: /holds "\["/ },
+  { template: "declare -ai a; a=(${v})", refused: /holds "\["/ },
+  { template: "a=(\n  [${v}]=1\n)", refused: /holds "\["/ },
+  { template: "declare -i n; for n in ${v}; do :; done", refused: /holds "\["/ },
+  { template: "declare -i n; export n=${v}", refused: /is not an integer/ },
+  { template: 'sleep 0 & wait -p "${v}" $!', refused: /holds "\["/ },
+  { template: "declare -i n; : $${n:=${v}}", refused: /holds "\["/ },
+  { template: 'declare -i n; : "$${n=${v}}"', refused: /holds "\["/ },
+];
+
+async function sandbox(): Promise<string> {
+  return await Deno.makeTempDir({ prefix: "weft_names_" });
+}
+
+async function run(shell: string, command: string, env: Record<string, string>, cwd: string) {
+  const out = await new Deno.Command(shell, { args: ["-c", command], env, cwd }).output();
+  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+}
+
+async function pwned(dir: string): Promise<boolean> {
+  try {
+    await Deno.stat(`${dir}/PWNED`);
+    await Deno.remove(`${dir}/PWNED`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("shell-safe names: bash runs a subscript's command in each form, and weft refuses it", async () => {
+  const dir = await sandbox();
+  try {
+    for (const { template, refused } of FORMS) {
+      const offset = template.indexOf("${v}");
+      for (const value of HOSTILE) {
+        assert.throws(
+          () => compileTemplate(template).renderShell(() => value),
+          (e) => e instanceof ExpressionError && e.offset === offset && refused.test(e.message),
+          `${template} with ${value}`,
+        );
+      }
+      if (!hasBash) continue;
+      // The same command, rendered for a harmless value, with the hostile one put in its
+      // variable behind weft's back: bash runs it, so the refusal is needed.
+      const { command, env } = compileTemplate(template).renderShell(() => "0");
+      const hostileEnv = Object.fromEntries(Object.keys(env).map((k) => [k, HOSTILE[0]]));
+      await run(
+        "bash",
+        command,
+        { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", ...hostileEnv },
+        dir,
+      );
+      assert.ok(await pwned(dir), `bash should run the payload in: ${command}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("shell-safe names: a value naming another value's variable is refused there", async () => {
+  const template = 'x=${a}; printf %s "${b}" >/dev/null; echo $(( x ))';
+  assert.throws(
+    () => compileTemplate(template).renderShell((root) => root === "a" ? "WEFT_V_2" : "b[$(x)]"),
+    (e) => e instanceof ExpressionError && /names WEFT_V_/.test(e.message) && e.offset === 2,
+  );
+  assert.throws(
+    () => compileTemplate("declare -n r=${a}").renderShell(() => "1+WEFT_V_1"),
+    ExpressionError,
+  );
+  // Taken as an argument, the same text is data.
+  assert.ok(compileTemplate("echo ${a}").renderShell(() => "WEFT_V_2").command);
+  if (!hasBash) return;
+  const dir = await sandbox();
+  try {
+    const { command } = compileTemplate(template).renderShell(() => "0");
+    await run("bash", command, { WEFT_V_1: "WEFT_V_2", WEFT_V_2: HOSTILE[0] }, dir);
+    assert.ok(await pwned(dir), `bash should run the payload in: ${command}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Values without a code subscript, which these places still take: text, globs, `$`. */
+const ORDINARY = ["hello world", "[a-z]+", "$HOME", "x[1]", "$(touch PWNED)", "it's", "^[^$]"];
+
+Deno.test("shell-safe names: ordinary values still reach assignments and name operands", async () => {
+  const dir = await sandbox();
+  try {
+    for (const value of ORDINARY.slice(0, -1)) {
+      for (const template of ['x=${v}; printf %s "$x"', 'export X="${v}"; printf %s "$X"']) {
+        const { command, env } = compileTemplate(template).renderShell(() => value);
+        for (const shell of hasBash ? ["sh", "bash"] : ["sh"]) {
+          const ran = await run(shell, command, env, dir);
+          assert.equal(ran.stdout, value, `${shell}: ${template} with ${value}: ${ran.stderr}`);
+        }
+      }
+    }
+    // `^[^$]`: "[" then "$" — refused where bash may take it as a name, but not where it is data.
+    const DATA = [
+      'printf %s "${v}"',
+      'printf %s "$${unset_x:-${v}}"',
+      'read -r x <<< "${v}"; printf %s "$x"',
+      'read -r -p "${v}" x <<< y; printf %s "${v}"',
+      'printf -v x %s "${v}"; printf %s "$x"',
+      '[[ ${v} == x ]] || printf %s "${v}"',
+      'cat > out.txt <<EOF\n${v}\nEOF\nprintf %s "$(cat out.txt)"',
+      'getopts a opt "${v}"; printf %s "${v}"',
+      "printf %s ${v} > /dev/null; printf %s '${v}'",
+    ];
+    for (const template of DATA) {
+      const value = "^[^$] a[$(touch PWNED)]";
+      const { command, env } = compileTemplate(template).renderShell(() => value);
+      if (!hasBash) continue;
+      const ran = await run("bash", command, env, dir);
+      assert.equal(ran.stdout, value, `${template}: ${ran.stderr}`);
+      assert.ok(!(await pwned(dir)), template);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
