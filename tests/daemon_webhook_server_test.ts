@@ -73,6 +73,20 @@ Deno.test("webhook server: 202 with the run id and the JSON fields as params; 40
     const bad = await send(`${url}/trigger/deploy`, { body: "{not json" });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error, /malformed JSON/);
+    // Said by position, quoting nothing of the body (it may hold a secret).
+    for (
+      const [body, error] of [
+        ["{not json", "at line 1, column 2 (byte 1): expected a string in double quotes"],
+        ['{"é": 1,\n "token": hunter2x}', "at line 2, column 11 (byte 20): unexpected character"],
+        [
+          "{\"token\": 'hunter2x'}",
+          "at line 1, column 11 (byte 10): strings and keys need double quotes in JSON",
+        ],
+      ]
+    ) {
+      const answer = await send(`${url}/trigger/deploy`, { body });
+      assert.equal(answer.body.error, `malformed JSON ${error}`);
+    }
 
     const array = await send(`${url}/trigger/deploy`, { body: "[1]" });
     assert.equal(array.status, 400);

@@ -15,6 +15,34 @@ async function post(url: string, body: string, headers: Record<string, string> =
   return { status: res.status, body: await res.json() };
 }
 
+Deno.test("daemon webhook: a malformed body is answered and logged by position, quoting none of it", async () => {
+  const port = freePort();
+  const daemon = startDaemon(["--dir", FLOWS, "--listen", `127.0.0.1:${port}`]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    const url = `http://127.0.0.1:${port}/trigger/deploy`;
+    // An unquoted token: V8's own message would quote `..."i_token": hunter2sec"...`.
+    const bad = await post(url, '{"replicas": 1,\n "api_token": hunter2secretZZ}');
+    assert.equal(bad.status, 400);
+    assert.equal(
+      bad.body.error,
+      "malformed JSON at line 2, column 15 (byte 30): unexpected character",
+    );
+    const cut = await post(url, '{"env": "s3cr3t-valu');
+    assert.equal(
+      cut.body.error,
+      "malformed JSON at line 1, column 9 (byte 8): unterminated string",
+    );
+    await daemon.waitFor(/webhook POST \/trigger\/deploy 400 .*unterminated string/);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+    for (const part of ["hunter2", "i_token", "s3cr3t"]) {
+      assert.ok(daemon.lines.every((l) => !l.includes(part)), `the daemon logged ${part}`);
+    }
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
 Deno.test("daemon webhook: every answer, params from the JSON body, HMAC and bearer", async () => {
   const port = freePort();
   const daemon = startDaemon(["--dir", FLOWS, "--listen", `127.0.0.1:${port}`]);

@@ -54,3 +54,18 @@ Deno.test("LineTail: a line longer than the whole ring keeps its end", () => {
   big.push("z", true);
   assert.equal(big.text(), "y".repeat(STDOUT_TAIL_CHARS - 1) + "z");
 });
+
+Deno.test("LineTail: startAt moves where a cut tail begins (after a secret, not inside it)", () => {
+  const tail = new LineTail(8);
+  tail.push("abcSECRETxyz");
+  assert.equal(tail.text(), "ECRETxyz");
+  // The cut at 4 falls inside SECRET (3..9): the tail begins after it.
+  const after = (text: string, start: number) => {
+    const at = text.indexOf("SECRET");
+    return at < start && start < at + 6 ? at + 6 : start;
+  };
+  assert.equal(tail.text(after), "xyz");
+  const short = new LineTail(100);
+  short.push("abcSECRETxyz");
+  assert.equal(short.text(() => 99), "abcSECRETxyz", "nothing cut: startAt is not asked");
+});

@@ -58,3 +58,43 @@ Deno.test("LiteralMatcher: empty strings and duplicates are ignored; no strings 
   assert.equal(new LiteralMatcher(["", ""]).replace("abc", () => "*"), "abc");
   assert.deepEqual(found(new LiteralMatcher(["ab", "ab", ""]), "abab"), [[0, "ab"], [2, "ab"]]);
 });
+
+/** The characters covered by some occurrence (overlaps included), as a reference. */
+function coveredByBruteForce(strings: string[], text: string): boolean[] {
+  const covered = new Array<boolean>(text.length).fill(false);
+  for (const s of strings) {
+    if (s === "") continue;
+    for (let at = text.indexOf(s); at >= 0; at = text.indexOf(s, at + 1)) {
+      for (let k = at; k < at + s.length; k++) covered[k] = true;
+    }
+  }
+  return covered;
+}
+
+Deno.test("LiteralMatcher.replaceAll covers every occurrence, overlapping ones included, regex and indexOf alike", () => {
+  const matcher = new LiteralMatcher(["AAAA1111", "1111BBBB"]);
+  assert.equal(matcher.replaceAll("x AAAA1111BBBB y", "***"), "x *** y");
+  // `replace` (the alternation) leaves the second secret's end behind.
+  assert.equal(matcher.replace("AAAA1111BBBB", () => "***"), "***BBBB");
+  // Occurrences that only touch stay two stretches.
+  assert.equal(matcher.replaceAll("AAAA11111111BBBB", "*"), "**");
+  assert.deepEqual([...matcher.spans("..AAAA1111BBBB..")], [{ index: 2, end: 14 }]);
+  const random = generator(11);
+  const word = (length: number) =>
+    Array.from({ length }, () => "ab"[Math.floor(random() * 2)]).join("");
+  for (let round = 0; round < 200; round++) {
+    const long = word(REGEX_LITERAL_LIMIT + 1 + Math.floor(random() * 20));
+    // Longest first, as Secrets lists them: then at each position the longest is found.
+    const strings = [word(4), word(6), long, long.slice(3, 12), word(5)]
+      .sort((a, b) => b.length - a.length);
+    const text = word(30) + long.slice(0, 40) + word(10) + long + word(40);
+    const covered = coveredByBruteForce(strings, text);
+    const reference = text.replace(/./g, (c, i) => covered[i] ? "\0" : c).replace(/\0+/g, "*");
+    // Brute force merges touching stretches too; spans keep them apart: compare coverage.
+    const spans = [...new LiteralMatcher(strings).spans(text)];
+    const mine = new Array<boolean>(text.length).fill(false);
+    for (const { index, end } of spans) for (let k = index; k < end; k++) mine[k] = true;
+    assert.deepEqual(mine, covered, `round ${round}`);
+    assert.equal(new LiteralMatcher(strings).replaceAll(text, "*").replace(/\*+/g, "*"), reference);
+  }
+});

@@ -49,7 +49,13 @@ Deno.test("every value may be a template, numbers and booleans too; secrets are 
     (plan.channels.get("slack") as Any).webhookUrl,
     "https://hooks.example/services/T/B/abc123",
   );
-  assert.deepEqual(plan.secrets.sort(), ["https://hooks.example/services/T/B/abc123", "pa55word"]);
+  // The webhook URL's path holds the token: masked on its own too (with the query, and alone).
+  assert.deepEqual(plan.secrets.sort(), [
+    "/services/T/B/abc123",
+    "/services/T/B/abc123",
+    "https://hooks.example/services/T/B/abc123",
+    "pa55word",
+  ]);
   assert.deepEqual(plan.when, { success: true, failure: true }, "default: every outcome");
 });
 

@@ -5,7 +5,12 @@
  * header. Through `weft run` against a real HTTP server and a real SMTP server on 127.0.0.1.
  */
 import assert from "node:assert/strict";
-import { renderAddressField, renderHeaderField, renderUrlField } from "../src/notify/fields.ts";
+import {
+  renderAddressField,
+  renderHeaderField,
+  renderUrlField,
+  webhookUrlSecrets,
+} from "../src/notify/fields.ts";
 import { startSmtp } from "./fixtures/notify/servers.ts";
 import { authorizationOf, startRecordingServer } from "./_loopback_server.ts";
 import { weft } from "./_run_cli.ts";
@@ -258,3 +263,26 @@ tasks: [{ id: a, command: "true" }]
     }
   },
 );
+
+Deno.test("webhookUrlSecrets: the URL, its path (with the query) and a token-long last segment", () => {
+  assert.deepEqual(
+    webhookUrlSecrets("https://hooks.slack.com/services/T0AB/B0CD/xoxbSecretPart77"),
+    [
+      "https://hooks.slack.com/services/T0AB/B0CD/xoxbSecretPart77",
+      "/services/T0AB/B0CD/xoxbSecretPart77",
+      "/services/T0AB/B0CD/xoxbSecretPart77",
+      "xoxbSecretPart77",
+    ],
+  );
+  // A short last segment is a word, not a token: only the path is.
+  assert.deepEqual(webhookUrlSecrets("https://x.example/api/events?key=k123"), [
+    "https://x.example/api/events?key=k123",
+    "/api/events?key=k123",
+    "/api/events",
+  ]);
+  assert.deepEqual(webhookUrlSecrets("https://x.example/?key=k123"), [
+    "https://x.example/?key=k123",
+    "/?key=k123",
+  ]);
+  assert.deepEqual(webhookUrlSecrets("not a url"), ["not a url"]);
+});

@@ -109,9 +109,13 @@ export class AttemptContext implements TaskContext {
     return this.#run.params;
   }
 
-  /** The tail of stdout published so far. */
+  /**
+   * The tail of stdout published so far; it begins after a secret the limit would cut
+   * (a cut secret's end would not be masked), not inside it.
+   */
   get stdout(): string {
-    return this.#tail?.text() ?? "";
+    const secrets = this.#run.secrets;
+    return this.#tail?.text((text, start) => secrets.around(text, start).end) ?? "";
   }
 
   /** After this, emitted lines are dropped (a runner that outlives its attempt). */
@@ -215,6 +219,9 @@ export class AttemptContext implements TaskContext {
   }
 
   interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
+
+  secretAround = (text: string, at: number): { start: number; end: number } =>
+    this.#run.secrets.around(text, at);
 
   interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
 

@@ -74,8 +74,50 @@ export class LiteralMatcher {
     return last === 0 ? text : result + text.slice(last);
   }
 
-  /** The matches in `text`, left to right, without overlap. */
-  *matches(text: string): Generator<LiteralMatch> {
+  /**
+   * `text` with every character that lies in some occurrence of some string replaced:
+   * each stretch of overlapping occurrences becomes one `replacement` (taken literally).
+   * Unlike {@link replace}, an occurrence that begins inside another one and goes on
+   * past its end is covered too (`AAAA1111` and `1111BBBB` in `AAAA1111BBBB` leave
+   * nothing of either), so nothing of a secret shows beside another secret.
+   */
+  replaceAll(text: string, replacement: string): string {
+    let result = "";
+    let last = 0;
+    for (const span of this.spans(text)) {
+      result += text.slice(last, span.index) + replacement;
+      last = span.end;
+    }
+    return last === 0 ? text : result + text.slice(last);
+  }
+
+  /**
+   * The stretches of `text` covered by occurrences, left to right: each one from the
+   * start of an occurrence to the furthest end of the occurrences that overlap it (by
+   * at least one character; occurrences that only touch make two stretches). At each
+   * position only the string earliest in the list is seen, so to cover every occurrence
+   * list longer strings before their prefixes (longest first, as Secrets does).
+   */
+  *spans(text: string): Generator<{ index: number; end: number }> {
+    const found = this.matches(text, true);
+    let next = found.next();
+    while (!next.done) {
+      const index = next.value.index;
+      let end = index + next.value.text.length;
+      next = found.next();
+      while (!next.done && next.value.index < end) {
+        end = Math.max(end, next.value.index + next.value.text.length);
+        next = found.next();
+      }
+      yield { index, end };
+    }
+  }
+
+  /**
+   * The matches in `text`, left to right, without overlap; with `overlapping`, also each
+   * one that begins inside the one before (the one found first at each position).
+   */
+  *matches(text: string, overlapping = false): Generator<LiteralMatch> {
     const pattern = this.#pattern;
     // Next occurrence at or after `from` of each long string: -2 not looked for yet,
     // -1 none. A literal matches at a position whatever comes before it, so an
@@ -113,7 +155,7 @@ export class LiteralMatcher {
       if (best === null) return;
       const match: LiteralMatch = best;
       yield match;
-      from = match.index + match.text.length;
+      from = overlapping ? match.index + 1 : match.index + match.text.length;
     }
   }
 }

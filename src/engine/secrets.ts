@@ -11,51 +11,16 @@
  * warning rather than masked (masking "1" or "on" would garble every line).
  * @module
  */
-import { percentEncode } from "../expr/url.ts";
+import { MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
 import { LiteralMatcher } from "./literal_matcher.ts";
+
+export { MIN_SECRET_LENGTH, secretFragments };
 
 /** Environment variable names whose values are secret. */
 export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY/i;
 
-/** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
-export const MIN_SECRET_LENGTH = 4;
-
 /** What a masked value is replaced with. */
 export const MASK = "***";
-
-/**
- * The strings to mask for one secret value: the value itself and, when it spans lines
- * (LF, CRLF or CR), each line and each line without its surrounding blanks (a shell
- * `read` loop strips them), a one-line value percent-encoded as it travels in a URL,
- * and the value JSON-escaped as it travels in a JSON body (plain, ASCII-only `\uXXXX`,
- * and with `\/`, as PHP and some servers escape a slash);
- * only those of at least {@link MIN_SECRET_LENGTH} characters.
- * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd"
- */
-export function secretFragments(value: string): string[] {
-  const fragments = new Set<string>();
-  if (value.length >= MIN_SECRET_LENGTH) {
-    fragments.add(value);
-    // Put into an http URL, a one-line value (a token, a password) travels
-    // percent-encoded (expr/url.ts).
-    if (!/[\r\n]/.test(value)) fragments.add(percentEncode(value));
-    // Put into a JSON body (an http task's `data`, a JSON output), it travels escaped:
-    // as JSON.stringify writes it, and with every non-ASCII character as \uXXXX, as
-    // ASCII-only encoders (Python's json.dumps) echo it back.
-    const json = JSON.stringify(value).slice(1, -1);
-    fragments.add(json);
-    fragments.add(asciiJson(json));
-    fragments.add(json.replaceAll("/", "\\/"));
-  }
-  if (/[\r\n]/.test(value)) {
-    for (const line of value.split(/\r\n|\r|\n/)) {
-      for (const part of [line, line.trim()]) {
-        if (part.length >= MIN_SECRET_LENGTH) fragments.add(part);
-      }
-    }
-  }
-  return [...fragments];
-}
 
 /**
  * The values to mask: those of variables whose name looks secret, plus the variables
@@ -64,9 +29,14 @@ export function secretFragments(value: string): string[] {
  * @example secretValues({ API_TOKEN: "abc123", HOME: "/root" }) // ["abc123"]
  */
 export function secretValues(env: Record<string, string>, declared: string[] = []): string[] {
-  const secrets = new Secrets({ declared });
-  secrets.addEnv(env);
-  return secrets.values();
+  const names = new Set(declared);
+  const values = new Set<string>();
+  for (const name in env) {
+    const value = env[name];
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) continue;
+    if (names.has(name) || SECRET_NAME_PATTERN.test(name)) values.add(value);
+  }
+  return [...values].sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -207,40 +177,67 @@ export class Secrets {
     return [...this.#fragments].sort((a, b) => b.length - a.length);
   }
 
-  /** `text` with every secret (and line of a multi-line secret) replaced by `***`. */
+  /**
+   * `text` with every secret (and line of a multi-line secret, and every form of one)
+   * replaced by `***`: each stretch of overlapping occurrences as one `***`, so a secret
+   * beside another one it overlaps leaves nothing behind (LiteralMatcher.replaceAll).
+   */
   mask(text: string): string {
     if (this.#fragments.size === 0) return text;
-    this.#plain ??= new LiteralMatcher(this.values());
-    return this.#plain.replace(text, MASK);
+    return this.#matcher().replaceAll(text, MASK);
   }
 
   /**
    * Masks one piece of a long line that arrives in pieces. With `final`, all of `text`
    * is masked. Otherwise its end that could still be the start of a secret — the last
-   * (longest secret − 1) characters, unless a secret found earlier reaches further — is
-   * returned unmasked as `rest`, to be put in front of the next piece: so a secret cut
-   * by a piece boundary is masked as if the line had come whole. Every match starting
-   * before that point has all its characters in `text`, so the result is the same.
+   * (longest secret − 1) characters — is returned unmasked as `rest`, to be put in front
+   * of the next piece: so a secret cut by a piece boundary is masked as if the line had
+   * come whole. Every occurrence starting before that point has all its characters in
+   * `text`; a stretch of overlapping ones that reaches past it is held back whole (one
+   * going on into the next piece could still join it), or, when it begins the text,
+   * masked up to its end (so the text held back cannot grow without end).
    * @example maskPiece("…abc", false) // with secret "abcdef": rest "abc"
    */
   maskPiece(text: string, final: boolean): { masked: string; rest: string } {
     if (final || this.#fragments.size === 0) return { masked: this.mask(text), rest: "" };
-    const values = this.values();
-    let cut = text.length - (values[0].length - 1);
+    let cut = text.length - (this.values()[0].length - 1);
     if (cut <= 0) return { masked: "", rest: text };
-    const matcher = this.#plain ??= new LiteralMatcher(values);
-    for (const match of matcher.matches(text)) {
-      if (match.index >= cut) break;
-      cut = Math.max(cut, match.index + match.text.length);
+    for (const span of this.#matcher().spans(text)) {
+      if (span.index >= cut) break;
+      if (span.end > cut) {
+        cut = span.index > 0 ? span.index : span.end;
+        break;
+      }
     }
     return { masked: this.mask(text.slice(0, cut)), rest: text.slice(cut) };
+  }
+
+  /**
+   * Where a cut of `text` at `at` (a UTF-16 index) must move so that it leaves no part of
+   * a secret: the stretch of overlapping secret occurrences that begins before `at` and
+   * ends after it, or `at` as both ends when there is none. A head of the text kept up
+   * to a limit ends at `start`, a tail begins at `end`; so what is kept holds each
+   * secret whole or not at all, and masking it leaves nothing behind (masking first and
+   * cutting after would hand the next task `***` only when its output was long). `text`
+   * must hold what follows `at` as far as a secret could reach, to see one cut there.
+   * @example around("zz hunter2secret", 8) // with secret "hunter2secret": {start: 3, end: 16}
+   */
+  around(text: string, at: number): { start: number; end: number } {
+    if (this.#fragments.size > 0 && at > 0 && at < text.length) {
+      for (const span of this.#matcher().spans(text)) {
+        if (span.index >= at) break;
+        if (span.end > at) return { start: span.index, end: span.end };
+      }
+    }
+    return { start: at, end: at };
   }
 
   /**
    * Like {@link mask}, for text weft writes around data (an error message quoting a
    * value): an identifier given to {@link protect} that contains a secret is left as
    * it is, so `dependency "dump-postgres" failed` keeps its task id when the secret is
-   * `postgres`.
+   * `postgres`. Only a stretch of secrets lying wholly inside such an identifier is
+   * kept; one that goes on past it is masked.
    */
   maskKeeping(text: string): string {
     if (this.#fragments.size === 0) return text;
@@ -248,18 +245,25 @@ export class Secrets {
       const secrets = this.values();
       const kept = [...this.#identifiers].filter((id) => secrets.some((s) => id.includes(s)));
       kept.sort((a, b) => b.length - a.length);
-      // At any position an identifier is tried before a secret, so it wins there.
-      this.#keeping = new LiteralMatcher([...kept, ...secrets]);
+      this.#keeping = new LiteralMatcher(kept);
     }
-    const identifiers = this.#identifiers;
-    return this.#keeping.replace(text, (match) => identifiers.has(match) ? match : MASK);
+    const ids = [...this.#keeping.matches(text)];
+    if (ids.length === 0) return this.mask(text);
+    let result = "";
+    let last = 0;
+    let k = 0;
+    for (const span of this.#matcher().spans(text)) {
+      while (k < ids.length && ids[k].index + ids[k].text.length <= span.index) k++;
+      const id = ids[k];
+      if (id && id.index <= span.index && span.end <= id.index + id.text.length) continue;
+      result += text.slice(last, span.index) + MASK;
+      last = span.end;
+    }
+    return last === 0 ? text : result + text.slice(last);
   }
-}
 
-/** JSON string text with every non-ASCII UTF-16 unit written as a lowercase `\uXXXX` escape. */
-function asciiJson(json: string): string {
-  return json.replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  /** The matcher of every fragment, longest first (so the longest wins at a position). */
+  #matcher(): LiteralMatcher {
+    return this.#plain ??= new LiteralMatcher(this.values());
+  }
 }

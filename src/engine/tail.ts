@@ -39,8 +39,13 @@ export class LineTail {
     this.#put(bytes);
   }
 
-  /** The kept lines joined with `\n` (no final newline), at most `limit` characters. */
-  text(): string {
+  /**
+   * The kept lines joined with `\n` (no final newline), at most `limit` characters.
+   * `startAt(text, start)`, when given, moves where the kept text begins (at or after
+   * `start`, a UTF-16 index into `text`): so that it begins after a secret rather than
+   * inside it (engine/secrets.ts Secrets.around).
+   */
+  text(startAt?: (text: string, start: number) => number): string {
     const size = Math.min(this.#written, this.#ring.length);
     const start = this.#written % this.#ring.length || 0;
     const bytes = new Uint8Array(size);
@@ -52,7 +57,9 @@ export class LineTail {
     let from = 0;
     if (this.#written > size) { while (from < 3 && (bytes[from] & 0xc0) === 0x80) from++; }
     const text = decoder.decode(bytes.subarray(from));
-    return text.length > this.limit ? text.slice(text.length - this.limit) : text;
+    if (text.length <= this.limit) return text;
+    const cut = text.length - this.limit;
+    return text.slice(startAt ? Math.max(cut, startAt(text, cut)) : cut);
   }
 
   #put(bytes: Uint8Array): void {

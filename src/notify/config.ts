@@ -13,7 +13,13 @@
  * @module
  */
 import { compileTemplate, referencedValues, type Scope } from "../expr/mod.ts";
-import { checkHttpUrl, renderAddressField, renderHeaderField, renderUrlField } from "./fields.ts";
+import {
+  checkHttpUrl,
+  renderAddressField,
+  renderHeaderField,
+  renderUrlField,
+  webhookUrlSecrets,
+} from "./fields.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { CREDENTIAL, credentialSecrets, setCheckedHeader } from "../model/http_header.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
@@ -211,7 +217,7 @@ function buildChannel(
         );
       }
       checkHttpUrl(webhookUrl, field);
-      secrets.push(webhookUrl);
+      secrets.push(...webhookUrlSecrets(webhookUrl));
       return {
         kind: "slack",
         webhookUrl,
@@ -225,7 +231,7 @@ function buildChannel(
     case "webhook": {
       const url = text.as(renderUrlField, settings.url, "notifications.webhook.url");
       if (!url) throw new Error("no URL: set notifications.webhook.url");
-      secrets.push(url);
+      secrets.push(...webhookUrlSecrets(url));
       // Checked as an http task's headers are, so a value with a line break is refused
       // now, with its reason, rather than tried and failed by fetch at each try.
       // Every credential is masked first, even when another header is refused.

@@ -13,6 +13,7 @@
  *   (nodemailer parses the address text it is given).
  * - The mail subject: a value may not hold a line break or NUL (a header ends there).
  * Literal text is the author's and stays as written (`to: "a@x.org, b@x.org"` lists two).
+ * And the secrets a webhook URL holds ({@link webhookUrlSecrets}).
  * @module
  */
 import { compileTemplate, ExpressionError, type Scope } from "../expr/mod.ts";
@@ -95,4 +96,31 @@ function describe(ch: string): string {
   if (/\s/.test(ch)) return "white space";
   if (/\p{Cc}/u.test(ch)) return "a control character";
   return `"${ch}"`;
+}
+
+/** A path segment at least this long is a token on its own (Slack's is 24 characters). */
+const TOKEN_SEGMENT_LENGTH = 16;
+
+/**
+ * The secrets of a webhook URL, whose path holds the token (Slack's
+ * `/services/T…/B…/<token>`, Discord's `/api/webhooks/<id>/<token>`): the URL, its path
+ * with the query as an HTTP request line names it (`curl -v` prints
+ * `> POST /services/T0/B0/xoxb… HTTP/1.1`), the path alone, and its last segment when
+ * it is long enough to be a token rather than a word. Secrets.add drops what is
+ * shorter than a secret can be.
+ */
+export function webhookUrlSecrets(url: string): string[] {
+  const found = [url];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return found;
+  }
+  const path = parsed.pathname;
+  if (path !== "/" && path !== "") found.push(path + parsed.search, path);
+  else if (parsed.search.length > 1) found.push(path + parsed.search);
+  const last = path.split("/").filter((segment) => segment !== "").pop();
+  if (last !== undefined && last.length >= TOKEN_SEGMENT_LENGTH) found.push(last);
+  return found;
 }

@@ -4,12 +4,14 @@
  * body's fields become the run's params; a trigger with a secret requires either
  * `X-Weft-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (GitHub's scheme) or
  * `Authorization: Bearer <secret>`. Every answer is JSON: 202 `{run_id}` on success,
- * else `{error}` with 400 (malformed JSON, bad params), 401, 404, 405, 413 (body over
+ * else `{error}` with 400 (malformed JSON — said by line, column and byte, never quoting
+ * the body, which may hold a secret — bad params), 401, 404, 405, 413 (body over
  * {@link MAX_BODY_BYTES}, counted while streaming) or 503 (the daemon is stopping).
  * @module
  */
 import { checkSecret } from "./webhook_auth.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
+import { findJsonError } from "../parse/json_error.ts";
 
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -225,8 +227,9 @@ function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
       (_key, v, context?: { source?: string }) =>
         typeof v === "number" ? new JsonNumber(context?.source ?? String(v)) : v,
     );
-  } catch (e) {
-    return `malformed JSON: ${(e as Error).message}`;
+  } catch {
+    // Said by position, not by V8's message, which quotes the body (it may hold a secret).
+    return describeJsonError(text);
   }
   if (
     value === null || typeof value !== "object" || Array.isArray(value) ||
@@ -235,6 +238,25 @@ function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
     return "the body must be a JSON object whose fields are the workflow's params";
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * `malformed JSON at line L, column C (byte B): why` for a body JSON.parse refused (line
+ * and column from 1, the column in code points; B from 0, in UTF-8 bytes). V8's own
+ * message quotes the body around the error (`..."i_token": hunter2sec"...`), and the
+ * body may hold a secret (a token param) that would go back to the client and into the
+ * daemon's log: so nothing of the body is quoted, not even the character found there.
+ */
+function describeJsonError(text: string): string {
+  const error = findJsonError(text);
+  if (error === undefined) return "malformed JSON";
+  const before = text.slice(0, error.offset);
+  const line = before.split("\n").length;
+  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+  const byte = new TextEncoder().encode(before).length;
+  // The scanner's words, without a character it quotes (`unexpected character "h"`).
+  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
+  return `malformed JSON at line ${line}, column ${column} (byte ${byte}): ${why}`;
 }
 
 /** A JSON number as the text it was sent as. */

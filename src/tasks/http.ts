@@ -18,6 +18,11 @@ export type { HttpTask } from "./http_request.ts";
 
 /** How much of the body becomes the `body` output. */
 export const BODY_OUTPUT_BYTES = 64 * 1024;
+/**
+ * How much of the body past {@link BODY_OUTPUT_BYTES} is kept to see whether a secret
+ * runs across that limit: the `body` output then ends before the secret, not inside it.
+ */
+const BODY_LOOKAHEAD_BYTES = 64 * 1024;
 /** How much of the body is emitted as stdout lines; the rest is not read. */
 export const BODY_EMIT_BYTES = 1024 * 1024;
 
@@ -113,7 +118,8 @@ function responseOutputs(response: Response, body: string): Record<string, strin
 
 /**
  * Emits the body as stdout lines while it arrives, keeping only the first
- * {@link BODY_OUTPUT_BYTES} for the `body` output; stops reading after
+ * {@link BODY_OUTPUT_BYTES} for the `body` output (less when a secret runs across that
+ * limit: the output ends before it); stops reading after
  * {@link BODY_EMIT_BYTES} so a huge download neither fills memory nor the log.
  * Text is decoded with the charset the response declares (see http_text.ts).
  */
@@ -142,8 +148,8 @@ async function streamBody(
         truncated = true;
       }
       seen += chunk.length;
-      if (headBytes < BODY_OUTPUT_BYTES) {
-        const part = chunk.subarray(0, BODY_OUTPUT_BYTES - headBytes);
+      if (headBytes < BODY_OUTPUT_BYTES + BODY_LOOKAHEAD_BYTES) {
+        const part = chunk.subarray(0, BODY_OUTPUT_BYTES + BODY_LOOKAHEAD_BYTES - headBytes);
         head.push(part);
         headBytes += part.length;
       }
@@ -170,9 +176,18 @@ async function streamBody(
   }
   pending += decoder.decode();
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
+  const kept = concat(head, headBytes);
   // A multi-byte character cut at the cap decodes to U+FFFD; drop it.
-  const output = new TextDecoder(decoder.encoding).decode(concat(head, headBytes));
-  return { output: output.replace(/\uFFFD$/, ""), truncated };
+  let output = new TextDecoder(decoder.encoding).decode(kept.subarray(0, BODY_OUTPUT_BYTES))
+    .replace(/\uFFFD$/, "");
+  if (headBytes > BODY_OUTPUT_BYTES && ctx.secretAround) {
+    // Cut where no secret runs across the limit (the part before it would not be masked).
+    const whole = new TextDecoder(decoder.encoding).decode(kept);
+    if (whole.startsWith(output)) {
+      output = output.slice(0, ctx.secretAround(whole, output.length).start);
+    }
+  }
+  return { output, truncated };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -92,6 +92,14 @@ export interface TaskContext {
     continues?: boolean,
     continuation?: boolean,
   ): unknown;
+  /**
+   * Where a cut of `text` at `at` (a UTF-16 index) must move so that it splits no secret
+   * of the run: the stretch of secrets around `at`, or `at` as both ends. A runner that
+   * keeps only the head of an output (http's `body`) ends it at `start`, so no part of a
+   * secret is left to escape masking; `text` holds what follows `at` too. Absent: no
+   * secrets to mind.
+   */
+  secretAround?(text: string, at: number): { start: number; end: number };
   /** Interpolate `${...}` into plain text (URLs, headers, bodies). */
   interpolate(text: string): string;
   /**

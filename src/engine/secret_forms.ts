@@ -1,0 +1,64 @@
+/**
+ * The forms one secret value is masked in (engine/secrets.ts masks them all): how a
+ * value still reads once the shell, a URL, a JSON body or a line-by-line reader has
+ * passed it on. Rules taken from GitHub Actions' secret masking: a multi-line secret is
+ * masked whole and line by line, and values too short to mask safely are not masked.
+ * @module
+ */
+import { urlSpellings } from "../expr/url_spellings.ts";
+
+/** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
+export const MIN_SECRET_LENGTH = 4;
+
+/**
+ * The strings to mask for one secret value: the value itself; without its surrounding
+ * blanks (a value read from a file keeps a trailing blank that `echo $V`, `xargs` or a
+ * shell `read` strips); when it spans lines (LF, CRLF or CR), each line and each line
+ * without its surrounding blanks (a shell `read` loop strips them), and the value without
+ * its line breaks (as a URL parser drops them); each of those as it reads in a URL
+ * (expr/url.ts urlSpellings: percent-encoded by weft, or as the URL parser spells it in
+ * a path, query, fragment or host) and single-quoted for a shell (a `'` as `'\''` or
+ * `'"'"'`); and the value JSON-escaped as it travels
+ * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
+ * escape a slash). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
+ * remainder (`"ab "` trimmed) is never masked, as a short value is not.
+ * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd", …
+ */
+export function secretFragments(value: string): string[] {
+  const fragments = new Set<string>();
+  if (value.length < MIN_SECRET_LENGTH) return [];
+  fragments.add(value);
+  // Put into a JSON body (an http task's `data`, a JSON output), it travels escaped:
+  // as JSON.stringify writes it, and with every non-ASCII character as \uXXXX, as
+  // ASCII-only encoders (Python's json.dumps) echo it back.
+  const json = JSON.stringify(value).slice(1, -1);
+  fragments.add(json);
+  fragments.add(asciiJson(json));
+  fragments.add(json.replaceAll("/", "\\/"));
+  const parts = [value, value.trim()];
+  if (/[\r\n]/.test(value)) {
+    parts.push(value.replace(/[\t\r\n]/g, ""));
+    for (const line of value.split(/\r\n|\r|\n/)) parts.push(line, line.trim());
+  }
+  for (const part of new Set(parts)) {
+    if (part.length < MIN_SECRET_LENGTH) continue;
+    fragments.add(part);
+    // Put into a URL (an http task's, a notification's), it reads as the URL spells it.
+    for (const form of urlSpellings(part)) fragments.add(form);
+    // Single-quoted for a shell (bash `set -x`, Python's shlex.quote), a `'` reads
+    // `'\''` or `'"'"'`: `'admin:it'\''s-S3cret'`.
+    if (part.includes("'")) {
+      fragments.add(part.replaceAll("'", "'\\''"));
+      fragments.add(part.replaceAll("'", `'"'"'`));
+    }
+  }
+  return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);
+}
+
+/** JSON string text with every non-ASCII UTF-16 unit written as a lowercase `\uXXXX` escape. */
+function asciiJson(json: string): string {
+  return json.replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Notification secrets through the real `weft run` (notify/config.ts webhookUrlSecrets):
+ * a webhook URL's path holds its token, so the path and the token are masked on their
+ * own too, not only the whole URL.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { startRecordingServer } from "./_loopback_server.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/secret_forms/", import.meta.url).pathname;
+
+Deno.test("cli notify secrets: a Slack webhook URL's path and token are masked, as curl -v prints them", async () => {
+  const server = startRecordingServer((req) => new URL(req.url).pathname);
+  try {
+    const home = testTempDir("home-");
+    const path = "/services/T0AB/B0CD/xoxbSecretPart77";
+    const run = await weft(["run", `${FIXTURES}hook_path.yml`, "-v"], {
+      env: { WEFT_HOME: home, SLACK_WEBHOOK_URL: `http://127.0.0.1:${server.port}${path}` },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    // The notification went out to the real URL.
+    assert.deepEqual(server.seen, [path]);
+    const text = run.stdout + run.stderr;
+    assert.match(text, /\[post\] > POST \*\*\* HTTP\/1\.1\n/);
+    assert.match(text, /\[post\] token: \*\*\*\n/);
+    for (const part of ["xoxbSecretPart77", "T0AB/B0CD"]) {
+      assert.ok(!text.includes(part), `weft printed ${part}`);
+      const holding = [...walk(home)].filter((file) =>
+        new TextDecoder("latin1").decode(Deno.readFileSync(file)).includes(part)
+      );
+      assert.deepEqual(holding, [], `WEFT_HOME holds ${part}`);
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+function* walk(folder: string): Generator<string> {
+  for (const entry of Deno.readDirSync(folder)) {
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.isFile) yield path;
+  }
+}

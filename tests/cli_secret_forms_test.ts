@@ -1,0 +1,121 @@
+/**
+ * The forms a secret is masked in (engine/secrets.ts secretFragments), through the real
+ * `weft run`: a secret in an http URL as the URL spells it (multi-line, raw(), host),
+ * a one-line secret with blanks around it once the shell trims it, and secrets that
+ * overlap in the text. Every test greps the whole WEFT_HOME for the values too.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { startRecordingServer } from "./_loopback_server.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/secret_forms/", import.meta.url).pathname;
+
+/** Asserts that none of `values` is in `text` or in any file under `home`. */
+function assertNowhere(values: string[], text: string, home: string): void {
+  const files: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of Deno.readDirSync(folder)) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.isFile) files.push(path);
+    }
+  };
+  walk(home);
+  const latin1 = new TextDecoder("latin1");
+  const contents = files.map((path) => [path, latin1.decode(Deno.readFileSync(path))]);
+  for (const value of values) {
+    assert.ok(!text.includes(value), `weft printed ${JSON.stringify(value)}:\n${text}`);
+    const bytes = latin1.decode(new TextEncoder().encode(value));
+    const holding = contents.filter(([, content]) => content.includes(bytes)).map(([p]) => p);
+    assert.deepEqual(holding, [], `WEFT_HOME holds ${JSON.stringify(value)}`);
+  }
+}
+
+Deno.test("cli secret forms: a secret in an http URL is masked as the URL spells it (multi-line, raw, host)", async () => {
+  const server = startRecordingServer((req) => req.url);
+  try {
+    const home = testTempDir("home-");
+    const password = "first s3cret!\nsecond p@ss";
+    const run = await weft([
+      "run",
+      `${FIXTURES}url.yml`,
+      "-v",
+      "-p",
+      `db_password=${password}`,
+      "-p",
+      `port=${server.port}`,
+    ], {
+      env: {
+        WEFT_HOME: home,
+        API_TOKEN: "my pass!word'x",
+        HOST_TOKEN: "Hunter2SecretXY",
+        // The host task's request goes to the loopback server as a proxy: no DNS lookup.
+        HTTP_PROXY: `http://127.0.0.1:${server.port}`,
+        NO_PROXY: "127.0.0.1",
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const text = run.stdout + run.stderr;
+    // The server got the secrets: what it saw is what weft must not show.
+    assert.ok(server.seen.some((url) => url.includes("first%20s3cret%21%0Asecond%20p%40ss")));
+    assert.ok(server.seen.some((url) => url.includes("/p/my%20pass!word'x?q=my%20pass!word%27x")));
+    assert.ok(server.seen.includes("http://hunter2secretxy.invalid/x"), server.seen.join(" "));
+    assertNowhere(
+      [
+        "first%20s3cret%21%0Asecond%20p%40ss",
+        "first%20s3cret",
+        "second%20p%40ss",
+        "my%20pass!word'x",
+        "my%20pass!word%27x",
+        "hunter2secretxy",
+        "Hunter2SecretXY",
+      ],
+      text,
+      home,
+    );
+    assert.match(text, /\[multi\] GET http:\/\/127\.0\.0\.1:\d+\/q\?k=\*\*\* → 200 OK/);
+    assert.match(text, /\[raw-path\] GET http:\/\/127\.0\.0\.1:\d+\/p\/\*\*\*\?q=\*\*\* → 200 OK/);
+    assert.match(text, /\[host\] GET http:\/\/\*\*\*\.invalid\/x → 200 OK/);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("cli secret forms: a one-line secret with blanks around it is masked once the shell trims it", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}blanks.yml`, "-v"], {
+    env: { WEFT_HOME: home, API_TOKEN: "tokVal12345 ", PIN_TOKEN: "  ab  " },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const text = run.stdout + run.stderr;
+  assertNowhere(["tokVal12345"], text, home);
+  assert.match(text, /\[trimmed\] token: \*\*\*\n/);
+  assert.match(text, /\[trimmed\] \*\*\*\n/);
+  assert.match(text, /\[trimmed\] read: \*\*\*\n/);
+  // What is left once trimmed is under 4 characters: too short to mask, as a short value.
+  assert.match(text, /\[trimmed\] short: \[ab\]\n/);
+});
+
+Deno.test("cli secret forms: secrets that overlap in the text leave nothing of either", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}overlap.yml`, "-v"], {
+    env: { WEFT_HOME: home, A_TOKEN: "AAAA1111", B_TOKEN: "1111BBBB" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const text = run.stdout + run.stderr;
+  assertNowhere(["AAAA", "BBBB"], text, home);
+  assert.match(text, /\[joined\] joined: \*\*\*\n/);
+  assert.match(text, /\[joined\] tail: \*\*\* and head: \*\*\*\n/);
+});
+
+Deno.test("cli secret forms: a secret single-quoted by bash set -x is masked", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}xtrace.yml`, "-v"], {
+    env: { WEFT_HOME: home, DB_PASSWORD: "it's-S3cret" },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const text = run.stdout + run.stderr;
+  assertNowhere(["S3cret"], text, home);
+  assert.match(text, /\[traced\] \+ : --user 'admin:\*\*\*'\n/);
+});
