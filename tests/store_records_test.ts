@@ -1,4 +1,7 @@
-/** Record rules shared by the stores: capping task and attempt records for storage. */
+/**
+ * Record rules shared by the stores: capping task and attempt records for storage, and how
+ * crash recovery ends a dead run's unfinished tasks.
+ */
 import assert from "node:assert/strict";
 import type { TaskRecord } from "../src/engine/events.ts";
 import {
@@ -7,6 +10,7 @@ import {
   capTask,
   capTaskForWrite,
   emptyAttempt,
+  interruptedTask,
   MAX_ERROR_BYTES,
   MAX_OUTPUT_VALUE_BYTES,
   MAX_OUTPUTS_BYTES,
@@ -53,4 +57,21 @@ Deno.test("capTaskForWrite caps exactly as capTask when a value, the outputs or 
   // A record with no outputs at all (an old one) is stored with empty ones, as before.
   const old = { ...task(), outputs: undefined } as unknown as TaskRecord;
   assert.deepEqual(capTaskForWrite(old).task.outputs, {});
+});
+
+Deno.test("interruptedTask: unfinished tasks are interrupted; a callback never called is skipped", () => {
+  const pending = pendingTask("a");
+  assert.deepEqual(interruptedTask(pending), {
+    ...pending,
+    status: "interrupted",
+    reason: "crash",
+  });
+  const running = { ...pendingTask("b"), status: "running" as const, attempts: 1 };
+  assert.equal(interruptedTask(running).status, "interrupted");
+  // Not called before the crash: as a finished run shows it ("not called"), not a failure.
+  const uncalled = { ...pendingTask("cb"), callback: true };
+  assert.deepEqual(interruptedTask(uncalled), { ...uncalled, status: "skipped", reason: "crash" });
+  const calling = { ...pendingTask("cb"), callback: true, status: "running" as const, attempts: 1 };
+  assert.equal(interruptedTask(calling).status, "interrupted");
+  assert.equal(interruptedTask(uncalled, "fault").reason, "fault");
 });

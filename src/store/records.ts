@@ -4,7 +4,7 @@
  * task and a run, and how an attempt record starts and why it ended.
  * @module
  */
-import type { RunReport, TaskRecord, TaskState } from "../engine/events.ts";
+import type { RunReport, TaskReason, TaskRecord, TaskState } from "../engine/events.ts";
 import type { AttemptRecord, RunFilter, RunRecord, TaskSummary } from "./run_store.ts";
 
 /** Most bytes kept of one output value. */
@@ -169,8 +169,13 @@ export function isUnfinished(status: TaskRecord["status"]): boolean {
 }
 
 /** A task found unfinished by crash recovery. */
-export function interruptedTask(task: TaskRecord): TaskRecord {
-  return { ...task, status: "interrupted", reason: "crash" };
+export function interruptedTask(task: TaskRecord, reason: TaskReason = "crash"): TaskRecord {
+  // A callback nobody called reads as in a finished run: skipped, shown "not called";
+  // "interrupted" would count as a failed run of it in `weft metrics`.
+  if (task.callback && task.attempts === 0 && task.status === "pending") {
+    return { ...task, status: "skipped", reason };
+  }
+  return { ...task, status: "interrupted", reason };
 }
 
 /** An attempt found unfinished by crash recovery. */

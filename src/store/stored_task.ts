@@ -6,6 +6,7 @@
 import type { TaskReason, TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails, RunRecord } from "./run_store.ts";
+import { interruptedTask } from "./records.ts";
 
 /** A task record with what the store adds to it. */
 export interface StoredTask {
@@ -99,7 +100,7 @@ export function settleTasks(
     const known = summary.get(task.id);
     return known && known.status !== "pending" && known.status !== "running"
       ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
-      : { ...task, status: "interrupted" as const, reason };
+      : interruptedTask(task, reason);
   });
   return { tasks: shown, unrecorded };
 }
