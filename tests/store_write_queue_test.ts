@@ -183,3 +183,25 @@ Deno.test("a later record of a key wins within a batch; each key is written once
     );
   });
 });
+
+Deno.test("many records piled up behind a write go out in order, an urgent one among them at once", async () => {
+  const store = new GatedLog();
+  const runId = fakeRunId();
+  const ids = Array.from({ length: 5000 }, (_, i) => `t${i}`);
+  await store.createRun(runInfo({ id: runId }), ids.map(pendingTask));
+  const queue = new WriteQueue(store, () => {}, () => null, 60_000);
+  const first = queue.records((b) => b.task(runId, taskRecord("t0", "running")), true);
+  // Queued while the first write is held: taken by index past the compaction point.
+  const waiting = ids.map((id) => queue.records((b) => b.task(runId, taskRecord(id, "success"))));
+  store.release();
+  await first;
+  // No 60 s wait: the urgent record takes all 5,000 along in one write.
+  const urgent = queue.records((b) => b.task(runId, taskRecord("t1", "success")), true);
+  await Promise.all([...waiting, urgent]);
+  assert.equal(store.batches.length, 2);
+  assert.deepEqual(
+    store.batches[1].tasks.map(({ task }) => task.id),
+    ids,
+    "each key once, in order",
+  );
+});

@@ -115,7 +115,11 @@ export const RECORD_WINDOW_MS = 3;
  * happens); later ones still run.
  */
 export class WriteQueue {
-  readonly #ops: Op[] = [];
+  /** Waiting ops from `#head` on (taken by index: `shift()` copies a long array each time). */
+  #ops: Op[] = [];
+  #head = 0;
+  /** How many waiting ops are urgent, so the drain need not look through all of them. */
+  #urgentWaiting = 0;
   #tail: Promise<void> = Promise.resolve();
   #draining = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -186,7 +190,9 @@ export class WriteQueue {
 
   #push(make: (done: () => void) => Op, urgent: boolean): Promise<void> {
     const { promise, resolve } = Promise.withResolvers<void>();
-    this.#ops.push(make(resolve));
+    const op = make(resolve);
+    this.#ops.push(op);
+    if (op.urgent) this.#urgentWaiting++;
     this.#tail = promise;
     if (this.#draining) return promise; // taken along when the write in flight is done
     if (urgent || this.windowMs <= 0) void this.#drain();
@@ -201,17 +207,17 @@ export class WriteQueue {
     this.#timer = undefined;
     if (this.#draining) return;
     this.#draining = true;
-    for (let first = true; this.#ops.length; first = false) {
+    for (let first = true; this.#head < this.#ops.length; first = false) {
       // After a write, what piled up meanwhile waits out the rest of its window,
       // unless something urgent waits with it.
-      const wait = first || this.#ops.some((o) => o.urgent)
+      const wait = first || this.#urgentWaiting > 0
         ? 0
-        : this.#ops[0].at + this.windowMs - performance.now();
+        : this.#ops[this.#head].at + this.windowMs - performance.now();
       if (wait > 0) {
         this.#timer = setTimeout(() => void this.#drain(), wait);
         break;
       }
-      const op = this.#ops.shift()!;
+      const op = this.#take();
       if (op.kind === "barrier") {
         try {
           await op.run();
@@ -222,7 +228,7 @@ export class WriteQueue {
         continue;
       }
       const group: Op[] = [op];
-      while (this.#ops[0]?.kind === "records") group.push(this.#ops.shift()!);
+      while (this.#ops[this.#head]?.kind === "records") group.push(this.#take());
       try {
         const batch = new BatchBuilder(this.readTicks);
         for (const item of group) if (item.kind === "records") await item.fill(batch);
@@ -233,6 +239,20 @@ export class WriteQueue {
       for (const item of group) item.done();
     }
     this.#draining = false;
+  }
+
+  /** The first waiting op, taken off the queue. */
+  #take(): Op {
+    const op = this.#ops[this.#head++];
+    if (op.urgent) this.#urgentWaiting--;
+    if (this.#head === this.#ops.length) {
+      this.#ops = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#ops.length) {
+      this.#ops = this.#ops.slice(this.#head);
+      this.#head = 0;
+    }
+    return op;
   }
 
   #failed(error: unknown): void {
