@@ -3,8 +3,8 @@
  * `settleTasks` (how a finished run shows task records that missed their final write).
  */
 import assert from "node:assert/strict";
-import { pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
-import { finishOnFullDisk, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
+import { pendingTaskRecord, type RunReport, type TaskRecord } from "../src/engine/events.ts";
+import { finishOnFullDisk, finishWithRoom, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
 import type { Mutation } from "../src/store/kv_io.ts";
 import type { RunRecord } from "../src/store/run_store.ts";
 import { settleTasks } from "../src/store/stored_task.ts";
@@ -58,6 +58,38 @@ Deno.test("finishOnFullDisk: a record that fits nowhere, or another error, is th
     finishOnFullDisk(() => Promise.resolve(), () => Promise.reject(new Error("bad key")), writes),
     /bad key/,
   );
+});
+
+Deno.test("finishWithRoom: a final write met by a full disk is written again once room is freed", async () => {
+  const report = { id: "r", status: "success", tasks: [pendingTaskRecord("a")] } as RunReport;
+  const calls: Array<TaskRecord[] | undefined> = [];
+  let room = false;
+  const store = {
+    finishRun: (_: RunReport, tasks?: TaskRecord[]) => {
+      calls.push(tasks);
+      return room ? Promise.resolve() : Promise.reject(full());
+    },
+  };
+  let freed = 0;
+  const free = () => {
+    freed++;
+    room = true;
+    return Promise.resolve(true);
+  };
+  await finishWithRoom(store, report, [], free);
+  assert.equal(freed, 1);
+  // The second write carries every task record (undefined: the report's own).
+  assert.deepEqual(calls, [[], undefined]);
+  // Nothing freed (no reserve left), or another error: thrown as it is.
+  room = false;
+  await assert.rejects(
+    finishWithRoom(store, report, [], () => Promise.resolve(false)),
+    /database or disk is full/,
+  );
+  await assert.rejects(finishWithRoom(store, report, [], undefined), /disk is full/);
+  const broken = { finishRun: () => Promise.reject(new Error("bad key")) };
+  await assert.rejects(finishWithRoom(broken, report, [], free), /bad key/);
+  assert.equal(freed, 1, "freeSpace only for a full disk");
 });
 
 function run(status: RunRecord["status"], summary: RunRecord["summary"]): RunRecord {

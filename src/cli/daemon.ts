@@ -108,6 +108,18 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         import("./launch.ts"),
       ]);
     const store = await openScheduleStore(home);
+    // The space reserve `weft run` keeps (store/reserve.ts), made now: a disk that fills
+    // before the first run still leaves room to record a run it stops `failed`. Each
+    // run makes it again if a full disk used it (or refuses to start, see store/open.ts).
+    const { makeReserve } = await import("../store/reserve.ts");
+    const noReserve = await makeReserve(home);
+    if (noReserve !== null) {
+      const { isDiskFull, StorageError } = await import("../store/faults.ts");
+      const why = new StorageError("cannot make weft.reserve", home, noReserve).summary;
+      log(
+        `warning: ${why}${isDiskFull(noReserve) ? "; runs are refused until there is room" : ""}`,
+      );
+    }
     const daemon = new Daemon({
       dirs: flags.dir ?? [],
       cwd: io.cwd,

@@ -11,6 +11,9 @@ import type { RunHandle } from "../engine/options.ts";
 import type { LoadedWorkflow } from "../parse/mod.ts";
 import type { RunHistory } from "./run_history.ts";
 import type { CliIO } from "./io.ts";
+import { ExitCode } from "../model/errors.ts";
+import { StorageError } from "../store/faults.ts";
+import { homeFor } from "./home.ts";
 
 /** What {@link launchRun} starts. */
 export interface LaunchOptions {
@@ -35,16 +38,23 @@ export interface LaunchOptions {
 export interface LaunchedRun {
   runId: string;
   workflow: string;
-  /** Resolves once the run ended and is recorded (history flushed and closed); never rejects. */
-  done: Promise<RunReport>;
+  /**
+   * Resolves once the run ended and is recorded (history flushed and closed); never
+   * rejects. `unrecorded`: why its end is not (all) in history, when weft could not
+   * write it after the run had ended (a fault during the run is its report's `error`).
+   */
+  done: Promise<RunReport & { unrecorded?: string }>;
   /** Stops the run (SIGTERM to its tasks, SIGKILL after the grace period). */
   cancel(): void;
 }
 
 /**
- * Loads, validates and starts one run of `options.file`. Throws WeftError (exit 2)
- * when the file does not load or validate, or a param is missing; nothing is recorded
- * then. Recording trouble never changes the run's outcome (a warning on stderr).
+ * Loads, validates and starts one run of `options.file`, resolving once the run is on
+ * record. Throws WeftError (exit 2) when the file does not load or validate, or a param
+ * is missing, and StorageError (exit 2) when its record cannot be made (a full disk: as
+ * `weft run`, see openRunHistory); nothing runs and nothing is recorded then. Recording
+ * trouble later never changes the run's outcome: a fault of the machine stops the run,
+ * which is recorded `failed` with the reason, as `weft run` does.
  */
 export async function launchRun(io: CliIO, options: LaunchOptions): Promise<LaunchedRun> {
   const loaded = options.loaded ??
@@ -76,10 +86,23 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     throw e;
   }
   const started = handle;
-  recorded.history.onFault((fault) => started.fail(fault.summary));
+  // After the run ended, a fault no longer changes it: said with its end instead.
+  let unrecorded: string | undefined;
+  recorded.history.onFault((fault) => {
+    if (!started.fail(fault.summary)) unrecorded ??= fault.summary;
+  });
+  const notCreated = await recorded.history.created;
+  if (notCreated !== null) {
+    // Stopped before its first task (by the fault, or here for another error); no
+    // notification for a run that is not in history.
+    started.fail(refusal(notCreated, io, options.homeOption).summary);
+    await started.done;
+    await recorded.history.finish();
+    throw refusal(notCreated, io, options.homeOption);
+  }
   const done = started.done.then(async (report) => {
     await recorded.finish();
-    return report;
+    return unrecorded === undefined ? report : { ...report, unrecorded };
   });
   return {
     runId: started.id,
@@ -87,6 +110,17 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     done,
     cancel: () => started.cancel(),
   };
+}
+
+/** Why a run whose record could not be made is refused (exit 2: nothing ran). */
+function refusal(error: unknown, io: CliIO, homeOption: string | undefined): StorageError {
+  const cause = error instanceof StorageError ? error.cause : error;
+  return new StorageError(
+    "cannot record the run",
+    homeFor(io, homeOption),
+    cause,
+    ExitCode.Invalid,
+  );
 }
 
 /** What {@link openRecordedRun} needs: a loaded workflow about to run in this process. */

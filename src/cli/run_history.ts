@@ -59,6 +59,11 @@ export interface RunHistory {
    */
   onFault(handler: (error: StorageError) => void): void;
   /**
+   * Settles once the run's record is written: null, or the error that kept it from being
+   * written (the run is then not in history: refuse it, see launch.ts).
+   */
+  created: Promise<unknown>;
+  /**
    * Waits for everything to be written, calls `beforeClose` (e.g. notifications, which
    * read the recorded run and write to it), applies retention, closes the store.
    */
@@ -99,18 +104,23 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
     }
     let fault: StorageError | null = null;
     let onFault = (_: StorageError) => {};
+    // A run refused for want of room for its record leaves the reserve in place.
+    let created = false;
     const recorder = createRecorder(store, store.logsDir, {
       secrets: options.secrets,
       taskHashes: taskHashes(options.workflow),
       storePath: home,
       onFault: (error) => {
         fault = error;
-        if (isDiskFull(error)) void releaseReserve(home);
+        if (isDiskFull(error) && created) void releaseReserve(home);
         onFault(error);
       },
+      freeSpace: () => releaseReserve(home),
     });
+    recorder.created.then((e) => created = e === null);
     return {
       listener: recorder.listener,
+      created: recorder.created,
       resume,
       store,
       onFault(handler) {

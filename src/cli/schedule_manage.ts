@@ -191,6 +191,8 @@ export function scheduleEntry(s: Schedule, now: Date) {
         run_id: s.lastFire.runId,
         // A summary of many missed fires (see MissedSummary): how many, first and last.
         ...(s.lastFire.missed ? { missed: s.lastFire.missed } : {}),
+        // Why a failed fire started no run.
+        ...(s.lastFire.reason ? { reason: s.lastFire.reason } : {}),
       }
       : null,
     // Missed fires a stopped daemon has not recorded yet (the next start records them).
@@ -227,7 +229,8 @@ export async function listSchedules(
         (e.last_fire.missed
           ? `  (${e.last_fire.missed.count} more fires missed between ` +
             `${e.last_fire.missed.from} and ${e.last_fire.missed.to})`
-          : "")
+          : "") +
+        (e.last_fire.reason ? `  (${e.last_fire.reason})` : "")
       : "never fired";
     return `${e.name}${e.paused ? "  (paused)" : ""}\n` +
       `  file  ${e.file}\n` +

@@ -37,6 +37,8 @@ export interface LastFire {
   runId: string | null;
   /** Set when this fire is a summary of missed fires (see {@link MissedSummary}). */
   missed?: MissedSummary;
+  /** Why a `failed` fire started no run (see {@link FireRecord.reason}). */
+  reason?: string;
 }
 
 /**
@@ -113,6 +115,11 @@ export interface FireRecord {
   firedAt: string;
   /** Set on the summary record of many missed fires (see {@link MissedSummary}). */
   missed?: MissedSummary;
+  /**
+   * Why the fire started no run, in one line, when it is `failed` for that (its run
+   * could not start, e.g. a full disk; its secret params could not be read).
+   */
+  reason?: string;
 }
 
 /** Default overlap policy: a run still going makes the next fire a recorded skip. */

@@ -22,6 +22,8 @@ import {
 import { markMissed, outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
+import { endedLine } from "./daemon_ends.ts";
+import { describeFault } from "../store/faults.ts";
 import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { RunTrigger } from "../engine/events.ts";
@@ -193,7 +195,7 @@ export class Daemon {
       return { runId: null, queued: true };
     }
     const run = await admission.started;
-    if (!run) throw new FireRefused(503, "the run could not start (see the daemon's log)");
+    if (!run) throw new FireRefused(503, "the run could not start (the log says why)");
     return { runId: run.runId };
   }
 
@@ -228,9 +230,12 @@ export class Daemon {
   #onFire(fire: Fire): void {
     if (this.#stopping) return;
     this.#track(
-      this.#fireSchedule(fire).catch((e) =>
-        this.#o.log(`schedule ${fire.schedule.name}: ${e instanceof Error ? e.message : String(e)}`)
-      ),
+      this.#fireSchedule(fire).catch((e) => {
+        // The schedule store is weft.kv too: a full disk keeps the fire from its record.
+        const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
+        const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
+        this.#o.log(`schedule ${fire.schedule.name}: fire of ${at} could not be recorded: ${why}`);
+      }),
     );
   }
 
@@ -251,20 +256,27 @@ export class Daemon {
       runId: null as string | null,
       firedAt: this.#o.clock.now().toISOString(),
     };
-    if (!(await store.claimFire(record))) return; // another daemon or an earlier start had it
+    // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
+    // run, as it cannot be recorded — so that no fire ever runs twice.)
+    if (!(await store.claimFire(record))) return;
     // A secret param read back as *** would run the workflow with a wrong value: not run.
     const unreadable = unreadableSecretsLine(s);
     if (unreadable) {
       this.#o.log(`${unreadable}; fire of ${at} recorded failed`);
-      await store.recordFire({ ...record, outcome: "failed" });
+      await store.recordFire({ ...record, outcome: "failed", reason: unreadable });
       return;
     }
     const loaded = this.#workflows.get(s.file);
     const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
+    let refused = "";
     const admission = this.#slots.offer(
       `schedule:${s.name}`,
       s.overlap,
-      () => this.#start({ file: s.file, loaded, params: s.params, trigger }),
+      () =>
+        this.#start(
+          { file: s.file, loaded, params: s.params, trigger },
+          (reason) => refused = reason,
+        ),
     );
     if (admission.kind === "skipped") {
       this.#o.log(`schedule ${s.name}: fire of ${at} skipped (a run is still going)`);
@@ -274,7 +286,12 @@ export class Daemon {
     if (admission.queued) await store.recordFire({ ...record, outcome: "queued" });
     const run = await admission.started;
     if (!run) {
-      await store.recordFire({ ...record, outcome: this.#stopping ? "cancelled" : "failed" });
+      // Why it did not start is kept with the fire (`weft schedule list` shows it).
+      await store.recordFire(
+        refused
+          ? { ...record, outcome: "failed", reason: `the run could not start: ${refused}` }
+          : { ...record, outcome: this.#stopping ? "cancelled" : "failed" },
+      );
       return;
     }
     await store.recordFire({ ...record, outcome: "started", runId: run.runId });
@@ -282,8 +299,11 @@ export class Daemon {
     await store.recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
   }
 
-  /** Starts one run; a failure to start is logged and gives null. */
-  async #start(request: LaunchRequest): Promise<StartedRun | null> {
+  /** Starts one run; a failure to start is logged, told to `refused` and gives null. */
+  async #start(
+    request: LaunchRequest,
+    refused: (reason: string) => void = () => {},
+  ): Promise<StartedRun | null> {
     if (this.#stopping) return null;
     try {
       const run = await this.#o.launch(request);
@@ -292,7 +312,7 @@ export class Daemon {
         : request.trigger.type;
       this.#o.log(`run ${run.runId} started (${what}) ${request.file}`);
       const done = run.done.then((report) => {
-        this.#o.log(`run ${run.runId} ended ${report.status}`);
+        this.#o.log(endedLine(run.runId, report));
         return report;
       }, (e) => {
         this.#o.log(`run ${run.runId} ended with an error: ${(e as Error).message}`);
@@ -302,6 +322,7 @@ export class Daemon {
     } catch (e) {
       const reason = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, "; ");
       this.#o.log(`run of ${request.file} (${request.trigger.type}) could not start: ${reason}`);
+      refused(reason);
       return null;
     }
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { RunTrigger } from "../engine/events.ts";
+import type { RunEnd } from "./daemon_ends.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import type { WebhookRoute } from "../server/webhook.ts";
 
@@ -21,14 +22,18 @@ export interface LaunchRequest {
   trigger: RunTrigger;
 }
 
-/** A started run: its id, its end (status once recorded), and how to stop it. */
+/** A started run: its id, its end (status and why, once recorded), and how to stop it. */
 export interface LaunchedRun {
   runId: string;
-  done: Promise<{ status: string }>;
+  done: Promise<RunEnd>;
   cancel(): void;
 }
 
-/** Starts a run in this process (src/cli/launch.ts, the path `weft run` takes). */
+/**
+ * Starts a run in this process (src/cli/launch.ts, the path `weft run` takes), resolving
+ * once it is on record; rejects (nothing runs) when it cannot start, e.g. when its record
+ * cannot be made on a full disk.
+ */
 export type Launcher = (request: LaunchRequest) => Promise<LaunchedRun>;
 
 /** A refused trigger request, with the HTTP status the webhook answers. */

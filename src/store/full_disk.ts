@@ -4,11 +4,15 @@
  * tasks whose intermediate records were dropped (recorder.ts) rewrites every task, which
  * may need more room than the reserve (reserve.ts) gives back, and the run would then
  * stay `running` for the mere bulk of its tasks. Here the run record, small, goes first,
- * and the task records follow in small batches as long as there is room.
+ * and the task records follow in small batches as long as there is room. And when even
+ * that does not fit, the room the space reserve (reserve.ts) gives back is used for it
+ * ({@link finishWithRoom}), whenever in the run the disk filled.
  * @module
  */
+import type { RunReport, TaskRecord } from "../engine/events.ts";
 import { isDiskFull } from "./faults.ts";
 import type { Mutation } from "./kv_io.ts";
+import type { RunStore } from "./run_store.ts";
 
 /**
  * Task records per best-effort commit after the run record: small, so that what room is
@@ -40,5 +44,26 @@ export async function finishOnFullDisk(
       if (isDiskFull(e)) return; // the run is recorded; the rest did not fit
       throw e;
     }
+  }
+}
+
+/**
+ * `store.finishRun(report, tasks)`; when that meets a full disk, `freeSpace` (releasing
+ * the space reserve) and, if it freed room, the final write once more with every task
+ * record. A run whose end is not written stays `running`, and once its process is gone
+ * crash recovery marks it `interrupted` — though it ended, maybe successfully. Throws
+ * what the last write threw.
+ */
+export async function finishWithRoom(
+  store: Pick<RunStore, "finishRun">,
+  report: RunReport,
+  tasks: TaskRecord[] | undefined,
+  freeSpace: (() => Promise<boolean>) | undefined,
+): Promise<void> {
+  try {
+    await store.finishRun(report, tasks);
+  } catch (e) {
+    if (!isDiskFull(e) || !freeSpace || !(await freeSpace())) throw e;
+    await store.finishRun(report);
   }
 }

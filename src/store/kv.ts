@@ -39,6 +39,7 @@ import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
 import { logDirName } from "./log_files.ts";
 import { isDiskFull } from "./faults.ts";
 import { finishOnFullDisk } from "./full_disk.ts";
+import { openKvFile } from "./kv_handles.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import { KvTaskWrites, type TaskMeta } from "./kv_task_writes.ts";
 import { liveKeys, markRunInterrupted } from "./kv_interrupt.ts";
@@ -67,7 +68,7 @@ export class KvRunStore implements RunStore {
 
   /** Opens (creating) the KV file at `path`; logs live in `logsDir`. */
   static async open(path: string, logsDir: string): Promise<KvRunStore> {
-    return new KvRunStore(await Deno.openKv(path), logsDir);
+    return new KvRunStore(await openKvFile(path), logsDir);
   }
 
   async createRun(run: RunInfo, tasks: TaskRecord[], extras: CreateRunExtras = {}): Promise<void> {

@@ -13,6 +13,7 @@
  * @module
  */
 import type { FireRecord, Schedule } from "../model/schedule.ts";
+import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
@@ -188,7 +189,7 @@ export async function openScheduleStore(
   // The run store creates the home, the file and their private modes.
   (await openStore(home, { recover: false })).close();
   try {
-    return new KvScheduleStore(await Deno.openKv(kv), scheduleSecretsDir(home));
+    return new KvScheduleStore(await openKvFile(kv), scheduleSecretsDir(home));
   } catch (e) {
     // A damaged or unreadable weft.kv: one line naming it, as the run store says it.
     throw new StorageError("cannot read the schedules", kv, e);
@@ -197,7 +198,7 @@ export async function openScheduleStore(
 
 /** The store opened in place, checked with one read (SQLite may open, then fail to read). */
 async function openForReading(path: string, secretsDir: string): Promise<ScheduleStore> {
-  const kv = await Deno.openKv(path);
+  const kv = await openKvFile(path);
   try {
     for await (const _ of kv.list({ prefix: ["sched"] }, { limit: 1 })) break;
   } catch (e) {

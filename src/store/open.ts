@@ -14,13 +14,14 @@
  * @module
  */
 import { ExitCode } from "../model/errors.ts";
-import { refineFault, StorageError } from "./faults.ts";
+import { isDiskFull, refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
+import { isKvOpenHere } from "./kv_handles.ts";
 import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
-import { ensureReserve } from "./reserve.ts";
+import { makeReserve, reservePath } from "./reserve.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /** Options of {@link openStore}. */
@@ -39,7 +40,11 @@ export interface OpenStoreOptions {
    * cannot be written (runs whose process died still read as running).
    */
   onRecoveryFailed?: (error: StorageError) => void;
-  /** Keep the space reserve (see reserve.ts) in the home: for `weft run`. */
+  /**
+   * Keep the space reserve (see reserve.ts) in the home: for a run about to start
+   * (`weft run`, the daemon's runs). A disk too full to make it throws StorageError
+   * (exit 2): the run is refused before anything runs.
+   */
   reserve?: boolean;
 }
 
@@ -63,7 +68,20 @@ export function logsPath(home: string): string {
  */
 export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<RunStore> {
   const store = options.readOnly ? await openForReading(home) : await openForWriting(home);
-  if (options.reserve && !options.readOnly) await ensureReserve(home);
+  if (options.reserve && !options.readOnly) {
+    const failed = await makeReserve(home);
+    // Not even the reserve's room left: a run started now could not record its end
+    // (it would stay `running`, then read as crashed), so it does not start.
+    if (failed !== null && isDiskFull(failed)) {
+      store.store.close();
+      throw new StorageError(
+        "no room to start a run (not even for weft.reserve)",
+        reservePath(home),
+        failed,
+        ExitCode.Invalid,
+      );
+    }
+  }
   if (options.recover === false || store.snapshot) return store.store;
   try {
     await recoverInterrupted(store.store, Deno.hostname(), { onRecovered: options.onRecovered });
@@ -284,8 +302,12 @@ export function databaseFiles(path: string): string[] {
  * file it cannot write (mode 0444, `chattr +i`, another owner) read-only without a word
  * and fails at the first write, which for a run is after its tasks have started.
  * Throws the OS error (PermissionDenied, …); a missing file is fine (SQLite creates it).
+ * Skipped for a database this process has open (see kv_handles.ts).
  */
 export async function openableForWriting(file: string): Promise<void> {
+  // Held open here already (the daemon's stores): opening and closing it would drop
+  // SQLite's locks (kv_handles.ts); and it was checked when first opened.
+  if (isKvOpenHere(file.replace(/-(wal|shm)$/, ""))) return;
   try {
     (await Deno.open(file, { write: true })).close();
   } catch (e) {

@@ -17,8 +17,14 @@ import {
 import { maskEvent } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
+import { finishWithRoom } from "./full_disk.ts";
 import { Heartbeats } from "./heartbeat.ts";
-import { childStartTicks, type GroupJournal, openRunJournal } from "./group_journal.ts";
+import {
+  childStartTicks,
+  type GroupJournal,
+  openRunJournal,
+  removeJournal,
+} from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
 import { attemptReason, emptyAttempt } from "./records.ts";
 import { processStartTicks } from "./recovery.ts";
@@ -45,6 +51,13 @@ export interface RecorderOptions {
   onFault?: (error: StorageError) => void;
   /** The store's file or folder, named in faults of store writes (default: logsDir). */
   storePath?: string;
+  /**
+   * Gives back room on a full disk (releases the space reserve, store/reserve.ts);
+   * resolves to whether it freed any. Called when a run's final record meets a full
+   * disk, which is then written again: a run whose end was not written would stay
+   * `running`, then read as crashed.
+   */
+  freeSpace?: () => Promise<boolean>;
 }
 
 /** A recorder: the listener to subscribe, and a way to wait until all is written. */
@@ -55,6 +68,13 @@ export interface Recorder {
    * lines). Rejects with the first write error since the last flush, if any.
    */
   flush(): Promise<void>;
+  /**
+   * Settles once the record of the first run announced (the top-level run; its child
+   * runs come later) was written: null, or the error that kept it from being written.
+   * Such a run is not in history: it should be refused (its record goes to a fault as
+   * any failed write does, which stops it before its first task).
+   */
+  created: Promise<unknown>;
 }
 
 interface TaskState_ {
@@ -105,6 +125,10 @@ export function createRecorder(
   }, childStartTicks);
   /** runId → its process-group journal (group_journal.ts), while the run goes on. */
   const journals = new Map<string, GroupJournal | null>();
+  /** Runs whose record could not be created: nothing of them is in the store. */
+  const unrecorded = new Set<string>();
+  const created = Promise.withResolvers<unknown>();
+  let first = true;
   // Written at beat time: the process was alive then (the queue may delay the write).
   const beats = new Heartbeats((runId) =>
     void queue.barrier(() => store.heartbeat(runId, new Date().toISOString()))
@@ -120,16 +144,25 @@ export function createRecorder(
         // The work folder goes to the journal, for recovery; the run record stays as it was.
         const { workDir, ...run } = event.run;
         const runId = run.id;
-        const recorded = queue.barrier(() => {
+        const settle = first ? created.resolve : () => {};
+        first = false;
+        const recorded = queue.barrier(async () => {
           journals.set(
             runId,
             openRunJournal(store.logsDir, runId, workDir, fault, options.storePath),
           );
-          return store.createRun(run, event.tasks, {
-            // The hashes are of the workflow the recorder was made for, not of a child run's.
-            taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
-            pidStartTicks: ticks,
-          });
+          try {
+            await store.createRun(run, event.tasks, {
+              // The hashes are of the workflow the recorder was made for, not of a child run's.
+              taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
+              pidStartTicks: ticks,
+            });
+          } catch (e) {
+            unrecorded.add(runId);
+            settle(e);
+            throw e;
+          }
+          settle(null);
         });
         // After the record's write began: the first timer of a process loads Deno's
         // timers (~5 ms), which no longer delays that write (no task starts before it).
@@ -250,10 +283,19 @@ export function createRecorder(
         journals.delete(event.runId);
         return queue.barrier(async () => {
           await logs.flushAll();
-          await store.finishRun(
+          if (unrecorded.delete(event.runId)) {
+            // Never recorded (so refused before its first task): no journal to keep
+            // for recovery, and no log folder left behind.
+            journal?.close(true);
+            removeJournal(store.logsDir, event.runId);
+            return;
+          }
+          await finishWithRoom(
+            store,
             event.report,
             // A failed or dropped record write: the report's records repair it, all of them.
             queue.recordsIntact ? unwrittenTasks(event.report.tasks, queued) : undefined,
+            options.freeSpace,
           );
           journal?.close(true); // finished on record: nothing left for recovery
         });
@@ -263,6 +305,7 @@ export function createRecorder(
 
   return {
     listener: (event) => handle(maskEvent(event, secrets)),
+    created: created.promise,
     async flush() {
       await queue.idle();
       await logs.flushAll();

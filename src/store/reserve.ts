@@ -2,11 +2,13 @@
  * The space reserve: a small file (`WEFT_HOME/weft.reserve`, {@link RESERVE_BYTES})
  * held so that a run stopped by a full disk can still be recorded as `failed`. When a
  * write fails because the disk is full, the recorder's owner releases (deletes) it
- * before the final records are written; the next `weft run` that finds room makes it
- * again. The technique is the "ballast file" kept by databases and log servers.
+ * before the final records are written; the next run (`weft run`, or one `weft daemon`
+ * starts, which also makes it when it starts) that finds room makes it again. The
+ * technique is the "ballast file" kept by databases and log servers.
  *
  * The bytes are random, so compressing or deduplicating file systems still allocate
- * them. Everything here is best-effort: no space for the reserve is not an error.
+ * them. Making it is best-effort, but a run is not started where a full disk leaves no
+ * room for it (store/open.ts): such a run could not be sure to record its end.
  * @module
  */
 
@@ -24,9 +26,18 @@ export function reservePath(home: string): string {
  * reserve (and no half-written one is left behind).
  */
 export async function ensureReserve(home: string): Promise<boolean> {
+  return (await makeReserve(home)) === null;
+}
+
+/**
+ * {@link ensureReserve}, resolving to null when the reserve is there afterwards, else to
+ * the error that kept it from being made (e.g. ENOSPC: the disk has not even
+ * {@link RESERVE_BYTES} left, so a run started now could not be sure to record its end).
+ */
+export async function makeReserve(home: string): Promise<unknown> {
   const path = reservePath(home);
   try {
-    if ((await Deno.stat(path)).size >= RESERVE_BYTES) return true;
+    if ((await Deno.stat(path)).size >= RESERVE_BYTES) return null;
   } catch {
     // missing: make it
   }
@@ -37,10 +48,10 @@ export async function ensureReserve(home: string): Promise<boolean> {
   }
   try {
     await Deno.writeFile(path, bytes, { mode: 0o600 });
-    return true;
-  } catch {
+    return null;
+  } catch (e) {
     await Deno.remove(path).catch(() => {});
-    return false;
+    return e;
   }
 }
 

@@ -68,6 +68,7 @@ export function withLastFire(schedule: Schedule, fire: FireRecord): Schedule {
   if (last && Date.parse(last.time) > fireMs(fire)) return schedule;
   const lastFire: LastFire = { time: fire.time, outcome: fire.outcome, runId: fire.runId };
   if (fire.missed) lastFire.missed = fire.missed;
+  if (fire.reason) lastFire.reason = fire.reason;
   return { ...schedule, lastFire };
 }
 
