@@ -36,6 +36,7 @@ const NOT_SCHEMA_EXPRESSIBLE: Record<string, string> = {
   "dangling-depends-on.yml": "graph: an id must name another task",
   "database-bad-url.yml": "connection URL syntax is checked by a URL parser",
   "database-query-value-as-name.yml": "expression: where ${...} stands in SQL",
+  "database-query-order-by-value.yml": "expression: where ${...} stands in SQL",
   "database-unknown-scheme.yml": "connection URL scheme inside a possibly templated string",
   "deep-nesting.json": "nesting depth of the document, not of the model",
   "deep-nesting.yml": "nesting depth of the document, not of the model",
