@@ -119,6 +119,48 @@ Deno.test("forEachByteLine: a line far longer than a piece comes back whole from
   assert.ok(calls >= 2);
 });
 
+Deno.test("forEachByteLine: a reader told to stop ends even while a handler holds it back", async () => {
+  const stop = new AbortController();
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      c.enqueue(encode("line\nmore")); // endless, each chunk ending inside a line
+    },
+  }, { highWaterMark: 0 });
+  const seen: string[] = [];
+  const ended = forEachByteLine(stream, (line) => {
+    seen.push(lineText(line));
+    if (seen.length === 1) stop.abort(); // told to stop while this line is not taken yet
+    return new Promise(() => {}); // a receiver that never lets go (a stopped terminal)
+  }, { signal: stop.signal });
+  await ended;
+  // The unfinished line read before the stop is still handed on, and nothing after it.
+  assert.deepEqual(seen, ["line", "more"]);
+});
+
+Deno.test("emitUntilExit: a killed process whose output nobody takes ends its task all the same", async () => {
+  // A stuck receiver (the display of a terminal nobody reads) holds the reading back; the
+  // process is killed (its timeout, Ctrl-C): its status still comes once its pipes had
+  // their grace, with the unfinished last line handed on, not waited for.
+  const kill = new AbortController();
+  const child = await new DenoSpawner().spawn({
+    cmd: "sh",
+    args: ["-c", "yes 'a line' | head -c 10000000"],
+    cwd: "/",
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    killSignal: kill.signal,
+    killGraceMs: 100,
+  });
+  let lines = 0;
+  const status = await emitUntilExit(child, {
+    emit: () => {
+      if (++lines === 1000) kill.abort();
+      return lines < 1000 ? undefined : new Promise(() => {});
+    },
+  });
+  assert.ok(status.signal !== null, "ended by its kill");
+  assert.ok(lines >= 1000 && lines < 10000000 / 7, `${lines} lines handed on`);
+});
+
 /** Runs `sh -c script` as the shell runner does: every line emitted, then the status. */
 async function emitted(script: string) {
   const child = await new DenoSpawner().spawn({

@@ -71,7 +71,7 @@ export async function forEachByteLine(
       const { done, value } = await reader.read();
       if (done) break;
       const waiting = splitter.push(value);
-      if (waiting) await waiting;
+      if (waiting) await untilAborted(waiting, signal);
       if (options.ownChunks) release(value);
     }
   } catch (error) {
@@ -80,7 +80,7 @@ export async function forEachByteLine(
     signal?.removeEventListener("abort", stop);
     reader.releaseLock();
   }
-  await splitter.flush();
+  await untilAborted(splitter.flush(), signal);
 }
 
 /**
@@ -100,7 +100,26 @@ export async function readByteLines(
   }
   const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
   await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
-  await splitter.flush();
+  await untilAborted(splitter.flush(), options.signal);
+}
+
+/**
+ * Waits for `waiting` (a receiver's backpressure) until `signal` aborts: a reader told to
+ * stop (its task timed out or was cancelled, and its pipes had their grace) ends even
+ * while a receiver is stuck, e.g. on a terminal nobody reads (a stopped `less`, Ctrl-S).
+ * The receiver still gets every line it was given; it just is not waited for any more.
+ */
+function untilAborted(
+  waiting: Promise<unknown> | undefined,
+  signal: AbortSignal | undefined,
+): Promise<unknown> | undefined {
+  if (!waiting || !signal) return waiting;
+  if (signal.aborted) return undefined;
+  return new Promise((resolve, reject) => {
+    const stop = () => resolve(undefined);
+    signal.addEventListener("abort", stop, { once: true });
+    waiting.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
 }
 
 /**

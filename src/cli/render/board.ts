@@ -98,6 +98,11 @@ export class BoardRenderer {
     return this.#dirty;
   }
 
+  /** Length of the text queued to scroll above the board at the next frame. */
+  get scrollLength(): number {
+    return this.#scroll.length;
+  }
+
   /** Whether the board changes with time alone (elapsed times, the spinner). */
   get animated(): boolean {
     // The header's elapsed time moves as long as the run goes on.
