@@ -203,17 +203,20 @@ export const LOCK_WAIT_MS = 10_000;
  * that failure (closing waits for the blocked read): the command exits with its error.
  */
 async function awaitUnlocked(store: RunStore): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`)),
-      LOCK_WAIT_MS,
-    );
+  // Timed by Atomics.waitAsync, not setTimeout: the first timer of a process loads
+  // Deno's timers (~5 ms of CPU), which every command would pay here before its first
+  // record. The wait keeps nothing alive, and is woken (ended) once the read is back.
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const wait = Atomics.waitAsync(cell, 0, 0, LOCK_WAIT_MS);
+  const expired = (wait.async ? wait.value : Promise.resolve(wait.value)).then((how) => {
+    if (how === "timed-out") {
+      throw new Error(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`);
+    }
   });
   try {
     await Promise.race([store.listRuns({ limit: 1 }), expired]);
   } finally {
-    clearTimeout(timer);
+    Atomics.notify(cell, 0);
   }
 }
 
