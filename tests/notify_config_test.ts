@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { parseGlobalNotifications, resolveChannels } from "../src/notify/config.ts";
 import { WeftError } from "../src/model/errors.ts";
+import { resolveQuoted } from "../src/model/data_text.ts";
 import { weft } from "./_run_cli.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -150,7 +151,10 @@ Deno.test("webhook headers are checked as an http task's: a line break makes the
     params: { h: "a\r\nX-Evil: 1", t: " tok " },
   });
   const channel = plan.channels.get("webhook") as { error: string };
-  assert.match(channel.error, /header .*X-Custom.*: its value .* contains a line break/);
+  assert.match(
+    resolveQuoted(channel.error),
+    /header "X-Custom": its value "a\\r\\nX-Evil: 1" contains a line break/,
+  );
   assert.ok(plan.secrets.includes("tok"), "a credential header is masked even when refused");
   const fine = resolveChannels({
     workflow: workflow({

@@ -7,12 +7,10 @@
  * @module
  */
 import { createMasker, maskWithKnownSecrets, secretValues } from "../engine/secrets.ts";
+import { resolveQuoted } from "../model/data_text.ts";
 
 /** At most this many characters of an unexpected error's message are printed. */
 export const INTERNAL_MESSAGE_LIMIT = 300;
-
-/** The private-use marks of model/data_text.ts: meaningless to a reader here. */
-const MARKS = /[\uE000\uE001\uE002]/g;
 
 /**
  * The one-line text to print for an unexpected error `e`: its message masked whole
@@ -40,11 +38,14 @@ export function internalErrorStack(
 
 /**
  * `text` masked whole. Masking comes before any cut: a cut through a secret would leave
- * its start unmatched, and so printed.
+ * its start unmatched, and so printed. The marks of model/data_text.ts are resolved with
+ * the same masking first (data quoted cut is masked before its cut), then everything,
+ * weft's words too, is masked again.
  */
 function maskAll(text: string, env: Readonly<Record<string, string>>): string {
-  const masked = maskWithKnownSecrets(text.replace(MARKS, ""));
-  return createMasker(secretValues({ ...env }))(masked);
+  const byEnv = createMasker(secretValues({ ...env }));
+  const mask = (data: string) => byEnv(maskWithKnownSecrets(data));
+  return mask(resolveQuoted(text, mask));
 }
 
 /** `line` cut to {@link INTERNAL_MESSAGE_LIMIT} characters, saying how many were left out. */

@@ -10,7 +10,7 @@
  * was (lines dropped, the rest of the file in one value) hid the task's mistake.
  * @module
  */
-import { ownText, quoteData } from "../model/data_text.ts";
+import { ownText, quoteCut } from "../model/data_text.ts";
 
 /** Content of `$WEFT_OUTPUT` that is not the format: `reason` names the line. */
 export class OutputFormatError extends Error {
@@ -90,10 +90,9 @@ function bad(i: number, what: string, hint = ""): OutputFormatError {
   );
 }
 
-/** A line of the file, quoted as data (a task wrote it) and cut when long. */
+/** A line of the file, quoted as data (a task wrote it) and cut when long, once masked. */
 function shown(text: string): string {
-  const cut = text.length > SHOWN ? text.slice(0, SHOWN) + "…" : text;
-  return quoteData(JSON.stringify(cut));
+  return quoteCut(text, SHOWN, { ellipsis: true, json: true });
 }
 
 /**

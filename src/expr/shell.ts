@@ -50,6 +50,7 @@
  * in any script.
  * @module
  */
+import { quoteCut } from "../model/data_text.ts";
 import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
 
@@ -160,7 +161,7 @@ export function shellReference(
   if (slot.integerOnly && !INTEGER.test(value)) {
     throw new ExpressionError(
       `value ${
-        JSON.stringify(value.slice(0, 40))
+        quoteCut(value, 40, { json: true })
       } is not an integer and cannot be used where the shell evaluates arithmetic`,
       offset,
       "only integers can be substituted inside $(( )), (( )), [[ -eq ]], array subscripts, " +
@@ -172,7 +173,7 @@ export function shellReference(
   const variables = name.replace(/\d+$/, "");
   if (slot.nameOrNumber && variables !== "" && value.includes(variables)) {
     throw new ExpressionError(
-      `value ${JSON.stringify(value.slice(0, 40))} names ${variables}…, the variables weft ` +
+      `value ${quoteCut(value, 40, { json: true })} names ${variables}…, the variables weft ` +
         "passes values in: bash may evaluate it here as arithmetic, reading another value as code",
       offset,
       "use the value where it is needed (an argument, or inside double quotes) instead of " +
@@ -182,7 +183,7 @@ export function shellReference(
   if (slot.nameOrNumber && holdsCodeSubscript(value)) {
     throw new ExpressionError(
       `value ${
-        JSON.stringify(value.slice(0, 40))
+        quoteCut(value, 40, { json: true })
       } holds "[" followed by "$" or a backtick: bash may read it here as a variable name ` +
         "or an integer variable's value, and would run the command in its subscript",
       offset,

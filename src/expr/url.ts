@@ -29,6 +29,7 @@
  * it (http tasks, notification URLs) and when `weft validate` reads its literal text.
  * @module
  */
+import { type CutForm, cutText, quoteCut } from "../model/data_text.ts";
 import { ExpressionError } from "./errors.ts";
 
 /** One substituted value. `offset` locates its `${` in the template, for errors. */
@@ -87,8 +88,13 @@ export function buildUrl(literals: readonly string[], values: readonly UrlValue[
  * Why a URL's user name (`userName`, as written in the URL: percent-encoded) cannot be
  * sent, or undefined: decoded, it holds a `:`, which a Basic auth user-id cannot (RFC
  * 7617 §2; see the module text). Only `%3A` decodes to `:` (a bare `:` ends the name).
+ * `cut` quotes the name's first 60 characters: the run marks it (model/data_text.ts
+ * quoteCut, masked before the cut); `weft validate` quotes what the file says as it is.
  */
-export function userNameTrouble(userName: string): { message: string; hint: string } | undefined {
+export function userNameTrouble(
+  userName: string,
+  cut: (text: string, max: number, form: CutForm) => string = cutText,
+): { message: string; hint: string } | undefined {
   if (!/%3a/i.test(userName)) return undefined;
   let decoded = userName;
   try {
@@ -98,7 +104,7 @@ export function userNameTrouble(userName: string): { message: string; hint: stri
   }
   return {
     message: `the URL's user name ${
-      JSON.stringify(decoded.slice(0, 60))
+      cut(decoded, 60, { json: true })
     } contains ':', which a Basic auth user name cannot hold`,
     hint: "RFC 7617: the user-id ends at the first ':', so the server would read a shorter " +
       "user name; use the name the server expects",
@@ -130,7 +136,8 @@ function placeValue(part: UrlPart, value: UrlValue): string {
   const check = (pattern: RegExp, what: string, allowed: string) => {
     if (pattern.test(value.text)) return value.text;
     throw new ExpressionError(
-      `value ${JSON.stringify(value.text.slice(0, 60))} cannot be used as ${what} of the URL`,
+      // Masked before it is cut (model/data_text.ts): a secret's start is not the secret.
+      `value ${quoteCut(value.text, 60, { json: true })} cannot be used as ${what} of the URL`,
       value.offset,
       `${allowed}; if the value is meant to be URL text, write raw(...) around it`,
     );
@@ -278,7 +285,7 @@ class UrlReader {
 
   /** At the authority's `@`: the user name it ends may not decode to hold a `:`. */
   #checkUser(): void {
-    const trouble = userNameTrouble(this.#user);
+    const trouble = userNameTrouble(this.#user, quoteCut);
     if (trouble) {
       throw new ExpressionError(trouble.message, Math.max(this.#userColonAt, 0), trouble.hint);
     }

@@ -12,7 +12,7 @@
  * fetch itself, which drops them silently when given, so they are refused.
  * @module
  */
-import { quoteData } from "./data_text.ts";
+import { quoteCut, quoteData } from "./data_text.ts";
 
 /**
  * Header names whose values are credentials (notify/config.ts masks them too): any name
@@ -91,7 +91,7 @@ export function setCheckedHeader(headers: Headers, name: string, raw: string): s
   const bad = BAD_VALUE_CHAR.exec(value);
   if (bad) {
     // A credential's value is not repeated, even masked-by-name: it may not be a secret.
-    const shown = CREDENTIAL.test(name) ? "" : ` ${quoteData(JSON.stringify(value.slice(0, 60)))}`;
+    const shown = CREDENTIAL.test(name) ? "" : ` ${quoteCut(value, 60, { json: true })}`;
     throw new Error(
       `header ${quotedName}: its value${shown} contains ${badValueCharText(bad[0])}; refused`,
     );

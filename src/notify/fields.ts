@@ -17,6 +17,7 @@
  * @module
  */
 import { compileTemplate, ExpressionError, type Scope } from "../expr/mod.ts";
+import { quoteCut } from "../model/data_text.ts";
 
 /** The text of a URL setting named `field` (e.g. `notifications.webhook.url`). */
 export function renderUrlField(template: string, scope: Scope, field: string): string {
@@ -50,7 +51,7 @@ export function renderAddressField(template: string, scope: Scope, field: string
       const bad = ADDRESS_SYNTAX.exec(text);
       if (!bad) return text;
       throw new ExpressionError(
-        `value ${JSON.stringify(text.slice(0, 60))} holds ${
+        `value ${quoteCut(text, 60, { json: true })} holds ${
           describe(bad[0])
         }, which would change the mail's addresses`,
         offset,
@@ -66,7 +67,7 @@ export function renderHeaderField(template: string, scope: Scope, field: string)
       const bad = LINE_BREAK.exec(text);
       if (!bad) return text;
       throw new ExpressionError(
-        `value ${JSON.stringify(text.slice(0, 60))} holds ${
+        `value ${quoteCut(text, 60, { json: true })} holds ${
           describe(bad[0])
         }, which could start another header`,
         offset,

@@ -4,6 +4,7 @@
  * (it holds the token).
  * @module
  */
+import { quoteCut } from "../model/data_text.ts";
 
 /** How long one try may take before it counts as failed, in ms. */
 export const POST_TIMEOUT_MS = 10_000;
@@ -38,8 +39,10 @@ export async function postJson(
   }
   const text = await responseStart(response).catch(() => "");
   if (!response.ok) {
-    const said = text.trim().replace(/\s+/g, " ").slice(0, 200);
-    throw new Error(`HTTP ${response.status}${said ? `: ${said}` : ""}`);
+    // The body is marked whole and cut once masked (model/data_text.ts): a cut through a
+    // secret the server echoes would leave a start that masking cannot recognise.
+    const said = text.trim() ? `: ${quoteCut(text, 200, { squash: true })}` : "";
+    throw new Error(`HTTP ${response.status}${said}`);
   }
 }
 

@@ -25,7 +25,7 @@ import {
 import { dockerTaskSecrets } from "./env_secrets.ts";
 import { emitMarked } from "./emit_marked.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 
 /** What the docker runner reads: the task (or step) with its `config`. */
 export interface DockerTask {
@@ -130,7 +130,8 @@ async function docker(
       const text = stream === "stderr" ? lineText(line).trim() : "";
       // The client's closing "Run 'docker run --help' …" says nothing about the failure.
       if (text && !cont && !HELP_HINT.test(text)) {
-        lastError = text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+        // Whole: the reason cuts it once masked (quoteCut), so no secret shows in part.
+        lastError = text;
         if (!unreachable && UNREACHABLE.test(text)) unreachable = lastError;
       }
       return ctx.emit(stream, line, more, cont);
@@ -144,15 +145,20 @@ async function docker(
       ok: false,
       exitCode: status.code,
       unreachable: true,
-      error: `cannot reach the Docker engine: ${quoteData(unreachable)}`,
+      error: `cannot reach the Docker engine: ${quoted(unreachable)}`,
     };
   }
   const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
   return {
     ok: false,
     exitCode: status.code,
-    error: lastError ? `${label} ${how}: ${quoteData(lastError)}` : `${label} ${how}`,
+    error: lastError ? `${label} ${how}: ${quoted(lastError)}` : `${label} ${how}`,
   };
+}
+
+/** A stderr line as a reason quotes it: cut to {@link MAX_QUOTED} characters once masked. */
+function quoted(line: string): string {
+  return quoteCut(line, MAX_QUOTED, { ellipsis: true });
 }
 
 /**
