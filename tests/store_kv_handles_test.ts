@@ -27,8 +27,8 @@ Deno.test("openableForWriting: a database open here is not opened again (its loc
   try {
     // Read-only, and open here: not opened (it was checked when the store opened).
     Deno.chmodSync(`${home}/weft.kv`, 0o400);
-    await openableForWriting(`${home}/weft.kv`);
-    await openableForWriting(`${home}/weft.kv-wal`);
+    openableForWriting(`${home}/weft.kv`);
+    openableForWriting(`${home}/weft.kv-wal`);
     // A second store in the same process (as each daemon run opens one) opens fine.
     const again = await openStore(home);
     again.close();
@@ -37,6 +37,6 @@ Deno.test("openableForWriting: a database open here is not opened again (its loc
   }
   if (Deno.uid() !== 0) {
     // Closed: the check opens it again, and says what it found.
-    await assert.rejects(openableForWriting(`${home}/weft.kv`), Deno.errors.PermissionDenied);
+    assert.throws(() => openableForWriting(`${home}/weft.kv`), Deno.errors.PermissionDenied);
   }
 });

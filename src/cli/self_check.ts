@@ -112,7 +112,7 @@ async function probeWritable(home: string): Promise<{ writable: boolean; error?:
     await Deno.writeTextFile(probe, "", { mode: 0o600 });
     await Deno.remove(probe);
     const { databaseFiles, kvPath, openableForWriting } = await import("../store/open.ts");
-    for (const file of databaseFiles(kvPath(home))) await openableForWriting(file);
+    for (const file of databaseFiles(kvPath(home))) openableForWriting(file);
     return { writable: true };
   } catch (e) {
     return { writable: false, error: (e as Error).message };

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { bindLibc, errnoOf } from "../libc.ts";
+import { declareLibc, errnoOf } from "../libc.ts";
 
 const SYMBOLS = {
   faccessat: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
@@ -22,15 +22,11 @@ const AT_SYMLINK_NOFOLLOW = 0x100;
 const F_OK = 0;
 const ENOENT = 2;
 
-let libc: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] | null | undefined;
+/** Bound on first use with the other sets of libc calls (libc.ts); null: not glibc, no FFI. */
+const load = declareLibc(SYMBOLS);
 /** The path as a C string: one buffer serves every (synchronous) call. */
 const pathBytes = new Uint8Array(4096);
 const encoder = new TextEncoder();
-
-function load(): typeof libc {
-  if (libc === undefined) libc = bindLibc(SYMBOLS); // null: not glibc, or no FFI
-  return libc;
-}
 
 /**
  * True only when the system says nothing is at `path`, not even a symbolic link

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { declareLibc, declareLibcOnce } from "../libc.ts";
+
 export const EPOLLIN = 0x1;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
@@ -20,7 +22,6 @@ export const EVENT_BYTES = Deno.build.arch === "x86_64" ? 12 : 16;
 export const DATA_OFFSET = Deno.build.arch === "x86_64" ? 4 : 8;
 
 const SYMBOLS = {
-  epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
   // The same call on the event loop's thread (see FdReactor's #loop).
@@ -40,7 +41,18 @@ const SYMBOLS = {
 /** The calls of {@link SYMBOLS}, bound to libc. */
 export type Sys = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-/** Opens libc with those calls; throws when one is missing (glibc < 2.36) or no FFI. */
-export function libc(): Sys {
-  return Deno.dlopen("libc.so.6", SYMBOLS).symbols;
+/** Bound on first use, with the other sets of libc calls (see libc.ts). */
+const bound = declareLibc(SYMBOLS);
+/** Made once per process: not worth a trampoline (libc.ts). */
+const once = declareLibcOnce({ epoll_create1: { parameters: ["i32"], result: "i32" } });
+
+/**
+ * Those calls bound to libc, and epoll_create1; throws when one is missing (glibc <
+ * 2.36), no FFI or not Linux.
+ */
+export function libc(): { sys: Sys; epollCreate1(flags: number): number } {
+  const sys = bound();
+  const made = once();
+  if (!sys || !made) throw new Error("libc's epoll, pidfd and waitpid calls are not available");
+  return { sys, epollCreate1: made.epoll_create1 };
 }

@@ -85,9 +85,9 @@ export class FdReactor {
   /** Calls in flight off the event loop whose results the loop must not wait past. */
   readonly #offLoop = new OffLoopCalls();
 
-  constructor(sys: Sys) {
+  constructor({ sys, epollCreate1 }: ReturnType<typeof libc>) {
     this.#sys = sys;
-    this.#epoll = sys.epoll_create1(O_CLOEXEC);
+    this.#epoll = epollCreate1(O_CLOEXEC);
     if (this.#epoll < 0) throw new Error("epoll_create1 failed");
     const fds = new Int32Array(2);
     if (sys.pipe2(fds, O_CLOEXEC | O_NONBLOCK) !== 0) throw new Error("pipe2 failed");

@@ -9,7 +9,7 @@
 
 import { fixedBytes, takeBuffers } from "./_spawn_buffers.ts";
 import { openFilesError } from "./start_errors.ts";
-import { bindLibc, errnoOf } from "../libc.ts";
+import { declareLibc, declareLibcOnce, errnoOf } from "../libc.ts";
 
 /** Spawn attribute flags, from /usr/include/spawn.h. */
 const POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -17,8 +17,6 @@ const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const O_RDONLY = 0;
 const O_CLOEXEC = 0o2000000;
-/** Highest signal number on Linux (SIGRTMAX). */
-const MAX_SIGNAL = 64;
 
 /** Opaque glibc structs, oversized on purpose (x86_64: attr 336, file actions 80, sigset 128). */
 const ATTR_BYTES = 512;
@@ -48,40 +46,46 @@ const SYMBOLS = {
     result: "i32",
   },
   posix_spawn_file_actions_addchdir_np: { parameters: ["buffer", "buffer"], result: "i32" },
-  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
-  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
-  posix_spawnattr_setsigmask: { parameters: ["buffer", "buffer"], result: "i32" },
-  posix_spawnattr_setsigdefault: { parameters: ["buffer", "buffer"], result: "i32" },
-  sigemptyset: { parameters: ["buffer"], result: "i32" },
-  sigaddset: { parameters: ["buffer", "i32"], result: "i32" },
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
+/** The spawn attributes' set-up: once per process, so not worth a trampoline each (libc.ts). */
+const SET_UP = {
+  posix_spawnattr_init: { parameters: ["buffer"], result: "i32" },
+  posix_spawnattr_setflags: { parameters: ["buffer", "i16"], result: "i32" },
+  posix_spawnattr_setsigmask: { parameters: ["buffer", "buffer"], result: "i32" },
+  posix_spawnattr_setsigdefault: { parameters: ["buffer", "buffer"], result: "i32" },
+  sigemptyset: { parameters: ["buffer"], result: "i32" },
+  sigfillset: { parameters: ["buffer"], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 
-let libc: Libc | null | undefined;
+/** Bound on first use, with the other sets of libc calls (see libc.ts). */
+const bound = declareLibc(SYMBOLS);
+const setUp = declareLibcOnce(SET_UP);
 /** Spawn attributes are the same for every child: built once. */
 let sharedAttr: Uint8Array | undefined;
 
 /** The bound libc, or null when FFI is not allowed, not Linux, or a symbol is missing. */
 export function loadLibc(): Libc | null {
   // null also on musl, or a glibc older than 2.29 (no addchdir_np).
-  if (libc === undefined) libc = bindLibc(SYMBOLS);
-  return libc;
+  return setUp() && bound();
 }
 
-function attributes(c: Libc): Uint8Array {
+function attributes(): Uint8Array {
   if (sharedAttr) return sharedAttr;
+  const c = setUp()!; // loadLibc() gave the caller its libc: set-up is there too
   const attr = fixedBytes(ATTR_BYTES); // read by every call in flight: never freed
   const none = new Uint8Array(SIGSET_BYTES);
   const all = new Uint8Array(SIGSET_BYTES);
   check(c.posix_spawnattr_init(attr), "posix_spawnattr_init");
   c.sigemptyset(none);
-  c.sigemptyset(all);
-  for (let signal = 1; signal <= MAX_SIGNAL; signal++) c.sigaddset(all, signal);
+  // Every signal but glibc's two internal ones (32, 33), which sigaddset refuses too.
+  c.sigfillset(all);
   // Deno ignores SIGPIPE and may block signals on its threads: a child must start with
   // neither (as Rust's Command does), or `yes | head` would never end. Every signal, not
   // only SIGPIPE, goes back to its default: a task does not inherit what weft's own parent
@@ -173,9 +177,9 @@ export function libcSpawn(
     // All pipe ends are O_CLOEXEC: the child keeps only the dup2 copies on 0/1/2.
     call = block
       ? Promise.resolve(
-        c.posix_spawn_now(pid, strings.path, actions, attributes(c), strings.argv, strings.envp),
+        c.posix_spawn_now(pid, strings.path, actions, attributes(), strings.argv, strings.envp),
       )
-      : c.posix_spawn(pid, strings.path, actions, attributes(c), strings.argv, strings.envp);
+      : c.posix_spawn(pid, strings.path, actions, attributes(), strings.argv, strings.envp);
   } catch (error) {
     if (actionsReady) c.posix_spawn_file_actions_destroy(actions);
     for (const fd of open) c.close(fd);
