@@ -395,3 +395,76 @@ test("buffers reused across spawns: large argv and env, then small ones, each ex
     assert.equal(text, `ONLY=${i}\n`);
   }
 });
+
+test("each NAME=value encoded once is reused only for the same value: every child's env is exact", async () => {
+  // _spawn_buffers.ts keeps the bytes of each variable from an earlier spawn: a child must
+  // still get exactly its own environment, in its order, whatever the spawns before had.
+  const base = { PATH, A: "1", B: "é2", C: "three", D: "" };
+  const envs: Record<string, string>[] = [
+    { ...base, T: "t1" },
+    { ...base, T: "t2", U: "more" },
+    { ...base, B: "changed in the middle" },
+    { PATH, ONLY: "a small one" },
+    { ...base, T: "t1" }, // back to a value seen two values ago
+    { D: "", C: "three", PATH }, // the same values in another order
+    { ...base },
+  ];
+  for (const env of envs) {
+    const child = await spawner.spawn({ cmd: "env", args: [], cwd: "/", env });
+    const [text] = await Promise.all([new Response(child.stdout).text(), child.stderr.cancel()]);
+    await child.status;
+    const expected = Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join("");
+    assert.equal(text, expected, JSON.stringify(env));
+  }
+  // A known name with a new value holding a NUL byte is refused as any other.
+  await assert.rejects(
+    async () =>
+      await spawner.spawn({ cmd: "true", args: [], cwd: "/", env: { ...base, T: "a\0b" } }),
+    TypeError,
+  );
+  // More names than the cache holds (it starts over): still exact.
+  const wide: Record<string, string> = { PATH };
+  for (let i = 0; i < 1100; i++) wide[`V${i}`] = `${i}`;
+  for (const env of [wide, { ...wide, V5: "five" }]) {
+    const child = await spawner.spawn({
+      cmd: "sh",
+      args: ["-c", 'echo "$V5 $V1099"'],
+      cwd: "/",
+      env,
+    });
+    const [text] = await Promise.all([new Response(child.stdout).text(), child.stderr.cancel()]);
+    await child.status;
+    assert.equal(text, `${env.V5} 1099\n`);
+  }
+});
+
+test("file actions kept from an earlier spawn serve only the same child ends and cwd", async () => {
+  // _libc_spawn.ts reuses a set's posix_spawn file actions when the pipe ends and the cwd
+  // are those they were built for: each child must still get its own cwd and stdin.
+  const tmp = Deno.realPathSync(testTempDir("cwd-"));
+  const steps: { cwd: string; stdin?: string }[] = [
+    { cwd: "/" },
+    { cwd: "/" },
+    { cwd: tmp },
+    { cwd: tmp, stdin: "piped in" },
+    { cwd: tmp, stdin: "again" },
+    { cwd: tmp },
+    { cwd: "/", stdin: "last" },
+  ];
+  for (const { cwd, stdin } of steps) {
+    const child = await spawner.spawn({
+      cmd: "sh",
+      args: ["-c", 'pwd; cat; echo " end"; echo oops >&2'],
+      cwd,
+      env: { PATH },
+      stdin,
+    });
+    const [out, err] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]);
+    assert.equal((await child.status).code, 0);
+    assert.equal(out, `${cwd}\n${stdin ?? ""} end\n`, JSON.stringify({ cwd, stdin }));
+    assert.equal(err, "oops\n");
+  }
+});

@@ -55,6 +55,58 @@ Deno.test("journal: starts at once, start times and ends per window, none read f
   assert.equal(await readJournal(logs, runId), null, "a finished run leaves no journal");
 });
 
+Deno.test("journal: a group's start time is read once it ran for the window, not at another's", async () => {
+  const logs = testTempDir("logs-");
+  const runId = fakeRunId();
+  let now = 0; // the journal's clock, in ms: moved by hand; its timers are real
+  const read: number[] = [];
+  const journal = GroupJournal.open(
+    logs,
+    runId,
+    undefined,
+    (pid) => {
+      read.push(pid);
+      return pid * 10;
+    },
+    () => {},
+    () => now,
+  );
+  journal.started(101); // due at 3
+  now = 2;
+  journal.started(102); // due at 5: not when 101's window closes
+  now = 3.2;
+  await after(JOURNAL_WINDOW_MS * 3); // the window's timer has fired (and waits for 102 since)
+  assert.deepEqual(read, [101]);
+  now = 4.5;
+  journal.exited(102); // ended before it ran for the window: never read
+  now = 6;
+  await after(JOURNAL_WINDOW_MS * 3);
+  journal.started(103);
+  journal.flush(); // an explicit flush writes every group still running, due or not
+  assert.deepEqual(read, [101, 103]);
+  assert.equal(
+    Deno.readTextFileSync(journalPath(logs, runId)),
+    "S 101\nS 102\nT 101 1010\nE 102\nS 103\nT 103 1030\n",
+  );
+  journal.close(true);
+});
+
+Deno.test("journal: a pid reused before its group's end was written is read as the new group's", async () => {
+  const logs = testTempDir("logs-");
+  const runId = fakeRunId();
+  const journal = GroupJournal.open(logs, runId, undefined, (pid) => pid * 10);
+  journal.started(201);
+  journal.exited(201);
+  journal.started(201); // the kernel gave the pid to our next group within the window
+  journal.flush();
+  assert.equal(
+    Deno.readTextFileSync(journalPath(logs, runId)),
+    "S 201\nE 201\nS 201\nT 201 2010\n",
+  );
+  assert.deepEqual((await readJournal(logs, runId))?.groups, [{ pid: 201, startTicks: 2010 }]);
+  journal.close(true);
+});
+
 Deno.test("journal: a line cut by a crash and unknown start times are read safely", async () => {
   const logs = testTempDir("logs-");
   const runId = fakeRunId();

@@ -17,11 +17,13 @@
  *   process_groups.ts), the proof that a pid is still ours (never a recycled one);
  * - `E <pid>`: that group is gone.
  *
- * `T` and `E` lines are written together within {@link JOURNAL_WINDOW_MS}: a group that
- * ended within it gets no `T`, and its /proc read is saved (most task processes are that
- * short). A group whose `T` the crash prevented is proven ours by its leader's environment
- * instead (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for
- * its leader), see {@link readJournal}. A group whose `S` the crash prevented (weft hears
+ * `T` and `E` lines are written together, a group's `T` about {@link JOURNAL_WINDOW_MS}
+ * after its start: a group that ended by then gets no `T`, and its /proc read is saved
+ * (most task processes are that short; one window shared by the groups started within it
+ * read a third of a DAG's `true` tasks, most of them zombies by then). A group whose `T`
+ * the crash prevented is proven ours by its leader's environment instead
+ * (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for its
+ * leader), see {@link readJournal}. A group whose `S` the crash prevented (weft hears
  * of a child only after its exec) is found by that environment alone (run_leaders.ts).
  * @module
  */
@@ -56,8 +58,13 @@ export function journalPath(logsDir: string, runId: string): string {
  */
 export class GroupJournal {
   readonly #file: Deno.FsFile;
-  /** pid → line not yet written; an `E` replaces a pending `T` of the same pid. */
-  readonly #pending = new Map<number, "T" | "E">();
+  /**
+   * Groups started whose `T` is not written yet → when it is due (the clock, ms),
+   * in start order (so in order of when they are due). An end removes its group's entry.
+   */
+  readonly #starts = new Map<number, number>();
+  /** Groups gone whose `E` is not written yet. */
+  #ends: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   readonly #encoder = new TextEncoder();
@@ -67,13 +74,15 @@ export class GroupJournal {
     readonly path: string,
     private readonly readTicks: StartTicksReader,
     private readonly onError: (error: unknown) => void,
+    private readonly clock: () => number,
   ) {
     this.#file = file;
   }
 
   /**
    * Opens (creating) the journal of `runId` and writes the work folder's line when given.
-   * Throws what the file system threw.
+   * Throws what the file system threw. `clock` (ms, performance.now() but for tests) says
+   * when a group's `T` is due.
    */
   static open(
     logsDir: string,
@@ -81,52 +90,78 @@ export class GroupJournal {
     workDir: string | undefined,
     readTicks: StartTicksReader,
     onError: (error: unknown) => void = () => {},
+    clock: () => number = () => performance.now(),
   ): GroupJournal {
     const path = journalPath(logsDir, runId);
     Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true, mode: 0o700 });
     const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
-    const journal = new GroupJournal(file, path, readTicks, onError);
+    const journal = new GroupJournal(file, path, readTicks, onError, clock);
     if (workDir) journal.#write(`W ${JSON.stringify(workDir)}\n`);
     return journal;
   }
 
   /** A group led by `pid` started. */
   started(pid: number): void {
+    // The pid of a group whose end is not written yet, reused already: that end goes first.
+    if (this.#ends.includes(pid)) this.#writeEnds();
     this.#write(`S ${pid}\n`);
-    this.#pending.set(pid, "T");
-    this.#schedule();
+    this.#starts.set(pid, this.clock() + JOURNAL_WINDOW_MS);
+    this.#schedule(JOURNAL_WINDOW_MS);
   }
 
   /** The group led by `pid` is gone. */
   exited(pid: number): void {
-    this.#pending.set(pid, "E"); // a pending T is not needed any more
-    this.#schedule();
+    this.#starts.delete(pid); // its T is not needed any more
+    this.#ends.push(pid);
+    this.#schedule(JOURNAL_WINDOW_MS);
   }
 
-  /** Writes what is pending now. */
+  /** Writes everything pending now: the `T` of every group still running, every `E`. */
   flush(): void {
+    this.#flush(Infinity);
+  }
+
+  /**
+   * Writes the `T` lines due by `until` (the clock, ms) and every `E`; a timer
+   * then waits for the next `T` due, if any.
+   */
+  #flush(until: number): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#closed || this.#pending.size === 0) return;
+    if (this.#closed) return;
     let text = "";
-    for (const [pid, kind] of this.#pending) {
-      if (kind === "E") {
-        text += `E ${pid}\n`;
-        continue;
+    let next = Infinity;
+    for (const [pid, due] of this.#starts) {
+      if (due > until) {
+        next = due;
+        break; // the later ones are due later still
       }
+      this.#starts.delete(pid);
       // Read now: until weft reaps it, even an ended child (a zombie) holds its pid; "gone"
       // means it was reaped and its exit (an E line) follows in this turn.
       const ticks = this.readTicks(pid);
       if (typeof ticks === "number") text += `T ${pid} ${ticks}\n`;
     }
-    this.#pending.clear();
     if (text) this.#write(text);
+    this.#writeEnds();
+    if (next !== Infinity) this.#schedule(Math.max(1, Math.ceil(next - this.clock())));
+  }
+
+  /** Writes the `E` lines not written yet. */
+  #writeEnds(): void {
+    if (this.#ends.length === 0) return;
+    let text = "";
+    for (const pid of this.#ends) text += `E ${pid}\n`;
+    this.#ends = [];
+    this.#write(text);
   }
 
   /** Stops the journal; `remove`: the run ended normally, the journal is deleted. */
   close(remove: boolean): void {
-    if (remove) this.#pending.clear();
-    else this.flush();
+    if (remove) {
+      this.#starts.clear();
+      this.#ends = [];
+    } else this.flush();
     clearTimeout(this.#timer);
     if (this.#closed) return;
     this.#closed = true;
@@ -136,8 +171,13 @@ export class GroupJournal {
     if (remove) removeJournalFile(this.path);
   }
 
-  #schedule(): void {
-    this.#timer ??= setTimeout(() => this.flush(), JOURNAL_WINDOW_MS);
+  /**
+   * A flush in `ms` unless one is due already. It writes the `T` lines due within a
+   * millisecond more (a timer fires late, never early: so a group started just after the
+   * window's first is not left for a timer of its own).
+   */
+  #schedule(ms: number): void {
+    this.#timer ??= setTimeout(() => this.#flush(this.clock() + 1), ms);
   }
 
   #write(text: string): void {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { fixedBytes, takeBuffers } from "./_spawn_buffers.ts";
+import { fixedBytes, type SpawnBuffers, takeBuffers } from "./_spawn_buffers.ts";
 import { openFilesError } from "./start_errors.ts";
 import { declareLibc, declareLibcOnce, errnoOf } from "../libc.ts";
 
@@ -136,7 +136,8 @@ export interface LibcChild {
  * Starts the child, or resolves to the errno posix_spawn reported (exec and chdir failures
  * included: glibc waits for the exec). posix_spawn itself runs on a Deno blocking-pool
  * thread: every buffer it reads (file actions, argv, envp, path, pid) is off the JS heap
- * and referenced here until it has returned; the file actions are destroyed only then.
+ * and referenced here until it has returned. The file actions stay with the buffers, for
+ * the next call that has the same child ends and cwd (see SpawnBuffers.actionsFor).
  * With `block`, it runs on the calling thread instead (for when nothing else runs: a
  * chain of short tasks spends more on the hops to and from the pool than on the wait).
  * No fd is left open on failure. Throws (synchronously) for a NUL byte in a string and
@@ -148,13 +149,10 @@ export function libcSpawn(
   block = false,
 ): Promise<LibcChild | { errno: number }> {
   const open: number[] = [];
-  const buffers = takeBuffers();
-  const { actions, pid } = buffers;
-  let actionsReady = false;
+  let buffers: SpawnBuffers | null = null;
   let call: Promise<number>;
   let outRead = -1, outWrite = -1, errRead = -1, errWrite = -1, inRead = -1, inWrite = -1;
   try {
-    const strings = buffers.fill(req.path, req.cwd, req.argv, req.env);
     [outRead, outWrite] = makePipe(c);
     open.push(outRead, outWrite);
     [errRead, errWrite] = makePipe(c);
@@ -163,33 +161,27 @@ export function libcSpawn(
       [inRead, inWrite] = makePipe(c);
       open.push(inRead, inWrite);
     }
-    check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
-    actionsReady = true;
-    // chdir first: a relative program path and a relative stdin path resolve against cwd.
-    // (glibc copies the paths given to addchdir_np and addopen.)
-    check(c.posix_spawn_file_actions_addchdir_np(actions, strings.cwd), "addchdir_np");
-    if (req.pipeStdin) check(c.posix_spawn_file_actions_adddup2(actions, inRead, 0), "adddup2");
-    else {
-      check(c.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, O_RDONLY, 0), "addopen");
+    buffers = takeBuffers(inRead, outWrite, errWrite, req.cwd);
+    const strings = buffers.fill(req.path, req.cwd, req.argv, req.env);
+    if (!buffers.actionsFor(inRead, outWrite, errWrite, req.cwd)) {
+      buildActions(c, buffers, inRead, outWrite, errWrite, req.cwd, strings.cwd);
     }
-    check(c.posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2");
-    check(c.posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2");
     // All pipe ends are O_CLOEXEC: the child keeps only the dup2 copies on 0/1/2.
+    const { actions, pid } = buffers;
     call = block
       ? Promise.resolve(
         c.posix_spawn_now(pid, strings.path, actions, attributes(), strings.argv, strings.envp),
       )
       : c.posix_spawn(pid, strings.path, actions, attributes(), strings.argv, strings.envp);
   } catch (error) {
-    if (actionsReady) c.posix_spawn_file_actions_destroy(actions);
     for (const fd of open) c.close(fd);
-    buffers.release();
+    if (buffers) giveBack(c, buffers);
     throw error;
   }
+  const taken = buffers;
   return call.then((rc) => {
-    c.posix_spawn_file_actions_destroy(actions);
-    const child = pid[0];
-    buffers.release(); // the call has returned: nothing reads them any more
+    const child = taken.pid[0];
+    giveBack(c, taken); // the call has returned: nothing reads them any more
     // The parent's copies of the child's ends, closed whatever the outcome.
     for (const fd of [outWrite, errWrite, inRead]) if (fd >= 0) c.close(fd);
     if (rc !== 0) {
@@ -198,6 +190,47 @@ export function libcSpawn(
     }
     return { pid: child, stdout: outRead, stderr: errRead, stdin: inWrite };
   });
+}
+
+/**
+ * (Re)builds the file actions of `buffers` for these child ends and cwd (`cwdC`: cwd as
+ * a C string). Throws, leaving none, when glibc refuses one.
+ */
+function buildActions(
+  c: Libc,
+  buffers: SpawnBuffers,
+  inRead: number,
+  outWrite: number,
+  errWrite: number,
+  cwd: string,
+  cwdC: Uint8Array,
+): void {
+  const { actions } = buffers;
+  if (buffers.hasActions) c.posix_spawn_file_actions_destroy(actions);
+  buffers.builtActions(null);
+  check(c.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+  try {
+    // chdir first: a relative program path and a relative stdin path resolve against cwd.
+    // (glibc copies the paths given to addchdir_np and addopen.)
+    check(c.posix_spawn_file_actions_addchdir_np(actions, cwdC), "addchdir_np");
+    if (inRead >= 0) check(c.posix_spawn_file_actions_adddup2(actions, inRead, 0), "adddup2");
+    else {
+      check(c.posix_spawn_file_actions_addopen(actions, 0, DEV_NULL, O_RDONLY, 0), "addopen");
+    }
+    check(c.posix_spawn_file_actions_adddup2(actions, outWrite, 1), "adddup2");
+    check(c.posix_spawn_file_actions_adddup2(actions, errWrite, 2), "adddup2");
+  } catch (error) {
+    c.posix_spawn_file_actions_destroy(actions);
+    throw error;
+  }
+  buffers.builtActions({ stdin: inRead, stdout: outWrite, stderr: errWrite, cwd });
+}
+
+/** Back to the pool with its file actions kept for the next call; destroyed if dropped. */
+function giveBack(c: Libc, buffers: SpawnBuffers): void {
+  if (buffers.release() || !buffers.hasActions) return;
+  c.posix_spawn_file_actions_destroy(buffers.actions);
+  buffers.builtActions(null);
 }
 
 const DEV_NULL = new TextEncoder().encode("/dev/null\0");
