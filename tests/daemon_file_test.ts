@@ -58,3 +58,53 @@ tasks:
     await daemon.stop("SIGKILL");
   }
 });
+
+Deno.test("daemon file trigger: its folder deleted and recreated is watched again, and the log says so", async () => {
+  const dir = testTempDir("files-");
+  writeFlow(
+    dir,
+    "w.yml",
+    `name: watcher
+trigger: {type: file_change, config: {files: ["data/*.txt"], debounce: 200ms}}
+tasks:
+  - id: a
+    command: echo changed
+`,
+  );
+  // Missing at start: said, and watched once it is made.
+  const daemon = startDaemon(["--dir", dir]);
+  try {
+    await daemon.waitFor(/daemon started/);
+    await daemon.waitFor(/folder \S+\/data does not exist; it is watched once it is created/);
+    Deno.mkdirSync(`${dir}/data`);
+    Deno.writeTextFileSync(`${dir}/data/a.txt`, "x\n");
+    await daemon.waitFor(/data exists now; watching it/);
+    const first = await daemon.waitFor(/run \S+ started \(file\)/);
+    await daemon.waitFor(new RegExp(`run ${first.match(/run (\S+)/)![1]} ended success`));
+
+    // The tester's steps: rm -rf data; mkdir data; echo y > data/b.txt.
+    let from = daemon.lines.length;
+    Deno.removeSync(`${dir}/data`, { recursive: true });
+    Deno.mkdirSync(`${dir}/data`);
+    Deno.writeTextFileSync(`${dir}/data/b.txt`, "y\n");
+    await daemon.waitFor(/data (went away|was replaced)/, { from });
+    const back = await daemon.waitFor(
+      /data (is back; watching it again|was replaced; watching the new one)/,
+      { from },
+    );
+    // b.txt, made before the watch was armed again, still starts a run.
+    from = daemon.lines.indexOf(back);
+    const again = await daemon.waitFor(/run \S+ started \(file\)/, { from });
+    await daemon.waitFor(new RegExp(`run ${again.match(/run (\S+)/)![1]} ended success`));
+    const logs = await weft(["history", "--json"], { env: { WEFT_HOME: daemon.home } });
+    assert.equal(logs.code, 0, logs.stderr);
+    // And it keeps watching: a later file starts a run of its own.
+    from = daemon.lines.length;
+    Deno.writeTextFileSync(`${dir}/data/b2.txt`, "z\n");
+    await daemon.waitFor(/file change in \S+: \d+ path\(s\) changed/, { from });
+    await daemon.waitFor(/run \S+ started \(file\)/, { from });
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});

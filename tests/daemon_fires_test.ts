@@ -247,3 +247,80 @@ Deno.test("daemon: a day of missed seconds-field fires is recorded as 1,000 reco
   ]);
   assert.equal((await store.get("sec"))?.pendingMissed, null, "all recorded: nothing pending");
 });
+
+Deno.test("catch-up: fires a killed daemon left waiting run within the window, older ones are left", () => {
+  const clock = new ManualClock(new Date("2026-03-01T05:30:00Z"));
+  const loop = new FireLoop(clock);
+  loop.setSchedules([schedule({
+    catchupMs: 2 * 3600_000,
+    lastFire: { time: "2026-03-01T05:00:00+00:00", outcome: "skipped", runId: null },
+    unstartedFires: ["2026-03-01T01:00:00+00:00", "2026-03-01T04:00:00+00:00"],
+  })]);
+  const { fires, missed, left } = loop.catchUp();
+  assert.deepEqual(fires.map((f) => [iso(f.time).slice(11, 16), f.kind, f.leftWaiting]), [
+    ["04:00", "catch-up", true],
+  ]);
+  assert.deepEqual(left.map((f) => iso(f.time).slice(11, 16)), ["01:00"]);
+  assert.deepEqual(missed, [], "nothing owed after the last fire");
+});
+
+Deno.test("daemon: a fire recorded queued when the daemon died runs on restart, or is recorded missed", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T04:00:00Z"));
+  const store = new MemoryScheduleStore();
+  await store.add(schedule({
+    overlap: "queue",
+    catchupMs: 3600_000,
+    lastFire: { time: "2026-03-01T04:00:00+00:00", outcome: "success", runId: "old" },
+  }));
+  const first = daemonUnderTest(clock, store);
+  await first.daemon.start();
+  await clock.set(new Date("2026-03-01T05:00:00Z"));
+  await settle();
+  await clock.set(new Date("2026-03-01T06:00:00Z"));
+  await settle();
+  assert.equal(first.requests.length, 1, "06:00 is queued behind 05:00");
+  assert.deepEqual((await store.get("hourly"))?.unstartedFires, ["2026-03-01T06:00:00+00:00"]);
+  // A stop records the waiting fire cancelled; a kill -9 leaves it queued, as put back here.
+  await first.daemon.stop(0);
+  // Restarted within the window: the 06:00 fire runs as a catch-up.
+  await store.recordFire({
+    schedule: "hourly",
+    time: "2026-03-01T06:00:00+00:00",
+    trigger: "schedule",
+    outcome: "queued",
+    runId: null,
+    firedAt: "2026-03-01T06:00:00.000Z",
+  });
+  await clock.set(new Date("2026-03-01T06:20:00Z"));
+  const second = daemonUnderTest(clock, store);
+  await second.daemon.start();
+  await settle();
+  assert.deepEqual(second.requests.map((r) => [r.trigger.type, r.trigger.scheduledFor]), [
+    ["catch-up", "2026-03-01T06:00:00+00:00"],
+  ]);
+  assert.ok(second.lines.some((l) => /fire of 2026-03-01T06:00:00\+00:00 never started/.test(l)));
+  second.enders[0]();
+  await second.daemon.stop(0);
+  const after = await store.listFires("hourly");
+  assert.deepEqual(after.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome]).slice(-1), [
+    ["06:00", "catch-up", "success"],
+  ]);
+  assert.equal((await store.get("hourly"))?.unstartedFires, undefined);
+
+  // Left waiting again, and the next start comes after the window: recorded missed, said why.
+  await store.recordFire({ ...after.at(-1)!, trigger: "schedule", outcome: "queued", runId: null });
+  await clock.set(new Date("2026-03-01T07:30:00Z"));
+  const third = daemonUnderTest(clock, store);
+  await third.daemon.start();
+  await settle();
+  await third.daemon.stop(0);
+  const missed = (await store.listFires("hourly")).find((f) => f.time.startsWith("2026-03-01T06"));
+  assert.equal(missed?.outcome, "missed");
+  assert.ok(
+    third.lines.some((l) =>
+      /fire of 2026-03-01T06:00:00\+00:00 missed \(it was waiting to start when the daemon stopped/
+        .test(l)
+    ),
+  );
+  assert.equal((await store.get("hourly"))?.unstartedFires, undefined);
+});

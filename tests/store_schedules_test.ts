@@ -141,3 +141,37 @@ Deno.test("openScheduleStore read-only on an empty home creates nothing", async 
   store.close();
   await assert.rejects(() => Deno.stat(`${home}/none`), Deno.errors.NotFound);
 });
+
+/** Fires recorded but not started are listed on their schedule until their run starts. */
+async function unstartedContract(store: ScheduleStore) {
+  await store.add(schedule("q", { tz: "UTC" }));
+  const a = fire("q", "2026-11-29T02:00:00+00:00");
+  const b = fire("q", "2026-11-29T03:00:00+00:00", { outcome: "queued" });
+  assert.equal(await store.claimFire(a), true);
+  assert.equal(await store.claimFire(b), true);
+  assert.deepEqual((await store.get("q"))?.unstartedFires, [a.time, b.time]);
+  await store.recordFire({ ...a, runId: "r1" });
+  assert.deepEqual((await store.get("q"))?.unstartedFires, [b.time], "started: off the list");
+  // Replacing the schedule (a SIGHUP of a file schedule) keeps the list.
+  await store.add(schedule("q", { tz: "UTC", cron: "0 * * * *" }), { replace: true });
+  assert.deepEqual((await store.get("q"))?.unstartedFires, [b.time]);
+  // A daemon's start takes such a fire over; nothing else may.
+  assert.equal(await store.claimFire({ ...b, trigger: "catch-up" }), false);
+  assert.equal(await store.claimFire({ ...a, outcome: "missed" }, { unstarted: true }), false);
+  assert.equal(await store.claimFire({ ...b, outcome: "missed" }, { unstarted: true }), true);
+  assert.equal((await store.get("q"))?.unstartedFires, undefined, "none left: no field");
+  // A backfill's own fires are never the daemon's.
+  const c = fire("q", "2026-11-29T04:00:00+00:00", { trigger: "backfill" });
+  assert.equal(await store.claimFire(c), true);
+  assert.equal((await store.get("q"))?.unstartedFires, undefined);
+}
+
+Deno.test("both stores list a schedule's fires that never started, until they do", async () => {
+  await unstartedContract(new MemoryScheduleStore());
+  const store = await openScheduleStore(testTempDir("sched-"));
+  try {
+    await unstartedContract(store);
+  } finally {
+    store.close();
+  }
+});

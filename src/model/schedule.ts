@@ -101,6 +101,14 @@ export interface Schedule {
    * once all are recorded, so the next start records the rest.
    */
   pendingMissed?: { after: string; through: string } | null;
+  /**
+   * Fires recorded whose run has not started yet (see {@link isUnstarted}): their logical
+   * times as in FireRecord.time, oldest first. Written with the fire records themselves,
+   * so a daemon killed while they wait leaves them here; the next start runs each one
+   * still within `catchupMs` (as a catch-up) and records the others missed. Absent when
+   * none waits.
+   */
+  unstartedFires?: string[];
 }
 
 /** One fire of one schedule, keyed by schedule name and logical time: each fire once. */
@@ -120,6 +128,16 @@ export interface FireRecord {
    * could not start, e.g. a full disk; its secret params could not be read).
    */
   reason?: string;
+}
+
+/**
+ * True for a fire the daemon recorded but has not started a run for yet: `queued` (overlap
+ * `queue`), or `started` with no run id (waiting for a free slot or for a cancelled run to
+ * end). A backfill's fires are its own command's, never the daemon's.
+ */
+export function isUnstarted(fire: Pick<FireRecord, "trigger" | "outcome" | "runId">): boolean {
+  if (fire.trigger === "backfill") return false;
+  return fire.outcome === "queued" || (fire.outcome === "started" && fire.runId === null);
 }
 
 /** Default overlap policy: a run still going makes the next fire a recorded skip. */

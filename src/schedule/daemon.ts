@@ -19,7 +19,13 @@ import {
   loadAll,
   type LoadedFile,
 } from "./daemon_workflows.ts";
-import { markMissed, outcomeOf, recordMissed, syncSchedules } from "./daemon_schedules.ts";
+import {
+  markMissed,
+  outcomeOf,
+  recordLeftMissed,
+  recordMissed,
+  syncSchedules,
+} from "./daemon_schedules.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
 import { endedLine } from "./daemon_ends.ts";
@@ -86,6 +92,7 @@ export class Daemon {
     const missed = await markMissed(owed.missed, deps);
     for (const fire of owed.fires) this.#onFire(fire);
     this.#track(recordMissed(missed, deps));
+    this.#track(recordLeftMissed(owed.left, deps));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
   }
 
@@ -245,7 +252,7 @@ export class Daemon {
     handling.finally(() => this.#handling.delete(handling));
   }
 
-  async #fireSchedule({ schedule: s, time, kind }: Fire): Promise<void> {
+  async #fireSchedule({ schedule: s, time, kind, leftWaiting }: Fire): Promise<void> {
     const store = this.#o.store;
     const at = formatZoned(time, zoneOf(s.tz));
     const record = {
@@ -257,8 +264,15 @@ export class Daemon {
       firedAt: this.#o.clock.now().toISOString(),
     };
     // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
-    // run, as it cannot be recorded — so that no fire ever runs twice.)
-    if (!(await store.claimFire(record))) return;
+    // run, as it cannot be recorded — so that no fire ever runs twice.) A fire a killed
+    // daemon left waiting is taken over (its record says it never started).
+    if (!(await store.claimFire(record, { unstarted: leftWaiting === true }))) return;
+    if (leftWaiting) {
+      this.#o.log(
+        `schedule ${s.name}: fire of ${at} never started (the daemon stopped while it waited); ` +
+          `it runs now as a catch-up`,
+      );
+    }
     // A secret param read back as *** would run the workflow with a wrong value: not run.
     const unreadable = unreadableSecretsLine(s);
     if (unreadable) {
@@ -283,7 +297,10 @@ export class Daemon {
       await store.recordFire({ ...record, outcome: "skipped" });
       return;
     }
-    if (admission.queued) await store.recordFire({ ...record, outcome: "queued" });
+    if (admission.queued) {
+      await store.recordFire({ ...record, outcome: "queued" });
+      this.#o.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
+    }
     const run = await admission.started;
     if (!run) {
       // Why it did not start is kept with the fire (`weft schedule list` shows it).

@@ -19,6 +19,14 @@ export interface Fire {
   /** The logical fire time. */
   time: Date;
   kind: FireKind;
+  /** A fire a killed daemon recorded and left waiting (Schedule.unstartedFires), run now. */
+  leftWaiting?: boolean;
+}
+
+/** A fire a killed daemon left waiting, too old now to run: to be recorded missed. */
+export interface LeftFire {
+  schedule: Schedule;
+  time: Date;
 }
 
 /** Fires t of one schedule with after < t <= through that are past their catch-up window. */
@@ -68,14 +76,23 @@ export class FireLoop {
    * the fires within its `catchupMs` of now (`catch-up`, oldest first, to run), and the
    * older ones as spans (fires listed lazily when recorded: a year of a seconds-field
    * schedule is 31.5M of them). A span left unrecorded by a daemon that was stopped
-   * (`pendingMissed`) is owed again; the new span starts after it.
+   * (`pendingMissed`) is owed again; the new span starts after it. The fires a killed
+   * daemon recorded but never started (`unstartedFires`) are owed too: each within
+   * `catchupMs` runs (`leftWaiting`), the older ones are `left` to be recorded missed.
    */
-  catchUp(): { fires: Fire[]; missed: MissedSpan[] } {
+  catchUp(): { fires: Fire[]; missed: MissedSpan[]; left: LeftFire[] } {
     const now = this.#clock.now();
     const fires: Fire[] = [];
     const missed: MissedSpan[] = [];
+    const left: LeftFire[] = [];
     for (const s of this.#schedules.values()) {
       if (s.paused) continue;
+      for (const at of s.unstartedFires ?? []) {
+        const time = new Date(at);
+        if (now.getTime() - time.getTime() <= s.catchupMs) {
+          fires.push({ schedule: s, time, kind: "catch-up", leftWaiting: true });
+        } else left.push({ schedule: s, time });
+      }
       let since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
       const pending = s.pendingMissed;
       if (pending) {
@@ -94,7 +111,7 @@ export class FireLoop {
       this.#cursor.set(s.name, now.getTime());
     }
     fires.sort((a, b) => a.time.getTime() - b.time.getTime());
-    return { fires, missed };
+    return { fires, missed, left };
   }
 
   /**

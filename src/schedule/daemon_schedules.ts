@@ -9,7 +9,7 @@ import type { LoadedFile } from "./daemon_workflows.ts";
 import { schedulesFromWorkflow } from "./from_trigger.ts";
 import type { FireOutcome, FireRecord, MissedSummary, Schedule } from "./types.ts";
 import type { Clock } from "./clock.ts";
-import type { MissedSpan } from "./daemon_fires.ts";
+import type { LeftFire, MissedSpan } from "./daemon_fires.ts";
 import { nextFires, previousFire } from "./cron.ts";
 import { countFires, iterateFires } from "./cron_spans.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
@@ -204,4 +204,34 @@ async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boo
     : `${total} fires from ${at(first)} to ${at(last)}`;
   daemon.log(`schedule ${s.name}: ${when} missed (older than its catch-up window)${summary}`);
   return true;
+}
+
+/**
+ * Records missed the fires a killed daemon left waiting (Schedule.unstartedFires) that are
+ * now older than their schedule's catch-up window, one line each saying why. A fire
+ * recorded since by anyone else (its record no longer says it never started) is left as
+ * it is.
+ */
+export async function recordLeftMissed(left: LeftFire[], daemon: MissedFireDeps): Promise<void> {
+  for (const { schedule: s, time } of left) {
+    if (daemon.stopping()) return; // still listed: the next start records it
+    const at = formatZoned(time, zoneOf(s.tz));
+    try {
+      const claimed = await daemon.store.claimFire({
+        schedule: s.name,
+        time: at,
+        trigger: "schedule",
+        outcome: "missed",
+        runId: null,
+        firedAt: daemon.clock.now().toISOString(),
+      }, { unstarted: true });
+      if (!claimed) continue;
+      daemon.log(
+        `schedule ${s.name}: fire of ${at} missed (it was waiting to start when the daemon ` +
+          `stopped, and is older than its catch-up window)`,
+      );
+    } catch (e) {
+      daemon.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }

@@ -59,7 +59,7 @@ export function wireTriggers(
           dir: l.dir,
           debounceMs: config.debounce,
           onChange: (paths) => on.files(l.file, paths, base, overlap ?? "queue"),
-          onError: (message) => on.log(`file trigger of ${l.file}: ${message}`),
+          onNotice: (message) => on.log(`file trigger of ${l.file}: ${message}`),
         }));
       }
     }

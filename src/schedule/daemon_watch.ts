@@ -2,10 +2,12 @@
  * The file_change trigger: watches the folders under a workflow's `config.files` globs
  * with Deno.watchFs, keeps the changed paths that match, and calls `onChange` once the
  * changes have been quiet for the debounce time (default {@link DEFAULT_DEBOUNCE_MS}),
- * with every path that changed in that burst (sorted, absolute).
+ * with every path that changed in that burst (sorted, absolute). A watched folder that is
+ * missing, deleted, recreated or replaced is followed (daemon_watch_folder.ts).
  * @module
  */
 import { compileGlob, type FileGlob } from "./daemon_glob.ts";
+import { FOLDER_CHECK_MS, type FolderEvents, WatchedFolder } from "./daemon_watch_folder.ts";
 
 /** Quiet time before a burst of changes fires (ms). */
 export const DEFAULT_DEBOUNCE_MS = 500;
@@ -23,17 +25,23 @@ export interface WatchOptions {
   dir: string;
   debounceMs?: number;
   onChange(paths: string[]): void;
-  /** A folder that cannot be watched (missing, no permission): one line each. */
-  onError(message: string): void;
+  /**
+   * One line about a watched folder: missing at start, gone, back, replaced, cannot be
+   * watched (see daemon_watch_folder.ts).
+   */
+  onNotice(message: string): void;
 }
 
-/** Starts watching. Folders that do not exist are reported through `onError` and skipped. */
+/**
+ * Starts watching. A folder that does not exist (yet), goes away or cannot be watched is
+ * reported through `onNotice` and watched from when it can be (looked at every
+ * {@link FOLDER_CHECK_MS}); matching files found in it then count as changed.
+ */
 export function watchFiles(options: WatchOptions): FileWatch {
   const globs = options.patterns.map((p) => compileGlob(p, options.dir));
   const debounce = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const pending = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const watchers: Deno.FsWatcher[] = [];
   let closed = false;
 
   const flush = () => {
@@ -43,43 +51,33 @@ export function watchFiles(options: WatchOptions): FileWatch {
     pending.clear();
     options.onChange(paths);
   };
-
-  for (const base of uniqueBases(globs)) {
-    let watcher: Deno.FsWatcher;
-    try {
-      watcher = Deno.watchFs(base, { recursive: true });
-    } catch (e) {
-      options.onError(`cannot watch ${base}: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
-    watchers.push(watcher);
-    (async () => {
-      try {
-        for await (const event of watcher) {
-          if (event.kind === "access" || event.kind === "any") continue;
-          for (const path of event.paths) {
-            if (globs.some((g) => g.matches(path))) pending.add(path);
-          }
-          if (pending.size > 0) {
-            if (timer !== undefined) clearTimeout(timer);
-            timer = setTimeout(flush, debounce);
-          }
-        }
-      } catch (e) {
-        if (!closed) options.onError(`watching ${base} stopped: ${(e as Error).message}`);
+  const events: FolderEvents = {
+    matches: (path) => globs.some((g) => g.matches(path)),
+    changed(paths) {
+      if (closed) return;
+      for (const path of paths) if (events.matches(path)) pending.add(path);
+      if (pending.size > 0) {
+        if (timer !== undefined) clearTimeout(timer);
+        timer = setTimeout(flush, debounce);
       }
-    })();
-  }
+    },
+    notice: (message) => {
+      if (!closed) options.onNotice(message);
+    },
+  };
+
+  const folders = uniqueBases(globs).map((base) => new WatchedFolder(base, events));
+  for (const folder of folders) folder.check();
+  const checks = setInterval(() => {
+    for (const folder of folders) folder.check();
+  }, FOLDER_CHECK_MS);
 
   return {
     close() {
       closed = true;
+      clearInterval(checks);
       if (timer !== undefined) clearTimeout(timer);
-      for (const w of watchers) {
-        try {
-          w.close();
-        } catch { /* already closed */ }
-      }
+      for (const folder of folders) folder.close();
     },
   };
 }

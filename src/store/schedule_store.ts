@@ -9,7 +9,13 @@
  * @module
  */
 import { WeftError } from "../model/errors.ts";
-import type { FireOutcome, FireRecord, LastFire, Schedule } from "../model/schedule.ts";
+import {
+  type FireOutcome,
+  type FireRecord,
+  isUnstarted,
+  type LastFire,
+  type Schedule,
+} from "../model/schedule.ts";
 
 /** Time range of {@link ScheduleStore.listFires}: from <= logical time < to. */
 export interface FireRange {
@@ -21,18 +27,24 @@ export interface FireRange {
 export interface ClaimOptions {
   /** Outcomes of an existing record that may be taken over (default: none). */
   over?: readonly FireOutcome[];
+  /**
+   * Also take over a fire whose run never started (isUnstarted): the daemon's start, for
+   * the fires a killed daemon left waiting.
+   */
+  unstarted?: boolean;
 }
 
 /** Whether a claim may write over `existing` (a stored fire, or null). */
 export function mayClaim(existing: FireRecord | null, options: ClaimOptions = {}): boolean {
-  return existing === null || (options.over ?? []).includes(existing.outcome);
+  return existing === null || (options.over ?? []).includes(existing.outcome) ||
+    (options.unstarted === true && isUnstarted(existing));
 }
 
 /** Schedules and fires; every method is atomic and safe with several weft processes. */
 export interface ScheduleStore {
   /**
    * Adds a schedule. Throws WeftError (exit 2) when one of that name exists, unless
-   * `replace` (then its paused state, last fire and pending missed fires are kept).
+   * `replace` (then its paused state, last fire, pending missed and unstarted fires are kept).
    */
   add(schedule: Schedule, options?: { replace?: boolean }): Promise<void>;
   /** Every schedule, by name. */
@@ -62,19 +74,37 @@ export function fireMs(fire: Pick<FireRecord, "time">): number {
   return Date.parse(fire.time);
 }
 
-/** The schedule with `fire` as its last fire when it is not older than the one it has. */
+/**
+ * The schedule with `fire` as its last fire when it is not older than the one it has, and
+ * `fire` listed in (or taken off) its unstartedFires as its run has not (or has) started.
+ * Returns `schedule` itself when nothing changes.
+ */
 export function withLastFire(schedule: Schedule, fire: FireRecord): Schedule {
-  const last = schedule.lastFire;
-  if (last && Date.parse(last.time) > fireMs(fire)) return schedule;
+  const next = withUnstarted(schedule, fire);
+  const last = next.lastFire;
+  if (last && Date.parse(last.time) > fireMs(fire)) return next;
   const lastFire: LastFire = { time: fire.time, outcome: fire.outcome, runId: fire.runId };
   if (fire.missed) lastFire.missed = fire.missed;
   if (fire.reason) lastFire.reason = fire.reason;
-  return { ...schedule, lastFire };
+  return { ...next, lastFire };
+}
+
+function withUnstarted(schedule: Schedule, fire: FireRecord): Schedule {
+  const list = schedule.unstartedFires ?? [];
+  const ms = fireMs(fire);
+  const listed = list.some((t) => Date.parse(t) === ms);
+  const waits = isUnstarted(fire);
+  if (waits === listed) return schedule;
+  const { unstartedFires: _, ...rest } = schedule;
+  const left = waits
+    ? [...list, fire.time].sort((a, b) => Date.parse(a) - Date.parse(b))
+    : list.filter((t) => Date.parse(t) !== ms);
+  return left.length > 0 ? { ...rest, unstartedFires: left } : rest;
 }
 
 /**
  * `schedule` as it replaces `old` (the stored one, or null): the old one's paused state,
- * last fire and pending missed fires are kept (see {@link ScheduleStore.add}).
+ * last fire, pending missed and unstarted fires are kept (see {@link ScheduleStore.add}).
  */
 export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
   if (!old) return schedule;
@@ -83,6 +113,7 @@ export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
     paused: old.paused,
     lastFire: old.lastFire,
     pendingMissed: old.pendingMissed ?? null,
+    ...(old.unstartedFires ? { unstartedFires: old.unstartedFires } : {}),
   };
 }
 

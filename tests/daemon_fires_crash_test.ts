@@ -1,0 +1,72 @@
+/**
+ * A real daemon killed (SIGKILL) while a schedule's fire waits under `overlap: queue`:
+ * the fire stays recorded as never started, and the next daemon runs it as a catch-up
+ * (it is within `catchup`) instead of losing it (tester7 F13). The missed case (older
+ * than `catchup`) is in daemon_fires_test.ts on a manual clock.
+ */
+import assert from "node:assert/strict";
+import { startDaemon, writeFlow } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { openScheduleStore } from "../src/store/kv_schedules.ts";
+import type { FireRecord } from "../src/model/schedule.ts";
+
+/** The schedule's fires as the store has them now (read-only, beside the daemon). */
+async function fires(home: string): Promise<FireRecord[]> {
+  const store = await openScheduleStore(home, { readOnly: true });
+  try {
+    return await store.listFires("q");
+  } finally {
+    store.close();
+  }
+}
+
+Deno.test("daemon killed while a fire is queued: the next start runs that fire as a catch-up", async () => {
+  const dir = testTempDir("queued-");
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  const file = writeFlow(
+    dir,
+    "q.yml",
+    `name: q
+tasks:
+  - id: a
+    command: 'echo "for \${schedule.time}"; sleep 30'
+`,
+  );
+  const added = await weft(
+    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--overlap", "queue", "--catchup", "1m"],
+    { env: { WEFT_HOME: home } },
+  );
+  assert.equal(added.code, 0, added.stderr);
+
+  const first = startDaemon(["--dir", `${dir}/empty`], { home });
+  let at: string;
+  try {
+    await first.waitFor(/run \S+ started \(schedule q /);
+    // Said once its record is written.
+    const line = await first.waitFor(/schedule q: fire of \S+ queued behind the running run/);
+    at = line.match(/fire of (\S+) queued/)![1];
+  } finally {
+    await first.stop("SIGKILL");
+  }
+  const left = (await fires(home)).find((f) => f.time === at);
+  assert.equal(left?.outcome, "queued", "what the killed daemon left");
+
+  const second = startDaemon(["--dir", `${dir}/empty`, "--grace", "0s"], { home });
+  let runId: string;
+  try {
+    const time = at.replace("+", "\\+");
+    await second.waitFor(new RegExp(`schedule q: fire of ${time} never started .*catch-up`));
+    const started = await second.waitFor(new RegExp(`run \\S+ started \\(catch-up q ${time}\\)`));
+    runId = started.match(/run (\S+) started/)![1];
+    // A stop (grace 0 s: the run is cancelled) writes what is still being recorded.
+    assert.equal(await second.stop(), 0);
+  } finally {
+    await second.stop("SIGKILL");
+  }
+  const record = (await fires(home)).find((f) => f.time === at);
+  assert.equal(record?.trigger, "catch-up");
+  assert.equal(record?.runId, runId);
+  assert.equal(record?.outcome, "cancelled");
+});
