@@ -36,4 +36,6 @@ Deno.test("renderPath: a value adding folders, a `..` name or a pattern is refus
   refused("data/${params.day}/f", { day: ".." }, /name "\.\." .*leave its folder/, false);
   refused("data/.${params.day}/f", { day: "." }, /name "\.\."/, false);
   refused("data/${params.day}", { day: "a\0b" }, /NUL/, false);
+  // An empty first value does not make the next one the base.
+  assert.throws(() => render("${params.a}${params.b}", { a: "", b: "private/*" }), /add folders/);
 });

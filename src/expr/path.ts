@@ -42,7 +42,9 @@ export function buildPath(
     if (value.text.includes("\0")) {
       throw new ExpressionError("a value holds a NUL character, which no path can", value.offset);
     }
-    if (!value.raw && path !== "") {
+    // Only the first value, with nothing written before it, is the base: a later one
+    // stays a name even when the values before it came out empty (`${a}${b}`, a = "").
+    if (!value.raw && !(k === 0 && literals[0] === "")) {
       checkName(value, glob);
       placed.push({
         start: path.length,
