@@ -1,7 +1,7 @@
 /**
  * A history database another process keeps locked (store/open.ts awaitUnlocked): Deno KV
  * waits out SQLite's lock without a limit, so weft used to wait without a word for as
- * long as the lock was held. Now `weft history` and `weft run` give up after
+ * long as the lock was held. Now `weft history`, `weft run` and the schedule verbs give up after
  * LOCK_WAIT_MS (store/open.ts) with one line naming the file, and no task runs.
  */
 import assert from "node:assert/strict";
@@ -36,12 +36,20 @@ Deno.test("a history database kept locked: history and run say so after the wait
   Deno.writeTextFileSync(flow, `name: side\ntasks:\n  - id: a\n    command: touch ${marker}\n`);
   assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
   Deno.removeSync(marker);
+  const added = await weft(["schedule", "add", flow, "--cron", "0 3 * * *"], { env });
+  assert.equal(added.code, 0, added.stderr);
   const lock = await holdLock(`${dir}/home/weft.kv`);
   try {
-    const [history, run] = await Promise.all([
+    const [history, run, list, remove] = await Promise.all([
       weft(["history"], { env }),
       weft(["run", "-q", flow], { env }),
+      weft(["schedule", "list"], { env }),
+      weft(["schedule", "remove", "side"], { env }),
     ]);
+    for (const verb of [list, remove]) {
+      assert.notEqual(verb.code, 0, verb.stdout);
+      assert.match(verb.stderr, /weft\.kv: .*stayed locked by another process/);
+    }
     assert.equal(history.code, 1, history.stderr);
     assert.match(history.stderr, /weft\.kv: cannot read run history: .*locked by another process/);
     assert.equal(run.code, 2, run.stderr);

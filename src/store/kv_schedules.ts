@@ -17,7 +17,7 @@ import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
-import { kvPath, openOnCopy, openStore } from "./open.ts";
+import { kvPath, LockWaitExpired, openOnCopy, openStore, withinLockWait } from "./open.ts";
 import {
   removeScheduleSecrets,
   scheduleSecretsDir,
@@ -179,6 +179,10 @@ export async function openScheduleStore(
     try {
       return await openForReading(kv, scheduleSecretsDir(home));
     } catch (inPlace) {
+      // Locked by another process: a copy could catch its write half done.
+      if (inPlace instanceof LockWaitExpired) {
+        throw new StorageError("cannot read the schedules", kv, inPlace);
+      }
       try {
         return await openCopy(kv, scheduleSecretsDir(home));
       } catch {
@@ -199,10 +203,14 @@ export async function openScheduleStore(
 /** The store opened in place, checked with one read (SQLite may open, then fail to read). */
 async function openForReading(path: string, secretsDir: string): Promise<ScheduleStore> {
   const kv = await openKvFile(path);
-  try {
+  const first = async () => {
     for await (const _ of kv.list({ prefix: ["sched"] }, { limit: 1 })) break;
+  };
+  try {
+    await withinLockWait(first());
   } catch (e) {
-    kv.close();
+    // Not closed after a lock wait: closing waits for the blocked read (exit ends it).
+    if (!(e instanceof LockWaitExpired)) kv.close();
     throw e;
   }
   return new KvScheduleStore(kv, secretsDir);

@@ -207,19 +207,34 @@ export const LOCK_WAIT_MS = 10_000;
  * leave every weft command waiting without a word. The store cannot be closed after
  * that failure (closing waits for the blocked read): the command exits with its error.
  */
-async function awaitUnlocked(store: RunStore): Promise<void> {
+function awaitUnlocked(store: RunStore): Promise<void> {
+  return withinLockWait(store.listRuns({ limit: 1 })).then(() => {});
+}
+
+/** The error {@link withinLockWait} rejects with once the wait is over. */
+export class LockWaitExpired extends Error {
+  constructor() {
+    super(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`);
+    this.name = "LockWaitExpired";
+  }
+}
+
+/**
+ * `read` (a first read of weft.kv), or a {@link LockWaitExpired} once it has taken
+ * {@link LOCK_WAIT_MS}: see {@link awaitUnlocked}.
+ */
+export async function withinLockWait<T>(read: Promise<T>): Promise<T> {
   // Timed by Atomics.waitAsync, not setTimeout: the first timer of a process loads
   // Deno's timers (~5 ms of CPU), which every command would pay here before its first
   // record. The wait keeps nothing alive, and is woken (ended) once the read is back.
   const cell = new Int32Array(new SharedArrayBuffer(4));
   const wait = Atomics.waitAsync(cell, 0, 0, LOCK_WAIT_MS);
   const expired = (wait.async ? wait.value : Promise.resolve(wait.value)).then((how) => {
-    if (how === "timed-out") {
-      throw new Error(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`);
-    }
+    if (how === "timed-out") throw new LockWaitExpired();
+    return new Promise<never>(() => {}); // woken: the read won
   });
   try {
-    await Promise.race([store.listRuns({ limit: 1 }), expired]);
+    return await Promise.race([read, expired]);
   } finally {
     Atomics.notify(cell, 0);
   }
