@@ -119,3 +119,16 @@ Deno.test("cli secret forms: a secret single-quoted by bash set -x is masked", a
   assertNowhere(["S3cret"], text, home);
   assert.match(text, /\[traced\] \+ : --user 'admin:\*\*\*'\n/);
 });
+
+Deno.test("cli secret forms: a secret backslash-quoted by bash printf %q is masked", async () => {
+  for (const secret of ["it's-S3cret", "my pass!word", 'pässwörd 12"x\\y']) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}printf_q.yml`, "-v"], {
+      env: { WEFT_HOME: home, DB_PASSWORD: secret },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const text = run.stdout + run.stderr;
+    assertNowhere(["S3cret", "pass\\!word", "pässwörd"], text, home);
+    assert.match(text, /\[quoted\] quoted \*\*\*\n/, secret);
+  }
+});

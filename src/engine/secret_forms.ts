@@ -17,8 +17,9 @@ export const MIN_SECRET_LENGTH = 4;
  * without its surrounding blanks (a shell `read` loop strips them), and the value without
  * its line breaks (as a URL parser drops them); each of those as it reads in a URL
  * (expr/url.ts urlSpellings: percent-encoded by weft, or as the URL parser spells it in
- * a path, query, fragment or host) and single-quoted for a shell (a `'` as `'\''` or
- * `'"'"'`); and the value JSON-escaped as it travels
+ * a path, query, fragment or host), single-quoted for a shell (a `'` as `'\''` or
+ * `'"'"'`) and backslash-quoted as bash's `printf %q` writes it; and the value
+ * JSON-escaped as it travels
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
  * escape a slash). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
  * remainder (`"ab "` trimmed) is never masked, as a short value is not.
@@ -51,6 +52,12 @@ export function secretFragments(value: string): string[] {
       fragments.add(part.replaceAll("'", "'\\''"));
       fragments.add(part.replaceAll("'", `'"'"'`));
     }
+    // Quoted by bash's `printf %q`: each of these
+    // characters after a backslash, and `~`/`#` only at the start (bash's
+    // sh_backslash_quote): `it's-S3cret` reads `it\'s-S3cret`.
+    const backslashed = part.replace(/[ !"$&'()*,;<>?[\\\]^`{|}]/g, "\\$&")
+      .replace(/^[~#]/, "\\$&");
+    fragments.add(backslashed);
   }
   return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);
 }
