@@ -8,13 +8,17 @@
  * their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended first: SIGTERM, then SIGKILL
  * after a short grace — only groups proven to be the run's by their leader's start time
  * (process_groups.ts), never a recycled pid. Then the run's work folder (its
- * `$WEFT_OUTPUT` files) is removed.
+ * `$WEFT_OUTPUT` files) is removed, and so are the temporary files of the data_processor
+ * tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their output, and its
+ * `.inputs` list): found in the environment of the live processor (`WEFT_OUTPUT_FILE`),
+ * so a crash while no processor runs (between writing the list and the start, or between
+ * the processor's end and weft's rename, both short) leaves them.
  * Every verb that opens the store runs this first.
  * @module
  */
 import { readJournal, removeJournal } from "./group_journal.ts";
 import { endGroups, type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
-import { findRunLeaders } from "./run_leaders.ts";
+import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /**
@@ -85,9 +89,12 @@ export async function recoverInterrupted(
       ...await store.listProcesses(run.id),
       ...journal?.groups ?? [],
     ]);
+    // Read before the processors are ended: their environment names their temporary file.
+    const temps = processorTempFiles(run.id, groups);
     const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
     if (await store.markInterrupted(run.id)) {
       if (journal?.workDir) removeWorkDir(journal.workDir);
+      for (const temp of temps) removeIfThere(temp);
       if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
       options.onRecovered?.(run, ended);
@@ -126,5 +133,35 @@ function removeWorkDir(path: string): void {
   if (!path.startsWith("/") || !name.startsWith("weft-run-")) return;
   try {
     Deno.removeSync(path, { recursive: true });
+  } catch { /* gone already, or not ours to remove */ }
+}
+
+/**
+ * The temporary files of the data_processor tasks (tasks/data_processor.ts) the crashed
+ * run `runId` left in its output folders: `$WEFT_OUTPUT_FILE` of each group leader proven
+ * the run's (its environment names the run) and its `.inputs` list — only a path weft
+ * names so (`/…/.<name>.weft-<run>-<attempt>.tmp`, this run's id), whatever the
+ * environment says.
+ */
+function processorTempFiles(runId: string, groups: GroupRef[]): string[] {
+  const pattern = new RegExp(
+    `^\\..+\\.weft-${runId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-\\d+\\.tmp$`,
+  );
+  const found: string[] = [];
+  for (const group of groups) {
+    if (leaderTicksIfOfRun(group.pid, runId) === null) continue;
+    const temp = environValue(group.pid, "WEFT_OUTPUT_FILE");
+    if (temp === null || !temp.startsWith("/")) continue;
+    if (!pattern.test(temp.slice(temp.lastIndexOf("/") + 1))) continue;
+    found.push(temp, `${temp}.inputs`);
+  }
+  return found;
+}
+
+/** Removes a file weft made (a symlink itself, never what it points to); never a folder. */
+function removeIfThere(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isDirectory) return;
+    Deno.removeSync(path);
   } catch { /* gone already, or not ours to remove */ }
 }

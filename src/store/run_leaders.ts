@@ -26,6 +26,24 @@ function environNamesRun(pid: number, runId: string): boolean {
 }
 
 /**
+ * The value of variable `name` in the environment `pid` was exec'd with (the first, as
+ * getenv(3) reads it), or null when it has none or it cannot be read (gone, not ours).
+ */
+export function environValue(pid: number, name: string): string | null {
+  let environ: string;
+  try {
+    environ = readSmallFile(`/proc/${pid}/environ`);
+  } catch {
+    return null;
+  }
+  const prefix = `${name}=`;
+  for (const entry of environ.split("\0")) {
+    if (entry.startsWith(prefix)) return entry.slice(prefix.length);
+  }
+  return null;
+}
+
+/**
  * The start ticks of the live process `pid` if its environment holds
  * `WEFT_RUN_ID=<runId>`, else null. `before` is its stat when already read.
  */

@@ -3,6 +3,7 @@
  * child's whole group, and the abort → SIGTERM → grace → SIGKILL sequence.
  * @module
  */
+import type { TaskProcess } from "./_escapes.ts";
 import type { SpawnOptions } from "./types.ts";
 
 /** Grace period between SIGTERM and SIGKILL when the caller gives none. */
@@ -39,14 +40,16 @@ export function sweepGroup(pid: number): void {
  * Ties the group led by `pid` to the caller's abort signals until `exit` resolves:
  * `signal` → SIGTERM, then SIGKILL after `killGraceMs`; `killSignal` → SIGKILL at once.
  * When the leader has exited, whatever is left of its group is SIGKILLed (by `sweep`,
- * default {@link sweepGroup}) before the returned promise resolves, so no background
- * grandchild outlives its task.
+ * default {@link sweepGroup}), and what it left outside its group is ended by `task`
+ * (_escapes.ts), before the returned promise resolves, so no background grandchild
+ * outlives its task.
  */
 export function superviseGroup<T>(
   pid: number,
   options: Pick<SpawnOptions, "signal" | "killSignal" | "killGraceMs">,
   exit: Promise<T>,
   sweep: (pid: number) => void = sweepGroup,
+  task?: TaskProcess,
 ): Promise<T> {
   let exited = false;
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -72,6 +75,8 @@ export function superviseGroup<T>(
     clearTimeout(graceTimer);
     options.signal?.removeEventListener("abort", terminate);
     options.killSignal?.removeEventListener("abort", killNow);
-    return status;
+    const aborted = options.signal?.aborted === true || options.killSignal?.aborted === true;
+    const settled = task?.ended(aborted);
+    return settled ? settled.then(() => status) : status;
   });
 }

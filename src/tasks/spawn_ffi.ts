@@ -25,6 +25,7 @@
 import { closeFd, decodeStatus, killGroup, libcSpawn, loadLibc } from "./_libc_spawn.ts";
 import { type FdReactor, fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
+import { TaskProcess } from "./_escapes.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 import { openFilesError } from "./start_errors.ts";
 import { execLimitFailure } from "./exec_limits.ts";
@@ -69,6 +70,8 @@ export class FfiSpawner implements ProcessSpawner {
     // Nothing else runs or starts: exec on this thread (see libcSpawn's `block`).
     const block = reactor.idle && spawning === 0;
     spawning++;
+    // Counted from before the exec: a child not yet known by pid is no orphan (_escapes.ts).
+    const task = new TaskProcess(options.env);
     let started;
     try {
       const call = libcSpawn(libc, {
@@ -79,17 +82,22 @@ export class FfiSpawner implements ProcessSpawner {
         pipeStdin: options.stdin !== undefined,
       }, block);
       started = await (block ? call : reactor.offLoop(call));
+    } catch (error) {
+      task.release();
+      throw error;
     } finally {
       spawning--;
     }
     if ("errno" in started) {
+      task.release();
       if (started.errno === E2BIG) throw execLimitFailure(options.cmd, options.args, options.env);
       throw spawnError(options.cmd, started.errno, options.cwd);
     }
     const { pid } = started;
+    task.started(pid);
     if (started.stdin >= 0) writeStdin(adoptWriteEnd(libc, started.stdin), options.stdin ?? "");
     const exit = reactor.exit(pid).then(decodeStatus);
-    const status = superviseGroup(pid, options, exit, (pgid) => killGroup(libc, pgid));
+    const status = superviseGroup(pid, options, exit, (pgid) => killGroup(libc, pgid), task);
     return new FfiProcess(pid, started.stdout, started.stderr, status, reactor);
   }
 

@@ -12,6 +12,7 @@
  * @module
  */
 import { superviseGroup } from "./_process_group.ts";
+import { TaskProcess, watchEscapes } from "./_escapes.ts";
 import { checkExecLimits, execLimitFailure, isE2big } from "./exec_limits.ts";
 import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
@@ -61,6 +62,8 @@ export class DenoSpawner implements ProcessSpawner {
     const auto = options.setsid === undefined;
     this.#ffi = auto && ffiSpawnAvailable() ? new FfiSpawner() : null;
     this.#setsid = auto ? (this.#ffi ? null : findSetsid()) : options.setsid ?? null;
+    // What a task leaves outside its group is reparented to weft, to be ended (_escapes.ts).
+    watchEscapes();
   }
 
   /** A promise with the FFI spawner (exec off the event loop), the child itself otherwise. */
@@ -70,6 +73,7 @@ export class DenoSpawner implements ProcessSpawner {
     if (this.#ffi) return this.#ffi.spawn(options);
     const viaSetsid = this.#setsid !== null;
     let child: Deno.ChildProcess;
+    const task = new TaskProcess(options.env);
     try {
       child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
         args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
@@ -82,14 +86,16 @@ export class DenoSpawner implements ProcessSpawner {
         stderr: "piped",
       }).spawn();
     } catch (error) {
+      task.release();
       if (isE2big(error)) throw execLimitFailure(options.cmd, options.args, options.env);
       throw error;
     }
     const pid = child.pid;
+    task.started(pid);
     if (options.stdin !== undefined) writeStdin(child.stdin, options.stdin);
 
     const exit = child.status.then((s) => ({ code: s.code, signal: s.signal ?? null }));
-    const status = superviseGroup(pid, options, exit);
+    const status = superviseGroup(pid, options, exit, undefined, task);
     return { pid, stdout: child.stdout, stderr: child.stderr, status };
   }
 

@@ -1,0 +1,293 @@
+/**
+ * Ending what a task left running outside its process group. The spawners kill a task's
+ * group on timeout/cancel and sweep it when its leader exits (_process_group.ts); a
+ * background process that left the group — setsid() (the `setsid` program, a daemon's
+ * double fork) or setpgid() (`set -m`) — is not in it any more.
+ *
+ * How such a process is found, without a scan of /proc per task (Linux, FFI allowed):
+ * weft makes itself a child subreaper (prctl(2) PR_SET_CHILD_SUBREAPER), so a descendant
+ * whose parent dies is reparented to weft instead of init — to weft's main thread, the
+ * first live thread of the subreaper (kernel/exit.c find_new_reaper). When a task process
+ * ends, ONE file is read: /proc/<weft>/task/<weft>/children (proc(5)), weft's main
+ * thread's children. Among them, one that is not a live task leader and is in another
+ * session than weft's was left behind by a task: a task's descendants can never join
+ * weft's session again, and weft starts nothing else in a session of its own (its other
+ * children, like recovery's `kill -0`, stay in weft's session). It is SIGKILLed, its whole
+ * group when it leads one, when
+ * - its environment (/proc/<pid>/environ: as exec'd, which `export` cannot change) names
+ *   a task attempt (`WEFT_RUN_ID` and `WEFT_OUTPUT`, engine/attempt_context.ts) that has
+ *   no process starting or running any more; or
+ * - it names none (started with `env -i`, or unreadable) and no task process is starting
+ *   or running in weft at all;
+ * else it belongs to a task still running and is left for that task's end.
+ * Its pid cannot be recycled between the read and the kill: it is weft's child, a zombie
+ * until weft reaps it — and weft reaps these children itself (waitpid on their pid;
+ * nobody else waits for them). When the last task process ends, weft waits (at most
+ * {@link SETTLE_MS}) until those it ended are gone, ending the ones orphaned meanwhile.
+ *
+ * Without FFI (no subreaper), only a task that ends by timeout or cancel is followed by
+ * a search of /proc for processes in another session whose environment names its
+ * attempt. Never caught: what a task had started by another daemon (a `docker run`
+ * container, `systemd-run`, `at`), outside weft's tree.
+ * @module
+ */
+import { declareLibc, declareLibcOnce } from "../libc.ts";
+
+/** How long the end of the last task process waits for what it ended to be gone, in ms. */
+export const SETTLE_MS = 2_000;
+
+const SYMBOLS = {
+  waitpid: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+/** Bound with the other libc sets, in their one dlopen (libc.ts). */
+const bound = declareLibc(SYMBOLS);
+/** Called once per process: through dlsym, compiling no trampoline (libc.ts). */
+const setUp = declareLibcOnce({
+  // Variadic in C; the kernel reads five unsigned longs (prctl(2)).
+  prctl: { parameters: ["i32", "u64", "u64", "u64", "u64"], result: "i32" },
+});
+const PR_SET_CHILD_SUBREAPER = 36;
+const WNOHANG = 1;
+
+type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+
+interface Watch {
+  libc: Libc;
+  /**
+   * /proc/<weft>/task/<weft>/children, open for weft's life: a read from offset 0 makes
+   * the kernel list them anew (a seq_file), ~1 µs where open+read+close cost ~10-20.
+   */
+  children: Deno.FsFile;
+  /** Weft's own session id. */
+  session: number;
+}
+
+/** undefined: not tried yet; null: no subreaper here. */
+let watch: Watch | null | undefined;
+/** Attempt mark → task processes with it, starting or running. */
+const live = new Map<string, number>();
+/** Task processes starting or running, marked or not. */
+let busy = 0;
+/** Pids of the task leaders that are running. */
+const leaders = new Set<number>();
+
+/**
+ * Makes this process a child subreaper, once, so that {@link TaskProcess.ended} finds
+ * what tasks left behind. False where that cannot work (not Linux, no FFI, no
+ * /proc/<pid>/task/<tid>/children): timeouts and cancels then search /proc instead.
+ */
+export function watchEscapes(): boolean {
+  if (watch !== undefined) return watch !== null;
+  watch = null;
+  const libc = bound();
+  const once = setUp();
+  const own = statOf(Deno.pid);
+  if (!libc || !once || !own) return false;
+  let children: Deno.FsFile;
+  try {
+    children = Deno.openSync(`/proc/${Deno.pid}/task/${Deno.pid}/children`); // O_CLOEXEC
+  } catch {
+    return false; // without it weft could not reap the orphans it would be given
+  }
+  if (once.prctl(PR_SET_CHILD_SUBREAPER, 1n, 0n, 0n, 0n) !== 0) {
+    children.close();
+    return false;
+  }
+  watch = { libc, children, session: own.session };
+  return true;
+}
+
+/**
+ * One task process, from before it starts (a child that has exec'd but is not yet
+ * known by pid must not look left behind) to after its group is swept.
+ */
+export class TaskProcess {
+  #pid = 0;
+  #done = false;
+  readonly #mark: string | null;
+
+  /** `env`: the environment it is started with (its attempt's mark is read there). */
+  constructor(env: Record<string, string>) {
+    this.#mark = markOf(env.WEFT_RUN_ID, env.WEFT_OUTPUT);
+    busy++;
+    if (this.#mark !== null) live.set(this.#mark, (live.get(this.#mark) ?? 0) + 1);
+  }
+
+  /** It started as `pid` (the leader of its own session). */
+  started(pid: number): void {
+    this.#pid = pid;
+    leaders.add(pid);
+  }
+
+  /** It did not start, or has ended: it counts as running no more. */
+  release(): void {
+    if (this.#done) return;
+    this.#done = true;
+    busy--;
+    if (this.#pid) leaders.delete(this.#pid);
+    if (this.#mark === null) return;
+    const count = (live.get(this.#mark) ?? 1) - 1;
+    if (count > 0) live.set(this.#mark, count);
+    else live.delete(this.#mark);
+  }
+
+  /**
+   * Its leader was reaped and its group swept: ends what was left outside the group
+   * (see the module comment). A promise when weft waits for them to be gone.
+   * `aborted`: it was ended by a timeout or cancel.
+   */
+  ended(aborted: boolean): Promise<void> | undefined {
+    this.release();
+    if (watch) {
+      const ended = endLeftBehind(watch);
+      return ended > 0 && busy === 0 ? settle(watch) : undefined;
+    }
+    if (aborted && this.#mark !== null && watch === null) endMarked(this.#mark);
+    return undefined;
+  }
+}
+
+/** Ends the children of weft left behind that may be ended; returns how many it signalled. */
+function endLeftBehind(w: Watch): number {
+  let ended = 0;
+  for (const pid of childrenOf(w)) {
+    if (leaders.has(pid)) continue;
+    const stat = statOf(pid);
+    if (stat === null || stat.session === w.session) continue;
+    if (stat.state === "Z" || stat.state === "X") {
+      w.libc.waitpid(pid, null, WNOHANG); // ours to reap: nobody else waits for it
+      continue;
+    }
+    const mark = markIn(pid);
+    if (mark !== null ? live.has(mark) : busy > 0) continue;
+    kill(stat.pgrp === pid ? -pid : pid);
+    ended++;
+  }
+  return ended;
+}
+
+/** Until nothing is left behind (or {@link SETTLE_MS}), ends and reaps what is. */
+async function settle(w: Watch): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (let pause = 1; Date.now() < deadline; pause = Math.min(pause * 2, 50)) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    if (endLeftBehind(w) === 0) return;
+  }
+}
+
+/**
+ * Without a subreaper: SIGKILL to every process of this user in another session than
+ * weft's whose environment holds `mark` (a full read of /proc: timeouts and cancels only).
+ */
+function endMarked(mark: string): void {
+  const own = statOf(Deno.pid);
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync("/proc")];
+  } catch {
+    return; // no /proc: nothing to tell them by
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const pid = Number(entry.name);
+    const stat = statOf(pid);
+    if (!own || !stat || stat.session === own.session || stat.state === "Z") continue;
+    if (markIn(pid) !== mark) continue;
+    // Same start time as when read: the pid was not recycled in between.
+    const again = statOf(pid);
+    if (again && again.startTicks === stat.startTicks) {
+      kill(stat.pgrp === pid ? -pid : pid);
+    }
+  }
+}
+
+function kill(target: number): void {
+  try {
+    Deno.kill(target, "SIGKILL");
+  } catch { /* gone already, or not ours to signal */ }
+}
+
+function markOf(run: string | undefined, output: string | undefined): string | null {
+  return run && output ? `${run}\0${output}` : null;
+}
+
+/** The attempt mark in the environment `pid` was exec'd with; null when none or unreadable. */
+function markIn(pid: number): string | null {
+  let environ: string;
+  try {
+    environ = decoder.decode(Deno.readFileSync(`/proc/${pid}/environ`));
+  } catch {
+    return null;
+  }
+  let run: string | undefined;
+  let output: string | undefined;
+  for (const entry of environ.split("\0")) {
+    // The first of a name counts, as getenv(3) reads it.
+    if (run === undefined && entry.startsWith("WEFT_RUN_ID=")) run = entry.slice(12);
+    else if (output === undefined && entry.startsWith("WEFT_OUTPUT=")) output = entry.slice(12);
+  }
+  return markOf(run, output);
+}
+
+interface Stat {
+  state: string;
+  pgrp: number;
+  session: number;
+  startTicks: number;
+}
+
+/** Fields 3, 5, 6 and 22 of /proc/<pid>/stat (proc(5)); null when gone or unreadable. */
+function statOf(pid: number): Stat | null {
+  let text: string;
+  try {
+    text = readProcFile(`/proc/${pid}/stat`);
+  } catch {
+    return null;
+  }
+  // Field 2 (the command) is in parentheses and may itself hold spaces or ')'.
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const stat = {
+    state: fields[0],
+    pgrp: Number(fields[2]),
+    session: Number(fields[3]),
+    startTicks: Number(fields[19]),
+  };
+  return stat.state && Number.isInteger(stat.session) ? stat : null;
+}
+
+/** One read serves the children list of a run's few live leaders (read once per task). */
+const buffer = new Uint8Array(4096);
+const decoder = new TextDecoder();
+
+/** Pids of weft's main thread's children ("<pid> " each), parsed from the bytes. */
+function childrenOf(w: Watch): number[] {
+  let n: number;
+  try {
+    w.children.seekSync(0, Deno.SeekMode.Start);
+    n = w.children.readSync(buffer) ?? 0;
+  } catch {
+    return [];
+  }
+  if (n === 0) return [];
+  const text = n < buffer.length
+    ? decoder.decode(buffer.subarray(0, n))
+    : Deno.readTextFileSync(`/proc/${Deno.pid}/task/${Deno.pid}/children`); // many
+  const pids: number[] = [];
+  for (const word of text.split(" ")) if (word !== "") pids.push(Number(word));
+  return pids;
+}
+
+/**
+ * A /proc file's text in one read() when it fits (readTextFileSync reads /proc files,
+ * which report size 0, in doubling pieces from 32 bytes). Throws what opening threw.
+ */
+function readProcFile(path: string): string {
+  const file = Deno.openSync(path);
+  try {
+    const n = file.readSync(buffer) ?? 0;
+    if (n < buffer.length) return decoder.decode(buffer.subarray(0, n));
+  } finally {
+    file.close();
+  }
+  return Deno.readTextFileSync(path);
+}

@@ -1,0 +1,133 @@
+/**
+ * What a task leaves outside its process group (setsid, `env -i setsid`) is ended when
+ * its task ends — normally or by timeout/cancel — and not before: a process left by a
+ * task that still runs is kept until that task ends (src/tasks/_escapes.ts). Real
+ * processes, started through the default DenoSpawner (posix_spawn through FFI here).
+ */
+import assert from "node:assert/strict";
+import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { watchEscapes } from "../src/tasks/_escapes.ts";
+import { spawnWith } from "./_spawner_checks.ts";
+
+const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
+const spawner = new DenoSpawner();
+/** The subreaper needs Linux, FFI and /proc/<pid>/task/<tid>/children. */
+const WATCHING = watchEscapes();
+
+function escapeTest(name: string, fn: () => Promise<void>) {
+  Deno.test({
+    name: WATCHING ? name : `${name} (skipped: no subreaper here)`,
+    ignore: !WATCHING,
+    fn,
+  });
+}
+
+/**
+ * `script` under sh as a task attempt of run `run` (its WEFT_RUN_ID and WEFT_OUTPUT).
+ * `$D` in it is a fresh folder; resolves once it has printed "ready".
+ */
+async function task(run: string, script: string, signal?: AbortSignal) {
+  const dir = await Deno.makeTempDir();
+  const env = { PATH, WEFT_RUN_ID: run, WEFT_OUTPUT: `${dir}/out`, D: dir };
+  const { promise: ready, resolve } = Promise.withResolvers<void>();
+  const started = await spawnWith(
+    { spawn: (options) => spawner.spawn({ ...options, env }) },
+    script,
+    { signal, killGraceMs: 5_000 },
+    (line) => line === "ready" && resolve(),
+  );
+  await Promise.race([ready, started.done]);
+  /** The pids the escaped processes wrote (after their setsid()). */
+  const pids = () =>
+    ["1.pid", "2.pid"].flatMap((name) => {
+      try {
+        return [Number(Deno.readTextFileSync(`${dir}/${name}`).trim())];
+      } catch {
+        return [];
+      }
+    });
+  return { pids, done: started.done };
+}
+
+/**
+ * Shell text that starts `sleep 300` outside the task's group as `$D/<n>.pid` (with
+ * `env -i` when `bare`), then waits until it has left the group.
+ */
+function escape(n: number, bare = false): string {
+  const file = `"$D/${n}.pid"`;
+  return `${
+    bare ? "env -i " : ""
+  }setsid sh -c 'echo $$ > "$0"; exec sleep 300' ${file} >/dev/null 2>&1 & ` +
+    `until [ -s ${file} ]; do sleep 0.01; done; `;
+}
+
+/** /proc/<pid>/stat fields 3 (state) and 4 (ppid); null when the process is gone. */
+function stateOf(pid: number): { state: string; ppid: number } | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0], ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  const s = stateOf(pid);
+  return s !== null && s.state !== "Z" && s.state !== "X";
+}
+
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      Deno.kill(pid, "SIGKILL");
+    } catch { /* ended, as expected */ }
+  }
+}
+
+escapeTest("setsid'd background processes end when their task ends normally", async () => {
+  const t = await task("r-normal", `${escape(1)}${escape(2, true)}echo ready`);
+  try {
+    await t.done;
+    assert.equal(t.pids().length, 2);
+    for (const pid of t.pids()) assert.ok(!alive(pid), `escaped ${pid} ended with its task`);
+    for (const pid of t.pids()) assert.equal(stateOf(pid), null, `and reaped: no zombie left`);
+  } finally {
+    killAll(t.pids());
+  }
+});
+
+escapeTest("a setsid'd background process ends when its task times out", async () => {
+  const timeout = new AbortController();
+  const t = await task("r-timeout", `${escape(1)}echo ready; sleep 30`, timeout.signal);
+  try {
+    timeout.abort(); // what a timeout does: SIGTERM to the task's group
+    await t.done;
+    assert.equal(t.pids().length, 1);
+    assert.ok(!alive(t.pids()[0]), "the escaped process ended with its timed-out task");
+  } finally {
+    killAll(t.pids());
+  }
+});
+
+escapeTest("what a running task left is kept while another task ends", async () => {
+  const cancel = new AbortController();
+  // The inner sh exits once both have left the group: they are orphans (reparented to
+  // this process) while their task still runs; the second has no WEFT_RUN_ID at all.
+  const inner = `${escape(1)}${escape(2, true)}`.replaceAll("'", `'"'"'`);
+  const a = await task("r-a", `sh -c '${inner}'; echo ready; sleep 30`, cancel.signal);
+  try {
+    while (!a.pids().every((pid) => stateOf(pid)?.ppid === Deno.pid)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const b = await task("r-b", "echo ready");
+    await b.done;
+    assert.equal(a.pids().length, 2);
+    for (const pid of a.pids()) assert.ok(alive(pid), `${pid} of the running task is kept`);
+    cancel.abort();
+    await a.done;
+    for (const pid of a.pids()) assert.ok(!alive(pid), `${pid} ended with its own task`);
+  } finally {
+    killAll(a.pids());
+  }
+});
