@@ -47,7 +47,7 @@ tasks:
       minus_zero: -0
       list: [1.10, {deep: [2.50, 12345678901234567891]}]
       quoted: "1.10"
-      yaml_only: [0012, +1, 0x1F]
+      yaml_only: ["0012", "+1", "0x1F"]
       from_expr: \${env.COUNT}
       flag: true
   - id: each
@@ -71,8 +71,8 @@ tasks:
     bodies.get("/top"),
     '{"big":12345678901234567890,"version":1.10,"exp":1e3,"plain":10,"minus_zero":-0,' +
       '"list":[1.10,{"deep":[2.50,12345678901234567891]}],"quoted":"1.10",' +
-      // YAML spellings that are no JSON token go out as their value, as before.
-      '"yaml_only":[12,1,31],"from_expr":"7","flag":true}',
+      // YAML spellings that are no JSON token are a validate error unquoted (below).
+      '"yaml_only":["0012","+1","0x1F"],"from_expr":"7","flag":true}',
   );
   assert.equal(bodies.get("/step"), "12345678901234567890");
   assert.equal(bodies.get("/then"), "[0.10,3]");
@@ -145,4 +145,32 @@ tasks:
   assert.match(said, /inf\.yml:6:17: the number 1E400 cannot be sent as JSON/);
   assert.match(said, /quote it: "1E400"/);
   assert.match(said, /inf\.yml:6:27: the number \.nan cannot be sent as JSON/);
+});
+
+Deno.test("cli http data: validate and run refuse a number written as JSON cannot carry it", async () => {
+  const dir = testTempDir("http-data-");
+  const file = join(dir, "zip.yml");
+  await Deno.writeTextFile(
+    file,
+    `name: http-data-zip
+tasks:
+  - id: top
+    type: http
+    url: http://127.0.0.1:9/
+    data: {zip: 01234, phone: +4915112345678, code: 0x1F, ok: 1.50}
+`,
+  );
+  for (const verb of ["validate", "run"]) {
+    const { code, stdout, stderr } = await weft([verb, file]);
+    const said = stdout + stderr;
+    assert.equal(code, 2, said);
+    assert.match(said, /zip\.yml:6:17: `zip: 01234` would be sent as the number 1234/);
+    assert.match(said, /quote it to send the text: "01234"/);
+    assert.match(
+      said,
+      /zip\.yml:6:31: `phone: \+4915112345678` would be sent as the number 4915112345678/,
+    );
+    assert.match(said, /zip\.yml:6:53: `code: 0x1F` would be sent as the number 31/);
+    assert.doesNotMatch(said, /1\.50/);
+  }
 });

@@ -75,6 +75,8 @@ Deno.test("shell family: the shell runner refuses values for a shell that cannot
     interpolateUrl: (url) => url,
     interpolatePath: (path) => path,
     interpolateJson: (text) => text,
+    interpolateForm: (text) => text,
+    interpolatePlaced: (text) => text,
     interpolateShell: (command) => ({
       command: command.replace("${x}", '"${WEFT_V_1}"'),
       env: { WEFT_V_1: "world" },

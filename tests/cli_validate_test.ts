@@ -214,6 +214,7 @@ const INVALID: [string, string, number | null][] = [
   ["database-unknown-scheme.yml", 'unsupported database scheme "mysql:"', 6],
   ["database-query-value-as-name.yml", "a `${...}` in SQL cannot stand for a name", 7],
   ["database-query-order-by-value.yml", "a `${...}` in SQL cannot stand for a name, after BY", 11],
+  ["database-query-subquery-table-value.yml", "cannot stand for a name, after FROM", 11],
 ];
 
 /** Hints the fixtures must produce (did-you-mean and friends). */

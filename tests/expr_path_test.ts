@@ -36,6 +36,11 @@ Deno.test("renderPath: a value adding folders, a `..` name or a pattern is refus
   refused("data/${params.day}/f", { day: ".." }, /name "\.\." .*leave its folder/, false);
   refused("data/.${params.day}/f", { day: "." }, /name "\.\."/, false);
   refused("data/${params.day}", { day: "a\0b" }, /NUL/, false);
-  // An empty first value does not make the next one the base.
+});
+
+Deno.test("renderPath: only the value whose ${ opens the template is the base", () => {
+  // `${a}${b}` with a empty: b is still inside the path (tester8 F7).
   assert.throws(() => render("${params.a}${params.b}", { a: "", b: "private/*" }), /add folders/);
+  assert.throws(() => render("${params.a}${params.b}", { a: "", b: "*" }), /read as a pattern/);
+  assert.equal(render("${params.a}${params.b}", { a: "../x/", b: "y" }), "../x/y");
 });

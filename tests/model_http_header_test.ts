@@ -4,7 +4,11 @@
  * name refused with fetch's reason.
  */
 import assert from "node:assert/strict";
-import { credentialSecrets, setCheckedHeader } from "../src/model/http_header.ts";
+import {
+  cookieValueTrouble,
+  credentialSecrets,
+  setCheckedHeader,
+} from "../src/model/http_header.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 
 const refusal = (name: string, value: string): string => {
@@ -90,4 +94,18 @@ Deno.test("credentialSecrets: names of credential headers, whole words where sho
   for (const name of ["X-Author", "Content-Type", "X-Sessions-Count", "Accept"]) {
     assert.deepEqual(credentialSecrets(name, "v4lue"), [], name);
   }
+});
+
+Deno.test("cookieValueTrouble: only RFC 6265 cookie-octets stay inside one cookie", () => {
+  assert.equal(cookieValueTrouble("abc-123_%2B.~!#$&'()*+/:<=>?@[]^`{|}"), undefined);
+  assert.match(
+    cookieValueTrouble("x; role=admin")!,
+    /holds ";" \(at character 2\).*another cookie/,
+  );
+  assert.match(cookieValueTrouble("a,b")!, /holds ","/);
+  assert.match(cookieValueTrouble("a b")!, /holds a space/);
+  assert.match(cookieValueTrouble('a"b')!, /holds "\\""/);
+  assert.match(cookieValueTrouble("a\\b")!, /holds "\\\\"/);
+  assert.match(cookieValueTrouble("a\tb")!, /U\+0009/);
+  assert.match(cookieValueTrouble("é")!, /U\+00E9/);
 });

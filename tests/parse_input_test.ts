@@ -128,7 +128,7 @@ Deno.test("unquoted YAML scalars keep their text where the schema wants text", (
       "    url: http://127.0.0.1:1/",
       "    headers: {X-V: 1.10}",
       "    environment: {PY: 3.10}",
-      "    data: {n: 1.50, m: 0x10}",
+      "    data: {n: 1.50, m: 16}",
       "    retry: {attempts: 0x3}",
       "  - id: l",
       "    type: loop",

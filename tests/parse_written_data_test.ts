@@ -15,7 +15,7 @@ tasks:
   - id: post
     type: http
     url: http://127.0.0.1:1/
-    data: {big: 12345678901234567890, v: 1.10, n: 10, z: 0012, l: [2.50]}
+    data: {big: 12345678901234567890, v: 1.10, n: 10, z: "0012", l: [2.50]}
   - id: each
     type: loop
     items: [{v: 3.10}]
@@ -34,11 +34,11 @@ Deno.test("keepDataNumbers: YAML http data numbers are their written tokens, els
   assert.ok(isWrittenNumber(data.big));
   assert.ok(isWrittenNumber(data.v));
   assert.equal(data.n, 10); // written as a double writes it: stays a number
-  assert.equal(data.z, 12); // 0012 is no JSON token: its value
+  assert.equal(data.z, "0012"); // quoted: text (unquoted, a validate error: below)
   assert.ok(isWrittenNumber((data.l as unknown[])[0]));
   assert.equal(
     JSON.stringify(data),
-    '{"big":12345678901234567890,"v":1.10,"n":10,"z":12,"l":[2.50]}',
+    '{"big":12345678901234567890,"v":1.10,"n":10,"z":"0012","l":[2.50]}',
   );
   // Loop items and environment keep this morning's rules (text where text is taken).
   assert.deepEqual(tasks[1].items, [{ v: "3.10" }]);
@@ -69,7 +69,7 @@ Deno.test("keepDataNumbers: resume's task hash reads a kept number as its token"
   const task = parsed.workflow!.tasks[0];
   assert.match(
     canonicalJson(task),
-    /"data":\{"big":12345678901234567890,"l":\[2\.50\],"n":10,"v":1\.10,"z":12\}/,
+    /"data":\{"big":12345678901234567890,"l":\[2\.50\],"n":10,"v":1\.10,"z":"0012"\}/,
   );
 });
 
@@ -145,4 +145,37 @@ Deno.test("unsendableNumbers: a JSON file's 1E400 in http data takes the full pa
     problems.map((p) => `${p.line}:${p.column} ${p.message}`),
     ["2:17 the number 1E400 cannot be sent as JSON"],
   );
+});
+
+Deno.test("unsendableNumbers: YAML spellings JSON cannot carry as written are validate errors", () => {
+  const text = `name: z
+tasks:
+  - id: post
+    type: http
+    url: http://127.0.0.1:1/
+    data:
+      zip: 01234
+      phone: +4915112345678
+      codes: [0x1F, 0o17, 007, +1, .5]
+      ok: [1e3, 1.0e+3, -0.0, 1.50, 0, -12, "01234"]
+  - id: shell
+    command: echo
+    environment: {ZIP: 01234}
+`;
+  const { problems, workflow } = parseWorkflowSource(text, "z.yml");
+  assert.equal(workflow, undefined);
+  // Environment values are text (kept as written): only data's numbers are problems.
+  assert.deepEqual(
+    problems.map((p) => `${p.line}:${p.column} ${p.message}`),
+    [
+      "7:12 \`zip: 01234\` would be sent as the number 1234",
+      "8:14 \`phone: +4915112345678\` would be sent as the number 4915112345678",
+      "9:15 \`0x1F\` would be sent as the number 31",
+      "9:21 \`0o17\` would be sent as the number 15",
+      "9:27 \`007\` would be sent as the number 7",
+      "9:32 \`+1\` would be sent as the number 1",
+      "9:36 \`.5\` would be sent as the number 0.5",
+    ],
+  );
+  assert.match(problems[0].hint!, /quote it to send the text: "01234"/);
 });

@@ -37,6 +37,7 @@ const NOT_SCHEMA_EXPRESSIBLE: Record<string, string> = {
   "database-bad-url.yml": "connection URL syntax is checked by a URL parser",
   "database-query-value-as-name.yml": "expression: where ${...} stands in SQL",
   "database-query-order-by-value.yml": "expression: where ${...} stands in SQL",
+  "database-query-subquery-table-value.yml": "expression: where ${...} stands in SQL",
   "database-unknown-scheme.yml": "connection URL scheme inside a possibly templated string",
   "deep-nesting.json": "nesting depth of the document, not of the model",
   "deep-nesting.yml": "nesting depth of the document, not of the model",

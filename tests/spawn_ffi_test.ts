@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ffiSpawnAvailable, FfiSpawner } from "../src/tasks/spawn_ffi.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
+import { WorkingDirectoryError } from "../src/tasks/start_errors.ts";
 import { forEachByteLine, lineText } from "../src/tasks/byte_lines.ts";
 import { defineTests, type SignalOptions, spawnWith } from "./_spawner_checks.ts";
 import { testTempDir } from "./_tmp.ts";
@@ -142,11 +143,11 @@ test("the child gets no more descriptors than a Deno.Command child", async () =>
   assert.deepEqual(oursFds.slice(0, 3), [0, 1, 2]);
 });
 
-test("a cwd that does not exist fails with NotFound", async () => {
+test("a cwd that does not exist fails naming it (not the program)", async () => {
   await assert.rejects(
     async () =>
       await spawner.spawn({ cmd: "true", args: [], cwd: "/nonexistent/dir", env: { PATH } }),
-    Deno.errors.NotFound,
+    WorkingDirectoryError,
   );
 });
 

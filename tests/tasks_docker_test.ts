@@ -30,6 +30,8 @@ function context(env: Record<string, string>, overrides: Partial<TaskContext> = 
     interpolateUrl: (url) => url,
     interpolatePath: (path) => path,
     interpolateJson: (text) => text,
+    interpolateForm: (text) => text,
+    interpolatePlaced: (text) => text,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

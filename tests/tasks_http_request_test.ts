@@ -149,3 +149,61 @@ tasks:
     await server.shutdown();
   }
 });
+
+Deno.test("a form body keeps each value inside its field; a Cookie value inside its cookie", async () => {
+  const seen: { path: string; body: string; cookie: string | null }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    seen.push({ path, body: await req.text(), cookie: req.headers.get("cookie") });
+    return new Response("ok");
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    const { file, env } = await writeFlow(`name: form_text
+params: { n: alice, s: abc, all: "a=1; b=2" }
+tasks:
+  - id: form
+    type: http
+    url: ${url}/form
+    headers: { Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8 }
+    data: 'name=\${params.n}&role=user'
+  - id: cookie
+    type: http
+    depends_on: [form]
+    url: ${url}/cookie
+    headers: { Cookie: "session=\${params.s}; theme=dark" }
+  - id: base
+    type: http
+    depends_on: [cookie]
+    url: ${url}/base
+    headers: { Cookie: "\${params.all}" }
+`);
+    const ok = await weft(["run", file, "--json", "-p", "n=x&role=admin +%"], { env });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(seen[0].body, "name=x%26role%3Dadmin%20%2B%25&role=user");
+    // The server reads one name field, the value as given, and one role.
+    const form = new URLSearchParams(seen[0].body);
+    assert.deepEqual(form.getAll("role"), ["user"]);
+    assert.equal(form.get("name"), "x&role=admin +%");
+    assert.equal(seen[1].cookie, "session=abc; theme=dark");
+    // A value that starts the header is its base, taken as written.
+    assert.equal(seen[2].cookie, "a=1; b=2");
+
+    const secret = "x; role=admin";
+    const bad = await weft(["run", file, "--json", "-p", `s=${secret}`], { env });
+    assert.equal(bad.code, 1, bad.stderr);
+    const cookie = JSON.parse(bad.stdout).tasks.find((t: { id: string }) => t.id === "cookie");
+    assert.match(
+      cookie.error,
+      /^header "Cookie": a value holds ";" \(at character 2\).*another cookie/,
+    );
+    assert.ok(!(bad.stdout + bad.stderr).includes(secret), "the value is not shown");
+    assert.equal(
+      seen.filter((s) => s.path === "/cookie").length,
+      1,
+      "the refused one was not sent",
+    );
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -106,6 +106,9 @@ async function run(
     interpolateUrl: (url) => compileTemplate(url).renderUrl((root) => vars[root]),
     interpolatePath: (path, glob) => compileTemplate(path).renderPath((root) => vars[root], glob),
     interpolateJson: (text) => compileTemplate(text).renderJson((root) => vars[root]),
+    interpolateForm: (text) => compileTemplate(text).renderForm((root) => vars[root]),
+    interpolatePlaced: (text, place) =>
+      compileTemplate(text).renderPlaced((root) => vars[root], place),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
   };

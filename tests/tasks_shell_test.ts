@@ -25,6 +25,8 @@ function context(overrides: Partial<TaskContext> = {}) {
     interpolateUrl: (url) => url,
     interpolatePath: (path) => path,
     interpolateJson: (text) => text,
+    interpolateForm: (text) => text,
+    interpolatePlaced: (text) => text,
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: new DenoSpawner(),
     ...overrides,

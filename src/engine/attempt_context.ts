@@ -6,7 +6,7 @@
  * @module
  */
 import { nodePath } from "../path.ts";
-import type { Scope, Value } from "../expr/mod.ts";
+import type { Place, Scope, Value } from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
 import type {
   ChildRunRequest,
@@ -23,6 +23,7 @@ import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 import { ownText, resolveQuoted } from "../model/data_text.ts";
 import { maskedAlready } from "./mask_events.ts";
+import { fieldError } from "../tasks/path_field.ts";
 
 const decoder = new TextDecoder();
 
@@ -76,17 +77,28 @@ export class AttemptContext implements TaskContext {
     this.spawner = new TrackedSpawner(run, this.taskId, subject.quiet ? 1 : attempt);
     const base = run.workflowEnv;
     if (subject.spec.envBlocks) {
+      // `${env.WEFT_RUN_ID}` reads what the task sees: weft's own variables are over
+      // every block (see env), so they are over the blocks' names here too.
       this.#own = run.exprs.renderEnvBlocks(
         subject.spec.envBlocks,
-        (env) => makeScope(run, env, subject.item),
+        (env) => makeScope(run, (name) => this.#weftVariable(name) ?? env(name), subject.item),
         (name) => base[name],
       );
       // Before the task can print anything: its own secrets are masked from its first line.
       run.secrets.addEnv(this.#own);
     }
+    // A folder path: a value in it is one name, as in a script's path (tasks/path_field.ts).
     this.cwd = subject.spec.cwd
-      ? nodePath().resolve(run.dir, run.exprs.render(subject.spec.cwd, this.scope))
+      ? nodePath().resolve(run.dir, this.#cwdPath(subject.spec.cwd))
       : run.dir;
+  }
+
+  #cwdPath(written: string): string {
+    try {
+      return this.#run.exprs.renderPath(written, this.scope, false);
+    } catch (e) {
+      throw fieldError("cwd", e);
+    }
   }
 
   /** Merged environment: process < workflow < task, plus the WEFT_* variables. */
@@ -234,6 +246,14 @@ export class AttemptContext implements TaskContext {
     return this.#run.exprs.renderJson(text, this.scope);
   }
 
+  interpolateForm(text: string): string {
+    return this.#run.exprs.renderForm(text, this.scope);
+  }
+
+  interpolatePlaced(text: string, place: Place): string {
+    return this.#run.exprs.renderPlaced(text, this.scope, place);
+  }
+
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>
     this.#run.exprs.renderShell(command, this.scope);
 
@@ -253,6 +273,13 @@ export class AttemptContext implements TaskContext {
     if (Object.hasOwn(weft, name)) return weft[name];
     const own = this.#own;
     return own && Object.hasOwn(own, name) ? own[name] : this.#run.workflowEnv[name];
+  }
+
+  /** One of weft's own variables (none is built for a name not beginning `WEFT_`). */
+  #weftVariable(name: string): string | undefined {
+    if (!name.startsWith("WEFT_")) return undefined;
+    const weft = this.#weftVars();
+    return Object.hasOwn(weft, name) ? weft[name] : undefined;
   }
 
   #weftVars(): Record<string, string> {

@@ -4,8 +4,16 @@
  * `workflow` and `run` references.
  * @module
  */
-import { compileCondition, compileTemplate, type Scope, truthy, type Value } from "../expr/mod.ts";
+import {
+  compileCondition,
+  compileTemplate,
+  type Place,
+  type Scope,
+  truthy,
+  type Value,
+} from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
+import { TASK_VARIABLES } from "../model/weft_vars.ts";
 import type { RunTrigger } from "./events.ts";
 import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
@@ -70,6 +78,24 @@ export class Expressions {
   renderJson(text: string, scope: Scope): string {
     if (!text.includes("${")) return text;
     return this.#template(text).renderJson(scope);
+  }
+
+  /**
+   * Interpolates `text`, each value given to `place` (its text, the offset of its `${`,
+   * whether written raw(...)) and what it returns inserted (expr/template.ts).
+   */
+  renderPlaced(text: string, scope: Scope, place: Place): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).renderPlaced(scope, place);
+  }
+
+  /**
+   * Interpolates a form body (application/x-www-form-urlencoded): each value
+   * percent-encoded so it stays inside its field (see expr/form_text.ts).
+   */
+  renderForm(text: string, scope: Scope): string {
+    if (!text.includes("${")) return text;
+    return this.#template(text).renderForm(scope);
   }
 
   /**
@@ -222,8 +248,30 @@ function walk(value: Value, path: string[]): Value {
 }
 
 /**
+ * `env` with weft's own variables known before a task starts over it, as the task will
+ * see them (model/weft_vars.ts): `WEFT_RUN_ID`, `WEFT_WORKFLOW`, and with `taskId`
+ * `WEFT_TASK_ID`. The other per-task ones (`WEFT_ATTEMPT`, …) are `unknown(name)`:
+ * undefined by default, not the value in weft's own environment (a parent run's).
+ */
+export function withRunVariables(
+  source: Pick<ScopeSource, "runId" | "workflow">,
+  env: (name: string) => string | undefined,
+  taskId?: string,
+  unknown: (name: string) => string | undefined = () => undefined,
+): (name: string) => string | undefined {
+  return (name) => {
+    if (!name.startsWith("WEFT_")) return env(name);
+    if (name === "WEFT_RUN_ID") return source.runId;
+    if (name === "WEFT_WORKFLOW") return source.workflow.name;
+    if (name === "WEFT_TASK_ID" && taskId !== undefined) return taskId;
+    return TASK_VARIABLES.includes(name) ? unknown(name) : env(name);
+  };
+}
+
+/**
  * The scope a task's gate condition sees: `env` is the task's merged environment
- * (workflow, then its own `environment`, interpolated).
+ * (workflow, then its own `environment`, interpolated), with weft's own variables known
+ * before its start over it ({@link withRunVariables}).
  */
 export function conditionScope(
   source: ScopeSource & {
@@ -237,11 +285,14 @@ export function conditionScope(
   const own = node.leaf?.envBlocks
     ? source.exprs.renderEnvBlocks(
       node.leaf.envBlocks,
-      (env) => makeScope(source, env),
+      (env) => makeScope(source, withRunVariables(source, env, node.id)),
       (name) => base[name],
     )
     : {};
   // A condition's error message may quote these values.
   source.secrets?.addEnv(own);
-  return makeScope(source, (name) => Object.hasOwn(own, name) ? own[name] : base[name]);
+  return makeScope(
+    source,
+    withRunVariables(source, (name) => Object.hasOwn(own, name) ? own[name] : base[name], node.id),
+  );
 }

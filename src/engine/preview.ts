@@ -14,7 +14,7 @@
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
-import { Expressions, makeScope } from "./expressions.ts";
+import { Expressions, makeScope, withRunVariables } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { parseConnection } from "../model/connection.ts";
@@ -66,7 +66,11 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   };
   const secrets = new Secrets({ declared: workflow.secrets ?? [] });
   const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
-    const scope = makeScope(source, lookup);
+    // weft's per-task variables (WEFT_TASK_ID, …) are known when the task starts.
+    const scope = makeScope(
+      source,
+      withRunVariables(source, lookup, undefined, (name) => `<env.${name}>`),
+    );
     return (root, path) => {
       if (LATER.has(root)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);

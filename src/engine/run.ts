@@ -15,7 +15,7 @@ import type { AbortScope, StopReason } from "./abort.ts";
 import { runChildWorkflow } from "./child.ts";
 import type { CallerStop, Outcome, RunContext } from "./context.ts";
 import type { EngineEvent, RunReport, RunTrigger } from "./events.ts";
-import { type Expressions, makeScope } from "./expressions.ts";
+import { type Expressions, makeScope, withRunVariables } from "./expressions.ts";
 import type { Node } from "./nodes.ts";
 import { CALLBACK_GRACE_MS, type EngineOptions, type RunHandle } from "./options.ts";
 import { leftoverOutcome, snapshot } from "./outcomes.ts";
@@ -250,7 +250,7 @@ export class Run implements RunContext, RunHandle {
     const base = this.workflowEnv;
     const own = this.exprs.renderEnvBlocks(
       [defaults],
-      (env) => makeScope(this, env),
+      (env) => makeScope(this, withRunVariables(this, env)),
       (name) => base[name],
     );
     this.secrets.addEnv(own);

@@ -7,7 +7,7 @@
 import { ExpressionError } from "../expr/mod.ts";
 import { type Problem, WeftError } from "../model/errors.ts";
 import { defaultRegistry, type Registry } from "../tasks/mod.ts";
-import { Expressions, makeScope } from "./expressions.ts";
+import { Expressions, makeScope, withRunVariables } from "./expressions.ts";
 import { newRunId } from "./ids.ts";
 import { buildNodes, type NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
@@ -68,7 +68,11 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
   };
   const workflowEnv = collect(problems, () => ({
     ...base,
-    ...exprs.renderEnv(workflow.environment, makeScope(source, (name) => base[name])),
+    // Resolved once for the run: weft's per-task variables are unknown here (validate says so).
+    ...exprs.renderEnv(
+      workflow.environment,
+      makeScope(source, withRunVariables(source, (name) => base[name])),
+    ),
   }));
   if (problems.length > 0) throw new WeftError(problems);
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Scope } from "../expr/mod.ts";
-import { type Expressions, makeScope, type ScopeSource } from "./expressions.ts";
+import { type Expressions, makeScope, type ScopeSource, withRunVariables } from "./expressions.ts";
 import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { Secrets } from "./secrets.ts";
@@ -42,7 +42,10 @@ export function startSecrets(
   for (const value of options.secretValues ?? []) secrets.add(value);
   secrets.protect([options.workflow.name]);
   const atStart = (env: (name: string) => string | undefined): Scope => {
-    const scope = makeScope(source, env);
+    const later = (): never => {
+      throw new NotYetKnown();
+    };
+    const scope = makeScope(source, withRunVariables(source, env, undefined, later));
     return (root, path) => {
       if (root === "tasks" || root === "item" || root === "index") throw new NotYetKnown();
       return scope(root, path);

@@ -43,7 +43,12 @@ export {
   truthy,
   type Value,
 } from "./value.ts";
-export { type CompiledTemplate, compileTemplate, referencedValues } from "./template.ts";
+export {
+  type CompiledTemplate,
+  compileTemplate,
+  type Place,
+  referencedValues,
+} from "./template.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 
 /** A compiled expression. */

@@ -4,7 +4,7 @@
  *
  * | where the `${` stands                 | the value                                      |
  * |---------------------------------------|------------------------------------------------|
- * | the very start of the path (the base) | inserted as written: it may name any folder, or be a whole glob |
+ * | the very start of the template (the base) | inserted as written: it may name any folder, or be a whole glob |
  * | anywhere else                         | inserted as written if it holds no `/` or `\` (it stays inside one name), does not make a name read `.` or `..`, and — in a glob — holds none of `* ? [ ] { } ( ) ,` (which the glob would read as a pattern); else refused |
  *
  * A value written `${raw(...)}` is inserted as written wherever it stands (a value

@@ -68,6 +68,35 @@ export function isPosixFamilyShell(shell: string): boolean {
 }
 
 /**
+ * Why `shell` (a task's, `defaults.shell` or a processor's) cannot start: weft runs it as
+ * one program, a name or a path, with `-c COMMAND` (tasks/shell.ts), never splitting it,
+ * so `/usr/bin/env bash` or `bash --posix` is looked for as a program of that whole name
+ * and is not found. Null when it holds no blank inside (blanks around it are trimmed).
+ * `offset` is the first blank's, in `shell` as written. The caller lets pass a path that
+ * names an existing file (a folder with a blank in its name).
+ */
+export function shellWordsTrouble(
+  shell: string,
+): { offset: number; message: string; hint: string } | null {
+  const trimmed = shell.trim();
+  const inside = trimmed.search(/\s/);
+  if (inside < 0) return null;
+  const words = trimmed.split(/\s+/);
+  // `/usr/bin/env bash`: the shell env would have started is the one to write.
+  const envFirst = words[0].split("/").at(-1) === "env";
+  const program = (envFirst ? words.slice(1).find((w) => !w.startsWith("-")) : words[0]) ??
+    words[0];
+  return {
+    offset: shell.indexOf(trimmed) + inside,
+    message: `shell ${JSON.stringify(trimmed)} has arguments, and weft runs \`shell\` as one ` +
+      `program: it would look for a program named ${JSON.stringify(trimmed)} and not find it`,
+    hint: "`shell` is one program, a name or a path, without arguments; write " +
+      `\`shell: ${program}\`` +
+      (isPosixFamilyShell(program) ? ", or set the options in the command (`set -o posix`)" : ""),
+  };
+}
+
+/**
  * Why a command with `${...}` cannot run under `shell` (not POSIX-family, see
  * {@link isPosixFamilyShell}): python, perl, fish... would get the literal text
  * `"${WEFT_V_1}"` and never the value. Shared by `weft validate` and the run; `quote`

@@ -7,12 +7,13 @@
  *   the quotes go and it becomes a placeholder, typed by its context as the literal was;
  * - inside a longer literal (`'%${params.q}%'`): the literal is cut around it and joined
  *   with `||` to the value as text: `('%' || CAST($1 AS TEXT) || '%')`;
- * - next to a name or number (`users_${x}`), after a `.`, right after a keyword that a
- *   name follows (`FROM ${t}` outside parentheses, `JOIN`, `INTO`, `UPDATE`, `TABLE`,
- *   `ORDER BY`/`GROUP BY`, `AS`, `SET`, …: a parameter there is a syntax error or, after
- *   `BY`, a constant that silently sorts or groups nothing), inside a quoted identifier,
- *   a comment or a PostgreSQL dollar-quoted body: refused, since a parameter cannot be
- *   (part of) a name or code. The lexing follows PostgreSQL's and SQLite's common rules:
+ * - next to a name or number (`users_${x}`), after a `.`, where a table or column name
+ *   stands (right after `JOIN`, `INTO`, `AS`, …, or at an item of a list of names:
+ *   `FROM a, b`, `ORDER BY`/`GROUP BY` lists, `RETURNING`, `USING (…)`: sql_clauses.ts),
+ *   in a `PRAGMA`, inside a quoted identifier, a comment or a PostgreSQL dollar-quoted
+ *   body: refused, since a parameter cannot be (part of) a name or code (after `BY` it
+ *   would be a constant that silently sorts or groups nothing). The lexing follows
+ *   PostgreSQL's and SQLite's common rules:
  *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
  *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
  *   sql_statements.ts, so that validating and running agree).
@@ -21,6 +22,7 @@
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
 import { DOLLAR_TAG } from "./sql_statements.ts";
+import { SqlClauses } from "./sql_clauses.ts";
 
 export {
   hasSecondStatement,
@@ -83,16 +85,18 @@ export function renderSql(
   const out: string[] = [];
   const blank = new BlankPrefix(out);
   let state: State = { kind: "code" };
-  /** Parentheses open in code: `FROM` inside them may take a value (`EXTRACT(YEAR FROM x)`). */
-  let depth = 0;
+  /** Where names stand: clauses and parentheses of the code read so far. */
+  const clauses = new SqlClauses();
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
     while (i < literal.length) {
       const step = advance(state, literal, i, out.length);
-      if (state.kind === "code" && step.next === i + 1) {
-        if (literal[i] === "(") depth++;
-        else if (literal[i] === ")") depth = Math.max(0, depth - 1);
+      if (state.kind === "code") {
+        // In code, a step is one character or the start of an opaque token or comment.
+        if (step.state.kind === "code") clauses.char(literal[i]);
+        else if (step.state.kind.endsWith("comment")) clauses.flush();
+        else clauses.token();
       }
       out.push(literal.slice(i, step.next));
       if (step.closedCut) out.push(")");
@@ -121,10 +125,9 @@ export function renderSql(
         // `${x}(` would read the value as a function's name.
         throw refuse("for a name or a part of one");
       }
-      const keyword = /([A-Za-z]+)\s*$/.exec(literal)?.[1].toLowerCase();
-      if (keyword && NAME_FOLLOWS.has(keyword) && (keyword !== "from" || depth === 0)) {
-        throw refuse(`for a name, after ${keyword.toUpperCase()}`);
-      }
+      const name = clauses.refusal();
+      if (name) throw refuse(name);
+      clauses.token();
       out.push(mark);
       continue;
     }
@@ -150,30 +153,6 @@ export function renderSql(
   if (state.kind === "string" && state.cut) out.push(")");
   return { sql: out.join(""), params };
 }
-
-/**
- * Keywords a table, column or other name follows (PostgreSQL and SQLite grammar), where a
- * parameter cannot stand. `FROM` only outside parentheses: inside them it also takes
- * values (`EXTRACT(YEAR FROM x)`, `SUBSTRING(s FROM 2)`, `TRIM(BOTH FROM s)`).
- */
-const NAME_FOLLOWS = new Set([
-  "from",
-  "join",
-  "into",
-  "update",
-  "table",
-  "by",
-  "as",
-  "set",
-  "index",
-  "view",
-  "trigger",
-  "schema",
-  "database",
-  "column",
-  "references",
-  "collate",
-]);
 
 /** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */
 class BlankPrefix {

@@ -7,6 +7,7 @@ import type { Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { Parser } from "./parser.ts";
+import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
@@ -62,18 +63,30 @@ export interface CompiledTemplate {
    */
   renderJson(scope: Scope): string;
   /**
+   * For a form body (application/x-www-form-urlencoded): each value percent-encoded as a
+   * URL query value, so it stays inside its field; the whole text and `${raw(...)}` as
+   * written. See form_text.ts.
+   */
+  renderForm(scope: Scope): string;
+  /**
    * Each value's text is given to `place` with the offset of its `${` and what `place`
    * returns is inserted: for fields where a value must stay inside its place (a mail
    * address, a header value) and `place` refuses, by throwing ExpressionError, a value
    * that would add syntax there.
    */
-  renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string;
+  renderPlaced(scope: Scope, place: Place): string;
   /**
    * For validating shell commands before a run: the first substitution renderShell
    * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter).
    */
   checkShell(): ExpressionError | undefined;
 }
+
+/**
+ * Places one value in {@link CompiledTemplate.renderPlaced}: its text, the offset of its
+ * `${` in the template, and whether it is written `${raw(...)}`; returns what is inserted.
+ */
+export type Place = (text: string, offset: number, raw: boolean) => string;
 
 interface Substitution {
   evaluate: Evaluator;
@@ -184,12 +197,16 @@ class Template implements CompiledTemplate {
     return buildJsonText(this.literals, this.#values(scope));
   }
 
-  renderPlaced(scope: Scope, place: (text: string, offset: number) => string): string {
+  renderForm(scope: Scope): string {
+    return buildFormText(this.literals, this.#values(scope));
+  }
+
+  renderPlaced(scope: Scope, place: Place): string {
     const { literals, substitutions } = this;
     let text = literals[0];
     for (let k = 0; k < substitutions.length; k++) {
-      const { evaluate, offset } = substitutions[k];
-      text += place(stringify(evaluate(scope)), offset) + literals[k + 1];
+      const { evaluate, offset, raw } = substitutions[k];
+      text += place(stringify(evaluate(scope)), offset, raw) + literals[k + 1];
     }
     return text;
   }

@@ -77,6 +77,26 @@ export function trimmedBounds(value: string, atStart: boolean): [number, number]
 }
 
 /**
+ * Why a value placed into a `Cookie` header (after its start) cannot stay inside one
+ * cookie's value, or undefined: RFC 6265 §4.1.1 allows only cookie-octets there — visible
+ * ASCII but `"`, `,`, `;` and `\` — so a `;` (or `,`, which some servers split on) would
+ * start another cookie (`session=${params.s}` with `s=x; role=admin`). The value itself
+ * is not quoted: a Cookie header is a credential.
+ */
+export function cookieValueTrouble(value: string): string | undefined {
+  const bad = /[^\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]/.exec(value);
+  if (!bad) return undefined;
+  const c = bad[0];
+  const what = c === " "
+    ? "a space"
+    : /[\x21-\x7e]/.test(c)
+    ? JSON.stringify(c)
+    : `the character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  return `a value holds ${what} (at character ${bad.index + 1}), which a cookie's value cannot ` +
+    "hold (RFC 6265: it could start another cookie)";
+}
+
+/**
  * Sets header `name` to `raw` (trimmed) on `headers` and returns the value set. Throws
  * Error naming the header, the name quoted as data, for a name that is not a token or is
  * `Host`/`Content-Length`, and for a value holding a character fetch refuses (the value

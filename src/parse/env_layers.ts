@@ -7,10 +7,14 @@
  * `defaults.environment` or a task sets, or a defaults value reading a name only a task
  * sets, reads weft's own environment instead — mostly nothing — while the task sees the
  * name set: refused here, as a name set further down the same block is (order_checks.ts).
+ * Weft's own per-task variables (`WEFT_TASK_ID`, …; model/weft_vars.ts) lie above every
+ * block, as the task sees them: only the workflow's `environment`, resolved once before any
+ * task, cannot read them; its run-wide ones (`WEFT_RUN_ID`) every block reads.
  * @module
  */
 import { compileTemplate, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
+import { TASK_VARIABLES } from "../model/weft_vars.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -24,7 +28,11 @@ interface Setter {
   where: string;
   /** Which block the reading value can move into (below the name). */
   moveTo: string;
+  /** Set by weft itself for each task (model/weft_vars.ts), not by a block. */
+  weft?: boolean;
 }
+
+const WEFT_SETTER: Setter = { where: "weft", moveTo: "defaults.environment", weft: true };
 
 /**
  * Every `${env.NAME}` in the workflow's `environment` or `defaults.environment` that
@@ -54,6 +62,18 @@ export function envLayerProblems(data: unknown, map: SourceMap, file: string): P
         if (ref.name === name || Object.hasOwn(block, ref.name) || below(ref.name)) continue;
         const setter = later(ref.name);
         if (!setter) continue;
+        if (setter.weft) {
+          problems.push({
+            file,
+            ...map.inString([...path, name], ref.offset),
+            message: `${valueLabel(data, [...path, name])}: ${ref.name} is set by weft for ` +
+              `each task, and the workflow's environment is resolved once before any task, so ` +
+              `${ref.text} here reads nothing`,
+            hint: `move ${name} into defaults.environment, which is resolved for each task ` +
+              "(WEFT_RUN_ID and WEFT_WORKFLOW are known here)",
+          });
+          continue;
+        }
         problems.push({
           file,
           ...map.inString([...path, name], ref.offset),
@@ -75,7 +95,9 @@ export function envLayerProblems(data: unknown, map: SourceMap, file: string): P
     ["environment"],
     () => false,
     (name) =>
-      inDefaults(name)
+      TASK_VARIABLES.includes(name)
+        ? WEFT_SETTER
+        : inDefaults(name)
         ? { where: "defaults.environment", moveTo: "defaults.environment" }
         : taskSetters.get(name),
   );

@@ -13,7 +13,7 @@ import { notificationProblems } from "./notify_checks.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
+import { blankShellTrouble, isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 import { referenceTrouble } from "./reference_trouble.ts";
 import { processorStep, templatedStrings } from "./template_fields.ts";
@@ -114,6 +114,15 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
         SHELL_AS_WRITTEN,
         SHELL_HINT,
       );
+      const blank = blankShellTrouble(data.defaults.shell);
+      if (blank) {
+        scope.problems.push({
+          file,
+          ...map.inString(["defaults", "shell"], blank.offset),
+          message: `${valueLabel(data, ["defaults", "shell"])}: ${blank.message}`,
+          hint: blank.hint,
+        });
+      }
     }
   }
   // ...each over the layers below it only (env_layers.ts).

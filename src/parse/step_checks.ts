@@ -31,7 +31,7 @@ import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
-import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
+import { isPosixFamilyShell, nonPosixShellTrouble, shellWordsTrouble } from "../expr/shell.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -65,13 +65,18 @@ export function stepProblems(
       hint,
     });
   const type = step.type ?? "shell";
+  const blank = type === "shell" ? blankShellTrouble(step.shell) : null;
+  if (blank) at([...path, "shell"], blank.offset, blank.message, blank.hint);
   if (type === "shell" && typeof step.command === "string" && !isLiteralText(step.command)) {
     const template = compiled(step.command);
     const error = template?.checkShell();
     if (error) at([...path, "command"], error.offset, error.message, error.hint);
     const shell = shellOf(step, path, data);
     const first = template?.spans[0];
-    if (first && shell !== undefined && !isPosixFamilyShell(shell)) {
+    // A shell with arguments is refused for that, above or at defaults.shell (not here).
+    if (
+      first && shell !== undefined && !isPosixFamilyShell(shell) && !blankShellTrouble(shell)
+    ) {
       const trouble = nonPosixShellTrouble(shell);
       at([...path, "command"], first.start, trouble.message, trouble.hint);
     }
@@ -225,6 +230,24 @@ export function loopItemsProblem(
     }`,
     hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
   };
+}
+
+/**
+ * Why a `shell` value (a step's or `defaults.shell`) cannot start, when it holds a blank
+ * (expr/shell.ts shellWordsTrouble), or null; a path to an existing file passes (a
+ * folder with a blank in its name), as the run would start it.
+ */
+export function blankShellTrouble(
+  shell: unknown,
+): ReturnType<typeof shellWordsTrouble> {
+  if (typeof shell !== "string") return null;
+  const trouble = shellWordsTrouble(shell);
+  if (!trouble || !shell.trim().startsWith("/")) return trouble;
+  try {
+    return Deno.statSync(shell.trim()).isFile ? null : trouble;
+  } catch {
+    return trouble;
+  }
 }
 
 /**

@@ -58,6 +58,22 @@ export const TEMPLATED_FIELDS: Readonly<Record<string, readonly FieldPattern[]>>
   loop: [["items", "**"]],
 };
 
+/**
+ * The templated fields that name a file or a folder (README "Values in paths"): each
+ * `${...}` value in them is one name (expr/path.ts; tasks/path_field.ts applies it, and
+ * engine/attempt_context.ts to `cwd`), unless it starts the path or is written `raw(...)`.
+ * Keyed by step type; `*` for every step. A `sqlite:` connection's file is one too
+ * (database `config.connection`, after its scheme).
+ */
+export const PATH_FIELDS: Readonly<Record<string, readonly FieldPattern[]>> = {
+  "*": [["cwd"]],
+  javascript: [["script"]],
+  python: [["script"], ["interpreter"]],
+  database: [["config", "file"], ["config", "migrations_path"], ["config", "connection"]],
+  docker: [["config", "dockerfile"], ["config", "context"]],
+  data_processor: [["input", "path"], ["output", "path"]],
+};
+
 /** Fields holding a condition (an expression, `${...}` optional): expr_checks.ts reads them. */
 export const CONDITION_FIELDS: readonly FieldPattern[] = [["condition"]];
 

@@ -6,7 +6,7 @@
  * wrote (model/json_number.ts), at any depth, in YAML and JSON files alike.
  * @module
  */
-import { isWrittenNumber, writtenNumber } from "../model/json_number.ts";
+import { isWrittenNumber, JSON_NUMBER, writtenNumber } from "../model/json_number.ts";
 import type { PathSegment } from "./source_map.ts";
 import type { WrittenScalar } from "./written_keep.ts";
 
@@ -25,7 +25,8 @@ function dataStart(path: readonly PathSegment[]): number {
  * Gives each number in the `data` of the http tasks of `workflow` (the parsed model,
  * whose tasks sit at the same paths as in the data `scalars` were read from) whose text
  * a double would write otherwise the JSON token as written. Only those: `10` stays the
- * number 10, and a YAML-only spelling (`0012`, `+1`) stays its value. Each `data` touched
+ * number 10; a YAML-only spelling (`0012`, `+1`) is a validate error (unsendableNumbers)
+ * and would stay its value. Each `data` touched
  * is replaced by a copy, so the data the checks read keeps plain numbers. Returns how many
  * numbers it replaced.
  */
@@ -58,6 +59,8 @@ export function keepDataNumbers(
 export interface UnsendableNumber {
   path: PathSegment[];
   text: string;
+  /** The number read: Infinity or NaN, or the value a YAML-only spelling stands for. */
+  read: number;
   /** Where the text is written (an aliased number's is its anchor's), when known. */
   offset?: number;
 }
@@ -65,7 +68,11 @@ export interface UnsendableNumber {
 /**
  * The numbers of the `data` of the http tasks of `workflow` (the data as read, tasks at
  * the paths of `scalars`) that JSON has no token for: `1E400` (past a double's ~1.8e308,
- * read as Infinity), `.inf`, `-.inf`, `.nan`. JSON.stringify would send each as `null`.
+ * read as Infinity), `.inf`, `-.inf`, `.nan`, which JSON.stringify would send as `null`;
+ * and YAML spellings that are no JSON number token — `01234`, `007`, `+4915112345678`,
+ * `0x1F`, `0o17`, `.5` — which would go out as the value (1234, 7, 4915112345678, 31, 15,
+ * 0.5), losing the leading zeros, the `+` or the base the user wrote (a zip code, a phone
+ * number, a code).
  */
 export function unsendableNumbers(
   workflow: unknown,
@@ -74,13 +81,25 @@ export function unsendableNumbers(
   const found: UnsendableNumber[] = [];
   for (const { path, text, offset } of scalars) {
     const number = httpDataNumber(workflow, path);
-    if (number && !Number.isFinite(number.read)) found.push({ path, text, offset });
+    if (number && (!Number.isFinite(number.read) || !JSON_NUMBER.test(text))) {
+      found.push({ path, text, offset, read: number.read });
+    }
   }
   return found;
 }
 
 /** The validate problem of an {@link UnsendableNumber}. */
 export function unsendableProblem(number: UnsendableNumber): { message: string; hint: string } {
+  if (Number.isFinite(number.read)) {
+    const key = number.path.at(-1);
+    const written = typeof key === "string" ? `${key}: ${number.text}` : number.text;
+    const value = JSON.stringify(number.read);
+    return {
+      message: `\`${written}\` would be sent as the number ${value}`,
+      hint: `JSON has no number written ${number.text}; quote it to send the text: ` +
+        `"${number.text}" (or write ${value} to send the number)`,
+    };
+  }
   return {
     message: `the number ${number.text} cannot be sent as JSON`,
     hint: `JSON has no infinity or NaN and a double stops near 1.8e308 (it would go out as ` +

@@ -69,12 +69,24 @@ const CANNOT_OPEN: FaultEntry = {
   elsewhere: true,
 };
 
+/**
+ * SQLite's "attempt to write a readonly database": a read-only mount, or a weft.kv or
+ * folder (where its journal goes) this user may not write — a permission problem as
+ * often (a root-owned home): {@link refineFault}'s test write tells which.
+ */
+const READONLY_DB: FaultEntry = {
+  reason: "the history database cannot be written",
+  hint: "check that the folder and weft.kv can be written (owner and mode)",
+  elsewhere: true,
+};
+
 /** What a failed test write can tell of a vague fault (see {@link refineFault}). */
 const PROBED = ["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"];
 
 const BY_MESSAGE: [RegExp, FaultEntry][] = [
   [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
-  [/read-only file system|attempt to write a readonly database/i, BY_CODE.EROFS],
+  [/read-only file system/i, BY_CODE.EROFS],
+  [/attempt to write a readonly database/i, READONLY_DB],
   [/database is locked|database table is locked/i, {
     reason: "the history database stayed locked by another process",
     hint: "try again once the other weft command (or whatever holds weft.kv open) has finished",
@@ -125,18 +137,19 @@ const PROBE_BYTES = 64 * 1024;
 /**
  * Makes a vague fault precise: SQLite (hence Deno KV's openKv) reports a full disk met
  * while opening its database as a plain "disk I/O error", and a read-only folder as
- * "unable to open database file", with no errno; and Deno has no statfs. When `error`
+ * "unable to open database file" or "attempt to write a readonly database" (also said for
+ * a folder or file it may not write), with no errno; and Deno has no statfs. When `error`
  * reads as one of these, this writes a uniquely named 64 KiB test file in `folder` (an
  * existing folder) and removes it again (a full tmpfs leaves it empty); if that write
  * fails with ENOSPC, EDQUOT, EROFS, EACCES or EPERM, resolves to an error carrying that
  * code (message: the original one plus what the test found; cause: the original), so
  * {@link describeFault} says "no space left on the device", "the file system is
- * read-only", ... and {@link isDiskFull} is true for a full disk. Any other error, or a
+ * read-only", "permission denied", ... and {@link isDiskFull} is true for a full disk. Any other error, or a
  * probe that succeeds or fails otherwise, resolves to `error` unchanged. Never throws.
  */
 export async function refineFault(error: unknown, folder: string): Promise<unknown> {
   const entry = faultEntry(error);
-  if (entry !== BY_CODE.EIO && entry !== CANNOT_OPEN) return error;
+  if (entry !== BY_CODE.EIO && entry !== CANNOT_OPEN && entry !== READONLY_DB) return error;
   const probe = `${folder}/.weft-space-probe-${crypto.randomUUID()}`;
   try {
     await Deno.writeFile(probe, new Uint8Array(PROBE_BYTES), { createNew: true, mode: 0o600 });

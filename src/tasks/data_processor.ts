@@ -19,6 +19,7 @@ import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { pathField } from "./path_field.ts";
 import { quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 import { nodeBuiltin } from "../path.ts";
@@ -40,8 +41,8 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
     const base = ctx.workflowDir ?? ctx.cwd;
     // A value is a name in these paths, never `..` or a pattern (expr/path.ts); the
     // engine records the ExpressionError thrown for one as the task's failure.
-    const output = resolve(base, ctx.interpolatePath(task.output.path, false));
-    const pattern = ctx.interpolatePath(task.input.path, true);
+    const output = resolve(base, pathField(ctx, "output.path", task.output.path));
+    const pattern = pathField(ctx, "input.path", task.input.path, true);
     let inputs: string[];
     try {
       inputs = matchFiles(base, pattern).filter((path) => path !== output);

@@ -12,7 +12,7 @@
  * @module
  */
 import { emitUntilExit, forEachByteLine, lineText } from "./byte_lines.ts";
-import { notFoundReason, startFailure } from "./start_errors.ts";
+import { notFoundReason, startFailure, WorkingDirectoryError } from "./start_errors.ts";
 import {
   buildArgv,
   buildsImage,
@@ -25,6 +25,7 @@ import {
 import { dockerTaskSecrets } from "./env_secrets.ts";
 import { emitMarked } from "./emit_marked.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { pathField } from "./path_field.ts";
 import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 
 /** What the docker runner reads: the task (or step) with its `config`. */
@@ -57,7 +58,8 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   const config = task.config;
   // Every argv is worked out first: a bad value fails the task before anything starts.
   // Errors (DockerConfigError, an expression's) are thrown: the engine fails the task.
-  const build = buildsImage(config) ? buildArgv(config, ctx.interpolate) : null;
+  const path = (field: string, text: string) => pathField(ctx, field, text);
+  const build = buildsImage(config) ? buildArgv(config, ctx.interpolate, path) : null;
   const tags = build ? resolvedTags(config, ctx.interpolate) : [];
   const name = containerName(ctx.runId, ctx.taskId, ctx.attempt);
   const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate) : null;
@@ -201,6 +203,7 @@ async function removeContainer(ctx: TaskContext, name: string): Promise<void> {
 }
 
 function spawnError(error: unknown, cwd: string): string {
+  if (error instanceof WorkingDirectoryError) return error.reason;
   if (error instanceof Deno.errors.NotFound) {
     return notFoundReason(cwd, ownText("docker is not installed: no `docker` program on PATH"));
   }

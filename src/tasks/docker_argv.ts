@@ -34,16 +34,24 @@ export function buildsImage(config: DockerConfig): boolean {
 /**
  * `build [-f DOCKERFILE] [-t TAG]… [--build-arg K=V]… CONTEXT`. `context` defaults to
  * `.`; both paths are as the docker CLI reads them, relative to the task's working
- * directory (the workflow file's folder unless the task sets `cwd`).
+ * directory (the workflow file's folder unless the task sets `cwd`). `path` interpolates
+ * these two host paths (tasks/path_field.ts: a value is one name), given the field's name;
+ * by default as `interpolate` (a preview).
  */
-export function buildArgv(config: DockerConfig, interpolate: Interpolate): string[] {
+export function buildArgv(
+  config: DockerConfig,
+  interpolate: Interpolate,
+  path: (field: string, text: string) => string = (_, text) => interpolate(text),
+): string[] {
   const argv = ["build"];
-  if (config.dockerfile !== undefined) argv.push("-f", interpolate(config.dockerfile));
+  if (config.dockerfile !== undefined) {
+    argv.push("-f", path("config.dockerfile", config.dockerfile));
+  }
   for (const tag of resolvedTags(config, interpolate)) argv.push("-t", tag);
   for (const [name, value] of Object.entries(config.build_args ?? {})) {
     argv.push("--build-arg", `${name}=${interpolate(value)}`);
   }
-  const context = interpolate(config.context ?? ".");
+  const context = path("config.context", config.context ?? ".");
   if (context === "") throw new DockerConfigError(ownText("`context` is empty"));
   // `-` would mean "read the context from stdin", `-x` an option: keep it a path.
   argv.push(context.startsWith("-") ? `./${context}` : context);

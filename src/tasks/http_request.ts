@@ -9,7 +9,7 @@
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
-import { setCheckedHeader } from "../model/http_header.ts";
+import { cookieValueTrouble, setCheckedHeader } from "../model/http_header.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
 
@@ -58,7 +58,10 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
 
   const headers = new Headers();
   for (const [name, value] of Object.entries(task.headers ?? {})) {
-    setCheckedHeader(headers, name, ctx.interpolate(value));
+    const text = name.toLowerCase() === "cookie"
+      ? cookieHeader(name, value, ctx)
+      : ctx.interpolate(value);
+    setCheckedHeader(headers, name, text);
   }
 
   // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
@@ -74,9 +77,13 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
     if (typeof task.data === "string") {
-      // Sent as JSON, the text is built so that no value adds JSON syntax (expr/json_text.ts).
-      body = JSON_TYPE.test(headers.get("content-type") ?? "")
+      // Sent as JSON, the text is built so that no value adds JSON syntax (expr/json_text.ts);
+      // as a form, so that no value adds a field (expr/form_text.ts).
+      const type = headers.get("content-type") ?? "";
+      body = JSON_TYPE.test(type)
         ? ctx.interpolateJson(task.data)
+        : FORM_TYPE.test(type)
+        ? ctx.interpolateForm(task.data)
         : ctx.interpolate(task.data);
     } else {
       body = JSON.stringify(interpolateDeep(task.data, ctx));
@@ -92,6 +99,28 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
 
 /** A JSON media type: `application/json`, `application/problem+json`, … (RFC 6839 §3.1). */
 const JSON_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+/** The form media type (WHATWG URL §5; any case, parameters allowed). */
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/**
+ * A Cookie header's value interpolated: a value after its start must stay inside one
+ * cookie's value (model/http_header.ts cookieValueTrouble); one that starts the header
+ * (`${env.COOKIES}`, the base) and `${raw(...)}` are taken as written.
+ */
+function cookieHeader(name: string, written: string, ctx: TaskContext): string {
+  const start = written.length - written.trimStart().length;
+  return ctx.interpolatePlaced(written, (text, offset, raw) => {
+    const trouble = raw || offset === start ? undefined : cookieValueTrouble(text);
+    if (trouble) {
+      throw new Error(
+        `header ${quoteData(JSON.stringify(name))}: ${trouble}; refused (a value fills one ` +
+          "cookie's value: percent-encode it, or write raw(...) around a value that is cookies on purpose)",
+      );
+    }
+    return text;
+  });
+}
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
   if ("bearer" in auth) return `Bearer ${ctx.interpolate(auth.bearer)}`;

@@ -12,11 +12,12 @@ import {
   scriptEnv,
 } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
+import { pathField } from "./path_field.ts";
 import { quoteData } from "../model/data_text.ts";
 
 /** A python task's fields. */
 export interface PythonConfig extends ScriptConfig {
-  /** A program name looked up on PATH, or a path (default `python3`); `${...}` is interpolated. */
+  /** A program name looked up on PATH, or a path (default `python3`); `${...}` is interpolated, a value as one name. */
   interpreter?: string;
 }
 
@@ -31,7 +32,7 @@ export function runPython(
   extraEnv: Record<string, string> = {},
 ): Promise<TaskResult> {
   return runScript(config, ctx, (source) => {
-    const interpreter = ctx.interpolate(config.interpreter ?? "").trim() || "python3";
+    const interpreter = pathField(ctx, "interpreter", config.interpreter ?? "").trim() || "python3";
     const shown = quoteData(JSON.stringify(interpreter));
     const env = scriptEnv(ctx, extraEnv);
     // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.

@@ -8,18 +8,19 @@ import { dirname, resolve } from "node:path";
 import type * as NodeUrl from "node:url";
 import type * as NodeFs from "node:fs";
 import { emitUntilExit } from "./byte_lines.ts";
-import { notFoundReason, startFailure } from "./start_errors.ts";
+import { notFoundReason, startFailure, WorkingDirectoryError } from "./start_errors.ts";
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { nodeBuiltin, specialFileKind } from "../path.ts";
 import { byteLength, MAX_ARG_STRLEN } from "./exec_limits.ts";
+import { pathField } from "./path_field.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
 
 /** A script task's source: a file (`script`) or inline text (`code`), and its arguments. */
 export interface ScriptConfig {
-  /** A file, relative to the workflow file; `${...}` is interpolated. */
+  /** A file, relative to the workflow file; `${...}` is interpolated, a value as one name. */
   script?: string;
   /** Inline source, passed to the interpreter on stdin; not interpolated (it is code). */
   code?: string;
@@ -43,7 +44,8 @@ export interface ScriptSource {
  */
 export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSource | string {
   if (config.code !== undefined) return { script: "-", stdin: config.code };
-  const written = ctx.interpolate(config.script ?? "");
+  // A path: a value in it is one name, never `..` or more folders (path_field.ts).
+  const written = pathField(ctx, "script", config.script ?? "");
   const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
   let stat: Deno.FileInfo | undefined;
   try {
@@ -245,6 +247,7 @@ async function spawnAndWait(ctx: TaskContext, launch: ScriptLaunch): Promise<Tas
 }
 
 function startError(launch: ScriptLaunch, cwd: string, error: unknown): string {
+  if (error instanceof WorkingDirectoryError) return error.reason;
   if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, launch.notFound);
   const what = quoteData(JSON.stringify(launch.cmd));
   if (error instanceof Deno.errors.PermissionDenied) {

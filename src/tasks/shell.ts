@@ -16,7 +16,12 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
-import { directoryExists, notFoundReason, startFailure } from "./start_errors.ts";
+import {
+  directoryExists,
+  notFoundReason,
+  startFailure,
+  WorkingDirectoryError,
+} from "./start_errors.ts";
 import { emitUntilExit } from "./byte_lines.ts";
 import { emitMarked } from "./emit_marked.ts";
 import { INLINE_COMMAND_BYTES, prepareShell, type ShellLaunch } from "./shell_launch.ts";
@@ -135,6 +140,7 @@ function programError(error: unknown): { code: number; message: string } | null 
 
 /** Why the shell did not start: weft's words, the shell's name and the OS's message quoted. */
 function spawnError(shell: string, cwd: string, error: unknown): string {
+  if (error instanceof WorkingDirectoryError) return error.reason;
   const what = `cannot start shell ${quoteData(JSON.stringify(shell))}`;
   if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, `${what}: not found`);
   if (error instanceof Deno.errors.PermissionDenied) return `${what}: permission denied`;

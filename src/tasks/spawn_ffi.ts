@@ -27,7 +27,7 @@ import { type FdReactor, fdReactor } from "./_fd_reactor.ts";
 import { superviseGroup } from "./_process_group.ts";
 import { TaskProcess } from "./_escapes.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
-import { openFilesError } from "./start_errors.ts";
+import { openFilesError, workingDirectoryFault } from "./start_errors.ts";
 import { execLimitFailure } from "./exec_limits.ts";
 
 /** posix_spawn calls in flight (see libcSpawn's `block`). */
@@ -37,6 +37,7 @@ const EACCES = 13;
 const EPERM = 1;
 const ENOTDIR = 20;
 const E2BIG = 7;
+const ELOOP = 40;
 
 /** Whether {@link FfiSpawner} can work here: Linux, glibc with the symbols, FFI allowed. */
 export function ffiSpawnAvailable(): boolean {
@@ -50,8 +51,9 @@ export function ffiSpawnAvailable(): boolean {
  * - `killSignal` aborted: SIGKILL to the group at once.
  * - When the leader exits, whatever is left of its group is SIGKILLed.
  *
- * `spawn` rejects with `Deno.errors.NotFound` when the program or the cwd does not exist,
- * and `Deno.errors.PermissionDenied` when the program exists but cannot be executed.
+ * `spawn` rejects with a WorkingDirectoryError (start_errors.ts) when the cwd cannot be
+ * entered, `Deno.errors.NotFound` when the program does not exist, and
+ * `Deno.errors.PermissionDenied` when it exists but cannot be executed.
  */
 export class FfiSpawner implements ProcessSpawner {
   readonly #resolved = new Map<string, string>();
@@ -187,6 +189,11 @@ function adoptWriteEnd(libc: NonNullable<ReturnType<typeof loadLibc>>, fd: numbe
 }
 
 function spawnError(cmd: string, errno: number, cwd: string | undefined): Error {
+  // The chdir and the exec report the same errnos: the directory is probed to tell which.
+  if (cwd !== undefined && CWD_ERRNOS.has(errno)) {
+    const fault = workingDirectoryFault(cwd);
+    if (fault) return fault;
+  }
   if (errno === ENOENT || errno === ENOTDIR) {
     return new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
   }
@@ -211,6 +218,8 @@ function spawnError(cmd: string, errno: number, cwd: string | undefined): Error 
 }
 
 const ENAMETOOLONG = 36;
+/** What chdir can fail with (chdir(2)), and EPERM, which exec reports for the same causes. */
+const CWD_ERRNOS = new Set([ENOENT, ENOTDIR, EACCES, EPERM, ELOOP]);
 /** Linux's limits (limits.h): bytes in one path name, and in a whole path with its NUL. */
 const NAME_MAX = 255;
 const PATH_MAX = 4096;

@@ -15,6 +15,7 @@ import { superviseGroup } from "./_process_group.ts";
 import { TaskProcess, watchEscapes } from "./_escapes.ts";
 import { checkExecLimits, execLimitFailure, isE2big } from "./exec_limits.ts";
 import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
+import { workingDirectoryFault } from "./start_errors.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
 export { DEFAULT_KILL_GRACE_MS, signalGroup } from "./_process_group.ts";
@@ -47,9 +48,10 @@ export function spawnMethod(): "posix_spawn" | "setsid" | "detached" {
  * - When the leader exits, whatever is left of its group is SIGKILLed, so no
  *   background grandchild outlives its task or holds the output pipes open.
  *
- * `spawn` throws (or, through FFI, rejects with) `Deno.errors.NotFound` when the program
- * or the cwd does not exist, and `Deno.errors.PermissionDenied` when the program exists
- * but cannot be executed, and an ExecLimitError (exec_limits.ts) when an argument or
+ * `spawn` throws (or, through FFI, rejects with) a WorkingDirectoryError when the cwd
+ * cannot be entered (missing, not a folder, denied, a link loop), `Deno.errors.NotFound`
+ * when the program does not exist, `Deno.errors.PermissionDenied` when it exists but
+ * cannot be executed, and an ExecLimitError (exec_limits.ts) when an argument or
  * environment string is over the kernel's limit (checked before anything starts) or exec
  * failed with E2BIG.
  */
@@ -88,7 +90,8 @@ export class DenoSpawner implements ProcessSpawner {
     } catch (error) {
       task.release();
       if (isE2big(error)) throw execLimitFailure(options.cmd, options.args, options.env);
-      throw error;
+      // The child's chdir and exec fail alike (NotFound, PermissionDenied, …): say which.
+      throw (options.cwd !== undefined && workingDirectoryFault(options.cwd)) || error;
     }
     const pid = child.pid;
     task.started(pid);

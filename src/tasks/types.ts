@@ -3,6 +3,7 @@
  * passes in (so tests and benchmarks can swap it).
  * @module
  */
+import type { Place } from "../expr/mod.ts";
 
 /** Output stream of a task (engine/events.ts passes it on to subscribers). */
 export type OutputStream = "stdout" | "stderr";
@@ -121,6 +122,17 @@ export interface TaskContext {
    * for a value that would add JSON syntax.
    */
   interpolateJson(text: string): string;
+  /**
+   * Interpolate `${...}` into a form body (application/x-www-form-urlencoded): each value
+   * percent-encoded as a URL query value, so it cannot add a field (see expr/form_text.ts).
+   */
+  interpolateForm(text: string): string;
+  /**
+   * Interpolate `${...}`, each value's text given to `place` with the offset of its `${`
+   * and whether it is written `raw(...)`, and what `place` returns inserted: for a field
+   * whose values a runner checks itself (a Cookie header's). `place` may throw.
+   */
+  interpolatePlaced(text: string, place: Place): string;
   /**
    * Interpolate `${...}` into a shell command so that no value can be read as shell
    * syntax: each value is passed through an extra environment variable.

@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import type { TaskOf } from "../../model/task.ts";
 import { ownText, quoteData } from "../../model/data_text.ts";
 import { emitMarked } from "../emit_marked.ts";
+import { connectionField, pathField, PathFieldError } from "../path_field.ts";
 import { ExpressionError } from "../../expr/mod.ts";
 import { type BoundSql, renderSql } from "../../expr/sql.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
@@ -52,7 +53,7 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     const conn = connectionOf(config.connection, ctx);
     db = await connect(conn, ctx);
     if (config.migrations_path) {
-      const folder = ctx.interpolate(config.migrations_path);
+      const folder = databasePath(ctx, "migrations_path", config.migrations_path);
       const report = await runMigrations(db, folder, config, ctx);
       outputs.migrations_applied = String(report.applied.length);
       if (report.failed) {
@@ -60,7 +61,7 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
       }
     }
     if (config.file) {
-      const file = ctx.interpolate(config.file);
+      const file = databasePath(ctx, "file", config.file);
       await step(`running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
       emitMarked(ctx, "stderr", `ran ${quoteData(file)}`);
     }
@@ -98,11 +99,24 @@ function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
   }
 }
 
-/** The interpolated, parsed connection. */
+/**
+ * A file or folder field interpolated as a path (a value is one name in it: path_field.ts);
+ * a value that would leave the folder fails the task naming the field.
+ */
+function databasePath(ctx: TaskContext, field: string, written: string): string {
+  try {
+    return pathField(ctx, field, written);
+  } catch (e) {
+    throw e instanceof PathFieldError ? new TaskFailure(e.message) : e;
+  }
+}
+
+/** The interpolated, parsed connection (a sqlite: file as a path: path_field.ts). */
 function connectionOf(written: string, ctx: TaskContext): Connection {
   try {
-    return parseConnection(ctx.interpolate(written), ctx.cwd);
+    return parseConnection(connectionField(ctx, "connection", written), ctx.cwd);
   } catch (e) {
+    if (e instanceof PathFieldError) throw new TaskFailure(e.message);
     const hint = e instanceof ConnectionError ? ` (${e.hint})` : "";
     throw new TaskFailure(`connection: ${quoteData((e as Error).message)}${hint}`);
   }
