@@ -14,7 +14,7 @@
  */
 import { compileTemplate, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
-import { TASK_VARIABLES } from "../model/weft_vars.ts";
+import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -70,7 +70,7 @@ export function envLayerProblems(data: unknown, map: SourceMap, file: string): P
               `each task, and the workflow's environment is resolved once before any task, so ` +
               `${ref.text} here reads nothing`,
             hint: `move ${name} into defaults.environment, which is resolved for each task ` +
-              "(WEFT_RUN_ID and WEFT_WORKFLOW are known here)",
+              `(${RUN_VARIABLES.join(" and ")} are known here)`,
           });
           continue;
         }

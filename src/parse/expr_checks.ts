@@ -126,7 +126,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     }
   }
   // ...each over the layers below it only (env_layers.ts).
-  scope.problems.push(...envLayerProblems(data, map, file));
+  pushAll(scope.problems, envLayerProblems(data, map, file));
   if (isObject(data) && Array.isArray(data.alerts)) {
     data.alerts.forEach((alert, i) => {
       if (!isObject(alert)) return;
