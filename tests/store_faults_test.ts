@@ -20,7 +20,7 @@ import { ensurePrivateDir, LogWriter } from "../src/store/log_files.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
-import { ensureReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
+import { makeReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -80,14 +80,19 @@ Deno.test("ensurePrivateDir: creates missing folders 0700; an existing folder ke
   const dir = testTempDir("dirs-");
   await Deno.mkdir(`${dir}/theirs`);
   await Deno.chmod(`${dir}/theirs`, 0o755);
-  await ensurePrivateDir(`${dir}/theirs/a/b`);
+  ensurePrivateDir(`${dir}/theirs/a/b`);
   assert.equal((await Deno.stat(`${dir}/theirs`)).mode! & 0o777, 0o755);
   assert.equal((await Deno.stat(`${dir}/theirs/a`)).mode! & 0o777, 0o700);
   assert.equal((await Deno.stat(`${dir}/theirs/a/b`)).mode! & 0o777, 0o700);
-  await ensurePrivateDir(`${dir}/theirs`); // exists: nothing changes
+  ensurePrivateDir(`${dir}/theirs`); // exists: nothing changes
   assert.equal((await Deno.stat(`${dir}/theirs`)).mode! & 0o777, 0o755);
   await Deno.writeTextFile(`${dir}/file`, "");
-  const error = await ensurePrivateDir(`${dir}/file`).then(() => null, (e) => e);
+  let error: unknown = null;
+  try {
+    ensurePrivateDir(`${dir}/file`);
+  } catch (e) {
+    error = e;
+  }
   assert.ok(describeFault(error), "a file where the folder should be is explained");
 });
 
@@ -135,17 +140,17 @@ Deno.test("recorder: the first fault goes to onFault once; flush rejects with it
 
 Deno.test("space reserve: made once (0600, its full size), released on demand", async () => {
   const home = testTempDir("reserve-");
-  assert.equal(await ensureReserve(home), true);
+  assert.equal(await makeReserve(home), null);
   const info = await Deno.stat(reservePath(home));
   assert.equal(info.size, RESERVE_BYTES);
   assert.equal(info.mode! & 0o777, 0o600);
   const before = info.mtime?.getTime();
-  assert.equal(await ensureReserve(home), true);
+  assert.equal(await makeReserve(home), null);
   assert.equal((await Deno.stat(reservePath(home))).mtime?.getTime(), before, "not rewritten");
   assert.equal(await releaseReserve(home), true);
   assert.equal(await releaseReserve(home), false);
   // No folder: no reserve, no error, nothing left behind.
-  assert.equal(await ensureReserve(`${home}/missing`), false);
+  assert.notEqual(await makeReserve(`${home}/missing`), null);
   assert.deepEqual([...Deno.readDirSync(home)], []);
 });
 

@@ -95,10 +95,11 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   if (notCreated !== null) {
     // Stopped before its first task (by the fault, or here for another error); no
     // notification for a run that is not in history.
-    started.fail(refusal(notCreated, io, options.homeOption).summary);
+    const refused = refusal(notCreated, io, options.homeOption);
+    started.fail(refused.summary);
     await started.done;
     await recorded.history.finish();
-    throw refusal(notCreated, io, options.homeOption);
+    throw refused;
   }
   const done = started.done.then(async (report) => {
     await recorded.finish();

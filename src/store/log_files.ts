@@ -54,26 +54,28 @@ export const MAX_QUEUED_BYTES = 1024 * 1024;
  * creates get mode 0700: an existing folder keeps its mode (it is the user's, e.g. a
  * shared or read-only mount), but must be a folder. OS errors are thrown as they are
  * (with `code`); callers wrap them in a StorageError naming what they were doing.
- * `makeParents: false` is the one retry after the parents were made.
+ * `makeParents: false` is the one retry after the parents were made. Synchronous calls:
+ * each is a single system call of a few µs, where its async form costs a hop to a thread
+ * and back (store/open.ts makes the history's folders on a run's way to its first task).
  */
-export async function ensurePrivateDir(path: string, makeParents = true): Promise<void> {
+export function ensurePrivateDir(path: string, makeParents = true): void {
   try {
-    await Deno.mkdir(path, { mode: 0o700 });
+    Deno.mkdirSync(path, { mode: 0o700 });
   } catch (e) {
     const parent = path.slice(0, path.replace(/\/+$/, "").lastIndexOf("/"));
     if (e instanceof Deno.errors.NotFound && makeParents && parent !== "") {
-      await ensurePrivateDir(parent);
-      return await ensurePrivateDir(path, false);
+      ensurePrivateDir(parent);
+      return ensurePrivateDir(path, false);
     }
     if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     // Existing: leave its mode alone, but a file in its place is an error.
-    if (!(await Deno.stat(path)).isDirectory) {
+    if (!Deno.statSync(path).isDirectory) {
       throw Object.assign(new Error(`Not a directory: mkdir '${path}'`), { code: "EEXIST" });
     }
     return;
   }
   // mkdir's mode is reduced by the umask; set it exactly, on the folder weft just made.
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o700);
+  if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o700);
 }
 
 /** One open log file: its record buffer (log_records.ts) and what its writes are up to. */
@@ -270,7 +272,7 @@ export class LogWriter {
     const path = `${this.logsDir}/${relPath}`;
     const dir = path.slice(0, path.lastIndexOf("/"));
     try {
-      await ensurePrivateDir(dir);
+      ensurePrivateDir(dir);
     } catch (e) {
       throw new StorageError("cannot create the log folder", dir, e);
     }

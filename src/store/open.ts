@@ -17,6 +17,7 @@ import { ExitCode } from "../model/errors.ts";
 import { isDiskFull, refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
 import { isKvOpenHere } from "./kv_handles.ts";
+import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
@@ -120,11 +121,11 @@ async function openForWriting(home: string): Promise<Opened> {
       throw new StorageError(what, path, await refineFault(e, home), ExitCode.Invalid);
     }
   };
-  await step("cannot create the history folder", home, () => ensurePrivateDirSync(home));
+  await step("cannot create the history folder", home, () => ensurePrivateDir(home));
   await step(
     "cannot create the log folder",
     logsPath(home),
-    () => ensurePrivateDirSync(logsPath(home)),
+    () => ensurePrivateDir(logsPath(home)),
   );
   const kv = kvPath(home);
   await step("cannot create the history database", kv, () => createPrivateFile(kv));
@@ -353,25 +354,4 @@ function restrictFiles(path: string): void {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
   }
-}
-
-/** log_files.ts ensurePrivateDir, with synchronous calls (see openForWriting). */
-function ensurePrivateDirSync(path: string, makeParents = true): void {
-  try {
-    Deno.mkdirSync(path, { mode: 0o700 });
-  } catch (e) {
-    const parent = path.slice(0, path.replace(/\/+$/, "").lastIndexOf("/"));
-    if (e instanceof Deno.errors.NotFound && makeParents && parent !== "") {
-      ensurePrivateDirSync(parent);
-      return ensurePrivateDirSync(path, false);
-    }
-    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-    // Existing: leave its mode alone, but a file in its place is an error.
-    if (!Deno.statSync(path).isDirectory) {
-      throw Object.assign(new Error(`Not a directory: mkdir '${path}'`), { code: "EEXIST" });
-    }
-    return;
-  }
-  // mkdir's mode is reduced by the umask; set it exactly, on the folder weft just made.
-  if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o700);
 }

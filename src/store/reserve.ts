@@ -21,18 +21,10 @@ export function reservePath(home: string): string {
 }
 
 /**
- * Makes the reserve in `home` (an existing folder) unless it is there; resolves to
- * whether it is there afterwards. Never throws: a full or read-only disk just means no
- * reserve (and no half-written one is left behind).
- */
-export async function ensureReserve(home: string): Promise<boolean> {
-  return (await makeReserve(home)) === null;
-}
-
-/**
- * {@link ensureReserve}, resolving to null when the reserve is there afterwards, else to
- * the error that kept it from being made (e.g. ENOSPC: the disk has not even
- * {@link RESERVE_BYTES} left, so a run started now could not be sure to record its end).
+ * Makes the reserve in `home` (an existing folder) unless it is there; resolves to null
+ * when it is there afterwards, else to the error that kept it from being made (e.g.
+ * ENOSPC: the disk has not even {@link RESERVE_BYTES} left, so a run started now could
+ * not be sure to record its end). Never throws, and leaves no half-written reserve.
  */
 export async function makeReserve(home: string): Promise<unknown> {
   const path = reservePath(home);
