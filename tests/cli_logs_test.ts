@@ -315,3 +315,22 @@ Deno.test("logs: a folder where a log file should be is named in the error", asy
   assert.doesNotMatch(logs.stderr, /internal error/);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("weft logs RUN: a run of thousands of tasks, most silent, prints every line in the run's order", async () => {
+  const { home, cleanup } = await tempHome();
+  const id = fakeRunId();
+  // As a loop of 3,000 iterations: one task record each, every third one printing.
+  const tasks = Array.from({ length: 3000 }, (_, i) => ({
+    id: `t${i}`,
+    lines: (i % 3 === 0 ? [["stdout", `line ${i}`]] : []) as Array<["stdout" | "stderr", string]>,
+  }));
+  await seed(home, [{ id, tasks }]);
+  const all = await weft(["logs", id, "--home", home]);
+  assert.equal(all.code, 0, all.stderr);
+  const expected = tasks.filter((_, i) => i % 3 === 0).map((t) =>
+    `${t.id.padEnd(5)} | line ${t.id.slice(1)}\n`
+  );
+  assert.equal(all.stdout, expected.join(""));
+  assert.equal(all.stderr, "");
+  await cleanup();
+});

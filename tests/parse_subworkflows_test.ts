@@ -91,3 +91,88 @@ Deno.test("a file: with ${...} is refused (it must be checkable before running)"
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+/** Writes `files` (name -> text) into a new temporary folder and returns it. */
+function folderWith(files: Record<string, string>): string {
+  const dir = Deno.makeTempDirSync();
+  for (const [name, text] of Object.entries(files)) Deno.writeTextFileSync(`${dir}/${name}`, text);
+  return dir;
+}
+
+/** A workflow whose tasks call `files` in turn (task ids c0, c1, ...). */
+function caller(name: string, files: string[]): string {
+  const tasks = files.map((f, i) => `  - {id: c${i}, type: workflow, file: ${f}}\n`).join("");
+  return `name: ${name}\ntasks:\n${tasks}`;
+}
+
+Deno.test("a fan-out of calls (6 per file, 9 levels) checks each file once and reports each problem once", async () => {
+  const files: Record<string, string> = {};
+  // 6^9 paths of calls reach f9: checked once per path, this took minutes (tester8 F4).
+  for (let i = 0; i < 9; i++) files[`f${i}.yml`] = caller(`f${i}`, Array(6).fill(`f${i + 1}.yml`));
+  files["f9.yml"] = "name: f9\ntasks:\n  - id: x\n    command: echo\n    depends_on: [nope]\n";
+  const dir = folderWith(files);
+  try {
+    const { problems } = await checkWorkflow("f0.yml", { cwd: dir });
+    const lines = problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+    const expected = [];
+    for (let i = 0; i < 9; i++) {
+      expected.push(`f${i}.yml:3: the called workflow f${i + 1}.yml has problems`);
+    }
+    expected.push('f9.yml:5: unknown task "nope" in depends_on of task "x"');
+    assert.deepEqual(lines, expected);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("the 10-level limit is found along the longest chain, even when a shorter one reached the file first", async () => {
+  // r calls s directly (2 levels), then through c1 ... c7 (s at 9 levels); s calls t,
+  // t calls u: along the long chain u is the 11th file.
+  const files: Record<string, string> = {
+    "r.yml": caller("r", ["s.yml", "c1.yml"]),
+    "s.yml": caller("s", ["t.yml"]),
+    "t.yml": caller("t", ["u.yml"]),
+    "u.yml": "name: u\ntasks:\n  - id: leaf\n    command: echo\n",
+  };
+  for (let i = 1; i <= 7; i++) {
+    files[`c${i}.yml`] = caller(`c${i}`, [i < 7 ? `c${i + 1}.yml` : "s.yml"]);
+  }
+  const dir = folderWith(files);
+  try {
+    const { problems } = await checkWorkflow("r.yml", { cwd: dir });
+    const lines = problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`);
+    assert.deepEqual(lines.filter((l) => l.includes("levels deep")), [
+      "t.yml:3:36: workflow calls nest more than 10 levels deep: r.yml -> … -> u.yml (11 levels)",
+    ]);
+    // Each file on the long chain points at the next one, the way to the problem.
+    assert.ok(
+      lines.includes("r.yml:4:36: the called workflow c1.yml has problems"),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.includes("c7.yml:3:36: the called workflow s.yml has problems"),
+      lines.join("\n"),
+    );
+    // From c1 the chain has ten files (c1 ... c7, s, t, u): within the limit.
+    assert.deepEqual((await checkWorkflow("c1.yml", { cwd: dir })).problems, []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("a cycle reached along two paths is reported once", async () => {
+  const dir = folderWith({
+    "top.yml": caller("top", ["a.yml", "b.yml"]),
+    "a.yml": caller("a", ["b.yml"]),
+    "b.yml": caller("b", ["a.yml"]),
+  });
+  try {
+    const { problems } = await checkWorkflow("top.yml", { cwd: dir });
+    const cycles = problems.filter((p) => p.message.includes("must not call itself"));
+    assert.deepEqual(cycles.map((p) => `${p.file}: ${p.message}`), [
+      "b.yml: a workflow must not call itself: a.yml -> b.yml -> a.yml",
+    ]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -62,7 +62,11 @@ export interface PrintCursor extends LogCursor {
 
 /** Collects consecutive output of one stream and writes it in large pieces. */
 class OutputBuffer {
-  readonly #buffer = new Uint8Array(FLUSH_BYTES);
+  /**
+   * Made at the first byte: a run of 100,000 loop iterations has as many logs, most of
+   * them empty, and 64 KiB each was gigabytes of garbage (tester8 F5).
+   */
+  #buffer: Uint8Array | undefined;
   #length = 0;
   #stream: OutputStream = "stdout";
 
@@ -122,20 +126,21 @@ class OutputBuffer {
     if (this.#length === 0) return;
     const sink = this.#stream === "stderr" ? this.io.stderr : this.io.stdout;
     // A copy: a sink may keep what it is given (the buffer is reused).
-    const bytes = this.#buffer.slice(0, this.#length);
+    const bytes = this.#buffer!.slice(0, this.#length);
     this.#length = 0;
     await sink.write(bytes);
   }
 
   async #put(bytes: Uint8Array): Promise<void> {
     if (bytes.length === 0) return;
-    if (this.#length + bytes.length > this.#buffer.length) await this.flush();
-    if (bytes.length > this.#buffer.length) {
+    if (this.#length + bytes.length > FLUSH_BYTES) await this.flush();
+    if (bytes.length > FLUSH_BYTES) {
       // Larger than the buffer: written as it is (it is only valid during this call).
       const sink = this.#stream === "stderr" ? this.io.stderr : this.io.stdout;
       await sink.write(bytes.slice());
       return;
     }
+    this.#buffer ??= new Uint8Array(FLUSH_BYTES);
     this.#buffer.set(bytes, this.#length);
     this.#length += bytes.length;
   }

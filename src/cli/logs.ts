@@ -130,7 +130,10 @@ class LogPrinter {
         exitCode: ExitCode.Invalid,
       });
     }
-    const { logFilePath } = await import("../store/log_files.ts");
+    const [{ logFilePath }, { logDirName }] = await Promise.all([
+      import("../store/log_files.ts"),
+      import("../store/log_format.ts"),
+    ]);
     // A loop's lines are its iterations' (`LOOP[key]`): naming the loop shows them all.
     const group = task === undefined ? null : new Set([task]);
     for (;;) {
@@ -144,22 +147,33 @@ class LogPrinter {
         for (const t of current) if (t.id.startsWith(`${task}[`)) group.add(t.id);
       }
       const one = group === null || group.size === 1;
+      // Positions looked up, not searched for: a loop of 100,000 iterations has as many
+      // tasks, and a scan of them per comparison made the sort quadratic (tester8 F5).
+      const position = positions(order);
       const attempts = (await store.listAttempts(runId, one ? task : undefined))
         .filter((a) =>
           (one || group!.has(a.taskId)) &&
           (attempt === undefined || a.attempt === attempt)
         )
-        .sort((a, b) => rank(order, a) - rank(order, b) || a.attempt - b.attempt);
+        .sort((a, b) => rank(position, a) - rank(position, b) || a.attempt - b.attempt);
       const many = !one || task === undefined || attempts.length > 1 || follow;
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
       const prefixed = (task === undefined || !one) && this.prefixLines;
       const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
+      // Listed after the run's state was read, as the files are read (see above).
+      const present = attempts.length > 0
+        ? await logNames(`${store.logsDir}/${logDirName(runId)}`)
+        : undefined;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;
         if (this.unreadable.has(key)) continue;
-        const headed = !many || prefixed || this.#headed.has(key);
         const from = this.#cursors.get(key);
+        // No output recorded and no file: nothing to print, without trying to open it.
+        if (a.logBytes === 0 && from === undefined && absent(present, path, logDirName(runId))) {
+          continue;
+        }
+        const headed = !many || prefixed || this.#headed.has(key);
         const file = `${store.logsDir}/${path}`;
         const cursor = await printLogFrom(
           this.io,
@@ -216,6 +230,29 @@ class LogPrinter {
   }
 }
 
+/**
+ * The names in a run's log folder (none when it does not exist), or undefined when it
+ * cannot be listed: each file is then opened to find out. An attempt that printed
+ * nothing has no file, and a run of 100,000 silent loop iterations was as many failed
+ * opens, one after the other (tester8 F5).
+ */
+async function logNames(dir: string): Promise<Set<string> | undefined> {
+  const names = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) names.add(entry.name);
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? names : undefined;
+  }
+  return names;
+}
+
+/** Whether the log at `path` (relative to the logs folder) is known not to exist. */
+function absent(present: Set<string> | undefined, path: string, runDir: string): boolean {
+  if (present === undefined || !path.startsWith(`${runDir}/`)) return false;
+  const name = path.slice(runDir.length + 1);
+  return !name.includes("/") && !present.has(name);
+}
+
 /** A line's prefix: the task id, with `#N` for attempts after the first. */
 function label(taskId: string, attempt: number): string {
   return attempt > 1 ? `${taskId}#${attempt}` : taskId;
@@ -229,7 +266,14 @@ function labelWidth(tasks: { id: string; attempts: number }[], attempts: Attempt
   return width;
 }
 
-function rank(order: string[], attempt: AttemptRecord): number {
-  const i = order.indexOf(attempt.taskId);
-  return i < 0 ? order.length : i;
+/** Each task id's place in the run's order (the first place, as `indexOf` finds it). */
+function positions(order: string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) if (!map.has(order[i])) map.set(order[i], i);
+  return map;
+}
+
+/** An attempt's task's place in the run's order; tasks not in it go last. */
+function rank(position: Map<string, number>, attempt: AttemptRecord): number {
+  return position.get(attempt.taskId) ?? Number.MAX_SAFE_INTEGER;
 }

@@ -20,7 +20,7 @@ import { JITLESS } from "./problems.ts";
 import { nodePath } from "../path.ts";
 import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
 import { schemaProblems } from "./schema_issues.ts";
-import { callsWorkflows, type ChainLink, subworkflowProblems } from "./subworkflows.ts";
+import { type CalledSource, callsWorkflows, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
 import { parseKeepingText } from "./written_keep.ts";
@@ -68,7 +68,7 @@ export async function loadWorkflow(
   options: LoadOptions,
   read?: RawInput,
 ): Promise<LoadedWorkflow> {
-  const { loaded, problems } = await checkWorkflow(file, options, undefined, read);
+  const { loaded, problems } = await checkWorkflow(file, options, read);
   if (!loaded) throw new WeftError(problems);
   return loaded;
 }
@@ -81,10 +81,9 @@ export async function loadWorkflow(
 export async function checkWorkflow(
   file: string,
   options: LoadOptions,
-  calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
   read?: RawInput,
 ): Promise<CheckResult> {
-  const { found, problems } = await checkSource(file, options, calls, read);
+  const { found, problems } = await checkSource(file, options, read);
   if (!found) return { problems };
   const { workflow, path, text, bytes } = found;
   // node:path when needed: at import it would start Node compatibility (~5 ms) in
@@ -124,7 +123,6 @@ export interface FoundWorkflow {
 export async function checkSource(
   file: string,
   options: LoadOptions,
-  calls: { chain: ChainLink[]; checked: Set<string> } = { chain: [], checked: new Set() },
   read?: RawInput,
 ): Promise<{ found?: FoundWorkflow; problems: Problem[] }> {
   const raw = read ?? await readInput(file, options);
@@ -135,26 +133,28 @@ export async function checkSource(
   const { workflow, problems } = parsed;
   if (!workflow) return { problems };
   if (callsWorkflows(workflow)) {
-    // Sub-workflows: the called files are read and checked too (see subworkflows.ts).
+    // Sub-workflows: the called files are read and checked too (see subworkflows.ts),
+    // each once whatever calls it.
     const dir = raw.path === "-" ? options.cwd : nodePath().dirname(raw.path);
-    const chain = calls.chain.length > 0 ? calls.chain : [{ path: raw.path, label: file }];
     // The data the model was read from (written text kept, e.g. `file: 1.10`), not a
     // second parse of the source that would read its scalars by other rules.
     const called = await subworkflowProblems(
-      { data: parsed.data, map: parsed.map!, label: file, dir, cwd: options.cwd },
-      chain,
-      calls.checked,
-      async (label, chain) => {
-        const child = await checkSource(label, { cwd: options.cwd }, {
-          chain,
-          checked: calls.checked,
-        });
-        return { workflow: child.found?.workflow, problems: child.problems };
-      },
+      { data: parsed.data, map: parsed.map!, label: file, path: raw.path, dir, cwd: options.cwd },
+      (label) => calledSource(label, options.cwd),
     );
     if (called.length > 0) return { problems: called };
   }
   return { found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes }, problems };
+}
+
+/** A called file read and checked on its own: its calls are followed by subworkflows.ts. */
+async function calledSource(label: string, cwd: string): Promise<CalledSource> {
+  const raw = await readInput(label, { cwd });
+  if ("message" in raw) return { problems: [raw], dir: cwd };
+  const dir = nodePath().dirname(raw.path);
+  const decoded = decodeInput(raw.bytes, label);
+  if ("message" in decoded) return { problems: [decoded], dir };
+  return { ...parseWorkflowSource(decoded.text, label, decoded.format), dir };
 }
 
 /** A checked workflow text: the model, and the data and positions it was read from. */

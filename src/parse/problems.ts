@@ -32,7 +32,7 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
   if ("message" in decoded) return [decoded];
   if (decoded.format === "json" && cleanJsonWorkflow(decoded.text)) return [];
   const { checkSource } = await import("./mod.ts");
-  return (await checkSource(file, options, undefined, raw)).problems;
+  return (await checkSource(file, options, raw)).problems;
 }
 
 /**

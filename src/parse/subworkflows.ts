@@ -13,8 +13,7 @@ import type { Problem } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { specialFileKind } from "../path.ts";
-import { pushAll } from "../arrays.ts";
+import { kindProblem, labelIn, pathKind } from "./called_paths.ts";
 
 /**
  * The most workflow files a chain of calls may hold, the first caller included: the
@@ -37,107 +36,187 @@ export interface ChainLink {
   label: string;
 }
 
-/** Checks a called file (the loader's checkWorkflow with the chain extended). */
-export type CheckCalled = (
-  label: string,
-  chain: ChainLink[],
-) => Promise<{ workflow?: Workflow; problems: Problem[] }>;
+/** A called file read and checked on its own (what the loader's parse gives). */
+export interface CalledSource {
+  /** The workflow when the file itself has no problem. */
+  workflow?: Workflow;
+  /** Its own problems (reading, syntax, schema, graph ...), sorted by position. */
+  problems: Problem[];
+  /** The data and positions the workflow was read from, present with it. */
+  data?: unknown;
+  map?: SourceMap;
+  /** Absolute folder of the file: its own calls resolve against it. */
+  dir: string;
+}
+
+/** Reads and checks one called file by its label (the loader's parse, no calls followed). */
+export type LoadCalled = (label: string) => Promise<CalledSource>;
 
 /** Whether any task or nested step of a parsed workflow is a `workflow` task. */
 export function callsWorkflows(workflow: Workflow): boolean {
   return callRefs(workflow).length > 0;
 }
 
+/** A file of the call graph, read and checked once per validation, however many call it. */
+interface CallNode {
+  label: string;
+  source: CalledSource;
+  refs: CallRef[];
+  /** The longest chain (files, this one included) it was checked along so far. */
+  depth: number;
+  /** Its problems, by place and words: a call checked again adds nothing twice. */
+  problems: Map<string, Problem>;
+}
+
 /**
- * The problems of every `workflow` task in one file. `chain` ends with this file;
- * `checked` holds the files whose own problems were already reported (each is
- * reported once, however many tasks call it).
+ * The problems of the `workflow` tasks of `root` and of every file they call, in turn:
+ * the root's own (sorted by position), then each called file's, in the order first
+ * called. Each file is read and checked once, and each problem reported once, however
+ * many paths of calls reach it (6 calls per file over 9 levels are 6^9 paths; checking
+ * each file once per path took minutes, tester8 F4). A file is looked at again only
+ * when reached along a longer chain than before, without being read again, so that the
+ * {@link MAX_CALL_LEVELS} limit is found along the longest chain of calls: at most
+ * MAX_CALL_LEVELS times per file. Cycles are found on the chain being followed.
  */
 export async function subworkflowProblems(
-  input: { data: unknown; map: SourceMap; label: string; dir: string; cwd: string },
-  chain: ChainLink[],
-  checked: Set<string>,
-  check: CheckCalled,
+  root: { data: unknown; map: SourceMap; label: string; path: string; dir: string; cwd: string },
+  load: LoadCalled,
 ): Promise<Problem[]> {
   // node:path here, not at import: callsWorkflows is on `weft validate`'s quick path,
   // where loading it would start Node compatibility (~4 ms; issue 12 §3).
   const { resolve, relative, isAbsolute } = await import("node:path");
-  const labelOf = (path: string, cwd: string) => labelIn(path, cwd, { relative, isAbsolute });
-  const { map, label } = input;
-  const problems: Problem[] = [];
-  /** Problems inside the called files, listed after this file's own. */
-  const inCalled: Problem[] = [];
-  const at = (path: PathSegment[], message: string, hint?: string, key = false) =>
-    problems.push({ file: label, ...(key ? map.key(path) : map.value(path)), message, hint });
-  for (const ref of callRefs(input.data)) {
-    const file = ref.data.file;
-    if (typeof file !== "string" || file === "") continue; // the schema reports it
-    const filePath = [...ref.path, "file"];
-    if (file.includes("${")) {
-      at(
-        filePath,
-        `workflow file ${JSON.stringify(file)}: \${...} is not allowed here`,
-        "name the file literally, so that it can be checked before anything runs",
-      );
-      continue;
-    }
-    const target = resolve(input.dir, file);
-    const childLabel = labelOf(target, input.cwd);
-    const loop = chain.findIndex((link) => link.path === target);
-    if (loop >= 0) {
-      const names = [...chain.slice(loop), { path: target, label: childLabel }].map((l) => l.label);
-      at(
-        filePath,
-        `a workflow must not call itself: ${names.join(" -> ")}`,
-        "break the cycle: move the shared tasks into a workflow that calls none of these",
-      );
-      continue;
-    }
-    if (chain.length >= MAX_CALL_LEVELS) {
-      const names = [...chain, { path: target, label: childLabel }].map((l) => l.label);
-      at(
-        filePath,
-        `workflow calls nest more than ${MAX_CALL_LEVELS} levels deep: ${names[0]} -> … -> ${
-          names.at(-1)
-        } (${names.length} levels)`,
-        "flatten the chain: have one workflow call several others in turn " +
-          "rather than each calling the next",
-      );
-      continue;
-    }
-    const kind = await pathKind(target);
-    if (kind !== "file") {
-      at(
-        filePath,
-        kind === "folder"
-          ? `${JSON.stringify(file)} is a folder, not a workflow file (${target})`
-          : kind === "missing"
-          ? `workflow file not found: ${JSON.stringify(file)} (looked for ${target})`
-          : `${JSON.stringify(file)} is ${kind}, not a regular file (${target})`,
-        kind === "folder"
-          ? "name the .yml or .json file inside it"
-          : kind === "missing"
-          ? "the path is relative to the folder of this workflow file"
-          // A called file is read when checked and again when the task runs: a pipe
-          // or device would give other bytes (or none) the second time.
-          : "a called workflow must be a regular .yml or .json file; copy the content into one",
-      );
-      continue;
-    }
-    const first = !checked.has(target);
-    checked.add(target);
-    const result = await check(childLabel, [...chain, { path: target, label: childLabel }]);
-    if (first) pushAll(inCalled, result.problems);
-    if (!result.workflow) {
-      if (first) {
-        at(filePath, `the called workflow ${childLabel} has problems`, "see its problems listed");
+  const graph = new CallGraph(load, root.cwd, { resolve, relative, isAbsolute });
+  const node: CallNode = {
+    label: root.label,
+    source: { problems: [], data: root.data, map: root.map, dir: root.dir },
+    refs: callRefs(root.data),
+    depth: 0,
+    problems: new Map(),
+  };
+  graph.nodes.set(root.path, node);
+  await graph.expand(node, [{ path: root.path, label: root.label }]);
+  const blocks = [node, ...graph.order].map((n) => sortedByPlace([...n.problems.values()]));
+  return blocks.flat();
+}
+
+/** The files of one validation's calls, and the checks that walk them. */
+class CallGraph {
+  /** By absolute path. */
+  readonly nodes = new Map<string, CallNode>();
+  /** The called files in the order first called (their problems are listed so). */
+  readonly order: CallNode[] = [];
+  /** What is at each path called (see pathKind), asked once. */
+  readonly #kinds = new Map<string, string>();
+  /** Each cycle reported (its files, sorted), once whichever file it is entered at. */
+  readonly #cycles = new Set<string>();
+
+  constructor(
+    private readonly load: LoadCalled,
+    private readonly cwd: string,
+    private readonly path: Pick<typeof NodePath, "resolve" | "relative" | "isAbsolute">,
+  ) {}
+
+  /** Checks the calls of `node` along `chain` (which ends with it), and the files called. */
+  async expand(node: CallNode, chain: ChainLink[]): Promise<void> {
+    node.depth = chain.length;
+    const map = node.source.map!;
+    const at = (path: PathSegment[], message: string, hint?: string, key = false) => {
+      const problem = {
+        file: node.label,
+        ...(key ? map.key(path) : map.value(path)),
+        message,
+        hint,
+      };
+      const id = `${problem.line}:${problem.column}:${message}`;
+      if (!node.problems.has(id)) node.problems.set(id, problem);
+    };
+    for (const ref of node.refs) {
+      const file = ref.data.file;
+      if (typeof file !== "string" || file === "") continue; // the schema reports it
+      const filePath = [...ref.path, "file"];
+      if (file.includes("${")) {
+        at(
+          filePath,
+          `workflow file ${JSON.stringify(file)}: \${...} is not allowed here`,
+          "name the file literally, so that it can be checked before anything runs",
+        );
+        continue;
       }
-      continue;
+      const target = this.path.resolve(node.source.dir, file);
+      const childLabel = labelIn(target, this.cwd, this.path);
+      const link = { path: target, label: childLabel };
+      const loop = chain.findIndex((l) => l.path === target);
+      if (loop >= 0) {
+        const cycle = chain.slice(loop);
+        const key = cycle.map((l) => l.path).sort().join("\n");
+        // Reached again along a longer chain, the same cycle may close at another file.
+        if (this.#cycles.has(key)) continue;
+        this.#cycles.add(key);
+        at(
+          filePath,
+          `a workflow must not call itself: ${[...cycle, link].map((l) => l.label).join(" -> ")}`,
+          "break the cycle: move the shared tasks into a workflow that calls none of these",
+        );
+        continue;
+      }
+      if (chain.length >= MAX_CALL_LEVELS) {
+        const names = [...chain, link].map((l) => l.label);
+        at(
+          filePath,
+          `workflow calls nest more than ${MAX_CALL_LEVELS} levels deep: ${names[0]} -> … -> ${
+            names.at(-1)
+          } (${names.length} levels)`,
+          "flatten the chain: have one workflow call several others in turn " +
+            "rather than each calling the next",
+        );
+        continue;
+      }
+      const problem = kindProblem(file, target, await this.#kind(target));
+      if (problem) {
+        at(filePath, problem.message, problem.hint);
+        continue;
+      }
+      let child = this.nodes.get(target);
+      const first = child === undefined;
+      if (!child) {
+        const source = await this.load(childLabel);
+        child = {
+          label: childLabel,
+          source,
+          refs: source.workflow ? callRefs(source.data) : [],
+          depth: 0,
+          problems: new Map(source.problems.map((p, i) => [`${i}`, p])),
+        };
+        this.nodes.set(target, child);
+        this.order.push(child);
+      }
+      const before = child.problems.size;
+      if (child.refs.length > 0 && child.depth < chain.length + 1) {
+        await this.expand(child, [...chain, link]);
+      }
+      if (!child.source.workflow || child.problems.size > 0) {
+        // Said by the call that first found them (as they are listed once).
+        if (first || child.problems.size > before) {
+          at(filePath, `the called workflow ${childLabel} has problems`, "see its problems listed");
+        }
+        continue;
+      }
+      checkParams(ref, child.source.workflow, childLabel, at);
     }
-    checkParams(ref, result.workflow, childLabel, at);
   }
-  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  return [...problems, ...inCalled];
+
+  async #kind(path: string): Promise<string> {
+    let kind = this.#kinds.get(path);
+    if (kind === undefined) this.#kinds.set(path, kind = await pathKind(path));
+    return kind;
+  }
+}
+
+/** Problems by line, then column (stable otherwise). */
+function sortedByPlace(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) =>
+    (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)
+  );
 }
 
 /** Params passed that the child does not declare, and required ones not passed. */
@@ -193,33 +272,3 @@ function callRefs(data: unknown): CallRef[] {
 
 /** Where a task holds a step: a conditional's branches, a loop's `task`. */
 const STEP_KEYS = ["then", "else", "task"] as const;
-
-/** A path as problems show it: relative to the working folder when inside it. */
-function labelIn(
-  path: string,
-  cwd: string,
-  { relative, isAbsolute }: Pick<typeof NodePath, "relative" | "isAbsolute">,
-): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-}
-
-/**
- * What is at `path` (symlinks followed): "file", "folder", "missing", or what else it
- * is in words ("a named pipe (FIFO)", "a character device" ...).
- */
-async function pathKind(path: string): Promise<string> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
-      return "missing";
-    }
-    // Permission denied and the like: checking the file reports it in its own words.
-    return "file";
-  }
-  if (info.isFile) return "file";
-  if (info.isDirectory) return "folder";
-  return specialFileKind(info);
-}
