@@ -21,3 +21,18 @@ export function testTempDir(prefix = "t-"): string {
   }
   return Deno.makeTempDirSync({ dir: root, prefix });
 }
+
+/** A new folder under this process's test root holding a copy of folder `from` (recursively). */
+export function testTempCopy(from: string, prefix = "t-"): string {
+  const dir = testTempDir(prefix);
+  const copy = (from: string, to: string) => {
+    for (const entry of Deno.readDirSync(from)) {
+      if (entry.isDirectory) {
+        Deno.mkdirSync(`${to}/${entry.name}`);
+        copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
+      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    }
+  };
+  copy(from, dir);
+  return dir;
+}

@@ -8,23 +8,13 @@ import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { matchFiles } from "../src/tasks/data_processor.ts";
 import { reportTask as task, weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { testTempCopy, testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/data_processor/", import.meta.url).pathname;
 
 /** A fresh copy of the fixture folder (tasks write into it). */
 function copyFixtures(): string {
-  const dir = testTempDir("dp-");
-  const copy = (from: string, to: string) => {
-    for (const entry of Deno.readDirSync(from)) {
-      if (entry.isDirectory) {
-        Deno.mkdirSync(`${to}/${entry.name}`);
-        copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
-      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    }
-  };
-  copy(FIXTURES, dir);
-  return dir;
+  return testTempCopy(FIXTURES, "dp-");
 }
 
 Deno.test("matchFiles: files only, sorted, ** descends, ../ and glob characters in the folder", () => {

@@ -8,22 +8,12 @@ import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { PATH_FIELDS, TEMPLATED_FIELDS } from "../src/parse/template_fields.ts";
 import { reportTask as task, weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { testTempCopy } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/path_field/", import.meta.url).pathname;
 
 function copyFixtures(): string {
-  const dir = testTempDir("path-field-");
-  const copy = (from: string, to: string) => {
-    for (const entry of Deno.readDirSync(from)) {
-      if (entry.isDirectory) {
-        Deno.mkdirSync(`${to}/${entry.name}`);
-        copy(`${from}/${entry.name}`, `${to}/${entry.name}`);
-      } else Deno.copyFileSync(`${from}/${entry.name}`, `${to}/${entry.name}`);
-    }
-  };
-  copy(FIXTURES, dir);
-  return dir;
+  return testTempCopy(FIXTURES, "path-field-");
 }
 
 async function run(file: string, params: string[]) {

@@ -173,12 +173,12 @@ export class AttemptContext implements TaskContext {
    * piece, without {@link emit}'s carry: it is text a run has masked already (a child
    * run's lines, masked with the secrets it shares with this run).
    */
-  emitMarked = (
+  emitMarked(
     stream: OutputStream,
     line: string,
     continues = false,
     continuation = false,
-  ): void | Promise<unknown> => {
+  ): void | Promise<unknown> {
     if (!this.#open) return;
     if (stream === "stdout") {
       (this.#tail ??= new LineTail()).push(resolveQuoted(line), continuation);
@@ -196,7 +196,7 @@ export class AttemptContext implements TaskContext {
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
     return this.#publish(event);
-  };
+  }
 
   #publish(event: EngineEvent): void | Promise<unknown> {
     const pending = this.#run.publish(event);
@@ -232,8 +232,10 @@ export class AttemptContext implements TaskContext {
 
   interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
 
-  secretAround = (text: string, at: number): { start: number; end: number } =>
-    this.#run.secrets.around(text, at);
+  /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
+  secretAround(text: string, at: number): { start: number; end: number } {
+    return this.#run.secrets.around(text, at);
+  }
 
   interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
 

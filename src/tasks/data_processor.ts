@@ -21,7 +21,8 @@ import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { pathField } from "./path_field.ts";
 import { quoteData } from "../model/data_text.ts";
-import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
+import { isPosixFamilyShell } from "../expr/shell.ts";
+import { refusedShell } from "./shell.ts";
 import { nodeBuiltin } from "../path.ts";
 
 /** What the data_processor runner reads from its task. */
@@ -151,13 +152,7 @@ function runProcessor(
       // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
       const { command: written, env: values } = ctx.interpolateShell(processor.command);
       if (Object.keys(values).length > 0 && !isPosixFamilyShell(shell)) {
-        const { message, hint } = nonPosixShellTrouble(shell, quoteData); // validate says so too
-        return Promise.resolve({
-          ok: false,
-          exitCode: null,
-          outputs: {},
-          error: `${message}; ${hint}`,
-        });
+        return Promise.resolve(refusedShell(shell)); // validate says so too
       }
       const command = extraEnv.WEFT_INPUT_LIST_ONLY === "1" ? LIST_PREFIX + written : written;
       return runScriptProcess(ctx, {
