@@ -33,6 +33,38 @@ export interface WeftOptions {
   stdin?: string;
 }
 
+/**
+ * As root, whether user `nobody` (65534) can run weft from this checkout (read deno.json
+ * and main.ts through every folder above them), for tests that run weft as another user
+ * through setpriv: a clone in a private folder (`mktemp -d`, mode 0700) cannot be. Such
+ * tests are skipped there, saying so in their names. True when not root (they then run
+ * as this user).
+ */
+export const NOBODY_CAN_RUN_WEFT: boolean = Deno.uid() !== 0 || (() => {
+  try {
+    return new Deno.Command("setpriv", {
+      args: [
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "test",
+        "-r",
+        CONFIG,
+        "-a",
+        "-r",
+        MAIN,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** Said in the name of a test skipped because {@link NOBODY_CAN_RUN_WEFT} is false. */
+export const NOBODY_CANNOT_READ = " (skipped: user nobody cannot read this checkout)";
+
 /** The environment a weft subprocess gets: ours, scrubbed, with a private WEFT_HOME. */
 export function weftEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env = Deno.env.toObject();

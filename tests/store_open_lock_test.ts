@@ -15,7 +15,7 @@ async function holdLock(file: string): Promise<Deno.ChildProcess> {
       "-c",
       "import sqlite3,sys,time\n" +
       "c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN EXCLUSIVE')\n" +
-      "print('locked', flush=True); time.sleep(600)",
+      "sys.stdout.write('locked\\n'); sys.stdout.flush(); time.sleep(600)",
       file,
     ],
     stdout: "piped",
@@ -23,8 +23,9 @@ async function holdLock(file: string): Promise<Deno.ChildProcess> {
   const reader = child.stdout.getReader();
   const { value } = await reader.read();
   assert.equal(new TextDecoder().decode(value).trim(), "locked");
+  // The pipe stays open (closed with the process): a write into a closed one would end
+  // python with BrokenPipeError, and the lock with it.
   reader.releaseLock();
-  await child.stdout.cancel();
   return child;
 }
 
@@ -57,8 +58,11 @@ Deno.test("a history database kept locked: history and run say so after the wait
     assert.match(run.stderr, /hint: try again once/);
     assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound, "no task ran");
   } finally {
-    lock.kill("SIGKILL");
+    try {
+      lock.kill("SIGKILL");
+    } catch { /* gone already: the assertions above say what that did */ }
     await lock.status;
+    await lock.stdout.cancel();
   }
   // Unlocked: everything works again.
   assert.equal((await weft(["run", "-q", flow], { env })).code, 0);
