@@ -198,7 +198,7 @@ export async function openRecordedRun(
       // The spawner loads libc through FFI (~3 ms) once the run has started writing its
       // record, which the first task waits for anyway; first use would load it too.
       let made: InstanceType<typeof DenoSpawner> | undefined;
-      const spawner = () => made ??= new DenoSpawner();
+      const spawner = () => made ??= new DenoSpawner({ adoptEscapes: true });
       const handle = startRun({
         workflow: loaded.workflow,
         file: loaded.file,

@@ -28,6 +28,14 @@ export interface SpawnerOptions {
    * this option (even null) leaves FFI out.
    */
   setsid?: string | null;
+  /**
+   * Make this process a child subreaper, so that what a task leaves running outside its
+   * process group is reparented here and ended with the task (_escapes.ts). For a
+   * program that runs tasks and nothing else (weft's CLI): a process that also starts
+   * daemons of its own (a test starting PostgreSQL) would have them ended too, as they
+   * fork away from it. Once set, it stays for the process's life.
+   */
+  adoptEscapes?: boolean;
 }
 
 /**
@@ -65,7 +73,7 @@ export class DenoSpawner implements ProcessSpawner {
     this.#ffi = auto && ffiSpawnAvailable() ? new FfiSpawner() : null;
     this.#setsid = auto ? (this.#ffi ? null : findSetsid()) : options.setsid ?? null;
     // What a task leaves outside its group is reparented to weft, to be ended (_escapes.ts).
-    watchEscapes();
+    if (options.adoptEscapes) watchEscapes();
   }
 
   /** A promise with the FFI spawner (exec off the event loop), the child itself otherwise. */
