@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { isKvOpenHere, openKvFile } from "../src/store/kv_handles.ts";
-import { openableForWriting, openStore } from "../src/store/open.ts";
+import { openableForWriting } from "../src/store/kv_file.ts";
+import { openStore } from "../src/store/open.ts";
 import { testTempDir } from "./_tmp.ts";
 
 Deno.test("openKvFile: a database counts as open here until its last connection closes", async () => {

@@ -111,7 +111,10 @@ async function probeWritable(home: string): Promise<{ writable: boolean; error?:
     await Deno.mkdir(home, { recursive: true, mode: 0o700 });
     await Deno.writeTextFile(probe, "", { mode: 0o600 });
     await Deno.remove(probe);
-    const { databaseFiles, kvPath, openableForWriting } = await import("../store/open.ts");
+    const [{ databaseFiles, openableForWriting }, { kvPath }] = await Promise.all([
+      import("../store/kv_file.ts"),
+      import("../store/open.ts"),
+    ]);
     for (const file of databaseFiles(kvPath(home))) openableForWriting(file);
     return { writable: true };
   } catch (e) {

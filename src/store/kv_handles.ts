@@ -6,7 +6,7 @@
  * §2.2). Another process (a `weft history`) then takes itself for the last user, checkpoints
  * and deletes the write-ahead log the connections still write to: their later commits are
  * lost, and the database may be left damaged. `weft daemon` holds the store open while
- * each run it starts opens it again, so checks that open these files (store/open.ts
+ * each run it starts opens it again, so checks that open these files (kv_file.ts
  * openableForWriting) ask {@link isKvOpenHere} first.
  * @module
  */

@@ -17,7 +17,8 @@ import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
-import { kvPath, LockWaitExpired, openOnCopy, openStore, withinLockWait } from "./open.ts";
+import { LockWaitExpired, withinLockWait } from "./kv_file.ts";
+import { kvPath, openOnCopy, openStore } from "./open.ts";
 import {
   removeScheduleSecrets,
   scheduleSecretsDir,

@@ -16,7 +16,14 @@
 import { ExitCode } from "../model/errors.ts";
 import { isDiskFull, refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
-import { isKvOpenHere } from "./kv_handles.ts";
+import {
+  createPrivateFile,
+  databaseFiles,
+  LOCK_WAIT_MS,
+  openableForWriting,
+  restrictFiles,
+  withinLockWait,
+} from "./kv_file.ts";
 import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
@@ -198,11 +205,8 @@ async function openForReading(home: string): Promise<Opened> {
   return { store, snapshot: false };
 }
 
-/** How long opening the history waits for another process's lock on it, in ms. */
-export const LOCK_WAIT_MS = 10_000;
-
 /**
- * Reads one run, failing after {@link LOCK_WAIT_MS} with a "database is locked" error
+ * Reads one run, failing after {@link LOCK_WAIT_MS} (kv_file.ts) with a "database is locked" error
  * (store/faults.ts explains it): Deno KV waits out SQLite's busy lock without a limit,
  * so a process holding weft.kv locked (an open `sqlite3` transaction) would otherwise
  * leave every weft command waiting without a word. The store cannot be closed after
@@ -210,35 +214,6 @@ export const LOCK_WAIT_MS = 10_000;
  */
 function awaitUnlocked(store: RunStore): Promise<void> {
   return withinLockWait(store.listRuns({ limit: 1 })).then(() => {});
-}
-
-/** The error {@link withinLockWait} rejects with once the wait is over. */
-export class LockWaitExpired extends Error {
-  constructor() {
-    super(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`);
-    this.name = "LockWaitExpired";
-  }
-}
-
-/**
- * `read` (a first read of weft.kv), or a {@link LockWaitExpired} once it has taken
- * {@link LOCK_WAIT_MS}: see {@link awaitUnlocked}.
- */
-export async function withinLockWait<T>(read: Promise<T>): Promise<T> {
-  // Timed by Atomics.waitAsync, not setTimeout: the first timer of a process loads
-  // Deno's timers (~5 ms of CPU), which every command would pay here before its first
-  // record. The wait keeps nothing alive, and is woken (ended) once the read is back.
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  const wait = Atomics.waitAsync(cell, 0, 0, LOCK_WAIT_MS);
-  const expired = (wait.async ? wait.value : Promise.resolve(wait.value)).then((how) => {
-    if (how === "timed-out") throw new LockWaitExpired();
-    return new Promise<never>(() => {}); // woken: the read won
-  });
-  try {
-    return await Promise.race([read, expired]);
-  } finally {
-    Atomics.notify(cell, 0);
-  }
 }
 
 /** Copies the KV file and its write-ahead log to a private temp folder and opens that. */
@@ -300,58 +275,5 @@ export async function privateCopy(kv: string): Promise<KvCopy> {
   } catch (e) {
     removeSync();
     throw e;
-  }
-}
-
-/**
- * Creates the KV file empty with mode 0600 before SQLite opens it (an empty file is an
- * empty database), so it is never readable by others, and SQLite gives its -wal and
- * -shm files the same mode.
- */
-function createPrivateFile(path: string): void {
-  try {
-    Deno.openSync(path, { write: true, createNew: true, mode: 0o600 }).close();
-  } catch (e) {
-    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-  }
-}
-
-/** The KV file at `path` and SQLite's side files beside it (`-wal`, `-shm`). */
-export function databaseFiles(path: string): string[] {
-  return [path, `${path}-wal`, `${path}-shm`];
-}
-
-/**
- * Opens `file`, if it exists, for writing and closes it, changing nothing: SQLite opens a
- * file it cannot write (mode 0444, `chattr +i`, another owner) read-only without a word
- * and fails at the first write, which for a run is after its tasks have started.
- * Throws the OS error (PermissionDenied, …); a missing file is fine (SQLite creates it).
- * Skipped for a database this process has open (see kv_handles.ts).
- */
-export function openableForWriting(file: string): void {
-  // Held open here already (the daemon's stores): opening and closing it would drop
-  // SQLite's locks (kv_handles.ts); and it was checked when first opened.
-  if (isKvOpenHere(file.replace(/-(wal|shm)$/, ""))) return;
-  try {
-    Deno.openSync(file, { write: true }).close();
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-}
-
-/**
- * Makes the KV file and SQLite's side files readable by the owner only, taking away the
- * group's and others' bits and adding none: a file the user made read-only stays so.
- */
-function restrictFiles(path: string): void {
-  if (Deno.build.os === "windows") return;
-  for (const file of databaseFiles(path)) {
-    try {
-      const info = Deno.statSync(file);
-      const mode = info.mode ?? 0;
-      if ((mode & 0o077) !== 0) Deno.chmodSync(file, mode & 0o700);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
   }
 }
