@@ -132,3 +132,16 @@ Deno.test("cli secret forms: a secret backslash-quoted by bash printf %q is mask
     assert.match(text, /\[quoted\] quoted \*\*\*\n/, secret);
   }
 });
+
+Deno.test("cli secret forms: a secret JSON-escaped as Go and Jackson write it is masked", async () => {
+  for (const secret of ["R&D-team-pw1", "pa/ss<w>&rd 9x", "pässwörd99"]) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}json_escapes.yml`, "-v"], {
+      env: { WEFT_HOME: home, DB_PASSWORD: secret },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const text = run.stdout + run.stderr;
+    assertNowhere(["team-pw1", "rd 9x", "rd99"], text, home);
+    assert.match(text, /\[printed\] go \*\*\*\n\[printed\] upper \*\*\*\n/, secret);
+  }
+});

@@ -19,7 +19,7 @@ export const MIN_SECRET_LENGTH = 4;
  * (expr/url.ts urlSpellings: percent-encoded by weft, or as the URL parser spells it in
  * a path, query, fragment or host), single-quoted for a shell (a `'` as `'\''` or
  * `'"'"'`) and backslash-quoted as bash's `printf %q` writes it; and the value
- * JSON-escaped as it travels
+ * JSON-escaped as it travels (also as Go escapes `& < >`, and with upper-case `\u00E4` hex)
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
  * escape a slash). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
  * remainder (`"ab "` trimmed) is never masked, as a short value is not.
@@ -35,7 +35,16 @@ export function secretFragments(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   fragments.add(json);
   fragments.add(asciiJson(json));
+  fragments.add(
+    asciiJson(json).replace(
+      /\\u[0-9a-f]{4}/g,
+      (escape) => escape.toUpperCase().replace("\\U", "\\u"),
+    ),
+  );
   fragments.add(json.replaceAll("/", "\\/"));
+  // Go's encoding/json (docker inspect, kubectl, terraform) writes & < > and U+2028/9
+  // as \u0026 \u003c \u003e \u2028 \u2029.
+  fragments.add(goJson(json));
   const parts = [value, value.trim()];
   if (/[\r\n]/.test(value)) {
     parts.push(value.replace(/[\t\r\n]/g, ""));
@@ -60,6 +69,14 @@ export function secretFragments(value: string): string[] {
     fragments.add(backslashed);
   }
   return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);
+}
+
+/** JSON string text with `&`, `<`, `>`, U+2028 and U+2029 escaped as Go's encoding/json does. */
+function goJson(json: string): string {
+  return json.replace(
+    /[&<>\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** JSON string text with every non-ASCII UTF-16 unit written as a lowercase `\uXXXX` escape. */
