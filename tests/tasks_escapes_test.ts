@@ -30,7 +30,7 @@ if (!CHILD) {
     }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
-    assert.match(text, /ok \| 3 passed/, text);
+    assert.match(text, /ok \| 4 passed/, text);
   });
 }
 
@@ -111,8 +111,10 @@ escapeTest("setsid'd background processes end when their task ends normally", as
   try {
     await t.done;
     assert.equal(t.pids().length, 2);
-    for (const pid of t.pids()) assert.ok(!alive(pid), `escaped ${pid} ended with its task`);
-    for (const pid of t.pids()) assert.equal(stateOf(pid), null, `and reaped: no zombie left`);
+    const [marked, bare] = t.pids();
+    assert.ok(!alive(marked), `escaped ${marked} ended with its task`);
+    assert.equal(stateOf(marked), null, `and reaped: no zombie left`);
+    assert.ok(alive(bare), `${bare}, started with env -i, carries no mark: left running`);
   } finally {
     killAll(t.pids());
   }
@@ -147,8 +149,35 @@ escapeTest("what a running task left is kept while another task ends", async () 
     for (const pid of a.pids()) assert.ok(alive(pid), `${pid} of the running task is kept`);
     cancel.abort();
     await a.done;
-    for (const pid of a.pids()) assert.ok(!alive(pid), `${pid} ended with its own task`);
+    const [marked, bare] = a.pids();
+    assert.ok(!alive(marked), `${marked} ended with its own task`);
+    assert.ok(alive(bare), `${bare} carries no mark: left running`);
   } finally {
     killAll(a.pids());
   }
 });
+
+escapeTest(
+  "processes a running task left that exit are reaped while it runs: no zombies pile up",
+  async () => {
+    const cancel = new AbortController();
+    // 20 setsid'd children that exit at once: orphans reparented to this process.
+    const script = `for i in $(seq 20); do setsid true & done; wait; echo ready; sleep 30`;
+    const a = await task("r-zombies", script, cancel.signal);
+    try {
+      const zombies = () =>
+        Deno.readTextFileSync(`/proc/${Deno.pid}/task/${Deno.pid}/children`).split(" ")
+          .filter((word) => word !== "" && stateOf(Number(word))?.state === "Z").length;
+      // Reaped every second while a task runs: give it a few.
+      let left = zombies();
+      for (let i = 0; i < 50 && left > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = zombies();
+      }
+      assert.equal(left, 0, "no zombie children while the task still runs");
+    } finally {
+      cancel.abort();
+      await a.done;
+    }
+  },
+);

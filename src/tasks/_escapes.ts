@@ -13,13 +13,15 @@
  * session than weft's was left behind by a task: a task's descendants can never join
  * weft's session again, and weft starts nothing else in a session of its own (its other
  * children, like recovery's `kill -0`, stay in weft's session). It is SIGKILLed, its whole
- * group when it leads one, when
- * - its environment (/proc/<pid>/environ: as exec'd, which `export` cannot change) names
- *   a task attempt (`WEFT_RUN_ID` and `WEFT_OUTPUT`, engine/attempt_context.ts) that has
- *   no process starting or running any more; or
- * - it names none (started with `env -i`, or unreadable) and no task process is starting
- *   or running in weft at all;
- * else it belongs to a task still running and is left for that task's end.
+ * group when it leads one, when its environment (/proc/<pid>/environ: as exec'd, which
+ * `export` cannot change) names a task attempt (`WEFT_RUN_ID` and `WEFT_OUTPUT`,
+ * engine/attempt_context.ts) of a run THIS process started, that has no process starting
+ * or running any more; while the attempt runs it is left for the attempt's end. Weft
+ * never ends a process that does not carry such a mark: one started with `env -i` is
+ * left running, and so is whatever weft inherited (a wrapper that started a program in
+ * the background, then `exec`ed weft) — weft ends only what its own tasks started.
+ * Children that exit are reaped: at each task's end, and every second while a task runs,
+ * so that no zombies pile up under a long task.
  * Its pid cannot be recycled between the read and the kill: it is weft's child, a zombie
  * until weft reaps it — and weft reaps these children itself (waitpid on their pid;
  * nobody else waits for them). When the last task process ends, weft waits (at most
@@ -64,6 +66,10 @@ interface Watch {
 
 /** undefined: not tried yet; null: no subreaper here. */
 let watch: Watch | null | undefined;
+/** Runs whose attempts this process started: only their marks may be ended. */
+const ownRuns = new Set<string>();
+/** Reaps exited children every second while a task runs (unref'd: keeps nothing alive). */
+let reaper: ReturnType<typeof setInterval> | undefined;
 /** Attempt mark → task processes with it, starting or running. */
 const live = new Map<string, number>();
 /** Task processes starting or running, marked or not. */
@@ -109,7 +115,12 @@ export class TaskProcess {
   /** `env`: the environment it is started with (its attempt's mark is read there). */
   constructor(env: Record<string, string>) {
     this.#mark = markOf(env.WEFT_RUN_ID, env.WEFT_OUTPUT);
+    if (env.WEFT_RUN_ID) ownRuns.add(env.WEFT_RUN_ID);
     busy++;
+    if (watch && reaper === undefined) {
+      reaper = setInterval(() => watch && busy > 0 && reapExited(watch), 1_000);
+      Deno.unrefTimer(reaper);
+    }
     if (this.#mark !== null) live.set(this.#mark, (live.get(this.#mark) ?? 0) + 1);
   }
 
@@ -159,11 +170,23 @@ function endLeftBehind(w: Watch): number {
       continue;
     }
     const mark = markIn(pid);
-    if (mark !== null ? live.has(mark) : busy > 0) continue;
+    if (mark === null || !ownRuns.has(mark.slice(0, mark.indexOf("\0"))) || live.has(mark)) {
+      continue; // not started by a task of this weft, or its attempt still runs
+    }
     kill(stat.pgrp === pid ? -pid : pid);
     ended++;
   }
   return ended;
+}
+
+/** Reaps the children of weft outside its session that have exited (zombies). */
+function reapExited(w: Watch): void {
+  for (const pid of childrenOf(w)) {
+    if (leaders.has(pid)) continue;
+    const stat = statOf(pid);
+    if (stat === null || stat.session === w.session) continue;
+    if (stat.state === "Z" || stat.state === "X") w.libc.waitpid(pid, null, WNOHANG);
+  }
 }
 
 /** Until nothing is left behind (or {@link SETTLE_MS}), ends and reaps what is. */
