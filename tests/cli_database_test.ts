@@ -183,6 +183,80 @@ Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) 
       assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
     });
 
+    await t.step("${...} values in the connection are encoded for their URL part", async () => {
+      // A user, password and database name holding URL syntax reach the server as
+      // written: each value is percent-encoded and the driver decodes it.
+      const pw = "p@s#s/w:r%d?9";
+      const url = await createDatabase(server, "urlvalues");
+      const { default: connect } = await import("postgres");
+      const sql = connect(url, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`CREATE ROLE "we:b@x" LOGIN SUPERUSER PASSWORD '${pw}'`);
+        await sql.unsafe(`CREATE DATABASE "odd db/1" OWNER "we:b@x"`);
+      } finally {
+        await sql.end({ timeout: 0 });
+      }
+      const home = testTempDir("home-");
+      const ok = await weft([
+        "run",
+        `${FIXTURES}url_values.yml`,
+        "--json",
+        "-v",
+        "-p",
+        "user=we:b@x",
+        "-p",
+        `port=${server.port}`,
+        "-p",
+        "db=odd db/1",
+      ], { env: { DB_PW: pw, WEFT_HOME: home } });
+      assert.equal(ok.code, 0, ok.stderr);
+      const who = (JSON.parse(ok.stdout) as RunReport).tasks.find((t) => t.id === "who")!;
+      assert.deepEqual(JSON.parse(who.outputs.rows), [{ u: "we:b@x", d: "odd db/1" }]);
+      assert.ok(!(ok.stdout + ok.stderr).includes(pw), ok.stderr);
+      assert.ok(!allFiles(home).includes(pw), "password stored under WEFT_HOME");
+
+      // A user name that would read as another host, port and options: the server
+      // refuses that user, and nothing reaches the other address.
+      const other = Deno.listen({ hostname: "127.0.0.2", port: 0 });
+      const otherPort = (other.addr as Deno.NetAddr).port;
+      let reached = false;
+      const accepting = (async () => {
+        for await (const conn of other) {
+          reached = true;
+          conn.close();
+        }
+      })();
+      try {
+        const moved = await weft([
+          "run",
+          `${FIXTURES}url_values.yml`,
+          "--json",
+          "-p",
+          `user=weft@127.0.0.2:${otherPort}/app?application_name=`,
+          "-p",
+          `port=${server.port}`,
+          "-p",
+          "db=urlvalues",
+        ], { env: { DB_PW: PG_PASSWORD } });
+        assert.equal(moved.code, 1);
+        const error = (JSON.parse(moved.stdout) as RunReport).tasks.find((t) => t.id === "who")!
+          .error!;
+        assert.match(
+          error,
+          new RegExp(
+            `^the query failed|^cannot connect to postgres://weft%40127\.0\.0\.2%3A${otherPort}%2Fapp%3Fapplication_name%3D@127\.0\.0\.1:${server.port}/urlvalues: `,
+          ),
+          error,
+        );
+        assert.match(error, /password authentication failed for user/);
+        assert.ok(!(moved.stdout + moved.stderr).includes(PG_PASSWORD));
+        assert.equal(reached, false, "a connection reached 127.0.0.2");
+      } finally {
+        other.close();
+        await accepting.catch(() => {});
+      }
+    });
+
     await t.step("${...} values in a query are bound, never spliced", async () => {
       let n = 0;
       await assertBound(() => createDatabase(server, `bound${n++}`));
@@ -220,4 +294,23 @@ Deno.test("database --dry-run: the target without its password, and the migratio
   assert.match(stderr, /database postgres:\/\/app@db\.example:5432\/app\n/);
   assert.match(stderr, /migrate migrations\/ \(rolled back on failure\)/);
   assert.doesNotMatch(stdout + stderr, /hunter2/);
+});
+
+Deno.test("database --dry-run: values in the connection encoded as the run builds it, no password", async () => {
+  const pw = "dry#p@ss/w:rd%9";
+  const { code, stdout, stderr } = await weft([
+    "run",
+    `${FIXTURES}url_values.yml`,
+    "--dry-run",
+    "-p",
+    "user=app@10.0.0.9:1/x?y=",
+  ], { env: { DB_PW: pw } });
+  assert.equal(code, 0, stderr);
+  assert.match(
+    stderr,
+    /database postgres:\/\/app%4010\.0\.0\.9%3A1%2Fx%3Fy%3D@127\.0\.0\.1:5432\/app\n/,
+  );
+  for (const part of [pw, "dry#p", "p@ss", encodeURIComponent(pw)]) {
+    assert.ok(!(stdout + stderr).includes(part), part);
+  }
 });

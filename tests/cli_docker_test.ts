@@ -188,3 +188,56 @@ Deno.test("docker via CLI: loop iterations run containers of distinct, valid nam
   }
   assert.notEqual(byItem.get("qa"), byItem.get("prod"));
 });
+
+Deno.test("docker via CLI: a value in a volume's host path is one name inside it", async () => {
+  const volumes = (d: string) =>
+    workflow([
+      "name: docker-volumes",
+      "params:",
+      `  d: ${JSON.stringify(d)}`,
+      "  whole: /srv/h:/c",
+      "tasks:",
+      "  - id: v",
+      "    type: docker",
+      "    config:",
+      "      image: alpine",
+      "      volumes:",
+      "        - ./data/${params.d}:/data/${params.d}:ro",
+      "        - ${params.whole}",
+      "        - vol-${params.d}:/cache",
+      "        - ./data/${raw(params.d)}/x:/raw",
+      "",
+    ].join("\n"));
+  const ok = await runWithStandIn(await volumes("sub"));
+  assert.equal(ok.code, 0, ok.stderr);
+  const name = `weft-${ok.report!.id}-v-1`;
+  assert.deepEqual(ok.calls, [[
+    "run",
+    "--name",
+    name,
+    "--rm",
+    "-v",
+    "./data/sub:/data/sub:ro",
+    "-v",
+    "/srv/h:/c",
+    "-v",
+    "vol-sub:/cache",
+    "-v",
+    "./data/sub/x:/raw",
+    "alpine",
+  ]]);
+  // `..` or `/` in the value would leave ./data; a `:` would end the host path early.
+  for (
+    const [d, reason] of [
+      ["../../..", /^config\.volumes\[0\]: a value holds "\/" .*would add folders/],
+      ["..", /^config\.volumes\[0\]: a value makes the name "\.\."/],
+      ["x:/etc", /^config\.volumes\[0\]: a value holds "\/"/],
+      ["x:y", /^config\.volumes\[0\]: the host path "\.\/data\/x:y" holds ":"/],
+    ] as const
+  ) {
+    const refused = await runWithStandIn(await volumes(d));
+    assert.equal(refused.code, 1, d);
+    assert.match(record(refused.report!, "v").error ?? "", reason);
+    assert.deepEqual(refused.calls, [], d);
+  }
+});

@@ -8,6 +8,7 @@ import {
   cookieValueTrouble,
   credentialSecrets,
   setCheckedHeader,
+  urlCredentialSecrets,
 } from "../src/model/http_header.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 
@@ -108,4 +109,21 @@ Deno.test("cookieValueTrouble: only RFC 6265 cookie-octets stay inside one cooki
   assert.match(cookieValueTrouble("a\\b")!, /holds "\\\\"/);
   assert.match(cookieValueTrouble("a\tb")!, /U\+0009/);
   assert.match(cookieValueTrouble("é")!, /U\+00E9/);
+});
+
+Deno.test("urlCredentialSecrets: the user info's password as written, decoded, and as Basic", () => {
+  assert.deepEqual(urlCredentialSecrets("http://u:p%40ss%23w@h.example/x"), [
+    "p%40ss%23w",
+    "p@ss#w",
+    `Basic ${btoa("u:p@ss#w")}`,
+    btoa("u:p@ss#w"),
+    "u:p@ss#w",
+  ]);
+  // The URL parser's serialization of a character it encodes (a space) too.
+  const spaced = urlCredentialSecrets("http://u:a b@h/");
+  for (const value of ["a b", "a%20b", btoa("u:a b")]) assert.ok(spaced.includes(value), value);
+  // No password, no secret; text that does not parse keeps its password part.
+  assert.deepEqual(urlCredentialSecrets("http://u@h/"), []);
+  assert.deepEqual(urlCredentialSecrets("https://h/a:b@c"), []);
+  assert.deepEqual(urlCredentialSecrets("http://u:pw-1234@[bad/"), ["pw-1234"]);
 });

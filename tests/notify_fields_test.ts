@@ -297,4 +297,9 @@ Deno.test("webhookUrlSecrets: the URL, its path (with the query) and a token-lon
     "/?key=k123",
   ]);
   assert.deepEqual(webhookUrlSecrets("not a url"), ["not a url"]);
+  // A password in the user info, encoded and decoded, and the Basic credential fetch sends.
+  const found = webhookUrlSecrets("http://hook:Pw%40123%3A@127.0.0.1:1/h");
+  for (const value of ["Pw%40123%3A", "Pw@123:", btoa("hook:Pw@123:"), "hook:Pw@123:"]) {
+    assert.ok(found.includes(value), `${value} in ${JSON.stringify(found)}`);
+  }
 });

@@ -10,8 +10,10 @@ import {
   ConnectionError,
   connectionSecrets,
   connectionTrouble,
+  databaseTaskSecrets,
   parseConnection,
 } from "../src/model/connection.ts";
+import { compileTemplate } from "../src/expr/mod.ts";
 import { openSession } from "../src/tasks/database/driver.ts";
 import { loadMigrations, migrate } from "../src/tasks/database/migrations.ts";
 import { hasSecondStatement, MAX_ROWS, rowJson, runQuery } from "../src/tasks/database/query.ts";
@@ -60,6 +62,23 @@ Deno.test("connectionSecrets: the password raw and decoded, a password= value, m
   ]);
   assert.deepEqual(connectionSecrets("sqlite:app.db"), []);
   assert.deepEqual(connectionSecrets("postgres://app@db/x"), []);
+});
+
+Deno.test("databaseTaskSecrets: the password where the run's URL builder puts it", () => {
+  const params: Record<string, string> = { user: "app@evil:1/x?a=", pw: "p@s#s/w:r%d" };
+  const scope = (_root: string, path: string[]) => params[path[0]];
+  const task = { config: { connection: "postgres://${params.user}:${params.pw}@db:5432/app" } };
+  const found = databaseTaskSecrets(
+    task,
+    (text) => compileTemplate(text).render(scope),
+    undefined,
+    (text) => compileTemplate(text).renderUrl(scope),
+  );
+  // Encoded as the URL holds it, and decoded as the driver sends it.
+  assert.deepEqual(found, ["p%40s%23s%2Fw%3Ar%25d", "p@s#s/w:r%d"]);
+  // A sqlite: file holds no password (its path is not a URL part).
+  const sqlite = { config: { connection: "sqlite:dbs/${params.pw}.db" } };
+  assert.deepEqual(databaseTaskSecrets(sqlite, (t) => t, undefined, () => "x://u:p@h"), []);
 });
 
 Deno.test("rowJson: 64-bit integers as digits, bytes as \\x hex", () => {

@@ -64,6 +64,44 @@ tasks:
 );
 
 Deno.test(
+  "http task: a password in the url's user info is a secret from the start, with its Basic credential",
+  opts,
+  async () => {
+    const server = startServer();
+    try {
+      const flow = `name: urlcreds
+params: { pw: { default: "" } }
+tasks:
+  - id: call
+    type: http
+    url: "http://me:\${params.pw}@127.0.0.1:${server.port}/a"
+  - id: lit
+    type: http
+    url: "http://you:LiteralUiPw77@127.0.0.1:${server.port}/b"
+  - id: show
+    depends_on: [call, lit]
+    command: 'echo "p=\${params.pw} l=LiteralUiPw77 b=$(printf %s "me:p@ss w/rd#9" | base64)"'
+`;
+      const pw = ["-p", "pw=p@ss w/rd#9"];
+      const run = await runFlow(flow, {}, pw);
+      assert.equal(run.code, 0, run.stderr);
+      const basic = btoa("me:p@ss w/rd#9");
+      assert.deepEqual(server.seen, [`Basic ${basic}`, `Basic ${btoa("you:LiteralUiPw77")}`]);
+      const all = run.stdout + run.stderr;
+      assert.match(all, /p=\*\*\* l=\*\*\* b=\*\*\*/);
+      for (const part of ["p@ss w/rd#9", "p%40ss%20w%2Frd%239", "LiteralUiPw77", basic]) {
+        assert.ok(!all.includes(part), `${part} in ${all}`);
+      }
+      const dry = await runFlow(flow, {}, [...pw, "--dry-run"]);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.doesNotMatch(dry.stdout + dry.stderr, /LiteralUiPw77|p%40ss|p@ss/);
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+Deno.test(
   "http task: a header value fetch refuses fails the task naming the header",
   opts,
   async () => {
@@ -119,6 +157,27 @@ tasks:
     assert.match(out, /headers\.X-Han in task "t": .*U\+6F22, which is not Latin-1/);
   },
 );
+
+Deno.test("httpTaskSecrets: the url's password as the request builder encodes it", () => {
+  const values: Record<string, string> = { "${env.P}": "a@b:c/d%e" };
+  const interpolate = (text: string) => text.replace(/\$\{[^}]+\}/g, (ref) => values[ref] ?? "");
+  const encoded = "a%40b%3Ac%2Fd%25e";
+  const interpolateUrl = (text: string) => text.replace("${env.P}", encoded);
+  const task = { url: "https://u:${env.P}@h.example/x" };
+  const found = httpTaskSecrets(task, interpolate, undefined, interpolateUrl);
+  for (const value of [encoded, "a@b:c/d%e", btoa("u:a@b:c/d%e"), "u:a@b:c/d%e"]) {
+    assert.ok(found.includes(value), `${value} in ${JSON.stringify(found)}`);
+  }
+  // A URL known only later leaves the other secrets in place.
+  const later = { url: "https://u:${tasks.a.outputs.p}@h/", auth: { token: "tok-9876" } };
+  const throwing = () => {
+    throw new Error("not yet known");
+  };
+  assert.deepEqual(httpTaskSecrets(later, (t) => t, undefined, throwing), [
+    "Bearer tok-9876",
+    "tok-9876",
+  ]);
+});
 
 Deno.test("httpTaskSecrets: credential parts and the values read inside them", () => {
   const values: Record<string, string> = { "${env.T}": "tok-123", "${params.p}": "pw-456" };

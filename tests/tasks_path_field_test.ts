@@ -85,3 +85,36 @@ Deno.test("path fields: every one is a templated field of its step type", () => 
     }
   }
 });
+
+Deno.test("connection: a postgres URL is built part by part; a value cannot pick the host or port", async () => {
+  const dir = copyFixtures();
+  const file = `${dir}/pg.yml`;
+  Deno.writeTextFileSync(
+    file,
+    [
+      "name: pg-url",
+      "params: { host: db, port: '5432' }",
+      "tasks:",
+      "  - id: db",
+      "    type: database",
+      "    config:",
+      "      connection: postgres://app:pw-1234@${params.host}:${params.port}/app",
+      "      query: SELECT 1",
+      "",
+    ].join("\n"),
+  );
+  for (
+    const [param, reason] of [
+      [
+        "host=127.0.0.2:15432",
+        /^connection: value "127\.0\.0\.2:15432" cannot be used as the host/,
+      ],
+      ["host=evil/x?", /^connection: value "evil\/x\?" cannot be used as the host/],
+      ["port=1/x", /^connection: value "1\/x" cannot be used as the port/],
+    ] as const
+  ) {
+    const { code, report } = await run(file, [param]);
+    assert.equal(code, 1, param);
+    assert.match(task(report, "db").error ?? "", reason);
+  }
+});

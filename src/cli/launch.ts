@@ -127,8 +127,14 @@ function refusal(error: unknown, io: CliIO, homeOption: string | undefined): Sto
 /** What {@link openRecordedRun} needs: a loaded workflow about to run in this process. */
 export interface RecordedRunOptions {
   loaded: LoadedWorkflow;
-  /** The resolved params. */
-  params: Record<string, string>;
+  /**
+   * The resolved params; with `resumeId`, a function giving them from the run resumed
+   * (its id and the params it recorded, masked: see engine/resume_params.ts), called
+   * once that run is loaded and found resumable.
+   */
+  params:
+    | Record<string, string>
+    | ((run: { id: string; params: Record<string, string> }) => Record<string, string>);
   /** `--env`: added to the environment of the tasks and of the notifications. */
   extraEnv: Record<string, string>;
   /** `--home DIR`. */
@@ -159,15 +165,16 @@ export interface RecordedRun {
 }
 
 /**
- * The steps `weft run` and {@link launchRun} share: the run's secrets, its notifier
- * (wireNotifications) and its history (openRunHistory), then the engine's options.
- * Throws WeftError (exit 2) for a malformed global config or a bad `resumeId`.
+ * The steps `weft run` and {@link launchRun} share: the run's secrets, its history
+ * (openRunHistory), its params and its notifier (wireNotifications), then the engine's
+ * options. Throws WeftError (exit 2) for a malformed global config, a bad `resumeId`, or
+ * params the resumed run refuses (engine/resume_params.ts).
  */
 export async function openRecordedRun(
   io: CliIO,
   options: RecordedRunOptions,
 ): Promise<RecordedRun> {
-  const { loaded, params, extraEnv } = options;
+  const { loaded, extraEnv } = options;
   const [{ startRun }, { DenoSpawner }, { openRunHistory }, { Secrets }, { wireNotifications }] =
     await Promise.all([
       import("../engine/mod.ts"),
@@ -177,13 +184,7 @@ export async function openRecordedRun(
       import("./notify_wiring.ts"),
     ]);
   const secrets = new Secrets({ warn: (message) => options.warn(message) });
-  const notifier = await wireNotifications(io, loaded.workflow, {
-    params,
-    extraEnv,
-    secrets,
-    homeOption: options.homeOption,
-    signal: options.signal,
-  });
+  // History first: a resumed run's params are those of the run it resumes.
   const history = await openRunHistory(io, {
     workflow: loaded.workflow,
     file: loaded.file,
@@ -192,6 +193,26 @@ export async function openRecordedRun(
     resumeId: options.resumeId,
     homeOption: options.homeOption,
   });
+  let params: Record<string, string>;
+  let notifier: Awaited<ReturnType<typeof wireNotifications>>;
+  try {
+    params = typeof options.params === "function"
+      ? options.params({
+        id: history.resume?.fromRunId ?? "",
+        params: history.resume?.params ?? {},
+      })
+      : options.params;
+    notifier = await wireNotifications(io, loaded.workflow, {
+      params,
+      extraEnv,
+      secrets,
+      homeOption: options.homeOption,
+      signal: options.signal,
+    });
+  } catch (e) {
+    history.store.close();
+    throw e;
+  }
   return {
     history,
     start: (run) => {

@@ -12,6 +12,7 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
 import { taskDisplayFacts } from "./display_facts.ts";
+import type { RecordedRunOptions } from "./launch.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
 export interface RunFlags {
@@ -114,10 +115,11 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const stdin = file === "-" ? io.stdin : undefined; // only for `-`: its stream costs ~2 ms
   const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin });
   const { resolveParams } = await import("../engine/params.ts");
-  const params = withFile(() => resolveParams(loaded.workflow, given), loaded.file);
+  const resolve = () => withFile(() => resolveParams(loaded.workflow, given), loaded.file);
   const color = flags.color !== false && useColor(io);
 
   if (flags.dryRun) {
+    const params = resolve();
     // Never show a plan for a workflow that could not start.
     const { checkRunnable } = await import("../engine/mod.ts");
     checkRunnable(loaded.workflow, loaded.file);
@@ -129,6 +131,15 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       env: { ...io.env, ...extraEnv },
     });
     return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
+  }
+
+  // A resumed run takes the params of the run it resumes (engine/resume_params.ts),
+  // known once history is open; --dry-run (above) reads no history.
+  let params: RecordedRunOptions["params"];
+  if (flags.resume === undefined) params = resolve();
+  else {
+    const { resumedParams } = await import("../engine/resume_params.ts");
+    params = (run) => withFile(() => resumedParams(loaded.workflow, run, given), loaded.file);
   }
 
   // A config.json no run could read (a symlink to /dev/zero, a FIFO, a huge file) stops

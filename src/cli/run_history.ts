@@ -50,8 +50,11 @@ export interface RunHistoryOptions {
 export interface RunHistory {
   /** Subscribe this to the engine. */
   listener: EventListener;
-  /** Pass to the engine as `resume` (set with `resumeId`, after the safety check). */
-  resume?: { fromRunId: string; previous: TaskRecord[] };
+  /**
+   * Pass to the engine as `resume` (set with `resumeId`, after the safety check); `params`
+   * are those the resumed run recorded (masked), see engine/resume_params.ts.
+   */
+  resume?: { fromRunId: string; previous: TaskRecord[]; params: Record<string, string> };
   /**
    * Calls `handler` once when recording fails for a fault of the machine (disk full,
    * read-only, I/O error): the run should then be stopped. A fault that already
@@ -100,6 +103,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       resume = {
         fromRunId: previous.run.id,
         previous: resumedTasks(previous, whole, options.file),
+        params: previous.run.params ?? {},
       };
     }
     let fault: StorageError | null = null;

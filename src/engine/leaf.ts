@@ -141,7 +141,7 @@ async function runAttempt(
     configError = true; // until the environment and cwd are worked out
     ctx = new AttemptContext(run, job, attempt, outputFile, signal);
     configError = false;
-    addConfigSecrets(run.secrets, runner, spec.config, ctx.interpolate);
+    addConfigSecrets(run.secrets, runner, spec.config, ctx.interpolate, ctx.interpolateUrl);
     result = await runner.run(spec.config, ctx);
     // Before the task's record is published: masking keeps these whole (mask_events.ts).
     if (result.identifiers) run.secrets.protect(result.identifiers);

@@ -156,9 +156,15 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           query?: string;
         };
         // The display form never holds the password; a connection that does not parse
-        // yet (a later value) is shown as written, masked.
+        // yet (a later value) is shown as written, masked. A postgres URL is built as
+        // the run builds it (tasks/path_field.ts connectionField).
+        const sqlite = /^sqlite3?:/i.test(db.connection);
         const target = safe(
-          () => parseConnection(render(db.connection), ".").display,
+          () =>
+            parseConnection(
+              sqlite ? render(db.connection) : renderUrl(db.connection, scope, render),
+              ".",
+            ).display,
           db.connection,
         );
         const lines = [`database ${quoteData(target)}`];

@@ -61,7 +61,13 @@ export function startSecrets(
           if (spec.environment && Object.hasOwn(spec.environment, name)) throw new NotYetKnown();
           return workflowEnv[name];
         });
-        addConfigSecrets(secrets, runner, spec.config, (text) => exprs.render(text, outside));
+        addConfigSecrets(
+          secrets,
+          runner,
+          spec.config,
+          (text) => exprs.render(text, outside),
+          (text) => exprs.renderUrl(text, outside),
+        );
       }
       const names = spec.environment ? Object.keys(spec.environment) : [];
       if (!names.some((name) => secrets.isSecretName(name))) continue;
@@ -93,19 +99,25 @@ export function startSecrets(
 
 /**
  * Adds the secrets a runner finds in a task's configuration (TaskRunner.secretsIn),
- * interpolated with `interpolate`; nothing when that throws (a value known only later,
- * or an expression error the runner reports itself).
+ * interpolated with `interpolate` (a URL field with `interpolateUrl`); nothing when that
+ * throws (a value known only later, or an expression error the runner reports itself).
  */
 export function addConfigSecrets(
   secrets: Secrets,
   runner: TaskRunner,
   config: unknown,
   interpolate: (text: string) => string,
+  interpolateUrl: (text: string) => string,
 ): void {
   if (!runner.secretsIn) return;
   let values: string[];
   try {
-    values = runner.secretsIn(config, interpolate, (name) => secrets.isSecretName(name));
+    values = runner.secretsIn(
+      config,
+      interpolate,
+      (name) => secrets.isSecretName(name),
+      interpolateUrl,
+    );
   } catch {
     return;
   }

@@ -25,8 +25,9 @@
  * `:` lands there as `%3A`, and so may a literal or raw `%3A`): HTTP sends it as Basic
  * auth, `base64(user:password)`, and the server reads the user-id up to the first `:`
  * (RFC 7617 §2), so `admin:guess` would arrive as user `admin` with a password that
- * starts `guess:`. Such a URL is refused ({@link userNameTrouble}), wherever weft builds
- * it (http tasks, notification URLs) and when `weft validate` reads its literal text.
+ * starts `guess:`. Such an http(s) URL is refused ({@link userNameTrouble}), wherever weft
+ * builds it (http tasks, notification URLs) and when `weft validate` reads its literal
+ * text; other schemes (a postgres:// connection) keep it, percent-encoded.
  * @module
  */
 import { type CutForm, cutText, quoteCut } from "../model/data_text.ts";
@@ -283,8 +284,13 @@ class UrlReader {
     }
   }
 
-  /** At the authority's `@`: the user name it ends may not decode to hold a `:`. */
+  /**
+   * At the authority's `@`: the user name it ends may not decode to hold a `:`, in a URL
+   * sent over HTTP (Basic auth). A database URL's user name is decoded on its own by
+   * the driver (postgres://), where a `:` in it is a name like any other.
+   */
   #checkUser(): void {
+    if (!/^https?$/i.test(this.#scheme)) return;
     const trouble = userNameTrouble(this.#user, quoteCut);
     if (trouble) {
       throw new ExpressionError(trouble.message, Math.max(this.#userColonAt, 0), trouble.hint);

@@ -77,17 +77,21 @@ export function parseConnection(text: string, cwd: string): Connection {
 }
 
 /**
- * The secrets of a database task: its connection string's password once interpolated
- * (a `TaskRunner.secretsIn`, shared by the task registry, which knows it before the
- * database module loads, and that module's runner).
+ * The secrets of a database task: its connection string's password once interpolated,
+ * a postgres URL built as the run builds it (`interpolateUrl`, tasks/path_field.ts
+ * connectionField: each value encoded for its part); a `sqlite:` file has none. A
+ * `TaskRunner.secretsIn`, shared by the task registry, which knows it before the
+ * database module loads, and that module's runner.
  */
 export function databaseTaskSecrets(
   task: unknown,
   interpolate: (text: string) => string,
+  _isSecretName?: (name: string) => boolean,
+  interpolateUrl: (text: string) => string = interpolate,
 ): string[] {
-  return connectionSecrets(
-    interpolate((task as { config: { connection: string } }).config.connection),
-  );
+  const written = (task as { config: { connection: string } }).config.connection;
+  if (/^sqlite3?:/i.test(written)) return [];
+  return connectionSecrets(interpolateUrl(written));
 }
 
 /**

@@ -148,6 +148,62 @@ export function credentialSecrets(name: string, raw: string): string[] {
   return [...found];
 }
 
+/**
+ * base64 of `user:password` in UTF-8: Basic auth's credentials (RFC 7617 §2), as
+ * tasks/http_request.ts and fetch (for a URL's user info) send them.
+ */
+export function basicCredentials(user: string, password: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(`${user}:${password}`)) {
+    binary += String.fromCharCode(byte);
+  }
+  return btoa(binary);
+}
+
+/**
+ * The secrets of a URL's user info (`http://user:PASSWORD@host/…`), which weft sends
+ * as Basic auth (an http task, tasks/http_request.ts; a notification, through fetch):
+ * the password as the URL text holds it and as the URL parser serializes it, each
+ * percent-decoded too, and the forms of the Basic credential it becomes
+ * ({@link credentialSecrets}). Empty for a URL without a password; best effort for text
+ * that does not parse (the part between the first `:` and the last `@` of the authority).
+ */
+export function urlCredentialSecrets(url: string): string[] {
+  const found = new Set<string>();
+  const add = (text: string) => {
+    if (text === "") return;
+    found.add(text);
+    try {
+      found.add(decodeURIComponent(text));
+    } catch {
+      // A malformed %-sequence: the text is what is sent and shown.
+    }
+  };
+  // The authority ends at the first `/ ? #` (or `\` in http URLs); its last `@` ends the
+  // user info, as the WHATWG URL parser reads it.
+  const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\\]*)@/.exec(url)?.[1];
+  const colon = userinfo?.indexOf(":") ?? -1;
+  if (userinfo !== undefined && colon >= 0) add(userinfo.slice(colon + 1));
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") {
+      add(parsed.password);
+      const decode = (text: string) => {
+        try {
+          return decodeURIComponent(text);
+        } catch {
+          return text;
+        }
+      };
+      const basic = basicCredentials(decode(parsed.username), decode(parsed.password));
+      for (const form of credentialSecrets("authorization", `Basic ${basic}`)) found.add(form);
+    }
+  } catch {
+    // Not a URL: the text's own password part only.
+  }
+  return [...found];
+}
+
 /** `user:password` and the password of a Basic credential (base64 of UTF-8), if it decodes. */
 function basicParts(encoded: string): string[] {
   try {

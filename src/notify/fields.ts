@@ -18,6 +18,7 @@
  */
 import { compileTemplate, ExpressionError, type Scope } from "../expr/mod.ts";
 import { quoteCut } from "../model/data_text.ts";
+import { urlCredentialSecrets } from "../model/http_header.ts";
 
 /** The text of a URL setting named `field` (e.g. `notifications.webhook.url`). */
 export function renderUrlField(template: string, scope: Scope, field: string): string {
@@ -107,11 +108,12 @@ const TOKEN_SEGMENT_LENGTH = 16;
  * `/services/T…/B…/<token>`, Discord's `/api/webhooks/<id>/<token>`): the URL, its path
  * with the query as an HTTP request line names it (`curl -v` prints
  * `> POST /services/T0/B0/xoxb… HTTP/1.1`), the path alone, and its last segment when
- * it is long enough to be a token rather than a word. Secrets.add drops what is
- * shorter than a secret can be.
+ * it is long enough to be a token rather than a word; and the password of its user info
+ * with the Basic credential fetch sends it as (model/http_header.ts urlCredentialSecrets).
+ * Secrets.add drops what is shorter than a secret can be.
  */
 export function webhookUrlSecrets(url: string): string[] {
-  const found = [url];
+  const found = [url, ...urlCredentialSecrets(url)];
   let parsed: URL;
   try {
     parsed = new URL(url);

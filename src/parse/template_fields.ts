@@ -70,7 +70,8 @@ export const PATH_FIELDS: Readonly<Record<string, readonly FieldPattern[]>> = {
   javascript: [["script"]],
   python: [["script"], ["interpreter"]],
   database: [["config", "file"], ["config", "migrations_path"], ["config", "connection"]],
-  docker: [["config", "dockerfile"], ["config", "context"]],
+  // A volume's host path: the text before its first `:` (tasks/docker_argv.ts volumeArg).
+  docker: [["config", "dockerfile"], ["config", "context"], ["config", "volumes", "*"]],
   data_processor: [["input", "path"], ["output", "path"]],
 };
 

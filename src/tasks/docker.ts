@@ -62,7 +62,7 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   const build = buildsImage(config) ? buildArgv(config, ctx.interpolate, path) : null;
   const tags = build ? resolvedTags(config, ctx.interpolate) : [];
   const name = containerName(ctx.runId, ctx.taskId, ctx.attempt);
-  const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate) : null;
+  const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate, path) : null;
   const outputs: Record<string, string> = {};
   if (build) {
     const built = await docker(ctx, build, ownText("docker build"));

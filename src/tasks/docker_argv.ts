@@ -11,6 +11,7 @@
  * @module
  */
 import { CommandWordsError, splitWords } from "../expr/command_words.ts";
+import { compileTemplate } from "../expr/mod.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import type { TaskOf } from "../model/task.ts";
 
@@ -86,9 +87,15 @@ export function pushArgvs(tags: string[]): string[][] {
 
 /**
  * `run --name NAME [--rm] [--pull P] [-e K=V]… [-v V]… [-p P]… [-w DIR] [--network N]
- * IMAGE [COMMAND…]`. `--rm` unless `remove: false`.
+ * IMAGE [COMMAND…]`. `--rm` unless `remove: false`. `path` interpolates the host path of
+ * each `volumes` entry ({@link volumeArg}), by default as `interpolate` (a preview).
  */
-export function runArgv(config: DockerConfig, name: string, interpolate: Interpolate): string[] {
+export function runArgv(
+  config: DockerConfig,
+  name: string,
+  interpolate: Interpolate,
+  path: (field: string, text: string) => string = (_, text) => interpolate(text),
+): string[] {
   const image = interpolate(config.image ?? "");
   if (image.trim() === "") throw new DockerConfigError(ownText("`image` is empty once resolved"));
   // docker would read `-x` as an option and the command after it as the image.
@@ -99,7 +106,9 @@ export function runArgv(config: DockerConfig, name: string, interpolate: Interpo
   for (const [key, value] of Object.entries(config.env ?? {})) {
     argv.push("-e", `${key}=${interpolate(value)}`);
   }
-  for (const volume of config.volumes ?? []) argv.push("-v", interpolate(volume));
+  (config.volumes ?? []).forEach((volume, i) => {
+    argv.push("-v", volumeArg(volume, `config.volumes[${i}]`, interpolate, path));
+  });
   for (const port of config.ports ?? []) argv.push("-p", interpolate(port));
   if (config.workdir !== undefined) argv.push("-w", interpolate(config.workdir));
   if (config.network !== undefined) argv.push("--network", interpolate(config.network));
@@ -108,6 +117,47 @@ export function runArgv(config: DockerConfig, name: string, interpolate: Interpo
   const words = typeof command === "string" ? commandWords(command) : command ?? [];
   for (const word of words) argv.push(interpolate(word));
   return argv;
+}
+
+/**
+ * One `volumes` entry, `HOST:CONTAINER[:OPTIONS]`, resolved: the text before its first
+ * `:` written outside `${...}` is the host path (or a volume's name), interpolated by
+ * `path` (tasks/path_field.ts: a value is one name, so `..` or `/` cannot leave the
+ * folder; a value starting it, or `raw(...)`, as written); the rest by `interpolate`.
+ * A value there may not add a `:`, which docker would read as the end of the host path.
+ * An entry without such a `:` (a container path, or `${...}` giving the whole entry) is
+ * one path.
+ */
+function volumeArg(
+  volume: string,
+  field: string,
+  interpolate: Interpolate,
+  path: (field: string, text: string) => string,
+): string {
+  const colon = literalColon(volume);
+  if (colon < 0) return path(field, volume);
+  const host = path(field, volume.slice(0, colon));
+  if (host.includes(":")) {
+    throw new DockerConfigError(
+      `${field}: the host path ${quoteData(JSON.stringify(host))} holds ":" once resolved, ` +
+        "which docker would read as the end of the host path",
+    );
+  }
+  return host + interpolate(volume.slice(colon));
+}
+
+/** Offset of the first `:` of `text` outside its `${...}`, or -1. */
+function literalColon(text: string): number {
+  let spans: readonly { start: number; end: number }[] = [];
+  try {
+    spans = compileTemplate(text).spans;
+  } catch {
+    // A template that does not compile fails when it is interpolated, with its message.
+  }
+  for (let at = text.indexOf(":"); at >= 0; at = text.indexOf(":", at + 1)) {
+    if (!spans.some((s) => s.start <= at && at < s.end)) return at;
+  }
+  return -1;
 }
 
 /** {@link splitWords}, its refusal as a DockerConfigError (same message). */

@@ -4,28 +4,47 @@
  * value of every header named like a credential (model/http_header.ts CREDENTIAL) with
  * its credentials part (`Bearer X` → X), `auth`'s token or password and the Basic
  * credential built from it, and every `${env.NAME}` / `${params.NAME}` value inside
- * those — a task printing `$TOKEN` then shows `***`, not the part after `Bearer `.
+ * those — a task printing `$TOKEN` then shows `***`, not the part after `Bearer `; and
+ * the password of the `url`'s user info (`http://user:PW@host/`) with the Basic
+ * credential it is sent as (model/http_header.ts urlCredentialSecrets).
  * @module
  */
 import { referencedValues } from "../expr/mod.ts";
-import { CREDENTIAL, credentialSecrets } from "../model/http_header.ts";
+import {
+  basicCredentials,
+  CREDENTIAL,
+  credentialSecrets,
+  urlCredentialSecrets,
+} from "../model/http_header.ts";
 
 /** The fields read here (a task's configuration, as the engine hands it over). */
 interface HttpSecretFields {
+  url?: string;
   headers?: Record<string, string>;
   auth?: { token?: string; bearer?: string; username?: string; password?: string };
 }
 
 /**
  * Secret values of an http task, interpolated with `interpolate` (which may throw for a
- * value not yet known: the engine then tries again when the task starts).
+ * value not yet known: the engine then tries again when the task starts); its `url`
+ * built with `interpolateUrl`, as the request builds it (expr/url.ts).
  */
 export function httpTaskSecrets(
   task: unknown,
   interpolate: (text: string) => string,
+  _isSecretName?: (name: string) => boolean,
+  interpolateUrl: (text: string) => string = interpolate,
 ): string[] {
-  const { headers, auth } = (task ?? {}) as HttpSecretFields;
+  const { url, headers, auth } = (task ?? {}) as HttpSecretFields;
   const found: string[] = [];
+  if (typeof url === "string" && url.includes("@")) {
+    try {
+      found.push(...urlCredentialSecrets(interpolateUrl(url)));
+    } catch {
+      // A value known only later (added when the task starts), or one the request
+      // refuses: the headers' and auth's secrets are still found.
+    }
+  }
   const credential = (name: string, template: string) => {
     if (!CREDENTIAL.test(name)) return;
     found.push(
@@ -51,14 +70,4 @@ export function httpTaskSecrets(
   return found.filter((value) => value.trim() !== "");
 }
 
-/**
- * base64 of `user:password` in UTF-8: Basic auth's credentials (RFC 7617 §2), as
- * http_request.ts sends them.
- */
-export function basicCredentials(user: string, password: string): string {
-  let binary = "";
-  for (const byte of new TextEncoder().encode(`${user}:${password}`)) {
-    binary += String.fromCharCode(byte);
-  }
-  return btoa(binary);
-}
+export { basicCredentials };

@@ -27,12 +27,19 @@ export function pathField(ctx: TaskContext, field: string, written: string, glob
 /**
  * A database connection interpolated: for a written `sqlite:` one the file after the
  * scheme is a path (a value starting it is the base, taken as written); any other
- * connection (postgres://…, or one whose scheme comes from a value) as `interpolate` does.
+ * connection (postgres://…, or one whose scheme comes from a value) is a URL, built as
+ * `interpolateUrl` builds one (expr/url.ts: each value encoded for its part, a host or
+ * port checked), so a value cannot move the connection to another host or add options.
+ * Throws a PathFieldError naming `field` for a value that cannot be placed.
  */
 export function connectionField(ctx: TaskContext, field: string, written: string): string {
   const prefix = SQLITE_PREFIX.exec(written)?.[0];
-  if (prefix === undefined) return ctx.interpolate(written);
-  return prefix + pathField(ctx, field, written.slice(prefix.length));
+  if (prefix !== undefined) return prefix + pathField(ctx, field, written.slice(prefix.length));
+  try {
+    return ctx.interpolateUrl(written);
+  } catch (e) {
+    throw fieldError(field, e);
+  }
 }
 
 /** A `${...}` in a path field that could not be placed: one line naming the field. */

@@ -220,12 +220,15 @@ export interface TaskRunner<T = unknown> {
    * the one a task's `environment` follows). The engine adds them to the run's secrets
    * at the start where the values are known then, and before each attempt, so they are
    * masked in everything weft prints or stores. May throw (a value not yet known); the
-   * engine then ignores it.
+   * engine then ignores it. `interpolateUrl` builds a URL field as the run does
+   * (`TaskContext.interpolateUrl`, each value encoded for its part), so the password
+   * of a URL's user info is found where the run puts it; without it, `interpolate`.
    */
   secretsIn?(
     task: T,
     interpolate: (text: string) => string,
     isSecretName?: (name: string) => boolean,
+    interpolateUrl?: (text: string) => string,
   ): string[];
   /**
    * Loads what the runner needs before its first task can start (its module, see

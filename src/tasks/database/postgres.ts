@@ -25,6 +25,10 @@ type Pending = { cancel(): void } & Promise<unknown>;
 export async function openPostgres(url: string, options: OpenOptions): Promise<DbSession> {
   const { default: connect } = await import("postgres");
   const sql = connect(url, {
+    // The library percent-decodes the URL's user name and password but takes its path
+    // as written: the database name is decoded here the same way (a value in it is
+    // percent-encoded, expr/url.ts).
+    ...databaseOf(url),
     max: 1,
     connect_timeout: CONNECT_TIMEOUT_S,
     idle_timeout: 0,
@@ -41,6 +45,17 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<D
     throw e;
   }
   return session;
+}
+
+/** The URL's database name (its path without the `/`) percent-decoded, if it names one. */
+function databaseOf(url: string): { database?: string } {
+  const path = new URL(url).pathname.slice(1);
+  if (path === "") return {};
+  try {
+    return { database: decodeURIComponent(path) };
+  } catch {
+    return { database: path };
+  }
 }
 
 class PostgresSession implements DbSession {
