@@ -44,7 +44,7 @@ Deno.test("build: DENORT_BIN naming no file stops with one line, exit 1", async 
 Deno.test("build: no denort and no download (network closed) stops with one line, exit 1", async () => {
   const out = `${testTempDir("out-")}/weft`;
   // A proxy on a closed loopback port: the download fails at once, whatever the network.
-  const proxy = "http://127.0.0.1:9";
+  const proxy = "http://127.0.0.1:2";
   const r = await build(["--target", "aarch64-apple-darwin", "--output", out], {
     HTTPS_PROXY: proxy,
     HTTP_PROXY: proxy,

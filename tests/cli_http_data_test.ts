@@ -135,7 +135,7 @@ Deno.test("cli http data: validate refuses a number JSON cannot carry, at its li
 tasks:
   - id: top
     type: http
-    url: http://127.0.0.1:9/
+    url: http://127.0.0.1:2/
     data: {big: 1E400, n: .nan}
 `,
   );
@@ -156,7 +156,7 @@ Deno.test("cli http data: validate and run refuse a number written as JSON canno
 tasks:
   - id: top
     type: http
-    url: http://127.0.0.1:9/
+    url: http://127.0.0.1:2/
     data: {zip: 01234, phone: +4915112345678, code: 0x1F, ok: 1.50}
 `,
   );

@@ -43,3 +43,37 @@ function* walk(folder: string): Generator<string> {
     else if (entry.isFile) yield path;
   }
 }
+
+Deno.test("cli notify secrets: --dry-run masks every channel secret the run masks (workflow, global config, environment)", async () => {
+  const home = testTempDir("home-");
+  Deno.writeTextFileSync(
+    `${home}/config.json`,
+    JSON.stringify({
+      notifications: {
+        slack: { webhook_url: "http://127.0.0.1:2/services/T0/B0/SlackGlobalABCDEF12" },
+      },
+    }),
+  );
+  const secrets = [
+    "SmtpLit6655",
+    "SlackGlobalABCDEF12",
+    "HookTokLit2211",
+    "XAuthLit3131",
+    "WhPathLit0987654321ab",
+    "EnvHookTok4242",
+  ];
+  for (const json of [false, true]) {
+    const args = ["run", `${FIXTURES}dry_notify.yml`, "--dry-run", ...(json ? ["--json"] : [])];
+    const dry = await weft(args, { env: { WEFT_HOME: home } });
+    assert.equal(dry.code, 0, dry.stderr);
+    const text = dry.stdout + dry.stderr;
+    assert.match(text, /a \*\*\* b \*\*\* c \*\*\* d \*\*\* e \*\*\* g \*\*\*/);
+    for (const secret of secrets) assert.ok(!text.includes(secret), `--dry-run printed ${secret}`);
+  }
+  // The run masks the same line the same way (its notifications fail: port 1).
+  const run = await weft(["run", `${FIXTURES}dry_notify.yml`, "-v"], { env: { WEFT_HOME: home } });
+  assert.match(
+    run.stdout + run.stderr,
+    /\[sh\] a \*\*\* b \*\*\* c \*\*\* d \*\*\* e \*\*\* g \*\*\*/,
+  );
+});

@@ -267,7 +267,7 @@ Deno.test("weft run --dry-run: what each task would run, known values filled in,
   assert.match(stderr, /^ {6,}echo "deploying to us with \*\*\*"$/m, "param in, secret masked");
   assert.match(
     stderr,
-    /^ {4,}PUT http:\/\/127\.0\.0\.1:9\/api\/us\/<tasks\.build\.outputs\.version>\?key=\*\*\*$/m,
+    /^ {4,}PUT http:\/\/127\.0\.0\.1:2\/api\/us\/<tasks\.build\.outputs\.version>\?key=\*\*\*$/m,
   );
   assert.match(stderr, /^ {4,}for each item of \["a","b"\]:$/m);
   assert.match(stderr, /^ {6,}\$ echo "<item> of <tasks\.build\.outputs\.version>"$/m);

@@ -62,14 +62,14 @@ Deno.test("deep nesting in a big file: a positioned problem, never a stack overf
   const cases: [string, string, RegExp][] = [
     [
       "deep.json",
-      `{"name":"x","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:1/","data":${
+      `{"name":"x","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:2/","data":${
         '{"a":'.repeat(n)
       }1${"}".repeat(n)}}]}`,
       /deep\.json:1:\d+: nested too deeply/,
     ],
     [
       "flow.yml",
-      `name: x\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:1/\n    data: ${
+      `name: x\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:2/\n    data: ${
         "[".repeat(n)
       }${"]".repeat(n)}\n`,
       /flow\.yml:6:\d+: nested too deeply/,

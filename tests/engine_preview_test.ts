@@ -20,7 +20,7 @@ Deno.test("previewTasks: composites show their branches, steps and children", ()
         type: "parallel",
         tasks: [
           { id: "left", command: "echo ${run.id}" },
-          { id: "right", type: "http", url: "http://127.0.0.1:9/${params.target}" },
+          { id: "right", type: "http", url: "http://127.0.0.1:2/${params.target}" },
         ],
       },
     ],
@@ -41,7 +41,7 @@ Deno.test("previewTasks: composites show their branches, steps and children", ()
     "left:",
     "  $ echo <run.id>",
     "right:",
-    "  GET http://127.0.0.1:9/prod",
+    "  GET http://127.0.0.1:2/prod",
   ]);
   assert.equal(previews.left, undefined, "children are shown inside their parallel task");
 });
@@ -53,7 +53,7 @@ Deno.test("previewTasks: known values are percent-encoded in URLs; secrets maske
     tasks: [{
       id: "get",
       type: "http",
-      url: "http://127.0.0.1:9/u/${env.WHO}?k=${env.SIGNING_KEY}",
+      url: "http://127.0.0.1:2/u/${env.WHO}?k=${env.SIGNING_KEY}",
     }],
   });
   const previews = previewTasks({
@@ -62,7 +62,7 @@ Deno.test("previewTasks: known values are percent-encoded in URLs; secrets maske
     params: {},
     env: { WHO: "a b/c", SIGNING_KEY: "s3cr3t-value" },
   });
-  assert.deepEqual(previews.get, ["GET http://127.0.0.1:9/u/a%20b%2Fc?k=***"]);
+  assert.deepEqual(previews.get, ["GET http://127.0.0.1:2/u/a%20b%2Fc?k=***"]);
 });
 
 Deno.test("previewTasks: a database task shows its target without password, and its steps", () => {

@@ -93,7 +93,7 @@ Deno.test("alerts fire once while their condition holds, and again after it clea
 Deno.test("weft alerts: a file's rules never evaluated are listed as never run; empty history says so", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${dir}/flow.json`, FLOW("http://127.0.0.1:9"));
+    await Deno.writeTextFile(`${dir}/flow.json`, FLOW("http://127.0.0.1:2"));
     const env = { WEFT_HOME: `${dir}/home` };
     const none = await weft(["alerts"], { env });
     assert.equal(none.code, 0);

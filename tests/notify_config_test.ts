@@ -73,7 +73,7 @@ Deno.test("workflow over global config over SMTP_* / SLACK_WEBHOOK_URL", () => {
       SMTP_PORT: "465",
       SMTP_USER: "envuser",
       SMTP_PASSWORD: "envpass",
-      SLACK_WEBHOOK_URL: "http://127.0.0.1:1/hook",
+      SLACK_WEBHOOK_URL: "http://127.0.0.1:2/hook",
     },
     params: {},
   });
@@ -83,7 +83,7 @@ Deno.test("workflow over global config over SMTP_* / SLACK_WEBHOOK_URL", () => {
   assert.equal(email.secure, true, "port 465 means implicit TLS");
   assert.equal(email.user, "envuser");
   assert.deepEqual(email.to, ["a@x.test", "b@x.test"]);
-  assert.equal((plan.channels.get("slack") as Any).webhookUrl, "http://127.0.0.1:1/hook");
+  assert.equal((plan.channels.get("slack") as Any).webhookUrl, "http://127.0.0.1:2/hook");
   assert.deepEqual(plan.when, { success: false, failure: true });
 });
 
@@ -143,7 +143,7 @@ Deno.test("webhook headers are checked as an http task's: a line break makes the
     workflow: workflow({
       channels: ["webhook"],
       webhook: {
-        url: "http://127.0.0.1:9/h",
+        url: "http://127.0.0.1:2/h",
         headers: { "X-Custom": "${params.h}", "X-Token": "${params.t}" },
       },
     }),
@@ -159,14 +159,14 @@ Deno.test("webhook headers are checked as an http task's: a line break makes the
   const fine = resolveChannels({
     workflow: workflow({
       channels: ["webhook"],
-      webhook: { url: "http://127.0.0.1:9/h", headers: { "X-Custom": " ${params.h}\n" } },
+      webhook: { url: "http://127.0.0.1:2/h", headers: { "X-Custom": " ${params.h}\n" } },
     }),
     env: {},
     params: { h: "v" },
   });
   assert.deepEqual(fine.channels.get("webhook"), {
     kind: "webhook",
-    url: "http://127.0.0.1:9/h",
+    url: "http://127.0.0.1:2/h",
     headers: { "X-Custom": "v" },
   });
 });

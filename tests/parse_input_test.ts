@@ -12,7 +12,7 @@ function problems(text: string, file = "w.yml"): string[] {
   return parseWorkflowSource(text, file).problems.map((p) => `${p.line}:${p.column}: ${p.message}`);
 }
 
-const HEAD = "name: x\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:1/\n    data: ";
+const HEAD = "name: x\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:2/\n    data: ";
 
 Deno.test("an endless stream is read up to the limit and no further", async () => {
   let pulled = 0;
@@ -125,7 +125,7 @@ Deno.test("unquoted YAML scalars keep their text where the schema wants text", (
       "tasks:",
       "  - id: a",
       "    type: http",
-      "    url: http://127.0.0.1:1/",
+      "    url: http://127.0.0.1:2/",
       "    headers: {X-V: 1.10}",
       "    environment: {PY: 3.10}",
       "    data: {n: 1.50, m: 16}",
@@ -174,7 +174,7 @@ Deno.test("JSON numbers keep their text where the schema wants text, numbers els
         {
           id: "h",
           type: "http",
-          url: "http://127.0.0.1:1/",
+          url: "http://127.0.0.1:2/",
           headers: { "X-V": "@1.10" },
           data: { n: "@1.50", list: ["@1.0", "@2.50"] },
           retry: { attempts: "@3.0" },

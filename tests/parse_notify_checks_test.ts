@@ -21,9 +21,9 @@ params: { user: alice }
 notifications:
   channels: [webhook, email, slack]
   webhook:
-    url: "http://127.0.0.1:9/\${params.usr}/\${tasks.a.status}"
+    url: "http://127.0.0.1:2/\${params.usr}/\${tasks.a.status}"
     headers: { X-Home: "\${enf.HOME}", X-Run: "\${workflow.file}" }
-  slack: { webhook_url: "http://127.0.0.1:9/\${a = b}" }
+  slack: { webhook_url: "http://127.0.0.1:2/\${a = b}" }
   email:
     to: [ops@example.test, "\${params.nope}@example.test"]
     subject: "\${params}"
@@ -66,7 +66,7 @@ params: { user: alice }
 notifications:
   channels: [webhook, slack]
   webhook:
-    url: "http://a%3Ab:pw@127.0.0.1:9/h"
+    url: "http://a%3Ab:pw@127.0.0.1:2/h"
     headers: { X-A: "a\\nb", X-B: " fine\\n", X-C: "\${params.user}" }
   slack: { webhook_url: "ftp://hooks.example/x" }
 tasks: [{ id: a, command: "true" }]

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { hints, lines, problems } from "./_problems.ts";
 import { RunOrder } from "../src/parse/order_checks.ts";
 import { topLevelTasks } from "../src/parse/raw.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 Deno.test("order: reading a task that is not an ancestor is an error at the reference", () => {
   const text = lines(
@@ -196,4 +198,70 @@ Deno.test("env order: a value reads names above it; a later name or a cycle is a
     hints(text)[0],
     "values are set in order, each from those above it; move LATE above EARLY",
   );
+});
+
+const RACE = lines(
+  "name: x",
+  "tasks:",
+  "  - id: par",
+  "    type: parallel",
+  "    wait_for: any",
+  "    tasks:",
+  '      - {id: fast, command: echo f=1 >> "$WEFT_OUTPUT"}',
+  '      - {id: slow, command: sleep 5; echo s=2 >> "$WEFT_OUTPUT"}',
+  "  - id: use",
+  "    depends_on: par",
+  '    command: echo "${tasks.slow.outputs.s} ${tasks.slow.status} ${tasks.par.outputs.winner}"',
+);
+
+Deno.test("order: a child of a wait_for any/first parallel is read only where the condition checks it won", () => {
+  const hint = 'read ${tasks.par.outputs.winner} (the child that decided), and "slow"\'s results ' +
+    "in a conditional task whose condition checks it won (${tasks.par.outputs.winner} == 'slow' " +
+    "or ${tasks.slow.status} == 'success'); or use wait_for: all to wait for every child";
+  for (const waitFor of ["any", "first"]) {
+    const text = RACE.replace("wait_for: any", `wait_for: ${waitFor}`);
+    assert.deepEqual(problems(text), [
+      `11:20: command in task "use": task "slow" may be cancelled, its outputs and stdout empty (another child of parallel task "par", wait_for: ${waitFor}, may decide first) in \${tasks.slow.outputs.s}`,
+    ]);
+    assert.deepEqual(hints(text), [hint]);
+    // stdout and exit_code likewise; `status` says `cancelled`, and is fine.
+    const fields = text.replace(
+      "${tasks.slow.outputs.s}",
+      "${tasks.slow.stdout} ${tasks.fast.exit_code}",
+    );
+    assert.equal(problems(fields).length, 2);
+  }
+  // wait_for: all waits for every child.
+  const all = RACE.replace("wait_for: any", "wait_for: all").replace(
+    " ${tasks.par.outputs.winner}",
+    "",
+  );
+  assert.deepEqual(problems(all), []);
+  // In a conditional whose condition checks the winner (or the child's status): fine.
+  for (
+    const condition of [
+      "${tasks.par.outputs.winner} == 'slow'",
+      "${tasks.slow.status} == 'success'",
+    ]
+  ) {
+    const guarded = RACE.replace(
+      "    command: echo",
+      `    type: conditional\n    condition: "${condition}"\n    then:\n      command: echo`,
+    );
+    assert.deepEqual(problems(guarded), [], condition);
+  }
+});
+
+Deno.test("order: weft validate refuses reading a cancelled child's outputs, which the run leaves empty", async () => {
+  const dir = testTempDir("race-");
+  const file = `${dir}/race.yml`;
+  Deno.writeTextFileSync(file, RACE);
+  const validate = await weft(["validate", file]);
+  assert.equal(validate.code, 2, validate.stdout + validate.stderr);
+  assert.match(
+    validate.stdout + validate.stderr,
+    /race\.yml:11:20: .*task "slow" may be cancelled/,
+  );
+  const run = await weft(["run", file], { env: { WEFT_HOME: `${dir}/home` } });
+  assert.equal(run.code, 2, "the run refuses it as validate does");
 });

@@ -38,7 +38,7 @@ Deno.test("weft validate / run: __proto__ in user-keyed maps is refused at its k
     "tasks:",
     "  - id: a",
     "    type: http",
-    "    url: http://127.0.0.1:1/",
+    "    url: http://127.0.0.1:2/",
     "    headers: {__proto__: h}",
     "    data: {__proto__: {n: 1}}",
     "  - id: b",

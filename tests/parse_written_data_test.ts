@@ -14,7 +14,7 @@ const YAML = `name: w
 tasks:
   - id: post
     type: http
-    url: http://127.0.0.1:1/
+    url: http://127.0.0.1:2/
     data: {big: 12345678901234567890, v: 1.10, n: 10, z: "0012", l: [2.50]}
   - id: each
     type: loop
@@ -50,7 +50,7 @@ Deno.test("keepDataNumbers: YAML http data numbers are their written tokens, els
 });
 
 Deno.test("keepDataNumbers: the quick path of a clean .json file keeps the tokens too", () => {
-  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:1/",' +
+  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:2/",' +
     '"data":{"x":[1.10,{"y":12345678901234567890}],"n":1}},' +
     '{"id":"b","command":"echo","environment":{"X":"1"}}]}';
   const workflow = cleanJsonWorkflow(text);
@@ -78,7 +78,7 @@ environment: &env {id: 12345678901234567890, f: 1.10}
 tasks:
   - id: post
     type: http
-    url: http://127.0.0.1:1/
+    url: http://127.0.0.1:2/
     data:
       first: &b {id: 12345678901234567890, f: 1.10}
       again: *b
@@ -111,7 +111,7 @@ environment: {BIG: 1E400}
 tasks:
   - id: post
     type: http
-    url: http://127.0.0.1:1/
+    url: http://127.0.0.1:2/
     data:
       e: &e 1E400
       again: *e
@@ -137,7 +137,7 @@ tasks:
 });
 
 Deno.test("unsendableNumbers: a JSON file's 1E400 in http data takes the full path to its error", () => {
-  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:1/",\n' +
+  const text = '{"name":"j","tasks":[{"id":"a","type":"http","url":"http://127.0.0.1:2/",\n' +
     '"data":{"x":[1, 1E400]}}]}';
   assert.equal(cleanJsonWorkflow(text), undefined);
   const { problems } = parseWorkflowSource(text, "j.json");
@@ -152,7 +152,7 @@ Deno.test("unsendableNumbers: YAML spellings JSON cannot carry as written are va
 tasks:
   - id: post
     type: http
-    url: http://127.0.0.1:1/
+    url: http://127.0.0.1:2/
     data:
       zip: 01234
       phone: +4915112345678

@@ -79,7 +79,7 @@ Deno.test("weft validate: a header value with a long run of blanks inside is che
   const dir = testTempDir("hdr-");
   const blanks = " ".repeat(300_000);
   const yaml = (value: string) =>
-    `name: h\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:1/\n` +
+    `name: h\ntasks:\n  - id: a\n    type: http\n    url: http://127.0.0.1:2/\n` +
     `    headers:\n      X-A: "${value}"\n`;
   await Deno.writeTextFile(`${dir}/ok.yml`, yaml(`a${blanks}b${blanks}`));
   const ok = await weft(["validate", "ok.yml"], { cwd: dir });

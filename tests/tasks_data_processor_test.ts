@@ -185,3 +185,38 @@ tasks:
   assert.equal(run.code, 0, run.stderr);
   assert.equal(Deno.readTextFileSync(`${dir}/out/js.txt`), String(120_000 + 2));
 });
+
+Deno.test("data_processor: a shell processor gets a 140 KB value and a 70 KB command as a shell task does", async () => {
+  const dir = copyFixtures();
+  const file = `${dir}/large_value.yml`;
+  const filler = "a".repeat(70_000);
+  await Deno.writeTextFile(
+    file,
+    `name: dp-large-value
+tasks:
+  - id: produce
+    command: |
+      printf 'payload=' >> "$WEFT_OUTPUT"
+      head -c 140000 /dev/zero | tr '\\0' 'p' >> "$WEFT_OUTPUT"
+      echo >> "$WEFT_OUTPUT"
+  - id: dp
+    depends_on: produce
+    type: data_processor
+    input: {type: file, path: "data/*.csv"}
+    output: {type: file, path: out/large.txt}
+    processor:
+      command: |
+        x='${filler}'
+        { printf '%s' "\${tasks.produce.outputs.payload}" | wc -c; echo "$\${#x} $0"; printf '%s\\n' "$@"; } > "$WEFT_OUTPUT_FILE"
+`,
+  );
+  const run = await weft(["run", "-q", file], { env: { WEFT_HOME: `${dir}/home` } });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = Deno.readTextFileSync(`${dir}/out/large.txt`).trim().split("\n");
+  assert.deepEqual(lines.map((line) => line.trim()), [
+    "140000",
+    "70000 data_processor",
+    `${dir}/data/a.csv`,
+    `${dir}/data/b.csv`,
+  ]);
+});

@@ -60,15 +60,15 @@ params: { u: alice }
 tasks:
   - id: literal
     type: http
-    url: http://127.0.0.1:9/
+    url: http://127.0.0.1:2/
     auth: { username: "u:x", password: pw }
   - id: around
     type: http
-    url: http://127.0.0.1:9/
+    url: http://127.0.0.1:2/
     auth: { type: basic, username: "\${params.u}:x", password: pw }
   - id: value
     type: http
-    url: http://127.0.0.1:9/
+    url: http://127.0.0.1:2/
     auth: { username: "\${params.u}", password: "a:b" }
 `);
   const result = await weft(["validate", file]);

@@ -140,7 +140,7 @@ Deno.test(
 tasks:
   - id: t
     type: http
-    url: "http://127.0.0.1:1/"
+    url: "http://127.0.0.1:2/"
     headers: { Host: evil.example, Content-Length: "1", X-Del: "a\\x7fb", X-Han: "\\u6f22" }
 `,
     );

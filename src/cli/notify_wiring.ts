@@ -57,3 +57,28 @@ export async function wireNotifications(
     useEnvironment: notifier.useEnvironment,
   };
 }
+
+/**
+ * For `weft run --dry-run`: adds to `secrets` the channel secrets the run would add at
+ * its start (notify/mod.ts planWithSecrets, the same function), with `env` the run's
+ * workflow environment (process env + --env, the workflow's `environment` over them).
+ * Reads the global config as the run does; throws WeftError (exit 2) when it is malformed.
+ */
+export async function notificationSecrets(
+  io: CliIO,
+  workflow: Workflow,
+  options: { params: Record<string, string>; homeOption?: string },
+): Promise<(env: Record<string, string>, secrets: Pick<Secrets, "add">) => void> {
+  if (!hasNotifications(workflow)) return () => {};
+  const [{ planWithSecrets }, { parseGlobalNotifications }] = await Promise.all([
+    import("../notify/mod.ts"),
+    import("../notify/config.ts"),
+  ]);
+  const home = homeFor(io, options.homeOption);
+  const config = await readGlobalConfig(home);
+  const global = config.notifications === undefined
+    ? undefined
+    : parseGlobalNotifications(config.notifications, configPath(home));
+  return (env, secrets) =>
+    void planWithSecrets(secrets, { workflow, global, env, params: options.params });
+}

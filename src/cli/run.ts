@@ -123,12 +123,20 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     // Never show a plan for a workflow that could not start.
     const { checkRunnable } = await import("../engine/mod.ts");
     checkRunnable(loaded.workflow, loaded.file);
-    const { previewTasks } = await import("../engine/preview.ts");
+    const [{ previewTasks }, { notificationSecrets }] = await Promise.all([
+      import("../engine/preview.ts"),
+      import("./notify_wiring.ts"),
+    ]);
     const previews = previewTasks({
       workflow: loaded.workflow,
       file: loaded.file,
       params,
       env: { ...io.env, ...extraEnv },
+      // Masked with the channels' secrets too, as the run masks them.
+      addSecrets: await notificationSecrets(io, loaded.workflow, {
+        params,
+        homeOption: flags.home,
+      }),
     });
     return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
   }

@@ -34,6 +34,11 @@ export interface PreviewInput {
   params: Record<string, string>;
   /** The process environment and `--env`, as the run would see them. */
   env: Record<string, string>;
+  /**
+   * Adds the secrets the caller's part of the run knows at its start (the notification
+   * channels', cli/notify_wiring.ts), given the workflow environment the run would give it.
+   */
+  addSecrets?: (workflowEnv: Record<string, string>, secrets: Secrets) => void;
 }
 
 /**
@@ -98,6 +103,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     source,
     registry: defaultRegistry,
   });
+  input.addSecrets?.(workflowEnv, secrets);
 
   const leafLines = (spec: LeafSpec): string[] => {
     const own = spec.envBlocks

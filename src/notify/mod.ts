@@ -88,12 +88,13 @@ export function createNotifier(options: NotifyOptions): Notifier {
   // Resolved once the run's environment is known, before any task starts: its secrets
   // (a webhook's token read from the workflow's `environment`) are masked from the start.
   let resolved: ChannelPlan | undefined;
-  const planFor = (env: Record<string, string> = options.env): ChannelPlan => {
-    if (resolved) return resolved;
-    resolved = resolveChannels({ workflow, global, env, params: options.params });
-    for (const secret of resolved.secrets) options.secrets.add(secret);
-    return resolved;
-  };
+  const planFor = (env: Record<string, string> = options.env): ChannelPlan =>
+    resolved ??= planWithSecrets(options.secrets, {
+      workflow,
+      global,
+      env,
+      params: options.params,
+    });
   let report: RunReport | null = null;
   const tasks = new TaskNotifications(
     workflow.tasks,
@@ -116,6 +117,22 @@ export function createNotifier(options: NotifyOptions): Notifier {
     },
     useEnvironment: (env) => void planFor({ ...env }),
   };
+}
+
+/**
+ * Resolves a run's channels and adds their secrets (passwords, webhook URLs, credential
+ * headers) to `secrets`. The one way both a run (createNotifier) and `weft run --dry-run`
+ * (cli/notify_wiring.ts) learn them, so a dry run masks exactly what the run masks.
+ * `global` is the global config's `notifications` (already checked by
+ * parseGlobalNotifications). Never throws (see resolveChannels).
+ */
+export function planWithSecrets(
+  secrets: Pick<Secrets, "add">,
+  input: Parameters<typeof resolveChannels>[0],
+): ChannelPlan {
+  const plan = resolveChannels(input);
+  for (const secret of plan.secrets) secrets.add(secret);
+  return plan;
 }
 
 /** The notifier of a workflow without notifications or alerts: nothing to do. */

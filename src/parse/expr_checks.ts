@@ -38,6 +38,8 @@ interface Scope {
   outputs: Map<string, KnownOutputs>;
   /** While a loop's `task` is checked: its items, when the file decides them. */
   items?: readonly unknown[];
+  /** While a conditional's branches are checked: the racing children its condition checks. */
+  guarded: ReadonlySet<string>;
 }
 
 /** Every expression problem in the workflow data. */
@@ -60,6 +62,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     order: new RunOrder(tasks),
     reader: { kind: "none" },
     outputs: fixedOutputsById(tasks),
+    guarded: new Set(),
   };
 
   for (const task of tasks) {
@@ -70,11 +73,13 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     checkStep(scope, task.data, task.path, false);
     switch (task.data.type) {
       case "conditional":
+        scope.guarded = conditionGuards(scope, task.data.condition);
         for (const branch of ["then", "else"]) {
           if (isObject(task.data[branch])) {
             checkStep(scope, task.data[branch] as RawObject, [...task.path, branch], false);
           }
         }
+        scope.guarded = new Set();
         break;
       case "parallel":
         for (const child of parallelChildren(task)) {
@@ -253,7 +258,10 @@ function checkText(
   if (typeof text !== "string" || (kind === "template" && isLiteralText(text))) return;
   for (const ref of compile(scope, text, path, kind) ?? []) {
     const trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
-      (ref.root === "tasks" ? scope.order.trouble(scope.reader, ref.path[0]) : undefined);
+      (ref.root === "tasks"
+        ? scope.order.trouble(scope.reader, ref.path[0]) ??
+          scope.order.raceTrouble(ref.path[0], ref.path[1], scope.guarded)
+        : undefined);
     if (!trouble) continue;
     const written = text.slice(ref.offset, ref.offset + ref.length);
     scope.problems.push({
@@ -262,6 +270,17 @@ function checkText(
       message: `${valueLabel(scope.data, path)}: ${trouble.message} in ${written}`,
       hint: trouble.hint,
     });
+  }
+}
+
+/** The racing parallel children a conditional's `condition` checks (RunOrder.guardedBy). */
+function conditionGuards(scope: Scope, condition: unknown): Set<string> {
+  if (typeof condition !== "string") return new Set();
+  try {
+    const refs = compileCondition(condition).references;
+    return scope.order.guardedBy(refs.filter((r) => r.root === "tasks").map((r) => r.path));
+  } catch {
+    return new Set(); // reported with the task's condition
   }
 }
 

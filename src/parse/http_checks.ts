@@ -12,6 +12,7 @@ import type { RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { compiled } from "./step_refusals.ts";
 import { userNameTrouble } from "../expr/url.ts";
+import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import {
   BAD_VALUE_CHAR,
   badValueCharText,
@@ -138,6 +139,17 @@ export function urlTrouble(text: string): { message: string; hint: string } | un
       hint: "weft sends http:// or https:// requests only",
     };
   }
+  const port = literalPort(marked) ? blockedPortTrouble(url) : undefined;
+  if (port) return { message: `${port.message}: ${JSON.stringify(text)}`, hint: port.hint };
   // The literal user name decoded as the run decodes it (expr/url.ts): `a%3Ab` is "a:b".
   return userNameTrouble(url.username);
+}
+
+/** Whether the port of `marked` (substitutions as MARK) is written out, not a `${...}`. */
+function literalPort(marked: string): boolean {
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(marked)?.[1] ?? "";
+  const hostPort = authority.slice(authority.lastIndexOf("@") + 1);
+  const colon = hostPort.lastIndexOf(":");
+  if (colon < 0 || colon < hostPort.lastIndexOf("]")) return true; // no port: the scheme's
+  return !hostPort.slice(colon + 1).includes(MARK);
 }

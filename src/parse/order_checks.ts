@@ -49,6 +49,8 @@ export class RunOrder {
   readonly #parent = new Map<string, string>();
   readonly #callers = new Map<string, string[]>();
   readonly #before = new Map<string, ReadonlySet<string>>();
+  /** Children of a parallel with `wait_for: any` or `first` → that parallel's id and wait_for. */
+  readonly #racing = new Map<string, { parent: string; waitFor: string }>();
 
   /** `tasks`: the top-level tasks as written (see raw.ts); malformed parts are ignored. */
   constructor(tasks: readonly RawTask[]) {
@@ -74,6 +76,10 @@ export class RunOrder {
           if (child.id === undefined) continue;
           children.push(child.id);
           this.#parent.set(child.id, task.id);
+          const waitFor = task.data.wait_for;
+          if (waitFor === "any" || waitFor === "first") {
+            this.#racing.set(child.id, { parent: task.id, waitFor });
+          }
         }
         this.#children.set(task.id, children);
       }
@@ -141,6 +147,44 @@ export class RunOrder {
           ? undefined
           : this.#taskTrouble(reader.id, target);
     }
+  }
+
+  /**
+   * Why reading `field` (`outputs`, `stdout`, `exit_code`) of `target` is no use: a child
+   * of a parallel with `wait_for: any` or `first` that does not decide is cancelled when
+   * another does (engine/composite.ts runParallel), its outputs and stdout then empty. Its
+   * `status` (`cancelled`) and the parallel's `winner` say which; `guarded` are the
+   * children a conditional's condition checks that way, whose branches may read them.
+   */
+  raceTrouble(
+    target: string,
+    field: string | undefined,
+    guarded: ReadonlySet<string>,
+  ): OrderTrouble | undefined {
+    const race = this.#racing.get(target);
+    if (!race || guarded.has(target)) return undefined;
+    if (field !== "outputs" && field !== "stdout" && field !== "exit_code") return undefined;
+    const { parent, waitFor } = race;
+    return {
+      message: `task "${target}" may be cancelled, its outputs and stdout empty (another child ` +
+        `of parallel task "${parent}", wait_for: ${waitFor}, may decide first)`,
+      hint: `read \${tasks.${parent}.outputs.winner} (the child that decided), and "${target}"'s ` +
+        `results in a conditional task whose condition checks it won ` +
+        `(\${tasks.${parent}.outputs.winner} == '${target}' or \${tasks.${target}.status} == 'success'); ` +
+        `or use wait_for: all to wait for every child`,
+    };
+  }
+
+  /** The children of racing parallels (see {@link raceTrouble}) that `condition`'s references check. */
+  guardedBy(paths: ReadonlyArray<readonly string[]>): Set<string> {
+    const guarded = new Set<string>();
+    for (const [id, field, key] of paths) {
+      if (field === "status" && this.#racing.has(id)) guarded.add(id);
+      if (field === "outputs" && key === "winner") {
+        for (const [child, race] of this.#racing) if (race.parent === id) guarded.add(child);
+      }
+    }
+    return guarded;
   }
 
   #taskTrouble(id: string, target: string): OrderTrouble {

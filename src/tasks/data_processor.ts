@@ -23,6 +23,7 @@ import { pathField } from "./path_field.ts";
 import { quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
+import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import { nodeBuiltin } from "../path.ts";
 
 /** What the data_processor runner reads from its task. */
@@ -155,13 +156,40 @@ function runProcessor(
         return Promise.resolve(refusedShell(shell)); // validate says so too
       }
       const command = extraEnv.WEFT_INPUT_LIST_ONLY === "1" ? LIST_PREFIX + written : written;
-      return runScriptProcess(ctx, {
-        cmd: shell,
-        args: ["-c", command, "data_processor", ...inputs],
-        env: { ...scriptEnv(ctx, extraEnv), ...values },
-        notFound: `cannot start shell ${quoteData(JSON.stringify(shell))}: not found`,
-      });
+      return runShellProcessor(ctx, shell, command, values, scriptEnv(ctx, extraEnv), inputs);
     }
+  }
+}
+
+/**
+ * `SHELL -c COMMAND data_processor FILE...`, its values passed as a shell task's are
+ * (shell_launch.ts prepareShell): a value too large for one environment variable, or a
+ * command too long for `-c`, travels in a private file, so a large `${...}` works here as
+ * in a shell task. The files are still `$1 $2 …` (`.` keeps the positional parameters).
+ */
+async function runShellProcessor(
+  ctx: TaskContext,
+  shell: string,
+  command: string,
+  values: Record<string, string>,
+  env: Record<string, string>,
+  inputs: string[],
+): Promise<TaskResult> {
+  let launch: ShellLaunch;
+  try {
+    launch = await prepareShell(command, values, env, ctx.outputFile);
+  } catch (error) {
+    return failed(`cannot write the command to a file: ${messageOf(error)}`);
+  }
+  try {
+    return await runScriptProcess(ctx, {
+      cmd: shell,
+      args: [...launch.args, "data_processor", ...inputs],
+      env: launch.env,
+      notFound: `cannot start shell ${quoteData(JSON.stringify(shell))}: not found`,
+    });
+  } finally {
+    await launch.cleanup();
   }
 }
 

@@ -13,6 +13,7 @@ import { emitMarked } from "./emit_marked.ts";
 import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
+import { blockedPortTrouble } from "../model/fetch_ports.ts";
 
 export type { HttpTask } from "./http_request.ts";
 
@@ -49,6 +50,15 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   const label = `${request.method} ${quoteData(request.displayUrl)}`;
   const started = performance.now();
   const elapsed = () => formatDuration(performance.now() - started);
+
+  // fetch refuses these ports whatever the server; say why, as validate does (its own
+  // words are "Requests to port 6000 are blocked").
+  const blocked = blockedPortTrouble(request.url);
+  if (blocked) {
+    const cause = ownText(`${blocked.message}; ${blocked.hint}`);
+    emitMarked(ctx, "stderr", `${label} → ${cause}`);
+    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
+  }
 
   let response: Response;
   try {
