@@ -117,6 +117,18 @@ Deno.test("repeatable options collect in order; others keep the last; defaults a
   assert.equal(call(deploy, ["42", "-n", "7"]).options.limit, "7");
 });
 
+Deno.test("repeatable options: 100,000 values are all collected, in order (appended, not copied per value)", () => {
+  const words = ["42"];
+  for (let i = 0; i < 100_000; i++) words.push(i % 2 ? `-pq${i}=1` : `--param=q${i}=1`);
+  const { options } = call(deploy, words);
+  const param = options.param as string[];
+  assert.equal(param.length, 100_000);
+  assert.equal(param[0], "q0=1");
+  assert.equal(param[99_999], "q99999=1");
+  assert.ok(param.every((value, i) => value === `q${i}=1`));
+  assert.deepEqual(call(deploy, ["42"]).options.param, undefined, "absent when not given");
+});
+
 Deno.test("negatable flags: true unless --no-x; --x itself is not an option", () => {
   assert.equal(call(deploy, ["42"]).options.color, true);
   assert.equal(call(deploy, ["42", "--no-color"]).options.color, false);

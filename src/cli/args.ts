@@ -11,7 +11,8 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Parses `KEY=VALUE` items into a map; the last occurrence of a key wins and the
- * value may contain `=`.
+ * value may contain `=`. A value holding U+FFFD is refused (exit 2): it stands for bytes
+ * that were not UTF-8, which weft cannot pass on as given.
  * @example parseAssignments(["a=1", "b=x=y"], "--param") // { a: "1", b: "x=y" }
  */
 export function parseAssignments(
@@ -32,7 +33,17 @@ export function parseAssignments(
           : "e.g. -p env=staging (quote values with spaces: -p 'msg=hello world')",
       );
     }
-    result[key] = item.slice(eq + 1);
+    const value = item.slice(eq + 1);
+    // Deno hands arguments over as UTF-8 text, a byte that is not UTF-8 as U+FFFD: the
+    // task would get other bytes than those given, silently (as parse/read.ts for paths).
+    if (value.includes("\uFFFD")) {
+      throw usageError(
+        `${flag} ${key}: the value is not valid UTF-8 (a byte that is not UTF-8 arrives as \uFFFD)`,
+        "weft passes values as UTF-8 text; give it as UTF-8, or pass such bytes encoded " +
+          "(e.g. base64, decoded by the task) or in a file the task reads",
+      );
+    }
+    result[key] = value;
   }
   return result;
 }

@@ -155,8 +155,11 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const { checkGlobalConfigFile, homeFor } = await import("./home.ts");
   await checkGlobalConfigFile(homeFor(io, flags.home));
   const { createProgress } = await import("./render/progress.ts");
-  const { stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
+  const { droppableOutput, stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
   const { openRecordedRun } = await import("./launch.ts");
+  // A SIGTERM or second Ctrl-C after the run gives up what the terminal has not taken.
+  const output = droppableOutput(io);
+  io = output.io;
   // A secret too short to mask is reported through the progress display once it exists
   // (the engine finds them when the run starts, and as tasks start).
   let notice = (message: string): void => void err(io, message + "\n");
@@ -190,7 +193,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   notice = (message) => progress.notice(message);
 
   let report: RunReport;
-  let removeSending = () => {};
+  let afterRun: { remove(): void; forcedExit(): number | undefined } | undefined;
   try {
     const handle = recorded.start({
       maxParallel,
@@ -209,20 +212,25 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       report = await handle.done;
     } finally {
       // Taken over before the run's own listeners go, so no Ctrl-C falls between them.
-      removeSending = stopSendingOnSignals(sending, (message) => void err(io, message + "\n"));
-      removeSignals();
+      let earlier = 0;
+      afterRun = stopSendingOnSignals(sending, {
+        notify: (message) => void err(io, message + "\n"),
+        earlier: () => earlier,
+        dropOutput: () => output.drop(),
+      });
+      earlier = removeSignals();
     }
   } finally {
     await progress.close();
     try {
       await recorded.finish();
     } finally {
-      removeSending();
+      afterRun?.remove();
     }
   }
 
   if (flags.json) await outJson(io, report);
-  return exitCodeOf(report);
+  return afterRun?.forcedExit() ?? exitCodeOf(report);
 }
 
 /** The exit code for a finished run. */

@@ -1,8 +1,11 @@
 /**
  * Ctrl-C and SIGTERM during a run: the first asks the run to stop (running tasks
- * get SIGTERM, then SIGKILL after the grace period), the second kills at once.
+ * get SIGTERM, then SIGKILL after the grace period), the second kills at once. Once the
+ * run has ended, a SIGTERM or a second Ctrl-C ends weft even while the terminal does not
+ * take what is left to show (see {@link stopSendingOnSignals}).
  * @module
  */
+import type { ByteSink, CliIO } from "./io.ts";
 
 /** What can be stopped: a run handle. */
 export interface Stoppable {
@@ -13,38 +16,119 @@ export interface Stoppable {
 /** Signals that stop a run. */
 export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
+/** Exit codes of a forced end after the run: 128 + the signal's number (as a shell reports it). */
+const FORCED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** What {@link stopSendingOnSignals} needs besides `sending`. */
+export interface AfterRunSignals {
+  /** Tells the user something (one line, without newline). */
+  notify(message: string): void;
+  /** How many stop signals came while the run went on (what stopOnSignals's remover returns). */
+  earlier(): number;
+  /** Gives up the output not yet shown: see {@link droppableOutput}. */
+  dropOutput(): void;
+  /** Ends the process at once (Deno.exit), for a signal after weft was already told to end. */
+  exit?: (code: number) => void;
+  signals?: readonly Deno.Signal[];
+}
+
+/** Listening for stop signals after the run: {@link stopSendingOnSignals}. */
+export interface AfterRunListener {
+  /** Removes the listeners (Deno's default handling comes back). */
+  remove(): void;
+  /** 130 or 143 when a signal ended weft early (the run's own exit code then gives way), else undefined. */
+  forcedExit(): number | undefined;
+}
+
 /**
- * Listens for SIGINT and SIGTERM after the run, while its notifications go out: the first
- * aborts `sending` (no more tries or back-off waits; the run's own exit code stands), so
- * an unanswering Slack URL does not hold the terminal for half a minute. Returns the
- * function that removes the listeners.
+ * Listens for SIGINT and SIGTERM after the run (its end is recorded by then), while what
+ * is left to show goes to the terminal and its notifications go out.
+ *
+ * The first Ctrl-C (none came during the run) aborts `sending` (no more tries or back-off
+ * waits; the run's own exit code stands), so an unanswering Slack URL does not hold the
+ * terminal for half a minute. A SIGTERM, or a Ctrl-C after an earlier one, ends weft:
+ * `sending` is aborted and the output not yet shown is dropped (`dropOutput`), so a
+ * terminal or pipe that takes nothing (`weft run -v | less` left waiting) cannot hold weft;
+ * what weft still does (flushing the record, recording notifications given up as
+ * interrupted, retention) goes on, and the verb exits with {@link AfterRunListener.forcedExit}
+ * (130 for SIGINT, 143 for SIGTERM). Any signal after that exits at once.
  */
 export function stopSendingOnSignals(
   sending: AbortController,
-  notify: (message: string) => void,
-  signals: readonly Deno.Signal[] = STOP_SIGNALS,
-): () => void {
-  const onSignal = () => {
-    if (sending.signal.aborted) return;
-    notify("stopping: notifications not sent yet are given up (recorded as interrupted)");
-    sending.abort();
+  options: AfterRunSignals,
+): AfterRunListener {
+  const { signals = STOP_SIGNALS, exit = Deno.exit } = options;
+  let received = 0;
+  let forced: number | undefined;
+  const listeners = signals.map((signal) => {
+    const onSignal = () => {
+      received++;
+      const earlier = options.earlier();
+      if (forced !== undefined) return exit(forced);
+      if (signal === "SIGINT" && earlier + received === 1) {
+        options.notify(
+          "stopping: notifications not sent yet are given up (recorded as interrupted)",
+        );
+        sending.abort();
+        return;
+      }
+      forced = FORCED_EXIT[signal] ?? 130;
+      sending.abort();
+      options.dropOutput();
+    };
+    Deno.addSignalListener(signal, onSignal);
+    return [signal, onSignal] as const;
+  });
+  return {
+    remove() {
+      for (const [signal, onSignal] of listeners) Deno.removeSignalListener(signal, onSignal);
+    },
+    forcedExit: () => forced,
   };
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-  return () => {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+}
+
+/**
+ * `io` with stdout and stderr whose writes can be given up: once `drop()` is called, a
+ * write still waiting for the terminal or pipe resolves at once (its text may never be
+ * shown) and later writes are not made. For a forced end ({@link stopSendingOnSignals}):
+ * nothing weft still does may wait on a reader that takes nothing.
+ */
+export function droppableOutput(io: CliIO): { io: CliIO; drop(): void } {
+  let dropped = false;
+  let drop = () => {};
+  const gone = new Promise<void>((resolve) => drop = resolve);
+  const droppable = (sink: ByteSink): ByteSink => ({
+    write: (chunk) => dropped ? gone : Promise.race([sink.write(chunk), gone]),
+  });
+  return {
+    io: {
+      stdout: droppable(io.stdout),
+      stderr: droppable(io.stderr),
+      env: io.env,
+      cwd: io.cwd,
+      stderrIsTTY: io.stderrIsTTY,
+      // Read through: making Deno's stdin stream costs ~2 ms, which few runs need.
+      get stdin() {
+        return io.stdin;
+      },
+    },
+    drop() {
+      dropped = true;
+      drop();
+    },
   };
 }
 
 /**
  * Listens for SIGINT and SIGTERM while a run goes on. Returns the function that
  * removes the listeners (call it when the run is over, so Deno's default
- * handling comes back).
+ * handling comes back); it returns how many stop signals came.
  */
 export function stopOnSignals(
   handle: Stoppable,
   notify: (message: string) => void,
   signals: readonly Deno.Signal[] = STOP_SIGNALS,
-): () => void {
+): () => number {
   let received = 0;
   const onSignal = () => {
     received++;
@@ -59,5 +143,6 @@ export function stopOnSignals(
   for (const signal of signals) Deno.addSignalListener(signal, onSignal);
   return () => {
     for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    return received;
   };
 }

@@ -1,0 +1,60 @@
+/**
+ * src/cli/args.ts: `KEY=VALUE` flag values (`-p`, `--env`), here a value that was not
+ * valid UTF-8, which Deno hands over with U+FFFD in place of the bad bytes.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { parseAssignments } from "../src/cli/args.ts";
+import { WeftError } from "../src/model/errors.ts";
+import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/args/", import.meta.url).pathname;
+
+Deno.test("parseAssignments: a value holding U+FFFD (bytes that were not UTF-8) is refused, exit 2", () => {
+  for (const flag of ["--param", "--env"] as const) {
+    assert.throws(
+      () => parseAssignments(["ok=1", "V=a\uFFFDb"], flag),
+      (e: unknown) =>
+        e instanceof WeftError && e.exitCode === 2 &&
+        e.problems[0].message === `${flag} V: the value is not valid UTF-8 ` +
+            "(a byte that is not UTF-8 arrives as \uFFFD)" &&
+        /give it as UTF-8/.test(e.problems[0].hint ?? ""),
+    );
+  }
+  assert.deepEqual(parseAssignments(["v=héllo ✓", "w=a=b"], "--param"), {
+    v: "héllo ✓",
+    w: "a=b",
+  });
+});
+
+Deno.test("weft run -p v=<bytes not UTF-8>: refused with the reason, exit 2, nothing runs", async () => {
+  const dir = testTempDir();
+  const home = `${dir}/home`;
+  // The shell passes the byte 0xFF as it is, which a Deno test cannot put in an argument.
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      `exec "$@" -p "v=$(printf 'a\\377b')"`,
+      "sh",
+      Deno.execPath(),
+      ...weftArgs(["run", `${FIXTURES}param.yml`]),
+    ],
+    env: weftEnv({ WEFT_HOME: home, MARKER_DIR: dir }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const { code, stdout, stderr } = await child.output();
+  const said = new TextDecoder().decode(stderr);
+  assert.equal(code, 2, said);
+  assert.match(
+    said,
+    /^--param v: the value is not valid UTF-8 \(a byte that is not UTF-8 arrives as \uFFFD\)$/m,
+  );
+  assert.match(said, /hint: weft passes values as UTF-8 text/);
+  assert.equal(stdout.length, 0);
+  await assert.rejects(Deno.stat(`${dir}/ran`), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(`${home}/weft.kv`), Deno.errors.NotFound, "no run recorded");
+});
