@@ -19,7 +19,6 @@ import { KvRunStore } from "./kv.ts";
 import {
   createPrivateFile,
   databaseFiles,
-  LOCK_WAIT_MS,
   openableForWriting,
   restrictFiles,
   withinLockWait,
@@ -206,7 +205,7 @@ async function openForReading(home: string): Promise<Opened> {
 }
 
 /**
- * Reads one run, failing after {@link LOCK_WAIT_MS} (kv_file.ts) with a "database is locked" error
+ * Reads one run, failing after kv_file.ts LOCK_WAIT_MS with a "database is locked" error
  * (store/faults.ts explains it): Deno KV waits out SQLite's busy lock without a limit,
  * so a process holding weft.kv locked (an open `sqlite3` transaction) would otherwise
  * leave every weft command waiting without a word. The store cannot be closed after
