@@ -103,15 +103,7 @@ export function databaseTaskSecrets(
  */
 export function connectionSecrets(text: string): string[] {
   const found = new Set<string>();
-  const add = (raw: string) => {
-    if (raw === "") return;
-    found.add(raw);
-    try {
-      found.add(decodeURIComponent(raw));
-    } catch {
-      // not percent-encoded text: the raw form is what appears
-    }
-  };
+  const add = (raw: string) => addWithDecoded(found, raw);
   const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/.exec(text)?.[1];
   if (userinfo !== undefined) {
     const colon = userinfo.indexOf(":");
@@ -119,6 +111,22 @@ export function connectionSecrets(text: string): string[] {
   }
   for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) add(match[1]);
   return [...found];
+}
+
+/** `text` percent-decoded, or as it is when it holds a malformed %-sequence. */
+export function percentDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // not percent-encoded text: the raw form is what appears
+  }
+}
+
+/** Adds `raw` (a password from a URL) and its percent-decoding to `found`; "" adds nothing. */
+export function addWithDecoded(found: Set<string>, raw: string): void {
+  if (raw === "") return;
+  found.add(raw);
+  found.add(percentDecoded(raw));
 }
 
 /** The URL without its password (and without a `password=` query value). */

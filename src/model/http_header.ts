@@ -12,6 +12,7 @@
  * fetch itself, which drops them silently when given, so they are refused.
  * @module
  */
+import { addWithDecoded, percentDecoded } from "./connection.ts";
 import { quoteCut, quoteData } from "./data_text.ts";
 
 /**
@@ -170,15 +171,7 @@ export function basicCredentials(user: string, password: string): string {
  */
 export function urlCredentialSecrets(url: string): string[] {
   const found = new Set<string>();
-  const add = (text: string) => {
-    if (text === "") return;
-    found.add(text);
-    try {
-      found.add(decodeURIComponent(text));
-    } catch {
-      // A malformed %-sequence: the text is what is sent and shown.
-    }
-  };
+  const add = (text: string) => addWithDecoded(found, text);
   // The authority ends at the first `/ ? #` (or `\` in http URLs); its last `@` ends the
   // user info, as the WHATWG URL parser reads it.
   const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\\]*)@/.exec(url)?.[1];
@@ -188,14 +181,10 @@ export function urlCredentialSecrets(url: string): string[] {
     const parsed = new URL(url);
     if (parsed.password !== "") {
       add(parsed.password);
-      const decode = (text: string) => {
-        try {
-          return decodeURIComponent(text);
-        } catch {
-          return text;
-        }
-      };
-      const basic = basicCredentials(decode(parsed.username), decode(parsed.password));
+      const basic = basicCredentials(
+        percentDecoded(parsed.username),
+        percentDecoded(parsed.password),
+      );
       for (const form of credentialSecrets("authorization", `Basic ${basic}`)) found.add(form);
     }
   } catch {
