@@ -43,6 +43,21 @@ async function until(ok: () => boolean, what: string, state: () => unknown): Pro
 const changed = (w: Watched, path: string) => w.bursts.some((b) => b.includes(path));
 const noticed = (w: Watched, pattern: RegExp) => w.notices.some((n) => pattern.test(n));
 
+/**
+ * Writes `data/a.txt` under `dir` until the watch reports it: the first change proves the
+ * watch is armed (a change before it is not reported).
+ */
+function armed(w: Watched, dir: string): Promise<void> {
+  return until(
+    () => {
+      Deno.writeTextFileSync(`${dir}/data/a.txt`, "x");
+      return changed(w, `${dir}/data/a.txt`);
+    },
+    "the first change",
+    () => w,
+  );
+}
+
 /** Closes the watch and lets its folder watchers end before the test's sanitizers look. */
 async function close(w: Watched): Promise<void> {
   w.watch.close();
@@ -54,15 +69,7 @@ Deno.test("file watch: a folder deleted and recreated is watched again, and said
   Deno.mkdirSync(`${dir}/data`);
   const w = watch(dir, ["data/*.txt"]);
   try {
-    // The first change proves the watch is armed (a change before it is not reported).
-    await until(
-      () => {
-        Deno.writeTextFileSync(`${dir}/data/a.txt`, "x");
-        return changed(w, `${dir}/data/a.txt`);
-      },
-      "the first change",
-      () => w,
-    );
+    await armed(w, dir);
     Deno.removeSync(`${dir}/data`, { recursive: true });
     await until(
       () => noticed(w, /data went away; it is watched again once it is back/),
@@ -106,14 +113,7 @@ Deno.test("file watch: a folder replaced by a rename is followed; the moved one 
   Deno.mkdirSync(`${dir}/data`);
   const w = watch(dir, ["data/*.txt"]);
   try {
-    await until(
-      () => {
-        Deno.writeTextFileSync(`${dir}/data/a.txt`, "x");
-        return changed(w, `${dir}/data/a.txt`);
-      },
-      "the first change",
-      () => w,
-    );
+    await armed(w, dir);
     // Renamed away and a new one made at once: an inotify watch would follow the old one.
     Deno.renameSync(`${dir}/data`, `${dir}/old`);
     Deno.mkdirSync(`${dir}/data`);
