@@ -190,3 +190,10 @@ export async function waitForFile(path: string, timeoutMs = 20_000): Promise<str
   }
   throw new Error(`${path} did not appear within ${timeoutMs} ms`);
 }
+
+/** `weft history --json` of WEFT_HOME `home`, asserted to succeed, parsed (newest first). */
+export async function historyJson<T = { id: string; status: string }>(home: string): Promise<T[]> {
+  const r = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}

@@ -7,7 +7,7 @@
  * skipped, saying so, elsewhere.
  */
 import assert from "node:assert/strict";
-import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { historyJson, weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, sh, withTmpfs } from "./_tmpfs.ts";
 
@@ -29,10 +29,8 @@ interface Listed {
   status: string;
 }
 
-async function history(env: Record<string, string>): Promise<Listed[]> {
-  const r = await weft(["history", "--json"], { env });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
+function history(env: { WEFT_HOME: string }): Promise<Listed[]> {
+  return historyJson<Listed>(env.WEFT_HOME);
 }
 
 Deno.test({

@@ -6,7 +6,7 @@
  * beyond Deno KV's limits is recorded and found by history, status and logs.
  */
 import assert from "node:assert/strict";
-import { processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { historyJson, processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { killSession, startSession, waitForGroupSize } from "./_recovery.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -20,11 +20,7 @@ interface HistoryEntry {
   durationMs: number | null;
 }
 
-async function history(home: string): Promise<HistoryEntry[]> {
-  const result = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
-  assert.equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
+const history = (home: string) => historyJson<HistoryEntry>(home);
 
 /** The run work folders (engine/work_dir.ts) in `dir`. */
 function workFolders(dir: string): string[] {

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { freePort, startDaemon, writeFlow } from "./_daemon.ts";
-import { weft } from "./_run_cli.ts";
+import { historyJson as history, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 import { RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
@@ -20,12 +20,6 @@ const HOOK = "name: fullhook\ntrigger: {type: webhook, config: {webhook: /h}}\nt
 async function post(port: number, path: string) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", body: "{}" });
   return { status: res.status, body: await res.json() };
-}
-
-async function history(home: string): Promise<Array<{ id: string; status: string }>> {
-  const r = await weft(["history", "--json"], { env: { WEFT_HOME: home } });
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
 }
 
 Deno.test({
