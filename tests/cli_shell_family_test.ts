@@ -9,8 +9,7 @@ import { problems } from "./_problems.ts";
 import { weft } from "./_run_cli.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 import { shellRunner } from "../src/tasks/shell.ts";
-import { DenoSpawner } from "../src/tasks/spawner.ts";
-import type { TaskContext } from "../src/tasks/types.ts";
+import { fakeContext } from "./_task_context.ts";
 
 const DIR = new URL("./fixtures/shell_family/", import.meta.url).pathname;
 
@@ -61,28 +60,13 @@ Deno.test("shell family: run refuses before starting; other shells and escapes s
 
 Deno.test("shell family: the shell runner refuses values for a shell that cannot read them", async () => {
   const lines: string[] = [];
-  const ctx: TaskContext = {
-    runId: "r",
-    taskId: "t",
-    attempt: 1,
-    cwd: Deno.cwd(),
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    signal: new AbortController().signal,
-    killGraceMs: 1000,
-    outputFile: "",
+  const ctx = fakeContext({
     emit: (_stream, line) => lines.push(String(line)),
-    interpolate: (text) => text,
-    interpolateUrl: (url) => url,
-    interpolatePath: (path) => path,
-    interpolateJson: (text) => text,
-    interpolateForm: (text) => text,
-    interpolatePlaced: (text) => text,
     interpolateShell: (command) => ({
       command: command.replace("${x}", '"${WEFT_V_1}"'),
       env: { WEFT_V_1: "world" },
     }),
-    spawner: new DenoSpawner(),
-  };
+  });
   const result = await shellRunner.run({ command: 'print("${x}")', shell: "python3" }, ctx);
   assert.equal(result.ok, false);
   assert.match(resolveQuoted(result.error!), /cannot pass its value to shell "python3"/);

@@ -7,35 +7,24 @@ import assert from "node:assert/strict";
 import { lineText } from "../src/tasks/byte_lines.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 import { dockerRunner, type DockerTask } from "../src/tasks/docker.ts";
-import { DenoSpawner } from "../src/tasks/spawner.ts";
 import type { TaskContext } from "../src/tasks/types.ts";
 import { testTempDir } from "./_tmp.ts";
 import { dockerCalls, STANDIN_BIN } from "./_docker_standin.ts";
+import { fakeContext } from "./_task_context.ts";
 
 const SYSTEM_PATH = "/usr/bin:/bin";
 
 function context(env: Record<string, string>, overrides: Partial<TaskContext> = {}) {
   const lines: { stream: string; line: string }[] = [];
-  const ctx: TaskContext = {
+  const ctx = fakeContext({
     runId: "20261201T000000.000Z-0123456789",
     taskId: "image",
-    attempt: 1,
-    cwd: Deno.cwd(),
     env,
-    signal: new AbortController().signal,
     killGraceMs: 500,
-    outputFile: "",
     emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
     interpolate: (text) => text.replaceAll("${env.BUILD_NUMBER}", "42"),
-    interpolateUrl: (url) => url,
-    interpolatePath: (path) => path,
-    interpolateJson: (text) => text,
-    interpolateForm: (text) => text,
-    interpolatePlaced: (text) => text,
-    interpolateShell: (command) => ({ command, env: {} }),
-    spawner: new DenoSpawner(),
     ...overrides,
-  };
+  });
   return { ctx, lines };
 }
 

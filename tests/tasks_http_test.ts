@@ -6,9 +6,10 @@ import {
   httpRunner,
   type HttpTask,
 } from "../src/tasks/http.ts";
-import type { TaskContext, TaskResult } from "../src/tasks/types.ts";
+import type { TaskResult } from "../src/tasks/types.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
 import { quoteData, resolveQuoted } from "../src/model/data_text.ts";
+import { fakeContext } from "./_task_context.ts";
 
 /** What the test server saw of one request. */
 interface Seen {
@@ -91,14 +92,11 @@ async function run(
   const stdout: string[] = [];
   const stderr: string[] = [];
   const vars = options.vars ?? {};
-  const ctx: TaskContext = {
+  const ctx = fakeContext({
     runId: "run-1",
     taskId: "call",
-    attempt: 1,
-    cwd: Deno.cwd(),
     env: {},
     signal: options.signal ?? new AbortController().signal,
-    killGraceMs: 1000,
     outputFile: "/dev/null",
     emit: (stream, line) => (stream === "stdout" ? stdout : stderr).push(lineText(line)),
     interpolate: (text) => text.replace(/\$\{(\w+)\}/g, (_, name) => vars[name] ?? ""),
@@ -111,7 +109,7 @@ async function run(
       compileTemplate(text).renderPlaced((root) => vars[root], place),
     interpolateShell: (command) => ({ command, env: {} }),
     spawner: { spawn: () => Promise.reject(new Error("http must not spawn")) as never },
-  };
+  });
   const raw = await httpRunner.run(task, ctx);
   // The error as the engine shows it: quoted data unmarked (model/data_text.ts).
   const result = raw.error === undefined ? raw : { ...raw, error: resolveQuoted(raw.error) };

@@ -2,35 +2,20 @@ import { lineText } from "../src/tasks/byte_lines.ts";
 import assert from "node:assert/strict";
 import { resolveQuoted } from "../src/model/data_text.ts";
 import { directArgv, type ShellConfig, shellRunner } from "../src/tasks/shell.ts";
-import { DenoSpawner } from "../src/tasks/spawner.ts";
 import type { TaskContext } from "../src/tasks/types.ts";
 import { survivors } from "./_engine.ts";
 import { testTempDir } from "./_tmp.ts";
+import { fakeContext } from "./_task_context.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 
 function context(overrides: Partial<TaskContext> = {}) {
   const lines: { stream: string; line: string }[] = [];
-  const ctx: TaskContext = {
-    runId: "r",
-    taskId: "t",
-    attempt: 1,
-    cwd: Deno.cwd(),
+  const ctx = fakeContext({
     env: { PATH },
-    signal: new AbortController().signal,
-    killGraceMs: 1000,
-    outputFile: "",
     emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
-    interpolate: (text) => text,
-    interpolateUrl: (url) => url,
-    interpolatePath: (path) => path,
-    interpolateJson: (text) => text,
-    interpolateForm: (text) => text,
-    interpolatePlaced: (text) => text,
-    interpolateShell: (command) => ({ command, env: {} }),
-    spawner: new DenoSpawner(),
     ...overrides,
-  };
+  });
   return { ctx, lines };
 }
 
