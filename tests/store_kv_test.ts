@@ -122,6 +122,46 @@ Deno.test("listings read only what they return: --limit 10 of 400 runs reads ~10
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("finishRun reads the run record again when it changed after the read made with the task writes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft_kv_" });
+  const kv = await Deno.openKv(`${dir}/weft.kv`);
+  const id = fakeRunId();
+  let runReads = 0;
+  let armed = false;
+  // finishRun reads the run record while it lists the run's live keys; another writer
+  // (here: the same record written again) changes it before the commit that checks it.
+  const racing = {
+    get: async (key: Deno.KvKey) => {
+      const entry = await kv.get(key);
+      if (armed && key[0] === "run" && key[1] === id) {
+        runReads++;
+        if (runReads === 1) await kv.set(key, entry.value);
+      }
+      return entry;
+    },
+    getMany: (keys: Deno.KvKey[]) => kv.getMany(keys),
+    list: (selector: Deno.KvListSelector, options?: Deno.KvListOptions) =>
+      kv.list(selector, options),
+    atomic: () => kv.atomic(),
+    close: () => kv.close(),
+  } as unknown as Deno.Kv;
+  const store = new KvRunStore(racing, `${dir}/logs`);
+  const recorder = createRecorder(store, `${dir}/logs`);
+  const events = runEvents({ id, tasks: [{ id: "a" }, { id: "b", status: "failed" }] });
+  publish(recorder.listener, events.slice(0, -1));
+  await recorder.flush();
+  armed = true;
+  publish(recorder.listener, events.slice(-1));
+  await recorder.flush();
+  assert.equal(runReads, 2, "the stale read was not committed: the record was read again");
+  const { run, tasks } = await store.getRun(id);
+  assert.equal(run.status, "failed");
+  assert.notEqual(run.finishedAt, null);
+  assert.deepEqual(tasks.map((t) => [t.id, t.status]), [["a", "success"], ["b", "failed"]]);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("two processes recording into one KV file at once both record everything", async () => {
   const home = await tempHome();
   const count = 60;

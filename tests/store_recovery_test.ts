@@ -132,6 +132,35 @@ Deno.test("runs of other hosts are never touched; a gone pid on this host is", a
   assert.equal((await store.findRun(elsewhere))?.status, "running");
 });
 
+Deno.test("recovery given the running runs opening read (running option) reads them not again", async () => {
+  const store = new MemoryRunStore();
+  const deadPid = 2 ** 22 + 9; // above Linux's pid_max: no such process
+  const crashed = fakeRunId();
+  const endedSince = fakeRunId();
+  await store.createRun(runInfo({ id: crashed, pid: deadPid }), []);
+  await store.createRun(runInfo({ id: endedSince, pid: deadPid }), []);
+  const running = await store.findRunning();
+  // Between that read and recovery, one of them was finished (by its own process).
+  const report = {
+    id: endedSince,
+    workflow: "test",
+    status: "success" as const,
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: 1,
+    tasks: [],
+  };
+  await store.finishRun(report);
+  let reads = 0;
+  const findRunning = store.findRunning.bind(store);
+  store.findRunning = () => (reads++, findRunning());
+  const recovered = await recoverInterrupted(store, Deno.hostname(), { running });
+  assert.equal(reads, 0, "the list it was given is not read again");
+  assert.deepEqual(recovered.map((r) => r.id), [crashed]);
+  assert.equal((await store.findRun(crashed))?.status, "interrupted");
+  assert.equal((await store.findRun(endedSince))?.status, "success", "an ended run stays ended");
+});
+
 /** Starts `sh -c script` as the leader of a new session (pid = process group id). */
 function startGroup(script: string): Deno.ChildProcess {
   return new Deno.Command("setsid", { args: ["sh", "-c", script], stdout: "null" }).spawn();

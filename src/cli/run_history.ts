@@ -16,7 +16,8 @@
  */
 import type { EventListener, TaskRecord } from "../engine/events.ts";
 import type { Secrets } from "../engine/secrets.ts";
-import type { RetentionPolicy } from "../store/retention.ts";
+// Static: small, and used at the end of every run, where a dynamic import cost ~1 ms.
+import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { isDiskFull, StorageError } from "../store/faults.ts";
 import { releaseReserve } from "../store/reserve.ts";
@@ -132,6 +133,9 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         if (fault) handler(fault);
       },
       async finish(beforeClose) {
+        // Read while the last records are written; used (and its error told) below.
+        const config = readGlobalConfig(home);
+        config.catch(() => {});
         try {
           await recorder.flush();
         } catch (e) {
@@ -151,12 +155,10 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         try {
           // After a fault of the machine, deleting old runs is no time to write more.
           if (fault) return;
-          const { applyRetention } = await import("../store/retention.ts");
-          const config = await readGlobalConfig(homeFor(io, options.homeOption));
           await applyRetention(store, {
             workflow: options.workflow.name,
             workflowRetention: options.workflow.retention,
-            globalRetention: config.retention,
+            globalRetention: (await config).retention,
           });
         } catch (e) {
           await err(io, `weft: warning: pruning old history failed: ${message(e)}\n`);

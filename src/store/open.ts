@@ -90,7 +90,10 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
   }
   if (options.recover === false || store.snapshot) return store.store;
   try {
-    await recoverInterrupted(store.store, Deno.hostname(), { onRecovered: options.onRecovered });
+    await recoverInterrupted(store.store, Deno.hostname(), {
+      onRecovered: options.onRecovered,
+      running: store.running,
+    });
   } catch (e) {
     if (!options.readOnly) {
       store.store.close();
@@ -110,6 +113,8 @@ interface Opened {
   store: RunStore;
   /** Read from a private copy: writing it would change nothing the user sees. */
   snapshot: boolean;
+  /** The runs recorded as running, when opening read them (for recovery). */
+  running?: RunRecord[];
 }
 
 /**
@@ -143,8 +148,11 @@ async function openForWriting(home: string): Promise<Opened> {
     kv,
     () => KvRunStore.open(kv, logsPath(home)),
   );
+  let running: RunRecord[];
   try {
-    await awaitUnlocked(store);
+    // The first read, as in awaitUnlocked; the one crash recovery needs first, so that
+    // recovery does not read again (a round trip on every run's way to its first task).
+    running = await withinLockWait(store.findRunning());
   } catch (e) {
     // Not closed: closing waits for the read still blocked on the lock (exit ends it).
     throw new StorageError("cannot open the history database", kv, e, ExitCode.Invalid);
@@ -155,7 +163,7 @@ async function openForWriting(home: string): Promise<Opened> {
     store.close();
     throw new StorageError("cannot make the history database private", kv, e, ExitCode.Invalid);
   }
-  return { store, snapshot: false };
+  return { store, snapshot: false, running };
 }
 
 async function openForReading(home: string): Promise<Opened> {

@@ -67,6 +67,11 @@ export interface RecoveryOptions {
   isAlive?: (pid: number, startTicks: number | null) => Promise<boolean>;
   /** Grace between SIGTERM and SIGKILL for the run's groups (default REAP_GRACE_MS). */
   graceMs?: number;
+  /**
+   * `store.findRunning()`, when the caller has just read it (store/open.ts, opening the
+   * store): not read again. A run that ended since is not marked (markInterrupted checks).
+   */
+  running?: RunRecord[];
 }
 
 /**
@@ -81,7 +86,7 @@ export async function recoverInterrupted(
 ): Promise<RunRecord[]> {
   const isAlive = options.isAlive ?? isProcessAlive;
   const recovered: RunRecord[] = [];
-  for (const run of await store.findRunning()) {
+  for (const run of options.running ?? await store.findRunning()) {
     if (run.host !== host) continue;
     if (await isAlive(run.pid, run.pidStartTicks)) continue;
     const journal = store.logsDir ? await readJournal(store.logsDir, run.id) : null;
