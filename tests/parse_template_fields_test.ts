@@ -126,6 +126,14 @@ Deno.test("every templated field named in the table exists in the schema", () =>
   }
 });
 
+Deno.test("every templated field starts with a field name (templatedStrings skips absent ones)", () => {
+  for (const [type, patterns] of [["*", COMMON_FIELDS], ...Object.entries(TEMPLATED_FIELDS)]) {
+    for (const pattern of patterns as readonly FieldPattern[]) {
+      assert.ok(!pattern[0].startsWith("*"), `${type}: ${pattern.join(".")}`);
+    }
+  }
+});
+
 /** A workflow whose task `late` reads `build` without waiting for it, in `fields`. */
 function reading(...fields: string[]): string {
   return lines(

@@ -82,6 +82,16 @@ Deno.test("taskHashes: stable under key order, sensitive to any field", () => {
   );
 });
 
+Deno.test("canonicalJson: keys in UTF-16 code unit order, as recorded fingerprints were made", () => {
+  // Integer-like keys come first in a JS object; capitals before small letters; "é" last.
+  assert.equal(
+    canonicalJson({ "é": 1, b: null, "10": [true, undefined], B: "x", "9": { z: 1, "": 2 } }),
+    '{"10":[true,null],"9":{"":2,"z":1},"B":"x","b":null,"é":1}',
+  );
+  assert.equal(canonicalJson({}), "{}");
+  assert.equal(canonicalJson({ a: undefined }), "{}");
+});
+
 Deno.test("checkResumable: the same file, or changes only to tasks that did not succeed, are fine", () => {
   const prev = previousRun({ build: "success", test: "failed", ship: "skipped" });
   // checkResumable throws when a run may not be resumed: here it must not.

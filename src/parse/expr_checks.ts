@@ -31,7 +31,7 @@ interface Scope {
   taskIds: Set<string>;
   params: Set<string>;
   problems: Problem[];
-  order: RunOrder;
+  readonly order: RunOrder;
   /** Whose fields are being checked: what their `${tasks...}` may read. */
   reader: Reader;
   /** The tasks whose outputs weft sets, by id (known_outputs.ts). */
@@ -52,6 +52,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     for (const child of parallelChildren(task)) if (child.id !== undefined) taskIds.add(child.id);
   }
   const params = isObject(data) && isObject(data.params) ? Object.keys(data.params) : [];
+  let order: RunOrder | undefined;
   const scope: Scope = {
     data,
     map,
@@ -59,7 +60,10 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     taskIds,
     params: new Set(params),
     problems: [],
-    order: new RunOrder(tasks),
+    // Made when a `${tasks...}` is met: most workflows have none (issue 8 §5).
+    get order() {
+      return order ??= new RunOrder(tasks);
+    },
     reader: { kind: "none" },
     outputs: fixedOutputsById(tasks),
     guarded: new Set(),
@@ -154,7 +158,9 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
     const viaShell = shellStep && at.length === path.length + 1 && at[path.length] === "command";
     checkText(scope, text, at, "template", inLoop, viaShell);
   }
-  refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
+  if (step.shell !== undefined) {
+    refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
+  }
   const processor = processorStep(step);
   if (processor) checkStep(scope, processor, [...path, "processor"], inLoop);
   if (isObject(step.environment)) {

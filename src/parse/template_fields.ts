@@ -128,11 +128,21 @@ export interface TemplatedString {
 export function templatedStrings(step: RawObject, path: PathSegment[]): TemplatedString[] {
   const found: TemplatedString[] = [];
   const type = typeof step.type === "string" ? step.type : "shell";
-  for (const pattern of [...COMMON_FIELDS, ...(TEMPLATED_FIELDS[type] ?? [])]) {
-    collect(step, pattern, 0, path, found);
+  let patterns = fieldsByType.get(type);
+  if (patterns === undefined) {
+    patterns = [...COMMON_FIELDS, ...(TEMPLATED_FIELDS[type] ?? [])];
+    fieldsByType.set(type, patterns);
+  }
+  for (const pattern of patterns) {
+    // A field the step has not has nothing to walk: most are absent, and this runs for
+    // every step of every file checked (issue 8 §5). No pattern starts with `*`.
+    if (Object.hasOwn(step, pattern[0])) collect(step, pattern, 0, path, found);
   }
   return found;
 }
+
+/** {@link COMMON_FIELDS} and a type's {@link TEMPLATED_FIELDS}, joined once per type. */
+const fieldsByType = new Map<string, readonly FieldPattern[]>();
 
 /** A data_processor's `processor`: a shell/javascript/python step with its own fields. */
 export function processorStep(step: RawObject): RawObject | undefined {

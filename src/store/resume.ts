@@ -30,10 +30,18 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) {
     return `[${value.map((v) => v === undefined ? "null" : canonicalJson(v)).join(",")}]`;
   }
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  // Keys and one string, no array of pairs per object: this runs for every task of every
+  // run. The default sort orders strings by UTF-16 code units, as `<` does.
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let json = "{";
+  for (const key of keys) {
+    const v = record[key];
+    if (v === undefined) continue;
+    if (json.length > 1) json += ",";
+    json += JSON.stringify(key) + ":" + canonicalJson(v);
+  }
+  return json + "}";
 }
 
 /**
