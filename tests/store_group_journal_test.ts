@@ -91,6 +91,24 @@ Deno.test("journal: a group's start time is read once it ran for the window, not
   journal.close(true);
 });
 
+Deno.test("journal: the starts of one turn are written together, before the turn ends and before later lines", async () => {
+  const logs = testTempDir("logs-");
+  const runId = fakeRunId();
+  const journal = GroupJournal.open(logs, runId, undefined, () => "gone");
+  const path = journalPath(logs, runId);
+  journal.started(301);
+  journal.started(302);
+  await Promise.resolve(); // a microtask later: the turn has not ended yet
+  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\n");
+  journal.started(303);
+  journal.exited(301);
+  journal.flush(); // a line written now goes after the start not written yet
+  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\nS 303\nE 301\n");
+  journal.started(304);
+  journal.close(false); // closing writes what waits
+  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\nS 303\nE 301\nS 304\n");
+});
+
 Deno.test("journal: a pid reused before its group's end was written is read as the new group's", async () => {
   const logs = testTempDir("logs-");
   const runId = fakeRunId();

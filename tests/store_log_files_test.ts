@@ -39,6 +39,21 @@ Deno.test("a log of a task with a hostile id lands inside the run's folder", asy
   }
 });
 
+Deno.test("LogWriter.has: a file that was given a line, until it is closed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "weft_loghas_" });
+  try {
+    const writer = new LogWriter(dir);
+    const rel = logFilePath("r1", "a", 1);
+    assert.equal(writer.has(rel), false, "no line yet: nothing to close");
+    writer.append(rel, "stdout", "hello");
+    assert.equal(writer.has(rel), true);
+    assert.equal(await writer.close(rel), "O hello\n".length);
+    assert.equal(writer.has(rel), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("LogWriter: reused buffers keep many flushes of several files byte-exact", async () => {
   const dir = await Deno.makeTempDir();
   const writer = new LogWriter(dir);

@@ -191,7 +191,7 @@ Deno.test("many records piled up behind a write go out in order, an urgent one a
   await store.createRun(runInfo({ id: runId }), ids.map(pendingTask));
   const queue = new WriteQueue(store, () => {}, () => null, 60_000);
   const first = queue.records((b) => b.task(runId, taskRecord("t0", "running")), true);
-  // Queued while the first write is held: taken by index past the compaction point.
+  // Queued while the first write is held: they join one op, and go out in order.
   const waiting = ids.map((id) => queue.records((b) => b.task(runId, taskRecord(id, "success"))));
   store.release();
   await first;
@@ -204,4 +204,57 @@ Deno.test("many records piled up behind a write go out in order, an urgent one a
     ids,
     "each key once, in order",
   );
+});
+
+Deno.test("records queued one after another share one op: one promise, fills run in order", async () => {
+  const store = new GatedLog();
+  const runId = fakeRunId();
+  await store.createRun(runInfo({ id: runId }), [pendingTask("a"), pendingTask("b")]);
+  const queue = new WriteQueue(store, () => {}, () => null, 60_000);
+  const first = queue.records((b) => b.task(runId, taskRecord("a", "running")), true);
+  const order: string[] = [];
+  // Queued while the first write is held: a synchronous fill, an async one, a synchronous one.
+  const second = queue.records((b) => {
+    order.push("sync 1");
+    b.task(runId, taskRecord("b", "running"));
+  });
+  const third = queue.records(async (b) => {
+    await new Promise((r) => setTimeout(r, 5));
+    order.push("async");
+    b.task(runId, taskRecord("b", "success"));
+  });
+  const fourth = queue.records((b) => {
+    order.push("sync 2");
+    b.task(runId, taskRecord("a", "success"));
+  }, true); // urgent: no 60 s wait for the op it joins
+  assert.equal(second, third);
+  assert.equal(third, fourth);
+  assert.notEqual(first, second, "the op taken by the write in flight is not joined");
+  store.release();
+  await Promise.all([first, fourth]);
+  assert.deepEqual(order, ["sync 1", "async", "sync 2"]);
+  assert.deepEqual(
+    store.batches.map((batch) => batch.tasks.map(({ task }) => `${task.id}:${task.status}`)),
+    [["a:running"], ["b:success", "a:success"]],
+  );
+});
+
+Deno.test("a barrier between records keeps them apart: the later ones get their own op", async () => {
+  await withRun(async (store, runId) => {
+    const queue = new WriteQueue(store);
+    const before = queue.records((b) => b.process({ ...proc(runId, 301), startTicks: 1 }, true));
+    let barrierRan = false;
+    const barrier = queue.barrier(() => {
+      barrierRan = true;
+      return Promise.resolve();
+    });
+    const after = queue.records((b) => b.process({ ...proc(runId, 302), startTicks: 2 }, true));
+    assert.notEqual(before, after);
+    await Promise.all([before, barrier, after]);
+    assert.ok(barrierRan);
+    assert.deepEqual(
+      store.batches.map((batch) => batch.processes?.map(({ process }) => process.pid)),
+      [[301], [302]],
+    );
+  });
 });

@@ -152,7 +152,9 @@ async function runAttempt(
     clearTimeout(timer);
     leave();
   }
-  const read = outputFile ? await run.outputFiles.read(outputFile) : null;
+  // Awaited only when a promise (a big file): most attempts wrote none, told at once.
+  let read = outputFile ? run.outputFiles.read(outputFile) : null;
+  if (read instanceof Promise) read = await read;
   // $WEFT_OUTPUT content that is not the format (outputs.ts), or more than its limit
   // (output_files.ts), fails an attempt that succeeded.
   const malformed = read instanceof Error ? read : null;

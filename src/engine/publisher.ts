@@ -27,6 +27,9 @@ export class EventPublisher {
   readonly #secrets: Secrets;
   /** Events of {@link LATER} not sent yet, in order. */
   #later: EngineEvent[] = [];
+  /** The last promise a listener returned, and that promise with its rejection handled. */
+  #lastResult: Promise<unknown> | null = null;
+  #lastCaught: Promise<unknown> | null = null;
 
   constructor(listeners: readonly EventListener[], secrets: Secrets) {
     this.#listeners = listeners;
@@ -47,26 +50,43 @@ export class EventPublisher {
       return [];
     }
     if (this.#later.length > 0) this.#sendLater();
-    return this.#send(event);
+    const pending: Promise<unknown>[] = [];
+    this.#send(event, pending);
+    return pending;
   }
 
   readonly #sendLater = (): void => {
     const events = this.#later;
     this.#later = [];
-    for (const event of events) this.#send(event);
+    for (const event of events) this.#send(event, null); // nobody waits on these
   };
 
-  #send(event: EngineEvent): Promise<unknown>[] {
+  /** Sends `event`; the promises listeners returned go to `pending` (rejections handled). */
+  #send(event: EngineEvent, pending: Promise<unknown>[] | null): void {
     const masked = maskEvent(event, this.#secrets);
-    const pending: Promise<unknown>[] = [];
     for (const listener of this.#listeners) {
       try {
         const result = listener(masked);
-        if (result instanceof Promise) pending.push(result.catch(() => {}));
+        if (result instanceof Promise) {
+          const caught = this.#caught(result);
+          pending?.push(caught);
+        }
       } catch {
         // A listener's bug must not stop the run or the other listeners.
       }
     }
-    return pending;
+  }
+
+  /**
+   * `result` with its rejection handled (a listener's failure must not end the process).
+   * The recorder returns the same promise for every event whose records share a write
+   * (store/write_queue.ts): one handler serves them all, not one promise per event.
+   */
+  #caught(result: Promise<unknown>): Promise<unknown> {
+    if (result !== this.#lastResult) {
+      this.#lastResult = result;
+      this.#lastCaught = result.catch(() => {});
+    }
+    return this.#lastCaught!;
   }
 }

@@ -12,7 +12,8 @@
  *
  * Lines (one fact each, appended in order):
  * - `W <json string>`: the run's work folder (see engine/work_dir.ts);
- * - `S <pid>`: a group started, written at once (one write(), no read of /proc);
+ * - `S <pid>`: a group started, written at once: within the turn of the event loop that
+ *   heard of it (no read of /proc; the groups started in one turn share one write());
  * - `T <pid> <start ticks>`: its leader's start time (/proc/<pid>/stat field 22, see
  *   process_groups.ts), the proof that a pid is still ours (never a recycled one);
  * - `E <pid>`: that group is gone.
@@ -66,6 +67,9 @@ export class GroupJournal {
   /** Groups gone whose `E` is not written yet. */
   #ends: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** `S` lines not written yet (a microtask writes them; any other write goes after them). */
+  #startLines = "";
+  #startsQueued = false;
   #closed = false;
   readonly #encoder = new TextEncoder();
 
@@ -104,7 +108,11 @@ export class GroupJournal {
   started(pid: number): void {
     // The pid of a group whose end is not written yet, reused already: that end goes first.
     if (this.#ends.includes(pid)) this.#writeEnds();
-    this.#write(`S ${pid}\n`);
+    this.#startLines += `S ${pid}\n`;
+    if (!this.#startsQueued) {
+      this.#startsQueued = true;
+      queueMicrotask(this.#writeStarts);
+    }
     this.#starts.set(pid, this.clock() + JOURNAL_WINDOW_MS);
     this.#schedule(JOURNAL_WINDOW_MS);
   }
@@ -142,7 +150,7 @@ export class GroupJournal {
       const ticks = this.readTicks(pid);
       if (typeof ticks === "number") text += `T ${pid} ${ticks}\n`;
     }
-    if (text) this.#write(text);
+    this.#write(text); // with the `S` lines not written yet, if any
     this.#writeEnds();
     if (next !== Infinity) this.#schedule(Math.max(1, Math.ceil(next - this.clock())));
   }
@@ -161,6 +169,7 @@ export class GroupJournal {
     if (remove) {
       this.#starts.clear();
       this.#ends = [];
+      this.#startLines = "";
     } else this.flush();
     clearTimeout(this.#timer);
     if (this.#closed) return;
@@ -180,8 +189,18 @@ export class GroupJournal {
     this.#timer ??= setTimeout(() => this.#flush(this.clock() + 1), ms);
   }
 
+  readonly #writeStarts = (): void => {
+    this.#startsQueued = false;
+    this.#write("");
+  };
+
+  /** Writes the `S` lines not written yet, then `text`. */
   #write(text: string): void {
-    if (this.#closed) return;
+    if (this.#startLines) {
+      text = this.#startLines + text;
+      this.#startLines = "";
+    }
+    if (this.#closed || !text) return;
     try {
       const bytes = this.#encoder.encode(text);
       for (let done = 0; done < bytes.length;) done += this.#file.writeSync(bytes.subarray(done));

@@ -117,6 +117,9 @@ function copyCollecting(value: unknown, slots: Slot[]): unknown {
   return copy;
 }
 
+/** The blobs of a value small enough to store as it is: one shared empty list. */
+const NO_BLOBS: readonly BlobWrite[] = Object.freeze([]);
+
 /**
  * The value to store under `key`, the blob chunks to write before (or with) it, and the
  * value's {@link estimateBytes} (measured once: each record is measured at each write).
@@ -125,9 +128,9 @@ function copyCollecting(value: unknown, slots: Slot[]): unknown {
 export function encodeValue(
   key: Deno.KvKey,
   value: unknown,
-): { value: unknown; blobs: BlobWrite[]; bytes: number } {
+): { value: unknown; blobs: readonly BlobWrite[]; bytes: number } {
   const size = estimateBytes(value);
-  if (size <= MAX_VALUE_BYTES) return { value, blobs: [], bytes: size };
+  if (size <= MAX_VALUE_BYTES) return { value, blobs: NO_BLOBS, bytes: size };
   const encoded = encodeLarge(key, value, size);
   return { ...encoded, bytes: estimateBytes(encoded.value) };
 }

@@ -157,6 +157,14 @@ export class LogWriter {
     if (log.queued > MAX_QUEUED_BYTES) return log.chain;
   }
 
+  /**
+   * Whether `relPath` was given any line (and so has something for {@link close} to
+   * flush and close): the recorder saves a promise per attempt that printed nothing.
+   */
+  has(relPath: string): boolean {
+    return this.#logs.has(relPath);
+  }
+
   /** Writes what is buffered for one file; resolves to its size in bytes (0 if never written). */
   async flush(relPath: string): Promise<number> {
     const log = this.#logs.get(relPath);

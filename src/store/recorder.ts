@@ -224,12 +224,16 @@ export function createRecorder(
           durationMs: Date.parse(event.finishedAt) - Date.parse(event.startedAt),
         };
         state.attempt = attempt;
-        return queue.records(async (batch) => {
+        return queue.records((batch) => {
+          const finish = (logBytes: number) => {
+            const final = { ...attempt, logPath: logBytes > 0 ? relPath : null, logBytes };
+            if (state.attempt === attempt) state.attempt = final;
+            batch.attempt(final);
+          };
+          // An attempt that printed nothing has no log to close: no promise to wait for.
+          if (!logs.has(relPath)) return finish(0);
           // Every line of this attempt was buffered before this event: the size is final.
-          const logBytes = await logs.close(relPath);
-          const final = { ...attempt, logPath: logBytes > 0 ? relPath : null, logBytes };
-          if (state.attempt === attempt) state.attempt = final;
-          batch.attempt(final);
+          return logs.close(relPath).then(finish);
         });
       }
       case "task_finished": {

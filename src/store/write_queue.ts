@@ -84,13 +84,23 @@ export class BatchBuilder {
   }
 }
 
+/** Puts record updates into a batch; may be async (the recorder waits for a log's size). */
+type Fill = (batch: BatchBuilder) => void | Promise<void>;
+
 type Op =
   | { kind: "barrier"; run: () => Promise<void>; done: () => void; urgent: true; at: number }
   | {
     kind: "records";
-    fill: (batch: BatchBuilder) => void | Promise<void>;
+    /**
+     * The record updates queued one after another while this op waits, in order: they
+     * always go out in the same write (the drain takes every waiting records op next to
+     * each other), so they share one op and one promise rather than each having its own.
+     */
+    fills: Fill[];
     done: () => void;
+    promise: Promise<void>;
     urgent: boolean;
+    /** When the first of `fills` arrived: the window is counted from it. */
     at: number;
   };
 
@@ -140,9 +150,10 @@ export class WriteQueue {
 
   /** Queues a write that runs alone (after what is queued before it). */
   barrier(run: () => Promise<void>): Promise<void> {
+    const { promise, resolve } = Promise.withResolvers<void>();
     return this.#push(
-      (done) => ({ kind: "barrier", run, done, urgent: true, at: performance.now() }),
-      true,
+      { kind: "barrier", run, done: resolve, urgent: true, at: performance.now() },
+      promise,
     );
   }
 
@@ -150,10 +161,23 @@ export class WriteQueue {
    * Queues record updates that may share an atomic write with their neighbours;
    * `urgent` ones are written without waiting for the window.
    */
-  records(fill: (batch: BatchBuilder) => void | Promise<void>, urgent = false): Promise<void> {
+  records(fill: Fill, urgent = false): Promise<void> {
+    const last = this.#ops.length > this.#head ? this.#ops[this.#ops.length - 1] : undefined;
+    if (last?.kind === "records") {
+      // Joins the records op waiting last (three per task of a DAG otherwise: an op, a
+      // promise and its settling per event).
+      last.fills.push(fill);
+      if (urgent && !last.urgent) {
+        last.urgent = true;
+        this.#urgentWaiting++;
+        if (!this.#draining) void this.#drain();
+      }
+      return last.promise;
+    }
+    const { promise, resolve } = Promise.withResolvers<void>();
     return this.#push(
-      (done) => ({ kind: "records", fill, done, urgent, at: performance.now() }),
-      urgent,
+      { kind: "records", fills: [fill], done: resolve, promise, urgent, at: performance.now() },
+      promise,
     );
   }
 
@@ -188,14 +212,12 @@ export class WriteQueue {
     throw e;
   }
 
-  #push(make: (done: () => void) => Op, urgent: boolean): Promise<void> {
-    const { promise, resolve } = Promise.withResolvers<void>();
-    const op = make(resolve);
+  #push(op: Op, promise: Promise<void>): Promise<void> {
     this.#ops.push(op);
     if (op.urgent) this.#urgentWaiting++;
     this.#tail = promise;
     if (this.#draining) return promise; // taken along when the write in flight is done
-    if (urgent || this.windowMs <= 0) void this.#drain();
+    if (op.urgent || this.windowMs <= 0) void this.#drain();
     else this.#timer ??= setTimeout(() => void this.#drain(), this.windowMs);
     return promise;
   }
@@ -231,7 +253,14 @@ export class WriteQueue {
       while (this.#ops[this.#head]?.kind === "records") group.push(this.#take());
       try {
         const batch = new BatchBuilder(this.readTicks);
-        for (const item of group) if (item.kind === "records") await item.fill(batch);
+        for (const item of group) {
+          if (item.kind !== "records") continue;
+          for (const fill of item.fills) {
+            // Most fills are synchronous: awaiting each would cost a microtask turn apiece.
+            const filling = fill(batch);
+            if (filling) await filling;
+          }
+        }
         if (!this.#dropRecords) await this.store.writeRecords(batch.build());
       } catch (e) {
         this.#failed(e);

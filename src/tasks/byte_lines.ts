@@ -100,7 +100,9 @@ export async function readByteLines(
   }
   const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
   await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
-  await untilAborted(splitter.flush(), options.signal);
+  // Awaited only when there is something to wait for (an await of nothing costs a turn).
+  const flushing = untilAborted(splitter.flush(), options.signal);
+  if (flushing) await flushing;
 }
 
 /**
@@ -280,14 +282,29 @@ export async function emitUntilExit(
   const status = await child.status;
   // Most often both pipes ended in the same turn of the reactor as the process, and their
   // readers settle within a few microtasks (no other task runs meanwhile): then no timer.
-  for (let i = 0; i < SETTLE_MICROTASKS && !drained; i++) await null;
-  if (!drained) await drainPipes(pumps, stopReading);
-  else await pumps; // its errors, as drainPipes would give them
+  if (drained || await within(SETTLE_MICROTASKS, () => drained)) await pumps; // its errors
+  else await drainPipes(pumps, stopReading);
   return status;
 }
 
 /** Microtask turns given to readers whose pipes ended with the process (see emitUntilExit). */
 const SETTLE_MICROTASKS = 8;
+
+/**
+ * Resolves true as soon as `done()` holds, checked once per microtask turn, or false
+ * after `turns` turns. One promise in all: an `await null` per turn made one per turn.
+ */
+function within(turns: number, done: () => boolean): Promise<boolean> {
+  return new Promise((resolve) => {
+    let left = turns;
+    const check = () => {
+      if (done()) resolve(true);
+      else if (--left <= 0) resolve(false);
+      else queueMicrotask(check);
+    };
+    queueMicrotask(check);
+  });
+}
 
 /** After a task's process exits, how long its output pipes may take to drain. */
 const DRAIN_GRACE_MS = 1000;

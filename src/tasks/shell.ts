@@ -73,7 +73,8 @@ export const shellRunner: TaskRunner<ShellConfig> = {
         launch?.env ?? ctx.env,
       );
     } finally {
-      await launch?.cleanup();
+      // Only when there is one: an await of nothing still costs a turn per task.
+      if (launch) await launch.cleanup();
     }
   },
 };
