@@ -39,9 +39,12 @@ Deno.test({
         assert.equal(Deno.statSync(reservePath(home)).size, RESERVE_BYTES, "reserve made");
         const fill = await fillDisk(mnt);
         for (let i = 0; i < 2; i++) {
+          const from = daemon.lines.length;
           const refused = await post(port, "/h");
           assert.equal(refused.status, 503);
           assert.deepEqual(refused.body, { error: "the run could not start (the log says why)" });
+          // The answer may reach the test before the log line does (a loaded machine).
+          await daemon.waitFor(/could not start: .*no space left on the device/, { from });
         }
         assert.equal(daemon.count(/could not start: .*no space left on the device/), 2);
         assert.equal(daemon.count(/started \(webhook\)/), 0);
