@@ -3,7 +3,7 @@
  * of the file, "absent" for a pid nobody has, a command name with spaces and parentheses.
  */
 import assert from "node:assert/strict";
-import { parseProcStat, readProcStat } from "../src/store/process_groups.ts";
+import { parseProcStat, readProcStat } from "../src/proc.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const linux = Deno.build.os === "linux";

@@ -28,7 +28,8 @@
  * of a child only after its exec) is found by that environment alone (run_leaders.ts).
  * @module
  */
-import { type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
+import { type GroupRef, hasProcfs } from "./process_groups.ts";
+import { readProcStat } from "../proc.ts";
 import { leaderTicksIfOfRun } from "./run_leaders.ts";
 import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";

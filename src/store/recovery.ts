@@ -17,7 +17,8 @@
  * @module
  */
 import { readJournal, removeJournal } from "./group_journal.ts";
-import { endGroups, type GroupRef, hasProcfs, readProcStat } from "./process_groups.ts";
+import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
+import { readProcStat } from "../proc.ts";
 import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 

@@ -12,7 +12,8 @@
  * appends its `S` line, and a SIGKILL can land in between.
  * @module
  */
-import { type GroupRef, type ProcStat, readProcStat, readSmallFile } from "./process_groups.ts";
+import type { GroupRef } from "./process_groups.ts";
+import { type ProcStat, readProcStat, readSmallFile } from "../proc.ts";
 
 /** Whether the environment of `pid` holds exactly `WEFT_RUN_ID=<runId>`; false when unreadable. */
 function environNamesRun(pid: number, runId: string): boolean {

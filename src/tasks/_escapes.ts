@@ -34,6 +34,7 @@
  * @module
  */
 import { declareLibc, declareLibcOnce } from "../libc.ts";
+import { type ProcStat, readProcStat } from "../proc.ts";
 
 /** How long the end of the last task process waits for what it ended to be gone, in ms. */
 export const SETTLE_MS = 2_000;
@@ -252,30 +253,10 @@ function markIn(pid: number): string | null {
   return markOf(run, output);
 }
 
-interface Stat {
-  state: string;
-  pgrp: number;
-  session: number;
-  startTicks: number;
-}
-
-/** Fields 3, 5, 6 and 22 of /proc/<pid>/stat (proc(5)); null when gone or unreadable. */
-function statOf(pid: number): Stat | null {
-  let text: string;
-  try {
-    text = readProcFile(`/proc/${pid}/stat`);
-  } catch {
-    return null;
-  }
-  // Field 2 (the command) is in parentheses and may itself hold spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const stat = {
-    state: fields[0],
-    pgrp: Number(fields[2]),
-    session: Number(fields[3]),
-    startTicks: Number(fields[19]),
-  };
-  return stat.state && Number.isInteger(stat.session) ? stat : null;
+/** A process's stat (../proc.ts); null when it is gone or cannot be read. */
+function statOf(pid: number): ProcStat | null {
+  const stat = readProcStat(pid);
+  return stat === "absent" ? null : stat;
 }
 
 /** One read serves the children list of a run's few live leaders (read once per task). */
@@ -298,19 +279,4 @@ function childrenOf(w: Watch): number[] {
   const pids: number[] = [];
   for (const word of text.split(" ")) if (word !== "") pids.push(Number(word));
   return pids;
-}
-
-/**
- * A /proc file's text in one read() when it fits (readTextFileSync reads /proc files,
- * which report size 0, in doubling pieces from 32 bytes). Throws what opening threw.
- */
-function readProcFile(path: string): string {
-  const file = Deno.openSync(path);
-  try {
-    const n = file.readSync(buffer) ?? 0;
-    if (n < buffer.length) return decoder.decode(buffer.subarray(0, n));
-  } finally {
-    file.close();
-  }
-  return Deno.readTextFileSync(path);
 }

@@ -1,0 +1,68 @@
+/**
+ * Reading a process's facts from Linux's /proc (proc(5)), for the store (crash recovery,
+ * the group journal, run leaders) and the tasks (escaped processes, tasks/_escapes.ts):
+ * neither may import the other (DESIGN.md §3), as with libc.ts.
+ *
+ * /proc/<pid>/stat fields used (1-based, as in proc(5)): 3 state, 5 pgrp, 6 session,
+ * 22 starttime (clock ticks after boot).
+ * @module
+ */
+
+/** What we read of /proc/<pid>/stat. */
+export interface ProcStat {
+  /** Field 3: R, S, D, Z (zombie), X (dead), ... */
+  state: string;
+  /** Field 5. */
+  pgrp: number;
+  /** Field 6: the session id (a session leader's own pid). */
+  session: number;
+  /** Field 22: start time in clock ticks after boot. */
+  startTicks: number;
+}
+
+/** Parses the text of /proc/<pid>/stat; null when it is not in that format. */
+export function parseProcStat(text: string): ProcStat | null {
+  // Field 2 (the command) is in parentheses and may itself contain spaces or ')'.
+  const close = text.lastIndexOf(")");
+  if (close < 0) return null;
+  const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3
+  const pgrp = Number(fields[2]);
+  const session = Number(fields[3]);
+  const startTicks = Number(fields[19]);
+  if (!fields[0] || ![pgrp, session, startTicks].every(Number.isInteger)) return null;
+  return { state: fields[0], pgrp, session, startTicks };
+}
+
+/**
+ * /proc/<pid>/stat of a process: its stat, "absent" when there is no such process, or
+ * null when it cannot be read (no /proc, no permission, unexpected format).
+ */
+export function readProcStat(pid: number): ProcStat | "absent" | null {
+  let text: string;
+  try {
+    text = readSmallFile(`/proc/${pid}/stat`);
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? "absent" : null;
+  }
+  return parseProcStat(text);
+}
+
+/** One read serves a stat line (a few hundred bytes): read once per task of a run. */
+const statBuffer = new Uint8Array(4096);
+const decoder = new TextDecoder();
+
+/**
+ * The text of a /proc file in one read() (readTextFileSync reads /proc files, which
+ * report size 0, in doubling pieces from 32 bytes: six reads for a stat line), or in
+ * pieces when it does not fit. Throws what opening it threw.
+ */
+export function readSmallFile(path: string): string {
+  const file = Deno.openSync(path);
+  try {
+    const n = file.readSync(statBuffer) ?? 0;
+    if (n < statBuffer.length) return decoder.decode(statBuffer.subarray(0, n));
+  } finally {
+    file.close();
+  }
+  return Deno.readTextFileSync(path);
+}
