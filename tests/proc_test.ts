@@ -1,5 +1,5 @@
 /**
- * Reading /proc/<pid>/stat (src/store/process_groups.ts): the same fields as a plain read
+ * Reading /proc/<pid>/stat (src/proc.ts): the same fields as a plain read
  * of the file, "absent" for a pid nobody has, a command name with spaces and parentheses.
  */
 import assert from "node:assert/strict";
@@ -9,7 +9,7 @@ import { testTempDir } from "./_tmp.ts";
 const linux = Deno.build.os === "linux";
 
 Deno.test({
-  name: "process groups: readProcStat gives what the whole file says",
+  name: "proc: readProcStat gives what the whole file says",
   ignore: !linux,
   fn: () => {
     const stat = readProcStat(Deno.pid);
@@ -23,7 +23,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "process groups: a pid nobody has is absent",
+  name: "proc: a pid nobody has is absent",
   ignore: !linux,
   fn: () => {
     // Above the default pid_max (4,194,304): never a process.
@@ -32,7 +32,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "process groups: a command named with spaces and parentheses is read right",
+  name: "proc: a command named with spaces and parentheses is read right",
   ignore: !linux,
   fn: async () => {
     const program = `${testTempDir("proc-")}/a) b (c`;
