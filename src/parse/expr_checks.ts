@@ -7,6 +7,7 @@ import { compileCondition, compileTemplate, ExpressionError, type Reference } fr
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { envLayerProblems } from "./env_layers.ts";
+import { weftEnvNameProblems } from "./weft_env_names.ts";
 import { literalItems } from "./item_fields.ts";
 import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
 import { notificationProblems } from "./notify_checks.ts";
@@ -136,6 +137,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   }
   // ...each over the layers below it only (env_layers.ts).
   pushAll(scope.problems, envLayerProblems(data, map, file));
+  // ...and none sets a name weft sets itself (weft_env_names.ts).
+  pushAll(scope.problems, weftEnvNameProblems(data, map, file));
   if (isObject(data) && Array.isArray(data.alerts)) {
     data.alerts.forEach((alert, i) => {
       if (!isObject(alert)) return;

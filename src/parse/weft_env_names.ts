@@ -1,0 +1,57 @@
+/**
+ * The names weft sets in each task's environment itself (model/weft_vars.ts:
+ * `WEFT_RUN_ID`, `WEFT_TASK_ID`, …) go over any value of the same name, so an
+ * `environment` block of the workflow that sets one would be dropped without a word
+ * (engine/attempt_context.ts): refused here, at the name. Weft's own process environment
+ * may hold them (a task that runs `weft run` inherits them): only the file is checked.
+ * @module
+ */
+import type { Problem } from "../model/errors.ts";
+import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
+import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+
+/** The step fields of composites, whose steps have an `environment` of their own. */
+const STEP_FIELDS = ["then", "else", "task", "processor"];
+
+const WEFT_NAMES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);
+
+/**
+ * Every name of an `environment` block (the workflow's, `defaults.environment`, each
+ * task's and each of its steps', parallel children included) that weft sets itself, at
+ * the name, saying what the task would see instead and what to do.
+ */
+export function weftEnvNameProblems(data: unknown, map: SourceMap, file: string): Problem[] {
+  if (!isObject(data)) return [];
+  const problems: Problem[] = [];
+  const check = (block: unknown, path: PathSegment[]) => {
+    if (!isObject(block)) return;
+    for (const name of Object.keys(block)) {
+      if (!WEFT_NAMES.has(name)) continue;
+      problems.push({
+        file,
+        ...map.key([...path, name]),
+        message: `${name} is set by weft itself in ${
+          name.startsWith("WEFT_ITEM") ? "a loop iteration's" : "each task's"
+        } environment, over any value given here: this one would never reach the task`,
+        hint: `choose another name; to read weft's value, use \${env.${name}} or $${name}`,
+      });
+    }
+  };
+  const checkStep = (step: RawObject, path: PathSegment[]) => {
+    check(step.environment, [...path, "environment"]);
+    for (const field of STEP_FIELDS) {
+      if (isObject(step[field])) checkStep(step[field] as RawObject, [...path, field]);
+    }
+  };
+  check(data.environment, ["environment"]);
+  if (isObject(data.defaults)) check(data.defaults.environment, ["defaults", "environment"]);
+  const walk = (tasks: ReturnType<typeof topLevelTasks>) => {
+    for (const task of tasks) {
+      checkStep(task.data, task.path);
+      walk([...parallelChildren(task)]);
+    }
+  };
+  walk(topLevelTasks(data));
+  return problems;
+}
