@@ -9,6 +9,7 @@ import {
   credentialSecrets,
   setCheckedHeader,
   urlCredentialSecrets,
+  urlMasked,
 } from "../src/model/http_header.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 
@@ -126,4 +127,33 @@ Deno.test("urlCredentialSecrets: the user info's password as written, decoded, a
   assert.deepEqual(urlCredentialSecrets("http://u@h/"), []);
   assert.deepEqual(urlCredentialSecrets("https://h/a:b@c"), []);
   assert.deepEqual(urlCredentialSecrets("http://u:pw-1234@[bad/"), ["pw-1234"]);
+});
+
+Deno.test("urlCredentialSecrets: query parameters named like a credential header, in every form", () => {
+  const found = urlCredentialSecrets(
+    "http://h/v1?api_key=QueryKey12345&access_token=a%2Bb+c%20d&page=2&Token=T0k3nValue#frag",
+  );
+  for (const value of ["QueryKey12345", "a%2Bb+c%20d", "a+b+c d", "a+b c d", "T0k3nValue"]) {
+    assert.ok(found.includes(value), value);
+  }
+  // Other parameters, and a name with no value, are no secret.
+  assert.ok(!found.includes("2") && !found.includes("frag"));
+  assert.deepEqual(urlCredentialSecrets("http://h/?page=2&q=abc&key"), []);
+  // As the parser serializes it (a space percent-encoded), and in text that does not parse.
+  assert.ok(urlCredentialSecrets("http://h/?key=a b").includes("a%20b"));
+  assert.deepEqual(urlCredentialSecrets("http://[bad/?apiKey=Abc12345"), ["Abc12345"]);
+});
+
+Deno.test("urlMasked: the password, credential query values and, for a webhook, the path", () => {
+  assert.equal(
+    urlMasked("http://user:ValPw12345@127.0.0.1:99999/x?api_key=k1234567&n=2#f"),
+    "http://user:***@127.0.0.1:99999/x?api_key=***&n=2#f",
+  );
+  assert.equal(urlMasked("http://u@h:1/x?n=2"), "http://u@h:1/x?n=2");
+  assert.equal(
+    urlMasked("http://127.0.0.1:70000/hooks/HookValPathXYZ123456", { path: true }),
+    "http://127.0.0.1:70000/***",
+  );
+  assert.equal(urlMasked("https://u:pw12345@h:70000", { path: true }), "https://u:***@h:70000");
+  assert.equal(urlMasked("hooks.example/T0/B0/secret123", { path: true }), "***");
 });

@@ -12,6 +12,7 @@ import {
   withScheduleSecrets,
   writeScheduleSecrets,
 } from "../src/store/schedule_secrets.ts";
+import { keptAsideNames, shownParams } from "../src/schedule/secret_params.ts";
 import { testTempDir } from "./_tmp.ts";
 
 function schedule(params: Record<string, string>, extra: Partial<Schedule> = {}): Schedule {
@@ -73,4 +74,26 @@ Deno.test("removing the secrets of a schedule that has none is no error", async 
   const dir = testTempDir("sched-secrets-unit-");
   await writeScheduleSecrets(dir, "none", {});
   await writeScheduleSecrets(`${dir}/not-there`, "none", {});
+});
+
+Deno.test("start secrets inside params: kept aside with no secret param, back with the read", async () => {
+  const dir = testTempDir("sched-secrets-unit-");
+  const given = schedule({ note: "x WfLiteralTok987 y", n: "1" }, {
+    secretValues: ["WfLiteralTok987", "NotInAnyParam1"],
+  });
+  const { record, secret, values } = splitSecrets(given);
+  assert.deepEqual(record.params, { note: "x *** y", n: "1" });
+  assert.deepEqual(record.keptParams, ["note"]);
+  assert.deepEqual(record.secretParams, []);
+  assert.equal(record.secretValues, undefined); // never in weft.kv
+  assert.deepEqual(secret, { note: "x WfLiteralTok987 y" });
+  assert.deepEqual(values, ["WfLiteralTok987"]); // only what the file holds anyway
+  await writeScheduleSecrets(dir, "s", secret, values);
+  const read = await withScheduleSecrets(dir, record);
+  assert.equal(read.secretsUnreadable, undefined);
+  assert.deepEqual(read.params, { note: "x WfLiteralTok987 y", n: "1" });
+  assert.deepEqual(read.secretValues, ["WfLiteralTok987"]);
+  // Shown and exported as kept aside, from what the read gives back.
+  assert.deepEqual(shownParams(read), { note: "x *** y", n: "1" });
+  assert.deepEqual(keptAsideNames(read), ["note"]);
 });

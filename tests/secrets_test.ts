@@ -5,6 +5,7 @@ import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts
 import { maskEvent, maskReport } from "../src/engine/mask_events.ts";
 import {
   createMasker,
+  isSecretLikeName,
   MASK,
   secretFragments,
   Secrets,
@@ -415,4 +416,34 @@ Deno.test("Secrets.mask: a secret holding a quote, single-quoted for a shell", (
   secrets.add("it's-S3cret");
   assert.equal(secrets.mask("+ : --user 'admin:it'\\''s-S3cret'"), `+ : --user 'admin:${MASK}'`);
   assert.equal(secrets.mask(`'it'"'"'s-S3cret'`), `'${MASK}'`);
+});
+
+Deno.test("isSecretLikeName: one rule for SCREAMING_SNAKE, kebab-case and camelCase names", () => {
+  for (
+    const name of [
+      "API_KEY",
+      "api-key",
+      "apiKey",
+      "ApiKey",
+      "OPENAI_APIKEY",
+      "openai-api-key",
+      "privateKey",
+      "private-key",
+      "db-password",
+      "authToken",
+      "client_secret",
+      "MY_PASSWD",
+    ]
+  ) assert.ok(isSecretLikeName(name), name);
+  for (const name of ["HOME", "api", "key", "region", "monkey", "PATH", "apiary-keeper"]) {
+    assert.ok(!isSecretLikeName(name), name);
+  }
+  // Environment variables and params alike.
+  const secrets = new Secrets();
+  secrets.addEnv({ OPENAI_APIKEY: "EnvApikey4321", HOME: "/root/home" });
+  secrets.addParams({ "api-key": "KebabKey12345", apiKey: "CamelKey12345" });
+  assert.equal(
+    secrets.mask("EnvApikey4321 KebabKey12345 CamelKey12345 /root/home"),
+    "*** *** *** /root/home",
+  );
 });

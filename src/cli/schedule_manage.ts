@@ -125,7 +125,9 @@ export async function scheduleFromFlags(
   }
   const params = { ...fromFile?.params, ...parseAssignments(flags.param ?? [], "--param") };
   const { resolveParams } = await import("../engine/params.ts");
-  resolveParams(loaded.workflow, params);
+  const resolved = resolveParams(loaded.workflow, params);
+  const { secretsInParams } = await import("./schedule_known_secrets.ts");
+  const secretValues = await secretsInParams(io, loaded, params, resolved, flags.home);
   const name = flags.name ?? fromFile?.name ?? loaded.workflow.name;
   // A name is shown on one line by `schedule list` and written into crontab comments and
   // systemd unit names: control characters (a line break above all) have no place in it.
@@ -147,6 +149,7 @@ export async function scheduleFromFlags(
     overlap: (flags.overlap as OverlapPolicy | undefined) ?? fromFile?.overlap ?? DEFAULT_OVERLAP,
     params,
     ...secretOnes(secretParamNames(params, loaded.workflow.secrets)),
+    ...(secretValues.length ? { secretValues } : {}),
     paused: false,
     source: "cli",
     createdAt: now.toISOString(),

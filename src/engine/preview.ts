@@ -48,14 +48,17 @@ export interface PreviewInput {
 const LATER = new Set(["tasks", "item", "index", "run", "schedule", "trigger"]);
 
 /**
- * Task id → the lines saying what it would run: `$ command` (a multi-line command
- * continues on indented lines), `GET url`, or for composites their branches, items and
- * steps. Tasks whose text cannot be worked out before the run (a value read from a task
- * that has not run) show placeholders; a value that cannot be rendered at all shows its
- * source text. Every line is masked with the secrets known before the run (all tasks'),
- * and the placeholder of a secret variable known only later.
+ * The secrets a run of `input` would know at its start, every task's included
+ * (start_secrets.ts) with the caller's (`addSecrets`), as `--dry-run` masks with them:
+ * also for `weft schedule add`, which keeps a param holding one out of weft.kv, as a
+ * run masks it in its record.
  */
-export function previewTasks(input: PreviewInput): Record<string, string[]> {
+export function previewSecrets(input: PreviewInput): Secrets {
+  return prepare(input).secrets;
+}
+
+/** What both {@link previewTasks} and {@link previewSecrets} start from. */
+function prepare(input: PreviewInput) {
   const { workflow, file, params, env } = input;
   const nodes = buildNodes(workflow, file, () => true);
   const { order, byId } = nodes;
@@ -83,13 +86,6 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
     };
   };
-  const safe = <T>(fn: () => T, fallback: T): T => {
-    try {
-      return fn();
-    } catch {
-      return fallback;
-    }
-  };
   const workflowEnv = {
     ...env,
     ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => env[n])), {}),
@@ -105,6 +101,28 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   });
   input.addSecrets?.(workflowEnv, secrets);
 
+  return { order, exprs, secrets, scopeFor, workflowEnv };
+}
+
+/** `fn()`, or `fallback` when it throws (a value that cannot be rendered before the run). */
+function safe<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Task id → the lines saying what it would run: `$ command` (a multi-line command
+ * continues on indented lines), `GET url`, or for composites their branches, items and
+ * steps. Tasks whose text cannot be worked out before the run (a value read from a task
+ * that has not run) show placeholders; a value that cannot be rendered at all shows its
+ * source text. Every line is masked with the secrets known before the run (all tasks'),
+ * and the placeholder of a secret variable known only later.
+ */
+export function previewTasks(input: PreviewInput): Record<string, string[]> {
+  const { order, exprs, secrets, scopeFor, workflowEnv } = prepare(input);
   const leafLines = (spec: LeafSpec): string[] => {
     const own = spec.envBlocks
       ? safe(

@@ -9,7 +9,7 @@
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { resolveParams } from "./params.ts";
-import { MASK, MIN_SECRET_LENGTH, SECRET_NAME_PATTERN } from "./secrets.ts";
+import { isSecretLikeName, MASK, MIN_SECRET_LENGTH } from "./secrets.ts";
 
 /** The run being resumed: its id and the params it recorded (masked). */
 export interface ResumedRun {
@@ -42,7 +42,7 @@ export function resumedParams(
     if (!Object.hasOwn(recorded, name)) continue;
     const before = recorded[name];
     const masked = before.includes(MASK);
-    const secret = declaredSecrets.has(name) || SECRET_NAME_PATTERN.test(name);
+    const secret = declaredSecrets.has(name) || isSecretLikeName(name);
     if (!Object.hasOwn(given, name)) {
       if (!masked) {
         values[name] = before;

@@ -16,8 +16,23 @@ import { LiteralMatcher } from "./literal_matcher.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
-/** Environment variable names whose values are secret. */
-export const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY/i;
+/**
+ * The words of a secret name, matched by {@link isSecretLikeName} in a name without its
+ * `-`/`_` separators (so `API_KEY`, `api-key`, `apiKey` and `OPENAI_APIKEY` all hold
+ * `APIKEY`), any case.
+ */
+const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|PRIVATEKEY/i;
+
+/**
+ * Whether a variable or param name looks secret: it holds one of the words of
+ * {@link SECRET_NAME_PATTERN} once its `-` and `_` are dropped, in any case — so the
+ * separators and the case boundaries of SCREAMING_SNAKE, kebab-case and camelCase
+ * (`API_KEY`, `api-key`, `apiKey`, `OPENAI_APIKEY`) give the same answer. The one rule
+ * for environment variables and params alike (Secrets.isSecretName, resume_params.ts).
+ */
+export function isSecretLikeName(name: string): boolean {
+  return SECRET_NAME_PATTERN.test(name.replace(/[-_]/g, ""));
+}
 
 /** What a masked value is replaced with. */
 export const MASK = "***";
@@ -34,7 +49,7 @@ export function secretValues(env: Record<string, string>, declared: string[] = [
   for (const name in env) {
     const value = env[name];
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) continue;
-    if (names.has(name) || SECRET_NAME_PATTERN.test(name)) values.add(value);
+    if (names.has(name) || isSecretLikeName(name)) values.add(value);
   }
   return [...values].sort((a, b) => b.length - a.length);
 }
@@ -114,7 +129,7 @@ export class Secrets {
 
   /** Whether a variable's value is secret: by its name, or because it was declared. */
   isSecretName(name: string): boolean {
-    return this.#declared.has(name) || SECRET_NAME_PATTERN.test(name);
+    return this.#declared.has(name) || isSecretLikeName(name);
   }
 
   /** Adds the values of every secret variable of `env`. */

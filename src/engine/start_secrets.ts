@@ -27,7 +27,8 @@ export interface SecretSources {
 
 /**
  * Fills the run's secrets (`options.secrets`, else a new set): the secret variables of
- * `workflowEnv`, the secret params (by name or `secrets:`), the values the caller gave, and those of every task's `environment`
+ * `workflowEnv`, the secret params (by name or `secrets:`), the values the caller gave,
+ * the triggers' `config.secret` ({@link triggerSecrets}), and those of every task's `environment`
  * (with `defaults.environment`) that can be worked out at the start — literal values, or
  * ones reading only params, env, workflow and run. Weft's own names (workflow name,
  * task ids and names) are protected in error messages.
@@ -40,6 +41,7 @@ export function startSecrets(
   secrets.addEnv(workflowEnv);
   secrets.addParams(source.params);
   for (const value of options.secretValues ?? []) secrets.add(value);
+  for (const value of triggerSecrets(options.workflow)) secrets.add(value, "trigger secret");
   secrets.protect([options.workflow.name]);
   const atStart = (env: (name: string) => string | undefined): Scope => {
     const later = (): never => {
@@ -122,6 +124,20 @@ export function addConfigSecrets(
     return;
   }
   for (const value of values) secrets.add(value);
+}
+
+/**
+ * The `config.secret` of each of the workflow's triggers (`trigger` or `triggers`): the
+ * key a webhook request is signed with or the bearer token it carries (server/webhook.ts),
+ * a secret of every run of the workflow whatever it is called, as a notification's
+ * credentials are. Written literally (the model has no `${...}` in triggers).
+ */
+export function triggerSecrets(workflow: SecretSources["options"]["workflow"]): string[] {
+  const triggers = workflow.trigger ? [workflow.trigger] : workflow.triggers ?? [];
+  return triggers.flatMap((trigger) => {
+    const secret = trigger.config?.secret;
+    return typeof secret === "string" && secret.trim() !== "" ? [secret] : [];
+  });
 }
 
 /** Thrown by the start scope for a reference whose value the run has not made yet. */

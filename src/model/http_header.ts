@@ -162,23 +162,31 @@ export function basicCredentials(user: string, password: string): string {
 }
 
 /**
- * The secrets of a URL's user info (`http://user:PASSWORD@host/…`), which weft sends
- * as Basic auth (an http task, tasks/http_request.ts; a notification, through fetch):
- * the password as the URL text holds it and as the URL parser serializes it, each
+ * The secrets of a URL: the password of its user info (`http://user:PASSWORD@host/…`),
+ * which weft sends as Basic auth (an http task, tasks/http_request.ts; a notification,
+ * through fetch) — as the URL text holds it and as the URL parser serializes it, each
  * percent-decoded too, and the forms of the Basic credential it becomes
- * ({@link credentialSecrets}). Empty for a URL without a password; best effort for text
- * that does not parse (the part between the first `:` and the last `@` of the authority).
+ * ({@link credentialSecrets}) — and the value of each query parameter named like a
+ * credential, by the rule of credential headers ({@link CREDENTIAL}: `api_key`,
+ * `access_token` (RFC 6750 §2.3), `token`, `key`, `sig`nature, ...), as written, as the
+ * URL parser serializes it and decoded (`+` as a space too, as servers read a query).
+ * Empty for a URL with neither; best effort for text that does not parse (the part
+ * between the first `:` and the last `@` of the authority, the `name=value` pairs after
+ * the first `?`).
  */
 export function urlCredentialSecrets(url: string): string[] {
   const found = new Set<string>();
   const add = (text: string) => addWithDecoded(found, text);
-  // The authority ends at the first `/ ? #` (or `\` in http URLs); its last `@` ends the
-  // user info, as the WHATWG URL parser reads it.
-  const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\\]*)@/.exec(url)?.[1];
-  const colon = userinfo?.indexOf(":") ?? -1;
-  if (userinfo !== undefined && colon >= 0) add(userinfo.slice(colon + 1));
+  const addValue = (value: string) => {
+    add(value);
+    if (value.includes("+")) add(value.replaceAll("+", " "));
+  };
+  for (const [from, to] of urlSecretSpans(url)) addValue(url.slice(from, to));
   try {
     const parsed = new URL(url);
+    // As the parser serializes it (a space as %20, ...): the form fetch sends.
+    const search = parsed.search;
+    for (const [from, to] of querySecretSpans(search, 1)) addValue(search.slice(from, to));
     if (parsed.password !== "") {
       add(parsed.password);
       const basic = basicCredentials(
@@ -188,9 +196,65 @@ export function urlCredentialSecrets(url: string): string[] {
       for (const form of credentialSecrets("authorization", `Basic ${basic}`)) found.add(form);
     }
   } catch {
-    // Not a URL: the text's own password part only.
+    // Not a URL: the text's own secret parts only.
   }
   return [...found];
+}
+
+/**
+ * `url` as written with its secret parts ({@link urlCredentialSecrets}: the user info's
+ * password, credential-named query values) replaced by `***`, and with `path: true` (a
+ * webhook URL, whose path holds the token) its path, query and fragment as `/***` — for
+ * a message quoting a URL that is refused before any secret of it is known
+ * (parse/http_checks.ts). Text without `scheme://` is all `***` with `path: true`.
+ */
+export function urlMasked(url: string, options: { path?: boolean } = {}): string {
+  let shown = url;
+  for (const [from, to] of urlSecretSpans(url).sort((a, b) => b[0] - a[0])) {
+    if (to > from) shown = `${shown.slice(0, from)}***${shown.slice(to)}`;
+  }
+  if (!options.path) return shown;
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#\\]*/.exec(shown)?.[0];
+  if (authority === undefined) return "***";
+  return authority.length < shown.length ? `${authority}/***` : shown;
+}
+
+/**
+ * Where the secret parts of URL text are, as [from, to) offsets: the user info's
+ * password — between the first `:` and the last `@` of the authority, which ends at the
+ * first `/ ? #` (or `\` in http URLs), as the WHATWG URL parser reads it — and the value
+ * of each query parameter named like a credential ({@link CREDENTIAL}).
+ */
+function urlSecretSpans(url: string): [number, number][] {
+  const spans: [number, number][] = [];
+  const userinfo = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#\\]*)@/.exec(url);
+  const colon = userinfo ? userinfo[2].indexOf(":") : -1;
+  if (userinfo && colon >= 0) {
+    spans.push([userinfo[1].length + colon + 1, userinfo[1].length + userinfo[2].length]);
+  }
+  const question = url.search(/[?#]/);
+  if (question >= 0 && url[question] === "?") {
+    const hash = url.indexOf("#", question);
+    const query = url.slice(0, hash < 0 ? url.length : hash);
+    spans.push(...querySecretSpans(query, question + 1));
+  }
+  return spans;
+}
+
+/** The spans of the credential-named parameters' values in `text`'s query from `start`. */
+function querySecretSpans(text: string, start: number): [number, number][] {
+  const spans: [number, number][] = [];
+  let at = start;
+  for (const pair of text.slice(start).split("&")) {
+    const equals = pair.indexOf("=");
+    if (
+      equals >= 0 && CREDENTIAL.test(percentDecoded(pair.slice(0, equals).replaceAll("+", " ")))
+    ) {
+      spans.push([at + equals + 1, at + pair.length]);
+    }
+    at += pair.length + 1;
+  }
+  return spans;
 }
 
 /** `user:password` and the password of a Basic credential (base64 of UTF-8), if it decodes. */

@@ -83,6 +83,14 @@ export interface Schedule {
    */
   keptParams?: string[];
   /**
+   * Secret values a run of the workflow knows at its start (its and weft's environment,
+   * `secrets:`, task environments: engine/start_secrets.ts) found inside the params: set
+   * by `weft schedule add`, so that a param holding one is kept aside and shown masked as
+   * a run records it. Never stored in weft.kv: kept in the private file with the values
+   * of the params kept aside, and put back by the read (store/schedule_secrets.ts).
+   */
+  secretValues?: string[];
+  /**
    * Set by the store when it read the schedule but not its secret params' values (their
    * file is missing or damaged): why, in a few words naming the file. Such a schedule
    * still lists and exports (its values are `***` anyway) but never fires with `***`

@@ -19,6 +19,7 @@ import {
   HEADER_NAME,
   headerNameTrouble,
   trimmedBounds,
+  urlMasked,
 } from "../model/http_header.ts";
 
 /** Stands for a substituted value while checking a URL (private use: never in the text). */
@@ -109,9 +110,14 @@ export function headerValueProblem(
  * undefined. The URL is checked when its scheme is written out; each substitution is
  * replaced by `::1` after a `[` (an IPv6 host), `1` after a `:` (a port, a password)
  * and `x` elsewhere (a host label, a path segment), which parse wherever a value of
- * the right kind would.
+ * the right kind would. A message quotes the URL with its secrets as `***`
+ * (model/http_header.ts urlMasked: the user info's password, credential-named query
+ * values, and with `path: true`, a webhook URL's, the path that holds its token).
  */
-export function urlTrouble(text: string): { message: string; hint: string } | undefined {
+export function urlTrouble(
+  text: string,
+  options: { path?: boolean } = {},
+): { message: string; hint: string } | undefined {
   const template = compiled(text);
   if (!template) return undefined;
   const marked = template.render(() => MARK);
@@ -128,19 +134,26 @@ export function urlTrouble(text: string): { message: string; hint: string } | un
     url = new URL(filled);
   } catch {
     return {
-      message: `invalid URL ${JSON.stringify(text)}`,
+      message: `invalid URL ${JSON.stringify(urlMasked(text, options))}`,
       hint:
         "give an absolute http:// or https:// URL (spaces and other special characters in a host are not allowed)",
     };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return {
-      message: `unsupported URL scheme ${url.protocol} in ${JSON.stringify(text)}`,
+      message: `unsupported URL scheme ${url.protocol} in ${
+        JSON.stringify(urlMasked(text, options))
+      }`,
       hint: "weft sends http:// or https:// requests only",
     };
   }
   const port = literalPort(marked) ? blockedPortTrouble(url) : undefined;
-  if (port) return { message: `${port.message}: ${JSON.stringify(text)}`, hint: port.hint };
+  if (port) {
+    return {
+      message: `${port.message}: ${JSON.stringify(urlMasked(text, options))}`,
+      hint: port.hint,
+    };
+  }
   // The literal user name decoded as the run decodes it (expr/url.ts): `a%3Ab` is "a:b".
   return userNameTrouble(url.username);
 }

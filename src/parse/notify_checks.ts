@@ -66,7 +66,8 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
   const urls = [["webhook", webhook, "url"], ["slack", slack, "webhook_url"]] as const;
   for (const [channel, block, key] of urls) {
     const url = isObject(block) ? block[key] : undefined;
-    const trouble = typeof url === "string" ? urlTrouble(url) : undefined;
+    // The path of a webhook URL holds its token: quoted as `***` (notify/fields.ts).
+    const trouble = typeof url === "string" ? urlTrouble(url, { path: true }) : undefined;
     if (trouble) at(["notifications", channel, key], 0, trouble.message, trouble.hint);
   }
   if (isObject(webhook) && isObject(webhook.headers)) {

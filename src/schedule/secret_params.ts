@@ -1,6 +1,6 @@
 /**
  * A schedule's secret params: those named like a secret (engine/secrets.ts
- * SECRET_NAME_PATTERN) or listed under the workflow's `secrets:`, as for a run's params.
+ * isSecretLikeName) or listed under the workflow's `secrets:`, as for a run's params.
  * Their values are kept out of weft.kv (store/schedule_secrets.ts keeps them in a private
  * file so the schedule can fire with them) and are shown as `***` by every verb that
  * prints a schedule (`schedule list`, `list --json`, `export`), as runs show them.
@@ -31,7 +31,7 @@ export function secretParamNames(
  * value inside another param is masked as a run masks it (Secrets.mask).
  */
 export function shownParams(
-  schedule: Pick<Schedule, "params" | "secretParams">,
+  schedule: Pick<Schedule, "params" | "secretParams" | "secretValues">,
 ): Record<string, string> {
   const { names, secrets } = secretParamValues(schedule);
   const shown: Record<string, string> = {};

@@ -58,12 +58,12 @@ export class KvScheduleStore implements ScheduleStore {
   async add(schedule: Schedule, options: { replace?: boolean } = {}): Promise<void> {
     // A marker of the read (Schedule.secretsUnreadable) is never stored.
     const { secretsUnreadable: _, ...given } = schedule;
-    const { record, secret } = splitSecrets(given);
+    const { record, secret, values } = splitSecrets(given);
     for (;;) {
       const old = await this.#io.get<Schedule>(schedKey(schedule.name));
       if (old.value && !options.replace) throw duplicateName(schedule.name);
       // The values first: a record naming secret params finds them once it is there.
-      await writeScheduleSecrets(this.#secretsDir, schedule.name, secret);
+      await writeScheduleSecrets(this.#secretsDir, schedule.name, secret, values);
       const next = replacing(record, old.value);
       if (await this.#io.commit([{ key: schedKey(schedule.name), value: next }], [old])) return;
     }

@@ -3,7 +3,8 @@
  * so that `weft schedule list` and anything else reading the store never sees them, but
  * kept, since the schedule must fire with them later: one private file per schedule,
  * `WEFT_HOME/schedule-secrets/<sha256 of the name>.json` (folder 0700, file 0600, written
- * whole through a rename), holding `{"name": ..., "params": {...}}`. Removed with the
+ * whole through a rename), holding `{"name": ..., "params": {...}}` (and `"secrets": [...]`,
+ * the run's start secrets found in them: Schedule.secretValues). Removed with the
  * schedule. Nothing prints them (see schedule/secret_params.ts shownParams).
  *
  * Why a file and not the KV record: the record is read by every verb that lists
@@ -29,14 +30,16 @@ export function scheduleSecretNames(schedule: Pick<Schedule, "params" | "secretP
 
 /**
  * The secret params of `schedule` ({@link scheduleSecretNames}) and a Secrets masking
- * their values, for masking a secret value found inside another param.
+ * their values and the run's start secrets found in its params (Schedule.secretValues),
+ * for masking a secret value found inside another param.
  */
 export function secretParamValues(
-  schedule: Pick<Schedule, "params" | "secretParams">,
+  schedule: Pick<Schedule, "params" | "secretParams" | "secretValues">,
 ): { names: Set<string>; secrets: Secrets } {
   const names = new Set(scheduleSecretNames(schedule));
   const secrets = new Secrets();
   for (const name of names) secrets.add(schedule.params[name]);
+  for (const value of schedule.secretValues ?? []) secrets.add(value);
   return { names, secrets };
 }
 
@@ -56,7 +59,7 @@ function secretFile(dir: string, name: string): string {
  * secret value (`-p url=https://x?key=<the token>`), as a run masks that too.
  */
 export function keptAsideNames(
-  schedule: Pick<Schedule, "params" | "secretParams">,
+  schedule: Pick<Schedule, "params" | "secretParams" | "secretValues">,
   { names, secrets } = secretParamValues(schedule),
 ): string[] {
   return Object.keys(schedule.params).filter((name) =>
@@ -67,26 +70,30 @@ export function keptAsideNames(
 /**
  * Splits `given` for storing: the record for weft.kv (each secret param's value
  * `***`, each secret value inside another param masked, secretParams naming the secret
- * params, keptParams naming every param kept aside) and the real values of those params,
- * empty when there are none.
+ * params, keptParams naming every param kept aside, no secretValues) and, for the
+ * private file, the real values of those params and the start secrets
+ * (Schedule.secretValues) found in them; both empty when nothing is kept aside.
  */
 export function splitSecrets(
   given: Schedule,
-): { record: Schedule; secret: Record<string, string> } {
+): { record: Schedule; secret: Record<string, string>; values: string[] } {
   // Recomputed from the params: a list read with another version of them is stale.
-  const { keptParams: _, ...schedule } = given;
-  const { names, secrets } = secretParamValues(schedule);
+  const { keptParams: _, secretValues: known = [], ...schedule } = given;
+  const { names, secrets } = secretParamValues({ ...schedule, secretValues: known });
   const aside = keptAsideNames(schedule, { names, secrets });
-  if (aside.length === 0) return { record: schedule, secret: {} };
+  if (aside.length === 0) return { record: schedule, secret: {}, values: [] };
   const params = { ...schedule.params };
   const secret: Record<string, string> = {};
   for (const name of aside) {
     secret[name] = params[name];
     params[name] = names.has(name) ? MASK : secrets.mask(params[name]);
   }
+  // Only those inside a value kept aside: the file holds nothing it did not hold anyway.
+  const values = known.filter((value) => aside.some((name) => secret[name].includes(value)));
   return {
     record: { ...schedule, params, secretParams: [...names], keptParams: aside },
     secret,
+    values,
   };
 }
 
@@ -101,6 +108,7 @@ export async function writeScheduleSecrets(
   dir: string,
   name: string,
   values: Record<string, string>,
+  secretValues: readonly string[] = [],
 ): Promise<void> {
   const file = secretFile(dir, name);
   if (Object.keys(values).length === 0) return await removeScheduleSecrets(dir, name);
@@ -110,7 +118,8 @@ export async function writeScheduleSecrets(
     // mkdir's mode goes through the umask and leaves a folder already there as it is.
     await Deno.chmod(dir, 0o700);
     await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
-    await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values }), {
+    const secrets = secretValues.length ? { secrets: secretValues } : {};
+    await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values, ...secrets }), {
       mode: 0o600,
     });
     await Deno.chmod(temporary, 0o600);
@@ -157,7 +166,8 @@ export async function removeScheduleSecrets(dir: string, name: string): Promise<
  */
 export async function withScheduleSecrets(dir: string, record: Schedule): Promise<Schedule> {
   const { secretsUnreadable: _, ...clean } = record;
-  if (!clean.secretParams?.length) return clean;
+  // A param holding a start secret may be kept aside with no secret param at all.
+  if (!clean.secretParams?.length && !clean.keptParams?.length) return clean;
   const file = secretFile(dir, clean.name);
   const unreadable = (why: string): Schedule => ({ ...clean, secretsUnreadable: why });
   let text: string | null;
@@ -168,7 +178,7 @@ export async function withScheduleSecrets(dir: string, record: Schedule): Promis
     return unreadable(`${file} cannot be read (${why.split("\n")[0]})`);
   }
   if (text === null) return unreadable(`${file} is missing`);
-  let stored: { name?: unknown; params?: unknown } | null = null;
+  let stored: { name?: unknown; params?: unknown; secrets?: unknown } | null = null;
   try {
     stored = JSON.parse(text);
   } catch {
@@ -193,7 +203,10 @@ export async function withScheduleSecrets(dir: string, record: Schedule): Promis
   if (lacking.length) {
     return unreadable(`${file} lacks the value of ${lacking.join(", ")}`);
   }
-  return { ...clean, params };
+  const known = Array.isArray(stored.secrets)
+    ? stored.secrets.filter((value): value is string => typeof value === "string")
+    : [];
+  return { ...clean, params, ...(known.length ? { secretValues: known } : {}) };
 }
 
 /**

@@ -6,7 +6,8 @@
  * credential built from it, and every `${env.NAME}` / `${params.NAME}` value inside
  * those — a task printing `$TOKEN` then shows `***`, not the part after `Bearer `; and
  * the password of the `url`'s user info (`http://user:PW@host/`) with the Basic
- * credential it is sent as (model/http_header.ts urlCredentialSecrets).
+ * credential it is sent as, and the values of its query parameters named like a
+ * credential (`?api_key=...`: model/http_header.ts urlCredentialSecrets).
  * @module
  */
 import { referencedValues } from "../expr/mod.ts";
@@ -37,7 +38,7 @@ export function httpTaskSecrets(
 ): string[] {
   const { url, headers, auth } = (task ?? {}) as HttpSecretFields;
   const found: string[] = [];
-  if (typeof url === "string" && url.includes("@")) {
+  if (typeof url === "string" && /[@?]/.test(url)) {
     try {
       found.push(...urlCredentialSecrets(interpolateUrl(url)));
     } catch {
