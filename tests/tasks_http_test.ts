@@ -8,7 +8,7 @@ import {
 } from "../src/tasks/http.ts";
 import type { TaskResult } from "../src/tasks/types.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
-import { quoteData, resolveQuoted } from "../src/model/data_text.ts";
+import { ownText, quoteData, resolveQuoted } from "../src/model/data_text.ts";
 import { fakeContext } from "./_task_context.ts";
 
 /** What the test server saw of one request. */
@@ -454,5 +454,7 @@ Deno.test("http: the URL in an error is marked as data, weft's words are not", a
   await using server = startServer();
   const url = `${server.base}/status?code=500`;
   const { raw } = await run({ url });
-  assert.ok(raw.error!.startsWith(`GET ${quoteData(url)} returned HTTP 500`), raw.error);
+  assert.ok(raw.error!.startsWith(`GET ${quoteData(url)} returned HTTP `), raw.error);
+  // The status and its registered phrase are weft's words too (tasks/http_text.ts).
+  assert.ok(raw.error!.includes(`HTTP ${ownText("500 Internal Server Error")}`), raw.error);
 });

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { clearLongTimeout, setLongTimeout } from "../timer.ts";
+
 /**
  * Why work was stopped. `parent_timeout`: the enclosing composite task timed out.
  * `fault`: weft itself cannot go on (e.g. the disk holding its history is full).
@@ -86,13 +88,13 @@ export function childScope(parent: AbortScope): { scope: AbortScope; leave: () =
 export function sleepIn(scope: AbortScope, ms: number): Promise<StopReason | null> {
   return new Promise((resolve) => {
     let leave = () => {};
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       leave();
       resolve(null);
     }, ms);
     leave = scope.join({
       abort(reason) {
-        clearTimeout(timer);
+        clearLongTimeout(timer);
         resolve(reason);
       },
     });

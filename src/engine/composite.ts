@@ -11,6 +11,7 @@ import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "
 import { makeScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
 import { runLoop } from "./loop.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 import type { CompositeSpec, Node } from "./nodes.ts";
 
 /** Runs a composite node to its outcome, in a scope under `parent`; never throws. */
@@ -20,10 +21,10 @@ export async function runComposite(
   parent: AbortScope = run.scope,
 ): Promise<Outcome> {
   const { scope, leave } = childScope(parent);
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   const startTimeout = () => {
     if (timer === undefined && node.compositeTimeout !== null) {
-      timer = setTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout);
+      timer = setLongTimeout(() => scope.abort("parent_timeout"), node.compositeTimeout);
     }
   };
   try {
@@ -44,7 +45,7 @@ export async function runComposite(
   } catch (error) {
     return { ...failed(errorText(error)), attempts: node.record.attempts };
   } finally {
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     leave();
   }
 }

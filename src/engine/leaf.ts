@@ -21,6 +21,7 @@ import type { LeafSpec, Node } from "./nodes.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
 import { addConfigSecrets } from "./start_secrets.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
 /** One unit of work to run. */
 export interface LeafJob {
@@ -116,11 +117,11 @@ async function runAttempt(
   // carries cancellation (cheaper when 100,000 tasks run).
   let signal = job.scope.signal;
   let leave = () => {};
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   if (spec.timeout !== undefined) {
     const own = new AbortController();
     leave = job.scope.join(own);
-    timer = setTimeout(() => own.abort("timeout" satisfies StopReason), spec.timeout);
+    timer = setLongTimeout(() => own.abort("timeout" satisfies StopReason), spec.timeout);
     signal = own.signal;
   }
   let ctx: AttemptContext | null = null;
@@ -149,7 +150,7 @@ async function runAttempt(
     result = { ok: false, exitCode: null, outputs: {}, error: errorText(error) };
   } finally {
     ctx?.close();
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     leave();
   }
   // Awaited only when a promise (a big file): most attempts wrote none, told at once.

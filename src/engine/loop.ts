@@ -7,7 +7,7 @@
  */
 import { parseJsonKeepingText, type Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
-import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
+import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
@@ -60,8 +60,9 @@ export async function runLoop(
   try {
     items = loopItems(run, spec.items);
   } catch (error) {
-    // The parser's message may quote the items' text: data, masked like any other.
-    const outcome = failed(`loop items: ${quoteData(errorText(error))}`);
+    // loopItems' own explanations are marked ownText; any other message (the JSON
+    // parser's, an expression's) may quote the items' text: data, masked whole.
+    const outcome = failed(ownText("loop items: ") + embeddedMessage(errorText(error)));
     finishComposite(run, node, outcome, startedAt);
     return outcome;
   }
@@ -190,7 +191,7 @@ export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
   if (text.startsWith("[")) {
     // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
     const parsed: unknown = parseJsonKeepingText(text);
-    if (!Array.isArray(parsed)) throw new Error("expected a JSON array");
+    if (!Array.isArray(parsed)) throw new Error(ownText("expected a JSON array"));
     return parsed as Value[];
   }
   if (text.startsWith("{") || text.startsWith('"')) {
@@ -203,7 +204,7 @@ export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
     if (parsed !== undefined) {
       const what = typeof parsed === "string" ? "a JSON string" : "a JSON object";
       throw new Error(
-        `the text is ${what}, not a list: give a JSON array or one item per line`,
+        ownText(`the text is ${what}, not a list: give a JSON array or one item per line`),
       );
     }
   }

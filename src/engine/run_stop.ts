@@ -8,6 +8,7 @@
 import { AbortScope } from "./abort.ts";
 import type { CallerStop } from "./context.ts";
 import type { LaunchQueue } from "./launch_queue.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
 /** Why a whole run stops: Ctrl-C, its workflow timeout, a fault, its caller's timeout. */
 export type RunStop = "signal" | "workflow_timeout" | "fault" | CallerStop["stop"];
@@ -37,10 +38,10 @@ export class RunStops {
   /** Aborted by kill(): the spawner kills every process at once, no grace (run.ts). */
   readonly hardKill = new AbortController();
   #reason: RunStop | null = null;
-  #workflowTimer: ReturnType<typeof setTimeout> | undefined;
+  #workflowTimer: LongTimeout | undefined;
   /** False once no callback may be called any more: after Ctrl-C or the grace window. */
   #callbacksOpen = true;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #graceTimer: LongTimeout | undefined;
 
   /** `graceMs`: the callbacks' window after a timeout; `queue`: the run's ready queue. */
   constructor(
@@ -61,13 +62,13 @@ export class RunStops {
 
   /** Stops the run with `workflow_timeout` after `ms` milliseconds. */
   startWorkflowTimer(ms: number): void {
-    this.#workflowTimer = setTimeout(() => this.halt("workflow_timeout"), ms);
+    this.#workflowTimer = setLongTimeout(() => this.halt("workflow_timeout"), ms);
   }
 
   /** Clears both timers (the run finished). */
   clearTimers(): void {
-    clearTimeout(this.#workflowTimer);
-    clearTimeout(this.#graceTimer);
+    clearLongTimeout(this.#workflowTimer);
+    clearLongTimeout(this.#graceTimer);
   }
 
   /**
@@ -79,13 +80,13 @@ export class RunStops {
     if (this.hooks.finished()) return;
     this.#reason ??= reason;
     this.scope.abort(reason);
-    clearTimeout(this.#workflowTimer);
+    clearLongTimeout(this.#workflowTimer);
     const timedOut = reason === "workflow_timeout" || reason === "caller_timeout" ||
       reason === "caller_workflow_timeout";
     if (!timedOut) this.closeCallbacks(reason);
     else if (this.#callbacksOpen && this.#graceTimer === undefined) {
       this.queue.keepOnly((node) => node.callback);
-      this.#graceTimer = setTimeout(
+      this.#graceTimer = setLongTimeout(
         () => this.closeCallbacks("callback_window"),
         this.graceMs,
       );
@@ -96,7 +97,7 @@ export class RunStops {
   /** No callback starts any more; running ones are stopped with `reason`. */
   closeCallbacks(reason: RunStop | "callback_window"): void {
     this.#callbacksOpen = false;
-    clearTimeout(this.#graceTimer);
+    clearLongTimeout(this.#graceTimer);
     this.queue.clear();
     this.callbackScope.abort(reason);
     if (reason === "signal" || reason === "fault") this.userStop.abort(reason);

@@ -12,6 +12,7 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
+import { ownText } from "../model/data_text.ts";
 
 /** One substituted value. `offset` locates its `${` in the template, for errors. */
 export interface PathValue {
@@ -40,7 +41,10 @@ export function buildPath(
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
     if (value.text.includes("\0")) {
-      throw new ExpressionError("a value holds a NUL character, which no path can", value.offset);
+      throw new ExpressionError(
+        ownText("a value holds a NUL character, which no path can"),
+        value.offset,
+      );
     }
     // Only the first value, with nothing written before it, is the base: a later one
     // stays a name even when the values before it came out empty (`${a}${b}`, a = "").
@@ -62,7 +66,11 @@ export function buildPath(
     const name = path.slice(from, slash < 0 ? path.length : slash);
     if (name === "." || name === "..") {
       throw new ExpressionError(
-        `a value makes the name ${JSON.stringify(name)} in the path, which would leave its folder`,
+        ownText(
+          `a value makes the name ${
+            JSON.stringify(name)
+          } in the path, which would leave its folder`,
+        ),
         offset,
         "a value stands for a name inside the path; if it is meant to name another folder, write raw(...) around it",
       );
@@ -75,9 +83,11 @@ function checkName(value: PathValue, glob: boolean): void {
   const slash = /[/\\]/.exec(value.text);
   if (slash) {
     throw new ExpressionError(
-      `a value holds ${JSON.stringify(slash[0])} (at character ${
-        slash.index + 1
-      }), which would add folders to the path`,
+      ownText(
+        `a value holds ${JSON.stringify(slash[0])} (at character ${
+          slash.index + 1
+        }), which would add folders to the path`,
+      ),
       value.offset,
       "a value stands for a name inside the path; if it is meant to add folders, write raw(...) around it",
     );
@@ -85,9 +95,11 @@ function checkName(value: PathValue, glob: boolean): void {
   const syntax = glob ? GLOB_SYNTAX.exec(value.text) : null;
   if (syntax) {
     throw new ExpressionError(
-      `a value holds ${JSON.stringify(syntax[0])} (at character ${
-        syntax.index + 1
-      }), which the glob would read as a pattern`,
+      ownText(
+        `a value holds ${JSON.stringify(syntax[0])} (at character ${
+          syntax.index + 1
+        }), which the glob would read as a pattern`,
+      ),
       value.offset,
       "a value stands for a name; if it is meant to be a pattern, write raw(...) around it",
     );

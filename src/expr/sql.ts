@@ -23,6 +23,7 @@ import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
 import { DOLLAR_TAG } from "./sql_statements.ts";
 import { SqlClauses } from "./sql_clauses.ts";
+import { typedLiteral } from "./sql_typed.ts";
 
 export {
   hasSecondStatement,
@@ -135,6 +136,9 @@ export function renderSql(
     const whole = literal.length - 1 === state.start && literals[k + 1].startsWith("'") &&
       literals[k + 1][1] !== "'";
     if (whole && !state.cut) {
+      // `INTERVAL '${x}'`, `X'${x}'`: no database reads a parameter there (sql_typed.ts).
+      const typed = typedLiteral(literal.slice(0, state.e ? state.start - 1 : state.start));
+      if (typed) throw new ExpressionError(typed.message, span.start, typed.hint);
       // `'${x}'`: drop the quotes; the placeholder is typed by its context, as the literal was.
       blank.cut(state.open);
       out.length = state.open;

@@ -8,6 +8,7 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { envLayerProblems } from "./env_layers.ts";
 import { weftEnvNameProblems } from "./weft_env_names.ts";
+import { workflowTaskEnvProblems } from "./workflow_task_env.ts";
 import { literalItems } from "./item_fields.ts";
 import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
 import { notificationProblems } from "./notify_checks.ts";
@@ -139,6 +140,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, envLayerProblems(data, map, file));
   // ...and none sets a name weft sets itself (weft_env_names.ts).
   pushAll(scope.problems, weftEnvNameProblems(data, map, file));
+  // `environment` on a sub-workflow call would reach no task (workflow_task_env.ts).
+  pushAll(scope.problems, workflowTaskEnvProblems(data, map, file));
   if (isObject(data) && Array.isArray(data.alerts)) {
     data.alerts.forEach((alert, i) => {
       if (!isObject(alert)) return;

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { clearLongTimeout, setLongTimeout } from "../timer.ts";
+
 /** Time as the scheduler sees it. */
 export interface Clock {
   now(): Date;
@@ -11,16 +13,16 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock (Date.now, setTimeout). */
+/** The real clock (Date.now, setLongTimeout: a next fire may be months away). */
 export const systemClock: Clock = {
   now: () => new Date(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, Math.max(0, ms));
+      const timer = setLongTimeout(done, Math.max(0, ms));
       signal?.addEventListener("abort", done, { once: true });
       function done() {
-        clearTimeout(timer);
+        clearLongTimeout(timer);
         signal?.removeEventListener("abort", done);
         resolve();
       }

@@ -41,6 +41,7 @@ import {
   type Launcher,
   type LaunchRequest,
 } from "./daemon_types.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
 export * from "./daemon_types.ts";
 
@@ -155,15 +156,15 @@ export class Daemon {
     if (running.length === 0) return;
     this.#o.log(`waiting up to ${graceMs} ms for ${running.length} running run(s)`);
     const all = Promise.all(running.map((r) => r.done));
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: LongTimeout | undefined;
     const late = await Promise.race([
       all.then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), graceMs);
+        timer = setLongTimeout(() => resolve(true), graceMs);
         this.#hurry = () => resolve(true);
       }),
     ]);
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     if (!late) return;
     for (const run of this.#slots.running) {
       this.#o.log(`cancelling run ${run.runId}`);

@@ -8,6 +8,7 @@
  */
 import { compileGlob, type FileGlob } from "./daemon_glob.ts";
 import { FOLDER_CHECK_MS, type FolderEvents, WatchedFolder } from "./daemon_watch_folder.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
 /** Quiet time before a burst of changes fires (ms). */
 export const DEFAULT_DEBOUNCE_MS = 500;
@@ -41,7 +42,7 @@ export function watchFiles(options: WatchOptions): FileWatch {
   const globs = options.patterns.map((p) => compileGlob(p, options.dir));
   const debounce = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   const pending = new Set<string>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   let closed = false;
 
   const flush = () => {
@@ -57,8 +58,8 @@ export function watchFiles(options: WatchOptions): FileWatch {
       if (closed) return;
       for (const path of paths) if (events.matches(path)) pending.add(path);
       if (pending.size > 0) {
-        if (timer !== undefined) clearTimeout(timer);
-        timer = setTimeout(flush, debounce);
+        if (timer !== undefined) clearLongTimeout(timer);
+        timer = setLongTimeout(flush, debounce);
       }
     },
     notice: (message) => {
@@ -76,7 +77,7 @@ export function watchFiles(options: WatchOptions): FileWatch {
     close() {
       closed = true;
       clearInterval(checks);
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clearLongTimeout(timer);
       for (const folder of folders) folder.close();
     },
   };

@@ -20,7 +20,7 @@ import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { pathField } from "./path_field.ts";
-import { quoteData } from "../model/data_text.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
@@ -81,8 +81,10 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       if (!result.ok) return result;
       if (!isFile(temp)) {
         return failed(
-          "the processor succeeded but wrote no file at $WEFT_OUTPUT_FILE; " +
-            "it must write its result there (weft moves it to the output path)",
+          ownText(
+            "the processor succeeded but wrote no file at $WEFT_OUTPUT_FILE; " +
+              "it must write its result there (weft moves it to the output path)",
+          ),
           result.exitCode,
         );
       }

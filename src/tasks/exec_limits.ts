@@ -114,11 +114,13 @@ function oneStringTooLong(args: readonly string[], env: Record<string, string>):
     if ((value.length + name.length + 2) * 3 < MAX_ARG_STRLEN) continue;
     const bytes = byteLength(value);
     if (name.length + 2 + bytes <= MAX_ARG_STRLEN) continue;
-    return ownText("environment variable ") + quoteData(name) +
-      ownText(
+    // The name is written in the workflow (an `environment` key) or weft's own
+    // (WEFT_*): weft's words, not data, kept whole when a secret is part of it.
+    return ownText(
+      `environment variable ${name}` +
         ` is ${bytes} bytes; Linux limits one variable to ${MAX_ARG_STRLEN - name.length - 2} ` +
-          `bytes (MAX_ARG_STRLEN, ${MAX_ARG_STRLEN} bytes per NAME=value, execve(2)): ${HINT}`,
-      );
+        `bytes (MAX_ARG_STRLEN, ${MAX_ARG_STRLEN} bytes per NAME=value, execve(2)): ${HINT}`,
+    );
   }
   return null;
 }

@@ -10,7 +10,7 @@ import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { emitMarked } from "./emit_marked.ts";
-import { bodyDecoder, declaredCharset, statusWithReason } from "./http_text.ts";
+import { bodyDecoder, declaredCharset, markedStatus } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
@@ -92,14 +92,10 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     };
   }
 
-  const statusText = statusWithReason(response.status, response.statusText);
+  // The number and a registered phrase are weft's words; a phrase of the server's own is data.
+  const statusText = markedStatus(response.status, response.statusText);
   const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
-  // The reason phrase is the server's: data.
-  emitMarked(
-    ctx,
-    "stderr",
-    `${label} → ${quoteData(statusText)} (${elapsed()}${truncatedNote})`,
-  );
+  emitMarked(ctx, "stderr", `${label} → ${statusText} (${elapsed()}${truncatedNote})`);
   const outputs = responseOutputs(response, body.output);
   if (!statusExpected(response.status, task.expect_status)) {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";

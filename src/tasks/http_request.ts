@@ -8,7 +8,7 @@
  */
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { cookieValueTrouble, setCheckedHeader } from "../model/http_header.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
@@ -40,7 +40,11 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     rawUrl = ctx.interpolateUrl(task.url);
   } catch (e) {
     const hint = (e as { hint?: string }).hint;
-    throw new Error(`url: ${quoteData((e as Error).message)}${hint ? ` (${hint})` : ""}`);
+    // A value the URL refused is marked in the message (expr/url.ts); an unmarked
+    // message is quoted whole.
+    throw new Error(
+      ownText("url: ") + embeddedMessage((e as Error).message) + (hint ? ` (${hint})` : ""),
+    );
   }
   let url: URL;
   try {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { ownText, quoteData } from "../model/data_text.ts";
+
 /**
  * Reason phrases of the status codes registered with IANA (RFC 9110 §15, RFC 6585,
  * RFC 4918, RFC 8297, RFC 8470, RFC 7725). HTTP/2 and HTTP/3 send no phrase, and
@@ -81,6 +83,19 @@ const REASONS: Record<number, string> = {
 export function statusWithReason(status: number, sentPhrase: string): string {
   const phrase = sentPhrase.trim() || REASONS[status] || "";
   return phrase ? `${status} ${phrase}` : String(status);
+}
+
+/**
+ * {@link statusWithReason} marked for messages (model/data_text.ts): the number and a
+ * registered phrase are weft's own words (never masked: a secret `Found` leaves
+ * `404 Not Found` whole); any other phrase the server sent is quoted data.
+ */
+export function markedStatus(status: number, sentPhrase: string): string {
+  const phrase = sentPhrase.trim() || REASONS[status] || "";
+  if (!phrase) return ownText(String(status));
+  return phrase === REASONS[status]
+    ? ownText(`${status} ${phrase}`)
+    : ownText(`${status} `) + quoteData(phrase);
 }
 
 /**

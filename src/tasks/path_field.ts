@@ -7,6 +7,7 @@
  * @module
  */
 import { ExpressionError } from "../expr/mod.ts";
+import { embeddedMessage, ownText } from "../model/data_text.ts";
 import type { TaskContext } from "./types.ts";
 
 /** The prefixes of a sqlite connection before its file's path (model/connection.ts). */
@@ -42,10 +43,17 @@ export function connectionField(ctx: TaskContext, field: string, written: string
   }
 }
 
-/** A `${...}` in a path field that could not be placed: one line naming the field. */
+/**
+ * A `${...}` in a path field that could not be placed: one line naming the field. The
+ * field, the rule's words and its hint are weft's own; an unmarked message (an
+ * expression's) is quoted data, masked whole (model/data_text.ts embeddedMessage).
+ */
 export class PathFieldError extends Error {
   constructor(field: string, error: ExpressionError) {
-    super(`${field}: ${error.message}${error.hint ? ` (${error.hint})` : ""}`);
+    super(
+      ownText(`${field}: `) + embeddedMessage(error.message) +
+        (error.hint ? ` (${error.hint})` : ""),
+    );
     this.name = "PathFieldError";
   }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { join } from "node:path";
-import { quoteData } from "../../model/data_text.ts";
+import { embeddedMessage, quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import type { DbSession } from "./driver.ts";
 
@@ -132,12 +132,16 @@ export async function migrate(
       } catch (e) {
         if (e instanceof MigrationError) throw e;
         report.failed = { name: migration.name, message: oneLine((e as Error).message) };
-        log(`failed ${migration.name}: ${report.failed.message} (rolled back)`);
+        log(
+          `failed ${quoteData(migration.name)}: ${
+            embeddedMessage(report.failed.message)
+          } (rolled back)`,
+        );
         break;
       }
       if (applied) {
         report.applied.push(migration.name);
-        log(`applied ${migration.name}`);
+        log(`applied ${quoteData(migration.name)}`);
       } else report.skipped++;
     }
     if (report.failed && rollback) await undo(db, migrations, report, log);
@@ -215,10 +219,10 @@ async function undo(
         ]);
       });
     } catch (e) {
-      log(`undo ${down.name} failed: ${oneLine((e as Error).message)}`);
+      log(`undo ${quoteData(down.name)} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
       break;
     }
-    log(`undone ${migration.name} (${down.name})`);
+    log(`undone ${quoteData(migration.name)} (${quoteData(down.name)})`);
     report.undone.push(pending.shift()!);
   }
   report.notUndone = pending;

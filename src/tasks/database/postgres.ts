@@ -8,6 +8,7 @@
  */
 import type postgres from "postgres";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
+import { ownText } from "../../model/data_text.ts";
 
 /** Seconds to wait for the server to accept a connection (an unreachable host fails then). */
 export const CONNECT_TIMEOUT_S = 10;
@@ -125,7 +126,7 @@ class PostgresSession implements DbSession {
   async #run(pending: Pending): Promise<unknown> {
     if (this.signal.aborted) {
       pending.cancel();
-      throw new Error("stopped before the statement ran");
+      throw new Error(ownText("stopped before the statement ran"));
     }
     this.#pending = pending;
     try {

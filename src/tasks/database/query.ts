@@ -6,7 +6,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { quoteData } from "../../model/data_text.ts";
+import { ownText, quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import { hasSecondStatement } from "../../expr/sql.ts";
 import type { DbSession, Row } from "./driver.ts";
@@ -41,7 +41,7 @@ export async function runQuery(
   // rules of the session's database; the drivers check again (the server refuses, or
   // SQLite's unread tail is looked at).
   if (hasSecondStatement(sql, db.dialect)) {
-    throw new Error("`query` holds more than one statement: put a script in `file`");
+    throw new Error(ownText("`query` holds more than one statement: put a script in `file`"));
   }
   const rows = await db.query(sql, params);
   const lines: string[] = [];

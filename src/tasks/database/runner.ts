@@ -8,7 +8,7 @@
  */
 import { resolve } from "node:path";
 import type { TaskOf } from "../../model/task.ts";
-import { ownText, quoteData } from "../../model/data_text.ts";
+import { embeddedMessage, ownText, quoteData } from "../../model/data_text.ts";
 import { emitMarked } from "../emit_marked.ts";
 import { connectionField, pathField, PathFieldError } from "../path_field.ts";
 import { ExpressionError } from "../../expr/mod.ts";
@@ -132,13 +132,14 @@ async function connect(conn: Connection, ctx: TaskContext): Promise<DbSession> {
   } catch (e) {
     const err = e as Error & { code?: string };
     const cause = err.code === "CONNECT_TIMEOUT"
-      ? `no answer within ${CONNECT_TIMEOUT_S} s`
+      ? ownText(`no answer within ${CONNECT_TIMEOUT_S} s`)
       : oneLine(err.message || String(err.code));
     const hint = conn.kind === "postgres"
       ? " (check the host, port, user and password, and that the server is running)"
       : "";
     throw new TaskFailure(
-      `cannot connect to ${quoteData(conn.display)}: ${quoteData(cause)}${hint}`,
+      // weft's own messages (sqlite.ts) are marked; a driver's is data, masked whole.
+      `cannot connect to ${quoteData(conn.display)}: ${embeddedMessage(cause)}${hint}`,
     );
   }
 }
@@ -171,7 +172,7 @@ async function runMigrations(
 
 function migrationFailure(report: MigrationReport, config: DatabaseTask["config"]): string {
   const failed = report.failed!;
-  let text = `migration ${quoteData(failed.name)} failed: ${quoteData(failed.message)}` +
+  let text = `migration ${quoteData(failed.name)} failed: ${embeddedMessage(failed.message)}` +
     "; its transaction was rolled back";
   if (config.rollback_on_failure) {
     if (report.undone.length > 0) {
@@ -192,6 +193,7 @@ async function step<T>(what: string, body: () => Promise<T>): Promise<T> {
     return await body();
   } catch (e) {
     if (e instanceof ScriptFileError) throw new TaskFailure(e.message);
-    throw new TaskFailure(`${what} failed: ${quoteData(oneLine((e as Error).message))}`);
+    // weft's own messages (sqlite.ts, query.ts) are marked; a driver's is data, masked whole.
+    throw new TaskFailure(`${what} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
   }
 }

@@ -11,6 +11,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { isBlankSql } from "../../expr/sql.ts";
 import { dirname } from "node:path";
+import { ownText, quoteData } from "../../model/data_text.ts";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
 
 /** How long one statement may wait on a lock inside SQLite before retrying outside, in ms. */
@@ -33,9 +34,13 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Db
       if (e instanceof Deno.errors.AlreadyExists) {
         // opened below
       } else if (e instanceof Deno.errors.NotFound && !exists(dirname(path))) {
-        throw new Error(`the folder ${dirname(path)} does not exist (create it, or fix the path)`);
+        throw new Error(
+          `the folder ${quoteData(dirname(path))} does not exist (create it, or fix the path)`,
+        );
       } else if (e instanceof Deno.errors.PermissionDenied) {
-        throw new Error(`no permission to create ${path} (${(e as Error).message})`);
+        throw new Error(
+          `no permission to create ${quoteData(path)} (${quoteData((e as Error).message)})`,
+        );
       } else throw e;
     }
   }
@@ -65,10 +70,10 @@ class SqliteSession implements DbSession {
     // SQLite prepares no statement from such a text, and reading a missing statement's
     // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
     refuseNul(sql, "`query`");
-    if (isBlankSql(sql, "sqlite")) throw new Error("`query` holds no statement");
+    if (isBlankSql(sql, "sqlite")) throw new Error(ownText("`query` holds no statement"));
     const statement = this.db.prepare(sql);
     if (!isBlankSql(unreadTail(sql, statement), "sqlite")) {
-      throw new Error("`query` holds more than one statement: put a script in `file`");
+      throw new Error(ownText("`query` holds more than one statement: put a script in `file`"));
     }
     statement.setReadBigInts(true);
     // A statement that returns no columns (INSERT without RETURNING) is run, not read.
@@ -130,7 +135,7 @@ class SqliteSession implements DbSession {
   }
 
   #check(): void {
-    if (this.signal.aborted) throw new Error("stopped before the statement ran");
+    if (this.signal.aborted) throw new Error(ownText("stopped before the statement ran"));
   }
 }
 
@@ -145,7 +150,7 @@ function unreadTail(sql: string, statement: StatementSync): string {
   const bytes = new TextEncoder().encode(sql);
   const head = new TextEncoder().encode(statement.sourceSQL);
   if (head.length > bytes.length || head.some((b, k) => b !== bytes[k])) {
-    throw new Error("cannot tell whether `query` holds one statement");
+    throw new Error(ownText("cannot tell whether `query` holds one statement"));
   }
   return new TextDecoder().decode(bytes.subarray(head.length));
 }
@@ -166,6 +171,8 @@ function exists(path: string): boolean {
  */
 function refuseNul(sql: string, what: string): void {
   if (sql.includes("\0")) {
-    throw new Error(`${what} holds a NUL character, where SQLite would stop reading: remove it`);
+    throw new Error(
+      ownText(`${what} holds a NUL character, where SQLite would stop reading: remove it`),
+    );
   }
 }
