@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import {
   cookieValueTrouble,
   credentialSecrets,
+  headerValuePlace,
+  listValueTrouble,
   setCheckedHeader,
   urlCredentialSecrets,
   urlMasked,
@@ -156,4 +158,55 @@ Deno.test("urlMasked: the password, credential query values and, for a webhook, 
   );
   assert.equal(urlMasked("https://u:pw12345@h:70000", { path: true }), "https://u:***@h:70000");
   assert.equal(urlMasked("hooks.example/T0/B0/secret123", { path: true }), "***");
+});
+
+Deno.test("setCheckedHeader: C1 controls (U+0080–U+009F) are refused as DEL is; Latin-1 letters pass", () => {
+  for (const c of ["\x85", "\x9b", "\x80", "\x9f", "\x7f"]) {
+    const hex = c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    assert.match(
+      refusal("X-Val", `a ${c} b`),
+      new RegExp(`contains a control character \\(U\\+${hex}\\); refused$`),
+    );
+  }
+  assert.equal(setCheckedHeader(new Headers(), "X-Val", "caf\xe9 \xa0\xff"), "caf\xe9 \xa0\xff");
+});
+
+Deno.test("listValueTrouble: a value may not add a list member (,) or a parameter (;)", () => {
+  assert.equal(listValueTrouble("eyJhbGciOi.J9-_~+/="), undefined);
+  assert.equal(listValueTrouble("1.2.3.4 x=y:z"), undefined);
+  assert.match(
+    listValueTrouble("1.2.3.4, 127.0.0.1")!,
+    /^a value holds "," \(at character 8\), which would add a list member or a parameter .*RFC 9110/,
+  );
+  assert.match(listValueTrouble("utf-8; boundary=z")!, /holds ";" \(at character 6\)/);
+});
+
+Deno.test("headerValuePlace: each value stays one element; raw(...) and a Cookie's base as written", () => {
+  const place = (name: string, written: string, text: string, offset: number, raw = false) => {
+    try {
+      return headerValuePlace(name, written)(text, offset, raw);
+    } catch (e) {
+      return `refused: ${resolveQuoted((e as Error).message)}`;
+    }
+  };
+  // Anywhere in an ordinary header, the whole value too.
+  assert.match(
+    place("X-Forwarded-For", "${params.ip}", "1.2.3.4, 127.0.0.1", 0),
+    /^refused: header "X-Forwarded-For": a value holds ",".*; refused \(a value fills one element.*raw\(\.\.\.\)/,
+  );
+  assert.match(
+    place("Content-Type", "text/plain; charset=${p}", "utf-8; boundary=z", 20),
+    /^refused: header "Content-Type": a value holds ";"/,
+  );
+  assert.equal(place("Authorization", "Bearer ${env.T}", "abc.DEF-_~+/=", 7), "abc.DEF-_~+/=");
+  assert.equal(
+    place("X-Forwarded-For", "${raw(params.ip)}", "1.2.3.4, 10.0.0.1", 0, true),
+    "1.2.3.4, 10.0.0.1",
+  );
+  // Cookie: its own stricter rule after the start; a value starting it is the cookies.
+  assert.equal(place("cookie", " ${env.C}", "a=1; b=2", 1), "a=1; b=2");
+  assert.match(
+    place("Cookie", "s=${p}", "a b", 2),
+    /^refused: header "Cookie": a value holds a space.*another cookie/,
+  );
 });

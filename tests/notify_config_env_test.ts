@@ -103,6 +103,13 @@ Deno.test(
             /header "X-A": its value .* contains a control character \(U\+007F\); refused/,
           ],
           [`{X-A: "\${env.V}"}`, { V: "\u6f22" }, /header "X-A": .*U\+6F22/],
+          // A C1 control (NEL) as DEL is; a value adding a list member, as in an http task.
+          [`{X-A: "v \${env.V}"}`, { V: "q\x85r" }, /header "X-A": .*\(U\+0085\); refused/],
+          [
+            `{Forwarded: "for=\${env.V}"}`,
+            { V: "1.2.3.4, for=127.0.0.1" },
+            /header "Forwarded": a value holds "," \(at character 8\), which would add a list member/,
+          ],
           [`{Host: "\${env.V}"}`, { V: "x" }, null],
         ] as const
       ) {

@@ -220,3 +220,43 @@ tasks:
     `${dir}/data/b.csv`,
   ]);
 });
+
+Deno.test("data_processor: a matched name holding a line break fails the task, naming the file", async () => {
+  const dir = testTempDir("dp-nl-");
+  Deno.mkdirSync(`${dir}/in`);
+  Deno.writeTextFileSync(`${dir}/in/a.txt`, "a\n");
+  Deno.writeTextFileSync(`${dir}/in/secret.key`, "PRIVATE\n");
+  Deno.writeTextFileSync(
+    `${dir}/flow.yml`,
+    `name: dp-nl
+tasks:
+  - id: dp
+    type: data_processor
+    input: { type: file, path: "in/*.txt" }
+    output: { type: file, path: out/r.txt }
+    processor:
+      type: shell
+      command: 'for a in "$@"; do cat "$a"; done > "$WEFT_OUTPUT_FILE"'
+`,
+  );
+  const run = () => weft(["run", `${dir}/flow.yml`, "--json"], { env: { WEFT_HOME: `${dir}/h` } });
+  const ok = await run();
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(Deno.readTextFileSync(`${dir}/out/r.txt`), "a\n");
+  // Read one path a line, `secret.key<LF>zz.txt` would hand the processor `secret.key`,
+  // a file the glob left out (with enough files, its arguments come from that list).
+  for (const name of ["secret.key\nzz.txt", "b\rc.txt"]) {
+    Deno.writeTextFileSync(`${dir}/in/${name}`, "x\n");
+    const bad = await run();
+    assert.equal(bad.code, 1, bad.stderr);
+    const error = task(JSON.parse(bad.stdout) as RunReport, "dp").error ?? "";
+    assert.equal(
+      error,
+      `input "in/*.txt" matched the file ${JSON.stringify(`${dir}/in/${name}`)}, whose name ` +
+        "holds a line break: WEFT_INPUT_FILES and $WEFT_INPUT_LIST hold one path a line, so it " +
+        "would be read as two files; rename it, or narrow the glob to leave it out",
+    );
+    assert.equal(Deno.readTextFileSync(`${dir}/out/r.txt`), "a\n", "the processor did not run");
+    Deno.removeSync(`${dir}/in/${name}`);
+  }
+});

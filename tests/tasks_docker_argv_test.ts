@@ -9,6 +9,7 @@ import {
   runArgv,
 } from "../src/tasks/docker_argv.ts";
 import { splitWords } from "../src/expr/command_words.ts";
+import { resolveQuoted } from "../src/model/data_text.ts";
 
 /** Resolves `${env.X}` from a fixed table, like the engine's interpolation would. */
 const vars: Record<string, string> = {
@@ -156,4 +157,56 @@ Deno.test("docker preview: the commands a dry run shows, quoted where needed", (
     "docker push myapp:42",
     'docker run --name weft-<run>-<task>-<attempt> --rm myapp:42 echo "two words"',
   ]);
+});
+
+Deno.test("docker argv: a value in a volume's container path or options may not add a ':'", () => {
+  const sub = (value: string, volumes: string[]) => {
+    const table: Record<string, string> = { "params.sub": value, "params.vol": "/srv/h:/c" };
+    const interp = (text: string) =>
+      text.replace(/\$\{\s*([a-z.A-Z_]+)\s*\}/g, (_, name: string) => table[name] ?? "");
+    return runArgv(config({ image: "alpine", volumes }), "n", interp);
+  };
+  const volumes = [
+    "./data:/srv/${params.sub}",
+    "./conf:/etc/app/${params.sub}:ro",
+    "./opt:/opt:${params.sub}",
+    "/anon/${params.sub}",
+    "${params.vol}",
+  ];
+  assert.deepEqual(sub("x", volumes).filter((_, i, a) => a[i - 1] === "-v"), [
+    "./data:/srv/x",
+    "./conf:/etc/app/x:ro",
+    "./opt:/opt:x",
+    "/anon/x",
+    "/srv/h:/c", // one `${...}` giving the whole entry: as written
+  ]);
+  // `x:Z` would relabel the host folder (SELinux), `x:rw` make a read-only mount writable.
+  const cases: [string, string, RegExp][] = [
+    [
+      "./data:/srv/${params.sub}",
+      "x:Z",
+      /^config\.volumes\[0\]: the container path "\/srv\/x:Z" holds ":"/,
+    ],
+    [
+      "./conf:/etc/app/${params.sub}:ro",
+      "x:rw",
+      /^config\.volumes\[0\]: the container path "\/etc\/app\/x:rw" holds ":"/,
+    ],
+    ["./opt:/opt:${params.sub}", "ro:Z", /^config\.volumes\[0\]: the options "ro:Z" holds ":"/],
+    [
+      "/anon/${params.sub}",
+      "x:/etc",
+      /^config\.volumes\[0\]: the path "\/anon\/x:\/etc" holds ":"/,
+    ],
+  ];
+  for (const [volume, value, reason] of cases) {
+    let message = "";
+    try {
+      sub(value, [volume]);
+    } catch (error) {
+      assert.ok(error instanceof DockerConfigError, String(error));
+      message = resolveQuoted(error.message);
+    }
+    assert.match(message, reason, `${volume} with ${value}`);
+  }
 });

@@ -207,3 +207,65 @@ tasks:
     await server.shutdown();
   }
 });
+
+Deno.test("a header value may not add a list member or parameter, nor a C1 control; raw(...) may", async () => {
+  const seen: Headers[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seen.push(req.headers);
+    return new Response("ok");
+  });
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}`;
+    const { file, env } = await writeFlow(`name: header_list
+params: { ip: 1.2.3.4, cs: utf-8, age: "60", v: plain, tok: abc.DEF-_~+/= }
+tasks:
+  - id: h
+    type: http
+    method: POST
+    url: ${url}/h
+    data: hello
+    headers:
+      X-Forwarded-For: "\${params.ip}"
+      Forwarded: "for=\${params.ip}"
+      Content-Type: "text/plain; charset=\${params.cs}"
+      Cache-Control: "max-age=\${params.age}"
+      X-Val: "a \${params.v} b"
+      Authorization: "Bearer \${params.tok}"
+  - id: raw
+    type: http
+    depends_on: [h]
+    url: ${url}/raw
+    headers: { X-Forwarded-For: "\${raw(params.ip)}, 10.0.0.1" }
+`);
+    const ok = await weft(["run", file, "--json"], { env });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(seen[0].get("x-forwarded-for"), "1.2.3.4");
+    assert.equal(seen[0].get("content-type"), "text/plain; charset=utf-8");
+    assert.equal(seen[0].get("authorization"), "Bearer abc.DEF-_~+/=");
+    assert.equal(seen[1].get("x-forwarded-for"), "1.2.3.4, 10.0.0.1");
+
+    const errorsOf = async (...params: string[]) => {
+      const run = await weft(["run", file, "--json", ...params.flatMap((p) => ["-p", p])], { env });
+      assert.equal(run.code, 1, run.stderr);
+      const report = JSON.parse(run.stdout);
+      return report.tasks.find((t: { id: string }) => t.id === "h").error as string;
+    };
+    const before = seen.length;
+    assert.match(
+      await errorsOf("ip=1.2.3.4, 127.0.0.1"),
+      /^header "X-Forwarded-For": a value holds "," \(at character 8\), which would add a list member or a parameter to the header \(RFC 9110 §5\.6\); refused/,
+    );
+    assert.match(
+      await errorsOf("cs=utf-8; boundary=zzz"),
+      /^header "Content-Type": a value holds ";"/,
+    );
+    assert.match(await errorsOf("age=0, no-store"), /^header "Cache-Control": a value holds ","/);
+    assert.match(
+      await errorsOf("v=q\u0085r\u009bz"),
+      /^header "X-Val": its value "a q\u0085r\u009bz b" contains a control character \(U\+0085\); refused$/,
+    );
+    assert.equal(seen.length, before, "no refused request was sent");
+  } finally {
+    await server.shutdown();
+  }
+});

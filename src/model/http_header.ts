@@ -5,9 +5,12 @@
  * (parse/http_checks.ts). Leading and trailing blanks and line breaks are trimmed, as the
  * Fetch Standard normalizes header values (a token read from a file keeps no final
  * newline). What is left must be an RFC 9110 §5.5 field-value — visible ASCII, obs-text
- * (U+0080–U+00FF), space and tab — which is exactly what fetch's Headers accepts: a CR,
- * LF or NUL could end the header and start another, and any other control character,
- * DEL or a character above U+00FF is refused by fetch with a message naming no header.
+ * (U+00A0–U+00FF), space and tab: a CR, LF or NUL could end the header and start another,
+ * and any other control character, DEL or a character above U+00FF is refused by fetch
+ * with a message naming no header. The C1 controls (U+0080–U+009F) fetch would send as
+ * bytes are refused too, as DEL is: NEL (U+0085) is a line break to many readers, and weft
+ * itself treats them as controls wherever it prints. A `${...}` value may moreover not add
+ * a list member or a parameter to the header ({@link headerValuePlace}).
  * A name must be an RFC 9110 §5.6.2 token. `Host` and `Content-Length` are set by
  * fetch itself, which drops them silently when given, so they are refused.
  * @module
@@ -27,7 +30,7 @@ export const CREDENTIAL =
 export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** A character that may not be inside a header value (after trimming its ends). */
-export const BAD_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+export const BAD_VALUE_CHAR = /[^\t\x20-\x7e\xa0-\xff]/;
 
 /** Header names fetch sets itself and drops when given (lower case). */
 const SET_BY_FETCH = new Set(["host", "content-length"]);
@@ -57,7 +60,7 @@ export function badValueCharText(char: string): string {
   if (char === "\0") return "a NUL character, which could start another header";
   const code = char.codePointAt(0)!;
   const hex = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
-  return code === 0x7f || code < 0x20
+  return code === 0x7f || code < 0x20 || (code >= 0x80 && code <= 0x9f)
     ? `a control character (${hex})`
     : `the character ${hex}, which is not Latin-1 (percent-encode it, or use an ASCII form)`;
 }
@@ -87,14 +90,64 @@ export function trimmedBounds(value: string, atStart: boolean): [number, number]
 export function cookieValueTrouble(value: string): string | undefined {
   const bad = /[^\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]/.exec(value);
   if (!bad) return undefined;
+  return `${heldText(bad)}, which a cookie's value cannot hold ` +
+    "(RFC 6265: it could start another cookie)";
+}
+
+/**
+ * Why a value placed into any other header cannot stay one element of it, or undefined:
+ * a `,` separates the members of a list (`X-Forwarded-For`, `Forwarded`, `Cache-Control`,
+ * `Accept`) and a `;` the parameters of a value (`Content-Type: text/plain; charset=…`),
+ * RFC 9110 §5.6.1 and §5.6.6 — so `X-Forwarded-For: ${params.ip}` with
+ * `1.2.3.4, 127.0.0.1` would send a second, spoofed hop. Token characters
+ * (`Authorization: Bearer ${...}`), spaces, `=`, `/`, `:` stay as written.
+ */
+export function listValueTrouble(value: string): string | undefined {
+  const bad = /[,;]/.exec(value);
+  if (!bad) return undefined;
+  return `${heldText(bad)}, which would add a list member or a parameter to the header ` +
+    "(RFC 9110 §5.6)";
+}
+
+/** `a value holds X (at character N)`, for the character `bad` found. */
+function heldText(bad: RegExpExecArray): string {
   const c = bad[0];
   const what = c === " "
     ? "a space"
     : /[\x21-\x7e]/.test(c)
     ? JSON.stringify(c)
     : `the character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-  return `a value holds ${what} (at character ${bad.index + 1}), which a cookie's value cannot ` +
-    "hold (RFC 6265: it could start another cookie)";
+  return `a value holds ${what} (at character ${bad.index + 1})`;
+}
+
+/**
+ * How each `${...}` value of header `name`, written `written`, is placed (for
+ * expr/template.ts renderPlaced: the value's text, the offset of its `${`, whether written
+ * `raw(...)`): a value must stay one element of the header, or the task (or channel)
+ * fails with an Error naming the header, the value not shown (it may be a credential).
+ * In a `Cookie` header a value after the header's start stays inside one cookie's value
+ * ({@link cookieValueTrouble}) and one starting it (`${env.COOKIES}`) is the cookies as
+ * written; in any other header no value may hold `,` or `;` ({@link listValueTrouble}),
+ * wherever it stands. `raw(...)` inserts a value as written (several members on purpose).
+ */
+export function headerValuePlace(
+  name: string,
+  written: string,
+): (text: string, offset: number, raw: boolean) => string {
+  const cookie = name.toLowerCase() === "cookie";
+  const start = written.length - written.trimStart().length;
+  return (text, offset, raw) => {
+    if (raw || (cookie && offset === start)) return text;
+    const trouble = cookie ? cookieValueTrouble(text) : listValueTrouble(text);
+    if (!trouble) return text;
+    throw new Error(
+      `header ${quoteData(JSON.stringify(name))}: ${trouble}; refused (a value fills one ` +
+        (cookie
+          ? "cookie's value: percent-encode it, or write raw(...) around a value that is cookies on purpose)"
+          : "element of the header: percent-encode it, or write raw(...) around a value that is " +
+            "several members or parameters on purpose)"),
+    );
+  };
 }
 
 /**

@@ -21,7 +21,12 @@ import {
   webhookUrlSecrets,
 } from "./fields.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { CREDENTIAL, credentialSecrets, setCheckedHeader } from "../model/http_header.ts";
+import {
+  CREDENTIAL,
+  credentialSecrets,
+  headerValuePlace,
+  setCheckedHeader,
+} from "../model/http_header.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
 
@@ -250,7 +255,14 @@ function buildChannel(
       });
       const checked = new Headers();
       const headers: Record<string, string> = {};
-      for (const [key, raw] of rendered) headers[key] = setCheckedHeader(checked, key, raw);
+      for (const [key, raw] of rendered) {
+        // No value may add a list member or parameter (model/http_header.ts headerValuePlace).
+        const value = (settings.headers as Block)[key];
+        if (typeof value === "string") {
+          compileTemplate(value).renderPlaced(scope, headerValuePlace(key, value));
+        }
+        headers[key] = setCheckedHeader(checked, key, raw);
+      }
       return { kind: "webhook", url, headers };
     }
     default:

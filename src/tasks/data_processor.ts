@@ -7,7 +7,8 @@
  *   sorted order; the output file itself is never an input. No match fails the task
  *   unless `input.allow_empty: true`.
  * - The processor gets the matched absolute paths as arguments (after its own `args`;
- *   for `shell`, as `$1 $2 ...`/`"$@"`) and in `WEFT_INPUT_FILES` (one per line), and a
+ *   for `shell`, as `$1 $2 ...`/`"$@"`) and in `WEFT_INPUT_FILES` (one per line; a name
+ *   holding a line break fails the task, naming the file), and a
  *   path to write in `WEFT_OUTPUT_FILE`: a temporary file beside the output, renamed
  *   over it only when the processor succeeds, so a failed, timed-out or cancelled
  *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
@@ -56,6 +57,18 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
         `input ${quoteData(JSON.stringify(pattern))} matched no files (looked in ${
           quoteData(base)
         }); fix the glob, or set \`allow_empty: true\` under input to run without any`,
+      );
+    }
+    // WEFT_INPUT_FILES and $WEFT_INPUT_LIST hold one path a line, and past
+    // INLINE_INPUTS_BYTES the arguments are read back from the list: a name holding a line
+    // break would become two files there (one the glob may have left out).
+    const broken = inputs.find((path) => /[\n\r]/.test(path));
+    if (broken !== undefined) {
+      return failed(
+        `input ${quoteData(JSON.stringify(pattern))} matched the file ${
+          quoteData(JSON.stringify(broken))
+        }, whose name holds a line break: WEFT_INPUT_FILES and $WEFT_INPUT_LIST hold one ` +
+          "path a line, so it would be read as two files; rename it, or narrow the glob to leave it out",
       );
     }
     const temp = join(dirname(output), `.${basename(output)}.weft-${ctx.runId}-${ctx.attempt}.tmp`);

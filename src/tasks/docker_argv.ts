@@ -123,10 +123,12 @@ export function runArgv(
  * One `volumes` entry, `HOST:CONTAINER[:OPTIONS]`, resolved: the text before its first
  * `:` written outside `${...}` is the host path (or a volume's name), interpolated by
  * `path` (tasks/path_field.ts: a value is one name, so `..` or `/` cannot leave the
- * folder; a value starting it, or `raw(...)`, as written); the rest by `interpolate`.
- * A value there may not add a `:`, which docker would read as the end of the host path.
- * An entry without such a `:` (a container path, or `${...}` giving the whole entry) is
- * one path.
+ * folder; a value starting it, or `raw(...)`, as written); the container path and the
+ * options by `interpolate`, each apart. A value in any of them may not add a `:`, which
+ * docker would read as the start of another field (`/srv/${params.sub}` with `x:Z` would
+ * add the option `Z`). An entry without such a `:` (a container path) is one path, where
+ * a value may not bring a `:` either; `${...}` alone giving the whole entry is taken as
+ * written.
  */
 function volumeArg(
   volume: string,
@@ -134,30 +136,55 @@ function volumeArg(
   interpolate: Interpolate,
   path: (field: string, text: string) => string,
 ): string {
-  const colon = literalColon(volume);
-  if (colon < 0) return path(field, volume);
-  const host = path(field, volume.slice(0, colon));
-  if (host.includes(":")) {
-    throw new DockerConfigError(
-      `${field}: the host path ${quoteData(JSON.stringify(host))} holds ":" once resolved, ` +
-        "which docker would read as the end of the host path",
-    );
+  const { colons, whole } = literalColons(volume);
+  if (colons.length === 0) {
+    const resolved = path(field, volume);
+    // `${params.volume}` alone is the whole entry, as written; a value inside a path
+    // may not make it `HOST:CONTAINER`.
+    if (!whole && resolved.includes(":")) throw colonAdded(field, "the path", resolved);
+    return resolved;
   }
-  return host + interpolate(volume.slice(colon));
+  const host = path(field, volume.slice(0, colons[0]));
+  if (host.includes(":")) throw colonAdded(field, "the host path", host);
+  // The container path and the options, each field on its own: a value there may not add
+  // a `:` either, which would start the options field (`:Z` relabels the host folder).
+  let rest = "";
+  colons.forEach((at, k) => {
+    const part = interpolate(volume.slice(at + 1, colons[k + 1] ?? volume.length));
+    if (part.includes(":")) {
+      throw colonAdded(field, k === 0 ? "the container path" : "the options", part);
+    }
+    rest += ":" + part;
+  });
+  return host + rest;
 }
 
-/** Offset of the first `:` of `text` outside its `${...}`, or -1. */
-function literalColon(text: string): number {
+/** The refusal of a `:` a value brought into `what` (`resolved`, the field's text). */
+function colonAdded(field: string, what: string, resolved: string): DockerConfigError {
+  return new DockerConfigError(
+    `${field}: ${what} ${quoteData(JSON.stringify(resolved))} holds ":" once resolved, ` +
+      "which docker would read as the start of another field (HOST:CONTAINER:OPTIONS)",
+  );
+}
+
+/**
+ * Offsets of the `:` of `text` outside its `${...}`, and whether `text` is one `${...}`
+ * alone (blanks around it allowed).
+ */
+function literalColons(text: string): { colons: number[]; whole: boolean } {
   let spans: readonly { start: number; end: number }[] = [];
   try {
     spans = compileTemplate(text).spans;
   } catch {
     // A template that does not compile fails when it is interpolated, with its message.
   }
+  const colons: number[] = [];
   for (let at = text.indexOf(":"); at >= 0; at = text.indexOf(":", at + 1)) {
-    if (!spans.some((s) => s.start <= at && at < s.end)) return at;
+    if (!spans.some((s) => s.start <= at && at < s.end)) colons.push(at);
   }
-  return -1;
+  const whole = spans.length === 1 &&
+    text.slice(0, spans[0].start).trim() === "" && text.slice(spans[0].end).trim() === "";
+  return { colons, whole };
 }
 
 /** {@link splitWords}, its refusal as a DockerConfigError (same message). */

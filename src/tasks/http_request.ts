@@ -9,7 +9,8 @@
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
-import { cookieValueTrouble, setCheckedHeader } from "../model/http_header.ts";
+import { headerValuePlace, setCheckedHeader } from "../model/http_header.ts";
+import { textBody } from "./http_body.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
 
@@ -32,7 +33,8 @@ export interface PreparedRequest {
 /**
  * Interpolates and checks everything before any byte is sent. Values in the URL are
  * percent-encoded for the part they land in (ctx.interpolateUrl); header values may not
- * hold CR, LF or NUL, which could end the header and start another (model/http_header.ts).
+ * hold CR, LF, NUL or another control character, which could end the header and start
+ * another, and a value may not add a list member or parameter (model/http_header.ts).
  */
 export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedRequest {
   let rawUrl: string;
@@ -62,10 +64,8 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
 
   const headers = new Headers();
   for (const [name, value] of Object.entries(task.headers ?? {})) {
-    const text = name.toLowerCase() === "cookie"
-      ? cookieHeader(name, value, ctx)
-      : ctx.interpolate(value);
-    setCheckedHeader(headers, name, text);
+    // A value stays one element of the header: no `,`/`;` (a Cookie: one cookie's value).
+    setCheckedHeader(headers, name, ctx.interpolatePlaced(value, headerValuePlace(name, value)));
   }
 
   // Credentials in the URL become Basic auth, as curl does; fetch refuses them otherwise.
@@ -81,14 +81,8 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
     if (typeof task.data === "string") {
-      // Sent as JSON, the text is built so that no value adds JSON syntax (expr/json_text.ts);
-      // as a form, so that no value adds a field (expr/form_text.ts).
-      const type = headers.get("content-type") ?? "";
-      body = JSON_TYPE.test(type)
-        ? ctx.interpolateJson(task.data)
-        : FORM_TYPE.test(type)
-        ? ctx.interpolateForm(task.data)
-        : ctx.interpolate(task.data);
+      // Built for its Content-Type so that no value adds syntax to it (http_body.ts).
+      body = textBody(task.data, headers.get("content-type") ?? "", ctx);
     } else {
       body = JSON.stringify(interpolateDeep(task.data, ctx));
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
@@ -99,31 +93,6 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
   }
   return { method, url, displayUrl: url.href, headers, body };
-}
-
-/** A JSON media type: `application/json`, `application/problem+json`, … (RFC 6839 §3.1). */
-const JSON_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
-
-/** The form media type (WHATWG URL §5; any case, parameters allowed). */
-const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
-
-/**
- * A Cookie header's value interpolated: a value after its start must stay inside one
- * cookie's value (model/http_header.ts cookieValueTrouble); one that starts the header
- * (`${env.COOKIES}`, the base) and `${raw(...)}` are taken as written.
- */
-function cookieHeader(name: string, written: string, ctx: TaskContext): string {
-  const start = written.length - written.trimStart().length;
-  return ctx.interpolatePlaced(written, (text, offset, raw) => {
-    const trouble = raw || offset === start ? undefined : cookieValueTrouble(text);
-    if (trouble) {
-      throw new Error(
-        `header ${quoteData(JSON.stringify(name))}: ${trouble}; refused (a value fills one ` +
-          "cookie's value: percent-encode it, or write raw(...) around a value that is cookies on purpose)",
-      );
-    }
-    return text;
-  });
 }
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {

@@ -1,0 +1,112 @@
+/**
+ * The body of an http task whose `data` is a text, built for the `Content-Type` it is sent
+ * with so that a `${...}` value is data and never syntax of that format:
+ *
+ * | Content-Type                                     | each value                                  |
+ * |--------------------------------------------------|---------------------------------------------|
+ * | JSON, every member of the family ({@link JSON_TYPE}) | inside a JSON string, escaped; elsewhere one scalar (expr/json_text.ts) |
+ * | `application/x-www-form-urlencoded`              | percent-encoded as a query value (expr/form_text.ts) |
+ * | XML (`application/xml`, `text/xml`, `…+xml`)     | `& < > " '` written as the entities `&amp; &lt; &gt; &quot; &apos;` (XML 1.0 §2.4), so it stays text or an attribute's value |
+ * | `multipart/*`                                    | refused (the task fails) when it holds CR, LF or the body's boundary, which would end the part (RFC 2046 §5.1.1) |
+ * | anything else                                    | as written                                  |
+ *
+ * In every format a value written `${raw(...)}`, and a text that is one `${...}` alone
+ * (the whole body, from a file or another task), go as written — the rule curl's
+ * `--data` has for a body that is data already.
+ * @module
+ */
+import type { TaskContext } from "./types.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
+
+/**
+ * A JSON media type (RFC 8259, RFC 6839 §3.1 `+json`): `application/json`, `text/json`,
+ * `application/problem+json`, `application/x-json`, and the line/record forms whose
+ * records are JSON texts — NDJSON / JSON Lines (`application/x-ndjson`, `application/ndjson`,
+ * `application/jsonl`, `application/x-jsonlines`, `application/x-ldjson`) and JSON text
+ * sequences (`application/json-seq`, `…+json-seq`, RFC 7464, RFC 8091). Any case.
+ */
+export const JSON_TYPE =
+  /^\s*[\w.+-]+\/(?:[\w.-]+\+)?(?:x-)?(?:nd|ld)?json(?:l|-?lines|-seq|-stream)?\s*(?:;|$)/i;
+
+/** The form media type (WHATWG URL §5; any case, parameters allowed). */
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
+/** An XML media type (RFC 7303: `application/xml`, `text/xml`, `…+xml`). */
+export const XML_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?xml\s*(?:;|$)/i;
+
+/** A multipart media type (RFC 2046 §5.1), its `boundary` parameter read apart. */
+const MULTIPART_TYPE = /^\s*multipart\/[\w.+-]+\s*(?:;|$)/i;
+
+/** What the body is built with: the task's interpolation. */
+type BodyContext = Pick<
+  TaskContext,
+  "interpolate" | "interpolateJson" | "interpolateForm" | "interpolatePlaced"
+>;
+
+/**
+ * The body for `data` (a text) sent with Content-Type `type` ("" when none), by the
+ * table above. Throws ExpressionError (JSON: a value outside a string that is not one
+ * scalar) or Error (multipart: a value holding CR, LF or the boundary) for a value that
+ * would change the body's structure.
+ */
+export function textBody(data: string, type: string, ctx: BodyContext): string {
+  if (JSON_TYPE.test(type)) return ctx.interpolateJson(data);
+  if (FORM_TYPE.test(type)) return ctx.interpolateForm(data);
+  if (XML_TYPE.test(type)) return placed(data, ctx, escapeXml);
+  if (MULTIPART_TYPE.test(type)) {
+    const boundary = boundaryOf(type);
+    return placed(data, ctx, (text) => multipartValue(text, boundary));
+  }
+  return ctx.interpolate(data);
+}
+
+/** `text` with `& < > " '` written as XML's predefined entities (XML 1.0 §4.6). */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ENTITY[c]);
+}
+
+const XML_ENTITY: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+};
+
+/** `data` interpolated, each value (but raw(...) ones, or one that is the whole text) through `place`. */
+function placed(data: string, ctx: BodyContext, place: (text: string) => string): string {
+  if (!data.includes("${")) return ctx.interpolate(data);
+  // The whole body from one value: what is around it is blank (found by placing nothing).
+  let count = 0;
+  const around = ctx.interpolatePlaced(data, () => {
+    count++;
+    return "";
+  });
+  if (count === 1 && around.trim() === "") return ctx.interpolate(data);
+  return ctx.interpolatePlaced(data, (text, _offset, raw) => raw ? text : place(text));
+}
+
+/** The `boundary` parameter of a multipart Content-Type (quoted or not), or undefined. */
+function boundaryOf(type: string): string | undefined {
+  const match = /;\s*boundary\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(type);
+  if (!match) return undefined;
+  return match[1] !== undefined ? match[1].replace(/\\(.)/g, "$1") : match[2];
+}
+
+/**
+ * `text` unchanged, or an Error when it holds a CR or LF (a part's headers and its end
+ * are line-based) or the boundary (`--boundary` at a line's start ends the part).
+ */
+function multipartValue(text: string, boundary: string | undefined): string {
+  const lineBreak = /[\r\n]/.exec(text);
+  const at = lineBreak ? lineBreak.index : boundary ? text.indexOf(boundary) : -1;
+  if (at < 0) return text;
+  const what = lineBreak
+    ? ownText("a line break (CR or LF)")
+    : `the body's boundary ${quoteData(JSON.stringify(boundary))}`;
+  throw new Error(
+    `data: a value holds ${what} (at character ${at + 1}), which could end its part of the ` +
+      "multipart body and start another (RFC 2046); refused (write raw(...) around a value " +
+      "that is parts on purpose, or send the whole body as one ${...})",
+  );
+}
