@@ -98,3 +98,14 @@ Deno.test("LiteralMatcher.replaceAll covers every occurrence, overlapping ones i
     assert.equal(new LiteralMatcher(strings).replaceAll(text, "*").replace(/\*+/g, "*"), reference);
   }
 });
+
+Deno.test("LiteralMatcher.has: whether any string occurs, short (regex) or long (indexOf), again and again", () => {
+  const long = "L".repeat(2000);
+  const matcher = new LiteralMatcher(["abcd", long]);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(matcher.has("xx abcd yy"), true);
+    assert.equal(matcher.has(`x${long}`), true);
+    assert.equal(matcher.has("abc d"), false);
+  }
+  assert.equal(new LiteralMatcher([]).has("anything"), false);
+});

@@ -177,7 +177,8 @@ Deno.test("maskEvent masks data fields only: lines, output values, errors, param
   assert.deepEqual(finished.type === "task_finished" && finished.task, {
     ...failed,
     error: `task "dump-postgres": GET http://h/?pw=${MASK} failed`,
-    outputs: { postgres: `user=${MASK}` },
+    // A key the task wrote is its data too (tester11 F3).
+    outputs: { [MASK]: `user=${MASK}` },
   });
 });
 
@@ -192,12 +193,13 @@ Deno.test("maskReport: a secret equal to a status or a number changes neither", 
     startedAt: "2026-01-01T00:00:00.000Z",
     finishedAt: "2026-01-01T00:00:01.000Z",
     durationMs: 1000,
-    tasks: [task({ id: "success", name: "success", outputs: { success: "success" } })],
+    tasks: [task({ id: "success", name: "success", outputs: { status: "success" } })],
   };
   const masked = maskReport(report, secrets);
+  // `status` is weft's own output key (an http task's): kept whatever the secrets.
   assert.deepEqual(masked, {
     ...report,
-    tasks: [{ ...report.tasks[0], outputs: { success: MASK } }],
+    tasks: [{ ...report.tasks[0], outputs: { status: MASK } }],
   });
   // With nothing to mask, only the quoted-data marks are removed: an equal copy.
   assert.deepEqual(maskReport(report, new Secrets()), report);
@@ -446,4 +448,62 @@ Deno.test("isSecretLikeName: one rule for SCREAMING_SNAKE, kebab-case and camelC
     secrets.mask("EnvApikey4321 KebabKey12345 CamelKey12345 /root/home"),
     "*** *** *** /root/home",
   );
+});
+
+Deno.test("maskReport: an output key holding a secret is masked, weft's own keys and task ids kept, collisions told apart", () => {
+  const secrets = new Secrets();
+  secrets.add("Hunter2SecretValue");
+  secrets.add("OtherSecretVal99");
+  secrets.add("rows");
+  secrets.protect(["load-rows"]);
+  // A key written as it is in a task definition is the author's name, kept.
+  secrets.add("postgres");
+  secrets.protectWrittenNames(() => ["echo", "postgres"]);
+  const outputs = {
+    "Hunter2SecretValue": "a",
+    "***": "b",
+    "OtherSecretVal99": "c",
+    "k_Hunter2SecretValue": "d",
+    "*** (2)": "e",
+    rows: "[]",
+    "load-rows": "x",
+    plain: "OtherSecretVal99",
+    postgres: "p",
+    "k_postgres": "q",
+  };
+  const report: RunReport = {
+    id: "R1",
+    workflow: "w",
+    status: "success",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: "2026-01-01T00:00:01.000Z",
+    durationMs: 1000,
+    tasks: [task({ outputs })],
+  };
+  const masked = maskReport(report, secrets).tasks[0].outputs;
+  assert.deepEqual(masked, {
+    "*** (3)": "a",
+    "***": "b",
+    "*** (4)": "c",
+    "k_***": "d",
+    "*** (2)": "e",
+    rows: "[]",
+    "load-rows": "x",
+    plain: MASK,
+    postgres: "p",
+    "k_*** (2)": "q",
+  });
+  // In the order written: the first masked key gets the first free number.
+  assert.deepEqual(Object.keys(masked), [
+    "*** (3)",
+    "***",
+    "*** (4)",
+    "k_***",
+    "*** (2)",
+    "rows",
+    "load-rows",
+    "plain",
+    "postgres",
+    "k_*** (2)",
+  ]);
 });

@@ -212,6 +212,8 @@ Deno.test("a secret that is a common word masks data only: names, ids, statuses,
   await withHome(async (home) => {
     const secrets = new Secrets();
     secrets.add("postgres");
+    // The output key is written in the task's definition (engine/start_secrets.ts).
+    secrets.protectWrittenNames(() => ["postgres"]);
     const store = await openStore(home);
     const recorder = createRecorder(store, store.logsDir, { secrets });
     const id = fakeRunId();

@@ -74,6 +74,16 @@ export class LiteralMatcher {
     return last === 0 ? text : result + text.slice(last);
   }
 
+  /** Whether any of the strings occurs in `text`. */
+  has(text: string): boolean {
+    if (this.#pattern !== null) {
+      const found = this.#pattern.test(text);
+      this.#pattern.lastIndex = 0;
+      if (found) return true;
+    }
+    return this.#long.some((long) => text.includes(long.text));
+  }
+
   /**
    * `text` with every character that lies in some occurrence of some string replaced:
    * each stretch of overlapping occurrences becomes one `replacement` (taken literally).

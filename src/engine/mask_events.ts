@@ -4,7 +4,8 @@
  * values, and the data error messages quote (a rendered command, URL or header,
  * marked with quoteData — model/data_text.ts); the rest of an error message is weft's.
  * What weft writes itself — workflow names, task ids and names, run ids, statuses,
- * reasons, paths, hosts, times, numbers and every object key — is left as it is, so a
+ * reasons, paths, hosts, times, numbers and every object key but the output keys a
+ * task writes itself (see maskOutputs) — is left as it is, so a
  * secret that happens to be a common word (`postgres`, `success`, `1`) can never
  * corrupt a record, a lookup (`weft logs RUN dump-postgres`, `--resume`) or an exit code.
  * @module
@@ -117,12 +118,63 @@ function maskValues(values: Record<string, string>, secrets: Secrets): Record<st
 }
 
 /**
+ * Output keys weft sets itself (parse/known_outputs.ts FIXED_OUTPUTS, a conditional's
+ * `branch`, a data_processor's `output_file` and `input_count`): its own words, kept as
+ * they are whatever the secrets (`rows` for the secret `rows` stays `rows`).
+ */
+const OWN_OUTPUT_KEYS = new Set([
+  "status",
+  "headers",
+  "body",
+  "image",
+  "container",
+  "migrations_applied",
+  "rows",
+  "row_count",
+  "total",
+  "count",
+  "succeeded",
+  "failed",
+  "winner",
+  "branch",
+  "output_file",
+  "input_count",
+]);
+
+/**
  * A copy of a task's outputs with every value masked, weft's own identifiers inside
  * them kept (Secrets.maskKeeping: the docker task's `container` name, a task id): they
- * are printed and stored as they are everywhere else.
+ * are printed and stored as they are everywhere else. A key is the task's data too
+ * (any text a `$WEFT_OUTPUT` line or setOutput gives): one holding a secret is masked
+ * as well, but for weft's own keys ({@link OWN_OUTPUT_KEYS}), task ids and a name
+ * written as it is in the workflow's task definitions (`echo "postgres=…"`: the
+ * author's name, as a task id is; Secrets.protectWrittenNames). Two keys
+ * masked to the same text (`***` from two secrets, or beside a key written `***`) are
+ * told apart as `*** (2)`, `*** (3)`, …, in the order they were written, so no value is
+ * lost.
  */
 function maskOutputs(values: Record<string, string>, secrets: Secrets): Record<string, string> {
   const copy: Record<string, string> = {};
-  for (const key in values) copy[key] = secrets.maskKeeping(values[key]);
+  let renamed: Map<string, string> | null = null;
+  for (const key in values) {
+    const shown = OWN_OUTPUT_KEYS.has(key) ? key : secrets.maskKeeping(key);
+    if (shown !== key && !secrets.isWrittenName(key)) (renamed ??= new Map()).set(key, shown);
+  }
+  if (renamed === null) {
+    for (const key in values) copy[key] = secrets.maskKeeping(values[key]);
+    return copy;
+  }
+  // Keys kept as written are taken first, so a masked one never displaces them.
+  const taken = new Set(Object.keys(values).filter((key) => !renamed.has(key)));
+  for (const key in values) {
+    let shown = renamed.get(key) ?? key;
+    if (renamed.has(key) && taken.has(shown)) {
+      let n = 2;
+      while (taken.has(`${shown} (${n})`)) n++;
+      shown = `${shown} (${n})`;
+    }
+    taken.add(shown);
+    copy[shown] = secrets.maskKeeping(values[key]);
+  }
   return copy;
 }

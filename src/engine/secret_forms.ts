@@ -21,7 +21,9 @@ export const MIN_SECRET_LENGTH = 4;
  * `'"'"'`) and backslash-quoted as bash's `printf %q` writes it; and the value
  * JSON-escaped as it travels (also as Go escapes `& < >`, and with upper-case `\u00E4` hex)
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
- * escape a slash). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
+ * escape a slash); and as Python's repr() and ascii() write it inside the quotes (`\'`,
+ * `\\`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`) and as console.log of Deno and Node does (`\x01`,
+ * `\x0B`). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
  * remainder (`"ab "` trimmed) is never masked, as a short value is not.
  * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd", …
  */
@@ -67,6 +69,11 @@ export function secretFragments(value: string): string[] {
     const backslashed = part.replace(/[ !"$&'()*,;<>?[\\\]^`{|}]/g, "\\$&")
       .replace(/^[~#]/, "\\$&");
     fragments.add(backslashed);
+    // Printed by a program as a quoted string: Python's repr()/ascii() (a dict or list
+    // printed, logging's %r) and JavaScript's console.log of an object.
+    if (ESCAPED_IN_REPR.test(part)) {
+      for (const form of reprSpellings(part)) fragments.add(form);
+    }
   }
   return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);
 }
@@ -85,4 +92,80 @@ function asciiJson(json: string): string {
     /[\u0080-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+/**
+ * Characters some repr spelling writes otherwise: backslash, quotes, controls, and
+ * anything not ASCII. A value without any reads the same in every one of them, so the
+ * usual secret costs nothing more to mask.
+ */
+// deno-lint-ignore no-control-regex
+const ESCAPED_IN_REPR = /[\\'\x00-\x1f\x7f-\uffff]/;
+
+/** Python's str.isprintable() false beyond ASCII: Unicode categories C* and Z* (not space). */
+const PY_UNPRINTABLE = /[\p{C}\p{Z}]/u;
+
+/**
+ * The text inside the quotes of a string as printed by: Python's repr() (CPython
+ * unicode_repr: `\\`, `\t \n \r`, other controls `\xNN`, unprintable characters
+ * `\xNN`/`\uNNNN`/`\UNNNNNNNN`, lowercase hex; `'` escaped as `\'` only when the text
+ * also holds `"`, else the quotes are `"` and it stays) and ascii() (every non-ASCII
+ * character escaped so); Deno's console.log (`\b \t \n \v \f \r`, `\xNN` lowercase for
+ * U+0000-U+001F and U+007F-U+009F) and Node's util.inspect (the same but `\x0B` and
+ * uppercase hex).
+ * @example reprSpellings("it's \"x\"\x01") // includes `it\'s "x"\x01`
+ */
+export function reprSpellings(value: string): string[] {
+  const forms = new Set<string>();
+  for (const asciiOnly of [false, true]) {
+    const body = pyRepr(value, asciiOnly);
+    forms.add(body);
+    forms.add(body.replaceAll("'", "\\'"));
+  }
+  forms.add(jsInspect(value, false));
+  forms.add(jsInspect(value, true));
+  return [...forms];
+}
+
+const PY_NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", "\\": "\\\\" };
+
+function pyRepr(value: string, asciiOnly: boolean): string {
+  let out = "";
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (PY_NAMED[ch] !== undefined) out += PY_NAMED[ch];
+    else if (code < 0x20 || code === 0x7f) out += hexEscape(code, false);
+    else if (code >= 0x80 && (asciiOnly || PY_UNPRINTABLE.test(ch))) out += hexEscape(code, false);
+    else out += ch;
+  }
+  return out;
+}
+
+const JS_NAMED: Record<string, string> = {
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\f": "\\f",
+  "\r": "\\r",
+  "\\": "\\\\",
+};
+
+function jsInspect(value: string, node: boolean): string {
+  // deno-lint-ignore no-control-regex
+  return value.replace(/[\\\x00-\x1f\x7f-\x9f]/g, (ch) => {
+    if (JS_NAMED[ch] !== undefined) return JS_NAMED[ch];
+    if (ch === "\v" && !node) return "\\v";
+    return hexEscape(ch.charCodeAt(0), node);
+  });
+}
+
+/** `\xNN` below U+0100, `\uNNNN` below U+10000, else `\UNNNNNNNN` (Python's escapes). */
+function hexEscape(code: number, upper: boolean): string {
+  const hex = code.toString(16);
+  const text = code < 0x100
+    ? `\\x${hex.padStart(2, "0")}`
+    : code < 0x10000
+    ? `\\u${hex.padStart(4, "0")}`
+    : `\\U${hex.padStart(8, "0")}`;
+  return upper ? text.slice(0, 2) + text.slice(2).toUpperCase() : text;
 }

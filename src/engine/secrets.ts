@@ -13,6 +13,7 @@
  */
 import { MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
 import { LiteralMatcher } from "./literal_matcher.ts";
+import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./shown_text.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
@@ -106,6 +107,10 @@ export class Secrets {
   readonly #fragments = new Set<string>();
   readonly #refused = new Set<string>();
   readonly #identifiers = new Set<string>();
+  readonly #writtenSources: (() => Iterable<string>)[] = [];
+  #written: Set<string> | null = null;
+  /** Whether a fragment holds a space: only then can a tab shown as one unmask it. */
+  #spaced = false;
   #plain: LiteralMatcher | null = null;
   #keeping: LiteralMatcher | null = null;
 
@@ -171,6 +176,7 @@ export class Secrets {
     for (const fragment of secretFragments(value)) {
       if (this.#fragments.has(fragment)) continue;
       this.#fragments.add(fragment);
+      if (fragment.includes(" ")) this.#spaced = true;
       this.#plain = this.#keeping = null;
     }
   }
@@ -187,6 +193,28 @@ export class Secrets {
     }
   }
 
+  /**
+   * Where the names a workflow writes in its own task definitions can be read (the
+   * words of each task's config as written): an output key among them is the author's
+   * name, kept as it is (mask_events.ts maskOutputs). Read only when a key holds a
+   * secret, so a run whose keys hold none never collects them.
+   */
+  protectWrittenNames(source: () => Iterable<string>): void {
+    this.#writtenSources.push(source);
+    this.#written = null;
+  }
+
+  /** Whether `name` is a word of a task definition given to {@link protectWrittenNames}. */
+  isWrittenName(name: string): boolean {
+    if (this.#written === null) {
+      this.#written = new Set();
+      for (const source of this.#writtenSources) {
+        for (const word of source()) this.#written.add(word);
+      }
+    }
+    return this.#written.has(name);
+  }
+
   /** The strings masked, longest first. */
   values(): string[] {
     return [...this.#fragments].sort((a, b) => b.length - a.length);
@@ -196,10 +224,25 @@ export class Secrets {
    * `text` with every secret (and line of a multi-line secret, and every form of one)
    * replaced by `***`: each stretch of overlapping occurrences as one `***`, so a secret
    * beside another one it overlaps leaves nothing behind (LiteralMatcher.replaceAll).
+   * A secret is also found as the text is shown (shown_text.ts): with colour and other
+   * escape sequences inside it, or a tab for a space; the whole stretch, hidden
+   * sequences included, becomes `***`.
    */
   mask(text: string): string {
     if (this.#fragments.size === 0) return text;
-    return this.#matcher().replaceAll(text, MASK);
+    if (
+      !HIDDEN.test(text) || (!this.#spaced && !HIDDEN_BUT_TAB.test(text)) ||
+      !this.#matcher().has(shownPlain(text)!)
+    ) {
+      return this.#matcher().replaceAll(text, MASK);
+    }
+    let result = "";
+    let last = 0;
+    for (const span of this.#spans(text)) {
+      result += text.slice(last, span.index) + MASK;
+      last = span.end;
+    }
+    return last === 0 ? text : result + text.slice(last);
   }
 
   /**
@@ -215,9 +258,16 @@ export class Secrets {
    */
   maskPiece(text: string, final: boolean): { masked: string; rest: string } {
     if (final || this.#fragments.size === 0) return { masked: this.mask(text), rest: "" };
-    let cut = text.length - (this.values()[0].length - 1);
+    const keep = this.values()[0].length - 1;
+    // Counted in shown characters: a secret with colour codes inside is longer as written.
+    const shown = shownText(text);
+    let cut = shown === null
+      ? text.length - keep
+      : shown.text.length > keep
+      ? shown.at[shown.text.length - keep]
+      : 0;
     if (cut <= 0) return { masked: "", rest: text };
-    for (const span of this.#matcher().spans(text)) {
+    for (const span of this.#spans(text)) {
       if (span.index >= cut) break;
       if (span.end > cut) {
         cut = span.index > 0 ? span.index : span.end;
@@ -239,7 +289,7 @@ export class Secrets {
    */
   around(text: string, at: number): { start: number; end: number } {
     if (this.#fragments.size > 0 && at > 0 && at < text.length) {
-      for (const span of this.#matcher().spans(text)) {
+      for (const span of this.#spans(text)) {
         if (span.index >= at) break;
         if (span.end > at) return { start: span.index, end: span.end };
       }
@@ -267,7 +317,7 @@ export class Secrets {
     let result = "";
     let last = 0;
     let k = 0;
-    for (const span of this.#matcher().spans(text)) {
+    for (const span of this.#spans(text)) {
       while (k < ids.length && ids[k].index + ids[k].text.length <= span.index) k++;
       const id = ids[k];
       if (id && id.index <= span.index && span.end <= id.index + id.text.length) continue;
@@ -275,6 +325,12 @@ export class Secrets {
       last = span.end;
     }
     return last === 0 ? text : result + text.slice(last);
+  }
+
+  /** The stretches of `text` to mask, as written and as shown (shown_text.ts withShown). */
+  #spans(text: string): { index: number; end: number }[] {
+    const matcher = this.#matcher();
+    return withShown(text, (t) => matcher.spans(t), (t) => matcher.has(t));
   }
 
   /** The matcher of every fragment, longest first (so the longest wins at a position). */

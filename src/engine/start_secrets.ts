@@ -43,6 +43,7 @@ export function startSecrets(
   for (const value of options.secretValues ?? []) secrets.add(value);
   for (const value of triggerSecrets(options.workflow)) secrets.add(value, "trigger secret");
   secrets.protect([options.workflow.name]);
+  secrets.protectWrittenNames(() => writtenWords(nodes));
   const atStart = (env: (name: string) => string | undefined): Scope => {
     const later = (): never => {
       throw new NotYetKnown();
@@ -151,4 +152,20 @@ export function leafSpecs(node: Node): LeafSpec[] {
   }
   if (composite?.kind === "loop") return [composite.step];
   return node.leaf ? [node.leaf] : [];
+}
+
+/**
+ * The words (runs of letters, digits, `_`, `.`, `-`) of every string in the task
+ * definitions as written, before interpolation: the names the workflow's author gave,
+ * among them the output keys a command writes (`echo "postgres=$V" >> "$WEFT_OUTPUT"`).
+ */
+function* writtenWords(nodes: NodeSet): Generator<string> {
+  const walk = function* (value: unknown): Generator<string> {
+    if (typeof value === "string") yield* value.match(/[\w.-]+/g) ?? [];
+    else if (Array.isArray(value)) { for (const item of value) yield* walk(item); }
+    else if (typeof value === "object" && value !== null) {
+      for (const item of Object.values(value)) yield* walk(item);
+    }
+  };
+  for (const node of nodes.order) for (const spec of leafSpecs(node)) yield* walk(spec.config);
 }

@@ -1,0 +1,54 @@
+/** The repr spellings of a secret (engine/secret_forms.ts reprSpellings), against real Python and Deno. */
+import assert from "node:assert/strict";
+import { reprSpellings, secretFragments } from "../src/engine/secret_forms.ts";
+
+const VALUES = [
+  `it's "S3cret"x`,
+  `pa\\ss99word"q'`,
+  "pässwörd99",
+  "pass😀word1",
+  "ctl\x01Secret99\x0b\x7f\x9b",
+  "nbsp\u00a0zw\u200bls\u2028tab\tnl\n",
+];
+
+/** What `python3 -c CODE` prints for each value, one line each (values given as JSON). */
+function python(code: string): string[] {
+  const out = new Deno.Command("python3", {
+    args: [
+      "-c",
+      `import json,sys\nfor s in json.loads(sys.argv[1]): print(${code})`,
+      JSON.stringify(VALUES),
+    ],
+  }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trimEnd().split("\n");
+}
+
+Deno.test("reprSpellings: Python's repr() and ascii() of a secret, inside their quotes, are among its spellings", () => {
+  for (
+    const [code, shown] of [["repr(s)", python("repr(s)")], [
+      "ascii(s)",
+      python("ascii(s)"),
+    ]] as const
+  ) {
+    shown.forEach((line, i) => {
+      const body = line.slice(1, -1);
+      assert.ok(
+        reprSpellings(VALUES[i]).includes(body),
+        `${code} of ${JSON.stringify(VALUES[i])}: ${body}`,
+      );
+      assert.ok(secretFragments(VALUES[i]).includes(body));
+    });
+  }
+});
+
+Deno.test("reprSpellings: Deno's console.log and Node's util.inspect escapes of controls are among its spellings", () => {
+  assert.ok(reprSpellings("ctl\x01Secret99\x0b\x7f").includes("ctl\\x01Secret99\\v\\x7f")); // Deno
+  assert.ok(reprSpellings("ctl\x01Secret99\x0b\x7f").includes("ctl\\x01Secret99\\x0B\\x7F")); // Node
+  assert.ok(reprSpellings("a\\b\bc\fd").includes("a\\\\b\\bc\\fd"));
+});
+
+Deno.test("secretFragments: a value without backslash, quote, control or non-ASCII character gets no repr spelling", () => {
+  // The value and its host spelling (lower case) only: masking such a secret costs no more.
+  assert.deepEqual(secretFragments("Hunter2Secret"), ["Hunter2Secret", "hunter2secret"]);
+});
