@@ -177,6 +177,50 @@ const CASES: Case[] = [
     template: "printf '%s' $'\\t${v}\\t'",
     expected: (p) => `\t${p}\t`,
     shells: ["bash"],
+  }, // The word of `${x%…}` & co. is a pattern even inside "...": `*` must stay a `*`.
+  {
+    name: "pattern removal, in double quotes",
+    template: `set -- "pre\${v}post"; printf '%s|' "$\${1%%\${v}post}" "$\${1%\${v}post}" ` +
+      `"$\${1#pre\${v}}" "$\${1##pre\${v}}"`,
+    expected: () => "pre|pre|post|post|",
+  },
+  {
+    name: "pattern removal, unquoted",
+    template: `set -- "pre\${v}post"; printf '%s|' $\${1%%\${v}post} $\${1##pre\${v}}`,
+    expected: () => "pre|post|",
+  },
+  {
+    name: "pattern removal, single quotes and a backslash inside the braces",
+    template: `set -- "pre\${v}post"; printf '%s|' "$\${1%%'\${v}post'}" "$\${1%%\\\${v}post}"`,
+    expected: () => "pre|pre|",
+  },
+  {
+    name: "pattern removal, a default nested in the pattern and a pattern in a default",
+    template: `set -- "pre\${v}post"; printf '%s|' "$\${1%%$\${WEFT_UNSET_X:-\${v}}post}" ` +
+      `"$\${WEFT_UNSET_X:-$\${1%%\${v}post}}" $\${1%%$\${WEFT_UNSET_X:-\${v}}post}`,
+    expected: () => "pre|pre|pre|",
+  },
+  {
+    name: "pattern substitution (bash), pattern and replacement",
+    template: `set -- "pre\${v}post" a-b-c; printf '%s|' "$\${1/\${v}post/X}" ` +
+      `"$\${1//\${v}p/X}" "$\${1/#pre\${v}/X}" "$\${1/%\${v}post/X}" "$\${2/-/\${v}}" ` +
+      `"$\${2//-/\${v}}"`,
+    // bash 5.2 (patsub_replacement) reads an unquoted `&` in the replacement as the match.
+    expected: (p) =>
+      `preX|${`pre${p}post`.replaceAll(`${p}p`, "X")}|Xpost|preX|a${p}b-c|a${p}b${p}c|`,
+    shells: ["bash"],
+  },
+  {
+    name: "case modification (bash)",
+    template: `set -- "pre\${v}post"; printf '%s|' "$\${1^^\${v}}" "$\${1,,\${v}}" "$\${1^\${v}}"`,
+    // No payload is one lowercase letter, so a literal pattern changes nothing.
+    expected: (p) => `pre${p}post|pre${p}post|pre${p}post|`,
+    shells: ["bash"],
+  },
+  {
+    name: "parameter default inside a heredoc",
+    template: "cat <<EOF\n<$${WEFT_UNSET_X:-${v}}>\nEOF",
+    expected: (p) => `<${p}>\n`,
   },
 ];
 
@@ -358,6 +402,49 @@ Deno.test("shell-safe: integers only where bash evaluates arithmetic", async () 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("shell-safe: a value in a ${v%…} pattern is quoted; inside a heredoc, refused", () => {
+  const render = (text: string) => compileTemplate(text).renderShell(() => "*").command;
+  assert.equal(render('d="$${b%%/${x}}"'), 'd="${b%%/"${WEFT_V_1}"}"');
+  assert.equal(render("d=$${b%%/${x}}"), 'd=${b%%/"${WEFT_V_1}"}');
+  assert.equal(render('echo "$${v/-/${x}}"'), 'echo "${v/-/"${WEFT_V_1}"}"');
+  assert.equal(
+    render('echo "$${v^^${x}} $${v,,${x}}"'),
+    'echo "${v^^"${WEFT_V_1}"} ${v,,"${WEFT_V_2}"}"',
+  );
+  assert.equal(render(`echo "$\${v%'a\${x}'}"`), `echo "\${v%'a'"\${WEFT_V_1}"''}"`);
+  // Default words, `${#v}`, `${#}` and `${!v}` are not patterns: the "..." around quote them.
+  assert.equal(render('echo "$${v:-${x}}"'), 'echo "${v:-${WEFT_V_1}}"');
+  assert.equal(render(`echo "$\${v:-'\${x}'}"`), `echo "\${v:-'\${WEFT_V_1}'}"`);
+  assert.equal(
+    render('echo "$${#v}${x}$${#}${x}$${!v}${x}"'),
+    'echo "${#v}${WEFT_V_1}${#}${WEFT_V_2}${!v}${WEFT_V_3}"',
+  );
+  assert.equal(render('echo "$${#%${x}}"'), 'echo "${#%"${WEFT_V_1}"}"');
+  for (
+    const template of [
+      "cat <<EOF\n$${b%%${x}}\nEOF",
+      'cat <<EOF\n$${b%%"${x}"}\nEOF',
+      "cat <<EOF\n$${b%%'${x}'}\nEOF",
+      "cat <<EOF\n$${b/-/${x}}\nEOF",
+      "cat <<EOF\n$${b#$${c:-${x}}}\nEOF",
+    ]
+  ) {
+    const offset = template.indexOf("${x}");
+    assert.equal(compileTemplate(template).checkShell()?.offset, offset, template);
+    assert.throws(
+      () => compileTemplate(template).renderShell(() => "x"),
+      (e) => e instanceof ExpressionError && /heredoc/.test(e.message) && e.offset === offset,
+      template,
+    );
+  }
+  // A command inside the heredoc is a command again; after the body, a pattern is quoted.
+  assert.equal(render("cat <<EOF\n$(echo ${x})\nEOF"), 'cat <<EOF\n$(echo "${WEFT_V_1}")\nEOF');
+  assert.equal(
+    render("cat <<EOF\nx\nEOF\necho $${b%${x}}"),
+    'cat <<EOF\nx\nEOF\necho ${b%"${WEFT_V_1}"}',
+  );
 });
 
 Deno.test("shell-safe: quoted heredoc bodies and delimiters are refused", () => {

@@ -13,6 +13,14 @@
  * | inside `'...'`                 | `'"${WEFT_V_1}"'`    |
  * | inside `$'...'`                | `'"${WEFT_V_1}"$'`   |
  * | unquoted heredoc body          | `${WEFT_V_1}`        |
+ * | pattern of `${v%…}` & co.      | `"${WEFT_V_1}"`      |
+ *
+ * The word after `#`, `##`, `%`, `%%` (and bash's `/`, `//`, `/#`, `/%`, `^`, `^^`, `,`,
+ * `,,`) is a pattern, and bash 5.2 reads `&` in a `/` replacement as the matched text,
+ * even inside double quotes: `"${base%%/${WEFT_V_1}}"` with `*` would remove everything
+ * from the first `/`. Only quotes inside the braces make it literal, so the reference is
+ * quoted there whatever the quotes around: `"${base%%/"${WEFT_V_1}"}"` (dash, bash and
+ * zsh agree; so do `${v/p/"${WEFT_V_1}"}` and bash 5.2's patsub_replacement).
  *
  * Whatever the lexer concludes, the value itself stays in the environment, which the
  * shell expands but never parses as syntax; a wrong guess costs correctness (stray
@@ -42,7 +50,9 @@
  * is then used in arithmetic is the script's own doing, as with `eval`.
  *
  * Refused outright: substituting into a quoted heredoc (`<<'EOF'`, whose body cannot
- * expand variables) or into a heredoc delimiter.
+ * expand variables), into a heredoc delimiter, or into a pattern or replacement of a
+ * `${...}` inside a heredoc body (dash takes no quotes as quoting there, so a value
+ * would be a pattern whatever weft writes).
  *
  * Known limits: nested backticks are not tracked. Commands that evaluate text
  * themselves — `eval`, `sh -c "... ${x}"`, `ssh host "... ${x}"`, `$(echo ${x})` fed
@@ -124,7 +134,9 @@ export type ShellContext =
   | "ansi"
   | "heredoc"
   | "quoted-heredoc"
-  | "heredoc-delimiter";
+  | "heredoc-delimiter"
+  /** A pattern or replacement of a `${...}` inside a heredoc body: refused. */
+  | "heredoc-pattern";
 
 /** One substitution's context. */
 export interface ShellSlot {
@@ -186,6 +198,16 @@ export function shellReference(
   }
   if (slot.context === "heredoc-delimiter") {
     throw new ExpressionError("a heredoc delimiter cannot contain ${...}", offset);
+  }
+  if (slot.context === "heredoc-pattern") {
+    throw new ExpressionError(
+      "cannot substitute a value into the pattern of a shell expansion (`${v%…}`, " +
+        "`${v#…}`, `${v/…/…}` …) inside a heredoc: sh (dash) reads it as a pattern " +
+        "(`*`, `?`, `[`) whatever quotes surround it",
+      offset,
+      "do the expansion before the heredoc and use its result there: " +
+        '`dir="$${base%%/${params.sub}}"`, then `$dir` in the heredoc',
+    );
   }
   if (slot.integerOnly && !INTEGER.test(value)) {
     throw new ExpressionError(

@@ -31,15 +31,20 @@ type Frame =
   | HeredocFrame
   | { kind: "double" | "single" | "ansi" | "comment" }
   /**
-   * `${...}`: `stage` "name" while the name is read, "op" right after it (or its `[...]`);
-   * `assigns` after `=` or `:=`, whose word is assigned to the name.
+   * `${...}`: `stage` "start" right after `${` (or its `#`/`!` prefix), "name" while the
+   * name is read, "op" right after it (or its `[...]`); `assigns` after `=` or `:=`, whose
+   * word is assigned to the name; `pattern` after `# % / ^ , @` (and in a `${...}` nested in
+   * such a word), whose word the shell reads as a pattern (or a replacement, where bash
+   * 5.2 reads `&`) even inside double quotes; `heredoc` inside a heredoc body.
    */
   | {
     kind: "param";
     inDouble: boolean;
-    stage: "name" | "op" | "rest";
+    stage: "start" | "prefixed" | "name" | "op" | "rest";
     arithmetic: boolean;
     assigns: boolean;
+    pattern: boolean;
+    heredoc: boolean;
   }
   | { kind: "arith"; parens: number; closer: ")" | "]" };
 
@@ -116,6 +121,7 @@ export class ShellLexer {
 
   private context(): ShellContext {
     if (this.word) return "heredoc-delimiter";
+    if (this.heredocPattern()) return "heredoc-pattern";
     const top = this.top;
     switch (top.kind) {
       case "double":
@@ -123,8 +129,10 @@ export class ShellLexer {
       case "ansi":
         return top.kind;
       case "param":
-        // Arithmetic parts are integer-only, so they need no quotes.
-        return top.arithmetic || top.inDouble ? "double" : "unquoted";
+        // Arithmetic parts are integer-only, so they need no quotes. A pattern is one
+        // even inside "...": only quotes inside the braces make a value literal there.
+        if (top.arithmetic) return "double";
+        return top.inDouble && !top.pattern ? "double" : "unquoted";
       case "arith":
         return "double";
       case "heredoc":
@@ -132,6 +140,30 @@ export class ShellLexer {
       default: // command frames and comments
         return "unquoted";
     }
+  }
+
+  /**
+   * Whether this point is in a pattern or replacement word of a `${...}` inside a heredoc
+   * body, quotes inside the braces included: dash does not take those quotes as quoting
+   * there (`${v%"$x"}` removes `*` as a pattern), so no quoting makes a value literal.
+   */
+  private heredocPattern(): boolean {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const frame = this.frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") return false;
+      if (frame.kind === "param" && frame.pattern && frame.heredoc) return true;
+    }
+    return false;
+  }
+
+  /** Whether a heredoc body, not a command in it (`$(...)`), encloses this point. */
+  private inHeredocBody(): boolean {
+    for (let k = this.frames.length - 1; k >= 0; k--) {
+      const frame = this.frames[k];
+      if ("cmd" in frame) return false;
+      if (frame.kind === "heredoc") return true;
+    }
+    return false;
   }
 
   private get top(): Frame {
@@ -264,8 +296,20 @@ export class ShellLexer {
   private param(top: Extract<Frame, { kind: "param" }>, text: string, i: number): number {
     const c = text[i];
     const next = text[i + 1];
+    if (top.stage === "start" && (c === "#" || c === "!") && next !== "}") {
+      top.stage = "prefixed"; // `${#v}` (length), `${!v}` (indirection); `${#}` is `$#`
+      return i;
+    }
+    if (top.stage === "start" || top.stage === "prefixed") {
+      if (/[A-Za-z0-9_]/.test(c)) {
+        top.stage = "name";
+        return i;
+      }
+      top.stage = "op";
+      if ("@*#?-$!".includes(c)) return i; // a special parameter: `${#}`, `${@%x}`
+    }
     if (top.stage === "name") {
-      if (NAME_CHAR.test(c) || c === "#" || c === "!") return i;
+      if (NAME_CHAR.test(c)) return i;
       top.stage = "op";
     }
     if (top.stage === "op") {
@@ -281,10 +325,15 @@ export class ShellLexer {
       }
       // `${n:=word}` assigns word to n, which may have the integer attribute.
       top.assigns = c === "=" || (c === ":" && next === "=");
+      // `${v-w}` `${v:-w}` & co. take w as a word; every other operator (`#` `%`, bash's
+      // `/` `^` `,` `@`, and any a shell may add) as a pattern or replacement, or refuses it.
+      if (c !== "}" && !"-=?+:".includes(c)) top.pattern = true;
     }
     if (c === "\\") this.escapeNext = true;
     else if (c === "}") this.pop();
-    else if (c === "'" && !top.inDouble) this.push({ kind: "single" });
+    // Inside "...", a `'` quotes in a pattern (every shell) but is a plain character in
+    // `${v:-w}`'s word.
+    else if (c === "'" && (!top.inDouble || top.pattern)) this.push({ kind: "single" });
     else if (c === '"') this.push({ kind: "double" });
     else return this.expansion(text, i, top.inDouble);
     return i;
@@ -313,7 +362,17 @@ export class ShellLexer {
       return i + 1;
     }
     if (next === "{") {
-      this.push({ kind: "param", inDouble, stage: "name", arithmetic: false, assigns: false });
+      const top = this.top;
+      this.push({
+        kind: "param",
+        inDouble,
+        stage: "start",
+        arithmetic: false,
+        assigns: false,
+        // `${a%${b:-w}}`: w is part of a's pattern (`"${b:-w}"` would quote it).
+        pattern: top.kind === "param" && top.pattern && !top.arithmetic,
+        heredoc: this.inHeredocBody(),
+      });
       return i + 1;
     }
     return i;

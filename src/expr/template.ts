@@ -77,7 +77,8 @@ export interface CompiledTemplate {
   renderPlaced(scope: Scope, place: Place): string;
   /**
    * For validating shell commands before a run: the first substitution renderShell
-   * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter).
+   * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter, in
+   * the pattern of a `${v%…}`-like expansion inside a heredoc body: expr/shell.ts).
    */
   checkShell(): ExpressionError | undefined;
 }
@@ -214,9 +215,11 @@ class Template implements CompiledTemplate {
   checkShell(): ExpressionError | undefined {
     const slots = this.shellSlots();
     for (let k = 0; k < slots.length; k++) {
-      if (slots[k].context !== "quoted-heredoc" && slots[k].context !== "heredoc-delimiter") {
-        continue;
-      }
+      const { context } = slots[k];
+      if (
+        context !== "quoted-heredoc" && context !== "heredoc-delimiter" &&
+        context !== "heredoc-pattern"
+      ) continue;
       try {
         shellReference(slots[k], "X", "0", this.substitutions[k].offset);
       } catch (error) {
