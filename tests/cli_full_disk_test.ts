@@ -117,6 +117,42 @@ Deno.test({
     }),
 });
 
+Deno.test({
+  name: "full disk as the run ends: failed, exit 1, the error before the summary, logs kept" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("2m", async (mnt) => {
+      const env = { WEFT_HOME: `${mnt}/home` };
+      const file = `${testTempDir("full-disk-")}/end.yml`;
+      // u fills the disk and succeeds: its own records, and the run's end, find no room.
+      Deno.writeTextFileSync(
+        file,
+        "name: end_full\ntasks:\n  - id: t\n    command: seq 1 2000\n  - id: u\n" +
+          "    depends_on: t\n" +
+          `    command: sleep 0.3; dd if=/dev/zero of=${mnt}/fill bs=4k 2>/dev/null; true\n`,
+      );
+      const run = await weft(["run", file], { env });
+      assert.equal(run.code, 1, run.stderr);
+      assert.doesNotMatch(run.stderr, /internal error|Uncaught/);
+      const lines = run.stderr.split("\n");
+      const error = lines.findIndex((l) => /error: cannot .*no space left on the device/.test(l));
+      const summary = lines.findIndex((l) => /^run \S+ (success|failed)/.test(l));
+      assert.ok(error >= 0 && summary > error, `the error, then the summary:\n${run.stderr}`);
+      assert.match(lines[summary], /^run \S+ failed/);
+      const [listed] = await history(env);
+      assert.equal(listed.status, "failed");
+      const status = await weft(["status", listed.id, "--json"], { env });
+      assert.match(JSON.parse(status.stdout).error, /no space left on the device/);
+      // What reached the disk stays readable; nothing of the run is left for recovery.
+      const logs = await weft(["logs", listed.id, "t"], { env });
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.equal(logs.stdout.split("\n").length, 2001);
+      const left = [...Deno.readDirSync(`${mnt}/home/logs/${listed.id}`)].map((e) => e.name);
+      assert.ok(!left.includes("process-groups"), left.join(", "));
+    }),
+});
+
 /**
  * Four tasks each writing a 900,000-byte output `big`, and `m` writing the length of
  * each to `MARKER.counts`, then failing unless `marker` exists.

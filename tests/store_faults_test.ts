@@ -134,8 +134,12 @@ Deno.test("recorder: the first fault goes to onFault once; flush rejects with it
   await assert.rejects(recorder.flush(), StorageError);
   assert.equal(faults.length, 1);
   assert.match(faults[0].summary, /cannot create the log folder/);
-  // The records themselves could still be written: the run is on record.
-  assert.equal((await store.findRun(id))?.status, "success");
+  // The records themselves could still be written: the run is on record, but not whole
+  // (its log lines were lost), so it is no success: failed, saying why.
+  const run = await store.getRun(id);
+  assert.equal(run.run.status, "failed");
+  assert.match(run.run.error ?? "", /cannot create the log folder/);
+  assert.deepEqual(run.tasks.map((t) => t.status), ["success", "success"]);
 });
 
 Deno.test("space reserve: made once (0600, its full size), released on demand", async () => {

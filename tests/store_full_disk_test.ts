@@ -4,7 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { pendingTaskRecord, type RunReport, type TaskRecord } from "../src/engine/events.ts";
-import { finishOnFullDisk, finishWithRoom, FULL_DISK_BATCH } from "../src/store/full_disk.ts";
+import {
+  finishOnFullDisk,
+  finishWithRoom,
+  FULL_DISK_BATCH,
+  unrecordedReport,
+} from "../src/store/full_disk.ts";
 import type { Mutation } from "../src/store/kv_io.ts";
 import type { RunRecord } from "../src/store/run_store.ts";
 import { settleTasks } from "../src/store/stored_task.ts";
@@ -90,6 +95,41 @@ Deno.test("finishWithRoom: a final write met by a full disk is written again onc
   const broken = { finishRun: () => Promise.reject(new Error("bad key")) };
   await assert.rejects(finishWithRoom(broken, report, [], free), /bad key/);
   assert.equal(freed, 1, "freeSpace only for a full disk");
+});
+
+Deno.test("finishWithRoom: a final record that does not fit whole is written again as unrecorded", async () => {
+  const report = { id: "r", status: "success", tasks: [pendingTaskRecord("a")] } as RunReport;
+  const calls: Array<[string, TaskRecord[] | undefined]> = [];
+  const store = {
+    finishRun: (r: RunReport, tasks?: TaskRecord[]) => {
+      calls.push([r.status, tasks]);
+      // Only the run record alone fits.
+      return tasks?.length === 0 ? Promise.resolve() : Promise.reject(full());
+    },
+  };
+  const mark = (r: RunReport, e: unknown) => unrecordedReport(r, `lost: ${(e as Error).message}`);
+  await assert.rejects(
+    finishWithRoom(store, report, undefined, () => Promise.resolve(true), mark),
+    /disk is full/,
+  );
+  // The whole record, again once room was freed, then the run record alone, failed.
+  assert.deepEqual(calls, [["success", undefined], ["success", undefined], ["failed", []]]);
+  // A report already marked (a record was lost earlier) is not written a third time.
+  calls.length = 0;
+  const marked = unrecordedReport(report, "lost earlier");
+  await assert.rejects(finishWithRoom(store, marked, undefined, undefined, mark), /disk is full/);
+  assert.deepEqual(calls, [["failed", undefined]]);
+});
+
+Deno.test("unrecordedReport: never a success; an error of its own is kept", () => {
+  const base = { id: "r", status: "success", tasks: [] } as unknown as RunReport;
+  assert.deepEqual(unrecordedReport(base, "why"), { ...base, status: "failed", error: "why" });
+  const failed = { ...base, status: "failed" } as RunReport;
+  assert.deepEqual(unrecordedReport(failed, "why"), { ...failed, error: "why" });
+  const stopped = { ...base, status: "failed", error: "task x timed out" } as RunReport;
+  assert.equal(unrecordedReport(stopped, "why"), stopped);
+  const cancelled = { ...base, status: "cancelled" } as RunReport;
+  assert.deepEqual(unrecordedReport(cancelled, "why"), { ...cancelled, error: "why" });
 });
 
 function run(status: RunRecord["status"], summary: RunRecord["summary"]): RunRecord {

@@ -41,7 +41,8 @@ export interface LaunchedRun {
   /**
    * Resolves once the run ended and is recorded (history flushed and closed); never
    * rejects. `unrecorded`: why its end is not (all) in history, when weft could not
-   * write it after the run had ended (a fault during the run is its report's `error`).
+   * write it after the run had ended (a fault during the run is its report's `error`);
+   * such a run is `failed`, as history records it.
    */
   done: Promise<RunReport & { unrecorded?: string }>;
   /** Stops the run (SIGTERM to its tasks, SIGKILL after the grace period). */
@@ -103,7 +104,13 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   }
   const done = started.done.then(async (report) => {
     await recorded.finish();
-    return unrecorded === undefined ? report : { ...report, unrecorded };
+    if (unrecorded === undefined) return report;
+    // Not wholly in history: recorded `failed` (recorder.ts), never a success.
+    return {
+      ...report,
+      status: report.status === "success" ? "failed" : report.status,
+      unrecorded,
+    };
   });
   return {
     runId: started.id,

@@ -106,6 +106,8 @@ class LogPrinter {
   readonly #headed = new Set<string>();
   /** Attempts (`task.attempt`) whose log is missing or unreadable: reported once, then skipped. */
   readonly unreadable = new Set<string>();
+  /** Attempts found by their log file alone, told once. */
+  readonly #noted = new Set<string>();
 
   constructor(
     private readonly io: CliIO,
@@ -130,9 +132,10 @@ class LogPrinter {
         exitCode: ExitCode.Invalid,
       });
     }
-    const [{ logFilePath }, { logDirName }] = await Promise.all([
+    const [{ logFilePath }, { logDirName }, { unrecordedLogs }] = await Promise.all([
       import("../store/log_files.ts"),
       import("../store/log_format.ts"),
+      import("../store/log_found.ts"),
     ]);
     // A loop's lines are its iterations' (`LOOP[key]`): naming the loop shows them all.
     const group = task === undefined ? null : new Set([task]);
@@ -150,7 +153,24 @@ class LogPrinter {
       // Positions looked up, not searched for: a loop of 100,000 iterations has as many
       // tasks, and a scan of them per comparison made the sort quadratic (tester8 F5).
       const position = positions(order);
-      const attempts = (await store.listAttempts(runId, one ? task : undefined))
+      const recorded = await store.listAttempts(runId, one ? task : undefined);
+      // Listed after the run's state was read, as the files are read (see above).
+      const present = await logNames(`${store.logsDir}/${logDirName(runId)}`);
+      // A log file whose attempt has no record (the disk filled as the run ended), told
+      // once; none while the run goes on (a file is made before its record is written).
+      const found = running || details.run.status === "running" || !present
+        ? []
+        : unrecordedLogs(runId, present, group ?? order, recorded);
+      for (const a of found) {
+        if (this.#noted.has(`${a.taskId}.${a.attempt}`)) continue;
+        this.#noted.add(`${a.taskId}.${a.attempt}`);
+        await err(
+          this.io,
+          `weft: ${a.taskId} (attempt ${a.attempt}) has a log file but no record in history ` +
+            "(its end was not recorded): showing the file\n",
+        );
+      }
+      const attempts = [...recorded, ...found]
         .filter((a) =>
           (one || group!.has(a.taskId)) &&
           (attempt === undefined || a.attempt === attempt)
@@ -160,10 +180,6 @@ class LogPrinter {
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
       const prefixed = (task === undefined || !one) && this.prefixLines;
       const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
-      // Listed after the run's state was read, as the files are read (see above).
-      const present = attempts.length > 0
-        ? await logNames(`${store.logsDir}/${logDirName(runId)}`)
-        : undefined;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;

@@ -12,6 +12,7 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
 import { taskDisplayFacts } from "./display_facts.ts";
+import { unrecordedReport } from "../store/full_disk.ts";
 import type { RecordedRunOptions } from "./launch.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
@@ -194,11 +195,18 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
 
   let report: RunReport;
   let afterRun: { remove(): void; forcedExit(): number | undefined } | undefined;
+  /** The run's end, drawn once the run is on record (below). */
+  let ended: RunReport | undefined;
+  let fault: { summary: string } | null = null;
   try {
     const handle = recorded.start({
       maxParallel,
       // A conditional's count of tries may show in its events: learned before they are drawn.
-      display: (event) => (facts.maxAttempts.learn(event), progress.listener(event)),
+      display: (event) => {
+        facts.maxAttempts.learn(event);
+        if (event.type !== "run_finished") return progress.listener(event);
+        ended = event.report;
+      },
       trigger: { type: history.resume ? "resume" : "manual" },
     });
     const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
@@ -221,6 +229,14 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       earlier = removeSignals();
     }
   } finally {
+    // The summary line comes last, saying the outcome as recorded: a run whose last
+    // records did not fit (the disk filled as it ended) is not wholly in history, so it
+    // failed (README, exit codes), and the error said of it comes before that line.
+    fault = await history.settle();
+    if (ended) {
+      const shown = fault ? unrecordedReport(ended, fault.summary) : ended;
+      await progress.listener({ type: "run_finished", runId: shown.id, report: shown });
+    }
     await progress.close();
     try {
       await recorded.finish();
@@ -229,6 +245,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     }
   }
 
+  if (fault) report = unrecordedReport(report, fault.summary);
   if (flags.json) await outJson(io, report);
   return afterRun?.forcedExit() ?? exitCodeOf(report);
 }

@@ -68,8 +68,16 @@ export interface RunHistory {
    */
   created: Promise<unknown>;
   /**
-   * Waits for everything to be written, calls `beforeClose` (e.g. notifications, which
-   * read the recorded run and write to it), applies retention, closes the store.
+   * Waits for everything received so far to be written (a write error that is no fault
+   * already told becomes a warning), then resolves to the first fault of the machine
+   * met while recording, or null: a run with one is not wholly in history, and reads
+   * `failed` there (store/full_disk.ts `unrecordedReport`) whatever its tasks did.
+   */
+  settle(): Promise<StorageError | null>;
+  /**
+   * Waits for everything to be written ({@link settle}), calls `beforeClose` (e.g.
+   * notifications, which read the recorded run and write to it), applies retention,
+   * closes the store.
    */
   finish(beforeClose?: (store: RunStore) => Promise<unknown>): Promise<void>;
   /** The open store (e.g. to print the run id's history location). */
@@ -123,6 +131,17 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       freeSpace: () => releaseReserve(home),
     });
     recorder.created.then((e) => created = e === null);
+    let settled: Promise<StorageError | null> | undefined;
+    const settle = () =>
+      settled ??= recorder.flush().catch(async (e) => {
+        // A fault already told (and that stopped the run) is not told twice.
+        if (!fault || message(e) !== fault.summary) {
+          await err(
+            io,
+            `weft: warning: the run was not fully recorded in history: ${message(e)}\n`,
+          );
+        }
+      }).then(() => fault);
     return {
       listener: recorder.listener,
       created: recorder.created,
@@ -132,21 +151,12 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         onFault = handler;
         if (fault) handler(fault);
       },
+      settle,
       async finish(beforeClose) {
         // Read while the last records are written; used (and its error told) below.
         const config = readGlobalConfig(home);
         config.catch(() => {});
-        try {
-          await recorder.flush();
-        } catch (e) {
-          // A fault already told (and that stopped the run) is not told twice.
-          if (!fault || message(e) !== fault.summary) {
-            await err(
-              io,
-              `weft: warning: the run was not fully recorded in history: ${message(e)}\n`,
-            );
-          }
-        }
+        await settle();
         try {
           await beforeClose?.(store);
         } catch (e) {

@@ -48,22 +48,57 @@ export async function finishOnFullDisk(
 }
 
 /**
+ * The report of a run that could not be wholly recorded (a record or log line of it was
+ * lost to a fault of the machine, `summary` saying which and why): `failed`, with that
+ * reason as its `error` unless it has one already — never `success` (README, exit codes:
+ * a fault of the machine is exit 1). Returns `report` itself when nothing changes.
+ */
+export function unrecordedReport(report: RunReport, summary: string): RunReport {
+  if (report.status !== "success" && report.error !== undefined) return report;
+  return {
+    ...report,
+    status: report.status === "success" ? "failed" : report.status,
+    error: report.error ?? summary,
+  };
+}
+
+/**
  * `store.finishRun(report, tasks)`; when that meets a full disk, `freeSpace` (releasing
  * the space reserve) and, if it freed room, the final write once more with every task
  * record. A run whose end is not written stays `running`, and once its process is gone
- * crash recovery marks it `interrupted` — though it ended, maybe successfully. Throws
- * what the last write threw.
+ * crash recovery marks it `interrupted` — though it ended, maybe successfully. When the
+ * record still does not fit whole, the run record (which a full disk's write puts first,
+ * full_disk.ts `finishOnFullDisk`) is written again through `unrecorded` (e.g.
+ * {@link unrecordedReport}): a run some of whose records were lost must not read as a
+ * success. Throws what the last write of the whole record threw.
  */
 export async function finishWithRoom(
   store: Pick<RunStore, "finishRun">,
   report: RunReport,
   tasks: TaskRecord[] | undefined,
   freeSpace: (() => Promise<boolean>) | undefined,
+  unrecorded: (report: RunReport, error: unknown) => RunReport = (r) => r,
 ): Promise<void> {
+  let error: unknown;
   try {
-    await store.finishRun(report, tasks);
+    return await store.finishRun(report, tasks);
   } catch (e) {
-    if (!isDiskFull(e) || !freeSpace || !(await freeSpace())) throw e;
-    await store.finishRun(report);
+    if (!isDiskFull(e)) throw e;
+    error = e;
   }
+  if (freeSpace && (await freeSpace())) {
+    try {
+      return await store.finishRun(report);
+    } catch (e) {
+      if (!isDiskFull(e)) throw e;
+      error = e;
+    }
+  }
+  const marked = unrecorded(report, error);
+  if (marked !== report) {
+    // The run record alone (the task records did not all fit): the tasks' final states
+    // are in its summary. Its own failure changes nothing of what is thrown below.
+    await store.finishRun(marked, []).catch(() => {});
+  }
+  throw error;
 }

@@ -17,7 +17,7 @@ import {
 import { maskEvent } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
-import { finishWithRoom } from "./full_disk.ts";
+import { finishWithRoom, unrecordedReport } from "./full_disk.ts";
 import { Heartbeats } from "./heartbeat.ts";
 import {
   childStartTicks,
@@ -115,13 +115,13 @@ export function createRecorder(
    * to build and hash at each of a task's events.
    */
   const tasks = new Map<string, Map<string, TaskState_>>();
+  /** A fault of a store write, as told (naming the store's file or folder). */
+  const storageError = (e: unknown): StorageError =>
+    e instanceof StorageError
+      ? e
+      : new StorageError("cannot record the run", options.storePath ?? logsDir, e);
   const queue = new WriteQueue(store, (e) => {
-    if (!isFault(e)) return;
-    fault(
-      e instanceof StorageError
-        ? e
-        : new StorageError("cannot record the run", options.storePath ?? logsDir, e),
-    );
+    if (isFault(e)) fault(storageError(e));
   }, childStartTicks);
   /** runId → its process-group journal (group_journal.ts), while the run goes on. */
   const journals = new Map<string, GroupJournal | null>();
@@ -294,14 +294,26 @@ export function createRecorder(
             removeJournal(store.logsDir, event.runId);
             return;
           }
-          await finishWithRoom(
-            store,
-            event.report,
-            // A failed or dropped record write: the report's records repair it, all of them.
-            queue.recordsIntact ? unwrittenTasks(event.report.tasks, queued) : undefined,
-            options.freeSpace,
-          );
-          journal?.close(true); // finished on record: nothing left for recovery
+          // A record or log line lost before this point (the disk filled as the last tasks
+          // ended, after the engine could still stop the run): the run is not wholly
+          // recorded, so it must not read as a success.
+          const report = firstFault
+            ? unrecordedReport(event.report, firstFault.summary)
+            : event.report;
+          try {
+            await finishWithRoom(
+              store,
+              report,
+              // A failed or dropped record write: the report's records repair it, all of them.
+              queue.recordsIntact ? unwrittenTasks(report.tasks, queued) : undefined,
+              options.freeSpace,
+              (r, e) => unrecordedReport(r, storageError(e).summary),
+            );
+          } finally {
+            // Every process group of the run has ended by its run_finished, and its work
+            // folder is the engine's to remove: nothing left for recovery, on record or not.
+            journal?.close(true);
+          }
         });
       }
     }
@@ -316,9 +328,7 @@ export function createRecorder(
       try {
         queue.throwFirstError();
       } catch (e) {
-        throw isFault(e) && !(e instanceof StorageError)
-          ? new StorageError("cannot record the run", options.storePath ?? logsDir, e)
-          : e;
+        throw isFault(e) ? storageError(e) : e;
       }
       const logError = logs.takeError();
       if (logError) throw logError;
