@@ -95,12 +95,18 @@ export async function runLoop(
         item: { value: items[index], index },
       });
       run.finishRecord(iteration, outcome);
-      if (outcome.status === "cancelled" || (outcome.status === "timed_out" && scope.reason)) {
-        continue; // stopped from outside; the loop's own outcome says so
-      }
+      // One a stop kept from starting did not run: in no count (total - count says so).
+      if (outcome.status === "cancelled" && outcome.attempts === 0) continue;
       finished++;
-      if (isFailure(outcome.status) && !spec.step.continueOnError) {
+      // One a stop ended while it ran (the loop's own timeout or one from outside: timed
+      // out, or cancelled) counts as a failed one does, as a `parallel` counts its child.
+      if (
+        (isFailure(outcome.status) || outcome.status === "cancelled") &&
+        !spec.step.continueOnError
+      ) {
         failures++;
+        // The loop's error names the stop then, not this iteration.
+        if (scope.reason !== null) continue;
         if (!firstFailure) {
           firstFailure = iteration;
           firstState = outcome.status === "timed_out" ? "timed out" : "failed";

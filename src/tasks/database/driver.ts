@@ -23,6 +23,14 @@ export interface DbSession {
    *   (PostgreSQL's extended protocol refuses it; SQLite's unread tail is checked).
    */
   query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs one statement as {@link query} does, but hands its rows to `visit` one at a
+   * time as they are read instead of holding them all, so memory does not grow with the
+   * result (SQLite steps the statement; PostgreSQL's rows are taken as they come off the
+   * connection). Resolves to the number of rows (0 for a statement that returns none).
+   * @throws as {@link query}; what `visit` throws, after the statement has ended.
+   */
+  eachRow(sql: string, params: unknown[], visit: (row: Row) => void): Promise<number>;
   /** The driver's n-th (1-based) parameter: `$1` for PostgreSQL, `?1` for SQLite. */
   placeholder(n: number): string;
   /**

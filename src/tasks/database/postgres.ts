@@ -96,6 +96,28 @@ class PostgresSession implements DbSession {
     return [...(rows as Row[])];
   }
 
+  async eachRow(text: string, params: unknown[], visit: (row: Row) => void): Promise<number> {
+    // `forEach`: the library hands each row over as it parses it off the connection and
+    // keeps none, so memory does not grow with the result (no Result array of every
+    // row). The extended protocol, as in query.
+    let count = 0;
+    let failure: { error: unknown } | null = null;
+    const options = { simple: false } as postgres.UnsafeQueryOptions;
+    const pending = this.#current.unsafe(text, params as never[], options).forEach((row) => {
+      // A throw here would be thrown inside the library's socket reader: kept for after.
+      if (failure) return;
+      try {
+        count++;
+        visit(row as Row);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    await this.#run(pending as unknown as Pending);
+    if (failure) throw (failure as { error: unknown }).error;
+    return count;
+  }
+
   async transaction<T>(body: () => Promise<T>): Promise<T> {
     const outer = this.#current;
     try {

@@ -30,7 +30,7 @@ export interface QueryResult {
 
 /**
  * Runs one statement, its placeholders bound to `params` in order, and shapes its rows
- * (see the module's caps).
+ * (see the module's caps), reading them one at a time ({@link DbSession.eachRow}).
  */
 export async function runQuery(
   db: DbSession,
@@ -43,18 +43,27 @@ export async function runQuery(
   if (hasSecondStatement(sql, db.dialect)) {
     throw new Error(ownText("`query` holds more than one statement: put a script in `file`"));
   }
-  const rows = await db.query(sql, params);
+  // Rows are stepped through, not gathered: the first ones are kept (up to the caps),
+  // the rest only counted, so a query of millions of rows takes the memory of a few.
   const lines: string[] = [];
   let bytes = 2; // the brackets
-  for (const row of rows) {
-    if (lines.length === MAX_ROWS) break;
+  let full = false;
+  const rowCount = await db.eachRow(sql, params, (row) => {
+    if (full) return;
+    if (lines.length === MAX_ROWS) {
+      full = true;
+      return;
+    }
     const line = rowJson(row);
     const size = new TextEncoder().encode(line).length + (lines.length > 0 ? 1 : 0);
-    if (bytes + size > MAX_ROWS_BYTES) break;
+    if (bytes + size > MAX_ROWS_BYTES) {
+      full = true;
+      return;
+    }
     bytes += size;
     lines.push(line);
-  }
-  return { rows: `[${lines.join(",")}]`, rowCount: rows.length, kept: lines.length, lines };
+  });
+  return { rows: `[${lines.join(",")}]`, rowCount, kept: lines.length, lines };
 }
 
 /**

@@ -66,6 +66,21 @@ class SqliteSession implements DbSession {
   }
 
   query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const rows: Row[] = [];
+    this.#each(sql, params, (row) => rows.push(row));
+    return Promise.resolve(rows);
+  }
+
+  eachRow(sql: string, params: unknown[], visit: (row: Row) => void): Promise<number> {
+    return Promise.resolve(this.#each(sql, params, visit));
+  }
+
+  /**
+   * Runs one statement, stepping it (`iterate`, not `all`): one row at a time is read,
+   * handed to `visit` and left behind, so a result of millions of rows takes no more
+   * memory than one. Returns the number of rows.
+   */
+  #each(sql: string, params: unknown[], visit: (row: Row) => void): number {
     this.#check();
     // SQLite prepares no statement from such a text, and reading a missing statement's
     // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
@@ -79,17 +94,19 @@ class SqliteSession implements DbSession {
     // A statement that returns no columns (INSERT without RETURNING) is run, not read.
     if (statement.columns().length === 0) {
       statement.run(...(params as never[]));
-      return Promise.resolve([]);
+      return 0;
     }
-    const rows = statement.all(...(params as never[])) as Row[];
-    for (const row of rows) {
+    let count = 0;
+    for (const row of statement.iterate(...(params as never[])) as Iterable<Row>) {
       for (const [key, value] of Object.entries(row)) {
         if (typeof value === "bigint" && Number.isSafeInteger(Number(value))) {
           row[key] = Number(value);
         }
       }
+      count++;
+      visit(row);
     }
-    return Promise.resolve(rows);
+    return count;
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {
