@@ -177,3 +177,39 @@ Deno.test("a run with a 100 KB param, a 200 KB task name, the longest name and a
   const longLogs = await weft(["logs", run.id, longId], { env });
   assert.equal(longLogs.stdout, "from-the-long-id\n");
 });
+
+Deno.test("kill -9 of weft run: a task that never started is not a failed run of it in metrics", async () => {
+  const home = testTempDir("home-");
+  const out = testTempDir("out-");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: weftArgs(["run", `${FIXTURES}never_started.yml`, "-q", "-p", `out=${out}`]),
+    env: weftEnv({ WEFT_HOME: home }),
+    clearEnv: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const pid = Number(await waitForFile(`${out}/long.pid`));
+  try {
+    child.kill("SIGKILL");
+    await child.status;
+    const metrics = await weft(["metrics", "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(metrics.code, 0, metrics.stderr);
+    const report = JSON.parse(metrics.stdout);
+    const [workflow] = report.workflows;
+    const byId = Object.fromEntries(
+      workflow.tasks.map((t: { id: string; runs: number; failures: number }) => [t.id, t]),
+    );
+    // `long` ran and was interrupted: one failed run; `after` never started: no run at all.
+    assert.deepEqual([byId.long.runs, byId.long.failures], [1, 1]);
+    assert.deepEqual([byId.after.runs, byId.after.failures], [0, 0]);
+    assert.equal(byId.after.successRateText, "n/a");
+    // Its record still says what happened to it.
+    const status = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
+    const tasks = JSON.parse(status.stdout).tasks as { id: string; status: string }[];
+    assert.equal(tasks.find((t) => t.id === "after")?.status, "interrupted");
+  } finally {
+    try {
+      Deno.kill(-pid, "SIGKILL");
+    } catch { /* ended by recovery, as expected */ }
+  }
+});

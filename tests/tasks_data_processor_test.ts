@@ -17,26 +17,30 @@ function copyFixtures(): string {
   return testTempCopy(FIXTURES, "dp-");
 }
 
-Deno.test("matchFiles: files only, sorted, ** descends, ../ and glob characters in the folder", () => {
+Deno.test("matchFiles: files only, sorted, ** descends, ../ and glob characters in the folder", async () => {
   const dir = copyFixtures();
-  assert.deepEqual(matchFiles(dir, "data/*"), [`${dir}/data/a.csv`, `${dir}/data/b.csv`]);
-  assert.deepEqual(matchFiles(dir, "data/**/*.csv"), [
+  assert.deepEqual(await matchFiles(dir, "data/*"), [`${dir}/data/a.csv`, `${dir}/data/b.csv`]);
+  assert.deepEqual(await matchFiles(dir, "data/**/*.csv"), [
     `${dir}/data/a.csv`,
     `${dir}/data/b.csv`,
     `${dir}/data/nested/n.csv`,
   ]);
-  assert.deepEqual(matchFiles(dir, "data/nested/../[b].csv"), [`${dir}/data/b.csv`]);
-  assert.deepEqual(matchFiles(`${dir}/data/nested`, "../../data/a.*"), [`${dir}/data/a.csv`]);
-  assert.deepEqual(matchFiles("/", `${dir}/data/{a,b}.csv`), [
+  assert.deepEqual(await matchFiles(dir, "data/nested/../[b].csv"), [`${dir}/data/b.csv`]);
+  assert.deepEqual(await matchFiles(`${dir}/data/nested`, "../../data/a.*"), [`${dir}/data/a.csv`]);
+  assert.deepEqual(await matchFiles("/", `${dir}/data/{a,b}.csv`), [
     `${dir}/data/a.csv`,
     `${dir}/data/b.csv`,
   ]);
-  assert.deepEqual(matchFiles(dir, "nothing/*.csv"), []);
+  assert.deepEqual(await matchFiles(dir, "nothing/*.csv"), []);
+  // Dotfiles only where the pattern names the dot (globSync's rule).
+  Deno.writeTextFileSync(`${dir}/data/.hidden.csv`, "h\n");
+  assert.deepEqual(await matchFiles(dir, "data/*.csv"), [`${dir}/data/a.csv`, `${dir}/data/b.csv`]);
+  assert.deepEqual(await matchFiles(dir, "data/.*.csv"), [`${dir}/data/.hidden.csv`]);
   // A workflow folder named like a glob: its name is a name, not a pattern.
   const odd = `${dir}/[x]`;
   Deno.mkdirSync(`${odd}/data`, { recursive: true });
   Deno.writeTextFileSync(`${odd}/data/c.csv`, "c\n");
-  assert.deepEqual(matchFiles(odd, "data/*.csv"), [`${odd}/data/c.csv`]);
+  assert.deepEqual(await matchFiles(odd, "data/*.csv"), [`${odd}/data/c.csv`]);
 });
 
 Deno.test("data_processor: shell, python and javascript processors write their outputs", async () => {

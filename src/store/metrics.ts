@@ -3,7 +3,8 @@
  * many succeeded and failed, the success rate, and mean/p50/p95 durations. Computed
  * from run records and their task summaries only — never from log files. Interrupted
  * runs and tasks (weft died) count as failures but not in durations: how long they
- * would have lasted is unknown (and records of earlier versions hold bogus ones).
+ * would have lasted is unknown (and records of earlier versions hold bogus ones); a task
+ * interrupted before its first attempt is not counted at all (it never ran).
  * @module
  */
 import type { TaskState } from "../engine/events.ts";
@@ -135,6 +136,8 @@ export function computeMetrics(runs: MetricsRun[], since: Date | null = null): M
     for (const task of tasks) {
       let tally = entry.tasks.get(task.id);
       if (!tally) entry.tasks.set(task.id, tally = new Tally());
+      // Interrupted before its first attempt: no run of it took place (tester12 F5).
+      if (task.neverStarted) continue;
       tally.add(task.status, task.durationMs);
     }
   }

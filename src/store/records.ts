@@ -105,6 +105,7 @@ export function summarize(tasks: TaskRecord[]): TaskSummary[] {
     status: t.status,
     durationMs: t.durationMs,
     callback: t.callback,
+    ...(t.status === "interrupted" && t.attempts === 0 ? { neverStarted: true as const } : {}),
   }));
 }
 

@@ -20,6 +20,12 @@ export interface TaskSummary {
   status: TaskState;
   durationMs: number | null;
   callback: boolean;
+  /**
+   * Present (true) for a task interrupted before its first attempt (weft died or stopped
+   * the run first): not a run of that task, so `weft metrics` leaves it out. Absent in
+   * records written before it existed (they count it as a failure).
+   */
+  neverStarted?: true;
 }
 
 /** A run as stored: what was known at its start plus how it ended. */

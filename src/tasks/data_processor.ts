@@ -3,7 +3,8 @@
  * (`javascript`, `python` or `shell`) that writes one output file.
  *
  * - `input.path` is a glob (`data/*.json`, `logs/**\/*.txt`, `{a,b}.csv`), relative to
- *   the workflow file, matched by node:fs globSync; only files count (not folders), in
+ *   the workflow file, matched by node:fs globSync in a worker (glob_worker.ts: weft's
+ *   thread stays free, the task's timeout ends it); only files count (not folders), in
  *   sorted order; the output file itself is never an input. No match fails the task
  *   unless `input.allow_empty: true`.
  * - The processor gets the matched absolute paths as arguments (after its own `args`;
@@ -14,7 +15,6 @@
  *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
  * @module
  */
-import type * as NodeFs from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, resolve } from "node:path";
 import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
@@ -25,7 +25,7 @@ import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
-import { nodeBuiltin } from "../path.ts";
+import { GlobAbortedError, globFiles } from "./glob_worker.ts";
 
 /** What the data_processor runner reads from its task. */
 export interface DataProcessorConfig {
@@ -48,8 +48,9 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
     const pattern = pathField(ctx, "input.path", task.input.path, true);
     let inputs: string[];
     try {
-      inputs = matchFiles(base, pattern).filter((path) => path !== output);
+      inputs = (await matchFiles(base, pattern, ctx.signal)).filter((path) => path !== output);
     } catch (error) {
+      if (error instanceof GlobAbortedError) return failed(ownText(error.message));
       return failed(`input ${quoteData(JSON.stringify(pattern))}: ${messageOf(error)}`);
     }
     if (inputs.length === 0 && task.input.allow_empty !== true) {
@@ -137,19 +138,19 @@ const LIST_PREFIX = "unset WEFT_INPUT_LIST_ONLY; set -f; IFS='\n'; " +
  * The files `pattern` matches under `base`, as absolute paths, sorted (folders left out).
  * The pattern is matched relative to `base` (so glob characters in the folder's own name
  * are not read as a glob); its leading `../` steps move `base` up, as globSync does not
- * follow them. An absolute pattern is matched as it is.
+ * follow them. An absolute pattern is matched as it is. Matched in a worker
+ * (glob_worker.ts), as a short glob can take minutes; rejects with GlobAbortedError
+ * once `signal` aborts.
  */
-export function matchFiles(base: string, pattern: string): string[] {
-  // node:fs on first use (issue 12 §3): only tasks with input files need it.
-  const { globSync } = nodeBuiltin<typeof NodeFs>("node:fs");
-  if (isAbsolute(pattern)) return globSync(pattern).filter(isFile).sort();
+export function matchFiles(base: string, pattern: string, signal?: AbortSignal): Promise<string[]> {
+  if (isAbsolute(pattern)) return globFiles(pattern, undefined, signal);
   let dir = base;
   let rest = normalize(pattern);
   while (rest.startsWith("../")) {
     dir = dirname(dir);
     rest = rest.slice(3);
   }
-  return globSync(rest, { cwd: dir }).map((path) => resolve(dir, path)).filter(isFile).sort();
+  return globFiles(rest, dir, signal);
 }
 
 function runProcessor(
