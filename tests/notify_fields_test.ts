@@ -286,14 +286,17 @@ Deno.test("webhookUrlSecrets: the URL, its path (with the query) and a token-lon
       "xoxbSecretPart77",
     ],
   );
-  // A short last segment is a word, not a token: only the path is.
+  // A short last segment is a word, not a token: only the path is (and the value of a
+  // query parameter named like a credential, as in any URL).
   assert.deepEqual(webhookUrlSecrets("https://x.example/api/events?key=k123"), [
     "https://x.example/api/events?key=k123",
+    "k123",
     "/api/events?key=k123",
     "/api/events",
   ]);
   assert.deepEqual(webhookUrlSecrets("https://x.example/?key=k123"), [
     "https://x.example/?key=k123",
+    "k123",
     "/?key=k123",
   ]);
   assert.deepEqual(webhookUrlSecrets("not a url"), ["not a url"]);
