@@ -89,3 +89,30 @@ export function idRefs(task: RawTask, field: string): readonly IdRef[] {
   }
   return refs;
 }
+
+/** The step fields of composites, each holding one step: a conditional's branches, a loop's
+ * step, a data_processor's processor. */
+const ONE_STEP_FIELDS = ["then", "else", "task", "processor"];
+
+/**
+ * Calls `visit` for every step of the workflow with its path: each top-level task, each
+ * child of a `parallel` (at any depth), and each step inside a composite's step fields.
+ */
+export function eachStep(
+  workflow: unknown,
+  visit: (step: RawObject, path: PathSegment[]) => void,
+): void {
+  const inStep = (step: RawObject, path: PathSegment[]) => {
+    visit(step, path);
+    for (const field of ONE_STEP_FIELDS) {
+      if (isObject(step[field])) inStep(step[field] as RawObject, [...path, field]);
+    }
+  };
+  const walk = (tasks: readonly RawTask[]) => {
+    for (const task of tasks) {
+      inStep(task.data, task.path);
+      walk(parallelChildren(task));
+    }
+  };
+  walk(topLevelTasks(workflow));
+}

@@ -8,11 +8,8 @@
  */
 import type { Problem } from "../model/errors.ts";
 import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
-import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
+import { eachStep, isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-
-/** The step fields of composites, whose steps have an `environment` of their own. */
-const STEP_FIELDS = ["then", "else", "task", "processor"];
 
 const WEFT_NAMES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);
 
@@ -38,20 +35,8 @@ export function weftEnvNameProblems(data: unknown, map: SourceMap, file: string)
       });
     }
   };
-  const checkStep = (step: RawObject, path: PathSegment[]) => {
-    check(step.environment, [...path, "environment"]);
-    for (const field of STEP_FIELDS) {
-      if (isObject(step[field])) checkStep(step[field] as RawObject, [...path, field]);
-    }
-  };
   check(data.environment, ["environment"]);
   if (isObject(data.defaults)) check(data.defaults.environment, ["defaults", "environment"]);
-  const walk = (tasks: ReturnType<typeof topLevelTasks>) => {
-    for (const task of tasks) {
-      checkStep(task.data, task.path);
-      walk([...parallelChildren(task)]);
-    }
-  };
-  walk(topLevelTasks(data));
+  eachStep(data, (step, path) => check(step.environment, [...path, "environment"]));
   return problems;
 }

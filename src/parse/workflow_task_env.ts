@@ -7,11 +7,8 @@
  * @module
  */
 import type { Problem } from "../model/errors.ts";
-import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
-import type { PathSegment, SourceMap } from "./source_map.ts";
-
-/** The step fields of composites, each holding one task (a loop's, a conditional's branches). */
-const STEP_FIELDS = ["then", "else", "task"];
+import { eachStep, isObject } from "./raw.ts";
+import type { SourceMap } from "./source_map.ts";
 
 /**
  * Every `environment` key of a `workflow` task, top-level, in a `parallel` or as a
@@ -20,7 +17,7 @@ const STEP_FIELDS = ["then", "else", "task"];
 export function workflowTaskEnvProblems(data: unknown, map: SourceMap, file: string): Problem[] {
   if (!isObject(data)) return [];
   const problems: Problem[] = [];
-  const checkStep = (step: RawObject, path: PathSegment[]) => {
+  eachStep(data, (step, path) => {
     if (step.type === "workflow" && "environment" in step) {
       problems.push({
         file,
@@ -31,16 +28,6 @@ export function workflowTaskEnvProblems(data: unknown, map: SourceMap, file: str
           "or set `environment` in the called file",
       });
     }
-    for (const field of STEP_FIELDS) {
-      if (isObject(step[field])) checkStep(step[field] as RawObject, [...path, field]);
-    }
-  };
-  const walk = (tasks: ReturnType<typeof topLevelTasks>) => {
-    for (const task of tasks) {
-      checkStep(task.data, task.path);
-      walk([...parallelChildren(task)]);
-    }
-  };
-  walk(topLevelTasks(data));
+  });
   return problems;
 }
