@@ -190,6 +190,16 @@ Deno.test("kill -9 of weft run: a task that never started is not a failed run of
   }).spawn();
   const pid = Number(await waitForFile(`${out}/long.pid`));
   try {
+    // Killed once `long`'s start is on record (records are written within a few ms of
+    // the start): a kill before that leaves `long` never started too.
+    for (let tries = 0; tries < 200; tries++) {
+      const shown = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
+      const recorded = shown.code === 0 &&
+        (JSON.parse(shown.stdout).tasks as { id: string; attempts: number }[])
+          .some((t) => t.id === "long" && t.attempts > 0);
+      if (recorded) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     child.kill("SIGKILL");
     await child.status;
     const metrics = await weft(["metrics", "--json"], { env: { WEFT_HOME: home } });
