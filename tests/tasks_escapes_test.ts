@@ -30,7 +30,7 @@ if (!CHILD) {
     }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
-    assert.match(text, /ok \| 4 passed/, text);
+    assert.match(text, /ok \| 5 passed/, text);
   });
 }
 
@@ -181,3 +181,23 @@ escapeTest(
     }
   },
 );
+
+escapeTest("a task leader that exits before it is known by pid keeps its exit status", async () => {
+  // Tasks that exit at once, eight at a time: each end sweeps weft's children while other
+  // spawns are in flight, whose leaders may be zombies already. Reaping one of those
+  // there took its exit status from its own watcher (it read `exited with code null`).
+  const env = { PATH, WEFT_RUN_ID: "run-fast", WEFT_OUTPUT: "/nonexistent/out" };
+  const one = async () => {
+    const child = await spawner.spawn({ cmd: "sh", args: ["-c", "exit 7"], cwd: "/", env });
+    await Promise.all([
+      child.readOutput?.("stdout", () => {}),
+      child.readOutput?.("stderr", () => {}),
+    ]);
+    return (await child.status).code;
+  };
+  const codes: (number | null)[] = [];
+  for (let round = 0; round < 40; round++) {
+    codes.push(...await Promise.all(Array.from({ length: 8 }, one)));
+  }
+  assert.deepEqual(codes.filter((c) => c !== 7), []);
+});

@@ -77,6 +77,14 @@ const live = new Map<string, number>();
 let busy = 0;
 /** Pids of the task leaders that are running. */
 const leaders = new Set<number>();
+/**
+ * Task processes whose spawn is in flight: started, perhaps exited already, but not yet
+ * known by pid. While there is one, no zombie is reaped here: it may be that task's
+ * leader, whose exit status its own watcher (spawn_ffi.ts) must be the one to take — a
+ * zombie's environment is gone, so its mark cannot tell it apart. It waits for the
+ * next sweep.
+ */
+let starting = 0;
 
 /**
  * Makes this process a child subreaper, once, so that {@link TaskProcess.ended} finds
@@ -118,6 +126,7 @@ export class TaskProcess {
     this.#mark = markOf(env.WEFT_RUN_ID, env.WEFT_OUTPUT);
     if (env.WEFT_RUN_ID) ownRuns.add(env.WEFT_RUN_ID);
     busy++;
+    starting++;
     if (watch && reaper === undefined) {
       reaper = setInterval(() => watch && busy > 0 && reapExited(watch), 1_000);
       Deno.unrefTimer(reaper);
@@ -129,6 +138,7 @@ export class TaskProcess {
   started(pid: number): void {
     this.#pid = pid;
     leaders.add(pid);
+    starting--;
   }
 
   /** It did not start, or has ended: it counts as running no more. */
@@ -137,6 +147,7 @@ export class TaskProcess {
     this.#done = true;
     busy--;
     if (this.#pid) leaders.delete(this.#pid);
+    else starting--; // it never started
     if (this.#mark === null) return;
     const count = (live.get(this.#mark) ?? 1) - 1;
     if (count > 0) live.set(this.#mark, count);
@@ -167,7 +178,8 @@ function endLeftBehind(w: Watch): number {
     const stat = statOf(pid);
     if (stat === null || stat.session === w.session) continue;
     if (stat.state === "Z" || stat.state === "X") {
-      w.libc.waitpid(pid, null, WNOHANG); // ours to reap: nobody else waits for it
+      // Ours to reap (nobody else waits for it), unless it may be a leader not known yet.
+      if (starting === 0) w.libc.waitpid(pid, null, WNOHANG);
       continue;
     }
     const mark = markIn(pid);
@@ -186,7 +198,9 @@ function reapExited(w: Watch): void {
     if (leaders.has(pid)) continue;
     const stat = statOf(pid);
     if (stat === null || stat.session === w.session) continue;
-    if (stat.state === "Z" || stat.state === "X") w.libc.waitpid(pid, null, WNOHANG);
+    if ((stat.state === "Z" || stat.state === "X") && starting === 0) {
+      w.libc.waitpid(pid, null, WNOHANG);
+    }
   }
 }
 
