@@ -17,6 +17,10 @@ Deno.test("checkSql: a typed constant's whole literal is refused at the `${`, na
       ["SELECT DATE '${d}'", "DATE"],
       ["SELECT * FROM t WHERE at > timestamp\n  '${d}'", "timestamp"],
       ["SELECT jsonb '${d}'", "jsonb"],
+      // Types of several words: the whole name is the type (blanks made one space).
+      ["SELECT TIMESTAMP WITH TIME ZONE '${d}'", "TIMESTAMP WITH TIME ZONE"],
+      ["SELECT time  without\n  time zone '${d}'", "time without time zone"],
+      ["SELECT double precision '${d}'", "double precision"],
     ]
   ) {
     const error = checkSql(sql);
@@ -52,6 +56,8 @@ Deno.test("renderSql: whole literals after other words, casts and E'…' are sti
         "SELECT x FROM t WHERE a LIKE $1 OR b = t.date",
       ],
       ["SELECT CASE WHEN a THEN '${d}' ELSE 'x' END", "SELECT CASE WHEN a THEN $1 ELSE 'x' END"],
+      // `zone` alone (a column) is no type.
+      ["SELECT * FROM t WHERE zone = '${d}'", "SELECT * FROM t WHERE zone = $1"],
       [
         "SELECT * FROM t WHERE AND_X = 'a' AND b = '${d}'",
         "SELECT * FROM t WHERE AND_X = 'a' AND b = $1",

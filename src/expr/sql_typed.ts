@@ -22,6 +22,10 @@ const TYPE_NAMES: ReadonlySet<string> = new Set([
   "xml", "inet", "cidr", "macaddr", "point", "tsquery", "tsvector",
 ]);
 
+/** PostgreSQL's type names of several words, as the last words before the quote. */
+const MULTI_WORD_TYPE =
+  /(?<![\w$.])((?:timestamp|time)\s+with(?:out)?\s+time\s+zone|double\s+precision|(?:character|bit)\s+varying)\s+$/i;
+
 /** A typed literal a whole-literal `${...}` would break: what to say and what to write. */
 export interface TypedLiteral {
   message: string;
@@ -50,9 +54,12 @@ export function typedLiteral(code: string): TypedLiteral | undefined {
       hint,
     };
   }
-  // A whole word (not `t.date`, a column) and blanks, then the quote.
-  const word = /(?<![\w$.])([A-Za-z_][\w$]*)\s+$/.exec(code)?.[1];
-  if (word === undefined || !TYPE_NAMES.has(word.toLowerCase())) return undefined;
+  // A type of several words (`TIMESTAMP WITH TIME ZONE '…'`), or a whole word (not
+  // `t.date`, a column), and blanks, then the quote.
+  const word = MULTI_WORD_TYPE.exec(code)?.[1].replace(/\s+/g, " ") ??
+    /(?<![\w$.])([A-Za-z_][\w$]*)\s+$/.exec(code)?.[1];
+  if (word === undefined) return undefined;
+  if (!word.includes(" ") && !TYPE_NAMES.has(word.toLowerCase())) return undefined;
   return {
     message: `a \`\${...}\` cannot be the whole of the typed literal ${word} '…': its quotes ` +
       `would go and leave ${word} before a parameter, which no database reads`,
