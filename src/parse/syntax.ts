@@ -19,6 +19,7 @@ import type { SourceFormat } from "./read.ts";
 import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
 import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from "./nesting.ts";
 import { lfBreaks } from "./lines.ts";
+import { yamlTagProblems } from "./yaml_tags.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { jsonWrittenScalars, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
@@ -142,6 +143,11 @@ function parseYaml(text: string, file: string): ParsedSource {
   if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file) };
   const problems = duplicateKeys(doc, map, file);
+  // A tag needs a `!`: most files have none, and no walk for them.
+  if (text.includes("!")) {
+    const tags = yamlTagProblems(doc, text, map, file);
+    if (tags.length > 0) return { problems: [...problems, ...tags] };
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 1000 });
