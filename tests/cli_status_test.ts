@@ -4,6 +4,7 @@ import { fakeRunId } from "./fixtures/history/events.ts";
 import { seed, tempHome, weft } from "./fixtures/history/cli.ts";
 import { FIXTURES, weft as weftCli } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { cutNames } from "../src/cli/status.ts";
 
 Deno.test("weft status --json: the run report plus host, pid, resumedFrom, file", async () => {
   const { home, cleanup } = await tempHome();
@@ -179,4 +180,24 @@ Deno.test("weft status: a long param value (a file_change run's 1,000 paths) is 
   const json = JSON.parse((await weft(["status", id, "--json", "--home", home])).stdout);
   assert.equal(json.params.changed_files, paths);
   await cleanup();
+});
+
+Deno.test("cutNames: the first five names, then how many more", () => {
+  assert.equal(cutNames(["a", "b"]), "a, b");
+  assert.equal(cutNames(["a", "b", "c", "d", "e"]), "a, b, c, d, e");
+  const many = Array.from({ length: 4304 }, (_, i) => `key_${i + 697}`);
+  assert.equal(cutNames(many), "key_697, key_698, key_699, key_700, key_701 and 4,299 more");
+});
+
+Deno.test("weft status: a task with thousands of cut outputs keeps its row one short line", async () => {
+  const home = testTempDir("home-");
+  const file = new URL("./fixtures/status/many_outputs.yml", import.meta.url).pathname;
+  const run = await weftCli(["run", file], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const status = await weftCli(["status"], { env: { WEFT_HOME: home } });
+  assert.equal(status.code, 0, status.stderr);
+  const row = status.stdout.split("\n").find((line) => /^\s*t\s/.test(line));
+  assert.ok(row, status.stdout);
+  assert.match(row, /\(outputs cut: (key_\d+, ){4}key_\d+ and [\d,]+ more\)/);
+  assert.ok(row.length < 300, `${row.length} characters`);
 });

@@ -231,7 +231,7 @@ function finishedLine(run: RunRecord): string {
 
 function taskRow(task: TaskRecord, truncated?: string[]): string[] {
   const reason = [task.reason ?? "", task.error ?? ""].filter(Boolean).join(": ");
-  const note = truncated?.length ? ` (outputs cut: ${truncated.join(", ")})` : "";
+  const note = truncated?.length ? ` (outputs cut: ${cutNames(truncated)})` : "";
   return [
     task.callback ? `${task.id} (callback)` : task.id,
     task.status,
@@ -240,4 +240,14 @@ function taskRow(task: TaskRecord, truncated?: string[]): string[] {
     String(task.attempts),
     terminalSafe((reason.split("\n")[0] + note).trim(), false) || "-",
   ];
+}
+
+/** Names of cut outputs shown in a task's row: the first few, then how many more. */
+const CUT_NAMES_SHOWN = 5;
+
+/** `a, b, c` or, past {@link CUT_NAMES_SHOWN}, `a, b, c, d, e and 4,299 more`: a row stays one line. */
+export function cutNames(names: readonly string[]): string {
+  if (names.length <= CUT_NAMES_SHOWN) return names.join(", ");
+  const more = (names.length - CUT_NAMES_SHOWN).toLocaleString("en-US");
+  return `${names.slice(0, CUT_NAMES_SHOWN).join(", ")} and ${more} more`;
 }
