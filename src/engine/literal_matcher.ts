@@ -100,13 +100,7 @@ export class LiteralMatcher {
       this.#pattern.lastIndex = 0;
       if (!any) return text;
     }
-    let result = "";
-    let last = 0;
-    for (const span of this.spans(text)) {
-      result += text.slice(last, span.index) + replacement;
-      last = span.end;
-    }
-    return last === 0 ? text : result + text.slice(last);
+    return replaceSpans(text, this.spans(text), replacement);
   }
 
   /**
@@ -176,4 +170,23 @@ export class LiteralMatcher {
       from = overlapping ? match.index + 1 : match.index + match.text.length;
     }
   }
+}
+
+/**
+ * `text` with each of `spans` (left to right, not overlapping: as
+ * {@link LiteralMatcher.spans} gives them) replaced by `replacement`; `text` itself when
+ * there is none.
+ */
+export function replaceSpans(
+  text: string,
+  spans: Iterable<{ index: number; end: number }>,
+  replacement: string,
+): string {
+  let result = "";
+  let last = 0;
+  for (const span of spans) {
+    result += text.slice(last, span.index) + replacement;
+    last = span.end;
+  }
+  return last === 0 ? text : result + text.slice(last);
 }

@@ -12,7 +12,7 @@
  * @module
  */
 import { MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
-import { LiteralMatcher } from "./literal_matcher.ts";
+import { LiteralMatcher, replaceSpans } from "./literal_matcher.ts";
 import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./shown_text.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
@@ -236,13 +236,7 @@ export class Secrets {
     ) {
       return this.#matcher().replaceAll(text, MASK);
     }
-    let result = "";
-    let last = 0;
-    for (const span of this.#spans(text)) {
-      result += text.slice(last, span.index) + MASK;
-      last = span.end;
-    }
-    return last === 0 ? text : result + text.slice(last);
+    return replaceSpans(text, this.#spans(text), MASK);
   }
 
   /**
@@ -314,17 +308,14 @@ export class Secrets {
     }
     const ids = [...this.#keeping.matches(text)];
     if (ids.length === 0) return this.mask(text);
-    let result = "";
-    let last = 0;
     let k = 0;
-    for (const span of this.#spans(text)) {
+    // Left to right: `k` moves on to the identifier that may hold each stretch.
+    const outsideIds = this.#spans(text).filter((span) => {
       while (k < ids.length && ids[k].index + ids[k].text.length <= span.index) k++;
       const id = ids[k];
-      if (id && id.index <= span.index && span.end <= id.index + id.text.length) continue;
-      result += text.slice(last, span.index) + MASK;
-      last = span.end;
-    }
-    return last === 0 ? text : result + text.slice(last);
+      return !(id && id.index <= span.index && span.end <= id.index + id.text.length);
+    });
+    return replaceSpans(text, outsideIds, MASK);
   }
 
   /** The stretches of `text` to mask, as written and as shown (shown_text.ts withShown). */
