@@ -16,11 +16,8 @@ import { compileTemplate, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
 import { valueLabel } from "./describe.ts";
-import { isObject, type RawObject, topLevelTasks } from "./raw.ts";
+import { isObject, ONE_STEP_FIELDS, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-
-/** The step fields of composites whose `environment` lies in the task layer. */
-const STEP_FIELDS = ["then", "else", "task", "processor"];
 
 /** Where a later layer sets a name: for the message and the hint. */
 interface Setter {
@@ -138,7 +135,7 @@ function collectTaskNames(task: RawObject, id: string | undefined, out: Map<stri
       }
     }
   }
-  for (const field of STEP_FIELDS) {
+  for (const field of ONE_STEP_FIELDS) {
     if (isObject(task[field])) collectTaskNames(task[field] as RawObject, id, out);
   }
   if (task.type === "parallel" && Array.isArray(task.tasks)) {

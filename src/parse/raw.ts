@@ -90,9 +90,11 @@ export function idRefs(task: RawTask, field: string): readonly IdRef[] {
   return refs;
 }
 
-/** The step fields of composites, each holding one step: a conditional's branches, a loop's
- * step, a data_processor's processor. */
-const ONE_STEP_FIELDS = ["then", "else", "task", "processor"];
+/**
+ * The step fields of composites, each holding one step: a conditional's branches, a
+ * loop's step, a data_processor's processor.
+ */
+export const ONE_STEP_FIELDS: readonly string[] = ["then", "else", "task", "processor"];
 
 /**
  * Calls `visit` for every step of the workflow with its path: each top-level task, each
