@@ -66,3 +66,35 @@ export function readSmallFile(path: string): string {
   }
   return Deno.readTextFileSync(path);
 }
+
+/**
+ * The environment `pid` was exec'd with (/proc/<pid>/environ: `NAME=value` entries, each
+ * ended by a NUL), or null when it cannot be read (gone, or not ours to read).
+ */
+export function readEnviron(pid: number): string | null {
+  try {
+    return readSmallFile(`/proc/${pid}/environ`);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The value of each of `names` in the environment `pid` was exec'd with — the first
+ * entry of a name, as getenv(3) reads it — or null when it cannot be read.
+ */
+export function environValues(
+  pid: number,
+  names: readonly string[],
+): Map<string, string> | null {
+  const environ = readEnviron(pid);
+  if (environ === null) return null;
+  const found = new Map<string, string>();
+  for (const entry of environ.split("\0")) {
+    const eq = entry.indexOf("=");
+    if (eq <= 0) continue;
+    const name = entry.slice(0, eq);
+    if (!found.has(name) && names.includes(name)) found.set(name, entry.slice(eq + 1));
+  }
+  return found;
+}

@@ -3,7 +3,7 @@
  * of the file, "absent" for a pid nobody has, a command name with spaces and parentheses.
  */
 import assert from "node:assert/strict";
-import { parseProcStat, readProcStat } from "../src/proc.ts";
+import { environValues, parseProcStat, readProcStat } from "../src/proc.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const linux = Deno.build.os === "linux";
@@ -52,5 +52,31 @@ Deno.test({
       child.kill("SIGKILL");
       await child.status;
     }
+  },
+});
+
+Deno.test({
+  name: "proc: environValues gives the value of each name asked for, null for nobody",
+  ignore: !linux,
+  fn: async () => {
+    // `env -i` execs sleep with only these (an empty value is a value; W_C is none).
+    const child = new Deno.Command("env", {
+      args: ["-i", "W_A=first", "W_B=", "OTHER=x", "sleep", "30"],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      let found: Map<string, string> | null = null;
+      // Until env has exec'd sleep with its new environment.
+      for (let i = 0; i < 100 && !found?.has("W_A"); i++) {
+        found = environValues(child.pid, ["W_A", "W_B", "W_C"]);
+        if (!found?.has("W_A")) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.deepEqual(found && [...found], [["W_A", "first"], ["W_B", ""]]);
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+    assert.equal(environValues(2 ** 22 + 12345, ["W_A"]), null);
   },
 });

@@ -13,17 +13,12 @@
  * @module
  */
 import type { GroupRef } from "./process_groups.ts";
-import { type ProcStat, readProcStat, readSmallFile } from "../proc.ts";
+import { environValues, type ProcStat, readEnviron, readProcStat } from "../proc.ts";
 
 /** Whether the environment of `pid` holds exactly `WEFT_RUN_ID=<runId>`; false when unreadable. */
 function environNamesRun(pid: number, runId: string): boolean {
-  let environ: string;
-  try {
-    environ = readSmallFile(`/proc/${pid}/environ`);
-  } catch {
-    return false; // gone, or not ours to read
-  }
-  return `\0${environ}`.includes(`\0WEFT_RUN_ID=${runId}\0`);
+  const environ = readEnviron(pid); // null: gone, or not ours to read
+  return environ !== null && `\0${environ}`.includes(`\0WEFT_RUN_ID=${runId}\0`);
 }
 
 /**
@@ -31,17 +26,7 @@ function environNamesRun(pid: number, runId: string): boolean {
  * getenv(3) reads it), or null when it has none or it cannot be read (gone, not ours).
  */
 export function environValue(pid: number, name: string): string | null {
-  let environ: string;
-  try {
-    environ = readSmallFile(`/proc/${pid}/environ`);
-  } catch {
-    return null;
-  }
-  const prefix = `${name}=`;
-  for (const entry of environ.split("\0")) {
-    if (entry.startsWith(prefix)) return entry.slice(prefix.length);
-  }
-  return null;
+  return environValues(pid, [name])?.get(name) ?? null;
 }
 
 /**

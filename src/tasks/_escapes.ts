@@ -34,7 +34,7 @@
  * @module
  */
 import { declareLibc, declareLibcOnce } from "../libc.ts";
-import { type ProcStat, readProcStat } from "../proc.ts";
+import { environValues, type ProcStat, readProcStat } from "../proc.ts";
 
 /** How long the end of the last task process waits for what it ended to be gone, in ms. */
 export const SETTLE_MS = 2_000;
@@ -251,21 +251,12 @@ function markOf(run: string | undefined, output: string | undefined): string | n
 
 /** The attempt mark in the environment `pid` was exec'd with; null when none or unreadable. */
 function markIn(pid: number): string | null {
-  let environ: string;
-  try {
-    environ = decoder.decode(Deno.readFileSync(`/proc/${pid}/environ`));
-  } catch {
-    return null;
-  }
-  let run: string | undefined;
-  let output: string | undefined;
-  for (const entry of environ.split("\0")) {
-    // The first of a name counts, as getenv(3) reads it.
-    if (run === undefined && entry.startsWith("WEFT_RUN_ID=")) run = entry.slice(12);
-    else if (output === undefined && entry.startsWith("WEFT_OUTPUT=")) output = entry.slice(12);
-  }
-  return markOf(run, output);
+  const found = environValues(pid, MARK_NAMES);
+  return found && markOf(found.get("WEFT_RUN_ID"), found.get("WEFT_OUTPUT"));
 }
+
+/** The variables an attempt's mark is made of (see {@link markOf}). */
+const MARK_NAMES = ["WEFT_RUN_ID", "WEFT_OUTPUT"];
 
 /** A process's stat (../proc.ts); null when it is gone or cannot be read. */
 function statOf(pid: number): ProcStat | null {
