@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { RunReport } from "../src/engine/events.ts";
 import { MAX_ROWS, MAX_ROWS_BYTES, runQuery } from "../src/tasks/database/query.ts";
-import { reportTask, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { reportTask, startWeft, weft } from "./_run_cli.ts";
 import { startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
 import { withSession } from "./_db_session.ts";
@@ -69,26 +69,16 @@ async function runHeld(connection: string, query: string) {
     ].join("\n"),
   );
   const home = join(dir, "home");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(["run", file, "--json"]),
-    env: weftEnv({ WEFT_HOME: home }),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new Response(child.stdout).text();
-  const stderr = new Response(child.stderr).text();
+  const run = startWeft(["run", file, "--json"], { WEFT_HOME: home });
   let ended = false;
-  const status = child.status.then((s) => (ended = true, s));
+  void run.child.status.then(() => ended = true);
   // A failed query never starts `hold`: then the run ends and the checks below say why.
   while (!exists(ready) && !ended) await new Promise((r) => setTimeout(r, 50));
-  const peak = ended ? 0 : peakKiB(child.pid);
+  const peak = ended ? 0 : peakKiB(run.child.pid);
   Deno.writeTextFileSync(go, "");
-  const { code } = await status;
-  const err = await stderr;
-  assert.equal(code, 0, err);
-  const report = JSON.parse(await stdout) as RunReport;
+  const { code, stdout, stderr } = await run.finish();
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
   return { peak, report, home };
 }
 
