@@ -3,6 +3,7 @@
  * setsid and detached fallbacks) and spawn_ffi_test.ts (posix_spawn through FFI).
  * @module
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import type { ProcessSpawner } from "../src/tasks/types.ts";
 import { forEachByteLine, lineText } from "../src/tasks/byte_lines.ts";
@@ -151,7 +152,7 @@ export function defineTests(
   });
 
   test("programs are found in the child's PATH; a relative path resolves against cwd", async () => {
-    const dir = await Deno.makeTempDir();
+    const dir = testTempDir();
     await Deno.writeTextFile(`${dir}/hello`, "#!/bin/sh\necho hello from $0\n", { mode: 0o755 });
     for (
       const [cmd, env] of [["hello", { PATH: `${dir}:${PATH}` }], ["./hello", { PATH }]] as const
@@ -173,7 +174,7 @@ export function defineTests(
   });
 
   test("a program that exists but cannot be executed fails with PermissionDenied", async () => {
-    const dir = await Deno.makeTempDir();
+    const dir = testTempDir();
     await Deno.writeTextFile(`${dir}/plain`, "#!/bin/sh\necho never\n", { mode: 0o644 });
     for (const cmd of [`${dir}/plain`, "./plain", dir]) {
       await assert.rejects(

@@ -3,6 +3,7 @@
  * and `node:buffer` (as `yaml` does) runs without node:module being loaded, with the
  * same values as the real modules; any other require still goes through node:module.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { packSplitBundle } from "../scripts/_bundle_pack.ts";
 
@@ -12,7 +13,7 @@ export { __require };
 `;
 
 async function runPacked(chunks: Record<string, string>): Promise<{ out: string; packed: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-pack-test-" });
+  const dir = testTempDir("weft-pack-test-");
   try {
     await Deno.mkdir(`${dir}/split`);
     for (const [name, code] of Object.entries(chunks)) {
@@ -76,7 +77,7 @@ console.log(typeof __require("node:os").cpus);
 });
 
 Deno.test("bundle pack: a cached chunk cut short, emptied or replaced by a link is rewritten, never run", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft-pack-test-" });
+  const dir = testTempDir("weft-pack-test-");
   try {
     await Deno.mkdir(`${dir}/split`);
     // The dependency's last line defines what the entry prints: cut short, it would

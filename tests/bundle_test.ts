@@ -8,6 +8,7 @@
  * run time fails this. With DENORT_BIN set, the same suite runs against the compiled
  * binary (`deno compile` for the host).
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
@@ -30,7 +31,7 @@ async function exec(cmd: string, args: string[], cwd: string, env: Record<string
 
 /** Builds with scripts/build.ts into a fresh folder; returns the file written. */
 async function build(args: string[], name: string): Promise<string> {
-  const out = await Deno.makeTempDir({ prefix: "weft-build-" });
+  const out = testTempDir("weft-build-");
   const file = join(out, name);
   const r = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}scripts/build.ts`, ...args, "--output", file],
@@ -48,7 +49,7 @@ async function isolated(file: string, command: (copy: string) => string[]): Prom
   dir: string;
   cleanup: () => Promise<void>;
 }> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-smoke-" });
+  const dir = testTempDir("weft-smoke-");
   assert.ok(!dir.startsWith(root), "the smoke folder is outside the repository");
   const copy = join(dir, file.slice(file.lastIndexOf("/") + 1));
   await Deno.copyFile(file, copy);
@@ -107,7 +108,7 @@ Deno.test({
 
 Deno.test("bundle: its parts are cached in a private folder, or run from memory where none can be made", async () => {
   const bundle = await build(["--bundle"], "weft.js");
-  const dir = await Deno.makeTempDir({ prefix: "weft-bundle-cache-" });
+  const dir = testTempDir("weft-bundle-cache-");
   try {
     await Deno.copyFile(`${root}examples/hello.yml`, `${dir}/hello.yml`);
     await Deno.writeTextFile(`${dir}/file`, "");

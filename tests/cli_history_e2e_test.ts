@@ -3,6 +3,7 @@
  * openRunHistory (what `weft run` wires in), then read back with the real CLI's
  * history, status, logs and metrics; secrets never reach WEFT_HOME; --resume.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import type { CliIO } from "../src/cli/io.ts";
 import { openRunHistory } from "../src/cli/run_history.ts";
@@ -79,7 +80,7 @@ async function* walk(dir: string): AsyncGenerator<string> {
 
 Deno.test("a real run is recorded and read back by history, status, logs and metrics", async () => {
   const { home, cleanup } = await tempHome();
-  const work = await Deno.makeTempDir();
+  const work = testTempDir();
   const env = {
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     API_TOKEN: TOKEN,

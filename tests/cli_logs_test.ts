@@ -1,4 +1,5 @@
 /** `weft logs` through the real CLI: streams, tasks, attempts, --follow. */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { follow, seed, tempHome, weft } from "./fixtures/history/cli.ts";
@@ -223,7 +224,7 @@ Deno.test("weft logs --follow: interleaved tasks keep their prefix, and headers 
 });
 
 Deno.test("logs: a 200 KB line comes back whole and exact; -v shows a marked prefix", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft-longline-" });
+  const dir = testTempDir("weft-longline-");
   const env = { WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
   const file = `${dir}/wf.json`;
   // One JSON line of 200 KB with non-ASCII text: no newline may be added inside it.
@@ -247,7 +248,7 @@ Deno.test("logs: a 200 KB line comes back whole and exact; -v shows a marked pre
 });
 
 Deno.test("logs: a long line cut by the other stream's lines is still joined whole", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft-longline-" });
+  const dir = testTempDir("weft-longline-");
   const env = { WEFT_HOME: `${dir}/home` };
   const file = `${dir}/wf.json`;
   const command = "head -c 100000 /dev/zero | tr '\\0' a; sleep 0.3; echo mid >&2; sleep 0.3; " +
@@ -264,7 +265,7 @@ Deno.test("logs: a long line cut by the other stream's lines is still joined who
 
 /** Runs a three-task workflow (a and b print, quiet prints nothing) in a fresh home. */
 async function runThree(): Promise<{ dir: string; env: Record<string, string>; id: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-missing-log-" });
+  const dir = testTempDir("weft-missing-log-");
   const env = { WEFT_HOME: `${dir}/home` };
   const file = `${dir}/wf.json`;
   const tasks = [

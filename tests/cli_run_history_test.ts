@@ -3,14 +3,19 @@
  * `finish`): retention from the workflow's `retention:` and from WEFT_HOME/config.json,
  * and a config.json that cannot be used for it, which is a warning, never the outcome.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { openStore } from "../src/store/open.ts";
 
 /** A private home and folder for one test; `cleanup` removes both. */
-async function tempDirs(): Promise<{ dir: string; home: string; cleanup: () => Promise<void> }> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_run_history_" });
-  return { dir, home: `${dir}/home`, cleanup: () => Deno.remove(dir, { recursive: true }) };
+function tempDirs(): Promise<{ dir: string; home: string; cleanup: () => Promise<void> }> {
+  const dir = testTempDir("weft_run_history_");
+  return Promise.resolve({
+    dir,
+    home: `${dir}/home`,
+    cleanup: () => Deno.remove(dir, { recursive: true }),
+  });
 }
 
 /** Writes a one-task workflow named `name` (with `extra` fields) and returns its path. */

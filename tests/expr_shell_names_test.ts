@@ -5,6 +5,7 @@
  * real bash: each form runs the payload when the value is put in its variable as is, and
  * weft refuses the value there; ordinary values still pass.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { compileTemplate, ExpressionError } from "../src/expr/mod.ts";
 
@@ -54,8 +55,8 @@ const FORMS: { template: string; refused: RegExp }[] = [
   { template: 'declare -i n; : "$${n=${v}}"', refused: /holds "\["/ },
 ];
 
-async function sandbox(): Promise<string> {
-  return await Deno.makeTempDir({ prefix: "weft_names_" });
+function sandbox(): Promise<string> {
+  return Promise.resolve(testTempDir("weft_names_"));
 }
 
 async function run(shell: string, command: string, env: Record<string, string>, cwd: string) {

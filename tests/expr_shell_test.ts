@@ -2,6 +2,7 @@
  * Shell-safe rendering, tested against real shells: every hostile value must come out
  * of the command exactly as it went in, and nothing it asks for may run.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { compileTemplate, ExpressionError, type Value } from "../src/expr/mod.ts";
 
@@ -77,7 +78,7 @@ async function assertNoMarker(dir: string, context: string): Promise<void> {
 
 /** A temp dir with a file for stray globs to match. */
 async function sandbox(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_shell_" });
+  const dir = testTempDir("weft_shell_");
   await Deno.writeTextFile(`${dir}/GLOB_BAIT.txt`, "");
   return dir;
 }

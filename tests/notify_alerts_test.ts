@@ -3,6 +3,7 @@
  * templates, firing once while a condition holds and again only after it cleared, and
  * the listing of rules with their state and last fire.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { alertScope, errorMessage } from "../src/notify/alerts.ts";
 import { compileCondition } from "../src/expr/mod.ts";
@@ -31,7 +32,7 @@ const FLOW = (url: string) =>
 
 Deno.test("alerts fire once while their condition holds, and again after it cleared", async () => {
   const hook = startHookServer();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(`${dir}/flow.json`, FLOW(hook.url));
     const validate = await weft(["validate", `${dir}/flow.json`]);
@@ -91,7 +92,7 @@ Deno.test("alerts fire once while their condition holds, and again after it clea
 });
 
 Deno.test("weft alerts: a file's rules never evaluated are listed as never run; empty history says so", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(`${dir}/flow.json`, FLOW("http://127.0.0.1:2"));
     const env = { WEFT_HOME: `${dir}/home` };

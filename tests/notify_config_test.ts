@@ -1,4 +1,5 @@
 /** Channel configuration: templates (numbers included), global config and environment fallbacks, secrets. */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { parseGlobalNotifications, resolveChannels } from "../src/notify/config.ts";
 import { WeftError } from "../src/model/errors.ts";
@@ -114,7 +115,7 @@ Deno.test("parseGlobalNotifications names the config file and the field", () => 
 });
 
 Deno.test("weft validate names an unknown channel in notifications and alerts", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,

@@ -3,6 +3,7 @@
  * without AUTH (PLAIN and LOGIN), STARTTLS and implicit TLS with a self-signed
  * certificate made by openssl, and through `weft run` with `${env.SMTP_PORT}` as port.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { sendEmail } from "../src/notify/email.ts";
 import type { EmailChannel } from "../src/notify/config.ts";
@@ -69,7 +70,7 @@ for (const method of ["PLAIN", "LOGIN"]) {
 }
 
 Deno.test("email over STARTTLS and implicit TLS with a self-signed certificate", opts, async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const tls = await selfSignedCert(dir);
   const env = { NODE_EXTRA_CA_CERTS: tls.caFile };
   const starttls = await startSmtp({ tls, auth: { user: "u", password: "pw-pw-pw" } });
@@ -93,7 +94,7 @@ Deno.test(
   opts,
   async () => {
     const smtp = await startSmtp({ auth: { user: "weft", password: "hunter2-pw" } });
-    const dir = await Deno.makeTempDir();
+    const dir = testTempDir();
     try {
       await Deno.writeTextFile(
         `${dir}/flow.yml`,

@@ -2,6 +2,7 @@
  * A failing notification never changes the run's outcome: it is tried 3 times with
  * backoff, then recorded on the run (`weft status` shows it) and printed as a warning.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { withBackoff } from "../src/notify/retry.ts";
 import { startHookServer } from "./fixtures/notify/servers.ts";
@@ -25,7 +26,7 @@ Deno.test("withBackoff: stops at the first success, else gives the last error af
 
 Deno.test("weft run: a webhook answering 500 is retried, then recorded as failed; the run still succeeds", async () => {
   const hook = startHookServer(() => 500);
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,
@@ -63,7 +64,7 @@ tasks: [{ id: t, command: "true" }]
 
 Deno.test("weft run: a webhook failing once is sent on the second try", async () => {
   const hook = startHookServer((n) => n === 1 ? 503 : 200);
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,
@@ -143,7 +144,7 @@ function silentServer() {
 
 Deno.test("weft run: Ctrl-C while a Slack URL never answers gives the notification up at once, recorded as interrupted; the exit code is the run's", async () => {
   const server = silentServer();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,

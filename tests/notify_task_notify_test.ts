@@ -1,4 +1,5 @@
 /** A task's own `notifications`: told when it ends, with its last lines; skipped tasks tell nobody. */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { startHookServer } from "./fixtures/notify/servers.ts";
 import { weft } from "./_run_cli.ts";
@@ -8,7 +9,7 @@ type Any = any;
 
 Deno.test("per-task notifications: on_failure tells slack with the task's last lines; the webhook gets the task record", async () => {
   const hook = startHookServer();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,

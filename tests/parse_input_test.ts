@@ -2,6 +2,7 @@
  * src/parse input limits: bounded reading (read.ts), encodings (encoding.ts), nesting
  * depth (nesting.ts), and YAML scalars and JSON numbers kept as written (written_text.ts).
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { checkWorkflow, parseWorkflowSource } from "../src/parse/mod.ts";
 import { MAX_INPUT_BYTES, readInput } from "../src/parse/read.ts";
@@ -70,7 +71,7 @@ Deno.test("UTF-16 and UTF-32 are recognised with or without a byte-order mark", 
 });
 
 Deno.test("a UTF-8 byte-order mark is accepted", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(`${dir}/w.yml`, "\uFEFFname: x\ntasks:\n  - id: a\n    command: x\n");
     const { problems } = await checkWorkflow("w.yml", { cwd: dir });

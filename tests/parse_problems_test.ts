@@ -3,6 +3,7 @@
  * problems is accepted without the YAML parser; every other file gets exactly the
  * problems of checkWorkflow (mod.ts).
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { WeftError } from "../src/model/errors.ts";
@@ -94,7 +95,7 @@ async function outcome(load: () => Promise<unknown>): Promise<unknown> {
 }
 
 Deno.test("loadWorkflow gives what mod.ts's loadWorkflow gives, quick path or not", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     const files: Record<string, string> = {
       "clean.json": "\uFEFF" +
@@ -147,7 +148,7 @@ Deno.test("inputPath resolves a file as node:path's join does", async () => {
 });
 
 Deno.test("readInput reads a regular file whole and refuses one over the limit", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     const file = join(dir, "w.json");
     await Deno.writeTextFile(file, json(VALID));
@@ -178,7 +179,7 @@ function large(last: Record<string, unknown>): string {
 }
 
 Deno.test("a problem late in a large JSON workflow is found at its place, as on the full path", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     const clean = join(dir, "clean.json");
     await Deno.writeTextFile(clean, large({ depends_on: ["t998", "t998"] }));

@@ -3,6 +3,7 @@
  * valid (its problems under its own path), params fit its declarations, and no
  * workflow calls itself, directly or through others (the chain at the `file:` field).
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { checkWorkflow } from "../src/parse/mod.ts";
 
@@ -58,7 +59,7 @@ Deno.test("params must be declared by the child, and its required ones given", a
 });
 
 Deno.test("a child called from two tasks has its problems reported once", async () => {
-  const dir = Deno.makeTempDirSync();
+  const dir = testTempDir();
   try {
     Deno.writeTextFileSync(
       `${dir}/twice.yml`,
@@ -77,7 +78,7 @@ Deno.test("a child called from two tasks has its problems reported once", async 
 });
 
 Deno.test("a file: with ${...} is refused (it must be checkable before running)", async () => {
-  const dir = Deno.makeTempDirSync();
+  const dir = testTempDir();
   try {
     Deno.writeTextFileSync(
       `${dir}/dyn.yml`,
@@ -94,7 +95,7 @@ Deno.test("a file: with ${...} is refused (it must be checkable before running)"
 
 /** Writes `files` (name -> text) into a new temporary folder and returns it. */
 function folderWith(files: Record<string, string>): string {
-  const dir = Deno.makeTempDirSync();
+  const dir = testTempDir();
   for (const [name, text] of Object.entries(files)) Deno.writeTextFileSync(`${dir}/${name}`, text);
   return dir;
 }

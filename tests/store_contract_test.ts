@@ -2,6 +2,7 @@
  * The RunStore contract, run against both implementations (Deno KV in a temp folder,
  * and memory): records, ordering, filters, prefix lookup, interruption, deletion, caps.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { KvRunStore } from "../src/store/kv.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
@@ -21,12 +22,12 @@ type Factory = () => Promise<{ store: RunStore; dir: string }>;
 
 const factories: Record<string, Factory> = {
   kv: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "weft_store_" });
+    const dir = testTempDir("weft_store_");
     return { store: await KvRunStore.open(`${dir}/weft.kv`, `${dir}/logs`), dir };
   },
-  memory: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "weft_mem_" });
-    return { store: new MemoryRunStore(`${dir}/logs`), dir };
+  memory: () => {
+    const dir = testTempDir("weft_mem_");
+    return Promise.resolve({ store: new MemoryRunStore(`${dir}/logs`), dir });
   },
 };
 

@@ -3,6 +3,7 @@
  * cleaned up: heartbeats (the last sign of life) and the process groups it started.
  * Run against both stores, and through the recorder from engine events.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { Heartbeats } from "../src/store/heartbeat.ts";
 import { KvRunStore } from "../src/store/kv.ts";
@@ -14,10 +15,10 @@ import { fakeRunId, pendingTask, runEvents, runInfo } from "./fixtures/history/e
 
 const stores: Record<string, () => Promise<{ store: RunStore; dir: string }>> = {
   kv: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "weft_beat_" });
+    const dir = testTempDir("weft_beat_");
     return { store: await KvRunStore.open(`${dir}/weft.kv`, `${dir}/logs`), dir };
   },
-  memory: async () => ({ store: new MemoryRunStore(), dir: await Deno.makeTempDir() }),
+  memory: () => Promise.resolve({ store: new MemoryRunStore(), dir: testTempDir() }),
 };
 
 function proc(runId: string, taskId: string, pid: number): ProcessRecord {
@@ -88,7 +89,7 @@ for (const [name, open] of Object.entries(stores)) {
 
 Deno.test("the recorder records a process from process_started to process_exited", async () => {
   const store = new MemoryRunStore();
-  const recorder = createRecorder(store, await Deno.makeTempDir());
+  const recorder = createRecorder(store, testTempDir());
   const id = fakeRunId();
   const [started] = runEvents({ id, tasks: [{ id: "a" }] });
   await recorder.listener(started);

@@ -2,6 +2,7 @@
  * Records of any size in Deno KV: key parts past 2 KiB and values past 64 KiB (params,
  * workflow and task names, task ids) are stored whole and read back whole.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import {
   CHUNK_CHARS,
@@ -99,7 +100,7 @@ Deno.test("a missing blob chunk reads as gone, not as a corrupt value", async ()
 });
 
 Deno.test("KV store: huge params, names and ids are recorded and found", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_big_" });
+  const dir = testTempDir("weft_big_");
   const store = await KvRunStore.open(`${dir}/weft.kv`, `${dir}/logs`);
   try {
     const id = fakeRunId();

@@ -4,6 +4,7 @@
  * (each write is a transaction with its fsync before the first task may start), and
  * never in one that KV refuses, whatever the task ids.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { KvRunStore } from "../src/store/kv.ts";
@@ -33,7 +34,7 @@ function countingCommits(kv: Deno.Kv): { kv: Deno.Kv; commits: () => number } {
 async function withStore(
   fn: (store: KvRunStore, commits: () => number) => Promise<void>,
 ): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_kv_io_" });
+  const dir = testTempDir("weft_kv_io_");
   const counting = countingCommits(await Deno.openKv(`${dir}/weft.kv`));
   const store = new KvRunStore(counting.kv, `${dir}/logs`);
   try {

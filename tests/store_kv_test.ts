@@ -2,6 +2,7 @@
  * Deno KV specifics: file modes, bounded reads, two processes writing one file at
  * once, and retries on "database is locked".
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { KvRunStore } from "../src/store/kv.ts";
 import { openStore } from "../src/store/open.ts";
@@ -11,9 +12,9 @@ import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 
 const WRITER = new URL("./fixtures/history/writer.ts", import.meta.url).pathname;
 
-async function tempHome(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_kv_" });
-  return `${dir}/home`;
+function tempHome(): Promise<string> {
+  const dir = testTempDir("weft_kv_");
+  return Promise.resolve(`${dir}/home`);
 }
 
 async function modeOf(path: string): Promise<number> {
@@ -76,7 +77,7 @@ function countingKv(kv: Deno.Kv): { kv: Deno.Kv; reads: () => number; reset: () 
 }
 
 Deno.test("listings read only what they return: --limit 10 of 400 runs reads ~10", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_kv_" });
+  const dir = testTempDir("weft_kv_");
   const counting = countingKv(await Deno.openKv(`${dir}/weft.kv`));
   const store = new KvRunStore(counting.kv, `${dir}/logs`);
   const recorder = createRecorder(store, `${dir}/logs`);
@@ -123,7 +124,7 @@ Deno.test("listings read only what they return: --limit 10 of 400 runs reads ~10
 });
 
 Deno.test("finishRun reads the run record again when it changed after the read made with the task writes", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_kv_" });
+  const dir = testTempDir("weft_kv_");
   const kv = await Deno.openKv(`${dir}/weft.kv`);
   const id = fakeRunId();
   let runReads = 0;

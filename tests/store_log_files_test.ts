@@ -1,4 +1,5 @@
 /** Log file names: task and run ids never reach the file system raw. */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { logFilePath, LogWriter, safeFileName } from "../src/store/log_files.ts";
 
@@ -24,7 +25,7 @@ Deno.test("odd, long and unicode ids become safe, distinct, short names", () => 
 });
 
 Deno.test("a log of a task with a hostile id lands inside the run's folder", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_logname_" });
+  const dir = testTempDir("weft_logname_");
   try {
     const writer = new LogWriter(`${dir}/logs`);
     const rel = logFilePath("r1", "../../escape", 1);
@@ -40,7 +41,7 @@ Deno.test("a log of a task with a hostile id lands inside the run's folder", asy
 });
 
 Deno.test("LogWriter.has: a file that was given a line, until it is closed", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_loghas_" });
+  const dir = testTempDir("weft_loghas_");
   try {
     const writer = new LogWriter(dir);
     const rel = logFilePath("r1", "a", 1);
@@ -55,7 +56,7 @@ Deno.test("LogWriter.has: a file that was given a line, until it is closed", asy
 });
 
 Deno.test("LogWriter: reused buffers keep many flushes of several files byte-exact", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const writer = new LogWriter(dir);
   const expected: Record<string, string> = { "r/a.1.log": "", "r/b.1.log": "" };
   const shared = new Uint8Array(200_000); // a sender's buffer, reused after each call

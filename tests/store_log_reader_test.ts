@@ -1,4 +1,5 @@
 /** Reading log files back as pieces of lines, byte-exact and resumable (store/log_reader.ts). */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { type LogCursor, type LogPiece, readLog } from "../src/store/log_reader.ts";
 import { LogWriter } from "../src/store/log_files.ts";
@@ -24,7 +25,7 @@ async function lines(path: string, from?: LogCursor) {
 }
 
 Deno.test("readLog: lines of both streams in order, a cut long line joined back", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const writer = new LogWriter(dir);
   writer.append("r/t.1.log", "stdout", "first");
   writer.append("r/t.1.log", "stdout", encode("long-"), true);
@@ -38,7 +39,7 @@ Deno.test("readLog: lines of both streams in order, a cut long line joined back"
 });
 
 Deno.test("readLog: bytes come back exactly, invalid UTF-8 and a line over many reads", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const path = `${dir}/t.log`;
   const big = new Uint8Array(300_000).fill(0x61);
   big[70_000] = 0xff; // invalid UTF-8 inside, and a read boundary (64 KiB) crossed
@@ -58,7 +59,7 @@ Deno.test("readLog: bytes come back exactly, invalid UTF-8 and a line over many 
 });
 
 Deno.test("readLog: resumes from its cursor inside a line still being written", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const path = `${dir}/t.log`;
   await Deno.writeFile(path, encode("O done\nO part"));
   const first = await lines(path);
@@ -75,7 +76,7 @@ Deno.test("readLog: resumes from its cursor inside a line still being written", 
 });
 
 Deno.test("readLog: a tag or marker cut by the end of the file is left for the next read", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const path = `${dir}/t.log`;
   await Deno.writeFile(path, encode("O a\nO"));
   const first = await lines(path);
@@ -86,7 +87,7 @@ Deno.test("readLog: a tag or marker cut by the end of the file is left for the n
 });
 
 Deno.test("readLog: a missing file reads as empty unless it must exist; untagged lines are stdout", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const none = await lines(`${dir}/none.log`);
   assert.deepEqual(none.cursor, { offset: 0, open: null });
   await assert.rejects(readLog(`${dir}/none.log`, undefined, () => {}, true), Deno.errors.NotFound);

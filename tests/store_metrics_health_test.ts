@@ -3,6 +3,7 @@
  * overall.successRate, overall.totalRuns, overall.averageDuration and tasks — checked
  * on the report and through `weft metrics --json` on a real run history.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { computeMetrics } from "../src/store/metrics.ts";
 import type { MetricsRun } from "../src/store/run_store.ts";
@@ -55,7 +56,7 @@ Deno.test("computeMetrics: the seed's overall fields and tasks keyed by id acros
 });
 
 Deno.test("weft metrics --json after real runs has the seed's health report fields", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   try {
     await Deno.writeTextFile(
       `${dir}/flow.yml`,

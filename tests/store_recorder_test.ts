@@ -2,6 +2,7 @@
  * The recorder fed with synthetic engine event sequences: log files and their format,
  * attempt records, ordering, the run record before tasks, masking, write errors.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import type { EngineEvent } from "../src/engine/events.ts";
 import { openStore } from "../src/store/open.ts";
@@ -13,7 +14,7 @@ import { readLog } from "../src/store/log_reader.ts";
 import { fakeRunId, publish, runEvents, startEvents } from "./fixtures/history/events.ts";
 
 async function withHome(fn: (home: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_rec_" });
+  const dir = testTempDir("weft_rec_");
   try {
     await fn(`${dir}/home`);
   } finally {
@@ -75,7 +76,7 @@ Deno.test("logs: one file per attempt, each line tagged O/E, size in the attempt
 
 Deno.test("a task with no output has no log file and a null logPath", async () => {
   const store = new MemoryRunStore();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   publish(recorder.listener, runEvents({ id, tasks: [{ id: "quiet" }] }));
@@ -99,7 +100,7 @@ Deno.test("run_started's write resolves before anything else is written; order i
       };
     },
   });
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(spy, dir);
   const id = fakeRunId();
   const [started, ...rest] = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
@@ -151,7 +152,7 @@ Deno.test("a failed write is reported by flush once, and later events are still 
     listState: (prefix) => store.listState(prefix),
     close: () => store.close(),
   };
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(flaky, dir);
   const id = fakeRunId();
   const events = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
@@ -248,7 +249,7 @@ Deno.test("a secret that is a common word masks data only: names, ids, statuses,
 
 Deno.test("unannounced tasks (not in run_started) are recorded after announced ones", async () => {
   const store = new MemoryRunStore();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   publish(recorder.listener, startEvents({ id, tasks: [{ id: "a" }] }));
@@ -312,7 +313,7 @@ function finishSpy(store: MemoryRunStore, fail = false): {
 Deno.test("run_finished writes only the task records the queue has not written as they are", async () => {
   const memory = new MemoryRunStore();
   const { store, finished } = finishSpy(memory);
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   const events = runEvents({
@@ -344,7 +345,7 @@ Deno.test("run_finished writes only the task records the queue has not written a
 Deno.test("after a failed record write, run_finished writes every task record again", async () => {
   const memory = new MemoryRunStore();
   const { store, finished } = finishSpy(memory, true);
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   const events = runEvents({ id, tasks: [{ id: "a" }, { id: "b" }] });
@@ -377,7 +378,7 @@ const statuses = (batch: RecordBatch) => [
 
 Deno.test("a task that starts and ends within one batch has only its final records written", async () => {
   const store = new BatchLog();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   // All queued in one turn behind run_started's write: one batch.
@@ -389,7 +390,7 @@ Deno.test("a task that starts and ends within one batch has only its final recor
 
 Deno.test("a task whose start was written before it ended keeps its running record until then", async () => {
   const store = new BatchLog();
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const recorder = createRecorder(store, dir);
   const id = fakeRunId();
   const events = runEvents({ id, tasks: [{ id: "a" }] }).slice(0, -1);

@@ -4,6 +4,7 @@
  * recycled pids are told apart; the process groups a crashed run left are ended, never
  * a stranger's.
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { openStore } from "../src/store/open.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
@@ -41,7 +42,7 @@ async function startChild(home: string, runId: string): Promise<Deno.ChildProces
 }
 
 Deno.test("a run whose process was SIGKILLed mid-task is marked interrupted, records kept", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_crash_" });
+  const dir = testTempDir("weft_crash_");
   const home = `${dir}/home`;
   const runId = fakeRunId();
   const child = await startChild(home, runId);
@@ -80,7 +81,7 @@ Deno.test("a run whose process was SIGKILLed mid-task is marked interrupted, rec
 });
 
 Deno.test("a run whose process is alive is left running", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "weft_alive_" });
+  const dir = testTempDir("weft_alive_");
   const home = `${dir}/home`;
   const runId = fakeRunId();
   const child = await startChild(home, runId);

@@ -1,4 +1,5 @@
 /** Retention: keep-days, keep-runs, per workflow and global, dry runs, logs deleted with runs. */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
@@ -11,7 +12,7 @@ const DAY = 86_400_000;
 
 /** A store with runs `daysAgo` old (alternating workflows a/b), each with a log file. */
 async function seeded(daysAgo: number[]): Promise<{ store: RunStore; ids: string[]; dir: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "weft_ret_" });
+  const dir = testTempDir("weft_ret_");
   const store = await openStore(`${dir}/home`);
   const recorder = createRecorder(store, store.logsDir);
   const ids: string[] = [];

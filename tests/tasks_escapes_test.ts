@@ -4,6 +4,7 @@
  * task that still runs is kept until that task ends (src/tasks/_escapes.ts). Real
  * processes, started through the default DenoSpawner (posix_spawn through FFI here).
  */
+import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { watchEscapes } from "../src/tasks/_escapes.ts";
@@ -48,7 +49,7 @@ function escapeTest(name: string, fn: () => Promise<void>) {
  * `$D` in it is a fresh folder; resolves once it has printed "ready".
  */
 async function task(run: string, script: string, signal?: AbortSignal) {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const env = { PATH, WEFT_RUN_ID: run, WEFT_OUTPUT: `${dir}/out`, D: dir };
   const { promise: ready, resolve } = Promise.withResolvers<void>();
   const started = await spawnWith(

@@ -64,7 +64,7 @@ Deno.test("shell: a working directory that does not exist is named in the error"
 });
 
 Deno.test("shell: a working directory that is a file is said to be one", async () => {
-  const file = `${await Deno.makeTempDir()}/flow.yml`;
+  const file = `${testTempDir()}/flow.yml`;
   Deno.writeTextFileSync(file, "");
   const { ctx } = context({ cwd: file });
   const result = await shellRunner.run({ command: "true" }, ctx);
@@ -73,7 +73,7 @@ Deno.test("shell: a working directory that is a file is said to be one", async (
 });
 
 Deno.test("shell: lines are streamed as they arrive, not at the end", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = testTempDir();
   const { ctx, lines } = context({
     cwd: dir,
     emit: (stream, bytes) => {
