@@ -1,5 +1,5 @@
 /**
- * Notification secrets through the real `weft run` (notify/config.ts webhookUrlSecrets):
+ * Notification secrets through the real `weft run` (notify/fields.ts webhookUrlSecrets):
  * a webhook URL's path holds its token, so the path and the token are masked on their
  * own too, not only the whole URL.
  */

@@ -6,7 +6,7 @@
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { sendEmail } from "../src/notify/email.ts";
-import type { EmailChannel } from "../src/notify/config.ts";
+import type { EmailChannel } from "../src/notify/channels.ts";
 import type { RunMessage } from "../src/notify/message.ts";
 import { selfSignedCert, startSmtp } from "./fixtures/notify/servers.ts";
 import { weft } from "./_run_cli.ts";

@@ -4,12 +4,8 @@
  * its work folder from it alone (no process record in the store).
  */
 import assert from "node:assert/strict";
-import {
-  GroupJournal,
-  JOURNAL_WINDOW_MS,
-  journalPath,
-  readJournal,
-} from "../src/store/group_journal.ts";
+import { GroupJournal, JOURNAL_WINDOW_MS, journalPath } from "../src/store/group_journal.ts";
+import { readJournal } from "../src/store/group_journal_read.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
 import { processesInGroup } from "./_run_cli.ts";

@@ -35,6 +35,11 @@ export interface Word {
   redirect?: boolean;
 }
 
+/** Blanks between words. */
+export const BLANK = new Set([" ", "\t"]);
+/** Characters of the operators that end a word (and, but for `<` `>`, a simple command). */
+export const OPERATOR = new Set([";", "&", "|", "<", ">", "(", ")", "\n"]);
+
 /** Appends `c` (one UTF-16 unit) to `word`'s text. */
 export function addToWord(word: Word, c: string): void {
   word.text += c;

@@ -1,7 +1,7 @@
 /**
  * One HTTP request header weft sends, checked before any byte goes out: the same rule
  * for an http task's `headers` (tasks/http_request.ts) and a webhook notification's
- * (notify/config.ts), and the rule `weft validate` applies to literal text
+ * (notify/channels.ts), and the rule `weft validate` applies to literal text
  * (parse/http_checks.ts). Leading and trailing blanks and line breaks are trimmed, as the
  * Fetch Standard normalizes header values (a token read from a file keeps no final
  * newline). What is left must be an RFC 9110 §5.5 field-value — visible ASCII, obs-text
@@ -19,7 +19,7 @@ import { addWithDecoded, percentDecoded } from "./connection.ts";
 import { quoteCut, quoteData } from "./data_text.ts";
 
 /**
- * Header names whose values are credentials (notify/config.ts masks them too): any name
+ * Header names whose values are credentials (notify/channels.ts masks them too): any name
  * containing one of the words below, and `auth` or `session` as a whole part of the
  * name (`X-Auth`, `X-Session-Id`, not `X-Author`).
  */

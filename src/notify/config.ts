@@ -5,68 +5,15 @@
  * Every string may be a `${...}` template over `env`, `params` and `workflow.name`;
  * numbers and booleans too (`port: "${env.SMTP_PORT}"`), checked once rendered. A value
  * that lands in a URL, a mail address or the subject is data there, never syntax
- * (fields.ts: URLs are built as an http task's `url` is). The environment fallbacks are
- * values, not templates: used as they are.
- * Environment fallbacks follow the seed's integration: Slack reads `SLACK_WEBHOOK_URL`,
- * SMTP reads `SMTP_HOST`, `SMTP_PORT`, `SMTP_USER`, `SMTP_PASSWORD`, `SMTP_FROM` (and
- * `SMTP_TO`, `SMTP_SECURE`).
+ * (fields.ts: URLs are built as an http task's `url` is). Each channel is built from its
+ * merged settings by channels.ts, which names the environment fallbacks (values, not
+ * templates: used as they are).
  * @module
  */
-import { compileTemplate, referencedValues, type Scope } from "../expr/mod.ts";
-import {
-  checkHttpUrl,
-  renderAddressField,
-  renderHeaderField,
-  renderUrlField,
-  webhookUrlSecrets,
-} from "./fields.ts";
+import type { Scope } from "../expr/mod.ts";
+import { type Block, buildChannel, type ResolvedChannel } from "./channels.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import {
-  CREDENTIAL,
-  credentialSecrets,
-  headerValuePlace,
-  setCheckedHeader,
-} from "../model/http_header.ts";
-import { CHANNEL_NAMES } from "../model/task.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
-
-/** A Slack incoming webhook. */
-export interface SlackChannel {
-  kind: "slack";
-  webhookUrl: string;
-  channel?: string;
-  username?: string;
-  iconEmoji?: string;
-}
-
-/** An SMTP server and the mail's envelope. */
-export interface EmailChannel {
-  kind: "email";
-  host: string;
-  /** Default 465 with `secure`, else 587. */
-  port: number;
-  /** true: TLS from the start (implicit TLS); false: STARTTLS when the server offers it. */
-  secure: boolean;
-  user?: string;
-  password?: string;
-  from: string;
-  to: string[];
-  /** A subject replacing `[weft] <workflow> <status>`. */
-  subject?: string;
-}
-
-/** A generic HTTP endpoint receiving JSON. */
-export interface WebhookChannel {
-  kind: "webhook";
-  url: string;
-  headers: Record<string, string>;
-}
-
-/** A channel ready to send to. */
-export type Channel = SlackChannel | EmailChannel | WebhookChannel;
-
-/** A channel as resolved: usable, or why not (said when something is sent to it). */
-export type ResolvedChannel = Channel | { kind: string; error: string };
 
 /** When the run's own notification goes out. */
 export interface NotifyWhen {
@@ -84,8 +31,6 @@ export interface ChannelPlan {
   /** Passwords, webhook URLs and credentials in headers: to be masked. */
   secrets: string[];
 }
-
-type Block = Record<string, unknown>;
 
 /**
  * Checks the global config's `notifications` object (`file` names it in errors).
@@ -164,159 +109,5 @@ function templateScope(input: ResolveInput): Scope {
     if (root === "params") return first === undefined ? null : input.params[first] ?? null;
     if (root === "workflow" && first === "name") return input.workflow.name;
     return null;
-  };
-}
-
-function renderValue(value: unknown, scope: Scope): unknown {
-  if (typeof value === "string") return compileTemplate(value).render(scope);
-  if (Array.isArray(value)) return value.map((v) => renderValue(v, scope));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, scope)]));
-  }
-  return value;
-}
-
-/** Renders one setting's text (a template), or reads one environment fallback as it is. */
-interface FieldText {
-  (value: unknown): string | undefined;
-  /** An environment variable's value: data, not a template. */
-  env(value: string | undefined): string | undefined;
-  /** A template rendered by `how` (fields.ts) for the setting named `field`. */
-  as(
-    how: (template: string, scope: Scope, field: string) => string,
-    value: unknown,
-    field: string,
-  ): string | undefined;
-}
-
-function fieldText(scope: Scope): FieldText {
-  const nonEmpty = (text: string | undefined) => {
-    const trimmed = text?.trim();
-    return trimmed === "" ? undefined : trimmed;
-  };
-  const text =
-    ((value: unknown) =>
-      value === undefined ? undefined : nonEmpty(String(renderValue(value, scope)))) as FieldText;
-  text.env = nonEmpty;
-  text.as = (how, value, field) =>
-    typeof value === "string" ? nonEmpty(how(value, scope, field)) : text(value);
-  return text;
-}
-
-function buildChannel(
-  name: string,
-  settings: Block,
-  scope: Scope,
-  env: Record<string, string>,
-  secrets: string[],
-): Channel {
-  const text = fieldText(scope);
-  switch (name) {
-    case "slack": {
-      const field = "notifications.slack.webhook_url";
-      const webhookUrl = text.as(renderUrlField, settings.webhook_url, field) ??
-        text.env(env.SLACK_WEBHOOK_URL);
-      if (!webhookUrl) {
-        throw new Error(
-          "no webhook URL: set notifications.slack.webhook_url or SLACK_WEBHOOK_URL",
-        );
-      }
-      checkHttpUrl(webhookUrl, field);
-      secrets.push(...webhookUrlSecrets(webhookUrl));
-      return {
-        kind: "slack",
-        webhookUrl,
-        channel: text(settings.channel),
-        username: text(settings.username),
-        iconEmoji: text(settings.icon_emoji),
-      };
-    }
-    case "email":
-      return emailChannel(settings, text, env, secrets);
-    case "webhook": {
-      const url = text.as(renderUrlField, settings.url, "notifications.webhook.url");
-      if (!url) throw new Error("no URL: set notifications.webhook.url");
-      secrets.push(...webhookUrlSecrets(url));
-      // Checked as an http task's headers are, so a value with a line break is refused
-      // now, with its reason, rather than tried and failed by fetch at each try.
-      // Every credential is masked first, even when another header is refused.
-      // A credential's parts are secrets too: `Bearer X`'s X, and the env or param
-      // value a `${...}` inside it reads (model/http_header.ts, tasks/http_secrets.ts).
-      const rendered = Object.entries((settings.headers ?? {}) as Block).map(([key, value]) => {
-        const raw = value === undefined ? "" : String(renderValue(value, scope));
-        secrets.push(...credentialSecrets(key, raw));
-        if (CREDENTIAL.test(key) && typeof value === "string") {
-          secrets.push(
-            ...referencedValues(value, (text) => compileTemplate(text).render(scope))
-              .filter((v) => v.trim() !== ""),
-          );
-        }
-        return [key, raw] as const;
-      });
-      const checked = new Headers();
-      const headers: Record<string, string> = {};
-      for (const [key, raw] of rendered) {
-        // No value may add a list member or parameter (model/http_header.ts headerValuePlace).
-        const value = (settings.headers as Block)[key];
-        if (typeof value === "string") {
-          compileTemplate(value).renderPlaced(scope, headerValuePlace(key, value));
-        }
-        headers[key] = setCheckedHeader(checked, key, raw);
-      }
-      return { kind: "webhook", url, headers };
-    }
-    default:
-      throw new Error(`unknown channel: use ${CHANNEL_NAMES.join(", ")}`);
-  }
-}
-
-function emailChannel(
-  settings: Block,
-  text: FieldText,
-  env: Record<string, string>,
-  secrets: string[],
-): EmailChannel {
-  const smtp = (settings.smtp ?? {}) as Block;
-  const host = text(smtp.host) ?? text.env(env.SMTP_HOST);
-  if (!host) throw new Error("no SMTP server: set notifications.email.smtp.host or SMTP_HOST");
-  const secureText = text(smtp.secure ?? smtp.tls) ?? text.env(env.SMTP_SECURE);
-  const secure = secureText === undefined ? undefined : /^(true|1|yes)$/i.test(secureText);
-  const portText = text(smtp.port) ?? text.env(env.SMTP_PORT);
-  const port = portText === undefined ? (secure ? 465 : 587) : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`SMTP port ${JSON.stringify(portText)} is not a port number (1-65535)`);
-  }
-  const user = text(smtp.user ?? smtp.username) ?? text.env(env.SMTP_USER);
-  const password = text(smtp.password) ?? text.env(env.SMTP_PASSWORD);
-  if (password) secrets.push(password);
-  const from = text.as(renderAddressField, settings.from, "notifications.email.from") ??
-    text.env(env.SMTP_FROM) ?? (user?.includes("@") && !/[\s,;:<>]/.test(user) ? user : undefined);
-  if (!from) throw new Error("no sender: set notifications.email.from or SMTP_FROM");
-  // A list entry, or a piece of `to` written as one text between literal commas, is one
-  // address template; SMTP_TO is a comma-separated list of addresses (data).
-  const toValue = settings.to;
-  const to =
-    (toValue === undefined
-      ? (env.SMTP_TO ?? "").split(",").map(text.env)
-      : (Array.isArray(toValue) ? toValue : String(toValue).split(","))
-        .map((address, i) =>
-          text.as(
-            renderAddressField,
-            address,
-            Array.isArray(toValue) ? `notifications.email.to[${i}]` : "notifications.email.to",
-          )
-        ))
-      .filter((address): address is string => !!address);
-  if (to.length === 0) throw new Error("no recipient: set notifications.email.to");
-  return {
-    kind: "email",
-    host,
-    port,
-    secure: secure ?? port === 465,
-    user,
-    password,
-    from,
-    to,
-    subject: text.as(renderHeaderField, settings.subject, "notifications.email.subject"),
   };
 }

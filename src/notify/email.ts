@@ -7,7 +7,7 @@
  * server certificate). Subject `[weft] <workflow> <status>`; plain-text and HTML body.
  * @module
  */
-import type { EmailChannel } from "./config.ts";
+import type { EmailChannel } from "./channels.ts";
 import { htmlBody, plainText, type RunMessage, subjectOf } from "./message.ts";
 import { FileTooLargeError, readTextBounded } from "../bounded_file.ts";
 

@@ -3,7 +3,7 @@
  * mod.ts free of the channels' modules (nodemailer is loaded only for email).
  * @module
  */
-import type { Channel } from "./config.ts";
+import type { Channel } from "./channels.ts";
 import type { RunMessage } from "./message.ts";
 
 /**

@@ -4,7 +4,7 @@
  * Slack answers 200 "ok", or 4xx with a word saying why (`invalid_blocks`, `no_service`).
  * @module
  */
-import type { SlackChannel } from "./config.ts";
+import type { SlackChannel } from "./channels.ts";
 import { postJson } from "./http_post.ts";
 import { type RunMessage, slackPayload } from "./message.ts";
 

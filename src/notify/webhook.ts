@@ -5,7 +5,7 @@
  * `{runId, workflow, task}` with the task's record (see notify/mod.ts).
  * @module
  */
-import type { WebhookChannel } from "./config.ts";
+import type { WebhookChannel } from "./channels.ts";
 import { postJson } from "./http_post.ts";
 
 /**

@@ -11,7 +11,7 @@ import { valueLabel } from "./describe.ts";
 import type { RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { compiled } from "./step_refusals.ts";
-import { userNameTrouble } from "../expr/url.ts";
+import { userNameTrouble } from "../expr/url_user.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import {
   BAD_VALUE_CHAR,

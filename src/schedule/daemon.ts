@@ -3,9 +3,9 @@
  * store, fires schedules on an injected clock (daemon_fires.ts), answers webhook and
  * file_change triggers (daemon_triggers.ts), and starts every run through the injected
  * {@link Launcher} under the overlap policies and the `--max-runs` limit
- * (daemon_slots.ts). Every fire is recorded in the schedule store (claimed first, so no
- * fire runs twice). Knows no signals, sockets or terminals: the CLI (src/cli/daemon.ts)
- * wires those.
+ * (daemon_slots.ts, daemon_start.ts). Every fire is recorded in the schedule store
+ * (claimed first, so no fire runs twice: daemon_fire.ts). Knows no signals, sockets or
+ * terminals: the CLI (src/cli/daemon.ts) wires those.
  * @module
  */
 import type { Clock } from "./clock.ts";
@@ -19,20 +19,12 @@ import {
   loadAll,
   type LoadedFile,
 } from "./daemon_workflows.ts";
-import {
-  markMissed,
-  outcomeOf,
-  recordLeftMissed,
-  recordMissed,
-  syncSchedules,
-} from "./daemon_schedules.ts";
+import { markMissed, recordLeftMissed, recordMissed, syncSchedules } from "./daemon_schedules.ts";
+import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
+import { startRun } from "./daemon_start.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
-import { unreadableSecretsLine } from "./secret_params.ts";
-import { endedLine } from "./daemon_ends.ts";
 import { describeFault } from "../store/faults.ts";
-import type { FireOutcome } from "./types.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
-import type { RunTrigger } from "../engine/events.ts";
 import { resolveParams } from "../engine/params.ts";
 import {
   CHANGED_FILES_PARAM,
@@ -72,11 +64,22 @@ export class Daemon {
   #handling = new Set<Promise<void>>();
   #reloading: Promise<void> = Promise.resolve();
   #hurry = () => {};
+  /** What each schedule fire works with (daemon_fire.ts). */
+  readonly #fireDeps: ScheduleFireDeps;
 
   constructor(options: DaemonOptions) {
     this.#o = options;
     this.#slots = new RunSlots(options.maxRuns);
     this.#loop = new FireLoop(options.clock);
+    this.#fireDeps = {
+      store: options.store,
+      clock: options.clock,
+      slots: this.#slots,
+      log: (line) => this.#o.log(line),
+      workflow: (file) => this.#workflows.get(file),
+      start: (request, refused) => this.#start(request, refused),
+      stopping: () => this.#stopping,
+    };
   }
 
   /** Loads everything, runs or records the fires missed while down, and starts firing. */
@@ -238,7 +241,7 @@ export class Daemon {
   #onFire(fire: Fire): void {
     if (this.#stopping) return;
     this.#track(
-      this.#fireSchedule(fire).catch((e) => {
+      runScheduleFire(fire, this.#fireDeps).catch((e) => {
         // The schedule store is weft.kv too: a full disk keeps the fire from its record.
         const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
         const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
@@ -253,95 +256,12 @@ export class Daemon {
     handling.finally(() => this.#handling.delete(handling));
   }
 
-  async #fireSchedule({ schedule: s, time, kind, leftWaiting }: Fire): Promise<void> {
-    const store = this.#o.store;
-    const at = formatZoned(time, zoneOf(s.tz));
-    const record = {
-      schedule: s.name,
-      time: at,
-      trigger: kind === "catch-up" ? "catch-up" as const : "schedule" as const,
-      outcome: "started" as FireOutcome,
-      runId: null as string | null,
-      firedAt: this.#o.clock.now().toISOString(),
-    };
-    // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
-    // run, as it cannot be recorded — so that no fire ever runs twice.) A fire a killed
-    // daemon left waiting is taken over (its record says it never started).
-    if (!(await store.claimFire(record, { unstarted: leftWaiting === true }))) return;
-    if (leftWaiting) {
-      this.#o.log(
-        `schedule ${s.name}: fire of ${at} never started (the daemon stopped while it waited); ` +
-          `it runs now as a catch-up`,
-      );
-    }
-    // A secret param read back as *** would run the workflow with a wrong value: not run.
-    const unreadable = unreadableSecretsLine(s);
-    if (unreadable) {
-      this.#o.log(`${unreadable}; fire of ${at} recorded failed`);
-      await store.recordFire({ ...record, outcome: "failed", reason: unreadable });
-      return;
-    }
-    const loaded = this.#workflows.get(s.file);
-    const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
-    let refused = "";
-    const admission = this.#slots.offer(
-      `schedule:${s.name}`,
-      s.overlap,
-      () =>
-        this.#start(
-          { file: s.file, loaded, params: s.params, trigger },
-          (reason) => refused = reason,
-        ),
-    );
-    if (admission.kind === "skipped") {
-      this.#o.log(`schedule ${s.name}: fire of ${at} skipped (a run is still going)`);
-      await store.recordFire({ ...record, outcome: "skipped" });
-      return;
-    }
-    if (admission.queued) {
-      await store.recordFire({ ...record, outcome: "queued" });
-      this.#o.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
-    }
-    const run = await admission.started;
-    if (!run) {
-      // Why it did not start is kept with the fire (`weft schedule list` shows it).
-      await store.recordFire(
-        refused
-          ? { ...record, outcome: "failed", reason: `the run could not start: ${refused}` }
-          : { ...record, outcome: this.#stopping ? "cancelled" : "failed" },
-      );
-      return;
-    }
-    await store.recordFire({ ...record, outcome: "started", runId: run.runId });
-    const end = await run.done as { status: string };
-    await store.recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
-  }
-
   /** Starts one run; a failure to start is logged, told to `refused` and gives null. */
-  async #start(
+  #start(
     request: LaunchRequest,
     refused: (reason: string) => void = () => {},
   ): Promise<StartedRun | null> {
-    if (this.#stopping) return null;
-    try {
-      const run = await this.#o.launch(request);
-      const what = request.trigger.schedule
-        ? `${request.trigger.type} ${request.trigger.schedule} ${request.trigger.scheduledFor}`
-        : request.trigger.type;
-      this.#o.log(`run ${run.runId} started (${what}) ${request.file}`);
-      const done = run.done.then((report) => {
-        this.#o.log(endedLine(run.runId, report));
-        return report;
-      }, (e) => {
-        this.#o.log(`run ${run.runId} ended with an error: ${(e as Error).message}`);
-        return { status: "failed" };
-      });
-      return { runId: run.runId, done, cancel: () => run.cancel() };
-    } catch (e) {
-      const reason = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, "; ");
-      this.#o.log(`run of ${request.file} (${request.trigger.type}) could not start: ${reason}`);
-      refused(reason);
-      return null;
-    }
+    if (this.#stopping) return Promise.resolve(null);
+    return startRun(this.#o.launch, request, (line) => this.#o.log(line), refused);
   }
 }

@@ -24,23 +24,15 @@
  * read a third of a DAG's `true` tasks, most of them zombies by then). A group whose `T`
  * the crash prevented is proven ours by its leader's environment instead
  * (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for its
- * leader), see {@link readJournal}. A group whose `S` the crash prevented (weft hears
+ * leader), see group_journal_read.ts. A group whose `S` the crash prevented (weft hears
  * of a child only after its exec) is found by that environment alone (run_leaders.ts).
  * @module
  */
-import { type GroupRef, hasProcfs } from "./process_groups.ts";
+import { hasProcfs } from "./process_groups.ts";
 import { readProcStat } from "../proc.ts";
-import { leaderTicksIfOfRun } from "./run_leaders.ts";
 import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
 import type { StartTicksReader } from "./write_queue.ts";
-import { readSmallText } from "./small_file.ts";
-
-/**
- * Most bytes of a journal read back (64 MiB): about 40 bytes per process group, so a
- * million groups in one run; more is no journal weft wrote (e.g. a symlink to a device).
- */
-const JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
 
 /** How long starts and ends wait for company before they are appended, in ms. */
 export const JOURNAL_WINDOW_MS = 3;
@@ -213,54 +205,6 @@ export class GroupJournal {
       this.onError(e);
     }
   }
-}
-
-/** What a run's journal says: its groups still running and its work folder. */
-export interface JournalContents {
-  groups: GroupRef[];
-  workDir: string | null;
-}
-
-/**
- * Reads the journal of `runId`: the groups started and not recorded as ended, and the
- * work folder. Null when there is no journal. Lines it does not understand (a line cut
- * by the crash) are skipped. A group without a `T` line gets the start time of its
- * leader when that leader's environment names this run (`WEFT_RUN_ID`), else null
- * (never signalled).
- */
-export async function readJournal(logsDir: string, runId: string): Promise<JournalContents | null> {
-  const text = await readSmallText(journalPath(logsDir, runId), {
-    limit: JOURNAL_MAX_BYTES,
-    hint: "it is weft's record of a run's process groups: remove it (its processes are then " +
-      "not ended by weft)",
-  });
-  if (text === null) return null;
-  const running = new Map<number, number | null>();
-  let workDir: string | null = null;
-  const lines = text.split("\n");
-  lines.pop(); // "" after the last newline, or a line the crash cut: its numbers may be cut too
-  for (const line of lines) {
-    const [kind, first, second] = line.split(" ");
-    if (kind === "W") {
-      try {
-        const path = JSON.parse(line.slice(2));
-        if (typeof path === "string") workDir = path;
-      } catch { /* cut line */ }
-      continue;
-    }
-    const pid = Number(first);
-    if (!Number.isInteger(pid) || pid <= 1) continue;
-    if (kind === "E") running.delete(pid);
-    else if (kind === "S") running.set(pid, null);
-    else if (kind === "T" && running.has(pid) && Number.isInteger(Number(second))) {
-      running.set(pid, Number(second));
-    }
-  }
-  const groups = [...running].map(([pid, ticks]) => ({
-    pid,
-    startTicks: ticks ?? leaderTicksIfOfRun(pid, runId),
-  }));
-  return { groups, workDir };
 }
 
 /** Deletes the journal of `runId` (and the run's log folder if that leaves it empty). */

@@ -5,15 +5,11 @@
  * log files. Events arrive synchronously; writes are queued and applied in order,
  * never dropped. The data fields of every event (output lines, output values, errors,
  * parameter values) are masked for secrets before anything is written; identifiers,
- * statuses and keys are written as they are (see engine/mask_events.ts).
+ * statuses and keys are written as they are (see engine/mask_events.ts). What was last
+ * queued for each task is kept in recorder_tasks.ts.
  * @module
  */
-import {
-  type EngineEvent,
-  type EventListener,
-  pendingTaskRecord,
-  type TaskRecord,
-} from "../engine/events.ts";
+import type { EngineEvent, EventListener } from "../engine/events.ts";
 import { maskEvent } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
@@ -26,9 +22,9 @@ import {
   removeJournal,
 } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
-import { attemptReason, emptyAttempt } from "./records.ts";
 import { processStartTicks } from "./recovery.ts";
-import type { AttemptRecord, RunStore } from "./run_store.ts";
+import { RecordedTasks } from "./recorder_tasks.ts";
+import type { RunStore } from "./run_store.ts";
 import { unwrittenTasks } from "./unchanged.ts";
 import { WriteQueue } from "./write_queue.ts";
 
@@ -77,11 +73,6 @@ export interface Recorder {
   created: Promise<unknown>;
 }
 
-interface TaskState_ {
-  record: TaskRecord;
-  attempt: AttemptRecord | null;
-}
-
 /**
  * Creates a recorder writing to `store` and to log files under `logsDir`.
  * @example
@@ -109,12 +100,7 @@ export function createRecorder(
     options.onFault?.(error);
   };
   const logs = new LogWriter(logsDir, fault);
-  /**
-   * runId → taskId → state. Nested, not one map keyed by a joined string: ids are the
-   * engine's own strings, whose hashes are kept, where a joined key is a new string
-   * to build and hash at each of a task's events.
-   */
-  const tasks = new Map<string, Map<string, TaskState_>>();
+  const tasks = new RecordedTasks();
   /** A fault of a store write, as told (naming the store's file or folder). */
   const storageError = (e: unknown): StorageError =>
     e instanceof StorageError
@@ -137,9 +123,7 @@ export function createRecorder(
   const handle = (event: EngineEvent): Promise<void> | void => {
     switch (event.type) {
       case "run_started": {
-        const states = tasks.get(event.run.id) ?? new Map<string, TaskState_>();
-        for (const task of event.tasks) states.set(task.id, { record: task, attempt: null });
-        tasks.set(event.run.id, states);
+        tasks.announce(event.run.id, event.tasks);
         const ticks = event.run.pid === Deno.pid ? processStartTicks(Deno.pid) : null;
         // The work folder goes to the journal, for recovery; the run record stays as it was.
         const { workDir, ...run } = event.run;
@@ -170,31 +154,7 @@ export function createRecorder(
         return recorded;
       }
       case "task_started": {
-        const state = taskState(tasks, event.runId, event.taskId);
-        state.record = {
-          ...state.record,
-          status: "running",
-          attempts: event.attempt,
-          startedAt: state.record.startedAt ?? event.at,
-          finishedAt: null,
-          durationMs: null,
-        };
-        state.attempt = {
-          runId: event.runId,
-          taskId: event.taskId,
-          attempt: event.attempt,
-          status: "running",
-          exitCode: null,
-          reason: null,
-          error: null,
-          startedAt: event.at,
-          finishedAt: null,
-          durationMs: null,
-          outputs: {},
-          logPath: logFilePath(event.runId, event.taskId, event.attempt),
-          logBytes: 0,
-        };
-        const attempt = state.attempt, record = state.record;
+        const { attempt, record } = tasks.started(event);
         return queue.records((batch) => {
           batch.attempt(attempt);
           batch.task(event.runId, record);
@@ -211,19 +171,9 @@ export function createRecorder(
         );
       }
       case "attempt_finished": {
-        const state = taskState(tasks, event.runId, event.taskId);
+        const state = tasks.state(event.runId, event.taskId);
         const relPath = logFilePath(event.runId, event.taskId, event.attempt);
-        const attempt: AttemptRecord = {
-          ...(state.attempt ?? emptyAttempt(event.runId, event.taskId, event.attempt)),
-          status: event.status,
-          exitCode: event.exitCode,
-          error: event.error,
-          reason: attemptReason(event.status, event.exitCode, event.error),
-          startedAt: event.startedAt,
-          finishedAt: event.finishedAt,
-          durationMs: Date.parse(event.finishedAt) - Date.parse(event.startedAt),
-        };
-        state.attempt = attempt;
+        const attempt = tasks.attemptFinished(event);
         return queue.records((batch) => {
           const finish = (logBytes: number) => {
             const final = { ...attempt, logPath: logBytes > 0 ? relPath : null, logBytes };
@@ -237,7 +187,7 @@ export function createRecorder(
         });
       }
       case "task_finished": {
-        const state = taskState(tasks, event.runId, event.task.id);
+        const state = tasks.state(event.runId, event.task.id);
         state.record = event.task;
         return queue.records((batch) => {
           batch.task(event.runId, event.task);
@@ -278,11 +228,7 @@ export function createRecorder(
         beats.stop(event.runId);
         // What was last queued per task: by the barrier below it is written, and the
         // report's copies of those records need no second write (unchanged.ts).
-        const queued = new Map<string, TaskRecord>();
-        for (const [taskId, state] of tasks.get(event.runId) ?? []) {
-          queued.set(taskId, state.record);
-        }
-        tasks.delete(event.runId);
+        const queued = tasks.take(event.runId);
         const journal = journals.get(event.runId);
         journals.delete(event.runId);
         return queue.barrier(async () => {
@@ -335,20 +281,4 @@ export function createRecorder(
       if (firstFault) throw firstFault;
     },
   };
-}
-
-function taskState(
-  tasks: Map<string, Map<string, TaskState_>>,
-  runId: string,
-  taskId: string,
-): TaskState_ {
-  let states = tasks.get(runId);
-  if (!states) tasks.set(runId, states = new Map());
-  let state = states.get(taskId);
-  if (!state) {
-    // A task the engine did not announce at run_started (e.g. a nested one).
-    state = { record: pendingTaskRecord(taskId), attempt: null };
-    states.set(taskId, state);
-  }
-  return state;
 }

@@ -16,7 +16,8 @@
  * Every verb that opens the store runs this first.
  * @module
  */
-import { readJournal, removeJournal } from "./group_journal.ts";
+import { removeJournal } from "./group_journal.ts";
+import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
 import { readProcStat } from "../proc.ts";
 import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";

@@ -6,7 +6,8 @@
  * Deno.readTextFile then wait until one of them ends).
  *
  * - a pipe read end is registered for EPOLLIN while its stream wants data
- *   (backpressure: a full stream is unregistered until it is read from);
+ *   (backpressure: a full stream is unregistered until it is read from; the pipe
+ *   readers are _fd_pipes.ts);
  * - a child is watched through a pidfd (Linux >= 5.3), readable once it has exited;
  *   it is then reaped with waitpid(WNOHANG);
  * - fds are added and removed with epoll_ctl from the event loop while epoll_wait runs
@@ -39,6 +40,7 @@ import {
   type Sys,
   WNOHANG,
 } from "./_epoll.ts";
+import { pipeStream, pumpPipe, type Watch, type WatchHost } from "./_fd_pipes.ts";
 import { OffLoopCalls } from "./_off_loop.ts";
 
 const CHUNK = 65536;
@@ -50,15 +52,6 @@ const WAKE_BYTE = new Uint8Array(1);
  * bounds their delay, and a child's start is the only thing that renews it.
  */
 const NEAR_WAIT_MS = 2;
-
-interface Watch {
-  fd: number;
-  token: number;
-  /** Registered with epoll now. */
-  armed: boolean;
-  /** Called on the loop when fd is ready. */
-  ready(): void;
-}
 
 /** The epoll loop; {@link fdReactor} gives the single instance. */
 export class FdReactor {
@@ -84,6 +77,19 @@ export class FdReactor {
   #settled = false;
   /** Calls in flight off the event loop whose results the loop must not wait past. */
   readonly #offLoop = new OffLoopCalls();
+  /** What the pipe readers (_fd_pipes.ts) use of this reactor. */
+  readonly #host: WatchHost = {
+    newWatch: (fd, ready) => this.#newWatch(fd, ready),
+    arm: (watch) => this.#arm(watch),
+    disarm: (watch) => this.#disarm(watch),
+    forget: (watch) => this.#forget(watch),
+    read: (fd) => Number(this.#sys.read(fd, this.#chunk, BigInt(CHUNK))),
+    chunk: this.#chunk,
+    settled: () => {
+      this.#settled = true;
+    },
+    close: (fd) => this.#sys.close(fd),
+  };
 
   constructor({ sys, epollCreate1 }: ReturnType<typeof libc>) {
     this.#sys = sys;
@@ -103,96 +109,24 @@ export class FdReactor {
   }
 
   /**
-   * A stream of what arrives on `fd` (a pipe read end the reactor now owns and closes).
-   * Each chunk is a copy; the stream ends at EOF; cancelling it closes the fd.
+   * A stream of what arrives on `fd` (a pipe read end the reactor now owns and closes);
+   * see _fd_pipes.ts pipeStream.
    */
   readable(fd: number): ReadableStream<Uint8Array> {
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    let done = false;
-    const finish = () => {
-      done = true;
-      this.#forget(watch);
-    };
-    const watch = this.#newWatch(fd, () => {
-      const buffer = this.#chunk; // reads are synchronous: one buffer serves all
-      const n = Number(this.#sys.read(fd, buffer, BigInt(CHUNK)));
-      if (n > 0) {
-        this.#settled = true;
-        controller.enqueue(buffer.slice(0, n));
-        // Backpressure: a full stream is not watched until it is read from (pull).
-        if ((controller.desiredSize ?? 0) <= 0) this.#disarm(watch);
-        return;
-      }
-      if (n < 0) return; // EINTR/EAGAIN: wait again
-      finish();
-      controller.close();
-    });
-    return new ReadableStream<Uint8Array>({
-      start: (c) => {
-        controller = c;
-        this.#arm(watch);
-      },
-      pull: () => {
-        if (!done) this.#arm(watch); // demand again
-      },
-      cancel: () => {
-        if (!done) finish();
-      },
-    }, { highWaterMark: 4 });
+    return pipeStream(this.#host, fd);
   }
 
   /**
    * Reads `fd` (a pipe read end the reactor now owns and closes) to its end, calling
-   * `onChunk` with what each read gave: a view of the reactor's one read buffer, valid
-   * during the call only (copy what is kept). No stream, no copy per read: the fast path
-   * of a child's output (a ReadableStream per pipe cost ~66 ms per 1,000 tasks). A
-   * promise returned by `onChunk` stops reading this fd until it settles (backpressure).
-   * Resolves at EOF, or once `signal` aborts (the fd is closed then); rejects with what
-   * `onChunk` threw or its promise rejected with (the fd is closed too).
+   * `onChunk` with a view of the reactor's one read buffer, valid during the call only;
+   * see _fd_pipes.ts pumpPipe (backpressure, abort, errors).
    */
   pump(
     fd: number,
     onChunk: (chunk: Uint8Array) => Promise<unknown> | undefined,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    let done = false;
-    const end = (error?: unknown) => {
-      if (done) return;
-      done = true;
-      signal?.removeEventListener("abort", stop);
-      this.#forget(watch);
-      if (error === undefined) resolve();
-      else reject(error);
-    };
-    const stop = () => end();
-    const watch = this.#newWatch(fd, () => {
-      const buffer = this.#chunk; // reads are synchronous: one buffer serves all
-      const n = Number(this.#sys.read(fd, buffer, BigInt(CHUNK)));
-      if (n === 0) return end();
-      if (n < 0) return; // EINTR/EAGAIN: wait again
-      this.#settled = true;
-      let waiting;
-      try {
-        waiting = onChunk(buffer.subarray(0, n));
-      } catch (e) {
-        return end(e);
-      }
-      if (!waiting) return;
-      this.#disarm(watch);
-      waiting.then(() => {
-        if (!done) this.#arm(watch);
-      }, end);
-    });
-    if (signal?.aborted) {
-      done = true;
-      this.#sys.close(fd);
-      resolve();
-    } else {
-      signal?.addEventListener("abort", stop, { once: true });
-      this.#arm(watch);
-    }
-    return promise;
+    return pumpPipe(this.#host, fd, onChunk, signal);
   }
 
   /**

@@ -1,0 +1,165 @@
+/**
+ * The nesting the shell lexer (shell_lexer.ts) keeps while it reads a command: one frame
+ * per construct open at this point (quotes, `$(`, backticks, `${`, arithmetic, heredoc
+ * bodies, comments), and what that nesting says about a substitution placed here (its
+ * {@link ShellContext}, and whether it is a pattern or an assigned word). See shell.ts.
+ * @module
+ */
+import type { ShellContext } from "./shell.ts";
+import { type CommandState, newCommand, type Word } from "./shell_words.ts";
+
+/** Unquoted command text: the top level, `$(...)` or backticks, with its simple command. */
+export type CommandFrame = {
+  kind: "root" | "subst" | "backtick";
+  parens: number;
+  cmd: CommandState;
+};
+
+/** A heredoc body, read line by line until a line equal to its delimiter. */
+export type HeredocFrame = {
+  kind: "heredoc";
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
+  line: string;
+  /** The current line holds a substitution or an expansion: it cannot be the delimiter. */
+  dirty: boolean;
+};
+
+/**
+ * `${...}`: `stage` "start" right after `${` (or its `#`/`!` prefix), "name" while the
+ * name is read, "op" right after it (or its `[...]`); `assigns` after `=` or `:=`, whose
+ * word is assigned to the name; `pattern` after `# % / ^ , @` (and in a `${...}` nested in
+ * such a word), whose word the shell reads as a pattern (or a replacement, where bash
+ * 5.2 reads `&`) even inside double quotes; `heredoc` inside a heredoc body.
+ */
+export type ParamFrame = {
+  kind: "param";
+  inDouble: boolean;
+  stage: "start" | "prefixed" | "name" | "op" | "rest";
+  arithmetic: boolean;
+  assigns: boolean;
+  pattern: boolean;
+  heredoc: boolean;
+};
+
+/** One construct open at this point of the text. */
+export type Frame =
+  | CommandFrame
+  | HeredocFrame
+  | { kind: "double" | "single" | "ansi" | "comment" }
+  | ParamFrame
+  | { kind: "arith"; parens: number; closer: ")" | "]" };
+
+/** The open frames, innermost last; the root command frame is never popped. */
+export class FrameStack {
+  readonly #frames: Frame[];
+
+  /** `integers`: the names declared `-i` anywhere before, shared by every command frame. */
+  constructor(integers: Set<string>) {
+    this.#frames = [{ kind: "root", parens: 0, cmd: newCommand(integers) }];
+  }
+
+  get top(): Frame {
+    return this.#frames[this.#frames.length - 1];
+  }
+
+  /** Every frame, outermost first. */
+  get all(): readonly Frame[] {
+    return this.#frames;
+  }
+
+  /** Opens `frame`; a construct opened in a heredoc line keeps that line from ending the body. */
+  push(frame: Frame): void {
+    const top = this.top;
+    if (top.kind === "heredoc") top.dirty = true;
+    this.#frames.push(frame);
+  }
+
+  /** Closes the innermost frame, never the root one. */
+  pop(): void {
+    if (this.#frames.length > 1) this.#frames.pop();
+  }
+
+  /** Closes the innermost frame, a heredoc body that ended, and opens `next` (the next body). */
+  endHeredoc(next: HeredocFrame | undefined): void {
+    this.#frames.pop();
+    if (next) this.push(next);
+  }
+
+  /** The context right now; `inDelimiter`: a heredoc delimiter word after `<<` is being read. */
+  context(inDelimiter: boolean): ShellContext {
+    if (inDelimiter) return "heredoc-delimiter";
+    if (this.heredocPattern()) return "heredoc-pattern";
+    const top = this.top;
+    switch (top.kind) {
+      case "double":
+      case "single":
+      case "ansi":
+        return top.kind;
+      case "param":
+        // Arithmetic parts are integer-only, so they need no quotes. A pattern is one
+        // even inside "...": only quotes inside the braces make a value literal there.
+        if (top.arithmetic) return "double";
+        return top.inDouble && !top.pattern ? "double" : "unquoted";
+      case "arith":
+        return "double";
+      case "heredoc":
+        return top.quoted ? "quoted-heredoc" : "heredoc";
+      default: // command frames and comments
+        return "unquoted";
+    }
+  }
+
+  /** Whether a `${n=...}` or `${n:=...}` encloses this point (within its command frame). */
+  assigningParam(): boolean {
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") return false;
+      if (frame.kind === "param" && frame.assigns) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this point is in a pattern or replacement word of a `${...}` inside a heredoc
+   * body, quotes inside the braces included: dash does not take those quotes as quoting
+   * there (`${v%"$x"}` removes `*` as a pattern), so no quoting makes a value literal.
+   */
+  heredocPattern(): boolean {
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") return false;
+      if (frame.kind === "param" && frame.pattern && frame.heredoc) return true;
+    }
+    return false;
+  }
+
+  /** Whether a heredoc body, not a command in it (`$(...)`), encloses this point. */
+  inHeredocBody(): boolean {
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if ("cmd" in frame) return false;
+      if (frame.kind === "heredoc") return true;
+    }
+    return false;
+  }
+
+  /** The innermost command frame, unless a heredoc body (which is not part of a word) is nearer. */
+  commandFrame(): CommandFrame | undefined {
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if (frame.kind === "heredoc") return undefined;
+      if ("cmd" in frame) return frame;
+    }
+  }
+}
+
+/** The word of `frame`'s command being read, started here if none is. */
+export function wordOf(frame: CommandFrame): Word {
+  const { cmd } = frame;
+  if (cmd.current) return cmd.current;
+  const redirect = cmd.redirect;
+  cmd.redirect = false;
+  return cmd.current = { text: "", slots: [], redirect };
+}

@@ -1,0 +1,105 @@
+/**
+ * One schedule fire in the daemon (daemon.ts): claimed in the schedule store first (so
+ * no fire runs twice, even across daemons), then offered to the run slots under the
+ * schedule's overlap policy, and its outcome (skipped, queued, started, the run's end,
+ * or why it could not start) recorded with it, as `weft schedule list` shows it.
+ * @module
+ */
+import type { Clock } from "./clock.ts";
+import type { Fire } from "./daemon_fires.ts";
+import { outcomeOf } from "./daemon_schedules.ts";
+import type { RunSlots, StartedRun } from "./daemon_slots.ts";
+import type { LaunchRequest } from "./daemon_types.ts";
+import type { LoadedFile } from "./daemon_workflows.ts";
+import { unreadableSecretsLine } from "./secret_params.ts";
+import type { FireOutcome } from "./types.ts";
+import { formatZoned, zoneOf } from "./zone.ts";
+import type { RunTrigger } from "../engine/events.ts";
+import type { ScheduleStore } from "../store/schedule_store.ts";
+
+/** What {@link runScheduleFire} works with: the daemon's parts it shares. */
+export interface ScheduleFireDeps {
+  store: ScheduleStore;
+  clock: Clock;
+  slots: RunSlots;
+  /** One line per event (no newline). */
+  log(line: string): void;
+  /** The last good version of a workflow file, if loaded. */
+  workflow(file: string): LoadedFile | undefined;
+  /** Starts one run; null when it did not start, after telling `refused` why (if it knows). */
+  start(request: LaunchRequest, refused: (reason: string) => void): Promise<StartedRun | null>;
+  /** The daemon is stopping: a fire that could not start is recorded cancelled. */
+  stopping(): boolean;
+}
+
+/**
+ * Claims, runs and records `fire`, resolving once its outcome (the run's end, when it
+ * started) is recorded. Rejects when the store cannot record it (a claim that fails
+ * runs nothing).
+ */
+export async function runScheduleFire(
+  { schedule: s, time, kind, leftWaiting }: Fire,
+  deps: ScheduleFireDeps,
+): Promise<void> {
+  const { store } = deps;
+  const at = formatZoned(time, zoneOf(s.tz));
+  const record = {
+    schedule: s.name,
+    time: at,
+    trigger: kind === "catch-up" ? "catch-up" as const : "schedule" as const,
+    outcome: "started" as FireOutcome,
+    runId: null as string | null,
+    firedAt: deps.clock.now().toISOString(),
+  };
+  // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
+  // run, as it cannot be recorded — so that no fire ever runs twice.) A fire a killed
+  // daemon left waiting is taken over (its record says it never started).
+  if (!(await store.claimFire(record, { unstarted: leftWaiting === true }))) return;
+  if (leftWaiting) {
+    deps.log(
+      `schedule ${s.name}: fire of ${at} never started (the daemon stopped while it waited); ` +
+        `it runs now as a catch-up`,
+    );
+  }
+  // A secret param read back as *** would run the workflow with a wrong value: not run.
+  const unreadable = unreadableSecretsLine(s);
+  if (unreadable) {
+    deps.log(`${unreadable}; fire of ${at} recorded failed`);
+    await store.recordFire({ ...record, outcome: "failed", reason: unreadable });
+    return;
+  }
+  const loaded = deps.workflow(s.file);
+  const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
+  let refused = "";
+  const admission = deps.slots.offer(
+    `schedule:${s.name}`,
+    s.overlap,
+    () =>
+      deps.start(
+        { file: s.file, loaded, params: s.params, trigger },
+        (reason) => refused = reason,
+      ),
+  );
+  if (admission.kind === "skipped") {
+    deps.log(`schedule ${s.name}: fire of ${at} skipped (a run is still going)`);
+    await store.recordFire({ ...record, outcome: "skipped" });
+    return;
+  }
+  if (admission.queued) {
+    await store.recordFire({ ...record, outcome: "queued" });
+    deps.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
+  }
+  const run = await admission.started;
+  if (!run) {
+    // Why it did not start is kept with the fire (`weft schedule list` shows it).
+    await store.recordFire(
+      refused
+        ? { ...record, outcome: "failed", reason: `the run could not start: ${refused}` }
+        : { ...record, outcome: deps.stopping() ? "cancelled" : "failed" },
+    );
+    return;
+  }
+  await store.recordFire({ ...record, outcome: "started", runId: run.runId });
+  const end = await run.done as { status: string };
+  await store.recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
+}
