@@ -44,3 +44,40 @@ Deno.test("renderPath: only the value whose ${ opens the template is the base", 
   assert.throws(() => render("${params.a}${params.b}", { a: "", b: "*" }), /read as a pattern/);
   assert.equal(render("${params.a}${params.b}", { a: "../x/", b: "y" }), "../x/y");
 });
+
+Deno.test("renderPath: a value making a name over NAME_MAX or the path over PATH_MAX is refused at its ${", () => {
+  const tooLong = (text: string, vars: Record<string, string>, pattern: RegExp, glob = false) => {
+    assert.throws(() => render(text, vars, glob), (e: unknown) => {
+      assert.ok(e instanceof ExpressionError);
+      assert.match(e.message, pattern);
+      assert.equal(e.offset, text.indexOf("${"));
+      assert.match(e.hint ?? "", /shorten the value/);
+      return true;
+    });
+  };
+  const d = (n: number) => "d".repeat(n);
+  // 250 + ".json" is 255 bytes: allowed; one more is not, wherever the value stands.
+  assert.equal(render("out/${params.p}.json", { p: d(250) }, false), `out/${d(250)}.json`);
+  const name =
+    /a value makes a name in the path 256 bytes long; Linux allows 255 bytes .*\(NAME_MAX\)/;
+  tooLong("out/${params.p}.json", { p: d(251) }, name);
+  tooLong("${params.p}.py", { p: d(253) }, name); // the base
+  tooLong("out/${raw(params.p)}.json", { p: d(251) }, name); // raw(...)
+  tooLong("${params.p}/x", { p: `a/${d(256)}` }, name); // a later name of a base value
+  // UTF-8 bytes count: 128 "é" are 256 bytes.
+  tooLong("${params.p}", { p: "é".repeat(128) }, name);
+  assert.equal(render("${params.p}", { p: "é".repeat(127) }, false), "é".repeat(127));
+  // A long name no value is part of is the workflow's own text: not this check's.
+  assert.equal(render(`${d(300)}/\${params.p}`, { p: "x" }, false), `${d(300)}/x`);
+  // In a glob a `*` may match nothing; a name with a class is not measured.
+  tooLong("in/${params.p}*.json", { p: d(251) }, name, true);
+  assert.equal(render("in/${params.p}[0-9]*.json", { p: d(251) }), `in/${d(251)}[0-9]*.json`);
+  // The whole path: 4095 bytes at most.
+  const deep = Array.from({ length: 17 }, () => d(240)).join("/");
+  tooLong(
+    "${params.p}",
+    { p: deep },
+    /the path 4096 bytes long; Linux allows 4095 bytes .*\(PATH_MAX\)/,
+  );
+  assert.equal(render("${params.p}", { p: deep.slice(1) }, false), deep.slice(1));
+});

@@ -9,6 +9,11 @@
  *
  * A value written `${raw(...)}` is inserted as written wherever it stands (a value
  * meant to add folders or a pattern). NUL is refused everywhere (no path holds one).
+ *
+ * Wherever it stands, raw or not, a value may not make a name of the path longer than
+ * Linux allows (NAME_MAX, 255 bytes), nor the path itself (PATH_MAX, 4096 bytes with its
+ * NUL): refused here, before anything looks at the disk, rather than left to a later
+ * "File name too long" about whatever file weft or a program then touched.
  * @module
  */
 import { ExpressionError } from "./errors.ts";
@@ -24,6 +29,12 @@ export interface PathValue {
 
 /** Characters a glob (node:fs globSync: `*`, `?`, classes, braces, extglobs) reads as syntax. */
 const GLOB_SYNTAX = /[*?[\]{}(),]/;
+/** Glob syntax that can stand for fewer characters than it is written with (`*` aside). */
+const GLOB_SHRINKS = /[?[\]{}()]/;
+/** Linux's limits (limits.h): bytes in one name of a path; in a whole path with its NUL. */
+export const NAME_MAX = 255;
+export const PATH_MAX = 4096;
+const encoder = new TextEncoder();
 
 /**
  * The path text: `literals[k]` is the text before value k (the last one the text after
@@ -38,6 +49,8 @@ export function buildPath(
   let path = literals[0];
   /** Where each checked value landed in `path`, to find the names they make. */
   const placed: { start: number; end: number; offset: number }[] = [];
+  /** Where every value landed, raw or the base too, for the length limits. */
+  const all: { start: number; end: number; offset: number }[] = [];
   for (let k = 0; k < values.length; k++) {
     const value = values[k];
     if (value.text.includes("\0")) {
@@ -56,6 +69,7 @@ export function buildPath(
         offset: value.offset,
       });
     }
+    all.push({ start: path.length, end: path.length + value.text.length, offset: value.offset });
     path += value.text + literals[k + 1];
   }
   // `.` and `..` only read as folders as whole names, which may be made of a value and
@@ -76,7 +90,60 @@ export function buildPath(
       );
     }
   }
+  checkLengths(path, all, glob);
   return path;
+}
+
+/**
+ * Throws ExpressionError, at the value's `${`, when a value is part of a name longer than
+ * NAME_MAX bytes, or makes the whole path PATH_MAX bytes or more (UTF-8). In a glob, a `*`
+ * counts for nothing (it may match nothing) and a name holding other pattern syntax is
+ * not measured (`[abc]` matches one character). A name no value is part of is the
+ * workflow's own text, left to the system to refuse.
+ */
+function checkLengths(
+  path: string,
+  spans: readonly { start: number; end: number; offset: number }[],
+  glob: boolean,
+): void {
+  const bytes = (text: string) =>
+    glob
+      ? GLOB_SHRINKS.test(text) ? 0 : encoder.encode(text.replaceAll("*", "")).length
+      : encoder.encode(text).length;
+  for (const { start, end, offset } of spans) {
+    if (start === end) continue;
+    // Each name the value is part of: the one it starts in, to the one it ends in.
+    let from = path.lastIndexOf("/", start - 1) + 1;
+    for (;;) {
+      const slash = path.indexOf("/", from);
+      const name = path.slice(from, slash < 0 ? path.length : slash);
+      // A third of the limit in UTF-16 units cannot pass it in UTF-8.
+      const size = name.length * 3 <= NAME_MAX ? 0 : bytes(name);
+      if (size > NAME_MAX) {
+        throw new ExpressionError(
+          ownText(
+            `a value makes a name in the path ${size} bytes long; Linux allows ${NAME_MAX} ` +
+              "bytes for one file or folder name (NAME_MAX)",
+          ),
+          offset,
+          "shorten the value: no file or folder can have a longer name",
+        );
+      }
+      if (slash < 0 || slash + 1 >= end) break;
+      from = slash + 1;
+    }
+  }
+  const size = spans.length === 0 || path.length * 3 < PATH_MAX ? 0 : bytes(path);
+  if (size >= PATH_MAX) {
+    throw new ExpressionError(
+      ownText(
+        `a value makes the path ${size} bytes long; Linux allows ${PATH_MAX - 1} bytes ` +
+          "for a whole path (PATH_MAX)",
+      ),
+      spans[0].offset,
+      "shorten the value",
+    );
+  }
 }
 
 function checkName(value: PathValue, glob: boolean): void {

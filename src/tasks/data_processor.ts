@@ -26,6 +26,9 @@ import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import { GlobAbortedError, globFiles } from "./glob_worker.ts";
+import { NAME_MAX } from "../expr/path.ts";
+import { byteLength } from "./exec_limits.ts";
+import { fnv1a } from "../short_hash.ts";
 
 /** What the data_processor runner reads from its task. */
 export interface DataProcessorConfig {
@@ -72,7 +75,7 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
           "path a line, so it would be read as two files; rename it, or narrow the glob to leave it out",
       );
     }
-    const temp = join(dirname(output), `.${basename(output)}.weft-${ctx.runId}-${ctx.attempt}.tmp`);
+    const temp = tempPath(output, ctx.runId, ctx.attempt);
     const list = `${temp}.inputs`;
     const listText = inputs.map((path) => path + "\n").join("");
     try {
@@ -91,7 +94,11 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       : { WEFT_INPUT_FILES: inputs.join("\n"), WEFT_INPUT_LIST: list, WEFT_OUTPUT_FILE: temp };
     let result: TaskResult;
     try {
-      result = await runProcessor(task.processor, ctx, listOnly ? [] : inputs, extraEnv);
+      // A processor field that cannot be resolved (a value too long for an argument, one
+      // refused in its script's path) is the processor's reason, as for any task, not the
+      // output's: given as the engine gives a thrown one (engine/context.ts errorText).
+      result = await runProcessor(task.processor, ctx, listOnly ? [] : inputs, extraEnv)
+        .catch((error: unknown) => failed(error instanceof Error ? error.message : String(error)));
       if (!result.ok) return result;
       if (!isFile(temp)) {
         return failed(
@@ -153,7 +160,9 @@ export function matchFiles(base: string, pattern: string, signal?: AbortSignal):
   return globFiles(rest, dir, signal);
 }
 
-function runProcessor(
+// async: a field's error thrown while the launch is planned rejects, for the caller's catch.
+// deno-lint-ignore require-await
+async function runProcessor(
   processor: DataProcessorConfig["processor"],
   ctx: TaskContext,
   inputs: string[],
@@ -161,9 +170,9 @@ function runProcessor(
 ): Promise<TaskResult> {
   switch (processor.type) {
     case "javascript":
-      return runJavaScript(processor, ctx, inputs, extraEnv);
+      return runJavaScript(processor, ctx, inputs, extraEnv, "processor");
     case "python":
-      return runPython(processor, ctx, inputs, extraEnv);
+      return runPython(processor, ctx, inputs, extraEnv, "processor");
     default: {
       const shell = processor.shell?.trim() || "sh";
       // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
@@ -207,6 +216,22 @@ async function runShellProcessor(
   } finally {
     await launch.cleanup();
   }
+}
+
+/**
+ * The processor's temporary file beside `output`: `.NAME.weft-RUN-ATTEMPT.tmp`, its list
+ * `….inputs` (the form store/recovery.ts removes after a crash). When that would pass
+ * NAME_MAX (255 bytes) for an output name that is itself allowed, NAME is its first 32
+ * characters and 8 hex digits of its hash, so two outputs of a folder keep two temp files.
+ */
+function tempPath(output: string, runId: string, attempt: number): string {
+  const suffix = `.weft-${runId}-${attempt}.tmp`;
+  let name = basename(output);
+  if (byteLength(`.${name}${suffix}.inputs`) > NAME_MAX) {
+    // By code points: 32 take at most 128 bytes, and no surrogate pair is cut in two.
+    name = `${Array.from(name).slice(0, 32).join("")}-${fnv1a(name)}`;
+  }
+  return join(dirname(output), `.${name}${suffix}`);
 }
 
 function isFile(path: string): boolean {

@@ -7,13 +7,17 @@
  * (the task context's). A string `command` is split into words as docker compose splits
  * one (POSIX shell quoting, no shell: `'…'`, `"…"`, `\`; no expansion, no globbing);
  * each `${...}` stays inside the word it is written in, and words are split before
- * values are put in, so a value never becomes more than one argument.
+ * values are put in, so a value never becomes more than one argument. An argument a value
+ * makes too long for exec is refused naming its field (`config.command[2]`), not its
+ * position in docker's argv (exec_limits.ts argumentValue).
  * @module
  */
 import { CommandWordsError, splitWords } from "../expr/command_words.ts";
 import { compileTemplate } from "../expr/mod.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import type { TaskOf } from "../model/task.ts";
+import { argumentValue } from "./exec_limits.ts";
+import { fnv1a } from "../short_hash.ts";
 
 /** The `config` of a docker task (see src/model/task.ts for the rules between keys). */
 export type DockerConfig = TaskOf<"docker">["config"];
@@ -50,7 +54,10 @@ export function buildArgv(
   }
   for (const tag of resolvedTags(config, interpolate)) argv.push("-t", tag);
   for (const [name, value] of Object.entries(config.build_args ?? {})) {
-    argv.push("--build-arg", `${name}=${interpolate(value)}`);
+    argv.push(
+      "--build-arg",
+      buildArg(`config.build_args.${name}`, `${name}=${interpolate(value)}`),
+    );
   }
   const context = path("config.context", config.context ?? ".");
   if (context === "") throw new DockerConfigError(ownText("`context` is empty"));
@@ -59,10 +66,10 @@ export function buildArgv(
   return argv;
 }
 
-/** The tags with `${...}` resolved; an empty tag is an error. */
+/** The tags with `${...}` resolved; an empty tag, or one too long for exec, is an error. */
 export function resolvedTags(config: DockerConfig, interpolate: Interpolate): string[] {
-  return (config.tags ?? []).map((tag) => {
-    const resolved = interpolate(tag);
+  return (config.tags ?? []).map((tag, i) => {
+    const resolved = buildArg(`config.tags[${i}]`, interpolate(tag));
     if (resolved.trim() === "") {
       throw new DockerConfigError(
         `a tag is empty once resolved (written ${quoteData(JSON.stringify(tag))})`,
@@ -96,7 +103,7 @@ export function runArgv(
   interpolate: Interpolate,
   path: (field: string, text: string) => string = (_, text) => interpolate(text),
 ): string[] {
-  const image = interpolate(config.image ?? "");
+  const image = runArg("config.image", interpolate(config.image ?? ""));
   if (image.trim() === "") throw new DockerConfigError(ownText("`image` is empty once resolved"));
   // docker would read `-x` as an option and the command after it as the image.
   if (image.startsWith("-")) throw new DockerConfigError(ownText("`image` starts with `-`"));
@@ -104,19 +111,39 @@ export function runArgv(
   if (config.remove !== false) argv.push("--rm");
   if (config.pull !== undefined) argv.push("--pull", config.pull);
   for (const [key, value] of Object.entries(config.env ?? {})) {
-    argv.push("-e", `${key}=${interpolate(value)}`);
+    argv.push("-e", runArg(`config.env.${key}`, `${key}=${interpolate(value)}`));
   }
   (config.volumes ?? []).forEach((volume, i) => {
-    argv.push("-v", volumeArg(volume, `config.volumes[${i}]`, interpolate, path));
+    const field = `config.volumes[${i}]`;
+    argv.push("-v", runArg(field, volumeArg(volume, field, interpolate, path)));
   });
-  for (const port of config.ports ?? []) argv.push("-p", interpolate(port));
-  if (config.workdir !== undefined) argv.push("-w", interpolate(config.workdir));
-  if (config.network !== undefined) argv.push("--network", interpolate(config.network));
+  (config.ports ?? []).forEach((port, i) => {
+    argv.push("-p", runArg(`config.ports[${i}]`, interpolate(port)));
+  });
+  if (config.workdir !== undefined) {
+    argv.push("-w", runArg("config.workdir", interpolate(config.workdir)));
+  }
+  if (config.network !== undefined) {
+    argv.push("--network", runArg("config.network", interpolate(config.network)));
+  }
   argv.push(image);
   const command = config.command;
+  // A string command's words are counted from 1, as a shell's are; a list's items by index.
+  const field = (i: number) =>
+    typeof command === "string" ? `config.command (word ${i + 1})` : `config.command[${i}]`;
   const words = typeof command === "string" ? commandWords(command) : command ?? [];
-  for (const word of words) argv.push(interpolate(word));
+  words.forEach((word, i) => argv.push(runArg(field(i), interpolate(word))));
   return argv;
+}
+
+/** `value` as one argument of `docker build`; too long for exec: refused naming `field`. */
+function buildArg(field: string, value: string): string {
+  return argumentValue(field, value, "docker build");
+}
+
+/** `value` as one argument of `docker run`; too long for exec: refused naming `field`. */
+function runArg(field: string, value: string): string {
+  return argumentValue(field, value, "docker run");
 }
 
 /**
@@ -213,16 +240,6 @@ export function containerName(runId: string, taskId: string, attempt: number): s
     task = `${task.slice(0, MAX_TASK_PART)}-${fnv1a(taskId)}`;
   }
   return `weft-${safe(runId)}-${task}-${attempt}`;
-}
-
-/** FNV-1a (32 bits) of the UTF-16 code units, as 8 hex digits: short, stable, synchronous. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
 
 /**

@@ -36,6 +36,39 @@ export class ExecLimitError extends Error {
 }
 
 /**
+ * A value resolved into a field that becomes one argument of a program weft starts (a
+ * script's `args`, a docker command word) is over MAX_ARG_STRLEN: the message (marked,
+ * model/data_text.ts) names the field as the workflow writes it, not the argument's
+ * position in weft's own command line (`deno run … SCRIPT ARGS`), which the user never
+ * wrote. Thrown before anything starts; the engine records the message as the reason.
+ */
+export class ArgumentTooLongError extends Error {
+  constructor(field: string, bytes: number, program: string) {
+    super(
+      ownText(
+        `${field} is ${bytes} bytes once resolved, over the ${MAX_ARG_STRLEN} bytes ` +
+          `(MAX_ARG_STRLEN, execve(2)) Linux allows one argument of ${program}: ${HINT}`,
+      ),
+    );
+    this.name = "ArgumentTooLongError";
+  }
+}
+
+/**
+ * `value`, the resolved text of `field` (e.g. `args[1]`), which is passed as one
+ * argument to `program` (words for people: "the javascript script", "docker run").
+ * Throws an {@link ArgumentTooLongError} naming the field when exec would refuse it
+ * (Linux only, as {@link checkExecLimits}).
+ */
+export function argumentValue(field: string, value: string, program: string): string {
+  // A string of at most a third of the limit in UTF-16 units cannot pass it in UTF-8.
+  if (value.length * 3 < MAX_ARG_STRLEN || Deno.build.os !== "linux") return value;
+  const bytes = byteLength(value);
+  if (bytes + 1 > MAX_ARG_STRLEN) throw new ArgumentTooLongError(field, bytes, program);
+  return value;
+}
+
+/**
  * Throws an {@link ExecLimitError} when one argument or environment string of this exec
  * is over MAX_ARG_STRLEN (Linux only: other kernels have no per-string limit).
  */

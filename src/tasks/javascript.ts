@@ -17,24 +17,31 @@ import { ownText } from "../model/data_text.ts";
 
 /**
  * Runs a JavaScript script with `extraArgs` after its own `args` and `extraEnv` over its
- * environment (data_processor passes the input files and the output path this way).
+ * environment (data_processor passes the input files and the output path this way, and
+ * its `processor` as `within`, the field that holds `args`, for messages).
  */
 export function runJavaScript(
   config: ScriptConfig,
   ctx: TaskContext,
   extraArgs: string[] = [],
   extraEnv: Record<string, string> = {},
+  within?: string,
 ): Promise<TaskResult> {
   return runScript(config, ctx, (source) => {
     const [cmd, ...host] = jsHostCommand();
     return {
       cmd,
-      args: [...host, source.script, ...scriptArgs(config, ctx), ...extraArgs],
+      args: [
+        ...host,
+        source.script,
+        ...scriptArgs(config, ctx, "javascript", within),
+        ...extraArgs,
+      ],
       env: scriptEnv(ctx, extraEnv),
       stdin: source.stdin,
       notFound: ownText(`cannot start weft's JavaScript runtime: ${cmd} not found`),
     };
-  });
+  }, within);
 }
 
 /** Runs `javascript` tasks. */

@@ -10,6 +10,7 @@ import {
   scriptArgs,
   type ScriptConfig,
   scriptEnv,
+  subField,
 } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { pathField } from "./path_field.ts";
@@ -23,16 +24,19 @@ export interface PythonConfig extends ScriptConfig {
 
 /**
  * Runs a Python script with `extraArgs` after its own `args` and `extraEnv` over its
- * environment (data_processor passes the input files and the output path this way).
+ * environment (data_processor passes the input files and the output path this way, and
+ * its `processor` as `within`, the field that holds `args`, for messages).
  */
 export function runPython(
   config: PythonConfig,
   ctx: TaskContext,
   extraArgs: string[] = [],
   extraEnv: Record<string, string> = {},
+  within?: string,
 ): Promise<TaskResult> {
   return runScript(config, ctx, (source) => {
-    const interpreter = pathField(ctx, "interpreter", config.interpreter ?? "").trim() || "python3";
+    const interpreter =
+      pathField(ctx, subField("interpreter", within), config.interpreter ?? "").trim() || "python3";
     const shown = quoteData(JSON.stringify(interpreter));
     const env = scriptEnv(ctx, extraEnv);
     // Print lines as they happen (a pipe makes Python buffer stdout) unless told otherwise.
@@ -43,14 +47,14 @@ export function runPython(
     const boot = env.WEFT_INPUT_LIST_ONLY === "1" || paramsInFile(ctx) ? ["-c", BOOTSTRAP] : [];
     return {
       cmd: interpreter,
-      args: [...boot, source.script, ...scriptArgs(config, ctx), ...extraArgs],
+      args: [...boot, source.script, ...scriptArgs(config, ctx, "python", within), ...extraArgs],
       env,
       stdin: source.stdin,
       notFound: interpreter.includes("/")
         ? `python interpreter ${shown} not found; fix \`interpreter:\``
         : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``,
     };
-  });
+  }, within);
 }
 
 /**

@@ -12,7 +12,7 @@ import { notFoundReason, startFailure, WorkingDirectoryError } from "./start_err
 import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { nodeBuiltin, specialFileKind } from "../path.ts";
-import { byteLength, MAX_ARG_STRLEN } from "./exec_limits.ts";
+import { argumentValue, byteLength, MAX_ARG_STRLEN } from "./exec_limits.ts";
 import { pathField } from "./path_field.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
@@ -40,12 +40,17 @@ export interface ScriptSource {
 /**
  * Resolves a task's `script`/`code`: the script path interpolated and made absolute
  * against the workflow folder. Returns an error text (one line) when the file is missing,
- * a folder, or a device, FIFO or socket (saying which).
+ * a folder, or a device, FIFO or socket (saying which). `within`: the field holding
+ * `config` (data_processor's `processor`), to name `processor.script` in a refusal.
  */
-export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSource | string {
+export function scriptSource(
+  config: ScriptConfig,
+  ctx: TaskContext,
+  within?: string,
+): ScriptSource | string {
   if (config.code !== undefined) return { script: "-", stdin: config.code };
   // A path: a value in it is one name, never `..` or more folders (path_field.ts).
-  const written = pathField(ctx, "script", config.script ?? "");
+  const written = pathField(ctx, subField("script", within), config.script ?? "");
   const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
   let stat: Deno.FileInfo | undefined;
   try {
@@ -72,9 +77,29 @@ export function scriptSource(config: ScriptConfig, ctx: TaskContext): ScriptSour
   return { script: file };
 }
 
-/** `args` with `${...}` interpolated. */
-export function scriptArgs(config: ScriptConfig, ctx: TaskContext): string[] {
-  return (config.args ?? []).map((arg) => ctx.interpolate(arg));
+/**
+ * `args` with `${...}` interpolated. Each becomes one argument of the interpreter's exec:
+ * one over Linux's limit throws an ArgumentTooLongError naming the field as written
+ * (`args[1]`; `processor.args[0]` when `within` is data_processor's `processor`) and the
+ * task type, rather than exec's position in weft's own command line
+ * (exec_limits.ts argumentValue).
+ */
+export function scriptArgs(
+  config: ScriptConfig,
+  ctx: TaskContext,
+  language: "javascript" | "python",
+  within?: string,
+): string[] {
+  const field = subField("args", within);
+  const program = `the ${language} ${within ?? "script"}`;
+  return (config.args ?? []).map((arg, i) =>
+    argumentValue(`${field}[${i}]`, ctx.interpolate(arg), program)
+  );
+}
+
+/** `field` as the workflow names it: `processor.args` inside data_processor's processor. */
+export function subField(field: string, within: string | undefined): string {
+  return within === undefined ? field : `${within}.${field}`;
 }
 
 /**
@@ -163,14 +188,16 @@ export interface ScriptLaunch {
 
 /**
  * Resolves the task's `script`/`code` (a missing script is a failed result saying why),
- * then runs the launch `plan` makes of it with {@link runScriptProcess}.
+ * then runs the launch `plan` makes of it with {@link runScriptProcess}. `within`: as
+ * for {@link scriptSource}.
  */
 export function runScript(
   config: ScriptConfig,
   ctx: TaskContext,
   plan: (source: ScriptSource) => ScriptLaunch,
+  within?: string,
 ): Promise<TaskResult> {
-  const source = scriptSource(config, ctx);
+  const source = scriptSource(config, ctx, within);
   if (typeof source === "string") {
     return Promise.resolve({ ok: false, exitCode: null, outputs: {}, error: source });
   }

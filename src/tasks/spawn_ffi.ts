@@ -28,6 +28,7 @@ import { superviseGroup } from "./_process_group.ts";
 import { TaskProcess } from "./_escapes.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 import { openFilesError, workingDirectoryFault } from "./start_errors.ts";
+import { NAME_MAX, PATH_MAX } from "../expr/path.ts";
 import { execLimitFailure } from "./exec_limits.ts";
 
 /** posix_spawn calls in flight (see libcSpawn's `block`). */
@@ -220,9 +221,6 @@ function spawnError(cmd: string, errno: number, cwd: string | undefined): Error 
 const ENAMETOOLONG = 36;
 /** What chdir can fail with (chdir(2)), and EPERM, which exec reports for the same causes. */
 const CWD_ERRNOS = new Set([ENOENT, ENOTDIR, EACCES, EPERM, ELOOP]);
-/** Linux's limits (limits.h): bytes in one path name, and in a whole path with its NUL. */
-const NAME_MAX = 255;
-const PATH_MAX = 4096;
 
 /** Whether `path` breaks a limit of {@link NAME_MAX} or {@link PATH_MAX} (in UTF-8 bytes). */
 function pathTooLong(path: string): boolean {

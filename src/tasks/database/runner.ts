@@ -51,17 +51,21 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
   const outputs: Record<string, string> = {};
   try {
     const conn = connectionOf(config.connection, ctx);
+    // Every path before connecting: a value refused in one (a name too long, `..`) fails
+    // the task before a sqlite file is created.
+    const folder = config.migrations_path
+      ? databasePath(ctx, "migrations_path", config.migrations_path)
+      : undefined;
+    const file = config.file ? databasePath(ctx, "file", config.file) : undefined;
     db = await connect(conn, ctx);
-    if (config.migrations_path) {
-      const folder = databasePath(ctx, "migrations_path", config.migrations_path);
+    if (folder !== undefined) {
       const report = await runMigrations(db, folder, config, ctx);
       outputs.migrations_applied = String(report.applied.length);
       if (report.failed) {
         return { ok: false, exitCode: 1, outputs, error: migrationFailure(report, config) };
       }
     }
-    if (config.file) {
-      const file = databasePath(ctx, "file", config.file);
+    if (file !== undefined) {
       await step(`running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
       emitMarked(ctx, "stderr", `ran ${quoteData(file)}`);
     }
