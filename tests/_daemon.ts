@@ -28,15 +28,15 @@ export interface DaemonProcess {
   home: string;
 }
 
-/** Starts `weft daemon ARGS` with a private WEFT_HOME (or `home`). */
+/** Starts `weft daemon ARGS` with a private WEFT_HOME (or `home`) and `env` added. */
 export function startDaemon(
   args: string[],
-  options: { home?: string; cwd?: string } = {},
+  options: { home?: string; cwd?: string; env?: Record<string, string> } = {},
 ): DaemonProcess {
   const home = options.home ?? testTempDir("home-");
   const child = new Deno.Command(Deno.execPath(), {
     args: weftArgs(["daemon", ...args]),
-    env: weftEnv({ WEFT_HOME: home }),
+    env: weftEnv({ ...options.env, WEFT_HOME: home }),
     clearEnv: true,
     cwd: options.cwd ?? Deno.cwd(),
     stdin: "null",

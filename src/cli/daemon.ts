@@ -134,6 +134,21 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         return launchRun(io, options);
       },
       log,
+      // The secrets a run of it knows at its start, from this daemon's environment (the
+      // one its runs start with), as `weft schedule add` finds them in `-p` values.
+      secretsIn: async (loaded, params) => {
+        const [{ secretsInParams }, { resolveParams }] = await Promise.all([
+          import("./schedule_known_secrets.ts"),
+          import("../engine/params.ts"),
+        ]);
+        let resolved = params;
+        try {
+          resolved = resolveParams(loaded.workflow, params);
+        } catch {
+          // A param missing or undeclared: its fires fail and say so (launch.ts).
+        }
+        return secretsInParams(io, loaded, params, resolved, flags.home);
+      },
     });
     try {
       const stopped = waitForStop();

@@ -37,7 +37,12 @@ interface StatusOptions {
  * running.
  */
 export function statusReport(details: RunDetails, childRuns: Record<string, string[]> = {}) {
-  const { run, tasks } = details;
+  const { run } = details;
+  // A task whose final record was never written says why (its state was rebuilt).
+  const unrecorded = details.unrecordedTasks ?? {};
+  const tasks = details.tasks.map((task) =>
+    Object.hasOwn(unrecorded, task.id) ? { ...task, unrecorded: unrecorded[task.id] } : task
+  );
   return {
     ...runSummary(run),
     tasks,
@@ -192,7 +197,11 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
     lines.push(`params    ${params.map(([k, v]) => `${safe(k)}=${safe(cutParam(v))}`).join(" ")}`);
   }
   const rows = [["TASK", "STATE", "DURATION", "EXIT", "ATTEMPTS", "REASON"]];
-  for (const task of tasks) rows.push(taskRow(task, details.truncatedOutputs[task.id]));
+  for (const task of tasks) {
+    rows.push(
+      taskRow(task, details.truncatedOutputs[task.id], details.unrecordedTasks?.[task.id]),
+    );
+  }
   return lines.join("\n") + "\n\n" + table(rows);
 }
 
@@ -229,9 +238,10 @@ function finishedLine(run: RunRecord): string {
   return `finished  ${localTime(run.finishedAt)}  (${duration(run.durationMs)})`;
 }
 
-function taskRow(task: TaskRecord, truncated?: string[]): string[] {
+function taskRow(task: TaskRecord, truncated?: string[], unrecorded?: string): string[] {
   const reason = [task.reason ?? "", task.error ?? ""].filter(Boolean).join(": ");
-  const note = truncated?.length ? ` (outputs cut: ${cutNames(truncated)})` : "";
+  const note = (unrecorded === undefined ? "" : ` (record rebuilt: ${unrecorded})`) +
+    (truncated?.length ? ` (outputs cut: ${cutNames(truncated)})` : "");
   return [
     task.callback ? `${task.id} (callback)` : task.id,
     task.status,

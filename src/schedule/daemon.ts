@@ -19,7 +19,13 @@ import {
   loadAll,
   type LoadedFile,
 } from "./daemon_workflows.ts";
-import { markMissed, recordLeftMissed, recordMissed, syncSchedules } from "./daemon_schedules.ts";
+import {
+  markMissed,
+  recordLeftMissed,
+  recordMissed,
+  type ScheduleSecretsFinder,
+  syncSchedules,
+} from "./daemon_schedules.ts";
 import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
 import { startRun } from "./daemon_start.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
@@ -48,6 +54,11 @@ export interface DaemonOptions {
   launch: Launcher;
   /** One line per event (no newline). */
   log(line: string): void;
+  /**
+   * The start-of-run secrets inside a file schedule's params, as `weft schedule add`
+   * finds them (Schedule.secretValues; syncSchedules). Without it, none.
+   */
+  secretsIn?: ScheduleSecretsFinder;
 }
 
 /** The daemon: `start()`, then `reload()` on SIGHUP, `stop(graceMs)` on SIGTERM. */
@@ -125,7 +136,12 @@ export class Daemon {
     const report = await loadAll(files, this.#o.load, this.#workflows);
     for (const line of report.problems) this.#o.log(line);
     this.#workflows = new Map(report.loaded.map((l) => [l.file, l]));
-    const schedules = await syncSchedules(this.#o.store, report.loaded, this.#o.log);
+    const schedules = await syncSchedules(
+      this.#o.store,
+      report.loaded,
+      this.#o.log,
+      this.#o.secretsIn,
+    );
     this.#loop.setSchedules(schedules);
     this.#setTriggers(report.loaded);
     this.#o.log(

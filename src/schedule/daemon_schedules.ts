@@ -16,19 +16,35 @@ import { formatZoned, zoneOf } from "./zone.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
 
 /**
+ * The start-of-run secrets (a run's, as engine/start_secrets.ts collects them at the
+ * start: the workflow's and its tasks' environments, `secrets:` variables of the
+ * environment, notification credentials) found inside `params`, a file schedule's
+ * trigger params: cli/schedule_known_secrets.ts, as for `weft schedule add`. May throw
+ * (a malformed notification config): the schedule is then kept with none, and said so.
+ */
+export type ScheduleSecretsFinder = (
+  loaded: LoadedFile,
+  params: Record<string, string>,
+) => Promise<string[]>;
+
+/**
  * Writes the files' schedules to the store (keeping a kept one's creation time, pause and
  * last fire) and returns every schedule that fires: the store's own, and the files'
  * whose file is still loaded and still declares them. A file schedule whose name is
- * taken by one added with `weft schedule add` is reported and left out.
+ * taken by one added with `weft schedule add` is reported and left out. A param holding
+ * a start-of-run secret (`secretsIn`) is kept aside and shown masked, as for a schedule
+ * added with `weft schedule add` (store/schedule_secrets.ts).
  */
 export async function syncSchedules(
   store: ScheduleStore,
   loaded: LoadedFile[],
   log: (line: string) => void,
+  secretsIn?: ScheduleSecretsFinder,
 ): Promise<Schedule[]> {
   const live = new Set<string>();
   for (const l of loaded) {
-    for (const s of schedulesFromWorkflow(l.file, l.workflow)) {
+    for (const found of schedulesFromWorkflow(l.file, l.workflow)) {
+      const s = await withStartSecrets(found, l, secretsIn, log);
       const existing = await store.get(s.name);
       if (existing && existing.source !== "file") {
         log(
@@ -61,11 +77,32 @@ export async function syncSchedules(
   return firing;
 }
 
+/** `s` with the start-of-run secrets its params hold (Schedule.secretValues), if any. */
+async function withStartSecrets(
+  s: Schedule,
+  l: LoadedFile,
+  secretsIn: ScheduleSecretsFinder | undefined,
+  log: (line: string) => void,
+): Promise<Schedule> {
+  if (!secretsIn) return s;
+  try {
+    const secretValues = await secretsIn(l, s.params);
+    return secretValues.length ? { ...s, secretValues } : s;
+  } catch (e) {
+    log(
+      `schedule ${s.name} of ${l.file}: cannot tell which of its params hold secrets ` +
+        `(${(e as Error).message}); only its secret params are kept aside`,
+    );
+    return s;
+  }
+}
+
 function sameSchedule(a: Schedule, b: Schedule): boolean {
   return a.file === b.file && a.cron === b.cron && a.tz === b.tz &&
     a.catchupMs === b.catchupMs && a.overlap === b.overlap &&
     JSON.stringify(a.params) === JSON.stringify(b.params) &&
-    JSON.stringify(a.secretParams ?? []) === JSON.stringify(b.secretParams ?? []);
+    JSON.stringify(a.secretParams ?? []) === JSON.stringify(b.secretParams ?? []) &&
+    JSON.stringify(a.secretValues ?? []) === JSON.stringify(b.secretValues ?? []);
 }
 
 /** A fire's final outcome from its run's status. */

@@ -58,8 +58,27 @@ export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
     tasks: settled.tasks,
     taskHashes,
     truncatedOutputs,
-    unrecordedTasks: settled.unrecorded,
+    unrecordedTasks: { ...recoveredTasks(settled.tasks), ...settled.unrecorded },
   };
+}
+
+/** Why a task's final record was rebuilt after its weft process died (reason `crash`). */
+export const CRASH_UNRECORDED = "weft stopped before recording the task's end";
+
+/**
+ * The tasks of a crashed run whose final records crash recovery wrote in their place
+ * (RunStore.markInterrupted: `interrupted`, reason `crash`), each with why: as
+ * {@link settleTasks} names those it derives on reading, so a recovered run says the same
+ * as one read before its recovery (dead_runs.ts).
+ */
+function recoveredTasks(tasks: TaskRecord[]): Record<string, string> {
+  const rebuilt: Record<string, string> = {};
+  for (const task of tasks) {
+    if (task.status === "interrupted" && task.reason === "crash") {
+      rebuilt[task.id] = CRASH_UNRECORDED;
+    }
+  }
+  return rebuilt;
 }
 
 /** What {@link settleTasks} gives: the tasks as shown, and which of them are derived. */
@@ -90,9 +109,7 @@ export function settleTasks(
   if (!tasks.some(unfinished)) return { tasks, unrecorded };
   // Only a full disk (full_disk.ts) finishes a run before its task records; a dead
   // run's tasks lost theirs with the process.
-  const why = reason === "crash"
-    ? "weft stopped before recording the task's end"
-    : "the disk was full";
+  const why = reason === "crash" ? CRASH_UNRECORDED : "the disk was full";
   const summary = new Map((run.summary ?? []).map((s) => [s.id, s]));
   const shown = tasks.map((task) => {
     if (!unfinished(task)) return task;

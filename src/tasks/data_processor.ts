@@ -3,8 +3,8 @@
  * (`javascript`, `python` or `shell`) that writes one output file.
  *
  * - `input.path` is a glob (`data/*.json`, `logs/**\/*.txt`, `{a,b}.csv`), relative to
- *   the workflow file, matched by node:fs globSync in a worker (glob_worker.ts: weft's
- *   thread stays free, the task's timeout ends it); only files count (not folders), in
+ *   the workflow file, matched asynchronously by the npm `glob` package (glob_files.ts:
+ *   weft's thread stays free, the task's timeout ends it); only files count (not folders), in
  *   sorted order; the output file itself is never an input. No match fails the task
  *   unless `input.allow_empty: true`.
  * - The processor gets the matched absolute paths as arguments (after its own `args`;
@@ -25,7 +25,7 @@ import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
-import { GlobAbortedError, globFiles } from "./glob_worker.ts";
+import { GlobAbortedError, globFiles, GlobTooWideError } from "./glob_files.ts";
 import { NAME_MAX } from "../expr/path.ts";
 import { byteLength } from "./exec_limits.ts";
 import { fnv1a } from "../short_hash.ts";
@@ -54,6 +54,9 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       inputs = (await matchFiles(base, pattern, ctx.signal)).filter((path) => path !== output);
     } catch (error) {
       if (error instanceof GlobAbortedError) return failed(ownText(error.message));
+      if (error instanceof GlobTooWideError) {
+        return failed(`input ${quoteData(JSON.stringify(pattern))}: ${error.message}`);
+      }
       return failed(`input ${quoteData(JSON.stringify(pattern))}: ${messageOf(error)}`);
     }
     if (inputs.length === 0 && task.input.allow_empty !== true) {
@@ -144,10 +147,9 @@ const LIST_PREFIX = "unset WEFT_INPUT_LIST_ONLY; set -f; IFS='\n'; " +
 /**
  * The files `pattern` matches under `base`, as absolute paths, sorted (folders left out).
  * The pattern is matched relative to `base` (so glob characters in the folder's own name
- * are not read as a glob); its leading `../` steps move `base` up, as globSync does not
- * follow them. An absolute pattern is matched as it is. Matched in a worker
- * (glob_worker.ts), as a short glob can take minutes; rejects with GlobAbortedError
- * once `signal` aborts.
+ * are not read as a glob); its leading `../` steps move `base` up. An absolute pattern is
+ * matched as it is. Matched asynchronously (glob_files.ts), as a short glob can take
+ * minutes; rejects with GlobAbortedError once `signal` aborts.
  */
 export function matchFiles(base: string, pattern: string, signal?: AbortSignal): Promise<string[]> {
   if (isAbsolute(pattern)) return globFiles(pattern, undefined, signal);
