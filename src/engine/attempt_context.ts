@@ -5,7 +5,6 @@
  * fills the old generation with garbage.
  * @module
  */
-import { nodePath } from "../path.ts";
 import type { Place, Scope, Value } from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
 import type {
@@ -23,7 +22,7 @@ import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 import { ownText, resolveQuoted } from "../model/data_text.ts";
 import { maskedAlready } from "./mask_events.ts";
-import { fieldError } from "../tasks/path_field.ts";
+import { resolvedPathField } from "../tasks/path_field.ts";
 
 const decoder = new TextDecoder();
 
@@ -88,17 +87,7 @@ export class AttemptContext implements TaskContext {
       run.secrets.addEnv(this.#own);
     }
     // A folder path: a value in it is one name, as in a script's path (tasks/path_field.ts).
-    this.cwd = subject.spec.cwd
-      ? nodePath().resolve(run.dir, this.#cwdPath(subject.spec.cwd))
-      : run.dir;
-  }
-
-  #cwdPath(written: string): string {
-    try {
-      return this.#run.exprs.renderPath(written, this.scope, false);
-    } catch (e) {
-      throw fieldError("cwd", e);
-    }
+    this.cwd = subject.spec.cwd ? resolvedPathField(this, "cwd", subject.spec.cwd).path : run.dir;
   }
 
   /** Merged environment: process < workflow < task, plus the WEFT_* variables. */
@@ -190,7 +179,7 @@ export class AttemptContext implements TaskContext {
       taskId: this.taskId,
       attempt: this.#subject.quiet ? 1 : this.attempt,
       stream,
-      line: resolveQuoted(line, (data) => secrets.mask(data)),
+      line: secrets.maskMessage(line),
       at: this.#now(),
     });
     if (continues) event.continues = true;
@@ -254,6 +243,11 @@ export class AttemptContext implements TaskContext {
 
   interpolatePlaced(text: string, place: Place): string {
     return this.#run.exprs.renderPlaced(text, this.scope, place);
+  }
+
+  /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
+  builtText(marked: string): void {
+    this.#run.secrets.addBuilt(marked);
   }
 
   interpolateShell = (command: string): { command: string; env: Record<string, string> } =>

@@ -54,6 +54,8 @@ export async function runChildWorkflow(
 ): Promise<ChildRunResult> {
   const { options } = parent;
   const file = nodePath().resolve(parent.dir, request.file);
+  // A workflow file's path is weft's own where a load error quotes it (built_text.ts).
+  parent.secrets.addBuilt(ownText(file));
   const chain = options.parent?.files ?? [options.file];
   if (chain.includes(file)) {
     // Paths of workflow files (`file:` holds no `${...}`): weft's own, never masked.

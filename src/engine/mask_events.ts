@@ -12,7 +12,6 @@
  */
 import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
 import type { Secrets } from "./secrets.ts";
-import { resolveQuoted } from "../model/data_text.ts";
 
 /**
  * Events and reports this module made. Their errors are resolved: the quoted-data
@@ -102,7 +101,7 @@ function maskTask(task: TaskRecord, secrets: Secrets): TaskRecord {
 
 function maskError(error: string | null, secrets: Secrets): string | null {
   // Only the data an error quotes is masked (see model/data_text.ts), never weft's words.
-  return error === null ? null : resolveQuoted(error, (data) => secrets.mask(data));
+  return error === null ? null : secrets.maskMessage(error);
 }
 
 function isEmpty(values: Record<string, string>): boolean {

@@ -133,6 +133,16 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     secrets.addEnv(own);
     const scope = scopeFor((n) => Object.hasOwn(own, n) ? own[n] : workflowEnv[n]);
     const render = (text: string) => safe(() => exprs.render(text, scope), text);
+    // A path field: weft's own text but for its values, as the run tells the engine
+    // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
+    const path = (text: string) => {
+      const marked = safe(
+        () => ownText("") + exprs.renderPlaced(text, scope, (value) => quoteData(value)),
+        quoteData(text),
+      );
+      secrets.addBuilt(marked);
+      return resolveQuoted(marked);
+    };
     const config = spec.config as Record<string, unknown>;
     switch (spec.type) {
       case "shell": {
@@ -160,15 +170,15 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       }
       case "javascript":
       case "python":
-        return [scriptPreview(spec.type, config, render)];
+        return [scriptPreview(spec.type, config, render, path)];
       case "data_processor": {
         const processor = config.processor as Record<string, unknown>;
-        const input = render(String((config.input as { path: string }).path));
-        const output = render(String((config.output as { path: string }).path));
+        const input = path(String((config.input as { path: string }).path));
+        const output = path(String((config.output as { path: string }).path));
         return [
-          `${quoteData(input)} → ${scriptPreview(String(processor.type), processor, render)} → ${
-            quoteData(output)
-          }`,
+          `${quoteData(input)} → ${
+            scriptPreview(String(processor.type), processor, render, path)
+          } → ${quoteData(output)}`,
         ];
       }
       case "database": {
@@ -186,7 +196,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         const target = safe(
           () =>
             parseConnection(
-              sqlite ? render(db.connection) : renderUrl(db.connection, scope, render),
+              sqlite ? path(db.connection) : renderUrl(db.connection, scope, render),
               ".",
             ).display,
           db.connection,
@@ -194,9 +204,9 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         const lines = [`database ${quoteData(target)}`];
         if (db.migrations_path) {
           const undo = db.rollback_on_failure ? " (rolled back on failure)" : "";
-          lines.push(`  migrate ${quoteData(render(db.migrations_path))}${undo}`);
+          lines.push(`  migrate ${quoteData(path(db.migrations_path))}${undo}`);
         }
-        if (db.file) lines.push(`  run ${quoteData(render(db.file))}`);
+        if (db.file) lines.push(`  run ${quoteData(path(db.file))}`);
         // Values in a query are bound as parameters, never pasted in: shown as written.
         if (db.query) {
           pushAll(lines, db.query.trim().split("\n").map((l) => `  ${quoteData(l)}`));
@@ -256,7 +266,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   // earlier task's line too, as in the run.
   const previews: Record<string, string[]> = {};
   for (const id in lines) {
-    previews[id] = lines[id].map((line) => resolveQuoted(line, (data) => secrets.mask(data)));
+    previews[id] = lines[id].map((line) => secrets.maskMessage(line));
   }
   return previews;
 }
@@ -266,10 +276,11 @@ function scriptPreview(
   type: string,
   config: Record<string, unknown>,
   render: (text: string) => string,
+  path: (text: string) => string,
 ): string {
   if (type === "shell") return `$ ${quoteData(render(String(config.command)).split("\n")[0])}`;
   const args = ((config.args ?? []) as string[]).map((arg) => ` ${render(arg)}`).join("");
-  const what = typeof config.script === "string" ? render(config.script) : "<inline code>";
+  const what = typeof config.script === "string" ? path(config.script) : "<inline code>";
   return `${ownText(type)} ${quoteData(what + args)}`;
 }
 

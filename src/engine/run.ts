@@ -25,6 +25,7 @@ import { runInfo, runReport } from "./run_record.ts";
 import { RunStops } from "./run_stop.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Secrets } from "./secrets.ts";
+import { ownText } from "../model/data_text.ts";
 import { prepareRun } from "./setup.ts";
 import { Slots } from "./slots.ts";
 import { LaunchQueue } from "./launch_queue.ts";
@@ -115,6 +116,9 @@ export class Run implements RunContext, RunHandle {
     const hardKill = this.#stops.hardKill.signal;
     this.spawner = { spawn: (o) => inner.spawn({ ...o, killSignal: o.killSignal ?? hardKill }) };
     this.#workDir = options.workDir ?? makeWorkDir();
+    // Folders weft names itself: kept where a message quotes a path in them (built_text.ts).
+    this.secrets.addBuilt(ownText(this.dir));
+    this.secrets.addBuilt(ownText(this.#workDir));
     this.outputFiles = new OutputFiles(this.#workDir, options.workDir !== undefined);
     this.done = new Promise((resolve) => this.#resolve = resolve);
     this.#unmasked = new Promise((resolve) => this.#resolveUnmasked = resolve);

@@ -14,6 +14,8 @@
 import { MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
 import { LiteralMatcher, replaceSpans } from "./literal_matcher.ts";
 import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./shown_text.ts";
+import { BuiltTexts } from "./built_text.ts";
+import { resolveQuoted } from "../model/data_text.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
@@ -109,6 +111,7 @@ export class Secrets {
   readonly #identifiers = new Set<string>();
   readonly #writtenSources: (() => Iterable<string>)[] = [];
   #written: Set<string> | null = null;
+  readonly #built = new BuiltTexts();
   /** Whether a fragment holds a space: only then can a tab shown as one unmask it. */
   #spaced = false;
   #plain: LiteralMatcher | null = null;
@@ -215,6 +218,43 @@ export class Secrets {
     return this.#written.has(name);
   }
 
+  /**
+   * A text weft built from its own words and values (a path: tasks/path_field.ts),
+   * marked with ownText/quoteData (model/data_text.ts): where a message quotes it (or
+   * holds it, whole, as an output value), a secret lying wholly in its own part is kept
+   * ({@link maskQuoted}). See built_text.ts.
+   */
+  addBuilt(marked: string): void {
+    this.#built.add(marked);
+  }
+
+  /**
+   * `data` quoted in one of weft's messages, masked as {@link mask} does, but for a
+   * secret lying wholly inside the own part of a text given to {@link addBuilt} that
+   * `data` holds (the workflow's folder in `looked for /srv/deploy/x.js`). A secret that
+   * touches a value's part, or lies outside every such text, is masked.
+   */
+  maskQuoted(data: string): string {
+    if (this.#fragments.size === 0) return data;
+    // The usual case, a message holding no secret: one search, as mask makes.
+    if (!HIDDEN.test(data) && !this.#matcher().has(data)) return data;
+    const spans = this.#spans(data);
+    if (spans.length === 0) return data;
+    const own = this.#built.ownIn(data);
+    const masked = own.length === 0
+      ? spans
+      : spans.filter((s) => !own.some((o) => o.index <= s.index && s.end <= o.end));
+    return replaceSpans(data, masked, MASK);
+  }
+
+  /**
+   * A message marked with ownText/quoteData (model/data_text.ts) resolved: its quoted
+   * data masked by {@link maskQuoted}, weft's words kept; an unmarked one masked whole.
+   */
+  maskMessage(message: string): string {
+    return resolveQuoted(message, (data) => this.maskQuoted(data));
+  }
+
   /** The strings masked, longest first. */
   values(): string[] {
     return [...this.#fragments].sort((a, b) => b.length - a.length);
@@ -296,10 +336,13 @@ export class Secrets {
    * value): an identifier given to {@link protect} that contains a secret is left as
    * it is, so `dependency "dump-postgres" failed` keeps its task id when the secret is
    * `postgres`. Only a stretch of secrets lying wholly inside such an identifier is
-   * kept; one that goes on past it is masked.
+   * kept; one that goes on past it is masked. A text weft built ({@link addBuilt}: a
+   * data_processor's `output_file`), given whole, keeps its own parts ({@link maskQuoted}).
    */
   maskKeeping(text: string): string {
     if (this.#fragments.size === 0) return text;
+    // A path weft made (a data_processor's `output_file`): its own parts kept.
+    if (this.#built.has(text)) return this.maskQuoted(text);
     if (this.#keeping === null) {
       const secrets = this.values();
       const kept = [...this.#identifiers].filter((id) => secrets.some((s) => id.includes(s)));

@@ -126,3 +126,47 @@ export function resolveQuoted(message: string, mask: (data: string) => string = 
       data === undefined ? shownCut(mask(cut), Number(max), flags) : mask(data),
   ).replace(MARKS, "");
 }
+
+/** A stretch of text: from `index` to `end` (exclusive), UTF-16 indexes. */
+export interface TextSpan {
+  index: number;
+  end: number;
+}
+
+/**
+ * A marked text (built with {@link ownText} and {@link quoteData}) as plain text, and the
+ * stretches of it that are weft's own: those outside every quoteData span. For texts
+ * weft builds from its own words and values (a path: the workflow's folder, what the
+ * file writes, the `${...}` values in it; engine/built_text.ts). An unmarked text, one
+ * with a {@link quoteCut} span or one whose marks do not pair up is all data (the safe
+ * default): `own` is empty.
+ * @example ownParts(ownText("/srv/") + quoteData("x")) // { text: "/srv/x", own: [{ index: 0, end: 5 }] }
+ */
+export function ownParts(marked: string): { text: string; own: TextSpan[] } {
+  const text = marked.replace(MARKS, "");
+  if (!ANY_MARK.test(marked) || marked.includes(CUT) || !WELL_MARKED.test(marked)) {
+    return { text, own: [] };
+  }
+  const own: TextSpan[] = [];
+  let at = 0;
+  let start = 0;
+  for (const piece of marked.split(/([\uE000\uE001])/)) {
+    if (piece === OPEN) {
+      if (at > start) own.push({ index: start, end: at });
+    } else if (piece === CLOSE) {
+      start = at;
+    } else {
+      at += piece.replaceAll(OWN, "").length;
+    }
+  }
+  if (at > start) own.push({ index: start, end: at });
+  return { text, own };
+}
+
+/** Each U+E000 closed by a U+E001 before the next one opens, and no U+E001 unopened. */
+const WELL_MARKED = /^[^\uE000\uE001]*(?:\uE000[^\uE000\uE001]*\uE001[^\uE000\uE001]*)*$/;
+
+/** Whether `marked`'s quoteData spans pair up (none cut short by a text operation on it). */
+export function wellMarked(marked: string): boolean {
+  return WELL_MARKED.test(marked);
+}

@@ -15,12 +15,12 @@
  *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
  * @module
  */
-import { basename, dirname, isAbsolute, join, normalize, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, normalize } from "node:path";
 import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
-import { pathField } from "./path_field.ts";
+import { pathField, resolvedPathField } from "./path_field.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
@@ -47,7 +47,7 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
     const base = ctx.workflowDir ?? ctx.cwd;
     // A value is a name in these paths, never `..` or a pattern (expr/path.ts); the
     // engine records the ExpressionError thrown for one as the task's failure.
-    const output = resolve(base, pathField(ctx, "output.path", task.output.path));
+    const output = resolvedPathField(ctx, "output.path", task.output.path, base).path;
     const pattern = pathField(ctx, "input.path", task.input.path, true);
     let inputs: string[];
     try {

@@ -13,7 +13,7 @@ import type { SpawnedProcess, TaskContext, TaskResult } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { nodeBuiltin, specialFileKind } from "../path.ts";
 import { argumentValue, byteLength, MAX_ARG_STRLEN } from "./exec_limits.ts";
-import { pathField } from "./path_field.ts";
+import { resolvedPathField } from "./path_field.ts";
 
 /** The hidden CLI verb that evaluates a JavaScript task in weft's own runtime (js_host.ts). */
 export const JS_HOST_VERB = "__javascript";
@@ -50,8 +50,11 @@ export function scriptSource(
 ): ScriptSource | string {
   if (config.code !== undefined) return { script: "-", stdin: config.code };
   // A path: a value in it is one name, never `..` or more folders (path_field.ts).
-  const written = pathField(ctx, subField("script", within), config.script ?? "");
-  const file = resolve(ctx.workflowDir ?? ctx.cwd, written);
+  const { written, path: file } = resolvedPathField(
+    ctx,
+    subField("script", within),
+    config.script ?? "",
+  );
   let stat: Deno.FileInfo | undefined;
   try {
     stat = Deno.statSync(file);

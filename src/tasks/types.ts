@@ -138,6 +138,14 @@ export interface TaskContext {
    * syntax: each value is passed through an extra environment variable.
    */
   interpolateShell(command: string): { command: string; env: Record<string, string> };
+  /**
+   * Tells the engine of a text weft built from its own words and values, marked with
+   * ownText/quoteData (model/data_text.ts): a path of the workflow's folder, what the file
+   * writes and the `${...}` values in it (tasks/path_field.ts). Where a message quotes
+   * it, or an output holds it whole, only the values' part is secret-masked. Absent: such
+   * a text is masked whole (the safe default).
+   */
+  builtText?(marked: string): void;
   spawner: ProcessSpawner;
   /**
    * Absolute folder of the workflow file: where `script:` and data paths are resolved

@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import type { TaskOf } from "../../model/task.ts";
 import { embeddedMessage, ownText, quoteData } from "../../model/data_text.ts";
 import { emitMarked } from "../emit_marked.ts";
-import { connectionField, pathField, PathFieldError } from "../path_field.ts";
+import { connectionField, PathFieldError, resolvedPathField } from "../path_field.ts";
 import { ExpressionError } from "../../expr/mod.ts";
 import { type BoundSql, renderSql } from "../../expr/sql.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
@@ -104,12 +104,13 @@ function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
 }
 
 /**
- * A file or folder field interpolated as a path (a value is one name in it: path_field.ts);
- * a value that would leave the folder fails the task naming the field.
+ * A file or folder field interpolated as a path (a value is one name in it: path_field.ts),
+ * relative to the task's working directory; a value that would leave the folder fails the
+ * task naming the field.
  */
 function databasePath(ctx: TaskContext, field: string, written: string): string {
   try {
-    return pathField(ctx, field, written);
+    return resolvedPathField(ctx, field, written, ctx.cwd).written;
   } catch (e) {
     throw e instanceof PathFieldError ? new TaskFailure(e.message) : e;
   }
