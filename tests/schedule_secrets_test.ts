@@ -97,3 +97,26 @@ Deno.test("start secrets inside params: kept aside with no secret param, back wi
   assert.deepEqual(shownParams(read), { note: "x *** y", n: "1" });
   assert.deepEqual(keptAsideNames(read), ["note"]);
 });
+
+Deno.test("writeScheduleSecrets: a FIFO at the file's name is refused, left as it was; a link to a file is written through", async () => {
+  const dir = testTempDir("secrets-");
+  await writeScheduleSecrets(dir, "s", { token: "one" });
+  const [file] = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`);
+  Deno.removeSync(file);
+  const made = new Deno.Command("mkfifo", { args: [file] }).outputSync();
+  assert.ok(made.success);
+  await assert.rejects(
+    writeScheduleSecrets(dir, "s", { token: "two" }),
+    (e: Error) =>
+      /is a named pipe \(FIFO\), not a file/.test(e.message) && /left as it was/.test(e.message),
+  );
+  assert.ok(Deno.lstatSync(file).isFifo);
+  assert.deepEqual([...Deno.readDirSync(dir)].length, 1, "no temporary file left");
+  // A link to a file: the file gets the values, the link stays.
+  Deno.removeSync(file);
+  Deno.writeTextFileSync(`${dir}/real`, "{}");
+  Deno.symlinkSync("real", file);
+  await writeScheduleSecrets(dir, "s", { token: "three" });
+  assert.ok(Deno.lstatSync(file).isSymlink);
+  assert.match(Deno.readTextFileSync(`${dir}/real`), /"token":"three"/);
+});

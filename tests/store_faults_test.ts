@@ -23,6 +23,7 @@ import { createRecorder } from "../src/store/recorder.ts";
 import { makeReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
+import { NotAFileError } from "../src/write_target.ts";
 
 const osError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -156,6 +157,17 @@ Deno.test("space reserve: made once (0600, its full size), released on demand", 
   // No folder: no reserve, no error, nothing left behind.
   assert.notEqual(await makeReserve(`${home}/missing`), null);
   assert.deepEqual([...Deno.readDirSync(home)], []);
+});
+
+Deno.test("space reserve: a FIFO at its name is neither opened nor removed; no reserve, said", async () => {
+  const home = testTempDir("reserve-");
+  const made = new Deno.Command("mkfifo", { args: [reservePath(home)] }).outputSync();
+  assert.ok(made.success);
+  // Opening the FIFO for writing would wait for a reader for ever: this returns at once.
+  const failed = await makeReserve(home);
+  assert.ok(failed instanceof NotAFileError);
+  assert.match(failed.message, /weft\.reserve is a named pipe \(FIFO\), not a file$/);
+  assert.ok(Deno.lstatSync(reservePath(home)).isFifo);
 });
 
 Deno.test("openStore readOnly: a missing home reads as empty history and is not created", async () => {

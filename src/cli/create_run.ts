@@ -4,12 +4,12 @@
  * file or to stdout.
  * @module
  */
-import { basename, dirname, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { WeftError } from "../model/errors.ts";
 import { UsageError } from "./argv.ts";
 import type { CreateFlags } from "./create.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
-import { writeFault, writePrivateText } from "./write_private.ts";
+import { writeError, writePrivateText } from "./write_private.ts";
 // Static: the templates are part of the module graph, so `deno compile` carries them.
 import { findTemplate, TEMPLATES } from "../templates/mod.ts";
 import { renderTemplate } from "../templates/render.ts";
@@ -115,12 +115,7 @@ async function writeNew(path: string, shown: string, text: string, force: boolea
         hint: "choose another --output, or add --force to replace it",
       });
     }
-    if (e instanceof Deno.errors.NotFound) {
-      throw new WeftError(`cannot write ${shown}: its folder does not exist`, {
-        hint: `create the folder first (mkdir -p ${dirname(shown)})`,
-      });
-    }
-    throw writeFault(e, shown, "--output") ?? e;
+    throw await writeError(e, shown, path, "--output");
   }
 }
 

@@ -8,7 +8,7 @@
 import { WeftError } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, outData } from "./io.ts";
-import { writeFault, writePrivateText } from "./write_private.ts";
+import { writeError, writePrivateText } from "./write_private.ts";
 
 /** The flags of `weft schema`. */
 export interface SchemaFlags {
@@ -58,13 +58,8 @@ export async function printSchema(io: CliIO, flags: SchemaFlags): Promise<number
     // New: private (0600); an existing file keeps its owner's mode.
     await writePrivateText(path, WORKFLOW_SCHEMA_JSON, true);
   } catch (e) {
-    // A full disk or a read-only folder: said in plain words, with what to do.
-    const fault = writeFault(e, `the schema to ${path}`, "--output");
-    if (fault) throw fault;
-    throw new WeftError(
-      `cannot write the schema to ${path}: ${(e as Error).message}; nothing was written`,
-      { hint: "give a file in a folder that exists and that you can write" },
-    );
+    // A device, a FIFO, a missing folder, a full disk: said in plain words, with what to do.
+    throw await writeError(e, `the schema to ${path}`, path, "--output");
   }
   await err(io, `wrote ${path}\n`);
   return 0;

@@ -14,6 +14,7 @@
 import { nodePath } from "../path.ts";
 import { WeftError } from "../model/errors.ts";
 import { describeFault } from "../store/faults.ts";
+import { NotAFileError, writeTarget } from "../write_target.ts";
 
 /** One file to write: where, and its whole text. */
 export interface FileText {
@@ -45,47 +46,35 @@ export async function writePrivateText(
  * `mode`, else the mode of the file they replace, else 0600), then each is renamed into place. A new file is never
  * put over one that appeared meanwhile (a hard link, which fails if the name exists);
  * an existing one is replaced only when `replace` is true, through a symbolic link
- * to where it points. Throws the first error; temporary files are removed.
+ * to where it points. A path holding anything but a file or a link to one (a device,
+ * a FIFO, a folder) throws NotAFileError before any file is written (write_target.ts).
+ * Throws the first error; temporary files are removed.
  */
 export async function writePrivateFiles(files: FileText[], replace: boolean): Promise<void> {
   const staged: Array<{ temp: string; target: string; fresh: boolean }> = [];
   try {
     for (const { path, text, mode } of files) {
-      const existing = await existingTarget(path);
-      if (existing && !replace) {
+      // Nothing, a file or a link to one (written through); a device, FIFO or folder is
+      // refused before anything is written (write_target.ts).
+      const existing = writeTarget(path);
+      const fresh = existing.mode === null;
+      if (!fresh && !replace) {
         throw new Deno.errors.AlreadyExists(`File exists (os error 17): open '${path}'`);
       }
-      const target = existing?.path ?? path;
+      const target = existing.path;
       // node:path loads here, not with the CLI (startup_imports_test).
       const { basename, dirname, join } = nodePath();
       const temp = join(dirname(target), `.${basename(target)}.weft-${crypto.randomUUID()}`);
-      staged.push({ temp, target, fresh: !existing });
+      staged.push({ temp, target, fresh });
       await Deno.writeTextFile(temp, text, { createNew: true, mode: 0o600 });
       // Deno's `mode` is cut by the umask; a replaced file keeps its owner's mode.
-      await Deno.chmod(temp, mode ?? existing?.mode ?? 0o600);
+      await Deno.chmod(temp, mode ?? existing.mode ?? 0o600);
     }
     for (const { temp, target, fresh } of staged) await place(temp, target, fresh);
   } catch (error) {
     await Promise.all(staged.map(({ temp }) => Deno.remove(temp).catch(() => {})));
     throw error;
   }
-}
-
-/** The file at `path` (followed through links) and its permission bits; null when none. */
-async function existingTarget(path: string): Promise<{ path: string; mode: number } | null> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.lstat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-  if (info.isDirectory) throw new Deno.errors.IsADirectory(`Is a directory: '${path}'`);
-  if (!info.isSymlink) return { path, mode: (info.mode ?? 0o600) & 0o7777 };
-  const real = await Deno.realPath(path).catch(() => null);
-  if (real === null) return { path, mode: 0o600 }; // a dangling link: replaced as it is
-  const mode = (await Deno.stat(real)).mode ?? 0o600;
-  return { path: real, mode: mode & 0o7777 };
 }
 
 /** Puts `temp` at `target`: a new name by hard link (never over a file that appeared), else a rename. */
@@ -120,4 +109,62 @@ export function writeFault(error: unknown, what: string, option: string): WeftEr
   return new WeftError(`cannot write ${what}: ${fault.reason}; nothing was written`, {
     hint: fault.hint,
   });
+}
+
+/**
+ * The error to show when writing `what` for the user failed (`/x/b.yml`, `the schema to
+ * /x/s.json`), `path` being the file's path: one wording for every `-o` option. Says what
+ * is in the way (a device, a FIFO, a folder: NotAFileError), a folder that does not exist
+ * (with the `mkdir -p` to run) apart from one that exists but took no new file (/proc),
+ * a full or read-only disk ({@link writeFault}, `option` named in its hint), else the
+ * OS's reason without the name of weft's temporary file. Each ends "nothing was written".
+ */
+export async function writeError(
+  error: unknown,
+  what: string,
+  path: string,
+  option: string,
+): Promise<WeftError> {
+  const fault = writeFault(error, what, option);
+  if (fault) return fault;
+  const { dirname } = nodePath();
+  if (error instanceof NotAFileError) {
+    return new WeftError(
+      `cannot write ${what}: it is ${error.describe((s) => s)}, not a file; nothing was written`,
+      {
+        hint:
+          `weft replaces only a file (or the file a link points to): give ${option} a file name`,
+      },
+    );
+  }
+  const folder = dirname(path);
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    const info = await Deno.stat(folder).catch((e) => e instanceof Deno.errors.NotFound ? null : e);
+    if (info === null) {
+      return new WeftError(
+        `cannot write ${what}: its folder does not exist; nothing was written`,
+        { hint: `create the folder first (mkdir -p ${folder})` },
+      );
+    }
+    if (
+      info instanceof Deno.errors.NotADirectory || (!(info instanceof Error) && !info.isDirectory)
+    ) {
+      return new WeftError(
+        `cannot write ${what}: ${folder} is not a folder (a file is in the path); nothing was written`,
+        { hint: `give ${option} a file in a folder` },
+      );
+    }
+  }
+  // Deno's message names the temporary file it was writing: keep the OS's reason only.
+  const message = error instanceof Error ? error.message : String(error);
+  const os = /^(.*?) \(os error \d+\)/s.exec(message)?.[1];
+  const reason = os === undefined ? message : os.charAt(0).toLowerCase() + os.slice(1);
+  const inFolder = error instanceof Deno.errors.NotFound ||
+    error instanceof Deno.errors.PermissionDenied;
+  return new WeftError(
+    `cannot write ${what}: ${
+      inFolder ? `the folder ${folder} took no new file: ${reason}` : reason
+    }; nothing was written`,
+    { hint: "give a file in a folder that exists and that you can write" },
+  );
 }

@@ -11,6 +11,7 @@
  * room for it (store/open.ts): such a run could not be sure to record its end.
  * @module
  */
+import { writeTarget } from "../write_target.ts";
 
 /** Size of the reserve: room for the final record of a run of a few hundred tasks. */
 export const RESERVE_BYTES = 128 * 1024;
@@ -38,6 +39,13 @@ export async function makeReserve(home: string): Promise<unknown> {
   // getRandomValues fills at most 64 KiB per call (Web Crypto's limit).
   for (let at = 0; at < bytes.length; at += 65536) {
     crypto.getRandomValues(bytes.subarray(at, at + 65536));
+  }
+  try {
+    // A FIFO or a device at its name is never written (opening a FIFO would wait for a
+    // reader) nor removed: the run then goes without a reserve (write_target.ts).
+    writeTarget(path);
+  } catch (e) {
+    return e;
   }
   try {
     await Deno.writeFile(path, bytes, { mode: 0o600 });

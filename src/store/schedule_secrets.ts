@@ -18,6 +18,7 @@ import type { Schedule } from "../model/schedule.ts";
 import { StorageError } from "./faults.ts";
 import { sha256 } from "./sha256.ts";
 import { readSmallText } from "./small_file.ts";
+import { writeTarget } from "../write_target.ts";
 
 /**
  * The names of a schedule's secret params: those it records (Schedule.secretParams) and
@@ -112,9 +113,14 @@ export async function writeScheduleSecrets(
 ): Promise<void> {
   const file = secretFile(dir, name);
   if (Object.keys(values).length === 0) return await removeScheduleSecrets(dir, name);
-  const temporary = `${file}.${Deno.pid}.tmp`;
+  let target = file;
+  let temporary = `${file}.${Deno.pid}.tmp`;
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+    // Never renamed over a FIFO or a device at its name; through a link to a file
+    // (write_target.ts): a NotAFileError names what is there.
+    target = writeTarget(file).path;
+    temporary = `${target}.${Deno.pid}.tmp`;
     // mkdir's mode goes through the umask and leaves a folder already there as it is.
     await Deno.chmod(dir, 0o700);
     await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
@@ -123,7 +129,7 @@ export async function writeScheduleSecrets(
       mode: 0o600,
     });
     await Deno.chmod(temporary, 0o600);
-    await Deno.rename(temporary, file);
+    await Deno.rename(temporary, target);
   } catch (e) {
     await Deno.remove(temporary).catch(() => {}); // a half-written copy of the values
     throw new StorageError(

@@ -5,17 +5,19 @@
  * - `input.path` is a glob (`data/*.json`, `logs/**\/*.txt`, `{a,b}.csv`), relative to
  *   the workflow file, matched asynchronously by the npm `glob` package (glob_files.ts:
  *   weft's thread stays free, the task's timeout ends it); only files count (not folders), in
- *   sorted order; the output file itself is never an input. No match fails the task
+ *   sorted order; the output file itself is never an input (by any path: same inode). No match fails the task
  *   unless `input.allow_empty: true`.
  * - The processor gets the matched absolute paths as arguments (after its own `args`;
  *   for `shell`, as `$1 $2 ...`/`"$@"`) and in `WEFT_INPUT_FILES` (one per line; a name
  *   holding a line break fails the task, naming the file), and a
  *   path to write in `WEFT_OUTPUT_FILE`: a temporary file beside the output, renamed
  *   over it only when the processor succeeds, so a failed, timed-out or cancelled
- *   processor leaves no half-written output. Outputs: `output_file`, `input_count`.
+ *   processor leaves no half-written output. An output path holding a device, a FIFO or
+ *   a folder fails the task before the processor starts (never replaced); a link to a
+ *   file is written through (data_processor_output.ts). Outputs: `output_file`, `input_count`.
  * @module
  */
-import { basename, dirname, isAbsolute, join, normalize } from "node:path";
+import { dirname, isAbsolute, normalize } from "node:path";
 import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
@@ -26,9 +28,7 @@ import { isPosixFamilyShell } from "../expr/shell.ts";
 import { refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import { GlobAbortedError, globFiles, GlobTooWideError } from "./glob_files.ts";
-import { NAME_MAX } from "../expr/path.ts";
-import { byteLength } from "./exec_limits.ts";
-import { fnv1a } from "../short_hash.ts";
+import { outputTarget, tempPath, withoutOutput } from "./data_processor_output.ts";
 
 /** What the data_processor runner reads from its task. */
 export interface DataProcessorConfig {
@@ -49,9 +49,13 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
     // engine records the ExpressionError thrown for one as the task's failure.
     const output = resolvedPathField(ctx, "output.path", task.output.path, base).path;
     const pattern = pathField(ctx, "input.path", task.input.path, true);
+    // Checked before anything runs: the output must be nothing, a file or a link to one
+    // (written through), never a device or FIFO the rename would replace (write_target.ts).
+    const target = outputTarget(output);
+    if ("refused" in target) return failed(target.refused);
     let inputs: string[];
     try {
-      inputs = (await matchFiles(base, pattern, ctx.signal)).filter((path) => path !== output);
+      inputs = await withoutOutput(await matchFiles(base, pattern, ctx.signal), output);
     } catch (error) {
       if (error instanceof GlobAbortedError) return failed(ownText(error.message));
       if (error instanceof GlobTooWideError) {
@@ -78,7 +82,8 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
           "path a line, so it would be read as two files; rename it, or narrow the glob to leave it out",
       );
     }
-    const temp = tempPath(output, ctx.runId, ctx.attempt);
+    // Beside the file a link points to, so the rename stays within its file system.
+    const temp = tempPath(target.path, ctx.runId, ctx.attempt);
     const list = `${temp}.inputs`;
     const listText = inputs.map((path) => path + "\n").join("");
     try {
@@ -112,7 +117,10 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
           result.exitCode,
         );
       }
-      Deno.renameSync(temp, output);
+      // Again: the processor may have put something at the output path meanwhile.
+      const again = outputTarget(output);
+      if ("refused" in again) return failed(again.refused, result.exitCode);
+      Deno.renameSync(temp, again.path);
     } catch (error) {
       return failed(`cannot write the output ${quoteData(output)}: ${messageOf(error)}`);
     } finally {
@@ -218,22 +226,6 @@ async function runShellProcessor(
   } finally {
     await launch.cleanup();
   }
-}
-
-/**
- * The processor's temporary file beside `output`: `.NAME.weft-RUN-ATTEMPT.tmp`, its list
- * `….inputs` (the form store/recovery.ts removes after a crash). When that would pass
- * NAME_MAX (255 bytes) for an output name that is itself allowed, NAME is its first 32
- * characters and 8 hex digits of its hash, so two outputs of a folder keep two temp files.
- */
-function tempPath(output: string, runId: string, attempt: number): string {
-  const suffix = `.weft-${runId}-${attempt}.tmp`;
-  let name = basename(output);
-  if (byteLength(`.${name}${suffix}.inputs`) > NAME_MAX) {
-    // By code points: 32 take at most 128 bytes, and no surrogate pair is cut in two.
-    name = `${Array.from(name).slice(0, 32).join("")}-${fnv1a(name)}`;
-  }
-  return join(dirname(output), `.${name}${suffix}`);
 }
 
 function isFile(path: string): boolean {
