@@ -30,8 +30,8 @@ Deno.test("renderSql: 20,000 literals cut open or dropped, as the small cases", 
   const cut = renderSql("SELECT 1 WHERE " + "a LIKE '%${q}%' OR ".repeat(N) + "0", echo, pg);
   assert.equal(
     cut.sql,
-    "SELECT 1 WHERE " + repeat(N, (k) => `a LIKE ('%' || CAST($${k + 1} AS TEXT) || '%') OR `) +
-      "0",
+    "SELECT 1 WHERE " +
+      repeat(N, (k) => `a LIKE ('%' || CAST($${k + 1} AS TEXT) || '%') ESCAPE '\\' OR `) + "0",
   );
   const whole = renderSql("SELECT 1 WHERE " + "a = '${q}' OR ".repeat(N) + "0", echo, pg);
   assert.equal(whole.sql, "SELECT 1 WHERE " + repeat(N, (k) => `a = $${k + 1} OR `) + "0");

@@ -36,6 +36,16 @@ Deno.test("renderPath: a value adding folders, a `..` name or a pattern is refus
   refused("data/${params.day}/f", { day: ".." }, /name "\.\." .*leave its folder/, false);
   refused("data/.${params.day}/f", { day: "." }, /name "\.\."/, false);
   refused("data/${params.day}", { day: "a\0b" }, /NUL/, false);
+  // An empty name is `.`: `srv/` and `srv//x` name srv itself (tester13 F3).
+  refused("srv/${params.t}", { t: "" }, /an empty name in the path/, false);
+  refused("srv/${params.t}/*", { t: "" }, /an empty name in the path/);
+  refused("srv/${params.a}${params.b}/x", { a: "", b: "" }, /an empty name/, false);
+});
+
+Deno.test("renderPath: an empty value inside a longer name, raw(...) or the base is as written", () => {
+  assert.equal(render("out/x-${params.t}.csv", { t: "" }, false), "out/x-.csv");
+  assert.equal(render("srv/${raw(params.t)}", { t: "" }, false), "srv/");
+  assert.equal(render("${params.t}data/x", { t: "" }, false), "data/x");
 });
 
 Deno.test("renderPath: only the value whose ${ opens the template is the base", () => {

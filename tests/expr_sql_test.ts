@@ -31,7 +31,8 @@ Deno.test("renderSql: a bare value and a whole quoted literal become placeholder
 Deno.test("renderSql: a value inside a longer literal is joined to it as text", () => {
   assert.deepEqual(
     renderSql("SELECT 1 WHERE a LIKE '%${q}%'", echo, pg).sql,
-    "SELECT 1 WHERE a LIKE ('%' || CAST($1 AS TEXT) || '%')",
+    // A value in a pattern matches as text (sql_patterns.ts): weft adds the ESCAPE.
+    "SELECT 1 WHERE a LIKE ('%' || CAST($1 AS TEXT) || '%') ESCAPE '\\'",
   );
   // '' stays an escaped quote on both sides; an E'' literal is reopened as E''.
   assert.deepEqual(

@@ -53,7 +53,7 @@ Deno.test("renderSql: whole literals after other words, casts and E'…' are sti
       ["SELECT E'${d}'", "SELECT $1"],
       [
         "SELECT x FROM t WHERE a LIKE '${d}' OR b = t.date",
-        "SELECT x FROM t WHERE a LIKE $1 OR b = t.date",
+        "SELECT x FROM t WHERE a LIKE $1 ESCAPE '\\' OR b = t.date",
       ],
       ["SELECT CASE WHEN a THEN '${d}' ELSE 'x' END", "SELECT CASE WHEN a THEN $1 ELSE 'x' END"],
       // `zone` alone (a column) is no type.

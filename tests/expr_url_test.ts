@@ -44,6 +44,16 @@ Deno.test("url: a value that would be a . or .. segment is refused at its ${", (
   assert.equal(url("http://h/${p.u}/x", { u: "..." }), "http://h/.../x");
 });
 
+Deno.test("url: a value that would leave a path segment empty is refused like `.`", () => {
+  const error = refused("http://h/api/${p.u}/sessions", { u: "" }, /an empty path segment/);
+  assert.equal(error.offset, "http://h/api/".length);
+  refused("http://h/api/users/${p.u}", { u: "" }, /an empty path segment/);
+  refused("http://h/api/${p.a}${p.b}/x", { a: "", b: "" }, /an empty path segment/);
+  // A longer segment, the query, raw(...) may take an empty value.
+  assert.equal(url("http://h/u-${p.u}/x?q=${p.u}", { u: "" }), "http://h/u-/x?q=");
+  assert.equal(url("http://h/api/${raw(p.u)}", { u: "" }), "http://h/api/");
+});
+
 Deno.test("url: query keys and values, and the fragment, cannot add parameters", () => {
   assert.equal(
     url("http://h/s?q=${p.q}&page=1", { q: "a&admin=1" }),

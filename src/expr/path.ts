@@ -5,7 +5,7 @@
  * | where the `${` stands                 | the value                                      |
  * |---------------------------------------|------------------------------------------------|
  * | the very start of the template (the base) | inserted as written: it may name any folder, or be a whole glob |
- * | anywhere else                         | inserted as written if it holds no `/` or `\` (it stays inside one name), does not make a name read `.` or `..`, and — in a glob — holds none of `* ? [ ] { } ( ) ,` (which the glob would read as a pattern); else refused |
+ * | anywhere else                         | inserted as written if it holds no `/` or `\` (it stays inside one name), does not make a name read `.` or `..` or leave it empty, and — in a glob — holds none of `* ? [ ] { } ( ) ,` (which the glob would read as a pattern); else refused |
  *
  * A value written `${raw(...)}` is inserted as written wherever it stands (a value
  * meant to add folders or a pattern). NUL is refused everywhere (no path holds one).
@@ -73,17 +73,20 @@ export function buildPath(
     path += value.text + literals[k + 1];
   }
   // `.` and `..` only read as folders as whole names, which may be made of a value and
-  // the literal text (or other values) on either side of it.
+  // the literal text (or other values) on either side of it. An empty name is the same
+  // as `.`: `srv/${t}` or `srv/${t}/x` with t = "" names `srv` itself (`srv/`, `srv//x`).
   for (const { start, end, offset } of placed) {
     const from = path.lastIndexOf("/", start - 1) + 1;
     const slash = path.indexOf("/", end);
     const name = path.slice(from, slash < 0 ? path.length : slash);
-    if (name === "." || name === "..") {
+    if (name === "" || name === "." || name === "..") {
       throw new ExpressionError(
         ownText(
-          `a value makes the name ${
-            JSON.stringify(name)
-          } in the path, which would leave its folder`,
+          name === ""
+            ? "a value makes an empty name in the path, which would name the folder around it"
+            : `a value makes the name ${
+              JSON.stringify(name)
+            } in the path, which would leave its folder`,
         ),
         offset,
         "a value stands for a name inside the path; if it is meant to name another folder, write raw(...) around it",

@@ -17,6 +17,8 @@
  *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
  *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
  *   sql_statements.ts, so that validating and running agree).
+ * A value in the pattern of `LIKE`, `GLOB`, `SIMILAR TO` or a regex operator is escaped
+ * to match as text, unless written `${raw(...)}` (sql_patterns.ts).
  * @module
  */
 import { ExpressionError } from "./errors.ts";
@@ -24,6 +26,7 @@ import { compileTemplate } from "./template.ts";
 import { DOLLAR_TAG } from "./sql_statements.ts";
 import { SqlClauses } from "./sql_clauses.ts";
 import { typedLiteral } from "./sql_typed.ts";
+import { SqlPatterns } from "./sql_patterns.ts";
 
 export {
   hasSecondStatement,
@@ -88,6 +91,8 @@ export function renderSql(
   let state: State = { kind: "code" };
   /** Where names stand: clauses and parentheses of the code read so far. */
   const clauses = new SqlClauses();
+  /** Pattern operands, whose values are escaped to match literally. */
+  const patterns = new SqlPatterns(out, params);
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
@@ -100,6 +105,10 @@ export function renderSql(
         else clauses.token();
       }
       out.push(literal.slice(i, step.next));
+      if (state.kind === "code") {
+        if (step.state.kind === "code") patterns.char(literal, i, out.length - 1);
+        else patterns.token(literal, i, step.state.kind.endsWith("comment"));
+      }
       if (step.closedCut) out.push(")");
       state = step.state;
       i = step.next;
@@ -129,10 +138,12 @@ export function renderSql(
       const name = clauses.refusal();
       if (name) throw refuse(name);
       clauses.token();
+      patterns.value(params.length - 1, span.start, span.raw);
       out.push(mark);
       continue;
     }
     // Inside a '…' literal.
+    patterns.value(params.length - 1, span.start, span.raw);
     const whole = literal.length - 1 === state.start && literals[k + 1].startsWith("'") &&
       literals[k + 1][1] !== "'";
     if (whole && !state.cut) {
@@ -155,6 +166,7 @@ export function renderSql(
     state = { ...state, cut: true, start: -1 };
   }
   if (state.kind === "string" && state.cut) out.push(")");
+  patterns.end();
   return { sql: out.join(""), params };
 }
 

@@ -23,8 +23,11 @@ export interface CompiledTemplate {
   readonly isLiteral: boolean;
   /** The text around the substitutions (`$${` already read as `${`): one more than `spans`. */
   readonly literals: readonly string[];
-  /** Where each `${...}` is in `source`: from its `$` to just after its `}`. */
-  readonly spans: readonly { start: number; end: number }[];
+  /**
+   * Where each `${...}` is in `source`: from its `$` to just after its `}`, and whether
+   * it is written `${raw(...)}`.
+   */
+  readonly spans: readonly { start: number; end: number; raw: boolean }[];
   /** The text with every substitution replaced by its stringified value. */
   render(scope: Scope): string;
   /**
@@ -145,8 +148,8 @@ class Template implements CompiledTemplate {
     this.isLiteral = substitutions.length === 0 && noEscapes;
   }
 
-  get spans(): { start: number; end: number }[] {
-    return this.substitutions.map(({ offset, end }) => ({ start: offset, end }));
+  get spans(): { start: number; end: number; raw: boolean }[] {
+    return this.substitutions.map(({ offset, end, raw }) => ({ start: offset, end, raw }));
   }
 
   render(scope: Scope): string {

@@ -12,7 +12,7 @@
  * | user info (an `@` follows in the authority)   | percent-encoded; the user name (before the first `:`) may not come out holding a `:` |
  * | host                                          | letters, digits, `- . _ ~`, non-ASCII letters; inside `[...]` hex digits, `:` and `.`; else refused |
  * | port                                          | digits only, else refused                |
- * | path                                          | percent-encoded, `/` included, so it stays one segment; a segment that would read `.` or `..` is refused |
+ * | path                                          | percent-encoded, `/` included, so it stays one segment; a segment that would read `.` or `..` or be empty is refused |
  * | query, fragment                               | percent-encoded (`& = + # ?` included)   |
  *
  * "Percent-encoded" keeps only RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`);
@@ -46,7 +46,7 @@ export interface UrlValue {
  * The URL text: `literals[k]` is the text before value k (the last one the text after
  * all values), each value encoded for its part (table above). Throws ExpressionError,
  * at the value's offset, for a value that would change the URL's structure where it
- * cannot be encoded (host, port, scheme, a `.`/`..` path segment).
+ * cannot be encoded (host, port, scheme, a `.`/`..` or empty path segment).
  */
 export function buildUrl(literals: readonly string[], values: readonly UrlValue[]): string {
   const reader = new UrlReader();

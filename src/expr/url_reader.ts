@@ -2,7 +2,7 @@
  * Reading URL text left to right for url.ts's buildUrl, knowing at each point which part
  * of the URL (RFC 3986 §3, as the WHATWG URL Standard's parser reads it) a value placed
  * there lands in, and refusing what a value would do to the URL's structure there: a
- * `.`/`..` path segment, a user name holding `:` in an http(s) URL (url_user.ts).
+ * `.`/`..` or empty path segment, a user name holding `:` in an http(s) URL (url_user.ts).
  * @module
  */
 import { quoteCut } from "../model/data_text.ts";
@@ -177,12 +177,16 @@ export class UrlReader {
 
   #endSegment(): void {
     // The URL parser drops `.` and `..` segments (also written %2e), so a value that
-    // makes one would climb out of its place in the path.
-    if (this.#touched && /^(?:\.|%2e){1,2}$/i.test(this.#segment)) {
+    // makes one would climb out of its place in the path; an empty one (`/users//x`,
+    // a trailing `/users/`) names the collection, or another path where slashes merge.
+    if (this.#touched && /^(?:(?:\.|%2e){1,2})?$/i.test(this.#segment)) {
+      const what = this.#segment === ""
+        ? "an empty path segment"
+        : `the path segment "${this.#segment}"`;
       throw new ExpressionError(
-        `a substituted value makes the path segment "${this.#segment}", which would move the URL's path`,
+        `a substituted value makes ${what}, which would move the URL's path`,
         this.#segmentOffset,
-        "a value in a path segment cannot be . or ..",
+        "a value in a path segment cannot be empty, . or ..",
       );
     }
   }
