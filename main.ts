@@ -8,6 +8,8 @@
  * @module
  */
 import { versionLine } from "./src/version.ts";
+// First: what weft's parent ignored (nohup) must be read before the runtime resets it.
+import "./src/cli/startup_signals.ts";
 
 /** Runs weft with `args` (Deno.args) and exits the process with its exit code. */
 export async function main(args: string[]): Promise<void> {

@@ -114,3 +114,16 @@ Deno.test("weft run -v, stderr not read: a run that ended on its own (timed out)
     await stopped(child, home);
   }
 });
+
+Deno.test("weft run -v, stderr not read: a run that ended on its own is ended by SIGHUP (terminal gone), exit 129, recorded failed", async () => {
+  const { home, child } = await startStuck("stuck_timeout.yml");
+  try {
+    await until("the run is recorded failed", async () => await recordedStatus(home) === "failed");
+    Deno.kill(child.pid, "SIGHUP");
+    const status = await child.status;
+    assert.equal(status.code, 129);
+    assert.equal(await recordedStatus(home), "failed");
+  } finally {
+    await stopped(child, home);
+  }
+});

@@ -176,3 +176,14 @@ Deno.test("resumedTasks refuses a kept task whose record was not written, naming
   previous.unrecordedTasks = { ship: "the disk was full" };
   assert.equal(resumedTasks(previous, {}, "/w/deploy.yml").length, 3);
 });
+
+Deno.test("taskHashes: the workflow's environment and defaults are part of every task's hash", () => {
+  const plain = taskHashes(workflow);
+  const prod = taskHashes({ ...workflow, environment: { TARGET: "prod" } });
+  const staging = taskHashes({ ...workflow, environment: { TARGET: "staging" } });
+  const cwd = taskHashes({ ...workflow, environment: { TARGET: "prod" }, defaults: { cwd: "/" } });
+  for (const id of ["build", "test", "ship"]) {
+    assert.equal(new Set([plain[id], prod[id], staging[id], cwd[id]]).size, 4, id);
+  }
+  assert.deepEqual(taskHashes({ ...workflow, environment: { TARGET: "prod" } }), prod);
+});

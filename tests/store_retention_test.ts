@@ -1,5 +1,9 @@
-/** Retention: keep-days, keep-runs, per workflow and global, dry runs, logs deleted with runs. */
+/**
+ * Retention: keep-days, keep-runs, per workflow and global, dry runs, logs deleted with
+ * runs, child runs deleted with their caller.
+ */
 import { testTempDir } from "./_tmp.ts";
+import { weft } from "./_run_cli.ts";
 import assert from "node:assert/strict";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
@@ -93,4 +97,73 @@ Deno.test("applyRetention: the workflow's setting for its runs, the global one f
   assert.deepEqual(await applyRetention(store, { workflow: "b", globalRetention: {} }, NOW), []);
   store.close();
   await Deno.remove(dir, { recursive: true });
+});
+
+const CHILDREN = new URL("./fixtures/retention_children/", import.meta.url).pathname;
+
+interface Listed {
+  id: string;
+  workflow: string;
+  parentRunId?: string;
+}
+
+/** `weft history --all --json` of `home`: every run, child runs included. */
+async function allRuns(home: string): Promise<Listed[]> {
+  const r = await weft(["history", "--all", "--json"], { env: { WEFT_HOME: home } });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+Deno.test("a workflow's retention deletes its runs' child runs with them, however deep (weft run)", async () => {
+  const home = `${testTempDir()}/home`;
+  for (let i = 0; i < 3; i++) {
+    const r = await weft(["run", `${CHILDREN}parent.yml`, "-q"], { env: { WEFT_HOME: home } });
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const runs = await allRuns(home);
+  assert.deepEqual(runs.map((r) => r.workflow).sort(), ["child", "grandchild", "parent"]);
+  const ids = new Set(runs.map((r) => r.id));
+  for (const run of runs) {
+    if (run.parentRunId) assert.ok(ids.has(run.parentRunId), `${run.id} names a deleted caller`);
+  }
+  assert.deepEqual(
+    [...Deno.readDirSync(`${home}/logs`)].map((e) => e.name).sort(),
+    [...ids].sort(),
+  );
+});
+
+Deno.test("weft history prune --keep-runs: a deleted run's child runs go too; --dry-run lists them", async () => {
+  const home = `${testTempDir()}/home`;
+  const env = { WEFT_HOME: home };
+  // child.yml has no retention of its own: its runs (and theirs) are kept until pruned.
+  for (let i = 0; i < 2; i++) {
+    assert.equal((await weft(["run", `${CHILDREN}child.yml`, "-q"], { env })).code, 0);
+  }
+  assert.equal((await allRuns(home)).length, 4);
+  const dry = await weft([
+    "history",
+    "prune",
+    "--keep-runs",
+    "1",
+    "--workflow",
+    "child",
+    "--dry-run",
+    "--json",
+  ], { env });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual((JSON.parse(dry.stdout) as Listed[]).map((r) => r.workflow).sort(), [
+    "child",
+    "grandchild",
+  ]);
+  assert.equal((await allRuns(home)).length, 4, "a dry run deletes nothing");
+  const pruned = await weft(["history", "prune", "--keep-runs", "1", "--workflow", "child"], {
+    env,
+  });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  const left = await allRuns(home);
+  assert.deepEqual(left.map((r) => r.workflow).sort(), ["child", "grandchild"]);
+  assert.equal(
+    left.find((r) => r.workflow === "grandchild")!.parentRunId,
+    left.find((r) => r.workflow === "child")!.id,
+  );
 });

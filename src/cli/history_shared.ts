@@ -54,11 +54,16 @@ export async function openHistory(
   const store = await openStore(home, {
     readOnly: options.write === false,
     reserve: options.reserve,
-    onRecovered: (run, ended) =>
+    onRecovered: (run, ended, containers) =>
       notes.push(
         `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted` +
           (ended
             ? ` and ended its ${ended} task process group${ended === 1 ? "" : "s"} still running`
+            : "") +
+          (containers.length
+            ? `; removed its container${containers.length === 1 ? "" : "s"} ${
+              containers.join(", ")
+            }`
             : "") +
           "\n",
       ),

@@ -120,7 +120,12 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const color = flags.color !== false && useColor(io);
 
   if (flags.dryRun) {
-    const params = resolve();
+    // --resume: checked as the run would check it (nothing claimed), with its params, and
+    // the tasks it would keep shown as kept.
+    const resumed = flags.resume === undefined
+      ? undefined
+      : await (await import("./run_plan_resume.ts")).planResume(io, loaded, flags, given);
+    const params = resumed?.params ?? resolve();
     // Never show a plan for a workflow that could not start.
     const { checkRunnable } = await import("../engine/mod.ts");
     checkRunnable(loaded.workflow, loaded.file);
@@ -139,11 +144,16 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
         homeOption: flags.home,
       }),
     });
-    return await dryRun(io, loaded.workflow, previews, { json: flags.json, color });
+    for (const id of resumed?.kept ?? []) delete previews[id];
+    return await dryRun(io, loaded.workflow, previews, {
+      json: flags.json,
+      color,
+      resumed: resumed && { from: resumed.from, kept: new Set(resumed.kept) },
+    });
   }
 
   // A resumed run takes the params of the run it resumes (engine/resume_params.ts),
-  // known once history is open; --dry-run (above) reads no history.
+  // known once history is open.
   let params: RecordedRunOptions["params"];
   if (flags.resume === undefined) params = resolve();
   else {
@@ -209,7 +219,13 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       },
       trigger: { type: history.resume ? "resume" : "manual" },
     });
-    const removeSignals = stopOnSignals(handle, (message) => progress.notice(message));
+    // A SIGHUP (terminal gone) gives up the output before the run stops, as nobody reads it.
+    const removeSignals = stopOnSignals(
+      handle,
+      (message) => progress.notice(message),
+      undefined,
+      () => output.drop(),
+    );
     // The run cannot be recorded any more (disk full, I/O error): say so and stop it.
     history.onFault((fault) => {
       const stopping = handle.fail(fault.summary);
@@ -265,20 +281,27 @@ export function exitCodeOf(report: Pick<RunReport, "status">): number {
 
 /**
  * Prints the plan; `previews` (task id → what it would run, see engine/preview.ts) is
- * shown under each task, and is each task's `runs` in the JSON plan.
+ * shown under each task, and is each task's `runs` in the JSON plan. With `resumed`
+ * (`--resume`), the tasks it keeps are marked kept (`kept: true` in JSON).
  */
 async function dryRun(
   io: CliIO,
   workflow: Workflow,
   previews: Record<string, string[]>,
-  options: { json?: boolean; color: boolean },
+  options: { json?: boolean; color: boolean; resumed?: { from: string; kept: Set<string> } },
 ): Promise<number> {
   const { planRun } = await import("../engine/mod.ts");
   const plan = planRun(workflow);
+  const resumed = options.resumed;
   if (options.json) {
-    const runs = (t: { id: string }) => ({ ...t, runs: previews[t.id] ?? [] });
+    const runs = (t: { id: string }) => ({
+      ...t,
+      runs: previews[t.id] ?? [],
+      ...resumed && { kept: resumed.kept.has(t.id) },
+    });
     const json = {
       workflow: workflow.name,
+      ...resumed && { resumedFrom: resumed.from },
       waves: plan.waves.map((wave) => wave.map(runs)),
       callbacks: plan.callbacks.map(runs),
     };
@@ -286,7 +309,7 @@ async function dryRun(
   } else {
     const { formatPlan } = await import("./render/plan.ts");
     const { paint } = await import("./render/format.ts");
-    await err(io, formatPlan(plan, workflow.name, paint(options.color), previews));
+    await err(io, formatPlan(plan, workflow.name, paint(options.color), previews, resumed));
   }
   return ExitCode.Ok;
 }

@@ -14,7 +14,8 @@
  * ```
  * @module
  */
-import type { EventListener, TaskRecord } from "../engine/events.ts";
+import type { EventListener } from "../engine/events.ts";
+import type { EngineResume } from "../engine/options.ts";
 import type { Secrets } from "../engine/secrets.ts";
 // Static: small, and used at the end of every run, where a dynamic import cost ~1 ms.
 import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
@@ -55,7 +56,7 @@ export interface RunHistory {
    * Pass to the engine as `resume` (set with `resumeId`, after the safety check); `params`
    * are those the resumed run recorded (masked), see engine/resume_params.ts.
    */
-  resume?: { fromRunId: string; previous: TaskRecord[]; params: Record<string, string> };
+  resume?: EngineResume & { params: Record<string, string> };
   /**
    * Calls `handler` once when recording fails for a fault of the machine (disk full,
    * read-only, I/O error): the run should then be stopped. A fault that already
@@ -85,6 +86,46 @@ export interface RunHistory {
 }
 
 /**
+ * What `--resume` keeps of run `resumeId`, after the safety checks (store/resume.ts
+ * checkResumable, resumedTasks; store/resume_claim.ts): throws WeftError (exit 2) when the
+ * run cannot be resumed with this file. `claim`: this process resumes it (a real run);
+ * `weft run --dry-run --resume` checks the same without claiming.
+ */
+export async function loadResume(
+  store: RunStore,
+  options: Pick<RunHistoryOptions, "workflow" | "file" | "fileHash"> & { resumeId: string },
+  claim: boolean,
+): Promise<NonNullable<RunHistory["resume"]>> {
+  const [resumeChecks, { claimResume }, { childResumer }] = await Promise.all([
+    import("../store/resume.ts"),
+    import("../store/resume_claim.ts"),
+    import("../store/resume_children.ts"),
+  ]);
+  const { changedTasks, checkResumable, resumedTasks, taskHashes } = resumeChecks;
+  const previous = await store.getRun(options.resumeId);
+  checkResumable(previous, {
+    file: options.file,
+    hash: options.fileHash,
+    workflow: options.workflow,
+  });
+  // History keeps outputs cut for display; a kept task passes on its whole outputs.
+  const cut = Object.keys(previous.truncatedOutputs);
+  const whole = cut.length ? await store.wholeOutputs(previous.run.id, cut) : {};
+  const kept = resumedTasks(previous, whole, options.file);
+  const resume = {
+    fromRunId: previous.run.id,
+    previous: kept,
+    changed: changedTasks(previous, taskHashes(options.workflow), options.fileHash),
+    params: previous.run.params ?? {},
+    // A sub-workflow run again resumes its child run (store/resume_children.ts).
+    child: childResumer(store, previous.run.id, kept),
+  };
+  // Last: once per run, and not by two at once.
+  await claimResume(store, previous.run, options.file, claim);
+  return resume;
+}
+
+/**
  * Opens history for a run. Throws WeftError (exit 2) when `--resume` names no run, an
  * ambiguous prefix, or a run that cannot be safely resumed with this file.
  */
@@ -97,31 +138,18 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
   // The space reserve lets a run stopped by a full disk still be recorded `failed`.
   const store = await openHistory(io, options.homeOption, { reserve: true });
   try {
-    const [{ createRecorder }, { checkResumable, resumedTasks, taskHashes }] = await modules;
-    let resume: RunHistory["resume"];
-    if (options.resumeId !== undefined) {
-      const previous = await store.getRun(options.resumeId);
-      checkResumable(previous, {
-        file: options.file,
-        hash: options.fileHash,
-        workflow: options.workflow,
-      });
-      // History keeps outputs cut for display; a kept task passes on its whole outputs.
-      const cut = Object.keys(previous.truncatedOutputs);
-      const whole = cut.length ? await store.wholeOutputs(previous.run.id, cut) : {};
-      resume = {
-        fromRunId: previous.run.id,
-        previous: resumedTasks(previous, whole, options.file),
-        params: previous.run.params ?? {},
-      };
-    }
+    const [{ createRecorder }, { taskHashes }] = await modules;
+    const hashes = taskHashes(options.workflow);
+    const resume = options.resumeId === undefined
+      ? undefined
+      : await loadResume(store, { ...options, resumeId: options.resumeId }, true);
     let fault: StorageError | null = null;
     let onFault = (_: StorageError) => {};
     // A run refused for want of room for its record leaves the reserve in place.
     let created = false;
     const recorder = createRecorder(store, store.logsDir, {
       secrets: options.secrets,
-      taskHashes: taskHashes(options.workflow),
+      taskHashes: hashes,
       storePath: home,
       onFault: (error) => {
         fault = error;

@@ -1,11 +1,14 @@
 /**
- * Ctrl-C and SIGTERM during a run: the first asks the run to stop (running tasks
- * get SIGTERM, then SIGKILL after the grace period), the second kills at once. Once the
- * run has ended, a SIGTERM or a second Ctrl-C ends weft even while the terminal does not
- * take what is left to show (see {@link stopSendingOnSignals}).
+ * Ctrl-C, SIGTERM and SIGHUP during a run: the first asks the run to stop (running tasks
+ * get SIGTERM, then SIGKILL after the grace period), a second Ctrl-C or SIGTERM kills at
+ * once. SIGHUP (the terminal closed, ssh dropped) stops the run as SIGTERM does and gives up
+ * the output (nobody reads it any more); a SIGHUP ignored when weft started (`nohup`) stays
+ * ignored. Once the run has ended, a SIGTERM, SIGHUP or a second Ctrl-C ends weft even while
+ * the terminal does not take what is left to show (see {@link stopSendingOnSignals}).
  * @module
  */
 import type { ByteSink, CliIO } from "./io.ts";
+import { HANGUP_IGNORED_AT_START } from "./startup_signals.ts";
 
 /** What can be stopped: a run handle. */
 export interface Stoppable {
@@ -17,7 +20,23 @@ export interface Stoppable {
 export const STOP_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
 /** Exit codes of a forced end after the run: 128 + the signal's number (as a shell reports it). */
-const FORCED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+const FORCED_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+/**
+ * The signals that stop `weft run`: {@link STOP_SIGNALS} and SIGHUP (the terminal closed, ssh
+ * dropped). Without SIGHUP handled, a closed terminal killed weft at once and left its tasks
+ * (in process groups of their own) running unwatched, the run marked running; make, go-task
+ * and systemd units likewise end their work on a hangup. A SIGHUP ignored when weft started
+ * (`nohup weft run …`, `trap '' HUP`; {@link HANGUP_IGNORED_AT_START}) is listened for all the
+ * same and ignored by weft itself: the runtime puts SIGHUP back to its default, which would
+ * end weft at once.
+ */
+export const RUN_STOP_SIGNALS: readonly Deno.Signal[] = [...STOP_SIGNALS, "SIGHUP"];
+
+/** Whether a signal is one weft's parent asked to ignore (`nohup`): see {@link RUN_STOP_SIGNALS}. */
+function ignored(signal: Deno.Signal): boolean {
+  return signal === "SIGHUP" && HANGUP_IGNORED_AT_START;
+}
 
 /** What {@link stopSendingOnSignals} needs besides `sending`. */
 export interface AfterRunSignals {
@@ -36,12 +55,12 @@ export interface AfterRunSignals {
 export interface AfterRunListener {
   /** Removes the listeners (Deno's default handling comes back). */
   remove(): void;
-  /** 130 or 143 when a signal ended weft early (the run's own exit code then gives way), else undefined. */
+  /** 130, 143 or 129 when a signal ended weft early (the run's own exit code then gives way), else undefined. */
   forcedExit(): number | undefined;
 }
 
 /**
- * Listens for SIGINT and SIGTERM after the run (its end is recorded by then), while what
+ * Listens for SIGINT, SIGTERM and SIGHUP after the run (its end is recorded by then), while what
  * is left to show goes to the terminal and its notifications go out.
  *
  * The first Ctrl-C (none came during the run) aborts `sending` (no more tries or back-off
@@ -51,17 +70,20 @@ export interface AfterRunListener {
  * terminal or pipe that takes nothing (`weft run -v | less` left waiting) cannot hold weft;
  * what weft still does (flushing the record, recording notifications given up as
  * interrupted, retention) goes on, and the verb exits with {@link AfterRunListener.forcedExit}
- * (130 for SIGINT, 143 for SIGTERM). Any signal after that exits at once.
+ * (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP). Any signal after that but SIGHUP exits
+ * at once.
  */
 export function stopSendingOnSignals(
   sending: AbortController,
   options: AfterRunSignals,
 ): AfterRunListener {
-  const { signals = STOP_SIGNALS, exit = Deno.exit } = options;
+  const { signals = RUN_STOP_SIGNALS, exit = Deno.exit } = options;
   let received = 0;
   let forced: number | undefined;
   const listeners = signals.map((signal) => {
     const onSignal = () => {
+      // A hangup comes from the shell and again from the kernel: it never insists.
+      if (ignored(signal) || (signal === "SIGHUP" && forced !== undefined)) return;
       received++;
       const earlier = options.earlier();
       if (forced !== undefined) return exit(forced);
@@ -120,17 +142,28 @@ export function droppableOutput(io: CliIO): { io: CliIO; drop(): void } {
 }
 
 /**
- * Listens for SIGINT and SIGTERM while a run goes on. Returns the function that
- * removes the listeners (call it when the run is over, so Deno's default
- * handling comes back); it returns how many stop signals came.
+ * Listens for SIGINT, SIGTERM and SIGHUP ({@link RUN_STOP_SIGNALS}) while a run goes on.
+ * A SIGHUP first calls `hangup` (the terminal is gone: its output is given up), then stops
+ * the run as the first SIGTERM does; later SIGHUPs change nothing (a closed terminal sends
+ * more than one). Returns the function that removes the listeners (call it when the run is
+ * over, so Deno's default handling comes back); it returns how many stop signals came.
  */
 export function stopOnSignals(
   handle: Stoppable,
   notify: (message: string) => void,
-  signals: readonly Deno.Signal[] = STOP_SIGNALS,
+  signals: readonly Deno.Signal[] = RUN_STOP_SIGNALS,
+  hangup: () => void = () => {},
 ): () => number {
   let received = 0;
-  const onSignal = () => {
+  let hungUp = false;
+  const onSignal = (signal: Deno.Signal) => {
+    if (ignored(signal)) return;
+    if (signal === "SIGHUP") {
+      if (hungUp) return;
+      hungUp = true;
+      hangup();
+      if (received > 0) return;
+    }
     received++;
     if (received === 1) {
       notify("stopping… (Ctrl-C again to kill)");
@@ -140,9 +173,10 @@ export function stopOnSignals(
       handle.kill();
     }
   };
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  const listeners = signals.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
   return () => {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
     return received;
   };
 }

@@ -75,7 +75,16 @@ export async function runChildWorkflow(
         request.onOutput(taskId, stream, line, continues === true, continuation === true);
       }
     };
+    // --resume: the child run this task started then goes on (options.ts EngineResume.child).
+    const resume = await options.resume?.child?.(taskId, {
+      workflow: loaded.workflow,
+      file: loaded.file,
+      fileHash: loaded.hash,
+      params: request.params,
+    }) ?? undefined;
+    if (signal.aborted) throw new Error(ownText("stopped before the child run started"));
     handle = startRun({
+      resume,
       workflow: loaded.workflow,
       file: loaded.file,
       dir: loaded.dir,

@@ -83,6 +83,11 @@ export interface RunContext extends ScopeSource {
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */
   markStarted(node: Node, attempt: number): string;
   /**
+   * In a resumed run, the kept outcome of a composite's child that succeeded in the earlier
+   * run (resume.ts ResumedChildren), which then does not run again; else null.
+   */
+  resumedChild?(node: Node): Outcome | null;
+  /**
    * Fills a node's final record and publishes `task_finished`; then gives back the slot
    * its last attempt held, if it does (Node.holdsSlot).
    */

@@ -48,6 +48,9 @@ export type LeafOutcome = Outcome & { attempts: number };
  * the caller publishes the end through RunContext.finishRecord, which gives it back.
  */
 export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcome> {
+  // --resume: a loop iteration or parallel child that succeeded before is kept, not run.
+  const kept = job.node.parent ? run.resumedChild?.(job.node) : null;
+  if (kept) return { ...kept, attempts: 0 };
   const runner = run.registry.get(job.spec.type);
   let slotHeld = job.slotHeld;
   let last: LeafOutcome | null = null;

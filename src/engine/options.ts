@@ -69,8 +69,8 @@ export interface EngineOptions {
    * `${schedule.name}` read it). Default: none recorded, read as manual (resume with `resume`).
    */
   trigger?: RunTrigger;
-  /** Tasks that succeeded in `previous` are kept (reason "resumed"); the rest runs. */
-  resume?: { fromRunId: string; previous: TaskRecord[] };
+  /** `--resume`: see {@link EngineResume}. */
+  resume?: EngineResume;
   /** Where per-attempt $WEFT_OUTPUT files go; default a private temp folder, removed at the end. */
   workDir?: string;
   /**
@@ -113,4 +113,31 @@ export interface RunHandle {
    * false when the run had already finished (nothing changes then).
    */
   fail(error: string): boolean;
+}
+
+/**
+ * `--resume`: tasks that succeeded in `previous` are kept (reason "resumed"); the rest
+ * runs, but for the succeeded children of composites not in `changed` (the top-level ids
+ * whose definition changed since: resume.ts ResumedChildren).
+ */
+export interface EngineResume {
+  fromRunId: string;
+  previous: TaskRecord[];
+  changed?: readonly string[];
+  /**
+   * The resume of the child run a `workflow` task `taskId` that did not succeed before
+   * starts now (child.ts), given the child workflow as loaded and the params it gets: the
+   * child run it started then, resumed (its successes kept, its record `resumedFrom` it),
+   * or null for a fresh child run (none then, another file or params). Asked for each
+   * child run started; the caller answers once per task.
+   */
+  child?(taskId: string, child: ResumableChild): Promise<EngineResume | null>;
+}
+
+/** A child run about to start, as {@link EngineResume.child} sees it. */
+export interface ResumableChild {
+  workflow: Workflow;
+  file: string;
+  fileHash: string;
+  params: Record<string, string>;
 }

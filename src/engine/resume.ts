@@ -1,6 +1,9 @@
 /**
  * `--resume`: the tasks that succeeded in an earlier run are kept as they were
- * (status success, reason "resumed", same outputs and exit code) and not run again.
+ * (status success, reason "resumed", same outputs and exit code) and not run again —
+ * and so are the succeeded iterations of a loop, and children of a parallel, that did not
+ * succeed as a whole ({@link ResumedChildren}): only their failed ones run again, as
+ * GitHub's "re-run failed jobs" does for a matrix.
  * @module
  */
 import type { Outcome } from "./context.ts";
@@ -65,4 +68,40 @@ function keptOutcome(old: TaskRecord): Outcome {
     stdout: "",
     attempts: 0,
   };
+}
+
+/**
+ * The succeeded children of composites (loop iterations `LOOP[key]`, parallel children)
+ * that run again in a resumed run: a child that succeeded in the earlier run is kept
+ * ({@link ResumedChildren.kept}) instead of running again. Not when its composite's
+ * definition changed since (`changed`: the top-level ids whose recorded hash differs,
+ * store/resume.ts changedTasks), nor for an iteration keyed by index (`LOOP[0]`) of a loop
+ * whose items come from an expression (or hold one): the same index may hold another item now (a key
+ * that is the item's own text names the same item).
+ */
+export class ResumedChildren {
+  readonly #before: Map<string, TaskRecord>;
+  readonly #changed: ReadonlySet<string>;
+
+  constructor(previous: readonly TaskRecord[], changed: readonly string[]) {
+    this.#before = new Map(previous.map((r) => [r.id, r]));
+    this.#changed = new Set(changed);
+  }
+
+  /** The kept outcome of composite child `node`, or null when it runs (again). */
+  kept(node: Node): Outcome | null {
+    const parent = node.parent;
+    if (!parent?.composite || this.#changed.has(parent.id)) return null;
+    const old = this.#before.get(node.id);
+    if (!old || old.status !== "success") return null;
+    const spec = parent.composite;
+    if (
+      spec.kind === "loop" &&
+      (!Array.isArray(spec.items) || JSON.stringify(spec.items).includes("$"))
+    ) {
+      const key = node.id.slice(parent.id.length + 1, -1);
+      if (/^[0-9]+$/.test(key)) return null;
+    }
+    return keptOutcome(old);
+  }
 }

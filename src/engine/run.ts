@@ -23,6 +23,7 @@ import { maskReport } from "./mask_events.ts";
 import { EventPublisher } from "./publisher.ts";
 import { runInfo, runReport } from "./run_record.ts";
 import { RunStops } from "./run_stop.ts";
+import { ResumedChildren } from "./resume.ts";
 import { Scheduler } from "./scheduler.ts";
 import type { Secrets } from "./secrets.ts";
 import { ownText } from "../model/data_text.ts";
@@ -60,6 +61,8 @@ export class Run implements RunContext, RunHandle {
   readonly #unmasked: Promise<RunReport>;
 
   #options: EngineOptions;
+  /** --resume: the composites' children kept from the earlier run (resume.ts). */
+  #resumedChildren: ResumedChildren | null;
   #clock: () => Date;
   #order: Node[];
   /** Runner modules still loading at the start (see TaskRunner.prepare). */
@@ -81,6 +84,9 @@ export class Run implements RunContext, RunHandle {
 
   constructor(options: EngineOptions) {
     this.#options = options;
+    this.#resumedChildren = options.resume
+      ? new ResumedChildren(options.resume.previous, options.resume.changed ?? [])
+      : null;
     this.#clock = options.now ?? (() => new Date());
     const prepared = prepareRun(options, this.#clock);
     this.workflow = options.workflow;
@@ -148,6 +154,10 @@ export class Run implements RunContext, RunHandle {
     }
     if (this.workflow.timeout !== undefined) this.#stops.startWorkflowTimer(this.workflow.timeout);
     this.#scheduler.drain();
+  }
+
+  resumedChild(node: Node): Outcome | null {
+    return this.#resumedChildren?.kept(node) ?? null;
   }
 
   cancel(): void {

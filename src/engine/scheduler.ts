@@ -169,6 +169,7 @@ export class Scheduler {
    * run as done, without running them.
    */
   keepResumed(order: Node[], previous: TaskRecord[]): void {
+    const keptMain: Node[] = [];
     for (const { node, outcome } of keptFromEarlierRun(order, previous)) {
       this.run.finishRecord(node, outcome);
       node.record.finishedAt = null; // it did not run in this run
@@ -177,7 +178,12 @@ export class Scheduler {
       else {
         this.#unfinishedMain--;
         this.#completions.push(node.id);
+        keptMain.push(node);
       }
     }
+    // A kept task's callbacks that did not succeed then (failed, or never called) are
+    // called now, as its success calls them: a failed `notify` is not dropped. Those that
+    // succeeded were kept above (triggered), so are not called twice.
+    for (const node of keptMain) this.#callbacks.fire(node);
   }
 }

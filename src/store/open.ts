@@ -38,7 +38,7 @@ export interface OpenStoreOptions {
    * Called for each run recovery marks interrupted (e.g. to tell the user), with how
    * many of its process groups were still running and were ended.
    */
-  onRecovered?: (run: RunRecord, endedGroups: number) => void;
+  onRecovered?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
   /** Open for reading: create nothing, change no mode, never fail for want of writing. */
   readOnly?: boolean;
   /**

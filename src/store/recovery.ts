@@ -12,7 +12,9 @@
  * tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their output, and its
  * `.inputs` list): found in the environment of the live processor (`WEFT_OUTPUT_FILE`),
  * so a crash while no processor runs (between writing the list and the start, or between
- * the processor's end and weft's rename, both short) leaves them.
+ * the processor's end and weft's rename, both short) leaves them. The containers of its
+ * running docker tasks are removed (`docker rm -f`, recovery_containers.ts): ending a
+ * docker client does not stop its container.
  * Every verb that opens the store runs this first.
  * @module
  */
@@ -21,6 +23,7 @@ import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
 import { readProcStat } from "../proc.ts";
 import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";
+import { removeContainers, runContainers } from "./recovery_containers.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /**
@@ -62,9 +65,9 @@ export async function isProcessAlive(pid: number, startTicks: number | null): Pr
 export interface RecoveryOptions {
   /**
    * Called for each run marked interrupted, with how many of its process groups were
-   * still running and were ended.
+   * still running and were ended, and the containers removed (recovery_containers.ts).
    */
-  onRecovered?: (run: RunRecord, endedGroups: number) => void;
+  onRecovered?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
   /** Decides whether a recorded process is alive (tests pass their own). */
   isAlive?: (pid: number, startTicks: number | null) => Promise<boolean>;
   /** Grace between SIGTERM and SIGKILL for the run's groups (default REAP_GRACE_MS). */
@@ -98,13 +101,16 @@ export async function recoverInterrupted(
     ]);
     // Read before the processors are ended: their environment names their temporary file.
     const temps = processorTempFiles(run.id, groups);
+    const containers = runContainers(run.id, groups);
     const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
+    // Ending a docker client leaves its container running: removed once the client is gone.
+    const removed = await removeContainers(containers);
     if (await store.markInterrupted(run.id)) {
       if (journal?.workDir) removeWorkDir(journal.workDir);
       for (const temp of temps) removeIfThere(temp);
       if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
-      options.onRecovered?.(run, ended);
+      options.onRecovered?.(run, ended, removed);
     }
   }
   return recovered;

@@ -18,6 +18,9 @@ import type { RunDetails } from "./run_store.ts";
 export interface HashableWorkflow {
   name: string;
   tasks: ReadonlyArray<{ id: string }>;
+  /** The workflow's `environment` and `defaults`: every task runs with them. */
+  environment?: unknown;
+  defaults?: unknown;
 }
 
 const utf8 = new TextEncoder();
@@ -45,15 +48,40 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * taskId → SHA-256 (hex) of each top-level task's canonical JSON, as parsed.
+ * taskId → SHA-256 (hex) of each top-level task's canonical JSON, as parsed — with the
+ * workflow's `environment` and `defaults` when it has them (`{task, with: {…}}`): a kept
+ * task ran with them, so a task run again with others would see other values than the kept
+ * ones saw (a kept `a` against prod, a re-run `b` against staging). A workflow with neither
+ * hashes its tasks alone, as weft always did.
  * @example taskHashes({ name: "w", tasks: [{ id: "a", command: "true" }] }).a.length // 64
  */
 export function taskHashes(workflow: HashableWorkflow): Record<string, string> {
   const hashes: Record<string, string> = {};
+  const context = workflow.environment === undefined && workflow.defaults === undefined
+    ? null
+    : { environment: workflow.environment, defaults: workflow.defaults };
   for (const task of workflow.tasks) {
-    hashes[task.id] = bytesToHex(sha256(utf8.encode(canonicalJson(task))));
+    const hashed = context === null ? task : { task, with: context };
+    hashes[task.id] = bytesToHex(sha256(utf8.encode(canonicalJson(hashed))));
   }
   return hashes;
+}
+
+/**
+ * The top-level task ids of `current` (taskHashes of the file about to be resumed) whose
+ * definition differs from what run `previous` recorded, or that it did not record (none
+ * when `fileHash`, the file's, is the one `previous` ran). A
+ * resumed run keeps no child (loop iteration, parallel child) of such a task (engine
+ * resume.ts ResumedChildren): what succeeded then ran another definition.
+ */
+export function changedTasks(
+  previous: RunDetails,
+  current: Record<string, string>,
+  fileHash?: string,
+): string[] {
+  // The same file: nothing changed (a child run records no task hashes, only its file's).
+  if (fileHash !== undefined && previous.run.fileHash === fileHash) return [];
+  return Object.keys(current).filter((id) => previous.taskHashes[id] !== current[id]);
 }
 
 /** The workflow about to be run with `--resume`. */
@@ -125,7 +153,9 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
     } else if (before !== current[task.id]) {
       problems.push({
         file: loaded.file,
-        message: `task ${JSON.stringify(task.id)} changed since run ${run.id}, where it succeeded`,
+        message: `task ${
+          JSON.stringify(task.id)
+        } changed since run ${run.id}, where it succeeded (its definition, or the workflow's environment or defaults it ran with)`,
         hint,
       });
     }

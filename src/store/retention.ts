@@ -1,7 +1,8 @@
 /**
  * Retention: how much history is kept. A policy keeps runs younger than `keep_days`
  * and/or the newest `keep_runs`; a run is deleted (with its log files) when any policy
- * that applies to it says so. Runs still running are never deleted.
+ * that applies to it says so, and its child runs (sub-workflows) with it. Runs still
+ * running are never deleted.
  *
  * Policies: `weft history prune` flags; a workflow's `retention:` (its own runs); the
  * global `WEFT_HOME/config.json` `retention` (all runs together, a ceiling no workflow
@@ -51,8 +52,24 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
     const all = await store.listRuns({ workflow: options.workflow });
     for (const run of all.slice(options.keepRuns)) doomed.set(run.id, run);
   }
+  // A child run (a `workflow` task's) goes with its caller: kept, it would name a run
+  // that no longer exists (`called by …`). Its own children too, however deep.
+  for (const [id, run] of doomed) if (run.status === "running") doomed.delete(id);
+  if (doomed.size > 0) {
+    // One listing, not one per doomed run: pruning walks thousands of runs at a time.
+    const children = (await store.listRuns()).filter((run) =>
+      run.parentRunId !== undefined && run.status !== "running"
+    );
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const child of children) {
+        if (doomed.has(child.id) || !doomed.has(child.parentRunId!)) continue;
+        doomed.set(child.id, child);
+        grew = true;
+      }
+    }
+  }
   const runs = [...doomed.values()]
-    .filter((run) => run.status !== "running")
     .sort((a, b) => a.id < b.id ? -1 : 1);
   if (!options.dryRun) {
     for (const run of runs) await store.deleteRun(run.id);

@@ -118,7 +118,9 @@ async function docker(
       cmd: DOCKER,
       args: argv,
       cwd: ctx.cwd,
-      env: ctx.env,
+      // Names the container in the client's /proc environ, for the recovery after a crash
+      // (store/recovery_containers.ts): the client's end does not stop it.
+      env: container === undefined ? ctx.env : { ...ctx.env, WEFT_CONTAINER: container },
       signal: ctx.signal,
       killGraceMs: ctx.killGraceMs,
     });

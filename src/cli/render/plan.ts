@@ -19,6 +19,7 @@ export function formatPlan(
   workflow: string,
   p: Paint,
   previews: Record<string, string[]> = {},
+  resumed?: { from: string; kept: ReadonlySet<string> },
 ): string {
   const taskCount = plan.waves.reduce((n, wave) => n + wave.length, 0);
   const ids = [
@@ -36,12 +37,18 @@ export function formatPlan(
   let text = `plan for ${p.bold(workflow)}: ${plural(taskCount, "task")} in ${
     plural(plan.waves.length, "wave")
   }, ${plural(plan.callbacks.length, "callback")} ${p.dim("(dry run: nothing runs)")}\n`;
+  if (resumed) {
+    text += `resuming run ${resumed.from}: ${
+      plural(resumed.kept.size, "task")
+    } kept (succeeded then), the rest runs again\n`;
+  }
+  const kept = (id: string) => resumed?.kept.has(id) ? [p.green("kept")] : [];
   plan.waves.forEach((wave, index) => {
     text += `${p.bold(`wave ${index + 1}`)}${
       wave.length > 1 ? p.dim(` (${wave.length} in parallel)`) : ""
     }\n`;
     for (const task of wave) {
-      const notes: string[] = [];
+      const notes: string[] = kept(task.id);
       if (task.name && task.name !== task.id) notes.push(task.name);
       if (task.condition) notes.push(`${p.yellow("if")} ${task.condition}`);
       if (task.alone) notes.push(p.yellow("runs alone"));
@@ -55,7 +62,9 @@ export function formatPlan(
     text += `${p.bold("callbacks")}\n`;
     for (const callback of plan.callbacks) {
       const callers = callback.calledBy.map((c) => `${c.task} on ${c.on}`).join(", ");
-      text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}\n`;
+      text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}${
+        kept(callback.id).map((note) => `  ${note}`).join("")
+      }\n`;
       text += preview(callback.id);
     }
   }
