@@ -32,6 +32,10 @@ export function renderSchema(): string {
     description:
       "A Weft workflow file (JSON or YAML): name, tasks with dependencies, triggers, notifications and alerts. Generated from src/model by `deno task gen:schema`; do not edit.",
     ...rest,
+    // Top-level `x-` keys are the file's own, a place for YAML anchors (parse/mod.ts).
+    patternProperties: {
+      "^x-": { description: "Ignored by weft: a place for YAML anchors (x-common: &common)" },
+    },
   };
   return JSON.stringify(document, null, 2) + "\n";
 }

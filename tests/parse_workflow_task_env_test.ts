@@ -25,3 +25,12 @@ Deno.test("cli run: params are how a value reaches a called workflow", async () 
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout + run.stderr, /\[c\] word=hello/);
 });
+
+Deno.test("cli validate: the types a misplaced environment belongs to leave out workflow", async () => {
+  const run = await weft(["validate", `${FIXTURES}loop_env.yml`]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /loop_env\.yml:5:5: unknown key "environment" in task "lp"/);
+  const hint = /hint: "environment" belongs to (.*) tasks/.exec(run.stderr)?.[1] ?? "";
+  assert.match(hint, /shell, http, docker, javascript, python, database or data_processor$/);
+  assert.doesNotMatch(hint, /workflow/);
+});

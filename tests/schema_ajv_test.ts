@@ -74,8 +74,14 @@ function compile() {
 /** The document as an editor's parser reads it, or undefined when it does not parse. */
 function parseDocument(name: string, text: string): unknown {
   try {
-    // YAML 1.2 reads JSON too; uniqueKeys refuses duplicate keys, as editors flag them.
-    const value = parseYaml(text, { uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+    // YAML 1.2 reads JSON too; uniqueKeys refuses duplicate keys, as editors flag them;
+    // merge keys (`<<: *base`) merge, as weft reads them (parse/syntax.ts).
+    const value = parseYaml(text, {
+      uniqueKeys: true,
+      prettyErrors: false,
+      logLevel: "error",
+      merge: true,
+    });
     if (name.endsWith(".json")) JSON.parse(text); // JSON's own syntax (no trailing commas)
     return JSON.parse(JSON.stringify(value ?? null));
   } catch {

@@ -6,6 +6,7 @@
  */
 import {
   compileCondition,
+  compileShellTemplate,
   compileTemplate,
   type Place,
   type Scope,
@@ -25,6 +26,7 @@ type Template = ReturnType<typeof compileTemplate>;
 export class Expressions {
   #conditions = new Map<string, Condition>();
   #templates = new Map<string, Template>();
+  #commands = new Map<string, Template>();
 
   /** The compiled condition for `text`. */
   condition(text: string): Condition {
@@ -50,7 +52,12 @@ export class Expressions {
   /** Interpolates a shell command: values travel in the returned environment variables. */
   renderShell(text: string, scope: Scope): { command: string; env: Record<string, string> } {
     if (!text.includes("${")) return { command: text, env: {} };
-    return this.#template(text).renderShell(scope);
+    let compiled = this.#commands.get(text);
+    if (!compiled) {
+      compiled = compileShellTemplate(text);
+      this.#commands.set(text, compiled);
+    }
+    return compiled.renderShell(scope);
   }
 
   /**

@@ -45,10 +45,11 @@ export {
 } from "./value.ts";
 export {
   type CompiledTemplate,
+  compileShellTemplate,
   compileTemplate,
   type Place,
-  referencedValues,
 } from "./template.ts";
+export { referencedValues } from "./template_values.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 
 /** A compiled expression. */

@@ -54,10 +54,29 @@ export type Frame =
 /** The open frames, innermost last; the root command frame is never popped. */
 export class FrameStack {
   readonly #frames: Frame[];
+  /** Where each frame was opened (`position()` then), in step with #frames. */
+  readonly #openedAt: number[] = [0];
 
-  /** `integers`: the names declared `-i` anywhere before, shared by every command frame. */
-  constructor(integers: Set<string>) {
+  /**
+   * `integers`: the names declared `-i` anywhere before, shared by every command frame;
+   * `position`: the offset being read, recorded for each frame opened.
+   */
+  constructor(integers: Set<string>, private readonly position: () => number = () => 0) {
     this.#frames = [{ kind: "root", parens: 0, cmd: newCommand(integers) }];
+  }
+
+  /**
+   * The innermost construct still open that the shell refuses to end in (a quote, `$(`,
+   * a backtick, `${`, arithmetic), and where it was opened; comments and heredoc bodies
+   * (which the shell ends at the end of the text) are passed over.
+   */
+  unclosed(): { frame: Frame; at: number } | undefined {
+    for (let k = this.#frames.length - 1; k > 0; k--) {
+      const frame = this.#frames[k];
+      if (frame.kind !== "comment" && frame.kind !== "heredoc") {
+        return { frame, at: this.#openedAt[k] };
+      }
+    }
   }
 
   get top(): Frame {
@@ -74,16 +93,21 @@ export class FrameStack {
     const top = this.top;
     if (top.kind === "heredoc") top.dirty = true;
     this.#frames.push(frame);
+    this.#openedAt.push(this.position());
   }
 
   /** Closes the innermost frame, never the root one. */
   pop(): void {
-    if (this.#frames.length > 1) this.#frames.pop();
+    if (this.#frames.length > 1) {
+      this.#frames.pop();
+      this.#openedAt.pop();
+    }
   }
 
   /** Closes the innermost frame, a heredoc body that ended, and opens `next` (the next body). */
   endHeredoc(next: HeredocFrame | undefined): void {
     this.#frames.pop();
+    this.#openedAt.pop();
     if (next) this.push(next);
   }
 
@@ -162,4 +186,26 @@ export function wordOf(frame: CommandFrame): Word {
   const redirect = cmd.redirect;
   cmd.redirect = false;
   return cmd.current = { text: "", slots: [], redirect };
+}
+
+/** The characters that open `frame` (`"`, `$(`, `${`…), for messages. */
+export function openerOf(frame: Frame): string {
+  switch (frame.kind) {
+    case "single":
+      return "'";
+    case "double":
+      return '"';
+    case "ansi":
+      return "$'";
+    case "backtick":
+      return "`";
+    case "subst":
+      return "$(";
+    case "param":
+      return "${";
+    case "arith":
+      return frame.closer === "]" ? "[" : "((";
+    default:
+      return "";
+  }
 }

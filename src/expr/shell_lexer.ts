@@ -6,7 +6,13 @@
  * shell_heredoc.ts, the head of each `${...}` is read by shell_param.ts.
  * @module
  */
-import { type CommandFrame, FrameStack, type ParamFrame, wordOf } from "./shell_frames.ts";
+import {
+  type CommandFrame,
+  FrameStack,
+  openerOf,
+  type ParamFrame,
+  wordOf,
+} from "./shell_frames.ts";
 import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
@@ -28,9 +34,18 @@ const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
 export class ShellLexer {
   /** Names declared `-i` anywhere before: assigning to one is arithmetic. */
   private readonly integers = new Set<string>();
-  private readonly frames = new FrameStack(this.integers);
+  /** How many characters of literal text were fed before the current `feed` call. */
+  #base = 0;
+  /** The offset (in all the literal text fed) of the character being read. */
+  #at = 0;
+  private readonly frames = new FrameStack(this.integers, () => this.#at);
   private readonly heredocs = new Heredocs();
   private escapeNext = false;
+
+  /** Whether the text read so far ends inside a shell comment (`# ...` up to the newline). */
+  get inComment(): boolean {
+    return this.frames.top.kind === "comment";
+  }
 
   /** The context right now, at a substitution, and the lexer state after it. */
   substitute(): MutableSlot {
@@ -67,6 +82,7 @@ export class ShellLexer {
   feed(text: string): void {
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
+      this.#at = this.#base + i;
       if (this.escapeNext) {
         this.escapeNext = false;
         const top = this.frames.top;
@@ -77,6 +93,18 @@ export class ShellLexer {
       if (this.heredocs.readingDelimiter && this.heredocs.readDelimiter(c)) continue;
       i = this.step(text, i);
     }
+    this.#base += text.length;
+  }
+
+  /**
+   * After {@link finish}: what the text leaves open that the shell refuses to run
+   * (`echo "hello`: "Unterminated quoted string"), as the characters that opened it and
+   * their offset in all the literal text fed; undefined when nothing is.
+   */
+  unclosed(): { opener: string; at: number } | undefined {
+    const open = this.frames.unclosed();
+    if (!open) return undefined;
+    return { opener: openerOf(open.frame), at: open.at };
   }
 
   /** Handles the character at `i`; returns the index of the last character consumed. */

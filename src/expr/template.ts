@@ -11,6 +11,8 @@ import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
+import { ShellLexer } from "./shell_lexer.ts";
+import type { MutableSlot } from "./shell_words.ts";
 import { buildUrl } from "./url.ts";
 import { type Scope, stringify, type Value } from "./value.ts";
 
@@ -84,6 +86,11 @@ export interface CompiledTemplate {
    * the pattern of a `${v%…}`-like expansion inside a heredoc body: expr/shell.ts).
    */
   checkShell(): ExpressionError | undefined;
+  /**
+   * Compiled as a shell command (compileShellTemplate): a quote, `$(`, backtick or `${`
+   * the command leaves open, which the shell refuses to run, and the offset of its opener.
+   */
+  readonly shellUnclosed?: { opener: string; offset: number };
 }
 
 /**
@@ -104,34 +111,82 @@ interface Substitution {
 
 /** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
 export function compileTemplate(text: string): CompiledTemplate {
+  return compile(text, undefined);
+}
+
+/**
+ * Compiles a shell command: as {@link compileTemplate}, except that a `${` inside a shell
+ * comment (`# the shell sees ${OUT_DIR:-dist}`, shell_lexer.ts) is kept as written: the
+ * shell never runs a comment, so nothing there is weft's to resolve or check.
+ */
+export function compileShellTemplate(text: string): CompiledTemplate {
+  return compile(text, new ShellLexer());
+}
+
+/** `shell`: the lexer reading the command's literal text, for shell commands only. */
+function compile(text: string, shell: ShellLexer | undefined): CompiledTemplate {
   const parser = new Parser(text, true);
   // literals.length === substitutions.length + 1: text before each substitution, then the tail.
   const literals: string[] = [];
   const substitutions: Substitution[] = [];
+  const slots: MutableSlot[] = [];
+  // Where each piece of literal text starts, in all of it and in `text`: the shell lexer's
+  // offsets (in all the literal text) back to the source.
+  const pieces: { at: number; source: number }[] = [];
+  let total = 0;
   let literal = "";
+  let fed = 0; // how much of `literal` the shell lexer has read
+  const add = (piece: string, source: number) => {
+    pieces.push({ at: total, source });
+    literal += piece;
+    total += piece.length;
+  };
   let escaped = false;
   let i = 0;
   for (;;) {
     const dollar = text.indexOf("$", i);
     if (dollar < 0) break;
     if (text.startsWith("$${", dollar)) {
-      literal += text.slice(i, dollar) + "${";
+      add(text.slice(i, dollar), i);
+      add("${", dollar + 1);
       escaped = true;
       i = dollar + 3;
     } else if (text[dollar + 1] === "{") {
-      literals.push(literal + text.slice(i, dollar));
+      add(text.slice(i, dollar), i);
+      shell?.feed(literal.slice(fed));
+      fed = literal.length;
+      if (shell?.inComment) {
+        add("${", dollar);
+        i = dollar + 2;
+        continue;
+      }
+      if (shell) slots.push(shell.substitute());
+      literals.push(literal);
       literal = "";
+      fed = 0;
       const { node, end } = parser.parseEmbedded(dollar);
       const raw = node.kind === "call" && node.name === "raw";
       substitutions.push({ evaluate: compileNode(node), offset: dollar, end, raw });
       i = end;
     } else {
-      literal += text.slice(i, dollar + 1);
+      add(text.slice(i, dollar + 1), i);
       i = dollar + 1;
     }
   }
-  literals.push(literal + text.slice(i));
-  return new Template(text, parser.references, literals, substitutions, !escaped);
+  add(text.slice(i), i);
+  literals.push(literal);
+  let unclosed: { opener: string; offset: number } | undefined;
+  if (shell) {
+    shell.feed(literal.slice(fed));
+    shell.finish(); // the last words may still turn slots integer-only (`[[ ${x} -eq 1`)
+    const open = shell.unclosed();
+    const piece = open && pieces.findLast((p) => p.at <= open.at);
+    if (open && piece) {
+      unclosed = { opener: open.opener, offset: piece.source + open.at - piece.at };
+    }
+  }
+  const frozen = shell ? slots.map((slot) => Object.freeze({ ...slot })) : undefined;
+  return new Template(text, parser.references, literals, substitutions, !escaped, frozen, unclosed);
 }
 
 class Template implements CompiledTemplate {
@@ -144,7 +199,10 @@ class Template implements CompiledTemplate {
     readonly literals: string[],
     private readonly substitutions: Substitution[],
     noEscapes: boolean,
+    slots?: ShellSlot[],
+    readonly shellUnclosed?: { opener: string; offset: number },
   ) {
+    this.slots = slots;
     this.isLiteral = substitutions.length === 0 && noEscapes;
   }
 
@@ -237,29 +295,6 @@ class Template implements CompiledTemplate {
   private shellSlots(): ShellSlot[] {
     return this.slots ??= shellSlots(this.literals);
   }
-}
-
-/**
- * The values of the `${env.NAME}` and `${params.NAME}` inside `template` (a credential's
- * text), each interpolated on its own. Empty for a template that does not compile.
- */
-export function referencedValues(
-  template: string,
-  interpolate: (text: string) => string,
-): string[] {
-  if (!template.includes("$")) return [];
-  let compiled;
-  try {
-    compiled = compileTemplate(template);
-  } catch {
-    return [];
-  }
-  const values: string[] = [];
-  for (const ref of compiled.references) {
-    if ((ref.root !== "env" && ref.root !== "params") || ref.path.length !== 1) continue;
-    values.push(interpolate(`\${${ref.root}.${ref.path[0]}}`));
-  }
-  return values;
 }
 
 /** A value's text inserted as it is ({@link CompiledTemplate.render}). */

@@ -3,7 +3,13 @@
  * parse, and every reference must name something that will exist at run time.
  * @module
  */
-import { compileCondition, compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
+import {
+  compileCondition,
+  compileShellTemplate,
+  compileTemplate,
+  ExpressionError,
+  type Reference,
+} from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { envLayerProblems } from "./env_layers.ts";
@@ -16,15 +22,15 @@ import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { blankShellTrouble, isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
-import { didYouMean, listWords } from "./suggest.ts";
 import { referenceTrouble } from "./reference_trouble.ts";
+import { alertProblems } from "./alert_checks.ts";
+import { isPathField, shellPathTrouble } from "./path_checks.ts";
 import { processorStep, templatedStrings } from "./template_fields.ts";
 import { pushAll } from "../arrays.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
 const SHELL_AS_WRITTEN = "`shell` is taken as written";
 const SHELL_HINT = () => "name the shell as it is: sh, bash, or a path such as /bin/zsh";
-const ALERT_ROOTS = ["execution", "metrics", "workflow", "error", "run"];
 
 interface Scope {
   data: unknown;
@@ -118,6 +124,9 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       checkNested(scope, data.defaults.environment, ["defaults", "environment"], false);
       checkEnvOrder(scope, data.defaults.environment, ["defaults", "environment"]);
       checkText(scope, data.defaults.cwd, ["defaults", "cwd"], "template", false);
+      if (typeof data.defaults.cwd === "string") {
+        checkPath(scope, data.defaults.cwd, ["defaults", "cwd"]);
+      }
       refuseTemplate(
         scope,
         data.defaults.shell,
@@ -142,13 +151,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, weftEnvNameProblems(data, map, file));
   // `environment` on a sub-workflow call would reach no task (workflow_task_env.ts).
   pushAll(scope.problems, workflowTaskEnvProblems(data, map, file));
-  if (isObject(data) && Array.isArray(data.alerts)) {
-    data.alerts.forEach((alert, i) => {
-      if (!isObject(alert)) return;
-      checkAlert(scope, alert.condition, ["alerts", i, "condition"], "condition");
-      checkAlert(scope, alert.template, ["alerts", i, "template"], "template");
-    });
-  }
+  pushAll(scope.problems, alertProblems(data, map, file));
   pushAll(scope.problems, notificationProblems(data, map, file));
   return scope.problems;
 }
@@ -160,9 +163,11 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
 function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: boolean): void {
   // Only a shell task's `command` is read by a shell (tasks/shell.ts).
   const shellStep = step.type === undefined || step.type === "shell";
+  const type = typeof step.type === "string" ? step.type : "shell";
   for (const { text, path: at } of templatedStrings(step, path)) {
     const viaShell = shellStep && at.length === path.length + 1 && at[path.length] === "command";
     checkText(scope, text, at, "template", inLoop, viaShell);
+    if (isPathField(type, at.slice(path.length))) checkPath(scope, text, at);
   }
   if (step.shell !== undefined) {
     refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
@@ -222,6 +227,18 @@ function refuseTemplate(
   });
 }
 
+/** A path field written with a shell's `~` or `$NAME`, which no shell expands there. */
+function checkPath(scope: Scope, text: string, path: PathSegment[]): void {
+  const trouble = shellPathTrouble(text);
+  if (!trouble) return;
+  scope.problems.push({
+    file: scope.file,
+    ...scope.map.inString(path, trouble.offset),
+    message: `${valueLabel(scope.data, path)}: ${trouble.message}`,
+    hint: trouble.hint,
+  });
+}
+
 /** An environment block's values read only names set above them (order_checks.ts). */
 function checkEnvOrder(scope: Scope, block: unknown, path: PathSegment[]): void {
   for (const p of envOrderProblems(block, path, scope.map, scope.data)) {
@@ -244,9 +261,15 @@ function compile(
   text: string,
   path: PathSegment[],
   kind: "condition" | "template",
+  viaShell = false,
 ): Reference[] | undefined {
   try {
-    return (kind === "condition" ? compileCondition(text) : compileTemplate(text)).references;
+    const compiled = kind === "condition"
+      ? compileCondition(text)
+      : viaShell
+      ? compileShellTemplate(text)
+      : compileTemplate(text);
+    return compiled.references;
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
     scope.problems.push({
@@ -268,7 +291,7 @@ function checkText(
   viaShell = false,
 ): void {
   if (typeof text !== "string" || (kind === "template" && isLiteralText(text))) return;
-  for (const ref of compile(scope, text, path, kind) ?? []) {
+  for (const ref of compile(scope, text, path, kind, viaShell) ?? []) {
     const trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
       (ref.root === "tasks"
         ? scope.order.trouble(scope.reader, ref.path[0]) ??
@@ -293,23 +316,5 @@ function conditionGuards(scope: Scope, condition: unknown): Set<string> {
     return scope.order.guardedBy(refs.filter((r) => r.root === "tasks").map((r) => r.path));
   } catch {
     return new Set(); // reported with the task's condition
-  }
-}
-
-function checkAlert(
-  scope: Scope,
-  text: unknown,
-  path: PathSegment[],
-  kind: "condition" | "template",
-) {
-  if (typeof text !== "string") return;
-  for (const ref of compile(scope, text, path, kind) ?? []) {
-    if (ALERT_ROOTS.includes(ref.root)) continue;
-    scope.problems.push({
-      file: scope.file,
-      ...scope.map.inString(path, ref.offset),
-      message: `${valueLabel(scope.data, path)}: unknown name "${ref.root}"`,
-      hint: didYouMean(ref.root, ALERT_ROOTS) ?? `alert rules can use ${listWords(ALERT_ROOTS)}`,
-    });
   }
 }

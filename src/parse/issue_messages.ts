@@ -4,6 +4,8 @@
  * which drafts to keep and positions them.
  * @module
  */
+import { COMPOSITE_TYPES } from "../model/task.ts";
+import { REFUSED_TYPES } from "./workflow_task_env.ts";
 import type { z } from "zod";
 import { describeValue, keyPlace, place } from "./describe.ts";
 import { allowedKeys, describeSchema, schemaAt, unionVariants } from "./schema_walk.ts";
@@ -75,7 +77,9 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
   // A key that belongs to another task type: the `type` is what is wrong.
   const variants = unionVariants(ctx.schema, ctx.data, object);
   if (variants) {
-    const owners = variants.tags.filter((tag) => variants.keysByTag.get(tag)?.includes(key));
+    const owners = variants.tags.filter((tag) =>
+      variants.keysByTag.get(tag)?.includes(key) && !REFUSED_TYPES[key]?.includes(tag)
+    );
     if (owners.length > 0) {
       const kind = place(ctx.data, object).subject ? " tasks" : "";
       draft.hint = `"${key}" belongs to ${
@@ -107,6 +111,17 @@ export function badDiscriminator(path: PathSegment[], value: unknown, ctx: Issue
       path,
       at: "value",
       message: `${what}${where} must be one of ${listWords(tags)}, got ${describeValue(value)}`,
+    };
+  }
+  // A known type a step cannot have: a composite inside a composite.
+  if (step && (COMPOSITE_TYPES as readonly string[]).includes(value) && !tags.includes(value)) {
+    const an = /^[aeiou]/.test(value) ? "an" : "a";
+    return {
+      path,
+      at: "value",
+      message: `a step cannot be ${an} ${value}${where}: composite tasks do not nest`,
+      hint: `steps are of type ${listWords(tags)}; make the ${value} a top-level task ` +
+        "(depends_on orders it), or call a workflow file that holds it (type: workflow)",
     };
   }
   return {

@@ -192,6 +192,7 @@ export function parseWorkflowSource(
   const parsed = parseSource(text, format ?? detectFormat(fileLabel, text), fileLabel);
   if (parsed.data === undefined || !parsed.map) return { problems: sortProblems(parsed.problems) };
   const { data, map } = parsed;
+  dropExtensionKeys(data);
   // Text fields keep an unquoted `3.10` as written, before anything reads the data.
   const result = parseKeepingText(workflowSchema, data, parsed.written ?? [], JITLESS);
   const protos = protoKeyPaths(data).map((path) => ({
@@ -218,6 +219,18 @@ export function parseWorkflowSource(
   // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
   keepDataNumbers(result.data, parsed.written ?? []);
   return { workflow: result.data, problems: [], data, map };
+}
+
+/**
+ * Top-level keys starting with `x-` are the file's own (a place for YAML anchors, as in
+ * docker compose: `x-common: &common`): weft reads nothing of them, so they are taken out
+ * of the data before anything checks it.
+ */
+function dropExtensionKeys(data: unknown): void {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return;
+  for (const key of Object.keys(data)) {
+    if (key.startsWith("x-")) delete (data as Record<string, unknown>)[key];
+  }
 }
 
 /**

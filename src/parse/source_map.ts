@@ -3,7 +3,17 @@
  * the line and column where that value, its key, or its parent is written.
  * @module
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type Node, Scalar } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  Scalar,
+  type YAMLMap,
+} from "yaml";
 import { lineStarts, positionIn } from "./lines.ts";
 import { scalarSourceOffset, type ScalarStyle } from "./scalar_offsets.ts";
 
@@ -104,7 +114,7 @@ export class SourceMap {
       let next: Node | null | undefined;
       key = null;
       if (isMap(node)) {
-        const pair = node.items.find((p) => keyText(p.key) === String(segment));
+        const pair = mergedPairs(node, this.doc).find((p) => keyText(p.key) === String(segment));
         if (pair) {
           key = pair.key as Node;
           next = (pair.value as Node | null) ?? null;
@@ -128,8 +138,41 @@ export class SourceMap {
   }
 }
 
-/** A mapping key as text (keys are scalars in workflow files). */
+/** Whether `key` is a YAML merge key (`<<`, which syntax.ts enables). */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol" && key.value.description === "<<";
+}
+
+/**
+ * The pairs of mapping `node` as its data has them: its own pairs (merge keys left out),
+ * then those its `<<` merge keys bring (an alias or a list of them) that no earlier pair
+ * has, as yaml's toJS merges them. A merged pair is found where its anchor writes it.
+ */
+export function mergedPairs(node: YAMLMap, doc: Document): Pair[] {
+  if (!node.items.some((p) => isMergeKey(p.key))) return node.items;
+  const own = node.items.filter((p) => !isMergeKey(p.key));
+  const seen = new Set(own.map((p) => keyText(p.key)));
+  const pairs = [...own];
+  for (const merge of node.items.filter((p) => isMergeKey(p.key))) {
+    const value = merge.value;
+    const sources = isSeq(value) ? value.items : [value];
+    for (const source of sources) {
+      const map = isAlias(source) ? source.resolve(doc) : source;
+      if (!isMap(map)) continue;
+      for (const pair of mergedPairs(map, doc)) {
+        const name = keyText(pair.key);
+        if (seen.has(name)) continue;
+        seen.add(name);
+        pairs.push(pair);
+      }
+    }
+  }
+  return pairs;
+}
+
+/** A mapping key as text (keys are scalars in workflow files; a merge key is `<<`). */
 export function keyText(key: unknown): string | undefined {
+  if (isMergeKey(key)) return "<<";
   if (isScalar(key)) return String(key.value);
   if (typeof key === "string" || typeof key === "number") return String(key);
   return undefined;

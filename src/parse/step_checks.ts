@@ -23,6 +23,7 @@ import {
   type SqlDialect,
 } from "../expr/sql.ts";
 import { compiled, dockerProblems, filled, staticImportAt } from "./step_refusals.ts";
+import { inlineCodeError, unclosedTrouble } from "./code_checks.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
@@ -67,11 +68,16 @@ export function stepProblems(
   const type = step.type ?? "shell";
   const blank = type === "shell" ? blankShellTrouble(step.shell) : null;
   if (blank) at([...path, "shell"], blank.offset, blank.message, blank.hint);
-  if (type === "shell" && typeof step.command === "string" && !isLiteralText(step.command)) {
-    const template = compiled(step.command);
+  // Text with none of these cannot leave anything open (or hold a `${...}`): not lexed.
+  if (type === "shell" && typeof step.command === "string" && /["'`$]/.test(step.command)) {
+    const template = compiled(step.command, true);
     const error = template?.checkShell();
     if (error) at([...path, "command"], error.offset, error.message, error.hint);
     const shell = shellOf(step, path, data);
+    const open = template?.shellUnclosed;
+    if (open && (shell === undefined || isPosixFamilyShell(shell))) {
+      at([...path, "command"], open.offset, ...unclosedTrouble(open.opener));
+    }
     const first = template?.spans[0];
     // A shell with arguments is refused for that, above or at defaults.shell (not here).
     if (
@@ -129,6 +135,9 @@ export function stepProblems(
         'load the module with `const fs = require("node:fs")` or ' +
           '`const fs = await import("node:fs")`',
       );
+    } else {
+      const error = inlineCodeError(step.code);
+      if (error) at([...path, "code"], error.offset, error.message, error.hint);
     }
   }
   if (type === "docker" && isObject(step.config)) {

@@ -4,7 +4,12 @@
  * `weft validate` (step_checks.ts) instead of the run.
  * @module
  */
-import { type CompiledTemplate, compileTemplate, ExpressionError } from "../expr/mod.ts";
+import {
+  type CompiledTemplate,
+  compileShellTemplate,
+  compileTemplate,
+  ExpressionError,
+} from "../expr/mod.ts";
 import type { RawObject } from "./raw.ts";
 import type { PathSegment } from "./source_map.ts";
 
@@ -91,10 +96,13 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
   return problems;
 }
 
-/** `text` compiled, or undefined when it does not compile (the expression checks say why). */
-export function compiled(text: string): CompiledTemplate | undefined {
+/**
+ * `text` compiled (as a shell command when `shell`: expr/template.ts compileShellTemplate),
+ * or undefined when it does not compile (the expression checks say why).
+ */
+export function compiled(text: string, shell = false): CompiledTemplate | undefined {
   try {
-    return compileTemplate(text);
+    return shell ? compileShellTemplate(text) : compileTemplate(text);
   } catch (e) {
     if (e instanceof ExpressionError) return undefined; // reported by the expression checks
     throw e;

@@ -21,6 +21,7 @@ import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from 
 import { lfBreaks } from "./lines.ts";
 import { yamlTagProblems } from "./yaml_tags.ts";
 import { keyText, SourceMap } from "./source_map.ts";
+import { badMergeSource } from "./yaml_merge.ts";
 import { jsonWrittenScalars, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
 /** Parsed data and the map back to its source, or the syntax problems that stopped it. */
@@ -65,7 +66,17 @@ export function parseSource(text: string, format: SourceFormat, file: string): P
   return format === "json" ? parseJson(lines, file) : parseYaml(lines, file);
 }
 
-const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: false, version: "1.2" } as const;
+/**
+ * YAML 1.2, plus the merge key of YAML 1.1 (`<<: *base`, https://yaml.org/type/merge.html),
+ * which docker compose and GitLab CI files use with anchors: keys written in the mapping win
+ * over merged ones, earlier merged mappings over later ones (source_map.ts mergedPairs).
+ */
+const YAML_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  version: "1.2",
+  merge: true,
+} as const;
 
 /**
  * yaml's parser tokens of `text`, and the offset of a collection nested too deeply to
@@ -141,7 +152,7 @@ function parseYaml(text: string, file: string): ParsedSource {
   const doc = composeDocument(text, deep === undefined ? tokens : []);
   const map = new SourceMap(text, () => doc);
   if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
-  if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file) };
+  if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file, text) };
   const problems = duplicateKeys(doc, map, file);
   // A tag needs a `!`: most files have none, and no walk for them.
   if (text.includes("!")) {
@@ -153,7 +164,10 @@ function parseYaml(text: string, file: string): ParsedSource {
     data = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     // Unresolved or excessive aliases are reported by toJS.
-    problems.push({ file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` });
+    problems.push(
+      badMergeSource(doc, map, file) ??
+        { file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` },
+    );
     return { problems };
   }
   if (data === null || data === undefined) {
@@ -205,11 +219,28 @@ function jsonSyntaxProblem(text: string, error: Error, file: string, map: Source
   };
 }
 
-function yamlErrors(doc: Document, map: SourceMap, file: string): Problem[] {
+function yamlErrors(doc: Document, map: SourceMap, file: string, text: string): Problem[] {
   const problems: Problem[] = [];
   const lines = new Set<number>();
   for (const error of doc.errors) {
-    const position = map.position(error.pos[0]);
+    const at = error.pos[0];
+    const position = map.position(at);
+    // `{URL: ${env.BASE}/x}`: inside a flow collection `{` opens a mapping, so an unquoted
+    // `${` breaks it (elsewhere `${` is plain text and never an error), and what follows
+    // fails only because of it: that is the one problem.
+    const dollar = text.lastIndexOf("${", at);
+    if (dollar >= 0 && dollar >= at - 1) {
+      const end = text.indexOf("}", dollar);
+      const written = text.slice(dollar, end < 0 ? dollar + 2 : end + 1);
+      problems.push({
+        file,
+        ...map.position(dollar),
+        message: `invalid YAML: an unquoted ${written} inside a flow collection ({…} or […])`,
+        hint: 'inside { } or [ ], `{` starts a mapping: quote the value ("' + written +
+          '…"), or write the collection as indented lines',
+      });
+      break;
+    }
     // One parse error tends to cause more on the same line; the first says it best.
     if (lines.has(position.line)) continue;
     lines.add(position.line);

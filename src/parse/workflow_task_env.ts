@@ -11,6 +11,14 @@ import { eachStep, isObject } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
 
 /**
+ * Keys the model takes on a task type that validation then refuses there, by key: hints
+ * that name the types a key belongs to leave these out (issue_messages.ts unknownKey).
+ */
+export const REFUSED_TYPES: Readonly<Record<string, readonly string[]>> = {
+  environment: ["workflow"],
+};
+
+/**
  * Every `environment` key of a `workflow` task, top-level, in a `parallel` or as a
  * loop's or conditional's step, as a problem at the key with a hint.
  */

@@ -8,7 +8,7 @@
  * @module
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, Scalar } from "yaml";
-import { keyText, type PathSegment } from "./source_map.ts";
+import { keyText, mergedPairs, type PathSegment } from "./source_map.ts";
 import type { WrittenScalar } from "./written_keep.ts";
 
 export { jsonWrittenScalars, keepWrittenText, type WrittenScalar } from "./written_keep.ts";
@@ -36,7 +36,7 @@ export function writtenScalars(doc: Document, text: string): WrittenScalar[] {
       node = node.resolve(doc);
     }
     if (isMap(node)) {
-      for (const pair of node.items) {
+      for (const pair of mergedPairs(node, doc)) {
         const key = keyText(pair.key);
         if (key !== undefined) stack.push({ node: pair.value, parent: entry, key });
       }

@@ -20,6 +20,7 @@ import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { FileTooLargeError, readTextBoundedSync } from "../bounded_file.ts";
 import { pushAll } from "../arrays.ts";
+import { jsSyntaxError, SCRIPT_BINDINGS } from "../expr/js_syntax.ts";
 
 /** A script file: at most SOURCE_FILE_MAX_BYTES (a path to /dev/zero must not fill memory). */
 const SCRIPT_READ = {
@@ -51,18 +52,8 @@ const PARAMS_READ = {
 type ScriptFunction = (...args: unknown[]) => Promise<unknown>;
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => ScriptFunction;
 
-/** The names the script's body sees, in the order they are passed. */
-const BINDINGS = [
-  "require",
-  "module",
-  "exports",
-  "__filename",
-  "__dirname",
-  "process",
-  "params",
-  "env",
-  "setOutput",
-];
+/** The names the script's body sees, in the order they are passed (shared with validate). */
+const BINDINGS = SCRIPT_BINDINGS;
 
 /**
  * Runs one script; resolves to the exit code (0 ok, 1 the script threw or could not be
@@ -122,7 +113,15 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
     const hint = /import statement|Cannot use import/i.test(messageOf(error))
       ? ' (static import statements are not supported: use require("node:fs") or await import("node:fs"))'
       : "";
-    return fail(`weft: ${label}: ${messageOf(error)}${hint}`);
+    // V8 names no place: find it, and show the line with a caret under it, as node does.
+    const at = error instanceof SyntaxError ? jsSyntaxError(source) : undefined;
+    if (!at) return fail(`weft: ${label}: ${messageOf(error)}${hint}`);
+    const line = source.split("\n")[at.line - 1].replace(/\r$/, "");
+    const caret = line.slice(0, at.column - 1).replace(/[^\t]/g, " ") + "^";
+    return fail(
+      `weft: ${label}:${at.line}:${at.column}: SyntaxError: ${at.message}${hint}\n` +
+        `    ${line}\n    ${caret}`,
+    );
   }
   process.argv.length = 0;
   pushAll(process.argv, [process.execPath, file, ...args]);
