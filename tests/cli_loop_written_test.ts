@@ -51,3 +51,78 @@ Deno.test("weft run: loop items keep numbers as written (JSON text, outputs, obj
     "obj 3.10 0012 True",
   ]);
 });
+
+Deno.test("weft run: loop items written in the file keep their text at every depth", async () => {
+  const dir = testTempDir("loop-written-");
+  Deno.writeTextFileSync(
+    join(dir, "w.yml"),
+    `name: deep-written
+tasks:
+  - id: lp
+    type: loop
+    items: [{version: 3.10, n: {b: 1.10, c: [0012, 1.10, 10, True]}}, {a: [{x: 2.50}]}]
+    task:
+      command: echo "\${item}" >> "$SEEN"
+`,
+  );
+  const seen = join(dir, "seen.txt");
+  const checked = await weft(["validate", "w.yml"], { cwd: dir });
+  assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+  const run = await weft(["run", "w.yml"], { cwd: dir, env: { SEEN: seen } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(Deno.readTextFileSync(seen).trimEnd().split("\n"), [
+    '{"version":"3.10","n":{"b":"1.10","c":["0012","1.10",10,"True"]}}',
+    '{"a":[{"x":"2.50"}]}',
+  ]);
+});
+
+Deno.test("weft run: loop items nesting more than 256 levels fail the loop saying so", async () => {
+  const dir = testTempDir("loop-deep-");
+  const deep = (n: number) => "[" + '{"a":'.repeat(n) + "1" + "}".repeat(n) + "]";
+  Deno.writeTextFileSync(join(dir, "deep.json"), deep(3000));
+  Deno.writeTextFileSync(join(dir, "ok.json"), deep(250));
+  Deno.writeTextFileSync(
+    join(dir, "w.yml"),
+    `name: deep-items
+tasks:
+  - id: gen
+    command: printf 'deep=%s\\nok=%s\\n' "$(cat deep.json)" "$(cat ok.json)" >> "$WEFT_OUTPUT"
+  - id: lp
+    type: loop
+    depends_on: gen
+    items: \${tasks.gen.outputs.deep}
+    task:
+      command: "true"
+  - id: fine
+    type: loop
+    depends_on: gen
+    items: \${tasks.gen.outputs.ok}
+    task:
+      command: "true"
+`,
+  );
+  const run = await weft(["run", "w.yml", "--json"], { cwd: dir });
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const lp = report.tasks.find((t: { id: string }) => t.id === "lp");
+  assert.equal(lp.status, "failed");
+  assert.equal(lp.exitCode, null, "no process ran");
+  assert.match(
+    lp.error,
+    /^loop items: the JSON nests lists and objects more than 256 levels deep$/,
+  );
+  assert.equal(report.tasks.find((t: { id: string }) => t.id === "fine").status, "success");
+  // Written in the file, the same text is a validation error at its place.
+  Deno.writeTextFileSync(
+    join(dir, "v.yml"),
+    `name: deep-literal\ntasks:\n  - id: lp\n    type: loop\n    items: '${
+      deep(300)
+    }'\n    task:\n      command: "true"\n`,
+  );
+  const checked = await weft(["validate", "v.yml"], { cwd: dir });
+  assert.equal(checked.code, 2);
+  assert.match(
+    checked.stdout + checked.stderr,
+    /v\.yml:5:\d+: items in task "lp": items starting with \[ are read as a JSON array: it nests lists and objects more than 256 levels deep/,
+  );
+});

@@ -9,6 +9,9 @@ import {
   truthy,
   type Value,
 } from "../src/expr/mod.ts";
+import { join } from "node:path";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 /** A scope over nested plain data, as the engine will build one. */
 function scopeOf(data: Record<string, Value>): Scope {
@@ -136,9 +139,46 @@ Deno.test("arithmetic: + adds numbers or joins text; others need numbers", () =>
   assert.equal(evaluate("'6' * '7'"), 42);
   assert.equal(evaluate("'a' * 2"), null);
   assert.equal(evaluate("-'x'"), null);
-  assert.equal(evaluate("1 / 0"), null, "division by zero is null");
-  assert.equal(evaluate("1 % 0"), null);
   assert.equal(evaluate("7 / 2"), 3.5);
+  // A missing operand stays null: the seed's alert is false while the duration is unknown.
+  assert.equal(evaluate("missing * 2"), null);
+});
+
+Deno.test("arithmetic: division by zero and overflow throw at the operator, never an empty value", () => {
+  for (
+    const [text, offset, message] of [
+      ["1 / 0", 2, "division by zero: 1 / 0"],
+      ["10 % '0'", 3, "division by zero: 10 % 0"],
+      ["1e308 * 10", 6, "the result of 1e+308 * 10 is too large for a number"],
+      ["-1e308 - 1e308", 7, "is too large for a number"],
+      ["1.7e308 + 1.7e308", 8, "is too large for a number"],
+    ] as const
+  ) {
+    assert.throws(
+      () => evaluate(text),
+      (e: unknown) =>
+        e instanceof ExpressionError && e.offset === offset && e.message.includes(message),
+      text,
+    );
+  }
+  // In a template, the error names the ${...} it comes from.
+  assert.throws(
+    () => compileTemplate("echo ${100 / params.n}").render((_r, _p) => "0"),
+    (e: unknown) =>
+      e instanceof ExpressionError &&
+      e.message === "division by zero: 100 / 0 in ${100 / params.n}",
+  );
+});
+
+Deno.test("numbers become text in plain decimal, never with an exponent", () => {
+  const empty = () => undefined;
+  assert.equal(
+    compileTemplate("${1e21 + 1}|${0.000001 / 10}|${-2.5e-8}|${1.5e22}|${0.1 + 0.2}").render(empty),
+    "1000000000000000000000|0.0000001|-0.000000025|15000000000000000000000|0.30000000000000004",
+  );
+  assert.equal(stringify(1e-7), "0.0000001");
+  assert.equal(stringify(123e20), "12300000000000000000000");
+  assert.equal(stringify(-0), "0");
 });
 
 Deno.test("truthy", () => {
@@ -347,4 +387,81 @@ Deno.test("evaluateCondition caches and rethrows syntax errors", () => {
   for (let i = 0; i < 1000; i++) assert.equal(evaluateCondition(`n > ${i % 5}`, scope), i % 5 < 3);
   assert.throws(() => evaluateCondition("n =", scope), ExpressionError);
   assert.throws(() => evaluateCondition("n =", scope), ExpressionError);
+});
+
+Deno.test("weft run: division by zero fails the task naming the ${...}; numbers in plain decimal", async () => {
+  const dir = testTempDir("expr-");
+  Deno.writeTextFileSync(
+    join(dir, "w.yml"),
+    `name: arith
+params:
+  n: "0"
+tasks:
+  - id: t
+    command: echo "ratio=[\${100 / params.n}]"
+  - id: u
+    condition: "\${100 / params.n} > 5"
+    command: echo u-ran
+  - id: v
+    command: echo "sci=[\${1e21 + 1}] small=[\${0.000001 / 10}]"
+`,
+  );
+  const run = await weft(["run", "w.yml", "-v"], { cwd: dir });
+  assert.equal(run.code, 1, run.stderr);
+  const text = run.stdout + run.stderr;
+  assert.match(text, /✖ t failed: division by zero: 100 \/ 0 in \$\{100 \/ params\.n\}/);
+  assert.match(text, /✖ u failed: condition: division by zero: 100 \/ 0/);
+  assert.match(text, /\[v\] sci=\[1000000000000000000000\] small=\[0\.0000001\]/);
+  assert.doesNotMatch(text, /ratio=|u-ran/);
+});
+
+Deno.test("GitHub Actions' ${{ ... }} is refused with weft's spelling as the hint", () => {
+  for (
+    const [text, hint] of [
+      ["echo ${{ env.HOME }}", "write ${env.HOME}"],
+      ["${{ secrets.TOKEN }}", "write ${env.TOKEN}"],
+      ["v=${{ inputs.version }}", "write ${params.version}"],
+      ["${{ matrix.os }}", "write ${item.os}"],
+      ["${{ needs.build.outputs.tag }}", "write ${tasks.build.outputs.tag}"],
+      ["${{ env.X", "write ${env.NAME}, ${params.NAME} or ${tasks.ID.outputs.KEY}"],
+    ] as const
+  ) {
+    assert.throws(
+      () => compileTemplate(text),
+      (e: unknown) =>
+        e instanceof ExpressionError && e.offset === text.indexOf("${{") &&
+        e.message === "${{ ... }} is GitHub Actions' syntax: weft's is ${...}, with one brace" &&
+        e.hint === hint,
+      text,
+    );
+  }
+  assert.throws(
+    () => compileCondition("${{ env.X == 'y' }}"),
+    (e: unknown) => e instanceof ExpressionError && e.hint === "write ${env.X == 'y'}",
+  );
+  // Escaped, it is text.
+  assert.equal(compileTemplate("$${{ env.HOME }}").render(() => undefined), "${{ env.HOME }}");
+});
+
+Deno.test("weft validate: ${{ env.X }} in a command and a condition gets the one-brace hint", async () => {
+  const dir = testTempDir("expr-");
+  Deno.writeTextFileSync(
+    join(dir, "gh.yml"),
+    `name: gh
+tasks:
+  - id: a
+    command: echo "\${{ env.HOME }}"
+  - id: c
+    condition: \${{ env.X == 'y' }}
+    command: echo c
+`,
+  );
+  const checked = await weft(["validate", "gh.yml"], { cwd: dir });
+  assert.equal(checked.code, 2);
+  const text = checked.stdout + checked.stderr;
+  assert.match(
+    text,
+    /4:20: command in task "a": \$\{\{ \.\.\. \}\} is GitHub Actions' syntax.*\n\s+hint: write \$\{env\.HOME\}\n/,
+  );
+  assert.match(text, /6:16: condition in task "c": .*\n\s+hint: write \$\{env\.X == 'y'\}\n/);
 });

@@ -37,8 +37,22 @@ function variants(schema: Schema): [string, Schema][] {
   return found;
 }
 
-/** Paths (relative to `schema`) of every value that may be a string; `*` for any key. */
-function stringPaths(schema: Schema, path: string[], out: string[][]): void {
+/**
+ * Paths (relative to `schema`) of every value that may be a string; `*` for any key. A
+ * definition met again inside itself (a loop item's fields, at any depth) is not walked
+ * again: its paths are those of its first level.
+ */
+function stringPaths(
+  schema: Schema,
+  path: string[],
+  out: string[][],
+  within: ReadonlySet<string> = new Set(),
+): void {
+  const ref = schema.$ref;
+  if (typeof ref === "string") {
+    if (within.has(ref)) return;
+    within = new Set([...within, ref]);
+  }
   schema = deref(schema);
   const isString = schema.type === "string" ||
     (Array.isArray(schema.type) && schema.type.includes("string")) ||
@@ -47,15 +61,17 @@ function stringPaths(schema: Schema, path: string[], out: string[][]): void {
     Object.keys(schema).every((key) => key === "description"); // any value (http `data`)
   if (isString) out.push(path);
   for (const key of ["anyOf", "oneOf"]) {
-    for (const part of (schema[key] ?? []) as Schema[]) stringPaths(part, path, out);
+    for (const part of (schema[key] ?? []) as Schema[]) stringPaths(part, path, out, within);
   }
-  for (const [, then] of variants(schema)) stringPaths(then, path, out);
+  for (const [, then] of variants(schema)) stringPaths(then, path, out, within);
   for (const [key, value] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
-    if (typeof value === "object") stringPaths(value, [...path, key], out);
+    if (typeof value === "object") stringPaths(value, [...path, key], out, within);
   }
-  if (typeof schema.items === "object") stringPaths(schema.items as Schema, [...path, "*"], out);
+  if (typeof schema.items === "object") {
+    stringPaths(schema.items as Schema, [...path, "*"], out, within);
+  }
   if (typeof schema.additionalProperties === "object") {
-    stringPaths(schema.additionalProperties as Schema, [...path, "*"], out);
+    stringPaths(schema.additionalProperties as Schema, [...path, "*"], out, within);
   }
 }
 

@@ -8,7 +8,7 @@
 import { type AbortScope, childScope } from "./abort.ts";
 import { ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
-import { makeScope } from "./expressions.ts";
+import { conditionScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
 import { runLoop } from "./loop.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
@@ -43,7 +43,8 @@ export async function runComposite(
         return await runLoop(run, node, spec, scope);
     }
   } catch (error) {
-    return { ...failed(errorText(error)), attempts: node.record.attempts };
+    // (A conditional's condition that cannot be evaluated: no process ran, no exit code.)
+    return { ...failed(errorText(error)), exitCode: null, attempts: node.record.attempts };
   } finally {
     clearLongTimeout(timer);
     leave();
@@ -57,10 +58,7 @@ async function runConditional(
   scope: AbortScope,
   onStart: () => void,
 ): Promise<Outcome> {
-  const env = run.workflowEnv;
-  const chosen = run.exprs.test(spec.condition, makeScope(run, (name) => env[name]))
-    ? "then"
-    : "else";
+  const chosen = run.exprs.test(spec.condition, conditionScope(run, node)) ? "then" : "else";
   const step = chosen === "then" ? spec.then : spec.else;
   if (!step) {
     return { ...failed(null), status: "skipped", reason: "condition", exitCode: null };

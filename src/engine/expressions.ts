@@ -276,9 +276,26 @@ export function withRunVariables(
 }
 
 /**
- * The scope a task's gate condition sees: `env` is the task's merged environment
- * (workflow, then its own `environment`, interpolated), with weft's own variables known
- * before its start over it ({@link withRunVariables}).
+ * The environment blocks a task's own expressions resolve over the workflow's, lowest
+ * first: a leaf's (`defaults.environment`, then its own `environment`: leaf_spec.ts), and
+ * for a composite (`conditional`, `parallel`, `loop`, which have no `environment` of their
+ * own) `defaults.environment`, which every step under it gets too. So `${env.NAME}` in a
+ * composite's `condition` or `items` reads what its steps see.
+ */
+export function taskEnvBlocks(
+  workflow: Workflow,
+  node: Node,
+): readonly Record<string, string>[] | undefined {
+  if (node.leaf) return node.leaf.envBlocks;
+  const defaults = workflow.defaults?.environment;
+  return defaults ? [defaults] : undefined;
+}
+
+/**
+ * The scope a task's own expressions see before it starts — its gate `condition`, a
+ * conditional's `condition`, a loop's `items`: `env` is the task's merged environment
+ * (the workflow's, then {@link taskEnvBlocks}, interpolated), with weft's own variables
+ * known before its start over it ({@link withRunVariables}), as its command sees them.
  */
 export function conditionScope(
   source: ScopeSource & {
@@ -289,9 +306,10 @@ export function conditionScope(
   node: Node,
 ): Scope {
   const base = source.workflowEnv;
-  const own = node.leaf?.envBlocks
+  const blocks = taskEnvBlocks(source.workflow, node);
+  const own = blocks
     ? source.exprs.renderEnvBlocks(
-      node.leaf.envBlocks,
+      blocks,
       (env) => makeScope(source, withRunVariables(source, env, node.id)),
       (name) => base[name],
     )

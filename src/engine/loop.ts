@@ -9,7 +9,7 @@ import { parseJsonKeepingText, type Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
 import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
-import { makeScope } from "./expressions.ts";
+import { conditionScope } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
 import { type CompositeSpec, iterationNode, type Node } from "./nodes.ts";
 import {
@@ -58,11 +58,15 @@ export async function runLoop(
   const startedAt = startComposite(run, node);
   let items: Value[];
   try {
-    items = loopItems(run, spec.items);
+    items = loopItems(run, node, spec.items);
   } catch (error) {
     // loopItems' own explanations are marked ownText; any other message (the JSON
     // parser's, an expression's) may quote the items' text: data, masked whole.
-    const outcome = failed(ownText("loop items: ") + embeddedMessage(errorText(error)));
+    // No process ran: no exit code.
+    const outcome = {
+      ...failed(ownText("loop items: ") + embeddedMessage(errorText(error))),
+      exitCode: null,
+    };
     finishComposite(run, node, outcome, startedAt);
     return outcome;
   }
@@ -179,15 +183,15 @@ export function renderStrings(value: unknown, render: (text: string) => string):
 }
 
 /**
- * A loop's items: a list (its strings interpolated), or text (interpolated) holding a
+ * A loop's items (of loop `node`): a list (its strings interpolated), or text (interpolated) holding a
  * JSON array (whose numbers keep the text they were written as: parseJsonKeepingText) or
  * one item per line (blank lines dropped; no text at all is no items). Throws, with a
  * line saying what to write, when the text is JSON but not an array (an object, a
  * number, a string): the expression yields no list.
  */
-export function loopItems(run: RunContext, items: unknown[] | string): Value[] {
-  const env = run.workflowEnv;
-  const scope = makeScope(run, (name) => env[name]);
+export function loopItems(run: RunContext, node: Node, items: unknown[] | string): Value[] {
+  // The loop's own environment, as its steps see it (defaults.environment included).
+  const scope = conditionScope(run, node);
   if (Array.isArray(items)) {
     // Each string of a list is a template too, objects' fields included, as in a GitHub
     // Actions matrix; validated with the same roots (parse/expr_checks.ts).

@@ -14,7 +14,7 @@
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
-import { Expressions, makeScope, withRunVariables } from "./expressions.ts";
+import { Expressions, makeScope, taskEnvBlocks, withRunVariables } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { parseConnection } from "../model/connection.ts";
@@ -123,15 +123,19 @@ function safe<T>(fn: () => T, fallback: T): T {
  */
 export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const { order, exprs, secrets, scopeFor, workflowEnv } = prepare(input);
-  const leafLines = (spec: LeafSpec): string[] => {
-    const own = spec.envBlocks
+  // The scope over the workflow's environment and `blocks` (the run's conditionScope).
+  const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope => {
+    const own = blocks
       ? safe(
-        () => exprs.renderEnvBlocks(spec.envBlocks, scopeFor, (n) => workflowEnv[n]),
+        () => exprs.renderEnvBlocks(blocks, scopeFor, (n) => workflowEnv[n]),
         {} as Record<string, string>,
       )
       : {};
     secrets.addEnv(own);
-    const scope = scopeFor((n) => Object.hasOwn(own, n) ? own[n] : workflowEnv[n]);
+    return scopeFor((n) => Object.hasOwn(own, n) ? own[n] : workflowEnv[n]);
+  };
+  const leafLines = (spec: LeafSpec): string[] => {
+    const scope = envScope(spec.envBlocks);
     const render = (text: string) => safe(() => exprs.render(text, scope), text);
     // A path field: weft's own text but for its values, as the run tells the engine
     // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
@@ -144,80 +148,84 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       return resolveQuoted(marked);
     };
     const config = spec.config as Record<string, unknown>;
-    switch (spec.type) {
-      case "shell": {
-        const [first, ...rest] = render(String(config.command)).replace(/\n+$/, "").split("\n");
-        return [`$ ${quoteData(first)}`, ...rest.map((line) => `  ${quoteData(line)}`)];
-      }
-      case "http": {
-        const url = String(config.url);
-        const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
-          .toUpperCase();
-        return [`${method} ${quoteData(renderUrl(url, scope, render))}`];
-      }
-      case "workflow": {
-        // The file is written without `${...}` (validate checks it): weft's own, a path.
-        const params = Object.entries(config.params ?? {})
-          .map(([k, v]) => ` ${k}=${quoteData(typeof v === "string" ? render(v) : String(v))}`);
-        return [ownText(`runs ${String(config.file)}`) + params.join("")];
-      }
-      case "docker": {
-        const name = "weft-<run>-<task>-<attempt>";
-        return safe(
-          () => dockerPreview(config.config as DockerConfig, render, name).map(quoteData),
-          [ownText("docker")],
-        );
-      }
-      case "javascript":
-      case "python":
-        return [scriptPreview(spec.type, config, render, path)];
-      case "data_processor": {
-        const processor = config.processor as Record<string, unknown>;
-        const input = path(String((config.input as { path: string }).path));
-        const output = path(String((config.output as { path: string }).path));
-        return [
-          `${quoteData(input)} → ${
-            scriptPreview(String(processor.type), processor, render, path)
-          } → ${quoteData(output)}`,
-        ];
-      }
-      case "database": {
-        const db = config.config as {
-          connection: string;
-          migrations_path?: string;
-          rollback_on_failure?: boolean;
-          file?: string;
-          query?: string;
-        };
-        // The display form never holds the password; a connection that does not parse
-        // yet (a later value) is shown as written, masked. A postgres URL is built as
-        // the run builds it (tasks/path_field.ts connectionField).
-        const sqlite = /^sqlite3?:/i.test(db.connection);
-        const target = safe(
-          () =>
-            parseConnection(
-              sqlite ? path(db.connection) : renderUrl(db.connection, scope, render),
-              ".",
-            ).display,
-          db.connection,
-        );
-        const lines = [`database ${quoteData(target)}`];
-        if (db.migrations_path) {
-          const undo = db.rollback_on_failure ? " (rolled back on failure)" : "";
-          lines.push(`  migrate ${quoteData(path(db.migrations_path))}${undo}`);
+    const work = (): string[] => {
+      switch (spec.type) {
+        case "shell": {
+          const [first, ...rest] = render(String(config.command)).replace(/\n+$/, "").split("\n");
+          return [`$ ${quoteData(first)}`, ...rest.map((line) => `  ${quoteData(line)}`)];
         }
-        if (db.file) lines.push(`  run ${quoteData(path(db.file))}`);
-        // Values in a query are bound as parameters, never pasted in: shown as written.
-        if (db.query) {
-          pushAll(lines, db.query.trim().split("\n").map((l) => `  ${quoteData(l)}`));
+        case "http": {
+          const url = String(config.url);
+          const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
+            .toUpperCase();
+          return [`${method} ${quoteData(renderUrl(url, scope, render))}`];
         }
-        return lines;
+        case "workflow": {
+          // The file is written without `${...}` (validate checks it): weft's own, a path.
+          const params = Object.entries(config.params ?? {})
+            .map(([k, v]) => ` ${k}=${quoteData(typeof v === "string" ? render(v) : String(v))}`);
+          return [ownText(`runs ${String(config.file)}`) + params.join("")];
+        }
+        case "docker": {
+          const name = "weft-<run>-<task>-<attempt>";
+          return safe(
+            () => dockerPreview(config.config as DockerConfig, render, name).map(quoteData),
+            [ownText("docker")],
+          );
+        }
+        case "javascript":
+        case "python":
+          return [scriptPreview(spec.type, config, render, path)];
+        case "data_processor": {
+          const processor = config.processor as Record<string, unknown>;
+          const input = path(String((config.input as { path: string }).path));
+          const output = path(String((config.output as { path: string }).path));
+          return [
+            `${quoteData(input)} → ${
+              scriptPreview(String(processor.type), processor, render, path)
+            } → ${quoteData(output)}`,
+          ];
+        }
+        case "database": {
+          const db = config.config as {
+            connection: string;
+            migrations_path?: string;
+            rollback_on_failure?: boolean;
+            file?: string;
+            query?: string;
+          };
+          // The display form never holds the password; a connection that does not parse
+          // yet (a later value) is shown as written, masked. A postgres URL is built as
+          // the run builds it (tasks/path_field.ts connectionField).
+          const sqlite = /^sqlite3?:/i.test(db.connection);
+          const target = safe(
+            () =>
+              parseConnection(
+                sqlite ? path(db.connection) : renderUrl(db.connection, scope, render),
+                ".",
+              ).display,
+            db.connection,
+          );
+          const lines = [`database ${quoteData(target)}`];
+          if (db.migrations_path) {
+            const undo = db.rollback_on_failure ? " (rolled back on failure)" : "";
+            lines.push(`  migrate ${quoteData(path(db.migrations_path))}${undo}`);
+          }
+          if (db.file) lines.push(`  run ${quoteData(path(db.file))}`);
+          // Values in a query are bound as parameters, never pasted in: shown as written.
+          if (db.query) {
+            pushAll(lines, db.query.trim().split("\n").map((l) => `  ${quoteData(l)}`));
+          }
+          return lines;
+        }
+        default: {
+          // Types this version cannot run never reach a plan (checkRunnable refuses them).
+          return [ownText(spec.type)];
+        }
       }
-      default: {
-        // Types this version cannot run never reach a plan (checkRunnable refuses them).
-        return [ownText(spec.type)];
-      }
-    }
+    };
+    // The folder it runs in, when it is not the workflow's (an unset variable shows so).
+    return spec.cwd === undefined ? work() : [`in ${quoteData(path(spec.cwd))}`, ...work()];
   };
 
   const nodeLines = (node: Node): string[] => {
@@ -233,16 +241,12 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           ...(composite.else ? [ownText("else:"), ...indent(leafLines(composite.else))] : []),
         ];
       case "loop": {
+        // The loop's own environment, as its steps see it (defaults.environment included).
+        const scope = envScope(taskEnvBlocks(input.workflow, node));
         const items = typeof composite.items === "string"
-          ? safe(
-            () => exprs.render(composite.items as string, scopeFor((n) => workflowEnv[n])),
-            composite.items,
-          )
+          ? safe(() => exprs.render(composite.items as string, scope), composite.items)
           : JSON.stringify(
-            renderStrings(
-              composite.items,
-              (text) => safe(() => exprs.render(text, scopeFor((n) => workflowEnv[n])), text),
-            ),
+            renderStrings(composite.items, (text) => safe(() => exprs.render(text, scope), text)),
           );
         return [
           `for each item of ${quoteData(items)}${composite.parallel ? " (in parallel)" : ""}:`,

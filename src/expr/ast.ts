@@ -24,7 +24,8 @@ export type Node =
   | { kind: "literal"; value: Value; height: number }
   | { kind: "ref"; ref: Reference; height: number }
   | { kind: "not" | "negate"; operand: Node; height: number }
-  | { kind: "binary"; op: BinaryOp; left: Node; right: Node; height: number }
+  /** `offset`: where the operator is in the source (for an arithmetic error's place). */
+  | { kind: "binary"; op: BinaryOp; left: Node; right: Node; height: number; offset: number }
   | { kind: "and" | "or"; left: Node; right: Node; height: number }
   /** A string literal with `${...}` inside: text and expressions, concatenated. */
   | { kind: "interpolation"; parts: (string | Node)[]; height: number }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { Node } from "./ast.ts";
+import { ExpressionError } from "./errors.ts";
+import { STATUS_SYNONYMS, statusOwner } from "../model/status_words.ts";
 import {
   asNumber,
   compareValues,
@@ -20,7 +22,9 @@ export type Evaluator = (scope: Scope) => Value;
 
 /**
  * Compiles a node. Arithmetic (`- * / %`, unary `-`) needs numeric operands and yields
- * null otherwise; so do division or remainder by zero and any non-finite result.
+ * null otherwise (`workflow.expected_duration * 2` when it is not set); division or
+ * remainder by zero and a result too large for a number throw ExpressionError at the
+ * operator when evaluated, rather than give an empty value.
  * `+` adds when both sides are numeric and concatenates text otherwise.
  */
 export function compileNode(node: Node): Evaluator {
@@ -62,15 +66,40 @@ export function compileNode(node: Node): Evaluator {
         return text;
       };
     }
-    case "binary":
-      return compileBinary(node.op, compileNode(node.left), compileNode(node.right));
+    case "binary": {
+      const { left, right } = statusWords(node);
+      return compileBinary(node.op, compileNode(left), compileNode(right), node.offset);
+    }
     case "call":
       // raw(x) is x; only URL rendering looks at it (see template.ts).
       return compileNode(node.arg);
   }
 }
 
-function compileBinary(op: string, left: Evaluator, right: Evaluator): Evaluator {
+type Binary = Extract<Node, { kind: "binary" }>;
+
+/**
+ * The operands of `node`, a word that means a status (model/status_words.ts: the seed's
+ * `'completed'`) compared with `==`/`!=` to a status (`${tasks.ID.status}`, an alert's
+ * `execution.status`) read as that status (`'success'`).
+ */
+function statusWords(node: Binary): { left: Node; right: Node } {
+  if (node.op !== "==" && node.op !== "!=") return node;
+  const meant = (literal: Node, other: Node): Node =>
+    literal.kind === "literal" && typeof literal.value === "string" &&
+      Object.hasOwn(STATUS_SYNONYMS, literal.value) && other.kind === "ref" &&
+      statusOwner(other.ref.root, other.ref.path) !== undefined
+      ? { ...literal, value: STATUS_SYNONYMS[literal.value] }
+      : literal;
+  return { left: meant(node.left, node.right), right: meant(node.right, node.left) };
+}
+
+function compileBinary(
+  op: string,
+  left: Evaluator,
+  right: Evaluator,
+  offset: number,
+): Evaluator {
   switch (op) {
     case "==":
       return (s) => looseEquals(left(s), right(s));
@@ -90,17 +119,39 @@ function compileBinary(op: string, left: Evaluator, right: Evaluator): Evaluator
         const b = right(s);
         const x = asNumber(a);
         const y = x === undefined ? undefined : asNumber(b);
-        return y === undefined ? stringify(a) + stringify(b) : finiteOrNull(x! + y);
+        return y === undefined ? stringify(a) + stringify(b) : finite(x! + y, x!, op, y, offset);
       };
     default: {
       const apply = ARITHMETIC[op];
       return (s) => {
         const x = asNumber(left(s));
         const y = asNumber(right(s));
-        return x === undefined || y === undefined ? null : finiteOrNull(apply(x, y));
+        if (x === undefined || y === undefined) return null;
+        if (y === 0 && (op === "/" || op === "%")) {
+          throw new ExpressionError(
+            `division by zero: ${x} ${op} 0`,
+            offset,
+            "the value divided by is 0; check it first in the task's condition",
+          );
+        }
+        return finite(apply(x, y), x, op, y, offset);
       };
     }
   }
+}
+
+/**
+ * `n`, the result of `x op y`, when it is a finite number; else an ExpressionError at the
+ * operator (`offset`): a number beyond ±1.8e308 has no text a program could read, and
+ * an empty value would pass silently into a command or a path.
+ */
+function finite(n: number, x: number, op: string, y: number, offset: number): number {
+  if (Number.isFinite(n)) return n;
+  throw new ExpressionError(
+    `the result of ${x} ${op} ${y} is too large for a number`,
+    offset,
+    "numbers in expressions are 64-bit floating point, at most about 1.8e308",
+  );
 }
 
 const ARITHMETIC: Record<string, (x: number, y: number) => number> = {

@@ -10,6 +10,7 @@
 import { type BinaryOp, type FunctionName, FUNCTIONS, type Node, type Reference } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
 import { Scanner, type Token } from "./scanner.ts";
+import { githubExpression, githubFunctionHint } from "./github_words.ts";
 
 const BINARY_PRECEDENCE: Record<string, number> = {
   "||": 1,
@@ -84,7 +85,7 @@ export class Parser {
       }
       left = t.text === "&&" || t.text === "||"
         ? { kind: t.text === "&&" ? "and" : "or", left, right, height }
-        : { kind: "binary", op: t.text as BinaryOp, left, right, height };
+        : { kind: "binary", op: t.text as BinaryOp, left, right, height, offset: t.start };
     }
   }
 
@@ -151,7 +152,8 @@ export class Parser {
       throw new ExpressionError(
         `unknown function '${name}'`,
         t.start,
-        `the only function is raw(...), which inserts a value into a URL or a data_processor path as written`,
+        githubFunctionHint(name) ??
+          `the only function is raw(...), which inserts a value into a URL or a data_processor path as written`,
       );
     }
     const open = this.next();
@@ -173,6 +175,7 @@ export class Parser {
 
   /** `t` is the `${` token; parses up to and including the matching `}`. */
   private parseDollarBrace(t: Token): Node {
+    if (this.src.startsWith("${{", t.start)) throw githubExpression(this.src, t.start);
     this.enter(t);
     const first = this.peek();
     if (first.kind === "}") {

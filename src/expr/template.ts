@@ -6,6 +6,7 @@
 import type { Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
+import { located, unsetError } from "./substitution_errors.ts";
 import { Parser } from "./parser.ts";
 import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
@@ -91,6 +92,15 @@ export interface CompiledTemplate {
    * the command leaves open, which the shell refuses to run, and the offset of its opener.
    */
   readonly shellUnclosed?: { opener: string; offset: number };
+  /**
+   * Throws ExpressionError at the first substitution that is just `${env.NAME}` (or
+   * `${raw(env.NAME)}`) for a variable `scope` does not set (undefined, or null). For fields an empty value
+   * would silently change — a path (`cwd: ${env.WORK_DIR}` would run in the workflow's
+   * folder), a URL, a credential — rather than read as "" as a command's does (as the
+   * shell's `set -u`). renderUrl and renderPath check it themselves. A variable set to
+   * the empty text is set; `${env.X || 'd'}` and other expressions are not checked.
+   */
+  checkSet(scope: Scope): void;
 }
 
 /**
@@ -107,6 +117,8 @@ interface Substitution {
   end: number;
   /** Written `${raw(...)}`: inserted into a URL without encoding. */
   raw: boolean;
+  /** NAME when the substitution is just `${env.NAME}` (or `${raw(env.NAME)}`). */
+  variable?: string;
 }
 
 /** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
@@ -166,7 +178,13 @@ function compile(text: string, shell: ShellLexer | undefined): CompiledTemplate 
       fed = 0;
       const { node, end } = parser.parseEmbedded(dollar);
       const raw = node.kind === "call" && node.name === "raw";
-      substitutions.push({ evaluate: compileNode(node), offset: dollar, end, raw });
+      const inner = node.kind === "call" ? node.arg : node;
+      const variable = inner.kind === "ref" && inner.ref.root === "env" &&
+          inner.ref.path.length === 1
+        ? inner.ref.path[0]
+        : undefined;
+      const evaluate = located(compileNode(node), text.slice(dollar, end));
+      substitutions.push({ evaluate, offset: dollar, end, raw, variable });
       i = end;
     } else {
       add(text.slice(i, dollar + 1), i);
@@ -239,20 +257,33 @@ class Template implements CompiledTemplate {
   }
 
   renderUrl(scope: Scope): string {
-    return buildUrl(this.literals, this.#values(scope));
+    return buildUrl(this.literals, this.#values(scope, true));
   }
 
   renderPath(scope: Scope, glob: boolean): string {
-    return buildPath(this.literals, this.#values(scope), glob);
+    return buildPath(this.literals, this.#values(scope, true), glob);
   }
 
-  /** Each substitution's value as text, whether it is written raw(...), and its offset. */
-  #values(scope: Scope): { text: string; raw: boolean; offset: number }[] {
-    return this.substitutions.map(({ evaluate, offset, raw }) => ({
-      text: stringify(evaluate(scope)),
-      raw,
-      offset,
-    }));
+  checkSet(scope: Scope): void {
+    for (const { evaluate, offset, variable } of this.substitutions) {
+      if (variable !== undefined && evaluate(scope) == null) {
+        throw unsetError(variable, offset);
+      }
+    }
+  }
+
+  /**
+   * Each substitution's value as text, whether it is written raw(...), and its offset;
+   * with `setOnly`, an unset `${env.NAME}` throws ({@link CompiledTemplate.checkSet}).
+   */
+  #values(scope: Scope, setOnly = false): { text: string; raw: boolean; offset: number }[] {
+    return this.substitutions.map(({ evaluate, offset, raw, variable }) => {
+      const value = evaluate(scope);
+      if (setOnly && value == null && variable !== undefined) {
+        throw unsetError(variable, offset);
+      }
+      return { text: stringify(value), raw, offset };
+    });
   }
 
   renderJson(scope: Scope): string {

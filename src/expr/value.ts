@@ -7,6 +7,8 @@
  * and a quoted literal is a string (`${params.v} == '3.10'` is false for 3.1).
  * @module
  */
+import { ownText } from "../model/data_text.ts";
+import { jsonTooDeep, MAX_NESTING_DEPTH } from "../model/json_depth.ts";
 
 /** A runtime value. */
 export type Value =
@@ -22,14 +24,34 @@ export type Value =
 export type Scope = (root: string, path: string[]) => Value;
 
 /**
- * How values become text: undefined/null → "", strings as they are, numbers and
- * booleans through `String`, arrays and objects as JSON.
+ * How values become text: undefined/null → "", strings as they are, numbers in plain
+ * decimal ({@link plainNumber}), booleans through `String`, arrays and objects as JSON.
  */
 export function stringify(value: Value): string {
   if (value === undefined || value === null) return "";
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return plainNumber(value);
+  if (typeof value === "boolean") return String(value);
   return JSON.stringify(value);
+}
+
+/**
+ * A finite number in plain decimal, with the digits `String` gives it (the shortest that
+ * read back as it) but never an exponent: `1e21 + 1` is `1000000000000000000000` and
+ * `0.000001 / 10` is `0.0000001`, as a shell, `test` or a database reads numbers, where
+ * JavaScript would write `1e+21` and `1e-7`.
+ */
+export function plainNumber(n: number): string {
+  const text = String(n);
+  const e = text.indexOf("e");
+  if (e < 0) return text;
+  const sign = text.startsWith("-") ? "-" : "";
+  const [whole, fraction = ""] = text.slice(sign.length, e).split(".");
+  const digits = whole + fraction;
+  const point = whole.length + Number(text.slice(e + 1));
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /**
@@ -38,9 +60,16 @@ export function stringify(value: Value): string {
  * gives `["1.10", "1E3", "-0", "100000000000000000000001"]`, as an unquoted `1.10` in a
  * workflow file stays `1.10` (parse/written_keep.ts); `10` and `2.5` stay numbers. The
  * text of a number comes from JSON.parse's reviver context (ES2025 "JSON.parse source
- * text access"). Throws SyntaxError as JSON.parse does.
+ * text access"). Throws SyntaxError as JSON.parse does, and for text nesting lists and
+ * objects deeper than model/json_depth.ts MAX_NESTING_DEPTH (the reviver recurses, and
+ * would overflow the stack instead).
  */
 export function parseJsonKeepingText(text: string): unknown {
+  if (jsonTooDeep(text) !== undefined) {
+    throw new SyntaxError(
+      ownText(`the JSON nests lists and objects more than ${MAX_NESTING_DEPTH} levels deep`),
+    );
+  }
   return JSON.parse(
     text,
     (_key, value, context?: { source?: string }) =>

@@ -138,9 +138,20 @@ const compositeTimeout = once(() => ({
  * A field of an object loop item (`${item.version}`): any value, but text first, so
  * that an unquoted `1.10`, `007` or `True` there keeps its written text as everywhere
  * else text is taken (parse/written_keep.ts) instead of becoming 1.1, 7, true; plain
- * `10` and `true` stay a number and a boolean.
+ * `10` and `true` stay a number and a boolean. The same at every depth (`{n: {b: 1.10}}`,
+ * `[0012, 1.10]`), as a loop item read from JSON text keeps it (expr/value.ts).
  */
-const itemField = () => z.union([z.string(), z.number(), z.boolean(), z.unknown()]);
+const itemField: () => z.ZodType = once(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    // One schema, built once: it holds itself (a fresh one per level would never end).
+    z.array(z.lazy(() => itemField())),
+    z.record(z.string(), z.lazy(() => itemField())),
+    z.unknown(),
+  ]).meta({ id: "LoopItemField", description: "A field of a loop item: text first, at any depth" })
+);
 
 const topLeaves = leafVariants(graphFields);
 

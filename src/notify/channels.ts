@@ -11,6 +11,7 @@ import { compileTemplate, referencedValues, type Scope } from "../expr/mod.ts";
 import {
   checkHttpUrl,
   renderAddressField,
+  renderCredentialField,
   renderHeaderField,
   renderUrlField,
   webhookUrlSecrets,
@@ -189,8 +190,14 @@ function emailChannel(
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new Error(`SMTP port ${JSON.stringify(portText)} is not a port number (1-65535)`);
   }
-  const user = text(smtp.user ?? smtp.username) ?? text.env(env.SMTP_USER);
-  const password = text(smtp.password) ?? text.env(env.SMTP_PASSWORD);
+  const user = text.as(
+    renderCredentialField,
+    smtp.user ?? smtp.username,
+    `notifications.email.smtp.${smtp.user === undefined ? "username" : "user"}`,
+  ) ?? text.env(env.SMTP_USER);
+  const password =
+    text.as(renderCredentialField, smtp.password, "notifications.email.smtp.password") ??
+      text.env(env.SMTP_PASSWORD);
   if (password) secrets.push(password);
   const from = text.as(renderAddressField, settings.from, "notifications.email.from") ??
     text.env(env.SMTP_FROM) ?? (user?.includes("@") && !/[\s,;:<>]/.test(user) ? user : undefined);

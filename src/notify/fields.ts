@@ -27,6 +27,18 @@ export function renderUrlField(template: string, scope: Scope, field: string): s
   return url;
 }
 
+/**
+ * The text of a credential setting named `field` (`notifications.email.smtp.password`):
+ * a `${env.NAME}` in it that is unset fails the channel naming NAME, as a URL's does
+ * (expr/template.ts checkSet), rather than sending no credential.
+ */
+export function renderCredentialField(template: string, scope: Scope, field: string): string {
+  return rendered(template, field, (t) => {
+    t.checkSet(scope);
+    return t.render(scope);
+  });
+}
+
 /** Throws Error unless `url` (of the setting named `field`) is an http(s) URL. */
 export function checkHttpUrl(url: string, field: string): void {
   let parsed: URL;

@@ -25,6 +25,7 @@ import { blankShellTrouble, isLiteralText, loopItemsProblem, stepProblems } from
 import { referenceTrouble } from "./reference_trouble.ts";
 import { alertProblems } from "./alert_checks.ts";
 import { isPathField, shellPathTrouble } from "./path_checks.ts";
+import { statusProblems } from "./status_checks.ts";
 import { processorStep, templatedStrings } from "./template_fields.ts";
 import { pushAll } from "../arrays.ts";
 
@@ -153,6 +154,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, workflowTaskEnvProblems(data, map, file));
   pushAll(scope.problems, alertProblems(data, map, file));
   pushAll(scope.problems, notificationProblems(data, map, file));
+  // A status compared with a word it never has, or a state that skips the task first.
+  pushAll(scope.problems, statusProblems(data, map, file));
   return scope.problems;
 }
 

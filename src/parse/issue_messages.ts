@@ -60,6 +60,16 @@ export function sizeMessage(issue: Issue & { code: "too_small" | "too_big" }): s
   }
 }
 
+/** Keys of a GitHub Actions job or step, by the key weft has for them. */
+const GITHUB_KEYS: Readonly<Record<string, string>> = {
+  needs: "depends_on",
+  if: "condition",
+  run: "command",
+  env: "environment",
+  "working-directory": "cwd",
+  "continue-on-error": "continue_on_error",
+};
+
 /** An unknown key, with the key it probably stands for or the task type it belongs to. */
 export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext): Draft {
   const allowed = allowedKeys(ctx.schema, ctx.data, object);
@@ -68,10 +78,16 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
     at: "key",
     message: `unknown key "${key}"${keyPlace(ctx.data, object)}`,
   };
-  const near = didYouMean(key, allowed);
+  // GitHub Actions' words for keys weft names otherwise (`needs:`, `if:`).
+  const github = Object.hasOwn(GITHUB_KEYS, key) && allowed.includes(GITHUB_KEYS[key])
+    ? GITHUB_KEYS[key]
+    : undefined;
+  const near = github !== undefined
+    ? `did you mean "${github}"? (GitHub Actions' ${key}:)`
+    : didYouMean(key, allowed);
   if (near) {
     draft.hint = near;
-    draft.standsFor = near.slice('did you mean "'.length, -2);
+    draft.standsFor = github ?? near.slice('did you mean "'.length, -2);
     return draft;
   }
   // A key that belongs to another task type: the `type` is what is wrong.

@@ -6,39 +6,16 @@
  */
 import type { CST } from "yaml";
 import type { PathSegment } from "./source_map.ts";
+import { jsonTooDeep, MAX_NESTING_DEPTH } from "../model/json_depth.ts";
 
-/**
- * Most levels of lists and objects inside one another, the whole document counting as
- * level 1. Far beyond any real workflow (a task's `data` a few levels deep is common)
- * and far below what the recursive walkers can take.
- */
-export const MAX_NESTING_DEPTH = 256;
+// The bound is the model's, shared with the engine's JSON (loop items: expr/value.ts).
+export { jsonTooDeep, MAX_NESTING_DEPTH };
 
 /** The message for data nested deeper than {@link MAX_NESTING_DEPTH}. */
 export const TOO_DEEP = {
   message: `nested too deeply: more than ${MAX_NESTING_DEPTH} levels of lists and objects`,
   hint: `a workflow may nest lists and objects at most ${MAX_NESTING_DEPTH} levels deep`,
 };
-
-/**
- * The offset of the first `[` or `{` of JSON `text` that opens level
- * {@link MAX_NESTING_DEPTH} + 1, or undefined. Strings are skipped; the text need not
- * be valid JSON.
- */
-export function jsonTooDeep(text: string): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) { // "
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
-        if (text.charCodeAt(i) === 0x5c) i++; // \ escapes the next character
-      }
-    } else if (c === 0x5b || c === 0x7b) { // [ {
-      if (++depth > MAX_NESTING_DEPTH) return i;
-    } else if (c === 0x5d || c === 0x7d) depth--; // ] }
-  }
-  return undefined;
-}
 
 /**
  * The offset of the first collection in YAML parser tokens (yaml's CST, built without

@@ -27,6 +27,7 @@ import { inlineCodeError, unclosedTrouble } from "./code_checks.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
+import { jsonTooDeep, MAX_NESTING_DEPTH } from "./nesting.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
@@ -226,6 +227,16 @@ export function loopItemsProblem(
   }
   if (!text.startsWith("[")) return undefined;
   const lead = items.length - text.length;
+  // Read at run time with each number's text kept (expr/value.ts), which bounds depth.
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) {
+    return {
+      ...map.inString(path, lead + deep),
+      message: `${valueLabel(data, path)}: items starting with [ are read as a JSON array: ` +
+        `it nests lists and objects more than ${MAX_NESTING_DEPTH} levels deep`,
+      hint: `a loop's items may nest at most ${MAX_NESTING_DEPTH} levels`,
+    };
+  }
   const error = findJsonError(text.trimEnd());
   let notArray = false;
   if (!error) notArray = !Array.isArray(JSON.parse(text));

@@ -1,0 +1,169 @@
+/**
+ * Conditions that compare a status and so can never hold:
+ * - a status word no task or run has (`${tasks.test.status} == 'succeeded'`, GitHub
+ *   Actions' `'failure'`): the comparison is always false (or `!=` always true). The seed's
+ *   `'completed'` means `'success'` and is read so (model/status_words.ts, expr/compile.ts).
+ * - a task's `condition` requiring a task it depends on (directly or further up) to have
+ *   failed, timed out or been cancelled: such a dependency skips the task first
+ *   (`upstream`, engine/outcomes.ts blocks) unless it has `continue_on_error: true` (never
+ *   for `cancelled`), so the condition is never read when it would hold. What GitHub
+ *   Actions writes `needs: test` + `if: failure()` is an `on_failure` callback here.
+ * @module
+ */
+import { type LiteralComparison, literalComparisons } from "../expr/mod.ts";
+import type { Problem } from "../model/errors.ts";
+import {
+  RUN_STATUSES,
+  STATUS_NEAR_MISSES,
+  STATUS_SYNONYMS,
+  statusOwner,
+  TASK_STATUSES,
+} from "../model/status_words.ts";
+import { valueLabel } from "./describe.ts";
+import { idRefs, isObject, type RawObject, type RawTask, topLevelTasks } from "./raw.ts";
+import type { PathSegment, SourceMap } from "./source_map.ts";
+import { didYouMean, listWords } from "./suggest.ts";
+
+/** The statuses a failed dependency has: each skips its dependents (`upstream`). */
+const BLOCKING = new Set(["failed", "timed_out", "cancelled"]);
+
+/** Every status problem of the conditions of `data` (tasks' and alerts'). */
+export function statusProblems(data: unknown, map: SourceMap, file: string): Problem[] {
+  const tasks = topLevelTasks(data);
+  const problems: Problem[] = [];
+  const lineage = new Lineage(data, tasks);
+  for (const task of tasks) {
+    const text = task.data.condition;
+    if (typeof text !== "string") continue;
+    const path = [...task.path, "condition"];
+    for (const cmp of literalComparisons(text)) {
+      const problem = wordProblem(cmp, "task") ??
+        (task.id === undefined ? undefined : lineage.neverProblem(task.id, cmp));
+      if (problem) problems.push(at(data, map, file, path, text, cmp, problem));
+    }
+  }
+  if (isObject(data) && Array.isArray(data.alerts)) {
+    data.alerts.forEach((alert, i) => {
+      if (!isObject(alert) || typeof alert.condition !== "string") return;
+      const path = ["alerts", i, "condition"];
+      for (const cmp of literalComparisons(alert.condition)) {
+        const problem = wordProblem(cmp, "run");
+        if (problem) problems.push(at(data, map, file, path, alert.condition, cmp, problem));
+      }
+    });
+  }
+  return problems;
+}
+
+interface Trouble {
+  message: string;
+  hint: string;
+}
+
+function at(
+  data: unknown,
+  map: SourceMap,
+  file: string,
+  path: PathSegment[],
+  text: string,
+  cmp: LiteralComparison,
+  trouble: Trouble,
+): Problem {
+  const written = text.slice(cmp.ref.offset, cmp.ref.offset + cmp.ref.length);
+  return {
+    file,
+    ...map.inString(path, cmp.ref.offset),
+    message: `${valueLabel(data, path)}: ${written} ${trouble.message}`,
+    hint: trouble.hint,
+  };
+}
+
+/** A comparison of a status with a word that is none of its statuses. */
+function wordProblem(cmp: LiteralComparison, reader: "task" | "run"): Trouble | undefined {
+  const owner = statusOwner(cmp.ref.root, cmp.ref.path);
+  // In a task's condition `execution.status` is another problem (an unknown name).
+  if (owner === undefined || (reader === "task" && owner === "run")) return undefined;
+  const words: readonly string[] = owner === "task" ? TASK_STATUSES : RUN_STATUSES;
+  const word = cmp.literal;
+  if (words.includes(word) || Object.hasOwn(STATUS_SYNONYMS, word)) return undefined;
+  const meant = STATUS_NEAR_MISSES[word.toLowerCase()] ?? STATUS_NEAR_MISSES[word];
+  const whose = owner === "task" ? "a task" : "a run";
+  return {
+    message: `is never ${JSON.stringify(word)}: the comparison is always ${cmp.op === "!="}; ` +
+      `${whose}'s status is ${listWords(words)}`,
+    hint: meant !== undefined && words.includes(meant)
+      ? `did you mean "${meant}"?`
+      : didYouMean(word, words) ?? `compare with one of ${listWords(words)}`,
+  };
+}
+
+/** Who depends on whom (`depends_on`, transitively), and who may fail without blocking. */
+class Lineage {
+  readonly #deps = new Map<string, string[]>();
+  readonly #continues = new Set<string>();
+  readonly #callbacks = new Set<string>();
+
+  constructor(data: unknown, tasks: readonly RawTask[]) {
+    const defaults = isObject(data) && isObject(data.defaults) ? data.defaults : undefined;
+    const everyContinues = defaults?.continue_on_error === true;
+    for (const task of tasks) {
+      for (const field of ["on_success", "on_failure"]) {
+        for (const ref of idRefs(task, field)) this.#callbacks.add(ref.id);
+      }
+      if (task.id === undefined || this.#deps.has(task.id)) continue;
+      this.#deps.set(task.id, idRefs(task, "depends_on").map((ref) => ref.id));
+      if (everyContinues || mayContinue(task.data)) this.#continues.add(task.id);
+    }
+  }
+
+  /**
+   * Why task `id`'s condition cannot hold through `cmp`: it requires a task `id` depends
+   * on to have ended in a state that skips `id` first.
+   */
+  neverProblem(id: string, cmp: LiteralComparison): Trouble | undefined {
+    if (cmp.op !== "==" || !cmp.required || statusOwner(cmp.ref.root, cmp.ref.path) !== "task") {
+      return undefined;
+    }
+    const status = cmp.literal;
+    const target = cmp.ref.path[0];
+    // A callback is called by a task's end, not held back by it.
+    if (!BLOCKING.has(status) || this.#callbacks.has(id) || !this.#upstream(id).has(target)) {
+      return undefined;
+    }
+    if (status !== "cancelled" && this.#continues.has(target)) return undefined;
+    const ended = status === "timed_out" ? "timed out" : status;
+    return {
+      message: `== ${JSON.stringify(status)} never holds: task "${id}" depends on "${target}", ` +
+        `and when "${target}" ${ended} "${id}" is skipped (upstream) before its condition is read`,
+      hint: status === "cancelled"
+        ? `a cancelled task stops the run's other tasks too; to clean up, name "${id}" in ` +
+          `"${target}"'s on_failure`
+        : `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
+          `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`,
+    };
+  }
+
+  /** Every task `id` depends on, directly or further up. */
+  #upstream(id: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...(this.#deps.get(id) ?? [])];
+    while (stack.length > 0) {
+      const dep = stack.pop()!;
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      for (const up of this.#deps.get(dep) ?? []) stack.push(up);
+    }
+    return seen;
+  }
+}
+
+/** Whether a task's failure may leave its dependents running (`continue_on_error`). */
+function mayContinue(task: RawObject): boolean {
+  if (task.continue_on_error === true) return true;
+  // A conditional's comes from the branch taken.
+  for (const branch of ["then", "else"]) {
+    const step = task[branch];
+    if (isObject(step) && step.continue_on_error === true) return true;
+  }
+  return false;
+}
