@@ -243,9 +243,13 @@ Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", asy
   const refused = await weft(["schedule", "export", "--systemd", testTempDir("units-")], { env });
   assert.equal(refused.code, 2);
   assert.match(refused.stderr, /"0 0 L \* \*" cannot be a systemd timer: it uses L/);
+  // One schedule cron cannot take keeps none of the others out: exit 1, said on stderr.
   const refusedCron = await weft(["schedule", "export", "--crontab"], { env });
-  assert.equal(refusedCron.code, 2);
+  assert.equal(refusedCron.code, 1);
   assert.match(refusedCron.stderr, /schedule month-end .* not exported to crontab/);
+  assert.match(refusedCron.stdout, /^# month-end: not exported: schedule month-end /m);
+  assert.match(refusedCron.stdout, /^\*\/5 \* \* \* \* .* run /m);
+  assert.match(refusedCron.stdout, /^0 2 \* \* \* .* run /m);
 });
 
 Deno.test("schedule add refuses a bare UTC offset as --tz (cron and systemd read IANA names only)", async () => {

@@ -71,7 +71,7 @@ Deno.test("daemon: a second SIGTERM during the grace period cancels the runs now
   try {
     const pid = Number(await waitForFile(`${dir}/pid`));
     daemon.child.kill("SIGTERM");
-    await daemon.waitFor(/waiting up to 600000 ms for 1 running run/);
+    await daemon.waitFor(/waiting up to 10m00s for 1 running run/);
     assert.equal(await daemon.stop("SIGTERM"), 0);
     assert.equal(daemon.count(new RegExp(`run ${runId} ended cancelled`)), 1);
     assert.ok(!alive(pid), "the task's process is gone");

@@ -64,9 +64,15 @@ Deno.test("daemon webhook: every answer, params from the JSON body, HMAC and bea
     const missing = await post(`${base}/trigger/deploy`, JSON.stringify({ env: "prod" }));
     assert.equal(missing.status, 400);
     assert.match(missing.body.error, /missing required parameter "replicas"/);
-    const unknown = await post(`${base}/trigger/deploy`, JSON.stringify({ replicas: 1, x: 1 }));
-    assert.equal(unknown.status, 400);
-    assert.match(unknown.body.error, /unknown parameter "x"/);
+    // A field that is no declared param is left out (a GitHub payload's `ref`, `repository`).
+    const unknown = await post(
+      `${base}/trigger/deploy`,
+      JSON.stringify({ replicas: 1, x: 1, repository: { name: "app" } }),
+    );
+    assert.equal(unknown.status, 202);
+    const wrongType = await post(`${base}/trigger/deploy`, '{"replicas": 1, "env": {"a": 1}}');
+    assert.equal(wrongType.status, 400);
+    assert.match(wrongType.body.error, /param "env" must be a string, number or boolean/);
     const malformed = await post(`${base}/trigger/deploy`, "{");
     assert.equal(malformed.status, 400);
     assert.match(malformed.body.error, /malformed JSON/);

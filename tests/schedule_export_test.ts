@@ -81,3 +81,23 @@ Deno.test("systemd: a long name makes a unit name systemd takes; two such names 
   assert.notEqual(a, b);
   assert.equal(unitName(schedule({ name: "nightly" })), "weft-nightly");
 });
+
+Deno.test("crontab: with `refused`, a schedule cron cannot take is a comment, the others are written", () => {
+  const told: string[] = [];
+  const text = crontabText(
+    [
+      schedule({ name: "fast", cron: "*/10 * * * * *" }),
+      schedule({ name: "nightly", cron: "0 2 * * *" }),
+      schedule({ name: "broken", params: { note: "a\nb" } }),
+    ],
+    WEFT,
+    "/h",
+    (e) => told.push(e.message),
+  );
+  assert.equal(told.length, 2);
+  assert.match(told[0], /schedule fast .*a seconds field: not exported to crontab/);
+  assert.match(text, /^# fast: not exported: schedule fast /m);
+  assert.match(text, /^# broken: not exported: schedule broken .*a line break/m);
+  assert.match(text, /^0 2 \* \* \* /m);
+  assert.doesNotMatch(text, /^\*\/10/m);
+});

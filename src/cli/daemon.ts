@@ -5,7 +5,7 @@
  * stderr, and the signals (SIGTERM/SIGINT stop gracefully and exit 0; SIGHUP reloads).
  * @module
  */
-import { parseDuration } from "../model/duration.ts";
+import { formatDuration, parseDuration } from "../model/duration.ts";
 import { WeftError } from "../model/errors.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
@@ -134,6 +134,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         return launchRun(io, options);
       },
       log,
+      listen,
       // The secrets a run of it knows at its start, from this daemon's environment (the
       // one its runs start with), as `weft schedule add` finds them in `-p` values.
       secretsIn: async (loaded, params) => {
@@ -167,7 +168,11 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       }
       log(`daemon started (pid ${Deno.pid}, store ${home}, max ${maxRuns} runs at once)`);
       const signal = await stopped;
-      log(`${signal}: stopping (no new fires; grace ${graceMs} ms; again to cancel runs now)`);
+      log(
+        `${signal}: stopping (no new fires; grace ${
+          formatDuration(graceMs)
+        }; again to cancel runs now)`,
+      );
       Deno.removeSignalListener("SIGHUP", onHup);
       // A second SIGTERM/SIGINT ends the grace period instead of killing the daemon,
       // which would leave its runs' task processes (in groups of their own) behind.

@@ -122,7 +122,11 @@ const backfillVerb: VerbDef = {
   arguments: [{ name: "name", description: "the schedule's name", required: true }],
   options: [
     { long: "from", value: "time", description: "window start (ISO 8601; inclusive)" },
-    { long: "to", value: "time", description: "window end (ISO 8601; inclusive)" },
+    {
+      long: "to",
+      value: "time",
+      description: "window end (ISO 8601; inclusive: a date alone is all that day)",
+    },
     { long: "max-parallel", value: "n", default: "1", description: "most runs at once" },
     { long: "dry-run", description: "list the fires that would run; run nothing" },
     HOME_OPTION,
@@ -130,7 +134,8 @@ const backfillVerb: VerbDef = {
   examples: `Examples:
   weft schedule backfill nightly --from 2026-11-01 --to 2026-11-07
   weft schedule backfill nightly --from 2026-11-01T00:00+01:00 --to 2026-11-02 --dry-run
-A time without an offset is read in the schedule's zone; a date alone is its midnight.
+A time without an offset is read in the schedule's zone; a date alone is its
+midnight in --from and the whole day in --to (2026-11-01 to 2026-11-07: 7 nights).
 Each run reads its fire time as \${schedule.time}; it is recorded as trigger backfill.`,
   run: async (args, options, io) => {
     const { backfill } = await import("./schedule_backfill.ts");

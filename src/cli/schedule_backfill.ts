@@ -20,8 +20,11 @@ import { unknownSchedule, withSchedules } from "./schedule_manage.ts";
 /** Most fires one backfill runs: a bigger window is most likely a typo. */
 export const MAX_BACKFILL_FIRES = 10_000;
 
-/** Outcomes that did not run the workflow: a backfill runs those fires. */
-const NOT_RUN = ["missed", "skipped"] as const;
+/**
+ * Outcomes that did not run the workflow to its end: a backfill runs those fires. An
+ * interrupted run (its process died: a killed backfill or daemon) is one of them.
+ */
+const NOT_RUN = ["missed", "skipped", "interrupted"] as const;
 
 /** The fires of `schedule` in [from, to] and whether each already ran. */
 export async function planBackfill(
@@ -68,6 +71,15 @@ function parseBound(text: string | undefined, flag: string, zone: string): Date 
   return new Date(ms);
 }
 
+/** For a date alone (YYYY-MM-DD): the last ms of that day in `zone`; else undefined. */
+function endOfDay(text: string, zone: string): number | undefined {
+  const m = text.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (!m) return undefined;
+  const next = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1));
+  const start = parseZonedTime(next.toISOString().slice(0, 10), zone);
+  return start === undefined ? undefined : start - 1;
+}
+
 /** Runs (or with --dry-run lists) the window's fires; exit 0 when every run succeeded. */
 export async function backfill(io: CliIO, name: string, flags: BackfillFlags): Promise<number> {
   const maxParallel = parsePositiveInt(flags.maxParallel, "--max-parallel");
@@ -79,15 +91,24 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     if (!schedule) throw await unknownSchedule(io, name, flags.home);
     const zone = zoneOf(schedule.tz);
     const from = parseBound(flags.from, "--from", zone);
-    const to = parseBound(flags.to, "--to", zone);
-    if (to < from) throw new WeftError("--to is before --from", { hint: "swap them" });
     const now = new Date();
+    // A date alone in --to is the whole of that day (`--to 2026-11-07` runs the 7th's
+    // fires, as Airflow's `-e` does), up to now when that day is today.
+    let to = parseBound(flags.to, "--to", zone);
+    const dayEnd = endOfDay(flags.to!, zone);
+    if (dayEnd !== undefined && to <= now) to = new Date(Math.min(dayEnd, now.getTime()));
+    if (to < from) throw new WeftError("--to is before --from", { hint: "swap them" });
     if (to > now) {
       throw new WeftError(`--to ${flags.to} is in the future`, {
         hint: "a backfill runs past fires; future ones are the daemon's",
       });
     }
-    const plan = await planBackfill(store, schedule, from, to);
+    const plan = await settleLeftStarted(
+      io,
+      store,
+      await planBackfill(store, schedule, from, to),
+      { write: !flags.dryRun, home: flags.home },
+    );
     const label = (t: Date) => formatZoned(t, zone);
     // Its secret params read back as ***: no fire runs (nor is claimed) with them.
     const unreadable = unreadableSecrets(schedule);
@@ -132,6 +153,40 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     );
     return failed ? ExitCode.Failed : ExitCode.Ok;
   });
+}
+
+type Plan = Awaited<ReturnType<typeof planBackfill>>;
+
+/**
+ * The fires of `plan` recorded `started` or `queued` whose run has ended meanwhile
+ * unrecorded — its process was killed, so history marks it interrupted (store/recovery.ts)
+ * — get their run's end (recorded, unless `write` is false); an interrupted one is run
+ * again, as a missed one is. A run still going is left as it is.
+ */
+async function settleLeftStarted(
+  io: CliIO,
+  store: ScheduleStore,
+  plan: Plan,
+  options: { write: boolean; home?: string },
+): Promise<Plan> {
+  const open = plan.filter((p) =>
+    p.done?.runId && (p.done.outcome === "started" || p.done.outcome === "queued")
+  );
+  if (open.length === 0) return plan;
+  const { openHistory } = await import("./history_shared.ts");
+  const history = await openHistory(io, options.home, { write: options.write });
+  try {
+    for (const p of open) {
+      const run = await history.findRun(p.done!.runId!);
+      if (!run || run.status === "running") continue;
+      const settled = { ...p.done!, outcome: outcomeOfRun(run.status) };
+      if (options.write) await store.recordFire(settled);
+      p.done = (NOT_RUN as readonly string[]).includes(settled.outcome) ? null : settled;
+    }
+  } finally {
+    history.close();
+  }
+  return plan;
 }
 
 /** Claims and runs one fire; null when another process claimed it first. */

@@ -51,7 +51,12 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
     await err(io, `warning: ${e.problems[0].message}${what} (hint: ${e.problems[0].hint})\n`);
   }
   if (flags.crontab) {
-    await outData(io, crontabText(schedules, weft, home));
+    // One schedule cron cannot take (a seconds field, `L`…) does not keep the others out.
+    const refused: WeftError[] = [];
+    await outData(io, crontabText(schedules, weft, home, (e) => refused.push(e)));
+    for (const e of refused) {
+      await err(io, `${e.problems[0].message} (hint: ${e.problems[0].hint})\n`);
+    }
     // Secret params are not written into the lines (they would be printed and kept in
     // the crontab in clear): each line reads its value from cron's environment.
     for (const s of schedules) {
@@ -63,7 +68,7 @@ export async function exportSchedules(io: CliIO, flags: ExportFlags): Promise<nu
         );
       }
     }
-    return ExitCode.Ok;
+    return refused.length ? ExitCode.Failed : ExitCode.Ok;
   }
   const dir = resolve(io.cwd, flags.systemd!);
   // Check every schedule before writing anything: all or nothing.

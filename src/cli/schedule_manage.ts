@@ -260,6 +260,16 @@ export async function changeSchedule(
   // --home or WEFT_HOME must not leave a new, empty home behind).
   const there = await withSchedules(io, homeOption, (s) => s.get(name), { readOnly: true });
   if (!there) throw await unknownSchedule(io, name, homeOption);
+  if (action === "remove" && there.source === "file" && await stillDeclared(io, there)) {
+    throw new WeftError(
+      `schedule ${name} comes from the trigger of ${there.file}: removing it here would not ` +
+        `last (weft daemon reads it from the file again)`,
+      {
+        hint: `remove the schedule trigger from the file (the daemon drops it when it loads ` +
+          `the file), or stop it with: weft schedule pause ${name}`,
+      },
+    );
+  }
   const found = await withSchedules(io, homeOption, async (store) => {
     if (action === "remove") return await store.remove(name);
     return await store.setPaused(name, action === "pause");
@@ -268,6 +278,20 @@ export async function changeSchedule(
   const done = { remove: "removed", pause: "paused", resume: "resumed" }[action];
   await err(io, `${done} schedule ${name}\n`);
   return ExitCode.Ok;
+}
+
+/** True when the file of a file schedule still loads and declares it (from_trigger.ts). */
+async function stillDeclared(io: CliIO, s: Schedule): Promise<boolean> {
+  const [{ loadWorkflow }, { schedulesFromWorkflow }] = await Promise.all([
+    import("../parse/problems.ts"),
+    import("../schedule/from_trigger.ts"),
+  ]);
+  try {
+    const loaded = await loadWorkflow(s.file, { cwd: io.cwd, stdin: io.stdin });
+    return schedulesFromWorkflow(s.file, loaded.workflow).some((f) => f.name === s.name);
+  } catch {
+    return false; // gone or broken: nothing brings it back
+  }
 }
 
 /** The error for a schedule name that is not in the store, with a close match. */

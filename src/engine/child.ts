@@ -104,6 +104,10 @@ export async function runChildWorkflow(
       pid: options.pid,
       now: options.now,
       parent: { runId: parent.runId, taskId, files: [...chain, file] },
+      // The child stands for its caller's trigger (as a GitHub Actions reusable workflow
+      // sees its caller's event): a backfilled night's child reads that night as
+      // `${schedule.time}`. A resume's child is a fresh run, not a resumed one.
+      ...(options.trigger && options.trigger.type !== "resume" ? { trigger: options.trigger } : {}),
     });
   } catch (error) {
     throw new Error(oneLine(error, request.file));

@@ -5,7 +5,7 @@
  * added when their task starts (attempt_context.ts).
  * @module
  */
-import type { Scope } from "../expr/mod.ts";
+import { compileTemplate, type Scope } from "../expr/mod.ts";
 import { type Expressions, makeScope, type ScopeSource, withRunVariables } from "./expressions.ts";
 import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
@@ -41,7 +41,9 @@ export function startSecrets(
   secrets.addEnv(workflowEnv);
   secrets.addParams(source.params);
   for (const value of options.secretValues ?? []) secrets.add(value);
-  for (const value of triggerSecrets(options.workflow)) secrets.add(value, "trigger secret");
+  for (const value of triggerSecrets(options.workflow, workflowEnv)) {
+    secrets.add(value, "trigger secret");
+  }
   secrets.protect([options.workflow.name]);
   secrets.protectWrittenNames(() => writtenWords(nodes));
   const atStart = (env: (name: string) => string | undefined): Scope => {
@@ -131,14 +133,43 @@ export function addConfigSecrets(
  * The `config.secret` of each of the workflow's triggers (`trigger` or `triggers`): the
  * key a webhook request is signed with or the bearer token it carries (server/webhook.ts),
  * a secret of every run of the workflow whatever it is called, as a notification's
- * credentials are. Written literally (the model has no `${...}` in triggers).
+ * credentials are. Its `${env.NAME}` read from `env` ({@link resolveTriggerSecret}).
  */
-export function triggerSecrets(workflow: SecretSources["options"]["workflow"]): string[] {
+export function triggerSecrets(
+  workflow: SecretSources["options"]["workflow"],
+  env: Readonly<Record<string, string | undefined>> = {},
+): string[] {
   const triggers = workflow.trigger ? [workflow.trigger] : workflow.triggers ?? [];
   return triggers.flatMap((trigger) => {
     const secret = trigger.config?.secret;
-    return typeof secret === "string" && secret.trim() !== "" ? [secret] : [];
+    if (typeof secret !== "string") return [];
+    const resolved = resolveTriggerSecret(secret, env);
+    return "value" in resolved && resolved.value.trim() !== "" ? [resolved.value] : [];
   });
+}
+
+/**
+ * A trigger's `config.secret` with its `${env.NAME}` read from `env` (the daemon's
+ * environment; `$${` is a literal `${`, as in every template). `weft validate` allows no
+ * other `${...}` there (parse/trigger_checks.ts). A name unset or empty gives `{ unset }`
+ * with that name: the webhook is then not served, never keyed with an empty secret.
+ */
+export function resolveTriggerSecret(
+  secret: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { value: string } | { unset: string } {
+  if (!secret.includes("$")) return { value: secret };
+  let template;
+  try {
+    template = compileTemplate(secret);
+  } catch {
+    return { value: secret }; // refused by validate; never reached for a loaded file
+  }
+  for (const ref of template.references) {
+    const name = ref.root === "env" && ref.path.length === 1 ? ref.path[0] : undefined;
+    if (name === undefined || !env[name]) return { unset: name ?? ref.root };
+  }
+  return { value: template.render((root, path) => root === "env" ? env[path[0]] : undefined) };
 }
 
 /** Thrown by the start scope for a reference whose value the run has not made yet. */

@@ -18,6 +18,7 @@ import { workflowTaskEnvProblems } from "./workflow_task_env.ts";
 import { literalItems } from "./item_fields.ts";
 import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
 import { notificationProblems } from "./notify_checks.ts";
+import { triggerTemplateProblems } from "./trigger_checks.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -156,6 +157,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, notificationProblems(data, map, file));
   // A status compared with a word it never has, or a state that skips the task first.
   pushAll(scope.problems, statusProblems(data, map, file));
+  pushAll(scope.problems, triggerTemplateProblems(data, map, file));
   return scope.problems;
 }
 

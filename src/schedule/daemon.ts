@@ -12,7 +12,8 @@ import type { Clock } from "./clock.ts";
 import { type Fire, FireLoop } from "./daemon_fires.ts";
 import { type Overlap, RunSlots, type StartedRun } from "./daemon_slots.ts";
 import type { FileWatch } from "./daemon_watch.ts";
-import { wireTriggers } from "./daemon_triggers.ts";
+import { answerQueued, webhookParams, webhookWarnings, wireTriggers } from "./daemon_triggers.ts";
+import { drainRuns } from "./daemon_drain.ts";
 import {
   type FileLoader,
   listWorkflowFiles,
@@ -28,6 +29,8 @@ import {
 } from "./daemon_schedules.ts";
 import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
 import { startRun } from "./daemon_start.ts";
+import { OwnWrites } from "./daemon_own_writes.ts";
+import { StoreWatch } from "./daemon_store_watch.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import { describeFault } from "../store/faults.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
@@ -39,7 +42,6 @@ import {
   type Launcher,
   type LaunchRequest,
 } from "./daemon_types.ts";
-import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
 export * from "./daemon_types.ts";
 
@@ -59,6 +61,13 @@ export interface DaemonOptions {
    * finds them (Schedule.secretValues; syncSchedules). Without it, none.
    */
   secretsIn?: ScheduleSecretsFinder;
+  /**
+   * Where webhooks are served (`--listen`); absent: they are not, and a loaded webhook
+   * trigger is said to be unreachable.
+   */
+  listen?: { hostname: string };
+  /** What `${env.NAME}` in a webhook's `config.secret` reads (default: the process's). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The daemon: `start()`, then `reload()` on SIGHUP, `stop(graceMs)` on SIGTERM. */
@@ -75,6 +84,10 @@ export class Daemon {
   #handling = new Set<Promise<void>>();
   #reloading: Promise<void> = Promise.resolve();
   #hurry = () => {};
+  /** Sees schedule changes other processes make in the store. */
+  #storeWatch: StoreWatch;
+  /** When each workflow's runs went on: their own writes fire no file trigger. */
+  #ownWrites = new OwnWrites();
   /** What each schedule fire works with (daemon_fire.ts). */
   readonly #fireDeps: ScheduleFireDeps;
 
@@ -82,6 +95,7 @@ export class Daemon {
     this.#o = options;
     this.#slots = new RunSlots(options.maxRuns);
     this.#loop = new FireLoop(options.clock);
+    this.#storeWatch = new StoreWatch(options.store);
     this.#fireDeps = {
       store: options.store,
       clock: options.clock,
@@ -109,6 +123,28 @@ export class Daemon {
     this.#track(recordMissed(missed, deps));
     this.#track(recordLeftMissed(owed.left, deps));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
+    this.#storeWatch.start(
+      () => this.#resyncSchedules(),
+      (e) => this.#o.log(`cannot read the schedule store: ${(e as Error).message}`),
+    );
+  }
+
+  /** Reads the store's schedules again (another process changed them: StoreWatch). */
+  #resyncSchedules(): Promise<void> {
+    const next = this.#reloading.catch(() => {}).then(async () => {
+      if (this.#stopping) return;
+      const schedules = await syncSchedules(
+        this.#o.store,
+        [...this.#workflows.values()],
+        this.#o.log,
+        this.#o.secretsIn,
+      );
+      this.#loop.setSchedules(schedules);
+      await this.#storeWatch.seen();
+      this.#o.log(`schedules changed in the store: ${schedules.length} active schedule(s)`);
+    });
+    this.#reloading = next;
+    return next;
   }
 
   /** The route for a webhook path (read per request, so reloads apply). */
@@ -143,11 +179,15 @@ export class Daemon {
       this.#o.secretsIn,
     );
     this.#loop.setSchedules(schedules);
+    await this.#storeWatch.seen();
     this.#setTriggers(report.loaded);
+    const served = this.#o.listen ? "" : " (not served: no --listen)";
     this.#o.log(
       `loaded ${report.loaded.length} workflow(s), ${schedules.length} active schedule(s), ` +
-        `${this.#routes.size} webhook(s), ${this.#watches.length} file watch(es)`,
+        `${this.#routes.size} webhook(s)${this.#routes.size ? served : ""}, ` +
+        `${this.#watches.length} file watch(es)`,
     );
+    for (const line of webhookWarnings(this.#routes, this.#o.listen)) this.#o.log(line);
   }
 
   /**
@@ -158,6 +198,7 @@ export class Daemon {
     this.#stopping = true;
     this.#slots.close();
     this.#stopLoop.abort();
+    this.#storeWatch.close();
     for (const w of this.#watches) w.close();
     this.#watches = [];
     await this.#loopDone;
@@ -170,34 +211,25 @@ export class Daemon {
     this.#hurry();
   }
 
-  async #drain(graceMs: number): Promise<void> {
-    const running = this.#slots.running;
-    if (running.length === 0) return;
-    this.#o.log(`waiting up to ${graceMs} ms for ${running.length} running run(s)`);
-    const all = Promise.all(running.map((r) => r.done));
-    let timer: LongTimeout | undefined;
-    const late = await Promise.race([
-      all.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setLongTimeout(() => resolve(true), graceMs);
-        this.#hurry = () => resolve(true);
-      }),
-    ]);
-    clearLongTimeout(timer);
-    if (!late) return;
-    for (const run of this.#slots.running) {
-      this.#o.log(`cancelling run ${run.runId}`);
-      run.cancel();
-    }
-    await Promise.all(this.#slots.running.map((r) => r.done));
+  #drain(graceMs: number): Promise<void> {
+    return drainRuns(this.#slots, graceMs, (line) => this.#o.log(line), (hurry) => {
+      this.#hurry = hurry;
+    });
   }
 
   #setTriggers(loaded: LoadedFile[]): void {
     for (const w of this.#watches) w.close();
     ({ routes: this.#routes, watches: this.#watches } = wireTriggers(loaded, {
-      webhook: (l, params, overlap) => this.#fireWebhook(l, params, overlap),
-      files: (file, paths, base, overlap) => this.#fireFiles(file, paths, base, overlap),
+      webhook: (l, base, fields, body, overlap) =>
+        this.#fireWebhook(
+          l,
+          webhookParams(this.#workflows.get(l.file) ?? l, base, fields, body),
+          overlap,
+        ),
+      files: (file, paths, seenAt, base, overlap) =>
+        this.#fireFiles(file, paths, seenAt, base, overlap),
       log: (line) => this.#o.log(line),
+      env: this.#o.env ?? Deno.env.toObject(),
     }));
   }
 
@@ -217,9 +249,14 @@ export class Daemon {
     if (admission.kind === "skipped") {
       throw new FireRefused(409, "a run of this workflow is still going (overlap: skip)");
     }
-    if (admission.queued) {
-      this.#o.log(`webhook run of ${l.file} queued behind the running one`);
-      return { runId: null, queued: true };
+    if (admission.waits) {
+      return answerQueued(
+        admission,
+        overlap,
+        l.file,
+        (line) => this.#o.log(line),
+        () => this.#stopping,
+      );
     }
     const run = await admission.started;
     if (!run) throw new FireRefused(503, "the run could not start (the log says why)");
@@ -228,13 +265,22 @@ export class Daemon {
 
   #fireFiles(
     file: string,
-    paths: string[],
+    changed: string[],
+    seenAt: ReadonlyMap<string, number>,
     base: Record<string, string>,
     overlap: Overlap,
   ): void {
-    if (this.#stopping) return;
     const l = this.#workflows.get(file);
-    if (!l) return;
+    if (this.#stopping || !l) return;
+    // Changes made while a run of this workflow went on are its own (daemon_own_writes.ts).
+    const paths = this.#ownWrites.keep(file, changed, seenAt);
+    if (paths.length < changed.length) {
+      this.#o.log(
+        `file change in ${file}: ${changed.length - paths.length} path(s) changed while a run ` +
+          `of it went on; not run for them`,
+      );
+    }
+    if (paths.length === 0) return;
     const params: Record<string, string> = { ...base };
     if (l.workflow.params && Object.hasOwn(l.workflow.params, CHANGED_FILES_PARAM)) {
       params[CHANGED_FILES_PARAM] = paths.join("\n");
@@ -278,6 +324,11 @@ export class Daemon {
     refused: (reason: string) => void = () => {},
   ): Promise<StartedRun | null> {
     if (this.#stopping) return Promise.resolve(null);
-    return startRun(this.#o.launch, request, (line) => this.#o.log(line), refused);
+    const end = this.#ownWrites.begin(request.file);
+    return startRun(this.#o.launch, request, (line) => this.#o.log(line), refused).then((run) => {
+      if (!run) end(false);
+      else run.done.finally(() => end(true));
+      return run;
+    });
   }
 }

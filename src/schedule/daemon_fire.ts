@@ -42,6 +42,10 @@ export async function runScheduleFire(
   deps: ScheduleFireDeps,
 ): Promise<void> {
   const { store } = deps;
+  // Paused or removed since the daemon last read the store (`weft schedule pause`/`remove`
+  // from another process): no fire, not even a record of one.
+  const current = await store.get(s.name);
+  if (!current || current.paused || current.cron !== s.cron || current.tz !== s.tz) return;
   const at = formatZoned(time, zoneOf(s.tz));
   const record = {
     schedule: s.name,

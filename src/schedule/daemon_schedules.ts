@@ -66,7 +66,7 @@ export async function syncSchedules(
       await store.add({ ...s, createdAt: existing?.createdAt ?? s.createdAt }, { replace: true });
     }
   }
-  const all = await store.list();
+  const all = await dropDeclaredNoMore(store, await store.list(), loaded, live, log);
   // A file schedule whose file left the folders (or lost its trigger) no longer fires.
   const firing = all.filter((s) => s.source !== "file" || live.has(s.name));
   // Said now, not only at its next fire (which is recorded failed, see Daemon).
@@ -75,6 +75,39 @@ export async function syncSchedules(
     if (unreadable) log(`${unreadable}; its fires fail until then`);
   }
   return firing;
+}
+
+/**
+ * Removes from the store the file schedules their file no longer declares: the file is
+ * loaded and has no such trigger now, or the file is gone. One whose file is only out of
+ * this daemon's folders (or does not validate) is kept, not firing. Returns the others.
+ */
+async function dropDeclaredNoMore(
+  store: ScheduleStore,
+  all: Schedule[],
+  loaded: LoadedFile[],
+  live: ReadonlySet<string>,
+  log: (line: string) => void,
+): Promise<Schedule[]> {
+  const files = new Set(loaded.map((l) => l.file));
+  const kept: Schedule[] = [];
+  for (const s of all) {
+    if (s.source !== "file" || live.has(s.name)) {
+      kept.push(s);
+      continue;
+    }
+    const why = files.has(s.file)
+      ? "its file no longer declares it"
+      : await Deno.lstat(s.file).then(() => null, (e) =>
+        e instanceof Deno.errors.NotFound ? "its file is gone" : null);
+    if (why === null) {
+      kept.push(s);
+      continue;
+    }
+    await store.remove(s.name);
+    log(`schedule ${s.name} of ${s.file} removed: ${why}`);
+  }
+  return kept;
 }
 
 /** `s` with the start-of-run secrets its params hold (Schedule.secretValues), if any. */
@@ -95,6 +128,17 @@ async function withStartSecrets(
     );
     return s;
   }
+}
+
+/**
+ * What of the store's schedules the daemon acts on — names, settings, pause — as one
+ * string, without what firing changes (last fire, pending missed, fires waiting), so the
+ * daemon's own records do not count as a change.
+ */
+export function scheduleFingerprint(schedules: Schedule[]): string {
+  return JSON.stringify(
+    schedules.map(({ lastFire: _l, pendingMissed: _p, unstartedFires: _u, ...rest }) => rest),
+  );
 }
 
 function sameSchedule(a: Schedule, b: Schedule): boolean {

@@ -24,8 +24,17 @@ export type Overlap = "skip" | "queue" | "cancel" | "allow";
 /** What became of a fire offered to {@link RunSlots.offer}. */
 export type Admission =
   | { kind: "skipped" }
-  /** Will start (after the overlap wait and a free slot): `started` resolves with the run, or null when it could not start. */
-  | { kind: "admitted"; queued: boolean; started: Promise<StartedRun | null> };
+  /**
+   * Will start (after the overlap wait and a free slot): `started` resolves with the run,
+   * or null when it could not start. `queued`: it waits for a run of its target (`queue`);
+   * `waits`: it does not start at once (queued, a cancel to end, or no free slot).
+   */
+  | {
+    kind: "admitted";
+    queued: boolean;
+    waits: boolean;
+    started: Promise<StartedRun | null>;
+  };
 
 interface Target {
   /** Runs started or about to start. */
@@ -78,6 +87,7 @@ export class RunSlots {
     if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
     const mustWait = busy && (policy === "queue" || policy === "cancel");
     if (queued) target.queued = true;
+    const waits = mustWait || this.#running >= this.#limit;
     const started = (async () => {
       if (mustWait) await new Promise<void>((resolve) => target.idle.push(resolve));
       if (queued) target.queued = false;
@@ -104,7 +114,7 @@ export class RunSlots {
       });
       return run;
     })();
-    return { kind: "admitted", queued, started };
+    return { kind: "admitted", queued, waits, started };
   }
 
   #target(key: string): Target {

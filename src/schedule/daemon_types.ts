@@ -12,6 +12,9 @@ import type { WebhookRoute } from "../server/webhook.ts";
 /** The param a file_change run gets its changed paths in (newline-separated, absolute). */
 export const CHANGED_FILES_PARAM = "changed_files";
 
+/** The param a webhook run gets the request's whole body in (as sent), when declared. */
+export const PAYLOAD_PARAM = "payload";
+
 /** What the daemon asks to start one run. */
 export interface LaunchRequest {
   /** Absolute path of the workflow file. */

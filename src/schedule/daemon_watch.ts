@@ -10,6 +10,11 @@ import { compileGlob, type FileGlob } from "./daemon_glob.ts";
 import { FOLDER_CHECK_MS, type FolderEvents, WatchedFolder } from "./daemon_watch_folder.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
+/** Now in ms, below a ms apart (an event and a run's end may fall in the same ms). */
+export function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Quiet time before a burst of changes fires (ms). */
 export const DEFAULT_DEBOUNCE_MS = 500;
 
@@ -25,7 +30,8 @@ export interface WatchOptions {
   /** The workflow's folder. */
   dir: string;
   debounceMs?: number;
-  onChange(paths: string[]): void;
+  /** A burst's paths, with when each one's last event arrived (preciseNow() ms). */
+  onChange(paths: string[], seenAt: ReadonlyMap<string, number>): void;
   /**
    * One line about a watched folder: missing at start, gone, back, replaced, cannot be
    * watched (see daemon_watch_folder.ts).
@@ -41,22 +47,24 @@ export interface WatchOptions {
 export function watchFiles(options: WatchOptions): FileWatch {
   const globs = options.patterns.map((p) => compileGlob(p, options.dir));
   const debounce = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
-  const pending = new Set<string>();
+  // Path -> when its last event arrived (preciseNow()).
+  const pending = new Map<string, number>();
   let timer: LongTimeout | undefined;
   let closed = false;
 
   const flush = () => {
     timer = undefined;
     if (closed || pending.size === 0) return;
-    const paths = [...pending].sort();
+    const seenAt = new Map(pending);
     pending.clear();
-    options.onChange(paths);
+    options.onChange([...seenAt.keys()].sort(), seenAt);
   };
   const events: FolderEvents = {
     matches: (path) => globs.some((g) => g.matches(path)),
     changed(paths) {
       if (closed) return;
-      for (const path of paths) if (events.matches(path)) pending.add(path);
+      const now = preciseNow();
+      for (const path of paths) if (events.matches(path)) pending.set(path, now);
       if (pending.size > 0) {
         if (timer !== undefined) clearLongTimeout(timer);
         timer = setLongTimeout(flush, debounce);

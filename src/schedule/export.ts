@@ -93,30 +93,53 @@ function notForCron(schedule: Schedule, what: string): WeftError {
  * Crontab text for `schedules`: schedules without a zone first (the host's zone), then
  * each zoned one after its `CRON_TZ=` line (cronie reads it for the lines after it).
  * A `%` in the command is escaped (cron turns it into a newline). Paused schedules are
- * written commented out. Throws for a schedule cron cannot express (see crontabFields).
+ * written commented out. A schedule cron cannot express (see crontabFields, or a line
+ * break in a word) throws; with `refused`, it is told there and written as a comment line
+ * saying why, and the others are written.
  */
-export function crontabText(schedules: Schedule[], weft: readonly string[], home: string): string {
+export function crontabText(
+  schedules: Schedule[],
+  weft: readonly string[],
+  home: string,
+  refused?: (e: WeftError) => void,
+): string {
   const sorted = [...schedules].sort((a, b) => (a.tz === null ? 0 : 1) - (b.tz === null ? 0 : 1));
   const lines = ["# written by weft schedule export --crontab"];
   let zone: string | null = null;
   for (const s of sorted) {
-    const fields = crontabFields(s);
+    let line: string[];
+    try {
+      line = cronLines(s, weft, home);
+    } catch (e) {
+      if (!refused || !(e instanceof WeftError)) throw e;
+      refused(e);
+      lines.push(`# ${oneLineName(s.name)}: not exported: ${oneLineName(e.message)}`);
+      continue;
+    }
     if (s.tz !== null && s.tz !== zone) {
       lines.push(`CRON_TZ=${s.tz}`);
       zone = s.tz;
     }
-    const words = runWords(weft, s, home);
-    // cron reads one line per job: a line break in a word (a param, a path) would end the
-    // job's line early and make the rest a line of its own — a job cron would run.
-    const broken = words.find((word) => /[\r\n]/.test(word.text))?.text;
-    if (broken !== undefined) throw notForCron(s, `a line break in ${JSON.stringify(broken)}`);
-    // A secret param's value is read by sh from cron's environment when the job runs.
-    const command = words.map((w) => shQuote(w.text) + (w.variable ? `"$${w.variable}"` : ""))
-      .join(" ").replaceAll("%", "\\%");
-    lines.push(`# ${oneLineName(s.name)}${s.paused ? " (paused)" : ""}`);
-    lines.push(`${s.paused ? "# " : ""}${fields} ${command}`);
+    lines.push(...line);
   }
   return lines.join("\n") + "\n";
+}
+
+/** A schedule's comment and job lines; throws WeftError where cron cannot take it. */
+function cronLines(s: Schedule, weft: readonly string[], home: string): string[] {
+  const fields = crontabFields(s);
+  const words = runWords(weft, s, home);
+  // cron reads one line per job: a line break in a word (a param, a path) would end the
+  // job's line early and make the rest a line of its own — a job cron would run.
+  const broken = words.find((word) => /[\r\n]/.test(word.text))?.text;
+  if (broken !== undefined) throw notForCron(s, `a line break in ${JSON.stringify(broken)}`);
+  // A secret param's value is read by sh from cron's environment when the job runs.
+  const command = words.map((w) => shQuote(w.text) + (w.variable ? `"$${w.variable}"` : ""))
+    .join(" ").replaceAll("%", "\\%");
+  return [
+    `# ${oneLineName(s.name)}${s.paused ? " (paused)" : ""}`,
+    `${s.paused ? "# " : ""}${fields} ${command}`,
+  ];
 }
 
 /** A name for a comment line: control characters (line breaks) written as JSON escapes. */

@@ -2,13 +2,15 @@
  * The webhook listener of `weft daemon --listen ADDR`: one `Deno.serve` answering
  * `POST <trigger.config.webhook>` for each workflow that declares one. A JSON object
  * body's fields become the run's params; a trigger with a secret requires either
- * `X-Weft-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (GitHub's scheme) or
- * `Authorization: Bearer <secret>`. Every answer is JSON: 202 `{run_id}` on success,
+ * `X-Weft-Signature: sha256=<hex HMAC-SHA256 of the raw body>` (GitHub's scheme, also
+ * read from its `X-Hub-Signature-256`), `Authorization: Bearer <secret>` or
+ * `X-Gitlab-Token: <secret>`. Every answer is JSON: 202 `{run_id}` on success,
  * else `{error}` with 400 (malformed JSON — said by line, column and byte, never quoting
  * the body, which may hold a secret — bad params), 401, 404, 405, 413 (body over
  * {@link MAX_BODY_BYTES}, counted while streaming) or 503 (the daemon is stopping).
  * @module
  */
+import { formatDuration } from "../model/duration.ts";
 import { checkSecret } from "./webhook_auth.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
 import { findJsonError } from "../parse/json_error.ts";
@@ -32,12 +34,25 @@ export interface WebhookRoute {
   method: string;
   /** Set: the request must be signed or carry it as a bearer token. */
   secret?: string;
+  /** The workflow file it starts (for the daemon's log). */
+  file?: string;
   /**
    * Starts the run with the body's fields as params. Resolves to the run id (null with
    * `queued` when it waits behind a running one), or rejects with an error carrying an
    * HTTP `status` (e.g. 400 for unknown or missing params, 409 when skipped).
    */
-  fire(params: Record<string, string>): Promise<{ runId: string | null; queued?: boolean }>;
+  fire(
+    params: Record<string, string>,
+    body: WebhookBody,
+  ): Promise<{ runId: string | null; queued?: boolean }>;
+}
+
+/** What the route's `fire` gets of the body besides its scalar fields. */
+export interface WebhookBody {
+  /** The fields whose value is an object, a list or null (a GitHub payload's `repository`). */
+  nested: string[];
+  /** The body as sent (UTF-8), for a workflow that takes it whole. */
+  text: string;
 }
 
 /** Options of {@link startWebhookServer}. */
@@ -126,21 +141,23 @@ async function answerFor(
   }
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const bytes = await readLimited(request, timeoutMs);
-  if (bytes === "slow") return refuse(408, `the body did not arrive within ${timeoutMs} ms`);
+  if (bytes === "slow") {
+    return refuse(408, `the body did not arrive within ${formatDuration(timeoutMs)}`);
+  }
   if (bytes === null) return refuse(413, `the body is over ${MAX_BODY_BYTES} bytes`);
   if (route.secret !== undefined && !(await checkSecret(request.headers, bytes, route.secret))) {
     return refuse(
       401,
-      "missing or wrong signature: send X-Weft-Signature: sha256=<HMAC-SHA256 of the body> " +
-        "or Authorization: Bearer <secret>",
+      "missing or wrong signature: send X-Weft-Signature (or GitHub's X-Hub-Signature-256): " +
+        "sha256=<HMAC-SHA256 of the body>, Authorization: Bearer <secret> or X-Gitlab-Token: <secret>",
     );
   }
   const body = parseBody(bytes);
   if (typeof body === "string") return refuse(400, body);
-  const params = toParams(body);
-  if (typeof params === "string") return refuse(400, params);
+  const { params, nested } = toParams(body);
   try {
-    const { runId, queued } = await route.fire(params);
+    const text = new TextDecoder().decode(bytes);
+    const { runId, queued } = await route.fire(params, { nested, text });
     return {
       status: 202,
       body: queued ? { run_id: runId, queued: true } : { run_id: runId },
@@ -265,15 +282,19 @@ class JsonNumber {
 }
 
 /** Scalars become strings (as `-p` gives them); objects and arrays are refused. */
-function toParams(body: Record<string, unknown>): Record<string, string> | string {
+/** The scalar fields as params (numbers as sent), and the names of the others. */
+function toParams(
+  body: Record<string, unknown>,
+): { params: Record<string, string>; nested: string[] } {
   const params: Record<string, string> = {};
+  const nested: string[] = [];
   for (const [name, value] of Object.entries(body)) {
     if (typeof value === "string") params[name] = value;
     else if (value instanceof JsonNumber) params[name] = value.text;
     else if (typeof value === "boolean") params[name] = String(value);
-    else return `param "${name}" must be a string, number or boolean`;
+    else nested.push(name);
   }
-  return params;
+  return { params, nested };
 }
 
 function json(status: number, body: Record<string, unknown>): Response {

@@ -1,7 +1,8 @@
 /**
  * Authenticating a webhook request against its trigger's secret: an HMAC-SHA256
- * signature of the raw body (`X-Weft-Signature: sha256=<hex>`, the scheme GitHub uses
- * for `X-Hub-Signature-256`) or `Authorization: Bearer <secret>`. Both compares take
+ * signature of the raw body (`X-Weft-Signature: sha256=<hex>`, or GitHub's own
+ * `X-Hub-Signature-256`, the same scheme), `Authorization: Bearer <secret>`, or GitLab's
+ * `X-Gitlab-Token: <secret>`. Both compares take
  * the same time whatever the given value is (crypto.subtle.verify for the HMAC; the
  * bearer token is compared as SHA-256 digests, byte by byte without early exit).
  * @module
@@ -15,8 +16,12 @@ export async function checkSecret(
   body: Uint8Array,
   secret: string,
 ): Promise<boolean> {
-  const signature = headers.get("x-weft-signature");
+  // GitHub sends its signature as X-Hub-Signature-256 (same scheme), GitLab the secret
+  // itself as X-Gitlab-Token: senders that cannot add weft's header are taken as they are.
+  const signature = headers.get("x-weft-signature") ?? headers.get("x-hub-signature-256");
   if (signature !== null) return await verifySignature(signature, body, secret);
+  const token = headers.get("x-gitlab-token");
+  if (token !== null) return await sameDigest(token, secret);
   const authorization = headers.get("authorization");
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
   if (bearer !== undefined) return await sameDigest(bearer.trim(), secret);

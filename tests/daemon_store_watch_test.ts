@@ -1,0 +1,105 @@
+/**
+ * A running daemon sees `weft schedule add`/`pause`/`remove` made by another process
+ * without a SIGHUP (src/schedule/daemon_store_watch.ts); a schedule from a file's own
+ * trigger cannot be removed while the file declares it, and leaves the store when the
+ * file no longer does.
+ */
+import assert from "node:assert/strict";
+import { startDaemon, writeFlow } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const CHANGED = /schedules changed in the store/;
+
+Deno.test("daemon store watch: add, pause and remove take effect in a running daemon", async () => {
+  const dir = testTempDir("store-");
+  const flow = writeFlow(
+    dir,
+    "tick.yml",
+    "name: tick\ntasks:\n  - id: t\n    command: echo tick\n",
+  );
+  const daemon = startDaemon(["--dir", dir]);
+  const cli = (...args: string[]) =>
+    weft(["schedule", ...args], { env: { WEFT_HOME: daemon.home } });
+  try {
+    await daemon.waitFor(/daemon started/);
+    const added = await cli("add", flow, "--cron", "* * * * * *", "--name", "extra");
+    assert.equal(added.code, 0, added.stderr);
+    await daemon.waitFor(CHANGED);
+    await daemon.waitFor(/run \S+ started \(schedule extra /);
+
+    assert.equal((await cli("pause", "extra")).code, 0);
+    let from = daemon.lines.length;
+    await daemon.waitFor(CHANGED, { from });
+    const paused = daemon.lines.length;
+    // No fire between the pause seen and the remove seen (a fire checks its schedule too).
+    assert.equal((await cli("remove", "extra")).code, 0);
+    from = daemon.lines.length;
+    await daemon.waitFor(CHANGED, { from });
+    const starts = daemon.lines.slice(paused).filter((l) => /started \(schedule extra /.test(l));
+    assert.deepEqual(starts, [], "no fire once paused");
+    const listed = await cli("list", "--json");
+    assert.deepEqual(JSON.parse(listed.stdout), []);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon store watch: a file's own schedule is not removed by hand, and leaves with its trigger", async () => {
+  const dir = testTempDir("store-");
+  const withTrigger = `name: nightly
+trigger:
+  type: schedule
+  config: {schedule: "0 3 * * *", timezone: UTC}
+tasks:
+  - id: t
+    command: echo night
+`;
+  const flow = writeFlow(dir, "nightly.yml", withTrigger);
+  const daemon = startDaemon(["--dir", dir]);
+  const cli = (...args: string[]) =>
+    weft(["schedule", ...args], { env: { WEFT_HOME: daemon.home } });
+  try {
+    await daemon.waitFor(/daemon started/);
+    const removed = await cli("remove", "nightly");
+    assert.equal(removed.code, 2);
+    assert.match(removed.stderr, new RegExp(`schedule nightly comes from the trigger of ${flow}`));
+    assert.match(removed.stderr, /hint: .*or stop it with: weft schedule pause nightly/);
+    const paused = await cli("pause", "nightly");
+    assert.equal(paused.code, 0, paused.stderr);
+    assert.equal(JSON.parse((await cli("list", "--json")).stdout)[0].paused, true);
+
+    // The file drops its trigger: the schedule leaves the store on the next load.
+    Deno.writeTextFileSync(flow, "name: nightly\ntasks:\n  - id: t\n    command: echo night\n");
+    const from = daemon.lines.length;
+    daemon.child.kill("SIGHUP");
+    const line = await daemon.waitFor(/schedule nightly of .* removed/, { from });
+    assert.match(line, /removed: its file no longer declares it/);
+    assert.deepEqual(JSON.parse((await cli("list", "--json")).stdout), []);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon store watch: a file schedule whose file is gone may be removed by hand", async () => {
+  const dir = testTempDir("store-");
+  const home = testTempDir("home-");
+  const flow = writeFlow(
+    dir,
+    "gone.yml",
+    `name: gone\ntrigger:\n  type: schedule\n  config: {schedule: "0 3 * * *"}\ntasks:\n  - id: t\n    command: echo x\n`,
+  );
+  const daemon = startDaemon(["--dir", dir], { home });
+  try {
+    await daemon.waitFor(/daemon started/);
+    assert.equal(await daemon.stop("SIGTERM"), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+  Deno.removeSync(flow);
+  const removed = await weft(["schedule", "remove", "gone"], { env: { WEFT_HOME: home } });
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.match(removed.stderr, /removed schedule gone/);
+});
