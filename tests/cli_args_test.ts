@@ -58,3 +58,23 @@ Deno.test("weft run -p v=<bytes not UTF-8>: refused with the reason, exit 2, not
   await assert.rejects(Deno.stat(`${dir}/ran`), Deno.errors.NotFound);
   await assert.rejects(Deno.stat(`${home}/weft.kv`), Deno.errors.NotFound, "no run recorded");
 });
+
+Deno.test("weft run --env: a name a workflow layer sets over it gets one warning naming the layer", async () => {
+  const { weft } = await import("./_run_cli.ts");
+  const args = ["run", `${FIXTURES}env_layers.yml`];
+  for (const name of ["NODE_ENV", "REGION", "LOG_LEVEL", "FREE"]) args.push("--env", `${name}=cli`);
+  const { code, stderr } = await weft(args);
+  assert.equal(code, 0, stderr);
+  assert.match(
+    stderr,
+    /warning: --env NODE_ENV has no effect: the workflow's `environment` sets it, over --env, for every task\n/,
+  );
+  assert.match(stderr, /warning: --env REGION has no effect: `defaults.environment` sets it/);
+  assert.match(
+    stderr,
+    /warning: --env LOG_LEVEL has no effect in task a: its `environment` sets it/,
+  );
+  assert.doesNotMatch(stderr, /--env FREE/);
+  // What the task saw: the layers' values, and --env's where no layer sets the name.
+  assert.match(stderr, /production eu debug cli/);
+});

@@ -421,3 +421,27 @@ Deno.test("main.ts statically imports no npm package and no Node built-in", asyn
   assert.deepEqual(external, [], "loaded at start-up");
   assert.ok([...seen].some((s) => s.endsWith("/src/cli/history.ts")), "the walk found the verbs");
 });
+
+Deno.test("contradicting options are a usage error (exit 2), in any order or group; each alone is fine", async () => {
+  const { weft } = await import("./_run_cli.ts");
+  const file = new URL("./fixtures/io_full/ok.yml", import.meta.url).pathname;
+  const cases: [string[], RegExp][] = [
+    [["run", file, "-q", "-v"], /options '--quiet' and '--verbose' contradict each other/],
+    [["run", file, "--verbose", "--quiet"], /options '--quiet' and '--verbose' contradict/],
+    [["run", file, "-qv"], /options '--quiet' and '--verbose' contradict/],
+    [
+      ["history", "--json", "-q"],
+      /options '--json' and '--quiet' contradict|'--quiet' and '--json'/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stdout, stderr } = await weft(args);
+    assert.equal(code, 2, `${args}: ${stderr}`);
+    assert.equal(stdout, "");
+    assert.match(stderr, message);
+    assert.match(stderr, /run weft (run|history) --help for usage/);
+  }
+  for (const flag of ["-q", "-v"]) {
+    assert.equal((await weft(["run", file, flag])).code, 0, flag);
+  }
+});

@@ -177,3 +177,27 @@ Deno.test("completions: an unknown shell is a usage error (exit 2)", async () =>
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown shell 'tcsh' \(one of: bash, zsh, fish\)/);
 });
+
+Deno.test("completions bash: create --template / -t and generate --type offer the templates", async () => {
+  const { TEMPLATE_IDS } = await import("../src/cli/create.ts");
+  const { TEMPLATES } = await import("../src/templates/mod.ts");
+  // The list completion offers without loading the templates is theirs.
+  assert.deepEqual([...TEMPLATE_IDS], TEMPLATES.map((t) => t.id));
+  const dir = testTempDir("completions-templates-");
+  const r = await weft(["completions", "bash"]);
+  const all = [...TEMPLATE_IDS].sort();
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "create", "--template", ""), all);
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "create", "-t", "e"), ["etl"]);
+  assert.deepEqual(await bashComplete(r.stdout, dir, "weft", "generate", "--type", "c"), ["ci-cd"]);
+  assert.match(r.stdout, /web-app/);
+  for (const shell of ["zsh", "fish"]) {
+    assert.match(
+      (await weft(["completions", shell])).stdout,
+      /web-app ci-cd backup etl health-check/,
+    );
+  }
+  // Still the verb's own check: an unknown template names the close match.
+  const bad = await weft(["create", "--template", "etll", "-o", `${dir}/x.yml`]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown template "etll"/);
+});

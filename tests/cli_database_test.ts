@@ -77,6 +77,30 @@ Deno.test("database query: rows and row_count are outputs the next task reads", 
   });
 });
 
+/** Runs changes.yml against `url`: each task's row_count, and the lines it printed. */
+async function changeCounts(url: string) {
+  const run = await weft(["run", `${FIXTURES}changes.yml`, "--json", "-v"], {
+    env: { DATABASE_URL: url },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const tasks = (JSON.parse(run.stdout) as RunReport).tasks;
+  const counts = Object.fromEntries(tasks.map((t) => [t.id, t.outputs?.row_count]));
+  return { counts, stderr: run.stderr };
+}
+
+/** What changes.yml's row_counts must be: rows changed, rows returned, 0 for DDL. */
+function assertChangeCounts({ counts, stderr }: Awaited<ReturnType<typeof changeCounts>>) {
+  assert.deepEqual(counts, { mk: "0", ins: "3", upd: "2", none: "0", ddl: "0", ret: "2" });
+  assert.match(stderr, /\[ins\] 3 rows changed\n/);
+  assert.match(stderr, /\[none\] 0 rows\n/);
+  assert.match(stderr, /\[ddl\] 0 rows\n/);
+  assert.match(stderr, /\[ret\] 2 rows\n/);
+}
+
+Deno.test("database query: row_count of INSERT/UPDATE/DELETE is the rows changed (SQLite)", async () => {
+  assertChangeCounts(await changeCounts(`sqlite:${join(testTempDir("db-"), "c.db")}`));
+});
+
 /**
  * Runs bound.yml against `url` with `name` and `part` and returns the query tasks'
  * `rows` outputs and the count left in the table.
@@ -154,6 +178,10 @@ Deno.test("database: an unreachable server is a failed task in one line", async 
 Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) => {
   const server = await startPostgres();
   try {
+    await t.step("row_count of INSERT/UPDATE/DELETE is the rows changed", async () => {
+      assertChangeCounts(await changeCounts(await createDatabase(server, "changes")));
+    });
+
     await t.step("the seed's example migrates, then applies nothing", async () => {
       const env = { DATABASE_URL: await createDatabase(server, "example") };
       const first = await weft(["run", EXAMPLE, "--json"], { env });

@@ -335,3 +335,30 @@ Deno.test("weft logs RUN: a run of thousands of tasks, most silent, prints every
   assert.equal(all.stderr, "");
   await cleanup();
 });
+
+Deno.test("weft logs --attempt N that does not exist is an error (exit 2) naming how many there are", async () => {
+  const home = testTempDir("home-");
+  const file = new URL("./fixtures/logs_attempts/retried.yml", import.meta.url).pathname;
+  const env = { env: { WEFT_HOME: home } };
+  const run = await weftCli(["run", file, "-q"], env);
+  assert.equal(run.code, 0, run.stderr);
+  const second = await weftCli(["logs", "flaky", "--attempt", "2"], env);
+  assert.deepEqual([second.code, second.stdout], [0, "second\n"]);
+  const cases: [string[], RegExp][] = [
+    [
+      ["flaky", "--attempt", "3"],
+      /task "flaky" of run \S+ has no attempt 3\n {2}hint: it made 2 attempts/,
+    ],
+    [
+      ["skipped", "--attempt", "1"],
+      /task "skipped" of run \S+ has no attempt 1\n {2}hint: it made no attempt/,
+    ],
+    [["--attempt", "5"], /run \S+ has no attempt 5\n {2}hint: its tasks made at most 2 attempts/],
+  ];
+  for (const [args, message] of cases) {
+    const { code, stdout, stderr } = await weftCli(["logs", ...args], env);
+    assert.equal(code, 2, `${args}: ${stderr}`);
+    assert.equal(stdout, "");
+    assert.match(stderr, message);
+  }
+});

@@ -70,3 +70,21 @@ Deno.test("weft metrics for people: a header line, a workflow table, a task tabl
   assert.equal(bad.code, 2);
   await cleanup();
 });
+
+Deno.test("weft metrics: a task a workflow timeout kept from starting is no run of it", async () => {
+  const { home, cleanup } = await tempHome();
+  const file = new URL("./fixtures/metrics_not_started/stopped.yml", import.meta.url).pathname;
+  const run = await weft(["run", file, "-q", "--home", home]);
+  assert.equal(run.code, 1, run.stderr);
+  const result = await weft(["metrics", "--json", "--home", home]);
+  assert.equal(result.code, 0, result.stderr);
+  const [flow] = JSON.parse(result.stdout).workflows;
+  const byId = Object.fromEntries(
+    flow.tasks.map((t: { id: string; runs: number; failures: number }) => [t.id, t]),
+  );
+  assert.deepEqual([byId.s.runs, byId.s.failures], [1, 1]); // it ran, and timed out
+  assert.deepEqual([byId.ok.runs, byId.ok.failures], [1, 0]);
+  // 0 attempts: listed (it is in the workflow), with no run and no failure.
+  assert.deepEqual([byId.after.runs, byId.after.failures], [0, 0]);
+  await cleanup();
+});

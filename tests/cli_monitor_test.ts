@@ -220,3 +220,21 @@ Deno.test("readRunDetail: a log that cannot be read is an error, not an empty lo
     await cleanup();
   }
 });
+
+Deno.test("weft monitor: FINISHED is local time, as history shows STARTED, in any zone", async () => {
+  const home = testTempDir("home-");
+  const file = new URL("./fixtures/io_full/ok.yml", import.meta.url).pathname;
+  const run = await runWeft(["run", file, "--json"], { env: { WEFT_HOME: home } });
+  const finishedAt = JSON.parse(run.stdout).finishedAt as string;
+  for (const zone of ["Europe/Berlin", "Pacific/Kiritimati", "America/Los_Angeles"]) {
+    const env = { WEFT_HOME: home, TZ: zone };
+    const text = (await runWeft(["monitor"], { env })).stdout;
+    const parts = new Intl.DateTimeFormat("sv-SE", {
+      timeZone: zone,
+      dateStyle: "short",
+      timeStyle: "medium",
+    }).format(new Date(finishedAt)); // `2026-12-01 18:36:27`
+    assert.ok(text.includes(parts), `${zone}: ${parts} not in\n${text}`);
+    assert.ok(!text.includes(finishedAt), text);
+  }
+});

@@ -43,6 +43,7 @@ Deno.test("weft run --json: exactly one RunReport on stdout", async () => {
   assert.equal(stdout, JSON.stringify(report, null, 2) + "\n", "2-space indent, one document");
   assert.deepEqual(Object.keys(report).sort(), [
     "durationMs",
+    "file",
     "finishedAt",
     "id",
     "startedAt",

@@ -201,3 +201,37 @@ Deno.test("weft status: a task with thousands of cut outputs keeps its row one s
   assert.match(row, /\(outputs cut: (key_\d+, ){4}key_\d+ and [\d,]+ more\)/);
   assert.ok(row.length < 300, `${row.length} characters`);
 });
+
+Deno.test("weft status: a callback never called reads not_called in the table and in --json, run --json alike", async () => {
+  const home = testTempDir("home-");
+  const file = new URL("./fixtures/status/uncalled.yml", import.meta.url).pathname;
+  const run = await weftCli(["run", file, "--json"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const fromRun = JSON.parse(run.stdout).tasks as { id: string; reason: string | null }[];
+  const status = await weftCli(["status", "--json"], { env: { WEFT_HOME: home } });
+  const fromStatus = JSON.parse(status.stdout).tasks as { id: string; reason: string | null }[];
+  for (const tasks of [fromRun, fromStatus]) {
+    const reasons = Object.fromEntries(tasks.map((t) => [t.id, t.reason]));
+    assert.equal(reasons.rollback, "not_called");
+    assert.equal(reasons.notify, null); // called: it ran and succeeded
+  }
+  const table = await weftCli(["status"], { env: { WEFT_HOME: home } });
+  assert.match(table.stdout, /rollback \(callback\) +skipped +- +- +0 +not_called/);
+});
+
+Deno.test("weft run --json and weft status --json give the same file: its path, or - for stdin", async () => {
+  const home = testTempDir("home-");
+  const file = new URL("./fixtures/status/uncalled.yml", import.meta.url).pathname;
+  const env = { WEFT_HOME: home };
+  const fromFile = await weftCli(["run", file, "--json"], { env });
+  const fromStdin = await weftCli(["run", "-", "--json"], {
+    env,
+    stdin: await Deno.readTextFile(file),
+  });
+  for (const [run, expected] of [[fromFile, file], [fromStdin, "-"]] as const) {
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.file, expected);
+    const status = await weftCli(["status", report.id, "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(JSON.parse(status.stdout).file, expected);
+  }
+});

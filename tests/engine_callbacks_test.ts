@@ -113,7 +113,7 @@ Deno.test("cancel (Ctrl-C): cancelled tasks call no on_failure callback; a runni
   const byId = Object.fromEntries(report.tasks.map((t) => [t.id, [t.status, t.reason]]));
   assert.deepEqual(byId.deploy, ["cancelled", "signal"]);
   assert.deepEqual(byId.cleanup, ["cancelled", "signal"]);
-  assert.deepEqual(byId.rollback, ["skipped", null]);
+  assert.deepEqual(byId.rollback, ["skipped", "not_called"]);
   assert.equal(await exists(`${dir}/rollback-ran`), false);
   assert.deepEqual(await survivors([Number((line as { line: string }).line)]), []);
   assert.equal(report.status, "cancelled");

@@ -110,7 +110,7 @@ Deno.test("workflow timeout: running tasks timed_out, the rest cancelled, run fa
     "cancelled",
     "workflow_timeout",
   ]);
-  assert.deepEqual([r.task("cb").status, r.task("cb").reason], ["skipped", null]);
+  assert.deepEqual([r.task("cb").status, r.task("cb").reason], ["skipped", "not_called"]);
   assert.deepEqual(await survivors(r.lines("slow").map(Number)), []);
 });
 
@@ -163,7 +163,7 @@ Deno.test("fail: stops like cancel, but the run is failed with the error and rea
   assert.deepEqual(byId, {
     a: ["cancelled", "fault"],
     b: ["cancelled", "fault"],
-    cb: ["skipped", null],
+    cb: ["skipped", "not_called"],
     c: ["cancelled", "fault"],
   });
   assert.deepEqual(await survivors(pidLines()), []);
@@ -215,7 +215,10 @@ Deno.test("callbacks: on_success runs after success; on_failure does not; not-ca
   assert.equal(r.report.status, "success");
   assert.deepEqual(r.lines("notify-success"), ["success"]);
   assert.equal(r.task("notify-success").callback, true);
-  assert.deepEqual([r.task("rollback").status, r.task("rollback").reason], ["skipped", null]);
+  assert.deepEqual([r.task("rollback").status, r.task("rollback").reason], [
+    "skipped",
+    "not_called",
+  ]);
   assert.equal(r.task("deploy").callback, false);
 });
 

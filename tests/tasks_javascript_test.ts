@@ -182,3 +182,25 @@ Deno.test("javascript: from a bundle, with neither node nor deno on PATH", async
   assert.equal(task(report, "typed").outputs.length, "5");
   assert.equal(task(report, "inline").outputs.joined, "a/b");
 });
+
+Deno.test("javascript: an unhandled rejection or a throw in a timer shows the script's own lines, exit 1", async () => {
+  const { code, stdout, stderr } = await weft([
+    "run",
+    `${FIXTURES}uncaught/uncaught.yml`,
+    "--json",
+    "-v",
+  ]);
+  assert.equal(code, 1, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  for (const id of ["rejects", "timer", "inline"]) assert.equal(task(report, id).exitCode, 1, id);
+  assert.match(stderr, /Error: async boom at line 5\n.*at f \(\S*uncaught\/rejects\.js:5:9\)/);
+  assert.match(stderr, /TypeError: Cannot read properties of null \(reading 'prop'\)/);
+  assert.match(stderr, /\(\S*uncaught\/timer\.js:4:5\)/);
+  assert.match(stderr, /Error: boom\n.*at eval \(<inline code>:1:16\)/);
+  // Not Deno's words, nor its internal frames, nor weft's.
+  assert.doesNotMatch(stderr, /Uncaught \(in promise\)|ext:|js_host|file:\/\//);
+  assert.doesNotMatch(stderr, /after/); // the inline script ended at its rejection, as node does
+  // A script listening for them itself keeps them.
+  assert.equal(task(report, "handled").status, "success");
+  assert.match(stderr, /\[handled\] handled mine/);
+});

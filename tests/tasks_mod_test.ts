@@ -34,6 +34,7 @@ Deno.test("registry: every type's facts are its module's runner's", () => {
     const entry = defaultRegistry.get(own.type)!;
     assert.equal(entry.type, own.type);
     assert.equal(entry.usesOutputFile, own.usesOutputFile, `${own.type}: usesOutputFile`);
+    assert.equal(entry.defaultTimeoutMs, own.defaultTimeoutMs, `${own.type}: defaultTimeoutMs`);
     assert.equal(typeof entry.secretsIn, typeof own.secretsIn, `${own.type}: secretsIn`);
   }
   const task = { config: { connection: "postgres://app:s%40cret@${env.HOST}/x" } };

@@ -63,3 +63,46 @@ export function parsePositiveInt(value: string, flag: string): number {
 function usageError(message: string, hint?: string): WeftError {
   return new WeftError(message, { hint, exitCode: ExitCode.Invalid });
 }
+
+/**
+ * One warning line for each `--env` name a layer of the workflow sets over it (README:
+ * weft's environment and `--env`, then the workflow's `environment`, then
+ * `defaults.environment`, then a task's own): such a flag changes nothing for the tasks
+ * that layer covers, which the flag's help ("add a variable to the tasks' environment")
+ * does not say. Names the layer, or the tasks whose own `environment` sets it.
+ */
+export function overriddenEnvWarnings(
+  extraEnv: Record<string, string>,
+  workflow: {
+    environment?: Record<string, string>;
+    defaults?: { environment?: Record<string, string> };
+    tasks: readonly { id: string; environment?: Record<string, string> }[];
+  },
+): string[] {
+  const warnings: string[] = [];
+  for (const name of Object.keys(extraEnv)) {
+    const why = workflow.environment && Object.hasOwn(workflow.environment, name)
+      ? ": the workflow's `environment` sets it, over --env, for every task"
+      : workflow.defaults?.environment && Object.hasOwn(workflow.defaults.environment, name)
+      ? ": `defaults.environment` sets it, over --env, for every task"
+      : taskLayer(name, workflow.tasks);
+    if (why) warnings.push(`warning: --env ${name} has no effect${why}`);
+  }
+  return warnings;
+}
+
+/** " in task a: its `environment` sets it, over --env" for the tasks that set `name`, or "". */
+function taskLayer(
+  name: string,
+  tasks: readonly { id: string; environment?: Record<string, string> }[],
+): string {
+  const ids = tasks.filter((t) => t.environment && Object.hasOwn(t.environment, name))
+    .map((t) => t.id);
+  if (ids.length === 0) return "";
+  const shown = ids.length > 5
+    ? `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`
+    : ids.join(", ");
+  return ids.length === 1
+    ? ` in task ${shown}: its \`environment\` sets it, over --env`
+    : ` in tasks ${shown}: their \`environment\` sets it, over --env`;
+}

@@ -98,7 +98,10 @@ export function parseVerb(verb: VerbDef, command: string, words: readonly string
   }
   /** Lists of repeatable options made here, by option key. */
   const collected = new Map<string, string[]>();
+  /** The options given, for OptionDef.conflicts. */
+  const given = new Set<OptionDef>();
   const set = (option: OptionDef, value?: string) => {
+    given.add(option);
     const key = camelCase(option.long);
     if (value === undefined) {
       values[key] = !option.negatable;
@@ -167,6 +170,15 @@ export function parseVerb(verb: VerbDef, command: string, words: readonly string
       }
     } else {
       positionals.push(word);
+    }
+  }
+  for (const option of given) {
+    const other = [...given].find((o) => option.conflicts?.includes(o.long));
+    if (other) {
+      throw new UsageError(
+        `options '${flagName(option)}' and '${flagName(other)}' contradict each other; give one`,
+        command,
+      );
     }
   }
   return {

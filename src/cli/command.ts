@@ -39,6 +39,16 @@ export interface OptionDef {
   choices?: readonly string[];
   /** The value when the option is not given (only with `value`). */
   default?: string;
+  /**
+   * Values shell completion offers (only with `value`), where the verb checks the value
+   * itself (`create --template`: its own error names the close match and the list).
+   */
+  completions?: readonly string[];
+  /**
+   * Long names of options that contradict this one (`quiet` and `verbose`): giving both
+   * is a usage error, rather than one silently winning.
+   */
+  conflicts?: readonly string[];
   description: string;
 }
 

@@ -97,6 +97,7 @@ function words(option: OptionDef): string[] {
 /** What an option's value completes to: its choices, paths, or nothing (free text). */
 function valueKind(option: OptionDef): { choices?: readonly string[]; paths?: boolean } {
   if (option.choices) return { choices: option.choices };
+  if (option.completions) return { choices: option.completions };
   return /^(dir|file|path)$/.test(option.value ?? "") ? { paths: true } : {};
 }
 

@@ -8,6 +8,12 @@
 import { type OptionDef, typed, type VerbDef } from "./command.ts";
 import type { CliIO } from "./io.ts";
 
+/**
+ * The templates' ids, for shell completion without loading them (templates/mod.ts
+ * TEMPLATES, which tests/cli_completions_test.ts holds equal to this).
+ */
+export const TEMPLATE_IDS = ["web-app", "ci-cd", "backup", "etl", "health-check"] as const;
+
 /** The flags `create` and `generate` share, as the parser gives them. */
 export interface CreateFlags {
   name?: string;
@@ -64,7 +70,13 @@ export const createVerb: VerbDef = {
   name: "create",
   summary: "write a new workflow from a template (web-app, ci-cd, backup, etl, health-check)",
   options: [
-    { long: "template", short: "t", value: "template", description: "the template to start from" },
+    {
+      long: "template",
+      short: "t",
+      value: "template",
+      description: "the template to start from",
+      completions: TEMPLATE_IDS,
+    },
     ...SHARED_OPTIONS,
     { long: "list", short: "l", description: "list the templates and what each does" },
     { long: "json", description: "with --list: print the list as JSON [{name, description}]" },
@@ -78,7 +90,12 @@ export const generateVerb: VerbDef = {
   name: "generate",
   summary: "write a new workflow of a type (the same as create --template)",
   options: [
-    { long: "type", value: "type", description: "the template to start from" },
+    {
+      long: "type",
+      value: "type",
+      description: "the template to start from",
+      completions: TEMPLATE_IDS,
+    },
     ...SHARED_OPTIONS,
   ],
   examples: GENERATE_EXAMPLES,

@@ -105,7 +105,12 @@ export const historyVerb: VerbDef = {
       description: "only runs started since: a duration (24h, 7d) or a date",
     },
     { long: "json", description: "print a JSON array on stdout" },
-    { long: "quiet", short: "q", description: "print only run ids, one per line" },
+    {
+      long: "quiet",
+      short: "q",
+      description: "print only run ids, one per line",
+      conflicts: ["json"],
+    },
     {
       long: "all",
       short: "a",

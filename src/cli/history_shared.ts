@@ -131,7 +131,7 @@ function noRuns(home: string): WeftError {
 
 /**
  * Parses `--since`: a duration back from now (`24h`, `7d`, `1h30m`) or a date/time
- * (`2026-11-01`, `2026-11-01T08:00:00Z`).
+ * (`2026-11-01`, local midnight; `2026-11-01T08:00`, local; `2026-11-01T08:00:00Z`).
  * @example parseSince("24h", new Date("2026-01-02T00:00:00Z")) // 2026-01-01T00:00:00Z
  */
 export function parseSince(value: string, now: Date = new Date()): Date {
@@ -140,7 +140,14 @@ export function parseSince(value: string, now: Date = new Date()): Date {
     const ms = parseDuration(text);
     if (ms !== undefined) return new Date(now.getTime() - ms);
   }
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (day) {
+    // A date alone is local midnight, as a date-time without offset is local time and
+    // every time is shown local (`date -d 2026-11-01`); JavaScript would read it as UTC.
+    const [year, month, date] = [Number(day[1]), Number(day[2]) - 1, Number(day[3])];
+    const local = new Date(year, month, date);
+    if (local.getMonth() === month && local.getDate() === date) return local;
+  } else if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const time = Date.parse(text);
     if (!Number.isNaN(time)) return new Date(time);
   }

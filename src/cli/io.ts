@@ -93,11 +93,22 @@ export function useColor(io: CliIO): boolean {
   return io.stderrIsTTY && !("NO_COLOR" in io.env) && io.env.TERM !== "dumb";
 }
 
+/**
+ * A write to weft's own standard output or error that failed (a full file system it is
+ * redirected to, `> /dev/full`, an I/O error): a fault of where the output goes, not of
+ * WEFT_HOME or a log file, which main.ts says in those words.
+ */
+export class OutputStreamError extends Error {
+  constructor(readonly stream: "standard output" | "standard error", override cause: unknown) {
+    super(`cannot write to ${stream}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
 /** The real process's streams. */
 export function processIO(): CliIO {
   return {
-    stdout: fileSink(Deno.stdout),
-    stderr: fileSink(Deno.stderr),
+    stdout: fileSink(Deno.stdout, "standard output"),
+    stderr: fileSink(Deno.stderr, "standard error"),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
@@ -111,9 +122,13 @@ export function processIO(): CliIO {
 /**
  * A sink over a process stream. When the reader goes away (`weft logs ID | head`), later
  * writes are dropped instead of failing: the verb still finishes and returns its own exit
- * code, as the outcome of a run matters more than the text nobody reads.
+ * code, as the outcome of a run matters more than the text nobody reads. Any other
+ * failure is an {@link OutputStreamError} naming the stream.
  */
-function fileSink(file: { write(p: Uint8Array): Promise<number> }): ByteSink {
+function fileSink(
+  file: { write(p: Uint8Array): Promise<number> },
+  stream: OutputStreamError["stream"],
+): ByteSink {
   let closed = false;
   return {
     async write(chunk: Uint8Array) {
@@ -122,7 +137,9 @@ function fileSink(file: { write(p: Uint8Array): Promise<number> }): ByteSink {
         try {
           written += await file.write(chunk.subarray(written));
         } catch (error) {
-          if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+          if (!(error instanceof Deno.errors.BrokenPipe)) {
+            throw new OutputStreamError(stream, error);
+          }
           closed = true;
         }
       }

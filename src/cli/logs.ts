@@ -15,7 +15,7 @@ import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { runOrLatest, withHistory } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
-import { type CliIO, err } from "./io.ts";
+import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { printLogFrom } from "./log_output.ts";
 
 interface LogsOptions {
@@ -176,6 +176,14 @@ class LogPrinter {
           (attempt === undefined || a.attempt === attempt)
         )
         .sort((a, b) => rank(position, a) - rank(position, b) || a.attempt - b.attempt);
+      if (attempt !== undefined && attempts.length === 0 && !running) {
+        noSuchAttempt(
+          runId,
+          task,
+          attempt,
+          [...recorded, ...found].filter((a) => one || group!.has(a.taskId)),
+        );
+      }
       const many = !one || task === undefined || attempts.length > 1 || follow;
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
       const prefixed = (task === undefined || !one) && this.prefixLines;
@@ -219,6 +227,8 @@ class LogPrinter {
    * reason of the machine (a folder in its place, permissions); anything else is rethrown.
    */
   async #unreadable(key: string, a: AttemptRecord, file: string, e: unknown): Promise<undefined> {
+    // Writing what was read failed: weft's own output, not the log file (main.ts says so).
+    if (e instanceof OutputStreamError) throw e;
     const which = `the log of ${a.taskId} (attempt ${a.attempt})`;
     let line: string;
     if (e instanceof Deno.errors.NotFound) {
@@ -292,4 +302,29 @@ function positions(order: string[]): Map<string, number> {
 /** An attempt's task's place in the run's order; tasks not in it go last. */
 function rank(position: Map<string, number>, attempt: AttemptRecord): number {
   return position.get(attempt.taskId) ?? Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Throws the usage error (exit 2) for `--attempt N` that no attempt in scope (`made`: of
+ * `task`, or of the whole run) has, as for an unknown task: a script reading
+ * `weft logs RUN test --attempt 2` then tells "no such attempt" from "it printed nothing".
+ */
+function noSuchAttempt(
+  runId: string,
+  task: string | undefined,
+  attempt: number,
+  made: readonly { attempt: number }[],
+): never {
+  const most = made.reduce((m, a) => Math.max(m, a.attempt), 0);
+  const whose = task === undefined
+    ? `run ${runId}`
+    : `task ${JSON.stringify(task)} of run ${runId}`;
+  const what = task === undefined ? "its tasks made" : "it made";
+  const upTo = task === undefined ? "at most " : "";
+  throw new WeftError(`${whose} has no attempt ${attempt}`, {
+    hint: most === 0
+      ? `${what} no attempt`
+      : `${what} ${upTo}${most === 1 ? "1 attempt" : `${most} attempts`}`,
+    exitCode: ExitCode.Invalid,
+  });
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { ExitCode, formatProblem, type Problem, WeftError } from "../model/errors.ts";
-import { type CliIO, err, out } from "./io.ts";
+import { type CliIO, err, out, OutputStreamError } from "./io.ts";
 import { versionLine } from "../version.ts";
 import { parseCommandLine, UsageError } from "./argv.ts";
 import type { ProgramDef, VerbDef } from "./command.ts";
@@ -90,6 +90,7 @@ async function reportError(e: unknown, io: CliIO): Promise<number> {
     await err(io, e.problems.map(formatProblem).join("\n") + "\n");
     return e.exitCode;
   }
+  if (e instanceof OutputStreamError) return await reportOutputFault(e, io);
   const fault = machineFault(e, io);
   if (fault) {
     await err(io, formatProblem(fault) + "\n");
@@ -100,6 +101,29 @@ async function reportError(e: unknown, io: CliIO): Promise<number> {
   const stack = io.env.WEFT_DEBUG ? internalErrorStack(e, io.env) : undefined;
   if (stack !== undefined) await err(io, stack + "\n");
   else await err(io, "  hint: run again with WEFT_DEBUG=1 for details, and report it\n");
+  return ExitCode.Failed;
+}
+
+/**
+ * A write to weft's own stdout or stderr failed: said naming the stream, not as a fault
+ * of WEFT_HOME or a log file (what the verb did, a run included, is in the history).
+ * Exit 1, a fault of the machine. When stderr is what fails, nothing more can be said.
+ */
+async function reportOutputFault(e: OutputStreamError, io: CliIO): Promise<number> {
+  const text = describeFault(e.cause);
+  const why = text?.reason ?? (e.cause as Error)?.message ?? String(e.cause);
+  const hint = text?.reason === "no space left on the device"
+    ? "free some space where it is redirected, or redirect it elsewhere"
+    : "check where it is redirected";
+  try {
+    await err(
+      io,
+      formatProblem({ file: "", message: `weft: cannot write to ${e.stream}: ${why}`, hint }) +
+        "\n",
+    );
+  } catch {
+    // stderr itself fails: the exit code is all that is left to say it.
+  }
   return ExitCode.Failed;
 }
 

@@ -10,7 +10,7 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { openHistory, table, withHistory } from "./history_shared.ts";
+import { localTime, openHistory, table, withHistory } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 
@@ -71,7 +71,7 @@ async function monitor(io: CliIO, options: MonitorOptions): Promise<number> {
   if (options.json) await outJson(io, view);
   else {
     const { monitorText } = await import("./monitor/text.ts");
-    await out(io, monitorText(view, table));
+    await out(io, monitorText(view, table, localTime));
   }
   return ExitCode.Ok;
 }

@@ -7,7 +7,7 @@
 import type { Workflow } from "../model/workflow.ts";
 import type { RunReport } from "../engine/events.ts";
 import { ExitCode } from "../model/errors.ts";
-import { parseAssignments, parsePositiveInt } from "./args.ts";
+import { overriddenEnvWarnings, parseAssignments, parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
@@ -80,7 +80,12 @@ export const runVerb: VerbDef = {
       long: "json",
       description: "print the run report (or with --dry-run the plan) as JSON on stdout",
     },
-    { long: "quiet", short: "q", description: "show only failures and the final line" },
+    {
+      long: "quiet",
+      short: "q",
+      description: "show only failures and the final line",
+      conflicts: ["verbose"],
+    },
     {
       long: "verbose",
       short: "v",
@@ -118,6 +123,9 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   const { resolveParams } = await import("../engine/params.ts");
   const resolve = () => withFile(() => resolveParams(loaded.workflow, given), loaded.file);
   const color = flags.color !== false && useColor(io);
+  for (const warning of overriddenEnvWarnings(extraEnv, loaded.workflow)) {
+    await err(io, warning + "\n");
+  }
 
   if (flags.dryRun) {
     // --resume: checked as the run would check it (nothing claimed), with its params, and

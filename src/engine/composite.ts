@@ -89,6 +89,7 @@ async function runParallel(
       spec: child.leaf!,
       scope,
       slotHeld: false,
+      atOnce: true,
       quiet: false,
     });
     // (A caller's "not needed", in a child run, already says whose.)

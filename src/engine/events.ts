@@ -24,6 +24,7 @@ export type RunStatus = "running" | "success" | "failed" | "cancelled" | "interr
 export type TaskReason =
   | "condition" // skipped: its condition was false
   | "upstream" // skipped: a dependency failed, timed out, was cancelled or skipped upstream
+  | "not_called" // skipped: a callback no task called
   | "timeout" // its own timeout fired
   | "workflow_timeout" // the whole-run timeout fired
   | "signal" // weft got SIGINT/SIGTERM
@@ -117,6 +118,11 @@ export interface RunReport {
   finishedAt: string;
   durationMs: number;
   tasks: TaskRecord[];
+  /**
+   * The workflow file as the run's record keeps it (`weft status --json`'s `file`): its
+   * path, or `-` when it was read from stdin. Absent in reports built elsewhere.
+   */
+  file?: string;
   /**
    * Present only when weft stopped the run itself (RunHandle.fail): why, in one line,
    * e.g. "cannot write the log (/…/build.1.log): no space left on the device".

@@ -20,6 +20,7 @@ import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { retryDelayMs } from "./retry.ts";
 import { ownText } from "../model/data_text.ts";
+import { formatDuration } from "../model/duration.ts";
 import { addConfigSecrets } from "./start_secrets.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
@@ -32,6 +33,11 @@ export interface LeafJob {
   scope: AbortScope;
   /** True when the caller already holds a concurrency slot for the first attempt. */
   slotHeld: boolean;
+  /**
+   * A `parallel` task's child: under a limit nobody chose (the CPU count) it takes its slot
+   * without waiting (Slots.takeOver), as README's "all started at once" says.
+   */
+  atOnce?: boolean;
   /** Loop iterations: publish output lines only, no attempt events. */
   quiet: boolean;
   item?: { value: Value; index: number };
@@ -55,7 +61,9 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
   let slotHeld = job.slotHeld;
   let last: LeafOutcome | null = null;
   for (let attempt = 1;; attempt++) {
-    if (!slotHeld) {
+    if (!slotHeld && job.atOnce && !run.slots.chosen) {
+      run.slots.takeOver();
+    } else if (!slotHeld) {
       // A stop (the composite's timeout, the workflow's, Ctrl-C) ends the wait: no slot held.
       const stop = await run.slots.acquire(job.scope);
       if (stop) return stopped(run, job, stop, last, attempt - 1);
@@ -121,10 +129,11 @@ async function runAttempt(
   let signal = job.scope.signal;
   let leave = () => {};
   let timer: LongTimeout | undefined;
-  if (spec.timeout !== undefined) {
+  const limit = spec.timeout ?? runner.defaultTimeoutMs;
+  if (limit !== undefined) {
     const own = new AbortController();
     leave = job.scope.join(own);
-    timer = setLongTimeout(() => own.abort("timeout" satisfies StopReason), spec.timeout);
+    timer = setLongTimeout(() => own.abort("timeout" satisfies StopReason), limit);
     signal = own.signal;
   }
   let ctx: AttemptContext | null = null;
@@ -178,6 +187,11 @@ async function runAttempt(
   // A timeout's reason is the timeout, not the exit code its SIGTERM caused.
   const error = status === "success"
     ? null
+    : stop === "timeout" && spec.timeout === undefined && limit !== undefined
+    ? ownText(
+      `the ${spec.type} task's default timeout of ${formatDuration(limit)} ` +
+        "(set `timeout:` to wait longer)",
+    )
     : (stop && stopError(run, node, stop, ownTimeout(job, stop))) ?? result.error ?? null;
   return {
     outcome: {

@@ -20,7 +20,10 @@ export function describe(dep: Node): string {
   return status === "skipped" ? "was skipped" : status === "timed_out" ? "timed out" : `${status}`;
 }
 
-export function skipped(reason: "condition" | "upstream" | null, error: string | null): Outcome {
+export function skipped(
+  reason: "condition" | "upstream" | "not_called" | null,
+  error: string | null,
+): Outcome {
   return { status: "skipped", reason, exitCode: null, error, outputs: {}, stdout: "" };
 }
 
@@ -47,7 +50,7 @@ export function runStatus(order: readonly Node[], cancelled: boolean, halted: bo
 
 /**
  * The final state of a top-level task still unfinished when the run ends: an
- * uncalled callback is skipped (no reason); after cancel, the workflow timeout or the
+ * uncalled callback is skipped (reason `not_called`); after cancel, the workflow timeout or the
  * caller's (a child run's)
  * the rest is cancelled as never started (context.ts notStartedOutcome: the stop's
  * code and, for the timeout, whose it was); otherwise it never became ready (a cycle).
@@ -57,7 +60,7 @@ export function leftoverOutcome(
   node: Node,
   stop: "signal" | "workflow_timeout" | "fault" | CallerStop["stop"] | null,
 ): Outcome {
-  if (node.callback && !node.triggered) return skipped(null, null);
+  if (node.callback && !node.triggered) return skipped("not_called", null);
   if (stop) return notStartedOutcome(run, node, stop);
   return skipped("upstream", ownText("never became ready: its dependencies form a cycle"));
 }

@@ -117,7 +117,11 @@ export class Run implements RunContext, RunHandle {
       finished: () => this.#finished,
       finish: () => this.#finish(),
     });
-    this.slots = new Slots(prepared.maxParallel, () => this.#scheduler.pump());
+    this.slots = new Slots(
+      prepared.maxParallel,
+      () => this.#scheduler.pump(),
+      prepared.maxParallelChosen,
+    );
     const inner = options.spawner;
     const hardKill = this.#stops.hardKill.signal;
     this.spawner = { spawn: (o) => inner.spawn({ ...o, killSignal: o.killSignal ?? hardKill }) };
@@ -285,7 +289,12 @@ export class Run implements RunContext, RunHandle {
         if (!child.finished) this.finishRecord(child, { ...outcome, attempts: 0 });
       }
     }
-    const run = { id: this.runId, workflow: this.workflow.name, startedAt: this.startedAt };
+    const run = {
+      id: this.runId,
+      workflow: this.workflow.name,
+      startedAt: this.startedAt,
+      file: this.file,
+    };
     const report = runReport(run, this.#order, {
       cancelled: this.#cancelled,
       halted: this.#stops.reason !== null,

@@ -47,7 +47,7 @@ export interface RunEnding {
 
 /** The report of a finished run whose tasks, in file order, are `order`. */
 export function runReport(
-  run: { id: string; workflow: string; startedAt: string },
+  run: { id: string; workflow: string; startedAt: string; file?: string },
   order: readonly Node[],
   ending: RunEnding,
 ): RunReport {
@@ -61,6 +61,7 @@ export function runReport(
     // A loop's iterations (known only once it ran) follow it.
     tasks: order.flatMap((n) => n.kind === "loop" ? [n, ...n.children] : [n])
       .map((n) => snapshot(n.record)),
+    ...(run.file === undefined ? {} : { file: run.file }),
     ...(ending.error === null ? {} : { error: ending.error }),
   };
 }

@@ -22,6 +22,8 @@ export interface PreparedRun {
   params: Record<string, string>;
   nodes: NodeSet;
   maxParallel: number;
+  /** Whether `maxParallel` was chosen (`--max-parallel`, `max_parallel`), not the CPU count. */
+  maxParallelChosen: boolean;
   runId: string;
   startedAt: string;
   /** Process env + --env < workflow `environment` (interpolated). */
@@ -43,6 +45,7 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
   pushAll(problems, nodes.problems);
   const exprs = new Expressions();
   pushAll(problems, checkConditions(nodes, exprs, options.file));
+  const maxParallelChosen = (options.maxParallel ?? workflow.max_parallel) !== undefined;
   const maxParallel = options.maxParallel ?? workflow.max_parallel ??
     navigator.hardwareConcurrency ?? 1;
   if (!Number.isInteger(maxParallel) || maxParallel < 1) {
@@ -89,6 +92,7 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
     params,
     nodes,
     maxParallel,
+    maxParallelChosen,
     runId,
     startedAt,
     workflowEnv: workflowEnv!,

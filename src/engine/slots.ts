@@ -15,7 +15,15 @@ export class Slots {
   #waiters: (() => void)[] = [];
   #head = 0;
 
-  constructor(readonly limit: number, private readonly onFree: () => void = () => {}) {}
+  /**
+   * `limit`: the most slots held at once, except by {@link takeOver}. `chosen`: whether
+   * someone chose it (`--max-parallel`, `max_parallel`), rather than the CPU count.
+   */
+  constructor(
+    readonly limit: number,
+    private readonly onFree: () => void = () => {},
+    readonly chosen = true,
+  ) {}
 
   /** Slots taken right now. */
   get inUse(): number {
@@ -27,6 +35,15 @@ export class Slots {
     if (this.#inUse >= this.limit || this.#head < this.#waiters.length) return false;
     this.#inUse++;
     return true;
+  }
+
+  /**
+   * Takes a slot whatever the limit: for the children of a `parallel` task under a limit
+   * nobody chose (README: "all started at once"; the seed's parallel test suites). Given
+   * back with {@link release}, which hands no slot on while more are held than the limit.
+   */
+  takeOver(): void {
+    this.#inUse++;
   }
 
   /**
@@ -72,6 +89,10 @@ export class Slots {
   release(later = false): void {
     if (later) {
       setImmediate(() => this.release());
+      return;
+    }
+    if (this.#inUse > this.limit) {
+      this.#inUse--; // taken over the limit: nothing to hand on
       return;
     }
     if (this.#head < this.#waiters.length) {

@@ -77,6 +77,10 @@ export const httpConfig = once(() => {
     expect_status: oneOrMany(z.number().int().min(100).max(599)).optional().describe(
       "The status code (or list of codes) that counts as success (default: any 2xx)",
     ),
+    follow_redirects: z.boolean().optional().describe(
+      "false: judge a redirect (3xx) itself, as curl without -L (default: follow, unless " +
+        "expect_status lists a 3xx)",
+    ),
   };
 });
 

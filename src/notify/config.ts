@@ -14,6 +14,7 @@ import type { Scope } from "../expr/mod.ts";
 import { type Block, buildChannel, type ResolvedChannel } from "./channels.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
+import { outcomesWanted } from "./wanted.ts";
 
 /** When the run's own notification goes out. */
 export interface NotifyWhen {
@@ -61,7 +62,7 @@ export interface ResolveInput {
 /**
  * Resolves every channel a run may send to. Never throws: a channel that cannot be
  * used (no URL, bad template, bad port) carries its reason instead.
- * The default, with none of on_completion/on_success/on_failure set, is every outcome.
+ * Which outcomes are sent: {@link outcomesWanted} (nothing set: every outcome).
  */
 export function resolveChannels(input: ResolveInput): ChannelPlan {
   const own = (input.workflow.notifications ?? {}) as Block;
@@ -87,16 +88,13 @@ export function resolveChannels(input: ResolveInput): ChannelPlan {
     }
   }
   const flag = (key: string) => (own[key] ?? input.global?.[key]) as boolean | undefined;
-  const completion = flag("on_completion");
-  const success = flag("on_success");
-  const failure = flag("on_failure");
-  const none = completion === undefined && success === undefined && failure === undefined;
   return {
     runChannels,
-    when: {
-      success: none || !!completion || !!success,
-      failure: none || !!completion || !!failure,
-    },
+    when: outcomesWanted({
+      on_completion: flag("on_completion"),
+      on_success: flag("on_success"),
+      on_failure: flag("on_failure"),
+    }),
     channels,
     secrets,
   };

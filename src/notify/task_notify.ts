@@ -9,6 +9,7 @@
 import type { EngineEvent, TaskRecord } from "../engine/events.ts";
 import type { NotificationRecord } from "../store/run_store.ts";
 import { type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
+import { outcomesWanted } from "./wanted.ts";
 
 interface TaskRule {
   on_completion?: boolean;
@@ -84,11 +85,8 @@ export class TaskNotifications {
 }
 
 function wanted(rule: TaskRule, task: TaskRecord): boolean {
-  const none = rule.on_completion === undefined && rule.on_success === undefined &&
-    rule.on_failure === undefined;
-  if (task.status === "success") return none || !!rule.on_completion || !!rule.on_success;
-  if (task.status === "failed" || task.status === "timed_out") {
-    return none || !!rule.on_completion || !!rule.on_failure;
-  }
+  const when = outcomesWanted(rule);
+  if (task.status === "success") return when.success;
+  if (task.status === "failed" || task.status === "timed_out") return when.failure;
   return false;
 }

@@ -185,6 +185,17 @@ export function stepProblems(
       );
     }
   }
+  // Followed, a redirect status is never the answer judged (tasks/http_fetch.ts).
+  const statuses = Array.isArray(step.expect_status) ? step.expect_status : [step.expect_status];
+  const redirect = statuses.find((s) => [301, 302, 303, 307, 308].includes(s as number));
+  if (step.follow_redirects === true && redirect !== undefined) {
+    problems.push({
+      ...map.key([...path, "follow_redirects"]),
+      message: `${valueLabel(data, [...path, "follow_redirects"])}: expect_status ${redirect} ` +
+        "can never match a redirect that is followed",
+      hint: "write follow_redirects: false to check the redirect itself",
+    });
+  }
   const method = typeof step.method === "string" ? step.method.toUpperCase() : undefined;
   if ((method === "GET" || method === "HEAD") && step.data !== undefined && step.data !== null) {
     problems.push({

@@ -4,7 +4,7 @@
  * from run records and their task summaries only — never from log files. Interrupted
  * runs and tasks (weft died) count as failures but not in durations: how long they
  * would have lasted is unknown (and records of earlier versions hold bogus ones); a task
- * interrupted before its first attempt is not counted at all (it never ran).
+ * interrupted or cancelled before its first attempt is not counted at all (it never ran).
  * @module
  */
 import type { TaskState } from "../engine/events.ts";
@@ -136,7 +136,7 @@ export function computeMetrics(runs: MetricsRun[], since: Date | null = null): M
     for (const task of tasks) {
       let tally = entry.tasks.get(task.id);
       if (!tally) entry.tasks.set(task.id, tally = new Tally());
-      // Interrupted before its first attempt: no run of it took place (tester12 F5).
+      // Stopped before its first attempt: no run of it took place (tester12 F5, tester14 F27).
       if (task.neverStarted) continue;
       tally.add(task.status, task.durationMs);
     }

@@ -98,6 +98,15 @@ export function capAttemptForWrite(attempt: AttemptRecord): AttemptRecord {
   return withinCaps(attempt.outputs, attempt.error) ? attempt : capAttempt(attempt);
 }
 
+/**
+ * Whether a task ended without an attempt because the run stopped first — weft died
+ * (`interrupted`), or a timeout or Ctrl-C stopped the run (`cancelled`, "not started"):
+ * no run of that task took place, so `weft metrics` does not count one.
+ */
+function neverStarted(t: TaskRecord): boolean {
+  return t.attempts === 0 && (t.status === "interrupted" || t.status === "cancelled");
+}
+
 /** The compact per-task outcome list of a run. */
 export function summarize(tasks: TaskRecord[]): TaskSummary[] {
   return tasks.map((t) => ({
@@ -105,7 +114,7 @@ export function summarize(tasks: TaskRecord[]): TaskSummary[] {
     status: t.status,
     durationMs: t.durationMs,
     callback: t.callback,
-    ...(t.status === "interrupted" && t.attempts === 0 ? { neverStarted: true as const } : {}),
+    ...(neverStarted(t) ? { neverStarted: true as const } : {}),
   }));
 }
 

@@ -21,9 +21,10 @@ export interface TaskSummary {
   durationMs: number | null;
   callback: boolean;
   /**
-   * Present (true) for a task interrupted before its first attempt (weft died or stopped
-   * the run first): not a run of that task, so `weft metrics` leaves it out. Absent in
-   * records written before it existed (they count it as a failure).
+   * Present (true) for a task interrupted or cancelled before its first attempt (weft
+   * died, or a timeout or Ctrl-C stopped the run first): not a run of that task, so `weft
+   * metrics` leaves it out. Absent in records written before it existed (they count it
+   * as a failure).
    */
   neverStarted?: true;
 }

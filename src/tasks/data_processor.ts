@@ -18,6 +18,7 @@
  * @module
  */
 import { dirname, isAbsolute, normalize } from "node:path";
+import { workFileTrouble } from "./work_fault.ts";
 import { runJavaScript } from "./javascript.ts";
 import { type PythonConfig, runPython } from "./python.ts";
 import { runScriptProcess, type ScriptConfig, scriptEnv } from "./script_launch.ts";
@@ -214,7 +215,7 @@ async function runShellProcessor(
   try {
     launch = await prepareShell(command, values, env, ctx.outputFile);
   } catch (error) {
-    return failed(`cannot write the command to a file: ${messageOf(error)}`);
+    return failed(workFileTrouble("cannot write the command to a file", error, ctx.outputFile));
   }
   try {
     return await runScriptProcess(ctx, {

@@ -14,6 +14,13 @@ import { bodyDecoder, declaredCharset, markedStatus } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
+import { urlMasked } from "../model/http_header.ts";
+import {
+  fetchFollowing,
+  followsRedirects,
+  HTTP_DEFAULT_TIMEOUT_MS,
+  RedirectTrouble,
+} from "./http_fetch.ts";
 
 export type { HttpTask } from "./http_request.ts";
 
@@ -32,6 +39,7 @@ export const httpRunner: TaskRunner<HttpTask> = {
   type: "http",
   // Nothing an http task runs can write $WEFT_OUTPUT; its outputs come from the response.
   usesOutputFile: false,
+  defaultTimeoutMs: HTTP_DEFAULT_TIMEOUT_MS,
   // Its credentials (an Authorization header's, auth's token or password): http_secrets.ts.
   secretsIn: httpTaskSecrets,
   run: runHttp,
@@ -61,17 +69,23 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   }
 
   let response: Response;
+  // After a redirect, messages name the URL that answered too: its status is not the first URL's.
+  let answered = label;
   try {
-    response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: ctx.signal,
+    const reply = await fetchFollowing(request, followsRedirects(task), ctx.signal, (hop) => {
+      const to = `${hop.method} ${quoteData(urlMasked(hop.to.href))}`;
+      const dropped = hop.dropped.length === 0
+        ? ""
+        : ` (another origin: ${quoteData(hop.dropped.join(", "))} not sent on)`;
+      const status = markedStatus(hop.status, hop.statusText);
+      emitMarked(ctx, "stderr", `${answered} → ${status}, redirected to ${to}${dropped}`);
+      answered = `${label}, redirected to ${to}`;
     });
+    response = reply.response;
   } catch (e) {
-    const cause = describeFetchError(e, ctx.signal);
-    emitMarked(ctx, "stderr", `${label} → ${embeddedMessage(cause)} (${elapsed()})`);
-    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
+    const cause = e instanceof RedirectTrouble ? e.message : describeFetchError(e, ctx.signal);
+    emitMarked(ctx, "stderr", `${answered} → ${embeddedMessage(cause)} (${elapsed()})`);
+    return { ok: false, exitCode: 1, outputs: {}, error: `${answered} failed: ${cause}` };
   }
 
   let body: { output: string; truncated: boolean };
@@ -82,20 +96,20 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     emitMarked(
       ctx,
       "stderr",
-      `${label} → ${response.status}, body not read: ${embeddedMessage(cause)} (${elapsed()})`,
+      `${answered} → ${response.status}, body not read: ${embeddedMessage(cause)} (${elapsed()})`,
     );
     return {
       ok: false,
       exitCode: 1,
       outputs: responseOutputs(response, ""),
-      error: `${label}: reading the response failed: ${cause}`,
+      error: `${answered}: reading the response failed: ${cause}`,
     };
   }
 
   // The number and a registered phrase are weft's words; a phrase of the server's own is data.
   const statusText = markedStatus(response.status, response.statusText);
   const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
-  emitMarked(ctx, "stderr", `${label} → ${statusText} (${elapsed()}${truncatedNote})`);
+  emitMarked(ctx, "stderr", `${answered} → ${statusText} (${elapsed()}${truncatedNote})`);
   const outputs = responseOutputs(response, body.output);
   if (!statusExpected(response.status, task.expect_status)) {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";
@@ -103,7 +117,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
       ok: false,
       exitCode: 1,
       outputs,
-      error: `${label} returned HTTP ${statusText} (expected ${wanted})`,
+      error: `${answered} returned HTTP ${statusText} (expected ${wanted})`,
     };
   }
   return { ok: true, exitCode: 0, outputs };

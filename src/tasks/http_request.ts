@@ -17,7 +17,7 @@ import { basicCredentials } from "./http_secrets.ts";
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
   TaskOf<"http">,
-  "url" | "method" | "headers" | "data" | "auth" | "expect_status"
+  "url" | "method" | "headers" | "data" | "auth" | "expect_status" | "follow_redirects"
 >;
 
 /** A request ready to send: what fetch is given, and the URL as messages show it. */

@@ -138,6 +138,8 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
     );
     Deno.exit(13);
   });
+  const shownLabel = inline ? "<inline code>" : file;
+  uncaughtAsScript(sourceUrl, shownLabel);
   try {
     await body(
       createRequire(file),
@@ -151,7 +153,7 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       setOutput,
     );
   } catch (error) {
-    console.error(scriptStack(error, sourceUrl, inline ? "<inline code>" : file));
+    console.error(scriptStack(error, sourceUrl, shownLabel));
     return 1;
   } finally {
     settled = true;
@@ -189,6 +191,27 @@ export function formatOutput(key: string, value: string): string {
     delimiter = `WEFT_EOF_${crypto.randomUUID().replaceAll("-", "")}`;
   }
   return `${key}<<${delimiter}\n${value}\n${delimiter}\n`;
+}
+
+/**
+ * Errors the script's body no longer awaits — a rejected promise nobody handles, a throw
+ * in a timer or event callback — printed as an uncaught throw in the body is
+ * ({@link scriptStack}: the script's frames and line numbers, none of weft's or Deno's
+ * internals), then exit 1, as node ends on them. A script that listens for them itself
+ * (`process.on("unhandledRejection" | "uncaughtException")`) keeps them.
+ */
+function uncaughtAsScript(sourceUrl: string, label: string): void {
+  const report = (event: Event, error: unknown, nodeEvent: string) => {
+    if (process.listenerCount(nodeEvent) > 0) return;
+    event.preventDefault();
+    console.error(scriptStack(error, sourceUrl, label));
+    Deno.exit(1);
+  };
+  globalThis.addEventListener(
+    "unhandledrejection",
+    (event) => report(event, event.reason, "unhandledRejection"),
+  );
+  globalThis.addEventListener("error", (event) => report(event, event.error, "uncaughtException"));
 }
 
 /** Lines the AsyncFunction constructor puts before the body (`async function anonymous(...`). */

@@ -5,13 +5,14 @@
  * Each type's module (and what it imports: drivers, node: modules) loads only when a
  * run uses that type: at the start of such a run ({@link TaskRunner.prepare}, while
  * the run record is written), else at its first task. What the engine must know
- * before that — `usesOutputFile`, `secretsIn` — is given here, and
+ * before that — `usesOutputFile`, `secretsIn`, `defaultTimeoutMs` — is given here, and
  * tests/tasks_mod_test.ts holds it equal to each module's own runner.
  * @module
  */
 import { databaseTaskSecrets } from "../model/connection.ts";
 import { dockerTaskSecrets, workflowCallSecrets } from "./env_secrets.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
+import { HTTP_DEFAULT_TIMEOUT_MS } from "./http_fetch.ts";
 import type { TaskRunner } from "./types.ts";
 
 /** Task runners by task type. */
@@ -43,7 +44,12 @@ function lazyRunner(facts: RunnerFacts, load: () => Promise<TaskRunner>): [strin
 export const defaultRegistry: Registry = new Map<string, TaskRunner>([
   lazyRunner({ type: "shell" }, async () => (await import("./shell.ts")).shellRunner),
   lazyRunner(
-    { type: "http", usesOutputFile: false, secretsIn: httpTaskSecrets },
+    {
+      type: "http",
+      usesOutputFile: false,
+      secretsIn: httpTaskSecrets,
+      defaultTimeoutMs: HTTP_DEFAULT_TIMEOUT_MS,
+    },
     async () => (await import("./http.ts")).httpRunner,
   ),
   lazyRunner(

@@ -5,6 +5,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
+import { workFileTrouble } from "./work_fault.ts";
 import type * as NodeUrl from "node:url";
 import type * as NodeFs from "node:fs";
 import { emitUntilExit } from "./byte_lines.ts";
@@ -230,9 +231,11 @@ export async function runScriptProcess(
       env = { ...env, [PARAMS_FILE_VAR]: file };
     } catch (error) {
       if (folder !== undefined) await Deno.remove(folder, { recursive: true }).catch(() => {});
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = ownText("cannot write the run's parameters to a private file: ") +
-        quoteData(reason);
+      const message = workFileTrouble(
+        "cannot write the run's parameters to a private file",
+        error,
+        ctx.outputFile,
+      );
       return { ok: false, exitCode: null, outputs: {}, error: message };
     }
   }

@@ -16,6 +16,7 @@
  * @module
  */
 import { directArgv } from "./direct.ts";
+import { workFileTrouble } from "./work_fault.ts";
 import {
   directoryExists,
   notFoundReason,
@@ -55,12 +56,11 @@ export const shellRunner: TaskRunner<ShellConfig> = {
       try {
         launch = await prepareShell(command, values, ctx.env, ctx.outputFile);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
         return {
           ok: false,
           exitCode: null,
           outputs: {},
-          error: `cannot write the command to a file: ${quoteData(message)}`,
+          error: workFileTrouble("cannot write the command to a file", error, ctx.outputFile),
         };
       }
     }

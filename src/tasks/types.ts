@@ -222,6 +222,11 @@ export interface TaskRunner<T = unknown> {
    */
   readonly usesOutputFile?: boolean;
   /**
+   * The limit of one attempt, in ms, for a task of this type that sets no `timeout` (nor
+   * does `defaults.timeout`): none when left out.
+   */
+  readonly defaultTimeoutMs?: number;
+  /**
    * Secret values inside the task's own configuration (a database connection's
    * password, a container's `env` entry named like a secret), given a function that
    * interpolates its `${...}` and the run's rule for secret names (`Secrets.isSecretName`:

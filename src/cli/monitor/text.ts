@@ -14,10 +14,15 @@ const time = (ms: number | null) => ms === null ? "-" : formatDuration(ms);
 const safe = (text: string) => terminalSafe(text, false);
 
 /**
- * The report, sections separated by a blank line; `table` lays rows out in columns
+ * The report, sections separated by a blank line; `table` lays rows out in columns and
+ * `shownTime` turns a stored UTC time into the local time every other view shows
  * (history_shared.ts's, passed in to keep this module free of the CLI's I/O).
  */
-export function monitorText(view: MonitorView, table: (rows: string[][]) => string): string {
+export function monitorText(
+  view: MonitorView,
+  table: (rows: string[][]) => string,
+  shownTime: (iso: string | null) => string,
+): string {
   const parts: string[] = [];
   if (view.running.length === 0) parts.push("Running: none\n");
   else {
@@ -39,7 +44,13 @@ export function monitorText(view: MonitorView, table: (rows: string[][]) => stri
   else {
     const rows = [["ID", "WORKFLOW", "STATUS", "DURATION", "FINISHED"]];
     for (const run of view.recent) {
-      rows.push([run.id, run.workflow, run.status, time(run.durationMs), run.finishedAt ?? "-"]);
+      rows.push([
+        run.id,
+        run.workflow,
+        run.status,
+        time(run.durationMs),
+        shownTime(run.finishedAt),
+      ]);
     }
     parts.push(`Finished: the last ${view.recent.length}\n` + table(rows));
   }

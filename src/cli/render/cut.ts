@@ -5,6 +5,7 @@
  * @module
  */
 import { MAX_PIECE_BYTES } from "../../tasks/byte_lines.ts";
+import { MAX_ERROR_BYTES, truncateBytes } from "../../store/records.ts";
 
 /** Appended where the display cuts a long line. */
 export const LINE_CUT_MARK = ` … [line cut at ${
@@ -13,13 +14,26 @@ export const LINE_CUT_MARK = ` … [line cut at ${
 
 /**
  * The text to show for one output event, or null for the later pieces of a long line
- * (only its first piece is shown, marked with {@link LINE_CUT_MARK}).
+ * (only its first piece is shown, marked with {@link LINE_CUT_MARK}). A line that came
+ * whole but is longer than a piece (weft's own words quoting a long value: an http
+ * task's URL) is cut the same way ({@link displayedWholeLine}), as `weft status` cuts it.
  */
 export function displayedLine(
   event: { line: string; continues?: true; continuation?: true },
 ): string | null {
   if (event.continuation) return null;
-  return event.continues ? event.line + LINE_CUT_MARK : event.line;
+  return event.continues ? event.line + LINE_CUT_MARK : displayedWholeLine(event.line);
+}
+
+/**
+ * A task's reason (its error) as the terminal shows it: what the store keeps of it, its
+ * first {@link MAX_ERROR_BYTES} (store/records.ts), then `…` when there was more — so
+ * `weft run`'s board and recap show no more than `weft status` can.
+ */
+export function displayedReason(text: string): string {
+  if (text.length * 3 <= MAX_ERROR_BYTES) return text;
+  const kept = truncateBytes(text, MAX_ERROR_BYTES);
+  return kept.length === text.length ? text : `${kept}…`;
 }
 
 const encoder = new TextEncoder();

@@ -6,6 +6,7 @@
 import type { RunReport, TaskRecord, TaskState } from "../../engine/events.ts";
 import { formatDuration } from "../../model/duration.ts";
 import { terminalSafe } from "./safe_text.ts";
+import { displayedReason } from "./cut.ts";
 
 /** Weft's one way of printing a duration (`250ms`, `1.0s`, `2m03s`, `1h02m`); see model/duration.ts. */
 export { formatDuration };
@@ -123,7 +124,8 @@ export function outcomeDetails(task: TaskRecord): string {
   const redundant = task.error === `exited with code ${task.exitCode}`;
   const showError = task.error && !redundant && task.status === "failed";
   // The error may quote task output or a server's words: shown with controls escaped.
-  return parts.join(" ") + (showError ? ` — ${terminalSafe(task.error!, false)}` : "");
+  return parts.join(" ") +
+    (showError ? ` — ${terminalSafe(displayedReason(task.error!), false)}` : "");
 }
 
 /** `4 success, 1 skipped`, in a fixed state order, for the tasks that count. */

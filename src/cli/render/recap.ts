@@ -8,7 +8,7 @@
  */
 import type { EngineEvent, OutputStream, RunReport, TaskRecord } from "../../engine/events.ts";
 import { isFailure, type Paint, STATE_WORDS } from "./format.ts";
-import { splitAtCr } from "./cut.ts";
+import { displayedReason, splitAtCr } from "./cut.ts";
 import { OutputRing } from "./output_ring.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { TAIL_LINES } from "./tails.ts";
@@ -83,5 +83,5 @@ export function failureBlock(
 /** `: exited with code 1`, `: timed out after 5s`, or "" when the record says nothing. */
 function reasonText(task: TaskRecord): string {
   const why = task.error ?? task.reason;
-  return why ? `: ${terminalSafe(why.split("\n")[0], false)}` : "";
+  return why ? `: ${terminalSafe(displayedReason(why.split("\n")[0]), false)}` : "";
 }

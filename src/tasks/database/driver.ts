@@ -27,10 +27,17 @@ export interface DbSession {
    * Runs one statement as {@link query} does, but hands its rows to `visit` one at a
    * time as they are read instead of holding them all, so memory does not grow with the
    * result (SQLite steps the statement; PostgreSQL's rows are taken as they come off the
-   * connection). Resolves to the number of rows (0 for a statement that returns none).
+   * connection). Resolves to the number of rows, and for a statement that returns none
+   * (INSERT, UPDATE, DELETE without RETURNING) the number of rows it changed, as psql's
+   * `INSERT 0 1` and SQLite's `changes()` say (undefined for one that changes no rows
+   * of a table: CREATE, SET...).
    * @throws as {@link query}; what `visit` throws, after the statement has ended.
    */
-  eachRow(sql: string, params: unknown[], visit: (row: Row) => void): Promise<number>;
+  eachRow(
+    sql: string,
+    params: unknown[],
+    visit: (row: Row) => void,
+  ): Promise<{ rows: number; changed?: number }>;
   /** The driver's n-th (1-based) parameter: `$1` for PostgreSQL, `?1` for SQLite. */
   placeholder(n: number): string;
   /**

@@ -96,7 +96,11 @@ class PostgresSession implements DbSession {
     return [...(rows as Row[])];
   }
 
-  async eachRow(text: string, params: unknown[], visit: (row: Row) => void): Promise<number> {
+  async eachRow(
+    text: string,
+    params: unknown[],
+    visit: (row: Row) => void,
+  ): Promise<{ rows: number; changed?: number }> {
     // `forEach`: the library hands each row over as it parses it off the connection and
     // keeps none, so memory does not grow with the result (no Result array of every
     // row). The extended protocol, as in query.
@@ -113,9 +117,15 @@ class PostgresSession implements DbSession {
         failure = { error };
       }
     });
-    await this.#run(pending as unknown as Pending);
+    // The command tag's count (`INSERT 0 1`, `UPDATE 3`): what a statement changed.
+    const done = await this.#run(pending as unknown as Pending) as {
+      command?: string;
+      count?: number | null;
+    } | undefined;
     if (failure) throw (failure as { error: unknown }).error;
-    return count;
+    const changes = /^(INSERT|UPDATE|DELETE|MERGE)\b/.test(done?.command ?? "") &&
+      typeof done?.count === "number";
+    return changes && count === 0 ? { rows: 0, changed: done!.count! } : { rows: count };
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {

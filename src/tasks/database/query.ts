@@ -22,7 +22,10 @@ export const MAX_ROWS_BYTES = 256 * 1024;
 /** The outputs of a query and the rows shown, one JSON text each. */
 export interface QueryResult {
   rows: string;
+  /** The rows the statement returned, or the rows it changed when it returns none. */
   rowCount: number;
+  /** Whether rowCount counts rows changed (INSERT, UPDATE, DELETE without RETURNING). */
+  changed: boolean;
   /** Rows in `rows` (fewer than rowCount when capped). */
   kept: number;
   lines: string[];
@@ -48,7 +51,7 @@ export async function runQuery(
   const lines: string[] = [];
   let bytes = 2; // the brackets
   let full = false;
-  const rowCount = await db.eachRow(sql, params, (row) => {
+  const counted = await db.eachRow(sql, params, (row) => {
     if (full) return;
     if (lines.length === MAX_ROWS) {
       full = true;
@@ -63,7 +66,13 @@ export async function runQuery(
     bytes += size;
     lines.push(line);
   });
-  return { rows: `[${lines.join(",")}]`, rowCount, kept: lines.length, lines };
+  return {
+    rows: `[${lines.join(",")}]`,
+    rowCount: counted.changed ?? counted.rows,
+    changed: counted.changed !== undefined,
+    kept: lines.length,
+    lines,
+  };
 }
 
 /**

@@ -73,8 +73,12 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
       const bound = boundQuery(config.query, db, ctx);
       const result = await step("the query", () => runQuery(db!, bound.sql, bound.params));
       for (const line of result.lines) ctx.emit("stdout", line);
-      const cut = result.kept < result.rowCount ? ` (${result.kept} kept in the rows output)` : "";
-      const rows = `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}${cut}`;
+      const cut = !result.changed && result.kept < result.rowCount
+        ? ` (${result.kept} kept in the rows output)`
+        : "";
+      const rows = `${result.rowCount} row${result.rowCount === 1 ? "" : "s"}` +
+        // (SQLite cannot tell a statement that changed nothing from a CREATE: 0 is `0 rows`.)
+        (result.changed && result.rowCount > 0 ? " changed" : "") + cut;
       emitMarked(ctx, "stderr", ownText(rows));
       outputs.rows = result.rows;
       outputs.row_count = String(result.rowCount);

@@ -71,16 +71,24 @@ class SqliteSession implements DbSession {
     return Promise.resolve(rows);
   }
 
-  eachRow(sql: string, params: unknown[], visit: (row: Row) => void): Promise<number> {
+  eachRow(
+    sql: string,
+    params: unknown[],
+    visit: (row: Row) => void,
+  ): Promise<{ rows: number; changed?: number }> {
     return Promise.resolve(this.#each(sql, params, visit));
   }
 
   /**
    * Runs one statement, stepping it (`iterate`, not `all`): one row at a time is read,
    * handed to `visit` and left behind, so a result of millions of rows takes no more
-   * memory than one. Returns the number of rows.
+   * memory than one. Returns the number of rows, and what a statement without rows changed.
    */
-  #each(sql: string, params: unknown[], visit: (row: Row) => void): number {
+  #each(
+    sql: string,
+    params: unknown[],
+    visit: (row: Row) => void,
+  ): { rows: number; changed?: number } {
     this.#check();
     // SQLite prepares no statement from such a text, and reading a missing statement's
     // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
@@ -93,8 +101,12 @@ class SqliteSession implements DbSession {
     statement.setReadBigInts(true);
     // A statement that returns no columns (INSERT without RETURNING) is run, not read.
     if (statement.columns().length === 0) {
-      statement.run(...(params as never[]));
-      return 0;
+      // changes() keeps the last INSERT/UPDATE/DELETE's count through a CREATE or other
+      // statement: believed only when total_changes() moved (a trigger's rows counted
+      // there are not in changes()).
+      const before = this.#totalChanges();
+      const { changes } = statement.run(...(params as never[]));
+      return this.#totalChanges() === before ? { rows: 0 } : { rows: 0, changed: Number(changes) };
     }
     let count = 0;
     for (const row of statement.iterate(...(params as never[])) as Iterable<Row>) {
@@ -106,7 +118,13 @@ class SqliteSession implements DbSession {
       count++;
       visit(row);
     }
-    return count;
+    return { rows: count };
+  }
+
+  /** SQLite's total_changes(): rows changed by the connection so far, triggers included. */
+  #totalChanges(): number {
+    const row = this.db.prepare("SELECT total_changes() AS n").get() as { n: number | bigint };
+    return Number(row.n);
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {

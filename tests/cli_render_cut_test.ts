@@ -1,0 +1,48 @@
+/**
+ * weft's own long lines (an http task's request line and reason quoting a 120 KB value)
+ * through the real CLI: `weft run`'s live lines, board and failure recap cut them as
+ * `weft status` does (render/cut.ts displayedLine, displayedReason), never printing a
+ * line of hundreds of kilobytes.
+ */
+import assert from "node:assert/strict";
+import { historyJson, weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { MAX_PIECE_BYTES } from "../src/tasks/byte_lines.ts";
+import { MAX_ERROR_BYTES } from "../src/store/records.ts";
+
+const FILE = new URL("./fixtures/render_cut/long_url.yml", import.meta.url).pathname;
+const LONG = "z".repeat(120_000);
+/** Room for the line's frame (time, task id, marks) around its cut text. */
+const FRAME = 300;
+
+Deno.test("cli render cut: weft run cuts its own long lines and reasons as weft status does", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("no", { status: 500 }),
+  );
+  try {
+    const home = testTempDir("home-");
+    const env = { URL: `http://127.0.0.1:${server.addr.port}`, WEFT_HOME: home, NO_COLOR: "1" };
+    for (const flags of [[], ["-v"]]) {
+      const { code, stderr } = await weft(["run", FILE, "-p", `p=${LONG}`, ...flags], { env });
+      assert.equal(code, 1, stderr.slice(0, 2000));
+      const lines = stderr.split("\n");
+      const longest = Math.max(...lines.map((l) => l.length));
+      assert.ok(longest < MAX_PIECE_BYTES + FRAME, `${flags}: a line of ${longest} characters`);
+      const tail = lines.find((l) => l.includes("stderr │ GET"))!;
+      assert.match(tail, /zzz … \[line cut at 64 KiB here; `weft logs` prints it whole\]$/);
+      const reasons = lines.filter((l) => l.includes("failed") && l.includes(" GET "));
+      assert.ok(reasons.length >= 2, stderr.slice(0, 2000)); // the board's line and the recap's
+      for (const line of reasons) {
+        assert.ok(line.length < MAX_ERROR_BYTES + FRAME, `a reason line of ${line.length}`);
+        assert.match(line, /zzz…/);
+      }
+    }
+    const [run] = await historyJson(home);
+    const status = await weft(["status", run.id], { env });
+    const statusLongest = Math.max(...status.stdout.split("\n").map((l) => l.length));
+    assert.ok(statusLongest < MAX_PIECE_BYTES + FRAME);
+  } finally {
+    await server.shutdown();
+  }
+});
