@@ -98,3 +98,38 @@ export function environValues(
   }
   return found;
 }
+
+/**
+ * This kernel's boot id (/proc/sys/kernel/random/boot_id: a random UUID made at each
+ * boot, the same in every container of that kernel), or null without /proc.
+ */
+export function readBootId(): string | null {
+  try {
+    return readSmallFile("/proc/sys/kernel/random/boot_id").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The PID namespace of this process, as the kernel names it (`pid:[4026531836]`, the
+ * link /proc/self/ns/pid, namespaces(7)): pids mean something only within it. Null
+ * where it cannot be read.
+ */
+export function readPidNamespace(): string | null {
+  try {
+    return Deno.readLinkSync("/proc/self/ns/pid");
+  } catch {
+    return null;
+  }
+}
+
+/** When this kernel booted, in ms since the epoch (/proc/stat `btime`), or null. */
+export function readBootTimeMs(): number | null {
+  try {
+    const match = /^btime (\d+)$/m.exec(Deno.readTextFileSync("/proc/stat"));
+    return match ? Number(match[1]) * 1000 : null;
+  } catch {
+    return null;
+  }
+}

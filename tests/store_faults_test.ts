@@ -7,7 +7,7 @@
  * disks are in cli_faults_test.ts.
  */
 import assert from "node:assert/strict";
-import { ExitCode } from "../src/model/errors.ts";
+import { ExitCode, WeftError } from "../src/model/errors.ts";
 import {
   describeFault,
   faultPath,
@@ -23,7 +23,6 @@ import { createRecorder } from "../src/store/recorder.ts";
 import { makeReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
-import { NotAFileError } from "../src/write_target.ts";
 
 const osError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -159,14 +158,15 @@ Deno.test("space reserve: made once (0600, its full size), released on demand", 
   assert.deepEqual([...Deno.readDirSync(home)], []);
 });
 
-Deno.test("space reserve: a FIFO at its name is neither opened nor removed; no reserve, said", async () => {
+Deno.test("space reserve: a FIFO at its name is neither opened nor removed; refused, naming it", async () => {
   const home = testTempDir("reserve-");
   const made = new Deno.Command("mkfifo", { args: [reservePath(home)] }).outputSync();
   assert.ok(made.success);
   // Opening the FIFO for writing would wait for a reader for ever: this returns at once.
   const failed = await makeReserve(home);
-  assert.ok(failed instanceof NotAFileError);
-  assert.match(failed.message, /weft\.reserve is a named pipe \(FIFO\), not a file$/);
+  assert.ok(failed instanceof WeftError);
+  assert.match(failed.message, /weft\.reserve: is a named pipe \(FIFO\), not a regular file/);
+  assert.match(failed.message, /remove it: weft makes its own weft\.reserve/);
   assert.ok(Deno.lstatSync(reservePath(home)).isFifo);
 });
 

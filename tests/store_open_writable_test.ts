@@ -76,17 +76,40 @@ Deno.test("a folder in place of SQLite's side files: history and run say so, Den
     // A clean close leaves no side files; a crash may leave them: either way, a folder.
     Deno.mkdirSync(`${home}/${side}`);
     const history = await weft(["history"], { env });
-    assert.equal(history.code, 1, history.stderr);
+    assert.equal(history.code, 2, history.stderr);
     assert.equal(
       history.stderr.split("\n")[0],
-      `${home}/${side}: cannot read run history: it is a folder, not a file`,
+      `${home}/${side}: is a folder, not a regular file`,
     );
     const run = await weft(["run", "-q", flow], { env });
     assert.equal(run.code, 2, run.stderr);
-    assert.match(
-      run.stderr,
-      new RegExp(`${side}: cannot write the history database: it is a folder`),
-    );
+    assert.equal(run.stderr.split("\n")[0], `${home}/${side}: is a folder, not a regular file`);
     assert.doesNotMatch(history.stderr + run.stderr, /panicked|Stack backtrace/);
+  }
+});
+
+Deno.test("weft.kv a FIFO or a device: every verb says what it is, exit 2, never waits", async () => {
+  for (const make of ["fifo", "device"]) {
+    const home = testTempDir("kv-kind-");
+    const env = { WEFT_HOME: home };
+    const flow = `${home}/ok.yml`;
+    Deno.writeTextFileSync(flow, "name: ok\ntasks:\n  - id: a\n    command: 'true'\n");
+    if (make === "fifo") {
+      const r = await new Deno.Command("mkfifo", { args: [`${home}/weft.kv`] }).output();
+      assert.equal(r.code, 0);
+    } else Deno.symlinkSync("/dev/zero", `${home}/weft.kv`);
+    const kind = make === "fifo" ? "a named pipe \\(FIFO\\)" : "a character device";
+    for (
+      const verb of [["history"], ["status"], ["run", "-q", flow], [
+        "history",
+        "prune",
+        "--keep-runs",
+        "1",
+      ]]
+    ) {
+      const r = await weft(verb, { env });
+      assert.equal(r.code, 2, `${verb.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^${home}/weft.kv: is ${kind}, not a regular file\n`));
+    }
   }
 });

@@ -139,6 +139,25 @@ Deno.test("checkResumable refuses another workflow, running or successful runs, 
   checkResumable(previousRun(states, { status: "interrupted" }), loaded(workflow));
 });
 
+Deno.test("checkResumable: a running run of a weft on another host points at history mark-interrupted", () => {
+  const states = { build: "success", test: "failed" } as const;
+  const here = previousRun(states, { status: "running" });
+  here.run.host = Deno.hostname();
+  assert.throws(() => checkResumable(here, loaded(workflow)), (e: WeftError) => {
+    assert.match(e.problems[0].hint ?? "", /stop it first/);
+    return true;
+  });
+  const elsewhere = previousRun(states, { status: "running" });
+  elsewhere.run.host = `${Deno.hostname()}-not-this-one`;
+  assert.throws(() => checkResumable(elsewhere, loaded(workflow)), (e: WeftError) => {
+    assert.match(
+      e.problems[0].hint ?? "",
+      new RegExp(`weft history mark-interrupted ${elsewhere.run.id}`),
+    );
+    return true;
+  });
+});
+
 Deno.test("resumedTasks: cut outputs are replaced by the whole ones; other records pass as they are", () => {
   const previous = previousRun({ build: "success", test: "failed" });
   previous.tasks[0].outputs = { big: "x".repeat(16) };

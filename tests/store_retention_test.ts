@@ -167,3 +167,17 @@ Deno.test("weft history prune --keep-runs: a deleted run's child runs go too; --
     left.find((r) => r.workflow === "child")!.id,
   );
 });
+
+Deno.test("the run just made (kept) is never deleted by retention, and counts among the newest", async () => {
+  // ids[0] sorts oldest, as the run made after the clock was stepped back does.
+  const { store, ids, dir } = await seeded([40, 3, 2, 1]);
+  const deleted = await applyRetention(store, {
+    workflow: "a",
+    globalRetention: { keep_runs: 2, keep_days: 30 },
+    keep: [ids[0]],
+  }, NOW);
+  assert.deepEqual(deleted.map((r) => r.id).sort(), [ids[1], ids[2]]);
+  assert.deepEqual((await store.listRuns()).map((r) => r.id), [ids[3], ids[0]]);
+  store.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -196,3 +196,59 @@ Deno.test("emitUntilExit: a process that left the group and holds the pipe does 
   assert.deepEqual(lines, ["stdout:before", "stdout:after"]);
   assert.equal(status.code, 0);
 });
+
+type EarlyPiece = [string, boolean, boolean, boolean];
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A splitter that publishes a line's start after `flushMs` of pause (PARTIAL_FLUSH_MS). */
+function earlySplitter(flushMs = 10, maxPiece = MAX_PIECE_BYTES) {
+  const pieces: EarlyPiece[] = [];
+  const s = new ByteLineSplitter(
+    (l, more, cont, early) => pieces.push([lineText(l), more, cont, early]),
+    maxPiece,
+    flushMs,
+  );
+  return { pieces, s };
+}
+
+Deno.test("ByteLineSplitter: a line's start is published after a pause, flagged early, and joins back", async () => {
+  const { pieces, s } = earlySplitter();
+  s.push(encode("line1\npartial"));
+  await pause(60);
+  assert.deepEqual(pieces, [["line1", false, false, false], ["partial", true, false, true]]);
+  s.push(encode("-rest\nnext"));
+  s.flush();
+  assert.deepEqual(pieces.slice(2), [["-rest", false, true, true], ["next", false, false, false]]);
+  // Joined as the log joins pieces: one line each.
+  assert.equal(
+    pieces.map(([t, more]) => t + (more ? "" : "\n")).join(""),
+    "line1\npartial-rest\nnext\n",
+  );
+});
+
+Deno.test("ByteLineSplitter: a trailing CR and an unfinished UTF-8 sequence wait for what follows", async () => {
+  const { pieces, s } = earlySplitter();
+  const euro = encode("€"); // 3 bytes
+  s.push(new Uint8Array([...encode("10%\r20%\r"), ...euro.subarray(0, 2)]));
+  await pause(60);
+  assert.deepEqual(pieces, [["10%\r20%", true, false, true]]);
+  s.push(new Uint8Array([...euro.subarray(2), ...encode("\r\n")]));
+  s.flush();
+  assert.deepEqual(pieces.slice(1), [["\r€", false, true, true]]);
+});
+
+Deno.test("ByteLineSplitter: no early piece while output keeps flowing, and none without a flush time", async () => {
+  const { pieces, s } = earlySplitter(30);
+  for (let i = 0; i < 8; i++) {
+    s.push(encode(`${i}a\n${i}b-start `)); // each chunk ends mid-line, its rest comes next
+    await pause(5);
+    s.push(encode(`${i}b-end\n`));
+  }
+  await pause(80);
+  s.flush();
+  assert.ok(pieces.every(([, more, , early]) => !more && !early), JSON.stringify(pieces));
+  const plain = splitter(MAX_PIECE_BYTES);
+  plain.s.push(encode("prompt: "));
+  await pause(40);
+  assert.deepEqual(plain.pieces, []);
+});

@@ -1,5 +1,6 @@
 /**
- * `weft history`: recorded runs, newest first, and `weft history prune`.
+ * `weft history`: recorded runs, newest first, `weft history prune` and
+ * `weft history mark-interrupted` (history_mark.ts).
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
@@ -20,6 +21,7 @@ import {
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
+import { markInterruptedVerb } from "./history_mark.ts";
 
 interface HistoryOptions {
   limit: string;
@@ -118,7 +120,7 @@ export const historyVerb: VerbDef = {
     },
     HOME_OPTION,
   ],
-  subcommands: [pruneVerb],
+  subcommands: [pruneVerb, markInterruptedVerb],
   examples: `
 Examples:
   weft history --limit 10

@@ -121,7 +121,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
 }
 
 /** Why a run whose record could not be made is refused (exit 2: nothing ran). */
-function refusal(error: unknown, io: CliIO, homeOption: string | undefined): StorageError {
+export function refusal(error: unknown, io: CliIO, homeOption: string | undefined): StorageError {
   const cause = error instanceof StorageError ? error.cause : error;
   return new StorageError(
     "cannot record the run",

@@ -37,7 +37,7 @@ export async function printLogFrom(
   options: PrintLogOptions,
 ): Promise<PrintCursor> {
   const pending = { stdout: false, stderr: false, ...from?.crPending };
-  const out = new OutputBuffer(io, encoder.encode(options.prefix), pending);
+  const out = new OutputBuffer(io, encoder.encode(options.prefix), pending, from?.broken ?? null);
   let first = options.beforeFirst;
   const cursor = await readLog(path, from, async (piece) => {
     if (options.stream && piece.stream !== options.stream) return;
@@ -48,8 +48,11 @@ export async function printLogFrom(
     }
     await out.add(piece);
   }, options.mustExist);
+  // Among several files' lines (a prefix), a line not ended yet (its task is still
+  // printing it, or weft died first) is ended here, not glued to the next file's.
+  if (cursor.open !== null && options.prefix) await out.breakLine(cursor.open);
   await out.flush();
-  return { ...cursor, crPending: out.crPending };
+  return { ...cursor, crPending: out.crPending, broken: out.broken ?? undefined };
 }
 
 /**
@@ -58,6 +61,8 @@ export async function printLogFrom(
  */
 export interface PrintCursor extends LogCursor {
   crPending?: Record<OutputStream, boolean>;
+  /** The line open in this stream was shown ended (see breakLine): its rest gets the prefix. */
+  broken?: OutputStream;
 }
 
 /** Collects consecutive output of one stream and writes it in large pieces. */
@@ -75,14 +80,26 @@ class OutputBuffer {
     private readonly prefix: Uint8Array,
     /** Per stream: the bytes given last ended in CRs not yet printed (see #putSplitAtCr). */
     readonly crPending: Record<OutputStream, boolean> = { stdout: false, stderr: false },
+    /** The stream whose open line was shown ended by {@link breakLine}. */
+    public broken: OutputStream | null = null,
   ) {}
+
+  /** Whether bytes of each stream's current line were printed since it started or broke. */
+  #printed: Record<OutputStream, boolean> = { stdout: false, stderr: false };
 
   async add(piece: LogPiece): Promise<void> {
     if (piece.stream !== this.#stream) {
       await this.flush();
       this.#stream = piece.stream;
     }
+    if (!piece.starts && this.broken === piece.stream) {
+      this.broken = null;
+      // Its rest goes on as a line of its own; an end alone was shown already.
+      if (piece.bytes.length === 0) return;
+      await this.#put(this.prefix);
+    }
     if (piece.starts) await this.#put(this.prefix);
+    this.#printed[piece.stream] = !piece.ends;
     if (piece.bytes.length > 0) {
       if (this.crPending[piece.stream]) {
         this.crPending[piece.stream] = false;
@@ -120,6 +137,19 @@ class OutputBuffer {
     }
     await this.#put(bytes.subarray(at, end));
     if (end < bytes.length) this.crPending[stream] = true;
+  }
+
+  /** Ends the line open in `stream` on screen, if any of it was printed. */
+  async breakLine(stream: OutputStream): Promise<void> {
+    if (!this.#printed[stream]) return;
+    if (stream !== this.#stream) {
+      await this.flush();
+      this.#stream = stream;
+    }
+    this.crPending[stream] = false;
+    this.#printed[stream] = false;
+    this.broken = stream;
+    await this.#put(NEWLINE);
   }
 
   async flush(): Promise<void> {

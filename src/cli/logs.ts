@@ -247,9 +247,11 @@ class LogPrinter {
   async #stillRunning(store: RunStore, runId: string): Promise<boolean> {
     const run = await store.findRun(runId);
     if (run?.status !== "running") return false;
-    if (run.host !== Deno.hostname()) return true;
+    const { ownerPlace } = await import("../store/run_owner.ts");
+    const place = ownerPlace(run, Deno.hostname());
+    if (place === "elsewhere") return true;
     const { isProcessAlive, recoverInterrupted } = await import("../store/recovery.ts");
-    if (await isProcessAlive(run.pid, run.pidStartTicks)) return true;
+    if (place === "here" && await isProcessAlive(run.pid, run.pidStartTicks)) return true;
     await recoverInterrupted(store, run.host);
     await err(this.io, `weft: the process of run ${runId} is gone; marked interrupted\n`);
     return false;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Workflow } from "../model/workflow.ts";
-import type { RunReport } from "../engine/events.ts";
+import type { EngineEvent, RunReport } from "../engine/events.ts";
 import { ExitCode } from "../model/errors.ts";
 import { overriddenEnvWarnings, parseAssignments, parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
@@ -216,17 +216,31 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   /** The run's end, drawn once the run is on record (below). */
   let ended: RunReport | undefined;
   let fault: { summary: string } | null = null;
+  // Events wait here until the run's record is made: a run that cannot be recorded is
+  // refused (exit 2, README Full disk) without a "started" line for a run in no history.
+  let held: EngineEvent[] | null = [];
   try {
     const handle = recorded.start({
       maxParallel,
       // A conditional's count of tries may show in its events: learned before they are drawn.
       display: (event) => {
         facts.maxAttempts.learn(event);
-        if (event.type !== "run_finished") return progress.listener(event);
-        ended = event.report;
+        if (event.type === "run_finished") ended = event.report;
+        else if (held) held.push(event);
+        else return progress.listener(event);
       },
       trigger: { type: history.resume ? "resume" : "manual" },
     });
+    const notCreated = await history.created;
+    if (notCreated !== null) {
+      handle.fail("the run cannot be recorded");
+      await handle.done;
+      ended = undefined;
+      const { refusal } = await import("./launch.ts");
+      throw refusal(notCreated, io, flags.home);
+    }
+    for (const event of held) await progress.listener(event);
+    held = null;
     // A SIGHUP (terminal gone) gives up the output before the run stops, as nobody reads it.
     const removeSignals = stopOnSignals(
       handle,

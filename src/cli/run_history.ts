@@ -159,6 +159,9 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       freeSpace: () => releaseReserve(home),
     });
     recorder.created.then((e) => created = e === null);
+    // The runs recorded here: retention never deletes them (a clock stepped back makes
+    // the run just made look older than the others, see store/retention.ts).
+    const recordedRuns: string[] = [];
     let settled: Promise<StorageError | null> | undefined;
     const settle = () =>
       settled ??= recorder.flush().catch(async (e) => {
@@ -171,7 +174,10 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         }
       }).then(() => fault);
     return {
-      listener: recorder.listener,
+      listener: (event) => {
+        if (event.type === "run_started") recordedRuns.push(event.run.id);
+        return recorder.listener(event);
+      },
       created: recorder.created,
       resume,
       store,
@@ -197,6 +203,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
             workflow: options.workflow.name,
             workflowRetention: options.workflow.retention,
             globalRetention: (await config).retention,
+            keep: recordedRuns,
           });
         } catch (e) {
           await err(io, `weft: warning: pruning old history failed: ${message(e)}\n`);

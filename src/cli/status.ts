@@ -24,6 +24,7 @@ import { displayedWholeLine, splitAtCr } from "./render/cut.ts";
 import { failureBlock } from "./render/recap.ts";
 import { TAIL_LINES } from "./render/tails.ts";
 import { childRunsOf } from "../store/children.ts";
+import { ownerName, ownerPlace } from "../store/run_owner.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -173,8 +174,15 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
     `file      ${safe(run.file)}`,
     `started   ${localTime(run.startedAt)}`,
     finishedLine(run),
-    `host      ${run.host}, pid ${run.pid}`,
+    `host      ${safe(ownerName(run))}, pid ${run.pid}`,
   ];
+  if (run.status === "running" && ownerPlace(run, Deno.hostname()) === "elsewhere") {
+    // Its pid means nothing here (run_owner.ts): nobody here can tell whether it lives.
+    lines.push(
+      `          another host or pid namespace: not checked from here; if its weft is gone:`,
+      `          weft history mark-interrupted ${run.id}`,
+    );
+  }
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);
   if (run.parentRunId) {
     lines.push(`called by ${run.parentRunId} task ${safe(run.parentTaskId ?? "?")}`);

@@ -129,6 +129,7 @@ export class AttemptContext implements TaskContext {
     line: string | Uint8Array,
     continues = false,
     continuation = false,
+    early = false,
   ): void | Promise<unknown> => {
     if (!this.#open) return;
     if (stream === "stdout") (this.#tail ??= new LineTail()).push(line, continuation);
@@ -152,6 +153,7 @@ export class AttemptContext implements TaskContext {
     }
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
+    if (early) event.early = true;
     return this.#publish(event);
   };
 
@@ -167,6 +169,7 @@ export class AttemptContext implements TaskContext {
     line: string,
     continues = false,
     continuation = false,
+    early = false,
   ): void | Promise<unknown> {
     if (!this.#open) return;
     if (stream === "stdout") {
@@ -184,6 +187,7 @@ export class AttemptContext implements TaskContext {
     });
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
+    if (early) event.early = true;
     return this.#publish(event);
   }
 

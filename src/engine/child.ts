@@ -71,8 +71,15 @@ export async function runChildWorkflow(
     if (signal.aborted) throw new Error(ownText("stopped before the child run started"));
     const forward: EventListener = (event) => {
       if (event.type === "output" && request.onOutput) {
-        const { taskId, stream, line, continues, continuation } = event;
-        request.onOutput(taskId, stream, line, continues === true, continuation === true);
+        const { taskId, stream, line, continues, continuation, early } = event;
+        request.onOutput(
+          taskId,
+          stream,
+          line,
+          continues === true,
+          continuation === true,
+          early === true,
+        );
       }
     };
     // --resume: the child run this task started then goes on (options.ts EngineResume.child).

@@ -155,6 +155,11 @@ export type EngineEvent =
     continues?: true;
     /** Set on the pieces of a long line but its first: this carries on the line of the previous piece. */
     continuation?: true;
+    /**
+     * Set on the pieces of a line published before its end because the output paused
+     * (tasks/line_splitter.ts PARTIAL_FLUSH_MS): a display joins them, not cutting the line.
+     */
+    early?: true;
   }
   | {
     type: "attempt_finished";

@@ -23,6 +23,7 @@ export class ByteOutputEvent {
   readonly type = "output" as const;
   continues?: true;
   continuation?: true;
+  early?: true;
   #line: string | undefined;
 
   constructor(

@@ -33,6 +33,7 @@ import { LaunchQueue } from "./launch_queue.ts";
 import { recordFinished, recordStarted } from "./task_record.ts";
 import { makeWorkDir } from "./work_dir.ts";
 import { OutputFiles } from "./output_files.ts";
+import { stampNow } from "../elapsed.ts";
 
 /** One run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -87,7 +88,7 @@ export class Run implements RunContext, RunHandle {
     this.#resumedChildren = options.resume
       ? new ResumedChildren(options.resume.previous, options.resume.changed ?? [])
       : null;
-    this.#clock = options.now ?? (() => new Date());
+    this.#clock = options.now ?? stampNow;
     const prepared = prepareRun(options, this.#clock);
     this.workflow = options.workflow;
     this.file = options.file;

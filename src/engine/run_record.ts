@@ -9,6 +9,7 @@ import type { RunInfo, RunReport } from "./events.ts";
 import type { Node } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { runStatus, snapshot } from "./outcomes.ts";
+import { elapsedMs } from "../elapsed.ts";
 
 /**
  * The facts of `run_started`. `workDir`: the run's folder of `$WEFT_OUTPUT` files when
@@ -57,7 +58,7 @@ export function runReport(
     status: runStatus(order, ending.cancelled, ending.halted),
     startedAt: run.startedAt,
     finishedAt: ending.finishedAt.toISOString(),
-    durationMs: ending.finishedAt.getTime() - Date.parse(run.startedAt),
+    durationMs: elapsedMs(run.startedAt, ending.finishedAt),
     // A loop's iterations (known only once it ran) follow it.
     tasks: order.flatMap((n) => n.kind === "loop" ? [n, ...n.children] : [n])
       .map((n) => snapshot(n.record)),

@@ -6,6 +6,7 @@
  */
 import type { Outcome } from "./context.ts";
 import type { Node } from "./nodes.ts";
+import { elapsedMs } from "../elapsed.ts";
 
 /** Marks `node` running its attempt `attempt` (1-based) from `at` (ISO 8601). */
 export function recordStarted(node: Node, attempt: number, at: string): void {
@@ -28,7 +29,7 @@ export function recordFinished(node: Node, outcome: Outcome, at: Date): void {
   record.outputs = outcome.outputs;
   if (outcome.attempts !== undefined) record.attempts = outcome.attempts;
   record.finishedAt = at.toISOString();
-  record.durationMs = record.startedAt ? at.getTime() - Date.parse(record.startedAt) : null;
+  record.durationMs = record.startedAt ? elapsedMs(record.startedAt, at) : null;
   node.stdout = outcome.stdout;
   node.finished = true;
 }

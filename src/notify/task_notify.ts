@@ -28,6 +28,9 @@ export class TaskNotifications {
   #runId = "";
   #workflow = "";
 
+  /** Per task and stream: the start of a line printed with pauses, until its end. */
+  readonly #held = new Map<string, string>();
+
   constructor(
     tasks: ReadonlyArray<{ id: string; notifications?: TaskRule }>,
     private readonly start: StartSends,
@@ -42,9 +45,17 @@ export class TaskNotifications {
       this.#runId = event.run.id;
       this.#workflow = event.run.workflow;
     } else if (event.type === "output" && this.#rules.has(event.taskId)) {
-      if (event.continuation) return; // a long line is shown by its first piece
+      // A long line is shown by its first piece; a line printed with pauses (early
+      // pieces, tasks/byte_lines.ts), whole.
+      const key = `${event.taskId}\0${event.stream}`;
+      let line = event.line;
+      if (event.early) {
+        line = (this.#held.get(key) ?? "") + line;
+        this.#held.delete(key);
+        if (event.continues) return void this.#held.set(key, line);
+      } else if (event.continuation) return;
       const tail = this.#tails.get(event.taskId) ?? [];
-      tail.push(event.line);
+      tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
       this.#tails.set(event.taskId, tail);
     } else if (event.type === "task_started" && this.#rules.has(event.taskId)) {

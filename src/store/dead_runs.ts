@@ -8,8 +8,10 @@
  */
 import type { StorageError } from "./faults.ts";
 import { isProcessAlive } from "./recovery.ts";
+import { ownerPlace } from "./run_owner.ts";
 import type { RunDetails, RunFilter, RunRecord, RunStore } from "./run_store.ts";
 import { settleTasks } from "./stored_task.ts";
+import { lastSignOfLife } from "./records.ts";
 
 /**
  * The runs of `host` recorded as running whose process is gone, as they read until
@@ -24,10 +26,19 @@ export async function deadRuns(
 ): Promise<Map<string, RunRecord>> {
   const dead = new Map<string, RunRecord>();
   for (const run of await store.findRunning()) {
-    if (run.host !== host || await isAlive(run.pid, run.pidStartTicks)) continue;
+    const place = ownerPlace(run, host);
+    if (place === "elsewhere") continue;
+    if (place === "here" && await isAlive(run.pid, run.pidStartTicks)) continue;
+    // Its last sign of life, as recovery would record it (records.ts): what is known.
+    const [{ tasks }, attempts, beat] = await Promise.all([
+      store.getRun(run.id),
+      store.listAttempts(run.id),
+      store.lastHeartbeat?.(run.id) ?? null,
+    ]);
     dead.set(run.id, {
       ...run,
       status: "interrupted",
+      finishedAt: lastSignOfLife(run, tasks, attempts, beat),
       durationMs: null,
       error: run.error ?? `its end could not be recorded: ${cause.reason}`,
     });
@@ -61,6 +72,7 @@ export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): Run
     recordAttempt: (...a) => store.recordAttempt(...a),
     finishRun: (...a) => store.finishRun(...a),
     heartbeat: (...a) => store.heartbeat(...a),
+    lastHeartbeat: (id) => store.lastHeartbeat?.(id) ?? Promise.resolve(null),
     listProcesses: (...a) => store.listProcesses(...a),
     findRun: async (id) => {
       const run = await store.findRun(id);

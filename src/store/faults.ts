@@ -86,7 +86,7 @@ const PROBED = ["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM"];
 const BY_MESSAGE: [RegExp, FaultEntry][] = [
   [/database or disk is full|no space left on device/i, BY_CODE.ENOSPC],
   [/read-only file system/i, BY_CODE.EROFS],
-  [/attempt to write a readonly database/i, READONLY_DB],
+  [/attempt to write a readonly database|can ?not write to a read-?only database/i, READONLY_DB],
   [/database is locked|database table is locked/i, {
     reason: "the history database stayed locked by another process",
     hint: "try again once the other weft command (or whatever holds weft.kv open) has finished",

@@ -21,6 +21,7 @@
  * kv_interrupt.ts.
  * @module
  */
+import { ownerFields } from "./run_owner.ts";
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
 import {
   attemptKey,
@@ -78,6 +79,7 @@ export class KvRunStore implements RunStore {
       finishedAt: null,
       durationMs: null,
       pidStartTicks: extras.pidStartTicks ?? null,
+      ...ownerFields(extras),
       summary: null,
     };
     const meta = new Map<string, TaskMeta>();
@@ -179,6 +181,10 @@ export class KvRunStore implements RunStore {
 
   async heartbeat(runId: string, at: string): Promise<void> {
     await this.#io.commitInBatches([{ key: beatKey(runId), value: at }]);
+  }
+
+  async lastHeartbeat(runId: string): Promise<string | null> {
+    return (await this.#io.get<string>(beatKey(runId))).value;
   }
 
   async listProcesses(runId: string): Promise<ProcessRecord[]> {

@@ -83,7 +83,9 @@ export function restrictFiles(path: string): void {
   if (Deno.build.os === "windows") return;
   for (const file of databaseFiles(path)) {
     try {
-      const info = Deno.statSync(file);
+      // The file itself: a link's target is not weft's to change (checkOwnFile refuses it).
+      const info = Deno.lstatSync(file);
+      if (!info.isFile) continue;
       const mode = info.mode ?? 0;
       if ((mode & 0o077) !== 0) Deno.chmodSync(file, mode & 0o700);
     } catch (e) {

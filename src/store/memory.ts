@@ -4,6 +4,7 @@
  * prefix lookup — without a file. Values are copied in and out, as a real store would.
  * @module
  */
+import { ownerFields } from "./run_owner.ts";
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
 import {
   capAttempt,
@@ -73,6 +74,7 @@ export class MemoryRunStore implements RunStore {
         finishedAt: null,
         durationMs: null,
         pidStartTicks: extras.pidStartTicks ?? null,
+        ...ownerFields(extras),
         summary: null,
       }),
     );
@@ -94,6 +96,10 @@ export class MemoryRunStore implements RunStore {
   heartbeat(runId: string, at: string): Promise<void> {
     if (this.#runs.has(runId)) this.#beats.set(runId, at);
     return Promise.resolve();
+  }
+
+  lastHeartbeat(runId: string): Promise<string | null> {
+    return Promise.resolve(this.#beats.get(runId) ?? null);
   }
 
   listProcesses(runId: string): Promise<ProcessRecord[]> {

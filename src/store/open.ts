@@ -13,7 +13,7 @@
  * copy, its write errors reported through `onRecoveryFailed`, e.g. on a full disk).
  * @module
  */
-import { ExitCode } from "../model/errors.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
 import { isDiskFull, refineFault, StorageError } from "./faults.ts";
 import { KvRunStore } from "./kv.ts";
 import {
@@ -28,6 +28,7 @@ import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
 import { makeReserve, reservePath } from "./reserve.ts";
+import { checkSmallFile } from "./small_file.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /** Options of {@link openStore}. */
@@ -76,6 +77,11 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
   const store = options.readOnly ? await openForReading(home) : await openForWriting(home);
   if (options.reserve && !options.readOnly) {
     const failed = await makeReserve(home);
+    // A weft.reserve that is a link or no regular file: said as it is (exit 2).
+    if (failed instanceof WeftError) {
+      store.store.close();
+      throw failed;
+    }
     // Not even the reserve's room left: a run started now could not record its end
     // (it would stay `running`, then read as crashed), so it does not start.
     if (failed !== null && isDiskFull(failed)) {
@@ -99,9 +105,11 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
       store.store.close();
       throw e instanceof StorageError ? e : new StorageError("cannot write run history", home, e);
     }
+    // Deno KV's own words ("Can not write to a read-only database") said as the machine's
+    // fault they stand for: a test write tells a read-only mount from a full disk.
     const error = e instanceof StorageError
       ? e
-      : new StorageError("cannot write run history", home, e);
+      : new StorageError("cannot write run history", home, await refineFault(e, home));
     options.onRecoveryFailed?.(error);
     // Until it can be written, a run whose process is gone reads as interrupted.
     return withDeadRuns(store.store, await deadRuns(store.store, Deno.hostname(), error));
@@ -139,6 +147,8 @@ async function openForWriting(home: string): Promise<Opened> {
     () => ensurePrivateDir(logsPath(home)),
   );
   const kv = kvPath(home);
+  // A FIFO or device there would hang or mislead SQLite: said as it is (exit 2).
+  for (const file of databaseFiles(kv)) await checkDatabaseFile(file);
   await step("cannot create the history database", kv, () => createPrivateFile(kv));
   for (const file of databaseFiles(kv)) {
     await step("cannot write the history database", file, () => openableForWriting(file));
@@ -168,29 +178,13 @@ async function openForWriting(home: string): Promise<Opened> {
 
 async function openForReading(home: string): Promise<Opened> {
   const kv = kvPath(home);
-  try {
-    if (!(await Deno.stat(kv)).isFile) {
-      throw Object.assign(new Error(`Is a directory: stat '${kv}'`), { code: "EISDIR" });
-    }
-  } catch (e) {
-    // Nothing recorded yet: an empty history, and nothing created for it.
-    if (e instanceof Deno.errors.NotFound) {
-      return { store: new MemoryRunStore(logsPath(home)), snapshot: false };
-    }
-    throw new StorageError("cannot read run history", kv, e);
+  // Nothing recorded yet: an empty history, and nothing created for it. A folder, FIFO
+  // or device in place of the database or of SQLite's side files (a folder there makes
+  // Deno KV panic, a FIFO makes it wait) is said as it is (exit 2).
+  if (await checkDatabaseFile(kv) === null) {
+    return { store: new MemoryRunStore(logsPath(home)), snapshot: false };
   }
-  // SQLite's side files: a folder in their place makes Deno KV panic (a stack trace).
-  for (const file of databaseFiles(kv).slice(1)) {
-    try {
-      if (!(await Deno.stat(file)).isFile) {
-        throw Object.assign(new Error(`Is a directory: stat '${file}'`), { code: "EISDIR" });
-      }
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) {
-        throw new StorageError("cannot read run history", file, e);
-      }
-    }
-  }
+  for (const file of databaseFiles(kv).slice(1)) await checkDatabaseFile(file);
   let store: RunStore;
   try {
     store = await KvRunStore.open(kv, logsPath(home));
@@ -210,6 +204,20 @@ async function openForReading(home: string): Promise<Opened> {
     throw new StorageError("cannot read run history", kv, e);
   }
   return { store, snapshot: false };
+}
+
+/**
+ * The stat of the database file `file` (weft.kv or a side file), null when there is none;
+ * a WeftError (exit 2, naming it and what it is) when it is no regular file.
+ */
+function checkDatabaseFile(file: string): Promise<Deno.FileInfo | null> {
+  return checkSmallFile(file, {
+    limit: Number.MAX_SAFE_INTEGER,
+    hint: "move it away: weft keeps its history there (a new one is started without it)",
+  }).catch((e) => {
+    if (e instanceof WeftError) throw e;
+    throw new StorageError("cannot read run history", file, e);
+  });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
 import { processStartTicks } from "./recovery.ts";
+import { ownOwnerFacts } from "./run_owner.ts";
 import { RecordedTasks } from "./recorder_tasks.ts";
 import type { RunStore } from "./run_store.ts";
 import { unwrittenTasks } from "./unchanged.ts";
@@ -140,6 +141,8 @@ export function createRecorder(
               // The hashes are of the workflow the recorder was made for, not of a child run's.
               taskHashes: event.run.parentRunId === undefined ? options.taskHashes : undefined,
               pidStartTicks: ticks,
+              // Only the facts of this process: a run recorded for another pid has none.
+              ...(event.run.pid === Deno.pid ? ownOwnerFacts() : {}),
             });
           } catch (e) {
             unrecorded.add(runId);

@@ -9,6 +9,7 @@ import { type EngineEvent, pendingTaskRecord, type TaskRecord } from "../engine/
 import { logFilePath } from "./log_files.ts";
 import { attemptReason, emptyAttempt } from "./records.ts";
 import type { AttemptRecord } from "./run_store.ts";
+import { elapsedMs } from "../elapsed.ts";
 
 /** One task's records as last queued. */
 export interface TaskState {
@@ -79,7 +80,7 @@ export class RecordedTasks {
       reason: attemptReason(event.status, event.exitCode, event.error),
       startedAt: event.startedAt,
       finishedAt: event.finishedAt,
-      durationMs: Date.parse(event.finishedAt) - Date.parse(event.startedAt),
+      durationMs: elapsedMs(event.startedAt, event.finishedAt),
     };
     state.attempt = attempt;
     return attempt;

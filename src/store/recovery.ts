@@ -25,6 +25,7 @@ import { readProcStat } from "../proc.ts";
 import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";
 import { removeContainers, runContainers } from "./recovery_containers.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
+import { ownerPlace } from "./run_owner.ts";
 
 /**
  * When a process started, in clock ticks since boot (field 22 of /proc/<pid>/stat),
@@ -81,8 +82,8 @@ export interface RecoveryOptions {
 
 /**
  * Marks runs of this `host` whose process is gone as interrupted, after ending the
- * process groups they left running. Runs of other hosts are left alone: their pids
- * mean nothing here. Returns the runs it marked.
+ * process groups they left running. Runs of other hosts, boots or PID namespaces are
+ * left alone: their pids mean nothing here (run_owner.ts). Returns the runs it marked.
  */
 export async function recoverInterrupted(
   store: RunStore,
@@ -92,13 +93,16 @@ export async function recoverInterrupted(
   const isAlive = options.isAlive ?? isProcessAlive;
   const recovered: RunRecord[] = [];
   for (const run of options.running ?? await store.findRunning()) {
-    if (run.host !== host) continue;
-    if (await isAlive(run.pid, run.pidStartTicks)) continue;
+    const place = ownerPlace(run, host);
+    if (place === "elsewhere") continue;
+    if (place === "here" && await isAlive(run.pid, run.pidStartTicks)) continue;
     const journal = store.logsDir ? await readJournal(store.logsDir, run.id) : null;
-    const groups = withUnrecorded(run.id, [
-      ...await store.listProcesses(run.id),
-      ...journal?.groups ?? [],
-    ]);
+    // After a reboot no recorded group can be the run's (a pid and start time may recur
+    // from boot to boot): only leaders whose environment names the run would be.
+    const groups = withUnrecorded(
+      run.id,
+      place === "here" ? [...await store.listProcesses(run.id), ...journal?.groups ?? []] : [],
+    );
     // Read before the processors are ended: their environment names their temporary file.
     const temps = processorTempFiles(run.id, groups);
     const containers = runContainers(run.id, groups);

@@ -11,7 +11,7 @@
  * room for it (store/open.ts): such a run could not be sure to record its end.
  * @module
  */
-import { writeTarget } from "../write_target.ts";
+import { checkOwnFile } from "./small_file.ts";
 
 /** Size of the reserve: room for the final record of a run of a few hundred tasks. */
 export const RESERVE_BYTES = 128 * 1024;
@@ -25,33 +25,33 @@ export function reservePath(home: string): string {
  * Makes the reserve in `home` (an existing folder) unless it is there; resolves to null
  * when it is there afterwards, else to the error that kept it from being made (e.g.
  * ENOSPC: the disk has not even {@link RESERVE_BYTES} left, so a run started now could
- * not be sure to record its end). Never throws, and leaves no half-written reserve.
+ * not be sure to record its end; or a WeftError when `weft.reserve` is a symbolic link or
+ * no regular file, small_file.ts checkOwnFile: weft never writes through it). Never
+ * throws, and leaves no half-written reserve: it is written under a new name
+ * (O_EXCL: no link followed) and renamed into place.
  */
 export async function makeReserve(home: string): Promise<unknown> {
   const path = reservePath(home);
   try {
-    // Synchronous: one stat of a few µs on a run's way to its first task (store/open.ts).
-    if (Deno.statSync(path).size >= RESERVE_BYTES) return null;
-  } catch {
-    // missing: make it
+    // Synchronous: one lstat of a few µs on a run's way to its first task (store/open.ts).
+    const info = checkOwnFile(path, "remove it: weft makes its own weft.reserve");
+    if (info !== null && info.size >= RESERVE_BYTES) return null;
+  } catch (e) {
+    return e;
   }
   const bytes = new Uint8Array(RESERVE_BYTES);
   // getRandomValues fills at most 64 KiB per call (Web Crypto's limit).
   for (let at = 0; at < bytes.length; at += 65536) {
     crypto.getRandomValues(bytes.subarray(at, at + 65536));
   }
+  const temporary = `${path}.${Deno.pid}.tmp`;
   try {
-    // A FIFO or a device at its name is never written (opening a FIFO would wait for a
-    // reader) nor removed: the run then goes without a reserve (write_target.ts).
-    writeTarget(path);
-  } catch (e) {
-    return e;
-  }
-  try {
-    await Deno.writeFile(path, bytes, { mode: 0o600 });
+    await Deno.remove(temporary).catch(() => {}); // left by a crash of this pid
+    await Deno.writeFile(temporary, bytes, { createNew: true, mode: 0o600 });
+    await Deno.rename(temporary, path);
     return null;
   } catch (e) {
-    await Deno.remove(path).catch(() => {});
+    await Deno.remove(temporary).catch(() => {});
     return e;
   }
 }

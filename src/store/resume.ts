@@ -13,6 +13,7 @@ import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { TaskRecord } from "../engine/events.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import type { RunDetails } from "./run_store.ts";
+import { ownerPlace } from "./run_owner.ts";
 
 /** The part of a parsed workflow resume looks at (a `Workflow` fits). */
 export interface HashableWorkflow {
@@ -107,7 +108,12 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
   if (run.status === "running") {
     fail(
       `run ${run.id} is still running (pid ${run.pid} on ${run.host}); it cannot be resumed`,
-      "wait for it to finish, or stop it first",
+      // A run of a weft this one cannot check (another host or PID namespace) may be
+      // dead for good: the one way to settle it is named (cli/history_mark.ts).
+      ownerPlace(run, Deno.hostname()) === "elsewhere"
+        ? "wait for it to finish; if the weft that ran it is gone, settle it with " +
+          `\`weft history mark-interrupted ${run.id}\` and resume then`
+        : "wait for it to finish, or stop it first",
     );
   }
   if (run.status === "success") {

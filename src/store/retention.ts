@@ -31,6 +31,12 @@ export interface PruneOptions {
   dryRun?: boolean;
   /** "Now", for keep-days (tests pass their own). */
   now?: Date;
+  /**
+   * Runs never deleted, and counted first among the newest by keep-runs: the runs just
+   * made. Run ids sort by wall-clock start, so after the clock is stepped back the run
+   * just made sorts as the oldest (tester15 F6).
+   */
+  keep?: readonly string[];
 }
 
 /**
@@ -39,6 +45,7 @@ export interface PruneOptions {
  */
 export async function pruneRuns(store: RunStore, options: PruneOptions): Promise<RunRecord[]> {
   const doomed = new Map<string, RunRecord>();
+  const keep = new Set(options.keep ?? []);
   if (options.keepDays !== undefined) {
     const cutoff = new Date((options.now ?? new Date()).getTime() - options.keepDays * DAY_MS);
     const old = await store.listRuns({
@@ -50,11 +57,14 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
   }
   if (options.keepRuns !== undefined) {
     const all = await store.listRuns({ workflow: options.workflow });
-    for (const run of all.slice(options.keepRuns)) doomed.set(run.id, run);
+    const kept = all.filter((run) => keep.has(run.id));
+    const newest = [...kept, ...all.filter((run) => !keep.has(run.id))];
+    for (const run of newest.slice(options.keepRuns)) doomed.set(run.id, run);
   }
   // A child run (a `workflow` task's) goes with its caller: kept, it would name a run
   // that no longer exists (`called by …`). Its own children too, however deep.
-  for (const [id, run] of doomed) if (run.status === "running") doomed.delete(id);
+  // Never a running run, nor one just made (PruneOptions.keep).
+  for (const [id, run] of doomed) if (run.status === "running" || keep.has(id)) doomed.delete(id);
   if (doomed.size > 0) {
     // One listing, not one per doomed run: pruning walks thousands of runs at a time.
     const children = (await store.listRuns()).filter((run) =>
@@ -85,6 +95,8 @@ export interface RetentionContext {
   workflowRetention?: RetentionPolicy;
   /** `retention` from WEFT_HOME/config.json, if any. */
   globalRetention?: RetentionPolicy;
+  /** The runs just made (PruneOptions.keep): never deleted by their own retention. */
+  keep?: readonly string[];
 }
 
 /**
@@ -110,6 +122,7 @@ export async function applyRetention(
         keepRuns: policy.keep_runs,
         workflow,
         now,
+        keep: context.keep,
       }),
     );
   }

@@ -39,6 +39,12 @@ export interface RunRecord extends RunInfo {
    * recorded, so recovery can tell our process from a later one that reuses the pid.
    */
   pidStartTicks: number | null;
+  /**
+   * The kernel boot id and PID namespace `pid` was recorded in (run_owner.ts): a pid means
+   * something only there. Absent on records written before they were kept, or without /proc.
+   */
+  bootId?: string;
+  pidNs?: string;
   /** Every task's outcome, written when the run ends; null while running or when too big. */
   summary: TaskSummary[] | null;
   /** Why weft stopped the run itself (RunReport.error, e.g. a full disk); absent otherwise. */
@@ -157,6 +163,9 @@ export interface RecordBatch {
 export interface CreateRunExtras {
   taskHashes?: Record<string, string>;
   pidStartTicks?: number | null;
+  /** See RunRecord.bootId and pidNs. */
+  bootId?: string;
+  pidNs?: string;
 }
 
 /**
@@ -188,6 +197,8 @@ export interface RunStore {
    * every few seconds, so a crashed run's last sign of life is known (see records.ts).
    */
   heartbeat(runId: string, at: string): Promise<void>;
+  /** The last heartbeat written for a running run (UTC ISO time), or null; absent: unknown. */
+  lastHeartbeat?(runId: string): Promise<string | null>;
   /** The process groups recorded as running for a run (what crash recovery ends). */
   listProcesses(runId: string): Promise<ProcessRecord[]>;
 

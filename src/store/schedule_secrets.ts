@@ -121,12 +121,15 @@ export async function writeScheduleSecrets(
     // (write_target.ts): a NotAFileError names what is there.
     target = writeTarget(file).path;
     temporary = `${target}.${Deno.pid}.tmp`;
-    // mkdir's mode goes through the umask and leaves a folder already there as it is.
-    await Deno.chmod(dir, 0o700);
+    // mkdir's mode goes through the umask and leaves a folder already there as it is: made
+    // private, but only the folder itself — never what a symbolic link there points to.
+    if ((await Deno.lstat(dir)).isDirectory) await Deno.chmod(dir, 0o700);
     await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
     const secrets = secretValues.length ? { secrets: secretValues } : {};
+    // createNew (O_EXCL): a link planted under the temporary name is not written through.
     await Deno.writeTextFile(temporary, JSON.stringify({ name, params: values, ...secrets }), {
       mode: 0o600,
+      createNew: true,
     });
     await Deno.chmod(temporary, 0o600);
     await Deno.rename(temporary, target);

@@ -79,3 +79,28 @@ function tooLarge(limit: number): string {
 function refused(path: string, message: string, hint: string): WeftError {
   return new WeftError([{ file: path, message, hint }], { exitCode: ExitCode.Invalid });
 }
+
+/**
+ * The lstat of `path`, a file weft makes and writes in WEFT_HOME (weft.reserve, weft.kv),
+ * or null when there is none. Throws the WeftError of {@link checkSmallFile} (exit 2,
+ * naming the file) when it is a symbolic link or anything but a regular file: weft
+ * never writes, truncates or chmods what a link points to (a link planted in a shared
+ * home would have it change a file it did not make), and opening a FIFO would wait.
+ */
+export function checkOwnFile(path: string, hint: string): Deno.FileInfo | null {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path); // the link itself, not what it points to
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  if (info.isSymlink) {
+    throw refused(path, "is a symbolic link; weft does not follow links for its own files", hint);
+  }
+  if (!info.isFile) {
+    const kind = info.isDirectory ? "a folder" : specialFileKind(info);
+    throw refused(path, `is ${kind}, not a regular file`, hint);
+  }
+  return info;
+}

@@ -15,26 +15,20 @@
  * @module
  */
 import type { SpawnedProcess, TaskContext } from "./types.ts";
+import {
+  type ByteLineHandler,
+  ByteLineSplitter,
+  MAX_PIECE_BYTES,
+  PARTIAL_FLUSH_MS,
+} from "./line_splitter.ts";
 
-/** Longest piece of a line published at once, in bytes. */
-export const MAX_PIECE_BYTES = 64 * 1024;
-
-const LF = 0x0a;
-const CR = 0x0d;
-const EMPTY = new Uint8Array(0);
-
-/**
- * Receives output bytes: a whole line (without `\n` and a `\r` before it), or a piece
- * of a longer one — `continues`: more of this line follows; `continuation`: this goes on
- * with the line of the previous call. The bytes may be a view of a buffer the stream
- * reuses: copy what is kept past the call. A returned promise holds back reading until
- * it settles (backpressure); other results are ignored.
- */
-export type ByteLineHandler = (
-  line: Uint8Array,
-  continues: boolean,
-  continuation: boolean,
-) => unknown;
+export {
+  type ByteLineHandler,
+  ByteLineSplitter,
+  MAX_PIECE_BYTES,
+  PARTIAL_FLUSH_MS,
+  PARTIAL_MAX_WAIT_MS,
+} from "./line_splitter.ts";
 
 /** Options of {@link forEachByteLine}. */
 export interface ByteLineOptions {
@@ -48,6 +42,12 @@ export interface ByteLineOptions {
    * set it for a stream whose chunks someone else still uses.
    */
   ownChunks?: boolean;
+  /**
+   * Publish a line's start that waited this long for its line feed as an early piece
+   * (see {@link ByteLineHandler}); absent: a line waits for its end (for readers that
+   * want whole lines, e.g. to recognise a message).
+   */
+  partialFlushMs?: number;
 }
 
 /**
@@ -60,7 +60,11 @@ export async function forEachByteLine(
   onLine: ByteLineHandler,
   options: ByteLineOptions = {},
 ): Promise<void> {
-  const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
+  const splitter = new ByteLineSplitter(
+    onLine,
+    options.maxPiece ?? MAX_PIECE_BYTES,
+    options.partialFlushMs ?? null,
+  );
   const reader = stream.getReader();
   const stop = () => reader.cancel().catch(() => {});
   const { signal } = options;
@@ -98,7 +102,11 @@ export async function readByteLines(
   if (!child.readOutput) {
     return forEachByteLine(child[stream], onLine, { ...options, ownChunks: true });
   }
-  const splitter = new ByteLineSplitter(onLine, options.maxPiece ?? MAX_PIECE_BYTES);
+  const splitter = new ByteLineSplitter(
+    onLine,
+    options.maxPiece ?? MAX_PIECE_BYTES,
+    options.partialFlushMs ?? null,
+  );
   await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
   // Awaited only when there is something to wait for (an await of nothing costs a turn).
   const flushing = untilAborted(splitter.flush(), options.signal);
@@ -144,104 +152,6 @@ function release(chunk: Uint8Array): void {
 /** Chunks at least this big are released at once (smaller ones cost the collector little). */
 const RELEASE_AT_BYTES = 4096;
 
-/** Cuts bytes arriving in arbitrary chunks into lines and pieces of long lines. */
-export class ByteLineSplitter {
-  /** The current line's bytes not yet published (at most `maxPiece`), allocated on need. */
-  #buffer: Uint8Array | null = null;
-  #length = 0;
-  /** A piece of the current line was published already. */
-  #started = false;
-  #waiting: Promise<unknown>[] = [];
-  readonly #maxPiece: number;
-
-  constructor(private readonly onLine: ByteLineHandler, maxPiece: number = MAX_PIECE_BYTES) {
-    this.#maxPiece = Math.max(4, maxPiece);
-  }
-
-  /**
-   * Adds a chunk; publishes every line it completes and every full piece of a line
-   * longer than the piece size. Returns a promise when a handler asked to wait.
-   */
-  push(chunk: Uint8Array): Promise<unknown> | undefined {
-    let start = 0;
-    let newline = chunk.indexOf(LF);
-    while (newline !== -1) {
-      if (this.#length === 0 && !this.#started && newline - start <= this.#maxPiece) {
-        // The common case: a whole line inside the chunk, published as a view.
-        const end = newline > start && chunk[newline - 1] === CR ? newline - 1 : newline;
-        this.#publish(chunk.subarray(start, end), false);
-      } else {
-        this.#add(chunk.subarray(start, newline));
-        this.#end();
-      }
-      start = newline + 1;
-      newline = chunk.indexOf(LF, start);
-    }
-    if (start < chunk.length) this.#add(chunk.subarray(start));
-    return this.#collect();
-  }
-
-  /** Publishes the last, unterminated line if there is one. */
-  flush(): Promise<unknown> | undefined {
-    if (this.#length > 0 || this.#started) this.#end();
-    return this.#collect();
-  }
-
-  #add(bytes: Uint8Array): void {
-    const max = this.#maxPiece;
-    while (this.#length + bytes.length > max) {
-      let take = max - this.#length;
-      // Never end a piece inside a UTF-8 sequence (each piece must decode alone) nor
-      // on a \r whose \n may follow: step back over at most 3 continuation bytes.
-      let back = 0;
-      while (back < 3 && take - back > 0 && (bytes[take - back] & 0xc0) === 0x80) back++;
-      if (take - back > 0 && (bytes[take - back] & 0xc0) !== 0x80) take -= back;
-      if (take > 1 && bytes[take - 1] === CR) take--;
-      this.#store(bytes.subarray(0, take));
-      bytes = bytes.subarray(take);
-      this.#publish(this.#take(), true);
-    }
-    if (bytes.length > 0) this.#store(bytes);
-  }
-
-  #end(): void {
-    let line = this.#take();
-    if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
-    this.#publish(line, false);
-  }
-
-  #store(bytes: Uint8Array): void {
-    const buffer = this.#buffer ??= new Uint8Array(this.#maxPiece);
-    buffer.set(bytes, this.#length);
-    this.#length += bytes.length;
-  }
-
-  /**
-   * The buffered bytes as a view of the buffer, leaving it empty for the next piece.
-   * Not a copy: handlers copy what they keep (see {@link ByteLineHandler}), and a fresh
-   * 64 KiB array per piece made a task printing long lines leave ~64 MiB of dead arrays
-   * behind between collections (V8 collects external memory lazily).
-   */
-  #take(): Uint8Array {
-    const bytes = this.#buffer ? this.#buffer.subarray(0, this.#length) : EMPTY;
-    this.#length = 0;
-    return bytes;
-  }
-
-  #publish(bytes: Uint8Array, continues: boolean): void {
-    const waiting = this.onLine(bytes, continues, this.#started);
-    if (waiting instanceof Promise) this.#waiting.push(waiting);
-    this.#started = continues;
-  }
-
-  #collect(): Promise<unknown> | undefined {
-    if (this.#waiting.length === 0) return undefined;
-    const all = Promise.all(this.#waiting);
-    this.#waiting = [];
-    return all;
-  }
-}
-
 const decoder = new TextDecoder();
 
 /** A line given to `TaskContext.emit` as text: bytes decoded as UTF-8 (invalid → U+FFFD). */
@@ -260,19 +170,20 @@ export async function emitUntilExit(
   to: Pick<TaskContext, "emit">,
 ): Promise<{ code: number | null; signal: string | null }> {
   const stopReading = new AbortController();
-  const options = { signal: stopReading.signal };
+  // What a task printed reaches the log even before it ends the line (a prompt, a bar).
+  const options = { signal: stopReading.signal, partialFlushMs: PARTIAL_FLUSH_MS };
   let drained = false;
   const pumps = Promise.all([
     readByteLines(
       child,
       "stdout",
-      (line, more, cont) => to.emit("stdout", line, more, cont),
+      (line, more, cont, early) => to.emit("stdout", line, more, cont, early),
       options,
     ),
     readByteLines(
       child,
       "stderr",
-      (line, more, cont) => to.emit("stderr", line, more, cont),
+      (line, more, cont, early) => to.emit("stderr", line, more, cont, early),
       options,
     ),
   ]).then((value) => {

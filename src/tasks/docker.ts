@@ -130,7 +130,7 @@ async function docker(
   let lastError = "";
   let unreachable = "";
   const status = await emitUntilExit(child, {
-    emit: (stream, line, more, cont) => {
+    emit: (stream, line, more, cont, early) => {
       const text = stream === "stderr" ? lineText(line).trim() : "";
       // The client's closing "Run 'docker run --help' …" says nothing about the failure.
       if (text && !cont && !HELP_HINT.test(text)) {
@@ -138,7 +138,7 @@ async function docker(
         lastError = text;
         if (!unreachable && UNREACHABLE.test(text)) unreachable = lastError;
       }
-      return ctx.emit(stream, line, more, cont);
+      return ctx.emit(stream, line, more, cont, early);
     },
   });
   if (container !== undefined && ctx.signal.aborted) await removeContainer(ctx, container);

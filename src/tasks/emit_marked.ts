@@ -19,8 +19,9 @@ export function emitMarked(
   line: string,
   continues = false,
   continuation = false,
+  early = false,
 ): unknown {
   return ctx.emitMarked
-    ? ctx.emitMarked(stream, line, continues, continuation)
-    : ctx.emit(stream, resolveQuoted(line), continues, continuation);
+    ? ctx.emitMarked(stream, line, continues, continuation, early)
+    : ctx.emit(stream, resolveQuoted(line), continues, continuation, early);
 }

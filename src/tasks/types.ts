@@ -69,7 +69,7 @@ export interface TaskContext {
   outputFile: string;
   /**
    * Publish one line of output (no trailing newline), or one piece of a long line (see
-   * `ByteLineHandler` in byte_lines.ts for `continues` and `continuation`). Bytes may be
+   * `ByteLineHandler` in byte_lines.ts for `continues`, `continuation` and `early`). Bytes may be
    * a view of a buffer the runner reuses once `emit` returns. A returned promise asks
    * the runner to read no more output until it settles (the log is behind); any other
    * result means nothing.
@@ -80,6 +80,7 @@ export interface TaskContext {
     line: string | Uint8Array,
     continues?: boolean,
     continuation?: boolean,
+    early?: boolean,
   ): unknown;
   /**
    * Like `emit`, for a text line made of weft's own words (ownText, or text outside
@@ -92,6 +93,7 @@ export interface TaskContext {
     line: string,
     continues?: boolean,
     continuation?: boolean,
+    early?: boolean,
   ): unknown;
   /**
    * Where a cut of `text` at `at` (a UTF-16 index) must move so that it splits no secret
@@ -180,6 +182,7 @@ export interface ChildRunRequest {
     line: string,
     continues: boolean,
     continuation: boolean,
+    early?: boolean,
   ): void;
 }
 

@@ -48,13 +48,14 @@ export const workflowRunner: TaskRunner<WorkflowCallConfig> = {
       file: task.file,
       params,
       onStart: (runId) => emitMarked(ctx, "stdout", ownText(`child run ${runId}: ${task.file}`)),
-      onOutput: (taskId, stream, line, continues, continuation) =>
+      onOutput: (taskId, stream, line, continues, continuation, early) =>
         emitMarked(
           ctx,
           stream,
           continuation ? quoteData(line) : `${ownText(`[${taskId}] `)}${quoteData(line)}`,
           continues,
           continuation,
+          early,
         ),
     });
     const outputs = mergedOutputs(result);

@@ -31,7 +31,7 @@ import {
   taskRoom,
   wrappedHeight,
 } from "./board_layout.ts";
-import { displayedLine } from "./cut.ts";
+import { LineJoiner } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { FailureRecap } from "./recap.ts";
 
@@ -63,6 +63,8 @@ export interface BoardOptions extends RenderOptions {
 export class BoardRenderer {
   readonly #options: BoardOptions;
   readonly #paint: Paint;
+  /** Lines a task printed with pauses, shown whole (cut.ts). */
+  readonly #joiner = new LineJoiner();
   readonly #recap: FailureRecap;
   readonly #rows = new Map<string, Row>();
   #title = "";
@@ -149,7 +151,8 @@ export class BoardRenderer {
         // Lines not shown live reach the recap under the summary if their task fails;
         // they are decoded only here, when shown.
         if (this.#options.verbose || this.#options.liveOutput.has(event.taskId)) {
-          const shown = displayedLine(event);
+          const key = `${event.taskId}\0${event.attempt}\0${event.stream}`;
+          const shown = this.#joiner.shown(key, event);
           if (shown === null) return;
           const line = terminalSafe(shown, this.#options.color);
           this.#scroll += `${p.dim(`[${event.taskId}]`)} ${line}\n`;

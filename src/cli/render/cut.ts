@@ -81,3 +81,45 @@ export function splitAtCr<T extends { text: string }>(
   const all = lines.flatMap((l) => crLines(l.text).map((text) => ({ ...l, text })));
   return { lines: all.slice(Math.max(0, all.length - limit)), added: all.length - lines.length };
 }
+
+/** The fields of an `output` event {@link LineJoiner} reads. */
+interface DisplayPiece {
+  line: string;
+  continues?: true;
+  continuation?: true;
+  early?: true;
+}
+
+/**
+ * Puts back together, for display, a line whose start a task printed and then paused
+ * on (a prompt, a progress bar): the log gets such a start early, as a piece of its line
+ * (tasks/byte_lines.ts PARTIAL_FLUSH_MS), but the display shows one line per line, so
+ * the early pieces are held (at most one piece's size per key, MAX_PIECE_BYTES) until
+ * the line ends. Other events are shown as {@link displayedLine} says.
+ */
+export class LineJoiner {
+  readonly #held = new Map<string, string>();
+
+  /**
+   * The text to show for `event` of the output `key` (a task's attempt and stream), or
+   * null for nothing now.
+   */
+  shown(key: string, event: DisplayPiece): string | null {
+    const held = this.#held.get(key);
+    if (event.early) {
+      const text = (held ?? "") + event.line;
+      if (event.continues) {
+        this.#held.set(key, text);
+        return null;
+      }
+      this.#held.delete(key);
+      return text;
+    }
+    if (held !== undefined) {
+      // The line grew past what the display keeps of one: its start, marked cut.
+      this.#held.delete(key);
+      if (event.continuation) return held + LINE_CUT_MARK;
+    }
+    return displayedLine(event);
+  }
+}

@@ -20,6 +20,7 @@ export interface RingLine {
   bytes?: Uint8Array;
   continues?: true;
   continuation?: true;
+  early?: true;
 }
 
 interface Slot {
@@ -43,7 +44,12 @@ export class OutputRing {
    * Later pieces of a long line are ignored: only the first is displayed.
    */
   push(event: RingLine): void {
-    if (event.continuation || this.limit <= 0) return;
+    if (this.limit <= 0) return;
+    if (event.continuation) {
+      // A line published in pieces because the task paused mid-line: kept whole.
+      if (event.early) this.#append(event);
+      return;
+    }
     this.total++;
     let slot = this.#slots[this.#next];
     if (!slot) {
@@ -52,7 +58,7 @@ export class OutputRing {
     }
     this.#next = (this.#next + 1) % this.limit;
     slot.stream = event.stream;
-    slot.continues = event.continues === true;
+    slot.continues = event.continues === true && !event.early;
     // Raw bytes when the event has them; its text otherwise (masked, or from a runner).
     const bytes = event.bytes;
     if (bytes) {
@@ -63,6 +69,19 @@ export class OutputRing {
       reserve(slot, 3 * event.line.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
       slot.length = encoder.encodeInto(event.line, slot.buffer).written;
     }
+  }
+
+  /** Adds an early line's later piece to the slot of its start (the last one kept). */
+  #append(event: RingLine): void {
+    const slot = this.#slots[(this.#next + this.limit - 1) % this.limit];
+    if (!slot || slot.stream !== event.stream) return;
+    const bytes = event.bytes ?? encoder.encode(event.line);
+    const kept = slot.buffer.slice(0, slot.length);
+    reserve(slot, slot.length + bytes.length);
+    slot.buffer.set(kept);
+    slot.buffer.set(bytes, slot.length);
+    slot.length += bytes.length;
+    slot.continues = event.continues === true && !event.early;
   }
 
   /** The kept lines, oldest first, as displayed (not yet made terminal-safe). */

@@ -20,7 +20,7 @@ import {
   SYMBOLS,
   taskCounts,
 } from "./format.ts";
-import { crLines, displayedLine } from "./cut.ts";
+import { crLines, LineJoiner } from "./cut.ts";
 import { terminalSafe } from "./safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
 import { FailureRecap } from "./recap.ts";
@@ -29,6 +29,8 @@ import { FailureRecap } from "./recap.ts";
 export class PlainRenderer {
   readonly #options: RenderOptions;
   readonly #paint: Paint;
+  /** Lines a task printed with pauses, shown whole (cut.ts). */
+  readonly #joiner = new LineJoiner();
   readonly #tails: OutputTails;
   readonly #recap: FailureRecap;
 
@@ -68,7 +70,8 @@ export class PlainRenderer {
       }
       case "output": {
         if (!quiet && this.#showsLive(event.taskId)) {
-          const shown = displayedLine(event);
+          const key = `${event.taskId}\0${event.attempt}\0${event.stream}`;
+          const shown = this.#joiner.shown(key, event);
           if (shown === null) return "";
           // A progress bar's CRs end lines here as in `weft logs` (cut.ts crLines).
           return crLines(shown).map((text) =>
