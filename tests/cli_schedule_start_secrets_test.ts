@@ -5,24 +5,13 @@
  * kept aside in the private file, listed masked, exported as a variable, never in
  * weft.kv, and a fire still runs with the real value.
  */
+import { textsUnder } from "./_file_texts.ts";
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const START = new URL("./fixtures/schedule_secrets/start.yml", import.meta.url).pathname;
 const VALUES = ["WfLiteralTok987", "TaskLitPw654", "EnvCredVal321", "ProcEnvTok1234"];
-
-/** Every file under `dir` (but `except`) with its bytes as text. */
-function textsUnder(dir: string, except: string): string {
-  let all = "";
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (path === except) continue;
-    if (entry.isDirectory) all += textsUnder(path, except);
-    else if (entry.isFile) all += new TextDecoder().decode(Deno.readFileSync(path));
-  }
-  return all;
-}
 
 Deno.test("schedule add keeps aside a param holding a start-of-run secret, as a run masks it", async () => {
   const home = testTempDir("sched-start-home-");

@@ -6,6 +6,7 @@
  * isSecretLikeName), and `weft validate`'s message quoting a URL it refuses
  * (model/http_header.ts urlMasked).
  */
+import { textsUnder } from "./_file_texts.ts";
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
@@ -14,17 +15,6 @@ async function workflowIn(name: string, yaml: string[]): Promise<string> {
   const file = `${testTempDir("secret-routes-")}/${name}`;
   await Deno.writeTextFile(file, yaml.join("\n") + "\n");
   return file;
-}
-
-/** Every file under `dir` with its bytes as text. */
-function textsUnder(dir: string): string {
-  let all = "";
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) all += textsUnder(path);
-    else if (entry.isFile) all += new TextDecoder().decode(Deno.readFileSync(path));
-  }
-  return all;
 }
 
 Deno.test("a webhook trigger's config.secret is masked in the run, its log and --dry-run", async () => {

@@ -5,6 +5,7 @@
  * `secrets:` variable of the daemon's environment — is kept aside in the private file
  * and shown masked, as for `weft schedule add`, while its fires run with the real value.
  */
+import { textsUnder } from "./_file_texts.ts";
 import assert from "node:assert/strict";
 import { startDaemon, writeFlow } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
@@ -13,18 +14,6 @@ import { testTempDir } from "./_tmp.ts";
 const WF_LITERAL = "WfLiteralTok987";
 const TASK_LITERAL = "TaskLitPw654";
 const ENV_CRED = "EnvCredVal321";
-
-/** Every file under `dir` (but `except`) with its bytes as text. */
-function textsUnder(dir: string, except: string): string {
-  let all = "";
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (path === except) continue;
-    if (entry.isDirectory) all += textsUnder(path, except);
-    else if (entry.isFile) all += new TextDecoder().decode(Deno.readFileSync(path));
-  }
-  return all;
-}
 
 /** A workflow firing every second whose trigger param `note` is `note`; writes it to `out`. */
 function flow(dir: string, note: string, out: string): void {
