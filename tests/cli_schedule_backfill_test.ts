@@ -82,6 +82,18 @@ Deno.test("backfill: a fire whose backfill was killed is settled interrupted and
   killed.child.kill("SIGKILL");
   await killed.finish();
 
+  // Before anything settles it, `schedule list` shows the fire's run's end (verify N6).
+  const listed = await weft(["schedule", "list", "--json"], { env });
+  assert.equal(listed.code, 0, listed.stderr);
+  const [entry] = JSON.parse(listed.stdout);
+  assert.deepEqual([entry.last_fire.time, entry.last_fire.outcome], [
+    "2026-11-01T03:00:00+00:00",
+    "interrupted",
+  ]);
+  const human = await weft(["schedule", "list"], { env });
+  assert.match(human.stdout, /2026-11-01T03:00:00\+00:00 interrupted {2}run /);
+  assert.doesNotMatch(human.stdout, /started/);
+
   const dry = await weft(["schedule", "backfill", "nightly", ...window, "--dry-run"], { env });
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^2026-11-01T03:00:00\+00:00 {2}would run$/m);

@@ -55,6 +55,16 @@ async function seedRunning(home: string, id: string, extras: CreateRunExtras, st
   }
 }
 
+/** Writes the heartbeat a run's weft would have written at `at`. */
+async function beat(home: string, id: string, at: Date) {
+  const store = await KvRunStore.open(kvPath(home), logsPath(home));
+  try {
+    await store.heartbeat(id, at.toISOString());
+  } finally {
+    store.close();
+  }
+}
+
 Deno.test({
   name: `a run of another pid namespace is not judged here; mark-interrupted settles it${
     HAS_PROC ? "" : " (skipped: no /proc here)"
@@ -63,7 +73,10 @@ Deno.test({
   fn: async () => {
     const home = testTempDir("home-");
     const id = fakeRunId();
-    await seedRunning(home, id, { ...ownOwnerFacts(), pidNs: "pid:[1]" });
+    const started = new Date(Date.now() - 10 * 60_000).toISOString();
+    await seedRunning(home, id, { ...ownOwnerFacts(), pidNs: "pid:[1]" }, started);
+    // Its weft stopped beating 40 s ago (more than six 5 s heartbeat intervals).
+    await beat(home, id, new Date(Date.now() - 40_000));
     // What its task looks like from here: a session leader naming the run.
     const task = startSession("sleep 30", { WEFT_RUN_ID: id });
     try {
@@ -77,6 +90,7 @@ Deno.test({
       const status = await weft(["status", id], { env: { WEFT_HOME: home } });
       assert.match(status.stdout, /pid namespace pid:\[1\]/);
       assert.match(status.stdout, /not checked from here/);
+      assert.match(status.stdout, /no heartbeat for 30 s/);
       assert.match(status.stdout, new RegExp(`weft history mark-interrupted ${id}`));
 
       const marked = await weft(["history", "mark-interrupted", id.slice(0, 20)], {
@@ -128,6 +142,42 @@ Deno.test({
       await killSession(stranger);
     }
   },
+});
+
+Deno.test("mark-interrupted refuses a run of elsewhere seen alive within six heartbeats", async () => {
+  const home = testTempDir("home-");
+  const mark = (id: string) =>
+    weft(["history", "mark-interrupted", id], { env: { WEFT_HOME: home } });
+  const elsewhere = { ...ownOwnerFacts(), pidNs: "pid:[1]" };
+  const old = new Date(Date.now() - 10 * 60_000).toISOString();
+  // Beating now; beating 20 s ago; just started, before its first beat; its clock ahead.
+  const cases: [string, Date | null, string | undefined][] = [
+    ["now", new Date(), old],
+    ["20 s ago", new Date(Date.now() - 20_000), old],
+    ["no beat yet", null, undefined],
+    ["clock ahead", new Date(Date.now() + 60_000), old],
+  ];
+  for (const [what, at, started] of cases) {
+    const id = fakeRunId();
+    await seedRunning(home, id, elsewhere, started);
+    if (at) await beat(home, id, at);
+    const r = await mark(id);
+    assert.equal(r.code, 2, `${what}: ${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /was seen alive \d+ s ago \(\d{4}-\d\d-\d\d [\d:]+\): its weft may still be running/,
+    );
+    assert.match(r.stderr, /may be marked once no heartbeat came for 30 s: from \d{4}-/, what);
+    const [listed] = await historyJson<{ id: string; status: string }>(home);
+    assert.equal(listed.status, "running", what);
+  }
+  // The same run once its last beat is 31 s old: marked.
+  const id = fakeRunId();
+  await seedRunning(home, id, elsewhere, old);
+  await beat(home, id, new Date(Date.now() - 31_000));
+  const r = await mark(id);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /marked interrupted/);
 });
 
 Deno.test("mark-interrupted refuses a live run of this host and an unknown id", async () => {

@@ -6,12 +6,17 @@
  * (as crash recovery would: duration unknown, unfinished tasks interrupted), so that it
  * can be resumed and pruned. A run this weft can check is refused: recovery already
  * settles it when its process is gone, and a live one is stopped with its own signals.
+ * A run seen alive within HEARTBEAT_FRESH_MS (its heartbeat or latest record) is refused
+ * too: its weft may well be running where this one cannot look, and marking it would let
+ * `--resume` run its tasks a second time (verify N1).
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { HEARTBEAT_FRESH_MS, seenRecently } from "../store/heartbeat.ts";
+import { lastSignOfLife } from "../store/records.ts";
 import { ownerName, ownerPlace } from "../store/run_owner.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { withHistory } from "./history_shared.ts";
+import { localTime, withHistory } from "./history_shared.ts";
 import { type CliIO, err } from "./io.ts";
 
 /** `weft history mark-interrupted`. */
@@ -36,7 +41,7 @@ async function markInterrupted(
   options: { home?: string },
 ): Promise<number> {
   const message = await withHistory(io, options.home, async (store) => {
-    const { run } = await store.getRun(idOrPrefix);
+    const { run, tasks } = await store.getRun(idOrPrefix);
     const refuse = (text: string, hint: string): never => {
       throw new WeftError(text, { hint, exitCode: ExitCode.Invalid });
     };
@@ -48,6 +53,18 @@ async function markInterrupted(
       refuse(
         `run ${run.id} is running on this host (pid ${run.pid}): its process is alive`,
         `stop it with Ctrl-C or \`kill -TERM ${run.pid}\``,
+      );
+    }
+    const seen = lastSignOfLife(run, tasks, [], await store.lastHeartbeat?.(run.id) ?? null);
+    if (seenRecently(seen)) {
+      const ago = Math.max(0, Date.now() - Date.parse(seen));
+      refuse(
+        `run ${run.id} (${ownerName(run)}, pid ${run.pid}) was seen alive ${
+          Math.round(ago / 1000)
+        } s ago (${localTime(seen)}): its weft may still be running there`,
+        `stop it where it runs; if its weft is gone, it may be marked once no heartbeat came for ${
+          HEARTBEAT_FRESH_MS / 1000
+        } s: from ${localTime(new Date(Date.parse(seen) + HEARTBEAT_FRESH_MS).toISOString())} on`,
       );
     }
     if (!await store.markInterrupted(run.id)) return `run ${run.id} has ended meanwhile\n`;

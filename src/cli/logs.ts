@@ -10,6 +10,7 @@ import type { OutputStream } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { describeFault } from "../store/faults.ts";
 import type { LogCursor } from "../store/log_reader.ts";
+import { isKeptTask } from "../store/retention.ts";
 import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
@@ -17,6 +18,7 @@ import { runOrLatest, withHistory } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { printLogFrom } from "./log_output.ts";
+import { keptFrom } from "./logs_kept.ts";
 
 interface LogsOptions {
   follow?: boolean;
@@ -122,7 +124,7 @@ class LogPrinter {
     task: string | undefined,
     attempt: number | undefined,
     follow: boolean,
-  ) {
+  ): Promise<void> {
     const details = await runOrLatest(store, idOrPrefix, home);
     const runId = details.run.id;
     let order = details.tasks.map((t) => t.id);
@@ -131,6 +133,27 @@ class LogPrinter {
         hint: `its tasks: ${order.join(", ")}`,
         exitCode: ExitCode.Invalid,
       });
+    }
+    const named = task === undefined ? undefined : details.tasks.find((t) => t.id === task);
+    if (named && isKeptTask(named) && details.run.resumedFrom) {
+      // Kept by --resume: it made no attempt here; its output is in the run it was kept from.
+      const origin = await keptFrom(store, details.run, task!);
+      await err(
+        this.io,
+        `weft: ${task} was kept from run ${origin} by --resume (not run again in ${runId}): ` +
+          `showing its log there\n`,
+      );
+      return this.print(store, origin, home, task, attempt, false);
+    }
+    const kept = task === undefined && details.run.resumedFrom
+      ? details.tasks.filter(isKeptTask).map((t) => t.id)
+      : [];
+    if (kept.length > 0) {
+      await err(
+        this.io,
+        `weft: kept by --resume from run ${details.run.resumedFrom}, not run again here ` +
+          `(\`weft logs ${runId} TASK\` shows one): ${kept.join(", ")}\n`,
+      );
     }
     const [{ logFilePath }, { logDirName }, { unrecordedLogs }] = await Promise.all([
       import("../store/log_files.ts"),

@@ -15,6 +15,7 @@ import type { ScheduleStore } from "../store/schedule_store.ts";
 import { parsePositiveInt } from "./args.ts";
 import { type CliIO, err, out } from "./io.ts";
 import type { BackfillFlags } from "./schedule.ts";
+import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
 import { unknownSchedule, withSchedules } from "./schedule_manage.ts";
 
 /** Most fires one backfill runs: a bigger window is most likely a typo. */
@@ -169,22 +170,19 @@ async function settleLeftStarted(
   plan: Plan,
   options: { write: boolean; home?: string },
 ): Promise<Plan> {
-  const open = plan.filter((p) =>
-    p.done?.runId && (p.done.outcome === "started" || p.done.outcome === "queued")
+  const open = plan.filter((p) => leftOpen(p.done));
+  const ended = await endedRunOutcomes(
+    io,
+    options.home,
+    open.map((p) => p.done!.runId!),
+    options.write,
   );
-  if (open.length === 0) return plan;
-  const { openHistory } = await import("./history_shared.ts");
-  const history = await openHistory(io, options.home, { write: options.write });
-  try {
-    for (const p of open) {
-      const run = await history.findRun(p.done!.runId!);
-      if (!run || run.status === "running") continue;
-      const settled = { ...p.done!, outcome: outcomeOfRun(run.status) };
-      if (options.write) await store.recordFire(settled);
-      p.done = (NOT_RUN as readonly string[]).includes(settled.outcome) ? null : settled;
-    }
-  } finally {
-    history.close();
+  for (const p of open) {
+    const outcome = ended.get(p.done!.runId!);
+    if (outcome === undefined) continue;
+    const settled = { ...p.done!, outcome };
+    if (options.write) await store.recordFire(settled);
+    p.done = (NOT_RUN as readonly string[]).includes(settled.outcome) ? null : settled;
   }
   return plan;
 }

@@ -18,6 +18,7 @@ import { parseAssignments } from "./args.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err, out, outJson } from "./io.ts";
 import type { AddFlags } from "./schedule.ts";
+import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
 
 /** Opens the schedule store of this invocation's home, runs `fn`, closes it. */
 export async function withSchedules<T>(
@@ -211,7 +212,14 @@ export async function listSchedules(
   flags: { json?: boolean; home?: string },
 ): Promise<number> {
   const now = new Date();
-  const all = await withSchedules(io, flags.home, (s) => s.list(), { readOnly: true });
+  const listed = await withSchedules(io, flags.home, (s) => s.list(), { readOnly: true });
+  // A last fire whose weft was killed reads as its run's end, as backfill settles it.
+  const open = listed.filter((s) => leftOpen(s.lastFire));
+  const ended = await endedRunOutcomes(io, flags.home, open.map((s) => s.lastFire!.runId!), false);
+  const all = listed.map((s) => {
+    const outcome = s.lastFire?.runId ? ended.get(s.lastFire.runId) : undefined;
+    return outcome && leftOpen(s.lastFire) ? { ...s, lastFire: { ...s.lastFire!, outcome } } : s;
+  });
   const entries = all.map((s) => scheduleEntry(s, now));
   if (flags.json) {
     await outJson(io, entries);

@@ -25,6 +25,7 @@ import { failureBlock } from "./render/recap.ts";
 import { TAIL_LINES } from "./render/tails.ts";
 import { childRunsOf } from "../store/children.ts";
 import { ownerName, ownerPlace } from "../store/run_owner.ts";
+import { HEARTBEAT_FRESH_MS } from "../store/heartbeat.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -179,8 +180,10 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
   if (run.status === "running" && ownerPlace(run, Deno.hostname()) === "elsewhere") {
     // Its pid means nothing here (run_owner.ts): nobody here can tell whether it lives.
     lines.push(
-      `          another host or pid namespace: not checked from here; if its weft is gone:`,
-      `          weft history mark-interrupted ${run.id}`,
+      `          another host or pid namespace: not checked from here; if its weft is gone`,
+      `          (no heartbeat for ${
+        HEARTBEAT_FRESH_MS / 1000
+      } s): weft history mark-interrupted ${run.id}`,
     );
   }
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);

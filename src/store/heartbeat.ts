@@ -9,6 +9,24 @@
 /** Time between two heartbeats of a running run. */
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
+/**
+ * How long after its last sign of life a run still counts as alive for a weft that
+ * cannot check its process (another host or PID namespace, store/run_owner.ts): six
+ * heartbeat intervals, so a busy machine that delays a beat or two, or a small clock
+ * difference between hosts, never makes a live run look dead.
+ */
+export const HEARTBEAT_FRESH_MS = 6 * HEARTBEAT_INTERVAL_MS;
+
+/**
+ * Whether a run last seen alive at `lastSeen` (UTC ISO time: its last heartbeat or
+ * latest record, records.ts `lastSignOfLife`) may still be alive at `now` (ms since
+ * the epoch): seen within {@link HEARTBEAT_FRESH_MS}, or at a time ahead of this
+ * clock (another host's clock runs ahead: nothing says it stopped).
+ */
+export function seenRecently(lastSeen: string, now: number = Date.now()): boolean {
+  return now - Date.parse(lastSeen) < HEARTBEAT_FRESH_MS;
+}
+
 /** One timer per running run; timers never keep the process alive. */
 export class Heartbeats {
   readonly #timers = new Map<string, ReturnType<typeof setInterval>>();

@@ -2,7 +2,8 @@
  * Retention: how much history is kept. A policy keeps runs younger than `keep_days`
  * and/or the newest `keep_runs`; a run is deleted (with its log files) when any policy
  * that applies to it says so, and its child runs (sub-workflows) with it. Runs still
- * running are never deleted.
+ * running are never deleted, nor a run that a kept run's tasks were kept from
+ * (`--resume`: `weft logs` follows a kept task there, see cli/logs.ts).
  *
  * Policies: `weft history prune` flags; a workflow's `retention:` (its own runs); the
  * global `WEFT_HOME/config.json` `retention` (all runs together, a ceiling no workflow
@@ -65,6 +66,7 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
   // that no longer exists (`called by …`). Its own children too, however deep.
   // Never a running run, nor one just made (PruneOptions.keep).
   for (const [id, run] of doomed) if (run.status === "running" || keep.has(id)) doomed.delete(id);
+  if (doomed.size > 0) await spareResumeOrigins(store, doomed);
   if (doomed.size > 0) {
     // One listing, not one per doomed run: pruning walks thousands of runs at a time.
     const children = (await store.listRuns()).filter((run) =>
@@ -85,6 +87,38 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
     for (const run of runs) await store.deleteRun(run.id);
   }
   return runs;
+}
+
+/**
+ * Takes out of `doomed` every run that a run left standing resumed from while keeping
+ * some of its tasks (their record says `resumed`, with no attempt of their own): their
+ * output is in that earlier run's logs (verify N5). Spared runs are standing in turn,
+ * so a chain of resumes keeps what its last run still shows.
+ */
+async function spareResumeOrigins(store: RunStore, doomed: Map<string, RunRecord>) {
+  const resumed = (await store.listRuns()).filter((run) => run.resumedFrom);
+  const keepsTasks = new Map<string, boolean>();
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const run of resumed) {
+      if (doomed.has(run.id) || !doomed.has(run.resumedFrom!)) continue;
+      if (!keepsTasks.has(run.id)) {
+        const { tasks } = await store.getRun(run.id);
+        keepsTasks.set(run.id, tasks.some(isKeptTask));
+      }
+      if (!keepsTasks.get(run.id)) continue;
+      doomed.delete(run.resumedFrom!);
+      grew = true;
+    }
+  }
+}
+
+/**
+ * Whether a task of a resumed run was kept from the run it resumed (engine/resume.ts
+ * `keptOutcome`: reason `resumed`, no attempt made here).
+ */
+export function isKeptTask(task: { reason?: string | null; attempts: number }): boolean {
+  return task.reason === "resumed" && task.attempts === 0;
 }
 
 /** What {@link applyRetention} needs to know after a run. */
