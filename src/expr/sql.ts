@@ -27,6 +27,7 @@ import { DOLLAR_TAG } from "./sql_statements.ts";
 import { SqlClauses } from "./sql_clauses.ts";
 import { typedLiteral } from "./sql_typed.ts";
 import { SqlPatterns } from "./sql_patterns.ts";
+import { SqlSourceMap } from "./sql_source_map.ts";
 
 export {
   hasSecondStatement,
@@ -40,6 +41,8 @@ export {
 export interface BoundSql {
   sql: string;
   params: string[];
+  /** The index in the query as written of index `sent` of `sql` (for an error's place). */
+  sourceAt(sent: number): number;
 }
 
 const HINT = "a `${...}` in `query` is bound as a parameter: it can stand for a value " +
@@ -87,6 +90,7 @@ export function renderSql(
   // literal open or testing `out.trim()` at each substitution would copy or rescan the
   // whole statement each time, quadratic in a long query.
   const out: string[] = [];
+  const map = new SqlSourceMap(literals, spans);
   const blank = new BlankPrefix(out);
   let state: State = { kind: "code" };
   /** Where names stand: clauses and parentheses of the code read so far. */
@@ -104,12 +108,16 @@ export function renderSql(
         else if (step.state.kind.endsWith("comment")) clauses.flush();
         else clauses.token();
       }
+      map.copied(out.length, k, i, step.next - i);
       out.push(literal.slice(i, step.next));
       if (state.kind === "code") {
         if (step.state.kind === "code") patterns.char(literal, i, out.length - 1);
         else patterns.token(literal, i, step.state.kind.endsWith("comment"));
       }
-      if (step.closedCut) out.push(")");
+      if (step.closedCut) {
+        map.written(out.length, map.source(k, step.next));
+        out.push(")");
+      }
       state = step.state;
       i = step.next;
     }
@@ -139,6 +147,7 @@ export function renderSql(
       if (name) throw refuse(name);
       clauses.token();
       patterns.value(params.length - 1, span.start, span.raw);
+      map.written(out.length, span.start);
       out.push(mark);
       continue;
     }
@@ -153,6 +162,8 @@ export function renderSql(
       // `'${x}'`: drop the quotes; the placeholder is typed by its context, as the literal was.
       blank.cut(state.open);
       out.length = state.open;
+      map.truncate(state.open);
+      map.written(out.length, span.start);
       out.push(mark);
       state = { kind: "code" };
       literals[k + 1] = literals[k + 1].slice(1);
@@ -162,12 +173,19 @@ export function renderSql(
       blank.cut(state.open);
       out[state.open] = "(" + out[state.open];
     }
+    map.written(out.length, span.start);
     out.push(`' || CAST(${mark} AS TEXT) || ${state.e ? "E" : ""}'`);
     state = { ...state, cut: true, start: -1 };
   }
-  if (state.kind === "string" && state.cut) out.push(")");
+  if (state.kind === "string" && state.cut) {
+    map.written(out.length, text.length);
+    out.push(")");
+  }
   patterns.end();
-  return { sql: out.join(""), params };
+  const bound = { sql: out.join(""), params } as BoundSql;
+  // Not enumerable: a bound statement compares and prints as its text and values.
+  Object.defineProperty(bound, "sourceAt", { value: (sent: number) => map.at(out, sent) });
+  return bound;
 }
 
 /** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */

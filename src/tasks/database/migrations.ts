@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { embeddedMessage, quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import type { DbSession } from "./driver.ts";
+import { placingErrors, SqlPlacedError } from "./sql_place.ts";
 
 /** The table recording applied migrations. */
 export const MIGRATIONS_TABLE = "weft_migrations";
@@ -21,10 +22,12 @@ export interface Migration {
   /** The file name, e.g. `001_create_users.sql` (what the table records). */
   name: string;
   path: string;
+  /** The file as the user names it (the folder as written, then the name): in errors. */
+  shown: string;
   sql: string;
   checksum: string;
   /** The `NNN_name.down.sql` next to it, if any. */
-  down: { name: string; sql: string } | null;
+  down: { name: string; shown: string; sql: string } | null;
 }
 
 /** A problem with the migration files themselves (a name, a duplicate number, a read). */
@@ -37,9 +40,10 @@ const FILE = /^(\d+)_(.+)\.sql$/;
  * (any case) and hidden files are ignored; symbolic links count as what they point to.
  * A `.sql` file not named NNN_name.sql (`.SQL` included), or two files with one number,
  * are errors: such a file would be silently skipped or applied in an unclear order.
+ * `shownDir` is the folder as the user wrote it (errors name a file by it).
  * @throws MigrationError naming the folder or file.
  */
-export async function loadMigrations(dir: string): Promise<Migration[]> {
+export async function loadMigrations(dir: string, shownDir = dir): Promise<Migration[]> {
   let names: string[];
   try {
     names = [];
@@ -83,8 +87,11 @@ export async function loadMigrations(dir: string): Promise<Migration[]> {
     const path = join(dir, name);
     const sql = await readSql(path);
     const downName = downs.get(name);
-    const down = downName ? { name: downName, sql: await readSql(join(dir, downName)) } : null;
-    migrations.push({ name, path, sql, checksum: await sha256(sql), down });
+    const down = downName
+      ? { name: downName, shown: join(shownDir, downName), sql: await readSql(join(dir, downName)) }
+      : null;
+    const shown = join(shownDir, name);
+    migrations.push({ name, path, shown, sql, checksum: await sha256(sql), down });
   }
   return migrations;
 }
@@ -137,6 +144,7 @@ export async function migrate(
             embeddedMessage(report.failed.message)
           } (rolled back)`,
         );
+        if (e instanceof SqlPlacedError) e.excerpt.forEach(log);
         break;
       }
       if (applied) {
@@ -183,7 +191,7 @@ async function applyOne(db: DbSession, migration: Migration): Promise<boolean> {
         "restore the file and put the change in a new migration",
     );
   }
-  await db.exec(migration.sql);
+  await placingErrors(migration.shown, migration.sql, () => db.exec(migration.sql));
   await db.query(
     `INSERT INTO ${MIGRATIONS_TABLE} (name, checksum, applied_at) VALUES (${
       [1, 2, 3].map((n) => db.placeholder(n)).join(", ")
@@ -213,13 +221,14 @@ async function undo(
     const down = migration.down;
     try {
       await db.transaction(async () => {
-        await db.exec(down.sql);
+        await placingErrors(down.shown, down.sql, () => db.exec(down.sql));
         await db.query(`DELETE FROM ${MIGRATIONS_TABLE} WHERE name = ${db.placeholder(1)}`, [
           migration.name,
         ]);
       });
     } catch (e) {
       log(`undo ${quoteData(down.name)} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
+      if (e instanceof SqlPlacedError) e.excerpt.forEach(log);
       break;
     }
     log(`undone ${quoteData(migration.name)} (${quoteData(down.name)})`);

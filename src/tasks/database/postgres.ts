@@ -9,6 +9,7 @@
 import type postgres from "postgres";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
 import { ownText } from "../../model/data_text.ts";
+import { postgresPlace } from "./sql_place.ts";
 
 /** Seconds to wait for the server to accept a connection (an unreachable host fails then). */
 export const CONNECT_TIMEOUT_S = 10;
@@ -77,7 +78,7 @@ class PostgresSession implements DbSession {
 
   async exec(script: string): Promise<void> {
     // The simple query protocol: a script of several statements in one round trip.
-    await this.#run(this.#current.unsafe(script).simple() as unknown as Pending);
+    await this.#run(this.#current.unsafe(script).simple() as unknown as Pending, script);
   }
 
   placeholder(n: number): string {
@@ -92,6 +93,7 @@ class PostgresSession implements DbSession {
     const options = { simple: false } as postgres.UnsafeQueryOptions;
     const rows = await this.#run(
       this.#current.unsafe(text, params as never[], options) as unknown as Pending,
+      text,
     );
     return [...(rows as Row[])];
   }
@@ -118,7 +120,7 @@ class PostgresSession implements DbSession {
       }
     });
     // The command tag's count (`INSERT 0 1`, `UPDATE 3`): what a statement changed.
-    const done = await this.#run(pending as unknown as Pending) as {
+    const done = await this.#run(pending as unknown as Pending, text) as {
       command?: string;
       count?: number | null;
     } | undefined;
@@ -155,7 +157,8 @@ class PostgresSession implements DbSession {
     return this.#closed ??= this.sql.end({ timeout: 0 }).catch(() => {});
   }
 
-  async #run(pending: Pending): Promise<unknown> {
+  /** Runs a statement sent as `text`; an error the server places in it is a SqlTextError. */
+  async #run(pending: Pending, text: string): Promise<unknown> {
     if (this.signal.aborted) {
       pending.cancel();
       throw new Error(ownText("stopped before the statement ran"));
@@ -163,6 +166,8 @@ class PostgresSession implements DbSession {
     this.#pending = pending;
     try {
       return await pending;
+    } catch (e) {
+      throw postgresPlace(e, text) ?? e;
     } finally {
       this.#pending = null;
     }

@@ -10,6 +10,7 @@ import { ownText, quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
 import { hasSecondStatement } from "../../expr/sql.ts";
 import type { DbSession, Row } from "./driver.ts";
+import { placingErrors } from "./sql_place.ts";
 
 // `weft validate` checks the same rule (parse/step_checks.ts): the function lives in expr.
 export { hasSecondStatement };
@@ -78,7 +79,8 @@ export async function runQuery(
 /**
  * Reads and runs a script file (relative to `cwd`), of at most SOURCE_FILE_MAX_BYTES
  * (bounded_file.ts): a path to a device or an endless FIFO is an error, not a memory fill.
- * @throws an Error naming the file when it cannot be read; the driver's error when it fails.
+ * @throws an Error naming the file when it cannot be read; the driver's error when it
+ *   fails, placed at `file:line:col` where the database names the place (sql_place.ts).
  */
 export async function runFile(db: DbSession, cwd: string, file: string): Promise<void> {
   const path = resolve(cwd, file);
@@ -95,7 +97,7 @@ export async function runFile(db: DbSession, cwd: string, file: string): Promise
       `cannot read the SQL file ${quoteData(path)}: ${quoteData((e as Error).message)}`,
     );
   }
-  await db.exec(script);
+  await placingErrors(file, script, () => db.exec(script));
 }
 
 /** A script file that cannot be read. */

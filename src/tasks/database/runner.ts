@@ -30,6 +30,7 @@ import {
 } from "./migrations.ts";
 import { runFile, runQuery, ScriptFileError } from "./query.ts";
 import { CONNECT_TIMEOUT_S } from "./postgres.ts";
+import { placingErrors, SqlPlacedError } from "./sql_place.ts";
 
 /** The fields of a database task this runner reads. */
 export type DatabaseTask = Pick<TaskOf<"database">, "config">;
@@ -66,12 +67,18 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
       }
     }
     if (file !== undefined) {
-      await step(`running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
+      await step(ctx, `running ${quoteData(file)}`, () => runFile(db!, ctx.cwd, file));
       emitMarked(ctx, "stderr", `ran ${quoteData(file)}`);
     }
     if (config.query) {
       const bound = boundQuery(config.query, db, ctx);
-      const result = await step("the query", () => runQuery(db!, bound.sql, bound.params));
+      const result = await step(ctx, "the query", () =>
+        placingErrors(
+          "query",
+          bound.sql,
+          () => runQuery(db!, bound.sql, bound.params),
+          { text: config.query!, at: bound.sourceAt },
+        ));
       for (const line of result.lines) ctx.emit("stdout", line);
       const cut = !result.changed && result.kept < result.rowCount
         ? ` (${result.kept} kept in the rows output)`
@@ -159,7 +166,7 @@ async function runMigrations(
   config: DatabaseTask["config"],
   ctx: TaskContext,
 ): Promise<MigrationReport> {
-  const migrations = await loadMigrations(resolve(ctx.cwd, path));
+  const migrations = await loadMigrations(resolve(ctx.cwd, path), path);
   if (migrations.length === 0) {
     throw new TaskFailure(`no NNN_name.sql migrations in ${quoteData(resolve(ctx.cwd, path))}`);
   }
@@ -196,12 +203,16 @@ function migrationFailure(report: MigrationReport, config: DatabaseTask["config"
   return text;
 }
 
-/** Runs one part of the task, turning a driver error into a one-line failure. */
-async function step<T>(what: string, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs one part of the task, turning a driver error into a one-line failure; one placed
+ * in the user's SQL also shows its line and a caret in the task's log.
+ */
+async function step<T>(ctx: TaskContext, what: string, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (e) {
     if (e instanceof ScriptFileError) throw new TaskFailure(e.message);
+    if (e instanceof SqlPlacedError) e.excerpt.forEach((line) => ctx.emit("stderr", line));
     // weft's own messages (sqlite.ts, query.ts) are marked; a driver's is data, masked whole.
     throw new TaskFailure(`${what} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
   }

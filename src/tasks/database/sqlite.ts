@@ -13,6 +13,7 @@ import { isBlankSql } from "../../expr/sql.ts";
 import { dirname } from "node:path";
 import { ownText, quoteData } from "../../model/data_text.ts";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
+import { sqlitePlace, SqlTextError } from "./sql_place.ts";
 
 /** How long one statement may wait on a lock inside SQLite before retrying outside, in ms. */
 const BUSY_MS = 200;
@@ -57,7 +58,11 @@ class SqliteSession implements DbSession {
   exec(sql: string): Promise<void> {
     this.#check();
     refuseNul(sql, "the SQL");
-    this.db.exec(sql);
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw sqlitePlace((e as Error).message, sql) ?? e;
+    }
     return Promise.resolve();
   }
 
@@ -94,7 +99,12 @@ class SqliteSession implements DbSession {
     // sourceSQL ends the process (a segmentation fault in Deno 2.9's node:sqlite).
     refuseNul(sql, "`query`");
     if (isBlankSql(sql, "sqlite")) throw new Error(ownText("`query` holds no statement"));
-    const statement = this.db.prepare(sql);
+    let statement: StatementSync;
+    try {
+      statement = this.db.prepare(sql);
+    } catch (e) {
+      throw this.#compileErrorAt(sql, (e as Error).message) ?? e;
+    }
     if (!isBlankSql(unreadTail(sql, statement), "sqlite")) {
       throw new Error(ownText("`query` holds more than one statement: put a script in `file`"));
     }
@@ -119,6 +129,27 @@ class SqliteSession implements DbSession {
       visit(row);
     }
     return { rows: count };
+  }
+
+  /**
+   * Where `sql` (one statement that failed to prepare) fails: prepare's message names no
+   * place, exec's does. `EXPLAIN` compiles the statement as prepare did and, even when it
+   * did compile, runs nothing of it (it lists the program), so exec can be asked safely.
+   */
+  #compileErrorAt(sql: string, message: string): SqlTextError | undefined {
+    const explain = "EXPLAIN ";
+    // A passing condition (a lock, the disk) might not recur: then exec would go on to
+    // what follows the statement. Only errors of the text itself are looked for.
+    if (/locked|busy|schema|disk|I\/O|memory/i.test(message)) return undefined;
+    try {
+      this.db.exec(explain + sql);
+      return undefined;
+    } catch (e) {
+      const placed = sqlitePlace((e as Error).message, explain + sql);
+      // Only the error prepare gave (`EXPLAIN EXPLAIN …` fails otherwise).
+      if (placed?.message !== message || placed.at < explain.length) return undefined;
+      return new SqlTextError(placed.message, placed.at - explain.length);
+    }
   }
 
   /** SQLite's total_changes(): rows changed by the connection so far, triggers included. */
