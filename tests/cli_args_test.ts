@@ -78,3 +78,17 @@ Deno.test("weft run --env: a name a workflow layer sets over it gets one warning
   // What the task saw: the layers' values, and --env's where no layer sets the name.
   assert.match(stderr, /production eu debug cli/);
 });
+
+Deno.test("weft run --env: a layer reading the name itself passes --env through, no warning (verifier N2)", async () => {
+  const { weft } = await import("./_run_cli.ts");
+  const args = ["run", `${FIXTURES}env_reads.yml`];
+  for (const name of ["NODE_ENV", "REGION", "MODE", "LOG_LEVEL"]) args.push("--env", `${name}=cli`);
+  const { code, stderr } = await weft(args);
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /--env (NODE_ENV|REGION)/);
+  // A later layer that sets the name without reading it still wins; reading another name
+  // (LOG_LEVEL: ${env.NODE_ENV}) does not pass --env LOG_LEVEL through.
+  assert.match(stderr, /warning: --env MODE has no effect: `defaults.environment` sets it/);
+  assert.match(stderr, /warning: --env LOG_LEVEL has no effect in task a/);
+  assert.match(stderr, /cli-x cli-d-t fixed cli-x/);
+});

@@ -97,3 +97,28 @@ Deno.test("cli path values: an empty value in a URL path segment is refused like
     "GET /api/users?name=bob",
   ]);
 });
+
+Deno.test("cli path values: a value starting the path may not be an empty, `.` or `..` name (verifier N3)", async () => {
+  for (
+    const [t, what] of [
+      ["", "an empty name at the start of the path"],
+      [".", 'the name "\\."'],
+      ["..", 'the name "\\.\\."'],
+    ]
+  ) {
+    const dir = testTempCopy(FIXTURES, "path-base-");
+    const result = await weft(["run", `${dir}/base.yml`, "--json", "-v", "-p", `t=${t}`]);
+    const report = JSON.parse(result.stdout) as RunReport;
+    assert.match(task(report, "lead").error ?? "", new RegExp(`^cwd: a value makes ${what}`));
+    // The whole path is as written: `..` is the folder above, `.` and empty the workflow's own.
+    assert.equal(task(report, "whole").status, "success", result.stderr);
+    assert.doesNotMatch(result.stderr, /^\[lead\]/m);
+    // Unset, the hint does not offer an empty value the path would then refuse.
+    const unset = task(report, "unset").error ?? "";
+    assert.match(unset, /WEFT_TEST_UNSET_SUB is not set/);
+    assert.match(unset, /which a path takes only inside a longer name/);
+  }
+  const dir = testTempCopy(FIXTURES, "path-base-");
+  const named = await weft(["run", `${dir}/base.yml`, "-v", "-p", `t=${dir}/srv`]);
+  assert.match(named.stderr, new RegExp(`^\\[lead\\] ${dir}/srv/acme$`, "m"));
+});

@@ -131,3 +131,24 @@ Deno.test("a fire of a schedule runs with its secret params' real values; remove
   assert.equal(removed.code, 0, removed.stderr);
   assert.deepEqual(filesUnder(`${home}/schedule-secrets`), []);
 });
+
+Deno.test("schedule add refuses a linked schedule-secrets folder: nothing written where it points (verifier N8)", async () => {
+  const home = testTempDir("sched-secret-link-");
+  const target = testTempDir("sched-secret-target-");
+  Deno.symlinkSync(target, `${home}/schedule-secrets`);
+  const env = { WEFT_HOME: home };
+  const args = ["schedule", "add", DEPLOY, "--cron", "0 2 * * *", "-p", `api_token=${TOKEN}`];
+  const added = await weft(args, { env });
+  assert.equal(added.code, 2, added.stderr);
+  assert.match(added.stderr, /schedule-secrets: is a symbolic link; weft does not follow links/);
+  assert.match(added.stderr, /left as it was/);
+  assert.deepEqual([...Deno.readDirSync(target)], []);
+  const list = await weft(["schedule", "list", "--json"], { env });
+  assert.deepEqual(JSON.parse(list.stdout), [], "no schedule recorded");
+  // A schedule without secret params writes nothing there: it is added as before.
+  const plain = await weft(["schedule", "add", DEPLOY, "--cron", "0 3 * * *", "--name", "plain"], {
+    env,
+  });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual([...Deno.readDirSync(target)], []);
+});

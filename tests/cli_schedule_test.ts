@@ -248,6 +248,16 @@ Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", asy
   assert.equal(refusedCron.code, 1);
   assert.match(refusedCron.stderr, /schedule month-end .* not exported to crontab/);
   assert.match(refusedCron.stdout, /^# month-end: not exported: schedule month-end /m);
+  // The comment says it as weft does: quotes as written, the hint on a comment line of
+  // its own, never a literal `\"` or `\n` (verifier N4).
+  const comment = refusedCron.stdout.split("\n");
+  const at = comment.findIndex((l) => l.startsWith("# month-end: not exported"));
+  assert.equal(
+    comment[at],
+    '# month-end: not exported: schedule month-end ("0 0 L * *") has "L", which cron does not know: not exported to crontab',
+  );
+  assert.equal(comment[at + 1], "# hint: run it with weft daemon instead");
+  assert.doesNotMatch(refusedCron.stdout, /\\["n]/);
   assert.match(refusedCron.stdout, /^\*\/5 \* \* \* \* .* run /m);
   assert.match(refusedCron.stdout, /^0 2 \* \* \* .* run /m);
 });

@@ -48,6 +48,26 @@ Deno.test("renderPath: an empty value inside a longer name, raw(...) or the base
   assert.equal(render("${params.t}data/x", { t: "" }, false), "data/x");
 });
 
+Deno.test("renderPath: the base's last name follows the rule of any name (verifier N3)", () => {
+  // `${t}/tmp` with t = "" would name /tmp, with t = ".." the folder above.
+  for (
+    const [t, what] of [["", /start of the path.*root folder/], ["..", /"\.\."/], [".", /"\."/]]
+  ) {
+    for (const glob of [false, true]) {
+      assert.throws(() => render("${params.t}/tmp", { t: t as string }, glob), what as RegExp);
+    }
+  }
+  assert.throws(() => render("${params.t}/x", { t: "a/.." }, false), /"\.\."/);
+  assert.throws(() => render("${params.t}${params.u}/x", { t: "", u: "" }), /empty name/);
+  // It may still name any folder, end in `/`, or give the whole path as written.
+  assert.equal(render("${params.t}/tmp", { t: "../in" }, false), "../in/tmp");
+  assert.equal(render("${params.t}/tmp", { t: "/srv/" }, false), "/srv//tmp");
+  assert.equal(render("${params.t}/tmp", { t: "/" }, false), "//tmp");
+  assert.equal(render("${params.t}", { t: ".." }, false), "..");
+  assert.equal(render("${params.t}", { t: "" }, false), "");
+  assert.equal(render("${raw(params.t)}/tmp", { t: "" }, false), "/tmp");
+});
+
 Deno.test("renderPath: only the value whose ${ opens the template is the base", () => {
   // `${a}${b}` with a empty: b is still inside the path (tester8 F7).
   assert.throws(() => render("${params.a}${params.b}", { a: "", b: "private/*" }), /add folders/);

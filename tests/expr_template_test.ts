@@ -23,8 +23,14 @@ Deno.test("template: renderPath and renderUrl refuse an unset ${env.NAME}, at it
       e instanceof ExpressionError && e.offset === 0 &&
       resolveQuoted(e.message) === "DIR is not set" && /--env DIR=/.test(e.hint ?? ""),
   );
-  // Set to the empty text, it is set: the path reads as written.
-  assert.equal(path.renderPath(envScope({ DIR: "" }), false), "/sub");
+  // Set to the empty text, it is set, and then a name of the path like any value: an
+  // empty first name would start it at / (verifier N3); raw(...) reads as written.
+  assert.throws(
+    () => path.renderPath(envScope({ DIR: "" }), false),
+    /an empty name at the start of the path/,
+  );
+  const raw = compileTemplate("${raw(env.DIR)}/sub");
+  assert.equal(raw.renderPath(envScope({ DIR: "" }), false), "/sub");
   const url = compileTemplate("https://x.test/${raw(env.P)}?q=${env.Q}");
   assert.throws(
     () => url.renderUrl(envScope({ Q: "1" })),

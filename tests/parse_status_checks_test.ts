@@ -37,10 +37,16 @@ Deno.test("weft validate: a status word no task or run has, and a dependency's f
     /is never "failure": the comparison is always true.*\n.*did you mean "failed"\?/,
   );
   assert.match(
-    problem("24:16"),
+    problem("34:16"),
     /alerts\[0\]\.condition: execution\.status is never "passed".*success, failed or cancelled/,
   );
-  assert.match(text, /5 problems/);
+  // `!= 'success'` on a dependency that lets the task start only by succeeding (N9).
+  assert.match(
+    problem("26:16"),
+    /\$\{tasks\.t2\.status\} != "success" never holds: task "not-ok" depends on "t2".*\n.*name it in "t2"'s on_failure/,
+  );
+  assert.match(problem("30:16"), /!= "completed" never holds: task "not-seed" depends on "t2"/);
+  assert.match(text, /7 problems/);
 });
 
 Deno.test("weft run: conditions that can hold are left alone, and 'completed' means success", async () => {
@@ -53,6 +59,8 @@ Deno.test("weft run: conditions that can hold are left alone, and 'completed' me
     "after ran",
     "cleanup ran",
     "either ran",
+    "not-maybe ran",
+    "not-test ran",
     "seed ran",
   ]);
 });

@@ -97,7 +97,8 @@ Deno.test("crontab: with `refused`, a schedule cron cannot take is a comment, th
   assert.equal(told.length, 2);
   assert.match(told[0], /schedule fast .*a seconds field: not exported to crontab/);
   assert.match(text, /^# fast: not exported: schedule fast /m);
-  assert.match(text, /^# broken: not exported: schedule broken .*a line break/m);
+  assert.match(text, /^# broken: not exported: schedule broken .*a line break in "note=a\\nb"/m);
+  assert.match(text, /^# fast: .*\("\*\/10 \* \* \* \* \*"\) has a seconds field.*\n# hint: /m);
   assert.match(text, /^0 2 \* \* \* /m);
   assert.doesNotMatch(text, /^\*\/10/m);
 });

@@ -98,7 +98,7 @@ Deno.test("start secrets inside params: kept aside with no secret param, back wi
   assert.deepEqual(keptAsideNames(read), ["note"]);
 });
 
-Deno.test("writeScheduleSecrets: a FIFO at the file's name is refused, left as it was; a link to a file is written through", async () => {
+Deno.test("writeScheduleSecrets: a FIFO or a link at the file's name, or a linked folder, is refused, left as it was", async () => {
   const dir = testTempDir("secrets-");
   await writeScheduleSecrets(dir, "s", { token: "one" });
   const [file] = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`);
@@ -108,15 +108,25 @@ Deno.test("writeScheduleSecrets: a FIFO at the file's name is refused, left as i
   await assert.rejects(
     writeScheduleSecrets(dir, "s", { token: "two" }),
     (e: Error) =>
-      /is a named pipe \(FIFO\), not a file/.test(e.message) && /left as it was/.test(e.message),
+      /is a named pipe \(FIFO\), not a regular file/.test(e.message) &&
+      /left as it was/.test(e.message),
   );
   assert.ok(Deno.lstatSync(file).isFifo);
   assert.deepEqual([...Deno.readDirSync(dir)].length, 1, "no temporary file left");
-  // A link to a file: the file gets the values, the link stays.
+  // A link to a file is not written through (README: WEFT_HOME; verifier N8).
   Deno.removeSync(file);
   Deno.writeTextFileSync(`${dir}/real`, "{}");
   Deno.symlinkSync("real", file);
-  await writeScheduleSecrets(dir, "s", { token: "three" });
-  assert.ok(Deno.lstatSync(file).isSymlink);
-  assert.match(Deno.readTextFileSync(`${dir}/real`), /"token":"three"/);
+  await assert.rejects(writeScheduleSecrets(dir, "s", { token: "three" }), /symbolic link/);
+  assert.equal(Deno.readTextFileSync(`${dir}/real`), "{}");
+  // Nor a linked folder: nothing is written where it points, the link stays as it was.
+  const target = testTempDir("secrets-target-");
+  const linked = `${testTempDir("secrets-home-")}/schedule-secrets`;
+  Deno.symlinkSync(target, linked);
+  await assert.rejects(
+    writeScheduleSecrets(linked, "s", { token: "four" }),
+    /schedule-secrets: is a symbolic link; weft does not follow links/,
+  );
+  assert.deepEqual([...Deno.readDirSync(target)], []);
+  assert.ok(Deno.lstatSync(linked).isSymlink);
 });

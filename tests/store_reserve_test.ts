@@ -1,8 +1,8 @@
 /**
  * Weft never writes, truncates or chmods through a symbolic link among its own files in
  * WEFT_HOME (tester15 F4): a `weft.reserve` that is a link (or a folder) refuses the run
- * in words, leaving what it points to as it was; a `schedule-secrets` link keeps its
- * target folder's mode; a `weft.kv` link's target is not chmod'ed. The reserve weft
+ * in words, leaving what it points to as it was; so does a `schedule-secrets` link for a
+ * schedule with secret params; a `weft.kv` link's target is not chmod'ed. The reserve weft
  * makes itself is a private regular file of its full size.
  */
 import assert from "node:assert/strict";
@@ -50,7 +50,7 @@ Deno.test("a weft.reserve link or folder: the run is refused, the target left as
   }
 });
 
-Deno.test("links in WEFT_HOME: schedule-secrets' and weft.kv's targets keep their modes", async () => {
+Deno.test("links in WEFT_HOME: a schedule-secrets link is refused; weft.kv's target keeps its mode", async () => {
   const [home, flow, outside] = setup();
   Deno.symlinkSync(outside, `${home}/schedule-secrets`);
   const env = { WEFT_HOME: home };
@@ -64,11 +64,11 @@ Deno.test("links in WEFT_HOME: schedule-secrets' and weft.kv's targets keep thei
     ["schedule", "add", flowWithParam, "--cron", "0 3 * * *", "-p", "api_token=s3cr3t-value-1"],
     { env },
   );
-  assert.equal(added.code, 0, added.stderr);
+  // Refused as weft.reserve is (verifier N8): nothing written where the link points.
+  assert.equal(added.code, 2, added.stderr);
+  assert.match(added.stderr, /schedule-secrets: is a symbolic link; weft does not follow links/);
   assert.equal(Deno.statSync(outside).mode! & 0o777, 0o755, "the linked folder is not chmod'ed");
-  const secrets = [...Deno.readDirSync(outside)].filter((e) => e.name.endsWith(".json"));
-  assert.equal(secrets.length, 1, "the secrets are written, privately");
-  assert.equal(Deno.statSync(`${outside}/${secrets[0].name}`).mode! & 0o777, 0o600);
+  assert.deepEqual([...Deno.readDirSync(outside)].filter((e) => e.name.endsWith(".json")), []);
 
   // weft.kv moved out and linked back: used, but its target's mode is not changed.
   Deno.renameSync(`${home}/weft.kv`, `${outside}/weft.kv`);

@@ -229,7 +229,7 @@ Deno.test("http: a non-2xx status fails like curl --fail, keeping the outputs", 
   await using server = startServer();
   const { result, stdout, stderr } = await run({ url: `${server.base}/status?code=503` });
   assert.equal(result.ok, false);
-  assert.equal(result.exitCode, 1);
+  assert.equal(result.exitCode, null); // no process exited
   assert.match(result.error ?? "", /HTTP 503 Service Unavailable \(expected 2xx\)/);
   assert.equal(result.outputs.status, "503");
   assert.equal(result.outputs.body, "status 503");
@@ -262,7 +262,7 @@ Deno.test("http: connection refused fails with a cause", async () => {
   listener.close();
   const { result, stderr } = await run({ url: `http://127.0.0.1:${port}/` });
   assert.equal(result.ok, false);
-  assert.equal(result.exitCode, 1);
+  assert.equal(result.exitCode, null);
   assert.match(result.error ?? "", /^GET http:\/\/127\.0\.0\.1:\d+\/ failed: connection refused/);
   assert.deepEqual(result.outputs, {});
   assert.match(stderr[0], /connection refused/);

@@ -5,6 +5,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { envReads } from "../parse/env_layers.ts";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -81,9 +82,9 @@ export function overriddenEnvWarnings(
 ): string[] {
   const warnings: string[] = [];
   for (const name of Object.keys(extraEnv)) {
-    const why = workflow.environment && Object.hasOwn(workflow.environment, name)
+    const why = overrides(workflow.environment, name)
       ? ": the workflow's `environment` sets it, over --env, for every task"
-      : workflow.defaults?.environment && Object.hasOwn(workflow.defaults.environment, name)
+      : overrides(workflow.defaults?.environment, name)
       ? ": `defaults.environment` sets it, over --env, for every task"
       : taskLayer(name, workflow.tasks);
     if (why) warnings.push(`warning: --env ${name} has no effect${why}`);
@@ -91,12 +92,22 @@ export function overriddenEnvWarnings(
   return warnings;
 }
 
+/**
+ * Whether a block sets `name` without reading it: `NODE_ENV: ${env.NODE_ENV}-x` reads the
+ * layer below (README: a name that reads itself gets the layer below), so `--env` still
+ * reaches the task through it (verifier N2).
+ */
+function overrides(block: Record<string, string> | undefined, name: string): boolean {
+  return block !== undefined && Object.hasOwn(block, name) &&
+    !envReads(block[name]).some((read) => read.name === name);
+}
+
 /** " in task a: its `environment` sets it, over --env" for the tasks that set `name`, or "". */
 function taskLayer(
   name: string,
   tasks: readonly { id: string; environment?: Record<string, string> }[],
 ): string {
-  const ids = tasks.filter((t) => t.environment && Object.hasOwn(t.environment, name))
+  const ids = tasks.filter((t) => overrides(t.environment, name))
     .map((t) => t.id);
   if (ids.length === 0) return "";
   const shown = ids.length > 5

@@ -4,7 +4,7 @@
  *
  * | where the `${` stands                 | the value                                      |
  * |---------------------------------------|------------------------------------------------|
- * | the very start of the template (the base) | inserted as written: it may name any folder, or be a whole glob |
+ * | the very start of the template (the base) | inserted as written: it may name any folder, or be a whole glob; but when text follows it, its last name (after its last `/`, with the text after it) may not read `.` or `..` or be empty |
  * | anywhere else                         | inserted as written if it holds no `/` or `\` (it stays inside one name), does not make a name read `.` or `..` or leave it empty, and — in a glob — holds none of `* ? [ ] { } ( ) ,` (which the glob would read as a pattern); else refused |
  *
  * A value written `${raw(...)}` is inserted as written wherever it stands (a value
@@ -61,13 +61,23 @@ export function buildPath(
     }
     // Only the first value, with nothing written before it, is the base: a later one
     // stays a name even when the values before it came out empty (`${a}${b}`, a = "").
-    if (!value.raw && !(k === 0 && literals[0] === "")) {
+    const base = k === 0 && literals[0] === "";
+    if (!value.raw && !base) {
       checkName(value, glob);
       placed.push({
         start: path.length,
         end: path.length + value.text.length,
         offset: value.offset,
       });
+    } else if (!value.raw && (values.length > 1 || literals[1] !== "")) {
+      // The base may name any folder, but its last name is still a name of the path: a
+      // base that is empty, `.` or `..` there (`${t}/tmp`, t = "" names `/tmp`, t = ".."
+      // the folder above) changes which folder is named as much as any other value. One
+      // ending in `/` (`/home/u/`) ended its last name itself; a whole path is as written.
+      const cut = value.text.lastIndexOf("/");
+      if (cut < 0 || cut < value.text.length - 1) {
+        placed.push({ start: cut + 1, end: value.text.length, offset: value.offset });
+      }
     }
     all.push({ start: path.length, end: path.length + value.text.length, offset: value.offset });
     path += value.text + literals[k + 1];
@@ -76,14 +86,18 @@ export function buildPath(
   // the literal text (or other values) on either side of it. An empty name is the same
   // as `.`: `srv/${t}` or `srv/${t}/x` with t = "" names `srv` itself (`srv/`, `srv//x`).
   for (const { start, end, offset } of placed) {
-    const from = path.lastIndexOf("/", start - 1) + 1;
+    const from = start === 0 ? 0 : path.lastIndexOf("/", start - 1) + 1;
     const slash = path.indexOf("/", end);
     const name = path.slice(from, slash < 0 ? path.length : slash);
     if (name === "" || name === "." || name === "..") {
       throw new ExpressionError(
         ownText(
-          name === ""
-            ? "a value makes an empty name in the path, which would name the folder around it"
+          name === "" && from === 0
+            ? "a value makes an empty name at the start of the path, which would make it start at the root folder /"
+            : name === "" || name === "."
+            ? `a value makes ${
+              name === "" ? "an empty name" : 'the name "."'
+            } in the path, which would name the folder around it`
             : `a value makes the name ${
               JSON.stringify(name)
             } in the path, which would leave its folder`,

@@ -22,12 +22,25 @@ export function located(evaluate: Evaluator, written: string): Evaluator {
   };
 }
 
-/** The error for an unset variable NAME read at `offset` (template.ts checkSet). */
-export function unsetError(name: string, offset: number): ExpressionError {
+/**
+ * The error for an unset variable NAME read at `offset` (template.ts checkSet). `within`:
+ * where it stands, "path" or "url", whose rules refuse an empty value that would be a
+ * whole name (path.ts) or segment (url.ts): the hint then says so, not that any empty
+ * value would do.
+ */
+export function unsetError(
+  name: string,
+  offset: number,
+  within?: "path" | "url",
+): ExpressionError {
+  const empty = within === "path"
+    ? "set to empty text, it reads as empty, which a path takes only inside a longer name"
+    : within === "url"
+    ? "set to empty text, it reads as empty, which a URL's path takes only inside a longer segment"
+    : "set to empty text, it reads as empty";
   return new ExpressionError(
     ownText(`${name} is not set`),
     offset,
-    `set it: --env ${name}=…, in weft's environment, or in the workflow's environment; ` +
-      "set to empty text, it reads as empty",
+    `set it: --env ${name}=…, in weft's environment, or in the workflow's environment; ${empty}`,
   );
 }

@@ -257,11 +257,11 @@ class Template implements CompiledTemplate {
   }
 
   renderUrl(scope: Scope): string {
-    return buildUrl(this.literals, this.#values(scope, true));
+    return buildUrl(this.literals, this.#values(scope, "url"));
   }
 
   renderPath(scope: Scope, glob: boolean): string {
-    return buildPath(this.literals, this.#values(scope, true), glob);
+    return buildPath(this.literals, this.#values(scope, "path"), glob);
   }
 
   checkSet(scope: Scope): void {
@@ -274,13 +274,17 @@ class Template implements CompiledTemplate {
 
   /**
    * Each substitution's value as text, whether it is written raw(...), and its offset;
-   * with `setOnly`, an unset `${env.NAME}` throws ({@link CompiledTemplate.checkSet}).
+   * with `setOnly` (the kind of text built), an unset `${env.NAME}` throws
+   * ({@link CompiledTemplate.checkSet}).
    */
-  #values(scope: Scope, setOnly = false): { text: string; raw: boolean; offset: number }[] {
+  #values(
+    scope: Scope,
+    setOnly?: "path" | "url",
+  ): { text: string; raw: boolean; offset: number }[] {
     return this.substitutions.map(({ evaluate, offset, raw, variable }) => {
       const value = evaluate(scope);
       if (setOnly && value == null && variable !== undefined) {
-        throw unsetError(variable, offset);
+        throw unsetError(variable, offset, setOnly);
       }
       return { text: stringify(value), raw, offset };
     });

@@ -111,7 +111,7 @@ function readsEnv(block: RawObject | undefined): boolean {
 }
 
 /** The `${env.NAME}` references of one value (none when it does not parse: reported elsewhere). */
-function envReads(value: unknown): { name: string; offset: number; text: string }[] {
+export function envReads(value: unknown): { name: string; offset: number; text: string }[] {
   if (typeof value !== "string" || !value.includes("${")) return [];
   try {
     return compileTemplate(value).references.flatMap((r) =>

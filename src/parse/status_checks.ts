@@ -4,7 +4,8 @@
  *   Actions' `'failure'`): the comparison is always false (or `!=` always true). The seed's
  *   `'completed'` means `'success'` and is read so (model/status_words.ts, expr/compile.ts).
  * - a task's `condition` requiring a task it depends on (directly or further up) to have
- *   failed, timed out or been cancelled: such a dependency skips the task first
+ *   failed, timed out or been cancelled, or not to have succeeded where nothing else lets
+ *   it run (`!= 'success'`: no condition, continue_on_error or callback; verifier N9): such a dependency skips the task first
  *   (`upstream`, engine/outcomes.ts blocks) unless it has `continue_on_error: true` (never
  *   for `cancelled`), so the condition is never read when it would hold. What GitHub
  *   Actions writes `needs: test` + `if: failure()` is an `on_failure` callback here.
@@ -102,6 +103,8 @@ class Lineage {
   readonly #deps = new Map<string, string[]>();
   readonly #continues = new Set<string>();
   readonly #callbacks = new Set<string>();
+  /** Tasks that may be skipped by their own condition, which lets their dependents run. */
+  readonly #skippable = new Set<string>();
 
   constructor(data: unknown, tasks: readonly RawTask[]) {
     const defaults = isObject(data) && isObject(data.defaults) ? data.defaults : undefined;
@@ -113,6 +116,9 @@ class Lineage {
       if (task.id === undefined || this.#deps.has(task.id)) continue;
       this.#deps.set(task.id, idRefs(task, "depends_on").map((ref) => ref.id));
       if (everyContinues || mayContinue(task.data)) this.#continues.add(task.id);
+      if (["condition", "then", "else"].some((key) => Object.hasOwn(task.data, key))) {
+        this.#skippable.add(task.id);
+      }
     }
   }
 
@@ -121,9 +127,8 @@ class Lineage {
    * on to have ended in a state that skips `id` first.
    */
   neverProblem(id: string, cmp: LiteralComparison): Trouble | undefined {
-    if (cmp.op !== "==" || !cmp.required || statusOwner(cmp.ref.root, cmp.ref.path) !== "task") {
-      return undefined;
-    }
+    if (!cmp.required || statusOwner(cmp.ref.root, cmp.ref.path) !== "task") return undefined;
+    if (cmp.op === "!=") return this.#onlySuccess(id, cmp);
     const status = cmp.literal;
     const target = cmp.ref.path[0];
     // A callback is called by a task's end, not held back by it.
@@ -140,6 +145,30 @@ class Lineage {
           `"${target}"'s on_failure`
         : `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
           `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`,
+    };
+  }
+
+  /**
+   * `!= 'success'` on a task `id` depends on that can end no other way and let `id` run:
+   * no `continue_on_error` (a failure skips `id`), no `condition` nor `then`/`else` (a
+   * skip by its own condition lets `id` run), not a callback (one never called is skipped
+   * as `not_called`, which lets `id` run too): engine/outcomes.ts blocks.
+   */
+  #onlySuccess(id: string, cmp: LiteralComparison): Trouble | undefined {
+    const target = cmp.ref.path[0];
+    const word = Object.hasOwn(STATUS_SYNONYMS, cmp.literal)
+      ? STATUS_SYNONYMS[cmp.literal]
+      : cmp.literal;
+    if (
+      word !== "success" || this.#callbacks.has(id) || !this.#upstream(id).has(target) ||
+      this.#continues.has(target) || this.#skippable.has(target) || this.#callbacks.has(target)
+    ) return undefined;
+    return {
+      message: `!= ${JSON.stringify(cmp.literal)} never holds: task "${id}" depends on ` +
+        `"${target}", which starts "${id}" only by succeeding (it has no condition to be ` +
+        `skipped by, nor continue_on_error), so the condition is false whenever it is read`,
+      hint: `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
+        `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`,
     };
   }
 

@@ -113,7 +113,10 @@ export function crontabText(
     } catch (e) {
       if (!refused || !(e instanceof WeftError)) throw e;
       refused(e);
-      lines.push(`# ${oneLineName(s.name)}: not exported: ${oneLineName(e.message)}`);
+      // One comment line for each line of the message (its hint is a line of its own).
+      const [first, ...more] = e.message.split(/\r?\n/);
+      lines.push(`# ${oneLineName(s.name)}: not exported: ${oneLineName(first)}`);
+      for (const line of more) lines.push(`# ${oneLineName(line.trim())}`);
       continue;
     }
     if (s.tz !== null && s.tz !== zone) {
@@ -144,8 +147,10 @@ function cronLines(s: Schedule, weft: readonly string[], home: string): string[]
 
 /** A name for a comment line: control characters (line breaks) written as JSON escapes. */
 function oneLineName(name: string): string {
+  // Only the control characters are escaped (`\n` as two characters), each alone: the
+  // rest, quotes and backslashes included, is shown as written (verifier N4).
   // deno-lint-ignore no-control-regex
-  return /[\x00-\x1f\x7f]/.test(name) ? JSON.stringify(name).slice(1, -1) : name;
+  return name.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 /** Longest NAME part of a unit name, so `weft-NAME-HASH.service` stays under systemd's 255. */

@@ -17,8 +17,7 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
 import { StorageError } from "./faults.ts";
 import { sha256 } from "./sha256.ts";
-import { readSmallText } from "./small_file.ts";
-import { writeTarget } from "../write_target.ts";
+import { checkOwnFile, checkOwnFolder, readSmallText } from "./small_file.ts";
 
 /**
  * The names of a schedule's secret params: those it records (Schedule.secretParams) and
@@ -47,6 +46,21 @@ export function secretParamValues(
 /** The folder of the secret-param files in WEFT_HOME `home`. */
 export function scheduleSecretsDir(home: string): string {
   return `${home.replace(/\/+$/, "")}/schedule-secrets`;
+}
+
+const FOLDER_HINT =
+  "remove it: weft makes its own schedule-secrets folder (0700); the schedule is left as it was";
+
+/**
+ * Throws a WeftError (exit 2) naming `dir` or `file` when either is a symbolic link, or
+ * `dir` no folder, or `file` no regular file (store/small_file.ts): README, WEFT_HOME.
+ */
+function ownPlaces(dir: string, file: string): void {
+  if (checkOwnFolder(dir, FOLDER_HINT) === null) return;
+  checkOwnFile(
+    file,
+    "remove it: weft writes a schedule's secret params there itself; the schedule is left as it was",
+  );
 }
 
 /** The private file of `name`'s secret params in `dir`. */
@@ -113,17 +127,14 @@ export async function writeScheduleSecrets(
 ): Promise<void> {
   const file = secretFile(dir, name);
   if (Object.keys(values).length === 0) return await removeScheduleSecrets(dir, name);
-  let target = file;
-  let temporary = `${file}.${Deno.pid}.tmp`;
+  // Never written through a link at the folder or the file, nor renamed over a FIFO or a
+  // folder at the file's name: refused naming it (exit 2), as weft.reserve is.
+  ownPlaces(dir, file);
+  const temporary = `${file}.${Deno.pid}.tmp`;
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    // Never renamed over a FIFO or a device at its name; through a link to a file
-    // (write_target.ts): a NotAFileError names what is there.
-    target = writeTarget(file).path;
-    temporary = `${target}.${Deno.pid}.tmp`;
-    // mkdir's mode goes through the umask and leaves a folder already there as it is: made
-    // private, but only the folder itself — never what a symbolic link there points to.
-    if ((await Deno.lstat(dir)).isDirectory) await Deno.chmod(dir, 0o700);
+    // mkdir's mode goes through the umask and leaves a folder already there as it is.
+    await Deno.chmod(dir, 0o700);
     await Deno.remove(temporary).catch(() => {}); // left by a crash: `mode` applies to a new file only
     const secrets = secretValues.length ? { secrets: secretValues } : {};
     // createNew (O_EXCL): a link planted under the temporary name is not written through.
@@ -132,7 +143,7 @@ export async function writeScheduleSecrets(
       createNew: true,
     });
     await Deno.chmod(temporary, 0o600);
-    await Deno.rename(temporary, target);
+    await Deno.rename(temporary, file);
   } catch (e) {
     await Deno.remove(temporary).catch(() => {}); // a half-written copy of the values
     throw new StorageError(
@@ -152,9 +163,13 @@ export async function writeScheduleSecrets(
 export async function removeScheduleSecrets(dir: string, name: string): Promise<void> {
   const file = secretFile(dir, name);
   try {
+    Deno.lstatSync(file);
+    // Nothing removed where a linked folder points; with no file there, nothing to refuse.
+    checkOwnFolder(dir, FOLDER_HINT);
     await Deno.remove(file);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return;
+    if (e instanceof WeftError) throw e; // a link refused: said as it is
     throw new StorageError(
       `cannot delete the secret params of schedule ${name}, so it is left as it was`,
       file,

@@ -104,3 +104,28 @@ export function checkOwnFile(path: string, hint: string): Deno.FileInfo | null {
   }
   return info;
 }
+
+/**
+ * The lstat of `path`, a folder weft makes in WEFT_HOME and writes files into
+ * (`schedule-secrets`), or null when there is none. Throws the WeftError of
+ * {@link checkOwnFile} (exit 2, naming it) when it is a symbolic link or anything but a
+ * folder: weft writes nothing through a link it finds among its own files (README:
+ * WEFT_HOME), as a link planted in a shared home would have it write where it points.
+ */
+export function checkOwnFolder(path: string, hint: string): Deno.FileInfo | null {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  if (info.isSymlink) {
+    throw refused(path, "is a symbolic link; weft does not follow links for its own files", hint);
+  }
+  if (!info.isDirectory) {
+    const kind = info.isFile ? "a file" : specialFileKind(info);
+    throw refused(path, `is ${kind}, not a folder`, hint);
+  }
+  return info;
+}

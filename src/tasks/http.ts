@@ -52,7 +52,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   } catch (e) {
     const error = (e as Error).message;
     emitMarked(ctx, "stderr", error);
-    return { ok: false, exitCode: 1, outputs: {}, error };
+    return { ok: false, exitCode: null, outputs: {}, error };
   }
   // The URL is data (secret masking applies to it), the rest of a message weft's own.
   const label = `${request.method} ${quoteData(request.displayUrl)}`;
@@ -65,7 +65,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   if (blocked) {
     const cause = ownText(`${blocked.message}; ${blocked.hint}`);
     emitMarked(ctx, "stderr", `${label} → ${cause}`);
-    return { ok: false, exitCode: 1, outputs: {}, error: `${label} failed: ${cause}` };
+    return { ok: false, exitCode: null, outputs: {}, error: `${label} failed: ${cause}` };
   }
 
   let response: Response;
@@ -85,7 +85,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   } catch (e) {
     const cause = e instanceof RedirectTrouble ? e.message : describeFetchError(e, ctx.signal);
     emitMarked(ctx, "stderr", `${answered} → ${embeddedMessage(cause)} (${elapsed()})`);
-    return { ok: false, exitCode: 1, outputs: {}, error: `${answered} failed: ${cause}` };
+    return { ok: false, exitCode: null, outputs: {}, error: `${answered} failed: ${cause}` };
   }
 
   let body: { output: string; truncated: boolean };
@@ -100,7 +100,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     );
     return {
       ok: false,
-      exitCode: 1,
+      exitCode: null,
       outputs: responseOutputs(response, ""),
       error: `${answered}: reading the response failed: ${cause}`,
     };
@@ -115,7 +115,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";
     return {
       ok: false,
-      exitCode: 1,
+      exitCode: null,
       outputs,
       error: `${answered} returned HTTP ${statusText} (expected ${wanted})`,
     };

@@ -202,7 +202,10 @@ export interface ChildRunResult {
 
 /** The outcome of one attempt. */
 export interface TaskResult {
-  /** Process exit code, or the runner's own equivalent (HTTP: 0 ok, 1 failed). */
+  /**
+   * Process exit code; a runner that starts no process (http, database) gives 0 when it
+   * succeeds and null when it fails: no process exited, so none is shown (verifier N7).
+   */
   exitCode: number | null;
   ok: boolean;
   /** Outputs the runner itself sets (e.g. HTTP status); merged with $WEFT_OUTPUT lines. */

@@ -63,7 +63,7 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
       const report = await runMigrations(db, folder, config, ctx);
       outputs.migrations_applied = String(report.applied.length);
       if (report.failed) {
-        return { ok: false, exitCode: 1, outputs, error: migrationFailure(report, config) };
+        return { ok: false, exitCode: null, outputs, error: migrationFailure(report, config) };
       }
     }
     if (file !== undefined) {
@@ -95,7 +95,7 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     const error = e instanceof TaskFailure || e instanceof MigrationError
       ? e.message
       : `database task failed: ${quoteData(oneLine(String((e as Error).message ?? e)))}`;
-    return { ok: false, exitCode: 1, outputs, error };
+    return { ok: false, exitCode: null, outputs, error };
   } finally {
     await db?.close();
   }
