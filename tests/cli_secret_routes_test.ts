@@ -2,7 +2,7 @@
  * Secrets weft knows from the run's start on routes masking once missed, through the
  * real CLI: a webhook trigger's `config.secret` (engine/start_secrets.ts triggerSecrets),
  * an http URL's credential-named query parameters (model/http_header.ts
- * urlCredentialSecrets), kebab-case and camelCase secret names (engine/secrets.ts
+ * urlCredentialSecrets), kebab-case and camelCase secret names (engine/secret_names.ts
  * isSecretLikeName), and `weft validate`'s message quoting a URL it refuses
  * (model/http_header.ts urlMasked).
  */

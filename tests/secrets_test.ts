@@ -3,14 +3,8 @@ import { ownText, quoteData, resolveQuoted } from "../src/model/data_text.ts";
 import assert from "node:assert/strict";
 import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts";
 import { maskEvent, maskReport } from "../src/engine/mask_events.ts";
-import {
-  createMasker,
-  isSecretLikeName,
-  MASK,
-  secretFragments,
-  Secrets,
-  secretValues,
-} from "../src/engine/secrets.ts";
+import { createMasker, MASK, secretFragments, Secrets } from "../src/engine/secrets.ts";
+import { isSecretLikeName, secretValues } from "../src/engine/secret_names.ts";
 
 Deno.test("secretValues: names matching the pattern, any case, plus declared names", () => {
   const env = {

@@ -6,7 +6,9 @@
  * with every secret the process knows and cut to a few hundred characters.
  * @module
  */
-import { createMasker, maskWithKnownSecrets, secretValues } from "../engine/secrets.ts";
+import { createMasker } from "../engine/secrets.ts";
+import { maskWithKnownSecrets } from "../engine/known_secrets.ts";
+import { secretValues } from "../engine/secret_names.ts";
 import { resolveQuoted } from "../model/data_text.ts";
 
 /** At most this many characters of an unexpected error's message are printed. */

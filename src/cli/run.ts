@@ -4,7 +4,6 @@
  * stdout; the exit code is the outcome (0 success, 1 failed, 2 invalid, 130 stopped).
  * @module
  */
-import type { Workflow } from "../model/workflow.ts";
 import type { EngineEvent, RunReport } from "../engine/events.ts";
 import { ExitCode } from "../model/errors.ts";
 import { overriddenEnvWarnings, parseAssignments, parsePositiveInt } from "./args.ts";
@@ -128,36 +127,8 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   }
 
   if (flags.dryRun) {
-    // --resume: checked as the run would check it (nothing claimed), with its params, and
-    // the tasks it would keep shown as kept.
-    const resumed = flags.resume === undefined
-      ? undefined
-      : await (await import("./run_plan_resume.ts")).planResume(io, loaded, flags, given);
-    const params = resumed?.params ?? resolve();
-    // Never show a plan for a workflow that could not start.
-    const { checkRunnable } = await import("../engine/mod.ts");
-    checkRunnable(loaded.workflow, loaded.file);
-    const [{ previewTasks }, { notificationSecrets }] = await Promise.all([
-      import("../engine/preview.ts"),
-      import("./notify_wiring.ts"),
-    ]);
-    const previews = previewTasks({
-      workflow: loaded.workflow,
-      file: loaded.file,
-      params,
-      env: { ...io.env, ...extraEnv },
-      // Masked with the channels' secrets too, as the run masks them.
-      addSecrets: await notificationSecrets(io, loaded.workflow, {
-        params,
-        homeOption: flags.home,
-      }),
-    });
-    for (const id of resumed?.kept ?? []) delete previews[id];
-    return await dryRun(io, loaded.workflow, previews, {
-      json: flags.json,
-      color,
-      resumed: resumed && { from: resumed.from, kept: new Set(resumed.kept) },
-    });
+    const { dryRunWorkflow } = await import("./run_dry.ts");
+    return await dryRunWorkflow(io, loaded, flags, { given, extraEnv, color, resolve });
   }
 
   // A resumed run takes the params of the run it resumes (engine/resume_params.ts),
@@ -299,41 +270,6 @@ export function exitCodeOf(report: Pick<RunReport, "status">): number {
     default:
       return ExitCode.Failed;
   }
-}
-
-/**
- * Prints the plan; `previews` (task id → what it would run, see engine/preview.ts) is
- * shown under each task, and is each task's `runs` in the JSON plan. With `resumed`
- * (`--resume`), the tasks it keeps are marked kept (`kept: true` in JSON).
- */
-async function dryRun(
-  io: CliIO,
-  workflow: Workflow,
-  previews: Record<string, string[]>,
-  options: { json?: boolean; color: boolean; resumed?: { from: string; kept: Set<string> } },
-): Promise<number> {
-  const { planRun } = await import("../engine/mod.ts");
-  const plan = planRun(workflow);
-  const resumed = options.resumed;
-  if (options.json) {
-    const runs = (t: { id: string }) => ({
-      ...t,
-      runs: previews[t.id] ?? [],
-      ...resumed && { kept: resumed.kept.has(t.id) },
-    });
-    const json = {
-      workflow: workflow.name,
-      ...resumed && { resumedFrom: resumed.from },
-      waves: plan.waves.map((wave) => wave.map(runs)),
-      callbacks: plan.callbacks.map(runs),
-    };
-    await outJson(io, json);
-  } else {
-    const { formatPlan } = await import("./render/plan.ts");
-    const { paint } = await import("./render/format.ts");
-    await err(io, formatPlan(plan, workflow.name, paint(options.color), previews, resumed));
-  }
-  return ExitCode.Ok;
 }
 
 /** The terminal's size, for cutting board lines; 80×24 when it cannot be read. */

@@ -9,7 +9,8 @@
 import { ExitCode, type Problem, WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { resolveParams } from "./params.ts";
-import { isSecretLikeName, MASK, MIN_SECRET_LENGTH } from "./secrets.ts";
+import { MASK, MIN_SECRET_LENGTH } from "./secrets.ts";
+import { isSecretLikeName } from "./secret_names.ts";
 
 /** The run being resumed: its id and the params it recorded (masked). */
 export interface ResumedRun {

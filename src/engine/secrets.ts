@@ -2,8 +2,9 @@
  * Secret values and how text is masked. The values of secret-looking environment
  * variables (and of those a workflow lists under `secrets:`) are replaced by `***` in
  * the data that tasks produce or weft substitutes; see mask_events.ts for which event
- * fields that is. A run's {@link Secrets} grows while it runs: a task's `environment`
- * is known only once interpolated, just before the task starts.
+ * fields that is, and secret_names.ts for which names look secret. A run's
+ * {@link Secrets} grows while it runs: a task's `environment` is known only once
+ * interpolated, just before the task starts.
  *
  * Rules taken from GitHub Actions' secret masking: a multi-line secret is masked whole
  * and line by line (output arrives one line at a time, so a whole multi-line value
@@ -16,46 +17,13 @@ import { LiteralMatcher, replaceSpans } from "./literal_matcher.ts";
 import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./shown_text.ts";
 import { BuiltTexts } from "./built_text.ts";
 import { resolveQuoted } from "../model/data_text.ts";
+import { isSecretLikeName } from "./secret_names.ts";
+import { keepKnown } from "./known_secrets.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
-/**
- * The words of a secret name, matched by {@link isSecretLikeName} in a name without its
- * `-`/`_` separators (so `API_KEY`, `api-key`, `apiKey` and `OPENAI_APIKEY` all hold
- * `APIKEY`), any case.
- */
-const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|PRIVATEKEY/i;
-
-/**
- * Whether a variable or param name looks secret: it holds one of the words of
- * {@link SECRET_NAME_PATTERN} once its `-` and `_` are dropped, in any case — so the
- * separators and the case boundaries of SCREAMING_SNAKE, kebab-case and camelCase
- * (`API_KEY`, `api-key`, `apiKey`, `OPENAI_APIKEY`) give the same answer. The one rule
- * for environment variables and params alike (Secrets.isSecretName, resume_params.ts).
- */
-export function isSecretLikeName(name: string): boolean {
-  return SECRET_NAME_PATTERN.test(name.replace(/[-_]/g, ""));
-}
-
 /** What a masked value is replaced with. */
 export const MASK = "***";
-
-/**
- * The values to mask: those of variables whose name looks secret, plus the variables
- * named in `declared` (a workflow's `secrets:`). Longest first, without duplicates;
- * values shorter than {@link MIN_SECRET_LENGTH} are left out.
- * @example secretValues({ API_TOKEN: "abc123", HOME: "/root" }) // ["abc123"]
- */
-export function secretValues(env: Record<string, string>, declared: string[] = []): string[] {
-  const names = new Set(declared);
-  const values = new Set<string>();
-  for (const name in env) {
-    const value = env[name];
-    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH) continue;
-    if (names.has(name) || isSecretLikeName(name)) values.add(value);
-  }
-  return [...values].sort((a, b) => b.length - a.length);
-}
 
 /**
  * A function that masks every secret value (and every line of a multi-line one) in a
@@ -65,27 +33,6 @@ export function createMasker(secrets: readonly string[]): (text: string) => stri
   const set = new Secrets();
   for (const value of secrets) set.add(value);
   return (text) => set.mask(text);
-}
-
-/**
- * Every {@link Secrets} of this process not yet collected, for {@link maskWithKnownSecrets}:
- * the last-resort handler of an unexpected error (cli/main.ts) is far from the run whose
- * secrets its message may quote. Weak, so a daemon firing many runs does not keep them.
- */
-const LIVE = new Set<WeakRef<Secrets>>();
-const COLLECTED = new FinalizationRegistry<WeakRef<Secrets>>((ref) => LIVE.delete(ref));
-
-/**
- * `text` masked with the secrets of every {@link Secrets} alive in this process (the
- * runs started so far that are still referenced); the text as it is when there are none.
- */
-export function maskWithKnownSecrets(text: string): string {
-  for (const ref of LIVE) {
-    const secrets = ref.deref();
-    if (secrets === undefined) LIVE.delete(ref);
-    else text = secrets.mask(text);
-  }
-  return text;
 }
 
 /** Options of {@link Secrets}. */
@@ -120,9 +67,7 @@ export class Secrets {
   constructor(options: SecretsOptions = {}) {
     this.#declared = new Set(options.declared ?? []);
     this.#warn = options.warn ?? (() => {});
-    const ref = new WeakRef(this);
-    LIVE.add(ref);
-    COLLECTED.register(this, ref);
+    keepKnown(this);
   }
 
   /** True while there is nothing to mask (masking is then the identity). */

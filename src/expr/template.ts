@@ -4,16 +4,14 @@
  * @module
  */
 import type { Reference } from "./ast.ts";
-import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
-import { located, unsetError } from "./substitution_errors.ts";
-import { Parser } from "./parser.ts";
+import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { ShellLexer } from "./shell_lexer.ts";
-import type { MutableSlot } from "./shell_words.ts";
+import { scanTemplate, type Substitution } from "./template_scan.ts";
 import { buildUrl } from "./url.ts";
 import { type Scope, stringify, type Value } from "./value.ts";
 
@@ -109,21 +107,9 @@ export interface CompiledTemplate {
  */
 export type Place = (text: string, offset: number, raw: boolean) => string;
 
-interface Substitution {
-  evaluate: Evaluator;
-  /** Offset of the `${` in the source. */
-  offset: number;
-  /** Offset just after its `}`. */
-  end: number;
-  /** Written `${raw(...)}`: inserted into a URL without encoding. */
-  raw: boolean;
-  /** NAME when the substitution is just `${env.NAME}` (or `${raw(env.NAME)}`). */
-  variable?: string;
-}
-
 /** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
 export function compileTemplate(text: string): CompiledTemplate {
-  return compile(text, undefined);
+  return fromScan(text, undefined);
 }
 
 /**
@@ -132,79 +118,21 @@ export function compileTemplate(text: string): CompiledTemplate {
  * shell never runs a comment, so nothing there is weft's to resolve or check.
  */
 export function compileShellTemplate(text: string): CompiledTemplate {
-  return compile(text, new ShellLexer());
+  return fromScan(text, new ShellLexer());
 }
 
-/** `shell`: the lexer reading the command's literal text, for shell commands only. */
-function compile(text: string, shell: ShellLexer | undefined): CompiledTemplate {
-  const parser = new Parser(text, true);
-  // literals.length === substitutions.length + 1: text before each substitution, then the tail.
-  const literals: string[] = [];
-  const substitutions: Substitution[] = [];
-  const slots: MutableSlot[] = [];
-  // Where each piece of literal text starts, in all of it and in `text`: the shell lexer's
-  // offsets (in all the literal text) back to the source.
-  const pieces: { at: number; source: number }[] = [];
-  let total = 0;
-  let literal = "";
-  let fed = 0; // how much of `literal` the shell lexer has read
-  const add = (piece: string, source: number) => {
-    pieces.push({ at: total, source });
-    literal += piece;
-    total += piece.length;
-  };
-  let escaped = false;
-  let i = 0;
-  for (;;) {
-    const dollar = text.indexOf("$", i);
-    if (dollar < 0) break;
-    if (text.startsWith("$${", dollar)) {
-      add(text.slice(i, dollar), i);
-      add("${", dollar + 1);
-      escaped = true;
-      i = dollar + 3;
-    } else if (text[dollar + 1] === "{") {
-      add(text.slice(i, dollar), i);
-      shell?.feed(literal.slice(fed));
-      fed = literal.length;
-      if (shell?.inComment) {
-        add("${", dollar);
-        i = dollar + 2;
-        continue;
-      }
-      if (shell) slots.push(shell.substitute());
-      literals.push(literal);
-      literal = "";
-      fed = 0;
-      const { node, end } = parser.parseEmbedded(dollar);
-      const raw = node.kind === "call" && node.name === "raw";
-      const inner = node.kind === "call" ? node.arg : node;
-      const variable = inner.kind === "ref" && inner.ref.root === "env" &&
-          inner.ref.path.length === 1
-        ? inner.ref.path[0]
-        : undefined;
-      const evaluate = located(compileNode(node), text.slice(dollar, end));
-      substitutions.push({ evaluate, offset: dollar, end, raw, variable });
-      i = end;
-    } else {
-      add(text.slice(i, dollar + 1), i);
-      i = dollar + 1;
-    }
-  }
-  add(text.slice(i), i);
-  literals.push(literal);
-  let unclosed: { opener: string; offset: number } | undefined;
-  if (shell) {
-    shell.feed(literal.slice(fed));
-    shell.finish(); // the last words may still turn slots integer-only (`[[ ${x} -eq 1`)
-    const open = shell.unclosed();
-    const piece = open && pieces.findLast((p) => p.at <= open.at);
-    if (open && piece) {
-      unclosed = { opener: open.opener, offset: piece.source + open.at - piece.at };
-    }
-  }
-  const frozen = shell ? slots.map((slot) => Object.freeze({ ...slot })) : undefined;
-  return new Template(text, parser.references, literals, substitutions, !escaped, frozen, unclosed);
+/** The template `scanTemplate` reads from `text` (`shell`: for shell commands only). */
+function fromScan(text: string, shell: ShellLexer | undefined): CompiledTemplate {
+  const scanned = scanTemplate(text, shell);
+  return new Template(
+    text,
+    scanned.references,
+    scanned.literals,
+    scanned.substitutions,
+    scanned.noEscapes,
+    scanned.slots,
+    scanned.unclosed,
+  );
 }
 
 class Template implements CompiledTemplate {

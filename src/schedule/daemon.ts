@@ -10,9 +10,10 @@
  */
 import type { Clock } from "./clock.ts";
 import { type Fire, FireLoop } from "./daemon_fires.ts";
-import { type Overlap, RunSlots, type StartedRun } from "./daemon_slots.ts";
+import { RunSlots, type StartedRun } from "./daemon_slots.ts";
 import type { FileWatch } from "./daemon_watch.ts";
-import { answerQueued, webhookParams, webhookWarnings, wireTriggers } from "./daemon_triggers.ts";
+import { webhookParams, webhookWarnings, wireTriggers } from "./daemon_triggers.ts";
+import { fireFiles, fireWebhook, type TriggerFireDeps } from "./daemon_trigger_fire.ts";
 import { drainRuns } from "./daemon_drain.ts";
 import {
   type FileLoader,
@@ -34,14 +35,7 @@ import { StoreWatch } from "./daemon_store_watch.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import { describeFault } from "../store/faults.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
-import { resolveParams } from "../engine/params.ts";
-import {
-  CHANGED_FILES_PARAM,
-  type DaemonRoute,
-  FireRefused,
-  type Launcher,
-  type LaunchRequest,
-} from "./daemon_types.ts";
+import type { DaemonRoute, Launcher, LaunchRequest } from "./daemon_types.ts";
 
 export * from "./daemon_types.ts";
 
@@ -90,6 +84,8 @@ export class Daemon {
   #ownWrites = new OwnWrites();
   /** What each schedule fire works with (daemon_fire.ts). */
   readonly #fireDeps: ScheduleFireDeps;
+  /** What each webhook request and file change works with (daemon_trigger_fire.ts). */
+  readonly #triggerDeps: TriggerFireDeps;
 
   constructor(options: DaemonOptions) {
     this.#o = options;
@@ -105,6 +101,7 @@ export class Daemon {
       start: (request, refused) => this.#start(request, refused),
       stopping: () => this.#stopping,
     };
+    this.#triggerDeps = { ...this.#fireDeps, ownWrites: this.#ownWrites };
   }
 
   /** Loads everything, runs or records the fires missed while down, and starts firing. */
@@ -221,83 +218,17 @@ export class Daemon {
     for (const w of this.#watches) w.close();
     ({ routes: this.#routes, watches: this.#watches } = wireTriggers(loaded, {
       webhook: (l, base, fields, body, overlap) =>
-        this.#fireWebhook(
+        fireWebhook(
           l,
           webhookParams(this.#workflows.get(l.file) ?? l, base, fields, body),
           overlap,
+          this.#triggerDeps,
         ),
       files: (file, paths, seenAt, base, overlap) =>
-        this.#fireFiles(file, paths, seenAt, base, overlap),
+        fireFiles(file, paths, seenAt, base, overlap, this.#triggerDeps),
       log: (line) => this.#o.log(line),
       env: this.#o.env ?? Deno.env.toObject(),
     }));
-  }
-
-  async #fireWebhook(l: LoadedFile, given: Record<string, string>, overlap: Overlap) {
-    const current = this.#workflows.get(l.file) ?? l;
-    let params: Record<string, string>;
-    try {
-      params = resolveParams(current.workflow, given);
-    } catch (e) {
-      throw new FireRefused(400, (e as Error).message.replace(/\s*\n\s*/g, "; "));
-    }
-    const admission = this.#slots.offer(
-      `webhook:${l.file}`,
-      overlap,
-      () => this.#start({ file: l.file, loaded: current, params, trigger: { type: "webhook" } }),
-    );
-    if (admission.kind === "skipped") {
-      throw new FireRefused(409, "a run of this workflow is still going (overlap: skip)");
-    }
-    if (admission.waits) {
-      return answerQueued(
-        admission,
-        overlap,
-        l.file,
-        (line) => this.#o.log(line),
-        () => this.#stopping,
-      );
-    }
-    const run = await admission.started;
-    if (!run) throw new FireRefused(503, "the run could not start (the log says why)");
-    return { runId: run.runId };
-  }
-
-  #fireFiles(
-    file: string,
-    changed: string[],
-    seenAt: ReadonlyMap<string, number>,
-    base: Record<string, string>,
-    overlap: Overlap,
-  ): void {
-    const l = this.#workflows.get(file);
-    if (this.#stopping || !l) return;
-    // Changes made while a run of this workflow went on are its own (daemon_own_writes.ts).
-    const paths = this.#ownWrites.keep(file, changed, seenAt);
-    if (paths.length < changed.length) {
-      this.#o.log(
-        `file change in ${file}: ${changed.length - paths.length} path(s) changed while a run ` +
-          `of it went on; not run for them`,
-      );
-    }
-    if (paths.length === 0) return;
-    const params: Record<string, string> = { ...base };
-    if (l.workflow.params && Object.hasOwn(l.workflow.params, CHANGED_FILES_PARAM)) {
-      params[CHANGED_FILES_PARAM] = paths.join("\n");
-    }
-    this.#o.log(`file change in ${file}: ${paths.length} path(s) changed`);
-    const admission = this.#slots.offer(
-      `file:${file}`,
-      overlap,
-      () =>
-        this.#start({
-          file,
-          loaded: this.#workflows.get(file) ?? l,
-          params,
-          trigger: { type: "file" },
-        }),
-    );
-    if (admission.kind === "skipped") this.#o.log(`file change of ${file} skipped: a run is going`);
   }
 
   #onFire(fire: Fire): void {

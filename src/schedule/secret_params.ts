@@ -1,5 +1,5 @@
 /**
- * A schedule's secret params: those named like a secret (engine/secrets.ts
+ * A schedule's secret params: those named like a secret (engine/secret_names.ts
  * isSecretLikeName) or listed under the workflow's `secrets:`, as for a run's params.
  * Their values are kept out of weft.kv (store/schedule_secrets.ts keeps them in a private
  * file so the schedule can fire with them) and are shown as `***` by every verb that

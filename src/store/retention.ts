@@ -3,7 +3,7 @@
  * and/or the newest `keep_runs`; a run is deleted (with its log files) when any policy
  * that applies to it says so, and its child runs (sub-workflows) with it. Runs still
  * running are never deleted, nor a run that a kept run's tasks were kept from
- * (`--resume`: `weft logs` follows a kept task there, see cli/logs.ts).
+ * (`--resume`: `weft logs` follows a kept task there, see cli/logs_printer.ts).
  *
  * Policies: `weft history prune` flags; a workflow's `retention:` (its own runs); the
  * global `WEFT_HOME/config.json` `retention` (all runs together, a ceiling no workflow

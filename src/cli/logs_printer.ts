@@ -1,0 +1,279 @@
+/**
+ * How `weft logs` prints a run's logs (logs.ts parses its arguments): in the run's task
+ * order, each line prefixed with its task (and attempt) when several tasks are printed,
+ * or headed per attempt; `--follow` polls until the run is no longer running.
+ * @module
+ */
+import type { OutputStream } from "../engine/events.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { describeFault } from "../store/faults.ts";
+import type { LogCursor } from "../store/log_reader.ts";
+import { isKeptTask } from "../store/retention.ts";
+import type { AttemptRecord, RunStore } from "../store/run_store.ts";
+import { runOrLatest } from "./history_shared.ts";
+import { type CliIO, err, OutputStreamError } from "./io.ts";
+import { printLogFrom } from "./log_output.ts";
+import { keptFrom } from "./logs_kept.ts";
+
+/** How often `--follow` looks for new output. */
+const FOLLOW_POLL_MS = 200;
+
+/** Prints log files incrementally, remembering how far each one was read. */
+export class LogPrinter {
+  /** Per attempt (`task.attempt`), where its file was read up to. */
+  readonly #cursors = new Map<string, LogCursor>();
+  /** Attempts whose header was printed: each gets one, however its lines interleave. */
+  readonly #headed = new Set<string>();
+  /** Attempts (`task.attempt`) whose log is missing or unreadable: reported once, then skipped. */
+  readonly unreadable = new Set<string>();
+  /** Attempts found by their log file alone, told once. */
+  readonly #noted = new Set<string>();
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly stream: OutputStream | undefined,
+    private readonly prefixLines: boolean,
+  ) {}
+
+  /**
+   * Prints the logs of run `idOrPrefix` (the latest when undefined; `home` is where
+   * history lives), only `task`'s and only attempt `attempt` when given; with `follow`,
+   * until the run is no longer running. Throws WeftError (exit 2) for an unknown task or
+   * attempt; an unreadable log is reported and added to {@link unreadable}.
+   */
+  async print(
+    store: RunStore,
+    idOrPrefix: string | undefined,
+    home: string,
+    task: string | undefined,
+    attempt: number | undefined,
+    follow: boolean,
+  ): Promise<void> {
+    const details = await runOrLatest(store, idOrPrefix, home);
+    const runId = details.run.id;
+    let order = details.tasks.map((t) => t.id);
+    if (task !== undefined && !order.includes(task)) {
+      throw new WeftError(`run ${runId} has no task ${JSON.stringify(task)}`, {
+        hint: `its tasks: ${order.join(", ")}`,
+        exitCode: ExitCode.Invalid,
+      });
+    }
+    const named = task === undefined ? undefined : details.tasks.find((t) => t.id === task);
+    if (named && isKeptTask(named) && details.run.resumedFrom) {
+      // Kept by --resume: it made no attempt here; its output is in the run it was kept from.
+      const origin = await keptFrom(store, details.run, task!);
+      await err(
+        this.io,
+        `weft: ${task} was kept from run ${origin} by --resume (not run again in ${runId}): ` +
+          `showing its log there\n`,
+      );
+      return this.print(store, origin, home, task, attempt, false);
+    }
+    const kept = task === undefined && details.run.resumedFrom
+      ? details.tasks.filter(isKeptTask).map((t) => t.id)
+      : [];
+    if (kept.length > 0) {
+      await err(
+        this.io,
+        `weft: kept by --resume from run ${details.run.resumedFrom}, not run again here ` +
+          `(\`weft logs ${runId} TASK\` shows one): ${kept.join(", ")}\n`,
+      );
+    }
+    const [{ logFilePath }, { logDirName }, { unrecordedLogs }] = await Promise.all([
+      import("../store/log_files.ts"),
+      import("../store/log_format.ts"),
+      import("../store/log_found.ts"),
+    ]);
+    // A loop's lines are its iterations' (`LOOP[key]`): naming the loop shows them all.
+    const group = task === undefined ? null : new Set([task]);
+    for (;;) {
+      // Read the run's state before its files: output written before it finished is then
+      // on disk by the time we read, so the last pass misses nothing.
+      const running = follow && await this.#stillRunning(store, runId);
+      if (group && task !== undefined) {
+        // Followed, a loop gets iterations as it goes: read them (and their order) anew.
+        const current = follow ? (await store.getRun(runId)).tasks : details.tasks;
+        if (follow) order = current.map((t) => t.id);
+        for (const t of current) if (t.id.startsWith(`${task}[`)) group.add(t.id);
+      }
+      const one = group === null || group.size === 1;
+      // Positions looked up, not searched for: a loop of 100,000 iterations has as many
+      // tasks, and a scan of them per comparison made the sort quadratic (tester8 F5).
+      const position = positions(order);
+      const recorded = await store.listAttempts(runId, one ? task : undefined);
+      // Listed after the run's state was read, as the files are read (see above).
+      const present = await logNames(`${store.logsDir}/${logDirName(runId)}`);
+      // A log file whose attempt has no record (the disk filled as the run ended), told
+      // once; none while the run goes on (a file is made before its record is written).
+      const found = running || details.run.status === "running" || !present
+        ? []
+        : unrecordedLogs(runId, present, group ?? order, recorded);
+      for (const a of found) {
+        if (this.#noted.has(`${a.taskId}.${a.attempt}`)) continue;
+        this.#noted.add(`${a.taskId}.${a.attempt}`);
+        await err(
+          this.io,
+          `weft: ${a.taskId} (attempt ${a.attempt}) has a log file but no record in history ` +
+            "(its end was not recorded): showing the file\n",
+        );
+      }
+      const attempts = [...recorded, ...found]
+        .filter((a) =>
+          (one || group!.has(a.taskId)) &&
+          (attempt === undefined || a.attempt === attempt)
+        )
+        .sort((a, b) => rank(position, a) - rank(position, b) || a.attempt - b.attempt);
+      if (attempt !== undefined && attempts.length === 0 && !running) {
+        noSuchAttempt(
+          runId,
+          task,
+          attempt,
+          [...recorded, ...found].filter((a) => one || group!.has(a.taskId)),
+        );
+      }
+      const many = !one || task === undefined || attempts.length > 1 || follow;
+      // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
+      const prefixed = (task === undefined || !one) && this.prefixLines;
+      const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
+      for (const a of attempts) {
+        const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
+        const key = `${a.taskId}.${a.attempt}`;
+        if (this.unreadable.has(key)) continue;
+        const from = this.#cursors.get(key);
+        // No output recorded and no file: nothing to print, without trying to open it.
+        if (a.logBytes === 0 && from === undefined && absent(present, path, logDirName(runId))) {
+          continue;
+        }
+        const headed = !many || prefixed || this.#headed.has(key);
+        const file = `${store.logsDir}/${path}`;
+        const cursor = await printLogFrom(
+          this.io,
+          file,
+          from,
+          {
+            // The recorder creates the file with the attempt's first output: no output, no
+            // file. Output was recorded (or already read) yet the file is gone: an error.
+            mustExist: a.logBytes > 0 || (from?.offset ?? 0) > 0,
+            stream: this.stream,
+            prefix: prefixed ? `${label(a.taskId, a.attempt).padEnd(width)} | ` : "",
+            beforeFirst: headed ? undefined : () => {
+              this.#headed.add(key);
+              return err(this.io, `==> ${a.taskId} (attempt ${a.attempt}) <==\n`);
+            },
+          },
+        ).catch((e) => this.#unreadable(key, a, file, e));
+        if (cursor) this.#cursors.set(key, cursor);
+      }
+      if (!running) return;
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    }
+  }
+
+  /**
+   * Reports, in one line naming its path, a log that is missing or cannot be read for a
+   * reason of the machine (a folder in its place, permissions); anything else is rethrown.
+   */
+  async #unreadable(key: string, a: AttemptRecord, file: string, e: unknown): Promise<undefined> {
+    // Writing what was read failed: weft's own output, not the log file (main.ts says so).
+    if (e instanceof OutputStreamError) throw e;
+    const which = `the log of ${a.taskId} (attempt ${a.attempt})`;
+    let line: string;
+    if (e instanceof Deno.errors.NotFound) {
+      line = `weft: ${which} is missing: ${file} — it was deleted or moved\n`;
+    } else {
+      const text = describeFault(e);
+      if (!text) throw e;
+      line = `weft: cannot read ${which}: ${file}: ${text.reason}\n`;
+    }
+    this.unreadable.add(key);
+    await err(this.io, line);
+    return undefined;
+  }
+
+  /** Whether the run is still going; a run whose process died is marked interrupted. */
+  async #stillRunning(store: RunStore, runId: string): Promise<boolean> {
+    const run = await store.findRun(runId);
+    if (run?.status !== "running") return false;
+    const { ownerPlace } = await import("../store/run_owner.ts");
+    const place = ownerPlace(run, Deno.hostname());
+    if (place === "elsewhere") return true;
+    const { isProcessAlive, recoverInterrupted } = await import("../store/recovery.ts");
+    if (place === "here" && await isProcessAlive(run.pid, run.pidStartTicks)) return true;
+    await recoverInterrupted(store, run.host);
+    await err(this.io, `weft: the process of run ${runId} is gone; marked interrupted\n`);
+    return false;
+  }
+}
+
+/**
+ * The names in a run's log folder (none when it does not exist), or undefined when it
+ * cannot be listed: each file is then opened to find out. An attempt that printed
+ * nothing has no file, and a run of 100,000 silent loop iterations was as many failed
+ * opens, one after the other (tester8 F5).
+ */
+async function logNames(dir: string): Promise<Set<string> | undefined> {
+  const names = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(dir)) names.add(entry.name);
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? names : undefined;
+  }
+  return names;
+}
+
+/** Whether the log at `path` (relative to the logs folder) is known not to exist. */
+function absent(present: Set<string> | undefined, path: string, runDir: string): boolean {
+  if (present === undefined || !path.startsWith(`${runDir}/`)) return false;
+  const name = path.slice(runDir.length + 1);
+  return !name.includes("/") && !present.has(name);
+}
+
+/** A line's prefix: the task id, with `#N` for attempts after the first. */
+function label(taskId: string, attempt: number): string {
+  return attempt > 1 ? `${taskId}#${attempt}` : taskId;
+}
+
+/** The width of the widest label any of the run's tasks (and attempts seen) can have. */
+function labelWidth(tasks: { id: string; attempts: number }[], attempts: AttemptRecord[]): number {
+  let width = 0;
+  for (const t of tasks) width = Math.max(width, label(t.id, t.attempts).length);
+  for (const a of attempts) width = Math.max(width, label(a.taskId, a.attempt).length);
+  return width;
+}
+
+/** Each task id's place in the run's order (the first place, as `indexOf` finds it). */
+function positions(order: string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (let i = 0; i < order.length; i++) if (!map.has(order[i])) map.set(order[i], i);
+  return map;
+}
+
+/** An attempt's task's place in the run's order; tasks not in it go last. */
+function rank(position: Map<string, number>, attempt: AttemptRecord): number {
+  return position.get(attempt.taskId) ?? Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Throws the usage error (exit 2) for `--attempt N` that no attempt in scope (`made`: of
+ * `task`, or of the whole run) has, as for an unknown task: a script reading
+ * `weft logs RUN test --attempt 2` then tells "no such attempt" from "it printed nothing".
+ */
+function noSuchAttempt(
+  runId: string,
+  task: string | undefined,
+  attempt: number,
+  made: readonly { attempt: number }[],
+): never {
+  const most = made.reduce((m, a) => Math.max(m, a.attempt), 0);
+  const whose = task === undefined
+    ? `run ${runId}`
+    : `task ${JSON.stringify(task)} of run ${runId}`;
+  const what = task === undefined ? "its tasks made" : "it made";
+  const upTo = task === undefined ? "at most " : "";
+  throw new WeftError(`${whose} has no attempt ${attempt}`, {
+    hint: most === 0
+      ? `${what} no attempt`
+      : `${what} ${upTo}${most === 1 ? "1 attempt" : `${most} attempts`}`,
+    exitCode: ExitCode.Invalid,
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * A webhook request or a file change in the daemon (daemon.ts): its params made, then a
+ * run offered to the run slots under the trigger's overlap policy. A webhook's caller is
+ * answered with the run's id, that it was queued, or why it was refused (FireRefused:
+ * 400 bad params, 409 skipped, 503 not started); a file change only logs.
+ * @module
+ */
+import type { ScheduleFireDeps } from "./daemon_fire.ts";
+import type { OwnWrites } from "./daemon_own_writes.ts";
+import type { Overlap } from "./daemon_slots.ts";
+import { answerQueued } from "./daemon_triggers.ts";
+import { CHANGED_FILES_PARAM, FireRefused } from "./daemon_types.ts";
+import type { LoadedFile } from "./daemon_workflows.ts";
+import { resolveParams } from "../engine/params.ts";
+
+/** What a trigger's fire works with: the daemon's slots, workflows, start and log. */
+export type TriggerFireDeps =
+  & Pick<ScheduleFireDeps, "slots" | "log" | "workflow" | "start" | "stopping">
+  & {
+    /** When each workflow's runs went on: their own writes fire no file trigger. */
+    ownWrites: OwnWrites;
+  };
+
+/**
+ * Offers a run of `l` (its current version) for a webhook request with the params
+ * `given` (trigger params, then the body's fields). Resolves to the run's id, or to
+ * `queued` when it waits; throws FireRefused (400 for params the workflow refuses, 409
+ * when skipped, 503 when the run could not start).
+ */
+export async function fireWebhook(
+  l: LoadedFile,
+  given: Record<string, string>,
+  overlap: Overlap,
+  deps: TriggerFireDeps,
+): Promise<{ runId: string } | { runId: null; queued: true }> {
+  const current = deps.workflow(l.file) ?? l;
+  let params: Record<string, string>;
+  try {
+    params = resolveParams(current.workflow, given);
+  } catch (e) {
+    throw new FireRefused(400, (e as Error).message.replace(/\s*\n\s*/g, "; "));
+  }
+  const admission = deps.slots.offer(
+    `webhook:${l.file}`,
+    overlap,
+    () =>
+      deps.start(
+        { file: l.file, loaded: current, params, trigger: { type: "webhook" } },
+        () => {},
+      ),
+  );
+  if (admission.kind === "skipped") {
+    throw new FireRefused(409, "a run of this workflow is still going (overlap: skip)");
+  }
+  if (admission.waits) {
+    return answerQueued(
+      admission,
+      overlap,
+      l.file,
+      (line) => deps.log(line),
+      () => deps.stopping(),
+    );
+  }
+  const run = await admission.started;
+  if (!run) throw new FireRefused(503, "the run could not start (the log says why)");
+  return { runId: run.runId };
+}
+
+/**
+ * Offers a run of `file` for the `changed` paths of its `file_change` trigger (`seenAt`:
+ * when each was seen), with the trigger's `base` params and the paths in
+ * CHANGED_FILES_PARAM when the workflow declares it. Paths changed while a run of the
+ * workflow went on are left out; nothing runs when none is left, or while stopping.
+ */
+export function fireFiles(
+  file: string,
+  changed: string[],
+  seenAt: ReadonlyMap<string, number>,
+  base: Record<string, string>,
+  overlap: Overlap,
+  deps: TriggerFireDeps,
+): void {
+  const l = deps.workflow(file);
+  if (deps.stopping() || !l) return;
+  // Changes made while a run of this workflow went on are its own (daemon_own_writes.ts).
+  const paths = deps.ownWrites.keep(file, changed, seenAt);
+  if (paths.length < changed.length) {
+    deps.log(
+      `file change in ${file}: ${changed.length - paths.length} path(s) changed while a run ` +
+        `of it went on; not run for them`,
+    );
+  }
+  if (paths.length === 0) return;
+  const params: Record<string, string> = { ...base };
+  if (l.workflow.params && Object.hasOwn(l.workflow.params, CHANGED_FILES_PARAM)) {
+    params[CHANGED_FILES_PARAM] = paths.join("\n");
+  }
+  deps.log(`file change in ${file}: ${paths.length} path(s) changed`);
+  const admission = deps.slots.offer(
+    `file:${file}`,
+    overlap,
+    () =>
+      deps.start({
+        file,
+        loaded: deps.workflow(file) ?? l,
+        params,
+        trigger: { type: "file" },
+      }, () => {}),
+  );
+  if (admission.kind === "skipped") deps.log(`file change of ${file} skipped: a run is going`);
+}
