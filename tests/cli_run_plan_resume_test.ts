@@ -67,3 +67,61 @@ Deno.test("weft run --dry-run --resume claims nothing: the resume then runs; a s
   assert.equal(succeeded.code, 2);
   assert.match(succeeded.stderr, /succeeded; there is nothing to resume/);
 });
+
+const OUTPUTS = new URL("./fixtures/plan_resume/outputs.yml", import.meta.url).pathname;
+const TOKEN = "tok-9f3c1e77aa";
+
+/** A failed run of outputs.yml whose kept `build` recorded `version` and the secret `token`. */
+async function failedOutputsRun() {
+  const out = testTempDir();
+  const env = { WEFT_HOME: `${out}/home`, OUT: out };
+  const first = await weft(["run", OUTPUTS, "--json"], { env: { ...env, TOKEN } });
+  assert.equal(first.code, 1, first.stderr);
+  const id = (JSON.parse(first.stdout) as RunReport).id;
+  const plan = (extra: Record<string, string> = {}, ...args: string[]) =>
+    weft(["run", OUTPUTS, "--dry-run", "--resume", id, ...args], { env: { ...env, ...extra } });
+  return { plan };
+}
+
+Deno.test("weft run --dry-run --resume: a kept task's recorded outputs fill the plan, placeholders only for tasks that run", async () => {
+  const { plan } = await failedOutputsRun();
+  const text = await plan();
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stderr,
+    /\$ echo "deploy 1\.2 beta with \*\*\* \(build success, exit 0\)"; test -f/,
+    "the recorded version, the recorded (masked) token, status and exit code",
+  );
+  assert.doesNotMatch(text.stderr, /<tasks\.build\./);
+  // A URL with only known values is shown encoded as the run requests it; one waiting on a
+  // task that runs again keeps its placeholder (as text).
+  assert.match(
+    text.stderr,
+    /GET http:\/\/127\.0\.0\.1:8089\/releases\/1\.2 beta\/<tasks\.deploy\.outputs\.id>/,
+  );
+  assert.match(text.stderr, /PUT http:\/\/127\.0\.0\.1:8089\/tags\/1\.2%20beta/);
+  assert.ok(!text.stderr.includes(TOKEN));
+  const json = await plan({}, "--json");
+  assert.equal(json.code, 0, json.stderr);
+  const tasks = (JSON.parse(json.stdout) as PlanJson).waves.flat();
+  assert.match(tasks[1].runs[0], /deploy 1\.2 beta with \*\*\*/);
+  assert.ok(!json.stdout.includes(TOKEN));
+});
+
+Deno.test("weft run --dry-run --resume: a recorded secret output stays masked, whether the secret is known now or not", async () => {
+  const { plan } = await failedOutputsRun();
+  const envs: Record<string, string>[] = [{ TOKEN }, { TOKEN: "another-token-value" }, {}];
+  for (const env of envs) {
+    const text = await plan(env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.ok(!text.stderr.includes(TOKEN), JSON.stringify(env));
+    assert.match(text.stderr, /with \*\*\* \(build/, JSON.stringify(env));
+  }
+  // Without --resume the same task still shows placeholders: nothing is known before the run.
+  const fresh = await weft(["run", OUTPUTS, "--dry-run"], { env: { TOKEN } });
+  assert.equal(fresh.code, 0, fresh.stderr);
+  assert.match(
+    fresh.stderr,
+    /deploy <tasks\.build\.outputs\.version> with <tasks\.build\.outputs\.token>/,
+  );
+});

@@ -32,7 +32,7 @@ export async function dryRunWorkflow(
   { given, extraEnv, color, resolve }: DryRunInputs,
 ): Promise<number> {
   // --resume: checked as the run would check it (nothing claimed), with its params, and
-  // the tasks it would keep shown as kept.
+  // the tasks it would keep shown as kept, their recorded outputs read by the others.
   const resumed = flags.resume === undefined
     ? undefined
     : await (await import("./run_plan_resume.ts")).planResume(io, loaded, flags, given);
@@ -49,6 +49,7 @@ export async function dryRunWorkflow(
     file: loaded.file,
     params,
     env: { ...io.env, ...extraEnv },
+    kept: resumed?.previous,
     // Masked with the channels' secrets too, as the run masks them.
     addSecrets: await notificationSecrets(io, loaded.workflow, {
       params,

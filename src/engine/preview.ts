@@ -24,6 +24,9 @@ import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
 import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
+import type { TaskRecord } from "./events.ts";
+import { keptFromEarlierRun } from "./resume.ts";
+import { recordFinished } from "./task_record.ts";
 
 /** What {@link previewTasks} needs: the run's input as `weft run` would give it. */
 export interface PreviewInput {
@@ -39,6 +42,13 @@ export interface PreviewInput {
    * channels', cli/notify_wiring.ts), given the workflow environment the run would give it.
    */
   addSecrets?: (workflowEnv: Record<string, string>, secrets: Secrets) => void;
+  /**
+   * `--dry-run --resume`: the task records of the run resumed (cli/run_history.ts
+   * loadResume `previous`). The tasks the resume keeps read as the resumed run reads them
+   * (engine/resume.ts keptFromEarlierRun: their recorded outputs, stored masked, status,
+   * exit code), not as placeholders.
+   */
+  kept?: TaskRecord[];
 }
 
 /**
@@ -62,6 +72,10 @@ function prepare(input: PreviewInput) {
   const { workflow, file, params, env } = input;
   const nodes = buildNodes(workflow, file, () => true);
   const { order, byId } = nodes;
+  // Kept as the resumed run keeps them (scheduler.ts keepResumed): finished before it starts.
+  for (const { node, outcome } of keptFromEarlierRun(order, input.kept ?? [])) {
+    recordFinished(node, outcome, new Date());
+  }
   const exprs = new Expressions();
   const source = {
     workflow,
@@ -73,6 +87,9 @@ function prepare(input: PreviewInput) {
     nodes: byId,
   };
   const secrets = new Secrets({ declared: workflow.secrets ?? [] });
+  // Known only once the run is going, but for a task the resume keeps: its recorded values.
+  const later = (root: string, path: readonly string[]) =>
+    LATER.has(root) && !(root === "tasks" && byId.get(path[0])?.finished === true);
   const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
     // weft's per-task variables (WEFT_TASK_ID, …) are known when the task starts.
     const scope = makeScope(
@@ -80,7 +97,7 @@ function prepare(input: PreviewInput) {
       withRunVariables(source, lookup, undefined, (name) => `<env.${name}>`),
     );
     return (root, path) => {
-      if (LATER.has(root)) return `<${[root, ...path].join(".")}>`;
+      if (later(root, path)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
       // An unset variable renders empty at run time too; say so rather than vanish.
       return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
@@ -101,7 +118,7 @@ function prepare(input: PreviewInput) {
   });
   input.addSecrets?.(workflowEnv, secrets);
 
-  return { order, exprs, secrets, scopeFor, workflowEnv };
+  return { order, exprs, secrets, scopeFor, workflowEnv, later };
 }
 
 /** `fn()`, or `fallback` when it throws (a value that cannot be rendered before the run). */
@@ -122,7 +139,9 @@ function safe<T>(fn: () => T, fallback: T): T {
  * and the placeholder of a secret variable known only later.
  */
 export function previewTasks(input: PreviewInput): Record<string, string[]> {
-  const { order, exprs, secrets, scopeFor, workflowEnv } = prepare(input);
+  const { order, exprs, secrets, scopeFor, workflowEnv, later } = prepare(input);
+  const url = (text: string, scope: Scope, render: (text: string) => string) =>
+    renderUrl(text, scope, render, later);
   // The scope over the workflow's environment and `blocks` (the run's conditionScope).
   const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope => {
     const own = blocks
@@ -155,10 +174,9 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           return [`$ ${quoteData(first)}`, ...rest.map((line) => `  ${quoteData(line)}`)];
         }
         case "http": {
-          const url = String(config.url);
           const method = String(config.method ?? (config.data === undefined ? "GET" : "POST"))
             .toUpperCase();
-          return [`${method} ${quoteData(renderUrl(url, scope, render))}`];
+          return [`${method} ${quoteData(url(String(config.url), scope, render))}`];
         }
         case "workflow": {
           // The file is written without `${...}` (validate checks it): weft's own, a path.
@@ -201,7 +219,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           const target = safe(
             () =>
               parseConnection(
-                sqlite ? path(db.connection) : renderUrl(db.connection, scope, render),
+                sqlite ? path(db.connection) : url(db.connection, scope, render),
                 ".",
               ).display,
             db.connection,
@@ -293,11 +311,16 @@ function scriptPreview(
  * it lands, see expr/url.ts); with placeholders, as plain text (encoding them would
  * make them unreadable).
  */
-function renderUrl(url: string, scope: Scope, render: (text: string) => string): string {
+function renderUrl(
+  url: string,
+  scope: Scope,
+  render: (text: string) => string,
+  later: (root: string, path: readonly string[]) => boolean,
+): string {
   try {
     const template = compileTemplate(url);
-    const later = template.references.some((r) => LATER.has(r.root));
-    return later ? render(url) : template.renderUrl(scope);
+    const placeholders = template.references.some((r) => later(r.root, r.path));
+    return placeholders ? render(url) : template.renderUrl(scope);
   } catch {
     return render(url);
   }
