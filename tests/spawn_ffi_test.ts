@@ -128,6 +128,16 @@ test("the child gets no more descriptors than a Deno.Command child", async () =>
     await reader.read();
     const fds = [...Deno.readDirSync(`/proc/${child.pid}/fd`)].map((e) => Number(e.name))
       .sort((a, b) => a - b);
+    // The sleep sh forked is killed too: a Deno.Command child has no process group of its
+    // own that a sweep would end, and the sleep would outlive the test by 1000 s.
+    const children = `/proc/${child.pid}/task/${child.pid}/children`;
+    let sleeps: string[] = [];
+    while (
+      (sleeps = Deno.readTextFileSync(children).trim().split(" ").filter(Boolean)).length === 0
+    ) {
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    for (const pid of sleeps) Deno.kill(Number(pid), "SIGKILL");
     Deno.kill(child.pid, "SIGKILL");
     await reader.cancel();
     return fds;
