@@ -28,8 +28,9 @@ Deno.test({
     const longer = startSession("sleep 300 & wait", { WEFT_RUN_ID: `${runId}0` });
     const other = startSession("sleep 300 & wait", { WEFT_RUN_ID: uniqueRunId() });
     // A process of the run that is not a session leader (shares the test's session).
+    // `exec`: its SIGKILL below ends the sleep itself (a forked one would outlive the test).
     const inner = new Deno.Command("sh", {
-      args: ["-c", "sleep 300"],
+      args: ["-c", "exec sleep 300"],
       env: { WEFT_RUN_ID: runId },
     }).spawn();
     try {
