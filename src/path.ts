@@ -109,3 +109,13 @@ export function specialFileKind(info: Deno.FileInfo): string {
   if (info.isSocket) return "a socket";
   return "a special file";
 }
+
+/**
+ * What `info` (a stat) is in words, for a message saying it is not what was wanted:
+ * "a file", "a folder", else {@link specialFileKind}.
+ */
+export function fileKind(info: Deno.FileInfo): string {
+  if (info.isFile) return "a file";
+  if (info.isDirectory) return "a folder";
+  return specialFileKind(info);
+}

@@ -17,7 +17,7 @@
  * At src/'s top level, so every layer may use it (DESIGN.md §3).
  * @module
  */
-import { specialFileKind } from "./path.ts";
+import { fileKind } from "./path.ts";
 
 /** Thrown by {@link writeTarget} for a path weft must not replace; `message` names it. */
 export class NotAFileError extends Error {
@@ -64,7 +64,7 @@ export function writeTarget(path: string): WriteTarget {
     throw error;
   }
   if (info.isFile) return { path, mode: (info.mode ?? 0o600) & 0o7777 };
-  if (!info.isSymlink) throw new NotAFileError(path, kindOf(info));
+  if (!info.isSymlink) throw new NotAFileError(path, fileKind(info));
   const linkTo = Deno.readLinkSync(path);
   let target: Deno.FileInfo;
   try {
@@ -75,10 +75,6 @@ export function writeTarget(path: string): WriteTarget {
     }
     throw error;
   }
-  if (!target.isFile) throw new NotAFileError(path, kindOf(target), linkTo);
+  if (!target.isFile) throw new NotAFileError(path, fileKind(target), linkTo);
   return { path: Deno.realPathSync(path), mode: (target.mode ?? 0o600) & 0o7777 };
-}
-
-function kindOf(info: Deno.FileInfo): string {
-  return info.isDirectory ? "a folder" : specialFileKind(info);
 }

@@ -4,7 +4,15 @@
  */
 import assert from "node:assert/strict";
 import * as path from "node:path";
-import { dirnameOf, isAbsolutePath, joinPath, nodePath, normalizeAbsolute } from "../src/path.ts";
+import {
+  dirnameOf,
+  fileKind,
+  isAbsolutePath,
+  joinPath,
+  nodePath,
+  normalizeAbsolute,
+} from "../src/path.ts";
+import { testTempDir } from "./_tmp.ts";
 import { staticGraph } from "./_static_graph.ts";
 
 Deno.test("nodePath: node:path's own functions, the same module each time", () => {
@@ -77,4 +85,14 @@ Deno.test("normalizeAbsolute: node:path's normalize of an absolute path, with or
   for (const p of paths) assert.equal(normalizeAbsolute(p), path.normalize(p), p);
   assert.equal(normalizeAbsolute("/tmp/./x.yml"), "/tmp/x.yml");
   assert.equal(normalizeAbsolute("//tmp/dir//w.json"), "/tmp/dir/w.json");
+});
+
+Deno.test("fileKind names a file, a folder and what else a stat can be", () => {
+  const dir = testTempDir("kind-");
+  Deno.writeTextFileSync(`${dir}/f`, "");
+  assert.equal(fileKind(Deno.statSync(`${dir}/f`)), "a file");
+  assert.equal(fileKind(Deno.statSync(dir)), "a folder");
+  assert.equal(fileKind(Deno.statSync("/dev/null")), "a character device");
+  new Deno.Command("mkfifo", { args: [`${dir}/p`] }).outputSync();
+  assert.equal(fileKind(Deno.lstatSync(`${dir}/p`)), "a named pipe (FIFO)");
 });

@@ -8,7 +8,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { specialFileKind } from "../path.ts";
+import { fileKind } from "../path.ts";
 import { readBytesBounded } from "../bounded_file.ts";
 
 /** Most bytes read of a small WEFT_HOME file (1 MiB; a config.json is a few hundred bytes). */
@@ -62,8 +62,7 @@ export async function checkSmallFile(
   }
   if (!info.isFile) {
     // Checked before opening: opening a FIFO would wait for a writer.
-    const kind = info.isDirectory ? "a folder" : specialFileKind(info);
-    throw refused(path, `is ${kind}, not a regular file`, options.hint);
+    throw refused(path, `is ${fileKind(info)}, not a regular file`, options.hint);
   }
   if (info.size > limit) throw refused(path, tooLarge(limit), options.hint);
   return info;
@@ -88,21 +87,7 @@ function refused(path: string, message: string, hint: string): WeftError {
  * home would have it change a file it did not make), and opening a FIFO would wait.
  */
 export function checkOwnFile(path: string, hint: string): Deno.FileInfo | null {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(path); // the link itself, not what it points to
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
-  if (info.isSymlink) {
-    throw refused(path, "is a symbolic link; weft does not follow links for its own files", hint);
-  }
-  if (!info.isFile) {
-    const kind = info.isDirectory ? "a folder" : specialFileKind(info);
-    throw refused(path, `is ${kind}, not a regular file`, hint);
-  }
-  return info;
+  return checkOwn(path, "file", hint);
 }
 
 /**
@@ -113,9 +98,14 @@ export function checkOwnFile(path: string, hint: string): Deno.FileInfo | null {
  * WEFT_HOME), as a link planted in a shared home would have it write where it points.
  */
 export function checkOwnFolder(path: string, hint: string): Deno.FileInfo | null {
+  return checkOwn(path, "folder", hint);
+}
+
+/** {@link checkOwnFile} and {@link checkOwnFolder}: the lstat, a link or other kind refused. */
+function checkOwn(path: string, want: "file" | "folder", hint: string): Deno.FileInfo | null {
   let info: Deno.FileInfo;
   try {
-    info = Deno.lstatSync(path);
+    info = Deno.lstatSync(path); // the link itself, not what it points to
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
@@ -123,9 +113,9 @@ export function checkOwnFolder(path: string, hint: string): Deno.FileInfo | null
   if (info.isSymlink) {
     throw refused(path, "is a symbolic link; weft does not follow links for its own files", hint);
   }
-  if (!info.isDirectory) {
-    const kind = info.isFile ? "a file" : specialFileKind(info);
-    throw refused(path, `is ${kind}, not a folder`, hint);
+  if (want === "file" ? !info.isFile : !info.isDirectory) {
+    const wanted = want === "file" ? "a regular file" : "a folder";
+    throw refused(path, `is ${fileKind(info)}, not ${wanted}`, hint);
   }
   return info;
 }
