@@ -11,11 +11,15 @@ import { weft } from "./_run_cli.ts";
 import { createDatabase, startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
 
-const WORKFLOW = new URL("./fixtures/database_errors/places.yml", import.meta.url).pathname;
+const FIXTURES = new URL("./fixtures/database_errors/", import.meta.url).pathname;
+const WORKFLOW = `${FIXTURES}places.yml`;
 
-/** Runs places.yml against `url`: each failed task's error, and the whole stderr. */
-async function places(url: string): Promise<{ errors: Record<string, string>; stderr: string }> {
-  const run = await weft(["run", WORKFLOW, "--json"], { env: { DATABASE_URL: url } });
+/** Runs `workflow` against `url`: each failed task's error, and the whole stderr. */
+async function places(
+  url: string,
+  workflow = WORKFLOW,
+): Promise<{ errors: Record<string, string>; stderr: string }> {
+  const run = await weft(["run", workflow, "--json"], { env: { DATABASE_URL: url } });
   assert.equal(run.code, 1, run.stderr);
   assert.ok(!/internal error|^\s{4}at /m.test(run.stderr), run.stderr);
   const report = JSON.parse(run.stdout) as RunReport;
@@ -58,4 +62,23 @@ Deno.test("database errors: PostgreSQL's error position named as file:line:col",
   } finally {
     await server.stop();
   }
+});
+
+Deno.test("database errors: SQLite names the statement that failed while running (a constraint)", async () => {
+  const { errors, stderr } = await places(
+    `sqlite:${join(testTempDir("dberr-"), "e.db")}`,
+    `${FIXTURES}runtime.yml`,
+  );
+  assert.equal(errors.setup, "");
+  // The third statement on its line, after a tab and a comment; the statements before it ran.
+  assert.match(
+    errors.unique,
+    /^running unique\.sql failed: unique\.sql:3:14: UNIQUE constraint failed: items\.name$/,
+  );
+  assertCaret(stderr, "/* again */ INSERT INTO items VALUES ('é', 3);", "INSERT");
+  assert.match(
+    errors.notnull,
+    /^migration 002_stock\.sql failed: notnull\/002_stock\.sql:3:3: NOT NULL constraint failed: stock\.name; its transaction was rolled back$/,
+  );
+  assertCaret(stderr, "  INSERT INTO stock", "INSERT");
 });

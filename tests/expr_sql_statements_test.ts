@@ -3,7 +3,12 @@
  * lexical rules of the database the text goes to, SQLite's or PostgreSQL's, never a mix.
  */
 import assert from "node:assert/strict";
-import { isBlankSql, secondStatementAt, type SqlDialect } from "../src/expr/sql_statements.ts";
+import {
+  isBlankSql,
+  secondStatementAt,
+  type SqlDialect,
+  statementStartAt,
+} from "../src/expr/sql_statements.ts";
 
 const BOTH: SqlDialect[] = ["sqlite", "postgres"];
 
@@ -121,4 +126,18 @@ Deno.test("isBlankSql: only whitespace, comments and ; by each dialect's rules",
   }
   assert.equal(isBlankSql("/* /* */ DROP TABLE v */", "sqlite"), false);
   assert.equal(isBlankSql("/* /* */ DROP TABLE v */", "postgres"), true);
+});
+
+Deno.test("statementStartAt: past whitespace, comments and ; from a place, -1 when none is left", () => {
+  for (const d of BOTH) {
+    const sql = "SELECT 1; -- a\n ;/* b */\tINSERT INTO t VALUES (';');\n;";
+    assert.equal(statementStartAt(sql, d), 0, d);
+    assert.equal(sql.slice(statementStartAt(sql, d, 8)), "INSERT INTO t VALUES (';');\n;", d);
+    assert.equal(statementStartAt(sql, d, sql.indexOf(")") + 1), -1, d);
+    assert.equal(statementStartAt("", d), -1, d);
+  }
+  // A nested comment closes only in PostgreSQL: SQLite reads `*/ SELECT 2` as a statement.
+  const nested = "/* a /* b */ */ SELECT 2";
+  assert.equal(nested.slice(statementStartAt(nested, "postgres")), "SELECT 2");
+  assert.equal(nested.slice(statementStartAt(nested, "sqlite")), "*/ SELECT 2");
 });

@@ -35,6 +35,7 @@ export {
   secondStatementAt,
   SQL_DIALECTS,
   type SqlDialect,
+  statementStartAt,
 } from "./sql_statements.ts";
 
 /** A statement with placeholders and the values to bind to them, in order. */

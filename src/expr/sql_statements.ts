@@ -124,6 +124,20 @@ export function isBlankSql(text: string, dialect: SqlDialect): boolean {
   return true;
 }
 
+/**
+ * Where the next statement of `text` starts at or after `from`: past whitespace, comments
+ * and `;`, read by `dialect`'s rules; -1 when none is left (the rest is blank). A script
+ * runner starts each statement here: SQLite prepares nothing from a blank text.
+ */
+export function statementStartAt(text: string, dialect: SqlDialect, from = 0): number {
+  for (let i = from; i < text.length;) {
+    const token = nextToken(text, i, dialect);
+    if (token.kind !== "blank" && token.kind !== "semi") return i;
+    i = token.end;
+  }
+  return -1;
+}
+
 /** CREATE [TEMP|TEMPORARY] TRIGGER (a table named `trigger` is not one). */
 function isTrigger(head: string[]): boolean {
   return head[1] === "TRIGGER" ||

@@ -1,9 +1,11 @@
 /**
  * The SQLite driver adapter, on `node:sqlite` (built into Deno; no native addon).
- * node:sqlite is synchronous, so waiting for another writer is done here, not by
- * SQLite's busy handler: BEGIN IMMEDIATE is retried on an asynchronous timer, which
- * keeps the engine's event loop free and lets a cancel end the wait at once. A single
- * statement, once running, runs to its end (node:sqlite has no interrupt).
+ * node:sqlite is synchronous, so waiting for another connection's lock is done here,
+ * not by SQLite's busy handler (busy_timeout is 0): a statement that meets it is retried
+ * on an asynchronous timer (sqlite_script.ts), which keeps the engine's event loop free
+ * and lets a timeout or cancel end the wait at once. Scripts run one statement at a time
+ * (sqlite_script.ts). A single statement, once running, runs to its end (node:sqlite has
+ * no interrupt).
  * Integers are read as BigInt, so a 64-bit value keeps its digits (above 2^53 a number
  * would not hold it and node:sqlite throws); those that fit are given as numbers.
  * @module
@@ -13,12 +15,14 @@ import { isBlankSql } from "../../expr/sql.ts";
 import { dirname } from "node:path";
 import { ownText, quoteData } from "../../model/data_text.ts";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
-import { sqlitePlace, SqlTextError } from "./sql_place.ts";
-
-/** How long one statement may wait on a lock inside SQLite before retrying outside, in ms. */
-const BUSY_MS = 200;
-/** The pause between attempts to take the write lock, in ms. */
-const RETRY_MS = 50;
+import {
+  compileErrorAt,
+  isBusy,
+  runScript,
+  totalChanges,
+  unreadTail,
+  waitForLock,
+} from "./sqlite_script.ts";
 
 /**
  * Opens the SQLite database at `path` (created if missing; `:memory:` for none).
@@ -46,7 +50,8 @@ export async function openSqlite(path: string, options: OpenOptions): Promise<Db
     }
   }
   const db = new DatabaseSync(path);
-  db.exec(`PRAGMA busy_timeout = ${BUSY_MS}`);
+  // Never wait inside SQLite: that would block the event loop (sqlite_script.ts waits).
+  db.exec("PRAGMA busy_timeout = 0");
   return new SqliteSession(db, options.signal);
 }
 
@@ -55,33 +60,44 @@ class SqliteSession implements DbSession {
   #open = true;
   constructor(readonly db: DatabaseSync, readonly signal: AbortSignal) {}
 
-  exec(sql: string): Promise<void> {
+  async exec(sql: string): Promise<void> {
     this.#check();
     refuseNul(sql, "the SQL");
-    try {
-      this.db.exec(sql);
-    } catch (e) {
-      throw sqlitePlace((e as Error).message, sql) ?? e;
-    }
-    return Promise.resolve();
+    await runScript(this.db, sql, this.signal);
   }
 
   placeholder(n: number): string {
     return `?${n}`;
   }
 
-  query(sql: string, params: unknown[] = []): Promise<Row[]> {
+  async query(sql: string, params: unknown[] = []): Promise<Row[]> {
     const rows: Row[] = [];
-    this.#each(sql, params, (row) => rows.push(row));
-    return Promise.resolve(rows);
+    await this.eachRow(sql, params, (row) => rows.push(row));
+    return rows;
   }
 
-  eachRow(
+  /**
+   * See {@link DbSession.eachRow}. Outside a transaction, a statement that meets another
+   * connection's lock before giving a row is run again after a pause (SQLite undid it).
+   */
+  async eachRow(
     sql: string,
     params: unknown[],
     visit: (row: Row) => void,
   ): Promise<{ rows: number; changed?: number }> {
-    return Promise.resolve(this.#each(sql, params, visit));
+    for (let attempt = 0;; attempt++) {
+      const inTransaction = this.db.isTransaction;
+      let visited = false;
+      try {
+        return this.#each(sql, params, (row) => {
+          visited = true;
+          visit(row);
+        });
+      } catch (e) {
+        if (!isBusy(e) || inTransaction || this.db.isTransaction || visited) throw e;
+      }
+      await waitForLock(attempt, this.signal);
+    }
   }
 
   /**
@@ -103,9 +119,15 @@ class SqliteSession implements DbSession {
     try {
       statement = this.db.prepare(sql);
     } catch (e) {
-      throw this.#compileErrorAt(sql, (e as Error).message) ?? e;
+      throw compileErrorAt(this.db, sql, (e as Error).message) ?? e;
     }
-    if (!isBlankSql(unreadTail(sql, statement), "sqlite")) {
+    let tail: string;
+    try {
+      tail = unreadTail(sql, statement);
+    } catch {
+      throw new Error(ownText("cannot tell whether `query` holds one statement"));
+    }
+    if (!isBlankSql(tail, "sqlite")) {
       throw new Error(ownText("`query` holds more than one statement: put a script in `file`"));
     }
     statement.setReadBigInts(true);
@@ -114,9 +136,9 @@ class SqliteSession implements DbSession {
       // changes() keeps the last INSERT/UPDATE/DELETE's count through a CREATE or other
       // statement: believed only when total_changes() moved (a trigger's rows counted
       // there are not in changes()).
-      const before = this.#totalChanges();
+      const before = totalChanges(this.db);
       const { changes } = statement.run(...(params as never[]));
-      return this.#totalChanges() === before ? { rows: 0 } : { rows: 0, changed: Number(changes) };
+      return totalChanges(this.db) === before ? { rows: 0 } : { rows: 0, changed: Number(changes) };
     }
     let count = 0;
     for (const row of statement.iterate(...(params as never[])) as Iterable<Row>) {
@@ -131,38 +153,11 @@ class SqliteSession implements DbSession {
     return { rows: count };
   }
 
-  /**
-   * Where `sql` (one statement that failed to prepare) fails: prepare's message names no
-   * place, exec's does. `EXPLAIN` compiles the statement as prepare did and, even when it
-   * did compile, runs nothing of it (it lists the program), so exec can be asked safely.
-   */
-  #compileErrorAt(sql: string, message: string): SqlTextError | undefined {
-    const explain = "EXPLAIN ";
-    // A passing condition (a lock, the disk) might not recur: then exec would go on to
-    // what follows the statement. Only errors of the text itself are looked for.
-    if (/locked|busy|schema|disk|I\/O|memory/i.test(message)) return undefined;
-    try {
-      this.db.exec(explain + sql);
-      return undefined;
-    } catch (e) {
-      const placed = sqlitePlace((e as Error).message, explain + sql);
-      // Only the error prepare gave (`EXPLAIN EXPLAIN …` fails otherwise).
-      if (placed?.message !== message || placed.at < explain.length) return undefined;
-      return new SqlTextError(placed.message, placed.at - explain.length);
-    }
-  }
-
-  /** SQLite's total_changes(): rows changed by the connection so far, triggers included. */
-  #totalChanges(): number {
-    const row = this.db.prepare("SELECT total_changes() AS n").get() as { n: number | bigint };
-    return Number(row.n);
-  }
-
   async transaction<T>(body: () => Promise<T>): Promise<T> {
     await this.#beginImmediate();
     try {
       const result = await body();
-      this.db.exec("COMMIT");
+      await this.#commit();
       return result;
     } catch (e) {
       if (this.db.isTransaction) this.db.exec("ROLLBACK");
@@ -184,41 +179,34 @@ class SqliteSession implements DbSession {
 
   /** BEGIN IMMEDIATE, retried while another connection holds the write lock. */
   async #beginImmediate(): Promise<void> {
-    for (;;) {
+    for (let attempt = 0;; attempt++) {
       this.#check();
-      // No waiting inside SQLite here (it would block the event loop): retried below.
-      this.db.exec("PRAGMA busy_timeout = 0");
       try {
         this.db.exec("BEGIN IMMEDIATE");
         return;
       } catch (e) {
-        if (!/database is locked|SQLITE_BUSY/i.test((e as Error).message)) throw e;
-      } finally {
-        this.db.exec(`PRAGMA busy_timeout = ${BUSY_MS}`);
+        if (!isBusy(e)) throw e;
       }
-      await new Promise((done) => setTimeout(done, RETRY_MS));
+      await waitForLock(attempt, this.signal);
+    }
+  }
+
+  /** COMMIT, retried while other connections still read (the transaction stays open). */
+  async #commit(): Promise<void> {
+    for (let attempt = 0;; attempt++) {
+      try {
+        this.db.exec("COMMIT");
+        return;
+      } catch (e) {
+        if (!isBusy(e) || !this.db.isTransaction) throw e;
+      }
+      await waitForLock(attempt, this.signal);
     }
   }
 
   #check(): void {
     if (this.signal.aborted) throw new Error(ownText("stopped before the statement ran"));
   }
-}
-
-/**
- * What SQLite left unread of `sql` when it prepared `statement`: sqlite3_prepare stops
- * after the first statement, and `sourceSQL` (sqlite3_sql) is the text it compiled, so
- * the rest is the tail. Counted in UTF-8 bytes, as SQLite counts (a lone surrogate is
- * U+FFFD on both sides).
- * @throws when the compiled text is not the start of `sql` (then nothing can be told).
- */
-function unreadTail(sql: string, statement: StatementSync): string {
-  const bytes = new TextEncoder().encode(sql);
-  const head = new TextEncoder().encode(statement.sourceSQL);
-  if (head.length > bytes.length || head.some((b, k) => b !== bytes[k])) {
-    throw new Error(ownText("cannot tell whether `query` holds one statement"));
-  }
-  return new TextDecoder().decode(bytes.subarray(head.length));
 }
 
 function exists(path: string): boolean {
