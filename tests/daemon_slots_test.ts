@@ -3,7 +3,7 @@
  * by hand: runs end when the test says so, no timers.
  */
 import assert from "node:assert/strict";
-import { RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
+import { MAX_WAITING_PER_TARGET, RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
 
 /** A run the test ends with `finish()`; `cancelled` tells whether cancel() was called. */
 function fakeRun(id: string) {
@@ -126,4 +126,76 @@ Deno.test("a start that fails frees its slot and its target", async () => {
   assert.equal(next.kind, "admitted");
   await settle();
   assert.equal(started.length, 1);
+});
+
+Deno.test("a skip is said as overlap; a full queue as full, with why", async () => {
+  const slots = new RunSlots(4);
+  const { start } = starter();
+  slots.offer("s", "skip", start);
+  slots.offer("q", "queue", start);
+  slots.offer("q", "queue", start);
+  await settle();
+  const skipped = slots.offer("s", "skip", start);
+  assert.deepEqual(skipped, {
+    kind: "skipped",
+    full: false,
+    reason: "a run is still going (overlap: skip)",
+  });
+  const full = slots.offer("q", "queue", start);
+  assert.equal(full.kind === "skipped" && full.full, true);
+  assert.match(full.kind === "skipped" ? full.reason : "", /another fire already waits/);
+});
+
+Deno.test("allow: at most MAX_WAITING_PER_TARGET fires of one target wait for a slot; others still may", async () => {
+  const slots = new RunSlots(1);
+  const { started, start } = starter();
+  slots.offer("a", "allow", start);
+  const waits = Array.from(
+    { length: MAX_WAITING_PER_TARGET },
+    () => slots.offer("a", "allow", start),
+  );
+  assert.ok(waits.every((w) => w.kind === "admitted" && w.waits));
+  const over = slots.offer("a", "allow", start);
+  assert.equal(over.kind, "skipped");
+  assert.equal(over.kind === "skipped" && over.full, true);
+  assert.equal(
+    over.kind === "skipped" ? over.reason : "",
+    `${MAX_WAITING_PER_TARGET} fires already wait for a free run slot (--max-runs 1)`,
+  );
+  // Another target has its own bound.
+  assert.equal(slots.offer("b", "allow", start).kind, "admitted");
+  assert.equal(slots.waiting, MAX_WAITING_PER_TARGET + 1);
+  // Once one of `a` has started, one more of `a` may wait.
+  await settle();
+  started[0].finish();
+  await settle();
+  await settle();
+  assert.equal(started.length, 2);
+  assert.equal(slots.offer("a", "allow", start).kind, "admitted");
+  assert.equal(slots.offer("a", "allow", start).kind, "skipped");
+});
+
+Deno.test("cancel: a newer fire replaces the one still waiting, which is dropped with why", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "cancel", start);
+  await settle();
+  const drops: string[] = [];
+  const offers = Array.from(
+    { length: 50 },
+    () => slots.offer("s", "cancel", start, (why) => drops.push(why)),
+  );
+  assert.ok(offers.every((o) => o.kind === "admitted"));
+  assert.equal(drops.length, 0, "said once its wait ends");
+  const outcomes = await Promise.all(
+    offers.slice(0, 49).map((o) => o.kind === "admitted" ? o.started : undefined),
+  );
+  assert.ok(outcomes.every((run) => run === null));
+  assert.equal(drops.length, 49);
+  assert.equal(drops[0], "a newer fire replaced it (overlap: cancel)");
+  started[0].finish();
+  const last = offers[49];
+  const run = last.kind === "admitted" ? await last.started : undefined;
+  assert.equal(run?.runId, "b", "only the newest runs");
+  assert.equal(started.length, 2);
 });

@@ -75,6 +75,7 @@ export async function runScheduleFire(
   const loaded = deps.workflow(s.file);
   const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
   let refused = "";
+  let dropped = "";
   const admission = deps.slots.offer(
     `schedule:${s.name}`,
     s.overlap,
@@ -83,9 +84,10 @@ export async function runScheduleFire(
         { file: s.file, loaded, params: s.params, trigger },
         (reason) => refused = reason,
       ),
+    (why) => dropped = why,
   );
   if (admission.kind === "skipped") {
-    deps.log(`schedule ${s.name}: fire of ${at} skipped (a run is still going)`);
+    deps.log(`schedule ${s.name}: fire of ${at} skipped: ${admission.reason}`);
     await store.recordFire({ ...record, outcome: "skipped" });
     return;
   }
@@ -94,6 +96,11 @@ export async function runScheduleFire(
     deps.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
   }
   const run = await admission.started;
+  if (!run && dropped) {
+    deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
+    await store.recordFire({ ...record, outcome: "skipped" });
+    return;
+  }
   if (!run) {
     // Why it did not start is kept with the fire (`weft schedule list` shows it).
     await store.recordFire(

@@ -4,8 +4,14 @@
  * file trigger) its overlap policy when a run of that target is still going:
  * - `skip`: the new fire starts nothing (the caller records it skipped);
  * - `queue`: it starts when the running one ends; at most one waits, a further fire is skipped;
- * - `cancel`: the running ones are cancelled, and the new one starts when they have ended;
+ * - `cancel`: the running ones are cancelled, and the new one starts when they have ended; a
+ *   newer fire replaces one still waiting for that (it is dropped: the newest wins, as GitHub
+ *   Actions' `cancel-in-progress` also cancels a pending run);
  * - `allow`: it starts alongside.
+ * Nothing waits without a bound: besides the above, at most {@link MAX_WAITING_PER_TARGET}
+ * fires of one target wait for a free slot; a further one is skipped as `full`. Each waiting
+ * fire holds its params (a webhook's whole body, up to 1 MiB), so a flood of requests or a
+ * long catch-up must not queue without end.
  * No timers and no clock: only the order of events, so it is tested without waiting.
  * @module
  */
@@ -18,12 +24,24 @@ export interface StartedRun {
   cancel(): void;
 }
 
+/**
+ * Most fires of one target that wait at once for a free run slot (`--max-runs`), besides
+ * those the overlap policy holds (one under `queue`/`cancel`). A burst — a push of a few
+ * commits, a short outage's catch-up — fits; a flood is refused instead of growing memory.
+ */
+export const MAX_WAITING_PER_TARGET = 16;
+
 /** Overlap policies (as in the schedule's `overlap`). */
 export type Overlap = "skip" | "queue" | "cancel" | "allow";
 
 /** What became of a fire offered to {@link RunSlots.offer}. */
 export type Admission =
-  | { kind: "skipped" }
+  /**
+   * Nothing starts. `full`: the wait is full (a `queue` fire already waits, or
+   * {@link MAX_WAITING_PER_TARGET} wait for a slot) — try later; `overlap`: the policy is
+   * `skip`. `reason`: why, for the log and the webhook's answer.
+   */
+  | { kind: "skipped"; full: boolean; reason: string }
   /**
    * Will start (after the overlap wait and a free slot): `started` resolves with the run,
    * or null when it could not start. `queued`: it waits for a run of its target (`queue`);
@@ -36,13 +54,23 @@ export type Admission =
     started: Promise<StartedRun | null>;
   };
 
+/** A fire waiting for the runs of its target to end: `go` lets it on, `drop` ends it unstarted. */
+interface Waiter {
+  go(): void;
+  drop(): void;
+}
+
 interface Target {
   /** Runs started or about to start. */
   active: number;
   runs: Set<StartedRun>;
   queued: boolean;
-  /** Resolves when `active` falls to 0. */
-  idle: Array<() => void>;
+  /** Fires offered that wait (for the overlap policy or a slot) and have not started yet. */
+  waiting: number;
+  /** Let on one by one when `active` falls to 0. */
+  idle: Waiter[];
+  /** The `cancel` fire waiting for the cancelled runs to end (a newer one replaces it). */
+  cancelWaiter?: Waiter;
 }
 
 /**
@@ -77,22 +105,76 @@ export class RunSlots {
     this.#closed = true;
   }
 
-  /** Offers a fire of `key` under `policy`. */
-  offer(key: string, policy: Overlap, start: () => Promise<StartedRun | null>): Admission {
+  /**
+   * Offers a fire of `key` under `policy`. `dropped` is told why when the fire, admitted
+   * to wait, is dropped unstarted: a newer `cancel` fire replaced it (its `started` then
+   * resolves null).
+   */
+  offer(
+    key: string,
+    policy: Overlap,
+    start: () => Promise<StartedRun | null>,
+    dropped?: (reason: string) => void,
+  ): Admission {
     const target = this.#target(key);
     const busy = target.active > 0;
-    if (busy && policy === "skip") return { kind: "skipped" };
-    if (busy && policy === "queue" && target.queued) return { kind: "skipped" };
+    if (busy && policy === "skip") {
+      return { kind: "skipped", full: false, reason: "a run is still going (overlap: skip)" };
+    }
+    if (busy && policy === "queue" && target.queued) {
+      return {
+        kind: "skipped",
+        full: true,
+        reason: "a run is still going and another fire already waits for it (overlap: queue)",
+      };
+    }
     const queued = busy && policy === "queue";
-    if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
     const mustWait = busy && (policy === "queue" || policy === "cancel");
-    if (queued) target.queued = true;
     const waits = mustWait || this.#running >= this.#limit;
+    const replaces = mustWait && policy === "cancel" ? target.cancelWaiter : undefined;
+    if (waits && !replaces && target.waiting >= MAX_WAITING_PER_TARGET) {
+      return {
+        kind: "skipped",
+        full: true,
+        reason: `${MAX_WAITING_PER_TARGET} fires already wait for a free run slot ` +
+          `(--max-runs ${this.#limit})`,
+      };
+    }
+    if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
+    replaces?.drop();
+    if (queued) target.queued = true;
+    if (waits) target.waiting++;
+    let waiter: Waiter | undefined;
+    const turn = mustWait
+      ? new Promise<boolean>((resolve) => {
+        waiter = {
+          go: () => {
+            if (target.cancelWaiter === waiter) target.cancelWaiter = undefined;
+            resolve(true);
+          },
+          drop: () => {
+            const at = target.idle.indexOf(waiter!);
+            if (at < 0) return; // already let on
+            target.idle.splice(at, 1);
+            if (target.cancelWaiter === waiter) target.cancelWaiter = undefined;
+            target.waiting--;
+            resolve(false);
+          },
+        };
+        target.idle.push(waiter);
+        if (policy === "cancel") target.cancelWaiter = waiter;
+      })
+      : undefined;
     const started = (async () => {
-      if (mustWait) await new Promise<void>((resolve) => target.idle.push(resolve));
+      if (turn && !(await turn)) {
+        dropped?.("a newer fire replaced it (overlap: cancel)");
+        this.#forget(key, target);
+        return null;
+      }
       if (queued) target.queued = false;
       target.active++;
       await this.#acquire();
+      if (waits) target.waiting--;
       let run: StartedRun | null = null;
       try {
         run = this.#closed ? null : await start();
@@ -101,7 +183,7 @@ export class RunSlots {
       }
       if (!run) {
         this.#release();
-        this.#ended(target);
+        this.#ended(key, target);
         return null;
       }
       target.runs.add(run);
@@ -110,7 +192,7 @@ export class RunSlots {
         target.runs.delete(run!);
         this.#all.delete(run!);
         this.#release();
-        this.#ended(target);
+        this.#ended(key, target);
       });
       return run;
     })();
@@ -120,18 +202,26 @@ export class RunSlots {
   #target(key: string): Target {
     let target = this.#targets.get(key);
     if (!target) {
-      target = { active: 0, runs: new Set(), queued: false, idle: [] };
+      target = { active: 0, runs: new Set(), queued: false, waiting: 0, idle: [] };
       this.#targets.set(key, target);
     }
     return target;
   }
 
-  #ended(target: Target): void {
+  #ended(key: string, target: Target): void {
     target.active--;
     if (target.active > 0) return;
     // One waiter goes on (the queued fire, or the one a cancel made room for).
     const next = target.idle.shift();
-    next?.();
+    if (next) next.go();
+    else this.#forget(key, target);
+  }
+
+  /** Drops the entry of a target with nothing going or waiting (keys come and go with reloads). */
+  #forget(key: string, target: Target): void {
+    if (target.active === 0 && target.idle.length === 0 && target.waiting === 0) {
+      if (this.#targets.get(key) === target) this.#targets.delete(key);
+    }
   }
 
   async #acquire(): Promise<void> {

@@ -2,14 +2,15 @@
  * A webhook request or a file change in the daemon (daemon.ts): its params made, then a
  * run offered to the run slots under the trigger's overlap policy. A webhook's caller is
  * answered with the run's id, that it was queued, or why it was refused (FireRefused:
- * 400 bad params, 409 skipped, 503 not started); a file change only logs.
+ * 400 bad params, 409 skipped, 429 with Retry-After when its wait is full, 503 not
+ * started); a file change only logs, also what it dropped.
  * @module
  */
 import type { ScheduleFireDeps } from "./daemon_fire.ts";
 import type { OwnWrites } from "./daemon_own_writes.ts";
 import type { Overlap } from "./daemon_slots.ts";
 import { answerQueued } from "./daemon_triggers.ts";
-import { CHANGED_FILES_PARAM, FireRefused } from "./daemon_types.ts";
+import { CHANGED_FILES_PARAM, FireRefused, FULL_RETRY_AFTER_S } from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { resolveParams } from "../engine/params.ts";
 
@@ -25,7 +26,8 @@ export type TriggerFireDeps =
  * Offers a run of `l` (its current version) for a webhook request with the params
  * `given` (trigger params, then the body's fields). Resolves to the run's id, or to
  * `queued` when it waits; throws FireRefused (400 for params the workflow refuses, 409
- * when skipped, 503 when the run could not start).
+ * when skipped by `overlap: skip`, 429 when its wait is full — RFC 6585 §4, with a
+ * Retry-After — and 503 when the run could not start).
  */
 export async function fireWebhook(
   l: LoadedFile,
@@ -48,9 +50,11 @@ export async function fireWebhook(
         { file: l.file, loaded: current, params, trigger: { type: "webhook" } },
         () => {},
       ),
+    (why) => deps.log(`queued webhook run of ${l.file} dropped, not run: ${why}`),
   );
   if (admission.kind === "skipped") {
-    throw new FireRefused(409, "a run of this workflow is still going (overlap: skip)");
+    if (!admission.full) throw new FireRefused(409, admission.reason);
+    throw new FireRefused(429, `not queued: ${admission.reason}`, FULL_RETRY_AFTER_S);
   }
   if (admission.waits) {
     return answerQueued(
@@ -106,6 +110,11 @@ export function fireFiles(
         params,
         trigger: { type: "file" },
       }, () => {}),
+    (why) => deps.log(`waiting file change run of ${file} dropped, not run: ${why}`),
   );
-  if (admission.kind === "skipped") deps.log(`file change of ${file} skipped: a run is going`);
+  if (admission.kind === "skipped") {
+    deps.log(
+      `file change of ${file} skipped, not run for its ${paths.length} path(s): ${admission.reason}`,
+    );
+  }
 }

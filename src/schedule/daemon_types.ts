@@ -39,12 +39,22 @@ export interface LaunchedRun {
  */
 export type Launcher = (request: LaunchRequest) => Promise<LaunchedRun>;
 
-/** A refused trigger request, with the HTTP status the webhook answers. */
+/**
+ * A refused trigger request, with the HTTP status the webhook answers and, for a refusal
+ * that passes (429: the workflow's wait is full), the seconds its `Retry-After` says.
+ */
 export class FireRefused extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly retryAfter?: number) {
     super(message);
   }
 }
+
+/**
+ * The `Retry-After` (s) of a webhook refused because its workflow's wait is full (429): a
+ * guess, as the daemon cannot know when the running ones end; a sender that retries waits
+ * this long rather than hammering.
+ */
+export const FULL_RETRY_AFTER_S = 30;
 
 /** A webhook route as the server sees it. */
 export type DaemonRoute = WebhookRoute;

@@ -7,16 +7,23 @@
  * `X-Gitlab-Token: <secret>`. Every answer is JSON: 202 `{run_id}` on success,
  * else `{error}` with 400 (malformed JSON — said by line, column and byte, never quoting
  * the body, which may hold a secret — bad params), 401, 404, 405, 413 (body over
- * {@link MAX_BODY_BYTES}, counted while streaming) or 503 (the daemon is stopping).
+ * {@link MAX_BODY_BYTES}, counted while streaming), 429 (the workflow's wait is full) or
+ * 503 (over {@link MAX_REQUESTS_AT_ONCE} requests in flight, or the run could not start).
+ * 429 and 503 for overload carry `Retry-After` (RFC 6585 §4, RFC 9110 §10.2.3, §15.6.4).
  * @module
  */
 import { formatDuration } from "../model/duration.ts";
 import { checkSecret } from "./webhook_auth.ts";
-import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
-import { findJsonError } from "../parse/json_error.ts";
+import { MAX_BODY_BYTES, parseBody, readLimited, toParams } from "./webhook_body.ts";
 
-/** Largest request body accepted (1 MiB); larger bodies get 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./webhook_body.ts";
+
+/**
+ * Most requests answered at once; a further one gets 503 with a Retry-After at once,
+ * before its body is read. Each holds its body (up to MAX_BODY_BYTES) until answered, so
+ * this bounds what a flood of connections holds: 64 MiB at most.
+ */
+export const MAX_REQUESTS_AT_ONCE = 64;
 
 /** How long a request's body may take to arrive, in ms; slower ones get 408. */
 export const BODY_TIMEOUT_MS = 10_000;
@@ -39,7 +46,8 @@ export interface WebhookRoute {
   /**
    * Starts the run with the body's fields as params. Resolves to the run id (null with
    * `queued` when it waits behind a running one), or rejects with an error carrying an
-   * HTTP `status` (e.g. 400 for unknown or missing params, 409 when skipped).
+   * HTTP `status` (e.g. 400 for unknown or missing params, 409 when skipped, 429 with a
+   * `retryAfter` in seconds when its wait is full).
    */
   fire(
     params: Record<string, string>,
@@ -66,6 +74,8 @@ export interface WebhookServerOptions {
   log(line: string): void;
   /** How long a body may take to arrive, in ms (default {@link BODY_TIMEOUT_MS}). */
   bodyTimeoutMs?: number;
+  /** Most requests answered at once (default {@link MAX_REQUESTS_AT_ONCE}). */
+  maxRequestsAtOnce?: number;
 }
 
 /** A listening webhook server. */
@@ -81,6 +91,17 @@ export interface WebhookServer {
  * address cannot be bound.
  */
 export function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
+  const limit = options.maxRequestsAtOnce ?? MAX_REQUESTS_AT_ONCE;
+  let inFlight = 0;
+  const serve = async (request: Request): Promise<Response> => {
+    if (inFlight >= limit) return busy(request, options, limit);
+    inFlight++;
+    try {
+      return await handle(request, options);
+    } finally {
+      inFlight--;
+    }
+  };
   return new Promise((resolve, reject) => {
     try {
       const server = Deno.serve({
@@ -97,7 +118,7 @@ export function startWebhookServer(options: WebhookServerOptions): Promise<Webho
           options.log(`webhook: error: ${e instanceof Error ? e.message : String(e)}`);
           return json(500, { error: "internal error" });
         },
-      }, (request) => handle(request, options));
+      }, serve);
     } catch (e) {
       reject(e);
     }
@@ -114,19 +135,45 @@ async function boundedShutdown(server: Deno.HttpServer): Promise<void> {
 
 async function handle(request: Request, options: WebhookServerOptions): Promise<Response> {
   const path = new URL(request.url).pathname;
-  const answer = await answerFor(request, path, options);
-  options.log(`webhook ${request.method} ${path} ${answer.status} ${answer.detail}`);
-  return json(answer.status, answer.body);
+  return answer(request, path, await answerFor(request, path, options), options);
+}
+
+/** The answer to a request over the limit: 503 at once, its body left unread. */
+function busy(request: Request, options: WebhookServerOptions, limit: number): Response {
+  const path = new URL(request.url).pathname;
+  request.body?.cancel().catch(() => {});
+  const refused = refuse(
+    503,
+    `the daemon is answering ${limit} webhook requests already; retry later`,
+    BUSY_RETRY_AFTER_S,
+  );
+  return answer(request, path, refused, options);
+}
+
+/** The Retry-After (s) of a 503 for too many requests at once: their bodies' time limit. */
+const BUSY_RETRY_AFTER_S = Math.ceil(BODY_TIMEOUT_MS / 1000);
+
+function answer(
+  request: Request,
+  path: string,
+  a: Answer,
+  options: WebhookServerOptions,
+): Response {
+  const retry = a.retryAfter === undefined ? "" : ` (Retry-After: ${a.retryAfter} s)`;
+  options.log(`webhook ${request.method} ${path} ${a.status} ${a.detail}${retry}`);
+  return json(a.status, a.body, a.retryAfter);
 }
 
 interface Answer {
   status: number;
   body: Record<string, unknown>;
   detail: string;
+  /** Seconds, sent as `Retry-After` (RFC 9110 §10.2.3). */
+  retryAfter?: number;
 }
 
-function refuse(status: number, error: string): Answer {
-  return { status, body: { error }, detail: error };
+function refuse(status: number, error: string, retryAfter?: number): Answer {
+  return { status, body: { error }, detail: error, retryAfter };
 }
 
 async function answerFor(
@@ -164,142 +211,20 @@ async function answerFor(
       detail: queued ? "queued" : `run ${runId}`,
     };
   } catch (e) {
-    const status = (e as { status?: unknown }).status;
+    const { status, retryAfter } = e as { status?: unknown; retryAfter?: unknown };
     if (typeof status === "number" && status >= 400 && status < 600) {
-      return refuse(status, (e as Error).message);
+      return refuse(
+        status,
+        (e as Error).message,
+        typeof retryAfter === "number" ? retryAfter : undefined,
+      );
     }
     throw e;
   }
 }
 
-/**
- * The body's bytes; null once more than MAX_BODY_BYTES arrived (Content-Length is not
- * trusted); "slow" when it has not all arrived within `timeoutMs` (a slow-loris client).
- */
-async function readLimited(
-  request: Request,
-  timeoutMs: number,
-): Promise<Uint8Array | null | "slow"> {
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = request.body.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const slow = new Promise<"slow">((r) => timer = setTimeout(() => r("slow"), timeoutMs));
-  try {
-    while (true) {
-      const next = await Promise.race([reader.read(), slow]);
-      if (next === "slow") {
-        reader.cancel().catch(() => {});
-        return "slow";
-      }
-      const { done, value } = next;
-      if (done) break;
-      total += value.byteLength;
-      if (total > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => {});
-        return null;
-      }
-      chunks.push(value);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return join(chunks, total);
-}
-
-function join(chunks: Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/** The JSON object in the body (an empty body is `{}`), or the error message. */
-function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return "the body is not UTF-8";
-  }
-  if (text.trim() === "") return {};
-  // Checked before parsing, without recursion: JSON.parse of 100,000 nested `[` fails
-  // with the engine's "Maximum call stack size exceeded", which says nothing useful.
-  const deep = jsonTooDeep(text);
-  if (deep !== undefined) {
-    return `the JSON body is nested too deeply: more than ${MAX_NESTING_DEPTH} levels of ` +
-      `lists and objects (at byte ${deep}); send a flat JSON object whose fields are the ` +
-      "workflow's params";
-  }
-  let value: unknown;
-  try {
-    // Numbers keep the text they were sent as: 12345678901234567890 stays that, not a
-    // rounded double, and 1e999 is not "Infinity" (the reviver's context, ES2025).
-    value = JSON.parse(
-      text,
-      (_key, v, context?: { source?: string }) =>
-        typeof v === "number" ? new JsonNumber(context?.source ?? String(v)) : v,
-    );
-  } catch {
-    // Said by position, not by V8's message, which quotes the body (it may hold a secret).
-    return describeJsonError(text);
-  }
-  if (
-    value === null || typeof value !== "object" || Array.isArray(value) ||
-    value instanceof JsonNumber
-  ) {
-    return "the body must be a JSON object whose fields are the workflow's params";
-  }
-  return value as Record<string, unknown>;
-}
-
-/**
- * `malformed JSON at line L, column C (byte B): why` for a body JSON.parse refused (line
- * and column from 1, the column in code points; B from 0, in UTF-8 bytes). V8's own
- * message quotes the body around the error (`..."i_token": hunter2sec"...`), and the
- * body may hold a secret (a token param) that would go back to the client and into the
- * daemon's log: so nothing of the body is quoted, not even the character found there.
- */
-function describeJsonError(text: string): string {
-  const error = findJsonError(text);
-  if (error === undefined) return "malformed JSON";
-  const before = text.slice(0, error.offset);
-  const line = before.split("\n").length;
-  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
-  const byte = new TextEncoder().encode(before).length;
-  // The scanner's words, without a character it quotes (`unexpected character "h"`).
-  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
-  return `malformed JSON at line ${line}, column ${column} (byte ${byte}): ${why}`;
-}
-
-/** A JSON number as the text it was sent as. */
-class JsonNumber {
-  constructor(readonly text: string) {}
-}
-
-/** Scalars become strings (as `-p` gives them); objects and arrays are refused. */
-/** The scalar fields as params (numbers as sent), and the names of the others. */
-function toParams(
-  body: Record<string, unknown>,
-): { params: Record<string, string>; nested: string[] } {
-  const params: Record<string, string> = {};
-  const nested: string[] = [];
-  for (const [name, value] of Object.entries(body)) {
-    if (typeof value === "string") params[name] = value;
-    else if (value instanceof JsonNumber) params[name] = value.text;
-    else if (typeof value === "boolean") params[name] = String(value);
-    else nested.push(name);
-  }
-  return { params, nested };
-}
-
-function json(status: number, body: Record<string, unknown>): Response {
-  return new Response(JSON.stringify(body) + "\n", {
-    status,
-    headers: { "content-type": "application/json" },
-  });
+function json(status: number, body: Record<string, unknown>, retryAfter?: number): Response {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  return new Response(JSON.stringify(body) + "\n", { status, headers });
 }

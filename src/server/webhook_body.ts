@@ -1,0 +1,135 @@
+/**
+ * Reading a webhook request's body within bounds: at most {@link MAX_BODY_BYTES}, counted
+ * as it arrives (Content-Length is not trusted), and within a time limit; then its JSON
+ * object's fields as params.
+ * @module
+ */
+import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
+import { findJsonError } from "../parse/json_error.ts";
+
+/** Largest request body accepted (1 MiB); larger bodies get 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * The body's bytes; null once more than MAX_BODY_BYTES arrived (Content-Length is not
+ * trusted); "slow" when it has not all arrived within `timeoutMs` (a slow-loris client).
+ */
+export async function readLimited(
+  request: Request,
+  timeoutMs: number,
+): Promise<Uint8Array | null | "slow"> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const slow = new Promise<"slow">((r) => timer = setTimeout(() => r("slow"), timeoutMs));
+  try {
+    while (true) {
+      const next = await Promise.race([reader.read(), slow]);
+      if (next === "slow") {
+        reader.cancel().catch(() => {});
+        return "slow";
+      }
+      const { done, value } = next;
+      if (done) break;
+      total += value.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return join(chunks, total);
+}
+
+function join(chunks: Uint8Array[], total: number): Uint8Array {
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The JSON object in the body (an empty body is `{}`), or the error message. */
+export function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return "the body is not UTF-8";
+  }
+  if (text.trim() === "") return {};
+  // Checked before parsing, without recursion: JSON.parse of 100,000 nested `[` fails
+  // with the engine's "Maximum call stack size exceeded", which says nothing useful.
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) {
+    return `the JSON body is nested too deeply: more than ${MAX_NESTING_DEPTH} levels of ` +
+      `lists and objects (at byte ${deep}); send a flat JSON object whose fields are the ` +
+      "workflow's params";
+  }
+  let value: unknown;
+  try {
+    // Numbers keep the text they were sent as: 12345678901234567890 stays that, not a
+    // rounded double, and 1e999 is not "Infinity" (the reviver's context, ES2025).
+    value = JSON.parse(
+      text,
+      (_key, v, context?: { source?: string }) =>
+        typeof v === "number" ? new JsonNumber(context?.source ?? String(v)) : v,
+    );
+  } catch {
+    // Said by position, not by V8's message, which quotes the body (it may hold a secret).
+    return describeJsonError(text);
+  }
+  if (
+    value === null || typeof value !== "object" || Array.isArray(value) ||
+    value instanceof JsonNumber
+  ) {
+    return "the body must be a JSON object whose fields are the workflow's params";
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * `malformed JSON at line L, column C (byte B): why` for a body JSON.parse refused (line
+ * and column from 1, the column in code points; B from 0, in UTF-8 bytes). V8's own
+ * message quotes the body around the error (`..."i_token": hunter2sec"...`), and the
+ * body may hold a secret (a token param) that would go back to the client and into the
+ * daemon's log: so nothing of the body is quoted, not even the character found there.
+ */
+function describeJsonError(text: string): string {
+  const error = findJsonError(text);
+  if (error === undefined) return "malformed JSON";
+  const before = text.slice(0, error.offset);
+  const line = before.split("\n").length;
+  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+  const byte = new TextEncoder().encode(before).length;
+  // The scanner's words, without a character it quotes (`unexpected character "h"`).
+  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
+  return `malformed JSON at line ${line}, column ${column} (byte ${byte}): ${why}`;
+}
+
+/** A JSON number as the text it was sent as. */
+class JsonNumber {
+  constructor(readonly text: string) {}
+}
+
+/** The scalar fields as params (numbers as sent), and the names of the others. */
+export function toParams(
+  body: Record<string, unknown>,
+): { params: Record<string, string>; nested: string[] } {
+  const params: Record<string, string> = {};
+  const nested: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === "string") params[name] = value;
+    else if (value instanceof JsonNumber) params[name] = value.text;
+    else if (typeof value === "boolean") params[name] = String(value);
+    else nested.push(name);
+  }
+  return { params, nested };
+}
