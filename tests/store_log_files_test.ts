@@ -2,6 +2,7 @@
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { logFilePath, LogWriter, safeFileName } from "../src/store/log_files.ts";
+import { StorageError } from "../src/store/faults.ts";
 
 Deno.test("plain ids are kept as file names", () => {
   assert.equal(safeFileName("build_2-x"), "build_2-x");
@@ -74,4 +75,41 @@ Deno.test("LogWriter: reused buffers keep many flushes of several files byte-exa
     assert.equal(await Deno.readTextFile(`${dir}/${path}`), text, path);
   }
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("LogWriter: every file whose lines a failed write lost is told, not only the first", async () => {
+  const dir = testTempDir("logs-");
+  // A file where the logs folder should be: every file's write fails (as on a full disk).
+  await Deno.writeTextFile(`${dir}/logs`, "not a folder");
+  const seen: StorageError[] = [];
+  const writer = new LogWriter(`${dir}/logs`, (e) => seen.push(e));
+  for (let i = 0; i < 2000; i++) writer.append("run/a.1.log", "stdout", `a ${i}`);
+  for (let i = 0; i < 3000; i++) writer.append("run/b.1.log", "stdout", `b ${i}`);
+  await writer.flushAll();
+  assert.equal(await writer.close("run/a.1.log"), 0);
+  assert.equal(await writer.close("run/b.1.log"), 0);
+  assert.equal(seen.length, 1, "onError is called once");
+  for (const file of ["a", "b"]) {
+    const lost = writer.takeLost(`run/${file}.1.log`);
+    assert.ok(lost, `${file}: its lost lines are told`);
+    assert.match(lost.summary, /cannot create the log folder/);
+  }
+  assert.equal(writer.takeLost("run/a.1.log"), null, "told once");
+});
+
+Deno.test("LogWriter.stop: the files whose lines it drops are told, with its cause", async () => {
+  const dir = testTempDir("logs-");
+  const writer = new LogWriter(dir);
+  writer.append("run/done.1.log", "stdout", "written before the stop");
+  await writer.flushAll();
+  writer.append("run/pending.1.log", "stdout", "buffered at the stop");
+  const cause = new StorageError("cannot record the run", dir, new Error("disk gone"));
+  writer.stop(cause);
+  writer.append("run/later.1.log", "stderr", "printed after the stop");
+  assert.equal(await writer.close("run/done.1.log"), "O written before the stop\n".length);
+  assert.equal(await writer.close("run/pending.1.log"), 0);
+  assert.equal(await writer.close("run/later.1.log"), 0);
+  assert.equal(writer.takeLost("run/done.1.log"), null, "all its lines went in");
+  assert.equal(writer.takeLost("run/pending.1.log"), cause);
+  assert.equal(writer.takeLost("run/later.1.log"), cause);
 });

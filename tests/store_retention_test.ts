@@ -181,3 +181,48 @@ Deno.test("the run just made (kept) is never deleted by retention, and counts am
   store.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a child workflow's own retention and prune never delete a child run whose caller stays", async () => {
+  const home = `${testTempDir()}/home`;
+  const env = { WEFT_HOME: home };
+  const run = async (file: string) => {
+    const r = await weft(["run", `${CHILDREN}${file}`, "-q"], { env });
+    assert.equal(r.code, 0, r.stderr);
+  };
+  const called = async () => (await allRuns(home)).filter((r) => r.parentRunId).length;
+  // own_child.yml keeps 1 run of its own; caller.yml (no retention) calls it twice a run.
+  await run("caller.yml");
+  await run("caller.yml");
+  assert.equal(await called(), 4);
+  // Its own runs (standalone) are cut to one; those its callers made stay.
+  await run("own_child.yml");
+  await run("own_child.yml");
+  let runs = await allRuns(home);
+  assert.equal(runs.filter((r) => r.workflow === "own_child" && !r.parentRunId).length, 1);
+  assert.equal(await called(), 4);
+  const dry = await weft(
+    ["history", "prune", "--keep-runs", "1", "--workflow", "own_child", "--dry-run", "--json"],
+    { env },
+  );
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.equal((JSON.parse(dry.stdout) as Listed[]).filter((r) => r.parentRunId).length, 0);
+  const pruned = await weft(["history", "prune", "--keep-runs", "1", "--workflow", "own_child"], {
+    env,
+  });
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.equal(await called(), 4);
+  // The caller's own prune takes its older run's children with it, and only those.
+  const callers = await weft(["history", "prune", "--keep-runs", "1", "--workflow", "caller"], {
+    env,
+  });
+  assert.equal(callers.code, 0, callers.stderr);
+  runs = await allRuns(home);
+  const caller = runs.filter((r) => r.workflow === "caller");
+  assert.equal(caller.length, 1);
+  const children = runs.filter((r) => r.parentRunId);
+  assert.deepEqual(children.map((r) => r.parentRunId), [caller[0].id, caller[0].id]);
+  assert.deepEqual(
+    [...Deno.readDirSync(`${home}/logs`)].map((e) => e.name).sort(),
+    runs.map((r) => r.id).sort(),
+  );
+});

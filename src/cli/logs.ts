@@ -85,8 +85,8 @@ Examples:
       home,
       (store) => printer.print(store, runId, homeFor(io, home), task, attempt, !!follow),
     );
-    // A log that cannot be read was reported where it would have been printed; the others
-    // were printed all the same.
-    return printer.unreadable.size > 0 ? ExitCode.Failed : ExitCode.Ok;
+    // A log that cannot be read (or lacks lines) was reported where it would have been
+    // printed; the others were printed all the same.
+    return printer.unreadable.size + printer.lost.size > 0 ? ExitCode.Failed : ExitCode.Ok;
   },
 };

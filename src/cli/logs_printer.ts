@@ -26,6 +26,8 @@ export class LogPrinter {
   readonly #headed = new Set<string>();
   /** Attempts (`task.attempt`) whose log is missing or unreadable: reported once, then skipped. */
   readonly unreadable = new Set<string>();
+  /** Attempts whose log lacks lines a fault kept out (AttemptRecord.logLost), told once. */
+  readonly lost = new Set<string>();
   /** Attempts found by their log file alone, told once. */
   readonly #noted = new Set<string>();
 
@@ -142,6 +144,7 @@ export class LogPrinter {
         const from = this.#cursors.get(key);
         // No output recorded and no file: nothing to print, without trying to open it.
         if (a.logBytes === 0 && from === undefined && absent(present, path, logDirName(runId))) {
+          await this.#tellLost(key, a);
           continue;
         }
         const headed = !many || prefixed || this.#headed.has(key);
@@ -163,10 +166,21 @@ export class LogPrinter {
           },
         ).catch((e) => this.#unreadable(key, a, file, e));
         if (cursor) this.#cursors.set(key, cursor);
+        await this.#tellLost(key, a);
       }
       if (!running) return;
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
     }
+  }
+
+  /** Says once that attempt `a`'s log lacks lines a fault kept out (AttemptRecord.logLost). */
+  async #tellLost(key: string, a: AttemptRecord): Promise<void> {
+    if (!a.logLost || this.lost.has(key) || this.unreadable.has(key)) return;
+    this.lost.add(key);
+    await err(
+      this.io,
+      `weft: the log of ${a.taskId} (attempt ${a.attempt}) lacks lines the task printed: ${a.logLost}\n`,
+    );
   }
 
   /**

@@ -11,6 +11,8 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { HEARTBEAT_FRESH_MS } from "./heartbeat.ts";
+import { RunSettledError } from "./settled.ts";
 
 /** A fault explained: `reason` completes "cannot write X: …"; `hint` says what to do. */
 export interface FaultText {
@@ -105,7 +107,8 @@ const BY_MESSAGE: [RegExp, FaultEntry][] = [
  * SQLite error text), or returns null for anything else (a bug, a user error). Where
  * another folder is a way out, the hint names `setting`, the one that chose the path
  * (`TMPDIR`; by default {@link HOME_SETTING}); with null (the path's origin is not
- * known) it names none.
+ * known) it names none. A run another weft marked interrupted (settled.ts) is explained
+ * here too: to the recorder it is as final as a fault of the machine.
  * @example describeFault(Object.assign(new Error("No space left…"), { code: "ENOSPC" }))
  *   // { reason: "no space left on the device", hint: "free some space there, or point WEFT_HOME (or --home) at another folder" }
  */
@@ -113,6 +116,14 @@ export function describeFault(
   error: unknown,
   setting: string | null = HOME_SETTING,
 ): FaultText | null {
+  if (error instanceof RunSettledError) {
+    // Not the machine's, but as final for this run: nothing more of it can be recorded.
+    return {
+      reason: error.message,
+      hint: `it stays interrupted in history (\`weft status ${error.runId}\`): a weft not ` +
+        `heard from for ${HEARTBEAT_FRESH_MS / 1000} s (stopped, frozen) is taken for dead`,
+    };
+  }
   const entry = faultEntry(error);
   if (!entry) return null;
   const { reason, hint, elsewhere } = entry;

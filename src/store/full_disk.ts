@@ -12,7 +12,7 @@
 import type { RunReport, TaskRecord } from "../engine/events.ts";
 import { isDiskFull } from "./faults.ts";
 import type { Mutation } from "./kv_io.ts";
-import type { RunStore } from "./run_store.ts";
+import type { AttemptRecord, RunStore } from "./run_store.ts";
 
 /**
  * Task records per best-effort commit after the run record: small, so that what room is
@@ -70,7 +70,8 @@ export function unrecordedReport(report: RunReport, summary: string): RunReport 
  * record still does not fit whole, the run record (which a full disk's write puts first,
  * full_disk.ts `finishOnFullDisk`) is written again through `unrecorded` (e.g.
  * {@link unrecordedReport}): a run some of whose records were lost must not read as a
- * success. Throws what the last write of the whole record threw.
+ * success. `attempts` go with each try (RunStore.finishRun). Throws what the last write
+ * of the whole record threw.
  */
 export async function finishWithRoom(
   store: Pick<RunStore, "finishRun">,
@@ -78,17 +79,18 @@ export async function finishWithRoom(
   tasks: TaskRecord[] | undefined,
   freeSpace: (() => Promise<boolean>) | undefined,
   unrecorded: (report: RunReport, error: unknown) => RunReport = (r) => r,
+  attempts: AttemptRecord[] = [],
 ): Promise<void> {
   let error: unknown;
   try {
-    return await store.finishRun(report, tasks);
+    return await store.finishRun(report, tasks, attempts);
   } catch (e) {
     if (!isDiskFull(e)) throw e;
     error = e;
   }
   if (freeSpace && (await freeSpace())) {
     try {
-      return await store.finishRun(report);
+      return await store.finishRun(report, undefined, attempts);
     } catch (e) {
       if (!isDiskFull(e)) throw e;
       error = e;
@@ -98,7 +100,7 @@ export async function finishWithRoom(
   if (marked !== report) {
     // The run record alone (the task records did not all fit): the tasks' final states
     // are in its summary. Its own failure changes nothing of what is thrown below.
-    await store.finishRun(marked, []).catch(() => {});
+    await store.finishRun(marked, [], attempts).catch(() => {});
   }
   throw error;
 }

@@ -18,7 +18,8 @@
  * Listing runs walks an index page by page (kv_list.ts); what a run record's write
  * consists of (its index keys) is in kv_keys.ts; a task record's writes (and the whole
  * outputs kept for --resume) in kv_task_writes.ts; marking a run interrupted in
- * kv_interrupt.ts.
+ * kv_interrupt.ts. A run marked interrupted by another weft gets no write of its own
+ * weft any more (settled.ts, kv_run_guard.ts).
  * @module
  */
 import { ownerFields } from "./run_owner.ts";
@@ -44,6 +45,8 @@ import { openKvFile } from "./kv_handles.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import { KvTaskWrites, type TaskMeta } from "./kv_task_writes.ts";
 import { liveKeys, markRunInterrupted } from "./kv_interrupt.ts";
+import { KvRunGuard } from "./kv_run_guard.ts";
+import { refuseSettled } from "./settled.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
@@ -57,14 +60,24 @@ import type {
   RunStore,
 } from "./run_store.ts";
 
+/** The write of an attempt record. */
+function attemptWrite(attempt: AttemptRecord): Mutation {
+  return {
+    key: attemptKey(attempt.runId, attempt.taskId, attempt.attempt),
+    value: capAttemptForWrite(attempt),
+  };
+}
+
 /** Run store on Deno KV. Open it with {@link KvRunStore.open} (or store/open.ts). */
 export class KvRunStore implements RunStore {
   readonly #io: KvIO;
   readonly #tasks: KvTaskWrites;
+  readonly #guard: KvRunGuard;
 
   constructor(kv: Deno.Kv, readonly logsDir: string) {
     this.#io = new KvIO(kv);
     this.#tasks = new KvTaskWrites(this.#io);
+    this.#guard = new KvRunGuard(this.#io);
   }
 
   /** Opens (creating) the KV file at `path`; logs live in `logsDir`. */
@@ -90,30 +103,36 @@ export class KvRunStore implements RunStore {
     }).flat();
     this.#tasks.remember(run.id, meta);
     // Tasks first, run record and indexes last: once the run is visible, so are its tasks.
-    const ok = await this.#io.commitInBatches(taskWrites, runMutations(record), [
+    const stamp = await this.#io.commitStamped(taskWrites, runMutations(record), [
       { key: runKey(run.id), versionstamp: null },
     ]);
-    if (!ok) throw new Error(`run ${run.id} is already recorded`);
+    if (stamp === null) throw new Error(`run ${run.id} is already recorded`);
+    this.#guard.remember(run.id, stamp);
   }
 
   async writeRecords(batch: RecordBatch): Promise<void> {
-    const writes: Mutation[] = batch.attempts.map((attempt) => ({
-      key: attemptKey(attempt.runId, attempt.taskId, attempt.attempt),
-      value: capAttemptForWrite(attempt),
-    }));
+    // By run: each write checks its run's record (kv_run_guard.ts).
+    const byRun = new Map<string, Mutation[]>();
+    const add = (runId: string, ...writes: Mutation[]) => {
+      const list = byRun.get(runId);
+      if (list) list.push(...writes);
+      else byRun.set(runId, writes);
+    };
+    for (const attempt of batch.attempts) add(attempt.runId, attemptWrite(attempt));
     for (const { runId, task } of batch.tasks) {
       // Known tasks (all those of runs made here) need no read: no await per task.
       const meta = this.#tasks.known(runId, task.id);
-      writes.push(
+      add(
+        runId,
         ...(meta
           ? this.#tasks.mutations(runId, task, meta.seq, meta.hash)
           : await this.#tasks.write(runId, task)),
       );
     }
     for (const { process, running } of batch.processes ?? []) {
-      writes.push({ key: processKey(process), value: running ? process : undefined });
+      add(process.runId, { key: processKey(process), value: running ? process : undefined });
     }
-    if (writes.length) await this.#io.commitInBatches(writes);
+    await this.#guard.writeRuns(byRun);
   }
 
   updateTask(runId: string, task: TaskRecord): Promise<void> {
@@ -127,7 +146,11 @@ export class KvRunStore implements RunStore {
     });
   }
 
-  async finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
+  async finishRun(
+    report: RunReport,
+    tasks: TaskRecord[] = report.tasks,
+    attempts: AttemptRecord[] = [],
+  ): Promise<void> {
     // The run record's read goes to SQLite with the live keys' listing, not after it:
     // one round trip less between a run's last task and its exit.
     const current = this.#io.get<RunRecord>(runKey(report.id));
@@ -136,7 +159,7 @@ export class KvRunStore implements RunStore {
       Promise.all(tasks.map((task) => this.#tasks.write(report.id, task))),
       liveKeys(this.#io, report.id),
     ]);
-    const writes = [...taskWrites.flat(), ...live];
+    const writes = [...taskWrites.flat(), ...attempts.map(attemptWrite), ...live];
     try {
       await this.#finish(report, writes, true, current);
     } catch (e) {
@@ -153,6 +176,7 @@ export class KvRunStore implements RunStore {
       throw e; // the run is recorded, but not all of its task records
     } finally {
       this.#tasks.forget(report.id);
+      this.#guard.forget(report.id);
     }
   }
 
@@ -170,6 +194,7 @@ export class KvRunStore implements RunStore {
       const current = await (read ?? this.#io.get<RunRecord>(runKey(report.id)));
       read = undefined; // a retry reads the record again
       if (!current.value) throw new Error(`run ${report.id} was never recorded`);
+      refuseSettled(report.id, current.value);
       const next = finishedRecord(current.value, report);
       if (!withSummary) next.summary = null;
       const ok = await this.#io.commitInBatches(writes, runMutations(next, current.value), [
@@ -179,8 +204,11 @@ export class KvRunStore implements RunStore {
     }
   }
 
-  async heartbeat(runId: string, at: string): Promise<void> {
-    await this.#io.commitInBatches([{ key: beatKey(runId), value: at }]);
+  heartbeat(runId: string, at: string): Promise<void> {
+    return this.#guard.write(
+      [runId],
+      (checks) => this.#io.commitInBatches([{ key: beatKey(runId), value: at }], [], checks),
+    );
   }
 
   async lastHeartbeat(runId: string): Promise<string | null> {

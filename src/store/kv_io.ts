@@ -105,6 +105,7 @@ function withBlobs(mutations: Mutation[]): Sized[] {
  */
 function splitIntoBatches(
   mutations: Mutation[],
+  keyReserve: number,
 ): { batches: Mutation[][]; lastBytes: number; lastKeyBytes: number } {
   const batches: Mutation[][] = [];
   let current: Mutation[] = [];
@@ -116,7 +117,7 @@ function splitIntoBatches(
     if (
       current.length &&
       (current.length >= MAX_MUTATIONS_PER_OP || bytes + size > MAX_BYTES_PER_OP ||
-        keys + keySize > MAX_KEY_BYTES_PER_OP)
+        keys + keySize > MAX_KEY_BYTES_PER_OP - keyReserve)
     ) {
       batches.push(current);
       current = [];
@@ -208,11 +209,12 @@ export class KvIO {
    * Commits `mutations` plus `checks` as one atomic operation. Returns false when a
    * check failed (someone else changed a checked key).
    */
-  commit(mutations: Mutation[], checks: Deno.AtomicCheck[] = []): Promise<boolean> {
-    return this.#commitRaw(withBlobs(mutations), checks);
+  async commit(mutations: Mutation[], checks: Deno.AtomicCheck[] = []): Promise<boolean> {
+    return await this.#commitRaw(withBlobs(mutations), checks) !== null;
   }
 
-  #commitRaw(mutations: Mutation[], checks: Deno.AtomicCheck[]): Promise<boolean> {
+  /** The commit's versionstamp, or null when a check failed. */
+  #commitRaw(mutations: Mutation[], checks: Deno.AtomicCheck[]): Promise<string | null> {
     return withRetry(async () => {
       const op = this.kv.atomic();
       for (const check of checks) op.check(check);
@@ -220,37 +222,56 @@ export class KvIO {
         if (m.value === undefined) op.delete(m.key);
         else op.set(m.key, m.value);
       }
-      return (await op.commit()).ok;
+      const result = await op.commit();
+      return result.ok ? result.versionstamp : null;
     });
   }
 
   /**
    * Commits mutations that may exceed one operation's limits: all but the last batch
-   * first, then the last batch together with `final` mutations and `checks`, so the
-   * `final` ones (e.g. a run record) become visible only after everything else.
+   * first, then the last batch together with `final` mutations, so the `final` ones
+   * (e.g. a run record) become visible only after everything else. `checks` go with
+   * every batch: once one fails, nothing more is written (a run settled meanwhile gets
+   * none of the writes that follow, see kv_run_guard.ts). Returns false when one failed.
    */
   async commitInBatches(
     mutations: Mutation[],
     final: Mutation[] = [],
     checks: Deno.AtomicCheck[] = [],
   ): Promise<boolean> {
+    return await this.commitStamped(mutations, final, checks) !== null;
+  }
+
+  /**
+   * {@link commitInBatches}, returning the versionstamp of the last batch (that of the
+   * `final` mutations), or null when a check failed.
+   */
+  async commitStamped(
+    mutations: Mutation[],
+    final: Mutation[] = [],
+    checks: Deno.AtomicCheck[] = [],
+  ): Promise<string | null> {
     // Blobs of the final values go with the other mutations: before, or in the same op.
     const finalWrites = withBlobs(final);
     const blobs = finalWrites.filter((m) => m.key[0] === "blob");
-    const { batches, lastBytes, lastKeyBytes } = splitIntoBatches([
-      ...withBlobs(mutations),
-      ...blobs,
-    ]);
+    // Every batch carries the checks, whose keys count against the limit too.
+    const checkKeys = keyBytesOf(checks);
+    const { batches, lastBytes, lastKeyBytes } = splitIntoBatches(
+      [...withBlobs(mutations), ...blobs],
+      checkKeys,
+    );
     const finalOnly = finalWrites.filter((m) => m.key[0] !== "blob");
     let last = batches.pop() ?? [];
     const together = last.length + finalOnly.length <= MAX_MUTATIONS_PER_OP &&
       lastBytes + bytesOf(finalOnly) <= MAX_BYTES_PER_OP &&
-      lastKeyBytes + keyBytesOf(finalOnly) + keyBytesOf(checks) <= MAX_KEY_BYTES_PER_OP;
+      lastKeyBytes + keyBytesOf(finalOnly) + checkKeys <= MAX_KEY_BYTES_PER_OP;
     if (!together) {
       batches.push(last);
       last = [];
     }
-    for (const batch of batches) await this.#commitRaw(batch, []);
+    for (const batch of batches) {
+      if (await this.#commitRaw(batch, checks) === null) return null;
+    }
     return await this.#commitRaw([...last, ...finalOnly], checks);
   }
 

@@ -34,6 +34,8 @@ import {
   recycle,
 } from "./log_records.ts";
 
+export { ensurePrivateDir } from "./private_dir.ts";
+import { ensurePrivateDir } from "./private_dir.ts";
 export {
   CUT_MARK,
   formatLogLine,
@@ -49,39 +51,12 @@ export const LOG_FLUSH_INTERVAL_MS = 20;
 /** Bytes queued for one file beyond which {@link LogWriter.append} asks its caller to wait. */
 export const MAX_QUEUED_BYTES = 1024 * 1024;
 
-/**
- * Creates a folder (and missing parents) readable by its owner only. Only folders it
- * creates get mode 0700: an existing folder keeps its mode (it is the user's, e.g. a
- * shared or read-only mount), but must be a folder. OS errors are thrown as they are
- * (with `code`); callers wrap them in a StorageError naming what they were doing.
- * `makeParents: false` is the one retry after the parents were made. Synchronous calls:
- * each is a single system call of a few µs, where its async form costs a hop to a thread
- * and back (store/open.ts makes the history's folders on a run's way to its first task).
- */
-export function ensurePrivateDir(path: string, makeParents = true): void {
-  try {
-    Deno.mkdirSync(path, { mode: 0o700 });
-  } catch (e) {
-    const parent = path.slice(0, path.replace(/\/+$/, "").lastIndexOf("/"));
-    if (e instanceof Deno.errors.NotFound && makeParents && parent !== "") {
-      ensurePrivateDir(parent);
-      return ensurePrivateDir(path, false);
-    }
-    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-    // Existing: leave its mode alone, but a file in its place is an error.
-    if (!Deno.statSync(path).isDirectory) {
-      throw Object.assign(new Error(`Not a directory: mkdir '${path}'`), { code: "EEXIST" });
-    }
-    return;
-  }
-  // mkdir's mode is reduced by the umask; set it exactly, on the folder weft just made.
-  if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o700);
-}
-
 /** One open log file: its record buffer (log_records.ts) and what its writes are up to. */
 interface OpenLog extends RecordBuffer {
-  /** Set when a write failed: the rest of this file's lines are dropped. */
+  /** Set when a write failed (or the writer stopped): the rest of its lines are dropped. */
   broken: boolean;
+  /** Why its write failed, when it did. */
+  error: StorageError | null;
   /** Bytes handed to `chain` and not yet written. */
   queued: number;
   file: Deno.FsFile | null;
@@ -94,7 +69,10 @@ interface OpenLog extends RecordBuffer {
  * Buffered appenders for the log files of the runs being recorded. A write that fails
  * (disk full, I/O error) never rejects anywhere unawaited: it becomes a StorageError
  * naming the file, passed once to `onError` and kept for {@link LogWriter.takeError};
- * that file takes no more lines (they could not be written in order anyway).
+ * that file takes no more lines (they could not be written in order anyway). Every file
+ * that lost lines so (its own write failed, or {@link LogWriter.stop} dropped them),
+ * not only the first, is known by {@link LogWriter.takeLost}: its attempt's record says
+ * so, rather than read as an attempt that printed nothing (tester15 F10).
  */
 export class LogWriter {
   readonly #logs = new Map<string, OpenLog>();
@@ -102,7 +80,10 @@ export class LogWriter {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #error: StorageError | null = null;
   #reported = false;
-  #stopped = false;
+  /** Why lines are dropped once stopped (null while not stopped). */
+  #stopped: StorageError | null = null;
+  /** relPath → why some of its lines are not in it; kept past close() for takeLost. */
+  readonly #lost = new Map<string, StorageError>();
 
   constructor(
     readonly logsDir: string,
@@ -126,6 +107,7 @@ export class LogWriter {
     if (!log) {
       log = {
         broken: false,
+        error: null,
         pending: EMPTY,
         pendingBytes: 0,
         queued: 0,
@@ -137,7 +119,10 @@ export class LogWriter {
       };
       this.#logs.set(relPath, log);
     }
-    if (log.broken || this.#stopped) return;
+    if (log.broken || this.#stopped) {
+      this.#loses(relPath, log.error ?? this.#stopped!);
+      return;
+    }
     if (typeof line === "string" && line.includes("\n")) {
       // Text with newlines (from a runner, not a process): each part is its own line,
       // except that a piece of a long line never contains one (a stray one is dropped).
@@ -192,16 +177,33 @@ export class LogWriter {
   }
 
   /**
-   * Writes nothing more, to any file: lines buffered and to come are dropped. For a run
-   * stopped by a fault, so its last output does not take the room its records need.
+   * Writes nothing more, to any file: lines buffered and to come are dropped (each file
+   * losing some is told by {@link takeLost}, with `cause`). For a run stopped by a fault
+   * (`cause`), so its last output does not take the room its records need.
    */
-  stop(): void {
-    this.#stopped = true;
-    for (const log of this.#logs.values()) {
+  stop(cause: StorageError): void {
+    this.#stopped ??= cause;
+    for (const [relPath, log] of this.#logs) {
+      if (log.pendingBytes > 0 || log.queued > 0) this.#loses(relPath, log.error ?? cause);
       log.broken = true;
       log.pending = EMPTY;
       log.pendingBytes = 0;
     }
+  }
+
+  /**
+   * Why some lines given for `relPath` are not in its file (its write failed, or the
+   * writer stopped before they were written), or null when all went in; read once, after
+   * {@link close}.
+   */
+  takeLost(relPath: string): StorageError | null {
+    const lost = this.#lost.get(relPath) ?? null;
+    this.#lost.delete(relPath);
+    return lost;
+  }
+
+  #loses(relPath: string, cause: StorageError): void {
+    if (!this.#lost.has(relPath)) this.#lost.set(relPath, cause);
   }
 
   /** The first write error since the last call (then null until the next one). */
@@ -245,7 +247,11 @@ export class LogWriter {
     log.queued += bytes.length;
     log.chain = log.chain.then(async () => {
       log.queued -= bytes.length;
-      if (log.broken) return;
+      if (log.broken) {
+        this.#loses(relPath, log.error ?? this.#stopped!);
+        recycle(log, buffer);
+        return;
+      }
       try {
         if (!log.file) log.file = await this.#open(relPath);
         let written = 0;
@@ -270,6 +276,9 @@ export class LogWriter {
     const error = cause instanceof StorageError
       ? cause
       : new StorageError("cannot write the log", `${this.logsDir}/${relPath}`, cause);
+    log.error = error;
+    // Its own failure, told for its attempt, even when another file's was told first.
+    this.#lost.set(relPath, error);
     this.#error ??= error;
     if (this.#reported) return;
     this.#reported = true;

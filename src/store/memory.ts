@@ -19,6 +19,7 @@ import {
   timeBound,
 } from "./records.ts";
 import { logDirName } from "./log_files.ts";
+import { isSettledElsewhere, RunSettledError } from "./settled.ts";
 import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
@@ -82,6 +83,14 @@ export class MemoryRunStore implements RunStore {
   }
 
   async writeRecords(batch: RecordBatch): Promise<void> {
+    // All or nothing, as in the KV store: no record of a run another weft settled.
+    const runIds = [
+      ...batch.attempts.map((a) => a.runId),
+      ...batch.tasks.map((t) => t.runId),
+      ...(batch.processes ?? []).map((p) => p.process.runId),
+    ];
+    const settled = runIds.find((id) => this.#settled(id));
+    if (settled !== undefined) throw new RunSettledError(settled);
     for (const attempt of batch.attempts) await this.recordAttempt(attempt);
     for (const { runId, task } of batch.tasks) await this.updateTask(runId, task);
     for (const { process, running } of batch.processes ?? []) {
@@ -94,6 +103,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   heartbeat(runId: string, at: string): Promise<void> {
+    if (this.#settled(runId)) return Promise.reject(new RunSettledError(runId));
     if (this.#runs.has(runId)) this.#beats.set(runId, at);
     return Promise.resolve();
   }
@@ -107,25 +117,32 @@ export class MemoryRunStore implements RunStore {
   }
 
   updateTask(runId: string, task: TaskRecord): Promise<void> {
+    if (this.#settled(runId)) return Promise.reject(new RunSettledError(runId));
     this.#putTask(runId, task);
     return Promise.resolve();
   }
 
   recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void> {
+    if (this.#settled(attempt.runId)) return Promise.reject(new RunSettledError(attempt.runId));
     const key = `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
     this.#attempts.get(attempt.runId)?.set(key, structuredClone(capAttempt(attempt)));
     if (task) this.#putTask(attempt.runId, task);
     return Promise.resolve();
   }
 
-  finishRun(report: RunReport, tasks: TaskRecord[] = report.tasks): Promise<void> {
+  async finishRun(
+    report: RunReport,
+    tasks: TaskRecord[] = report.tasks,
+    attempts: AttemptRecord[] = [],
+  ): Promise<void> {
     const run = this.#runs.get(report.id);
-    if (!run) return Promise.reject(new Error(`run ${report.id} was never recorded`));
+    if (!run) throw new Error(`run ${report.id} was never recorded`);
+    if (this.#settled(report.id)) throw new RunSettledError(report.id);
     for (const task of tasks) this.#putTask(report.id, task);
+    for (const attempt of attempts) await this.recordAttempt(attempt);
     this.#runs.set(report.id, structuredClone(finishedRecord(run, report)));
     this.#beats.delete(report.id);
     this.#processes.delete(report.id);
-    return Promise.resolve();
   }
 
   findRun(id: string): Promise<RunRecord | null> {
@@ -262,6 +279,11 @@ export class MemoryRunStore implements RunStore {
 
   #keepWhole(runId: string, task: TaskRecord): void {
     this.#whole.get(runId)?.set(task.id, structuredClone(task.outputs));
+  }
+
+  /** Whether another weft marked the run interrupted: its writes are refused (settled.ts). */
+  #settled(runId: string): boolean {
+    return isSettledElsewhere(this.#runs.get(runId) ?? null);
   }
 
   #putTask(runId: string, task: TaskRecord): void {

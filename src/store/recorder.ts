@@ -25,7 +25,7 @@ import { logFilePath, LogWriter } from "./log_files.ts";
 import { processStartTicks } from "./recovery.ts";
 import { ownOwnerFacts } from "./run_owner.ts";
 import { RecordedTasks } from "./recorder_tasks.ts";
-import type { RunStore } from "./run_store.ts";
+import type { AttemptRecord, RunStore } from "./run_store.ts";
 import { unwrittenTasks } from "./unchanged.ts";
 import { WriteQueue } from "./write_queue.ts";
 
@@ -96,7 +96,7 @@ export function createRecorder(
     firstFault = error;
     // The run is being stopped: its remaining output (and, on a full disk, its
     // intermediate records) must not take the room its final record needs.
-    logs.stop();
+    logs.stop(error);
     if (isDiskFull(error)) queue.dropRecords();
     options.onFault?.(error);
   };
@@ -112,6 +112,17 @@ export function createRecorder(
   }, childStartTicks);
   /** runId → its process-group journal (group_journal.ts), while the run goes on. */
   const journals = new Map<string, GroupJournal | null>();
+  /**
+   * runId → final attempt records whose log lost lines: written again with the run's
+   * end, since on a full disk the run's own record writes are dropped (tester15 F10).
+   */
+  const lostLogs = new Map<string, Map<string, AttemptRecord>>();
+  const keepLost = (attempt: AttemptRecord) => {
+    if (attempt.logLost === undefined) return;
+    let run = lostLogs.get(attempt.runId);
+    if (!run) lostLogs.set(attempt.runId, run = new Map());
+    run.set(`${attempt.taskId}\u0000${attempt.attempt}`, attempt);
+  };
   /** Runs whose record could not be created: nothing of them is in the store. */
   const unrecorded = new Set<string>();
   const created = Promise.withResolvers<unknown>();
@@ -179,7 +190,15 @@ export function createRecorder(
         const attempt = tasks.attemptFinished(event);
         return queue.records((batch) => {
           const finish = (logBytes: number) => {
-            const final = { ...attempt, logPath: logBytes > 0 ? relPath : null, logBytes };
+            // Lines it printed that a fault kept out of its log: said, not taken for silence.
+            const lost = logs.takeLost(relPath);
+            const final = {
+              ...attempt,
+              logPath: logBytes > 0 || lost ? relPath : null,
+              logBytes,
+              ...(lost ? { logLost: lost.summary } : {}),
+            };
+            keepLost(final);
             if (state.attempt === attempt) state.attempt = final;
             batch.attempt(final);
           };
@@ -197,11 +216,13 @@ export function createRecorder(
           const last = state.attempt;
           if (last && last.attempt === event.task.attempts) {
             // The final attempt carries the task's outputs and its final reason.
-            batch.attempt({
+            const final = {
               ...last,
               outputs: event.task.outputs,
               reason: event.task.reason ?? last.reason,
-            });
+            };
+            batch.attempt(final);
+            keepLost(final);
           }
         });
       }
@@ -232,10 +253,14 @@ export function createRecorder(
         // What was last queued per task: by the barrier below it is written, and the
         // report's copies of those records need no second write (unchanged.ts).
         const queued = tasks.take(event.runId);
+
         const journal = journals.get(event.runId);
         journals.delete(event.runId);
         return queue.barrier(async () => {
           await logs.flushAll();
+          // Written with the run's end: a full disk dropped the record writes before it.
+          const lost = [...lostLogs.get(event.runId)?.values() ?? []];
+          lostLogs.delete(event.runId);
           if (unrecorded.delete(event.runId)) {
             // Never recorded (so refused before its first task): no journal to keep
             // for recovery, and no log folder left behind.
@@ -257,6 +282,7 @@ export function createRecorder(
               queue.recordsIntact ? unwrittenTasks(report.tasks, queued) : undefined,
               options.freeSpace,
               (r, e) => unrecordedReport(r, storageError(e).summary),
+              lost,
             );
           } finally {
             // Every process group of the run has ended by its run_finished, and its work

@@ -1,7 +1,8 @@
 /**
  * Retention: how much history is kept. A policy keeps runs younger than `keep_days`
  * and/or the newest `keep_runs`; a run is deleted (with its log files) when any policy
- * that applies to it says so, and its child runs (sub-workflows) with it. Runs still
+ * that applies to it says so, and its child runs (sub-workflows) with it; a child run
+ * whose caller stays is kept (it goes with its caller). Runs still
  * running are never deleted, nor a run that a kept run's tasks were kept from
  * (`--resume`: `weft logs` follows a kept task there, see cli/logs_printer.ts).
  *
@@ -69,9 +70,9 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
   if (doomed.size > 0) await spareResumeOrigins(store, doomed);
   if (doomed.size > 0) {
     // One listing, not one per doomed run: pruning walks thousands of runs at a time.
-    const children = (await store.listRuns()).filter((run) =>
-      run.parentRunId !== undefined && run.status !== "running"
-    );
+    const all = await store.listRuns();
+    spareKeptCallers(all, doomed);
+    const children = all.filter((run) => run.parentRunId !== undefined && run.status !== "running");
     for (let grew = true; grew;) {
       grew = false;
       for (const child of children) {
@@ -87,6 +88,24 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
     for (const run of runs) await store.deleteRun(run.id);
   }
   return runs;
+}
+
+/**
+ * Takes out of `doomed` every child run whose caller stays (a child workflow's own
+ * retention, or keep-runs counting child runs among all): a child run goes only with its
+ * caller, or once its caller is gone. `all`: every run in the store.
+ */
+function spareKeptCallers(all: RunRecord[], doomed: Map<string, RunRecord>): void {
+  const present = new Set(all.map((run) => run.id));
+  for (let shrank = true; shrank;) {
+    shrank = false;
+    for (const [id, run] of doomed) {
+      const parent = run.parentRunId;
+      if (parent === undefined || doomed.has(parent) || !present.has(parent)) continue;
+      doomed.delete(id); // its own children, if doomed, are spared in turn
+      shrank = true;
+    }
+  }
 }
 
 /**

@@ -89,6 +89,11 @@ export interface AttemptRecord {
   logPath: string | null;
   /** Size of the log file in bytes when the attempt ended. */
   logBytes: number;
+  /**
+   * Why lines the attempt printed are not (all) in its log: a fault of the machine (disk
+   * full, I/O error) kept them out (the StorageError's summary). Absent when all went in.
+   */
+  logLost?: string;
 }
 
 /** A run with every task: what `weft status` and `--resume` read. */
@@ -188,10 +193,11 @@ export interface RunStore {
   /** Writes one attempt record, and the task's record in the same atomic write when given. */
   recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void>;
   /**
-   * Marks the run finished from its report; writes `tasks` (default: all of the report's).
-   * Drops its heartbeat and any process records left.
+   * Marks the run finished from its report; writes `tasks` (default: all of the report's)
+   * and `attempts` (final attempt records the run's own writes may have missed: those
+   * whose log lost lines, recorder.ts). Drops its heartbeat and any process records left.
    */
-  finishRun(report: RunReport, tasks?: TaskRecord[]): Promise<void>;
+  finishRun(report: RunReport, tasks?: TaskRecord[], attempts?: AttemptRecord[]): Promise<void>;
   /**
    * Records that the run's process was alive at `at` (UTC ISO): the recorder calls it
    * every few seconds, so a crashed run's last sign of life is known (see records.ts).
