@@ -186,6 +186,90 @@ export function defineTests(
     await Deno.remove(dir, { recursive: true });
   });
 
+  /** Runs `cmd args` in `cwd` with `env`; its stdout lines and exit code. */
+  const runIn = async (cmd: string, args: string[], cwd: string, env: Record<string, string>) => {
+    const child = await spawner.spawn({ cmd, args, cwd, env });
+    const lines: string[] = [];
+    await Promise.all([
+      forEachByteLine(child.stdout, (l) => lines.push(lineText(l))),
+      child.stderr.cancel(),
+    ]);
+    return { lines, code: (await child.status).code };
+  };
+
+  test("relative and empty PATH entries resolve against the child's cwd, as execvp's", async () => {
+    const project = testTempDir();
+    const decoy = testTempDir();
+    for (const [folder, name] of [["bin", "tool"], [".venv/bin", "venvtool"], [".", "here"]]) {
+      Deno.mkdirSync(`${project}/${folder}`, { recursive: true });
+      const text = `#!/bin/sh\necho ${folder} "$@"\n`;
+      Deno.writeTextFileSync(`${project}/${folder}/${name}`, text, { mode: 0o755 });
+    }
+    Deno.writeTextFileSync(`${decoy}/tool`, "#!/bin/sh\necho decoy\n", { mode: 0o755 });
+    const cases: [string, string, string][] = [
+      ["tool", `bin:${decoy}:${PATH}`, "bin x"],
+      ["tool", `./bin:${decoy}`, "bin x"],
+      ["tool", `${decoy}:bin`, "decoy"],
+      ["venvtool", `.venv/bin:${PATH}`, ".venv/bin x"],
+      ["here", `:${PATH}`, ". x"],
+      ["here", `${PATH}:`, ". x"],
+      ["here", `/nonexistent::${PATH}`, ". x"],
+      ["here", `.:${PATH}`, ". x"],
+    ];
+    for (const [cmd, path, expected] of cases) {
+      const { lines, code } = await runIn(cmd, ["x"], project, { PATH: path });
+      assert.deepEqual([code, lines[0]], [0, expected], `${cmd} with PATH=${path}`);
+    }
+    // Relative to the child's cwd, never to this process's.
+    await assert.rejects(
+      async () => await spawner.spawn({ cmd: "tool", args: [], cwd: decoy, env: { PATH: "bin" } }),
+      Deno.errors.NotFound,
+    );
+    // A folder made after a first lookup (a venv, node_modules) is searched the next time.
+    const later = testTempDir();
+    const path = `bin:${decoy}`;
+    assert.deepEqual((await runIn("tool", [], later, { PATH: path })).lines, ["decoy"]);
+    Deno.mkdirSync(`${later}/bin`);
+    Deno.writeTextFileSync(`${later}/bin/tool`, "#!/bin/sh\necho made\n", { mode: 0o755 });
+    assert.deepEqual((await runIn("tool", [], later, { PATH: path })).lines, ["made"]);
+  });
+
+  test("a file without #! runs under /bin/sh with its arguments, as execvp and sh run it", async () => {
+    const dir = testTempDir();
+    Deno.writeTextFileSync(`${dir}/plain.sh`, 'echo "$0|$#|$1|$2"\n', { mode: 0o755 });
+    const byPath = await runIn("./plain.sh", ["a b", "c"], dir, { PATH });
+    assert.deepEqual(byPath, { lines: [`${byPath.lines[0].split("|")[0]}|2|a b|c`], code: 0 });
+    assert.match(byPath.lines[0], /plain\.sh\|/);
+    const byName = await runIn("plain.sh", ["z"], "/", { PATH: `${dir}:${PATH}` });
+    assert.deepEqual(byName, { lines: [`${dir}/plain.sh|1|z|`], code: 0 });
+  });
+
+  test("PWD is the child's cwd; one naming that folder through a symlink is kept", async () => {
+    const dir = testTempDir();
+    Deno.mkdirSync(`${dir}/real/sub`, { recursive: true });
+    Deno.symlinkSync(`${dir}/real`, `${dir}/link`);
+    const pwd = async (cwd: string, env: Record<string, string>) =>
+      (await runIn("printenv", ["PWD"], cwd, { PATH, ...env })).lines[0];
+    assert.equal(await pwd(`${dir}/real`, {}), `${dir}/real`);
+    assert.equal(await pwd(`${dir}/real`, { PWD: Deno.cwd() }), `${dir}/real`);
+    assert.equal(await pwd(`${dir}/real`, { PWD: `${dir}/link` }), `${dir}/link`);
+    assert.equal(await pwd(`${dir}/real`, { PWD: `${dir}/link/sub/..` }), `${dir}/real`);
+    assert.equal(await pwd(`${dir}/link/sub`, { PWD: "/" }), `${dir}/link/sub`);
+    assert.equal(await pwd(`${dir}/link/sub/..`, {}), `${dir}/real`);
+  });
+
+  test("a non-executable file in PATH is passed over; alone it is PermissionDenied (sh's 126)", async () => {
+    const [first, second] = [testTempDir(), testTempDir()];
+    Deno.writeTextFileSync(`${first}/tool`, "#!/bin/sh\necho first\n", { mode: 0o644 });
+    Deno.writeTextFileSync(`${second}/tool`, "#!/bin/sh\necho second\n", { mode: 0o755 });
+    const found = await runIn("tool", [], "/", { PATH: `${first}:${second}` });
+    assert.deepEqual(found, { lines: ["second"], code: 0 });
+    await assert.rejects(
+      async () => await spawner.spawn({ cmd: "tool", args: [], cwd: "/", env: { PATH: first } }),
+      Deno.errors.PermissionDenied,
+    );
+  });
+
   test("a program that does not exist fails with NotFound", async () => {
     await assert.rejects(
       async () => await spawner.spawn({ cmd: "/nonexistent/shell", args: [], cwd: "/", env: {} }),

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { FIXTURES, weftArgs, weftEnv } from "./_run_cli.ts";
 
-const REASON =
-  'cannot start shell "sh": too many open files: raise `ulimit -n` or lower max_parallel';
+/** `sleep 1` has no shell syntax: weft execs it itself, and names it rather than `sh`. */
+const REASON = 'cannot start "sleep": too many open files: raise `ulimit -n` or lower max_parallel';
 
 /** Runs weft under `ulimit -n LIMIT` (soft and hard), with `--json`. */
 async function weftLimited(limit: number, file: string) {

@@ -403,7 +403,7 @@ test("buffers reused across spawns: large argv and env, then small ones, each ex
     const small = await spawner.spawn({ cmd: "env", args: [], cwd: "/", env: { ONLY: `${i}` } });
     const [text] = await Promise.all([new Response(small.stdout).text(), small.stderr.cancel()]);
     await small.status;
-    assert.equal(text, `ONLY=${i}\n`);
+    assert.equal(text, `ONLY=${i}\nPWD=/\n`); // PWD: the cwd, as sh sets it
   }
 });
 
@@ -424,7 +424,8 @@ test("each NAME=value encoded once is reused only for the same value: every chil
     const child = await spawner.spawn({ cmd: "env", args: [], cwd: "/", env });
     const [text] = await Promise.all([new Response(child.stdout).text(), child.stderr.cancel()]);
     await child.status;
-    const expected = Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join("");
+    // The spawner adds PWD (the cwd, as sh sets it) after the variables given.
+    const expected = Object.entries({ ...env, PWD: "/" }).map(([k, v]) => `${k}=${v}\n`).join("");
     assert.equal(text, expected, JSON.stringify(env));
   }
   // A known name with a new value holding a NUL byte is refused as any other.

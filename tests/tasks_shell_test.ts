@@ -311,3 +311,40 @@ Deno.test("shell: abort ends the whole tree of a program run directly", async ()
   assert.ok(pids.length >= 1);
   assert.deepEqual(await survivors(pids), []);
 });
+
+Deno.test("shell: relative PATH entries, a file without #! and PWD: the direct path agrees with sh", async () => {
+  const dir = toolbox();
+  Deno.mkdirSync(`${dir}/bin`);
+  Deno.writeTextFileSync(`${dir}/bin/rel`, '#!/bin/sh\necho "rel $*"\n', { mode: 0o755 });
+  Deno.writeTextFileSync(`${dir}/bin/bare`, 'echo "bare $# $1 ${PWD##*/}"\n', { mode: 0o755 });
+  const cases: [string, Record<string, string>, string[]][] = [
+    ["rel a", { PATH: `bin:${PATH}` }, ["rel a"]],
+    ["rel b", { PATH: `./bin:${PATH}` }, ["rel b"]],
+    ["bare x", { PATH: `bin:${PATH}` }, ["bare 1 x " + dir.slice(dir.lastIndexOf("/") + 1)]],
+    ["./bin/bare y", { PATH }, ["bare 1 y " + dir.slice(dir.lastIndexOf("/") + 1)]],
+    ["printenv PWD", { PATH, PWD: "/" }, [dir]],
+  ];
+  for (const [command, env, stdout] of cases) {
+    assert.notEqual(directArgv(command), null, command);
+    const { direct, shell } = await bothWays(command, { cwd: dir, env });
+    assert.deepEqual(byStream(direct.lines), { stdout, stderr: [] }, command);
+    assert.deepEqual(direct, shell, command);
+  }
+  // An empty entry is the task's folder.
+  const empty = await bothWays("rel c", { cwd: `${dir}/bin`, env: { PATH: `:${PATH}` } });
+  assert.deepEqual(byStream(empty.direct.lines), { stdout: ["rel c"], stderr: [] });
+  assert.deepEqual(empty.direct, empty.shell);
+});
+
+Deno.test("shell: a program that cannot start on the direct path is named, not the shell", async () => {
+  const dir = testTempDir("shell-busy-");
+  const file = `${dir}/busy.sh`;
+  Deno.writeTextFileSync(file, "#!/bin/sh\necho never\n", { mode: 0o755 });
+  // Open for writing, the file cannot be exec'd (ETXTBSY): a failure that is neither
+  // "not found" (127) nor "permission denied" (126).
+  using _writer = Deno.openSync(file, { write: true });
+  const { ctx } = context({ cwd: dir });
+  const result = await shellRunner.run({ command: "./busy.sh" }, ctx);
+  assert.equal(result.exitCode, null);
+  assert.match(resolveQuoted(result.error!), /^cannot start "\.\/busy\.sh": /);
+});

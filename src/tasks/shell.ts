@@ -106,7 +106,11 @@ async function runProcess(
         return { ok: false, exitCode: failed.code, outputs: {}, error: exitedWith(failed.code) };
       }
     }
-    return { ok: false, exitCode: null, outputs: {}, error: spawnError(shell, ctx.cwd, error) };
+    // Name what failed to start: the program itself when no shell was involved.
+    const what = direct
+      ? quoteData(JSON.stringify(cmd))
+      : `shell ${quoteData(JSON.stringify(shell))}`;
+    return { ok: false, exitCode: null, outputs: {}, error: spawnError(what, ctx.cwd, error) };
   }
   const status = await emitUntilExit(child, ctx);
   const exitCode = status.code;
@@ -139,10 +143,13 @@ function programError(error: unknown): { code: number; message: string } | null 
   return null;
 }
 
-/** Why the shell did not start: weft's words, the shell's name and the OS's message quoted. */
-function spawnError(shell: string, cwd: string, error: unknown): string {
+/**
+ * Why the process did not start: weft's words, `program` (the shell's or the direct
+ * program's name, already quoted) and the OS's message quoted.
+ */
+function spawnError(program: string, cwd: string, error: unknown): string {
   if (error instanceof WorkingDirectoryError) return error.reason;
-  const what = `cannot start shell ${quoteData(JSON.stringify(shell))}`;
+  const what = `cannot start ${program}`;
   if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, `${what}: not found`);
   if (error instanceof Deno.errors.PermissionDenied) return `${what}: permission denied`;
   return `${what}: ${startFailure(error)}`;

@@ -6,7 +6,8 @@
  * Behaviour is that of {@link DenoSpawner} (see spawner.ts): same signals, grace, sweep
  * of the group when the leader exits, same errors for a missing or non-executable
  * program. Linux with glibc >= 2.29 and the FFI permission only: check
- * {@link ffiSpawnAvailable} first.
+ * {@link ffiSpawnAvailable} first. The program is found, a file without `#!` run and
+ * `PWD` set as execvp and sh do (program_lookup.ts, shared with DenoSpawner).
  *
  * How the pieces map onto Deno:
  * - posix_spawn is a `nonblocking` FFI call: it runs on a Deno blocking-pool thread while
@@ -30,6 +31,7 @@ import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 import { openFilesError, workingDirectoryFault } from "./start_errors.ts";
 import { NAME_MAX, PATH_MAX } from "../expr/path.ts";
 import { execLimitFailure } from "./exec_limits.ts";
+import { ENOEXEC, ProgramLookup, SCRIPT_SHELL, withPwd } from "./program_lookup.ts";
 
 /** posix_spawn calls in flight (see libcSpawn's `block`). */
 let spawning = 0;
@@ -57,19 +59,21 @@ export function ffiSpawnAvailable(): boolean {
  * `Deno.errors.PermissionDenied` when it exists but cannot be executed.
  */
 export class FfiSpawner implements ProcessSpawner {
-  readonly #resolved = new Map<string, string>();
+  readonly #programs = new ProgramLookup();
 
   /**
    * Resolves once the child has exec'd (posix_spawn runs off the event loop, see
    * _libc_spawn.ts); rejects as described above when it could not.
    */
-  async spawn(options: SpawnOptions): Promise<SpawnedProcess> {
+  async spawn(given: SpawnOptions): Promise<SpawnedProcess> {
     const libc = loadLibc();
     const reactor = fdReactor();
     if (!libc || !reactor) {
       throw new Error("FfiSpawner: posix_spawn through FFI is not available here");
     }
-    const path = this.#resolve(options);
+    // PATH search, ENOEXEC and PWD as execvp and sh have them (program_lookup.ts).
+    const options = { ...given, env: withPwd(given.env, given.cwd) };
+    const path = this.#programs.find(options.cmd, options.env, options.cwd);
     // Nothing else runs or starts: exec on this thread (see libcSpawn's `block`).
     const block = reactor.idle && spawning === 0;
     spawning++;
@@ -77,14 +81,21 @@ export class FfiSpawner implements ProcessSpawner {
     const task = new TaskProcess(options.env);
     let started;
     try {
-      const call = libcSpawn(libc, {
-        path,
-        argv: [options.cmd, ...options.args],
-        env: options.env,
-        cwd: options.cwd,
-        pipeStdin: options.stdin !== undefined,
-      }, block);
-      started = await (block ? call : reactor.offLoop(call));
+      const exec = (path: string, argv: string[]) => {
+        const call = libcSpawn(libc, {
+          path,
+          argv,
+          env: options.env,
+          cwd: options.cwd,
+          pipeStdin: options.stdin !== undefined,
+        }, block);
+        return block ? call : reactor.offLoop(call);
+      };
+      started = await exec(path, [options.cmd, ...options.args]);
+      if ("errno" in started && started.errno === ENOEXEC) {
+        // No `#!` line: run it as a shell script, as glibc's execvp and sh do.
+        started = await exec(SCRIPT_SHELL, [SCRIPT_SHELL, path, ...options.args]);
+      }
     } catch (error) {
       task.release();
       throw error;
@@ -102,29 +113,6 @@ export class FfiSpawner implements ProcessSpawner {
     const exit = reactor.exit(pid).then(decodeStatus);
     const status = superviseGroup(pid, options, exit, (pgid) => killGroup(libc, pgid), task);
     return new FfiProcess(pid, started.stdout, started.stderr, status, reactor);
-  }
-
-  /**
-   * What to exec: a path with a slash as given (exec resolves it after the chdir), a bare
-   * name looked up in the child's PATH (not Deno's, as posix_spawnp would).
-   */
-  #resolve(options: SpawnOptions): string {
-    const { cmd } = options;
-    if (cmd.includes("/")) return cmd;
-    const path = options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
-    const key = `${path}\0${cmd}`;
-    const cached = this.#resolved.get(key);
-    if (cached) return cached; // removed since: posix_spawn reports ENOENT
-    for (const dir of path.split(":")) {
-      if (!dir.startsWith("/")) continue; // relative PATH entries: not worth the ambiguity
-      const full = `${dir}/${cmd}`;
-      if (isExecutableFile(full)) {
-        if (this.#resolved.size > 256) this.#resolved.clear();
-        this.#resolved.set(key, full);
-        return full;
-      }
-    }
-    throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
   }
 }
 
@@ -238,15 +226,6 @@ const ERRNO_TEXT: Record<number, string> = {
   26: "the program file is open for writing (text file busy)",
   40: "too many levels of symbolic links",
 };
-
-function isExecutableFile(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
 
 async function writeStdin(file: Deno.FsFile, text: string): Promise<void> {
   try {

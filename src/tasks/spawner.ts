@@ -16,6 +16,7 @@ import { TaskProcess, watchEscapes } from "./_escapes.ts";
 import { checkExecLimits, execLimitFailure, isE2big } from "./exec_limits.ts";
 import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
 import { workingDirectoryFault } from "./start_errors.ts";
+import { ProgramLookup, withPwd } from "./program_lookup.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
 export { DEFAULT_KILL_GRACE_MS, signalGroup } from "./_process_group.ts";
@@ -66,7 +67,7 @@ export function spawnMethod(): "posix_spawn" | "setsid" | "detached" {
 export class DenoSpawner implements ProcessSpawner {
   readonly #ffi: FfiSpawner | null;
   readonly #setsid: string | null;
-  readonly #resolved = new Map<string, string>();
+  readonly #programs = new ProgramLookup();
 
   constructor(options: SpawnerOptions = {}) {
     const auto = options.setsid === undefined;
@@ -77,7 +78,9 @@ export class DenoSpawner implements ProcessSpawner {
   }
 
   /** A promise with the FFI spawner (exec off the event loop), the child itself otherwise. */
-  spawn(options: SpawnOptions): SpawnedProcess | Promise<SpawnedProcess> {
+  spawn(given: SpawnOptions): SpawnedProcess | Promise<SpawnedProcess> {
+    // PWD names the child's folder, as sh sets it (program_lookup.ts); FfiSpawner keeps it.
+    const options = { ...given, env: withPwd(given.env, given.cwd) };
     // One check for every task type: a value too large for exec is named, with the limit.
     checkExecLimits(options.args, options.env);
     if (this.#ffi) return this.#ffi.spawn(options);
@@ -85,8 +88,11 @@ export class DenoSpawner implements ProcessSpawner {
     let child: Deno.ChildProcess;
     const task = new TaskProcess(options.env);
     try {
-      child = new Deno.Command(viaSetsid ? this.#setsid! : options.cmd, {
-        args: viaSetsid ? [this.#resolve(options), ...options.args] : options.args,
+      // Found here, in the child's PATH and cwd (program_lookup.ts); a file without `#!`
+      // is run by /bin/sh through the execvp of `setsid` or of Deno's child.
+      const program = this.#resolve(options);
+      child = new Deno.Command(viaSetsid ? this.#setsid! : program, {
+        args: viaSetsid ? [program, ...options.args] : options.args,
         cwd: options.cwd,
         env: options.env,
         clearEnv: true,
@@ -111,37 +117,22 @@ export class DenoSpawner implements ProcessSpawner {
   }
 
   /**
-   * The program's path, looked up in the child's PATH as exec would, so a missing
-   * program still throws NotFound here rather than failing inside `setsid`.
+   * The program's path, looked up in the child's PATH as execvp would (program_lookup.ts),
+   * so a missing program throws NotFound here rather than failing inside `setsid`.
    */
   #resolve(options: SpawnOptions): string {
     const { cmd } = options;
-    const path = options.env.PATH ?? "/usr/local/bin:/usr/bin:/bin";
-    if (cmd.includes("/")) {
-      const full = cmd.startsWith("/") ? cmd : `${options.cwd}/${cmd}`;
-      const found = executable(full);
-      if (found === "missing") {
-        throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
-      }
-      if (found === "denied") {
-        // As sh: a path that exists but cannot be executed (mode, directory) is exit 126.
-        throw new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
-      }
-      return full;
+    if (!cmd.includes("/")) return this.#programs.find(cmd, options.env, options.cwd);
+    const full = cmd.startsWith("/") ? cmd : `${options.cwd}/${cmd}`;
+    const found = executable(full);
+    if (found === "missing") {
+      throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
     }
-    const key = `${path}\0${cmd}`;
-    const cached = this.#resolved.get(key);
-    if (cached) return cached; // a program removed since then fails in setsid's exec (127)
-    for (const dir of path.split(":")) {
-      const full = `${dir || "."}/${cmd}`;
-      if (!full.startsWith("/")) continue; // relative PATH entries: not worth the ambiguity
-      if (isExecutable(full)) {
-        if (this.#resolved.size > 256) this.#resolved.clear();
-        this.#resolved.set(key, full);
-        return full;
-      }
+    if (found === "denied") {
+      // As sh: a path that exists but cannot be executed (mode, directory) is exit 126.
+      throw new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
     }
-    throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found in PATH`);
+    return full;
   }
 }
 
