@@ -72,3 +72,40 @@ Deno.test("--dry-run: a common-word secret masks the data, not a file name or ta
   assert.ok(stderr.includes("dump-postgres:"), stderr);
   assert.ok(stderr.includes('$ echo "user ***"'), stderr);
 });
+
+Deno.test("--dry-run: a sqlite file keeps the file's own name and masks the values in it, as the run does", async () => {
+  const dir = testTempDir("preview-sqlite-");
+  const file = await workflowIn(dir, "db.yml", [
+    "name: db",
+    "secrets: [DB_PASSWORD]",
+    "tasks:",
+    "  - id: own",
+    "    type: database",
+    "    config:",
+    "      connection: sqlite://./nodir/postgres-data.sqlite",
+    "      query: SELECT 1",
+    "  - id: valued",
+    "    type: database",
+    "    config:",
+    "      connection: sqlite:./nodir/${env.DB_PASSWORD}-${params.n}.db",
+    "      query: SELECT 1",
+    "params:",
+    "  n: {default: x1}",
+  ]);
+  const env = { DB_PASSWORD: "postgres", WEFT_HOME: `${dir}/home` };
+  for (const extra of [[], ["--json"]]) {
+    const { code, stdout, stderr } = await weft(["run", file, "--dry-run", ...extra], { env });
+    assert.equal(code, 0, stderr);
+    const plan = stdout + stderr;
+    assert.ok(plan.includes("database sqlite:./nodir/postgres-data.sqlite"), plan);
+    assert.ok(plan.includes("database sqlite:./nodir/***-x1.db"), plan);
+  }
+  // The run names the same files so (the folder does not exist: both fail).
+  const run = await weft(["run", file], { env });
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(
+    run.stderr.includes("cannot connect to sqlite:./nodir/postgres-data.sqlite"),
+    run.stderr,
+  );
+  assert.ok(run.stderr.includes("cannot connect to sqlite:./nodir/***-x1.db"), run.stderr);
+});

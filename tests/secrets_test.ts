@@ -5,6 +5,7 @@ import type { EngineEvent, RunReport, TaskRecord } from "../src/engine/events.ts
 import { maskEvent, maskReport } from "../src/engine/mask_events.ts";
 import { createMasker, MASK, secretFragments, Secrets } from "../src/engine/secrets.ts";
 import { isSecretLikeName, secretValues } from "../src/engine/secret_names.ts";
+import { base64Forms } from "../src/engine/secret_encodings.ts";
 
 Deno.test("secretValues: names matching the pattern, any case, plus declared names", () => {
   const env = {
@@ -50,7 +51,7 @@ Deno.test("Secrets: a value under 4 characters is refused with one warning namin
 });
 
 Deno.test("secretFragments: a multi-line value whole, each line and each trimmed line (LF, CRLF, CR)", () => {
-  assert.deepEqual(secretFragments("single"), ["single"]);
+  assert.deepEqual(secretFragments("single"), ["single", "c2luZ2xl"]); // and its base64
   assert.deepEqual(secretFragments("abc"), []);
   const value = "-----BEGIN KEY-----\r\n  body-line-1  \nab\r--END--";
   const fragments = secretFragments(value);
@@ -207,6 +208,12 @@ Deno.test("secretFragments: a one-line value is also masked percent-encoded, as 
       "s3cr3t\\/+=x",
       // weft's own encoding of a value (expr/url.ts); the URL parser keeps it as it is
       "s3cr3t%2F%2B%3Dx",
+      // base64 (secret_encodings.ts): whole, padded and not, and its 6 aligned bytes
+      "czNjcjN0Lys9eA==",
+      "czNjcjN0Lys9eA",
+      "czNjcjN0Lys9",
+      "M2NyM3QvKz14",
+      "Y3IzdC8r",
     ]),
   );
   const masker = createMasker(["tok/en+1"]);
@@ -257,7 +264,11 @@ Deno.test("Secrets.addParams: params secret by name or declared; short ones warn
     pin_token: "77",
     region: "eu-west-plain",
   });
-  assert.deepEqual(secrets.values().filter((v) => !v.includes("\\")).sort(), [
+  const base64 = new Set(
+    ["declared-conn", "paramsecretdefault", "pw-in-mixed-case"].flatMap(base64Forms),
+  );
+  const plain = secrets.values().filter((v) => !v.includes("\\") && !base64.has(v));
+  assert.deepEqual(plain.sort(), [
     "declared-conn",
     "paramsecretdefault",
     "pw-in-mixed-case",

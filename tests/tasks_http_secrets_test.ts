@@ -194,3 +194,18 @@ Deno.test("httpTaskSecrets: credential parts and the values read inside them", (
   }
   assert.deepEqual(httpTaskSecrets({ headers: { "X-Request-Id": "${env.T}" } }, interpolate), []);
 });
+
+Deno.test("httpTaskSecrets: decides on the URL as built, not on its template (no @ or ? written)", () => {
+  const values: Record<string, string> = {
+    "${env.API_URL}/missing": "http://svc:p%40ss-word@h:1/missing",
+    "${env.Q}&x=1": "http://h/v1?api_key=qk-12345&x=1",
+    "http://h/${env.PATH_PART}": "http://h/plain",
+  };
+  const render = (text: string) => values[text] ?? text;
+  const found = (url: string) => httpTaskSecrets({ url }, render);
+  const userinfo = found("${env.API_URL}/missing");
+  assert.ok(userinfo.includes("p%40ss-word") && userinfo.includes("p@ss-word"), String(userinfo));
+  assert.ok(userinfo.includes(btoa("svc:p@ss-word")), String(userinfo));
+  assert.ok(found("${env.Q}&x=1").includes("qk-12345"));
+  assert.deepEqual(found("http://h/${env.PATH_PART}"), []);
+});

@@ -9,7 +9,10 @@
  *
  * Lines are built as weft's words around quoted data (model/data_text.ts) and only the
  * data is masked: a file name, a task id or a keyword is never rewritten by a secret
- * that happens to be a common word.
+ * that happens to be a common word. A path (a script, a sqlite file, a `cwd`) keeps the
+ * file's own text and masks its `${...}` values, as the run names it (tasks/path_field.ts);
+ * a command, URL or item list is data whole, masked as the run masks an error message
+ * quoting it (README, Secrets) — so a secret written in a command is not shown by a dry run.
  * @module
  */
 import { compileTemplate, type Scope } from "../expr/mod.ts";
@@ -215,11 +218,14 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           // The display form never holds the password; a connection that does not parse
           // yet (a later value) is shown as written, masked. A postgres URL is built as
           // the run builds it (tasks/path_field.ts connectionField).
-          const sqlite = /^sqlite3?:/i.test(db.connection);
+          // A sqlite file is a path after the prefix, as the run builds it: its own parts kept.
+          const sqlite = /^sqlite3?:(\/\/)?/i.exec(db.connection)?.[0];
           const target = safe(
             () =>
               parseConnection(
-                sqlite ? path(db.connection) : url(db.connection, scope, render),
+                sqlite !== undefined
+                  ? sqlite + path(db.connection.slice(sqlite.length))
+                  : url(db.connection, scope, render),
                 ".",
               ).display,
             db.connection,

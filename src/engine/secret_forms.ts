@@ -6,6 +6,7 @@
  * @module
  */
 import { urlSpellings } from "../expr/url_spellings.ts";
+import { base64Forms, formEncodedForms, markupForms } from "./secret_encodings.ts";
 
 /** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
 export const MIN_SECRET_LENGTH = 4;
@@ -23,7 +24,11 @@ export const MIN_SECRET_LENGTH = 4;
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
  * escape a slash); and as Python's repr() and ascii() write it inside the quotes (`\'`,
  * `\\`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`) and as console.log of Deno and Node does (`\x01`,
- * `\x0B`). Only those of at least {@link MIN_SECRET_LENGTH} characters: a short
+ * `\x0B`); escaped for XML or HTML and form-urlencoded (secret_encodings.ts markupForms,
+ * formEncodedForms); and the value (and without its surrounding blanks) in base64 as
+ * GitHub Actions masks it, at each of the three alignments a prefix gives it, only forms
+ * of at least 8 characters (secret_encodings.ts base64Forms, MIN_BASE64_LENGTH). Only
+ * those of at least {@link MIN_SECRET_LENGTH} characters: a short
  * remainder (`"ab "` trimmed) is never masked, as a short value is not.
  * @example secretFragments("-----BEGIN KEY-----\r\nabcd\n--") // whole value, "-----BEGIN KEY-----", "abcd", …
  */
@@ -73,6 +78,17 @@ export function secretFragments(value: string): string[] {
     // printed, logging's %r) and JavaScript's console.log of an object.
     if (ESCAPED_IN_REPR.test(part)) {
       for (const form of reprSpellings(part)) fragments.add(form);
+    }
+    // In an XML or HTML body (weft's own XML `data`, a SOAP fault echoing it) and in a
+    // form post or query string (a space as `+`).
+    for (const form of markupForms(part)) fragments.add(form);
+    for (const form of formEncodedForms(part)) fragments.add(form);
+  }
+  // base64, of the value as a whole (a value is encoded whole: a Basic credential, a
+  // Kubernetes secret, `| base64`), each form long enough not to turn up by chance.
+  for (const part of new Set([value, value.trim()])) {
+    if (part.length >= MIN_SECRET_LENGTH) {
+      for (const form of base64Forms(part)) fragments.add(form);
     }
   }
   return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);

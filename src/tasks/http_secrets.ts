@@ -28,7 +28,8 @@ interface HttpSecretFields {
 /**
  * Secret values of an http task, interpolated with `interpolate` (which may throw for a
  * value not yet known: the engine then tries again when the task starts); its `url`
- * built with `interpolateUrl`, as the request builds it (expr/url.ts).
+ * built with `interpolateUrl`, as the request builds it (expr/url.ts), and its secrets
+ * read from the URL so built: `${env.API_URL}/x` holds a password once its value is in.
  */
 export function httpTaskSecrets(
   task: unknown,
@@ -38,7 +39,9 @@ export function httpTaskSecrets(
 ): string[] {
   const { url, headers, auth } = (task ?? {}) as HttpSecretFields;
   const found: string[] = [];
-  if (typeof url === "string" && /[@?]/.test(url)) {
+  // Decided on the URL as built, never on the template: `${env.API_URL}/x` holds a
+  // user info or a `?api_key=` only once its value is in.
+  if (typeof url === "string") {
     try {
       found.push(...urlCredentialSecrets(interpolateUrl(url)));
     } catch {
