@@ -269,3 +269,38 @@ tasks:
     await server.shutdown();
   }
 });
+
+Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON; others as written", async () => {
+  const got: { type: string; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    got.push({ type: req.headers.get("content-type") ?? "", body: await req.text() });
+    return new Response("ok");
+  });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const step = (id: string, data: string, after?: string) =>
+    `  - id: ${id}\n    type: http\n    url: ${url}/${id}\n` +
+    (after ? `    depends_on: [${after}]\n` : "") + `    data: ${JSON.stringify(data)}\n`;
+  try {
+    const { file, env } = await writeFlow(
+      "name: json_looking\nparams: { n: alice }\ntasks:\n" +
+        step("obj", '  {"name": "${params.n}", "role": "user"}') +
+        step("list", '[{"name": "${params.n}"}, ["${params.n}"]]', "obj") +
+        step("ini", "[main]\nname=${params.n}", "list") +
+        step("text", "hello ${params.n}", "ini"),
+    );
+    const n = 'x", "role": "admin", "z": "';
+    const ran = await weft(["run", file, "-p", `n=${n}`], { env });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(got.length, 4);
+    assert.equal(got[0].type, "application/json");
+    assert.deepEqual(JSON.parse(got[0].body), { name: n, role: "user" });
+    assert.equal(got[1].type, "application/json");
+    assert.deepEqual(JSON.parse(got[1].body), [{ name: n }, [n]]);
+    // Not JSON-looking: as written, with fetch's text/plain.
+    assert.match(got[2].type, /^text\/plain/);
+    assert.equal(got[2].body, `[main]\nname=${n}`);
+    assert.equal(got[3].body, `hello ${n}`);
+  } finally {
+    await server.shutdown();
+  }
+});

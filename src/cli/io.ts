@@ -77,15 +77,28 @@ const CONTROL =
 
 /**
  * `text` made safe for a terminal line by line: line breaks are kept, and a line that
- * holds a control character other than a colour sequence goes through `terminalSafe`
- * (ESC, BEL, CR, OSC, CSI, C1 and bidi controls shown escaped; colours kept when
- * `color`). Lines without such characters are returned byte for byte.
+ * holds a control character goes through `terminalSafe` (ESC, BEL, CR, OSC, CSI, C1 and
+ * bidi controls shown escaped). Colour sequences: weft writes its own only when `color`
+ * is on, so then a line whose only controls are colours is kept byte for byte, with a
+ * reset added when its last colour is left open (`\e[1;31m` in a task id from the file
+ * would colour everything after it); when `color` is off every colour in the text came
+ * from data (a workflow file, a process) and is shown escaped (`\e[31m`), like any other
+ * control. Lines without control characters are returned byte for byte.
  */
 export function humanText(text: string, color: boolean): string {
   if (!CONTROL.test(text.replaceAll("\n", ""))) return text;
-  return text.split("\n").map((line) =>
-    CONTROL.test(line.replace(SGR_ALL, "")) ? terminalSafe(line, color) : line
-  ).join("\n");
+  return text.split("\n").map((line) => {
+    if (!CONTROL.test(line)) return line;
+    if (color && !CONTROL.test(line.replace(SGR_ALL, ""))) return closeColour(line);
+    // terminalSafe drops colours when told to; shown escaped here instead: `\e[31m`.
+    return terminalSafe(color ? line : line.replace(SGR_ALL, (sgr) => "\\e" + sgr.slice(1)), color);
+  }).join("\n");
+}
+
+/** `line` ending in a reset when its last colour sequence is not one (`\e[0m`, `\e[m`). */
+function closeColour(line: string): string {
+  const last = line.match(SGR_ALL)?.at(-1);
+  return last === undefined || /^.\[0*m$/.test(last) ? line : line + "\x1b[0m";
 }
 
 /** Whether colour may be used on stderr (TTY and no NO_COLOR). */

@@ -54,15 +54,36 @@
  * `${...}` inside a heredoc body (dash takes no quotes as quoting there, so a value
  * would be a pattern whatever weft writes).
  *
- * Known limits: nested backticks are not tracked. Commands that evaluate text
- * themselves — `eval`, `sh -c "... ${x}"`, `ssh host "... ${x}"`, `$(echo ${x})` fed
- * to `[[ -eq ]]` — re-parse the value and are the command author's responsibility, as
- * in any script.
+ * Except, too, where a shell evaluates a word as code later: the value would be in that
+ * code's text (inside '...' the reference closes the quote, so `trap 'echo ${x}' EXIT`
+ * would store the value itself in the trap's command). There (shell_later.ts finds the
+ * places) the reference is DEFERRED (shell_deferred.ts): text that reads the variable
+ * when that code runs. The lexer follows the quotes of that code too (the word's text
+ * once weft's shell removed its own quoting, shell_later.ts feedInner), so the reference
+ * is quoted for both: `trap 'echo ${x}' EXIT` → `trap 'echo "${WEFT_V_1}"' EXIT`,
+ * `sh -c "echo '${x}'"` → `sh -c "echo ''\"\${WEFT_V_1-}\"''"`, `PS4='+ ${x} '` (a
+ * prompt: not split into words) → `PS4='+ ${WEFT_V_1} '`. A child shell's reference is
+ * written `${WEFT_V_1-}` (the same value).
+ *
+ * A child shell reads the variable from its environment: a small value is there already,
+ * a large one read from a file is exported for it (tasks/shell_launch.ts). Refused, since
+ * the variable cannot reach the code: `ssh`'s remote command, and code run after `sudo`
+ * (without -E), `doas`, `su -`, `env -i` clear the environment. Integer-only slots keep
+ * their plain reference (an integer is no code).
+ *
+ * Known limits: nested backticks are not tracked. Of the later code only its quotes are
+ * followed (not a `$(...)` or heredoc inside it). Code weft does not see as such — a
+ * string built in a variable first (`c="ls ${x}"; sh -c "$c"`), text piped or heredoc'd
+ * into a shell, `docker exec … sh -c`, `$(echo ${x})` fed to `[[ -eq ]]` — re-parses the
+ * value and is the command author's
+ * responsibility, as in any script.
  * @module
  */
 import { quoteCut } from "../model/data_text.ts";
 import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
+import { deferredReference } from "./shell_deferred.ts";
+import type { LaterCode } from "./shell_later.ts";
 
 /**
  * Shells that read `"${NAME}"` as POSIX sh does (and run shell_launch.ts's preamble):
@@ -150,6 +171,14 @@ export interface ShellSlot {
    * value with a subscript that runs a command (`a[$(cmd)]`) is refused.
    */
   readonly nameOrNumber: boolean;
+  /**
+   * The word is code a shell evaluates later (shell_later.ts): `eval`, `trap`, `alias`,
+   * `PS4=`… ("here"), `sh -c`, `su -c`, `find -exec sh -c`… ("child"), through a program
+   * that clears the environment ("cleared"), or `ssh`'s remote command ("remote").
+   */
+  readonly later?: LaterCode;
+  /** Where `later` is set: the quote open there for the shell that evaluates the code. */
+  readonly inner?: "none" | "single" | "double";
 }
 
 /**
@@ -246,6 +275,7 @@ export function shellReference(
   // newline to eat (a line continuation, which the shell removes), or in $'...' a
   // second backslash (a literal one).
   const prefix = slot.afterBackslash ? (slot.context === "ansi" ? "\\" : "\n") : "";
+  if (slot.later && !slot.integerOnly) return deferredReference(slot, name, prefix, offset);
   switch (slot.context) {
     case "unquoted":
       return `${prefix}"\${${name}}"`;

@@ -14,6 +14,7 @@ import {
   wordOf,
 } from "./shell_frames.ts";
 import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
+import { feedInner, innerQuote, laterCodeHere } from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
   addToWord,
@@ -68,6 +69,11 @@ export class ShellLexer {
         : valueUseHere(frame.cmd, word);
       if (use === "integer") slot.integerOnly = true;
       else if (use === "name") slot.nameOrNumber = true;
+      const later = slot.integerOnly ? undefined : laterCodeHere(frame.cmd, word);
+      if (later) {
+        slot.later = later;
+        slot.inner = innerQuote(word);
+      }
       word.slots.push(slot);
     }
     return slot;
@@ -87,7 +93,14 @@ export class ShellLexer {
         this.escapeNext = false;
         const top = this.frames.top;
         if (top.kind === "heredoc") top.line += c;
-        else if ("cmd" in top && c !== "\n") addToWord(wordOf(top), c);
+        else if ("cmd" in top && c !== "\n") {
+          addToWord(wordOf(top), c);
+          feedInner(wordOf(top), c);
+        } else if (top.kind === "double" && c !== "\n") {
+          // Inside "...", only `$ ` " \` lose their backslash.
+          if (!'$`"\\'.includes(c)) this.inner("\\");
+          this.inner(c);
+        } else if (top.kind === "ansi") this.inner(c); // `\'` is a quote, `\\` a backslash
         continue;
       }
       if (this.heredocs.readingDelimiter && this.heredocs.readDelimiter(c)) continue;
@@ -115,10 +128,12 @@ export class ShellLexer {
     switch (top.kind) {
       case "single":
         if (c === "'") this.frames.pop();
+        else this.inner(c);
         return i;
       case "ansi":
         if (c === "\\") this.escapeNext = true;
         else if (c === "'") this.frames.pop();
+        else this.inner(c);
         return i;
       case "comment":
         if (c !== "\n") return i;
@@ -127,7 +142,10 @@ export class ShellLexer {
       case "double":
         if (c === "\\") this.escapeNext = true;
         else if (c === '"') this.frames.pop();
-        else return this.expansion(text, i, true);
+        else {
+          this.inner(c);
+          return this.expansion(text, i, true);
+        }
         return i;
       case "param":
         return this.param(top, text, i);
@@ -158,6 +176,16 @@ export class ShellLexer {
       default:
         return this.command(top, text, i);
     }
+  }
+
+  /**
+   * `c`, inside a quote of the word being read (not in a `$(...)` or `${...}` in it), as
+   * a shell evaluating the word later reads it (shell_later.ts feedInner).
+   */
+  private inner(c: string): void {
+    const all = this.frames.all;
+    const below = all[all.length - 2];
+    if (below && "cmd" in below && below.cmd.current) feedInner(below.cmd.current, c);
   }
 
   /** Inside `${...}`: `${a[i]}` subscripts and `${s:offset:length}` are arithmetic in bash. */
@@ -252,6 +280,7 @@ export class ShellLexer {
       case "`":
         return this.expansion(text, i, false);
       default:
+        feedInner(wordOf(top), c);
         return i;
     }
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ShellContext } from "./shell.ts";
+import type { LaterCode } from "./shell_later.ts";
 
 /** A slot while lexing: `[[ x -eq ${v} ]]` turns earlier ones arithmetic when `-eq` is read. */
 export interface MutableSlot {
@@ -16,6 +17,10 @@ export interface MutableSlot {
   integerOnly: boolean;
   /** See ShellSlot.nameOrNumber (shell.ts). */
   nameOrNumber: boolean;
+  /** See ShellSlot.later (shell.ts). */
+  later?: LaterCode;
+  /** See ShellSlot.inner (shell.ts). */
+  inner?: InnerQuotes["quote"];
 }
 
 /** One word; `text` holds its literal characters. */
@@ -33,6 +38,17 @@ export interface Word {
   subscript?: "name" | "open" | "closed" | "plus" | "value" | "no";
   /** The target of a redirection (`> ${f}`, `<<< ${v}`): data, not an argument. */
   redirect?: boolean;
+  /**
+   * The quotes open in the word's text as a shell that later evaluates it reads it (its
+   * characters once weft's shell has removed its own quoting): see shell_later.ts.
+   */
+  inner?: InnerQuotes;
+}
+
+/** A quote state over text a shell will parse later: see shell_later.ts feedInner. */
+export interface InnerQuotes {
+  quote: "none" | "single" | "double";
+  escape: boolean;
 }
 
 /** Blanks between words. */
@@ -97,7 +113,14 @@ const RESERVED = new Set([
 const DECLARE = new Set(["declare", "typeset", "local", "readonly"]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 /** bash builtins whose operands are all variable names (`unset a[i]`, `export n=v`). */
-const NAME_OPERANDS = new Set(["declare", "typeset", "local", "export", "readonly", "unset"]);
+export const NAME_OPERANDS = new Set([
+  "declare",
+  "typeset",
+  "local",
+  "export",
+  "readonly",
+  "unset",
+]);
 /** bash builtins reading into named variables: the options that take a value (data) instead. */
 const READ_DATA_OPTIONS: Record<string, string> = {
   read: "dinNptu",

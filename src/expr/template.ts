@@ -82,7 +82,8 @@ export interface CompiledTemplate {
   /**
    * For validating shell commands before a run: the first substitution renderShell
    * would refuse whatever the values (inside a quoted heredoc, in a heredoc delimiter, in
-   * the pattern of a `${v%…}`-like expansion inside a heredoc body: expr/shell.ts).
+   * the pattern of a `${v%…}`-like expansion inside a heredoc body, in the remote command
+   * of `ssh` or code run after `sudo`/`env -i` clear the environment: expr/shell.ts).
    */
   checkShell(): ExpressionError | undefined;
   /**
@@ -239,10 +240,10 @@ class Template implements CompiledTemplate {
   checkShell(): ExpressionError | undefined {
     const slots = this.shellSlots();
     for (let k = 0; k < slots.length; k++) {
-      const { context } = slots[k];
+      const { context, later } = slots[k];
       if (
         context !== "quoted-heredoc" && context !== "heredoc-delimiter" &&
-        context !== "heredoc-pattern"
+        context !== "heredoc-pattern" && later !== "remote" && later !== "cleared"
       ) continue;
       try {
         shellReference(slots[k], "X", "0", this.substitutions[k].offset);

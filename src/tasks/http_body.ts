@@ -8,6 +8,7 @@
  * | `application/x-www-form-urlencoded`              | percent-encoded as a query value (expr/form_text.ts) |
  * | XML (`application/xml`, `text/xml`, `…+xml`)     | `& < > " '` written as the entities `&amp; &lt; &gt; &quot; &apos;` (XML 1.0 §2.4), so it stays text or an attribute's value |
  * | `multipart/*`                                    | refused (the task fails) when it holds CR, LF or the body's boundary, which would end the part (RFC 2046 §5.1.1) |
+ * | none, and the text reads as JSON ({@link JSON_LOOKING}) | as JSON (http_request.ts sends it as `application/json`) |
  * | anything else                                    | as written                                  |
  *
  * In every format a value written `${raw(...)}`, and a text that is one `${...}` alone
@@ -27,6 +28,15 @@ import { ownText, quoteData } from "../model/data_text.ts";
  */
 export const JSON_TYPE =
   /^\s*[\w.+-]+\/(?:[\w.-]+\+)?(?:x-)?(?:nd|ld)?json(?:l|-?lines|-seq|-stream)?\s*(?:;|$)/i;
+
+/**
+ * A text that reads as a JSON object or array (`{"…` or `{}`, `[{`, `[[`, `["`, `[1`,
+ * `[-`, `[]`, blanks allowed): with no Content-Type it is sent as JSON (as an object
+ * `data` is, and as httpie sends a raw body), so a value stays inside its JSON string
+ * (`{"name": "${params.n}"}` with `n=x", "role": "admin` adds no key). An INI `[section]`
+ * or any other text is not matched.
+ */
+export const JSON_LOOKING = /^\s*(?:\{\s*["}]|\[\s*[[{"\]\d-])/;
 
 /** The form media type (WHATWG URL §5; any case, parameters allowed). */
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;

@@ -10,7 +10,7 @@ import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { headerValuePlace, setCheckedHeader } from "../model/http_header.ts";
-import { textBody } from "./http_body.ts";
+import { JSON_LOOKING, textBody } from "./http_body.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
 
@@ -81,7 +81,11 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
     if (typeof task.data === "string") {
-      // Built for its Content-Type so that no value adds syntax to it (http_body.ts).
+      // Built for its Content-Type so that no value adds syntax to it (http_body.ts); a
+      // JSON-looking text without one is JSON, as an object `data` is.
+      if (!headers.has("content-type") && JSON_LOOKING.test(task.data)) {
+        headers.set("content-type", "application/json");
+      }
       body = textBody(task.data, headers.get("content-type") ?? "", ctx);
     } else {
       body = JSON.stringify(interpolateDeep(task.data, ctx));

@@ -9,8 +9,9 @@
  *   256 KiB) is written to a private file, and the command starts by reading that file
  *   into a shell variable of the same name, which the command refers to unchanged. The
  *   value is read by `cat` into a variable, never parsed as syntax. Such a variable is
- *   not exported: a child process of the command does not see it (exporting it would
- *   only hit the same limit at the child's exec).
+ *   not exported (exporting it would only hit the same limit at every child's exec),
+ *   except where the command defers it to a child shell (`sh -c '… "${WEFT_V_1-}"'`, see
+ *   expr/shell_deferred.ts exportedLater): that child reads it from its environment.
  * - a long command (over {@link INLINE_COMMAND_BYTES}) is written to a file the shell
  *   runs with `.` from a tiny `-c` command: same shell, same `$0`, no positional
  *   parameters, as `sh -c COMMAND`.
@@ -22,6 +23,7 @@
  * and the limit.
  * @module
  */
+import { exportedLater } from "../expr/shell_deferred.ts";
 import { nodePath } from "../path.ts";
 import { byteLength } from "./exec_limits.ts";
 
@@ -83,6 +85,9 @@ export async function prepareShell(
       await Deno.writeTextFile(file, value, { mode: 0o600 });
       // `printf x` keeps trailing newlines, which $(...) would strip; then drop the x.
       prelude += `${name}=$(${catProgram()} ${quote(file)}; printf x); ${name}=\${${name}%x}; `;
+      // A child shell evaluating code weft deferred (`sh -c '… "${WEFT_V_1-}"'`) reads it
+      // from its environment; other children never need it (and it may pass MAX_ARG_STRLEN).
+      if (exportedLater(command, name)) prelude += `export ${name}; `;
     }
     // On the command's first line, so the shell's line numbers in errors stay right.
     const script = prelude + command;

@@ -1,0 +1,179 @@
+/**
+ * Code a shell evaluates later (src/expr/shell_later.ts, shell.ts deferredReference): in
+ * the argument of `eval`/`trap`/`alias`, a `PS4=` assignment, the command string of
+ * `sh -c` (directly or through xargs, find -exec, env, timeout, nice, flock…), a value
+ * gets a reference read when that code runs, never its text; `ssh`'s remote command and
+ * code run after the environment is cleared are refused. Against real shells (dash, bash)
+ * and through the real CLI: a marker file the value tries to create must not appear.
+ */
+import assert from "node:assert/strict";
+import { compileTemplate, ExpressionError } from "../src/expr/mod.ts";
+import { exportedLater } from "../src/expr/shell_deferred.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const DIR = new URL("./fixtures/shell_later/", import.meta.url).pathname;
+
+const render = (template: string, value = "v") =>
+  compileTemplate(template).renderShell(() => value).command;
+
+Deno.test("shell later: deferred references by quoting context and program", () => {
+  const cases: Array<[string, string]> = [
+    ["trap 'echo ${v}' EXIT", `trap 'echo "\${WEFT_V_1}"' EXIT`],
+    ['trap -- "echo ${v}" INT', 'trap -- "echo \\"\\${WEFT_V_1}\\"" INT'],
+    ["eval echo ${v}", 'eval echo \\"\\${WEFT_V_1}\\"'],
+    ["builtin eval 'x=${v}'", `builtin eval 'x="\${WEFT_V_1}"'`],
+    ["alias g='echo ${v}'", `alias g='echo "\${WEFT_V_1}"'`],
+    ["PS4='+ ${v} '", "PS4='+ ${WEFT_V_1} '"],
+    ["export PROMPT_COMMAND='echo ${v}'", `export PROMPT_COMMAND='echo "\${WEFT_V_1}"'`],
+    ["sh -c 'ls ${v}'", `sh -c 'ls "\${WEFT_V_1-}"'`],
+    ['/bin/bash -eo pipefail -c "ls ${v}"', '/bin/bash -eo pipefail -c "ls \\"\\${WEFT_V_1-}\\""'],
+    ["xargs -n 1 sh -c 'ls ${v}'", `xargs -n 1 sh -c 'ls "\${WEFT_V_1-}"'`],
+    ["find . -exec sh -c 'ls ${v}' \\;", `find . -exec sh -c 'ls "\${WEFT_V_1-}"' \\;`],
+    [
+      "sudo -E -u me timeout -s KILL 5 dash -c 'ls ${v}'",
+      `sudo -E -u me timeout -s KILL 5 dash -c 'ls "\${WEFT_V_1-}"'`,
+    ],
+    ["su me -c 'ls ${v}'", `su me -c 'ls "\${WEFT_V_1-}"'`],
+    ["flock /tmp/l -c 'ls ${v}'", `flock /tmp/l -c 'ls "\${WEFT_V_1-}"'`],
+    ["watch -n 5 'ls ${v}'", `watch -n 5 'ls "\${WEFT_V_1-}"'`],
+    // The later code's own quotes: its '...' is closed around the reference.
+    [`sh -c "echo '\${v}'"`, `sh -c "echo ''\\"\\\${WEFT_V_1-}\\"''"`],
+    [`sh -c 'echo "\${v}"'`, `sh -c 'echo "\${WEFT_V_1-}"'`],
+    // Data, not code: as before.
+    ["sh -c 'ls \"$1\"' sh ${v}", `sh -c 'ls "$1"' sh "\${WEFT_V_1}"`],
+    ["timeout ${v} sh -c 'ls'", `timeout "\${WEFT_V_1}" sh -c 'ls'`],
+    ["sh ./script.sh '${v}'", `sh ./script.sh ''"\${WEFT_V_1}"''`],
+    ["find . -name '${v}' -exec rm {} \\;", `find . -name ''"\${WEFT_V_1}"'' -exec rm {} \\;`],
+    ["find . -exec grep ${v} {} \\;", `find . -exec grep "\${WEFT_V_1}" {} \\;`],
+    ["echo 'eval ${v}'", `echo 'eval '"\${WEFT_V_1}"''`],
+    ["trap 'echo' ${v}", `trap 'echo' "\${WEFT_V_1}"`],
+    ["ssh ${v} uptime", `ssh "\${WEFT_V_1}" uptime`],
+  ];
+  for (const [template, expected] of cases) assert.equal(render(template), expected, template);
+  // Where weft's shell evaluates arithmetic itself, integers only, as before.
+  assert.equal(render('eval "echo $((${v}))"', "3"), 'eval "echo $((${WEFT_V_1}))"');
+  assert.throws(() => render('eval "echo $((${v}))"', "1+1"), ExpressionError);
+});
+
+Deno.test("shell later: remote and environment-clearing programs are refused", () => {
+  for (
+    const template of [
+      "ssh host 'ls ${v}'",
+      "ssh -p 22 -i key host ls ${v}",
+      'timeout 5 ssh host "ls ${v}"',
+      "sudo sh -c 'ls ${v}'",
+      "doas sh -c 'ls ${v}'",
+      "su - me -c 'ls ${v}'",
+      "env -i sh -c 'ls ${v}'",
+    ]
+  ) {
+    assert.throws(() => render(template), ExpressionError, template);
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+});
+
+Deno.test("shell later: only a child shell's reference asks for the variable to be exported", () => {
+  assert.ok(exportedLater(render("sh -c 'ls ${v}'"), "WEFT_V_1"));
+  assert.ok(exportedLater(render('bash -c "ls ${v}"'), "WEFT_V_1"));
+  assert.ok(!exportedLater(render("trap 'ls ${v}' EXIT"), "WEFT_V_1"));
+  assert.ok(!exportedLater(render("ls ${v}"), "WEFT_V_1"));
+  assert.ok(!exportedLater(render("sh -c 'ls ${v}'"), "WEFT_V_12"));
+});
+
+/** A value that runs `touch` in `dir` if the shell ever parses it, in every quoting. */
+const hostile = (dir: string) =>
+  `$(touch ${dir}/a)\`touch ${dir}/b\`"; touch ${dir}/c; "'; touch ${dir}/d; ' * $HOME`;
+
+Deno.test("shell later: through the CLI, dash and bash print the value and run none of it", async () => {
+  const marks = testTempDir("later-marks-");
+  const x = hostile(marks);
+  const big = "b".repeat(40_000); // read from a file, exported only for the child shell
+  const ran = await weft(["run", "-v", `${DIR}later.yml`, "-p", `x=${x}`, "-p", `big=${big}`]);
+  assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+  const lines = new Set((ran.stdout + ran.stderr).split("\n"));
+  for (
+    const label of [
+      "[dash] trap:",
+      "[dash] eval:",
+      "[dash] bare:",
+      "[dash] shc:",
+      "[dash] shec:",
+      "[dash] xargs:",
+      "[dash] find:",
+      "[dash] wrapped:",
+      "[dash] data:",
+      "[dash] inner:",
+      "[bash] alias:",
+      "[bash] + " + x + " :",
+      "[bash] ansi:",
+      "[bash] trap2:",
+      "[bash] flock:",
+      "[bash] command:",
+    ]
+  ) {
+    const line = label.endsWith(" :") ? `${label} traced` : `${label} ${x}`;
+    assert.ok(lines.has(line), `missing ${JSON.stringify(line)} in:\n${ran.stderr}`);
+  }
+  assert.ok(lines.has("[dash] 40000"), ran.stderr);
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+});
+
+Deno.test("shell later: validate names each refused place; the allowed forms pass", async () => {
+  const out = await weft(["validate", `${DIR}refused.yml`]);
+  assert.equal(out.code, 2, out.stdout + out.stderr);
+  const text = out.stdout + out.stderr;
+  assert.match(
+    text,
+    /refused\.yml:6:35: command in task "remote": cannot substitute a value into the command ssh runs/,
+  );
+  assert.match(text, /hint: send the value on the remote command's standard input/);
+  for (const [line, col, id] of [[8, 41, "sudo"], [10, 33, "login"], [12, 33, "cleared"]]) {
+    assert.match(
+      text,
+      new RegExp(
+        `refused\\.yml:${line}:${col}: command in task "${id}": cannot substitute a value into code run after the environment is cleared`,
+      ),
+    );
+  }
+  assert.doesNotMatch(text, /task "fine"/);
+  assert.match(text, /4 problems/);
+});
+
+Deno.test("shell later: many values through real sh and bash, each printed as it is", async () => {
+  const dir = testTempDir("later-real-");
+  const values = [
+    hostile(dir),
+    `'"'"'; touch ${dir}/e #`,
+    `\\"; touch ${dir}/f; \\"`,
+    `\${IFS}touch\${IFS}${dir}/g`,
+    `a  b\t*`,
+    `-n`,
+    ``,
+  ];
+  const templates: Array<[string, string]> = [
+    ["sh", "trap 'printf %s ${v}' EXIT"],
+    ["sh", `eval "printf %s \${v}"`],
+    ["sh", "eval printf %s ${v}"],
+    ["sh", "sh -c 'printf %s ${v}'"],
+    ["sh", `echo | xargs sh -c "printf %s \${v}"`],
+    ["bash", `bash -c $'printf %s \${v}'`],
+    ["bash", "shopt -s expand_aliases\nalias p='printf %s ${v}'\np"],
+    // The later code's own quotes, around the value.
+    ["sh", `sh -c "printf %s '\${v}'"`],
+    ["sh", `sh -c 'printf %s "\${v}"'`],
+    ["sh", `eval "printf %s \\"\${v}\\""`],
+    ["sh", `eval printf %s \\'\${v}\\'`],
+    ["sh", `trap "printf %s '\${v}'" EXIT`],
+    ["bash", `bash -c "printf %s \$'\${v}'"`],
+  ];
+  for (const [shell, template] of templates) {
+    for (const value of values) {
+      const { command, env } = compileTemplate(template).renderShell(() => value);
+      const out = await new Deno.Command(shell, { args: ["-c", command], env, cwd: dir }).output();
+      const shown = `${shell} -c ${JSON.stringify(command)} with ${JSON.stringify(value)}`;
+      assert.equal(new TextDecoder().decode(out.stdout), value, shown);
+    }
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "a value ran as code");
+});
