@@ -75,6 +75,12 @@ Deno.test("weft run --env: a name a workflow layer sets over it gets one warning
     /warning: --env LOG_LEVEL has no effect in task a: its `environment` sets it/,
   );
   assert.doesNotMatch(stderr, /--env FREE/);
+  const own = await weft(["run", `${FIXTURES}env_layers.yml`, "--env", "WEFT_TASK_ID=x"]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.match(
+    own.stderr,
+    /warning: --env WEFT_TASK_ID has no effect: weft sets it in each task's environment itself/,
+  );
   // What the task saw: the layers' values, and --env's where no layer sets the name.
   assert.match(stderr, /production eu debug cli/);
 });

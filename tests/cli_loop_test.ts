@@ -123,3 +123,33 @@ Deno.test("weft run: an iteration shows its step's tries and live output, under 
     ]
   ) assert.ok(lines.includes(line), `no line ${JSON.stringify(line)} in:\n${run.stderr}`);
 });
+
+Deno.test("weft run: loop items from a value that is no JSON say where, quoting none of it", async () => {
+  const dir = testTempDir("loop-items-");
+  await Deno.writeTextFile(
+    `${dir}/li.yml`,
+    'name: li\nparams: {list: "[]"}\ntasks:\n  - id: l\n    type: loop\n    items: ${params.list}\n' +
+      "    task: {command: echo x}\n",
+  );
+  for (
+    const [list, where] of [
+      ["[secret-a, b]", /at line 1, column 2 \(byte 1\): unexpected character;/],
+      ["[1,", /at line 1, column 4 \(byte 3\): unexpected end of file: a value is missing;/],
+    ] as const
+  ) {
+    const run = await weft(["run", "-q", `${dir}/li.yml`, "-p", `list=${list}`], {
+      env: { WEFT_HOME: `${dir}/home` },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /loop items: text starting with \[ is read as a JSON array, and this is no JSON: /,
+    );
+    assert.match(run.stderr, where);
+    assert.match(
+      run.stderr,
+      /give a JSON array \(text in double quotes: \["a", "b"\]\), or one item per line/,
+    );
+    assert.doesNotMatch(run.stderr, /secret-a|is not valid JSON|Unexpected/);
+  }
+});

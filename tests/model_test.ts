@@ -79,6 +79,8 @@ Deno.test("durations: one rule, bare numbers in the field's unit, results in ms"
     [3_599_600, "1h00m"],
     [3_720_000, "1h02m"],
     [93_600_000, "26h00m"],
+    [999_999 * 3_600_000, "999999h00m"],
+    [1e303, "over 999999h"], // a `retry.delay` of 1e300 seconds
     [-5, "0ms"],
     [Number.NaN, "0ms"],
   ];

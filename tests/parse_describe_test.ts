@@ -46,3 +46,16 @@ Deno.test("weft validate: `max_parallel: 1e400` is infinity, in JSON and YAML", 
   );
   assert.doesNotMatch(yaml.stdout + yaml.stderr, /fractional/);
 });
+
+Deno.test("weft validate: `id: .inf` is told to quote, not to write a finite number", async () => {
+  const dir = testTempDir("describe-");
+  await Deno.writeTextFile(`${dir}/inf.yml`, "name: x\ntasks:\n  - id: .inf\n    command: echo\n");
+  const run = await weft(["validate", `${dir}/inf.yml`]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /inf\.yml:3:9: id in task #1: expected a string, got infinity/);
+  assert.match(
+    run.stderr,
+    /hint: YAML reads `\.inf`, `\.nan` and numbers past 1\.8e308 as numbers: quote it/,
+  );
+  assert.doesNotMatch(run.stderr, /write a finite number/);
+});

@@ -62,3 +62,12 @@ Deno.test("weft run / status: a workflow named by an un-normalized absolute path
     assert.equal((JSON.parse(status.stdout) as { file: string }).file, `${dir}/sub/w.yml`, typed);
   }
 });
+
+Deno.test("weft run '' / validate '': an empty name is said, not read as the current folder", async () => {
+  for (const verb of ["run", "validate"]) {
+    const run = await weft([verb, ""]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /no workflow file named: the name given is empty/);
+    assert.doesNotMatch(run.stderr, /is a folder/);
+  }
+});

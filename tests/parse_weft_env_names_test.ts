@@ -45,3 +45,24 @@ Deno.test("cli run: weft's own process environment may hold weft's names (a task
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout + run.stderr, /\[a\] a reads-weft-names/);
 });
+
+Deno.test("cli validate: a name a task's type sets is refused in that task's environment", async () => {
+  const run = await weft(["validate", `${FIXTURES}typed.yml`]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  const found = [
+    ...run.stderr.matchAll(
+      /typed\.yml:(\d+):(\d+): (WEFT_\w+) is set by weft itself in (.*?) environment/g,
+    ),
+  ].map((m) => [Number(m[1]), Number(m[2]), m[3], m[4]]);
+  // A shell task gets none of them, so it may set them; a python task no WEFT_INPUT_FILES.
+  assert.deepEqual(found, [
+    [7, 7, "WEFT_OUTPUT_FILE", "a data_processor task's"],
+    [8, 7, "WEFT_INPUT_FILES", "a data_processor task's"],
+    [9, 7, "WEFT_PARAMS", "a data_processor task's"],
+    [15, 19, "WEFT_PARAMS", "a python task's"],
+  ]);
+  assert.match(
+    run.stderr,
+    /hint: choose another name; the task reads weft's value as \$WEFT_PARAMS/,
+  );
+});

@@ -562,3 +562,24 @@ Deno.test("renderers: failure tails, -v lines, errors and names reach the termin
     }
   }
 });
+
+Deno.test("summary line: a callback called and skipped by its condition is no 'not called'", () => {
+  const report: RunReport = {
+    id: "r1",
+    workflow: "w",
+    status: "failed",
+    startedAt: at(0),
+    finishedAt: at(400),
+    durationMs: 400,
+    tasks: [
+      record("bad", { status: "failed", attempts: 1 }),
+      record("cb_s", { callback: true, status: "skipped", reason: "not_called" }),
+      record("cb_f", { callback: true, status: "skipped", reason: "condition" }),
+      record("cb_u", { callback: true, status: "skipped", reason: "upstream" }),
+    ],
+  };
+  assert.equal(
+    summaryLine(report, paint(false)),
+    "run r1 failed in 400ms (1 task: 1 failed; 3 callbacks: 2 skipped, 1 not called)",
+  );
+});

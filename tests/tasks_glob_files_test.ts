@@ -97,7 +97,12 @@ Deno.test("globFiles: braces up to the limit are matched in full; past it, refus
   Deno.writeTextFileSync(`${dir}/150000.txt`, "n");
   assert.deepEqual(await globFiles("{1..200000}.txt", dir), [`${dir}/150000.txt`]);
   await assert.rejects(globFiles(`${"{a,b}".repeat(14)}.txt`, dir), GlobTooWideError);
-  const run = await weftIn(dir, `${"{a,b}".repeat(14)}.txt`);
+  // Written in the file, `weft validate` refuses it first (parse/glob_checks.ts) ...
+  const written = await weftIn(dir, `${"{a,b}".repeat(14)}.txt`);
+  assert.equal(written.code, 2, written.stderr);
+  assert.match(written.stderr, /wf\.yml:6:31: input\.path in task "dp": its braces expand to more/);
+  // ... and from a parameter (a value starting the path is inserted as written), the run.
+  const run = await weftIn(dir, "${params.g}", `g=${"{a,b}".repeat(14)}.txt`);
   assert.equal(run.code, 1, run.stderr);
   assert.match(
     task(JSON.parse(run.stdout) as RunReport, "dp").error ?? "",
@@ -105,11 +110,12 @@ Deno.test("globFiles: braces up to the limit are matched in full; past it, refus
   );
 });
 
-/** `weft run --json` of one data_processor task matching `glob` in `dir`. */
-function weftIn(dir: string, glob: string) {
+/** `weft run --json` of one data_processor task matching `glob` in `dir` (`param`: a -p NAME=VALUE). */
+function weftIn(dir: string, glob: string, param?: string) {
   Deno.writeTextFileSync(
     `${dir}/wf.yml`,
     `name: glob
+params: {g: x}
 tasks:
   - id: dp
     type: data_processor
@@ -119,7 +125,8 @@ tasks:
     output: {type: file, path: out/r.txt}
 `,
   );
-  return weft(["run", "--json", `${dir}/wf.yml`], { env: { WEFT_HOME: `${dir}/home` } });
+  const args = param === undefined ? [] : ["-p", param];
+  return weft(["run", "--json", `${dir}/wf.yml`, ...args], { env: { WEFT_HOME: `${dir}/home` } });
 }
 
 Deno.test("data_processor: a disk-wide glob times out by its task's timeout while another task runs", async () => {

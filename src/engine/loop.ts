@@ -20,6 +20,8 @@ import {
   succeededOutcome,
 } from "./composite.ts";
 import { pushAll } from "../arrays.ts";
+import { jsonErrorPlace } from "../parse/json_error.ts";
+import { jsonTooDeep } from "../model/json_depth.ts";
 
 /** The longest item text used as an iteration's key; longer items are keyed by index. */
 export const MAX_ITEM_KEY_LENGTH = 64;
@@ -200,7 +202,21 @@ export function loopItems(run: RunContext, node: Node, items: unknown[] | string
   const text = run.exprs.render(items, scope).trim();
   if (text.startsWith("[")) {
     // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
-    const parsed: unknown = parseJsonKeepingText(text);
+    let parsed: unknown;
+    try {
+      parsed = parseJsonKeepingText(text);
+    } catch (error) {
+      // V8's message quotes the text (which may hold a secret) and gives no hint; the
+      // depth limit's own message says it already.
+      const place = error instanceof SyntaxError && jsonTooDeep(text) === undefined
+        ? jsonErrorPlace(text)
+        : undefined;
+      if (place === undefined) throw error;
+      throw new Error(ownText(
+        `text starting with [ is read as a JSON array, and this is no JSON: ${place}; ` +
+          'give a JSON array (text in double quotes: ["a", "b"]), or one item per line',
+      ));
+    }
     if (!Array.isArray(parsed)) throw new Error(ownText("expected a JSON array"));
     return parsed as Value[];
   }

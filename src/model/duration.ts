@@ -38,11 +38,14 @@ export function parseDuration(value: string | number, bare: BareUnit = "s"): num
   return Math.round(total);
 }
 
+/** The most hours {@link formatDuration} writes out. */
+const MAX_SHOWN_HOURS = 999_999;
+
 /**
  * Formats milliseconds for people, the one way weft prints a duration everywhere
  * (board, summary, `status`, `history`, `metrics`, error reasons): `250ms` below a
  * second, `12.3s` (tenths) below a minute, `2m03s` below an hour, then `1h02m`
- * (hours grow past 24: `26h00m`). Each form is chosen after rounding, so 59.96 s
+ * (hours grow past 24: `26h00m`; past 999999 hours, `over 999999h`). Each form is chosen after rounding, so 59.96 s
  * reads `1m00s`, never `60.0s`. Negative or non-finite input reads `0ms`.
  * @example formatDuration(250) // "250ms"
  * @example formatDuration(123_000) // "2m03s"
@@ -55,5 +58,7 @@ export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
   const m = Math.round(ms / 60_000);
+  // Past ~114 years (a `retry.delay` of 1e300 seconds) the hours would print as 2.7e+293.
+  if (Math.floor(m / 60) > MAX_SHOWN_HOURS) return `over ${MAX_SHOWN_HOURS}h`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }

@@ -94,12 +94,17 @@ export function describeValue(value: unknown): string {
 
 /**
  * A hint for a value of the wrong kind that may not be what its writer meant: YAML's
- * no-value spellings, and numbers too large to hold. Undefined for other values.
+ * no-value spellings, and numbers too large to hold (`expected`: zod's type name, when
+ * the field wants one). Undefined for other values.
  */
-export function valueHint(value: unknown): string | undefined {
+export function valueHint(value: unknown, expected?: string): string | undefined {
   if (value === null) {
     return "`~`, `null` and nothing after the colon are no value in YAML (and null in JSON); " +
       'quote it ("~") for the text, or write the value';
+  }
+  // `id: .inf`: YAML's spelling of infinity where text is wanted.
+  if (typeof value === "number" && !Number.isFinite(value) && expected === "string") {
+    return "YAML reads `.inf`, `.nan` and numbers past 1.8e308 as numbers: quote it for the text";
   }
   if (typeof value === "number" && !Number.isFinite(value)) {
     return "write a finite number (a 64-bit float holds at most about 1.8e308)";

@@ -29,6 +29,8 @@ import { isPathField, shellPathTrouble } from "./path_checks.ts";
 import { statusProblems } from "./status_checks.ts";
 import { processorStep, templatedStrings } from "./template_fields.ts";
 import { pushAll } from "../arrays.ts";
+import { globProblems } from "./glob_checks.ts";
+import { constantFault } from "./constant_checks.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
 const SHELL_AS_WRITTEN = "`shell` is taken as written";
@@ -158,6 +160,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   // A status compared with a word it never has, or a state that skips the task first.
   pushAll(scope.problems, statusProblems(data, map, file));
   pushAll(scope.problems, triggerTemplateProblems(data, map, file));
+  // A data_processor glob whose written braces expand past what a run matches.
+  pushAll(scope.problems, globProblems(data, map, file));
   return scope.problems;
 }
 
@@ -274,17 +278,24 @@ function compile(
       : viaShell
       ? compileShellTemplate(text)
       : compileTemplate(text);
+    // What fails whatever the values (`${10 / 0}`) fails here, as the run would.
+    const fault = constantFault(compiled);
+    if (fault) pushError(scope, path, fault);
     return compiled.references;
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    scope.problems.push({
-      file: scope.file,
-      ...scope.map.inString(path, e.offset),
-      message: `${valueLabel(scope.data, path)}: ${e.message}`,
-      hint: e.hint,
-    });
+    pushError(scope, path, e);
     return undefined;
   }
+}
+
+function pushError(scope: Scope, path: PathSegment[], e: ExpressionError): void {
+  scope.problems.push({
+    file: scope.file,
+    ...scope.map.inString(path, e.offset),
+    message: `${valueLabel(scope.data, path)}: ${e.message}`,
+    hint: e.hint,
+  });
 }
 
 function checkText(

@@ -26,12 +26,15 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
     if (task.id === undefined) return;
     const first = byId.get(task.id);
     if (first) {
-      const line = map.value([...first.path, "id"]).line;
-      at(
-        [...task.path, "id"],
-        `duplicate task id "${task.id}"`,
-        `"${task.id}" is already the id of the task at line ${line}; ids must be unique, parallel children included`,
-      );
+      // `used`: two tasks made from one anchor (`<<: *base`) are told apart by their aliases.
+      const line = map.used([...first.path, "id"]).line;
+      problems.push({
+        file,
+        ...map.used([...task.path, "id"]),
+        message: `duplicate task id "${task.id}"`,
+        hint:
+          `"${task.id}" is already the id of the task at line ${line}; ids must be unique, parallel children included`,
+      });
     } else byId.set(task.id, task);
   };
   // Document order (each task, then its children), so "first defined" means first in the file.

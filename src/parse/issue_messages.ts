@@ -70,6 +70,25 @@ const GITHUB_KEYS: Readonly<Record<string, string>> = {
   "continue-on-error": "continue_on_error",
 };
 
+/** Where a composite's steps are written, by its type: where a step's key belongs. */
+const COMPOSITE_STEP: Readonly<Record<string, string>> = {
+  loop: "in the loop's `task` (it applies to each iteration)",
+  parallel: "on each child under `tasks`",
+  conditional: "in the `then` (and `else`) step",
+};
+
+/** The object at `path` of `data`, if there is one. */
+function valueAt(data: unknown, path: readonly PathSegment[]): Record<string, unknown> | undefined {
+  let value = data;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
+}
+
 /** An unknown key, with the key it probably stands for or the task type it belongs to. */
 export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext): Draft {
   const allowed = allowedKeys(ctx.schema, ctx.data, object);
@@ -96,6 +115,15 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
     const owners = variants.tags.filter((tag) =>
       variants.keysByTag.get(tag)?.includes(key) && !REFUSED_TYPES[key]?.includes(tag)
     );
+    const step = COMPOSITE_STEP[String(valueAt(ctx.data, object)?.type)];
+    if (owners.length > 0 && step && variants.discriminator === "type") {
+      // A composite runs steps: what a step takes goes there, not on the composite.
+      draft.hint = `"${key}" is a key of the steps a ${
+        String(valueAt(ctx.data, object)?.type)
+      } runs: put it ${step}`;
+      draft.standsFor = "variant";
+      return draft;
+    }
     if (owners.length > 0) {
       const kind = place(ctx.data, object).subject ? " tasks" : "";
       draft.hint = `"${key}" belongs to ${

@@ -161,3 +161,21 @@ export function findDuplicateJsonKeys(text: string): DuplicateKey[] {
   }
   return found;
 }
+
+/**
+ * `at line L, column C (byte B): why` for JSON `text` that does not parse (line and
+ * column from 1, the column in code points; B from 0, in UTF-8 bytes), or undefined
+ * when the scanner finds no error. Nothing of the text is quoted, not even the character
+ * found (`unexpected character "h"` loses its quote): JSON read at run time (a webhook
+ * body, loop items from a value) may hold a secret, and V8's own message quotes it.
+ */
+export function jsonErrorPlace(text: string): string | undefined {
+  const error = findJsonError(text);
+  if (error === undefined) return undefined;
+  const before = text.slice(0, error.offset);
+  const line = before.split("\n").length;
+  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+  const byte = new TextEncoder().encode(before).length;
+  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
+  return `at line ${line}, column ${column} (byte ${byte}): ${why}`;
+}

@@ -249,9 +249,19 @@ function unsendableAt(numbers: UnsendableNumber[], map: SourceMap, file: string)
   return [...at.values()];
 }
 
-/** Problems without a line first, then by line and column; stable otherwise. */
+/**
+ * Problems without a line first, then by line and column; stable otherwise. A problem
+ * found twice (a value of an anchor checked at each alias that uses it) is kept once.
+ */
 export function sortProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
   return problems
+    .filter((p) => {
+      const key = JSON.stringify([p.file, p.line, p.column, p.message, p.hint]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .map((p, i) => ({ p, i }))
     .sort((a, b) =>
       (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i

@@ -44,12 +44,15 @@ export function yamlTooDeep(tokens: readonly CST.Token[]): number | undefined {
 
 /** What makes parsed data unsafe to walk, and the path where it shows. */
 export interface DataTrouble {
-  kind: "too-deep" | "cycle";
+  kind: "too-deep" | "cycle" | "not-data";
   path: PathSegment[];
 }
 
 /**
- * Finds data nested deeper than {@link MAX_NESTING_DEPTH}, or that contains itself.
+ * Finds data nested deeper than {@link MAX_NESTING_DEPTH}, that contains itself, or that
+ * holds a value JSON has no word for (a Date, bytes, a Map or Set: what YAML 1.1's types
+ * would give; syntax.ts forces the core schema and refuses their tags, so this is the
+ * last guard that such a value never reaches a field as `{}`).
  * Both can only come from YAML aliases (the text itself was checked): an alias repeats
  * a shallow piece deeper down, or sits inside its own anchor. Shared values are measured
  * once (post-order, without recursion), so an alias bomb costs no more than its text.
@@ -68,6 +71,7 @@ export function dataTrouble(data: unknown): DataTrouble | undefined {
     for (let e: Entry | undefined = entry; e?.key !== undefined; e = e.parent) path.push(e.key);
     return path.reverse();
   };
+  if (isContainer(data) && !isPlain(data)) return { kind: "not-data", path: [] };
   const stack: Entry[] = isContainer(data) ? [{ value: data, entered: false }] : [];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
@@ -86,6 +90,7 @@ export function dataTrouble(data: unknown): DataTrouble | undefined {
     open.add(top.value);
     for (const [key, child] of children(top.value)) {
       if (!isContainer(child) || height.has(child)) continue;
+      if (!isPlain(child)) return { kind: "not-data", path: pathOf(top, key) };
       if (open.has(child)) return { kind: "cycle", path: pathOf(top, key) };
       stack.push({ value: child, parent: top, key, entered: false });
     }
@@ -110,6 +115,12 @@ export function dataTrouble(data: unknown): DataTrouble | undefined {
 
 function isContainer(value: unknown): value is object {
   return typeof value === "object" && value !== null;
+}
+
+/** A list or an object of JSON's kind (what toJS gives for YAML's seq and map). */
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
 }
 
 function children(value: object): Iterable<[PathSegment, unknown]> {

@@ -46,6 +46,15 @@ export async function readInput(
     const bytes = await readBounded(options.stdin);
     return bytes ? { bytes, path: "-" } : tooLarge(file);
   }
+  // An empty name (`weft run ''`, an unset "$FILE") would resolve to the current folder.
+  if (file === "") {
+    return {
+      file,
+      message: "no workflow file named: the name given is empty",
+      hint:
+        "name a .yml, .yaml or .json file (is a variable in the command unset?), or - for stdin",
+    };
+  }
   const path = inputPath(options.cwd, file);
   try {
     const info = await Deno.stat(path);

@@ -126,11 +126,31 @@ export function referenceTrouble(
       const roots = inLoop ? [...ROOTS, "item", "index"] : ROOTS;
       return {
         message: `unknown name "${ref.root}"`,
-        hint: didYouMean(ref.root, roots) ?? shellVariableHint(ref, viaShell) ??
+        hint: didYouMean(ref.root, roots) ?? booleanWordHint(ref) ??
+          shellVariableHint(ref, viaShell) ??
           `references start with ${listWords(roots)}`,
       };
     }
   }
+}
+
+/** YAML 1.1's (and GitHub Actions users') words for booleans, which weft reads as names. */
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  yes: true,
+  y: true,
+  on: true,
+  no: false,
+  n: false,
+  off: false,
+};
+
+/** `condition: yes`: the word a YAML 1.1 reader takes for true is no boolean here. */
+function booleanWordHint(ref: Reference): string | undefined {
+  const word = ref.root.toLowerCase();
+  if (ref.path.length > 0 || !Object.hasOwn(BOOLEAN_WORDS, word)) return undefined;
+  return `${ref.root} is no boolean here (weft reads YAML 1.2): write ${
+    BOOLEAN_WORDS[word]
+  }, or quote it ('${ref.root}') to compare the text`;
 }
 
 /**

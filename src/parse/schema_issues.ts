@@ -109,7 +109,7 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
           message: `${label}: expected ${describeExpected(issue.expected)}, got ${
             describeValue(value)
           }`,
-          hint: hint ?? durationHint(path, ctx) ?? valueHint(value),
+          hint: hint ?? durationHint(path, ctx) ?? valueHint(value, issue.expected),
         });
       }
       return;
@@ -121,13 +121,19 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       out.push({ path, at: "value", message: `${label}: ${sizeMessage(issue)}`, hint });
       return;
     case "invalid_key": {
-      const reason = issue.issues[0]?.message ?? "invalid name";
+      const name = String(path[path.length - 1]);
+      const inner = issue.issues[0]?.message;
+      // zod's own words are a regex ("must match pattern /^[A-Za-z_]…/"): say it plainly.
+      const own = inner !== undefined && !isDefaultMessage(inner);
       const object = valueLabel(ctx.data, path.slice(0, -1));
+      const fixed = name.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_");
       out.push({
         path,
         at: "key",
-        message: `${object}: invalid name "${String(path[path.length - 1])}": ${reason}`,
-        hint,
+        message: `${object}: invalid name "${name}": ${
+          own ? inner : "a name starts with a letter or _ and holds letters, digits, _ and -"
+        }`,
+        hint: hint ?? (own || fixed === "" ? undefined : `rename it, e.g. "${fixed}"`),
       });
       return;
     }

@@ -63,6 +63,35 @@ export class SourceMap {
     return this.start(found.node ?? found.key ?? found.parent);
   }
 
+  /**
+   * Where the value at `path` is brought in: the first alias on the way (`*base`, or the
+   * one of a `<<: *base` merge that gave the key), else where it is written (`value`). A
+   * value of an anchor used twice is written once: this tells its two uses apart.
+   */
+  used(path: readonly PathSegment[]): Position {
+    let node = this.doc.contents as Node | null;
+    for (const segment of path) {
+      if (isAlias(node)) return this.start(node);
+      let next: Node | null | undefined;
+      if (isMap(node)) {
+        const match = (p: Pair) => keyText(p.key) === String(segment);
+        const own = node.items.find((p) => !isMergeKey(p.key) && match(p));
+        if (!own) {
+          const merge = node.items.find((p) => isMergeKey(p.key));
+          if (merge && mergedPairs(node, this.doc).some(match)) {
+            return this.start(merge.value as Node | null);
+          }
+        }
+        next = own?.value as Node | null | undefined;
+      } else if (isSeq(node) && typeof segment === "number") {
+        next = node.items[segment] as Node | undefined;
+      }
+      if (!next) break;
+      node = next;
+    }
+    return isAlias(node) ? this.start(node) : this.value(path);
+  }
+
   /** Where the key of the last segment is written (for unknown keys); else like `value`. */
   key(path: readonly PathSegment[]): Position {
     const found = this.find(path);

@@ -24,6 +24,7 @@ import { valueLabel } from "./describe.ts";
 import { idRefs, isObject, type RawObject, type RawTask, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { didYouMean, listWords } from "./suggest.ts";
+import { closedWordTrouble, stepsById } from "./closed_words.ts";
 
 /** The statuses a failed dependency has: each skips its dependents (`upstream`). */
 const BLOCKING = new Set(["failed", "timed_out", "cancelled"]);
@@ -33,12 +34,13 @@ export function statusProblems(data: unknown, map: SourceMap, file: string): Pro
   const tasks = topLevelTasks(data);
   const problems: Problem[] = [];
   const lineage = new Lineage(data, tasks);
+  const steps = stepsById(data);
   for (const task of tasks) {
     const text = task.data.condition;
     if (typeof text !== "string") continue;
     const path = [...task.path, "condition"];
     for (const cmp of literalComparisons(text)) {
-      const problem = wordProblem(cmp, "task") ??
+      const problem = wordProblem(cmp, "task") ?? closedWordTrouble(cmp, steps) ??
         (task.id === undefined ? undefined : lineage.neverProblem(task.id, cmp));
       if (problem) problems.push(at(data, map, file, path, text, cmp, problem));
     }

@@ -20,8 +20,10 @@ import { findDuplicateJsonKeys, findJsonError } from "./json_error.ts";
 import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from "./nesting.ts";
 import { lfBreaks } from "./lines.ts";
 import { yamlTagProblems } from "./yaml_tags.ts";
+import { yamlVersionProblems } from "./yaml_version.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { badMergeSource } from "./yaml_merge.ts";
+import { aliasProblem, oddKeyProblems } from "./yaml_aliases.ts";
 import { jsonWrittenScalars, type WrittenScalar, writtenScalars } from "./written_text.ts";
 
 /** Parsed data and the map back to its source, or the syntax problems that stopped it. */
@@ -75,6 +77,9 @@ const YAML_OPTIONS = {
   prettyErrors: false,
   uniqueKeys: false,
   version: "1.2",
+  // A `%YAML 1.1` directive would switch the file to the yaml-1.1 schema (booleans `yes`,
+  // dates): the core schema always, and yaml_version.ts refuses the directive.
+  schema: "core",
   merge: true,
 } as const;
 
@@ -153,19 +158,22 @@ function parseYaml(text: string, file: string): ParsedSource {
   const map = new SourceMap(text, () => doc);
   if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file, text) };
-  const problems = duplicateKeys(doc, map, file);
+  const problems = [...yamlVersionProblems(tokens, map, file), ...duplicateKeys(doc, map, file)];
   // A tag needs a `!`: most files have none, and no walk for them.
   if (text.includes("!")) {
     const tags = yamlTagProblems(doc, text, map, file);
     if (tags.length > 0) return { problems: [...problems, ...tags] };
   }
+  // A list, map or alias as a key: toJS would make it text and print a Node warning.
+  const keys = oddKeyProblems(doc, map, file);
+  if (keys.length > 0) return { problems: [...problems, ...keys] };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     // Unresolved or excessive aliases are reported by toJS.
     problems.push(
-      badMergeSource(doc, map, file) ??
+      badMergeSource(doc, map, file) ?? aliasProblem(doc, map, file) ??
         { file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` },
     );
     return { problems };
@@ -183,6 +191,11 @@ function parseYaml(text: string, file: string): ParsedSource {
         ? {
           message: "an alias refers to the value that contains it",
           hint: "a value cannot include itself; use an anchor defined outside it",
+        }
+        : trouble.kind === "not-data"
+        ? {
+          message: "YAML read this value as something no field takes (a date, bytes, a set)",
+          hint: "quote it to keep it as the text written",
         }
         : { ...TOO_DEEP, hint: `${TOO_DEEP.hint}; an alias here puts one deep value in another` }),
     });

@@ -8,10 +8,33 @@
  */
 import type { Problem } from "../model/errors.ts";
 import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
-import { eachStep, isObject } from "./raw.ts";
+import { eachStep, isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
 const WEFT_NAMES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);
+
+/**
+ * Names some task types set over the environment too: a data_processor's inputs and
+ * output file (tasks/data_processor.ts); a script's params (tasks/script_launch.ts
+ * scriptEnv), for python and javascript steps and processors.
+ */
+const DATA_PROCESSOR_NAMES = [
+  "WEFT_INPUT_FILES",
+  "WEFT_INPUT_LIST",
+  "WEFT_INPUT_LIST_ONLY",
+  "WEFT_OUTPUT_FILE",
+];
+const SCRIPT_NAMES = ["WEFT_PARAMS", "WEFT_PARAMS_FILE"];
+
+/** The names weft sets for `step` beyond {@link WEFT_NAMES}, and whose they are. */
+function typeNames(step: RawObject): { names: string[]; whose: string } {
+  const names: string[] = [];
+  // A processor has no environment of its own: the data_processor's reaches it.
+  const script = isObject(step.processor) ? step.processor.type : step.type;
+  if (step.type === "data_processor") names.push(...DATA_PROCESSOR_NAMES);
+  if (script === "python" || script === "javascript") names.push(...SCRIPT_NAMES);
+  return { names, whose: `a ${String(step.type)} task` };
+}
 
 /**
  * Every name of an `environment` block (the workflow's, `defaults.environment`, each
@@ -21,22 +44,32 @@ const WEFT_NAMES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIA
 export function weftEnvNameProblems(data: unknown, map: SourceMap, file: string): Problem[] {
   if (!isObject(data)) return [];
   const problems: Problem[] = [];
-  const check = (block: unknown, path: PathSegment[]) => {
+  const check = (block: unknown, path: PathSegment[], typed?: ReturnType<typeof typeNames>) => {
     if (!isObject(block)) return;
     for (const name of Object.keys(block)) {
-      if (!WEFT_NAMES.has(name)) continue;
+      const own = typed?.names.includes(name) === true;
+      if (!WEFT_NAMES.has(name) && !own) continue;
       problems.push({
         file,
         ...map.key([...path, name]),
         message: `${name} is set by weft itself in ${
-          name.startsWith("WEFT_ITEM") ? "a loop iteration's" : "each task's"
+          own
+            ? `${typed!.whose}'s`
+            : name.startsWith("WEFT_ITEM")
+            ? "a loop iteration's"
+            : "each task's"
         } environment, over any value given here: this one would never reach the task`,
-        hint: `choose another name; to read weft's value, use \${env.${name}} or $${name}`,
+        hint: own
+          ? `choose another name; the task reads weft's value as $${name}`
+          : `choose another name; to read weft's value, use \${env.${name}} or $${name}`,
       });
     }
   };
   check(data.environment, ["environment"]);
   if (isObject(data.defaults)) check(data.defaults.environment, ["defaults", "environment"]);
-  eachStep(data, (step, path) => check(step.environment, [...path, "environment"]));
+  eachStep(
+    data,
+    (step, path) => check(step.environment, [...path, "environment"], typeNames(step)),
+  );
   return problems;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
-import { findJsonError } from "../parse/json_error.ts";
+import { jsonErrorPlace } from "../parse/json_error.ts";
 
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -103,15 +103,8 @@ export function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
  * daemon's log: so nothing of the body is quoted, not even the character found there.
  */
 function describeJsonError(text: string): string {
-  const error = findJsonError(text);
-  if (error === undefined) return "malformed JSON";
-  const before = text.slice(0, error.offset);
-  const line = before.split("\n").length;
-  const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
-  const byte = new TextEncoder().encode(before).length;
-  // The scanner's words, without a character it quotes (`unexpected character "h"`).
-  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
-  return `malformed JSON at line ${line}, column ${column} (byte ${byte}): ${why}`;
+  const place = jsonErrorPlace(text);
+  return place === undefined ? "malformed JSON" : `malformed JSON ${place}`;
 }
 
 /** A JSON number as the text it was sent as. */

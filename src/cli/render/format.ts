@@ -101,7 +101,9 @@ export function isFailure(state: TaskState): boolean {
  * are left out of progress lines and counts.
  */
 export function isUncalledCallback(task: TaskRecord): boolean {
-  return task.callback && task.attempts === 0 && task.status !== "running";
+  // One called and then skipped, by its own condition or a failed dependency, was called.
+  return task.callback && task.attempts === 0 && task.status !== "running" &&
+    task.reason !== "condition" && task.reason !== "upstream";
 }
 
 /**

@@ -1,0 +1,36 @@
+/**
+ * src/parse/issue_messages.ts (and reference_trouble.ts's boolean words) through
+ * `weft validate`: a step's key written on a composite says to put it on the composite's
+ * step, not to turn the composite into a shell task; `condition: yes` (YAML 1.1's true)
+ * is told to write true, not about shell variables.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+
+const FIXTURES = new URL("./fixtures/issue_messages/", import.meta.url).pathname;
+
+Deno.test("cli validate: retry/continue_on_error on a composite point at its steps", async () => {
+  const run = await weft(["validate", "--json", `${FIXTURES}composite_keys.yml`]);
+  assert.equal(run.code, 2, run.stderr);
+  const hints = Object.fromEntries(
+    JSON.parse(run.stdout).map((p: { line: number; hint: string }) => [p.line, p.hint]),
+  );
+  assert.equal(
+    hints[6],
+    '"retry" is a key of the steps a loop runs: put it in the loop\'s `task` (it applies to each iteration)',
+  );
+  assert.equal(
+    hints[10],
+    '"continue_on_error" is a key of the steps a parallel runs: put it on each child under `tasks`',
+  );
+  assert.equal(
+    hints[15],
+    '"retry" is a key of the steps a conditional runs: put it in the `then` (and `else`) step',
+  );
+  assert.doesNotMatch(run.stdout, /set type: shell/);
+  assert.equal(
+    hints[18],
+    "yes is no boolean here (weft reads YAML 1.2): write true, or quote it ('yes') to compare the text",
+  );
+  assert.match(hints[21], /^Off is no boolean here .*: write false, or quote it \('Off'\)/);
+});
