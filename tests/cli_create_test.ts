@@ -182,22 +182,38 @@ Deno.test("weft create: the etl and backup templates run as written", async () =
   assert.match(archives[0], /^nightly-\d{8}T\d{6}Z\.tar\.gz$/);
 });
 
-Deno.test("weft create: the health-check template checks a real endpoint", async () => {
+Deno.test("weft create: the health-check template checks a real endpoint, and its alert posts", async () => {
   const dir = testTempDir("health-");
   assert.equal((await weft(["create", "-t", "health-check", "-o", "h.yml"], { cwd: dir })).code, 0);
+  // Its notes say what the alert does now, not that it will work "in a later version".
+  const text = Deno.readTextFileSync(`${dir}/h.yml`);
+  assert.match(text, /The alert rule below\n# posts to Slack/);
+  assert.doesNotMatch(text, /later version/);
+  const posted: string[] = [];
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    (req) =>
-      new URL(req.url).pathname === "/health" ? new Response("{}") : new Response("", {
-        status: 503,
-      }),
+    async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/slack") posted.push(await req.text());
+      return path === "/health" || path === "/slack"
+        ? new Response("{}")
+        : new Response("", { status: 503 });
+    },
   );
   try {
     const base = `http://127.0.0.1:${server.addr.port}`;
+    const env = { SLACK_WEBHOOK_URL: `${base}/slack` };
     const up = await weft(["run", "h.yml", "-p", `url=${base}/health`, "--json"], { cwd: dir });
     assert.equal(up.code, 0, up.stderr);
-    const down = await weft(["run", "h.yml", "-p", `url=${base}/down`, "--json"], { cwd: dir });
+    const down = await weft(["run", "h.yml", "-p", `url=${base}/down`, "--json"], {
+      cwd: dir,
+      env,
+    });
     assert.equal(down.code, 1, down.stderr);
+    assert.ok(
+      posted.some((body) => body.includes("the health check of its service failed")),
+      posted.join("\n"),
+    );
     const report = JSON.parse(down.stdout) as { tasks: { id: string; status: string }[] };
     const status = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
     assert.equal(status.check, "failed");

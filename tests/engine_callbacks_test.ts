@@ -1,9 +1,15 @@
 /**
  * Callbacks when a run is stopped: the workflow timeout, a task's own timeout and
- * Ctrl-C (engine cancel), with real processes.
+ * Ctrl-C (engine cancel), with real processes; and callbacks of one list ordered by
+ * depends_on, through the CLI.
  */
 import assert from "node:assert/strict";
 import { eventSeen, runTest, startTestRun, survivors } from "./_engine.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempCopy } from "./_tmp.ts";
+import type { RunReport } from "../src/engine/mod.ts";
+
+const CALLBACK_FIXTURES = new URL("./fixtures/callbacks/", import.meta.url).pathname;
 
 const sh = (id: string, command: string, more: Record<string, unknown> = {}) => ({
   id,
@@ -127,3 +133,27 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+Deno.test("cli run: a callback with depends_on on another of its list starts after it", async () => {
+  const dir = testTempCopy(CALLBACK_FIXTURES, "cb-order-");
+  const run = await weft(["run", "-v", "--json", `${dir}/ordered.yml`]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as RunReport;
+  const byId = new Map(report.tasks.map((t) => [t.id, t]));
+  assert.equal(byId.get("rollback")!.status, "success");
+  assert.equal(byId.get("notify-failure")!.status, "success");
+  // It read the rollback's file and its status: it ran after, not beside it.
+  assert.match(run.stderr, /^\[notify-failure\] rolled$/m);
+  assert.match(run.stderr, /^\[notify-failure\] rollback success$/m);
+  assert.ok(byId.get("notify-failure")!.startedAt! >= byId.get("rollback")!.finishedAt!);
+});
+
+Deno.test("cli run: a failed callback skips the callback that depends on it", async () => {
+  const dir = testTempCopy(CALLBACK_FIXTURES, "cb-order-fail-");
+  const run = await weft(["run", "--json", `${dir}/ordered.yml`, "-p", "rollback_exit=3"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as RunReport;
+  const notify = report.tasks.find((t) => t.id === "notify-failure")!;
+  assert.deepEqual([notify.status, notify.reason, notify.attempts], ["skipped", "upstream", 0]);
+  assert.match(notify.error ?? "", /dependency "rollback" failed/);
+});

@@ -3,7 +3,7 @@
  * with arguments (`/usr/bin/env bash`, `bash --posix`) would only fail at run time with
  * "not found": `weft validate` refuses it at its place, for a task, `defaults.shell`, a
  * data_processor's processor and a loop's task, before (and instead of) the POSIX-family
- * check (expr/shell.ts shellWordsTrouble, parse/step_checks.ts blankShellTrouble).
+ * check (expr/shell.ts shellWordsTrouble, parse/program_checks.ts blankShellTrouble).
  */
 import assert from "node:assert/strict";
 import { shellWordsTrouble } from "../src/expr/shell.ts";

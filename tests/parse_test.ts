@@ -182,9 +182,20 @@ Deno.test("graph: duplicates across parallel children, cycles, callbacks", () =>
   const withDeps =
     "name: x\ntasks:\n  - id: a\n    command: x\n    on_success: b\n  - id: b\n    command: x\n    depends_on: a\n";
   assert.deepEqual(problems(withDeps), [
-    '8:5: task "b" is a callback (in on_success of task "a") and cannot have depends_on',
+    '8:17: task "b" is a callback (in on_success of task "a") and may wait only for callbacks of that list, not for "a"',
   ]);
   assert.match(hints(withDeps)[0] ?? "", /runs only when called.*at most once per run/);
+  // Among the callbacks of one list, depends_on orders them; from another list it may not.
+  const ordered =
+    "name: x\ntasks:\n  - id: a\n    command: x\n    on_failure: [c, b]\n    on_success: [c]\n" +
+    "  - id: b\n    command: x\n  - id: c\n    command: x\n    depends_on: [b]\n";
+  assert.deepEqual(problems(ordered), [
+    '11:18: task "c" is a callback (in on_success of task "a") and may wait only for callbacks of that list, not for "b"',
+  ]);
+  assert.deepEqual(problems(ordered.replace("on_success: [c]", "on_success: [b, c]")), []);
+  const loop = "name: x\ntasks:\n  - id: a\n    command: x\n    on_failure: [b, c]\n" +
+    "  - id: b\n    command: x\n    depends_on: c\n  - id: c\n    command: x\n    depends_on: b\n";
+  assert.deepEqual(problems(loop), ["6:9: dependency cycle: b → c → b"]);
 });
 
 Deno.test("expressions: references are checked against tasks, params and scope", () => {

@@ -50,9 +50,9 @@ Deno.test("cli validate: an alias with no anchor is placed at the alias", async 
   assert.equal(run.code, 2, run.stderr);
   assert.match(
     run.stderr,
-    /unresolved\.yml:5:18: invalid YAML: no anchor &env before the alias \*env/,
+    /unresolved\.yml:5:18: invalid YAML: `\*env` is an alias, and no anchor `&env` comes before it/,
   );
-  assert.match(run.stderr, /hint: define &env on a value above this line/);
+  assert.match(run.stderr, /hint: `\*` at the start of a value refers to an anchor/);
 });
 
 Deno.test("cli validate: tasks made from one anchor are told apart at their aliases", async () => {

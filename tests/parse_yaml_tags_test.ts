@@ -29,3 +29,38 @@ Deno.test("cli run: the core tags and `!` keep a value as written", async () => 
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout + run.stderr, /\[a\] \[0012\] \[0x1F\]/);
 });
+
+Deno.test("cli validate: a tag on code (condition, command, code, alert condition) is refused at the tag", async () => {
+  const run = await weft(["validate", `${FIXTURES}code.yml`]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  const found = [...run.stderr.matchAll(/code\.yml:(\d+):(\d+): `(\S+)` at the start of `(\w+)`/g)]
+    .map((m) => [Number(m[1]), Number(m[2]), m[3], m[4]]);
+  assert.deepEqual(found, [
+    [6, 14, "!", "command"],
+    [9, 16, "!", "condition"],
+    [13, 16, "!!str", "condition"],
+    [16, 18, "!", "condition"],
+    [20, 11, "!", "code"],
+    [23, 16, "!", "condition"],
+  ]);
+  assert.match(run.stderr, /YAML drops it and reads `\$\{params\.dry_run\}`/);
+  assert.match(
+    run.stderr,
+    /hint: quote the whole value to keep the !: condition: "! \$\{params\.dry_run\}"/,
+  );
+  assert.match(
+    run.stderr,
+    /hint: quote the whole value to keep the !: command: "! grep -q error build\.log"/,
+  );
+  // A value holding `"` is offered in single quotes.
+  assert.match(run.stderr, /condition: '! execution\.status == "success"'/);
+  const refused = await weft(["run", `${FIXTURES}code.yml`]);
+  assert.equal(refused.code, 2, "weft run refuses what validate refuses");
+});
+
+Deno.test("cli run: a quoted `!` negates the condition", async () => {
+  const run = await weft(["run", "-v", `${FIXTURES}negated.yml`]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout + run.stderr, /\[deploy\] deploying for real/);
+  assert.doesNotMatch(run.stdout + run.stderr, /build did not succeed/);
+});

@@ -204,3 +204,19 @@ Deno.test("javascript: an unhandled rejection or a throw in a timer shows the sc
   assert.equal(task(report, "handled").status, "success");
   assert.match(stderr, /\[handled\] handled mine/);
 });
+
+Deno.test("javascript: setOutput of null or undefined is the empty value, not the word", async () => {
+  const dir = new URL("./fixtures/js_outputs/", import.meta.url).pathname;
+  const { code, stdout, stderr } = await weft(["run", `${dir}empty.yml`, "--json", "-v"]);
+  assert.equal(code, 0, stderr);
+  const report = JSON.parse(stdout) as RunReport;
+  assert.deepEqual(task(report, "j").outputs, {
+    u: "",
+    nul: "",
+    zero: "0",
+    no: "false",
+    list: "[1,null]",
+  });
+  assert.equal(task(report, "show").status, "success");
+  assert.match(stderr, /^\[show\] \[\]\[\]\[0\]$/m);
+});

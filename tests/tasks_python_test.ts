@@ -37,7 +37,7 @@ Deno.test("python: script, inline code, interpreter, missing interpreter, exit c
   assert.equal(
     missing.error,
     'python interpreter "python-does-not-exist" not found on PATH; ' +
-      "install Python 3 or set `interpreter:`",
+      "fix `interpreter:` or install it",
   );
   assert.equal(task(report, "fails").exitCode, 4);
 });

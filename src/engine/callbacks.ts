@@ -1,6 +1,9 @@
 /**
  * on_success / on_failure callbacks: which to call when a task finishes, at most once
- * per run, each after its own `depends_on` (main tasks) have finished.
+ * per run, each after its own `depends_on` have finished: other callbacks of the same
+ * list (`on_failure: [rollback, notify]` with notify `depends_on: rollback`; the parser,
+ * parse/graph_checks.ts, allows no other), so an order among them is written as among
+ * main tasks.
  * @module
  */
 import type { Node } from "./nodes.ts";
@@ -27,8 +30,13 @@ export class Callbacks {
     for (const id of calls) this.#call(this.nodes.get(id)!);
   }
 
-  /** A main task finished: callbacks waiting only for it become ready. */
-  release(node: Node): void {
+  /** A task (main or callback) settled: callbacks waiting only for it become ready. */
+  settled(node: Node): void {
+    if (node.callback) this.pending--;
+    this.#release(node);
+  }
+
+  #release(node: Node): void {
     if (this.#waiting.size === 0) return;
     for (const waiter of this.#waiting.get(node.id) ?? []) {
       if (--waiter.waitingDeps === 0) this.ready(waiter);

@@ -49,7 +49,12 @@ export class Scheduler {
     this.#unfinishedMain = main.length;
     this.#callbacks = new Callbacks(
       run.nodes,
-      (callback) => this.#queueIfConditionHolds(callback),
+      // A callback after another of its list (depends_on) is skipped when that one failed.
+      (callback) => {
+        const blocked = upstreamSkip(callback, run.nodes);
+        if (blocked) this.#settle(callback, blocked);
+        else this.#queueIfConditionHolds(callback);
+      },
     );
   }
 
@@ -138,12 +143,11 @@ export class Scheduler {
         stop ? notStartedOutcome(this.run, child, stop) : { ...outcome, outputs: {}, attempts: 0 },
       );
     }
-    if (node.callback) this.#callbacks.pending--;
-    else {
+    if (!node.callback) {
       this.#unfinishedMain--;
       this.#completions.push(node.id);
-      this.#callbacks.release(node);
     }
+    this.#callbacks.settled(node);
     // A task the workflow timeout ended is timed_out, a failure: its on_failure
     // callbacks still run (in the grace window). After Ctrl-C nothing more starts.
     if (this.stops.callbacksOpen) this.#callbacks.fire(node);

@@ -5,6 +5,7 @@
  */
 import type { Node } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
+import { exactArithmetic, exactNegation } from "./exact_integers.ts";
 import { STATUS_SYNONYMS, statusOwner } from "../model/status_words.ts";
 import {
   asNumber,
@@ -25,7 +26,8 @@ export type Evaluator = (scope: Scope) => Value;
  * null otherwise (`workflow.expected_duration * 2` when it is not set); division or
  * remainder by zero and a result too large for a number throw ExpressionError at the
  * operator when evaluated, rather than give an empty value.
- * `+` adds when both sides are numeric and concatenates text otherwise.
+ * `+` adds when both sides are numeric and concatenates text otherwise. Integers past
+ * 2^53 are computed exactly (exact_integers.ts).
  */
 export function compileNode(node: Node): Evaluator {
   switch (node.kind) {
@@ -44,8 +46,11 @@ export function compileNode(node: Node): Evaluator {
     case "negate": {
       const operand = compileNode(node.operand);
       return (scope) => {
-        const n = asNumber(operand(scope));
-        return n === undefined ? null : finiteOrNull(-n);
+        const value = operand(scope);
+        const n = asNumber(value);
+        if (n === undefined) return null;
+        // `-9007199254740993`: the digits, not the rounded float.
+        return exactNegation(value) ?? finiteOrNull(-n);
       };
     }
     case "and": {
@@ -119,13 +124,17 @@ function compileBinary(
         const b = right(s);
         const x = asNumber(a);
         const y = x === undefined ? undefined : asNumber(b);
-        return y === undefined ? stringify(a) + stringify(b) : finite(x! + y, x!, op, y, offset);
+        return y === undefined
+          ? stringify(a) + stringify(b)
+          : exactArithmetic(op, a, b, x!, y, x! + y, offset) ?? finite(x! + y, x!, op, y, offset);
       };
     default: {
       const apply = ARITHMETIC[op];
       return (s) => {
-        const x = asNumber(left(s));
-        const y = asNumber(right(s));
+        const a = left(s);
+        const b = right(s);
+        const x = asNumber(a);
+        const y = asNumber(b);
         if (x === undefined || y === undefined) return null;
         if (y === 0 && (op === "/" || op === "%")) {
           throw new ExpressionError(
@@ -134,7 +143,8 @@ function compileBinary(
             "the value divided by is 0; check it first in the task's condition",
           );
         }
-        return finite(apply(x, y), x, op, y, offset);
+        const float = apply(x, y);
+        return exactArithmetic(op, a, b, x, y, float, offset) ?? finite(float, x, op, y, offset);
       };
     }
   }

@@ -15,7 +15,7 @@ export interface Token {
   end: number;
   /** Operator text (`===` already folded to `==`), or the literal's value for num/lit. */
   text: string;
-  value?: number | boolean | null;
+  value?: number | string | boolean | null;
   segments?: string[];
 }
 
@@ -59,7 +59,10 @@ export class Scanner {
     if (isIdentStart(c)) return this.scanPath(i);
     if (isDigit(c)) {
       const m = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(src.slice(i, i + 400))!;
-      return { ...tok("num", m[0].length), value: Number(m[0]) };
+      const n = Number(m[0]);
+      // An integer past 2^53 keeps its digits: a float would round it (exact_integers.ts).
+      const exact = !Number.isSafeInteger(n) && /^\d+$/.test(m[0]);
+      return { ...tok("num", m[0].length), value: exact ? m[0].replace(/^0+(?=\d)/, "") : n };
     }
     const two = src.slice(i, i + 2);
     switch (c) {

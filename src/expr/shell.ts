@@ -84,6 +84,7 @@ import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
 import { deferredReference } from "./shell_deferred.ts";
 import type { LaterCode } from "./shell_later.ts";
+import { programWordsTrouble } from "./program_words.ts";
 
 /**
  * Shells that read `"${NAME}"` as POSIX sh does (and run shell_launch.ts's preamble):
@@ -109,22 +110,12 @@ export function isPosixFamilyShell(shell: string): boolean {
 export function shellWordsTrouble(
   shell: string,
 ): { offset: number; message: string; hint: string } | null {
-  const trimmed = shell.trim();
-  const inside = trimmed.search(/\s/);
-  if (inside < 0) return null;
-  const words = trimmed.split(/\s+/);
-  // `/usr/bin/env bash`: the shell env would have started is the one to write.
-  const envFirst = words[0].split("/").at(-1) === "env";
-  const program = (envFirst ? words.slice(1).find((w) => !w.startsWith("-")) : words[0]) ??
-    words[0];
-  return {
-    offset: shell.indexOf(trimmed) + inside,
-    message: `shell ${JSON.stringify(trimmed)} has arguments, and weft runs \`shell\` as one ` +
-      `program: it would look for a program named ${JSON.stringify(trimmed)} and not find it`,
-    hint: "`shell` is one program, a name or a path, without arguments; write " +
-      `\`shell: ${program}\`` +
-      (isPosixFamilyShell(program) ? ", or set the options in the command (`set -o posix`)" : ""),
-  };
+  return programWordsTrouble(
+    "shell",
+    shell,
+    (program) =>
+      isPosixFamilyShell(program) ? ", or set the options in the command (`set -o posix`)" : "",
+  );
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { ownText } from "../model/data_text.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../model/json_depth.ts";
+import { bigOperands } from "./exact_integers.ts";
 
 /** A runtime value. */
 export type Value =
@@ -113,13 +114,17 @@ export function asNumber(value: Value): number | undefined {
  * spells one (`' 5 ' == 5`, `'5.0' == 5`); otherwise the stringified values are compared
  * as text, exactly: two strings are equal only when they are the same text (`'3.1'` and
  * `'3.10'`, `'0012'` and `'12'`, `'1e3'` and `'1000'` differ), whatever they spell.
+ * Integers past 2^53 are compared exactly (exact_integers.ts), not as rounded floats.
  */
 export function looseEquals(a: Value, b: Value): boolean {
   if (typeof a === "number" || typeof b === "number") {
     const x = asNumber(a);
     if (x !== undefined) {
       const y = asNumber(b);
-      if (y !== undefined) return x === y;
+      if (y !== undefined) {
+        const big = bigOperands(a, b); // past 2^53 floats round (exact_integers.ts)
+        return big ? big[0] === big[1] : x === y;
+      }
     }
   }
   return stringify(a) === stringify(b);
@@ -139,7 +144,10 @@ export function compareValues(a: Value, b: Value): number | undefined {
   const x = asNumber(a);
   if (x !== undefined) {
     const y = asNumber(b);
-    if (y !== undefined) return x - y;
+    if (y !== undefined) {
+      const big = bigOperands(a, b);
+      return big ? (big[0] < big[1] ? -1 : big[0] > big[1] ? 1 : 0) : x - y;
+    }
   }
   const s = stringify(a);
   const t = stringify(b);

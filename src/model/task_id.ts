@@ -18,3 +18,12 @@ export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 export function isTaskId(id: string): boolean {
   return id.length <= MAX_TASK_ID_LENGTH && TASK_ID_PATTERN.test(id);
 }
+
+/**
+ * The ids of a text that lists several in one string (`a, b` or `a b`, as many CI files
+ * write `needs:`), or undefined when it is not such a list: for the hint "write a list".
+ */
+export function joinedTaskIds(text: string): string[] | undefined {
+  const parts = text.split(/[\s,]+/).filter((p) => p !== "");
+  return parts.length > 1 && parts.every(isTaskId) ? parts : undefined;
+}

@@ -11,6 +11,7 @@ import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { didYouMean, listWords } from "./suggest.ts";
+import { comparedWord, quoteWordHint } from "./reference_trouble.ts";
 
 const ALERT_ROOTS = Object.keys(ALERT_FIELDS);
 
@@ -34,12 +35,17 @@ export function alertProblems(data: unknown, map: SourceMap, file: string): Prob
       if (!(e instanceof ExpressionError)) throw e;
       return problem(e.offset, e.message, e.hint);
     }
+    let quotedUpTo = -1;
     for (const ref of refs) {
       if (!ALERT_ROOTS.includes(ref.root)) {
+        const bare = kind === "condition" ? comparedWord(text, ref) : undefined;
+        if (bare !== undefined && bare.start < quotedUpTo) continue;
+        quotedUpTo = bare?.end ?? quotedUpTo;
         problem(
           ref.offset,
-          `unknown name "${ref.root}"`,
-          didYouMean(ref.root, ALERT_ROOTS) ?? `alert rules can use ${listWords(ALERT_ROOTS)}`,
+          `unknown name "${bare?.word ?? ref.root}"`,
+          (bare && quoteWordHint(bare.word)) ?? didYouMean(ref.root, ALERT_ROOTS) ??
+            `alert rules can use ${listWords(ALERT_ROOTS)}`,
         );
         continue;
       }

@@ -22,8 +22,9 @@ import { triggerTemplateProblems } from "./trigger_checks.ts";
 import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { blankShellTrouble, isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
-import { referenceTrouble } from "./reference_trouble.ts";
+import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
+import { blankShellTrouble } from "./program_checks.ts";
+import { comparedWord, quoteWordHint, referenceTrouble } from "./reference_trouble.ts";
 import { alertProblems } from "./alert_checks.ts";
 import { isPathField, shellPathTrouble } from "./path_checks.ts";
 import { statusProblems } from "./status_checks.ts";
@@ -307,14 +308,24 @@ function checkText(
   viaShell = false,
 ): void {
   if (typeof text !== "string" || (kind === "template" && isLiteralText(text))) return;
+  let quotedUpTo = -1;
   for (const ref of compile(scope, text, path, kind, viaShell) ?? []) {
-    const trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
+    let trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
       (ref.root === "tasks"
         ? scope.order.trouble(scope.reader, ref.path[0]) ??
           scope.order.raceTrouble(ref.path[0], ref.path[1], scope.guarded)
         : undefined);
     if (!trouble) continue;
-    const written = text.slice(ref.offset, ref.offset + ref.length);
+    // `== prod`: the string 'prod' was meant; one problem for `staging-eu`'s two names.
+    const bare = kind === "condition" && trouble.message.startsWith("unknown name")
+      ? comparedWord(text, ref)
+      : undefined;
+    if (bare !== undefined) {
+      if (bare.start < quotedUpTo) continue;
+      quotedUpTo = bare.end;
+      trouble = { message: `unknown name "${bare.word}"`, hint: quoteWordHint(bare.word) };
+    }
+    const written = bare?.word ?? text.slice(ref.offset, ref.offset + ref.length);
     scope.problems.push({
       file: scope.file,
       ...scope.map.inString(path, ref.offset),

@@ -8,6 +8,7 @@ import type { Problem } from "../model/errors.ts";
 import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
 import { didYouMeanTaskId, validTaskIds } from "./suggest.ts";
+import { joinedTaskIds } from "../model/task_id.ts";
 
 const REF_FIELDS = ["depends_on", "on_success", "on_failure"] as const;
 const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
@@ -57,6 +58,8 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
           }
           continue;
         }
+        // `depends_on: a, b`: the schema's problem says "write a list".
+        if (joinedTaskIds(ref.id) !== undefined) continue;
         const owner = task.id ? `task "${task.id}"` : "this task";
         const child = byId.get(ref.id);
         if (child?.parent !== undefined) {
@@ -80,37 +83,34 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
     }
   }
 
-  // A callback runs when its caller finishes; it has no place in the dependency graph.
-  const callers = new Map<string, { caller: string; field: string }>();
-  for (const task of tasks) {
-    for (const field of CALLBACK_FIELDS) {
-      for (const ref of idRefs(task, field)) {
-        if (topIds.has(ref.id) && task.id && !callers.has(ref.id)) {
-          callers.set(ref.id, { caller: task.id, field });
-        }
-      }
-    }
-  }
-  // What callbacks may not do: nothing to look for in a workflow without callbacks.
-  if (callers.size > 0) {
+  // A callback runs when its caller finishes; it has no place in the dependency graph,
+  // except after callbacks called with it (`on_failure: [rollback, notify]`, notify
+  // waiting for rollback): those are called whenever it is.
+  const lists = callbackLists(tasks, topIds);
+  if (lists.size > 0) {
     for (const task of tasks) {
-      const called = task.id ? callers.get(task.id) : undefined;
-      if (!called || task.data.depends_on === undefined) continue;
-      const when = called.field === "on_success" ? "succeeds" : "fails";
-      problems.push({
-        file,
-        ...map.key([...task.path, "depends_on"]),
-        message:
-          `task "${task.id}" is a callback (in ${called.field} of task "${called.caller}") and cannot have depends_on`,
-        hint:
-          `a callback runs only when called — when "${called.caller}" ${when} — and at most once per run; remove depends_on, or remove "${task.id}" from ${called.field} to make it a normal task`,
-      });
+      const called = task.id ? lists.get(task.id) : undefined;
+      if (!called) continue;
+      for (const ref of idRefs(task, "depends_on")) {
+        const outside = called.find((list) => !list.ids.includes(ref.id));
+        if (outside === undefined || !topIds.has(ref.id)) continue;
+        const when = outside.field === "on_success" ? "succeeds" : "fails";
+        at(
+          ref.path,
+          `task "${task.id}" is a callback (in ${outside.field} of task "${outside.caller}") ` +
+            `and may wait only for callbacks of that list, not for "${ref.id}"`,
+          `a callback runs only when called — when "${outside.caller}" ${when} — and at most once ` +
+            `per run; to run it after another callback, name both in ${outside.field} of ` +
+            `"${outside.caller}"; or remove "${task.id}" from ${outside.field} to make it a normal task`,
+        );
+      }
     }
 
     // A task that waits for a callback might wait for something that never runs.
     for (const task of tasks) {
+      if (task.id !== undefined && lists.has(task.id)) continue; // checked above
       for (const ref of idRefs(task, "depends_on")) {
-        const called = callers.get(ref.id);
+        const called = lists.get(ref.id)?.[0];
         if (!called) continue;
         at(
           ref.path,
@@ -140,6 +140,32 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
     );
   }
   return problems;
+}
+
+/** One callback list: the task that calls, the field, and the ids it names. */
+interface CallbackList {
+  caller: string;
+  field: string;
+  ids: string[];
+}
+
+/** For each callback (a top-level task named in a callback list), every list naming it. */
+function callbackLists(tasks: RawTask[], topIds: Set<string>): Map<string, CallbackList[]> {
+  const lists = new Map<string, CallbackList[]>();
+  for (const task of tasks) {
+    if (!task.id) continue;
+    for (const field of CALLBACK_FIELDS) {
+      const ids = idRefs(task, field).map((ref) => ref.id);
+      const list = { caller: task.id, field, ids };
+      for (const id of new Set(ids)) {
+        if (!topIds.has(id)) continue;
+        const named = lists.get(id);
+        if (named) named.push(list);
+        else lists.set(id, [list]);
+      }
+    }
+  }
+  return lists;
 }
 
 /** Every cycle over `fields` edges, one per broken edge, at most MAX_CYCLES. */

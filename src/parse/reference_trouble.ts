@@ -146,11 +146,16 @@ const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
 
 /** `condition: yes`: the word a YAML 1.1 reader takes for true is no boolean here. */
 function booleanWordHint(ref: Reference): string | undefined {
-  const word = ref.root.toLowerCase();
-  if (ref.path.length > 0 || !Object.hasOwn(BOOLEAN_WORDS, word)) return undefined;
-  return `${ref.root} is no boolean here (weft reads YAML 1.2): write ${
-    BOOLEAN_WORDS[word]
-  }, or quote it ('${ref.root}') to compare the text`;
+  return ref.path.length > 0 ? undefined : booleanHint(ref.root);
+}
+
+/** The hint for a bare `yes`/`Off`/... (YAML 1.1's booleans), else undefined. */
+function booleanHint(word: string): string | undefined {
+  const lower = word.toLowerCase();
+  if (!Object.hasOwn(BOOLEAN_WORDS, lower)) return undefined;
+  return `${word} is no boolean here (weft reads YAML 1.2): write ${
+    BOOLEAN_WORDS[lower]
+  }, or quote it ('${word}') to compare the text`;
 }
 
 /**
@@ -190,4 +195,40 @@ function fieldTrouble(root: string, field: string | undefined, length: number, f
     hint: (field && didYouMean(field, fields)) ??
       `use ${fields.map((f) => `${root}.${f}`).join(", ")}`,
   };
+}
+
+/** A comparison operator next to a word: `== prod`, `prod !=`. */
+const NEXT_TO_COMPARISON = /(?:[=!]=|[<>]=?)\s*$/;
+const BEFORE_COMPARISON = /^\s*(?:[=!]=|[<>]=?)/;
+
+/**
+ * The text a bare word of a condition stands for, when it is compared (`${params.env} ==
+ * prod`): the user meant the string `'prod'`, and a name is what the expression read.
+ * The word runs over `-` too (`staging-eu` is read as `staging - eu`), so one problem
+ * covers it: `start`/`end` are its offsets in `text`. A name with fields
+ * (`exec.duration`) is a misspelt reference, not a word.
+ */
+export function comparedWord(
+  text: string,
+  ref: Reference,
+): { word: string; start: number; end: number } | undefined {
+  if (ref.path.length > 0 || text.slice(Math.max(0, ref.offset - 2), ref.offset) === "${") {
+    return undefined;
+  }
+  let start = ref.offset;
+  let end = ref.offset + ref.length;
+  while (start > 0 && /[\w-]/.test(text[start - 1])) start--;
+  while (end < text.length && /[\w-]/.test(text[end])) end++;
+  if (/[{.'"]/.test(text[start - 1] ?? "") || text[end] === ".") {
+    return undefined;
+  }
+  const compared = NEXT_TO_COMPARISON.test(text.slice(0, start)) ||
+    BEFORE_COMPARISON.test(text.slice(end));
+  return compared ? { word: text.slice(start, end), start, end } : undefined;
+}
+
+/** The hint for {@link comparedWord}: quote the text (or, for `yes`/`off`..., write the boolean). */
+export function quoteWordHint(word: string): string {
+  return booleanHint(word) ??
+    `a bare word is a name; to compare with the text ${word}, quote it: '${word}'`;
 }

@@ -20,6 +20,8 @@ import {
 import { valueAt } from "./schema_walk.ts";
 import type { PathSegment } from "./source_map.ts";
 import { listWords } from "./suggest.ts";
+import { quotedForYaml } from "./yaml_hints.ts";
+import { joinedTaskIds } from "../model/task_id.ts";
 
 export type { IssueContext } from "./issue_messages.ts";
 
@@ -78,6 +80,15 @@ function convert(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out: Dr
   }
 }
 
+/** `channel: #deployments`: the value was read as a comment, so there is none. */
+function commentHint(value: unknown, path: PathSegment[], ctx: IssueContext): string | undefined {
+  if (value !== null || path.length === 0) return undefined;
+  const comment = ctx.map.commentAfterKey(path);
+  if (comment === undefined) return undefined;
+  return `\` #\` starts a comment in YAML, so nothing is left for the value: quote it ` +
+    `(${String(path[path.length - 1])}: ${quotedForYaml(comment)})`;
+}
+
 function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out: Draft[]): void {
   const path = [...prefix, ...(issue.path as PathSegment[])];
   const value = valueAt(ctx.data, path);
@@ -109,7 +120,8 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
           message: `${label}: expected ${describeExpected(issue.expected)}, got ${
             describeValue(value)
           }`,
-          hint: hint ?? durationHint(path, ctx) ?? valueHint(value, issue.expected),
+          hint: hint ?? durationHint(path, ctx) ?? commentHint(value, path, ctx) ??
+            valueHint(value, issue.expected),
         });
       }
       return;
@@ -138,18 +150,37 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       return;
     }
     case "invalid_format":
-      out.push({
-        path,
-        at: "value",
-        message: isDefaultMessage(issue.message)
-          ? `${label}: ${JSON.stringify(value)} is not a valid ${issue.format}`
-          : `${label}: ${issue.message}`,
-        hint,
-      });
+      out.push(
+        joinedIdList(path, value, label) ?? {
+          path,
+          at: "value",
+          message: isDefaultMessage(issue.message)
+            ? `${label}: ${JSON.stringify(value)} is not a valid ${issue.format}`
+            : `${label}: ${issue.message}`,
+          hint,
+        },
+      );
       return;
     default:
       out.push({ path, at: "value", message: `${label}: ${issue.message}`, hint });
   }
+}
+
+/** Fields that take a task id or a list of them. */
+const ID_LIST_FIELDS = new Set(["depends_on", "on_success", "on_failure"]);
+
+/** `depends_on: a, b`: several ids in one text, where a list was meant. */
+function joinedIdList(path: PathSegment[], value: unknown, label: string): Draft | undefined {
+  const field = path.findLast((p) => typeof p === "string");
+  if (typeof value !== "string" || !ID_LIST_FIELDS.has(String(field))) return undefined;
+  const ids = joinedTaskIds(value);
+  if (ids === undefined) return undefined;
+  return {
+    path,
+    at: "value",
+    message: `${label}: ${JSON.stringify(value)} names ${ids.length} tasks in one text`,
+    hint: `write a list: ${String(field)}: [${ids.join(", ")}]`,
+  };
 }
 
 function customHint(issue: Issue): string | undefined {

@@ -103,6 +103,19 @@ export class SourceMap {
     return this.value(path);
   }
 
+  /**
+   * The comment written right after the key at `path` where its value would be
+   * (`channel: #deployments`: YAML reads ` #` as a comment and the value as null), or
+   * undefined when the key's line goes on otherwise.
+   */
+  commentAfterKey(path: readonly PathSegment[]): string | undefined {
+    const found = this.find(path);
+    const end = found.complete ? found.key?.range?.[1] : undefined;
+    if (end === undefined) return undefined;
+    const rest = /^[ \t]*:[ \t]+(#[^\r\n]*)/.exec(this.text.slice(end, end + 1024));
+    return rest?.[1].trimEnd();
+  }
+
   /** Whether a value is written at `path`. */
   has(path: readonly PathSegment[]): boolean {
     return this.find(path).complete;

@@ -33,7 +33,9 @@ import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
-import { isPosixFamilyShell, nonPosixShellTrouble, shellWordsTrouble } from "../expr/shell.ts";
+import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
+import type { ProgramField } from "../expr/program_words.ts";
+import { blankProgramTrouble, blankShellTrouble } from "./program_checks.ts";
 
 /** A problem without its file (the caller adds it). */
 export type StepProblem = Omit<Problem, "file">;
@@ -67,8 +69,13 @@ export function stepProblems(
       hint,
     });
   const type = step.type ?? "shell";
-  const blank = type === "shell" ? blankShellTrouble(step.shell) : null;
-  if (blank) at([...path, "shell"], blank.offset, blank.message, blank.hint);
+  const program: ProgramField | undefined = type === "shell"
+    ? "shell"
+    : type === "python"
+    ? "interpreter"
+    : undefined;
+  const blank = program ? blankProgramTrouble(program, step[program]) : null;
+  if (blank) at([...path, program!], blank.offset, blank.message, blank.hint);
   // Text with none of these cannot leave anything open (or hold a `${...}`): not lexed.
   if (type === "shell" && typeof step.command === "string" && /["'`$]/.test(step.command)) {
     const template = compiled(step.command, true);
@@ -261,24 +268,6 @@ export function loopItemsProblem(
     }`,
     hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
   };
-}
-
-/**
- * Why a `shell` value (a step's or `defaults.shell`) cannot start, when it holds a blank
- * (expr/shell.ts shellWordsTrouble), or null; a path to an existing file passes (a
- * folder with a blank in its name), as the run would start it.
- */
-export function blankShellTrouble(
-  shell: unknown,
-): ReturnType<typeof shellWordsTrouble> {
-  if (typeof shell !== "string") return null;
-  const trouble = shellWordsTrouble(shell);
-  if (!trouble || !shell.trim().startsWith("/")) return trouble;
-  try {
-    return Deno.statSync(shell.trim()).isFile ? null : trouble;
-  } catch {
-    return trouble;
-  }
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type Node,
   Parser,
   visit,
+  type YAMLError,
   YAMLParseError,
 } from "yaml";
 import type { Problem } from "../model/errors.ts";
@@ -21,6 +22,7 @@ import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from 
 import { lfBreaks } from "./lines.ts";
 import { yamlTagProblems } from "./yaml_tags.ts";
 import { yamlVersionProblems } from "./yaml_version.ts";
+import { unresolvedAlias, valueStartTrouble, yamlHint } from "./yaml_hints.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { badMergeSource } from "./yaml_merge.ts";
 import { aliasProblem, oddKeyProblems } from "./yaml_aliases.ts";
@@ -36,27 +38,6 @@ export interface ParsedSource {
   problems: Problem[];
   /** Unquoted numbers (and, in YAML, booleans) not spelled as `String()` would. */
   written?: WrittenScalar[];
-}
-
-const YAML_HINTS: Record<string, string> = {
-  TAB_AS_INDENT: "indent YAML with spaces, not tabs",
-  MULTIPLE_DOCS: "a workflow file holds one document; remove the `---` separator",
-  BAD_INDENT: "check the indentation of this line against the lines above",
-  BLOCK_AS_IMPLICIT_KEY:
-    "a value contains `: `; quote it, or check the indentation of the next line",
-  MULTILINE_IMPLICIT_KEY: "a key must fit on one line; is a `:` or a quote missing above?",
-};
-
-/** A hint for a YAML error; MISSING_CHAR covers quotes, brackets and list dashes alike. */
-function yamlHint(code: string, message: string): string | undefined {
-  if (code === "MISSING_CHAR") {
-    if (/quote/.test(message)) {
-      return "a quoted string is not closed; look for its opening quote above";
-    }
-    if (/[\]}]/.test(message)) return "a [ or { is not closed";
-    return "check the indentation of this line against the lines above";
-  }
-  return YAML_HINTS[code];
 }
 
 /**
@@ -173,7 +154,8 @@ function parseYaml(text: string, file: string): ParsedSource {
   } catch (e) {
     // Unresolved or excessive aliases are reported by toJS.
     problems.push(
-      badMergeSource(doc, map, file) ?? aliasProblem(doc, map, file) ??
+      badMergeSource(doc, map, file) ?? unresolvedAlias(doc, text, map, file) ??
+        aliasProblem(doc, map, file) ??
         { file, line: 1, column: 1, message: `invalid YAML: ${(e as Error).message}` },
     );
     return { problems };
@@ -242,6 +224,18 @@ function yamlErrors(doc: Document, map: SourceMap, file: string, text: string): 
     // `${` breaks it (elsewhere `${` is plain text and never an error), and what follows
     // fails only because of it: that is the one problem.
     const dollar = text.lastIndexOf("${", at);
+    // `!${params.p}` / `!(${...})`: no flow collection, but a tag (`!` up to the first
+    // `{`, which then opens a mapping): the `!` was meant as "not".
+    const tag = dollar >= 0 && dollar >= at - 1 ? taggedAt(text, dollar) : undefined;
+    const tagged = tag === undefined ? undefined : valueStartTrouble(
+      { code: "TAG_RESOLVE_FAILED", message: "" } as YAMLError,
+      text,
+      tag,
+    );
+    if (tagged !== undefined) {
+      problems.push({ file, ...map.position(tag!), ...tagged });
+      break;
+    }
     if (dollar >= 0 && dollar >= at - 1) {
       const end = text.indexOf("}", dollar);
       const written = text.slice(dollar, end < 0 ? dollar + 2 : end + 1);
@@ -260,11 +254,20 @@ function yamlErrors(doc: Document, map: SourceMap, file: string, text: string): 
     problems.push({
       file,
       ...position,
-      message: `invalid YAML: ${lowerFirst(error.message.replace(/; please use .*$/, ""))}`,
-      hint: yamlHint(error.code, error.message),
+      ...(valueStartTrouble(error, text, at) ?? {
+        message: `invalid YAML: ${lowerFirst(error.message.replace(/; please use .*$/, ""))}`,
+        hint: yamlHint(error.code, error.message),
+      }),
     });
   }
   return problems;
+}
+
+/** Where the run of non-blank text holding `offset` starts, when it starts with `!`. */
+function taggedAt(text: string, offset: number): number | undefined {
+  let at = offset;
+  while (at > 0 && !/\s/.test(text[at - 1])) at--;
+  return text[at] === "!" ? at : undefined;
 }
 
 function duplicateKeys(doc: Document, map: SourceMap, file: string): Problem[] {

@@ -40,23 +40,12 @@ export function oddKeyProblems(doc: Document, map: SourceMap, file: string): Pro
 }
 
 /**
- * The problem of a toJS that threw on aliases: the first alias with no anchor before it,
- * else (an alias "bomb") the alias whose expansion repeats the most values, if any.
+ * The problem of a toJS that threw on an alias "bomb": the alias whose expansion repeats
+ * the most values, if any. (An alias with no anchor is yaml_hints.ts's unresolvedAlias.)
  */
 export function aliasProblem(doc: Document, map: SourceMap, file: string): Problem | undefined {
   const aliases: Alias[] = [];
   visit(doc, { Alias: (_, node) => void aliases.push(node) });
-  const unresolved = aliases.find((a) => a.resolve(doc) === undefined);
-  if (unresolved) {
-    return {
-      file,
-      ...map.position(unresolved.range?.[0] ?? 0),
-      message:
-        `invalid YAML: no anchor &${unresolved.source} before the alias *${unresolved.source}`,
-      hint: `define &${unresolved.source} on a value above this line (an alias refers back), ` +
-        "or check the name's spelling",
-    };
-  }
   const counted = new Map<Node, number>();
   let worst: { alias: Alias; count: number } | undefined;
   try {

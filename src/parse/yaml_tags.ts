@@ -6,11 +6,18 @@
  * and the value read as plain text, and YAML 1.1's types (`!!binary`, `!!timestamp`,
  * `!!set`, `!!omap`) made bytes, a date, a set or a map that no field takes. Each is
  * refused at its value, naming the tag.
+ *
+ * In a field that holds code (a condition, a shell command, a script, a query) no tag is
+ * read at all: there a leading `!` is what the user wrote as the code's own "not"
+ * (`condition: ! ${params.dry_run}`, `command: ! grep -q error log`), and YAML takes it
+ * (with the blank after it) as the non-specific tag and drops it, so the code ran
+ * un-negated. GitHub Actions documents the same trap for `if:`.
  * @module
  */
-import { type Document, isNode, visit } from "yaml";
+import { type Document, isNode, isPair, isScalar, isSeq, Scalar, visit } from "yaml";
 import type { Problem } from "../model/errors.ts";
-import type { SourceMap } from "./source_map.ts";
+import { keyText, type PathSegment, type SourceMap } from "./source_map.ts";
+import { quotedForYaml } from "./yaml_hints.ts";
 
 /** The core schema's tags, and `!` (non-specific: the value as written, a string). */
 const CORE_TAGS: ReadonlySet<string> = new Set(
@@ -34,7 +41,57 @@ function tagStart(text: string, offset: number): number {
   return text[at] === "!" ? at : offset;
 }
 
-/** A problem at each tag (`text`'s) that is not one of the core schema's. */
+/** The fields of a step that hold code, by their path inside the step. */
+const STEP_CODE_FIELDS = [
+  "condition",
+  "command",
+  "script",
+  "code",
+  "config.query",
+  "config.command",
+];
+/** Keys holding steps inside a step (template_fields.ts STEP_FIELDS; `tasks` is a list). */
+const INNER_STEP = new Set(["then", "else", "task", "processor"]);
+
+/**
+ * The code field at `path` (`tasks.0.condition`), or undefined when the path is no such
+ * field: a step's condition, command, script, inline code, query or docker command, at
+ * any depth of composites, and an alert rule's condition.
+ */
+export function codeFieldAt(path: readonly PathSegment[]): string | undefined {
+  if (path.length === 3 && path[0] === "alerts" && typeof path[1] === "number") {
+    return path[2] === "condition" ? "condition" : undefined;
+  }
+  if (path[0] !== "tasks" || typeof path[1] !== "number") return undefined;
+  let at = 2;
+  for (;;) {
+    if (INNER_STEP.has(String(path[at]))) at += 1;
+    else if (path[at] === "tasks" && typeof path[at + 1] === "number") at += 2;
+    else break;
+  }
+  const field = path.slice(at).join(".");
+  return STEP_CODE_FIELDS.includes(field) ? field : undefined;
+}
+
+/** Text on one line, cut at 80 characters: for a message. */
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
+/** The key path of a node from the ancestors `visit` hands over. */
+function pathOf(ancestors: readonly unknown[], node: unknown): PathSegment[] {
+  const path: PathSegment[] = [];
+  for (let i = 0; i < ancestors.length; i++) {
+    const here = ancestors[i];
+    const next = ancestors[i + 1] ?? node;
+    if (isPair(here)) path.push(keyText(here.key) ?? "?");
+    else if (isSeq(here)) path.push(here.items.indexOf(next as never));
+  }
+  return path;
+}
+
+/** A problem at each tag (`text`'s) that is not one of the core schema's, or is on code. */
 export function yamlTagProblems(
   doc: Document,
   text: string,
@@ -42,17 +99,37 @@ export function yamlTagProblems(
   file: string,
 ): Problem[] {
   const problems: Problem[] = [];
-  visit(doc, (_, node) => {
-    if (!isNode(node) || node.tag === undefined || CORE_TAGS.has(node.tag)) return;
+  visit(doc, (_, node, ancestors) => {
+    if (!isNode(node) || node.tag === undefined) return;
     const tag = written(node.tag);
+    const start = tagStart(text, node.range?.[0] ?? 0);
+    if (!CORE_TAGS.has(node.tag)) {
+      problems.push({
+        file,
+        ...map.position(start),
+        message: `the YAML tag ${tag} is not one weft reads: a workflow's values are text, ` +
+          "numbers, booleans, null, lists and maps",
+        hint: tag.startsWith("!!")
+          ? `remove ${tag} and write the value as text (quoted if need be)`
+          : `remove ${tag} (a tag of another tool?); write the value as it should be used`,
+      });
+      return;
+    }
+    const field = codeFieldAt(pathOf(ancestors, node));
+    if (field === undefined) return;
+    const key = field.split(".").pop()!;
+    const plain = isScalar(node) && node.type === Scalar.PLAIN && node.range !== undefined;
+    const value = node.range ? oneLine(text.slice(node.range[0], node.range[1])) : "";
     problems.push({
       file,
-      ...map.position(tagStart(text, node.range?.[0] ?? 0)),
-      message: `the YAML tag ${tag} is not one weft reads: a workflow's values are text, ` +
-        "numbers, booleans, null, lists and maps",
-      hint: tag.startsWith("!!")
-        ? `remove ${tag} and write the value as text (quoted if need be)`
-        : `remove ${tag} (a tag of another tool?); write the value as it should be used`,
+      ...map.position(start),
+      message: `\`${tag}\` at the start of \`${field}\` is a YAML tag, not part of the ` +
+        `${key === "condition" ? "expression" : "code"}: YAML drops it and reads \`${value}\``,
+      hint: plain
+        ? `quote the whole value to keep the ${tag}: ${key}: ` +
+          quotedForYaml(text.slice(start, node.range![1]).replace(/\s+/g, " ").trim()) +
+          (key === "condition" && tag === "!" ? " (or write !(…) inside the quotes)" : "")
+        : `remove ${tag}, or move a \`!\` meant as "not" inside the quotes`,
     });
   });
   return problems;

@@ -164,7 +164,8 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
 /**
  * Appends one output to `$WEFT_OUTPUT` in the format outputs.ts reads: `KEY=VALUE`, or
  * `KEY<<DELIM`, the lines, `DELIM` for a value holding a line break, with a delimiter
- * the value does not contain. Throws for a key that the format cannot carry.
+ * the value does not contain. A value that is not text is JSON; null and undefined are
+ * the empty value. Throws for a key that the format cannot carry.
  */
 export function setOutput(key: string, value: unknown): void {
   const path = process.env.WEFT_OUTPUT;
@@ -179,7 +180,13 @@ export function setOutput(key: string, value: unknown): void {
       `setOutput: invalid key ${JSON.stringify(key)} (no "=", "<<", blanks or line breaks)`,
     );
   }
-  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  // As GitHub's core.setOutput (toCommandValue): null and undefined are the empty value,
+  // not the words "null"/"undefined" landing in a later command.
+  const text = value === undefined || value === null
+    ? ""
+    : typeof value === "string"
+    ? value
+    : JSON.stringify(value) ?? String(value);
   appendFileSync(path, formatOutput(key, text));
 }
 

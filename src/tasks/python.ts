@@ -50,11 +50,27 @@ export function runPython(
       args: [...boot, source.script, ...scriptArgs(config, ctx, "python", within), ...extraArgs],
       env,
       stdin: source.stdin,
-      notFound: interpreter.includes("/")
-        ? `python interpreter ${shown} not found; fix \`interpreter:\``
-        : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``,
+      notFound: interpreterNotFound(interpreter, shown, config.interpreter !== undefined),
     };
   }, within);
+}
+
+/**
+ * Why the interpreter did not start, saying what to change: a value with blanks (from a
+ * `${...}`: validate refuses one written so, expr/program_words.ts) is one program's
+ * name; a set one is the file's to fix; the default `python3` is to install.
+ */
+function interpreterNotFound(interpreter: string, shown: string, set: boolean): string {
+  if (/\s/.test(interpreter)) {
+    return `python interpreter ${shown} not found: \`interpreter\` is one program, a name or ` +
+      "a path, without arguments";
+  }
+  if (interpreter.includes("/")) {
+    return `python interpreter ${shown} not found; fix \`interpreter:\``;
+  }
+  return set
+    ? `python interpreter ${shown} not found on PATH; fix \`interpreter:\` or install it`
+    : `python interpreter ${shown} not found on PATH; install Python 3 or set \`interpreter:\``;
 }
 
 /**

@@ -66,8 +66,8 @@ export const healthCheck: Template = {
         {
           path: [],
           text: "Checks that a service answers on its health endpoint every five minutes\n" +
-            "(under `weft daemon`); a failed check calls report-down. The alert rule below is\n" +
-            "validated now; weft delivers alerts in a later version (README: Notifications).",
+            "(under `weft daemon`); a failed check calls report-down. The alert rule below\n" +
+            "posts to Slack ($SLACK_WEBHOOK_URL) after a failed run (README: Notifications).",
         },
         { path: ["params"], text: "Set with -p url=https://example.com/health." },
         { path: ["retention"], text: "Keep a week of run history: this runs 288 times a day." },
