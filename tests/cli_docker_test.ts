@@ -241,3 +241,63 @@ Deno.test("docker via CLI: a value in a volume's host path is one name inside it
     assert.deepEqual(refused.calls, [], d);
   }
 });
+
+Deno.test("docker via CLI: env and build_args read names set above them, as environment does", async () => {
+  const file = await workflow([
+    "name: docker-env-order",
+    "environment: {X: outer}",
+    "tasks:",
+    "  - id: d",
+    "    type: docker",
+    "    environment: {V: task}",
+    "    config:",
+    "      image: alpine",
+    "      context: .",
+    "      tags: [t]",
+    '      env: {X: "1", Y: "${env.X}-y", PATH: "${env.PATH}"}',
+    '      build_args: {V: "2", W: "${env.V}-w", U: "${env.X}"}',
+    "",
+  ].join("\n"));
+  const { code, calls, stderr } = await runWithStandIn(file);
+  assert.equal(code, 0, stderr);
+  const build = calls.find((call) => call[0] === "build")!;
+  // A name of the block above wins; another reads the layer below (the task's environment).
+  assert.deepEqual(build.filter((_, i) => build[i - 1] === "--build-arg"), [
+    "V=2",
+    "W=2-w",
+    "U=outer",
+  ]);
+  const run = calls.find((call) => call[0] === "run")!;
+  assert.deepEqual(run.filter((_, i) => run[i - 1] === "-e"), [
+    "X=1",
+    "Y=1-y",
+    `PATH=${STANDIN_BIN}:${PATH}`,
+  ]);
+  const dry = await weft(["run", file, "--dry-run"], { env: { WEFT_HOME: testTempDir("home-") } });
+  assert.match(dry.stdout + dry.stderr, /--build-arg V=2 --build-arg W=2-w --build-arg U=outer/);
+  assert.match(dry.stdout + dry.stderr, /-e X=1 -e Y=1-y/);
+});
+
+Deno.test("docker via CLI: validate refuses a name set further down env or build_args", async () => {
+  const file = await workflow([
+    "name: docker-env-later",
+    "tasks:",
+    "  - id: d",
+    "    type: docker",
+    "    config:",
+    "      image: alpine",
+    '      env: {Y: "${env.X}-y", X: "1"}',
+    '      build_args: {W: "${env.V}-w", V: "2"}',
+    "",
+  ].join("\n"));
+  const result = await weft(["validate", file]);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /workflow\.yml:7:17: config\.env\.Y in task "d": X is set further down this block, after Y in \$\{env\.X\}\n {2}hint: values are set in order, each from those above it; move X above Y/,
+  );
+  assert.match(
+    result.stderr,
+    /workflow\.yml:8:24: config\.build_args\.W in task "d": V is set further down/,
+  );
+});

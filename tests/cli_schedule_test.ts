@@ -170,10 +170,17 @@ Deno.test("backfill runs each fire once with its logical time; history shows the
 
 Deno.test("a manual run reads ${schedule.time} as its start and ${trigger.type} as manual", async () => {
   const env = home();
-  const r = await weft(["run", BACKUP], { env });
-  assert.equal(r.code, 0, r.stderr);
-  const logs = await weft(["logs"], { env });
-  assert.match(logs.stdout + logs.stderr, /day=\d{4}-\d\d-\d\dT[\d:.]+Z name= via=manual to=\/srv/);
+  // The shape of a fire's time (whole seconds, the zone's offset), in the host's zone (t16 F14).
+  const offsets = { "Asia/Tokyo": "\\+09:00", "UTC": "\\+00:00", "America/St_Johns": "-0[23]:30" };
+  for (const [tz, offset] of Object.entries(offsets)) {
+    const r = await weft(["run", BACKUP], { env: { ...env, TZ: tz } });
+    assert.equal(r.code, 0, r.stderr);
+    const logs = await weft(["logs"], { env });
+    assert.match(
+      logs.stdout + logs.stderr,
+      new RegExp(`day=\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d${offset} name= via=manual to=/srv`),
+    );
+  }
 });
 
 Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", async () => {
@@ -199,7 +206,7 @@ Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", asy
     "often",
     "-p",
     "target=a b%c",
-  ], { env });
+  ], { env: { ...env, TZ: "Asia/Tokyo" } });
   const cron = await weft(["schedule", "export", "--crontab", "--weft", "/usr/local/bin/weft"], {
     env,
   });
@@ -207,7 +214,12 @@ Deno.test("export --crontab and --systemd: absolute paths, zones, refusals", asy
   const lines = cron.stdout.split("\n");
   const often = lines.findIndex((l) => l.startsWith("*/5 * * * * "));
   const zone = lines.indexOf("CRON_TZ=Europe/Berlin");
-  assert.ok(often >= 0 && zone > often, cron.stdout);
+  assert.ok(often >= 0 && zone >= 0, cron.stdout);
+  // Added without --tz: the zone of the clock it was added on is stored and exported (t16 F7).
+  assert.equal(
+    lines.slice(0, often).findLast((l) => l.startsWith("CRON_TZ=")),
+    "CRON_TZ=Asia/Tokyo",
+  );
   assert.equal(
     lines[often],
     `*/5 * * * * /usr/local/bin/weft run ${BACKUP} -p 'target=a b\\%c' --home ${env.WEFT_HOME}`,

@@ -191,3 +191,35 @@ Deno.test("file watch: a folder that cannot be watched is said so once, and watc
     await close(w);
   }
 });
+
+Deno.test("file watch: `!` patterns exclude, a folder pattern is what is below it (t16 F9)", async () => {
+  const dir = testTempDir("watch-");
+  Deno.mkdirSync(`${dir}/src/gen`, { recursive: true });
+  Deno.mkdirSync(`${dir}/docs`);
+  const w = watch(dir, ["src/**", "!src/gen/**", "docs"]);
+  try {
+    await until(
+      () => {
+        Deno.writeTextFileSync(`${dir}/src/gen/out.js`, "generated");
+        Deno.writeTextFileSync(`${dir}/src/a.js`, "a");
+        return changed(w, `${dir}/src/a.js`);
+      },
+      "src/a.js reported",
+      () => w,
+    );
+    await until(
+      () => {
+        Deno.writeTextFileSync(`${dir}/docs/readme.md`, "d");
+        return changed(w, `${dir}/docs/readme.md`);
+      },
+      "docs/readme.md reported",
+      () => w,
+    );
+    // Written before each reported change, src/gen/out.js is in no burst, and no folder
+    // named `!src` was looked for.
+    assert.ok(!w.bursts.flat().some((p) => p.includes("/src/gen/")), JSON.stringify(w.bursts));
+    assert.ok(!w.notices.some((n) => n.includes("!src")), JSON.stringify(w.notices));
+  } finally {
+    await close(w);
+  }
+});

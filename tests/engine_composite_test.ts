@@ -176,7 +176,30 @@ Deno.test("parallel wait_for first: the first to finish decides, even a failure"
   assert.equal(r.task("race").status, "failed");
   assert.equal(r.task("race").exitCode, 5);
   assert.equal(r.task("race").outputs.winner, "fast-fail");
+  assert.equal(r.task("race").error, "first to finish: fast-fail: exited with code 5");
   assert.equal(r.task("slow-ok").status, "cancelled");
+});
+
+Deno.test("parallel wait_for first: a child's timeout fails it naming the child, not as its own", async () => {
+  const r = await runTest({
+    name: "par-first-timeout",
+    tasks: [{
+      id: "race",
+      type: "parallel",
+      wait_for: "first",
+      tasks: [
+        { id: "short", command: "sleep 1000", timeout: "200ms" },
+        { id: "slow-ok", command: "sleep 1000" },
+      ],
+    }],
+  }, { maxParallel: 2 });
+  assert.equal(r.task("short").status, "timed_out");
+  const race = r.task("race");
+  assert.equal(race.status, "failed");
+  assert.equal(race.reason, "error");
+  assert.equal(race.exitCode, 1);
+  assert.equal(race.outputs.winner, "short");
+  assert.equal(race.error, "first to finish: short: timed out: its own timeout of 200ms");
 });
 
 Deno.test("parallel: children obey max-parallel; a timeout on the group stops them", async () => {

@@ -69,3 +69,23 @@ Deno.test("LineTail: startAt moves where a cut tail begins (after a secret, not 
   short.push("abcSECRETxyz");
   assert.equal(short.text(() => 99), "abcSECRETxyz", "nothing cut: startAt is not asked");
 });
+
+Deno.test("LineTail: cut tells whether output fell off the front; bytes counts all of it", () => {
+  const tail = new LineTail(10);
+  tail.push("12345");
+  tail.push("6789");
+  assert.equal(tail.cut, false, "exactly the limit: whole");
+  assert.equal(tail.bytes, 10);
+  tail.push("x");
+  assert.equal(tail.cut, true);
+  assert.equal(tail.bytes, 12);
+  // Characters, not bytes: 10 three-byte characters are whole, 11 are not.
+  const wide = new LineTail(10);
+  wide.push("日".repeat(10));
+  assert.equal(wide.cut, false);
+  wide.push("日", true);
+  assert.equal(wide.cut, true);
+  const many = new LineTail(10);
+  for (let i = 0; i < 1000; i++) many.push(String(i));
+  assert.equal(many.cut, true);
+});

@@ -136,6 +136,12 @@ Deno.test("arithmetic: + adds numbers or joins text; others need numbers", () =>
   assert.equal(evaluate("'a' + 1"), "a1");
   assert.equal(evaluate("1 + 'a'"), "1a");
   assert.equal(evaluate("'v' + missing"), "v");
+  // A missing value and a number: arithmetic on the missing value, empty as with `-`.
+  for (const text of ["missing + 1", "1 + missing", "missing + '2'", "-3.5 + missing"]) {
+    assert.equal(evaluate(text), null, text);
+  }
+  assert.equal(evaluate("(missing + 1) == ''"), true);
+  assert.equal(evaluate("missing + missing"), "");
   assert.equal(evaluate("'6' * '7'"), 42);
   assert.equal(evaluate("'a' * 2"), null);
   assert.equal(evaluate("-'x'"), null);

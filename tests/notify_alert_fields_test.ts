@@ -50,3 +50,12 @@ Deno.test("alert fields: a misspelt field in a condition or template is refused"
   const fine = await weft(["validate", "fine.yml"], { cwd: FIXTURES });
   assert.equal(fine.code, 0, fine.stdout + fine.stderr);
 });
+
+Deno.test("alert fields: names every object inherits read as nothing", () => {
+  const report = { id: "r", status: "failed", durationMs: 5, tasks: [] } as unknown as RunReport;
+  const scope = alertScope({ name: "w" }, report, { failures: 1 });
+  assert.equal(scope("constructor", []), null);
+  assert.equal(scope("execution", ["constructor"]), null);
+  assert.equal(scope("metrics", ["toString"]), null);
+  assert.equal(scope("metrics", ["failures"]), 1);
+});

@@ -182,3 +182,36 @@ Deno.test("credentialSecrets: the whole value and the credentials after the sche
   assert.deepEqual(credentialSecrets("X-Api-Key", "plainkey"), ["plainkey"]);
   assert.deepEqual(credentialSecrets("X-Request-Id", "Bearer abc"), []);
 });
+
+Deno.test(
+  "webhook: env.constructor and other inherited names read as unset, not Object's",
+  opts,
+  async () => {
+    const server = startHookServer();
+    const flow = (url: string) =>
+      `name: proto
+notifications:
+  channels: [webhook]
+  webhook:
+    url: "http://127.0.0.1:${server.port}${url}"
+    headers: {X-T: "[\${env.toString}]"}
+tasks: [{ id: a, command: "true" }]
+`;
+    try {
+      const run = await runFlow(flow("/x"));
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(!run.stderr.includes("warning"), run.stderr);
+      assert.equal(server.seen.length, 1, run.stderr);
+      assert.equal(server.seen[0].headers.get("x-t"), "[]");
+      // As any unset variable a URL needs: said, not a JavaScript message.
+      const unset = await runFlow(flow("/x/\${env.constructor}"));
+      assert.match(
+        unset.stderr,
+        /warning: notification to webhook failed: notifications\.webhook\.url: constructor is not set in \$\{env\.constructor\}/,
+      );
+      assert.equal(server.seen.length, 1);
+    } finally {
+      await server.close();
+    }
+  },
+);

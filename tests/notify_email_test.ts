@@ -132,3 +132,66 @@ tasks:
     }
   },
 );
+
+Deno.test(
+  "SMTP_TO is an RFC 5322 address-list: commas (and quoted names) reach each; blanks are refused",
+  opts,
+  async () => {
+    const smtp = await startSmtp();
+    const dir = testTempDir();
+    try {
+      await Deno.writeTextFile(
+        `${dir}/flow.yml`,
+        `name: mailer
+notifications:
+  channels: [email]
+  on_completion: true
+tasks:
+  - id: hello
+    command: "true"
+`,
+      );
+      const env = (to: string) => ({
+        SMTP_HOST: "127.0.0.1",
+        SMTP_PORT: String(smtp.port),
+        SMTP_FROM: "weft@example.test",
+        SMTP_TO: to,
+        WEFT_HOME: `${dir}/home`,
+      });
+      const good: [string, string[]][] = [
+        ["a@example.test, b@example.test", ["a@example.test", "b@example.test"]],
+        ['"Doe, Jane" <j@example.test>,b@example.test', ["j@example.test", "b@example.test"]],
+        ["a@example.test", ["a@example.test"]],
+      ];
+      for (const [to, rcpt] of good) {
+        const run = await weft(["run", `${dir}/flow.yml`], { env: env(to) });
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(smtp.mails.at(-1)!.envelope.to, rcpt, to);
+      }
+      assert.equal(smtp.mails.at(-2)!.to, '"Doe, Jane" <j@example.test>, b@example.test');
+      const sent = smtp.mails.length;
+      const notified = async (e: Record<string, string>) =>
+        JSON.parse((await weft(["status", "--json"], { env: e })).stdout)
+          .notifications as { ok: boolean; error: string }[];
+      const blanks = [
+        "a@example.test b@example.test",
+        "a@example.test, b@example.test c@example.test",
+      ];
+      for (const to of blanks) {
+        await weft(["run", `${dir}/flow.yml`], { env: env(to) });
+        const [n] = await notified(env(to));
+        assert.equal(n.ok, false, to);
+        assert.match(
+          n.error,
+          /SMTP_TO .* lists addresses separated by blanks: separate them with commas/,
+        );
+      }
+      await weft(["run", `${dir}/flow.yml`], { env: env("ops") });
+      assert.match((await notified(env("ops")))[0].error, /"ops" is not a mail address/);
+      assert.equal(smtp.mails.length, sent, "nothing mailed to a mangled list");
+    } finally {
+      await smtp.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

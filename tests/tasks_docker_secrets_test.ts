@@ -107,3 +107,32 @@ Deno.test("docker: the container name weft makes is kept whole when a secret is 
   const name = `weft-${report.id}-dump-postgres-1`;
   assert.equal(reportTask(report, "dump-postgres").outputs.container, name);
 });
+
+Deno.test("docker env secrets: a secret entry reading a name above it is the value docker gets", async () => {
+  const file = await workflow([
+    "name: docker-env-chain",
+    "tasks:",
+    "  - id: r",
+    "    type: docker",
+    "    config:",
+    "      image: alpine",
+    "      env: {BASE: chainTok, API_TOKEN: '${env.BASE}-9931'}",
+    "      command: echo done",
+    "  - id: after",
+    "    depends_on: r",
+    '    command: echo "later chainTok-9931"',
+  ]);
+  const log = `${testTempDir("docker-")}/calls`;
+  const env = {
+    WEFT_HOME: testTempDir("home-"),
+    DOCKER_STANDIN_LOG: log,
+    PATH: `${STANDIN_BIN}:${PATH}`,
+  };
+  const { code, stdout, stderr } = await weft(["run", file, "-v"], { env });
+  assert.equal(code, 0, stderr);
+  assert.match(stdout + stderr, /\[after\] later \*\*\*\n/);
+  const run = (await dockerCalls(log)).find((call) => call[0] === "run")!;
+  assert.ok(run.includes("API_TOKEN=chainTok-9931"), run.join(" "));
+  const dry = await weft(["run", file, "--dry-run"], { env });
+  assert.ok(!(dry.stdout + dry.stderr).includes("chainTok-9931"), dry.stdout + dry.stderr);
+});

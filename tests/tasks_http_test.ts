@@ -1,11 +1,6 @@
 import { lineText } from "../src/tasks/byte_lines.ts";
 import assert from "node:assert/strict";
-import {
-  BODY_EMIT_BYTES,
-  BODY_OUTPUT_BYTES,
-  httpRunner,
-  type HttpTask,
-} from "../src/tasks/http.ts";
+import { BODY_MAX_BYTES, httpRunner, type HttpTask } from "../src/tasks/http.ts";
 import type { TaskResult } from "../src/tasks/types.ts";
 import { compileTemplate } from "../src/expr/mod.ts";
 import { ownText, quoteData, resolveQuoted } from "../src/model/data_text.ts";
@@ -44,16 +39,19 @@ function startServer() {
         const empty = code === 204 || code === 304;
         return new Response(empty ? null : `status ${code}`, { status: code });
       }
-      case "/big":
+      case "/big": {
+        // `lines` lines of 1 KiB: 1024 is exactly the limit, 1025 one line over it.
+        const lines = Number(url.searchParams.get("lines") ?? 2048);
         return new Response(
           new ReadableStream({
             start(controller) {
               const line = new TextEncoder().encode("x".repeat(1023) + "\n");
-              for (let i = 0; i < 2048; i++) controller.enqueue(line);
+              for (let i = 0; i < lines; i++) controller.enqueue(line);
               controller.close();
             },
           }),
         );
+      }
       case "/hang":
         hangArrived.resolve();
         await hanging.promise;
@@ -293,13 +291,22 @@ Deno.test("http: a timeout signal reports 'timed out'", async () => {
   assert.match((await pending).result.error ?? "", /failed: timed out$/);
 });
 
-Deno.test("http: huge bodies are capped: output 64 KiB, stdout 1 MiB", async () => {
+Deno.test("http: a body up to 1 MiB is the body output whole; a larger one fails the task", async () => {
   await using server = startServer();
-  const { result, stdout, stderr } = await run({ url: `${server.base}/big` });
-  assert.equal(result.ok, true);
-  assert.equal(result.outputs.body.length, BODY_OUTPUT_BYTES);
-  assert.equal(stdout.length, BODY_EMIT_BYTES / 1024);
-  assert.match(stderr[0], /body cut after 1024 KiB/);
+  const whole = await run({ url: `${server.base}/big?lines=1024` });
+  assert.equal(whole.result.ok, true, whole.result.error ?? "");
+  assert.equal(whole.result.outputs.body.length, BODY_MAX_BYTES);
+  assert.equal(whole.stdout.length, 1024);
+  const over = await run({ url: `${server.base}/big?lines=1025` });
+  assert.equal(over.result.ok, false);
+  assert.equal(over.result.outputs.body, "", "no start of the body passed on as if whole");
+  assert.match(over.result.error ?? "", /200 OK: body over its limit of 1 MiB, not read past it/);
+  assert.match(over.stderr[0], /curl -o FILE/);
+  // The log gets the first MiB; an endless body ends there too.
+  assert.equal(over.stdout.length, 1024);
+  const huge = await run({ url: `${server.base}/big` });
+  assert.equal(huge.result.ok, false);
+  assert.equal(huge.stdout.length, 1024);
 });
 
 Deno.test("http: bad URLs and GET with data fail before sending anything", async () => {

@@ -35,8 +35,27 @@ function join(base: string, path: string): string {
  * creates it 0700 when opened).
  * @example resolveHome({ HOME: "/home/ada" }) // "/home/ada/.local/share/weft"
  */
-export function resolveHome(env: Record<string, string>, override?: string, cwd = "/"): string {
+export function resolveHome(
+  env: Record<string, string>,
+  override?: string,
+  cwd = "/",
+  unreadable: readonly string[] = [],
+): string {
   if (override) return join(cwd, override);
+  // One that is set but not UTF-8 (cli/env_bytes.ts) is not read as unset: the history
+  // would go to another folder than the one named.
+  const bad = ["WEFT_HOME", "XDG_DATA_HOME", "HOME"].find((name) => unreadable.includes(name));
+  const before = bad === "XDG_DATA_HOME"
+    ? env.WEFT_HOME
+    : bad === "HOME"
+    ? env.WEFT_HOME || env.XDG_DATA_HOME
+    : undefined;
+  if (bad && !before) {
+    throw new WeftError(
+      `cannot find the history folder: ${bad} is not valid UTF-8 text, which weft cannot read`,
+      { hint: "set it to a path in UTF-8, or pass --home DIR", exitCode: ExitCode.Invalid },
+    );
+  }
   if (env.WEFT_HOME) return join(cwd, env.WEFT_HOME);
   if (env.XDG_DATA_HOME) return join(cwd, `${env.XDG_DATA_HOME}/weft`);
   const home = env.HOME ?? env.USERPROFILE;
@@ -51,7 +70,7 @@ export function resolveHome(env: Record<string, string>, override?: string, cwd 
 
 /** WEFT_HOME for a CLI invocation, from `--home` and the invocation's environment. */
 export function homeFor(io: CliIO, override?: string): string {
-  return resolveHome(io.env, override, io.cwd);
+  return resolveHome(io.env, override, io.cwd, io.unreadableEnv);
 }
 
 /** The path of the global config file. */

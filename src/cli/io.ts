@@ -4,6 +4,7 @@
  * @module
  */
 import { terminalSafe } from "./render/safe_text.ts";
+import { unreadableEnvNames } from "./env_bytes.ts";
 
 /** Somewhere bytes can be written; resolves when they are. */
 export interface ByteSink {
@@ -21,6 +22,11 @@ export interface CliIO {
   /** Whether stderr is a terminal (live board, colour). */
   stderrIsTTY: boolean;
   stdin: ReadableStream<Uint8Array>;
+  /**
+   * Variables of the process's environment that are not valid UTF-8, left out of `env`
+   * (cli/env_bytes.ts): said in a warning, refused for WEFT_HOME (cli/home.ts).
+   */
+  readonly unreadableEnv?: readonly string[];
 }
 
 const encoder = new TextEncoder();
@@ -123,6 +129,7 @@ export function processIO(): CliIO {
     stdout: fileSink(Deno.stdout, "standard output"),
     stderr: fileSink(Deno.stderr, "standard error"),
     env: Deno.env.toObject(),
+    unreadableEnv: unreadableEnvNames(),
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
     // On first use: making the stream starts Deno's streams (~2 ms), which few verbs need.

@@ -169,7 +169,7 @@ function machineFault(e: unknown, io: CliIO): Problem | null {
 /** Whether `path` is inside the WEFT_HOME this environment names (not known with --home). */
 function insideHome(path: string, io: CliIO): boolean {
   try {
-    const home = resolveHome(io.env, undefined, io.cwd);
+    const home = resolveHome(io.env, undefined, io.cwd, io.unreadableEnv);
     return path === home || path.startsWith(home.replace(/\/+$/, "") + "/");
   } catch {
     return false; // no HOME: no history folder to name

@@ -125,6 +125,14 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   for (const warning of overriddenEnvWarnings(extraEnv, loaded.workflow)) {
     await err(io, warning + "\n");
   }
+  for (const name of io.unreadableEnv ?? []) {
+    // Deno cannot read it (cli/env_bytes.ts): say so rather than let it vanish.
+    await err(
+      io,
+      `warning: the environment variable ${name} is not valid UTF-8 text: weft cannot read ` +
+        `it, and no task gets it; set it in UTF-8 (or pass such bytes encoded)\n`,
+    );
+  }
 
   if (flags.dryRun) {
     const { dryRunWorkflow } = await import("./run_dry.ts");
@@ -200,7 +208,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
         else if (held) held.push(event);
         else return progress.listener(event);
       },
-      trigger: { type: history.resume ? "resume" : "manual" },
+      trigger: history.resume ? { type: "resume", ...history.resume.fire } : { type: "manual" },
     });
     const notCreated = await history.created;
     if (notCreated !== null) {
@@ -255,6 +263,12 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   }
 
   if (fault) report = unrecordedReport(report, fault.summary);
+  // A resumed fire's record follows the run that now stands for it (schedule_fire_runs.ts).
+  const fire = history.resume?.fire;
+  if (fire && !fault) {
+    const { settleResumedFire } = await import("./schedule_fire_runs.ts");
+    await settleResumedFire(io, flags.home, { ...fire, from: history.resume!.fromRunId }, report);
+  }
   if (flags.json) await outJson(io, report);
   return afterRun?.forcedExit() ?? exitCodeOf(report);
 }

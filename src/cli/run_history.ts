@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { EventListener } from "../engine/events.ts";
+import type { EventListener, RunTrigger } from "../engine/events.ts";
 import type { EngineResume } from "../engine/options.ts";
 import type { Secrets } from "../engine/secrets.ts";
 // Static: small, and used at the end of every run, where a dynamic import cost ~1 ms.
@@ -54,9 +54,14 @@ export interface RunHistory {
   listener: EventListener;
   /**
    * Pass to the engine as `resume` (set with `resumeId`, after the safety check); `params`
-   * are those the resumed run recorded (masked), see engine/resume_params.ts.
+   * are those the resumed run recorded (masked), see engine/resume_params.ts; `fire` is the
+   * schedule fire its trigger stood for (absent when no schedule started it), which the
+   * resumed run stands for too.
    */
-  resume?: EngineResume & { params: Record<string, string> };
+  resume?: EngineResume & {
+    params: Record<string, string>;
+    fire?: { scheduledFor: string; schedule: string };
+  };
   /**
    * Calls `handler` once when recording fails for a fault of the machine (disk full,
    * read-only, I/O error): the run should then be stopped. A fault that already
@@ -117,6 +122,8 @@ export async function loadResume(
     previous: kept,
     changed: changedTasks(previous, taskHashes(options.workflow), options.fileHash),
     params: previous.run.params ?? {},
+    // A resumed fire is still that fire: `${schedule.time}` and its record follow it.
+    ...fireOf(previous.run.trigger),
     // A sub-workflow run again resumes its child run (store/resume_children.ts).
     child: childResumer(store, previous.run.id, kept),
   };
@@ -221,4 +228,13 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
 function message(e: unknown): string {
   if (e instanceof StorageError) return e.summary;
   return e instanceof Error ? e.message : String(e);
+}
+
+/** `{fire}` of a run's trigger when a schedule's fire started it (or a resume of one). */
+function fireOf(
+  trigger: RunTrigger | undefined,
+): { fire?: { scheduledFor: string; schedule: string } } {
+  return trigger?.scheduledFor !== undefined && trigger.schedule !== undefined
+    ? { fire: { scheduledFor: trigger.scheduledFor, schedule: trigger.schedule } }
+    : {};
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { type FireOutcome, outcomeOfRun } from "../model/schedule.ts";
+import type { RunReport } from "../engine/events.ts";
 import type { CliIO } from "./io.ts";
 
 /** Whether a fire names a run whose end it has not recorded. */
@@ -38,4 +39,39 @@ export async function endedRunOutcomes(
     history.close();
   }
   return ended;
+}
+
+/**
+ * After `weft run --resume` of a run a schedule's fire started (or of a resume of one):
+ * the fire's record now names the resumed run and its outcome, so `schedule list` shows the
+ * fire done once its work is, and a backfill does not run a fire again that a resume
+ * finished. Only when the record still names the run resumed (a fire run again since is
+ * left alone). A failure to write is said on stderr; the run's own outcome stands.
+ */
+export async function settleResumedFire(
+  io: CliIO,
+  homeOption: string | undefined,
+  fire: { scheduledFor: string; schedule: string; from: string },
+  run: Pick<RunReport, "id" | "status">,
+): Promise<void> {
+  const at = Date.parse(fire.scheduledFor);
+  if (Number.isNaN(at)) return;
+  try {
+    const { withSchedules } = await import("./schedule_manage.ts");
+    await withSchedules(io, homeOption, async (store) => {
+      if (!(await store.get(fire.schedule))) return; // removed since: nothing to record
+      const range = { from: new Date(at), to: new Date(at + 1) };
+      const record = (await store.listFires(fire.schedule, range))
+        .find((f) => f.runId === fire.from);
+      if (!record) return;
+      await store.recordFire({ ...record, outcome: outcomeOfRun(run.status), runId: run.id });
+    });
+  } catch (e) {
+    const { err } = await import("./io.ts");
+    await err(
+      io,
+      `warning: the fire ${fire.scheduledFor} of schedule ${fire.schedule} could not be ` +
+        `recorded as resumed: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+  }
 }

@@ -5,16 +5,14 @@
  * @module
  */
 import { resolve } from "node:path";
-import { formatDuration, parseDuration } from "../model/duration.ts";
+import { formatDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { DEFAULT_OVERLAP, type OverlapPolicy, type Schedule } from "../model/schedule.ts";
-import { checkCron, nextFires } from "../schedule/cron.ts";
-import { cronNeverFires } from "../model/cron_match.ts";
-import { secretOnes, secretParamNames, shownParams } from "../schedule/secret_params.ts";
+import type { Schedule } from "../model/schedule.ts";
+import { nextFires } from "../schedule/cron.ts";
+import { shownParams } from "../schedule/secret_params.ts";
 import { formatZoned, zoneOf } from "../schedule/zone.ts";
-import type { ScheduleStore } from "../store/schedule_store.ts";
+import { duplicateName, type ScheduleStore } from "../store/schedule_store.ts";
 import { UsageError } from "./argv.ts";
-import { parseAssignments } from "./args.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err, out, outJson } from "./io.ts";
 import type { AddFlags } from "./schedule.ts";
@@ -70,106 +68,29 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Builds the schedule `add` describes: the workflow file must validate, the cron
- * expression and zone must be valid, declared params must be satisfied. Without
- * --cron, the file's own schedule trigger gives the settings (other flags override).
- * Throws WeftError (exit 2) naming what is wrong.
- */
-export async function scheduleFromFlags(
-  io: CliIO,
-  file: string,
-  flags: AddFlags,
-  now: Date,
-): Promise<Schedule> {
-  const { loadWorkflow } = await import("../parse/problems.ts");
-  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
-  if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
-  const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");
-  // With --cron the flags describe the schedule alone; without, the file's trigger does.
-  const fromFile = flags.cron === undefined
-    ? schedulesFromWorkflow(loaded.file, loaded.workflow, now)[0]
-    : undefined;
-  const cron = flags.cron ?? fromFile?.cron;
-  if (cron === undefined) {
-    throw new UsageError(
-      `--cron is required: ${file} has no schedule trigger`,
-      "weft schedule add",
-    );
-  }
-  const tz = flags.tz ?? fromFile?.tz ?? null;
-  try {
-    checkCron({ cron, tz });
-  } catch (e) {
-    if (e instanceof WeftError) {
-      const what = e.problems[0];
-      const flag = what.message.startsWith("unknown time zone") ? "--tz" : "--cron";
-      const given = flag === "--tz" ? flags.tz : flags.cron;
-      throw new WeftError(`${given !== undefined ? flag : file}: ${what.message}`, {
-        hint: what.hint,
-      });
-    }
-    throw e;
-  }
-  // The check `weft validate` and the daemon make of a file's schedule (model/cron_match.ts).
-  const never = cronNeverFires(cron);
-  if (never) throw new WeftError(never.message, { hint: never.hint });
-  let catchupMs = fromFile?.catchupMs ?? 0;
-  if (flags.catchup !== undefined) {
-    const ms = parseDuration(flags.catchup);
-    if (ms === undefined) {
-      throw new WeftError(`--catchup ${JSON.stringify(flags.catchup)}: not a duration`, {
-        hint: "e.g. --catchup 6h, 30m, 1h30m (0 turns catch-up off)",
-      });
-    }
-    catchupMs = ms;
-  }
-  const params = { ...fromFile?.params, ...parseAssignments(flags.param ?? [], "--param") };
-  const { resolveParams } = await import("../engine/params.ts");
-  const resolved = resolveParams(loaded.workflow, params);
-  const { secretsInParams } = await import("./schedule_known_secrets.ts");
-  const secretValues = await secretsInParams(io, loaded, params, resolved, flags.home);
-  const name = flags.name ?? fromFile?.name ?? loaded.workflow.name;
-  // A name is shown on one line by `schedule list` and written into crontab comments and
-  // systemd unit names: control characters (a line break above all) have no place in it.
-  // deno-lint-ignore no-control-regex
-  if (name.trim() === "" || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-    throw new WeftError(
-      `schedule name ${JSON.stringify(name)} is empty or holds a control character`,
-      {
-        hint: "give a printable name with --name, e.g. --name nightly-backup",
-      },
-    );
-  }
-  return {
-    name,
-    file: resolve(loaded.file),
-    cron,
-    tz,
-    catchupMs,
-    overlap: (flags.overlap as OverlapPolicy | undefined) ?? fromFile?.overlap ?? DEFAULT_OVERLAP,
-    params,
-    ...secretOnes(secretParamNames(params, loaded.workflow.secrets)),
-    ...(secretValues.length ? { secretValues } : {}),
-    paused: false,
-    source: "cli",
-    createdAt: now.toISOString(),
-    lastFire: null,
-  };
-}
-
-/** `weft schedule add FILE ...`: records the schedule and prints its next fires. */
+/** `weft schedule add FILE ...`: records the schedule(s) and prints their next fires. */
 export async function addSchedule(io: CliIO, file: string, flags: AddFlags): Promise<number> {
   const now = new Date();
-  const schedule = await scheduleFromFlags(io, file, flags, now);
-  await withSchedules(io, flags.home, (store) => store.add(schedule, { replace: flags.replace }));
-  const next = nextFires(schedule, now, 3).map((t) => formatZoned(t, zoneOf(schedule.tz)));
-  await err(
-    io,
-    `added schedule ${schedule.name}: ${schedule.cron} (${zoneOf(schedule.tz)})\n` +
-      `  next: ${next.join(", ") || "never"}\n` +
-      "  fires while `weft daemon` runs (or see weft schedule export)\n",
-  );
+  const { schedulesFromFlags } = await import("./schedule_build.ts");
+  const schedules = await schedulesFromFlags(io, file, flags, now);
+  await withSchedules(io, flags.home, async (store) => {
+    // All or none: a name already taken is refused before any of them is added.
+    if (!flags.replace) {
+      for (const s of schedules) {
+        if (await store.get(s.name)) throw duplicateName(s.name);
+      }
+    }
+    for (const s of schedules) await store.add(s, { replace: flags.replace });
+  });
+  for (const schedule of schedules) {
+    const next = nextFires(schedule, now, 3).map((t) => formatZoned(t, zoneOf(schedule.tz)));
+    await err(
+      io,
+      `added schedule ${schedule.name}: ${schedule.cron} (${zoneOf(schedule.tz)})\n` +
+        `  next: ${next.join(", ") || "never"}\n`,
+    );
+  }
+  await err(io, "  fires while `weft daemon` runs (or see weft schedule export)\n");
   return ExitCode.Ok;
 }
 

@@ -5,7 +5,14 @@
  * fills the old generation with garbage.
  * @module
  */
-import type { Place, Scope, Value } from "../expr/mod.ts";
+import {
+  type Above,
+  ownValue,
+  type Place,
+  type Scope,
+  type Value,
+  withNamesAbove,
+} from "../expr/mod.ts";
 import type { EngineEvent, OutputStream } from "./events.ts";
 import type {
   ChildRunRequest,
@@ -17,7 +24,7 @@ import { callerStopOf, type RunContext } from "./context.ts";
 import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { ByteOutputEvent } from "./output_event.ts";
-import { LineTail } from "./tail.ts";
+import { CutStdout, LineTail } from "./tail.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 import { ownText, resolveQuoted } from "../model/data_text.ts";
@@ -81,7 +88,7 @@ export class AttemptContext implements TaskContext {
       this.#own = run.exprs.renderEnvBlocks(
         subject.spec.envBlocks,
         (env) => makeScope(run, (name) => this.#weftVariable(name) ?? env(name), subject.item),
-        (name) => base[name],
+        (name) => ownValue(base, name),
       );
       // Before the task can print anything: its own secrets are masked from its first line.
       run.secrets.addEnv(this.#own);
@@ -111,12 +118,13 @@ export class AttemptContext implements TaskContext {
   }
 
   /**
-   * The tail of stdout published so far; it begins after a secret the limit would cut
-   * (a cut secret's end would not be masked), not inside it.
+   * The stdout published so far, whole; or, when it was more than the tail keeps, a
+   * {@link CutStdout} that `${tasks.ID.stdout}` refuses to read.
    */
-  get stdout(): string {
-    const secrets = this.#run.secrets;
-    return this.#tail?.text((text, start) => secrets.around(text, start).end) ?? "";
+  get stdout(): string | CutStdout {
+    const tail = this.#tail;
+    if (!tail) return "";
+    return tail.cut ? CutStdout.printed(this.taskId, tail.bytes) : tail.text();
   }
 
   /** After this, emitted lines are dropped (a runner that outlives its attempt). */
@@ -223,12 +231,8 @@ export class AttemptContext implements TaskContext {
     return this.#at;
   }
 
-  interpolate = (text: string): string => this.#run.exprs.render(text, this.scope);
-
-  /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
-  secretAround(text: string, at: number): { start: number; end: number } {
-    return this.#run.secrets.around(text, at);
-  }
+  interpolate = (text: string, above?: Above): string =>
+    this.#run.exprs.render(text, above ? withNamesAbove(this.scope, above) : this.scope);
 
   interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
 
@@ -272,7 +276,7 @@ export class AttemptContext implements TaskContext {
     const weft = this.#weftVars();
     if (Object.hasOwn(weft, name)) return weft[name];
     const own = this.#own;
-    return own && Object.hasOwn(own, name) ? own[name] : this.#run.workflowEnv[name];
+    return own && Object.hasOwn(own, name) ? own[name] : ownValue(this.#run.workflowEnv, name);
   }
 
   /** One of weft's own variables (none is built for a name not beginning `WEFT_`). */

@@ -113,8 +113,16 @@ export async function runChildWorkflow(
       parent: { runId: parent.runId, taskId, files: [...chain, file] },
       // The child stands for its caller's trigger (as a GitHub Actions reusable workflow
       // sees its caller's event): a backfilled night's child reads that night as
-      // `${schedule.time}`. A resume's child is a fresh run, not a resumed one.
-      ...(options.trigger && options.trigger.type !== "resume" ? { trigger: options.trigger } : {}),
+      // `${schedule.time}`. A resume's child is a fresh run, not a resumed one, that still
+      // stands for the fire its caller resumed.
+      ...(options.trigger
+        ? {
+          trigger: {
+            ...options.trigger,
+            ...(options.trigger.type === "resume" ? { type: "manual" } : {}),
+          },
+        }
+        : {}),
     });
   } catch (error) {
     throw new Error(oneLine(error, request.file));

@@ -6,7 +6,7 @@
  * @module
  */
 import { type AbortScope, childScope } from "./abort.ts";
-import { ownText } from "../model/data_text.ts";
+import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import { conditionScope } from "./expressions.ts";
 import { type LeafOutcome, runLeaf } from "./leaf.ts";
@@ -118,8 +118,7 @@ async function runParallel(
   const winner = decider as { child: Node; outcome: LeafOutcome } | null;
   if (winner) {
     outputs.winner = winner.child.id;
-    const { status, reason, exitCode, error } = winner.outcome;
-    outcome = { status, reason, exitCode, error, outputs, stdout: "" };
+    outcome = { ...decidedBy(winner.child, winner.outcome), outputs };
   } else if (stop) {
     outcome = {
       ...stoppedAs(stop),
@@ -139,6 +138,27 @@ async function runParallel(
   }
   finishComposite(run, node, outcome, startedAt);
   return outcome;
+}
+
+/**
+ * A parallel's outcome decided by `child`: its success, or a failure naming it — a
+ * child's timeout or stop is the child's, not the parallel's own (`q failed: first to
+ * finish: d1: timed out: its own timeout of 200ms`, as a loop names its first failure).
+ */
+function decidedBy(child: Node, outcome: LeafOutcome): Outcome {
+  const { status, reason, exitCode, error } = outcome;
+  if (status === "success") return { status, reason, exitCode, error, outputs: {}, stdout: "" };
+  const state = status === "timed_out" ? "timed out" : status === "cancelled" ? "cancelled" : "";
+  const what = error === null
+    ? ownText(state || "failed")
+    : state
+    ? ownText(`${state}: `) + embeddedMessage(error)
+    : embeddedMessage(error);
+  return {
+    ...failed(ownText(`first to finish: ${child.id}: `) + what),
+    reason: status === "failed" ? reason : "error",
+    exitCode: status === "failed" ? exitCode ?? 1 : 1,
+  };
 }
 
 /** Marks a composite started (attempt 1) and says so; returns the start time. */

@@ -12,6 +12,7 @@ import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
 import type { Slots } from "./slots.ts";
 import type { OutputFiles } from "./output_files.ts";
+import type { CutStdout } from "./tail.ts";
 import { ownText } from "../model/data_text.ts";
 import { formatDuration } from "../model/duration.ts";
 
@@ -22,8 +23,10 @@ export interface Outcome {
   exitCode: number | null;
   error: string | null;
   outputs: Record<string, string>;
-  /** Tail of stdout of the last attempt. */
-  stdout: string;
+  /** Outputs holding only part of their value, by name: why (TaskResult.cut). */
+  cut?: Record<string, string>;
+  /** Stdout of the last attempt, or why `${tasks.ID.stdout}` cannot give it whole. */
+  stdout: string | CutStdout;
   /** Attempts made; undefined keeps the record's count. */
   attempts?: number;
   /**

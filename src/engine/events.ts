@@ -50,6 +50,11 @@ export interface TaskRecord {
   reason: TaskReason | null;
   error: string | null;
   outputs: Record<string, string>;
+  /**
+   * Outputs that hold only part of their value, by name: why (TaskResult.cut). Absent
+   * when none is: `${tasks.ID.outputs.NAME}` of one fails the reading task.
+   */
+  cut?: Record<string, string>;
 }
 
 /** Facts about a run known when it starts. */

@@ -8,16 +8,21 @@ import {
   compileCondition,
   compileShellTemplate,
   compileTemplate,
+  ExpressionError,
+  ownValue,
   type Place,
+  renderBlock,
   type Scope,
   truthy,
   type Value,
+  withNamesAbove,
 } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { TASK_VARIABLES } from "../model/weft_vars.ts";
 import type { RunTrigger } from "./events.ts";
 import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
+import { CutStdout } from "./tail.ts";
 
 type Condition = ReturnType<typeof compileCondition>;
 type Template = ReturnType<typeof compileTemplate>;
@@ -109,16 +114,11 @@ export class Expressions {
    * Interpolates an environment block in order, as a shell or a .env file would: a value
    * reads the names set above it in the block (`IMAGE: ${env.REGISTRY}/app`), and for
    * any other name — itself included (`PATH: ${env.PATH}:/opt/bin`) — `scope`, the layer
-   * below. Validation refuses a reference to a name set further down (parse/order_checks.ts).
+   * below (expr/env_block.ts, the rule docker's `config.env` follows too). Validation
+   * refuses a reference to a name set further down (parse/order_checks.ts).
    */
   renderEnv(env: Record<string, string> | undefined, scope: Scope): Record<string, string> {
-    const out: Record<string, string> = {};
-    const chained: Scope = (root, path) =>
-      root === "env" && path.length === 1 && Object.hasOwn(out, path[0])
-        ? out[path[0]]
-        : scope(root, path);
-    for (const [name, value] of Object.entries(env ?? {})) out[name] = this.render(value, chained);
-    return out;
+    return renderBlock(env, (text, above) => this.render(text, withNamesAbove(scope, above)));
   }
 
   /**
@@ -192,7 +192,8 @@ export function makeScope(
       case "schedule":
         // A run no schedule started stands for its own start time (as Airflow's manual runs).
         if (path.length !== 1) return undefined;
-        if (path[0] === "time") return source.trigger?.scheduledFor ?? source.startedAt;
+        // Always one shape, a fire's: ISO 8601, whole seconds, with an offset (here the host's).
+        if (path[0] === "time") return source.trigger?.scheduledFor ?? localTime(source.startedAt);
         if (path[0] === "name") return source.trigger?.schedule ?? "";
         return undefined;
       case "trigger":
@@ -205,6 +206,21 @@ export function makeScope(
   };
 }
 
+/**
+ * UTC ISO time `iso` as the host's local time in the shape of a schedule's fire time
+ * (schedule/zone.ts formatZoned): `2026-12-02T05:12:14+09:00`, whole seconds, never `Z`.
+ * The host's zone is the runtime's (TZ), as for a schedule without a zone.
+ */
+export function localTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const off = -new Date(t).getTimezoneOffset();
+  const wall = new Date(t - (t % 1000) + off * 60_000).toISOString().slice(0, 19);
+  const abs = Math.abs(off);
+  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
+  return `${wall}${off < 0 ? "-" : "+"}${hh}:${String(abs % 60).padStart(2, "0")}`;
+}
+
 function taskValue(node: Node | undefined, path: string[]): Value {
   if (!node) return undefined;
   const record = node.record;
@@ -214,14 +230,24 @@ function taskValue(node: Node | undefined, path: string[]): Value {
     case "status":
       return path.length === 1 ? record.status : undefined;
     case "stdout":
-      return path.length === 1 ? node.stdout : undefined;
+      if (path.length !== 1) return undefined;
+      if (node.stdout instanceof CutStdout) {
+        // The ref's place is given by the template or condition that reads it.
+        throw new ExpressionError(node.stdout.message, 0);
+      }
+      return node.stdout;
     case "duration_ms":
       return path.length === 1 ? record.durationMs ?? undefined : undefined;
-    case "outputs":
+    case "outputs": {
+      // One that holds only part of its value (TaskResult.cut) is refused, as stdout is.
+      const cut = record.cut &&
+        (path.length === 1 ? Object.values(record.cut)[0] : ownValue(record.cut, path[1]));
+      if (cut !== undefined && path.length <= 2) throw new ExpressionError(cut, 0);
       if (path.length === 1) return { ...record.outputs };
       return path.length === 2 && Object.hasOwn(record.outputs, path[1])
         ? record.outputs[path[1]]
         : undefined;
+    }
     default:
       return undefined;
   }
@@ -311,13 +337,13 @@ export function conditionScope(
     ? source.exprs.renderEnvBlocks(
       blocks,
       (env) => makeScope(source, withRunVariables(source, env, node.id)),
-      (name) => base[name],
+      (name) => ownValue(base, name),
     )
     : {};
   // A condition's error message may quote these values.
   source.secrets?.addEnv(own);
   return makeScope(
     source,
-    withRunVariables(source, (name) => Object.hasOwn(own, name) ? own[name] : base[name], node.id),
+    withRunVariables(source, (name) => ownValue(own, name) ?? ownValue(base, name), node.id),
   );
 }

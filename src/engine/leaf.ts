@@ -174,6 +174,10 @@ async function runAttempt(
   if (malformed && result.ok) result = { ...result, ok: false, error: malformed.reason };
   const written = read instanceof Error ? null : read;
   const outputs = written ? { ...result.outputs, ...written } : result.outputs;
+  // A value the task wrote to $WEFT_OUTPUT under the same name is whole.
+  const cut = result.cut && Object.fromEntries(
+    Object.entries(result.cut).filter(([name]) => !written || !Object.hasOwn(written, name)),
+  );
   const stop = signal.aborted ? signal.reason as StopReason : null;
   let status: TaskState = result.ok ? "success" : "failed";
   let reason: Outcome["reason"] = result.ok
@@ -200,6 +204,7 @@ async function runAttempt(
       exitCode: result.exitCode,
       error,
       outputs,
+      cut,
       stdout: (ctx as AttemptContext | null)?.stdout ?? "", // assigned in the try, which TS cannot see
       attempts: attempt,
       startedAt,
@@ -265,6 +270,7 @@ function stopped(
     exitCode: last?.exitCode ?? null,
     error: stopError(run, job.node, reason, own) ?? last?.error ?? null,
     outputs: last?.outputs ?? {},
+    cut: last?.cut,
     stdout: last?.stdout ?? "",
     attempts,
   };

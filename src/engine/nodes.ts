@@ -10,6 +10,7 @@ import type { ParallelChild, Step, Task, TaskOf } from "../model/task.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { pendingTaskRecord, type TaskRecord } from "./events.ts";
 import { type LeafSpec, leafSpecOf } from "./leaf_spec.ts";
+import type { CutStdout } from "./tail.ts";
 
 export type { LeafSpec } from "./leaf_spec.ts";
 
@@ -53,8 +54,8 @@ export interface Node {
   readonly parent: Node | null;
   /** A failure does not fail the run, and dependents run. */
   continueOnError: boolean;
-  /** Tail of stdout of the last attempt, for `${tasks.ID.stdout}`. */
-  stdout: string;
+  /** Stdout of the last attempt, for `${tasks.ID.stdout}` (tail.ts CutStdout: not whole). */
+  stdout: string | CutStdout;
   finished: boolean;
   /** Callbacks: already called once in this run. */
   triggered: boolean;

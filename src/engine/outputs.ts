@@ -34,7 +34,8 @@ const SHOWN = 80;
  * @throws OutputFormatError for content that is not the format (see the module doc)
  */
 export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
+  // No prototype: a key `__proto__` (or `constructor`) is a key like any other.
+  const outputs: Record<string, string> = Object.create(null);
   const lines = text.split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
   if (lines.at(-1) === "") lines.pop();
   for (let i = 0; i < lines.length; i++) {
@@ -65,7 +66,7 @@ export function parseOutputs(text: string): Record<string, string> {
       throw bad(i, `${shown(line)} is neither KEY=VALUE nor KEY<<DELIMITER`);
     }
   }
-  return outputs;
+  return { ...outputs };
 }
 
 /** The key written before `=` or `<<` on line `i`, without blanks around it. */

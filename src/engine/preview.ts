@@ -15,7 +15,7 @@
  * quoting it (README, Secrets) — so a secret written in a command is not shown by a dry run.
  * @module
  */
-import { compileTemplate, type Scope } from "../expr/mod.ts";
+import { type Above, compileTemplate, ownValue, type Scope, withNamesAbove } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { Expressions, makeScope, taskEnvBlocks, withRunVariables } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
@@ -108,7 +108,7 @@ function prepare(input: PreviewInput) {
   };
   const workflowEnv = {
     ...env,
-    ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => env[n])), {}),
+    ...safe(() => exprs.renderEnv(workflow.environment, scopeFor((n) => ownValue(env, n))), {}),
   };
   // The run's own set at its start: every task's secrets, before any line is masked.
   startSecrets({
@@ -149,16 +149,18 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope => {
     const own = blocks
       ? safe(
-        () => exprs.renderEnvBlocks(blocks, scopeFor, (n) => workflowEnv[n]),
+        () => exprs.renderEnvBlocks(blocks, scopeFor, (n) => ownValue(workflowEnv, n)),
         {} as Record<string, string>,
       )
       : {};
     secrets.addEnv(own);
-    return scopeFor((n) => Object.hasOwn(own, n) ? own[n] : workflowEnv[n]);
+    return scopeFor((n) => ownValue(own, n) ?? ownValue(workflowEnv, n));
   };
   const leafLines = (spec: LeafSpec): string[] => {
     const scope = envScope(spec.envBlocks);
-    const render = (text: string) => safe(() => exprs.render(text, scope), text);
+    // `above`: a docker `config.env` value's block, read in order (expr/env_block.ts).
+    const render = (text: string, above?: Above) =>
+      safe(() => exprs.render(text, above ? withNamesAbove(scope, above) : scope), text);
     // A path field: weft's own text but for its values, as the run tells the engine
     // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
     const path = (text: string) => {

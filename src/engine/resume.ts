@@ -9,6 +9,7 @@
 import type { Outcome } from "./context.ts";
 import type { TaskRecord } from "./events.ts";
 import { iterationNode, type Node } from "./nodes.ts";
+import { CutStdout } from "./tail.ts";
 
 /** One record to keep. */
 export interface Kept {
@@ -65,9 +66,22 @@ function keptOutcome(old: TaskRecord): Outcome {
     exitCode: old.exitCode,
     error: old.error,
     outputs: { ...old.outputs },
-    stdout: "",
+    cut: old.cut,
+    stdout: old.attempts > 0 ? keptStdout(old.id) : "",
     attempts: 0,
   };
+}
+
+/**
+ * A kept task's stdout: only its log has it (records keep outputs, not stdout), so
+ * `${tasks.ID.stdout}` fails saying so, rather than read as empty in the resumed run.
+ */
+function keptStdout(taskId: string): CutStdout {
+  return new CutStdout(
+    `task "${taskId}" is kept from the run being resumed, whose record holds its outputs ` +
+      "(passed on whole) but not its stdout",
+    "pass the value as an output through $WEFT_OUTPUT",
+  );
 }
 
 /**

@@ -8,6 +8,7 @@
  * (publisher.ts), the task and run records (task_record.ts, run_record.ts).
  * @module
  */
+import { ownValue } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { Registry } from "../tasks/mod.ts";
 import type { ChildRunRequest, ChildRunResult, ProcessSpawner } from "../tasks/types.ts";
@@ -270,7 +271,7 @@ export class Run implements RunContext, RunHandle {
     const own = this.exprs.renderEnvBlocks(
       [defaults],
       (env) => makeScope(this, withRunVariables(this, env)),
-      (name) => base[name],
+      (name) => ownValue(base, name),
     );
     this.secrets.addEnv(own);
     return { ...base, ...own };

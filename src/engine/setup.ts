@@ -4,7 +4,7 @@
  * problem is thrown as one WeftError (exit 2) listing them all, before anything runs.
  * @module
  */
-import { ExpressionError } from "../expr/mod.ts";
+import { ExpressionError, ownValue } from "../expr/mod.ts";
 import { type Problem, WeftError } from "../model/errors.ts";
 import { defaultRegistry, type Registry } from "../tasks/mod.ts";
 import { Expressions, makeScope, withRunVariables } from "./expressions.ts";
@@ -74,7 +74,7 @@ export function prepareRun(options: EngineOptions, clock: () => Date): PreparedR
     // Resolved once for the run: weft's per-task variables are unknown here (validate says so).
     ...exprs.renderEnv(
       workflow.environment,
-      makeScope(source, withRunVariables(source, (name) => base[name])),
+      makeScope(source, withRunVariables(source, (name) => ownValue(base, name))),
     ),
   }));
   if (problems.length > 0) throw new WeftError(problems);

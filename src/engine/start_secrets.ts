@@ -5,7 +5,7 @@
  * added when their task starts (attempt_context.ts).
  * @module
  */
-import { compileTemplate, type Scope } from "../expr/mod.ts";
+import { type Above, compileTemplate, ownValue, type Scope, withNamesAbove } from "../expr/mod.ts";
 import { type Expressions, makeScope, type ScopeSource, withRunVariables } from "./expressions.ts";
 import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
@@ -64,13 +64,13 @@ export function startSecrets(
         // Only env the task does not set itself: its own values are known at its start.
         const outside = atStart((name) => {
           if (spec.environment && Object.hasOwn(spec.environment, name)) throw new NotYetKnown();
-          return workflowEnv[name];
+          return ownValue(workflowEnv, name);
         });
         addConfigSecrets(
           secrets,
           runner,
           spec.config,
-          (text) => exprs.render(text, outside),
+          (text, above) => exprs.render(text, above ? withNamesAbove(outside, above) : outside),
           (text) => exprs.renderUrl(text, outside),
         );
       }
@@ -78,7 +78,7 @@ export function startSecrets(
       if (!names.some((name) => secrets.isSecretName(name))) continue;
       try {
         secrets.addEnv(
-          exprs.renderEnvBlocks(spec.envBlocks, atStart, (name) => workflowEnv[name]),
+          exprs.renderEnvBlocks(spec.envBlocks, atStart, (name) => ownValue(workflowEnv, name)),
         );
       } catch {
         // Something in the blocks is known only later: each secret value on its own,
@@ -86,7 +86,7 @@ export function startSecrets(
         const own = spec.environment!;
         const outside = atStart((name) => {
           if (Object.hasOwn(own, name)) throw new NotYetKnown();
-          return workflowEnv[name];
+          return ownValue(workflowEnv, name);
         });
         for (const [name, value] of Object.entries(own)) {
           if (!secrets.isSecretName(name)) continue;
@@ -111,7 +111,7 @@ export function addConfigSecrets(
   secrets: Secrets,
   runner: TaskRunner,
   config: unknown,
-  interpolate: (text: string) => string,
+  interpolate: (text: string, above?: Above) => string,
   interpolateUrl: (text: string) => string,
 ): void {
   if (!runner.secretsIn) return;
@@ -167,9 +167,11 @@ export function resolveTriggerSecret(
   }
   for (const ref of template.references) {
     const name = ref.root === "env" && ref.path.length === 1 ? ref.path[0] : undefined;
-    if (name === undefined || !env[name]) return { unset: name ?? ref.root };
+    if (name === undefined || !ownValue(env, name)) return { unset: name ?? ref.root };
   }
-  return { value: template.render((root, path) => root === "env" ? env[path[0]] : undefined) };
+  return {
+    value: template.render((root, path) => root === "env" ? ownValue(env, path[0]) : undefined),
+  };
 }
 
 /** Thrown by the start scope for a reference whose value the run has not made yet. */

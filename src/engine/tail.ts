@@ -7,9 +7,13 @@
  * lines leaves no line strings behind for the garbage collector to promote and sweep.
  * @module
  */
+import { sizeText } from "../bounded_file.ts";
 
-/** How much stdout is kept per task, in characters. */
-export const STDOUT_TAIL_CHARS = 64 * 1024;
+/**
+ * How much stdout is kept per task, in characters: `${tasks.ID.stdout}` is the whole
+ * stdout up to this (as `$WEFT_OUTPUT` holds at most 1 MiB), never a part of it.
+ */
+export const STDOUT_TAIL_CHARS = 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -46,6 +50,29 @@ export class LineTail {
    * inside it (engine/secrets.ts Secrets.around).
    */
   text(startAt?: (text: string, start: number) => number): string {
+    const text = this.#kept();
+    if (text.length <= this.limit) return text;
+    const cut = text.length - this.limit;
+    return text.slice(startAt ? Math.max(cut, startAt(text, cut)) : cut);
+  }
+
+  /** Bytes pushed in total (the newlines between lines included). */
+  get bytes(): number {
+    return this.#written;
+  }
+
+  /**
+   * True when output fell off the front: {@link text} is then not all the task printed,
+   * and `${tasks.ID.stdout}` refuses to give it (see {@link CutStdout}).
+   */
+  get cut(): boolean {
+    if (this.#written > this.#ring.length) return true;
+    // At most `limit` characters take at most 3 bytes each: fewer bytes cannot be more.
+    return this.#written > this.limit && this.#kept().length > this.limit;
+  }
+
+  /** The ring's text, up to its byte capacity (maybe more than `limit` characters). */
+  #kept(): string {
     const size = Math.min(this.#written, this.#ring.length);
     const start = this.#written % this.#ring.length || 0;
     const bytes = new Uint8Array(size);
@@ -56,10 +83,7 @@ export class LineTail {
     // A ring that wrapped may begin inside a UTF-8 sequence: skip its continuation bytes.
     let from = 0;
     if (this.#written > size) { while (from < 3 && (bytes[from] & 0xc0) === 0x80) from++; }
-    const text = decoder.decode(bytes.subarray(from));
-    if (text.length <= this.limit) return text;
-    const cut = text.length - this.limit;
-    return text.slice(startAt ? Math.max(cut, startAt(text, cut)) : cut);
+    return decoder.decode(bytes.subarray(from));
   }
 
   #put(bytes: Uint8Array): void {
@@ -97,3 +121,26 @@ export class LineTail {
 }
 
 const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
+
+/**
+ * The stdout of a task that printed more than the tail holds (or whose output this run
+ * does not have): reading `${tasks.ID.stdout}` fails with this message
+ * (expressions.ts) rather than give part of the output as if it were all of it — a
+ * loop's items or a command's data would silently start inside a line.
+ */
+export class CutStdout {
+  /** `why` it cannot be read, and what to do instead. */
+  constructor(why: string, hint: string, readonly message = `${why} (${hint})`) {}
+
+  /** The one for a task (`taskId`) that printed `bytes` bytes, over the tail's size. */
+  static printed(taskId: string, bytes: number): CutStdout {
+    const limit = sizeText(STDOUT_TAIL_CHARS);
+    // Just over the limit rounds to the limit's own text: "more than" names it once.
+    const size = sizeText(bytes);
+    const held = size === limit ? `more than the ${limit}` : `${size}, over the ${limit}`;
+    return new CutStdout(
+      `the stdout of task "${taskId}" is ${held} weft keeps of it`,
+      "write the value to a file and pass the file's path as an output",
+    );
+  }
+}

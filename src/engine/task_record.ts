@@ -27,6 +27,8 @@ export function recordFinished(node: Node, outcome: Outcome, at: Date): void {
   record.exitCode = outcome.exitCode;
   record.error = outcome.error;
   record.outputs = outcome.outputs;
+  if (outcome.cut && Object.keys(outcome.cut).length > 0) record.cut = outcome.cut;
+  else delete record.cut;
   if (outcome.attempts !== undefined) record.attempts = outcome.attempts;
   record.finishedAt = at.toISOString();
   record.durationMs = record.startedAt ? elapsedMs(record.startedAt, at) : null;

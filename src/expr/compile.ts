@@ -26,8 +26,10 @@ export type Evaluator = (scope: Scope) => Value;
  * null otherwise (`workflow.expected_duration * 2` when it is not set); division or
  * remainder by zero and a result too large for a number throw ExpressionError at the
  * operator when evaluated, rather than give an empty value.
- * `+` adds when both sides are numeric and concatenates text otherwise. Integers past
- * 2^53 are computed exactly (exact_integers.ts).
+ * `+` adds when both sides are numeric and concatenates text otherwise (`'a' + 1` is
+ * `a1`, `'v' + missing` is `v`); a missing side (null, undefined) and a number give
+ * null, as the others do (README, Expressions: "Arithmetic on a missing value gives an
+ * empty value"). Integers past 2^53 are computed exactly (exact_integers.ts).
  */
 export function compileNode(node: Node): Evaluator {
   switch (node.kind) {
@@ -122,6 +124,12 @@ function compileBinary(
       return (s) => {
         const a = left(s);
         const b = right(s);
+        // A missing value (an output of a task that never ran) added to a number is
+        // arithmetic on it: empty, as with the other operators, never a silent
+        // `${tasks.count.outputs.n + 1}` of 1. Joined to text it reads as empty text.
+        const aMissing = a === undefined || a === null;
+        const bMissing = b === undefined || b === null;
+        if (aMissing !== bMissing && asNumber(aMissing ? b : a) !== undefined) return null;
         const x = asNumber(a);
         const y = x === undefined ? undefined : asNumber(b);
         return y === undefined

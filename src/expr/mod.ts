@@ -38,6 +38,7 @@ export {
   asNumber,
   compareValues,
   looseEquals,
+  ownValue,
   parseJsonKeepingText,
   type Scope,
   stringify,
@@ -51,6 +52,7 @@ export {
   type Place,
 } from "./template.ts";
 export { referencedValues } from "./template_values.ts";
+export { type Above, renderBlock, withNamesAbove } from "./env_block.ts";
 export { type LiteralComparison, literalComparisons } from "./comparisons.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 

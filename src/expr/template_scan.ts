@@ -6,6 +6,7 @@
  */
 import type { Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
+import { ExpressionError } from "./errors.ts";
 import { located } from "./substitution_errors.ts";
 import { Parser } from "./parser.ts";
 import type { ShellSlot } from "./shell.ts";
@@ -84,7 +85,10 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
         i = dollar + 2;
         continue;
       }
-      if (shell) slots.push(shell.substitute());
+      if (shell) {
+        refuseShellParameter(text, dollar);
+        slots.push(shell.substitute());
+      }
       literals.push(literal);
       literal = "";
       fed = 0;
@@ -124,4 +128,45 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
     slots: frozen,
     unclosed,
   };
+}
+
+/**
+ * A positional or special parameter of the shell written with braces: `${1}`, `${10}`,
+ * `${1:-x}`, `${#}`, `${#1}`, `${@}`, `${@:2}`, `${?}`, `${$}`, `${!}`, `${-}`, `${*}` —
+ * a `${` followed by digits, or by one of `@*?$!-`, then `}` or a shell operator, or by
+ * `#` (the shell's length). Weft's own expressions never start so (`${1 + 2}`, `${-1}`,
+ * `${!x}` go on otherwise), so these are the shell's, and a shell reads `${1}` as the
+ * first argument, the only way to write `${10}`. `${...}` is weft's in a command
+ * (README, Shell variables in commands), so they are refused at their `$` rather than
+ * turned into the number 1: written `$1` or `$${1}`, they reach the shell untouched.
+ */
+const SHELL_PARAMETER = /^\$\{(?:(\d+)|([@*?$!-])|(#))(?:[}:#%/^,@+=?-]|(?<=#))/;
+
+function refuseShellParameter(text: string, dollar: number): void {
+  const match = SHELL_PARAMETER.exec(text.slice(dollar, dollar + 64));
+  if (!match) return;
+  const close = text.indexOf("}", dollar);
+  const written = close < 0 || close - dollar > 40 ? match[0] + "…" : text.slice(dollar, close + 1);
+  // `${#}` alone is the count of arguments; `${#…}` with more, a length.
+  const special = match[2] ?? (written === "${#}" ? "#" : undefined);
+  const what = match[1] !== undefined
+    ? `the shell's positional parameter ${match[1]}`
+    : special !== undefined
+    ? `the shell's special parameter ${special}`
+    : "the shell's length of a parameter";
+  // `$1`, `$#` are the same without braces; `$10` is not `${10}`.
+  const bare = written === "${" + (match[1] ?? special) + "}" &&
+    (special !== undefined || match[1].length === 1);
+  throw new ExpressionError(
+    `${written} is ${what}, but \${...} in a command is weft's`,
+    dollar,
+    "for the shell, write $$" + written.slice(1) +
+      (bare ? ` or $${match[1] ?? special}` : "") + " (weft leaves it to the shell)" +
+      // `${1-1}`: weft's arithmetic is written with blanks around the operator.
+      (match[1] !== undefined && /[-+%/]/.test(match[0].at(-1)!)
+        ? `; for weft's arithmetic, blanks around the operator: \${${match[1]} ${
+          match[0].at(-1)
+        } …}`
+        : ""),
+  );
 }

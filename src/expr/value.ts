@@ -25,6 +25,15 @@ export type Value =
 export type Scope = (root: string, path: string[]) => Value;
 
 /**
+ * `record[key]` when `record` has it as its own property, else undefined: a name the
+ * user wrote (`${env.constructor}`, `${params.toString}`) must never read what every
+ * JavaScript object inherits (a function, which would reach a task as `undefined`).
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
  * How values become text: undefined/null → "", strings as they are, numbers in plain
  * decimal ({@link plainNumber}), booleans through `String`, arrays and objects as JSON.
  */

@@ -10,6 +10,7 @@ import { CRON_MATCH_OPTIONS, cronNeverFires } from "./cron_match.ts";
 import { duration } from "./fields.ts";
 import { OVERLAP_POLICIES } from "./schedule.ts";
 import { once } from "./once.ts";
+import { zoneNameProblem } from "./zone_name.ts";
 
 /** Trigger kinds. */
 export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as const;
@@ -60,19 +61,32 @@ export const cronSchema = once(() =>
 /** An IANA time zone name, checked against the runtime's Intl data (built on first use). */
 export const timezoneSchema = once(() =>
   z.string().superRefine((tz, ctx) => {
-    try {
-      // Intl takes bare offsets (+05:00) too; they are no IANA name (as checkCron in src/schedule/cron.ts).
-      if (/^[+-]/.test(tz)) throw new RangeError("an offset");
-      new Intl.DateTimeFormat("en", { timeZone: tz });
-    } catch {
-      ctx.addIssue({
-        code: "custom",
-        message: `unknown time zone ${JSON.stringify(tz)}`,
-        params: { hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC" },
-      });
+    // Exactly as tzdata spells it: cron and systemd read the name case-sensitively, and
+    // Intl's bare offsets (+05:00) are no IANA name (model/zone_name.ts).
+    const problem = zoneNameProblem(tz);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem.message, params: { hint: problem.hint } });
     }
   })
 );
+
+/**
+ * `config.files`: a `!` pattern excludes (schedule/daemon_glob.ts), so a list of them alone
+ * matches nothing, and an empty pattern (or a bare `!`) names nothing.
+ */
+function checkFilePatterns(files: string | string[], ctx: z.RefinementCtx): void {
+  const list = typeof files === "string" ? [files] : files;
+  const hint = 'list what to watch, then what to leave out: ["src/**", "!src/gen/**"]';
+  if (list.some((p) => p === "" || p === "!")) {
+    ctx.addIssue({ code: "custom", message: "an empty pattern names no file", params: { hint } });
+  } else if (list.length > 0 && list.every((p) => p.startsWith("!"))) {
+    ctx.addIssue({
+      code: "custom",
+      message: "every pattern excludes (`!`): nothing is watched",
+      params: { hint },
+    });
+  }
+}
 
 /** `trigger.config`: the keys each trigger type reads. */
 const triggerConfig = once(() =>
@@ -101,9 +115,10 @@ const triggerConfig = once(() =>
       .describe(
         "schedule trigger: params each scheduled run gets",
       ),
-    files: z.union([z.string(), z.array(z.string())]).optional().describe(
-      "file_change trigger: a glob or a list of globs to watch",
-    ),
+    files: z.union([z.string(), z.array(z.string())]).superRefine(checkFilePatterns).optional()
+      .describe(
+        "file_change trigger: a glob or a list of globs to watch",
+      ),
     debounce: duration("s").optional().describe(
       "file_change trigger: run once the files have been quiet this long (default 0.5s)",
     ),

@@ -12,7 +12,14 @@
  * @module
  */
 import type { RunReport } from "../engine/events.ts";
-import { compileCondition, compileTemplate, type Scope, truthy, type Value } from "../expr/mod.ts";
+import {
+  compileCondition,
+  compileTemplate,
+  ownValue,
+  type Scope,
+  truthy,
+  type Value,
+} from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { computeMetrics } from "../store/metrics.ts";
 import type { RunStore } from "../store/run_store.ts";
@@ -152,10 +159,10 @@ export function alertScope(
     workflow: { name: workflow.name, expected_duration: workflow.expected_duration ?? null },
   };
   return (root, path) => {
-    let value: Value = roots[root] ?? null;
+    let value: Value = ownValue(roots, root) ?? null;
     for (const part of path) {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
-      value = (value as Record<string, Value>)[part] ?? null;
+      value = ownValue(value as Record<string, Value>, part) ?? null;
     }
     return value;
   };

@@ -47,7 +47,13 @@ export interface EmailChannel {
   user?: string;
   password?: string;
   from: string;
+  /**
+   * The recipients: each one address (`notifications.email.to`), or, from `SMTP_TO`, the
+   * variable's whole text, an RFC 5322 address-list that email.ts parses when it sends.
+   */
   to: string[];
+  /** True when `to` is SMTP_TO's one text (an address-list, not one address). */
+  toIsList?: boolean;
   /** A subject replacing `[weft] <workflow> <status>`. */
   subject?: string;
 }
@@ -203,11 +209,12 @@ function emailChannel(
     text.env(env.SMTP_FROM) ?? (user?.includes("@") && !/[\s,;:<>]/.test(user) ? user : undefined);
   if (!from) throw new Error("no sender: set notifications.email.from or SMTP_FROM");
   // A list entry, or a piece of `to` written as one text between literal commas, is one
-  // address template; SMTP_TO is a comma-separated list of addresses (data).
+  // address template; SMTP_TO is an RFC 5322 address-list (data: `"Doe, J" <j@x>, b@y`),
+  // parsed by nodemailer's own parser when the mail is sent (email.ts), as it loads late.
   const toValue = settings.to;
   const to =
     (toValue === undefined
-      ? (env.SMTP_TO ?? "").split(",").map(text.env)
+      ? [text.env(env.SMTP_TO)]
       : (Array.isArray(toValue) ? toValue : String(toValue).split(","))
         .map((address, i) =>
           text.as(
@@ -227,6 +234,7 @@ function emailChannel(
     password,
     from,
     to,
+    ...(toValue === undefined ? { toIsList: true } : {}),
     subject: text.as(renderHeaderField, settings.subject, "notifications.email.subject"),
   };
 }

@@ -10,7 +10,7 @@
  * templates: used as they are).
  * @module
  */
-import type { Scope } from "../expr/mod.ts";
+import { ownValue, type Scope } from "../expr/mod.ts";
 import { type Block, buildChannel, type ResolvedChannel } from "./channels.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { notificationsSchema, type Workflow } from "../model/workflow.ts";
@@ -103,8 +103,10 @@ export function resolveChannels(input: ResolveInput): ChannelPlan {
 function templateScope(input: ResolveInput): Scope {
   return (root, path) => {
     const [first] = path;
-    if (root === "env") return first === undefined ? null : input.env[first] ?? null;
-    if (root === "params") return first === undefined ? null : input.params[first] ?? null;
+    if (root === "env") return first === undefined ? null : ownValue(input.env, first) ?? null;
+    if (root === "params") {
+      return first === undefined ? null : ownValue(input.params, first) ?? null;
+    }
     if (root === "workflow" && first === "name") return input.workflow.name;
     return null;
   };

@@ -28,6 +28,7 @@ export async function sendEmail(
   env: Record<string, string> = {},
 ): Promise<void> {
   const { default: nodemailer } = await import("nodemailer");
+  const to = channel.toIsList ? await addressList(channel.to.join(","), "SMTP_TO") : channel.to;
   // Bounded: the variable may name a device or a FIFO; too large is an error, unreadable
   // is ignored as before (the system's certificates still apply).
   const ca = env.NODE_EXTRA_CA_CERTS
@@ -49,7 +50,7 @@ export async function sendEmail(
   try {
     await transport.sendMail({
       from: channel.from,
-      to: channel.to,
+      to,
       subject: channel.subject ?? subjectOf(message),
       text: plainText(message),
       html: htmlBody(message),
@@ -65,4 +66,35 @@ function smtpReason(e: unknown): string {
   const error = e as { message?: string; code?: string; responseCode?: number };
   const text = String(error.message ?? e).split("\n")[0];
   return error.code && !text.includes(error.code) ? `${error.code}: ${text}` : text;
+}
+
+/**
+ * The addresses of RFC 5322 address-list `text` (comma-separated mailboxes, each
+ * `a@example.com` or `Name <a@example.com>`; `;` too, as nodemailer reads it), parsed by
+ * nodemailer's own address parser, each as one address nodemailer takes. Throws Error
+ * naming `source` for an entry that is no address, and for addresses separated by blanks
+ * (`a@x b@y`, as `mail` takes them), which the parser would read as one mailbox named
+ * `b@y`: the mail would reach only a@x, under a mangled To: header.
+ */
+export async function addressList(text: string, source: string): Promise<string[]> {
+  const { default: parse } = await import("nodemailer/lib/addressparser/index.js");
+  const bracketed = text.includes("<");
+  const out: string[] = [];
+  for (const { name, address } of parse(text, { flatten: true })) {
+    if (!bracketed && name && /\S@\S/.test(name)) {
+      throw new Error(
+        `${source} ${JSON.stringify(text)} lists addresses separated by blanks: separate ` +
+          `them with commas (${[address, ...name.split(/\s+/)].join(", ")})`,
+      );
+    }
+    if (!address || !address.includes("@") || (!bracketed && name)) {
+      throw new Error(
+        `${source} ${JSON.stringify(text)}: ${JSON.stringify(name || address)} is not a mail ` +
+          "address (write a@example.com, or Name <a@example.com>; commas between them)",
+      );
+    }
+    out.push(name ? `${JSON.stringify(name)} <${address}>` : address);
+  }
+  if (out.length === 0) throw new Error(`${source} ${JSON.stringify(text)} holds no address`);
+  return out;
 }

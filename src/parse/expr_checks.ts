@@ -187,6 +187,13 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
   if (isObject(step.environment)) {
     checkEnvOrder(scope, step.environment, [...path, "environment"]);
   }
+  // docker's `config.env` and `build_args` are read in order too (expr/env_block.ts).
+  const config = type === "docker" && isObject(step.config) ? step.config : undefined;
+  for (const key of ["env", "build_args"]) {
+    if (config && isObject(config[key])) {
+      checkEnvOrder(scope, config[key], [...path, "config", key]);
+    }
+  }
   for (const p of stepProblems(step, path, scope.map, scope.data)) {
     scope.problems.push({ file: scope.file, ...p });
   }

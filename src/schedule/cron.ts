@@ -21,6 +21,7 @@
 import { Cron } from "croner";
 import { CRON_MATCH_OPTIONS } from "../model/cron_match.ts";
 import { WeftError } from "../model/errors.ts";
+import { zoneNameProblem } from "../model/zone_name.ts";
 import { gapEnd, instantsOf, isKnownZone, offsetAt, wallOf, zoneOf } from "./zone.ts";
 
 /** What a fire time depends on: the expression and its zone (null = the host's zone). */
@@ -111,15 +112,11 @@ export function compileCron(spec: CronSpec): CompiledCron {
 
 /** Throws WeftError when `spec` is not a valid expression and zone (see compileCron). */
 export function checkCron(spec: CronSpec): void {
-  // Intl also takes bare offsets (+05:00), which are no IANA name: cron's CRON_TZ and
-  // systemd's OnCalendar= cannot read them, so `schedule export` could not either. Refused
-  // here, on input, not in compileCron: a schedule stored earlier with one still fires.
-  if (spec.tz && /^[+-]/.test(spec.tz)) {
-    throw new WeftError(`unknown time zone ${JSON.stringify(spec.tz)}`, {
-      hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC " +
-        "(Etc/GMT-5 is a fixed UTC+5)",
-    });
-  }
+  // Intl also takes bare offsets (+05:00) and any case (america/new_york), which cron's
+  // CRON_TZ and systemd's OnCalendar= cannot read, so `schedule export` could not either.
+  // Refused here, on input, not in compileCron: a schedule stored earlier with one still fires.
+  const problem = spec.tz ? zoneNameProblem(spec.tz) : undefined;
+  if (problem) throw new WeftError(problem.message, { hint: problem.hint });
   compileCron(spec);
 }
 

@@ -1,7 +1,12 @@
 /**
  * Glob patterns of a file_change trigger (`config.files`), relative to the workflow's
  * folder: `*` and `?` within one path segment, `**` across segments, `{a,b}`
- * alternatives and `[...]` classes, as in shell and .gitignore-style globs.
+ * alternatives and `[...]` classes, as in shell and .gitignore-style globs. A pattern
+ * without glob characters, or ending in `/`, names a file or a folder: it matches the
+ * path itself and everything below it (as `watchexec -w src` or nodemon take a folder).
+ * In a list, a pattern starting with `!` excludes what it matches, as GitHub Actions'
+ * `paths` do: a path counts when the last pattern matching it is not a `!` one, so
+ * `["src/**", "!src/gen/**"]` is src without src/gen.
  * @module
  */
 import { isAbsolute, join, normalize } from "node:path";
@@ -18,16 +23,47 @@ export interface FileGlob {
 
 const GLOB_CHARS = /[*?[{]/;
 
-/** Compiles `pattern` (relative to `dir`, or absolute). */
+/** Compiles `pattern` (relative to `dir`, or absolute; without its `!`, if any). */
 export function compileGlob(pattern: string, dir: string): FileGlob {
-  const absolute = normalize(isAbsolute(pattern) ? pattern : join(dir, pattern));
+  const folder = pattern.endsWith("/");
+  const absolute = normalize(isAbsolute(pattern) ? pattern : join(dir, pattern))
+    .replace(/(?<=.)\/+$/, "");
   const segments = absolute.split("/");
   const firstGlob = segments.findIndex((s) => GLOB_CHARS.test(s));
-  const base = firstGlob === -1
-    ? segments.slice(0, -1).join("/") || "/"
-    : segments.slice(0, firstGlob).join("/") || "/";
-  const regex = new RegExp("^" + globToRegex(absolute) + "$");
+  const base = firstGlob !== -1
+    ? segments.slice(0, firstGlob).join("/") || "/"
+    : folder
+    ? absolute
+    : segments.slice(0, -1).join("/") || "/";
+  // A literal path (a file, or a folder: whatever is below it) or `dir/`: also below it.
+  const below = firstGlob === -1 || folder ? "(?:/.*)?" : "";
+  const regex = new RegExp("^" + globToRegex(absolute) + below + "$");
   return { pattern: absolute, base, matches: (path) => regex.test(normalize(path)) };
+}
+
+/** A trigger's list of patterns: which paths count, and the folders to watch. */
+export interface FileGlobs {
+  /** True when the last pattern matching `path` (absolute) is not a `!` one. */
+  matches(path: string): boolean;
+  /** The folders under the patterns that include (`!` ones add none). */
+  bases: string[];
+}
+
+/** Compiles `patterns` (relative to `dir`); see the module doc for `!`. */
+export function compileGlobs(patterns: readonly string[], dir: string): FileGlobs {
+  const compiled = patterns.map((p) => {
+    const exclude = p.startsWith("!");
+    return { exclude, glob: compileGlob(exclude ? p.slice(1) : p, dir) };
+  });
+  return {
+    matches(path) {
+      for (let i = compiled.length - 1; i >= 0; i--) {
+        if (compiled[i].glob.matches(path)) return !compiled[i].exclude;
+      }
+      return false;
+    },
+    bases: compiled.filter((c) => !c.exclude).map((c) => c.glob.base),
+  };
 }
 
 function globToRegex(glob: string): string {

@@ -6,7 +6,7 @@
  * missing, deleted, recreated or replaced is followed (daemon_watch_folder.ts).
  * @module
  */
-import { compileGlob, type FileGlob } from "./daemon_glob.ts";
+import { compileGlobs } from "./daemon_glob.ts";
 import { FOLDER_CHECK_MS, type FolderEvents, WatchedFolder } from "./daemon_watch_folder.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
 
@@ -45,7 +45,7 @@ export interface WatchOptions {
  * {@link FOLDER_CHECK_MS}); matching files found in it then count as changed.
  */
 export function watchFiles(options: WatchOptions): FileWatch {
-  const globs = options.patterns.map((p) => compileGlob(p, options.dir));
+  const globs = compileGlobs(options.patterns, options.dir);
   const debounce = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   // Path -> when its last event arrived (preciseNow()).
   const pending = new Map<string, number>();
@@ -60,7 +60,7 @@ export function watchFiles(options: WatchOptions): FileWatch {
     options.onChange([...seenAt.keys()].sort(), seenAt);
   };
   const events: FolderEvents = {
-    matches: (path) => globs.some((g) => g.matches(path)),
+    matches: (path) => globs.matches(path),
     changed(paths) {
       if (closed) return;
       const now = preciseNow();
@@ -75,7 +75,7 @@ export function watchFiles(options: WatchOptions): FileWatch {
     },
   };
 
-  const folders = uniqueBases(globs).map((base) => new WatchedFolder(base, events));
+  const folders = uniqueBases(globs.bases).map((base) => new WatchedFolder(base, events));
   for (const folder of folders) folder.check();
   const checks = setInterval(() => {
     for (const folder of folders) folder.check();
@@ -92,8 +92,8 @@ export function watchFiles(options: WatchOptions): FileWatch {
 }
 
 /** The folders to watch: no folder twice, none inside another one watched. */
-function uniqueBases(globs: FileGlob[]): string[] {
-  const bases = [...new Set(globs.map((g) => g.base))].sort();
+function uniqueBases(all: string[]): string[] {
+  const bases = [...new Set(all)].sort();
   return bases.filter((b) =>
     !bases.some((o) => o !== b && b.startsWith(o.endsWith("/") ? o : o + "/"))
   );

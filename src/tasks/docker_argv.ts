@@ -13,7 +13,7 @@
  * @module
  */
 import { CommandWordsError, splitWords } from "../expr/command_words.ts";
-import { compileTemplate } from "../expr/mod.ts";
+import { type Above, compileTemplate, renderBlock } from "../expr/mod.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import type { TaskOf } from "../model/task.ts";
 import { argumentValue } from "./exec_limits.ts";
@@ -23,7 +23,7 @@ import { fnv1a } from "../short_hash.ts";
 export type DockerConfig = TaskOf<"docker">["config"];
 
 /** Resolves `${...}` in one text; throws for a bad expression. */
-export type Interpolate = (text: string) => string;
+export type Interpolate = (text: string, above?: Above) => string;
 
 /**
  * A docker argv that cannot be built; its message is weft's own words plus quoted data,
@@ -53,11 +53,9 @@ export function buildArgv(
     argv.push("-f", path("config.dockerfile", config.dockerfile));
   }
   for (const tag of resolvedTags(config, interpolate)) argv.push("-t", tag);
-  for (const [name, value] of Object.entries(config.build_args ?? {})) {
-    argv.push(
-      "--build-arg",
-      buildArg(`config.build_args.${name}`, `${name}=${interpolate(value)}`),
-    );
+  // Read in order, as a task's `environment` is: a value may use the names set above it.
+  for (const [name, value] of Object.entries(renderBlock(config.build_args, interpolate))) {
+    argv.push("--build-arg", buildArg(`config.build_args.${name}`, `${name}=${value}`));
   }
   const context = path("config.context", config.context ?? ".");
   if (context === "") throw new DockerConfigError(ownText("`context` is empty"));
@@ -110,8 +108,8 @@ export function runArgv(
   const argv = ["run", "--name", name];
   if (config.remove !== false) argv.push("--rm");
   if (config.pull !== undefined) argv.push("--pull", config.pull);
-  for (const [key, value] of Object.entries(config.env ?? {})) {
-    argv.push("-e", runArg(`config.env.${key}`, `${key}=${interpolate(value)}`));
+  for (const [key, value] of Object.entries(renderBlock(config.env, interpolate))) {
+    argv.push("-e", runArg(`config.env.${key}`, `${key}=${value}`));
   }
   (config.volumes ?? []).forEach((volume, i) => {
     const field = `config.volumes[${i}]`;

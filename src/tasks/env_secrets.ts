@@ -9,33 +9,44 @@
  * @module
  */
 
+import type { Above } from "../expr/mod.ts";
+
 /** Says whether a variable (or param) name makes its value secret. */
 export type IsSecretName = (name: string) => boolean;
 
 /**
  * The interpolated values of the entries of `entries` whose name is secret. An entry
  * whose value cannot be interpolated yet (`${tasks...}` at the run's start) is left out
- * without losing the others: the engine asks again when the task starts.
+ * without losing the others: the engine asks again when the task starts. `block`: the
+ * entries are an environment-like block, read in order (expr/env_block.ts): a value
+ * reads the names set above it; after one that cannot be interpolated yet, no later
+ * value is (it might read that one), until the task starts.
  * @example envEntrySecrets({ API_TOKEN: "t0k3n", HOME: "/x" }, (s) => s, (n) => /TOKEN/.test(n)) // ["t0k3n"]
  */
 export function envEntrySecrets(
   entries: Readonly<Record<string, unknown>> | undefined,
-  interpolate: (text: string) => string,
+  interpolate: (text: string, above?: Above) => string,
   isSecretName: IsSecretName,
+  block = false,
 ): string[] {
   const found: string[] = [];
+  const above: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(entries ?? {})) {
-    if (!isSecretName(name)) continue;
     if (typeof value !== "string") {
       // Numbers and booleans are passed as their text.
-      if (value !== undefined && value !== null) found.push(String(value));
+      if (value === undefined || value === null) continue;
+      above[name] = String(value);
+      if (isSecretName(name)) found.push(above[name]);
       continue;
     }
+    if (!block && !isSecretName(name)) continue;
     try {
-      found.push(interpolate(value));
+      above[name] = block ? interpolate(value, { ...above }) : interpolate(value);
+      if (isSecretName(name)) found.push(above[name]);
     } catch {
       // known later (the engine tries again at the task's start), or an expression error
       // the runner reports itself
+      if (block) break;
     }
   }
   return found;
@@ -44,13 +55,13 @@ export function envEntrySecrets(
 /** A docker task's secrets: its `config.env` and `config.build_args` entries named like secrets. */
 export function dockerTaskSecrets(
   task: unknown,
-  interpolate: (text: string) => string,
+  interpolate: (text: string, above?: Above) => string,
   isSecretName: IsSecretName = () => false,
 ): string[] {
   const config = (task as { config?: { env?: unknown; build_args?: unknown } })?.config ?? {};
   return [
-    ...envEntrySecrets(asRecord(config.env), interpolate, isSecretName),
-    ...envEntrySecrets(asRecord(config.build_args), interpolate, isSecretName),
+    ...envEntrySecrets(asRecord(config.env), interpolate, isSecretName, true),
+    ...envEntrySecrets(asRecord(config.build_args), interpolate, isSecretName, true),
   ];
 }
 

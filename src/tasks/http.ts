@@ -9,6 +9,7 @@
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
+import { sizeText } from "../bounded_file.ts";
 import { emitMarked } from "./emit_marked.ts";
 import { bodyDecoder, declaredCharset, markedStatus } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
@@ -24,15 +25,12 @@ import {
 
 export type { HttpTask } from "./http_request.ts";
 
-/** How much of the body becomes the `body` output. */
-export const BODY_OUTPUT_BYTES = 64 * 1024;
 /**
- * How much of the body past {@link BODY_OUTPUT_BYTES} is kept to see whether a secret
- * runs across that limit: the `body` output then ends before the secret, not inside it.
+ * The largest body read: it becomes the output lines and, whole, the `body` output (as
+ * `$WEFT_OUTPUT` holds at most 1 MiB). A larger one fails the task, as `curl
+ * --max-filesize` does, rather than pass on its start as if it were all of it.
  */
-const BODY_LOOKAHEAD_BYTES = 64 * 1024;
-/** How much of the body is emitted as stdout lines; the rest is not read. */
-export const BODY_EMIT_BYTES = 1024 * 1024;
+export const BODY_MAX_BYTES = 1024 * 1024;
 
 /** The `http` task runner. */
 export const httpRunner: TaskRunner<HttpTask> = {
@@ -88,7 +86,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     return { ok: false, exitCode: null, outputs: {}, error: `${answered} failed: ${cause}` };
   }
 
-  let body: { output: string; truncated: boolean };
+  let body: { output: string; tooLarge: boolean };
   try {
     body = await streamBody(response, ctx);
   } catch (e) {
@@ -108,8 +106,21 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
 
   // The number and a registered phrase are weft's words; a phrase of the server's own is data.
   const statusText = markedStatus(response.status, response.statusText);
-  const truncatedNote = body.truncated ? `, body cut after ${BODY_EMIT_BYTES / 1024} KiB` : "";
-  emitMarked(ctx, "stderr", `${answered} → ${statusText} (${elapsed()}${truncatedNote})`);
+  if (body.tooLarge) {
+    // Its first MiB is in the log; the `body` output is left out rather than cut.
+    const cause = ownText(
+      `body over its limit of ${sizeText(BODY_MAX_BYTES)}, not read past it; download ` +
+        "large files with a shell task (curl -o FILE) and pass the file's path",
+    );
+    emitMarked(ctx, "stderr", `${answered} → ${statusText}, ${cause} (${elapsed()})`);
+    return {
+      ok: false,
+      exitCode: null,
+      outputs: responseOutputs(response, ""),
+      error: `${answered} → ${statusText}: ${cause}`,
+    };
+  }
+  emitMarked(ctx, "stderr", `${answered} → ${statusText} (${elapsed()})`);
   const outputs = responseOutputs(response, body.output);
   if (!statusExpected(response.status, task.expect_status)) {
     const wanted = task.expect_status?.length ? task.expect_status.join(", ") : "2xx";
@@ -137,45 +148,39 @@ function responseOutputs(response: Response, body: string): Record<string, strin
 }
 
 /**
- * Emits the body as stdout lines while it arrives, keeping only the first
- * {@link BODY_OUTPUT_BYTES} for the `body` output (less when a secret runs across that
- * limit: the output ends before it); stops reading after
- * {@link BODY_EMIT_BYTES} so a huge download neither fills memory nor the log.
+ * Emits the body as stdout lines while it arrives, keeping it whole for the `body`
+ * output; stops reading once it is over {@link BODY_MAX_BYTES} (`tooLarge`, the output
+ * then empty), so a huge or endless download fills neither memory nor the log.
  * Text is decoded with the charset the response declares (see http_text.ts).
  */
 async function streamBody(
   response: Response,
   ctx: TaskContext,
-): Promise<{ output: string; truncated: boolean }> {
-  if (!response.body) return { output: "", truncated: false };
+): Promise<{ output: string; tooLarge: boolean }> {
+  if (!response.body) return { output: "", tooLarge: false };
   const reader = response.body.getReader();
   const charset = declaredCharset(response.headers.get("content-type"));
   // Chosen once the first bytes are in, since a byte order mark overrides the label.
   let decoder: TextDecoder | undefined;
   let early: Uint8Array = new Uint8Array(0);
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
+  const kept: Uint8Array[] = [];
   let seen = 0;
   let pending = "";
-  let truncated = false;
+  let tooLarge = false;
   try {
     while (true) {
       const { value, done } = await reader.read();
       if (done) break;
       let chunk: Uint8Array = value;
-      if (seen + chunk.length > BODY_EMIT_BYTES) {
-        chunk = chunk.subarray(0, BODY_EMIT_BYTES - seen);
-        truncated = true;
+      if (seen + chunk.length > BODY_MAX_BYTES) {
+        chunk = chunk.subarray(0, BODY_MAX_BYTES - seen);
+        tooLarge = true;
       }
       seen += chunk.length;
-      if (headBytes < BODY_OUTPUT_BYTES + BODY_LOOKAHEAD_BYTES) {
-        const part = chunk.subarray(0, BODY_OUTPUT_BYTES + BODY_LOOKAHEAD_BYTES - headBytes);
-        head.push(part);
-        headBytes += part.length;
-      }
+      kept.push(chunk);
       if (!decoder) {
         early = concat([early, chunk], early.length + chunk.length);
-        if (early.length < 3 && !truncated) continue;
+        if (early.length < 3 && !tooLarge) continue;
         decoder = bodyDecoder(charset, early);
         chunk = early;
       }
@@ -183,10 +188,10 @@ async function streamBody(
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) ctx.emit("stdout", line.replace(/\r$/, ""));
-      if (truncated) break;
+      if (tooLarge) break;
     }
   } finally {
-    if (truncated) await reader.cancel().catch(() => {});
+    if (tooLarge) await reader.cancel().catch(() => {});
     reader.releaseLock();
   }
   if (!decoder) {
@@ -196,18 +201,9 @@ async function streamBody(
   }
   pending += decoder.decode();
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
-  const kept = concat(head, headBytes);
-  // A multi-byte character cut at the cap decodes to U+FFFD; drop it.
-  let output = new TextDecoder(decoder.encoding).decode(kept.subarray(0, BODY_OUTPUT_BYTES))
-    .replace(/\uFFFD$/, "");
-  if (headBytes > BODY_OUTPUT_BYTES && ctx.secretAround) {
-    // Cut where no secret runs across the limit (the part before it would not be masked).
-    const whole = new TextDecoder(decoder.encoding).decode(kept);
-    if (whole.startsWith(output)) {
-      output = output.slice(0, ctx.secretAround(whole, output.length).start);
-    }
-  }
-  return { output, truncated };
+  if (tooLarge) return { output: "", tooLarge };
+  // Decoded again, whole: the lines above were split as they came.
+  return { output: new TextDecoder(decoder.encoding).decode(concat(kept, seen)), tooLarge };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

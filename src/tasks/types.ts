@@ -3,7 +3,7 @@
  * passes in (so tests and benchmarks can swap it).
  * @module
  */
-import type { Place } from "../expr/mod.ts";
+import type { Above, Place } from "../expr/mod.ts";
 
 /** Output stream of a task (engine/events.ts passes it on to subscribers). */
 export type OutputStream = "stdout" | "stderr";
@@ -96,15 +96,11 @@ export interface TaskContext {
     early?: boolean,
   ): unknown;
   /**
-   * Where a cut of `text` at `at` (a UTF-16 index) must move so that it splits no secret
-   * of the run: the stretch of secrets around `at`, or `at` as both ends. A runner that
-   * keeps only the head of an output (http's `body`) ends it at `start`, so no part of a
-   * secret is left to escape masking; `text` holds what follows `at` too. Absent: no
-   * secrets to mind.
+   * Interpolate `${...}` into plain text (URLs, headers, bodies). `above`: for a value of
+   * an environment-like block (docker's `config.env`), the names set above it in the
+   * block, which its `${env.NAME}` reads first (expr/env_block.ts renderBlock).
    */
-  secretAround?(text: string, at: number): { start: number; end: number };
-  /** Interpolate `${...}` into plain text (URLs, headers, bodies). */
-  interpolate(text: string): string;
+  interpolate(text: string, above?: Above): string;
   /**
    * Interpolate `${...}` into a URL: each value percent-encoded for the part it lands
    * in, `${raw(...)}` as written (see expr/url.ts). Throws for a value that cannot be
@@ -215,6 +211,12 @@ export interface TaskResult {
    * id and task id): identifiers, kept as they are where the outputs are secret-masked.
    */
   identifiers?: string[];
+  /**
+   * Outputs that hold only part of their value (a database's `rows` past its caps), by
+   * name: why, in weft's words. Reading one as data fails the reading task with that
+   * (engine/expressions.ts) rather than pass the part on as if it were all.
+   */
+  cut?: Record<string, string>;
   /** Why it failed, for people. */
   error?: string;
 }
@@ -245,7 +247,7 @@ export interface TaskRunner<T = unknown> {
    */
   secretsIn?(
     task: T,
-    interpolate: (text: string) => string,
+    interpolate: (text: string, above?: Above) => string,
     isSecretName?: (name: string) => boolean,
     interpolateUrl?: (text: string) => string,
   ): string[];

@@ -28,7 +28,7 @@ import {
   type MigrationReport,
   oneLine,
 } from "./migrations.ts";
-import { runFile, runQuery, ScriptFileError } from "./query.ts";
+import { MAX_ROWS, MAX_ROWS_BYTES, runFile, runQuery, ScriptFileError } from "./query.ts";
 import { CONNECT_TIMEOUT_S } from "./postgres.ts";
 import { placingErrors, SqlPlacedError } from "./sql_place.ts";
 
@@ -89,6 +89,10 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
       emitMarked(ctx, "stderr", ownText(rows));
       outputs.rows = result.rows;
       outputs.row_count = String(result.rowCount);
+      if (cut) {
+        // `rows` then holds the first rows only: read as data, it fails saying so.
+        return { ok: true, exitCode: 0, outputs, cut: { rows: rowsCut(ctx, result) } };
+      }
     }
     return { ok: true, exitCode: 0, outputs };
   } catch (e) {
@@ -216,4 +220,16 @@ async function step<T>(ctx: TaskContext, what: string, body: () => Promise<T>): 
     // weft's own messages (sqlite.ts, query.ts) are marked; a driver's is data, masked whole.
     throw new TaskFailure(`${what} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
   }
+}
+
+/**
+ * Why the `rows` output of a query whose rows passed the caps (query.ts MAX_ROWS,
+ * MAX_ROWS_BYTES) cannot be read as data: it holds the first `kept` rows only.
+ */
+function rowsCut(ctx: TaskContext, result: { kept: number; rowCount: number }): string {
+  return ownText(
+    `the rows output of task "${ctx.taskId}" holds the first ${result.kept} of its ` +
+      `${result.rowCount} rows (at most ${MAX_ROWS} rows and ${MAX_ROWS_BYTES / 1024} KiB are ` +
+      "kept): narrow the query (WHERE, LIMIT), or write the rows to a file and pass its path",
+  );
 }

@@ -1,0 +1,35 @@
+/**
+ * `${1}`, `${@}` … in a shell command or a data_processor's shell script, through the
+ * real `weft validate` and `weft run` (expr/template_scan.ts): refused at their line and
+ * column with the way to write them; written `$${1}` or `$1` they reach the shell.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/shell_parameters/", import.meta.url).pathname;
+
+Deno.test("cli template scan: validate and run refuse ${1} and ${@} in shell scripts at their place", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const file = `${FIXTURES}positional.yml`;
+  for (const verb of ["validate", "run"]) {
+    const result = await weft([verb, file], { env });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /positional\.yml:7:29: command in task "fn": \$\{1\} is the shell's positional parameter 1, but \$\{\.\.\.\} in a command is weft's\n {2}hint: for the shell, write \$\$\{1\} or \$1 \(weft leaves it to the shell\)/,
+    );
+    assert.match(
+      result.stderr,
+      /positional\.yml:14:22: processor\.command in task "dp": \$\{@\} is the shell's special parameter @/,
+    );
+  }
+});
+
+Deno.test("cli template scan: $${1}, $2, $${#} reach the shell; ${1 + 2} is weft's", async () => {
+  const result = await weft(["run", `${FIXTURES}escaped.yml`, "-v"], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout + result.stderr, /\[fn\] hello alice, bob and none of 2 \(3 -1\)/);
+});

@@ -1,0 +1,32 @@
+/** Zone names as tzdata spells them (src/model/zone_name.ts; tester16 F6). */
+import assert from "node:assert/strict";
+import { zoneNameProblem } from "../src/model/zone_name.ts";
+
+Deno.test("zoneNameProblem: exact IANA names and links pass; case slips get the right spelling", () => {
+  for (
+    const good of [
+      "America/New_York",
+      "US/Eastern",
+      "UTC",
+      "Etc/UTC",
+      "Etc/GMT-5",
+      "Asia/Calcutta",
+      "EST5EDT",
+    ]
+  ) {
+    assert.equal(zoneNameProblem(good), undefined, good);
+  }
+  const cases = {
+    "america/new_york": "America/New_York",
+    "us/eastern": "US/Eastern",
+    "utc": "UTC",
+    "etc/gmt-5": "Etc/GMT-5",
+  };
+  for (const [typed, right] of Object.entries(cases)) {
+    const p = zoneNameProblem(typed)!;
+    assert.match(p.message, /zone names are case-sensitive/, typed);
+    assert.match(p.hint, new RegExp(`did you mean "${right}"`));
+  }
+  assert.match(zoneNameProblem("Europe/Berlinn")!.message, /unknown time zone "Europe\/Berlinn"$/);
+  assert.match(zoneNameProblem("+05:00")!.hint, /Etc\/GMT-5 is a fixed UTC\+5/);
+});
