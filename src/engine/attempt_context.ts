@@ -25,6 +25,7 @@ import { makeScope } from "./expressions.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { ByteOutputEvent } from "./output_event.ts";
 import { CutStdout, LineTail } from "./tail.ts";
+import { readsStdout } from "./stdout_readers.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 import { ownText, resolveQuoted } from "../model/data_text.ts";
@@ -61,6 +62,8 @@ export class AttemptContext implements TaskContext {
   #scope: Scope | undefined;
   #env: Record<string, string> | undefined;
   #tail: LineTail | null = null;
+  /** Whether `${tasks.ID.stdout}` may read this task's stdout (else none is kept). */
+  #keepsStdout: boolean;
   /** Per stream, the end of a long line's last piece held back by masking (see #masked). */
   #carry: Partial<Record<OutputStream, string>> | null = null;
   #atMs = NaN;
@@ -78,6 +81,7 @@ export class AttemptContext implements TaskContext {
     this.#subject = subject;
     this.runId = run.runId;
     this.taskId = subject.node.id;
+    this.#keepsStdout = readsStdout(run.workflow, this.taskId);
     this.killGraceMs = run.killGraceMs;
     // Reports each process it starts, so the store can end it if weft dies.
     this.spawner = new TrackedSpawner(run, this.taskId, subject.quiet ? 1 : attempt);
@@ -140,7 +144,9 @@ export class AttemptContext implements TaskContext {
     early = false,
   ): void | Promise<unknown> => {
     if (!this.#open) return;
-    if (stream === "stdout") (this.#tail ??= new LineTail()).push(line, continuation);
+    if (stream === "stdout" && this.#keepsStdout) {
+      (this.#tail ??= new LineTail()).push(line, continuation);
+    }
     const run = this.#run;
     const attempt = this.#subject.quiet ? 1 : this.attempt;
     let event: EngineEvent & { type: "output" };
@@ -180,7 +186,7 @@ export class AttemptContext implements TaskContext {
     early = false,
   ): void | Promise<unknown> {
     if (!this.#open) return;
-    if (stream === "stdout") {
+    if (stream === "stdout" && this.#keepsStdout) {
       (this.#tail ??= new LineTail()).push(resolveQuoted(line), continuation);
     }
     const secrets = this.#run.secrets;
