@@ -6,6 +6,7 @@
  * @module
  */
 import { ExitCode } from "../model/errors.ts";
+import { execTarget } from "../tasks/program_lookup.ts";
 import { commit, VERSION } from "../version.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { homeFor } from "./home.ts";
@@ -160,12 +161,7 @@ export function findOnPath(name: string, path: string): string | null {
   for (const dir of path.split(":")) {
     if (!dir) continue;
     const full = `${dir.replace(/\/+$/, "")}/${name}`;
-    try {
-      const info = Deno.statSync(full);
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return full;
-    } catch {
-      // not in this folder
-    }
+    if (execTarget(full) === "yes") return full;
   }
   return null;
 }

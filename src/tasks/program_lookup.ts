@@ -128,15 +128,24 @@ function sameFolder(given: string, dir: string): boolean {
   }
 }
 
-/** Whether exec could run `path`: a regular file with an execute bit. */
-function runnable(path: string): "yes" | "denied" | "missing" {
+/**
+ * What exec would meet at `path`: a regular file with an execute bit ("yes"), one without
+ * ("denied"), a folder, or nothing. A PATH search passes over a folder, as sh's does (it
+ * looks for files); a folder named by its path is exit 126, as under sh.
+ */
+export function execTarget(path: string): "yes" | "denied" | "folder" | "missing" {
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(path);
   } catch {
     return "missing";
   }
-  // A folder of that name is skipped, as sh's PATH search does (it looks for files only).
-  if (!info.isFile) return "missing";
+  if (!info.isFile) return info.isDirectory ? "folder" : "denied";
   return ((info.mode ?? 0o111) & 0o111) !== 0 ? "yes" : "denied";
+}
+
+/** {@link execTarget} for a PATH search: a folder of that name is skipped. */
+function runnable(path: string): "yes" | "denied" | "missing" {
+  const found = execTarget(path);
+  return found === "folder" ? "missing" : found;
 }

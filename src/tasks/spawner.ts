@@ -16,7 +16,7 @@ import { TaskProcess, watchEscapes } from "./_escapes.ts";
 import { checkExecLimits, execLimitFailure, isE2big } from "./exec_limits.ts";
 import { ffiSpawnAvailable, FfiSpawner } from "./spawn_ffi.ts";
 import { workingDirectoryFault } from "./start_errors.ts";
-import { ProgramLookup, withPwd } from "./program_lookup.ts";
+import { execTarget, ProgramLookup, withPwd } from "./program_lookup.ts";
 import type { ProcessSpawner, SpawnedProcess, SpawnOptions } from "./types.ts";
 
 export { DEFAULT_KILL_GRACE_MS, signalGroup } from "./_process_group.ts";
@@ -124,31 +124,16 @@ export class DenoSpawner implements ProcessSpawner {
     const { cmd } = options;
     if (!cmd.includes("/")) return this.#programs.find(cmd, options.env, options.cwd);
     const full = cmd.startsWith("/") ? cmd : `${options.cwd}/${cmd}`;
-    const found = executable(full);
+    const found = execTarget(full);
     if (found === "missing") {
       throw new Deno.errors.NotFound(`Failed to spawn '${cmd}': not found`);
     }
-    if (found === "denied") {
+    if (found !== "yes") {
       // As sh: a path that exists but cannot be executed (mode, directory) is exit 126.
       throw new Deno.errors.PermissionDenied(`Failed to spawn '${cmd}': permission denied`);
     }
     return full;
   }
-}
-
-function isExecutable(path: string): boolean {
-  return executable(path) === "yes";
-}
-
-/** Whether exec could run `path`: "missing" when nothing is there. */
-function executable(path: string): "yes" | "denied" | "missing" {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(path);
-  } catch {
-    return "missing";
-  }
-  return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0 ? "yes" : "denied";
 }
 
 let setsidPath: string | null | undefined;
@@ -159,7 +144,7 @@ function findSetsid(): string | null {
   setsidPath = null;
   if (Deno.build.os !== "linux") return null;
   for (const candidate of ["/usr/bin/setsid", "/bin/setsid"]) {
-    if (isExecutable(candidate)) return setsidPath = candidate;
+    if (execTarget(candidate) === "yes") return setsidPath = candidate;
   }
   return null;
 }
