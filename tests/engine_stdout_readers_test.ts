@@ -22,19 +22,21 @@ Deno.test("stdoutReaders: the ids read in dotted and bracket forms, anywhere in 
   assert.deepEqual([...readers as Set<string>].sort(), ["a", "c", "e", "pre-build"]);
 });
 
-Deno.test("stdoutReaders: none read when no expression names stdout; text without ${ is no read", () => {
-  assert.deepEqual(
-    stdoutReaders({ tasks: [{ id: "a", command: "echo stdout > /dev/stdout" }] }),
-    new Set(),
-  );
+Deno.test("stdoutReaders: none read when no string names stdout; a bare condition reads", () => {
   assert.deepEqual(
     stdoutReaders({ tasks: [{ id: "a", command: "echo ${tasks.a.status}" }] }),
     new Set(),
+  );
+  // A condition is an expression without `${`.
+  assert.deepEqual(
+    stdoutReaders({ tasks: [{ id: "b", condition: "tasks.a.stdout == ''", command: "true" }] }),
+    new Set(["a"]),
   );
 });
 
 Deno.test("stdoutReaders: a stdout it cannot attribute keeps every task's", () => {
   assert.equal(stdoutReaders({ tasks: [{ command: 'echo "${params.x}" >/dev/stdout' }] }), "all");
+  assert.equal(stdoutReaders({ tasks: [{ command: "echo stdout" }] }), "all");
   assert.equal(stdoutReaders({ tasks: [{ command: '${tasks["a\\"b"].stdout}' }] }), "all");
   const workflow = { name: "w", tasks: [{ command: '${tasks["q\\""].stdout}' }] };
   assert.equal(readsStdout(workflow as unknown as Workflow, "anything"), true);
@@ -65,4 +67,34 @@ Deno.test("cli run: the stdout an expression reads is whole; a task nobody reads
   const logs = await weft(["logs", "--no-prefix", "big"], { env });
   assert.equal(logs.code, 0, logs.stderr);
   assert.equal(logs.stdout.trimEnd().split("\n").length, 200000);
+});
+
+Deno.test("cli run: a bare condition reads the stdout it names", async () => {
+  const dir = await testTempDir();
+  const file = `${dir}/w.yml`;
+  await Deno.writeTextFile(
+    file,
+    [
+      "name: bare",
+      "tasks:",
+      "  - id: a",
+      "    command: echo hello",
+      "  - id: b",
+      "    depends_on: [a]",
+      "    condition: tasks.a.stdout == ''",
+      "    command: echo b ran",
+      "  - id: c",
+      "    depends_on: [a]",
+      "    condition: tasks.a.stdout == 'hello'",
+      "    command: echo c ran",
+      "    live_output: true",
+    ].join("\n") + "\n",
+  );
+  const run = await weft(["run", "--json", file], { env: { WEFT_HOME: `${dir}/home` } });
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const status = Object.fromEntries(
+    report.tasks.map((t: { id: string; status: string }) => [t.id, t.status]),
+  );
+  assert.deepEqual(status, { a: "success", b: "skipped", c: "success" });
 });

@@ -4,11 +4,12 @@
  * its log and the display only, so a workflow of many chatty tasks holds no megabyte per
  * task for a value nobody reads.
  *
- * Found once per workflow from its text, without parsing expressions: every string that
- * holds `${` is searched for `tasks.ID.stdout` and `tasks["ID"].stdout` (or
- * `["stdout"]`), the forms expr/scanner.ts reads. A `stdout` such a string holds in any
- * other form (an escaped quote in the id, `/dev/stdout`) makes every task keep its stdout:
- * a guess costs memory, never a value.
+ * Found once per workflow from its text, without parsing expressions: every string (a
+ * `${...}` template, or a condition, which reads expressions without `${`) is searched
+ * for `tasks.ID.stdout` and `tasks["ID"].stdout` (or `["stdout"]`), the forms
+ * expr/scanner.ts reads. A `stdout` a string holds in any other form (an escaped quote in
+ * the id, `/dev/stdout` in a command) makes every task keep its stdout: a guess costs
+ * memory, never a value.
  * @module
  */
 import type { Workflow } from "../model/workflow.ts";
@@ -38,7 +39,7 @@ export function stdoutReaders(workflow: unknown): Readers {
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === "string") {
-      if (!value.includes("stdout") || !value.includes("${")) continue;
+      if (!value.includes("stdout")) continue;
       let found = 0;
       for (const match of value.matchAll(READ)) {
         ids.add(match[1] ?? match[3]);
