@@ -66,4 +66,16 @@ Deno.test("cli tail: --resume keeps a task but not its stdout: reading it fails,
     reportTask(resumed, "use").error ?? "",
     /^task "list" is kept from the run being resumed, whose record holds its outputs \(passed on whole\) but not its stdout \(pass the value as an output through \$WEFT_OUTPUT\)/,
   );
+  // A resume of that resumed run keeps "list" again (recorded there with no attempt of
+  // its own): reading its stdout still fails, never reads empty.
+  const third = await weft(["run", `${FIXTURES}kept.yml`, "--json", "--resume", resumed.id], {
+    env,
+  });
+  assert.equal(third.code, 1, third.stderr);
+  const again: RunReport = JSON.parse(third.stdout);
+  assert.equal(reportTask(again, "list").reason, "resumed");
+  assert.match(
+    reportTask(again, "use").error ?? "",
+    /^task "list" is kept from the run being resumed/,
+  );
 });

@@ -67,7 +67,9 @@ function keptOutcome(old: TaskRecord): Outcome {
     error: old.error,
     outputs: { ...old.outputs },
     cut: old.cut,
-    stdout: old.attempts > 0 ? keptStdout(old.id) : "",
+    // Ran in an earlier run (this one's, or, kept by a resume, the one before): its
+    // stdout is in no record. A task that never ran printed nothing.
+    stdout: old.attempts > 0 || old.reason === "resumed" ? keptStdout(old.id) : "",
     attempts: 0,
   };
 }
