@@ -132,5 +132,6 @@ Deno.test("cli program lookup: every task type sees PWD = its own cwd, not weft'
     js: [`${sub} ${sub}`],
     // As sh: a PWD naming another folder than the cwd is replaced.
     set_elsewhere: [sub],
+    expr: [sub],
   });
 });

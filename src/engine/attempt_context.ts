@@ -28,6 +28,7 @@ import { CutStdout, LineTail } from "./tail.ts";
 import { readsStdout } from "./stdout_readers.ts";
 import { TrackedSpawner } from "./tracked_spawner.ts";
 import { byteLength, MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
+import { withPwd } from "../tasks/program_lookup.ts";
 import { ownText, resolveQuoted } from "../model/data_text.ts";
 import { maskedAlready } from "./mask_events.ts";
 import { resolvedPathField } from "../tasks/path_field.ts";
@@ -282,7 +283,13 @@ export class AttemptContext implements TaskContext {
     const weft = this.#weftVars();
     if (Object.hasOwn(weft, name)) return weft[name];
     const own = this.#own;
-    return own && Object.hasOwn(own, name) ? own[name] : ownValue(this.#run.workflowEnv, name);
+    const value = own && Object.hasOwn(own, name)
+      ? own[name]
+      : ownValue(this.#run.workflowEnv, name);
+    // `${env.PWD}` is the PWD the task's process gets: its own folder (program_lookup.ts);
+    // in `cwd:` itself, read before that folder is known, weft's own.
+    if (name !== "PWD" || this.cwd === undefined) return value;
+    return withPwd(value === undefined ? {} : { PWD: value }, this.cwd).PWD;
   }
 
   /** One of weft's own variables (none is built for a name not beginning `WEFT_`). */
