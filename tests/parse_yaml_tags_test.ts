@@ -64,3 +64,17 @@ Deno.test("cli run: a quoted `!` negates the condition", async () => {
   assert.match(run.stdout + run.stderr, /\[deploy\] deploying for real/);
   assert.doesNotMatch(run.stdout + run.stderr, /build did not succeed/);
 });
+
+Deno.test("cli validate: a tag on a file_change pattern is refused, with the exclusion to write", async () => {
+  const run = await weft(["validate", `${FIXTURES}files_tag.yml`]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /files_tag\.yml:8:11: `!` at the start of `config\.files` is a YAML tag, not part of the pattern: YAML drops it and reads `src\/gen\/\*\*`/,
+  );
+  assert.match(
+    run.stderr,
+    /hint: to exclude, quote the pattern with the ! joined to it: "!src\/gen\/\*\*"/,
+  );
+  assert.match(run.stderr, /1 problem/);
+});

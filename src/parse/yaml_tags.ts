@@ -56,12 +56,18 @@ const INNER_STEP = new Set(["then", "else", "task", "processor"]);
 /**
  * The code field at `path` (`tasks.0.condition`), or undefined when the path is no such
  * field: a step's condition, command, script, inline code, query or docker command, at
- * any depth of composites, and an alert rule's condition.
+ * any depth of composites, an alert rule's condition, and a file_change trigger's
+ * `config.files` patterns (where a leading `!` excludes).
  */
 export function codeFieldAt(path: readonly PathSegment[]): string | undefined {
   if (path.length === 3 && path[0] === "alerts" && typeof path[1] === "number") {
     return path[2] === "condition" ? "condition" : undefined;
   }
+  // A file_change pattern: `- ! src/gen/**` meant an exclusion, which YAML reads as a tag.
+  if (
+    path[0] === "triggers" && typeof path[1] === "number" && path[2] === "config" &&
+    path[3] === "files" && (path.length === 4 || (path.length === 5 && typeof path[4] === "number"))
+  ) return "config.files";
   if (path[0] !== "tasks" || typeof path[1] !== "number") return undefined;
   let at = 2;
   for (;;) {
@@ -124,8 +130,12 @@ export function yamlTagProblems(
       file,
       ...map.position(start),
       message: `\`${tag}\` at the start of \`${field}\` is a YAML tag, not part of the ` +
-        `${key === "condition" ? "expression" : "code"}: YAML drops it and reads \`${value}\``,
-      hint: plain
+        `${
+          key === "condition" ? "expression" : key === "files" ? "pattern" : "code"
+        }: YAML drops it and reads \`${value}\``,
+      hint: key === "files"
+        ? `to exclude, quote the pattern with the ! joined to it: "!${value.trim()}"`
+        : plain
         ? `quote the whole value to keep the ${tag}: ${key}: ` +
           quotedForYaml(text.slice(start, node.range![1]).replace(/\s+/g, " ").trim()) +
           (key === "condition" && tag === "!" ? " (or write !(…) inside the quotes)" : "")
