@@ -177,3 +177,116 @@ Deno.test("shell later: many values through real sh and bash, each printed as it
   }
   assert.deepEqual([...Deno.readDirSync(dir)], [], "a value ran as code");
 });
+
+Deno.test("shell later: nested later code, 1 to 3 levels deep, under dash and bash", async () => {
+  const dir = testTempDir("later-nested-");
+  const values = [
+    hostile(dir),
+    `it's "q" \\ \`touch ${dir}/n\`\n$(touch ${dir}/m)\nlast`,
+    `'"'"'; touch ${dir}/e #`,
+    `\\"; touch ${dir}/f; \\"`,
+    `x\n\n`,
+    ``,
+  ];
+  const templates = [
+    // 1 level, for comparison.
+    "sh -c 'printf %s ${v}'",
+    // 2 levels: each pair of eval, trap, sh -c, find -exec, and both kinds of quotes.
+    `sh -c "eval 'printf %s \${v}'"`,
+    `bash -c "eval 'printf %s \${v}'"`,
+    `sh -c "trap 'printf %s \${v}' EXIT"`,
+    `eval "sh -c 'printf %s \${v}'"`,
+    `trap "sh -c 'printf %s \${v}'" EXIT`,
+    `find / -maxdepth 0 -exec sh -c "sh -c 'printf %s \${v}'" \\;`,
+    `sh -c "sh -c 'printf %s \${v}'"`,
+    `sh -c "sh -c \\"printf %s \${v}\\""`,
+    `sh -c 'sh -c "printf %s \${v}"'`,
+    `sh -c 'sh -c "printf %s '"'"'\${v}'"'"'"'`,
+    `sh -c "printf %s \\"\\$(sh -c 'printf %s \${v}')\\""`,
+    `sh -c "cat <<E\n\\$(sh -c 'printf %s \${v}')\nE" | tr -d '\\n'`,
+    // 3 levels.
+    `sh -c "sh -c 'eval \\"printf %s \${v}\\"'"`,
+    `bash -c "trap 'sh -c \\"printf %s \${v}\\"' EXIT"`,
+    `eval "sh -c 'bash -c \\"printf %s \${v}\\"'"`,
+    `trap 'eval "sh -c '\\''printf %s \${v}'\\''"' EXIT`,
+  ];
+  for (const shell of ["dash", "bash"]) {
+    for (const template of templates) {
+      for (const value of values) {
+        const { command, env } = compileTemplate(template).renderShell(() => value);
+        const out = await new Deno.Command(shell, { args: ["-c", command], env, cwd: dir })
+          .output();
+        const shown = `${shell} -c ${JSON.stringify(command)} with ${JSON.stringify(value)}`;
+        // $(...) drops trailing newlines; the heredoc's are removed by tr.
+        let expected = template.includes("$(") ? value.replace(/\n+$/, "") : value;
+        if (template.includes("<<")) expected = expected.replaceAll("\n", "");
+        assert.equal(new TextDecoder().decode(out.stdout), expected, shown);
+      }
+    }
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "a value ran as code");
+});
+
+Deno.test("shell later: through the CLI, nested later code prints the value and runs none of it", async () => {
+  const marks = testTempDir("later-nested-marks-");
+  const x = hostile(marks) + "\nit's";
+  const ran = await weft(["run", "-v", `${DIR}nested.yml`, "-p", `x=${x}`]);
+  assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+  const out = ran.stdout + ran.stderr;
+  for (const label of ["n1", "n2", "n3", "n4", "n5", "n6", "b1", "b2", "b3"]) {
+    const first = x.split("\n")[0];
+    const task = label.startsWith("n") ? "dash" : "bash";
+    assert.ok(
+      out.includes(`[${task}] ${label}: ${first}\n[${task}] it's\n`),
+      `${label} in:\n${out}`,
+    );
+  }
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+});
+
+Deno.test("shell later: validate refuses nesting it cannot follow, placed, with a hint", async () => {
+  const out = await weft(["validate", `${DIR}nested_refused.yml`]);
+  assert.equal(out.code, 2, out.stdout + out.stderr);
+  const text = out.stdout + out.stderr;
+  assert.match(text, /nested_refused\.yml:6:49: command in task "deep": .*more than the 3 levels/);
+  assert.match(text, /nested_refused\.yml:8:36: command in task "remote": .*ssh runs on another/);
+  assert.match(
+    text,
+    /nested_refused\.yml:11:33: command in task "prompt": .*inside a prompt string/,
+  );
+  assert.match(text, /hint: pass the value through a variable of the code's own/);
+  assert.doesNotMatch(text, /task "fine"/);
+  assert.match(text, /3 problems/);
+});
+
+Deno.test("shell later: a value over MAX_ARG_STRLEN for a child shell fails the task before it starts", async () => {
+  const dir = testTempDir("later-big-");
+  const file = `${dir}/big.yml`;
+  Deno.writeTextFileSync(
+    file,
+    "name: big\ntasks:\n" +
+      "  - id: gen\n    command: head -c 140000 /dev/zero | tr '\\0' q\n" +
+      "  - id: b\n    depends_on: gen\n    command: |\n" +
+      `      touch ${dir}/started; ls / > /dev/null\n` +
+      `      sh -c 'printf %s "\${tasks.gen.stdout}" | wc -c'\n` +
+      "  - id: c\n    depends_on: gen\n    command: |\n" +
+      `      sh -c 'printf %s "\${tasks.gen.stdout}" | head -c 3'; ls / > /dev/null\n` +
+      "    environment: { N: '1' }\n",
+  );
+  const ran = await weft(["run", file, "-v"]);
+  const out = ran.stdout + ran.stderr;
+  assert.notEqual(ran.code, 0);
+  assert.match(
+    out,
+    /✖ b failed: the value of the \$\{\.\.\.\} at character \d+ of the command is 140000 bytes/,
+  );
+  assert.match(out, /131072 bytes \(MAX_ARG_STRLEN/);
+  assert.doesNotMatch(out, /Argument list too long\n|: Argument list too long/);
+  assert.throws(() => Deno.statSync(`${dir}/started`), Deno.errors.NotFound, "b started");
+  // Just under the limit, the child reads it whole, and the task's other commands run.
+  Deno.writeTextFileSync(file, Deno.readTextFileSync(file).replace("140000", "120000"));
+  const small = await weft(["run", file, "-v"]);
+  assert.equal(small.code, 0, small.stderr);
+  assert.match(small.stdout + small.stderr, /\[b\] 120000\n/);
+  assert.match(small.stdout + small.stderr, /\[c\] qqq/);
+});

@@ -304,3 +304,38 @@ Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON
     await server.shutdown();
   }
 });
+
+Deno.test("a data text that is an array of bare values, with no Content-Type, is JSON too", async () => {
+  const got: { type: string; body: string }[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    got.push({ type: req.headers.get("content-type") ?? "", body: await req.text() });
+    return new Response("ok");
+  });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const step = (id: string, data: string, after?: string) =>
+    `  - id: ${id}\n    type: http\n    url: ${url}/${id}\n` +
+    (after ? `    depends_on: [${after}]\n` : "") + `    data: ${JSON.stringify(data)}\n`;
+  try {
+    const { file, env } = await writeFlow(
+      "name: json_array\nparams: { n: 42, s: main }\ntasks:\n" +
+        step("one", "[${params.n}]") +
+        step("two", " [ ${params.n} , 2 ]\n", "one") +
+        step("ini", "[${params.s}]\nname=${params.n}", "two"),
+    );
+    const ran = await weft(["run", file], { env });
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.deepEqual(got.map((g) => g.type.split(";")[0]), [
+      "application/json",
+      "application/json",
+      "text/plain",
+    ]);
+    assert.deepEqual(got.map((g) => g.body), ["[42]", " [ 42 , 2 ]\n", "[main]\nname=42"]);
+    // A value that would add an element is refused, not spliced.
+    const bad = await weft(["run", file, "-p", 'n=1, "admin"'], { env });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stdout + bad.stderr, /one number, true, false or null/);
+    assert.equal(got.length, 3, "no refused request was sent");
+  } finally {
+    await server.shutdown();
+  }
+});

@@ -71,8 +71,12 @@
  * (without -E), `doas`, `su -`, `env -i` clear the environment. Integer-only slots keep
  * their plain reference (an integer is no code).
  *
- * Known limits: nested backticks are not tracked. Of the later code only its quotes are
- * followed (not a `$(...)` or heredoc inside it). Code weft does not see as such — a
+ * Later code inside later code (`sh -c "eval '… ${x}'"`) is lexed level by level (shell_lexer.ts
+ * laterSlot), up to 3 levels: each outer level gets the reference as text for its quotes, and
+ * only the innermost one expands it (shell_deferred.ts); deeper, or where a level cannot be
+ * followed, the value is refused.
+ *
+ * Known limits: nested backticks are not tracked. Code weft does not see as such — a
  * string built in a variable first (`c="ls ${x}"; sh -c "$c"`), text piped or heredoc'd
  * into a shell, `docker exec … sh -c`, `$(echo ${x})` fed to `[[ -eq ]]` — re-parses the
  * value and is the command author's
@@ -168,8 +172,12 @@ export interface ShellSlot {
    * that clears the environment ("cleared"), or `ssh`'s remote command ("remote").
    */
   readonly later?: LaterCode;
-  /** Where `later` is set: the quote open there for the shell that evaluates the code. */
-  readonly inner?: "none" | "single" | "double";
+  /**
+   * Where `later` is set: the substitution as the shell that evaluates that code sees it
+   * (its context there, and whether it is in later code again: `sh -c "eval '…'"`);
+   * absent past the depth the lexer follows (shell_lexer.ts).
+   */
+  readonly inner?: ShellSlot;
 }
 
 /**
@@ -229,7 +237,10 @@ export function shellReference(
         '`dir="$${base%%/${params.sub}}"`, then `$dir` in the heredoc',
     );
   }
-  if (slot.integerOnly && !INTEGER.test(value)) {
+  // The checks hold at every level of later code (`sh -c 'echo $((${x}))'`).
+  const levels: ShellSlot[] = [slot];
+  for (let s = slot.inner; s && levels.at(-1)?.later; s = s.inner) levels.push(s);
+  if (levels.some((s) => s.integerOnly) && !INTEGER.test(value)) {
     throw new ExpressionError(
       `value ${
         quoteCut(value, 40, { json: true })
@@ -242,7 +253,8 @@ export function shellReference(
   // `x=WEFT_V_2` would read another value as an expression, through the variable weft
   // gives it (`${WEFT_V_2}` holding `a[$(cmd)]` in an argument, where it is data).
   const variables = name.replace(/\d+$/, "");
-  if (slot.nameOrNumber && variables !== "" && value.includes(variables)) {
+  const nameOrNumber = levels.some((s) => s.nameOrNumber);
+  if (nameOrNumber && variables !== "" && value.includes(variables)) {
     throw new ExpressionError(
       `value ${quoteCut(value, 40, { json: true })} names ${variables}…, the variables weft ` +
         "passes values in: bash may evaluate it here as arithmetic, reading another value as code",
@@ -251,7 +263,7 @@ export function shellReference(
         "assigning it to a variable or passing it as a variable name",
     );
   }
-  if (slot.nameOrNumber && holdsCodeSubscript(value)) {
+  if (nameOrNumber && holdsCodeSubscript(value)) {
     throw new ExpressionError(
       `value ${
         quoteCut(value, 40, { json: true })
@@ -266,7 +278,9 @@ export function shellReference(
   // newline to eat (a line continuation, which the shell removes), or in $'...' a
   // second backslash (a literal one).
   const prefix = slot.afterBackslash ? (slot.context === "ansi" ? "\\" : "\n") : "";
-  if (slot.later && !slot.integerOnly) return deferredReference(slot, name, prefix, offset);
+  if (slot.later && !slot.integerOnly) {
+    return deferredReference(levels, name, value, prefix, offset);
+  }
   switch (slot.context) {
     case "unquoted":
       return `${prefix}"\${${name}}"`;

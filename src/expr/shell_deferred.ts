@@ -5,26 +5,41 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
-import type { ShellSlot } from "./shell.ts";
+import type { ShellContext, ShellSlot } from "./shell.ts";
+import { MAX_ARG_STRLEN } from "../tasks/exec_limits.ts";
 
 /**
  * Text that, once the shell has read weft's command, leaves the code evaluated later
- * reading the variable itself, quoted for the quote open at that point of the code
- * (`slot.inner`): `"${WEFT_V_1}"` outside quotes, `${WEFT_V_1}` inside "...",
- * `'"${WEFT_V_1}"'` inside '...', and `${WEFT_V_1}` in a prompt string (not split into
- * words, and keeping the quotes it holds); `${WEFT_V_1-}` where a child shell reads it
- * (the same value; {@link exportedLater} recognises it). Then written for weft's own
- * quotes around it: `'` as `'\''` inside '...', `\'` inside $'...', `\` before `$ ` " \`
- * inside "..." (and before `'` too outside quotes). Refuses where the code runs without
- * weft's environment (`ssh`, `sudo` without `-E`, `su -`, `env -i`).
+ * reading the variable itself. `levels[0]` is the substitution in weft's command,
+ * `levels[i + 1]` the same point as the shell that evaluates level i's later code sees it
+ * (shell_lexer.ts); the last level is where the variable is read. There the reference is
+ * quoted for the context open: `"${WEFT_V_1}"` outside quotes, `${WEFT_V_1}` inside "..."
+ * or an unquoted heredoc, `'"${WEFT_V_1}"'` inside '...', `'"${WEFT_V_1}"$'` inside $'...',
+ * and `${WEFT_V_1}` in a prompt string (not split into words, and keeping the quotes it
+ * holds); `${WEFT_V_1-}` when a child shell is on the way (the same value;
+ * {@link exportedLater} recognises it). Then, level by level outwards, it is written as
+ * text for the quotes around it there, so that each shell passes it on unexpanded: `'` as
+ * `'\''` inside '...', `\'` and `\\` inside $'...', `\` before `$ ` " \` inside "..."
+ * (and before `'` too outside quotes); the first level's text gets `prefix`. So only the
+ * innermost shell expands it, and the value is never code at any depth:
+ * `sh -c "eval 'echo ${x}'"` → `sh -c "eval 'echo \"\${WEFT_V_1-}\"'"`.
+ *
+ * Refuses where the code runs without weft's environment (`ssh`, `sudo` without `-E`,
+ * `su -`, `env -i`, at any level), where a child shell would need a value over
+ * MAX_ARG_STRLEN in its environment, and where the nesting cannot be followed (deeper
+ * than the lexer goes, a backslash right before the value in later code, a heredoc or a
+ * prompt string on the way): there it points to a variable of the code's own.
  */
 export function deferredReference(
-  slot: ShellSlot,
+  levels: readonly ShellSlot[],
   name: string,
+  value: string,
   prefix: string,
   offset: number,
 ): string {
-  if (slot.later === "remote") {
+  const kinds = levels.slice(0, -1).map((level) => level.later);
+  const innermost = levels[levels.length - 1];
+  if (kinds.includes("remote")) {
     throw new ExpressionError(
       "cannot substitute a value into the command ssh runs on another machine: the remote " +
         "shell would read the value as code, and cannot see the variable weft passes it in",
@@ -34,7 +49,7 @@ export function deferredReference(
         "(`scp`), and keep the remote command free of ${...}",
     );
   }
-  if (slot.later === "cleared") {
+  if (kinds.includes("cleared")) {
     throw new ExpressionError(
       "cannot substitute a value into code run after the environment is cleared " +
         "(`sudo` without -E, `doas`, `su -`, `env -i`): the shell that runs it would read " +
@@ -44,26 +59,87 @@ export function deferredReference(
         'value as an argument after the code: `sudo sh -c \'echo "$1"\' sh "${params.x}"`',
     );
   }
-  // `-}` marks a child shell's reference for exportedLater; the value is the same.
-  const variable = slot.later === "child" ? `\${${name}-}` : `\${${name}}`;
-  // The reference as the later code should read it, for the quote open there: a prompt
-  // string is not split into words and keeps the quotes it holds.
-  const code = slot.later === "prompt" || slot.inner === "double"
-    ? variable
-    : slot.inner === "single"
-    ? `'"${variable}"'`
-    : `"${variable}"`;
-  // Written for weft's own quotes around it.
-  switch (slot.context) {
-    case "single":
-      return prefix + code.replaceAll("'", `'\\''`);
-    case "ansi":
-      return prefix + code.replaceAll("'", "\\'");
-    case "double":
-      return prefix + code.replace(/[$`"\\]/g, "\\$&");
-    default:
-      return prefix + code.replace(/[$`"'\\]/g, "\\$&");
+  const depth = levels.length - 1;
+  if (innermost.later) {
+    throw unfollowed(offset, 0, `more than the ${depth} levels deep weft follows`);
   }
+  const child = kinds.includes("child");
+  if (child) {
+    const bytes = new TextEncoder().encode(value).length;
+    if (name.length + 2 + bytes > MAX_ARG_STRLEN) {
+      throw new ExpressionError(
+        `the value of the \${...} at character ${offset + 1} of the command is ${bytes} bytes, ` +
+          "and the child shell it reaches (`sh -c`, `find -exec`…) can read it only from its " +
+          `environment, where Linux takes no string over ${MAX_ARG_STRLEN} bytes ` +
+          "(MAX_ARG_STRLEN, execve(2)); exported, it would make every command of the task fail " +
+          'with "Argument list too long": write the value to a file first and let the child ' +
+          "read that file",
+        offset,
+        "`printf '%s' \"${...}\" > value.txt; sh -c 'wc -c < value.txt'`",
+      );
+    }
+  }
+  // `-}` marks a child shell's reference for exportedLater; the value is the same.
+  const variable = child ? `\${${name}-}` : `\${${name}}`;
+  let code: string | undefined = kinds.at(-1) === "prompt"
+    ? variable
+    : REFERENCE[innermost.context]?.(variable);
+  if (code === undefined) {
+    throw unfollowed(offset, depth, `in a ${CONTEXT_NAME[innermost.context]} of that code`);
+  }
+  if (depth > 1 && innermost.afterBackslash) {
+    throw unfollowed(offset, depth, "right after a backslash in that code");
+  }
+  for (let i = depth - 1; i >= 1; i--) {
+    const level = levels[i];
+    if (kinds[i - 1] === "prompt") throw unfollowed(offset, depth, "inside a prompt string");
+    if (level.afterBackslash) throw unfollowed(offset, depth, "right after a backslash");
+    code = AS_TEXT[level.context]?.(code);
+    if (code === undefined) {
+      throw unfollowed(offset, depth, `in a ${CONTEXT_NAME[level.context]} on the way`);
+    }
+  }
+  return prefix + (AS_TEXT[levels[0].context] ?? AS_TEXT.unquoted!)(code);
+}
+
+/** The reference to `variable` where a shell reads it, by the context open there. */
+const REFERENCE: Partial<Record<ShellContext, (variable: string) => string>> = {
+  unquoted: (v) => `"${v}"`,
+  double: (v) => v,
+  heredoc: (v) => v,
+  single: (v) => `'"${v}"'`,
+  ansi: (v) => `'"${v}"$'`,
+};
+
+/** `code` written so that a shell reading it in this context passes it on as text. */
+const AS_TEXT: Partial<Record<ShellContext, (code: string) => string>> = {
+  single: (code) => code.replaceAll("'", `'\\''`),
+  ansi: (code) => code.replace(/['\\]/g, "\\$&"),
+  double: (code) => code.replace(/[$`"\\]/g, "\\$&"),
+  unquoted: (code) => code.replace(/[$`"'\\]/g, "\\$&"),
+};
+
+const CONTEXT_NAME: Record<ShellContext, string> = {
+  unquoted: "command",
+  double: '"..."',
+  single: "'...'",
+  ansi: "$'...'",
+  heredoc: "heredoc",
+  "quoted-heredoc": "quoted heredoc",
+  "heredoc-delimiter": "heredoc delimiter",
+  "heredoc-pattern": "pattern inside a heredoc",
+};
+
+/** The refusal where the nesting of later code cannot be followed. */
+function unfollowed(offset: number, depth: number, where: string): ExpressionError {
+  return new ExpressionError(
+    "cannot substitute a value into code that a shell runs later (`sh -c`, `eval`, " +
+      `\`trap\`…) inside other such code, ${where}: weft cannot follow the quoting ` +
+      `there${depth > 1 ? ` (${depth} levels deep)` : ""}, and the value would be read as code`,
+    offset,
+    "pass the value through a variable of the code's own: " +
+      '`X="${...}" sh -c \'… "$X"\'` (or `export X="${...}"` before `eval`/`trap`)',
+  );
 }
 
 /**

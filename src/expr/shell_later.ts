@@ -25,13 +25,7 @@
  * @module
  */
 import { isPosixFamilyShell } from "./shell.ts";
-import {
-  atCommandPosition,
-  type CommandState,
-  type InnerQuotes,
-  NAME_OPERANDS,
-  type Word,
-} from "./shell_words.ts";
+import { atCommandPosition, type CommandState, NAME_OPERANDS, type Word } from "./shell_words.ts";
 
 /** Who evaluates a word as code later, if anyone (see the module doc). */
 export type LaterCode = "here" | "prompt" | "child" | "cleared" | "remote";
@@ -285,19 +279,12 @@ function skipOptions(
 
 /**
  * Feeds `c`, a character of `word` as the shell that evaluates it later will read it
- * (weft's shell has removed its own quoting), to the word's quote state: only `\`, `'`
- * and `"` change it. So `sh -c "echo '${x}'"` is known to put the value inside the child
- * shell's single quotes, where the reference must close them (shell_deferred.ts).
+ * (weft's shell has removed its own quoting), to the word's later text. At a
+ * substitution, shell_lexer.ts lexes that text as a command of its own, so that
+ * `sh -c "echo '${x}'"` is known to put the value inside the child shell's single quotes
+ * (where the reference must close them, shell_deferred.ts), and `sh -c "eval '…${x}'"`
+ * to put it in code that child evaluates later again.
  */
 export function feedInner(word: Word, c: string): void {
-  const state = word.inner ??= { quote: "none", escape: false };
-  if (state.escape) state.escape = false;
-  else if (state.quote === "single") {
-    if (c === "'") state.quote = "none";
-  } else if (c === "\\") state.escape = true;
-  else if (c === '"') state.quote = state.quote === "double" ? "none" : "double";
-  else if (c === "'" && state.quote === "none") state.quote = "single";
+  word.inner = (word.inner ?? "") + c;
 }
-
-/** The quote open at this point of `word` for the shell that evaluates it later. */
-export const innerQuote = (word: Word): InnerQuotes["quote"] => word.inner?.quote ?? "none";

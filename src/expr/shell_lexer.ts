@@ -14,7 +14,7 @@ import {
   wordOf,
 } from "./shell_frames.ts";
 import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
-import { feedInner, innerQuote, laterCodeHere } from "./shell_later.ts";
+import { feedInner, laterCodeHere } from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
   addToWord,
@@ -26,13 +26,28 @@ import {
   newCommand,
   OPERATOR,
   valueUseHere,
+  type Word,
 } from "./shell_words.ts";
 
 /** `name=` or `name[...]+=` and nothing after: followed by `(`, a compound assignment. */
 const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
 
+/**
+ * How many levels of code evaluated later (`sh -c "eval '…'"` is two) the lexer follows;
+ * a value deeper than that is refused (shell_deferred.ts).
+ */
+const LATER_DEPTH = 4;
+
 /** See the module doc; feed literal text, call substitute() at each `${...}`, then finish(). */
 export class ShellLexer {
+  /**
+   * `depth`: how many levels of later code this text is inside (0 for a task's command;
+   * see {@link laterSlot}).
+   */
+  constructor(private readonly depth = 0) {}
+
+  /** Per word holding later code: the lexer over its later text. */
+  private readonly laterLexers = new WeakMap<Word, ShellLexer>();
   /** Names declared `-i` anywhere before: assigning to one is arithmetic. */
   private readonly integers = new Set<string>();
   /** How many characters of literal text were fed before the current `feed` call. */
@@ -72,11 +87,25 @@ export class ShellLexer {
       const later = slot.integerOnly ? undefined : laterCodeHere(frame.cmd, word);
       if (later) {
         slot.later = later;
-        slot.inner = innerQuote(word);
+        slot.inner = this.laterSlot(word);
       }
       word.slots.push(slot);
     }
     return slot;
+  }
+
+  /**
+   * The substitution as the shell that evaluates `word` later sees it: `word`'s later
+   * text (shell_later.ts feedInner) lexed as a command of its own, which may hold later
+   * code again (`sh -c "trap '… ${x}' EXIT"`). Undefined past {@link LATER_DEPTH}.
+   */
+  private laterSlot(word: Word): MutableSlot | undefined {
+    if (this.depth + 1 >= LATER_DEPTH) return undefined;
+    let lexer = this.laterLexers.get(word);
+    if (!lexer) this.laterLexers.set(word, lexer = new ShellLexer(this.depth + 1));
+    lexer.feed(word.inner ?? "");
+    word.inner = ""; // fed: a long word is not copied again at its next substitution
+    return lexer.substitute();
   }
 
   /** Ends the text: the last word of the command is complete. */

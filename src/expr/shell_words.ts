@@ -20,7 +20,7 @@ export interface MutableSlot {
   /** See ShellSlot.later (shell.ts). */
   later?: LaterCode;
   /** See ShellSlot.inner (shell.ts). */
-  inner?: InnerQuotes["quote"];
+  inner?: MutableSlot;
 }
 
 /** One word; `text` holds its literal characters. */
@@ -39,16 +39,11 @@ export interface Word {
   /** The target of a redirection (`> ${f}`, `<<< ${v}`): data, not an argument. */
   redirect?: boolean;
   /**
-   * The quotes open in the word's text as a shell that later evaluates it reads it (its
-   * characters once weft's shell has removed its own quoting): see shell_later.ts.
+   * The word's text as a shell that later evaluates it reads it (its characters once
+   * weft's shell has removed its own quoting), from where shell_lexer.ts laterSlot last
+   * read it: see shell_later.ts feedInner.
    */
-  inner?: InnerQuotes;
-}
-
-/** A quote state over text a shell will parse later: see shell_later.ts feedInner. */
-export interface InnerQuotes {
-  quote: "none" | "single" | "double";
-  escape: boolean;
+  inner?: string;
 }
 
 /** Blanks between words. */

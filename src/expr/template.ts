@@ -243,7 +243,7 @@ class Template implements CompiledTemplate {
       const { context, later } = slots[k];
       if (
         context !== "quoted-heredoc" && context !== "heredoc-delimiter" &&
-        context !== "heredoc-pattern" && later !== "remote" && later !== "cleared"
+        context !== "heredoc-pattern" && later === undefined // later code at any depth
       ) continue;
       try {
         shellReference(slots[k], "X", "0", this.substitutions[k].offset);

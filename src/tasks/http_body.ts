@@ -31,12 +31,14 @@ export const JSON_TYPE =
 
 /**
  * A text that reads as a JSON object or array (`{"…` or `{}`, `[{`, `[[`, `["`, `[1`,
- * `[-`, `[]`, blanks allowed): with no Content-Type it is sent as JSON (as an object
- * `data` is, and as httpie sends a raw body), so a value stays inside its JSON string
- * (`{"name": "${params.n}"}` with `n=x", "role": "admin` adds no key). An INI `[section]`
- * or any other text is not matched.
+ * `[-`, `[]`, or `[${…}` followed by `,` or by `]` that ends the text; blanks allowed):
+ * with no Content-Type it is sent as JSON (as an object `data` is, and as httpie sends a
+ * raw body), so a value stays inside its JSON string (`{"name": "${params.n}"}` with
+ * `n=x", "role": "admin` adds no key) and one outside a string must be one scalar
+ * (`[${params.n}]` with `n=1, "admin"` adds no element). An INI `[section]` or
+ * `[${params.section}]` followed by its keys, or any other text, is not matched.
  */
-export const JSON_LOOKING = /^\s*(?:\{\s*["}]|\[\s*[[{"\]\d-])/;
+export const JSON_LOOKING = /^\s*(?:\{\s*["}]|\[\s*[[{"\]\d-]|\[\s*\$\{[^{}]*\}\s*(?:,|\]\s*$))/;
 
 /** The form media type (WHATWG URL §5; any case, parameters allowed). */
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;

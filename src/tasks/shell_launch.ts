@@ -11,7 +11,8 @@
  *   value is read by `cat` into a variable, never parsed as syntax. Such a variable is
  *   not exported (exporting it would only hit the same limit at every child's exec),
  *   except where the command defers it to a child shell (`sh -c '… "${WEFT_V_1-}"'`, see
- *   expr/shell_deferred.ts exportedLater): that child reads it from its environment.
+ *   expr/shell_deferred.ts exportedLater): that child reads it from its environment (a
+ *   value over MAX_ARG_STRLEN never gets here: shell_deferred.ts refuses it at render).
  * - a long command (over {@link INLINE_COMMAND_BYTES}) is written to a file the shell
  *   runs with `.` from a tiny `-c` command: same shell, same `$0`, no positional
  *   parameters, as `sh -c COMMAND`.
