@@ -116,16 +116,33 @@ function physical(dir: string): string {
   }
 }
 
+/**
+ * Answers of {@link sameFolder} by `given\0dir`, each kept {@link SAME_FOLDER_TTL_MS}: a
+ * burst of tasks (a 1,000-task DAG) inherits one PWD and shares a few folders, and two
+ * stats per process started cost ~2% of such a run; a link changed later is seen again
+ * within that time.
+ */
+const sameFolders = new Map<string, { same: boolean; at: number }>();
+const SAME_FOLDER_TTL_MS = 1000;
+
 /** Whether plain absolute `given` and `dir` are one folder (same device and inode). */
 function sameFolder(given: string, dir: string): boolean {
   if (!plainPath(given)) return false;
+  const key = `${given}\0${dir}`;
+  const now = performance.now();
+  const known = sameFolders.get(key);
+  if (known && now - known.at < SAME_FOLDER_TTL_MS) return known.same;
+  let same: boolean;
   try {
     const a = Deno.statSync(given);
     const b = Deno.statSync(dir);
-    return a.isDirectory && a.dev === b.dev && a.ino !== null && a.ino === b.ino;
+    same = a.isDirectory && a.dev === b.dev && a.ino !== null && a.ino === b.ino;
   } catch {
-    return false;
+    same = false;
   }
+  if (sameFolders.size >= CACHE_LIMIT) sameFolders.clear();
+  sameFolders.set(key, { same, at: now });
+  return same;
 }
 
 /**
