@@ -13,9 +13,11 @@
  * @module
  */
 import { ownText, quoteData } from "../model/data_text.ts";
+import { MAX_ARG_STRLEN } from "../model/exec_limit.ts";
 
-/** Linux's MAX_ARG_STRLEN: longest single argument or `NAME=value`, its NUL included. */
-export const MAX_ARG_STRLEN = 128 * 1024;
+/** Linux's MAX_ARG_STRLEN (model/exec_limit.ts), for the task types that check against it. */
+export { MAX_ARG_STRLEN };
+
 /** What weft lets arguments and environment take in all: ARG_MAX's usual 2 MiB less room for the stack's own needs. */
 export const MAX_EXEC_BYTES = 2 * 1024 * 1024 - 64 * 1024;
 /** The `NAME=` that starts an argument such as docker's `-e NAME=value`, shown to name it. */
