@@ -223,3 +223,19 @@ Deno.test("file watch: `!` patterns exclude, a folder pattern is what is below i
     await close(w);
   }
 });
+
+Deno.test("watch: once ready settles, one change written at once is seen (the daemon logs started after it)", async () => {
+  const dir = testTempDir("watch-ready-");
+  Deno.mkdirSync(`${dir}/data`);
+  for (let i = 0; i < 5; i++) {
+    const w = watch(dir, ["data/*.txt"]);
+    try {
+      await w.watch.ready;
+      const path = `${dir}/data/once-${i}.txt`;
+      Deno.writeTextFileSync(path, "x"); // written once: no retry proves the watch armed
+      await until(() => changed(w, path), `the change of ${path}`, () => w);
+    } finally {
+      w.watch.close();
+    }
+  }
+});

@@ -107,6 +107,8 @@ export class Daemon {
   /** Loads everything, runs or records the fires missed while down, and starts firing. */
   async start(): Promise<void> {
     await this.reload();
+    // Started once the file watches are armed: a change made after start() is seen.
+    await Promise.all(this.#watches.map((w) => w.ready));
     const owed = this.#loop.catchUp();
     const deps = {
       store: this.#o.store,

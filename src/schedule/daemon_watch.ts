@@ -20,6 +20,11 @@ export const DEFAULT_DEBOUNCE_MS = 500;
 
 /** A running watch; `close()` stops it (a pending burst is dropped). */
 export interface FileWatch {
+  /**
+   * Settles once every folder was looked at the first time: watched from then on (or
+   * said missing or unwatchable), so a change made after it is seen. Never rejects.
+   */
+  ready: Promise<void>;
   close(): void;
 }
 
@@ -76,12 +81,13 @@ export function watchFiles(options: WatchOptions): FileWatch {
   };
 
   const folders = uniqueBases(globs.bases).map((base) => new WatchedFolder(base, events));
-  for (const folder of folders) folder.check();
+  const ready = Promise.all(folders.map((folder) => folder.check())).then(() => {}, () => {});
   const checks = setInterval(() => {
     for (const folder of folders) folder.check();
   }, FOLDER_CHECK_MS);
 
   return {
+    ready,
     close() {
       closed = true;
       clearInterval(checks);
