@@ -181,6 +181,8 @@ tasks:
         await weft(["run", `${dir}/flow.yml`], { env: env(to) });
         const [n] = await notified(env(to));
         assert.equal(n.ok, false, to);
+        // Settings that cannot work are not tried again (retry.ts NotRetried).
+        assert.equal((n as { attempts?: number }).attempts, 1, to);
         assert.match(
           n.error,
           /SMTP_TO .* lists addresses separated by blanks: separate them with commas/,

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
+import { blankBetweenAddresses } from "../src/parse/notify_checks.ts";
 import { testTempDir } from "./_tmp.ts";
 
 async function validate(yaml: string) {
@@ -90,4 +91,41 @@ notifications:
 tasks: [{ id: a, command: "true" }]
 `);
   assert.equal(fine.code, 0, fine.out);
+});
+
+Deno.test("blankBetweenAddresses: a blank between two literal addresses, not in values or names", () => {
+  assert.equal(blankBetweenAddresses("ops@x.test dev@x.test"), 10);
+  assert.equal(blankBetweenAddresses("a@x.test, b@x.test c@x.test"), 18);
+  assert.equal(blankBetweenAddresses("a@x.test, b@x.test"), undefined);
+  assert.equal(blankBetweenAddresses('"Ops Team" <ops@x.test>'), undefined);
+  assert.equal(blankBetweenAddresses("${env.TO} ${env.CC}"), undefined);
+  assert.equal(blankBetweenAddresses("ops@x.test"), undefined);
+});
+
+Deno.test("cli validate: notifications.email.to with addresses separated by a blank is placed", async () => {
+  const dir = testTempDir();
+  const file = `${dir}/mail.yml`;
+  await Deno.writeTextFile(
+    file,
+    [
+      "name: mail",
+      "notifications:",
+      "  channels: [email]",
+      "  email:",
+      "    from: weft@example.test",
+      '    to: "ops@example.test dev@example.test"',
+      "tasks:",
+      "  - id: a",
+      '    command: "true"',
+    ].join("\n") + "\n",
+  );
+  const run = await weft(["validate", file]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /mail\.yml:6:26: notifications\.email\.to: addresses separated by a blank/,
+  );
+  assert.match(run.stderr, /hint: separate them with commas, or list them/);
+  await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace(" dev@", ", dev@"));
+  assert.equal((await weft(["validate", file])).code, 0);
 });

@@ -10,6 +10,7 @@
 import type { EmailChannel } from "./channels.ts";
 import { htmlBody, plainText, type RunMessage, subjectOf } from "./message.ts";
 import { FileTooLargeError, readTextBounded } from "../bounded_file.ts";
+import { NotRetried } from "./retry.ts";
 
 /** NODE_EXTRA_CA_CERTS: a bundle of PEM certificates (a system's whole store is ~250 KiB). */
 const CA_READ = {
@@ -71,8 +72,8 @@ function smtpReason(e: unknown): string {
 /**
  * The addresses of RFC 5322 address-list `text` (comma-separated mailboxes, each
  * `a@example.com` or `Name <a@example.com>`; `;` too, as nodemailer reads it), parsed by
- * nodemailer's own address parser, each as one address nodemailer takes. Throws Error
- * naming `source` for an entry that is no address, and for addresses separated by blanks
+ * nodemailer's own address parser, each as one address nodemailer takes. Throws
+ * NotRetried (retry.ts: the mail is not tried again) naming `source` for an entry that is no address, and for addresses separated by blanks
  * (`a@x b@y`, as `mail` takes them), which the parser would read as one mailbox named
  * `b@y`: the mail would reach only a@x, under a mangled To: header.
  */
@@ -82,19 +83,19 @@ export async function addressList(text: string, source: string): Promise<string[
   const out: string[] = [];
   for (const { name, address } of parse(text, { flatten: true })) {
     if (!bracketed && name && /\S@\S/.test(name)) {
-      throw new Error(
+      throw new NotRetried(
         `${source} ${JSON.stringify(text)} lists addresses separated by blanks: separate ` +
           `them with commas (${[address, ...name.split(/\s+/)].join(", ")})`,
       );
     }
     if (!address || !address.includes("@") || (!bracketed && name)) {
-      throw new Error(
+      throw new NotRetried(
         `${source} ${JSON.stringify(text)}: ${JSON.stringify(name || address)} is not a mail ` +
           "address (write a@example.com, or Name <a@example.com>; commas between them)",
       );
     }
     out.push(name ? `${JSON.stringify(name)} <${address}>` : address);
   }
-  if (out.length === 0) throw new Error(`${source} ${JSON.stringify(text)} holds no address`);
+  if (out.length === 0) throw new NotRetried(`${source} ${JSON.stringify(text)} holds no address`);
   return out;
 }

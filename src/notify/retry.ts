@@ -17,11 +17,18 @@ export interface SendOutcome {
   error?: string;
 }
 
+/**
+ * A send that cannot succeed by trying again (the settings themselves are wrong, such as
+ * an `SMTP_TO` that is no address list): {@link withBackoff} gives up at its first try.
+ */
+export class NotRetried extends Error {}
+
 /** The error of a send given up because `signal` aborted (Ctrl-C while sending). */
 export const INTERRUPTED = "interrupted";
 
 /**
- * Calls `send` until it resolves, at most `tries` times; never throws. When `signal`
+ * Calls `send` until it resolves, at most `tries` times (once when it throws
+ * {@link NotRetried}); never throws. When `signal`
  * aborts (the user pressed Ctrl-C while notifications went out), the try in flight is
  * abandoned (`send` gets the signal, to stop its request) and no further try or back-off
  * wait happens: the outcome is a failure with error {@link INTERRUPTED}.
@@ -49,6 +56,7 @@ export async function withBackoff(
     } catch (e) {
       if (signal?.aborted) return { ok: false, attempts: attempt, error: INTERRUPTED };
       error = e instanceof Error ? e.message : String(e);
+      if (e instanceof NotRetried) return { ok: false, attempts: attempt, error };
       if (attempt < tries) await pause(backoffMs * 2 ** (attempt - 1), stopped);
     }
   }

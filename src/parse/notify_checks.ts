@@ -70,6 +70,25 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
     const trouble = typeof url === "string" ? urlTrouble(url, { path: true }) : undefined;
     if (trouble) at(["notifications", channel, key], 0, trouble.message, trouble.hint);
   }
+  const email = data.notifications.email;
+  if (isObject(email)) {
+    const to = email.to;
+    const entries: [PathSegment[], unknown][] = Array.isArray(to)
+      ? to.map((v, i) => [["notifications", "email", "to", i], v])
+      : [[["notifications", "email", "to"], to], [["notifications", "email", "from"], email.from]];
+    for (const [path, text] of entries) {
+      const blank = typeof text === "string" ? blankBetweenAddresses(text) : undefined;
+      if (blank !== undefined) {
+        at(
+          path,
+          blank,
+          "addresses separated by a blank: a mail header reads them as one address " +
+            "whose name is the other, so the mail would reach only one of them",
+          "separate them with commas, or list them: to: [a@example.com, b@example.com]",
+        );
+      }
+    }
+  }
   if (isObject(webhook) && isObject(webhook.headers)) {
     const path = ["notifications", "webhook", "headers"];
     for (const p of headersProblems(webhook.headers, path, map, data)) {
@@ -104,4 +123,22 @@ function referenceTrouble(
             ` (not ${listWords(["tasks", "run", "schedule", "trigger"])})`,
       };
   }
+}
+
+/**
+ * The offset of a blank between two addresses in the literal text of an address field
+ * (`a@x b@y`: RFC 5322 reads it as one mailbox `b@y` named "a@x"), or undefined. Text
+ * inside `${...}` is a value's (notify/fields.ts refuses a blank there), and a quoted or
+ * `<…>` form (`"A B" <a@x>`) names one mailbox: neither is looked at.
+ */
+export function blankBetweenAddresses(text: string): number | undefined {
+  if (/["<]/.test(text)) return undefined;
+  const literal = text.replace(/\$\{[^}]*\}/g, (m) => "_".repeat(m.length));
+  let start = 0;
+  for (const piece of literal.split(/[,;]/)) {
+    const m = /\S@\S*(\s+)\S*@/.exec(piece);
+    if (m) return start + m.index + m[0].indexOf(m[1]);
+    start += piece.length + 1;
+  }
+  return undefined;
 }
