@@ -18,3 +18,20 @@ export function maxOf(values: Iterable<number>, floor = 0): number {
   for (const value of values) if (value > max) max = value;
   return max;
 }
+
+/**
+ * The bytes of `chunks` one after the other, in one new array of `total` bytes (their
+ * summed length when not given; a smaller `total` keeps the first `total` bytes).
+ */
+export function concatBytes(chunks: readonly Uint8Array[], total?: number): Uint8Array {
+  const size = total ?? chunks.reduce((n, c) => n + c.byteLength, 0);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    if (at >= size) break;
+    const part = chunk.byteLength > size - at ? chunk.subarray(0, size - at) : chunk;
+    bytes.set(part, at);
+    at += part.byteLength;
+  }
+  return bytes;
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import { quoteCut } from "../model/data_text.ts";
+import { concatBytes } from "../arrays.ts";
 
 /** How long one try may take before it counts as failed, in ms. */
 export const POST_TIMEOUT_MS = 10_000;
@@ -68,11 +69,5 @@ async function responseStart(response: Response): Promise<string> {
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return new TextDecoder().decode(all.subarray(0, RESPONSE_READ_BYTES));
+  return new TextDecoder().decode(concatBytes(chunks, Math.min(size, RESPONSE_READ_BYTES)));
 }

@@ -8,6 +8,7 @@ import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encod
 import { positionIn } from "./lines.ts";
 import { isAbsolutePath, joinPath, normalizeAbsolute } from "../path.ts";
 import { readBytesBounded } from "../bounded_file.ts";
+import { concatBytes } from "../arrays.ts";
 
 /** The two syntaxes a workflow file may use; YAML's parser reads both. */
 export type SourceFormat = "json" | "yaml";
@@ -132,13 +133,7 @@ async function readBounded(stream: ReadableStream<Uint8Array>): Promise<Uint8Arr
   } finally {
     reader.releaseLock();
   }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
+  return concatBytes(chunks, size);
 }
 
 /** Lowercase hex SHA-256 of the bytes: identifies the exact file a run used. */

@@ -6,6 +6,7 @@
  */
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
 import { jsonErrorPlace } from "../parse/json_error.ts";
+import { concatBytes } from "../arrays.ts";
 
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,17 +44,7 @@ export async function readLimited(
   } finally {
     clearTimeout(timer);
   }
-  return join(chunks, total);
-}
-
-function join(chunks: Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return concatBytes(chunks, total);
 }
 
 /** The JSON object in the body (an empty body is `{}`), or the error message. */

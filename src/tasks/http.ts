@@ -10,6 +10,7 @@ import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { sizeText } from "../bounded_file.ts";
+import { concatBytes } from "../arrays.ts";
 import { emitMarked } from "./emit_marked.ts";
 import { bodyDecoder, declaredCharset, markedStatus } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
@@ -179,7 +180,7 @@ async function streamBody(
       seen += chunk.length;
       kept.push(chunk);
       if (!decoder) {
-        early = concat([early, chunk], early.length + chunk.length);
+        early = concatBytes([early, chunk]);
         if (early.length < 3 && !tooLarge) continue;
         decoder = bodyDecoder(charset, early);
         chunk = early;
@@ -203,17 +204,7 @@ async function streamBody(
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
   if (tooLarge) return { output: "", tooLarge };
   // Decoded again, whole: the lines above were split as they came.
-  return { output: new TextDecoder(decoder.encoding).decode(concat(kept, seen)), tooLarge };
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+  return { output: new TextDecoder(decoder.encoding).decode(concatBytes(kept, seen)), tooLarge };
 }
 
 /**
