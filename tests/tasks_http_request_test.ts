@@ -270,7 +270,11 @@ tasks:
   }
 });
 
-Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON; others as written", async () => {
+/**
+ * A loopback server keeping each request's Content-Type and body, and `step(id, data,
+ * after?)`: an http task posting `data` to it (after task `after`), as workflow text.
+ */
+function bodyRecorder() {
   const got: { type: string; body: string }[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     got.push({ type: req.headers.get("content-type") ?? "", body: await req.text() });
@@ -280,6 +284,11 @@ Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON
   const step = (id: string, data: string, after?: string) =>
     `  - id: ${id}\n    type: http\n    url: ${url}/${id}\n` +
     (after ? `    depends_on: [${after}]\n` : "") + `    data: ${JSON.stringify(data)}\n`;
+  return { got, server, step };
+}
+
+Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON; others as written", async () => {
+  const { got, server, step } = bodyRecorder();
   try {
     const { file, env } = await writeFlow(
       "name: json_looking\nparams: { n: alice }\ntasks:\n" +
@@ -306,15 +315,7 @@ Deno.test("a data text that reads as JSON, with no Content-Type, is sent as JSON
 });
 
 Deno.test("a data text that is an array of bare values, with no Content-Type, is JSON too", async () => {
-  const got: { type: string; body: string }[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    got.push({ type: req.headers.get("content-type") ?? "", body: await req.text() });
-    return new Response("ok");
-  });
-  const url = `http://127.0.0.1:${server.addr.port}`;
-  const step = (id: string, data: string, after?: string) =>
-    `  - id: ${id}\n    type: http\n    url: ${url}/${id}\n` +
-    (after ? `    depends_on: [${after}]\n` : "") + `    data: ${JSON.stringify(data)}\n`;
+  const { got, server, step } = bodyRecorder();
   try {
     const { file, env } = await writeFlow(
       "name: json_array\nparams: { n: 42, s: main }\ntasks:\n" +
