@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
-import { bracePatterns, MAX_GLOB_PATTERNS } from "../src/parse/glob_checks.ts";
+import { bracePatterns } from "../src/parse/glob_checks.ts";
+import { MAX_GLOB_PATTERNS } from "../src/model/limits.ts";
 import { MAX_PATTERNS } from "../src/tasks/glob_files.ts";
 
 const FIXTURES = new URL("./fixtures/constant_checks/", import.meta.url).pathname;

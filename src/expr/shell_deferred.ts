@@ -6,7 +6,7 @@
  */
 import { ExpressionError } from "./errors.ts";
 import type { ShellContext, ShellSlot } from "./shell.ts";
-import { MAX_ARG_STRLEN } from "../model/exec_limit.ts";
+import { MAX_ARG_STRLEN } from "../model/limits.ts";
 
 /**
  * Text that, once the shell has read weft's command, leaves the code evaluated later

@@ -13,9 +13,7 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
-
-/** tasks/glob_files.ts MAX_PATTERNS (tests/glob_checks_test.ts keeps them equal). */
-export const MAX_GLOB_PATTERNS = 10_000;
+import { MAX_GLOB_PATTERNS } from "../model/limits.ts";
 
 /**
  * Past this length (or brace depth) a path is not expanded here; the run still checks.

@@ -13,9 +13,9 @@
  * @module
  */
 import { ownText, quoteData } from "../model/data_text.ts";
-import { MAX_ARG_STRLEN } from "../model/exec_limit.ts";
+import { MAX_ARG_STRLEN } from "../model/limits.ts";
 
-/** Linux's MAX_ARG_STRLEN (model/exec_limit.ts), for the task types that check against it. */
+/** Linux's MAX_ARG_STRLEN (model/limits.ts), for the task types that check against it. */
 export { MAX_ARG_STRLEN };
 
 /** What weft lets arguments and environment take in all: ARG_MAX's usual 2 MiB less room for the stack's own needs. */

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Path } from "glob";
+import { MAX_GLOB_PATTERNS } from "../model/limits.ts";
 
 /** Thrown by {@link globFiles} when its signal aborted before the glob was matched. */
 export class GlobAbortedError extends Error {
@@ -21,10 +22,10 @@ export class GlobAbortedError extends Error {
 }
 
 /**
- * The most patterns one glob's braces may expand to (`{a,b}{c,d}` is 4; a range such as
- * `{1..200000}` is matched as one pattern).
+ * The most patterns one glob's braces may expand to (model/limits.ts MAX_GLOB_PATTERNS;
+ * a range such as `{1..200000}` is matched as one pattern).
  */
-export const MAX_PATTERNS = 10_000;
+export const MAX_PATTERNS = MAX_GLOB_PATTERNS;
 
 /** Thrown by {@link globFiles} for a glob whose braces expand past {@link MAX_PATTERNS}. */
 export class GlobTooWideError extends Error {
