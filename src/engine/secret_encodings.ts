@@ -6,6 +6,7 @@
  * following byte can change). Used by secret_forms.ts secretFragments.
  * @module
  */
+import { base64Of } from "../model/http_header.ts";
 
 /**
  * A base64 form shorter than this, in characters, is never masked: it encodes fewer than
@@ -49,13 +50,13 @@ const UTF8 = new TextEncoder();
 export function base64Forms(value: string): string[] {
   const bytes = UTF8.encode(value);
   const forms = new Set<string>();
-  const whole = encode(bytes);
+  const whole = base64Of(bytes);
   forms.add(whole);
   forms.add(whole.replace(/=+$/, ""));
   for (let shift = 0; shift <= 2; shift++) {
     const rest = bytes.length - shift;
     const aligned = rest - (rest % 3);
-    if (aligned > 0) forms.add(encode(bytes.subarray(shift, shift + aligned)));
+    if (aligned > 0) forms.add(base64Of(bytes.subarray(shift, shift + aligned)));
   }
   const found: string[] = [];
   for (const form of forms) {
@@ -74,13 +75,6 @@ export function base64Forms(value: string): string[] {
   }
   for (const line of lines) if (line.length >= MIN_BASE64_LENGTH) found.push(line);
   return [...new Set(found)];
-}
-
-/** Standard base64 (RFC 4648 §4) of `bytes`, padded. */
-function encode(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 /** XML/HTML character references for `& < > " '`, as each escaper writes them. */

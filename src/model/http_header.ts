@@ -207,10 +207,13 @@ export function credentialSecrets(name: string, raw: string): string[] {
  * tasks/http_request.ts and fetch (for a URL's user info) send them.
  */
 export function basicCredentials(user: string, password: string): string {
+  return base64Of(new TextEncoder().encode(`${user}:${password}`));
+}
+
+/** Standard base64 (RFC 4648 §4) of `bytes`, padded. */
+export function base64Of(bytes: Uint8Array): string {
   let binary = "";
-  for (const byte of new TextEncoder().encode(`${user}:${password}`)) {
-    binary += String.fromCharCode(byte);
-  }
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
 
