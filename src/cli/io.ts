@@ -125,11 +125,15 @@ export class OutputStreamError extends Error {
 
 /** The real process's streams. */
 export function processIO(): CliIO {
+  let unreadableEnv: readonly string[] | undefined;
   return {
     stdout: fileSink(Deno.stdout, "standard output"),
     stderr: fileSink(Deno.stderr, "standard error"),
     env: Deno.env.toObject(),
-    unreadableEnv: unreadableEnvNames(),
+    // On first use: only the verbs that find the history folder or run tasks ask.
+    get unreadableEnv() {
+      return unreadableEnv ??= unreadableEnvNames();
+    },
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
     // On first use: making the stream starts Deno's streams (~2 ms), which few verbs need.
