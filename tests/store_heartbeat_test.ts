@@ -5,7 +5,7 @@
  */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
-import { Heartbeats } from "../src/store/heartbeat.ts";
+import { Heartbeats, PAUSE_CHECK_MS } from "../src/store/heartbeat.ts";
 import { KvRunStore } from "../src/store/kv.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { createRecorder } from "../src/store/recorder.ts";
@@ -121,7 +121,7 @@ Deno.test("the recorder records a process from process_started to process_exited
 
 Deno.test("Heartbeats beat per run until stopped", async () => {
   const beats: string[] = [];
-  const hb = new Heartbeats((runId) => beats.push(runId), 5);
+  const hb = new Heartbeats((runId) => Promise.resolve(beats.push(runId) > 0), 5);
   hb.start("r1");
   hb.start("r1"); // no second timer
   while (beats.length < 3) await new Promise((r) => setTimeout(r, 5));
@@ -130,4 +130,32 @@ Deno.test("Heartbeats beat per run until stopped", async () => {
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(beats.length, count, "no beat after stop");
   assert.ok(beats.every((b) => b === "r1"));
+});
+
+Deno.test("Heartbeats.confirm: nothing to wait for while beats are taken, a beat first after a pause", async () => {
+  let clock = 1_000_000;
+  const beats: [string, number][] = [];
+  let take = true;
+  const hb = new Heartbeats(
+    (runId, at) => {
+      beats.push([runId, at.getTime()]);
+      return Promise.resolve(take);
+    },
+    3_600_000,
+    () => clock,
+  );
+  assert.equal(hb.confirm("r1"), undefined, "a run not beating: nothing to confirm");
+  hb.start("r1");
+  clock += PAUSE_CHECK_MS - 1;
+  assert.equal(hb.confirm("r1"), undefined, "within two beats of its start");
+  clock += 1; // paused past two beats (SIGSTOP): the store is asked first
+  await hb.confirm("r1");
+  assert.deepEqual(beats, [["r1", clock]]);
+  assert.equal(hb.confirm("r1"), undefined, "that beat was taken");
+  clock += PAUSE_CHECK_MS;
+  take = false; // refused (the run marked interrupted elsewhere): asked again next time
+  await hb.confirm("r1");
+  assert.notEqual(hb.confirm("r1"), undefined);
+  hb.stop("r1");
+  assert.equal(hb.confirm("r1"), undefined, "stopped");
 });

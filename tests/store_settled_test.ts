@@ -10,6 +10,7 @@ import { MemoryRunStore } from "../src/store/memory.ts";
 import { kvPath, logsPath } from "../src/store/open.ts";
 import type { RunStore } from "../src/store/run_store.ts";
 import { RunSettledError } from "../src/store/settled.ts";
+import { PAUSE_CHECK_MS } from "../src/store/heartbeat.ts";
 import {
   childrenOf,
   historyJson,
@@ -150,6 +151,49 @@ Deno.test("a stopped weft whose run was marked interrupted meanwhile stops it wh
   store.close();
   Deno.kill(pid, "SIGCONT");
   await assertStoppedAndSettled(weftRun, dir, home, id);
+});
+
+Deno.test("a task that ended while its weft was stopped starts nothing once the run was marked interrupted", async () => {
+  const dir = testTempDir();
+  const home = `${dir}/home`;
+  const weftRun = startWeft(["run", GATED], { WEFT_HOME: home, SETTLED_DIR: dir });
+  const pid = weftRun.child.pid;
+  try {
+    await waitForFile(`${dir}/a.started`);
+    const [{ id }] = await historyJson(home);
+    // Stopped once a's start is recorded, not in the midst of that write (whose lock the
+    // history reads below would wait for).
+    await weftRun.stderrIncludes("a started");
+    for (;;) {
+      const status = await weft(["status", id, "--json"], { env: { WEFT_HOME: home } });
+      const tasks = (JSON.parse(status.stdout) as { tasks: { status: string }[] }).tasks;
+      if (tasks[0].status === "running") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    Deno.kill(pid, "SIGSTOP");
+    await Deno.writeTextFile(`${dir}/go`, "");
+    // a ends (a.done is empty: waitForFile waits for text); its weft, stopped, misses it.
+    while (!await exists(`${dir}/a.done`)) await new Promise((r) => setTimeout(r, 20));
+    // Stopped past two heartbeats (heartbeat.ts PAUSE_CHECK_MS), as before the 30 s after
+    // which recovery or `weft history mark-interrupted` settles the run (done here at once).
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_CHECK_MS + 500));
+    const store = await KvRunStore.open(kvPath(home), logsPath(home));
+    assert.equal(await store.markInterrupted(id), true);
+    store.close();
+    Deno.kill(pid, "SIGCONT");
+    const r = await weftRun.finish();
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`another weft marked run ${id} interrupted`));
+    assert.equal(await exists(`${dir}/b.ran`), false, "b never started");
+    assert.doesNotMatch(r.stderr, /b +(started|success)/);
+    assert.match(r.stderr, new RegExp(`run ${id} interrupted`), "said as history has it");
+    const [run] = await historyJson<{ id: string; status: string }>(home);
+    assert.deepEqual([run.id, run.status], [id, "interrupted"]);
+  } finally {
+    try {
+      Deno.kill(pid, "SIGCONT");
+    } catch { /* ended */ }
+  }
 });
 
 /** Whether `command --version`-like `args` run here (unshare needs root for a pid namespace). */

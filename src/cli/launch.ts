@@ -13,6 +13,8 @@ import type { RunHistory } from "./run_history.ts";
 import type { CliIO } from "./io.ts";
 import { ExitCode } from "../model/errors.ts";
 import { StorageError } from "../store/faults.ts";
+import { faultedReport } from "../store/full_disk.ts";
+import { RunSettledError } from "../store/settled.ts";
 import { homeFor } from "./home.ts";
 
 /** What {@link launchRun} starts. */
@@ -89,7 +91,9 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   const started = handle;
   // After the run ended, a fault no longer changes it: said with its end instead.
   let unrecorded: string | undefined;
+  let settled: StorageError | undefined;
   recorded.history.onFault((fault) => {
+    if (fault.cause instanceof RunSettledError) settled ??= fault;
     if (!started.fail(fault.summary)) unrecorded ??= fault.summary;
   });
   const notCreated = await recorded.history.created;
@@ -104,6 +108,8 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   }
   const done = started.done.then(async (report) => {
     await recorded.finish();
+    // Another weft marked it interrupted: so it reads in history, whatever its tasks did.
+    if (settled) return faultedReport(report, settled);
     if (unrecorded === undefined) return report;
     // Not wholly in history: recorded `failed` (recorder.ts), never a success.
     return {
@@ -246,6 +252,7 @@ export async function openRecordedRun(
         // Sub-workflows: each child run is recorded as a run of its own, not displayed.
         childListeners: [history.listener],
         secrets,
+        beforeStart: history.confirmRunning,
         resume: history.resume,
         trigger: run.trigger,
         // Channel settings read `env.NAME` as the tasks do (the workflow's `environment` too).

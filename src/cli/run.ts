@@ -11,7 +11,9 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, errRaw, outJson, useColor } from "./io.ts";
 import type { RenderOptions } from "./render/format.ts";
 import { taskDisplayFacts } from "./display_facts.ts";
-import { unrecordedReport } from "../store/full_disk.ts";
+import { faultedReport } from "../store/full_disk.ts";
+import type { StorageError } from "../store/faults.ts";
+import { RunSettledError } from "../store/settled.ts";
 import type { RecordedRunOptions } from "./launch.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
@@ -194,7 +196,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   let afterRun: { remove(): void; forcedExit(): number | undefined } | undefined;
   /** The run's end, drawn once the run is on record (below). */
   let ended: RunReport | undefined;
-  let fault: { summary: string } | null = null;
+  let fault: StorageError | null = null;
   // Events wait here until the run's record is made: a run that cannot be recorded is
   // refused (exit 2, README Full disk) without a "started" line for a run in no history.
   let held: EngineEvent[] | null = [];
@@ -251,7 +253,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     // failed (README, exit codes), and the error said of it comes before that line.
     fault = await history.settle();
     if (ended) {
-      const shown = fault ? unrecordedReport(ended, fault.summary) : ended;
+      const shown = fault ? faultedReport(ended, fault) : ended;
       await progress.listener({ type: "run_finished", runId: shown.id, report: shown });
     }
     await progress.close();
@@ -262,7 +264,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     }
   }
 
-  if (fault) report = unrecordedReport(report, fault.summary);
+  if (fault) report = faultedReport(report, fault);
   // A resumed fire's record follows the run that now stands for it (schedule_fire_runs.ts).
   const fire = history.resume?.fire;
   if (fire && !fault) {
@@ -270,7 +272,10 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     await settleResumedFire(io, flags.home, { ...fire, from: history.resume!.fromRunId }, report);
   }
   if (flags.json) await outJson(io, report);
-  return afterRun?.forcedExit() ?? exitCodeOf(report);
+  // Marked interrupted by another weft (store/settled.ts): interrupted as history says, yet
+  // no signal stopped it: exit 1, as for the other faults of recording (README, exit codes).
+  const taken = fault?.cause instanceof RunSettledError;
+  return afterRun?.forcedExit() ?? (taken ? ExitCode.Failed : exitCodeOf(report));
 }
 
 /** The exit code for a finished run. */

@@ -80,6 +80,8 @@ export interface RunHistory {
    * `failed` there (store/full_disk.ts `unrecordedReport`) whatever its tasks did.
    */
   settle(): Promise<StorageError | null>;
+  /** Pass to the engine as `beforeStart`: see store/recorder.ts `confirmRunning`. */
+  confirmRunning(runId: string): Promise<void> | undefined;
   /**
    * Waits for everything to be written ({@link settle}), calls `beforeClose` (e.g.
    * notifications, which read the recorded run and write to it), applies retention,
@@ -186,6 +188,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
         return recorder.listener(event);
       },
       created: recorder.created,
+      confirmRunning: recorder.confirmRunning,
       resume,
       store,
       onFault(handler) {

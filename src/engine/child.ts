@@ -106,6 +106,7 @@ export async function runChildWorkflow(
       childListeners: options.childListeners,
       secrets: parent.secrets,
       killGraceMs: options.killGraceMs,
+      beforeStart: options.beforeStart,
       callbackGraceMs: options.callbackGraceMs,
       host: options.host,
       pid: options.pid,

@@ -83,6 +83,8 @@ export interface RunContext extends ScopeSource {
    * ended, when some started).
    */
   backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null>;
+  /** EngineOptions.beforeStart for this run: see there. */
+  beforeStart(): Promise<void> | undefined;
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */
   markStarted(node: Node, attempt: number): string;
   /**

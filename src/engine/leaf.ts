@@ -69,6 +69,10 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
       if (stop) return stopped(run, job, stop, last, attempt - 1);
     }
     slotHeld = false;
+    // Rarely a promise (this process may have been paused, see EngineOptions.beforeStart):
+    // a stop it leads to is read just below, before anything starts.
+    const asked = run.beforeStart();
+    if (asked) await asked;
     if (job.scope.reason !== null) {
       return holdUntilPublished(run, job, stopped(run, job, job.scope.reason, last, attempt - 1));
     }

@@ -53,6 +53,15 @@ export interface EngineOptions {
   onWorkflowEnv?: (env: Readonly<Record<string, string>>) => void;
   /** Extra values masked like secrets (values under 4 characters ignored). */
   secretValues?: string[];
+  /**
+   * Asked before each attempt of a task starts (main task, callback, retry, a composite's
+   * child; child runs ask with their own run id): undefined to start at once, or a promise
+   * to wait for first, after which the run's stop state is read again, so that a stop
+   * made meanwhile keeps the attempt from starting. The history recorder answers with a
+   * promise only after this process may have been paused long enough for another weft to
+   * mark the run interrupted (store/recorder.ts `confirmRunning`). Default: never waits.
+   */
+  beforeStart?: (runId: string) => Promise<void> | undefined;
   /** SIGTERM → SIGKILL grace (default 5000 ms). */
   killGraceMs?: number;
   /**

@@ -213,6 +213,10 @@ export class Run implements RunContext, RunHandle {
     return this.#events.publish(event);
   }
 
+  beforeStart(): Promise<void> | undefined {
+    return this.#options.beforeStart?.(this.runId);
+  }
+
   markStarted(node: Node, attempt: number): string {
     const at = this.#clock().toISOString();
     recordStarted(node, attempt, at);

@@ -10,9 +10,10 @@
  * @module
  */
 import type { RunReport, TaskRecord } from "../engine/events.ts";
-import { isDiskFull } from "./faults.ts";
+import { isDiskFull, type StorageError } from "./faults.ts";
 import type { Mutation } from "./kv_io.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
+import { RunSettledError } from "./settled.ts";
 
 /**
  * Task records per best-effort commit after the run record: small, so that what room is
@@ -60,6 +61,16 @@ export function unrecordedReport(report: RunReport, summary: string): RunReport 
     status: report.status === "success" ? "failed" : report.status,
     error: report.error ?? summary,
   };
+}
+
+/**
+ * The report of a run whose recording met `fault`, as history holds it: `interrupted`
+ * when another weft had marked the run so (settled.ts: nothing more of it was written),
+ * else {@link unrecordedReport}'s. Returns `report` itself when nothing changes.
+ */
+export function faultedReport(report: RunReport, fault: StorageError): RunReport {
+  if (!(fault.cause instanceof RunSettledError)) return unrecordedReport(report, fault.summary);
+  return { ...report, status: "interrupted", error: report.error ?? fault.summary };
 }
 
 /**

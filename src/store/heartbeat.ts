@@ -27,20 +27,40 @@ export function seenRecently(lastSeen: string, now: number = Date.now()): boolea
   return now - Date.parse(lastSeen) < HEARTBEAT_FRESH_MS;
 }
 
-/** One timer per running run; timers never keep the process alive. */
+/**
+ * How long without a heartbeat the store took before a task may start only once another
+ * has been taken (Heartbeats.confirm), in ms: two intervals, well under
+ * {@link HEARTBEAT_FRESH_MS}, so that a clock between hosts that differs by a few seconds
+ * still cannot make this process look dead to another weft before it checks.
+ */
+export const PAUSE_CHECK_MS = 2 * HEARTBEAT_INTERVAL_MS;
+
+/**
+ * One timer per running run; timers never keep the process alive. Also tells when this
+ * process may have been paused (SIGSTOP, a frozen VM) past its beats: see {@link confirm}.
+ */
 export class Heartbeats {
   readonly #timers = new Map<string, ReturnType<typeof setInterval>>();
+  /** runId → when (ms since the epoch) the last beat the store took was made. */
+  readonly #taken = new Map<string, number>();
 
-  /** `beat(runId)` is called every `intervalMs` from {@link start} until {@link stop}. */
+  /**
+   * `beat(runId, at)` is called every `intervalMs` from {@link start} until {@link stop};
+   * it resolves true once the store took the beat, false when it did not (its failure is
+   * the beat's own to report).
+   */
   constructor(
-    private readonly beat: (runId: string) => void,
+    private readonly beat: (runId: string, at: Date) => Promise<boolean>,
     private readonly intervalMs: number = HEARTBEAT_INTERVAL_MS,
+    /** The wall clock, ms since the epoch (another weft judges by its own). */
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts beating for a run (again: no-op). */
+  /** Starts beating for a run (again: no-op); its record is written as running now. */
   start(runId: string): void {
     if (this.#timers.has(runId)) return;
-    const timer = setInterval(() => this.beat(runId), this.intervalMs);
+    this.#taken.set(runId, this.now());
+    const timer = setInterval(() => void this.#beat(runId), this.intervalMs);
     Deno.unrefTimer(timer);
     this.#timers.set(runId, timer);
   }
@@ -49,5 +69,31 @@ export class Heartbeats {
   stop(runId: string): void {
     clearInterval(this.#timers.get(runId));
     this.#timers.delete(runId);
+    this.#taken.delete(runId);
+  }
+
+  /**
+   * Undefined while the store took a beat of `runId` within {@link PAUSE_CHECK_MS} (or
+   * the run is not beating); else a beat now, resolved once written or refused. Another
+   * weft marks a run interrupted only after no sign of life for {@link HEARTBEAT_FRESH_MS}
+   * (store/recovery.ts), and the store refuses a beat of a run so marked (settled.ts), so
+   * a task started after this resolves cannot run for a run already given up, even when
+   * this process was stopped for minutes and resumes mid-run (the beat's own timer may
+   * fire only after the events that start the next task).
+   */
+  confirm(runId: string): Promise<void> | undefined {
+    const taken = this.#taken.get(runId);
+    if (taken === undefined || this.now() - taken < PAUSE_CHECK_MS) return undefined;
+    return this.#beat(runId).then(() => {});
+  }
+
+  async #beat(runId: string): Promise<boolean> {
+    const at = this.now();
+    const taken = await this.beat(runId, new Date(at));
+    // A later beat may have been taken first (confirm and the timer overlap).
+    if (taken && this.#timers.has(runId)) {
+      this.#taken.set(runId, Math.max(at, this.#taken.get(runId) ?? 0));
+    }
+    return taken;
   }
 }

@@ -66,6 +66,13 @@ export interface Recorder {
    */
   flush(): Promise<void>;
   /**
+   * Before a task of `runId` starts (EngineOptions.beforeStart): undefined, or, when this
+   * process may have been paused for long (heartbeat.ts Heartbeats.confirm), a heartbeat
+   * written first, whose refusal (the run marked interrupted by another weft) stops the run
+   * through `onFault` before the promise resolves.
+   */
+  confirmRunning(runId: string): Promise<void> | undefined;
+  /**
    * Settles once the record of the first run announced (the top-level run; its child
    * runs come later) was written: null, or the error that kept it from being written.
    * Such a run is not in history: it should be refused (its record goes to a fault as
@@ -128,9 +135,15 @@ export function createRecorder(
   const created = Promise.withResolvers<unknown>();
   let first = true;
   // Written at beat time: the process was alive then (the queue may delay the write).
-  const beats = new Heartbeats((runId) =>
-    void queue.barrier(() => store.heartbeat(runId, new Date().toISOString()))
-  );
+  // A refused beat (the run settled elsewhere) is a fault: it stops the run first.
+  const beats = new Heartbeats(async (runId, at) => {
+    let taken = false;
+    await queue.barrier(async () => {
+      await store.heartbeat(runId, at.toISOString());
+      taken = true;
+    });
+    return taken;
+  });
 
   const handle = (event: EngineEvent): Promise<void> | void => {
     switch (event.type) {
@@ -297,6 +310,7 @@ export function createRecorder(
   return {
     listener: (event) => handle(maskEvent(event, secrets)),
     created: created.promise,
+    confirmRunning: (runId) => beats.confirm(runId),
     async flush() {
       await queue.idle();
       await logs.flushAll();
