@@ -1,6 +1,6 @@
 /** Zone names as tzdata spells them (src/model/zone_name.ts; tester16 F6). */
 import assert from "node:assert/strict";
-import { zoneNameProblem } from "../src/model/zone_name.ts";
+import { zoneAsSpelled, zoneNameProblem } from "../src/model/zone_name.ts";
 
 Deno.test("zoneNameProblem: exact IANA names and links pass; case slips get the right spelling", () => {
   for (
@@ -29,4 +29,14 @@ Deno.test("zoneNameProblem: exact IANA names and links pass; case slips get the 
   }
   assert.match(zoneNameProblem("Europe/Berlinn")!.message, /unknown time zone "Europe\/Berlinn"$/);
   assert.match(zoneNameProblem("+05:00")!.hint, /Etc\/GMT-5 is a fixed UTC\+5/);
+});
+
+Deno.test("zoneAsSpelled: a case slip of a zone's name becomes tzdata's spelling; anything else stays", () => {
+  assert.equal(zoneAsSpelled("america/new_york"), "America/New_York");
+  assert.equal(zoneAsSpelled("us/eastern"), "US/Eastern");
+  assert.equal(zoneAsSpelled("utc"), "UTC");
+  for (const same of ["America/New_York", "Europe/Berlinn", "+05:00", ""]) {
+    assert.equal(zoneAsSpelled(same), same, same);
+  }
+  assert.equal(zoneAsSpelled(null), null);
 });

@@ -8,6 +8,7 @@ import { WeftError } from "../src/model/errors.ts";
 import { MemoryScheduleStore, type ScheduleStore } from "../src/store/schedule_store.ts";
 import { KvScheduleStore, openScheduleStore } from "../src/store/kv_schedules.ts";
 import { testTempDir } from "./_tmp.ts";
+import { weft } from "./_run_cli.ts";
 
 function schedule(name: string, extra: Partial<Schedule> = {}): Schedule {
   return {
@@ -174,4 +175,35 @@ Deno.test("both stores list a schedule's fires that never started, until they do
   } finally {
     store.close();
   }
+});
+
+Deno.test("a schedule stored with a wrong-case zone is read, listed and exported as tzdata spells it", async () => {
+  const home = testTempDir();
+  // Stored as weft stored `--tz america/new_york` before such names were refused on input.
+  const store = await openScheduleStore(home);
+  try {
+    await store.add(schedule("ny", { tz: "america/new_york", params: {} }));
+    assert.equal((await store.get("ny"))?.tz, "America/New_York");
+    assert.deepEqual((await store.list()).map((s) => s.tz), ["America/New_York"]);
+  } finally {
+    store.close();
+  }
+  const memory = new MemoryScheduleStore();
+  await memory.add(schedule("ny", { tz: "utc" }));
+  assert.equal((await memory.get("ny"))?.tz, "UTC", "the same in memory");
+
+  const env = { env: { WEFT_HOME: home } };
+  const listed = await weft(["schedule", "list", "--json"], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(JSON.parse(listed.stdout)[0].tz, "America/New_York");
+  // cron reads CRON_TZ=america/new_york as UTC, systemd refuses it: exported as spelled.
+  const crontab = await weft(["schedule", "export", "--crontab"], env);
+  assert.equal(crontab.code, 0, crontab.stderr);
+  assert.match(crontab.stdout, /^CRON_TZ=America\/New_York$/m);
+  assert.doesNotMatch(crontab.stdout, /america\/new_york/);
+  const units = `${home}/units`;
+  const systemd = await weft(["schedule", "export", "--systemd", units], env);
+  assert.equal(systemd.code, 0, systemd.stderr);
+  const timer = await Deno.readTextFile(`${units}/weft-ny.timer`);
+  assert.match(timer, /^OnCalendar=\*-\*-\* 02:00:00 America\/New_York$/m);
 });

@@ -43,6 +43,20 @@ export function zoneNameProblem(tz: string): ZoneNameProblem | undefined {
   return undefined;
 }
 
+/**
+ * `tz` as tzdata spells it when it names a zone in another case only (`america/new_york`
+ * → `America/New_York`); else `tz` itself (null, a right name, or no zone's name). For
+ * zones stored before {@link zoneNameProblem} refused such names on input: weft's own
+ * arithmetic read them right, but cron and systemd would not read them as exported.
+ */
+export function zoneAsSpelled<T extends string | null>(tz: T): T {
+  if (tz === null) return tz;
+  const spelled = ianaSpelling(tz);
+  return (spelled !== undefined && spelled !== tz && spelled.toLowerCase() === tz.toLowerCase()
+    ? spelled
+    : tz) as T;
+}
+
 /** tzdata's spelling of zone `tz` (any case), or undefined when no zone has that name. */
 function ianaSpelling(tz: string): string | undefined {
   try {

@@ -27,6 +27,7 @@ import {
   writeScheduleSecrets,
 } from "./schedule_secrets.ts";
 import {
+  asSpelled,
   type ClaimOptions,
   duplicateName,
   fireMs,
@@ -72,13 +73,13 @@ export class KvScheduleStore implements ScheduleStore {
   /** Every schedule, its secret params with their values (to fire; never to print). */
   async list(): Promise<Schedule[]> {
     const all = await this.#io.listAll<Schedule>({ prefix: ["sched"] });
-    const schedules = all.map((e) => e.value).sort((a, b) => a.name < b.name ? -1 : 1);
+    const schedules = all.map((e) => asSpelled(e.value)).sort((a, b) => a.name < b.name ? -1 : 1);
     return await Promise.all(schedules.map((s) => withScheduleSecrets(this.#secretsDir, s)));
   }
 
   async get(name: string): Promise<Schedule | null> {
     const record = (await this.#io.get<Schedule>(schedKey(name))).value;
-    return record && await withScheduleSecrets(this.#secretsDir, record);
+    return record && await withScheduleSecrets(this.#secretsDir, asSpelled(record));
   }
 
   /**

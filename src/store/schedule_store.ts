@@ -16,6 +16,7 @@ import {
   type LastFire,
   type Schedule,
 } from "../model/schedule.ts";
+import { zoneAsSpelled } from "../model/zone_name.ts";
 
 /** Time range of {@link ScheduleStore.listFires}: from <= logical time < to. */
 export interface FireRange {
@@ -137,10 +138,11 @@ export class MemoryScheduleStore implements ScheduleStore {
   }
   list(): Promise<Schedule[]> {
     const all = [...this.#schedules.values()].sort((a, b) => a.name < b.name ? -1 : 1);
-    return Promise.resolve(structuredClone(all));
+    return Promise.resolve(structuredClone(all.map(asSpelled)));
   }
   get(name: string): Promise<Schedule | null> {
-    return Promise.resolve(structuredClone(this.#schedules.get(name) ?? null));
+    const s = this.#schedules.get(name);
+    return Promise.resolve(structuredClone(s ? asSpelled(s) : null));
   }
   remove(name: string): Promise<boolean> {
     this.#fires.delete(name);
@@ -192,4 +194,15 @@ export function inRange(ms: number, range: FireRange): boolean {
   if (range.from && ms < range.from.getTime()) return false;
   if (range.to && ms >= range.to.getTime()) return false;
   return true;
+}
+
+/**
+ * A stored schedule with its zone as tzdata spells it: one added before wrong-case names
+ * were refused (`america/new_york`) fired right in weft, but exported it would be UTC to
+ * cron and unreadable to systemd (model/zone_name.ts zoneAsSpelled). The record is left
+ * as stored.
+ */
+export function asSpelled(schedule: Schedule): Schedule {
+  const tz = zoneAsSpelled(schedule.tz);
+  return tz === schedule.tz ? schedule : { ...schedule, tz };
 }
