@@ -96,3 +96,24 @@ tasks:
     /11:16: condition in task "r2": unknown function 'failure'\n\s+hint: weft has no failure\(\) \(GitHub Actions\): to run a task when another fails, name it in that task's on_failure/,
   );
 });
+
+Deno.test("weft validate: a callback's condition on a callback of its list that skips it when it fails", async () => {
+  const never = await weft(["validate", "callbacks.yml"], { cwd: FIXTURES });
+  assert.equal(never.code, 2, never.stdout + never.stderr);
+  assert.match(
+    never.stdout + never.stderr,
+    /callbacks\.yml:15:16: .*== "failed" never holds: task "alarm" depends on "rollback", and when "rollback" failed "alarm" is skipped \(upstream\)/,
+  );
+  const holds = await weft(["validate", "callbacks_hold.yml"], { cwd: FIXTURES });
+  assert.equal(holds.code, 0, holds.stdout + holds.stderr);
+  const run = await weft(["run", "callbacks_hold.yml", "-v"], { cwd: FIXTURES });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /\[alarm\] rollback FAILED/, "the condition held");
+  // --dry-run shows what a callback waits for once called, and its condition.
+  const plan = await weft(["run", "--dry-run", "callbacks_hold.yml"], { cwd: FIXTURES });
+  assert.match(plan.stderr, /^ {2}notify +← deploy on failure {2}after rollback$/m);
+  assert.match(
+    plan.stderr,
+    /^ {2}alarm +← deploy on failure {2}after rollback · if tasks\.rollback\.status == 'failed'$/m,
+  );
+});

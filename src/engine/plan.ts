@@ -20,7 +20,16 @@ export interface PlannedTask {
 /** The plan: waves of main tasks that can run together, and the callback tasks. */
 export interface Plan {
   waves: PlannedTask[][];
-  callbacks: { id: string; calledBy: { task: string; on: "success" | "failure" }[] }[];
+  callbacks: PlannedCallback[];
+}
+
+/** A callback task of the plan: who calls it, and what it waits for once called. */
+export interface PlannedCallback {
+  id: string;
+  calledBy: { task: string; on: "success" | "failure" }[];
+  /** Callbacks of the same list it runs after (`depends_on`); absent when none. */
+  after?: string[];
+  condition?: string;
 }
 
 /** Works out the plan. Throws CycleError when the dependencies form a cycle. */
@@ -53,6 +62,11 @@ export function planRun(workflow: Workflow): Plan {
     );
   const callbacks = workflow.tasks
     .filter((t) => calledBy.has(t.id))
-    .map((t) => ({ id: t.id, calledBy: calledBy.get(t.id)! }));
+    .map((t) => {
+      const callback: PlannedCallback = { id: t.id, calledBy: calledBy.get(t.id)! };
+      if (t.depends_on?.length) callback.after = [...t.depends_on];
+      if (t.condition !== undefined) callback.condition = t.condition;
+      return callback;
+    });
   return { waves, callbacks };
 }

@@ -133,8 +133,9 @@ class Lineage {
     if (cmp.op === "!=") return this.#onlySuccess(id, cmp);
     const status = cmp.literal;
     const target = cmp.ref.path[0];
-    // A callback is called by a task's end, not held back by it.
-    if (!BLOCKING.has(status) || this.#callbacks.has(id) || !this.#upstream(id).has(target)) {
+    // A callback may depend only on callbacks of its own list (graph_checks.ts), and one
+    // that failed skips it (upstream) as a failed dependency skips a main task.
+    if (!BLOCKING.has(status) || !this.#upstream(id).has(target)) {
       return undefined;
     }
     if (status !== "cancelled" && this.#continues.has(target)) return undefined;

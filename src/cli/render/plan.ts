@@ -62,8 +62,12 @@ export function formatPlan(
     text += `${p.bold("callbacks")}\n`;
     for (const callback of plan.callbacks) {
       const callers = callback.calledBy.map((c) => `${c.task} on ${c.on}`).join(", ");
+      const notes: string[] = kept(callback.id);
+      // Once called, it still waits for these callbacks of its list (and is skipped if one fails).
+      if (callback.after) notes.push(`after ${callback.after.join(", ")}`);
+      if (callback.condition) notes.push(`${p.yellow("if")} ${callback.condition}`);
       text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}${
-        kept(callback.id).map((note) => `  ${note}`).join("")
+        notes.length ? `  ${notes.join(p.dim(" · "))}` : ""
       }\n`;
       text += preview(callback.id);
     }
