@@ -1,6 +1,6 @@
 /** urlSpellings: the forms a value takes in a URL as weft shows it (for secret masking). */
 import assert from "node:assert/strict";
-import { urlSpellings } from "../src/expr/url_spellings.ts";
+import { hostSpelling, urlSpellings } from "../src/expr/url_spellings.ts";
 
 Deno.test("urlSpellings: a value as weft encodes it and as the URL parser spells it in each part", () => {
   const forms = urlSpellings("my pass!word'x");
@@ -22,4 +22,13 @@ Deno.test("urlSpellings: no host form for a short word, whose lowercase is an or
   assert.deepEqual(urlSpellings("HTTP"), []);
   assert.deepEqual(urlSpellings("Tok3n"), ["tok3n"]);
   assert.deepEqual(urlSpellings("PASSWORDS"), ["passwords"]);
+});
+
+Deno.test("hostSpelling: lowercased, IDNA, a number read as IPv4; none without a change or host", () => {
+  assert.equal(hostSpelling("Hunter2SecretXY"), "hunter2secretxy");
+  assert.equal(hostSpelling("2130706433"), "127.0.0.1");
+  assert.equal(hostSpelling("0x7f000001"), "127.0.0.1");
+  assert.equal(hostSpelling("plain-value"), undefined);
+  assert.equal(hostSpelling("a/B"), undefined);
+  assert.deepEqual(urlSpellings("Hunter2SecretXY", { host: false }), []);
 });

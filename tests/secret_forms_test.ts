@@ -1,6 +1,6 @@
 /** The repr spellings of a secret (engine/secret_forms.ts reprSpellings), against real Python and Deno. */
 import assert from "node:assert/strict";
-import { reprSpellings, secretFragments } from "../src/engine/secret_forms.ts";
+import { hostForms, reprSpellings, secretFragments } from "../src/engine/secret_forms.ts";
 import { base64Forms } from "../src/engine/secret_encodings.ts";
 
 const VALUES = [
@@ -50,9 +50,17 @@ Deno.test("reprSpellings: Deno's console.log and Node's util.inspect escapes of 
 });
 
 Deno.test("secretFragments: a value without backslash, quote, control or non-ASCII character gets no repr spelling", () => {
-  // The value and its host spelling (lower case) only: masking such a secret costs no more.
-  // (Its base64 forms aside: secret_encodings_test.ts.)
-  assert.deepEqual(withoutBase64("Hunter2Secret"), ["Hunter2Secret", "hunter2secret"]);
+  // The value only: masking such a secret costs no more. (Its base64 forms aside:
+  // secret_encodings_test.ts; its host spelling is masked only once a URL shows it.)
+  assert.deepEqual(withoutBase64("Hunter2Secret"), ["Hunter2Secret"]);
+});
+
+Deno.test("hostForms: the URL host spellings of a secret's parts, kept apart from its fragments", () => {
+  assert.deepEqual(hostForms("Hunter2Secret"), [{ part: "Hunter2Secret", form: "hunter2secret" }]);
+  assert.deepEqual(hostForms(" 2130706433 "), [{ part: "2130706433", form: "127.0.0.1" }]);
+  assert.deepEqual(hostForms("already-lower"), []);
+  assert.ok(!secretFragments("Production").includes("production"));
+  assert.ok(!secretFragments("0x7f000001").includes("127.0.0.1"));
 });
 
 /** The fragments of `value` other than its base64 forms. */

@@ -377,6 +377,9 @@ Deno.test("Secrets.mask: a secret in a URL is masked as URL.href spells it, ever
   secrets.add("first s3cret!\nsecond p@ss");
   secrets.add("my pass!word'x");
   secrets.add("Hunter2SecretXY");
+  // Its host spelling (lowercased) is masked once a URL built with it in its host is shown.
+  assert.equal(secrets.mask("hunter2secretxy"), "hunter2secretxy");
+  secrets.noteUrl("http://Hunter2SecretXY.invalid/x");
   const hrefs = [
     `http://h/q?k=first%20s3cret%21%0Asecond%20p%40ss`,
     new URL("http://h/p/first s3cret!\nsecond p@ss?q=my pass!word'x").href,

@@ -241,7 +241,12 @@ export class AttemptContext implements TaskContext {
   interpolate = (text: string, above?: Above): string =>
     this.#run.exprs.render(text, above ? withNamesAbove(this.scope, above) : this.scope);
 
-  interpolateUrl = (url: string): string => this.#run.exprs.renderUrl(url, this.scope);
+  /** A URL built for the task; a secret in its host is masked as the URL spells it (Secrets.noteUrl). */
+  interpolateUrl = (url: string): string => {
+    const built = this.#run.exprs.renderUrl(url, this.scope);
+    this.#run.secrets.noteUrl(built);
+    return built;
+  };
 
   /** A method, not a field: no per-attempt closure for the many tasks that never call it. */
   interpolatePath(path: string, glob: boolean): string {
@@ -314,7 +319,16 @@ export class AttemptContext implements TaskContext {
       // Weft exports the item on its own initiative: one too large for exec (MAX_ARG_STRLEN)
       // is left out rather than failing an iteration that uses it as `${item}` only.
       const bytes = value.length * 3 + 10 < MAX_ARG_STRLEN ? 0 : byteLength(value);
-      if (bytes + 10 <= MAX_ARG_STRLEN) weft.WEFT_ITEM = value;
+      if (value.includes("\0")) {
+        // Nor one holding a NUL, which no environment variable can carry.
+        this.emitMarked(
+          "stderr",
+          ownText(
+            "weft: WEFT_ITEM is not set: the item holds a NUL character, which no " +
+              "environment variable can carry",
+          ),
+        );
+      } else if (bytes + 10 <= MAX_ARG_STRLEN) weft.WEFT_ITEM = value;
       else {
         this.emitMarked(
           "stderr",

@@ -11,6 +11,7 @@ import {
   ExpressionError,
   ownValue,
   type Place,
+  processValue,
   renderBlock,
   type Scope,
   truthy,
@@ -115,10 +116,19 @@ export class Expressions {
    * reads the names set above it in the block (`IMAGE: ${env.REGISTRY}/app`), and for
    * any other name — itself included (`PATH: ${env.PATH}:/opt/bin`) — `scope`, the layer
    * below (expr/env_block.ts, the rule docker's `config.env` follows too). Validation
-   * refuses a reference to a name set further down (parse/order_checks.ts).
+   * refuses a reference to a name set further down (parse/order_checks.ts). A value
+   * holding a NUL character throws a NulValueError naming `environment.NAME`.
    */
   renderEnv(env: Record<string, string> | undefined, scope: Scope): Record<string, string> {
-    return renderBlock(env, (text, above) => this.render(text, withNamesAbove(scope, above)));
+    return renderBlock(env, (text, above, name) => {
+      if (!text.includes("${")) return text;
+      const template = this.#template(text);
+      // A value a process cannot receive (a NUL) is refused naming the variable.
+      return template.renderPlaced(withNamesAbove(scope, above), (value, offset) => {
+        const span = template.spans.find((s) => s.start === offset);
+        return processValue(value, text.slice(offset, span?.end), offset, `environment.${name}`);
+      });
+    });
   }
 
   /**

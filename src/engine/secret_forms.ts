@@ -5,7 +5,7 @@
  * masked whole and line by line, and values too short to mask safely are not masked.
  * @module
  */
-import { urlSpellings } from "../expr/url_spellings.ts";
+import { hostSpelling, urlSpellings } from "../expr/url_spellings.ts";
 import { base64Forms, formEncodedForms, markupForms } from "./secret_encodings.ts";
 
 /** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
@@ -18,7 +18,7 @@ export const MIN_SECRET_LENGTH = 4;
  * without its surrounding blanks (a shell `read` loop strips them), and the value without
  * its line breaks (as a URL parser drops them); each of those as it reads in a URL
  * (expr/url.ts urlSpellings: percent-encoded by weft, or as the URL parser spells it in
- * a path, query, fragment or host), single-quoted for a shell (a `'` as `'\''` or
+ * a path, query or fragment; not its host spelling, {@link hostForms}), single-quoted for a shell (a `'` as `'\''` or
  * `'"'"'`) and backslash-quoted as bash's `printf %q` writes it; and the value
  * JSON-escaped as it travels (also as Go escapes `& < >`, and with upper-case `\u00E4` hex)
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
@@ -52,16 +52,10 @@ export function secretFragments(value: string): string[] {
   // Go's encoding/json (docker inspect, kubectl, terraform) writes & < > and U+2028/9
   // as \u0026 \u003c \u003e \u2028 \u2029.
   fragments.add(goJson(json));
-  const parts = [value, value.trim()];
-  if (/[\r\n]/.test(value)) {
-    parts.push(value.replace(/[\t\r\n]/g, ""));
-    for (const line of value.split(/\r\n|\r|\n/)) parts.push(line, line.trim());
-  }
-  for (const part of new Set(parts)) {
-    if (part.length < MIN_SECRET_LENGTH) continue;
+  for (const part of secretParts(value)) {
     fragments.add(part);
     // Put into a URL (an http task's, a notification's), it reads as the URL spells it.
-    for (const form of urlSpellings(part)) fragments.add(form);
+    for (const form of urlSpellings(part, { host: false })) fragments.add(form);
     // Single-quoted for a shell (bash `set -x`, Python's shlex.quote), a `'` reads
     // `'\''` or `'"'"'`: `'admin:it'\''s-S3cret'`.
     if (part.includes("'")) {
@@ -92,6 +86,37 @@ export function secretFragments(value: string): string[] {
     }
   }
   return [...fragments].filter((fragment) => fragment.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * The parts of a secret value masked each on its own: the value, without its surrounding
+ * blanks, and when it spans lines (LF, CRLF or CR) the value without its line breaks and
+ * each line with and without its blanks; only those of at least {@link MIN_SECRET_LENGTH}.
+ */
+function secretParts(value: string): string[] {
+  const parts = [value, value.trim()];
+  if (/[\r\n]/.test(value)) {
+    parts.push(value.replace(/[\t\r\n]/g, ""));
+    for (const line of value.split(/\r\n|\r|\n/)) parts.push(line, line.trim());
+  }
+  return [...new Set(parts)].filter((part) => part.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * The host spellings of a secret value's parts (expr/url_spellings.ts hostSpelling:
+ * `Production` → `production`, `2130706433` → `127.0.0.1`), each with the part it spells.
+ * Unlike {@link secretFragments} these are ordinary words and addresses as often as not,
+ * so engine/secrets.ts masks one only once a URL showed the part in its host.
+ * @example hostForms("Hunter2Secret") // [{ part: "Hunter2Secret", form: "hunter2secret" }]
+ */
+export function hostForms(value: string): { part: string; form: string }[] {
+  if (value.length < MIN_SECRET_LENGTH) return [];
+  const found: { part: string; form: string }[] = [];
+  for (const part of secretParts(value)) {
+    const form = hostSpelling(part);
+    if (form !== undefined && form.length >= MIN_SECRET_LENGTH) found.push({ part, form });
+  }
+  return found;
 }
 
 /** JSON string text with `&`, `<`, `>`, U+2028 and U+2029 escaped as Go's encoding/json does. */

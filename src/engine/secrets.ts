@@ -12,13 +12,14 @@
  * warning rather than masked (masking "1" or "on" would garble every line).
  * @module
  */
-import { MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
+import { hostForms, MIN_SECRET_LENGTH, secretFragments } from "./secret_forms.ts";
 import { LiteralMatcher, replaceSpans } from "./literal_matcher.ts";
 import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./shown_text.ts";
 import { BuiltTexts } from "./built_text.ts";
 import { resolveQuoted } from "../model/data_text.ts";
 import { isSecretLikeName } from "./secret_names.ts";
 import { keepKnown } from "./known_secrets.ts";
+import { PendingHostForms } from "./host_forms.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
@@ -54,6 +55,8 @@ export class Secrets {
   readonly #declared: Set<string>;
   readonly #warn: (message: string) => void;
   readonly #fragments = new Set<string>();
+  /** Host spellings masked only once a URL shows them (host_forms.ts, {@link noteUrl}). */
+  readonly #hosts = new PendingHostForms();
   readonly #refused = new Set<string>();
   readonly #identifiers = new Set<string>();
   readonly #writtenSources: (() => Iterable<string>)[] = [];
@@ -121,12 +124,31 @@ export class Secrets {
       }
       return;
     }
-    for (const fragment of secretFragments(value)) {
-      if (this.#fragments.has(fragment)) continue;
-      this.#fragments.add(fragment);
-      if (fragment.includes(" ")) this.#spaced = true;
-      this.#plain = this.#keeping = null;
+    for (const fragment of secretFragments(value)) this.#addFragment(fragment);
+    for (const { part, form } of hostForms(value)) {
+      if (!this.#fragments.has(form)) this.#hosts.add(part, form);
     }
+  }
+
+  /**
+   * Tells that a task is given `url` (as built from its template, before the URL parser
+   * reads it): a secret written in its host, which the parser spells otherwise
+   * (`Production` → `production`, `2130706433` → `127.0.0.1`: expr/url_spellings.ts
+   * hostSpelling), is masked from now on in that spelling too, wherever it shows. Until a
+   * URL shows it so, that spelling is left alone: it is an ordinary word or address as
+   * often as not (`deploying to production`), and data that holds no secret is kept.
+   * A text that is no URL, or whose host the parser keeps as written, changes nothing.
+   */
+  noteUrl(url: string): void {
+    for (const form of this.#hosts.shownBy(url)) this.#addFragment(form);
+  }
+
+  #addFragment(fragment: string): void {
+    if (this.#fragments.has(fragment)) return;
+    this.#fragments.add(fragment);
+    this.#hosts.delete(fragment);
+    if (fragment.includes(" ")) this.#spaced = true;
+    this.#plain = this.#keeping = null;
   }
 
   /**

@@ -5,12 +5,16 @@
  * added when their task starts (attempt_context.ts).
  * @module
  */
-import { type Above, compileTemplate, ownValue, type Scope, withNamesAbove } from "../expr/mod.ts";
+import { compileTemplate, ownValue, type Scope, withNamesAbove } from "../expr/mod.ts";
 import { type Expressions, makeScope, type ScopeSource, withRunVariables } from "./expressions.ts";
-import type { LeafSpec, Node, NodeSet } from "./nodes.ts";
+import type { NodeSet } from "./nodes.ts";
 import type { EngineOptions } from "./options.ts";
 import { Secrets } from "./secrets.ts";
-import type { Registry, TaskRunner } from "../tasks/mod.ts";
+import type { Registry } from "../tasks/mod.ts";
+import { addConfigSecrets, leafSpecs } from "./leaf_secrets.ts";
+import { addCalledSecrets, calledWorkflows, declareCalledSecrets } from "./called_secrets.ts";
+
+export { addConfigSecrets, leafSpecs };
 
 /** What {@link startSecrets} reads of the run being prepared. */
 export interface SecretSources {
@@ -30,7 +34,8 @@ export interface SecretSources {
  * `workflowEnv`, the secret params (by name or `secrets:`), the values the caller gave,
  * the triggers' `config.secret` ({@link triggerSecrets}), and those of every task's `environment`
  * (with `defaults.environment`) that can be worked out at the start — literal values, or
- * ones reading only params, env, workflow and run. Weft's own names (workflow name,
+ * ones reading only params, env, workflow and run — and those of the workflows its
+ * `workflow` tasks call, at any depth (called_secrets.ts). Weft's own names (workflow name,
  * task ids and names) are protected in error messages.
  */
 export function startSecrets(
@@ -38,6 +43,10 @@ export function startSecrets(
 ): Secrets {
   const secrets = options.secrets ?? new Secrets();
   secrets.declare(options.workflow.secrets ?? []);
+  // The workflows it calls share its secrets: theirs are its own from the start, names
+  // declared before any value is read (called_secrets.ts).
+  const calls = calledWorkflows(options.workflow, nodes);
+  declareCalledSecrets(secrets, calls);
   secrets.addEnv(workflowEnv);
   secrets.addParams(source.params);
   for (const value of options.secretValues ?? []) secrets.add(value);
@@ -71,7 +80,11 @@ export function startSecrets(
           runner,
           spec.config,
           (text, above) => exprs.render(text, above ? withNamesAbove(outside, above) : outside),
-          (text) => exprs.renderUrl(text, outside),
+          (text) => {
+            const url = exprs.renderUrl(text, outside);
+            secrets.noteUrl(url);
+            return url;
+          },
         );
       }
       const names = spec.environment ? Object.keys(spec.environment) : [];
@@ -99,34 +112,8 @@ export function startSecrets(
       }
     }
   }
+  addCalledSecrets(secrets, calls, registry);
   return secrets;
-}
-
-/**
- * Adds the secrets a runner finds in a task's configuration (TaskRunner.secretsIn),
- * interpolated with `interpolate` (a URL field with `interpolateUrl`); nothing when that
- * throws (a value known only later, or an expression error the runner reports itself).
- */
-export function addConfigSecrets(
-  secrets: Secrets,
-  runner: TaskRunner,
-  config: unknown,
-  interpolate: (text: string, above?: Above) => string,
-  interpolateUrl: (text: string) => string,
-): void {
-  if (!runner.secretsIn) return;
-  let values: string[];
-  try {
-    values = runner.secretsIn(
-      config,
-      interpolate,
-      (name) => secrets.isSecretName(name),
-      interpolateUrl,
-    );
-  } catch {
-    return;
-  }
-  for (const value of values) secrets.add(value);
 }
 
 /**
@@ -176,16 +163,6 @@ export function resolveTriggerSecret(
 
 /** Thrown by the start scope for a reference whose value the run has not made yet. */
 class NotYetKnown extends Error {}
-
-/** Every unit of work a node may run: itself, a conditional's branches, a loop's step. */
-export function leafSpecs(node: Node): LeafSpec[] {
-  const composite = node.composite;
-  if (composite?.kind === "conditional") {
-    return composite.else ? [composite.then, composite.else] : [composite.then];
-  }
-  if (composite?.kind === "loop") return [composite.step];
-  return node.leaf ? [node.leaf] : [];
-}
 
 /**
  * The words (runs of letters, digits, `_`, `.`, `-`) of every string in the task

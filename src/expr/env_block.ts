@@ -24,14 +24,14 @@ export function withNamesAbove(scope: Scope, above: Above): Scope {
 }
 
 /**
- * Interpolates `block` in order: `render(value, above)` with the names set above it
+ * Interpolates `block` in order: `render(value, above, name)` with the names set above it
  * (a fresh null-prototype record, filled as it goes). Returns the values by name.
  */
 export function renderBlock(
   block: Readonly<Record<string, string>> | undefined,
-  render: (text: string, above: Above) => string,
+  render: (text: string, above: Above, name: string) => string,
 ): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
-  for (const [name, value] of Object.entries(block ?? {})) out[name] = render(value, out);
+  for (const [name, value] of Object.entries(block ?? {})) out[name] = render(value, out, name);
   return { ...out };
 }

@@ -34,6 +34,7 @@ import { type Scope, truthy, type Value } from "./value.ts";
 
 export type { Reference } from "./ast.ts";
 export { ExpressionError } from "./errors.ts";
+export { inField, NulValueError, processValue } from "./process_value.ts";
 export {
   asNumber,
   compareValues,

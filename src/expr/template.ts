@@ -5,6 +5,7 @@
  */
 import type { Reference } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
+import { processValue } from "./process_value.ts";
 import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
@@ -39,10 +40,10 @@ export interface CompiledTemplate {
   /**
    * For shell commands: each substitution becomes a reference to an environment
    * variable (`envPrefix` + 1, 2, …) quoted for its context, and `env` holds the values,
-   * so no value is ever read as shell syntax. See shell.ts for the contexts. NUL
-   * characters, which environment variables cannot carry, are removed from values.
-   * Throws ExpressionError for a substitution that cannot be made safe (a non-integer
-   * inside `$(( ))`, a quoted heredoc body).
+   * so no value is ever read as shell syntax. See shell.ts for the contexts. A value
+   * holding a NUL character, which an environment variable cannot carry, throws a
+   * NulValueError (process_value.ts). Throws ExpressionError for a substitution that
+   * cannot be made safe (a non-integer inside `$(( ))`, a quoted heredoc body).
    */
   renderShell(scope: Scope, envPrefix?: string): { command: string; env: Record<string, string> };
   /**
@@ -176,9 +177,14 @@ class Template implements CompiledTemplate {
     const env: Record<string, string> = {};
     let command = literals[0];
     for (let k = 0; k < substitutions.length; k++) {
-      const { evaluate, offset } = substitutions[k];
+      const { evaluate, offset, end } = substitutions[k];
       const name = `${envPrefix}${k + 1}`;
-      const value = stringify(evaluate(scope)).replaceAll("\0", "");
+      // An environment variable cannot carry a NUL: refused, never dropped (process_value.ts).
+      const value = processValue(
+        stringify(evaluate(scope)),
+        this.source.slice(offset, end),
+        offset,
+      );
       command += shellReference(slots[k], name, value, offset) + literals[k + 1];
       env[name] = value;
     }

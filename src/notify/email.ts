@@ -28,7 +28,10 @@ export async function sendEmail(
   message: RunMessage,
   env: Record<string, string> = {},
 ): Promise<void> {
-  const { default: nodemailer } = await import("nodemailer");
+  const [{ default: nodemailer }, { encodeWord }] = await Promise.all([
+    import("nodemailer"),
+    import("nodemailer/lib/mime-funcs/index.js"),
+  ]);
   const to = channel.toIsList ? await addressList(channel.to.join(","), "SMTP_TO") : channel.to;
   // Bounded: the variable may name a device or a FIFO; too large is an error, unreadable
   // is ignored as before (the system's certificates still apply).
@@ -49,10 +52,11 @@ export async function sendEmail(
     tls: ca ? { ca: [ca] } : undefined,
   });
   try {
+    const subject = literalHeaderText(channel.subject ?? subjectOf(message), encodeWord);
     await transport.sendMail({
       from: channel.from,
       to,
-      subject: channel.subject ?? subjectOf(message),
+      ...(typeof subject === "string" ? { subject } : { headers: { Subject: subject } }),
       text: plainText(message),
       html: htmlBody(message),
     });
@@ -61,6 +65,32 @@ export async function sendEmail(
   } finally {
     transport.close();
   }
+}
+
+/** A header value nodemailer sends as given (folded at 76 characters), not encoded again. */
+export interface PreparedHeader {
+  prepared: true;
+  foldLines: true;
+  value: string;
+}
+
+/**
+ * Unstructured header text (the mail's Subject) that reaches the reader as written: when
+ * it holds `=?`, the opening of an RFC 2047 encoded-word (`=?utf-8?B?W1VSR0VOVF0=?=`
+ * reads "[URGENT]"), it is sent whole as encoded-words of its UTF-8 text (base64, at
+ * most 52 characters each, `encodeWord`: nodemailer's mime-funcs), since RFC 2047 §7
+ * requires a composer to make sure that text beginning with "=?" and ending with "?=" is
+ * a valid encoded-word, and readers (Thunderbird, Gmail, Python's email.header) decode
+ * one wherever it stands, blanks around it or not. Otherwise the text as it is: nodemailer
+ * encodes non-ASCII text itself, and ASCII text it sends as written.
+ * @example literalHeaderText("deploy ok", encodeWord) // "deploy ok"
+ */
+export function literalHeaderText(
+  text: string,
+  encodeWord: (text: string, encoding: "B", maxLength: number) => string,
+): string | PreparedHeader {
+  if (!text.includes("=?")) return text;
+  return { prepared: true, foldLines: true, value: encodeWord(text, "B", 52) };
 }
 
 function smtpReason(e: unknown): string {

@@ -10,8 +10,12 @@
  *   §3.2.3 special other than `@` and `.` — the characters that separate recipients
  *   (`,` `;`), start a group (`:`), a display name, an angle address or a comment, and
  *   with them could add a recipient or replace the envelope's sender or recipient
- *   (nodemailer parses the address text it is given).
- * - The mail subject: a value may not hold a line break or NUL (a header ends there).
+ *   (nodemailer parses the address text it is given); nor `=?`, the opening of an RFC
+ *   2047 encoded-word, which mail readers decode in a display name (even quoted) into
+ *   other text than the value (`=?utf-8?B?Q0VP?=` reads "CEO"), and which nodemailer
+ *   cannot be told to encode in an address header.
+ * - The mail subject: a value may not hold a line break or NUL (a header ends there);
+ *   one holding `=?` is sent encoded, so it reads as written (email.ts literalHeaderText).
  * Literal text is the author's and stays as written (`to: "a@x.org, b@x.org"` lists two).
  * And the secrets a webhook URL holds ({@link webhookUrlSecrets}).
  * @module
@@ -61,6 +65,14 @@ const LINE_BREAK = /[\r\n\0]/;
 export function renderAddressField(template: string, scope: Scope, field: string): string {
   return rendered(template, field, (t) =>
     t.renderPlaced(scope, (text, offset) => {
+      if (text.includes("=?")) {
+        throw new ExpressionError(
+          `value ${quoteCut(text, 60, { json: true })} holds "=?", which mail readers ` +
+            "decode as an RFC 2047 encoded-word: the name would read as other text",
+          offset,
+          "a value fills part of one address; write a display name in the setting itself",
+        );
+      }
       const bad = ADDRESS_SYNTAX.exec(text);
       if (!bad) return text;
       throw new ExpressionError(

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Problem, WeftError } from "../model/errors.ts";
+import { keepCalledFiles } from "../model/called_files.ts";
 import { type Workflow, workflowSchema } from "../model/workflow.ts";
 import { expressionProblems } from "./expr_checks.ts";
 import { graphProblems } from "./graph_checks.ts";
@@ -142,7 +143,8 @@ export async function checkSource(
       { data: parsed.data, map: parsed.map!, label: file, path: raw.path, dir, cwd: options.cwd },
       (label) => calledSource(label, options.cwd),
     );
-    if (called.length > 0) return { problems: called };
+    if (called.problems.length > 0) return { problems: called.problems };
+    keepCalledFiles(workflow, { dir, files: called.files });
   }
   return { found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes }, problems };
 }

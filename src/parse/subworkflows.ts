@@ -10,6 +10,7 @@
  */
 import type * as NodePath from "node:path";
 import type { Problem } from "../model/errors.ts";
+import type { CalledFile } from "../model/called_files.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -71,7 +72,7 @@ interface CallNode {
 /**
  * The problems of the `workflow` tasks of `root` and of every file they call, in turn:
  * the root's own (sorted by position), then each called file's, in the order first
- * called. Each file is read and checked once, and each problem reported once, however
+ * called; and the valid files read, by absolute path (`files`). Each file is read and checked once, and each problem reported once, however
  * many paths of calls reach it (6 calls per file over 9 levels are 6^9 paths; checking
  * each file once per path took minutes, tester8 F4). A file is looked at again only
  * when reached along a longer chain than before, without being read again, so that the
@@ -81,7 +82,7 @@ interface CallNode {
 export async function subworkflowProblems(
   root: { data: unknown; map: SourceMap; label: string; path: string; dir: string; cwd: string },
   load: LoadCalled,
-): Promise<Problem[]> {
+): Promise<{ problems: Problem[]; files: Map<string, CalledFile> }> {
   // node:path here, not at import: callsWorkflows is on `weft validate`'s quick path,
   // where loading it would start Node compatibility (~4 ms; issue 12 §3).
   const { resolve, relative, isAbsolute } = await import("node:path");
@@ -96,7 +97,14 @@ export async function subworkflowProblems(
   graph.nodes.set(root.path, node);
   await graph.expand(node, [{ path: root.path, label: root.label }]);
   const blocks = [node, ...graph.order].map((n) => sortedByPlace([...n.problems.values()]));
-  return blocks.flat();
+  // The valid files read, for what the run knows at its start (model/called_files.ts).
+  const files = new Map<string, CalledFile>();
+  for (const [path, called] of graph.nodes) {
+    if (called !== node && called.source.workflow) {
+      files.set(path, { workflow: called.source.workflow, dir: called.source.dir });
+    }
+  }
+  return { problems: blocks.flat(), files };
 }
 
 /** The files of one validation's calls, and the checks that walk them. */

@@ -26,7 +26,7 @@ import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { pathField, resolvedPathField } from "./path_field.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
-import { refusedShell } from "./shell.ts";
+import { inShellField, refusedShell } from "./shell.ts";
 import { prepareShell, type ShellLaunch } from "./shell_launch.ts";
 import { GlobAbortedError, globFiles, GlobTooWideError } from "./glob_files.ts";
 import { outputTarget, tempPath, withoutOutput } from "./data_processor_output.ts";
@@ -187,7 +187,10 @@ async function runProcessor(
     default: {
       const shell = processor.shell?.trim() || "sh";
       // `sh -c COMMAND NAME FILE...`: the files are $1.. ("$@"), never part of the command.
-      const { command: written, env: values } = ctx.interpolateShell(processor.command);
+      const { command: written, env: values } = inShellField(
+        "processor.command",
+        () => ctx.interpolateShell(processor.command),
+      );
       if (Object.keys(values).length > 0 && !isPosixFamilyShell(shell)) {
         return Promise.resolve(refusedShell(shell)); // validate says so too
       }

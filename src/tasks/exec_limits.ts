@@ -57,12 +57,31 @@ export class ArgumentTooLongError extends Error {
 }
 
 /**
+ * A value resolved into a field that becomes one argument of a program weft starts holds
+ * a NUL character, where exec's C string would end (expr/process_value.ts): refused
+ * naming the field, as {@link ArgumentTooLongError} is, before anything starts.
+ */
+export class ArgumentNulError extends Error {
+  constructor(field: string, program: string) {
+    super(
+      ownText(
+        `${field} holds a NUL character once resolved, which no process can receive ` +
+          `(an argument of ${program})`,
+      ),
+    );
+    this.name = "ArgumentNulError";
+  }
+}
+
+/**
  * `value`, the resolved text of `field` (e.g. `args[1]`), which is passed as one
  * argument to `program` (words for people: "the javascript script", "docker run").
- * Throws an {@link ArgumentTooLongError} naming the field when exec would refuse it
- * (Linux only, as {@link checkExecLimits}).
+ * Throws an {@link ArgumentNulError} naming the field for a NUL character in it, and an
+ * {@link ArgumentTooLongError} when exec would refuse it as too long (Linux only, as
+ * {@link checkExecLimits}).
  */
 export function argumentValue(field: string, value: string, program: string): string {
+  if (value.includes("\0")) throw new ArgumentNulError(field, program);
   // A string of at most a third of the limit in UTF-16 units cannot pass it in UTF-8.
   if (value.length * 3 < MAX_ARG_STRLEN || Deno.build.os !== "linux") return value;
   const bytes = byteLength(value);
@@ -72,15 +91,36 @@ export function argumentValue(field: string, value: string, program: string): st
 
 /**
  * Throws an {@link ExecLimitError} when one argument or environment string of this exec
- * is over MAX_ARG_STRLEN (Linux only: other kernels have no per-string limit).
+ * holds a NUL character, or is over MAX_ARG_STRLEN (Linux only: other kernels have no
+ * per-string limit).
  */
 export function checkExecLimits(
   args: readonly string[],
   env: Record<string, string>,
 ): void {
+  const nul = nulString(args, env);
+  if (nul) throw new ExecLimitError(nul);
   if (Deno.build.os !== "linux") return;
   const reason = oneStringTooLong(args, env);
   if (reason) throw new ExecLimitError(reason);
+}
+
+/**
+ * The first argument or environment variable holding a NUL character, in words; null if
+ * none. Fields a value reaches are refused naming the field before this (expr/process_value.ts,
+ * {@link argumentValue}): this names what is left, rather than the spawn's "a path,
+ * argument or environment string contains a NUL byte".
+ */
+function nulString(args: readonly string[], env: Record<string, string>): string | null {
+  const reason = " holds a NUL character, which no process can receive";
+  const i = args.findIndex((arg) => arg.includes("\0"));
+  if (i >= 0) return ownText(`argument ${i + 1}${reason}`);
+  for (const name in env) {
+    if (env[name].includes("\0") || name.includes("\0")) {
+      return ownText(`environment variable ${name.replaceAll("\0", "\\0")}${reason}`);
+    }
+  }
+  return null;
 }
 
 /**

@@ -29,6 +29,7 @@ import { INLINE_COMMAND_BYTES, prepareShell, type ShellLaunch } from "./shell_la
 import type { SpawnedProcess, TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
+import { inField } from "../expr/process_value.ts";
 
 export { directArgv } from "./direct.ts";
 
@@ -44,7 +45,10 @@ export const shellRunner: TaskRunner<ShellConfig> = {
   type: "shell",
   async run(task: ShellConfig, ctx: TaskContext): Promise<TaskResult> {
     const shell = task.shell?.trim() || "sh";
-    const { command, env: values } = ctx.interpolateShell(task.command);
+    const { command, env: values } = inShellField(
+      "command",
+      () => ctx.interpolateShell(task.command),
+    );
     if (!isEmpty(values) && !isPosixFamilyShell(shell)) return refusedShell(shell);
     // Interpolated values live in variables the command refers to: the shell must expand them.
     const direct = !task.shell?.trim() && isEmpty(values) &&
@@ -153,4 +157,16 @@ function spawnError(program: string, cwd: string, error: unknown): string {
   if (error instanceof Deno.errors.NotFound) return notFoundReason(cwd, `${what}: not found`);
   if (error instanceof Deno.errors.PermissionDenied) return `${what}: permission denied`;
   return `${what}: ${startFailure(error)}`;
+}
+
+/**
+ * `interpolate()`, the shell command of `field` interpolated; a value it refuses as a
+ * process's (a NUL: expr/process_value.ts) is refused naming `field`.
+ */
+export function inShellField<T>(field: string, interpolate: () => T): T {
+  try {
+    return interpolate();
+  } catch (error) {
+    throw inField(field, error);
+  }
 }
