@@ -126,3 +126,72 @@ Deno.test({
     }
   },
 });
+
+/** Runs `weft run FILE` in a fresh 80x24 tmux pane; returns the whole scrollback (with `-e`, colours too). */
+async function runInPane(
+  file: string,
+  env: Record<string, string>,
+  name: string,
+  colours = false,
+): Promise<string> {
+  const socket = `weft-test-${name}-${Deno.pid}`;
+  const command = weftCommandLine(["run", file], weftEnv(env));
+  await tmux(
+    socket,
+    "new-session",
+    "-d",
+    "-x",
+    "80",
+    "-y",
+    "24",
+    `${command}; echo WEFT-EXIT=$?; sleep 600`,
+  );
+  try {
+    let screen = "";
+    // Bounded wait for the run to end (not a timing assertion).
+    for (let i = 0; i < 600 && !screen.includes("WEFT-EXIT="); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      screen = await tmux(socket, "capture-pane", "-p", "-S", "-", ...(colours ? ["-e"] : []));
+    }
+    return screen;
+  } finally {
+    await tmux(socket, "kill-server").catch(() => {});
+  }
+}
+
+Deno.test({
+  name: "board in tmux: a workflow name of wide characters leaves one title, not one per frame",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-wide-");
+    const file = `${dir}/wide.yml`;
+    // 15 CJK characters (30 columns) and the run id push the title past 80 columns
+    // while it stays under 80 characters.
+    await Deno.writeTextFile(
+      file,
+      `name: "每日数据库备份与远程同步工作流🚀"\ntasks:\n  - id: backup\n    command: sleep 1\n`,
+    );
+    const screen = await runInPane(file, { NO_COLOR: "1" }, "wide");
+    assert.match(screen, /WEFT-EXIT=0/, screen);
+    const titles = screen.split("\n").filter((l) => l.includes("1 task  run"));
+    assert.equal(titles.length, 1, screen);
+  },
+});
+
+Deno.test({
+  name: "board in tmux: NO_COLOR set but empty leaves colour on; NO_COLOR=1 turns it off",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-nocolor-");
+    const file = `${dir}/c.yml`;
+    await Deno.writeTextFile(file, `name: c\ntasks:\n  - id: a\n    command: "true"\n`);
+    // deno-lint-ignore no-control-regex
+    const sgr = /\x1b\[[0-9;]*m/;
+    const blank = await runInPane(file, { NO_COLOR: "" }, "nocolor-empty", true);
+    assert.match(blank, /WEFT-EXIT=0/, blank);
+    assert.match(blank, sgr, "colour with NO_COLOR=");
+    const set = await runInPane(file, { NO_COLOR: "1" }, "nocolor-set", true);
+    assert.match(set, /WEFT-EXIT=0/, set);
+    assert.doesNotMatch(set, sgr, "no colour with NO_COLOR=1");
+  },
+});

@@ -46,3 +46,41 @@ Deno.test("cli expressions: a missing value plus a number is empty, in a command
   assert.match(run.stdout + run.stderr, /\[t\] \[\] \[\] \[\] \[5\] \[v\]\n/);
   assert.match(run.stdout + run.stderr, /\[u\] u-ran\n/);
 });
+
+Deno.test("weft validate: operators of other tools get a hint that says what to write", async () => {
+  const dir = testTempDir("cond-ops-");
+  const file = `${dir}/w.yml`;
+  const cases: [string, RegExp][] = [
+    [
+      "not ${env.SKIP}",
+      /:4:17: condition in task "a": unexpected 'not'\n {2}hint: use ! instead of 'not'/,
+    ],
+    [
+      "not (${env.A} == 'x')",
+      /:4:17: condition in task "a": unexpected 'not'\n {2}hint: use ! instead/,
+    ],
+    [
+      "${env.BRANCH} =~ 'release/.*'",
+      /:4:31: condition in task "a": unexpected '=~': conditions have no regular-expression match\n {2}hint: compare whole values/,
+    ],
+    [
+      "${env.ENV} in ['qa', 'prod']",
+      /:4:28: condition in task "a": unexpected 'in'\n {2}hint: conditions have no 'in': compare with each value, e\.g\. \$\{env\.ENV\} == 'qa' \|\| \$\{env\.ENV\} == 'prod'/,
+    ],
+    [
+      "${env.ENV} <> 'prod'",
+      /:4:28: condition in task "a": unexpected '<>'\n {2}hint: use != for 'not equal'/,
+    ],
+  ];
+  for (const [condition, expected] of cases) {
+    Deno.writeTextFileSync(
+      file,
+      `name: c\ntasks:\n  - id: a\n    condition: ${
+        JSON.stringify(condition)
+      }\n    command: "true"\n`,
+    );
+    const result = await weft(["validate", file]);
+    assert.equal(result.code, 2, condition);
+    assert.match(result.stderr, expected);
+  }
+});

@@ -83,3 +83,18 @@ Deno.test("cli outputs: a $WEFT_OUTPUT made into a FIFO, directory or device fai
   assert.equal(reportTask(report, "linked").status, "success");
   assert.equal(reportTask(report, "gone").status, "success");
 });
+
+Deno.test("cli outputs: a value that is not UTF-8 fails the task naming the line and key, not passed on changed", async () => {
+  const run = await weft(["run", `${FIXTURES}latin1.yml`, "--json"]);
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const a = reportTask(report, "a");
+  assert.equal(a.status, "failed");
+  assert.equal(
+    a.error,
+    '$WEFT_OUTPUT line 1: the value of "k" is not UTF-8 text; outputs are text: ' +
+      "convert it (iconv -f LATIN1 -t UTF-8) or encode it (base64)",
+  );
+  assert.deepEqual(a.outputs, {});
+  assert.equal(reportTask(report, "b").status, "skipped");
+});

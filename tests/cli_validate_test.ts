@@ -167,7 +167,7 @@ const INVALID: [string, string, number | null][] = [
   ["bad-duration.yml", 'invalid duration "5 minutes"', 5],
   ["bad-duration-delay.yml", 'retry.delay in task "a": invalid duration "soon"', 7],
   ["cron-field-count.yml", 'cron expression "0 2 * *" has 4 fields', 5],
-  ["cron-out-of-range.yml", "invalid value for hour: 25", 5],
+  ["cron-out-of-range.yml", 'hour value "25" is out of range', 5],
   ["bad-timezone.yml", 'unknown time zone "Mars/Olympus_Mons"', 6],
   ["schedule-without-cron.yml", "a schedule trigger needs config.schedule", 3],
   ["bad-task-id.yml", "task ids use letters, digits", 3],

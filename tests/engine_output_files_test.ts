@@ -12,6 +12,7 @@ import {
   OutputUnreadableError,
 } from "../src/engine/output_files.ts";
 import { OutputFormatError } from "../src/engine/outputs.ts";
+import { resolveQuoted } from "../src/model/data_text.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** One turn of the event loop: what the files do "later" is done after it. */
@@ -246,4 +247,34 @@ Deno.test({
   const read = await files.read(path);
   assert.ok(read instanceof OutputUnreadableError);
   assert.match(read.reason, /\$WEFT_OUTPUT could not be read: .*[Pp]ermission denied/);
+});
+
+Deno.test("output files: bytes that are not UTF-8 fail with the line and key, small or large, in a heredoc too", async () => {
+  const dir = testTempDir("out-");
+  const files = new OutputFiles(dir, false);
+  const latin1 = (text: string) => Uint8Array.from([...text].map((c) => c.charCodeAt(0)));
+  const cases: [Uint8Array, number, RegExp][] = [
+    [latin1("ok=1\nk=caf\xe9 \xff\n"), 2, /line 2: the value of "k" is not UTF-8 text/],
+    [latin1(`big=${"y".repeat(100_000)}\nname=\xe9t\xe9\n`), 2, /line 2: the value of "name"/],
+    [latin1("notes<<EOF\nfine\nline \xe9\nEOF\n"), 3, /line 3: it is not UTF-8 text/],
+    // A sequence cut short at the end of the file.
+    [
+      Uint8Array.from([...new TextEncoder().encode("x=€"), 0xe2, 0x82]),
+      1,
+      /line 1: the value of "x"/,
+    ],
+  ];
+  for (const [bytes, line, reason] of cases) {
+    const path = files.take("a", 1);
+    Deno.writeFileSync(path, bytes);
+    const read = await files.read(path);
+    assert.ok(read instanceof OutputFormatError, String(reason));
+    assert.equal(read.line, line);
+    assert.match(resolveQuoted(read.reason), reason);
+    assert.match(read.reason, /convert it \(iconv -f LATIN1 -t UTF-8\) or encode it \(base64\)/);
+  }
+  // UTF-8 of every length still reads.
+  const fine = files.take("b", 1);
+  Deno.writeTextFileSync(fine, "k=café ✓ 😀\n");
+  assert.deepEqual(files.read(fine), { k: "café ✓ 😀" });
 });

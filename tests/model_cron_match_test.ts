@@ -50,3 +50,55 @@ Deno.test("daemon: a workflow whose schedule never fires is reported and not loa
     await daemon.stop();
   }
 });
+
+Deno.test("cli: validate and schedule add give one message for one cron mistake, and accept the same", async () => {
+  const dir = testTempDir("cron-words-");
+  const file = `${dir}/w.yml`;
+  const home = testTempDir("home-");
+  const cases: [string, RegExp | null][] = [
+    [
+      "@reboot",
+      /cron nickname "@reboot" is not supported[^]*hint: to run at boot[^]*@reboot weft run FILE/,
+    ],
+    [
+      "0 2 * * MON-",
+      /invalid cron expression "0 2 \* \* MON-": a range \(a-b\) is missing its end/,
+    ],
+    ["  ", /the cron expression is empty[^]*hint: fields: \[second\] minute[^]*@daily/],
+    ["@fortnightly", /unknown cron nickname "@fortnightly"[^]*hint:[^]*@hourly/],
+    ["0 0 * * 8", /day-of-week value "8" is out of range/],
+    [" @daily", null],
+    ["0 2 * * MON-FRI", null],
+  ];
+  for (const [cron, expected] of cases) {
+    Deno.writeTextFileSync(
+      file,
+      `name: c\ntrigger: {type: schedule, config: {schedule: ${JSON.stringify(cron)}}}\n` +
+        `tasks:\n  - id: a\n    command: "true"\n`,
+    );
+    const validate = await weft(["validate", file]);
+    const add = await weft([
+      "schedule",
+      "add",
+      `${FIXTURES}plain.yml`,
+      "--cron",
+      cron,
+      "--name",
+      `s${cases.findIndex((c) => c[0] === cron)}`,
+    ], {
+      env: { WEFT_HOME: home },
+    });
+    if (expected === null) {
+      assert.equal(validate.code, 0, `${cron}: ${validate.stderr}`);
+      assert.equal(add.code, 0, `${cron}: ${add.stderr}`);
+      continue;
+    }
+    assert.equal(validate.code, 2, cron);
+    assert.equal(add.code, 2, cron);
+    assert.match(validate.stderr, /w\.yml:2:\d+: trigger\.config\.schedule: /);
+    assert.match(validate.stderr, expected);
+    assert.match(add.stderr, expected);
+    // croner's own words do not reach the user.
+    assert.doesNotMatch(validate.stderr + add.stderr, /environment|illegal|Syntax error|NaN/);
+  }
+});

@@ -160,11 +160,13 @@ Deno.test("RunOrder: what has finished when a task starts", () => {
     },
   };
   const order = new RunOrder(topLevelTasks(data));
-  assert.deepEqual([...order.before("z")].sort(), ["a", "p", "p1"]);
-  assert.deepEqual([...order.before("p1")], ["a"]);
-  assert.deepEqual([...order.before("cb")], ["a"]);
+  const all = ["a", "p", "p1", "z", "cb", "loop1", "loop2"];
+  const before = (id: string) => all.filter((target) => order.finishedBefore(id, target));
+  assert.deepEqual(before("z"), ["a", "p", "p1"]);
+  assert.deepEqual(before("p1"), ["a"]);
+  assert.deepEqual(before("cb"), ["a"]);
   // A cycle (reported by the graph checks) ends the walk instead of recursing forever.
-  assert.ok(order.before("loop1").has("loop2"));
+  assert.deepEqual(before("loop1"), ["loop1", "loop2"]); // as before the walk had no stack
   assert.deepEqual(order.stepRunners(), ["a", "p1", "z", "cb", "loop1", "loop2"]);
 });
 
@@ -264,4 +266,43 @@ Deno.test("order: weft validate refuses reading a cancelled child's outputs, whi
   );
   const run = await weft(["run", file], { env: { WEFT_HOME: `${dir}/home` } });
   assert.equal(run.code, 2, "the run refuses it as validate does");
+});
+
+/** A chain of `n` tasks, each after the one before (`depends_on`) or called by it (`on_success`). */
+function chain(n: number, link: "depends_on" | "on_success", first: string): string {
+  const tasks = [{ id: "t0", command: first }];
+  for (let i = 1; i < n; i++) {
+    const task: Record<string, unknown> = { id: `t${i}`, command: "true" };
+    if (link === "depends_on") task.depends_on = [`t${i - 1}`];
+    else (tasks[i - 1] as Record<string, unknown>).on_success = [`t${i}`];
+    tasks.push(task as { id: string; command: string });
+  }
+  // One reference at the far end makes the order check walk the whole chain.
+  (tasks[n - 1] as Record<string, unknown>).condition = "${tasks.t0.status} == 'success'";
+  return JSON.stringify({ name: `chain-${link}`, tasks });
+}
+
+Deno.test("weft validate, --dry-run and run: a 10,000-long depends_on or callback chain is checked without recursion", async () => {
+  const dir = testTempDir("chain-");
+  for (const link of ["depends_on", "on_success"] as const) {
+    Deno.writeTextFileSync(`${dir}/${link}.json`, chain(10_000, link, "true"));
+    const validate = await weft(["validate", `${dir}/${link}.json`]);
+    assert.equal(validate.code, 0, `${link}: ${validate.stderr}`);
+    const dry = await weft(["run", "--dry-run", `${dir}/${link}.json`]);
+    assert.equal(dry.code, 0, `${link}: ${dry.stderr}`);
+    assert.match(dry.stdout + dry.stderr, /t9999 .*if \$\{tasks\.t0\.status\} == 'success'/);
+  }
+  // A run: checked as validate does, then started (the first task fails, the rest are skipped).
+  Deno.writeTextFileSync(`${dir}/failing.json`, chain(10_000, "depends_on", "exit 3"));
+  const run = await weft(["run", "-q", `${dir}/failing.json`]);
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /t0 failed/);
+  assert.doesNotMatch(run.stderr, /internal error|call stack/);
+  // The verdict on an order problem far down the chain is still found.
+  const late = JSON.parse(chain(10_000, "depends_on", "true"));
+  late.tasks[9_999].condition = "${tasks.t9999.status} == 'success'";
+  Deno.writeTextFileSync(`${dir}/late.json`, JSON.stringify(late));
+  const own = await weft(["validate", `${dir}/late.json`]);
+  assert.equal(own.code, 2, own.stderr);
+  assert.match(own.stderr, /task "t9999" cannot read its own result while it runs/);
 });

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { parseWorkflowSource } from "../src/parse/mod.ts";
+import { itemNumberText } from "../src/model/json_number.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -87,10 +88,15 @@ Deno.test("object loop items: fields keep an unquoted number or boolean as writt
   );
   assert.deepEqual(yaml.problems, []);
   const [loop] = yaml.workflow!.tasks as unknown as { items: unknown[] }[];
-  // Re-spelled values are their text; `10` and `true` stay a number and a boolean.
-  assert.deepEqual(loop.items, [
-    { v: "3.10", n: "007", t: "True", h: "0x10", e: "1e3", z: "-0", i: 10, b: true, s: "x" },
-  ]);
+  // Re-spelled numbers are JSON number tokens (keepItemNumbers): as written where JSON has
+  // the spelling, else the number YAML 1.2's core schema reads, their text kept for
+  // `${item.n}`; `True` stays text; `10` and `true` stay a number and a boolean.
+  assert.equal(
+    JSON.stringify(loop.items),
+    '[{"v":3.10,"n":7,"t":"True","h":16,"e":1e3,"z":-0,"i":10,"b":true,"s":"x"}]',
+  );
+  const item = loop.items[0] as Record<string, object>;
+  assert.deepEqual([item.n, item.h, item.v].map(itemNumberText), ["007", "0x10", "3.10"]);
   const json = parseWorkflowSource(
     JSON.stringify({
       name: "w",
@@ -101,5 +107,5 @@ Deno.test("object loop items: fields keep an unquoted number or boolean as writt
   );
   assert.deepEqual(json.problems, []);
   const [jsonLoop] = json.workflow!.tasks as unknown as { items: unknown[] }[];
-  assert.deepEqual(jsonLoop.items, [{ v: "1.10", e: "1E3", z: "-0.0", i: 10, b: true }]);
+  assert.equal(JSON.stringify(jsonLoop.items), '[{"v":1.10,"e":1E3,"z":-0.0,"i":10,"b":true}]');
 });

@@ -141,3 +141,40 @@ Deno.test("CLI: an environment variable too large for exec is named, with the li
   assert.match(run.stderr, /environment variable BIG is 200000 bytes/);
   assert.doesNotMatch(run.stderr, /internal error|errno 7/);
 });
+
+Deno.test("prepareShell: a value used again is read from its file once and copied by the shell", async () => {
+  const dir = testTempDir("launch-");
+  const big = "x\n".repeat(INLINE_VALUE_BYTES) + "'$(y)\n\n";
+  // Past the 256 KiB budget small values spill too: 30,000 uses of one small value.
+  const values: Record<string, string> = { WEFT_V_1: big, WEFT_V_2: big };
+  for (let i = 3; i <= 30_000; i++) values[`WEFT_V_${i}`] = i % 2 ? "v" : "w z";
+  const names = Object.keys(values);
+  const command = `printf '%s|' ${names.map((n) => `"\${${n}}"`).join(" ")}`;
+  const launch = await prepareShell(command, values, { PATH: "/usr/bin:/bin" }, `${dir}/out`);
+  const folder = `${dir}/${[...Deno.readDirSync(dir)][0].name}`;
+  const files = [...Deno.readDirSync(folder)].map((f) => f.name).filter((n) => n !== "command.sh");
+  // One file for the large value; every other spilled one repeats a value held already.
+  assert.deepEqual(files, ["value-1"]);
+  assert.equal(await runSh(launch.args, launch.env), names.map((n) => `${values[n]}|`).join(""));
+  await launch.cleanup();
+});
+
+Deno.test("CLI: one param used 32,000 times in a command reaches every use", async () => {
+  const dir = testTempDir("launch-cli-");
+  const file = `${dir}/wf.json`;
+  const uses = Array(32_000).fill("${params.p}").join(" ");
+  const command = `set -- ${uses}; for x; do last=$x; done; echo "$# $1 $last"`;
+  await Deno.writeTextFile(
+    file,
+    JSON.stringify({
+      name: "many",
+      params: { p: { default: "v" } },
+      tasks: [{ id: "t", command }],
+    }),
+  );
+  const home = `${dir}/home`;
+  const run = await weft(["run", file, "--quiet"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await weft(["history", "-q", "-n1"], { env: { WEFT_HOME: home } })).stdout.trim();
+  assert.equal((await weft(["logs", id, "t"], { env: { WEFT_HOME: home } })).stdout, "32000 v v\n");
+});

@@ -10,6 +10,7 @@ import type { AlertState } from "../notify/alerts.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { localTime, table, withHistory } from "./history_shared.ts";
 import { type CliIO, out, outJson } from "./io.ts";
+import { measuredText } from "./render/width.ts";
 
 interface AlertsOptions {
   workflow?: string;
@@ -99,6 +100,6 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
       row.condition,
     ]);
   }
-  await out(io, table(cells));
+  await out(io, await measuredText(() => table(cells)));
   return ExitCode.Ok;
 }

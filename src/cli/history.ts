@@ -22,6 +22,7 @@ import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
 import { markInterruptedVerb } from "./history_mark.ts";
+import { measuredText } from "./render/width.ts";
 
 interface HistoryOptions {
   limit: string;
@@ -147,7 +148,7 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
       filter.since !== undefined;
     const home = homeFor(io, options.home);
     await err(io, `no runs recorded in ${home}${filtered ? " that match" : ""}\n`);
-  } else await out(io, historyTable(runs));
+  } else await out(io, await measuredText(() => historyTable(runs)));
   return ExitCode.Ok;
 }
 
@@ -209,7 +210,7 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
   );
   if (options.json) await outJson(io, runs.map(historyEntry));
   else {
-    if (runs.length) await out(io, historyTable(runs));
+    if (runs.length) await out(io, await measuredText(() => historyTable(runs)));
     const verb = options.dryRun ? "would delete" : "deleted";
     await err(io, `${verb} ${runs.length} run${runs.length === 1 ? "" : "s"}\n`);
   }

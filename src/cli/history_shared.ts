@@ -11,6 +11,7 @@ import type { RunDetails, RunRecord, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 import { terminalSafe } from "./render/safe_text.ts";
+import { padEndCols, textWidth } from "./render/width.ts";
 
 /**
  * The fields a run's entry in `--json` output starts with (history, status, monitor), in
@@ -182,17 +183,21 @@ export function duration(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? "-" : formatDuration(ms);
 }
 
-/** Lays rows out in columns separated by two spaces; the last column is not padded. */
+/**
+ * Lays rows out in columns separated by two spaces; the last column is not padded.
+ * Widths are terminal columns (render/width.ts): call it inside measuredText() so that
+ * wide characters are measured.
+ */
 export function table(cells: string[][]): string {
   // Cells are made safe before measuring, so an escaped name (`w\e[2J`) keeps columns.
   const rows = cells.map((row) => row.map((cell) => terminalSafe(cell, false)));
   const widths: number[] = [];
   for (const row of rows) {
-    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, [...cell].length));
+    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, textWidth(cell)));
   }
   return rows
     .map((row) =>
-      row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i])).join("  ")
+      row.map((cell, i) => i === row.length - 1 ? cell : padEndCols(cell, widths[i])).join("  ")
         .trimEnd()
     )
     .join("\n") + "\n";

@@ -109,7 +109,16 @@ function closeColour(line: string): string {
 
 /** Whether colour may be used on stderr (TTY and no NO_COLOR). */
 export function useColor(io: CliIO): boolean {
-  return io.stderrIsTTY && !("NO_COLOR" in io.env) && io.env.TERM !== "dumb";
+  return io.stderrIsTTY && !colorRefused(io.env);
+}
+
+/**
+ * Whether the environment turns colour off: NO_COLOR set to a text that is not empty
+ * (no-color.org: "present and not an empty string"; an `env` file that blanks it leaves
+ * colour on), or TERM=dumb.
+ */
+export function colorRefused(env: Record<string, string | undefined>): boolean {
+  return (env.NO_COLOR ?? "") !== "" || env.TERM === "dumb";
 }
 
 /**

@@ -9,6 +9,8 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { duration, localTime, parseSince, table, withHistory } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
+import { measuredText } from "./render/width.ts";
+import { oneLine } from "./render/safe_text.ts";
 
 interface MetricsOptions {
   workflow?: string;
@@ -53,7 +55,10 @@ async function showMetrics(io: CliIO, options: MetricsOptions): Promise<number> 
   if (options.json) await outJson(io, report);
   else {
     const filtered = options.since !== undefined || options.workflow !== undefined;
-    await out(io, humanReport(report, homeFor(io, options.home), filtered));
+    await out(
+      io,
+      await measuredText(() => humanReport(report, homeFor(io, options.home), filtered)),
+    );
   }
   return ExitCode.Ok;
 }
@@ -91,7 +96,8 @@ function humanReport(report: MetricsReport, home: string, filtered: boolean): st
     if (w.tasks.length === 0) continue;
     const taskHead = ["  TASK", "RUNS", "OK", "FAILED", "SKIPPED", "RATE", "MEAN", "P50", "P95"];
     const rows = w.tasks.map((t) => statRow(`  ${t.id}`, t, [String(t.skipped)]));
-    text += `\n${w.workflow}:\n` + table([taskHead, ...rows]);
+    // A name is free text: a line break in it must not split the section's title.
+    text += `\n${oneLine(w.workflow)}:\n` + table([taskHead, ...rows]);
   }
   return text;
 }

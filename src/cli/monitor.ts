@@ -12,7 +12,8 @@ import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { localTime, openHistory, table, withHistory } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
-import { type CliIO, out, outJson } from "./io.ts";
+import { type CliIO, colorRefused, out, outJson } from "./io.ts";
+import { measuredText } from "./render/width.ts";
 
 interface MonitorOptions {
   live?: boolean;
@@ -71,7 +72,7 @@ async function monitor(io: CliIO, options: MonitorOptions): Promise<number> {
   if (options.json) await outJson(io, view);
   else {
     const { monitorText } = await import("./monitor/text.ts");
-    await out(io, monitorText(view, table, localTime));
+    await out(io, await measuredText(() => monitorText(view, table, localTime)));
   }
   return ExitCode.Ok;
 }
@@ -105,7 +106,7 @@ async function live(io: CliIO, options: MonitorOptions, limit: number): Promise<
     },
   };
   try {
-    const color = !("NO_COLOR" in io.env) && io.env.TERM !== "dumb";
+    const color = !colorRefused(io.env);
     return await runLive(io, source, { limit, color });
   } finally {
     store.close();

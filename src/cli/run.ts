@@ -184,6 +184,8 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     ...facts,
   };
   const live = io.stderrIsTTY && !flags.json && !flags.quiet;
+  // The board cuts lines to the terminal's width, measured in columns (render/width.ts).
+  if (live) await (await import("./render/width.ts")).loadTextWidth();
   const progress = createProgress(
     live ? { kind: "live", ...terminalSize(io), size: () => terminalSize(io) } : { kind: "plain" },
     renderOptions,

@@ -26,6 +26,7 @@ import { TAIL_LINES } from "./render/tails.ts";
 import { childRunsOf } from "../store/children.ts";
 import { ownerName, ownerPlace } from "../store/run_owner.ts";
 import { HEARTBEAT_FRESH_MS } from "../store/heartbeat.ts";
+import { measuredText } from "./render/width.ts";
 
 interface StatusOptions {
   executionId?: string;
@@ -113,7 +114,8 @@ async function showStatus(
   const text = await withHistory(io, options.home, async (store) => {
     const details = await runOrLatest(store, id, home);
     const children = await childRunsOf(store, details.run);
-    return humanStatus(details, children) + await failureTails(store, details);
+    return await measuredText(() => humanStatus(details, children)) +
+      await failureTails(store, details);
   });
   await out(io, text);
   return ExitCode.Ok;

@@ -19,6 +19,7 @@ import {
   withNamesAbove,
 } from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
+import { isWrittenNumber, itemNumberText } from "../model/json_number.ts";
 import { TASK_VARIABLES } from "../model/weft_vars.ts";
 import type { RunTrigger } from "./events.ts";
 import type { Node } from "./nodes.ts";
@@ -189,7 +190,7 @@ export function makeScope(
       case "tasks":
         return taskValue(source.nodes.get(path[0]), path.slice(1));
       case "item":
-        return item ? walk(item.value, path) : undefined;
+        return item ? itemLeaf(walk(item.value, path)) : undefined;
       case "index":
         return item && path.length === 0 ? item.index : undefined;
       case "workflow":
@@ -276,6 +277,16 @@ function workflowValue(source: ScopeSource, field: string): Value {
     default:
       return undefined;
   }
+}
+
+/**
+ * A value of a loop item as read by an expression: a number token inside an object item
+ * (parse/written_data.ts keepItemNumbers) is the text it was written as (`${item.cpu}` is
+ * `1.50`, `${item.replicas}` `02`); an object or list is kept whole, tokens included, so
+ * that `${item}` writes them as JSON numbers.
+ */
+function itemLeaf(value: Value): Value {
+  return isWrittenNumber(value) ? itemNumberText(value as object) : value;
 }
 
 function walk(value: Value, path: string[]): Value {

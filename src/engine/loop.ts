@@ -22,6 +22,7 @@ import {
 import { pushAll } from "../arrays.ts";
 import { jsonErrorPlace } from "../parse/json_error.ts";
 import { jsonTooDeep } from "../model/json_depth.ts";
+import { isWrittenNumber, itemNumber } from "../model/json_number.ts";
 
 /** The longest item text used as an iteration's key; longer items are keyed by index. */
 export const MAX_ITEM_KEY_LENGTH = 64;
@@ -172,9 +173,29 @@ export async function runLoop(
   return outcome;
 }
 
+/**
+ * `items` (parsed from JSON `text` with numbers kept as written text) with the numbers
+ * inside an object or list item as JSON number tokens (model/json_number.ts itemNumber),
+ * as the file's own items get them (parse/written_data.ts keepItemNumbers): `$WEFT_ITEM`
+ * and `${item}` give `{"v":2.50}`, not `{"v":"2.50"}`. Top-level items stay text.
+ */
+function withNumberTokens(text: string, items: Value[]): Value[] {
+  if (!items.some((item) => item !== null && typeof item === "object")) return items;
+  const tokens = JSON.parse(
+    text,
+    (_key, value, context?: { source?: string }) =>
+      typeof value === "number" && context?.source !== undefined &&
+        context.source !== String(value)
+        ? itemNumber(context.source) ?? context.source
+        : value,
+  ) as Value[];
+  return items.map((item, i) => item !== null && typeof item === "object" ? tokens[i] : item);
+}
+
 /** `value` with every string in it rendered (text without `$` is kept as it is). */
 export function renderStrings(value: unknown, render: (text: string) => string): Value {
   if (typeof value === "string") return value.includes("$") ? render(value) : value;
+  if (isWrittenNumber(value)) return value as Value; // a number token (keepItemNumbers)
   if (Array.isArray(value)) return value.map((v) => renderStrings(v, render));
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
@@ -218,7 +239,7 @@ export function loopItems(run: RunContext, node: Node, items: unknown[] | string
       ));
     }
     if (!Array.isArray(parsed)) throw new Error(ownText("expected a JSON array"));
-    return parsed as Value[];
+    return withNumberTokens(text, parsed as Value[]);
   }
   if (text.startsWith("{") || text.startsWith('"')) {
     let parsed: unknown;

@@ -20,8 +20,8 @@
  * `<n>-<task>-<attempt>.out` so that they can be told apart; the run's own are `<n>.out`.
  * @module
  */
-import { type OutputFormatError, outputsOrError } from "./outputs.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { OutputFormatError, outputsOrError } from "./outputs.ts";
+import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { specialFileKind } from "../path.ts";
 import { nothingAt } from "./_path_probe.ts";
 import { readAtMost, readAtMostSync, sizeText } from "../bounded_file.ts";
@@ -222,7 +222,52 @@ function parsed(bytes: Uint8Array): Written {
   if (bytes.length > OUTPUT_FILE_MAX_BYTES) {
     return new OutputTooLargeError(OUTPUT_FILE_MAX_BYTES, true);
   }
-  return outputsOrError(new TextDecoder().decode(bytes));
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return notUtf8(bytes);
+  }
+  return outputsOrError(text);
+}
+
+/**
+ * The error for a `$WEFT_OUTPUT` file that is not UTF-8, naming its first such line:
+ * outputs are text, and reading the bytes as UTF-8 would hand the next task another
+ * value (each bad byte becomes U+FFFD: a Latin-1 `café` file name could no longer be
+ * opened), silently. A line break never falls inside a UTF-8 sequence, so lines can be
+ * decoded one by one.
+ */
+function notUtf8(bytes: Uint8Array): OutputFormatError {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let start = 0;
+  for (let line = 1;; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    const piece = bytes.subarray(start, end === -1 ? bytes.length : end);
+    try {
+      decoder.decode(piece);
+    } catch {
+      const text = new TextDecoder().decode(piece);
+      const eq = text.indexOf("=");
+      const key = eq > 0 && !text.slice(0, eq).includes("\uFFFD") ? text.slice(0, eq).trim() : "";
+      return new OutputFormatError(
+        line,
+        ownText(`$WEFT_OUTPUT line ${line}: `) +
+          (key
+            ? ownText("the value of ") + quoteCut(key, 80, { ellipsis: true, json: true }) +
+              ownText(" is")
+            : ownText("it is")) +
+          ownText(
+            " not UTF-8 text; outputs are text: convert it (iconv -f LATIN1 -t UTF-8) " +
+              "or encode it (base64)",
+          ),
+      );
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  // Not reached: the whole failed to decode, so one line does.
+  return new OutputFormatError(1, ownText("$WEFT_OUTPUT is not UTF-8 text"));
 }
 
 /** Up to OUTPUT_FILE_MAX_BYTES and a little more of `path`, whose stat gave `size`. */

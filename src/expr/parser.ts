@@ -149,6 +149,10 @@ export class Parser {
   private parseCall(t: Token): Node {
     const name = t.text;
     if (!(FUNCTIONS as readonly string[]).includes(name)) {
+      // `not (a == b)` reads as a call of a function `not`.
+      if (name === "not") {
+        throw new ExpressionError("unexpected 'not'", t.start, "use ! instead of 'not'");
+      }
       throw new ExpressionError(
         `unknown function '${name}'`,
         t.start,
@@ -259,8 +263,15 @@ export class Parser {
     const text = this.src.slice(t.start, Math.min(t.end, t.start + 24));
     if (t.kind === "path" && (text === "and" || text === "or")) {
       hint = `use ${text === "and" ? "&&" : "||"} instead of '${text}'`;
-    } else if (t.kind === "path" && notBefore(this.src, t.start)) {
-      hint = "use ! instead of 'not'";
+    } else if (t.kind === "path" && text === "in") {
+      // Python's and Jinja's membership test.
+      hint = "conditions have no 'in': compare with each value, e.g. " +
+        "${env.ENV} == 'qa' || ${env.ENV} == 'prod'";
+    } else {
+      // `not x`, `not ${...}`, `not (...)`: the word is read as a name, and what follows
+      // it is the unexpected part; the place given is the `not`.
+      const not = notBefore(this.src, t.start);
+      if (not >= 0) return new ExpressionError("unexpected 'not'", not, "use ! instead of 'not'");
     }
     return new ExpressionError(`unexpected '${text}'`, t.start, hint);
   }
@@ -289,8 +300,8 @@ export class Parser {
  * `/\bnot\s*$/.test(src.slice(0, end))` tells, read backwards from `end`, since that
  * regex tries every start in the text before it.
  */
-function notBefore(src: string, end: number): boolean {
+function notBefore(src: string, end: number): number {
   let i = end;
   while (i > 0 && /\s/.test(src[i - 1])) i--;
-  return i >= 3 && src.startsWith("not", i - 3) && !/\w/.test(src[i - 4] ?? "");
+  return i >= 3 && src.startsWith("not", i - 3) && !/[\w.$]/.test(src[i - 4] ?? "") ? i - 3 : -1;
 }

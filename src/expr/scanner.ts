@@ -81,10 +81,21 @@ export class Scanner {
         return tok("op", 1);
       case "<":
       case ">":
+        if (two === "<>") throw new ExpressionError("unexpected '<>'", i, "use != for 'not equal'");
         return src[i + 1] === "=" ? tok("op", 2) : tok("op", 1);
       case "=":
         if (src.startsWith("===", i)) return tok("op", 3, "==");
         if (two === "==") return tok("op", 2);
+        if (two === "=~") {
+          // bash's and Jinja's regex match: `==` in its place would compare the pattern
+          // itself as text, which validates and never holds.
+          throw new ExpressionError(
+            "unexpected '=~': conditions have no regular-expression match",
+            i,
+            "compare whole values (== 'release/1.0' || ...), or match in a task's command " +
+              "(grep -E, case) and read its exit_code, outputs or status",
+          );
+        }
         throw new ExpressionError("unexpected '='", i, "did you mean '=='?");
       case "!":
         if (src.startsWith("!==", i)) return tok("op", 3, "!=");

@@ -5,8 +5,7 @@
  * @module
  */
 import * as z from "zod";
-import { Cron } from "croner";
-import { CRON_MATCH_OPTIONS, cronNeverFires } from "./cron_match.ts";
+import { cronFields, cronNeverFires } from "./cron_match.ts";
 import { duration } from "./fields.ts";
 import { OVERLAP_POLICIES } from "./schedule.ts";
 import { once } from "./once.ts";
@@ -15,31 +14,13 @@ import { zoneNameProblem } from "./zone_name.ts";
 /** Trigger kinds. */
 export const TRIGGER_TYPES = ["manual", "schedule", "webhook", "file_change"] as const;
 
-const CRON_HINT =
-  'fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 = Sunday), e.g. "0 2 * * *" for 02:00 daily; an optional seconds field goes first';
-
-/** What is wrong with a cron expression, as croner matches it for the scheduler (cron_match.ts). */
+/**
+ * What is wrong with a cron expression, as croner matches it for the scheduler: the one
+ * check `weft schedule add` makes too (cron_match.ts cronFields), then whether it fires.
+ */
 function cronError(expr: string): { message: string; hint: string } | undefined {
-  const fields = expr.trim().split(/\s+/).length;
-  if (!expr.startsWith("@") && (fields < 5 || fields > 6)) {
-    return {
-      message: `cron expression ${
-        JSON.stringify(expr)
-      } has ${fields} fields; use 5 (min hour day month weekday) or 6 (with seconds first)`,
-      hint: CRON_HINT,
-    };
-  }
-  try {
-    new Cron(expr, CRON_MATCH_OPTIONS);
-  } catch (e) {
-    const reason = (e as Error).message.replace(/^CronPattern:\s*/, "");
-    return {
-      message: `invalid cron expression ${JSON.stringify(expr)}: ${
-        reason.charAt(0).toLowerCase() + reason.slice(1)
-      }`,
-      hint: CRON_HINT,
-    };
-  }
+  const read = cronFields(expr);
+  if ("problem" in read) return read.problem;
   // One that parses yet matches no day (30 February) is refused as `weft schedule add` does.
   return cronNeverFires(expr);
 }

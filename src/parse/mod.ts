@@ -27,6 +27,7 @@ import { parseSource } from "./syntax.ts";
 import { parseKeepingText } from "./written_keep.ts";
 import {
   keepDataNumbers,
+  keepItemNumbers,
   type UnsendableNumber,
   unsendableNumbers,
   unsendableProblem,
@@ -220,6 +221,7 @@ export function parseWorkflowSource(
   if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
   // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
   keepDataNumbers(result.data, parsed.written ?? []);
+  keepItemNumbers(result.data, parsed.written ?? []); // and a loop item's, as JSON numbers
   return { workflow: result.data, problems: [], data, map };
 }
 

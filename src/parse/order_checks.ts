@@ -48,7 +48,8 @@ export class RunOrder {
   readonly #children = new Map<string, string[]>();
   readonly #parent = new Map<string, string>();
   readonly #callers = new Map<string, string[]>();
-  readonly #before = new Map<string, ReadonlySet<string>>();
+  /** Answers of {@link finishedBefore}: target → task → whether target finished before it. */
+  readonly #finished = new Map<string, Map<string, boolean>>();
   /** Children of a parallel with `wait_for: any` or `first` → that parallel's id and wait_for. */
   readonly #racing = new Map<string, { parent: string; waitFor: string }>();
 
@@ -102,23 +103,51 @@ export class RunOrder {
     });
   }
 
-  /** Ids of the tasks certainly finished whenever task `id` starts. */
-  before(id: string): ReadonlySet<string> {
-    const parent = this.#parent.get(id);
-    if (parent !== undefined) return this.before(parent);
-    const known = this.#before.get(id);
-    if (known) return known;
-    // A cycle (reported by the graph checks) guarantees nothing.
-    this.#before.set(id, new Set());
-    const result = new Set<string>();
-    for (const dep of this.#deps.get(id) ?? []) this.#addFinished(result, dep);
-    const callers = this.#callers.get(id) ?? [];
-    if (callers.length > 0) {
-      const [first, ...rest] = callers.map((caller) => this.#addFinished(new Set(), caller));
-      for (const done of first) if (rest.every((set) => set.has(done))) result.add(done);
+  /**
+   * Whether task `target` has certainly finished whenever task `id` starts: `target` is
+   * one of the tasks `id` depends on (transitively), or a child of one, or it is so for
+   * every task that calls callback `id`. Walked with a stack of its own, not recursion:
+   * a chain of depends_on or callbacks is as long as the file makes it (50,000 tasks
+   * validate), deeper than the JavaScript stack. Answers are kept per target, not as a
+   * set of all earlier tasks per task (a chain of n tasks would hold n²/2 entries). A
+   * cycle (reported by the graph checks) guarantees nothing.
+   */
+  finishedBefore(id: string, target: string): boolean {
+    let known = this.#finished.get(target);
+    if (!known) this.#finished.set(target, known = new Map());
+    const start = this.#parent.get(id) ?? id;
+    const direct = (task: string) =>
+      task === target || (this.#children.get(task)?.includes(target) ?? false);
+    const holds = (task: string) => direct(task) || known.get(task) === true;
+    /** Tasks whose answer waits on those pushed above them, until they are answered. */
+    const open = new Set<string>();
+    const stack = [start];
+    while (stack.length > 0) {
+      const task = stack[stack.length - 1];
+      if (known.has(task)) {
+        stack.pop();
+        continue;
+      }
+      const deps = this.#deps.get(task) ?? [];
+      const callers = this.#callers.get(task) ?? [];
+      if (!open.has(task)) {
+        if (deps.some(direct)) {
+          known.set(task, true);
+          stack.pop();
+          continue;
+        }
+        open.add(task);
+        // An open task met again is on the way to here: a cycle, left unanswered (false).
+        for (const next of [...deps, ...callers]) {
+          if (!direct(next) && !known.has(next) && !open.has(next)) stack.push(next);
+        }
+        continue;
+      }
+      known.set(task, deps.some(holds) || (callers.length > 0 && callers.every(holds)));
+      open.delete(task);
+      stack.pop();
     }
-    this.#before.set(id, result);
-    return result;
+    return known.get(start) === true;
   }
 
   /** Why `reader` may not read task `target` yet; undefined when it may. */
@@ -132,7 +161,7 @@ export class RunOrder {
           hint: `move this variable into the \`environment\` of a task that depends on "${target}"`,
         };
       case "defaults": {
-        const early = this.stepRunners().find((id) => !this.before(id).has(target));
+        const early = this.stepRunners().find((id) => !this.finishedBefore(id, target));
         if (early === undefined) return undefined;
         return {
           message: early === target
@@ -143,7 +172,7 @@ export class RunOrder {
         };
       }
       case "task":
-        return this.before(reader.id).has(target)
+        return this.finishedBefore(reader.id, target)
           ? undefined
           : this.#taskTrouble(reader.id, target);
     }
@@ -225,14 +254,6 @@ export class RunOrder {
       };
     }
     return { message, hint: `add "${targetTop}" to depends_on of "${owner}"` };
-  }
-
-  /** Adds `id`, its children and everything before it to `set`; returns `set`. */
-  #addFinished(set: Set<string>, id: string): Set<string> {
-    set.add(id);
-    for (const child of this.#children.get(id) ?? []) set.add(child);
-    for (const done of this.before(id)) set.add(done);
-    return set;
   }
 }
 

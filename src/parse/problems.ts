@@ -19,7 +19,7 @@ import { decodeInput, readInput, sha256Hex } from "./read.ts";
 import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
 import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
-import { keepDataNumbers, unsendableNumbers } from "./written_data.ts";
+import { keepDataNumbers, keepItemNumbers, unsendableNumbers } from "./written_data.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -120,6 +120,7 @@ export function cleanJsonWorkflow(source: string): Workflow | undefined {
     if (found.length > 0 || unsendableNumbers(data, scalars).length > 0) return undefined;
     // As parseWorkflowSource: an http `data` number goes out as the token written.
     keepDataNumbers(workflow, scalars);
+    keepItemNumbers(workflow, scalars);
     return workflow;
   } catch (e) {
     if (e instanceof WantsPosition) return undefined;

@@ -215,10 +215,13 @@ export function stepProblems(
 }
 
 /**
- * A loop's `items` written as an empty list: a loop with nothing to run. Written as
- * text without `${...}`: text starting with `[` is read as a JSON array at run time
- * (engine/loop.ts loopItems), so one that is not valid JSON, or not an array, would fail
- * the loop there, as would a JSON object or string (not a list).
+ * A loop's `items` written as an empty list, or as text without `${...}` that holds no
+ * item (blank, or `[]`): a loop with nothing to run. Other text without `${...}`: text
+ * starting with `[` is read as a JSON array at run time (engine/loop.ts loopItems), so
+ * one that is not valid JSON, or not an array, would fail the loop there, as would a JSON
+ * object or string (not a list); one line with commas (`items: staging, qa`) would be
+ * one item, the whole text, where a list was meant (as `depends_on: a, b` is refused).
+ * Text with `${...}` is read at run time by the same rules, from its value.
  */
 export function loopItemsProblem(
   items: unknown,
@@ -226,15 +229,29 @@ export function loopItemsProblem(
   map: SourceMap,
   data: unknown,
 ): StepProblem | undefined {
-  if (Array.isArray(items) && items.length === 0) {
-    return {
-      ...map.value(path),
-      message: `${valueLabel(data, path)}: the loop has no items, so it would run nothing`,
-      hint: "list at least one item, or give an expression that yields the list at run time",
-    };
-  }
+  // Built only when there is a problem: asking the map for a place is a problem's cost.
+  const none = () => ({
+    ...map.value(path),
+    message: `${valueLabel(data, path)}: the loop has no items, so it would run nothing`,
+    hint: "list at least one item, or give an expression that yields the list at run time",
+  });
+  if (Array.isArray(items) && items.length === 0) return none();
   if (typeof items !== "string" || !compiled(items)?.isLiteral) return undefined;
   const text = items.trimStart();
+  if (text === "" || /^\[\s*\]\s*$/.test(text)) return none();
+  if (!/^[[{"]/.test(text) && !text.trimEnd().includes("\n") && text.includes(",")) {
+    const parts = text.trimEnd().split(",").map((part) => part.trim()).filter(Boolean);
+    if (parts.length < 2) return undefined;
+    const shown = parts.map((part) => /^[\w./-]+$/.test(part) ? part : JSON.stringify(part));
+    return {
+      ...map.value(path),
+      message: `${valueLabel(data, path)}: ${JSON.stringify(text.trimEnd())} names ` +
+        `${parts.length} items in one text; text is one item per line, so this is one item`,
+      hint: `write a list: items: [${shown.join(", ")}] (or items: [${
+        JSON.stringify(text.trimEnd())
+      }] for one item)`,
+    };
+  }
   if (text.startsWith("{") || text.startsWith('"')) {
     if (findJsonError(text.trimEnd())) return undefined; // plain text: one item per line
     return {

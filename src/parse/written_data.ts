@@ -6,7 +6,7 @@
  * wrote (model/json_number.ts), at any depth, in YAML and JSON files alike.
  * @module
  */
-import { isWrittenNumber, JSON_NUMBER, writtenNumber } from "../model/json_number.ts";
+import { isWrittenNumber, itemNumber, JSON_NUMBER, writtenNumber } from "../model/json_number.ts";
 import type { PathSegment } from "./source_map.ts";
 import type { WrittenScalar } from "./written_keep.ts";
 
@@ -53,6 +53,64 @@ export function keepDataNumbers(
     replaced += tokens.size;
   }
   return replaced;
+}
+
+/**
+ * Gives each number written inside a loop item of `workflow` (the parsed model, at the
+ * paths of `scalars`) whose text a double would spell otherwise (`2.0`, `1.50`, `1e3`,
+ * `02`), and which the model holds as that text (written_keep.ts), the JSON number token
+ * of model/json_number.ts itemNumber: `$WEFT_ITEM` and `${item}` then carry it as a
+ * number, as http `data` does, while `${item.FIELD}` reads the text as written
+ * (engine/expressions.ts). A top-level item is text either way and is left alone. Each
+ * loop's `items` touched is replaced by a copy. Returns how many numbers it replaced.
+ */
+export function keepItemNumbers(
+  workflow: { tasks: readonly unknown[] },
+  scalars: readonly WrittenScalar[],
+): number {
+  const byLoop = new Map<Record<string, unknown>, Map<string, object>>();
+  for (const { path, text } of scalars) {
+    const found = loopItemAt(workflow, path);
+    if (!found || found.read !== text) continue;
+    const token = itemNumber(text);
+    if (!token) continue;
+    let tokens = byLoop.get(found.loop);
+    if (!tokens) byLoop.set(found.loop, tokens = new Map());
+    tokens.set(JSON.stringify(path.slice(found.start)), token);
+  }
+  let replaced = 0;
+  for (const [loop, tokens] of byLoop) {
+    loop.items = withTokens(loop.items, [], tokens);
+    replaced += tokens.size;
+  }
+  return replaced;
+}
+
+/**
+ * The loop whose list `items` holds `path` below one of its items (`items[0].replicas`,
+ * not `items[0]`), where the path starts past `items`, and the text found there.
+ */
+function loopItemAt(
+  workflow: unknown,
+  path: readonly PathSegment[],
+): { loop: Record<string, unknown>; start: number; read: unknown } | undefined {
+  let at: unknown = workflow;
+  for (let i = 0; i < path.length; i++) {
+    if (typeof at !== "object" || at === null) return undefined;
+    const fields = at as Record<PathSegment, unknown>;
+    if (
+      path[i] === "items" && fields.type === "loop" && Array.isArray(fields.items) &&
+      path.length - i >= 3
+    ) {
+      let read: unknown = fields.items;
+      for (const segment of path.slice(i + 1)) {
+        read = (read as Record<PathSegment, unknown> | undefined)?.[segment];
+      }
+      return { loop: fields as Record<string, unknown>, start: i + 1, read };
+    }
+    at = fields[path[i]];
+  }
+  return undefined;
 }
 
 /** A number of an http task's `data` that JSON cannot carry, and its text as written. */
@@ -128,10 +186,10 @@ function httpDataNumber(
   return typeof read === "number" ? { fields, start, read } : undefined;
 }
 
-/** A copy of `value` with the number at each path of `tokens` (JSON of the path) replaced. */
+/** A copy of `value` with the scalar at each path of `tokens` (JSON of the path) replaced. */
 function withTokens(value: unknown, path: PathSegment[], tokens: Map<string, object>): unknown {
-  if (typeof value === "number") return tokens.get(JSON.stringify(path)) ?? value;
-  if (typeof value !== "object" || value === null || isWrittenNumber(value)) return value;
+  if (typeof value !== "object" || value === null) return tokens.get(JSON.stringify(path)) ?? value;
+  if (isWrittenNumber(value)) return value;
   if (Array.isArray(value)) return value.map((item, i) => withTokens(item, [...path, i], tokens));
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {

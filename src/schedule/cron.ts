@@ -19,7 +19,7 @@
  * @module
  */
 import { Cron } from "croner";
-import { CRON_MATCH_OPTIONS } from "../model/cron_match.ts";
+import { CRON_MATCH_OPTIONS, cronFields, NICKNAMES } from "../model/cron_match.ts";
 import { WeftError } from "../model/errors.ts";
 import { zoneNameProblem } from "../model/zone_name.ts";
 import { gapEnd, instantsOf, isKnownZone, offsetAt, wallOf, zoneOf } from "./zone.ts";
@@ -30,18 +30,8 @@ export interface CronSpec {
   tz: string | null;
 }
 
-/** The nicknames (cronie's set, less @reboot), as the fields they stand for. */
-export const NICKNAMES: Readonly<Record<string, string>> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-
-const FIELD_NAMES_6 = ["second", "minute", "hour", "day-of-month", "month", "day-of-week"];
+/** The nicknames, as the fields they stand for (model/cron_match.ts). */
+export { NICKNAMES };
 
 /** A parsed expression: its fields (5 or 6), the croner matcher, and its DST class. */
 export interface CompiledCron {
@@ -70,36 +60,14 @@ export function compileCron(spec: CronSpec): CompiledCron {
       hint: "use an IANA name such as Europe/Berlin, America/New_York or UTC",
     });
   }
+  // The same check as `weft validate` makes of a file's schedule trigger.
+  const read = cronFields(spec.cron);
+  if ("problem" in read) throw new WeftError(read.problem.message, { hint: read.problem.hint });
+  const { fields } = read;
   const text = spec.cron.trim();
-  let expanded = text;
-  if (text.startsWith("@")) {
-    const fields = NICKNAMES[text.toLowerCase()];
-    if (!fields) {
-      throw new WeftError(`unknown cron nickname ${JSON.stringify(text)}`, {
-        hint: `use one of ${Object.keys(NICKNAMES).join(", ")}, or 5 fields`,
-      });
-    }
-    expanded = fields;
-  }
-  const fields = expanded.split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) {
-    throw new WeftError(
-      `cron expression ${JSON.stringify(text)} has ${fields.length} fields; use 5 ` +
-        "(minute hour day-of-month month day-of-week) or 6 (seconds first)",
-      { hint: 'e.g. "0 2 * * *" for 02:00 every day, "*/10 * * * * *" every 10 seconds' },
-    );
-  }
-  let matcher: Cron;
-  try {
-    // At a fixed offset of 0 no local time is skipped or repeated: croner lists wall
-    // times only (utcOffset is ~10x faster in croner than timezone "UTC").
-    matcher = new Cron(fields.join(" "), CRON_MATCH_OPTIONS);
-  } catch (e) {
-    throw new WeftError(describeCronerError(text, fields, (e as Error).message), {
-      hint: "fields: [second] minute hour day-of-month month day-of-week; " +
-        "names (MON-FRI, JAN), L, # and @daily-style nicknames work",
-    });
-  }
+  // At a fixed offset of 0 no local time is skipped or repeated: croner lists wall
+  // times only (utcOffset is ~10x faster in croner than timezone "UTC").
+  const matcher = new Cron(fields.join(" "), CRON_MATCH_OPTIONS);
   const six = fields.length === 6 ? fields : ["0", ...fields];
   const leadsWithStar = (f: string) => f.startsWith("*") || f.startsWith("?");
   // cronie marks a job "wild" when its minute or hour field starts with '*' (entry.c).
@@ -118,25 +86,6 @@ export function checkCron(spec: CronSpec): void {
   const problem = spec.tz ? zoneNameProblem(spec.tz) : undefined;
   if (problem) throw new WeftError(problem.message, { hint: problem.hint });
   compileCron(spec);
-}
-
-/** croner's message, with the field named as the user wrote it (croner counts seconds). */
-function describeCronerError(text: string, fields: string[], message: string): string {
-  const reason = message.replace(/^CronPattern:\s*/, "");
-  const offset = fields.length === 6 ? 0 : 1;
-  const entry = /configuration entry (\d+) \(([^)]*)\)/.exec(reason);
-  if (entry) {
-    const name = FIELD_NAMES_6[Number(entry[1])] ?? `field ${Number(entry[1]) + 1 - offset}`;
-    return `invalid cron expression ${JSON.stringify(text)}: the ${name} field ` +
-      `${JSON.stringify(entry[2])} has characters cron does not allow there`;
-  }
-  const value = /Invalid value for (\w[\w-]*): (.*)$/i.exec(reason);
-  if (value) {
-    return `invalid cron expression ${JSON.stringify(text)}: ${value[1]} value ` +
-      `${JSON.stringify(value[2])} is out of range`;
-  }
-  return `invalid cron expression ${JSON.stringify(text)}: ` +
-    reason.charAt(0).toLowerCase() + reason.slice(1);
 }
 
 /** Matching wall times w with lo < w <= hi (whole seconds), ascending. */

@@ -62,6 +62,8 @@ export async function prepareShell(
   let budget = 0;
   const inline: Record<string, string> = {};
   const spilled: Array<[string, string]> = [];
+  /** The first variable holding each value: the same `${...}` used again is the same value. */
+  const holder = new Map<string, string>();
   for (const [name, value] of Object.entries(values)) {
     const size = name.length + 2 + byteLength(value);
     if (size > INLINE_VALUE_BYTES || budget + size > INLINE_VALUES_BUDGET) {
@@ -69,6 +71,7 @@ export async function prepareShell(
     } else {
       inline[name] = value;
       budget += size;
+      if (!holder.has(value)) holder.set(value, name);
     }
   }
   const childEnv = Object.keys(inline).length === 0 ? env : { ...env, ...inline };
@@ -80,15 +83,27 @@ export async function prepareShell(
   const cleanup = () => Deno.remove(dir, { recursive: true }).catch(() => {});
   try {
     let prelude = "";
+    // One scan of a command that may be megabytes long, rather than one per value.
+    const defers = command.includes("-}");
     for (let i = 0; i < spilled.length; i++) {
       const [name, value] = spilled[i];
-      const file = `${dir}/value-${i + 1}`;
-      await Deno.writeTextFile(file, value, { mode: 0o600 });
-      // `printf x` keeps trailing newlines, which $(...) would strip; then drop the x.
-      prelude += `${name}=$(${catProgram()} ${quote(file)}; printf x); ${name}=\${${name}%x}; `;
+      const first = holder.get(value);
+      if (first !== undefined) {
+        // A value already held (a param used on every line of a generated script) is
+        // copied by the shell itself: reading a file costs a process (`cat`) per value,
+        // and 32,000 uses of one param took minutes to start. An assignment's right side
+        // is not split or globbed.
+        prelude += `${name}=$${first}; `;
+      } else {
+        holder.set(value, name);
+        const file = `${dir}/value-${i + 1}`;
+        await Deno.writeTextFile(file, value, { mode: 0o600 });
+        // `printf x` keeps trailing newlines, which $(...) would strip; then drop the x.
+        prelude += `${name}=$(${catProgram()} ${quote(file)}; printf x); ${name}=\${${name}%x}; `;
+      }
       // A child shell evaluating code weft deferred (`sh -c '… "${WEFT_V_1-}"'`) reads it
       // from its environment; other children never need it (and it may pass MAX_ARG_STRLEN).
-      if (exportedLater(command, name)) prelude += `export ${name}; `;
+      if (defers && exportedLater(command, name)) prelude += `export ${name}; `;
     }
     // On the command's first line, so the shell's line numbers in errors stay right.
     const script = prelude + command;

@@ -9,6 +9,7 @@ import type { RunStore } from "../../store/run_store.ts";
 import type { CliIO } from "../io.ts";
 import { paint } from "../render/format.ts";
 import { cut } from "../render/board_layout.ts";
+import { loadTextWidth } from "../render/width.ts";
 import { applyKey, type Key, parseKeys, type Selection, START } from "./keys.ts";
 import { buildView, type MonitorView } from "./model.ts";
 import { listedRunIds, listedTaskIds, renderScreen, type ScreenSize } from "./screen.ts";
@@ -44,6 +45,7 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
   const encoder = new TextEncoder();
   const write = (text: string) => io.stdout.write(encoder.encode(text));
   const p = paint(options.color);
+  await loadTextWidth(); // lines are cut to the terminal's width in columns
   let exitCode: number | null = null;
   let wake = () => {};
   const stop = (code: number) => {

@@ -11,6 +11,7 @@ import { formatDuration } from "../../model/duration.ts";
 import { cut, fit, layoutRows, type RowCells } from "../render/board_layout.ts";
 import { type Paint, paintState, STATE_WORDS, SYMBOLS } from "../render/format.ts";
 import { terminalSafe } from "../render/safe_text.ts";
+import { padEndCols, textWidth } from "../render/width.ts";
 import { current, type Selection } from "./keys.ts";
 import { isDone, type MonitorView, taskEntry } from "./model.ts";
 import type { RunDetail } from "./snapshot.ts";
@@ -89,17 +90,12 @@ function listScreen(
       took: time(r.durationMs),
     })),
   ];
-  // A narrow terminal still shows the state: names give way to a third of the width.
-  const nameWidth = Math.min(
-    24,
-    Math.max(6, Math.floor(columns / 3)),
-    maxOf(entries.map((e) => [...e.name].length)),
-  );
+  const nameWidth = nameColumn(entries.map((e) => e.name), columns);
   const stateWidth = maxOf(entries.map((e) => e.state.length));
   const tookWidth = maxOf(entries.map((e) => e.took.length));
   const row = (e: (typeof entries)[number]): BodyLine => ({
     runId: e.run.id,
-    text: `${fit(e.name, nameWidth).padEnd(nameWidth)}  ` +
+    text: `${padEndCols(fit(e.name, nameWidth), nameWidth)}  ` +
       `${paintState(p, e.word, e.state.padEnd(stateWidth))}  ${e.took.padStart(tookWidth)}  ` +
       e.run.id,
   });
@@ -119,7 +115,7 @@ function listScreen(
   body.push({ text: p.bold(`RECENT (${view.recent.length})`) });
   if (view.recent.length === 0) body.push({ text: p.dim("  no finished run") });
   for (const e of entries.slice(view.running.length)) body.push(row(e));
-  const stats = statsLines(view, p);
+  const stats = statsLines(view, columns, p);
   // Title, footer and at least the section headings: the figures give way first.
   const statsRoom = Math.min(stats.length, Math.max(1, Math.floor((rows - 2) / 3)));
   const room = Math.max(1, rows - 2 - statsRoom);
@@ -140,15 +136,25 @@ function listScreen(
   ];
 }
 
-function statsLines(view: MonitorView, p: Paint): string[] {
+/**
+ * The width of a column of workflow names, in terminal columns: the longest name, but
+ * no more than 24 columns or a third of the terminal (at least 6), so that the figures
+ * after it show at any width; longer names are cut in the middle ({@link fit}).
+ */
+function nameColumn(names: string[], columns: number, least = 0): number {
+  const cap = Math.max(least, Math.min(24, Math.max(6, Math.floor(columns / 3))));
+  return Math.min(cap, Math.max(least, maxOf(names.map(textWidth))));
+}
+
+function statsLines(view: MonitorView, columns: number, p: Paint): string[] {
   if (view.workflows.length === 0) return [p.bold(`LAST ${view.window.hours}H`) + "  no runs"];
-  const width = maxOf(view.workflows.map((w) => [...safe(w.workflow)].length), 8);
-  const head = p.bold(`LAST ${view.window.hours}H`.padEnd(width + 2)) +
+  const width = nameColumn(view.workflows.map((w) => safe(w.workflow)), columns, 8);
+  const head = p.bold(padEndCols(`LAST ${view.window.hours}H`, width + 2)) +
     "RUNS  SUCCESS   MEAN";
   return [
     head,
     ...view.workflows.map((w) =>
-      `  ${safe(w.workflow).padEnd(width)}${String(w.runs).padStart(4)}  ` +
+      `  ${padEndCols(fit(safe(w.workflow), width), width)}${String(w.runs).padStart(4)}  ` +
       `${(w.successRate === null ? "n/a" : `${w.successRate.toFixed(1)}%`).padStart(7)}  ` +
       `${time(w.meanDurationMs).padStart(5)}` + (w.running ? `  ${w.running} running` : "")
     ),

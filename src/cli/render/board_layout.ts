@@ -7,6 +7,7 @@
 import type { TaskState } from "../../engine/events.ts";
 import { type Paint, paintState, STATE_WORDS } from "./format.ts";
 import { maxOf } from "../../arrays.ts";
+import { cutCols, fitCols, padEndCols, textWidth } from "./width.ts";
 
 /** A row's state; `retry` is a failed attempt waiting for the next one. */
 export type RowState = TaskState | "retry";
@@ -57,7 +58,7 @@ export function clearUp(height: number): string {
 export function wrappedHeight(lines: readonly string[], columns: number): number {
   const width = Math.max(1, columns);
   return lines.reduce(
-    (sum, line) => sum + Math.max(1, Math.ceil([...line.replace(ANSI, "")].length / width)),
+    (sum, line) => sum + Math.max(1, Math.ceil(textWidth(line) / width)),
     0,
   );
 }
@@ -110,22 +111,22 @@ export function hiddenCount(hidden: { state: RowState }[]): string {
  */
 export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[] {
   const width = Math.max(1, columns - 1);
-  const longestId = maxOf(rows.map((r) => [...r.id].length));
+  const longestId = maxOf(rows.map((r) => textWidth(r.id)));
   // One column more is kept free: when more follows the state word, cut() ends the line
   // with `…` in the column after it.
   const idWidth = Math.min(
     longestId,
     Math.max(MIN_ID_WIDTH, width - PREFIX_WIDTH - 2 - WORD_WIDTH - 1),
   );
-  const detailWidth = maxOf(rows.map((r) => r.detail.length));
+  const detailWidth = maxOf(rows.map((r) => textWidth(r.detail)));
   const after = rows.some((r) => r.attempt || r.callback);
   return rows.map((row) => {
     const tail = [row.attempt && p.dim(row.attempt), row.callback ? p.dim("(callback)") : ""]
       .filter(Boolean).join("  ");
     const parts = [
-      `  ${paintState(p, row.state, row.symbol)} ${fit(row.id, idWidth).padEnd(idWidth)}`,
+      `  ${paintState(p, row.state, row.symbol)} ${padEndCols(fit(row.id, idWidth), idWidth)}`,
       paintState(p, row.state, stateWord(row.state).padEnd(WORD_WIDTH)),
-      after && tail ? row.detail.padEnd(detailWidth) : row.detail,
+      after && tail ? padEndCols(row.detail, detailWidth) : row.detail,
       tail,
     ];
     return cut(parts.join("  ").trimEnd(), width);
@@ -133,38 +134,13 @@ export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[
 }
 
 /**
- * `text` cut to `width` characters with `…` in the middle, keeping both ends: ids
- * often differ only at the end (`deploy_eu_1`, `deploy_eu_2`).
+ * `text` cut to `width` terminal columns with `…` in the middle, keeping both ends: ids
+ * often differ only at the end (`deploy_eu_1`, `deploy_eu_2`). See {@link fitCols}.
  */
-export function fit(text: string, width: number): string {
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  if (width <= 1) return "…".slice(0, width);
-  const tail = Math.floor((width - 1) / 2);
-  const head = width - 1 - tail;
-  return chars.slice(0, head).join("") + "…" + chars.slice(chars.length - tail).join("");
-}
+export const fit = fitCols;
 
-// deno-lint-ignore no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-// deno-lint-ignore no-control-regex
-const ANSI_SPLIT = /(\x1b\[[0-9;]*m)/;
-
-/** Cuts a line to `width` visible characters, keeping colour codes balanced by a reset. */
-export function cut(line: string, width: number): string {
-  if (width <= 0 || [...line.replace(ANSI, "")].length <= width) return line;
-  let visible = 0;
-  let out = "";
-  for (const part of line.split(ANSI_SPLIT)) {
-    if (part.startsWith("\x1b[")) {
-      out += part;
-      continue;
-    }
-    for (const ch of part) {
-      if (visible >= width - 1) return out + "…\x1b[0m";
-      out += ch;
-      visible++;
-    }
-  }
-  return out;
-}
+/**
+ * Cuts a line to `width` terminal columns, keeping colour codes balanced by a reset.
+ * See {@link cutCols}.
+ */
+export const cut = cutCols;

@@ -6,7 +6,7 @@
  */
 import type { Plan } from "../../engine/mod.ts";
 import type { Paint } from "./format.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { oneLine, terminalSafe } from "./safe_text.ts";
 import { maxOf } from "../../arrays.ts";
 
 /**
@@ -33,8 +33,10 @@ export function formatPlan(
     (previews[id] ?? []).map((line) => `  ${" ".repeat(idWidth)}    ${terminalSafe(line, false)}\n`)
       .join("");
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  // Names and conditions are free text: a line break in one must not split a plan line.
+  const safe = oneLine;
 
-  let text = `plan for ${p.bold(workflow)}: ${plural(taskCount, "task")} in ${
+  let text = `plan for ${p.bold(safe(workflow))}: ${plural(taskCount, "task")} in ${
     plural(plan.waves.length, "wave")
   }, ${plural(plan.callbacks.length, "callback")} ${p.dim("(dry run: nothing runs)")}\n`;
   if (resumed) {
@@ -49,8 +51,8 @@ export function formatPlan(
     }\n`;
     for (const task of wave) {
       const notes: string[] = kept(task.id);
-      if (task.name && task.name !== task.id) notes.push(task.name);
-      if (task.condition) notes.push(`${p.yellow("if")} ${task.condition}`);
+      if (task.name && task.name !== task.id) notes.push(safe(task.name));
+      if (task.condition) notes.push(`${p.yellow("if")} ${safe(task.condition)}`);
       if (task.alone) notes.push(p.yellow("runs alone"));
       const type = notes.length ? task.type.padEnd(typeWidth) : task.type;
       text += `  ${task.id.padEnd(idWidth)}  ${p.dim(type)}` +
@@ -65,7 +67,7 @@ export function formatPlan(
       const notes: string[] = kept(callback.id);
       // Once called, it still waits for these callbacks of its list (and is skipped if one fails).
       if (callback.after) notes.push(`after ${callback.after.join(", ")}`);
-      if (callback.condition) notes.push(`${p.yellow("if")} ${callback.condition}`);
+      if (callback.condition) notes.push(`${p.yellow("if")} ${safe(callback.condition)}`);
       text += `  ${callback.id.padEnd(idWidth)}  ${p.dim("←")} ${callers}${
         notes.length ? `  ${notes.join(p.dim(" · "))}` : ""
       }\n`;

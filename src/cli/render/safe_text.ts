@@ -89,3 +89,13 @@ function escapeCode(code: number): string {
   const hex = code.toString(16).padStart(2, "0");
   return code < 0x80 ? `\\x${hex}` : `\\u${hex.padStart(4, "0")}`;
 }
+
+/**
+ * `text` with its line breaks shown as `\n`, for free text (a name, a condition) put
+ * into a line of weft's own report: the output's escaping (cli/io.ts) lets LF through,
+ * as the line separator of the whole text, so a name holding one would split the line.
+ * Every other control character is left to that escaping.
+ */
+export function oneLine(text: string): string {
+  return text.replaceAll("\n", "\\n");
+}
