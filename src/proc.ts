@@ -3,8 +3,8 @@
  * the group journal, run leaders) and the tasks (escaped processes, tasks/_escapes.ts):
  * neither may import the other (DESIGN.md §3), as with libc.ts.
  *
- * /proc/<pid>/stat fields used (1-based, as in proc(5)): 3 state, 5 pgrp, 6 session,
- * 22 starttime (clock ticks after boot).
+ * /proc/<pid>/stat fields used (1-based, as in proc(5)): 3 state, 4 ppid, 5 pgrp,
+ * 6 session, 22 starttime (clock ticks after boot).
  * @module
  */
 
@@ -12,6 +12,8 @@
 export interface ProcStat {
   /** Field 3: R, S, D, Z (zombie), X (dead), ... */
   state: string;
+  /** Field 4: the parent's pid (0 for the kernel's own). */
+  ppid: number;
   /** Field 5. */
   pgrp: number;
   /** Field 6: the session id (a session leader's own pid). */
@@ -26,11 +28,12 @@ export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(")");
   if (close < 0) return null;
   const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3
+  const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
   const session = Number(fields[3]);
   const startTicks = Number(fields[19]);
-  if (!fields[0] || ![pgrp, session, startTicks].every(Number.isInteger)) return null;
-  return { state: fields[0], pgrp, session, startTicks };
+  if (!fields[0] || ![ppid, pgrp, session, startTicks].every(Number.isInteger)) return null;
+  return { state: fields[0], ppid, pgrp, session, startTicks };
 }
 
 /**

@@ -48,6 +48,7 @@ Deno.test({
         Number(Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ")[2]),
       );
       assert.ok(stat.startTicks > 0);
+      assert.equal(stat.ppid, Deno.pid);
     } finally {
       child.kill("SIGKILL");
       await child.status;

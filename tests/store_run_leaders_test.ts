@@ -1,14 +1,16 @@
 /**
- * Finding a crashed run's task process groups by their leader's environment
- * (src/store/run_leaders.ts), with real processes: session leaders carrying exactly
- * `WEFT_RUN_ID=<run>` are found with their start time; their children, other runs'
- * leaders, other users' and groups that are not sessions are not.
+ * Finding a crashed run's live processes by their environment (src/store/run_leaders.ts),
+ * with real processes: session leaders carrying exactly `WEFT_RUN_ID=<run>` are found
+ * with their start time, their group's members are not listed apart; what left a group
+ * (a group of its own, a process whose group leader is gone) is found too; other runs',
+ * other users' and those of the test's own session are not.
  */
 import assert from "node:assert/strict";
-import { findRunLeaders, leaderTicksIfOfRun } from "../src/store/run_leaders.ts";
+import { findRunProcesses, leaderTicksIfOfRun } from "../src/store/run_leaders.ts";
 import { processStartTicks } from "../src/store/recovery.ts";
 import { killSession, startSession, waitForGroupSize } from "./_recovery.ts";
-import { processesInGroup } from "./_run_cli.ts";
+import { childrenOf, processesInGroup } from "./_run_cli.ts";
+import { readProcStat } from "../src/proc.ts";
 
 const HAS_PROC = processStartTicks(Deno.pid) !== null;
 const AS_ROOT = HAS_PROC && Deno.uid() === 0;
@@ -37,7 +39,7 @@ Deno.test({
       await waitForGroupSize(ours.pid, 3);
       await waitForGroupSize(longer.pid, 2);
       await waitForGroupSize(other.pid, 2);
-      const found = findRunLeaders(runId);
+      const found = findRunProcesses(runId);
       assert.deepEqual(found, [{ pid: ours.pid, startTicks: processStartTicks(ours.pid) }]);
       assert.equal(leaderTicksIfOfRun(ours.pid, runId), processStartTicks(ours.pid));
       assert.equal(leaderTicksIfOfRun(longer.pid, runId), null);
@@ -60,11 +62,56 @@ Deno.test({
     try {
       await waitForGroupSize(nobody.pid, 2);
       assert.equal(Deno.statSync(`/proc/${nobody.pid}`).uid, 65534);
-      assert.deepEqual(findRunLeaders(runId), []);
+      assert.deepEqual(findRunProcesses(runId), []);
       // Without the uid rule it would be found: the environment alone names the run.
-      assert.deepEqual(findRunLeaders(runId, null).map((g) => g.pid), [nobody.pid]);
+      assert.deepEqual(findRunProcesses(runId, null).map((g) => g.pid), [nobody.pid]);
     } finally {
       await killSession(nobody);
+    }
+  },
+});
+
+Deno.test({
+  name: "run leaders: what left the group is found, a group leader as its group, another alone",
+  ignore: !HAS_PROC,
+  fn: async () => {
+    const runId = uniqueRunId();
+    // A session whose shell starts a job in a group of its own (as `set -m` does) and a
+    // child left in a session whose leader exited (as `setsid` + exit, a double fork).
+    // bash: dash turns job control off without a terminal.
+    const ours = startSession(
+      `exec bash -c "set -m; sleep 300 & setsid sh -c 'sleep 300 & exit 0'; wait"`,
+      { WEFT_RUN_ID: runId },
+    );
+    const left: number[] = [];
+    try {
+      await waitForGroupSize(ours.pid, 1);
+      let found = findRunProcesses(runId);
+      for (let tries = 0; found.length < 3 && tries < 500; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        found = findRunProcesses(runId);
+      }
+      const job = childrenOf(ours.pid).find((pid) => {
+        const stat = readProcStat(pid);
+        return stat && stat !== "absent" && stat.pgrp === pid;
+      });
+      assert.ok(job, "the job leads a group of its own");
+      const alone = found.filter((f) => f.alone).map((f) => f.pid);
+      left.push(...found.map((f) => f.pid));
+      assert.deepEqual(
+        found.filter((f) => !f.alone).map((f) => f.pid).sort(),
+        [ours.pid, job].sort(),
+      );
+      assert.equal(alone.length, 1, "the setsid child, its session leader gone");
+      const stat = readProcStat(alone[0]);
+      assert.ok(stat && stat !== "absent" && stat.pgrp !== alone[0] && stat.session !== ours.pid);
+    } finally {
+      for (const pid of left) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch { /* gone */ }
+      }
+      await killSession(ours);
     }
   },
 });

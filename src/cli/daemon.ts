@@ -10,7 +10,8 @@ import { WeftError } from "../model/errors.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { homeFor } from "./home.ts";
-import { type CliIO, err } from "./io.ts";
+import type { CliIO } from "./io.ts";
+import { daemonLog, loggingIO } from "./daemon_log.ts";
 import { STOP_SIGNALS } from "./signals.ts";
 import type { Daemon } from "../schedule/daemon.ts";
 
@@ -91,10 +92,9 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
   }
   const listen = flags.listen === undefined ? undefined : parseListen(flags.listen);
   const home = homeFor(io, flags.home);
-  let logs = Promise.resolve();
-  const log = (line: string) => {
-    logs = logs.then(() => err(io, `${new Date().toISOString()} ${line}\n`));
-  };
+  const log = daemonLog(io);
+  // What runs write to stderr (recovery notes, recording warnings) are log lines too.
+  const runIO = loggingIO(io, log);
 
   const { acquireDaemonLock } = await import("../schedule/daemon_lock.ts");
   const lock = await acquireDaemonLock(home);
@@ -108,6 +108,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         import("./launch.ts"),
       ]);
     const store = await openScheduleStore(home);
+    await recoverAtStart(runIO, flags.home, log);
     // The space reserve `weft run` keeps (store/reserve.ts), made now: a disk that fills
     // before the first run still leaves room to record a run it stops `failed`. Each
     // run makes it again if a full disk used it (or refuses to start, see store/open.ts).
@@ -122,16 +123,16 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
     }
     const daemon = new Daemon({
       dirs: flags.dir ?? [],
-      cwd: io.cwd,
+      cwd: runIO.cwd,
       maxRuns,
       clock: systemClock,
       store,
-      load: (file) => loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin }),
+      load: (file) => loadWorkflow(file, { cwd: runIO.cwd, stdin: runIO.stdin }),
       launch: (request) => {
         // `loaded`: the last version that validated, so a file broken after a reload
         // keeps running as it was (launch.ts loads `file` itself when it is absent).
         const options = { ...request, homeOption: flags.home };
-        return launchRun(io, options);
+        return launchRun(runIO, options);
       },
       log,
       listen,
@@ -148,7 +149,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         } catch {
           // A param missing or undeclared: its fires fail and say so (launch.ts).
         }
-        return secretsInParams(io, loaded, params, resolved, flags.home);
+        return secretsInParams(runIO, loaded, params, resolved, flags.home);
       },
     });
     try {
@@ -189,9 +190,32 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
     }
   } finally {
     lock.release();
-    await logs;
+    await log.flushed();
   }
   return 0;
+}
+
+/**
+ * Crash recovery of the runs a dead predecessor (or a dead `weft run`) left marked
+ * running in this home (store/recovery.ts), now rather than at the next run: under
+ * systemd the restarted daemon is the next weft command, and a webhook-only daemon may
+ * start no run for hours while the dead one's tasks run on. Said in `io` (the log). A
+ * history that cannot be opened now is a warning: the daemon still fires (each run
+ * opens it again, recovering then).
+ */
+async function recoverAtStart(
+  io: CliIO,
+  homeOption: string | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  const { openHistory } = await import("./history_shared.ts");
+  const { StorageError } = await import("../store/faults.ts");
+  try {
+    (await openHistory(io, homeOption)).close();
+  } catch (e) {
+    if (!(e instanceof StorageError)) throw e;
+    log(`warning: crash recovery of the runs of a dead weft waits for the next run: ${e.summary}`);
+  }
 }
 
 /** Starts the webhook server; an address that cannot be bound is a WeftError (exit 2). */

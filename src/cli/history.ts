@@ -206,7 +206,8 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
     home,
     (store) =>
       pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun: options.dryRun }),
-    { write: !options.dryRun },
+    // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
+    { write: !options.dryRun, spendReserve: true },
   );
   if (options.json) await outJson(io, runs.map(historyEntry));
   else {

@@ -47,7 +47,7 @@ export const RUN_STATUSES: readonly RunStatus[] = [
 export async function openHistory(
   io: CliIO,
   homeOption?: string,
-  options: { write?: boolean; reserve?: boolean } = {},
+  options: { write?: boolean; reserve?: boolean; spendReserve?: boolean } = {},
 ): Promise<RunStore> {
   const home = homeFor(io, homeOption);
   const { openStore } = await import("../store/open.ts");
@@ -55,6 +55,7 @@ export async function openHistory(
   const store = await openStore(home, {
     readOnly: options.write === false,
     reserve: options.reserve,
+    spendReserve: options.spendReserve,
     onRecovered: (run, ended, containers) =>
       notes.push(
         `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted` +
@@ -85,9 +86,12 @@ export async function withHistory<T>(
   io: CliIO,
   homeOption: string | undefined,
   fn: (store: RunStore) => Promise<T>,
-  options: { write?: boolean } = {},
+  options: { write?: boolean; spendReserve?: boolean } = {},
 ): Promise<T> {
-  const store = await openHistory(io, homeOption, { write: options.write ?? false });
+  const store = await openHistory(io, homeOption, {
+    write: options.write ?? false,
+    spendReserve: options.spendReserve,
+  });
   try {
     return await fn(store);
   } finally {

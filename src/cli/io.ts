@@ -9,6 +9,12 @@ import { unreadableEnvNames } from "./env_bytes.ts";
 /** Somewhere bytes can be written; resolves when they are. */
 export interface ByteSink {
   write(chunk: Uint8Array): Promise<unknown>;
+  /**
+   * Whether nobody reads what is written any more (a closed pipe): a write found so, or
+   * the process's stream says so without a write (cli/reader_gone.ts). Absent: unknown.
+   * A verb that only follows output (`weft logs --follow`) stops then.
+   */
+  gone?(): Promise<boolean>;
 }
 
 /** Streams, environment and working directory for one CLI invocation. */
@@ -136,8 +142,8 @@ export class OutputStreamError extends Error {
 export function processIO(): CliIO {
   let unreadableEnv: readonly string[] | undefined;
   return {
-    stdout: fileSink(Deno.stdout, "standard output"),
-    stderr: fileSink(Deno.stderr, "standard error"),
+    stdout: fileSink(Deno.stdout, 1, "standard output"),
+    stderr: fileSink(Deno.stderr, 2, "standard error"),
     env: Deno.env.toObject(),
     // On first use: only the verbs that find the history folder or run tasks ask.
     get unreadableEnv() {
@@ -155,15 +161,21 @@ export function processIO(): CliIO {
 /**
  * A sink over a process stream. When the reader goes away (`weft logs ID | head`), later
  * writes are dropped instead of failing: the verb still finishes and returns its own exit
- * code, as the outcome of a run matters more than the text nobody reads. Any other
- * failure is an {@link OutputStreamError} naming the stream.
+ * code, as the outcome of a run matters more than the text nobody reads; one that only
+ * follows output asks {@link ByteSink.gone} and stops (`fd`: the stream's descriptor).
+ * Any other failure is an {@link OutputStreamError} naming the stream.
  */
 function fileSink(
   file: { write(p: Uint8Array): Promise<number> },
+  fd: number,
   stream: OutputStreamError["stream"],
 ): ByteSink {
   let closed = false;
   return {
+    async gone() {
+      if (!closed) closed = (await import("./reader_gone.ts")).readerGone(fd);
+      return closed;
+    },
     async write(chunk: Uint8Array) {
       let written = 0;
       while (!closed && written < chunk.length) {

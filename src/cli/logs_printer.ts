@@ -1,7 +1,8 @@
 /**
  * How `weft logs` prints a run's logs (logs.ts parses its arguments): in the run's task
  * order, each line prefixed with its task (and attempt) when several tasks are printed,
- * or headed per attempt; `--follow` polls until the run is no longer running.
+ * or headed per attempt; `--follow` polls until the run is no longer running, or until
+ * nobody reads its output any more (a closed pipe).
  * @module
  */
 import type { OutputStream } from "../engine/events.ts";
@@ -169,6 +170,9 @@ export class LogPrinter {
         await this.#tellLost(key, a);
       }
       if (!running) return;
+      // Nobody reads any more (`weft logs -f | grep -m1 ready` found it): stop, as
+      // `tail -f` does on EPIPE, with the verb's own exit code (0; see cli/io.ts).
+      if (await this.io.stdout.gone?.()) return;
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
     }
   }

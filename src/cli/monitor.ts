@@ -94,6 +94,7 @@ async function live(io: CliIO, options: MonitorOptions, limit: number): Promise<
   // something (another process) has created it.
   let waiting = !(await exists(kvPath(home)));
   let store: RunStore = await openHistory(io, options.home, { write: false });
+  const { recoverInterrupted } = await import("../store/recovery.ts");
   const source = {
     get: async () => {
       if (waiting && await exists(kvPath(home))) {
@@ -102,6 +103,10 @@ async function live(io: CliIO, options: MonitorOptions, limit: number): Promise<
         store = opened;
         waiting = false;
       }
+      // A run killed (-9) while watched is marked interrupted (and its processes ended)
+      // at the next refresh, as at the start: never shown running, its elapsed growing.
+      // Quietly: the screen shows it; a store that cannot be written shows it as is.
+      await recoverInterrupted(store, Deno.hostname()).catch(() => {});
       return store;
     },
   };

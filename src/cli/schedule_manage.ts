@@ -23,7 +23,7 @@ export async function withSchedules<T>(
   io: CliIO,
   homeOption: string | undefined,
   fn: (store: ScheduleStore) => Promise<T>,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; spendReserve?: boolean } = {},
 ): Promise<T> {
   const { openScheduleStore } = await import("../store/kv_schedules.ts");
   const store = await openScheduleStore(homeFor(io, homeOption), options);
@@ -199,10 +199,11 @@ export async function changeSchedule(
       },
     );
   }
+  // On a full disk too: stopping what fills it must not need room (store/open.ts).
   const found = await withSchedules(io, homeOption, async (store) => {
     if (action === "remove") return await store.remove(name);
     return await store.setPaused(name, action === "pause");
-  });
+  }, { spendReserve: true });
   if (!found) throw await unknownSchedule(io, name, homeOption);
   const done = { remove: "removed", pause: "paused", resume: "resumed" }[action];
   await err(io, `${done} schedule ${name}\n`);

@@ -13,6 +13,7 @@
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { HEARTBEAT_FRESH_MS } from "./heartbeat.ts";
 import { RunSettledError } from "./settled.ts";
+import { NotRegularFileError } from "./regular_open.ts";
 
 /** A fault explained: `reason` completes "cannot write X: …"; `hint` says what to do. */
 export interface FaultText {
@@ -123,6 +124,10 @@ export function describeFault(
       hint: `it stays interrupted in history (\`weft status ${error.runId}\`): a weft not ` +
         `heard from for ${HEARTBEAT_FRESH_MS / 1000} s (stopped, frozen) is taken for dead`,
     };
+  }
+  if (error instanceof NotRegularFileError) {
+    // A log replaced by a FIFO or a device (regular_open.ts): what weft wrote is not there.
+    return { reason: error.message, hint: "move it away: weft writes its own files there" };
   }
   const entry = faultEntry(error);
   if (!entry) return null;

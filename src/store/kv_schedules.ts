@@ -168,7 +168,7 @@ export class KvScheduleStore implements ScheduleStore {
  */
 export async function openScheduleStore(
   home: string,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; spendReserve?: boolean } = {},
 ): Promise<ScheduleStore> {
   const kv = kvPath(home);
   if (options.readOnly) {
@@ -193,7 +193,7 @@ export async function openScheduleStore(
     }
   }
   // The run store creates the home, the file and their private modes.
-  (await openStore(home, { recover: false })).close();
+  (await openStore(home, { recover: false, spendReserve: options.spendReserve })).close();
   try {
     return new KvScheduleStore(await openKvFile(kv), scheduleSecretsDir(home));
   } catch (e) {

@@ -36,6 +36,7 @@ import {
 
 export { ensurePrivateDir } from "./private_dir.ts";
 import { ensurePrivateDir } from "./private_dir.ts";
+import { openRegular } from "./regular_open.ts";
 export {
   CUT_MARK,
   formatLogLine,
@@ -295,7 +296,8 @@ export class LogWriter {
     }
     try {
       // A new file: mode 0600 (the umask can only narrow it; chmod restores owner rw).
-      const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+      // A FIFO put in its place is refused, not waited on (regular_open.ts).
+      const file = await openRegular(path, { append: true, create: true, mode: 0o600 });
       if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
       return file;
     } catch (e) {

@@ -7,6 +7,7 @@
  * @module
  */
 import type { OutputStream } from "../engine/events.ts";
+import { openRegular } from "./regular_open.ts";
 
 /** Bytes read from the file at once. */
 const READ_BYTES = 64 * 1024;
@@ -58,7 +59,8 @@ export async function readLog(
   const start: LogCursor = from ?? { offset: 0, open: null };
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    // Never waits on a FIFO put in its place (regular_open.ts).
+    file = await openRegular(path, { read: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound && !mustExist) return start;
     throw e;

@@ -5,6 +5,7 @@
  */
 import { MAX_PIECE_BYTES } from "../tasks/byte_lines.ts";
 import { CUT_MARK, type LogLine, parseLogLine } from "./log_files.ts";
+import { openRegular } from "./regular_open.ts";
 
 /** Bytes read per step while walking back through the file for record boundaries. */
 const CHUNK_BYTES = 256 * 1024;
@@ -40,7 +41,8 @@ export async function readLogTailIfPresent(
 ): Promise<LogLine[] | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    // Never waits on a FIFO put in its place (regular_open.ts).
+    file = await openRegular(path, { read: true });
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;

@@ -27,7 +27,7 @@ import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
-import { makeReserve, reservePath } from "./reserve.ts";
+import { makeReserve, releaseReserve, reservePath } from "./reserve.ts";
 import { checkSmallFile } from "./small_file.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
@@ -53,6 +53,13 @@ export interface OpenStoreOptions {
    * (exit 2): the run is refused before anything runs.
    */
   reserve?: boolean;
+  /**
+   * The verb frees space or settles state (`history prune`, `history mark-interrupted`,
+   * `schedule pause/resume/remove`): on a disk too full to open the history for writing,
+   * weft.reserve is deleted (reserve.ts: its room is for such a write) and opening is
+   * tried once more. The next run that finds room makes the reserve again.
+   */
+  spendReserve?: boolean;
 }
 
 /** The KV file inside a WEFT_HOME folder. */
@@ -74,7 +81,13 @@ export function logsPath(home: string): string {
  * try { console.log(await store.listRuns({ limit: 10 })); } finally { store.close(); }
  */
 export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<RunStore> {
-  const store = options.readOnly ? await openForReading(home) : await openForWriting(home);
+  const store = options.readOnly
+    ? await openForReading(home)
+    : await openForWriting(home).catch(async (e) => {
+      // A verb that frees the disk must not be refused for want of the room weft holds.
+      if (!options.spendReserve || !isDiskFull(e) || !await releaseReserve(home)) throw e;
+      return await openForWriting(home);
+    });
   if (options.reserve && !options.readOnly) {
     const failed = await makeReserve(home);
     // A weft.reserve that is a link or no regular file: said as it is (exit 2).

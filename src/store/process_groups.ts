@@ -55,10 +55,27 @@ export function isOurGroupAlive(pid: number, startTicks: number | null): boolean
   return false;
 }
 
-/** A group to end: its leader's pid (= group id) and start time as recorded. */
+/**
+ * A group to end: its leader's pid (= group id) and start time as recorded. With
+ * `alone`, one process to end by itself (pid and start time): one of a crashed run's
+ * that is in a group it does not lead (run_leaders.ts).
+ */
 export interface GroupRef {
   pid: number;
   startTicks: number | null;
+  alone?: boolean;
+}
+
+/**
+ * Whether `ref` is still there to end: its group ({@link isOurGroupAlive}), or for one
+ * `alone`, the process with that start time, not a zombie.
+ */
+function isOurs(ref: GroupRef): boolean {
+  if (!ref.alone) return isOurGroupAlive(ref.pid, ref.startTicks);
+  if (ref.startTicks === null || ref.pid <= 1) return false;
+  const stat = readProcStat(ref.pid);
+  return stat !== null && stat !== "absent" && stat.startTicks === ref.startTicks &&
+    stat.state !== "Z" && stat.state !== "X";
 }
 
 /** Options of {@link endGroups}. */
@@ -73,9 +90,9 @@ export interface EndGroupsOptions {
 export const REAP_GRACE_MS = 2_000;
 
 /**
- * Ends the groups that are still ours (see {@link isOurGroupAlive}): SIGTERM to each
- * group, then SIGKILL to those still alive after `graceMs`. Returns how many groups
- * were alive and signalled. Never signals a group it cannot prove is ours.
+ * Ends the groups that are still ours (see {@link isOurGroupAlive}), and the processes
+ * `alone` that are: SIGTERM to each, then SIGKILL to those still alive after `graceMs`.
+ * Returns how many were alive and signalled. Never signals what it cannot prove is ours.
  */
 export async function endGroups(
   groups: GroupRef[],
@@ -83,24 +100,24 @@ export async function endGroups(
 ): Promise<number> {
   const graceMs = options.graceMs ?? REAP_GRACE_MS;
   const pollMs = options.pollMs ?? 50;
-  const alive = groups.filter((g) => isOurGroupAlive(g.pid, g.startTicks));
-  for (const group of alive) signal(group.pid, "SIGTERM");
+  const alive = groups.filter(isOurs);
+  for (const group of alive) signal(group, "SIGTERM");
   const deadline = Date.now() + graceMs;
   let left = alive;
   while (left.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));
-    left = left.filter((g) => isOurGroupAlive(g.pid, g.startTicks));
+    left = left.filter(isOurs);
   }
   for (const group of left) {
-    if (isOurGroupAlive(group.pid, group.startTicks)) signal(group.pid, "SIGKILL");
+    if (isOurs(group)) signal(group, "SIGKILL");
   }
   return alive.length;
 }
 
-/** Signals a whole group; one that has just gone is fine. */
-function signal(pgid: number, sig: Deno.Signal): void {
+/** Signals a whole group, or a process `alone`; one that has just gone is fine. */
+function signal(ref: GroupRef, sig: Deno.Signal): void {
   try {
-    Deno.kill(-pgid, sig);
+    Deno.kill(ref.alone ? ref.pid : -ref.pid, sig);
   } catch (e) {
     // Gone meanwhile, or not ours to signal after all: either way nothing to do.
     if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.PermissionDenied)) throw e;

@@ -5,9 +5,13 @@
  * before the crash is kept. The process groups the run had started and that are still
  * running (recorded at spawn in the run's journal, group_journal.ts, or by older
  * versions in the store, and those started but not yet recorded, found in /proc by
- * their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended first: SIGTERM, then SIGKILL
- * after a short grace — only groups proven to be the run's by their leader's start time
- * (process_groups.ts), never a recycled pid. Then the run's work folder (its
+ * their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended first, and with them every
+ * other live process whose environment names the run — what left a task's group
+ * (`set -m` jobs, `setsid` and double-forked children), which a live weft ends at the
+ * task's end (tasks/_escapes.ts): SIGTERM, then SIGKILL after a short grace — only
+ * groups and processes proven the run's by their start time (process_groups.ts), never
+ * a recycled pid nor a process without the run's mark. What they forked meanwhile is
+ * looked for again once they are gone. Then the run's work folder (its
  * `$WEFT_OUTPUT` files) is removed, and so are the temporary files of the data_processor
  * tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their output, and its
  * `.inputs` list): found in the environment of the live processor (`WEFT_OUTPUT_FILE`),
@@ -22,7 +26,7 @@ import { removeJournal } from "./group_journal.ts";
 import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
 import { readProcStat } from "../proc.ts";
-import { environValue, findRunLeaders, leaderTicksIfOfRun } from "./run_leaders.ts";
+import { environValue, findRunProcesses, leaderTicksIfOfRun } from "./run_leaders.ts";
 import { removeContainers, runContainers } from "./recovery_containers.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 import { ownerPlace } from "./run_owner.ts";
@@ -106,7 +110,7 @@ export async function recoverInterrupted(
     // Read before the processors are ended: their environment names their temporary file.
     const temps = processorTempFiles(run.id, groups);
     const containers = runContainers(run.id, groups);
-    const ended = groups.length ? await endGroups(groups, { graceMs: options.graceMs }) : 0;
+    const ended = groups.length ? await endRunProcesses(run.id, groups, options.graceMs) : 0;
     // Ending a docker client leaves its container running: removed once the client is gone.
     const removed = await removeContainers(containers);
     if (await store.markInterrupted(run.id)) {
@@ -120,12 +124,41 @@ export async function recoverInterrupted(
   return recovered;
 }
 
+/** Rounds of {@link endRunProcesses}: a process forking while it is ended is rare. */
+const END_ROUNDS = 3;
+
 /**
- * `recorded` plus the run's groups found by their leader's environment that no record
- * names (run_leaders.ts): a task execs before weft records its group, so a crash can
- * come in between. A pid recorded twice, or recorded and found, counts once; a leader
- * found now carries its current start time, a proof at least as good as a recorded one
- * (a recorded pid without one, or with another, would not be signalled).
+ * Ends `groups` of the crashed run `runId` (endGroups), then looks in /proc again for
+ * processes of the run that they forked between the scan and their end, ending those
+ * too (at most {@link END_ROUNDS} rounds). Returns how many groups and processes it
+ * signalled, each counted once.
+ */
+async function endRunProcesses(
+  runId: string,
+  groups: GroupRef[],
+  graceMs: number | undefined,
+): Promise<number> {
+  const seen = new Set<string>();
+  let ended = 0;
+  for (let round = 0, next = groups; round < END_ROUNDS && next.length; round++) {
+    const fresh = next.filter((group) => !seen.has(`${group.pid}:${group.startTicks}`));
+    if (!fresh.length) break;
+    for (const group of fresh) seen.add(`${group.pid}:${group.startTicks}`);
+    const count = await endGroups(fresh, { graceMs });
+    ended += count;
+    if (count === 0 || !hasProcfs()) break;
+    next = findRunProcesses(runId);
+  }
+  return ended;
+}
+
+/**
+ * `recorded` plus the run's groups and processes found by their environment that no
+ * record names (run_leaders.ts): a task execs before weft records its group, so a crash
+ * can come in between, and what left a task's group is never recorded. A pid recorded
+ * twice, or recorded and found, counts once; a leader found now carries its current
+ * start time, a proof at least as good as a recorded one (a recorded pid without one, or
+ * with another, would not be signalled).
  */
 function withUnrecorded(runId: string, recorded: GroupRef[]): GroupRef[] {
   const groups = new Map<number, GroupRef>();
@@ -134,7 +167,10 @@ function withUnrecorded(runId: string, recorded: GroupRef[]): GroupRef[] {
     if (!known || known.startTicks === null) groups.set(group.pid, group);
   }
   if (hasProcfs()) {
-    for (const group of findRunLeaders(runId)) {
+    for (const group of findRunProcesses(runId)) {
+      // One alone in a recorded group (its leader gone) is ended with that group.
+      const stat = group.alone ? readProcStat(group.pid) : null;
+      if (stat && stat !== "absent" && groups.has(stat.pgrp)) continue;
       groups.set(group.pid, group);
     }
   }

@@ -14,8 +14,11 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import { logDirName } from "./log_files.ts";
 import { isProcessAlive, processStartTicks } from "./recovery.ts";
 import type { RunStore } from "./run_store.ts";
+import { readSmallText } from "./small_file.ts";
 
 const CLAIM_NAME = "resumed-by";
+/** What to do about a claim file that is no regular file. */
+const CLAIM_HINT = "remove it: weft writes it while a run is being resumed";
 
 /**
  * Throws WeftError (exit 2) when run `previous` was resumed already or is being resumed
@@ -50,7 +53,12 @@ export async function claimResume(
   };
   /** Refuses while the process named in the claim file (if any) lives. */
   const refuseIfClaimed = async (path: string) => {
-    const [pid, claimTicks] = (await Deno.readTextFile(path).catch(() => "")).trim().split(" ");
+    // A FIFO or device in its place is said (small_file.ts), never waited on.
+    const text = await readSmallText(path, { limit: 1024, hint: CLAIM_HINT }).catch((e) => {
+      if (e instanceof WeftError) throw e;
+      return null; // gone meanwhile, or unreadable: no claim to honour
+    });
+    const [pid, claimTicks] = (text ?? "").trim().split(" ");
     const claimer = Number(pid);
     const alive = Number.isSafeInteger(claimer) && claimer > 0 &&
       await isProcessAlive(claimer, claimTicks ? Number(claimTicks) : null);

@@ -7,9 +7,13 @@
  * what that file shows, short of exec'ing another program.
  *
  * Recovery uses this twice: to prove a journaled group whose start time the crash kept
- * from the journal (group_journal.ts), and to find the groups a crashed run started but
- * had not journaled yet — a child exec's before weft's main thread hears of it and
- * appends its `S` line, and a SIGKILL can land in between.
+ * from the journal (group_journal.ts), and to find what a crashed run left running that
+ * the journal does not name: the groups it started but had not journaled yet (a child
+ * exec's before weft's main thread hears of it and appends its `S` line, and a SIGKILL
+ * can land in between), and what left a task's group — a `set -m` job, a `setsid` or
+ * double-forked child — which the live weft ends at the task's end (tasks/_escapes.ts)
+ * and a crash leaves behind. Its environment still names the run: the variables are
+ * inherited through fork and exec.
  * @module
  */
 import type { GroupRef } from "./process_groups.ts";
@@ -48,35 +52,53 @@ export function leaderTicksIfOfRun(
 }
 
 /**
- * The live process groups of run `runId` found in /proc: session leaders (pid = pgrp =
- * session, not zombies) of this user (`uid`, default Deno.uid()) whose environment names
- * the run, with their start ticks as proof (see process_groups.ts). The session of this
- * process is never one of them (a task of the crashed run may be the one recovering it).
- * Empty without a readable /proc. Reads every process's stat: call it only for a run
- * known to have crashed.
+ * The live processes of run `runId` found in /proc, in one pass: those of this user
+ * (`uid`, default Deno.uid(); null: any) whose environment names the run, not zombies,
+ * each with its start ticks as proof (see process_groups.ts). One that leads its process
+ * group (a task's session leader, a `set -m` job) is given as its group; any other (what
+ * a `setsid` or a double fork left in a group whose leader is gone) as itself
+ * (`alone`), unless a group found holds it. Never this process's session (a task of the
+ * crashed run may be the one recovering it) nor one of its ancestors. Empty without a
+ * readable /proc. Reads every process's stat: call it only for a run known to have
+ * crashed.
  */
-export function findRunLeaders(runId: string, uid: number | null = Deno.uid()): GroupRef[] {
+export function findRunProcesses(runId: string, uid: number | null = Deno.uid()): GroupRef[] {
   const own = readProcStat(Deno.pid);
   const ownSession = own && own !== "absent" ? own.session : Deno.pid;
+  const ancestors = ancestorsOf(Deno.pid);
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync("/proc")];
   } catch {
     return [];
   }
-  const found: GroupRef[] = [];
+  const groups: GroupRef[] = [];
+  const alone: { ref: GroupRef; pgrp: number }[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry.name)) continue;
     const pid = Number(entry.name);
-    if (pid <= 1 || pid === ownSession) continue;
+    if (pid <= 1 || pid === Deno.pid || ancestors.has(pid)) continue;
     const stat = readProcStat(pid);
     if (stat === null || stat === "absent") continue;
-    if (stat.pgrp !== pid || stat.session !== pid || stat.state === "Z" || stat.state === "X") {
-      continue;
-    }
+    if (stat.session === ownSession || stat.state === "Z" || stat.state === "X") continue;
     if (uid !== null && !ownedBy(pid, uid)) continue;
     const startTicks = leaderTicksIfOfRun(pid, runId, stat);
-    if (startTicks !== null) found.push({ pid, startTicks });
+    if (startTicks === null) continue;
+    if (stat.pgrp === pid) groups.push({ pid, startTicks });
+    else alone.push({ ref: { pid, startTicks, alone: true }, pgrp: stat.pgrp });
+  }
+  const led = new Set(groups.map((group) => group.pid));
+  return [...groups, ...alone.filter((a) => !led.has(a.pgrp)).map((a) => a.ref)];
+}
+
+/** The pids `pid` descends from (its parent, the parent's parent, ... up to init). */
+function ancestorsOf(pid: number): Set<number> {
+  const found = new Set<number>();
+  for (let at = pid; at > 1 && found.size < 4096;) {
+    const stat = readProcStat(at);
+    if (stat === null || stat === "absent" || found.has(stat.ppid)) break;
+    at = stat.ppid;
+    found.add(at);
   }
   return found;
 }
