@@ -60,6 +60,15 @@ Deno.test("weft validate: operators of other tools get a hint that says what to 
       /:4:17: condition in task "a": unexpected 'not'\n {2}hint: use ! instead/,
     ],
     [
+      // The hint followed word for word: `!` binds tighter than `==` (verC N1).
+      "! ${tasks.b.status} == 'success'",
+      /:4:37: condition in task "a": `!` applies only to the value right after it: this compares true or false with text, which is always false\n {2}hint: to negate the comparison write !\(A == B\), or A != B/,
+    ],
+    [
+      "'failed' != !${env.X}",
+      /condition in task "a": `!` applies only to the value right after it: .*always true/,
+    ],
+    [
       "${env.BRANCH} =~ 'release/.*'",
       /:4:31: condition in task "a": unexpected '=~': conditions have no regular-expression match\n {2}hint: compare whole values/,
     ],
@@ -82,5 +91,18 @@ Deno.test("weft validate: operators of other tools get a hint that says what to 
     const result = await weft(["validate", file]);
     assert.equal(result.code, 2, condition);
     assert.match(result.stderr, expected);
+  }
+  // What the hints say to write is valid.
+  for (
+    const condition of ["!(${env.X} == 'success')", "${env.X} != 'success'", "!${env.X} == 'true'"]
+  ) {
+    Deno.writeTextFileSync(
+      file,
+      `name: c\ntasks:\n  - id: a\n    condition: ${
+        JSON.stringify(condition)
+      }\n    command: "true"\n`,
+    );
+    const result = await weft(["validate", file]);
+    assert.equal(result.code, 0, `${condition}: ${result.stderr}`);
   }
 });

@@ -67,7 +67,7 @@ Deno.test("parser: the 'not' hint after a long expression, as in a short one", (
   };
   const [s, l] = [errorOf(short), errorOf(long)];
   assert.equal(l.message, s.message);
-  assert.equal(l.hint, "use ! instead of 'not'");
+  assert.equal(l.hint, "use ! instead of 'not'; to negate a comparison, !(A == B) or A != B");
   assert.equal(l.hint, s.hint);
   assert.equal(l.offset, long.length - 5); // the place of the `not`
   assert.equal(errorOf("'x' == knot b").hint, errorOf(`'${"x".repeat(N)}' == knot b`).hint);

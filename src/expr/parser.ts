@@ -83,6 +83,17 @@ export class Parser {
       if (height > MAX_HEIGHT) {
         throw new ExpressionError("expression is too long", t.start, "split it into smaller parts");
       }
+      if ((t.text === "==" || t.text === "!=") && negatedText(left, right)) {
+        // `!` binds tighter than `==` (as in JavaScript): `! A == 'x'` is `(!A) == 'x'`.
+        throw new ExpressionError(
+          `\`!\` applies only to the value right after it: this compares true or false with ` +
+            `text, which is always ${t.text === "!="}`,
+          t.start,
+          `to negate the comparison write !(A ${t.text} B), or A ${
+            t.text === "==" ? "!=" : "=="
+          } B`,
+        );
+      }
       left = t.text === "&&" || t.text === "||"
         ? { kind: t.text === "&&" ? "and" : "or", left, right, height }
         : { kind: "binary", op: t.text as BinaryOp, left, right, height, offset: t.start };
@@ -271,7 +282,13 @@ export class Parser {
       // `not x`, `not ${...}`, `not (...)`: the word is read as a name, and what follows
       // it is the unexpected part; the place given is the `not`.
       const not = notBefore(this.src, t.start);
-      if (not >= 0) return new ExpressionError("unexpected 'not'", not, "use ! instead of 'not'");
+      if (not >= 0) {
+        return new ExpressionError(
+          "unexpected 'not'",
+          not,
+          "use ! instead of 'not'; to negate a comparison, !(A == B) or A != B",
+        );
+      }
     }
     return new ExpressionError(`unexpected '${text}'`, t.start, hint);
   }
@@ -304,4 +321,15 @@ function notBefore(src: string, end: number): number {
   let i = end;
   while (i > 0 && /\s/.test(src[i - 1])) i--;
   return i >= 3 && src.startsWith("not", i - 3) && !/[\w.$]/.test(src[i - 4] ?? "") ? i - 3 : -1;
+}
+
+/**
+ * Whether `left == right` compares a negation (true or false) with text that is no
+ * boolean word: never equal, whatever the negated value (`! ${a.status} == 'success'`).
+ */
+function negatedText(left: Node, right: Node): boolean {
+  const text = (node: Node) =>
+    node.kind === "literal" && typeof node.value === "string" &&
+    !["true", "false"].includes(node.value.toLowerCase());
+  return (left.kind === "not" && text(right)) || (right.kind === "not" && text(left));
 }
