@@ -109,3 +109,30 @@ Deno.test("--dry-run: a sqlite file keeps the file's own name and masks the valu
   );
   assert.ok(run.stderr.includes("cannot connect to sqlite:./nodir/***-x1.db"), run.stderr);
 });
+
+Deno.test("--dry-run: a secret's value in a task's or callback's condition is masked, as in its command", async () => {
+  const dir = testTempDir("preview-secrets-");
+  const file = await workflowIn(dir, "cond.yml", [
+    "name: cond",
+    "secrets: [API_TOKEN]",
+    "tasks:",
+    "  - id: a",
+    "    condition: \"${env.API_TOKEN} == 'tok-5566778899'\"",
+    "    command: echo a",
+    "    on_success: [cb]",
+    "  - id: cb",
+    "    condition: \"'tok-5566778899' != ${env.API_TOKEN}\"",
+    "    command: echo cb",
+  ]);
+  const env = { API_TOKEN: "tok-5566778899" };
+  const text = await weft(["run", file, "--dry-run"], { env });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stderr, /^ {2}a +shell {2}if \$\{env\.API_TOKEN\} == '\*\*\*'$/m);
+  assert.match(text.stderr, /^ {2}cb +← a on success {2}if '\*\*\*' != \$\{env\.API_TOKEN\}$/m);
+  const json = await weft(["run", file, "--dry-run", "--json"], { env });
+  assert.equal(json.code, 0, json.stderr);
+  assert.ok(!json.stdout.includes("5566778899"), json.stdout);
+  const plan = JSON.parse(json.stdout);
+  assert.equal(plan.waves[0][0].condition, "${env.API_TOKEN} == '***'");
+  assert.equal(plan.callbacks[0].condition, "'***' != ${env.API_TOKEN}");
+});

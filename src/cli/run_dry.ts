@@ -44,12 +44,14 @@ export async function dryRunWorkflow(
     import("../engine/preview.ts"),
     import("./notify_wiring.ts"),
   ]);
+  let mask = (text: string) => text;
   const previews = previewTasks({
     workflow: loaded.workflow,
     file: loaded.file,
     params,
     env: { ...io.env, ...extraEnv },
     kept: resumed?.previous,
+    onMask: (masking) => mask = masking,
     // Masked with the channels' secrets too, as the run masks them.
     addSecrets: await notificationSecrets(io, loaded.workflow, {
       params,
@@ -61,6 +63,7 @@ export async function dryRunWorkflow(
     json: flags.json,
     color,
     resumed: resumed && { from: resumed.from, kept: new Set(resumed.kept) },
+    mask,
   });
 }
 
@@ -73,10 +76,19 @@ async function dryRun(
   io: CliIO,
   workflow: Workflow,
   previews: Record<string, string[]>,
-  options: { json?: boolean; color: boolean; resumed?: { from: string; kept: Set<string> } },
+  options: {
+    json?: boolean;
+    color: boolean;
+    resumed?: { from: string; kept: Set<string> };
+    /** Masks the plan's conditions as the previews are masked (engine/preview.ts onMask). */
+    mask: (text: string) => string;
+  },
 ): Promise<number> {
   const { planRun } = await import("../engine/mod.ts");
   const plan = planRun(workflow);
+  for (const task of [...plan.waves.flat(), ...plan.callbacks]) {
+    if (task.condition !== undefined) task.condition = options.mask(task.condition);
+  }
   const resumed = options.resumed;
   if (options.json) {
     const runs = (t: { id: string }) => ({

@@ -52,6 +52,11 @@ export interface PreviewInput {
    * exit code), not as placeholders.
    */
   kept?: TaskRecord[];
+  /**
+   * Called once every task's secrets are in, with the masking the previews got: for the
+   * plan's other text shown beside them (its conditions), which must be masked alike.
+   */
+  onMask?: (mask: (text: string) => string) => void;
 }
 
 /**
@@ -298,6 +303,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   for (const id in lines) {
     previews[id] = lines[id].map((line) => secrets.maskMessage(line));
   }
+  input.onMask?.((text) => secrets.maskMessage(text));
   return previews;
 }
 
