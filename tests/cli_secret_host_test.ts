@@ -55,3 +55,20 @@ for (const [file, before] of [["in_url.yml", "***"], ["in_url_late.yml", "127.0.
     }
   });
 }
+
+for (const [secret, spelled] of [["2130706433", "127.0.0.1"], ["DB.Internal", "db.internal"]]) {
+  Deno.test(`cli secret host: a secret in a database URL's host is masked as the driver spells it (${secret})`, async () => {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}in_db_url.yml`, "-v", "--json"], {
+      env: { WEFT_HOME: home, DB_HOST: secret },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const text = run.stdout + run.stderr;
+    assert.ok(!text.includes(spelled), text);
+    assert.ok(!text.includes(secret), text);
+    assert.match(run.stderr, /cannot connect to postgresql:\/\/u@\*\*\*:1\/db/);
+    // The other spelling stays: only the secret's own is masked.
+    const other = spelled === "127.0.0.1" ? "db.internal" : "127.0.0.1";
+    assert.match(run.stderr, new RegExp(`\\[late\\] late .*${other.replaceAll(".", "\\.")}`));
+  });
+}

@@ -31,7 +31,10 @@ export class PendingHostForms {
     if (this.#forms.size === 0) return [];
     let hostname;
     try {
-      hostname = new URL(url).hostname;
+      // Read as an http URL whatever its scheme: WHATWG keeps the host of a `postgres:`
+      // URL as written, while the drivers that connect with it read it as http's
+      // (lowercased, `2130706433` → `127.0.0.1`), and so do the messages they give.
+      hostname = new URL(url.replace(/^[^:/?#]*:/, "http:")).hostname;
     } catch {
       return [];
     }
