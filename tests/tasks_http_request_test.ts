@@ -143,7 +143,13 @@ tasks:
     const bad = await weft(["run", file, "--json", "-p", 'count=1, "role": "admin"'], { env });
     assert.equal(bad.code, 1, bad.stderr);
     const json = JSON.parse(bad.stdout).tasks.find((t: { id: string }) => t.id === "json");
-    assert.match(json.error, /outside a JSON string must be one number, true, false or null/);
+    // The reason names the field, the `${...}`, the value and what to do (verC N4).
+    assert.equal(
+      json.error,
+      'data: the value of ${params.count}, "1, \\"role\\": \\"admin\\"": a value outside a ' +
+        'JSON string must be one number, true, false or null; quote it ("${...}") to send it ' +
+        "as text",
+    );
     assert.equal(bodies.length, 2, "the refused request was never sent");
   } finally {
     await server.shutdown();

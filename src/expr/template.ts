@@ -5,6 +5,7 @@
  */
 import type { Reference } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
+import { ownText, quoteData } from "../model/data_text.ts";
 import { processValue } from "./process_value.ts";
 import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
@@ -226,7 +227,26 @@ class Template implements CompiledTemplate {
   }
 
   renderJson(scope: Scope): string {
-    return buildJsonText(this.literals, this.#values(scope));
+    const values = this.#values(scope);
+    try {
+      return buildJsonText(this.literals, values);
+    } catch (e) {
+      // At run time only the message reaches the task's reason: it names the `${...}`,
+      // the value and what to do, as validate's error does with its place and hint.
+      const k = e instanceof ExpressionError
+        ? this.substitutions.findIndex((s) => s.offset === e.offset)
+        : -1;
+      if (k < 0) throw e;
+      const { offset, end } = this.substitutions[k];
+      const text = values[k].text;
+      throw new ExpressionError(
+        ownText("the value of ") + quoteData(this.source.slice(offset, end)) + ownText(", ") +
+          quoteData(JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text)) +
+          ownText(`: ${(e as ExpressionError).message}; quote it ("\${...}") to send it as text`),
+        offset,
+        (e as ExpressionError).hint,
+      );
+    }
   }
 
   renderForm(scope: Scope): string {

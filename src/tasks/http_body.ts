@@ -17,6 +17,7 @@
  * @module
  */
 import type { TaskContext } from "./types.ts";
+import { ExpressionError } from "../expr/mod.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
 /**
@@ -62,7 +63,14 @@ type BodyContext = Pick<
  * would change the body's structure.
  */
 export function textBody(data: string, type: string, ctx: BodyContext): string {
-  if (JSON_TYPE.test(type)) return ctx.interpolateJson(data);
+  if (JSON_TYPE.test(type)) {
+    try {
+      return ctx.interpolateJson(data);
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      throw new ExpressionError(ownText("data: ") + e.message, e.offset, e.hint);
+    }
+  }
   if (FORM_TYPE.test(type)) return ctx.interpolateForm(data);
   if (XML_TYPE.test(type)) return placed(data, ctx, escapeXml);
   if (MULTIPART_TYPE.test(type)) {
