@@ -171,3 +171,25 @@ Deno.test("a second daemon on the same store refuses to start, naming the first 
     await first.stop("SIGKILL");
   }
 });
+
+Deno.test("a daemon.lock that is a symbolic link or a FIFO is refused, the file it points to unchanged", async () => {
+  const dir = testTempDir("lock-link-");
+  const home = `${dir}/home`;
+  await Deno.mkdir(home);
+  const target = `${dir}/precious.txt`;
+  await Deno.writeTextFile(target, "keep me\n");
+  await Deno.symlink(target, `${home}/daemon.lock`);
+  const linked = await weft(["daemon", "--dir", dir], { env: { WEFT_HOME: home } });
+  assert.equal(linked.code, 2, linked.stderr);
+  assert.match(
+    linked.stderr,
+    /daemon\.lock: is a symbolic link; weft does not follow links for its own files\n {2}hint: remove it/,
+  );
+  assert.equal(await Deno.readTextFile(target), "keep me\n", "not truncated");
+  await Deno.remove(`${home}/daemon.lock`);
+  new Deno.Command("mkfifo", { args: [`${home}/daemon.lock`] }).outputSync();
+  const fifo = await weft(["daemon", "--dir", dir], { env: { WEFT_HOME: home } });
+  assert.equal(fifo.code, 2, fifo.stderr);
+  assert.match(fifo.stderr, /daemon\.lock: /);
+  assert.doesNotMatch(fifo.stderr, /internal error/);
+});

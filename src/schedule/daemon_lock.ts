@@ -6,7 +6,7 @@
  * @module
  */
 import { WeftError } from "../model/errors.ts";
-import { readSmallText } from "../store/small_file.ts";
+import { checkOwnFile, readSmallText } from "../store/small_file.ts";
 
 /** A held lock; `release()` unlocks and closes it. */
 export interface DaemonLock {
@@ -24,6 +24,9 @@ const LOCK_WAIT_MS = 300;
 export async function acquireDaemonLock(home: string, pid = Deno.pid): Promise<DaemonLock> {
   await Deno.mkdir(home, { recursive: true, mode: 0o700 });
   const path = `${home.replace(/\/+$/, "")}/daemon.lock`;
+  // The lock is truncated and written: never through a link planted there (it would
+  // change the file it points to), and a FIFO would make the open wait (small_file.ts).
+  checkOwnFile(path, "remove it: weft makes its own daemon.lock");
   const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
   // Deno has no try-lock: a lock that is not granted quickly is held by someone else.
   // The pending request is dropped when this process exits.
