@@ -149,3 +149,39 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "kill -9 of weft run: a weft command inside the run's own task recovers the run, " +
+    "leaving its own task running",
+  ignore: !LINUX,
+  fn: async () => {
+    const dir = testTempDir("inside-");
+    const home = `${dir}/home`;
+    const env = weftEnv({
+      WEFT_HOME: home,
+      CRASH_DIR: dir,
+      DENO: Deno.execPath(),
+      WEFT_ARGS: weftArgs([]).join(" "),
+    });
+    const child = new Deno.Command(Deno.execPath(), {
+      args: weftArgs(["run", `${FIXTURES}inside.yml`]),
+      env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await waitForFile(`${dir}/started`);
+    child.kill("SIGKILL");
+    await child.status;
+    await Deno.writeTextFile(`${dir}/go`, "");
+    // The task's own `weft status` finishes (it was SIGTERMed with its task before).
+    assert.equal(await waitForFile(`${dir}/status.rc`), "rc=0");
+    const status = await Deno.readTextFile(`${dir}/status.out`);
+    assert.match(status, /marked interrupted/);
+    const [run] = JSON.parse(
+      (await weft(["history", "--json"], { env: { WEFT_HOME: home } })).stdout,
+    );
+    assert.equal(run.status, "interrupted");
+  },
+});

@@ -26,7 +26,7 @@ import { removeJournal } from "./group_journal.ts";
 import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
 import { readProcStat } from "../proc.ts";
-import { environValue, findRunProcesses, leaderTicksIfOfRun } from "./run_leaders.ts";
+import { environValue, findRunProcesses, leaderTicksIfOfRun, spareOwnLine } from "./run_leaders.ts";
 import { removeContainers, runContainers } from "./recovery_containers.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 import { ownerPlace } from "./run_owner.ts";
@@ -103,10 +103,10 @@ export async function recoverInterrupted(
     const journal = store.logsDir ? await readJournal(store.logsDir, run.id) : null;
     // After a reboot no recorded group can be the run's (a pid and start time may recur
     // from boot to boot): only leaders whose environment names the run would be.
-    const groups = withUnrecorded(
+    const groups = spareOwnLine(withUnrecorded(
       run.id,
       place === "here" ? [...await store.listProcesses(run.id), ...journal?.groups ?? []] : [],
-    );
+    ));
     // Read before the processors are ended: their environment names their temporary file.
     const temps = processorTempFiles(run.id, groups);
     const containers = runContainers(run.id, groups);
@@ -147,7 +147,7 @@ async function endRunProcesses(
     const count = await endGroups(fresh, { graceMs });
     ended += count;
     if (count === 0 || !hasProcfs()) break;
-    next = findRunProcesses(runId);
+    next = spareOwnLine(findRunProcesses(runId));
   }
   return ended;
 }

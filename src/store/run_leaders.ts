@@ -91,6 +91,23 @@ export function findRunProcesses(runId: string, uid: number | null = Deno.uid())
   return [...groups, ...alone.filter((a) => !led.has(a.pgrp)).map((a) => a.ref)];
 }
 
+/**
+ * `groups` without those that hold this process or one of its ancestors: a command run
+ * inside a task of the crashed run (a `weft status` in a script) must not end the group
+ * it runs in, nor the task that started it, before it has marked the run. Those go on
+ * until they end by themselves; everything else of the run is ended.
+ */
+export function spareOwnLine(groups: readonly GroupRef[]): GroupRef[] {
+  const line = new Set([Deno.pid, ...ancestorsOf(Deno.pid)]);
+  // The groups (and sessions) this process and its ancestors are in.
+  const lineGroups = new Set<number>();
+  for (const pid of line) {
+    const stat = readProcStat(pid);
+    if (stat && stat !== "absent") lineGroups.add(stat.pgrp).add(stat.session);
+  }
+  return groups.filter((ref) => !line.has(ref.pid) && (ref.alone || !lineGroups.has(ref.pid)));
+}
+
 /** The pids `pid` descends from (its parent, the parent's parent, ... up to init). */
 function ancestorsOf(pid: number): Set<number> {
   const found = new Set<number>();
