@@ -82,3 +82,25 @@ Deno.test({
       assert.equal([...Deno.readDirSync(`${mnt}/home/logs`)].length, 1, "their logs are gone");
     }),
 });
+
+Deno.test({
+  name: "full disk, reserve already spent: history prune frees the logs of the runs it " +
+    "deletes first, then deletes them" + (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (mnt) => {
+      const home = `${mnt}/home`;
+      const env = { WEFT_HOME: home };
+      for (let i = 0; i < 4; i++) {
+        const r = await weft(["run", LOGS, "-q"], { env });
+        assert.equal(r.code, 0, r.stderr);
+      }
+      // A run that ended on a full disk spent the reserve; another program keeps it full.
+      Deno.removeSync(`${home}/weft.reserve`);
+      await fillDisk(mnt);
+      const pruned = await weft(["history", "prune", "--keep-runs", "1"], { env });
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.match(pruned.stderr, /deleted 3 runs/);
+      assert.equal((await historyJson(home)).length, 1);
+    }),
+});

@@ -4,7 +4,8 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
-import type { RunRecord } from "../store/run_store.ts";
+import type { RunRecord, RunStore } from "../store/run_store.ts";
+import { isDiskFull } from "../store/faults.ts";
 import { triggerOf } from "../engine/events.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
@@ -200,15 +201,27 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       });
     }
   }
-  const { pruneRuns } = await import("../store/retention.ts");
-  const runs = await withHistory(
-    io,
-    home,
-    (store) =>
-      pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun: options.dryRun }),
-    // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
-    { write: !options.dryRun, spendReserve: true },
-  );
+  const { pruneRuns, removeRunLogs } = await import("../store/retention.ts");
+  const pruned = (store: RunStore, dryRun = options.dryRun) =>
+    pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun });
+  // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
+  const pruneAll = () =>
+    withHistory(io, home, (store) => pruned(store), {
+      write: !options.dryRun,
+      spendReserve: true,
+    });
+  let runs: RunRecord[];
+  try {
+    runs = await pruneAll();
+  } catch (e) {
+    // Too full to open the history for writing even without the reserve (a run spent it
+    // to record its end): the logs of the runs to delete are freed first, then again.
+    if (options.dryRun || !isDiskFull(e)) throw e;
+    const doomed = await withHistory(io, home, (store) => pruned(store, true));
+    if (doomed.length === 0) throw e;
+    await withHistory(io, home, (store) => removeRunLogs(store, doomed));
+    runs = await pruneAll();
+  }
   if (options.json) await outJson(io, runs.map(historyEntry));
   else {
     if (runs.length) await out(io, await measuredText(() => historyTable(runs)));

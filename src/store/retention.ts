@@ -12,6 +12,7 @@
  * @module
  */
 import type { RunRecord, RunStore } from "./run_store.ts";
+import { logDirName } from "./log_format.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -180,4 +181,23 @@ export async function applyRetention(
     );
   }
   return deleted;
+}
+
+/**
+ * Deletes the log folders of `runs` from `store.logsDir`, ahead of their records: for
+ * `weft history prune` on a disk too full to open the history for writing even once
+ * weft.reserve is spent (cli/history.ts). RunStore.deleteRun removes a run's logs before
+ * its records anyway, so a crash in between leaves what deleteRun would leave.
+ */
+export async function removeRunLogs(
+  store: Pick<RunStore, "logsDir">,
+  runs: readonly RunRecord[],
+): Promise<void> {
+  for (const run of runs) {
+    await Deno.remove(`${store.logsDir}/${logDirName(run.id)}`, { recursive: true }).catch(
+      (e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      },
+    );
+  }
 }
