@@ -103,3 +103,34 @@ Deno.test("daemon store watch: a file schedule whose file is gone may be removed
   assert.equal(removed.code, 0, removed.stderr);
   assert.match(removed.stderr, /removed schedule gone/);
 });
+
+Deno.test("daemon --dir with a file added by `schedule add`: silent while they agree, says what an edit of the file's cron the stored copy hides", async () => {
+  const dir = testTempDir("added-file-");
+  const flow = (cron: string) =>
+    writeFlow(
+      dir,
+      "nightly.yml",
+      `name: nightly\ntriggers:\n  - type: schedule\n    config: {schedule: "${cron}", timezone: UTC}\n` +
+        "tasks:\n  - id: t\n    command: echo night\n",
+    );
+  const file = flow("0 2 * * *");
+  const home = testTempDir("home-");
+  const added = await weft(["schedule", "add", file], { env: { WEFT_HOME: home } });
+  assert.equal(added.code, 0, added.stderr);
+  const first = startDaemon(["--dir", dir], { home });
+  try {
+    await first.waitFor(/daemon started/);
+    assert.equal(first.count(/clashes|now says/), 0, first.lines.join("\n"));
+  } finally {
+    await first.stop();
+  }
+  flow("0 3 * * *");
+  const second = startDaemon(["--dir", dir], { home });
+  try {
+    await second.waitFor(
+      /schedule nightly: \S+nightly\.yml now says cron "0 3 \* \* \*" \(stored: "0 2 \* \* \*"\); the copy `weft schedule add` stored is the one used \(`weft schedule add \S+ --name nightly --replace` takes the file's\)/,
+    );
+  } finally {
+    await second.stop();
+  }
+});

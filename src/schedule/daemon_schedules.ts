@@ -47,9 +47,17 @@ export async function syncSchedules(
       const s = await withStartSecrets(found, l, secretsIn, log);
       const existing = await store.get(s.name);
       if (existing && existing.source !== "file") {
+        // `weft schedule add` of this very file stored a copy of its trigger: no clash while
+        // the two agree; once the file is edited, say what the stored copy hides.
+        const differs = existing.file === s.file ? scheduleDifference(existing, s) : null;
+        if (differs === "") continue;
         log(
-          `schedule ${s.name} of ${l.file} clashes with a schedule added by ` +
-            `\`weft schedule add\`; using the added one`,
+          differs === null
+            ? `schedule ${s.name} of ${l.file} clashes with a schedule added by ` +
+              `\`weft schedule add\`; using the added one`
+            : `schedule ${s.name}: ${l.file} now says ${differs}; the copy \`weft schedule ` +
+              `add\` stored is the one used (\`weft schedule add ${l.file} --name ${s.name} ` +
+              `--replace\` takes the file's)`,
         );
         continue;
       }
@@ -139,6 +147,29 @@ export function scheduleFingerprint(schedules: Schedule[]): string {
   return JSON.stringify(
     schedules.map(({ lastFire: _l, pendingMissed: _p, unstartedFires: _u, ...rest }) => rest),
   );
+}
+
+/**
+ * What file schedule `file` says that stored schedule `stored` does not, in words
+ * (`cron "0 3 * * *" (stored: "0 2 * * *")`), or "" when they agree (sameSchedule).
+ */
+function scheduleDifference(stored: Schedule, file: Schedule): string {
+  if (sameSchedule(stored, file)) return "";
+  const words: string[] = [];
+  const field = (name: string, there: unknown, here: unknown) => {
+    if (JSON.stringify(there) !== JSON.stringify(here)) {
+      words.push(`${name} ${JSON.stringify(here)} (stored: ${JSON.stringify(there)})`);
+    }
+  };
+  field("cron", stored.cron, file.cron);
+  field("timezone", stored.tz, file.tz);
+  field("catchup (ms)", stored.catchupMs, file.catchupMs);
+  field("overlap", stored.overlap, file.overlap);
+  // Param values may be secrets (kept aside, store/schedule_secrets.ts): names only.
+  const names = new Set([...Object.keys(stored.params), ...Object.keys(file.params)]);
+  const changed = [...names].filter((n) => stored.params[n] !== file.params[n]);
+  if (changed.length) words.push(`other values for params ${changed.join(", ")}`);
+  return words.length ? words.join(", ") : "other secret params";
 }
 
 function sameSchedule(a: Schedule, b: Schedule): boolean {
