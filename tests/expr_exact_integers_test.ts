@@ -10,7 +10,12 @@ import type { RunReport } from "../src/engine/mod.ts";
 
 const params: Scope = (root, path) =>
   root === "params"
-    ? ({ id: "9007199254740993", near: "9007199254740992", small: "7" } as Record<string, string>)[
+    ? ({
+      id: "9007199254740993",
+      near: "9007199254740992",
+      small: "7",
+      written: "9007199254740993.0",
+    } as Record<string, string>)[
       path[0]
     ]
     : undefined;
@@ -41,6 +46,10 @@ Deno.test("exact integers: arithmetic past 2^53 is exact, or refused", () => {
   assert.equal(evaluate("18446744073709551616 / 4294967296"), 4294967296);
   assert.equal(evaluate("7 / 2"), 3.5, "small integers divide as floats");
   assert.equal(evaluate("0.5 * 3"), 1.5);
+  // An integer written with a zero fraction is that integer (t16 F12).
+  assert.equal(evaluate("${params.written} + 1"), "9007199254740994");
+  assert.equal(evaluate("${params.written} > ${params.near}"), true);
+  assert.equal(evaluate("-${params.written}"), "-9007199254740993");
   for (const text of ["${params.id} / 2", "${params.id} * 1.5"]) {
     assert.throws(() => evaluate(text), ExpressionError, text);
   }

@@ -14,13 +14,21 @@
 import { ExpressionError } from "./errors.ts";
 import type { Value } from "./value.ts";
 
-/** Decimal integer text: `12`, ` -7 `, `+0012`. */
-const INTEGER = /^\s*[+-]?\d+\s*$/;
+/**
+ * Decimal integer text: `12`, ` -7 `, `+0012`, and one written with a zero fraction
+ * (`9007199254740993.0`, as a JSON writer or a spreadsheet may give an integer).
+ */
+const INTEGER = /^\s*[+-]?\d+(?:\.0+)?\s*$/;
+
+/** The integer of integer text (see INTEGER). */
+function integerOf(text: string): bigint {
+  return BigInt(text.trim().replace(/\.0+$/, ""));
+}
 
 /** The integer a value is, exactly, or undefined when it is none (text or a fraction). */
 export function exactInteger(value: Value): bigint | undefined {
   if (typeof value === "number") return Number.isInteger(value) ? BigInt(value) : undefined;
-  if (typeof value === "string" && INTEGER.test(value)) return BigInt(value.trim());
+  if (typeof value === "string" && INTEGER.test(value)) return integerOf(value);
   return undefined;
 }
 
@@ -47,7 +55,7 @@ export function bigOperands(a: Value, b: Value): [bigint, bigint] | undefined {
 
 /** `-value` when `value` is integer text past 2^53 (its digits, negated), else undefined. */
 export function exactNegation(value: Value): string | number | undefined {
-  return bigText(value) ? fromBig(-BigInt((value as string).trim())) : undefined;
+  return bigText(value) ? fromBig(-integerOf(value as string)) : undefined;
 }
 
 /** A bigint as a value: a number when a float holds it exactly, else its digits. */
