@@ -34,25 +34,15 @@ export function keepDataNumbers(
   workflow: { tasks: readonly unknown[] },
   scalars: readonly WrittenScalar[],
 ): number {
-  const byTask = new Map<Record<string, unknown>, Map<string, object>>();
-  for (const { path, text } of scalars) {
+  return placeTokens("data", scalars, ({ path, text }) => {
     const found = httpDataNumber(workflow, path);
-    if (!found) continue;
+    if (!found) return undefined;
     const { fields, start, read } = found;
     // Infinity and NaN have no JSON token: validate refuses them (unsendableNumbers).
-    if (!Number.isFinite(read) || String(read) === text) continue;
+    if (!Number.isFinite(read) || String(read) === text) return undefined;
     const token = writtenNumber(text);
-    if (!token) continue;
-    let texts = byTask.get(fields);
-    if (!texts) byTask.set(fields, texts = new Map());
-    texts.set(JSON.stringify(path.slice(start + 1)), token);
-  }
-  let replaced = 0;
-  for (const [task, tokens] of byTask) {
-    task.data = withTokens(task.data, [], tokens);
-    replaced += tokens.size;
-  }
-  return replaced;
+    return token && { owner: fields, below: path.slice(start + 1), token };
+  });
 }
 
 /**
@@ -68,19 +58,37 @@ export function keepItemNumbers(
   workflow: { tasks: readonly unknown[] },
   scalars: readonly WrittenScalar[],
 ): number {
-  const byLoop = new Map<Record<string, unknown>, Map<string, object>>();
-  for (const { path, text } of scalars) {
+  return placeTokens("items", scalars, ({ path, text }) => {
     const found = loopItemAt(workflow, path);
-    if (!found || found.read !== text) continue;
+    if (!found || found.read !== text) return undefined;
     const token = itemNumber(text);
-    if (!token) continue;
-    let tokens = byLoop.get(found.loop);
-    if (!tokens) byLoop.set(found.loop, tokens = new Map());
-    tokens.set(JSON.stringify(path.slice(found.start)), token);
+    return token && { owner: found.loop, below: path.slice(found.start), token };
+  });
+}
+
+/**
+ * Puts the number token `place` gives for a scalar into the copy of its owner's `field`
+ * (withTokens: the value the checks read is left as it was), one copy per owner; returns
+ * how many tokens it placed. `below` is the scalar's path inside `field`.
+ */
+function placeTokens(
+  field: "data" | "items",
+  scalars: readonly WrittenScalar[],
+  place: (
+    scalar: WrittenScalar,
+  ) => { owner: Record<string, unknown>; below: PathSegment[]; token: object } | undefined,
+): number {
+  const byOwner = new Map<Record<string, unknown>, Map<string, object>>();
+  for (const scalar of scalars) {
+    const at = place(scalar);
+    if (!at) continue;
+    let tokens = byOwner.get(at.owner);
+    if (!tokens) byOwner.set(at.owner, tokens = new Map());
+    tokens.set(JSON.stringify(at.below), at.token);
   }
   let replaced = 0;
-  for (const [loop, tokens] of byLoop) {
-    loop.items = withTokens(loop.items, [], tokens);
+  for (const [owner, tokens] of byOwner) {
+    owner[field] = withTokens(owner[field], [], tokens);
     replaced += tokens.size;
   }
   return replaced;
