@@ -36,3 +36,13 @@ export function testTempCopy(from: string, prefix = "t-"): string {
   copy(from, dir);
   return dir;
 }
+
+/** Whether anything is at `path` (lstat: a symbolic link counts, even a broken one). */
+export function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -12,7 +12,7 @@ import type { RunReport } from "../src/engine/events.ts";
 import { MAX_ROWS, MAX_ROWS_BYTES, runQuery } from "../src/tasks/database/query.ts";
 import { reportTask, startWeft, weft } from "./_run_cli.ts";
 import { startPostgres } from "./_postgres.ts";
-import { testTempDir } from "./_tmp.ts";
+import { exists, testTempDir } from "./_tmp.ts";
 import { withSession } from "./_db_session.ts";
 
 const ROWS = 1_500_000;
@@ -31,15 +31,6 @@ const FIRST_ROWS = Array.from({ length: MAX_ROWS }, (_, i) => ({ x: i + 1, pad: 
 function peakKiB(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(status.match(/^VmHWM:\s+(\d+)/m)?.[1]);
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -6,19 +6,11 @@
  * run after the prune makes the reserve again. Needs a tmpfs (root); skipped elsewhere.
  */
 import assert from "node:assert/strict";
+import { exists } from "./_tmp.ts";
 import { historyJson, weft } from "./_run_cli.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
 const LOGS = new URL("./fixtures/full_disk_free/logs.yml", import.meta.url).pathname;
-
-function exists(path: string): boolean {
-  try {
-    Deno.lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test({
   name: "full disk: schedule pause/remove and history prune work, spending weft.reserve" +

@@ -11,7 +11,7 @@ import {
   weftArgs,
   weftEnv,
 } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { exists, testTempDir } from "./_tmp.ts";
 
 const ANSI = /\x1b\[/;
 const TIME = String.raw`\d\d:\d\d:\d\d`;
@@ -302,7 +302,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     assert.equal(task(report, "sleeper-a").status, "cancelled");
     assert.equal(task(report, "sleeper-b").status, "cancelled");
     assert.notEqual(task(report, "later").status, "success");
-    assert.ok(!(await exists(`${dir}/later-ran`)), "nothing starts after the signal");
+    assert.ok(!(exists(`${dir}/later-ran`)), "nothing starts after the signal");
     assert.match(stderr.trimEnd().split("\n").at(-1)!, /^run \S+ cancelled in /);
   });
 }
@@ -353,12 +353,3 @@ Deno.test("weft run on a terminal: live board redrawn in place, summary, cursor 
   assert.doesNotMatch(plainText, /\x1b\[3\dm/, "NO_COLOR: no colour codes");
   assert.match(plainText, /✔ greet/);
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

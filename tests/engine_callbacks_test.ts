@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { eventSeen, runTest, startTestRun, survivors } from "./_engine.ts";
 import { weft } from "./_run_cli.ts";
-import { testTempCopy } from "./_tmp.ts";
+import { exists, testTempCopy } from "./_tmp.ts";
 import type { RunReport } from "../src/engine/mod.ts";
 
 const CALLBACK_FIXTURES = new URL("./fixtures/callbacks/", import.meta.url).pathname;
@@ -67,7 +67,7 @@ Deno.test("workflow timeout: a callback still running after the grace window is 
   assert.deepEqual(await survivors(r.lines("rollback").map(Number)), []);
   // Past the grace window nothing more is called.
   assert.deepEqual([r.task("second").status, r.task("second").attempts], ["skipped", 0]);
-  assert.equal(await exists(`${r.dir}/second-ran`), false);
+  assert.equal(exists(`${r.dir}/second-ran`), false);
   assert.equal(r.report.status, "failed");
 });
 
@@ -120,19 +120,10 @@ Deno.test("cancel (Ctrl-C): cancelled tasks call no on_failure callback; a runni
   assert.deepEqual(byId.deploy, ["cancelled", "signal"]);
   assert.deepEqual(byId.cleanup, ["cancelled", "signal"]);
   assert.deepEqual(byId.rollback, ["skipped", "not_called"]);
-  assert.equal(await exists(`${dir}/rollback-ran`), false);
+  assert.equal(exists(`${dir}/rollback-ran`), false);
   assert.deepEqual(await survivors([Number((line as { line: string }).line)]), []);
   assert.equal(report.status, "cancelled");
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("cli run: a callback with depends_on on another of its list starts after it", async () => {
   const dir = testTempCopy(CALLBACK_FIXTURES, "cb-order-");

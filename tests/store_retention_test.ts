@@ -2,7 +2,7 @@
  * Retention: keep-days, keep-runs, per workflow and global, dry runs, logs deleted with
  * runs, child runs deleted with their caller.
  */
-import { testTempDir } from "./_tmp.ts";
+import { exists, testTempDir } from "./_tmp.ts";
 import { weft } from "./_run_cli.ts";
 import assert from "node:assert/strict";
 import { openStore } from "../src/store/open.ts";
@@ -38,17 +38,13 @@ async function seeded(daysAgo: number[]): Promise<{ store: RunStore; ids: string
   return { store, ids, dir };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
-}
-
 Deno.test("keep-days deletes older runs and their log folders", async () => {
   const { store, ids, dir } = await seeded([40, 35, 20, 10, 1]);
   const deleted = await pruneRuns(store, { keepDays: 30, now: NOW });
   assert.deepEqual(deleted.map((r) => r.id), ids.slice(0, 2));
   assert.deepEqual((await store.listRuns()).map((r) => r.id), ids.slice(2).reverse());
-  assert.equal(await exists(`${store.logsDir}/${ids[0]}`), false);
-  assert.equal(await exists(`${store.logsDir}/${ids[2]}/t.1.log`), true);
+  assert.equal(exists(`${store.logsDir}/${ids[0]}`), false);
+  assert.equal(exists(`${store.logsDir}/${ids[2]}/t.1.log`), true);
   store.close();
   await Deno.remove(dir, { recursive: true });
 });

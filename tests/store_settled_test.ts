@@ -20,7 +20,7 @@ import {
   weftArgs,
   weftEnv,
 } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { exists, testTempDir } from "./_tmp.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
 const GATED = new URL("./fixtures/settled/gated.yml", import.meta.url).pathname;
@@ -122,22 +122,13 @@ async function assertStoppedAndSettled(
   assert.match(r.stderr, /a cancelled/);
   // Task a was stopped before its end, and b never started here.
   for (const file of ["a.done", "b.ran"]) {
-    assert.equal(await exists(`${dir}/${file}`), false, file);
+    assert.equal(exists(`${dir}/${file}`), false, file);
   }
   const [run] = await historyJson<{ id: string; status: string }>(home);
   assert.deepEqual([run.id, run.status], [id, "interrupted"]);
   const status = await weft(["status", id, "--json"], { env: { WEFT_HOME: home } });
   const tasks = (JSON.parse(status.stdout) as { tasks: { status: string }[] }).tasks;
   assert.deepEqual(tasks.map((t) => t.status), ["interrupted", "interrupted"]);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 Deno.test("a stopped weft whose run was marked interrupted meanwhile stops it when continued", async () => {
@@ -173,7 +164,7 @@ Deno.test("a task that ended while its weft was stopped starts nothing once the 
     Deno.kill(pid, "SIGSTOP");
     await Deno.writeTextFile(`${dir}/go`, "");
     // a ends (a.done is empty: waitForFile waits for text); its weft, stopped, misses it.
-    while (!await exists(`${dir}/a.done`)) await new Promise((r) => setTimeout(r, 20));
+    while (!exists(`${dir}/a.done`)) await new Promise((r) => setTimeout(r, 20));
     // Stopped past two heartbeats (heartbeat.ts PAUSE_CHECK_MS), as before the 30 s after
     // which recovery or `weft history mark-interrupted` settles the run (done here at once).
     await new Promise((resolve) => setTimeout(resolve, PAUSE_CHECK_MS + 500));
@@ -184,7 +175,7 @@ Deno.test("a task that ended while its weft was stopped starts nothing once the 
     const r = await weftRun.finish();
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`another weft marked run ${id} interrupted`));
-    assert.equal(await exists(`${dir}/b.ran`), false, "b never started");
+    assert.equal(exists(`${dir}/b.ran`), false, "b never started");
     assert.doesNotMatch(r.stderr, /b +(started|success)/);
     assert.match(r.stderr, new RegExp(`run ${id} interrupted`), "said as history has it");
     const [run] = await historyJson<{ id: string; status: string }>(home);
