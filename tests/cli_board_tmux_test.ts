@@ -27,42 +27,24 @@ Deno.test({
       (_, i) => `  - id: t${i}\n    command: "${i === 500 ? "exit 3" : "true"}"\n`,
     );
     await Deno.writeTextFile(file, `name: many\ntasks:\n${tasks.join("")}`);
-    const command = weftRunCommand(file);
-    const socket = `weft-test-${Deno.pid}`;
-    await tmux(
-      socket,
-      "new-session",
-      "-d",
-      "-x",
-      "80",
-      "-y",
-      "20",
-      `${command}; echo WEFT-EXIT=$?; sleep 600`,
+    const screen = await runInPane(file, { NO_COLOR: "1" }, "many", {
+      rows: 20,
+      joined: true,
+      historyLimit: 100000,
+    });
+    const end = screen.trimEnd().split("\n").slice(-40).join("\n");
+    assert.match(screen, /WEFT-EXIT=1/, end);
+    const lines = screen.split("\n");
+    const titles = lines.filter((l) => /^many {2}\S+ {2}1000 tasks {2}run /.test(l));
+    assert.equal(titles.length, 1, `one board title in the scrollback:\n${end}`);
+    const counts = lines.filter((l) => /^ {2}… \d+ more: /.test(l));
+    assert.equal(counts.length, 1, "one count of the rows left out");
+    assert.ok(
+      lines.indexOf(counts[0]) - lines.indexOf(titles[0]) <= 19,
+      "the board fits 20 rows",
     );
-    try {
-      await tmux(socket, "set-option", "-g", "history-limit", "100000");
-      let screen = "";
-      // Bounded wait for the run to end (not a timing assertion).
-      for (let i = 0; i < 600 && !screen.includes("WEFT-EXIT="); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        screen = await tmux(socket, "capture-pane", "-p", "-S", "-", "-J");
-      }
-      const end = screen.trimEnd().split("\n").slice(-40).join("\n");
-      assert.match(screen, /WEFT-EXIT=1/, end);
-      const lines = screen.split("\n");
-      const titles = lines.filter((l) => /^many {2}\S+ {2}1000 tasks {2}run /.test(l));
-      assert.equal(titles.length, 1, `one board title in the scrollback:\n${end}`);
-      const counts = lines.filter((l) => /^ {2}… \d+ more: /.test(l));
-      assert.equal(counts.length, 1, "one count of the rows left out");
-      assert.ok(
-        lines.indexOf(counts[0]) - lines.indexOf(titles[0]) <= 19,
-        "the board fits 20 rows",
-      );
-      assert.match(screen, /\(1000 tasks: 999 success, 1 failed\)/);
-      assert.match(screen, /✖ t500 failed/);
-    } finally {
-      await tmux(socket, "kill-server").catch(() => {});
-    }
+    assert.match(screen, /\(1000 tasks: 999 success, 1 failed\)/);
+    assert.match(screen, /✖ t500 failed/);
   },
 });
 
@@ -127,12 +109,21 @@ Deno.test({
   },
 });
 
-/** Runs `weft run FILE` in a fresh 80x24 tmux pane; returns the whole scrollback (with `-e`, colours too). */
+/**
+ * Runs `weft run FILE` in a fresh 80-column tmux pane of `rows` rows (24); returns the whole
+ * scrollback (with `colours`, `-e`: colours too; with `joined`, `-J`: wrapped lines joined).
+ * `historyLimit` is set on the server once the session is made.
+ */
 async function runInPane(
   file: string,
   env: Record<string, string>,
   name: string,
-  colours = false,
+  { colours = false, rows = 24, joined = false, historyLimit }: {
+    colours?: boolean;
+    rows?: number;
+    joined?: boolean;
+    historyLimit?: number;
+  } = {},
 ): Promise<string> {
   const socket = `weft-test-${name}-${Deno.pid}`;
   const command = weftCommandLine(["run", file], weftEnv(env));
@@ -143,15 +134,19 @@ async function runInPane(
     "-x",
     "80",
     "-y",
-    "24",
+    String(rows),
     `${command}; echo WEFT-EXIT=$?; sleep 600`,
   );
   try {
+    if (historyLimit !== undefined) {
+      await tmux(socket, "set-option", "-g", "history-limit", String(historyLimit));
+    }
+    const flags = [...(colours ? ["-e"] : []), ...(joined ? ["-J"] : [])];
     let screen = "";
     // Bounded wait for the run to end (not a timing assertion).
     for (let i = 0; i < 600 && !screen.includes("WEFT-EXIT="); i++) {
       await new Promise((r) => setTimeout(r, 100));
-      screen = await tmux(socket, "capture-pane", "-p", "-S", "-", ...(colours ? ["-e"] : []));
+      screen = await tmux(socket, "capture-pane", "-p", "-S", "-", ...flags);
     }
     return screen;
   } finally {
@@ -187,10 +182,10 @@ Deno.test({
     await Deno.writeTextFile(file, `name: c\ntasks:\n  - id: a\n    command: "true"\n`);
     // deno-lint-ignore no-control-regex
     const sgr = /\x1b\[[0-9;]*m/;
-    const blank = await runInPane(file, { NO_COLOR: "" }, "nocolor-empty", true);
+    const blank = await runInPane(file, { NO_COLOR: "" }, "nocolor-empty", { colours: true });
     assert.match(blank, /WEFT-EXIT=0/, blank);
     assert.match(blank, sgr, "colour with NO_COLOR=");
-    const set = await runInPane(file, { NO_COLOR: "1" }, "nocolor-set", true);
+    const set = await runInPane(file, { NO_COLOR: "1" }, "nocolor-set", { colours: true });
     assert.match(set, /WEFT-EXIT=0/, set);
     assert.doesNotMatch(set, sgr, "no colour with NO_COLOR=1");
   },
