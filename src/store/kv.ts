@@ -38,7 +38,7 @@ import {
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listStoredRuns } from "./kv_list.ts";
 import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
-import { logDirName } from "./log_files.ts";
+import { removeRunLogDir } from "./log_format.ts";
 import { isDiskFull } from "./faults.ts";
 import { finishOnFullDisk } from "./full_disk.ts";
 import { openKvFile } from "./kv_handles.ts";
@@ -267,9 +267,7 @@ export class KvRunStore implements RunStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await Deno.remove(`${this.logsDir}/${logDirName(runId)}`, { recursive: true }).catch((e) => {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    });
+    await removeRunLogDir(this.logsDir, runId);
     for (;;) {
       const current = await this.#io.get<RunRecord>(runKey(runId));
       const children: Mutation[] = [];

@@ -39,6 +39,13 @@ export function logDirName(runId: string): string {
   return safeFileName(runId);
 }
 
+/** Deletes the folder of run `runId`'s log files under `logsDir`, if there is one. */
+export async function removeRunLogDir(logsDir: string, runId: string): Promise<void> {
+  await Deno.remove(`${logsDir}/${logDirName(runId)}`, { recursive: true }).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
+}
+
 /** The marker record written after a cut record of each stream (see the module doc). */
 export const CUT_MARK: Readonly<Record<OutputStream, string>> = { stdout: "~O", stderr: "~E" };
 

@@ -18,7 +18,7 @@ import {
   summarize,
   timeBound,
 } from "./records.ts";
-import { logDirName } from "./log_files.ts";
+import { removeRunLogDir } from "./log_format.ts";
 import { isSettledElsewhere, RunSettledError } from "./settled.ts";
 import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
@@ -223,11 +223,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    if (this.logsDir) {
-      await Deno.remove(`${this.logsDir}/${logDirName(runId)}`, { recursive: true }).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      });
-    }
+    if (this.logsDir) await removeRunLogDir(this.logsDir, runId);
     this.#runs.delete(runId);
     this.#tasks.delete(runId);
     this.#attempts.delete(runId);

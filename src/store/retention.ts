@@ -12,7 +12,7 @@
  * @module
  */
 import type { RunRecord, RunStore } from "./run_store.ts";
-import { logDirName } from "./log_format.ts";
+import { removeRunLogDir } from "./log_format.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -193,11 +193,5 @@ export async function removeRunLogs(
   store: Pick<RunStore, "logsDir">,
   runs: readonly RunRecord[],
 ): Promise<void> {
-  for (const run of runs) {
-    await Deno.remove(`${store.logsDir}/${logDirName(run.id)}`, { recursive: true }).catch(
-      (e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      },
-    );
-  }
+  for (const run of runs) await removeRunLogDir(store.logsDir, run.id);
 }
