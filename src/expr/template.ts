@@ -5,7 +5,7 @@
  */
 import type { Reference } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { processValue } from "./process_value.ts";
 import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
@@ -238,10 +238,9 @@ class Template implements CompiledTemplate {
         : -1;
       if (k < 0) throw e;
       const { offset, end } = this.substitutions[k];
-      const text = values[k].text;
       throw new ExpressionError(
         ownText("the value of ") + quoteData(this.source.slice(offset, end)) + ownText(", ") +
-          quoteData(JSON.stringify(text.length > 40 ? text.slice(0, 40) + "…" : text)) +
+          quoteCut(values[k].text, 40, { ellipsis: true, json: true }) +
           ownText(`: ${(e as ExpressionError).message}; quote it ("\${...}") to send it as text`),
         offset,
         (e as ExpressionError).hint,
