@@ -16,10 +16,11 @@ import { buildNodes, type NodeSet } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
 import { addConfigSecrets, leafSpecs } from "./leaf_secrets.ts";
 
-/** One call of a file: the file, and the params the calling task passes. */
+/** One call of a file: the file, its nodes (one set per file), and the params passed. */
 interface Call {
   path: string;
   file: CalledFile;
+  nodes: NodeSet;
   passed: Set<string>;
 }
 
@@ -32,7 +33,8 @@ export function calledWorkflows(workflow: Workflow, nodes: NodeSet): Call[] {
   const called = calledFiles(workflow);
   if (!called) return [];
   const calls: Call[] = [];
-  const seen = new Set<string>();
+  /** Each file's nodes, built once: walked here, read again by addCalledSecrets. */
+  const built = new Map<string, NodeSet>();
   const walk = (set: NodeSet, dir: string) => {
     for (const node of set.order) {
       for (const spec of leafSpecs(node)) {
@@ -44,10 +46,12 @@ export function calledWorkflows(workflow: Workflow, nodes: NodeSet): Call[] {
         const params = config.params !== null && typeof config.params === "object"
           ? Object.keys(config.params)
           : [];
-        calls.push({ path, file, passed: new Set(params) });
-        if (seen.has(path)) continue;
-        seen.add(path);
-        walk(buildNodes(file.workflow, path, () => true), file.dir);
+        const known = built.get(path);
+        const fileNodes = known ?? buildNodes(file.workflow, path, () => true);
+        calls.push({ path, file, nodes: fileNodes, passed: new Set(params) });
+        if (known) continue;
+        built.set(path, fileNodes);
+        walk(fileNodes, file.dir);
       }
     }
   };
@@ -83,7 +87,7 @@ export function addCalledSecrets(
   };
   const isSecret = (name: string) => secrets.isSecretName(name);
   const done = new Set<string>();
-  for (const { path, file, passed } of calls) {
+  for (const { path, file, nodes, passed } of calls) {
     for (const [name, param] of Object.entries(file.workflow.params ?? {})) {
       const value = (param as { default?: string }).default;
       if (!passed.has(name) && value !== undefined && isSecret(name)) {
@@ -95,7 +99,7 @@ export function addCalledSecrets(
     for (const value of envEntrySecrets(file.workflow.environment, literal, isSecret, true)) {
       secrets.add(value);
     }
-    for (const node of buildNodes(file.workflow, path, () => true).order) {
+    for (const node of nodes.order) {
       for (const spec of leafSpecs(node)) {
         for (const block of spec.envBlocks ?? []) {
           for (const value of envEntrySecrets(block, literal, isSecret, true)) secrets.add(value);
