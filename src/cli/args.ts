@@ -6,7 +6,7 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { envReads } from "../parse/env_layers.ts";
-import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
+import { WEFT_VARIABLES } from "../model/weft_vars.ts";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
@@ -66,8 +66,6 @@ function usageError(message: string, hint?: string): WeftError {
   return new WeftError(message, { hint, exitCode: ExitCode.Invalid });
 }
 
-const WEFT_SET: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);
-
 /**
  * One warning line for each `--env` name a layer of the workflow sets over it (README:
  * weft's environment and `--env`, then the workflow's `environment`, then
@@ -86,7 +84,7 @@ export function overriddenEnvWarnings(
   const warnings: string[] = [];
   for (const name of Object.keys(extraEnv)) {
     // weft sets its own variables over every layer (model/weft_vars.ts).
-    const why = WEFT_SET.has(name)
+    const why = WEFT_VARIABLES.has(name)
       ? ": weft sets it in each task's environment itself, over any value given"
       : overrides(workflow.environment, name)
       ? ": the workflow's `environment` sets it, over --env, for every task"

@@ -20,3 +20,6 @@ export const TASK_VARIABLES: readonly string[] = [
   "WEFT_ITEM",
   "WEFT_ITEM_INDEX",
 ];
+
+/** Every variable weft sets in a task's environment ({@link RUN_VARIABLES} and {@link TASK_VARIABLES}). */
+export const WEFT_VARIABLES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);

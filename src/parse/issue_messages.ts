@@ -8,7 +8,7 @@ import { COMPOSITE_TYPES } from "../model/task.ts";
 import { REFUSED_TYPES } from "./workflow_task_env.ts";
 import type { z } from "zod";
 import { describeValue, keyPlace, place } from "./describe.ts";
-import { allowedKeys, describeSchema, schemaAt, unionVariants } from "./schema_walk.ts";
+import { allowedKeys, describeSchema, schemaAt, unionVariants, valueAt } from "./schema_walk.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { didYouMean, listWords } from "./suggest.ts";
 
@@ -77,18 +77,6 @@ const COMPOSITE_STEP: Readonly<Record<string, string>> = {
   conditional: "in the `then` (and `else`) step",
 };
 
-/** The object at `path` of `data`, if there is one. */
-function valueAt(data: unknown, path: readonly PathSegment[]): Record<string, unknown> | undefined {
-  let value = data;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : undefined;
-}
-
 /** An unknown key, with the key it probably stands for or the task type it belongs to. */
 export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext): Draft {
   const allowed = allowedKeys(ctx.schema, ctx.data, object);
@@ -115,12 +103,11 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
     const owners = variants.tags.filter((tag) =>
       variants.keysByTag.get(tag)?.includes(key) && !REFUSED_TYPES[key]?.includes(tag)
     );
-    const step = COMPOSITE_STEP[String(valueAt(ctx.data, object)?.type)];
+    const type = String((valueAt(ctx.data, object) as { type?: unknown } | undefined)?.type);
+    const step = COMPOSITE_STEP[type];
     if (owners.length > 0 && step && variants.discriminator === "type") {
       // A composite runs steps: what a step takes goes there, not on the composite.
-      draft.hint = `"${key}" is a key of the steps a ${
-        String(valueAt(ctx.data, object)?.type)
-      } runs: put it ${step}`;
+      draft.hint = `"${key}" is a key of the steps a ${type} runs: put it ${step}`;
       draft.standsFor = "variant";
       return draft;
     }

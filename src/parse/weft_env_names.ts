@@ -7,11 +7,9 @@
  * @module
  */
 import type { Problem } from "../model/errors.ts";
-import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
+import { WEFT_VARIABLES } from "../model/weft_vars.ts";
 import { eachStep, isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-
-const WEFT_NAMES: ReadonlySet<string> = new Set([...RUN_VARIABLES, ...TASK_VARIABLES]);
 
 /**
  * Names some task types set over the environment too: a data_processor's inputs and
@@ -26,7 +24,7 @@ const DATA_PROCESSOR_NAMES = [
 ];
 const SCRIPT_NAMES = ["WEFT_PARAMS", "WEFT_PARAMS_FILE"];
 
-/** The names weft sets for `step` beyond {@link WEFT_NAMES}, and whose they are. */
+/** The names weft sets for `step` beyond {@link WEFT_VARIABLES}, and whose they are. */
 function typeNames(step: RawObject): { names: string[]; whose: string } {
   const names: string[] = [];
   // A processor has no environment of its own: the data_processor's reaches it.
@@ -48,7 +46,7 @@ export function weftEnvNameProblems(data: unknown, map: SourceMap, file: string)
     if (!isObject(block)) return;
     for (const name of Object.keys(block)) {
       const own = typed?.names.includes(name) === true;
-      if (!WEFT_NAMES.has(name) && !own) continue;
+      if (!WEFT_VARIABLES.has(name) && !own) continue;
       problems.push({
         file,
         ...map.key([...path, name]),

@@ -17,6 +17,7 @@
 import { type Document, isNode, isPair, isScalar, isSeq, Scalar, visit } from "yaml";
 import type { Problem } from "../model/errors.ts";
 import { keyText, type PathSegment, type SourceMap } from "./source_map.ts";
+import { ONE_STEP_FIELDS } from "./raw.ts";
 import { quotedForYaml } from "./yaml_hints.ts";
 
 /** The core schema's tags, and `!` (non-specific: the value as written, a string). */
@@ -50,8 +51,6 @@ const STEP_CODE_FIELDS = [
   "config.query",
   "config.command",
 ];
-/** Keys holding steps inside a step (template_fields.ts STEP_FIELDS; `tasks` is a list). */
-const INNER_STEP = new Set(["then", "else", "task", "processor"]);
 
 /**
  * The code field at `path` (`tasks.0.condition`), or undefined when the path is no such
@@ -71,7 +70,7 @@ export function codeFieldAt(path: readonly PathSegment[]): string | undefined {
   if (path[0] !== "tasks" || typeof path[1] !== "number") return undefined;
   let at = 2;
   for (;;) {
-    if (INNER_STEP.has(String(path[at]))) at += 1;
+    if (ONE_STEP_FIELDS.includes(String(path[at]))) at += 1;
     else if (path[at] === "tasks" && typeof path[at + 1] === "number") at += 2;
     else break;
   }

@@ -33,13 +33,6 @@ export function loadTextWidth(): Promise<void> {
   });
 }
 
-/** Loads the measure when one of `texts` needs it (not printable ASCII). */
-export async function loadTextWidthFor(texts: Iterable<string>): Promise<void> {
-  for (const text of texts) {
-    if (!PLAIN.test(text)) return await loadTextWidth();
-  }
-}
-
 /**
  * The text `render` lays out, measured right: it is run again once the measure is
  * loaded when its first result is not all printable ASCII (and the measure was not
@@ -68,12 +61,6 @@ export function textWidth(text: string): number {
 export function padEndCols(text: string, width: number): string {
   const missing = width - textWidth(text);
   return missing > 0 ? text + " ".repeat(missing) : text;
-}
-
-/** Spaces then `text`, up to `width` columns (as String.padStart, in columns). */
-export function padStartCols(text: string, width: number): string {
-  const missing = width - textWidth(text);
-  return missing > 0 ? " ".repeat(missing) + text : text;
 }
 
 /** The grapheme clusters of `text` (what a terminal draws as one), with their widths. */
