@@ -164,8 +164,9 @@ async function streamBody(
   // Chosen once the first bytes are in, since a byte order mark overrides the label.
   let decoder: TextDecoder | undefined;
   let early: Uint8Array = new Uint8Array(0);
-  const kept: Uint8Array[] = [];
   let seen = 0;
+  // The body decoded whole: the same decoder streaming gives what one decode of it all would.
+  let whole = "";
   let pending = "";
   let tooLarge = false;
   try {
@@ -178,14 +179,15 @@ async function streamBody(
         tooLarge = true;
       }
       seen += chunk.length;
-      kept.push(chunk);
       if (!decoder) {
         early = concatBytes([early, chunk]);
         if (early.length < 3 && !tooLarge) continue;
         decoder = bodyDecoder(charset, early);
         chunk = early;
       }
-      pending += decoder.decode(chunk, { stream: true });
+      const text = decoder.decode(chunk, { stream: true });
+      whole += text;
+      pending += text;
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) ctx.emit("stdout", line.replace(/\r$/, ""));
@@ -198,13 +200,15 @@ async function streamBody(
   if (!decoder) {
     // The whole body was shorter than a byte order mark: decode it now.
     decoder = bodyDecoder(charset, early);
-    pending += decoder.decode(early, { stream: true });
+    const text = decoder.decode(early, { stream: true });
+    whole += text;
+    pending += text;
   }
-  pending += decoder.decode();
+  const rest = decoder.decode();
+  whole += rest;
+  pending += rest;
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
-  if (tooLarge) return { output: "", tooLarge };
-  // Decoded again, whole: the lines above were split as they came.
-  return { output: new TextDecoder(decoder.encoding).decode(concatBytes(kept, seen)), tooLarge };
+  return { output: tooLarge ? "" : whole, tooLarge };
 }
 
 /**
