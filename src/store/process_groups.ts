@@ -64,6 +64,8 @@ export interface GroupRef {
   pid: number;
   startTicks: number | null;
   alone?: boolean;
+  /** For one `alone`, found in /proc (run_leaders.ts): the group it was in then. */
+  pgrp?: number;
 }
 
 /**

@@ -169,8 +169,7 @@ function withUnrecorded(runId: string, recorded: GroupRef[]): GroupRef[] {
   if (hasProcfs()) {
     for (const group of findRunProcesses(runId)) {
       // One alone in a recorded group (its leader gone) is ended with that group.
-      const stat = group.alone ? readProcStat(group.pid) : null;
-      if (stat && stat !== "absent" && groups.has(stat.pgrp)) continue;
+      if (group.alone && group.pgrp !== undefined && groups.has(group.pgrp)) continue;
       groups.set(group.pid, group);
     }
   }

@@ -73,7 +73,7 @@ export function findRunProcesses(runId: string, uid: number | null = Deno.uid())
     return [];
   }
   const groups: GroupRef[] = [];
-  const alone: { ref: GroupRef; pgrp: number }[] = [];
+  const alone: GroupRef[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry.name)) continue;
     const pid = Number(entry.name);
@@ -85,10 +85,10 @@ export function findRunProcesses(runId: string, uid: number | null = Deno.uid())
     const startTicks = leaderTicksIfOfRun(pid, runId, stat);
     if (startTicks === null) continue;
     if (stat.pgrp === pid) groups.push({ pid, startTicks });
-    else alone.push({ ref: { pid, startTicks, alone: true }, pgrp: stat.pgrp });
+    else alone.push({ pid, startTicks, alone: true, pgrp: stat.pgrp });
   }
   const led = new Set(groups.map((group) => group.pid));
-  return [...groups, ...alone.filter((a) => !led.has(a.pgrp)).map((a) => a.ref)];
+  return [...groups, ...alone.filter((a) => !led.has(a.pgrp!))];
 }
 
 /**
