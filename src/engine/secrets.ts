@@ -58,6 +58,8 @@ export class Secrets {
   /** Host spellings masked only once a URL shows them (host_forms.ts, {@link noteUrl}). */
   readonly #hosts = new PendingHostForms();
   readonly #refused = new Set<string>();
+  /** Values {@link add} took: their forms depend on the value alone, worked out once. */
+  readonly #added = new Set<string>();
   readonly #identifiers = new Set<string>();
   readonly #writtenSources: (() => Iterable<string>)[] = [];
   #written: Set<string> | null = null;
@@ -124,6 +126,9 @@ export class Secrets {
       }
       return;
     }
+    // Each task's attempt adds its environment's secrets again: the same value, the same forms.
+    if (this.#added.has(value)) return;
+    this.#added.add(value);
     for (const fragment of secretFragments(value)) this.#addFragment(fragment);
     for (const { part, form } of hostForms(value)) {
       if (!this.#fragments.has(form)) this.#hosts.add(part, form);
