@@ -125,10 +125,11 @@ export class Expressions {
       if (!text.includes("${")) return text;
       const template = this.#template(text);
       // A value a process cannot receive (a NUL) is refused naming the variable.
-      return template.renderPlaced(withNamesAbove(scope, above), (value, offset) => {
-        const span = template.spans.find((s) => s.start === offset);
-        return processValue(value, text.slice(offset, span?.end), offset, `environment.${name}`);
-      });
+      return template.renderPlaced(
+        withNamesAbove(scope, above),
+        (value, offset, _raw, end) =>
+          processValue(value, text.slice(offset, end), offset, `environment.${name}`),
+      );
     });
   }
 

@@ -106,9 +106,10 @@ export interface CompiledTemplate {
 
 /**
  * Places one value in {@link CompiledTemplate.renderPlaced}: its text, the offset of its
- * `${` in the template, and whether it is written `${raw(...)}`; returns what is inserted.
+ * `${` in the template, whether it is written `${raw(...)}`, and the offset just after its
+ * `}`; returns what is inserted.
  */
-export type Place = (text: string, offset: number, raw: boolean) => string;
+export type Place = (text: string, offset: number, raw: boolean, end: number) => string;
 
 /** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
 export function compileTemplate(text: string): CompiledTemplate {
@@ -256,8 +257,8 @@ class Template implements CompiledTemplate {
     const { literals, substitutions } = this;
     let text = literals[0];
     for (let k = 0; k < substitutions.length; k++) {
-      const { evaluate, offset, raw } = substitutions[k];
-      text += place(stringify(evaluate(scope)), offset, raw) + literals[k + 1];
+      const { evaluate, offset, raw, end } = substitutions[k];
+      text += place(stringify(evaluate(scope)), offset, raw, end) + literals[k + 1];
     }
     return text;
   }
