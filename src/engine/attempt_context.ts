@@ -239,7 +239,7 @@ export class AttemptContext implements TaskContext {
   }
 
   interpolate = (text: string, above?: Above): string =>
-    this.#run.exprs.render(text, above ? withNamesAbove(this.scope, above) : this.scope);
+    this.#run.exprs.render(text, withNamesAbove(this.scope, above));
 
   /** A URL built for the task; a secret in its host is masked as the URL spells it (Secrets.noteUrl). */
   interpolateUrl = (url: string): string => {

@@ -165,7 +165,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     const scope = envScope(spec.envBlocks);
     // `above`: a docker `config.env` value's block, read in order (expr/env_block.ts).
     const render = (text: string, above?: Above) =>
-      safe(() => exprs.render(text, above ? withNamesAbove(scope, above) : scope), text);
+      safe(() => exprs.render(text, withNamesAbove(scope, above)), text);
     // A path field: weft's own text but for its values, as the run tells the engine
     // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
     const path = (text: string) => {

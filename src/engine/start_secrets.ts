@@ -79,7 +79,7 @@ export function startSecrets(
           secrets,
           runner,
           spec.config,
-          (text, above) => exprs.render(text, above ? withNamesAbove(outside, above) : outside),
+          (text, above) => exprs.render(text, withNamesAbove(outside, above)),
           (text) => {
             const url = exprs.renderUrl(text, outside);
             secrets.noteUrl(url);

@@ -16,7 +16,8 @@ export type Above = Readonly<Record<string, string>>;
  * the value's own included (`PATH: ${env.PATH}:/opt/bin`) — from `scope`, the layer
  * below. Own properties only: `${env.constructor}` is not Object's.
  */
-export function withNamesAbove(scope: Scope, above: Above): Scope {
+export function withNamesAbove(scope: Scope, above: Above | undefined): Scope {
+  if (above === undefined) return scope; // not read from a block: the scope as it is
   return (root, path) =>
     root === "env" && path.length === 1 && Object.hasOwn(above, path[0])
       ? above[path[0]]
