@@ -66,6 +66,8 @@ Deno.test("cli run: ids past 2^53 in conditions and commands keep their digits",
     run.stderr,
     /^\[next\] next 9007199254740994 prev 9007199254740992 big 12345678901234567890$/m,
   );
+  // Written with a zero fraction, still the integer (t16 F12).
+  assert.match(run.stderr, /^\[written\] written 9007199254740994$/m);
   assert.equal(task("uneven").status, "failed");
   assert.match(task("uneven").error ?? "", /9007199254740993 \/ 2 has no exact result/);
 });
