@@ -24,7 +24,11 @@ const PLAIN = /^[\x20-\x7e]*$/;
 const ANSI_SPLIT = /(\x1b\[[0-9;]*m)/;
 // deno-lint-ignore no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
-const graphemes = new Intl.Segmenter();
+/**
+ * Made on first use: constructing a Segmenter loads ICU's break rules, ~10 ms, which
+ * every command importing this module (`run` and `validate` included) paid at start-up.
+ */
+let graphemes: Intl.Segmenter | undefined;
 
 /** Loads the measure once; later calls return at once. */
 export function loadTextWidth(): Promise<void> {
@@ -65,6 +69,7 @@ export function padEndCols(text: string, width: number): string {
 
 /** The grapheme clusters of `text` (what a terminal draws as one), with their widths. */
 function clusters(text: string): { text: string; width: number }[] {
+  graphemes ??= new Intl.Segmenter();
   return [...graphemes.segment(text)].map(({ segment }) => ({
     text: segment,
     width: textWidth(segment),
