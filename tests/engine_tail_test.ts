@@ -1,4 +1,4 @@
-/** The stdout tail kept for `${tasks.ID.stdout}`: a bounded byte ring (engine/tail.ts). */
+/** The stdout kept for `${tasks.ID.stdout}`: bounded, refused once over (engine/tail.ts). */
 import assert from "node:assert/strict";
 import { LineTail, STDOUT_TAIL_CHARS } from "../src/engine/tail.ts";
 
@@ -24,50 +24,22 @@ Deno.test("LineTail: pieces of a long line join without a newline", () => {
   assert.equal(tail.text(), "a\nbcdef\ng");
 });
 
-Deno.test("LineTail: after wrapping many times it keeps exactly the last characters", () => {
-  const tail = new LineTail(50);
-  let all = "";
-  for (let i = 0; i < 10_000; i++) {
-    const line = `line ${i} ${"x".repeat(i % 37)}`;
-    tail.push(i % 2 ? line : encode(line));
-    all += (i ? "\n" : "") + line;
-  }
-  assert.equal(tail.text(), all.slice(-50));
-});
-
-Deno.test("LineTail: a wrapped ring never starts inside a UTF-8 sequence", () => {
-  const tail = new LineTail(10);
-  for (let i = 0; i < 1000; i++) tail.push(encode("é日😀".repeat(i % 5 + 1)));
-  const text = tail.text();
-  assert.ok(!text.includes("\uFFFD"), text);
-  assert.ok(text.length <= 10);
-  assert.ok("\né日😀".repeat(6).endsWith(text.slice(-3)));
-});
-
-Deno.test("LineTail: a line longer than the whole ring keeps its end", () => {
+Deno.test("LineTail: past its limit it keeps nothing more, only counts the bytes", () => {
   const tail = new LineTail(8);
   tail.push("start");
   tail.push(encode("0123456789".repeat(1000) + "END"));
-  assert.equal(tail.text(), "56789END");
+  assert.equal(tail.cut, true);
+  assert.equal(tail.bytes, 5 + 1 + 10_003);
+  tail.push("more");
+  assert.equal(tail.cut, true, "once cut, always cut");
+  assert.equal(tail.bytes, 10_009 + 1 + 4);
   const big = new LineTail();
-  big.push("y".repeat(3 * STDOUT_TAIL_CHARS));
+  big.push("y".repeat(STDOUT_TAIL_CHARS - 1));
   big.push("z", true);
+  assert.equal(big.cut, false, "exactly the limit");
   assert.equal(big.text(), "y".repeat(STDOUT_TAIL_CHARS - 1) + "z");
-});
-
-Deno.test("LineTail: startAt moves where a cut tail begins (after a secret, not inside it)", () => {
-  const tail = new LineTail(8);
-  tail.push("abcSECRETxyz");
-  assert.equal(tail.text(), "ECRETxyz");
-  // The cut at 4 falls inside SECRET (3..9): the tail begins after it.
-  const after = (text: string, start: number) => {
-    const at = text.indexOf("SECRET");
-    return at < start && start < at + 6 ? at + 6 : start;
-  };
-  assert.equal(tail.text(after), "xyz");
-  const short = new LineTail(100);
-  short.push("abcSECRETxyz");
-  assert.equal(short.text(() => 99), "abcSECRETxyz", "nothing cut: startAt is not asked");
+  big.push("!", true);
+  assert.equal(big.cut, true);
 });
 
 Deno.test("LineTail: cut tells whether output fell off the front; bytes counts all of it", () => {

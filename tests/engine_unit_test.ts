@@ -61,17 +61,19 @@ Deno.test("parseOutputs: KEY=VALUE lines, heredoc values, later keys win, blank 
   assert.deepEqual(parseOutputs(""), {});
 });
 
-Deno.test("LineTail keeps the last characters only, joined by newlines", () => {
+Deno.test("LineTail keeps lines joined by newlines until they pass its limit", () => {
   const tail = new LineTail(10);
   assert.equal(tail.text(), "");
   tail.push("abc");
   tail.push("def");
   assert.equal(tail.text(), "abc\ndef");
+  assert.equal(tail.cut, false);
   for (let i = 0; i < 5000; i++) tail.push(`line${i}`);
-  assert.equal(tail.text(), "8\nline4999");
+  assert.equal(tail.cut, true);
   const big = new LineTail(8);
   big.push("x".repeat(100));
-  assert.equal(big.text(), "x".repeat(8));
+  assert.equal(big.cut, true);
+  assert.equal(big.bytes, 100);
 });
 
 Deno.test("ByteLineSplitter: chunks, CRLF, partial last line, long lines split", () => {

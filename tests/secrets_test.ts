@@ -409,18 +409,6 @@ Deno.test("Secrets: overlapping secrets leave nothing behind in mask, maskPiece 
   assert.equal(secrets.maskKeeping("task deploy-AAAA1111BBBB"), `task deploy-${MASK}`);
 });
 
-Deno.test("Secrets.around: where a cut must move so that it splits no secret", () => {
-  const secrets = new Secrets();
-  assert.deepEqual(secrets.around("zz hunter2secret", 8), { start: 8, end: 8 }, "no secrets");
-  secrets.add("hunter2secret");
-  assert.deepEqual(secrets.around("zz hunter2secret zz", 8), { start: 3, end: 16 });
-  assert.deepEqual(secrets.around("zz hunter2secret zz", 3), { start: 3, end: 3 }, "at its edge");
-  assert.deepEqual(secrets.around("zz hunter2secret zz", 17), { start: 17, end: 17 });
-  secrets.add("secret-two");
-  // A stretch of overlapping secrets moves the cut to the stretch's edges.
-  assert.deepEqual(secrets.around("zz hunter2secret-two", 18), { start: 3, end: 20 });
-});
-
 Deno.test("Secrets.mask: a secret holding a quote, single-quoted for a shell", () => {
   const secrets = new Secrets();
   secrets.add("it's-S3cret");

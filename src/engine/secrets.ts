@@ -284,26 +284,6 @@ export class Secrets {
   }
 
   /**
-   * Where a cut of `text` at `at` (a UTF-16 index) must move so that it leaves no part of
-   * a secret: the stretch of overlapping secret occurrences that begins before `at` and
-   * ends after it, or `at` as both ends when there is none. A head of the text kept up
-   * to a limit ends at `start`, a tail begins at `end`; so what is kept holds each
-   * secret whole or not at all, and masking it leaves nothing behind (masking first and
-   * cutting after would hand the next task `***` only when its output was long). `text`
-   * must hold what follows `at` as far as a secret could reach, to see one cut there.
-   * @example around("zz hunter2secret", 8) // with secret "hunter2secret": {start: 3, end: 16}
-   */
-  around(text: string, at: number): { start: number; end: number } {
-    if (this.#fragments.size > 0 && at > 0 && at < text.length) {
-      for (const span of this.#spans(text)) {
-        if (span.index >= at) break;
-        if (span.end > at) return { start: span.index, end: span.end };
-      }
-    }
-    return { start: at, end: at };
-  }
-
-  /**
    * Like {@link mask}, for text weft writes around data (an error message quoting a
    * value): an identifier given to {@link protect} that contains a secret is left as
    * it is, so `dependency "dump-postgres" failed` keeps its task id when the secret is

@@ -1,10 +1,12 @@
 /**
- * The last part of a task's stdout, kept for `${tasks.ID.stdout}`; older output falls
- * off the front so memory stays bounded whatever the task prints.
+ * A task's stdout, kept for `${tasks.ID.stdout}` while it fits: once the task has printed
+ * more, the value is refused whole ({@link CutStdout}) rather than given in part, so
+ * bytes past the limit are only counted, never kept, and memory stays bounded whatever
+ * the task prints.
  *
- * Kept as UTF-8 bytes in one ring buffer that grows (by doubling) up to a fixed size:
- * pushing a line copies its bytes and allocates nothing, so a task printing millions of
- * lines leaves no line strings behind for the garbage collector to promote and sweep.
+ * Kept as UTF-8 bytes in one buffer that grows by doubling up to a fixed size: pushing a
+ * line copies its bytes and allocates no string, so a task printing millions of lines
+ * leaves no line strings behind for the garbage collector to promote and sweep.
  * @module
  */
 import { sizeText } from "../bounded_file.ts";
@@ -17,12 +19,12 @@ export const STDOUT_TAIL_CHARS = 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const NEWLINE = 0x0a;
+const NEWLINE_BYTES = new Uint8Array([0x0a]);
 
-/** A bounded tail of lines. */
+/** A task's stdout lines, kept up to a limit. */
 export class LineTail {
-  #ring: Uint8Array = new Uint8Array(0);
-  /** Bytes written so far, in total: the ring holds the last `min(#written, size)`. */
+  #buffer: Uint8Array = new Uint8Array(0);
+  /** Bytes pushed so far, in total: the buffer holds them all unless over #capacity. */
   #written = 0;
   #empty = true;
   /** 3 bytes per UTF-16 unit at most (a pair is 4 bytes for 2 units): room for `limit`. */
@@ -44,16 +46,11 @@ export class LineTail {
   }
 
   /**
-   * The kept lines joined with `\n` (no final newline), at most `limit` characters.
-   * `startAt(text, start)`, when given, moves where the kept text begins (at or after
-   * `start`, a UTF-16 index into `text`): so that it begins after a secret rather than
-   * inside it (engine/secrets.ts Secrets.around).
+   * The lines joined with `\n` (no final newline). Whole only while {@link cut} is false:
+   * read it only then.
    */
-  text(startAt?: (text: string, start: number) => number): string {
-    const text = this.#kept();
-    if (text.length <= this.limit) return text;
-    const cut = text.length - this.limit;
-    return text.slice(startAt ? Math.max(cut, startAt(text, cut)) : cut);
+  text(): string {
+    return decoder.decode(this.#buffer.subarray(0, Math.min(this.#written, this.#capacity)));
   }
 
   /** Bytes pushed in total (the newlines between lines included). */
@@ -62,65 +59,34 @@ export class LineTail {
   }
 
   /**
-   * True when output fell off the front: {@link text} is then not all the task printed,
-   * and `${tasks.ID.stdout}` refuses to give it (see {@link CutStdout}).
+   * True when the task printed more than `limit` characters: {@link text} is then not
+   * all of it, and `${tasks.ID.stdout}` refuses to give it (see {@link CutStdout}).
    */
   get cut(): boolean {
-    if (this.#written > this.#ring.length) return true;
+    if (this.#written > this.#capacity) return true;
     // At most `limit` characters take at most 3 bytes each: fewer bytes cannot be more.
-    return this.#written > this.limit && this.#kept().length > this.limit;
-  }
-
-  /** The ring's text, up to its byte capacity (maybe more than `limit` characters). */
-  #kept(): string {
-    const size = Math.min(this.#written, this.#ring.length);
-    const start = this.#written % this.#ring.length || 0;
-    const bytes = new Uint8Array(size);
-    if (size === this.#ring.length && start > 0) {
-      bytes.set(this.#ring.subarray(start));
-      bytes.set(this.#ring.subarray(0, start), this.#ring.length - start);
-    } else bytes.set(this.#ring.subarray(0, size));
-    // A ring that wrapped may begin inside a UTF-8 sequence: skip its continuation bytes.
-    let from = 0;
-    if (this.#written > size) { while (from < 3 && (bytes[from] & 0xc0) === 0x80) from++; }
-    return decoder.decode(bytes.subarray(from));
+    return this.#written > this.limit && this.text().length > this.limit;
   }
 
   #put(bytes: Uint8Array): void {
-    if (bytes.length >= this.#capacity) {
-      // Only the end of so long a line can remain.
-      this.#grow(this.#capacity);
-      bytes = bytes.subarray(bytes.length - this.#ring.length);
-    } else if (this.#written + bytes.length > this.#ring.length) {
-      this.#grow(this.#written + bytes.length);
+    const end = this.#written + bytes.length;
+    if (end <= this.#capacity) {
+      if (end > this.#buffer.length) this.#grow(end);
+      this.#buffer.set(bytes, this.#written);
     }
-    const ring = this.#ring;
-    let at = this.#written % ring.length;
-    let rest = bytes;
-    while (rest.length > 0) {
-      const n = Math.min(rest.length, ring.length - at);
-      ring.set(rest.subarray(0, n), at);
-      rest = rest.subarray(n);
-      at = 0;
-    }
-    this.#written += bytes.length;
+    // Past the capacity nothing more is kept: the value is refused whole (cut).
+    this.#written = end;
   }
 
-  /** Grows the ring toward `need` bytes (doubling, capped), keeping what it holds. */
+  /** Grows the buffer to hold `need` bytes (doubling, capped), keeping what it holds. */
   #grow(need: number): void {
-    if (this.#ring.length >= this.#capacity) return;
-    let size = Math.max(4096, this.#ring.length);
-    while (size < need && size < this.#capacity) size *= 2;
-    size = Math.min(size, this.#capacity);
-    if (size <= this.#ring.length) return;
-    // Before the ring first fills, its bytes sit at 0..#written: no unwrapping needed.
-    const grown = new Uint8Array(size);
-    grown.set(this.#ring.subarray(0, this.#written));
-    this.#ring = grown;
+    let size = Math.max(4096, this.#buffer.length);
+    while (size < need) size *= 2;
+    const grown = new Uint8Array(Math.min(size, this.#capacity));
+    grown.set(this.#buffer.subarray(0, this.#written));
+    this.#buffer = grown;
   }
 }
-
-const NEWLINE_BYTES = new Uint8Array([NEWLINE]);
 
 /**
  * The stdout of a task that printed more than the tail holds (or whose output this run
