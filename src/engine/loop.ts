@@ -181,14 +181,7 @@ export async function runLoop(
  */
 function withNumberTokens(text: string, items: Value[]): Value[] {
   if (!items.some((item) => item !== null && typeof item === "object")) return items;
-  const tokens = JSON.parse(
-    text,
-    (_key, value, context?: { source?: string }) =>
-      typeof value === "number" && context?.source !== undefined &&
-        context.source !== String(value)
-        ? itemNumber(context.source) ?? context.source
-        : value,
-  ) as Value[];
+  const tokens = parseJsonKeepingText(text, (source) => itemNumber(source) ?? source) as Value[];
   return items.map((item, i) => item !== null && typeof item === "object" ? tokens[i] : item);
 }
 

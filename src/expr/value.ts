@@ -72,9 +72,13 @@ export function plainNumber(n: number): string {
  * text of a number comes from JSON.parse's reviver context (ES2025 "JSON.parse source
  * text access"). Throws SyntaxError as JSON.parse does, and for text nesting lists and
  * objects deeper than model/json_depth.ts MAX_NESTING_DEPTH (the reviver recurses, and
- * would overflow the stack instead).
+ * would overflow the stack instead). `spell` makes the value of such a number from its
+ * text (by default the text itself).
  */
-export function parseJsonKeepingText(text: string): unknown {
+export function parseJsonKeepingText(
+  text: string,
+  spell: (source: string) => unknown = (source) => source,
+): unknown {
   if (jsonTooDeep(text) !== undefined) {
     throw new SyntaxError(
       ownText(`the JSON nests lists and objects more than ${MAX_NESTING_DEPTH} levels deep`),
@@ -85,7 +89,7 @@ export function parseJsonKeepingText(text: string): unknown {
     (_key, value, context?: { source?: string }) =>
       typeof value === "number" && context?.source !== undefined &&
         context.source !== String(value)
-        ? context.source
+        ? spell(context.source)
         : value,
   );
 }
