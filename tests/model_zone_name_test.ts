@@ -1,6 +1,6 @@
 /** Zone names as tzdata spells them (src/model/zone_name.ts; tester16 F6). */
 import assert from "node:assert/strict";
-import { zoneAsSpelled, zoneNameProblem } from "../src/model/zone_name.ts";
+import { isoAtOffset, zoneAsSpelled, zoneNameProblem } from "../src/model/zone_name.ts";
 
 Deno.test("zoneNameProblem: exact IANA names and links pass; case slips get the right spelling", () => {
   for (
@@ -39,4 +39,12 @@ Deno.test("zoneAsSpelled: a case slip of a zone's name becomes tzdata's spelling
     assert.equal(zoneAsSpelled(same), same, same);
   }
   assert.equal(zoneAsSpelled(null), null);
+});
+
+Deno.test("isoAtOffset: whole seconds, the offset always written, minutes included", () => {
+  const t = Date.UTC(2026, 2, 29, 1, 0, 0, 999);
+  assert.equal(isoAtOffset(t, 120), "2026-03-29T03:00:00+02:00");
+  assert.equal(isoAtOffset(t, 0), "2026-03-29T01:00:00+00:00");
+  assert.equal(isoAtOffset(t, -(9 * 60 + 30)), "2026-03-28T15:30:00-09:30");
+  assert.equal(isoAtOffset(t, 5 * 60 + 45), "2026-03-29T06:45:00+05:45");
 });

@@ -21,6 +21,7 @@ import {
 import type { Workflow } from "../model/workflow.ts";
 import { isWrittenNumber, itemNumberText } from "../model/json_number.ts";
 import { TASK_VARIABLES } from "../model/weft_vars.ts";
+import { isoAtOffset } from "../model/zone_name.ts";
 import type { RunTrigger } from "./events.ts";
 import type { Node } from "./nodes.ts";
 import type { Secrets } from "./secrets.ts";
@@ -225,12 +226,7 @@ export function makeScope(
  */
 export function localTime(iso: string): string {
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const off = -new Date(t).getTimezoneOffset();
-  const wall = new Date(t - (t % 1000) + off * 60_000).toISOString().slice(0, 19);
-  const abs = Math.abs(off);
-  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
-  return `${wall}${off < 0 ? "-" : "+"}${hh}:${String(abs % 60).padStart(2, "0")}`;
+  return Number.isNaN(t) ? iso : isoAtOffset(t, -new Date(t).getTimezoneOffset());
 }
 
 function taskValue(node: Node | undefined, path: string[]): Value {

@@ -72,3 +72,18 @@ function ianaSpelling(tz: string): string | undefined {
 interface TemporalLike {
   Now: { zonedDateTimeISO(timeZone: string): { timeZoneId: string } };
 }
+
+/**
+ * ISO 8601 text of instant `ms` (epoch ms) at a UTC offset of `offsetMinutes`, whole
+ * seconds, the offset always written (never `Z`): `2026-03-29T03:00:00+02:00`. The
+ * shape of a schedule's fire time (schedule/zone.ts) and of a manual run's local time
+ * (engine/expressions.ts).
+ */
+export function isoAtOffset(ms: number, offsetMinutes: number): string {
+  const wall = ms + offsetMinutes * 60_000;
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
+  const mm = String(abs % 60).padStart(2, "0");
+  const seconds = new Date(wall - (((wall % 1000) + 1000) % 1000)).toISOString().slice(0, 19);
+  return `${seconds}${offsetMinutes < 0 ? "-" : "+"}${hh}:${mm}`;
+}

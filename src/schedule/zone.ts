@@ -8,6 +8,7 @@
  * compared and enumerated like instants.
  * @module
  */
+import { isoAtOffset } from "../model/zone_name.ts";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -175,13 +176,7 @@ export function gapEnd(wall: number, zone: string): number {
  */
 export function formatZoned(t: Date | number, zone: string): string {
   const ms = typeof t === "number" ? t : t.getTime();
-  const wall = wallOf(ms, zone);
-  const off = Math.round((wall - ms) / 60_000);
-  const sign = off < 0 ? "-" : "+";
-  const abs = Math.abs(off);
-  const hh = String(Math.floor(abs / 60)).padStart(2, "0");
-  const mm = String(abs % 60).padStart(2, "0");
-  return new Date(wall - (wall % 1000)).toISOString().slice(0, 19) + `${sign}${hh}:${mm}`;
+  return isoAtOffset(ms, Math.round((wallOf(ms, zone) - ms) / 60_000));
 }
 
 /**
