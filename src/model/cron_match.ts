@@ -50,7 +50,9 @@ export interface CronProblem {
  * croner refuses, said in cron's terms. The one syntax check of `trigger.config.schedule`
  * (model/triggers.ts) and `weft schedule add` / the scheduler (schedule/cron.ts).
  */
-export function cronFields(expr: string): { fields: string[] } | { problem: CronProblem } {
+export function cronFields(
+  expr: string,
+): { fields: string[]; matcher: Cron } | { problem: CronProblem } {
   const text = expr.trim();
   const quoted = JSON.stringify(text);
   if (text === "") {
@@ -86,13 +88,12 @@ export function cronFields(expr: string): { fields: string[] } | { problem: Cron
     };
   }
   try {
-    new Cron(fields.join(" "), CRON_MATCH_OPTIONS);
+    return { fields, matcher: new Cron(fields.join(" "), CRON_MATCH_OPTIONS) };
   } catch (e) {
     return {
       problem: { message: cronerMessage(text, fields, (e as Error).message), hint: FIELDS_HINT },
     };
   }
-  return { fields };
 }
 
 /** croner's message for `text` in cron's terms: the field at fault, or its reason. */
@@ -129,11 +130,15 @@ const SEARCH_FROM = new Date(Date.UTC(2000, 0, 1));
  * 30 February), or undefined. Fields repeat with the Gregorian calendar's 400 years, and
  * croner looks 1,000 years ahead, so "no match" means never. Nicknames (`@daily`)
  * always fire. Throws what croner throws for an expression that does not parse.
+ * `parsed`: the expression's matcher when the caller has it (cronFields), not parsed again.
  */
-export function cronNeverFires(expr: string): { message: string; hint: string } | undefined {
+export function cronNeverFires(
+  expr: string,
+  parsed?: Cron,
+): { message: string; hint: string } | undefined {
   const text = expr.trim();
   if (text.startsWith("@")) return undefined;
-  const matcher = new Cron(text.split(/\s+/).join(" "), CRON_MATCH_OPTIONS);
+  const matcher = parsed ?? new Cron(text.split(/\s+/).join(" "), CRON_MATCH_OPTIONS);
   if (matcher.nextRun(SEARCH_FROM) !== null) return undefined;
   return {
     message: `cron expression ${JSON.stringify(expr)} never fires`,

@@ -22,7 +22,7 @@ function cronError(expr: string): { message: string; hint: string } | undefined 
   const read = cronFields(expr);
   if ("problem" in read) return read.problem;
   // One that parses yet matches no day (30 February) is refused as `weft schedule add` does.
-  return cronNeverFires(expr);
+  return cronNeverFires(expr, read.matcher);
 }
 
 /** A cron string checked with croner (5 or 6 fields, or @daily-style nicknames) that fires; built on first use. */

@@ -18,8 +18,8 @@
  * arguments (the daemon's clock is injected where it is called).
  * @module
  */
-import { Cron } from "croner";
-import { CRON_MATCH_OPTIONS, cronFields, NICKNAMES } from "../model/cron_match.ts";
+import type { Cron } from "croner";
+import { cronFields, NICKNAMES } from "../model/cron_match.ts";
 import { WeftError } from "../model/errors.ts";
 import { zoneNameProblem } from "../model/zone_name.ts";
 import { gapEnd, instantsOf, isKnownZone, offsetAt, wallOf, zoneOf } from "./zone.ts";
@@ -63,11 +63,10 @@ export function compileCron(spec: CronSpec): CompiledCron {
   // The same check as `weft validate` makes of a file's schedule trigger.
   const read = cronFields(spec.cron);
   if ("problem" in read) throw new WeftError(read.problem.message, { hint: read.problem.hint });
-  const { fields } = read;
-  const text = spec.cron.trim();
   // At a fixed offset of 0 no local time is skipped or repeated: croner lists wall
-  // times only (utcOffset is ~10x faster in croner than timezone "UTC").
-  const matcher = new Cron(fields.join(" "), CRON_MATCH_OPTIONS);
+  // times only (utcOffset is ~10x faster in croner than timezone "UTC"; CRON_MATCH_OPTIONS).
+  const { fields, matcher } = read;
+  const text = spec.cron.trim();
   const six = fields.length === 6 ? fields : ["0", ...fields];
   const leadsWithStar = (f: string) => f.startsWith("*") || f.startsWith("?");
   // cronie marks a job "wild" when its minute or hour field starts with '*' (entry.c).
