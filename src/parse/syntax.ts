@@ -12,7 +12,6 @@ import {
   type Node,
   Parser,
   visit,
-  type YAMLError,
   YAMLParseError,
 } from "yaml";
 import type { Problem } from "../model/errors.ts";
@@ -22,7 +21,7 @@ import { dataTrouble, jsonTooDeep, TOO_DEEP, unshareAliases, yamlTooDeep } from 
 import { lfBreaks } from "./lines.ts";
 import { yamlTagProblems } from "./yaml_tags.ts";
 import { yamlVersionProblems } from "./yaml_version.ts";
-import { unresolvedAlias, valueStartTrouble, yamlHint } from "./yaml_hints.ts";
+import { tagTrouble, unresolvedAlias, valueStartTrouble, yamlHint } from "./yaml_hints.ts";
 import { keyText, SourceMap } from "./source_map.ts";
 import { badMergeSource } from "./yaml_merge.ts";
 import { aliasProblem, oddKeyProblems } from "./yaml_aliases.ts";
@@ -227,11 +226,7 @@ function yamlErrors(doc: Document, map: SourceMap, file: string, text: string): 
     // `!${params.p}` / `!(${...})`: no flow collection, but a tag (`!` up to the first
     // `{`, which then opens a mapping): the `!` was meant as "not".
     const tag = dollar >= 0 && dollar >= at - 1 ? taggedAt(text, dollar) : undefined;
-    const tagged = tag === undefined ? undefined : valueStartTrouble(
-      { code: "TAG_RESOLVE_FAILED", message: "" } as YAMLError,
-      text,
-      tag,
-    );
+    const tagged = tag === undefined ? undefined : tagTrouble(text, tag);
     if (tagged !== undefined) {
       problems.push({ file, ...map.position(tag!), ...tagged });
       break;

@@ -75,6 +75,21 @@ function requoted(text: string, offset: number): string {
 }
 
 /**
+ * The problem of a value at `at` in `text` that starts with an unquoted `!`, which YAML
+ * reads as a tag (`!${params.p}` meant as "not"); undefined for any other value.
+ */
+export function tagTrouble(
+  text: string,
+  at: number,
+): { message: string; hint: string } | undefined {
+  if (!valueOnLine(text, at).value.startsWith("!")) return undefined;
+  return {
+    message: "invalid YAML: `!` at the start of a value starts a YAML tag",
+    hint: `quote the whole value to keep the !: ${requoted(text, at)}`,
+  };
+}
+
+/**
  * The message and hint of a YAML error that a value's first character caused, or
  * undefined for other errors. `at` is the error's offset in `text`.
  */
@@ -92,12 +107,7 @@ export function valueStartTrouble(
       hint: `quote the whole value: ${requoted(text, at)}`,
     };
   }
-  if (error.code === "TAG_RESOLVE_FAILED" && first === "!") {
-    return {
-      message: "invalid YAML: `!` at the start of a value starts a YAML tag",
-      hint: `quote the whole value to keep the !: ${requoted(text, at)}`,
-    };
-  }
+  if (error.code === "TAG_RESOLVE_FAILED") return tagTrouble(text, at);
   if (error.code !== "UNEXPECTED_TOKEN") return undefined;
   if (first === "|" || first === ">") {
     return {
