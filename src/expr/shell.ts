@@ -71,14 +71,24 @@
  * (without -E), `doas`, `su -`, `env -i` clear the environment. Integer-only slots keep
  * their plain reference (an integer is no code).
  *
+ * Refused whatever the value, since it would become code (shell_deferred.ts
+ * refuseUnfollowed): a substitution inside a `$(...)` or backticks within later code
+ * (`sh -c "cd $(dirname ${x})"`: the output, value and all, is that code's text), and one
+ * inside backticks holding a backslash before `$`, a backtick, `\` or `"` (the shell
+ * drops it before parsing the body, whose quoting then differs from what the lexer saw).
+ * Refused by value: in an operand of bash's `declare`/`typeset`/`local`/`readonly`, which
+ * re-parses `name=(…)` as an array assignment running its `$(…)`, a value right after
+ * `name=` starting with `(`, or one before the `=` holding `=(` (ShellSlot.declareOperand).
+ *
  * Later code inside later code (`sh -c "eval '… ${x}'"`) is lexed level by level (shell_lexer.ts
  * laterSlot), up to 3 levels: each outer level gets the reference as text for its quotes, and
  * only the innermost one expands it (shell_deferred.ts); deeper, or where a level cannot be
  * followed, the value is refused.
  *
- * Known limits: nested backticks are not tracked. Code weft does not see as such — a
+ * Known limits: nested backticks are not tracked (a value inside them is refused, their
+ * backslashes being on the way). Code weft does not see as such — a
  * string built in a variable first (`c="ls ${x}"; sh -c "$c"`), text piped or heredoc'd
- * into a shell, `docker exec … sh -c`, `$(echo ${x})` fed to `[[ -eq ]]` — re-parses the
+ * into a shell, a shell named by a variable (`$MYSH -c`), `$(echo ${x})` fed to `[[ -eq ]]` — re-parses the
  * value and is the command author's
  * responsibility, as in any script.
  * @module
@@ -86,7 +96,7 @@
 import { quoteCut } from "../model/data_text.ts";
 import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
-import { deferredReference } from "./shell_deferred.ts";
+import { deferredReference, refuseUnfollowed } from "./shell_deferred.ts";
 import type { LaterCode } from "./shell_later.ts";
 import { programWordsTrouble } from "./program_words.ts";
 
@@ -178,6 +188,25 @@ export interface ShellSlot {
    * absent past the depth the lexer follows (shell_lexer.ts).
    */
   readonly inner?: ShellSlot;
+  /**
+   * The substitution is inside a `$(...)` or backticks within a word that is later code
+   * (`sh -c "cd $(dirname ${x})"`, `eval "$(printf %s ${x})"`): its output, holding the
+   * value, becomes that code's text. Refused (the value would be code), also by validate.
+   */
+  readonly outputInLater?: LaterCode;
+  /**
+   * Inside backticks in which a backslash before `$`, a backtick, `\` or `"` was read: the
+   * shell drops it before parsing the body, which then quotes otherwise than the lexer saw
+   * (`"\`printf \"${x}\"\`"` leaves the reference unquoted). Refused, also by validate.
+   */
+  readonly backtickEscapes?: boolean;
+  /**
+   * An operand of `declare`/`typeset`/`local`/`readonly`: "value" right after its `name=`,
+   * "name" before any `=`. bash re-parses `name=(…)` there as a compound assignment,
+   * running the commands in it, so a value starting with `(` ("value") or holding
+   * `=` then `(` ("name") is refused.
+   */
+  readonly declareOperand?: "name" | "value";
 }
 
 /**
@@ -196,6 +225,10 @@ export function shellSlots(literals: readonly string[]): ShellSlot[] {
 }
 
 const INTEGER = /^[+-]?\d+$/;
+/** A value that starts an array's list `( … )` (blanks may come first). */
+const OPENS_LIST = /^[ \t\n]*\(/;
+/** A value that is (or ends) a name's `=( … )` in a declare operand. */
+const HOLDS_LIST = /=[ \t\n]*\(/;
 
 /**
  * Whether `value` could run a command if bash evaluated it as arithmetic: only a
@@ -240,6 +273,7 @@ export function shellReference(
   // The checks hold at every level of later code (`sh -c 'echo $((${x}))'`).
   const levels: ShellSlot[] = [slot];
   for (let s = slot.inner; s && levels.at(-1)?.later; s = s.inner) levels.push(s);
+  refuseUnfollowed(levels, offset);
   if (levels.some((s) => s.integerOnly) && !INTEGER.test(value)) {
     throw new ExpressionError(
       `value ${
@@ -261,6 +295,18 @@ export function shellReference(
       offset,
       "use the value where it is needed (an argument, or inside double quotes) instead of " +
         "assigning it to a variable or passing it as a variable name",
+    );
+  }
+  const declared = levels.find((s) => s.declareOperand)?.declareOperand;
+  if (declared && (declared === "value" ? OPENS_LIST : HOLDS_LIST).test(value)) {
+    throw new ExpressionError(
+      `value ${quoteCut(value, 40, { json: true })} ${
+        declared === "value" ? 'starts with "("' : 'holds "=" followed by "("'
+      }: bash's declare (typeset, local, readonly) reads \`name=(…)\` as an array ` +
+        "assignment and would run the commands in it",
+      offset,
+      'declare the variable first, then assign it plainly: `local x; x="${...}"` or ' +
+        '`declare -a list; list=("${...}")`',
     );
   }
   if (nameOrNumber && holdsCodeSubscript(value)) {

@@ -41,12 +41,25 @@ export function deferredReference(
   const innermost = levels[levels.length - 1];
   if (kinds.includes("remote")) {
     throw new ExpressionError(
-      "cannot substitute a value into the command ssh runs on another machine: the remote " +
-        "shell would read the value as code, and cannot see the variable weft passes it in",
+      "cannot substitute a value into a command run on another machine or in a container " +
+        "(`ssh host …`, `docker exec … sh -c`, `kubectl exec`…): the shell there would read " +
+        "the value as code, and cannot see the variable weft passes it in",
       offset,
       "send the value on the remote command's standard input " +
-        "(`printf '%s\\n' \"${params.x}\" | ssh host 'read -r x; …'`) or in a file " +
-        "(`scp`), and keep the remote command free of ${...}",
+        "(`printf '%s\\n' \"${params.x}\" | ssh host 'read -r x; …'`), in a file " +
+        '(`scp`), or a container\'s environment (`docker exec -e X="${params.x}" c ' +
+        "sh -c '… \"$X\"'`), and keep the remote command free of ${...}",
+    );
+  }
+  if (kinds.includes("opaque")) {
+    throw new ExpressionError(
+      "cannot substitute a value into the string `env -S` splits into a command (or the " +
+        "code of a shell it names): env " +
+        "splits it with quotes and `${VAR}` expansion of its own, which weft does not " +
+        "follow, and the value would be read as code",
+      offset,
+      "write the command as words after env's options, where weft follows it: " +
+        "`env A=1 sh -c '… ${params.x} …'`",
     );
   }
   if (kinds.includes("cleared")) {
@@ -100,6 +113,39 @@ export function deferredReference(
     }
   }
   return prefix + (AS_TEXT[levels[0].context] ?? AS_TEXT.unquoted!)(code);
+}
+
+/**
+ * Refuses, whatever the value, a substitution weft cannot keep out of code: inside a
+ * `$(...)` whose output becomes later code, or inside backticks whose body the shell
+ * reads otherwise (ShellSlot.outputInLater, .backtickEscapes), at any level.
+ */
+export function refuseUnfollowed(levels: readonly ShellSlot[], offset: number): void {
+  // Inside a prompt string itself (`PS4='$(…)'`), the output is not read again, and
+  // deferredReference refuses what needs it ("inside a prompt string").
+  const intoCode = (s: ShellSlot, i: number) =>
+    s.outputInLater && !s.integerOnly && levels[i - 1]?.later !== "prompt";
+  if (levels.some(intoCode)) {
+    throw new ExpressionError(
+      "cannot substitute a value inside $(...) or backticks within code a shell runs later " +
+        "(`sh -c`, `eval`, `trap`…): the command's output, holding the value, becomes part " +
+        "of that code and would be read as code",
+      offset,
+      "pass the value through a variable and run the substitution in that code: " +
+        `\`X="\${...}" sh -c 'cd "$(dirname "$X")"'\` (or \`export X="\${...}"\` before ` +
+        "`eval`/`trap`)",
+    );
+  }
+  if (levels.some((s) => s.backtickEscapes)) {
+    throw new ExpressionError(
+      "cannot substitute a value inside backticks that hold a backslash before $, `, \\ " +
+        "or \": the shell removes it before reading the backticks' text, which then " +
+        "quotes the value otherwise than written (it would be split into words, globbed, " +
+        "or read as code)",
+      offset,
+      'use $(...) instead of backticks: `echo "$(printf "[%s]" "${...}")"`',
+    );
+  }
 }
 
 /** The reference to `variable` where a shell reads it, by the context open there. */

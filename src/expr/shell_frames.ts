@@ -6,6 +6,7 @@
  * @module
  */
 import type { ShellContext } from "./shell.ts";
+import type { LaterCode } from "./shell_later.ts";
 import { type CommandState, newCommand, type Word } from "./shell_words.ts";
 
 /** Unquoted command text: the top level, `$(...)` or backticks, with its simple command. */
@@ -13,6 +14,8 @@ export type CommandFrame = {
   kind: "root" | "subst" | "backtick";
   parens: number;
   cmd: CommandState;
+  /** Backticks only: a backslash before `$`, a backtick, `\` or `"` was read inside. */
+  escaped?: boolean;
 };
 
 /** A heredoc body, read line by line until a line equal to its delimiter. */
@@ -167,6 +170,31 @@ export class FrameStack {
       if (frame.kind === "heredoc") return true;
     }
     return false;
+  }
+
+  /**
+   * Whether this point is inside a `$(...)` or backticks within a word that is code a
+   * shell evaluates later (`sh -c "cd $(dirname …)"`): the substitution's output becomes
+   * part of that code. `laterCode` is shell_later.ts laterCodeHere. Returns who evaluates it.
+   */
+  laterOutput(
+    laterCode: (cmd: CommandState, word: Word) => LaterCode | undefined,
+  ): LaterCode | undefined {
+    const commands = this.#frames.filter((frame): frame is CommandFrame => "cmd" in frame);
+    for (const { cmd } of commands.slice(0, -1)) {
+      const later = cmd.current ? laterCode(cmd, cmd.current) : undefined;
+      if (later) return later;
+    }
+  }
+
+  /** A backslash that the shell drops inside backticks was read: see CommandFrame.escaped. */
+  escapeInBacktick(): void {
+    for (const frame of this.#frames) if (frame.kind === "backtick") frame.escaped = true;
+  }
+
+  /** Whether a backticks frame open here had a backslash the shell drops (CommandFrame.escaped). */
+  backtickEscaped(): boolean {
+    return this.#frames.some((frame) => frame.kind === "backtick" && frame.escaped === true);
   }
 
   /** The innermost command frame, unless a heredoc body (which is not part of a word) is nearer. */

@@ -8,27 +8,52 @@
  * - "here": evaluated by the same shell — arguments of `eval`, `alias`, `trap`'s action,
  *   assignments to `PROMPT_COMMAND`; "prompt": assignments to `PS0`-`PS4`, prompt
  *   strings the same shell expands (running `$(...)`) without splitting them into words.
- * - "child": the command string of a POSIX-family shell started with `-c` (directly or
- *   through `nohup env sudo doas timeout nice ionice stdbuf setsid chroot flock xargs
- *   exec command builtin time`, `find -exec`), `su -c`, `runuser -c`, `flock -c`, and
- *   `watch`'s command (which watch runs with `sh -c`): that shell must see the variable
- *   in its environment.
+ * - "here" too: bash's `mapfile -C`/`readarray -C` callback, `compgen`/`complete` `-W`
+ *   and `-C` (shell_code_options.ts CODE_OPTIONS).
+ * - "child": the command string of a POSIX-family shell started with `-c`, wherever that
+ *   shell's name stands among the command's words (`taskset -c 0 sh -c`, `unshare sh -c`,
+ *   any wrapper, known or not: a word naming such a shell with `-c` among its options),
+ *   `su -c`, `runuser -c`, `script -c`, `sg GROUP [-c]`, `flock -c`, and `watch`'s command
+ *   (which watch runs with `sh -c`): that shell must see the variable in its environment.
+ *   `$BASH`, `$SHELL` and `$0` as a program name count as such a shell.
+ * - "opaque": `env -S`'s string, which env splits with quoting of its own: refused.
  * - "cleared": as "child", through a program that clears the environment first (`sudo`
  *   without `-E`/`--preserve-env`, `doas`, `su -`/`su -l`, `env -i`, `exec -c`): the
  *   variable cannot reach the code.
- * - "remote": the command `ssh` runs on another machine, in a shell that never sees it.
+ * - "remote": the command `ssh` runs on another machine, and a shell `-c` that a container
+ *   or cluster tool starts elsewhere (`docker exec … sh -c`, shell_code_options.ts ELSEWHERE), in a
+ *   shell that never sees it.
  *
- * Words are compared with quotes and backslashes removed (`'sh' "-c"`), programs by base
- * name (`/bin/sh`). A command string built in a variable first (`c="… ${x}"; sh -c "$c"`),
- * a command read from a pipe or a heredoc (`echo … | sh`, `bash <<EOF`), and programs
- * that start a shell elsewhere (`docker exec`, `kubectl exec`, `parallel`) are not seen.
+ * Words are compared as the shell reads them, quotes, backslashes and line continuations
+ * removed (`"sh" '-c'`, shell_words.ts Word.plain), programs by base name (`/bin/sh`);
+ * the command's name comes after its redirections and assignments (`2>/dev/null sh`,
+ * shell_lexer.ts). A command string built in a variable first (`c="… ${x}"; sh -c "$c"`),
+ * a command read from a pipe or a heredoc (`echo … | sh`, `bash <<EOF`), a shell named by
+ * another variable (`$MYSHELL -c`) or a substitution (`$(which sh) -c`), and programs that
+ * run a command line without `sh -c` elsewhere (`parallel`, `docker exec c ls …`) are not
+ * seen.
  * @module
  */
 import { isPosixFamilyShell } from "./shell.ts";
-import { atCommandPosition, type CommandState, NAME_OPERANDS, type Word } from "./shell_words.ts";
+import {
+  CODE_OPTIONS,
+  ELSEWHERE,
+  optionArgument,
+  sgCode,
+  shellCode,
+  skipOptions,
+  suCode,
+} from "./shell_code_options.ts";
+import {
+  addPlain,
+  atCommandPosition,
+  type CommandState,
+  NAME_OPERANDS,
+  type Word,
+} from "./shell_words.ts";
 
 /** Who evaluates a word as code later, if anyone (see the module doc). */
-export type LaterCode = "here" | "prompt" | "child" | "cleared" | "remote";
+export type LaterCode = "here" | "prompt" | "child" | "cleared" | "remote" | "opaque";
 
 /** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
 const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
@@ -83,6 +108,15 @@ const WRAPPERS: Record<string, Wrapper> = {
 /** Letters of ssh's options that take an argument (OpenSSH 9). */
 const SSH_LETTERS = "BbcDEeFIiJLlmOoPpQRSWw";
 
+/** A program name that is a variable holding the running or the login shell. */
+const SHELL_VARIABLE = /^\$(?:\{(?:BASH|SHELL|0)\}|BASH|SHELL|0)$/;
+
+/** Whether the plain word `w` names a POSIX-family shell (see {@link SHELL_VARIABLE}). */
+const namesShell = (w: string) => isPosixFamilyShell(w) || SHELL_VARIABLE.test(w);
+
+/** The program's base name (`/bin/sh` → `sh`). */
+const baseName = (w: string) => w.split("/").at(-1) ?? "";
+
 /**
  * Whether a substitution now, inside `word` of `cmd`, lands in code evaluated later, and
  * by whom; undefined for an ordinary word (data, or code weft's lexer already reads).
@@ -91,44 +125,27 @@ export function laterCodeHere(cmd: CommandState, word: Word): LaterCode | undefi
   if (word.redirect || cmd.test || cmd.compound > 0 || cmd.arithmetic) return undefined;
   if (word.subscript === "value") {
     // `PROMPT_COMMAND=` at most: a long word is not copied at each substitution.
-    const head = plain(word.text.slice(0, 32));
+    const head = (word.plain ?? "").slice(0, 32);
     if (
       PROMPT_ASSIGNMENT.test(head) && (atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? ""))
     ) return PROMPT_STRING.test(head) ? "prompt" : "here";
   }
-  const name = cmd.name?.split("/").at(-1);
-  if (name === undefined || cmd.nameAt < 0) return undefined;
-  if (name === "eval" || name === "alias") return "here";
-  if (!PROGRAMS.has(name) && !(name in WRAPPERS) && !isPosixFamilyShell(name)) return undefined;
-  return commandCode(plainWords(cmd.words), cmd.nameAt, cmd.words.length);
+  if (cmd.name === undefined || cmd.nameAt < 0) return undefined;
+  return commandCode(cmd.plain, cmd.nameAt, cmd.words.length, word.plain ?? "");
 }
-
-/**
- * Per `words` array of a command (which only grows): its words without quotes and
- * backslashes, extended as it grows, so that a substitution does not copy them all again.
- */
-const plainOf = new WeakMap<string[], string[]>();
-
-function plainWords(words: string[]): readonly string[] {
-  let plainList = plainOf.get(words);
-  if (!plainList) plainOf.set(words, plainList = []);
-  for (let i = plainList.length; i < words.length; i++) plainList.push(plain(words[i]));
-  return plainList;
-}
-
-/** The programs {@link commandCode} reads itself, besides shells and {@link WRAPPERS}. */
-const PROGRAMS = new Set(["trap", "ssh", "su", "runuser", "flock", "watch", "find"]);
-
-/** `text` with quotes and backslashes removed. */
-const plain = (text: string) => text.replace(/[\\'"]/g, "");
 
 /**
  * For the command whose program is `words[start]`, whether word `at` (the one being read,
- * past the end of `words`) is code evaluated later.
+ * past the end of `words`, its plain text so far `current`) is code evaluated later.
  */
-function commandCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
+function commandCode(
+  words: readonly string[],
+  start: number,
+  at: number,
+  current: string,
+): LaterCode | undefined {
   if (at <= start) return undefined; // the substitution is in the program's name
-  const name = words[start].split("/").at(-1) ?? "";
+  const name = baseName(words[start]);
   switch (name) {
     case "eval":
     case "alias":
@@ -144,17 +161,24 @@ function commandCode(words: readonly string[], start: number, at: number): Later
     }
     case "su":
     case "runuser":
-      return suCode(words, start, at);
+      return suCode(words, start, at, current);
+    case "sg":
+      return sgCode(words, start, at);
     case "flock":
-      return flockCode(words, start, at);
+      return flockCode(words, start, at, current);
     case "watch":
-      return watchCode(words, start, at);
+      return watchCode(words, start, at, current);
     case "find":
-      return findCode(words, start, at);
+      return findCode(words, start, at, current);
   }
-  if (isPosixFamilyShell(name)) return shellCode(words, start, at);
+  if (namesShell(words[start])) return shellCode(words, start, at);
+  const option = CODE_OPTIONS[name];
+  if (option && optionArgument(words, start, at, current, option.letters, option.longs)) {
+    return option.kind;
+  }
+  if (name === "env" && splitsIntoShell(words, start, at)) return "opaque";
   const wrapper = WRAPPERS[name];
-  if (!wrapper) return undefined;
+  if (!wrapper) return anywhere(words, start, at, current);
   let { index, flags } = skipOptions(
     words,
     start + 1,
@@ -167,55 +191,106 @@ function commandCode(words: readonly string[], start: number, at: number): Later
     while (index < at && (words[index] === "-" || /^[A-Za-z_]\w*=/.test(words[index]))) index++;
   }
   index += wrapper.operands ?? 0;
-  if (index >= at) return undefined;
-  const inner = commandCode(words, index, at);
+  // Options this table does not know may hide the command: look for a shell among the words.
+  const inner = index < at
+    ? commandCode(words, index, at, current) ?? anywhere(words, start, at, current)
+    : anywhere(words, start, at, current);
   return inner === "child" && wrapper.clears?.(flags) ? "cleared" : inner;
 }
 
-/** `sh [options] -c CODE [NAME ARG...]`: CODE is the first operand when `-c` was given. */
-function shellCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
-  const { index, flags } = skipOptions(words, start + 1, at, "oO", ["rcfile", "init-file"]);
-  return index === at && flags.has("c") ? "child" : undefined;
+/**
+ * Whether `env`'s options before word `at` hold `-S STRING` whose words name a shell
+ * (`env -S "sh -c" "echo …"`): the words after it may be that shell's code, which env's own
+ * splitting makes opaque to weft.
+ */
+function splitsIntoShell(words: readonly string[], start: number, at: number): boolean {
+  for (let i = start + 1; i < at; i++) {
+    const w = words[i];
+    const attached = /^-[A-Za-z]*S(.+)$/.exec(w)?.[1] ?? /^--split-string=(.*)$/.exec(w)?.[1];
+    const string = attached ?? (/^(?:-[A-Za-z]*S|--split-string)$/.test(w) ? words[i + 1] : "");
+    if ((string ?? "").split(/[ \t\n]+/).some(namesShell)) return true;
+  }
+  return false;
 }
 
-/** `su [options] [-] [USER] -c CODE`: options may follow the user; `-`/`-l` clears the environment. */
-function suCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
-  const before = words[at - 1];
-  const takesCode = at - 1 > start && (before === "--command" || before === "--session-command" ||
-    /^-[A-Za-z]*c$/.test(before));
-  if (!takesCode) return undefined;
-  let login = false;
-  for (let i = start + 1; i < at - 1; i++) {
-    const w = words[i];
-    if (w === "-" || w === "-l" || w === "--login") login = true;
-    if (w === "-m" || w === "-p" || w === "--preserve-environment") login = false;
+/**
+ * Any wrapper (`taskset -c 0`, `unshare`, `prlimit --nofile=1024`, `strace -o f`…):
+ * whether a later word of `words[start]`'s command names a POSIX-family shell with `-c`
+ * among its options whose code word `at` is, or a program of CODE_OPTIONS, `su`,
+ * `runuser`, `sg` or `flock` whose code it is. Under shell_code_options.ts ELSEWHERE that is "remote".
+ */
+function anywhere(
+  words: readonly string[],
+  start: number,
+  at: number,
+  current: string,
+): LaterCode | undefined {
+  for (const j of candidates(words, at)) {
+    if (j <= start) continue;
+    const found = commandCode(words, j, at, current);
+    if (found) return ELSEWHERE.has(baseName(words[start])) ? "remote" : found;
   }
-  return login ? "cleared" : "child";
+  return undefined;
 }
+
+/** Programs {@link anywhere} looks for besides shells. */
+const FOUND_ANYWHERE = new Set(["su", "runuser", "sg", "flock", ...Object.keys(CODE_OPTIONS)]);
+
+/**
+ * The indices in `words` (up to `at`) of words naming a shell or a program of
+ * {@link FOUND_ANYWHERE}; per words array (which only grows), extended as it grows, so
+ * that a long command is not scanned again at each substitution.
+ */
+function candidates(words: readonly string[], at: number): readonly number[] {
+  let scan = candidateScans.get(words);
+  if (!scan) candidateScans.set(words, scan = { checked: 0, found: [] });
+  for (; scan.checked < Math.min(at, words.length); scan.checked++) {
+    const w = words[scan.checked];
+    if (namesShell(w) || FOUND_ANYWHERE.has(baseName(w))) scan.found.push(scan.checked);
+  }
+  return scan.found;
+}
+
+const candidateScans = new WeakMap<readonly string[], { checked: number; found: number[] }>();
 
 /** `flock [options] FILE -c CODE` (run with `sh -c`) or `flock [options] FILE COMMAND...`. */
-function flockCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
+function flockCode(
+  words: readonly string[],
+  start: number,
+  at: number,
+  current: string,
+): LaterCode | undefined {
   const { index } = skipOptions(words, start + 1, at, "wE", ["wait", "timeout"]);
   const next = index + 1; // after the lock file
   if (next >= at) return undefined;
   if (words[next] === "-c" || words[next] === "--command") {
     return next + 1 === at ? "child" : undefined;
   }
-  return commandCode(words, next, at);
+  return commandCode(words, next, at, current);
 }
 
 /** `watch [options] COMMAND...`: the words are joined and run with `sh -c`, unless `-x`. */
-function watchCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
+function watchCode(
+  words: readonly string[],
+  start: number,
+  at: number,
+  current: string,
+): LaterCode | undefined {
   const { index, flags } = skipOptions(words, start + 1, at, "nq", ["interval", "equexit"]);
   if (index > at) return undefined;
   if (flags.has("x") || flags.has("--exec")) {
-    return index < at ? commandCode(words, index, at) : undefined;
+    return index < at ? commandCode(words, index, at, current) : undefined;
   }
   return "child";
 }
 
 /** `find … -exec COMMAND… ;` (also `-execdir`, `-ok`, `-okdir`, ended by `;` or `+`). */
-function findCode(words: readonly string[], start: number, at: number): LaterCode | undefined {
+function findCode(
+  words: readonly string[],
+  start: number,
+  at: number,
+  current: string,
+): LaterCode | undefined {
   // Read on from where the last substitution in this command left off (by `start`).
   let byStart = findScans.get(words);
   if (!byStart) findScans.set(words, byStart = new Map());
@@ -228,7 +303,9 @@ function findCode(words: readonly string[], start: number, at: number): LaterCod
       scan.command = -1;
     }
   }
-  return scan.command >= 0 && scan.command < at ? commandCode(words, scan.command, at) : undefined;
+  return scan.command >= 0 && scan.command < at
+    ? commandCode(words, scan.command, at, current)
+    : undefined;
 }
 
 /** Per plain words array and find's index in it: how far {@link findCode} has read. */
@@ -236,46 +313,6 @@ const findScans = new WeakMap<
   readonly string[],
   Map<number, { checked: number; command: number }>
 >();
-
-/**
- * Skips the options from `words[from]` (stopping at `at`, the word being read): `--` ends
- * them; `letters` take the next word as their argument (unless attached: `-n5`), as do
- * the long options `longs` (unless `--name=value`). Returns the index of the first
- * operand (`at` when the word being read is it) and the flags seen: letters, and long
- * options with their `--`.
- */
-function skipOptions(
-  words: readonly string[],
-  from: number,
-  at: number,
-  letters: string,
-  longs: readonly string[],
-): { index: number; flags: Set<string> } {
-  const flags = new Set<string>();
-  let i = from;
-  while (i < at) {
-    const w = words[i];
-    if (w === "--") return { index: i + 1, flags };
-    if (w === "-") flags.add("-");
-    if (!/^[-+]./.test(w)) break;
-    if (w.startsWith("--")) {
-      const long = w.slice(2).split("=")[0];
-      flags.add(`--${long}`);
-      i += longs.includes(long) && !w.includes("=") ? 2 : 1;
-      continue;
-    }
-    let skip = 1;
-    for (let j = 1; j < w.length; j++) {
-      if (w[0] === "-") flags.add(w[j]);
-      if (letters.includes(w[j])) {
-        if (j === w.length - 1) skip = 2; // its argument is the next word
-        break;
-      }
-    }
-    i += skip;
-  }
-  return { index: i, flags };
-}
 
 /**
  * Feeds `c`, a character of `word` as the shell that evaluates it later will read it
@@ -287,4 +324,5 @@ function skipOptions(
  */
 export function feedInner(word: Word, c: string): void {
   word.inner = (word.inner ?? "") + c;
+  addPlain(word, c);
 }

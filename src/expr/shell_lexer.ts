@@ -17,6 +17,7 @@ import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
 import { feedInner, laterCodeHere } from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
+  addPlain,
   addToWord,
   arithmeticHere,
   atCommandPosition,
@@ -89,8 +90,15 @@ export class ShellLexer {
         slot.later = later;
         slot.inner = this.laterSlot(word);
       }
+      if (use === "name" && frame.cmd.declaring && frame.cmd.compound === 0) {
+        // `declare -a "l=${v}"`, `declare "${v}"`: bash re-parses `l=(…)` there.
+        if (word.equals === undefined) slot.declareOperand = "name";
+        else if (word.equals === "end") slot.declareOperand = "value";
+      }
       word.slots.push(slot);
     }
+    if (!slot.integerOnly) slot.outputInLater = this.frames.laterOutput(laterCodeHere);
+    if (this.frames.backtickEscaped()) slot.backtickEscapes = true;
     return slot;
   }
 
@@ -120,6 +128,9 @@ export class ShellLexer {
       this.#at = this.#base + i;
       if (this.escapeNext) {
         this.escapeNext = false;
+        // Inside backticks the shell drops these backslashes before it parses the body,
+        // which then reads otherwise than this lexer does (`"\`printf \"${x}\"\`"`).
+        if ('$`\\"'.includes(c)) this.frames.escapeInBacktick();
         const top = this.frames.top;
         if (top.kind === "heredoc") top.line += c;
         else if ("cmd" in top && c !== "\n") {
@@ -281,7 +292,13 @@ export class ShellLexer {
     const next = text[i + 1];
     const { cmd } = top;
     const wordStart = cmd.current === null;
+    if (c === "\\" && next === "\n") return i + 1; // a line continuation: no character at all
     if (BLANK.has(c) || OPERATOR.has(c)) {
+      // `2>/dev/null sh -c …`, `{fd}<f`: a file descriptor, part of the redirection.
+      const fd = cmd.current?.text;
+      if ((c === "<" || c === ">") && fd !== undefined && /^(?:\d+|\{[A-Za-z_]\w*\})$/.test(fd)) {
+        cmd.current!.redirect = true;
+      }
       endWord(cmd);
       return this.operator(top, text, i);
     }
@@ -305,8 +322,10 @@ export class ShellLexer {
           this.frames.push({ kind: "ansi" });
           return i + 1;
         }
+        addPlain(wordOf(top), c);
         return this.expansion(text, i, false);
       case "`":
+        addPlain(wordOf(top), c);
         return this.expansion(text, i, false);
       default:
         feedInner(wordOf(top), c);
@@ -357,10 +376,16 @@ export class ShellLexer {
           return i + (stripTabs ? 2 : 1);
         }
         cmd.redirect = true;
-        return i;
+        return next === "&" ? i + 1 : i; // `<&3`
       case ">":
         cmd.redirect = true;
-        return i;
+        return next === "&" || next === "|" ? i + 1 : i; // `>&2`, `>|f`
+      case "&":
+        if (next === ">") {
+          cmd.redirect = true; // bash's `&>f` and `&>>f`: no command ends here
+          return i + 1;
+        }
+        break;
       case "\n": {
         const body = this.heredocs.nextBody();
         if (body) this.frames.push(body);

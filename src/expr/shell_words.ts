@@ -21,6 +21,12 @@ export interface MutableSlot {
   later?: LaterCode;
   /** See ShellSlot.inner (shell.ts). */
   inner?: MutableSlot;
+  /** See ShellSlot.outputInLater (shell.ts). */
+  outputInLater?: LaterCode;
+  /** See ShellSlot.backtickEscapes (shell.ts). */
+  backtickEscapes?: boolean;
+  /** See ShellSlot.declareOperand (shell.ts). */
+  declareOperand?: "name" | "value";
 }
 
 /** One word; `text` holds its literal characters. */
@@ -44,6 +50,29 @@ export interface Word {
    * read it: see shell_later.ts feedInner.
    */
   inner?: string;
+  /**
+   * The word's text with quotes, backslashes and line continuations removed, as the shell
+   * matches a program's name or an option (`"sh"`, `'-c'`); only its first
+   * {@link PLAIN_MAX} characters (names and options are short, a command string need not
+   * be copied). Grown through {@link addPlain}.
+   */
+  plain?: string;
+  /**
+   * Where the word's plain text stands against its first `=`: absent before one, "end"
+   * right after it (`name=`: what follows starts the assigned value), "after" past it.
+   */
+  equals?: "end" | "after";
+}
+
+/** How many characters of a word's plain text are kept (see Word.plain). */
+const PLAIN_MAX = 256;
+
+/** Appends `c`, a character of `word` once the shell removed its quoting, to its plain text. */
+export function addPlain(word: Word, c: string): void {
+  const plain = word.plain ?? "";
+  if (plain.length < PLAIN_MAX) word.plain = plain + c;
+  if (word.equals !== undefined) word.equals = "after";
+  else if (c === "=") word.equals = "end";
 }
 
 /** Blanks between words. */
@@ -79,7 +108,9 @@ export interface CommandState {
   declaring: boolean;
   /** Open `case` statements: their `pat)` does not close a `$(`. */
   cases: number;
-  /** The command's name (quotes and backslashes dropped), once read, and its index in `words`. */
+  /** The words' plain texts (Word.plain), in step with `words`. */
+  plain: string[];
+  /** The command's name (its plain text), once read, and its index in `words`. */
   name?: string;
   nameAt: number;
   /** The next word is the target of a redirection. */
@@ -103,6 +134,7 @@ const RESERVED = new Set([
   "until",
   "!",
   "time",
+  "coproc",
   "{",
 ]);
 const DECLARE = new Set(["declare", "typeset", "local", "readonly"]);
@@ -126,6 +158,7 @@ const READ_DATA_OPTIONS: Record<string, string> = {
 /** A fresh simple command; `integers` is shared by all commands of one text. */
 export const newCommand = (integers: Set<string>): CommandState => ({
   words: [],
+  plain: [],
   current: null,
   previous: null,
   test: false,
@@ -147,10 +180,18 @@ export function atCommandPosition(cmd: CommandState): boolean {
   let seen = commandPrefix.get(cmd.words);
   if (!seen) commandPrefix.set(cmd.words, seen = { checked: 0, ok: true });
   for (; seen.ok && seen.checked < cmd.words.length; seen.checked++) {
-    const w = cmd.words[seen.checked];
-    seen.ok = RESERVED.has(w) || ASSIGNMENT.test(w);
+    seen.ok = beforeCommand(cmd.words[seen.checked], cmd.words[seen.checked - 1]);
   }
   return seen.ok;
+}
+
+/**
+ * Whether word `w` (raw text), after `previous`, keeps the next word in command position: a
+ * reserved word (only unquoted: `"if"` is a command), an assignment, or the `-p` of bash's
+ * `time -p`.
+ */
+function beforeCommand(w: string, previous: string | undefined): boolean {
+  return RESERVED.has(w) || ASSIGNMENT.test(w) || (w === "-p" && previous === "time");
 }
 
 /** Per `words` array: how many {@link atCommandPosition} has tested, and whether all passed. */
@@ -188,7 +229,7 @@ export function valueUseHere(cmd: CommandState, word: Word): "integer" | "name" 
   const name = cmd.name;
   if (name === undefined) return undefined;
   // The word before this one, if it is an argument (not the command's name).
-  const previous = cmd.words.length > cmd.nameAt + 1 ? cmd.words.at(-1) : undefined;
+  const previous = cmd.words.length > cmd.nameAt + 1 ? cmd.plain.at(-1) : undefined;
   if (NAME_OPERANDS.has(name)) return "name";
   const dataOptions = READ_DATA_OPTIONS[name];
   if (dataOptions !== undefined) {
@@ -197,7 +238,7 @@ export function valueUseHere(cmd: CommandState, word: Word): "integer" | "name" 
   }
   switch (name) {
     case "printf":
-      return previous === "-v" || word.text.startsWith("-v") ? "name" : undefined;
+      return previous === "-v" || (word.plain ?? "").startsWith("-v") ? "name" : undefined;
     case "wait":
       return previous !== undefined && /^-[A-Za-z]*p$/.test(previous) ? "name" : undefined;
     case "getopts": // getopts OPTSTRING NAME [ARG...]
@@ -216,6 +257,9 @@ export function endWord(cmd: CommandState): void {
   cmd.current = null;
   if (word.redirect) return; // `> file` is no argument and leaves the command position as it was
   const text = word.text;
+  // Quotes matter to reserved words (`"if"` is a command) and assignments; a builtin or
+  // a program is named and given options the same with or without them (`"eval"`, `'-c'`).
+  const plain = word.plain ?? "";
   if (text === "{" && cmd.name === "function" && cmd.compound === 0) {
     // `function f { x=${v}; }`: the body's first command starts here.
     Object.assign(cmd, newCommand(cmd.integers), { cases: cmd.cases });
@@ -230,29 +274,32 @@ export function endWord(cmd: CommandState): void {
     }
   } else if (atCommandPosition(cmd)) {
     if (text === "[[") cmd.test = true;
-    else if (text === "let") cmd.arithmetic = true;
-    else if (DECLARE.has(text)) cmd.declaring = true;
+    else if (plain === "let") cmd.arithmetic = true;
+    else if (DECLARE.has(plain)) cmd.declaring = true;
     else if (text === "case") cmd.cases++;
     else if (text === "esac" && cmd.cases > 0) cmd.cases--;
-    if (!RESERVED.has(text) && !ASSIGNMENT.test(text)) {
-      cmd.name = text.replace(/[\\'"]/g, "");
+    if (!beforeCommand(text, cmd.words.at(-1))) {
+      cmd.name = plain;
       cmd.nameAt = cmd.words.length;
     }
-  } else if (cmd.declaring && /^-[A-Za-z]*i/.test(text)) cmd.arithmetic = true;
+  } else if (cmd.declaring && /^-[A-Za-z]*i/.test(plain)) cmd.arithmetic = true;
   else if (
     (cmd.name === "builtin" || cmd.name === "command") && cmd.words.length === cmd.nameAt + 1 &&
-    !text.startsWith("-")
+    !plain.startsWith("-")
   ) {
     // `builtin printf -v ...`: the command's name is the next word.
-    cmd.name = text.replace(/[\\'"]/g, "");
+    cmd.name = plain;
     cmd.nameAt = cmd.words.length;
+    if (DECLARE.has(plain)) cmd.declaring = true;
+    else if (plain === "let") cmd.arithmetic = true;
   } else if (text === "in" && (cmd.name === "for" || cmd.name === "select")) {
     cmd.forList = cmd.words.length === cmd.nameAt + 2;
-  } else if (cmd.declaring && cmd.arithmetic && !text.startsWith("-")) {
+  } else if (cmd.declaring && cmd.arithmetic && !plain.startsWith("-")) {
     // `declare -i n` or `local -i n=0`: a later `n=${...}` is arithmetic.
-    const declared = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text)?.[0];
+    const declared = /^[A-Za-z_][A-Za-z0-9_]*/.exec(plain)?.[0];
     if (declared) cmd.integers.add(declared);
   }
   cmd.words.push(text);
+  cmd.plain.push(plain);
   cmd.previous = word;
 }
