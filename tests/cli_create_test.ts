@@ -222,3 +222,22 @@ Deno.test("weft create: the health-check template checks a real endpoint, and it
     await server.shutdown();
   }
 });
+
+Deno.test("weft create/generate/schema: -o - is stdout, and the advice names the file written", async () => {
+  const dir = testTempDir("create-dash-");
+  for (const args of [["create", "-t", "etl"], ["generate", "--type", "etl"], ["schema"]]) {
+    const dash = await weft([...args, "-o", "-"], { cwd: dir });
+    assert.equal(dash.code, 0, dash.stderr);
+    const plain = await weft(args, { cwd: dir });
+    assert.equal(dash.stdout, plain.stdout, "-o - prints what no -o prints");
+    assert.doesNotMatch(dash.stderr, /wrote|next:/);
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "no file named - was made");
+  // A name that starts with `-` is written, and the advice reads that file, not stdin.
+  const odd = await weft(["create", "-t", "etl", "-o", "-x.yml"], { cwd: dir });
+  assert.equal(odd.code, 0, odd.stderr);
+  assert.match(odd.stderr, /next: weft validate \.\/-x\.yml && weft run --dry-run \.\/-x\.yml/);
+  assert.match(Deno.readTextFileSync(join(dir, "-x.yml")), /# {3}weft validate \.\/-x\.yml\n/);
+  const checked = await weft(["validate", "./-x.yml"], { cwd: dir });
+  assert.equal(checked.code, 0, checked.stderr);
+});

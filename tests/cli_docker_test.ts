@@ -161,7 +161,7 @@ Deno.test("docker via CLI: --dry-run shows the docker commands and runs none", a
   );
   assert.match(
     all,
-    /^ +docker run --name weft-<run>-<task>-<attempt> --rm --pull never -e "GREETING=hello from build 7" myapp:7 node server\.js --check$/m,
+    /^ +docker run --name 'weft-<run>-<task>-<attempt>' --rm --pull never -e 'GREETING=hello from build 7' myapp:7 node server\.js --check$/m,
   );
   assert.deepEqual(await dockerCalls(log), []);
 });

@@ -57,7 +57,7 @@ for (const secret of ["folders", "holds", "value"]) {
     const { error } = await runWith(secret);
     assert.match(
       error("path"),
-      /^script: a value holds "\/" \(at character 3\), which would add folders to the path \(a value stands for a name inside the path; if it is meant to add folders, write raw\(\.\.\.\) around it\)$/,
+      /^script: a value holds "\/" \(at character 3\), which would add folders to the path in \$\{params\.p\} \(a value stands for a name inside the path; if it is meant to add folders, write raw\(\.\.\.\) around it\)$/,
     );
     assert.match(error("host"), /^url: value "a;bcdef" cannot be used as the host of the URL/);
   });
@@ -73,6 +73,9 @@ Deno.test("cli secret own words: a variable's name and the http status phrase ar
 
 Deno.test("cli secret own words: the values quoted in those reasons are still masked", async () => {
   const { error } = await runWith("a;bcdef");
-  assert.match(error("host"), /^url: value "?\*\*\*"? cannot be used as the host of the URL \(/);
+  assert.match(
+    error("host"),
+    /^url: value "?\*\*\*"? cannot be used as the host of the URL in \$\{params\.h\} \(/,
+  );
   assert.ok(!error("host").includes("a;bcdef"));
 });

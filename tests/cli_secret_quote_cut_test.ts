@@ -77,7 +77,7 @@ Deno.test("cli secret quote cut: a long token refused in a URL's host is not sho
     { API_TOKEN: secret },
     secret,
     "call",
-    'url: value "***" cannot be used as the host of the URL ' +
+    'url: value "***" cannot be used as the host of the URL in ${env.API_TOKEN} ' +
       "(a host name holds letters, digits, - . _ ~ only; if the value is meant to be URL " +
       "text, write raw(...) around it)",
   );
@@ -97,7 +97,8 @@ Deno.test("cli secret quote cut: a long token written to $WEFT_OUTPUT as a line 
 Deno.test("cli secret quote cut: a secret param refused in shell arithmetic, whole or after a prefix", async () => {
   const secret = token();
   const reason = (value: string) =>
-    `value "${value}" is not an integer and cannot be used where the shell evaluates arithmetic`;
+    `value "${value}" is not an integer and cannot be used where the shell evaluates ` +
+    "arithmetic in ${params.count}";
   // `count` is listed under `secrets:`: its value is masked whole.
   await assertCutMasked(
     [`${FIXTURES}arithmetic.yml`, "-p", `count=${secret}`],

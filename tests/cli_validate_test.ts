@@ -154,7 +154,7 @@ const INVALID: [string, string, number | null][] = [
   ["unknown-key-top.yml", 'unknown key "descripton" at the top level', 2],
   ["key-of-other-type.yml", 'unknown key "url" in task "check"', 4],
   ["unknown-task-type.yml", 'unknown task type "htp"', 4],
-  ["enum-wait-for.json", '"all|any|first" is not one of all, any, first', 8],
+  ["enum-wait-for.json", '"any|first" is not one of all, any, first', 8],
   ["enum-trigger-type.json", '"cron" is not a trigger type', 4],
   [
     "wrong-type-timeout.yml",

@@ -53,7 +53,8 @@ Deno.test("CLI value limits: a value making a name over 255 bytes names the path
     const error = reportTask(report, id).error ?? "";
     assert.equal(
       error,
-      `${start}; ${NAME_LIMIT} (shorten the value: no file or folder can have a longer name)`,
+      `${start}; ${NAME_LIMIT} in \${params.p} ` +
+        "(shorten the value: no file or folder can have a longer name)",
     );
   }
   // Nothing was started or created for them: no container, no sqlite file, no output.

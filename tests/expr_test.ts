@@ -143,8 +143,10 @@ Deno.test("arithmetic: + adds numbers or joins text; others need numbers", () =>
   assert.equal(evaluate("(missing + 1) == ''"), true);
   assert.equal(evaluate("missing + missing"), "");
   assert.equal(evaluate("'6' * '7'"), 42);
-  assert.equal(evaluate("'a' * 2"), null);
-  assert.equal(evaluate("-'x'"), null);
+  // Text that spells no number fails (expr_arithmetic_operands_test.ts); blank text is missing.
+  assert.throws(() => evaluate("'a' * 2"), ExpressionError);
+  assert.throws(() => evaluate("-'x'"), ExpressionError);
+  assert.equal(evaluate("' ' * 2"), null);
   assert.equal(evaluate("7 / 2"), 3.5);
   // A missing operand stays null: the seed's alert is false while the duration is unknown.
   assert.equal(evaluate("missing * 2"), null);

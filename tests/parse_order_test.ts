@@ -218,8 +218,9 @@ const RACE = lines(
 
 Deno.test("order: a child of a wait_for any/first parallel is read only where the condition checks it won", () => {
   const hint = 'read ${tasks.par.outputs.winner} (the child that decided), and "slow"\'s results ' +
-    "in a conditional task whose condition checks it won (${tasks.par.outputs.winner} == 'slow' " +
-    "or ${tasks.slow.status} == 'success'); or use wait_for: all to wait for every child";
+    "in the branch of a conditional task that runs only when it won: `then` of " +
+    "${tasks.par.outputs.winner} == 'slow' or ${tasks.slow.status} == 'success' " +
+    "(`else` of != 'slow'); or use wait_for: all to wait for every child";
   for (const waitFor of ["any", "first"]) {
     const text = RACE.replace("wait_for: any", `wait_for: ${waitFor}`);
     assert.deepEqual(problems(text), [
@@ -251,6 +252,45 @@ Deno.test("order: a child of a wait_for any/first parallel is read only where th
       `    type: conditional\n    condition: "${condition}"\n    then:\n      command: echo`,
     );
     assert.deepEqual(problems(guarded), [], condition);
+  }
+});
+
+Deno.test("order: a branch may read a racing child only when the condition, for that branch, proves it won", () => {
+  const branches = (condition: string) =>
+    lines(
+      ...RACE.split("\n").slice(0, 8),
+      "  - id: use",
+      "    depends_on: par",
+      "    type: conditional",
+      `    condition: "${condition}"`,
+      "    then:",
+      "      command: echo ${tasks.slow.outputs.s}",
+      "    else:",
+      "      command: echo ${tasks.slow.outputs.s}",
+    );
+  // Which branches are refused (the `then` reads it on line 14, the `else` on line 16).
+  const refused = (condition: string) =>
+    problems(branches(condition)).map((p) =>
+      p.startsWith("14:") ? "then" : p.startsWith("16:") ? "else" : p
+    );
+  for (
+    const [condition, expected] of [
+      ["${tasks.par.outputs.winner} == 'slow'", ["else"]],
+      ["${tasks.par.outputs.winner} != 'slow'", ["then"]],
+      ["${tasks.par.outputs.winner} == 'fast'", ["then", "else"]],
+      ["${tasks.par.outputs.winner} != 'fast'", ["then", "else"]],
+      ["${tasks.par.outputs.winner} == ''", ["then", "else"]],
+      ["${tasks.slow.status} == 'success'", ["else"]],
+      ["${tasks.slow.status} == 'completed'", ["else"]],
+      ["${tasks.slow.status} != 'success'", ["then"]],
+      ["${tasks.slow.status} == 'cancelled'", ["then", "else"]],
+      ["'slow' == ${tasks.par.outputs.winner} && ${env.X} == '1'", ["else"]],
+      ["${tasks.par.outputs.winner} == 'slow' || ${env.X} == '1'", ["then", "else"]],
+      ["!(${tasks.par.outputs.winner} == 'slow')", ["then"]],
+      ["!(${tasks.slow.status} != 'success' || ${env.X} == '1')", ["else"]],
+    ] as const
+  ) {
+    assert.deepEqual(refused(condition), expected, condition);
   }
 });
 
@@ -305,4 +345,21 @@ Deno.test("weft validate, --dry-run and run: a 10,000-long depends_on or callbac
   const own = await weft(["validate", `${dir}/late.json`]);
   assert.equal(own.code, 2, own.stderr);
   assert.match(own.stderr, /task "t9999" cannot read its own result while it runs/);
+});
+
+Deno.test("order: weft validate refuses a branch reading the child its condition says lost", async () => {
+  const file = new URL("./fixtures/race_branches/branches.yml", import.meta.url).pathname;
+  const validate = await weft(["validate", file]);
+  assert.equal(validate.code, 2, validate.stderr);
+  const places = [...validate.stderr.matchAll(/branches\.yml:(\d+:\d+): (\S+) in task "(\w)"/g)]
+    .map((m) => `${m[1]} ${m[3]}.${m[2]}`);
+  // c: then (winner == 'b') reads a, else reads b; d: then (winner != 'a') reads a;
+  // e: then (a's status != 'success') reads a; f: else of (winner == 'b' && a succeeded).
+  assert.deepEqual(places, [
+    "16:36 c.then.command",
+    "18:36 c.else.command",
+    "24:38 d.then.command",
+    "30:25 e.then.command",
+    "40:25 f.else.command",
+  ]);
 });

@@ -1,7 +1,8 @@
 /**
  * src/parse/yaml_hints.ts (and the hints beside it in schema_issues.ts, graph_checks.ts,
  * reference_trouble.ts) through `weft validate`: a value whose first character YAML reads
- * as its own syntax (a quote, `!`, `*`, `|`, `%`, `@`, a backtick, ` #`), a list written
+ * as its own syntax (a quote, `!`, `*`, `&`, `|`, `%`, `@`, a backtick, ` #`; an unused anchor on
+ * code, as `command: &>/dev/null echo`, which YAML would drop), a list written
  * as one text, and a bare word compared in a condition are each placed at file:line:col
  * with a hint that says what to write.
  */
@@ -46,6 +47,36 @@ const CASES: [string, string, string, string][] = [
     flow(`command: "true"`, "trigger:\n  type: file_change\n  config:\n    files: *.js\n"),
     "11:12: invalid YAML: `*.js` is an alias, and no anchor `&.js` comes before it",
     'for text, quote the whole value: files: "*.js"',
+  ],
+  [
+    "alias-cron",
+    flow(`command: "true"`, "trigger:\n  type: schedule\n  config:\n    schedule: */5 * * * *\n"),
+    "11:15: invalid YAML: an unquoted `*` at the start of a value begins an alias",
+    'hint: quote the whole value: schedule: "*/5 * * * *"',
+  ],
+  [
+    "alias-stars",
+    flow(`command: * * * * *`),
+    "7:14: invalid YAML: an unquoted `*` at the start of a value begins an alias",
+    'hint: quote the whole value: command: "* * * * *"',
+  ],
+  [
+    "anchor-empty",
+    flow(`command: & echo hi`),
+    "7:14: invalid YAML: an unquoted `&` at the start of a value begins an anchor",
+    'hint: quote the whole value: command: "& echo hi"',
+  ],
+  [
+    "list-then-anchor",
+    flow(`command: [ -f /etc/hostname ] && echo yes`),
+    "7:35: invalid YAML: a value that starts with [ ends at its closing ], and more text follows it: `&& echo yes`",
+    'hint: quote the whole value: command: "[ -f /etc/hostname ] && echo yes"',
+  ],
+  [
+    "anchor-on-code",
+    flow(`command: &>/dev/null echo hi`),
+    "7:14: `&>/dev/null` at the start of `command` is a YAML anchor, not part of the code: YAML drops it and reads `echo hi`",
+    'hint: quote the whole value to keep it: command: "&>/dev/null echo hi"',
   ],
   [
     "reserved-at",
@@ -133,7 +164,9 @@ Deno.test("cli validate: the quoted spellings the hints give are valid", async (
     file,
     flow(
       `condition: "'\${params.env}' == 'prod'"\n    depends_on: [b, c]\n    command: '"echo" hi'`,
-      '  - id: c\n    command: "@echo hi"\ntrigger:\n  type: file_change\n  config:\n    files: "*.js"\n',
+      '  - id: c\n    command: "@echo hi"\n  - id: d\n    command: "&>/dev/null echo hi"\n' +
+        "  - id: e\n    command: &shared echo shared\n  - id: f\n    command: *shared\n" +
+        'trigger:\n  type: file_change\n  config:\n    files: "*.js"\n',
     ),
   );
   const run = await weft(["validate", file]);

@@ -92,7 +92,7 @@ Deno.test("the editor schema rejects unknown keys, bad enums, missing names and 
     { ...base, tasks: [{ id: "a", type: "htp", url: "x" }] },
     {
       ...base,
-      tasks: [{ id: "p", type: "parallel", tasks: base.tasks, wait_for: "all|any|first" }],
+      tasks: [{ id: "p", type: "parallel", tasks: base.tasks, wait_for: "any|first" }],
     },
     { ...base, tasks: [{ id: "a", command: "echo a", timeout: "5 minutes" }] },
     { ...base, tasks: [] },

@@ -2,15 +2,10 @@
  * The encoded forms a secret is masked in (src/engine/secret_encodings.ts): base64 as
  * GitHub Actions' runner masks it (whole, and at each alignment a prefix gives it, the
  * digits a suffix can change left out; URL-safe; wrapped), never a form under 8
- * characters; XML/HTML-escaped; form-urlencoded.
+ * characters; XML/HTML-escaped. (Percent-encoded forms: percent_forms_test.ts.)
  */
 import assert from "node:assert/strict";
-import {
-  base64Forms,
-  formEncodedForms,
-  markupForms,
-  MIN_BASE64_LENGTH,
-} from "../src/engine/secret_encodings.ts";
+import { base64Forms, markupForms, MIN_BASE64_LENGTH } from "../src/engine/secret_encodings.ts";
 import { createMasker } from "../src/engine/secrets.ts";
 
 const TOKEN = "Sup3rS3cretTokenValue";
@@ -97,14 +92,4 @@ Deno.test("markupForms: escaped as weft's XML body, html.escape, Go and PHP, and
     mask("<password>R&amp;D&lt;pass&gt;&quot;2026&quot;&apos;x</password>"),
     "<password>***</password>",
   );
-});
-
-Deno.test("formEncodedForms: a space as +, as Python, Go, URLSearchParams, Java and PHP encode", () => {
-  const secret = 'a b&c<d>e"f/g+h=i~j*k';
-  const forms = formEncodedForms(secret);
-  assert.ok(forms.includes("a+b%26c%3Cd%3Ee%22f%2Fg%2Bh%3Di~j%2Ak"), String(forms)); // Python, Go
-  assert.ok(forms.includes("a+b%26c%3Cd%3Ee%22f%2Fg%2Bh%3Di%7Ej*k"), String(forms)); // URLSearchParams
-  assert.ok(forms.includes("a+b%26c%3Cd%3Ee%22f%2Fg%2Bh%3Di%7Ej%2Ak"), String(forms)); // PHP
-  assert.equal(createMasker([secret])(new URLSearchParams({ t: secret }).toString()), "t=***");
-  assert.deepEqual(formEncodedForms("plainSecret"), []);
 });

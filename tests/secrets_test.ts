@@ -208,6 +208,13 @@ Deno.test("secretFragments: a one-line value is also masked percent-encoded, as 
       "s3cr3t\\/+=x",
       // weft's own encoding of a value (expr/url.ts); the URL parser keeps it as it is
       "s3cr3t%2F%2B%3Dx",
+      // as the common encoders write it (percent_forms.ts): Python's quote keeps `/`,
+      // Go's PathEscape `+ =`; and each in lower-case hex
+      "s3cr3t/%2B%3Dx",
+      "s3cr3t%2F+=x",
+      "s3cr3t%2f%2b%3dx",
+      "s3cr3t/%2b%3dx",
+      "s3cr3t%2f+=x",
       // base64 (secret_encodings.ts): whole, padded and not, and its 6 aligned bytes
       "czNjcjN0Lys9eA==",
       "czNjcjN0Lys9eA",

@@ -140,7 +140,7 @@ Deno.test("docker container names: valid for docker, unique per task id", () => 
   assert.notEqual(long, containerName(run, "x".repeat(127), 1));
 });
 
-Deno.test("docker preview: the commands a dry run shows, quoted where needed", () => {
+Deno.test("docker preview: the commands a dry run shows, quoted for sh where needed", () => {
   const lines = dockerPreview(
     config({
       context: "app",
@@ -155,7 +155,7 @@ Deno.test("docker preview: the commands a dry run shows, quoted where needed", (
   assert.deepEqual(lines, [
     "docker build -t myapp:42 app",
     "docker push myapp:42",
-    'docker run --name weft-<run>-<task>-<attempt> --rm myapp:42 echo "two words"',
+    "docker run --name 'weft-<run>-<task>-<attempt>' --rm myapp:42 echo 'two words'",
   ]);
 });
 

@@ -43,7 +43,8 @@ const SHARED_OPTIONS: readonly OptionDef[] = [
     long: "output",
     short: "o",
     value: "file",
-    description: "write to this file (default: stdout); an existing file is never overwritten",
+    description:
+      "write to this file (default or `-`: stdout); an existing file is never overwritten",
   },
   { long: "force", short: "f", description: "overwrite the --output file if it exists" },
 ];

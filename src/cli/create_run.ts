@@ -9,6 +9,7 @@ import { WeftError } from "../model/errors.ts";
 import { UsageError } from "./argv.ts";
 import type { CreateFlags } from "./create.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
+import { shellWord, toStdout } from "./stdout.ts";
 import { writeError, writePrivateText } from "./write_private.ts";
 // Static: the templates are part of the module graph, so `deno compile` carries them.
 import { findTemplate, TEMPLATES } from "../templates/mod.ts";
@@ -36,19 +37,23 @@ export async function runCreate(io: CliIO, flags: CreateFlags, command: string):
   const name = flags.name ?? template.id;
   await checkName(name);
   const format = chooseFormat(flags, command);
+  // `-o -` is stdout, as `-` is stdin for `weft run -` / `weft validate -` (stdout.ts).
+  const output = toStdout(flags.output) ? undefined : flags.output;
   const text = renderTemplate(template.build(name), format, {
     template: template.id,
-    file: flags.output,
+    file: output === undefined ? undefined : shellWord(output),
   });
-  if (flags.output === undefined) {
+  if (output === undefined) {
     await outData(io, text);
     return 0;
   }
-  await writeNew(resolve(io.cwd, flags.output), flags.output, text, flags.force === true);
+  await writeNew(resolve(io.cwd, output), output, text, flags.force === true);
+  // The file as a shell word, so the advice runs on it whatever its name (`-x.yml`, `a b.yml`).
+  const word = shellWord(output);
   await err(
     io,
-    `wrote ${flags.output} (${template.id} template, ${format})\n` +
-      `  next: weft validate ${flags.output} && weft run --dry-run ${flags.output}\n`,
+    `wrote ${output} (${template.id} template, ${format})\n` +
+      `  next: weft validate ${word} && weft run --dry-run ${word}\n`,
   );
   return 0;
 }

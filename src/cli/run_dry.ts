@@ -45,6 +45,7 @@ export async function dryRunWorkflow(
     import("./notify_wiring.ts"),
   ]);
   let mask = (text: string) => text;
+  const refused: Record<string, string> = {};
   const previews = previewTasks({
     workflow: loaded.workflow,
     file: loaded.file,
@@ -52,14 +53,18 @@ export async function dryRunWorkflow(
     env: { ...io.env, ...extraEnv },
     kept: resumed?.previous,
     onMask: (masking) => mask = masking,
+    onRefused: (id, line) => refused[id] = line,
     // Masked with the channels' secrets too, as the run masks them.
     addSecrets: await notificationSecrets(io, loaded.workflow, {
       params,
       homeOption: flags.home,
     }),
   });
-  for (const id of resumed?.kept ?? []) delete previews[id];
-  return await dryRun(io, loaded.workflow, previews, {
+  for (const id of resumed?.kept ?? []) {
+    delete previews[id];
+    delete refused[id];
+  }
+  return await dryRun(io, loaded.workflow, previews, refused, {
     json: flags.json,
     color,
     resumed: resumed && { from: resumed.from, kept: new Set(resumed.kept) },
@@ -70,12 +75,17 @@ export async function dryRunWorkflow(
 /**
  * Prints the plan; `previews` (task id → what it would run, see engine/preview.ts) is
  * shown under each task, and is each task's `runs` in the JSON plan. With `resumed`
- * (`--resume`), the tasks it keeps are marked kept (`kept: true` in JSON).
+ * (`--resume`), the tasks it keeps are marked kept (`kept: true` in JSON). `refused`
+ * (task id → `refused: REASON`): the tasks the run would refuse before starting them for
+ * these values (`refused` in JSON, the reason); any makes the exit code 2, as invalid
+ * parameters do (a task with a condition, or a callback, may not run: not in `refused`,
+ * its `refused:` line shown all the same).
  */
 async function dryRun(
   io: CliIO,
   workflow: Workflow,
   previews: Record<string, string[]>,
+  refused: Record<string, string>,
   options: {
     json?: boolean;
     color: boolean;
@@ -86,6 +96,10 @@ async function dryRun(
 ): Promise<number> {
   const { planRun } = await import("../engine/mod.ts");
   const plan = planRun(workflow);
+  // A task with a condition still to be evaluated, or a callback, may never run: it is
+  // refused only if it does, so it is shown refused without making the plan invalid.
+  for (const task of plan.waves.flat()) if (task.condition !== undefined) delete refused[task.id];
+  for (const callback of plan.callbacks) delete refused[callback.id];
   for (const task of [...plan.waves.flat(), ...plan.callbacks]) {
     if (task.condition !== undefined) task.condition = options.mask(task.condition);
   }
@@ -94,6 +108,7 @@ async function dryRun(
     const runs = (t: { id: string }) => ({
       ...t,
       runs: previews[t.id] ?? [],
+      ...Object.hasOwn(refused, t.id) && { refused: refused[t.id].replace(/^refused: /, "") },
       ...resumed && { kept: resumed.kept.has(t.id) },
     });
     const json = {
@@ -107,6 +122,14 @@ async function dryRun(
     const { formatPlan } = await import("./render/plan.ts");
     const { paint } = await import("./render/format.ts");
     await err(io, formatPlan(plan, workflow.name, paint(options.color), previews, resumed));
+    const count = Object.keys(refused).length;
+    if (count > 0) {
+      await err(
+        io,
+        `${count} task${count === 1 ? "" : "s"} would be refused for these values, as shown ` +
+          "(`refused:`); the run would fail them before starting them\n",
+      );
+    }
   }
-  return ExitCode.Ok;
+  return Object.keys(refused).length > 0 ? ExitCode.Invalid : ExitCode.Ok;
 }

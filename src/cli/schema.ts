@@ -8,6 +8,7 @@
 import { WeftError } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, outData } from "./io.ts";
+import { toStdout } from "./stdout.ts";
 import { writeError, writePrivateText } from "./write_private.ts";
 
 /** The flags of `weft schema`. */
@@ -29,7 +30,7 @@ export const schemaVerb: VerbDef = {
     long: "output",
     short: "o",
     value: "file",
-    description: "write the schema to this file instead of stdout",
+    description: "write the schema to this file instead of stdout (`-`: stdout)",
   }],
   examples: EXAMPLES,
   run: (_args, options, io) => printSchema(io, typed<SchemaFlags>(options)),
@@ -41,7 +42,8 @@ export const schemaVerb: VerbDef = {
  */
 export async function printSchema(io: CliIO, flags: SchemaFlags): Promise<number> {
   const { WORKFLOW_SCHEMA_JSON } = await import("../model/schema_json.ts");
-  if (flags.output === undefined) {
+  // `-o -` is stdout (stdout.ts), never a file named `-`.
+  if (toStdout(flags.output)) {
     await outData(io, WORKFLOW_SCHEMA_JSON);
     return 0;
   }

@@ -63,7 +63,7 @@ export async function validateFiles(
 ): Promise<number> {
   // Only `.json` files can skip the YAML parser (parse/problems.ts); otherwise the full
   // checks are loaded at once: a second dynamic import costs a few ms (issue 12 §3).
-  const { workflowProblems } = files.every((f) => f.toLowerCase().endsWith(".json"))
+  const { workflowReport } = files.every((f) => f.toLowerCase().endsWith(".json"))
     ? await import("../parse/problems.ts")
     : await import("../parse/mod.ts");
   const all: Problem[] = [];
@@ -71,9 +71,11 @@ export async function validateFiles(
   for (const file of files) {
     // stdin only for `-`: making its stream costs ~2 ms (io.ts).
     const stdin = file === "-" ? io.stdin : undefined;
-    const problems = await workflowProblems(file, { cwd: io.cwd, stdin });
+    const { problems, notes } = await workflowReport(file, { cwd: io.cwd, stdin });
     pushAll(all, problems);
     if (problems.length > 0) invalid++;
+    // Notes go to stderr, --json too: its array on stdout is problems only.
+    if (notes.length > 0 && !flags.quiet) await err(io, notes.map(formatProblem).join("\n") + "\n");
     if (flags.json) continue;
     if (problems.length > 0) {
       await err(io, problems.map(formatProblem).join("\n") + "\n");

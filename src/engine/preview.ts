@@ -26,7 +26,11 @@ import { renderStrings } from "./loop.ts";
 import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
-import { ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
+import { embeddedMessage, ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
+import { runRefusal } from "./preview_check.ts";
+import { errorText } from "./context.ts";
+import { dirnameOf } from "../path.ts";
+import { shArgv } from "../model/sh_quote.ts";
 import type { TaskRecord } from "./events.ts";
 import { keptFromEarlierRun } from "./resume.ts";
 import { recordFinished } from "./task_record.ts";
@@ -57,6 +61,13 @@ export interface PreviewInput {
    * plan's other text shown beside them (its conditions), which must be masked alike.
    */
   onMask?: (mask: (text: string) => string) => void;
+  /**
+   * Called for each task the run would refuse before starting it (preview_check.ts), with
+   * its line (`refused: REASON`, the run's reason, masked); such a task shows that line
+   * instead of what it would run. A conditional's branch refused shows the line too, but
+   * is not reported here: the run refuses it only if it takes that branch.
+   */
+  onRefused?: (id: string, line: string) => void;
 }
 
 /**
@@ -98,7 +109,8 @@ function prepare(input: PreviewInput) {
   // Known only once the run is going, but for a task the resume keeps: its recorded values.
   const later = (root: string, path: readonly string[]) =>
     LATER.has(root) && !(root === "tasks" && byId.get(path[0])?.finished === true);
-  const scopeFor = (lookup: (name: string) => string | undefined): Scope => {
+  // `asRun`: an unset variable is undefined, as the run reads it, not shown as unset.
+  const scopeFor = (lookup: (name: string) => string | undefined, asRun = false): Scope => {
     // weft's per-task variables (WEFT_TASK_ID, …) are known when the task starts.
     const scope = makeScope(
       source,
@@ -108,7 +120,9 @@ function prepare(input: PreviewInput) {
       if (later(root, path)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
       // An unset variable renders empty at run time too; say so rather than vanish.
-      return root === "env" && value === undefined ? `<env.${path.join(".")} unset>` : value;
+      return root === "env" && value === undefined && !asRun
+        ? `<env.${path.join(".")} unset>`
+        : value;
     };
   };
   const workflowEnv = {
@@ -126,7 +140,7 @@ function prepare(input: PreviewInput) {
   });
   input.addSecrets?.(workflowEnv, secrets);
 
-  return { order, exprs, secrets, scopeFor, workflowEnv, later };
+  return { order, exprs, secrets, scopeFor, workflowEnv, later, dir: dirnameOf(file) };
 }
 
 /** `fn()`, or `fallback` when it throws (a value that cannot be rendered before the run). */
@@ -147,11 +161,12 @@ function safe<T>(fn: () => T, fallback: T): T {
  * and the placeholder of a secret variable known only later.
  */
 export function previewTasks(input: PreviewInput): Record<string, string[]> {
-  const { order, exprs, secrets, scopeFor, workflowEnv, later } = prepare(input);
+  const { order, exprs, secrets, scopeFor, workflowEnv, later, dir } = prepare(input);
   const url = (text: string, scope: Scope, render: (text: string) => string) =>
     renderUrl(text, scope, render, later);
-  // The scope over the workflow's environment and `blocks` (the run's conditionScope).
-  const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope => {
+  // The scope over the workflow's environment and `blocks` (the run's conditionScope);
+  // `asRun` reads an unset variable as the run does.
+  const envScopes = (blocks: readonly Record<string, string>[] | undefined) => {
     const own = blocks
       ? safe(
         () => exprs.renderEnvBlocks(blocks, scopeFor, (n) => ownValue(workflowEnv, n)),
@@ -159,10 +174,36 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       )
       : {};
     secrets.addEnv(own);
-    return scopeFor((n) => ownValue(own, n) ?? ownValue(workflowEnv, n));
+    const lookup = (n: string) => ownValue(own, n) ?? ownValue(workflowEnv, n);
+    return {
+      shown: scopeFor(lookup),
+      asRun: scopeFor(lookup, true),
+      env: { ...workflowEnv, ...own },
+    };
   };
-  const leafLines = (spec: LeafSpec): string[] => {
-    const scope = envScope(spec.envBlocks);
+  const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope =>
+    envScopes(blocks).shown;
+  // Top-level task id → why the run would refuse it (or one of its steps) before starting.
+  const refused: Record<string, string> = {};
+  let shownId = "";
+  // `branch`: one of a conditional's, run only if its condition says so.
+  const leafLines = (spec: LeafSpec, id: string, branch = false): string[] => {
+    const scopes = envScopes(spec.envBlocks);
+    const scope = scopes.shown;
+    // Checked as the run checks it before starting it: refused, it shows no plan.
+    const refusal = runRefusal(spec, id, {
+      exprs,
+      scope: scopes.asRun,
+      later,
+      dir,
+      env: scopes.env,
+    });
+    if (refusal !== undefined) {
+      const line = ownText(`refused: ${id === shownId ? "" : `${id}: `}`) +
+        embeddedMessage(refusal);
+      if (!branch) refused[shownId] ??= line;
+      return [line];
+    }
     // `above`: a docker `config.env` value's block, read in order (expr/env_block.ts).
     const render = (text: string, above?: Above) =>
       safe(() => exprs.render(text, withNamesAbove(scope, above)), text);
@@ -196,10 +237,15 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         }
         case "docker": {
           const name = "weft-<run>-<task>-<attempt>";
-          return safe(
-            () => dockerPreview(config.config as DockerConfig, render, name).map(quoteData),
-            [ownText("docker")],
-          );
+          try {
+            return dockerPreview(config.config as DockerConfig, render, name).map(quoteData);
+          } catch (error) {
+            // Not refused (a value known only later): say why no argv shows.
+            return [
+              ownText("docker: cannot be worked out before the run: ") +
+              embeddedMessage(errorText(error)),
+            ];
+          }
         }
         case "javascript":
         case "python":
@@ -260,7 +306,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   };
 
   const nodeLines = (node: Node): string[] => {
-    if (node.leaf) return leafLines(node.leaf);
+    if (node.leaf) return leafLines(node.leaf, node.id);
     const composite = node.composite;
     if (!composite) return [];
     const indent = (lines: string[]) => lines.map((line) => `  ${line}`);
@@ -268,8 +314,10 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       case "conditional":
         return [
           `if ${quoteData(composite.condition)}:`,
-          ...indent(leafLines(composite.then)),
-          ...(composite.else ? [ownText("else:"), ...indent(leafLines(composite.else))] : []),
+          ...indent(leafLines(composite.then, node.id, true)),
+          ...(composite.else
+            ? [ownText("else:"), ...indent(leafLines(composite.else, node.id, true))]
+            : []),
         ];
       case "loop": {
         // The loop's own environment, as its steps see it (defaults.environment included).
@@ -281,7 +329,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           );
         return [
           `for each item of ${quoteData(items)}${composite.parallel ? " (in parallel)" : ""}:`,
-          ...indent(leafLines(composite.step)),
+          ...indent(leafLines(composite.step, node.id)),
         ];
       }
       case "parallel":
@@ -295,6 +343,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   const lines: Record<string, string[]> = {};
   for (const node of order) {
     if (node.parent) continue; // shown inside its parallel task
+    shownId = node.id;
     lines[node.id] = nodeLines(node);
   }
   // Masked once every task's secrets are in: a later task's secret is masked in an
@@ -304,6 +353,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     previews[id] = lines[id].map((line) => secrets.maskMessage(line));
   }
   input.onMask?.((text) => secrets.maskMessage(text));
+  for (const id in refused) input.onRefused?.(id, secrets.maskMessage(refused[id]));
   return previews;
 }
 
@@ -315,9 +365,11 @@ function scriptPreview(
   path: (text: string) => string,
 ): string {
   if (type === "shell") return `$ ${quoteData(render(String(config.command)).split("\n")[0])}`;
-  const args = ((config.args ?? []) as string[]).map((arg) => ` ${render(arg)}`).join("");
+  const args = ((config.args ?? []) as string[]).map(render);
+  // The script's path is weft's own text but for its values (path); the args, data,
+  // quoted for sh as every argv shown is, so one argument reads as one.
   const what = typeof config.script === "string" ? path(config.script) : "<inline code>";
-  return `${ownText(type)} ${quoteData(what + args)}`;
+  return `${ownText(type)} ${quoteData(args.length ? `${what} ${shArgv(args)}` : what)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The encoded forms of a secret that a task (or a server answering weft) writes without
- * weft's help: escaped for XML/HTML, form-urlencoded, and base64 — the last as GitHub
+ * weft's help: escaped for XML/HTML, and base64 — the last as GitHub
  * Actions' runner masks it (actions/runner ValueEncoders: `Base64StringEscape`,
  * `…Shift1`, `…Shift2`, their URL-safe forms, and ADR 0297, which trims what a
  * following byte can change). Used by secret_forms.ts secretFragments.
@@ -111,33 +111,6 @@ export function markupForms(value: string): string[] {
   forms.add(escaped(0, 0, false));
   // Only what XML text requires (`&` and `<`): a `>` or quote left as it is.
   forms.add(value.replaceAll("&", "&amp;").replaceAll("<", "&lt;"));
-  forms.delete(value);
-  return [...forms];
-}
-
-/**
- * `value` form-urlencoded (application/x-www-form-urlencoded: a space as `+`, as a form
- * post or a query string writes it), as the common encoders leave characters alone:
- * Python's urlencode/quote_plus and Go's url.QueryEscape (`-_.~`), the URL Standard's
- * URLSearchParams and Java's URLEncoder (`*-._`), PHP's urlencode (`-_.`). Upper-case
- * hex, as all of them write it.
- * @example formEncodedForms("a b&c") // ["a+b%26c"]
- */
-export function formEncodedForms(value: string): string[] {
-  const forms = new Set<string>();
-  for (const unreserved of [/[A-Za-z0-9_.~-]/, /[A-Za-z0-9*_.-]/, /[A-Za-z0-9_.-]/]) {
-    let out = "";
-    for (const ch of value) {
-      if (ch === " ") out += "+";
-      else if (unreserved.test(ch)) out += ch;
-      else {
-        for (const byte of UTF8.encode(ch)) {
-          out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-        }
-      }
-    }
-    forms.add(out);
-  }
   forms.delete(value);
   return [...forms];
 }

@@ -6,7 +6,8 @@
  * @module
  */
 import { hostSpelling, urlSpellings } from "../expr/url_spellings.ts";
-import { base64Forms, formEncodedForms, markupForms } from "./secret_encodings.ts";
+import { base64Forms, markupForms } from "./secret_encodings.ts";
+import { percentForms } from "./percent_forms.ts";
 
 /** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
 export const MIN_SECRET_LENGTH = 4;
@@ -24,8 +25,8 @@ export const MIN_SECRET_LENGTH = 4;
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
  * escape a slash); and as Python's repr() and ascii() write it inside the quotes (`\'`,
  * `\\`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`) and as console.log of Deno and Node does (`\x01`,
- * `\x0B`); escaped for XML or HTML and form-urlencoded (secret_encodings.ts markupForms,
- * formEncodedForms); and the value (and without its surrounding blanks) in base64 as
+ * `\x0B`); escaped for XML or HTML (secret_encodings.ts markupForms); percent-encoded as
+ * the common URL and form encoders write it (percent_forms.ts percentForms); and the value (and without its surrounding blanks) in base64 as
  * GitHub Actions masks it, at each of the three alignments a prefix gives it, only forms
  * of at least 8 characters (secret_encodings.ts base64Forms, MIN_BASE64_LENGTH). Only
  * those of at least {@link MIN_SECRET_LENGTH} characters: a short
@@ -73,10 +74,11 @@ export function secretFragments(value: string): string[] {
     if (ESCAPED_IN_REPR.test(part)) {
       for (const form of reprSpellings(part)) fragments.add(form);
     }
-    // In an XML or HTML body (weft's own XML `data`, a SOAP fault echoing it) and in a
-    // form post or query string (a space as `+`).
+    // In an XML or HTML body (weft's own XML `data`, a SOAP fault echoing it).
     for (const form of markupForms(part)) fragments.add(form);
-    for (const form of formEncodedForms(part)) fragments.add(form);
+    // Put into a URL, a form post or a query string by the task itself
+    // (encodeURIComponent, urllib.parse.quote, URLSearchParams, Go's QueryEscape…).
+    for (const form of percentForms(part)) fragments.add(form);
   }
   // base64, of the value as a whole (a value is encoded whole: a Basic credential, a
   // Kubernetes secret, `| base64`), each form long enough not to turn up by chance.

@@ -5,23 +5,9 @@
  */
 import { MIN_SECRET_LENGTH } from "./secret_forms.ts";
 
-/**
- * The words of a secret name, matched by {@link isSecretLikeName} in a name without its
- * `-`/`_` separators (so `API_KEY`, `api-key`, `apiKey` and `OPENAI_APIKEY` all hold
- * `APIKEY`), any case.
- */
-const SECRET_NAME_PATTERN = /SECRET|TOKEN|PASSWORD|PASSWD|APIKEY|PRIVATEKEY/i;
-
-/**
- * Whether a variable or param name looks secret: it holds one of the words of
- * {@link SECRET_NAME_PATTERN} once its `-` and `_` are dropped, in any case — so the
- * separators and the case boundaries of SCREAMING_SNAKE, kebab-case and camelCase
- * (`API_KEY`, `api-key`, `apiKey`, `OPENAI_APIKEY`) give the same answer. The one rule
- * for environment variables and params alike (Secrets.isSecretName, resume_params.ts).
- */
-export function isSecretLikeName(name: string): boolean {
-  return SECRET_NAME_PATTERN.test(name.replace(/[-_]/g, ""));
-}
+// The rule lives in model/ so that `weft validate` (parse/) can keep to it too.
+export { isSecretLikeName } from "../model/secret_name.ts";
+import { isSecretLikeName } from "../model/secret_name.ts";
 
 /**
  * The values to mask: those of variables whose name looks secret, plus the variables

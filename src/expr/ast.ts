@@ -23,7 +23,9 @@ export type BinaryOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" |
 export type Node =
   | { kind: "literal"; value: Value; height: number }
   | { kind: "ref"; ref: Reference; height: number }
-  | { kind: "not" | "negate"; operand: Node; height: number }
+  | { kind: "not"; operand: Node; height: number }
+  /** `offset`: where the `-` is in the source (for an arithmetic error's place). */
+  | { kind: "negate"; operand: Node; height: number; offset: number }
   /** `offset`: where the operator is in the source (for an arithmetic error's place). */
   | { kind: "binary"; op: BinaryOp; left: Node; right: Node; height: number; offset: number }
   | { kind: "and" | "or"; left: Node; right: Node; height: number }

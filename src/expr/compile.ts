@@ -6,6 +6,7 @@
 import type { Node } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
 import { exactArithmetic, exactNegation } from "./exact_integers.ts";
+import { missingOperand, notANumber } from "./arithmetic_operands.ts";
 import { STATUS_SYNONYMS, statusOwner } from "../model/status_words.ts";
 import {
   asNumber,
@@ -22,10 +23,11 @@ import {
 export type Evaluator = (scope: Scope) => Value;
 
 /**
- * Compiles a node. Arithmetic (`- * / %`, unary `-`) needs numeric operands and yields
- * null otherwise (`workflow.expected_duration * 2` when it is not set); division or
+ * Compiles a node. Arithmetic (`- * / %`, unary `-`) needs numeric operands: a missing
+ * one (null, undefined, blank text: `workflow.expected_duration * 2` when it is not set)
+ * yields null; one that is there and spells no number (`'three' * 2`), division or
  * remainder by zero and a result too large for a number throw ExpressionError at the
- * operator when evaluated, rather than give an empty value.
+ * operator when evaluated, rather than give an empty value (arithmetic_operands.ts).
  * `+` adds when both sides are numeric and concatenates text otherwise (`'a' + 1` is
  * `a1`, `'v' + missing` is `v`); a missing side (null, undefined) and a number give
  * null, as the others do (README, Expressions: "Arithmetic on a missing value gives an
@@ -49,8 +51,9 @@ export function compileNode(node: Node): Evaluator {
       const operand = compileNode(node.operand);
       return (scope) => {
         const value = operand(scope);
+        if (missingOperand(value)) return null;
         const n = asNumber(value);
-        if (n === undefined) return null;
+        if (n === undefined) throw notANumber("-", [value], node.offset);
         // `-9007199254740993`: the digits, not the rounded float.
         return exactNegation(value) ?? finiteOrNull(-n);
       };
@@ -141,9 +144,10 @@ function compileBinary(
       return (s) => {
         const a = left(s);
         const b = right(s);
+        if (missingOperand(a) || missingOperand(b)) return null;
         const x = asNumber(a);
         const y = asNumber(b);
-        if (x === undefined || y === undefined) return null;
+        if (x === undefined || y === undefined) throw notANumber(op, [a, b], offset);
         if (y === 0 && (op === "/" || op === "%")) {
           throw new ExpressionError(
             `division by zero: ${x} ${op} 0`,

@@ -14,8 +14,9 @@
  *   `+ -`, `* / %`, unary `! -`; `&&`/`||` short-circuit and give booleans;
  * - comparisons are numeric when both sides look like decimal numbers (`"10" > "9"`),
  *   otherwise textual; null/undefined equal `""` and make every `< <= > >=` false;
- * - `+` adds numbers or joins text; other arithmetic on non-numbers gives null; division
- *   by zero and a result too large for a number throw ExpressionError when evaluated;
+ * - `+` adds numbers or joins text; other arithmetic on a missing (or blank) value gives
+ *   null, while text that spells no number, division by zero and a result too large for
+ *   a number throw ExpressionError when evaluated;
  *   numbers become text in plain decimal (no exponent);
  * - {@link truthy}: false, 0, "", "false", "0" (trimmed, any case), null, undefined are false.
  *
@@ -55,6 +56,7 @@ export {
 export { referencedValues } from "./template_values.ts";
 export { type Above, renderBlock, withNamesAbove } from "./env_block.ts";
 export { type LiteralComparison, literalComparisons } from "./comparisons.ts";
+export { impliedEqualities, type ImpliedEquality } from "./implied.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 
 /** A compiled expression. */

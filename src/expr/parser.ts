@@ -107,7 +107,10 @@ export class Parser {
       this.enter(t);
       const operand = this.parseUnary();
       this.nesting--;
-      return { kind: t.text === "!" ? "not" : "negate", operand, height: operand.height + 1 };
+      const height = operand.height + 1;
+      return t.text === "!"
+        ? { kind: "not", operand, height }
+        : { kind: "negate", operand, height, offset: t.start };
     }
     return this.parsePrimary();
   }

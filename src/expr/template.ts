@@ -187,18 +187,38 @@ class Template implements CompiledTemplate {
         this.source.slice(offset, end),
         offset,
       );
-      command += shellReference(slots[k], name, value, offset) + literals[k + 1];
+      command += this.#named(() => shellReference(slots[k], name, value, offset)) +
+        literals[k + 1];
       env[name] = value;
     }
     return { command, env };
   }
 
   renderUrl(scope: Scope): string {
-    return buildUrl(this.literals, this.#values(scope, "url"));
+    const values = this.#values(scope, "url");
+    return this.#named(() => buildUrl(this.literals, values));
   }
 
   renderPath(scope: Scope, glob: boolean): string {
-    return buildPath(this.literals, this.#values(scope, "path"), glob);
+    const values = this.#values(scope, "path");
+    return this.#named(() => buildPath(this.literals, values, glob));
+  }
+
+  /**
+   * `place()`, its refusal of a value naming the `${...}` it came from (`… in ${env.N}`),
+   * as an evaluation error does (substitution_errors.ts located): a task's reason has no
+   * other place for it, and the value alone ("2 + 2") does not say which one to fix.
+   */
+  #named<T>(place: () => T): T {
+    try {
+      return place();
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      const at = this.substitutions.find((s) => s.offset === e.offset);
+      const written = at && this.source.slice(at.offset, at.end);
+      if (written === undefined || e.message.endsWith(` in ${written}`)) throw e;
+      throw new ExpressionError(`${e.message} in ${written}`, e.offset, e.hint);
+    }
   }
 
   checkSet(scope: Scope): void {

@@ -141,6 +141,30 @@ const compositeTimeout = once(() => ({
  * `10` and `true` stay a number and a boolean. The same at every depth (`{n: {b: 1.10}}`,
  * `[0012, 1.10]`), as a loop item read from JSON text keeps it (expr/value.ts).
  */
+/** What a parallel task waits for (engine/composite.ts runParallel). */
+export const WAIT_FOR = ["all", "any", "first"] as const;
+
+/**
+ * The seed's `"wait_for": "all|any|first"`: its list of the choices, written where one is
+ * meant. It is read as the first, the default `all` (as the seed's
+ * `"manual|schedule|webhook|file_change"` trigger answers to each), and `weft validate`
+ * says so (parse/placeholder_notes.ts). Only this spelling: any other is refused.
+ */
+export const WAIT_FOR_CHOICES = WAIT_FOR.join("|");
+
+const waitFor = once(() =>
+  z.preprocess(
+    (value) => value === WAIT_FOR_CHOICES ? "all" : value,
+    z.enum(WAIT_FOR).default("all"),
+  ).meta({
+    description:
+      "all: every task must succeed; any: one success is enough; first: the first to end decides " +
+      `("${WAIT_FOR_CHOICES}" is read as all)`,
+    enum: [...WAIT_FOR, WAIT_FOR_CHOICES],
+    default: "all",
+  })
+);
+
 const itemField: () => z.ZodType = once(() =>
   z.union([
     z.string(),
@@ -182,9 +206,7 @@ const topVariants = {
       tasks: z.array(parallelChildSchema()).min(1).describe(
         "The tasks to run at once, each with an id",
       ),
-      wait_for: z.enum(["all", "any", "first"]).default("all").describe(
-        "all: every task must succeed; any: one success is enough; first: the first to end decides",
-      ),
+      wait_for: waitFor(),
     })
   ),
   loop: once(() =>

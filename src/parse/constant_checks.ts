@@ -12,6 +12,7 @@ import {
   ExpressionError,
   type Scope,
 } from "../expr/mod.ts";
+import { resolveQuoted } from "../model/data_text.ts";
 
 /** Every reference read as missing. */
 const NOTHING: Scope = () => null;
@@ -25,7 +26,10 @@ export function constantFault(
     else compiled.render(NOTHING);
     return undefined;
   } catch (e) {
-    if (e instanceof ExpressionError) return e;
+    // Printed by validate, where no secret is known: the values' marks go (`'x' * 2`).
+    if (e instanceof ExpressionError) {
+      return new ExpressionError(resolveQuoted(e.message), e.offset, e.hint);
+    }
     throw e;
   }
 }

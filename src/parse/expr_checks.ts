@@ -8,11 +8,13 @@ import {
   compileShellTemplate,
   compileTemplate,
   ExpressionError,
+  impliedEqualities,
   type Reference,
 } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { envLayerProblems } from "./env_layers.ts";
+import { compositeEnvProblems } from "./composite_env.ts";
 import { weftEnvNameProblems } from "./weft_env_names.ts";
 import { workflowTaskEnvProblems } from "./workflow_task_env.ts";
 import { literalItems } from "./item_fields.ts";
@@ -32,6 +34,7 @@ import { processorStep, templatedStrings } from "./template_fields.ts";
 import { pushAll } from "../arrays.ts";
 import { globProblems } from "./glob_checks.ts";
 import { constantFault } from "./constant_checks.ts";
+import { fixedEnvProblems } from "./fixed_env_checks.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
 const SHELL_AS_WRITTEN = "`shell` is taken as written";
@@ -90,9 +93,9 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     checkStep(scope, task.data, task.path, false);
     switch (task.data.type) {
       case "conditional":
-        scope.guarded = conditionGuards(scope, task.data.condition);
         for (const branch of ["then", "else"]) {
           if (isObject(task.data[branch])) {
+            scope.guarded = conditionGuards(scope, task.data.condition, branch === "then");
             checkStep(scope, task.data[branch] as RawObject, [...task.path, branch], false);
           }
         }
@@ -152,6 +155,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   }
   // ...each over the layers below it only (env_layers.ts).
   pushAll(scope.problems, envLayerProblems(data, map, file));
+  // ...and a composite's condition and items over the layers its steps' lie above.
+  pushAll(scope.problems, compositeEnvProblems(data, map, file));
   // ...and none sets a name weft sets itself (weft_env_names.ts).
   pushAll(scope.problems, weftEnvNameProblems(data, map, file));
   // `environment` on a sub-workflow call would reach no task (workflow_task_env.ts).
@@ -177,7 +182,20 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
   for (const { text, path: at } of templatedStrings(step, path)) {
     const viaShell = shellStep && at.length === path.length + 1 && at[path.length] === "command";
     checkText(scope, text, at, "template", inLoop, viaShell);
-    if (isPathField(type, at.slice(path.length))) checkPath(scope, text, at);
+    const rel = at.slice(path.length);
+    const pathField = isPathField(type, rel) && !(type === "docker" && rel[1] === "volumes");
+    if (pathField) checkPath(scope, text, at);
+    // A value the file fixes that the run would refuse there (fixed_env_checks.ts).
+    if (viaShell || pathField) {
+      const render = viaShell
+        ? "shell"
+        : type === "data_processor" && rel.join(".") === "input.path"
+        ? "glob"
+        : "path";
+      for (const p of fixedEnvProblems(text, at, step, render, scope.data, scope.map)) {
+        scope.problems.push({ file: scope.file, ...p });
+      }
+    }
   }
   if (step.shell !== undefined) {
     refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
@@ -342,13 +360,11 @@ function checkText(
   }
 }
 
-/** The racing parallel children a conditional's `condition` checks (RunOrder.guardedBy). */
-function conditionGuards(scope: Scope, condition: unknown): Set<string> {
+/**
+ * The racing parallel children a conditional's `condition` proves won (or succeeded)
+ * whenever it has `outcome`: true for `then`, false for `else` (RunOrder.guardedBy).
+ */
+function conditionGuards(scope: Scope, condition: unknown, outcome: boolean): Set<string> {
   if (typeof condition !== "string") return new Set();
-  try {
-    const refs = compileCondition(condition).references;
-    return scope.order.guardedBy(refs.filter((r) => r.root === "tasks").map((r) => r.path));
-  } catch {
-    return new Set(); // reported with the task's condition
-  }
+  return scope.order.guardedBy(impliedEqualities(condition, outcome));
 }

@@ -20,10 +20,13 @@ import {
 import { JITLESS } from "./problems.ts";
 import { nodePath } from "../path.ts";
 import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
+import { loneSurrogateProblem, loneSurrogates } from "./lone_surrogates.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { type CalledSource, callsWorkflows, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
+import { placeholderNotes } from "./placeholder_notes.ts";
+import { WAIT_FOR_CHOICES } from "../model/task.ts";
 import { parseKeepingText } from "./written_keep.ts";
 import {
   keepDataNumbers,
@@ -110,6 +113,19 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
   return (await checkSource(file, options)).problems;
 }
 
+/** What `weft validate` reports of a file: its problems, and notes (placeholder_notes.ts). */
+export interface FileReport {
+  problems: Problem[];
+  /** What weft reads a value it accepts as, where that is not what it spells. */
+  notes: Problem[];
+}
+
+/** {@link workflowProblems} with the notes of a valid file. */
+export async function workflowReport(file: string, options: LoadOptions): Promise<FileReport> {
+  const { problems, notes } = await checkSource(file, options);
+  return { problems, notes: notes ?? [] };
+}
+
 /** A file that passed every check: its workflow, path as read, text and bytes. */
 export interface FoundWorkflow {
   workflow: Workflow;
@@ -126,13 +142,13 @@ export async function checkSource(
   file: string,
   options: LoadOptions,
   read?: RawInput,
-): Promise<{ found?: FoundWorkflow; problems: Problem[] }> {
+): Promise<{ found?: FoundWorkflow; problems: Problem[]; notes?: Problem[] }> {
   const raw = read ?? await readInput(file, options);
   if ("message" in raw) return { problems: [raw] };
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded] };
   const parsed = parseWorkflowSource(decoded.text, file, decoded.format);
-  const { workflow, problems } = parsed;
+  const { workflow, problems, notes } = parsed;
   if (!workflow) return { problems };
   if (callsWorkflows(workflow)) {
     // Sub-workflows: the called files are read and checked too (see subworkflows.ts),
@@ -147,7 +163,11 @@ export async function checkSource(
     if (called.problems.length > 0) return { problems: called.problems };
     keepCalledFiles(workflow, { dir, files: called.files });
   }
-  return { found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes }, problems };
+  return {
+    found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes },
+    problems,
+    notes,
+  };
 }
 
 /** A called file read and checked on its own: its calls are followed by subworkflows.ts. */
@@ -171,6 +191,8 @@ export interface ParsedWorkflow {
   data?: unknown;
   /** Positions of {@link data} in the source, present with it. */
   map?: SourceMap;
+  /** Notes on values read as other than they spell (placeholder_notes.ts), with {@link workflow}. */
+  notes?: Problem[];
 }
 
 /**
@@ -214,6 +236,11 @@ export function parseWorkflowSource(
       map,
       file: fileLabel,
     }).filter(elsewhere)),
+    ...loneSurrogates(data).map((lone) => ({
+      file: fileLabel,
+      ...(lone.inKey ? map.inKey(lone.path, lone.offset) : map.inString(lone.path, lone.offset)),
+      ...loneSurrogateProblem(lone),
+    })),
     ...graphProblems(data, map, fileLabel),
     ...expressionProblems(data, map, fileLabel),
     ...unsendableAt(unsendableNumbers(data, parsed.written ?? []), map, fileLabel),
@@ -222,7 +249,9 @@ export function parseWorkflowSource(
   // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
   keepDataNumbers(result.data, parsed.written ?? []);
   keepItemNumbers(result.data, parsed.written ?? []); // and a loop item's, as JSON numbers
-  return { workflow: result.data, problems: [], data, map };
+  // Found only where the text has the placeholder: the walk is for the few files that do.
+  const notes = text.includes(WAIT_FOR_CHOICES) ? placeholderNotes(data, map, fileLabel) : [];
+  return { workflow: result.data, problems: [], data, map, notes };
 }
 
 /**

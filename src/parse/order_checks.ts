@@ -5,7 +5,8 @@
  * race (the first) or a silent empty value (the second), and validation refuses it.
  * @module
  */
-import { compileTemplate, ExpressionError } from "../expr/mod.ts";
+import { compileTemplate, ExpressionError, type ImpliedEquality } from "../expr/mod.ts";
+import { STATUS_SYNONYMS } from "../model/status_words.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject, parallelChildren, type RawTask } from "./raw.ts";
@@ -183,7 +184,8 @@ export class RunOrder {
    * of a parallel with `wait_for: any` or `first` that does not decide is cancelled when
    * another does (engine/composite.ts runParallel), its outputs and stdout then empty. Its
    * `status` (`cancelled`) and the parallel's `winner` say which; `guarded` are the
-   * children a conditional's condition checks that way, whose branches may read them.
+   * children a conditional's condition proves won for the branch being read
+   * ({@link guardedBy}), which may read them.
    */
   raceTrouble(
     target: string,
@@ -198,19 +200,31 @@ export class RunOrder {
       message: `task "${target}" may be cancelled, its outputs and stdout empty (another child ` +
         `of parallel task "${parent}", wait_for: ${waitFor}, may decide first)`,
       hint: `read \${tasks.${parent}.outputs.winner} (the child that decided), and "${target}"'s ` +
-        `results in a conditional task whose condition checks it won ` +
-        `(\${tasks.${parent}.outputs.winner} == '${target}' or \${tasks.${target}.status} == 'success'); ` +
-        `or use wait_for: all to wait for every child`,
+        `results in the branch of a conditional task that runs only when it won: \`then\` of ` +
+        `\${tasks.${parent}.outputs.winner} == '${target}' or \${tasks.${target}.status} == 'success' ` +
+        `(\`else\` of != '${target}'); or use wait_for: all to wait for every child`,
     };
   }
 
-  /** The children of racing parallels (see {@link raceTrouble}) that `condition`'s references check. */
-  guardedBy(paths: ReadonlyArray<readonly string[]>): Set<string> {
+  /**
+   * The children of racing parallels (see {@link raceTrouble}) that certainly decided or
+   * succeeded whenever a condition has the outcome whose `facts` are given
+   * (expr/implied.ts): `${tasks.PAR.outputs.winner} == 'X'` proves X won, and
+   * `${tasks.X.status} == 'success'` (or the seed's `'completed'`) that X succeeded. So
+   * `winner == 'b'` guards b in `then` only, `winner != 'a'` guards a in `else` only; a
+   * comparison that proves no such thing (`winner == ''`, `status == 'cancelled'`)
+   * guards nothing.
+   */
+  guardedBy(facts: ReadonlyArray<ImpliedEquality>): Set<string> {
     const guarded = new Set<string>();
-    for (const [id, field, key] of paths) {
-      if (field === "status" && this.#racing.has(id)) guarded.add(id);
-      if (field === "outputs" && key === "winner") {
-        for (const [child, race] of this.#racing) if (race.parent === id) guarded.add(child);
+    for (const { ref, literal } of facts) {
+      if (ref.root !== "tasks") continue;
+      const [id, field, key, ...rest] = ref.path;
+      if (rest.length > 0) continue;
+      if (field === "status" && key === undefined && this.#racing.has(id)) {
+        if ((STATUS_SYNONYMS[literal] ?? literal) === "success") guarded.add(id);
+      } else if (field === "outputs" && key === "winner") {
+        if (this.#racing.get(literal)?.parent === id) guarded.add(literal);
       }
     }
     return guarded;

@@ -7,6 +7,7 @@
 import type { Reference } from "../expr/mod.ts";
 import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
+import { yaml11Boolean } from "./yaml_booleans.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
@@ -112,6 +113,7 @@ export function referenceTrouble(
           hint: `use ${fields}`,
         };
       }
+      if (second === "stdout") return compositeStdoutTrouble(scope, first);
       return ref.path.length === 3 ? outputTrouble(scope, first, ref.path[2]) : undefined;
     }
     case "workflow":
@@ -134,16 +136,6 @@ export function referenceTrouble(
   }
 }
 
-/** YAML 1.1's (and GitHub Actions users') words for booleans, which weft reads as names. */
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  yes: true,
-  y: true,
-  on: true,
-  no: false,
-  n: false,
-  off: false,
-};
-
 /** `condition: yes`: the word a YAML 1.1 reader takes for true is no boolean here. */
 function booleanWordHint(ref: Reference): string | undefined {
   return ref.path.length > 0 ? undefined : booleanHint(ref.root);
@@ -151,11 +143,9 @@ function booleanWordHint(ref: Reference): string | undefined {
 
 /** The hint for a bare `yes`/`Off`/... (YAML 1.1's booleans), else undefined. */
 function booleanHint(word: string): string | undefined {
-  const lower = word.toLowerCase();
-  if (!Object.hasOwn(BOOLEAN_WORDS, lower)) return undefined;
-  return `${word} is no boolean here (weft reads YAML 1.2): write ${
-    BOOLEAN_WORDS[lower]
-  }, or quote it ('${word}') to compare the text`;
+  const meant = yaml11Boolean(word);
+  if (meant === undefined) return undefined;
+  return `${word} is no boolean here (weft reads YAML 1.2): write ${meant}, or quote it ('${word}') to compare the text`;
 }
 
 /**
@@ -174,6 +164,31 @@ function shellVariableHint(ref: Reference, viaShell: boolean): string | undefine
   }
   return `\${...} is weft's, and this field is not read by a shell ($${name} would stay as ` +
     `written): write \${env.${name}} for the value of ${name} in weft's environment`;
+}
+
+/**
+ * `${tasks.ID.stdout}` of a loop or parallel task: such a task runs no process of its
+ * own, so its stdout would always be empty (engine/loop.ts, composite.ts), while its
+ * children's output is shown apart, each under its own id (`weft logs RUN ID`). Refused
+ * rather than read as silently empty; a conditional's stdout is its branch's.
+ */
+function compositeStdoutTrouble(scope: Names, id: string): Trouble | undefined {
+  const type = scope.outputs?.get(id)?.type;
+  if (type === "parallel") {
+    return {
+      message: `task "${id}" is a parallel task, which has no stdout of its own`,
+      hint: `read a child's: \${tasks.CHILD.stdout}, or its \${tasks.CHILD.outputs.KEY} ` +
+        `(written to $WEFT_OUTPUT)`,
+    };
+  }
+  if (type === "loop") {
+    return {
+      message: `task "${id}" is a loop task, which has no stdout of its own`,
+      hint: "its iterations' output is shown per item (weft logs RUN " + id + "); to pass it on, " +
+        `have the loop's task append it to a file that a task depending on "${id}" reads`,
+    };
+  }
+  return undefined;
 }
 
 /** An output key that a task whose outputs weft sets never has (known_outputs.ts). */

@@ -21,6 +21,7 @@ import { valueAt } from "./schema_walk.ts";
 import type { PathSegment } from "./source_map.ts";
 import { listWords } from "./suggest.ts";
 import { quotedForYaml } from "./yaml_hints.ts";
+import { type BooleanTextTrouble, booleanTextTrouble } from "./yaml_booleans.ts";
 import { joinedTaskIds } from "../model/task_id.ts";
 
 export type { IssueContext } from "./issue_messages.ts";
@@ -114,13 +115,14 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
           missing: { object, key },
         });
       } else {
+        const text = textForBoolean([issue.expected], value, path, ctx);
         out.push({
           path,
           at: "value",
           message: `${label}: expected ${describeExpected(issue.expected)}, got ${
-            describeValue(value)
+            text?.got ?? describeValue(value)
           }`,
-          hint: hint ?? durationHint(path, ctx) ?? commentHint(value, path, ctx) ??
+          hint: hint ?? text?.hint ?? durationHint(path, ctx) ?? commentHint(value, path, ctx) ??
             valueHint(value, issue.expected),
         });
       }
@@ -183,6 +185,22 @@ function joinedIdList(path: PathSegment[], value: unknown, label: string): Draft
   };
 }
 
+/**
+ * Text in a field that takes a boolean (`kinds`: zod's type names or their words, one of
+ * which is boolean): the text quoted, and what to write (yaml_booleans.ts: `yes`, `on`…
+ * are YAML 1.1's booleans, text in YAML 1.2). Every boolean field comes through here.
+ */
+function textForBoolean(
+  kinds: readonly string[],
+  value: unknown,
+  path: PathSegment[],
+  ctx: IssueContext,
+): BooleanTextTrouble | undefined {
+  if (typeof value !== "string") return undefined;
+  if (!kinds.some((k) => k === "boolean" || k === describeExpected("boolean"))) return undefined;
+  return booleanTextTrouble(value, ctx.map.quoted(path));
+}
+
 function customHint(issue: Issue): string | undefined {
   const params = (issue as { params?: { hint?: unknown } }).params;
   return typeof params?.hint === "string" ? params.hint : undefined;
@@ -219,11 +237,12 @@ function convertUnion(
   const fitting = branches.filter((branch) => !branch.some(isKindMismatch));
   if (fitting.length === 0) {
     const kinds = [...new Set(branches.flatMap(expectedKinds))];
+    const text = textForBoolean(kinds, value, path, ctx);
     out.push({
       path,
       at: "value",
-      message: `${label}: expected ${listWords(kinds)}, got ${describeValue(value)}`,
-      hint: durationHint(path, ctx) ?? valueHint(value),
+      message: `${label}: expected ${listWords(kinds)}, got ${text?.got ?? describeValue(value)}`,
+      hint: text?.hint ?? durationHint(path, ctx) ?? valueHint(value),
     });
     return;
   }

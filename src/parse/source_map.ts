@@ -116,6 +116,17 @@ export class SourceMap {
     return rest?.[1].trimEnd();
   }
 
+  /**
+   * Whether the value at `path` is written in quotes (a JSON string always is); false for
+   * a plain, block or missing value.
+   */
+  quoted(path: readonly PathSegment[]): boolean {
+    const found = this.find(path);
+    const node = found.complete ? this.resolve(found.node) : null;
+    return isScalar(node) &&
+      (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE);
+  }
+
   /** Whether a value is written at `path`. */
   has(path: readonly PathSegment[]): boolean {
     return this.find(path).complete;
@@ -127,9 +138,19 @@ export class SourceMap {
    * is a double-quoted one). Where the value starts when the source cannot be matched.
    */
   inString(path: readonly PathSegment[], offset: number): Position {
+    return this.inText(path, offset, false);
+  }
+
+  /** {@link inString} for the key that ends `path` (written in any style, as a value is). */
+  inKey(path: readonly PathSegment[], offset: number): Position {
+    return this.inText(path, offset, true);
+  }
+
+  private inText(path: readonly PathSegment[], offset: number, inKey: boolean): Position {
     const found = this.find(path);
-    const node = found.complete ? this.resolve(found.node) : null;
-    if (!isScalar(node) || !node.range || typeof node.value !== "string") return this.value(path);
+    const node = found.complete ? inKey ? found.key : this.resolve(found.node) : null;
+    const whole = () => inKey ? this.key(path) : this.value(path);
+    if (!isScalar(node) || !node.range || typeof node.value !== "string") return whole();
     const at = scalarSourceOffset(
       this.text,
       node.range[0],
@@ -137,7 +158,7 @@ export class SourceMap {
       node.value,
       offset,
     );
-    return at === undefined ? this.value(path) : this.position(at);
+    return at === undefined ? whole() : this.position(at);
   }
 
   private start(node: Node | null): Position {

@@ -139,8 +139,8 @@ function parseYaml(text: string, file: string): ParsedSource {
   if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file, text) };
   const problems = [...yamlVersionProblems(tokens, map, file), ...duplicateKeys(doc, map, file)];
-  // A tag needs a `!`: most files have none, and no walk for them.
-  if (text.includes("!")) {
+  // A tag needs a `!`, an anchor a `&`: most files have neither, and no walk for them.
+  if (text.includes("!") || MAY_ANCHOR.test(text)) {
     const tags = yamlTagProblems(doc, text, map, file);
     if (tags.length > 0) return { problems: [...problems, ...tags] };
   }
@@ -246,14 +246,17 @@ function yamlErrors(doc: Document, map: SourceMap, file: string, text: string): 
     // One parse error tends to cause more on the same line; the first says it best.
     if (lines.has(position.line)) continue;
     lines.add(position.line);
-    problems.push({
-      file,
-      ...position,
-      ...(valueStartTrouble(error, text, at) ?? {
-        message: `invalid YAML: ${lowerFirst(error.message.replace(/; please use .*$/, ""))}`,
-        hint: yamlHint(error.code, error.message),
-      }),
-    });
+    const trouble = valueStartTrouble(error, text, at);
+    problems.push(
+      trouble
+        ? { file, ...map.position(trouble.at ?? at), message: trouble.message, hint: trouble.hint }
+        : {
+          file,
+          ...position,
+          message: `invalid YAML: ${lowerFirst(error.message.replace(/; please use .*$/, ""))}`,
+          hint: yamlHint(error.code, error.message),
+        },
+    );
   }
   return problems;
 }

@@ -47,12 +47,20 @@ const LINE_HEAD = /^[ \t]*(?:-[ \t]+)*(?:(?:"[^"]*"|'[^']*'|[^\s'"#[{][^#]*?):(?
  * The value written on the line holding `offset`, up to a comment outside quotes: the
  * key (or `-`) before it, and the text.
  */
-export function valueOnLine(text: string, offset: number): { head: string; value: string } {
+export function valueOnLine(
+  text: string,
+  offset: number,
+): { head: string; value: string; start: number } {
   const start = text.lastIndexOf("\n", offset - 1) + 1;
   const end = text.indexOf("\n", offset);
   const line = text.slice(start, end < 0 ? text.length : end);
   const head = LINE_HEAD.exec(line)![0];
-  return { head: head.trim(), value: beforeComment(line.slice(head.length)) };
+  const rest = line.slice(head.length);
+  return {
+    head: head.trim(),
+    value: beforeComment(rest),
+    start: start + head.length + (rest.length - rest.trimStart().length),
+  };
 }
 
 /** `text` up to a ` #` comment outside quotes, trimmed. */
@@ -89,17 +97,39 @@ export function tagTrouble(
   };
 }
 
+/** What YAML reads an unquoted `*` or `&` at the start of a value as. */
+const PROPERTY_WORDS: Record<string, string> = {
+  "*": "an alias (`*name` stands for the value an anchor `&name` names)",
+  "&": "an anchor (`&name` names the value after it, for a later `*name`)",
+};
+
 /**
  * The message and hint of a YAML error that a value's first character caused, or
- * undefined for other errors. `at` is the error's offset in `text`.
+ * undefined for other errors. `at` is the error's offset in `text`; the result's `at`,
+ * when given, is where the cause is (the value's start), to place the problem there.
  */
 export function valueStartTrouble(
   error: YAMLError,
   text: string,
   at: number,
-): { message: string; hint: string } | undefined {
-  const { value } = valueOnLine(text, at);
+): { message: string; hint: string; at?: number } | undefined {
+  const { value, start } = valueOnLine(text, at);
   const first = value[0] ?? "";
+  // `schedule: */5 * * * *`, `command: * * * * *`, `command: & echo`: YAML fails somewhere
+  // in the value (an alias or anchor "at node end", an empty name): the `*`/`&` it began
+  // with is the cause, wherever the error is.
+  if (
+    (first === "*" || first === "&") &&
+    (/at node end|cannot be an empty string/.test(error.message) ||
+      error.code === "UNEXPECTED_TOKEN")
+  ) {
+    return {
+      message: `invalid YAML: an unquoted \`${first}\` at the start of a value begins ` +
+        `${PROPERTY_WORDS[first]}, so the value is not read as the text written`,
+      hint: `quote the whole value: ${requoted(text, at)}`,
+      at: start,
+    };
+  }
   if (error.code === "BAD_SCALAR_START") {
     const what = first === "%" ? "starts a YAML directive" : "is reserved in YAML";
     return {
@@ -116,7 +146,8 @@ export function valueStartTrouble(
       hint: `quote the whole value to write it on this line: ${requoted(text, at)}`,
     };
   }
-  if (/^['"[{]/.test(first) && /scalar at node end/.test(error.message)) {
+  // `[ -f x ] && echo`: the `&&` after the list is read as an anchor, `*` as an alias.
+  if (/^['"[{]/.test(first) && /(?:scalar|alias|anchor|tag) at node end/.test(error.message)) {
     const closing = { "'": "quote", '"': "quote", "[": "]", "{": "}" }[first];
     return {
       message: `invalid YAML: a value that starts with ${first} ends at its closing ${closing}, ` +

@@ -11,10 +11,11 @@
  * read at all: there a leading `!` is what the user wrote as the code's own "not"
  * (`condition: ! ${params.dry_run}`, `command: ! grep -q error log`), and YAML takes it
  * (with the blank after it) as the non-specific tag and drops it, so the code ran
- * un-negated. GitHub Actions documents the same trap for `if:`.
+ * un-negated. GitHub Actions documents the same trap for `if:`. An anchor no alias uses
+ * on code (`command: &>/dev/null echo hi`) is dropped the same way, and refused the same way.
  * @module
  */
-import { type Document, isNode, isPair, isScalar, isSeq, Scalar, visit } from "yaml";
+import { type Document, isNode, isPair, isScalar, isSeq, type Node, Scalar, visit } from "yaml";
 import type { Problem } from "../model/errors.ts";
 import { keyText, type PathSegment, type SourceMap } from "./source_map.ts";
 import { ONE_STEP_FIELDS } from "./raw.ts";
@@ -104,8 +105,16 @@ export function yamlTagProblems(
   file: string,
 ): Problem[] {
   const problems: Problem[] = [];
+  // Anchors some alias uses: on code, one of these names a command to share, on purpose.
+  const used = new Set<string>();
+  visit(doc, { Alias: (_, alias) => void used.add(alias.source) });
   visit(doc, (_, node, ancestors) => {
-    if (!isNode(node) || node.tag === undefined) return;
+    if (!isNode(node)) return;
+    if (node.anchor !== undefined && !used.has(node.anchor)) {
+      const trouble = anchorOnCode(node, pathOf(ancestors, node), text);
+      if (trouble) problems.push({ file, ...map.position(trouble.at), ...trouble.problem });
+    }
+    if (node.tag === undefined) return;
     const tag = written(node.tag);
     const start = tagStart(text, node.range?.[0] ?? 0);
     if (!CORE_TAGS.has(node.tag)) {
@@ -142,4 +151,35 @@ export function yamlTagProblems(
     });
   });
   return problems;
+}
+
+/**
+ * An anchor no alias uses, on a code field: `command: &>/dev/null echo hi` (bash's "both
+ * streams to") is read by YAML as the anchor `&>/dev/null` on the value `echo hi`, and
+ * dropped, so the code would run without it. Refused at the `&` with the value quoted.
+ * An anchor an alias uses is YAML on purpose (one command shared) and stays.
+ */
+function anchorOnCode(
+  node: Node,
+  path: PathSegment[],
+  text: string,
+): { at: number; problem: { message: string; hint: string } } | undefined {
+  const field = codeFieldAt(path);
+  if (field === undefined || field === "config.files" || !node.range) return undefined;
+  const at = text.lastIndexOf(`&${node.anchor}`, node.range[0]);
+  if (at < 0) return undefined;
+  const key = field.split(".").pop()!;
+  const value = oneLine(text.slice(node.range[0], node.range[1]));
+  const plain = isScalar(node) && node.type === Scalar.PLAIN;
+  return {
+    at,
+    problem: {
+      message: `\`&${node.anchor}\` at the start of \`${field}\` is a YAML anchor, not part of ` +
+        `the ${key === "condition" ? "expression" : "code"}: YAML drops it and reads \`${value}\``,
+      hint: plain
+        ? `quote the whole value to keep it: ${key}: ` +
+          quotedForYaml(text.slice(at, node.range[1]).replace(/\s+/g, " ").trim())
+        : `remove &${node.anchor}, or move it inside the quotes`,
+    },
+  };
 }

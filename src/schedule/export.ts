@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { WeftError } from "../model/errors.ts";
+import { shQuote } from "../model/sh_quote.ts";
 import type { Schedule } from "../model/schedule.ts";
 import { NICKNAMES } from "./cron.ts";
 import { toOnCalendar } from "./systemd.ts";
@@ -54,11 +55,6 @@ export function secretVariables(
     variable: paramVariable(param),
     value: schedule.params[param],
   }));
-}
-
-/** A word quoted for sh (single quotes; `'` as `'\''`). */
-export function shQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /**

@@ -6,26 +6,17 @@
  * arguments are built in docker_argv.ts, every value one argv element.
  *
  * A timeout or cancel ends the docker client, which does not stop the container, so the
- * container runs under a known name (see {@link containerName}) and is removed with
+ * container runs under a known name (see docker_argv.ts containerName) and is removed with
  * `docker rm -f` then. A missing `docker` program, or an engine the client cannot
  * reach, fails the task with a one-line reason saying so.
  * @module
  */
 import { emitUntilExit, forEachByteLine, lineText } from "./byte_lines.ts";
 import { notFoundReason, startFailure, WorkingDirectoryError } from "./start_errors.ts";
-import {
-  buildArgv,
-  buildsImage,
-  containerName,
-  type DockerConfig,
-  pushArgvs,
-  resolvedTags,
-  runArgv,
-} from "./docker_argv.ts";
+import { dockerArgvs, type DockerConfig, pushArgvs } from "./docker_argv.ts";
 import { dockerTaskSecrets } from "./env_secrets.ts";
 import { emitMarked } from "./emit_marked.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
-import { pathField } from "./path_field.ts";
 import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 
 /** What the docker runner reads: the task (or step) with its `config`. */
@@ -58,11 +49,7 @@ async function runDocker(task: DockerTask, ctx: TaskContext): Promise<TaskResult
   const config = task.config;
   // Every argv is worked out first: a bad value fails the task before anything starts.
   // Errors (DockerConfigError, an expression's) are thrown: the engine fails the task.
-  const path = (field: string, text: string) => pathField(ctx, field, text);
-  const build = buildsImage(config) ? buildArgv(config, ctx.interpolate, path) : null;
-  const tags = build ? resolvedTags(config, ctx.interpolate) : [];
-  const name = containerName(ctx.runId, ctx.taskId, ctx.attempt);
-  const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate, path) : null;
+  const { build, tags, name, run } = dockerArgvs(config, ctx);
   const outputs: Record<string, string> = {};
   if (build) {
     const built = await docker(ctx, build, ownText("docker build"));

@@ -18,6 +18,9 @@ import { ownText, quoteData } from "../model/data_text.ts";
 import type { TaskOf } from "../model/task.ts";
 import { argumentValue } from "./exec_limits.ts";
 import { fnv1a } from "../short_hash.ts";
+import { shArgv } from "../model/sh_quote.ts";
+import type { TaskContext } from "./types.ts";
+import { pathField } from "./path_field.ts";
 
 /** The `config` of a docker task (see src/model/task.ts for the rules between keys). */
 export type DockerConfig = TaskOf<"docker">["config"];
@@ -241,16 +244,34 @@ export function containerName(runId: string, taskId: string, attempt: number): s
 }
 
 /**
- * The docker commands a task would run, one line each, for `weft run --dry-run`: words
- * with characters other than `[A-Za-z0-9_@%+=:,./<>-]` are shown JSON-quoted.
+ * Every argv a docker task runs, worked out before anything starts (a bad value throws:
+ * a DockerConfigError, or an expression's or a path field's error): `build` (null when
+ * it builds no image) with its `tags`, and `run` (null without `image`). Host paths of
+ * `volumes` and the build context are path fields (path_field.ts); the container is
+ * `name`, for `ctx`'s run, task and attempt ({@link containerName}).
+ */
+export function dockerArgvs(
+  config: DockerConfig,
+  ctx: TaskContext,
+): { build: string[] | null; tags: string[]; name: string; run: string[] | null } {
+  const path = (field: string, text: string) => pathField(ctx, field, text);
+  const build = buildsImage(config) ? buildArgv(config, ctx.interpolate, path) : null;
+  const tags = build ? resolvedTags(config, ctx.interpolate) : [];
+  const name = containerName(ctx.runId, ctx.taskId, ctx.attempt);
+  const run = config.image !== undefined ? runArgv(config, name, ctx.interpolate, path) : null;
+  return { build, tags, name, run };
+}
+
+/**
+ * The docker commands a task would run, one line each, for `weft run --dry-run`: each
+ * word quoted for sh as every argv weft shows is (model/sh_quote.ts).
  */
 export function dockerPreview(
   config: DockerConfig,
   interpolate: Interpolate,
   name: string,
 ): string[] {
-  const show = (argv: string[]) =>
-    ["docker", ...argv].map((w) => /^[\w@%+=:,./<>-]+$/.test(w) ? w : JSON.stringify(w)).join(" ");
+  const show = (argv: string[]) => shArgv(["docker", ...argv]);
   const lines: string[] = [];
   if (buildsImage(config)) {
     lines.push(show(buildArgv(config, interpolate)));

@@ -1,0 +1,60 @@
+/**
+ * What a task's runner refuses before it starts anything, checked without starting it:
+ * for `weft run --dry-run` (engine/preview.ts), so that a plan never shows as "what would
+ * run" a command, request, folder or argv the run refuses for the same values. Each
+ * check is the runner's own code (the same functions its `run` calls first), given a
+ * context whose interpolation reads the values known before the run; what a runner
+ * finds only once it runs (a missing script file, a program not on PATH, a server's
+ * answer) is not checked here.
+ * @module
+ */
+import type { TaskContext } from "./types.ts";
+import { type HttpTask, prepareRequest } from "./http_request.ts";
+import { scriptArgs, type ScriptConfig } from "./script_launch.ts";
+import { connectionField, pathField, resolvedPathField } from "./path_field.ts";
+import { dockerArgvs, type DockerConfig } from "./docker_argv.ts";
+import { inShellField, refusedShell, type ShellConfig } from "./shell.ts";
+import { isPosixFamilyShell } from "../expr/shell.ts";
+
+/**
+ * Throws what the runner of `type` would fail `config` with before starting it (an
+ * Error whose message is the run's reason, marked as in the run: model/data_text.ts).
+ * `ctx.cwd` is the task's folder (engine: the `cwd` field checked already).
+ */
+export function preflight(type: string, config: unknown, ctx: TaskContext): void {
+  switch (type) {
+    case "shell": {
+      const task = config as ShellConfig;
+      const { env } = inShellField("command", () => ctx.interpolateShell(task.command));
+      const shell = task.shell?.trim() || "sh";
+      if (Object.keys(env).length > 0 && !isPosixFamilyShell(shell)) {
+        throw new Error(refusedShell(shell).error);
+      }
+      return;
+    }
+    case "http":
+      prepareRequest(config as HttpTask, ctx);
+      return;
+    case "javascript":
+    case "python": {
+      const script = config as ScriptConfig;
+      if (script.script !== undefined) resolvedPathField(ctx, "script", script.script);
+      scriptArgs(script, ctx, type);
+      return;
+    }
+    case "docker":
+      dockerArgvs((config as { config: DockerConfig }).config, ctx);
+      return;
+    case "database": {
+      const db = (config as { config: { connection: string } }).config;
+      connectionField(ctx, "connection", db.connection);
+      return;
+    }
+    case "data_processor": {
+      const task = config as { input: { path: string }; output: { path: string } };
+      resolvedPathField(ctx, "output.path", task.output.path);
+      pathField(ctx, "input.path", task.input.path, true);
+      return;
+    }
+  }
+}
