@@ -7,7 +7,7 @@
 import type { Reference } from "../expr/mod.ts";
 import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
-import { yaml11Boolean } from "./yaml_booleans.ts";
+import { yaml11Boolean } from "./boolean_text.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];

@@ -21,7 +21,7 @@ import { valueAt } from "./schema_walk.ts";
 import type { PathSegment } from "./source_map.ts";
 import { listWords } from "./suggest.ts";
 import { quotedForYaml } from "./yaml_hints.ts";
-import { type BooleanTextTrouble, booleanTextTrouble } from "./yaml_booleans.ts";
+import { type BooleanTextTrouble, booleanTextTrouble } from "./boolean_text.ts";
 import { joinedTaskIds } from "../model/task_id.ts";
 
 export type { IssueContext } from "./issue_messages.ts";
@@ -187,7 +187,7 @@ function joinedIdList(path: PathSegment[], value: unknown, label: string): Draft
 
 /**
  * Text in a field that takes a boolean (`kinds`: zod's type names or their words, one of
- * which is boolean): the text quoted, and what to write (yaml_booleans.ts: `yes`, `on`…
+ * which is boolean): the text quoted, and what to write (boolean_text.ts: `yes`, `on`…
  * are YAML 1.1's booleans, text in YAML 1.2). Every boolean field comes through here.
  */
 function textForBoolean(

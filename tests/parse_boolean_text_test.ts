@@ -1,5 +1,5 @@
 /**
- * src/parse/yaml_booleans.ts through `weft validate`: text in any boolean field quotes the
+ * src/parse/boolean_text.ts through `weft validate`: text in any boolean field quotes the
  * value; a bare YAML 1.1 boolean (`yes`, `off`, `n`, `Yes`) says YAML 1.2 reads it as
  * text and what to write; a quoted `"true"` says the quotes make it text.
  */
