@@ -88,3 +88,35 @@ Deno.test("weft metrics: a task a workflow timeout kept from starting is no run 
   assert.deepEqual([byId.after.runs, byId.after.failures], [0, 0]);
   await cleanup();
 });
+
+Deno.test("weft metrics: a task --resume kept is no run of it in the resumed run", async () => {
+  const { home, cleanup } = await tempHome();
+  const file = new URL("./fixtures/metrics_resumed/flaky.yml", import.meta.url).pathname;
+  const flag = `${home}/ok.flag`;
+  const env = { FLAG: flag };
+  const run = (args: string[]) => weft(["run", file, "-q", "--home", home, ...args], env);
+  const latest = async () =>
+    (await weft(["history", "-q", "--limit", "1", "--home", home])).stdout.trim();
+  let last = await run([]);
+  assert.equal(last.code, 1, last.stderr);
+  for (let i = 0; i < 2; i++) {
+    last = await run(["--resume", await latest()]);
+    assert.equal(last.code, 1, last.stderr);
+  }
+  Deno.writeTextFileSync(flag, "");
+  last = await run(["--resume", await latest()]);
+  assert.equal(last.code, 0, last.stderr);
+  const result = await weft(["metrics", "--json", "--home", home]);
+  assert.equal(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  const [flow] = report.workflows;
+  const byId = Object.fromEntries(
+    flow.tasks.map((t: { id: string; runs: number; failures: number }) => [t.id, t]),
+  );
+  assert.equal(flow.runs, 4);
+  // `first` ran once (in the first run); the three resumes kept it.
+  assert.deepEqual([byId.first.runs, byId.first.failures], [1, 0]);
+  assert.equal(report.tasks.first.runs, 1);
+  assert.deepEqual([byId.second.runs, byId.second.failures], [4, 3]);
+  await cleanup();
+});

@@ -96,7 +96,12 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
   // What runs write to stderr (recovery notes, recording warnings) are log lines too.
   const runIO = loggingIO(io, log);
 
-  const { acquireDaemonLock } = await import("../schedule/daemon_lock.ts");
+  const [{ acquireDaemonLock }, { prepareHome }] = await Promise.all([
+    import("../schedule/daemon_lock.ts"),
+    import("../store/open.ts"),
+  ]);
+  // The home checked as `weft run` checks it (same words, exit 2) before the lock is made.
+  await prepareHome(home);
   const lock = await acquireDaemonLock(home);
   try {
     const [{ Daemon }, { systemClock }, { openScheduleStore }, { loadWorkflow }, { launchRun }] =

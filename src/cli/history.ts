@@ -12,6 +12,7 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
   duration,
   localTime,
+  openHistory,
   parseRunStatus,
   parseSince,
   RUN_STATUSES,
@@ -201,26 +202,55 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       });
     }
   }
-  const { pruneRuns, removeRunLogs } = await import("../store/retention.ts");
+  const [{ pruneRuns, PruneStopped }, { pruneRoom, openWithRoom }, { StorageError }, { kvPath }] =
+    await Promise.all([
+      import("../store/retention.ts"),
+      import("./prune_room.ts"),
+      import("../store/faults.ts"),
+      import("../store/open.ts"),
+    ]);
+  const folder = homeFor(io, home);
   const pruned = (store: RunStore, dryRun = options.dryRun) =>
-    pruneRuns(store, { keepDays, keepRuns, workflow: options.workflow, dryRun });
-  // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
-  const pruneAll = () =>
-    withHistory(io, home, (store) => pruned(store), {
-      write: !options.dryRun,
-      spendReserve: true,
+    pruneRuns(store, {
+      keepDays,
+      keepRuns,
+      workflow: options.workflow,
+      dryRun,
+      // A full disk: weft's own room first, then the logs of the run being deleted.
+      freeSpace: pruneRoom(folder),
     });
+  // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
+  const open = () => openHistory(io, home, { write: !options.dryRun, spendReserve: true });
   let runs: RunRecord[];
   try {
-    runs = await pruneAll();
+    let store: RunStore;
+    try {
+      store = await open();
+    } catch (e) {
+      // Too full to open the history for writing even without the reserve (a run spent
+      // it to record its end): room is made run by run (cli/prune_room.ts).
+      if (options.dryRun || !isDiskFull(e)) throw e;
+      const doomed = await withHistory(io, home, (store) => pruned(store, true));
+      if (doomed.length === 0) throw e;
+      store = await openWithRoom(folder, doomed, open, isDiskFull);
+    }
+    try {
+      runs = await pruned(store);
+    } finally {
+      store.close();
+    }
   } catch (e) {
-    // Too full to open the history for writing even without the reserve (a run spent it
-    // to record its end): the logs of the runs to delete are freed first, then again.
-    if (options.dryRun || !isDiskFull(e)) throw e;
-    const doomed = await withHistory(io, home, (store) => pruned(store, true));
-    if (doomed.length === 0) throw e;
-    await withHistory(io, home, (store) => removeRunLogs(store, doomed));
-    runs = await pruneAll();
+    if (!(e instanceof PruneStopped)) throw e;
+    // Said as a fault of the history database, with what is already gone (exit 2, as
+    // every verb says a weft.kv it cannot write).
+    const gone = e.deleted.length;
+    if (gone > 0) await err(io, `deleted ${gone} run${gone === 1 ? "" : "s"} before the fault\n`);
+    throw e.cause instanceof StorageError ? e.cause : new StorageError(
+      "cannot delete runs from the history",
+      kvPath(folder),
+      e.cause,
+      ExitCode.Invalid,
+    );
   }
   if (options.json) await outJson(io, runs.map(historyEntry));
   else {

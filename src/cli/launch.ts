@@ -108,6 +108,13 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
   }
   const done = started.done.then(async (report) => {
     await recorded.finish();
+    // The daemon holds weft.kv open, so SQLite restarts the WAL on its own only once it
+    // reached ~4 MB: restarted after each run instead (store/kv_checkpoint.ts).
+    const [{ checkpointKv }, { kvPath }] = await Promise.all([
+      import("../store/kv_checkpoint.ts"),
+      import("../store/open.ts"),
+    ]);
+    await checkpointKv(kvPath(homeFor(io, options.homeOption)));
     // Another weft marked it interrupted: so it reads in history, whatever its tasks did.
     if (settled) return faultedReport(report, settled);
     if (unrecorded === undefined) return report;

@@ -5,7 +5,8 @@
  * a second daemon prints.
  * @module
  */
-import { WeftError } from "../model/errors.ts";
+import { ExitCode, WeftError } from "../model/errors.ts";
+import { refineFault, StorageError } from "../store/faults.ts";
 import { checkOwnFile, readSmallText } from "../store/small_file.ts";
 
 /** A held lock; `release()` unlocks and closes it. */
@@ -27,7 +28,18 @@ export async function acquireDaemonLock(home: string, pid = Deno.pid): Promise<D
   // The lock is truncated and written: never through a link planted there (it would
   // change the file it points to), and a FIFO would make the open wait (small_file.ts).
   checkOwnFile(path, "remove it: weft makes its own daemon.lock");
-  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+  // A fault of the machine (read-only, full) said naming the file, exit 2 as other verbs.
+  const fault = async (e: unknown) =>
+    new StorageError(
+      "cannot write the daemon lock",
+      path,
+      await refineFault(e, home),
+      ExitCode.Invalid,
+    );
+  const file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 })
+    .catch(async (e) => {
+      throw await fault(e);
+    });
   // Deno has no try-lock: a lock that is not granted quickly is held by someone else.
   // The pending request is dropped when this process exits.
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -48,8 +60,13 @@ export async function acquireDaemonLock(home: string, pid = Deno.pid): Promise<D
         "this one another store with --home",
     }]);
   }
-  await file.truncate(0);
-  await file.write(new TextEncoder().encode(`${pid}\n`));
+  try {
+    await file.truncate(0);
+    await file.write(new TextEncoder().encode(`${pid}\n`));
+  } catch (e) {
+    file.close();
+    throw await fault(e);
+  }
   return {
     path,
     release() {

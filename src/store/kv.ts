@@ -266,20 +266,26 @@ export class KvRunStore implements RunStore {
     return markRunInterrupted(this.#io, runId, (id) => this.listAttempts(id));
   }
 
+  /**
+   * The run record and its index keys go first, in one atomic op: from then on the run
+   * is gone from history as a whole. Then its task, attempt and other records (no
+   * longer reachable), then its logs: a crash or a full disk at any point leaves the run
+   * whole or wholly gone, never a run in history whose logs are gone (tester22 F1).
+   */
   async deleteRun(runId: string): Promise<void> {
-    await removeRunLogDir(this.logsDir, runId);
     for (;;) {
       const current = await this.#io.get<RunRecord>(runKey(runId));
-      const children: Mutation[] = [];
-      for (const prefix of childPrefixes(runId)) {
-        for (const key of await this.#io.listKeys({ prefix })) children.push({ key });
-      }
-      const final: Mutation[] = current.value
-        ? [{ key: runKey(runId) }, ...indexKeys(current.value).map((key) => ({ key }))]
-        : [];
-      if (await this.#io.commitInBatches(children, final, [current])) break;
+      if (!current.value) break;
+      const keys = [runKey(runId), ...indexKeys(current.value)];
+      if (await this.#io.commitInBatches([], keys.map((key) => ({ key })), [current])) break;
     }
+    const children: Mutation[] = [];
+    for (const prefix of childPrefixes(runId)) {
+      for (const key of await this.#io.listKeys({ prefix })) children.push({ key });
+    }
+    if (children.length > 0) await this.#io.commitInBatches(children);
     this.#tasks.forget(runId);
+    await removeRunLogDir(this.logsDir, runId);
   }
 
   close(): void {

@@ -223,13 +223,14 @@ export class MemoryRunStore implements RunStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    if (this.logsDir) await removeRunLogDir(this.logsDir, runId);
+    // Records first, then logs (as kv.ts): never a run left whose logs are gone.
     this.#runs.delete(runId);
     this.#tasks.delete(runId);
     this.#attempts.delete(runId);
     this.#beats.delete(runId);
     this.#processes.delete(runId);
     this.#whole.delete(runId);
+    if (this.logsDir) await removeRunLogDir(this.logsDir, runId);
   }
 
   addNotifications(runId: string, records: NotificationRecord[]): Promise<void> {

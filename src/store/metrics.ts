@@ -137,7 +137,8 @@ export function computeMetrics(runs: MetricsRun[], since: Date | null = null): M
       let tally = entry.tasks.get(task.id);
       if (!tally) entry.tasks.set(task.id, tally = new Tally());
       // Stopped before its first attempt: no run of it took place (tester12 F5, tester14 F27).
-      if (task.neverStarted) continue;
+      // Kept by --resume: it ran in the run resumed, which counts it (tester22 F3).
+      if (task.neverStarted || task.kept) continue;
       tally.add(task.status, task.durationMs);
     }
   }

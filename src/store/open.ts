@@ -145,20 +145,8 @@ interface Opened {
  * else waits on this thread meanwhile but the run about to start.
  */
 async function openForWriting(home: string): Promise<Opened> {
-  const step = async <T>(what: string, path: string, fn: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      // A full disk met by SQLite reads as "disk I/O error": find out which it is.
-      throw new StorageError(what, path, await refineFault(e, home), ExitCode.Invalid);
-    }
-  };
-  await step("cannot create the history folder", home, () => ensurePrivateDir(home));
-  await step(
-    "cannot create the log folder",
-    logsPath(home),
-    () => ensurePrivateDir(logsPath(home)),
-  );
+  const step = homeStep(home);
+  await prepareHome(home);
   const kv = kvPath(home);
   // A FIFO or device there would hang or mislead SQLite: said as it is (exit 2).
   for (const file of databaseFiles(kv)) await checkDatabaseFile(file);
@@ -187,6 +175,34 @@ async function openForWriting(home: string): Promise<Opened> {
     throw new StorageError("cannot make the history database private", kv, e, ExitCode.Invalid);
   }
   return { store, snapshot: false, running };
+}
+
+/** A step of making the home ready: its fault said as a StorageError naming `path` (exit 2). */
+function homeStep(home: string) {
+  return async <T>(what: string, path: string, fn: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      // A full disk met by SQLite reads as "disk I/O error": find out which it is.
+      throw new StorageError(what, path, await refineFault(e, home), ExitCode.Invalid);
+    }
+  };
+}
+
+/**
+ * Makes `home` and its log folder (private) unless they are there: the one check of a
+ * home every verb that writes there makes first (`weft run`, `schedule`, `daemon`), so
+ * a link to nothing, a loop of links, a read-only or full disk are said alike. Throws
+ * StorageError (exit 2) naming the folder and the cause (tester22 F6).
+ */
+export async function prepareHome(home: string): Promise<void> {
+  const step = homeStep(home);
+  await step("cannot create the history folder", home, () => ensurePrivateDir(home));
+  await step(
+    "cannot create the log folder",
+    logsPath(home),
+    () => ensurePrivateDir(logsPath(home)),
+  );
 }
 
 async function openForReading(home: string): Promise<Opened> {

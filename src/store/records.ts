@@ -107,15 +107,30 @@ function neverStarted(t: TaskRecord): boolean {
   return t.attempts === 0 && (t.status === "interrupted" || t.status === "cancelled");
 }
 
-/** The compact per-task outcome list of a run. */
+/**
+ * Whether a task of a resumed run was kept from the run it resumed (engine/resume.ts
+ * `keptOutcome`: reason `resumed`, no attempt made here).
+ */
+export function isKeptTask(task: { reason?: string | null; attempts: number }): boolean {
+  return task.reason === "resumed" && task.attempts === 0;
+}
+
+/**
+ * The compact per-task outcome list of a run. A kept task made no attempt here: its
+ * duration is the earlier run's, so none is given (status shows `-` too).
+ */
 export function summarize(tasks: TaskRecord[]): TaskSummary[] {
-  return tasks.map((t) => ({
-    id: t.id,
-    status: t.status,
-    durationMs: t.durationMs,
-    callback: t.callback,
-    ...(neverStarted(t) ? { neverStarted: true as const } : {}),
-  }));
+  return tasks.map((t) => {
+    const kept = isKeptTask(t);
+    return {
+      id: t.id,
+      status: t.status,
+      durationMs: kept ? null : t.durationMs,
+      callback: t.callback,
+      ...(neverStarted(t) ? { neverStarted: true as const } : {}),
+      ...(kept ? { kept: true as const } : {}),
+    };
+  });
 }
 
 /** The summary to keep inside the run record, or null when it would make it too big. */

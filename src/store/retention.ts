@@ -12,7 +12,8 @@
  * @module
  */
 import type { RunRecord, RunStore } from "./run_store.ts";
-import { removeRunLogDir } from "./log_format.ts";
+import { isKeptTask } from "./records.ts";
+import { isDiskFull } from "./faults.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -40,6 +41,12 @@ export interface PruneOptions {
    * just made sorts as the oldest (tester15 F6).
    */
   keep?: readonly string[];
+  /**
+   * Asked for room when deleting `run` met a full disk (a delete writes to the
+   * database's log first); `tried`: how often for this run before (0, 1, ...). Resolves
+   * to whether it did something worth another try (see cli/history.ts).
+   */
+  freeSpace?: (run: RunRecord, tried: number) => Promise<boolean>;
 }
 
 /**
@@ -85,10 +92,45 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
   }
   const runs = [...doomed.values()]
     .sort((a, b) => a.id < b.id ? -1 : 1);
-  if (!options.dryRun) {
-    for (const run of runs) await store.deleteRun(run.id);
-  }
+  if (!options.dryRun) await deleteEach(store, runs, options.freeSpace);
   return runs;
+}
+
+/**
+ * A prune stopped by a fault part way: `deleted` are the runs it deleted (each one
+ * wholly: RunStore.deleteRun), `cause` the fault; the other runs are untouched.
+ */
+export class PruneStopped extends Error {
+  constructor(readonly deleted: RunRecord[], override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "PruneStopped";
+  }
+}
+
+/**
+ * Deletes `runs` one by one, oldest first. When one fails on a full disk, `freeSpace`
+ * (PruneOptions) is asked for room and, when it made some, the run is deleted again
+ * (deleteRun goes on where it stopped). Throws {@link PruneStopped} otherwise.
+ */
+async function deleteEach(
+  store: RunStore,
+  runs: readonly RunRecord[],
+  freeSpace: PruneOptions["freeSpace"],
+): Promise<void> {
+  const deleted: RunRecord[] = [];
+  for (const run of runs) {
+    for (let tried = 0;; tried++) {
+      try {
+        await store.deleteRun(run.id);
+        deleted.push(run);
+        break;
+      } catch (e) {
+        if (!isDiskFull(e) || !freeSpace || !await freeSpace(run, tried)) {
+          throw new PruneStopped(deleted, e);
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -133,13 +175,7 @@ async function spareResumeOrigins(store: RunStore, doomed: Map<string, RunRecord
   }
 }
 
-/**
- * Whether a task of a resumed run was kept from the run it resumed (engine/resume.ts
- * `keptOutcome`: reason `resumed`, no attempt made here).
- */
-export function isKeptTask(task: { reason?: string | null; attempts: number }): boolean {
-  return task.reason === "resumed" && task.attempts === 0;
-}
+export { isKeptTask };
 
 /** What {@link applyRetention} needs to know after a run. */
 export interface RetentionContext {
@@ -181,17 +217,4 @@ export async function applyRetention(
     );
   }
   return deleted;
-}
-
-/**
- * Deletes the log folders of `runs` from `store.logsDir`, ahead of their records: for
- * `weft history prune` on a disk too full to open the history for writing even once
- * weft.reserve is spent (cli/history.ts). RunStore.deleteRun removes a run's logs before
- * its records anyway, so a crash in between leaves what deleteRun would leave.
- */
-export async function removeRunLogs(
-  store: Pick<RunStore, "logsDir">,
-  runs: readonly RunRecord[],
-): Promise<void> {
-  for (const run of runs) await removeRunLogDir(store.logsDir, run.id);
 }

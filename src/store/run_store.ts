@@ -27,6 +27,12 @@ export interface TaskSummary {
    * as a failure).
    */
   neverStarted?: true;
+  /**
+   * Present (true) for a task a `--resume` kept from the run it resumed (reason
+   * `resumed`, 0 attempts here): it ran in that earlier run, which counts it, so
+   * `weft metrics` leaves it out of this one (tester22 F3). Absent in older records.
+   */
+  kept?: true;
 }
 
 /** A run as stored: what was known at its start plus how it ended. */
@@ -240,7 +246,10 @@ export interface RunStore {
    * heartbeat and process records. Returns false when the run is not running (any more).
    */
   markInterrupted(runId: string): Promise<boolean>;
-  /** Removes a run, its tasks, attempts and log files. */
+  /**
+   * Removes a run, its tasks, attempts and log files: its record first, its logs last,
+   * so an interruption leaves it whole or gone from history (never without its logs).
+   */
   deleteRun(runId: string): Promise<void>;
   /** Appends to a recorded run's `notifications` (atomically; a missing run is an error). */
   addNotifications(runId: string, records: NotificationRecord[]): Promise<void>;
