@@ -17,14 +17,18 @@
  *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
  *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
  *   sql_statements.ts, so that validating and running agree).
+ * A `${...}` anywhere in a statement its database binds no parameters in (PostgreSQL's
+ * utility statements: `SET`, `NOTIFY`, `COMMENT ON`, `CREATE ROLE … PASSWORD`, DDL; SQLite's
+ * views, triggers, column DEFAULTs) is refused too, naming what to write (sql_bindable.ts).
  * A value in the pattern of `LIKE`, `GLOB`, `SIMILAR TO` or a regex operator is escaped
  * to match as text, unless written `${raw(...)}` (sql_patterns.ts).
  * @module
  */
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
-import { DOLLAR_TAG } from "./sql_statements.ts";
+import { DOLLAR_TAG, SQL_DIALECTS, type SqlDialect } from "./sql_statements.ts";
 import { SqlClauses } from "./sql_clauses.ts";
+import { StatementHead } from "./sql_bindable.ts";
 import { typedLiteral } from "./sql_typed.ts";
 import { SqlPatterns } from "./sql_patterns.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
@@ -50,10 +54,16 @@ const HINT = "a `${...}` in `query` is bound as a parameter: it can stand for a 
   "(`WHERE name = ${params.name}`), not for a name, a keyword or part of one; " +
   "write `$${` for a literal `${`";
 
-/** For `weft validate`: the first substitution {@link renderSql} would refuse, if any. */
-export function checkSql(text: string): ExpressionError | undefined {
+/**
+ * For `weft validate`: the first substitution {@link renderSql} would refuse, if any.
+ * `dialects`: the database the connection names, or both when it is not known.
+ */
+export function checkSql(
+  text: string,
+  dialects: readonly SqlDialect[] = SQL_DIALECTS,
+): ExpressionError | undefined {
   try {
-    renderSql(text, () => "", (n) => `$${n}`);
+    renderSql(text, () => "", (n) => `$${n}`, dialects);
     return undefined;
   } catch (e) {
     if (e instanceof ExpressionError) return e;
@@ -72,7 +82,9 @@ type State =
 /**
  * Renders `text` with each `${...}` bound (see the module). `valueOf` gets the source of
  * one substitution (`${params.name}`) and returns its value; `placeholder` gives the
- * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite).
+ * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite). `dialects`
+ * are the databases the statement may go to: a statement none of them binds parameters
+ * in (`SET`, `COMMENT ON`, `CREATE VIEW`, …: sql_bindable.ts) is refused.
  * @throws ExpressionError (offset at the `${`) for a substitution that cannot be bound,
  *   or a bad expression.
  */
@@ -80,6 +92,7 @@ export function renderSql(
   text: string,
   valueOf: (source: string) => string,
   placeholder: (n: number) => string,
+  dialects: readonly SqlDialect[] = SQL_DIALECTS,
 ): BoundSql {
   const compiled = compileTemplate(text);
   const spans = compiled.spans;
@@ -96,6 +109,8 @@ export function renderSql(
   let state: State = { kind: "code" };
   /** Where names stand: clauses and parentheses of the code read so far. */
   const clauses = new SqlClauses();
+  /** The statement's kind: whether its database binds parameters in it at all. */
+  const head = new StatementHead();
   /** Pattern operands, whose values are escaped to match literally. */
   const patterns = new SqlPatterns(out, params);
   for (let k = 0; k < literals.length; k++) {
@@ -105,9 +120,16 @@ export function renderSql(
       const step = advance(state, literal, i, out.length);
       if (state.kind === "code") {
         // In code, a step is one character or the start of an opaque token or comment.
-        if (step.state.kind === "code") clauses.char(literal[i]);
-        else if (step.state.kind.endsWith("comment")) clauses.flush();
-        else clauses.token();
+        if (step.state.kind === "code") {
+          clauses.char(literal[i]);
+          head.char(literal[i]);
+        } else if (step.state.kind.endsWith("comment")) {
+          clauses.flush();
+          head.flush();
+        } else {
+          clauses.token();
+          head.token();
+        }
       }
       map.copied(out.length, k, i, step.next - i);
       out.push(literal.slice(i, step.next));
@@ -132,6 +154,11 @@ export function renderSql(
       throw refuse("in a comment");
     }
     if (state.kind === "dollar") throw refuse("inside a $-quoted body");
+    // The statement itself takes no parameter (a `${...}` in code or in a literal).
+    const unbindable = () => {
+      const why = head.refusal(dialects);
+      if (why) throw new ExpressionError(why.message, span.start, why.hint);
+    };
     params.push(valueOf(source));
     const mark = placeholder(params.length);
     if (state.kind === "code") {
@@ -146,13 +173,16 @@ export function renderSql(
       }
       const name = clauses.refusal();
       if (name) throw refuse(name);
+      unbindable();
       clauses.token();
+      head.token();
       patterns.value(params.length - 1, span.start, span.raw);
       map.written(out.length, span.start);
       out.push(mark);
       continue;
     }
     // Inside a '…' literal.
+    unbindable();
     patterns.value(params.length - 1, span.start, span.raw);
     const whole = literal.length - 1 === state.start && literals[k + 1].startsWith("'") &&
       literals[k + 1][1] !== "'";

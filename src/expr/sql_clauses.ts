@@ -12,6 +12,7 @@
  *   silently sorts or groups nothing), `RETURNING` and `SET a = …, b = …` lists;
  * - `USING (a, b)`, `INSERT INTO t (a, b)`, `WITH x (a, b) AS`, a `WITH` list;
  * - a `PRAGMA` (SQLite takes no parameter anywhere in one).
+ * SQLite's `VACUUM INTO file` takes a value (the file's name), not a name.
  * Values stay allowed where an expression is: after an operator, in WHERE, HAVING, ON,
  * LIMIT/OFFSET, VALUES (…), select lists, function arguments, CASE. The tracker is fed
  * the code of a statement token by token (strings, quoted names and values as one opaque
@@ -90,6 +91,8 @@ export class SqlClauses {
   #prev2 = "";
   /** The statement is a PRAGMA (SQLite binds no parameter anywhere in one). */
   #pragma = false;
+  /** The statement is a VACUUM: SQLite's `VACUUM INTO expr` takes a value, not a name. */
+  #vacuum = false;
 
   /** One character of code (outside strings, quoted names and comments). */
   char(c: string): void {
@@ -116,7 +119,7 @@ export class SqlClauses {
       frame.item = frame.clause !== "";
     } else if (c === ";") {
       this.#frames = [top()];
-      this.#pragma = false;
+      this.#pragma = this.#vacuum = false;
     } else {
       frame.first = frame.item = false;
     }
@@ -139,11 +142,15 @@ export class SqlClauses {
     const frame = this.#frame();
     const clause = CLAUSES.get(word);
     if (frame.first && this.#frames.length === 1 && word === "pragma") this.#pragma = true;
+    if (frame.first && this.#frames.length === 1 && word === "vacuum") this.#vacuum = true;
     if (frame.first && (word === "select" || word === "values" || word === "with")) {
       // A subquery or a statement: its clauses are its own.
       frame.clause = word === "with" ? "WITH" : "";
       frame.item = word === "with";
     } else if (word === "from" && (VALUE_FROM.has(frame.opener) || this.#prev === "distinct")) {
+      frame.item = false;
+    } else if (word === "into" && this.#vacuum) {
+      frame.clause = "";
       frame.item = false;
     } else if (word === "by") {
       const kind = ["order", "group", "partition"].includes(this.#prev) ? this.#prev : "";
@@ -168,7 +175,8 @@ export class SqlClauses {
     this.flush();
     if (this.#pragma) return "in a PRAGMA, which takes no parameter";
     const prev = this.#prev;
-    if (NAME_FOLLOWS.has(prev) && !(prev === "to" && this.#prev2 === "similar")) {
+    const value = (prev === "to" && this.#prev2 === "similar") || (prev === "into" && this.#vacuum);
+    if (NAME_FOLLOWS.has(prev) && !value) {
       return `for a name, after ${prev.toUpperCase()}`;
     }
     const frame = this.#frame();

@@ -103,9 +103,13 @@ export function stepProblems(
     }
     const query = step.config.query;
     const template = typeof query === "string" ? compiled(query) : undefined;
-    const error = template ? checkSql(query as string) : undefined;
-    if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
     const dialect = dialectOf(connection);
+    // A statement that takes no parameters is refused for the database the connection
+    // names, or, when it is not known, only if neither database binds in it.
+    const error = template
+      ? checkSql(query as string, dialect ? [dialect] : SQL_DIALECTS)
+      : undefined;
+    if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
     const text = template && !error ? filled(template) : "";
     // SQLite prepares nothing from comments alone and the run fails (PostgreSQL answers
     // with no rows), so a literal SQLite query of nothing else is refused here.

@@ -111,7 +111,7 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
  */
 function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
   try {
-    return renderSql(query, ctx.interpolate, (n) => db.placeholder(n));
+    return renderSql(query, ctx.interpolate, (n) => db.placeholder(n), [db.dialect]);
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
     throw new TaskFailure(`query: ${quoteData(e.message)} (${e.hint ?? ""})`);
