@@ -75,3 +75,21 @@ Deno.test("run --dry-run: good values show the plan, exit 0, script args quoted 
     /^ +docker run --name 'weft-<run>-<task>-<attempt>' --rm alpine echo hi$/m,
   );
 });
+
+Deno.test("run --dry-run: a query the connection's database takes no parameters in is refused", async () => {
+  // The connection comes from the environment: validate lets VACUUM INTO ${...} through
+  // (SQLite binds it), the dry run knows the database as the run does.
+  const file = new URL("./fixtures/database_bindable/either.yml", import.meta.url).pathname;
+  const home = testTempDir("dry-db-");
+  const pg = await weft(["run", file, "--dry-run"], {
+    env: { WEFT_HOME: home, DATABASE_URL: "postgres://u@127.0.0.1:9/db" },
+  });
+  assert.equal(pg.code, 2, pg.stderr);
+  assert.match(pg.stderr, /refused: query: a `\$\{\.\.\.\}` cannot stand in a VACUUM statement/);
+  assert.doesNotMatch(pg.stderr, /VACUUM INTO \$\{params\.file\}/, "not shown as what would run");
+  const lite = await weft(["run", file, "--dry-run"], {
+    env: { WEFT_HOME: home, DATABASE_URL: `sqlite:${home}/x.db` },
+  });
+  assert.equal(lite.code, 0, lite.stderr);
+  assert.match(lite.stderr, /VACUUM INTO \$\{params\.file\}/);
+});

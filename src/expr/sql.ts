@@ -34,6 +34,7 @@ import { SqlPatterns } from "./sql_patterns.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
 
 export {
+  connectionDialect,
   hasSecondStatement,
   isBlankSql,
   secondStatementAt,

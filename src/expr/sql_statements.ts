@@ -19,6 +19,18 @@ export type SqlDialect = "sqlite" | "postgres";
 export const SQL_DIALECTS: readonly SqlDialect[] = ["sqlite", "postgres"];
 
 /**
+ * The database a `connection` goes to when its scheme is written out (`sqlite:…`,
+ * `postgres://${env.HOST}/…`), as model/connection.ts reads schemes; else undefined.
+ */
+export function connectionDialect(connection: unknown): SqlDialect | undefined {
+  if (typeof connection !== "string") return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(connection)?.[1]?.toLowerCase();
+  if (scheme === "sqlite" || scheme === "sqlite3") return "sqlite";
+  if (scheme === "postgres" || scheme === "postgresql") return "postgres";
+  return undefined;
+}
+
+/**
  * A PostgreSQL `$tag$` (or `$$`) opening a dollar-quoted body, sticky (matches at
  * `lastIndex` only). A tag is an identifier without `$`: a letter, `_` or any non-ASCII
  * character, then those or digits (scan.l's dolq_start/dolq_cont; non-ASCII bytes are

@@ -17,6 +17,7 @@
  */
 import {
   checkSql,
+  connectionDialect,
   isBlankSql,
   secondStatementAt,
   SQL_DIALECTS,
@@ -41,18 +42,6 @@ import { blankProgramTrouble, blankShellTrouble } from "./program_checks.ts";
 export type StepProblem = Omit<Problem, "file">;
 
 const DIALECT_NAME: Record<SqlDialect, string> = { sqlite: "SQLite", postgres: "PostgreSQL" };
-
-/**
- * The database a `connection` goes to when its scheme is written out (`sqlite:…`,
- * `postgres://${env.HOST}/…`), as model/connection.ts reads schemes; else undefined.
- */
-function dialectOf(connection: unknown): SqlDialect | undefined {
-  if (typeof connection !== "string") return undefined;
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(connection)?.[1]?.toLowerCase();
-  if (scheme === "sqlite" || scheme === "sqlite3") return "sqlite";
-  if (scheme === "postgres" || scheme === "postgresql") return "postgres";
-  return undefined;
-}
 
 /** The problems of one step (a task, or a step inside a composite) at `path`. */
 export function stepProblems(
@@ -103,7 +92,7 @@ export function stepProblems(
     }
     const query = step.config.query;
     const template = typeof query === "string" ? compiled(query) : undefined;
-    const dialect = dialectOf(connection);
+    const dialect = connectionDialect(connection);
     // A statement that takes no parameters is refused for the database the connection
     // names, or, when it is not known, only if neither database binds in it.
     const error = template

@@ -15,6 +15,8 @@ import { connectionField, pathField, resolvedPathField } from "./path_field.ts";
 import { dockerArgvs, type DockerConfig } from "./docker_argv.ts";
 import { inShellField, refusedShell, type ShellConfig } from "./shell.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
+import { connectionDialect, SQL_DIALECTS } from "../expr/sql.ts";
+import { bindQuery } from "./database/runner.ts";
 
 /**
  * Throws what the runner of `type` would fail `config` with before starting it (an
@@ -46,8 +48,13 @@ export function preflight(type: string, config: unknown, ctx: TaskContext): void
       dockerArgvs((config as { config: DockerConfig }).config, ctx);
       return;
     case "database": {
-      const db = (config as { config: { connection: string } }).config;
-      connectionField(ctx, "connection", db.connection);
+      const db = (config as { config: { connection: string; query?: string } }).config;
+      const connection = connectionField(ctx, "connection", db.connection);
+      // The database the connection names, else either (the run then knows which).
+      const dialect = connectionDialect(connection);
+      if (db.query !== undefined) {
+        bindQuery(db.query, ctx, (n) => `$${n}`, dialect ? [dialect] : SQL_DIALECTS);
+      }
       return;
     }
     case "data_processor": {

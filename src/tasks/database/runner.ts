@@ -12,7 +12,7 @@ import { embeddedMessage, ownText, quoteData } from "../../model/data_text.ts";
 import { emitMarked } from "../emit_marked.ts";
 import { connectionField, PathFieldError, resolvedPathField } from "../path_field.ts";
 import { ExpressionError } from "../../expr/mod.ts";
-import { type BoundSql, renderSql } from "../../expr/sql.ts";
+import { type BoundSql, renderSql, type SqlDialect } from "../../expr/sql.ts";
 import type { TaskContext, TaskResult, TaskRunner } from "../types.ts";
 import {
   type Connection,
@@ -110,8 +110,22 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
  * never change the statement; a substitution that cannot be bound fails the task.
  */
 function boundQuery(query: string, db: DbSession, ctx: TaskContext): BoundSql {
+  return bindQuery(query, ctx, (n) => db.placeholder(n), [db.dialect]);
+}
+
+/**
+ * {@link boundQuery} for the databases `dialects` (`placeholder`: the driver's n-th):
+ * also for `--dry-run` (preflight.ts), before any connection says which database it is.
+ * @throws TaskFailure with the run's reason for a substitution that cannot be bound.
+ */
+export function bindQuery(
+  query: string,
+  ctx: TaskContext,
+  placeholder: (n: number) => string,
+  dialects: readonly SqlDialect[],
+): BoundSql {
   try {
-    return renderSql(query, ctx.interpolate, (n) => db.placeholder(n), [db.dialect]);
+    return renderSql(query, ctx.interpolate, placeholder, dialects);
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
     throw new TaskFailure(`query: ${quoteData(e.message)} (${e.hint ?? ""})`);
