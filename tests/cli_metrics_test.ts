@@ -120,3 +120,20 @@ Deno.test("weft metrics: a task --resume kept is no run of it in the resumed run
   assert.deepEqual([byId.second.runs, byId.second.failures], [4, 3]);
   await cleanup();
 });
+
+Deno.test("weft metrics on a home without runs: the report on stdout, `no runs recorded` on stderr as history says it", async () => {
+  const { home, cleanup } = await tempHome();
+  try {
+    const metrics = await weft(["metrics", "--home", home]);
+    assert.equal(metrics.code, 0);
+    assert.match(metrics.stdout, /^Health report \(all history\): 0 finished runs/);
+    assert.doesNotMatch(metrics.stdout, /no runs recorded/);
+    const history = await weft(["history", "--home", home]);
+    assert.equal(history.stderr, `no runs recorded in ${home}\n`);
+    assert.equal(metrics.stderr, history.stderr, "the one message");
+    const filtered = await weft(["metrics", "--workflow", "nope", "--home", home]);
+    assert.equal(filtered.stderr, `no runs recorded in ${home} that match\n`);
+  } finally {
+    await cleanup();
+  }
+});

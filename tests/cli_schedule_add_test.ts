@@ -183,3 +183,38 @@ Deno.test("--resume of a backfilled fire keeps ${schedule.time} and records the 
   assert.equal(later.code, 0, later.stderr);
   assert.match(later.stderr, /0 runs .*1 already ran/);
 });
+
+Deno.test("schedule add without --tz reads TZ as date does: a zoneinfo path is its zone, a POSIX rule is refused with the fix", async () => {
+  const home = testTempDir("home-");
+  const add = (tz: string, name: string) =>
+    weft(["schedule", "add", BACKUP, "--cron", "0 2 * * *", "--name", name], {
+      env: { WEFT_HOME: home, TZ: tz },
+    });
+  for (
+    const [tz, name] of [["/usr/share/zoneinfo/Europe/Berlin", "path"], [":Europe/Berlin", "colon"]]
+  ) {
+    if (tz.startsWith("/") && !(await Deno.stat(tz).then(() => true, () => false))) continue;
+    const r = await add(tz, name);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr + r.stdout, /\(Europe\/Berlin\)/, `TZ=${tz}`);
+  }
+  const posix = await add("CET-1CEST,M3.5.0,M10.5.0/3", "posix");
+  assert.equal(posix.code, 2);
+  assert.match(
+    posix.stderr,
+    /no --tz given, and TZ="CET-1CEST,M3\.5\.0,M10\.5\.0\/3" names no time zone/,
+  );
+  assert.match(posix.stderr, /--tz NAME/);
+  assert.doesNotMatch(posix.stderr, /\n\s+at /, "no stack trace");
+  const utc = await add("UTC0", "utc");
+  assert.equal(utc.code, 0, utc.stderr);
+  assert.match(utc.stderr + utc.stdout, /\(UTC\)/);
+  // self-check warns of the same TZ, read the same way.
+  const check = await weft(["self-check"], {
+    env: { WEFT_HOME: home, TZ: "CET-1CEST,M3.5.0,M10.5.0/3" },
+  });
+  assert.match(
+    check.stdout + check.stderr,
+    /time zone UTC \(warning: TZ="CET-1CEST[^"]*" names no time zone/,
+  );
+});

@@ -83,14 +83,18 @@ Deno.test("findOnPath: the first executable file, skipping folders and plain fil
 
 Deno.test("self-check: a TZ no zone database knows is UTC with a warning; JSON keeps its shape", async () => {
   const home = testTempDir("self-check-tz-");
-  for (const tz of ["Nowhere/Bogus", "UTC+3"]) {
+  // A POSIX rule too: glibc reads it, but it names no zone a schedule can use (tester25 F7).
+  for (const tz of ["Nowhere/Bogus", "UTC+3", "CET-1CEST,M3.5.0,M10.5.0/3"]) {
     const r = await weft(["self-check", "--json"], { env: { WEFT_HOME: home, TZ: tz } });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.timeZone, "UTC", tz);
-    assert.match(report.timeZoneWarning, /names no known time zone: schedules without tz use UTC/);
+    assert.match(
+      report.timeZoneWarning,
+      /names no time zone weft can use for schedules .*: schedules without tz use UTC/,
+    );
     const text = await weft(["self-check"], { env: { WEFT_HOME: home, TZ: tz } });
-    assert.match(text.stdout, /^time zone UTC \(warning: TZ=".+" names no known time zone/m);
+    assert.match(text.stdout, /^time zone UTC \(warning: TZ=".+" names no time zone weft can use/m);
   }
   // An empty TZ is UTC (as glibc reads it), not ICU's "Etc/Unknown", and no warning.
   const r = await weft(["self-check", "--json"], { env: { WEFT_HOME: home, TZ: "" } });

@@ -152,24 +152,30 @@ Deno.test("daemon: catch-up runs, missed fires and a skipped overlap are recorde
   const t = daemonUnderTest(clock, store);
   await t.daemon.start();
   await settle();
-  // 03:00 is missed; 04:00 runs as catch-up; 05:00 (catch-up) is skipped: 04:00 still runs.
+  // 03:00 is missed; 04:00 runs as catch-up; 05:00 (catch-up) runs once 04:00 has ended,
+  // never skipped by its own catch-up (tester25 F8).
   assert.equal(t.requests.length, 1);
   assert.equal(t.requests[0].trigger.type, "catch-up");
   assert.equal(t.requests[0].trigger.scheduledFor, "2026-03-01T04:00:00+00:00");
   assert.equal(t.requests[0].trigger.schedule, "hourly");
   t.enders[0]();
   await settle();
+  assert.equal(t.requests.length, 2);
+  assert.equal(t.requests[1].trigger.type, "catch-up");
+  assert.equal(t.requests[1].trigger.scheduledFor, "2026-03-01T05:00:00+00:00");
+  t.enders[1]();
+  await settle();
   const fires = await store.listFires("hourly");
   assert.deepEqual(fires.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome]), [
     ["03:00", "schedule", "missed"],
     ["04:00", "catch-up", "success"],
-    ["05:00", "catch-up", "skipped"],
+    ["05:00", "catch-up", "success"],
   ]);
   await clock.set(new Date("2026-03-01T06:00:00Z"));
   await settle();
-  assert.equal(t.requests.length, 2);
-  assert.equal(t.requests[1].trigger.type, "schedule");
-  t.enders[1]();
+  assert.equal(t.requests.length, 3);
+  assert.equal(t.requests[2].trigger.type, "schedule");
+  t.enders[2]();
   await t.daemon.stop(0);
   const last = await store.get("hourly");
   assert.equal(last?.lastFire?.time, "2026-03-01T06:00:00+00:00");

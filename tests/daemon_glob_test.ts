@@ -64,3 +64,12 @@ Deno.test("validate: config.files of exclusions alone, or an empty pattern, is r
   const good = await weft(["validate", `${fix}excludes.yml`]);
   assert.equal(good.code, 0, good.stderr);
 });
+
+Deno.test("a file name holding a line break matches a folder pattern and `**` as any other", () => {
+  const odd = "/w/uploads/x\n/etc/cron.d/job.csv";
+  assert.ok(compileGlob("uploads", "/w").matches(odd), "a folder: everything below it");
+  assert.ok(compileGlob("uploads/", "/w").matches(odd));
+  assert.ok(compileGlob("uploads/**", "/w").matches(odd));
+  assert.ok(compileGlob("uploads/**/*.csv", "/w").matches(odd));
+  assert.ok(!compileGlob("uploads/*.csv", "/w").matches(odd), "* stays within one segment");
+});

@@ -28,3 +28,22 @@ Deno.test("hostZone: the TZ's IANA name, else UTC (empty or unknown TZ)", async 
   assert.equal(await hostZoneWith(""), "UTC");
   assert.equal(await hostZoneWith("Nowhere/Bogus"), "UTC");
 });
+
+Deno.test("readHostZone: TZ read as glibc reads it (tzset(3)), one function for add, daemon and self-check", async () => {
+  const { readHostZone } = await import("../src/schedule/zone.ts");
+  assert.deepEqual(readHostZone(""), { zone: "UTC" });
+  assert.deepEqual(readHostZone(":Europe/Berlin"), { zone: "Europe/Berlin" });
+  assert.deepEqual(readHostZone("Europe/Berlin"), { zone: "Europe/Berlin" });
+  assert.deepEqual(readHostZone("UTC0"), { zone: "UTC" });
+  if (await Deno.stat("/usr/share/zoneinfo/Europe/Berlin").then(() => true, () => false)) {
+    assert.deepEqual(readHostZone("/usr/share/zoneinfo/Europe/Berlin"), { zone: "Europe/Berlin" });
+    assert.deepEqual(readHostZone(":/usr/share/zoneinfo/posix/Europe/Berlin"), {
+      zone: "Europe/Berlin",
+    });
+  }
+  for (const tz of ["CET-1CEST,M3.5.0,M10.5.0/3", "UTC+3", "/tmp/nowhere", "Nowhere/Bogus"]) {
+    const read = readHostZone(tz);
+    assert.equal(read.zone, null, tz);
+    assert.match(read.why!, /names no time zone weft can use/);
+  }
+});

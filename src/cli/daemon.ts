@@ -32,7 +32,8 @@ const EXAMPLES = `Examples:
 
 Schedules come from \`weft schedule add\` and from the files' own schedule triggers.
 A webhook trigger answers POST <config.webhook> with 202 {"run_id": ...}; a
-file_change run gets the changed paths in a declared "changed_files" param.
+file_change run gets the changed paths in a declared "changed_files" param (one
+per line) and all of them as a JSON array in a declared "changed_files_json".
 One line per event on stderr. One daemon per history store (WEFT_HOME).`;
 
 /** The `daemon` verb. */
@@ -126,6 +127,8 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         `warning: ${why}${isDiskFull(noReserve) ? "; runs are refused until there is room" : ""}`,
       );
     }
+    const { Notifying } = await import("./daemon_notifying.ts");
+    const notifying = new Notifying();
     const daemon = new Daemon({
       dirs: flags.dir ?? [],
       cwd: runIO.cwd,
@@ -133,11 +136,15 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       clock: systemClock,
       store,
       load: (file) => loadWorkflow(file, { cwd: runIO.cwd, stdin: runIO.stdin }),
-      launch: (request) => {
+      launch: async (request) => {
         // `loaded`: the last version that validated, so a file broken after a reload
         // keeps running as it was (launch.ts loads `file` itself when it is absent).
-        const options = { ...request, homeOption: flags.home };
-        return launchRun(runIO, options);
+        const options = { ...request, homeOption: flags.home, notifySignal: notifying.signal };
+        const run = await launchRun(runIO, options);
+        notifying.add(run.done);
+        // A run ends for the daemon (its slot, its schedule's overlap, its log line) once
+        // its end is recorded: its notifications go on beside the next fires.
+        return { runId: run.runId, done: run.recorded, cancel: run.cancel };
       },
       log,
       listen,
@@ -173,6 +180,15 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
         throw e;
       }
       log(`daemon started (pid ${Deno.pid}, store ${home}, max ${maxRuns} runs at once)`);
+      // A schedule without a zone (a file trigger without `timezone`) fires in the host's.
+      const { readHostZone } = await import("../schedule/zone.ts");
+      const zone = readHostZone(io.env.TZ);
+      if (zone.why) {
+        log(
+          `warning: ${zone.why}; schedules without a zone fire in UTC: set TZ to an IANA ` +
+            `name, or give them one (trigger.config.timezone, weft schedule add --tz NAME)`,
+        );
+      }
       const signal = await stopped;
       log(
         `${signal}: stopping (no new fires; grace ${
@@ -182,13 +198,17 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       Deno.removeSignalListener("SIGHUP", onHup);
       // A second SIGTERM/SIGINT ends the grace period instead of killing the daemon,
       // which would leave its runs' task processes (in groups of their own) behind.
+      const stopAt = Date.now();
       const hurry = () => {
         log("stopping now: cancelling running runs");
         daemon.hurry();
+        notifying.hurry();
       };
       for (const s of STOP_SIGNALS) Deno.addSignalListener(s, hurry);
       await server?.shutdown();
       await daemon.stop(graceMs);
+      // Ended runs' notifications still being sent get what is left of the grace period.
+      await notifying.drain(Math.max(0, graceMs - (Date.now() - stopAt)), log);
       log("daemon stopped");
     } finally {
       store.close();

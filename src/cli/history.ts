@@ -12,6 +12,7 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
   duration,
   localTime,
+  noRunsLine,
   openHistory,
   parseRunStatus,
   parseSince,
@@ -149,7 +150,7 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
     const filtered = filter.workflow !== undefined || filter.status !== undefined ||
       filter.since !== undefined;
     const home = homeFor(io, options.home);
-    await err(io, `no runs recorded in ${home}${filtered ? " that match" : ""}\n`);
+    await err(io, noRunsLine(home, filtered) + "\n");
   } else await out(io, await measuredText(() => historyTable(runs)));
   return ExitCode.Ok;
 }

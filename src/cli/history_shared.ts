@@ -126,8 +126,16 @@ export async function runOrLatest(
   return await store.getRun(latest.id);
 }
 
+/**
+ * The one line `history` and `metrics` print on stderr when `home` holds no runs (that
+ * match their `filtered` options); without a newline.
+ */
+export function noRunsLine(home: string, filtered = false): string {
+  return `no runs recorded in ${home}${filtered ? " that match" : ""}`;
+}
+
 function noRuns(home: string): WeftError {
-  return new WeftError(`no runs recorded in ${home}`, {
+  return new WeftError(noRunsLine(home), {
     hint:
       "runs are recorded by `weft run`; pass --home DIR or set WEFT_HOME to read another folder",
     exitCode: ExitCode.Invalid,

@@ -34,6 +34,8 @@ export interface LaunchOptions {
   maxParallel?: number;
   /** Extra listeners of the run's events (e.g. the daemon's log lines). */
   listeners?: EventListener[];
+  /** Aborted to stop sending the run's notifications (see NotifyOptions.signal). */
+  notifySignal?: AbortSignal;
 }
 
 /** A started run. */
@@ -47,6 +49,12 @@ export interface LaunchedRun {
    * such a run is `failed`, as history records it.
    */
   done: Promise<RunReport & { unrecorded?: string }>;
+  /**
+   * Resolves, as `done` does, once the run's end is recorded, before its notifications
+   * are sent (a slow notification server must not keep a finished run going: the daemon
+   * counts its runs by this); `done` resolves once they are sent too. Never rejects.
+   */
+  recorded: Promise<RunReport & { unrecorded?: string }>;
   /** Stops the run (SIGTERM to its tasks, SIGKILL after the grace period). */
   cancel(): void;
 }
@@ -75,6 +83,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     params,
     extraEnv: {},
     homeOption: options.homeOption,
+    signal: options.notifySignal,
     warn: (message) => void err(io, `weft: ${message}\n`),
   });
   let handle;
@@ -106,15 +115,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     await recorded.history.finish();
     throw refused;
   }
-  const done = started.done.then(async (report) => {
-    await recorded.finish();
-    // The daemon holds weft.kv open, so SQLite restarts the WAL on its own only once it
-    // reached ~4 MB: restarted after each run instead (store/kv_checkpoint.ts).
-    const [{ checkpointKv }, { kvPath }] = await Promise.all([
-      import("../store/kv_checkpoint.ts"),
-      import("../store/open.ts"),
-    ]);
-    await checkpointKv(kvPath(homeFor(io, options.homeOption)));
+  const end = (report: RunReport): RunReport & { unrecorded?: string } => {
     // Another weft marked it interrupted: so it reads in history, whatever its tasks did.
     if (settled) return faultedReport(report, settled);
     if (unrecorded === undefined) return report;
@@ -124,11 +125,28 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
       status: report.status === "success" ? "failed" : report.status,
       unrecorded,
     };
+  };
+  const ended = started.done;
+  const onRecord = ended.then(async (report) => {
+    await recorded.history.settle();
+    return end(report);
+  });
+  const done = ended.then(async (report) => {
+    await recorded.finish();
+    // The daemon holds weft.kv open, so SQLite restarts the WAL on its own only once it
+    // reached ~4 MB: restarted after each run instead (store/kv_checkpoint.ts).
+    const [{ checkpointKv }, { kvPath }] = await Promise.all([
+      import("../store/kv_checkpoint.ts"),
+      import("../store/open.ts"),
+    ]);
+    await checkpointKv(kvPath(homeFor(io, options.homeOption)));
+    return end(report);
   });
   return {
     runId: started.id,
     workflow: loaded.workflow.name,
     done,
+    recorded: onRecord,
     cancel: () => started.cancel(),
   };
 }

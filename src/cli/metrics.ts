@@ -6,9 +6,16 @@
 import { ExitCode } from "../model/errors.ts";
 import type { HealthStats, MetricsReport } from "../store/metrics.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { duration, localTime, parseSince, table, withHistory } from "./history_shared.ts";
+import {
+  duration,
+  localTime,
+  noRunsLine,
+  parseSince,
+  table,
+  withHistory,
+} from "./history_shared.ts";
 import { homeFor } from "./home.ts";
-import { type CliIO, out, outJson } from "./io.ts";
+import { type CliIO, err, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
 import { oneLine } from "./render/safe_text.ts";
 
@@ -54,11 +61,12 @@ async function showMetrics(io: CliIO, options: MetricsOptions): Promise<number> 
   const report = computeMetrics(runs, since ?? null);
   if (options.json) await outJson(io, report);
   else {
-    const filtered = options.since !== undefined || options.workflow !== undefined;
-    await out(
-      io,
-      await measuredText(() => humanReport(report, homeFor(io, options.home), filtered)),
-    );
+    await out(io, await measuredText(() => humanReport(report)));
+    // A diagnostic, on stderr as `history` says it: `weft metrics > report.txt` holds the report.
+    if (report.workflows.length === 0) {
+      const filtered = options.since !== undefined || options.workflow !== undefined;
+      await err(io, noRunsLine(homeFor(io, options.home), filtered) + "\n");
+    }
   }
   return ExitCode.Ok;
 }
@@ -77,19 +85,14 @@ function statRow(name: string, s: HealthStats, extra: string[] = []): string[] {
   ];
 }
 
-/**
- * The report for people; `home` is the folder read, named when it holds no runs (that
- * match the `filtered` options).
- */
-function humanReport(report: MetricsReport, home: string, filtered: boolean): string {
+/** The report for people (its header alone when there are no runs). */
+function humanReport(report: MetricsReport): string {
   const window = report.since ? `since ${localTime(report.since)}` : "all history";
   const o = report.overall;
   let text = `Health report (${window}): ${o.runs} finished run${o.runs === 1 ? "" : "s"}, ` +
     `success rate ${o.successRateText}, mean ${duration(o.meanDurationMs)}` +
     (o.running ? `, ${o.running} running` : "") + "\n";
-  if (report.workflows.length === 0) {
-    return text + `no runs recorded in ${home}${filtered ? " that match" : ""}\n`;
-  }
+  if (report.workflows.length === 0) return text;
   const head = ["WORKFLOW", "RUNS", "OK", "FAILED", "RATE", "MEAN", "P50", "P95"];
   text += "\n" + table([head, ...report.workflows.map((w) => statRow(w.workflow, w))]);
   for (const w of report.workflows) {

@@ -11,7 +11,7 @@ import { cronNeverFires } from "../model/cron_match.ts";
 import type { LoadedWorkflow } from "../parse/mod.ts";
 import { checkCron } from "../schedule/cron.ts";
 import { secretOnes, secretParamNames } from "../schedule/secret_params.ts";
-import { hostZone } from "../schedule/zone.ts";
+import { readHostZone } from "../schedule/zone.ts";
 import { UsageError } from "./argv.ts";
 import { parseAssignments } from "./args.ts";
 import type { CliIO } from "./io.ts";
@@ -85,7 +85,7 @@ async function scheduleOf(
   }
   // Without a zone, the one of the clock `add` runs on, stored: what `add` reports is what
   // fires, whatever zone the daemon (a service, cron, another shell) has.
-  const tz = flags.tz ?? fromFile?.tz ?? hostZone();
+  const tz = flags.tz ?? fromFile?.tz ?? addZone(io.env.TZ);
   try {
     checkCron({ cron, tz });
   } catch (e) {
@@ -144,4 +144,17 @@ async function scheduleOf(
     createdAt: now.toISOString(),
     lastFire: null,
   };
+}
+
+/**
+ * The zone `add` stores for a schedule given none: the clock's (readHostZone). One it
+ * cannot name is refused rather than stored as UTC, which would fire hours off the
+ * local time `date` shows.
+ */
+function addZone(tz: string | undefined): string {
+  const host = readHostZone(tz);
+  if (host.zone !== null) return host.zone;
+  throw new WeftError(`no --tz given, and ${host.why}`, {
+    hint: "pass the zone: --tz NAME (e.g. --tz Europe/Berlin, --tz UTC)",
+  });
 }

@@ -65,7 +65,7 @@ Examples:
 
 /** Runs every check for the invocation `io` (its environment and cwd) and `--home`. */
 export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfCheckReport> {
-  const [{ spawnMethod }, { hostZone }] = await Promise.all([
+  const [{ spawnMethod }, { hostZone, readHostZone }] = await Promise.all([
     import("../tasks/spawner.ts"),
     import("../schedule/zone.ts"),
   ]);
@@ -93,8 +93,8 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     commit: commit(),
     store,
     kv,
-    timeZone: hostZone(),
-    timeZoneWarning: zoneWarning(io.env.TZ),
+    timeZone: readHostZone(io.env.TZ).zone ?? hostZone(),
+    timeZoneWarning: zoneWarning(io.env.TZ, readHostZone),
     tools,
     spawner: spawnMethod(),
     ok: store.writable && store.readable && kv,
@@ -145,15 +145,18 @@ async function probeReadable(home: string): Promise<string | undefined> {
 }
 
 /**
- * A warning when `TZ` is set but names no zone Intl knows (`UTC+3`, a typo, a file
- * path): local times may then follow its offset while schedules use UTC. Null otherwise.
+ * A warning when `TZ` names no zone weft can use (`UTC+3`, a POSIX rule, a typo, a file
+ * outside zoneinfo): local times may then follow its offset while schedules use UTC.
+ * Null otherwise. Read as `schedule add` and the daemon read it (zone.ts readHostZone).
  */
-function zoneWarning(tz: string | undefined): string | null {
-  if (!tz) return null; // unset, or empty: UTC, as glibc reads it
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone && zone !== "Etc/Unknown") return null;
-  return `TZ=${JSON.stringify(tz)} names no known time zone: schedules without tz use UTC; ` +
-    "set TZ to an IANA name such as Europe/Berlin, or unset it";
+function zoneWarning(
+  tz: string | undefined,
+  read: (tz: string | undefined) => { why?: string },
+): string | null {
+  const why = read(tz).why;
+  if (why === undefined) return null;
+  return `${why}: schedules without tz use UTC; set TZ to an IANA name such as ` +
+    "Europe/Berlin, or give schedules a zone (weft schedule add --tz NAME)";
 }
 
 /** The first executable file named `name` in the `:`-separated PATH, or null. */

@@ -98,6 +98,12 @@ export interface Schedule {
    */
   secretsUnreadable?: string;
   paused: boolean;
+  /**
+   * When it was last resumed (UTC ISO), set by `weft schedule resume`: fires up to then
+   * fell inside a pause (or before it), so they are neither run nor caught up. Absent when
+   * never resumed.
+   */
+  resumedAt?: string;
   /** Added by `weft schedule add`, or read from a workflow file's schedule trigger. */
   source: "cli" | "file";
   /** UTC ISO. */

@@ -118,7 +118,13 @@ export class Daemon {
     };
     // Marked pending before any newer fire is recorded (see markMissed).
     const missed = await markMissed(owed.missed, deps);
-    for (const fire of owed.fires) this.#onFire(fire);
+    // Each schedule's catch-up fires run one after another (as `queue` would): under
+    // `overlap: skip` they would otherwise skip each other, the oldest alone running.
+    for (const chain of bySchedule(owed.fires)) {
+      this.#track((async () => {
+        for (const fire of chain) await this.#handle(fire);
+      })());
+    }
     this.#track(recordMissed(missed, deps));
     this.#track(recordLeftMissed(owed.left, deps));
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
@@ -235,14 +241,19 @@ export class Daemon {
 
   #onFire(fire: Fire): void {
     if (this.#stopping) return;
-    this.#track(
-      runScheduleFire(fire, this.#fireDeps).catch((e) => {
-        // The schedule store is weft.kv too: a full disk keeps the fire from its record.
-        const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
-        const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
-        this.#o.log(`schedule ${fire.schedule.name}: fire of ${at} could not be recorded: ${why}`);
-      }),
-    );
+    this.#track(this.#handle(fire));
+  }
+
+  /** Runs `fire`; resolves once its outcome is recorded. Never rejects. */
+  #handle(fire: Fire): Promise<void> {
+    // Stopped before its turn (a catch-up chain): not claimed, so the next start owes it.
+    if (this.#stopping) return Promise.resolve();
+    return runScheduleFire(fire, this.#fireDeps).catch((e) => {
+      // The schedule store is weft.kv too: a full disk keeps the fire from its record.
+      const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
+      const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
+      this.#o.log(`schedule ${fire.schedule.name}: fire of ${at} could not be recorded: ${why}`);
+    });
   }
 
   /** stop() waits for these, so every fire's outcome is written before the store closes. */
@@ -264,4 +275,15 @@ export class Daemon {
       return run;
     });
   }
+}
+
+/** Fires grouped by schedule, each group in the order given (oldest first). */
+function bySchedule(fires: Fire[]): Fire[][] {
+  const groups = new Map<string, Fire[]>();
+  for (const fire of fires) {
+    const group = groups.get(fire.schedule.name);
+    if (group) group.push(fire);
+    else groups.set(fire.schedule.name, [fire]);
+  }
+  return [...groups.values()];
 }

@@ -46,6 +46,10 @@ export async function runScheduleFire(
   // from another process): no fire, not even a record of one.
   const current = await store.get(s.name);
   if (!current || current.paused || current.cron !== s.cron || current.tz !== s.tz) return;
+  // Its time fell inside a pause resumed since: a paused schedule's fire is not due later.
+  // (One recorded before the pause and left waiting by a killed daemon was due: it runs.)
+  const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
+  if (!leftWaiting && time.getTime() <= resumedAt) return;
   const at = formatZoned(time, zoneOf(s.tz));
   const record = {
     schedule: s.name,

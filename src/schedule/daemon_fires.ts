@@ -52,8 +52,10 @@ export class FireLoop {
   }
 
   /**
-   * Replaces the schedules (start, SIGHUP). A schedule whose cron and zone did not
-   * change keeps its place; a new or changed one starts counting from now.
+   * Replaces the schedules (start, SIGHUP, a change in the store). A schedule whose cron,
+   * zone and pause did not change keeps its place; a new or changed one starts counting
+   * from now: a resumed one's fires that fell inside its pause are not due (the loop may
+   * have slept through the pause without ticking).
    */
   setSchedules(schedules: Schedule[]): void {
     const now = this.#clock.now().getTime();
@@ -61,7 +63,10 @@ export class FireLoop {
     this.#schedules = new Map(schedules.map((s) => [s.name, s]));
     for (const s of schedules) {
       const before = old.get(s.name);
-      if (!before || before.cron !== s.cron || before.tz !== s.tz || !this.#cursor.has(s.name)) {
+      if (
+        !before || before.cron !== s.cron || before.tz !== s.tz || before.paused !== s.paused ||
+        before.resumedAt !== s.resumedAt || !this.#cursor.has(s.name)
+      ) {
         this.#cursor.set(s.name, now);
       }
     }
@@ -79,6 +84,8 @@ export class FireLoop {
    * (`pendingMissed`) is owed again; the new span starts after it. The fires a killed
    * daemon recorded but never started (`unstartedFires`) are owed too: each within
    * `catchupMs` runs (`leftWaiting`), the older ones are `left` to be recorded missed.
+   * A resumed schedule owes nothing up to its resume (Schedule.resumedAt): a fire inside a
+   * pause is not a missed one, and a resume starts the schedule afresh.
    */
   catchUp(): { fires: Fire[]; missed: MissedSpan[]; left: LeftFire[] } {
     const now = this.#clock.now();
@@ -94,6 +101,7 @@ export class FireLoop {
         } else left.push({ schedule: s, time });
       }
       let since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
+      if (s.resumedAt && Date.parse(s.resumedAt) > since.getTime()) since = new Date(s.resumedAt);
       const pending = s.pendingMissed;
       if (pending) {
         const through = new Date(pending.through);

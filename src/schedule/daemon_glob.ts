@@ -37,7 +37,9 @@ export function compileGlob(pattern: string, dir: string): FileGlob {
     : segments.slice(0, -1).join("/") || "/";
   // A literal path (a file, or a folder: whatever is below it) or `dir/`: also below it.
   const below = firstGlob === -1 || folder ? "(?:/.*)?" : "";
-  const regex = new RegExp("^" + globToRegex(absolute) + below + "$");
+  // `s`: a file name may hold a line break, and `.` (`**`, "everything below") must match it
+  // as `[^/]` does.
+  const regex = new RegExp("^" + globToRegex(absolute) + below + "$", "s");
   return { pattern: absolute, base, matches: (path) => regex.test(normalize(path)) };
 }
 

@@ -10,7 +10,12 @@ import type { ScheduleFireDeps } from "./daemon_fire.ts";
 import type { OwnWrites } from "./daemon_own_writes.ts";
 import type { Overlap } from "./daemon_slots.ts";
 import { answerQueued } from "./daemon_triggers.ts";
-import { CHANGED_FILES_PARAM, FireRefused, FULL_RETRY_AFTER_S } from "./daemon_types.ts";
+import {
+  CHANGED_FILES_JSON_PARAM,
+  CHANGED_FILES_PARAM,
+  FireRefused,
+  FULL_RETRY_AFTER_S,
+} from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { resolveParams } from "../engine/params.ts";
 
@@ -73,7 +78,9 @@ export async function fireWebhook(
 /**
  * Offers a run of `file` for the `changed` paths of its `file_change` trigger (`seenAt`:
  * when each was seen), with the trigger's `base` params and the paths in
- * CHANGED_FILES_PARAM when the workflow declares it. Paths changed while a run of the
+ * CHANGED_FILES_PARAM (one per line; a path holding a line break is left out of it, and
+ * the log says so) and CHANGED_FILES_JSON_PARAM (all, a JSON array) when the workflow
+ * declares them. Paths changed while a run of the
  * workflow went on are left out; nothing runs when none is left, or while stopping.
  */
 export function fireFiles(
@@ -96,9 +103,25 @@ export function fireFiles(
   }
   if (paths.length === 0) return;
   const params: Record<string, string> = { ...base };
-  if (l.workflow.params && Object.hasOwn(l.workflow.params, CHANGED_FILES_PARAM)) {
-    params[CHANGED_FILES_PARAM] = paths.join("\n");
+  const declared = (name: string) =>
+    l.workflow.params !== undefined && Object.hasOwn(l.workflow.params, name);
+  if (declared(CHANGED_FILES_PARAM)) {
+    // One path per line: a name holding a line break would read as two paths (any path
+    // the name spells), so it is left out rather than split or mangled.
+    const lines = paths.filter((path) => !path.includes("\n"));
+    params[CHANGED_FILES_PARAM] = lines.join("\n");
+    if (lines.length < paths.length) {
+      const first = paths.find((path) => path.includes("\n"))!;
+      deps.log(
+        `file change in ${file}: ${paths.length - lines.length} path(s) hold a line break ` +
+          `(first: ${JSON.stringify(first)}); left out of ${CHANGED_FILES_PARAM}, which has ` +
+          `one path per line; ` + (declared(CHANGED_FILES_JSON_PARAM)
+            ? `${CHANGED_FILES_JSON_PARAM} has them`
+            : `declare ${CHANGED_FILES_JSON_PARAM} to get every path`),
+      );
+    }
   }
+  if (declared(CHANGED_FILES_JSON_PARAM)) params[CHANGED_FILES_JSON_PARAM] = JSON.stringify(paths);
   deps.log(`file change in ${file}: ${paths.length} path(s) changed`);
   const admission = deps.slots.offer(
     `file:${file}`,

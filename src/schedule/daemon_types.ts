@@ -9,8 +9,19 @@ import type { RunEnd } from "./daemon_ends.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import type { WebhookRoute } from "../server/webhook.ts";
 
-/** The param a file_change run gets its changed paths in (newline-separated, absolute). */
+/**
+ * The param a file_change run gets its changed paths in: absolute, one per line. A path
+ * holding a line break cannot be one line, so it is left out of this one (and the log
+ * says so); {@link CHANGED_FILES_JSON_PARAM} lists every path.
+ */
 export const CHANGED_FILES_PARAM = "changed_files";
+
+/**
+ * The param a file_change run gets every changed path in, whatever bytes its name holds:
+ * a JSON array of absolute paths (`jq -j '.[] + "\u0000"'` makes it NUL-separated for
+ * `xargs -0`).
+ */
+export const CHANGED_FILES_JSON_PARAM = "changed_files_json";
 
 /** The param a webhook run gets the request's whole body in (as sent), when declared. */
 export const PAYLOAD_PARAM = "payload";

@@ -2,7 +2,10 @@
  * The file_change trigger: watches the folders under a workflow's `config.files` globs
  * with Deno.watchFs, keeps the changed paths that match, and calls `onChange` once the
  * changes have been quiet for the debounce time (default {@link DEFAULT_DEBOUNCE_MS}),
- * with every path that changed in that burst (sorted, absolute). A watched folder that is
+ * with every path that changed in that burst (sorted, absolute). Before a burst is handed
+ * on, each folder is listed again and compared with its last listing, so the paths whose
+ * events were dropped (Deno's queue drops what does not fit; an overflow says `rescan`)
+ * are in it too, and a notice says how many were found that way. A watched folder that is
  * missing, deleted, recreated or replaced is followed (daemon_watch_folder.ts).
  * @module
  */
@@ -56,10 +59,37 @@ export function watchFiles(options: WatchOptions): FileWatch {
   const pending = new Map<string, number>();
   let timer: LongTimeout | undefined;
   let closed = false;
+  /** An overflow was reported: the next flush runs even without a pending path. */
+  let lost = false;
+  let flushing = false;
 
-  const flush = () => {
+  const arm = () => {
+    if (timer !== undefined) clearLongTimeout(timer);
+    timer = setLongTimeout(() => void flush(), debounce);
+  };
+  const flush = async () => {
     timer = undefined;
-    if (closed || pending.size === 0) return;
+    if (closed || (pending.size === 0 && !lost)) return;
+    if (flushing) return arm(); // one listing at a time; this burst goes next
+    flushing = true;
+    lost = false;
+    let found: Array<[string, number]>;
+    try {
+      found = (await Promise.all(folders.map((folder) => folder.rescan()))).flat();
+    } finally {
+      flushing = false;
+    }
+    if (closed) return;
+    // A path with an event keeps its event's time; one found by the listing its own.
+    const unreported = found.filter(([path]) => !pending.has(path));
+    for (const [path, at] of unreported) pending.set(path, at);
+    if (unreported.length > 0) {
+      options.onNotice(
+        `${unreported.length} changed path(s) that no event reported were found by listing ` +
+          `the watched folder(s) again (events were lost)`,
+      );
+    }
+    if (pending.size === 0) return;
     const seenAt = new Map(pending);
     pending.clear();
     options.onChange([...seenAt.keys()].sort(), seenAt);
@@ -70,10 +100,12 @@ export function watchFiles(options: WatchOptions): FileWatch {
       if (closed) return;
       const now = preciseNow();
       for (const path of paths) if (events.matches(path)) pending.set(path, now);
-      if (pending.size > 0) {
-        if (timer !== undefined) clearLongTimeout(timer);
-        timer = setLongTimeout(flush, debounce);
-      }
+      if (pending.size > 0) arm();
+    },
+    lost() {
+      if (closed) return;
+      lost = true;
+      arm();
     },
     notice: (message) => {
       if (!closed) options.onNotice(message);

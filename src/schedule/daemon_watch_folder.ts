@@ -8,6 +8,13 @@
  * change of state is one line: missing at start, gone, back, replaced, cannot be watched
  * (and it is tried again at each check). Files found in a folder that (re)appears count as
  * changed: they were created while nothing watched them.
+ *
+ * Events can be lost: Deno hands them over a small queue that drops what does not fit
+ * (a burst of thousands of files loses most of them, silently), and an inotify overflow
+ * comes as a `rescan` event. So each folder keeps what its matching files looked like
+ * (inode, size, times) when last listed, and {@link WatchedFolder.rescan} lists it again
+ * and reports every file that is new, gone or different: the watch runs it before each
+ * burst is handed on, so a burst is complete whatever the queue dropped.
  * @module
  */
 import { join } from "node:path";
@@ -23,7 +30,12 @@ export interface FolderEvents {
   notice(message: string): void;
   /** True for a path the trigger's globs match: what a scan of a new folder keeps. */
   matches(path: string): boolean;
+  /** The watcher said events were lost (an overflow): a rescan is due. */
+  lost(): void;
 }
+
+/** A matching file as last listed: path -> `ino:size:mtime:ctime` (ms). */
+type Listing = Map<string, { sig: string; at: number }>;
 
 type State = "new" | "watching" | "missing" | "failed";
 
@@ -48,6 +60,8 @@ export class WatchedFolder {
   #closed = false;
   #checking: Promise<void> | null = null;
   #again = false;
+  /** The matching files when last listed; null while not watching. */
+  #known: Listing | null = null;
 
   constructor(base: string, on: FolderEvents) {
     this.#base = base;
@@ -121,13 +135,15 @@ export class WatchedFolder {
     this.#id = (found as { id: string }).id;
     this.#state = "watching";
     this.#pumping = this.#pump(watcher);
+    // Armed first, then listed: a file made meanwhile is in the list or an event (or both).
+    const listing = await listMatching(base, this.#on.matches);
+    if (this.#closed || watcher !== this.#watcher) return;
+    this.#known = listing;
     if (before === "new") {
       this.#watchedOnce = true;
       return;
     } // there from the start: nothing changed yet
-    // Armed first, then listed: a file made meanwhile is in the list or an event (or both).
-    const files = await listMatching(base, this.#on.matches);
-    if (this.#closed) return;
+    const files = [...listing.keys()].sort();
     const what = before === "watching"
       ? `folder ${base} was replaced; watching the new one`
       : before === "missing" && this.#watchedOnce
@@ -146,6 +162,11 @@ export class WatchedFolder {
   async #pump(watcher: Deno.FsWatcher): Promise<void> {
     try {
       for await (const event of watcher) {
+        if (event.kind === "other" && event.flag === "rescan") {
+          this.#on.notice(`the watch of ${this.#base} lost events; listing it again`);
+          this.#on.lost();
+          continue;
+        }
         if (event.kind === "access" || event.kind === "any") continue;
         if (event.paths.includes(this.#base)) {
           // The folder itself removed or renamed: this watch is dead even when a new folder
@@ -176,8 +197,30 @@ export class WatchedFolder {
     } catch {
       return; // gone again
     }
-    const files = await listMatching(path, this.#on.matches);
+    const files = [...(await listMatching(path, this.#on.matches)).keys()];
     if (!this.#closed && files.length > 0) this.#on.changed(files);
+  }
+
+  /**
+   * Lists the folder again and compares it with the last listing: the matching files that
+   * are new, gone or different since, each with when it changed (its newest of mtime and
+   * ctime, ms; now for a gone one). Nothing while the folder is not watched (its return
+   * is reported by the check that re-arms it).
+   */
+  async rescan(): Promise<Array<[string, number]>> {
+    const before = this.#known;
+    if (!before || !this.#watcher) return [];
+    const watcher = this.#watcher;
+    const after = await listMatching(this.#base, this.#on.matches);
+    if (this.#closed || watcher !== this.#watcher) return [];
+    this.#known = after;
+    const found: Array<[string, number]> = [];
+    for (const [path, file] of after) {
+      if (before.get(path)?.sig !== file.sig) found.push([path, file.at]);
+    }
+    const gone = Date.now();
+    for (const path of before.keys()) if (!after.has(path)) found.push([path, gone]);
+    return found;
   }
 
   /** The watch failed while the folder was there: said once, tried again at each check. */
@@ -196,6 +239,7 @@ export class WatchedFolder {
     this.#watcher = null;
     this.#pumping = null;
     this.#id = null;
+    this.#known = null;
     try {
       watcher?.close();
     } catch { /* already closed */ }
@@ -217,9 +261,12 @@ async function identify(path: string): Promise<Found> {
   }
 }
 
-/** Files (and links) under `dir` that `matches` keeps; links to folders are not followed. */
-async function listMatching(dir: string, matches: (path: string) => boolean): Promise<string[]> {
-  const found: string[] = [];
+/**
+ * Files (and links) under `dir` that `matches` keeps, each with what it looks like (its
+ * lstat: a link itself, links to folders are not followed).
+ */
+async function listMatching(dir: string, matches: (path: string) => boolean): Promise<Listing> {
+  const found: Listing = new Map();
   const folders = [dir];
   while (folders.length > 0) {
     const folder = folders.pop()!;
@@ -227,13 +274,25 @@ async function listMatching(dir: string, matches: (path: string) => boolean): Pr
       for await (const entry of Deno.readDir(folder)) {
         const path = join(folder, entry.name);
         if (entry.isDirectory) folders.push(path);
-        else if (matches(path)) found.push(path);
+        else if (matches(path)) found.set(path, await look(path));
       }
     } catch {
       // Gone or unreadable meanwhile: its files are reported by events, if any.
     }
   }
-  return found.sort();
+  return found;
+}
+
+/** A file's signature and when it last changed (ms); gone meanwhile: a signature of its own. */
+async function look(path: string): Promise<{ sig: string; at: number }> {
+  try {
+    const info = await Deno.lstat(path);
+    const m = info.mtime?.getTime() ?? 0;
+    const c = info.ctime?.getTime() ?? 0;
+    return { sig: `${info.ino}:${info.size}:${m}:${c}`, at: Math.max(m, c) || Date.now() };
+  } catch {
+    return { sig: "gone", at: Date.now() };
+  }
 }
 
 function message(e: unknown): string {

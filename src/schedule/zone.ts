@@ -32,18 +32,80 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /**
- * The host's own zone (what a schedule without `tz` uses), e.g. "Europe/Berlin" or "UTC".
- * ICU names no zone for a `TZ` it cannot read (undefined) and "Etc/Unknown" for an empty
- * `TZ`, which Intl then refuses as a zone: both are UTC here, as glibc reads an empty TZ.
+ * The host's own zone (what a schedule without `tz` uses), e.g. "Europe/Berlin" or "UTC":
+ * {@link readHostZone}'s, UTC when it names none (the warning is said by its callers).
  */
 export function hostZone(): string {
-  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && zone !== "Etc/Unknown" ? zone : "UTC";
+  return readHostZone().zone ?? "UTC";
+}
+
+/** The folders tzdata is installed in (glibc's TZDIR default and the others'). */
+const ZONEINFO =
+  /^\/(?:usr\/share|usr\/lib|usr\/share\/lib|etc)\/zoneinfo\/(?:posix\/|right\/)?(.+)$/;
+
+/**
+ * The zone the clock runs on, read from `tz` (the `TZ` variable; default: this process's)
+ * as glibc reads it (tzset(3)): unset, /etc/localtime (as ICU reads it); empty, UTC; a
+ * leading `:` dropped; an IANA name; a file under a zoneinfo folder (or a link to one,
+ * such as /etc/localtime) is the zone of its name there; `UTC0`-like POSIX rules are UTC.
+ * Any other value (a POSIX rule such as `CET-1CEST,M3.5.0,M10.5.0/3`, a file elsewhere,
+ * a typo) has no zone name weft can use for schedules: `zone` is null and `why` says so
+ * and what to do. The one reading `schedule add`, the daemon and `self-check` share.
+ */
+export function readHostZone(
+  tz: string | undefined = Deno.env.get("TZ"),
+): { zone: string; why?: undefined } | { zone: null; why: string } {
+  if (tz === undefined) {
+    // ICU names "Etc/Unknown" (or nothing) without a readable /etc/localtime: UTC, as glibc.
+    const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return { zone: zone && zone !== "Etc/Unknown" && isKnownZone(zone) ? zone : "UTC" };
+  }
+  if (tz === "") return { zone: "UTC" };
+  const name = tz.startsWith(":") ? tz.slice(1) : tz;
+  if (name.startsWith("/")) {
+    let real = name;
+    try {
+      real = Deno.realPathSync(name);
+    } catch { /* not there: read as written */ }
+    for (const path of [name, real]) {
+      const inside = path.match(ZONEINFO)?.[1];
+      if (inside && isKnownZone(inside)) return { zone: icuName(inside) };
+    }
+  } else if (/^(?:UTC|GMT|UCT)0?$/.test(name)) return { zone: "UTC" };
+  else if (isKnownZone(name) && !missingZoneFile(name)) return { zone: icuName(name) };
+  return {
+    zone: null,
+    why: `TZ=${JSON.stringify(tz)} names no time zone weft can use for schedules (an IANA ` +
+      `name such as Europe/Berlin, or a file under /usr/share/zoneinfo)`,
+  };
 }
 
 /** The zone a schedule uses: `tz`, or the host's zone when null. */
 export function zoneOf(tz: string | null | undefined): string {
   return tz ?? hostZone();
+}
+
+/**
+ * True when tzdata is installed (glibc's `TZDIR`, else /usr/share/zoneinfo) but has no
+ * file `name` (`europe/berlin`): glibc then reads TZ as UTC, whatever ICU makes of it.
+ */
+function missingZoneFile(name: string): boolean {
+  const dir = Deno.env.get("TZDIR") || "/usr/share/zoneinfo";
+  try {
+    if (!Deno.statSync(dir).isDirectory) return false;
+  } catch {
+    return false; // no tzdata here (a slim container): ICU's own data is all there is
+  }
+  try {
+    return !Deno.statSync(`${dir}/${name}`).isFile;
+  } catch {
+    return true;
+  }
+}
+
+/** `zone` as ICU spells it (as it names the zone of a `TZ` it reads itself). */
+function icuName(zone: string): string {
+  return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 /** Whether `zone` is an IANA zone name the runtime knows. */

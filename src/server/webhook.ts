@@ -135,7 +135,15 @@ async function boundedShutdown(server: Deno.HttpServer): Promise<void> {
 
 async function handle(request: Request, options: WebhookServerOptions): Promise<Response> {
   const path = new URL(request.url).pathname;
-  return answer(request, path, await answerFor(request, path, options), options);
+  let a: Answer;
+  try {
+    a = await answerFor(request, path, options);
+  } catch (e) {
+    // Still one line naming the request, not the server's bare `error:` line.
+    const why = e instanceof Error ? e.message : String(e);
+    a = { ...refuse(500, "internal error"), detail: `internal error: ${why.split("\n")[0]}` };
+  }
+  return answer(request, path, a, options);
 }
 
 /** The answer to a request over the limit: 503 at once, its body left unread. */
@@ -160,7 +168,9 @@ function answer(
   options: WebhookServerOptions,
 ): Response {
   const retry = a.retryAfter === undefined ? "" : ` (Retry-After: ${a.retryAfter} s)`;
-  options.log(`webhook ${request.method} ${path} ${a.status} ${a.detail}${retry}`);
+  // Nobody is left to read an answer to a request whose sender went away: not one is logged.
+  if (a.gone) options.log(`webhook ${request.method} ${path}: ${a.gone}`);
+  else options.log(`webhook ${request.method} ${path} ${a.status} ${a.detail}${retry}`);
   return json(a.status, a.body, a.retryAfter);
 }
 
@@ -170,6 +180,8 @@ interface Answer {
   detail: string;
   /** Seconds, sent as `Retry-After` (RFC 9110 §10.2.3). */
   retryAfter?: number;
+  /** Why there is nobody to answer (the client went away): logged instead of a status. */
+  gone?: string;
 }
 
 function refuse(status: number, error: string, retryAfter?: number): Answer {
@@ -188,6 +200,14 @@ async function answerFor(
   }
   const timeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const bytes = await readLimited(request, timeoutMs);
+  if (bytes === "gone") {
+    return {
+      status: 400,
+      body: { error: "the body was not all there" },
+      detail: "",
+      gone: "the client closed the connection before the body was all there; no run",
+    };
+  }
   if (bytes === "slow") {
     return refuse(408, `the body did not arrive within ${formatDuration(timeoutMs)}`);
   }

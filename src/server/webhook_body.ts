@@ -13,12 +13,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The body's bytes; null once more than MAX_BODY_BYTES arrived (Content-Length is not
- * trusted); "slow" when it has not all arrived within `timeoutMs` (a slow-loris client).
+ * trusted); "slow" when it has not all arrived within `timeoutMs` (a slow-loris client);
+ * "gone" when the client closed the connection before it all arrived (Deno's read then
+ * fails with its own words, which say nothing of whose doing it was).
  */
 export async function readLimited(
   request: Request,
   timeoutMs: number,
-): Promise<Uint8Array | null | "slow"> {
+): Promise<Uint8Array | null | "slow" | "gone"> {
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -27,7 +29,12 @@ export async function readLimited(
   const slow = new Promise<"slow">((r) => timer = setTimeout(() => r("slow"), timeoutMs));
   try {
     while (true) {
-      const next = await Promise.race([reader.read(), slow]);
+      let next: ReadableStreamReadResult<Uint8Array> | "slow";
+      try {
+        next = await Promise.race([reader.read(), slow]);
+      } catch {
+        return "gone";
+      }
       if (next === "slow") {
         reader.cancel().catch(() => {});
         return "slow";

@@ -35,6 +35,7 @@ import {
   mayClaim,
   MemoryScheduleStore,
   replacing,
+  resumed,
   type ScheduleStore,
   withLastFire,
 } from "./schedule_store.ts";
@@ -97,7 +98,7 @@ export class KvScheduleStore implements ScheduleStore {
   }
 
   async setPaused(name: string, paused: boolean): Promise<boolean> {
-    return await this.#update(name, (s) => ({ ...s, paused }));
+    return await this.#update(name, (s) => resumed(s, paused));
   }
 
   async setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean> {

@@ -112,10 +112,21 @@ export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
   return {
     ...schedule,
     paused: old.paused,
+    ...(old.resumedAt ? { resumedAt: old.resumedAt } : {}),
     lastFire: old.lastFire,
     pendingMissed: old.pendingMissed ?? null,
     ...(old.unstartedFires ? { unstartedFires: old.unstartedFires } : {}),
   };
+}
+
+/**
+ * `s` paused or resumed: a resume of a paused schedule notes when (Schedule.resumedAt),
+ * so the fires that fell inside the pause are never run, by a running daemon or as a
+ * catch-up.
+ */
+export function resumed(s: Schedule, paused: boolean, now = new Date()): Schedule {
+  if (paused || !s.paused) return { ...s, paused };
+  return { ...s, paused, resumedAt: now.toISOString() };
 }
 
 /** The error for adding a schedule whose name is taken. */
@@ -150,7 +161,7 @@ export class MemoryScheduleStore implements ScheduleStore {
   }
   setPaused(name: string, paused: boolean): Promise<boolean> {
     const s = this.#schedules.get(name);
-    if (s) s.paused = paused;
+    if (s) this.#schedules.set(name, resumed(s, paused));
     return Promise.resolve(s !== undefined);
   }
   setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean> {

@@ -1,0 +1,119 @@
+/**
+ * Pause and catch-up in a real `weft daemon` (src/schedule/daemon_fires.ts catchUp and
+ * setSchedules, daemon_fire.ts, Schedule.resumedAt): a fire whose time fell inside a
+ * pause never runs after `weft schedule resume` (neither by the running daemon nor as a
+ * catch-up), and after downtime every missed fire within `catchup` runs, one after
+ * another, none recorded skipped for "a run is still going".
+ */
+import assert from "node:assert/strict";
+import { startDaemon, writeFlow } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FLOW = `name: j
+tasks:
+  - id: a
+    command: echo "for \${schedule.time}"
+`;
+
+/** The fire times (ms) of the `run … started (KIND NAME TIME)` lines of `kind`. */
+function startedFires(lines: string[], kind: string): number[] {
+  return lines.flatMap((l) => {
+    const m = l.match(new RegExp(`run \\S+ started \\(${kind} \\S+ (\\S+)\\)`));
+    return m ? [Date.parse(m[1])] : [];
+  });
+}
+
+async function schedule(home: string, ...args: string[]): Promise<void> {
+  const done = await weft(["schedule", ...args], { env: { WEFT_HOME: home } });
+  assert.equal(done.code, 0, done.stderr);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("daemon: a fire inside a pause is not run after resume, while the daemon runs", async () => {
+  const dir = testTempDir("pause-");
+  Deno.mkdirSync(`${dir}/flows`);
+  const file = writeFlow(dir, "j.yml", FLOW);
+  const home = testTempDir("home-");
+  await schedule(home, "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC");
+  const daemon = startDaemon(["--dir", `${dir}/flows`], { home });
+  try {
+    await daemon.waitFor(/daemon started/);
+    await daemon.waitFor(/run \S+ started \(schedule/);
+    await schedule(home, "pause", "j");
+    const pausedAt = Date.now();
+    await sleep(5000); // two fires fall inside the pause
+    await schedule(home, "resume", "j");
+    const resumedAt = Date.now();
+    const from = daemon.lines.length;
+    await daemon.waitFor(/run \S+ started \(schedule/, { from });
+    const late = startedFires(daemon.lines.slice(from), "(?:schedule|catch-up)")
+      .filter((t) => t > pausedAt && t <= resumedAt - 1000);
+    assert.deepEqual(late, [], daemon.lines.join("\n"));
+    assert.equal(daemon.count(/still going/), 0, daemon.lines.join("\n"));
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon: a pause and resume while no daemon ran leaves nothing to catch up", async () => {
+  const dir = testTempDir("pause-");
+  Deno.mkdirSync(`${dir}/flows`);
+  const file = writeFlow(dir, "j.yml", FLOW);
+  const home = testTempDir("home-");
+  await schedule(home, "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC");
+  const first = startDaemon(["--dir", `${dir}/flows`], { home });
+  await first.waitFor(/run \S+ started \(schedule/);
+  assert.equal(await first.stop(), 0);
+  await schedule(home, "pause", "j");
+  await sleep(5000);
+  await schedule(home, "resume", "j");
+  const daemon = startDaemon(["--dir", `${dir}/flows`], { home });
+  try {
+    await daemon.waitFor(/daemon started/);
+    await daemon.waitFor(/run \S+ started \(schedule/);
+    assert.equal(daemon.count(/catch-up/), 0, daemon.lines.join("\n"));
+    assert.equal(daemon.count(/still going/), 0, daemon.lines.join("\n"));
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
+
+Deno.test("daemon: after downtime every missed fire within catchup runs, none skipped", async () => {
+  const dir = testTempDir("catchup-");
+  Deno.mkdirSync(`${dir}/flows`);
+  const file = writeFlow(dir, "j.yml", FLOW);
+  const home = testTempDir("home-");
+  await schedule(home, "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC");
+  const first = startDaemon(["--dir", `${dir}/flows`], { home });
+  await first.waitFor(/run \S+ started \(schedule/);
+  assert.equal(await first.stop(), 0);
+  const down = Date.now();
+  await sleep(7000); // three or four fires missed
+  const back = Date.now();
+  const daemon = startDaemon(["--dir", `${dir}/flows`], { home });
+  try {
+    await daemon.waitFor(/daemon started/);
+    const owed = Math.floor(back / 2000) - Math.ceil(down / 2000) + 1;
+    assert.ok(owed >= 3);
+    // Each one runs: wait until as many have started.
+    while (daemon.count(/started \(catch-up/) < owed) {
+      await daemon.waitFor(/started \(catch-up/, { from: daemon.lines.length });
+    }
+    const caughtUp = startedFires(daemon.lines, "catch-up");
+    assert.ok(caughtUp.length >= owed, daemon.lines.join("\n"));
+    assert.deepEqual(caughtUp, [...caughtUp].sort((a, b) => a - b), "oldest first");
+    // No fire before the restart was skipped.
+    const skipped = daemon.lines.flatMap((l) => {
+      const m = l.match(/fire of (\S+) skipped/);
+      return m ? [Date.parse(m[1])] : [];
+    }).filter((t) => t <= back);
+    assert.deepEqual(skipped, [], daemon.lines.join("\n"));
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+});
