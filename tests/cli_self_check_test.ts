@@ -1,10 +1,12 @@
 /**
  * `weft self-check` through the real CLI: the report's fields, --json, and exit 1 when
- * the store cannot be written.
+ * the store cannot be written, or when a run would be refused there (it makes the checks
+ * `weft run` makes before it starts, cli/run_home.ts, and gives the same reason).
  */
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 import { findOnPath } from "../src/cli/self_check.ts";
 
 Deno.test("self-check --json: version, writable store, time zone, tools, spawner; exit 0", async () => {
@@ -18,9 +20,14 @@ Deno.test("self-check --json: version, writable store, time zone, tools, spawner
   const report = JSON.parse(r.stdout);
   assert.match(report.version, /^\d+\.\d+\.\d+$/);
   assert.equal(report.commit, "source");
-  assert.deepEqual(report.store, { path: home, writable: true, readable: true });
+  assert.deepEqual(report.store, { path: home, writable: true, readable: true, runs: true });
   assert.equal((await Deno.stat(home)).mode! & 0o777, 0o700, "created private, as the store would");
-  assert.deepEqual([...Deno.readDirSync(home)], [], "the probe file is removed");
+  // The checks a run makes made what a run makes (run_home.ts); the probe file is removed.
+  const made = [...Deno.readDirSync(home)].map((entry) => entry.name).sort();
+  assert.deepEqual(made, ["logs", "weft.kv", "weft.reserve"]);
+  for (const name of made) {
+    assert.equal((await Deno.stat(`${home}/${name}`)).mode! & 0o077, 0, `${name} is private`);
+  }
   assert.equal(report.kv, true);
   assert.equal(report.timeZone, "Europe/Paris");
   assert.equal(report.timeZoneWarning, null);
@@ -101,4 +108,52 @@ Deno.test("self-check: a TZ no zone database knows is UTC with a warning; JSON k
   const report = JSON.parse(r.stdout);
   assert.equal(report.timeZone, "UTC");
   assert.equal(report.timeZoneWarning, null);
+});
+
+/**
+ * `weft run FLOW` in `home` is refused (exit 2), and `weft self-check` says not ok (exit 1)
+ * with the same reason, on one line (the run's lines joined with "; "), text and --json.
+ */
+async function assertRefusedAlike(home: string, reason: RegExp): Promise<void> {
+  const flow = `${testTempDir("self-check-flow-")}/o.yml`;
+  Deno.writeTextFileSync(flow, "name: o\ntasks:\n  - id: a\n    command: echo hi\n");
+  const run = await weft(["run", "-q", flow], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, reason);
+  const said = run.stderr.trim().replace(/\s*\n\s*/g, "; ");
+  const json = await weft(["self-check", "--json"], { env: { WEFT_HOME: home } });
+  assert.equal(json.code, 1, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(
+    [report.store.writable, report.store.readable, report.store.runs, report.ok],
+    [true, true, false, false],
+  );
+  assert.equal(report.store.error, said);
+  const text = await weft(["self-check"], { env: { WEFT_HOME: home } });
+  assert.equal(text.code, 1, text.stderr);
+  assert.ok(text.stdout.includes(`(runs refused: ${said})\n`), text.stdout);
+  assert.match(text.stdout, /^not ok: weft cannot work here/m);
+}
+
+Deno.test("self-check: a config.json over 1 MiB, which refuses every run, is said as weft run says it, exit 1", async () => {
+  const home = testTempDir("self-check-config-");
+  Deno.writeTextFileSync(`${home}/config.json`, " ".repeat(2_000_000));
+  await assertRefusedAlike(home, /config\.json: is larger than 1 MiB/);
+});
+
+Deno.test({
+  name: "self-check: a disk too full to start a run is said as weft run says it, exit 1" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (mnt) => {
+      const home = `${mnt}/home`;
+      const ok = await weft(["self-check"], { env: { WEFT_HOME: home } });
+      assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      // Full, and weft.reserve's room taken as well: no run can start here.
+      await fillDisk(mnt);
+      Deno.removeSync(`${home}/weft.reserve`);
+      await fillDisk(`${mnt}/home`);
+      await assertRefusedAlike(home, /no space left on the device/);
+    }),
 });

@@ -179,6 +179,38 @@ function contract(name: string, factory: Factory) {
   });
 
   test(
+    "markInterrupted: a loop's iterations on record that never started are interrupted, 0 attempts, and the loop counts them",
+    async (store, dir) => {
+      const id = fakeRunId(at(1));
+      const recorder = createRecorder(store, `${dir}/logs`);
+      const start = at(1).toISOString();
+      const loop = { ...pendingTask("hosts"), type: "loop" };
+      // The iterations, announced as the loop has its items (engine/loop.ts), in their order.
+      const iterations = ["hosts[c]", "hosts[a]", "hosts[b]"].map(pendingTask);
+      publish(recorder.listener, [
+        { type: "run_started", run: runInfo({ id, startedAt: start }), tasks: [loop] },
+        { type: "task_started", runId: id, taskId: "hosts", attempt: 1, at: start },
+        { type: "tasks_added", runId: id, tasks: iterations },
+        { type: "task_started", runId: id, taskId: "hosts[c]", attempt: 1, at: start },
+      ]);
+      await recorder.flush();
+      assert.equal(await store.markInterrupted(id), true);
+      const { tasks } = await store.getRun(id);
+      assert.deepEqual(
+        tasks.map((t) => [t.id, t.status, t.attempts, t.reason]),
+        [
+          ["hosts", "interrupted", 1, "crash"],
+          ["hosts[c]", "interrupted", 1, "crash"],
+          ["hosts[a]", "interrupted", 0, "crash"],
+          ["hosts[b]", "interrupted", 0, "crash"],
+        ],
+      );
+      // As a stopped loop counts them: the one the crash ended ran and failed; two never ran.
+      assert.deepEqual(tasks[0].outputs, { total: "3", count: "1", succeeded: "0", failed: "1" });
+    },
+  );
+
+  test(
     "deleteRun removes the run, its tasks, attempts, indexes and log files",
     async (store, dir) => {
       const keep = fakeRunId(at(3));

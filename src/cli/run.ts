@@ -150,10 +150,6 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     params = (run) => withFile(() => resumedParams(loaded.workflow, run, given), loaded.file);
   }
 
-  // A config.json no run could read (a symlink to /dev/zero, a FIFO, a huge file) stops
-  // the run before it starts rather than after, when retention reads it.
-  const { checkGlobalConfigFile, homeFor } = await import("./home.ts");
-  await checkGlobalConfigFile(homeFor(io, flags.home));
   const { createProgress } = await import("./render/progress.ts");
   const { droppableOutput, stopOnSignals, stopSendingOnSignals } = await import("./signals.ts");
   const { openRecordedRun } = await import("./launch.ts");

@@ -22,7 +22,7 @@ import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { isDiskFull, StorageError } from "../store/faults.ts";
 import { releaseReserve } from "../store/reserve.ts";
-import { openHistory } from "./history_shared.ts";
+import { openHistoryForRun } from "./run_home.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 
@@ -144,8 +144,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
   // before the first task can start.
   const modules = Promise.all([import("../store/recorder.ts"), import("../store/resume.ts")]);
   modules.catch(() => {}); // a failed load is thrown below, unless opening failed first
-  // The space reserve lets a run stopped by a full disk still be recorded `failed`.
-  const store = await openHistory(io, options.homeOption, { reserve: true });
+  const store = await openHistoryForRun(io, options.homeOption);
   try {
     const [{ createRecorder }, { taskHashes }] = await modules;
     const hashes = taskHashes(options.workflow);

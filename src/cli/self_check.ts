@@ -20,10 +20,14 @@ export interface SelfCheckReport {
   version: string;
   commit: string;
   /**
-   * The run history folder (WEFT_HOME), whether a file could be written in it, and
-   * whether the history recorded there (weft.kv, when there is one) opens and reads.
+   * The run history folder (WEFT_HOME), whether a file could be written in it, whether
+   * the history recorded there (weft.kv, when there is one) opens and reads, and whether
+   * a run would start there (`runs`: the checks `weft run` makes before it starts pass,
+   * run_home.ts — config.json, the folders, the history opened for writing, weft.reserve;
+   * made only when the folder is writable and the history readable, else false). `error`:
+   * why not, in the words `weft run` would use (its hint after "; ").
    */
-  store: { path: string; writable: boolean; readable: boolean; error?: string };
+  store: { path: string; writable: boolean; readable: boolean; runs: boolean; error?: string };
   /** Deno KV (the run store) is available: false when run without --unstable-kv. */
   kv: boolean;
   /** IANA time zone name (e.g. `Europe/Paris`) schedules without `tz` use; `UTC` when unknown. */
@@ -34,7 +38,7 @@ export interface SelfCheckReport {
   tools: Record<(typeof OPTIONAL_TOOLS)[number], string | null>;
   /** `posix_spawn` (FFI, fast), else a fallback: `setsid` or `detached`. */
   spawner: "posix_spawn" | "setsid" | "detached";
-  /** Whether weft can work here: the store is writable and readable, Deno KV is available. */
+  /** Whether weft can work here: the store is writable and readable, runs start there, Deno KV is available. */
   ok: boolean;
 }
 
@@ -75,14 +79,20 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     path = homeFor(io, homeOverride);
     const written = await probeWritable(path);
     const readError = await probeReadable(path);
+    // Only over a history that reads: a damaged one is left as it is, not opened to write.
+    const runError = written.writable && readError === undefined
+      ? await probeRun(io, homeOverride)
+      : undefined;
+    const error = written.error ?? readError ?? runError;
     store = {
       path,
       writable: written.writable,
       readable: readError === undefined,
-      ...(written.error ?? readError) !== undefined ? { error: written.error ?? readError } : {},
+      runs: written.writable && readError === undefined && runError === undefined,
+      ...error !== undefined ? { error } : {},
     };
   } catch (e) {
-    store = { path, writable: false, readable: false, error: (e as Error).message };
+    store = { path, writable: false, readable: false, runs: false, error: oneLine(e) };
   }
   const kv = typeof (Deno as { openKv?: unknown }).openKv === "function";
   const tools = Object.fromEntries(
@@ -97,7 +107,7 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     timeZoneWarning: zoneWarning(io.env.TZ, readHostZone),
     tools,
     spawner: spawnMethod(),
-    ok: store.writable && store.readable && kv,
+    ok: store.writable && store.readable && store.runs && kv,
   };
 }
 
@@ -139,9 +149,28 @@ async function probeReadable(home: string): Promise<string | undefined> {
     }
     return undefined;
   } catch (e) {
-    // One line in the report: the store's hint follows its reason after "; ".
-    return (e as Error).message.replace(/\s*\n\s*/g, "; ");
+    return oneLine(e);
   }
+}
+
+/**
+ * Makes the checks `weft run` makes before a run starts (run_home.ts openHistoryForRun:
+ * the one function both call) and closes the history again. Resolves to the reason a run
+ * would be refused (as `weft run` prints it, on one line), or undefined when it would start.
+ */
+async function probeRun(io: CliIO, homeOverride: string | undefined): Promise<string | undefined> {
+  const { openHistoryForRun } = await import("./run_home.ts");
+  try {
+    (await openHistoryForRun(io, homeOverride)).close();
+    return undefined;
+  } catch (e) {
+    return oneLine(e);
+  }
+}
+
+/** An error's message (a WeftError's holds its hint) on one line: the hint after "; ". */
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).trim().replace(/\s*\n\s*/g, "; ");
 }
 
 /**
@@ -180,6 +209,8 @@ function describe(r: SelfCheckReport): string {
     ? `NOT writable: ${r.store.error ?? "unknown reason"}`
     : !r.store.readable
     ? `NOT readable: ${r.store.error ?? "unknown reason"}`
+    : !r.store.runs
+    ? `runs refused: ${r.store.error ?? "unknown reason"}`
     : "writable";
   const tools = OPTIONAL_TOOLS.map((t) => {
     const found = r.tools[t];

@@ -200,6 +200,17 @@ export type EngineEvent =
     pid: number;
     at: string;
   }
+  | {
+    /**
+     * Tasks learned once the run is going, pending, in their order: a loop's iterations,
+     * published as the loop has its items (they may come from a task's output). Announced
+     * as run_started announces the others, so the run's record holds every task it is to
+     * run before any of them starts, and a crash leaves none unknown (store/recovery.ts).
+     */
+    type: "tasks_added";
+    runId: string;
+    tasks: TaskRecord[];
+  }
   | { type: "task_finished"; runId: string; task: TaskRecord }
   | { type: "run_finished"; runId: string; report: RunReport };
 

@@ -11,6 +11,7 @@ import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
 import { conditionScope } from "./expressions.ts";
 import { runLeaf } from "./leaf.ts";
+import { snapshot } from "./outcomes.ts";
 import { type CompositeSpec, iterationNode, type Node } from "./nodes.ts";
 import {
   failed,
@@ -78,6 +79,14 @@ export async function runLoop(
   pushAll(node.children, iterations);
   // Weft's own names: text masked around them leaves them whole (as for task ids).
   run.secrets.protect(iterations.map((iteration) => iteration.id));
+  // On record before the first starts: a crash then leaves each of them known, and the
+  // ones it kept from starting read as never started (interrupted, 0 attempts), as a
+  // stop records them (cancelled, 0 attempts), not as missing.
+  run.publish({
+    type: "tasks_added",
+    runId: run.runId,
+    tasks: iterations.map((iteration) => snapshot(iteration.record)),
+  });
   const width = Math.max(
     1,
     Math.min(items.length, spec.parallel ? spec.maxParallel ?? items.length : 1),

@@ -75,6 +75,9 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
       return made({ ...event, task: maskTask(event.task, secrets) });
     case "run_finished":
       return made({ ...event, report: maskReport(event.report, secrets) });
+    case "tasks_added":
+      // Pending records: no error and no outputs yet, only weft's own ids and names.
+      return event;
     case "task_started":
     case "process_started":
     case "process_exited":

@@ -7,7 +7,13 @@
  */
 import { attemptKey, beatKey, keyPart, runKey, runMutations, taskKey } from "./kv_keys.ts";
 import type { KvIO, Mutation } from "./kv_io.ts";
-import { interruptedAttempt, interruptedRecord, interruptedTask, isUnfinished } from "./records.ts";
+import {
+  interruptedAttempt,
+  interruptedRecord,
+  interruptedTask,
+  isUnfinished,
+  withLoopCounts,
+} from "./records.ts";
 import type { StoredTask } from "./stored_task.ts";
 import type { AttemptRecord, RunRecord } from "./run_store.ts";
 
@@ -34,11 +40,15 @@ export async function markRunInterrupted(
     const attempts = await listAttempts(runId);
     const beat = await io.get<string>(beatKey(runId));
     const writes: Mutation[] = await liveKeys(io, runId);
-    for (const stored of tasks) {
-      if (!isUnfinished(stored.task.status)) continue;
-      const task = interruptedTask(stored.task);
+    // A loop's outputs are counted from its iterations as they end up (withLoopCounts).
+    const finalTasks = withLoopCounts(
+      tasks.map((s) => isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task),
+    );
+    tasks.forEach((stored, i) => {
+      if (!isUnfinished(stored.task.status)) return;
+      const task = finalTasks[i];
       writes.push({ key: taskKey(runId, task.id), value: { ...stored, task } });
-    }
+    });
     for (const attempt of attempts) {
       if (attempt.status !== "running") continue;
       writes.push({
@@ -46,9 +56,6 @@ export async function markRunInterrupted(
         value: interruptedAttempt(attempt),
       });
     }
-    const finalTasks = tasks.map((s) =>
-      isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task
-    );
     const next = interruptedRecord(current.value, finalTasks, attempts, beat.value);
     const ok = await io.commitInBatches(writes, runMutations(next, current.value), [
       current,

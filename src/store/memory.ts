@@ -17,6 +17,7 @@ import {
   matchesFilter,
   summarize,
   timeBound,
+  withLoopCounts,
 } from "./records.ts";
 import { removeRunLogDir } from "./log_format.ts";
 import { isSettledElsewhere, RunSettledError } from "./settled.ts";
@@ -207,9 +208,12 @@ export class MemoryRunStore implements RunStore {
     const run = this.#runs.get(runId);
     if (!run || run.status !== "running") return false;
     const tasks = this.#tasks.get(runId) ?? new Map<string, StoredTask>();
-    for (const stored of tasks.values()) {
-      if (isUnfinished(stored.task.status)) stored.task = interruptedTask(stored.task);
-    }
+    const stored = [...tasks.values()];
+    // A loop's outputs are counted from its iterations as they end up (withLoopCounts).
+    const counted = withLoopCounts(
+      stored.map((s) => isUnfinished(s.task.status) ? interruptedTask(s.task) : s.task),
+    );
+    stored.forEach((s, i) => s.task = counted[i]);
     const attempts = this.#attempts.get(runId) ?? new Map<string, AttemptRecord>();
     for (const [key, attempt] of attempts) {
       if (attempt.status === "running") attempts.set(key, interruptedAttempt(attempt));

@@ -180,6 +180,13 @@ export function createRecorder(
         beats.start(runId);
         return recorded;
       }
+      case "tasks_added": {
+        // Written pending (as run_started writes its tasks), so crash recovery finds them.
+        tasks.announce(event.runId, event.tasks);
+        return queue.records((batch) => {
+          for (const task of event.tasks) batch.task(event.runId, task);
+        });
+      }
       case "task_started": {
         const { attempt, record } = tasks.started(event);
         return queue.records((batch) => {

@@ -203,6 +203,42 @@ export function interruptedTask(task: TaskRecord, reason: TaskReason = "crash"):
   return { ...task, status: "interrupted", reason };
 }
 
+/**
+ * `tasks` with each loop that a crash left unfinished (`interrupted`, no outputs) given
+ * the outputs its end would have given (engine/loop.ts), counted from its iterations'
+ * records (`LOOP[key]`) as a stopped loop counts them: `total` every iteration on record
+ * (all are, from the loop's start), `count` those that ran — one the crash kept from
+ * starting (0 attempts) is in no count, so `total` minus `count` never ran — `succeeded`
+ * those that succeeded or were skipped, `failed` the others, one the crash ended while it
+ * ran among them (as a stop's). Recovery does not know the workflow: an iteration allowed
+ * to fail (`continue_on_error`) is counted failed. Other tasks are kept as they are.
+ */
+export function withLoopCounts(tasks: TaskRecord[]): TaskRecord[] {
+  const crashed = (t: TaskRecord) =>
+    t.type === "loop" && t.status === "interrupted" && Object.keys(t.outputs ?? {}).length === 0;
+  if (!tasks.some(crashed)) return tasks;
+  return tasks.map((loop) => {
+    if (!crashed(loop)) return loop;
+    let total = 0;
+    let count = 0;
+    let succeeded = 0;
+    for (const task of tasks) {
+      if (!task.id.startsWith(`${loop.id}[`)) continue;
+      total++;
+      if (neverStarted(task)) continue;
+      count++;
+      if (task.status === "success" || task.status === "skipped") succeeded++;
+    }
+    const outputs = {
+      total: String(total),
+      count: String(count),
+      succeeded: String(succeeded),
+      failed: String(count - succeeded),
+    };
+    return { ...loop, outputs };
+  });
+}
+
 /** An attempt found unfinished by crash recovery. */
 export function interruptedAttempt(attempt: AttemptRecord): AttemptRecord {
   return { ...attempt, status: "interrupted", reason: "crash" };

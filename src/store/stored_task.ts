@@ -6,7 +6,7 @@
 import type { TaskReason, TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails, RunRecord } from "./run_store.ts";
-import { interruptedTask } from "./records.ts";
+import { interruptedTask, withLoopCounts } from "./records.ts";
 
 /** A task record with what the store adds to it. */
 export interface StoredTask {
@@ -119,7 +119,8 @@ export function settleTasks(
       ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
       : interruptedTask(task, reason);
   });
-  return { tasks: shown, unrecorded };
+  // A loop's outputs are counted from its iterations, as recovery writes them.
+  return { tasks: withLoopCounts(shown), unrecorded };
 }
 
 /** The user-facing error for an id (prefix) that matches no run, or several. */

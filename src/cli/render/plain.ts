@@ -104,6 +104,7 @@ export class PlainRenderer {
         return this.#taskFinished(event.task);
       case "run_finished":
         return summaryLine(event.report, p) + "\n" + this.#recap.text(event.report, p);
+      case "tasks_added": // each is shown as it starts and ends
       case "process_started":
       case "process_exited":
         return ""; // bookkeeping for crash recovery, nothing to show
