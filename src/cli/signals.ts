@@ -129,6 +129,9 @@ export function droppableOutput(io: CliIO): { io: CliIO; drop(): void } {
       env: io.env,
       cwd: io.cwd,
       stderrIsTTY: io.stderrIsTTY,
+      // Kept: without it a WEFT_HOME that is not UTF-8 would read as unset (home.ts), and
+      // the run's history would go to the default folder instead of being refused.
+      unreadableEnv: io.unreadableEnv,
       // Read through: making Deno's stdin stream costs ~2 ms, which few runs need.
       get stdin() {
         return io.stdin;
