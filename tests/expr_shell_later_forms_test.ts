@@ -38,7 +38,9 @@ Deno.test("shell later forms: the command word and a shell's -c wherever it stan
       "prlimit --nofile=1024 sh -c",
       "strace -o f sh -c",
       "nsenter -t 1 sh -c",
-      "some-wrapper --flag x /bin/bash -ec",
+      "setarch x86_64 -R sh -c",
+      "timeout 5s sh -c",
+      "unshare -r --propagation private sh -c",
       "nice -n 5 taskset 1 sh -c",
       '"$BASH" -c',
       "$SHELL -c",
@@ -68,6 +70,42 @@ Deno.test("shell later forms: the command word and a shell's -c wherever it stan
   ) assert.ok(!render(template).includes("WEFT_V_1-}"), template);
 });
 
+Deno.test("shell later forms: another program's -c is data, unchanged; a shell named by an option of a program weft does not know is refused", () => {
+  // The value's reference is the plain one: what the program gets is the value itself.
+  for (
+    const template of [
+      'grep -w bash -c "${v}" f',
+      'npm run script -- -c "${v}"',
+      "printf '%s' sh -c \"${v}\"",
+      'echo sg users "${v}"',
+      'chrt -p 0 sh -c "${v}"',
+    ]
+  ) assert.ok(render(template).includes('"${WEFT_V_1}"'), template);
+  // An operand of a program weft does not know, or a shell right after one of its options
+  // (its argument, or a command after a flag: `foo -v sh -c …` would run the value):
+  // refused, never silently rewritten nor spliced in; behind sudo or a container's exec
+  // too, with the same words (no shell may run there at all).
+  for (
+    const template of [
+      'useradd -m -s /bin/bash -c "${v}" ada',
+      'sudo useradd -m -s /bin/bash -c "${v}" ada',
+      'sudo -E usermod -s /bin/sh -c "${v}" ada',
+      'docker exec app usermod -s /bin/bash -c "${v}" ada',
+      'kubectl exec pod -- useradd -s /bin/sh -c "${v}" ada',
+      'conda install -y bash -c "${v}"',
+      'foo -v sh -c "echo ${v}"',
+      'conda install bash -c "${v}"',
+      'some-wrapper --flag x /bin/bash -ec "echo ${v}"',
+      'sudo my-wrapper sh -c "echo ${v}"',
+      'tool sg users "${v}"',
+    ]
+  ) assert.throws(() => render(template), /cannot tell whether this value is code/, template);
+  // A real shell -c behind sudo or in a container is still refused.
+  assert.throws(() => render('sudo sh -c "echo ${v}"'), /environment is cleared/);
+  assert.throws(() => render('docker exec app sh -c "echo ${v}"'), /in a container/);
+  assert.throws(() => render('kubectl exec p -- bash -c "echo ${v}"'), /in a container/);
+});
+
 Deno.test("shell later forms: a quoted builtin or a leading redirection keeps arithmetic integer-only", () => {
   for (
     const template of [
@@ -84,9 +122,21 @@ Deno.test("shell later forms: a quoted builtin or a leading redirection keeps ar
 });
 
 Deno.test("shell later forms: declare's `name=(…)` is refused, other values pass", () => {
-  for (const template of ['declare -a "l=${v}"', "local -A m=${v}", 'typeset l="${v}"']) {
+  for (
+    const template of [
+      'declare -a "l=${v}"',
+      "local -A m=${v}",
+      'typeset -a l="${v}"',
+      'l=(1); declare l="${v}"',
+      'declare -a l; f() { local l="${v}"; }',
+    ]
+  ) {
     assert.throws(() => render(template, " ($(id))"), /starts with "\("/, template);
     assert.ok(render(template, "a (b)").includes("WEFT_V_1"), template);
+  }
+  // Not an array: bash 5.2 assigns the text as it is.
+  for (const template of ['typeset l="${v}"', 'local t="${v}"', 'm=(1); declare l="${v}"']) {
+    assert.ok(render(template, "(WIP) $(id)").includes("WEFT_V_1"), template);
   }
   for (const template of ['declare "${v}"', 'readonly -a "${v}"', 'declare "l${v}"']) {
     assert.throws(() => render(template, "a=($(id))"), /holds "=" followed by "\("/, template);
@@ -133,6 +183,52 @@ Deno.test("shell later forms: through the CLI, every form prints the value and r
   assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
 });
 
+Deno.test("shell later forms: through the CLI, a program's own -c gets the value unchanged; a shell named by an option of an unknown program is refused", async () => {
+  const marks = testTempDir("later-operands-marks-");
+  const x = hostile(marks);
+  const ran = await weft(["run", "-v", `${DIR}operands.yml`, "-p", `x=${x}`]);
+  assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+  const lines = new Set((ran.stdout + ran.stderr).split("\n"));
+  for (
+    const line of [
+      `npm[${x}]`,
+      `printf[${x}]`,
+      `sg[${x}]`,
+      `grep: ${x}: No such file or directory`,
+      `taskset: ${x}`,
+      `runuser: ${x}`,
+    ]
+  ) assert.ok(lines.has(`[data] ${line}`), `${line} in:\n${ran.stdout}${ran.stderr}`);
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+  const elsewhere = await weft(["validate", `${DIR}operands_elsewhere.yml`]);
+  assert.equal(elsewhere.code, 2, elsewhere.stdout + elsewhere.stderr);
+  const said = elsewhere.stdout + elsewhere.stderr;
+  for (const id of ["t", "u", "v", "w"]) {
+    assert.match(said, new RegExp(`command in task "${id}": cannot tell whether`), id);
+  }
+  assert.doesNotMatch(said, /cleared|in a container|task "fine"/);
+  const refused = await weft(["validate", `${DIR}operands_refused.yml`]);
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  const text = refused.stdout + refused.stderr;
+  assert.match(text, /operands_refused\.yml:8:37: command in task "conda": cannot tell whether/);
+  assert.match(text, /operands_refused\.yml:10:54: command in task "wrapper": cannot tell/);
+  assert.match(text, /hint: pass the value through a variable, which keeps it data either way/);
+  assert.doesNotMatch(text, /task "fine"/);
+  assert.match(text, /2 problems/);
+});
+
+Deno.test("shell later forms: through the CLI, a declare value starting with ( is text unless the name is an array", async () => {
+  const ran = await weft(["run", "-v", `${DIR}declare_plain.yml`]);
+  assert.equal(ran.code, 1, ran.stdout + ran.stderr);
+  const text = ran.stdout + ran.stderr;
+  for (
+    const line of ["PR: (WIP) fix login", "declare: (WIP) fix login", "readonly: (WIP) fix login"]
+  ) {
+    assert.ok(text.includes(`[t] ${line}`), `${line} in:\n${text}`);
+  }
+  assert.match(text, /✖ arr failed: value "\(WIP\) fix login" starts with "\(".*for an array/);
+});
+
 Deno.test("shell later forms: validate refuses a value that would become code, placed, with a hint", async () => {
   const out = await weft(["validate", `${DIR}refused.yml`]);
   assert.equal(out.code, 2, out.stdout + out.stderr);
@@ -145,6 +241,7 @@ Deno.test("shell later forms: validate refuses a value that would become code, p
     text,
     /hint: pass the value through a variable and run the substitution in that code/,
   );
+  assert.match(text, /for `printf %q`, quote the variable, not the \$\{\.\.\.\}/);
   assert.match(
     text,
     /refused\.yml:14:40: command in task "bt": .*inside backticks that hold a backslash/,

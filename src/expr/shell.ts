@@ -77,8 +77,10 @@
  * inside backticks holding a backslash before `$`, a backtick, `\` or `"` (the shell
  * drops it before parsing the body, whose quoting then differs from what the lexer saw).
  * Refused by value: in an operand of bash's `declare`/`typeset`/`local`/`readonly`, which
- * re-parses `name=(…)` as an array assignment running its `$(…)`, a value right after
- * `name=` starting with `(`, or one before the `=` holding `=(` (ShellSlot.declareOperand).
+ * re-parses `name=(…)` as an array assignment running its `$(…)` when it declares an array
+ * (`-a`/`-A`, or a name made an array earlier in the text), a value right after `name=`
+ * starting with `(`; and whatever the flags, one before the `=` holding `=(`, whose name
+ * weft cannot know (ShellSlot.declareOperand). bash 5.2 assigns `local t="(x)"` as text.
  *
  * Later code inside later code (`sh -c "eval '… ${x}'"`) is lexed level by level (shell_lexer.ts
  * laterSlot), up to 3 levels: each outer level gets the reference as text for its quotes, and
@@ -201,10 +203,11 @@ export interface ShellSlot {
    */
   readonly backtickEscapes?: boolean;
   /**
-   * An operand of `declare`/`typeset`/`local`/`readonly`: "value" right after its `name=`,
-   * "name" before any `=`. bash re-parses `name=(…)` there as a compound assignment,
-   * running the commands in it, so a value starting with `(` ("value") or holding
-   * `=` then `(` ("name") is refused.
+   * An operand of `declare`/`typeset`/`local`/`readonly`: "value" right after its `name=`
+   * when it assigns an array (`-a`/`-A`, or a name made one earlier: `l=()`,
+   * `declare -a l`), "name" before any `=`. bash re-parses `name=(…)` there as a
+   * compound assignment, running the commands in it, so a value starting with `(`
+   * ("value") or holding `=` then `(` ("name") is refused.
    */
   readonly declareOperand?: "name" | "value";
 }
@@ -302,8 +305,9 @@ export function shellReference(
     throw new ExpressionError(
       `value ${quoteCut(value, 40, { json: true })} ${
         declared === "value" ? 'starts with "("' : 'holds "=" followed by "("'
-      }: bash's declare (typeset, local, readonly) reads \`name=(…)\` as an array ` +
-        "assignment and would run the commands in it",
+      }: bash's declare (typeset, local, readonly) reads \`name=(…)\` for an array as a ` +
+        "list of elements, which would split the value into words and run any `$(…)` or " +
+        "backticks in it",
       offset,
       'declare the variable first, then assign it plainly: `local x; x="${...}"` or ' +
         '`declare -a list; list=("${...}")`',

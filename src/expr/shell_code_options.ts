@@ -35,7 +35,7 @@ export const CODE_OPTIONS: Record<
  * Whether the word being read (index `at`, whose plain text so far is `current`) is the
  * argument of one of the options `letters`/`longs`: after `-c` or a cluster ending in it
  * (`-qc`), after `--command`, or attached (`-c…`, `-qec…`, `--command=…`). Options are
- * looked for from `words[start + 1]` on.
+ * looked for from `words[start + 1]` on, up to a `--`.
  */
 export function optionArgument(
   words: readonly string[],
@@ -45,6 +45,9 @@ export function optionArgument(
   letters: string,
   longs: readonly string[],
 ): boolean {
+  // After `--` the words are operands (`npm run script -- -c x`).
+  const ended = words.indexOf("--", start + 1);
+  if (ended >= 0 && ended < at) return false;
   const before = at - 1 > start ? words[at - 1] : "";
   if (before.startsWith("--")) return longs.includes(before.slice(2));
   if (/^-[A-Za-z0-9]+$/.test(before) && letters.includes(before.at(-1)!)) return true;

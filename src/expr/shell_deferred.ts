@@ -51,6 +51,18 @@ export function deferredReference(
         "sh -c '… \"$X\"'`), and keep the remote command free of ${...}",
     );
   }
+  if (kinds.includes("unknown")) {
+    throw new ExpressionError(
+      "cannot tell whether this value is code: it follows a shell's `-c` (or `su`, `sg`, " +
+        "`script`…) given as an operand to a program weft does not know, which may run " +
+        "that shell (a wrapper: the value would be read as code) or not (`conda install " +
+        "bash -c CHANNEL`: the value is data). Weft neither splices it in nor changes it",
+      offset,
+      "pass the value through a variable, which keeps it data either way: " +
+        '`X="${...}" prog … sh -c \'… "$X"\'` if the program runs that shell, ' +
+        '`X="${...}"; prog … -c "$X"` if `-c` is its own option',
+    );
+  }
   if (kinds.includes("opaque")) {
     throw new ExpressionError(
       "cannot substitute a value into the string `env -S` splits into a command (or the " +
@@ -133,7 +145,8 @@ export function refuseUnfollowed(levels: readonly ShellSlot[], offset: number): 
       offset,
       "pass the value through a variable and run the substitution in that code: " +
         `\`X="\${...}" sh -c 'cd "$(dirname "$X")"'\` (or \`export X="\${...}"\` before ` +
-        "`eval`/`trap`)",
+        "`eval`/`trap`); for `printf %q`, quote the variable, not the ${...}: " +
+        `\`X="\${...}"; eval "$(printf 'echo %q' "$X")"\``,
     );
   }
   if (levels.some((s) => s.backtickEscapes)) {

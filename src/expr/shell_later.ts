@@ -10,18 +10,21 @@
  *   strings the same shell expands (running `$(...)`) without splitting them into words.
  * - "here" too: bash's `mapfile -C`/`readarray -C` callback, `compgen`/`complete` `-W`
  *   and `-C` (shell_code_options.ts CODE_OPTIONS).
- * - "child": the command string of a POSIX-family shell started with `-c`, wherever that
- *   shell's name stands among the command's words (`taskset -c 0 sh -c`, `unshare sh -c`,
- *   any wrapper, known or not: a word naming such a shell with `-c` among its options),
+ * - "child": the command string of a POSIX-family shell started with `-c` where a command
+ *   starts (the first word, or after a wrapper of shell_wrappers.ts: `taskset -c 0 sh -c`),
  *   `su -c`, `runuser -c`, `script -c`, `sg GROUP [-c]`, `flock -c`, and `watch`'s command
  *   (which watch runs with `sh -c`): that shell must see the variable in its environment.
  *   `$BASH`, `$SHELL` and `$0` as a program name count as such a shell.
+ * - "unknown": such a shell as an operand of a program weft does not know
+ *   (`conda install bash -c X`, `my-wrapper sh -c X`), which may run it or not: refused,
+ *   as neither a reference nor the value as text is right for both. Right after an option
+ *   without `=` (`useradd -s /bin/bash -c NAME`) it is that option's argument: data.
  * - "opaque": `env -S`'s string, which env splits with quoting of its own: refused.
  * - "cleared": as "child", through a program that clears the environment first (`sudo`
  *   without `-E`/`--preserve-env`, `doas`, `su -`/`su -l`, `env -i`, `exec -c`): the
  *   variable cannot reach the code.
- * - "remote": the command `ssh` runs on another machine, and a shell `-c` that a container
- *   or cluster tool starts elsewhere (`docker exec … sh -c`, shell_code_options.ts ELSEWHERE), in a
+ * - "remote": the command `ssh` runs on another machine, and a shell `-c` (found as for
+ *   "unknown") that a container or cluster tool starts elsewhere (`docker exec … sh -c`, shell_code_options.ts ELSEWHERE), in a
  *   shell that never sees it.
  *
  * Words are compared as the shell reads them, quotes, backslashes and line continuations
@@ -44,6 +47,7 @@ import {
   skipOptions,
   suCode,
 } from "./shell_code_options.ts";
+import { wrappedCommand, WRAPPERS } from "./shell_wrappers.ts";
 import {
   addPlain,
   atCommandPosition,
@@ -53,57 +57,22 @@ import {
 } from "./shell_words.ts";
 
 /** Who evaluates a word as code later, if anyone (see the module doc). */
-export type LaterCode = "here" | "prompt" | "child" | "cleared" | "remote" | "opaque";
+export type LaterCode =
+  | "here"
+  | "prompt"
+  | "child"
+  | "cleared"
+  | "remote"
+  | "opaque"
+  | "unknown";
 
 /** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
 const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
 /** Prompt strings: expanded without word splitting or quote removal, unlike a command. */
 const PROMPT_STRING = /^PS[0-4]\b/;
 
-/**
- * Programs that run their operands as a command (argv): the option letters and long
- * options that take a separate argument, how many operands come before the command, and
- * whether the program clears the environment (given the options seen).
- */
-interface Wrapper {
-  letters?: string;
-  longs?: readonly string[];
-  operands?: number;
-  /** Words `NAME=value` before the command are assignments (env, sudo). */
-  assignments?: boolean;
-  clears?: (flags: ReadonlySet<string>) => boolean;
-}
-
-const WRAPPERS: Record<string, Wrapper> = {
-  nohup: {},
-  setsid: {},
-  builtin: {},
-  command: {},
-  exec: { letters: "a", clears: (f) => f.has("c") },
-  time: { letters: "fo", longs: ["format", "output"] },
-  nice: { letters: "n", longs: ["adjustment"] },
-  ionice: { letters: "cnpPu", longs: ["class", "classdata", "pid", "pgid", "uid"] },
-  stdbuf: { letters: "ioe", longs: ["input", "output", "error"] },
-  timeout: { letters: "sk", longs: ["signal", "kill-after"], operands: 1 },
-  chroot: { longs: ["userspec", "groups"], operands: 1 },
-  xargs: {
-    letters: "ILnPsdEa",
-    longs: ["arg-file", "delimiter", "max-lines", "max-args", "max-procs", "max-chars"],
-  },
-  env: {
-    letters: "uCS",
-    longs: ["unset", "chdir", "split-string"],
-    assignments: true,
-    clears: (f) => f.has("i") || f.has("-") || f.has("--ignore-environment"),
-  },
-  sudo: {
-    letters: "CDghpRrtTUu",
-    longs: ["close-from", "chdir", "group", "host", "prompt", "role", "type", "user", "other-user"],
-    assignments: true,
-    clears: (f) => !f.has("E") && ![...f].some((flag) => flag.startsWith("--preserve-env")),
-  },
-  doas: { letters: "uC", clears: () => true },
-};
+/** runuser(1)'s long options that take an argument, but for `--command`. */
+const RUNUSER_LONGS = ["user", "group", "supp-group", "shell", "whitelist-environment"];
 
 /** Letters of ssh's options that take an argument (OpenSSH 9). */
 const SSH_LETTERS = "BbcDEeFIiJLlmOoPpQRSWw";
@@ -159,8 +128,16 @@ function commandCode(
       const { index } = skipOptions(words, start + 1, at, SSH_LETTERS, []);
       return at > index ? "remote" : undefined; // after the destination: the remote command
     }
+    case "runuser": {
+      // runuser -u USER [--] COMMAND…: argv, not `-c` code.
+      const { index, flags } = skipOptions(words, start + 1, at, "ugGsw", RUNUSER_LONGS);
+      const code = flags.has("c") || flags.has("--command") || flags.has("--session-command");
+      if ((flags.has("u") || flags.has("--user")) && !code) {
+        return index < at ? commandCode(words, index, at, current) : undefined;
+      }
+      return suCode(words, start, at, current);
+    }
     case "su":
-    case "runuser":
       return suCode(words, start, at, current);
     case "sg":
       return sgCode(words, start, at);
@@ -178,24 +155,11 @@ function commandCode(
   }
   if (name === "env" && splitsIntoShell(words, start, at)) return "opaque";
   const wrapper = WRAPPERS[name];
-  if (!wrapper) return anywhere(words, start, at, current);
-  let { index, flags } = skipOptions(
-    words,
-    start + 1,
-    at,
-    wrapper.letters ?? "",
-    wrapper.longs ?? [],
-  );
-  // env's `-` (as -i) and the assignments of env and sudo come before the command.
-  if (wrapper.assignments) {
-    while (index < at && (words[index] === "-" || /^[A-Za-z_]\w*=/.test(words[index]))) index++;
-  }
-  index += wrapper.operands ?? 0;
-  // Options this table does not know may hide the command: look for a shell among the words.
-  const inner = index < at
-    ? commandCode(words, index, at, current) ?? anywhere(words, start, at, current)
-    : anywhere(words, start, at, current);
-  return inner === "child" && wrapper.clears?.(flags) ? "cleared" : inner;
+  if (!wrapper) return NO_COMMANDS.has(name) ? undefined : operandCode(words, start, at, current);
+  const command = wrappedCommand(words, start, at, wrapper);
+  if (!command || command.index >= at) return undefined;
+  const inner = commandCode(words, command.index, at, current);
+  return inner === "child" && wrapper.clears?.(command.flags) ? "cleared" : inner;
 }
 
 /**
@@ -214,12 +178,46 @@ function splitsIntoShell(words: readonly string[], start: number, at: number): b
 }
 
 /**
- * Any wrapper (`taskset -c 0`, `unshare`, `prlimit --nofile=1024`, `strace -o f`…):
- * whether a later word of `words[start]`'s command names a POSIX-family shell with `-c`
- * among its options whose code word `at` is, or a program of CODE_OPTIONS, `su`,
- * `runuser`, `sg` or `flock` whose code it is. Under shell_code_options.ts ELSEWHERE that is "remote".
+ * Builtins and programs that never run an operand as a command: `printf '%s' sh -c "$x"`
+ * prints its words.
  */
-function anywhere(
+const NO_COMMANDS = new Set([
+  "echo",
+  "printf",
+  "cat",
+  "ls",
+  "grep",
+  "egrep",
+  "fgrep",
+  "test",
+  "[",
+  "cd",
+  "read",
+  "export",
+  "declare",
+  "typeset",
+  "local",
+  "readonly",
+  "unset",
+  "type",
+  "hash",
+  "which",
+]);
+
+/**
+ * A program weft does not know (`conda install bash -c …`, `my-wrapper sh -c …`): the
+ * first shell with `-c` (or program of CODE_OPTIONS, `su`, `runuser`, `sg`, `flock`)
+ * standing as one of its OPERANDS whose code word `at` is. Such a program may run it
+ * (a wrapper weft has no table for) or not (the shell is data, `-c` the program's own
+ * option): weft can neither give it a reference (which would change the value of a
+ * program that does not) nor splice the value in (code, for one that does), so it is
+ * "unknown", which shell_deferred.ts refuses. So is a shell right after one of its
+ * options (`useradd -s /bin/bash -c NAME`, `foo -v sh -c CODE`): without the program's
+ * table weft cannot tell the option's argument from a command after a flag, and taking
+ * it for data would splice the value into code for `foo`. Under shell_code_options.ts
+ * ELSEWHERE it is "remote".
+ */
+function operandCode(
   words: readonly string[],
   start: number,
   at: number,
@@ -228,12 +226,19 @@ function anywhere(
   for (const j of candidates(words, at)) {
     if (j <= start) continue;
     const found = commandCode(words, j, at, current);
-    if (found) return ELSEWHERE.has(baseName(words[start])) ? "remote" : found;
+    if (!found) continue;
+    // Maybe no command at all, but the option's argument: nothing to say about where it runs.
+    if (optionWithArgument(words[j - 1])) return "unknown";
+    if (ELSEWHERE.has(baseName(words[start]))) return "remote";
+    return found === "cleared" || found === "remote" || found === "opaque" ? found : "unknown";
   }
   return undefined;
 }
 
-/** Programs {@link anywhere} looks for besides shells. */
+/** An option that may take the next word as its argument: `-s`, `--shell`, not `--`, `-`, `--x=1`. */
+const optionWithArgument = (w: string) => /^-[^=]+$/.test(w) && w !== "--";
+
+/** Programs {@link operandCode} looks for besides shells. */
 const FOUND_ANYWHERE = new Set(["su", "runuser", "sg", "flock", ...Object.keys(CODE_OPTIONS)]);
 
 /**

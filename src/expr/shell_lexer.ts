@@ -20,8 +20,10 @@ import {
   addPlain,
   addToWord,
   arithmeticHere,
+  arraysOf,
   atCommandPosition,
   BLANK,
+  type CommandState,
   endWord,
   type MutableSlot,
   newCommand,
@@ -29,6 +31,10 @@ import {
   valueUseHere,
   type Word,
 } from "./shell_words.ts";
+
+/** Whether `name=` in `word` (a declare operand) assigns an array: `-a`/`-A`, or a known array. */
+const declaresArray = (cmd: CommandState, word: Word) =>
+  cmd.declaresArrays || arraysOf(cmd).has(/^[A-Za-z_]\w*/.exec(word.plain ?? "")?.[0] ?? "");
 
 /** `name=` or `name[...]+=` and nothing after: followed by `(`, a compound assignment. */
 const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
@@ -92,8 +98,12 @@ export class ShellLexer {
       }
       if (use === "name" && frame.cmd.declaring && frame.cmd.compound === 0) {
         // `declare -a "l=${v}"`, `declare "${v}"`: bash re-parses `l=(…)` there.
+        // Only with -a/-A, or for a name made an array before (`l=(); declare l="${v}"`):
+        // elsewhere bash 5.2 assigns `(…)` as a plain string.
         if (word.equals === undefined) slot.declareOperand = "name";
-        else if (word.equals === "end") slot.declareOperand = "value";
+        else if (word.equals === "end" && declaresArray(frame.cmd, word)) {
+          slot.declareOperand = "value";
+        }
       }
       word.slots.push(slot);
     }
@@ -353,6 +363,7 @@ export class ShellLexer {
           (atCommandPosition(cmd) || cmd.declaring || cmd.name === "export")
         ) {
           compound = top.parens; // `a=(`: its elements may be arithmetic (`declare -ai a`)
+          arraysOf(cmd).add(/^[A-Za-z_]\w*/.exec(cmd.words.at(-1)!)![0]);
         }
         break;
       case ")":

@@ -121,6 +121,22 @@ export interface CommandState {
   forList: boolean;
   /** Names declared with the integer attribute so far (`declare -i n`), shared by all commands of one text. */
   integers: Set<string>;
+  /** A `declare`/`local`/`typeset`/`readonly` with `-a` or `-A`: `name=(…)` is an array. */
+  declaresArrays: boolean;
+}
+
+/**
+ * Names made arrays so far (`list=(…)`, `declare -a list`), shared like
+ * CommandState.integers by all commands of one text: kept per that set, which every
+ * command of the text holds, so that no caller of {@link newCommand} passes another.
+ */
+const arraysByText = new WeakMap<Set<string>, Set<string>>();
+
+/** The names made arrays earlier in `cmd`'s text (see {@link arraysByText}). */
+export function arraysOf(cmd: CommandState): Set<string> {
+  let arrays = arraysByText.get(cmd.integers);
+  if (!arrays) arraysByText.set(cmd.integers, arrays = new Set());
+  return arrays;
 }
 
 const ARITHMETIC_TESTS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
@@ -170,6 +186,7 @@ export const newCommand = (integers: Set<string>): CommandState => ({
   compound: 0,
   forList: false,
   integers,
+  declaresArrays: false,
 });
 
 /** Whether the next word is in command position (only keywords and assignments before it). */
@@ -282,8 +299,10 @@ export function endWord(cmd: CommandState): void {
       cmd.name = plain;
       cmd.nameAt = cmd.words.length;
     }
-  } else if (cmd.declaring && /^-[A-Za-z]*i/.test(plain)) cmd.arithmetic = true;
-  else if (
+  } else if (cmd.declaring && /^-[A-Za-z]+$/.test(plain)) {
+    if (plain.includes("i")) cmd.arithmetic = true;
+    if (/[aA]/.test(plain)) cmd.declaresArrays = true;
+  } else if (
     (cmd.name === "builtin" || cmd.name === "command") && cmd.words.length === cmd.nameAt + 1 &&
     !plain.startsWith("-")
   ) {
@@ -294,10 +313,12 @@ export function endWord(cmd: CommandState): void {
     else if (plain === "let") cmd.arithmetic = true;
   } else if (text === "in" && (cmd.name === "for" || cmd.name === "select")) {
     cmd.forList = cmd.words.length === cmd.nameAt + 2;
-  } else if (cmd.declaring && cmd.arithmetic && !plain.startsWith("-")) {
-    // `declare -i n` or `local -i n=0`: a later `n=${...}` is arithmetic.
+  } else if (cmd.declaring && (cmd.arithmetic || cmd.declaresArrays) && !plain.startsWith("-")) {
+    // `declare -i n` or `local -i n=0`: a later `n=${...}` is arithmetic; `declare -a l`:
+    // a later `declare l="${...}"` re-parses a value `(…)` as the array's elements.
     const declared = /^[A-Za-z_][A-Za-z0-9_]*/.exec(plain)?.[0];
-    if (declared) cmd.integers.add(declared);
+    if (declared && cmd.arithmetic) cmd.integers.add(declared);
+    if (declared && cmd.declaresArrays) arraysOf(cmd).add(declared);
   }
   cmd.words.push(text);
   cmd.plain.push(plain);

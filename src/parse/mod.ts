@@ -25,6 +25,7 @@ import { schemaProblems } from "./schema_issues.ts";
 import { type CalledSource, callsWorkflows, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
 import { parseSource } from "./syntax.ts";
+import { fileSecretValues, maskProblems } from "./file_secrets.ts";
 import { placeholderNotes } from "./placeholder_notes.ts";
 import { WAIT_FOR_CHOICES } from "../model/task.ts";
 import { parseKeepingText } from "./written_keep.ts";
@@ -245,7 +246,10 @@ export function parseWorkflowSource(
     ...expressionProblems(data, map, fileLabel),
     ...unsendableAt(unsendableNumbers(data, parsed.written ?? []), map, fileLabel),
   ];
-  if (problems.length > 0 || !result.success) return { problems: sortProblems(problems) };
+  if (problems.length > 0 || !result.success) {
+    // A check may quote a value holding another's secret (file_secrets.ts).
+    return { problems: sortProblems(maskProblems(problems, fileSecretValues(data))) };
+  }
   // An http `data` number goes out as the token written (`12345678901234567890`, `1.10`).
   keepDataNumbers(result.data, parsed.written ?? []);
   keepItemNumbers(result.data, parsed.written ?? []); // and a loop item's, as JSON numbers
