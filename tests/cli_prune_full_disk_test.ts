@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { freePort, startDaemon, writeFlow } from "./_daemon.ts";
 import { historyJson, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
+import { fillDisk, MOUNTABLE, NEEDS_MOUNT, sh, withTmpfs } from "./_tmpfs.ts";
 
 const HOOK = "name: tiny\ntrigger: {type: webhook, config: {webhook: /tiny}}\ntasks:\n" +
   "  - id: t\n    command: echo hello\n";
@@ -84,4 +84,43 @@ Deno.test({
         assert.match(logs.stdout, /hello/);
       }
     }),
+});
+
+Deno.test({
+  name: "full disk, no reserve, no room to delete a record: history prune makes room from the " +
+    "logs of the runs it deletes and deletes them all (verifier V2 F1)" +
+    (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: async () => {
+    const made = testTempDir("prune-full-made-");
+    const flow = writeFlow(
+      testTempDir("prune-full-flow-"),
+      "tiny.yml",
+      "name: tiny\ntasks:\n  - id: a\n    command: printf 'x%.0s' $(seq 3000)\n" +
+        "  - id: b\n    command: echo b\n",
+    );
+    for (let i = 0; i < 24; i++) {
+      const r = await weft(["run", "-q", flow], { env: { WEFT_HOME: made } });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    Deno.removeSync(`${made}/weft.reserve`);
+    await withTmpfs("1m", async (mnt) => {
+      const home = `${mnt}/home`;
+      assert.ok(await sh("cp", "-a", made, home));
+      await fillDisk(mnt); // no reserve, and not a byte for the delete's write-ahead log
+      const pruned = await weft(["history", "prune", "--keep-runs", "3"], {
+        env: { WEFT_HOME: home },
+      });
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.match(pruned.stderr, /deleted 21 runs/);
+      const left = await historyJson(home);
+      assert.equal(left.length, 3);
+      const folders = [...Deno.readDirSync(`${home}/logs`)].map((e) => e.name).sort();
+      assert.deepEqual(folders, left.map((run) => run.id).sort(), "the kept runs keep their logs");
+      for (const run of left) {
+        const logs = await weft(["logs", run.id], { env: { WEFT_HOME: home } });
+        assert.equal(logs.code, 0, logs.stderr);
+      }
+    });
+  },
 });

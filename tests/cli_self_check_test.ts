@@ -21,13 +21,8 @@ Deno.test("self-check --json: version, writable store, time zone, tools, spawner
   assert.match(report.version, /^\d+\.\d+\.\d+$/);
   assert.equal(report.commit, "source");
   assert.deepEqual(report.store, { path: home, writable: true, readable: true, runs: true });
-  assert.equal((await Deno.stat(home)).mode! & 0o777, 0o700, "created private, as the store would");
-  // The checks a run makes made what a run makes (run_home.ts); the probe file is removed.
-  const made = [...Deno.readDirSync(home)].map((entry) => entry.name).sort();
-  assert.deepEqual(made, ["logs", "weft.kv", "weft.reserve"]);
-  for (const name of made) {
-    assert.equal((await Deno.stat(`${home}/${name}`)).mode! & 0o077, 0, `${name} is private`);
-  }
+  // A check makes nothing: the run's checks are foretold (run_home.ts foretellRun).
+  assert.equal(await exists(home), false, "the home is left to the first run to make");
   assert.equal(report.kv, true);
   assert.equal(report.timeZone, "Europe/Paris");
   assert.equal(report.timeZoneWarning, null);
@@ -110,6 +105,35 @@ Deno.test("self-check: a TZ no zone database knows is UTC with a warning; JSON k
   assert.equal(report.timeZoneWarning, null);
 });
 
+Deno.test({
+  name:
+    "self-check as root in another user's fresh home makes nothing there: that user's run starts" +
+    (Deno.uid() === 0 ? "" : " (skipped: needs root)"),
+  ignore: Deno.uid() !== 0,
+  fn: async () => {
+    const home = testTempDir("self-check-foreign-");
+    Deno.chmodSync(home, 0o777); // a path nobody can reach down to
+    const theirs = `${home}/home`;
+    Deno.mkdirSync(theirs, { mode: 0o700 });
+    Deno.chownSync(theirs, 65534, 65534);
+    const r = await weft(["self-check"], { env: { WEFT_HOME: theirs } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual([...Deno.readDirSync(theirs)], [], "nothing made in a home of another user");
+  },
+});
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}
+
+/** One run of a one-task flow in `home`, which must succeed. */
+async function runOnce(home: string): Promise<void> {
+  const flow = `${testTempDir("self-check-flow-")}/o.yml`;
+  Deno.writeTextFileSync(flow, "name: o\ntasks:\n  - id: a\n    command: echo hi\n");
+  const run = await weft(["run", "-q", flow], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+}
+
 /**
  * `weft run FLOW` in `home` is refused (exit 2), and `weft self-check` says not ok (exit 1)
  * with the same reason, on one line (the run's lines joined with "; "), text and --json.
@@ -150,10 +174,34 @@ Deno.test({
       const home = `${mnt}/home`;
       const ok = await weft(["self-check"], { env: { WEFT_HOME: home } });
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+      await runOnce(home);
       // Full, and weft.reserve's room taken as well: no run can start here.
       await fillDisk(mnt);
       Deno.removeSync(`${home}/weft.reserve`);
       await fillDisk(`${mnt}/home`);
       await assertRefusedAlike(home, /no space left on the device/);
+    }),
+});
+
+Deno.test({
+  name: "self-check: a fresh home on a disk with too little room is said as weft run says it, " +
+    "and the check leaves the disk as it found it" + (MOUNTABLE ? "" : NEEDS_MOUNT),
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("1m", async (mnt) => {
+      // 100 KiB free: room for a new history, not for weft.reserve besides (verifier V2 F3).
+      const fill = await fillDisk(mnt);
+      Deno.truncateSync(fill, (await Deno.stat(fill)).size - 100 * 1024);
+      const home = `${mnt}/fresh`;
+      Deno.mkdirSync(home, { mode: 0o700 });
+      const r = await weft(["self-check", "--json"], { env: { WEFT_HOME: home } });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(JSON.parse(r.stdout).store.error, /weft\.reserve: no room to start a run/);
+      assert.deepEqual([...Deno.readDirSync(home)], [], "nothing made by the check");
+      // With the room, ok; still nothing made.
+      Deno.removeSync(fill);
+      const ok = await weft(["self-check"], { env: { WEFT_HOME: home } });
+      assert.equal(ok.code, 0, ok.stdout);
+      assert.deepEqual([...Deno.readDirSync(home)], [], "nothing made by the check");
     }),
 });

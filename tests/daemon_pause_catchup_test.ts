@@ -117,3 +117,35 @@ Deno.test("daemon: after downtime every missed fire within catchup runs, none sk
     await daemon.stop("SIGKILL");
   }
 });
+
+Deno.test("daemon: catch-up fires a stopping daemon had not reached are run by the next start", async () => {
+  const dir = testTempDir("catchup-stop-");
+  Deno.mkdirSync(`${dir}/flows`);
+  // Each run outlasts a fire interval: the chain is still going when the daemon stops.
+  const file = writeFlow(dir, "j.yml", "name: j\ntasks:\n  - id: a\n    command: sleep 1\n");
+  const home = testTempDir("home-");
+  await schedule(home, "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC");
+  const first = startDaemon(["--dir", `${dir}/flows`], { home });
+  await first.waitFor(/daemon started/);
+  assert.equal(await first.stop(), 0);
+  await sleep(9000); // four or five fires owed
+  const second = startDaemon(["--dir", `${dir}/flows`], { home });
+  await second.waitFor(/run \S+ started \(catch-up/);
+  assert.equal(await second.stop(), 0);
+  // Before: these were neither run nor recorded by anyone (verifier V2 F7).
+  const left = second.lines.flatMap((l) => {
+    const m = l.match(/catch-up fire of (\S+) not run, the daemon is stopping/);
+    return m ? [Date.parse(m[1])] : [];
+  });
+  assert.ok(left.length >= 1, second.lines.join("\n"));
+  const third = startDaemon(["--dir", `${dir}/flows`], { home });
+  try {
+    for (const time of left) {
+      const at = new Date(time).toISOString().replace(".000Z", "+00:00");
+      await third.waitFor(new RegExp(`started \\(catch-up \\S+ ${at.replace(/\+/g, "\\+")}\\)`));
+    }
+    assert.equal(await third.stop(), 0);
+  } finally {
+    await third.stop("SIGKILL");
+  }
+});

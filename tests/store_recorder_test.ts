@@ -146,6 +146,7 @@ Deno.test("a failed write is reported by flush once, and later events are still 
     findRunning: () => store.findRunning(),
     markInterrupted: (...a) => store.markInterrupted(...a),
     deleteRun: (...a) => store.deleteRun(...a),
+    finishDeletes: () => store.finishDeletes(),
     addNotifications: (...a) => store.addNotifications(...a),
     getState: (key) => store.getState(key),
     setState: (...a) => store.setState(...a),

@@ -211,14 +211,15 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       import("../store/open.ts"),
     ]);
   const folder = homeFor(io, home);
+  const room = pruneRoom(folder);
   const pruned = (store: RunStore, dryRun = options.dryRun) =>
     pruneRuns(store, {
       keepDays,
       keepRuns,
       workflow: options.workflow,
       dryRun,
-      // A full disk: weft's own room first, then the logs of the run being deleted.
-      freeSpace: pruneRoom(folder),
+      // A full disk: weft's own room first, then the logs of the runs being deleted.
+      freeSpace: room.freeSpace,
     });
   // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
   const open = () => openHistory(io, home, { write: !options.dryRun, spendReserve: true });
@@ -233,7 +234,7 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       if (options.dryRun || !isDiskFull(e)) throw e;
       const doomed = await withHistory(io, home, (store) => pruned(store, true));
       if (doomed.length === 0) throw e;
-      store = await openWithRoom(folder, doomed, open, isDiskFull);
+      store = await openWithRoom(folder, room, doomed, open, isDiskFull);
     }
     try {
       runs = await pruned(store);
@@ -246,6 +247,18 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
     // every verb says a weft.kv it cannot write).
     const gone = e.deleted.length;
     if (gone > 0) await err(io, `deleted ${gone} run${gone === 1 ? "" : "s"} before the fault\n`);
+    const deleted = new Set(e.deleted.map((run) => run.id));
+    const half = [...room.stripped].filter((id) => !deleted.has(id)).length;
+    if (half > 0) {
+      await err(
+        io,
+        `${half} run${half === 1 ? "" : "s"} lost ${
+          half === 1 ? "its logs" : "their logs"
+        } for room but ${half === 1 ? "is" : "are"} still in the history: the next prune deletes ${
+          half === 1 ? "it" : "them"
+        } first\n`,
+      );
+    }
     throw e.cause instanceof StorageError ? e.cause : new StorageError(
       "cannot delete runs from the history",
       kvPath(folder),

@@ -1,34 +1,65 @@
 /**
  * Room for `weft history prune` on a full disk (README "Full disk"): deleting a run
  * writes to the history database's write-ahead log before it frees anything, so on a
- * disk with no room left the prune first makes the log's own room reusable (a RESTART
- * checkpoint, store/kv_checkpoint.ts: the next delete writes over what the log holds
- * already), then spends weft.reserve (store/reserve.ts), then restarts the log again.
- * A run's logs go only once its records are gone (KvRunStore.deleteRun), so a prune
- * stopped at any point leaves each run whole or wholly gone (tester22 F1). Only when
- * the history cannot even be opened for writing does it delete logs ahead of records,
- * as README promises: those of the runs it deletes first, one run at a time, until it
- * opens ({@link openWithRoom}).
+ * disk with no room left the prune makes room from what it is about to delete anyway.
+ * In this order: the log's own room (a RESTART checkpoint, store/kv_checkpoint.ts —
+ * which a full disk often refuses, as it first grows weft.kv by the log's new pages, so
+ * nothing depends on it), weft.reserve (store/reserve.ts), then the log folders of the
+ * runs being deleted, the one being deleted first, then the next ones, oldest first,
+ * one at a time, trying the delete again after each (verifier V2 F1, F2). A run's
+ * logs otherwise go only once its records are gone (KvRunStore.deleteRun), so each run
+ * stays whole or wholly gone where the disk allows it; a run whose logs had to go first
+ * is one the prune deletes, and a prune stopped before it did says so (the next deletes it).
  * @module
  */
 import type { RunRecord } from "../store/run_store.ts";
 import { checkpointKv } from "../store/kv_checkpoint.ts";
 import { kvPath, logsPath } from "../store/open.ts";
 import { releaseReserve } from "../store/reserve.ts";
-import { removeRunLogDir } from "../store/log_format.ts";
+import { logDirName, removeRunLogDir } from "../store/log_format.ts";
 
-/**
- * The steps that make room in `home`, as PruneOptions.freeSpace wants them: step
- * `tried` for the run being deleted; resolves to false once every step was tried.
- */
-export function pruneRoom(home: string): (run: RunRecord, tried: number) => Promise<boolean> {
-  const restart = () => checkpointKv(kvPath(home));
-  const steps = [restart, () => releaseReserve(home), restart];
-  return async (_run, tried) => {
-    const step = steps[tried];
-    if (!step) return false;
-    await step().catch(() => {});
+/** The room-making steps of one prune, and the runs whose logs went before their records. */
+export interface PruneRoom {
+  /** PruneOptions.freeSpace: resolves to false once nothing is left to try. */
+  freeSpace(run: RunRecord, tried: number, ahead: readonly RunRecord[]): Promise<boolean>;
+  /** Removes the log folder of `run` for room; resolves to whether there was one. */
+  stripLogs(run: RunRecord): Promise<boolean>;
+  /** Ids of the runs whose log folders were removed ahead of their records. */
+  readonly stripped: ReadonlySet<string>;
+}
+
+/** The room-making steps for a prune in `home` (see the module doc). */
+export function pruneRoom(home: string): PruneRoom {
+  const stripped = new Set<string>();
+  let reserveTried = false;
+  const stripLogs = async (run: RunRecord) => {
+    if (stripped.has(run.id)) return false;
+    const dir = `${logsPath(home)}/${logDirName(run.id)}`;
+    if (!await Deno.lstat(dir).then(() => true, () => false)) return false;
+    stripped.add(run.id);
+    await removeRunLogDir(logsPath(home), run.id).catch(() => {});
     return true;
+  };
+  return {
+    stripped,
+    stripLogs,
+    freeSpace: async (_run, tried, ahead) => {
+      if (tried === 0 && await checkpointKv(kvPath(home))) return true;
+      let made = false;
+      if (!reserveTried) {
+        reserveTried = true;
+        made = await releaseReserve(home);
+      }
+      for (const next of ahead) {
+        if (made) break;
+        made = await stripLogs(next);
+      }
+      // The room just made first lets the log move into weft.kv (which grows by the
+      // pages the log added) and start over: the deletes that follow then write over
+      // it, where they would otherwise grow it into that room and need more.
+      if (made) await checkpointKv(kvPath(home));
+      return made;
+    },
   };
 }
 
@@ -41,13 +72,16 @@ export function pruneRoom(home: string): (run: RunRecord, tried: number) => Prom
  */
 export async function openWithRoom<T>(
   home: string,
+  room: PruneRoom,
   doomed: readonly RunRecord[],
   open: () => Promise<T>,
   isFull: (e: unknown) => boolean,
 ): Promise<T> {
   const tries: Array<() => Promise<unknown>> = [
     () => checkpointKv(kvPath(home)),
-    ...doomed.map((run) => () => removeRunLogDir(logsPath(home), run.id)),
+    ...doomed.map((run) => async () => {
+      if (await room.stripLogs(run)) await checkpointKv(kvPath(home));
+    }),
   ];
   let last: unknown;
   for (const makeRoom of tries) {

@@ -22,9 +22,10 @@ export interface SelfCheckReport {
   /**
    * The run history folder (WEFT_HOME), whether a file could be written in it, whether
    * the history recorded there (weft.kv, when there is one) opens and reads, and whether
-   * a run would start there (`runs`: the checks `weft run` makes before it starts pass,
-   * run_home.ts — config.json, the folders, the history opened for writing, weft.reserve;
-   * made only when the folder is writable and the history readable, else false). `error`:
+   * a run would start there (`runs`: the checks `weft run` makes before it starts would
+   * pass, foretold without making anything, run_home.ts foretellRun — config.json, room
+   * for a new history and for weft.reserve; told only when the folder is writable and the
+   * history readable, else false). `error`:
    * why not, in the words `weft run` would use (its hint after "; ").
    */
   store: { path: string; writable: boolean; readable: boolean; runs: boolean; error?: string };
@@ -80,9 +81,7 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     const written = await probeWritable(path);
     const readError = await probeReadable(path);
     // Only over a history that reads: a damaged one is left as it is, not opened to write.
-    const runError = written.writable && readError === undefined
-      ? await probeRun(io, homeOverride)
-      : undefined;
+    const runError = written.writable && readError === undefined ? await probeRun(path) : undefined;
     const error = written.error ?? readError ?? runError;
     store = {
       path,
@@ -112,15 +111,17 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
 }
 
 /**
- * Creates the folder as the store would (0700) and writes and removes a probe file in
- * it, and opens the history database's files that exist for writing as a run does
- * (store/open.ts). Never throws: a failure is `{ writable: false, error }`.
+ * Writes and removes a probe file in the home (or, when the home is not there yet, in its
+ * nearest folder that is, where a run would make it), and opens the history database's
+ * files that exist for writing as a run does (store/open.ts). Creates nothing it leaves:
+ * a check run as root must not leave files another user's weft cannot write (verifier
+ * V2 F3). Never throws: a failure is `{ writable: false, error }`.
  */
 async function probeWritable(home: string): Promise<{ writable: boolean; error?: string }> {
-  const probe = `${home}/.self-check-${crypto.randomUUID()}`;
   try {
-    await Deno.mkdir(home, { recursive: true, mode: 0o700 });
-    await Deno.writeTextFile(probe, "", { mode: 0o600 });
+    const { nearestFolder } = await import("./run_home.ts");
+    const probe = `${nearestFolder(home)}/.self-check-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(probe, "", { createNew: true, mode: 0o600 });
     await Deno.remove(probe);
     const [{ databaseFiles, openableForWriting }, { kvPath }] = await Promise.all([
       import("../store/kv_file.ts"),
@@ -154,14 +155,14 @@ async function probeReadable(home: string): Promise<string | undefined> {
 }
 
 /**
- * Makes the checks `weft run` makes before a run starts (run_home.ts openHistoryForRun:
- * the one function both call) and closes the history again. Resolves to the reason a run
+ * Foretells the checks `weft run` makes before a run starts (run_home.ts foretellRun,
+ * beside the run's own openHistoryForRun), making nothing. Resolves to the reason a run
  * would be refused (as `weft run` prints it, on one line), or undefined when it would start.
  */
-async function probeRun(io: CliIO, homeOverride: string | undefined): Promise<string | undefined> {
-  const { openHistoryForRun } = await import("./run_home.ts");
+async function probeRun(home: string): Promise<string | undefined> {
+  const { foretellRun } = await import("./run_home.ts");
   try {
-    (await openHistoryForRun(io, homeOverride)).close();
+    await foretellRun(home);
     return undefined;
   } catch (e) {
     return oneLine(e);

@@ -246,14 +246,40 @@ export class Daemon {
 
   /** Runs `fire`; resolves once its outcome is recorded. Never rejects. */
   #handle(fire: Fire): Promise<void> {
-    // Stopped before its turn (a catch-up chain): not claimed, so the next start owes it.
-    if (this.#stopping) return Promise.resolve();
-    return runScheduleFire(fire, this.#fireDeps).catch((e) => {
+    const handled = this.#stopping
+      ? (fire.kind === "catch-up" ? this.#leaveOwed(fire) : Promise.resolve())
+      : runScheduleFire(fire, this.#fireDeps);
+    return handled.catch((e) => {
       // The schedule store is weft.kv too: a full disk keeps the fire from its record.
       const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
       const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
       this.#o.log(`schedule ${fire.schedule.name}: fire of ${at} could not be recorded: ${why}`);
     });
+  }
+
+  /**
+   * A catch-up fire whose turn in its schedule's chain came after the stop began: recorded
+   * waiting (`queued`, no run: Schedule.unstartedFires), so the next start owes it — it
+   * runs within catchup, else is recorded missed — where otherwise the newer fires the
+   * running loop recorded meanwhile would have moved the schedule's last fire past it,
+   * and it would be lost without a trace (verifier V2 F7).
+   */
+  async #leaveOwed(fire: Fire): Promise<void> {
+    const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
+    const record = {
+      schedule: fire.schedule.name,
+      time: at,
+      trigger: "catch-up" as const,
+      outcome: "queued" as const,
+      runId: null,
+      firedAt: this.#o.clock.now().toISOString(),
+    };
+    // Claimed as any fire is (another daemon may have run it); one left waiting stays so.
+    if (!await this.#o.store.claimFire(record, { unstarted: fire.leftWaiting === true })) return;
+    this.#o.log(
+      `schedule ${fire.schedule.name}: catch-up fire of ${at} not run, the daemon is stopping; ` +
+        "the next start owes it",
+    );
   }
 
   /** stop() waits for these, so every fire's outcome is written before the store closes. */

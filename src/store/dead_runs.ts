@@ -98,6 +98,7 @@ export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): Run
     findRunning: async () => (await store.findRunning()).filter((run) => !dead.has(run.id)),
     markInterrupted: (...a) => store.markInterrupted(...a),
     deleteRun: (...a) => store.deleteRun(...a),
+    finishDeletes: () => store.finishDeletes(),
     addNotifications: (...a) => store.addNotifications(...a),
     getState: (key) => store.getState(key),
     setState: (...a) => store.setState(...a),

@@ -28,6 +28,7 @@ import {
   attemptKey,
   beatKey,
   childPrefixes,
+  goneKey,
   indexKeys,
   keyPart,
   processKey,
@@ -277,8 +278,22 @@ export class KvRunStore implements RunStore {
       const current = await this.#io.get<RunRecord>(runKey(runId));
       if (!current.value) break;
       const keys = [runKey(runId), ...indexKeys(current.value)];
-      if (await this.#io.commitInBatches([], keys.map((key) => ({ key })), [current])) break;
+      // The mark goes with the record: a prune stopped before the rest is gone leaves
+      // it, and the next finishes the run (finishDeletes; verifier V2 F4).
+      const final = [{ key: goneKey(runId), value: true }, ...keys.map((key) => ({ key }))];
+      if (await this.#io.commitInBatches([], final, [current])) break;
     }
+    await this.#finishDelete(runId);
+  }
+
+  async finishDeletes(): Promise<number> {
+    const ids = (await this.#io.listKeys({ prefix: ["gone"] })).map((key) => String(key[1]));
+    for (const id of ids) await this.#finishDelete(id);
+    return ids.length;
+  }
+
+  /** The tasks, attempts, logs (last but the mark) and mark of a run whose record is gone. */
+  async #finishDelete(runId: string): Promise<void> {
     const children: Mutation[] = [];
     for (const prefix of childPrefixes(runId)) {
       for (const key of await this.#io.listKeys({ prefix })) children.push({ key });
@@ -286,6 +301,7 @@ export class KvRunStore implements RunStore {
     if (children.length > 0) await this.#io.commitInBatches(children);
     this.#tasks.forget(runId);
     await removeRunLogDir(this.logsDir, runId);
+    await this.#io.commitInBatches([{ key: goneKey(runId) }]);
   }
 
   close(): void {

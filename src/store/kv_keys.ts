@@ -32,6 +32,15 @@ export function tooLongForKey(text: string): boolean {
   return text.length * 3 > MAX_KEY_PART_BYTES && encoder.encode(text).length > MAX_KEY_PART_BYTES;
 }
 
+/**
+ * `["gone", runId]` → true: a run whose record a prune deleted and whose tasks, attempts
+ * and logs it had not all removed yet (written with the record's delete, removed once the
+ * rest is gone): a prune stopped part way leaves it, and the next one finishes the run.
+ */
+export function goneKey(runId: string): Deno.KvKey {
+  return ["gone", keyPart(runId)];
+}
+
 /** `["run", runId]` → RunRecord. */
 export function runKey(runId: string): Deno.KvKey {
   return ["run", keyPart(runId)];

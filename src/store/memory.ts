@@ -237,6 +237,11 @@ export class MemoryRunStore implements RunStore {
     if (this.logsDir) await removeRunLogDir(this.logsDir, runId);
   }
 
+  /** Nothing to finish: a delete here is never stopped part way. */
+  finishDeletes(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   addNotifications(runId: string, records: NotificationRecord[]): Promise<void> {
     const run = this.#runs.get(runId);
     if (!run) return Promise.reject(new Error(`run ${runId} was never recorded`));

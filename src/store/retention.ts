@@ -43,10 +43,12 @@ export interface PruneOptions {
   keep?: readonly string[];
   /**
    * Asked for room when deleting `run` met a full disk (a delete writes to the
-   * database's log first); `tried`: how often for this run before (0, 1, ...). Resolves
-   * to whether it did something worth another try (see cli/history.ts).
+   * database's log first); `tried`: how often for this run before (0, 1, ...); `ahead`:
+   * the runs still to delete, `run` first, oldest first (all certain to be deleted, so
+   * their logs may give the room). Resolves to whether it did something worth another
+   * try (see cli/prune_room.ts).
    */
-  freeSpace?: (run: RunRecord, tried: number) => Promise<boolean>;
+  freeSpace?: (run: RunRecord, tried: number, ahead: readonly RunRecord[]) => Promise<boolean>;
 }
 
 /**
@@ -92,7 +94,14 @@ export async function pruneRuns(store: RunStore, options: PruneOptions): Promise
   }
   const runs = [...doomed.values()]
     .sort((a, b) => a.id < b.id ? -1 : 1);
-  if (!options.dryRun) await deleteEach(store, runs, options.freeSpace);
+  if (!options.dryRun) {
+    // First what a prune stopped part way left of the runs it deleted (verifier V2 F4);
+    // on a full disk that waits, as it needs room to write too: the deletes make it.
+    await store.finishDeletes().catch((e) => {
+      if (!isDiskFull(e)) throw e;
+    });
+    await deleteEach(store, runs, options.freeSpace);
+  }
   return runs;
 }
 
@@ -118,14 +127,14 @@ async function deleteEach(
   freeSpace: PruneOptions["freeSpace"],
 ): Promise<void> {
   const deleted: RunRecord[] = [];
-  for (const run of runs) {
+  for (const [at, run] of runs.entries()) {
     for (let tried = 0;; tried++) {
       try {
         await store.deleteRun(run.id);
         deleted.push(run);
         break;
       } catch (e) {
-        if (!isDiskFull(e) || !freeSpace || !await freeSpace(run, tried)) {
+        if (!isDiskFull(e) || !freeSpace || !await freeSpace(run, tried, runs.slice(at))) {
           throw new PruneStopped(deleted, e);
         }
       }

@@ -251,6 +251,12 @@ export interface RunStore {
    * so an interruption leaves it whole or gone from history (never without its logs).
    */
   deleteRun(runId: string): Promise<void>;
+  /**
+   * Finishes the deletes a prune stopped part way left (the run's record gone, its
+   * tasks, attempts or logs not yet: kv.ts marks them `["gone", id]`); resolves to how
+   * many runs it finished. Throws what the store throws (e.g. a full disk).
+   */
+  finishDeletes(): Promise<number>;
   /** Appends to a recorded run's `notifications` (atomically; a missing run is an error). */
   addNotifications(runId: string, records: NotificationRecord[]): Promise<void>;
   /**
