@@ -103,10 +103,28 @@ async function stoppedRun(dir: string, home: string, wrap: string[] = []) {
     ? startWrapped(wrap, ["run", GATED], env)
     : startWeft(["run", GATED], env);
   await waitForFile(`${dir}/a.started`);
+  // Stopped once the task's start is on record, not in the middle of writing it: a weft
+  // stopped inside a write holds weft.kv's write lock, and the readers below would wait
+  // for it.
+  await recordedRunning(home);
   // The weft itself (not a wrapper around it) is stopped; its task goes on meanwhile.
   const pid = wrap.length ? childrenOf(weftRun.child.pid)[0] : weftRun.child.pid;
   Deno.kill(pid, "SIGSTOP");
   return { weftRun, pid };
+}
+
+/** Waits until the run in `home` has its first task recorded running (polls the history). */
+async function recordedRunning(home: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const [run] = await historyJson<{ id: string }>(home);
+    if (run) {
+      const status = await weft(["status", run.id, "--json"], { env: { WEFT_HOME: home } });
+      const tasks = (JSON.parse(status.stdout) as { tasks: { status: string }[] }).tasks;
+      if (tasks[0]?.status === "running") return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the run's first task was never recorded running");
 }
 
 async function assertStoppedAndSettled(
