@@ -8,9 +8,9 @@
 import { hostSpelling, urlSpellings } from "../expr/url_spellings.ts";
 import { base64Forms, markupForms } from "./secret_encodings.ts";
 import { percentForms } from "./percent_forms.ts";
+import { MIN_SECRET_LENGTH } from "../model/secret_name.ts";
 
-/** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
-export const MIN_SECRET_LENGTH = 4;
+export { MIN_SECRET_LENGTH };
 
 /**
  * The strings to mask for one secret value: the value itself; without its surrounding

@@ -18,13 +18,13 @@ import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./show
 import { BuiltTexts } from "./built_text.ts";
 import { resolveQuoted } from "../model/data_text.ts";
 import { isSecretLikeName } from "./secret_names.ts";
+import { MASK } from "../model/secret_name.ts";
 import { keepKnown } from "./known_secrets.ts";
 import { PendingHostForms } from "./host_forms.ts";
 
 export { MIN_SECRET_LENGTH, secretFragments };
 
-/** What a masked value is replaced with. */
-export const MASK = "***";
+export { MASK };
 
 /**
  * A function that masks every secret value (and every line of a multi-line one) in a

@@ -1,9 +1,17 @@
 /**
  * Which variable and param names look secret (the values of such names are masked in
- * everything weft prints: engine/secret_names.ts, engine/secrets.ts). Here, at the
- * bottom of the imports, so every layer applies the one rule.
+ * everything weft prints: engine/secret_names.ts, engine/secrets.ts), what a masked
+ * value becomes and how short a value is never masked. Here, at the bottom of the
+ * imports, so every layer applies the one rule (the engine's masking, and parse's
+ * masking of the values a file writes: parse/file_secrets.ts).
  * @module
  */
+
+/** What a masked value is replaced with. */
+export const MASK = "***";
+
+/** Values (and lines of multi-line values) shorter than this, in characters, are never masked. */
+export const MIN_SECRET_LENGTH = 4;
 
 /**
  * The words of a secret name, matched by {@link isSecretLikeName} in a name without its

@@ -6,23 +6,18 @@
  * `environment` entry (the workflow's, `defaults.environment`, any task's) or a param
  * whose name looks secret (model/secret_name.ts) or that `secrets:` lists; a param's
  * value is its default. A value holding `${` is known only at run time, where the run
- * masks it. As the run does, a value shorter than {@link MIN_LENGTH} is not masked
- * (it would garble every message: engine/secret_forms.ts MIN_SECRET_LENGTH).
+ * masks it. As the run does, a value shorter than MIN_SECRET_LENGTH is not masked
+ * (it would garble every message).
  *
  * The masking here is literal (each value, and its spelling inside the JSON quotes a
  * message uses), not Secrets': the engine is above parse (DESIGN.md §3), and a message
- * quotes a value only in those two spellings.
+ * quotes a value only in those two spellings. The mask and the shortest value masked
+ * are the engine's own (model/secret_name.ts).
  * @module
  */
 import type { Problem } from "../model/errors.ts";
-import { isSecretLikeName } from "../model/secret_name.ts";
+import { isSecretLikeName, MASK, MIN_SECRET_LENGTH } from "../model/secret_name.ts";
 import { isObject } from "./raw.ts";
-
-/** engine/secret_forms.ts MIN_SECRET_LENGTH (the engine is above parse). */
-const MIN_LENGTH = 4;
-
-/** What a masked value becomes (engine/secrets.ts MASK). */
-const MASK = "***";
 
 /** The secret values written in workflow data `data` (see the module doc). */
 export function fileSecretValues(data: unknown): string[] {
@@ -34,7 +29,7 @@ export function fileSecretValues(data: unknown): string[] {
   const values = new Set<string>();
   const add = (value: unknown) => {
     const text = typeof value === "number" ? String(value) : value;
-    if (typeof text === "string" && text.length >= MIN_LENGTH && !text.includes("${")) {
+    if (typeof text === "string" && text.length >= MIN_SECRET_LENGTH && !text.includes("${")) {
       values.add(text);
     }
   };
