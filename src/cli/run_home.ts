@@ -7,6 +7,7 @@
  * @module
  */
 import { ExitCode } from "../model/errors.ts";
+import { dirnameOf } from "../path.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { openHistory } from "./history_shared.ts";
 import { checkGlobalConfigFile, homeFor } from "./home.ts";
@@ -49,16 +50,11 @@ export async function foretellRun(home: string): Promise<void> {
       import("../store/faults.ts"),
     ]);
   const reserve = checkOwnFile(reservePath(home), "remove it: weft makes its own weft.reserve");
-  const history = !exists(kvPath(home))
-    ? "none"
-    : exists(`${kvPath(home)}-wal`) && sizeOf(`${kvPath(home)}-shm`) >= 32 * 1024
-    ? "open"
-    : "closed";
   const at = nearestFolder(home);
   const full = Object.assign(new Error("No space left on device (os error 28)"), {
     code: "ENOSPC",
   });
-  const opening = room.openingNeeds(history);
+  const opening = room.openingNeeds(kvPath(home));
   if (await room.roomFor(home, at, opening) === false) {
     throw new StorageError(
       "cannot open the history database",
@@ -78,6 +74,13 @@ export async function foretellRun(home: string): Promise<void> {
   }
 }
 
+/** `path` or its nearest ancestor that is there (the file system a run would write on). */
+export function nearestFolder(path: string): string {
+  let at = path;
+  for (let up = dirnameOf(at); !exists(at) && up !== at; up = dirnameOf(at)) at = up;
+  return at;
+}
+
 function exists(path: string): boolean {
   try {
     Deno.lstatSync(path);
@@ -85,19 +88,4 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function sizeOf(path: string): number {
-  try {
-    return Deno.lstatSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** `path` or its nearest ancestor that is there (the file system a run would write on). */
-export function nearestFolder(path: string): string {
-  let at = path;
-  while (!exists(at) && at !== "/" && at !== "") at = at.replace(/\/+[^/]*\/*$/, "") || "/";
-  return at;
 }

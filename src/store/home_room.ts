@@ -76,12 +76,26 @@ export async function roomFor(home: string, at: string, bytes: number): Promise<
 }
 
 /**
- * Bytes a run starting in a home takes before its first task to open its history
- * (`history`: "none" there yet, "closed" without a write-ahead log and a whole 32 KiB
- * shared-memory file, "open" with both).
+ * Bytes a run starting in a home takes before its first task to open its history at
+ * `kv` (weft.kv): a new database when there is none, SQLite's side files when there is
+ * no write-ahead log or no whole 32 KiB shared-memory file, nothing more otherwise.
  */
-export function openingNeeds(history: "none" | "closed" | "open"): number {
-  return history === "none" ? NEW_HISTORY_BYTES : history === "closed" ? OPEN_HISTORY_BYTES : 0;
+export function openingNeeds(kv: string): number {
+  if (sizeOf(kv) === null) return NEW_HISTORY_BYTES;
+  const open = sizeOf(`${kv}-wal`) !== null && (sizeOf(`${kv}-shm`) ?? 0) >= SHM_BYTES;
+  return open ? 0 : OPEN_HISTORY_BYTES;
+}
+
+/** SQLite's shared-memory file of a database opened in WAL mode. */
+const SHM_BYTES = 32 * 1024;
+
+/** The size of what `path` names (not followed if a link), or null when nothing is there. */
+function sizeOf(path: string): number | null {
+  try {
+    return Deno.lstatSync(path).size;
+  } catch {
+    return null;
+  }
 }
 
 /** Bytes weft.reserve takes to make, given the size of the one there (null: none). */
