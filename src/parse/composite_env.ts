@@ -9,10 +9,9 @@
  * is one step, and its condition sees its own `environment`.
  * @module
  */
-import { compileCondition, ExpressionError } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
-import { envReads } from "./env_layers.ts";
+import { conditionEnvReads, envReads } from "./env_layers.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
@@ -30,7 +29,7 @@ export function compositeEnvProblems(data: unknown, map: SourceMap, file: string
     const steps = stepBlocks(task.data, parallelChildren(task).map((c) => c.data));
     if (steps.size === 0) continue;
     const reads: { path: PathSegment[]; name: string; offset: number; text: string }[] = [];
-    for (const ref of conditionReads(task.data.condition)) {
+    for (const ref of conditionEnvReads(task.data.condition)) {
       reads.push({ path: [...task.path, "condition"], ...ref });
     }
     for (const [path, value] of itemStrings(task.data.items, [...task.path, "items"])) {
@@ -68,25 +67,6 @@ function stepBlocks(task: RawObject, children: readonly RawObject[]): Map<string
     add(child, typeof child.id === "string" ? `its child "${child.id}"` : "a child");
   }
   return names;
-}
-
-/** `${env.NAME}` and bare `env.NAME` in a condition (none when it does not parse). */
-function conditionReads(condition: unknown): { name: string; offset: number; text: string }[] {
-  if (typeof condition !== "string") return [];
-  try {
-    return compileCondition(condition).references.flatMap((r) =>
-      r.root === "env" && r.path.length === 1
-        ? [{
-          name: r.path[0],
-          offset: r.offset,
-          text: condition.slice(r.offset, r.offset + r.length),
-        }]
-        : []
-    );
-  } catch (e) {
-    if (!(e instanceof ExpressionError)) throw e;
-    return []; // reported with the condition
-  }
 }
 
 /** Every string of a loop's `items` (a string, or any depth of lists and objects), with its path. */

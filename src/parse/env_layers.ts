@@ -12,7 +12,7 @@
  * task, cannot read them; its run-wide ones (`WEFT_RUN_ID`) every block reads.
  * @module
  */
-import { compileTemplate, ExpressionError } from "../expr/mod.ts";
+import { compileCondition, compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { RUN_VARIABLES, TASK_VARIABLES } from "../model/weft_vars.ts";
 import { valueLabel } from "./describe.ts";
@@ -110,13 +110,33 @@ function readsEnv(block: RawObject | undefined): boolean {
   return false;
 }
 
+/** A read of `env.NAME` in a value or condition: the name, and where and how it is written. */
+export interface EnvRead {
+  name: string;
+  offset: number;
+  text: string;
+}
+
 /** The `${env.NAME}` references of one value (none when it does not parse: reported elsewhere). */
-export function envReads(value: unknown): { name: string; offset: number; text: string }[] {
+export function envReads(value: unknown): EnvRead[] {
   if (typeof value !== "string" || !value.includes("${")) return [];
+  return envReadsOf(value, compileTemplate);
+}
+
+/** `${env.NAME}` and bare `env.NAME` in a condition (none when it does not parse: reported with it). */
+export function conditionEnvReads(condition: unknown): EnvRead[] {
+  return typeof condition === "string" ? envReadsOf(condition, compileCondition) : [];
+}
+
+/** The `env.NAME` references of `text` as `compile` reads it; none when it does not parse. */
+function envReadsOf(
+  text: string,
+  compile: (text: string) => { references: readonly Reference[] },
+): EnvRead[] {
   try {
-    return compileTemplate(value).references.flatMap((r) =>
+    return compile(text).references.flatMap((r) =>
       r.root === "env" && r.path.length === 1
-        ? [{ name: r.path[0], offset: r.offset, text: value.slice(r.offset, r.offset + r.length) }]
+        ? [{ name: r.path[0], offset: r.offset, text: text.slice(r.offset, r.offset + r.length) }]
         : []
     );
   } catch (e) {

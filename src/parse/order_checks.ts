@@ -5,10 +5,11 @@
  * race (the first) or a silent empty value (the second), and validation refuses it.
  * @module
  */
-import { compileTemplate, ExpressionError, type ImpliedEquality } from "../expr/mod.ts";
+import type { ImpliedEquality } from "../expr/mod.ts";
 import { STATUS_SYNONYMS } from "../model/status_words.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
+import { type EnvRead, envReads } from "./env_layers.ts";
 import { isObject, parallelChildren, type RawTask } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
@@ -286,26 +287,8 @@ export function envOrderProblems(
 ): Omit<Problem, "file">[] {
   if (!isObject(block)) return [];
   const names = Object.keys(block);
-  const refs = new Map<string, { name: string; offset: number; text: string }[]>();
-  for (const [name, value] of Object.entries(block)) {
-    if (typeof value !== "string" || !value.includes("${")) continue;
-    try {
-      refs.set(
-        name,
-        compileTemplate(value).references.flatMap((r) =>
-          r.root === "env" && r.path.length === 1
-            ? [{
-              name: r.path[0],
-              offset: r.offset,
-              text: value.slice(r.offset, r.offset + r.length),
-            }]
-            : []
-        ),
-      );
-    } catch (e) {
-      if (!(e instanceof ExpressionError)) throw e; // reported by the expression checks
-    }
-  }
+  const refs = new Map<string, EnvRead[]>();
+  for (const [name, value] of Object.entries(block)) refs.set(name, envReads(value));
   const problems: Omit<Problem, "file">[] = [];
   for (const [name, list] of refs) {
     for (const ref of list) {
