@@ -70,7 +70,7 @@ Examples:
 
 /** Runs every check for the invocation `io` (its environment and cwd) and `--home`. */
 export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfCheckReport> {
-  const [{ spawnMethod }, { hostZone, readHostZone }] = await Promise.all([
+  const [{ spawnMethod }, { readHostZone }] = await Promise.all([
     import("../tasks/spawner.ts"),
     import("../schedule/zone.ts"),
   ]);
@@ -94,6 +94,7 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     store = { path, writable: false, readable: false, runs: false, error: oneLine(e) };
   }
   const kv = typeof (Deno as { openKv?: unknown }).openKv === "function";
+  const host = readHostZone(io.env.TZ);
   const tools = Object.fromEntries(
     OPTIONAL_TOOLS.map((tool) => [tool, findOnPath(tool, io.env.PATH ?? "")]),
   ) as SelfCheckReport["tools"];
@@ -102,8 +103,9 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
     commit: commit(),
     store,
     kv,
-    timeZone: readHostZone(io.env.TZ).zone ?? hostZone(),
-    timeZoneWarning: zoneWarning(io.env.TZ, readHostZone),
+    // A TZ that names no zone: schedules without tz use UTC (zone.ts hostZone).
+    timeZone: host.zone ?? "UTC",
+    timeZoneWarning: zoneWarning(host.why),
     tools,
     spawner: spawnMethod(),
     ok: store.writable && store.readable && store.runs && kv,
@@ -176,14 +178,10 @@ function oneLine(e: unknown): string {
 
 /**
  * A warning when `TZ` names no zone weft can use (`UTC+3`, a POSIX rule, a typo, a file
- * outside zoneinfo): local times may then follow its offset while schedules use UTC.
- * Null otherwise. Read as `schedule add` and the daemon read it (zone.ts readHostZone).
+ * outside zoneinfo; `why`, as zone.ts readHostZone says it for `schedule add` and the
+ * daemon): local times may then follow its offset while schedules use UTC. Null otherwise.
  */
-function zoneWarning(
-  tz: string | undefined,
-  read: (tz: string | undefined) => { why?: string },
-): string | null {
-  const why = read(tz).why;
+function zoneWarning(why: string | undefined): string | null {
   if (why === undefined) return null;
   return `${why}: schedules without tz use UTC; set TZ to an IANA name such as ` +
     "Europe/Berlin, or give schedules a zone (weft schedule add --tz NAME)";
