@@ -13,9 +13,14 @@ import denoJson from "../deno.json" with { type: "json" };
 /** The globalThis key a build's generated entry module sets (see scripts/build.ts). */
 export const BUILD_INFO_KEY = "__weftBuildInfo";
 
-/** What a build stamps: the commit (full hash, `-dirty` when the tree had changes). */
+/**
+ * What a build stamps: the commit (full hash, `-dirty` when the tree had changes), and
+ * `build`, a content hash of the program (scripts/build.ts sourceHash: every module it is
+ * built from, the lock file and the Deno version; lowercase hex).
+ */
 export interface BuildInfo {
   commit: string;
+  build?: string;
 }
 
 /** The program's version, from deno.json (semver, e.g. `0.1.0`). */
@@ -31,4 +36,15 @@ export function commit(): string {
 export function versionLine(): string {
   const c = commit();
   return c === "source" ? `${VERSION} (from source)` : `${VERSION} (commit ${c})`;
+}
+
+/**
+ * The content hash of this program (BuildInfo.build), which changes whenever any of its
+ * code does; undefined from source, where nothing stamps one (parse/validated_cache.ts
+ * keeps nothing then).
+ */
+export function buildIdentity(): string | undefined {
+  const info = (globalThis as Record<string, unknown>)[BUILD_INFO_KEY] as BuildInfo | undefined;
+  const build = info?.build;
+  return typeof build === "string" && /^[0-9a-f]{64}$/.test(build) ? build : undefined;
 }

@@ -227,6 +227,7 @@ export async function openRecordedRun(
     workflow: loaded.workflow,
     file: loaded.file,
     fileHash: loaded.hash,
+    taskHashes: loaded.taskHashes,
     secrets,
     resumeId: options.resumeId,
     homeOption: options.homeOption,

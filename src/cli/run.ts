@@ -120,7 +120,18 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   // problems.ts: a clean .json file loads without the YAML parser (issue 12 §3).
   const { loadWorkflow } = await import("../parse/problems.ts");
   const stdin = file === "-" ? io.stdin : undefined; // only for `-`: its stream costs ~2 ms
-  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin });
+  // The validated-workflow cache: none from source, or with WEFT_NO_CACHE (issue 8 §5).
+  const { validatedCacheFor } = await import("../parse/validated_cache.ts");
+  const { buildIdentity } = await import("../version.ts");
+  const cache = validatedCacheFor(io.env, buildIdentity());
+  const loaded = await loadWorkflow(file, {
+    cwd: io.cwd,
+    stdin,
+    cache,
+    // A run records each task's hash: kept with the workflow, not worked out again. Also
+    // for --dry-run, so that the entry it leaves serves a real run in full.
+    hashTasks: async (workflow) => (await import("../store/resume.ts")).taskHashes(workflow),
+  });
   const { resolveParams } = await import("../engine/params.ts");
   const resolve = () => withFile(() => resolveParams(loaded.workflow, given), loaded.file);
   const color = flags.color !== false && useColor(io);

@@ -38,6 +38,11 @@ export interface RunHistoryOptions {
   /** SHA-256 of the file's bytes. */
   fileHash: string;
   /**
+   * store/resume.ts taskHashes of `workflow` when already worked out (parse/problems.ts
+   * loadWorkflow, or the validated-workflow cache): not worked out again.
+   */
+  taskHashes?: Record<string, string>;
+  /**
    * The run's secrets, also given to the engine, which fills it (environment, `--env`,
    * workflow, defaults and task `environment`); everything recorded is masked with it.
    */
@@ -100,7 +105,9 @@ export interface RunHistory {
  */
 export async function loadResume(
   store: RunStore,
-  options: Pick<RunHistoryOptions, "workflow" | "file" | "fileHash"> & { resumeId: string },
+  options: Pick<RunHistoryOptions, "workflow" | "file" | "fileHash" | "taskHashes"> & {
+    resumeId: string;
+  },
   claim: boolean,
 ): Promise<NonNullable<RunHistory["resume"]>> {
   const [resumeChecks, { claimResume }, { childResumer }] = await Promise.all([
@@ -122,7 +129,11 @@ export async function loadResume(
   const resume = {
     fromRunId: previous.run.id,
     previous: kept,
-    changed: changedTasks(previous, taskHashes(options.workflow), options.fileHash),
+    changed: changedTasks(
+      previous,
+      options.taskHashes ?? taskHashes(options.workflow),
+      options.fileHash,
+    ),
     params: previous.run.params ?? {},
     // A resumed fire is still that fire: `${schedule.time}` and its record follow it.
     ...fireOf(previous.run.trigger),
@@ -147,7 +158,7 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
   const store = await openHistoryForRun(io, options.homeOption);
   try {
     const [{ createRecorder }, { taskHashes }] = await modules;
-    const hashes = taskHashes(options.workflow);
+    const hashes = options.taskHashes ?? taskHashes(options.workflow);
     const resume = options.resumeId === undefined
       ? undefined
       : await loadResume(store, { ...options, resumeId: options.resumeId }, true);

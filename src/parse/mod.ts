@@ -24,6 +24,7 @@ import { loneSurrogateProblem, loneSurrogates } from "./lone_surrogates.ts";
 import { schemaProblems } from "./schema_issues.ts";
 import { type CalledSource, callsWorkflows, subworkflowProblems } from "./subworkflows.ts";
 import type { SourceMap } from "./source_map.ts";
+import type { ValidatedCache } from "./validated_cache.ts";
 import { parseSource } from "./syntax.ts";
 import { fileSecretValues, maskProblems } from "./file_secrets.ts";
 import { placeholderNotes } from "./placeholder_notes.ts";
@@ -50,12 +51,27 @@ export interface LoadedWorkflow {
   source: string;
   /** Lowercase hex SHA-256 of the bytes read. */
   hash: string;
+  /**
+   * store/resume.ts taskHashes of the workflow, when the quick path worked them out
+   * (LoadOptions.hashTasks) or the validated-workflow cache kept them.
+   */
+  taskHashes?: Record<string, string>;
 }
 
 /** Where files are resolved and what stdin is (for `-`). */
 export interface LoadOptions {
   cwd: string;
   stdin?: ReadableStream<Uint8Array>;
+  /**
+   * The validated-workflow cache (validated_cache.ts) the quick `.json` path of
+   * problems.ts loadWorkflow reads and fills; none when absent.
+   */
+  cache?: ValidatedCache;
+  /**
+   * store/resume.ts taskHashes, for a workflow about to be kept in `cache`: its hashes
+   * are kept beside it (parse may not import store, so the caller passes it in).
+   */
+  hashTasks?: (workflow: Workflow) => Promise<Record<string, string>>;
 }
 
 /** The outcome of checking one file: the workflow when valid, and every problem. */

@@ -22,6 +22,7 @@ import type { SourceMap } from "./source_map.ts";
 import { callsWorkflows } from "./subworkflows.ts";
 import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
 import { keepDataNumbers, keepItemNumbers, unsendableNumbers } from "./written_data.ts";
+import { entryText, readValidated, storeValidated } from "./validated_cache.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -62,7 +63,10 @@ export async function workflowReport(file: string, options: LoadOptions): Promis
  * of a JSON workflow then loads neither the YAML parser nor Node's CommonJS loader
  * (issue 12 §3, issue 8 §5). Anything else (stdin, YAML, a problem, sub-workflows) goes
  * through mod.ts with the bytes already read: a file is read once, since a named pipe
- * or /dev/stdin has nothing left to give a second read.
+ * or /dev/stdin has nothing left to give a second read. With `options.cache`, a clean
+ * `.json` file's workflow (and, with `options.hashTasks`, its task hashes) comes from the
+ * validated-workflow cache when this build validated these exact bytes before, and is
+ * kept there after a clean validation otherwise (validated_cache.ts).
  * @throws {WeftError} carrying every problem, sorted by position, with exit code 2.
  */
 export async function loadWorkflow(file: string, options: LoadOptions): Promise<LoadedWorkflow> {
@@ -70,16 +74,30 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
     const raw = await readInput(file, options);
     if ("message" in raw) throw new WeftError([raw]);
     const decoded = decodeInput(raw.bytes, file);
-    const workflow = "message" in decoded ? undefined : cleanJsonWorkflow(decoded.text);
-    if (workflow && "text" in decoded) {
-      const hash = await sha256Hex(raw.bytes);
-      return {
+    if ("text" in decoded) {
+      const { cache } = options;
+      // The cache is keyed by the bytes' hash: worked out before validating, then.
+      const early = cache ? await sha256Hex(raw.bytes) : undefined;
+      const loaded = (workflow: Workflow, hash: string, taskHashes?: Record<string, string>) => ({
         workflow,
         file: raw.path,
         dir: dirnameOf(raw.path),
         source: decoded.text,
         hash,
-      };
+        ...(taskHashes && { taskHashes }),
+      });
+      const kept = cache && early !== undefined ? readValidated(cache, early) : undefined;
+      if (kept && early !== undefined) return loaded(kept.workflow, early, kept.taskHashes);
+      const workflow = cleanJsonWorkflow(decoded.text);
+      if (workflow) {
+        const hash = early ?? await sha256Hex(raw.bytes);
+        if (!cache) return loaded(workflow, hash);
+        const hashes = options.hashTasks && await options.hashTasks(workflow);
+        // Serialised now, before anyone may change the workflow; undefined: not plain data.
+        const text = entryText(cache, hash, workflow, hashes);
+        if (text !== undefined) await storeValidated(cache, hash, text);
+        return loaded(workflow, hash, hashes);
+      }
     }
     return (await import("./mod.ts")).loadWorkflow(file, options, raw);
   }
