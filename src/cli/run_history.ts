@@ -110,7 +110,7 @@ export async function loadResume(
   },
   claim: boolean,
 ): Promise<NonNullable<RunHistory["resume"]>> {
-  const [resumeChecks, { claimResume }, { childResumer }] = await Promise.all([
+  const [resumeChecks, { claimResume }, { childResumer, earlierResume }] = await Promise.all([
     import("../store/resume.ts"),
     import("../store/resume_claim.ts"),
     import("../store/resume_children.ts"),
@@ -126,6 +126,8 @@ export async function loadResume(
   const cut = Object.keys(previous.truncatedOutputs);
   const whole = cut.length ? await store.wholeOutputs(previous.run.id, cut) : {};
   const kept = resumedTasks(previous, whole, options.file);
+  // What the run resumed kept itself (when it was a resume) and may not have recorded yet.
+  const earlier = await earlierResume(store, previous, options.file);
   const resume = {
     fromRunId: previous.run.id,
     previous: kept,
@@ -138,7 +140,8 @@ export async function loadResume(
     // A resumed fire is still that fire: `${schedule.time}` and its record follow it.
     ...fireOf(previous.run.trigger),
     // A sub-workflow run again resumes its child run (store/resume_children.ts).
-    child: childResumer(store, previous.run.id, kept),
+    child: childResumer(store, previous.run.id, kept, earlier),
+    ...(earlier ? { earlier } : {}),
   };
   // Last: once per run, and not by two at once.
   await claimResume(store, previous.run, options.file, claim);

@@ -141,6 +141,14 @@ export interface EngineResume {
    * child run started; the caller answers once per task.
    */
   child?(taskId: string, child: ResumableChild): Promise<EngineResume | null>;
+  /**
+   * The resume run `fromRunId` made itself, when it was a resumed run (and the run it
+   * resumed is still in history): a child (loop iteration, parallel child) it never
+   * started is kept as that run had it, and a `workflow` task that started no child run in
+   * it resumes the child run of the run before (resume.ts ResumedChildren.kept). Its
+   * `changed` says what changed between those two runs.
+   */
+  earlier?: EngineResume;
 }
 
 /** A child run about to start, as {@link EngineResume.child} sees it. */

@@ -98,18 +98,41 @@ function keptStdout(taskId: string): CutStdout {
 export class ResumedChildren {
   readonly #before: Map<string, TaskRecord>;
   readonly #changed: ReadonlySet<string>;
+  readonly #earlier: ResumedChildren | null;
 
-  constructor(previous: readonly TaskRecord[], changed: readonly string[]) {
+  /**
+   * `earlier`: the resume the resumed run made itself (EngineResume.earlier), asked for a
+   * child the resumed run never got to (see {@link ResumedChildren.kept}).
+   */
+  constructor(
+    previous: readonly TaskRecord[],
+    changed: readonly string[],
+    earlier: ResumedChildren | null = null,
+  ) {
     this.#before = new Map(previous.map((r) => [r.id, r]));
     this.#changed = new Set(changed);
+    this.#earlier = earlier;
   }
 
-  /** The kept outcome of composite child `node`, or null when it runs (again). */
+  /** A ResumedChildren for `resume` and the runs it resumed in turn (EngineResume.earlier). */
+  static of(resume: EngineResumeChain): ResumedChildren {
+    return new ResumedChildren(
+      resume.previous,
+      resume.changed ?? [],
+      resume.earlier ? ResumedChildren.of(resume.earlier) : null,
+    );
+  }
+
+  /**
+   * The kept outcome of composite child `node`, or null when it runs (again). A child the
+   * resumed run never started (0 attempts and no success: it crashed or was stopped before
+   * the composite got to it, or before the composite started) is kept as the run that run
+   * resumed had it: that run kept it too, only had not recorded so yet — otherwise a
+   * resumed run killed early would lose its kept iterations for good (verifier V2 F6).
+   */
   kept(node: Node): Outcome | null {
     const parent = node.parent;
     if (!parent?.composite || this.#changed.has(parent.id)) return null;
-    const old = this.#before.get(node.id);
-    if (!old || old.status !== "success") return null;
     const spec = parent.composite;
     if (
       spec.kind === "loop" &&
@@ -118,6 +141,16 @@ export class ResumedChildren {
       const key = node.id.slice(parent.id.length + 1, -1);
       if (/^[0-9]+$/.test(key)) return null;
     }
-    return keptOutcome(old);
+    const old = this.#before.get(node.id);
+    if (old?.status === "success") return keptOutcome(old);
+    if (old && old.attempts > 0) return null; // it ran there, and did not succeed
+    return this.#earlier?.kept(node) ?? null;
   }
+}
+
+/** The part of EngineResume (options.ts) a {@link ResumedChildren} is made of. */
+export interface EngineResumeChain {
+  previous: TaskRecord[];
+  changed?: readonly string[];
+  earlier?: EngineResumeChain;
 }

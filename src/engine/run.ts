@@ -86,9 +86,7 @@ export class Run implements RunContext, RunHandle {
 
   constructor(options: EngineOptions) {
     this.#options = options;
-    this.#resumedChildren = options.resume
-      ? new ResumedChildren(options.resume.previous, options.resume.changed ?? [])
-      : null;
+    this.#resumedChildren = options.resume ? ResumedChildren.of(options.resume) : null;
     this.#clock = options.now ?? stampNow;
     const prepared = prepareRun(options, this.#clock);
     this.workflow = options.workflow;

@@ -116,6 +116,14 @@ export interface Schedule {
    */
   pendingMissed?: { after: string; through: string } | null;
   /**
+   * The catch-up fires a daemon's start set out to run one after another: those t with
+   * after < t <= through (UTC ISO; through is the start). Written before the first runs
+   * and before any newer fire is recorded, cleared once each is handled, so a daemon
+   * killed mid-chain leaves the next start every fire of it that has no record yet —
+   * where the live loop's newer fires would otherwise have moved lastFire past them.
+   */
+  pendingCatchUp?: { after: string; through: string } | null;
+  /**
    * Fires recorded whose run has not started yet (see {@link isUnstarted}): their logical
    * times as in FireRecord.time, oldest first. Written with the fire records themselves,
    * so a daemon killed while they wait leaves them here; the next start runs each one

@@ -29,6 +29,7 @@ import {
   syncSchedules,
 } from "./daemon_schedules.ts";
 import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
+import { finishChain, markChains } from "./daemon_catchup.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
 import { StoreWatch } from "./daemon_store_watch.ts";
@@ -75,7 +76,7 @@ export class Daemon {
   #routes = new Map<string, DaemonRoute>();
   #watches: FileWatch[] = [];
   #stopping = false;
-  #handling = new Set<Promise<void>>();
+  #handling = new Set<Promise<unknown>>();
   #reloading: Promise<void> = Promise.resolve();
   #hurry = () => {};
   /** Sees schedule changes other processes make in the store. */
@@ -118,11 +119,16 @@ export class Daemon {
     };
     // Marked pending before any newer fire is recorded (see markMissed).
     const missed = await markMissed(owed.missed, deps);
+    // Likewise the catch-up fires, so that a kill -9 mid-chain loses none (daemon_catchup.ts).
+    await markChains(owed.chains, deps);
     // Each schedule's catch-up fires run one after another (as `queue` would): under
     // `overlap: skip` they would otherwise skip each other, the oldest alone running.
     for (const chain of bySchedule(owed.fires)) {
       this.#track((async () => {
-        for (const fire of chain) await this.#handle(fire);
+        let handled = true;
+        for (const fire of chain) handled = await this.#handle(fire) && handled;
+        // Stopped mid-chain, or a fire not recorded: the next start owes the chain again.
+        if (handled && !this.#stopping) await finishChain(chain[0].schedule.name, deps);
       })());
     }
     this.#track(recordMissed(missed, deps));
@@ -244,16 +250,20 @@ export class Daemon {
     this.#track(this.#handle(fire));
   }
 
-  /** Runs `fire`; resolves once its outcome is recorded. Never rejects. */
-  #handle(fire: Fire): Promise<void> {
+  /**
+   * Runs `fire`; resolves once its outcome is recorded: true, or false when it could not
+   * be (logged). Never rejects.
+   */
+  #handle(fire: Fire): Promise<boolean> {
     const handled = this.#stopping
       ? (fire.kind === "catch-up" ? this.#leaveOwed(fire) : Promise.resolve())
       : runScheduleFire(fire, this.#fireDeps);
-    return handled.catch((e) => {
+    return handled.then(() => true, (e) => {
       // The schedule store is weft.kv too: a full disk keeps the fire from its record.
       const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
       const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
       this.#o.log(`schedule ${fire.schedule.name}: fire of ${at} could not be recorded: ${why}`);
+      return false;
     });
   }
 
@@ -283,7 +293,7 @@ export class Daemon {
   }
 
   /** stop() waits for these, so every fire's outcome is written before the store closes. */
-  #track(handling: Promise<void>): void {
+  #track(handling: Promise<unknown>): void {
     this.#handling.add(handling);
     handling.finally(() => this.#handling.delete(handling));
   }

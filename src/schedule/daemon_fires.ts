@@ -36,6 +36,15 @@ export interface MissedSpan {
   through: Date;
 }
 
+/**
+ * A schedule's catch-up chain to put on record (Schedule.pendingCatchUp) before it runs:
+ * `span` null clears one a killed daemon left, now owed as `fires` or missed spans.
+ */
+export interface CatchUpSpan {
+  schedule: Schedule;
+  span: { after: string; through: string } | null;
+}
+
 /** Longest sleep between ticks (ms): a clock step (suspend, NTP) is seen within it. */
 export const MAX_SLEEP_MS = 60_000;
 
@@ -86,21 +95,31 @@ export class FireLoop {
    * `catchupMs` runs (`leftWaiting`), the older ones are `left` to be recorded missed.
    * A resumed schedule owes nothing up to its resume (Schedule.resumedAt): a fire inside a
    * pause is not a missed one, and a resume starts the schedule afresh.
+   *
+   * A catch-up chain a killed daemon did not finish (`pendingCatchUp`) is owed again from
+   * its start, whatever the last fire says: its fires that were handled have records, so
+   * claiming them fails (daemon_fire.ts) and they neither run nor are recorded twice. Each
+   * schedule's chain is given in `chains`, to be recorded before the first of it runs.
    */
-  catchUp(): { fires: Fire[]; missed: MissedSpan[]; left: LeftFire[] } {
+  catchUp(): { fires: Fire[]; missed: MissedSpan[]; left: LeftFire[]; chains: CatchUpSpan[] } {
     const now = this.#clock.now();
     const fires: Fire[] = [];
     const missed: MissedSpan[] = [];
     const left: LeftFire[] = [];
+    const chains: CatchUpSpan[] = [];
     for (const s of this.#schedules.values()) {
       if (s.paused) continue;
+      const waiting = new Set<number>();
       for (const at of s.unstartedFires ?? []) {
         const time = new Date(at);
+        waiting.add(time.getTime());
         if (now.getTime() - time.getTime() <= s.catchupMs) {
           fires.push({ schedule: s, time, kind: "catch-up", leftWaiting: true });
         } else left.push({ schedule: s, time });
       }
       let since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
+      const chain = s.pendingCatchUp;
+      if (chain && Date.parse(chain.after) < since.getTime()) since = new Date(chain.after);
       if (s.resumedAt && Date.parse(s.resumedAt) > since.getTime()) since = new Date(s.resumedAt);
       const pending = s.pendingMissed;
       if (pending) {
@@ -108,18 +127,28 @@ export class FireLoop {
         missed.push({ schedule: s, after: new Date(pending.after), through });
         if (through > since) since = through;
       }
-      if (!(since.getTime() < now.getTime())) continue;
+      if (!(since.getTime() < now.getTime())) {
+        if (chain) chains.push({ schedule: s, span: null });
+        continue;
+      }
       // Fires t with now - t <= catchupMs run; older ones (through = the newest such t) are missed.
       const through = new Date(now.getTime() - s.catchupMs - 1);
       if (through > since) missed.push({ schedule: s, after: since, through });
       const from = through > since ? through : since;
+      let owed = false;
       for (const time of firesBetween(s, from, now)) {
-        fires.push({ schedule: s, time, kind: "catch-up" });
+        owed = true;
+        // One a killed daemon left waiting is given once, as such (above).
+        if (!waiting.has(time.getTime())) fires.push({ schedule: s, time, kind: "catch-up" });
+      }
+      if (owed || chain) {
+        const span = { after: from.toISOString(), through: now.toISOString() };
+        chains.push({ schedule: s, span: owed ? span : null });
       }
       this.#cursor.set(s.name, now.getTime());
     }
     fires.sort((a, b) => a.time.getTime() - b.time.getTime());
-    return { fires, missed, left };
+    return { fires, missed, left, chains };
   }
 
   /**

@@ -145,7 +145,9 @@ async function withStartSecrets(
  */
 export function scheduleFingerprint(schedules: Schedule[]): string {
   return JSON.stringify(
-    schedules.map(({ lastFire: _l, pendingMissed: _p, unstartedFires: _u, ...rest }) => rest),
+    schedules.map((
+      { lastFire: _l, pendingMissed: _p, pendingCatchUp: _c, unstartedFires: _u, ...rest },
+    ) => rest),
   );
 }
 
@@ -289,16 +291,23 @@ async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boo
     ...(missed ? { missed } : {}),
   });
   let count = 0;
-  let first: Date | null = null;
   let last: Date | null = null;
+  // The ones recorded now, for the log: a span may hold fires recorded before (a chain a
+  // killed daemon left, daemon_catchup.ts, holds those it ran).
+  let claimed = 0;
+  let first: Date | null = null;
+  let lastClaimed: Date | null = null;
   for (const time of iterateFires(s, span.after, span.through)) {
     if (daemon.stopping()) return false;
-    first ??= time;
     last = time;
-    await daemon.store.claimFire(record(time)); // false: recorded before
+    if (await daemon.store.claimFire(record(time))) { // false: recorded before
+      claimed++;
+      first ??= time;
+      lastClaimed = time;
+    }
     if (++count === MISSED_ONE_BY_ONE) break;
   }
-  if (!first || !last) return true;
+  if (!last) return true;
   let summary = "";
   const rest = count === MISSED_ONE_BY_ONE ? countFires(s, last, span.through) : 0;
   if (rest > 0) {
@@ -306,14 +315,16 @@ async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boo
     const to = previousFire(s, span.through, span.through.getTime() - last.getTime())!;
     const missed = { count: rest, from: formatZoned(from, zone), to: formatZoned(to, zone) };
     await daemon.store.claimFire(record(to, missed));
-    summary = `; the first ${count} recorded one by one, the ${rest} after them as one record`;
-    last = to;
+    summary = `; the first ${claimed} recorded one by one, the ${rest} after them as one record`;
+    first ??= from;
+    lastClaimed = to;
   }
-  const total = count + rest;
+  if (!first || !lastClaimed) return true;
+  const total = claimed + rest;
   const at = (d: Date) => formatZoned(d, zone);
   const when = total === 1
     ? `fire of ${at(first)}`
-    : `${total} fires from ${at(first)} to ${at(last)}`;
+    : `${total} fires from ${at(first)} to ${at(lastClaimed)}`;
   daemon.log(`schedule ${s.name}: ${when} missed (older than its catch-up window)${summary}`);
   return true;
 }

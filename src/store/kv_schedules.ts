@@ -105,6 +105,10 @@ export class KvScheduleStore implements ScheduleStore {
     return await this.#update(name, (s) => ({ ...s, pendingMissed: span ?? null }));
   }
 
+  async setPendingCatchUp(name: string, span: Schedule["pendingCatchUp"]): Promise<boolean> {
+    return await this.#update(name, (s) => ({ ...s, pendingCatchUp: span ?? null }));
+  }
+
   /** Read-modify-write of one schedule; false when there is none. */
   async #update(name: string, change: (s: Schedule) => Schedule): Promise<boolean> {
     for (;;) {

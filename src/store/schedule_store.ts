@@ -45,7 +45,8 @@ export function mayClaim(existing: FireRecord | null, options: ClaimOptions = {}
 export interface ScheduleStore {
   /**
    * Adds a schedule. Throws WeftError (exit 2) when one of that name exists, unless
-   * `replace` (then its paused state, last fire, pending missed and unstarted fires are kept).
+   * `replace` (then its paused state, last fire, pending missed and catch-up fires and
+   * unstarted fires are kept).
    */
   add(schedule: Schedule, options?: { replace?: boolean }): Promise<void>;
   /** Every schedule, by name. */
@@ -57,6 +58,8 @@ export interface ScheduleStore {
   setPaused(name: string, paused: boolean): Promise<boolean>;
   /** Sets or clears the schedule's pendingMissed; false when there is no such schedule. */
   setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean>;
+  /** Sets or clears the schedule's pendingCatchUp; false when there is no such schedule. */
+  setPendingCatchUp(name: string, span: Schedule["pendingCatchUp"]): Promise<boolean>;
   /**
    * Records a fire if none with its schedule and logical time exists (or the one there
    * ended as one of `over`, e.g. `missed` for a backfill); false (nothing written)
@@ -115,6 +118,7 @@ export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
     ...(old.resumedAt ? { resumedAt: old.resumedAt } : {}),
     lastFire: old.lastFire,
     pendingMissed: old.pendingMissed ?? null,
+    ...(old.pendingCatchUp ? { pendingCatchUp: old.pendingCatchUp } : {}),
     ...(old.unstartedFires ? { unstartedFires: old.unstartedFires } : {}),
   };
 }
@@ -167,6 +171,11 @@ export class MemoryScheduleStore implements ScheduleStore {
   setPendingMissed(name: string, span: Schedule["pendingMissed"]): Promise<boolean> {
     const s = this.#schedules.get(name);
     if (s) s.pendingMissed = span ?? null;
+    return Promise.resolve(s !== undefined);
+  }
+  setPendingCatchUp(name: string, span: Schedule["pendingCatchUp"]): Promise<boolean> {
+    const s = this.#schedules.get(name);
+    if (s) s.pendingCatchUp = span ?? null;
     return Promise.resolve(s !== undefined);
   }
   claimFire(fire: FireRecord, options: ClaimOptions = {}): Promise<boolean> {
