@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { parseAssignments } from "../src/cli/args.ts";
 import { WeftError } from "../src/model/errors.ts";
-import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/args/", import.meta.url).pathname;
@@ -26,6 +26,25 @@ Deno.test("parseAssignments: a value holding U+FFFD (bytes that were not UTF-8) 
     v: "héllo ✓",
     w: "a=b",
   });
+});
+
+Deno.test("weft run --env/-p with a bad name: the error quotes the name, never the value", async () => {
+  const dir = testTempDir();
+  for (
+    const [flag, item, shown] of [
+      ["--env", "DB PASSWORD=SecretVal_5678", '--env "DB PASSWORD=…": expected VAR=value'],
+      ["--env", "BAD-NAME_TOKEN=SecretVal_5678", '--env "BAD-NAME_TOKEN=…": expected VAR=value'],
+      ["-p", "api token=SecretVal_5678", '--param "api token=…": expected name=value'],
+    ]
+  ) {
+    const out = await weft(["run", `${FIXTURES}param.yml`, flag, item], {
+      env: { WEFT_HOME: `${dir}/home`, MARKER_DIR: dir },
+    });
+    assert.equal(out.code, 2, out.stderr);
+    assert.ok(out.stderr.includes(shown), out.stderr);
+    assert.ok(!out.stderr.includes("SecretVal"), out.stderr);
+  }
+  await assert.rejects(Deno.stat(`${dir}/ran`), Deno.errors.NotFound);
 });
 
 Deno.test("weft run -p v=<bytes not UTF-8>: refused with the reason, exit 2, nothing runs", async () => {

@@ -182,7 +182,7 @@ Deno.test("weft run: bad flag values exit 2 before anything runs", async () => {
   const dir = testTempDir();
   const cases: [string[], RegExp][] = [
     [["-p", "novalue"], /--param "novalue": expected name=value/],
-    [["--env", "1X=2"], /--env "1X=2": expected VAR=value/],
+    [["--env", "1X=2"], /--env "1X=…": expected VAR=value/],
     [["--env", "NOEQUALS"], /--env "NOEQUALS": expected VAR=value/],
     [["--max-parallel", "0"], /--max-parallel "0": expected a whole number of 1 or more/],
     [["--max-parallel", "two"], /--max-parallel "two"/],

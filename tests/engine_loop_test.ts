@@ -22,8 +22,8 @@ Deno.test("iterationKeys: readable item texts when every item has one, else the 
   assert.deepEqual(iterationKeys(["a", "b]"]), ["0", "1"]);
   assert.deepEqual(iterationKeys([{ name: "a" }, { name: "b" }]), ["0", "1"]);
   assert.deepEqual(iterationKeys([]), []);
-  // An item that is a secret is never written into an id.
-  assert.deepEqual(iterationKeys(["qa", "s3cr3t"], (t) => t === "s3cr3t"), ["0", "1"]);
+  // Items of which one holds or is part of a secret (loop_secrets.ts): never written into an id.
+  assert.deepEqual(iterationKeys(["qa", "s3cr3t"], true), ["0", "1"]);
 });
 
 Deno.test("loop: each iteration is its own record with its attempts, exit code and output", async () => {

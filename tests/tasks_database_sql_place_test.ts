@@ -13,6 +13,8 @@ import {
   SqlTextError,
 } from "../src/tasks/database/sql_place.ts";
 import { renderSql } from "../src/expr/sql.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
 
 /** The message node:sqlite's exec gives for `script`. */
 function execError(script: string): string {
@@ -78,4 +80,29 @@ Deno.test("placingErrors: a query's place is mapped through its bound text", asy
   // Other errors pass unchanged.
   const other = new Error("x");
   await assert.rejects(placingErrors("f.sql", "", () => Promise.reject(other)), (e) => e === other);
+});
+
+Deno.test("weft run: the caret stands under the place in the line as shown, its secret masked", async () => {
+  const run = await weft(["run", "masked.yml", "-v"], {
+    env: { WEFT_HOME: testTempDir("home-"), API_TOKEN: "Sup3rS3cretTok99" },
+    cwd: new URL("./fixtures/sql_place/", import.meta.url).pathname,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.ok(!run.stderr.includes("Sup3rS3cretTok99"), run.stderr);
+  // Under `nosuch`, after the secret masked to `***`.
+  assert.match(
+    run.stderr,
+    /\[before\] {5}SELECT '\*\*\*' AS b, nosuch FROM \(SELECT 1\)\n\[before\] {24}\^\n/,
+  );
+  // SQLite names the start of the word `nosuch***`, before the secret: kept where it is.
+  assert.match(
+    run.stderr,
+    /\[inside\] {5}SELECT nosuch\*\*\* FROM \(SELECT 1\)\n\[inside\] {12}\^\n/,
+  );
+});
+
+Deno.test("SqlPlacedError: a place inside a masked secret points at its ***", () => {
+  const error = new SqlPlacedError("no such column", "q.sql", "SELECT 'abcdefgh', x;", 11);
+  const mask = (text: string) => text.replaceAll("abcdefgh", "***");
+  assert.deepEqual(error.excerptShown(mask), ["    SELECT '***', x;", `    ${" ".repeat(8)}^`]);
 });

@@ -28,8 +28,11 @@ export function parseAssignments(
     const key = eq < 0 ? item : item.slice(0, eq);
     if (eq < 0 || !names.test(key)) {
       const what = flag === "--env" ? "VAR=value" : "name=value";
+      // Only the name part is quoted: the value may be a secret (`--env 'DB PASSWORD=…'`),
+      // and weft cannot tell which it is when the name is not one.
+      const shown = eq < 0 ? JSON.stringify(item) : JSON.stringify(`${key}=…`);
       throw usageError(
-        `${flag} ${JSON.stringify(item)}: expected ${what}`,
+        `${flag} ${shown}: expected ${what}`,
         flag === "--env"
           ? "variable names are letters, digits and _, e.g. --env DEPLOY_ENV=staging"
           : "e.g. -p env=staging (quote values with spaces: -p 'msg=hello world')",

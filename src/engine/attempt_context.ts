@@ -179,6 +179,11 @@ export class AttemptContext implements TaskContext {
    * piece, without {@link emit}'s carry: it is text a run has masked already (a child
    * run's lines, masked with the secrets it shares with this run).
    */
+  /** `text` masked as an output line of this task is (TaskContext.shown). */
+  shown(text: string): string {
+    return this.#run.secrets.mask(text);
+  }
+
   emitMarked(
     stream: OutputStream,
     line: string,

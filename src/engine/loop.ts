@@ -24,6 +24,7 @@ import { pushAll } from "../arrays.ts";
 import { jsonErrorPlace } from "../parse/json_error.ts";
 import { jsonTooDeep } from "../model/json_depth.ts";
 import { isWrittenNumber, itemNumber } from "../model/json_number.ts";
+import { secretLoopItems } from "./loop_secrets.ts";
 
 /** The longest item text used as an iteration's key; longer items are keyed by index. */
 export const MAX_ITEM_KEY_LENGTH = 64;
@@ -35,19 +36,19 @@ const KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
  * (at most {@link MAX_ITEM_KEY_LENGTH} characters), not digits alone (so a key is never
  * mistaken for an index), and no two items are alike; otherwise the 0-based index for
  * all of them (numbers, objects, long or repeated items), the same as `${index}`. Ids are
- * written unmasked (records, log file names), so an item that `isSecret` also means
- * index keys.
+ * written unmasked (records, log file names, store keys), so items of which any holds or
+ * is part of a secret (`fromSecret`, loop_secrets.ts) are keyed by index too.
  * @example iterationKeys(["staging", "qa"]) // ["staging", "qa"]
  * @example iterationKeys([{ name: "a" }, { name: "b" }]) // ["0", "1"]
  */
 export function iterationKeys(
   items: readonly Value[],
-  isSecret: (text: string) => boolean = () => false,
+  fromSecret = false,
 ): string[] {
-  const readable =
+  const readable = !fromSecret &&
     items.every((item) =>
       typeof item === "string" && item.length <= MAX_ITEM_KEY_LENGTH && KEY_PATTERN.test(item) &&
-      !/^[0-9]+$/.test(item) && !isSecret(item)
+      !/^[0-9]+$/.test(item)
     ) && new Set(items).size === items.length;
   return items.map((item, index) => readable ? item as string : String(index));
 }
@@ -61,8 +62,9 @@ export async function runLoop(
 ): Promise<Outcome> {
   const startedAt = startComposite(run, node);
   let items: Value[];
+  let sourceText = "";
   try {
-    items = loopItems(run, node, spec.items);
+    items = loopItems(run, node, spec.items, (text) => sourceText = text);
   } catch (error) {
     // loopItems' own explanations are marked ownText; any other message (the JSON
     // parser's, an expression's) may quote the items' text: data, masked whole.
@@ -74,7 +76,14 @@ export async function runLoop(
     finishComposite(run, node, outcome, startedAt);
     return outcome;
   }
-  const keys = iterationKeys(items, (text) => run.secrets.mask(text) !== text);
+  // Items cut out of a secret (a JSON array given as a secret param) are secrets of the
+  // run from here on, and then no item names an iteration (loop_secrets.ts).
+  const fromSecret = secretLoopItems(
+    run.secrets,
+    items,
+    sourceText !== "" && run.secrets.mask(sourceText) !== sourceText,
+  );
+  const keys = iterationKeys(items, fromSecret);
   const iterations = items.map((_, i) => iterationNode(node, `${node.id}[${keys[i]}]`, spec.step));
   pushAll(node.children, iterations);
   // Weft's own names: text masked around them leaves them whole (as for task ids).
@@ -212,9 +221,15 @@ export function renderStrings(value: unknown, render: (text: string) => string):
  * JSON array (whose numbers keep the text they were written as: parseJsonKeepingText) or
  * one item per line (blank lines dropped; no text at all is no items). Throws, with a
  * line saying what to write, when the text is JSON but not an array (an object, a
- * number, a string): the expression yields no list.
+ * number, a string): the expression yields no list. `rendered` is told the text the
+ * items of a text are read from (loop_secrets.ts: whether it held a secret).
  */
-export function loopItems(run: RunContext, node: Node, items: unknown[] | string): Value[] {
+export function loopItems(
+  run: RunContext,
+  node: Node,
+  items: unknown[] | string,
+  rendered: (text: string) => void = () => {},
+): Value[] {
   // The loop's own environment, as its steps see it (defaults.environment included).
   const scope = conditionScope(run, node);
   if (Array.isArray(items)) {
@@ -223,6 +238,7 @@ export function loopItems(run: RunContext, node: Node, items: unknown[] | string
     return items.map((item) => renderStrings(item, (text) => run.exprs.render(text, scope)));
   }
   const text = run.exprs.render(items, scope).trim();
+  rendered(text);
   if (text.startsWith("[")) {
     // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
     let parsed: unknown;

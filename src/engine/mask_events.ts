@@ -12,6 +12,7 @@
  */
 import type { EngineEvent, RunReport, TaskRecord } from "./events.ts";
 import type { Secrets } from "./secrets.ts";
+import { jsonKeySpans } from "./json_keys.ts";
 
 /**
  * Events and reports this module made. Their errors are resolved: the quoted-data
@@ -150,7 +151,8 @@ const OWN_OUTPUT_KEYS = new Set([
  * (any text a `$WEFT_OUTPUT` line or setOutput gives): one holding a secret is masked
  * as well, but for weft's own keys ({@link OWN_OUTPUT_KEYS}), task ids and a name
  * written as it is in the workflow's task definitions (`echo "postgres=…"`: the
- * author's name, as a task id is; Secrets.protectWrittenNames). Two keys
+ * author's name, as a task id is) or read by a reference anywhere in the workflow
+ * (`${tasks.a.outputs.postgres_host}`: Secrets.protectWrittenNames). Two keys
  * masked to the same text (`***` from two secrets, or beside a key written `***`) are
  * told apart as `*** (2)`, `*** (3)`, …, in the order they were written, so no value is
  * lost.
@@ -163,7 +165,7 @@ function maskOutputs(values: Record<string, string>, secrets: Secrets): Record<s
     if (shown !== key && !secrets.isWrittenName(key)) (renamed ??= new Map()).set(key, shown);
   }
   if (renamed === null) {
-    for (const key in values) copy[key] = secrets.maskKeeping(values[key]);
+    for (const key in values) copy[key] = maskOutputValue(values[key], secrets);
     return copy;
   }
   // Keys kept as written are taken first, so a masked one never displaces them.
@@ -176,7 +178,19 @@ function maskOutputs(values: Record<string, string>, secrets: Secrets): Record<s
       shown = `${shown} (${n})`;
     }
     taken.add(shown);
-    copy[shown] = secrets.maskKeeping(values[key]);
+    copy[shown] = maskOutputValue(values[key], secrets);
   }
   return copy;
+}
+
+/**
+ * One output value masked (Secrets.maskKeeping). In a JSON value (a database task's
+ * `rows`), a key the workflow reads (`${item.postgres_host}`, Secrets.isWrittenName)
+ * is its identifier as an output's name is, kept as written; the rest is data.
+ */
+function maskOutputValue(value: string, secrets: Secrets): string {
+  const masked = secrets.maskKeeping(value);
+  if (masked === value || !/^\s*[[{]/.test(value)) return masked;
+  const kept = jsonKeySpans(value).filter((span) => secrets.isWrittenName(span.key));
+  return kept.length === 0 ? masked : secrets.maskKeeping(value, kept);
 }

@@ -227,6 +227,14 @@ export class Secrets {
     return resolveQuoted(message, (data) => this.maskQuoted(data));
   }
 
+  /**
+   * The secret values themselves, as {@link add} took them (not the forms masked), for
+   * telling whether a text is a part of one (loop_secrets.ts).
+   */
+  addedValues(): string[] {
+    return [...this.#added];
+  }
+
   /** The strings masked, longest first. */
   values(): string[] {
     return [...this.#fragments].sort((a, b) => b.length - a.length);
@@ -290,8 +298,10 @@ export class Secrets {
    * `postgres`. Only a stretch of secrets lying wholly inside such an identifier is
    * kept; one that goes on past it is masked. A text weft built ({@link addBuilt}: a
    * data_processor's `output_file`), given whole, keeps its own parts ({@link maskQuoted}).
+   * So does a stretch lying wholly inside one of `kept` (sorted, not overlapping: the
+   * keys of a JSON output value the workflow reads, mask_events.ts).
    */
-  maskKeeping(text: string): string {
+  maskKeeping(text: string, kept: readonly { index: number; end: number }[] = []): string {
     if (this.#fragments.size === 0) return text;
     // A path weft made (a data_processor's `output_file`): its own parts kept.
     if (this.#built.has(text)) return this.maskQuoted(text);
@@ -302,13 +312,14 @@ export class Secrets {
       this.#keeping = new LiteralMatcher(kept);
     }
     const ids = [...this.#keeping.matches(text)];
-    if (ids.length === 0) return this.mask(text);
+    if (ids.length === 0 && kept.length === 0) return this.mask(text);
     let k = 0;
     // Left to right: `k` moves on to the identifier that may hold each stretch.
     const outsideIds = this.#spans(text).filter((span) => {
       while (k < ids.length && ids[k].index + ids[k].text.length <= span.index) k++;
       const id = ids[k];
-      return !(id && id.index <= span.index && span.end <= id.index + id.text.length);
+      return !(id && id.index <= span.index && span.end <= id.index + id.text.length) &&
+        !within(kept, span);
     });
     return replaceSpans(text, outsideIds, MASK);
   }
@@ -323,4 +334,20 @@ export class Secrets {
   #matcher(): LiteralMatcher {
     return this.#plain ??= new LiteralMatcher(this.values());
   }
+}
+
+/** Whether `span` lies wholly inside one of `sorted` (by index, not overlapping). */
+function within(
+  sorted: readonly { index: number; end: number }[],
+  span: { index: number; end: number },
+): boolean {
+  let low = 0;
+  let high = sorted.length - 1;
+  // The last range starting at or before the span.
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid].index <= span.index) low = mid + 1;
+    else high = mid - 1;
+  }
+  return high >= 0 && span.end <= sorted[high].end;
 }

@@ -54,7 +54,7 @@ export function startSecrets(
     secrets.add(value, "trigger secret");
   }
   secrets.protect([options.workflow.name]);
-  secrets.protectWrittenNames(() => writtenWords(nodes));
+  secrets.protectWrittenNames(() => writtenWords(nodes, options.workflow));
   const atStart = (env: (name: string) => string | undefined): Scope => {
     const later = (): never => {
       throw new NotYetKnown();
@@ -167,15 +167,38 @@ class NotYetKnown extends Error {}
 /**
  * The words (runs of letters, digits, `_`, `.`, `-`) of every string in the task
  * definitions as written, before interpolation: the names the workflow's author gave,
- * among them the output keys a command writes (`echo "postgres=$V" >> "$WEFT_OUTPUT"`).
+ * among them the output keys a command writes (`echo "postgres=$V" >> "$WEFT_OUTPUT"`);
+ * and the names every reference to a task's outputs or a loop item reads, anywhere in
+ * the workflow (`${tasks.a.outputs.postgres_host}`, `${item.postgres_host}`, a
+ * condition's `tasks.a.outputs['x']`): an output key (or a key inside a JSON output, a
+ * column's name in `rows`) the workflow reads is its identifier, kept as it is, or the
+ * read would find nothing (mask_events.ts maskOutputs).
  */
-function* writtenWords(nodes: NodeSet): Generator<string> {
-  const walk = function* (value: unknown): Generator<string> {
-    if (typeof value === "string") yield* value.match(/[\w.-]+/g) ?? [];
-    else if (Array.isArray(value)) { for (const item of value) yield* walk(item); }
-    else if (typeof value === "object" && value !== null) {
-      for (const item of Object.values(value)) yield* walk(item);
+function* writtenWords(nodes: NodeSet, workflow: unknown): Generator<string> {
+  const walk = function* (value: unknown, words: (text: string) => Iterable<string>) {
+    const stack = [value];
+    while (stack.length > 0) {
+      const next = stack.pop();
+      if (typeof next === "string") yield* words(next);
+      else if (Array.isArray(next)) stack.push(...next);
+      else if (typeof next === "object" && next !== null) stack.push(...Object.values(next));
     }
   };
-  for (const node of nodes.order) for (const spec of leafSpecs(node)) yield* walk(spec.config);
+  const plain = (text: string) => text.match(/[\w.-]+/g) ?? [];
+  for (const node of nodes.order) {
+    for (const spec of leafSpecs(node)) yield* walk(spec.config, plain);
+  }
+  yield* walk(workflow, referencedNames);
+}
+
+/** A reference to a task's or an item's fields, with the path after its root. */
+const REFERENCE = /\b(?:tasks|item)((?:\s*\.\s*[\w-]+|\s*\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\])+)/g;
+const STEP = /\.\s*([\w-]+)|\[\s*(?:'([^']*)'|"([^"]*)")\s*\]/g;
+
+/** The names the references to `tasks` and `item` in `text` read (the path after each root). */
+function* referencedNames(text: string): Generator<string> {
+  if (!text.includes("tasks") && !text.includes("item")) return;
+  for (const ref of text.matchAll(REFERENCE)) {
+    for (const step of ref[1].matchAll(STEP)) yield step[1] ?? step[2] ?? step[3];
+  }
 }

@@ -27,6 +27,7 @@ import type { SourceMap } from "./source_map.ts";
 import type { ValidatedCache } from "./validated_cache.ts";
 import { parseSource } from "./syntax.ts";
 import { fileSecretValues, maskProblems } from "./file_secrets.ts";
+import { writtenSecretValues } from "./text_secrets.ts";
 import { placeholderNotes } from "./placeholder_notes.ts";
 import { WAIT_FOR_CHOICES } from "../model/task.ts";
 import { parseKeepingText } from "./written_keep.ts";
@@ -232,7 +233,10 @@ export function parseWorkflowSource(
     };
   }
   const parsed = parseSource(text, format ?? detectFormat(fileLabel, text), fileLabel);
-  if (parsed.data === undefined || !parsed.map) return { problems: sortProblems(parsed.problems) };
+  if (parsed.data === undefined || !parsed.map) {
+    // A syntax error may quote the value on its line, a secret's too (text_secrets.ts).
+    return { problems: sortProblems(maskProblems(parsed.problems, writtenSecretValues(text))) };
+  }
   const { data, map } = parsed;
   dropExtensionKeys(data);
   // Text fields keep an unquoted `3.10` as written, before anything reads the data.

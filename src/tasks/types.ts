@@ -96,6 +96,13 @@ export interface TaskContext {
     early?: boolean,
   ): unknown;
   /**
+   * `text` as an output line shows it: with the run's secrets masked, as `emit` masks a
+   * line. For laying out weft's own text under data (a caret under a place of a line it
+   * emits): the layout must follow the line as shown, whose length masking changes.
+   * Absent (a test's context): the text as it is.
+   */
+  shown?(text: string): string;
+  /**
    * Interpolate `${...}` into plain text (URLs, headers, bodies). `above`: for a value of
    * an environment-like block (docker's `config.env`), the names set above it in the
    * block, which its `${env.NAME}` reads first (expr/env_block.ts renderBlock).

@@ -128,6 +128,8 @@ export async function migrate(
   migrations: Migration[],
   rollback: boolean,
   log: (line: string) => void,
+  /** How the log shows a line (its secrets masked), to lay a caret out under it. */
+  shown: (text: string) => string = (text) => text,
 ): Promise<MigrationReport> {
   const report: MigrationReport = { applied: [], skipped: 0, undone: [], notUndone: [] };
   await db.withMigrationLock(async () => {
@@ -144,7 +146,7 @@ export async function migrate(
             embeddedMessage(report.failed.message)
           } (rolled back)`,
         );
-        if (e instanceof SqlPlacedError) e.excerpt.forEach(log);
+        if (e instanceof SqlPlacedError) e.excerptShown(shown).forEach(log);
         break;
       }
       if (applied) {
@@ -152,7 +154,7 @@ export async function migrate(
         log(`applied ${quoteData(migration.name)}`);
       } else report.skipped++;
     }
-    if (report.failed && rollback) await undo(db, migrations, report, log);
+    if (report.failed && rollback) await undo(db, migrations, report, log, shown);
   });
   return report;
 }
@@ -212,6 +214,7 @@ async function undo(
   migrations: Migration[],
   report: MigrationReport,
   log: (line: string) => void,
+  shown: (text: string) => string,
 ): Promise<void> {
   const byName = new Map(migrations.map((m) => [m.name, m]));
   const pending = [...report.applied].reverse();
@@ -228,7 +231,7 @@ async function undo(
       });
     } catch (e) {
       log(`undo ${quoteData(down.name)} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
-      if (e instanceof SqlPlacedError) e.excerpt.forEach(log);
+      if (e instanceof SqlPlacedError) e.excerptShown(shown).forEach(log);
       break;
     }
     log(`undone ${quoteData(migration.name)} (${quoteData(down.name)})`);

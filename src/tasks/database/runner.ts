@@ -193,6 +193,7 @@ async function runMigrations(
     migrations,
     config.rollback_on_failure === true,
     (line) => ctx.emit("stderr", line),
+    shownBy(ctx),
   );
   if (!report.failed) {
     emitMarked(
@@ -230,7 +231,9 @@ async function step<T>(ctx: TaskContext, what: string, body: () => Promise<T>): 
     return await body();
   } catch (e) {
     if (e instanceof ScriptFileError) throw new TaskFailure(e.message);
-    if (e instanceof SqlPlacedError) e.excerpt.forEach((line) => ctx.emit("stderr", line));
+    if (e instanceof SqlPlacedError) {
+      e.excerptShown(shownBy(ctx)).forEach((line) => ctx.emit("stderr", line));
+    }
     // weft's own messages (sqlite.ts, query.ts) are marked; a driver's is data, masked whole.
     throw new TaskFailure(`${what} failed: ${embeddedMessage(oneLine((e as Error).message))}`);
   }
@@ -246,4 +249,9 @@ function rowsCut(ctx: TaskContext, result: { kept: number; rowCount: number }): 
       `${result.rowCount} rows (at most ${MAX_ROWS} rows and ${MAX_ROWS_BYTES / 1024} KiB are ` +
       "kept): narrow the query (WHERE, LIMIT), or write the rows to a file and pass its path",
   );
+}
+
+/** How `ctx` shows a text (its secrets masked: TaskContext.shown); a test's as it is. */
+function shownBy(ctx: TaskContext): (text: string) => string {
+  return (text) => ctx.shown?.(text) ?? text;
 }

@@ -23,8 +23,9 @@ export class SqlTextError extends Error {
 
 /** A database error placed in the user's text: its message names the place. */
 export class SqlPlacedError extends Error {
-  /** The offending line and a caret under the place, for the task's log. */
-  readonly excerpt: string[];
+  /** The offending line, and the place's index in it. */
+  readonly #line: string;
+  readonly #at: number;
   constructor(readonly reason: string, where: string, text: string, at: number) {
     const start = text.lastIndexOf("\n", at - 1) + 1;
     const end = text.indexOf("\n", at);
@@ -36,9 +37,32 @@ export class SqlPlacedError extends Error {
       ? `query line ${line}, column ${column}`
       : `${where}:${line}:${column}`;
     super(`${place}: ${reason}`);
+    this.#line = lineText;
+    this.#at = at - start;
+  }
+
+  /** The offending line and a caret under the place, for the task's log. */
+  get excerpt(): string[] {
+    return this.excerptShown((text) => text);
+  }
+
+  /**
+   * The offending line as `shown` shows it (TaskContext.shown: its secrets masked) and a
+   * caret under the place in that text: masking changes the line's length before the
+   * place (`'Sup3rS3cretTok99'` → `'***'`), so the caret is laid out on the shown line,
+   * never on the line as the database read it. A place inside a masked secret is
+   * pointed at at that `***`.
+   */
+  excerptShown(shown: (text: string) => string): string[] {
+    const line = shown(this.#line);
+    const before = shown(this.#line.slice(0, this.#at));
+    let at = 0;
+    while (at < before.length && before[at] === line[at]) at++;
+    // A secret that goes on past the place: the caret under the start of its `***`.
+    if (at < before.length) at = Math.max(0, line.lastIndexOf("***", at));
     // The caret keeps the line's tabs, so it stands under the place however tabs are shown.
-    const caret = [...lineText.slice(0, at - start)].map((c) => c === "\t" ? "\t" : " ").join("");
-    this.excerpt = [`    ${lineText}`, `    ${caret}^`];
+    const caret = [...line.slice(0, at)].map((c) => c === "\t" ? "\t" : " ").join("");
+    return [`    ${line}`, `    ${caret}^`];
   }
 }
 
