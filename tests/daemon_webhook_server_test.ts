@@ -260,3 +260,37 @@ Deno.test("routePath: a configured webhook path in the form a request's URL path
   assert.equal(routePath("/ü"), "/%C3%BC");
   assert.equal(new URL("http://h/ü").pathname, routePath("/ü"), "as the server reads requests");
 });
+
+Deno.test("webhook server: a duplicate key or a lone surrogate escape is a 400 naming it, as in workflow JSON", async () => {
+  const { route, calls } = recordingRoute();
+  await withServer({ "/trigger/deploy": route }, async (url) => {
+    const duplicate = await send(`${url}/trigger/deploy`, {
+      body: '{"env": "staging", "n": 1, "env": "production"}',
+    });
+    assert.equal(duplicate.status, 400);
+    assert.equal(
+      duplicate.body.error,
+      'duplicate key "env" at line 1, column 28 (byte 27): it is already set at line 1, ' +
+        "column 2 (byte 1), and a key may appear once per object",
+    );
+    const nested = await send(`${url}/trigger/deploy`, { body: '{"a": {"b": 1, "b": 2}}' });
+    assert.equal(nested.status, 400);
+    assert.match(nested.body.error, /^duplicate key "b" at line 1, column 16/);
+    const lone = await send(`${url}/trigger/deploy`, { body: '{"env": "a\\ud800b"}' });
+    assert.equal(lone.status, 400);
+    assert.match(
+      lone.body.error,
+      /^\\ud800 in the value at "env" is half of a UTF-16 surrogate pair/,
+    );
+    const loneKey = await send(`${url}/trigger/deploy`, { body: '{"\\udc00": 1}' });
+    assert.equal(loneKey.status, 400);
+    assert.match(loneKey.body.error, /^\\udc00 in the key at/);
+    assert.equal(calls.length, 0, "no run starts");
+    // A whole pair, and the same key in two objects, are fine.
+    const pair = await send(`${url}/trigger/deploy`, {
+      body: '{"env": "a\\ud83d\\ude00b", "x": {"env": 1}}',
+    });
+    assert.equal(pair.status, 202);
+    assert.equal(calls[0].env, "a😀b");
+  });
+});

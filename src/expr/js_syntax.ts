@@ -6,8 +6,11 @@
  * message exactly when it reaches the error: a binary search over lines, then over the
  * characters of that line, finds it in a few dozen compilations (nothing is run).
  * Shared by the run (a script file's `file:line:col`) and `weft validate` (inline `code`).
+ * Source nested too deeply to parse is placed the same way (js_nesting.ts first, then
+ * the place where V8's parser runs out of stack).
  * @module
  */
+import { jsNestingTrouble } from "./js_nesting.ts";
 
 /** The names a script's body sees, in the order js_host.ts passes them. */
 export const SCRIPT_BINDINGS: readonly string[] = [
@@ -30,6 +33,8 @@ export interface JsSyntaxError {
   message: string;
   line: number;
   column: number;
+  /** Not a syntax error: the source nests too deeply to be parsed (js_nesting.ts). */
+  deep?: boolean;
 }
 
 /** V8's message when `source` does not compile as a script body; undefined when it does. */
@@ -39,9 +44,14 @@ function compileError(source: string): string | undefined {
     return undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return error.message;
+    // V8's parser ran out of stack: deep nesting of another kind than brackets
+    // (js_nesting.ts), which a prefix reaches at the same place.
+    if (error instanceof RangeError) return TOO_DEEP;
     throw error;
   }
 }
+
+const TOO_DEEP = "nested too deeply here for the JavaScript parser, which ran out of stack";
 
 /**
  * The syntax error of `source` (a script body, a `#!` line already made a comment) with
@@ -49,8 +59,11 @@ function compileError(source: string): string | undefined {
  * (`Unexpected end of input`: something is not closed) is placed at the end.
  */
 export function jsSyntaxError(source: string): JsSyntaxError | undefined {
+  const deep = jsNestingTrouble(source);
+  if (deep) return { ...deep, deep: true };
   const message = compileError(source);
   if (message === undefined) return undefined;
+  const deepest = message === TOO_DEEP;
   const lines = source.split("\n");
   if (/end of input/i.test(message)) {
     return { message, line: lines.length, column: lines[lines.length - 1].length + 1 };
@@ -74,6 +87,7 @@ export function jsSyntaxError(source: string): JsSyntaxError | undefined {
   }
   // The prefix ends with the offending token: point at its start when the message names it.
   const token = /'([^']+)'/.exec(message)?.[1];
+  if (deepest) return { message, line: lo, column: a, deep: true };
   if (token && text.slice(a - token.length, a) === token) {
     return { message, line: lo, column: a - token.length + 1 };
   }

@@ -99,6 +99,7 @@ import { quoteCut } from "../model/data_text.ts";
 import { ExpressionError } from "./errors.ts";
 import { ShellLexer } from "./shell_lexer.ts";
 import { deferredReference, refuseUnfollowed } from "./shell_deferred.ts";
+import { refuseForeign } from "./shell_deferred.ts";
 import type { LaterCode } from "./shell_later.ts";
 import { programWordsTrouble } from "./program_words.ts";
 
@@ -184,6 +185,11 @@ export interface ShellSlot {
    * that clears the environment ("cleared"), or `ssh`'s remote command ("remote").
    */
   readonly later?: LaterCode;
+  /**
+   * Where `later` is "foreign": the program (by its base name in foreign_code.ts's table:
+   * `python`, `awk`, `sqlite`…) whose program text holds the substitution. Refused.
+   */
+  readonly foreign?: string;
   /**
    * Where `later` is set: the substitution as the shell that evaluates that code sees it
    * (its context there, and whether it is in later code again: `sh -c "eval '…'"`);
@@ -276,6 +282,7 @@ export function shellReference(
   // The checks hold at every level of later code (`sh -c 'echo $((${x}))'`).
   const levels: ShellSlot[] = [slot];
   for (let s = slot.inner; s && levels.at(-1)?.later; s = s.inner) levels.push(s);
+  refuseForeign(levels, offset);
   refuseUnfollowed(levels, offset);
   if (levels.some((s) => s.integerOnly) && !INTEGER.test(value)) {
     throw new ExpressionError(

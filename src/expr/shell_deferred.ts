@@ -7,6 +7,7 @@
 import { ExpressionError } from "./errors.ts";
 import type { ShellContext, ShellSlot } from "./shell.ts";
 import { MAX_ARG_STRLEN } from "../model/limits.ts";
+import { FOREIGN_PROGRAMS } from "./foreign_code.ts";
 
 /**
  * Text that, once the shell has read weft's command, leaves the code evaluated later
@@ -159,6 +160,24 @@ export function refuseUnfollowed(levels: readonly ShellSlot[], offset: number): 
       'use $(...) instead of backticks: `echo "$(printf "[%s]" "${...}")"`',
     );
   }
+}
+
+/**
+ * Refuses, whatever the value, a substitution inside another language's program text
+ * (ShellSlot.foreign: `python3 -c`, `awk '…'`, `sqlite3 DB 'SQL'`…) at any level of later
+ * code: that program reads the value as code, and weft has no quoting for its language.
+ */
+export function refuseForeign(levels: readonly ShellSlot[], offset: number): void {
+  const name = levels.find((s) => s.later === "foreign")?.foreign;
+  if (name === undefined) return;
+  const program = FOREIGN_PROGRAMS[name];
+  throw new ExpressionError(
+    `cannot substitute a value into ${program.language} program text (what \`${name}\` ` +
+      "runs: its `-c`/`-e` code, script, filter or statement): it would read the value as " +
+      `code, not data, and weft cannot quote a value for ${program.language}`,
+    offset,
+    program.hint,
+  );
 }
 
 /** The reference to `variable` where a shell reads it, by the context open there. */

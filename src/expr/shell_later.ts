@@ -20,6 +20,9 @@
  *   as neither a reference nor the value as text is right for both. Right after an option
  *   without `=` (`useradd -s /bin/bash -c NAME`) it is that option's argument: data.
  * - "opaque": `env -S`'s string, which env splits with quoting of its own: refused.
+ * - "foreign": program text in another language (`python3 -c`, `awk '…'`, `sed 's/…/'`,
+ *   `jq`, `sqlite3 DB 'SQL'`…, foreign_code.ts), where the command starts as above: that
+ *   program would read the value as code, and weft cannot quote it there: refused.
  * - "cleared": as "child", through a program that clears the environment first (`sudo`
  *   without `-E`/`--preserve-env`, `doas`, `su -`/`su -l`, `env -i`, `exec -c`): the
  *   variable cannot reach the code.
@@ -48,6 +51,8 @@ import {
   suCode,
 } from "./shell_code_options.ts";
 import { wrappedCommand, WRAPPERS } from "./shell_wrappers.ts";
+import { foreignProgram } from "./foreign_code.ts";
+import { inForeignCode } from "./foreign_words.ts";
 import {
   addPlain,
   atCommandPosition,
@@ -64,7 +69,13 @@ export type LaterCode =
   | "cleared"
   | "remote"
   | "opaque"
-  | "unknown";
+  | "unknown"
+  | "foreign";
+
+/** Filled in when a word is "foreign": the program whose text it is (foreign_code.ts). */
+export interface ForeignNote {
+  program?: string;
+}
 
 /** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
 const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
@@ -90,7 +101,11 @@ const baseName = (w: string) => w.split("/").at(-1) ?? "";
  * Whether a substitution now, inside `word` of `cmd`, lands in code evaluated later, and
  * by whom; undefined for an ordinary word (data, or code weft's lexer already reads).
  */
-export function laterCodeHere(cmd: CommandState, word: Word): LaterCode | undefined {
+export function laterCodeHere(
+  cmd: CommandState,
+  word: Word,
+  note?: ForeignNote,
+): LaterCode | undefined {
   if (word.redirect || cmd.test || cmd.compound > 0 || cmd.arithmetic) return undefined;
   if (word.subscript === "value") {
     // `PROMPT_COMMAND=` at most: a long word is not copied at each substitution.
@@ -100,21 +115,28 @@ export function laterCodeHere(cmd: CommandState, word: Word): LaterCode | undefi
     ) return PROMPT_STRING.test(head) ? "prompt" : "here";
   }
   if (cmd.name === undefined || cmd.nameAt < 0) return undefined;
-  return commandCode(cmd.plain, cmd.nameAt, cmd.words.length, word.plain ?? "");
+  return commandCode(cmd.plain, cmd.nameAt, cmd.words.length, word.plain ?? "", note);
 }
 
 /**
  * For the command whose program is `words[start]`, whether word `at` (the one being read,
  * past the end of `words`, its plain text so far `current`) is code evaluated later.
+ * `note` gets the program of "foreign" code.
  */
 function commandCode(
   words: readonly string[],
   start: number,
   at: number,
   current: string,
+  note?: ForeignNote,
 ): LaterCode | undefined {
   if (at <= start) return undefined; // the substitution is in the program's name
   const name = baseName(words[start]);
+  const foreign = foreignProgram(name);
+  if (foreign && inForeignCode(words, start, at, current, foreign.program)) {
+    if (note) note.program = foreign.name;
+    return "foreign";
+  }
   switch (name) {
     case "eval":
     case "alias":
@@ -133,7 +155,7 @@ function commandCode(
       const { index, flags } = skipOptions(words, start + 1, at, "ugGsw", RUNUSER_LONGS);
       const code = flags.has("c") || flags.has("--command") || flags.has("--session-command");
       if ((flags.has("u") || flags.has("--user")) && !code) {
-        return index < at ? commandCode(words, index, at, current) : undefined;
+        return index < at ? commandCode(words, index, at, current, note) : undefined;
       }
       return suCode(words, start, at, current);
     }
@@ -142,11 +164,11 @@ function commandCode(
     case "sg":
       return sgCode(words, start, at);
     case "flock":
-      return flockCode(words, start, at, current);
+      return flockCode(words, start, at, current, note);
     case "watch":
-      return watchCode(words, start, at, current);
+      return watchCode(words, start, at, current, note);
     case "find":
-      return findCode(words, start, at, current);
+      return findCode(words, start, at, current, note);
   }
   if (namesShell(words[start])) return shellCode(words, start, at);
   const option = CODE_OPTIONS[name];
@@ -158,7 +180,7 @@ function commandCode(
   if (!wrapper) return NO_COMMANDS.has(name) ? undefined : operandCode(words, start, at, current);
   const command = wrappedCommand(words, start, at, wrapper);
   if (!command || command.index >= at) return undefined;
-  const inner = commandCode(words, command.index, at, current);
+  const inner = commandCode(words, command.index, at, current, note);
   return inner === "child" && wrapper.clears?.(command.flags) ? "cleared" : inner;
 }
 
@@ -264,6 +286,7 @@ function flockCode(
   start: number,
   at: number,
   current: string,
+  note?: ForeignNote,
 ): LaterCode | undefined {
   const { index } = skipOptions(words, start + 1, at, "wE", ["wait", "timeout"]);
   const next = index + 1; // after the lock file
@@ -271,7 +294,7 @@ function flockCode(
   if (words[next] === "-c" || words[next] === "--command") {
     return next + 1 === at ? "child" : undefined;
   }
-  return commandCode(words, next, at, current);
+  return commandCode(words, next, at, current, note);
 }
 
 /** `watch [options] COMMAND...`: the words are joined and run with `sh -c`, unless `-x`. */
@@ -280,11 +303,12 @@ function watchCode(
   start: number,
   at: number,
   current: string,
+  note?: ForeignNote,
 ): LaterCode | undefined {
   const { index, flags } = skipOptions(words, start + 1, at, "nq", ["interval", "equexit"]);
   if (index > at) return undefined;
   if (flags.has("x") || flags.has("--exec")) {
-    return index < at ? commandCode(words, index, at, current) : undefined;
+    return index < at ? commandCode(words, index, at, current, note) : undefined;
   }
   return "child";
 }
@@ -295,6 +319,7 @@ function findCode(
   start: number,
   at: number,
   current: string,
+  note?: ForeignNote,
 ): LaterCode | undefined {
   // Read on from where the last substitution in this command left off (by `start`).
   let byStart = findScans.get(words);
@@ -309,7 +334,7 @@ function findCode(
     }
   }
   return scan.command >= 0 && scan.command < at
-    ? commandCode(words, scan.command, at, current)
+    ? commandCode(words, scan.command, at, current, note)
     : undefined;
 }
 

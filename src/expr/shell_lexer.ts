@@ -14,7 +14,7 @@ import {
   wordOf,
 } from "./shell_frames.ts";
 import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
-import { feedInner, laterCodeHere } from "./shell_later.ts";
+import { feedInner, type ForeignNote, laterCodeHere } from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
   addPlain,
@@ -91,8 +91,13 @@ export class ShellLexer {
         : valueUseHere(frame.cmd, word);
       if (use === "integer") slot.integerOnly = true;
       else if (use === "name") slot.nameOrNumber = true;
-      const later = slot.integerOnly ? undefined : laterCodeHere(frame.cmd, word);
-      if (later) {
+      const note: ForeignNote = {};
+      const later = slot.integerOnly ? undefined : laterCodeHere(frame.cmd, word, note);
+      if (later === "foreign") {
+        // Another language's text: not lexed as a shell's (refused whatever follows).
+        slot.later = later;
+        slot.foreign = note.program;
+      } else if (later) {
         slot.later = later;
         slot.inner = this.laterSlot(word);
       }

@@ -19,6 +19,8 @@ export interface MutableSlot {
   nameOrNumber: boolean;
   /** See ShellSlot.later (shell.ts). */
   later?: LaterCode;
+  /** See ShellSlot.foreign (shell.ts). */
+  foreign?: string;
   /** See ShellSlot.inner (shell.ts). */
   inner?: MutableSlot;
   /** See ShellSlot.outputInLater (shell.ts). */
@@ -320,7 +322,24 @@ export function endWord(cmd: CommandState): void {
     if (declared && cmd.arithmetic) cmd.integers.add(declared);
     if (declared && cmd.declaresArrays) arraysOf(cmd).add(declared);
   }
+  if (word.slots.length > 0) {
+    let valued = valuedWords.get(cmd.plain);
+    if (!valued) valuedWords.set(cmd.plain, valued = new Set());
+    valued.add(cmd.plain.length);
+  }
   cmd.words.push(text);
   cmd.plain.push(plain);
   cmd.previous = word;
+}
+
+/** Per CommandState.plain: the indices of the words that hold a substitution. */
+const valuedWords = new WeakMap<readonly string[], Set<number>>();
+
+/**
+ * Whether word `index` of a command's plain words (CommandState.plain) holds a
+ * substitution: its plain text lacks the value, so `-F"${x}"` reads `-F` like an option
+ * whose argument is the next word, which it is not.
+ */
+export function holdsValue(plain: readonly string[], index: number): boolean {
+  return valuedWords.get(plain)?.has(index) ?? false;
 }

@@ -43,7 +43,11 @@ export function inlineCodeError(
     (error.line > 1 ? 1 : 0);
   return {
     offset: lineStart + error.column - 1,
-    message: `inline code does not compile: SyntaxError: ${error.message}`,
-    hint: "fix the JavaScript at this place; `code` runs as the body of an async function",
+    message: error.deep
+      ? `inline code cannot be parsed: ${error.message}`
+      : `inline code does not compile: SyntaxError: ${error.message}`,
+    hint: error.deep
+      ? "nest less: build deep values in a loop, or read them from a JSON file"
+      : "fix the JavaScript at this place; `code` runs as the body of an async function",
   };
 }

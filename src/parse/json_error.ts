@@ -172,10 +172,18 @@ export function findDuplicateJsonKeys(text: string): DuplicateKey[] {
 export function jsonErrorPlace(text: string): string | undefined {
   const error = findJsonError(text);
   if (error === undefined) return undefined;
-  const before = text.slice(0, error.offset);
+  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
+  return `${jsonPlace(text, error.offset)}: ${why}`;
+}
+
+/**
+ * `at line L, column C (byte B)` for UTF-16 offset `offset` of `text`: line and column
+ * from 1, the column in code points; B from 0, in UTF-8 bytes.
+ */
+export function jsonPlace(text: string, offset: number): string {
+  const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
   const byte = new TextEncoder().encode(before).length;
-  const why = error.message.replace(/ "(?:[^"\\]|\\.)*"/g, "");
-  return `at line ${line}, column ${column} (byte ${byte}): ${why}`;
+  return `at line ${line}, column ${column} (byte ${byte})`;
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../parse/nesting.ts";
-import { jsonErrorPlace } from "../parse/json_error.ts";
+import { findDuplicateJsonKeys, jsonErrorPlace, jsonPlace } from "../parse/json_error.ts";
+import { loneSurrogates } from "../parse/lone_surrogates.ts";
 import { concatBytes } from "../arrays.ts";
 
 /** Largest request body accepted (1 MiB); larger bodies get 413. */
@@ -90,7 +91,30 @@ export function parseBody(bytes: Uint8Array): Record<string, unknown> | string {
   ) {
     return "the body must be a JSON object whose fields are the workflow's params";
   }
-  return value as Record<string, unknown>;
+  return sameAsWritten(text, value) ?? value as Record<string, unknown>;
+}
+
+/**
+ * Why the parsed body is not what its text says, as workflow JSON files are refused
+ * (parse/syntax.ts): a key written twice in one object (JSON.parse keeps the last, while
+ * a gateway or a reviewer may read the first), or a `\ud800` escape without its other half
+ * (no character: handed on as UTF-8 it becomes U+FFFD). Undefined when neither. Names
+ * the key (a param's name) and the place, never a value.
+ */
+function sameAsWritten(text: string, value: object): string | undefined {
+  const duplicate = findDuplicateJsonKeys(text)[0];
+  if (duplicate) {
+    return `duplicate key ${JSON.stringify(duplicate.key.slice(0, 40))} ` +
+      `${jsonPlace(text, duplicate.offset)}: it is already set ` +
+      `${jsonPlace(text, duplicate.firstOffset)}, and a key may appear once per object`;
+  }
+  const lone = loneSurrogates(value)[0];
+  if (lone) {
+    const where = lone.path.map((segment) => JSON.stringify(segment)).join(" → ");
+    return `${lone.escape} in the ${lone.inKey ? "key" : "value"} at ${where} is half of ` +
+      "a UTF-16 surrogate pair, no character: write the whole pair (\\ud83d\\ude00) or " +
+      "the character itself";
+  }
 }
 
 /**

@@ -20,7 +20,8 @@ import process from "node:process";
 import { pathToFileURL } from "node:url";
 import { FileTooLargeError, readTextBoundedSync } from "../bounded_file.ts";
 import { pushAll } from "../arrays.ts";
-import { jsSyntaxError, SCRIPT_BINDINGS } from "../expr/js_syntax.ts";
+import { type JsSyntaxError, jsSyntaxError, SCRIPT_BINDINGS } from "../expr/js_syntax.ts";
+import { jsNestingTrouble } from "../expr/js_nesting.ts";
 
 /** A script file: at most SOURCE_FILE_MAX_BYTES (a path to /dev/zero must not fill memory). */
 const SCRIPT_READ = {
@@ -95,6 +96,10 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
     return fail(`weft: cannot read ${file}: ${messageOf(error)}`);
   }
   if (source.startsWith("#!")) source = "//" + source.slice(2); // keep line numbers
+  const label = inline ? "inline code" : file;
+  // Before the type stripper, which aborts the process on deep nesting (js_nesting.ts).
+  const deep = jsNestingTrouble(source);
+  if (deep) return fail(placed(label, source, deep, ""));
   if (/\.[mc]?ts$/.test(file)) {
     try {
       source = stripTypeScriptTypes(source, { mode: "strip" });
@@ -104,7 +109,6 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       return fail(`weft: ${message} (only erasable TypeScript is supported)`);
     }
   }
-  const label = inline ? "inline code" : file;
   const sourceUrl = inline ? "weft-inline-code" : pathToFileURL(file).href;
   let body: ScriptFunction;
   try {
@@ -114,14 +118,13 @@ export async function runJavaScriptHost(argv: string[]): Promise<number> {
       ? ' (static import statements are not supported: use require("node:fs") or await import("node:fs"))'
       : "";
     // V8 names no place: find it, and show the line with a caret under it, as node does.
-    const at = error instanceof SyntaxError ? jsSyntaxError(source) : undefined;
+    // (A RangeError: V8's parser ran out of stack, which jsSyntaxError places too.)
+    const at = error instanceof SyntaxError || error instanceof RangeError
+      ? jsSyntaxError(source)
+      : undefined;
     if (!at) return fail(`weft: ${label}: ${messageOf(error)}${hint}`);
-    const line = source.split("\n")[at.line - 1].replace(/\r$/, "");
-    const caret = line.slice(0, at.column - 1).replace(/[^\t]/g, " ") + "^";
-    return fail(
-      `weft: ${label}:${at.line}:${at.column}: SyntaxError: ${at.message}${hint}\n` +
-        `    ${line}\n    ${caret}`,
-    );
+    const kind = at.deep ? "" : "SyntaxError: ";
+    return fail(placed(label, source, at, kind, hint));
   }
   process.argv.length = 0;
   pushAll(process.argv, [process.execPath, file, ...args]);
@@ -262,4 +265,24 @@ function messageOf(error: unknown): string {
 function fail(message: string): number {
   console.error(message);
   return 1;
+}
+
+/** `label:line:col: message`, then the line and a caret under the column, as node shows them. */
+function placed(
+  label: string,
+  source: string,
+  at: JsSyntaxError,
+  kind: string,
+  hint = "",
+): string {
+  let line = source.split("\n")[at.line - 1].replace(/\r$/, "");
+  let column = at.column;
+  // A very long line (deep nesting often is one) is shown from 60 characters before the place.
+  if (column > 80) {
+    line = "…" + line.slice(column - 61, column + 19);
+    column = 62;
+  } else line = line.slice(0, 100);
+  const caret = line.slice(0, column - 1).replace(/[^\t]/g, " ") + "^";
+  return `weft: ${label}:${at.line}:${at.column}: ${kind}${at.message}${hint}\n` +
+    `    ${line}\n    ${caret}`;
 }

@@ -1,0 +1,54 @@
+/**
+ * src/expr/foreign_code.ts through the CLI: a `${...}` inside another language's program
+ * text (`python3 -c`, awk's program, sed's script, `deno eval`, SQL of `sqlite3`, a `perl
+ * -e` inside `sh -c`, `find -exec python3 -c`, `sudo -E node --eval=`, a jq filter) is
+ * refused by `weft validate` at its line and column with the safe form as the hint, and
+ * by `weft run` before anything runs; values outside the program text (arguments after
+ * it, `awk -v`, `jq --arg`, a script file's arguments, a database's name) pass.
+ */
+import assert from "node:assert/strict";
+import { weft } from "./_run_cli.ts";
+import { exists, testTempDir } from "./_tmp.ts";
+
+const DIR = new URL("./fixtures/foreign_code/", import.meta.url).pathname;
+
+Deno.test("foreign code: validate refuses a value in program text, at its place, with the safe form", async () => {
+  const out = await weft(["validate", `${DIR}refused.yml`]);
+  assert.equal(out.code, 2, out.stdout + out.stderr);
+  const text = out.stdout + out.stderr;
+  const expected: [string, string, RegExp][] = [
+    ["7:39", "py", /Python program text[\s\S]*?hint: .*sys\.argv\[1\]/],
+    ["9:60", "awk", /awk program text[\s\S]*?hint: .*awk -v x=/],
+    ["11:44", "sed", /sed program text/],
+    ["13:38", "deno", /JavaScript program text[\s\S]*?Deno\.args/],
+    ["15:77", "sql", /SQL program text[\s\S]*?type: database/],
+    ["17:41", "nested", /Perl program text/],
+    ["19:47", "xargs", /Python program text/],
+    ["21:35", "sudo", /JavaScript program text/],
+    ["23:22", "jq", /jq program text[\s\S]*?--arg x/],
+  ];
+  for (const [place, task, what] of expected) {
+    const at = text.indexOf(`refused.yml:${place}: command in task "${task}": cannot substitute`);
+    assert.ok(at >= 0, `${place} ${task}\n${text}`);
+    assert.match(text.slice(at), what);
+  }
+  assert.match(text, /9 problems/);
+});
+
+Deno.test("foreign code: values outside the program text stay allowed", async () => {
+  const out = await weft(["validate", `${DIR}allowed.yml`]);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  assert.match(out.stdout + out.stderr, /allowed\.yml: ok/);
+});
+
+Deno.test("foreign code: weft run refuses the value before python runs it", async () => {
+  const dir = testTempDir("foreign-code-");
+  const marker = `${dir}/pwned`;
+  const value = `x'); open('${marker}','w').write('1'); print('`;
+  const out = await weft(["run", `${DIR}inject.yml`, "-p", `name=${value}`], {
+    env: { WEFT_HOME: `${dir}/home` },
+  });
+  assert.notEqual(out.code, 0, out.stdout + out.stderr);
+  assert.match(out.stdout + out.stderr, /Python program text/);
+  assert.equal(exists(marker), false);
+});
