@@ -67,6 +67,53 @@ export function buildJsonText(
   return text;
 }
 
+/**
+ * Whether the template `source`, with its `${...}` at `spans`, is a JSON object or array
+ * whatever its values are: {@link jsonStandIn} read by JSON.parse, each value stood in for
+ * as `0` and as `""` outside a string, so that `[1${x}]` and `{${k}: 1}` both read. Its
+ * structure is then the literal text's alone: buildJsonText keeps every value inside its
+ * string or one scalar. Used for an http `data` text sent without a Content-Type
+ * (tasks/http_body.ts, parse/http_checks.ts).
+ */
+export function readsAsJson(
+  source: string,
+  spans: readonly { start: number; end: number }[],
+): boolean {
+  return (["0", '""'] as const).some((scalar) => {
+    try {
+      const value: unknown = JSON.parse(jsonStandIn(source, spans, scalar));
+      return typeof value === "object" && value !== null;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * `source` with each `${...}` (at `spans`, from its `$` to after its `}`) replaced by text
+ * of the same length that keeps its place in the JSON: inside a string `x`s (after a lone
+ * `\` an `n` first, which buildJsonText refuses anyway), elsewhere `scalar` and blanks. So
+ * an offset in it is the same offset in `source` (findJsonError's, for `weft validate`).
+ */
+export function jsonStandIn(
+  source: string,
+  spans: readonly { start: number; end: number }[],
+  scalar: "0" | '""',
+): string {
+  let text = "";
+  let state: State = "out";
+  let from = 0;
+  for (const { start, end } of spans) {
+    const literal = source.slice(from, start);
+    state = scan(literal, state);
+    const fill = state === "out" ? scalar : state === "escape" ? "n" : "";
+    text += literal + fill + (state === "out" ? " " : "x").repeat(end - start - fill.length);
+    if (state === "escape") state = "in";
+    from = end;
+  }
+  return text + source.slice(from);
+}
+
 /** Outside a string, inside one, or inside one right after an unpaired backslash. */
 type State = "out" | "in" | "escape";
 

@@ -6,6 +6,7 @@
  */
 import { quoteCut } from "../model/data_text.ts";
 import { concatBytes } from "../arrays.ts";
+import { urlLengthTrouble } from "../model/fetch_url_length.ts";
 
 /** How long one try may take before it counts as failed, in ms. */
 export const POST_TIMEOUT_MS = 10_000;
@@ -21,6 +22,9 @@ export async function postJson(
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ): Promise<void> {
+  // fetch would only say "Invalid URL" (model/fetch_url_length.ts).
+  const tooLong = URL.canParse(url) ? urlLengthTrouble(new URL(url)) : undefined;
+  if (tooLong) throw new Error(tooLong);
   const timeout = AbortSignal.timeout(POST_TIMEOUT_MS);
   let response: Response;
   try {

@@ -35,6 +35,7 @@ import { pushAll } from "../arrays.ts";
 import { globProblems } from "./glob_checks.ts";
 import { constantFault } from "./constant_checks.ts";
 import { fixedEnvProblems } from "./fixed_env_checks.ts";
+import { templatedKeyProblems } from "./key_checks.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
 const SHELL_AS_WRITTEN = "`shell` is taken as written";
@@ -213,6 +214,9 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
     }
   }
   for (const p of stepProblems(step, path, scope.map, scope.data)) {
+    scope.problems.push({ file: scope.file, ...p });
+  }
+  for (const p of templatedKeyProblems(step, path, scope.map, scope.data)) {
     scope.problems.push({ file: scope.file, ...p });
   }
 }

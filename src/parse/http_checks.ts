@@ -11,6 +11,9 @@ import { valueLabel } from "./describe.ts";
 import type { RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { compiled } from "./step_refusals.ts";
+import { findJsonError } from "./json_error.ts";
+import { isObject } from "./raw.ts";
+import { jsonStandIn, readsAsJson } from "../expr/mod.ts";
 import { userNameTrouble } from "../expr/url_user.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import {
@@ -165,4 +168,33 @@ function literalPort(marked: string): boolean {
   const colon = hostPort.lastIndexOf(":");
   if (colon < 0 || colon < hostPort.lastIndexOf("]")) return true; // no port: the scheme's
   return !hostPort.slice(colon + 1).includes(MARK);
+}
+
+/**
+ * The problem, without its file, of an http step's `data` text at `path` that is sent as
+ * JSON for starting with `{` (no Content-Type header written: tasks/http_body.ts
+ * jsonLooking) and is not JSON whatever its `${...}` hold: a slip (a trailing comma, single
+ * quotes) would otherwise send a broken body, at the first place findJsonError finds.
+ */
+export function dataTextProblem(
+  step: RawObject,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): Omit<Problem, "file"> | undefined {
+  const text = step.data;
+  if (typeof text !== "string" || text.trimStart()[0] !== "{") return undefined;
+  const headers = isObject(step.headers) ? Object.keys(step.headers) : [];
+  if (headers.some((name) => name.trim().toLowerCase() === "content-type")) return undefined;
+  const spans = text.includes("${") ? compiled(text)?.spans : [];
+  if (spans === undefined || readsAsJson(text, spans)) return undefined;
+  const error = findJsonError(jsonStandIn(text, spans, "0").trimEnd());
+  if (!error) return undefined;
+  return {
+    ...map.inString(path, error.offset),
+    message: `${valueLabel(data, path)}: a text starting with { is sent as JSON, and this ` +
+      `one is not JSON: ${error.message}`,
+    hint: "fix the JSON (each ${...} value then stays inside its string), write `data` as an " +
+      "object, or set a Content-Type header to send the text as it is",
+  };
 }

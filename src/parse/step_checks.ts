@@ -33,7 +33,7 @@ import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble } from "../model/connection.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
-import { headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { dataTextProblem, headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 import type { ProgramField } from "../expr/program_words.ts";
 import { blankProgramTrouble, blankShellTrouble } from "./program_checks.ts";
@@ -163,6 +163,8 @@ export function stepProblems(
   if (isObject(step.headers)) {
     problems.push(...headersProblems(step.headers, [...path, "headers"], map, data));
   }
+  const dataText = dataTextProblem(step, [...path, "data"], map, data);
+  if (dataText) problems.push(dataText);
   // A bearer token is sent as `Authorization: Bearer <token>`, so it is a header value
   // too (its leading blanks are inside the value). Basic auth's username and password
   // travel base64-encoded, where no character can break the header.

@@ -179,3 +179,53 @@ function forEachChild(value: unknown, each: (child: unknown, key: PathSegment) =
   if (Array.isArray(value)) value.forEach((v, i) => each(v, i));
   else if (isObject(value)) { for (const [k, v] of Object.entries(value)) each(v, k); }
 }
+
+/**
+ * Fields whose map keys are refused by a name check of their own (environment variable
+ * names, header names: env_layers.ts, http_checks.ts), so {@link templatedKeys} leaves them out.
+ */
+const NAME_CHECKED_MAPS: ReadonlySet<string> = new Set([
+  "environment",
+  "headers",
+  "config.env",
+  "config.build_args",
+]);
+
+/**
+ * Every map key inside one step's templated fields (not those of the steps inside it),
+ * with its path from the workflow's root: an http `data` object's keys at any depth, a
+ * loop's item objects' keys, a called workflow's `params` names. A task runner sends
+ * and passes keys as written — only the strings are templates (tasks/http_request.ts
+ * interpolateDeep, engine/loop.ts renderStrings, tasks/workflow.ts) — so expr_checks.ts
+ * refuses a `${` in one rather than send it as text. Maps with a name check of their own
+ * ({@link NAME_CHECKED_MAPS}) are left out.
+ */
+export function templatedKeys(step: RawObject, path: PathSegment[]): PathSegment[][] {
+  const found: PathSegment[][] = [];
+  const type = typeof step.type === "string" ? step.type : "shell";
+  for (const pattern of [...COMMON_FIELDS, ...(TEMPLATED_FIELDS[type] ?? [])]) {
+    if (NAME_CHECKED_MAPS.has(pattern.filter((k) => k !== "*").join("."))) continue;
+    if (Object.hasOwn(step, pattern[0])) collectKeys(step, pattern, 0, path, found);
+  }
+  return found;
+}
+
+function collectKeys(
+  value: unknown,
+  pattern: FieldPattern,
+  at: number,
+  path: PathSegment[],
+  found: PathSegment[][],
+): void {
+  if (at === pattern.length) return;
+  const key = pattern[at];
+  if (key === "*" || key === "**") {
+    const next = key === "**" ? at : at + 1;
+    if (isObject(value)) { for (const k of Object.keys(value)) found.push([...path, k]); }
+    forEachChild(value, (child, k) => collectKeys(child, pattern, next, [...path, k], found));
+    return;
+  }
+  if (isObject(value) && Object.hasOwn(value, key)) {
+    collectKeys(value[key], pattern, at + 1, [...path, key], found);
+  }
+}

@@ -121,6 +121,12 @@ export const dataProcessorRunner: TaskRunner<DataProcessorConfig> = {
       // Again: the processor may have put something at the output path meanwhile.
       const again = outputTarget(output);
       if ("refused" in again) return failed(again.refused, result.exitCode);
+      // The processor made the temp file with its umask (0644 as a rule): a replaced file
+      // keeps its owner's mode, a new one is private, as every file weft writes for the
+      // user (cli/write_private.ts). Not through a link the processor put there (a
+      // symbolic one, or a hard link to an input): chmod would change that other file.
+      const made = Deno.lstatSync(temp);
+      if (made.isFile && made.nlink === 1) Deno.chmodSync(temp, again.mode ?? 0o600);
       Deno.renameSync(temp, again.path);
     } catch (error) {
       return failed(`cannot write the output ${quoteData(output)}: ${messageOf(error)}`);

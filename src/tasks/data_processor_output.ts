@@ -13,15 +13,18 @@ import { NotAFileError, writeTarget } from "../write_target.ts";
 
 /**
  * Where the output at `output` is put: `path` (itself, or the file a symbolic link to a
- * file points to: the link stays), or `refused`, the task's reason, for anything else
+ * file points to: the link stays) with the permission bits of the file there (`mode`, null
+ * for none: the new file's mode is weft's to give), or `refused`, the task's reason, for anything else
  * there (a device, a FIFO, a folder, a link to one or to nothing). A path that cannot be
  * looked at (a loop of links) is left to the write, which says why it fails.
  */
-export function outputTarget(output: string): { path: string } | { refused: string } {
+export function outputTarget(
+  output: string,
+): { path: string; mode: number | null } | { refused: string } {
   try {
-    return { path: writeTarget(output).path };
+    return writeTarget(output);
   } catch (error) {
-    if (!(error instanceof NotAFileError)) return { path: output };
+    if (!(error instanceof NotAFileError)) return { path: output, mode: null };
     return {
       refused: `output ${quoteData(output)} is ${error.describe(quoteData)}, not a file: ` +
         "weft puts the output only in place of a file (or of the file a link points to); " +

@@ -8,7 +8,7 @@
  */
 import type { TaskContext, TaskResult, TaskRunner } from "./types.ts";
 import { formatDuration } from "../model/duration.ts";
-import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
+import { embeddedMessage, ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { sizeText } from "../bounded_file.ts";
 import { concatBytes } from "../arrays.ts";
 import { emitMarked } from "./emit_marked.ts";
@@ -54,7 +54,9 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
     return { ok: false, exitCode: null, outputs: {}, error };
   }
   // The URL is data (secret masking applies to it), the rest of a message weft's own.
-  const label = `${request.method} ${quoteData(request.displayUrl)}`;
+  // Cut, so that a reason (cut at 4 096 characters where it is shown) still reaches its
+  // cause after a long URL.
+  const label = `${request.method} ${shownUrl(request.displayUrl)}`;
   const started = performance.now();
   const elapsed = () => formatDuration(performance.now() - started);
 
@@ -72,7 +74,7 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   let answered = label;
   try {
     const reply = await fetchFollowing(request, followsRedirects(task), ctx.signal, (hop) => {
-      const to = `${hop.method} ${quoteData(urlMasked(hop.to.href))}`;
+      const to = `${hop.method} ${shownUrl(urlMasked(hop.to.href))}`;
       const dropped = hop.dropped.length === 0
         ? ""
         : ` (another origin: ${quoteData(hop.dropped.join(", "))} not sent on)`;
@@ -209,6 +211,16 @@ async function streamBody(
   pending += rest;
   if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
   return { output: tooLarge ? "" : whole, tooLarge };
+}
+
+/** The most characters of a URL a message shows; a longer one is cut, with `…`. */
+const URL_SHOWN_MAX = 1000;
+
+/** `url` marked as data, cut to {@link URL_SHOWN_MAX} once masked. */
+function shownUrl(url: string): string {
+  return url.length > URL_SHOWN_MAX
+    ? quoteCut(url, URL_SHOWN_MAX, { ellipsis: true })
+    : quoteData(url);
 }
 
 /**

@@ -8,7 +8,7 @@
  * | `application/x-www-form-urlencoded`              | percent-encoded as a query value (expr/form_text.ts) |
  * | XML (`application/xml`, `text/xml`, `…+xml`)     | `& < > " '` written as the entities `&amp; &lt; &gt; &quot; &apos;` (XML 1.0 §2.4), so it stays text or an attribute's value |
  * | `multipart/*`                                    | refused (the task fails) when it holds CR, LF or the body's boundary, which would end the part (RFC 2046 §5.1.1) |
- * | none, and the text reads as JSON ({@link JSON_LOOKING}) | as JSON (http_request.ts sends it as `application/json`) |
+ * | none, and the text is JSON ({@link jsonLooking}) | as JSON (http_request.ts sends it as `application/json`) |
  * | anything else                                    | as written                                  |
  *
  * In every format a value written `${raw(...)}`, and a text that is one `${...}` alone
@@ -17,7 +17,7 @@
  * @module
  */
 import type { TaskContext } from "./types.ts";
-import { ExpressionError } from "../expr/mod.ts";
+import { compileTemplate, ExpressionError, readsAsJson } from "../expr/mod.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
 /**
@@ -31,15 +31,27 @@ export const JSON_TYPE =
   /^\s*[\w.+-]+\/(?:[\w.-]+\+)?(?:x-)?(?:nd|ld)?json(?:l|-?lines|-seq|-stream)?\s*(?:;|$)/i;
 
 /**
- * A text that reads as a JSON object or array (`{"…` or `{}`, `[{`, `[[`, `["`, `[1`,
- * `[-`, `[]`, or `[${…}` followed by `,` or by `]` that ends the text; blanks allowed):
- * with no Content-Type it is sent as JSON (as an object `data` is, and as httpie sends a
- * raw body), so a value stays inside its JSON string (`{"name": "${params.n}"}` with
- * `n=x", "role": "admin` adds no key) and one outside a string must be one scalar
- * (`[${params.n}]` with `n=1, "admin"` adds no element). An INI `[section]` or
- * `[${params.section}]` followed by its keys, or any other text, is not matched.
+ * Whether `data`, a text sent with no Content-Type, is sent as JSON (as an object `data`
+ * is, and as httpie sends a raw body): one whose first character is `{` — no other format
+ * weft sends starts so; `weft validate` refuses one that is not JSON (parse/http_checks.ts)
+ * — and one starting with `[` whose literal text is a JSON array whatever values its
+ * `${...}` get (expr/json_text.ts readsAsJson: parsed, not matched by its start), so that
+ * an INI `[section]` goes as written. As JSON, a value stays inside its JSON string
+ * (`[true, {"name": "${params.n}"}]` with `n=x", "role": "admin` adds no key) and one
+ * outside a string must be one scalar (`[${params.n}]` with `n=1, "admin"` adds no element).
  */
-export const JSON_LOOKING = /^\s*(?:\{\s*["}]|\[\s*[[{"\]\d-]|\[\s*\$\{[^{}]*\}\s*(?:,|\]\s*$))/;
+export function jsonLooking(data: string): boolean {
+  const start = data.trimStart()[0];
+  if (start === "{") return true;
+  if (start !== "[") return false;
+  try {
+    return readsAsJson(data, compileTemplate(data).spans);
+  } catch (e) {
+    // A `${` that does not compile: interpolating the body reports it.
+    if (e instanceof ExpressionError) return false;
+    throw e;
+  }
+}
 
 /** The form media type (WHATWG URL §5; any case, parameters allowed). */
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;

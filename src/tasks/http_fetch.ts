@@ -14,8 +14,9 @@
  * @module
  */
 import { CREDENTIAL, urlMasked } from "../model/http_header.ts";
-import { ownText, quoteData } from "../model/data_text.ts";
+import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
+import { urlLengthTrouble } from "../model/fetch_url_length.ts";
 
 /**
  * The limit of an http task's attempt when neither it nor `defaults` sets `timeout`, in
@@ -134,6 +135,14 @@ function nextUrl(location: string, base: URL): URL {
   // User info in a Location is not sent on (fetch refuses such a redirect in most modes).
   next.username = "";
   next.password = "";
+  const tooLong = urlLengthTrouble(next, "its URL");
+  if (tooLong) {
+    throw new RedirectTrouble(
+      `a redirect to ${quoteCut(urlMasked(next.href), 200, { ellipsis: true })}: ${
+        ownText(tooLong)
+      }`,
+    );
+  }
   const blocked = blockedPortTrouble(next);
   if (blocked) {
     throw new RedirectTrouble(

@@ -10,9 +10,10 @@ import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { headerValuePlace, setCheckedHeader } from "../model/http_header.ts";
-import { JSON_LOOKING, textBody } from "./http_body.ts";
+import { jsonLooking, textBody } from "./http_body.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
+import { urlLengthTrouble } from "../model/fetch_url_length.ts";
 
 /** The fields of an http task this runner reads (top-level or nested). */
 export type HttpTask = Pick<
@@ -77,13 +78,15 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     if (!task.auth) headers.set("authorization", basicAuth(user, pass, "the URL's user name"));
   }
   if (task.auth) setCheckedHeader(headers, "authorization", authorizationHeader(task.auth, ctx));
+  const tooLong = urlLengthTrouble(url);
+  if (tooLong) throw new Error(ownText(`url: ${tooLong}`) + largestValue(task.url, ctx));
 
   let body: string | undefined;
   if (task.data !== undefined && task.data !== null) {
     if (typeof task.data === "string") {
       // Built for its Content-Type so that no value adds syntax to it (http_body.ts); a
-      // JSON-looking text without one is JSON, as an object `data` is.
-      if (!headers.has("content-type") && JSON_LOOKING.test(task.data)) {
+      // text that is JSON without one is sent as JSON, as an object `data` is.
+      if (!headers.has("content-type") && jsonLooking(task.data)) {
         headers.set("content-type", "application/json");
       }
       body = textBody(task.data, headers.get("content-type") ?? "", ctx);
@@ -97,6 +100,24 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
     throw new Error(ownText(`a ${method} request cannot carry \`data\`; use POST, PUT or PATCH`));
   }
   return { method, url, displayUrl: url.href, headers, body };
+}
+
+/**
+ * For a URL fetch refuses as too long: which `${...}` of `template` gives the most of it
+ * and what to do, in weft's words (the expression as written, never its value).
+ */
+function largestValue(template: string, ctx: TaskContext): string {
+  let largest = { source: "", length: 0 };
+  ctx.interpolatePlaced(template, (text, offset, _raw, end) => {
+    if (text.length > largest.length) {
+      largest = { source: template.slice(offset, end), length: text.length };
+    }
+    return text;
+  });
+  const from = largest.length === 0
+    ? ""
+    : `; ${largest.source} holds ${largest.length.toLocaleString("en-US")} characters of it`;
+  return ownText(`${from}: send a large value in \`data\` (a POST body), not in the URL`);
 }
 
 function authorizationHeader(auth: NonNullable<HttpTask["auth"]>, ctx: TaskContext): string {
