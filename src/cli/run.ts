@@ -202,50 +202,62 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
   notice = (message) => progress.notice(message);
 
   let report: RunReport;
+  /** The run's report once it ended (report is that, with a fault of recording said). */
+  let done: RunReport | undefined;
   let afterRun: { remove(): void; forcedExit(): number | undefined } | undefined;
   /** The run's end, drawn once the run is on record (below). */
   let ended: RunReport | undefined;
   let fault: StorageError | null = null;
   // Events wait here until the run's record is made: a run that cannot be recorded is
   // refused (exit 2, README Full disk) without a "started" line for a run in no history.
-  let held: EngineEvent[] | null = [];
+  // A notice (a string) waits with them, in its place ("stopping…" after "started").
+  let held: (EngineEvent | string)[] | null = [];
+  let handle: ReturnType<typeof recorded.start> | undefined;
+  // Listening before the run is built, which makes its work folder, then records it: a
+  // Ctrl-C or SIGTERM from then on stops the run (recorded `cancelled`, its folder
+  // removed), where Deno's default action killed weft mid-start (tester26 F6, F7). Nothing
+  // awaits between here and the handle's making, so no signal finds it missing.
+  // A SIGHUP (terminal gone) gives up the output before the run stops, as nobody reads it.
+  const removeSignals = stopOnSignals(
+    { cancel: () => handle?.cancel(), kill: () => handle?.kill() },
+    (message) => held ? held.push(message) : progress.notice(message),
+    undefined,
+    () => output.drop(),
+  );
   try {
-    const handle = recorded.start({
-      maxParallel,
-      // A conditional's count of tries may show in its events: learned before they are drawn.
-      display: (event) => {
-        facts.maxAttempts.learn(event);
-        if (event.type === "run_finished") ended = event.report;
-        else if (held) held.push(event);
-        else return progress.listener(event);
-      },
-      trigger: history.resume ? { type: "resume", ...history.resume.fire } : { type: "manual" },
-    });
-    const notCreated = await history.created;
-    if (notCreated !== null) {
-      handle.fail("the run cannot be recorded");
-      await handle.done;
-      ended = undefined;
-      const { refusal } = await import("./launch.ts");
-      throw refusal(notCreated, io, flags.home);
-    }
-    for (const event of held) await progress.listener(event);
-    held = null;
-    // A SIGHUP (terminal gone) gives up the output before the run stops, as nobody reads it.
-    const removeSignals = stopOnSignals(
-      handle,
-      (message) => progress.notice(message),
-      undefined,
-      () => output.drop(),
-    );
-    // The run cannot be recorded any more (disk full, I/O error): say so and stop it.
-    history.onFault((fault) => {
-      const stopping = handle.fail(fault.summary);
-      progress.notice(`error: ${fault.summary}${stopping ? "; stopping the run" : ""}`);
-      progress.notice(`hint: ${fault.problems[0]?.hint ?? "check the disk holding WEFT_HOME"}`);
-    });
     try {
-      report = await handle.done;
+      handle = recorded.start({
+        maxParallel,
+        // A conditional's count of tries may show in its events: learned before they are drawn.
+        display: (event) => {
+          facts.maxAttempts.learn(event);
+          if (event.type === "run_finished") ended = event.report;
+          else if (held) held.push(event);
+          else return progress.listener(event);
+        },
+        trigger: history.resume ? { type: "resume", ...history.resume.fire } : { type: "manual" },
+      });
+      const notCreated = await history.created;
+      if (notCreated !== null) {
+        handle.fail("the run cannot be recorded");
+        await handle.done;
+        ended = undefined;
+        const { refusal } = await import("./launch.ts");
+        throw refusal(notCreated, io, flags.home);
+      }
+      for (const event of held) {
+        if (typeof event === "string") progress.notice(event);
+        else await progress.listener(event);
+      }
+      held = null;
+      // The run cannot be recorded any more (disk full, I/O error): say so and stop it.
+      const started = handle;
+      history.onFault((fault) => {
+        const stopping = started.fail(fault.summary);
+        progress.notice(`error: ${fault.summary}${stopping ? "; stopping the run" : ""}`);
+        progress.notice(`hint: ${fault.problems[0]?.hint ?? "check the disk holding WEFT_HOME"}`);
+      });
+      report = done = await handle.done;
     } finally {
       // Taken over before the run's own listeners go, so no Ctrl-C falls between them.
       let earlier = 0;
@@ -266,6 +278,9 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
       await progress.listener({ type: "run_finished", runId: shown.id, report: shown });
     }
     await progress.close();
+    // The run is on record and settled: its report goes out now, before notifications,
+    // which may take long (a slow server) and end in a SIGTERM (tester26 F3).
+    if (flags.json && done) await outJson(io, fault ? faultedReport(done, fault) : done);
     try {
       await recorded.finish();
     } finally {
@@ -280,7 +295,6 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     const { settleResumedFire } = await import("./schedule_fire_runs.ts");
     await settleResumedFire(io, flags.home, { ...fire, from: history.resume!.fromRunId }, report);
   }
-  if (flags.json) await outJson(io, report);
   // Marked interrupted by another weft (store/settled.ts): interrupted as history says, yet
   // no signal stopped it: exit 1, as for the other faults of recording (README, exit codes).
   const taken = fault?.cause instanceof RunSettledError;

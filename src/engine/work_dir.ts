@@ -11,27 +11,7 @@
  * @module
  */
 import { PathFault } from "../model/path_fault.ts";
-
-/** A place for the folder: `dir` (undefined: Deno's default), and the setting that chose it. */
-interface Place {
-  dir: string | undefined;
-  /** The folder, as named in an error. */
-  shown: string;
-  setting: string | null;
-}
-
-/** Where the folder goes, in order of preference. */
-function candidates(env: (name: string) => string | undefined): Place[] {
-  const tmp = env("TMPDIR");
-  if (tmp) return [{ dir: tmp, shown: tmp, setting: "TMPDIR" }];
-  const list: Place[] = [];
-  const runtime = env("XDG_RUNTIME_DIR");
-  if (runtime) list.push({ dir: runtime, shown: runtime, setting: "XDG_RUNTIME_DIR" });
-  if (Deno.build.os === "linux") list.push({ dir: "/dev/shm", shown: "/dev/shm", setting: null });
-  // The system default, which TMPDIR would change.
-  list.push({ dir: undefined, shown: "/tmp", setting: "TMPDIR" });
-  return list;
-}
+import { ownWorkDirPrefix, type WorkDirPlace, workDirPlaces } from "../work_dir_owner.ts";
 
 function readEnv(name: string): string | undefined {
   try {
@@ -42,19 +22,22 @@ function readEnv(name: string): string | undefined {
 }
 
 /**
- * Creates the run's private work folder (mode 0700, a fresh name) and returns its path.
- * Tries each place of {@link candidates} in turn. Throws a PathFault naming the last
- * place tried and the setting that chose it (`TMPDIR`): a TMPDIR the user set is the
+ * Creates the run's private work folder (mode 0700, a fresh name whose start says whose
+ * it is: work_dir_owner.ts) and returns its path. Tries each place of `workDirPlaces` in
+ * turn. Throws a PathFault naming the last place tried and the setting that chose it (`TMPDIR`): a TMPDIR the user set is the
  * only place tried, so its fault is told, never passed over.
  */
 export function makeWorkDir(
   env: (name: string) => string | undefined = readEnv,
 ): string {
   let error: unknown;
-  let last: Place | undefined;
-  for (const place of candidates(env)) {
+  let last: WorkDirPlace | undefined;
+  // Named after this process, so that a weft killed before its run's journal names the
+  // folder still leaves it findable (store/stray_work_dirs.ts).
+  const prefix = ownWorkDirPrefix();
+  for (const place of workDirPlaces(env)) {
     try {
-      return Deno.makeTempDirSync({ dir: place.dir, prefix: "weft-run-" });
+      return Deno.makeTempDirSync({ dir: place.dir, prefix });
     } catch (e) {
       error = e; // missing, read-only, or not ours: try the next place
       last = place;

@@ -11,6 +11,9 @@
  * history; a KV file that cannot be opened in place (read-only mount, unwritable
  * folder) is read from a private copy; crash recovery is best-effort (skipped on a
  * copy, its write errors reported through `onRecoveryFailed`, e.g. on a full disk).
+ *
+ * Once recovery has run, the work folders of wefts that died before their run's journal
+ * named them are removed too (stray_work_dirs.ts).
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
@@ -27,6 +30,7 @@ import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
+import { removeStrayWorkDirs } from "./stray_work_dirs.ts";
 import { makeReserve, releaseReserve, reservePath } from "./reserve.ts";
 import { checkSmallFile } from "./small_file.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
@@ -127,6 +131,9 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
     // Until it can be written, a run whose process is gone reads as interrupted.
     return withDeadRuns(store.store, await deadRuns(store.store, Deno.hostname(), error));
   }
+  // After recovery, which ends a recorded run's tasks before removing its folder: what is
+  // left are the folders of wefts that died before their run's journal named them.
+  removeStrayWorkDirs();
   return store.store;
 }
 

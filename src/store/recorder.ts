@@ -274,9 +274,11 @@ export function createRecorder(
         // report's copies of those records need no second write (unchanged.ts).
         const queued = tasks.take(event.runId);
 
-        const journal = journals.get(event.runId);
-        journals.delete(event.runId);
         return queue.barrier(async () => {
+          // Taken here, after the run's creation (a barrier too, which opens the journal): a
+          // run stopped while its record was written may end before that barrier ran.
+          const journal = journals.get(event.runId);
+          journals.delete(event.runId);
           await logs.flushAll();
           // Written with the run's end: a full disk dropped the record writes before it.
           const lost = [...lostLogs.get(event.runId)?.values() ?? []];
