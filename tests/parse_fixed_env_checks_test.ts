@@ -1,5 +1,5 @@
 /**
- * src/parse/fixed_env_checks.ts through `weft validate` and `weft run`: a value the file
+ * src/engine/fixed_refusals.ts (once src/parse/fixed_env_checks.ts) through `weft validate` and `weft run`: a value the file
  * fixes (`environment` written without `${`) that reaches shell arithmetic or a path as
  * one name is refused by validate at its `${...}`, saying where it is set (a secret's
  * value masked); a param default, which `-p` may replace, passes validate, and the run's

@@ -363,3 +363,38 @@ Deno.test("order: weft validate refuses a branch reading the child its condition
     "40:25 f.else.command",
   ]);
 });
+
+Deno.test("order: defaults.cwd reading a task binds only the tasks without a cwd of their own", async () => {
+  const text = lines(
+    "name: x",
+    "defaults:",
+    "  cwd: ${tasks.build.outputs.dir}",
+    "tasks:",
+    "  - id: build",
+    "    cwd: .",
+    '    command: mkdir -p out && echo "dir=out" >> "$WEFT_OUTPUT"',
+    "  - id: deploy",
+    "    depends_on: build",
+    "    command: pwd",
+    "    on_failure: [report]",
+    "  - id: report",
+    "    cwd: .",
+    "    command: echo report",
+  );
+  assert.deepEqual(problems(text), []);
+  // A task that may run first and has no cwd of its own reads it: refused, naming it.
+  const early = text.replace("  - id: report\n    cwd: .\n", "  - id: report\n")
+    .replace("    on_failure: [report]\n", "");
+  assert.deepEqual(problems(early), [
+    '3:8: defaults.cwd: defaults apply to every task, and "report" may run before "build" finishes in ${tasks.build.outputs.dir}',
+  ]);
+  assert.deepEqual(hints(early), [
+    'give "report" a `cwd` of its own, or move this into the `cwd` of the tasks that depend on "build"',
+  ]);
+  // The run: deploy runs in the folder build named.
+  const dir = testTempDir("defaults-cwd-");
+  await Deno.writeTextFile(`${dir}/wf.yml`, text);
+  const run = await weft(["run", "-v", "wf.yml"], { cwd: dir, env: { WEFT_HOME: `${dir}/home` } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout + run.stderr, new RegExp(`\\[deploy\\] ${dir}/out`));
+});

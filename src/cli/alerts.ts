@@ -11,6 +11,7 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import { localTime, table, withHistory } from "./history_shared.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 interface AlertsOptions {
   workflow?: string;
@@ -54,7 +55,11 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
   let workflow = options.workflow;
   if (file !== undefined) {
     const { loadWorkflow } = await import("../parse/problems.ts");
-    const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+    const loaded = await loadWorkflow(file, {
+      cwd: io.cwd,
+      stdin: io.stdin,
+      refusals: fixedRefusalCheck,
+    });
     workflow ??= loaded.workflow.name;
     defined = (loaded.workflow.alerts ?? []).map((a) => ({
       workflow: loaded.workflow.name,

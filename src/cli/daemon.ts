@@ -14,6 +14,7 @@ import type { CliIO } from "./io.ts";
 import { daemonLog, loggingIO } from "./daemon_log.ts";
 import { STOP_SIGNALS } from "./signals.ts";
 import type { Daemon } from "../schedule/daemon.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** The flags of `weft daemon`, as the parser gives them. */
 export interface DaemonFlags {
@@ -135,7 +136,12 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       maxRuns,
       clock: systemClock,
       store,
-      load: (file) => loadWorkflow(file, { cwd: runIO.cwd, stdin: runIO.stdin }),
+      load: (file) =>
+        loadWorkflow(file, {
+          cwd: runIO.cwd,
+          stdin: runIO.stdin,
+          refusals: fixedRefusalCheck,
+        }),
       launch: async (request) => {
         // `loaded`: the last version that validated, so a file broken after a reload
         // keeps running as it was (launch.ts loads `file` itself when it is absent).

@@ -16,6 +16,7 @@ import { StorageError } from "../store/faults.ts";
 import { faultedReport } from "../store/full_disk.ts";
 import { RunSettledError } from "../store/settled.ts";
 import { homeFor } from "./home.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** What {@link launchRun} starts. */
 export interface LaunchOptions {
@@ -72,6 +73,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     await (await import("../parse/problems.ts")).loadWorkflow(options.file, {
       cwd: io.cwd,
       stdin: io.stdin,
+      refusals: fixedRefusalCheck,
     });
   const { resolveParams } = await import("../engine/mod.ts");
   const params = resolveParams(loaded.workflow, options.params);

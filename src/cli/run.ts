@@ -15,6 +15,7 @@ import { faultedReport } from "../store/full_disk.ts";
 import type { StorageError } from "../store/faults.ts";
 import { RunSettledError } from "../store/settled.ts";
 import type { RecordedRunOptions } from "./launch.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** The flags of `weft run`, as the parser gives them. */
 export interface RunFlags {
@@ -128,6 +129,7 @@ export async function runWorkflow(io: CliIO, file: string, flags: RunFlags): Pro
     cwd: io.cwd,
     stdin,
     cache,
+    refusals: fixedRefusalCheck,
     // A run records each task's hash: kept with the workflow, not worked out again. Also
     // for --dry-run, so that the entry it leaves serves a real run in full.
     hashTasks: async (workflow) => (await import("../store/resume.ts")).taskHashes(workflow),

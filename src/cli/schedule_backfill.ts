@@ -17,6 +17,7 @@ import { type CliIO, err, out } from "./io.ts";
 import type { BackfillFlags } from "./schedule.ts";
 import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
 import { unknownSchedule, withSchedules } from "./schedule_manage.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** Most fires one backfill runs: a bigger window is most likely a typo. */
 export const MAX_BACKFILL_FIRES = 10_000;
@@ -130,7 +131,11 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     // Fail before claiming anything when the file no longer loads or a param is missing.
     if (unreadable) throw unreadable;
     const { loadWorkflow } = await import("../parse/problems.ts");
-    const loaded = await loadWorkflow(schedule.file, { cwd: io.cwd, stdin: io.stdin });
+    const loaded = await loadWorkflow(schedule.file, {
+      cwd: io.cwd,
+      stdin: io.stdin,
+      refusals: fixedRefusalCheck,
+    });
     const { resolveParams } = await import("../engine/params.ts");
     resolveParams(loaded.workflow, schedule.params);
 

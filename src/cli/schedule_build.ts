@@ -16,6 +16,7 @@ import { UsageError } from "./argv.ts";
 import { parseAssignments } from "./args.ts";
 import type { CliIO } from "./io.ts";
 import type { AddFlags } from "./schedule.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /**
  * Builds the schedules `add` describes: the workflow file must validate, the cron
@@ -32,7 +33,11 @@ export async function schedulesFromFlags(
   now: Date,
 ): Promise<Schedule[]> {
   const { loadWorkflow } = await import("../parse/problems.ts");
-  const loaded = await loadWorkflow(file, { cwd: io.cwd, stdin: io.stdin });
+  const loaded = await loadWorkflow(file, {
+    cwd: io.cwd,
+    stdin: io.stdin,
+    refusals: fixedRefusalCheck,
+  });
   if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
   const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");
   // With --cron the flags describe the schedule alone; without, the file's triggers do.

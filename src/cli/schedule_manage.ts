@@ -17,6 +17,7 @@ import { homeFor } from "./home.ts";
 import { type CliIO, err, out, outJson } from "./io.ts";
 import type { AddFlags } from "./schedule.ts";
 import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** Opens the schedule store of this invocation's home, runs `fn`, closes it. */
 export async function withSchedules<T>(
@@ -217,7 +218,11 @@ async function stillDeclared(io: CliIO, s: Schedule): Promise<boolean> {
     import("../schedule/from_trigger.ts"),
   ]);
   try {
-    const loaded = await loadWorkflow(s.file, { cwd: io.cwd, stdin: io.stdin });
+    const loaded = await loadWorkflow(s.file, {
+      cwd: io.cwd,
+      stdin: io.stdin,
+      refusals: fixedRefusalCheck,
+    });
     return schedulesFromWorkflow(s.file, loaded.workflow).some((f) => f.name === s.name);
   } catch {
     return false; // gone or broken: nothing brings it back

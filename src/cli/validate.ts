@@ -8,6 +8,7 @@ import { ExitCode, formatProblem, type Problem } from "../model/errors.ts";
 import { typed, type VerbDef } from "./command.ts";
 import { type CliIO, err, outJson } from "./io.ts";
 import { pushAll } from "../arrays.ts";
+import { fixedRefusalCheck } from "./fixed_check.ts";
 
 /** The flags of `weft validate`, as the parser gives them. */
 export interface ValidateFlags {
@@ -71,7 +72,11 @@ export async function validateFiles(
   for (const file of files) {
     // stdin only for `-`: making its stream costs ~2 ms (io.ts).
     const stdin = file === "-" ? io.stdin : undefined;
-    const { problems, notes } = await workflowReport(file, { cwd: io.cwd, stdin });
+    const { problems, notes } = await workflowReport(file, {
+      cwd: io.cwd,
+      stdin,
+      refusals: fixedRefusalCheck,
+    });
     pushAll(all, problems);
     if (problems.length > 0) invalid++;
     // Notes go to stderr, --json too: its array on stdout is problems only.

@@ -67,7 +67,11 @@ export async function runChildWorkflow(
   ]);
   let handle;
   try {
-    const loaded = await loadWorkflow(file, { cwd: parent.dir });
+    const loaded = await loadWorkflow(file, {
+      cwd: parent.dir,
+      refusals: async (workflow, path) =>
+        (await import("./fixed_refusals.ts")).fixedRefusals(workflow, path),
+    });
     if (signal.aborted) throw new Error(ownText("stopped before the child run started"));
     const forward: EventListener = (event) => {
       if (event.type === "output" && request.onOutput) {

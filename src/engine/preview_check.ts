@@ -7,7 +7,16 @@
  * placeholder is not the value the run would check.
  * @module
  */
-import { type Above, type Place, type Scope, withNamesAbove } from "../expr/mod.ts";
+import {
+  type Above,
+  type CompiledTemplate,
+  compileShellTemplate,
+  compileTemplate,
+  ExpressionError,
+  type Place,
+  type Scope,
+  withNamesAbove,
+} from "../expr/mod.ts";
 import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
 import { preflight } from "../tasks/preflight.ts";
 import { resolvedPathField } from "../tasks/path_field.ts";
@@ -22,6 +31,26 @@ const NO_SPAWNER: ProcessSpawner = {
   },
 };
 
+/** The text a check was rendering when it was refused, and where in it. */
+export interface RefusedAt {
+  /** The field's text as written (a `${...}` template). */
+  text: string;
+  /** The offset of the `${...}` the refusal is about, when it is about one. */
+  offset?: number;
+}
+
+/** Why the run would refuse a task before starting it, and the text it was rendering. */
+export interface Refusal {
+  /** The run's reason (marked as in the run: model/data_text.ts). */
+  message: string;
+  /** The refusal of one value (ExpressionError): its own words, without the field's name. */
+  valueMessage?: string;
+  /** A hint the refusal of one value carries. */
+  hint?: string;
+  /** The text last rendered before the refusal (undefined: none was). */
+  at?: RefusedAt;
+}
+
 /** A TaskContext that interpolates as the run's would and starts, writes and prints nothing. */
 class CheckContext implements TaskContext {
   readonly runId = "<run.id>";
@@ -31,6 +60,8 @@ class CheckContext implements TaskContext {
   readonly signal = new AbortController().signal;
   readonly spawner = NO_SPAWNER;
   cwd: string;
+  /** The text last rendered, and the value refused in it if that is why the check failed. */
+  last?: { text: string; error?: ExpressionError };
 
   constructor(
     readonly taskId: string,
@@ -42,23 +73,49 @@ class CheckContext implements TaskContext {
     this.cwd = workflowDir;
   }
 
+  /** `render()`, remembering `text` (and the value refused in it) for the refusal's place. */
+  #track<T>(text: string, render: () => T): T {
+    this.last = { text };
+    try {
+      return render();
+    } catch (error) {
+      if (error instanceof ExpressionError) this.last = { text, error };
+      throw error;
+    }
+  }
+
   emit(): void {}
   interpolate = (text: string, above?: Above): string =>
-    this.exprs.render(text, withNamesAbove(this.scope, above));
-  interpolateUrl = (url: string): string => this.exprs.renderUrl(url, this.scope);
+    this.#track(text, () => this.exprs.render(text, withNamesAbove(this.scope, above)));
+  interpolateUrl = (url: string): string =>
+    this.#track(url, () => this.exprs.renderUrl(url, this.scope));
   interpolatePath(path: string, glob: boolean): string {
-    return this.exprs.renderPath(path, this.scope, glob);
+    return this.#track(path, () => this.exprs.renderPath(path, this.scope, glob));
   }
   interpolateJson(text: string): string {
-    return this.exprs.renderJson(text, this.scope);
+    return this.#track(text, () => this.exprs.renderJson(text, this.scope));
   }
   interpolateForm(text: string): string {
-    return this.exprs.renderForm(text, this.scope);
+    return this.#track(text, () => this.exprs.renderForm(text, this.scope));
   }
   interpolatePlaced(text: string, place: Place): string {
-    return this.exprs.renderPlaced(text, this.scope, place);
+    return this.#track(text, () => this.exprs.renderPlaced(text, this.scope, place));
   }
-  interpolateShell = (command: string) => this.exprs.renderShell(command, this.scope);
+  interpolateShell = (command: string) =>
+    this.#track(command, () => this.exprs.renderShell(command, this.scope));
+}
+
+/** What {@link runRefusal} and {@link leafRefusal} check a leaf with. */
+export interface CheckInput {
+  exprs: Expressions;
+  /** The values as the run would give them (an unset variable undefined). */
+  scope: Scope;
+  /** Whether a value is known only once the run goes (its scope value is a stand-in). */
+  later: (root: string, path: readonly string[]) => boolean;
+  /** The workflow file's folder. */
+  dir: string;
+  /** The task's environment. */
+  env: Record<string, string>;
 }
 
 /**
@@ -68,23 +125,28 @@ class CheckContext implements TaskContext {
  * `scope` gives the values as the run would (an unset variable undefined, not a
  * placeholder); `dir` is the workflow file's folder; `env` the task's environment.
  */
-export function runRefusal(
+export function runRefusal(spec: LeafSpec, taskId: string, input: CheckInput): string | undefined {
+  return leafRefusal(spec, taskId, input)?.message;
+}
+
+/**
+ * {@link runRefusal} with what `weft validate` places it by: the run's own checks (the
+ * engine's `cwd`, tasks/preflight.ts), kept when certain. A refusal is certain when no
+ * value known only later was read, or when it is the refusal of one `${...}` whose
+ * values are all known (shell arithmetic, a name in a path, a JSON value: the place a
+ * value lands is the written text's, whatever the other values are).
+ */
+export function leafRefusal(
   spec: LeafSpec,
   taskId: string,
-  input: {
-    exprs: Expressions;
-    scope: Scope;
-    later: (root: string, path: readonly string[]) => boolean;
-    dir: string;
-    env: Record<string, string>;
-  },
-): string | undefined {
+  input: CheckInput,
+): Refusal | undefined {
   let unknown = false;
-  const scope: Scope = (root, path) => {
+  const laterRead = (root: string, path: readonly string[]) =>
     // weft's per-task variables are known only as the task starts.
-    if (input.later(root, path) || (root === "env" && path[0]?.startsWith("WEFT_"))) {
-      unknown = true;
-    }
+    input.later(root, path) || (root === "env" && path[0]?.startsWith("WEFT_") === true);
+  const scope: Scope = (root, path) => {
+    if (laterRead(root, path)) unknown = true;
     return input.scope(root, path);
   };
   const ctx = new CheckContext(taskId, input.dir, input.exprs, scope, input.env);
@@ -93,6 +155,38 @@ export function runRefusal(
     preflight(spec.type, spec.config, ctx);
     return undefined;
   } catch (error) {
-    return unknown ? undefined : errorText(error);
+    const last = ctx.last;
+    const refused = last?.error;
+    if (unknown && !(refused && valuesKnown(last.text, refused.offset, laterRead))) {
+      return undefined;
+    }
+    return {
+      message: errorText(error),
+      ...(refused && { valueMessage: refused.message, hint: refused.hint }),
+      ...(last && { at: { text: last.text, ...(refused && { offset: refused.offset }) } }),
+    };
   }
+}
+
+/** Whether every value the `${...}` at `offset` of `text` reads is known before the run. */
+function valuesKnown(
+  text: string,
+  offset: number,
+  later: (root: string, path: readonly string[]) => boolean,
+): boolean {
+  let template: CompiledTemplate;
+  try {
+    template = compileTemplate(text);
+  } catch {
+    try {
+      template = compileShellTemplate(text);
+    } catch {
+      return false;
+    }
+  }
+  const span = template.spans.find((s) => s.start <= offset && offset < s.end);
+  if (!span) return false;
+  return template.references
+    .filter((r) => r.offset >= span.start && r.offset < span.end)
+    .every((r) => !later(r.root, r.path));
 }

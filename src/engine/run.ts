@@ -105,7 +105,13 @@ export class Run implements RunContext, RunHandle {
     this.workflowEnv = prepared.workflowEnv;
     this.exprs = prepared.exprs;
     this.secrets = prepared.secrets;
-    options.onWorkflowEnv?.(this.#defaultTaskEnv());
+    // With weft's run-wide variables over every layer, as every task sees them
+    // (model/weft_vars.ts): a notification's `${env.WEFT_RUN_ID}` is this run's id.
+    options.onWorkflowEnv?.({
+      ...this.#defaultTaskEnv(),
+      WEFT_RUN_ID: this.runId,
+      WEFT_WORKFLOW: this.workflow.name,
+    });
     this.#events = new EventPublisher(options.listeners, this.secrets);
     const queue = new LaunchQueue();
     this.#stops = new RunStops(this.callbackGraceMs, queue, {

@@ -23,6 +23,7 @@ import {
   setCheckedHeader,
 } from "../model/http_header.ts";
 import { CHANNEL_NAMES } from "../model/task.ts";
+import { smtpBoolean, smtpPort } from "../model/smtp_values.ts";
 
 /** A channel's settings: the workflow's or the global config's object, as given. */
 export type Block = Record<string, unknown>;
@@ -190,10 +191,16 @@ function emailChannel(
   const host = text(smtp.host) ?? text.env(env.SMTP_HOST);
   if (!host) throw new Error("no SMTP server: set notifications.email.smtp.host or SMTP_HOST");
   const secureText = text(smtp.secure ?? smtp.tls) ?? text.env(env.SMTP_SECURE);
-  const secure = secureText === undefined ? undefined : /^(true|1|yes)$/i.test(secureText);
+  const secure = secureText === undefined ? undefined : smtpBoolean(secureText);
+  if (secureText !== undefined && secure === undefined) {
+    // Never read as false: that would send the password over plain SMTP.
+    throw new Error(
+      `SMTP secure ${JSON.stringify(secureText)} is not a boolean: write true or false`,
+    );
+  }
   const portText = text(smtp.port) ?? text.env(env.SMTP_PORT);
-  const port = portText === undefined ? (secure ? 465 : 587) : Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  const port = portText === undefined ? (secure ? 465 : 587) : smtpPort(portText);
+  if (port === undefined) {
     throw new Error(`SMTP port ${JSON.stringify(portText)} is not a port number (1-65535)`);
   }
   const user = text.as(

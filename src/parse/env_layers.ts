@@ -20,7 +20,7 @@ import { isObject, ONE_STEP_FIELDS, type RawObject, topLevelTasks } from "./raw.
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
 /** Where a later layer sets a name: for the message and the hint. */
-interface Setter {
+export interface Setter {
   /** `defaults.environment`, or `the environment of task "deploy"`. */
   where: string;
   /** Which block the reading value can move into (below the name). */
@@ -146,7 +146,11 @@ function envReadsOf(
 }
 
 /** The names a task (and its steps, parallel children included) sets, first setter kept. */
-function collectTaskNames(task: RawObject, id: string | undefined, out: Map<string, Setter>): void {
+export function collectTaskNames(
+  task: RawObject,
+  id: string | undefined,
+  out: Map<string, Setter>,
+): void {
   const who = id === undefined ? "a task" : `task "${id}"`;
   if (isObject(task.environment)) {
     for (const name of Object.keys(task.environment)) {

@@ -15,6 +15,7 @@ import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { envLayerProblems } from "./env_layers.ts";
 import { compositeEnvProblems } from "./composite_env.ts";
+import { envReachProblems } from "./env_reach.ts";
 import { weftEnvNameProblems } from "./weft_env_names.ts";
 import { workflowTaskEnvProblems } from "./workflow_task_env.ts";
 import { literalItems } from "./item_fields.ts";
@@ -34,7 +35,6 @@ import { processorStep, templatedStrings } from "./template_fields.ts";
 import { pushAll } from "../arrays.ts";
 import { globProblems } from "./glob_checks.ts";
 import { constantFault } from "./constant_checks.ts";
-import { fixedEnvProblems } from "./fixed_env_checks.ts";
 import { templatedKeyProblems } from "./key_checks.ts";
 
 /** `shell` names the program as written (tasks/shell.ts): a `${...}` there is refused. */
@@ -132,6 +132,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
       scope.reader = { kind: "defaults" };
       checkNested(scope, data.defaults.environment, ["defaults", "environment"], false);
       checkEnvOrder(scope, data.defaults.environment, ["defaults", "environment"]);
+      // `defaults.cwd` is only for the tasks whose steps do not set their own.
+      scope.reader = { kind: "defaults", readers: cwdReaders(data) };
       checkText(scope, data.defaults.cwd, ["defaults", "cwd"], "template", false);
       if (typeof data.defaults.cwd === "string") {
         checkPath(scope, data.defaults.cwd, ["defaults", "cwd"]);
@@ -158,6 +160,7 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, envLayerProblems(data, map, file));
   // ...and a composite's condition and items over the layers its steps' lie above.
   pushAll(scope.problems, compositeEnvProblems(data, map, file));
+  pushAll(scope.problems, envReachProblems(data, map, file));
   // ...and none sets a name weft sets itself (weft_env_names.ts).
   pushAll(scope.problems, weftEnvNameProblems(data, map, file));
   // `environment` on a sub-workflow call would reach no task (workflow_task_env.ts).
@@ -186,17 +189,6 @@ function checkStep(scope: Scope, step: RawObject, path: PathSegment[], inLoop: b
     const rel = at.slice(path.length);
     const pathField = isPathField(type, rel) && !(type === "docker" && rel[1] === "volumes");
     if (pathField) checkPath(scope, text, at);
-    // A value the file fixes that the run would refuse there (fixed_env_checks.ts).
-    if (viaShell || pathField) {
-      const render = viaShell
-        ? "shell"
-        : type === "data_processor" && rel.join(".") === "input.path"
-        ? "glob"
-        : "path";
-      for (const p of fixedEnvProblems(text, at, step, render, scope.data, scope.map)) {
-        scope.problems.push({ file: scope.file, ...p });
-      }
-    }
   }
   if (step.shell !== undefined) {
     refuseTemplate(scope, step.shell, [...path, "shell"], SHELL_AS_WRITTEN, SHELL_HINT);
@@ -371,4 +363,26 @@ function checkText(
 function conditionGuards(scope: Scope, condition: unknown, outcome: boolean): Set<string> {
   if (typeof condition !== "string") return new Set();
   return scope.order.guardedBy(impliedEqualities(condition, outcome));
+}
+
+/**
+ * The ids of the tasks that read `defaults.cwd` (engine/leaf_spec.ts: a step without a
+ * `cwd` of its own): a leaf without one, a composite with such a step (`then`, `else`,
+ * a loop's `task`), a parallel's child without one.
+ */
+function cwdReaders(data: unknown): Set<string> {
+  const readers = new Set<string>();
+  const reads = (step: unknown) => isObject(step) && step.cwd === undefined;
+  for (const task of topLevelTasks(data)) {
+    const t = task.data;
+    if (t.type === "parallel") {
+      for (const child of parallelChildren(task)) {
+        if (reads(child.data) && child.id !== undefined) readers.add(child.id);
+      }
+      continue;
+    }
+    const steps = t.type === "conditional" ? [t.then, t.else] : t.type === "loop" ? [t.task] : [t];
+    if (steps.some(reads) && task.id !== undefined) readers.add(task.id);
+  }
+  return readers;
 }

@@ -1,7 +1,7 @@
 /**
  * The secret values a workflow file writes itself, masked in the problems weft reports
  * of it (validate, and run and `--dry-run`, which report the same problems): a check may
- * quote one value that holds another's secret (fixed_env_checks.ts: `N: "1 + ${secret}"`
+ * quote one value that holds another's secret (engine/fixed_refusals.ts: `N: "1 + ${secret}"`
  * written out). Secret as the run has it (engine/secrets.ts Secrets.isSecretName): an
  * `environment` entry (the workflow's, `defaults.environment`, any task's) or a param
  * whose name looks secret (model/secret_name.ts) or that `secrets:` lists; a param's

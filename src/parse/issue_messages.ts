@@ -33,6 +33,12 @@ export interface Draft {
   missing?: { object: PathSegment[]; key: string };
   /** For an unknown key: the key it probably stands for, or "variant" when it belongs to another type. */
   standsFor?: string;
+  /**
+   * For a number's limit (too_big/too_small): which side and the limit. zod reports each
+   * limit a value breaks (an integer's own, 2^53-1, and the field's `max`): only the
+   * tightest is the field's.
+   */
+  bound?: { side: "max" | "min"; limit: number };
 }
 
 /** Whether zod wrote the message (we reword those) rather than the schema. */

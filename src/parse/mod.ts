@@ -28,6 +28,8 @@ import type { ValidatedCache } from "./validated_cache.ts";
 import { parseSource } from "./syntax.ts";
 import { fileSecretValues, maskProblems } from "./file_secrets.ts";
 import { writtenSecretValues } from "./text_secrets.ts";
+import { placeRefusals } from "./fixed_refusal_places.ts";
+import type { FixedRefusalCheck } from "../model/fixed_refusal.ts";
 import { placeholderNotes } from "./placeholder_notes.ts";
 import { WAIT_FOR_CHOICES } from "../model/task.ts";
 import { parseKeepingText } from "./written_keep.ts";
@@ -73,6 +75,12 @@ export interface LoadOptions {
    * are kept beside it (parse may not import store, so the caller passes it in).
    */
   hashTasks?: (workflow: Workflow) => Promise<Record<string, string>>;
+  /**
+   * The run's own checks of the values the file fixes (engine/fixed_refusals.ts): what
+   * they refuse is a problem of the file, at its place (parse may not import the engine,
+   * so the caller passes it in). Without it only the checks of parse are made.
+   */
+  refusals?: FixedRefusalCheck;
 }
 
 /** The outcome of checking one file: the workflow when valid, and every problem. */
@@ -176,10 +184,23 @@ export async function checkSource(
     // second parse of the source that would read its scalars by other rules.
     const called = await subworkflowProblems(
       { data: parsed.data, map: parsed.map!, label: file, path: raw.path, dir, cwd: options.cwd },
-      (label) => calledSource(label, options.cwd),
+      (label) => calledSource(label, options.cwd, options.refusals),
     );
     if (called.problems.length > 0) return { problems: called.problems };
     keepCalledFiles(workflow, { dir, files: called.files });
+  }
+  if (options.refusals && decoded.text.includes("${")) {
+    const absolute = raw.path === "-" ? nodePath().join(options.cwd, "-") : raw.path;
+    const refused = placeRefusals(
+      await options.refusals(workflow, absolute),
+      parsed.data,
+      parsed.map!,
+      file,
+    );
+    // A refusal may quote a value holding another's secret (file_secrets.ts).
+    if (refused.length > 0) {
+      return { problems: sortProblems(maskProblems(refused, fileSecretValues(parsed.data))) };
+    }
   }
   return {
     found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes },
@@ -189,13 +210,29 @@ export async function checkSource(
 }
 
 /** A called file read and checked on its own: its calls are followed by subworkflows.ts. */
-async function calledSource(label: string, cwd: string): Promise<CalledSource> {
+async function calledSource(
+  label: string,
+  cwd: string,
+  refusals?: FixedRefusalCheck,
+): Promise<CalledSource> {
   const raw = await readInput(label, { cwd });
   if ("message" in raw) return { problems: [raw], dir: cwd };
   const dir = nodePath().dirname(raw.path);
   const decoded = decodeInput(raw.bytes, label);
   if ("message" in decoded) return { problems: [decoded], dir };
-  return { ...parseWorkflowSource(decoded.text, label, decoded.format), dir };
+  const parsed = parseWorkflowSource(decoded.text, label, decoded.format);
+  if (refusals && parsed.workflow && decoded.text.includes("${")) {
+    const refused = placeRefusals(
+      await refusals(parsed.workflow, raw.path),
+      parsed.data,
+      parsed.map!,
+      label,
+    );
+    if (refused.length > 0) {
+      return { problems: sortProblems(maskProblems(refused, fileSecretValues(parsed.data))), dir };
+    }
+  }
+  return { ...parsed, dir };
 }
 
 /** A checked workflow text: the model, and the data and positions it was read from. */

@@ -19,6 +19,8 @@ import { headersProblems, urlTrouble } from "./http_checks.ts";
 import { referenceTrouble as taskReferenceTrouble, type Trouble } from "./reference_trouble.ts";
 import { isLiteralText } from "./step_checks.ts";
 import { didYouMean, listWords } from "./suggest.ts";
+import { booleanTextTrouble } from "./boolean_text.ts";
+import { smtpPort } from "../model/smtp_values.ts";
 
 /** The channel blocks whose strings are templates (the rest are names and flags). */
 const CHANNELS = ["slack", "email", "webhook"] as const;
@@ -89,6 +91,7 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
       }
     }
   }
+  if (isObject(email) && isObject(email.smtp)) smtpProblems(email.smtp, map, at);
   if (isObject(webhook) && isObject(webhook.headers)) {
     const path = ["notifications", "webhook", "headers"];
     for (const p of headersProblems(webhook.headers, path, map, data)) {
@@ -96,6 +99,36 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
     }
   }
   return problems;
+}
+
+/**
+ * `smtp.secure`/`tls` and `port` written as text without `${...}`: the channel would
+ * refuse them when it sends (model/smtp_values.ts), so they are refused here, at their
+ * place. A boolean field takes true or false as YAML reads them (`on` is text in YAML
+ * 1.2): a `"true"` in quotes passes, as the channel reads it so.
+ */
+function smtpProblems(
+  smtp: Record<string, unknown>,
+  map: SourceMap,
+  at: (path: PathSegment[], offset: number, message: string, hint?: string) => void,
+): void {
+  for (const key of ["secure", "tls"]) {
+    const value = smtp[key];
+    if (typeof value !== "string" || !isLiteralText(value)) continue;
+    if (/^\s*(true|false)\s*$/i.test(value)) continue;
+    const path = ["notifications", "email", "smtp", key];
+    const trouble = booleanTextTrouble(value, map.quoted(path));
+    at(path, 0, `expected a boolean, got ${trouble.got}`, trouble.hint);
+  }
+  const port = smtp.port;
+  if (typeof port === "string" && isLiteralText(port) && smtpPort(port) === undefined) {
+    at(
+      ["notifications", "email", "smtp", "port"],
+      0,
+      `${JSON.stringify(port)} is not a port number (1-65535)`,
+      "write the port as a number (587, or 465 for TLS from the start)",
+    );
+  }
 }
 
 function referenceTrouble(

@@ -19,8 +19,12 @@ const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
 export type Reader =
   /** A task's own fields, or a step of it (`id` of a parallel child for its fields). */
   | { kind: "task"; id: string }
-  /** `defaults.environment` / `defaults.cwd`: applied to every task that runs a step. */
-  | { kind: "defaults" }
+  /**
+   * `defaults.environment` / `defaults.cwd`: applied to every task that runs a step;
+   * `readers`, when given, are the only ones it applies to (`defaults.cwd`: the tasks
+   * with a step that does not set its own `cwd`).
+   */
+  | { kind: "defaults"; readers?: ReadonlySet<string> }
   /** The workflow's `environment`: resolved once, before any task starts. */
   | { kind: "workflow" }
   /** Nothing to check (a task without a usable id, which is reported elsewhere). */
@@ -163,14 +167,18 @@ export class RunOrder {
           hint: `move this variable into the \`environment\` of a task that depends on "${target}"`,
         };
       case "defaults": {
-        const early = this.stepRunners().find((id) => !this.finishedBefore(id, target));
+        const early = this.stepRunners().find((id) =>
+          (reader.readers?.has(id) ?? true) && !this.finishedBefore(id, target)
+        );
         if (early === undefined) return undefined;
         return {
           message: early === target
             ? `defaults apply to every task, "${target}" included`
             : `defaults apply to every task, and "${early}" may run before "${target}" finishes`,
-          hint:
-            `move this into the \`environment\` (or \`cwd\`) of the tasks that depend on "${target}"`,
+          hint: reader.readers
+            ? `give "${early}" a \`cwd\` of its own, or move this into the \`cwd\` of the ` +
+              `tasks that depend on "${target}"`
+            : `move this into the \`environment\` (or \`cwd\`) of the tasks that depend on "${target}"`,
         };
       }
       case "task":

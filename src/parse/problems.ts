@@ -33,7 +33,9 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
   if ("message" in raw) return [raw];
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return [decoded];
-  if (decoded.format === "json" && cleanJsonWorkflow(decoded.text)) return [];
+  if (decoded.format === "json" && await cleanAndUnrefused(decoded.text, raw.path, options)) {
+    return [];
+  }
   const { checkSource } = await import("./mod.ts");
   return (await checkSource(file, options, raw)).problems;
 }
@@ -49,7 +51,9 @@ export async function workflowReport(file: string, options: LoadOptions): Promis
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded], notes: [] };
   const plain = !decoded.text.includes(WAIT_FOR_CHOICES) && !decoded.text.includes("\\u");
-  if (decoded.format === "json" && plain && cleanJsonWorkflow(decoded.text)) {
+  if (
+    decoded.format === "json" && plain && await cleanAndUnrefused(decoded.text, raw.path, options)
+  ) {
     return { problems: [], notes: [] };
   }
   const { checkSource } = await import("./mod.ts");
@@ -88,7 +92,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
       });
       const kept = cache && early !== undefined ? readValidated(cache, early) : undefined;
       if (kept && early !== undefined) return loaded(kept.workflow, early, kept.taskHashes);
-      const workflow = cleanJsonWorkflow(decoded.text);
+      const workflow = await cleanAndUnrefused(decoded.text, raw.path, options);
       if (workflow) {
         const hash = early ?? await sha256Hex(raw.bytes);
         if (!cache) return loaded(workflow, hash);
@@ -102,6 +106,21 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
     return (await import("./mod.ts")).loadWorkflow(file, options, raw);
   }
   return (await import("./mod.ts")).loadWorkflow(file, options);
+}
+
+/**
+ * The workflow of clean JSON text (cleanJsonWorkflow) that `options.refusals` finds
+ * nothing in; undefined when the full path must run (a refusal needs its position).
+ */
+async function cleanAndUnrefused(
+  text: string,
+  path: string,
+  options: LoadOptions,
+): Promise<Workflow | undefined> {
+  const workflow = cleanJsonWorkflow(text);
+  if (!workflow || !options.refusals || !text.includes("${")) return workflow;
+  const absolute = path === "-" ? `${options.cwd}/-` : path;
+  return (await options.refusals(workflow, absolute)).length > 0 ? undefined : workflow;
 }
 
 /**

@@ -30,7 +30,26 @@ export type { IssueContext } from "./issue_messages.ts";
 export function schemaProblems(issues: readonly Issue[], ctx: IssueContext): Problem[] {
   const drafts: Draft[] = [];
   for (const issue of issues) convert(issue, [], ctx, drafts);
-  return suppressEchoes(drafts).map((d) => position(d, ctx));
+  return tightestBounds(suppressEchoes(drafts)).map((d) => position(d, ctx));
+}
+
+/**
+ * Of the limits one number breaks, only the tightest: `attempts: 99999999999999999999`
+ * breaks both an integer's (2^53-1) and the field's (100), and only 100 is the answer.
+ */
+function tightestBounds(drafts: Draft[]): Draft[] {
+  const tightest = new Map<string, number>();
+  const keyOf = (d: Draft) => `${JSON.stringify(d.path)}\0${d.bound!.side}`;
+  for (const d of drafts) {
+    if (!d.bound) continue;
+    const key = keyOf(d);
+    const seen = tightest.get(key);
+    const { side, limit } = d.bound;
+    if (seen === undefined || (side === "max" ? limit < seen : limit > seen)) {
+      tightest.set(key, limit);
+    }
+  }
+  return drafts.filter((d) => !d.bound || tightest.get(keyOf(d)) === d.bound.limit);
 }
 
 function position(draft: Draft, ctx: IssueContext): Problem {
@@ -132,7 +151,22 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       return;
     case "too_small":
     case "too_big":
-      out.push({ path, at: "value", message: `${label}: ${sizeMessage(issue)}`, hint });
+      out.push({
+        path,
+        at: "value",
+        message: `${label}: ${sizeMessage(issue)}`,
+        hint,
+        ...(issue.origin !== "array" && issue.origin !== "string" && {
+          bound: {
+            side: issue.code === "too_big" ? "max" : "min",
+            limit: Number(
+              issue.code === "too_big"
+                ? (issue as { maximum: unknown }).maximum
+                : (issue as { minimum: unknown }).minimum,
+            ),
+          },
+        }),
+      });
       return;
     case "invalid_key": {
       const name = String(path[path.length - 1]);

@@ -9,8 +9,10 @@ import {
   type Document,
   isMap,
   isPair,
+  isScalar,
   type Node,
   Parser,
+  Scalar,
   visit,
   YAMLParseError,
 } from "yaml";
@@ -138,6 +140,7 @@ function parseYaml(text: string, file: string): ParsedSource {
   const map = new SourceMap(text, () => doc);
   if (deep !== undefined) return { problems: [tooDeep(file, map, deep)] };
   if (doc.errors.length > 0) return { problems: yamlErrors(doc, map, file, text) };
+  keepWrittenKeys(doc, text);
   const problems = [...yamlVersionProblems(tokens, map, file), ...duplicateKeys(doc, map, file)];
   // A tag needs a `!`, an anchor a `&`: most files have neither, and no walk for them.
   if (text.includes("!") || MAY_ANCHOR.test(text)) {
@@ -300,4 +303,23 @@ function duplicateKeys(doc: Document, map: SourceMap, file: string): Problem[] {
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/**
+ * Every unquoted key YAML reads as other than text (`3.10:` the number 3.1, `010:` 10,
+ * `0x1F:` 31, `~:` null, `true:`) gets the text written: a key is a name (of a JSON
+ * object member in http \`data\`, of a loop item's field), which the file spells, never a
+ * number re-spelt (README: "Text stays as written"). Done before anything reads a key,
+ * so `3.1:` and `3.10:` are two keys, and positions are found by the key as written.
+ */
+function keepWrittenKeys(doc: Document, text: string): void {
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || key.type !== Scalar.PLAIN || !key.range) return;
+      // Text already, or the merge key (`<<`, a symbol: source_map.ts isMergeKey).
+      if (typeof key.value === "string" || typeof key.value === "symbol") return;
+      key.value = text.slice(key.range[0], key.range[1]);
+    },
+  });
 }

@@ -15,7 +15,6 @@ import { emitMarked } from "./emit_marked.ts";
 import { bodyDecoder, declaredCharset, markedStatus } from "./http_text.ts";
 import { type HttpTask, type PreparedRequest, prepareRequest } from "./http_request.ts";
 import { httpTaskSecrets } from "./http_secrets.ts";
-import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import { urlMasked } from "../model/http_header.ts";
 import {
   fetchFollowing,
@@ -59,15 +58,6 @@ async function runHttp(task: HttpTask, ctx: TaskContext): Promise<TaskResult> {
   const label = `${request.method} ${shownUrl(request.displayUrl)}`;
   const started = performance.now();
   const elapsed = () => formatDuration(performance.now() - started);
-
-  // fetch refuses these ports whatever the server; say why, as validate does (its own
-  // words are "Requests to port 6000 are blocked").
-  const blocked = blockedPortTrouble(request.url);
-  if (blocked) {
-    const cause = ownText(`${blocked.message}; ${blocked.hint}`);
-    emitMarked(ctx, "stderr", `${label} → ${cause}`);
-    return { ok: false, exitCode: null, outputs: {}, error: `${label} failed: ${cause}` };
-  }
 
   let response: Response;
   // After a redirect, messages name the URL that answered too: its status is not the first URL's.

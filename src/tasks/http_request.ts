@@ -6,6 +6,7 @@
  * anything else as JSON). Running the request is http.ts's job.
  * @module
  */
+import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
@@ -60,6 +61,22 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new Error(
       `unsupported URL scheme ${quoteData(url.protocol)} in ${quoteData(JSON.stringify(rawUrl))}`,
+    );
+  }
+  // fetch refuses these ports whatever the server: refused before anything is sent, and
+  // so before the run (tasks/preflight.ts), in validate's words (its own words are
+  // "Requests to port 6000 are blocked").
+  const blocked = blockedPortTrouble(url);
+  if (blocked) {
+    const method = task.method ??
+      (task.data === undefined || task.data === null ? "GET" : "POST");
+    // Named as the request would be: without the URL's credentials (sent as a header).
+    const shown = new URL(url.href);
+    shown.username = "";
+    shown.password = "";
+    throw new Error(
+      `${method} ${quoteData(shown.href)} failed: ` +
+        ownText(`${blocked.message}; ${blocked.hint}`),
     );
   }
 
