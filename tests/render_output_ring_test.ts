@@ -48,3 +48,23 @@ Deno.test("OutputTails.take gives terminal-safe lines and the number dropped, on
   assert.equal(taken.lines[1], "d");
   assert.deepEqual(tails.take("t"), { lines: [], dropped: 0 });
 });
+
+Deno.test("OutputRing: a line paused in goes on with its own stream's line, not the line kept last", () => {
+  const ring = new OutputRing(3);
+  const early = { early: true, continues: true } as const;
+  ring.push({ stream: "stdout", line: "A1", ...early });
+  ring.push({ stream: "stderr", line: "e1" });
+  ring.push({ stream: "stdout", line: "B2", continuation: true, ...early });
+  ring.push({ stream: "stderr", line: "e2" });
+  ring.push({ stream: "stdout", line: "D4", continuation: true, early: true });
+  assert.deepEqual(ring.lines(), [
+    { stream: "stdout", text: "A1B2D4" },
+    { stream: "stderr", text: "e1" },
+    { stream: "stderr", text: "e2" },
+  ]);
+  // Once its slot is reused, a line's later pieces have nowhere to go.
+  ring.push({ stream: "stdout", line: "x", ...early });
+  for (const line of ["1", "2", "3"]) ring.push({ stream: "stderr", line });
+  ring.push({ stream: "stdout", line: "y", continuation: true, early: true });
+  assert.deepEqual(ring.lines().map((l) => l.text), ["1", "2", "3"]);
+});

@@ -10,7 +10,7 @@ import { BoardRenderer, cut } from "../src/cli/render/board.ts";
 import { clockTime, paint, type RenderOptions, summaryLine } from "../src/cli/render/format.ts";
 import { createProgress } from "../src/cli/render/progress.ts";
 import { formatPlan } from "../src/cli/render/plan.ts";
-import { terminalSafe } from "../src/cli/render/safe_text.ts";
+import { terminalSafe } from "../src/safe_text.ts";
 import { at, runStarted, T0 } from "./_render.ts";
 
 const hhmmss = (ms: number) => clockTime(T0 + ms);

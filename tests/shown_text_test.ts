@@ -49,10 +49,15 @@ Deno.test("Secrets.maskPiece: a secret with colour codes inside is held back who
   const secrets = new Secrets();
   secrets.add("MyPassw0rd99");
   const text = "0123456789 My\x1b[1mPass\x1b[0mw0rd";
-  // The held-back tail holds (longest form - 1) shown characters, the codes inside them
-  // too: here 15, the secret's base64 being 16 (secret_encodings.ts).
+  // Held back: the end that begins the secret as shown, the codes inside it too; the
+  // text before it is given at once.
   const { masked, rest } = secrets.maskPiece(text, false);
   assert.equal(masked + rest, text);
-  assert.equal(masked, "012345");
-  assert.equal(secrets.mask(rest + "99"), "6789 ***");
+  assert.equal(masked, "0123456789 ");
+  assert.equal(secrets.mask(rest + "99"), "***");
+  // No end of the text begins a secret: nothing held back.
+  assert.deepEqual(secrets.maskPiece("Enter the code: ", false), {
+    masked: "Enter the code: ",
+    rest: "",
+  });
 });

@@ -23,7 +23,7 @@ import {
 } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err, out, outData, outJson } from "./io.ts";
-import { terminalSafe } from "./render/safe_text.ts";
+import { terminalSafe } from "../safe_text.ts";
 import { markInterruptedVerb } from "./history_mark.ts";
 import { measuredText } from "./render/width.ts";
 

@@ -10,7 +10,7 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails, RunRecord, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
-import { terminalSafe } from "./render/safe_text.ts";
+import { terminalSafe } from "../safe_text.ts";
 import { padEndCols, textWidth } from "./render/width.ts";
 
 /**

@@ -3,7 +3,7 @@
  * with captured streams and no globals.
  * @module
  */
-import { terminalSafe } from "./render/safe_text.ts";
+import { terminalSafe } from "../safe_text.ts";
 import { unreadableEnvNames } from "./env_bytes.ts";
 
 /** Somewhere bytes can be written; resolves when they are. */
@@ -71,7 +71,7 @@ export async function outData(io: CliIO, text: string): Promise<void> {
 
 /**
  * Writes to stderr as it is, for the live board only: it moves the cursor itself and
- * makes the text it draws safe with `terminalSafe` (render/safe_text.ts).
+ * makes the text it draws safe with `terminalSafe` (src/safe_text.ts).
  */
 export async function errRaw(io: CliIO, text: string): Promise<void> {
   await io.stderr.write(encoder.encode(text));

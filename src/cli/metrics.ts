@@ -17,7 +17,7 @@ import {
 import { homeFor } from "./home.ts";
 import { type CliIO, err, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
-import { oneLine } from "./render/safe_text.ts";
+import { oneLine } from "../safe_text.ts";
 
 interface MetricsOptions {
   workflow?: string;

@@ -18,7 +18,7 @@ import {
 } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
-import { terminalSafe } from "./render/safe_text.ts";
+import { terminalSafe } from "../safe_text.ts";
 import { isFailure, paint } from "./render/format.ts";
 import { displayedWholeLine, splitAtCr } from "./render/cut.ts";
 import { failureBlock } from "./render/recap.ts";

@@ -260,26 +260,32 @@ export class Secrets {
   }
 
   /**
-   * Masks one piece of a long line that arrives in pieces. With `final`, all of `text`
-   * is masked. Otherwise its end that could still be the start of a secret — the last
-   * (longest secret − 1) characters — is returned unmasked as `rest`, to be put in front
-   * of the next piece: so a secret cut by a piece boundary is masked as if the line had
-   * come whole. Every occurrence starting before that point has all its characters in
-   * `text`; a stretch of overlapping ones that reaches past it is held back whole (one
-   * going on into the next piece could still join it), or, when it begins the text,
-   * masked up to its end (so the text held back cannot grow without end).
+   * Masks one piece of a line that arrives in pieces (a long line, or a line the task
+   * paused in: a prompt). With `final`, all of `text` is masked. Otherwise its end that
+   * could still be the start of a secret — the longest end of it (as shown,
+   * shown_text.ts) that begins some secret, so at most (longest secret − 1) characters
+   * and usually none — is returned unmasked as `rest`, to be put in front of the next
+   * piece: so a secret cut by a piece boundary is masked as if the line had come whole,
+   * while the rest of the piece (`Enter the code: `) is given at once, in order, and
+   * reaches the log before a crash can lose it. Every occurrence starting before that
+   * point has all its characters in `text`; a stretch of overlapping ones that reaches
+   * past it is held back whole (one going on into the next piece could still join it),
+   * or, when it begins the text, masked up to its end (so the text held back cannot grow
+   * without end).
    * @example maskPiece("…abc", false) // with secret "abcdef": rest "abc"
+   * @example maskPiece("Enter the code: ", false) // masked "Enter the code: ", rest ""
    */
   maskPiece(text: string, final: boolean): { masked: string; rest: string } {
     if (final || this.#fragments.size === 0) return { masked: this.mask(text), rest: "" };
-    const keep = this.values()[0].length - 1;
     // Counted in shown characters: a secret with colour codes inside is longer as written.
     const shown = shownText(text);
-    let cut = shown === null
-      ? text.length - keep
-      : shown.text.length > keep
-      ? shown.at[shown.text.length - keep]
-      : 0;
+    const plain = shown === null ? text : shown.text;
+    const hold = this.#secretStartAtEnd(plain);
+    let cut = hold === 0
+      ? text.length
+      : shown === null
+      ? text.length - hold
+      : shown.at[plain.length - hold];
     if (cut <= 0) return { masked: "", rest: text };
     for (const span of this.#spans(text)) {
       if (span.index >= cut) break;
@@ -289,6 +295,27 @@ export class Secrets {
       }
     }
     return { masked: this.mask(text.slice(0, cut)), rest: text.slice(cut) };
+  }
+
+  /**
+   * Length of the longest end of `text` that is the start (not the whole) of a secret
+   * or of one of its forms; 0 when none is. Work: the secrets' total length at most
+   * per character of a secret's length, whatever the length of `text`.
+   */
+  #secretStartAtEnd(text: string): number {
+    let best = 0;
+    for (const secret of this.#fragments) {
+      const first = secret[0];
+      // Candidate starts: the last (length − 1) characters of `text`, longest first.
+      for (let k = Math.min(secret.length - 1, text.length); k > best; k--) {
+        const at = text.length - k;
+        if (text[at] === first && text.startsWith(secret.slice(0, k), at)) {
+          best = k;
+          break;
+        }
+      }
+    }
+    return best;
   }
 
   /**

@@ -4,7 +4,7 @@
  * sits inside the value, `\e[K` after each match, a hyperlink, a zero-width space — or
  * with a tab that ends up one space wide. Such a line does not hold the secret as
  * written, yet it shows it: weft drops colour sequences when colour is off and expands
- * tabs (cli/render/safe_text.ts), and a terminal running `weft logs` does both. Masking
+ * tabs (safe_text.ts), and a terminal running `weft logs` does both. Masking
  * therefore also matches secrets against this shown form and maps each match back to
  * the text, so what is stored and every display of it hold `***` there instead.
  * @module

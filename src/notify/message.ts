@@ -7,6 +7,7 @@
  */
 import type { RunReport, TaskRecord } from "../engine/events.ts";
 import { formatDuration } from "../model/duration.ts";
+import { terminalSafe } from "../safe_text.ts";
 
 /** How many log lines of each failed task a message carries. */
 export const TAIL_LINES = 10;
@@ -53,6 +54,26 @@ export function taskDetail(task: TaskRecord): string {
   return task.reason ?? task.status;
 }
 
+/**
+ * Task output (a tail line) or a reason that may quote it, as every channel shows it:
+ * control characters escaped as the terminal's failure tail shows them (`\e[2J`, `\a`;
+ * safe_text.ts, without colour), since a plain-text mail is read in a terminal and a
+ * chat client has no use for them. Line breaks of a reason are kept. The one function
+ * the Slack, mail text and mail HTML bodies pass task output through (a webhook gets
+ * JSON, whose escapes are safe already).
+ */
+export function shownOutput(text: string): string {
+  return text.split("\n").map((line) => terminalSafe(line, false)).join("\n");
+}
+
+/** A failed task's reason and tail as the channels show them ({@link shownOutput}). */
+function shownTask(task: FailedTask): { title: string; tail: string[] } {
+  return {
+    title: `${task.id} ${task.status}: ${shownOutput(task.detail)}`,
+    tail: task.tail.map(shownOutput),
+  };
+}
+
 /** `[weft] deploy failed`; `[weft] deploy alert workflow-failure`; `[weft] deploy build failed` (a task's). */
 export function subjectOf(message: RunMessage): string {
   if (message.alert) return `[weft] ${message.workflow} alert ${message.alert.name}`;
@@ -62,7 +83,7 @@ export function subjectOf(message: RunMessage): string {
 
 /** One line for people: the alert's text, `deploy failed in 4.2s`, or `deploy: task build failed in 2s`. */
 export function headline(message: RunMessage): string {
-  if (message.alert) return message.alert.text;
+  if (message.alert) return shownOutput(message.alert.text); // may quote a task's reason
   const what = message.task ? `${message.workflow}: task ${message.task}` : message.workflow;
   return `${what} ${message.status} in ${formatDuration(message.durationMs)}`;
 }
@@ -77,9 +98,9 @@ export function plainText(message: RunMessage): string {
     `duration  ${formatDuration(message.durationMs)}`,
     `run       ${message.runId}`,
   ];
-  for (const task of message.failed) {
-    lines.push("", `${task.id} ${task.status}: ${task.detail}`);
-    for (const line of task.tail) lines.push(`  | ${line}`);
+  for (const { title, tail } of message.failed.map(shownTask)) {
+    lines.push("", title);
+    for (const line of tail) lines.push(`  | ${line}`);
   }
   lines.push("", `details: ${message.statusCommand}`);
   return lines.join("\n") + "\n";
@@ -103,9 +124,9 @@ export function htmlBody(message: RunMessage): string {
     row("Run", message.runId),
     "</table>",
   ];
-  for (const task of message.failed) {
-    parts.push(`<h3>${escapeHtml(`${task.id} ${task.status}: ${task.detail}`)}</h3>`);
-    if (task.tail.length) parts.push(`<pre>${escapeHtml(task.tail.join("\n"))}</pre>`);
+  for (const { title, tail } of message.failed.map(shownTask)) {
+    parts.push(`<h3>${escapeHtml(title)}</h3>`);
+    if (tail.length) parts.push(`<pre>${escapeHtml(tail.join("\n"))}</pre>`);
   }
   parts.push(`<p>Details: <code>${escapeHtml(message.statusCommand)}</code></p>`);
   return `<!doctype html><html><body>${parts.join("\n")}</body></html>\n`;
@@ -151,8 +172,9 @@ export function slackPayload(
   ];
   // Slack allows 50 blocks a message: the failed tasks beyond 45 are left to `weft status`.
   for (const task of message.failed.slice(0, 45)) {
-    const title = `*${mrkdwn(task.id)}* ${task.status}: ${mrkdwn(task.detail)}`;
-    const tail = task.tail.length ? `\n\`\`\`${mrkdwn(task.tail.join("\n"))}\`\`\`` : "";
+    const shown = shownTask(task);
+    const title = `*${mrkdwn(task.id)}* ${task.status}: ${mrkdwn(shownOutput(task.detail))}`;
+    const tail = shown.tail.length ? `\n\`\`\`${mrkdwn(shown.tail.join("\n"))}\`\`\`` : "";
     blocks.push({ type: "section", text: { type: "mrkdwn", text: cut(title + tail, 3000) } });
   }
   blocks.push({

@@ -7,6 +7,8 @@
  * @module
  */
 import type { EngineEvent, TaskRecord } from "../engine/events.ts";
+import { LineAssembler } from "../engine/line_pieces.ts";
+import { MAX_PIECE_BYTES } from "../tasks/byte_lines.ts";
 import type { NotificationRecord } from "../store/run_store.ts";
 import { type RunMessage, TAIL_LINES, taskDetail } from "./message.ts";
 import { outcomesWanted } from "./wanted.ts";
@@ -23,13 +25,11 @@ export type StartSends = (message: RunMessage, body: unknown) => Promise<Notific
 /** Watches a run's events for tasks with their own notifications. */
 export class TaskNotifications {
   readonly #rules = new Map<string, TaskRule>();
-  readonly #tails = new Map<string, string[]>();
+  /** Per task, the last lines of its attempt, put together from their pieces. */
+  readonly #tails = new Map<string, LineAssembler>();
   readonly #sends: Promise<NotificationRecord>[] = [];
   #runId = "";
   #workflow = "";
-
-  /** Per task and stream: the start of a line printed with pauses, until its end. */
-  readonly #held = new Map<string, string>();
 
   constructor(
     tasks: ReadonlyArray<{ id: string; notifications?: TaskRule }>,
@@ -45,19 +45,18 @@ export class TaskNotifications {
       this.#runId = event.run.id;
       this.#workflow = event.run.workflow;
     } else if (event.type === "output" && this.#rules.has(event.taskId)) {
-      // A long line is shown by its first piece; a line printed with pauses (early
-      // pieces, tasks/byte_lines.ts), whole.
-      const key = `${event.taskId}\0${event.stream}`;
-      let line = event.line;
-      if (event.early) {
-        line = (this.#held.get(key) ?? "") + line;
-        this.#held.delete(key);
-        if (event.continues) return void this.#held.set(key, line);
-      } else if (event.continuation) return;
-      const tail = this.#tails.get(event.taskId) ?? [];
-      tail.push(line);
-      if (tail.length > TAIL_LINES) tail.shift();
-      this.#tails.set(event.taskId, tail);
+      // Lines in pieces (long, or printed with pauses) are put back together as in
+      // the log's tail (engine/line_pieces.ts), each kept to a display's length.
+      let tail = this.#tails.get(event.taskId);
+      if (!tail) {
+        this.#tails.set(event.taskId, tail = new LineAssembler(TAIL_LINES, MAX_PIECE_BYTES));
+      }
+      tail.push({
+        stream: event.stream,
+        text: event.bytes ?? event.line, // bytes when it has them: no decoding
+        continuation: event.continuation === true,
+        continues: event.continues === true,
+      });
     } else if (event.type === "task_started" && this.#rules.has(event.taskId)) {
       this.#tails.delete(event.taskId); // a new attempt: the tail is of the last one
     } else if (event.type === "task_finished") {
@@ -84,7 +83,7 @@ export class TaskNotifications {
           name: task.name,
           status: task.status,
           detail: taskDetail(task),
-          tail: this.#tails.get(task.id) ?? [],
+          tail: this.#tails.get(task.id)?.lines().map((line) => line.text) ?? [],
         }]
         : [],
       statusCommand: `weft status ${this.#runId}`,

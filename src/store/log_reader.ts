@@ -66,11 +66,25 @@ export async function readLog(
     throw e;
   }
   try {
-    await file.seek(start.offset, Deno.SeekMode.Start);
-    return await new LogParser(start, onPiece).run(file);
+    return await readOpenLog(file, start, Infinity, onPiece);
   } finally {
     file.close();
   }
+}
+
+/**
+ * Like {@link readLog}, for a file opened already and only up to byte offset `end` (a
+ * reader that must stay bounded though the file grows: log_tail.ts). `from` must be at
+ * a record's start or a cursor {@link readLog} gave.
+ */
+export async function readOpenLog(
+  file: Deno.FsFile,
+  from: LogCursor,
+  end: number,
+  onPiece: (piece: LogPiece) => unknown,
+): Promise<LogCursor> {
+  await file.seek(from.offset, Deno.SeekMode.Start);
+  return await new LogParser(from, onPiece).run(file, end - from.offset);
 }
 
 /** The state machine of {@link readLog}. */
@@ -89,13 +103,18 @@ class LogParser {
     this.#started = from.started ?? from.open !== null;
   }
 
-  async run(file: Deno.FsFile): Promise<LogCursor> {
+  /** Parses up to `limit` bytes of `file` from where it is. */
+  async run(file: Deno.FsFile, limit: number): Promise<LogCursor> {
     const buffer = new Uint8Array(READ_BYTES);
     let filled = 0;
-    for (;;) {
-      const n = await file.read(buffer.subarray(filled));
+    let left = limit;
+    while (left > 0) {
+      const n = await file.read(
+        buffer.subarray(filled, filled + Math.min(READ_BYTES - filled, left)),
+      );
       if (n === null) break;
       filled += n;
+      left -= n;
       const used = await this.#parse(buffer.subarray(0, filled));
       // Keep what could not be parsed yet (a tag or marker cut by the read) at the front.
       buffer.copyWithin(0, used, filled);

@@ -13,6 +13,7 @@ import { loadTextWidth } from "../render/width.ts";
 import { applyKey, type Key, parseKeys, type Selection, START } from "./keys.ts";
 import { buildView, type MonitorView } from "./model.ts";
 import { listedRunIds, listedTaskIds, renderScreen, type ScreenSize } from "./screen.ts";
+import { LogTailReader } from "../../store/log_tail.ts";
 import { readRunDetail, readSnapshot, type RunDetail } from "./snapshot.ts";
 
 /** How often the screen is read from the store and redrawn, in ms (at least once a second). */
@@ -94,6 +95,8 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
     await write(ENTER);
     const keys = readKeys(reader, onKey, () => stop(0));
     keys.catch(() => stop(0));
+    // Rereads the opened task's log only when it changed: an idle task costs a stat.
+    const tails = new LogTailReader();
     while (exitCode === null) {
       try {
         const store = await source.get();
@@ -101,7 +104,13 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
         view = buildView(await readSnapshot(store, options.limit, now), now);
         if (selection.mode === "run" && selection.runId !== null) {
           const tail = Math.max(20, consoleSize().rows);
-          detail = await readRunDetail(store, selection.runId, selection.taskId ?? undefined, tail);
+          detail = await readRunDetail(
+            store,
+            selection.runId,
+            selection.taskId ?? undefined,
+            tail,
+            tails,
+          );
           // The opened run is gone (pruned): back to the list.
           if (!detail) selection = { mode: "list", runId: null, taskId: null };
         }

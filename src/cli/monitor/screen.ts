@@ -10,7 +10,7 @@ import type { TaskRecord } from "../../engine/events.ts";
 import { formatDuration } from "../../model/duration.ts";
 import { cut, fit, layoutRows, type RowCells } from "../render/board_layout.ts";
 import { type Paint, paintState, STATE_WORDS, SYMBOLS } from "../render/format.ts";
-import { terminalSafe } from "../render/safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import { padEndCols, textWidth } from "../render/width.ts";
 import { current, type Selection } from "./keys.ts";
 import { isDone, type MonitorView, taskEntry } from "./model.ts";

@@ -7,7 +7,7 @@
 import type { TaskRecord } from "../../engine/events.ts";
 import { logFilePath } from "../../store/log_files.ts";
 import type { LogLine } from "../../store/log_files.ts";
-import { readLogTail } from "../../store/log_tail.ts";
+import { LogTailReader } from "../../store/log_tail.ts";
 import type { RunRecord, RunStore } from "../../store/run_store.ts";
 import { type MonitorSnapshot, STATS_WINDOW_MS } from "./model.ts";
 
@@ -52,13 +52,15 @@ export interface RunDetail {
 /**
  * Reads run `runId` with its tasks and the last `tailLines` lines of task `taskId`'s
  * latest attempt (the first task when `taskId` is absent or unknown). Null when the
- * run is gone (pruned). A running attempt's log is read from its file as it grows.
+ * run is gone (pruned). A running attempt's log is read from its file as it grows, by
+ * `tails` (give the same one on each refresh: it rereads a log only when it changed).
  */
 export async function readRunDetail(
   store: RunStore,
   runId: string,
   taskId: string | undefined,
   tailLines: number,
+  tails: LogTailReader = new LogTailReader(),
 ): Promise<RunDetail | null> {
   const details = await store.getRun(runId).catch(() => null);
   if (!details) return null;
@@ -71,9 +73,9 @@ export async function readRunDetail(
     log = {
       taskId: task.id,
       attempt: task.attempts,
-      // A missing file is no lines (readLogTail); any other fault is thrown, for the
-      // live view to show as its problem line rather than as an empty log.
-      lines: await readLogTail(`${store.logsDir}/${path}`, tailLines),
+      // A missing file is no lines; any other fault is thrown, for the live view to show
+      // as its problem line rather than as an empty log.
+      lines: await tails.read(`${store.logsDir}/${path}`, tailLines),
     };
   }
   return { run: details.run, tasks: details.tasks, log };

@@ -6,7 +6,7 @@
  */
 import { formatDuration } from "../../model/duration.ts";
 import { SYMBOLS } from "../render/format.ts";
-import { terminalSafe } from "../render/safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import type { MonitorView } from "./model.ts";
 import { stateText } from "./screen.ts";
 

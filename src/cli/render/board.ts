@@ -32,7 +32,7 @@ import {
   wrappedHeight,
 } from "./board_layout.ts";
 import { LineJoiner } from "./cut.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import { FailureRecap } from "./recap.ts";
 
 export { cut } from "./board_layout.ts";

@@ -5,7 +5,7 @@
  */
 import type { RunReport, TaskRecord, TaskState } from "../../engine/events.ts";
 import { formatDuration } from "../../model/duration.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import { displayedReason } from "./cut.ts";
 
 /** Weft's one way of printing a duration (`250ms`, `1.0s`, `2m03s`, `1h02m`); see model/duration.ts. */

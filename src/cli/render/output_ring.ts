@@ -36,6 +36,13 @@ export class OutputRing {
   #next = 0;
   /** Lines pushed so far, kept or not. */
   total = 0;
+  /**
+   * Per stream, the slot of its line not ended yet, while the slot still holds it: a
+   * piece goes on with its own stream's line, wherever it is in the ring, not with the
+   * line kept last (`printf A1; echo e1 >&2; echo D4` reads `A1D4`, then `e1`), as in
+   * engine/line_pieces.ts, the model the log's tail and notifications use.
+   */
+  readonly #open: Record<OutputStream, Slot | null> = { stdout: null, stderr: null };
 
   constructor(readonly limit: number) {}
 
@@ -46,8 +53,13 @@ export class OutputRing {
   push(event: RingLine): void {
     if (this.limit <= 0) return;
     if (event.continuation) {
-      // A line published in pieces because the task paused mid-line: kept whole.
-      if (event.early) this.#append(event);
+      const slot = this.#open[event.stream];
+      if (!event.continues) this.#open[event.stream] = null;
+      if (!slot) return;
+      // A line published in pieces because the task paused mid-line: kept whole; a
+      // long line shows by its first piece, marked cut (cut.ts).
+      if (event.early) this.#append(slot, event);
+      else slot.continues = true;
       return;
     }
     this.total++;
@@ -57,6 +69,10 @@ export class OutputRing {
       this.#slots[this.#next] = slot;
     }
     this.#next = (this.#next + 1) % this.limit;
+    // The slot's old line leaves the ring: its later pieces have nowhere to go.
+    if (this.#open.stdout === slot) this.#open.stdout = null;
+    if (this.#open.stderr === slot) this.#open.stderr = null;
+    this.#open[event.stream] = event.continues ? slot : null;
     slot.stream = event.stream;
     slot.continues = event.continues === true && !event.early;
     // Raw bytes when the event has them; its text otherwise (masked, or from a runner).
@@ -71,10 +87,8 @@ export class OutputRing {
     }
   }
 
-  /** Adds an early line's later piece to the slot of its start (the last one kept). */
-  #append(event: RingLine): void {
-    const slot = this.#slots[(this.#next + this.limit - 1) % this.limit];
-    if (!slot || slot.stream !== event.stream) return;
+  /** Adds an early line's later piece to the slot of its start. */
+  #append(slot: Slot, event: RingLine): void {
     const bytes = event.bytes ?? encoder.encode(event.line);
     const kept = slot.buffer.slice(0, slot.length);
     reserve(slot, slot.length + bytes.length);

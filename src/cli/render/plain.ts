@@ -21,7 +21,7 @@ import {
   taskCounts,
 } from "./format.ts";
 import { crLines, LineJoiner } from "./cut.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import { formatTail, OutputTails } from "./tails.ts";
 import { FailureRecap } from "./recap.ts";
 

@@ -6,7 +6,7 @@
  */
 import type { Plan } from "../../engine/mod.ts";
 import type { Paint } from "./format.ts";
-import { oneLine, terminalSafe } from "./safe_text.ts";
+import { oneLine, terminalSafe } from "../../safe_text.ts";
 import { maxOf } from "../../arrays.ts";
 
 /**

@@ -10,7 +10,7 @@ import type { EngineEvent, OutputStream, RunReport, TaskRecord } from "../../eng
 import { isFailure, type Paint, STATE_WORDS } from "./format.ts";
 import { displayedReason, splitAtCr } from "./cut.ts";
 import { OutputRing } from "./output_ring.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 import { TAIL_LINES } from "./tails.ts";
 
 /** Keeps the last lines of each task's current attempt, and of every failed task. */

@@ -6,7 +6,7 @@
 import type { Paint } from "./format.ts";
 import { OutputRing, type RingLine } from "./output_ring.ts";
 import { splitAtCr } from "./cut.ts";
-import { terminalSafe } from "./safe_text.ts";
+import { terminalSafe } from "../../safe_text.ts";
 
 /** How many lines of a failed task are shown. */
 export const TAIL_LINES = 10;
@@ -15,7 +15,7 @@ export const TAIL_LINES = 10;
 export class OutputTails {
   readonly #rings = new Map<string, OutputRing>();
 
-  /** `color`: whether the lines taken may keep their colour codes (see safe_text.ts). */
+  /** `color`: whether the lines taken may keep their colour codes (see src/safe_text.ts). */
   constructor(private readonly color: boolean, readonly limit: number = TAIL_LINES) {}
 
   /** Forgets a task's lines (a new attempt starts). */

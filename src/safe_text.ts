@@ -3,7 +3,8 @@
  * to print inside weft's own report on a terminal: it cannot clear the screen, move the
  * cursor, set the window title, ring the bell or hide text. Every renderer (board,
  * plain lines, `-v`, failure tails, `status`, `history`) passes such text through
- * {@link terminalSafe}; `weft logs` does not, it prints the bytes as stored.
+ * {@link terminalSafe}, and so does every notification (notify/message.ts: a plain-text
+ * mail is read in a terminal too); `weft logs` does not, it prints the bytes as stored.
  * @module
  */
 
