@@ -6,7 +6,8 @@
  * SIGTERM`; a parallel that no longer needs the call says so in the child as well.
  * A timeout stops the child as its own workflow timeout would: the task it ends calls
  * its `on_failure` callback (the child file's cleanup), which the calling task waits
- * for; Ctrl-C runs no callback and stops a running one, as in a top-level run.
+ * for, and the child run is `failed` (not `cancelled`, which calls no callback); Ctrl-C
+ * runs no callback and stops a running one, as in a top-level run.
  */
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
@@ -76,7 +77,9 @@ function assertChildStopped(
   reason: string | null,
   status = "timed_out",
 ): void {
-  assert.equal(child.report.status, "cancelled");
+  // A timeout stops the child as its own workflow timeout would: `failed`, its on_failure
+  // callbacks called; "not needed" cancels it, calling none.
+  assert.equal(child.report.status, status === "timed_out" ? "failed" : "cancelled");
   for (const id of ["nap", "group", "member"]) {
     const task = reportTask(child.report, id);
     assert.deepEqual([task.status, task.reason, task.error], [status, reason, words], id);
@@ -124,6 +127,7 @@ Deno.test("weft run: a child run the calling workflow's timeout ends says so, in
   assert.equal(children.length, 1);
   assertChildStopped(children[0], "the workflow's timeout of 900ms", "workflow_timeout");
   assertRolledBack(children, rolledBack);
+  assert.match(children[0].text, /^status\s+failed$/m);
 });
 
 Deno.test("weft run: each retried attempt's child run says its attempt's timeout ended it", async () => {

@@ -145,6 +145,46 @@ function contract(name: string, factory: Factory) {
     await assert.rejects(store.getRun(""), WeftError);
   });
 
+  test(
+    "listFinished: the runs that finished last, newest finish first, whenever they started",
+    async (store, dir) => {
+      const long = fakeRunId(at(3));
+      const short = fakeRunId(at(2));
+      const running = fakeRunId(at(1));
+      const child = fakeRunId(at(0.9));
+      await record(
+        store,
+        dir,
+        { id: long, startedAt: at(3).toISOString(), tasks: [{ id: "a", durationMs: 2.5 * HOUR }] },
+        { id: short, startedAt: at(2).toISOString() },
+      );
+      await store.createRun(runInfo({ id: running, startedAt: at(1).toISOString() }), [
+        pendingTask("a"),
+      ]);
+      await store.createRun(
+        { ...runInfo({ id: child, startedAt: at(0.9).toISOString() }), parentRunId: short },
+        [pendingTask("a")],
+      );
+      await store.markInterrupted(child);
+      const ids = async (limit: number, children?: boolean) =>
+        (await store.listFinished({ limit, children })).map((r) => r.id);
+      // Started first, finished last: it comes first; the running run is not listed.
+      assert.deepEqual(await ids(1, false), [long]);
+      assert.deepEqual(await ids(5, false), [long, short]);
+      assert.deepEqual(await ids(5), [long, child, short]);
+      // history's order stays by start.
+      assert.deepEqual((await store.listRuns({ children: false })).map((r) => r.id), [
+        running,
+        short,
+        long,
+      ]);
+      // A run ending moves into its place; a deleted one leaves the list.
+      await store.markInterrupted(running);
+      await store.deleteRun(long);
+      assert.deepEqual(await ids(5, false), [running, short]);
+    },
+  );
+
   test("markInterrupted keeps finished tasks and marks unfinished ones", async (store, dir) => {
     const id = fakeRunId(at(1));
     const recorder = createRecorder(store, `${dir}/logs`);

@@ -142,6 +142,7 @@ Deno.test("a failed write is reported by flush once, and later events are still 
     wholeOutputs: (...a) => store.wholeOutputs(...a),
     listAttempts: (...a) => store.listAttempts(...a),
     listRuns: (...a) => store.listRuns(...a),
+    listFinished: (...a) => store.listFinished(...a),
     runsForMetrics: (...a) => store.runsForMetrics(...a),
     findRunning: () => store.findRunning(),
     markInterrupted: (...a) => store.markInterrupted(...a),

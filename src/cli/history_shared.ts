@@ -196,13 +196,29 @@ export function duration(ms: number | null | undefined): string {
 }
 
 /**
+ * Characters (code points) a table cell shows: a longer one is cut, marked with how much
+ * was left out. A task's reason can quote kilobytes (a stored error keeps 4 KiB), and a
+ * cell of 300 KB made one row flood the terminal; `--json` keeps everything whole.
+ */
+export const CELL_SHOWN = 1000;
+
+/** `cell` within {@link CELL_SHOWN} characters, no character split. */
+export function boundedCell(cell: string): string {
+  if (cell.length <= CELL_SHOWN) return cell;
+  const chars = [...cell];
+  if (chars.length <= CELL_SHOWN) return cell;
+  const more = (chars.length - CELL_SHOWN).toLocaleString("en-US");
+  return `${chars.slice(0, CELL_SHOWN).join("")}… (${more} more characters; --json shows all)`;
+}
+
+/**
  * Lays rows out in columns separated by two spaces; the last column is not padded.
- * Widths are terminal columns (render/width.ts): call it inside measuredText() so that
- * wide characters are measured.
+ * Each cell is cut to {@link CELL_SHOWN} characters. Widths are terminal columns
+ * (render/width.ts): call it inside measuredText() so that wide characters are measured.
  */
 export function table(cells: string[][]): string {
   // Cells are made safe before measuring, so an escaped name (`w\e[2J`) keeps columns.
-  const rows = cells.map((row) => row.map((cell) => terminalSafe(cell, false)));
+  const rows = cells.map((row) => row.map((cell) => terminalSafe(boundedCell(cell), false)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, textWidth(cell)));

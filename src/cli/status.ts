@@ -268,9 +268,19 @@ function taskRow(task: TaskRecord, truncated?: string[], unrecorded?: string): s
 /** Names of cut outputs shown in a task's row: the first few, then how many more. */
 const CUT_NAMES_SHOWN = 5;
 
-/** `a, b, c` or, past {@link CUT_NAMES_SHOWN}, `a, b, c, d, e and 4,299 more`: a row stays one line. */
+/** Characters of one cut output's name shown (a record made before names were limited). */
+const CUT_NAME_SHOWN = 60;
+
+/**
+ * `a, b, c` or, past {@link CUT_NAMES_SHOWN}, `a, b, c, d, e and 4,299 more`, each name cut
+ * to {@link CUT_NAME_SHOWN} characters: a row stays one short line.
+ */
 export function cutNames(names: readonly string[]): string {
-  if (names.length <= CUT_NAMES_SHOWN) return names.join(", ");
+  const shown = names.slice(0, CUT_NAMES_SHOWN).map((name) => {
+    const chars = [...name];
+    return chars.length <= CUT_NAME_SHOWN ? name : `${chars.slice(0, CUT_NAME_SHOWN).join("")}…`;
+  }).join(", ");
+  if (names.length <= CUT_NAMES_SHOWN) return shown;
   const more = (names.length - CUT_NAMES_SHOWN).toLocaleString("en-US");
-  return `${names.slice(0, CUT_NAMES_SHOWN).join(", ")} and ${more} more`;
+  return `${shown} and ${more} more`;
 }

@@ -19,7 +19,8 @@ import type { TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { retryDelayMs } from "./retry.ts";
-import { ownText } from "../model/data_text.ts";
+import { checkOutputNames } from "./output_names.ts";
+import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { formatDuration } from "../model/duration.ts";
 import { addConfigSecrets } from "./start_secrets.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts";
@@ -177,7 +178,16 @@ async function runAttempt(
   const malformed = read instanceof Error ? read : null;
   if (malformed && result.ok) result = { ...result, ok: false, error: malformed.reason };
   const written = read instanceof Error ? null : read;
-  const outputs = written ? { ...result.outputs, ...written } : result.outputs;
+  // One limit on output names, whatever made them (output_names.ts): a name over it
+  // fails an attempt that succeeded, as a malformed file does.
+  const named = checkOutputNames(
+    node.id,
+    written ? { ...result.outputs, ...written } : result.outputs,
+  );
+  const outputs = named.outputs;
+  const nameError = result.ok ? named.error : null;
+  if (nameError !== null) result = { ...result, ok: false, error: nameError };
+  const badName = nameError !== null;
   // A value the task wrote to $WEFT_OUTPUT under the same name is whole.
   const cut = result.cut && Object.fromEntries(
     Object.entries(result.cut).filter(([name]) => !written || !Object.hasOwn(written, name)),
@@ -186,7 +196,7 @@ async function runAttempt(
   let status: TaskState = result.ok ? "success" : "failed";
   let reason: Outcome["reason"] = result.ok
     ? null
-    : result.exitCode !== null && !malformed
+    : result.exitCode !== null && !malformed && !badName
     ? "exit_code"
     : "error";
   if (stop) ({ status, reason } = stoppedAs(stop));
@@ -258,7 +268,10 @@ function failure(
  * The outcome of a job stopped between attempts (waiting for a slot or a retry): one
  * that never started is cancelled by a stop from outside it (notStartedOutcome); one
  * that ran, or whose own timeout ran out (a conditional's, which starts with its first
- * attempt), ends as stopped.
+ * attempt), ends as stopped. No process was running when the stop came, so the record
+ * says so (`stopped while waiting to retry after attempt 1 (it ended: exited with code
+ * 1)`) and has no exit code: the last attempt's exit code and error stay that attempt's
+ * (its attempt record), never read as what the stop did to a process.
  */
 function stopped(
   run: RunContext,
@@ -269,13 +282,25 @@ function stopped(
 ): LeafOutcome {
   const own = ownTimeout(job, reason);
   if (attempts === 0 && own === null) return notStartedOutcome(run, job.node, reason);
+  const cause = stopError(run, job.node, reason, own);
+  const waiting = last === null ? null : waitingWords(last);
   return {
     ...stoppedAs(reason),
-    exitCode: last?.exitCode ?? null,
-    error: stopError(run, job.node, reason, own) ?? last?.error ?? null,
+    exitCode: null,
+    error: waiting === null ? cause : cause === null ? waiting : cause + ownText(", ") + waiting,
     outputs: last?.outputs ?? {},
     cut: last?.cut,
     stdout: last?.stdout ?? "",
     attempts,
   };
+}
+
+/**
+ * What a job stopped between two attempts was doing: `stopped while waiting to retry
+ * after attempt 2 (it ended: exited with code 1)`. The attempt's error is embedded as
+ * its marks say (an unmarked one is data, masked whole: embeddedMessage).
+ */
+function waitingWords(last: LeafOutcome): string {
+  return ownText(`stopped while waiting to retry after attempt ${last.attempts}`) +
+    (last.error ? ownText(" (it ended: ") + embeddedMessage(last.error) + ownText(")") : "");
 }

@@ -182,16 +182,17 @@ export class Run implements RunContext, RunHandle {
 
   /**
    * Stops a child run because its caller's timeout ran out (or its caller is no longer
-   * needed): the run ends `cancelled`, but its tasks say why (`stop.cause`; after a
-   * timeout they are `timed_out`), not `killed by SIGTERM`. A timeout stops it as its
-   * own workflow timeout would: the tasks it ends call their `on_failure` callbacks,
-   * which get the grace window (unless the stop is the end of the caller's own window);
-   * "not needed" stops callbacks as cancel does.
+   * needed); its tasks say why (`stop.cause`; after a timeout they are `timed_out`), not
+   * `killed by SIGTERM`. A timeout stops it as its own workflow timeout would: the run
+   * ends `failed`, and the tasks it ends call their `on_failure` callbacks, which get the
+   * grace window (unless the stop is the end of the caller's own window). "Not needed"
+   * stops it as cancel does: `cancelled`, no callbacks (README, `workflow` tasks).
    */
   stopByCaller(stop: CallerStop): void {
     if (this.#finished || this.#stops.reason) return;
     this.callerStop = stop;
-    this.#cancelled = true;
+    // `cancelled` promises that no failure callback ran: only a stop that calls none.
+    this.#cancelled = stop.stop === "caller_not_needed";
     this.#stops.halt(stop.stop);
     if (stop.windowOver) this.#stops.closeCallbacks(stop.stop);
   }

@@ -19,3 +19,12 @@ export const MAX_ARG_STRLEN = 128 * 1024;
  * parse/glob_checks.ts (validate) and tasks/glob_files.ts (the run).
  */
 export const MAX_GLOB_PATTERNS = 10_000;
+
+/**
+ * The longest output name (a `$WEFT_OUTPUT` key, or a name a task type gives an output),
+ * in UTF-8 bytes: names are read as `${tasks.ID.outputs.NAME}` and shown in tables, as
+ * task ids and workflow names are, which `weft validate` holds to the same 256. A longer
+ * one fails the attempt that made it (engine/output_names.ts); values have limits of their
+ * own (engine/output_files.ts for the file, store/records.ts for what a record keeps).
+ */
+export const MAX_OUTPUT_NAME_BYTES = 256;

@@ -10,6 +10,7 @@ import type { StorageError } from "./faults.ts";
 import { isProcessAlive } from "./recovery.ts";
 import { ownerPlace } from "./run_owner.ts";
 import type { RunDetails, RunFilter, RunRecord, RunStore } from "./run_store.ts";
+import { newestFinished } from "./finished_runs.ts";
 import { settleTasks } from "./stored_task.ts";
 import { lastSignOfLife } from "./records.ts";
 
@@ -92,6 +93,13 @@ export function withDeadRuns(store: RunStore, dead: Map<string, RunRecord>): Run
       const order = filter.oldestFirst ? 1 : -1;
       const merged = [...runs, ...added].sort((a, b) => (a.id < b.id ? -order : order));
       return merged.slice(0, filter.limit ?? merged.length);
+    },
+    listFinished: async (filter) => {
+      // The dead runs are still stored as running: seen as interrupted, they join by
+      // their last sign of life (their finish time in the view).
+      const stored = await store.listFinished(filter);
+      const added = (await store.findRunning()).filter((run) => dead.has(run.id)).map(view);
+      return added.length === 0 ? stored : newestFinished([...stored, ...added], filter);
     },
     runsForMetrics: async (options) =>
       (await store.runsForMetrics(options)).map((m) => ({ ...m, run: view(m.run) })),

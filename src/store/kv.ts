@@ -3,7 +3,8 @@
  *
  * Keys (run ids sort by time, so key order is time order):
  * - `["run", runId]` → RunRecord
- * - `["run_wf", workflow, runId]`, `["run_st", status, runId]` → null (indexes)
+ * - `["run_wf", workflow, runId]`, `["run_st", status, runId]`, and for a run that ended
+ *   `["run_fin", finishedAt, runId]` → null (indexes)
  * - `["task", runId, taskId]` → StoredTask (record + announce order + definition hash)
  * - `["att", runId, taskId, attempt]` → AttemptRecord
  * - `["beat", runId]` → UTC ISO time of the last heartbeat, while the run runs
@@ -37,7 +38,7 @@ import {
   tooLongForKey,
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
-import { listStoredRuns } from "./kv_list.ts";
+import { listFinishedRuns, listStoredRuns } from "./kv_list.ts";
 import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
 import { removeRunLogDir } from "./log_format.ts";
 import { isDiskFull } from "./faults.ts";
@@ -51,6 +52,7 @@ import { refuseSettled } from "./settled.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
+  FinishedFilter,
   MetricsRun,
   NotificationRecord,
   ProcessRecord,
@@ -247,6 +249,10 @@ export class KvRunStore implements RunStore {
 
   listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
     return listStoredRuns(this.#io, filter);
+  }
+
+  listFinished(filter: FinishedFilter): Promise<RunRecord[]> {
+    return listFinishedRuns(this.#io, filter);
   }
 
   async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {

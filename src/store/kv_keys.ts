@@ -80,18 +80,33 @@ export function childPrefixes(runId: string): Deno.KvKey[] {
   return [["task", id], ["att", id], ["proc", id], ["beat", id], ["blob", id], ["out", id]];
 }
 
-/** The index keys of a run (by workflow, by status), each holding null. */
-export function indexKeys(run: RunRecord): Deno.KvKey[] {
-  const id = keyPart(run.id);
-  return [["run_wf", keyPart(run.workflow), id], ["run_st", run.status, id]];
+/**
+ * `["run_fin", finishedAt, runId]` for a run that ended (any state but running, with a
+ * finish time): the finished runs by when they finished (kv_list.ts listFinishedRuns).
+ * Null for a running run. Runs finished before this index existed have none.
+ */
+export function finishedKey(run: RunRecord): Deno.KvKey | null {
+  if (run.status === "running" || !run.finishedAt) return null;
+  return ["run_fin", run.finishedAt, keyPart(run.id)];
 }
 
-/** The run record and its index keys; drops the old status index when it changed. */
+/** The index keys of a run (by workflow, by status, by finish time), each holding null. */
+export function indexKeys(run: RunRecord): Deno.KvKey[] {
+  const id = keyPart(run.id);
+  const keys: Deno.KvKey[] = [["run_wf", keyPart(run.workflow), id], ["run_st", run.status, id]];
+  const finished = finishedKey(run);
+  if (finished) keys.push(finished);
+  return keys;
+}
+
+/** The run record and its index keys; drops the old status and finish indexes when they changed. */
 export function runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
   const writes: Mutation[] = [{ key: runKey(run.id), value: run }];
   for (const key of indexKeys(run)) writes.push({ key, value: null });
   if (previous && previous.status !== run.status) {
     writes.push({ key: ["run_st", previous.status, keyPart(run.id)] });
   }
+  const before = previous && finishedKey(previous);
+  if (before && before[1] !== finishedKey(run)?.[1]) writes.push({ key: before });
   return writes;
 }

@@ -1,13 +1,15 @@
 /**
  * Listing runs from the KV store (kv.ts): newest first (or oldest first), from the index
  * that fits the filter best, page by page, stopping at the limit or at the first run
- * older than `since`, so `history --limit 10` reads ten records whatever the store holds.
+ * older than `since`, so `history --limit 10` reads ten records whatever the store holds;
+ * and the runs that finished last, from the finish index (listFinishedRuns).
  * @module
  */
 import { keyPart } from "./kv_keys.ts";
 import type { KvIO } from "./kv_io.ts";
 import { matchesFilter, timeBound } from "./records.ts";
-import type { RunFilter, RunRecord } from "./run_store.ts";
+import type { FinishedFilter, RunFilter, RunRecord } from "./run_store.ts";
+import { newestFinished } from "./finished_runs.ts";
 
 /** Records read per KV page. */
 const PAGE = 100;
@@ -59,4 +61,39 @@ async function* newestFirst(io: KvIO, filter: RunFilter): AsyncGenerator<RunReco
       yield page.entries.map((e) => e.value);
     }
   } while (cursor);
+}
+
+/**
+ * RunStore.listFinished for the KV store: its `["run_fin", finishedAt, runId]` index
+ * (kv_keys.ts finishedKey) read from the newest end. Runs finished before that index
+ * existed are not in it, so the newest runs by start are merged in too (as the monitor
+ * listed them before), and the whole ordered by finish (finished_runs.ts).
+ */
+export async function listFinishedRuns(io: KvIO, filter: FinishedFilter): Promise<RunRecord[]> {
+  const indexed: RunRecord[] = [];
+  let cursor = "";
+  do {
+    const page = await io.listPage<null>({ prefix: ["run_fin"] }, {
+      limit: Math.min(PAGE, filter.limit + 1),
+      reverse: true,
+      cursor,
+    });
+    cursor = page.cursor;
+    const records = await io.getMany<RunRecord>(
+      page.entries.map((e) => ["run", e.key[e.key.length - 1]]),
+    );
+    for (const { value } of records) {
+      // Child runs are skipped here, not counted against the limit.
+      if (value && (filter.children !== false || value.parentRunId === undefined)) {
+        indexed.push(value);
+      }
+    }
+  } while (cursor && indexed.length < filter.limit);
+  // Runs recorded before the finish index: the newest by start, past those still running.
+  const running = (await listStoredRuns(io, { status: "running" })).length;
+  const byStart = await listStoredRuns(io, {
+    limit: filter.limit + running,
+    children: filter.children,
+  });
+  return newestFinished([...indexed, ...byStart], filter);
 }

@@ -20,11 +20,13 @@ import {
   withLoopCounts,
 } from "./records.ts";
 import { removeRunLogDir } from "./log_format.ts";
+import { newestFinished } from "./finished_runs.ts";
 import { isSettledElsewhere, RunSettledError } from "./settled.ts";
 import { lateSeq, lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import type {
   AttemptRecord,
   CreateRunExtras,
+  FinishedFilter,
   MetricsRun,
   NotificationRecord,
   ProcessRecord,
@@ -187,6 +189,12 @@ export class MemoryRunStore implements RunStore {
       if (result.length >= (filter.limit ?? Infinity)) break;
     }
     return Promise.resolve(result);
+  }
+
+  listFinished(filter: FinishedFilter): Promise<RunRecord[]> {
+    return Promise.resolve(
+      newestFinished(this.#runs.values(), filter).map((r) => structuredClone(r)),
+    );
   }
 
   async runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]> {

@@ -235,11 +235,12 @@ export function createRecorder(
           batch.task(event.runId, event.task);
           const last = state.attempt;
           if (last && last.attempt === event.task.attempts) {
-            // The final attempt carries the task's outputs and its final reason.
+            // The final attempt carries the task's outputs and its final reason, unless
+            // the task was stopped while waiting to retry: that stop ended no attempt.
             const final = {
               ...last,
               outputs: event.task.outputs,
-              reason: event.task.reason ?? last.reason,
+              reason: state.retrying ? last.reason : event.task.reason ?? last.reason,
             };
             batch.attempt(final);
             keepLost(final);

@@ -15,6 +15,11 @@ import { elapsedMs } from "../elapsed.ts";
 export interface TaskState {
   record: TaskRecord;
   attempt: AttemptRecord | null;
+  /**
+   * True when the current attempt ended announcing a retry: a task that then ends without
+   * another attempt was stopped in its back-off, and that attempt's reason stays its own.
+   */
+  retrying?: boolean;
 }
 
 type Event<T extends EngineEvent["type"]> = Extract<EngineEvent, { type: T }>;
@@ -83,6 +88,7 @@ export class RecordedTasks {
       durationMs: elapsedMs(event.startedAt, event.finishedAt),
     };
     state.attempt = attempt;
+    state.retrying = event.retryInMs !== null;
     return attempt;
   }
 

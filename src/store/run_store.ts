@@ -138,6 +138,14 @@ export interface RunFilter {
   parentRunId?: string;
 }
 
+/** Filters for {@link RunStore.listFinished}. */
+export interface FinishedFilter {
+  /** At most this many. */
+  limit: number;
+  /** False: leave out child runs (those of `workflow` tasks); default: include them. */
+  children?: boolean;
+}
+
 /** A finished or running run with its task outcomes, for metrics. */
 export interface MetricsRun {
   run: RunRecord;
@@ -235,6 +243,12 @@ export interface RunStore {
    * needs: it stops at `limit` and at the first run beyond `since`/`before`.
    */
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  /**
+   * The runs that finished last (any state but running), newest finish first (the same
+   * finish time: newest id first), at most `filter.limit`: what "the last finished runs"
+   * means, whenever they started (finished_runs.ts).
+   */
+  listFinished(filter: FinishedFilter): Promise<RunRecord[]>;
   /** Runs started since `since` (optionally of one workflow) with task outcomes. */
   runsForMetrics(options: { since?: Date; workflow?: string }): Promise<MetricsRun[]>;
   /** Runs still marked running (candidates for crash recovery). */

@@ -13,8 +13,9 @@ import { type MonitorSnapshot, STATS_WINDOW_MS } from "./model.ts";
 
 /**
  * Reads what the monitor shows: top-level running runs with their tasks (a child run
- * of a `workflow` task shows as its parent's running task), the `limit` newest
- * finished top-level runs, and every run of the last 24 hours for the figures.
+ * of a `workflow` task shows as its parent's running task), the `limit` top-level runs
+ * that finished last (newest finish first), and every run of the last 24 hours for the
+ * figures.
  */
 export async function readSnapshot(
   store: RunStore,
@@ -27,9 +28,9 @@ export async function readSnapshot(
     const details = await store.getRun(run.id).catch(() => null); // pruned meanwhile
     if (details) running.push({ run: details.run, tasks: details.tasks });
   }
-  // Running runs are among the newest: ask for enough to leave `limit` finished ones.
-  const recent = (await store.listRuns({ limit: limit + running.length + 1, children: false }))
-    .filter((r) => r.status !== "running").slice(0, limit);
+  // By finish time, as "the last finished runs" and the FINISHED column promise: the
+  // newest runs by start (id) are not the last to finish.
+  const recent = await store.listFinished({ limit, children: false });
   const window = await store.runsForMetrics({ since: new Date(now.getTime() - STATS_WINDOW_MS) });
   return { running, recent, window };
 }
