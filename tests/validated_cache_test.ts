@@ -22,6 +22,8 @@ import {
   validatedCacheFor,
 } from "../src/parse/validated_cache.ts";
 import type { Workflow } from "../src/model/workflow.ts";
+import { fixedRefusalCheck } from "../src/cli/fixed_check.ts";
+import { WeftError } from "../src/model/errors.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURES = new URL("./fixtures/validated_cache/", import.meta.url).pathname;
@@ -59,7 +61,7 @@ for (const name of ["plain.json", "params.json", "secrets.json"]) {
     assert.deepStrictEqual(first.taskHashes, taskHashes(fresh));
     // Kept: the entry is for these bytes, and it is what the second load returns.
     assert.equal(first.hash, await sha256(Deno.readFileSync(file)));
-    const kept = readValidated(cache, first.hash);
+    const kept = await readValidated(cache, first.hash);
     assert.ok(kept, "an entry was written");
     assert.deepStrictEqual(kept.workflow, fresh);
     const second = await loadWorkflow(file, options);
@@ -78,7 +80,7 @@ for (const name of ["http_data.json", "loop_items.json"]) {
     assert.equal(isPlainJson(fresh), false);
     assert.equal(JSON.stringify(loaded.workflow), JSON.stringify(fresh));
     assert.deepStrictEqual(loaded.taskHashes, taskHashes(fresh));
-    assert.equal(readValidated(cache, loaded.hash), undefined);
+    assert.equal(await readValidated(cache, loaded.hash), undefined);
     assert.throws(() => Deno.statSync(entryPath(cache, loaded.hash)), Deno.errors.NotFound);
   });
 }
@@ -94,14 +96,17 @@ Deno.test("validated cache: an entry damaged, or of other bytes or another build
     Deno.mkdirSync(buildFolder(cache), { recursive: true });
     Deno.writeTextFileSync(entryPath(cache, hash), text);
   };
+  const good = (await entryText(cache, hash, other))!;
   const damaged = [
     "{not json",
     "",
     "null",
-    entryText(cache, "0".repeat(64), other)!, // records other bytes
-    entryText({ ...cache, build: "cd".repeat(32) + "-deno2" }, hash, other)!, // another build
-    JSON.stringify({ weft: "validated-workflow", build: cache.build, hash, workflow: 3 }),
-    entryText(cache, hash, other, { first: "00" })!, // hashes of other tasks
+    (await entryText(cache, "0".repeat(64), other))!, // records other bytes
+    (await entryText({ ...cache, build: "cd".repeat(32) + "-deno2" }, hash, other))!, // build
+    `${good.slice(0, good.indexOf("\n"))}\n{"workflow":3}`, // a payload its sum is not of
+    good.replace('"edited"', '"edited by hand"'), // changed after weft wrote it
+    good.slice(0, -1), // cut short
+    (await entryText(cache, hash, other, { first: "00" }))!, // hashes of other tasks
   ];
   for (const text of damaged) {
     put(text);
@@ -111,10 +116,54 @@ Deno.test("validated cache: an entry damaged, or of other bytes or another build
   }
   // A well-formed entry for these bytes and this build is read as it stands (so the
   // checks above are what kept the others out).
-  put(entryText(cache, hash, other)!);
+  put(good);
   assert.equal((await load()).workflow.name, "edited");
   // The same entry under another build's cache is not read.
-  assert.equal(readValidated({ ...cache, build: "cd".repeat(32) + "-deno2" }, hash), undefined);
+  assert.equal(
+    await readValidated({ ...cache, build: "cd".repeat(32) + "-deno2" }, hash),
+    undefined,
+  );
+});
+
+Deno.test("validated cache: the checks that read the file's place run on every load (verifier V3 F4)", async () => {
+  const cache = newCache();
+  const options = { cwd: "/", cache, hashTasks, refusals: fixedRefusalCheck };
+  // Kept from a folder whose path is a fine header value...
+  const kept = await loadWorkflow(fixture("file_header.json"), options);
+  assert.ok(await readValidated(cache, kept.hash), "an entry was written");
+  // ...the same bytes where `${workflow.file}` holds a `;` (refused in a header) are
+  // refused all the same, before anything runs (exit 2), as without the cache.
+  const odd = `${testTempDir("wf-")}/b;c`;
+  Deno.mkdirSync(odd);
+  Deno.copyFileSync(`${FIXTURES}file_header.json`, `${odd}/w.json`);
+  for (const withCache of [options, { ...options, cache: undefined }]) {
+    const error = await loadWorkflow(`${odd}/w.json`, withCache).catch((e) => e);
+    assert.ok(error instanceof WeftError, String(error));
+    assert.equal(error.exitCode, 2);
+    assert.match(error.message, /X-Workflow-File/);
+  }
+});
+
+Deno.test("validated cache: a validation that looked at the file system is not kept (verifier V3 F4)", async () => {
+  const cache = newCache();
+  const dir = testTempDir("wf-");
+  Deno.mkdirSync(`${dir}/my sh`);
+  Deno.copyFileSync("/bin/sh", `${dir}/my sh/sh`);
+  const file = `${dir}/w.json`;
+  // An absolute `shell` path with a blank is one program when that file exists.
+  Deno.writeTextFileSync(
+    file,
+    JSON.stringify({ name: "sh", tasks: [{ id: "a", shell: `${dir}/my sh/sh`, command: "true" }] }),
+  );
+  const options = { cwd: "/", cache, hashTasks };
+  const first = await loadWorkflow(file, options);
+  assert.equal(await readValidated(cache, first.hash), undefined);
+  assert.throws(() => Deno.statSync(cache.base), Deno.errors.NotFound); // nothing written
+  // Gone: the same bytes are refused, as the run would refuse them.
+  Deno.removeSync(`${dir}/my sh/sh`);
+  const error = await loadWorkflow(file, options).catch((e) => e);
+  assert.ok(error instanceof WeftError, String(error));
+  assert.match(error.message, /shell/);
 });
 
 Deno.test("validated cache: folders 0700, entries 0600, no temporary file left", async () => {
@@ -126,7 +175,7 @@ Deno.test("validated cache: folders 0700, entries 0600, no temporary file left",
   assert.deepEqual(names, [`${loaded.hash}.json`]);
   assert.equal(Deno.statSync(entryPath(cache, loaded.hash)).mode! & 0o777, 0o600);
   // Without hashTasks nothing but the workflow is kept.
-  assert.equal(readValidated(cache, loaded.hash)?.taskHashes, undefined);
+  assert.equal((await readValidated(cache, loaded.hash))?.taskHashes, undefined);
 });
 
 Deno.test("validated cache: a build keeps its newest entries, and removes only other builds' folders", async () => {
@@ -136,7 +185,8 @@ Deno.test("validated cache: a build keeps its newest entries, and removes only o
   await storeValidated(oldCache, "f".repeat(64), "{}");
   Deno.mkdirSync(`${base}/bundle-0123456789abcdef01234567`);
   Deno.mkdirSync(`${base}/validated-notes`); // not a name weft makes
-  const text = entryText(cache, "0".repeat(64), { name: "w", tasks: [] } as unknown as Workflow)!;
+  const empty = { name: "w", tasks: [] } as unknown as Workflow;
+  const text = (await entryText(cache, "0".repeat(64), empty))!;
   const hashes: string[] = [];
   for (let i = 0; i < MAX_ENTRIES + 6; i++) {
     const hash = i.toString(16).padStart(64, "0");
@@ -177,7 +227,7 @@ Deno.test("validated cache: a folder that cannot be made is no cache, without a 
   const file = fixture("plain.json");
   const loaded = await loadWorkflow(file, { cwd: "/", cache, hashTasks });
   assert.deepStrictEqual(loaded.workflow, cleanJsonWorkflow(Deno.readTextFileSync(file)));
-  assert.equal(readValidated(cache, loaded.hash), undefined);
+  assert.equal(await readValidated(cache, loaded.hash), undefined);
 });
 
 Deno.test("isPlainJson: only data a JSON round trip gives back", () => {

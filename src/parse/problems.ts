@@ -23,6 +23,7 @@ import { callsWorkflows } from "./subworkflows.ts";
 import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
 import { keepDataNumbers, keepItemNumbers, unsendableNumbers } from "./written_data.ts";
 import { entryText, readValidated, storeValidated } from "./validated_cache.ts";
+import { fileSystemLooks } from "./program_checks.ts";
 
 /**
  * Every problem of a workflow file (`-` reads stdin), exactly as `checkWorkflow` of
@@ -90,17 +91,27 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
         hash,
         ...(taskHashes && { taskHashes }),
       });
-      const kept = cache && early !== undefined ? readValidated(cache, early) : undefined;
-      if (kept && early !== undefined) return loaded(kept.workflow, early, kept.taskHashes);
-      const workflow = await cleanAndUnrefused(decoded.text, raw.path, options);
-      if (workflow) {
-        const hash = early ?? await sha256Hex(raw.bytes);
-        if (!cache) return loaded(workflow, hash);
-        const hashes = options.hashTasks && await options.hashTasks(workflow);
-        // Serialised now, before anyone may change the workflow; undefined: not plain data.
-        const text = entryText(cache, hash, workflow, hashes);
-        if (text !== undefined) await storeValidated(cache, hash, text);
-        return loaded(workflow, hash, hashes);
+      const kept = cache && early !== undefined ? await readValidated(cache, early) : undefined;
+      if (kept && early !== undefined) {
+        // What the bytes alone decide came from the entry; the checks that read the file's
+        // place (`${workflow.file}`, the files a task names) run each time, as they must.
+        if (!(await refused(kept.workflow, decoded.text, raw.path, options))) {
+          return loaded(kept.workflow, early, kept.taskHashes);
+        }
+      } else {
+        const looked = fileSystemLooks();
+        const workflow = cleanJsonWorkflow(decoded.text);
+        // A check that looked at the file system decided by more than the bytes: not kept.
+        const pure = fileSystemLooks() === looked;
+        if (workflow && !(await refused(workflow, decoded.text, raw.path, options))) {
+          const hash = early ?? await sha256Hex(raw.bytes);
+          if (!cache || !pure) return loaded(workflow, hash);
+          const hashes = options.hashTasks && await options.hashTasks(workflow);
+          // Serialised now, before anyone may change the workflow; undefined: not plain data.
+          const text = await entryText(cache, hash, workflow, hashes);
+          if (text !== undefined) await storeValidated(cache, hash, text);
+          return loaded(workflow, hash, hashes);
+        }
       }
     }
     return (await import("./mod.ts")).loadWorkflow(file, options, raw);
@@ -110,7 +121,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
 
 /**
  * The workflow of clean JSON text (cleanJsonWorkflow) that `options.refusals` finds
- * nothing in; undefined when the full path must run (a refusal needs its position).
+ * nothing in; undefined when the full path must run.
  */
 async function cleanAndUnrefused(
   text: string,
@@ -118,9 +129,23 @@ async function cleanAndUnrefused(
   options: LoadOptions,
 ): Promise<Workflow | undefined> {
   const workflow = cleanJsonWorkflow(text);
-  if (!workflow || !options.refusals || !text.includes("${")) return workflow;
+  return workflow && !(await refused(workflow, text, path, options)) ? workflow : undefined;
+}
+
+/**
+ * Whether `options.refusals` (the run's own checks of the values the file fixes) refuses
+ * something in `workflow`, read from `text` at `path`: then the full path must run (a
+ * refusal needs its position). Only a text with a `${...}` can be refused.
+ */
+async function refused(
+  workflow: Workflow,
+  text: string,
+  path: string,
+  options: LoadOptions,
+): Promise<boolean> {
+  if (!options.refusals || !text.includes("${")) return false;
   const absolute = path === "-" ? `${options.cwd}/-` : path;
-  return (await options.refusals(workflow, absolute)).length > 0 ? undefined : workflow;
+  return (await options.refusals(workflow, absolute)).length > 0;
 }
 
 /**

@@ -10,6 +10,18 @@ import {
   programWordsTrouble,
 } from "../expr/program_words.ts";
 
+/** How many times {@link blankProgramTrouble} looked at the file system (see fileSystemLooks). */
+let looks = 0;
+
+/**
+ * How many times these checks have looked at the file system in this process: a
+ * validation during which the count moved depends on more than the file's bytes, and
+ * the validated-workflow cache keeps no such result (validated_cache.ts).
+ */
+export function fileSystemLooks(): number {
+  return looks;
+}
+
 /**
  * Why a `shell` value (a step's or `defaults.shell`) cannot start, when it holds a blank
  * (expr/shell.ts shellWordsTrouble), or null; see {@link blankProgramTrouble}.
@@ -33,6 +45,7 @@ export function blankProgramTrouble(
     ? shellWordsTrouble(value)
     : programWordsTrouble(field, value, interpreterOptionsHint);
   if (!trouble || !value.trim().startsWith("/")) return trouble;
+  looks++;
   try {
     return Deno.statSync(value.trim()).isFile ? null : trouble;
   } catch {

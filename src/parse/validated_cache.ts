@@ -13,12 +13,15 @@
  *
  * It never changes what weft does: an entry is only read for the build (a content hash of
  * the program, src/version.ts buildIdentity) and the bytes (their SHA-256) it records,
- * and only written for a workflow that is plain JSON data (plain_json.ts); anything else
+ * and only written for a workflow that is plain JSON data (plain_json.ts) whose checks
+ * looked at nothing but its bytes (program_checks.ts fileSystemLooks; the checks that read
+ * the file's place run at every load, problems.ts); anything else
  * — no build identity (weft run from source), `WEFT_NO_CACHE`, a missing or read-only
  * folder, an entry that does not parse — means a full validation, silently.
  * @module
  */
 import { isPlainJson } from "./plain_json.ts";
+import { sha256Hex } from "./read.ts";
 import type { Workflow } from "../model/workflow.ts";
 
 /** How many entries a build's folder keeps (the newest by modification time). */
@@ -42,14 +45,26 @@ export interface CachedWorkflow {
   taskHashes?: Record<string, string>;
 }
 
-/** One entry on disk (JSON). */
-interface Entry {
+/**
+ * One entry on disk: this header as one line of JSON, then the payload ({@link Payload},
+ * JSON), whose SHA-256 the header records: an entry changed after weft wrote it (by hand,
+ * or damaged) is not read.
+ */
+interface Header {
   weft: "validated-workflow";
   build: string;
   hash: string;
+  /** SHA-256 (lowercase hex) of the payload's text. */
+  sum: string;
+}
+
+/** What an entry keeps. */
+interface Payload {
   workflow: Workflow;
   taskHashes?: Record<string, string>;
 }
+
+const utf8 = new TextEncoder();
 
 const HEX = /^[0-9a-f]{16,128}$/;
 /** A build identity: safe as a folder name (no `/`, no `..`). */
@@ -90,23 +105,32 @@ export function entryPath(cache: ValidatedCache, hash: string): string {
 
 /**
  * The workflow kept for the bytes of SHA-256 `hash` by this build, or undefined: no entry,
- * or one that cannot be read, does not parse, or records another build or hash. Never
- * throws, never writes.
+ * or one that cannot be read, does not parse, records another build or hash, or whose
+ * payload is not the one its header's sum records. Never rejects, never writes.
  */
-export function readValidated(cache: ValidatedCache, hash: string): CachedWorkflow | undefined {
+export async function readValidated(
+  cache: ValidatedCache,
+  hash: string,
+): Promise<CachedWorkflow | undefined> {
   if (!/^[0-9a-f]{64}$/.test(hash) || !BUILD.test(cache.build)) return undefined;
   try {
     // Synchronous: one small file, where an async read costs more in scheduling.
-    const entry = JSON.parse(Deno.readTextFileSync(entryPath(cache, hash))) as Partial<Entry>;
+    const text = Deno.readTextFileSync(entryPath(cache, hash));
+    const cut = text.indexOf("\n");
+    if (cut < 0) return undefined;
+    const header = JSON.parse(text.slice(0, cut)) as Partial<Header> | null;
     if (
-      entry === null || typeof entry !== "object" || entry.weft !== "validated-workflow" ||
-      entry.build !== cache.build || entry.hash !== hash
+      header === null || typeof header !== "object" || header.weft !== "validated-workflow" ||
+      header.build !== cache.build || header.hash !== hash || typeof header.sum !== "string"
     ) return undefined;
-    const workflow = entry.workflow;
+    const payloadText = text.slice(cut + 1);
+    if (await sha256Hex(utf8.encode(payloadText)) !== header.sum) return undefined;
+    const entry = JSON.parse(payloadText) as Partial<Payload> | null;
+    const workflow = entry?.workflow;
     if (workflow === null || typeof workflow !== "object" || !Array.isArray(workflow.tasks)) {
       return undefined;
     }
-    const hashes = entry.taskHashes;
+    const hashes = entry!.taskHashes;
     if (hashes === undefined) return { workflow };
     if (!taskHashesFit(workflow, hashes)) return undefined;
     return { workflow, taskHashes: hashes };
@@ -132,18 +156,21 @@ function taskHashesFit(workflow: Workflow, hashes: unknown): hashes is Record<st
  * undefined when the workflow is not plain JSON data (it would not come back the same).
  * Serialised at once: the caller may go on to change the workflow object.
  */
-export function entryText(
+export async function entryText(
   cache: ValidatedCache,
   hash: string,
   workflow: Workflow,
   taskHashes?: Record<string, string>,
-): string | undefined {
+): Promise<string | undefined> {
   if (!isPlainJson(workflow) || (taskHashes !== undefined && !isPlainJson(taskHashes))) {
     return undefined;
   }
-  const entry: Entry = { weft: "validated-workflow", build: cache.build, hash, workflow };
-  if (taskHashes !== undefined) entry.taskHashes = taskHashes;
-  return JSON.stringify(entry);
+  const payload: Payload = { workflow };
+  if (taskHashes !== undefined) payload.taskHashes = taskHashes;
+  const payloadText = JSON.stringify(payload);
+  const sum = await sha256Hex(utf8.encode(payloadText));
+  const header: Header = { weft: "validated-workflow", build: cache.build, hash, sum };
+  return JSON.stringify(header) + "\n" + payloadText;
 }
 
 /**
