@@ -9,6 +9,7 @@ import { formatDuration, parseDuration } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunDetails, RunRecord, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
+import { holderText } from "../store/kv_lock_holder.ts";
 import { type CliIO, err } from "./io.ts";
 import { terminalSafe } from "../safe_text.ts";
 import { padEndCols, textWidth } from "./render/width.ts";
@@ -41,13 +42,20 @@ export const RUN_STATUSES: readonly RunStatus[] = [
  * Opens the store of this invocation's WEFT_HOME (`--home` first), marking runs of
  * dead processes interrupted and saying so on stderr. With `write: false` (the
  * reading verbs) it creates nothing and works on a read-only or full disk: crash
- * recovery that cannot be written is skipped with a warning. Throws StorageError
+ * recovery that cannot be written is skipped with a warning, and so is it (with a note
+ * naming the holder) while another process holds the write lock. Throws StorageError
  * (path, reason, hint) when the home cannot be opened.
  */
 export async function openHistory(
   io: CliIO,
   homeOption?: string,
-  options: { write?: boolean; reserve?: boolean; spendReserve?: boolean } = {},
+  options: {
+    write?: boolean;
+    reserve?: boolean;
+    spendReserve?: boolean;
+    /** Read from a copy while another process held the lock; `unlocked` as in openStore. */
+    onLocked?: (unlocked: Promise<unknown>) => void;
+  } = {},
 ): Promise<RunStore> {
   const home = homeFor(io, homeOption);
   const { openStore } = await import("../store/open.ts");
@@ -69,6 +77,14 @@ export async function openHistory(
             : "") +
           "\n",
       ),
+    onLocked: (holder, unlocked) => {
+      options.onLocked?.(unlocked);
+      notes.push(
+        `weft: note: crash recovery skipped: another weft${
+          holder ? ` (${holderText(holder)})` : ""
+        } holds the history for writing; showing what it has committed\n`,
+      );
+    },
     onRecoveryFailed: (error) =>
       notes.push(
         `weft: warning: runs whose process died are shown interrupted but cannot be marked so yet: ${error.summary}\n`,

@@ -58,6 +58,8 @@ export interface LaunchedRun {
   recorded: Promise<RunReport & { unrecorded?: string }>;
   /** Stops the run (SIGTERM to its tasks, SIGKILL after the grace period). */
   cancel(): void;
+  /** Kills the run's running tasks at once (SIGKILL), as a second Ctrl-C does. */
+  kill(): void;
 }
 
 /**
@@ -150,6 +152,7 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
     done,
     recorded: onRecord,
     cancel: () => started.cancel(),
+    kill: () => started.kill(),
   };
 }
 

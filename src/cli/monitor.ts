@@ -93,16 +93,25 @@ async function live(io: CliIO, options: MonitorOptions, limit: number): Promise<
   // Before the first run the home has no database and reads as empty: open it once
   // something (another process) has created it.
   let waiting = !(await exists(kvPath(home)));
-  let store: RunStore = await openHistory(io, options.home, { write: false });
+  // Read from a copy while another weft held the lock (a stopped `weft run`): opened
+  // afresh once it lets go, so the screen follows the runs again.
+  let copied = false;
+  const onLocked = (unlocked: Promise<unknown>) => {
+    copied = true;
+    unlocked.then(() => waiting = true, () => {});
+  };
+  let store: RunStore = await openHistory(io, options.home, { write: false, onLocked });
   const { recoverInterrupted } = await import("../store/recovery.ts");
   const source = {
     get: async () => {
       if (waiting && await exists(kvPath(home))) {
-        const opened = await openHistory(io, options.home, { write: false });
+        copied = false;
+        const opened = await openHistory(io, options.home, { write: false, onLocked });
         store.close();
         store = opened;
         waiting = false;
       }
+      if (copied) return store;
       // A run killed (-9) while watched is marked interrupted (and its processes ended)
       // at the next refresh, as at the start: never shown running, its elapsed growing.
       // Quietly: the screen shows it; a store that cannot be written shows it as is.

@@ -4,6 +4,7 @@
  * and its logical time (`${schedule.time}`); a fire already run (by the daemon, a
  * catch-up or an earlier backfill) is not run again; one recorded missed or skipped is.
  * Fires are claimed in the store before they run, so two backfills never run one twice.
+ * Ctrl-C or SIGTERM stops it as it stops `weft run` (see {@link backfill}).
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
@@ -12,6 +13,7 @@ import { firesBetweenAtMost } from "../schedule/cron.ts";
 import { unreadableSecrets } from "../schedule/secret_params.ts";
 import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
+import type { LaunchedRun } from "./launch.ts";
 import { parsePositiveInt } from "./args.ts";
 import { type CliIO, err, out } from "./io.ts";
 import type { BackfillFlags } from "./schedule.ts";
@@ -24,9 +26,10 @@ export const MAX_BACKFILL_FIRES = 10_000;
 
 /**
  * Outcomes that did not run the workflow to its end: a backfill runs those fires. An
- * interrupted run (its process died: a killed backfill or daemon) is one of them.
+ * interrupted run (its process died: a killed backfill or daemon) is one of them, and
+ * so is a cancelled one (a backfill or daemon stopped by Ctrl-C or SIGTERM).
  */
-const NOT_RUN = ["missed", "skipped", "interrupted"] as const;
+const NOT_RUN = ["missed", "skipped", "cancelled", "interrupted"] as const;
 
 /** The fires of `schedule` in [from, to] and whether each already ran. */
 export async function planBackfill(
@@ -143,22 +146,63 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     let failed = 0;
     let ran = 0;
     const queue = [...todo];
-    const worker = async () => {
-      for (let t = queue.shift(); t; t = queue.shift()) {
-        const outcome = await runFire(io, store, schedule, t, flags.home);
-        if (outcome === null) continue;
-        ran++;
-        if (outcome !== "success") failed++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(maxParallel, todo.length) }, worker));
+    const runs = new RunningFires();
+    // Ctrl-C, SIGTERM or SIGHUP stop the backfill as they stop `weft run` (signals.ts):
+    // no more fires start, the running ones are cancelled (their tasks' process groups
+    // get SIGTERM, a second signal kills them) and recorded `cancelled`; fires not
+    // started stay unrecorded, for a later backfill to run.
+    const { stopOnSignals } = await import("./signals.ts");
+    const removeSignals = stopOnSignals(runs, (message) => void err(io, `${message}\n`));
+    try {
+      const worker = async () => {
+        while (!runs.stopped && queue.length > 0) {
+          const outcome = await runFire(io, store, schedule, queue.shift()!, flags.home, runs);
+          if (outcome === null) continue;
+          ran++;
+          if (outcome !== "success") failed++;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(maxParallel, todo.length) }, worker));
+    } finally {
+      removeSignals();
+    }
+    const left = runs.stopped && queue.length > 0 ? `, ${queue.length} not started` : "";
     await err(
       io,
       `backfill ${name}: ${ran} run${ran === 1 ? "" : "s"} (${failed} not successful), ` +
-        `${plan.length - todo.length} already ran\n`,
+        `${plan.length - todo.length} already ran${left}${runs.stopped ? "; stopped" : ""}\n`,
     );
+    if (runs.stopped) return ExitCode.Interrupted;
     return failed ? ExitCode.Failed : ExitCode.Ok;
   });
+}
+
+/**
+ * The backfill's runs going on, stopped together by a signal (signals.ts Stoppable): a
+ * run started after the stop (its launch was under way) is cancelled as it starts.
+ */
+class RunningFires {
+  stopped = false;
+  #killed = false;
+  readonly #runs = new Set<LaunchedRun>();
+
+  cancel(): void {
+    this.stopped = true;
+    for (const run of this.#runs) run.cancel();
+  }
+
+  kill(): void {
+    this.stopped = this.#killed = true;
+    for (const run of this.#runs) run.kill();
+  }
+
+  /** Adds `run` for as long as it goes on (stopped at once when the backfill is). */
+  add(run: LaunchedRun): void {
+    this.#runs.add(run);
+    run.done.then(() => this.#runs.delete(run));
+    if (this.#killed) run.kill();
+    else if (this.stopped) run.cancel();
+  }
 }
 
 type Plan = Awaited<ReturnType<typeof planBackfill>>;
@@ -199,6 +243,7 @@ async function runFire(
   schedule: Schedule,
   t: Date,
   homeOption: string | undefined,
+  runs: RunningFires,
 ): Promise<string | null> {
   const time = formatZoned(t, zoneOf(schedule.tz));
   const fire: FireRecord = {
@@ -218,6 +263,7 @@ async function runFire(
       trigger: { type: "backfill", scheduledFor: time, schedule: schedule.name },
       homeOption,
     });
+    runs.add(run);
     await store.recordFire({ ...fire, runId: run.runId });
     await err(io, `${time}  run ${run.runId} started\n`);
     const report = await run.done;

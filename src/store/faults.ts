@@ -14,6 +14,8 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import { HEARTBEAT_FRESH_MS } from "./heartbeat.ts";
 import { RunSettledError } from "./settled.ts";
 import { NotRegularFileError } from "./regular_open.ts";
+import { LockWaitExpired } from "./kv_file.ts";
+import { holderText } from "./kv_lock_holder.ts";
 
 /** A fault explained: `reason` completes "cannot write X: …"; `hint` says what to do. */
 export interface FaultText {
@@ -128,6 +130,16 @@ export function describeFault(
   if (error instanceof NotRegularFileError) {
     // A log replaced by a FIFO or a device (regular_open.ts): what weft wrote is not there.
     return { reason: error.message, hint: "move it away: weft writes its own files there" };
+  }
+  if (error instanceof LockWaitExpired && error.holder) {
+    // Named, so the user knows which process to resume or end (kv_lock_holder.ts).
+    const { pid, stopped } = error.holder;
+    return {
+      reason: `the history database stayed locked by another process (${holderText(error.holder)})`,
+      hint: stopped
+        ? `it is stopped (Ctrl-Z, a debugger): resume it (\`fg\` in its terminal, or \`kill -CONT ${pid}\`) or end it, then try again`
+        : `try again once process ${pid} (another weft command, or whatever holds weft.kv open) has finished`,
+    };
   }
   const entry = faultEntry(error);
   if (!entry) return null;

@@ -6,30 +6,59 @@
  * @module
  */
 import { isKvOpenHere } from "./kv_handles.ts";
+import { holderText, type LockHolder, writeLockHolder } from "./kv_lock_holder.ts";
 
-/** How long opening the history waits for another process's lock on it, in ms. */
+/** How long opening the history for writing waits for another process's lock on it, in ms. */
 export const LOCK_WAIT_MS = 10_000;
 
-/** The error {@link withinLockWait} rejects with once the wait is over. */
+/**
+ * How long a verb that only reads waits for the lock before reading what is committed
+ * from a copy instead (open.ts): a write of weft's holds it for milliseconds, so only a
+ * writer that is stopped (Ctrl-Z, a debugger) or stuck holds it this long; 3 s rather than
+ * 1 s leaves room for a writer slowed by a loaded machine (a CI runner), whose readers would
+ * otherwise read a copy and say so without need.
+ */
+export const READ_LOCK_WAIT_MS = 3_000;
+
+/**
+ * The error {@link withinLockWait} rejects with once the wait is over: `holder` is the
+ * process holding the lock when it could be found (kv_lock_holder.ts), and `read` the
+ * read still waiting, which settles once the lock is let go.
+ */
 export class LockWaitExpired extends Error {
-  constructor() {
-    super(`database is locked (waited ${LOCK_WAIT_MS / 1000} s)`);
+  constructor(
+    readonly waitedMs: number,
+    readonly holder: LockHolder | null,
+    readonly read: Promise<unknown>,
+  ) {
+    super(
+      `database is locked (${waitedMs ? `waited ${waitedMs / 1000} s` : "busy"}${
+        holder ? `; held by ${holderText(holder)}` : ""
+      })`,
+    );
     this.name = "LockWaitExpired";
   }
+
+  /** Closes what the read waits in, once it is back (set by the opener; no-op here). */
+  close: () => void = () => {};
 }
 
 /**
- * `read` (a first read of weft.kv), or a {@link LockWaitExpired} once it has taken
- * {@link LOCK_WAIT_MS}: why, see open.ts awaitUnlocked.
+ * `read` (a first read of the KV file `kv`), or a {@link LockWaitExpired} once it has
+ * taken `waitMs`: why, see open.ts awaitUnlocked.
  */
-export async function withinLockWait<T>(read: Promise<T>): Promise<T> {
+export async function withinLockWait<T>(
+  read: Promise<T>,
+  kv: string,
+  waitMs: number = LOCK_WAIT_MS,
+): Promise<T> {
   // Timed by Atomics.waitAsync, not setTimeout: the first timer of a process loads
   // Deno's timers (~5 ms of CPU), which every command would pay here before its first
   // record. The wait keeps nothing alive, and is woken (ended) once the read is back.
   const cell = new Int32Array(new SharedArrayBuffer(4));
-  const wait = Atomics.waitAsync(cell, 0, 0, LOCK_WAIT_MS);
+  const wait = Atomics.waitAsync(cell, 0, 0, waitMs);
   const expired = (wait.async ? wait.value : Promise.resolve(wait.value)).then((how) => {
-    if (how === "timed-out") throw new LockWaitExpired();
+    if (how === "timed-out") throw new LockWaitExpired(waitMs, writeLockHolder(kv), read);
     return new Promise<never>(() => {}); // woken: the read won
   });
   try {

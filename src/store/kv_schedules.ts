@@ -17,8 +17,9 @@ import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
 import { StorageError } from "./faults.ts";
-import { LockWaitExpired, withinLockWait } from "./kv_file.ts";
-import { kvPath, openOnCopy, openStore } from "./open.ts";
+import { LockWaitExpired, READ_LOCK_WAIT_MS, withinLockWait } from "./kv_file.ts";
+import { kvPath, openStore } from "./open.ts";
+import { openOnCopy } from "./kv_copy.ts";
 import {
   removeScheduleSecrets,
   scheduleSecretsDir,
@@ -186,10 +187,10 @@ export async function openScheduleStore(
     try {
       return await openForReading(kv, scheduleSecretsDir(home));
     } catch (inPlace) {
-      // Locked by another process: a copy could catch its write half done.
-      if (inPlace instanceof LockWaitExpired) {
-        throw new StorageError("cannot read the schedules", kv, inPlace);
-      }
+      // Locked by another process (a weft stopped with Ctrl-Z, say): what is committed
+      // is read from a copy, as `history` reads it (open.ts); the blocked store is closed
+      // once the lock is let go.
+      if (inPlace instanceof LockWaitExpired) inPlace.read.then(inPlace.close, () => {});
       try {
         return await openCopy(kv, scheduleSecretsDir(home));
       } catch {
@@ -214,10 +215,11 @@ async function openForReading(path: string, secretsDir: string): Promise<Schedul
     for await (const _ of kv.list({ prefix: ["sched"] }, { limit: 1 })) break;
   };
   try {
-    await withinLockWait(first());
+    await withinLockWait(first(), path, READ_LOCK_WAIT_MS);
   } catch (e) {
-    // Not closed after a lock wait: closing waits for the blocked read (exit ends it).
+    // Not closed after a lock wait: closing waits for the blocked read.
     if (!(e instanceof LockWaitExpired)) kv.close();
+    else e.close = () => kv.close();
     throw e;
   }
   return new KvScheduleStore(kv, secretsDir);

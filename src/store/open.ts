@@ -11,6 +11,9 @@
  * history; a KV file that cannot be opened in place (read-only mount, unwritable
  * folder) is read from a private copy; crash recovery is best-effort (skipped on a
  * copy, its write errors reported through `onRecoveryFailed`, e.g. on a full disk).
+ * A write lock another process holds past READ_LOCK_WAIT_MS (a `weft run` stopped with
+ * Ctrl-Z) is not waited out either: what is committed is read from a private copy,
+ * runs whose process died read as interrupted, and `onLocked` names the holder.
  *
  * Once recovery has run, the work folders of wefts that died before their run's journal
  * named them are removed too (stray_work_dirs.ts).
@@ -22,10 +25,14 @@ import { KvRunStore } from "./kv.ts";
 import {
   createPrivateFile,
   databaseFiles,
+  LockWaitExpired,
   openableForWriting,
+  READ_LOCK_WAIT_MS,
   restrictFiles,
   withinLockWait,
 } from "./kv_file.ts";
+import { type LockHolder, writeLockHolder } from "./kv_lock_holder.ts";
+import { isBusyError } from "./retry.ts";
 import { ensurePrivateDir } from "./log_files.ts";
 import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
@@ -33,6 +40,7 @@ import { recoverInterrupted } from "./recovery.ts";
 import { removeStrayWorkDirs } from "./stray_work_dirs.ts";
 import { makeReserve, releaseReserve, reservePath } from "./reserve.ts";
 import { checkSmallFile } from "./small_file.ts";
+import { openOnCopy } from "./kv_copy.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
 
 /** Options of {@link openStore}. */
@@ -51,6 +59,14 @@ export interface OpenStoreOptions {
    * cannot be written (runs whose process died still read as running).
    */
   onRecoveryFailed?: (error: StorageError) => void;
+  /**
+   * With `readOnly`: called when another process held the history's write lock past
+   * READ_LOCK_WAIT_MS (kv_file.ts), e.g. a `weft run` stopped with Ctrl-Z. The store
+   * then reads what is committed from a private copy, without crash recovery (runs
+   * whose process died read as interrupted); `holder` is that process when known, and
+   * `unlocked` settles once the lock is let go (to open the store afresh then).
+   */
+  onLocked?: (holder: LockHolder | null, unlocked: Promise<unknown>) => void;
   /**
    * Keep the space reserve (see reserve.ts) in the home: for a run about to start
    * (`weft run`, the daemon's runs). A disk too full to make it throws StorageError
@@ -111,6 +127,13 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
       );
     }
   }
+  if (store.locked) {
+    options.onLocked?.(store.locked.holder, store.locked.read);
+    if (options.recover === false) return store.store;
+    // Not written (the copy is thrown away): read as recovery would write them.
+    const cause = new StorageError("cannot write run history", home, store.locked);
+    return withDeadRuns(store.store, await deadRuns(store.store, Deno.hostname(), cause));
+  }
   if (options.recover === false || store.snapshot) return store.store;
   try {
     await recoverInterrupted(store.store, Deno.hostname(), {
@@ -143,6 +166,8 @@ interface Opened {
   snapshot: boolean;
   /** The runs recorded as running, when opening read them (for recovery). */
   running?: RunRecord[];
+  /** Read from a copy because another process held the write lock (see onLocked). */
+  locked?: LockWaitExpired;
 }
 
 /**
@@ -161,16 +186,20 @@ async function openForWriting(home: string): Promise<Opened> {
   for (const file of databaseFiles(kv)) {
     await step("cannot write the history database", file, () => openableForWriting(file));
   }
-  const store = await step(
-    "cannot open the history database",
-    kv,
-    () => KvRunStore.open(kv, logsPath(home)),
-  );
+  const store = await step("cannot open the history database", kv, async () => {
+    try {
+      return await KvRunStore.open(kv, logsPath(home));
+    } catch (e) {
+      // SQLite's own busy answer while opening: said with the holder, as after the wait.
+      if (isBusyError(e)) throw new LockWaitExpired(0, writeLockHolder(kv), Promise.resolve());
+      throw e;
+    }
+  });
   let running: RunRecord[];
   try {
     // The first read, as in awaitUnlocked; the one crash recovery needs first, so that
     // recovery does not read again (a round trip on every run's way to its first task).
-    running = await withinLockWait(store.findRunning());
+    running = await withinLockWait(store.findRunning(), kv);
   } catch (e) {
     // Not closed: closing waits for the read still blocked on the lock (exit ends it).
     throw new StorageError("cannot open the history database", kv, e, ExitCode.Invalid);
@@ -234,10 +263,18 @@ async function openForReading(home: string): Promise<Opened> {
     }
   }
   try {
-    await awaitUnlocked(store);
+    await awaitUnlocked(store, kv);
   } catch (e) {
-    // Not closed: closing waits for the read still blocked on the lock (exit ends it).
-    throw new StorageError("cannot read run history", kv, e);
+    // Not closed now: closing waits for the read still blocked on the lock.
+    if (!(e instanceof LockWaitExpired)) throw new StorageError("cannot read run history", kv, e);
+    // Deno KV takes the write lock before its first read (it deletes expired keys), so a
+    // writer holding it (stopped, say) would keep a reader waiting: read a copy instead.
+    e.read.then(() => store.close(), () => {});
+    try {
+      return { store: await openCopy(kv, logsPath(home)), snapshot: true, locked: e };
+    } catch (copying) {
+      throw new StorageError("cannot read run history", kv, copying);
+    }
   }
   return { store, snapshot: false };
 }
@@ -257,74 +294,17 @@ function checkDatabaseFile(file: string): Promise<Deno.FileInfo | null> {
 }
 
 /**
- * Reads one run, failing after kv_file.ts LOCK_WAIT_MS with a "database is locked" error
+ * Reads one run, failing after kv_file.ts READ_LOCK_WAIT_MS with a "database is locked" error
  * (store/faults.ts explains it): Deno KV waits out SQLite's busy lock without a limit,
  * so a process holding weft.kv locked (an open `sqlite3` transaction) would otherwise
  * leave every weft command waiting without a word. The store cannot be closed after
  * that failure (closing waits for the blocked read): the command exits with its error.
  */
-function awaitUnlocked(store: RunStore): Promise<void> {
-  return withinLockWait(store.listRuns({ limit: 1 })).then(() => {});
+function awaitUnlocked(store: RunStore, kv: string): Promise<void> {
+  return withinLockWait(store.listRuns({ limit: 1 }), kv, READ_LOCK_WAIT_MS).then(() => {});
 }
 
 /** Copies the KV file and its write-ahead log to a private temp folder and opens that. */
 function openCopy(kv: string, logsDir: string): Promise<RunStore> {
   return openOnCopy(kv, (path) => KvRunStore.open(path, logsDir));
-}
-
-/**
- * `open` run on a {@link privateCopy} of the KV file `kv`; the copy is private to this
- * process and removed when the store is closed (or at once when `open` throws).
- */
-export async function openOnCopy<T extends { close(): void }>(
-  kv: string,
-  open: (path: string) => Promise<T>,
-): Promise<T> {
-  const copy = await privateCopy(kv);
-  try {
-    const store = await open(copy.path);
-    const close = store.close.bind(store);
-    store.close = () => {
-      close();
-      copy.removeSync();
-    };
-    return store;
-  } catch (e) {
-    copy.removeSync();
-    throw e;
-  }
-}
-
-/** A private copy of a KV file: its path, and how to remove it (never throws). */
-export interface KvCopy {
-  path: string;
-  removeSync(): void;
-}
-
-/**
- * Copies the KV file `kv` and its write-ahead log (when there is one) into a new
- * private temp folder, for reading a store SQLite cannot open in place (a read-only
- * mount, a folder of another user: WAL mode needs its side files writable). Throws
- * what copying throws, leaving nothing behind.
- */
-export async function privateCopy(kv: string): Promise<KvCopy> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-history-" });
-  const removeSync = () => {
-    try {
-      Deno.removeSync(dir, { recursive: true });
-    } catch { /* already gone */ }
-  };
-  try {
-    const path = kvPath(dir);
-    await Deno.copyFile(kv, path);
-    try {
-      await Deno.copyFile(`${kv}-wal`, `${path}-wal`);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-    return { path, removeSync };
-  } catch (e) {
-    removeSync();
-    throw e;
-  }
 }

@@ -1,0 +1,97 @@
+/**
+ * A `weft run` stopped (Ctrl-Z, SIGSTOP) while it holds weft.kv's write lock: Deno KV
+ * takes that lock before its first read, so `weft history`, `status`, `metrics` and
+ * `schedule list` waited LOCK_WAIT_MS and failed. Now they read what is committed from a
+ * copy after a short wait (store/open.ts), saying in one line that crash recovery was
+ * skipped and which process holds the history; `weft run` still waits, then names the
+ * stopped process and how to resume it (store/kv_lock_holder.ts). Real wefts, real signals.
+ */
+import assert from "node:assert/strict";
+import { historyJson, weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { writeLockHolder } from "../src/store/kv_lock_holder.ts";
+
+/** A workflow of many short tasks: its weft writes weft.kv all the time. */
+function manyTasks(dir: string): string {
+  const tasks = Array.from({ length: 3000 }, (_, i) => `  - id: t${i}\n    command: sleep 0.01\n`);
+  const file = `${dir}/many.yml`;
+  Deno.writeTextFileSync(file, `name: many\ntasks:\n${tasks.join("")}`);
+  return file;
+}
+
+/**
+ * Stops `pid` (SIGSTOP) at a moment it holds the write lock of `kv`, as /proc/locks says;
+ * resumes it and tries again while it does not (it holds it for a part of its time).
+ */
+async function stopHoldingLock(pid: number, kv: string): Promise<void> {
+  for (let tries = 0; tries < 2000; tries++) {
+    Deno.kill(pid, "SIGSTOP");
+    // The stop is taken at once for a running process; the lock table then stays as is.
+    if (writeLockHolder(kv)?.pid === pid) return;
+    Deno.kill(pid, "SIGCONT");
+    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+  }
+  throw new Error("the run never held the lock when stopped");
+}
+
+Deno.test("a weft run stopped holding the lock: readers answer from what is committed, run names it", async () => {
+  const dir = testTempDir("stopped-writer-");
+  const env = { WEFT_HOME: `${dir}/home` };
+  const writer = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("../main.ts", import.meta.url).pathname,
+      "run",
+      "-q",
+      manyTasks(dir),
+    ],
+    env,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const kv = `${dir}/home/weft.kv`;
+  try {
+    // Started: its run is recorded, as history (read while it runs) says.
+    while ((await historyJson(`${dir}/home`).catch(() => [])).length === 0) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await stopHoldingLock(writer.pid, kv);
+    const holder = new RegExp(`another weft \\(pid ${writer.pid}, stopped\\) holds the history`);
+
+    const history = await weft(["history", "--json"], { env });
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stderr, /^weft: note: crash recovery skipped: /);
+    assert.match(history.stderr, holder);
+    assert.equal(history.stderr.trim().split("\n").length, 1, history.stderr);
+    const [run] = JSON.parse(history.stdout);
+    assert.equal(run.status, "running", "its weft is alive, only stopped");
+    for (const verb of [["status"], ["metrics"]]) {
+      const r = await weft(verb, { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, holder);
+    }
+    const schedules = await weft(["schedule", "list"], { env });
+    assert.equal(schedules.code, 0, schedules.stderr);
+    assert.match(schedules.stdout + schedules.stderr, /no schedules/);
+
+    // A writer keeps waiting for the lock, then says who holds it and how to go on.
+    const other = await weft(["run", "-q", `${dir}/many.yml`], { env });
+    assert.equal(other.code, 2, other.stderr);
+    assert.match(
+      other.stderr,
+      new RegExp(`locked by another process \\(pid ${writer.pid}, stopped\\)`),
+    );
+    assert.match(other.stderr, new RegExp(`hint: .*kill -CONT ${writer.pid}`));
+  } finally {
+    Deno.kill(writer.pid, "SIGCONT");
+  }
+  // Resumed, it ends its run as if nothing happened, and `history` reads it in place.
+  const status = await writer.status;
+  const stderr = await new Response(writer.stderr).text();
+  assert.equal(status.code, 0, stderr);
+  const after = await weft(["history", "--json"], { env });
+  assert.equal(after.code, 0, after.stderr);
+  assert.equal(after.stderr, "");
+  assert.deepEqual(JSON.parse(after.stdout).map((r: { status: string }) => r.status), ["success"]);
+});
