@@ -5,6 +5,9 @@
  * refused by `weft validate` at its line and column with the safe form as the hint, and
  * by `weft run` before anything runs; values outside the program text (arguments after
  * it, `awk -v`, `jq --arg`, a script file's arguments, a database's name) pass.
+ * Option clusters are read as each interpreter reads them (`perl -lne`, `node -pe`), code is
+ * found after container and cluster tools (`docker exec`, `kubectl exec --`) and multi-call
+ * binaries (`busybox sed`), and yq, mongo, ipython, clickhouse-local… are in the table.
  */
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
@@ -50,5 +53,97 @@ Deno.test("foreign code: weft run refuses the value before python runs it", asyn
   });
   assert.notEqual(out.code, 0, out.stdout + out.stderr);
   assert.match(out.stdout + out.stderr, /Python program text/);
+  assert.equal(exists(marker), false);
+});
+
+/** Each task of fixture `name` refused once, at its command, by the language given (or by the message "remote"). */
+async function refusesEachTask(name: string, expected: Record<string, string>) {
+  const out = await weft(["validate", `${DIR}${name}.yml`]);
+  assert.equal(out.code, 2, out.stdout + out.stderr);
+  const text = out.stdout + out.stderr;
+  for (const [task, language] of Object.entries(expected)) {
+    const line = text.split("\n").find((l) =>
+      l.includes(`${name}.yml:`) && l.includes(`command in task "${task}": cannot substitute`)
+    );
+    assert.ok(line, `${task} not refused\n${text}`);
+    const what = language === "remote"
+      ? "a command run on another machine or in a container"
+      : `a value into ${language} program text`;
+    assert.ok(line.includes(what), `${task}: ${line}`);
+  }
+  const count = Object.keys(expected).length;
+  assert.match(text, new RegExp(`1 invalid, ${count} problems`));
+}
+
+Deno.test("foreign code: option clusters and arguments read as each interpreter reads them", async () => {
+  // perl's -l/-0/-C take only digits (`-lne` is `-l -n -e`), -I takes the next word,
+  // -M/-F text is code; node's `-pe` is `--print --eval`, `-p` makes the operand code.
+  await refusesEachTask("clusters", {
+    lne: "Perl",
+    lane: "Perl",
+    zero: "Perl",
+    unicode: "Perl",
+    incdir: "Perl",
+    incdir2: "Perl",
+    module: "Perl",
+    split: "Perl",
+    letters: "Perl",
+    nodepe: "JavaScript",
+    nodep: "JavaScript",
+    nodeeval: "JavaScript",
+    ruby: "Ruby",
+    python: "Python",
+    psql: "SQL",
+    pyattached: "Python",
+  });
+});
+
+Deno.test("foreign code: found after container, cluster and multi-call wrappers", async () => {
+  await refusesEachTask("wrapped", {
+    exec: "Python",
+    execpsql: "SQL",
+    compose: "SQL",
+    composerun: "JavaScript",
+    run: "Python",
+    container: "Perl",
+    kubectl: "SQL",
+    kubectlold: "Python",
+    kubectlrun: "Python",
+    lxc: "awk",
+    shell: "remote",
+    busybox: "sed",
+    clickhouse: "SQL",
+    cockroach: "SQL",
+  });
+});
+
+Deno.test("foreign code: yq, mongo, ipython, clickhouse-local, raku, trino are in the table", async () => {
+  await refusesEachTask("tools", {
+    yq: "yq",
+    yqi: "yq",
+    yqe: "yq",
+    yqexpr: "yq",
+    yqsplit: "yq",
+    mongo: "JavaScript",
+    ipython: "Python",
+    chlocal: "SQL",
+    raku: "Raku",
+    trino: "SQL",
+  });
+});
+
+Deno.test("foreign code: weft run refuses `perl -lne` before perl runs the value", async () => {
+  const dir = testTempDir("foreign-code-");
+  const marker = `${dir}/pwned`;
+  const out = await weft([
+    "run",
+    `${DIR}inject_perl.yml`,
+    "-p",
+    `x=x/; open(F,'>${marker}'); print /`,
+  ], {
+    env: { WEFT_HOME: `${dir}/home` },
+  });
+  assert.equal(out.code, 2, out.stdout + out.stderr);
+  assert.match(out.stdout + out.stderr, /inject_perl\.yml:6:\d+: .*Perl program text/);
   assert.equal(exists(marker), false);
 });

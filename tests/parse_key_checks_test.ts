@@ -41,3 +41,20 @@ Deno.test("key_checks: run refuses the file before any task starts; plain keys s
   const ok = await weft(["validate", `${DIR}values.yml`], { env: { WEFT_HOME: home } });
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+Deno.test("key_checks: a key with the escape `$${` is refused as such, with the JSON-text way to send it", async () => {
+  const home = `${testTempDir("template-keys-")}/home`;
+  const { code, stderr } = await weft(["validate", `${DIR}escaped.yml`], {
+    env: { WEFT_HOME: home },
+  });
+  assert.equal(code, 2, stderr);
+  const located = stderr.split("\n").filter((line) => line.startsWith(`${DIR}escaped.yml:`));
+  assert.deepEqual(located.map((line) => line.slice(DIR.length)), [
+    'escaped.yml:9:8: key "$${DS_PROMETHEUS}" in data of task "mapping": a key is taken as ' +
+    "written, so it would be sent with `$${` as it stands (the escape `$${` for a literal `${` " +
+    "is read in values only)",
+  ]);
+  assert.match(stderr, /hint: for a key holding a literal `\$\{`, write `data` as a JSON text/);
+  assert.doesNotMatch(stderr, /would not be resolved/);
+  assert.match(stderr, /1 invalid, 1 problem\b/);
+});

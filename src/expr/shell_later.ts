@@ -26,9 +26,12 @@
  * - "cleared": as "child", through a program that clears the environment first (`sudo`
  *   without `-E`/`--preserve-env`, `doas`, `su -`/`su -l`, `env -i`, `exec -c`): the
  *   variable cannot reach the code.
- * - "remote": the command `ssh` runs on another machine, and a shell `-c` (found as for
- *   "unknown") that a container or cluster tool starts elsewhere (`docker exec … sh -c`, shell_code_options.ts ELSEWHERE), in a
- *   shell that never sees it.
+ * - "remote": the command `ssh` runs on another machine, and a shell `-c` that a
+ *   container or cluster tool starts elsewhere, in a shell that never sees the variable:
+ *   where its command starts (shell_remote_wrappers.ts: `docker exec [opts] C sh -c`,
+ *   `kubectl exec POD -- sh -c`), or, for a subcommand weft does not list, as an operand
+ *   (found as for "unknown", shell_code_options.ts ELSEWHERE). Another language's code
+ *   there is "foreign" (`docker exec db psql -c SQL`).
  *
  * Words are compared as the shell reads them, quotes, backslashes and line continuations
  * removed (`"sh" '-c'`, shell_words.ts Word.plain), programs by base name (`/bin/sh`);
@@ -36,8 +39,8 @@
  * shell_lexer.ts). A command string built in a variable first (`c="… ${x}"; sh -c "$c"`),
  * a command read from a pipe or a heredoc (`echo … | sh`, `bash <<EOF`), a shell named by
  * another variable (`$MYSHELL -c`) or a substitution (`$(which sh) -c`), and programs that
- * run a command line without `sh -c` elsewhere (`parallel`, `docker exec c ls …`) are not
- * seen.
+ * run a command line without `sh -c` elsewhere (`parallel`, a remote tool not listed) are
+ * not seen.
  * @module
  */
 import { isPosixFamilyShell } from "./shell.ts";
@@ -129,9 +132,10 @@ function commandCode(
   at: number,
   current: string,
   note?: ForeignNote,
+  programName?: string,
 ): LaterCode | undefined {
   if (at <= start) return undefined; // the substitution is in the program's name
-  const name = baseName(words[start]);
+  const name = programName ?? baseName(words[start]);
   const foreign = foreignProgram(name);
   if (foreign && inForeignCode(words, start, at, current, foreign.program)) {
     if (note) note.program = foreign.name;
@@ -179,10 +183,18 @@ function commandCode(
   const wrapper = WRAPPERS[name];
   if (!wrapper) return NO_COMMANDS.has(name) ? undefined : operandCode(words, start, at, current);
   const command = wrappedCommand(words, start, at, wrapper);
+  if (command === "unlisted") return operandCode(words, start, at, current);
   if (!command || command.index >= at) return undefined;
-  const inner = commandCode(words, command.index, at, current, note);
+  const inner = commandCode(words, command.index, at, current, note, command.name);
+  if (command.remote && inner !== undefined && SHELL_CODE.has(inner)) return "remote";
   return inner === "child" && wrapper.clears?.(command.flags) ? "cleared" : inner;
 }
+
+/**
+ * Shell code a child shell runs: where that shell runs elsewhere, it is "remote". ("unknown"
+ * stays: a shell right after an option may be no command at all, `usermod -s /bin/sh -c`.)
+ */
+const SHELL_CODE = new Set<LaterCode>(["child", "cleared", "opaque"]);
 
 /**
  * Whether `env`'s options before word `at` hold `-S STRING` whose words name a shell

@@ -16,6 +16,7 @@
  * @module
  */
 import { skipOptions } from "./shell_code_options.ts";
+import { REMOTE_WRAPPERS } from "./shell_remote_wrappers.ts";
 
 /** How a wrapper's words are laid out before the command it runs. */
 export interface Wrapper {
@@ -36,6 +37,36 @@ export interface Wrapper {
   clears?: (flags: ReadonlySet<string>) => boolean;
   /** Whether, given the flags seen, the program runs no command (`taskset -p MASK PID`). */
   noCommand?: (flags: ReadonlySet<string>) => boolean;
+  /**
+   * The command runs in a container, a pod or a VM (shell_remote_wrappers.ts), whose
+   * shell never sees weft's environment.
+   */
+  remote?: boolean;
+  /**
+   * When the words hold `--` before the word being read, the command starts right after
+   * it, whatever came before (`kubectl exec POD -c C -- COMMAND…`).
+   */
+  dashDash?: boolean;
+  /**
+   * The first operand names a subcommand, whose words are laid out as its entry says
+   * (`docker exec`); the command of a subcommand not listed is not known.
+   */
+  subcommands?: Readonly<Record<string, Wrapper>>;
+  /**
+   * A multi-call binary: the first operand names the program that runs, as this prefix
+   * followed by it (`busybox sed` is `sed`, `clickhouse client` is `clickhouse-client`).
+   */
+  applets?: string;
+}
+
+/** Where a wrapper's command starts: its index, the flags seen, and how to read it. */
+export interface WrappedCommand {
+  index: number;
+  flags: Set<string>;
+  /** The program's name, when not the base name of the word at `index` (an applet). */
+  name?: string;
+  /** The command runs elsewhere (a wrapper on the way is {@link Wrapper.remote}). */
+  remote?: boolean;
 }
 
 // Operand patterns match the empty text too: a word made of a substitution (`taskset
@@ -145,22 +176,36 @@ export const WRAPPERS: Record<string, Wrapper> = {
     clears: (f) => !f.has("E") && ![...f].some((flag) => flag.startsWith("--preserve-env")),
   },
   doas: { letters: "uC", clears: () => true },
+  ...REMOTE_WRAPPERS,
 };
 
 /**
  * Where the command that wrapper `words[start]` runs starts (its index; `at`, the word
  * being read, when that word is it), and the flags seen; undefined when the wrapper
- * runs no command there (`taskset -p`) or the word being read is still one of its options.
+ * runs no command there (`taskset -p`) or the word being read is still one of its options;
+ * "unlisted" for a subcommand the wrapper's entry does not list (`docker build`).
  */
 export function wrappedCommand(
   words: readonly string[],
   start: number,
   at: number,
   wrapper: Wrapper,
-): { index: number; flags: Set<string> } | undefined {
+): WrappedCommand | "unlisted" | undefined {
   const letters = wrapper.letters ?? "";
   const longs = wrapper.longs ?? [];
   let { index, flags } = skipOptions(words, start + 1, at, letters, longs);
+  if (wrapper.subcommands) {
+    if (index >= at) return undefined; // the word being read is the subcommand, or an option
+    const name = words[index];
+    if (!Object.hasOwn(wrapper.subcommands, name)) return "unlisted";
+    const inner = wrappedCommand(words, index, at, wrapper.subcommands[name]);
+    if (typeof inner === "object" && wrapper.remote) inner.remote = true;
+    return inner;
+  }
+  if (wrapper.dashDash) {
+    const end = words.indexOf("--", start + 1);
+    if (end >= 0 && end < at) return { index: end + 1, flags, remote: wrapper.remote };
+  }
   // env's `-` (as -i) and the assignments of env and sudo come before the command.
   if (wrapper.assignments) {
     while (index < at && (words[index] === "-" || /^[A-Za-z_]\w*=/.test(words[index]))) index++;
@@ -174,5 +219,8 @@ export function wrappedCommand(
     more.flags.forEach((flag) => flags.add(flag));
   }
   if (wrapper.noCommand?.(flags) || index > at) return undefined;
-  return { index, flags };
+  if (wrapper.applets !== undefined && index < at) {
+    return { index, flags, name: wrapper.applets + (words[index].split("/").at(-1) ?? "") };
+  }
+  return { index, flags, remote: wrapper.remote };
 }
