@@ -19,9 +19,9 @@ import { fnv1a } from "./short_hash.ts";
 /** The start of every work folder's name. */
 export const WORK_DIR_PREFIX = "weft-run-";
 
-/** A place for the folder: `dir` (undefined: Deno's default), and the setting that chose it. */
+/** A place for the folder: `dir`, and the setting that chose it. */
 export interface WorkDirPlace {
-  dir: string | undefined;
+  dir: string;
   /** The folder, as named in an error. */
   shown: string;
   setting: string | null;
@@ -39,9 +39,56 @@ export function workDirPlaces(env: (name: string) => string | undefined): WorkDi
   const runtime = env("XDG_RUNTIME_DIR");
   if (runtime) list.push({ dir: runtime, shown: runtime, setting: "XDG_RUNTIME_DIR" });
   if (Deno.build.os === "linux") list.push({ dir: "/dev/shm", shown: "/dev/shm", setting: null });
-  // The system default, which TMPDIR would change.
-  list.push({ dir: undefined, shown: "/tmp", setting: "TMPDIR" });
+  // The system default (without TMPDIR set), which TMPDIR would change.
+  list.push({ dir: "/tmp", shown: "/tmp", setting: "TMPDIR" });
   return list;
+}
+
+/**
+ * This user's parent folder of work folders in `dir` (a place's folder), `<dir>/weft-<uid>`,
+ * or null where there is no uid (Windows).
+ */
+export function workParentPath(dir: string): string | null {
+  const uid = Deno.uid();
+  return uid === null ? null : `${dir.replace(/\/+$/, "")}/weft-${uid}`;
+}
+
+/**
+ * Whether the parent folder at `path` ({@link workParentPath}) may hold this user's work
+ * folders: "usable" (a real folder, not a link, owned by this uid, no group or other mode
+ * bits, all the owner's), "missing", or "unsafe" (anything else there, or it cannot be looked at). Only
+ * lstat: nothing is followed or changed.
+ */
+export function workParentState(path: string): "usable" | "missing" | "unsafe" {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(path);
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? "missing" : "unsafe";
+  }
+  // Owner bits too: one another weft has just made under a umask like 0277 is not yet set.
+  const usable = info.isDirectory && info.uid === Deno.uid() && info.mode !== null &&
+    (info.mode & 0o777) === 0o700;
+  return usable ? "usable" : "unsafe";
+}
+
+/**
+ * The folder a work folder goes in for the place folder `dir`: this user's parent there
+ * ({@link workParentPath}), made (0700) when missing; `dir` itself when that parent is unsafe
+ * ({@link workParentState}) or cannot be made (the work folder's own creation then says why).
+ */
+export function workParentFor(dir: string): string {
+  const path = workParentPath(dir);
+  if (path === null) return dir;
+  try {
+    Deno.mkdirSync(path, { mode: 0o700 });
+    // Made here, so ours to set: the umask may have taken bits from 0700.
+    Deno.chmodSync(path, 0o700);
+    return path;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) return dir;
+  }
+  return workParentState(path) === "usable" ? path : dir;
 }
 
 /** Which kernel and PID namespace a pid belongs to (8 hex digits), or null without /proc. */

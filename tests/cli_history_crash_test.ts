@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { historyJson, processesInGroup, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { killSession, startSession, waitForGroupSize } from "./_recovery.ts";
 import { testTempDir } from "./_tmp.ts";
+import { workFolders } from "./_work_dirs.ts";
 
 const FIXTURES = new URL("./fixtures/crash/", import.meta.url).pathname;
 
@@ -21,11 +22,6 @@ interface HistoryEntry {
 }
 
 const history = (home: string) => historyJson<HistoryEntry>(home);
-
-/** The run work folders (engine/work_dir.ts) in `dir`. */
-function workFolders(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("weft-run-"));
-}
 
 Deno.test("kill -9 of weft run: interrupted, duration unknown, its task groups ended", async () => {
   const home = testTempDir("home-");

@@ -10,13 +10,9 @@
 import assert from "node:assert/strict";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { workFolders } from "./_work_dirs.ts";
 
 const FIXTURES = new URL("./fixtures/run_start/", import.meta.url).pathname;
-
-/** The run work folders (engine/work_dir.ts) in `dir`. */
-function workFolders(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.startsWith("weft-run-"));
-}
 
 /** Every `process-groups` journal under the home's logs folder. */
 function journals(home: string): string[] {

@@ -27,7 +27,10 @@ Deno.test({
         ]
       ) {
         const line = stderr.split("\n").find((l) => l.startsWith(`✖ ${id} failed: `)) ?? "";
-        assert.ok(line.includes(`${what}: the run's work folder ${dir}/weft-run-`), line);
+        assert.ok(
+          line.includes(`${what}: the run's work folder ${dir}/weft-${Deno.uid()}/weft-run-`),
+          line,
+        );
         assert.match(
           line,
           / is full \(no space left on the device\): free space there, or set TMPDIR to a folder with room/,

@@ -11,7 +11,12 @@
  * @module
  */
 import { PathFault } from "../model/path_fault.ts";
-import { ownWorkDirPrefix, type WorkDirPlace, workDirPlaces } from "../work_dir_owner.ts";
+import {
+  ownWorkDirPrefix,
+  type WorkDirPlace,
+  workDirPlaces,
+  workParentFor,
+} from "../work_dir_owner.ts";
 
 function readEnv(name: string): string | undefined {
   try {
@@ -23,8 +28,9 @@ function readEnv(name: string): string | undefined {
 
 /**
  * Creates the run's private work folder (mode 0700, a fresh name whose start says whose
- * it is: work_dir_owner.ts) and returns its path. Tries each place of `workDirPlaces` in
- * turn. Throws a PathFault naming the last place tried and the setting that chose it (`TMPDIR`): a TMPDIR the user set is the
+ * it is: work_dir_owner.ts) and returns its path: `<place>/weft-<uid>/weft-run-…`, or
+ * `<place>/weft-run-…` where that parent is not safe to use (work_dir_owner.ts
+ * `workParentFor`). Tries each place of `workDirPlaces` in turn. Throws a PathFault naming the last place tried and the setting that chose it (`TMPDIR`): a TMPDIR the user set is the
  * only place tried, so its fault is told, never passed over.
  */
 export function makeWorkDir(
@@ -37,7 +43,9 @@ export function makeWorkDir(
   const prefix = ownWorkDirPrefix();
   for (const place of workDirPlaces(env)) {
     try {
-      return Deno.makeTempDirSync({ dir: place.dir, prefix });
+      // Inside this user's own parent folder, so that the sweep of dead wefts' folders
+      // lists that, not the whole place.
+      return Deno.makeTempDirSync({ dir: workParentFor(place.dir), prefix });
     } catch (e) {
       error = e; // missing, read-only, or not ours: try the next place
       last = place;

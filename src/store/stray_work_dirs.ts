@@ -10,10 +10,20 @@
  * live weft, of another kernel or namespace, or without a mark (older wefts, no /proc) is
  * left alone. What a dead weft's tasks still running write there is lost with it: no weft
  * would ever read it (a recorded run's recovery removes the same folder).
+ *
+ * It runs on every command that opens the history, read-only ones too, so it reads only
+ * this user's parent folder of each place (`<place>/weft-<uid>`), never the whole place.
  * @module
  */
 import { readProcStat } from "../proc.ts";
-import { ownerWhere, WORK_DIR_PREFIX, workDirOwner, workDirPlaces } from "../work_dir_owner.ts";
+import {
+  ownerWhere,
+  WORK_DIR_PREFIX,
+  workDirOwner,
+  workDirPlaces,
+  workParentPath,
+  workParentState,
+} from "../work_dir_owner.ts";
 
 function readEnv(name: string): string | undefined {
   try {
@@ -37,29 +47,43 @@ function gone(pid: number, startTicks: number): boolean {
 /**
  * Removes the marked work folders of dead wefts in every place a work folder of this
  * environment goes (work_dir_owner.ts `workDirPlaces`: `TMPDIR` when set, else
- * `$XDG_RUNTIME_DIR`, `/dev/shm`, `/tmp`); returns their paths. Never throws: a place
- * that cannot be read, or a folder that cannot be removed, is left as it is.
+ * `$XDG_RUNTIME_DIR`, `/dev/shm`, `/tmp`); returns their paths. In each place it lists only
+ * this user's parent folder (`<place>/weft-<uid>`, work_dir_owner.ts), so its cost is that
+ * of this user's work folders, not of the place's size (verifier V4 F1); the place itself is
+ * listed only where that parent is there but unsafe, which is where this user's wefts put
+ * their folders straight in the place. (Folders a weft put straight in a place before
+ * parents existed are left: they are not worth listing a busy `/tmp` on every command.)
+ * `visit` is called with each folder listed (for tests: what a command reads). Never
+ * throws: a place that cannot be read, or a folder that cannot be removed, is left as it is.
  */
 export function removeStrayWorkDirs(
   env: (name: string) => string | undefined = readEnv,
+  visit?: (dir: string) => void,
 ): string[] {
   const where = ownerWhere();
   if (where === null) return []; // no /proc: no owner can be judged
   const removed: string[] = [];
   for (const place of workDirPlaces(env)) {
-    const dir = place.dir ?? "/tmp";
-    let entries: Deno.DirEntry[];
-    try {
-      entries = [...Deno.readDirSync(dir)];
-    } catch {
-      continue; // missing or unreadable: nothing of ours there
-    }
-    for (const entry of entries) {
+    const parent = workParentPath(place.dir);
+    const state = parent === null ? "unsafe" : workParentState(parent);
+    if (state === "missing") continue; // no weft of this user made a folder here
+    const dir = state === "usable" ? parent! : place.dir.replace(/\/+$/, "");
+    visit?.(dir);
+    removeDead(dir, where, removed);
+  }
+  return removed;
+}
+
+/** Removes the dead wefts' folders in `dir` (see removeStrayWorkDirs), adding them to `removed`. */
+function removeDead(dir: string, where: string, removed: string[]): void {
+  try {
+    // Read as it goes, never held whole: a folder removed meanwhile is simply not listed.
+    for (const entry of Deno.readDirSync(dir)) {
       // A link is never followed: only a folder weft made itself.
       if (!entry.isDirectory || !entry.name.startsWith(WORK_DIR_PREFIX)) continue;
       const owner = workDirOwner(entry.name);
       if (!owner || owner.where !== where || !gone(owner.pid, owner.startTicks)) continue;
-      const path = `${dir.replace(/\/+$/, "")}/${entry.name}`;
+      const path = `${dir}/${entry.name}`;
       try {
         // Only this user's: with /proc mounted hidepid, another user's weft reads as gone.
         if (Deno.lstatSync(path).uid !== Deno.uid()) continue;
@@ -67,6 +91,5 @@ export function removeStrayWorkDirs(
         removed.push(path);
       } catch { /* gone already, or not ours to remove */ }
     }
-  }
-  return removed;
+  } catch { /* missing or unreadable: nothing of ours there */ }
 }
