@@ -43,7 +43,8 @@ Deno.test("weft logs follows a kept task back through a chain of resumes", async
   const all = await run(["logs", third]);
   assert.equal(all.code, 0, all.stderr);
   assert.match(all.stdout, /^b \| from-b$/m);
-  assert.match(all.stderr, new RegExp(`kept by --resume from run ${second}, .*: a\\n`));
+  // Named with the run its log is in, as `weft logs third a` shows it.
+  assert.match(all.stderr, new RegExp(`kept by --resume from run ${first}, .*: a\\n`));
 
   // `weft history prune` spares them as well.
   const pruned = await run(["history", "prune", "--keep-runs", "1"]);

@@ -4,7 +4,9 @@
  * loses none of it: those read as never started in its record (they did not run in it),
  * and resuming it keeps them still, following `resumedFrom` back (engine/resume.ts
  * ResumedChildren, store/resume_children.ts earlierResume), so only what failed runs
- * again (verifier V2 F6). Through the real CLI.
+ * again (verifier V2 F6); `weft logs` of the last resume shows each kept one's output from
+ * the run that ran it, not the killed run it was never run in (verifier V4 F3), and
+ * `weft status` of the killed run says they never started there. Through the real CLI.
  */
 import assert from "node:assert/strict";
 import { historyJson, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
@@ -17,6 +19,7 @@ interface ShownTask {
   status: string;
   attempts: number;
   reason: string | null;
+  unrecorded?: string;
 }
 
 /** What ran, one line per task or iteration, sorted; the file emptied for the next run. */
@@ -86,7 +89,7 @@ async function failedRun(home: string, out: string): Promise<string> {
 }
 
 /** Resumes `runId` with everything fixed: only what never succeeded runs. */
-async function resumeFixed(home: string, out: string, runId: string): Promise<void> {
+async function resumeFixed(home: string, out: string, runId: string): Promise<string> {
   await Deno.writeTextFile(`${out}/fixed`, "");
   const r = await weft(["run", FLOW, "-q", "--resume", runId], {
     env: { WEFT_HOME: home, OUT: out },
@@ -102,6 +105,26 @@ async function resumeFixed(home: string, out: string, runId: string): Promise<vo
       "resumed",
     ], id);
   }
+  return last.id;
+}
+
+/**
+ * `weft logs` of resumed run `last` shows each kept composite child's output from run
+ * `ran`, which ran it (not from the run `last` resumed, which never did), and names it.
+ */
+async function assertLogsFrom(home: string, last: string, ran: string): Promise<void> {
+  for (const [id, output] of [["hosts[b]", "hosts b\n"], ["migrate", "migrate\n"]]) {
+    const r = await weft(["logs", last, id], { env: { WEFT_HOME: home } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, output, id);
+    assert.match(r.stderr, new RegExp(`${id.replace(/[[\]]/g, "\\$&")} was kept from run ${ran} `));
+  }
+  const all = await weft(["logs", last], { env: { WEFT_HOME: home } });
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(
+    all.stderr,
+    new RegExp(`kept by --resume from run ${ran}, .*: hosts\\[b\\], hosts\\[c\\], migrate`),
+  );
 }
 
 Deno.test("a resumed run killed before its composites started keeps their earlier successes for the next resume", async () => {
@@ -116,8 +139,9 @@ Deno.test("a resumed run killed before its composites started keeps their earlie
   const tasks = await statusOf(home, crashed);
   for (const id of ["hosts", "grp", "migrate", "call"]) {
     assert.deepEqual([tasks[id].status, tasks[id].attempts], ["interrupted", 0], id);
+    assert.equal(tasks[id].unrecorded, "weft stopped before the task started", id);
   }
-  await resumeFixed(home, out, crashed);
+  await assertLogsFrom(home, await resumeFixed(home, out, crashed), first);
 });
 
 for (const signal of ["SIGKILL", "SIGINT"] as const) {
@@ -134,6 +158,6 @@ for (const signal of ["SIGKILL", "SIGINT"] as const) {
     for (const id of ["hosts[b]", "hosts[c]"]) {
       assert.deepEqual([tasks[id].status, tasks[id].attempts], [never, 0], id);
     }
-    await resumeFixed(home, out, stopped);
+    await assertLogsFrom(home, await resumeFixed(home, out, stopped), first);
   });
 }

@@ -172,8 +172,15 @@ Deno.test("settleTasks names the tasks whose state it derived, with why", () => 
   assert.equal(full.tasks[0].status, "success");
   assert.deepEqual(full.unrecorded, { a: "the disk was full", b: "the disk was full" });
   assert.deepEqual(settleTasks(run("interrupted", null), tasks, "crash").unrecorded, {
+    // They made no attempt: never started, not ended unrecorded.
+    a: "weft stopped before the task started",
+    b: "weft stopped before the task started",
+  });
+  const ran = tasks.map((t) => ({ ...t, status: "running" as const, attempts: 1 }));
+  assert.deepEqual(settleTasks(run("interrupted", null), ran, "crash").unrecorded, {
     a: "weft stopped before recording the task's end",
     b: "weft stopped before recording the task's end",
+    c: "weft stopped before recording the task's end",
   });
   assert.deepEqual(settleTasks(run("running", null), tasks).unrecorded, {});
   assert.deepEqual(settleTasks(run("failed", summary), [done]).unrecorded, {});

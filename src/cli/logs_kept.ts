@@ -5,13 +5,17 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { isKeptTask } from "../store/retention.ts";
+import type { TaskRecord } from "../engine/events.ts";
 import type { RunRecord, RunStore } from "../store/run_store.ts";
 
 /**
  * The run whose attempts kept task `taskId` of resumed run `run` shows: the run it was
- * resumed from, or further back when the task was kept there too. Throws WeftError
- * (exit 2) naming the run when it is no longer in history (deleted by hand or by a
- * retention of before weft kept such runs, store/retention.ts).
+ * resumed from, or further back when the task was kept there too — or never started there
+ * (absent, or no attempt and no success: that run was stopped or killed before it got to
+ * the task, and the resume after it kept the task as the run before had it, as
+ * engine/resume.ts ResumedChildren.kept does). Throws WeftError (exit 2) naming the run
+ * when it is no longer in history (deleted by hand or by a retention of before weft kept
+ * such runs, store/retention.ts).
  */
 export async function keptFrom(store: RunStore, run: RunRecord, taskId: string): Promise<string> {
   let from = run;
@@ -26,7 +30,28 @@ export async function keptFrom(store: RunStore, run: RunRecord, taskId: string):
     }
     const { run: found, tasks } = await store.getRun(earlier);
     const task = tasks.find((t) => t.id === taskId);
-    if (!task || !isKeptTask(task) || !found.resumedFrom) return found.id;
+    const passedOn = !task || isKeptTask(task) ||
+      (task.attempts === 0 && task.status !== "success");
+    if (!passedOn || !found.resumedFrom) return found.id;
     from = found;
   }
+}
+
+/**
+ * The kept tasks of resumed run `run` (`tasks`, its records) grouped by the run each one's
+ * log is in ({@link keptFrom}), in the runs' first appearance order.
+ */
+export async function keptByOrigin(
+  store: RunStore,
+  run: RunRecord,
+  tasks: readonly TaskRecord[],
+): Promise<Map<string, string[]>> {
+  const byRun = new Map<string, string[]>();
+  for (const task of tasks) {
+    if (!isKeptTask(task)) continue;
+    // A run no longer in history is named as the one resumed (keptFrom says so per task).
+    const origin = await keptFrom(store, run, task.id).catch(() => run.resumedFrom!);
+    byRun.set(origin, [...byRun.get(origin) ?? [], task.id]);
+  }
+  return byRun;
 }

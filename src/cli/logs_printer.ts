@@ -14,7 +14,7 @@ import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { runOrLatest } from "./history_shared.ts";
 import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { printLogFrom } from "./log_output.ts";
-import { keptFrom } from "./logs_kept.ts";
+import { keptByOrigin, keptFrom } from "./logs_kept.ts";
 
 /** How often `--follow` looks for new output. */
 const FOLLOW_POLL_MS = 200;
@@ -72,15 +72,16 @@ export class LogPrinter {
       );
       return this.print(store, origin, home, task, attempt, false);
     }
-    const kept = task === undefined && details.run.resumedFrom
-      ? details.tasks.filter(isKeptTask).map((t) => t.id)
-      : [];
-    if (kept.length > 0) {
-      await err(
-        this.io,
-        `weft: kept by --resume from run ${details.run.resumedFrom}, not run again here ` +
-          `(\`weft logs ${runId} TASK\` shows one): ${kept.join(", ")}\n`,
-      );
+    if (task === undefined && details.run.resumedFrom) {
+      // Each kept task named with the run its log is in (a resume of a killed resume
+      // keeps some from further back than the run it resumed).
+      for (const [origin, kept] of await keptByOrigin(store, details.run, details.tasks)) {
+        await err(
+          this.io,
+          `weft: kept by --resume from run ${origin}, not run again here ` +
+            `(\`weft logs ${runId} TASK\` shows one): ${kept.join(", ")}\n`,
+        );
+      }
     }
     const [{ logFilePath }, { logDirName }, { unrecordedLogs }] = await Promise.all([
       import("../store/log_files.ts"),

@@ -18,7 +18,8 @@ import { ownerPlace } from "./run_owner.ts";
 /** The part of a parsed workflow resume looks at (a `Workflow` fits). */
 export interface HashableWorkflow {
   name: string;
-  tasks: ReadonlyArray<{ id: string }>;
+  /** Top-level tasks; a `parallel` task's children are its `tasks`. */
+  tasks: ReadonlyArray<{ id: string; tasks?: unknown }>;
   /** The workflow's `environment` and `defaults`: every task runs with them. */
   environment?: unknown;
   defaults?: unknown;
@@ -136,24 +137,37 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
   const problems: Problem[] = [];
   const hint =
     "a resumed run keeps earlier successes, so they must be unchanged; run without --resume to start over";
+  const wasOwn = topLevelIn(previous, loaded.workflow);
   for (const task of previous.tasks) {
-    // A loop iteration (`LOOP[key]`) is checked as its loop, whose hash covers it.
-    if (task.status !== "success" || task.id.includes("[")) continue;
+    // A composite's child there (loop iteration `LOOP[key]`, parallel child) is checked as
+    // its composite, whose hash covers it: kept with it when that succeeded (and is checked
+    // here), else kept only when it did not change (engine/resume.ts ResumedChildren) —
+    // unless it is a task of its own now, which keeps its success as a top-level task.
+    if (task.status !== "success" || (!wasOwn(task.id) && !(task.id in current))) continue;
     const before = previous.taskHashes[task.id];
     if (!(task.id in current)) {
       problems.push({
         file: loaded.file,
         message: `task ${
           JSON.stringify(task.id)
-        } succeeded in run ${run.id} but is no longer in the workflow`,
+        } succeeded in run ${run.id} but is no longer in the workflow${
+          childIds(loaded.workflow).has(task.id)
+            ? " as a task of its own (it is a parallel task's now)"
+            : ""
+        }`,
         hint,
       });
     } else if (!before) {
       problems.push({
         file: loaded.file,
-        message: `run ${run.id} did not record the definition of task ${
-          JSON.stringify(task.id)
-        }, so a change cannot be ruled out`,
+        message: Object.keys(previous.taskHashes).length > 0
+          // Hashes are recorded for every top-level task: this one was a parallel's child.
+          ? `task ${
+            JSON.stringify(task.id)
+          } changed since run ${run.id}, where it succeeded as a parallel task's child`
+          : `run ${run.id} did not record the definition of task ${
+            JSON.stringify(task.id)
+          }, so a change cannot be ruled out`,
         hint,
       });
     } else if (before !== current[task.id]) {
@@ -167,6 +181,31 @@ export function checkResumable(previous: RunDetails, loaded: LoadedWorkflow): vo
     }
   }
   if (problems.length) throw new WeftError(problems, { exitCode: ExitCode.Invalid });
+}
+
+/**
+ * Whether task record `id` of run `previous` was a top-level task there, not a composite's
+ * child: not a loop iteration (`LOOP[key]`), and, as a parallel's children are recorded
+ * under their own ids, one whose definition `previous` hashed (taskHashes: top-level tasks
+ * only). A run that recorded no hashes (an earlier weft) is read with the parallel
+ * children of `workflow`, the file about to be resumed.
+ */
+function topLevelIn(previous: RunDetails, workflow: HashableWorkflow): (id: string) => boolean {
+  if (Object.keys(previous.taskHashes).length > 0) return (id) => id in previous.taskHashes;
+  const children = childIds(workflow);
+  return (id) => !id.includes("[") && !children.has(id);
+}
+
+/** The ids of `workflow`'s parallel children. */
+function childIds(workflow: HashableWorkflow): Set<string> {
+  const ids = new Set<string>();
+  for (const task of workflow.tasks) {
+    if (!Array.isArray(task.tasks)) continue;
+    for (const child of task.tasks) {
+      if (typeof child?.id === "string") ids.add(child.id);
+    }
+  }
+  return ids;
 }
 
 /**

@@ -66,6 +66,21 @@ export function orderTasks(run: RunRecord, stored: StoredTask[]): RunDetails {
 export const CRASH_UNRECORDED = "weft stopped before recording the task's end";
 
 /**
+ * Why, for a task that made no attempt: weft stopped before it got to it (a resumed run's
+ * kept iteration it had not reached yet is one: it never ran there, `weft logs` follows
+ * it back to the run that ran it).
+ */
+export const CRASH_NEVER_STARTED = "weft stopped before the task started";
+
+/**
+ * Why a task's final record was rebuilt after a crash: {@link CRASH_UNRECORDED}, or
+ * {@link CRASH_NEVER_STARTED} for one that made no attempt.
+ */
+export function crashUnrecorded(task: { attempts: number }): string {
+  return task.attempts === 0 ? CRASH_NEVER_STARTED : CRASH_UNRECORDED;
+}
+
+/**
  * The tasks of a crashed run whose final records crash recovery wrote in their place
  * (RunStore.markInterrupted: `interrupted`, reason `crash`), each with why: as
  * {@link settleTasks} names those it derives on reading, so a recovered run says the same
@@ -75,7 +90,7 @@ function recoveredTasks(tasks: TaskRecord[]): Record<string, string> {
   const rebuilt: Record<string, string> = {};
   for (const task of tasks) {
     if (task.status === "interrupted" && task.reason === "crash") {
-      rebuilt[task.id] = CRASH_UNRECORDED;
+      rebuilt[task.id] = crashUnrecorded(task);
     }
   }
   return rebuilt;
@@ -109,11 +124,12 @@ export function settleTasks(
   if (!tasks.some(unfinished)) return { tasks, unrecorded };
   // Only a full disk (full_disk.ts) finishes a run before its task records; a dead
   // run's tasks lost theirs with the process.
-  const why = reason === "crash" ? CRASH_UNRECORDED : "the disk was full";
+  const why = (task: TaskRecord) =>
+    reason === "crash" ? crashUnrecorded(task) : "the disk was full";
   const summary = new Map((run.summary ?? []).map((s) => [s.id, s]));
   const shown = tasks.map((task) => {
     if (!unfinished(task)) return task;
-    unrecorded[task.id] = why;
+    unrecorded[task.id] = why(task);
     const known = summary.get(task.id);
     return known && known.status !== "pending" && known.status !== "running"
       ? { ...task, status: known.status, durationMs: known.durationMs, reason: task.reason }
