@@ -199,3 +199,35 @@ Deno.test("cancel: a newer fire replaces the one still waiting, which is dropped
   assert.equal(run?.runId, "b", "only the newest runs");
   assert.equal(started.length, 2);
 });
+
+Deno.test("after: waits behind the running run however many wait, cancels none, and is going from its turn on", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "skip", start);
+  await settle();
+  // A queue fire takes the one place of `queue`; `after` fires wait all the same.
+  const queued = slots.offer("s", "queue", start);
+  const first = slots.offer("s", "after", start);
+  const second = slots.offer("s", "after", start);
+  for (const a of [queued, first, second]) {
+    assert.equal(a.kind === "admitted" && a.queued && a.waits, true, JSON.stringify(a));
+  }
+  assert.equal(started[0].run.cancelled, false);
+  assert.equal(slots.offer("s", "skip", start).kind, "skipped");
+  started[0].finish();
+  // The queue fire's turn: from the moment it is let on, a skip fire finds it going.
+  await started[0].run.done;
+  assert.equal(slots.offer("s", "skip", start).kind, "skipped");
+  await settle();
+  assert.equal(started.length, 2);
+  started[1].finish();
+  await settle();
+  assert.equal(started.length, 3, "the first `after` fire");
+  assert.equal(slots.offer("s", "skip", start).kind, "skipped");
+  started[2].finish();
+  await settle();
+  assert.equal(started.length, 4, "the second `after` fire");
+  started[3].finish();
+  await settle();
+  assert.equal(slots.offer("s", "skip", start).kind, "admitted");
+});

@@ -9,11 +9,27 @@ import assert from "node:assert/strict";
 import { findRunProcesses, leaderTicksIfOfRun } from "../src/store/run_leaders.ts";
 import { processStartTicks } from "../src/store/recovery.ts";
 import { killSession, startSession, waitForGroupSize } from "./_recovery.ts";
+import { testTempDir } from "./_tmp.ts";
 import { childrenOf, processesInGroup } from "./_run_cli.ts";
 import { readProcStat } from "../src/proc.ts";
 
 const HAS_PROC = processStartTicks(Deno.pid) !== null;
 const AS_ROOT = HAS_PROC && Deno.uid() === 0;
+
+/** Waits until `path` exists (the script's sign that it is set up); throws if `child` ends first. */
+async function waitForFile(path: string, child: Deno.ChildProcess): Promise<void> {
+  let ended = false;
+  child.status.then(() => ended = true);
+  for (;;) {
+    try {
+      Deno.statSync(path);
+      return;
+    } catch {
+      assert.ok(!ended, `the script ended before writing ${path}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
 
 /** A run id no other test process uses. */
 function uniqueRunId(): string {
@@ -76,21 +92,20 @@ Deno.test({
   ignore: !HAS_PROC,
   fn: async () => {
     const runId = uniqueRunId();
+    const ready = `${testTempDir("leaders-")}/ready`;
     // A session whose shell starts a job in a group of its own (as `set -m` does) and a
     // child left in a session whose leader exited (as `setsid` + exit, a double fork).
-    // bash: dash turns job control off without a terminal.
+    // bash: dash turns job control off without a terminal. `setsid -w` returns once that
+    // leader has exited: until then it (or setsid's own forked parent) is a live group
+    // leader of the run, found as such, so the test reads /proc only after `ready`.
     const ours = startSession(
-      `exec bash -c "set -m; sleep 300 & setsid sh -c 'sleep 300 & exit 0'; wait"`,
+      `exec bash -c "set -m; sleep 300 & setsid -w sh -c 'sleep 300 & exit 0'; : > ${ready}; wait"`,
       { WEFT_RUN_ID: runId },
     );
     const left: number[] = [];
     try {
-      await waitForGroupSize(ours.pid, 1);
-      let found = findRunProcesses(runId);
-      for (let tries = 0; found.length < 3 && tries < 500; tries++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        found = findRunProcesses(runId);
-      }
+      await waitForFile(ready, ours);
+      const found = findRunProcesses(runId);
       const job = childrenOf(ours.pid).find((pid) => {
         const stat = readProcStat(pid);
         return stat && stat !== "absent" && stat.pgrp === pid;

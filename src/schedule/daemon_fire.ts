@@ -80,9 +80,13 @@ export async function runScheduleFire(
   const trigger: RunTrigger = { type: record.trigger, scheduledFor: at, schedule: s.name };
   let refused = "";
   let dropped = "";
+  // A catch-up fire waits for a run the on-time loop started meanwhile (in the moment
+  // between two catch-up fires, or before the first) instead of being skipped, and cancels
+  // none: the README's "one after another whatever the overlap". Under `allow` both run.
+  const policy = kind === "catch-up" && s.overlap !== "allow" ? "after" : s.overlap;
   const admission = deps.slots.offer(
     `schedule:${s.name}`,
-    s.overlap,
+    policy,
     () =>
       deps.start(
         { file: s.file, loaded, params: s.params, trigger },
@@ -103,6 +107,16 @@ export async function runScheduleFire(
   if (!run && dropped) {
     deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
     await store.recordFire({ ...record, outcome: "skipped" });
+    return;
+  }
+  if (!run && !refused && kind === "catch-up" && deps.stopping()) {
+    // Still waiting when the stop began: owed to the next start (recorded waiting, as
+    // daemon.ts leaves the catch-up fires it had not reached), not cancelled and lost.
+    await store.recordFire({ ...record, outcome: "queued" });
+    deps.log(
+      `schedule ${s.name}: catch-up fire of ${at} not run, the daemon is stopping; ` +
+        "the next start owes it",
+    );
     return;
   }
   if (!run) {

@@ -7,7 +7,11 @@
  * - `cancel`: the running ones are cancelled, and the new one starts when they have ended; a
  *   newer fire replaces one still waiting for that (it is dropped: the newest wins, as GitHub
  *   Actions' `cancel-in-progress` also cancels a pending run);
- * - `allow`: it starts alongside.
+ * - `allow`: it starts alongside;
+ * - `after` (no user's policy: a schedule's catch-up fire, daemon_fire.ts): it starts when the
+ *   runs going have ended, however many fires wait, and cancels none; never skipped for them
+ *   (README: catch-up fires run one after another whatever the overlap; one that found a
+ *   run of the on-time loop going was otherwise skipped and never ran).
  * Nothing waits without a bound: besides the above, at most {@link MAX_WAITING_PER_TARGET}
  * fires of one target wait for a free slot; a further one is skipped as `full`. Each waiting
  * fire holds its params (a webhook's whole body, up to 1 MiB), so a flood of requests or a
@@ -34,6 +38,9 @@ export const MAX_WAITING_PER_TARGET = 16;
 /** Overlap policies (as in the schedule's `overlap`). */
 export type Overlap = "skip" | "queue" | "cancel" | "allow";
 
+/** What {@link RunSlots.offer} takes: a user's overlap policy, or `after` (see the module). */
+export type SlotPolicy = Overlap | "after";
+
 /** What became of a fire offered to {@link RunSlots.offer}. */
 export type Admission =
   /**
@@ -44,7 +51,8 @@ export type Admission =
   | { kind: "skipped"; full: boolean; reason: string }
   /**
    * Will start (after the overlap wait and a free slot): `started` resolves with the run,
-   * or null when it could not start. `queued`: it waits for a run of its target (`queue`);
+   * or null when it could not start. `queued`: it waits for a run of its target (`queue`,
+   * `after`);
    * `waits`: it does not start at once (queued, a cancel to end, or no free slot).
    */
   | {
@@ -67,7 +75,7 @@ interface Target {
   queued: boolean;
   /** Fires offered that wait (for the overlap policy or a slot) and have not started yet. */
   waiting: number;
-  /** Let on one by one when `active` falls to 0. */
+  /** Let on one by one when `active` falls to 0 (counted active as they are let on). */
   idle: Waiter[];
   /** The `cancel` fire waiting for the cancelled runs to end (a newer one replaces it). */
   cancelWaiter?: Waiter;
@@ -112,7 +120,7 @@ export class RunSlots {
    */
   offer(
     key: string,
-    policy: Overlap,
+    policy: SlotPolicy,
     start: () => Promise<StartedRun | null>,
     dropped?: (reason: string) => void,
   ): Admission {
@@ -128,8 +136,10 @@ export class RunSlots {
         reason: "a run is still going and another fire already waits for it (overlap: queue)",
       };
     }
-    const queued = busy && policy === "queue";
-    const mustWait = busy && (policy === "queue" || policy === "cancel");
+    // Only `queue` keeps the one place of its target: an `after` fire waits however many do.
+    const holdsQueue = busy && policy === "queue";
+    const queued = busy && (policy === "queue" || policy === "after");
+    const mustWait = busy && policy !== "allow";
     const waits = mustWait || this.#running >= this.#limit;
     const replaces = mustWait && policy === "cancel" ? target.cancelWaiter : undefined;
     if (waits && !replaces && target.waiting >= MAX_WAITING_PER_TARGET) {
@@ -142,7 +152,7 @@ export class RunSlots {
     }
     if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
     replaces?.drop();
-    if (queued) target.queued = true;
+    if (holdsQueue) target.queued = true;
     if (waits) target.waiting++;
     let waiter: Waiter | undefined;
     const turn = mustWait
@@ -150,6 +160,8 @@ export class RunSlots {
         waiter = {
           go: () => {
             if (target.cancelWaiter === waiter) target.cancelWaiter = undefined;
+            // Active from now: a fire offered before this one's turn resumes finds it going.
+            target.active++;
             resolve(true);
           },
           drop: () => {
@@ -171,8 +183,8 @@ export class RunSlots {
         this.#forget(key, target);
         return null;
       }
-      if (queued) target.queued = false;
-      target.active++;
+      if (holdsQueue) target.queued = false;
+      if (!turn) target.active++;
       await this.#acquire();
       if (waits) target.waiting--;
       let run: StartedRun | null = null;
