@@ -69,12 +69,20 @@ Deno.test("daemon: a pause and resume while no daemon ran leaves nothing to catc
   assert.equal(await first.stop(), 0);
   await schedule(home, "pause", "j");
   await sleep(5000);
+  // Whole seconds: a fire's time is one (`*/2` in the seconds field).
+  const resumedAt = Math.floor(Date.now() / 1000) * 1000;
   await schedule(home, "resume", "j");
   const daemon = startDaemon(["--dir", `${dir}/flows`], { home });
   try {
     await daemon.waitFor(/daemon started/);
     await daemon.waitFor(/run \S+ started \(schedule/);
-    assert.equal(daemon.count(/catch-up/), 0, daemon.lines.join("\n"));
+    // Nothing from before the resume is caught up. A fire that fell between the resume and
+    // the daemon's start (a loaded machine takes seconds to start it) is owed, and is.
+    const caughtUp = daemon.lines.flatMap((l) => {
+      const fire = /started \(catch-up j (\S+)\)/.exec(l)?.[1];
+      return fire === undefined ? [] : [Date.parse(fire)];
+    });
+    assert.ok(caughtUp.every((t) => t >= resumedAt), daemon.lines.join("\n"));
     assert.equal(daemon.count(/still going/), 0, daemon.lines.join("\n"));
     assert.equal(await daemon.stop(), 0);
   } finally {

@@ -123,6 +123,9 @@ export function scheduleEntry(s: Schedule, now: Date) {
       : null,
     // Missed fires a stopped daemon has not recorded yet (the next start records them).
     pending_missed: s.pendingMissed ?? null,
+    // Catch-up fires a daemon killed mid-chain left (the next start runs or records them):
+    // after < t <= through of cron in tz, and `earlier` chains of a cron replaced since.
+    pending_catch_up: s.pendingCatchUp ?? null,
     // Why its secret params' values cannot be read (its fires fail until given again).
     ...(s.secretsUnreadable !== undefined ? { secrets_unreadable: s.secretsUnreadable } : {}),
   };

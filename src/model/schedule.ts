@@ -121,8 +121,12 @@ export interface Schedule {
    * and before any newer fire is recorded, cleared once each is handled, so a daemon
    * killed mid-chain leaves the next start every fire of it that has no record yet —
    * where the live loop's newer fires would otherwise have moved lastFire past them.
+   * `cron` and `tz` are those that owed the fires (absent in records written before they
+   * were kept: the schedule's own); `earlier` holds the chains of a cron since replaced
+   * (`weft schedule add --replace` between a kill and the next start) that are not handled
+   * yet, each worked out with its own cron (schedule/daemon_catchup.ts).
    */
-  pendingCatchUp?: { after: string; through: string } | null;
+  pendingCatchUp?: PendingCatchUp | null;
   /**
    * Fires recorded whose run has not started yet (see {@link isUnstarted}): their logical
    * times as in FireRecord.time, oldest first. Written with the fire records themselves,
@@ -131,6 +135,21 @@ export interface Schedule {
    * none waits.
    */
   unstartedFires?: string[];
+}
+
+/** One span of catch-up fires: those t with after < t <= through (UTC ISO) of `cron` in `tz`. */
+export interface CatchUpSegment {
+  after: string;
+  through: string;
+  /** The cron that owed them (absent: the schedule's own, in records written before). */
+  cron?: string;
+  tz?: string | null;
+}
+
+/** A schedule's catch-up chain on record (Schedule.pendingCatchUp). */
+export interface PendingCatchUp extends CatchUpSegment {
+  /** Chains of a cron replaced since, oldest first, still owed. */
+  earlier?: CatchUpSegment[];
 }
 
 /** One fire of one schedule, keyed by schedule name and logical time: each fire once. */

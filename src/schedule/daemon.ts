@@ -25,11 +25,12 @@ import {
   markMissed,
   recordLeftMissed,
   recordMissed,
+  recordSpan,
   type ScheduleSecretsFinder,
   syncSchedules,
 } from "./daemon_schedules.ts";
 import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
-import { finishChain, markChains } from "./daemon_catchup.ts";
+import { chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
 import { StoreWatch } from "./daemon_store_watch.ts";
@@ -123,12 +124,19 @@ export class Daemon {
     await markChains(owed.chains, deps);
     // Each schedule's catch-up fires run one after another (as `queue` would): under
     // `overlap: skip` they would otherwise skip each other, the oldest alone running.
-    for (const chain of bySchedule(owed.fires)) {
+    for (const chain of chainsOf(owed.fires, owed.chainMissed, owed.chains)) {
       this.#track((async () => {
         let handled = true;
-        for (const fire of chain) handled = await this.#handle(fire) && handled;
+        // A replaced cron's fires too old to run now are recorded before the newer run.
+        for (const span of chain.missed) {
+          handled = handled && !this.#stopping && await recordSpan(span, deps).catch((e) => {
+            this.#o.log(`schedule ${chain.name}: ${e instanceof Error ? e.message : String(e)}`);
+            return false;
+          });
+        }
+        for (const fire of chain.fires) handled = await this.#handle(fire) && handled;
         // Stopped mid-chain, or a fire not recorded: the next start owes the chain again.
-        if (handled && !this.#stopping) await finishChain(chain[0].schedule.name, deps);
+        if (handled && !this.#stopping) await finishChain(chain.name, deps);
       })());
     }
     this.#track(recordMissed(missed, deps));
@@ -311,15 +319,4 @@ export class Daemon {
       return run;
     });
   }
-}
-
-/** Fires grouped by schedule, each group in the order given (oldest first). */
-function bySchedule(fires: Fire[]): Fire[][] {
-  const groups = new Map<string, Fire[]>();
-  for (const fire of fires) {
-    const group = groups.get(fire.schedule.name);
-    if (group) group.push(fire);
-    else groups.set(fire.schedule.name, [fire]);
-  }
-  return [...groups.values()];
 }

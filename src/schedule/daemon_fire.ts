@@ -38,14 +38,16 @@ export interface ScheduleFireDeps {
  * runs nothing).
  */
 export async function runScheduleFire(
-  { schedule: s, time, kind, leftWaiting }: Fire,
+  { schedule: s, time, kind, leftWaiting, replacedCron }: Fire,
   deps: ScheduleFireDeps,
 ): Promise<void> {
   const { store } = deps;
   // Paused or removed since the daemon last read the store (`weft schedule pause`/`remove`
   // from another process): no fire, not even a record of one.
   const current = await store.get(s.name);
-  if (!current || current.paused || current.cron !== s.cron || current.tz !== s.tz) return;
+  // A fire a replaced cron owed before the change (daemon_catchup.ts) is due all the same.
+  const changed = current && (current.cron !== s.cron || current.tz !== s.tz);
+  if (!current || current.paused || (changed && !replacedCron)) return;
   // Its time fell inside a pause resumed since: a paused schedule's fire is not due later.
   // (One recorded before the pause and left waiting by a killed daemon was due: it runs.)
   const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;

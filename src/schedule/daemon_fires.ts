@@ -8,7 +8,8 @@
  */
 import type { Clock } from "./clock.ts";
 import { firesBetween, nextFires } from "./cron.ts";
-import type { Schedule } from "./types.ts";
+import type { PendingCatchUp, Schedule } from "./types.ts";
+import { ownsChain, replacedChains } from "./daemon_catchup.ts";
 
 /** How a fire came about. */
 export type FireKind = "schedule" | "catch-up";
@@ -21,6 +22,11 @@ export interface Fire {
   kind: FireKind;
   /** A fire a killed daemon recorded and left waiting (Schedule.unstartedFires), run now. */
   leftWaiting?: boolean;
+  /**
+   * A catch-up fire of a chain a killed daemon left, owed by a cron replaced since
+   * (`schedule` carries that cron): it runs though the schedule's cron is another now.
+   */
+  replacedCron?: boolean;
 }
 
 /** A fire a killed daemon left waiting, too old now to run: to be recorded missed. */
@@ -42,7 +48,7 @@ export interface MissedSpan {
  */
 export interface CatchUpSpan {
   schedule: Schedule;
-  span: { after: string; through: string } | null;
+  span: PendingCatchUp | null;
 }
 
 /** Longest sleep between ticks (ms): a clock step (suspend, NTP) is seen within it. */
@@ -100,13 +106,25 @@ export class FireLoop {
    * its start, whatever the last fire says: its fires that were handled have records, so
    * claiming them fails (daemon_fire.ts) and they neither run nor are recorded twice. Each
    * schedule's chain is given in `chains`, to be recorded before the first of it runs.
+   * A chain owed by a cron replaced since (`weft schedule add --replace` after the kill)
+   * is worked out with that cron: its fires within `catchupMs` run (`replacedCron`), the
+   * older ones are `chainMissed`, to be recorded by the chain before its fires run; the
+   * new cron owes fires only after the chain's end. Such a chain stays on record (as
+   * `earlier`) until the new chain is over.
    */
-  catchUp(): { fires: Fire[]; missed: MissedSpan[]; left: LeftFire[]; chains: CatchUpSpan[] } {
+  catchUp(): {
+    fires: Fire[];
+    missed: MissedSpan[];
+    left: LeftFire[];
+    chains: CatchUpSpan[];
+    chainMissed: MissedSpan[];
+  } {
     const now = this.#clock.now();
     const fires: Fire[] = [];
     const missed: MissedSpan[] = [];
     const left: LeftFire[] = [];
     const chains: CatchUpSpan[] = [];
+    const chainMissed: MissedSpan[] = [];
     for (const s of this.#schedules.values()) {
       if (s.paused) continue;
       const waiting = new Set<number>();
@@ -119,7 +137,27 @@ export class FireLoop {
       }
       let since = new Date(s.lastFire ? s.lastFire.time : s.createdAt);
       const chain = s.pendingCatchUp;
-      if (chain && Date.parse(chain.after) < since.getTime()) since = new Date(chain.after);
+      // Fires t with now - t <= catchupMs run; older ones are missed.
+      const edge = now.getTime() - s.catchupMs - 1;
+      const earlier = replacedChains(s);
+      for (const old of earlier) {
+        const owner = { ...s, cron: old.cron!, tz: old.tz ?? null };
+        const after = Date.parse(old.after);
+        const end = Date.parse(old.through);
+        if (edge > after) {
+          const through = new Date(Math.min(edge, end));
+          chainMissed.push({ schedule: owner, after: new Date(after), through });
+        }
+        for (const time of firesBetween(owner, new Date(Math.max(edge, after)), new Date(end))) {
+          if (waiting.has(time.getTime())) continue;
+          fires.push({ schedule: owner, time, kind: "catch-up", replacedCron: true });
+        }
+        // The new cron owes what came after the old one's chain.
+        if (end > since.getTime()) since = new Date(end);
+      }
+      if (chain && ownsChain(s, chain) && Date.parse(chain.after) < since.getTime()) {
+        since = new Date(chain.after);
+      }
       if (s.resumedAt && Date.parse(s.resumedAt) > since.getTime()) since = new Date(s.resumedAt);
       const pending = s.pendingMissed;
       if (pending) {
@@ -127,28 +165,33 @@ export class FireLoop {
         missed.push({ schedule: s, after: new Date(pending.after), through });
         if (through > since) since = through;
       }
-      if (!(since.getTime() < now.getTime())) {
-        if (chain) chains.push({ schedule: s, span: null });
-        continue;
-      }
-      // Fires t with now - t <= catchupMs run; older ones (through = the newest such t) are missed.
-      const through = new Date(now.getTime() - s.catchupMs - 1);
-      if (through > since) missed.push({ schedule: s, after: since, through });
-      const from = through > since ? through : since;
       let owed = false;
-      for (const time of firesBetween(s, from, now)) {
-        owed = true;
-        // One a killed daemon left waiting is given once, as such (above).
-        if (!waiting.has(time.getTime())) fires.push({ schedule: s, time, kind: "catch-up" });
+      let from = since;
+      if (since.getTime() < now.getTime()) {
+        // Older than the window (through = the newest such t): missed.
+        const through = new Date(edge);
+        if (through > since) missed.push({ schedule: s, after: since, through });
+        from = through > since ? through : since;
+        for (const time of firesBetween(s, from, now)) {
+          owed = true;
+          // One a killed daemon left waiting is given once, as such (above).
+          if (!waiting.has(time.getTime())) fires.push({ schedule: s, time, kind: "catch-up" });
+        }
       }
-      if (owed || chain) {
-        const span = { after: from.toISOString(), through: now.toISOString() };
-        chains.push({ schedule: s, span: owed ? span : null });
+      if (owed || earlier.length > 0 || chain) {
+        const span: PendingCatchUp = {
+          after: (owed ? from : now).toISOString(),
+          through: now.toISOString(),
+          cron: s.cron,
+          tz: s.tz,
+          ...(earlier.length > 0 ? { earlier } : {}),
+        };
+        chains.push({ schedule: s, span: owed || earlier.length > 0 ? span : null });
       }
       this.#cursor.set(s.name, now.getTime());
     }
     fires.sort((a, b) => a.time.getTime() - b.time.getTime());
-    return { fires, missed, left, chains };
+    return { fires, missed, left, chains, chainMissed };
   }
 
   /**

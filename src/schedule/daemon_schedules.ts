@@ -277,8 +277,8 @@ export async function recordMissed(spans: MissedSpan[], daemon: MissedFireDeps):
   }
 }
 
-/** Records one span; false when stopped before its end. */
-async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boolean> {
+/** Records one span; false when stopped before its end. Throws when the store cannot. */
+export async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boolean> {
   const s = span.schedule;
   const zone = zoneOf(s.tz);
   const record = (time: Date, missed?: MissedSummary): FireRecord => ({

@@ -14,6 +14,7 @@ import {
   type FireRecord,
   isUnstarted,
   type LastFire,
+  type PendingCatchUp,
   type Schedule,
 } from "../model/schedule.ts";
 import { zoneAsSpelled } from "../model/zone_name.ts";
@@ -118,8 +119,18 @@ export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
     ...(old.resumedAt ? { resumedAt: old.resumedAt } : {}),
     lastFire: old.lastFire,
     pendingMissed: old.pendingMissed ?? null,
-    ...(old.pendingCatchUp ? { pendingCatchUp: old.pendingCatchUp } : {}),
+    // The chain's fires are the old cron's, whatever the new one says (daemon_catchup.ts).
+    ...(old.pendingCatchUp ? { pendingCatchUp: withOwnCron(old.pendingCatchUp, old) } : {}),
     ...(old.unstartedFires ? { unstartedFires: old.unstartedFires } : {}),
+  };
+}
+
+/** `chain` naming the cron and zone that owed it (those of `owner`, when it does not). */
+function withOwnCron(chain: PendingCatchUp, owner: Schedule): PendingCatchUp {
+  return {
+    ...chain,
+    cron: chain.cron ?? owner.cron,
+    tz: chain.tz === undefined ? owner.tz : chain.tz,
   };
 }
 
