@@ -28,6 +28,19 @@ export interface WorkDirPlace {
 }
 
 /**
+ * The process's environment variable `name` as {@link workDirPlaces} reads it by default
+ * (TMPDIR, XDG_RUNTIME_DIR); undefined when unset or when env access is not allowed (the
+ * system's default places then).
+ */
+export function readPlaceEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Where the folder goes, in order of preference: a `TMPDIR` the user set (alone: the user
  * chose where temporary files go), else `$XDG_RUNTIME_DIR`, `/dev/shm` (Linux), the system
  * default (`/tmp`). See engine/work_dir.ts for why memory file systems come first.

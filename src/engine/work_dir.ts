@@ -13,18 +13,11 @@
 import { PathFault } from "../model/path_fault.ts";
 import {
   ownWorkDirPrefix,
+  readPlaceEnv,
   type WorkDirPlace,
   workDirPlaces,
   workParentFor,
 } from "../work_dir_owner.ts";
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no env permission: the system default
-  }
-}
 
 /**
  * Creates the run's private work folder (mode 0700, a fresh name whose start says whose
@@ -34,7 +27,7 @@ function readEnv(name: string): string | undefined {
  * only place tried, so its fault is told, never passed over.
  */
 export function makeWorkDir(
-  env: (name: string) => string | undefined = readEnv,
+  env: (name: string) => string | undefined = readPlaceEnv,
 ): string {
   let error: unknown;
   let last: WorkDirPlace | undefined;

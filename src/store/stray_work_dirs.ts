@@ -18,20 +18,13 @@
 import { readProcStat } from "../proc.ts";
 import {
   ownerWhere,
+  readPlaceEnv,
   WORK_DIR_PREFIX,
   workDirOwner,
   workDirPlaces,
   workParentPath,
   workParentState,
 } from "../work_dir_owner.ts";
-
-function readEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no env permission: the system default
-  }
-}
 
 /**
  * Whether the process `pid` that started at `startTicks` is proven gone: no such process,
@@ -57,7 +50,7 @@ function gone(pid: number, startTicks: number): boolean {
  * throws: a place that cannot be read, or a folder that cannot be removed, is left as it is.
  */
 export function removeStrayWorkDirs(
-  env: (name: string) => string | undefined = readEnv,
+  env: (name: string) => string | undefined = readPlaceEnv,
   visit?: (dir: string) => void,
 ): string[] {
   const where = ownerWhere();
