@@ -44,6 +44,30 @@ Deno.test("foreign code: values outside the program text stay allowed", async ()
   assert.match(out.stdout + out.stderr, /allowed\.yml: ok/);
 });
 
+Deno.test("foreign code: values as workflows pass them to scripts, clients and options stay allowed", async () => {
+  // A script's own `-e`/`-c` after the script (pwsh -File, Rscript, osascript, expect) and
+  // an option's value before the code operand (duckdb -f, sqlite3 -nonce/-lookaside/-A,
+  // jq --library-path, yq --xml-root, deno eval --config) are data, not program text.
+  const out = await weft(["validate", `${DIR}allowed_workflows.yml`]);
+  assert.equal(out.code, 0, out.stdout + out.stderr);
+  assert.match(out.stdout + out.stderr, /allowed_workflows\.yml: ok/);
+});
+
+Deno.test("foreign code: the program text beside those options is still refused", async () => {
+  await refusesEachTask("refused_options", {
+    pwsh: "PowerShell",
+    pwshcase: "PowerShell",
+    rscript: "R",
+    osascript: "AppleScript",
+    expect: "Tcl",
+    duckdb: "SQL",
+    sqlite: "SQL",
+    jq: "jq",
+    yq: "yq",
+    deno: "JavaScript",
+  });
+});
+
 Deno.test("foreign code: weft run refuses the value before python runs it", async () => {
   const dir = testTempDir("foreign-code-");
   const marker = `${dir}/pwned`;

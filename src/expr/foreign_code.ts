@@ -93,7 +93,22 @@ export const FOREIGN_PROGRAMS: Record<string, ForeignProgram> = {
   deno: {
     language: "JavaScript",
     subcommand: "eval",
-    argLongs: ["ext"],
+    // `deno eval --help` (2.x): the options taking a value as the next word.
+    argLetters: "c",
+    argLongs: [
+      "ext",
+      "config",
+      "import-map",
+      "node-modules-linker",
+      "cert",
+      "min-dep-age",
+      "inspect-publish-uid",
+      "location",
+      "seed",
+      "preload",
+      "require",
+      "conditions",
+    ],
     codeOperand: 1,
     operandEndsOptions: true,
     hint: ENV_HINT(`\`deno eval 'console.log(Deno.args[0])' "\${params.x}"\``),
@@ -110,7 +125,14 @@ export const FOREIGN_PROGRAMS: Record<string, ForeignProgram> = {
     argLetters: "lj",
     operandEndsOptions: true,
   }),
-  Rscript: codeOption("R", "e", [], `\`Rscript -e 'print(commandArgs(TRUE)[1])' "\${params.x}"\``),
+  // Rscript [options] [-e expr]… [file] [args]: the script's own `-e` is its argument.
+  Rscript: codeOption(
+    "R",
+    "e",
+    [],
+    `\`Rscript -e 'print(commandArgs(TRUE)[1])' "\${params.x}"\``,
+    { operandEndsOptions: true },
+  ),
   R: codeOption("R", "e", [], `\`X="\${params.x}" R -e 'print(Sys.getenv("X"))'\``),
   raku: codeOption("Raku", "e", [], `\`raku -e 'say @*ARGS[0]' "\${params.x}"\``, {
     argLetters: "IM",
@@ -150,18 +172,50 @@ export const FOREIGN_PROGRAMS: Record<string, ForeignProgram> = {
     "`osascript -e 'on run argv' -e 'item 1 of argv' -e 'end run' \"${params.x}\"`",
     {
       argLetters: "ls",
+      operandEndsOptions: true, // osascript [-l L] [-e S | programfile] [argument…]
     },
   ),
+  // about_Pwsh (PowerShell 7): parameters in any case; `-File F` and a first operand (the
+  // script) pass the words after them to the script, so its own `-c` there is data.
   pwsh: codeOption(
     "PowerShell",
     "",
-    ["c", "Command", "command", "EncodedCommand", "e"],
+    ["c", "Command", "EncodedCommand", "e", "ec"],
     "`$env:X` with `X=\"${params.x}\" pwsh -c '…'`",
     {
       singleDash: true,
+      caseless: true,
+      fileLongs: ["File", "f"],
+      argLongs: [
+        "ConfigurationName",
+        "config",
+        "ConfigurationFile",
+        "CustomPipeName",
+        "ExecutionPolicy",
+        "ex",
+        "ep",
+        "InputFormat",
+        "inp",
+        "if",
+        "OutputFormat",
+        "o",
+        "of",
+        "SettingsFile",
+        "settings",
+        "WindowStyle",
+        "w",
+        "WorkingDirectory",
+        "wd",
+      ],
+      operandEndsOptions: true,
     },
   ),
-  expect: codeOption("Tcl", "c", [], "`X=\"${params.x}\" expect -c '… $env(X) …'`"),
+  // expect [-dDinN] [-c cmds] [[-f|-b] cmdfile] [args]: the words after the script are its own.
+  expect: codeOption("Tcl", "c", [], "`X=\"${params.x}\" expect -c '… $env(X) …'`", {
+    argLetters: "D",
+    fileLetters: "fb",
+    operandEndsOptions: true,
+  }),
   dc: codeOption("dc", "e", ["expression"], "a file or standard input that holds only the value"),
   vim: codeOption("Vim script", "c", ["cmd"], "`X=\"${params.x}\" vim -c '… $X …'`"),
   mongosh: codeOption(

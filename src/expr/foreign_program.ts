@@ -45,7 +45,20 @@ export interface ForeignProgram {
    * word is one option, never a cluster of letters.
    */
   readonly singleDash?: boolean;
-  /** The first operand ends the options: the words after it are the program's arguments. */
+  /**
+   * Long options are matched whatever their case (`pwsh -command` is `-Command`): the
+   * names in the lists are compared lower-cased.
+   */
+  readonly caseless?: boolean;
+  /**
+   * An option word this matches passes every word from it on to something other than the
+   * program text (`sqlite3 DB -A ARGS…`, whose words are `.archive`'s arguments): data.
+   */
+  readonly restOption?: RegExp;
+  /**
+   * The first operand ends the options: the words after it are the program's arguments; so
+   * does a file option's argument (`python3 -m MOD ARG…`, `pwsh -File F ARG…`).
+   */
   readonly operandEndsOptions?: boolean;
   /** The words after the program text are its arguments (`python3 -c CODE ARG…`). */
   readonly codeEndsOptions?: boolean;

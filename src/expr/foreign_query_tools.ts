@@ -41,7 +41,7 @@ const SED: ForeignProgram = {
 const JQ: ForeignProgram = {
   language: "jq",
   argLetters: "L",
-  argLongs: ["indent"],
+  argLongs: ["indent", "library-path"], // jq 1.8, gojq and jaq spell -L out
   pairLongs: ["arg", "argjson", "slurpfile", "rawfile"],
   fileLetters: "f",
   fileLongs: ["from-file"],
@@ -76,7 +76,13 @@ const YQ: ForeignProgram = {
     "xml-proc-inst-prefix",
     "xml-directive-name",
     "lua-prefix",
+    "lua-suffix",
+    "shell-key-separator",
     "front-matter",
+    // kislyuk's xq
+    "xml-item-depth",
+    "xml-root",
+    "xml-force-list",
   ],
   pairLongs: JQ.pairLongs,
   fileLongs: ["from-file"],
@@ -85,15 +91,37 @@ const YQ: ForeignProgram = {
   hint: "pass the value through the environment, which `strenv` reads as a string: " +
     '`X="${params.x}" yq \'.a = strenv(X)\' f.yml` (the jq wrapper yq: `--arg x "${params.x}"`)',
 };
+// sqlite3 shell 3.4x `-help`; `-A ARGS…` hands the rest to `.archive` (shell.c: "All
+// remaining command-line arguments are passed to the .archive command"), `-Acf` included.
 const SQLITE: ForeignProgram = {
   language: "SQL",
   codeLongs: ["cmd"],
-  argLongs: ["separator", "newline", "nullvalue", "init", "vfs", "mmap", "escape", "maxsize"],
+  argLongs: [
+    "separator",
+    "newline",
+    "nullvalue",
+    "init",
+    "vfs",
+    "mmap",
+    "escape",
+    "maxsize",
+    "nonce",
+    "heap",
+  ],
+  pairLongs: ["lookaside", "pagecache"],
+  restOption: /^--?A/,
   singleDash: true,
   codeOperandsFrom: 1,
   hint: SQL_HINT,
 };
-const DUCKDB: ForeignProgram = { ...SQLITE, codeLongs: ["cmd", "c", "s"] };
+// duckdb CLI `-help`: `-f FILENAME` runs a file of SQL (a file name, not the text).
+const DUCKDB: ForeignProgram = {
+  ...SQLITE,
+  codeLongs: ["cmd", "c", "s"],
+  argLongs: ["separator", "newline", "nullvalue", "init", "f"],
+  pairLongs: [],
+  restOption: undefined,
+};
 const PSQL: ForeignProgram = {
   language: "SQL",
   codeLetters: "c",

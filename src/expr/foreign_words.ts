@@ -48,12 +48,15 @@ function readOption(p: ForeignProgram, w: string, valued: boolean): OptionRead {
     const attached = long.includes("=");
     const open = !attached;
     const read = (takes: Takes): OptionRead => ({ takes, attached, open, letter: false });
-    if (p.codeLongs?.includes(name)) return read("code");
-    if (p.alsoCodeLongs?.includes(name)) return read("also");
-    if (p.operandCodeLongs?.includes(name)) return read("operand");
-    if (p.fileLongs?.includes(name)) return read("file");
-    if (p.argLongs?.includes(name)) return read("arg");
-    if (p.pairLongs?.includes(name)) return read("pair");
+    const key = p.caseless ? name.toLowerCase() : name;
+    const has = (names: readonly string[] | undefined) =>
+      names?.some((n) => (p.caseless ? n.toLowerCase() : n) === key) ?? false;
+    if (has(p.codeLongs)) return read("code");
+    if (has(p.alsoCodeLongs)) return read("also");
+    if (has(p.operandCodeLongs)) return read("operand");
+    if (has(p.fileLongs)) return read("file");
+    if (has(p.argLongs)) return read("arg");
+    if (has(p.pairLongs)) return read("pair");
     return { attached, open, letter: false };
   }
   for (let j = 1; j < w.length; j++) {
@@ -113,6 +116,8 @@ export function inForeignCode(
       if (here) return false;
       continue;
     }
+    // `sqlite3 DB -A ARGS…`: this word and all after it go to another command, as data.
+    if (!optionsDone && program.restOption?.test(w)) return false;
     if (!optionsDone && (/^-./.test(w) || (here && w === "-"))) {
       // `-F"${x}"` reads as `-F` here: its argument is attached (the value), not the next word.
       const read = readOption(program, w, !here && holdsValue(words, i));
@@ -131,7 +136,7 @@ export function inForeignCode(
         else if (program.codeEndsOptions) return false;
       } else if (takes === "file" || takes === "arg") {
         if (!attached) pending = 1;
-        if (takes === "file" && read.letter && program.operandEndsOptions) optionsDone = true;
+        if (takes === "file" && program.operandEndsOptions) optionsDone = true;
       } else if (takes === "pair") pending = 2;
       continue;
     }
