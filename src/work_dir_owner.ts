@@ -19,6 +19,16 @@ import { fnv1a } from "./short_hash.ts";
 /** The start of every work folder's name. */
 export const WORK_DIR_PREFIX = "weft-run-";
 
+/**
+ * The start of the name of a private copy of the history (store/kv_copy.ts), marked and
+ * swept like a work folder: a reader killed (-9) or hung up on while it reads one leaves
+ * it behind otherwise.
+ */
+export const HISTORY_COPY_PREFIX = "weft-history-";
+
+/** The starts of the names of the folders {@link workDirOwner} reads a mark from. */
+export const MARKED_PREFIXES: readonly string[] = [WORK_DIR_PREFIX, HISTORY_COPY_PREFIX];
+
 /** A place for the folder: `dir`, and the setting that chose it. */
 export interface WorkDirPlace {
   dir: string;
@@ -114,27 +124,32 @@ export function ownerWhere(): string | null {
 /**
  * The name prefix of a work folder of the process `pid` started at `startTicks` (clock
  * ticks since boot, /proc/<pid>/stat field 22) in `where` ({@link ownerWhere}):
- * `weft-run-<pid>-<ticks>-<where>-`; plain {@link WORK_DIR_PREFIX} when any is unknown.
+ * `<kind><pid>-<ticks>-<where>-` (`kind`: one of {@link MARKED_PREFIXES}, a work folder's by
+ * default); plain `kind` when any is unknown.
  */
 export function workDirPrefix(
   pid: number,
   startTicks: number | null,
   where: string | null,
+  kind: string = WORK_DIR_PREFIX,
 ): string {
-  if (startTicks === null || where === null) return WORK_DIR_PREFIX;
-  return `${WORK_DIR_PREFIX}${pid}-${startTicks}-${where}-`;
+  if (startTicks === null || where === null) return kind;
+  return `${kind}${pid}-${startTicks}-${where}-`;
 }
 
 let own: string | undefined;
 
-/** This process's work folder prefix ({@link workDirPrefix}; read once, it never changes). */
-export function ownWorkDirPrefix(): string {
+/**
+ * This process's work folder prefix ({@link workDirPrefix}; read once, it never changes),
+ * or that of another `kind` of folder it owns ({@link HISTORY_COPY_PREFIX}).
+ */
+export function ownWorkDirPrefix(kind: string = WORK_DIR_PREFIX): string {
   if (own === undefined) {
     const stat = readProcStat(Deno.pid);
     const ticks = stat && stat !== "absent" ? stat.startTicks : null;
-    own = workDirPrefix(Deno.pid, ticks, ownerWhere());
+    own = workDirPrefix(Deno.pid, ticks, ownerWhere(), "");
   }
-  return own;
+  return `${kind}${own}`;
 }
 
 /** The owner a work folder's name carries, or null for a name without a mark. */
@@ -144,7 +159,7 @@ export interface WorkDirOwner {
   where: string;
 }
 
-const MARKED = /^weft-run-(\d+)-(\d+)-([0-9a-f]{8})-[0-9A-Za-z_]+$/;
+const MARKED = /^weft-(?:run|history)-(\d+)-(\d+)-([0-9a-f]{8})-[0-9A-Za-z_]+$/;
 
 /** The owner in the folder name `name` (see the module's comment), or null. */
 export function workDirOwner(name: string): WorkDirOwner | null {

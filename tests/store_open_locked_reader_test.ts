@@ -9,30 +9,7 @@
 import assert from "node:assert/strict";
 import { historyJson, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-import { writeLockHolder } from "../src/store/kv_lock_holder.ts";
-
-/** A workflow of many short tasks: its weft writes weft.kv all the time. */
-function manyTasks(dir: string): string {
-  const tasks = Array.from({ length: 3000 }, (_, i) => `  - id: t${i}\n    command: sleep 0.01\n`);
-  const file = `${dir}/many.yml`;
-  Deno.writeTextFileSync(file, `name: many\ntasks:\n${tasks.join("")}`);
-  return file;
-}
-
-/**
- * Stops `pid` (SIGSTOP) at a moment it holds the write lock of `kv`, as /proc/locks says;
- * resumes it and tries again while it does not (it holds it for a part of its time).
- */
-async function stopHoldingLock(pid: number, kv: string): Promise<void> {
-  for (let tries = 0; tries < 2000; tries++) {
-    Deno.kill(pid, "SIGSTOP");
-    // The stop is taken at once for a running process; the lock table then stays as is.
-    if (writeLockHolder(kv)?.pid === pid) return;
-    Deno.kill(pid, "SIGCONT");
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-  }
-  throw new Error("the run never held the lock when stopped");
-}
+import { manyTasks, stopHoldingLock } from "./_stopped_writer.ts";
 
 Deno.test("a weft run stopped holding the lock: readers answer from what is committed, run names it", async () => {
   const dir = testTempDir("stopped-writer-");

@@ -4,6 +4,12 @@
  * writable), or a write lock another process holds (open.ts).
  * @module
  */
+import {
+  HISTORY_COPY_PREFIX,
+  ownWorkDirPrefix,
+  readPlaceEnv,
+  workParentFor,
+} from "../work_dir_owner.ts";
 
 /**
  * `open` run on a {@link privateCopy} of the KV file `kv`; the copy is private to this
@@ -56,9 +62,18 @@ export interface KvCopy {
  * private temp folder, for reading a store SQLite cannot open in place (a read-only
  * mount, a folder of another user: WAL mode needs its side files writable). Throws
  * what copying throws, leaving nothing behind.
+ *
+ * The folder (0700) is `<TMPDIR or /tmp>/weft-<uid>/weft-history-<owner mark>-<random>`,
+ * named and placed as a work folder is (work_dir_owner.ts): a reader that dies without
+ * closing its store (killed -9, its terminal gone) leaves it behind, and the next command
+ * that opens the history removes it with the dead wefts' work folders (stray_work_dirs.ts).
  */
 export async function privateCopy(kv: string): Promise<KvCopy> {
-  const dir = await Deno.makeTempDir({ prefix: "weft-history-" });
+  const place = readPlaceEnv("TMPDIR") || (Deno.build.os === "windows" ? undefined : "/tmp");
+  const dir = await Deno.makeTempDir({
+    dir: place === undefined ? undefined : workParentFor(place),
+    prefix: ownWorkDirPrefix(HISTORY_COPY_PREFIX),
+  });
   const removeSync = () => {
     try {
       Deno.removeSync(dir, { recursive: true });

@@ -17,9 +17,9 @@
  */
 import { readProcStat } from "../proc.ts";
 import {
+  MARKED_PREFIXES,
   ownerWhere,
   readPlaceEnv,
-  WORK_DIR_PREFIX,
   workDirOwner,
   workDirPlaces,
   workParentPath,
@@ -73,7 +73,7 @@ function removeDead(dir: string, where: string, removed: string[]): void {
     // Read as it goes, never held whole: a folder removed meanwhile is simply not listed.
     for (const entry of Deno.readDirSync(dir)) {
       // A link is never followed: only a folder weft made itself.
-      if (!entry.isDirectory || !entry.name.startsWith(WORK_DIR_PREFIX)) continue;
+      if (!entry.isDirectory || !MARKED_PREFIXES.some((p) => entry.name.startsWith(p))) continue;
       const owner = workDirOwner(entry.name);
       if (!owner || owner.where !== where || !gone(owner.pid, owner.startTicks)) continue;
       const path = `${dir}/${entry.name}`;

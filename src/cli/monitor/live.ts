@@ -2,7 +2,9 @@
  * `weft monitor --live`: the full-screen view, redrawn every second from the store and
  * at once on a key or a resize. It draws on the alternate screen with the cursor hidden
  * and reads keys in raw mode, and puts all three back however it ends: `q`, Ctrl-C
- * (the byte 0x03 in raw mode), SIGINT, SIGTERM, end of input, or an error.
+ * (the byte 0x03 in raw mode), SIGINT, SIGTERM, SIGHUP (the terminal closed: without a
+ * listener it killed weft at once, leaving a private copy of the history behind,
+ * store/kv_copy.ts), end of input, or an error.
  * @module
  */
 import type { RunStore } from "../../store/run_store.ts";
@@ -39,7 +41,8 @@ export interface LiveOptions {
 
 /**
  * Runs the live view on the process's terminal until the user leaves; resolves to
- * the exit code: 0 for `q` or end of input, 130 for Ctrl-C, SIGINT and SIGTERM.
+ * the exit code: 0 for `q` or end of input, 130 for Ctrl-C, SIGINT and SIGTERM, 129 for
+ * SIGHUP.
  * The caller checks that stdin and stdout are terminals.
  */
 export async function runLive(io: CliIO, source: StoreSource, options: LiveOptions) {
@@ -86,6 +89,7 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
   const signals: Array<[Deno.Signal, () => void]> = [
     ["SIGINT", onInterrupt],
     ["SIGTERM", onInterrupt],
+    ["SIGHUP", () => stop(129)],
     ["SIGWINCH", onResize],
   ];
   for (const [signal, fn] of signals) Deno.addSignalListener(signal, fn);
