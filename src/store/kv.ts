@@ -46,7 +46,7 @@ import { finishOnFullDisk } from "./full_disk.ts";
 import { openKvFile } from "./kv_handles.ts";
 import { lookupError, orderTasks, type StoredTask } from "./stored_task.ts";
 import { KvTaskWrites, type TaskMeta } from "./kv_task_writes.ts";
-import { liveKeys, markRunInterrupted } from "./kv_interrupt.ts";
+import { indexFinished, liveKeys, markRunInterrupted } from "./kv_interrupt.ts";
 import { KvRunGuard } from "./kv_run_guard.ts";
 import { refuseSettled } from "./settled.ts";
 import type {
@@ -203,7 +203,7 @@ export class KvRunStore implements RunStore {
       const ok = await this.#io.commitInBatches(writes, runMutations(next, current.value), [
         current,
       ]);
-      if (ok) return;
+      if (ok) return await indexFinished(this.#io, next);
     }
   }
 

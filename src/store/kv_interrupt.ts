@@ -5,7 +5,15 @@
  * which finishing a run writes as well.
  * @module
  */
-import { attemptKey, beatKey, keyPart, runKey, runMutations, taskKey } from "./kv_keys.ts";
+import {
+  attemptKey,
+  beatKey,
+  finishedIndexMutations,
+  keyPart,
+  runKey,
+  runMutations,
+  taskKey,
+} from "./kv_keys.ts";
 import type { KvIO, Mutation } from "./kv_io.ts";
 import {
   interruptedAttempt,
@@ -60,6 +68,24 @@ export async function markRunInterrupted(
     const ok = await io.commitInBatches(writes, runMutations(next, current.value), [
       current,
     ]);
-    if (ok) return true;
+    if (ok) {
+      await indexFinished(io, next);
+      return true;
+    }
+  }
+}
+
+/**
+ * Writes the finish index of `run` (kv_keys.ts finishedIndexMutations) after its record:
+ * best effort, since the record is what must fit on a full disk; a run without it is
+ * still listed (kv_list.ts listFinishedRuns merges in the newest by start).
+ */
+export async function indexFinished(io: KvIO, run: RunRecord): Promise<void> {
+  const writes = finishedIndexMutations(run);
+  if (writes.length === 0) return;
+  try {
+    await io.commitInBatches([], writes);
+  } catch {
+    // The record is written; only the listing by finish time misses this run.
   }
 }

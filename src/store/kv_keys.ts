@@ -99,14 +99,27 @@ export function indexKeys(run: RunRecord): Deno.KvKey[] {
   return keys;
 }
 
-/** The run record and its index keys; drops the old status and finish indexes when they changed. */
+/**
+ * The run record and its index keys by workflow and status; drops the old status and
+ * finish indexes when they changed. The finish index itself is written apart, after the
+ * record ({@link finishedIndexMutations}): a run's last write on a full disk is the one
+ * that must fit, and a key in a range of its own may need a page the disk has not got.
+ */
 export function runMutations(run: RunRecord, previous?: RunRecord): Mutation[] {
   const writes: Mutation[] = [{ key: runKey(run.id), value: run }];
-  for (const key of indexKeys(run)) writes.push({ key, value: null });
+  const id = keyPart(run.id);
+  writes.push({ key: ["run_wf", keyPart(run.workflow), id], value: null });
+  writes.push({ key: ["run_st", run.status, id], value: null });
   if (previous && previous.status !== run.status) {
     writes.push({ key: ["run_st", previous.status, keyPart(run.id)] });
   }
   const before = previous && finishedKey(previous);
   if (before && before[1] !== finishedKey(run)?.[1]) writes.push({ key: before });
   return writes;
+}
+
+/** The finish index of a run that ended (none for a running one): see {@link runMutations}. */
+export function finishedIndexMutations(run: RunRecord): Mutation[] {
+  const key = finishedKey(run);
+  return key ? [{ key, value: null }] : [];
 }
