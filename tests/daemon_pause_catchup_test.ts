@@ -78,10 +78,7 @@ Deno.test("daemon: a pause and resume while no daemon ran leaves nothing to catc
     await daemon.waitFor(/run \S+ started \(schedule/);
     // Nothing from before the resume is caught up. A fire that fell between the resume and
     // the daemon's start (a loaded machine takes seconds to start it) is owed, and is.
-    const caughtUp = daemon.lines.flatMap((l) => {
-      const fire = /started \(catch-up j (\S+)\)/.exec(l)?.[1];
-      return fire === undefined ? [] : [Date.parse(fire)];
-    });
+    const caughtUp = startedFires(daemon.lines, "catch-up");
     assert.ok(caughtUp.every((t) => t >= resumedAt), daemon.lines.join("\n"));
     assert.equal(daemon.count(/still going/), 0, daemon.lines.join("\n"));
     assert.equal(await daemon.stop(), 0);

@@ -17,10 +17,10 @@ import type { Workflow } from "../model/workflow.ts";
 import type { FixedRefusal } from "../model/fixed_refusal.ts";
 import { isSecretLikeName } from "../model/secret_name.ts";
 import { resolveQuoted } from "../model/data_text.ts";
-import { compileShellTemplate, compileTemplate, type Value } from "../expr/mod.ts";
+import type { Value } from "../expr/mod.ts";
 import { Expressions, makeScope, type ScopeSource } from "./expressions.ts";
 import { buildNodes, type LeafSpec } from "./nodes.ts";
-import { leafRefusal, type Refusal } from "./preview_check.ts";
+import { anyTemplate, leafRefusal, type Refusal } from "./preview_check.ts";
 import { renderStrings } from "./loop.ts";
 import { dirnameOf } from "../path.ts";
 
@@ -171,16 +171,8 @@ function knownReads(
   fixed: Map<string, Fixed>,
   item?: { value: Value; index: number },
 ): string[] {
-  let spans;
-  try {
-    spans = compileTemplate(text);
-  } catch {
-    try {
-      spans = compileShellTemplate(text);
-    } catch {
-      return [];
-    }
-  }
+  const spans = anyTemplate(text);
+  if (!spans) return [];
   const lines: string[] = [];
   for (const span of spans.spans) {
     if (offset !== undefined && !(span.start <= offset && offset < span.end)) continue;

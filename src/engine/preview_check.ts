@@ -168,22 +168,31 @@ export function leafRefusal(
   }
 }
 
+/**
+ * `text` compiled as a template, else as a shell command's (its `$${`/`$$` read as the
+ * shell's), else undefined: a field's text is one or the other, and the refusals below
+ * only need where its `${...}` stand.
+ */
+export function anyTemplate(text: string): CompiledTemplate | undefined {
+  try {
+    return compileTemplate(text);
+  } catch {
+    try {
+      return compileShellTemplate(text);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
 /** Whether every value the `${...}` at `offset` of `text` reads is known before the run. */
 function valuesKnown(
   text: string,
   offset: number,
   later: (root: string, path: readonly string[]) => boolean,
 ): boolean {
-  let template: CompiledTemplate;
-  try {
-    template = compileTemplate(text);
-  } catch {
-    try {
-      template = compileShellTemplate(text);
-    } catch {
-      return false;
-    }
-  }
+  const template = anyTemplate(text);
+  if (!template) return false;
   const span = template.spans.find((s) => s.start <= offset && offset < s.end);
   if (!span) return false;
   return template.references
