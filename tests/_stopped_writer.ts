@@ -14,13 +14,36 @@ export function manyTasks(dir: string): string {
 }
 
 /**
- * Stops `pid` (SIGSTOP) at a moment it holds the write lock of `kv`, as /proc/locks says;
- * resumes it and tries again while it does not (it holds it for a part of its time).
+ * Whether every thread of `pid` is stopped (state T in /proc/<pid>/task/<tid>/stat, see
+ * proc(5)). kill(2) returns before a running thread takes the stop: until then it may
+ * still let go of the lock.
+ */
+function allStopped(pid: number): boolean {
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`);
+    } catch {
+      continue; // the thread ended
+    }
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    if (stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "T") return false;
+  }
+  return true;
+}
+
+/**
+ * Stops `pid` (SIGSTOP) at a moment it holds the write lock of `kv`, as /proc/locks says
+ * once all its threads have stopped; resumes it and tries again while it does not (it
+ * holds it for a part of its time).
  */
 export async function stopHoldingLock(pid: number, kv: string): Promise<void> {
   for (let tries = 0; tries < 2000; tries++) {
     Deno.kill(pid, "SIGSTOP");
-    // The stop is taken at once for a running process; the lock table then stays as is.
+    for (let wait = 0; !allStopped(pid); wait++) {
+      if (wait > 1000) throw new Error(`process ${pid} did not stop`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
     if (writeLockHolder(kv)?.pid === pid) return;
     Deno.kill(pid, "SIGCONT");
     await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
