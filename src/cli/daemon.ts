@@ -154,6 +154,19 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       },
       log,
       listen,
+      firedRun: async (name, time, since) => {
+        const [{ openHistory }, { runOfFire }] = await Promise.all([
+          import("./history_shared.ts"),
+          import("../store/fire_runs.ts"),
+        ]);
+        const history = await openHistory(runIO, flags.home);
+        try {
+          const run = await runOfFire(history, name, time, since);
+          return run && { runId: run.id, status: run.status };
+        } finally {
+          history.close();
+        }
+      },
       // The secrets a run of it knows at its start, from this daemon's environment (the
       // one its runs start with), as `weft schedule add` finds them in `-p` values.
       secretsIn: async (loaded, params) => {

@@ -29,7 +29,7 @@ import {
   type ScheduleSecretsFinder,
   syncSchedules,
 } from "./daemon_schedules.ts";
-import { runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
+import { type FiredRun, runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
 import { chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
@@ -64,6 +64,12 @@ export interface DaemonOptions {
   listen?: { hostname: string };
   /** What `${env.NAME}` in a webhook's `config.secret` reads (default: the process's). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Finds the run a fire left waiting by a killed daemon had started after all (it was
+   * killed before the fire's record got the run's id): that fire is not run again.
+   * Without it, such a fire runs.
+   */
+  firedRun?: FiredRun;
 }
 
 /** The daemon: `start()`, then `reload()` on SIGHUP, `stop(graceMs)` on SIGTERM. */
@@ -102,6 +108,7 @@ export class Daemon {
       workflow: (file) => this.#workflows.get(file),
       start: (request, refused) => this.#start(request, refused),
       stopping: () => this.#stopping,
+      firedRun: options.firedRun,
     };
     this.#triggerDeps = { ...this.#fireDeps, ownWrites: this.#ownWrites };
   }

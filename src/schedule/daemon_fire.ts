@@ -12,9 +12,9 @@ import type { RunSlots, StartedRun } from "./daemon_slots.ts";
 import type { LaunchRequest } from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
-import type { FireOutcome } from "./types.ts";
+import { type FireOutcome, type FireRecord, outcomeOfRun } from "./types.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
-import type { RunTrigger } from "../engine/events.ts";
+import type { RunStatus, RunTrigger } from "../engine/events.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 
 /** What {@link runScheduleFire} works with: the daemon's parts it shares. */
@@ -30,7 +30,20 @@ export interface ScheduleFireDeps {
   start(request: LaunchRequest, refused: (reason: string) => void): Promise<StartedRun | null>;
   /** The daemon is stopping: a fire that could not start is recorded cancelled. */
   stopping(): boolean;
+  /** See DaemonOptions.firedRun; without it a fire left waiting is run. */
+  firedRun?: FiredRun;
 }
+
+/**
+ * The run in history that the fire of schedule `name` at `time` started, begun after its
+ * record (`since`, UTC ISO), or null (store/fire_runs.ts). Rejects when history cannot
+ * be read.
+ */
+export type FiredRun = (
+  name: string,
+  time: Date,
+  since: string,
+) => Promise<{ runId: string; status: RunStatus } | null>;
 
 /**
  * Claims, runs and records `fire`, resolving once its outcome (the run's end, when it
@@ -61,6 +74,7 @@ export async function runScheduleFire(
     runId: null as string | null,
     firedAt: deps.clock.now().toISOString(),
   };
+  if (leftWaiting && await startedBefore(record, time, deps)) return;
   // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
   // run, as it cannot be recorded — so that no fire ever runs twice.) A fire a killed
   // daemon left waiting is taken over (its record says it never started).
@@ -133,4 +147,31 @@ export async function runScheduleFire(
   await store.recordFire({ ...record, outcome: "started", runId: run.runId });
   const end = await run.done as { status: string };
   await store.recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
+}
+
+/**
+ * Whether the fire `record` is for (one a killed daemon left looking unstarted) had in fact
+ * started a run: killed between the run's record and the fire's, the daemon left a run in
+ * history that a new one must not repeat. The fire then gets that run and its outcome
+ * (`interrupted`, once this start's recovery marked it). Rejects when the store fails.
+ */
+async function startedBefore(
+  record: FireRecord,
+  time: Date,
+  deps: ScheduleFireDeps,
+): Promise<boolean> {
+  if (!deps.firedRun) return false;
+  const range = { from: time, to: new Date(time.getTime() + 1) };
+  const [left] = await deps.store.listFires(record.schedule, range);
+  if (!left) return false;
+  const run = await deps.firedRun(record.schedule, time, left.firedAt);
+  if (!run) return false;
+  const fire = { ...left, outcome: outcomeOfRun(run.status), runId: run.runId };
+  if (await deps.store.claimFire(fire, { unstarted: true })) {
+    deps.log(
+      `schedule ${record.schedule}: fire of ${record.time} had started run ${run.runId} ` +
+        `(${run.status}) before the daemon stopped; not run again`,
+    );
+  }
+  return true;
 }
