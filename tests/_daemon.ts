@@ -3,7 +3,8 @@
  * line as it comes, so a test waits for an event's line instead of sleeping.
  * @module
  */
-import { weftArgs, weftEnv } from "./_run_cli.ts";
+import assert from "node:assert/strict";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 /** A port free on 127.0.0.1 right now. */
@@ -108,4 +109,35 @@ export function writeFlow(dir: string, name: string, text: string): string {
   const path = `${dir}/${name}`;
   Deno.writeTextFileSync(path, text);
   return path;
+}
+
+/** A workflow under `<dir>/flows` with a schedule on it, in a fresh home. */
+export interface ScheduledFlow {
+  dir: string;
+  file: string;
+  home: string;
+  /** `weft schedule add FILE --cron CRON --catchup 1h --tz UTC ...more` in that home. */
+  add(cron: string, ...more: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/**
+ * Writes the workflow `j` (one task running `command`) into a new folder's `flows/` and
+ * schedules it with `cron` (asserting the add worked), for tests of a real daemon.
+ */
+export async function scheduledFlow(
+  prefix: string,
+  command: string,
+  cron: string,
+): Promise<ScheduledFlow> {
+  const dir = testTempDir(prefix);
+  Deno.mkdirSync(`${dir}/flows`);
+  const file = writeFlow(dir, "j.yml", `name: j\ntasks:\n  - id: a\n    command: ${command}\n`);
+  const home = testTempDir("home-");
+  const add = (cron: string, ...more: string[]) =>
+    weft(["schedule", "add", file, "--cron", cron, "--catchup", "1h", "--tz", "UTC", ...more], {
+      env: { WEFT_HOME: home },
+    });
+  const added = await add(cron);
+  assert.equal(added.code, 0, added.stderr);
+  return { dir, file, home, add };
 }

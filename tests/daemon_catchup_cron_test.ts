@@ -8,14 +8,13 @@
  * verifier V4 F4).
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
+import { inProcessDaemon } from "./_daemon_in_process.ts";
+import { scheduledFlow, startDaemon } from "./_daemon.ts";
 import { historyJson, weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 import { isUnstarted, type PendingCatchUp, type Schedule } from "../src/model/schedule.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { FireLoop } from "../src/schedule/daemon_fires.ts";
-import { Daemon } from "../src/schedule/daemon.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,16 +28,8 @@ async function pendingChain(home: string): Promise<PendingCatchUp | null> {
 }
 
 Deno.test("daemon killed mid catch-up chain, cron replaced before the restart: the chain's fires are the old cron's", async () => {
-  const dir = testTempDir("catchup-cron-");
-  Deno.mkdirSync(`${dir}/flows`);
   // Each run outlasts a fire interval: the chain is still going when the live loop fires.
-  const file = writeFlow(dir, "j.yml", "name: j\ntasks:\n  - id: a\n    command: sleep 1\n");
-  const home = testTempDir("home-");
-  const env = { env: { WEFT_HOME: home } };
-  const add = (cron: string, ...more: string[]) =>
-    weft(["schedule", "add", file, "--cron", cron, "--catchup", "1h", "--tz", "UTC", ...more], env);
-  const added = await add("*/2 * * * * *");
-  assert.equal(added.code, 0, added.stderr);
+  const { dir, home, add } = await scheduledFlow("catchup-cron-", "sleep 1", "*/2 * * * * *");
   const first = startDaemon(["--dir", `${dir}/flows`], { home });
   await first.waitFor(/daemon started/);
   assert.equal(await first.stop(), 0);
@@ -192,28 +183,14 @@ Deno.test("daemon start: a replaced cron's chain is run and recorded once, then 
     runId: "killed",
     firedAt: "2026-03-01T09:00:01.000Z",
   });
-  const started: string[] = [];
-  const daemon = new Daemon({
-    dirs: [],
-    cwd: "/",
-    maxRuns: 4,
-    clock,
-    store,
-    load: () => Promise.reject(new Error("no files in this test")),
-    launch: (request) => {
-      started.push(`${request.trigger.type} ${request.trigger.scheduledFor}`);
-      return Promise.resolve({
-        runId: `run-${started.length}`,
-        done: Promise.resolve({ status: "success" }),
-        cancel: () => {},
-      });
-    },
-    log: () => {},
-  });
+  const { daemon, requests } = inProcessDaemon(clock, store, { endAtOnce: true });
   await daemon.start();
   for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
   await daemon.stop(0);
-  assert.deepEqual(started, ["catch-up 2026-03-01T09:15:00+00:00"]);
+  assert.deepEqual(
+    requests.map((r) => `${r.trigger.type} ${r.trigger.scheduledFor}`),
+    ["catch-up 2026-03-01T09:15:00+00:00"],
+  );
   const fires = await store.listFires("j");
   assert.deepEqual(fires.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome]), [
     ["07:00", "schedule", "missed"],

@@ -5,25 +5,16 @@
  * before it ran (Schedule.pendingCatchUp, src/schedule/daemon_catchup.ts; verifier V2 F7).
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
-import { historyJson, weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { scheduledFlow, startDaemon } from "./_daemon.ts";
+import { historyJson } from "./_run_cli.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 import { isUnstarted } from "../src/model/schedule.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("daemon killed mid catch-up chain: the next start runs each fire it had not reached, once", async () => {
-  const dir = testTempDir("catchup-kill-");
-  Deno.mkdirSync(`${dir}/flows`);
   // Each run outlasts a fire interval: the chain is still going when the live loop fires.
-  const file = writeFlow(dir, "j.yml", "name: j\ntasks:\n  - id: a\n    command: sleep 1\n");
-  const home = testTempDir("home-");
-  const added = await weft(
-    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC"],
-    { env: { WEFT_HOME: home } },
-  );
-  assert.equal(added.code, 0, added.stderr);
+  const { dir, home } = await scheduledFlow("catchup-kill-", "sleep 1", "*/2 * * * * *");
   const first = startDaemon(["--dir", `${dir}/flows`], { home });
   await first.waitFor(/daemon started/);
   assert.equal(await first.stop(), 0);

@@ -7,8 +7,8 @@
  * being skipped, and one still waiting when the daemon stops is owed to the next start.
  */
 import assert from "node:assert/strict";
+import { inProcessDaemon } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
-import { Daemon, type LaunchRequest } from "../src/schedule/daemon.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
 import type { FireRecord } from "../src/model/schedule.ts";
 import type { ClaimOptions } from "../src/store/schedule_store.ts";
@@ -35,29 +35,7 @@ class HeldClaimStore extends MemoryScheduleStore {
 
 /** A daemon on `clock` and `store` whose runs end when the test says (`enders[i]()`). */
 function daemonOn(clock: ManualClock, store: MemoryScheduleStore) {
-  const requests: LaunchRequest[] = [];
-  const enders: Array<() => void> = [];
-  const lines: string[] = [];
-  const daemon = new Daemon({
-    dirs: [],
-    cwd: "/",
-    maxRuns: 4,
-    clock,
-    store,
-    load: () => Promise.reject(new Error("no files in this test")),
-    launch: (request) => {
-      const i = requests.push(request) - 1;
-      const end = Promise.withResolvers<{ status: string }>();
-      enders[i] = () => end.resolve({ status: "success" });
-      return Promise.resolve({
-        runId: `run-${i}`,
-        done: end.promise,
-        cancel: () => end.resolve({ status: "cancelled" }),
-      });
-    },
-    log: (l) => lines.push(l),
-  });
-  return { daemon, requests, enders, lines };
+  return inProcessDaemon(clock, store);
 }
 
 const until = async (ok: () => boolean) => {
@@ -116,29 +94,8 @@ Deno.test("a catch-up of 60 fires under allow with one slot: one after another, 
     createdAt: "2026-12-01T00:09:00.000Z",
     lastFire: null,
   });
-  const requests: LaunchRequest[] = [];
-  const enders: Array<() => void> = [];
-  const lines: string[] = [];
-  const daemon = new Daemon({
-    dirs: [],
-    cwd: "/",
-    maxRuns: 1,
-    clock,
-    store,
-    load: () => Promise.reject(new Error("no files in this test")),
-    // Runs that end when the test ends them (or when cancelled).
-    launch: (request) => {
-      requests.push(request);
-      const end = Promise.withResolvers<{ status: string }>();
-      enders.push(() => end.resolve({ status: "success" }));
-      return Promise.resolve({
-        runId: `run-${requests.length}`,
-        done: end.promise,
-        cancel: () => end.resolve({ status: "cancelled" }),
-      });
-    },
-    log: (l) => lines.push(l),
-  });
+  // Runs that end when the test ends them (or when cancelled).
+  const { daemon, requests, enders, lines } = inProcessDaemon(clock, store, { maxRuns: 1 });
   await daemon.start();
   const until = async (ok: () => boolean) => {
     for (let i = 0; i < 10_000 && !ok(); i++) await new Promise((r) => setTimeout(r, 1));

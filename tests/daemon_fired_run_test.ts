@@ -7,22 +7,13 @@
  * real daemon runs the fire, then the fire's record is put back as it was in that moment.
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
-import { historyJson, weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
+import { scheduledFlow, startDaemon } from "./_daemon.ts";
+import { historyJson } from "./_run_cli.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 import { isUnstarted } from "../src/model/schedule.ts";
 
 Deno.test("a fire whose run started before the daemon was killed is not run again by the next start", async () => {
-  const dir = testTempDir("fired-run-");
-  Deno.mkdirSync(`${dir}/flows`);
-  const file = writeFlow(dir, "j.yml", "name: j\ntasks:\n  - id: a\n    command: 'true'\n");
-  const home = testTempDir("home-");
-  const added = await weft(
-    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--catchup", "1h", "--tz", "UTC"],
-    { env: { WEFT_HOME: home } },
-  );
-  assert.equal(added.code, 0, added.stderr);
+  const { dir, home } = await scheduledFlow("fired-run-", "'true'", "*/2 * * * * *");
   const first = startDaemon(["--dir", `${dir}/flows`], { home });
   let runId: string;
   try {

@@ -4,9 +4,9 @@
  * on a manual clock: no waiting, no real time.
  */
 import assert from "node:assert/strict";
+import { inProcessDaemon } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { FireLoop } from "../src/schedule/daemon_fires.ts";
-import { Daemon, type LaunchRequest } from "../src/schedule/daemon.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
 import type { Schedule } from "../src/schedule/types.ts";
 
@@ -106,36 +106,9 @@ Deno.test("run: an hour of a seconds-field schedule on the manual clock, none mi
   assert.ok(seen.every((t, i) => i === 0 || t - seen[i - 1] === 30_000));
 });
 
-/** A daemon on a manual clock whose runs end when the test calls `end(i)`. */
+/** A daemon on a manual clock whose runs end when the test calls `enders[i]()`. */
 function daemonUnderTest(clock: ManualClock, store: MemoryScheduleStore) {
-  const requests: LaunchRequest[] = [];
-  const enders: Array<() => void> = [];
-  const cancelled: number[] = [];
-  const lines: string[] = [];
-  const daemon = new Daemon({
-    dirs: [],
-    cwd: "/",
-    maxRuns: 4,
-    clock,
-    store,
-    load: () => Promise.reject(new Error("no files in this test")),
-    launch: (request) => {
-      const i = requests.push(request) - 1;
-      let end!: (s: { status: string }) => void;
-      const done = new Promise<{ status: string }>((r) => end = r);
-      enders[i] = () => end({ status: "success" });
-      return Promise.resolve({
-        runId: `run-${i}`,
-        done,
-        cancel: () => {
-          cancelled.push(i);
-          end({ status: "cancelled" });
-        },
-      });
-    },
-    log: (l) => lines.push(l),
-  });
-  return { daemon, requests, enders, cancelled, lines };
+  return inProcessDaemon(clock, store);
 }
 
 const settle = async () => {

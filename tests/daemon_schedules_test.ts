@@ -5,8 +5,8 @@
  * rest to the next start even after newer fires ran.
  */
 import assert from "node:assert/strict";
+import { inProcessDaemon } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
-import { Daemon, type LaunchRequest } from "../src/schedule/daemon.ts";
 import { MISSED_ONE_BY_ONE } from "../src/schedule/daemon_schedules.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
 import type { ClaimOptions, ScheduleStore } from "../src/store/schedule_store.ts";
@@ -32,27 +32,9 @@ function schedule(over: Partial<Schedule>): Schedule {
   };
 }
 
+/** A daemon on `clock` and `store` whose runs end `success` as they start. */
 function daemonOn(clock: ManualClock, store: ScheduleStore) {
-  const requests: LaunchRequest[] = [];
-  const lines: string[] = [];
-  const daemon = new Daemon({
-    dirs: [],
-    cwd: "/",
-    maxRuns: 4,
-    clock,
-    store,
-    load: () => Promise.reject(new Error("no files in this test")),
-    launch: (request) => {
-      requests.push(request);
-      return Promise.resolve({
-        runId: `run-${requests.length}`,
-        done: Promise.resolve({ status: "success" }),
-        cancel() {},
-      });
-    },
-    log: (l) => lines.push(l),
-  });
-  return { daemon, requests, lines };
+  return inProcessDaemon(clock, store, { endAtOnce: true });
 }
 
 const settle = async () => {
