@@ -192,14 +192,16 @@ function url(name) {
           if (!info.isFile || info.size !== SIZES[name]) throw new Error("stale");
           return fileUrl(file);
         } catch {
+          const temporary = file + "." + crypto.randomUUID() + ".tmp";
           try {
             await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-            const temporary = file + "." + crypto.randomUUID() + ".tmp";
             await Deno.writeTextFile(temporary, await text(name), { mode: 0o600 });
             await Deno.rename(temporary, file);
             return fileUrl(file);
           } catch {
-            // not writable after all: from memory below
+            // Not writable after all (a full disk leaves the file made, empty or cut
+            // short): not left behind for each start to add to; from memory below.
+            await Deno.remove(temporary).catch(() => {});
           }
         }
       }

@@ -6,6 +6,7 @@
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { packSplitBundle } from "../scripts/_bundle_pack.ts";
+import { MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
 const PRELUDE = `import { createRequire as __deno_internal_createRequire } from "node:module";
 var __require = __deno_internal_createRequire(import.meta.url);
@@ -126,4 +127,53 @@ Deno.test("bundle pack: a cached chunk cut short, emptied or replaced by a link 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test({
+  name:
+    `bundle pack: a cache disk too full for a chunk runs it from memory and leaves no temporary file${
+      MOUNTABLE ? "" : NEEDS_MOUNT
+    }`,
+  ignore: !MOUNTABLE,
+  fn: () =>
+    withTmpfs("64k", async (cache) => {
+      const dir = testTempDir("weft-pack-test-");
+      try {
+        await Deno.mkdir(`${dir}/split`);
+        // Bigger than the whole disk: its write fails part way (ENOSPC).
+        await Deno.writeTextFile(
+          `${dir}/split/chunk-big.js`,
+          `export const big = "${"x".repeat(200_000)}";\n`,
+        );
+        await Deno.writeTextFile(
+          `${dir}/split/entry.js`,
+          `import { big } from "./chunk-big.js";\nconsole.log(big.length);\n`,
+        );
+        await Deno.writeTextFile(
+          `${dir}/packed.js`,
+          await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
+        );
+        for (let i = 0; i < 2; i++) {
+          const r = await new Deno.Command(Deno.execPath(), {
+            args: ["run", "-A", "--no-config", `${dir}/packed.js`],
+            env: { XDG_CACHE_HOME: cache },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+          assert.equal(new TextDecoder().decode(r.stdout).trim(), "200000");
+        }
+        const left: string[] = [];
+        const walk = (at: string) => {
+          for (const e of Deno.readDirSync(at)) {
+            if (e.isDirectory) walk(`${at}/${e.name}`);
+            else left.push(e.name);
+          }
+        };
+        walk(cache);
+        assert.deepEqual(left.filter((name) => name.endsWith(".tmp")), []);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    }),
 });
