@@ -19,6 +19,8 @@ export const PG_PASSWORD = "pg-test-s3cret-pw";
 /** A running test server. */
 export interface PgServer {
   port: number;
+  /** The folder of its Unix socket (`.s.PGSQL.PORT`), where local connections are trusted. */
+  socketDir: string;
   /** postgres://weft:PASSWORD@127.0.0.1:PORT/DATABASE */
   url(database?: string): string;
   /** Stops the server (immediate shutdown) and removes its folder. */
@@ -78,6 +80,7 @@ export async function startPostgres(): Promise<PgServer> {
   let stopped = false;
   return {
     port,
+    socketDir: root,
     url: (database = "postgres") =>
       `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/${database}`,
     async stop() {

@@ -8,14 +8,16 @@
  * @module
  */
 import { nodePath } from "../path.ts";
+import { parsePgUri, type PgSettings, PgUriError } from "./pg_uri.ts";
+import { hidePassword } from "./pg_key_words.ts";
 
 /** A parsed connection. */
 export type Connection =
   | {
     kind: "postgres";
-    /** The URL as given (with its password), for the driver only. */
-    url: string;
-    /** The URL without its password, for messages. */
+    /** What the URL says, read by libpq's rules (pg_uri.ts), for the driver only. */
+    settings: PgSettings;
+    /** The URL as written without its password, for messages. */
     display: string;
   }
   | {
@@ -25,9 +27,12 @@ export type Connection =
     display: string;
   };
 
-/** A connection string that cannot be used; `hint` says what to write instead. */
+/**
+ * A connection string that cannot be used; `hint` says what to write instead, `offset`
+ * where in the string the trouble is.
+ */
 export class ConnectionError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(message: string, readonly hint: string, readonly offset = 0) {
     super(message);
   }
 }
@@ -38,8 +43,9 @@ const HINT = "write postgres://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:PATH";
  * Parses a connection string (already interpolated). A relative SQLite path is taken
  * from `cwd`. `sqlite:///abs/path` and `sqlite://rel/path` are read as SQLAlchemy
  * writes them; `sqlite::memory:` is an in-memory database.
- * @throws ConnectionError for an unknown scheme, a URL that does not parse, a
- *   PostgreSQL URL without a host, or an empty SQLite path. Its message holds no password.
+ * @throws ConnectionError for an unknown scheme, a PostgreSQL URL that libpq would not
+ *   read or that names what weft's driver cannot honour (pg_uri.ts), or an empty SQLite
+ *   path. Its message holds no password.
  */
 export function parseConnection(text: string, cwd: string): Connection {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
@@ -54,19 +60,12 @@ export function parseConnection(text: string, cwd: string): Connection {
     return { kind: "sqlite", path: file, display: `sqlite:${path}` };
   }
   if (scheme === "postgres" || scheme === "postgresql") {
-    let url: URL;
     try {
-      url = new URL(text);
-    } catch {
-      throw new ConnectionError(
-        `the connection ${safeShape(text)} is not a valid URL`,
-        `${HINT}; percent-encode special characters in the user name and password`,
-      );
+      return { kind: "postgres", settings: parsePgUri(text), display: hidePassword(text) };
+    } catch (e) {
+      if (!(e instanceof PgUriError)) throw e;
+      throw new ConnectionError(e.message, e.hint, e.offset);
     }
-    if (url.hostname === "") {
-      throw new ConnectionError(`the connection ${displayUrl(url)} names no host`, HINT);
-    }
-    return { kind: "postgres", url: text, display: displayUrl(url) };
   }
   throw new ConnectionError(
     scheme === undefined
@@ -104,12 +103,13 @@ export function databaseTaskSecrets(
 export function connectionSecrets(text: string): string[] {
   const found = new Set<string>();
   const add = (raw: string) => addWithDecoded(found, raw);
-  const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)@/.exec(text)?.[1];
+  // libpq's URI has no fragment: a `#` is text, up to the path or query (pg_uri.ts).
+  const userinfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?]*)@/.exec(text)?.[1];
   if (userinfo !== undefined) {
     const colon = userinfo.indexOf(":");
     if (colon >= 0) add(userinfo.slice(colon + 1));
   }
-  for (const match of text.matchAll(/[?&]password=([^&#]*)/gi)) add(match[1]);
+  for (const match of text.matchAll(/[?&]password=([^&]*)/gi)) add(match[1]);
   return [...found];
 }
 
@@ -129,29 +129,18 @@ export function addWithDecoded(found: Set<string>, raw: string): void {
   found.add(percentDecoded(raw));
 }
 
-/** The URL without its password (and without a `password=` query value). */
-function displayUrl(url: URL): string {
-  const shown = new URL(url.href);
-  if (shown.password) shown.password = "";
-  if (shown.searchParams.has("password")) shown.searchParams.set("password", "***");
-  return shown.href;
-}
-
-/** A URL that did not parse, with anything between `:` and `@` of its user part hidden. */
-function safeShape(text: string): string {
-  return JSON.stringify(text.replace(/^([^:]+:\/\/[^:/@]*:)[^@]*@/, "$1***@"));
-}
-
 /**
  * Why a connection string written out in full (no `${...}`) cannot be used, for
  * `weft validate`; undefined when it parses. The message holds no password.
  */
-export function connectionTrouble(text: string): { message: string; hint: string } | undefined {
+export function connectionTrouble(
+  text: string,
+): { message: string; hint: string; offset: number } | undefined {
   try {
     parseConnection(text, "/");
     return undefined;
   } catch (e) {
-    if (e instanceof ConnectionError) return { message: e.message, hint: e.hint };
+    if (e instanceof ConnectionError) return { message: e.message, hint: e.hint, offset: e.offset };
     throw e;
   }
 }

@@ -31,7 +31,9 @@ import { findJsonError } from "./json_error.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "./nesting.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
-import { connectionTrouble } from "../model/connection.ts";
+import { connectionTrouble, percentDecoded } from "../model/connection.ts";
+import type { CompiledTemplate } from "../expr/mod.ts";
+import { keyWordTrouble, writtenKeyWords } from "../model/pg_key_words.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { dataTextProblem, headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
@@ -86,9 +88,18 @@ export function stepProblems(
   }
   if (type === "database" && isObject(step.config)) {
     const connection = step.config.connection;
-    if (typeof connection === "string" && compiled(connection)?.isLiteral) {
-      const trouble = connectionTrouble(connection);
-      if (trouble) at([...path, "config", "connection"], 0, trouble.message, trouble.hint);
+    const written = typeof connection === "string" ? compiled(connection) : undefined;
+    if (written?.isLiteral) {
+      const trouble = connectionTrouble(connection as string);
+      if (trouble) {
+        at([...path, "config", "connection"], trouble.offset, trouble.message, trouble.hint);
+      }
+    } else if (written) {
+      // The values come at run time; a key word written out is checked now.
+      const trouble = writtenKeyWordTrouble(written);
+      if (trouble) {
+        at([...path, "config", "connection"], trouble.offset, trouble.message, trouble.hint);
+      }
     }
     const query = step.config.query;
     const template = typeof query === "string" ? compiled(query) : undefined;
@@ -319,4 +330,21 @@ function literalColon(text: string): number {
  */
 export function isLiteralText(text: string): boolean {
   return !text.includes("$");
+}
+
+/**
+ * The first query key word written out in a postgres connection that holds `${...}`
+ * values, which weft cannot honour (model/pg_uri.ts keyWordTrouble); a key word made by
+ * a value is checked when the run reads the connection.
+ */
+function writtenKeyWordTrouble(
+  template: CompiledTemplate,
+): { offset: number; message: string; hint: string } | undefined {
+  for (const { key, offset } of writtenKeyWords(filled(template))) {
+    const end = offset + key.length;
+    if (template.spans.some((span) => span.start < end && span.end > offset)) continue;
+    const trouble = keyWordTrouble(percentDecoded(key));
+    if (trouble) return { offset, ...trouble };
+  }
+  return undefined;
 }

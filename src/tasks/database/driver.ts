@@ -68,7 +68,7 @@ export interface OpenOptions {
 export async function openSession(conn: Connection, options: OpenOptions): Promise<DbSession> {
   if (conn.kind === "postgres") {
     const { openPostgres } = await import("./postgres.ts");
-    return await openPostgres(conn.url, options);
+    return await openPostgres(conn.settings, options);
   }
   const { openSqlite } = await import("./sqlite.ts");
   return openSqlite(conn.path, options);

@@ -8,10 +8,14 @@
  */
 import type postgres from "postgres";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
+import type { PgSettings } from "../../model/pg_uri.ts";
 import { ownText } from "../../model/data_text.ts";
 import { postgresPlace } from "./sql_place.ts";
 
-/** Seconds to wait for the server to accept a connection (an unreachable host fails then). */
+/**
+ * Seconds to wait for the server to accept a connection (an unreachable host fails then)
+ * when the connection sets no `connect_timeout`.
+ */
 export const CONNECT_TIMEOUT_S = 10;
 /** The advisory lock key of weft's migrations: any fixed 64-bit number, the same in every run. */
 const MIGRATION_LOCK_KEY = 7_305_866_412_093_451n;
@@ -20,24 +24,21 @@ type Sql = postgres.Sql<Record<string, never>>;
 type Pending = { cancel(): void } & Promise<unknown>;
 
 /**
- * Connects to the server at `url` and returns a session. Connecting happens here (a
- * first `SELECT 1`), so a wrong host, port, user or password fails at once.
+ * Connects to the server the settings name (model/pg_uri.ts) and returns a session.
+ * Connecting happens here (a first `SELECT 1`), so a wrong host, port, user or password
+ * fails at once. The settings are given to the driver one by one, never as a URL, so the
+ * driver sends nothing of the connection string to the server as a setting.
  * @throws the driver's error (with `code`, e.g. ECONNREFUSED or CONNECT_TIMEOUT).
  */
-export async function openPostgres(url: string, options: OpenOptions): Promise<DbSession> {
+export async function openPostgres(settings: PgSettings, options: OpenOptions): Promise<DbSession> {
   const { default: connect } = await import("postgres");
-  const sql = connect(url, {
-    // The library percent-decodes the URL's user name and password but takes its path
-    // as written: the database name is decoded here the same way (a value in it is
-    // percent-encoded, expr/url.ts).
-    ...databaseOf(url),
+  const sql = connect({
+    ...driverSettings(settings),
     max: 1,
-    connect_timeout: CONNECT_TIMEOUT_S,
     idle_timeout: 0,
     prepare: false,
     // The library prints notices with console.log by default; they belong to the task.
     onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
-    connection: { application_name: "weft" },
   }) as unknown as Sql;
   const session = new PostgresSession(sql, options.signal);
   try {
@@ -49,15 +50,42 @@ export async function openPostgres(url: string, options: OpenOptions): Promise<D
   return session;
 }
 
-/** The URL's database name (its path without the `/`) percent-decoded, if it names one. */
-function databaseOf(url: string): { database?: string } {
-  const path = new URL(url).pathname.slice(1);
-  if (path === "") return {};
-  try {
-    return { database: decodeURIComponent(path) };
-  } catch {
-    return { database: path };
-  }
+/** The seconds a connection waits for the server: its `connect_timeout`, else the default. */
+export function connectTimeoutOf(settings: PgSettings): number {
+  return settings.connectTimeout ?? CONNECT_TIMEOUT_S;
+}
+
+/**
+ * libpq's settings as the driver's options. A socket folder becomes the socket file
+ * `FOLDER/.s.PGSQL.PORT` (libpq's name for it), and, as in libpq, `sslmode` is not used
+ * on a socket. Unset user, password and database are left to the driver, which takes
+ * them from PGUSER, PGPASSWORD and PGDATABASE (or the system user name) as libpq does.
+ */
+function driverSettings(settings: PgSettings): postgres.Options<Record<string, never>> {
+  const socket = settings.hosts[0].host.startsWith("/") ? settings.hosts[0] : undefined;
+  // libpq's default is prefer: SSL when the server offers it, without a check of its
+  // certificate.
+  const mode = settings.sslmode ?? "prefer";
+  const ssl = socket || mode === "disable" ? false : mode === "verify-ca"
+    // The certificate chain is checked, its host name not (libpq's verify-ca).
+    ? { rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    : mode;
+  const connection: Record<string, string> = {
+    application_name: settings.applicationName ?? settings.fallbackApplicationName ?? "weft",
+  };
+  if (settings.options !== undefined) connection.options = settings.options;
+  return {
+    host: settings.hosts.map((h) => h.host) as unknown as string,
+    port: settings.hosts.map((h) => h.port) as unknown as number,
+    ...(socket ? { path: `${socket.host.replace(/\/+$/, "")}/.s.PGSQL.${socket.port}` } : {}),
+    ...(settings.database !== undefined ? { database: settings.database } : {}),
+    ...(settings.user !== undefined ? { user: settings.user } : {}),
+    ...(settings.password !== undefined ? { password: settings.password } : {}),
+    ssl: ssl as postgres.Options<Record<string, never>>["ssl"],
+    connect_timeout: connectTimeoutOf(settings),
+    ...(settings.targetSessionAttrs ? { target_session_attrs: settings.targetSessionAttrs } : {}),
+    connection,
+  };
 }
 
 class PostgresSession implements DbSession {

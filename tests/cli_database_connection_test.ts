@@ -1,0 +1,110 @@
+/**
+ * A database task's `connection` read by libpq's rules (src/model/pg_uri.ts) through the
+ * real CLI, against a real PostgreSQL 15 server (tests/_postgres.ts): a Unix socket named
+ * percent-encoded in the host and as `?host=`, the password as `?password=` (masked),
+ * `options`, `application_name`, several hosts; and what weft cannot honour refused by
+ * `weft validate` at its place and by the run before connecting.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { RunReport } from "../src/engine/events.ts";
+import { reportTask, weft } from "./_run_cli.ts";
+import { createDatabase, freePort, PG_PASSWORD, startPostgres } from "./_postgres.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/database_connection/", import.meta.url).pathname;
+
+/** Every file under `dir`, read as text. */
+function allFiles(dir: string): string {
+  let text = "";
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) text += allFiles(path);
+    else if (entry.isFile) text += new TextDecoder().decode(Deno.readFileSync(path));
+  }
+  return text;
+}
+
+/** The first row of a task's `rows` output. */
+function firstRow(report: RunReport, id: string): Record<string, unknown> {
+  return (JSON.parse(reportTask(report, id).outputs?.rows ?? "[]") as Record<string, unknown>[])[0];
+}
+
+Deno.test("database connection: sockets both ways, ?password=, options, several hosts", async () => {
+  const server = await startPostgres();
+  try {
+    await createDatabase(server, "app");
+    const home = testTempDir("home-");
+    const env = {
+      WEFT_HOME: home,
+      PG_ENCODED_SOCKET_URL: `postgresql://weft@${
+        encodeURIComponent(server.socketDir)
+      }:${server.port}/app`,
+      PG_SOCKET_DIR: server.socketDir,
+      PG_PORT: String(server.port),
+      PG_CLOSED_PORT: String(freePort()),
+      PG_PASSWORD,
+    };
+    const run = await weft(["run", `${FIXTURES}connect.yml`, "--json", "-v"], { env });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as RunReport;
+    assert.deepEqual(firstRow(report, "encoded_socket"), { db: "app", over_socket: true });
+    assert.deepEqual(firstRow(report, "host_parameter"), { over_socket: true, app: "forms app" });
+    assert.deepEqual(firstRow(report, "password_parameter"), {
+      search_path: "forms_path",
+      over_tcp: true,
+    });
+    assert.deepEqual(firstRow(report, "two_hosts"), { one: 1 });
+    // The parameter's password is a secret: masked in what weft prints and stores.
+    assert.match(run.stderr, /app\?password=\*\*\*&options=/);
+    assert.ok(!(run.stdout + run.stderr).includes(PG_PASSWORD), "password printed");
+    assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("database connection: weft validate refuses what it cannot honour at file:line:col", async () => {
+  const run = await weft(["validate", `${FIXTURES}refused.yml`], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(run.code, 2, run.stderr);
+  const out = run.stdout + run.stderr;
+  assert.match(
+    out,
+    /refused\.yml:7:55: .*"setting": the connection's parameter "search_path" is not a libpq connection key word[^\n]*\n\s*hint: a server setting goes in options, percent-encoded: options=-c%20search_path%3DVALUE/,
+  );
+  assert.match(
+    out,
+    /refused\.yml:12:50: .*"allow": the connection's sslmode=allow .*\n\s*hint: write sslmode=prefer/,
+  );
+  // A key word written out is checked even when a value comes at run time.
+  assert.match(
+    out,
+    /refused\.yml:17:62: .*"cert": the connection's parameter "sslcert" is libpq's, but weft's PostgreSQL driver/,
+  );
+  assert.match(
+    out,
+    /refused\.yml:22:46: .*"socket_among_hosts": the connection names a Unix socket among several hosts/,
+  );
+  assert.match(out, /refused\.yml:27:20: .*"no_host": .*names no host\n\s*hint: .*\?host=/);
+  assert.ok(!out.includes("topsecret"), out);
+  assert.ok(!/internal error|^\s{4}at /m.test(out), out);
+});
+
+Deno.test("database connection: a refused key word from a value fails the run before connecting", async () => {
+  // Nothing listens on the port: a connection attempt would fail differently.
+  const url = `postgres://weft@127.0.0.1:${freePort()}/app?password=hunter22&search_path=s`;
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}from_env.yml`, "--json"], {
+    env: { WEFT_HOME: home, DATABASE_URL: url },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as RunReport;
+  assert.match(
+    reportTask(report, "q").error ?? "",
+    /^connection: the connection's parameter "search_path" is not a libpq connection key word .*options=-c%20search_path%3DVALUE/,
+  );
+  assert.doesNotMatch(run.stderr, /connecting to|cannot connect/);
+  assert.ok(!(run.stdout + run.stderr + allFiles(home)).includes("hunter22"), "password shown");
+});
