@@ -27,21 +27,27 @@ Deno.test("checkSql: a typed constant's whole literal is refused at the `${`, na
     assert.ok(error, sql);
     assert.equal(error.offset, sql.indexOf("${"), sql);
     assert.match(error.message, new RegExp(`typed literal ${word} '…'`));
-    assert.equal(
+    assert.ok(
+      error.hint!.startsWith(
+        `write CAST(\${...} AS ${word}) (PostgreSQL also reads \${...}::${word})`,
+      ),
       error.hint,
-      `write CAST(\${...} AS ${word}) (PostgreSQL also reads \${...}::${word})`,
     );
   }
 });
 
-Deno.test("checkSql: a prefixed literal (X'…', B'…', N'…', U&'…') as a whole `${...}` is refused", () => {
-  const x = checkSql("SELECT hex(X'${h}')");
-  assert.ok(x);
-  assert.match(x.message, /whole of a X'…' literal/);
-  assert.match(x.hint!, /unhex\(\$\{\.\.\.\}\).*decode\(\$\{\.\.\.\}, 'hex'\)/);
-  assert.match(checkSql("SELECT N'${h}'")!.hint!, /write `'\$\{\.\.\.\}'`/);
-  assert.match(checkSql("SELECT B'${h}'")!.message, /B'…' literal/);
-  assert.match(checkSql("SELECT U&'${h}'")!.message, /U&'…' literal/);
+Deno.test("checkSql: a `${...}` in a bit-string or blob literal (X'…', B'…') is refused", () => {
+  for (const sql of ["SELECT hex(X'${h}')", "SELECT X'ff${h}'"]) {
+    const x = checkSql(sql);
+    assert.ok(x, sql);
+    assert.match(x.message, /inside a X'…' literal/);
+    assert.equal(x.offset, sql.indexOf("${"));
+    assert.match(x.hint!, /unhex\(\$\{\.\.\.\}\).*decode\(\$\{\.\.\.\}, 'hex'\)/);
+  }
+  assert.match(checkSql("SELECT B'10${h}'", ["postgres"])!.message, /B'…' literal/);
+  // N'…' and U&'…' are text: a whole value is joined as text (tests/cli_database_literals_test.ts).
+  assert.equal(checkSql("SELECT N'${h}'", ["postgres"]), undefined);
+  assert.equal(checkSql("SELECT U&'${h}'", ["postgres"]), undefined);
 });
 
 Deno.test("renderSql: whole literals after other words, casts and E'…' are still bound", () => {
@@ -77,4 +83,83 @@ Deno.test("cli validate: typed literals with a whole `${...}` are errors at the 
   assert.deepEqual(found, [[11, 89, "INTERVAL '…'"], [16, 28, "DATE '…'"], [19, 66, "X'…'"]]);
   assert.match(run.stderr, /hint: write CAST\(\$\{\.\.\.\} AS INTERVAL\)/);
   assert.match(run.stderr, /3 problems/);
+});
+
+Deno.test("renderSql: prefixed literals, typed constants and continued strings keep their meaning", () => {
+  const on = (sql: string) => renderSql(sql, () => "v", pg, ["postgres"]).sql;
+  assert.equal(on("SELECT N'a${v}'"), "SELECT CAST((N'a' || CAST($1 AS TEXT) || '') AS bpchar)");
+  assert.equal(
+    on("SELECT U&'a!0061${v}b' UESCAPE '!'"),
+    "SELECT (U&'a!0061' UESCAPE '!' || CAST($1 AS TEXT) || U&'b' UESCAPE '!')",
+  );
+  assert.equal(
+    on("SELECT now() - INTERVAL '${n} days'"),
+    "SELECT now() - CAST(('' || CAST($1 AS TEXT) || ' days') AS INTERVAL)",
+  );
+  // A type of several words, a qualified one; `char` is unrestricted as a constant.
+  assert.equal(
+    on("SELECT timestamp with time zone '2024-01-0${n}'"),
+    "SELECT CAST(('2024-01-0' || CAST($1 AS TEXT) || '') AS timestamp with time zone)",
+  );
+  assert.equal(
+    on("SELECT pg_catalog.date '2024-0${n}-01'"),
+    "SELECT CAST(('2024-0' || CAST($1 AS TEXT) || '-01') AS pg_catalog.date)",
+  );
+  assert.equal(on("SELECT char 'a${v}'"), "SELECT CAST(('a' || CAST($1 AS TEXT) || '') AS bpchar)");
+  // PostgreSQL joins string constants separated by a line break; SQLite does not.
+  assert.equal(on("SELECT 'x'\n'${v}'"), "SELECT ('x'\n'' || CAST($1 AS TEXT) || '')");
+  assert.equal(
+    on("SELECT '${v}'\n  -- c\n'y'"),
+    "SELECT ('' || CAST($1 AS TEXT) || ''\n  -- c\n'y')",
+  );
+  assert.equal(on("SELECT '${v}' 'y'"), "SELECT $1 'y'");
+  assert.equal(
+    renderSql("SELECT 'x'\n'${v}'", () => "v", (n) => `?${n}`, ["sqlite"]).sql,
+    "SELECT 'x'\n?1",
+  );
+  // Keywords before a literal type nothing.
+  assert.equal(
+    on("SELECT a FROM t WHERE b LIKE 'x${v}' ESCAPE '!' AND c AT TIME ZONE 'U${v}' = d"),
+    "SELECT a FROM t WHERE b LIKE ('x' || CAST($1 AS TEXT) || '') ESCAPE '!' AND c AT TIME ZONE ('U' || CAST($2 AS TEXT) || '') = d",
+  );
+});
+
+Deno.test("renderSql: each database's lexical rules decide what is a name, comment or placeholder", () => {
+  const pgOnly = ["postgres"] as const;
+  const sqliteOnly = ["sqlite"] as const;
+  // PostgreSQL's comments nest; SQLite's end at the first */.
+  assert.match(checkSql("SELECT /* a /* b */ ${v} */ 1", pgOnly)!.message, /in a comment/);
+  assert.equal(checkSql("SELECT /* a /* b */ ${v} */ 1", sqliteOnly), undefined);
+  // [ and ` quote names in SQLite only.
+  assert.equal(renderSql("SELECT a[${i}]", () => "1", pg, pgOnly).sql, "SELECT a[$1]");
+  assert.match(checkSql("SELECT `${c}` FROM t", sqliteOnly)!.message, /inside a quoted name/);
+  // The user's own placeholders beside weft's, at their place.
+  for (
+    const [sql, own, dialects] of [
+      ["SELECT ${v}, $2", "$2", pgOnly],
+      ["SELECT ${v}, ?", "?", sqliteOnly],
+      ["SELECT ${v}, ?3", "?3", sqliteOnly],
+      ["SELECT ${v}, :name", ":name", sqliteOnly],
+      ["SELECT ${v}, @name", "@name", sqliteOnly],
+      ["SELECT ${v}, $name", "$name", sqliteOnly],
+    ] as const
+  ) {
+    const error = checkSql(sql, dialects);
+    assert.ok(error, sql);
+    assert.equal(error.offset, sql.indexOf(own, 8), sql);
+    assert.match(error.message, new RegExp(`own placeholder \`${own.replace(/[$?]/g, "\\$&")}\``));
+  }
+  // Not placeholders: `::` casts, `?` (a jsonb operator) in PostgreSQL, `$1` in a string.
+  assert.equal(checkSql("SELECT ${v}::int, d ? 'k', '$1'", pgOnly), undefined);
+  assert.equal(checkSql("SELECT '$1 ?', ${v}", sqliteOnly), undefined);
+  // Without a `${...}` weft binds nothing: a `$1` is the driver's business.
+  assert.equal(checkSql("SELECT $1", pgOnly), undefined);
+});
+
+Deno.test("renderSql: a pattern starting with `[` is a pattern, not an array literal", () => {
+  assert.equal(
+    renderSql("SELECT a FROM t WHERE a GLOB '[${v}]*'", () => "x", (n) => `?${n}`, ["sqlite"]).sql,
+    "SELECT a FROM t WHERE a GLOB ('[' || CAST(?1 AS TEXT) || ']*')",
+  );
+  assert.match(checkSql("SELECT a FROM t WHERE a = '[${v}]'")!.message, /starts with `\{` or `\[`/);
 });

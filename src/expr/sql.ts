@@ -12,11 +12,16 @@
  *   `FROM a, b`, `ORDER BY`/`GROUP BY` lists, `RETURNING`, `USING (…)`: sql_clauses.ts),
  *   in a `PRAGMA`, inside a quoted identifier, a comment or a PostgreSQL dollar-quoted
  *   body: refused, since a parameter cannot be (part of) a name or code (after `BY` it
- *   would be a constant that silently sorts or groups nothing). The lexing follows
- *   PostgreSQL's and SQLite's common rules:
- *   '…' with '' for a quote (E'…' also with \ escapes), "…", `…` and […] identifiers,
- *   -- and /* *\/ comments, $tag$…$tag$ (tags read as the statement counter reads them,
- *   sql_statements.ts, so that validating and running agree).
+ *   would be a constant that silently sorts or groups nothing).
+ * The text is read by one database's lexical rules (both, in turn, when the database is
+ * not known): '…' with '' for a quote, "…" identifiers, -- and /* *\/ comments; PostgreSQL
+ * (scan.l): nested comments, E'…' with \ escapes, N'…', U&'…' [UESCAPE 'c'], B'…', X'…',
+ * string constants continued across a line break, $tag$…$tag$ (tags read as the statement
+ * counter reads them, sql_statements.ts, so that validating and running agree), `$n`
+ * parameters; SQLite (tokenize.c): `…` and […] identifiers, X'…', `?`, `?n`, `:name`,
+ * `@name`, `$name` parameters. Prefixes, typed constants (`INTERVAL '${n} days'` becomes a
+ * cast of the joined text) and literals read as structured values: sql_typed.ts. A
+ * placeholder the user wrote beside weft's would take one of its values: refused.
  * A `${...}` anywhere in a statement its database binds no parameters in (PostgreSQL's
  * utility statements: `SET`, `NOTIFY`, `COMMENT ON`, `CREATE ROLE … PASSWORD`, DDL; SQLite's
  * views, triggers, column DEFAULTs) is refused too, naming what to write (sql_bindable.ts).
@@ -26,10 +31,27 @@
  */
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
-import { DOLLAR_TAG, SQL_DIALECTS, type SqlDialect } from "./sql_statements.ts";
+import { SQL_DIALECTS, type SqlDialect } from "./sql_statements.ts";
+import { advance, continuationAt, type Lexer, type State, type StringState } from "./sql_lexer.ts";
 import { SqlClauses } from "./sql_clauses.ts";
 import { StatementHead } from "./sql_bindable.ts";
-import { typedLiteral } from "./sql_typed.ts";
+import {
+  bitStringRefusal,
+  castAfter,
+  castAsAfter,
+  castType,
+  intervalQualifierLength,
+  isScalarType,
+  opensCast,
+  PAREN_REFUSAL,
+  QUALIFIED_INTERVAL_REFUSAL,
+  sqliteAliasRefusal,
+  structuredRefusal,
+  typeBefore,
+  type TypedLiteral,
+  uescapeAfter,
+  wholeTypedRefusal,
+} from "./sql_typed.ts";
 import { SqlPatterns } from "./sql_patterns.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
 
@@ -72,20 +94,14 @@ export function checkSql(
   }
 }
 
-type State =
-  | { kind: "code" }
-  | { kind: "string"; e: boolean; open: number; cut: boolean; start: number }
-  | { kind: "ident"; close: string }
-  | { kind: "line-comment" }
-  | { kind: "block-comment" }
-  | { kind: "dollar"; tag: string };
-
 /**
  * Renders `text` with each `${...}` bound (see the module). `valueOf` gets the source of
  * one substitution (`${params.name}`) and returns its value; `placeholder` gives the
  * driver's n-th placeholder (1-based: `$1` for PostgreSQL, `?1` for SQLite). `dialects`
  * are the databases the statement may go to: a statement none of them binds parameters
- * in (`SET`, `COMMENT ON`, `CREATE VIEW`, …: sql_bindable.ts) is refused.
+ * in (`SET`, `COMMENT ON`, `CREATE VIEW`, …: sql_bindable.ts) is refused. The text is read
+ * by each dialect's lexical rules in turn (PostgreSQL's first); the first reading that
+ * binds is returned, so with both dialects only what both readings refuse is refused.
  * @throws ExpressionError (offset at the `${`) for a substitution that cannot be bound,
  *   or a bad expression.
  */
@@ -94,6 +110,45 @@ export function renderSql(
   valueOf: (source: string) => string,
   placeholder: (n: number) => string,
   dialects: readonly SqlDialect[] = SQL_DIALECTS,
+): BoundSql {
+  const lexers = dialects.includes("postgres") ? ["postgres", ...dialects] : [...dialects];
+  let first: unknown;
+  for (const lexer of new Set(lexers)) {
+    try {
+      return renderAs(text, valueOf, placeholder, dialects, { pg: lexer === "postgres" });
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
+/** The last output pieces before `end` as one text (at most about 400 characters). */
+function tailOf(out: readonly string[], end: number): { text: string; from: number } {
+  let from = end;
+  let size = 0;
+  while (from > 0 && size < 400) size += out[--from].length;
+  return { text: out.slice(from, end).join(""), from };
+}
+
+/** The piece of `out` (from `from` on) that holds character `at` of their joined text. */
+function pieceAt(out: readonly string[], from: number, at: number): number {
+  let j = from;
+  for (let seen = 0; j < out.length; j++) {
+    seen += out[j].length;
+    if (seen > at) break;
+  }
+  return j;
+}
+
+/** {@link renderSql} with the text read by `lexer`'s rules only. */
+function renderAs(
+  text: string,
+  valueOf: (source: string) => string,
+  placeholder: (n: number) => string,
+  dialects: readonly SqlDialect[],
+  lexer: Lexer,
 ): BoundSql {
   const compiled = compileTemplate(text);
   const spans = compiled.spans;
@@ -114,11 +169,23 @@ export function renderSql(
   const head = new StatementHead();
   /** Pattern operands, whose values are escaped to match literally. */
   const patterns = new SqlPatterns(out, params);
+  const fail = (refusal: TypedLiteral, at: number) =>
+    new ExpressionError(refusal.message, at, refusal.hint);
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
     while (i < literal.length) {
-      const step = advance(state, literal, i, out.length);
+      const step = advance(state, literal, i, out.length, lexer);
+      if (step.placeholder && spans.length > 0) {
+        throw new ExpressionError(
+          `the query writes its own placeholder \`${step.placeholder}\` beside \`\${...}\`: ` +
+            "weft numbers the parameters it binds, so that one would receive a value it " +
+            "was not written for",
+          map.source(k, i),
+          "write the value as a `${...}` too (`${params.x}`), or quote the text if it is " +
+            "not a placeholder",
+        );
+      }
       if (state.kind === "code") {
         // In code, a step is one character or the start of an opaque token or comment.
         if (step.state.kind === "code") {
@@ -138,12 +205,16 @@ export function renderSql(
         if (step.state.kind === "code") patterns.char(literal, i, out.length - 1);
         else patterns.token(literal, i, step.state.kind.endsWith("comment"));
       }
-      if (step.closedCut) {
-        map.written(out.length, map.source(k, step.next));
-        out.push(")");
+      let next = step.next;
+      if (step.closedCut && state.kind === "string") {
+        const closing = closeCut(state, literal, next, lexer, out);
+        if (closing.refusal) throw fail(closing.refusal, state.at!);
+        map.written(out.length, map.source(k, next));
+        out.push(closing.text);
+        next += closing.consumed;
       }
       state = step.state;
-      i = step.next;
+      i = next;
     }
     if (k === spans.length) break;
     const span = spans[k];
@@ -184,40 +255,133 @@ export function renderSql(
     }
     // Inside a '…' literal.
     unbindable();
-    patterns.value(params.length - 1, span.start, span.raw);
-    const whole = literal.length - 1 === state.start && literals[k + 1].startsWith("'") &&
-      literals[k + 1][1] !== "'";
-    if (whole && !state.cut) {
-      // `INTERVAL '${x}'`, `X'${x}'`: no database reads a parameter there (sql_typed.ts).
-      const typed = typedLiteral(literal.slice(0, state.e ? state.start - 1 : state.start));
-      if (typed) throw new ExpressionError(typed.message, span.start, typed.hint);
+    if (state.prefix === "X" || state.prefix === "B") {
+      throw fail(bitStringRefusal(state.prefix), span.start);
+    }
+    const pattern = patterns.value(params.length - 1, span.start, span.raw);
+    const opened: StringState | { kind: "code"; open: number } = state.cut
+      ? state
+      : cutOpen(state, literal, span.start, lexer, out, blank, fail, pattern);
+    if (opened.kind === "code") {
       // `'${x}'`: drop the quotes; the placeholder is typed by its context, as the literal was.
-      blank.cut(state.open);
-      out.length = state.open;
-      map.truncate(state.open);
+      state = { kind: "code" };
+      out.length = opened.open;
+      map.truncate(out.length);
       map.written(out.length, span.start);
       out.push(mark);
-      state = { kind: "code" };
       literals[k + 1] = literals[k + 1].slice(1);
       continue;
     }
-    if (!state.cut) {
-      blank.cut(state.open);
-      out[state.open] = "(" + out[state.open];
-    }
+    const s = state = opened;
     map.written(out.length, span.start);
-    out.push(`' || CAST(${mark} AS TEXT) || ${state.e ? "E" : ""}'`);
-    state = { ...state, cut: true, start: -1 };
+    if (s.prefix === "U&") s.joins!.push(out.length);
+    // The rest of a cut E'…' or U&'…' literal keeps its prefix; an N'…' one's is the cast.
+    const reopen = s.prefix === "E" || s.prefix === "U&" ? s.prefix : "";
+    out.push(`' || CAST(${mark} AS TEXT) || ${reopen}'`);
   }
   if (state.kind === "string" && state.cut) {
     map.written(out.length, text.length);
-    out.push(")");
+    out.push(state.close!);
   }
   patterns.end();
   const bound = { sql: out.join(""), params } as BoundSql;
   // Not enumerable: a bound statement compares and prints as its text and values.
   Object.defineProperty(bound, "sourceAt", { value: (sent: number) => map.at(out, sent) });
   return bound;
+
+  /**
+   * The first `${...}` in the string `s` (at source index `at`): either the whole literal
+   * (returned as `code` with `open` set: the caller drops its quotes), or the string cut
+   * open — a typed constant's type replaced by `CAST((`, else `(` before it.
+   * @throws ExpressionError where no value can be bound (sql_typed.ts).
+   */
+  function cutOpen(
+    s: StringState,
+    literal: string,
+    at: number,
+    lexer: Lexer,
+    out: string[],
+    blank: BlankPrefix,
+    fail: (r: TypedLiteral, at: number) => ExpressionError,
+    pattern: boolean,
+  ): StringState | { kind: "code"; open: number } {
+    const tail = tailOf(out, s.open);
+    const typed = typeBefore(tail.text);
+    const body = literal.slice(s.start + 1);
+    const nextLiteral = literals[spans.findIndex((sp) => sp.start === at) + 1] ?? "";
+    const whole = body === "" && (s.prefix === "" || s.prefix === "E") &&
+      nextLiteral.startsWith("'") && nextLiteral[1] !== "'" &&
+      !(lexer.pg && continuationAt(nextLiteral, 1) > 0);
+    if (typed && "paren" in typed) throw fail(PAREN_REFUSAL, at);
+    if (whole) {
+      if (typed && (lexer.pg || isScalarType(typed.type) || /^(?:jsonb?|xml)$/i.test(typed.type))) {
+        throw fail(wholeTypedRefusal(typed.type), at);
+      }
+      blank.cut(s.open);
+      return { kind: "code", open: s.open };
+    }
+    if (typed && !lexer.pg) throw fail(sqliteAliasRefusal(typed.type), at);
+    // A literal read as a JSON document or an array by its text (a pattern's `[` is a
+    // character class, and its value is escaped: sql_patterns.ts).
+    if (!pattern && /^\s*[{[]/.test(body)) throw fail(structuredRefusal(undefined), at);
+    const type = s.prefix === "N" ? "bpchar" : typed?.type;
+    if (type !== undefined && !isScalarType(type)) throw fail(structuredRefusal(type), at);
+    const inCast = opensCast(tail.text);
+    if (typed) {
+      // `INTERVAL '${n} days'` → `CAST(('' || CAST($1 AS TEXT) || ' days') AS INTERVAL)`.
+      const from = pieceAt(out, tail.from, typed.at);
+      blank.cut(from);
+      for (let j = from; j < s.open; j++) out[j] = "";
+      out[s.open] = "CAST((" + out[s.open];
+      return { ...s, cut: true, start: -1, type, close: `) AS ${castType(type!)})`, at, inCast };
+    }
+    blank.cut(s.open);
+    out[s.open] = (s.prefix === "N" ? "CAST((" : "(") + out[s.open];
+    const close = s.prefix === "N" ? ") AS bpchar)" : ")";
+    return { ...s, cut: true, start: -1, type, close, joins: [], at, inCast };
+  }
+}
+
+/**
+ * What closes a cut string `s` whose closing quote ends before `literal[next]`: its
+ * `close` text (with an interval qualifier that follows taken into the cast, and a U&
+ * string's `UESCAPE` given to each join), how much of `literal` that consumed, or a
+ * refusal when a cast after it reads the literal as a structured value.
+ */
+function closeCut(
+  s: StringState,
+  literal: string,
+  next: number,
+  lexer: Lexer,
+  out: string[],
+): { text: string; consumed: number; refusal?: TypedLiteral } {
+  const rest = literal.slice(next);
+  const cast = castAfter(rest) ?? (s.inCast ? castAsAfter(rest) : undefined);
+  if (cast !== undefined && !isScalarType(cast)) {
+    return { text: "", consumed: 0, refusal: structuredRefusal(cast) };
+  }
+  if (lexer.pg && s.prefix === "U&") {
+    const escape = uescapeAfter(rest);
+    if (escape !== undefined) {
+      for (const j of s.joins ?? []) out[j] = out[j].replace("' || ", `' UESCAPE '${escape}' || `);
+      // The last piece's UESCAPE is the user's own, after the closing quote.
+      const length = /^\s*uescape\s*'[^']'/i.exec(rest)![0].length;
+      return { text: rest.slice(0, length) + s.close!, consumed: length };
+    }
+  }
+  // `INTERVAL '5' DAY` is 5 days, but a cast of the text '5' to INTERVAL DAY reads 5
+  // seconds and truncates them to 0 days: the qualifier cannot follow into a cast.
+  const interval = s.type !== undefined && /^(?:pg_catalog\.)?interval$/i.test(s.type);
+  const qualified = (interval && intervalQualifierLength(rest) > 0) ||
+    /^\s*::\s*(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b/i.test(
+      rest,
+    ) ||
+    (s.inCast === true &&
+      /^\s*as\s+(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b/i.test(
+        rest,
+      ));
+  if (qualified) return { text: "", consumed: 0, refusal: QUALIFIED_INTERVAL_REFUSAL };
+  return { text: s.close!, consumed: 0 };
 }
 
 /** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */
@@ -246,59 +410,4 @@ class BlankPrefix {
 /** The character before a substitution in code makes it part of a name or number. */
 function touches(last: string, lastNonBlank: string): boolean {
   return /[\w$]/.test(last) || lastNonBlank === ".";
-}
-
-/**
- * Moves past one token of `literal` from `i` in `state`. `outLength` is the index of the
- * token's piece in the output (for a string's opening quote; an `E` before it is the
- * piece before, since each token of code is a piece of its own).
- */
-function advance(
-  state: State,
-  literal: string,
-  i: number,
-  outLength: number,
-): { state: State; next: number; closedCut?: boolean } {
-  const c = literal[i];
-  switch (state.kind) {
-    case "code": {
-      if (c === "'") {
-        const e = i > 0 && /[eE]/.test(literal[i - 1]) && !/[\w$]/.test(literal[i - 2] ?? "");
-        const open = e ? outLength - 1 : outLength;
-        return { state: { kind: "string", e, open, cut: false, start: i }, next: i + 1 };
-      }
-      if (c === '"' || c === "`") return { state: { kind: "ident", close: c }, next: i + 1 };
-      if (c === "[") return { state: { kind: "ident", close: "]" }, next: i + 1 };
-      if (c === "-" && literal[i + 1] === "-") {
-        return { state: { kind: "line-comment" }, next: i + 2 };
-      }
-      if (c === "/" && literal[i + 1] === "*") {
-        return { state: { kind: "block-comment" }, next: i + 2 };
-      }
-      if (c === "$" && !/[\w$]/.test(literal[i - 1] ?? "")) {
-        DOLLAR_TAG.lastIndex = i;
-        const tag = DOLLAR_TAG.exec(literal)?.[0];
-        if (tag) return { state: { kind: "dollar", tag }, next: i + tag.length };
-      }
-      return { state, next: i + 1 };
-    }
-    case "string": {
-      if (state.e && c === "\\") return { state, next: i + 2 };
-      if (c === "'" && literal[i + 1] === "'") return { state, next: i + 2 };
-      if (c === "'") return { state: { kind: "code" }, next: i + 1, closedCut: state.cut };
-      return { state, next: i + 1 };
-    }
-    case "ident":
-      return { state: c === state.close ? { kind: "code" } : state, next: i + 1 };
-    case "line-comment":
-      return { state: c === "\n" ? { kind: "code" } : state, next: i + 1 };
-    case "block-comment":
-      if (c === "*" && literal[i + 1] === "/") return { state: { kind: "code" }, next: i + 2 };
-      return { state, next: i + 1 };
-    case "dollar":
-      if (literal.startsWith(state.tag, i)) {
-        return { state: { kind: "code" }, next: i + state.tag.length };
-      }
-      return { state, next: i + 1 };
-  }
 }

@@ -151,33 +151,35 @@ export class SqlPatterns {
   /**
    * A value bound as `params[param]` (its `${` at `offset`), in code or in a literal.
    * Written `${raw(...)}`, it is left as it is.
+   * @returns whether the value is pattern text (a pattern operand or argument).
    */
-  value(param: number, offset: number, raw: boolean): void {
+  value(param: number, offset: number, raw: boolean): boolean {
     this.#flushWord("", 0);
     this.#flushOp();
     this.#callee = undefined;
     const top = this.#top();
     if (top) top.afterParen = false;
-    if (raw) return;
-    // The innermost frame that reads the value as pattern text escapes it; a call's
-    // other arguments belong to the frame around the call.
+    // The innermost frame that reads the value as pattern text escapes it (unless `raw`);
+    // a call's other arguments belong to the frame around the call.
     for (let k = this.#stack.length - 1; k >= 0; k--) {
       const frame = this.#stack[k];
-      if (frame.subquery !== undefined) return;
+      if (frame.subquery !== undefined) return false;
       if (frame.type === "operand") {
-        frame.pending.push({ param, offset });
-        return;
+        if (!raw) frame.pending.push({ param, offset });
+        return true;
       }
       if (frame.arg === frame.pattern) {
+        if (raw) return true;
         if (frame.kind === "like") frame.pending.push({ param, offset });
         else this.params[param] = escapeFor(this.params[param], frame.kind, "\\");
-        return;
+        return true;
       }
       if (frame.arg === frame.replacement) {
-        this.params[param] = this.params[param].replaceAll("\\", "\\\\");
-        return;
+        if (!raw) this.params[param] = this.params[param].replaceAll("\\", "\\\\");
+        return true;
       }
     }
+    return false;
   }
 
   /** The end of the statement. */

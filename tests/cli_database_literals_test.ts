@@ -1,0 +1,95 @@
+/**
+ * A `${...}` in an SQL literal is read by the database's own lexical rules
+ * (src/expr/sql_typed.ts, src/expr/sql.ts), through the real CLI and a real PostgreSQL 15
+ * server (tests/_postgres.ts): prefixed literals (N'…', U&'…' with and without UESCAPE,
+ * E'…'), typed constants with part of their text from a value (`INTERVAL '${n} days'`,
+ * `DATE '…'`, `TIMESTAMP '…'`, `INTERVAL '…' DAY TO HOUR`, `char '…'`) and string
+ * constants continued on the next line keep their meaning, and no function named like
+ * the prefix or type is called; what no rewriting keeps one value (X'…', B'…', a JSON or
+ * array literal, a cast to a structured type, the user's own `$1` or `?`) is refused by
+ * `weft validate` at its line:column with what to write.
+ */
+import assert from "node:assert/strict";
+import type { RunReport } from "../src/engine/events.ts";
+import { weft } from "./_run_cli.ts";
+import { createDatabase, startPostgres } from "./_postgres.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURES = new URL("./fixtures/database_literals/", import.meta.url).pathname;
+
+/** The first row of each task's `rows` output, by task id. */
+function firstRows(stdout: string): Record<string, Record<string, unknown>> {
+  const found: Record<string, Record<string, unknown>> = {};
+  for (const task of (JSON.parse(stdout) as RunReport).tasks) {
+    const rows = JSON.parse(task.outputs?.rows ?? "[]") as Record<string, unknown>[];
+    found[task.id] = rows[0];
+  }
+  return found;
+}
+
+Deno.test("weft run, PostgreSQL 15: prefixed, typed and continued literals keep their meaning", async () => {
+  const server = await startPostgres();
+  try {
+    const url = await createDatabase(server, "literals");
+    const v = "Q'Z\\";
+    const run = await weft(
+      ["run", `${FIXTURES}postgres.yml`, "--json", "-p", `v=${v}`, "-p", "n=3"],
+      { env: { DATABASE_URL: url, WEFT_HOME: testTempDir("literals-home-") } },
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const rows = firstRows(run.stdout);
+    assert.deepEqual(rows.lit, {
+      n: `pre${v}`,
+      n_type: "character",
+      u: `da${v}`,
+      ue: `aa${v}`,
+      u_whole: v,
+      e: `pre\t${v}`,
+      since: "2024-01-04",
+      qualified: "1 day 03:00:00",
+      times: "3 days",
+      ts: "2024-01-03 00:00:00",
+      day: "2024-03-01",
+      padded: `ab${v}`,
+    });
+    assert.deepEqual(rows.continued, { adj: `x${v}`, adj2: `pre ${v} post` });
+    // No function n(), date() or interval() was called in place of the literal.
+    assert.deepEqual(rows.calls, { calls: "0" });
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("weft validate: what no rewriting keeps one value is refused at its place", async () => {
+  const file = `${FIXTURES}refused.yml`;
+  const run = await weft(["validate", file]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  const found: Record<string, string> = {};
+  const lines = run.stderr.split("\n");
+  lines.forEach((line, k) => {
+    const match = new RegExp(`^${file}:(\\d+:\\d+): config\\.query in task "([^"]+)": (.*)$`)
+      .exec(line);
+    if (match) found[match[2]] = `${match[1]} ${match[3]} | ${lines[k + 1]?.trim() ?? ""}`;
+  });
+  const expected: Record<string, [string, RegExp]> = {
+    hex: ["8:75", /inside a X'…' literal.*decode\(\$\{\.\.\.\}, 'hex'\)/],
+    bits: ["11:75", /inside a B'…' literal/],
+    json: ["16:57", /starts with `\{` or `\[`.*jsonb_build_object\('name', \$\{\.\.\.\}\)/],
+    array: ["21:36", /starts with `\{` or `\[`.*ARRAY\[\$\{\.\.\.\}\]/],
+    cast: ["26:31", /a literal read as hstore.*to_jsonb/],
+    typed: ["31:36", /a literal read as int4range/],
+    own: ["36:40", /its own placeholder `\$1`.*write the value as a `\$\{\.\.\.\}` too/],
+    "own-sqlite": ["41:40", /its own placeholder `\?`/],
+    "sqlite-date": ["46:34", /SQLite has no typed constants.*date\(\$\{\.\.\.\}\)/],
+    qualified: [
+      "56:34",
+      /interval literal with a qualifier.*make_interval\(days => \$\{\.\.\.\}\)/,
+    ],
+    whole: ["51:40", /whole of the typed literal INTERVAL.*\$\{\.\.\.\} \* INTERVAL '1 day'/],
+  };
+  assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), run.stderr);
+  for (const [id, [place, message]] of Object.entries(expected)) {
+    assert.ok(found[id].startsWith(`${place} `), `${id}: ${found[id]}`);
+    assert.match(found[id], message, id);
+  }
+});
