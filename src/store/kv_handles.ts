@@ -11,12 +11,19 @@
  * @module
  */
 
+import { withRetry } from "./retry.ts";
+
 /** Database path → connections open in this process. */
 const openHere = new Map<string, number>();
 
-/** `Deno.openKv(path)`, counted until the returned database is closed. */
+/**
+ * `Deno.openKv(path)`, counted until the returned database is closed. SQLite answers busy
+ * while another process opens the same file at that moment (setting up its write-ahead
+ * log): tried again for up to 5 s (retry.ts RETRY_BUDGET_MS), where two `weft run` started
+ * together had one refused at once as if the history stayed locked.
+ */
 export async function openKvFile(path: string): Promise<Deno.Kv> {
-  const kv = await Deno.openKv(path);
+  const kv = await withRetry(() => Deno.openKv(path));
   openHere.set(path, (openHere.get(path) ?? 0) + 1);
   const close = kv.close.bind(kv);
   let closed = false;
