@@ -1,7 +1,8 @@
 /**
  * A real daemon killed (SIGKILL) while a schedule's fire waits under `overlap: queue`:
  * the fire stays recorded as never started, and the next daemon runs it as a catch-up
- * (it is within `catchup`) instead of losing it (tester7 F13). The missed case (older
+ * (it is within `catchup`) instead of losing it (tester7 F13). A graceful stop (SIGTERM)
+ * keeps it owed the same way, and says so (tester tdaemon F1). The missed case (older
  * than `catchup`) is in daemon_fires_test.ts on a manual clock.
  */
 import assert from "node:assert/strict";
@@ -71,4 +72,61 @@ tasks:
   assert.equal(record?.trigger, "catch-up");
   assert.equal(record?.runId, runId);
   assert.equal(record?.outcome, "cancelled");
+});
+
+Deno.test("daemon stopped (SIGTERM) while a fire is queued: the fire is owed, logged, and the next start runs it", async () => {
+  const dir = testTempDir("queued-term-");
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  const file = writeFlow(
+    dir,
+    "q.yml",
+    `name: q
+tasks:
+  - id: a
+    command: 'echo "for \${schedule.time}"; sleep 30'
+`,
+  );
+  const added = await weft(
+    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--overlap", "queue", "--catchup", "1h"],
+    { env: { WEFT_HOME: home } },
+  );
+  assert.equal(added.code, 0, added.stderr);
+
+  // Grace 0 s: the running run is cancelled, and the queued fire would be next in line.
+  const first = startDaemon(["--dir", `${dir}/empty`, "--grace", "0s"], { home });
+  let at: string;
+  try {
+    const line = await first.waitFor(/schedule q: fire of \S+ queued behind the running run/);
+    at = line.match(/fire of (\S+) queued/)![1];
+    assert.equal(await first.stop(), 0);
+  } finally {
+    await first.stop("SIGKILL");
+  }
+  const time = at.replace("+", "\\+");
+  // The log's last word on the fire is what became of it, not "queued".
+  assert.ok(
+    first.lines.some((l) =>
+      new RegExp(
+        `schedule q: fire of ${time} not run, the daemon is stopping; the next start owes it`,
+      )
+        .test(l)
+    ),
+    first.lines.join("\n"),
+  );
+  const left = (await fires(home)).find((f) => f.time === at);
+  assert.equal(left?.outcome, "queued", "owed, as a kill -9 leaves it");
+  assert.equal(left?.runId, null);
+
+  const second = startDaemon(["--dir", `${dir}/empty`, "--grace", "0s"], { home });
+  try {
+    await second.waitFor(new RegExp(`schedule q: fire of ${time} never started .*catch-up`));
+    await second.waitFor(new RegExp(`run \\S+ started \\(catch-up q ${time}\\)`));
+    assert.equal(await second.stop(), 0);
+  } finally {
+    await second.stop("SIGKILL");
+  }
+  const record = (await fires(home)).find((f) => f.time === at);
+  assert.equal(record?.trigger, "catch-up");
+  assert.notEqual(record?.runId, null, "it ran");
 });

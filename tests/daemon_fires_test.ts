@@ -303,3 +303,39 @@ Deno.test("daemon: a fire recorded queued when the daemon died runs on restart, 
   );
   assert.equal((await store.get("hourly"))?.unstartedFires, undefined);
 });
+
+Deno.test("daemon: a stop leaves an on-time fire waiting for a run slot owed, not cancelled", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T00:00:30Z"));
+  const store = new MemoryScheduleStore();
+  for (const name of ["a", "b"]) {
+    await store.add(
+      schedule({ name, cron: "* * * * *", catchupMs: 3_600_000, createdAt: iso(clock.now()) }),
+    );
+  }
+  // One slot: b's fire waits for a's run.
+  const t = inProcessDaemon(clock, store, { maxRuns: 1 });
+  await t.daemon.start();
+  await clock.advance(60_000);
+  await settle();
+  assert.equal(t.requests.length, 1);
+  const waiting = t.requests[0].trigger.schedule === "a" ? "b" : "a";
+  await t.daemon.stop(0);
+  const [fire] = await store.listFires(waiting);
+  assert.equal(fire.outcome, "queued", "owed to the next start");
+  assert.deepEqual((await store.get(waiting))?.unstartedFires, [fire.time]);
+  assert.ok(
+    t.lines.includes(
+      `schedule ${waiting}: fire of ${fire.time} not run, the daemon is stopping; ` +
+        "the next start owes it",
+    ),
+    t.lines.join("\n"),
+  );
+  // The next start runs it as a catch-up.
+  const next = inProcessDaemon(clock, store, { endAtOnce: true });
+  await next.daemon.start();
+  await settle();
+  assert.ok(
+    next.requests.some((r) => r.trigger.schedule === waiting && r.trigger.type === "catch-up"),
+  );
+  await next.daemon.stop(0);
+});

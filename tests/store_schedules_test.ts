@@ -3,7 +3,7 @@
  * memory and on Deno KV; fires claimed once even by two handles racing on one file.
  */
 import assert from "node:assert/strict";
-import type { FireRecord, Schedule } from "../src/model/schedule.ts";
+import { type FireRecord, type Schedule, scheduleInstance } from "../src/model/schedule.ts";
 import { WeftError } from "../src/model/errors.ts";
 import { MemoryScheduleStore, type ScheduleStore } from "../src/store/schedule_store.ts";
 import { KvScheduleStore, openScheduleStore } from "../src/store/kv_schedules.ts";
@@ -206,4 +206,39 @@ Deno.test("a schedule stored with a wrong-case zone is read, listed and exported
   assert.equal(systemd.code, 0, systemd.stderr);
   const timer = await Deno.readTextFile(`${units}/weft-ny.timer`);
   assert.match(timer, /^OnCalendar=\*-\*-\* 02:00:00 America\/New_York$/m);
+});
+
+/** A schedule's fires are its own: one removed and added again gets none of the old one's. */
+async function instanceContract(store: ScheduleStore) {
+  await store.add(schedule("s", { tz: "UTC" }));
+  const first = (await store.get("s"))!;
+  assert.ok(first.id, "an added schedule gets its own id");
+  const old = fire("s", "2026-11-29T02:00:00+00:00", { scheduleId: scheduleInstance(first) });
+  assert.equal(await store.claimFire(old), true);
+  // A replace is the same schedule: its fires stay its own.
+  await store.add(schedule("s", { tz: "UTC", cron: "0 * * * *" }), { replace: true });
+  assert.equal((await store.get("s"))?.id, first.id);
+  assert.equal(await store.recordFire({ ...old, runId: "r1" }), true);
+  await store.remove("s");
+  assert.equal(await store.recordFire({ ...old, outcome: "success" }), false, "removed");
+  await store.add(schedule("s", { tz: "UTC", createdAt: "2026-11-30T00:00:00.000Z" }));
+  const second = (await store.get("s"))!;
+  assert.notEqual(second.id, first.id);
+  assert.equal(await store.recordFire({ ...old, outcome: "success", runId: "r1" }), false);
+  assert.equal(await store.claimFire({ ...old, time: "2026-11-29T03:00:00+00:00" }), false);
+  assert.equal(second.lastFire, null);
+  assert.equal((await store.get("s"))?.lastFire, null, "no last fire of the old one");
+  assert.deepEqual(await store.listFires("s"), []);
+  const own = { ...old, scheduleId: scheduleInstance(second) };
+  assert.equal(await store.claimFire(own), true, "the time is free for the new one");
+}
+
+Deno.test("both stores keep a removed schedule's fires out of a new one of the same name", async () => {
+  await instanceContract(new MemoryScheduleStore());
+  const store = await openScheduleStore(testTempDir("sched-"));
+  try {
+    await instanceContract(store);
+  } finally {
+    store.close();
+  }
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import { type CliIO, err } from "./io.ts";
+import { oneLine } from "../safe_text.ts";
 
 /** The daemon's log: `line` gets a timestamp; lines stay in order. */
 export interface DaemonLog {
@@ -14,11 +15,16 @@ export interface DaemonLog {
   flushed(): Promise<void>;
 }
 
-/** A {@link DaemonLog} writing to `io`'s stderr. */
+/**
+ * A {@link DaemonLog} writing to `io`'s stderr. Each event is one line whatever it quotes:
+ * a line break in a name, path or message from data (a schedule's name, a file's) is
+ * written `\n`, the other controls as `err` escapes them, so no text forges a line of
+ * its own with its own timestamp (tester tdaemon F4).
+ */
 export function daemonLog(io: CliIO): DaemonLog {
   let logs = Promise.resolve();
   const log = (line: string) => {
-    logs = logs.then(() => err(io, `${new Date().toISOString()} ${line}\n`));
+    logs = logs.then(() => err(io, `${new Date().toISOString()} ${oneLine(line)}\n`));
   };
   return Object.assign(log, { flushed: () => logs });
 }

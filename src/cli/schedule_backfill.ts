@@ -8,7 +8,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
+import { fireOf, type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
 import { firesBetweenAtMost } from "../schedule/cron.ts";
 import { unreadableSecrets } from "../schedule/secret_params.ts";
 import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
@@ -20,6 +20,7 @@ import type { BackfillFlags } from "./schedule.ts";
 import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
 import { unknownSchedule, withSchedules } from "./schedule_manage.ts";
 import { fixedRefusalCheck } from "./fixed_check.ts";
+import { oneLine } from "../safe_text.ts";
 
 /** Most fires one backfill runs: a bigger window is most likely a typo. */
 export const MAX_BACKFILL_FIRES = 10_000;
@@ -48,7 +49,9 @@ export async function planBackfill(
   );
   if (fires === null) {
     throw new WeftError(
-      `the window holds more than ${MAX_BACKFILL_FIRES} fires of ${schedule.name}, the most ` +
+      `the window holds more than ${MAX_BACKFILL_FIRES} fires of ${
+        oneLine(schedule.name)
+      }, the most ` +
         "one backfill runs",
       { hint: "narrow --from/--to and backfill in parts" },
     );
@@ -128,7 +131,7 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
       );
       await out(io, lines.join(""));
       const todo = plan.filter((p) => !p.done).length;
-      await err(io, `${todo} of ${plan.length} fires of ${name} would run\n`);
+      await err(io, `${todo} of ${plan.length} fires of ${oneLine(name)} would run\n`);
       return ExitCode.Ok;
     }
     // Fail before claiming anything when the file no longer loads or a param is missing.
@@ -169,7 +172,7 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     const left = runs.stopped && queue.length > 0 ? `, ${queue.length} not started` : "";
     await err(
       io,
-      `backfill ${name}: ${ran} run${ran === 1 ? "" : "s"} (${failed} not successful), ` +
+      `backfill ${oneLine(name)}: ${ran} run${ran === 1 ? "" : "s"} (${failed} not successful), ` +
         `${plan.length - todo.length} already ran${left}${runs.stopped ? "; stopped" : ""}\n`,
     );
     if (runs.stopped) return ExitCode.Interrupted;
@@ -253,6 +256,7 @@ async function runFire(
     outcome: "started",
     runId: null,
     firedAt: new Date().toISOString(),
+    ...fireOf(schedule),
   };
   if (!(await store.claimFire(fire, { over: NOT_RUN }))) return null;
   const { launchRun } = await import("./launch.ts");

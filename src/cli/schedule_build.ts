@@ -6,7 +6,12 @@
 import { resolve } from "node:path";
 import { parseDuration } from "../model/duration.ts";
 import { WeftError } from "../model/errors.ts";
-import { DEFAULT_OVERLAP, type OverlapPolicy, type Schedule } from "../model/schedule.ts";
+import {
+  DEFAULT_OVERLAP,
+  type OverlapPolicy,
+  type Schedule,
+  scheduleNameProblem,
+} from "../model/schedule.ts";
 import { cronNeverFires } from "../model/cron_match.ts";
 import type { LoadedWorkflow } from "../parse/mod.ts";
 import { checkCron } from "../schedule/cron.ts";
@@ -123,16 +128,12 @@ async function scheduleOf(
   const { secretsInParams } = await import("./schedule_known_secrets.ts");
   const secretValues = await secretsInParams(io, loaded, params, resolved, flags.home);
   const name = flags.name ?? fromFile?.name ?? loaded.workflow.name;
-  // A name is shown on one line by `schedule list` and written into crontab comments and
-  // systemd unit names: control characters (a line break above all) have no place in it.
-  // deno-lint-ignore no-control-regex
-  if (name.trim() === "" || /[\u0000-\u001f\u007f-\u009f]/.test(name)) {
-    throw new WeftError(
-      `schedule name ${JSON.stringify(name)} is empty or holds a control character`,
-      {
-        hint: "give a printable name with --name, e.g. --name nightly-backup",
-      },
-    );
+  // The one rule of schedule names, as `weft validate` applies it to a file's triggers.
+  const problem = scheduleNameProblem(name);
+  if (problem) {
+    throw new WeftError(problem.message, {
+      hint: "give a printable name with --name, e.g. --name nightly-backup",
+    });
   }
   return {
     name,

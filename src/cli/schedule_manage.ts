@@ -18,6 +18,7 @@ import { type CliIO, err, out, outJson } from "./io.ts";
 import type { AddFlags } from "./schedule.ts";
 import { endedRunOutcomes, leftOpen } from "./schedule_fire_runs.ts";
 import { fixedRefusalCheck } from "./fixed_check.ts";
+import { oneLine } from "../safe_text.ts";
 
 /** Opens the schedule store of this invocation's home, runs `fn`, closes it. */
 export async function withSchedules<T>(
@@ -87,7 +88,7 @@ export async function addSchedule(io: CliIO, file: string, flags: AddFlags): Pro
     const next = nextFires(schedule, now, 3).map((t) => formatZoned(t, zoneOf(schedule.tz)));
     await err(
       io,
-      `added schedule ${schedule.name}: ${schedule.cron} (${zoneOf(schedule.tz)})\n` +
+      `added schedule ${oneLine(schedule.name)}: ${schedule.cron} (${zoneOf(schedule.tz)})\n` +
         `  next: ${next.join(", ") || "never"}\n`,
     );
   }
@@ -168,8 +169,8 @@ export async function listSchedules(
           : "") +
         (e.last_fire.reason ? `  (${e.last_fire.reason})` : "")
       : "never fired";
-    return `${e.name}${e.paused ? "  (paused)" : ""}\n` +
-      `  file  ${e.file}\n` +
+    return `${oneLine(e.name)}${e.paused ? "  (paused)" : ""}\n` +
+      `  file  ${oneLine(e.file)}\n` +
       `  cron  ${e.cron}  (${e.zone}; ${settings.join(", ")})\n` +
       `  next  ${e.paused ? "paused" : e.next.join("  ") || "never"}\n` +
       `  last  ${last}\n` +
@@ -195,11 +196,13 @@ export async function changeSchedule(
   if (!there) throw await unknownSchedule(io, name, homeOption);
   if (action === "remove" && there.source === "file" && await stillDeclared(io, there)) {
     throw new WeftError(
-      `schedule ${name} comes from the trigger of ${there.file}: removing it here would not ` +
+      `schedule ${oneLine(name)} comes from the trigger of ${
+        oneLine(there.file)
+      }: removing it here would not ` +
         `last (weft daemon reads it from the file again)`,
       {
         hint: `remove the schedule trigger from the file (the daemon drops it when it loads ` +
-          `the file), or stop it with: weft schedule pause ${name}`,
+          `the file), or stop it with: weft schedule pause ${oneLine(name)}`,
       },
     );
   }
@@ -210,7 +213,7 @@ export async function changeSchedule(
   }, { spendReserve: true });
   if (!found) throw await unknownSchedule(io, name, homeOption);
   const done = { remove: "removed", pause: "paused", resume: "resumed" }[action];
-  await err(io, `${done} schedule ${name}\n`);
+  await err(io, `${done} schedule ${oneLine(name)}\n`);
   return ExitCode.Ok;
 }
 

@@ -104,6 +104,14 @@ export interface Schedule {
    * never resumed.
    */
   resumedAt?: string;
+  /**
+   * This schedule's own identity, set by the store when the schedule is added (a random
+   * UUID) and kept by a replace (`--replace`, a file schedule re-read): the fires of a
+   * schedule removed and then added again under its name are not the new one's
+   * (FireRecord.scheduleId, {@link scheduleInstance}). Absent in records written before
+   * it existed.
+   */
+  id?: string;
   /** Added by `weft schedule add`, or read from a workflow file's schedule trigger. */
   source: "cli" | "file";
   /** UTC ISO. */
@@ -162,6 +170,13 @@ export interface FireRecord {
   runId: string | null;
   /** When weft acted on the fire (UTC ISO). */
   firedAt: string;
+  /**
+   * The schedule instance the fire is of ({@link scheduleInstance}): the store writes the
+   * fire only while that instance is the schedule of its name, so a run of a removed
+   * schedule never records into a new one of the same name. Absent: not checked (records
+   * written before it existed).
+   */
+  scheduleId?: string;
   /** Set on the summary record of many missed fires (see {@link MissedSummary}). */
   missed?: MissedSummary;
   /**
@@ -189,4 +204,61 @@ export function outcomeOfRun(
   status: "running" | "success" | "failed" | "cancelled" | "interrupted",
 ): FireOutcome {
   return status === "running" ? "started" : status;
+}
+
+/**
+ * Which schedule `s` is, beyond its name: its `id`, or for a record written before ids
+ * existed its creation time (kept by a replace, and new for a schedule added again).
+ */
+export function scheduleInstance(s: Pick<Schedule, "id" | "createdAt">): string {
+  return s.id ?? `created ${s.createdAt}`;
+}
+
+/** `{scheduleId}` for a fire record of schedule `s` (spread into the record). */
+export function fireOf(s: Pick<Schedule, "id" | "createdAt">): { scheduleId: string } {
+  return { scheduleId: scheduleInstance(s) };
+}
+
+/**
+ * Whether `fire` may be written as a fire of `schedule`, the schedule stored under its
+ * name now (null: none): a fire naming its instance only into that instance.
+ */
+export function fireBelongs(
+  fire: Pick<FireRecord, "scheduleId">,
+  schedule: Pick<Schedule, "id" | "createdAt"> | null,
+): boolean {
+  if (fire.scheduleId === undefined) return true;
+  return schedule !== null && scheduleInstance(schedule) === fire.scheduleId;
+}
+
+/**
+ * What is wrong with `name` as a schedule's name, or undefined: empty (or only white
+ * space), or holding a control character (C0, DEL, C1) or a line or paragraph separator.
+ * A schedule's name is shown on one line by `weft schedule list` and the daemon's log,
+ * and written into crontab comments and systemd unit names. The one rule for every way a
+ * schedule gets its name: `weft schedule add` (--name, or the workflow's), and
+ * `weft validate` and the daemon for a file's schedule trigger (model/workflow_parts.ts).
+ */
+export function scheduleNameProblem(name: string): { message: string; hint: string } | undefined {
+  // deno-lint-ignore no-control-regex
+  if (name.trim() !== "" && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) {
+    return undefined;
+  }
+  return {
+    message: `schedule name ${JSON.stringify(name)} is empty or holds a control character`,
+    hint: "give it a printable name, e.g. nightly-backup",
+  };
+}
+
+/**
+ * The name of a workflow's schedule trigger: its `config.name`, else the workflow's name
+ * (`NAME#2`, `NAME#3` for the second and further schedule triggers without one). `nth`:
+ * how many schedule triggers come before it in the file.
+ */
+export function triggerScheduleName(
+  workflowName: string,
+  configName: string | undefined,
+  nth: number,
+): string {
+  return configName ?? (nth ? `${workflowName}#${nth + 1}` : workflowName);
 }

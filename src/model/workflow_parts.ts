@@ -11,6 +11,7 @@ import { once } from "./once.ts";
 import type { taskSchema } from "./task.ts";
 import { channelName, retrySchema } from "./task_fields.ts";
 import type { triggerSchema } from "./triggers.ts";
+import { scheduleNameProblem, triggerScheduleName } from "./schedule.ts";
 
 /** A declared parameter: a default value, or a full declaration. */
 export const paramSchema = once(() =>
@@ -210,5 +211,49 @@ export function workflowObject(s: WorkflowSections) {
   }).refine((w) => !(w.trigger && w.triggers), {
     message: "use either `trigger` or `triggers`, not both",
     path: ["triggers"],
-  }).meta({ not: { required: ["trigger", "triggers"] } });
+  }).superRefine(checkScheduleNames).meta({ not: { required: ["trigger", "triggers"] } });
+}
+
+/** What {@link checkScheduleNames} reads of a parsed workflow. */
+interface Named {
+  name: string;
+  trigger?: TriggerLike;
+  triggers?: TriggerLike[];
+}
+interface TriggerLike {
+  type: string | readonly string[];
+  config?: { schedule?: string; name?: string };
+}
+
+/**
+ * Each schedule trigger's name by the one rule of schedule names (model/schedule.ts
+ * scheduleNameProblem), at its `config.name`, or at the workflow's `name` when the
+ * trigger is named after it: `weft schedule add` refuses such a name, and the daemon's
+ * log and `weft schedule list` show it on one line (tester tdaemon F4).
+ */
+function checkScheduleNames(w: Named, ctx: z.RefinementCtx): void {
+  const [list, at] = w.trigger
+    ? [[w.trigger], (_: number) => ["trigger"]]
+    : [w.triggers ?? [], (i: number) => ["triggers", i]];
+  let nth = 0;
+  list.forEach((t, i) => {
+    if (!t.type.includes("schedule") || !t.config?.schedule) return;
+    const name = triggerScheduleName(w.name, t.config.name, nth++);
+    const problem = scheduleNameProblem(name);
+    if (!problem) return;
+    const own = t.config.name !== undefined;
+    ctx.addIssue({
+      code: "custom",
+      path: own ? [...at(i), "config", "name"] : ["name"],
+      message: own
+        ? problem.message
+        : `${problem.message}: a schedule trigger without config.name is named after the ` +
+          "workflow",
+      params: {
+        hint: own
+          ? "give the schedule a printable name, e.g. name: nightly-backup"
+          : "set the trigger's config.name to a printable name, e.g. name: nightly-backup",
+      },
+    });
+  });
 }

@@ -21,20 +21,14 @@ import {
   loadAll,
   type LoadedFile,
 } from "./daemon_workflows.ts";
-import {
-  markMissed,
-  recordLeftMissed,
-  recordMissed,
-  recordSpan,
-  type ScheduleSecretsFinder,
-  syncSchedules,
-} from "./daemon_schedules.ts";
+import { type ScheduleSecretsFinder, syncSchedules } from "./daemon_schedules.ts";
+import { joinedLines, type Owed, oweFires } from "./daemon_owed.ts";
 import { type FiredRun, runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
-import { chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
 import { StoreWatch } from "./daemon_store_watch.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
+import { fireOf } from "./types.ts";
 import { describeFault } from "../store/faults.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { DaemonRoute, Launcher, LaunchRequest } from "./daemon_types.ts";
@@ -83,6 +77,8 @@ export class Daemon {
   #routes = new Map<string, DaemonRoute>();
   #watches: FileWatch[] = [];
   #stopping = false;
+  /** start() has dealt with what was owed: a schedule joining later owes its own. */
+  #started = false;
   #handling = new Set<Promise<unknown>>();
   #reloading: Promise<void> = Promise.resolve();
   #hurry = () => {};
@@ -118,41 +114,39 @@ export class Daemon {
     await this.reload();
     // Started once the file watches are armed: a change made after start() is seen.
     await Promise.all(this.#watches.map((w) => w.ready));
-    const owed = this.#loop.catchUp();
-    const deps = {
-      store: this.#o.store,
-      clock: this.#o.clock,
-      log: (line: string) => this.#o.log(line),
-      stopping: () => this.#stopping,
-    };
-    // Marked pending before any newer fire is recorded (see markMissed).
-    const missed = await markMissed(owed.missed, deps);
-    // Likewise the catch-up fires, so that a kill -9 mid-chain loses none (daemon_catchup.ts).
-    await markChains(owed.chains, deps);
-    // Each schedule's catch-up fires run one after another (as `queue` would): under
-    // `overlap: skip` they would otherwise skip each other, the oldest alone running.
-    for (const chain of chainsOf(owed.fires, owed.chainMissed, owed.chains)) {
-      this.#track((async () => {
-        let handled = true;
-        // A replaced cron's fires too old to run now are recorded before the newer run.
-        for (const span of chain.missed) {
-          handled = handled && !this.#stopping && await recordSpan(span, deps).catch((e) => {
-            this.#o.log(`schedule ${chain.name}: ${e instanceof Error ? e.message : String(e)}`);
-            return false;
-          });
-        }
-        for (const fire of chain.fires) handled = await this.#handle(fire) && handled;
-        // Stopped mid-chain, or a fire not recorded: the next start owes the chain again.
-        if (handled && !this.#stopping) await finishChain(chain.name, deps);
-      })());
-    }
-    this.#track(recordMissed(missed, deps));
-    this.#track(recordLeftMissed(owed.left, deps));
+    await this.#owe(this.#loop.catchUp());
+    this.#started = true;
     this.#loopDone = this.#loop.run((fire) => this.#onFire(fire), this.#stopLoop.signal);
     this.#storeWatch.start(
       () => this.#resyncSchedules(),
       (e) => this.#o.log(`cannot read the schedule store: ${(e as Error).message}`),
     );
+  }
+
+  /**
+   * After start: what the schedules new to the loop owe (`joined`, FireLoop.setSchedules).
+   * A schedule the daemon did not fire until now — its file did not validate at start,
+   * or was out of the folders — owes what any schedule owes on a start: since its last
+   * fire, the fires within `catchup` run as catch-ups, older ones are recorded missed
+   * (tester tdaemon F5: they were lost without a word once SIGHUP loaded the fixed file).
+   */
+  async #oweJoined(joined: string[]): Promise<void> {
+    if (!this.#started || this.#stopping || joined.length === 0) return;
+    const owed = this.#loop.catchUp(new Set(joined));
+    for (const line of joinedLines(owed)) this.#o.log(line);
+    await this.#owe(owed);
+  }
+
+  /** Runs or records what FireLoop.catchUp found owed (daemon_owed.ts). */
+  #owe(owed: Owed): Promise<void> {
+    return oweFires(owed, {
+      store: this.#o.store,
+      clock: this.#o.clock,
+      log: (line: string) => this.#o.log(line),
+      stopping: () => this.#stopping,
+      handle: (fire) => this.#handle(fire),
+      track: (work) => this.#track(work),
+    });
   }
 
   /** Reads the store's schedules again (another process changed them: StoreWatch). */
@@ -165,9 +159,10 @@ export class Daemon {
         this.#o.log,
         this.#o.secretsIn,
       );
-      this.#loop.setSchedules(schedules);
+      const joined = this.#loop.setSchedules(schedules);
       await this.#storeWatch.seen();
       this.#o.log(`schedules changed in the store: ${schedules.length} active schedule(s)`);
+      await this.#oweJoined(joined);
     });
     this.#reloading = next;
     return next;
@@ -204,7 +199,7 @@ export class Daemon {
       this.#o.log,
       this.#o.secretsIn,
     );
-    this.#loop.setSchedules(schedules);
+    const joined = this.#loop.setSchedules(schedules);
     await this.#storeWatch.seen();
     this.#setTriggers(report.loaded);
     const served = this.#o.listen ? "" : " (not served: no --listen)";
@@ -214,6 +209,7 @@ export class Daemon {
         `${this.#watches.length} file watch(es)`,
     );
     for (const line of webhookWarnings(this.#routes, this.#o.listen)) this.#o.log(line);
+    await this.#oweJoined(joined);
   }
 
   /**
@@ -298,6 +294,7 @@ export class Daemon {
       outcome: "queued" as const,
       runId: null,
       firedAt: this.#o.clock.now().toISOString(),
+      ...fireOf(fire.schedule),
     };
     // Claimed as any fire is (another daemon may have run it); one left waiting stays so.
     if (!await this.#o.store.claimFire(record, { unstarted: fire.leftWaiting === true })) return;

@@ -12,7 +12,13 @@ import type { RunSlots, StartedRun } from "./daemon_slots.ts";
 import type { LaunchRequest } from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
-import { type FireOutcome, type FireRecord, outcomeOfRun } from "./types.ts";
+import {
+  fireOf,
+  type FireOutcome,
+  type FireRecord,
+  outcomeOfRun,
+  scheduleInstance,
+} from "./types.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import type { RunStatus, RunTrigger } from "../engine/events.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
@@ -28,7 +34,10 @@ export interface ScheduleFireDeps {
   workflow(file: string): LoadedFile | undefined;
   /** Starts one run; null when it did not start, after telling `refused` why (if it knows). */
   start(request: LaunchRequest, refused: (reason: string) => void): Promise<StartedRun | null>;
-  /** The daemon is stopping: a fire that could not start is recorded cancelled. */
+  /**
+   * The daemon is stopping: a fire still waiting to start is recorded `queued`, owed to the
+   * next start.
+   */
   stopping(): boolean;
   /** See DaemonOptions.firedRun; without it a fire left waiting is run. */
   firedRun?: FiredRun;
@@ -61,6 +70,8 @@ export async function runScheduleFire(
   // A fire a replaced cron owed before the change (daemon_catchup.ts) is due all the same.
   const changed = current && (current.cron !== s.cron || current.tz !== s.tz);
   if (!current || current.paused || (changed && !replacedCron)) return;
+  // Removed and added again under its name: the new schedule is another, not this one's.
+  if (scheduleInstance(current) !== scheduleInstance(s)) return;
   // Its time fell inside a pause resumed since: a paused schedule's fire is not due later.
   // (One recorded before the pause and left waiting by a killed daemon was due: it runs.)
   const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
@@ -73,6 +84,19 @@ export async function runScheduleFire(
     outcome: "started" as FireOutcome,
     runId: null as string | null,
     firedAt: deps.clock.now().toISOString(),
+    ...fireOf(s),
+  };
+  // Each later write of the fire is refused once its schedule is gone (removed, or
+  // removed and added again: ScheduleStore.recordFire); the run is not stopped for it,
+  // and the log says where its outcome went.
+  let gone = false;
+  const recordFire = async (fire: FireRecord): Promise<void> => {
+    if (await store.recordFire(fire) || gone) return;
+    gone = true;
+    deps.log(
+      `schedule ${s.name}: fire of ${at} not recorded (${fire.outcome}` +
+        `${fire.runId ? `, run ${fire.runId}` : ""}): the schedule was removed since it fired`,
+    );
   };
   if (leftWaiting && await startedBefore(record, time, deps)) return;
   // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
@@ -89,7 +113,7 @@ export async function runScheduleFire(
   const unreadable = unreadableSecretsLine(s);
   if (unreadable) {
     deps.log(`${unreadable}; fire of ${at} recorded failed`);
-    await store.recordFire({ ...record, outcome: "failed", reason: unreadable });
+    await recordFire({ ...record, outcome: "failed", reason: unreadable });
     return;
   }
   const loaded = deps.workflow(s.file);
@@ -112,41 +136,45 @@ export async function runScheduleFire(
   );
   if (admission.kind === "skipped") {
     deps.log(`schedule ${s.name}: fire of ${at} skipped: ${admission.reason}`);
-    await store.recordFire({ ...record, outcome: "skipped" });
+    await recordFire({ ...record, outcome: "skipped" });
     return;
   }
   if (admission.queued) {
-    await store.recordFire({ ...record, outcome: "queued" });
+    await recordFire({ ...record, outcome: "queued" });
     deps.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
   }
   const run = await admission.started;
   if (!run && dropped) {
     deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
-    await store.recordFire({ ...record, outcome: "skipped" });
+    await recordFire({ ...record, outcome: "skipped" });
     return;
   }
-  if (!run && !refused && kind === "catch-up" && deps.stopping()) {
-    // Still waiting when the stop began: owed to the next start (recorded waiting, as
-    // daemon.ts leaves the catch-up fires it had not reached), not cancelled and lost.
-    await store.recordFire({ ...record, outcome: "queued" });
+  if (!run && !refused && deps.stopping()) {
+    // Due, accepted and still waiting (behind a run under `queue`, or for a free slot)
+    // when the stop began: owed to the next start, which runs it as a catch-up within
+    // `catchup` and records it missed otherwise — as after a kill -9, which leaves it
+    // recorded waiting too (Schedule.unstartedFires). Recorded cancelled it was lost, and
+    // a graceful stop lost what a crash kept (tester tdaemon F1).
+    await recordFire({ ...record, outcome: "queued" });
+    const what = kind === "catch-up" ? "catch-up fire" : "fire";
     deps.log(
-      `schedule ${s.name}: catch-up fire of ${at} not run, the daemon is stopping; ` +
+      `schedule ${s.name}: ${what} of ${at} not run, the daemon is stopping; ` +
         "the next start owes it",
     );
     return;
   }
   if (!run) {
     // Why it did not start is kept with the fire (`weft schedule list` shows it).
-    await store.recordFire(
+    await recordFire(
       refused
         ? { ...record, outcome: "failed", reason: `the run could not start: ${refused}` }
-        : { ...record, outcome: deps.stopping() ? "cancelled" : "failed" },
+        : { ...record, outcome: "failed" },
     );
     return;
   }
-  await store.recordFire({ ...record, outcome: "started", runId: run.runId });
+  await recordFire({ ...record, outcome: "started", runId: run.runId });
   const end = await run.done as { status: string };
-  await store.recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
+  await recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
 }
 
 /**
@@ -166,7 +194,12 @@ async function startedBefore(
   if (!left) return false;
   const run = await deps.firedRun(record.schedule, time, left.firedAt);
   if (!run) return false;
-  const fire = { ...left, outcome: outcomeOfRun(run.status), runId: run.runId };
+  const fire = {
+    ...left,
+    outcome: outcomeOfRun(run.status),
+    runId: run.runId,
+    ...(record.scheduleId ? { scheduleId: record.scheduleId } : {}),
+  };
   if (await deps.store.claimFire(fire, { unstarted: true })) {
     deps.log(
       `schedule ${record.schedule}: fire of ${record.time} had started run ${run.runId} ` +

@@ -70,11 +70,13 @@ export class FireLoop {
    * Replaces the schedules (start, SIGHUP, a change in the store). A schedule whose cron,
    * zone and pause did not change keeps its place; a new or changed one starts counting
    * from now: a resumed one's fires that fell inside its pause are not due (the loop may
-   * have slept through the pause without ticking).
+   * have slept through the pause without ticking). Returns the names of the schedules new
+   * to the loop: what they owed before now is {@link FireLoop.catchUp}'s.
    */
-  setSchedules(schedules: Schedule[]): void {
+  setSchedules(schedules: Schedule[]): string[] {
     const now = this.#clock.now().getTime();
     const old = this.#schedules;
+    const joined = schedules.filter((s) => !old.has(s.name)).map((s) => s.name);
     this.#schedules = new Map(schedules.map((s) => [s.name, s]));
     for (const s of schedules) {
       const before = old.get(s.name);
@@ -89,6 +91,7 @@ export class FireLoop {
       if (!this.#schedules.has(name)) this.#cursor.delete(name);
     }
     this.#wake?.abort();
+    return joined;
   }
 
   /**
@@ -111,8 +114,11 @@ export class FireLoop {
    * older ones are `chainMissed`, to be recorded by the chain before its fires run; the
    * new cron owes fires only after the chain's end. Such a chain stays on record (as
    * `earlier`) until the new chain is over.
+   *
+   * `only`: just those schedules (ones that joined a running daemon: setSchedules), the
+   * others keep their place.
    */
-  catchUp(): {
+  catchUp(only?: ReadonlySet<string>): {
     fires: Fire[];
     missed: MissedSpan[];
     left: LeftFire[];
@@ -126,7 +132,7 @@ export class FireLoop {
     const chains: CatchUpSpan[] = [];
     const chainMissed: MissedSpan[] = [];
     for (const s of this.#schedules.values()) {
-      if (s.paused) continue;
+      if (s.paused || (only && !only.has(s.name))) continue;
       const waiting = new Set<number>();
       for (const at of s.unstartedFires ?? []) {
         const time = new Date(at);

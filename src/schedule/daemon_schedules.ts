@@ -7,7 +7,13 @@
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { schedulesFromWorkflow } from "./from_trigger.ts";
-import type { FireOutcome, FireRecord, MissedSummary, Schedule } from "./types.ts";
+import {
+  fireOf,
+  type FireOutcome,
+  type FireRecord,
+  type MissedSummary,
+  type Schedule,
+} from "./types.ts";
 import type { Clock } from "./clock.ts";
 import type { LeftFire, MissedSpan } from "./daemon_fires.ts";
 import { nextFires, previousFire } from "./cron.ts";
@@ -289,6 +295,7 @@ export async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Prom
     runId: null,
     firedAt: daemon.clock.now().toISOString(),
     ...(missed ? { missed } : {}),
+    ...fireOf(s),
   });
   let count = 0;
   let last: Date | null = null;
@@ -347,6 +354,7 @@ export async function recordLeftMissed(left: LeftFire[], daemon: MissedFireDeps)
         outcome: "missed",
         runId: null,
         firedAt: daemon.clock.now().toISOString(),
+        ...fireOf(s),
       }, { unstarted: true });
       if (!claimed) continue;
       daemon.log(

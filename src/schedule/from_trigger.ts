@@ -6,7 +6,7 @@
  * @module
  */
 import type { Workflow } from "../model/workflow.ts";
-import { DEFAULT_OVERLAP, type Schedule } from "../model/schedule.ts";
+import { DEFAULT_OVERLAP, type Schedule, triggerScheduleName } from "../model/schedule.ts";
 import { secretOnes, secretParamNames } from "./secret_params.ts";
 
 /**
@@ -24,7 +24,7 @@ export function schedulesFromWorkflow(
   for (const trigger of triggersOf(workflow)) {
     const config = trigger.config;
     if (!trigger.type.includes("schedule") || !config?.schedule) continue;
-    const name = config.name ?? (out.length ? `${workflow.name}#${out.length + 1}` : workflow.name);
+    const name = triggerScheduleName(workflow.name, config.name, out.length);
     const params = triggerParams(config);
     out.push({
       name,

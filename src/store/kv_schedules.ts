@@ -12,7 +12,12 @@
  * process changed the record in between.
  * @module
  */
-import type { FireRecord, Schedule } from "../model/schedule.ts";
+import {
+  fireBelongs,
+  type FireRecord,
+  type Schedule,
+  scheduleInstance,
+} from "../model/schedule.ts";
 import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
@@ -35,6 +40,7 @@ import {
   type FireRange,
   mayClaim,
   MemoryScheduleStore,
+  ownFire,
   replacing,
   resumed,
   type ScheduleStore,
@@ -124,23 +130,33 @@ export class KvScheduleStore implements ScheduleStore {
     const key = fireKey(fire.schedule, fireMs(fire));
     for (;;) {
       const [existing, schedule] = await this.#io.getMany<unknown>([key, schedKey(fire.schedule)]);
-      if (!mayClaim(existing.value as FireRecord | null, options)) return false;
+      if (!mayClaim(existing.value as FireRecord | null, options, fire)) return false;
+      if (!fireBelongs(fire, schedule.value as Schedule | null)) return false;
       const writes = [{ key, value: fire }, ...this.#lastFireWrite(schedule, fire)];
       // The versionstamp check (null: "absent") makes the claim fail if anyone wrote first.
       if (await this.#io.commit(writes, [existing, schedule])) return true;
     }
   }
 
-  async recordFire(fire: FireRecord): Promise<void> {
+  async recordFire(fire: FireRecord): Promise<boolean> {
     const key = fireKey(fire.schedule, fireMs(fire));
     for (;;) {
       const schedule = await this.#io.get<unknown>(schedKey(fire.schedule));
+      // Checked with the write (the schedule's versionstamp): a schedule removed, or
+      // removed and added again, since the fire was claimed gets none of its records.
+      if (!fireBelongs(fire, schedule.value as Schedule | null)) return false;
       const writes = [{ key, value: fire }, ...this.#lastFireWrite(schedule, fire)];
-      if (await this.#io.commit(writes, [schedule])) return;
+      if (await this.#io.commit(writes, [schedule])) return true;
     }
   }
 
   async listFires(name: string, range: FireRange = {}): Promise<FireRecord[]> {
+    const schedule = (await this.#io.get<Schedule>(schedKey(name))).value;
+    const instance = schedule ? scheduleInstance(schedule) : undefined;
+    return (await this.#listFires(name, range)).filter((f) => ownFire(f, instance));
+  }
+
+  async #listFires(name: string, range: FireRange): Promise<FireRecord[]> {
     const prefix = ["fire", keyPart(name)];
     const start = range.from ? [...prefix, range.from.getTime()] : undefined;
     const end = range.to ? [...prefix, range.to.getTime()] : undefined;

@@ -10,12 +10,14 @@
  */
 import { WeftError } from "../model/errors.ts";
 import {
+  fireBelongs,
   type FireOutcome,
   type FireRecord,
   isUnstarted,
   type LastFire,
   type PendingCatchUp,
   type Schedule,
+  scheduleInstance,
 } from "../model/schedule.ts";
 import { zoneAsSpelled } from "../model/zone_name.ts";
 
@@ -37,9 +39,23 @@ export interface ClaimOptions {
 }
 
 /** Whether a claim may write over `existing` (a stored fire, or null). */
-export function mayClaim(existing: FireRecord | null, options: ClaimOptions = {}): boolean {
+export function mayClaim(
+  existing: FireRecord | null,
+  options: ClaimOptions = {},
+  fire?: Pick<FireRecord, "scheduleId">,
+): boolean {
   return existing === null || (options.over ?? []).includes(existing.outcome) ||
-    (options.unstarted === true && isUnstarted(existing));
+    (options.unstarted === true && isUnstarted(existing)) ||
+    // Left by a removed schedule of the same name (remove deletes in batches): not this one's.
+    (fire !== undefined && !ownFire(existing, fire.scheduleId));
+}
+
+/**
+ * Whether stored fire `fire` is of the schedule instance `instance` (undefined, or a
+ * record without one: not told apart).
+ */
+export function ownFire(fire: Pick<FireRecord, "scheduleId">, instance?: string): boolean {
+  return instance === undefined || fire.scheduleId === undefined || fire.scheduleId === instance;
 }
 
 /** Schedules and fires; every method is atomic and safe with several weft processes. */
@@ -63,13 +79,20 @@ export interface ScheduleStore {
   setPendingCatchUp(name: string, span: Schedule["pendingCatchUp"]): Promise<boolean>;
   /**
    * Records a fire if none with its schedule and logical time exists (or the one there
-   * ended as one of `over`, e.g. `missed` for a backfill); false (nothing written)
-   * otherwise. Also sets the schedule's last fire when it is the latest.
+   * ended as one of `over`, e.g. `missed` for a backfill; or it is of another instance
+   * of the name, FireRecord.scheduleId); false (nothing written) otherwise, and when
+   * the fire's schedule instance is no longer the one of its name (fireBelongs). Also
+   * sets the schedule's last fire when it is the latest.
    */
   claimFire(fire: FireRecord, options?: ClaimOptions): Promise<boolean>;
-  /** Writes a fire (new or updated outcome/run id) and the schedule's last fire. */
-  recordFire(fire: FireRecord): Promise<void>;
-  /** A schedule's fires by logical time, ascending. */
+  /**
+   * Writes a fire (new or updated outcome/run id) and the schedule's last fire, in one
+   * atomic write with the check that the fire's schedule instance is still the one of
+   * its name; false (nothing written) when it is not: the schedule was removed, or
+   * removed and added again, since the fire was claimed.
+   */
+  recordFire(fire: FireRecord): Promise<boolean>;
+  /** A schedule's fires by logical time, ascending (none of another instance of the name). */
   listFires(name: string, range?: FireRange): Promise<FireRecord[]>;
   close(): void;
 }
@@ -112,9 +135,11 @@ function withUnstarted(schedule: Schedule, fire: FireRecord): Schedule {
  * last fire, pending missed and unstarted fires are kept (see {@link ScheduleStore.add}).
  */
 export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
-  if (!old) return schedule;
+  // A new schedule is a new instance, whatever name it reuses (Schedule.id).
+  if (!old) return { ...schedule, id: schedule.id ?? crypto.randomUUID() };
   return {
     ...schedule,
+    id: scheduleInstance(old),
     paused: old.paused,
     ...(old.resumedAt ? { resumedAt: old.resumedAt } : {}),
     lastFire: old.lastFire,
@@ -191,17 +216,21 @@ export class MemoryScheduleStore implements ScheduleStore {
   }
   claimFire(fire: FireRecord, options: ClaimOptions = {}): Promise<boolean> {
     const existing = this.#firesOf(fire.schedule).get(fireMs(fire)) ?? null;
-    if (!mayClaim(existing, options)) return Promise.resolve(false);
+    if (!mayClaim(existing, options, fire)) return Promise.resolve(false);
+    return this.recordFire(fire);
+  }
+  recordFire(fire: FireRecord): Promise<boolean> {
+    if (!fireBelongs(fire, this.#schedules.get(fire.schedule) ?? null)) {
+      return Promise.resolve(false);
+    }
     this.#write(fire);
     return Promise.resolve(true);
   }
-  recordFire(fire: FireRecord): Promise<void> {
-    this.#write(fire);
-    return Promise.resolve();
-  }
   listFires(name: string, range: FireRange = {}): Promise<FireRecord[]> {
+    const s = this.#schedules.get(name);
+    const instance = s ? scheduleInstance(s) : undefined;
     const list = [...this.#firesOf(name).entries()]
-      .filter(([ms]) => inRange(ms, range))
+      .filter(([ms, f]) => inRange(ms, range) && ownFire(f, instance))
       .sort(([a], [b]) => a - b)
       .map(([, f]) => f);
     return Promise.resolve(structuredClone(list));

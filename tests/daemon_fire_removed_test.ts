@@ -1,0 +1,62 @@
+/**
+ * A schedule removed while its run goes on in the daemon, and another added under its name:
+ * the old run's end is not written into the new schedule (no fire record, no last fire,
+ * so a backfill does not take the time for "already ran"), and the log says where it
+ * went. Fire records are tied to the schedule instance they belong to (Schedule.id,
+ * FireRecord.scheduleId; tester tdaemon F3).
+ */
+import assert from "node:assert/strict";
+import { startDaemon, writeFlow } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { openScheduleStore } from "../src/store/kv_schedules.ts";
+
+Deno.test("a run of a removed schedule records nothing into a new schedule of the same name", async () => {
+  const dir = testTempDir("removed-");
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  // The run waits for the test's word, so that it ends after the new schedule is there.
+  const old = writeFlow(
+    dir,
+    "x.yml",
+    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
+  );
+  const other = writeFlow(dir, "p.yml", `name: p\ntasks:\n  - id: t\n    command: "true"\n`);
+  const env = { WEFT_HOME: home };
+  const add = (file: string, cron: string) =>
+    weft(["schedule", "add", file, "--name", "s", "--cron", cron, "--tz", "UTC"], { env });
+  assert.equal((await add(old, "*/2 * * * * *")).code, 0);
+
+  const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
+  let at: string;
+  let runId: string;
+  try {
+    const line = await daemon.waitFor(/run \S+ started \(schedule s \S+\)/);
+    [, runId, at] = line.match(/run (\S+) started \(schedule s (\S+)\)/)!;
+    assert.equal((await weft(["schedule", "remove", "s"], { env })).code, 0);
+    // Another file and a cron that cannot produce the old run's time.
+    const added = await add(other, "0 0 1 1 *");
+    assert.equal(added.code, 0, added.stderr);
+    Deno.writeTextFileSync(`${dir}/go`, "");
+    const time = at.replace("+", "\\+");
+    await daemon.waitFor(
+      new RegExp(
+        `schedule s: fire of ${time} not recorded \\(success, run ${runId}\\): ` +
+          "the schedule was removed since it fired",
+      ),
+    );
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+  const listed = await weft(["schedule", "list", "--json"], { env });
+  const [s] = JSON.parse(listed.stdout);
+  assert.equal(s.file, other);
+  assert.equal(s.last_fire, null, "the new schedule never fired");
+  const store = await openScheduleStore(home, { readOnly: true });
+  try {
+    assert.deepEqual(await store.listFires("s"), [], "no fire of the old schedule");
+  } finally {
+    store.close();
+  }
+});
