@@ -8,6 +8,7 @@
 import type { OutputStream } from "../engine/events.ts";
 import { type LogCursor, type LogPiece, readLog } from "../store/log_reader.ts";
 import type { CliIO } from "./io.ts";
+import { type HeldLine, holdLine, keepPiece, releaseLine } from "./log_hold.ts";
 
 const FLUSH_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
@@ -22,13 +23,25 @@ export interface PrintLogOptions {
   beforeFirst?: () => Promise<unknown>;
   /** Output was recorded for this file: its absence is an error (see readLog). */
   mustExist?: boolean;
+  /**
+   * The attempt is still going (`--follow`): a line not ended yet is held back until it
+   * ends (cli/log_hold.ts), not printed in parts. Without, held lines are printed first.
+   */
+  hold?: boolean;
+  /**
+   * Per output stream: another file's line was left open there (its attempt ended
+   * without a newline, no prefix to end it): ended with a newline before anything of
+   * this file is printed there, so two tasks' lines never share one.
+   */
+  endOpen?: Partial<Record<OutputStream, boolean>>;
 }
 
 /**
  * Prints the log file at `path` from `from` to its current end; resolves to the cursor
- * to go on from (for `--follow`). A line still being written is printed as far as it
- * is; its newline comes when it is there. I/O errors are thrown as Deno gives them
- * (Deno.errors.NotFound for a missing file only with `mustExist`).
+ * to go on from (for `--follow`). A line still being written is held back with
+ * `options.hold`, else printed as far as it is (its newline comes when it is there;
+ * among several files' lines, with a prefix, it is ended here). I/O errors are thrown
+ * as Deno gives them (Deno.errors.NotFound for a missing file only with `mustExist`).
  */
 export async function printLogFrom(
   io: CliIO,
@@ -38,21 +51,57 @@ export async function printLogFrom(
 ): Promise<PrintCursor> {
   const pending = { stdout: false, stderr: false, ...from?.crPending };
   const out = new OutputBuffer(io, encoder.encode(options.prefix), pending, from?.broken ?? null);
+  const endOpen = { stdout: false, stderr: false, ...options.endOpen };
   let first = options.beforeFirst;
-  const cursor = await readLog(path, from, async (piece) => {
-    if (options.stream && piece.stream !== options.stream) return;
+  let headed = false;
+  const print = async (piece: LogPiece) => {
     if (first) {
       const call = first;
       first = undefined;
+      // The header goes on stderr: a line left open there is ended first.
+      if (endOpen.stderr) await io.stderr.write(NEWLINE);
+      endOpen.stderr = false;
+      headed = true;
       await call();
     }
+    if (endOpen[piece.stream]) {
+      endOpen[piece.stream] = false;
+      await out.endOpen(piece.stream);
+    }
     await out.add(piece);
+  };
+  const held: Partial<Record<OutputStream, HeldLine>> = { ...from?.held };
+  if (!options.hold) {
+    // The attempt ended: its held lines are printed as far as they went, then the rest.
+    for (const stream of STREAMS) {
+      const line = held[stream];
+      if (!line) continue;
+      delete held[stream];
+      await releaseLine(path, stream, line, from!.offset, null, print);
+    }
+  }
+  const cursor = await readLog(path, from, async (piece) => {
+    if (options.stream && piece.stream !== options.stream) return;
+    const line = held[piece.stream];
+    if (line && piece.ends) {
+      delete held[piece.stream];
+      await releaseLine(path, piece.stream, line, piece.at, piece, print);
+    } else if (line) keepPiece(line, piece);
+    else if (options.hold && piece.starts) held[piece.stream] = holdLine(piece);
+    else await print(piece);
   }, options.mustExist);
   // Among several files' lines (a prefix), a line not ended yet (its task is still
   // printing it, or weft died first) is ended here, not glued to the next file's.
   if (cursor.open !== null && options.prefix) await out.breakLine(cursor.open);
   await out.flush();
-  return { ...cursor, crPending: out.crPending, broken: out.broken ?? undefined };
+  return {
+    ...cursor,
+    crPending: out.crPending,
+    broken: out.broken ?? undefined,
+    held,
+    // A header ended the line on stderr too.
+    leftOpen: headed ? { stderr: false, ...out.leftOpen() } : out.leftOpen(),
+  };
 }
 
 /**
@@ -63,7 +112,16 @@ export interface PrintCursor extends LogCursor {
   crPending?: Record<OutputStream, boolean>;
   /** The line open in this stream was shown ended (see breakLine): its rest gets the prefix. */
   broken?: OutputStream;
+  /** Per stream, its line held back until it ends (PrintLogOptions.hold). */
+  held?: Partial<Record<OutputStream, HeldLine>>;
+  /**
+   * Per output stream this file printed to: whether it left a line open there (no
+   * newline yet), for the next file's PrintLogOptions.endOpen.
+   */
+  leftOpen?: Partial<Record<OutputStream, boolean>>;
 }
+
+const STREAMS: readonly OutputStream[] = ["stdout", "stderr"];
 
 /** Collects consecutive output of one stream and writes it in large pieces. */
 class OutputBuffer {
@@ -86,8 +144,27 @@ class OutputBuffer {
 
   /** Whether bytes of each stream's current line were printed since it started or broke. */
   #printed: Record<OutputStream, boolean> = { stdout: false, stderr: false };
+  /** Streams anything was given to. */
+  readonly #touched = new Set<OutputStream>();
+
+  /** Per stream given anything: whether its last line is left without a newline. */
+  leftOpen(): Partial<Record<OutputStream, boolean>> {
+    const open: Partial<Record<OutputStream, boolean>> = {};
+    for (const stream of this.#touched) open[stream] = this.#printed[stream];
+    return open;
+  }
+
+  /** Ends another file's line left open in `stream` (PrintLogOptions.endOpen). */
+  async endOpen(stream: OutputStream): Promise<void> {
+    if (stream !== this.#stream) {
+      await this.flush();
+      this.#stream = stream;
+    }
+    await this.#put(NEWLINE);
+  }
 
   async add(piece: LogPiece): Promise<void> {
+    this.#touched.add(piece.stream);
     if (piece.stream !== this.#stream) {
       await this.flush();
       this.#stream = piece.stream;

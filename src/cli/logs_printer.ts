@@ -16,6 +16,9 @@ import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { printLogFrom } from "./log_output.ts";
 import { keptByOrigin, keptFrom } from "./logs_kept.ts";
 
+/** Task types whose steps run beside each other, their lines interleaved. */
+const COMPOSITES = new Set(["loop", "parallel"]);
+
 /** How often `--follow` looks for new output. */
 const FOLLOW_POLL_MS = 200;
 
@@ -31,6 +34,8 @@ export class LogPrinter {
   readonly lost = new Set<string>();
   /** Attempts found by their log file alone, told once. */
   readonly #noted = new Set<string>();
+  /** Per output stream, the attempt whose line was left open there (no newline yet). */
+  readonly #openOn: Record<OutputStream, string | null> = { stdout: null, stderr: null };
 
   constructor(
     private readonly io: CliIO,
@@ -90,6 +95,10 @@ export class LogPrinter {
     ]);
     // A loop's lines are its iterations' (`LOOP[key]`): naming the loop shows them all.
     const group = task === undefined ? null : new Set([task]);
+    // Followed, one plain task's attempts come one after another: nothing comes between
+    // the parts of a line, printed as they are written. Where others may (several tasks,
+    // a composite's steps), a line is held until it ends (log_hold.ts, tnotify F4).
+    const alone = named !== undefined && !COMPOSITES.has(named.type);
     for (;;) {
       // Read the run's state before its files: output written before it finished is then
       // on disk by the time we read, so the last pass misses nothing.
@@ -160,6 +169,12 @@ export class LogPrinter {
             // file. Output was recorded (or already read) yet the file is gone: an error.
             mustExist: a.logBytes > 0 || (from?.offset ?? 0) > 0,
             stream: this.stream,
+            // Followed while it goes on: its lines are printed once whole (log_hold.ts).
+            hold: running && a.finishedAt === null && !(alone && one),
+            endOpen: {
+              stdout: this.#openOn.stdout !== null && this.#openOn.stdout !== key,
+              stderr: this.#openOn.stderr !== null && this.#openOn.stderr !== key,
+            },
             prefix: prefixed ? `${label(a.taskId, a.attempt).padEnd(width)} | ` : "",
             beforeFirst: headed ? undefined : () => {
               this.#headed.add(key);
@@ -167,7 +182,12 @@ export class LogPrinter {
             },
           },
         ).catch((e) => this.#unreadable(key, a, file, e));
-        if (cursor) this.#cursors.set(key, cursor);
+        if (cursor) {
+          this.#cursors.set(key, cursor);
+          for (const [stream, open] of Object.entries(cursor.leftOpen ?? {})) {
+            this.#openOn[stream as OutputStream] = open ? key : null;
+          }
+        }
         await this.#tellLost(key, a);
       }
       if (!running) return;

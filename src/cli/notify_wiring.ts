@@ -32,7 +32,11 @@ export async function wireNotifications(
   if (!hasNotifications(workflow)) {
     return { listeners: [], finish: () => Promise.resolve([]), useEnvironment: () => {} };
   }
-  const { createNotifier } = await import("../notify/mod.ts");
+  const [{ createNotifier }, { writeAfterRun }, { releaseReserve }] = await Promise.all([
+    import("../notify/mod.ts"),
+    import("../store/full_disk.ts"),
+    import("../store/reserve.ts"),
+  ]);
   const home = homeFor(io, options.homeOption);
   const config = await readGlobalConfig(home);
   // Warnings are written before the run's verb returns (and the process may exit).
@@ -46,6 +50,8 @@ export async function wireNotifications(
     secrets: options.secrets,
     signal: options.signal,
     warn: (message) => void pending.push(err(io, message + "\n")),
+    // Written after the run's own end, as its last records: the reserve's room is theirs.
+    recordAfterRun: (what, write) => writeAfterRun(what, home, write, () => releaseReserve(home)),
   });
   return {
     listeners: notifier.listeners,

@@ -20,7 +20,7 @@ import type { Secrets } from "../engine/secrets.ts";
 // Static: small, and used at the end of every run, where a dynamic import cost ~1 ms.
 import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
-import { isDiskFull, StorageError } from "../store/faults.ts";
+import { isDiskFull, isFault, StorageError } from "../store/faults.ts";
 import { releaseReserve } from "../store/reserve.ts";
 import { openHistoryForRun } from "./run_home.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
@@ -229,7 +229,17 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
             keep: recordedRuns,
           });
         } catch (e) {
-          await err(io, `weft: warning: pruning old history failed: ${message(e)}\n`);
+          // A fault of the machine says where and what to do, not SQLite's bare words.
+          const fault = e instanceof StorageError || !isFault(e)
+            ? e
+            : new StorageError("pruning old history failed", home, e);
+          const hint = fault instanceof StorageError ? fault.problems[0]?.hint : undefined;
+          await err(
+            io,
+            fault instanceof StorageError
+              ? `weft: warning: ${fault.summary}${hint ? ` — ${hint}` : ""}\n`
+              : `weft: warning: pruning old history failed: ${message(e)}\n`,
+          );
         } finally {
           store.close();
         }

@@ -23,6 +23,7 @@ import {
 import type { Workflow } from "../model/workflow.ts";
 import { computeMetrics } from "../store/metrics.ts";
 import type { RunStore } from "../store/run_store.ts";
+import { afterRunFault } from "./after_run.ts";
 import { failedTasks, taskDetail } from "./message.ts";
 
 /** The default `window`: 7 days in ms. */
@@ -76,8 +77,9 @@ export function errorMessage(report: RunReport): string {
 export async function evaluateAlerts(
   workflow: Pick<Workflow, "name" | "alerts" | "expected_duration">,
   report: RunReport,
-  store: RunStore,
+  store: Pick<RunStore, "runsForMetrics" | "getState" | "setState">,
   warn: (message: string) => void,
+  record: <T>(what: string, write: () => Promise<T>) => Promise<T> = (_what, write) => write(),
   now: Date = new Date(),
 ): Promise<FiredAlert[]> {
   const fired: FiredAlert[] = [];
@@ -124,7 +126,16 @@ export async function evaluateAlerts(
       lastEvaluatedAt: at,
       lastRunId: report.id,
     };
-    await store.setState(key, state);
+    try {
+      // A last record of the run (mod.ts recordAfterRun: the space reserve if need be).
+      await record(
+        `cannot record the state of alert ${rule.name}`,
+        () => store.setState(key, state),
+      );
+    } catch (e) {
+      // Its message still goes out; the rule may fire again, as its state says it did not.
+      warn(`weft: warning: ${afterRunFault(e, "`weft alerts` shows its state before this run")}`);
+    }
     if (fires) fired.push({ rule: rule.name, channels: rule.channels, message });
   }
   return fired;

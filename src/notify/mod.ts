@@ -19,6 +19,7 @@
 import type { EventListener, RunReport } from "../engine/events.ts";
 import type { Secrets } from "../engine/secrets.ts";
 import type { Workflow } from "../model/workflow.ts";
+import { afterRunFault } from "./after_run.ts";
 import type { NotificationRecord, RunStore } from "../store/run_store.ts";
 import { evaluateAlerts } from "./alerts.ts";
 import { type ChannelPlan, parseGlobalNotifications, resolveChannels } from "./config.ts";
@@ -50,10 +51,20 @@ export interface NotifyOptions {
    * flight stop, no more tries; they are recorded failed with error "interrupted".
    */
   signal?: AbortSignal;
+  /**
+   * Writes a record made after the run's end (`what` names it: the outcome of its
+   * notifications, an alert rule's state) through `write`, spending the space reserve
+   * on a full disk (store/full_disk.ts writeAfterRun); throws a StorageError when it
+   * cannot. Default: `write()` as it is.
+   */
+  recordAfterRun?: RecordAfterRun;
   /** Tries per notification and first backoff (tests shorten them). */
   tries?: number;
   backoffMs?: number;
 }
+
+/** See NotifyOptions.recordAfterRun. */
+export type RecordAfterRun = <T>(what: string, write: () => Promise<T>) => Promise<T>;
 
 /** The notifications of one run. */
 export interface Notifier {
@@ -96,11 +107,15 @@ export function createNotifier(options: NotifyOptions): Notifier {
       params: options.params,
     });
   let report: RunReport | null = null;
+  // What failed to be sent, told once it is known whether it could be recorded.
+  const failures: string[] = [];
   const tasks = new TaskNotifications(
     workflow.tasks,
     (message, body) =>
       message.task === undefined ? [] : (taskSettings(workflow, message.task)?.channels ?? [])
-        .map((name) => send(options, planFor(), name, message, body, { task: message.task })),
+        .map((name) =>
+          send(options, planFor(), failures, name, message, body, { task: message.task })
+        ),
   );
   const listener: EventListener = (event) => {
     if (event.type === "run_started") planFor();
@@ -111,8 +126,19 @@ export function createNotifier(options: NotifyOptions): Notifier {
     listeners: [listener],
     async finish(store) {
       const records = await tasks.done();
-      if (report) records.push(...await notifyRun(options, planFor(), report, store));
-      if (report && records.length) await store.addNotifications(report.id, records);
+      if (report) records.push(...await notifyRun(options, planFor(), failures, report, store));
+      const fault = report && records.length
+        ? await recordNotifications(options, store, report.id, records)
+        : undefined;
+      // Never "recorded" before it is (tnotify F7): said once the record is made or not.
+      for (const failure of failures) {
+        options.warn(
+          `weft: warning: ${failure}; ${
+            fault === null ? `recorded on run ${report!.id}` : "not recorded in history"
+          }`,
+        );
+      }
+      if (fault) options.warn(options.secrets.maskKeeping(`weft: warning: ${fault}`));
       return records;
     },
     useEnvironment: (env) => void planFor({ ...env }),
@@ -149,9 +175,35 @@ function taskSettings(workflow: NotifyOptions["workflow"], id: string) {
   return task && "notifications" in task ? task.notifications : undefined;
 }
 
+/**
+ * Records `records` on run `runId` (NotifyOptions.recordAfterRun); resolves to null once
+ * recorded, else to one line saying what was not recorded, where, why and what to do.
+ */
+async function recordNotifications(
+  options: NotifyOptions,
+  store: RunStore,
+  runId: string,
+  records: NotificationRecord[],
+): Promise<string | null> {
+  const record = options.recordAfterRun ?? plainWrite;
+  try {
+    await record(
+      `cannot record the outcome of the notifications of run ${runId}`,
+      () => store.addNotifications(runId, records),
+    );
+    return null;
+  } catch (e) {
+    return afterRunFault(e, `\`weft status ${runId}\` will not list them`);
+  }
+}
+
+/** NotifyOptions.recordAfterRun's default: the write as it is. */
+const plainWrite: RecordAfterRun = (_what, write) => write();
+
 async function notifyRun(
   options: NotifyOptions,
   plan: ChannelPlan,
+  failures: string[],
   report: RunReport,
   store: RunStore,
 ): Promise<NotificationRecord[]> {
@@ -166,22 +218,27 @@ async function notifyRun(
   const sends: Promise<NotificationRecord>[] = [];
   const wanted = report.status === "success" ? plan.when.success : plan.when.failure;
   if (wanted) {
-    for (const name of plan.runChannels) sends.push(send(options, plan, name, message, report));
+    for (const name of plan.runChannels) {
+      sends.push(send(options, plan, failures, name, message, report));
+    }
   }
   const warn = (text: string) => options.warn(options.secrets.maskKeeping(text));
-  for (const alert of await evaluateAlerts(options.workflow, report, store, warn)) {
+  const record = options.recordAfterRun ?? plainWrite;
+  for (const alert of await evaluateAlerts(options.workflow, report, store, warn, record)) {
     const alertMessage = { ...message, alert: { name: alert.rule, text: alert.message } };
     const body = { ...report, alert: { name: alert.rule, message: alert.message } };
     for (const name of alert.channels) {
-      sends.push(send(options, plan, name, alertMessage, body, { alert: alert.rule }));
+      sends.push(send(options, plan, failures, name, alertMessage, body, { alert: alert.rule }));
     }
   }
   return await Promise.all(sends);
 }
 
+/** Sends one message; a failure is added to `failures` (told by finish, once recorded). */
 async function send(
   options: NotifyOptions,
   plan: ChannelPlan,
+  failures: string[],
   name: string,
   message: RunMessage,
   body: unknown,
@@ -212,9 +269,7 @@ async function send(
       ? `notification of task ${about.task} to ${name}`
       : `notification to ${name}`;
     const tries = outcome.attempts ? ` after ${outcome.attempts} tries` : "";
-    options.warn(
-      `weft: warning: ${what} failed${tries}: ${error}; recorded on run ${message.runId}`,
-    );
+    failures.push(`${what} failed${tries}: ${error}`);
   }
   return {
     channel: name,

@@ -10,7 +10,7 @@
  * @module
  */
 import type { RunReport, TaskRecord } from "../engine/events.ts";
-import { isDiskFull, type StorageError } from "./faults.ts";
+import { isDiskFull, StorageError } from "./faults.ts";
 import type { Mutation } from "./kv_io.ts";
 import type { AttemptRecord, RunStore } from "./run_store.ts";
 import { RunSettledError } from "./settled.ts";
@@ -114,4 +114,34 @@ export async function finishWithRoom(
     await store.finishRun(marked, [], attempts).catch(() => {});
   }
   throw error;
+}
+
+/**
+ * Writes one of the records made after a run's end (the outcome of its notifications,
+ * an alert rule's state) through `write`: like the run's own last record
+ * ({@link finishWithRoom}), on a full disk it spends the space reserve (`freeSpace`,
+ * reserve.ts) and writes once more. Throws a StorageError saying `what` could not be
+ * recorded, at `home` (the WEFT_HOME folder), why and what to do, when it still fails.
+ */
+export async function writeAfterRun<T>(
+  what: string,
+  home: string,
+  write: () => Promise<T>,
+  freeSpace: () => Promise<boolean>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (!isDiskFull(e) || !await freeSpace()) throw new StorageError(what, home, causeOf(e));
+  }
+  try {
+    return await write();
+  } catch (e) {
+    throw new StorageError(what, home, causeOf(e));
+  }
+}
+
+/** The fault itself: a StorageError's cause (its own words are replaced by `what`). */
+function causeOf(error: unknown): unknown {
+  return error instanceof StorageError ? error.cause : error;
 }

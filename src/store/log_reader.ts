@@ -36,6 +36,13 @@ export interface LogPiece {
   bytes: Uint8Array;
   starts: boolean;
   ends: boolean;
+  /**
+   * Byte offset in the file: of `bytes[0]` (a `starts` piece: where its line's text
+   * begins, a place to read that line again from: `{ offset: at, open: stream }`); of
+   * an `ends` piece, where the line is known complete (the next record's start, or the
+   * end of what was read): reading up to there gives the line with its end.
+   */
+  at: number;
 }
 
 const NOTHING = new Uint8Array(0);
@@ -121,7 +128,7 @@ class LogParser {
       filled -= used;
       this.#base += used;
     }
-    await this.#end();
+    await this.#end(this.#base);
     return { offset: this.#base, open: this.#open, started: this.#started };
   }
 
@@ -139,6 +146,7 @@ class LogParser {
             bytes: bytes.subarray(i, end),
             starts: !this.#started,
             ends: false,
+            at: this.#base + i,
           });
           this.#started = true;
         }
@@ -158,7 +166,7 @@ class LogParser {
         continue;
       }
       if (i + 1 >= bytes.length) return i; // the tag is not all there yet
-      await this.#end();
+      await this.#end(this.#base + i);
       const tag = bytes[i];
       if (
         bytes[i + 1] === SPACE && (tag === 0x4f || tag === 0x45 || tag === 0x6f || tag === 0x65)
@@ -176,10 +184,10 @@ class LogParser {
   }
 
   /** Gives the `ends` piece of the record that ended last, if no marker cut it. */
-  async #end(): Promise<void> {
+  async #end(at: number): Promise<void> {
     const stream = this.#ended;
     if (stream === null) return;
     this.#ended = null;
-    await this.onPiece({ stream, bytes: NOTHING, starts: false, ends: true });
+    await this.onPiece({ stream, bytes: NOTHING, starts: false, ends: true, at });
   }
 }
