@@ -1,13 +1,15 @@
 /**
  * Reading a file whose size the user or the machine controls (an SQL file, a script, a
- * list of paths, a certificate) without ever holding more than a limit in memory: a path
- * to /dev/zero, a FIFO fed by `yes`, a /proc file or a file that grows while read stops
- * just past the limit and becomes one clear error naming the file, the limit and what to
- * do. The workflow file itself reads through here too (parse/read.ts, 16 MiB), as
- * `$WEFT_OUTPUT` has its own bounded read (engine/output_files.ts, 1 MiB).
+ * list of paths, a certificate) without ever holding more than a limit in memory: a /proc
+ * file or a file that grows while read stops just past the limit and becomes one clear
+ * error naming the file, the limit and what to do. The workflow file itself reads through
+ * here too (parse/read.ts, 16 MiB), as `$WEFT_OUTPUT` has its own bounded read
+ * (engine/output_files.ts, 1 MiB). A path that is a FIFO, a device or a socket is refused
+ * before it is opened (regular_file.ts): opening a FIFO would wait for a writer for ever.
  * @module
  */
 import { ownText, quoteData } from "./model/data_text.ts";
+import { refuseOpenedSpecial, refuseSpecial } from "./regular_file.ts";
 
 /** The most bytes weft reads of an SQL or script file: 16 MiB, as for a workflow file. */
 export const SOURCE_FILE_MAX_BYTES = 16 * 1024 * 1024;
@@ -138,18 +140,25 @@ export interface BoundedFileOptions {
 }
 
 /**
- * The bytes of `path`, reading at most `limit` plus 64 KiB of them (regular files, devices,
- * FIFOs alike: a stat size is only a first guess, and files of /proc report 0);
- * undefined when there are more than `limit`. One read call fills a regular file whose
- * size stat gave, plus the call that sees its end.
- * @throws what Deno.open or read throws (NotFound, PermissionDenied, EISDIR for a folder).
+ * The bytes of `path`, reading at most `limit` plus 64 KiB of them (a stat size is only a
+ * first guess: files of /proc report 0, a file may grow while read); undefined when there
+ * are more than `limit`. One read call fills a regular file whose size stat gave, plus
+ * the call that sees its end.
+ * `special`: a FIFO or a device is read too (as `weft run <(…)` gives the workflow file),
+ * bounded the same way.
+ * @throws NotRegularFileError (regular_file.ts) for a FIFO, a device or a socket, never
+ *   opened, unless `special`; what Deno.open or read throws (NotFound, PermissionDenied,
+ *   EISDIR for a folder).
  */
 export async function readBytesBounded(
   path: string,
   limit: number,
+  options: { special?: boolean } = {},
 ): Promise<Uint8Array | undefined> {
+  if (!options.special) refuseSpecial(path);
   using file = await Deno.open(path);
   const info = await file.stat();
+  if (!options.special) refuseOpenedSpecial(path, info);
   if (info.isFile && info.size > limit) return undefined;
   const bytes = await readAtMost(file, limit, info.size);
   return bytes.length > limit ? undefined : bytes;
@@ -157,8 +166,8 @@ export async function readBytesBounded(
 
 /**
  * The UTF-8 text of `path`, reading little more than `limit` bytes ({@link readBytesBounded}).
- * @throws FileTooLargeError past the limit; what Deno.open or read throws otherwise
- *   (NotFound, PermissionDenied, EISDIR for a folder).
+ * @throws FileTooLargeError past the limit; NotRegularFileError for a FIFO, a device or a
+ *   socket; what Deno.open or read throws otherwise (NotFound, PermissionDenied, EISDIR).
  */
 export async function readTextBounded(path: string, options: BoundedFileOptions): Promise<string> {
   const limit = options.limit ?? SOURCE_FILE_MAX_BYTES;
@@ -170,8 +179,10 @@ export async function readTextBounded(path: string, options: BoundedFileOptions)
 /** {@link readTextBounded}, synchronous. */
 export function readTextBoundedSync(path: string, options: BoundedFileOptions): string {
   const limit = options.limit ?? SOURCE_FILE_MAX_BYTES;
+  refuseSpecial(path);
   using file = Deno.openSync(path);
   const info = file.statSync();
+  refuseOpenedSpecial(path, info);
   if (info.isFile && info.size > limit) {
     throw new FileTooLargeError(options.what, path, limit, options.hint);
   }

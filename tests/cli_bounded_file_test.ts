@@ -1,8 +1,9 @@
 /**
  * Files the user names, read by weft itself, through the real CLI: an SQL file, a
- * migration, a javascript script and WEFT_HOME/config.json that are too large or (links
- * to) an endless device fail in one line naming the file and the limit, within bounded memory,
- * instead of reading until memory runs out (src/bounded_file.ts).
+ * migration, a javascript script and WEFT_HOME/config.json that are too large fail in one
+ * line naming the file and the limit, within bounded memory, instead of reading until
+ * memory runs out (src/bounded_file.ts); a link to an endless device is refused unread
+ * (src/regular_file.ts).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -39,12 +40,12 @@ async function failedTask(dir: string): Promise<string> {
   return (JSON.parse(run.stdout) as RunReport).tasks[0].error!;
 }
 
-Deno.test("database file: a link to /dev/zero fails naming the file and the limit", async () => {
+Deno.test("database file: a file over 16 MiB fails naming the file and the limit", async () => {
   const dir = folderWith(
     "name: big-sql\ntasks:\n  - id: load\n    type: database\n    config:\n" +
       "      connection: ${env.DATABASE_URL}\n      file: dump.sql\n",
-    "dump.sql",
   );
+  sparse(join(dir, "dump.sql"));
   const error = await failedTask(dir);
   assert.equal(
     error,
@@ -52,6 +53,16 @@ Deno.test("database file: a link to /dev/zero fails naming the file and the limi
       "16 MiB of it (stopped reading there); split it into smaller files run by separate " +
       "tasks, or check that it names the right file",
   );
+});
+
+Deno.test("database file: a link to /dev/zero is refused naming what it is, never read", async () => {
+  const dir = folderWith(
+    "name: zero-sql\ntasks:\n  - id: load\n    type: database\n    config:\n" +
+      "      connection: ${env.DATABASE_URL}\n      file: dump.sql\n",
+    "dump.sql",
+  );
+  const error = await failedTask(dir);
+  assert.match(error, /SQL file \S*dump\.sql\S*: it is a character device, not a file/);
 });
 
 Deno.test("database migrations: a migration over 16 MiB fails in one line", async () => {

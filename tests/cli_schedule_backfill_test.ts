@@ -106,3 +106,40 @@ Deno.test("backfill: a fire whose backfill was killed is settled interrupted and
   const list = JSON.parse((await weft(["schedule", "list", "--json"], { env })).stdout);
   assert.equal(list[0].last_fire.outcome, "success");
 });
+
+Deno.test("backfill: a fire another process runs after the plan is said and counted, not dropped", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const gate = `${testTempDir("gate-")}/open`;
+  const flow = new URL("./fixtures/backfill/gated.yml", import.meta.url).pathname;
+  const added = await weft(
+    ["schedule", "add", flow, "--cron", "0 3 * * *", "--tz", "UTC", "--name", "nightly"]
+      .concat(["-p", `gate=${gate}`]),
+    { env },
+  );
+  assert.equal(added.code, 0, added.stderr);
+  // The first backfill plans three fires and waits in the first one's run...
+  const first = startWeft(
+    ["schedule", "backfill", "nightly", "--from", "2026-11-01", "--to", "2026-11-03"]
+      .concat(["--max-parallel", "1"]),
+    env,
+  );
+  await first.stderrIncludes("2026-11-01T03:00:00+00:00  run ");
+  // ...while another process (as a daemon catching up would) takes the second.
+  const second = startWeft(
+    ["schedule", "backfill", "nightly", "--from", "2026-11-02", "--to", "2026-11-02T03:00"],
+    env,
+  );
+  await second.stderrIncludes("2026-11-02T03:00:00+00:00  run ");
+  Deno.writeTextFileSync(gate, "");
+  const [a, b] = await Promise.all([first.finish(), second.finish()]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(a.code, 0, a.stderr);
+  assert.match(
+    a.stderr,
+    /^2026-11-02T03:00:00\+00:00 {2}run by another process meanwhile \(backfill, \w+, run \S+\); not run again$/m,
+  );
+  assert.match(
+    a.stderr,
+    /backfill nightly: 2 runs \(0 not successful\), 0 already ran, 1 run by another process meanwhile$/m,
+  );
+});

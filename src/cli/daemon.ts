@@ -141,6 +141,7 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
           cwd: runIO.cwd,
           stdin: runIO.stdin,
           refusals: fixedRefusalCheck,
+          regularOnly: true,
         }),
       launch: async (request) => {
         // `loaded`: the last version that validated, so a file broken after a reload

@@ -76,6 +76,8 @@ export async function launchRun(io: CliIO, options: LaunchOptions): Promise<Laun
       cwd: io.cwd,
       stdin: io.stdin,
       refusals: fixedRefusalCheck,
+      // The daemon's runs: a file read unattended (see LoadOptions.regularOnly).
+      regularOnly: true,
     });
   const { resolveParams } = await import("../engine/mod.ts");
   const params = resolveParams(loaded.workflow, options.params);

@@ -141,6 +141,7 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
       cwd: io.cwd,
       stdin: io.stdin,
       refusals: fixedRefusalCheck,
+      regularOnly: true,
     });
     const { resolveParams } = await import("../engine/params.ts");
     resolveParams(loaded.workflow, schedule.params);
@@ -148,6 +149,8 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     const todo = plan.filter((p) => !p.done).map((p) => p.time);
     let failed = 0;
     let ran = 0;
+    // Claimed by another process (a daemon catching up, another backfill) after the plan.
+    let taken = 0;
     const queue = [...todo];
     const runs = new RunningFires();
     // Ctrl-C, SIGTERM or SIGHUP stop the backfill as they stop `weft run` (signals.ts):
@@ -159,8 +162,13 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     try {
       const worker = async () => {
         while (!runs.stopped && queue.length > 0) {
-          const outcome = await runFire(io, store, schedule, queue.shift()!, flags.home, runs);
-          if (outcome === null) continue;
+          const t = queue.shift()!;
+          const outcome = await runFire(io, store, schedule, t, flags.home, runs);
+          if (outcome === null) {
+            taken++;
+            await err(io, await takenLine(store, schedule, t));
+            continue;
+          }
           ran++;
           if (outcome !== "success") failed++;
         }
@@ -169,11 +177,15 @@ export async function backfill(io: CliIO, name: string, flags: BackfillFlags): P
     } finally {
       removeSignals();
     }
+    // Every fire of the window counted once: run here, already run, run by another
+    // process meanwhile, or not started (stopped).
+    const meanwhile = taken ? `, ${taken} run by another process meanwhile` : "";
     const left = runs.stopped && queue.length > 0 ? `, ${queue.length} not started` : "";
     await err(
       io,
       `backfill ${oneLine(name)}: ${ran} run${ran === 1 ? "" : "s"} (${failed} not successful), ` +
-        `${plan.length - todo.length} already ran${left}${runs.stopped ? "; stopped" : ""}\n`,
+        `${plan.length - todo.length} already ran${meanwhile}${left}` +
+        `${runs.stopped ? "; stopped" : ""}\n`,
     );
     if (runs.stopped) return ExitCode.Interrupted;
     return failed ? ExitCode.Failed : ExitCode.Ok;
@@ -237,6 +249,20 @@ async function settleLeftStarted(
     p.done = (NOT_RUN as readonly string[]).includes(settled.outcome) ? null : settled;
   }
   return plan;
+}
+
+/**
+ * The line for the fire at `t` that another process (a daemon catching up, another
+ * backfill) claimed after the plan was made: what its record says, if it can be read.
+ */
+async function takenLine(store: ScheduleStore, schedule: Schedule, t: Date): Promise<string> {
+  const range = { from: t, to: new Date(t.getTime() + 1) };
+  const [record] = await store.listFires(schedule.name, range).catch(() => []);
+  const what = record
+    ? ` (${record.trigger}, ${record.outcome}${record.runId ? `, run ${record.runId}` : ""})`
+    : "";
+  return `${formatZoned(t, zoneOf(schedule.tz))}  run by another process meanwhile${what}; ` +
+    "not run again\n";
 }
 
 /** Claims and runs one fire; null when another process claimed it first. */

@@ -38,10 +38,12 @@ export async function schedulesFromFlags(
   now: Date,
 ): Promise<Schedule[]> {
   const { loadWorkflow } = await import("../parse/problems.ts");
+  // The daemon reads the file again at each fire, unattended: a FIFO refused now.
   const loaded = await loadWorkflow(file, {
     cwd: io.cwd,
     stdin: io.stdin,
     refusals: fixedRefusalCheck,
+    regularOnly: true,
   });
   if (loaded.file === "-") throw new WeftError("a schedule needs a workflow file, not stdin");
   const { schedulesFromWorkflow } = await import("../schedule/from_trigger.ts");

@@ -228,6 +228,7 @@ async function stillDeclared(io: CliIO, s: Schedule): Promise<boolean> {
       cwd: io.cwd,
       stdin: io.stdin,
       refusals: fixedRefusalCheck,
+      regularOnly: true,
     });
     return schedulesFromWorkflow(s.file, loaded.workflow).some((f) => f.name === s.name);
   } catch {

@@ -69,6 +69,7 @@ export async function runChildWorkflow(
   try {
     const loaded = await loadWorkflow(file, {
       cwd: parent.dir,
+      regularOnly: true,
       refusals: async (workflow, path) =>
         (await import("./fixed_refusals.ts")).fixedRefusals(workflow, path),
     });

@@ -81,6 +81,13 @@ export interface LoadOptions {
    * so the caller passes it in). Without it only the checks of parse are made.
    */
   refusals?: FixedRefusalCheck;
+  /**
+   * Refuse a path that is a FIFO, a device or a socket unopened (regular_file.ts): for
+   * a file read again unattended (a schedule's, the daemon's, a called workflow), where
+   * a FIFO would wait for a writer for ever. Without it such a path is read as `weft run
+   * <(…)` gives it, bounded.
+   */
+  regularOnly?: boolean;
 }
 
 /** The outcome of checking one file: the workflow when valid, and every problem. */
@@ -215,7 +222,7 @@ async function calledSource(
   cwd: string,
   refusals?: FixedRefusalCheck,
 ): Promise<CalledSource> {
-  const raw = await readInput(label, { cwd });
+  const raw = await readInput(label, { cwd, regularOnly: true });
   if ("message" in raw) return { problems: [raw], dir: cwd };
   const dir = nodePath().dirname(raw.path);
   const decoded = decodeInput(raw.bytes, label);

@@ -6,7 +6,8 @@
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
-import { isAbsolutePath, joinPath, normalizeAbsolute } from "../path.ts";
+import { isAbsolutePath, joinPath, normalizeAbsolute, specialFileKind } from "../path.ts";
+import { NotRegularFileError } from "../regular_file.ts";
 import { readBytesBounded } from "../bounded_file.ts";
 import { concatBytes } from "../arrays.ts";
 
@@ -40,7 +41,7 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
  */
 export async function readInput(
   file: string,
-  options: { cwd: string; stdin?: ReadableStream<Uint8Array> },
+  options: { cwd: string; stdin?: ReadableStream<Uint8Array>; regularOnly?: boolean },
 ): Promise<RawInput | Problem> {
   if (file === "-") {
     if (!options.stdin) return { file, message: "no standard input to read the workflow from" };
@@ -66,13 +67,19 @@ export async function readInput(
         hint: "name a .yml, .yaml or .json file",
       };
     }
-    if (info.isFile && info.size > MAX_INPUT_BYTES) return tooLarge(file);
+    // Unattended, never opened: a FIFO would wait for a writer for ever (a daemon's fire
+    // with it), a device be read without end (regular_file.ts).
+    const special = !info.isFile;
+    if (special && options.regularOnly) return notAFile(file, specialFileKind(info));
+    if (info.size > MAX_INPUT_BYTES && !special) return tooLarge(file);
     // Without a stream (starting streams costs ~3 ms), and bounded whatever stat said:
-    // devices and FIFOs report no size, and /proc files (/proc/self/pagemap: gigabytes)
-    // report 0 as regular files.
-    const bytes = await readBytesBounded(path, MAX_INPUT_BYTES);
+    // devices and FIFOs (`weft run <(…)`) report no size, and /proc files
+    // (/proc/self/pagemap: gigabytes) report 0 as regular files.
+    const bytes = await readBytesBounded(path, MAX_INPUT_BYTES, { special: !options.regularOnly });
     return bytes ? { bytes, path } : tooLarge(file);
   } catch (e) {
+    // Swapped for one between the stat and the open.
+    if (e instanceof NotRegularFileError) return notAFile(file, e.kind);
     if (e instanceof Deno.errors.NotFound) {
       // Deno hands arguments over as UTF-8 text, a byte that is not UTF-8 as U+FFFD:
       // such a file exists under another name than the one looked for.
@@ -99,6 +106,15 @@ export async function readInput(
  */
 export function inputPath(cwd: string, file: string): string {
   return isAbsolutePath(file) ? normalizeAbsolute(file) : joinPath(cwd, file);
+}
+
+function notAFile(file: string, kind: string): Problem {
+  return {
+    file,
+    message: `is ${kind}, not a file`,
+    hint: "name a regular .yml, .yaml or .json file: this one is read again unattended " +
+      "(at each fire, or when a run calls it), where a pipe would wait for a writer for ever",
+  };
 }
 
 function tooLarge(file: string): Problem {

@@ -22,6 +22,7 @@
  */
 import { isPlainJson } from "./plain_json.ts";
 import { sha256Hex } from "./read.ts";
+import { refuseSpecial } from "../regular_file.ts";
 import type { Workflow } from "../model/workflow.ts";
 
 /** How many entries a build's folder keeps (the newest by modification time). */
@@ -114,8 +115,11 @@ export async function readValidated(
 ): Promise<CachedWorkflow | undefined> {
   if (!/^[0-9a-f]{64}$/.test(hash) || !BUILD.test(cache.build)) return undefined;
   try {
-    // Synchronous: one small file, where an async read costs more in scheduling.
-    const text = Deno.readTextFileSync(entryPath(cache, hash));
+    // Synchronous: one small file, where an async read costs more in scheduling. A FIFO
+    // in its place would make every run wait for ever: refused, a miss (regular_file.ts).
+    const path = entryPath(cache, hash);
+    refuseSpecial(path);
+    const text = Deno.readTextFileSync(path);
     const cut = text.indexOf("\n");
     if (cut < 0) return undefined;
     const header = JSON.parse(text.slice(0, cut)) as Partial<Header> | null;

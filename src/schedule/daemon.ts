@@ -14,7 +14,7 @@ import { RunSlots, type StartedRun } from "./daemon_slots.ts";
 import type { FileWatch } from "./daemon_watch.ts";
 import { webhookParams, webhookWarnings, wireTriggers } from "./daemon_triggers.ts";
 import { fireFiles, fireWebhook, type TriggerFireDeps } from "./daemon_trigger_fire.ts";
-import { drainRuns } from "./daemon_drain.ts";
+import { drainRuns, settleHandling } from "./daemon_drain.ts";
 import {
   type FileLoader,
   listWorkflowFiles,
@@ -82,6 +82,8 @@ export class Daemon {
   #handling = new Set<Promise<unknown>>();
   #reloading: Promise<void> = Promise.resolve();
   #hurry = () => {};
+  /** Settled by hurry(): a second SIGTERM. */
+  #hurried = Promise.withResolvers<void>();
   /** Sees schedule changes other processes make in the store. */
   #storeWatch: StoreWatch;
   /** When each workflow's runs went on: their own writes fire no file trigger. */
@@ -161,7 +163,7 @@ export class Daemon {
       );
       const joined = this.#loop.setSchedules(schedules);
       await this.#storeWatch.seen();
-      this.#o.log(`schedules changed in the store: ${schedules.length} active schedule(s)`);
+      this.#o.log(`schedules changed in the store: ${scheduleCount(schedules)}`);
       await this.#oweJoined(joined);
     });
     this.#reloading = next;
@@ -204,7 +206,7 @@ export class Daemon {
     this.#setTriggers(report.loaded);
     const served = this.#o.listen ? "" : " (not served: no --listen)";
     this.#o.log(
-      `loaded ${report.loaded.length} workflow(s), ${schedules.length} active schedule(s), ` +
+      `loaded ${report.loaded.length} workflow(s), ${scheduleCount(schedules)}, ` +
         `${this.#routes.size} webhook(s)${this.#routes.size ? served : ""}, ` +
         `${this.#watches.length} file watch(es)`,
     );
@@ -214,9 +216,11 @@ export class Daemon {
 
   /**
    * Stops firing, waits up to `graceMs` for running runs, cancels what is left and waits
-   * for it to be recorded.
+   * for it to be recorded; fires still being handled are waited for until the end of the
+   * grace (or shortly after hurry()), not longer.
    */
   async stop(graceMs: number): Promise<void> {
+    const graceEnd = Date.now() + graceMs;
     this.#stopping = true;
     this.#slots.close();
     this.#stopLoop.abort();
@@ -225,11 +229,22 @@ export class Daemon {
     this.#watches = [];
     await this.#loopDone;
     await this.#drain(graceMs);
-    await Promise.all(this.#handling);
+    // Bounded: a fire stuck for good (a read that never returns) must not keep the
+    // daemon from ending (daemon_drain.ts).
+    await settleHandling(
+      this.#handling,
+      graceEnd,
+      this.#hurried.promise,
+      (line) => this.#o.log(line),
+    );
   }
 
-  /** During stop(): cancel the running runs now instead of at the end of the grace period. */
+  /**
+   * During stop(): cancel the running runs now instead of at the end of the grace period,
+   * and wait no more for fires still being handled.
+   */
   hurry(): void {
+    this.#hurried.resolve();
     this.#hurry();
   }
 
@@ -323,4 +338,13 @@ export class Daemon {
       return run;
     });
   }
+}
+
+/**
+ * `N active schedule(s)` for the log, with `, M paused` when some are: a paused schedule
+ * is loaded but fires not, so it is not counted as active.
+ */
+export function scheduleCount(schedules: readonly { paused?: boolean }[]): string {
+  const paused = schedules.filter((s) => s.paused).length;
+  return `${schedules.length - paused} active schedule(s)${paused ? `, ${paused} paused` : ""}`;
 }

@@ -37,3 +37,46 @@ export async function drainRuns(
   }
   await Promise.all(slots.running.map((r) => r.done));
 }
+
+/** After a second SIGTERM, how long fire handling still gets to record what ended: 1 s. */
+export const HURRIED_HANDLING_MS = 1000;
+
+/**
+ * Waits for the fires and triggers still being handled (`handling`: each removes itself
+ * when done) until `untilMs` (epoch ms: the end of the grace; at least
+ * {@link HURRIED_HANDLING_MS} from now, for the records of runs that just ended), or
+ * {@link HURRIED_HANDLING_MS} after `hurried` settles; then logs those left and returns.
+ * A handling stuck for good (a read that never returns) must not keep the daemon from
+ * ending: under systemd its stop would always end in SIGKILL.
+ */
+export async function settleHandling(
+  handling: ReadonlySet<Promise<unknown>>,
+  untilMs: number,
+  hurried: Promise<void>,
+  log: (line: string) => void,
+): Promise<void> {
+  if (handling.size === 0) return;
+  let timer: LongTimeout | undefined;
+  let over = false;
+  const settled = await Promise.race([
+    Promise.all(handling).then(() => true, () => true),
+    new Promise<boolean>((resolve) => {
+      timer = setLongTimeout(
+        () => resolve(false),
+        Math.max(untilMs - Date.now(), HURRIED_HANDLING_MS),
+      );
+      hurried.then(() => {
+        if (over) return;
+        clearLongTimeout(timer);
+        timer = setLongTimeout(() => resolve(false), HURRIED_HANDLING_MS);
+      });
+    }),
+  ]);
+  over = true;
+  clearLongTimeout(timer);
+  if (settled || handling.size === 0) return;
+  log(
+    `${handling.size} fire(s) still being handled at the end of the grace (stuck: a file ` +
+      "read that never returns?), not waited for: their outcome may be left unrecorded",
+  );
+}
