@@ -70,6 +70,10 @@ for (const template of TEMPLATES) {
     const { workflow, problems } = parseWorkflowSource(text, "odd.yml", "yaml");
     assert.deepEqual(problems, []);
     assert.equal(workflow?.name, odd);
+    // A schedule trigger cannot be named after it (a line break): it gets a name of its own.
+    const trigger = workflow?.trigger as { config?: { name?: string } } | undefined;
+    const scheduled = ["backup", "health-check"].includes(template.id);
+    assert.equal(trigger?.config?.name, scheduled ? "x-y-z-1" : undefined);
   });
 }
 

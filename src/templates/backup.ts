@@ -4,7 +4,7 @@
  * workflow's own run history is bounded by `retention` too.
  * @module
  */
-import { slug, type Template } from "./template.ts";
+import { scheduleConfig, slug, type Template } from "./template.ts";
 
 /** The `backup` template. */
 export const backup: Template = {
@@ -17,7 +17,10 @@ export const backup: Template = {
         name,
         version: "1.0.0",
         description: "Nightly backup: archive a folder, verify the archive, prune old ones",
-        trigger: { type: "schedule", config: { schedule: "0 2 * * *", timezone: "UTC" } },
+        trigger: {
+          type: "schedule",
+          config: scheduleConfig(name, { schedule: "0 2 * * *", timezone: "UTC" }),
+        },
         params: {
           source: { default: "./data", description: "the folder to back up" },
           destination: { default: "./backups", description: "where the archives go" },

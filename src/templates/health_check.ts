@@ -4,7 +4,7 @@
  * an alert rule for when the service is down.
  * @module
  */
-import type { Template } from "./template.ts";
+import { scheduleConfig, type Template } from "./template.ts";
 
 /** The `health-check` template. */
 export const healthCheck: Template = {
@@ -16,7 +16,10 @@ export const healthCheck: Template = {
         name,
         version: "1.0.0",
         description: "Check that a service answers on its health endpoint",
-        trigger: { type: "manual|schedule", config: { schedule: "*/5 * * * *" } },
+        trigger: {
+          type: "manual|schedule",
+          config: scheduleConfig(name, { schedule: "*/5 * * * *" }),
+        },
         params: {
           url: {
             default: "http://127.0.0.1:8080/health",

@@ -5,6 +5,7 @@
  * mod.ts, so a compiled `weft` binary carries them and nothing is read from disk.
  * @module
  */
+import { scheduleNameProblem } from "../model/schedule.ts";
 
 /** Where a comment goes: a path of keys and list positions into the workflow. */
 export type NotePath = readonly (string | number)[];
@@ -46,4 +47,17 @@ export interface Template {
 export function slug(name: string): string {
   const s = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   return s.length > 0 ? s.slice(0, 63).replace(/-+$/, "") : "app";
+}
+
+/**
+ * A schedule trigger's `config` for a workflow named `name`: `config` as it is, or with
+ * `name: slug(name)` when the workflow's name cannot name its schedule (a line break or
+ * another control character: model/schedule.ts scheduleNameProblem), so that what
+ * `weft create` writes always validates.
+ */
+export function scheduleConfig<T extends object>(
+  name: string,
+  config: T,
+): T | T & { name: string } {
+  return scheduleNameProblem(name) ? { ...config, name: slug(name) } : config;
 }
