@@ -7,6 +7,28 @@
 import type { Clock } from "../src/schedule/clock.ts";
 import { Daemon, type DaemonOptions, type LaunchRequest } from "../src/schedule/daemon.ts";
 import type { ScheduleStore } from "../src/store/schedule_store.ts";
+import type { Schedule } from "../src/schedule/types.ts";
+
+/**
+ * A stored schedule for tests, `over` laid on: "hourly" at minute 0 in UTC, no catch-up,
+ * overlap `skip`, on a file that does not exist (the in-process daemon loads nothing).
+ */
+export function testSchedule(over: Partial<Schedule> = {}): Schedule {
+  return {
+    name: "hourly",
+    file: "/nonexistent/flow.yml",
+    cron: "0 * * * *",
+    tz: "UTC",
+    catchupMs: 0,
+    overlap: "skip",
+    params: {},
+    paused: false,
+    source: "cli",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    lastFire: null,
+    ...over,
+  };
+}
 
 /** The daemon and what its runs did. */
 export interface InProcessDaemon {

@@ -22,8 +22,12 @@ async function fires(home: string): Promise<FireRecord[]> {
   }
 }
 
-Deno.test("daemon killed while a fire is queued: the next start runs that fire as a catch-up", async () => {
-  const dir = testTempDir("queued-");
+/**
+ * Schedule `q` (every 2 s, overlap `queue`, catch-up `catchup`) on a workflow whose run
+ * outlasts many fires, in a fresh home; `dir/empty` is a `--dir` with no files.
+ */
+async function queuedSchedule(prefix: string, catchup: string) {
+  const dir = testTempDir(prefix);
   const home = testTempDir("home-");
   Deno.mkdirSync(`${dir}/empty`);
   const file = writeFlow(
@@ -36,10 +40,25 @@ tasks:
 `,
   );
   const added = await weft(
-    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--overlap", "queue", "--catchup", "1m"],
+    [
+      "schedule",
+      "add",
+      file,
+      "--cron",
+      "*/2 * * * * *",
+      "--overlap",
+      "queue",
+      "--catchup",
+      catchup,
+    ],
     { env: { WEFT_HOME: home } },
   );
   assert.equal(added.code, 0, added.stderr);
+  return { dir, home };
+}
+
+Deno.test("daemon killed while a fire is queued: the next start runs that fire as a catch-up", async () => {
+  const { dir, home } = await queuedSchedule("queued-", "1m");
 
   const first = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
@@ -75,23 +94,7 @@ tasks:
 });
 
 Deno.test("daemon stopped (SIGTERM) while a fire is queued: the fire is owed, logged, and the next start runs it", async () => {
-  const dir = testTempDir("queued-term-");
-  const home = testTempDir("home-");
-  Deno.mkdirSync(`${dir}/empty`);
-  const file = writeFlow(
-    dir,
-    "q.yml",
-    `name: q
-tasks:
-  - id: a
-    command: 'echo "for \${schedule.time}"; sleep 30'
-`,
-  );
-  const added = await weft(
-    ["schedule", "add", file, "--cron", "*/2 * * * * *", "--overlap", "queue", "--catchup", "1h"],
-    { env: { WEFT_HOME: home } },
-  );
-  assert.equal(added.code, 0, added.stderr);
+  const { dir, home } = await queuedSchedule("queued-term-", "1h");
 
   // Grace 0 s: the running run is cancelled, and the queued fire would be next in line.
   const first = startDaemon(["--dir", `${dir}/empty`, "--grace", "0s"], { home });

@@ -4,28 +4,12 @@
  * on a manual clock: no waiting, no real time.
  */
 import assert from "node:assert/strict";
-import { inProcessDaemon } from "./_daemon_in_process.ts";
+import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { FireLoop } from "../src/schedule/daemon_fires.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
-import type { Schedule } from "../src/schedule/types.ts";
 
-function schedule(over: Partial<Schedule> = {}): Schedule {
-  return {
-    name: "hourly",
-    file: "/nonexistent/flow.yml",
-    cron: "0 * * * *",
-    tz: "UTC",
-    catchupMs: 0,
-    overlap: "skip",
-    params: {},
-    paused: false,
-    source: "cli",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    lastFire: null,
-    ...over,
-  };
-}
+const schedule = testSchedule;
 
 const iso = (d: Date) => d.toISOString();
 

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { scheduledFlow, startDaemon, writeFlow } from "./_daemon.ts";
-import { inProcessDaemon } from "./_daemon_in_process.ts";
+import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
@@ -72,19 +72,7 @@ Deno.test("daemon --dir: a link to a FIFO is reported and later reloads still lo
 async function stuckDaemon() {
   const clock = new ManualClock(new Date("2026-03-01T05:00:00.500Z"));
   const store = new MemoryScheduleStore();
-  await store.add({
-    name: "stuck",
-    file: "/nonexistent/flow.yml",
-    cron: "* * * * * *",
-    tz: "UTC",
-    catchupMs: 0,
-    overlap: "skip",
-    params: {},
-    paused: false,
-    source: "cli",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    lastFire: null,
-  });
+  await store.add(testSchedule({ name: "stuck", cron: "* * * * * *" }));
   const asked = Promise.withResolvers<void>();
   const t = inProcessDaemon(clock, store, {
     // A start that never returns: what a read waiting for ever did.

@@ -5,7 +5,7 @@
  * rest to the next start even after newer fires ran.
  */
 import assert from "node:assert/strict";
-import { inProcessDaemon } from "./_daemon_in_process.ts";
+import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { MISSED_ONE_BY_ONE } from "../src/schedule/daemon_schedules.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
@@ -16,20 +16,14 @@ import { testTempDir } from "./_tmp.ts";
 import type { FireRecord, Schedule } from "../src/schedule/types.ts";
 
 function schedule(over: Partial<Schedule>): Schedule {
-  return {
+  return testSchedule({
     name: "sec",
-    file: "/nonexistent/flow.yml",
     cron: "* * * * * *",
     tz: "Europe/Berlin",
-    catchupMs: 0,
     overlap: "allow",
-    params: {},
-    paused: false,
-    source: "cli",
     createdAt: "2025-12-01T00:00:00.000Z",
-    lastFire: null,
     ...over,
-  };
+  });
 }
 
 /** A daemon on `clock` and `store` whose runs end `success` as they start. */

@@ -5,6 +5,7 @@
  * `weft schedule list` (tester tdaemon F4: a line break in a name forged log lines).
  */
 import assert from "node:assert/strict";
+import { testSchedule } from "./_daemon_in_process.ts";
 import { startDaemon, writeFlow } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
@@ -50,19 +51,9 @@ Deno.test("a stored schedule name holding a line break is shown on one line by t
   const name = "n\nFAKE 2026-12-02T00:00:00.000Z daemon stopped";
   const store = await openScheduleStore(home);
   try {
-    await store.add({
-      name,
-      file,
-      cron: "*/2 * * * * *",
-      tz: "UTC",
-      catchupMs: 0,
-      overlap: "skip",
-      params: {},
-      paused: false,
-      source: "cli",
-      createdAt: new Date().toISOString(),
-      lastFire: null,
-    });
+    await store.add(
+      testSchedule({ name, file, cron: "*/2 * * * * *", createdAt: new Date().toISOString() }),
+    );
   } finally {
     store.close();
   }
