@@ -7,13 +7,16 @@
  * constants continued on the next line keep their meaning, and no function named like
  * the prefix or type is called; what no rewriting keeps one value (X'…', B'…', a JSON or
  * array literal, a cast to a structured type, the user's own `$1` or `?`) is refused by
- * `weft validate` at its line:column with what to write.
+ * `weft validate` at its line:column with what to write. A text that only starts with `[`
+ * (a log line), LIKE ANY with a joined value, SQLite's ATTACH of a joined file name and
+ * every form the refusals' hints name run as written.
  */
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { weft } from "./_run_cli.ts";
 import { createDatabase, startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
+import { existsSync } from "node:fs";
 
 const FIXTURES = new URL("./fixtures/database_literals/", import.meta.url).pathname;
 
@@ -74,8 +77,8 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
   const expected: Record<string, [string, RegExp]> = {
     hex: ["8:75", /inside a X'…' literal.*decode\(\$\{\.\.\.\}, 'hex'\)/],
     bits: ["11:75", /inside a B'…' literal/],
-    json: ["16:57", /starts with `\{` or `\[`.*jsonb_build_object\('name', \$\{\.\.\.\}\)/],
-    array: ["21:36", /starts with `\{` or `\[`.*ARRAY\[\$\{\.\.\.\}\]/],
+    json: ["16:57", /a JSON document.*jsonb_build_object\('name', \$\{\.\.\.\}::text\)/],
+    array: ["21:36", /read as text\[\].*ARRAY\[\$\{\.\.\.\}::text\]/],
     cast: ["26:31", /a literal read as hstore.*to_jsonb/],
     typed: ["31:36", /a literal read as int4range/],
     own: ["36:40", /its own placeholder `\$1`.*write the value as a `\$\{\.\.\.\}` too/],
@@ -86,10 +89,57 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
       /interval literal with a qualifier.*make_interval\(days => \$\{\.\.\.\}\)/,
     ],
     whole: ["51:40", /whole of the typed literal INTERVAL.*\$\{\.\.\.\} \* INTERVAL '1 day'/],
+    xmlparse: ["61:50", /read as xml.*xmlelement\(name name, \$\{\.\.\.\}::text\)/],
+    "xml-paren": ["66:27", /read as xml/],
+    xpath: ["71:39", /an XPath.*\[1\]::text = \$\{\.\.\.\}/],
+    "array-op": ["76:49", /a JSON document or an array/],
+    "whole-qualified": ["81:49", /interval literal with a qualifier/],
+    "whole-qualified-cast": ["86:28", /interval literal with a qualifier/],
   };
   assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), run.stderr);
   for (const [id, [place, message]] of Object.entries(expected)) {
     assert.ok(found[id].startsWith(`${place} `), `${id}: ${found[id]}`);
     assert.match(found[id], message, id);
   }
+});
+
+Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints run as written", async () => {
+  const server = await startPostgres();
+  try {
+    const url = await createDatabase(server, "structured");
+    const run = await weft(
+      ["run", `${FIXTURES}structured.yml`, "--json", "-p", "v=V'x", "-p", "q=b%"],
+      { env: { DATABASE_URL: url, WEFT_HOME: testTempDir("structured-home-") } },
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const rows = firstRows(run.stdout);
+    assert.deepEqual(rows.log, { line: "[ETL] loaded 5 rows", braces: "{V'x} ok" });
+    // `b%` matched as text: 'ab%c' and 'xb%', not 'abc'; no ESCAPE after ANY (…).
+    assert.deepEqual(rows.like_any, { any_count: "2", all_count: "2" });
+    assert.deepEqual(rows.hints, {
+      built: "V'x",
+      to_jsonb: "V'x",
+      arr: "V'x",
+      // JSON text bound whole is the document, not a JSON string holding it.
+      whole_json: "V",
+      xml_el: "<name>V'x</name>",
+      xml_doc: "<a>V</a>",
+      xpath_eq: false,
+      times: "5 days",
+      made: "5 days",
+    });
+  } finally {
+    await server.stop();
+  }
+});
+
+Deno.test("weft run, SQLite: ATTACH DATABASE of a file name joined from a value", async () => {
+  const data = testTempDir("attach-");
+  const run = await weft(
+    ["run", `${FIXTURES}attach.yml`, "-p", "day=2024-03-02"],
+    { env: { DATA_DIR: data, WEFT_HOME: testTempDir("attach-home-") } },
+  );
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  // SQLite created the file it attached, under the name the value gave.
+  assert.ok(existsSync(`${data}/daily-2024-03-02.db`), run.stdout);
 });

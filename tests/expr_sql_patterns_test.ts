@@ -91,3 +91,23 @@ Deno.test("sql patterns: pattern functions, and a LIKE inside a subquery of anot
   );
   assert.deepEqual(nested.params, ["a\\_\\%\\\\*", "7_"]);
 });
+
+Deno.test("sql patterns: LIKE ANY/ALL (…) gets no ESCAPE (PostgreSQL's default `\\` escapes)", () => {
+  assert.deepEqual(
+    render("SELECT 1 FROM t WHERE n LIKE ANY (ARRAY['%${params.q}%', 'z%']) AND 1=1"),
+    {
+      sql:
+        "SELECT 1 FROM t WHERE n LIKE ANY (ARRAY[('%' || CAST($1 AS TEXT) || '%'), 'z%']) AND 1=1",
+      params: ["a\\_\\%\\\\*"],
+    },
+  );
+  assert.equal(
+    render("SELECT 1 FROM t WHERE n NOT ILIKE all(array[${params.q}])").sql,
+    "SELECT 1 FROM t WHERE n NOT ILIKE all(array[$1])",
+  );
+  // ANY later in the operand is not a quantifier of the pattern.
+  assert.equal(
+    render("SELECT 1 FROM t WHERE n LIKE '%' || ${params.q} || any_suffix(x)").sql,
+    "SELECT 1 FROM t WHERE n LIKE '%' || $1 || any_suffix(x) ESCAPE '\\'",
+  );
+});

@@ -161,5 +161,51 @@ Deno.test("renderSql: a pattern starting with `[` is a pattern, not an array lit
     renderSql("SELECT a FROM t WHERE a GLOB '[${v}]*'", () => "x", (n) => `?${n}`, ["sqlite"]).sql,
     "SELECT a FROM t WHERE a GLOB ('[' || CAST(?1 AS TEXT) || ']*')",
   );
-  assert.match(checkSql("SELECT a FROM t WHERE a = '[${v}]'")!.message, /starts with `\{` or `\[`/);
+  // Outside a pattern, a text starting with `[` is structured by its cast, its place or
+  // a JSON shape, not by its first character (a log line `'[ETL] …'` is text).
+  assert.equal(checkSql("SELECT a FROM t WHERE a = '[${v}]'"), undefined);
+  assert.match(checkSql("SELECT a FROM t WHERE a = '[\"${v}\"]'")!.message, /JSON document/);
+  assert.match(checkSql("SELECT '[${v}]'::int[]")!.message, /read as int\[\]/);
+});
+
+Deno.test("renderSql: a literal is structured by its cast, its place or its JSON shape", () => {
+  const pgOnly = ["postgres"] as const;
+  const refused: [string, RegExp][] = [
+    [
+      "SELECT XMLPARSE(DOCUMENT '<u>${v}</u>')",
+      /read as xml.*xmlelement\(name name, \$\{\.\.\.\}::text\)/,
+    ],
+    ["SELECT ('<u>${v}</u>')::xml", /read as xml/],
+    ["SELECT '<u>${v}</u>' /* c */ ::text::xml", /read as xml/],
+    ["SELECT CAST(CAST('<u>${v}</u>' AS text) AS xml)", /read as xml/],
+    ["SELECT ((('(1,${v})')))::int4range", /read as int4range/],
+    ["SELECT xpath('/u[name=\"${v}\"]/t/text()', d)", /an XPath/],
+    ["SELECT tags @> '{a,${v}}'", /JSON document or an array/],
+    ["SELECT '{a,${v}}' && tags", /JSON document or an array/],
+    ["SELECT '${v}'::interval day", /interval literal with a qualifier/],
+    ["SELECT CAST('${v}' AS INTERVAL HOUR TO MINUTE)", /interval literal with a qualifier/],
+  ];
+  for (const [sql, message] of refused) {
+    const error = checkSql(sql, pgOnly);
+    assert.ok(error, sql);
+    assert.equal(error.offset, sql.indexOf("${v}"), sql);
+    assert.match(`${error.message} ${error.hint}`, message, sql);
+  }
+  // Bound whole, or joined into text that a call only reads as text.
+  for (
+    const sql of [
+      "SELECT XMLPARSE(DOCUMENT '${v}')",
+      "SELECT xpath('${v}', d)",
+      "SELECT '${v}'::interval",
+      "SELECT jsonb_build_object('k', 'Mr ${v}')::jsonb",
+      "SELECT x FROM t WHERE y IN ('a${v}')",
+      "SELECT (SELECT CAST('a${v}' AS text) AS c) AS d",
+      "INSERT INTO log(line) VALUES ('[ETL] loaded ${v} rows')",
+    ]
+  ) assert.equal(checkSql(sql, pgOnly), undefined, sql);
+  assert.equal(
+    renderSql("ATTACH DATABASE '/d/daily-${v}.db' AS src", () => "1", (n) => `?${n}`, ["sqlite"])
+      .sql,
+    "ATTACH DATABASE ('/d/daily-' || CAST(?1 AS TEXT) || '.db') AS src",
+  );
 });

@@ -37,15 +37,19 @@ import { SqlClauses } from "./sql_clauses.ts";
 import { StatementHead } from "./sql_bindable.ts";
 import {
   bitStringRefusal,
-  castAfter,
-  castAsAfter,
+  castsAfter,
   castType,
+  groupingParens,
   intervalQualifierLength,
   isScalarType,
+  jsonShaped,
   opensCast,
   PAREN_REFUSAL,
   QUALIFIED_INTERVAL_REFUSAL,
+  qualifiedIntervalAfter,
   sqliteAliasRefusal,
+  structuredBefore,
+  structuredOperatorAfter,
   structuredRefusal,
   typeBefore,
   type TypedLiteral,
@@ -313,7 +317,12 @@ function renderAs(
       nextLiteral.startsWith("'") && nextLiteral[1] !== "'" &&
       !(lexer.pg && continuationAt(nextLiteral, 1) > 0);
     if (typed && "paren" in typed) throw fail(PAREN_REFUSAL, at);
+    const inCast = opensCast(tail.text);
     if (whole) {
+      // `'${n}'::interval day`: a bound value cast so reads `5` as 5 seconds, not days.
+      if (lexer.pg && qualifiedIntervalAfter(nextLiteral.slice(1), inCast)) {
+        throw fail(QUALIFIED_INTERVAL_REFUSAL, at);
+      }
       if (typed && (lexer.pg || isScalarType(typed.type) || /^(?:jsonb?|xml)$/i.test(typed.type))) {
         throw fail(wholeTypedRefusal(typed.type), at);
       }
@@ -321,24 +330,29 @@ function renderAs(
       return { kind: "code", open: s.open };
     }
     if (typed && !lexer.pg) throw fail(sqliteAliasRefusal(typed.type), at);
-    // A literal read as a JSON document or an array by its text (a pattern's `[` is a
-    // character class, and its value is escaped: sql_patterns.ts).
-    if (!pattern && /^\s*[{[]/.test(body)) throw fail(structuredRefusal(undefined), at);
+    // A literal read as a structured value by its text or by where it stands; one that
+    // merely starts with `[` (`'[ETL] loaded …'`) is decided by its cast (closeCut). A
+    // pattern's `[` is a character class, and its value is escaped: sql_patterns.ts.
+    const brace = !pattern && /^\s*[{[]/.test(body);
+    if (!pattern && jsonShaped(body)) throw fail(structuredRefusal(undefined), at);
+    const around = structuredBefore(tail.text, brace);
+    if (around) throw fail(around, at);
     const type = s.prefix === "N" ? "bpchar" : typed?.type;
     if (type !== undefined && !isScalarType(type)) throw fail(structuredRefusal(type), at);
-    const inCast = opensCast(tail.text);
+    const parens = groupingParens(tail.text);
     if (typed) {
       // `INTERVAL '${n} days'` → `CAST(('' || CAST($1 AS TEXT) || ' days') AS INTERVAL)`.
       const from = pieceAt(out, tail.from, typed.at);
       blank.cut(from);
       for (let j = from; j < s.open; j++) out[j] = "";
       out[s.open] = "CAST((" + out[s.open];
-      return { ...s, cut: true, start: -1, type, close: `) AS ${castType(type!)})`, at, inCast };
+      const close = `) AS ${castType(type!)})`;
+      return { ...s, cut: true, start: -1, type, close, at, inCast, parens, brace };
     }
     blank.cut(s.open);
     out[s.open] = (s.prefix === "N" ? "CAST((" : "(") + out[s.open];
     const close = s.prefix === "N" ? ") AS bpchar)" : ")";
-    return { ...s, cut: true, start: -1, type, close, joins: [], at, inCast };
+    return { ...s, cut: true, start: -1, type, close, joins: [], at, inCast, parens, brace };
   }
 }
 
@@ -356,9 +370,10 @@ function closeCut(
   out: string[],
 ): { text: string; consumed: number; refusal?: TypedLiteral } {
   const rest = literal.slice(next);
-  const cast = castAfter(rest) ?? (s.inCast ? castAsAfter(rest) : undefined);
-  if (cast !== undefined && !isScalarType(cast)) {
-    return { text: "", consumed: 0, refusal: structuredRefusal(cast) };
+  const cast = castsAfter(rest, s.inCast === true, s.parens ?? 0).find((t) => !isScalarType(t));
+  if (cast !== undefined) return { text: "", consumed: 0, refusal: structuredRefusal(cast) };
+  if (s.brace && structuredOperatorAfter(rest)) {
+    return { text: "", consumed: 0, refusal: structuredRefusal(undefined) };
   }
   if (lexer.pg && s.prefix === "U&") {
     const escape = uescapeAfter(rest);
@@ -373,13 +388,7 @@ function closeCut(
   // seconds and truncates them to 0 days: the qualifier cannot follow into a cast.
   const interval = s.type !== undefined && /^(?:pg_catalog\.)?interval$/i.test(s.type);
   const qualified = (interval && intervalQualifierLength(rest) > 0) ||
-    /^\s*::\s*(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b/i.test(
-      rest,
-    ) ||
-    (s.inCast === true &&
-      /^\s*as\s+(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b/i.test(
-        rest,
-      ));
+    qualifiedIntervalAfter(rest, s.inCast === true);
   if (qualified) return { text: "", consumed: 0, refusal: QUALIFIED_INTERVAL_REFUSAL };
   return { text: s.close!, consumed: 0 };
 }

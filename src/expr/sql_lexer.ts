@@ -39,6 +39,10 @@ export interface StringState {
   /** Once cut: the source index of its first `${`, and whether `CAST(` opens before it. */
   at?: number;
   inCast?: boolean;
+  /** Once cut: how many `(` only group it (sql_typed.ts groupingParens). */
+  parens?: number;
+  /** Once cut: whether its text starts with `{` or `[` (not a pattern's). */
+  brace?: boolean;
 }
 
 /** What the binder reads the text by: one database's lexical rules. */

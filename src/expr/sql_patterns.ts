@@ -8,7 +8,8 @@
  * part of `'%' || ${q} || '%'`, an argument of a call there — is escaped to match
  * literally, unless written `${raw(...)}` (how: sql_pattern_words.ts escapeFor). The
  * escape character of LIKE/ILIKE/SIMILAR TO is the operand's own `ESCAPE 'c'`, else `\`,
- * and weft adds `ESCAPE '\'` (PostgreSQL's default, which SQLite lacks); `~~` takes none.
+ * and weft adds `ESCAPE '\'` (PostgreSQL's default, which SQLite lacks); `~~` takes none,
+ * nor does PostgreSQL's `LIKE ANY (…)`/`ALL (…)` (its default `\` escapes there).
  * The operand runs from the operator to the first of, at its own parenthesis level:
  * `,`, `)`, `;`, a comparison (`=`, `<`, `>`), a keyword that ends an expression
  * (`AND`, `OR`, `THEN`, `LIMIT`, …), another pattern operator, or the end; a subquery in
@@ -52,7 +53,14 @@ type Frame =
     subquery?: number;
   }
   & (
-    | { type: "operand"; pending: Pending[] }
+    | {
+      type: "operand";
+      pending: Pending[];
+      /** The output piece its text starts after. */
+      start: number;
+      /** `LIKE ANY (…)`/`ALL`/`SOME`: PostgreSQL takes no ESCAPE there (`\` is its default). */
+      quantified?: boolean;
+    }
     | { type: "call"; arg: number; pattern: number; replacement: number; pending: Pending[] }
   );
 
@@ -216,10 +224,23 @@ export class SqlPatterns {
         break;
       }
       if (word === "escape") return this.#userEscape(literal, i);
+      if (
+        /^(?:any|all|some)$/.test(word) && top.type === "operand" &&
+        this.out.slice(top.start, this.#wordPiece).every((p) => !/\S/.test(p))
+      ) {
+        top.quantified = true;
+        break;
+      }
       if (!kind && !END_WORDS.has(word) && !isSubquery(word)) break;
       this.#endOperand(this.#wordPiece);
     }
-    if (kind) this.#stack.push({ type: "operand", kind, depth: 0, afterParen: false, pending: [] });
+    if (kind) this.#pushOperand(kind);
+  }
+
+  /** A pattern operator was read: its operand starts after the output so far. */
+  #pushOperand(kind: Kind): void {
+    const start = this.out.length - 1;
+    this.#stack.push({ type: "operand", kind, depth: 0, afterParen: false, pending: [], start });
   }
 
   #flushOp(): void {
@@ -235,7 +256,7 @@ export class SqlPatterns {
       if (!kind && !/[<>=]/.test(op)) break;
       this.#endOperand(this.#opPiece);
     }
-    if (kind) this.#stack.push({ type: "operand", kind, depth: 0, afterParen: false, pending: [] });
+    if (kind) this.#pushOperand(kind);
   }
 
   /**
@@ -254,6 +275,7 @@ export class SqlPatterns {
         depth: 0,
         afterParen: false,
         pending: call.pending,
+        start: piece + 1,
       });
       return;
     }
@@ -279,6 +301,7 @@ export class SqlPatterns {
     if (operand?.type !== "operand" || operand.pending.length === 0) return;
     this.#escape(operand.pending, operand.kind, "\\");
     if (operand.kind !== "like" && operand.kind !== "similar") return;
+    if (operand.quantified) return;
     const before = /\s$/.test(this.out[piece - 1] ?? "") ? "" : " ";
     if (piece >= this.out.length) this.out.push(`${before}ESCAPE '\\'`);
     else {

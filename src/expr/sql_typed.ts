@@ -11,9 +11,12 @@
  *   its whole literal, `INTERVAL '${d}'`, would leave `INTERVAL $1`, which no database
  *   reads, and is refused, naming the form to write.
  * - a literal parsed again as a structured value — a JSON document, an array, a range, a
- *   composite, hstore, xml… — by a cast (`'…'::jsonb`, `CAST('…' AS text[])`, `jsonb '…'`)
- *   or by its text (`'{…}'`, `'[…]'`): a value joined into it could add keys or elements,
- *   so that is refused, naming the functions that build such a value from a bound one.
+ *   composite, hstore, xml, an XPath… — by a cast (`'…'::jsonb`, `('…')::text::xml`,
+ *   `CAST('…' AS text[])`, `jsonb '…'`), by where it stands (`XMLPARSE(DOCUMENT '…')`,
+ *   xpath's first argument, an operand of `@>`) or by a JSON-shaped text (`'{"…'`): a value
+ *   joined into it could add keys or elements, so that is refused, naming the functions
+ *   that build such a value from a bound one. A text that only starts with `[` or `{` is
+ *   not one (`'[ETL] loaded …'`); one the column it goes into casts is not seen.
  * @module
  */
 
@@ -38,6 +41,8 @@ const KEYWORDS_BEFORE_STRING: ReadonlySet<string> = new Set([
   "overlaps", "with", "union", "intersect", "except", "into", "do", "placing", "both",
   "leading", "trailing", "document", "content", "passing", "key", "value", "format", "glob",
   "match", "regexp", "version", "exists", "end", "row", "rows", "null", "of", "over",
+  // SQLite's `ATTACH [DATABASE] 'file' AS name` (lang_attach): the file is an expression.
+  "attach", "database",
 ]);
 
 /**
@@ -156,14 +161,68 @@ const CAST_TYPE =
     .raw`(?:[\w$\u0080-\uffff]+|"(?:[^"]|"")+")(?:\s*\.\s*(?:[\w$\u0080-\uffff]+|"(?:[^"]|"")+"))*)` +
   String.raw`(?:\s*\([\d\s,]*\))?(?:\s*\[\s*\d*\s*\])*)`;
 
-/** The cast written right after a literal (`::jsonb`, `::text[]`), in `rest`, or undefined. */
-export function castAfter(rest: string): string | undefined {
-  return new RegExp(String.raw`^\s*::\s*` + CAST_TYPE, "i").exec(rest)?.[1];
+/** Blanks and comments at the start of a text (between a literal and its cast). */
+const LEADING_BLANKS = /^(?:\s|--[^\n\r]*(?:[\n\r]|$)|\/\*(?:(?!\*\/)[\s\S])*\*\/)*/;
+
+/** Types that read structure from their text, named where a cast is not sure to be one. */
+const STRUCTURED_TYPE =
+  /^(?:pg_catalog\s*\.\s*)?(?:jsonb?|xml|hstore|jsonpath|tsquery|tsvector|\w*range|\w*multirange)$|\]$/i;
+
+/**
+ * The types a literal is cast to by what follows it (`rest`): `::type` casts, one after
+ * another (`'…'::text::xml`), also after the `)` of parentheses around it (`('…')::xml`)
+ * and across comments; `AS type)` when `inCast` (the literal opens a `CAST(`), and an
+ * outer `CAST(… AS type)` of a structured type (`CAST(CAST('…' AS text) AS xml)`: an
+ * `AS name)` further on may be an alias, so only a structured type's name counts there).
+ * `parens`: how many parentheses only group the literal (see {@link groupingParens}); a
+ * call's `)` ends the chain (`jsonb_build_object('k', 'v…')::jsonb` binds the value whole).
+ */
+export function castsAfter(rest: string, inCast: boolean, parens: number): string[] {
+  const types: string[] = [];
+  const colon = new RegExp(String.raw`^::\s*` + CAST_TYPE, "i");
+  const as = new RegExp(String.raw`^as\s+` + CAST_TYPE + String.raw`\s*\)`, "i");
+  let r = rest;
+  let first = inCast;
+  for (let guard = 0; guard < 64; guard++) {
+    r = r.slice(LEADING_BLANKS.exec(r)![0].length);
+    const cast = colon.exec(r);
+    const named = cast ? undefined : as.exec(r);
+    if (cast) types.push(cast[1]);
+    else if (named && (first || STRUCTURED_TYPE.test(named[1]))) types.push(named[1]);
+    else if (!named && (r[0] !== ")" || parens-- <= 0)) break;
+    first = false;
+    r = r.slice((cast ?? named)?.[0].length ?? 1);
+  }
+  return types;
 }
 
-/** `AS type` closing a `CAST(` around a literal (in `rest`), or undefined. */
-export function castAsAfter(rest: string): string | undefined {
-  return new RegExp(String.raw`^\s*as\s+` + CAST_TYPE + String.raw`\s*\)`, "i").exec(rest)?.[1];
+/**
+ * How many `(` right before a literal (in `tail`) only group it: `('…')::xml`, not a
+ * call's `f('…')` or a list's `IN ('…')`.
+ */
+export function groupingParens(tail: string): number {
+  const match = /(?:\(\s*)+$/.exec(tail);
+  if (!match) return 0;
+  const before = tail.slice(0, match.index).trimEnd();
+  // A name or `)`/`]` before the `(` makes it a call's, a list's or a subscript's; a
+  // keyword (`SELECT (`, `AND (`) does not.
+  const word = /[\w$\u0080-\uffff]+$/.exec(before)?.[0].toLowerCase();
+  if (word ? !KEYWORDS_BEFORE_STRING.has(word) : /[)\]"]$/.test(before)) {
+    return (match[0].match(/\(/g)!.length) - 1;
+  }
+  return match[0].match(/\(/g)!.length;
+}
+
+/**
+ * Whether `rest` (after a literal's closing quote) casts it to an interval with a
+ * qualifier, `::interval day` or (`inCast`) `AS INTERVAL DAY TO HOUR)`: the qualifier
+ * decides how the text is read, which no bound or joined value keeps.
+ */
+export function qualifiedIntervalAfter(rest: string, inCast: boolean): boolean {
+  const field = String
+    .raw`\s*(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b`;
+  return new RegExp(String.raw`^\s*::` + field, "i").test(rest) ||
+    (inCast && new RegExp(String.raw`^\s*as\s` + field, "i").test(rest));
 }
 
 /** Whether `tail` (the code before a literal) ends with `CAST(`. */
@@ -172,20 +231,64 @@ export function opensCast(tail: string): boolean {
 }
 
 /**
+ * What reads a literal as a structured value by where it stands, from `tail` (the code
+ * before it): `XMLPARSE(DOCUMENT|CONTENT '…')` reads XML; the first argument of
+ * xpath/xpath_exists/XMLEXISTS/XMLTABLE is an XPath; PostgreSQL's JSON and array
+ * operators (`@>`, `<@`, `&&`, `?|`, `?&`, `#>`, `#>>`, `#-`) read a `{…}`/`[…]` operand
+ * as a document, an array or a path (`brace`: the literal's text starts with `{` or `[`).
+ */
+export function structuredBefore(tail: string, brace: boolean): TypedLiteral | undefined {
+  const code = tail.slice(0, TRAILING_BLANKS.exec(tail)!.index);
+  if (/(?<![\w$])xmlparse\s*\(\s*(?:document|content)$/i.test(code)) {
+    return structuredRefusal("xml");
+  }
+  if (/(?<![\w$])(?:xpath|xpath_exists|xmlexists|xmltable)\s*\($/i.test(code)) return XPATH_REFUSAL;
+  if (brace && /(?:@>|<@|&&|\?\||\?&|#>>?|#-)$/.test(code)) return structuredRefusal(undefined);
+  return undefined;
+}
+
+/** Whether `rest` (after a `{`/`[` literal) is a JSON or array operator reading it. */
+export function structuredOperatorAfter(rest: string): boolean {
+  return /^\s*(?:@>|<@|&&|\?\||\?&)/.test(rest);
+}
+
+/**
+ * Whether a literal's text (up to its first `${`) is JSON-shaped: an object with a
+ * quoted key, or an array of strings, objects or arrays (`{"`, `["`, `[{`, `[[`). Such a
+ * text is a document whoever reads it (a jsonb column casts it implicitly); a text that
+ * merely starts with `[` or `{` (`'[ETL] loaded …'`) is not.
+ */
+export function jsonShaped(body: string): boolean {
+  return /^\s*(?:\{\s*"|\[\s*["{[])/.test(body);
+}
+
+/**
  * A `${...}` joined into a literal read as a structured value (`type`, or its text
  * starting with `{`/`[` when `type` is undefined): the refusal, naming what to write.
  */
 export function structuredRefusal(type: string | undefined): TypedLiteral {
   const what = type === undefined
-    ? "a literal that starts with `{` or `[` (read as a JSON document or an array)"
+    ? "a JSON document or an array literal"
     : `a literal read as ${type}`;
   return {
     message: `a \`\${...}\` cannot be joined into ${what}: the value would be read as part ` +
       `of its structure, so it could add keys, elements or fields`,
-    hint: "build the value from the bound one: jsonb_build_object('name', ${...}), " +
-      "to_jsonb(${...}), ARRAY[${...}], or bind it whole with CAST(${...} AS type)",
+    hint: type !== undefined && /xml/i.test(type)
+      ? "build the value from the bound one: xmlelement(name name, ${...}::text), or bind " +
+        "the whole document: XMLPARSE(DOCUMENT ${...})"
+      : "build the value from the bound one (PostgreSQL): jsonb_build_object('name', " +
+        "${...}::text), to_jsonb(${...}::text), ARRAY[${...}::text], or bind it whole " +
+        "with CAST(${...} AS type)",
   };
 }
+
+/** A `${...}` joined into an XPath (xpath's first argument): the refusal. */
+export const XPATH_REFUSAL: TypedLiteral = {
+  message: "a `${...}` cannot be joined into an XPath: the value would be read as part " +
+    "of the path, so it could add steps or conditions",
+  hint: "select with a fixed path and compare outside it: " +
+    "(xpath('/u/name/text()', doc))[1]::text = ${...}",
+};
 
 /** A `${...}` inside a X'…' or B'…' bit-string or blob literal: the refusal. */
 export function bitStringRefusal(prefix: string): TypedLiteral {
@@ -212,7 +315,7 @@ export const PAREN_REFUSAL: TypedLiteral = {
  * a cast of text to the type does not do (it reads 5 seconds, then truncates to days).
  */
 export const QUALIFIED_INTERVAL_REFUSAL: TypedLiteral = {
-  message: "a `${...}` cannot be joined into an interval literal with a qualifier " +
+  message: "a `${...}` cannot stand in an interval literal with a qualifier " +
     "(`DAY`, `HOUR TO MINUTE`, …): the qualifier decides how the literal's text is read, " +
     "which a bound value cannot keep",
   hint: "write ${...} * INTERVAL '1 day', or make_interval(days => ${...})",

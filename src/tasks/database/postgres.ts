@@ -37,6 +37,17 @@ export async function openPostgres(settings: PgSettings, options: OpenOptions): 
     max: 1,
     idle_timeout: 0,
     prepare: false,
+    // weft binds text: a value the server types json/jsonb (`CAST(${...} AS jsonb)`) is
+    // the document's text, which the library's default serializer would quote into a
+    // JSON string (`"{\"k\": 1}"`).
+    types: {
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (x: unknown) => typeof x === "string" ? x : JSON.stringify(x),
+        parse: (x: string) => JSON.parse(x),
+      },
+    },
     // The library prints notices with console.log by default; they belong to the task.
     onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
   }) as unknown as Sql;
