@@ -33,6 +33,9 @@ function collect(args: string[], home: string) {
   })();
   const stderr = new Response(child.stderr).text();
   return {
+    kill(signal: Deno.Signal) {
+      child.kill(signal);
+    },
     /** Resolves once stdout contains `text`. */
     stdoutIncludes(text: string): Promise<void> {
       if (stdout.includes(text)) return Promise.resolve();
@@ -73,6 +76,18 @@ function* walk(dir: string): Generator<string> {
 
 const sorted = (text: string) => text.split("\n").sort();
 
+/** `lines` with a line `${label}PART2` (the rest of a split line) joined to its start. */
+function joinSplit(lines: string[], label: string): string[] {
+  const rest = lines.indexOf(`${label}PART2`);
+  if (rest === -1) return lines;
+  const start = lines.findIndex((l) => l.startsWith(`${label}PART1-`));
+  assert.ok(start !== -1 && start < rest, "the start of the line came first");
+  const joined = [...lines];
+  joined[start] += "PART2";
+  joined.splice(rest, 1);
+  return joined;
+}
+
 Deno.test("logs --follow: a line in parts comes out whole, as weft logs shows it afterwards", async () => {
   const home = testTempDir("home-");
   const dir = testTempDir("held-");
@@ -97,13 +112,66 @@ Deno.test("logs --follow: a line in parts comes out whole, as weft logs shows it
     const [seen, shown] = [followed[mode], after[mode]];
     assert.equal(seen.code, 0, seen.stderr);
     assert.equal(shown.code, 0, shown.stderr);
-    // The same lines; only the order of different tasks' lines may differ.
-    assert.deepEqual(sorted(seen.stdout), sorted(shown.stdout), mode);
     const label = mode === "prefixed" ? "slowline | " : "";
-    const lines = seen.stdout.split("\n");
+    // The half line paused: it may have been shown as far as it was, then ended by
+    // chat's line (as `weft logs` ends a line not ended yet), its rest on a line of its
+    // own; joined again, the lines are those of `weft logs`.
+    const lines = joinSplit(seen.stdout.split("\n"), label);
+    // The same lines; only the order of different tasks' lines may differ.
+    assert.deepEqual([...lines].sort(), sorted(shown.stdout), mode);
     assert.ok(lines.includes(`${label}${BIG_LINE}`), `${mode}: the big line whole`);
     assert.ok(lines.includes(`${label}tail-without-newline`), `${mode}: its own line`);
     assert.equal(lines.filter((l) => l.includes("PART")).length, 1, mode);
     assert.match(seen.stderr, /^(slowline \| )?err-mid$/m, mode);
   }
+});
+
+const PROMPT = new URL("./fixtures/logs_follow/prompt.yml", import.meta.url).pathname;
+
+Deno.test("logs --follow: a prompt the task waits at is shown, and its answer continues it in place", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("prompt-");
+  const run = collect(["run", PROMPT, "-q", "-p", `dir=${dir}`], home);
+  await fileUnderIncludes(home, "ask.1.log", "Continue?");
+  for (const prefix of [true, false]) {
+    const label = prefix ? "ask   | " : "";
+    const follow = collect(["logs", "--follow", ...(prefix ? [] : ["--no-prefix"])], home);
+    // Shown while the task waits at it: it cannot end the line before `go`.
+    await follow.stdoutIncludes(`${label}Continue? [y/N] `);
+    if (!prefix) Deno.writeTextFileSync(`${dir}/go`, "1");
+    if (prefix) {
+      // Ctrl-C: what was shown is ended as `weft logs` ends a line not ended yet.
+      follow.kill("SIGINT");
+      const stopped = await follow.finish();
+      assert.equal(stopped.code, 130, stopped.stderr);
+      const now = await weft(["logs"], { env: { WEFT_HOME: home } });
+      assert.deepEqual(sorted(stopped.stdout), sorted(now.stdout));
+      assert.ok(stopped.stdout.split("\n").includes("ask   | Continue? [y/N] "), stopped.stdout);
+      continue;
+    }
+    const seen = await follow.finish();
+    assert.equal(seen.code, 0, seen.stderr);
+    // No other line came between: the answer continued the line, as `weft logs` shows it.
+    assert.ok(seen.stdout.split("\n").includes("Continue? [y/N] yes"), seen.stdout);
+    const after = await weft(["logs", "--no-prefix"], { env: { WEFT_HOME: home } });
+    assert.deepEqual(sorted(seen.stdout), sorted(after.stdout));
+  }
+  assert.equal((await run.finish()).code, 0);
+});
+
+Deno.test("logs --follow: SIGTERM prints what is held before it exits 143", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("prompt-");
+  const run = collect(["run", PROMPT, "-q", "-p", `dir=${dir}`], home);
+  await fileUnderIncludes(home, "ask.1.log", "Continue?");
+  const follow = collect(["logs", "--follow"], home);
+  await follow.stdoutIncludes("first");
+  follow.kill("SIGTERM");
+  const stopped = await follow.finish();
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  assert.equal((await run.finish()).code, 0);
+  assert.equal(stopped.code, 143, stopped.stderr);
+  // Held or already shown when the signal came, the prompt is there, ended.
+  assert.ok(stopped.stdout.split("\n").includes("ask   | Continue? [y/N] "), stopped.stdout);
+  assert.doesNotMatch(stopped.stderr, /error|^\s{4}at /m);
 });

@@ -82,6 +82,14 @@ Deno.test("email over STARTTLS and implicit TLS with a self-signed certificate",
     assert.equal(implicit.mails[0].secure, true);
     // Without trusting the certificate, the mail is refused, not sent in the clear.
     await assert.rejects(sendEmail(channel(implicit.port, { secure: true }), message), /cert/i);
+    // A CA file that is a FIFO is refused naming it, unopened; not skipped (the mail would
+    // then fail on its certificate without a word about the file).
+    const fifo = `${dir}/ca.pem`;
+    assert.equal((await new Deno.Command("mkfifo", { args: [fifo] }).output()).code, 0);
+    await assert.rejects(
+      sendEmail(channel(implicit.port, { secure: true }), message, { NODE_EXTRA_CA_CERTS: fifo }),
+      /NODE_EXTRA_CA_CERTS\) "[^"]*ca\.pem" is a named pipe \(FIFO\), not a file/,
+    );
   } finally {
     await starttls.close();
     await implicit.close();

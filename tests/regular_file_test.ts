@@ -114,3 +114,41 @@ Deno.test("database file: an SQL file that is a FIFO fails its task naming it, n
   const error = (JSON.parse(result.stdout) as RunReport).tasks[0].error!;
   assert.match(error, /SQL file \S*dump\.sql\S*: it is a named pipe \(FIFO\), not a file/);
 });
+
+Deno.test("database migrations: a migration that is a FIFO or a link to one fails the task naming it; none is applied", async () => {
+  const dir = testTempDir("regular-mig-");
+  const fifo = await new Deno.Command("mkfifo", { args: [join(dir, "pipe.sql")] }).output();
+  assert.equal(fifo.code, 0, "mkfifo");
+  for (const folder of ["plain", "linked"]) {
+    Deno.mkdirSync(join(dir, folder));
+    Deno.writeTextFileSync(join(dir, folder, "001_a.sql"), "CREATE TABLE a(x int);\n");
+    Deno.writeTextFileSync(join(dir, folder, "003_c.sql"), "CREATE TABLE c(x int);\n");
+  }
+  const mk = await new Deno.Command("mkfifo", { args: [join(dir, "plain", "002_b.sql")] })
+    .output();
+  assert.equal(mk.code, 0, "mkfifo");
+  Deno.symlinkSync(join(dir, "pipe.sql"), join(dir, "linked", "002_b.sql"));
+  for (const folder of ["plain", "linked"]) {
+    Deno.writeTextFileSync(
+      join(dir, `${folder}.yml`),
+      `name: mig\ntasks:\n  - id: migrate\n    type: database\n    config:\n` +
+        `      connection: sqlite:./${folder}.db\n      migrations_path: ${folder}\n`,
+    );
+    const result = await weftNoWait(dir, ["run", `${folder}.yml`, "--json"]);
+    assert.equal(result.code, 1, result.stderr);
+    assertNoTrace(result.stderr);
+    const error = (JSON.parse(result.stdout) as RunReport).tasks[0].error!;
+    assert.match(
+      error,
+      new RegExp(`migration \\S*${folder}/002_b\\.sql\\S* is a named pipe \\(FIFO\\), not a file`),
+    );
+    // Made a file, 002 applies between 001 and 003: nothing had been applied before.
+    Deno.removeSync(join(dir, folder, "002_b.sql"));
+    Deno.writeTextFileSync(join(dir, folder, "002_b.sql"), "CREATE TABLE b(x int);\n");
+    const again = await weftNoWait(dir, ["run", `${folder}.yml`, "-v"]);
+    assert.equal(again.code, 0, again.stderr);
+    const applied = [...(again.stdout + again.stderr).matchAll(/applied \S*(\d{3})_\w\.sql/g)]
+      .map((m) => m[1]);
+    assert.deepEqual(applied, ["001", "002", "003"], again.stdout + again.stderr);
+  }
+});

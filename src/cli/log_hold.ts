@@ -1,8 +1,13 @@
 /**
  * Lines `weft logs --follow` holds back: a line a task has not ended yet (no newline so
- * far) is printed only once it ends or its attempt does, so what `--follow` shows is,
- * line for line, what `weft logs` shows afterwards (tnotify F4: a half line ended by
- * weft's own newline, another task's line glued onto it, a big line in two parts).
+ * far) is printed once it ends or its attempt does, so what `--follow` shows is, line
+ * for line, what `weft logs` shows afterwards (tnotify F4: a half line ended by weft's
+ * own newline, another task's line glued onto it, a big line in two parts). A line that
+ * stops growing for a poll ({@link releasedAfter}), or grows for a second without
+ * ending, is printed as far as it is and left open, as `weft run -v` shows it: a prompt
+ * (`[y/N] `) or a progress line is what a user follows a stuck run for (vsched F3). Its
+ * rest continues it in place; only when another task's line comes first is it ended
+ * there, as `weft logs` ends a line not ended yet, and its rest goes on a line of its own.
  *
  * Memory is bounded as the rest of `weft logs` bounds long lines: a held line's bytes
  * are kept while they fit in {@link HOLD_BYTES}; past that only where the line begins
@@ -23,11 +28,38 @@ export interface HeldLine {
   /** Its bytes so far while they fit in {@link HOLD_BYTES}; null once longer. */
   chunks: Uint8Array[] | null;
   bytes: number;
+  /** Its length when the previous `--follow` pass ended, if it was held then. */
+  checked?: number;
+  /** The passes it was held through. */
+  passes: number;
+}
+
+/**
+ * Passes (200 ms apart) after which a line still growing without an end is printed all
+ * the same: about a second, as `weft run -v` shows a line after a second of output
+ * without a line feed.
+ */
+export const GROWING_PASSES = 5;
+
+/**
+ * Called once per `--follow` pass for a line still held at its end: whether to print it
+ * now (it did not grow since the last pass: its output paused; or it grew for
+ * {@link GROWING_PASSES} passes without ending). Else notes this pass's length.
+ */
+export function releasedAfter(line: HeldLine): boolean {
+  if (
+    line.checked !== undefined && (line.bytes === line.checked || line.passes >= GROWING_PASSES)
+  ) {
+    return true;
+  }
+  line.checked = line.bytes;
+  line.passes++;
+  return false;
 }
 
 /** Starts holding a line at its first piece (a `starts` piece). */
 export function holdLine(piece: LogPiece): HeldLine {
-  const line: HeldLine = { from: piece.at, chunks: [], bytes: 0 };
+  const line: HeldLine = { from: piece.at, chunks: [], bytes: 0, passes: 0 };
   keepPiece(line, piece);
   return line;
 }

@@ -8,7 +8,7 @@
 import type { OutputStream } from "../engine/events.ts";
 import { type LogCursor, type LogPiece, readLog } from "../store/log_reader.ts";
 import type { CliIO } from "./io.ts";
-import { type HeldLine, holdLine, keepPiece, releaseLine } from "./log_hold.ts";
+import { type HeldLine, holdLine, keepPiece, releasedAfter, releaseLine } from "./log_hold.ts";
 
 const FLUSH_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
@@ -25,7 +25,8 @@ export interface PrintLogOptions {
   mustExist?: boolean;
   /**
    * The attempt is still going (`--follow`): a line not ended yet is held back until it
-   * ends (cli/log_hold.ts), not printed in parts. Without, held lines are printed first.
+   * ends or its output pauses (cli/log_hold.ts), not printed in parts; a paused line is
+   * printed and left open. Without, held lines are printed first.
    */
   hold?: boolean;
   /**
@@ -51,6 +52,7 @@ export async function printLogFrom(
 ): Promise<PrintCursor> {
   const pending = { stdout: false, stderr: false, ...from?.crPending };
   const out = new OutputBuffer(io, encoder.encode(options.prefix), pending, from?.broken ?? null);
+  out.printed = { stdout: false, stderr: false, ...from?.printed };
   const endOpen = { stdout: false, stderr: false, ...options.endOpen };
   let first = options.beforeFirst;
   let headed = false;
@@ -90,17 +92,33 @@ export async function printLogFrom(
     else if (options.hold && piece.starts) held[piece.stream] = holdLine(piece);
     else await print(piece);
   }, options.mustExist);
-  // Among several files' lines (a prefix), a line not ended yet (its task is still
-  // printing it, or weft died first) is ended here, not glued to the next file's.
-  if (cursor.open !== null && options.prefix) await out.breakLine(cursor.open);
+  if (options.hold) {
+    // A line whose output paused (a prompt, a progress line) is shown as far as it is
+    // and left open: its rest continues it, or another file's line ends it first
+    // (endOpen; log_hold.ts).
+    for (const stream of STREAMS) {
+      const line = held[stream];
+      if (!line || !releasedAfter(line)) continue;
+      delete held[stream];
+      await releaseLine(path, stream, line, cursor.offset, null, print);
+    }
+  } else if (cursor.open !== null && options.prefix) {
+    // Among several files' lines (a prefix), a line not ended yet (its task is still
+    // printing it, or weft died first) is ended here, not glued to the next file's.
+    await out.breakLine(cursor.open);
+  }
   await out.flush();
   return {
     ...cursor,
     crPending: out.crPending,
     broken: out.broken ?? undefined,
     held,
+    printed: { ...out.printed },
     // A header ended the line on stderr too.
     leftOpen: headed ? { stderr: false, ...out.leftOpen() } : out.leftOpen(),
+    ended: (Object.keys(endOpen) as OutputStream[]).filter((s) =>
+      options.endOpen?.[s] && !endOpen[s]
+    ),
   };
 }
 
@@ -112,6 +130,16 @@ export interface PrintCursor extends LogCursor {
   crPending?: Record<OutputStream, boolean>;
   /** The line open in this stream was shown ended (see breakLine): its rest gets the prefix. */
   broken?: OutputStream;
+  /**
+   * Streams where this pass ended another file's open line (PrintLogOptions.endOpen):
+   * that file's rest of the line then goes on a line of its own (its `broken`).
+   */
+  ended?: OutputStream[];
+  /**
+   * Per stream: bytes of its open line were printed and not ended (a line released
+   * open by `--follow`), so the attempt's end ends it on screen (breakLine).
+   */
+  printed?: Record<OutputStream, boolean>;
   /** Per stream, its line held back until it ends (PrintLogOptions.hold). */
   held?: Partial<Record<OutputStream, HeldLine>>;
   /**
@@ -142,15 +170,18 @@ class OutputBuffer {
     public broken: OutputStream | null = null,
   ) {}
 
-  /** Whether bytes of each stream's current line were printed since it started or broke. */
-  #printed: Record<OutputStream, boolean> = { stdout: false, stderr: false };
+  /**
+   * Whether bytes of each stream's current line were printed since it started or broke
+   * (carried from pass to pass: PrintCursor.printed).
+   */
+  printed: Record<OutputStream, boolean> = { stdout: false, stderr: false };
   /** Streams anything was given to. */
   readonly #touched = new Set<OutputStream>();
 
   /** Per stream given anything: whether its last line is left without a newline. */
   leftOpen(): Partial<Record<OutputStream, boolean>> {
     const open: Partial<Record<OutputStream, boolean>> = {};
-    for (const stream of this.#touched) open[stream] = this.#printed[stream];
+    for (const stream of this.#touched) open[stream] = this.printed[stream];
     return open;
   }
 
@@ -176,7 +207,7 @@ class OutputBuffer {
       await this.#put(this.prefix);
     }
     if (piece.starts) await this.#put(this.prefix);
-    this.#printed[piece.stream] = !piece.ends;
+    this.printed[piece.stream] = !piece.ends;
     if (piece.bytes.length > 0) {
       if (this.crPending[piece.stream]) {
         this.crPending[piece.stream] = false;
@@ -218,13 +249,13 @@ class OutputBuffer {
 
   /** Ends the line open in `stream` on screen, if any of it was printed. */
   async breakLine(stream: OutputStream): Promise<void> {
-    if (!this.#printed[stream]) return;
+    if (!this.printed[stream]) return;
     if (stream !== this.#stream) {
       await this.flush();
       this.#stream = stream;
     }
     this.crPending[stream] = false;
-    this.#printed[stream] = false;
+    this.printed[stream] = false;
     this.broken = stream;
     await this.#put(NEWLINE);
   }

@@ -87,6 +87,9 @@ Examples:
     );
     // A log that cannot be read (or lacks lines) was reported where it would have been
     // printed; the others were printed all the same.
+    // Stopped by Ctrl-C or SIGTERM (what was held printed first): 128 + its number, as a
+    // shell reports it.
+    if (printer.stop.exitCode !== undefined) return printer.stop.exitCode;
     return printer.unreadable.size + printer.lost.size > 0 ? ExitCode.Failed : ExitCode.Ok;
   },
 };

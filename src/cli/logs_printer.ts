@@ -8,12 +8,12 @@
 import type { OutputStream } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { describeFault } from "../store/faults.ts";
-import type { LogCursor } from "../store/log_reader.ts";
 import { isKeptTask } from "../store/retention.ts";
 import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { runOrLatest } from "./history_shared.ts";
 import { type CliIO, err, OutputStreamError } from "./io.ts";
-import { printLogFrom } from "./log_output.ts";
+import { FollowStop } from "./follow_stop.ts";
+import { type PrintCursor, printLogFrom } from "./log_output.ts";
 import { keptByOrigin, keptFrom } from "./logs_kept.ts";
 
 /** Task types whose steps run beside each other, their lines interleaved. */
@@ -25,7 +25,7 @@ const FOLLOW_POLL_MS = 200;
 /** Prints log files incrementally, remembering how far each one was read. */
 export class LogPrinter {
   /** Per attempt (`task.attempt`), where its file was read up to. */
-  readonly #cursors = new Map<string, LogCursor>();
+  readonly #cursors = new Map<string, PrintCursor>();
   /** Attempts whose header was printed: each gets one, however its lines interleave. */
   readonly #headed = new Set<string>();
   /** Attempts (`task.attempt`) whose log is missing or unreadable: reported once, then skipped. */
@@ -36,6 +36,8 @@ export class LogPrinter {
   readonly #noted = new Set<string>();
   /** Per output stream, the attempt whose line was left open there (no newline yet). */
   readonly #openOn: Record<OutputStream, string | null> = { stdout: null, stderr: null };
+  /** Ctrl-C or SIGTERM while following: its `exitCode` is the verb's (follow_stop.ts). */
+  readonly stop = new FollowStop();
 
   constructor(
     private readonly io: CliIO,
@@ -47,9 +49,27 @@ export class LogPrinter {
    * Prints the logs of run `idOrPrefix` (the latest when undefined; `home` is where
    * history lives), only `task`'s and only attempt `attempt` when given; with `follow`,
    * until the run is no longer running. Throws WeftError (exit 2) for an unknown task or
-   * attempt; an unreadable log is reported and added to {@link unreadable}.
+   * attempt; an unreadable log is reported and added to {@link unreadable}. Following
+   * ends early at SIGINT or SIGTERM, after one last pass ({@link stop}).
    */
   async print(
+    store: RunStore,
+    idOrPrefix: string | undefined,
+    home: string,
+    task: string | undefined,
+    attempt: number | undefined,
+    follow: boolean,
+  ): Promise<void> {
+    const unlisten = follow ? this.stop.listen() : () => {};
+    try {
+      await this.#print(store, idOrPrefix, home, task, attempt, follow);
+    } finally {
+      unlisten();
+    }
+  }
+
+  /** {@link print} without the signal listeners. */
+  async #print(
     store: RunStore,
     idOrPrefix: string | undefined,
     home: string,
@@ -75,7 +95,7 @@ export class LogPrinter {
         `weft: ${task} was kept from run ${origin} by --resume (not run again in ${runId}): ` +
           `showing its log there\n`,
       );
-      return this.print(store, origin, home, task, attempt, false);
+      return this.#print(store, origin, home, task, attempt, false);
     }
     if (task === undefined && details.run.resumedFrom) {
       // Each kept task named with the run its log is in (a resume of a killed resume
@@ -102,7 +122,9 @@ export class LogPrinter {
     for (;;) {
       // Read the run's state before its files: output written before it finished is then
       // on disk by the time we read, so the last pass misses nothing.
-      const running = follow && await this.#stillRunning(store, runId);
+      // After a stop signal, one last pass as if the run had ended: what is held is printed.
+      const running = follow && this.stop.signal === undefined &&
+        await this.#stillRunning(store, runId);
       if (group && task !== undefined) {
         // Followed, a loop gets iterations as it goes: read them (and their order) anew.
         const current = follow ? (await store.getRun(runId)).tasks : details.tasks;
@@ -136,7 +158,7 @@ export class LogPrinter {
           (attempt === undefined || a.attempt === attempt)
         )
         .sort((a, b) => rank(position, a) - rank(position, b) || a.attempt - b.attempt);
-      if (attempt !== undefined && attempts.length === 0 && !running) {
+      if (attempt !== undefined && attempts.length === 0 && !running && !this.stop.signal) {
         noSuchAttempt(
           runId,
           task,
@@ -183,6 +205,17 @@ export class LogPrinter {
           },
         ).catch((e) => this.#unreadable(key, a, file, e));
         if (cursor) {
+          for (const stream of cursor.ended ?? []) {
+            // This file's output ended the line another left open there: that line's
+            // rest goes on a line of its own (log_output.ts broken).
+            const owner = this.#openOn[stream];
+            const ended = owner === null ? undefined : this.#cursors.get(owner);
+            if (!ended) continue;
+            ended.broken = stream;
+            if (ended.crPending) ended.crPending[stream] = false;
+            if (ended.printed) ended.printed[stream] = false;
+            this.#openOn[stream] = null;
+          }
           this.#cursors.set(key, cursor);
           for (const [stream, open] of Object.entries(cursor.leftOpen ?? {})) {
             this.#openOn[stream as OutputStream] = open ? key : null;
@@ -194,7 +227,7 @@ export class LogPrinter {
       // Nobody reads any more (`weft logs -f | grep -m1 ready` found it): stop, as
       // `tail -f` does on EPIPE, with the verb's own exit code (0; see cli/io.ts).
       if (await this.io.stdout.gone?.()) return;
-      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      await this.stop.pause(FOLLOW_POLL_MS);
     }
   }
 

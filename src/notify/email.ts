@@ -11,6 +11,7 @@ import type { EmailChannel } from "./channels.ts";
 import { htmlBody, plainText, type RunMessage, subjectOf } from "./message.ts";
 import { FileTooLargeError, readTextBounded } from "../bounded_file.ts";
 import { NotRetried } from "./retry.ts";
+import { NotRegularFileError } from "../regular_file.ts";
 
 /** NODE_EXTRA_CA_CERTS: a bundle of PEM certificates (a system's whole store is ~250 KiB). */
 const CA_READ = {
@@ -33,11 +34,18 @@ export async function sendEmail(
     import("nodemailer/lib/mime-funcs/index.js"),
   ]);
   const to = channel.toIsList ? await addressList(channel.to.join(","), "SMTP_TO") : channel.to;
-  // Bounded: the variable may name a device or a FIFO; too large is an error, unreadable
-  // is ignored as before (the system's certificates still apply).
+  // Bounded: the variable may name a device or a FIFO. Too large, or no file (refused
+  // unopened, regular_file.ts), is an error naming it: the mail would otherwise go out
+  // without the CA the user named and fail on its certificate for no said reason.
+  // Unreadable (missing, denied) is ignored as before (the system's certificates apply).
   const ca = env.NODE_EXTRA_CA_CERTS
     ? await readTextBounded(env.NODE_EXTRA_CA_CERTS, CA_READ).catch((e) => {
       if (e instanceof FileTooLargeError) throw new Error(e.message);
+      if (e instanceof NotRegularFileError) {
+        throw new NotRetried(
+          `${CA_READ.what} ${JSON.stringify(e.path)} is ${e.kind}, not a file: ${CA_READ.hint}`,
+        );
+      }
       return undefined;
     })
     : undefined;

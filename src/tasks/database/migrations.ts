@@ -11,6 +11,7 @@
 import { join } from "node:path";
 import { embeddedMessage, quoteData } from "../../model/data_text.ts";
 import { FileTooLargeError, readTextBounded } from "../../bounded_file.ts";
+import { NotRegularFileError } from "../../regular_file.ts";
 import type { DbSession } from "./driver.ts";
 import { placingErrors, SqlPlacedError } from "./sql_place.ts";
 
@@ -50,8 +51,11 @@ export async function loadMigrations(dir: string, shownDir = dir): Promise<Migra
     for await (const entry of Deno.readDir(dir)) {
       // Hidden files (`.#001_x.sql`, `._001_x.sql`) are an editor's or a copy's, not migrations.
       if (entry.name.startsWith(".") || !/\.sql$/i.test(entry.name)) continue;
-      // A symbolic link counts as what it points to (a dangling one fails when read).
-      if (entry.isFile || (entry.isSymlink && isFileOrMissing(join(dir, entry.name)))) {
+      // Only a folder (or a link to one) is passed over. A FIFO, a device or a socket
+      // named NNN_x.sql is listed, so its read refuses it naming it (regular_file.ts):
+      // dropped here, the migrations after it would apply with it missing. A symbolic
+      // link counts as what it points to (a dangling one fails when read).
+      if (!entry.isDirectory && !(entry.isSymlink && isFolder(join(dir, entry.name)))) {
         names.push(entry.name);
       }
     }
@@ -85,23 +89,24 @@ export async function loadMigrations(dir: string, shownDir = dir): Promise<Migra
   const migrations: Migration[] = [];
   for (const { name } of ups) {
     const path = join(dir, name);
-    const sql = await readSql(path);
-    const downName = downs.get(name);
-    const down = downName
-      ? { name: downName, shown: join(shownDir, downName), sql: await readSql(join(dir, downName)) }
-      : null;
     const shown = join(shownDir, name);
+    const sql = await readSql(path, shown);
+    const downName = downs.get(name);
+    const downShown = downName ? join(shownDir, downName) : "";
+    const down = downName
+      ? { name: downName, shown: downShown, sql: await readSql(join(dir, downName), downShown) }
+      : null;
     migrations.push({ name, path, shown, sql, checksum: await sha256(sql), down });
   }
   return migrations;
 }
 
-/** Whether `path` (followed) is a file, or points nowhere. */
-function isFileOrMissing(path: string): boolean {
+/** Whether `path` (followed) is a folder; false when it points nowhere. */
+function isFolder(path: string): boolean {
   try {
-    return Deno.statSync(path).isFile;
+    return Deno.statSync(path).isDirectory;
   } catch {
-    return true;
+    return false;
   }
 }
 
@@ -240,7 +245,8 @@ async function undo(
   report.notUndone = pending;
 }
 
-async function readSql(path: string): Promise<string> {
+/** The text of migration `path` (`shown`: as the user names it, for a refusal). */
+async function readSql(path: string, shown: string): Promise<string> {
   try {
     return await readTextBounded(path, {
       what: "the migration",
@@ -248,6 +254,12 @@ async function readSql(path: string): Promise<string> {
     });
   } catch (e) {
     if (e instanceof FileTooLargeError) throw new MigrationError(e.marked());
+    if (e instanceof NotRegularFileError) {
+      throw new MigrationError(
+        `migration ${quoteData(shown)} is ${e.kind}, not a file; no migration was applied: ` +
+          "make it a plain SQL file, or move it out of the migrations folder",
+      );
+    }
     throw new MigrationError(
       `cannot read migration ${quoteData(path)}: ${quoteData((e as Error).message)}`,
     );
