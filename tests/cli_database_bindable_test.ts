@@ -188,7 +188,7 @@ Deno.test("weft run, connection from the environment: SQLite binds VACUUM INTO's
     const error = pg.tasks.vacuum.error ?? "";
     assert.match(
       error,
-      /^query: a `\$\{\.\.\.\}` cannot stand in a VACUUM statement: it would be bound as a query parameter, and PostgreSQL takes no parameters in one \(only in SELECT/,
+      /^query line 1, column 13: a `\$\{\.\.\.\}` cannot stand in a VACUUM statement: it would be bound as a query parameter, and PostgreSQL takes no parameters in one \(only in SELECT/,
     );
     assert.doesNotMatch(error, /\$1|syntax error/);
     assert.equal(pg.tasks.ctas.status, "success");

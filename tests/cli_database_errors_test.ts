@@ -82,3 +82,18 @@ Deno.test("database errors: SQLite names the statement that failed while running
   );
   assertCaret(stderr, "  INSERT INTO stock", "INSERT");
 });
+
+Deno.test("database errors: a value refused by the run (connection from the environment) is placed in the query", async () => {
+  // validate cannot know the database; SQLite's rules refuse the DATE literal at run time.
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}refused_at_run.yml`, "--json"], {
+    env: { WEFT_HOME: home, DATABASE_URL: "sqlite::memory:" },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const report = JSON.parse(run.stdout) as RunReport;
+  assert.match(
+    report.tasks[0].error ?? "",
+    /^query line 2, column 20: a `\$\{\.\.\.\}` cannot stand in the literal after DATE.*\(bind the value/,
+  );
+  assertCaret(run.stderr, "DATE '2024-0${params.v}-01' AS d", "${");
+});

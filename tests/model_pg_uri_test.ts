@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { parsePgUri, PgUriError } from "../src/model/pg_uri.ts";
 import { hidePassword, keyWordTrouble, writtenKeyWords } from "../src/model/pg_key_words.ts";
+import { connectionSecrets } from "../src/model/connection.ts";
 
 Deno.test("parsePgUri: parts percent-decoded, + kept, the socket folder both ways", () => {
   assert.deepEqual(parsePgUri("postgresql://a%40b:p%2Bw+d@db.local:5433/my%2Fdb"), {
@@ -84,6 +85,67 @@ Deno.test("parsePgUri: refusals name the place and never the password", () => {
   refused("postgres://u:sekrit@/db", /names no host/, 0);
   refused("postgres://u:sekrit@[::1/db", /IPv6/, 20);
   refused("postgres://u:sekrit@db host/db", /"db host" is not a host name/, 20);
+  // Key words honoured for the values that ask for what the driver does anyway.
+  refused("postgres://u:sekrit@h/db?gssencmode=require", /gssencmode="require"/, 25);
+  refused("postgres://u:sekrit@h/db?channel_binding=require", /channel_binding=/, 25);
+  refused("postgres://u:sekrit@h/db?keepalives=0", /keepalives="0"/, 25);
+  refused("postgres://u:sekrit@h/db?sslmode=verify-ca&sslrootcert=/ca.pem", /sslrootcert/, 43);
+});
+
+Deno.test("parsePgUri: a password with a raw / ? # or & is refused quoting none of it", () => {
+  // Each would be misread by libpq's rules: part of the password as a port, a host, a
+  // database or a parameter, which a message would then quote.
+  const shapes = [
+    ["postgres://u:Xq7/Lp+9wZ@h:5432/db", 13],
+    ["postgres://u:[Xq7/Lp@h/db", 13],
+    ["postgres://u:Xq7#L/p@h/db", 13],
+    ["postgres://u:Xq7,L/p@h/db", 13],
+    ["postgres://u:pw?x@h:5432/db", 13],
+    ["postgres://u:12345/abc@h:5432/db", 13],
+    ["postgres://:Xq7/Lp@h/db", 12],
+  ] as const;
+  for (const [text, offset] of shapes) {
+    let error: unknown;
+    try {
+      parsePgUri(text);
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof PgUriError, text);
+    assert.match(error.message, /password seems to hold a raw \/, \? or #/, text);
+    assert.match(error.hint, /%2F.*%3F.*%23/);
+    assert.equal(error.offset, offset, text);
+    for (const part of ["Xq7", "Lp", "pw", "12345", "abc"]) {
+      assert.ok(!error.message.includes(part), `${text}: ${error.message}`);
+    }
+    // The stretch that may hold the password is a secret, should anything show it.
+    assert.ok(connectionSecrets(text).some((s) => s.includes(text.slice(offset, offset + 3))));
+  }
+  let error: unknown;
+  try {
+    parsePgUri("postgres://u@h/db?password=ab&cd&sslmode=disable");
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof PgUriError);
+  assert.match(error.message, /password seems to hold a raw & \(or the parameter/);
+  assert.ok(!error.message.includes("cd"), error.message);
+  // An @ in a parameter's value after a host:port is not a password's.
+  assert.equal(parsePgUri("postgres://h:5432/db?user=me@srv").user, "me@srv");
+  assert.deepEqual(connectionSecrets("postgres://h:5432/db?user=me@srv"), []);
+});
+
+Deno.test("parsePgUri: what psql takes and the driver does anyway is accepted", () => {
+  const ok = parsePgUri(
+    "postgres://u:p@h/db?sslmode=disable&gssencmode=disable&channel_binding=prefer" +
+      "&keepalives=1&client_encoding=auto&sslrootcert=/etc/ssl/ca.pem&",
+  );
+  assert.equal(ok.sslmode, "disable");
+  assert.equal(
+    parsePgUri("postgres://u:p@h/db?gssencmode=prefer&channel_binding=disable").database,
+    "db",
+  );
+  assert.equal(keyWordTrouble("gssencmode"), undefined, "a value not known yet is checked later");
 });
 
 Deno.test("hidePassword, keyWordTrouble and writtenKeyWords", () => {
@@ -94,8 +156,8 @@ Deno.test("hidePassword, keyWordTrouble and writtenKeyWords", () => {
   assert.equal(keyWordTrouble("sslmode"), undefined);
   assert.match(keyWordTrouble("passfile")!.hint, /\$\{env\.DB_PASSWORD\}/);
   assert.deepEqual(writtenKeyWords("postgres://h/db?a=1&bb=2"), [
-    { key: "a", offset: 16 },
-    { key: "bb", offset: 20 },
+    { key: "a", offset: 16, value: "1" },
+    { key: "bb", offset: 20, value: "2" },
   ]);
   assert.deepEqual(writtenKeyWords("sqlite:x?a=1"), []);
 });

@@ -9,7 +9,7 @@
  */
 import { nodePath } from "../path.ts";
 import { parsePgUri, type PgSettings, PgUriError } from "./pg_uri.ts";
-import { hidePassword } from "./pg_key_words.ts";
+import { hidePassword, misplacedPassword } from "./pg_key_words.ts";
 
 /** A parsed connection. */
 export type Connection =
@@ -67,11 +67,16 @@ export function parseConnection(text: string, cwd: string): Connection {
       throw new ConnectionError(e.message, e.hint, e.offset);
     }
   }
+  // libpq's other form, `host=H port=P dbname=D user=U`, is not read: say how to write it.
+  const keyValue = scheme === undefined && /^\s*[a-z_]+\s*=/.test(text);
   throw new ConnectionError(
     scheme === undefined
       ? "the connection is not a URL (no scheme:)"
       : `unsupported database scheme ${JSON.stringify(scheme + ":")}`,
-    HINT,
+    keyValue
+      ? "weft reads libpq's URI form: write host=H port=P dbname=D user=U password=PW as " +
+        "postgresql://U:PW@H:P/D (each part percent-encoded)"
+      : HINT,
   );
 }
 
@@ -110,7 +115,22 @@ export function connectionSecrets(text: string): string[] {
     if (colon >= 0) add(userinfo.slice(colon + 1));
   }
   for (const match of text.matchAll(/[?&]password=([^&]*)/gi)) add(match[1]);
+  // A password with a raw `/`, `?` or `#` (refused by parsePgUri, naming none of it):
+  // the whole stretch that may hold it, should any text ever show it. Not when the URI
+  // parses: then the `@` is a parameter's (`?user=me@srv`), and the stretch no secret.
+  const misplaced = misplacedPassword(text);
+  if (misplaced && !parses(text)) add(text.slice(misplaced.start, misplaced.end));
   return [...found];
+}
+
+/** Whether `text` is a postgres URI weft can use. */
+function parses(text: string): boolean {
+  try {
+    parsePgUri(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `text` percent-decoded, or as it is when it holds a malformed %-sequence. */

@@ -2,7 +2,8 @@
  * libpq's connection key words (PostgreSQL docs §34.1.2 "Parameter Key Words") as weft
  * sorts them: those its PostgreSQL driver honours (read by pg_uri.ts), libpq's others,
  * which it cannot, and names libpq does not know. Also where the key words of a written
- * connection are, for `weft validate`, and the connection's text without its password.
+ * connection are, for `weft validate`, the connection's text without its password, and
+ * where a password libpq would misread may be.
  * @module
  */
 
@@ -17,6 +18,7 @@ export const HONOURED = new Set([
   "user",
   "password",
   "sslmode",
+  "sslrootcert", // only with sslmode=disable, where libpq does not read it either (pg_uri.ts)
   "ssl", // libpq's JDBC-compatible `ssl=true`, which means sslmode=require
   "connect_timeout",
   "application_name",
@@ -31,24 +33,20 @@ const NOT_HONOURED: Record<string, string> = {
   passfile: "put the password in the connection, from a secret: ${env.DB_PASSWORD}",
   requiressl: "write sslmode=require",
   service: "write the service's host, port, dbname and user into the connection",
-  keepalives: "weft's driver sends TCP keepalives every 60 s itself",
   keepalives_idle: "weft's driver sends TCP keepalives every 60 s itself",
   keepalives_interval: "weft's driver sends TCP keepalives every 60 s itself",
   keepalives_count: "weft's driver sends TCP keepalives every 60 s itself",
 };
 const OTHER_LIBPQ = [
   "require_auth",
-  "channel_binding",
   "tcp_user_timeout",
   "replication",
-  "gssencmode",
   "sslnegotiation",
   "sslcompression",
   "sslcert",
   "sslkey",
   "sslpassword",
   "sslcertmode",
-  "sslrootcert",
   "sslcrl",
   "sslcrldir",
   "sslsni",
@@ -61,6 +59,32 @@ const OTHER_LIBPQ = [
   "load_balance_hosts",
 ];
 
+/**
+ * libpq's key words whose values weft honours only when they ask for what its driver
+ * does anyway: no GSS encryption, no channel binding required, TCP keepalives on.
+ */
+const BY_VALUE: Record<string, { accepted: string[]; hint: string }> = {
+  gssencmode: {
+    accepted: ["disable", "prefer"],
+    hint: "write gssencmode=disable, or leave it out: weft's driver never uses GSS encryption",
+  },
+  channel_binding: {
+    accepted: ["disable", "prefer"],
+    hint: "write channel_binding=prefer, or leave it out: weft's driver never uses " +
+      "channel binding (SCRAM-SHA-256-PLUS)",
+  },
+  keepalives: {
+    accepted: ["1"],
+    hint: "leave it out: weft's driver always sends TCP keepalives (every 60 s)",
+  },
+};
+
+/** Whether libpq knows `key` (decoded) as a connection key word, honoured by weft or not. */
+export function isLibpqKeyWord(key: string): boolean {
+  return HONOURED.has(key) || key in NOT_HONOURED || key in BY_VALUE ||
+    OTHER_LIBPQ.includes(key);
+}
+
 /** Whether `text` starts with libpq's URI prefix (either spelling, any case). */
 export function isPgUri(text: string): boolean {
   return SCHEME.test(text);
@@ -68,11 +92,25 @@ export function isPgUri(text: string): boolean {
 
 /**
  * Why a query key word cannot be used: one libpq does not know, or one weft's driver
- * cannot honour; undefined for one it honours. For `weft validate` too, on key words
- * written out in a connection that holds a `${...}` elsewhere.
+ * cannot honour; undefined for one it honours. `value` (decoded; undefined when not
+ * known yet) decides for a key word honoured for some values only. For `weft validate`
+ * too, on key words written out in a connection that holds a `${...}` elsewhere.
  */
-export function keyWordTrouble(key: string): { message: string; hint: string } | undefined {
+export function keyWordTrouble(
+  key: string,
+  value?: string,
+): { message: string; hint: string } | undefined {
   if (HONOURED.has(key)) return undefined;
+  const byValue = BY_VALUE[key];
+  if (byValue) {
+    // An unknown value (a `${...}` at validate) is checked when the run knows it.
+    if (value === undefined || byValue.accepted.includes(value)) return undefined;
+    return {
+      message: `the connection's ${key}=${JSON.stringify(value)} asks for what weft's ` +
+        "PostgreSQL driver (the npm package postgres) cannot do",
+      hint: byValue.hint,
+    };
+  }
   const instead = NOT_HONOURED[key];
   if (instead !== undefined || OTHER_LIBPQ.includes(key)) {
     return {
@@ -94,14 +132,16 @@ export function keyWordTrouble(key: string): { message: string; hint: string } |
  * Where each key word written out in `text` (a connection's query part) starts, for
  * `weft validate` to check what it can before the values are known.
  */
-export function writtenKeyWords(text: string): { key: string; offset: number }[] {
+export function writtenKeyWords(
+  text: string,
+): { key: string; offset: number; value: string }[] {
   const query = text.indexOf("?");
   if (!isPgUri(text) || query < 0) return [];
-  const found: { key: string; offset: number }[] = [];
+  const found: { key: string; offset: number; value: string }[] = [];
   let at = query + 1;
   for (const pair of text.slice(query + 1).split("&")) {
     const eq = pair.indexOf("=");
-    if (eq > 0) found.push({ key: pair.slice(0, eq), offset: at });
+    if (eq > 0) found.push({ key: pair.slice(0, eq), offset: at, value: pair.slice(eq + 1) });
     at += pair.length + 1;
   }
   return found;
@@ -124,4 +164,26 @@ export function hidePassword(text: string): string {
     if (colon >= 0) shown = text.slice(0, start + colon) + text.slice(start + atSign);
   }
   return shown.replace(/([?&]password=)[^&]*/g, "$1***");
+}
+
+/**
+ * Where a password holding a raw `/`, `?` or `#` may be: the host part (up to the
+ * first `/` or `?`) has no `@` but a `:`, and an `@` comes later. `start`..`end` spans
+ * the text from after that `:` to the last `@` (more than the password, never less);
+ * `inPath` when that `@` is before any `?`. Undefined for any other text.
+ */
+export function misplacedPassword(
+  text: string,
+): { start: number; end: number; inPath: boolean } | undefined {
+  const scheme = SCHEME.exec(text);
+  if (!scheme) return undefined;
+  const start = scheme[0].length;
+  const stop = text.slice(start).search(/[/?]/);
+  if (stop < 0) return undefined;
+  const authority = text.slice(start, start + stop);
+  const colon = authority.indexOf(":");
+  const atSign = text.lastIndexOf("@");
+  if (authority.includes("@") || colon < 0 || atSign < start + stop) return undefined;
+  const query = text.indexOf("?", start);
+  return { start: start + colon + 1, end: atSign, inPath: query < 0 || atSign < query };
 }

@@ -15,7 +15,13 @@
  * default socket folder is unknown to weft).
  * @module
  */
-import { hidePassword, keyWordTrouble, SCHEME } from "./pg_key_words.ts";
+import {
+  hidePassword,
+  isLibpqKeyWord,
+  keyWordTrouble,
+  misplacedPassword,
+  SCHEME,
+} from "./pg_key_words.ts";
 
 /** A TCP host (a name or an address, IPv6 without brackets), or a socket folder (`/…`). */
 export interface PgHost {
@@ -66,6 +72,34 @@ const SESSION_ATTRS = ["any", "read-write", "read-only", "primary", "standby", "
  * @example parsePgUri("postgresql://app@%2Ftmp%2Fpg:5433/db").hosts // [{host: "/tmp/pg", port: 5433}]
  */
 export function parsePgUri(text: string): PgSettings {
+  const misplaced = misplacedPassword(text);
+  let settings: PgSettings;
+  try {
+    settings = readPgUri(text);
+  } catch (e) {
+    // Whatever part the misread password landed in (a port, a host, a parameter), its
+    // text is not quoted: the refusal says what to encode instead.
+    if (misplaced && e instanceof PgUriError) throw misplacedError(misplaced);
+    throw e;
+  }
+  // A database name holding `@` after `user:…` is a password's rest, not a name.
+  if (misplaced && misplaced.inPath) throw misplacedError(misplaced);
+  return settings;
+}
+
+/** The refusal of a URI whose password holds a raw `/`, `?` or `#`; it quotes none of it. */
+function misplacedError(misplaced: { start: number }): PgUriError {
+  return new PgUriError(
+    "the connection's password seems to hold a raw /, ? or # (an @ follows the host " +
+      "part, which ends at the first / or ?), so libpq would read part of it as the port, " +
+      "the database or a parameter",
+    "percent-encode them in the password: / as %2F, ? as %3F, # as %23 (and @ as %40 in a " +
+      "database name)",
+    misplaced.start,
+  );
+}
+
+function readPgUri(text: string): PgSettings {
   const scheme = SCHEME.exec(text);
   if (!scheme) throw new PgUriError("the connection does not start with postgres://", HINT);
   const start = scheme[0].length;
@@ -139,8 +173,26 @@ function hostSpec(spec: string, at: number): { hosts: string; ports: string } {
 /** Reads `key=value&…` from `from` into `values` (a later one overrides). */
 function queryKeyWords(text: string, from: number, values: Map<string, Written>): void {
   let at = from;
+  let afterPassword = false;
   for (const pair of text.slice(from).split("&")) {
+    if (pair === "") {
+      // libpq skips an empty parameter (a trailing `&`).
+      at += 1;
+      continue;
+    }
     const eq = pair.indexOf("=");
+    const name = eq < 0 ? "" : pair.slice(0, eq);
+    if (afterPassword && (eq < 0 || !isLibpqKeyWord(name) || pair.indexOf("=", eq + 1) >= 0)) {
+      // Most likely the rest of a password holding a raw &: none of it is quoted.
+      throw new PgUriError(
+        "the parameter after the connection's password= is not a libpq KEY=VALUE: the " +
+          "password seems to hold a raw & (or the parameter is not a libpq key word)",
+        "percent-encode & = and spaces in the password (%26, %3D, %20); a server setting " +
+          "goes in options, percent-encoded: options=-c%20NAME%3DVALUE",
+        at,
+      );
+    }
+    afterPassword = name === "password";
     if (eq < 0 || pair.indexOf("=", eq + 1) >= 0) {
       // Only the name when there is one: the value may be a password.
       const shown = JSON.stringify(eq < 0 ? pair.slice(0, 40) : pair.slice(0, eq + 1));
@@ -152,7 +204,7 @@ function queryKeyWords(text: string, from: number, values: Map<string, Written>)
       );
     }
     const key = decoded(pair.slice(0, eq), "a parameter's name", at);
-    const trouble = keyWordTrouble(key);
+    const trouble = keyWordTrouble(key, decoded(pair.slice(eq + 1), `the ${key}`, at + eq + 1));
     if (trouble) throw new PgUriError(trouble.message, trouble.hint, at);
     values.set(key, { raw: pair.slice(eq + 1), at: at + eq + 1, key: at });
     at += pair.length + 1;
@@ -243,8 +295,19 @@ function apply(values: Map<string, Written>, text: string): PgSettings {
     }
     if (attrs !== "any") settings.targetSessionAttrs = attrs as SessionAttrs;
   }
+  if (values.has("sslrootcert") && settings.sslmode !== "disable") {
+    // libpq checks the server's certificate against this file even with sslmode=require.
+    fail(
+      "sslrootcert",
+      "the connection's sslrootcert cannot be honoured by weft's PostgreSQL driver: it " +
+        "checks the server's certificate against the CAs its runtime trusts",
+      "leave sslrootcert out and make weft trust the CA: set DENO_CERT=/path/ca.pem in " +
+        "the environment weft runs in",
+    );
+  }
   const encoding = value("client_encoding");
-  if (encoding !== undefined && !/^(utf-?8|unicode)$/i.test(encoding)) {
+  // `auto` lets the client choose; weft chooses UTF8.
+  if (encoding !== undefined && !/^(utf-?8|unicode|auto)$/i.test(encoding)) {
     fail(
       "client_encoding",
       `the connection's client_encoding ${JSON.stringify(encoding)} cannot be used: weft reads ` +

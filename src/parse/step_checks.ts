@@ -34,6 +34,7 @@ import type { PathSegment, SourceMap } from "./source_map.ts";
 import { connectionTrouble, percentDecoded } from "../model/connection.ts";
 import type { CompiledTemplate } from "../expr/mod.ts";
 import { keyWordTrouble, writtenKeyWords } from "../model/pg_key_words.ts";
+import { copyStreamTrouble } from "../model/sql_copy.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { dataTextProblem, headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
@@ -110,6 +111,8 @@ export function stepProblems(
       ? checkSql(query as string, dialect ? [dialect] : SQL_DIALECTS)
       : undefined;
     if (error) at([...path, "config", "query"], error.offset, error.message, error.hint);
+    const copy = template ? copyStreamTrouble(query as string) : undefined;
+    if (copy) at([...path, "config", "query"], copy.offset, copy.message, copy.hint);
     const text = template && !error ? filled(template) : "";
     // SQLite prepares nothing from comments alone and the run fails (PostgreSQL answers
     // with no rows), so a literal SQLite query of nothing else is refused here.
@@ -340,10 +343,13 @@ export function isLiteralText(text: string): boolean {
 function writtenKeyWordTrouble(
   template: CompiledTemplate,
 ): { offset: number; message: string; hint: string } | undefined {
-  for (const { key, offset } of writtenKeyWords(filled(template))) {
+  for (const { key, offset, value } of writtenKeyWords(filled(template))) {
     const end = offset + key.length;
     if (template.spans.some((span) => span.start < end && span.end > offset)) continue;
-    const trouble = keyWordTrouble(percentDecoded(key));
+    // A value made by a `${...}` is checked when the run knows it.
+    const valueEnd = end + 1 + value.length;
+    const known = !template.spans.some((span) => span.start < valueEnd && span.end > end);
+    const trouble = keyWordTrouble(percentDecoded(key), known ? percentDecoded(value) : undefined);
     if (trouble) return { offset, ...trouble };
   }
   return undefined;

@@ -10,7 +10,9 @@ import type postgres from "postgres";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
 import type { PgSettings } from "../../model/pg_uri.ts";
 import { ownText } from "../../model/data_text.ts";
-import { postgresPlace } from "./sql_place.ts";
+import { postgresPlace, SqlTextError } from "./sql_place.ts";
+import { Stream, Writable } from "node:stream";
+import { copyStreamTrouble } from "../../model/sql_copy.ts";
 
 /**
  * Seconds to wait for the server to accept a connection (an unreachable host fails then)
@@ -99,6 +101,23 @@ function driverSettings(settings: PgSettings): postgres.Options<Record<string, n
   };
 }
 
+/**
+ * `result`, unless the statement began PostgreSQL's copy sub-protocol (`COPY … FROM
+ * STDIN` / `TO STDOUT`, also inside a `file` script): the library then resolves with a
+ * stream the task has no use for. The stream gets an error listener before the throw,
+ * so closing the connection (which destroys it with CONNECTION_DESTROYED) cannot raise
+ * an error outside every promise and end the process with the run left running.
+ * @throws Error saying what to write instead (model/sql_copy.ts has the same words).
+ */
+function copyRefused(result: unknown): unknown {
+  if (!(result instanceof Stream)) return result;
+  result.on("error", () => {}); // the connection is closed next, which destroys it
+  const copy = copyStreamTrouble(
+    result instanceof Writable ? "COPY t FROM STDIN" : "COPY t TO STDOUT",
+  )!;
+  throw new Error(ownText(`${copy.message} (${copy.hint})`));
+}
+
 class PostgresSession implements DbSession {
   readonly dialect = "postgres";
   /** Where statements go: the connection, or the transaction running on it. */
@@ -116,6 +135,10 @@ class PostgresSession implements DbSession {
   }
 
   async exec(script: string): Promise<void> {
+    // Refused before sending: a dump's data lines after `COPY … FROM stdin;` would be
+    // read as SQL, and the error would name the data, not the COPY.
+    const copy = copyStreamTrouble(script);
+    if (copy) throw new SqlTextError(ownText(`${copy.message} (${copy.hint})`), copy.offset);
     // The simple query protocol: a script of several statements in one round trip.
     await this.#run(this.#current.unsafe(script).simple() as unknown as Pending, script);
   }
@@ -204,7 +227,7 @@ class PostgresSession implements DbSession {
     }
     this.#pending = pending;
     try {
-      return await pending;
+      return copyRefused(await pending);
     } catch (e) {
       throw postgresPlace(e, text) ?? e;
     } finally {

@@ -43,8 +43,15 @@ export const databaseRunner: TaskRunner<DatabaseTask> = {
   run: runDatabase,
 };
 
-/** A failed attempt whose message is already weft's words with its data quoted. */
-class TaskFailure extends Error {}
+/**
+ * A failed attempt whose message is already weft's words with its data quoted; `placed`,
+ * a place in the user's SQL whose line and caret go to the task's log.
+ */
+class TaskFailure extends Error {
+  constructor(message: string, readonly placed?: SqlPlacedError) {
+    super(message);
+  }
+}
 
 async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskResult> {
   const config = task.config;
@@ -96,6 +103,9 @@ async function runDatabase(task: DatabaseTask, ctx: TaskContext): Promise<TaskRe
     }
     return { ok: true, exitCode: 0, outputs };
   } catch (e) {
+    if (e instanceof TaskFailure && e.placed) {
+      e.placed.excerptShown(shownBy(ctx)).forEach((line) => ctx.emit("stderr", line));
+    }
     const error = e instanceof TaskFailure || e instanceof MigrationError
       ? e.message
       : `database task failed: ${quoteData(oneLine(String((e as Error).message ?? e)))}`;
@@ -128,7 +138,11 @@ export function bindQuery(
     return renderSql(query, ctx.interpolate, placeholder, dialects);
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    throw new TaskFailure(`query: ${quoteData(e.message)} (${e.hint ?? ""})`);
+    // Placed as a database's own error is (`query line L, column C`, the line and a
+    // caret): refused at run time, the connection only known then, it has no file place.
+    const at = Math.min(Math.max(e.offset, 0), query.length);
+    const placed = new SqlPlacedError(quoteData(e.message), "query", query, at);
+    throw new TaskFailure(`${placed.message} (${e.hint ?? ""})`, placed);
   }
 }
 
