@@ -166,3 +166,25 @@ Deno.test("database connection: what psql takes and weft's driver does anyway is
     await server.stop();
   }
 });
+
+Deno.test("database connection: target_session_attrs no server satisfies fails, naming it, never spins", async () => {
+  const server = await startPostgres();
+  try {
+    await createDatabase(server, "app");
+    const env = { WEFT_HOME: testTempDir("home-"), PG_PORT: String(server.port), PG_PASSWORD };
+    // Before, two hosts made the driver go from one to the other for ever (verifier vdb F12).
+    const run = await weft(["run", `${FIXTURES}read_only.yml`, "--json"], { env });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as RunReport;
+    assert.match(
+      reportTask(report, "one_host").error ?? "",
+      /the server gave a session that is read-only \(target_session_attrs=read-only\)/,
+    );
+    assert.match(
+      reportTask(report, "two_hosts").error ?? "",
+      /none of the 2 servers gave a session that is read-only/,
+    );
+  } finally {
+    await server.stop();
+  }
+});

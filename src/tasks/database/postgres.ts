@@ -54,13 +54,62 @@ export async function openPostgres(settings: PgSettings, options: OpenOptions): 
     onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
   }) as unknown as Sql;
   const session = new PostgresSession(sql, options.signal);
+  const limit = connectLimitMs(settings);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    if (limit !== null) timer = setTimeout(() => reject(connectExpired(settings)), limit);
+  });
   try {
-    await session.query("SELECT 1");
+    await Promise.race([session.query("SELECT 1"), expired]);
   } catch (e) {
     await session.close();
-    throw e;
+    throw sessionAttrsRefused(e, settings) ?? e;
+  } finally {
+    clearTimeout(timer);
   }
   return session;
+}
+
+/**
+ * How long the first connect may take in all (ms), or null for no limit (`connect_timeout=0`
+ * without `target_session_attrs`): `connect_timeout` per host, as libpq tries each host in
+ * turn, plus a second. Bounded here, not only by the driver's per-socket timer: with
+ * `target_session_attrs` that no host satisfies the driver moves from host to host for
+ * ever, where libpq fails once each was tried (verifier vdb F12).
+ */
+function connectLimitMs(settings: PgSettings): number | null {
+  const perHost = settings.connectTimeout === 0
+    ? settings.targetSessionAttrs ? CONNECT_TIMEOUT_S : null
+    : connectTimeoutOf(settings);
+  return perHost === null ? null : perHost * 1000 * settings.hosts.length + 1000;
+}
+
+/** The error of a first connect past {@link connectLimitMs}. */
+function connectExpired(settings: PgSettings): Error {
+  const attrs = settings.targetSessionAttrs;
+  if (attrs) return sessionAttrsError(settings, attrs);
+  return Object.assign(new Error("no answer"), { code: "CONNECT_TIMEOUT" });
+}
+
+/**
+ * The connect error `e` said as libpq says it when `target_session_attrs` asked for a kind of
+ * session no host gave (the driver closes the connection and reports CONNECTION_DESTROYED);
+ * undefined for any other error.
+ */
+function sessionAttrsRefused(e: unknown, settings: PgSettings): Error | undefined {
+  const attrs = settings.targetSessionAttrs;
+  const code = (e as { code?: string } | null)?.code;
+  if (!attrs || (code !== "CONNECTION_DESTROYED" && code !== "CONNECTION_CLOSED")) return undefined;
+  return sessionAttrsError(settings, attrs);
+}
+
+function sessionAttrsError(settings: PgSettings, attrs: string): Error {
+  const hosts = settings.hosts.length === 1
+    ? "the server"
+    : `none of the ${settings.hosts.length} servers`;
+  return new Error(
+    ownText(`${hosts} gave a session that is ${attrs} (target_session_attrs=${attrs})`),
+  );
 }
 
 /** The seconds a connection waits for the server: its `connect_timeout`, else the default. */
