@@ -51,3 +51,49 @@ export function refuseOpenedSpecial(path: string, info: Deno.FileInfo): void {
   const kind = specialKind(info);
   if (kind) throw new NotRegularFileError(path, kind);
 }
+
+/**
+ * A path that means a descriptor of the process that opens it (Linux: /dev/stdin,
+ * /dev/stdout, /dev/stderr, /dev/fd/N, /proc/PID/fd/N, /proc/self/fd/N, also under
+ * /proc/PID/task/TID/): one file for this process, another (or none) for the daemon that
+ * reads it again later.
+ */
+const OWN_DESCRIPTOR =
+  /^\/(?:dev\/(?:stdin|stdout|stderr|fd)|proc\/[^/]+\/(?:task\/[^/]+\/)?fd(?:info)?)(?:\/|$)/;
+
+/** Most links followed by {@link descriptorPath} (Linux's own limit, MAXSYMLINKS). */
+const MAX_HOPS = 40;
+
+/**
+ * The form of `path` (absolute) that names a descriptor of the opening process, if it, a
+ * folder on its way or a link it leads through does (`/dev/stdin`, a link to
+ * `/dev/fd/0`, `/proc/self/fd/0`); else null. Such a path is no file to read again: a
+ * schedule stored with it ran the daemon's own standard input at each fire (tester vsched
+ * F6). Synchronous, a few stat calls; a path that cannot be followed is left to the open.
+ */
+export function descriptorPath(path: string): string | null {
+  let current = path;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    if (OWN_DESCRIPTOR.test(current)) return current;
+    const slash = current.lastIndexOf("/");
+    const dir = current.slice(0, slash) || "/";
+    const name = current.slice(slash + 1);
+    let real: string;
+    try {
+      // The folder with its links resolved: /dev/fd is a link to /proc/self/fd.
+      real = Deno.realPathSync(dir);
+    } catch {
+      return null;
+    }
+    const here = real === "/" ? `/${name}` : `${real}/${name}`;
+    if (OWN_DESCRIPTOR.test(here)) return current;
+    let target: string;
+    try {
+      target = Deno.readLinkSync(here);
+    } catch {
+      return null; // not a link (or not there): nothing more to follow
+    }
+    current = target.startsWith("/") ? target : `${real === "/" ? "" : real}/${target}`;
+  }
+  return null;
+}

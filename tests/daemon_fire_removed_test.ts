@@ -60,3 +60,61 @@ Deno.test("a run of a removed schedule records nothing into a new schedule of th
     store.close();
   }
 });
+
+Deno.test("a fire queued when its schedule is removed never starts, and the old run does not hold up a new schedule of the name", async () => {
+  const dir = testTempDir("removed-queued-");
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  const old = writeFlow(
+    dir,
+    "x.yml",
+    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
+  );
+  const other = writeFlow(dir, "p.yml", `name: p\ntasks:\n  - id: t\n    command: "true"\n`);
+  const env = { WEFT_HOME: home };
+  const add = (file: string, cron: string, overlap: string) =>
+    weft([
+      "schedule",
+      "add",
+      file,
+      "--name",
+      "s",
+      "--cron",
+      cron,
+      "--tz",
+      "UTC",
+      "--overlap",
+      overlap,
+    ], {
+      env,
+    });
+  assert.equal((await add(old, "* * * * * *", "queue")).code, 0);
+  const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
+  try {
+    await daemon.waitFor(/run \S+ started \(schedule s \S+\) \S+x\.yml/);
+    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+    const [, at] = queued.match(/fire of (\S+) queued/)!;
+    assert.equal((await weft(["schedule", "remove", "s"], { env })).code, 0);
+    const added = await add(other, "* * * * * *", "skip");
+    assert.equal(added.code, 0, added.stderr);
+    // The old run still goes (it waits for `go`): the new schedule runs all the same.
+    await daemon.waitFor(/run \S+ ended success/);
+    Deno.writeTextFileSync(`${dir}/go`, "");
+    await daemon.waitFor(
+      new RegExp(
+        `schedule s: fire of ${at.replace("+", "\\+")} skipped, not run: ` +
+          "its schedule was removed while it waited",
+      ),
+    );
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+  // Only the first fire ran the old file; the queued one never started it.
+  assert.equal(
+    daemon.count(/run \S+ started \(schedule s \S+\) \S+x\.yml/),
+    1,
+    daemon.lines.join("\n"),
+  );
+  assert.ok(daemon.count(/run \S+ started \(schedule s \S+\) \S+p\.yml/) >= 1);
+});

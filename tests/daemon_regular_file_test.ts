@@ -108,3 +108,27 @@ Deno.test("daemon stop: hurry() (a second SIGTERM) ends the wait for a fire that
     t.lines.join("\n"),
   );
 });
+
+Deno.test("daemon --dir: a FIFO or a socket directly in the folder is reported, not loaded", async () => {
+  const dir = testTempDir("fifo-in-dir-");
+  writeFlow(dir, "ok.yml", `name: ok\ntasks:\n  - id: t\n    type: shell\n    command: "true"\n`);
+  await mkfifo(join(dir, "deploy.yml"));
+  const socket = Deno.listen({ transport: "unix", path: join(dir, "sock.json") });
+  const daemon = startDaemon(["--dir", dir]);
+  try {
+    // It used to list neither, and say nothing (tester vsched F5).
+    const fifo = await daemon.waitFor(/deploy\.yml does not validate, not loaded/);
+    assert.match(fifo, /is a named pipe \(FIFO\), not a file/);
+    const sock = await daemon.waitFor(/sock\.json does not validate, not loaded/);
+    assert.match(sock, /is a socket, not a file/);
+    await daemon.waitFor(/loaded 1 workflow\(s\)/);
+    // The same after a reload.
+    const from = daemon.lines.length;
+    daemon.child.kill("SIGHUP");
+    await daemon.waitFor(/deploy\.yml does not validate, not loaded/, { from });
+    await daemon.waitFor(/loaded 1 workflow\(s\)/, { from });
+  } finally {
+    assert.equal(await daemon.stop("SIGTERM"), 0, daemon.lines.join("\n"));
+    socket.close();
+  }
+});

@@ -7,7 +7,7 @@ import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
 import { isAbsolutePath, joinPath, normalizeAbsolute, specialFileKind } from "../path.ts";
-import { NotRegularFileError } from "../regular_file.ts";
+import { descriptorPath, NotRegularFileError } from "../regular_file.ts";
 import { readBytesBounded } from "../bounded_file.ts";
 import { concatBytes } from "../arrays.ts";
 
@@ -58,6 +58,18 @@ export async function readInput(
     };
   }
   const path = inputPath(options.cwd, file);
+  const own = options.regularOnly ? descriptorPath(path) : null;
+  if (own !== null) {
+    return {
+      file,
+      message: (own === path ? "names" : `leads to ${own}:`) +
+        " a descriptor of the process that reads it (its standard input, or another), not a file",
+      hint: "name the workflow file itself: this one is read again unattended (at each " +
+        "fire, or when a run calls it), by a process whose descriptors are others",
+    };
+  }
+  // What the path is when no regular file: said when its open fails (a socket: ENXIO).
+  let kind: string | null = null;
   try {
     const info = await Deno.stat(path);
     if (info.isDirectory) {
@@ -70,6 +82,7 @@ export async function readInput(
     // Unattended, never opened: a FIFO would wait for a writer for ever (a daemon's fire
     // with it), a device be read without end (regular_file.ts).
     const special = !info.isFile;
+    if (special) kind = specialFileKind(info);
     if (special && options.regularOnly) return notAFile(file, specialFileKind(info));
     if (info.size > MAX_INPUT_BYTES && !special) return tooLarge(file);
     // Without a stream (starting streams costs ~3 ms), and bounded whatever stat said:
@@ -95,6 +108,7 @@ export async function readInput(
     if (e instanceof Deno.errors.PermissionDenied) {
       return { file, message: "cannot read the file: permission denied" };
     }
+    if (kind) return notAFile(file, kind, options.regularOnly === true);
     return { file, message: `cannot read the file: ${(e as Error).message}` };
   }
 }
@@ -108,12 +122,14 @@ export function inputPath(cwd: string, file: string): string {
   return isAbsolutePath(file) ? normalizeAbsolute(file) : joinPath(cwd, file);
 }
 
-function notAFile(file: string, kind: string): Problem {
+function notAFile(file: string, kind: string, unattended = true): Problem {
   return {
     file,
     message: `is ${kind}, not a file`,
-    hint: "name a regular .yml, .yaml or .json file: this one is read again unattended " +
-      "(at each fire, or when a run calls it), where a pipe would wait for a writer for ever",
+    hint: unattended
+      ? "name a regular .yml, .yaml or .json file: this one is read again unattended " +
+        "(at each fire, or when a run calls it), where a pipe would wait for a writer for ever"
+      : "name a regular .yml, .yaml or .json file, or - for standard input",
   };
 }
 

@@ -124,14 +124,23 @@ export async function runScheduleFire(
   // between two catch-up fires, or before the first) instead of being skipped, and cancels
   // none: the README's "one after another whatever the overlap". Under `allow` both run.
   const policy = kind === "catch-up" && s.overlap !== "allow" ? "after" : s.overlap;
+  // Keyed by the schedule instance, not its name: a run of a schedule removed (its run is
+  // not stopped) is no "run still going" for a new schedule added under the name.
   const admission = deps.slots.offer(
-    `schedule:${s.name}`,
+    `schedule:${s.name}\u0000${scheduleInstance(s)}`,
     policy,
-    () =>
-      deps.start(
+    async () => {
+      // Checked again as it starts: a fire that waited (queue, a run slot) may find its
+      // schedule removed (or removed and added again) meanwhile, and then starts nothing.
+      if (await removedSince(s, deps)) {
+        dropped = "its schedule was removed while it waited";
+        return null;
+      }
+      return deps.start(
         { file: s.file, loaded, params: s.params, trigger },
         (reason) => refused = reason,
-      ),
+      );
+    },
     (why) => dropped = why,
   );
   if (admission.kind === "skipped") {
@@ -146,6 +155,8 @@ export async function runScheduleFire(
   const run = await admission.started;
   if (!run && dropped) {
     deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
+    // For a removed schedule the store refuses the record (nothing of it is kept): not said twice.
+    gone ||= dropped.startsWith("its schedule was removed");
     await recordFire({ ...record, outcome: "skipped" });
     return;
   }
@@ -175,6 +186,16 @@ export async function runScheduleFire(
   await recordFire({ ...record, outcome: "started", runId: run.runId });
   const end = await run.done as { status: string };
   await recordFire({ ...record, outcome: outcomeOf(end.status), runId: run.runId });
+}
+
+/**
+ * Whether the schedule `s` (as the daemon read it when it fired) is no longer in the store
+ * under its name: removed, or removed and added again (another instance). Rejects when
+ * the store cannot be read.
+ */
+async function removedSince(s: Fire["schedule"], deps: ScheduleFireDeps): Promise<boolean> {
+  const current = await deps.store.get(s.name);
+  return current === null || scheduleInstance(current) !== scheduleInstance(s);
 }
 
 /**

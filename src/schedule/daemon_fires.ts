@@ -8,7 +8,7 @@
  */
 import type { Clock } from "./clock.ts";
 import { firesBetween, nextFires } from "./cron.ts";
-import type { PendingCatchUp, Schedule } from "./types.ts";
+import { type PendingCatchUp, type Schedule, scheduleInstance } from "./types.ts";
 import { ownsChain, replacedChains } from "./daemon_catchup.ts";
 
 /** How a fire came about. */
@@ -54,6 +54,23 @@ export interface CatchUpSpan {
 /** Longest sleep between ticks (ms): a clock step (suspend, NTP) is seen within it. */
 export const MAX_SLEEP_MS = 60_000;
 
+/** A schedule instance as one string (its name, and its id or creation time). */
+function instanceKey(s: Schedule): string {
+  return `${s.name}\u0000${scheduleInstance(s)}`;
+}
+
+/**
+ * Whether `s`, new to the loop, is a schedule created since the loop first looked at the
+ * store (`firstLook`, ms) that it never had and that never fired: one `weft schedule add`
+ * made while the daemon runs. Not so a schedule that left and came back (a file schedule
+ * whose file went out of the folders, or failed to validate, and was loaded again): that
+ * one owes what it missed meanwhile (FireLoop.catchUp).
+ */
+function isNew(s: Schedule, seen: ReadonlySet<string>, firstLook: number): boolean {
+  return !seen.has(instanceKey(s)) && !s.lastFire && !s.pendingMissed && !s.pendingCatchUp &&
+    !(s.unstartedFires?.length) && Date.parse(s.createdAt) >= firstLook;
+}
+
 /** Schedules in, fires out. */
 export class FireLoop {
   #clock: Clock;
@@ -61,6 +78,10 @@ export class FireLoop {
   /** Per schedule: fires up to and including this time were handed out. */
   #cursor = new Map<string, number>();
   #wake: AbortController | null = null;
+  /** When setSchedules was first called (ms): schedules created since are new to the store. */
+  #firstLook: number | null = null;
+  /** Every schedule instance setSchedules was given (instanceKey): none of them is new. */
+  #seen = new Set<string>();
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -76,16 +97,27 @@ export class FireLoop {
   setSchedules(schedules: Schedule[]): string[] {
     const now = this.#clock.now().getTime();
     const old = this.#schedules;
-    const joined = schedules.filter((s) => !old.has(s.name)).map((s) => s.name);
+    const firstLook = this.#firstLook;
+    this.#firstLook ??= now;
+    const joined: string[] = [];
     this.#schedules = new Map(schedules.map((s) => [s.name, s]));
     for (const s of schedules) {
       const before = old.get(s.name);
-      if (
+      const created = Date.parse(s.createdAt);
+      const other = !before || instanceKey(before) !== instanceKey(s);
+      if (other && firstLook !== null && isNew(s, this.#seen, firstLook)) {
+        // Added while the loop runs (`weft schedule add`, seen at the next look at the
+        // store, up to a second later): it fires from its creation, as if seen at once, and
+        // owes nothing; its fires in between were recorded missed (tester vsched F2).
+        this.#cursor.set(s.name, Math.min(created, now));
+      } else if (
         !before || before.cron !== s.cron || before.tz !== s.tz || before.paused !== s.paused ||
         before.resumedAt !== s.resumedAt || !this.#cursor.has(s.name)
       ) {
+        if (!before) joined.push(s.name);
         this.#cursor.set(s.name, now);
       }
+      this.#seen.add(instanceKey(s));
     }
     for (const name of [...this.#cursor.keys()]) {
       if (!this.#schedules.has(name)) this.#cursor.delete(name);

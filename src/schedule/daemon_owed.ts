@@ -10,6 +10,7 @@
 import type { Fire, FireLoop } from "./daemon_fires.ts";
 import { chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
 import {
+  holdsFires,
   markMissed,
   type MissedFireDeps,
   recordLeftMissed,
@@ -64,10 +65,10 @@ export async function oweFires(owed: Owed, deps: OwedDeps): Promise<void> {
  * from when, and that they are caught up or recorded missed (each then has its own line).
  */
 export function joinedLines(owed: Owed): string[] {
+  // A span may hold no fire (since its creation, none came due): nothing is owed then.
+  const spans = [...owed.missed, ...owed.chainMissed].filter(holdsFires);
   const owing = new Map(
-    [...owed.fires, ...owed.missed, ...owed.left, ...owed.chainMissed].map((
-      f,
-    ) => [f.schedule.name, f.schedule]),
+    [...owed.fires, ...spans, ...owed.left].map((f) => [f.schedule.name, f.schedule]),
   );
   return [...owing.values()].map((s) => {
     const since = s.lastFire ? `its last fire (${s.lastFire.time})` : "it was added";

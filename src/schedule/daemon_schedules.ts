@@ -228,6 +228,11 @@ function bySchedule(spans: MissedSpan[]): Map<string, MissedSpan[]> {
   return groups;
 }
 
+/** Whether `span` holds a fire of its schedule (one at least). */
+export function holdsFires(span: MissedSpan): boolean {
+  return !iterateFires(span.schedule, span.after, span.through).next().done;
+}
+
 /**
  * Marks each schedule's spans as pending on it (`pendingMissed`, from the first span's
  * start to the last's end) before anything newer is recorded, so that a daemon stopped
@@ -238,9 +243,7 @@ export async function markMissed(
   spans: MissedSpan[],
   daemon: MissedFireDeps,
 ): Promise<MissedSpan[]> {
-  const owed = spans.filter((span) =>
-    !iterateFires(span.schedule, span.after, span.through).next().done
-  );
+  const owed = spans.filter(holdsFires);
   for (const [name, group] of bySchedule(owed)) {
     const after = group[0].after.toISOString();
     const through = group[group.length - 1].through.toISOString();

@@ -45,7 +45,9 @@ export async function listWorkflowFiles(dirs: string[], cwd: string): Promise<st
       });
     }
     for await (const entry of entries) {
-      if (!entry.isFile && !entry.isSymlink) continue;
+      // A FIFO, socket or device is listed too: its load refuses it, and the log says so
+      // (README: "reported, not loaded"), where skipping it here said nothing.
+      if (entry.isDirectory) continue;
       if (!EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
       files.add(join(abs, entry.name));
     }
