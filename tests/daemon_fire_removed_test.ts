@@ -11,18 +11,25 @@ import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 
-Deno.test("a run of a removed schedule records nothing into a new schedule of the same name", async () => {
-  const dir = testTempDir("removed-");
+/**
+ * A fresh home and two workflows: `old` (x.yml), whose run waits for the test's word (the
+ * file `dir/go`), so that it ends after a new schedule is there, and `other` (p.yml).
+ */
+function twoFlows(prefix: string) {
+  const dir = testTempDir(prefix);
   const home = testTempDir("home-");
   Deno.mkdirSync(`${dir}/empty`);
-  // The run waits for the test's word, so that it ends after the new schedule is there.
   const old = writeFlow(
     dir,
     "x.yml",
     `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
   );
   const other = writeFlow(dir, "p.yml", `name: p\ntasks:\n  - id: t\n    command: "true"\n`);
-  const env = { WEFT_HOME: home };
+  return { dir, home, old, other, env: { WEFT_HOME: home } };
+}
+
+Deno.test("a run of a removed schedule records nothing into a new schedule of the same name", async () => {
+  const { dir, home, old, other, env } = twoFlows("removed-");
   const add = (file: string, cron: string) =>
     weft(["schedule", "add", file, "--name", "s", "--cron", cron, "--tz", "UTC"], { env });
   assert.equal((await add(old, "*/2 * * * * *")).code, 0);
@@ -62,16 +69,7 @@ Deno.test("a run of a removed schedule records nothing into a new schedule of th
 });
 
 Deno.test("a fire queued when its schedule is removed never starts, and the old run does not hold up a new schedule of the name", async () => {
-  const dir = testTempDir("removed-queued-");
-  const home = testTempDir("home-");
-  Deno.mkdirSync(`${dir}/empty`);
-  const old = writeFlow(
-    dir,
-    "x.yml",
-    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
-  );
-  const other = writeFlow(dir, "p.yml", `name: p\ntasks:\n  - id: t\n    command: "true"\n`);
-  const env = { WEFT_HOME: home };
+  const { dir, home, old, other, env } = twoFlows("removed-queued-");
   const add = (file: string, cron: string, overlap: string) =>
     weft([
       "schedule",
