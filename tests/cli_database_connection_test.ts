@@ -114,7 +114,7 @@ Deno.test("database connection: a password with a raw / ? or # is refused, none 
   // libpq's rules end the host part at the first / or ?: the password's first part would
   // be read as a port or a host, and quoted. No `secrets:` in the workflow: the
   // connection's password is masked by itself.
-  for (const password of ["Xq7/Lp9+wZ", "Xq7#Lk2/pQ9", "pw9?xy7", "31337/zq9x"]) {
+  for (const password of ["Xq7/Lp9+wZ", "Xq7#Lk2/pQ9", "pw9?xy7", "31337/zq9x", "p@ss/word1"]) {
     const home = testTempDir("home-");
     const url = `postgres://weft:${password}@127.0.0.1:${freePort()}/app`;
     const run = await weft(["run", `${FIXTURES}plain.yml`, "--json"], {
@@ -124,11 +124,11 @@ Deno.test("database connection: a password with a raw / ? or # is refused, none 
     const report = JSON.parse(run.stdout) as RunReport;
     assert.match(
       reportTask(report, "q").error ?? "",
-      /^connection: the connection's password seems to hold a raw \/, \? or # .*\/ as %2F, \? as %3F, # as %23/,
+      /^connection: the connection's password seems to hold a raw \/, \?, # or @ .*\/ as %2F, \? as %3F, # as %23, @ as %40/,
     );
     assert.doesNotMatch(run.stderr, /connecting to|cannot connect/);
     const shown = run.stdout + run.stderr + allFiles(home);
-    for (const part of password.split(/[/?#+]/).filter((p) => p.length >= 3)) {
+    for (const part of password.split(/[/?#+@]/).filter((p) => p.length >= 3)) {
       assert.ok(!shown.includes(part), `${password}: "${part}" shown or stored`);
     }
   }

@@ -103,6 +103,9 @@ Deno.test("parsePgUri: a password with a raw / ? # or & is refused quoting none 
     ["postgres://u:pw?x@h:5432/db", 13],
     ["postgres://u:12345/abc@h:5432/db", 13],
     ["postgres://:Xq7/Lp@h/db", 12],
+    // An @ in the password too (verifier vround2 F4): libpq would look up `zz9` as the host.
+    ["postgres://u:Xq7@zz9/Lp@h:5432/db", 13],
+    ["postgres://u:Xq7@zz9?Lp@h:5432/db", 13],
   ] as const;
   for (const [text, offset] of shapes) {
     let error: unknown;
@@ -112,10 +115,10 @@ Deno.test("parsePgUri: a password with a raw / ? # or & is refused quoting none 
       error = e;
     }
     assert.ok(error instanceof PgUriError, text);
-    assert.match(error.message, /password seems to hold a raw \/, \? or #/, text);
+    assert.match(error.message, /password seems to hold a raw \/, \?, # or @/, text);
     assert.match(error.hint, /%2F.*%3F.*%23/);
     assert.equal(error.offset, offset, text);
-    for (const part of ["Xq7", "Lp", "pw", "12345", "abc"]) {
+    for (const part of ["Xq7", "Lp", "pw", "12345", "abc", "zz9"]) {
       assert.ok(!error.message.includes(part), `${text}: ${error.message}`);
     }
     // The stretch that may hold the password is a secret, should anything show it.

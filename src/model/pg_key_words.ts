@@ -167,10 +167,12 @@ export function hidePassword(text: string): string {
 }
 
 /**
- * Where a password holding a raw `/`, `?` or `#` may be: the host part (up to the
- * first `/` or `?`) has no `@` but a `:`, and an `@` comes later. `start`..`end` spans
- * the text from after that `:` to the last `@` (more than the password, never less);
- * `inPath` when that `@` is before any `?`. Undefined for any other text.
+ * Where a password holding a raw `/`, `?` or `#` (and maybe `@`) may be: the host part (up
+ * to the first `/` or `?`) has a `:` before any `@` it has, and an `@` comes after it
+ * (`u:Xq7/Lp@host`, `u:p@ss/word@host`: libpq would take `ss` for the host and the rest
+ * for the database, quoting the password's end). `start`..`end` spans the text from after
+ * that `:` to the last `@` (more than the password, never less); `inPath` when that `@`
+ * is before any `?`. Undefined for any other text.
  */
 export function misplacedPassword(
   text: string,
@@ -183,7 +185,8 @@ export function misplacedPassword(
   const authority = text.slice(start, start + stop);
   const colon = authority.indexOf(":");
   const atSign = text.lastIndexOf("@");
-  if (authority.includes("@") || colon < 0 || atSign < start + stop) return undefined;
+  const firstAt = authority.indexOf("@");
+  if (colon < 0 || atSign < start + stop || (firstAt >= 0 && colon > firstAt)) return undefined;
   const query = text.indexOf("?", start);
   return { start: start + colon + 1, end: atSign, inPath: query < 0 || atSign < query };
 }

@@ -87,14 +87,14 @@ export function parsePgUri(text: string): PgSettings {
   return settings;
 }
 
-/** The refusal of a URI whose password holds a raw `/`, `?` or `#`; it quotes none of it. */
+/** The refusal of a URI whose password holds a raw `/`, `?`, `#` or `@`; it quotes none of it. */
 function misplacedError(misplaced: { start: number }): PgUriError {
   return new PgUriError(
-    "the connection's password seems to hold a raw /, ? or # (an @ follows the host " +
-      "part, which ends at the first / or ?), so libpq would read part of it as the port, " +
-      "the database or a parameter",
-    "percent-encode them in the password: / as %2F, ? as %3F, # as %23 (and @ as %40 in a " +
-      "database name)",
+    "the connection's password seems to hold a raw /, ?, # or @ (an @ follows the host " +
+      "part, which ends at the first / or ?), so libpq would read part of it as the host, " +
+      "the port, the database or a parameter",
+    "percent-encode them in the password: / as %2F, ? as %3F, # as %23, @ as %40 (and @ as " +
+      "%40 in a database name)",
     misplaced.start,
   );
 }
