@@ -178,7 +178,7 @@ Deno.test("database connection: target_session_attrs no server satisfies fails, 
     const report = JSON.parse(run.stdout) as RunReport;
     assert.match(
       reportTask(report, "one_host").error ?? "",
-      /the server gave a session that is read-only \(target_session_attrs=read-only\)/,
+      /the server did not give a session that is read-only \(target_session_attrs=read-only\)/,
     );
     assert.match(
       reportTask(report, "two_hosts").error ?? "",

@@ -104,11 +104,11 @@ function sessionAttrsRefused(e: unknown, settings: PgSettings): Error | undefine
 }
 
 function sessionAttrsError(settings: PgSettings, attrs: string): Error {
-  const hosts = settings.hosts.length === 1
-    ? "the server"
-    : `none of the ${settings.hosts.length} servers`;
+  const which = settings.hosts.length === 1
+    ? "the server did not give"
+    : `none of the ${settings.hosts.length} servers gave`;
   return new Error(
-    ownText(`${hosts} gave a session that is ${attrs} (target_session_attrs=${attrs})`),
+    ownText(`${which} a session that is ${attrs} (target_session_attrs=${attrs})`),
   );
 }
 
