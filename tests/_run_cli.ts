@@ -102,7 +102,10 @@ export async function weft(
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }
 
-/** Starts weft in the background with piped output; `stderrText()` reads what came so far. */
+/**
+ * Starts weft in the background with piped output, each stream read as it comes:
+ * `stderrIncludes`/`stdoutIncludes` resolve once that stream holds a text.
+ */
 export function startWeft(args: string[], env: Record<string, string>) {
   const child = new Deno.Command(Deno.execPath(), {
     args: weftArgs(args),
@@ -112,29 +115,40 @@ export function startWeft(args: string[], env: Record<string, string>) {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let stderr = "";
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const stderrDone = (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stderr) {
-      stderr += decoder.decode(chunk, { stream: true });
-      for (const w of waiters) if (stderr.includes(w.text)) w.resolve();
-    }
-  })();
-  const stdoutText = new Response(child.stdout).text();
+  const stdout = watchText(child.stdout);
+  const stderr = watchText(child.stderr);
   return {
     child,
     /** Resolves once stderr contains `text`. */
-    stderrIncludes(text: string): Promise<void> {
-      if (stderr.includes(text)) return Promise.resolve();
-      const { promise, resolve } = Promise.withResolvers<void>();
-      waiters.push({ text, resolve });
-      return promise;
-    },
+    stderrIncludes: stderr.includes,
+    /** Resolves once stdout contains `text`. */
+    stdoutIncludes: stdout.includes,
     async finish() {
       const status = await child.status;
-      await stderrDone;
-      return { code: status.code, stdout: await stdoutText, stderr };
+      return { code: status.code, stdout: await stdout.done, stderr: await stderr.done };
+    },
+  };
+}
+
+/** A stream read to its end as text, with a wait for a text to appear in it. */
+function watchText(stream: ReadableStream<Uint8Array>) {
+  let text = "";
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true });
+      for (const w of waiters) if (text.includes(w.text)) w.resolve();
+    }
+    return text;
+  })();
+  return {
+    done,
+    includes(wanted: string): Promise<void> {
+      if (text.includes(wanted)) return Promise.resolve();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      waiters.push({ text: wanted, resolve });
+      return promise;
     },
   };
 }

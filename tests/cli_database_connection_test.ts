@@ -6,24 +6,13 @@
  * `weft validate` at its place and by the run before connecting.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import type { RunReport } from "../src/engine/events.ts";
 import { reportTask, weft } from "./_run_cli.ts";
 import { createDatabase, freePort, PG_PASSWORD, startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
+import { textsUnder } from "./_file_texts.ts";
 
 const FIXTURES = new URL("./fixtures/database_connection/", import.meta.url).pathname;
-
-/** Every file under `dir`, read as text. */
-function allFiles(dir: string): string {
-  let text = "";
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) text += allFiles(path);
-    else if (entry.isFile) text += new TextDecoder().decode(Deno.readFileSync(path));
-  }
-  return text;
-}
 
 /** The first row of a task's `rows` output. */
 function firstRow(report: RunReport, id: string): Record<string, unknown> {
@@ -58,7 +47,7 @@ Deno.test("database connection: sockets both ways, ?password=, options, several 
     // The parameter's password is a secret: masked in what weft prints and stores.
     assert.match(run.stderr, /app\?password=\*\*\*&options=/);
     assert.ok(!(run.stdout + run.stderr).includes(PG_PASSWORD), "password printed");
-    assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
+    assert.ok(!textsUnder(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
   } finally {
     await server.stop();
   }
@@ -107,7 +96,7 @@ Deno.test("database connection: a refused key word from a value fails the run be
     /^connection: the parameter after the connection's password= is not a libpq KEY=VALUE: .*options=-c%20NAME%3DVALUE/,
   );
   assert.doesNotMatch(run.stderr, /connecting to|cannot connect/);
-  assert.ok(!(run.stdout + run.stderr + allFiles(home)).includes("hunter22"), "password shown");
+  assert.ok(!(run.stdout + run.stderr + textsUnder(home)).includes("hunter22"), "password shown");
 });
 
 Deno.test("database connection: a password with a raw / ? or # is refused, none of it shown or stored", async () => {
@@ -127,7 +116,7 @@ Deno.test("database connection: a password with a raw / ? or # is refused, none 
       /^connection: the connection's password seems to hold a raw \/, \?, # or @ .*\/ as %2F, \? as %3F, # as %23, @ as %40/,
     );
     assert.doesNotMatch(run.stderr, /connecting to|cannot connect/);
-    const shown = run.stdout + run.stderr + allFiles(home);
+    const shown = run.stdout + run.stderr + textsUnder(home);
     for (const part of password.split(/[/?#+@]/).filter((p) => p.length >= 3)) {
       assert.ok(!shown.includes(part), `${password}: "${part}" shown or stored`);
     }

@@ -11,23 +11,13 @@ import type { RunReport } from "../src/engine/events.ts";
 import { EXAMPLES, weft } from "./_run_cli.ts";
 import { createDatabase, freePort, PG_PASSWORD, startPostgres } from "./_postgres.ts";
 import { testTempDir } from "./_tmp.ts";
+import { textsUnder } from "./_file_texts.ts";
 
 const FIXTURES = new URL("./fixtures/database/", import.meta.url).pathname;
 const EXAMPLE = `${EXAMPLES}database/db-migration.json`;
 
 function assertNoTrace(text: string) {
   assert.ok(!/internal error|^\s{4}at |Stack backtrace/m.test(text), text);
-}
-
-/** Every file under `dir`, read as text. */
-function allFiles(dir: string): string {
-  let text = "";
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) text += allFiles(path);
-    else if (entry.isFile) text += new TextDecoder().decode(Deno.readFileSync(path));
-  }
-  return text;
 }
 
 Deno.test("examples/database: migrates a SQLite file; a second run applies nothing", async () => {
@@ -212,7 +202,7 @@ Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) 
       assert.match(run.stderr, /url is postgres:\/\/weft:\*\*\*@127\.0\.0\.1/);
       const logs = await weft(["logs", report.id, "echo-url"], { env });
       assert.match(logs.stdout, /url is postgres:\/\/weft:\*\*\*@/);
-      assert.ok(!allFiles(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
+      assert.ok(!textsUnder(home).includes(PG_PASSWORD), "password stored under WEFT_HOME");
     });
 
     await t.step("${...} values in the connection are encoded for their URL part", async () => {
@@ -245,7 +235,7 @@ Deno.test("PostgreSQL 15 through the CLI: example, masking, timeout", async (t) 
       const who = (JSON.parse(ok.stdout) as RunReport).tasks.find((t) => t.id === "who")!;
       assert.deepEqual(JSON.parse(who.outputs.rows), [{ u: "we:b@x", d: "odd db/1" }]);
       assert.ok(!(ok.stdout + ok.stderr).includes(pw), ok.stderr);
-      assert.ok(!allFiles(home).includes(pw), "password stored under WEFT_HOME");
+      assert.ok(!textsUnder(home).includes(pw), "password stored under WEFT_HOME");
 
       // A user name that would read as another host, port and options: the server
       // refuses that user, and nothing reaches the other address.

@@ -6,7 +6,7 @@
  * last line that never ends is never joined to another task's line (tnotify F4).
  */
 import assert from "node:assert/strict";
-import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { startWeft, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURE = new URL("./fixtures/logs_follow/held.yml", import.meta.url).pathname;
@@ -14,41 +14,7 @@ const BIG_LINE = `PART1-${"x".repeat(100_000)}PART2`;
 
 /** A weft subprocess whose stdout and stderr are collected as they come. */
 function collect(args: string[], home: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(args),
-    env: weftEnv({ WEFT_HOME: home, NO_COLOR: "1" }),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let stdout = "";
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const stdoutDone = (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      stdout += decoder.decode(chunk, { stream: true });
-      for (const w of waiters) if (stdout.includes(w.text)) w.resolve();
-    }
-  })();
-  const stderr = new Response(child.stderr).text();
-  return {
-    kill(signal: Deno.Signal) {
-      child.kill(signal);
-    },
-    /** Resolves once stdout contains `text`. */
-    stdoutIncludes(text: string): Promise<void> {
-      if (stdout.includes(text)) return Promise.resolve();
-      const { promise, resolve } = Promise.withResolvers<void>();
-      waiters.push({ text, resolve });
-      return promise;
-    },
-    async finish() {
-      const status = await child.status;
-      await stdoutDone;
-      return { code: status.code, stdout, stderr: await stderr };
-    },
-  };
+  return startWeft(args, { WEFT_HOME: home, NO_COLOR: "1" });
 }
 
 /** Resolves once a file named `name` under `dir` contains `text` (polled: a log grows). */
@@ -141,7 +107,7 @@ Deno.test("logs --follow: a prompt the task waits at is shown, and its answer co
     if (!prefix) Deno.writeTextFileSync(`${dir}/go`, "1");
     if (prefix) {
       // Ctrl-C: what was shown is ended as `weft logs` ends a line not ended yet.
-      follow.kill("SIGINT");
+      follow.child.kill("SIGINT");
       const stopped = await follow.finish();
       assert.equal(stopped.code, 130, stopped.stderr);
       const now = await weft(["logs"], { env: { WEFT_HOME: home } });
@@ -166,7 +132,7 @@ Deno.test("logs --follow: SIGTERM prints what is held before it exits 143", asyn
   await fileUnderIncludes(home, "ask.1.log", "Continue?");
   const follow = collect(["logs", "--follow"], home);
   await follow.stdoutIncludes("first");
-  follow.kill("SIGTERM");
+  follow.child.kill("SIGTERM");
   const stopped = await follow.finish();
   Deno.writeTextFileSync(`${dir}/go`, "1");
   assert.equal((await run.finish()).code, 0);
