@@ -7,6 +7,17 @@ import { parsePgUri, PgUriError } from "../src/model/pg_uri.ts";
 import { hidePassword, keyWordTrouble, writtenKeyWords } from "../src/model/pg_key_words.ts";
 import { connectionSecrets } from "../src/model/connection.ts";
 
+/** The PgUriError parsePgUri throws for `text` (the test fails if it throws none or another). */
+function refusalOf(text: string): PgUriError {
+  try {
+    parsePgUri(text);
+  } catch (e) {
+    assert.ok(e instanceof PgUriError, `${text}: ${e}`);
+    return e;
+  }
+  assert.fail(`${text} was not refused`);
+}
+
 Deno.test("parsePgUri: parts percent-decoded, + kept, the socket folder both ways", () => {
   assert.deepEqual(parsePgUri("postgresql://a%40b:p%2Bw+d@db.local:5433/my%2Fdb"), {
     hosts: [{ host: "db.local", port: 5433 }],
@@ -61,13 +72,7 @@ Deno.test("parsePgUri: sslmode, ssl=true, connect_timeout, options and names", (
 
 Deno.test("parsePgUri: refusals name the place and never the password", () => {
   const refused = (text: string, message: RegExp, offset: number) => {
-    let error: unknown;
-    try {
-      parsePgUri(text);
-    } catch (e) {
-      error = e;
-    }
-    assert.ok(error instanceof PgUriError, text);
+    const error = refusalOf(text);
     assert.match(error.message, message);
     assert.equal(error.offset, offset, error.message);
     assert.ok(!error.message.includes("sekrit"), error.message);
@@ -108,13 +113,7 @@ Deno.test("parsePgUri: a password with a raw / ? # or & is refused quoting none 
     ["postgres://u:Xq7@zz9?Lp@h:5432/db", 13],
   ] as const;
   for (const [text, offset] of shapes) {
-    let error: unknown;
-    try {
-      parsePgUri(text);
-    } catch (e) {
-      error = e;
-    }
-    assert.ok(error instanceof PgUriError, text);
+    const error = refusalOf(text);
     assert.match(error.message, /password seems to hold a raw \/, \?, # or @/, text);
     assert.match(error.hint, /%2F.*%3F.*%23/);
     assert.equal(error.offset, offset, text);
@@ -124,13 +123,7 @@ Deno.test("parsePgUri: a password with a raw / ? # or & is refused quoting none 
     // The stretch that may hold the password is a secret, should anything show it.
     assert.ok(connectionSecrets(text).some((s) => s.includes(text.slice(offset, offset + 3))));
   }
-  let error: unknown;
-  try {
-    parsePgUri("postgres://u@h/db?password=ab&cd&sslmode=disable");
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof PgUriError);
+  const error = refusalOf("postgres://u@h/db?password=ab&cd&sslmode=disable");
   assert.match(error.message, /password seems to hold a raw & \(or the parameter/);
   assert.ok(!error.message.includes("cd"), error.message);
   // An @ in a parameter's value after a host:port is not a password's.
