@@ -241,3 +241,16 @@ Deno.test("weft create/generate/schema: -o - is stdout, and the advice names the
   const checked = await weft(["validate", "./-x.yml"], { cwd: dir });
   assert.equal(checked.code, 0, checked.stderr);
 });
+
+Deno.test("weft create: a schedule template with a name no schedule can take still validates", async () => {
+  const dir = testTempDir("create-odd-");
+  // A line break: the schedule trigger cannot be named after the workflow, so it gets its own.
+  for (const template of ["backup", "health-check"]) {
+    const file = join(dir, `${template}.yml`);
+    const made = await weft(["create", "-t", template, "--name", "x\ny", "-o", file]);
+    assert.equal(made.code, 0, made.stderr);
+    const checked = await weft(["validate", file]);
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    assert.match(Deno.readTextFileSync(file), /^ {4}name: x-y$/m);
+  }
+});
