@@ -28,7 +28,53 @@ export interface PgServer {
 }
 
 /** Starts a server. @throws Error with initdb's or pg_ctl's output when it cannot. */
-export async function startPostgres(): Promise<PgServer> {
+export function startPostgres(): Promise<PgServer> {
+  return startServer((run, data, pwfile) =>
+    run("initdb", [
+      "-D",
+      data,
+      "-U",
+      PG_USER,
+      `--pwfile=${pwfile}`,
+      "--auth-host=scram-sha-256",
+      "--auth-local=trust",
+      "--no-sync",
+      "-E",
+      "UTF8",
+    ])
+  );
+}
+
+/**
+ * Starts a streaming-replication standby of `primary` (pg_basebackup -R over the
+ * primary's socket, where replication is trusted): in hot standby, read-only, the
+ * primary's users and password. Stop it before the primary.
+ * @throws Error with pg_basebackup's or pg_ctl's output when it cannot.
+ */
+export function startStandby(primary: PgServer): Promise<PgServer> {
+  return startServer((run, data) =>
+    run("pg_basebackup", [
+      "-h",
+      primary.socketDir,
+      "-p",
+      String(primary.port),
+      "-U",
+      PG_USER,
+      "-D",
+      data,
+      "-R",
+      "-X",
+      "stream",
+      "--no-sync",
+    ])
+  );
+}
+
+type Run = (bin: string, args: string[]) => Promise<void>;
+
+async function startServer(
+  init: (run: Run, data: string, pwfile: string) => Promise<void>,
+): Promise<PgServer> {
   const root = testTempDir("pg-");
   const data = join(root, "data");
   const pwfile = join(root, "pw");
@@ -52,18 +98,7 @@ export async function startPostgres(): Promise<PgServer> {
       throw new Error(`PostgreSQL test server: ${bin} failed (${out.code}): ${text.trim()}`);
     }
   };
-  await run("initdb", [
-    "-D",
-    data,
-    "-U",
-    PG_USER,
-    `--pwfile=${pwfile}`,
-    "--auth-host=scram-sha-256",
-    "--auth-local=trust",
-    "--no-sync",
-    "-E",
-    "UTF8",
-  ]);
+  await init(run, data, pwfile);
   const port = freePort();
   await run("pg_ctl", [
     "-D",

@@ -30,6 +30,9 @@ Deno.test("database connection: sockets both ways, ?password=, options, several 
         encodeURIComponent(server.socketDir)
       }:${server.port}/app`,
       PG_SOCKET_DIR: server.socketDir,
+      PG_MIXED_URL: `postgresql://weft:${PG_PASSWORD}@127.0.0.1:${freePort()},${
+        encodeURIComponent(server.socketDir)
+      }:${server.port}/app?load_balance_hosts=random`,
       PG_PORT: String(server.port),
       PG_CLOSED_PORT: String(freePort()),
       PG_PASSWORD,
@@ -44,6 +47,7 @@ Deno.test("database connection: sockets both ways, ?password=, options, several 
       over_tcp: true,
     });
     assert.deepEqual(firstRow(report, "two_hosts"), { one: 1 });
+    assert.deepEqual(firstRow(report, "socket_among_hosts"), { over_socket: true });
     // The parameter's password is a secret: masked in what weft prints and stores.
     assert.match(run.stderr, /app\?password=\*\*\*&options=/);
     assert.ok(!(run.stdout + run.stderr).includes(PG_PASSWORD), "password printed");
@@ -74,7 +78,7 @@ Deno.test("database connection: weft validate refuses what it cannot honour at f
   );
   assert.match(
     out,
-    /refused\.yml:22:46: .*"socket_among_hosts": the connection names a Unix socket among several hosts/,
+    /refused\.yml:22:53: .*"load_balance": the connection's load_balance_hosts "always" is not libpq's\n\s*hint: write load_balance_hosts=disable/,
   );
   assert.match(out, /refused\.yml:27:20: .*"no_host": .*names no host\n\s*hint: .*\?host=/);
   assert.ok(!out.includes("topsecret"), out);
@@ -167,11 +171,11 @@ Deno.test("database connection: target_session_attrs no server satisfies fails, 
     const report = JSON.parse(run.stdout) as RunReport;
     assert.match(
       reportTask(report, "one_host").error ?? "",
-      /the server did not give a session that is read-only \(target_session_attrs=read-only\)/,
+      /: 127\.0\.0\.1:\d+: session is not read-only \(target_session_attrs=read-only\) \(check/,
     );
     assert.match(
       reportTask(report, "two_hosts").error ?? "",
-      /none of the 2 servers gave a session that is read-only/,
+      /each of the 2 hosts was tried: 127\.0\.0\.1:\d+: session is not read-only \(target_session_attrs=read-only\); localhost:\d+: session is not read-only/,
     );
   } finally {
     await server.stop();

@@ -70,6 +70,16 @@ Deno.test("parsePgUri: sslmode, ssl=true, connect_timeout, options and names", (
   );
 });
 
+Deno.test("parsePgUri: a socket among TCP hosts and load_balance_hosts, as libpq takes them", () => {
+  // libpq tries a socket folder in its place in the list like any host (§34.1.1.3).
+  assert.deepEqual(parsePgUri("postgres://u@%2Ftmp%2Fpg:5433,h2:5434/db").hosts, [
+    { host: "/tmp/pg", port: 5433 },
+    { host: "h2", port: 5434 },
+  ]);
+  assert.equal(parsePgUri("postgres://h/db?load_balance_hosts=random").loadBalance, true);
+  assert.equal(parsePgUri("postgres://h/db?load_balance_hosts=disable").loadBalance, undefined);
+});
+
 Deno.test("parsePgUri: refusals name the place and never the password", () => {
   const refused = (text: string, message: RegExp, offset: number) => {
     const error = refusalOf(text);
@@ -86,7 +96,11 @@ Deno.test("parsePgUri: refusals name the place and never the password", () => {
   refused("postgres://u@h/db?password=sekrit=1", /"password=" is not one KEY=VALUE/, 18);
   refused("postgres://u:sek%zzrit@h/db", /the password .* %XX/, 13);
   refused("postgres://u:sekrit@h:0/db", /port "0"/, 20);
-  refused("postgres://u:sekrit@%2Fs,h2/db", /Unix socket among several hosts/, 20);
+  refused(
+    "postgres://u:sekrit@h/db?load_balance_hosts=always",
+    /load_balance_hosts "always" is not libpq's/,
+    25,
+  );
   refused("postgres://u:sekrit@/db", /names no host/, 0);
   refused("postgres://u:sekrit@[::1/db", /IPv6/, 20);
   refused("postgres://u:sekrit@db host/db", /"db host" is not a host name/, 20);

@@ -25,6 +25,7 @@ export const HONOURED = new Set([
   "fallback_application_name",
   "options",
   "target_session_attrs",
+  "load_balance_hosts", // libpq 16's; weft shuffles the hosts itself (pg_hosts.ts)
   "client_encoding",
 ]);
 /** libpq's other key words (PostgreSQL 15–17), with what to do instead where there is one. */
@@ -56,7 +57,6 @@ const OTHER_LIBPQ = [
   "krbsrvname",
   "gsslib",
   "gssdelegation",
-  "load_balance_hosts",
 ];
 
 /**

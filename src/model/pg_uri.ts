@@ -4,7 +4,8 @@
  * conninfo_uri_parse_options), into the settings weft's driver (the npm package
  * `postgres`) can honour. Every part is percent-decoded (`+` stays `+`); a host that
  * starts with `/` is the folder of a Unix socket, written percent-encoded
- * (`%2Ftmp%2Fpg`) or as `?host=/tmp/pg`; `h1:5432,h2:5433` lists hosts tried in order;
+ * (`%2Ftmp%2Fpg`) or as `?host=/tmp/pg`; `h1:5432,h2:5433` lists hosts tried in order
+ * (§34.1.1.3);
  * a query key word overrides the same part of the URI. A key word the driver cannot
  * honour, or one libpq does not know, is refused here, so nothing in the query is ever
  * sent to the server as a setting.
@@ -37,7 +38,10 @@ export type SessionAttrs = "read-write" | "read-only" | "primary" | "standby" | 
 
 /** What a connection string says, decoded. Unset fields take the driver's defaults. */
 export interface PgSettings {
-  /** One or more TCP hosts tried in order, or exactly one socket folder. */
+  /**
+   * One or more hosts (TCP hosts and socket folders) tried in order, or shuffled once by
+   * `load_balance_hosts=random` (tasks/database/pg_hosts.ts).
+   */
   hosts: PgHost[];
   database?: string;
   user?: string;
@@ -51,6 +55,8 @@ export interface PgSettings {
   /** Command-line options for the server (`-c name=value`), sent as libpq sends them. */
   options?: string;
   targetSessionAttrs?: SessionAttrs;
+  /** libpq 16's `load_balance_hosts=random`: the hosts tried in a random order. */
+  loadBalance?: boolean;
 }
 
 /** A connection string that cannot be used; `offset` is where in it, `hint` what to do. */
@@ -295,6 +301,17 @@ function apply(values: Map<string, Written>, text: string): PgSettings {
     }
     if (attrs !== "any") settings.targetSessionAttrs = attrs as SessionAttrs;
   }
+  const balance = value("load_balance_hosts");
+  if (balance !== undefined) {
+    if (balance !== "disable" && balance !== "random") {
+      fail(
+        "load_balance_hosts",
+        `the connection's load_balance_hosts ${JSON.stringify(balance)} is not libpq's`,
+        "write load_balance_hosts=disable (the hosts in order) or random",
+      );
+    }
+    if (balance === "random") settings.loadBalance = true;
+  }
   if (values.has("sslrootcert") && settings.sslmode !== "disable") {
     // libpq checks the server's certificate against this file even with sslmode=require.
     fail(
@@ -326,7 +343,8 @@ function apply(values: Map<string, Written>, text: string): PgSettings {
 
 /**
  * libpq's host and port lists paired: one port (or none: 5432) serves every host;
- * otherwise as many ports as hosts. Empty hosts (libpq's default socket) are refused.
+ * otherwise as many ports as hosts. Empty hosts (libpq's default socket) are refused; a
+ * socket folder may stand among TCP hosts, as in libpq.
  */
 function hostList(
   hosts: string,
@@ -365,13 +383,6 @@ function hostList(
       "host",
       `the connection's host ${JSON.stringify(odd.host)} is not a host name or address`,
       "write the server's name or address; a Unix socket's folder starts with /",
-    );
-  }
-  if (list.length > 1 && list.some((h) => h.host.startsWith("/"))) {
-    fail(
-      "host",
-      "the connection names a Unix socket among several hosts, and weft's PostgreSQL driver tries several hosts only over TCP",
-      "name one socket folder alone, or TCP hosts only",
     );
   }
   return list;

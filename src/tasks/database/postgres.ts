@@ -8,7 +8,8 @@
  */
 import type postgres from "postgres";
 import type { DbSession, OpenOptions, Row } from "./driver.ts";
-import type { PgSettings } from "../../model/pg_uri.ts";
+import type { PgHost, PgSettings } from "../../model/pg_uri.ts";
+import { type ServerState, walkHosts } from "./pg_hosts.ts";
 import { ownText } from "../../model/data_text.ts";
 import { postgresPlace, SqlTextError } from "./sql_place.ts";
 import { Stream, Writable } from "node:stream";
@@ -26,90 +27,64 @@ type Sql = postgres.Sql<Record<string, never>>;
 type Pending = { cancel(): void } & Promise<unknown>;
 
 /**
- * Connects to the server the settings name (model/pg_uri.ts) and returns a session.
- * Connecting happens here (a first `SELECT 1`), so a wrong host, port, user or password
- * fails at once. The settings are given to the driver one by one, never as a URL, so the
- * driver sends nothing of the connection string to the server as a setting.
- * @throws the driver's error (with `code`, e.g. ECONNREFUSED or CONNECT_TIMEOUT).
+ * Connects to the first server the settings name that gives the session they ask for,
+ * trying the hosts as libpq does (pg_hosts.ts), and returns a session. Connecting happens
+ * here (a first `SELECT`), so a wrong host, port, user or password fails at once. The
+ * settings are given to the driver one by one, never as a URL, so the driver sends
+ * nothing of the connection string to the server as a setting.
+ * @throws HostsExhausted (pg_hosts.ts) naming what each host answered; a server's own
+ *   error (a wrong password, an unknown database: PostgresError with its SQLSTATE `code`).
  */
 export async function openPostgres(settings: PgSettings, options: OpenOptions): Promise<DbSession> {
   const { default: connect } = await import("postgres");
-  const sql = connect({
-    ...driverSettings(settings),
-    max: 1,
-    idle_timeout: 0,
-    prepare: false,
-    // weft binds text: a value the server types json/jsonb (`CAST(${...} AS jsonb)`) is
-    // the document's text, which the library's default serializer would quote into a
-    // JSON string (`"{\"k\": 1}"`).
-    types: {
-      json: {
-        to: 114,
-        from: [114, 3802],
-        serialize: (x: unknown) => typeof x === "string" ? x : JSON.stringify(x),
-        parse: (x: string) => JSON.parse(x),
-      },
+  const timeoutS = connectTimeoutOf(settings);
+  return await walkHosts(
+    settings,
+    timeoutS,
+    (host) => {
+      const sql = connect({
+        ...driverSettings(settings, host),
+        max: 1,
+        idle_timeout: 0,
+        prepare: false,
+        // weft binds text: a value the server types json/jsonb (`CAST(${...} AS jsonb)`) is
+        // the document's text, which the library's default serializer would quote into a
+        // JSON string (`"{\"k\": 1}"`).
+        types: {
+          json: {
+            to: 114,
+            from: [114, 3802],
+            serialize: (x: unknown) => typeof x === "string" ? x : JSON.stringify(x),
+            parse: (x: string) => JSON.parse(x),
+          },
+        },
+        // The library prints notices with console.log by default; they belong to the task.
+        onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
+      }) as unknown as Sql;
+      const session = new PostgresSession(sql, options.signal);
+      return {
+        session: session.query("SELECT 1").then(() => session),
+        state: serverState,
+        close: () => session.close(),
+      };
     },
-    // The library prints notices with console.log by default; they belong to the task.
-    onnotice: (notice) => options.notice(`${notice.severity}: ${notice.message}`),
-  }) as unknown as Sql;
-  const session = new PostgresSession(sql, options.signal);
-  const limit = connectLimitMs(settings);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    if (limit !== null) timer = setTimeout(() => reject(connectExpired(settings)), limit);
-  });
-  try {
-    await Promise.race([session.query("SELECT 1"), expired]);
-  } catch (e) {
-    await session.close();
-    throw sessionAttrsRefused(e, settings) ?? e;
-  } finally {
-    clearTimeout(timer);
-  }
-  return session;
-}
-
-/**
- * How long the first connect may take in all (ms), or null for no limit (`connect_timeout=0`
- * without `target_session_attrs`): `connect_timeout` per host, as libpq tries each host in
- * turn, plus a second. Bounded here, not only by the driver's per-socket timer: with
- * `target_session_attrs` that no host satisfies the driver moves from host to host for
- * ever, where libpq fails once each was tried (verifier vdb F12).
- */
-function connectLimitMs(settings: PgSettings): number | null {
-  const perHost = settings.connectTimeout === 0
-    ? settings.targetSessionAttrs ? CONNECT_TIMEOUT_S : null
-    : connectTimeoutOf(settings);
-  return perHost === null ? null : perHost * 1000 * settings.hosts.length + 1000;
-}
-
-/** The error of a first connect past {@link connectLimitMs}. */
-function connectExpired(settings: PgSettings): Error {
-  const attrs = settings.targetSessionAttrs;
-  if (attrs) return sessionAttrsError(settings, attrs);
-  return Object.assign(new Error("no answer"), { code: "CONNECT_TIMEOUT" });
-}
-
-/**
- * The connect error `e` said as libpq says it when `target_session_attrs` asked for a kind of
- * session no host gave (the driver closes the connection and reports CONNECTION_DESTROYED);
- * undefined for any other error.
- */
-function sessionAttrsRefused(e: unknown, settings: PgSettings): Error | undefined {
-  const attrs = settings.targetSessionAttrs;
-  const code = (e as { code?: string } | null)?.code;
-  if (!attrs || (code !== "CONNECTION_DESTROYED" && code !== "CONNECTION_CLOSED")) return undefined;
-  return sessionAttrsError(settings, attrs);
-}
-
-function sessionAttrsError(settings: PgSettings, attrs: string): Error {
-  const which = settings.hosts.length === 1
-    ? "the server did not give"
-    : `none of the ${settings.hosts.length} servers gave`;
-  return new Error(
-    ownText(`${which} a session that is ${attrs} (target_session_attrs=${attrs})`),
+    options.signal,
+    () => new Error(ownText("stopped while connecting")),
   );
+}
+
+/**
+ * What libpq reads of a server for `target_session_attrs`: `transaction_read_only` at the
+ * start of a transaction is on when `default_transaction_read_only` is or the server is in
+ * hot standby (libpq's read-only test, fe-connect.c); `pg_is_in_recovery()` is its
+ * `in_hot_standby`.
+ */
+async function serverState(session: PostgresSession): Promise<ServerState> {
+  const [row] = await session.query(
+    "SELECT pg_catalog.current_setting('transaction_read_only') AS ro, " +
+      "pg_catalog.pg_is_in_recovery() AS standby",
+  );
+  return { readOnly: row.ro === "on", standby: row.standby === true };
 }
 
 /** The seconds a connection waits for the server: its `connect_timeout`, else the default. */
@@ -118,13 +93,16 @@ export function connectTimeoutOf(settings: PgSettings): number {
 }
 
 /**
- * libpq's settings as the driver's options. A socket folder becomes the socket file
+ * libpq's settings as the driver's options for one of its hosts. A socket folder becomes the socket file
  * `FOLDER/.s.PGSQL.PORT` (libpq's name for it), and, as in libpq, `sslmode` is not used
  * on a socket. Unset user, password and database are left to the driver, which takes
  * them from PGUSER, PGPASSWORD and PGDATABASE (or the system user name) as libpq does.
  */
-function driverSettings(settings: PgSettings): postgres.Options<Record<string, never>> {
-  const socket = settings.hosts[0].host.startsWith("/") ? settings.hosts[0] : undefined;
+function driverSettings(
+  settings: PgSettings,
+  host: PgHost,
+): postgres.Options<Record<string, never>> {
+  const socket = host.host.startsWith("/") ? host : undefined;
   // libpq's default is prefer: SSL when the server offers it, without a check of its
   // certificate.
   const mode = settings.sslmode ?? "prefer";
@@ -137,15 +115,15 @@ function driverSettings(settings: PgSettings): postgres.Options<Record<string, n
   };
   if (settings.options !== undefined) connection.options = settings.options;
   return {
-    host: settings.hosts.map((h) => h.host) as unknown as string,
-    port: settings.hosts.map((h) => h.port) as unknown as number,
+    host: host.host,
+    port: host.port,
     ...(socket ? { path: `${socket.host.replace(/\/+$/, "")}/.s.PGSQL.${socket.port}` } : {}),
     ...(settings.database !== undefined ? { database: settings.database } : {}),
     ...(settings.user !== undefined ? { user: settings.user } : {}),
     ...(settings.password !== undefined ? { password: settings.password } : {}),
     ssl: ssl as postgres.Options<Record<string, never>>["ssl"],
+    // The driver's own timer (socket to ReadyForQuery); pg_hosts.ts bounds the check too.
     connect_timeout: connectTimeoutOf(settings),
-    ...(settings.targetSessionAttrs ? { target_session_attrs: settings.targetSessionAttrs } : {}),
     connection,
   };
 }

@@ -29,7 +29,6 @@ import {
   oneLine,
 } from "./migrations.ts";
 import { MAX_ROWS, MAX_ROWS_BYTES, runFile, runQuery, ScriptFileError } from "./query.ts";
-import { connectTimeoutOf } from "./postgres.ts";
 import { placingErrors, SqlPlacedError } from "./sql_place.ts";
 
 /** The fields of a database task this runner reads. */
@@ -179,9 +178,7 @@ async function connect(conn: Connection, ctx: TaskContext): Promise<DbSession> {
     });
   } catch (e) {
     const err = e as Error & { code?: string };
-    const cause = err.code === "CONNECT_TIMEOUT" && conn.kind === "postgres"
-      ? ownText(`no answer within ${connectTimeoutOf(conn.settings)} s`)
-      : oneLine(err.message || String(err.code));
+    const cause = oneLine(err.message || String(err.code));
     const hint = conn.kind === "postgres"
       ? " (check the host, port, user and password, and that the server is running)"
       : "";
