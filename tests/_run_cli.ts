@@ -31,6 +31,13 @@ export interface WeftOptions {
   env?: Record<string, string>;
   cwd?: string;
   stdin?: string;
+  /**
+   * Killed with SIGKILL (failing the test, naming the command) if still running after
+   * this many milliseconds: for a weft that must not wait for ever (on a FIFO, say).
+   */
+  killAfterMs?: number;
+  /** Awaited once weft is started, before its end is (e.g. writing a FIFO it reads). */
+  whileRunning?: () => Promise<unknown>;
 }
 
 /**
@@ -92,12 +99,25 @@ export async function weft(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  if (options.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(options.stdin));
-    await writer.close();
+  let hung = false;
+  const guard = options.killAfterMs === undefined ? undefined : setTimeout(() => {
+    hung = true;
+    child.kill("SIGKILL");
+  }, options.killAfterMs);
+  try {
+    if (options.stdin !== undefined) {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(options.stdin));
+      await writer.close();
+    }
+    await options.whileRunning?.();
+  } catch (e) {
+    // Weft killed before it read what the test gives it: the hang is what to report.
+    if (!hung) throw e;
   }
   const { code, stdout, stderr } = await child.output();
+  clearTimeout(guard);
+  assert.ok(!hung, `weft ${args.join(" ")} still ran after ${options.killAfterMs} ms`);
   const decoder = new TextDecoder();
   return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
 }

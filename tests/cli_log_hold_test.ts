@@ -141,3 +141,59 @@ Deno.test("logs --follow: SIGTERM prints what is held before it exits 143", asyn
   assert.ok(stopped.stdout.split("\n").includes("ask   | Continue? [y/N] "), stopped.stdout);
   assert.doesNotMatch(stopped.stderr, /error|^\s{4}at /m);
 });
+
+const REDRAW = new URL("./fixtures/logs_follow/redraw.yml", import.meta.url).pathname;
+
+Deno.test("logs --follow: a progress line redrawn after a pause, another task's line between, gets no empty line", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("redraw-");
+  const run = collect(["run", REDRAW, "-q", "-p", `dir=${dir}`], home);
+  await fileUnderIncludes(home, "bar.1.log", "p1");
+  const followers = {
+    prefixed: collect(["logs", "--follow"], home),
+    bare: collect(["logs", "--follow", "--no-prefix"], home),
+    single: collect(["logs", "bar", "--follow"], home),
+  };
+  const all = Object.values(followers);
+  const mixed = [followers.prefixed, followers.bare];
+  const go = async (file: string, shown: string, who = all) => {
+    Deno.writeTextFileSync(`${dir}/${file}`, "1");
+    for (const f of who) await f.stdoutIncludes(shown);
+  };
+  // `p1\r` shown while bar waits, then other's line ends it on screen; bar's rest starts
+  // with that CR (`\rp2`): the line was ended already, not once more as an empty line.
+  for (const f of all) await f.stdoutIncludes("p1");
+  await go("o1", "o1", mixed);
+  await go("go1", "p2");
+  await go("o2", "o2", mixed);
+  await go("go2", "q");
+  await go("o3", "o3", mixed);
+  Deno.writeTextFileSync(`${dir}/go3`, "1");
+  const seen = {
+    prefixed: await followers.prefixed.finish(),
+    bare: await followers.bare.finish(),
+    single: await followers.single.finish(),
+  };
+  assert.equal((await run.finish()).code, 0);
+  const env = { env: { WEFT_HOME: home } };
+  const after = {
+    prefixed: await weft(["logs"], env),
+    bare: await weft(["logs", "--no-prefix"], env),
+    single: await weft(["logs", "bar"], env),
+  };
+  for (const mode of ["prefixed", "bare", "single"] as const) {
+    assert.equal(seen[mode].code, 0, seen[mode].stderr);
+    assert.equal(after[mode].code, 0, after[mode].stderr);
+  }
+  // One task followed: byte for byte what `weft logs` prints afterwards.
+  assert.equal(seen.single.stdout, "p1\np2\nq\nq2\n");
+  assert.deepEqual(seen.single, after.single);
+  // Several: the same lines, each task's in its order; only tasks' interleaving differs.
+  const bars = (text: string) => text.split("\n").filter((l) => l.startsWith("bar "));
+  assert.deepEqual(bars(seen.prefixed.stdout), bars(after.prefixed.stdout));
+  assert.deepEqual(bars(seen.prefixed.stdout), ["p1", "p2", "q", "q2"].map((l) => `bar   | ${l}`));
+  for (const mode of ["prefixed", "bare"] as const) {
+    assert.deepEqual(sorted(seen[mode].stdout), sorted(after[mode].stdout), mode);
+    assert.deepEqual(sorted(seen[mode].stderr), sorted(after[mode].stderr), mode);
+  }
+});

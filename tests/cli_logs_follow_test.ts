@@ -3,11 +3,12 @@
  * cli/io.ts ByteSink.gone, cli/reader_gone.ts), as `tail -f` does, with exit 0: the
  * reader closing after the line it wanted (`| grep -m1 ready`), and before any line
  * was written — while the followed run still runs and prints nothing (tester19 F3).
- * Following into a file that stays open goes on.
+ * Following into a file that stays open goes on. Followed from a task's first attempt, the
+ * headers and prefixes are those `weft logs` prints once the run ended (F11).
  */
 import assert from "node:assert/strict";
 import { readProcStat } from "../src/proc.ts";
-import { waitForFile, weftArgs, weftEnv } from "./_run_cli.ts";
+import { startWeft, waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURE = new URL("./fixtures/logs_follow/ready.yml", import.meta.url).pathname;
@@ -104,4 +105,62 @@ Deno.test("logs --follow: into a file it keeps following until the run ends", as
   assert.equal(ended, "running");
   assert.equal((await follower.status).code, 0, "it ends with the run");
   assert.match(Deno.readTextFileSync(file), /ready/);
+});
+
+const RETRIED = new URL("./fixtures/logs_follow/retried.yml", import.meta.url).pathname;
+
+Deno.test("logs --follow: attempt headers and prefixes are those weft logs prints afterwards, retries included", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("retried-");
+  const env = { WEFT_HOME: home, NO_COLOR: "1" };
+  const run = startWeft(["run", RETRIED, "-q", "-p", `dir=${dir}`], env);
+  await waitForFile(`${dir}/started`); // the run is recorded
+  // Followed from the first attempt on, before anyone knows whether a second comes.
+  const views = [
+    ["flaky"],
+    ["steady"],
+    ["flaky", "--no-prefix"],
+    ["steady", "--no-prefix"],
+    ["flaky", "--attempt", "2"],
+  ];
+  const followers = views.map((view) => startWeft(["logs", ...view, "--follow"], env));
+  // Several tasks, prefixed or headed: the retry's label must not widen the others'.
+  const mixed = [[], ["--no-prefix"]];
+  const several = mixed.map((view) => startWeft(["logs", ...view, "--follow"], env));
+  for (const [i, f] of followers.entries()) {
+    if (views[i].includes("--attempt")) continue;
+    await f.stdoutIncludes(views[i][0] === "flaky" ? "try" : "once");
+  }
+  for (const f of several) await f.stdoutIncludes("once");
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  const seen = await Promise.all(followers.map((f) => f.finish()));
+  const seenSeveral = await Promise.all(several.map((f) => f.finish()));
+  assert.equal((await run.finish()).code, 0);
+  const sorted = (text: string) => text.split("\n").sort();
+  for (const [i, view] of mixed.entries()) {
+    const after = await weft(["logs", ...view], { env });
+    assert.equal(seenSeveral[i].code, 0, seenSeveral[i].stderr);
+    // The same lines with the same prefixes and headers; only tasks' interleaving differs.
+    assert.deepEqual(sorted(seenSeveral[i].stdout), sorted(after.stdout), view.join(" "));
+    assert.deepEqual(sorted(seenSeveral[i].stderr), sorted(after.stderr), view.join(" "));
+  }
+  assert.deepEqual(sorted(seenSeveral[0].stdout), [
+    "",
+    "flaky  | try",
+    "flaky#2 | fine",
+    "flaky#2 | try",
+    "steady | once",
+    "steady | twice",
+  ]);
+  for (const [i, view] of views.entries()) {
+    const after = await weft(["logs", ...view], { env });
+    assert.equal(after.code, 0, after.stderr);
+    // Byte for byte: the same lines, and the same headers on stderr.
+    assert.deepEqual(seen[i], after, view.join(" "));
+  }
+  // No header for a task's only attempt, nor before a first; one before each later.
+  assert.equal(seen[1].stderr, "");
+  assert.equal(seen[0].stdout, "try\ntry\nfine\n");
+  assert.equal(seen[0].stderr, "==> flaky (attempt 2) <==\n");
+  assert.equal(seen[4].stderr, "");
 });

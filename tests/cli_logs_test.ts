@@ -65,10 +65,12 @@ Deno.test("weft logs RUN: every line prefixed with its task, aligned; the latest
     assert.equal(all.code, 0, all.stderr);
     assert.equal(
       all.stdout,
-      "build  | compiling\nbuild  | done\ntest   | testing\ntest#2 | testing\n",
+      // Padded to the longest task id: a later attempt's `#N` sticks out (as --follow
+      // prints it, before anyone knows a retry comes).
+      "build | compiling\nbuild | done\ntest  | testing\ntest#2 | testing\n",
       args.join(" "),
     );
-    assert.equal(all.stderr, "build  | warning: x\n", "stderr lines on stderr, no headers");
+    assert.equal(all.stderr, "build | warning: x\n", "stderr lines on stderr, no headers");
   }
   await cleanup();
 });

@@ -132,3 +132,22 @@ Deno.test("daemon --dir: a FIFO or a socket directly in the folder is reported, 
     socket.close();
   }
 });
+
+Deno.test("daemon --dir: a folder or a dangling link named like a workflow is reported, not loaded", async () => {
+  const dir = testTempDir("folder-in-dir-");
+  writeFlow(dir, "ok.yml", `name: ok\ntasks:\n  - id: t\n    type: shell\n    command: "true"\n`);
+  Deno.mkdirSync(join(dir, "deploy.yml"));
+  Deno.symlinkSync(join(dir, "nowhere.yml"), join(dir, "gone.json"));
+  Deno.mkdirSync(join(dir, "notes")); // not named like a workflow: not one
+  const daemon = startDaemon(["--dir", dir]);
+  try {
+    // The folder used to be passed over, saying nothing (F10's kind).
+    const folder = await daemon.waitFor(/deploy\.yml does not validate, not loaded/);
+    assert.match(folder, /is a folder, not a workflow file/);
+    await daemon.waitFor(/gone\.json does not validate, not loaded/);
+    await daemon.waitFor(/loaded 1 workflow\(s\)/);
+    assert.equal(daemon.count(/notes/), 0, daemon.lines.join("\n"));
+  } finally {
+    assert.equal(await daemon.stop("SIGTERM"), 0, daemon.lines.join("\n"));
+  }
+});

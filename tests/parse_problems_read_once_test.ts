@@ -5,7 +5,7 @@
  * pipe or /dev/stdin has nothing left for a second read (it hung, or was "empty").
  */
 import assert from "node:assert/strict";
-import { weftArgs, weftEnv } from "./_run_cli.ts";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const BAD = '{"name": "b", "tasks": [{"id": "a", "type": "shell"}]}';
@@ -17,29 +17,17 @@ const BAD = '{"name": "b", "tasks": [{"id": "a", "type": "shell"}]}';
 async function runWithFifo(dir: string, fifo: string, feed: string, args: string[]) {
   const mk = await new Deno.Command("mkfifo", { args: [`${dir}/${fifo}`] }).output();
   assert.equal(mk.code, 0, "mkfifo");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(args),
-    env: weftEnv(),
-    clearEnv: true,
+  const out = await weft(args, {
     cwd: dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // Opening a FIFO for writing waits for its reader: weft.
-  const writer = await Deno.open(`${dir}/${fifo}`, { write: true });
-  await writer.write(new TextEncoder().encode(feed));
-  writer.close();
-  let hung = false;
-  const guard = setTimeout(() => {
-    hung = true;
-    child.kill("SIGKILL");
-  }, 60_000);
-  const out = await child.output();
-  clearTimeout(guard);
-  assert.ok(!hung, "weft waited for a second read of the pipe");
-  const decoder = new TextDecoder();
-  return { code: out.code, text: decoder.decode(out.stdout) + decoder.decode(out.stderr) };
+    killAfterMs: 60_000,
+    // Opening a FIFO for writing waits for its reader: weft.
+    whileRunning: async () => {
+      const writer = await Deno.open(`${dir}/${fifo}`, { write: true });
+      await writer.write(new TextEncoder().encode(feed));
+      writer.close();
+    },
+  });
+  return { code: out.code, text: out.stdout + out.stderr };
 }
 
 Deno.test("weft run: a .json FIFO with a problem is read once and the problem said", async () => {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { RunReport } from "../src/engine/events.ts";
-import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FLOW = "name: f\ntasks:\n  - id: t\n    type: shell\n    command: echo ran\n";
@@ -24,30 +24,9 @@ async function specials(): Promise<string> {
   return dir;
 }
 
-/**
- * Runs weft with `args` in `dir` and nothing on stdin; killed (failing the test) if it is
- * still running after 60 s: what a read waiting on the FIFO did.
- */
-async function weftNoWait(dir: string, args: string[], env: Record<string, string> = {}) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(args),
-    env: weftEnv(env),
-    clearEnv: true,
-    cwd: dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let hung = false;
-  const guard = setTimeout(() => {
-    hung = true;
-    child.kill("SIGKILL");
-  }, 60_000);
-  const out = await child.output();
-  clearTimeout(guard);
-  assert.ok(!hung, `weft ${args.join(" ")} waited on the FIFO`);
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+/** Runs weft with `args` in `dir`; killed (failing the test) if still running after 60 s. */
+function weftNoWait(dir: string, args: string[], env: Record<string, string> = {}) {
+  return weft(args, { cwd: dir, env, killAfterMs: 60_000 });
 }
 
 function assertNoTrace(text: string) {

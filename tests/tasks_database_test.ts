@@ -283,7 +283,7 @@ Deno.test("loadMigrations: odd names are refused or skipped, never applied out o
       (e: Error) => e.message.includes(name) && /is not named NNN_name\.sql/.test(e.message),
     );
   }
-  // Hidden files, folders and other extensions are not migrations; a link is what it points to.
+  // Hidden files and other extensions are not migrations; a link is what it points to.
   const dir = migrationsDir({
     "001_a.sql": "",
     "003_ünï.sql": "",
@@ -291,15 +291,28 @@ Deno.test("loadMigrations: odd names are refused or skipped, never applied out o
     "._001_a.sql": "",
     "README.md": "",
   });
-  Deno.mkdirSync(join(dir, "005_folder.sql"));
+  Deno.mkdirSync(join(dir, "notes"));
   const shared = join(testTempDir(), "shared.sql");
   Deno.writeTextFileSync(shared, "SELECT 4;");
   Deno.symlinkSync(shared, join(dir, "004_shared.sql"));
   const loaded = await loadMigrations(dir);
   assert.deepEqual(loaded.map((m) => m.name), ["001_a.sql", "003_ünï.sql", "004_shared.sql"]);
   assert.deepEqual(loaded[2].sql, "SELECT 4;");
+  // Named like SQL yet no file: refused naming it, never passed over (F10).
   Deno.symlinkSync(join(dir, "nowhere"), join(dir, "006_gone.sql"));
-  await assert.rejects(loadMigrations(dir), /cannot read migration .*006_gone\.sql/);
+  await assert.rejects(
+    loadMigrations(dir),
+    /migration \S*006_gone\.sql\S* is a symbolic link to nothing, not a file/,
+  );
+  Deno.removeSync(join(dir, "006_gone.sql"));
+  Deno.mkdirSync(join(dir, "005_folder.sql"));
+  await assert.rejects(loadMigrations(dir), /migration \S*005_folder\.sql\S* is a folder, not/);
+  Deno.removeSync(join(dir, "005_folder.sql"));
+  Deno.symlinkSync(join(dir, "notes"), join(dir, "005_notes.down.sql"));
+  await assert.rejects(
+    loadMigrations(dir),
+    /005_notes\.down\.sql\S* is a symbolic link to a folder/,
+  );
 });
 
 Deno.test("loadMigrations: a .sql without a number, or a shared number, is refused", async () => {

@@ -200,21 +200,30 @@ class OutputBuffer {
       await this.flush();
       this.#stream = piece.stream;
     }
+    let bytes = piece.bytes;
     if (!piece.starts && this.broken === piece.stream) {
+      // Its rest goes on as a line of its own. The break ended the line on screen as the
+      // CRs its rest begins with would have (a progress line redrawn after a pause, F7):
+      // they are dropped, not shown as an empty line; an end alone was shown already.
+      let at = 0;
+      while (at < bytes.length && bytes[at] === CR) at++;
+      bytes = bytes.subarray(at);
+      if (bytes.length === 0) {
+        if (piece.ends) this.broken = null;
+        return;
+      }
       this.broken = null;
-      // Its rest goes on as a line of its own; an end alone was shown already.
-      if (piece.bytes.length === 0) return;
       await this.#put(this.prefix);
     }
     if (piece.starts) await this.#put(this.prefix);
     this.printed[piece.stream] = !piece.ends;
-    if (piece.bytes.length > 0) {
+    if (bytes.length > 0) {
       if (this.crPending[piece.stream]) {
         this.crPending[piece.stream] = false;
         await this.#put(NEWLINE);
         await this.#put(this.prefix);
       }
-      await this.#putSplitAtCr(piece.bytes, piece.stream);
+      await this.#putSplitAtCr(bytes, piece.stream);
     }
     if (piece.ends) {
       this.crPending[piece.stream] = false; // CRs that end a line end nothing

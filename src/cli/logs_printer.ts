@@ -166,10 +166,13 @@ export class LogPrinter {
           [...recorded, ...found].filter((a) => one || group!.has(a.taskId)),
         );
       }
-      const many = !one || task === undefined || attempts.length > 1 || follow;
+      // One task's attempts: a header before each after the first, none before the
+      // first. Whether a first attempt is the only one is not known while it runs, and
+      // `--follow` must head it as `weft logs` does afterwards (F11).
+      const many = !one || task === undefined;
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
       const prefixed = (task === undefined || !one) && this.prefixLines;
-      const width = prefixed ? labelWidth(details.tasks, attempts) : 0;
+      const width = prefixed ? labelWidth(details.tasks) : 0;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;
@@ -180,7 +183,9 @@ export class LogPrinter {
           await this.#tellLost(key, a);
           continue;
         }
-        const headed = !many || prefixed || this.#headed.has(key);
+        // `--attempt N` picks one: printed as stored, as one task's lines are.
+        const alone1 = !many && (a.attempt === 1 || attempt !== undefined);
+        const headed = alone1 || prefixed || this.#headed.has(key);
         const file = `${store.logsDir}/${path}`;
         const cursor = await printLogFrom(
           this.io,
@@ -305,11 +310,15 @@ function label(taskId: string, attempt: number): string {
   return attempt > 1 ? `${taskId}#${attempt}` : taskId;
 }
 
-/** The width of the widest label any of the run's tasks (and attempts seen) can have. */
-function labelWidth(tasks: { id: string; attempts: number }[], attempts: AttemptRecord[]): number {
+/**
+ * The width labels are padded to: the longest id among the run's tasks as first read
+ * (its loop iterations included). Not a later attempt's label (`test#2`): `--follow`
+ * prints lines before anyone knows whether one comes, and must pad them as `weft logs`
+ * does afterwards (F11); such a label is printed whole, sticking out by its `#N`.
+ */
+function labelWidth(tasks: readonly { id: string }[]): number {
   let width = 0;
-  for (const t of tasks) width = Math.max(width, label(t.id, t.attempts).length);
-  for (const a of attempts) width = Math.max(width, label(a.taskId, a.attempt).length);
+  for (const t of tasks) width = Math.max(width, t.id.length);
   return width;
 }
 

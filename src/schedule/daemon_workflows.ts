@@ -45,9 +45,9 @@ export async function listWorkflowFiles(dirs: string[], cwd: string): Promise<st
       });
     }
     for await (const entry of entries) {
-      // A FIFO, socket or device is listed too: its load refuses it, and the log says so
-      // (README: "reported, not loaded"), where skipping it here said nothing.
-      if (entry.isDirectory) continue;
+      // A FIFO, socket, device or folder named like a workflow is listed too: its load
+      // refuses it, and the log says so (README: "reported, not loaded"), where skipping
+      // it here said nothing (a link to a folder was reported, a folder was not: F10).
       if (!EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
       files.add(join(abs, entry.name));
     }

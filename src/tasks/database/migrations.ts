@@ -39,6 +39,8 @@ const FILE = /^(\d+)_(.+)\.sql$/;
 /**
  * The migrations in `dir`, in number order (then by name). Files not ending in `.sql`
  * (any case) and hidden files are ignored; symbolic links count as what they point to.
+ * An entry named `.sql` that is no file (a folder, a link to one or to nothing, a FIFO,
+ * a device, a socket) is an error naming it, before any migration is applied.
  * A `.sql` file not named NNN_name.sql (`.SQL` included), or two files with one number,
  * are errors: such a file would be silently skipped or applied in an unclear order.
  * `shownDir` is the folder as the user wrote it (errors name a file by it).
@@ -51,15 +53,21 @@ export async function loadMigrations(dir: string, shownDir = dir): Promise<Migra
     for await (const entry of Deno.readDir(dir)) {
       // Hidden files (`.#001_x.sql`, `._001_x.sql`) are an editor's or a copy's, not migrations.
       if (entry.name.startsWith(".") || !/\.sql$/i.test(entry.name)) continue;
-      // Only a folder (or a link to one) is passed over. A FIFO, a device or a socket
-      // named NNN_x.sql is listed, so its read refuses it naming it (regular_file.ts):
-      // dropped here, the migrations after it would apply with it missing. A symbolic
-      // link counts as what it points to (a dangling one fails when read).
-      if (!entry.isDirectory && !(entry.isSymlink && isFolder(join(dir, entry.name)))) {
-        names.push(entry.name);
+      // Every entry named like SQL is a migration or an error, never passed over (F10):
+      // dropped, the migrations after it would apply with it missing. A folder (or a link
+      // to one) and a link to nothing are refused here, naming them; a FIFO, a device or a
+      // socket is refused by its read (regular_file.ts). A link counts as what it points to.
+      const shown = join(shownDir, entry.name);
+      if (entry.isDirectory) throw notAFile(shown, "a folder");
+      if (entry.isSymlink) {
+        const target = linkTarget(join(dir, entry.name));
+        if (target === "folder") throw notAFile(shown, "a symbolic link to a folder");
+        if (target === "nothing") throw notAFile(shown, "a symbolic link to nothing");
       }
+      names.push(entry.name);
     }
   } catch (e) {
+    if (e instanceof MigrationError) throw e;
     throw new MigrationError(
       `cannot read the migrations folder ${quoteData(dir)}: ${quoteData((e as Error).message)}`,
     );
@@ -101,13 +109,22 @@ export async function loadMigrations(dir: string, shownDir = dir): Promise<Migra
   return migrations;
 }
 
-/** Whether `path` (followed) is a folder; false when it points nowhere. */
-function isFolder(path: string): boolean {
+/** What the symbolic link at `path` leads to: a folder, nothing (dangling), or else. */
+function linkTarget(path: string): "folder" | "nothing" | "other" {
   try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
+    return Deno.statSync(path).isDirectory ? "folder" : "other";
+  } catch (e) {
+    // A loop or a denied folder on its way: left to the read, which says why.
+    return e instanceof Deno.errors.NotFound ? "nothing" : "other";
   }
+}
+
+/** The refusal of migration `shown` (as the user names it), which is `kind`, not a file. */
+function notAFile(shown: string, kind: string): MigrationError {
+  return new MigrationError(
+    `migration ${quoteData(shown)} is ${kind}, not a file; no migration was applied: ` +
+      "make it a plain SQL file, or move it out of the migrations folder",
+  );
 }
 
 /** What a migration run did. */
@@ -254,14 +271,9 @@ async function readSql(path: string, shown: string): Promise<string> {
     });
   } catch (e) {
     if (e instanceof FileTooLargeError) throw new MigrationError(e.marked());
-    if (e instanceof NotRegularFileError) {
-      throw new MigrationError(
-        `migration ${quoteData(shown)} is ${e.kind}, not a file; no migration was applied: ` +
-          "make it a plain SQL file, or move it out of the migrations folder",
-      );
-    }
+    if (e instanceof NotRegularFileError) throw notAFile(shown, e.kind);
     throw new MigrationError(
-      `cannot read migration ${quoteData(path)}: ${quoteData((e as Error).message)}`,
+      `cannot read migration ${quoteData(shown)}: ${quoteData((e as Error).message)}`,
     );
   }
 }
