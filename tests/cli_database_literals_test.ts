@@ -9,7 +9,10 @@
  * array literal, a cast to a structured type, the user's own `$1` or `?`) is refused by
  * `weft validate` at its line:column with what to write. A text that only starts with `[`
  * (a log line), LIKE ANY with a joined value, SQLite's ATTACH of a joined file name and
- * every form the refusals' hints name run as written.
+ * every form the refusals' hints name run as written. Interval qualifiers are seen past
+ * comments and parentheses; jsonpath and text-search literals, literals read as arrays by
+ * where they stand (`ARRAY['a'] || '{…}'`, `= ANY ('{…}')`) and `text ARRAY` casts are
+ * refused; `LIKE ANY (SELECT '%${q}%')` escapes the value as `LIKE '%${q}%'` does.
  */
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
@@ -95,6 +98,22 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
     "array-op": ["76:49", /a JSON document or an array/],
     "whole-qualified": ["81:49", /interval literal with a qualifier/],
     "whole-qualified-cast": ["86:28", /interval literal with a qualifier/],
+    // A comment or parentheses between the literal and its qualifier hide nothing.
+    "qualified-comment": ["91:49", /interval literal with a qualifier.*make_interval/],
+    "qualified-paren": ["96:50", /interval literal with a qualifier/],
+    "qualified-cast-comment": ["101:28", /interval literal with a qualifier/],
+    // Query languages: jsonpath and text search, by function, operator and cast.
+    "jsonpath-arg": ["106:60", /jsonpath literal.*jsonb_build_object\('v', \$\{\.\.\.\}::text\)/],
+    "jsonpath-op": ["111:44", /jsonpath literal/],
+    "match-op": ["116:45", /operand of `@@`.*plainto_tsquery\(\$\{\.\.\.\}\)/],
+    tsquery: ["121:67", /text-search query literal.*websearch_to_tsquery\(\$\{\.\.\.\}\)/],
+    "tsquery-cast": ["126:23", /text-search query literal/],
+    // Literals read as arrays by where they stand, or by the standard's `text ARRAY`.
+    "array-concat": ["131:38", /read as an array.*ARRAY\['a'\] \|\| \$\{\.\.\.\}::text/],
+    "array-any": ["136:52", /read as an array/],
+    "array-standard": ["141:29", /read as text ARRAY.*ARRAY\[\$\{\.\.\.\}::text\]/],
+    // A connection whose database is not known yet: refused all the same.
+    "qualified-any-database": ["146:49", /interval literal with a qualifier/],
   };
   assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), run.stderr);
   for (const [id, [place, message]] of Object.entries(expected)) {
@@ -108,14 +127,31 @@ Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints 
   try {
     const url = await createDatabase(server, "structured");
     const run = await weft(
-      ["run", `${FIXTURES}structured.yml`, "--json", "-p", "v=V'x", "-p", "q=b%"],
+      [
+        "run",
+        `${FIXTURES}structured.yml`,
+        "--json",
+        "-p",
+        "v=V'x",
+        "-p",
+        "q=b%",
+        "-p",
+        "words=cats & !rats",
+      ],
       { env: { DATABASE_URL: url, WEFT_HOME: testTempDir("structured-home-") } },
     );
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const rows = firstRows(run.stdout);
     assert.deepEqual(rows.log, { line: "[ETL] loaded 5 rows", braces: "{V'x} ok" });
     // `b%` matched as text: 'ab%c' and 'xb%', not 'abc'; no ESCAPE after ANY (…).
-    assert.deepEqual(rows.like_any, { any_count: "2", all_count: "2" });
+    // `LIKE ANY (SELECT …)`: the selected patterns escaped as well, not the WHERE's value
+    // (else no row of the subquery, and ALL over none is true for all three).
+    assert.deepEqual(rows.like_any, {
+      any_count: "2",
+      all_count: "2",
+      sub_any: "2",
+      sub_all: "2",
+    });
     assert.deepEqual(rows.hints, {
       built: "V'x",
       to_jsonb: "V'x",
@@ -127,6 +163,13 @@ Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints 
       xpath_eq: false,
       times: "5 days",
       made: "5 days",
+      path_var: true,
+      path_match: true,
+      plain: true,
+      web: true,
+      // `{x,y}` bound as text is one element, and as a whole array text two.
+      appended: "{x,y}",
+      whole_array: 2,
     });
   } finally {
     await server.stop();

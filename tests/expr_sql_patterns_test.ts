@@ -111,3 +111,26 @@ Deno.test("sql patterns: LIKE ANY/ALL (…) gets no ESCAPE (PostgreSQL's default
     "SELECT 1 FROM t WHERE n LIKE '%' || $1 || any_suffix(x) ESCAPE '\\'",
   );
 });
+
+Deno.test("sql patterns: LIKE ANY/ALL (SELECT …) escapes the selected patterns, not the rest", () => {
+  assert.deepEqual(
+    render("SELECT 1 FROM t WHERE n LIKE ANY (SELECT '%${params.q}%') AND id = ${params.id}"),
+    {
+      sql: "SELECT 1 FROM t WHERE n LIKE ANY (SELECT ('%' || CAST($1 AS TEXT) || '%')) AND id = $2",
+      params: ["a\\_\\%\\\\*", "7_"],
+    },
+  );
+  // Each SELECT or VALUES list of the subquery gives patterns; its FROM, WHERE and a
+  // subquery nested in its list do not.
+  assert.deepEqual(
+    render(
+      "SELECT 1 FROM t WHERE n ILIKE ALL (SELECT '%' || ${params.q} FROM u WHERE o = ${params.id} " +
+        "UNION SELECT (SELECT max(p) FROM v WHERE o = ${params.id}) UNION VALUES (${params.q}))",
+    ).params,
+    ["a\\_\\%\\\\*", "7_", "7_", "a\\_\\%\\\\*"],
+  );
+  assert.equal(
+    render("SELECT 1 FROM t WHERE n NOT LIKE ANY (SELECT p FROM u WHERE o = ${params.id})").sql,
+    "SELECT 1 FROM t WHERE n NOT LIKE ANY (SELECT p FROM u WHERE o = $1)",
+  );
+});

@@ -209,3 +209,54 @@ Deno.test("renderSql: a literal is structured by its cast, its place or its JSON
     "ATTACH DATABASE ('/d/daily-' || CAST(?1 AS TEXT) || '.db') AS src",
   );
 });
+
+Deno.test("checkSql: an interval qualifier is seen past comments, line breaks and parentheses", () => {
+  const pgOnly = ["postgres"] as const;
+  for (
+    const sql of [
+      "DELETE FROM t WHERE ts < now() - '${v}'::INTERVAL /* c */ DAY",
+      "SELECT '${v}'::interval /* a /* nested */ b */ day",
+      "SELECT '${v}'::interval\n-- c\nday to hour",
+      "SELECT ('${v}')::interval day",
+      "SELECT ( /* c */ '${v}' /* d */ ) /* e */ :: /* f */ interval day",
+      "SELECT CAST('${v}' AS interval /*x*/ day)",
+      "SELECT CAST( /* c */ ('${v}') AS interval second(3))",
+      "SELECT CAST(('1 ${v}') AS interval minute to second)",
+      "SELECT '${v}'::pg_catalog.interval day",
+      "SELECT INTERVAL '1 ${v}' /* c */ DAY",
+      "SELECT INTERVAL '1 ${v}'\n  -- c\n  DAY TO HOUR",
+    ]
+  ) {
+    const error = checkSql(sql, pgOnly);
+    assert.ok(error, sql);
+    assert.equal(error.offset, sql.indexOf("${v}"), sql);
+    assert.match(error.message, /interval literal with a qualifier/, sql);
+  }
+  // Whatever the database (a connection not known yet reads both ways), it is refused.
+  for (const sql of ["SELECT '${v}'::interval day", "SELECT CAST(('${v}') AS interval day)"]) {
+    assert.match(checkSql(sql)!.message, /interval literal with a qualifier/, sql);
+  }
+  // A precision is no qualifier (PostgreSQL refuses `interval(0) day`), nor a comment.
+  for (
+    const sql of [
+      "SELECT '${v}'::interval(0) AS d",
+      "SELECT '${v}'::interval /* day */",
+      "SELECT (SELECT '${v}' AS interval)",
+    ]
+  ) assert.equal(checkSql(sql, pgOnly), undefined, sql);
+});
+
+Deno.test("checkSql: the standard's `text ARRAY` and `int ARRAY[3]` are array types", () => {
+  for (
+    const [sql, type] of [
+      ["SELECT CAST('{${v}}' AS text ARRAY)", "text ARRAY"],
+      ["SELECT '{${v}}'::integer ARRAY[3]", "integer ARRAY\\[3\\]"],
+      ["SELECT CAST('{${v}}' AS int /* c */\n ARRAY)", "int ARRAY"],
+    ]
+  ) {
+    const error = checkSql(sql, ["postgres"]);
+    assert.ok(error, sql);
+    assert.equal(error.offset, sql.indexOf("${v}"), sql);
+    assert.match(error.message, new RegExp(`read as ${type}`), sql);
+  }
+});

@@ -20,7 +20,9 @@
  * counter reads them, sql_statements.ts, so that validating and running agree), `$n`
  * parameters; SQLite (tokenize.c): `…` and […] identifiers, X'…', `?`, `?n`, `:name`,
  * `@name`, `$name` parameters. Prefixes, typed constants (`INTERVAL '${n} days'` becomes a
- * cast of the joined text) and literals read as structured values: sql_typed.ts. A
+ * cast of the joined text) and literals read as structured values: sql_typed.ts (by a
+ * cast) and sql_structured_places.ts (jsonpath, tsquery and array literals by where they
+ * stand). What follows a literal is read with its comments blanked (blankComments). A
  * placeholder the user wrote beside weft's would take one of its values: refused.
  * A `${...}` anywhere in a statement its database binds no parameters in (PostgreSQL's
  * utility statements: `SET`, `NOTIFY`, `COMMENT ON`, `CREATE ROLE … PASSWORD`, DDL; SQLite's
@@ -32,7 +34,14 @@
 import { ExpressionError } from "./errors.ts";
 import { compileTemplate } from "./template.ts";
 import { SQL_DIALECTS, type SqlDialect } from "./sql_statements.ts";
-import { advance, continuationAt, type Lexer, type State, type StringState } from "./sql_lexer.ts";
+import {
+  advance,
+  blankComments,
+  continuationAt,
+  type Lexer,
+  type State,
+  type StringState,
+} from "./sql_lexer.ts";
 import { SqlClauses } from "./sql_clauses.ts";
 import { StatementHead } from "./sql_bindable.ts";
 import {
@@ -41,6 +50,7 @@ import {
   castType,
   groupingParens,
   intervalQualifierLength,
+  isQualifiedInterval,
   isScalarType,
   jsonShaped,
   opensCast,
@@ -57,6 +67,16 @@ import {
   wholeTypedRefusal,
 } from "./sql_typed.ts";
 import { SqlPatterns } from "./sql_patterns.ts";
+import {
+  ARRAY_PLACE_REFUSAL,
+  arrayBeside,
+  arrayOperandAfter,
+  arrayPlaceBefore,
+  MATCH_OPERAND_REFUSAL,
+  matchOperatorAfter,
+  queryLanguageBefore,
+  queryLanguageCast,
+} from "./sql_structured_places.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
 
 export {
@@ -318,11 +338,24 @@ function renderAs(
       !(lexer.pg && continuationAt(nextLiteral, 1) > 0);
     if (typed && "paren" in typed) throw fail(PAREN_REFUSAL, at);
     const inCast = opensCast(tail.text);
+    const parens = groupingParens(tail.text);
     if (whole) {
+      const rest = blankComments(nextLiteral.slice(1), lexer);
       // `'${n}'::interval day`: a bound value cast so reads `5` as 5 seconds, not days.
-      if (lexer.pg && qualifiedIntervalAfter(nextLiteral.slice(1), inCast)) {
+      // Refused by SQLite's reading too (which has no such type), so that a statement
+      // whose database is not known (`connection: ${env.DATABASE_URL}`) is refused.
+      if (qualifiedIntervalAfter(rest, inCast, parens)) {
         throw fail(QUALIFIED_INTERVAL_REFUSAL, at);
       }
+      // A jsonpath or text-search query reads even a whole value as its syntax; beside
+      // an array, a whole literal is an array literal too (`ARRAY['a'] || '${v}'`).
+      // PostgreSQL's alone, but refused by SQLite's reading too, so that a statement
+      // whose database is not known is refused.
+      const query = queryLanguageBefore(tail.text, rest) ??
+        (matchOperatorAfter(rest) ? MATCH_OPERAND_REFUSAL : undefined) ??
+        castsAfter(rest, inCast, parens).map(queryLanguageCast).find((r) => r);
+      if (query) throw fail(query, at);
+      if (arrayBeside(tail.text, rest)) throw fail(ARRAY_PLACE_REFUSAL, at);
       if (typed && (lexer.pg || isScalarType(typed.type) || /^(?:jsonb?|xml)$/i.test(typed.type))) {
         throw fail(wholeTypedRefusal(typed.type), at);
       }
@@ -335,11 +368,13 @@ function renderAs(
     // pattern's `[` is a character class, and its value is escaped: sql_patterns.ts.
     const brace = !pattern && /^\s*[{[]/.test(body);
     if (!pattern && jsonShaped(body)) throw fail(structuredRefusal(undefined), at);
-    const around = structuredBefore(tail.text, brace);
+    const around = structuredBefore(tail.text, brace) ?? queryLanguageBefore(tail.text);
     if (around) throw fail(around, at);
+    if (arrayPlaceBefore(tail.text)) throw fail(ARRAY_PLACE_REFUSAL, at);
     const type = s.prefix === "N" ? "bpchar" : typed?.type;
-    if (type !== undefined && !isScalarType(type)) throw fail(structuredRefusal(type), at);
-    const parens = groupingParens(tail.text);
+    if (type !== undefined && !isScalarType(type)) {
+      throw fail(queryLanguageCast(type) ?? structuredRefusal(type), at);
+    }
     if (typed) {
       // `INTERVAL '${n} days'` → `CAST(('' || CAST($1 AS TEXT) || ' days') AS INTERVAL)`.
       const from = pieceAt(out, tail.from, typed.at);
@@ -369,27 +404,30 @@ function closeCut(
   lexer: Lexer,
   out: string[],
 ): { text: string; consumed: number; refusal?: TypedLiteral } {
-  const rest = literal.slice(next);
-  const cast = castsAfter(rest, s.inCast === true, s.parens ?? 0).find((t) => !isScalarType(t));
-  if (cast !== undefined) return { text: "", consumed: 0, refusal: structuredRefusal(cast) };
-  if (s.brace && structuredOperatorAfter(rest)) {
-    return { text: "", consumed: 0, refusal: structuredRefusal(undefined) };
+  // Comments blanked, so that none hides a cast, a qualifier or an operator.
+  const rest = blankComments(literal.slice(next), lexer);
+  const refuse = (refusal: TypedLiteral) => ({ text: "", consumed: 0, refusal });
+  const casts = castsAfter(rest, s.inCast === true, s.parens ?? 0);
+  // `INTERVAL '5' DAY` is 5 days, but a cast of the text '5' to INTERVAL DAY reads 5
+  // seconds and truncates them to 0 days: the qualifier cannot follow into a cast.
+  const interval = s.type !== undefined && /^(?:pg_catalog\.)?interval$/i.test(s.type);
+  if ((interval && intervalQualifierLength(rest) > 0) || casts.some(isQualifiedInterval)) {
+    return refuse(QUALIFIED_INTERVAL_REFUSAL);
   }
+  const cast = casts.find((t) => !isScalarType(t));
+  if (cast !== undefined) return refuse(queryLanguageCast(cast) ?? structuredRefusal(cast));
+  if (s.brace && structuredOperatorAfter(rest)) return refuse(structuredRefusal(undefined));
+  if (matchOperatorAfter(rest)) return refuse(MATCH_OPERAND_REFUSAL);
+  if (arrayOperandAfter(rest)) return refuse(ARRAY_PLACE_REFUSAL);
   if (lexer.pg && s.prefix === "U&") {
     const escape = uescapeAfter(rest);
     if (escape !== undefined) {
       for (const j of s.joins ?? []) out[j] = out[j].replace("' || ", `' UESCAPE '${escape}' || `);
       // The last piece's UESCAPE is the user's own, after the closing quote.
       const length = /^\s*uescape\s*'[^']'/i.exec(rest)![0].length;
-      return { text: rest.slice(0, length) + s.close!, consumed: length };
+      return { text: literal.slice(next, next + length) + s.close!, consumed: length };
     }
   }
-  // `INTERVAL '5' DAY` is 5 days, but a cast of the text '5' to INTERVAL DAY reads 5
-  // seconds and truncates them to 0 days: the qualifier cannot follow into a cast.
-  const interval = s.type !== undefined && /^(?:pg_catalog\.)?interval$/i.test(s.type);
-  const qualified = (interval && intervalQualifierLength(rest) > 0) ||
-    qualifiedIntervalAfter(rest, s.inCast === true);
-  if (qualified) return { text: "", consumed: 0, refusal: QUALIFIED_INTERVAL_REFUSAL };
   return { text: s.close!, consumed: 0 };
 }
 

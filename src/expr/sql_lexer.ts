@@ -153,3 +153,22 @@ export function advance(
       return { state, next: i + 1 };
   }
 }
+
+/**
+ * `text` (code: the text after a string's closing quote) with its comments made blanks of
+ * the same length (line breaks kept), read by `lexer`'s rules, so that what follows a
+ * literal — a cast, an interval qualifier, an operator — is read past any comment.
+ */
+export function blankComments(text: string, lexer: Lexer): string {
+  let state: State = { kind: "code" };
+  let out = "";
+  for (let i = 0; i < text.length;) {
+    const step = advance(state, text, i, 0, lexer);
+    const piece = text.slice(i, step.next);
+    const comment = state.kind.endsWith("comment") || step.state.kind.endsWith("comment");
+    out += comment ? piece.replace(/[^\n\r]/g, " ") : piece;
+    state = step.state;
+    i = step.next;
+  }
+  return out;
+}

@@ -60,6 +60,13 @@ type Frame =
       start: number;
       /** `LIKE ANY (…)`/`ALL`/`SOME`: PostgreSQL takes no ESCAPE there (`\` is its default). */
       quantified?: boolean;
+      /**
+       * `LIKE ANY (SELECT …)`: whether the subquery's own select list (or VALUES rows) is
+       * being read, whose values are patterns; its FROM, WHERE, … are not.
+       */
+      listed?: boolean;
+      /** The depth of a subquery nested in that select list, whose values are not. */
+      inner?: number;
     }
     | { type: "call"; arg: number; pattern: number; replacement: number; pending: Pending[] }
   );
@@ -130,6 +137,10 @@ export class SqlPatterns {
         for (const frame of this.#stack) {
           if (frame.subquery !== undefined && frame.depth < frame.subquery) {
             frame.subquery = undefined;
+            if (frame.type === "operand") frame.listed = undefined;
+          }
+          if (frame.type === "operand" && frame.inner !== undefined && frame.depth < frame.inner) {
+            frame.inner = undefined;
           }
         }
         return;
@@ -171,7 +182,12 @@ export class SqlPatterns {
     // a call's other arguments belong to the frame around the call.
     for (let k = this.#stack.length - 1; k >= 0; k--) {
       const frame = this.#stack[k];
-      if (frame.subquery !== undefined) return false;
+      if (frame.subquery !== undefined) {
+        // `LIKE ANY (SELECT '%${q}%')`: the items the subquery selects are the patterns.
+        if (frame.type !== "operand" || !frame.listed || frame.inner !== undefined) return false;
+        if (!raw) frame.pending.push({ param, offset });
+        return true;
+      }
       if (frame.type === "operand") {
         if (!raw) frame.pending.push({ param, offset });
         return true;
@@ -217,10 +233,19 @@ export class SqlPatterns {
     for (let top = this.#top(); top; top = this.#top()) {
       const first = top.afterParen;
       top.afterParen = false;
-      if (top.subquery !== undefined) break;
+      if (top.subquery !== undefined) {
+        if (top.type === "operand" && top.quantified) listWord(top, word, first);
+        break;
+      }
       if (top.depth > 0 || top.type === "call") {
         // A word inside a call or group of the pattern, or a subquery's first word.
-        if (first && isSubquery(word) && top.depth > 0) top.subquery = top.depth;
+        if (first && isSubquery(word) && top.depth > 0) {
+          top.subquery = top.depth;
+          // `LIKE ANY (SELECT …)`: the subquery gives the patterns.
+          if (top.type === "operand" && top.quantified && top.depth === 1) {
+            listWord(top, word, true);
+          }
+        }
         break;
       }
       if (word === "escape") return this.#userEscape(literal, i);
@@ -332,4 +357,26 @@ export class SqlPatterns {
       this.params[param] = escapeFor(this.params[param], kind, escape);
     }
   }
+}
+
+/** Words that end a select list (at the subquery's own depth). */
+// deno-fmt-ignore
+const AFTER_LIST: ReadonlySet<string> = new Set([
+  "from", "where", "group", "having", "window", "order", "limit", "offset", "fetch", "for",
+]);
+
+/**
+ * A word read in the subquery of a quantified pattern operand (`LIKE ANY (SELECT …)`):
+ * `SELECT`/`VALUES` at the subquery's depth start a list of patterns, FROM, WHERE, … end
+ * it; a subquery nested in the list (`first`: right after a `(`) gives no pattern.
+ */
+function listWord(frame: Frame & { type: "operand" }, word: string, first: boolean): void {
+  if (frame.inner !== undefined) return;
+  if (first && isSubquery(word) && frame.depth > frame.subquery!) {
+    frame.inner = frame.depth;
+    return;
+  }
+  if (frame.depth !== frame.subquery) return;
+  if (word === "select" || word === "values") frame.listed = true;
+  else if (AFTER_LIST.has(word)) frame.listed = false;
 }

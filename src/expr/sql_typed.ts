@@ -138,14 +138,24 @@ export function isScalarType(type: string): boolean {
   return SCALAR_TYPES.has(name);
 }
 
+/** One field of an interval qualifier (`DAY`, `SECOND(3)`). */
+const FIELD = String.raw`(?:year|month|day|hour|minute|second)(?:\s*\(\s*\d+\s*\))?`;
+
+/** An interval qualifier after blanks: `DAY`, `DAY TO HOUR`, `MINUTE TO SECOND(3)`. */
+const QUALIFIER = String.raw`\s*(?<![\w$])${FIELD}(?:\s+to\s+${FIELD})?(?![\w$])`;
+
 /**
  * PostgreSQL's interval qualifier after an interval constant (`INTERVAL '5' DAY`,
- * `… DAY TO HOUR`, `… SECOND(3)`), which belongs to the type: its length in `rest`, or 0.
+ * `… DAY TO HOUR`, `… SECOND(3)`), which belongs to the type: its length in `rest` (the
+ * code after the closing quote, its comments blanked: sql_lexer.ts blankComments), or 0.
  */
 export function intervalQualifierLength(rest: string): number {
-  const field = "(?:year|month|day|hour|minute|second)(?:\\s*\\(\\s*\\d+\\s*\\))?";
-  return new RegExp(`^\\s+${field}(?:\\s+to\\s+${field})?(?![\\w$])`, "i").exec(rest)?.[0]
-    .length ?? 0;
+  return new RegExp(`^${QUALIFIER}`, "i").exec(rest)?.[0].length ?? 0;
+}
+
+/** Whether a type a cast names (castsAfter) is an interval with a qualifier. */
+export function isQualifiedInterval(type: string): boolean {
+  return new RegExp(String.raw`^(?:pg_catalog\s*\.\s*)?interval\s+${FIELD}`, "i").test(type);
 }
 
 /** `UESCAPE 'c'` after a U&'…' string (in `rest`): its escape character, or undefined. */
@@ -153,27 +163,37 @@ export function uescapeAfter(rest: string): string | undefined {
   return /^\s*uescape\s*'([^'])'/i.exec(rest)?.[1];
 }
 
-/** A type name as a cast writes it, with its modifiers and array brackets. */
+/**
+ * A type name as a cast writes it, with its modifiers and array brackets or the standard's
+ * `ARRAY`/`ARRAY[n]` (PostgreSQL "8.15.1": `text ARRAY` is `text[]`); an interval with its
+ * qualifier (`interval day`: the grammar's ConstInterval opt_interval) is one name.
+ */
 const CAST_TYPE =
-  String.raw`((?:(?:timestamp|time)\s+with(?:out)?\s+time\s+zone|double\s+precision|` +
+  String.raw`((?:(?:pg_catalog\s*\.\s*)?interval\s+${FIELD}(?:\s+to\s+${FIELD})?(?![\w$])|` +
+  String.raw`(?:timestamp|time)\s+with(?:out)?\s+time\s+zone|double\s+precision|` +
   String.raw`(?:character|char|bit)\s+varying|national\s+char(?:acter)?|` +
   String
     .raw`(?:[\w$\u0080-\uffff]+|"(?:[^"]|"")+")(?:\s*\.\s*(?:[\w$\u0080-\uffff]+|"(?:[^"]|"")+"))*)` +
-  String.raw`(?:\s*\([\d\s,]*\))?(?:\s*\[\s*\d*\s*\])*)`;
+  String.raw`(?:\s*\([\d\s,]*\))?(?:\s*\[\s*\d*\s*\])*` +
+  String.raw`(?:\s+array(?![\w$])(?:\s*\[\s*\d*\s*\])?)?)`;
+
+/** Blanks and comments (a block comment without a nested one). */
+const BLANK = String.raw`(?:\s|--[^\n\r]*[\n\r]|\/\*(?:(?!\*\/)[\s\S])*\*\/)`;
 
 /** Blanks and comments at the start of a text (between a literal and its cast). */
 const LEADING_BLANKS = /^(?:\s|--[^\n\r]*(?:[\n\r]|$)|\/\*(?:(?!\*\/)[\s\S])*\*\/)*/;
 
 /** Types that read structure from their text, named where a cast is not sure to be one. */
 const STRUCTURED_TYPE =
-  /^(?:pg_catalog\s*\.\s*)?(?:jsonb?|xml|hstore|jsonpath|tsquery|tsvector|\w*range|\w*multirange)$|\]$/i;
+  /^(?:pg_catalog\s*\.\s*)?(?:jsonb?|xml|hstore|jsonpath|tsquery|tsvector|\w*range|\w*multirange)$|\]$|(?<![\w$])array$/i;
 
 /**
  * The types a literal is cast to by what follows it (`rest`): `::type` casts, one after
  * another (`'…'::text::xml`), also after the `)` of parentheses around it (`('…')::xml`)
  * and across comments; `AS type)` when `inCast` (the literal opens a `CAST(`), and an
  * outer `CAST(… AS type)` of a structured type (`CAST(CAST('…' AS text) AS xml)`: an
- * `AS name)` further on may be an alias, so only a structured type's name counts there).
+ * `AS name)` further on may be an alias, so only a structured type's name or a qualified
+ * interval counts there).
  * `parens`: how many parentheses only group the literal (see {@link groupingParens}); a
  * call's `)` ends the chain (`jsonb_build_object('k', 'v…')::jsonb` binds the value whole).
  */
@@ -187,10 +207,14 @@ export function castsAfter(rest: string, inCast: boolean, parens: number): strin
     r = r.slice(LEADING_BLANKS.exec(r)![0].length);
     const cast = colon.exec(r);
     const named = cast ? undefined : as.exec(r);
-    if (cast) types.push(cast[1]);
-    else if (named && (first || STRUCTURED_TYPE.test(named[1]))) types.push(named[1]);
+    // Blanks (and comments, blanked) inside a name are one space: `int ARRAY`.
+    if (cast) types.push(cast[1].replace(/\s+/g, " "));
+    else if (
+      named && (first || STRUCTURED_TYPE.test(named[1]) || isQualifiedInterval(named[1]))
+    ) types.push(named[1].replace(/\s+/g, " "));
     else if (!named && (r[0] !== ")" || parens-- <= 0)) break;
-    first = false;
+    // `CAST(('…') AS type)`: the parentheses that group the literal come before its AS.
+    if (cast || named) first = false;
     r = r.slice((cast ?? named)?.[0].length ?? 1);
   }
   return types;
@@ -201,33 +225,36 @@ export function castsAfter(rest: string, inCast: boolean, parens: number): strin
  * call's `f('…')` or a list's `IN ('…')`.
  */
 export function groupingParens(tail: string): number {
-  const match = /(?:\(\s*)+$/.exec(tail);
+  const match = new RegExp(String.raw`(?:\(${BLANK}*)+$`).exec(tail);
   if (!match) return 0;
+  const opened = match[0].replace(new RegExp(BLANK, "g"), "").length;
   const before = tail.slice(0, match.index).trimEnd();
   // A name or `)`/`]` before the `(` makes it a call's, a list's or a subscript's; a
   // keyword (`SELECT (`, `AND (`) does not.
   const word = /[\w$\u0080-\uffff]+$/.exec(before)?.[0].toLowerCase();
   if (word ? !KEYWORDS_BEFORE_STRING.has(word) : /[)\]"]$/.test(before)) {
-    return (match[0].match(/\(/g)!.length) - 1;
+    return opened - 1;
   }
-  return match[0].match(/\(/g)!.length;
+  return opened;
 }
 
 /**
- * Whether `rest` (after a literal's closing quote) casts it to an interval with a
- * qualifier, `::interval day` or (`inCast`) `AS INTERVAL DAY TO HOUR)`: the qualifier
- * decides how the text is read, which no bound or joined value keeps.
+ * Whether `rest` (after a literal's closing quote, its comments blanked: sql_lexer.ts
+ * blankComments) casts it to an interval with a qualifier, `::interval day`,
+ * `)::interval -- c⏎ day` or (`inCast`) `AS INTERVAL DAY TO HOUR)`: the qualifier
+ * decides how the text is read, which no bound or joined value keeps. `parens`: as
+ * {@link castsAfter}.
  */
-export function qualifiedIntervalAfter(rest: string, inCast: boolean): boolean {
-  const field = String
-    .raw`\s*(?:pg_catalog\s*\.\s*)?interval\s+(?:year|month|day|hour|minute|second)\b`;
-  return new RegExp(String.raw`^\s*::` + field, "i").test(rest) ||
-    (inCast && new RegExp(String.raw`^\s*as\s` + field, "i").test(rest));
+export function qualifiedIntervalAfter(rest: string, inCast: boolean, parens: number): boolean {
+  return castsAfter(rest, inCast, parens).some(isQualifiedInterval);
 }
 
-/** Whether `tail` (the code before a literal) ends with `CAST(`. */
+/**
+ * Whether `tail` (the code before a literal) ends with `CAST(`, and parentheses that
+ * group the literal (`CAST(('…') AS t)`), across comments.
+ */
 export function opensCast(tail: string): boolean {
-  return /(?<![\w$])cast\s*\(\s*$/i.test(tail);
+  return new RegExp(String.raw`(?<![\w$])cast${BLANK}*\((?:${BLANK}|\()*$`, "i").test(tail);
 }
 
 /**
