@@ -59,7 +59,7 @@ export const logsVerb: VerbDef = {
 Over several tasks every line starts with its task (\`build | \`; a later attempt
 \`test#2 | \`). With --no-prefix a "==> task (attempt N) <==" header on stderr
 precedes each attempt's first line. One task's lines are printed exactly as stored,
-with no prefix; a header precedes each attempt after its first (the same with --follow).
+with no prefix; a header precedes each attempt after its first (--follow alike).
 
 Examples:
   weft logs                                     every task of the latest run
