@@ -164,3 +164,47 @@ Deno.test("logs --follow: attempt headers and prefixes are those weft logs print
   assert.equal(seen[0].stderr, "==> flaky (attempt 2) <==\n");
   assert.equal(seen[4].stderr, "");
 });
+
+const LATE_LOOP = new URL("./fixtures/logs_follow/late_loop.yml", import.meta.url).pathname;
+
+Deno.test("logs --follow: a loop whose items come from a task's outputs pads as weft logs does afterwards (v23 F8)", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("late-loop-");
+  const env = { WEFT_HOME: home, NO_COLOR: "1" };
+  const run = startWeft(["run", LATE_LOOP, "-q", "-p", `dir=${dir}`], env);
+  await waitForFile(`${dir}/started`); // the run is recorded, the loop has no items yet
+  // The whole run, and the loop alone (no iteration known yet), followed from here on.
+  const views = [[], ["each"]];
+  const followers = views.map((view) => startWeft(["logs", ...view, "--follow"], env));
+  // Lines printed before the iterations exist: their width can only be the workflow's.
+  await followers[0].stdoutIncludes("before");
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  const seen = await Promise.all(followers.map((f) => f.finish()));
+  assert.equal((await run.finish()).code, 0);
+  const sorted = (text: string) => text.split("\n").sort();
+  for (const [i, view] of views.entries()) {
+    const after = await weft(["logs", ...view], { env });
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(seen[i].code, 0, seen[i].stderr);
+    // The same lines with the same prefixes; only the tasks' interleaving may differ.
+    assert.deepEqual(sorted(seen[i].stdout), sorted(after.stdout), view.join(" "));
+    assert.equal(seen[i].stderr, after.stderr);
+  }
+  // The workflow's tasks padded to its longest id (5), not widened by the iterations;
+  // the iterations padded to their loop's longest.
+  assert.deepEqual(sorted(seen[0].stdout), [
+    "",
+    "after | done",
+    "each[a-rather-long-host-name] | at a-rather-long-host-name",
+    "each[web]                     | at web",
+    "list  | listed",
+    "list  | listing",
+    "side  | after",
+    "side  | before",
+  ]);
+  assert.equal(
+    seen[1].stdout,
+    "each[web]                     | at web\n" +
+      "each[a-rather-long-host-name] | at a-rather-long-host-name\n",
+  );
+});

@@ -81,6 +81,25 @@ Deno.test("weft logs: one iteration by its id; the loop's id gives all its itera
   assert.match(unknown.stderr, /has no task "deploy\[dev\]"/);
 });
 
+Deno.test("weft logs RUN: each loop's iterations aligned among themselves, not widened by another loop's", async () => {
+  const { env, report } = await recorded;
+  const all = await weft(["logs", report.id, "--stream", "stdout"], { env });
+  assert.equal(all.code, 0, all.stderr);
+  // Padded as `--follow` can pad them from the run's start (cli/log_labels.ts): a loop's
+  // iteration ids are known only once it has its items, all of them before any prints.
+  assert.equal(
+    all.stdout,
+    [
+      "deploy[staging]    | deploying staging (0)",
+      "deploy[qa]         | deploying qa (1)",
+      "deploy[production] | deploying production (2)",
+      "hosts[0] | web listens on 80",
+      "hosts[1] | db listens on 5432",
+      "",
+    ].join("\n"),
+  );
+});
+
 Deno.test("weft run --resume: a loop that succeeded keeps its iterations; a changed file is no problem for them", async () => {
   const home = testTempDir("home-");
   const dir = testTempDir("loop-");

@@ -1,9 +1,9 @@
 /**
  * `weft logs [RUN_ID [TASK]]`: the recorded output of a run's tasks (the latest run when
  * no id is given; `weft logs TASK` is that task of the latest run). Stdout lines go to stdout and stderr lines to stderr, each as the
- * task printed it; over several tasks each line is prefixed with its task, aligned, as
- * `docker compose logs` does (`build | line`, `--no-prefix` turns it off); `--follow`
- * keeps reading until the run is no longer running.
+ * task printed it; over several tasks each line is prefixed with its task as
+ * `docker compose logs` does (`build | line`, `--no-prefix` turns it off), aligned by the
+ * rule of log_labels.ts, the same with `--follow`, which keeps reading until the run is no longer running.
  * @module
  */
 import type { OutputStream } from "../engine/events.ts";
@@ -57,9 +57,11 @@ export const logsVerb: VerbDef = {
   ],
   examples: `
 Over several tasks every line starts with its task (\`build | \`; a later attempt
-\`test#2 | \`). With --no-prefix a "==> task (attempt N) <==" header on stderr
-precedes each attempt's first line. One task's lines are printed exactly as stored,
-with no prefix; a header precedes each attempt after its first (--follow alike).
+\`test#2 | \`), padded to the workflow's longest task id (a loop's iterations: to
+its longest iteration id when longer), the same with --follow. With --no-prefix a
+"==> task (attempt N) <==" header on stderr precedes each attempt's first line.
+One task's lines are printed exactly as stored, with no prefix; a header precedes
+each attempt after its first (the same with --follow).
 
 Examples:
   weft logs                                     every task of the latest run

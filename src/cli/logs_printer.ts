@@ -14,6 +14,7 @@ import { runOrLatest } from "./history_shared.ts";
 import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { FollowStop } from "./follow_stop.ts";
 import { type PrintCursor, printLogFrom } from "./log_output.ts";
+import { LabelWidths } from "./log_labels.ts";
 import { keptByOrigin, keptFrom } from "./logs_kept.ts";
 
 /** Task types whose steps run beside each other, their lines interleaved. */
@@ -79,7 +80,9 @@ export class LogPrinter {
   ): Promise<void> {
     const details = await runOrLatest(store, idOrPrefix, home);
     const runId = details.run.id;
-    let order = details.tasks.map((t) => t.id);
+    // The run's tasks as last read: followed, read again as a loop adds its iterations.
+    let known = details.tasks;
+    let order = known.map((t) => t.id);
     if (task !== undefined && !order.includes(task)) {
       throw new WeftError(`run ${runId} has no task ${JSON.stringify(task)}`, {
         hint: `its tasks: ${order.join(", ")}`,
@@ -127,15 +130,22 @@ export class LogPrinter {
         await this.#stillRunning(store, runId);
       if (group && task !== undefined) {
         // Followed, a loop gets iterations as it goes: read them (and their order) anew.
-        const current = follow ? (await store.getRun(runId)).tasks : details.tasks;
-        if (follow) order = current.map((t) => t.id);
-        for (const t of current) if (t.id.startsWith(`${task}[`)) group.add(t.id);
+        if (follow) known = (await store.getRun(runId)).tasks;
+        if (follow) order = known.map((t) => t.id);
+        for (const t of known) if (t.id.startsWith(`${task}[`)) group.add(t.id);
       }
       const one = group === null || group.size === 1;
       // Positions looked up, not searched for: a loop of 100,000 iterations has as many
       // tasks, and a scan of them per comparison made the sort quadratic (tester8 F5).
-      const position = positions(order);
+      let position = positions(order);
       const recorded = await store.listAttempts(runId, one ? task : undefined);
+      if (follow && group === null && recorded.some((a) => !position.has(a.taskId))) {
+        // A loop's iterations, recorded (all of them) before the first of these attempts:
+        // their ids give their prefixes' width and their place (log_labels.ts).
+        known = (await store.getRun(runId)).tasks;
+        order = known.map((t) => t.id);
+        position = positions(order);
+      }
       // Listed after the run's state was read, as the files are read (see above).
       const present = await logNames(`${store.logsDir}/${logDirName(runId)}`);
       // A log file whose attempt has no record (the disk filled as the run ended), told
@@ -172,7 +182,7 @@ export class LogPrinter {
       const many = !one || task === undefined;
       // One task's lines stay exactly as stored; several tasks' are told apart by prefix.
       const prefixed = (task === undefined || !one) && this.prefixLines;
-      const width = prefixed ? labelWidth(details.tasks) : 0;
+      const widths = prefixed ? new LabelWidths(known) : null;
       for (const a of attempts) {
         const path = a.logPath ?? logFilePath(a.runId, a.taskId, a.attempt);
         const key = `${a.taskId}.${a.attempt}`;
@@ -202,7 +212,7 @@ export class LogPrinter {
               stdout: this.#openOn.stdout !== null && this.#openOn.stdout !== key,
               stderr: this.#openOn.stderr !== null && this.#openOn.stderr !== key,
             },
-            prefix: prefixed ? `${label(a.taskId, a.attempt).padEnd(width)} | ` : "",
+            prefix: widths ? widths.prefix(a.taskId, a.attempt) : "",
             beforeFirst: headed ? undefined : () => {
               this.#headed.add(key);
               return err(this.io, `==> ${a.taskId} (attempt ${a.attempt}) <==\n`);
@@ -303,23 +313,6 @@ function absent(present: Set<string> | undefined, path: string, runDir: string):
   if (present === undefined || !path.startsWith(`${runDir}/`)) return false;
   const name = path.slice(runDir.length + 1);
   return !name.includes("/") && !present.has(name);
-}
-
-/** A line's prefix: the task id, with `#N` for attempts after the first. */
-function label(taskId: string, attempt: number): string {
-  return attempt > 1 ? `${taskId}#${attempt}` : taskId;
-}
-
-/**
- * The width labels are padded to: the longest id among the run's tasks as first read
- * (its loop iterations included). Not a later attempt's label (`test#2`): `--follow`
- * prints lines before anyone knows whether one comes, and must pad them as `weft logs`
- * does afterwards (F11); such a label is printed whole, sticking out by its `#N`.
- */
-function labelWidth(tasks: readonly { id: string }[]): number {
-  let width = 0;
-  for (const t of tasks) width = Math.max(width, t.id.length);
-  return width;
 }
 
 /** Each task id's place in the run's order (the first place, as `indexOf` finds it). */

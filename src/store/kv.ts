@@ -121,7 +121,6 @@ export class KvRunStore implements RunStore {
       if (list) list.push(...writes);
       else byRun.set(runId, writes);
     };
-    for (const attempt of batch.attempts) add(attempt.runId, attemptWrite(attempt));
     for (const { runId, task } of batch.tasks) {
       // Known tasks (all those of runs made here) need no read: no await per task.
       const meta = this.#tasks.known(runId, task.id);
@@ -132,6 +131,10 @@ export class KvRunStore implements RunStore {
           : await this.#tasks.write(runId, task)),
       );
     }
+    // After the tasks: a batch too big for one atomic write is committed in parts, in
+    // this order, and a reader that finds an attempt then finds its task on record, with
+    // the rest of its loop's iterations (`weft logs --follow` pads to them, log_labels.ts).
+    for (const attempt of batch.attempts) add(attempt.runId, attemptWrite(attempt));
     for (const { process, running } of batch.processes ?? []) {
       add(process.runId, { key: processKey(process), value: running ? process : undefined });
     }
