@@ -27,9 +27,12 @@ export interface PgServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server. @throws Error with initdb's or pg_ctl's output when it cannot. */
-export function startPostgres(): Promise<PgServer> {
-  return startServer((run, data, pwfile) =>
+/**
+ * Starts a server listening on `listen` (PostgreSQL's `listen_addresses`; `127.0.0.1,::1`
+ * for IPv6 loopback too). @throws Error with initdb's or pg_ctl's output when it cannot.
+ */
+export function startPostgres(listen = "127.0.0.1"): Promise<PgServer> {
+  return startServer(listen, (run, data, pwfile) =>
     run("initdb", [
       "-D",
       data,
@@ -41,8 +44,7 @@ export function startPostgres(): Promise<PgServer> {
       "--no-sync",
       "-E",
       "UTF8",
-    ])
-  );
+    ]));
 }
 
 /**
@@ -52,7 +54,7 @@ export function startPostgres(): Promise<PgServer> {
  * @throws Error with pg_basebackup's or pg_ctl's output when it cannot.
  */
 export function startStandby(primary: PgServer): Promise<PgServer> {
-  return startServer((run, data) =>
+  return startServer("127.0.0.1", (run, data) =>
     run("pg_basebackup", [
       "-h",
       primary.socketDir,
@@ -66,13 +68,13 @@ export function startStandby(primary: PgServer): Promise<PgServer> {
       "-X",
       "stream",
       "--no-sync",
-    ])
-  );
+    ]));
 }
 
 type Run = (bin: string, args: string[]) => Promise<void>;
 
 async function startServer(
+  listen: string,
   init: (run: Run, data: string, pwfile: string) => Promise<void>,
 ): Promise<PgServer> {
   const root = testTempDir("pg-");
@@ -109,7 +111,7 @@ async function startServer(
     "-t",
     "60",
     "-o",
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off`,
+    `-c listen_addresses=${listen} -p ${port} -k ${root} -c fsync=off`,
     "start",
   ]);
   let stopped = false;

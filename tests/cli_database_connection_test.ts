@@ -81,6 +81,11 @@ Deno.test("database connection: weft validate refuses what it cannot honour at f
     /refused\.yml:22:53: .*"load_balance": the connection's load_balance_hosts "always" is not libpq's\n\s*hint: write load_balance_hosts=disable/,
   );
   assert.match(out, /refused\.yml:27:20: .*"no_host": .*names no host\n\s*hint: .*\?host=/);
+  // libpq refuses an integer key word past a C int; below that every value is waited out.
+  assert.match(
+    out,
+    /refused\.yml:32:43: .*"timeout_past_int": the connection's connect_timeout "2147483648" is past libpq's limit\n\s*hint: write at most 2147483647 seconds/,
+  );
   assert.ok(!out.includes("topsecret"), out);
   assert.ok(!/internal error|^\s{4}at /m.test(out), out);
 });

@@ -20,6 +20,11 @@ function standbyOf(report: RunReport, id: string): unknown {
   return (JSON.parse(task.outputs?.rows ?? "[]") as { standby: unknown }[])[0]?.standby;
 }
 
+/** `text` as a regular expression matching it literally. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /** A TCP listener on 127.0.0.1 that accepts connections and never writes or closes them. */
 function hangingServer(): { port: number; close(): void } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -95,6 +100,7 @@ Deno.test("database hosts: fails once every host answered, waits only on one tha
         CLOSED2: String(closed2),
         HANG: String(hang.port),
         HANG2: String(hang2.port),
+        SOCKET: primary.socketDir,
       },
     });
     assert.equal(run.code, 1, run.stderr);
@@ -134,12 +140,101 @@ Deno.test("database hosts: fails once every host answered, waits only on one tha
     assert.equal(reportTask(report, "no_limit_hanging").error, "its own timeout of 2.0s");
     // A server that refuses the password ends the walk: the hanging host is not tried.
     const wrong = reportTask(report, "wrong_password_stops").error ?? "";
-    assert.match(wrong, /password authentication failed for user "weft"/);
+    assert.match(
+      wrong,
+      new RegExp(
+        `: 127\\.0\\.0\\.1:${primary.port}: password authentication failed for user "weft" ` +
+          "\\(a server's own error ends the walk, as in libpq: 1 more host was not tried\\)",
+      ),
+    );
     assert.doesNotMatch(wrong, /no answer|hosts was tried/);
+    // The host that gave the server's error, after what the hosts before it answered (F7).
+    assert.match(
+      reportTask(report, "not_standby_then_wrong_password").error ?? "",
+      new RegExp(
+        `: ${literal(primary.socketDir)}:${primary.port}: server is not in hot ` +
+          `standby mode \\(target_session_attrs=standby\\); 127\\.0\\.0\\.1:${primary.port}: ` +
+          `password authentication failed for user "weft" \\(a server's own error ends the ` +
+          "walk, as in libpq: 1 more host was not tried\\)",
+      ),
+    );
+    // prefer-standby's two passes: two hosts, each tried twice (F6).
+    assert.match(
+      reportTask(report, "prefer_standby_refused").error ?? "",
+      new RegExp(
+        `: each of the 2 hosts was tried twice \\(for a standby, then for any server\\): ` +
+          `127\\.0\\.0\\.1:${closed}: connection refused; 127\\.0\\.0\\.1:${closed2}: ` +
+          `connection refused; 127\\.0\\.0\\.1:${closed}: connection refused; ` +
+          `127\\.0\\.0\\.1:${closed2}: connection refused \\(check`,
+      ),
+    );
+    // A connect_timeout past one setTimeout (2^31-1 ms) waits, as libpq does (F5): the
+    // server answers, and a hanging host is ended by the task's timeout, not at once.
+    assert.equal(standbyOf(report, "huge_timeout"), false);
+    assert.equal(reportTask(report, "huge_timeout_hanging").error, "its own timeout of 2.0s");
+    assert.doesNotMatch(run.stderr, /TimeoutOverflowWarning/);
     assert.ok(!(run.stdout + run.stderr).includes(PG_PASSWORD), "password printed");
   } finally {
     hang.close();
     hang2.close();
     await primary.stop();
+  }
+});
+
+Deno.test("database hosts: an IPv6 address is one host, never re-split on its colons", async () => {
+  const server = await startPostgres("127.0.0.1,::1");
+  const hang = hangingServer(); // on 127.0.0.1 only
+  try {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}ipv6.yml`, "--json"], {
+      env: {
+        WEFT_HOME: home,
+        PG_PASSWORD,
+        PRIMARY: String(server.port),
+        HANG: String(hang.port),
+        CLOSED: String(freePort()),
+      },
+    });
+    // The process ends normally with every task's result (an unreachable IPv6 address
+    // made the driver throw a RangeError outside every promise, ending it: F1).
+    assert.equal(run.code, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /Uncaught|RangeError/);
+    const report = JSON.parse(run.stdout) as RunReport;
+    const rowOf = (id: string) => {
+      const task = reportTask(report, id);
+      assert.equal(task.status, "success", `${id}: ${task.error}`);
+      return JSON.parse(task.outputs?.rows ?? "[]")[0];
+    };
+    assert.deepEqual(rowOf("v6_loopback"), { server: "::1" });
+    assert.deepEqual(rowOf("v4_mapped"), { server: "127.0.0.1" });
+    // Refused on ::1, where nothing listens; before, it went to 127.0.0.1's listener.
+    assert.match(
+      reportTask(report, "v6_not_v4").error ?? "",
+      new RegExp(`: \\[::1\\]:${hang.port}: connection refused \\(check`),
+    );
+    // The unreachable address is that host's answer; the next host is tried.
+    assert.deepEqual(rowOf("v6_unreachable"), { server: "::1" });
+    const alone = reportTask(report, "v6_unreachable_alone");
+    assert.equal(alone.status, "failed");
+    assert.match(
+      alone.error ?? "",
+      new RegExp(
+        `^cannot connect to postgres://weft@\\[2001:db8::77\\]:${server.port}/postgres` +
+          `\\?connect_timeout=2: \\[2001:db8::77\\]:${server.port}: (no route to host|` +
+          "network is unreachable|no answer within 2 s) \\(check",
+      ),
+    );
+    // libpq reads a host key word's `:` as part of the name, not as a port.
+    assert.match(
+      reportTask(report, "colon_in_host_word").error ?? "",
+      new RegExp(`: \\[localhost:${server.port}\\]:\\d+: host name not found \\(check`),
+    );
+    // The run was recorded as ended, not left running.
+    const status = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal((JSON.parse(status.stdout) as RunReport).status, "failed");
+  } finally {
+    hang.close();
+    await server.stop();
   }
 });

@@ -66,6 +66,9 @@ export class PgUriError extends Error {
   }
 }
 
+/** The largest C int: libpq's limit for an integer key word (`connect_timeout`). */
+const INT_MAX = 2 ** 31 - 1;
+
 /** libpq's default port. */
 export const DEFAULT_PORT = 5432;
 
@@ -288,6 +291,14 @@ function apply(values: Map<string, Written>, text: string): PgSettings {
       );
     }
     const seconds = Number(timeout);
+    if (seconds > INT_MAX || seconds < -INT_MAX - 1) {
+      // libpq's parse_int_param refuses what does not fit a C int ("invalid integer value").
+      fail(
+        "connect_timeout",
+        `the connection's connect_timeout ${JSON.stringify(timeout)} is past libpq's limit`,
+        `write at most ${INT_MAX} seconds (0: wait as long as the task's timeout allows)`,
+      );
+    }
     settings.connectTimeout = seconds <= 0 ? 0 : Math.max(seconds, 2);
   }
   const attrs = value("target_session_attrs");

@@ -18,6 +18,7 @@
  */
 import type { PgHost, PgSettings, SessionAttrs } from "../../model/pg_uri.ts";
 import { ownText, quoteData } from "../../model/data_text.ts";
+import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../../timer.ts";
 
 /** What decides `target_session_attrs`, read from a connected server. */
 export interface ServerState {
@@ -39,17 +40,50 @@ export interface HostAttempt<S> {
 }
 
 /**
- * Every host tried, none gave a session. `answers` says what each did, in order: the
- * host quoted as data (it may be a secret) and libpq's words, or the driver's message
- * quoted as data.
+ * Every host tried, none gave a session. `answers` says what each attempt did, in order:
+ * the host quoted as data (it may be a secret) and libpq's words, or the driver's message
+ * quoted as data. `hosts` is how many hosts there are: `prefer-standby` tries each twice
+ * (`answers` holds two per host).
  */
 export class HostsExhausted extends Error {
-  constructor(readonly answers: string[]) {
+  constructor(readonly answers: string[], hosts: number) {
+    const twice = answers.length > hosts ? " twice (for a standby, then for any server)" : "";
     super(
-      answers.length === 1
-        ? answers[0]
-        : ownText(`each of the ${answers.length} hosts was tried: `) + answers.join("; "),
+      answers.length === 1 ? answers[0] : ownText(
+        `${hosts === 1 ? "the host was" : `each of the ${hosts} hosts was`} tried${twice}: `,
+      ) + answers.join("; "),
     );
+  }
+}
+
+/**
+ * A server's own error (a wrong password, an unknown database), which ends the walk as
+ * in libpq: the message names the host that gave it after what the hosts before it
+ * answered (as psql lists every attempt), and says when hosts were left untried.
+ * `code` and `severity` are the server's (SQLSTATE), `answers` the earlier hosts'.
+ */
+export class ServerRefused extends Error {
+  readonly code: string;
+  readonly severity: string;
+  constructor(
+    error: { code: string; severity: string; message?: string },
+    where: string,
+    readonly answers: string[],
+    untried: number,
+  ) {
+    const own = `${where}: ${quoteData(oneLine(error.message ?? error.code))}`;
+    super(
+      [...answers, own].join("; ") +
+        (untried > 0
+          ? ownText(
+            ` (a server's own error ends the walk, as in libpq: ${untried} more ${
+              untried === 1 ? "host was" : "hosts were"
+            } not tried)`,
+          )
+          : ""),
+    );
+    this.code = error.code;
+    this.severity = error.severity;
   }
 }
 
@@ -60,8 +94,8 @@ export class HostsExhausted extends Error {
  * @param open starts an attempt at one host.
  * @param signal aborting stops the walk (the running attempt is closed).
  * @returns the session, open.
- * @throws HostsExhausted when every host was tried; a server's own error (it has a
- *   SQLSTATE `code` and a `severity`) as it came, ending the walk; `stopped` on abort.
+ * @throws HostsExhausted when every host was tried; ServerRefused on a server's own
+ *   error (it has a SQLSTATE `code` and a `severity`), ending the walk; `stopped` on abort.
  */
 export async function walkHosts<S>(
   settings: PgSettings,
@@ -80,10 +114,17 @@ export async function walkHosts<S>(
   // libpq 16 shuffles the list once; prefer-standby's second pass keeps that order.
   const hosts = settings.loadBalance ? shuffled(settings.hosts) : settings.hosts;
   for (const wanted of passes) {
-    for (const host of hosts) {
+    for (const [index, host] of hosts.entries()) {
       if (signal.aborted) throw stopped();
-      const attempt = open(host);
       const where = quoteData(hostName(host));
+      let attempt: HostAttempt<S>;
+      try {
+        attempt = open(host);
+      } catch (e) {
+        // The driver refused the host's settings before trying it: this host's answer.
+        answers.push(`${where}: ${reason(e)}`);
+        continue;
+      }
       let answer: string;
       try {
         const refusal = await within(limitMs, signal, async () => {
@@ -98,7 +139,9 @@ export async function walkHosts<S>(
       } catch (e) {
         await attempt.close();
         if (signal.aborted) throw stopped();
-        if (isServerError(e)) throw e;
+        if (isServerError(e)) {
+          throw new ServerRefused(e, where, answers, hosts.length - index - 1);
+        }
         const code = (e as { code?: unknown } | null)?.code;
         answer = e === TIMED_OUT || code === "CONNECT_TIMEOUT"
           ? `no answer within ${timeoutS} s`
@@ -108,7 +151,7 @@ export async function walkHosts<S>(
       answers.push(`${where}: ${answer}`);
     }
   }
-  throw new HostsExhausted(answers);
+  throw new HostsExhausted(answers, hosts.length);
 }
 
 /** libpq's reason a server does not give the session `wanted` (its words), or undefined. */
@@ -149,29 +192,33 @@ function shuffled<T>(list: T[]): T[] {
 
 const TIMED_OUT = Symbol("timed out");
 
-/** `body`'s result, or a throw of TIMED_OUT after `ms` (null: no limit), or on abort. */
+/**
+ * `body`'s result, or a throw of TIMED_OUT after `ms` (null: no limit), or on abort. A
+ * chained timer (timer.ts): libpq takes any `connect_timeout` up to INT_MAX seconds, past
+ * what one setTimeout holds (2^31-1 ms), which would fire at once.
+ */
 async function within<T>(
   ms: number | null,
   signal: AbortSignal,
   body: () => Promise<T>,
 ): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: LongTimeout | undefined;
   let onAbort = () => {};
   const stop = new Promise<never>((_, reject) => {
-    if (ms !== null) timer = setTimeout(() => reject(TIMED_OUT), ms);
+    if (ms !== null) timer = setLongTimeout(() => reject(TIMED_OUT), ms);
     onAbort = () => reject(new Error("stopped"));
     signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
     return await Promise.race([body(), stop]);
   } finally {
-    clearTimeout(timer);
+    clearLongTimeout(timer);
     signal.removeEventListener("abort", onAbort);
   }
 }
 
 /** Whether `e` is the server's own ErrorResponse (the driver's PostgresError). */
-function isServerError(e: unknown): boolean {
+function isServerError(e: unknown): e is { code: string; severity: string; message?: string } {
   const err = e as { code?: unknown; severity?: unknown } | null;
   return typeof err?.severity === "string" && typeof err.code === "string";
 }
@@ -188,6 +235,15 @@ function reason(e: unknown): string {
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return "host name not found";
+    case "EHOSTUNREACH":
+      return "no route to host";
+    case "ENETUNREACH":
+      return "network is unreachable";
   }
-  return quoteData((err?.message || String(err?.code ?? e)).replace(/\s+/g, " ").trim());
+  return quoteData(oneLine(err?.message || String(err?.code ?? e)));
+}
+
+/** `text` on one line: each run of white space one space. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

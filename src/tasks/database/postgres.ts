@@ -14,6 +14,7 @@ import { ownText } from "../../model/data_text.ts";
 import { postgresPlace, SqlTextError } from "./sql_place.ts";
 import { Stream, Writable } from "node:stream";
 import { copyStreamTrouble } from "../../model/sql_copy.ts";
+import { TIMER_MAX_MS } from "../../timer.ts";
 
 /**
  * Seconds to wait for the server to accept a connection (an unreachable host fails then)
@@ -32,8 +33,9 @@ type Pending = { cancel(): void } & Promise<unknown>;
  * here (a first `SELECT`), so a wrong host, port, user or password fails at once. The
  * settings are given to the driver one by one, never as a URL, so the driver sends
  * nothing of the connection string to the server as a setting.
- * @throws HostsExhausted (pg_hosts.ts) naming what each host answered; a server's own
- *   error (a wrong password, an unknown database: PostgresError with its SQLSTATE `code`).
+ * @throws HostsExhausted (pg_hosts.ts) naming what each host answered; ServerRefused
+ *   (pg_hosts.ts) on a server's own error (a wrong password, an unknown database), naming
+ *   the host and what the hosts before it answered, with the server's SQLSTATE `code`.
  */
 export async function openPostgres(settings: PgSettings, options: OpenOptions): Promise<DbSession> {
   const { default: connect } = await import("postgres");
@@ -103,6 +105,7 @@ function driverSettings(
   host: PgHost,
 ): postgres.Options<Record<string, never>> {
   const socket = host.host.startsWith("/") ? host : undefined;
+  const timeoutS = connectTimeoutOf(settings);
   // libpq's default is prefer: SSL when the server offers it, without a check of its
   // certificate.
   const mode = settings.sslmode ?? "prefer";
@@ -115,17 +118,33 @@ function driverSettings(
   };
   if (settings.options !== undefined) connection.options = settings.options;
   return {
-    host: host.host,
-    port: host.port,
+    // Lists of one, never strings: the driver takes a list as it is but splits a string
+    // host on `,` and `:` (`host.split(',').map(x => x.split(':')[0])`, the port from
+    // after the `:`), which made `2001:db8::77` host 2001 with a NaN port (a RangeError
+    // that ended the process) and `::1` the empty host, localhost.
+    host: [host.host] as unknown as string,
+    port: [tcpPort(host)] as unknown as number,
     ...(socket ? { path: `${socket.host.replace(/\/+$/, "")}/.s.PGSQL.${socket.port}` } : {}),
     ...(settings.database !== undefined ? { database: settings.database } : {}),
     ...(settings.user !== undefined ? { user: settings.user } : {}),
     ...(settings.password !== undefined ? { password: settings.password } : {}),
     ssl: ssl as postgres.Options<Record<string, never>>["ssl"],
-    // The driver's own timer (socket to ReadyForQuery); pg_hosts.ts bounds the check too.
-    connect_timeout: connectTimeoutOf(settings),
+    // The driver's own timer (socket to ReadyForQuery), one setTimeout: none past what one
+    // holds, where pg_hosts.ts's timer (which chains) bounds the attempt alone.
+    connect_timeout: timeoutS * 1000 > TIMER_MAX_MS ? 0 : timeoutS,
     connection,
   };
+}
+
+/**
+ * `host`'s port, checked here as well as in pg_uri.ts: the driver connects its socket
+ * outside every promise weft holds, so a port node:net refuses (it throws a RangeError
+ * there) would end the process instead of failing the task.
+ * @throws Error naming the port, which the walk (pg_hosts.ts) takes as the host's answer.
+ */
+function tcpPort(host: PgHost): number {
+  if (Number.isInteger(host.port) && host.port >= 1 && host.port <= 65535) return host.port;
+  throw new Error(`the port ${String(host.port)} is not a port from 1 to 65535`);
 }
 
 /**
