@@ -105,15 +105,29 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
     // Query languages: jsonpath and text search, by function, operator and cast.
     "jsonpath-arg": ["106:60", /jsonpath literal.*jsonb_build_object\('v', \$\{\.\.\.\}::text\)/],
     "jsonpath-op": ["111:44", /jsonpath literal/],
-    "match-op": ["116:45", /operand of `@@`.*plainto_tsquery\(\$\{\.\.\.\}\)/],
-    tsquery: ["121:67", /text-search query literal.*websearch_to_tsquery\(\$\{\.\.\.\}\)/],
-    "tsquery-cast": ["126:23", /text-search query literal/],
+    "match-op": ["116:49", /operand of `@@`.*plainto_tsquery\(\$\{\.\.\.\}\)/],
+    tsquery: ["121:71", /text-search query literal.*websearch_to_tsquery\(\$\{\.\.\.\}\)/],
+    "tsquery-cast": ["126:27", /text-search query literal/],
     // Literals read as arrays by where they stand, or by the standard's `text ARRAY`.
     "array-concat": ["131:38", /read as an array.*ARRAY\['a'\] \|\| \$\{\.\.\.\}::text/],
     "array-any": ["136:52", /read as an array/],
     "array-standard": ["141:29", /read as text ARRAY.*ARRAY\[\$\{\.\.\.\}::text\]/],
     // A connection whose database is not known yet: refused all the same.
     "qualified-any-database": ["146:49", /interval literal with a qualifier/],
+    // A function-style cast (`jsonpath('…')`, `_text('{…}')`) is read as its `::` cast.
+    "fn-jsonpath": ["151:67", /jsonpath literal.*jsonb_build_object\('v', \$\{\.\.\.\}::text\)/],
+    "fn-tsquery": ["156:71", /text-search query literal.*plainto_tsquery\(\$\{\.\.\.\}\)/],
+    "fn-text-array": ["161:32", /a literal read as _text.*ARRAY\[\$\{\.\.\.\}::text\]/],
+    "fn-jsonb": ["166:33", /a literal read as jsonb.*jsonb_build_object/],
+    // Other places reading a tsquery or jsonpath: ts_headline, tsquery's `&&`, `path =>`,
+    // a path after a comment holding a quote, text joined by `||` into to_tsquery.
+    "ts-headline": ["171:59", /text-search query literal/],
+    "tsquery-and": ["176:74", /text-search query literal/],
+    "jsonpath-named": ["181:51", /jsonpath literal/],
+    "jsonpath-comment": ["186:76", /jsonpath literal/],
+    "tsquery-concat": ["191:45", /text-search query literal.*plainto_tsquery/],
+    // An SQL statement passed as text runs as SQL.
+    "ts-stat": ["196:66", /SQL statement passed as text.*write the statement itself/],
   };
   assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), run.stderr);
   for (const [id, [place, message]] of Object.entries(expected)) {
@@ -122,7 +136,7 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
   }
 });
 
-Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints run as written", async () => {
+Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY, LIKE (SELECT) and the refusals' hints run as written", async () => {
   const server = await startPostgres();
   try {
     const url = await createDatabase(server, "structured");
@@ -137,6 +151,8 @@ Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints 
         "q=b%",
         "-p",
         "words=cats & !rats",
+        "-p",
+        "owner=team_a",
       ],
       { env: { DATABASE_URL: url, WEFT_HOME: testTempDir("structured-home-") } },
     );
@@ -171,6 +187,23 @@ Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY and the refusals' hints 
       appended: "{x,y}",
       whole_array: 2,
     });
+    // The forms the jsonpath, text-search and array refusals leave open: a configuration
+    // cast to regconfig, an element cast to text, and whole values bound as one query,
+    // path or array (the same as bare ones).
+    assert.deepEqual(rows.bound_whole, {
+      config: true,
+      config_joined: true,
+      element: '{a,"{x,y}"}',
+      element_joined: '{a,"x{x,y}"}',
+      whole_query: true,
+      bare_query: true,
+      whole_path: true,
+      whole_array: "{a,x,y}",
+      headline: "fat <b>cats</b> ate <b>rats</b>",
+    });
+    // `LIKE (SELECT …)`: the WHERE's value is no pattern (else `team\_a`, no row); the
+    // selected pattern is escaped.
+    assert.deepEqual(rows.like_subquery, { matched: "1", selected: "0" });
   } finally {
     await server.stop();
   }

@@ -134,3 +134,22 @@ Deno.test("sql patterns: LIKE ANY/ALL (SELECT …) escapes the selected patterns
     "SELECT 1 FROM t WHERE n NOT LIKE ANY (SELECT p FROM u WHERE o = $1)",
   );
 });
+
+Deno.test("sql patterns: in `LIKE (SELECT …)` only the selected pattern is escaped", () => {
+  // The subquery's WHERE is no pattern: its value goes as written (not `7\_`).
+  const where = render(
+    "SELECT 1 FROM t WHERE n LIKE (SELECT p FROM u WHERE id = ${params.id}) ORDER BY 1",
+  );
+  assert.deepEqual(where, {
+    sql: "SELECT 1 FROM t WHERE n LIKE (SELECT p FROM u WHERE id = $1) ORDER BY 1",
+    params: ["7_"],
+  });
+  // Its select list is the pattern: escaped, and the operator gets its ESCAPE.
+  const listed = render(
+    "SELECT 1 FROM t WHERE n NOT ILIKE (SELECT '%' || ${params.q} FROM u WHERE id = ${params.id})",
+  );
+  assert.deepEqual(listed.params, ["a\\_\\%\\\\*", "7_"]);
+  assert.match(listed.sql, /WHERE id = \$2\) ESCAPE '\\'$/);
+  // SQLite's like(P, S) call is still a call.
+  assert.deepEqual(render("SELECT like(${params.q}, n) FROM t").params, ["a\\_\\%\\\\*"]);
+});

@@ -69,14 +69,19 @@ import {
 import { SqlPatterns } from "./sql_patterns.ts";
 import {
   ARRAY_PLACE_REFUSAL,
-  arrayBeside,
   arrayOperandAfter,
-  arrayPlaceBefore,
   MATCH_OPERAND_REFUSAL,
   matchOperatorAfter,
-  queryLanguageBefore,
   queryLanguageCast,
+  TSQUERY_REFUSAL,
 } from "./sql_structured_places.ts";
+import {
+  concatenatedPlace,
+  joinedPlaceBefore,
+  SQL_TEXT_REFUSAL,
+  sqlTextBefore,
+  tsqueryOperatorAfter,
+} from "./sql_function_places.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
 
 export {
@@ -148,12 +153,24 @@ export function renderSql(
   throw first;
 }
 
-/** The last output pieces before `end` as one text (at most about 400 characters). */
-function tailOf(out: readonly string[], end: number): { text: string; from: number } {
+/**
+ * The last output pieces before `end` as one text (at most about 400 characters), the
+ * pieces of comments (`comments`) blanked to spaces of the same length (line breaks
+ * kept): a quote or bracket in a comment would mislead the readers of the code before
+ * a literal (`f(doc /* the doc's *\/, '…')`).
+ */
+function tailOf(
+  out: readonly string[],
+  end: number,
+  comments: ReadonlySet<number>,
+): { text: string; from: number } {
   let from = end;
   let size = 0;
   while (from > 0 && size < 400) size += out[--from].length;
-  return { text: out.slice(from, end).join(""), from };
+  const pieces = out.slice(from, end).map((piece, j) =>
+    comments.has(from + j) ? piece.replace(/[^\n\r]/g, " ") : piece
+  );
+  return { text: pieces.join(""), from };
 }
 
 /** The piece of `out` (from `from` on) that holds character `at` of their joined text. */
@@ -186,6 +203,8 @@ function renderAs(
   const out: string[] = [];
   const map = new SqlSourceMap(literals, spans);
   const blank = new BlankPrefix(out);
+  /** Which pieces of `out` are (parts of) comments. */
+  const comments = new Set<number>();
   let state: State = { kind: "code" };
   /** Where names stand: clauses and parentheses of the code read so far. */
   const clauses = new SqlClauses();
@@ -224,6 +243,9 @@ function renderAs(
         }
       }
       map.copied(out.length, k, i, step.next - i);
+      if (state.kind.endsWith("comment") || step.state.kind.endsWith("comment")) {
+        comments.add(out.length);
+      } else comments.delete(out.length);
       out.push(literal.slice(i, step.next));
       if (state.kind === "code") {
         if (step.state.kind === "code") patterns.char(literal, i, out.length - 1);
@@ -270,6 +292,11 @@ function renderAs(
       const name = clauses.refusal();
       if (name) throw refuse(name);
       unbindable();
+      const code = tailOf(out, out.length, comments).text;
+      const rest = blankComments(literals[k + 1], lexer);
+      if (sqlTextBefore(code, rest)) throw fail(SQL_TEXT_REFUSAL, span.start);
+      const joined = concatenatedPlace(code, rest);
+      if (joined) throw fail(joined, span.start);
       clauses.token();
       head.token();
       patterns.value(params.length - 1, span.start, span.raw);
@@ -304,6 +331,8 @@ function renderAs(
     out.push(`' || CAST(${mark} AS TEXT) || ${reopen}'`);
   }
   if (state.kind === "string" && state.cut) {
+    // An unclosed literal: what its place refuses is refused here (closeCut's first check).
+    if (state.place) throw fail(state.place.refusal, state.at!);
     map.written(out.length, text.length);
     out.push(state.close!);
   }
@@ -329,7 +358,7 @@ function renderAs(
     fail: (r: TypedLiteral, at: number) => ExpressionError,
     pattern: boolean,
   ): StringState | { kind: "code"; open: number } {
-    const tail = tailOf(out, s.open);
+    const tail = tailOf(out, s.open, comments);
     const typed = typeBefore(tail.text);
     const body = literal.slice(s.start + 1);
     const nextLiteral = literals[spans.findIndex((sp) => sp.start === at) + 1] ?? "";
@@ -347,15 +376,13 @@ function renderAs(
       if (qualifiedIntervalAfter(rest, inCast, parens)) {
         throw fail(QUALIFIED_INTERVAL_REFUSAL, at);
       }
-      // A jsonpath or text-search query reads even a whole value as its syntax; beside
-      // an array, a whole literal is an array literal too (`ARRAY['a'] || '${v}'`).
-      // PostgreSQL's alone, but refused by SQLite's reading too, so that a statement
-      // whose database is not known is refused.
-      const query = queryLanguageBefore(tail.text, rest) ??
-        (matchOperatorAfter(rest) ? MATCH_OPERAND_REFUSAL : undefined) ??
-        castsAfter(rest, inCast, parens).map(queryLanguageCast).find((r) => r);
-      if (query) throw fail(query, at);
-      if (arrayBeside(tail.text, rest)) throw fail(ARRAY_PLACE_REFUSAL, at);
+      // A whole `'${v}'` is one bound value, as a bare `${v}` is: in a jsonpath, tsquery
+      // or array place it is a whole path, query or array, typed by its place (the
+      // README says so), never text joined into one. Only a statement run as text takes
+      // no value at all.
+      if (sqlTextBefore(tail.text, rest)) throw fail(SQL_TEXT_REFUSAL, at);
+      const joined = concatenatedPlace(tail.text, rest);
+      if (joined) throw fail(joined, at);
       if (typed && (lexer.pg || isScalarType(typed.type) || /^(?:jsonb?|xml)$/i.test(typed.type))) {
         throw fail(wholeTypedRefusal(typed.type), at);
       }
@@ -368,9 +395,11 @@ function renderAs(
     // pattern's `[` is a character class, and its value is escaped: sql_patterns.ts.
     const brace = !pattern && /^\s*[{[]/.test(body);
     if (!pattern && jsonShaped(body)) throw fail(structuredRefusal(undefined), at);
-    const around = structuredBefore(tail.text, brace) ?? queryLanguageBefore(tail.text);
+    const around = structuredBefore(tail.text, brace);
     if (around) throw fail(around, at);
-    if (arrayPlaceBefore(tail.text)) throw fail(ARRAY_PLACE_REFUSAL, at);
+    if (sqlTextBefore(tail.text, "")) throw fail(SQL_TEXT_REFUSAL, at);
+    // Decided when the literal closes: a cast after it may make it one value (closeCut).
+    const place = joinedPlaceBefore(tail.text);
     const type = s.prefix === "N" ? "bpchar" : typed?.type;
     if (type !== undefined && !isScalarType(type)) {
       throw fail(queryLanguageCast(type) ?? structuredRefusal(type), at);
@@ -382,12 +411,24 @@ function renderAs(
       for (let j = from; j < s.open; j++) out[j] = "";
       out[s.open] = "CAST((" + out[s.open];
       const close = `) AS ${castType(type!)})`;
-      return { ...s, cut: true, start: -1, type, close, at, inCast, parens, brace };
+      return { ...s, cut: true, start: -1, type, close, at, inCast, parens, brace, place };
     }
     blank.cut(s.open);
     out[s.open] = (s.prefix === "N" ? "CAST((" : "(") + out[s.open];
     const close = s.prefix === "N" ? ") AS bpchar)" : ")";
-    return { ...s, cut: true, start: -1, type, close, joins: [], at, inCast, parens, brace };
+    return {
+      ...s,
+      cut: true,
+      start: -1,
+      type,
+      close,
+      joins: [],
+      at,
+      inCast,
+      parens,
+      brace,
+      place,
+    };
   }
 }
 
@@ -414,11 +455,14 @@ function closeCut(
   if ((interval && intervalQualifierLength(rest) > 0) || casts.some(isQualifiedInterval)) {
     return refuse(QUALIFIED_INTERVAL_REFUSAL);
   }
+  // Where it stands reads it as structure, unless its first cast makes it one value.
+  if (s.place && !(casts.length > 0 && s.place.unless?.(casts[0]))) return refuse(s.place.refusal);
   const cast = casts.find((t) => !isScalarType(t));
   if (cast !== undefined) return refuse(queryLanguageCast(cast) ?? structuredRefusal(cast));
   if (s.brace && structuredOperatorAfter(rest)) return refuse(structuredRefusal(undefined));
   if (matchOperatorAfter(rest)) return refuse(MATCH_OPERAND_REFUSAL);
   if (arrayOperandAfter(rest)) return refuse(ARRAY_PLACE_REFUSAL);
+  if (tsqueryOperatorAfter(rest)) return refuse(TSQUERY_REFUSAL);
   if (lexer.pg && s.prefix === "U&") {
     const escape = uescapeAfter(rest);
     if (escape !== undefined) {

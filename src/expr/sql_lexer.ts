@@ -8,6 +8,7 @@
  */
 import { DOLLAR_TAG } from "./sql_statements.ts";
 import { literalPrefix } from "./sql_typed.ts";
+import type { JoinedPlace } from "./sql_function_places.ts";
 
 export type State =
   | { kind: "code" }
@@ -43,6 +44,8 @@ export interface StringState {
   parens?: number;
   /** Once cut: whether its text starts with `{` or `[` (not a pattern's). */
   brace?: boolean;
+  /** Once cut: what reads it as structure where it stands (sql_function_places.ts). */
+  place?: JoinedPlace;
 }
 
 /** What the binder reads the text by: one database's lexical rules. */

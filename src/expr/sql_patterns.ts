@@ -60,6 +60,8 @@ type Frame =
       start: number;
       /** `LIKE ANY (…)`/`ALL`/`SOME`: PostgreSQL takes no ESCAPE there (`\` is its default). */
       quantified?: boolean;
+      /** `LIKE (SELECT …)`: the subquery gives the pattern, from its select list. */
+      selected?: boolean;
       /**
        * `LIKE ANY (SELECT …)`: whether the subquery's own select list (or VALUES rows) is
        * being read, whose values are patterns; its FROM, WHERE, … are not.
@@ -121,7 +123,8 @@ export class SqlPatterns {
           type: "call",
           kind,
           depth: 0,
-          afterParen: false,
+          // A subquery's first word may follow (`LIKE (SELECT …)`: see #flushWord).
+          afterParen: true,
           arg: 0,
           pattern,
           replacement,
@@ -234,15 +237,29 @@ export class SqlPatterns {
       const first = top.afterParen;
       top.afterParen = false;
       if (top.subquery !== undefined) {
-        if (top.type === "operand" && top.quantified) listWord(top, word, first);
+        if (top.type === "operand" && (top.quantified || top.selected)) {
+          listWord(top, word, first);
+        }
         break;
+      }
+      if (
+        top.type === "call" && first && top.depth === 0 && isSubquery(word) &&
+        this.#stack.at(-2)?.type === "operand" && this.#stack.at(-2)!.depth === 1
+      ) {
+        // `LIKE (SELECT …)`: the operator's operand is a subquery, not SQLite's like(…),
+        // whose call the `(` right after the word LIKE opened; its values are no pattern.
+        this.#stack.pop();
+        const operand = this.#top() as Frame & { type: "operand" };
+        operand.afterParen = true;
+        operand.selected = true;
+        continue;
       }
       if (top.depth > 0 || top.type === "call") {
         // A word inside a call or group of the pattern, or a subquery's first word.
         if (first && isSubquery(word) && top.depth > 0) {
           top.subquery = top.depth;
           // `LIKE ANY (SELECT …)`: the subquery gives the patterns.
-          if (top.type === "operand" && top.quantified && top.depth === 1) {
+          if (top.type === "operand" && (top.quantified || top.selected) && top.depth === 1) {
             listWord(top, word, true);
           }
         }

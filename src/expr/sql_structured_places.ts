@@ -2,11 +2,13 @@
  * Places where PostgreSQL reads an untyped string literal as a structured value without a
  * cast naming the type, for the binder (sql.ts, with sql_typed.ts for casts):
  * - a query language: a jsonpath (the path argument of jsonb_path_exists and its
- *   siblings, the right operand of `@?`, an operand of `@@`) or a text-search query
- *   (to_tsquery and the other functions taking a tsquery, an operand of `@@`). A value
- *   in such a literal, even the whole of it, is read as path or query syntax (`||`,
- *   `? (…)`, `&`, `!`, `:*`), so it is refused, naming the form that passes the value as
- *   data: a jsonpath variable, or plainto_tsquery/websearch_to_tsquery.
+ *   siblings, also named `path => '…'`, the right operand of `@?`, an operand of `@@`)
+ *   or a text-search query (to_tsquery, ts_headline and the other functions taking a
+ *   tsquery, an operand of `@@`, `!!` or `<->`). A value joined into such a literal is
+ *   read as path or query syntax (`||`, `? (…)`, `&`, `!`, `:*`), so it is refused,
+ *   naming the form that passes the value as data: a jsonpath variable, or
+ *   plainto_tsquery/websearch_to_tsquery. A whole `'${v}'` is bound as one value, as a
+ *   bare `${v}` is: the whole path or query, typed by its place.
  *   Sources: PostgreSQL 15 "9.16.2 The SQL/JSON Path Language", "9.13 Text Search
  *   Functions and Operators", "8.11.2 Text Search Types".
  * - an array: an operand of `||`, a comparison or a containment operator whose other
@@ -14,9 +16,11 @@
  *   `= ANY (…)`/`ALL`/`SOME`, an array argument of array_cat, array_append, … and the
  *   path of jsonb_set/jsonb_insert: PostgreSQL resolves the unknown literal as the
  *   array type ("10.2 Operators", "10.3 Functions": an unknown literal takes the type
- *   of the other operand), so a value joined into it could add elements.
- * The code before a literal (`tail`) is read backwards; strings in it are skipped, but
- * comments holding quotes or parentheses may hide a place (then it is not refused).
+ *   of the other operand), so a value joined into it could add elements. A literal cast
+ *   to a scalar type after it (`ARRAY['a'] || 'x${v}'::text`) is one element.
+ * The code before a literal (`tail`, its comments blanked by the binder) is read
+ * backwards; strings in it are skipped. Function-style casts, tsquery's `&&`/`||` and
+ * statements passed as text: sql_function_places.ts.
  * @module
  */
 import type { TypedLiteral } from "./sql_typed.ts";
@@ -35,7 +39,9 @@ export function codeBefore(tail: string): string {
  * the innermost open bracket is not a call's (`ARRAY[`, `(` after an operator…) or
  * opens a subquery.
  */
-export function openCall(code: string): { name: string; arg: number } | undefined {
+export function openCall(
+  code: string,
+): { name: string; arg: number; named?: string } | undefined {
   let depth = 0;
   let arg = 0;
   for (let i = code.length - 1; i >= 0; i--) {
@@ -53,7 +59,10 @@ export function openCall(code: string): { name: string; arg: number } | undefine
         return undefined;
       }
       const name = /([A-Za-z_][\w$]*)\s*$/.exec(code.slice(0, i))?.[1];
-      return name ? { name: name.toLowerCase(), arg } : undefined;
+      // Named notation (`path => '…'`): the parameter's name, which its place does not tell.
+      const named = /([A-Za-z_][\w$]*)\s*=>$/.exec(code)?.[1]?.toLowerCase();
+      if (!name) return undefined;
+      return named ? { name: name.toLowerCase(), arg, named } : { name: name.toLowerCase(), arg };
     } else if (c === "," && depth === 0) arg++;
   }
   return undefined;
@@ -79,8 +88,10 @@ const JSONPATH_ARGS: ReadonlyMap<string, number> = new Map([
  * argument: to_tsquery's configuration is one too, refused only when a value is joined
  * into it), or, for ts_rewrite's two-argument form, an SQL statement.
  */
-const TSQUERY_FUNCTIONS: ReadonlySet<string> = new Set([
+export const TSQUERY_FUNCTIONS: ReadonlySet<string> = new Set([
   "to_tsquery",
+  // ts_headline([config,] document, query [, options]): its options are a list too.
+  "ts_headline",
   "ts_rewrite",
   "tsquery_phrase",
   "numnode",
@@ -126,23 +137,34 @@ export const ARRAY_PLACE_REFUSAL: TypedLiteral = {
 
 /**
  * A query language reads the literal standing after `tail` (its text up to that
- * literal's opening quote) as a jsonpath or tsquery: the refusal, or undefined. `rest`:
- * the code after the literal, blank of comments, when known (a whole literal), which
- * tells to_tsquery's configuration (`to_tsquery('${cfg}', …)`) from its query.
+ * literal's opening quote), with a value joined into it, as a jsonpath or tsquery: the
+ * refusal, or undefined. A text-search function's literal cast to `regconfig` is its
+ * configuration (`to_tsquery('${lang}'::regconfig, …)`): `regconfig` tells so
+ * ({@link REGCONFIG}). A whole `'${v}'` is bound as one value (sql.ts), as a bare one is.
  */
-export function queryLanguageBefore(tail: string, rest?: string): TypedLiteral | undefined {
+export function queryLanguageBefore(tail: string): TypedLiteral | undefined {
   const code = codeBefore(tail);
   if (/@\?$/.test(code)) return JSONPATH_REFUSAL;
   if (/@@@?$/.test(code)) return MATCH_OPERAND_REFUSAL;
+  // tsquery's own operators: `!!q`, `a <-> b` (also `&&`, `||` beside a tsquery:
+  // sql_function_places.ts).
+  if (/(?:!!|<->)$/.test(code)) return TSQUERY_REFUSAL;
   const call = openCall(code);
   if (!call) return undefined;
-  if (JSONPATH_ARGS.get(call.name) === call.arg) return JSONPATH_REFUSAL;
-  if (TSQUERY_FUNCTIONS.has(call.name)) {
-    const config = call.name === "to_tsquery" && call.arg === 0 && /^\s*,/.test(rest ?? "");
-    return config ? undefined : TSQUERY_REFUSAL;
+  const jsonpath = JSONPATH_ARGS.get(call.name);
+  if (jsonpath !== undefined) {
+    if (call.named !== undefined ? call.named === "path" : jsonpath === call.arg) {
+      return JSONPATH_REFUSAL;
+    }
+    return undefined;
   }
+  if (TSQUERY_FUNCTIONS.has(call.name)) return TSQUERY_REFUSAL;
   return undefined;
 }
+
+/** A cast that makes a text-search function's literal its configuration. */
+export const REGCONFIG = (type: string): boolean =>
+  /^(?:pg_catalog\.)?regconfig$/i.test(type.replace(/\s+/g, ""));
 
 /** Whether `rest` (the code after a literal, blank of comments) starts with `@@`. */
 export function matchOperatorAfter(rest: string): boolean {
@@ -236,13 +258,4 @@ export function queryLanguageCast(type: string): TypedLiteral | undefined {
   if (name === "jsonpath") return JSONPATH_REFUSAL;
   if (name === "tsquery") return TSQUERY_REFUSAL;
   return undefined;
-}
-
-/** Whether a whole literal between `tail` and `rest` is an operand beside an array. */
-export function arrayBeside(tail: string, rest: string): boolean {
-  // `||` appends: `'${v}'` there is meant as an element, but an array literal is read
-  // (`{a,b}` adds two). Elsewhere (`= ANY ('${v}')`, `@>`) a whole literal binds a whole
-  // array text, as CAST(${v} AS text[]) does.
-  return /\|\|\s*$/.test(codeBefore(tail)) && arrayPlaceBefore(tail) ||
-    /^\s*\|\|/.test(rest) && arrayOperandAfter(rest);
 }
