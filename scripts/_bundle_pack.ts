@@ -15,6 +15,12 @@
 
 /** Opens the comment at the end of the packed file that holds the chunk table (JSON). */
 const TABLE_MARK = "/* weft chunk table\n";
+/**
+ * How old (ms, by mtime) a chunk's temporary file must be for the loader to take it for
+ * one a killed writer left: a chunk's write takes milliseconds, so an hour old is never
+ * a live writer's (as src/parse/validated_cache.ts pruneEntries).
+ */
+export const STALE_TMP_MS = 3_600_000;
 /** The global the packed file defines for rewritten dynamic imports. */
 const IMPORT_FN = "__weftImport";
 /** The global holding the packed file's own URL, for the chunks' `import.meta.url`. */
@@ -171,6 +177,33 @@ async function text(name) {
   const gz = new Blob([bytes((await chunks())[name])]).stream();
   return new Response(gz.pipeThrough(new DecompressionStream("gzip"))).text();
 }
+let swept;
+/**
+ * Removes the temporary files (CHUNK.UUID.tmp) that a weft killed between a chunk's
+ * write and its rename left in this bundle's folder, once they are
+ * ${STALE_TMP_MS / 3_600_000} hour old: a live writer's is milliseconds old. Only this
+ * bundle's chunks' names, and only on the path that writes a chunk (a start that finds
+ * every chunk cached reads no folder); once per process. Never throws.
+ */
+function sweep(dir) {
+  swept ??= (async () => {
+    try {
+      const now = Date.now();
+      for await (const e of Deno.readDir(dir)) {
+        const m = /^(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$/.exec(e.name);
+        if (!e.isFile || !m || !Object.hasOwn(DEPS, m[1])) continue;
+        const path = dir + "/" + e.name;
+        const info = await Deno.lstat(path).catch(() => null);
+        if (info?.mtime && now - info.mtime.getTime() > ${STALE_TMP_MS}) {
+          await Deno.remove(path).catch(() => {});
+        }
+      }
+    } catch {
+      // An unreadable folder: the chunks still load.
+    }
+  })();
+  return swept;
+}
 function url(name) {
   let made = urls.get(name);
   if (made === undefined) {
@@ -197,6 +230,7 @@ function url(name) {
             await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
             await Deno.writeTextFile(temporary, await text(name), { mode: 0o600 });
             await Deno.rename(temporary, file);
+            await sweep(dir);
             return fileUrl(file);
           } catch {
             // Not writable after all (a full disk leaves the file made, empty or cut

@@ -5,7 +5,7 @@
  */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
-import { packSplitBundle } from "../scripts/_bundle_pack.ts";
+import { packSplitBundle, STALE_TMP_MS } from "../scripts/_bundle_pack.ts";
 import { MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
 const PRELUDE = `import { createRequire as __deno_internal_createRequire } from "node:module";
@@ -176,4 +176,63 @@ Deno.test({
         await Deno.remove(dir, { recursive: true });
       }
     }),
+});
+
+Deno.test("bundle pack: a chunk's temporary file a killed writer left is removed once an hour old, and only its own", async () => {
+  const dir = testTempDir("weft-pack-test-");
+  try {
+    await Deno.mkdir(`${dir}/split`);
+    await Deno.writeTextFile(`${dir}/split/chunk-dep.js`, `export const word = "whole";\n`);
+    await Deno.writeTextFile(
+      `${dir}/split/entry.js`,
+      `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/packed.js`,
+      await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
+    );
+    const run = async () => {
+      const r = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "--no-config", `${dir}/packed.js`],
+        env: { XDG_CACHE_HOME: `${dir}/cache` },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+      return new TextDecoder().decode(r.stdout).trim();
+    };
+    assert.equal(await run(), "whole");
+    const [bundleDir] = [...Deno.readDirSync(`${dir}/cache/weft`)].map((e) => e.name);
+    const folder = `${dir}/cache/weft/${bundleDir}`;
+    const old = new Date(Date.now() - STALE_TMP_MS - 60_000);
+    const plant = (name: string, mtime?: Date) => {
+      Deno.writeTextFileSync(`${folder}/${name}`, "export const word = ");
+      if (mtime) Deno.utimeSync(`${folder}/${name}`, mtime, mtime);
+      return name;
+    };
+    // A writer killed between write and rename: its chunk is missing, its temporary left.
+    Deno.removeSync(`${folder}/chunk-dep.js`);
+    const stale = plant(`chunk-dep.js.${crypto.randomUUID()}.tmp`, old);
+    const staleEntry = plant(`entry.js.${crypto.randomUUID()}.tmp`, old);
+    // A live writer's (just made), and files not named as this bundle's chunks' temporaries.
+    const live = plant(`chunk-dep.js.${crypto.randomUUID()}.tmp`);
+    const foreign = [
+      plant(`notes.js.${crypto.randomUUID()}.tmp`, old),
+      plant("chunk-dep.js.tmp", old),
+      plant("mine.tmp", old),
+    ];
+    assert.equal(await run(), "whole");
+    const left = new Set([...Deno.readDirSync(folder)].map((e) => e.name));
+    assert.ok(left.has("chunk-dep.js"), "the missing chunk is written again");
+    assert.equal(left.has(stale), false, "the stale temporary of a chunk is removed");
+    assert.equal(left.has(staleEntry), false, "so is another chunk's");
+    assert.ok(left.has(live), "a live writer's temporary is kept");
+    for (const name of foreign) assert.ok(left.has(name), `${name} is not the loader's: kept`);
+    // A start that finds every chunk cached writes nothing and reads no folder.
+    const planted = plant(`entry.js.${crypto.randomUUID()}.tmp`, old);
+    assert.equal(await run(), "whole");
+    assert.ok(Deno.statSync(`${folder}/${planted}`).isFile);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

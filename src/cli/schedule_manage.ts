@@ -118,7 +118,7 @@ export function scheduleEntry(s: Schedule, now: Date) {
         run_id: s.lastFire.runId,
         // A summary of many missed fires (see MissedSummary): how many, first and last.
         ...(s.lastFire.missed ? { missed: s.lastFire.missed } : {}),
-        // Why a failed fire started no run.
+        // Why a failed or skipped fire started no run.
         ...(s.lastFire.reason ? { reason: s.lastFire.reason } : {}),
       }
       : null,

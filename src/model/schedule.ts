@@ -37,7 +37,7 @@ export interface LastFire {
   runId: string | null;
   /** Set when this fire is a summary of missed fires (see {@link MissedSummary}). */
   missed?: MissedSummary;
-  /** Why a `failed` fire started no run (see {@link FireRecord.reason}). */
+  /** Why a `failed` or `skipped` fire started no run (see {@link FireRecord.reason}). */
   reason?: string;
 }
 
@@ -181,7 +181,8 @@ export interface FireRecord {
   missed?: MissedSummary;
   /**
    * Why the fire started no run, in one line, when it is `failed` for that (its run
-   * could not start, e.g. a full disk; its secret params could not be read).
+   * could not start, e.g. a full disk; its secret params could not be read) or `skipped`
+   * while it waited (its schedule was paused, a newer fire replaced it under `cancel`).
    */
   reason?: string;
 }

@@ -69,14 +69,33 @@ export async function runScheduleFire(
   const current = await store.get(s.name);
   // A fire a replaced cron owed before the change (daemon_catchup.ts) is due all the same.
   const changed = current && (current.cron !== s.cron || current.tz !== s.tz);
+  const at = formatZoned(time, zoneOf(s.tz));
+  const same = current !== null && scheduleInstance(current) === scheduleInstance(s);
+  if (current?.paused && same && kind === "catch-up" && !changed) {
+    // Its turn in a start's catch-up chain came after a pause: recorded and said, as a fire
+    // that waited behind a run is (a resume catches up nothing from before it: README).
+    const reason = "its schedule was paused while it waited";
+    const skipped = {
+      schedule: s.name,
+      time: at,
+      trigger: "catch-up" as const,
+      outcome: "skipped" as const,
+      runId: null,
+      firedAt: deps.clock.now().toISOString(),
+      reason,
+      ...fireOf(s),
+    };
+    if (await store.claimFire(skipped, { unstarted: leftWaiting === true })) {
+      deps.log(`schedule ${s.name}: catch-up fire of ${at} skipped, not run: ${reason}`);
+    }
+    return;
+  }
   if (!current || current.paused || (changed && !replacedCron)) return;
   // Removed and added again under its name: the new schedule is another, not this one's.
   if (scheduleInstance(current) !== scheduleInstance(s)) return;
   // Its time fell inside a pause resumed since: a paused schedule's fire is not due later.
-  // (One recorded before the pause and left waiting by a killed daemon was due: it runs.)
   const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
   if (!leftWaiting && time.getTime() <= resumedAt) return;
-  const at = formatZoned(time, zoneOf(s.tz));
   const record = {
     schedule: s.name,
     time: at,
@@ -99,6 +118,9 @@ export async function runScheduleFire(
     );
   };
   if (leftWaiting && await startedBefore(record, time, deps)) return;
+  // One a killed daemon left waiting, paused (and resumed) since it was recorded: skipped
+  // as a waiting fire of a live daemon is (stoppedWaiting), not replayed by the resume.
+  if (leftWaiting && await pausedSinceLeft(record, time, resumedAt, deps)) return;
   // Another daemon or an earlier start had it. (Failing, it throws: the fire is not
   // run, as it cannot be recorded — so that no fire ever runs twice.) A fire a killed
   // daemon left waiting is taken over (its record says it never started).
@@ -130,10 +152,12 @@ export async function runScheduleFire(
     `schedule:${s.name}\u0000${scheduleInstance(s)}`,
     policy,
     async () => {
-      // Checked again as it starts: a fire that waited (queue, a run slot) may find its
-      // schedule removed (or removed and added again) meanwhile, and then starts nothing.
-      if (await removedSince(s, deps)) {
-        dropped = "its schedule was removed while it waited";
+      // Checked again as it starts: a fire that waited (queue, a run slot, its turn in a
+      // catch-up chain) may find its schedule removed or paused meanwhile, and then
+      // starts nothing (tester fsched F1: a paused schedule's waiting fire ran).
+      const why = await stoppedWaiting(s, record.firedAt, deps);
+      if (why) {
+        dropped = why;
         return null;
       }
       return deps.start(
@@ -153,11 +177,17 @@ export async function runScheduleFire(
     deps.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
   }
   const run = await admission.started;
+  // Stopping, the slots start nothing more: a fire still waiting whose schedule was paused
+  // or removed meanwhile is not owed to the next start either.
+  if (!run && !dropped && !refused && deps.stopping()) {
+    dropped = await stoppedWaiting(s, record.firedAt, deps) ?? "";
+  }
   if (!run && dropped) {
     deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
     // For a removed schedule the store refuses the record (nothing of it is kept): not said twice.
     gone ||= dropped.startsWith("its schedule was removed");
-    await recordFire({ ...record, outcome: "skipped" });
+    // Why it never ran is kept with it (`weft schedule list` shows it).
+    await recordFire({ ...record, outcome: "skipped", reason: dropped });
     return;
   }
   if (!run && !refused && deps.stopping()) {
@@ -189,13 +219,52 @@ export async function runScheduleFire(
 }
 
 /**
- * Whether the schedule `s` (as the daemon read it when it fired) is no longer in the store
- * under its name: removed, or removed and added again (another instance). Rejects when
- * the store cannot be read.
+ * Why a fire of schedule `s` (as the daemon read it when it fired), accepted at `firedAt`
+ * (UTC ISO) and still waiting, must not start now, or null when it may: its schedule was
+ * removed (or removed and added again: another instance), is paused, or was paused and
+ * resumed since — once paused nothing of it starts, and a resume does not replay what
+ * waited (as a disabled GitHub Actions workflow's queued runs, or a stopped systemd
+ * timer). A cron changed meanwhile (`--replace`) does not stop it: it was due under the
+ * schedule as it was at its time (README, Daemon). Rejects when the store cannot be read.
  */
-async function removedSince(s: Fire["schedule"], deps: ScheduleFireDeps): Promise<boolean> {
+async function stoppedWaiting(
+  s: Fire["schedule"],
+  firedAt: string,
+  deps: ScheduleFireDeps,
+): Promise<string | null> {
   const current = await deps.store.get(s.name);
-  return current === null || scheduleInstance(current) !== scheduleInstance(s);
+  if (current === null || scheduleInstance(current) !== scheduleInstance(s)) {
+    return "its schedule was removed while it waited";
+  }
+  const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
+  if (current.paused || resumedAt >= Date.parse(firedAt)) {
+    return "its schedule was paused while it waited";
+  }
+  return null;
+}
+
+/**
+ * Whether the fire `record` is for, one a killed daemon left waiting, was recorded before
+ * its schedule's last resume (`resumedAt`, ms; NaN: never resumed): then it is recorded
+ * `skipped` with why (when this daemon claims it) and true is returned. Rejects when the
+ * store fails.
+ */
+async function pausedSinceLeft(
+  record: FireRecord,
+  time: Date,
+  resumedAt: number,
+  deps: ScheduleFireDeps,
+): Promise<boolean> {
+  if (Number.isNaN(resumedAt)) return false;
+  const range = { from: time, to: new Date(time.getTime() + 1) };
+  const [left] = await deps.store.listFires(record.schedule, range);
+  if (!left || Date.parse(left.firedAt) > resumedAt) return false;
+  const reason = "its schedule was paused while it waited";
+  const skipped = { ...record, outcome: "skipped" as const, reason };
+  if (await deps.store.claimFire(skipped, { unstarted: true })) {
+    deps.log(`schedule ${record.schedule}: fire of ${record.time} skipped, not run: ${reason}`);
+  }
+  return true;
 }
 
 /**

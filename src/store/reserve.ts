@@ -11,6 +11,7 @@
  * room for it (store/open.ts): such a run could not be sure to record its end.
  * @module
  */
+import { removeStaleTemporaries } from "./stale_temporaries.ts";
 import { checkOwnFile } from "./small_file.ts";
 
 /** Size of the reserve: room for the final record of a run of a few hundred tasks. */
@@ -49,6 +50,9 @@ export async function makeReserve(home: string): Promise<unknown> {
     await Deno.remove(temporary).catch(() => {}); // left by a crash of this pid
     await Deno.writeFile(temporary, bytes, { createNew: true, mode: 0o600 });
     await Deno.rename(temporary, path);
+    // Another weft killed mid-write left its own (stale_temporaries.ts).
+    const name = path.slice(path.lastIndexOf("/") + 1);
+    await removeStaleTemporaries(path.slice(0, path.lastIndexOf("/")), (base) => base === name);
     return null;
   } catch (e) {
     await Deno.remove(temporary).catch(() => {});

@@ -12,6 +12,7 @@
  * SSH key or an `EnvironmentFile=`.
  * @module
  */
+import { removeStaleTemporaries } from "./stale_temporaries.ts";
 import { MASK, Secrets } from "../engine/secrets.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";
@@ -144,6 +145,8 @@ export async function writeScheduleSecrets(
     });
     await Deno.chmod(temporary, 0o600);
     await Deno.rename(temporary, file);
+    // Another weft killed mid-write left its copy of some schedule's values (stale_temporaries.ts).
+    await removeStaleTemporaries(dir, (base) => /^[0-9a-f]{64}\.json$/.test(base));
   } catch (e) {
     await Deno.remove(temporary).catch(() => {}); // a half-written copy of the values
     throw new StorageError(

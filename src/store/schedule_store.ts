@@ -10,6 +10,7 @@
  */
 import { WeftError } from "../model/errors.ts";
 import {
+  type CatchUpSegment,
   fireBelongs,
   type FireOutcome,
   type FireRecord,
@@ -134,20 +135,61 @@ function withUnstarted(schedule: Schedule, fire: FireRecord): Schedule {
  * `schedule` as it replaces `old` (the stored one, or null): the old one's paused state,
  * last fire, pending missed and unstarted fires are kept (see {@link ScheduleStore.add}).
  */
-export function replacing(schedule: Schedule, old: Schedule | null): Schedule {
+export function replacing(schedule: Schedule, old: Schedule | null, now = new Date()): Schedule {
   // A new schedule is a new instance, whatever name it reuses (Schedule.id).
   if (!old) return { ...schedule, id: schedule.id ?? crypto.randomUUID() };
+  // The chain's fires are the old cron's, whatever the new one says (daemon_catchup.ts).
+  const chain = old.pendingCatchUp ? withOwnCron(old.pendingCatchUp, old) : null;
+  const owed = owedByOldCron(schedule, old, chain, now);
+  const pendingCatchUp = owed ? withSegment(chain, owed) : chain;
+  // A span of missed fires not recorded yet is the old cron's too: `owed` holds it.
+  const foldedMissed = owed !== null && chain === null;
   return {
     ...schedule,
     id: scheduleInstance(old),
     paused: old.paused,
     ...(old.resumedAt ? { resumedAt: old.resumedAt } : {}),
     lastFire: old.lastFire,
-    pendingMissed: old.pendingMissed ?? null,
-    // The chain's fires are the old cron's, whatever the new one says (daemon_catchup.ts).
-    ...(old.pendingCatchUp ? { pendingCatchUp: withOwnCron(old.pendingCatchUp, old) } : {}),
+    pendingMissed: foldedMissed ? null : old.pendingMissed ?? null,
+    ...(pendingCatchUp ? { pendingCatchUp } : {}),
     ...(old.unstartedFires ? { unstartedFires: old.unstartedFires } : {}),
   };
+}
+
+/**
+ * The fires the old cron (and zone) of `old` owed up to `now`, when `schedule` replaces it
+ * with another: those t with after < t <= now, `after` being its last fire, its resume,
+ * creation or the end of its `chain` on record (the latest; the chain holds the fires
+ * before), or without a chain the start of the missed span it left unrecorded. No daemon
+ * may have fired them (none ran, or it had not reached them): the next start runs those
+ * within `catchup` and records the others missed, each with the old cron — as it was when
+ * they were due — where the new cron would have owed other times, never due, and these
+ * none (README, Daemon). A daemon that did fire them left records, so none runs twice
+ * (claimed fires). Null when the cron and zone stay, or the schedule is paused (a paused
+ * schedule owes nothing).
+ */
+function owedByOldCron(
+  schedule: Schedule,
+  old: Schedule,
+  chain: PendingCatchUp | null,
+  now: Date,
+): CatchUpSegment | null {
+  if (old.paused || (schedule.cron === old.cron && schedule.tz === old.tz)) return null;
+  const since = [old.lastFire?.time, old.resumedAt, old.createdAt, chain?.through]
+    .filter((t): t is string => t !== undefined)
+    .reduce((a, b) => Date.parse(a) >= Date.parse(b) ? a : b);
+  const pending = chain ? undefined : old.pendingMissed?.after;
+  const after = pending && Date.parse(pending) < Date.parse(since) ? pending : since;
+  const through = now.toISOString();
+  if (Date.parse(after) >= now.getTime()) return null;
+  return { after: new Date(after).toISOString(), through, cron: old.cron, tz: old.tz };
+}
+
+/** `chain` (or none) with `segment` as its newest part: the ones before go to `earlier`. */
+function withSegment(chain: PendingCatchUp | null, segment: CatchUpSegment): PendingCatchUp {
+  if (!chain) return segment;
+  const { earlier = [], ...own } = chain;
+  return { ...segment, earlier: [...earlier, own] };
 }
 
 /** `chain` naming the cron and zone that owed it (those of `owner`, when it does not). */

@@ -1,0 +1,256 @@
+/**
+ * src/schedule/daemon_fire.ts: a fire waiting to start (queued behind its schedule's running
+ * run under `overlap: queue`, left waiting by a killed daemon, or waiting for its turn in a
+ * start's catch-up chain) when its schedule is paused never starts: it is recorded
+ * `skipped` with why, the log says so, and a resume does not replay it (tester fsched F1).
+ * A cron changed meanwhile (`--replace`) does not stop it: it was due under the schedule as
+ * it was at its time. Through a real `weft daemon` and the real `weft schedule` commands,
+ * and the catch-up chain in process on a manual clock.
+ */
+import assert from "node:assert/strict";
+import { startDaemon, writeFlow } from "./_daemon.ts";
+import { weft } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+import { openScheduleStore } from "../src/store/kv_schedules.ts";
+import type { FireRecord } from "../src/schedule/types.ts";
+import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
+import { ManualClock } from "../src/schedule/clock.ts";
+import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
+
+/**
+ * A fresh home and the schedule `s` (every second, `overlap: queue`, `more` flags of
+ * `weft schedule add`) on a workflow whose run waits for the file `dir/go`, so that the
+ * next fire waits behind it.
+ */
+async function queuedSchedule(prefix: string, ...more: string[]) {
+  const dir = testTempDir(prefix);
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  const file = writeFlow(
+    dir,
+    "x.yml",
+    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
+  );
+  const env = { WEFT_HOME: home };
+  const add = (cron: string, ...more: string[]) =>
+    weft([
+      "schedule",
+      "add",
+      file,
+      "--name",
+      "s",
+      "--cron",
+      cron,
+      "--tz",
+      "UTC",
+      "--overlap",
+      "queue",
+      ...more,
+    ], { env });
+  const added = await add("* * * * * *", ...more);
+  assert.equal(added.code, 0, added.stderr);
+  return { dir, home, env, add };
+}
+
+/** The fire of `s` at `at` as the store holds it. */
+async function fireAt(home: string, at: string): Promise<FireRecord | undefined> {
+  const store = await openScheduleStore(home, { readOnly: true });
+  try {
+    return (await store.listFires("s")).find((f) => f.time === at);
+  } finally {
+    store.close();
+  }
+}
+
+const escaped = (s: string) => s.replace(/[+.]/g, "\\$&");
+
+for (const resume of [false, true]) {
+  const what = resume ? "paused and resumed" : "paused";
+  Deno.test(`a fire queued when its schedule is ${what} never starts, and is recorded skipped`, async () => {
+    const { dir, home, env } = await queuedSchedule("paused-queued-");
+    const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
+    let at: string;
+    try {
+      await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
+      const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+      [, at] = queued.match(/fire of (\S+) queued/)!;
+      assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
+      if (resume) assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
+      Deno.writeTextFileSync(`${dir}/go`, "");
+      await daemon.waitFor(
+        new RegExp(
+          `schedule s: fire of ${escaped(at)} skipped, not run: ` +
+            "its schedule was paused while it waited",
+        ),
+      );
+      if (resume) {
+        // The schedule fires afresh after the resume; the fire that waited is not replayed.
+        const from = daemon.lines.length;
+        await daemon.waitFor(/run \S+ started \(schedule s \S+\)/, { from });
+      }
+      assert.equal(await daemon.stop(), 0);
+    } finally {
+      await daemon.stop("SIGKILL");
+    }
+    assert.equal(
+      daemon.count(new RegExp(`run \\S+ started \\(schedule s ${escaped(at)}\\)`)),
+      0,
+      daemon.lines.join("\n"),
+    );
+    const fire = await fireAt(home, at);
+    assert.equal(fire?.outcome, "skipped");
+    assert.equal(fire?.runId, null);
+    assert.equal(fire?.reason, "its schedule was paused while it waited");
+    // Nothing is left owed to the next start.
+    const [listed] = JSON.parse((await weft(["schedule", "list", "--json"], { env })).stdout);
+    assert.equal(listed.pending_catch_up, null);
+    const store = await openScheduleStore(home, { readOnly: true });
+    try {
+      assert.equal((await store.get("s"))?.unstartedFires, undefined);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+Deno.test("a paused schedule's queued fire is shown skipped with why in weft schedule list", async () => {
+  const { dir, home, env } = await queuedSchedule("paused-list-");
+  const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
+  let at: string;
+  try {
+    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
+    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+    [, at] = queued.match(/fire of (\S+) queued/)!;
+    // Seen paused by the daemon before the run ends: no fire after the queued one is recorded.
+    assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
+    await daemon.waitFor(/schedules changed in the store: 0 active schedule\(s\), 1 paused/);
+    Deno.writeTextFileSync(`${dir}/go`, "");
+    await daemon.waitFor(/skipped, not run: its schedule was paused while it waited/);
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+  const store = await openScheduleStore(home, { readOnly: true });
+  const last = await (async () => {
+    try {
+      return (await store.get("s"))?.lastFire;
+    } finally {
+      store.close();
+    }
+  })();
+  // The last fire is the queued one, or a later one the loop skipped before it saw the pause.
+  const listed = await weft(["schedule", "list"], { env });
+  assert.equal(listed.code, 0, listed.stderr);
+  if (last?.time === at) {
+    assert.match(listed.stdout, /skipped {2}\(its schedule was paused while it waited\)/);
+  } else {
+    assert.ok(last && Date.parse(last.time) > Date.parse(at), JSON.stringify(last));
+    assert.equal(last.outcome, "skipped", "a fire the full queue turned away");
+  }
+  assert.equal((await fireAt(home, at))?.reason, "its schedule was paused while it waited");
+});
+
+Deno.test("a fire a killed daemon left queued is not replayed once its schedule was paused and resumed", async () => {
+  const { dir, home, env } = await queuedSchedule("paused-left-", "--catchup", "1h");
+  const first = startDaemon(["--dir", `${dir}/empty`], { home });
+  let at: string;
+  try {
+    await first.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
+    const queued = await first.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+    [, at] = queued.match(/fire of (\S+) queued/)!;
+  } finally {
+    await first.stop("SIGKILL");
+  }
+  // The killed daemon's run ends (its task waits for `go`).
+  Deno.writeTextFileSync(`${dir}/go`, "");
+  assert.equal((await fireAt(home, at))?.outcome, "queued", "what the killed daemon left");
+  assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
+  assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
+  // Within its catch-up window (1 h): but for the pause, the next start would run it.
+  const second = startDaemon(["--dir", `${dir}/empty`], { home });
+  try {
+    await second.waitFor(
+      new RegExp(
+        `schedule s: fire of ${escaped(at)} skipped, not run: ` +
+          "its schedule was paused while it waited",
+      ),
+    );
+    // It fires afresh after the resume.
+    await second.waitFor(/run \S+ started \(schedule s \S+\)/);
+    assert.equal(await second.stop(), 0);
+  } finally {
+    await second.stop("SIGKILL");
+  }
+  assert.equal(
+    second.count(new RegExp(`run \\S+ started \\(\\S+ s ${escaped(at)}\\)`)),
+    0,
+    second.lines.join("\n"),
+  );
+  const fire = await fireAt(home, at);
+  assert.equal(fire?.outcome, "skipped");
+  assert.equal(fire?.reason, "its schedule was paused while it waited");
+});
+
+Deno.test("a fire queued when its schedule's cron is replaced still runs: it was due at its time", async () => {
+  const { dir, home, add } = await queuedSchedule("replaced-queued-");
+  const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
+  let at: string;
+  try {
+    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
+    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+    [, at] = queued.match(/fire of (\S+) queued/)!;
+    const replaced = await add("0 0 1 1 *", "--replace");
+    assert.equal(replaced.code, 0, replaced.stderr);
+    Deno.writeTextFileSync(`${dir}/go`, "");
+    await daemon.waitFor(new RegExp(`run \\S+ started \\(schedule s ${escaped(at)}\\)`));
+    await daemon.waitFor(/run \S+ ended success/, { from: daemon.lines.length - 1 });
+    assert.equal(await daemon.stop(), 0);
+  } finally {
+    await daemon.stop("SIGKILL");
+  }
+  const fire = await fireAt(home, at);
+  assert.equal(fire?.outcome, "success");
+  assert.notEqual(fire?.runId, null);
+});
+
+Deno.test("catch-up fires whose turn comes after a pause are recorded skipped, not run, and a resume replays none", async () => {
+  const clock = new ManualClock(new Date("2026-03-01T03:30:00Z"));
+  const store = new MemoryScheduleStore();
+  await store.add(testSchedule({
+    catchupMs: 3 * 3_600_000,
+    lastFire: { time: "2026-03-01T00:00:00+00:00", outcome: "success", runId: "r" },
+  }));
+  const { daemon, requests, enders, lines } = inProcessDaemon(clock, store);
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 0));
+  };
+  await daemon.start();
+  try {
+    // The chain's first fire (01:00) runs; 02:00 and 03:00 wait for their turn.
+    await settle(() => requests.length === 1);
+    assert.equal(requests[0]?.trigger.scheduledFor, "2026-03-01T01:00:00+00:00");
+    assert.equal(await store.setPaused("hourly", true), true);
+    enders[0]();
+    await settle(() => lines.filter((l) => /skipped, not run/.test(l)).length === 2);
+    assert.equal(await store.setPaused("hourly", false), true);
+    await settle(() => false);
+  } finally {
+    await daemon.stop(0);
+  }
+  assert.equal(requests.length, 1, lines.join("\n"));
+  for (const t of ["02:00", "03:00"]) {
+    assert.ok(
+      lines.includes(
+        `schedule hourly: catch-up fire of 2026-03-01T${t}:00+00:00 skipped, not run: ` +
+          "its schedule was paused while it waited",
+      ),
+      lines.join("\n"),
+    );
+  }
+  const fires = await store.listFires("hourly");
+  assert.deepEqual(fires.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome, f.reason]), [
+    ["01:00", "catch-up", "success", undefined],
+    ["02:00", "catch-up", "skipped", "its schedule was paused while it waited"],
+    ["03:00", "catch-up", "skipped", "its schedule was paused while it waited"],
+  ]);
+});
