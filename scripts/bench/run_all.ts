@@ -14,6 +14,7 @@ const full = flag("full");
 /** Each benchmark script and its arguments (modest, or full with --full). */
 const BENCHMARKS: Array<{ script: string; modest: string[]; full: string[] }> = [
   { script: "dag_vs_make.ts", modest: ["--runs", "5"], full: ["--runs", "5"] },
+  { script: "busy_neighbour.ts", modest: ["--runs", "3"], full: ["--runs", "5"] },
   { script: "startup.ts", modest: ["--runs", "10"], full: ["--runs", "20"] },
   { script: "engine_100k.ts", modest: ["--runs", "1"], full: ["--runs", "3"] },
   { script: "memory_output.ts", modest: ["--mb", "200"], full: ["--mb", "200", "--runs", "3"] },
