@@ -231,3 +231,24 @@ Deno.test("after: waits behind the running run however many wait, cancels none, 
   await settle();
   assert.equal(slots.offer("s", "skip", start).kind, "admitted");
 });
+
+Deno.test("queue: a withdrawn waiting fire gives its place up at once, and the next one waits there", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "queue", start);
+  await settle();
+  const why: string[] = [];
+  const second = slots.offer("s", "queue", start, (reason) => why.push(reason));
+  assert.ok(second.kind === "admitted");
+  assert.equal(second.withdraw("its schedule was paused while it waited"), true);
+  assert.equal(await second.started, null);
+  assert.deepEqual(why, ["its schedule was paused while it waited"]);
+  // The one `queue` place is free again (tester v23b F2: the next fire was skipped).
+  const third = slots.offer("s", "queue", start);
+  assert.ok(third.kind === "admitted" && third.queued);
+  started[0].finish();
+  assert.equal((await third.started)?.runId, "b");
+  assert.equal(started.length, 2, "the withdrawn fire never started");
+  // Once let on, a fire is no longer withdrawn.
+  assert.equal(third.withdraw("late"), false);
+});

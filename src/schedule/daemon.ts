@@ -24,6 +24,7 @@ import {
 import { type ScheduleSecretsFinder, syncSchedules } from "./daemon_schedules.ts";
 import { joinedLines, type Owed, oweFires } from "./daemon_owed.ts";
 import { type FiredRun, runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
+import { WaitingFires } from "./daemon_waiting.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
 import { StoreWatch } from "./daemon_store_watch.ts";
@@ -88,6 +89,8 @@ export class Daemon {
   #storeWatch: StoreWatch;
   /** When each workflow's runs went on: their own writes fire no file trigger. */
   #ownWrites = new OwnWrites();
+  /** Schedule fires waiting in the slots: withdrawn when their schedule is paused or removed. */
+  #waitingFires = new WaitingFires();
   /** What each schedule fire works with (daemon_fire.ts). */
   readonly #fireDeps: ScheduleFireDeps;
   /** What each webhook request and file change works with (daemon_trigger_fire.ts). */
@@ -107,6 +110,7 @@ export class Daemon {
       start: (request, refused) => this.#start(request, refused),
       stopping: () => this.#stopping,
       firedRun: options.firedRun,
+      waiting: this.#waitingFires,
     };
     this.#triggerDeps = { ...this.#fireDeps, ownWrites: this.#ownWrites };
   }
@@ -164,6 +168,8 @@ export class Daemon {
       const joined = this.#loop.setSchedules(schedules);
       await this.#storeWatch.seen();
       this.#o.log(`schedules changed in the store: ${scheduleCount(schedules)}`);
+      // A pause or remove frees at once what its waiting fires held (daemon_waiting.ts).
+      await this.#waitingFires.settle(this.#o.store);
       await this.#oweJoined(joined);
     });
     this.#reloading = next;
@@ -203,6 +209,7 @@ export class Daemon {
     );
     const joined = this.#loop.setSchedules(schedules);
     await this.#storeWatch.seen();
+    await this.#waitingFires.settle(this.#o.store);
     this.#setTriggers(report.loaded);
     const served = this.#o.listen ? "" : " (not served: no --listen)";
     this.#o.log(

@@ -12,6 +12,7 @@ import type { RunSlots, StartedRun } from "./daemon_slots.ts";
 import type { LaunchRequest } from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
+import { PAUSED_WHILE_WAITING, stoppedWaiting, type WaitingFires } from "./daemon_waiting.ts";
 import {
   fireOf,
   type FireOutcome,
@@ -41,6 +42,11 @@ export interface ScheduleFireDeps {
   stopping(): boolean;
   /** See DaemonOptions.firedRun; without it a fire left waiting is run. */
   firedRun?: FiredRun;
+  /**
+   * The daemon's waiting fires, withdrawn once their schedule is paused or removed
+   * (daemon_waiting.ts); without it such a fire is settled only when its turn comes.
+   */
+  waiting?: WaitingFires;
 }
 
 /**
@@ -74,7 +80,7 @@ export async function runScheduleFire(
   if (current?.paused && same && kind === "catch-up" && !changed) {
     // Its turn in a start's catch-up chain came after a pause: recorded and said, as a fire
     // that waited behind a run is (a resume catches up nothing from before it: README).
-    const reason = "its schedule was paused while it waited";
+    const reason = PAUSED_WHILE_WAITING;
     const skipped = {
       schedule: s.name,
       time: at,
@@ -148,6 +154,10 @@ export async function runScheduleFire(
   const policy = kind === "catch-up" && s.overlap !== "allow" ? "after" : s.overlap;
   // Keyed by the schedule instance, not its name: a run of a schedule removed (its run is
   // not stopped) is no "run still going" for a new schedule added under the name.
+  // A fire of this schedule still waiting from before a pause (or a pause and resume) the
+  // daemon has not seen yet gives its place up first: this fire, due while the schedule
+  // is active, must not be skipped for it (tester v23b F2).
+  await deps.waiting?.settle(store, s.name);
   const admission = deps.slots.offer(
     `schedule:${s.name}\u0000${scheduleInstance(s)}`,
     policy,
@@ -155,7 +165,7 @@ export async function runScheduleFire(
       // Checked again as it starts: a fire that waited (queue, a run slot, its turn in a
       // catch-up chain) may find its schedule removed or paused meanwhile, and then
       // starts nothing (tester fsched F1: a paused schedule's waiting fire ran).
-      const why = await stoppedWaiting(s, record.firedAt, deps);
+      const why = await stoppedWaiting(s, record.firedAt, store);
       if (why) {
         dropped = why;
         return null;
@@ -176,11 +186,14 @@ export async function runScheduleFire(
     await recordFire({ ...record, outcome: "queued" });
     deps.log(`schedule ${s.name}: fire of ${at} queued behind the running run`);
   }
-  const run = await admission.started;
+  const unlist = admission.waits
+    ? deps.waiting?.add({ schedule: s, firedAt: record.firedAt, withdraw: admission.withdraw })
+    : undefined;
+  const run = await admission.started.finally(() => unlist?.());
   // Stopping, the slots start nothing more: a fire still waiting whose schedule was paused
   // or removed meanwhile is not owed to the next start either.
   if (!run && !dropped && !refused && deps.stopping()) {
-    dropped = await stoppedWaiting(s, record.firedAt, deps) ?? "";
+    dropped = await stoppedWaiting(s, record.firedAt, store) ?? "";
   }
   if (!run && dropped) {
     deps.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${dropped}`);
@@ -219,31 +232,6 @@ export async function runScheduleFire(
 }
 
 /**
- * Why a fire of schedule `s` (as the daemon read it when it fired), accepted at `firedAt`
- * (UTC ISO) and still waiting, must not start now, or null when it may: its schedule was
- * removed (or removed and added again: another instance), is paused, or was paused and
- * resumed since — once paused nothing of it starts, and a resume does not replay what
- * waited (as a disabled GitHub Actions workflow's queued runs, or a stopped systemd
- * timer). A cron changed meanwhile (`--replace`) does not stop it: it was due under the
- * schedule as it was at its time (README, Daemon). Rejects when the store cannot be read.
- */
-async function stoppedWaiting(
-  s: Fire["schedule"],
-  firedAt: string,
-  deps: ScheduleFireDeps,
-): Promise<string | null> {
-  const current = await deps.store.get(s.name);
-  if (current === null || scheduleInstance(current) !== scheduleInstance(s)) {
-    return "its schedule was removed while it waited";
-  }
-  const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
-  if (current.paused || resumedAt >= Date.parse(firedAt)) {
-    return "its schedule was paused while it waited";
-  }
-  return null;
-}
-
-/**
  * Whether the fire `record` is for, one a killed daemon left waiting, was recorded before
  * its schedule's last resume (`resumedAt`, ms; NaN: never resumed): then it is recorded
  * `skipped` with why (when this daemon claims it) and true is returned. Rejects when the
@@ -259,7 +247,7 @@ async function pausedSinceLeft(
   const range = { from: time, to: new Date(time.getTime() + 1) };
   const [left] = await deps.store.listFires(record.schedule, range);
   if (!left || Date.parse(left.firedAt) > resumedAt) return false;
-  const reason = "its schedule was paused while it waited";
+  const reason = PAUSED_WHILE_WAITING;
   const skipped = { ...record, outcome: "skipped" as const, reason };
   if (await deps.store.claimFire(skipped, { unstarted: true })) {
     deps.log(`schedule ${record.schedule}: fire of ${record.time} skipped, not run: ${reason}`);

@@ -156,6 +156,8 @@ export class FireLoop {
     left: LeftFire[];
     chains: CatchUpSpan[];
     chainMissed: MissedSpan[];
+    /** Fires a stopped daemon left waiting, of schedules paused now: recorded skipped. */
+    paused: LeftFire[];
   } {
     const now = this.#clock.now();
     const fires: Fire[] = [];
@@ -163,8 +165,14 @@ export class FireLoop {
     const left: LeftFire[] = [];
     const chains: CatchUpSpan[] = [];
     const chainMissed: MissedSpan[] = [];
+    const paused: LeftFire[] = [];
     for (const s of this.#schedules.values()) {
-      if (s.paused || (only && !only.has(s.name))) continue;
+      if (only && !only.has(s.name)) continue;
+      if (s.paused) {
+        // Owed nothing, and what waited never starts (daemon_waiting.ts, recordLeftPaused).
+        for (const at of s.unstartedFires ?? []) paused.push({ schedule: s, time: new Date(at) });
+        continue;
+      }
       const waiting = new Set<number>();
       for (const at of s.unstartedFires ?? []) {
         const time = new Date(at);
@@ -229,7 +237,7 @@ export class FireLoop {
       this.#cursor.set(s.name, now.getTime());
     }
     fires.sort((a, b) => a.time.getTime() - b.time.getTime());
-    return { fires, missed, left, chains, chainMissed };
+    return { fires, missed, left, chains, chainMissed, paused };
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   recordMissed,
   recordSpan,
 } from "./daemon_schedules.ts";
+import { recordLeftPaused } from "./daemon_waiting.ts";
 
 /** What FireLoop.catchUp found owed. */
 export type Owed = ReturnType<FireLoop["catchUp"]>;
@@ -58,6 +59,7 @@ export async function oweFires(owed: Owed, deps: OwedDeps): Promise<void> {
   }
   deps.track(recordMissed(missed, deps));
   deps.track(recordLeftMissed(owed.left, deps));
+  deps.track(recordLeftPaused(owed.paused, deps));
 }
 
 /**

@@ -54,18 +54,25 @@ export type Admission =
    * or null when it could not start. `queued`: it waits for a run of its target (`queue`,
    * `after`);
    * `waits`: it does not start at once (queued, a cancel to end, or no free slot).
+   * `withdraw(why)`: ends it unstarted while it still waits for the runs of its target to
+   * end (its `started` resolves null, `dropped` is told `why`), giving back at once the
+   * place it held (the one `queue` place): false when it no longer waits for them.
    */
   | {
     kind: "admitted";
     queued: boolean;
     waits: boolean;
     started: Promise<StartedRun | null>;
+    withdraw(why: string): boolean;
   };
 
-/** A fire waiting for the runs of its target to end: `go` lets it on, `drop` ends it unstarted. */
+/**
+ * A fire waiting for the runs of its target to end: `go` lets it on, `drop` ends it
+ * unstarted (false when it was already let on).
+ */
 interface Waiter {
   go(): void;
-  drop(): void;
+  drop(why: string): boolean;
 }
 
 interface Target {
@@ -115,8 +122,8 @@ export class RunSlots {
 
   /**
    * Offers a fire of `key` under `policy`. `dropped` is told why when the fire, admitted
-   * to wait, is dropped unstarted: a newer `cancel` fire replaced it (its `started` then
-   * resolves null).
+   * to wait, is dropped unstarted: a newer `cancel` fire replaced it, or it was withdrawn
+   * (its `started` then resolves null).
    */
   offer(
     key: string,
@@ -151,10 +158,11 @@ export class RunSlots {
       };
     }
     if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
-    replaces?.drop();
+    replaces?.drop("a newer fire replaced it (overlap: cancel)");
     if (holdsQueue) target.queued = true;
     if (waits) target.waiting++;
     let waiter: Waiter | undefined;
+    let droppedWhy = "";
     const turn = mustWait
       ? new Promise<boolean>((resolve) => {
         waiter = {
@@ -164,13 +172,18 @@ export class RunSlots {
             target.active++;
             resolve(true);
           },
-          drop: () => {
+          drop: (why) => {
             const at = target.idle.indexOf(waiter!);
-            if (at < 0) return; // already let on
+            if (at < 0) return false; // already let on
             target.idle.splice(at, 1);
             if (target.cancelWaiter === waiter) target.cancelWaiter = undefined;
+            // Its `queue` place is free from now: the next fire of the target may wait
+            // there (tester v23b F2: a withdrawn fire kept it, and the next was skipped).
+            if (holdsQueue) target.queued = false;
             target.waiting--;
+            droppedWhy = why;
             resolve(false);
+            return true;
           },
         };
         target.idle.push(waiter);
@@ -179,7 +192,7 @@ export class RunSlots {
       : undefined;
     const started = (async () => {
       if (turn && !(await turn)) {
-        dropped?.("a newer fire replaced it (overlap: cancel)");
+        dropped?.(droppedWhy);
         this.#forget(key, target);
         return null;
       }
@@ -208,7 +221,8 @@ export class RunSlots {
       });
       return run;
     })();
-    return { kind: "admitted", queued, waits, started };
+    const withdraw = (why: string) => waiter?.drop(why) ?? false;
+    return { kind: "admitted", queued, waits, started, withdraw };
   }
 
   #target(key: string): Target {
