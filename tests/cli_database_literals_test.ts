@@ -12,7 +12,10 @@
  * every form the refusals' hints name run as written. Interval qualifiers are seen past
  * comments and parentheses; jsonpath and text-search literals, literals read as arrays by
  * where they stand (`ARRAY['a'] || '{…}'`, `= ANY ('{…}')`) and `text ARRAY` casts are
- * refused; `LIKE ANY (SELECT '%${q}%')` escapes the value as `LIKE '%${q}%'` does.
+ * refused; `LIKE ANY (SELECT '%${q}%')` escapes the value as `LIKE '%${q}%'` does. A
+ * quoted or schema-qualified function name (`"query_to_xml"(…)`, `pg_catalog."jsonb"(…)`)
+ * is refused or bound as its unquoted spelling is, and a value wrapped in another call
+ * inside a statement passed as text is refused.
  */
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
@@ -128,6 +131,12 @@ Deno.test("weft validate: what no rewriting keeps one value is refused at its pl
     "tsquery-concat": ["191:45", /text-search query literal.*plainto_tsquery/],
     // An SQL statement passed as text runs as SQL.
     "ts-stat": ["196:66", /SQL statement passed as text.*write the statement itself/],
+    // ... also under a quoted name, or wrapped in another call in that argument.
+    "sql-text-quoted": ["202:40", /SQL statement passed as text.*write the statement itself/],
+    "sql-text-wrapped": ["207:55", /SQL statement passed as text/],
+    // A quoted (and schema-qualified) function-style cast or parsing function's name.
+    "fn-quoted-names": ["214:40", /a literal read as _text.*ARRAY\[\$\{\.\.\.\}::text\]/],
+    "fn-quoted-tsquery": ["220:84", /text-search query literal.*plainto_tsquery/],
   };
   assert.deepEqual(Object.keys(found).sort(), Object.keys(expected).sort(), run.stderr);
   for (const [id, [place, message]] of Object.entries(expected)) {
@@ -204,6 +213,15 @@ Deno.test("weft run, PostgreSQL 15: log lines, LIKE ANY, LIKE (SELECT) and the r
     // `LIKE (SELECT …)`: the WHERE's value is no pattern (else `team\_a`, no row); the
     // selected pattern is escaped.
     assert.deepEqual(rows.like_subquery, { matched: "1", selected: "0" });
+    // Quoted names that fold to the functions and types they name, in the forms the
+    // refusals leave open: text joined into lower(), whole values, a fixed SQL text.
+    assert.deepEqual(rows.quoted_names, {
+      low: "av'x",
+      whole_json: "V",
+      xml_ok: true,
+      wrapped_query: true,
+      quoted_text: "xV'x",
+    });
   } finally {
     await server.stop();
   }

@@ -68,7 +68,11 @@ Deno.test("checkSql: a value in a text-search query is refused, naming plainto_t
     ["SELECT 'a & ${v}'::tsquery", hint],
     ["SELECT CAST('a & ${v}' AS pg_catalog.tsquery)", hint],
     ["SELECT ts_rank(tsv, 'a & ${v}') FROM d", hint],
-    ["SELECT ts_rewrite('a'::tsquery, 'SELECT t, s FROM aliases WHERE k = ${v}')", hint],
+    // ts_rewrite's two-argument form: its second argument is a query the server runs.
+    [
+      "SELECT ts_rewrite('a'::tsquery, 'SELECT t, s FROM aliases WHERE k = ${v}')",
+      /SQL statement passed as text/,
+    ],
     ["SELECT * FROM d WHERE tsv @@ 'a & ${v}'", /operand of `@@`.*plainto_tsquery/],
     ["SELECT * FROM d WHERE '${v} & a' @@ q", /operand of `@@`/],
     ["SELECT * FROM d WHERE 'a ${v}' /* c */ @@ q", /operand of `@@`/],
@@ -180,5 +184,58 @@ Deno.test("checkSql: a whole value that `||` joins into a parsed text is refused
     // tsquery's OR with a bound whole query; text joined outside any parsing call.
     "SELECT plainto_tsquery('a') || ${v}, 'a' || ${v} || 'b', lower('a' || ${v})",
     "SELECT to_tsquery(${v}), to_tsquery('english', ${v}), jsonb(${v})",
+  ]);
+});
+
+Deno.test("checkSql: a quoted or schema-qualified name is the function or type it folds to", () => {
+  refused([
+    ["SELECT cardinality(\"_text\"('{a,${v}}'))", /read as _text/],
+    ["SELECT jsonb_array_length(pg_catalog.\"jsonb\"('[1, ${v}]'))", /read as jsonb/],
+    ['SELECT "pg_catalog" . "jsonb"(\'[1, ${v}]\')', /read as jsonb/],
+    ["SELECT \"tsquery\"('a & ${v}')", /text-search query literal/],
+    ["SELECT \"jsonpath\"('$.${v}')", /jsonpath literal/],
+    ["SELECT \"to_tsquery\"('simple', 'a & ${v}')", /text-search query literal/],
+    ["SELECT \"jsonb_path_exists\"(doc, '$.${v}') FROM d", /jsonpath literal/],
+    ["SELECT jsonb_path_exists(doc, \"path\" => '$.${v}') FROM d", /jsonpath literal/],
+    ["SELECT U&\"\\0074squery\"('a & ${v}')", /text-search query literal/],
+    ["SELECT U&\"!0074squery\" UESCAPE '!'('a & ${v}')", /text-search query literal/],
+    ["SELECT \"to_tsquery\"('cat & ' || ${v})", /text-search query literal/],
+    ["SELECT \"xpath\"('/a/${v}', doc) FROM d", /an XPath/],
+    ["SELECT * FROM d WHERE tsv @@ (\"to_tsquery\"('cat') && 'x${v}')", /text-search/],
+    ["SELECT * FROM d WHERE tsv @@ ('x${v}' && \"to_tsquery\"('cat'))", /text-search/],
+    ["SELECT * FROM d WHERE tsv @@ ('a'::\"tsquery\" || 'x${v}')", /text-search/],
+    ["SELECT CAST(CAST('[1, ${v}]' AS text) AS \"jsonb\")", /read as "jsonb"/],
+    ["SELECT 'a & ${v}'::pg_catalog.\"tsquery\"", /text-search query literal/],
+  ]);
+  bound([
+    // A quoted name keeps its case: "JSONB" and "Jsonb" are some other function.
+    "SELECT \"JSONB\"('[1, ${v}]'), \"To_TsQuery\"('a & ${v}')",
+    // Casts to scalar types, quoted, are one value.
+    "SELECT 'a${v}'::\"text\", 'x${v}'::pg_catalog.\"varchar\", \"text\" 'p${v}'",
+    'SELECT "jsonb"(\'${v}\'), "to_tsquery"(${v}), "lower"(\'a${v}\')',
+  ]);
+});
+
+Deno.test("checkSql: joined text a call passes on into a parsing call is refused as joined", () => {
+  refused([
+    ["SELECT to_tsquery(concat('cat & ', ${v}))", /text-search query literal/],
+    ["SELECT to_tsquery(format('cat & %s', ${v}))", /text-search query literal/],
+    ["SELECT to_tsquery(lower('cat & ' || ${v}))", /text-search query literal/],
+    ["SELECT to_tsquery(coalesce(${v}, 'x') || ' & cat')", /text-search query literal/],
+    ["SELECT to_tsquery(lower('cat & ${v}'))", /text-search query literal/],
+    ["SELECT jsonb(format('[1, %s]', ${v}))", /read as jsonb/],
+    ["SELECT \"jsonb\"(concat('[1, ', '${v}', ']'))", /read as jsonb/],
+    ["SELECT jsonb_path_exists(doc, '$.' || ${v}) FROM d", /jsonpath literal/],
+    ["SELECT jsonb_path_exists(doc, concat('$.', ${v})) FROM d", /jsonpath literal/],
+    ["SELECT to_tsquery((SELECT 'cat & ' || ${v}))", /text-search query literal/],
+    // A long text before the value does not hide the call around it.
+    [`SELECT to_tsquery(concat('${"x ".repeat(600)}& ', \${v}))`, /text-search query literal/],
+  ]);
+  bound([
+    // A whole value, wrapped, is still one whole query; encoded text is data.
+    "SELECT to_tsquery(coalesce(${v}, 'x')), to_tsquery(lower(${v}))",
+    "SELECT jsonb(jsonb_build_object('k', 'a' || ${v})::text)",
+    "SELECT jsonb(to_jsonb(concat('a', ${v}))::text), lower(concat('a', ${v}))",
+    "SELECT plainto_tsquery(concat('cat ', ${v})), jsonb_build_object('k', format('%s!', ${v}))",
   ]);
 });

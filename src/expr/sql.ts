@@ -78,11 +78,11 @@ import {
 import {
   concatenatedPlace,
   joinedPlaceBefore,
-  SQL_TEXT_REFUSAL,
-  sqlTextBefore,
   tsqueryOperatorAfter,
 } from "./sql_function_places.ts";
+import { SQL_TEXT_REFUSAL, sqlTextBefore } from "./sql_statement_text.ts";
 import { SqlSourceMap } from "./sql_source_map.ts";
+import { openBrackets } from "./sql_calls.ts";
 
 export {
   connectionDialect,
@@ -154,7 +154,7 @@ export function renderSql(
 }
 
 /**
- * The last output pieces before `end` as one text (at most about 400 characters), the
+ * The last output pieces before `end` as one text (about `limit` characters), the
  * pieces of comments (`comments`) blanked to spaces of the same length (line breaks
  * kept): a quote or bracket in a comment would mislead the readers of the code before
  * a literal (`f(doc /* the doc's *\/, '…')`).
@@ -163,10 +163,11 @@ function tailOf(
   out: readonly string[],
   end: number,
   comments: ReadonlySet<number>,
+  limit = 400,
 ): { text: string; from: number } {
   let from = end;
   let size = 0;
-  while (from > 0 && size < 400) size += out[--from].length;
+  while (from > 0 && size < limit) size += out[--from].length;
   const pieces = out.slice(from, end).map((piece, j) =>
     comments.has(from + j) ? piece.replace(/[^\n\r]/g, " ") : piece
   );
@@ -214,6 +215,31 @@ function renderAs(
   const patterns = new SqlPatterns(out, params);
   const fail = (refusal: TypedLiteral, at: number) =>
     new ExpressionError(refusal.message, at, refusal.hint);
+  // The calls around a value are read back past the last 400 characters when a bracket
+  // open there is further back (`query_to_xml(format('… long …', ${v}))`): to the
+  // statement's start when it names a function that runs SQL text (or a U&"…" name may
+  // spell one), else 8000 characters, which keeps a long statement's reading linear.
+  const wideLimit = SQL_TEXT_MENTION.test(text) ? Infinity : 8000;
+  /** How many brackets are open in the code read so far (none in strings or comments). */
+  let depth = 0;
+  const wideTail = (end: number) => {
+    const narrow = tailOf(out, end, comments);
+    // Every open bracket is in the last 400 characters: no need to read further back.
+    if (narrow.from === 0 || openBrackets(narrow.text.trimEnd()).length >= depth) {
+      return narrow.text;
+    }
+    return tailOf(out, end, comments, wideLimit).text;
+  };
+  // The code after substitution k to the statement's end (or wideLimit), later values
+  // as `0` (sql_calls.ts argumentsAfter skips comments); `skip`: characters of it
+  // already read; `quote`: it starts inside a string.
+  const restAfter = (k: number, skip: number, quote: boolean) => () => {
+    let rest = quote ? "'" : "";
+    for (let j = k + 1; j < literals.length && rest.length < wideLimit; j++) {
+      rest += (j > k + 1 ? "0" : "") + (j === k + 1 ? literals[j].slice(skip) : literals[j]);
+    }
+    return rest;
+  };
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     let i = 0;
@@ -234,6 +260,9 @@ function renderAs(
         if (step.state.kind === "code") {
           clauses.char(literal[i]);
           head.char(literal[i]);
+          const c = literal[i];
+          if (c === "(" || c === "[") depth++;
+          else if ((c === ")" || c === "]") && depth > 0) depth--;
         } else if (step.state.kind.endsWith("comment")) {
           clauses.flush();
           head.flush();
@@ -292,10 +321,9 @@ function renderAs(
       const name = clauses.refusal();
       if (name) throw refuse(name);
       unbindable();
-      const code = tailOf(out, out.length, comments).text;
-      const rest = blankComments(literals[k + 1], lexer);
-      if (sqlTextBefore(code, rest)) throw fail(SQL_TEXT_REFUSAL, span.start);
-      const joined = concatenatedPlace(code, rest);
+      const code = wideTail(out.length);
+      if (sqlTextBefore(code, restAfter(k, 0, false))) throw fail(SQL_TEXT_REFUSAL, span.start);
+      const joined = concatenatedPlace(code, restAfter(k, 0, false));
       if (joined) throw fail(joined, span.start);
       clauses.token();
       head.token();
@@ -380,8 +408,10 @@ function renderAs(
       // or array place it is a whole path, query or array, typed by its place (the
       // README says so), never text joined into one. Only a statement run as text takes
       // no value at all.
-      if (sqlTextBefore(tail.text, rest)) throw fail(SQL_TEXT_REFUSAL, at);
-      const joined = concatenatedPlace(tail.text, rest);
+      const wide = wideTail(s.open);
+      const after = restAfter(spans.findIndex((sp) => sp.start === at), 1, false);
+      if (sqlTextBefore(wide, after)) throw fail(SQL_TEXT_REFUSAL, at);
+      const joined = concatenatedPlace(wide, after);
       if (joined) throw fail(joined, at);
       if (typed && (lexer.pg || isScalarType(typed.type) || /^(?:jsonb?|xml)$/i.test(typed.type))) {
         throw fail(wholeTypedRefusal(typed.type), at);
@@ -397,9 +427,14 @@ function renderAs(
     if (!pattern && jsonShaped(body)) throw fail(structuredRefusal(undefined), at);
     const around = structuredBefore(tail.text, brace);
     if (around) throw fail(around, at);
-    if (sqlTextBefore(tail.text, "")) throw fail(SQL_TEXT_REFUSAL, at);
+    const wide = wideTail(s.open);
+    const after = restAfter(spans.findIndex((sp) => sp.start === at), 0, true);
+    if (sqlTextBefore(wide, after)) throw fail(SQL_TEXT_REFUSAL, at);
     // Decided when the literal closes: a cast after it may make it one value (closeCut).
     const place = joinedPlaceBefore(tail.text);
+    // Joined text that a call around it passes on into a parsing call: `jsonb(lower('[${v}'))`.
+    const wrapped = concatenatedPlace(wide, after, true);
+    if (wrapped) throw fail(wrapped, at);
     const type = s.prefix === "N" ? "bpchar" : typed?.type;
     if (type !== undefined && !isScalarType(type)) {
       throw fail(queryLanguageCast(type) ?? structuredRefusal(type), at);
@@ -474,6 +509,9 @@ function closeCut(
   }
   return { text: s.close!, consumed: 0 };
 }
+
+/** A function that runs SQL text named in a statement, or a U&"…" name that may spell one. */
+const SQL_TEXT_MENTION = /query_to_xml|ts_stat|ts_rewrite|dblink|crosstab|connectby|u&"/i;
 
 /** Whether pieces of text (appended to, or cut back) are all blank, as `trim() === ""`. */
 class BlankPrefix {

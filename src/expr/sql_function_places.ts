@@ -12,12 +12,13 @@
  *   `!!`, `<->` (sql_structured_places.ts), whose literal operand is read as a tsquery;
  * - jsonpath and text-search places and array places (sql_structured_places.ts).
  * A value bound whole (bare, or a whole `'${v}'`) is one value of the type its place
- * gives, unless `||` joins it to other text in the argument of a function that parses
- * that text (`to_tsquery('cat & ' || ${v})`, `jsonb('[1,' || ${v} || ']')`): then it is
- * joined text, refused the same ({@link concatenatedPlace}).
- * A function whose argument is an SQL statement run by the server — ts_stat, the
- * query_to_xml family, dblink's — takes no `${...}` there at all, bare or quoted: its
- * value would be SQL code ({@link sqlTextBefore}).
+ * gives, unless `||` or a joining call joins it to other text on its way into the argument
+ * of a function that parses that text (`to_tsquery('cat & ' || ${v})`,
+ * `jsonb(format('[1, %s]', ${v}))`): then it is joined text, refused the same
+ * ({@link concatenatedPlace}).
+ * Functions and types are recognised by their names as the server reads them, quoted or
+ * not, schema-qualified or not (`"jsonb"(…)`, `pg_catalog."to_tsquery"(…)`: sql_names.ts).
+ * A function whose argument is an SQL statement run by the server: sql_statement_text.ts.
  * @module
  */
 import { isScalarType, type TypedLiteral } from "./sql_typed.ts";
@@ -25,6 +26,8 @@ import {
   ARRAY_PLACE_REFUSAL,
   arrayPlaceBefore,
   codeBefore,
+  JSONPATH_REFUSAL,
+  jsonpathArg,
   openCall,
   queryLanguageBefore,
   queryLanguageCast,
@@ -33,6 +36,14 @@ import {
   TSQUERY_REFUSAL,
 } from "./sql_structured_places.ts";
 import { structuredRefusal } from "./sql_typed.ts";
+import { foldTypeName, QUALIFIED_NAME } from "./sql_names.ts";
+import {
+  type ArgumentRest,
+  argumentsAfter,
+  joinsText,
+  openBrackets,
+  type OpenCall,
+} from "./sql_calls.ts";
 
 /**
  * A place that reads a joined literal as structure: the refusal, unless the literal's
@@ -84,7 +95,8 @@ function tsqueryOperandBefore(code: string): boolean {
   const op = /(?:&&|\|\|)$/.exec(code);
   if (!op) return false;
   const before = codeBefore(code.slice(0, op.index));
-  if (/::\s*(?:pg_catalog\s*\.\s*)?tsquery$/i.test(before)) return true;
+  const cast = new RegExp(`::\\s*(${QUALIFIED_NAME})$`, "i").exec(before);
+  if (cast && /^(?:pg_catalog\.)?tsquery$/.test(foldTypeName(cast[1]))) return true;
   if (!before.endsWith(")")) return false;
   // The call that the `)` closes: openCall of the text without that `)`.
   const inner = openCall(before.slice(0, -1));
@@ -93,60 +105,86 @@ function tsqueryOperandBefore(code: string): boolean {
 
 /** Whether `rest` (after a literal, blank of comments) is `&&`/`||`/`<->` and a tsquery. */
 export function tsqueryOperatorAfter(rest: string): boolean {
-  return /^\s*<->/.test(rest) ||
-    /^\s*(?:&&|\|\|)\s*(?:[\w$.]*tsquery\s*\(|'(?:[^']|'')*'\s*::\s*(?:pg_catalog\s*\.\s*)?tsquery(?![\w$])|tsquery\s*')/i
-      .test(rest);
+  if (/^\s*<->/.test(rest)) return true;
+  const operand = new RegExp(
+    `^\\s*(?:&&|\\|\\|)\\s*(?:(${QUALIFIED_NAME})\\s*([('])|'(?:[^']|'')*'\\s*::\\s*(${QUALIFIED_NAME}))`,
+    "i",
+  ).exec(rest);
+  if (!operand) return false;
+  // A call of a *tsquery function, a typed constant `tsquery '…'`, or a cast to tsquery.
+  const name = foldTypeName(operand[1] ?? operand[3]).replace(/^pg_catalog\./, "");
+  return operand[2] === "(" ? /tsquery$/.test(name) : name === "tsquery";
 }
 
-/** Functions whose argument (0-based; -1: any) is an SQL statement the server runs. */
-const SQL_TEXT_ARGS: ReadonlyMap<string, number> = new Map([
-  ["ts_stat", 0],
-  ["query_to_xml", 0],
-  ["query_to_xmlschema", 0],
-  ["query_to_xml_and_xmlschema", 0],
-  // dblink's connection string is a list of settings too.
-  ["dblink", -1],
-  ["dblink_exec", -1],
-  ["dblink_open", -1],
-  ["dblink_send_query", -1],
-  ["dblink_connect", -1],
+/**
+ * Calls whose result is text holding their text arguments joined to other text; `||`
+ * does the same ({@link joinsText}).
+ */
+const JOINING: ReadonlySet<string> = new Set([
+  "concat",
+  "concat_ws",
+  "format",
+  "replace",
+  "overlay",
+  "lpad",
+  "rpad",
+  "regexp_replace",
+  "translate",
+  "array_to_string",
+  "string_agg",
 ]);
 
-/** A `${...}` in an SQL statement passed as text: the refusal. */
-export const SQL_TEXT_REFUSAL: TypedLiteral = {
-  message: "a `${...}` cannot stand in an SQL statement passed as text (ts_stat, " +
-    "query_to_xml, dblink, ts_rewrite's query): the server runs that text as SQL, so " +
-    "the value would be code",
-  hint: "write the statement itself in `query`, with the value as `${...}` where a value " +
-    "goes; or keep the text fixed and read the value in it from a table",
-};
+/**
+ * Calls whose result encodes their arguments as data (a JSON value, a quoted literal, a
+ * digest, a number): what a value was joined to before them is no longer structure for
+ * a parsing call around them.
+ */
+const ENCODING =
+  /^(?:to_jsonb?|jsonb?_build_(?:object|array)|jsonb?_object|row_to_json|array_to_json|quote_(?:literal|nullable|ident)|md5|sha(?:224|256|384|512)|encode|length|char_length|octet_length|strpos|position|count)$/;
 
 /**
- * Whether a `${...}` after `tail` (the code before it, or before its whole literal's
- * quote) stands in an SQL statement passed as text; `rest`: the code after it, which
- * tells ts_rewrite's two-argument form (its second argument is a query) from the
- * three-argument one.
+ * A value after `tail` (the code before it, or before its literal; comments blanked to
+ * spaces) and
+ * before what `rest` gives (the code after it) that is joined to other text — by `||`,
+ * by a joining call (`concat('cat & ', ${v})`, `format('[1, %s]', ${v})`) or, when
+ * `inLiteral`, by the literal it is cut into — and reaches, through any calls, brackets
+ * and subqueries but an encoding one, the argument of a function that parses its text as
+ * a query or structure (to_tsquery, a jsonpath argument, a function-style cast
+ * `jsonb(…)`): the refusal, or undefined. A literal directly in that argument is
+ * {@link joinedPlaceBefore}'s. `||` beside a tsquery outside such a function is
+ * tsquery's OR, whose bound operand is one whole query, and is not looked at.
  */
-export function sqlTextBefore(tail: string, rest: string): boolean {
-  const call = openCall(codeBefore(tail));
-  if (!call) return false;
-  const arg = SQL_TEXT_ARGS.get(call.name);
-  if (arg !== undefined) return arg < 0 || arg === call.arg;
-  return call.name === "ts_rewrite" && call.arg === 1 && /^\s*\)/.test(rest);
+export function concatenatedPlace(
+  tail: string,
+  rest: () => string,
+  inLiteral = false,
+): TypedLiteral | undefined {
+  // The tail's comments are blanked (sql.ts tailOf): its code ends where its blanks start.
+  const brackets = openBrackets(tail.trimEnd());
+  let after: ArgumentRest[] | undefined;
+  let joined = inLiteral;
+  for (let depth = 0; depth < brackets.length; depth++) {
+    const { call, before } = brackets[depth];
+    if (!joined && joinsText(before)) joined = true;
+    if (!joined) {
+      after ??= argumentsAfter(rest(), brackets.length);
+      joined = joinsText(after[depth].after);
+    }
+    if (!call) continue;
+    if (joined && !(inLiteral && depth === 0)) {
+      const refusal = parsingPlace(call);
+      if (refusal) return refusal;
+    }
+    if (JOINING.has(call.name)) joined = true;
+    else if (ENCODING.test(call.name)) joined = false;
+  }
+  return undefined;
 }
 
-/**
- * A value bound whole after `tail` (the code before it) and before `rest` (the code after
- * it, blank of comments) that `||` joins to text in the argument of a function that
- * parses that text as a query or structure: the refusal, or undefined. `||` beside a
- * tsquery is tsquery's OR, whose bound operand is one whole query, and is not looked at.
- */
-export function concatenatedPlace(tail: string, rest: string): TypedLiteral | undefined {
-  const code = codeBefore(tail);
-  if (!/\|\|$/.test(code) && !/^\s*\|\|/.test(rest)) return undefined;
-  const call = openCall(code);
-  if (!call) return undefined;
+/** What `call` reads its argument at the place as, when that is structure: the refusal. */
+function parsingPlace(call: OpenCall): TypedLiteral | undefined {
   if (TSQUERY_FUNCTIONS.has(call.name)) return TSQUERY_REFUSAL;
+  if (jsonpathArg(call)) return JSONPATH_REFUSAL;
   if (call.arg === 0 && !call.named && FUNCTION_CAST.test(call.name)) {
     return queryLanguageCast(call.name) ?? structuredRefusal(call.name);
   }

@@ -24,6 +24,8 @@
  * @module
  */
 import type { TypedLiteral } from "./sql_typed.ts";
+import { foldTypeName } from "./sql_names.ts";
+import { type OpenCall, openCall } from "./sql_calls.ts";
 
 /** Blanks and comments at the end of a text. */
 const TRAILING_BLANKS = /(?:\s|--[^\n\r]*[\n\r]|\/\*(?:(?!\*\/)[\s\S])*\*\/)*$/;
@@ -33,40 +35,7 @@ export function codeBefore(tail: string): string {
   return tail.slice(0, TRAILING_BLANKS.exec(tail)!.index);
 }
 
-/**
- * The innermost call open at the end of `code`: its name, lower-cased and without a
- * schema, and which of its arguments (0-based) the end of `code` is in; undefined when
- * the innermost open bracket is not a call's (`ARRAY[`, `(` after an operator…) or
- * opens a subquery.
- */
-export function openCall(
-  code: string,
-): { name: string; arg: number; named?: string } | undefined {
-  let depth = 0;
-  let arg = 0;
-  for (let i = code.length - 1; i >= 0; i--) {
-    const c = code[i];
-    if (c === "'" || c === '"') {
-      // A quoted string or name: `''` inside it reads as two strings, which is the same.
-      const j = code.lastIndexOf(c, i - 1);
-      if (j < 0) return undefined;
-      i = j;
-    } else if (c === ")" || c === "]") depth++;
-    else if (c === "(" || c === "[") {
-      if (depth-- > 0) continue;
-      // `ANY (SELECT …)`: a subquery, whose items are no argument.
-      if (c === "[" || /^\s*(?:select|values|with)(?![\w$])/i.test(code.slice(i + 1))) {
-        return undefined;
-      }
-      const name = /([A-Za-z_][\w$]*)\s*$/.exec(code.slice(0, i))?.[1];
-      // Named notation (`path => '…'`): the parameter's name, which its place does not tell.
-      const named = /([A-Za-z_][\w$]*)\s*=>$/.exec(code)?.[1]?.toLowerCase();
-      if (!name) return undefined;
-      return named ? { name: name.toLowerCase(), arg, named } : { name: name.toLowerCase(), arg };
-    } else if (c === "," && depth === 0) arg++;
-  }
-  return undefined;
-}
+export { openCall } from "./sql_calls.ts";
 
 /** Functions whose argument (0-based; -1: any) is a jsonpath. */
 const JSONPATH_ARGS: ReadonlyMap<string, number> = new Map([
@@ -151,20 +120,21 @@ export function queryLanguageBefore(tail: string): TypedLiteral | undefined {
   if (/(?:!!|<->)$/.test(code)) return TSQUERY_REFUSAL;
   const call = openCall(code);
   if (!call) return undefined;
-  const jsonpath = JSONPATH_ARGS.get(call.name);
-  if (jsonpath !== undefined) {
-    if (call.named !== undefined ? call.named === "path" : jsonpath === call.arg) {
-      return JSONPATH_REFUSAL;
-    }
-    return undefined;
-  }
+  if (JSONPATH_ARGS.has(call.name)) return jsonpathArg(call) ? JSONPATH_REFUSAL : undefined;
   if (TSQUERY_FUNCTIONS.has(call.name)) return TSQUERY_REFUSAL;
   return undefined;
 }
 
+/** Whether `call`'s place is a jsonpath argument (also named `path => …`). */
+export function jsonpathArg(call: OpenCall): boolean {
+  const arg = JSONPATH_ARGS.get(call.name);
+  if (arg === undefined) return false;
+  return call.named !== undefined ? call.named === "path" : arg === call.arg;
+}
+
 /** A cast that makes a text-search function's literal its configuration. */
 export const REGCONFIG = (type: string): boolean =>
-  /^(?:pg_catalog\.)?regconfig$/i.test(type.replace(/\s+/g, ""));
+  /^(?:pg_catalog\.)?regconfig$/.test(foldTypeName(type).replace(/\s+/g, ""));
 
 /** Whether `rest` (the code after a literal, blank of comments) starts with `@@`. */
 export function matchOperatorAfter(rest: string): boolean {
@@ -254,7 +224,7 @@ export function arrayOperandAfter(rest: string): boolean {
 
 /** A cast to a query language (jsonpath, tsquery): its refusal, naming the safe form. */
 export function queryLanguageCast(type: string): TypedLiteral | undefined {
-  const name = type.replace(/^pg_catalog\s*\.\s*/i, "").toLowerCase();
+  const name = foldTypeName(type).replace(/^pg_catalog\./, "");
   if (name === "jsonpath") return JSONPATH_REFUSAL;
   if (name === "tsquery") return TSQUERY_REFUSAL;
   return undefined;

@@ -19,6 +19,8 @@
  *   not one (`'[ETL] loaded …'`); one the column it goes into casts is not seen.
  * @module
  */
+import { openCall } from "./sql_calls.ts";
+import { foldTypeName } from "./sql_names.ts";
 
 /** A refusal: what to say and what to write. */
 export interface TypedLiteral {
@@ -133,8 +135,9 @@ export function castType(type: string): string {
 
 /** Whether `type` reads its text as one scalar value (see {@link SCALAR_TYPES}). */
 export function isScalarType(type: string): boolean {
-  const name = type.replace(/^(?:pg_catalog\s*\.\s*)/i, "").replace(/\s*\(.*\)\s*$/, "")
-    .replace(/\s+/g, " ").toLowerCase();
+  // `"text"` and `pg_catalog."date"` are text and date; `"Date"` is some other type.
+  const name = foldTypeName(type).replace(/^pg_catalog\./, "").replace(/\s*\(.*\)\s*$/, "")
+    .replace(/\s+/g, " ");
   return SCALAR_TYPES.has(name);
 }
 
@@ -185,7 +188,7 @@ const LEADING_BLANKS = /^(?:\s|--[^\n\r]*(?:[\n\r]|$)|\/\*(?:(?!\*\/)[\s\S])*\*\
 
 /** Types that read structure from their text, named where a cast is not sure to be one. */
 const STRUCTURED_TYPE =
-  /^(?:pg_catalog\s*\.\s*)?(?:jsonb?|xml|hstore|jsonpath|tsquery|tsvector|\w*range|\w*multirange)$|\]$|(?<![\w$])array$/i;
+  /^(?:pg_catalog\.)?(?:jsonb?|xml|hstore|jsonpath|tsquery|tsvector|\w*range|\w*multirange)$|\]$|(?<![\w$])array$/i;
 
 /**
  * The types a literal is cast to by what follows it (`rest`): `::type` casts, one after
@@ -210,7 +213,8 @@ export function castsAfter(rest: string, inCast: boolean, parens: number): strin
     // Blanks (and comments, blanked) inside a name are one space: `int ARRAY`.
     if (cast) types.push(cast[1].replace(/\s+/g, " "));
     else if (
-      named && (first || STRUCTURED_TYPE.test(named[1]) || isQualifiedInterval(named[1]))
+      named &&
+      (first || STRUCTURED_TYPE.test(foldTypeName(named[1])) || isQualifiedInterval(named[1]))
     ) types.push(named[1].replace(/\s+/g, " "));
     else if (!named && (r[0] !== ")" || parens-- <= 0)) break;
     // `CAST(('…') AS type)`: the parentheses that group the literal come before its AS.
@@ -269,7 +273,10 @@ export function structuredBefore(tail: string, brace: boolean): TypedLiteral | u
   if (/(?<![\w$])xmlparse\s*\(\s*(?:document|content)$/i.test(code)) {
     return structuredRefusal("xml");
   }
-  if (/(?<![\w$])(?:xpath|xpath_exists|xmlexists|xmltable)\s*\($/i.test(code)) return XPATH_REFUSAL;
+  if (/(?<![\w$])(?:xmlexists|xmltable)\s*\($/i.test(code)) return XPATH_REFUSAL;
+  // xpath is a function: also `"xpath"(`, `pg_catalog.xpath(`.
+  const call = openCall(code);
+  if (call && /^xpath(?:_exists)?$/.test(call.name) && call.arg === 0) return XPATH_REFUSAL;
   if (brace && /(?:@>|<@|&&|\?\||\?&|#>>?|#-)$/.test(code)) return structuredRefusal(undefined);
   return undefined;
 }
