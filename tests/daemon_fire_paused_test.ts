@@ -90,6 +90,8 @@ for (const resume of [false, true]) {
       }
       assert.equal(await daemon.stop(), 0);
     } finally {
+      // Ends the run's task too when an assertion failed before `go` was written.
+      Deno.writeTextFileSync(`${dir}/go`, "");
       await daemon.stop("SIGKILL");
     }
     assert.equal(
@@ -128,6 +130,8 @@ Deno.test("a paused schedule's queued fire is shown skipped with why in weft sch
     await daemon.waitFor(/skipped, not run: its schedule was paused while it waited/);
     assert.equal(await daemon.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await daemon.stop("SIGKILL");
   }
   const store = await openScheduleStore(home, { readOnly: true });
@@ -179,6 +183,8 @@ Deno.test("a fire a killed daemon left queued is not replayed once its schedule 
     await second.waitFor(/run \S+ started \(schedule s \S+\)/);
     assert.equal(await second.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await second.stop("SIGKILL");
   }
   assert.equal(
@@ -206,6 +212,8 @@ Deno.test("a fire queued when its schedule's cron is replaced still runs: it was
     await daemon.waitFor(/run \S+ ended success/, { from: daemon.lines.length - 1 });
     assert.equal(await daemon.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await daemon.stop("SIGKILL");
   }
   const fire = await fireAt(home, at);

@@ -85,6 +85,8 @@ Deno.test("pause and resume while a fire waits: it is skipped at once, and the f
     await daemon.waitFor(new RegExp(`run \\S+ started \\(schedule s ${escaped(next)}\\)`));
     assert.equal(await daemon.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await daemon.stop("SIGKILL");
   }
   const log = daemon.lines.join("\n");
@@ -117,6 +119,8 @@ Deno.test("a schedule removed while its fire waits: the fire is settled at once,
     await daemon.waitFor(/run \S+ ended success/);
     assert.equal(await daemon.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await daemon.stop("SIGKILL");
   }
   const log = daemon.lines.join("\n");
@@ -150,6 +154,8 @@ Deno.test("a fire a stopped daemon left waiting is recorded skipped by the next 
     await second.waitFor(/run \S+ started \(schedule s \S+\)/);
     assert.equal(await second.stop(), 0);
   } finally {
+    // Ends the run's task too when an assertion failed before `go` was written.
+    Deno.writeTextFileSync(`${dir}/go`, "");
     await second.stop("SIGKILL");
   }
   const log = second.lines.join("\n");
