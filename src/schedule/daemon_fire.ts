@@ -157,7 +157,7 @@ export async function runScheduleFire(
   // A fire of this schedule still waiting from before a pause (or a pause and resume) the
   // daemon has not seen yet gives its place up first: this fire, due while the schedule
   // is active, must not be skipped for it (tester v23b F2).
-  await deps.waiting?.settle(store, s.name);
+  deps.waiting?.settleFor(s);
   const admission = deps.slots.offer(
     `schedule:${s.name}\u0000${scheduleInstance(s)}`,
     policy,

@@ -59,6 +59,27 @@ export class WaitingFires {
   }
 
   /**
+   * Withdraws, at once, each waiting fire of `s`'s name that `s` (the schedule as the
+   * daemon read it for a new fire, so active) shows void: another instance (removed and
+   * added again), or resumed since the fire was accepted. Synchronous on purpose: a fire
+   * is offered to the slots in the turn it fires, so that fires due together (a catch-up
+   * chain's and a live one) keep their order; a store read here let a live fire overtake
+   * the chain's.
+   */
+  settleFor(s: Fire["schedule"]): void {
+    const resumedAt = s.resumedAt ? Date.parse(s.resumedAt) : NaN;
+    for (const fire of [...this.#fires]) {
+      if (fire.schedule.name !== s.name) continue;
+      const why = scheduleInstance(fire.schedule) !== scheduleInstance(s)
+        ? "its schedule was removed while it waited"
+        : resumedAt >= Date.parse(fire.firedAt)
+        ? PAUSED_WHILE_WAITING
+        : null;
+      if (why && fire.withdraw(why)) this.#fires.delete(fire);
+    }
+  }
+
+  /**
    * Withdraws each waiting fire (of schedule `name` only, when given) whose schedule was
    * paused or removed since it was accepted (stoppedWaiting): its handler records it
    * skipped with why. A store that cannot be read withdraws nothing now (the fire is
