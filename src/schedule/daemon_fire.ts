@@ -156,8 +156,9 @@ export async function runScheduleFire(
   // not stopped) is no "run still going" for a new schedule added under the name.
   // A fire of this schedule still waiting from before a pause (or a pause and resume) the
   // daemon has not seen yet gives its place up first: this fire, due while the schedule
-  // is active, must not be skipped for it (tester v23b F2).
-  deps.waiting?.settleFor(s);
+  // is active, must not be skipped for it (tester v23b F2). Judged by `current`, this
+  // fire's own read of the store: the daemon's copy (`s`) may not show the resume yet.
+  deps.waiting?.settleFor(current);
   const admission = deps.slots.offer(
     `schedule:${s.name}\u0000${scheduleInstance(s)}`,
     policy,

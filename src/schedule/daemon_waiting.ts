@@ -9,7 +9,7 @@
  */
 import type { Fire, LeftFire } from "./daemon_fires.ts";
 import type { MissedFireDeps } from "./daemon_schedules.ts";
-import { fireOf, type FireRecord, scheduleInstance } from "./types.ts";
+import { fireOf, type FireRecord, type Schedule, scheduleInstance } from "./types.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 
@@ -18,25 +18,37 @@ export const PAUSED_WHILE_WAITING = "its schedule was paused while it waited";
 
 /**
  * Why a fire of schedule `s` (as the daemon read it when it fired), accepted at `firedAt`
- * (UTC ISO) and still waiting, must not start now, or null when it may: its schedule was
- * removed (or removed and added again: another instance), is paused, or was paused and
- * resumed since — once paused nothing of it starts, and a resume does not replay what
- * waited (as a disabled GitHub Actions workflow's queued runs, or a stopped systemd
- * timer). A cron changed meanwhile (`--replace`) does not stop it: it was due under the
- * schedule as it was at its time (README, Daemon). Rejects when the store cannot be read.
+ * (UTC ISO) and still waiting, must not start, given its schedule as stored now
+ * (`current`, null when removed), or null when it may: removed (or removed and added
+ * again: another instance), paused, or paused and resumed since — once paused nothing of
+ * it starts, and a resume does not replay what waited (as a disabled GitHub Actions
+ * workflow's queued runs, or a stopped systemd timer). A cron changed meanwhile
+ * (`--replace`) does not stop it: it was due under the schedule as it was at its time
+ * (README, Daemon).
  */
-export async function stoppedWaiting(
+export function voidedWhileWaiting(
+  current: Schedule | null,
   s: Fire["schedule"],
   firedAt: string,
-  store: ScheduleStore,
-): Promise<string | null> {
-  const current = await store.get(s.name);
+): string | null {
   if (current === null || scheduleInstance(current) !== scheduleInstance(s)) {
     return "its schedule was removed while it waited";
   }
   const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
   if (current.paused || resumedAt >= Date.parse(firedAt)) return PAUSED_WHILE_WAITING;
   return null;
+}
+
+/**
+ * {@link voidedWhileWaiting} with the schedule read from `store` now. Rejects when the
+ * store cannot be read.
+ */
+export async function stoppedWaiting(
+  s: Fire["schedule"],
+  firedAt: string,
+  store: ScheduleStore,
+): Promise<string | null> {
+  return voidedWhileWaiting(await store.get(s.name), s, firedAt);
 }
 
 /** A schedule fire waiting in the run slots (daemon_fire.ts). */
@@ -59,22 +71,15 @@ export class WaitingFires {
   }
 
   /**
-   * Withdraws, at once, each waiting fire of `s`'s name that `s` (the schedule as the
-   * daemon read it for a new fire, so active) shows void: another instance (removed and
-   * added again), or resumed since the fire was accepted. Synchronous on purpose: a fire
-   * is offered to the slots in the turn it fires, so that fires due together (a catch-up
-   * chain's and a live one) keep their order; a store read here let a live fire overtake
-   * the chain's.
+   * Withdraws, at once, each waiting fire of `current`'s name that `current` (the
+   * schedule as a new fire of it just read it from the store) shows void
+   * ({@link voidedWhileWaiting}). Synchronous: the new fire is offered to the slots right
+   * after, in the same turn, so no other fire is offered in between.
    */
-  settleFor(s: Fire["schedule"]): void {
-    const resumedAt = s.resumedAt ? Date.parse(s.resumedAt) : NaN;
+  settleFor(current: Schedule): void {
     for (const fire of [...this.#fires]) {
-      if (fire.schedule.name !== s.name) continue;
-      const why = scheduleInstance(fire.schedule) !== scheduleInstance(s)
-        ? "its schedule was removed while it waited"
-        : resumedAt >= Date.parse(fire.firedAt)
-        ? PAUSED_WHILE_WAITING
-        : null;
+      if (fire.schedule.name !== current.name) continue;
+      const why = voidedWhileWaiting(current, fire.schedule, fire.firedAt);
       if (why && fire.withdraw(why)) this.#fires.delete(fire);
     }
   }
