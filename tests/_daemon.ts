@@ -141,3 +141,68 @@ export async function scheduledFlow(
   assert.equal(added.code, 0, added.stderr);
   return { dir, file, home, add };
 }
+
+/** What {@link gatedFlow} made. */
+export interface GatedFlow {
+  dir: string;
+  home: string;
+  /** `dir/x.yml`: workflow `x`, whose one task waits until the file `dir/go` exists. */
+  file: string;
+  env: { WEFT_HOME: string };
+}
+
+/**
+ * A fresh test folder `dir` (with `dir/empty`, a `--dir` holding no workflow) and home,
+ * and the workflow `dir/x.yml` whose run goes on until the test writes `dir/go`.
+ */
+export function gatedFlow(prefix: string): GatedFlow {
+  const dir = testTempDir(prefix);
+  const home = testTempDir("home-");
+  Deno.mkdirSync(`${dir}/empty`);
+  const file = writeFlow(
+    dir,
+    "x.yml",
+    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
+  );
+  return { dir, home, file, env: { WEFT_HOME: home } };
+}
+
+/**
+ * {@link gatedFlow} with the schedule `s` on it (every second, `overlap: queue`, UTC,
+ * `more` flags of `weft schedule add`), so that the next fire waits behind its run;
+ * `add(cron, ...flags)` adds `s` on it again (`--replace` among the flags).
+ */
+export async function queuedSchedule(prefix: string, ...more: string[]) {
+  const flow = gatedFlow(prefix);
+  const add = (cron: string, ...more: string[]) =>
+    weft([
+      "schedule",
+      "add",
+      flow.file,
+      "--name",
+      "s",
+      "--cron",
+      cron,
+      "--tz",
+      "UTC",
+      "--overlap",
+      "queue",
+      ...more,
+    ], { env: flow.env });
+  const added = await add("* * * * * *", ...more);
+  assert.equal(added.code, 0, added.stderr);
+  return { ...flow, add };
+}
+
+/**
+ * Waits until `daemon` has started a run of schedule `s` and queued the next fire behind
+ * it (a {@link queuedSchedule}); returns that fire's time as the log gives it.
+ */
+export async function queuedFire(daemon: DaemonProcess): Promise<string> {
+  await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
+  const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
+  return queued.match(/fire of (\S+) queued/)![1];
+}
+
+/** `text` with the `+` and `.` of a logged fire time escaped, for a RegExp. */
+export const escaped = (text: string) => text.replace(/[+.]/g, "\\$&");

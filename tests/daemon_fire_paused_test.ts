@@ -8,49 +8,13 @@
  * and the catch-up chain in process on a manual clock.
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
+import { escaped, queuedFire, queuedSchedule, startDaemon } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 import type { FireRecord } from "../src/schedule/types.ts";
 import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
-
-/**
- * A fresh home and the schedule `s` (every second, `overlap: queue`, `more` flags of
- * `weft schedule add`) on a workflow whose run waits for the file `dir/go`, so that the
- * next fire waits behind it.
- */
-async function queuedSchedule(prefix: string, ...more: string[]) {
-  const dir = testTempDir(prefix);
-  const home = testTempDir("home-");
-  Deno.mkdirSync(`${dir}/empty`);
-  const file = writeFlow(
-    dir,
-    "x.yml",
-    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
-  );
-  const env = { WEFT_HOME: home };
-  const add = (cron: string, ...more: string[]) =>
-    weft([
-      "schedule",
-      "add",
-      file,
-      "--name",
-      "s",
-      "--cron",
-      cron,
-      "--tz",
-      "UTC",
-      "--overlap",
-      "queue",
-      ...more,
-    ], { env });
-  const added = await add("* * * * * *", ...more);
-  assert.equal(added.code, 0, added.stderr);
-  return { dir, home, env, add };
-}
 
 /** The fire of `s` at `at` as the store holds it. */
 async function fireAt(home: string, at: string): Promise<FireRecord | undefined> {
@@ -62,8 +26,6 @@ async function fireAt(home: string, at: string): Promise<FireRecord | undefined>
   }
 }
 
-const escaped = (s: string) => s.replace(/[+.]/g, "\\$&");
-
 for (const resume of [false, true]) {
   const what = resume ? "paused and resumed" : "paused";
   Deno.test(`a fire queued when its schedule is ${what} never starts, and is recorded skipped`, async () => {
@@ -71,9 +33,7 @@ for (const resume of [false, true]) {
     const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
     let at: string;
     try {
-      await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-      const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-      [, at] = queued.match(/fire of (\S+) queued/)!;
+      at = await queuedFire(daemon);
       assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
       if (resume) assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
       Deno.writeTextFileSync(`${dir}/go`, "");
@@ -120,9 +80,7 @@ Deno.test("a paused schedule's queued fire is shown skipped with why in weft sch
   const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
   try {
-    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(daemon);
     // Seen paused by the daemon before the run ends: no fire after the queued one is recorded.
     assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
     await daemon.waitFor(/schedules changed in the store: 0 active schedule\(s\), 1 paused/);
@@ -159,9 +117,7 @@ Deno.test("a fire a killed daemon left queued is not replayed once its schedule 
   const first = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
   try {
-    await first.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await first.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(first);
   } finally {
     await first.stop("SIGKILL");
   }
@@ -202,9 +158,7 @@ Deno.test("a fire queued when its schedule's cron is replaced still runs: it was
   const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
   try {
-    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(daemon);
     const replaced = await add("0 0 1 1 *", "--replace");
     assert.equal(replaced.code, 0, replaced.stderr);
     Deno.writeTextFileSync(`${dir}/go`, "");

@@ -6,26 +6,18 @@
  * FireRecord.scheduleId; tester tdaemon F3).
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
+import { gatedFlow, startDaemon, writeFlow } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 
 /**
- * A fresh home and two workflows: `old` (x.yml), whose run waits for the test's word (the
- * file `dir/go`), so that it ends after a new schedule is there, and `other` (p.yml).
+ * {@link gatedFlow} (its `old` workflow, x.yml, runs until the test writes `go`, so that it
+ * ends after a new schedule is there) and a second workflow, `other` (p.yml).
  */
 function twoFlows(prefix: string) {
-  const dir = testTempDir(prefix);
-  const home = testTempDir("home-");
-  Deno.mkdirSync(`${dir}/empty`);
-  const old = writeFlow(
-    dir,
-    "x.yml",
-    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
-  );
+  const { dir, home, file: old, env } = gatedFlow(prefix);
   const other = writeFlow(dir, "p.yml", `name: p\ntasks:\n  - id: t\n    command: "true"\n`);
-  return { dir, home, old, other, env: { WEFT_HOME: home } };
+  return { dir, home, old, other, env };
 }
 
 Deno.test("a run of a removed schedule records nothing into a new schedule of the same name", async () => {

@@ -8,46 +8,12 @@
  * commands.
  */
 import assert from "node:assert/strict";
-import { startDaemon, writeFlow } from "./_daemon.ts";
+import { escaped, queuedFire, queuedSchedule, startDaemon } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
-import { testTempDir } from "./_tmp.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 import type { FireRecord, Schedule } from "../src/schedule/types.ts";
 
 const PAUSED = "its schedule was paused while it waited";
-
-/**
- * A fresh home and the schedule `s` (every second, `overlap: queue`, `more` flags of
- * `weft schedule add`) on a workflow whose run waits for the file `dir/go`, so that the
- * next fire waits behind it.
- */
-async function queuedSchedule(prefix: string, ...more: string[]) {
-  const dir = testTempDir(prefix);
-  const home = testTempDir("home-");
-  Deno.mkdirSync(`${dir}/empty`);
-  const file = writeFlow(
-    dir,
-    "x.yml",
-    `name: x\ntasks:\n  - id: t\n    command: 'while [ ! -e ${dir}/go ]; do sleep 0.1; done'\n`,
-  );
-  const env = { WEFT_HOME: home };
-  const added = await weft([
-    "schedule",
-    "add",
-    file,
-    "--name",
-    "s",
-    "--cron",
-    "* * * * * *",
-    "--tz",
-    "UTC",
-    "--overlap",
-    "queue",
-    ...more,
-  ], { env });
-  assert.equal(added.code, 0, added.stderr);
-  return { dir, home, env };
-}
 
 /** The schedule `s` and its fires as the store holds them. */
 async function stored(home: string): Promise<{ s: Schedule | null; fires: FireRecord[] }> {
@@ -59,7 +25,6 @@ async function stored(home: string): Promise<{ s: Schedule | null; fires: FireRe
   }
 }
 
-const escaped = (s: string) => s.replace(/[+.]/g, "\\$&");
 const skippedLine = (at: string, why: string) =>
   new RegExp(`schedule s: fire of ${escaped(at)} skipped, not run: ${why}`);
 
@@ -69,14 +34,12 @@ Deno.test("pause and resume while a fire waits: it is skipped at once, and the f
   let at: string;
   let next: string;
   try {
-    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(daemon);
     assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
     assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
     // Settled while the run it waited for still goes (`go` not written yet).
     await daemon.waitFor(skippedLine(at, PAUSED));
-    const from = daemon.lines.findIndex((l) => l === queued) + 1;
+    const from = daemon.lines.findIndex((l) => l.includes(`fire of ${at} queued`)) + 1;
     const again = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/, {
       from,
     });
@@ -109,9 +72,7 @@ Deno.test("a schedule removed while its fire waits: the fire is settled at once,
   const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
   try {
-    await daemon.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await daemon.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(daemon);
     assert.equal((await weft(["schedule", "remove", "s"], { env })).code, 0);
     // `go` not written yet: the run it waited for still goes.
     await daemon.waitFor(skippedLine(at, "its schedule was removed while it waited"));
@@ -133,9 +94,7 @@ Deno.test("a fire a stopped daemon left waiting is recorded skipped by the next 
   const first = startDaemon(["--dir", `${dir}/empty`], { home });
   let at: string;
   try {
-    await first.waitFor(/run \S+ started \((schedule|catch-up) s \S+\)/);
-    const queued = await first.waitFor(/schedule s: fire of \S+ queued behind the running run/);
-    [, at] = queued.match(/fire of (\S+) queued/)!;
+    at = await queuedFire(first);
   } finally {
     await first.stop("SIGKILL");
   }
