@@ -36,6 +36,35 @@ async function runPacked(chunks: Record<string, string>): Promise<{ out: string;
   }
 }
 
+/**
+ * Writes `chunks` (file name → code, `entry.js` among them) to `dir/split`, packs them into
+ * `dir/packed.js`, and returns a run of it (caching its chunks under `dir/cache`) that
+ * gives what it printed, trimmed; a run that fails fails the test.
+ */
+async function packInto(
+  dir: string,
+  chunks: Record<string, string>,
+): Promise<() => Promise<string>> {
+  await Deno.mkdir(`${dir}/split`);
+  for (const [name, code] of Object.entries(chunks)) {
+    await Deno.writeTextFile(`${dir}/split/${name}`, code);
+  }
+  await Deno.writeTextFile(
+    `${dir}/packed.js`,
+    await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
+  );
+  return async () => {
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-config", `${dir}/packed.js`],
+      env: { XDG_CACHE_HOME: `${dir}/cache` },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    return new TextDecoder().decode(r.stdout).trim();
+  };
+}
+
 Deno.test("bundle pack: process.env and Buffer through the lazy builtins, no node:module", async () => {
   const { out, packed } = await runPacked({
     "chunk-rt.js": PRELUDE,
@@ -80,31 +109,12 @@ console.log(typeof __require("node:os").cpus);
 Deno.test("bundle pack: a cached chunk cut short, emptied or replaced by a link is rewritten, never run", async () => {
   const dir = testTempDir("weft-pack-test-");
   try {
-    await Deno.mkdir(`${dir}/split`);
     // The dependency's last line defines what the entry prints: cut short, it would
     // still parse and print the wrong value.
-    await Deno.writeTextFile(
-      `${dir}/split/chunk-dep.js`,
-      `export let word = "partial";\nword = "whole";\n`,
-    );
-    await Deno.writeTextFile(
-      `${dir}/split/entry.js`,
-      `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
-    );
-    await Deno.writeTextFile(
-      `${dir}/packed.js`,
-      await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
-    );
-    const run = async () => {
-      const r = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-config", `${dir}/packed.js`],
-        env: { XDG_CACHE_HOME: `${dir}/cache` },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-      return new TextDecoder().decode(r.stdout).trim();
-    };
+    const run = await packInto(dir, {
+      "chunk-dep.js": `export let word = "partial";\nword = "whole";\n`,
+      "entry.js": `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
+    });
     assert.equal(await run(), "whole");
     const [bundleDir] = [...Deno.readDirSync(`${dir}/cache/weft`)].map((e) => e.name);
     const cached = (name: string) => `${dir}/cache/weft/${bundleDir}/${name}`;
@@ -181,26 +191,10 @@ Deno.test({
 Deno.test("bundle pack: a chunk's temporary file a killed writer left is removed once an hour old, and only its own", async () => {
   const dir = testTempDir("weft-pack-test-");
   try {
-    await Deno.mkdir(`${dir}/split`);
-    await Deno.writeTextFile(`${dir}/split/chunk-dep.js`, `export const word = "whole";\n`);
-    await Deno.writeTextFile(
-      `${dir}/split/entry.js`,
-      `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
-    );
-    await Deno.writeTextFile(
-      `${dir}/packed.js`,
-      await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
-    );
-    const run = async () => {
-      const r = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "--no-config", `${dir}/packed.js`],
-        env: { XDG_CACHE_HOME: `${dir}/cache` },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-      return new TextDecoder().decode(r.stdout).trim();
-    };
+    const run = await packInto(dir, {
+      "chunk-dep.js": `export const word = "whole";\n`,
+      "entry.js": `import { word } from "./chunk-dep.js";\nconsole.log(word);\n`,
+    });
     assert.equal(await run(), "whole");
     const [bundleDir] = [...Deno.readDirSync(`${dir}/cache/weft`)].map((e) => e.name);
     const folder = `${dir}/cache/weft/${bundleDir}`;
