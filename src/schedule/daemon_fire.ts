@@ -12,7 +12,7 @@ import type { RunSlots, StartedRun } from "./daemon_slots.ts";
 import type { LaunchRequest } from "./daemon_types.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
-import { PAUSED_WHILE_WAITING, stoppedWaiting, type WaitingFires } from "./daemon_waiting.ts";
+import { claimPausedSkip, stoppedWaiting, type WaitingFires } from "./daemon_waiting.ts";
 import {
   fireOf,
   type FireOutcome,
@@ -80,20 +80,16 @@ export async function runScheduleFire(
   if (current?.paused && same && kind === "catch-up" && !changed) {
     // Its turn in a start's catch-up chain came after a pause: recorded and said, as a fire
     // that waited behind a run is (a resume catches up nothing from before it: README).
-    const reason = PAUSED_WHILE_WAITING;
-    const skipped = {
+    const fire: FireRecord = {
       schedule: s.name,
       time: at,
-      trigger: "catch-up" as const,
-      outcome: "skipped" as const,
+      trigger: "catch-up",
+      outcome: "skipped",
       runId: null,
       firedAt: deps.clock.now().toISOString(),
-      reason,
       ...fireOf(s),
     };
-    if (await store.claimFire(skipped, { unstarted: leftWaiting === true })) {
-      deps.log(`schedule ${s.name}: catch-up fire of ${at} skipped, not run: ${reason}`);
-    }
+    await claimPausedSkip(store, fire, leftWaiting === true, deps.log, "catch-up fire");
     return;
   }
   if (!current || current.paused || (changed && !replacedCron)) return;
@@ -248,11 +244,7 @@ async function pausedSinceLeft(
   const range = { from: time, to: new Date(time.getTime() + 1) };
   const [left] = await deps.store.listFires(record.schedule, range);
   if (!left || Date.parse(left.firedAt) > resumedAt) return false;
-  const reason = PAUSED_WHILE_WAITING;
-  const skipped = { ...record, outcome: "skipped" as const, reason };
-  if (await deps.store.claimFire(skipped, { unstarted: true })) {
-    deps.log(`schedule ${record.schedule}: fire of ${record.time} skipped, not run: ${reason}`);
-  }
+  await claimPausedSkip(deps.store, record, true, deps.log);
   return true;
 }
 

@@ -85,14 +85,13 @@ export class WaitingFires {
   }
 
   /**
-   * Withdraws each waiting fire (of schedule `name` only, when given) whose schedule was
-   * paused or removed since it was accepted (stoppedWaiting): its handler records it
-   * skipped with why. A store that cannot be read withdraws nothing now (the fire is
-   * checked again as it starts). Never rejects.
+   * Withdraws each waiting fire whose schedule was paused or removed since it was
+   * accepted (stoppedWaiting): its handler records it skipped with why. A store that
+   * cannot be read withdraws nothing now (the fire is checked again as it starts). Never
+   * rejects.
    */
-  async settle(store: ScheduleStore, name?: string): Promise<void> {
+  async settle(store: ScheduleStore): Promise<void> {
     for (const fire of [...this.#fires]) {
-      if (name !== undefined && fire.schedule.name !== name) continue;
       const why = await stoppedWaiting(fire.schedule, fire.firedAt, store).catch(() => null);
       if (why && fire.withdraw(why)) this.#fires.delete(fire);
     }
@@ -123,14 +122,32 @@ export async function recordLeftPaused(left: LeftFire[], daemon: MissedFireDeps)
           firedAt: daemon.clock.now().toISOString(),
         }),
         outcome: "skipped",
-        runId: null,
-        reason: PAUSED_WHILE_WAITING,
         ...fireOf(s),
       };
-      if (!(await daemon.store.claimFire(fire, { unstarted: true }))) continue;
-      daemon.log(`schedule ${s.name}: fire of ${at} skipped, not run: ${PAUSED_WHILE_WAITING}`);
+      await claimPausedSkip(daemon.store, fire, true, daemon.log);
     } catch (e) {
       daemon.log(`schedule ${s.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
+}
+
+/**
+ * Claims `fire` recorded `skipped` because its schedule was paused while it waited
+ * ({@link PAUSED_WHILE_WAITING}), and says so when this daemon claimed it (`what`: how the
+ * log names the fire). `unstarted`: it takes over a record left waiting
+ * (ScheduleStore.claimFire). Resolves false when another had it; rejects when the store
+ * fails.
+ */
+export async function claimPausedSkip(
+  store: ScheduleStore,
+  fire: FireRecord,
+  unstarted: boolean,
+  log: (line: string) => void,
+  what = "fire",
+): Promise<boolean> {
+  const reason = PAUSED_WHILE_WAITING;
+  const skipped = { ...fire, outcome: "skipped" as const, runId: null, reason };
+  if (!(await store.claimFire(skipped, { unstarted }))) return false;
+  log(`schedule ${fire.schedule}: ${what} of ${fire.time} skipped, not run: ${reason}`);
+  return true;
 }
