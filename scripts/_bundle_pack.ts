@@ -12,15 +12,10 @@
  * read from disk at run time besides the file itself.
  * @module
  */
+import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
 
 /** Opens the comment at the end of the packed file that holds the chunk table (JSON). */
 const TABLE_MARK = "/* weft chunk table\n";
-/**
- * How old (ms, by mtime) a chunk's temporary file must be for the loader to take it for
- * one a killed writer left: a chunk's write takes milliseconds, so an hour old is never
- * a live writer's (as src/parse/validated_cache.ts pruneEntries).
- */
-export const STALE_TMP_MS = 3_600_000;
 /** The global the packed file defines for rewritten dynamic imports. */
 const IMPORT_FN = "__weftImport";
 /** The global holding the packed file's own URL, for the chunks' `import.meta.url`. */
@@ -181,7 +176,9 @@ let swept;
 /**
  * Removes the temporary files (CHUNK.UUID.tmp) that a weft killed between a chunk's
  * write and its rename left in this bundle's folder, once they are
- * ${STALE_TMP_MS / 3_600_000} hour old: a live writer's is milliseconds old. Only this
+ * ${
+    STALE_TEMPORARY_MS / 3_600_000
+  } hour old (src/stale_temporaries.ts): a live writer's is milliseconds old. Only this
  * bundle's chunks' names, and only on the path that writes a chunk (a start that finds
  * every chunk cached reads no folder); once per process. Never throws.
  */
@@ -194,7 +191,7 @@ function sweep(dir) {
         if (!e.isFile || !m || !Object.hasOwn(DEPS, m[1])) continue;
         const path = dir + "/" + e.name;
         const info = await Deno.lstat(path).catch(() => null);
-        if (info?.mtime && now - info.mtime.getTime() > ${STALE_TMP_MS}) {
+        if (info?.mtime && now - info.mtime.getTime() > ${STALE_TEMPORARY_MS}) {
           await Deno.remove(path).catch(() => {});
         }
       }

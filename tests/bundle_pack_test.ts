@@ -5,7 +5,8 @@
  */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
-import { packSplitBundle, STALE_TMP_MS } from "../scripts/_bundle_pack.ts";
+import { packSplitBundle } from "../scripts/_bundle_pack.ts";
+import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
 import { MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
 const PRELUDE = `import { createRequire as __deno_internal_createRequire } from "node:module";
@@ -198,7 +199,7 @@ Deno.test("bundle pack: a chunk's temporary file a killed writer left is removed
     assert.equal(await run(), "whole");
     const [bundleDir] = [...Deno.readDirSync(`${dir}/cache/weft`)].map((e) => e.name);
     const folder = `${dir}/cache/weft/${bundleDir}`;
-    const old = new Date(Date.now() - STALE_TMP_MS - 60_000);
+    const old = new Date(Date.now() - STALE_TEMPORARY_MS - 60_000);
     const plant = (name: string, mtime?: Date) => {
       Deno.writeTextFileSync(`${folder}/${name}`, "export const word = ");
       if (mtime) Deno.utimeSync(`${folder}/${name}`, mtime, mtime);

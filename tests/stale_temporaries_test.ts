@@ -1,5 +1,5 @@
 /**
- * src/store/stale_temporaries.ts through the real CLI: the temporary file a weft killed
+ * src/stale_temporaries.ts through the real CLI: the temporary file a weft killed
  * between its write and its rename left (`FILE.PID.tmp`) is removed by the next write of
  * that kind once an hour old — a schedule's secret params (in clear in it) by
  * `weft schedule add`, a `weft.reserve` by the run that makes the reserve again — and a
@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-import { STALE_TEMPORARY_MS } from "../src/store/stale_temporaries.ts";
+import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
 
 const DEPLOY = new URL("./fixtures/schedule_secrets/deploy.yml", import.meta.url).pathname;
 const OLD = new Date(Date.now() - STALE_TEMPORARY_MS - 60_000);

@@ -20,6 +20,7 @@
  * folder, an entry that does not parse — means a full validation, silently.
  * @module
  */
+import { STALE_TEMPORARY_MS } from "../stale_temporaries.ts";
 import { isPlainJson } from "./plain_json.ts";
 import { sha256Hex } from "./read.ts";
 import { refuseSpecial } from "../regular_file.ts";
@@ -226,7 +227,7 @@ async function removeOtherBuilds(cache: ValidatedCache): Promise<void> {
 /**
  * Keeps the newest `keep` entries of `folder` (by modification time, then name), and
  * removes temporary files left by a weft that stopped between write and rename once
- * they are an hour old.
+ * they are STALE_TEMPORARY_MS old.
  */
 export async function pruneEntries(folder: string, keep: number): Promise<void> {
   const entries: { name: string; mtime: number }[] = [];
@@ -236,7 +237,7 @@ export async function pruneEntries(folder: string, keep: number): Promise<void> 
     const stat = await Deno.lstat(`${folder}/${e.name}`).catch(() => null);
     const mtime = stat?.mtime?.getTime() ?? 0;
     if (ENTRY.test(e.name)) entries.push({ name: e.name, mtime });
-    else if (e.name.endsWith(".tmp") && now - mtime > 3_600_000) {
+    else if (e.name.endsWith(".tmp") && now - mtime > STALE_TEMPORARY_MS) {
       await Deno.remove(`${folder}/${e.name}`).catch(() => {});
     }
   }

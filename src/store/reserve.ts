@@ -11,7 +11,7 @@
  * room for it (store/open.ts): such a run could not be sure to record its end.
  * @module
  */
-import { removeStaleTemporaries } from "./stale_temporaries.ts";
+import { removeStaleTemporaries } from "../stale_temporaries.ts";
 import { checkOwnFile } from "./small_file.ts";
 
 /** Size of the reserve: room for the final record of a run of a few hundred tasks. */

@@ -12,7 +12,7 @@
  * SSH key or an `EnvironmentFile=`.
  * @module
  */
-import { removeStaleTemporaries } from "./stale_temporaries.ts";
+import { removeStaleTemporaries } from "../stale_temporaries.ts";
 import { MASK, Secrets } from "../engine/secrets.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { Schedule } from "../model/schedule.ts";

@@ -9,7 +9,11 @@
  * @module
  */
 
-/** Age (ms, by modification time) from which a temporary is taken for a dead writer's. */
+/**
+ * Age (ms, by modification time) from which a temporary is taken for a dead writer's;
+ * also the age at which the validation cache (parse/validated_cache.ts) and the bundle's
+ * chunk loader (scripts/_bundle_pack.ts) remove theirs.
+ */
 export const STALE_TEMPORARY_MS = 3_600_000;
 
 /**
