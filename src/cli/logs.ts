@@ -3,7 +3,8 @@
  * no id is given; `weft logs TASK` is that task of the latest run). Stdout lines go to stdout and stderr lines to stderr, each as the
  * task printed it; over several tasks each line is prefixed with its task as
  * `docker compose logs` does (`build | line`, `--no-prefix` turns it off), aligned by the
- * rule of log_labels.ts, the same with `--follow`, which keeps reading until the run is no longer running.
+ * rule of log_labels.ts, the same with `--follow`, which keeps reading until the run is
+ * no longer running.
  * @module
  */
 import type { OutputStream } from "../engine/events.ts";

@@ -130,8 +130,10 @@ export class LogPrinter {
         await this.#stillRunning(store, runId);
       if (group && task !== undefined) {
         // Followed, a loop gets iterations as it goes: read them (and their order) anew.
-        if (follow) known = (await store.getRun(runId)).tasks;
-        if (follow) order = known.map((t) => t.id);
+        if (follow) {
+          known = (await store.getRun(runId)).tasks;
+          order = known.map((t) => t.id);
+        }
         for (const t of known) if (t.id.startsWith(`${task}[`)) group.add(t.id);
       }
       const one = group === null || group.size === 1;
