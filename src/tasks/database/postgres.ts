@@ -45,7 +45,7 @@ export async function openPostgres(settings: PgSettings, options: OpenOptions): 
     timeoutS,
     (host) => {
       const sql = connect({
-        ...driverSettings(settings, host),
+        ...driverSettings(settings, host, timeoutS),
         max: 1,
         idle_timeout: 0,
         prepare: false,
@@ -90,12 +90,13 @@ async function serverState(session: PostgresSession): Promise<ServerState> {
 }
 
 /** The seconds a connection waits for the server: its `connect_timeout`, else the default. */
-export function connectTimeoutOf(settings: PgSettings): number {
+function connectTimeoutOf(settings: PgSettings): number {
   return settings.connectTimeout ?? CONNECT_TIMEOUT_S;
 }
 
 /**
- * libpq's settings as the driver's options for one of its hosts. A socket folder becomes the socket file
+ * libpq's settings as the driver's options for one of its hosts (`timeoutS`: its
+ * connect_timeout, connectTimeoutOf). A socket folder becomes the socket file
  * `FOLDER/.s.PGSQL.PORT` (libpq's name for it), and, as in libpq, `sslmode` is not used
  * on a socket. Unset user, password and database are left to the driver, which takes
  * them from PGUSER, PGPASSWORD and PGDATABASE (or the system user name) as libpq does.
@@ -103,9 +104,9 @@ export function connectTimeoutOf(settings: PgSettings): number {
 function driverSettings(
   settings: PgSettings,
   host: PgHost,
+  timeoutS: number,
 ): postgres.Options<Record<string, never>> {
   const socket = host.host.startsWith("/") ? host : undefined;
-  const timeoutS = connectTimeoutOf(settings);
   // libpq's default is prefer: SSL when the server offers it, without a check of its
   // certificate.
   const mode = settings.sslmode ?? "prefer";
@@ -123,7 +124,7 @@ function driverSettings(
     // after the `:`), which made `2001:db8::77` host 2001 with a NaN port (a RangeError
     // that ended the process) and `::1` the empty host, localhost.
     host: [host.host] as unknown as string,
-    port: [tcpPort(host)] as unknown as number,
+    port: [host.port] as unknown as number, // 1–65535: pg_uri.ts checked it
     ...(socket ? { path: `${socket.host.replace(/\/+$/, "")}/.s.PGSQL.${socket.port}` } : {}),
     ...(settings.database !== undefined ? { database: settings.database } : {}),
     ...(settings.user !== undefined ? { user: settings.user } : {}),
@@ -134,17 +135,6 @@ function driverSettings(
     connect_timeout: timeoutS * 1000 > TIMER_MAX_MS ? 0 : timeoutS,
     connection,
   };
-}
-
-/**
- * `host`'s port, checked here as well as in pg_uri.ts: the driver connects its socket
- * outside every promise weft holds, so a port node:net refuses (it throws a RangeError
- * there) would end the process instead of failing the task.
- * @throws Error naming the port, which the walk (pg_hosts.ts) takes as the host's answer.
- */
-function tcpPort(host: PgHost): number {
-  if (Number.isInteger(host.port) && host.port >= 1 && host.port <= 65535) return host.port;
-  throw new Error(`the port ${String(host.port)} is not a port from 1 to 65535`);
 }
 
 /**
