@@ -285,13 +285,14 @@ export class Daemon {
 
   /**
    * Runs `fire`; resolves once its outcome is recorded: true, or false when it could not
-   * be (logged). Never rejects.
+   * be (logged) or when the stop left it owed to the next start (recorded waiting, its
+   * catch-up chain then stays on record: daemon_owed.ts). Never rejects.
    */
   #handle(fire: Fire): Promise<boolean> {
     const handled = this.#stopping
       ? (fire.kind === "catch-up" ? this.#leaveOwed(fire) : Promise.resolve())
       : runScheduleFire(fire, this.#fireDeps);
-    return handled.then(() => true, (e) => {
+    return handled.then((end) => end !== "owed", (e) => {
       // The schedule store is weft.kv too: a full disk keeps the fire from its record.
       const why = describeFault(e)?.reason ?? (e instanceof Error ? e.message : String(e));
       const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
@@ -307,7 +308,7 @@ export class Daemon {
    * running loop recorded meanwhile would have moved the schedule's last fire past it,
    * and it would be lost without a trace (verifier V2 F7).
    */
-  async #leaveOwed(fire: Fire): Promise<void> {
+  async #leaveOwed(fire: Fire): Promise<"owed" | undefined> {
     const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
     const record = {
       schedule: fire.schedule.name,
@@ -318,12 +319,14 @@ export class Daemon {
       firedAt: this.#o.clock.now().toISOString(),
       ...fireOf(fire.schedule),
     };
-    // Claimed as any fire is (another daemon may have run it); one left waiting stays so.
+    // Claimed as any fire is (another daemon may have run it: then it has its record, and
+    // is not owed); one left waiting stays so.
     if (!await this.#o.store.claimFire(record, { unstarted: fire.leftWaiting === true })) return;
     this.#o.log(
       `schedule ${fire.schedule.name}: catch-up fire of ${at} not run, the daemon is stopping; ` +
         "the next start owes it",
     );
+    return "owed";
   }
 
   /** stop() waits for these, so every fire's outcome is written before the store closes. */

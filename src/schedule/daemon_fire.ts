@@ -62,13 +62,14 @@ export type FiredRun = (
 
 /**
  * Claims, runs and records `fire`, resolving once its outcome (the run's end, when it
- * started) is recorded. Rejects when the store cannot record it (a claim that fails
- * runs nothing).
+ * started) is recorded: `"owed"` when the daemon's stop came while it waited, so that it
+ * is recorded waiting for the next start to run, else undefined. Rejects when the store
+ * cannot record it (a claim that fails runs nothing).
  */
 export async function runScheduleFire(
   { schedule: s, time, kind, leftWaiting, replacedCron }: Fire,
   deps: ScheduleFireDeps,
-): Promise<void> {
+): Promise<"owed" | undefined> {
   const { store } = deps;
   // Paused or removed since the daemon last read the store (`weft schedule pause`/`remove`
   // from another process): no fire, not even a record of one.
@@ -212,7 +213,7 @@ export async function runScheduleFire(
       `schedule ${s.name}: ${what} of ${at} not run, the daemon is stopping; ` +
         "the next start owes it",
     );
-    return;
+    return "owed";
   }
   if (!run) {
     // Why it did not start is kept with the fire (`weft schedule list` shows it).

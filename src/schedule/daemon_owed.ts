@@ -24,7 +24,10 @@ export type Owed = ReturnType<FireLoop["catchUp"]>;
 
 /** What {@link oweFires} needs of the daemon. */
 export interface OwedDeps extends MissedFireDeps {
-  /** Runs one fire (Daemon's handling); true once its outcome is recorded. Never rejects. */
+  /**
+   * Runs one fire (Daemon's handling); true once its outcome is recorded, false when it
+   * could not be or the daemon's stop left it owed to the next start. Never rejects.
+   */
   handle(fire: Fire): Promise<boolean>;
   /** Keeps `work` for the daemon's stop to wait for. */
   track(work: Promise<unknown>): void;
@@ -53,8 +56,9 @@ export async function oweFires(owed: Owed, deps: OwedDeps): Promise<void> {
         });
       }
       for (const fire of chain.fires) handled = await deps.handle(fire) && handled;
-      // Stopped mid-chain, or a fire not recorded: the next start owes the chain again.
-      if (handled && !deps.stopping()) await finishChain(chain.name, deps);
+      // A fire left owed by the stop, or not recorded: the next start owes the chain again.
+      // One whose every fire has its outcome is over, though the stop began meanwhile.
+      if (handled) await finishChain(chain.name, deps);
     })());
   }
   deps.track(recordMissed(missed, deps));
