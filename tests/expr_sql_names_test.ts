@@ -4,7 +4,7 @@
  * with its escapes (and a UESCAPE character) decoded; type names part by part.
  */
 import assert from "node:assert/strict";
-import { foldName, foldTypeName, nameAt, nameBefore } from "../src/expr/sql_names.ts";
+import { foldName, foldTypeName, nameAt, nameBefore, typeKey } from "../src/expr/sql_names.ts";
 
 Deno.test("foldName: unquoted folds to lower case, quoted is kept, U& is decoded", () => {
   assert.equal(foldName("JSONB"), "jsonb");
@@ -36,4 +36,20 @@ Deno.test("foldTypeName: each part of a qualified type name folded, modifiers ke
   assert.equal(foldTypeName("VARCHAR(10)"), "varchar(10)");
   assert.equal(foldTypeName('"Text"'), "Text");
   assert.equal(foldTypeName('"pg_catalog"."TSQUERY"'), "pg_catalog.TSQUERY");
+});
+
+Deno.test("typeKey: folded, without pg_catalog, blanks outside quotes squeezed", () => {
+  assert.equal(typeKey("TEXT"), "text");
+  assert.equal(typeKey('"text"'), "text");
+  assert.equal(typeKey('PG_CATALOG . "text"'), "text");
+  assert.equal(typeKey('"pg_catalog"."tsquery"'), "tsquery");
+  assert.equal(typeKey("DOUBLE   PRECISION"), "double precision");
+  assert.equal(typeKey("Character  Varying(10)"), "character varying(10)");
+  assert.equal(typeKey('U&"\\0074ext"'), "text");
+  assert.equal(typeKey("int ARRAY"), "int array");
+  // A quoted name keeps its case and its blanks; another schema is kept.
+  assert.equal(typeKey('"Text"'), "Text");
+  assert.equal(typeKey('"PG_CATALOG".text'), "PG_CATALOG.text");
+  assert.equal(typeKey('"a  b"'), "a  b");
+  assert.equal(typeKey("myschema.regconfig"), "myschema.regconfig");
 });

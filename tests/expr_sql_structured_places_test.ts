@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { checkSql } from "../src/expr/sql.ts";
-import { openCall } from "../src/expr/sql_structured_places.ts";
+import { openCall } from "../src/expr/sql_calls.ts";
 
 const pgOnly = ["postgres"] as const;
 
@@ -131,11 +131,18 @@ Deno.test("checkSql: a function-style cast to a structured type is refused like 
     ["SELECT tsvector('a ${v}')", /read as tsvector/],
     // A cast to text first is read by the type's input function all the same.
     ["SELECT jsonb('[1, ${v}]'::text)", /read as jsonb/],
+    // However the text type is written: quoted, schema-qualified, with a length.
+    ["SELECT jsonb('[${v}]'::\"text\")", /read as jsonb/],
+    ["SELECT jsonb('[${v}]'::pg_catalog.\"text\")", /read as jsonb/],
+    ["SELECT jsonb('[${v}]'::PG_CATALOG . TEXT)", /read as jsonb/],
+    ["SELECT jsonb('[${v}]'::\"varchar\"(20))", /read as jsonb/],
+    ["SELECT jsonb('[${v}]'::Character  Varying)", /read as jsonb/],
   ]);
   bound([
     // Calls that take text, and a range built from typed bounds.
     "SELECT lower('%${v}%'), upper('x${v}'), length('a${v}'), md5('s${v}')",
     "SELECT daterange('2024-01-${v}'::date, '2024-02-01')",
+    "SELECT daterange('2024-01-${v}'::\"date\", '2024-02-01'::PG_CATALOG . DATE)",
     "SELECT jsonb('${v}'), _text('${v}')",
   ]);
 });

@@ -28,7 +28,6 @@ import {
   codeBefore,
   JSONPATH_REFUSAL,
   jsonpathArg,
-  openCall,
   queryLanguageBefore,
   queryLanguageCast,
   REGCONFIG,
@@ -36,13 +35,14 @@ import {
   TSQUERY_REFUSAL,
 } from "./sql_structured_places.ts";
 import { structuredRefusal } from "./sql_typed.ts";
-import { foldTypeName, QUALIFIED_NAME } from "./sql_names.ts";
+import { QUALIFIED_NAME, typeKey } from "./sql_names.ts";
 import {
   type ArgumentRest,
   argumentsAfter,
   joinsText,
   openBrackets,
   type OpenCall,
+  openCall,
 } from "./sql_calls.ts";
 
 /**
@@ -60,10 +60,10 @@ const FUNCTION_CAST =
 
 /** Scalar types whose text is text: a function-style cast reads them by its input function. */
 const STRING_TYPE =
-  /^(?:pg_catalog\.)?(?:text|varchar|char|character|bpchar|nchar|name|citext|character varying|char varying|national character|national char)(?:\s*\(.*\))?$/i;
+  /^(?:text|varchar|char|character|bpchar|nchar|name|citext|character varying|char varying|national character|national char)(?:\s*\(.*\))?$/;
 
 /** Whether `type` (a cast's) makes a literal one non-text scalar value. */
-const nonTextScalar = (type: string) => isScalarType(type) && !STRING_TYPE.test(type);
+const nonTextScalar = (type: string) => isScalarType(type) && !STRING_TYPE.test(typeKey(type));
 
 /**
  * What reads a literal after `tail` (the code up to its opening quote), with a value
@@ -96,7 +96,7 @@ function tsqueryOperandBefore(code: string): boolean {
   if (!op) return false;
   const before = codeBefore(code.slice(0, op.index));
   const cast = new RegExp(`::\\s*(${QUALIFIED_NAME})$`, "i").exec(before);
-  if (cast && /^(?:pg_catalog\.)?tsquery$/.test(foldTypeName(cast[1]))) return true;
+  if (cast && typeKey(cast[1]) === "tsquery") return true;
   if (!before.endsWith(")")) return false;
   // The call that the `)` closes: openCall of the text without that `)`.
   const inner = openCall(before.slice(0, -1));
@@ -112,7 +112,7 @@ export function tsqueryOperatorAfter(rest: string): boolean {
   ).exec(rest);
   if (!operand) return false;
   // A call of a *tsquery function, a typed constant `tsquery '…'`, or a cast to tsquery.
-  const name = foldTypeName(operand[1] ?? operand[3]).replace(/^pg_catalog\./, "");
+  const name = typeKey(operand[1] ?? operand[3]);
   return operand[2] === "(" ? /tsquery$/.test(name) : name === "tsquery";
 }
 

@@ -60,8 +60,26 @@ function decodeUnicode(text: string, c: string): string {
  * `.` dropped: `pg_catalog.jsonb`, `_text[]`, `varchar(10)`.
  */
 export function foldTypeName(type: string): string {
-  return type.replace(
-    /[uU]&"(?:[^"]|"")*"(?:\s*uescape\s*'[^']')?|"(?:[^"]|"")*"|[^"]+?(?=[uU]&"|"|$)/gi,
-    foldName,
-  ).replace(/\s*\.\s*/g, ".");
+  return type.replace(TYPE_PART, foldName).replace(/\s*\.\s*/g, ".");
+}
+
+/** A type name's parts: a `U&"…"` or `"…"` name, or the unquoted text up to the next. */
+const TYPE_PART =
+  /[uU]&"(?:[^"]|"")*"(?:\s*uescape\s*'[^']')?|"(?:[^"]|"")*"|[^"]+?(?=[uU]&"|"|$)/gi;
+
+/**
+ * A type name as one key to compare (`text`, `double precision`, `varchar(10)`,
+ * `myschema.t`, `Text` for the quoted `"Text"`): {@link foldTypeName}'s name, the
+ * `pg_catalog.` schema left off (the schema every built-in type is in), and blanks
+ * outside quotes squeezed to one space, so that `TEXT`, `"text"`, `PG_CATALOG . text`
+ * and `U&"\0074ext"` are one key, as the server reads them as one type.
+ */
+export function typeKey(type: string): string {
+  return type.trim().replace(
+    TYPE_PART,
+    (part) =>
+      /^(?:[uU]&)?"/.test(part)
+        ? foldName(part)
+        : foldName(part).replace(/\s*\.\s*/g, ".").replace(/\s+/g, " "),
+  ).replace(/^pg_catalog\./, "");
 }

@@ -24,7 +24,7 @@
  * @module
  */
 import type { TypedLiteral } from "./sql_typed.ts";
-import { foldTypeName } from "./sql_names.ts";
+import { typeKey } from "./sql_names.ts";
 import { type OpenCall, openCall } from "./sql_calls.ts";
 
 /** Blanks and comments at the end of a text. */
@@ -34,8 +34,6 @@ const TRAILING_BLANKS = /(?:\s|--[^\n\r]*[\n\r]|\/\*(?:(?!\*\/)[\s\S])*\*\/)*$/;
 export function codeBefore(tail: string): string {
   return tail.slice(0, TRAILING_BLANKS.exec(tail)!.index);
 }
-
-export { openCall } from "./sql_calls.ts";
 
 /** Functions whose argument (0-based; -1: any) is a jsonpath. */
 const JSONPATH_ARGS: ReadonlyMap<string, number> = new Map([
@@ -133,8 +131,7 @@ export function jsonpathArg(call: OpenCall): boolean {
 }
 
 /** A cast that makes a text-search function's literal its configuration. */
-export const REGCONFIG = (type: string): boolean =>
-  /^(?:pg_catalog\.)?regconfig$/.test(foldTypeName(type).replace(/\s+/g, ""));
+export const REGCONFIG = (type: string): boolean => typeKey(type) === "regconfig";
 
 /** Whether `rest` (the code after a literal, blank of comments) starts with `@@`. */
 export function matchOperatorAfter(rest: string): boolean {
@@ -224,7 +221,7 @@ export function arrayOperandAfter(rest: string): boolean {
 
 /** A cast to a query language (jsonpath, tsquery): its refusal, naming the safe form. */
 export function queryLanguageCast(type: string): TypedLiteral | undefined {
-  const name = foldTypeName(type).replace(/^pg_catalog\./, "");
+  const name = typeKey(type);
   if (name === "jsonpath") return JSONPATH_REFUSAL;
   if (name === "tsquery") return TSQUERY_REFUSAL;
   return undefined;

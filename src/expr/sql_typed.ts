@@ -20,7 +20,7 @@
  * @module
  */
 import { openCall } from "./sql_calls.ts";
-import { foldTypeName } from "./sql_names.ts";
+import { foldTypeName, typeKey } from "./sql_names.ts";
 
 /** A refusal: what to say and what to write. */
 export interface TypedLiteral {
@@ -136,9 +136,7 @@ export function castType(type: string): string {
 /** Whether `type` reads its text as one scalar value (see {@link SCALAR_TYPES}). */
 export function isScalarType(type: string): boolean {
   // `"text"` and `pg_catalog."date"` are text and date; `"Date"` is some other type.
-  const name = foldTypeName(type).replace(/^pg_catalog\./, "").replace(/\s*\(.*\)\s*$/, "")
-    .replace(/\s+/g, " ");
-  return SCALAR_TYPES.has(name);
+  return SCALAR_TYPES.has(typeKey(type).replace(/\s*\(.*\)$/, ""));
 }
 
 /** One field of an interval qualifier (`DAY`, `SECOND(3)`). */
