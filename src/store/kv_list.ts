@@ -7,7 +7,7 @@
  */
 import { keyPart } from "./kv_keys.ts";
 import type { KvIO } from "./kv_io.ts";
-import { matchesFilter, timeBound } from "./records.ts";
+import { ID_ORDER_SLACK_MS, matchesFilter, timeBound } from "./records.ts";
 import type { FinishedFilter, RunFilter, RunRecord } from "./run_store.ts";
 import { newestFinished } from "./finished_runs.ts";
 
@@ -31,18 +31,25 @@ export async function listStoredRuns(io: KvIO, filter: RunFilter): Promise<RunRe
   return runs;
 }
 
-/** Pages of runs, newest first, from the index that fits the filter best. */
+/**
+ * Pages of runs, newest first (or oldest first), from the index that fits the filter
+ * best, starting at the filter's time bound: every index ends with the run id, and ids
+ * sort by start time (engine/ids.ts), so oldest first from `since` (a parent's children,
+ * a fire's run) reads no run started before it, where it read all of history from its
+ * oldest run.
+ */
 async function* newestFirst(io: KvIO, filter: RunFilter): AsyncGenerator<RunRecord[]> {
   const fromIndex = filter.workflow !== undefined
     ? ["run_wf", keyPart(filter.workflow)]
     : filter.status !== undefined
     ? ["run_st", filter.status]
     : null;
+  const selector = boundedSelector(fromIndex ?? ["run"], filter);
   const pageSize = Math.min(filter.limit ?? PAGE, PAGE);
   let cursor = "";
   do {
     if (fromIndex) {
-      const page = await io.listPage<null>({ prefix: fromIndex }, {
+      const page = await io.listPage<null>(selector, {
         limit: pageSize,
         reverse: !filter.oldestFirst,
         cursor,
@@ -52,7 +59,7 @@ async function* newestFirst(io: KvIO, filter: RunFilter): AsyncGenerator<RunReco
       const records = await io.getMany<RunRecord>(keys);
       yield records.flatMap((r) => r.value ? [r.value] : []);
     } else {
-      const page = await io.listPage<RunRecord>({ prefix: ["run"] }, {
+      const page = await io.listPage<RunRecord>(selector, {
         limit: pageSize,
         reverse: !filter.oldestFirst,
         cursor,
@@ -61,6 +68,31 @@ async function* newestFirst(io: KvIO, filter: RunFilter): AsyncGenerator<RunReco
       yield page.entries.map((e) => e.value);
     }
   } while (cursor);
+}
+
+/**
+ * The selector of the keys under `prefix` (an index, or `["run"]`, each ending with the
+ * run id) that a listing in `filter`'s direction starts at: from the id of `since`
+ * oldest first, up to the id of `before` newest first, widened by ID_ORDER_SLACK_MS as
+ * timeBound's stop is; the whole prefix without such a bound.
+ */
+export function boundedSelector(prefix: Deno.KvKey, filter: RunFilter): Deno.KvListSelector {
+  const edge = filter.oldestFirst
+    ? idAt((filter.since?.getTime() ?? NaN) - ID_ORDER_SLACK_MS)
+    : idAt((filter.before?.getTime() ?? NaN) + ID_ORDER_SLACK_MS);
+  if (edge === undefined) return { prefix };
+  return filter.oldestFirst
+    ? { prefix, start: [...prefix, edge] }
+    : { prefix, end: [...prefix, edge] };
+}
+
+/** The run id stamp of time `ms` (engine/ids.ts newRunId), or undefined past 4-digit years. */
+function idAt(ms: number): string | undefined {
+  const time = new Date(ms);
+  if (Number.isNaN(time.getTime()) || time.getUTCFullYear() < 1 || time.getUTCFullYear() > 9999) {
+    return undefined;
+  }
+  return time.toISOString().replace(/[-:]/g, "");
 }
 
 /**
