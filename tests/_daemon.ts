@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { openScheduleStore } from "../src/store/kv_schedules.ts";
+import type { FireRecord, Schedule } from "../src/schedule/types.ts";
 
 /** A port free on 127.0.0.1 right now. */
 export function freePort(): number {
@@ -175,24 +177,72 @@ export function gatedFlow(prefix: string): GatedFlow {
 export async function queuedSchedule(prefix: string, ...more: string[]) {
   const flow = gatedFlow(prefix);
   const add = (cron: string, ...more: string[]) =>
-    weft([
-      "schedule",
-      "add",
-      flow.file,
-      "--name",
-      "s",
-      "--cron",
-      cron,
-      "--tz",
-      "UTC",
-      "--overlap",
-      "queue",
-      ...more,
-    ], { env: flow.env });
+    addSchedule(flow.file, flow.env, cron, "queue", ...more);
   const added = await add("* * * * * *", ...more);
   assert.equal(added.code, 0, added.stderr);
   return { ...flow, add };
 }
+
+/**
+ * `weft schedule add FILE --name s --cron CRON --tz UTC --overlap OVERLAP ...more` in the
+ * home `env` names.
+ */
+export function addSchedule(
+  file: string,
+  env: Record<string, string>,
+  cron: string,
+  overlap: string,
+  ...more: string[]
+) {
+  return weft(
+    ["schedule", "add", file, "--name", "s", "--cron", cron, "--tz", "UTC", "--overlap", overlap]
+      .concat(more),
+    { env },
+  );
+}
+
+/**
+ * A {@link queuedSchedule} (`--catchup 1h`) whose daemon was killed (SIGKILL) while a fire
+ * waited behind its run: that fire is on record `queued`, and the run's task has ended
+ * (`go` written). Returns the fire's time as the log gave it.
+ */
+export async function leftQueuedFire(prefix: string) {
+  const flow = await queuedSchedule(prefix, "--catchup", "1h");
+  const first = startDaemon(["--dir", `${flow.dir}/empty`], { home: flow.home });
+  let at: string;
+  try {
+    at = await queuedFire(first);
+  } finally {
+    await first.stop("SIGKILL");
+  }
+  Deno.writeTextFileSync(`${flow.dir}/go`, "");
+  assert.equal((await fireAt(flow.home, at))?.outcome, "queued", "what the killed daemon left");
+  return { ...flow, at };
+}
+
+/** The schedule `s` and its fires as the store in `home` holds them. */
+export async function storedSchedule(
+  home: string,
+): Promise<{ s: Schedule | null; fires: FireRecord[] }> {
+  const store = await openScheduleStore(home, { readOnly: true });
+  try {
+    return { s: await store.get("s"), fires: await store.listFires("s") };
+  } finally {
+    store.close();
+  }
+}
+
+/** The fire of `s` at `at` as the store in `home` holds it. */
+export async function fireAt(home: string, at: string): Promise<FireRecord | undefined> {
+  return (await storedSchedule(home)).fires.find((f) => f.time === at);
+}
+
+/** Why a fire of a schedule paused while it waited never ran. */
+export const PAUSED = "its schedule was paused while it waited";
+
+/** The daemon's line saying the fire of `s` at `at` was skipped for `why`. */
+export const skippedLine = (at: string, why: string) =>
+  new RegExp(`schedule s: fire of ${escaped(at)} skipped, not run: ${why}`);
 
 /**
  * Waits until `daemon` has started a run of schedule `s` and queued the next fire behind

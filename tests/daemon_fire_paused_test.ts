@@ -8,23 +8,21 @@
  * and the catch-up chain in process on a manual clock.
  */
 import assert from "node:assert/strict";
-import { escaped, queuedFire, queuedSchedule, startDaemon } from "./_daemon.ts";
+import {
+  escaped,
+  fireAt,
+  leftQueuedFire,
+  PAUSED,
+  queuedFire,
+  queuedSchedule,
+  skippedLine,
+  startDaemon,
+} from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
-import type { FireRecord } from "../src/schedule/types.ts";
 import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
-
-/** The fire of `s` at `at` as the store holds it. */
-async function fireAt(home: string, at: string): Promise<FireRecord | undefined> {
-  const store = await openScheduleStore(home, { readOnly: true });
-  try {
-    return (await store.listFires("s")).find((f) => f.time === at);
-  } finally {
-    store.close();
-  }
-}
 
 for (const resume of [false, true]) {
   const what = resume ? "paused and resumed" : "paused";
@@ -37,12 +35,7 @@ for (const resume of [false, true]) {
       assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
       if (resume) assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
       Deno.writeTextFileSync(`${dir}/go`, "");
-      await daemon.waitFor(
-        new RegExp(
-          `schedule s: fire of ${escaped(at)} skipped, not run: ` +
-            "its schedule was paused while it waited",
-        ),
-      );
+      await daemon.waitFor(skippedLine(at, PAUSED));
       if (resume) {
         // The schedule fires afresh after the resume; the fire that waited is not replayed.
         const from = daemon.lines.length;
@@ -62,7 +55,7 @@ for (const resume of [false, true]) {
     const fire = await fireAt(home, at);
     assert.equal(fire?.outcome, "skipped");
     assert.equal(fire?.runId, null);
-    assert.equal(fire?.reason, "its schedule was paused while it waited");
+    assert.equal(fire?.reason, PAUSED);
     // Nothing is left owed to the next start.
     const [listed] = JSON.parse((await weft(["schedule", "list", "--json"], { env })).stdout);
     assert.equal(listed.pending_catch_up, null);
@@ -109,31 +102,18 @@ Deno.test("a paused schedule's queued fire is shown skipped with why in weft sch
     assert.ok(last && Date.parse(last.time) > Date.parse(at), JSON.stringify(last));
     assert.equal(last.outcome, "skipped", "a fire the full queue turned away");
   }
-  assert.equal((await fireAt(home, at))?.reason, "its schedule was paused while it waited");
+  assert.equal((await fireAt(home, at))?.reason, PAUSED);
 });
 
 Deno.test("a fire a killed daemon left queued is not replayed once its schedule was paused and resumed", async () => {
-  const { dir, home, env } = await queuedSchedule("paused-left-", "--catchup", "1h");
-  const first = startDaemon(["--dir", `${dir}/empty`], { home });
-  let at: string;
-  try {
-    at = await queuedFire(first);
-  } finally {
-    await first.stop("SIGKILL");
-  }
-  // The killed daemon's run ends (its task waits for `go`).
-  Deno.writeTextFileSync(`${dir}/go`, "");
-  assert.equal((await fireAt(home, at))?.outcome, "queued", "what the killed daemon left");
+  const { dir, home, env, at } = await leftQueuedFire("paused-left-");
   assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
   assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
   // Within its catch-up window (1 h): but for the pause, the next start would run it.
   const second = startDaemon(["--dir", `${dir}/empty`], { home });
   try {
     await second.waitFor(
-      new RegExp(
-        `schedule s: fire of ${escaped(at)} skipped, not run: ` +
-          "its schedule was paused while it waited",
-      ),
+      skippedLine(at, PAUSED),
     );
     // It fires afresh after the resume.
     await second.waitFor(/run \S+ started \(schedule s \S+\)/);
@@ -150,7 +130,7 @@ Deno.test("a fire a killed daemon left queued is not replayed once its schedule 
   );
   const fire = await fireAt(home, at);
   assert.equal(fire?.outcome, "skipped");
-  assert.equal(fire?.reason, "its schedule was paused while it waited");
+  assert.equal(fire?.reason, PAUSED);
 });
 
 Deno.test("a fire queued when its schedule's cron is replaced still runs: it was due at its time", async () => {
@@ -204,7 +184,7 @@ Deno.test("catch-up fires whose turn comes after a pause are recorded skipped, n
     assert.ok(
       lines.includes(
         `schedule hourly: catch-up fire of 2026-03-01T${t}:00+00:00 skipped, not run: ` +
-          "its schedule was paused while it waited",
+          PAUSED,
       ),
       lines.join("\n"),
     );
@@ -212,7 +192,7 @@ Deno.test("catch-up fires whose turn comes after a pause are recorded skipped, n
   const fires = await store.listFires("hourly");
   assert.deepEqual(fires.map((f) => [f.time.slice(11, 16), f.trigger, f.outcome, f.reason]), [
     ["01:00", "catch-up", "success", undefined],
-    ["02:00", "catch-up", "skipped", "its schedule was paused while it waited"],
-    ["03:00", "catch-up", "skipped", "its schedule was paused while it waited"],
+    ["02:00", "catch-up", "skipped", PAUSED],
+    ["03:00", "catch-up", "skipped", PAUSED],
   ]);
 });

@@ -6,7 +6,7 @@
  * FireRecord.scheduleId; tester tdaemon F3).
  */
 import assert from "node:assert/strict";
-import { gatedFlow, startDaemon, writeFlow } from "./_daemon.ts";
+import { addSchedule, gatedFlow, startDaemon, writeFlow } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
 
@@ -63,21 +63,7 @@ Deno.test("a run of a removed schedule records nothing into a new schedule of th
 Deno.test("a fire queued when its schedule is removed never starts, and the old run does not hold up a new schedule of the name", async () => {
   const { dir, home, old, other, env } = twoFlows("removed-queued-");
   const add = (file: string, cron: string, overlap: string) =>
-    weft([
-      "schedule",
-      "add",
-      file,
-      "--name",
-      "s",
-      "--cron",
-      cron,
-      "--tz",
-      "UTC",
-      "--overlap",
-      overlap,
-    ], {
-      env,
-    });
+    addSchedule(file, env, cron, overlap);
   assert.equal((await add(old, "* * * * * *", "queue")).code, 0);
   const daemon = startDaemon(["--dir", `${dir}/empty`], { home });
   try {

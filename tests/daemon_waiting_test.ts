@@ -8,25 +8,18 @@
  * commands.
  */
 import assert from "node:assert/strict";
-import { escaped, queuedFire, queuedSchedule, startDaemon } from "./_daemon.ts";
+import {
+  escaped,
+  fireAt,
+  leftQueuedFire,
+  PAUSED,
+  queuedFire,
+  queuedSchedule,
+  skippedLine,
+  startDaemon,
+  storedSchedule,
+} from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
-import { openScheduleStore } from "../src/store/kv_schedules.ts";
-import type { FireRecord, Schedule } from "../src/schedule/types.ts";
-
-const PAUSED = "its schedule was paused while it waited";
-
-/** The schedule `s` and its fires as the store holds them. */
-async function stored(home: string): Promise<{ s: Schedule | null; fires: FireRecord[] }> {
-  const store = await openScheduleStore(home, { readOnly: true });
-  try {
-    return { s: await store.get("s"), fires: await store.listFires("s") };
-  } finally {
-    store.close();
-  }
-}
-
-const skippedLine = (at: string, why: string) =>
-  new RegExp(`schedule s: fire of ${escaped(at)} skipped, not run: ${why}`);
 
 Deno.test("pause and resume while a fire waits: it is skipped at once, and the first fire after the resume waits in its place and runs", async () => {
   const { dir, home, env } = await queuedSchedule("waiting-resume-");
@@ -55,7 +48,7 @@ Deno.test("pause and resume while a fire waits: it is skipped at once, and the f
   const log = daemon.lines.join("\n");
   assert.ok(Date.parse(next) > Date.parse(at), log);
   assert.equal(daemon.count(new RegExp(`run \\S+ started \\(\\S+ s ${escaped(at)}\\)`)), 0, log);
-  const { s, fires } = await stored(home);
+  const { s, fires } = await storedSchedule(home);
   const waited = fires.find((f) => f.time === at);
   assert.equal(waited?.outcome, "skipped");
   assert.equal(waited?.reason, PAUSED);
@@ -90,22 +83,13 @@ Deno.test("a schedule removed while its fire waits: the fire is settled at once,
 });
 
 Deno.test("a fire a stopped daemon left waiting is recorded skipped by the next start when its schedule is paused then", async () => {
-  const { dir, home, env } = await queuedSchedule("waiting-left-", "--catchup", "1h");
-  const first = startDaemon(["--dir", `${dir}/empty`], { home });
-  let at: string;
-  try {
-    at = await queuedFire(first);
-  } finally {
-    await first.stop("SIGKILL");
-  }
-  Deno.writeTextFileSync(`${dir}/go`, "");
-  assert.equal((await stored(home)).fires.find((f) => f.time === at)?.outcome, "queued");
+  const { dir, home, env, at } = await leftQueuedFire("waiting-left-");
   assert.equal((await weft(["schedule", "pause", "s"], { env })).code, 0);
   const second = startDaemon(["--dir", `${dir}/empty`], { home });
   try {
     // Said and recorded by this start, while the schedule is still paused.
     await second.waitFor(skippedLine(at, PAUSED));
-    const now = await stored(home);
+    const now = await storedSchedule(home);
     assert.equal(now.s?.paused, true);
     assert.equal(now.s?.unstartedFires, undefined);
     assert.equal((await weft(["schedule", "resume", "s"], { env })).code, 0);
@@ -120,7 +104,7 @@ Deno.test("a fire a stopped daemon left waiting is recorded skipped by the next 
   const log = second.lines.join("\n");
   assert.equal(second.count(new RegExp(`run \\S+ started \\(\\S+ s ${escaped(at)}\\)`)), 0, log);
   assert.equal(second.count(skippedLine(at, PAUSED)), 1, log);
-  const fire = (await stored(home)).fires.find((f) => f.time === at);
+  const fire = await fireAt(home, at);
   assert.equal(fire?.outcome, "skipped");
   assert.equal(fire?.runId, null);
   assert.equal(fire?.reason, PAUSED);
