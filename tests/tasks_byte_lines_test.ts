@@ -6,9 +6,11 @@ import {
   forEachByteLine,
   lineText,
   MAX_PIECE_BYTES,
+  PARTIAL_FLUSH_MS,
 } from "../src/tasks/byte_lines.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { testTempDir } from "./_tmp.ts";
+import { lineCollector } from "./_task_context.ts";
 
 type Piece = [string, boolean, boolean];
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -169,11 +171,11 @@ async function emitted(script: string) {
     cwd: "/",
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
   });
-  const lines: string[] = [];
-  const status = await emitUntilExit(child, {
-    emit: (stream, line) => void lines.push(`${stream}:${lineText(line)}`),
-  });
-  return { lines, status };
+  // Pieces joined back: a last line that waited PARTIAL_FLUSH_MS for the exit (a loaded
+  // machine) comes as its start, then its empty end.
+  const { lines, emit } = lineCollector();
+  const status = await emitUntilExit(child, { emit });
+  return { lines: lines.map((l) => `${l.stream}:${l.line}`), status };
 }
 
 Deno.test("emitUntilExit: the last lines, printed as the process ends, all come before its status", async () => {
@@ -182,6 +184,13 @@ Deno.test("emitUntilExit: the last lines, printed as the process ends, all come 
     assert.deepEqual(lines.sort(), [`stderr:b${i}`, `stdout:a${i}`, `stdout:c${i}`]);
     assert.equal(status.code, 3);
   }
+});
+
+Deno.test("emitUntilExit: a last line that paused past PARTIAL_FLUSH_MS comes as its start, then its (empty) end", async () => {
+  const pause = (PARTIAL_FLUSH_MS * 5) / 1000;
+  const { lines, status } = await emitted(`printf b >&2; printf c; sleep ${pause}; exit 3`);
+  assert.deepEqual(lines.sort(), ["stderr:b", "stdout:c"]);
+  assert.equal(status.code, 3);
 });
 
 Deno.test("emitUntilExit: a process that left the group and holds the pipe does not hold the task", async () => {

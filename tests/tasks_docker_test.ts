@@ -4,24 +4,23 @@
  * client, and `docker rm -f` when a timeout ends a running container.
  */
 import assert from "node:assert/strict";
-import { lineText } from "../src/tasks/byte_lines.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 import { dockerRunner, type DockerTask } from "../src/tasks/docker.ts";
 import type { TaskContext } from "../src/tasks/types.ts";
 import { testTempDir } from "./_tmp.ts";
 import { dockerCalls, STANDIN_BIN } from "./_docker_standin.ts";
-import { fakeContext } from "./_task_context.ts";
+import { fakeContext, lineCollector } from "./_task_context.ts";
 
 const SYSTEM_PATH = "/usr/bin:/bin";
 
 function context(env: Record<string, string>, overrides: Partial<TaskContext> = {}) {
-  const lines: { stream: string; line: string }[] = [];
+  const { lines, emit } = lineCollector();
   const ctx = fakeContext({
     runId: "20261201T000000.000Z-0123456789",
     taskId: "image",
     env,
     killGraceMs: 500,
-    emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
+    emit,
     interpolate: (text) => text.replaceAll("${env.BUILD_NUMBER}", "42"),
     ...overrides,
   });

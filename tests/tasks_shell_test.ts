@@ -5,17 +5,13 @@ import { directArgv, type ShellConfig, shellRunner } from "../src/tasks/shell.ts
 import type { TaskContext } from "../src/tasks/types.ts";
 import { survivors } from "./_engine.ts";
 import { testTempDir } from "./_tmp.ts";
-import { fakeContext } from "./_task_context.ts";
+import { fakeContext, lineCollector } from "./_task_context.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 
 function context(overrides: Partial<TaskContext> = {}) {
-  const lines: { stream: string; line: string }[] = [];
-  const ctx = fakeContext({
-    env: { PATH },
-    emit: (stream, line) => lines.push({ stream, line: lineText(line) }),
-    ...overrides,
-  });
+  const { lines, emit } = lineCollector();
+  const ctx = fakeContext({ env: { PATH }, emit, ...overrides });
   return { ctx, lines };
 }
 
