@@ -61,6 +61,9 @@ if (import.meta.main) {
     }
   }
   await Deno.mkdir(`${dist}/.build`, { recursive: true });
+  // --output may name a folder not made yet (deno task test builds into dist/test/).
+  const outputDir = output?.replace(/[^/]*$/, "");
+  if (outputDir) await Deno.mkdir(outputDir, { recursive: true });
   const entry = await writeEntry();
   if (bundle) {
     await buildBundle(entry, output ?? `${dist}/weft.js`);

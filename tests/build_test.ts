@@ -73,3 +73,11 @@ Deno.test("build: an unknown target is refused before anything is built", async 
     /^build: unknown target sparc-sun-solaris \(one of: x86_64-unknown-linux-gnu, /,
   );
 });
+
+Deno.test("build: --bundle --output into a folder not made yet makes it (deno task test's dist/test/)", async () => {
+  const out = `${testTempDir("out-")}/not/yet/weft.js`;
+  const r = await build(["--bundle", "--output", out], {});
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, `build: wrote ${out}\n`);
+  assert.match(await Deno.readTextFile(out), /^\/\/ Weft, bundled by scripts\/build\.ts\./);
+});

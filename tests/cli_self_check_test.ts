@@ -15,6 +15,7 @@ Deno.test("self-check --json: version, writable store, time zone, tools, spawner
   await Deno.writeTextFile(`${bin}/python3`, "#!/bin/sh\n", { mode: 0o755 });
   const r = await weft(["self-check", "--json"], {
     env: { WEFT_HOME: home, TZ: "Europe/Paris", PATH: `${bin}:/usr/bin:/bin` },
+    fromSource: true,
   });
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
@@ -64,7 +65,7 @@ Deno.test("self-check: a damaged history (weft.kv) is said, exit 1, and left as 
 
 Deno.test("self-check: human report lists every optional tool, found or not", async () => {
   const empty = testTempDir("self-check-path-");
-  const r = await weft(["self-check"], { env: { PATH: empty } });
+  const r = await weft(["self-check"], { env: { PATH: empty }, fromSource: true });
   assert.equal(r.code, 0, r.stderr);
   for (const tool of ["docker", "python3", "sh", "bash"]) {
     assert.match(r.stdout, new RegExp(`^  ${tool} +not found on PATH$`, "m"));

@@ -149,7 +149,10 @@ Deno.test("validated cache: weft run from source keeps nothing (no build identit
   const dir = testTempDir("cached-source-");
   const file = join(dir, "w.json");
   await Deno.writeTextFile(file, JSON.stringify(WORKFLOW));
-  const r = await weft(["run", "-q", file], { env: { XDG_CACHE_HOME: join(dir, "cache") } });
+  const r = await weft(["run", "-q", file], {
+    env: { XDG_CACHE_HOME: join(dir, "cache") },
+    fromSource: true,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(entries(join(dir, "cache", "weft")), []);
 });
