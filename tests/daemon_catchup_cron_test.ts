@@ -27,6 +27,19 @@ async function pendingChain(home: string): Promise<PendingCatchUp | null> {
   return entry.pending_catch_up;
 }
 
+/** Waits until schedule j's catch-up chain is off record (every fire of it handled). */
+async function chainCleared(home: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const store = await openScheduleStore(home, { readOnly: true });
+    const chain = (await store.get("j"))?.pendingCatchUp ?? null;
+    store.close();
+    if (chain === null) return;
+    assert.ok(Date.now() < until, `the chain is still pending: ${JSON.stringify(chain)}`);
+    await sleep(250);
+  }
+}
+
 Deno.test("daemon killed mid catch-up chain, cron replaced before the restart: the chain's fires are the old cron's", async () => {
   // Each run outlasts a fire interval: the chain is still going when the live loop fires.
   const { dir, home, add } = await scheduledFlow("catchup-cron-", "sleep 1", "*/2 * * * * *");
@@ -60,8 +73,11 @@ Deno.test("daemon killed mid catch-up chain, cron replaced before the restart: t
 
   const third = startDaemon(["--dir", `${dir}/flows`], { home });
   try {
-    // A live fire starts a run once its catch-up chain is over (until then it is skipped).
+    // Live fires start runs again: skipped while a catch-up runs, one may start in the
+    // moment between two (the next catch-up then waits for it: daemon_fire.ts), so the
+    // chain is waited for on its own, until its record is cleared.
     await third.waitFor(/started \(schedule j /, { timeoutMs: 60_000 });
+    await chainCleared(home, 60_000);
     assert.equal(await third.stop(), 0);
   } finally {
     await third.stop("SIGKILL");
