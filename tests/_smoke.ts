@@ -15,6 +15,28 @@ export type Cli = (
   options?: { env?: Record<string, string>; cwd?: string; pathFirst?: string },
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
+/**
+ * Runs `cmd` with only `env` (clearEnv) in `cwd`, output captured and decoded: how the
+ * smoke suites start the program they check.
+ */
+export async function execClean(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const result = await new Deno.Command(cmd, {
+    args,
+    cwd,
+    env,
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
+}
+
 const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 
 /** What an example needs to run here, by its path under examples/. */

@@ -12,22 +12,9 @@ import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
-import { type Cli, pathWithout, smokeSuite } from "./_smoke.ts";
+import { type Cli, execClean, pathWithout, smokeSuite } from "./_smoke.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-
-async function exec(cmd: string, args: string[], cwd: string, env: Record<string, string>) {
-  const result = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: result.code, stdout: decode(result.stdout), stderr: decode(result.stderr) };
-}
 
 /** Builds with scripts/build.ts into a fresh folder; returns the file written. */
 async function build(args: string[], name: string): Promise<string> {
@@ -69,7 +56,7 @@ async function isolated(file: string, command: (copy: string) => string[]): Prom
     const env = { ...base, ...options.env };
     if (options.pathFirst) env.PATH = `${options.pathFirst}:${env.PATH}`;
     const [cmd, ...rest] = command(copy);
-    return exec(cmd, [...rest, ...args], options.cwd ?? work, env);
+    return execClean(cmd, [...rest, ...args], options.cwd ?? work, env);
   };
   return { weft, dir: work, cleanup: () => Deno.remove(dir, { recursive: true }) };
 }
@@ -113,12 +100,17 @@ Deno.test("bundle: its parts are cached in a private folder, or run from memory 
     await Deno.copyFile(`${root}examples/hello.yml`, `${dir}/hello.yml`);
     await Deno.writeTextFile(`${dir}/file`, "");
     const run = (cache: string, ...args: string[]) =>
-      exec(Deno.execPath(), ["run", "-A", "--unstable-kv", "--no-config", bundle, ...args], dir, {
-        PATH: Deno.env.get("PATH") ?? "",
-        HOME: dir,
-        XDG_CACHE_HOME: cache,
-        WEFT_HOME: `${dir}/home`,
-      });
+      execClean(
+        Deno.execPath(),
+        ["run", "-A", "--unstable-kv", "--no-config", bundle, ...args],
+        dir,
+        {
+          PATH: Deno.env.get("PATH") ?? "",
+          HOME: dir,
+          XDG_CACHE_HOME: cache,
+          WEFT_HOME: `${dir}/home`,
+        },
+      );
     for (const cache of [`${dir}/cache`, `${dir}/file/below-a-file`]) {
       for (let round = 0; round < 2; round++) {
         const v = await run(cache, "validate", "hello.yml");

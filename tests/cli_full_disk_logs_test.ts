@@ -21,7 +21,8 @@ Deno.test({
       const env = { WEFT_HOME: `${mnt}/home` };
       const run = startWeft(["run", TWO], { ...env, GATE_DIR: gate });
       for (const task of ["a", "b"]) await Deno.stat(await waitReady(`${gate}/${task}.ready`));
-      // Both tasks print only once the disk is full.
+      // Both tasks print only once the disk is full, and both print all their lines: the
+      // stop after the first fault cannot end them first (they ignore SIGTERM, see two.yml).
       await fillDisk(mnt);
       await Deno.writeTextFile(`${gate}/go`, "");
       const r = await run.finish();

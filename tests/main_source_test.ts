@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { sourceWeftArgs } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
-import type { Cli } from "./_smoke.ts";
-import { smokeSuite } from "./_smoke.ts";
+import { type Cli, execClean, smokeSuite } from "./_smoke.ts";
 
 Deno.test("source: main.ts run by deno passes the smoke suite", async (t) => {
   const dir = testTempDir("source-smoke-");
@@ -23,19 +22,10 @@ Deno.test("source: main.ts run by deno passes the smoke suite", async (t) => {
     NO_COLOR: "1",
     ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
   };
-  const weft: Cli = async (args, options = {}) => {
+  const weft: Cli = (args, options = {}) => {
     const env = { ...base, ...options.env };
     if (options.pathFirst) env.PATH = `${options.pathFirst}:${env.PATH}`;
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: sourceWeftArgs(args),
-      cwd: options.cwd ?? work,
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: r.code, stdout: decode(r.stdout), stderr: decode(r.stderr) };
+    return execClean(Deno.execPath(), sourceWeftArgs(args), options.cwd ?? work, env);
   };
   const docker = (await dockerEngineMissing()) ? STANDIN_BIN : undefined;
   await smokeSuite(t, weft, work, docker, "source");

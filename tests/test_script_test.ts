@@ -3,7 +3,7 @@
  * into workers. (Its bundle is built by scripts/build.ts, tested in tests/build_test.ts.)
  */
 import assert from "node:assert/strict";
-import { groupFiles, GROUPS } from "../scripts/test.ts";
+import { groupFiles, GROUPS, jobs } from "../scripts/test.ts";
 
 Deno.test("groupFiles: every file in exactly one group, sorted, dealt round-robin", () => {
   const files = ["c_test.ts", "a_test.ts", "e_test.ts", "b_test.ts", "d_test.ts"];
@@ -27,5 +27,14 @@ Deno.test("groupFiles: a family of files (cli_*, daemon_*) is spread over the wo
   assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes}`);
   for (const g of groups) {
     assert.ok(g.filter((f) => f.startsWith("daemon_")).length <= 1, g.join(" "));
+  }
+});
+
+Deno.test("jobs: DENO_JOBS when a positive whole number, else one more than the CPUs", () => {
+  const fallback = String(navigator.hardwareConcurrency + 1);
+  assert.equal(jobs("3"), "3");
+  assert.equal(jobs("12"), "12");
+  for (const bad of ["", "0", "-2", "1.5", "two", "03"]) {
+    assert.equal(jobs(bad), fallback, `DENO_JOBS=${bad}`);
   }
 });

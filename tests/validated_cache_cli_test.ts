@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { execClean } from "./_smoke.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -24,19 +25,6 @@ const WORKFLOW = {
     },
   ],
 };
-
-async function exec(args: string[], cwd: string, env: Record<string, string>) {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd,
-    env,
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: r.code, stdout: decode(r.stdout), stderr: decode(r.stderr) };
-}
 
 /** The run report's outcome, without ids and times. */
 function outcome(json: string) {
@@ -96,14 +84,19 @@ Deno.test("validated cache: a bundle runs a workflow again from its entry, and v
   const text = JSON.stringify(WORKFLOW, null, 2);
   await Deno.writeTextFile(file, text);
   const run = (extra: Record<string, string> = {}) =>
-    exec(["run", "-A", "--unstable-kv", "--no-config", bundle, "run", "--json", file], dir, {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: dir,
-      XDG_CACHE_HOME: cache,
-      WEFT_HOME: join(dir, "home"),
-      NO_COLOR: "1",
-      ...extra,
-    });
+    execClean(
+      Deno.execPath(),
+      ["run", "-A", "--unstable-kv", "--no-config", bundle, "run", "--json", file],
+      dir,
+      {
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: dir,
+        XDG_CACHE_HOME: cache,
+        WEFT_HOME: join(dir, "home"),
+        NO_COLOR: "1",
+        ...extra,
+      },
+    );
 
   const first = await run();
   assert.equal(first.code, 0, first.stderr);
