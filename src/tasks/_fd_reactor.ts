@@ -17,7 +17,8 @@
  * - a self-pipe wakes the wait only when nothing is left to watch, so the loop can end:
  *   it runs only while something is watched, and never keeps Deno alive alone.
  * - the wait runs on the event loop's own thread instead (a synchronous epoll_wait) once
- *   the loop has run everything else it had to do (one setImmediate turn), for at most
+ *   the loop has run the promise jobs and I/O callbacks already due (one setImmediate
+ *   turn; timers that fell due wait, see {@link nextTurn}), for at most
  *   {@link NEAR_WAIT_MS} since the last child started: the hop to the pool thread and
  *   back cost ~60 µs of latency and ~50 µs of CPU per wait, 10% of a `true` task's
  *   whole cycle. Past that, children that run longer are waited for on the pool thread.
@@ -267,8 +268,11 @@ export class FdReactor {
 }
 
 /**
- * Resolves in a later turn of the event loop, after the callbacks already due (the
- * `check` phase: setImmediate, not setTimeout, which waits at least a millisecond).
+ * Resolves in the event loop's `check` phase (setImmediate; setTimeout would wait at
+ * least a millisecond): after the promise jobs and I/O callbacks already due. Timers that
+ * fell due meanwhile are NOT run first when it is called from an I/O continuation, as the
+ * reactor's loop is: they run at the start of the next turn (measured on Deno 2.9), so
+ * their delay is bounded by {@link NEAR_WAIT_MS} instead.
  */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
