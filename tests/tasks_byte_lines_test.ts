@@ -186,7 +186,7 @@ Deno.test("emitUntilExit: the last lines, printed as the process ends, all come 
   }
 });
 
-Deno.test("emitUntilExit: a last line that paused past PARTIAL_FLUSH_MS comes as its start, then its (empty) end", async () => {
+Deno.test("emitUntilExit: a last line that paused past PARTIAL_FLUSH_MS (sent in pieces) is whole once joined, before the status", async () => {
   const pause = (PARTIAL_FLUSH_MS * 5) / 1000;
   const { lines, status } = await emitted(`printf b >&2; printf c; sleep ${pause}; exit 3`);
   assert.deepEqual(lines.sort(), ["stderr:b", "stdout:c"]);
