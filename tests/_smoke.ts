@@ -17,7 +17,8 @@ export type Cli = (
 
 /**
  * Runs `cmd` with only `env` (clearEnv) in `cwd`, output captured and decoded: how the
- * smoke suites start the program they check.
+ * smoke suites start the program they check, and how tests run weft in an environment
+ * that must not inherit the test runner's (deno_task_test.ts, validated_cache_cli_test.ts).
  */
 export async function execClean(
   cmd: string,

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { testTempDir } from "./_tmp.ts";
+import { execClean } from "./_smoke.ts";
 
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
@@ -21,18 +22,8 @@ Deno.test("deno task --config … weft resolves relative paths against the calle
     WEFT_HOME: `${work}/home`,
     NO_COLOR: "1",
   };
-  const run = async (...args: string[]) => {
-    const result = await new Deno.Command(Deno.execPath(), {
-      args: ["task", "-q", "--config", CONFIG, "weft", ...args],
-      cwd: work,
-      env,
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-    return { code: result.code, stdout: text(result.stdout), stderr: text(result.stderr) };
-  };
+  const run = (...args: string[]) =>
+    execClean(Deno.execPath(), ["task", "-q", "--config", CONFIG, "weft", ...args], work, env);
 
   const valid = await run("validate", "here.yml");
   assert.equal(valid.code, 0, valid.stderr);
