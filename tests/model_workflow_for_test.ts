@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { workflowSchema } from "../src/model/workflow.ts";
 import { workflowSchemaFor } from "../src/model/workflow_for.ts";
 import { TASK_TYPES } from "../src/model/task.ts";
-import { cleanJsonWorkflow } from "../src/parse/problems.ts";
+import { cleanJsonWorkflow } from "../src/parse/clean_json.ts";
 import { parseWorkflowSource } from "../src/parse/mod.ts";
 
 const root = new URL("../", import.meta.url).pathname;

@@ -12,7 +12,8 @@ import {
   loadWorkflow as fullLoad,
   workflowProblems as fullProblems,
 } from "../src/parse/mod.ts";
-import { cleanJsonWorkflow, loadWorkflow, workflowProblems } from "../src/parse/problems.ts";
+import { cleanJsonWorkflow } from "../src/parse/clean_json.ts";
+import { loadWorkflow, workflowProblems } from "../src/parse/problems.ts";
 import { inputPath, readInput } from "../src/parse/read.ts";
 
 const root = new URL("../", import.meta.url).pathname;

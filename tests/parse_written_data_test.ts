@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { isWrittenNumber } from "../src/model/json_number.ts";
 import { parseWorkflowSource } from "../src/parse/mod.ts";
-import { cleanJsonWorkflow } from "../src/parse/problems.ts";
+import { cleanJsonWorkflow } from "../src/parse/clean_json.ts";
 import { canonicalJson } from "../src/store/resume.ts";
 
 const YAML = `name: w

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { parseWorkflowSource } from "../src/parse/mod.ts";
-import { cleanJsonWorkflow } from "../src/parse/problems.ts";
+import { cleanJsonWorkflow } from "../src/parse/clean_json.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 

@@ -21,9 +21,20 @@ Deno.test("startup imports: the way into a JSON file loads no yaml and no node:"
   // parse/problems.ts (weft validate, weft run) loads a clean .json workflow without the
   // YAML parser, whose npm package Deno loads as CommonJS (~20 ms with Node's module
   // loader), and without node: modules (Node compatibility, ~5 ms).
-  const graph = await staticGraph("src/parse/problems.ts");
+  const graph = await staticGraph("src/parse/clean_json.ts");
   assert.ok(graph.some((s) => s.includes("zod")), "the model is loaded");
   assert.deepEqual(graph.filter((s) => /yaml|^node:/.test(s)), []);
+});
+
+Deno.test("startup imports: the way into a JSON file loads the model's schema only to validate", async () => {
+  // A run whose workflow the validated cache holds (parse/validated_cache.ts) checks
+  // nothing: zod and the schema it builds (~30 ms of start-up) load with
+  // parse/clean_json.ts, which problems.ts imports only when it validates.
+  const graph = await staticGraph("src/parse/problems.ts");
+  assert.ok(graph.some((s) => s.endsWith("/src/parse/validated_cache.ts")));
+  assert.deepEqual(graph.filter((s) => /^npm:/.test(s) || s.endsWith("/clean_json.ts")), []);
+  const dynamic = await dynamicImports("src/parse/problems.ts");
+  assert.ok(dynamic.some((s) => s.endsWith("/src/parse/clean_json.ts")));
 });
 
 Deno.test("startup imports: the full checks (YAML files) load no node: module statically", async () => {
@@ -54,8 +65,9 @@ Deno.test("startup imports: a run without notifications does not load src/notify
 /**
  * The modules `weft run` loads before its first task (src/cli/run.ts's imports, in the
  * order it makes them; src/cli/launch.ts's; the store, the recorder) and the task
- * runner of a shell task. The npm packages the run needs: zod and croner (the model),
- * @noble/hashes (the resume fingerprints of every task, store/resume.ts).
+ * runner of a shell task. The one npm package among them: @noble/hashes (the resume
+ * fingerprints of every task, store/resume.ts, when the validated cache has none). The
+ * model (zod, croner) loads only to validate (see the test above).
  */
 const RUN_PATH = [
   "src/cli/run.ts",
@@ -75,7 +87,7 @@ const RUN_PATH = [
   "src/store/retention.ts",
   "src/tasks/shell.ts",
 ];
-const RUN_NPM = /^npm:\/?(zod|croner|@noble\/hashes)@/;
+const RUN_NPM = /^npm:\/?@noble\/hashes@/;
 
 Deno.test("startup imports: the way of `weft run` to a shell task loads no node: module", async () => {
   // Any node: module starts Deno's Node compatibility layer, ~10 ms of every run

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { loadWorkflow } from "../src/parse/problems.ts";
-import { cleanJsonWorkflow } from "../src/parse/problems.ts";
+import { cleanJsonWorkflow } from "../src/parse/clean_json.ts";
 import { taskHashes } from "../src/store/resume.ts";
 import { isPlainJson } from "../src/parse/plain_json.ts";
 import {

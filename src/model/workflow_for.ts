@@ -1,6 +1,6 @@
 /**
  * The workflow schema of the parts one file uses, for `weft validate` and `weft run` of a
- * clean JSON file (parse/problems.ts): the model's full `workflowSchema` (workflow.ts) is
+ * clean JSON file (parse/clean_json.ts): the model's full `workflowSchema` (workflow.ts) is
  * ~700 zod schemas, ~15 ms of start-up to build, where a workflow of shell tasks needs
  * about a fifth of them. Built of the same parts (once.ts), so what it accepts it parses
  * as the full schema does; where it refuses, the full path (parse/mod.ts) decides and

@@ -17,7 +17,7 @@ import {
   sha256Hex,
   type SourceFormat,
 } from "./read.ts";
-import { JITLESS } from "./problems.ts";
+import { JITLESS } from "./clean_json.ts";
 import { nodePath } from "../path.ts";
 import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
 import { loneSurrogateProblem, loneSurrogates } from "./lone_surrogates.ts";

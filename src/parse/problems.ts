@@ -4,24 +4,16 @@
  * has none. The YAML parser is what the positions of problems come from, and the npm
  * `yaml` package costs ~20 ms of start-up from source (Deno loads its CommonJS build);
  * a clean JSON file needs no position (issue 12 §3). Anything else takes the full path
- * of mod.ts, whose output this never changes.
+ * of mod.ts, whose output this never changes. The quick checks (clean_json.ts, with the
+ * model's zod schema) load only when a file is validated: a run of a file the validated
+ * cache holds loads neither.
  * @module
  */
 import { type Problem, WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
-import { workflowSchemaFor } from "../model/workflow_for.ts";
-import { expressionProblems } from "./expr_checks.ts";
-import { graphProblems } from "./graph_checks.ts";
 import type { FileReport, LoadedWorkflow, LoadOptions } from "./mod.ts";
-import { WAIT_FOR_CHOICES } from "../model/task.ts";
-import { loneSurrogates } from "./lone_surrogates.ts";
-import { protoKeyPaths } from "./proto_keys.ts";
 import { dirnameOf } from "../path.ts";
 import { decodeInput, readInput, sha256Hex } from "./read.ts";
-import type { SourceMap } from "./source_map.ts";
-import { callsWorkflows } from "./subworkflows.ts";
-import { parseKeepingText, plainJsonScalars } from "./written_keep.ts";
-import { keepDataNumbers, keepItemNumbers, unsendableNumbers } from "./written_data.ts";
 import { entryText, readValidated, storeValidated } from "./validated_cache.ts";
 import { fileSystemLooks } from "./program_checks.ts";
 
@@ -51,6 +43,7 @@ export async function workflowReport(file: string, options: LoadOptions): Promis
   if ("message" in raw) return { problems: [raw], notes: [] };
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return { problems: [decoded], notes: [] };
+  const { WAIT_FOR_CHOICES } = await import("../model/task.ts");
   const plain = !decoded.text.includes(WAIT_FOR_CHOICES) && !decoded.text.includes("\\u");
   if (
     decoded.format === "json" && plain && await cleanAndUnrefused(decoded.text, raw.path, options)
@@ -99,6 +92,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
           return loaded(kept.workflow, early, kept.taskHashes);
         }
       } else {
+        const { cleanJsonWorkflow } = await import("./clean_json.ts");
         const looked = fileSystemLooks();
         const workflow = cleanJsonWorkflow(decoded.text);
         // A check that looked at the file system decided by more than the bytes: not kept.
@@ -128,6 +122,7 @@ async function cleanAndUnrefused(
   path: string,
   options: LoadOptions,
 ): Promise<Workflow | undefined> {
+  const { cleanJsonWorkflow } = await import("./clean_json.ts");
   const workflow = cleanJsonWorkflow(text);
   return workflow && !(await refused(workflow, text, path, options)) ? workflow : undefined;
 }
@@ -146,69 +141,4 @@ async function refused(
   if (!options.refusals || !text.includes("${")) return false;
   const absolute = path === "-" ? `${options.cwd}/-` : path;
   return (await options.refusals(workflow, absolute)).length > 0;
-}
-
-/**
- * zod's parse context without its object fast path: a workflow is parsed once per
- * process, and generating and compiling that code (`new Function`, per object schema
- * met) costs more than it saves on one parse (~8 ms of CPU of `weft validate` of the
- * deploy example; issue 12 §3). The result is the same either way.
- */
-export const JITLESS = { jitless: true } as const;
-
-/** Thrown by {@link NO_MAP}: a check wants a position, so there is a problem to place. */
-class WantsPosition extends Error {}
-
-/** A source map that has no positions: asking it for one throws {@link WantsPosition}. */
-const NO_MAP = new Proxy({}, {
-  get() {
-    throw new WantsPosition();
-  },
-}) as SourceMap;
-
-/**
- * The workflow of JSON text when every check of mod.ts's `parseWorkflowSource` (and
- * its `.json` syntax checks) passes and it calls no sub-workflow; undefined when the
- * full path must run: at the first sign of a problem, since problems need positions.
- * The same checks as the full path (those of the text in one pass), so a workflow
- * returned here is one the full path accepts.
- */
-export function cleanJsonWorkflow(source: string): Workflow | undefined {
-  const text = source.replace(/^\uFEFF/, "");
-  if (text.trim() === "") return undefined;
-  let data: unknown;
-  try {
-    // V8's JSON.parse takes any depth: the depth is checked after, with the rest.
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (data === null) return undefined;
-  // Too deep or a key repeated: undefined. One pass for what three do on the full path.
-  const scalars = plainJsonScalars(text);
-  if (scalars === undefined) return undefined;
-  // `"\u005f_proto__"` is the key too: without a `\u` escape it is written out.
-  if ((text.includes("\\u") || text.includes("__proto__")) && protoKeyPaths(data).length > 0) {
-    return undefined;
-  }
-  // A `\ud800` escape without its other half: refused where written (lone_surrogates.ts).
-  if (text.includes("\\u") && loneSurrogates(data).length > 0) return undefined;
-  // Of the parts this file uses only: what it accepts, the full schema parses the same.
-  const schema = workflowSchemaFor(data);
-  if (schema === undefined) return undefined;
-  const result = parseKeepingText(schema, data, scalars, JITLESS);
-  if (!result.success) return undefined;
-  const workflow = result.data as Workflow;
-  if (callsWorkflows(workflow)) return undefined;
-  try {
-    const found = [...graphProblems(data, NO_MAP, "-"), ...expressionProblems(data, NO_MAP, "-")];
-    if (found.length > 0 || unsendableNumbers(data, scalars).length > 0) return undefined;
-    // As parseWorkflowSource: an http `data` number goes out as the token written.
-    keepDataNumbers(workflow, scalars);
-    keepItemNumbers(workflow, scalars);
-    return workflow;
-  } catch (e) {
-    if (e instanceof WantsPosition) return undefined;
-    throw e;
-  }
 }
