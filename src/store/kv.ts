@@ -39,7 +39,8 @@ import {
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listFinishedRuns, listStoredRuns } from "./kv_list.ts";
-import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
+import { capAttemptForWrite, finishedRecord, isUnfinished, summarize } from "./records.ts";
+import { attemptRecordKey, type JournaledRecords } from "./records_journal.ts";
 import { removeRunLogDir } from "./log_format.ts";
 import { isDiskFull } from "./faults.ts";
 import { finishOnFullDisk } from "./full_disk.ts";
@@ -272,8 +273,44 @@ export class KvRunStore implements RunStore {
     return this.listRuns({ status: "running" });
   }
 
-  markInterrupted(runId: string): Promise<boolean> {
-    return markRunInterrupted(this.#io, runId, (id) => this.listAttempts(id));
+  async markInterrupted(runId: string, journaled?: JournaledRecords): Promise<boolean> {
+    if (journaled) await this.#takeJournaled(runId, journaled);
+    return await markRunInterrupted(this.#io, runId, (id) => this.listAttempts(id));
+  }
+
+  /**
+   * Writes the journal's records where the store's are older (see
+   * RunStore.markInterrupted), checking that the run is still on record as running.
+   */
+  async #takeJournaled(runId: string, journaled: JournaledRecords): Promise<void> {
+    const run = await this.#io.get<RunRecord>(runKey(runId));
+    if (!run.value || run.value.status !== "running") return;
+    const stored = new Map<string, StoredTask>();
+    for (
+      const { value } of await this.#io.listAll<StoredTask>({ prefix: ["task", keyPart(runId)] })
+    ) {
+      stored.set(value.task.id, value);
+    }
+    const attempts = new Map<string, AttemptRecord>();
+    for (const attempt of await this.listAttempts(runId)) {
+      attempts.set(attemptRecordKey(attempt), attempt);
+    }
+    const writes: Mutation[] = [];
+    for (const task of journaled.tasks.values()) {
+      const current = stored.get(task.id);
+      if (current && !isUnfinished(current.task.status)) continue;
+      writes.push(
+        ...(current
+          ? this.#tasks.mutations(runId, task, current.seq, current.hash)
+          : await this.#tasks.write(runId, task)),
+      );
+    }
+    for (const attempt of journaled.attempts.values()) {
+      const current = attempts.get(attemptRecordKey(attempt));
+      if (!current || current.status === "running") writes.push(attemptWrite(attempt));
+    }
+    // A failed check: the run was settled meanwhile (another weft recovered it first).
+    if (writes.length) await this.#io.commitInBatches(writes, [], [run]);
   }
 
   /**

@@ -4,6 +4,7 @@
  * prefix lookup — without a file. Values are copied in and out, as a real store would.
  * @module
  */
+import type { JournaledRecords } from "./records_journal.ts";
 import { ownerFields } from "./run_owner.ts";
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
 import {
@@ -212,9 +213,10 @@ export class MemoryRunStore implements RunStore {
     return this.listRuns({ status: "running" });
   }
 
-  async markInterrupted(runId: string): Promise<boolean> {
+  async markInterrupted(runId: string, journaled?: JournaledRecords): Promise<boolean> {
     const run = this.#runs.get(runId);
     if (!run || run.status !== "running") return false;
+    if (journaled) this.#takeJournaled(runId, journaled);
     const tasks = this.#tasks.get(runId) ?? new Map<string, StoredTask>();
     const stored = [...tasks.values()];
     // A loop's outputs are counted from its iterations as they end up (withLoopCounts).
@@ -298,6 +300,22 @@ export class MemoryRunStore implements RunStore {
   /** Whether another weft marked the run interrupted: its writes are refused (settled.ts). */
   #settled(runId: string): boolean {
     return isSettledElsewhere(this.#runs.get(runId) ?? null);
+  }
+
+  /** The journal's records where this store's are older (see RunStore.markInterrupted). */
+  #takeJournaled(runId: string, journaled: JournaledRecords): void {
+    const tasks = this.#tasks.get(runId);
+    for (const task of journaled.tasks.values()) {
+      const current = tasks?.get(task.id);
+      if (!current || isUnfinished(current.task.status)) this.#putTask(runId, task);
+    }
+    const attempts = this.#attempts.get(runId);
+    for (const attempt of journaled.attempts.values()) {
+      const key = `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
+      if ((attempts?.get(key)?.status ?? "running") === "running") {
+        attempts?.set(key, structuredClone(capAttempt(attempt)));
+      }
+    }
   }
 
   #putTask(runId: string, task: TaskRecord): void {

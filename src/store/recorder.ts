@@ -22,6 +22,7 @@ import {
   removeJournal,
 } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
+import { RecordsJournal } from "./records_journal.ts";
 import { processStartTicks } from "./recovery.ts";
 import { ownOwnerFacts } from "./run_owner.ts";
 import { RecordedTasks } from "./recorder_tasks.ts";
@@ -114,9 +115,20 @@ export function createRecorder(
     e instanceof StorageError
       ? e
       : new StorageError("cannot record the run", options.storePath ?? logsDir, e);
-  const queue = new WriteQueue(store, (e) => {
-    if (isFault(e)) fault(storageError(e));
-  }, childStartTicks);
+  /**
+   * runId → its records journal (records_journal.ts), while the run goes on: the queue
+   * appends its records there and gives them to the store in larger batches.
+   */
+  const recordJournals = new Map<string, RecordsJournal | null>();
+  const queue = new WriteQueue(
+    store,
+    (e) => {
+      if (isFault(e)) fault(storageError(e));
+    },
+    childStartTicks,
+    undefined,
+    (runId) => recordJournals.get(runId),
+  );
   /** runId → its process-group journal (group_journal.ts), while the run goes on. */
   const journals = new Map<string, GroupJournal | null>();
   /**
@@ -159,6 +171,12 @@ export function createRecorder(
           journals.set(
             runId,
             openRunJournal(store.logsDir, runId, workDir, fault, options.storePath),
+          );
+          // None (records to the store only, as often as before) where the store keeps no
+          // files, or the file cannot be made: the run's record write then says why.
+          recordJournals.set(
+            runId,
+            store.logsDir ? RecordsJournal.open(store.logsDir, runId) : null,
           );
           try {
             await store.createRun(run, event.tasks, {
@@ -280,6 +298,9 @@ export function createRecorder(
           // run stopped while its record was written may end before that barrier ran.
           const journal = journals.get(event.runId);
           journals.delete(event.runId);
+          // The barrier gave the store what it held before this runs: no more appends.
+          const recordJournal = recordJournals.get(event.runId);
+          recordJournals.delete(event.runId);
           await logs.flushAll();
           // Written with the run's end: a full disk dropped the record writes before it.
           const lost = [...lostLogs.get(event.runId)?.values() ?? []];
@@ -288,6 +309,7 @@ export function createRecorder(
             // Never recorded (so refused before its first task): no journal to keep
             // for recovery, and no log folder left behind.
             journal?.close(true);
+            recordJournal?.close(true);
             removeJournal(store.logsDir, event.runId);
             return;
           }
@@ -307,7 +329,11 @@ export function createRecorder(
               (r, e) => unrecordedReport(r, storageError(e).summary),
               lost,
             );
+            // Every record is in the store now. Kept when the end could not be written:
+            // recovery then takes the run's last states from it.
+            recordJournal?.close(true);
           } finally {
+            recordJournal?.close(false);
             // Every process group of the run has ended by its run_finished, and its work
             // folder is the engine's to remove: nothing left for recovery, on record or not.
             journal?.close(true);

@@ -22,6 +22,7 @@
  * Every verb that opens the store runs this first.
  * @module
  */
+import { readRecordsJournal, recordsJournalPath, removeRecordsJournal } from "./records_journal.ts";
 import { removeJournal } from "./group_journal.ts";
 import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
@@ -113,9 +114,12 @@ export async function recoverInterrupted(
     const ended = groups.length ? await endRunProcesses(run.id, groups, options.graceMs) : 0;
     // Ending a docker client leaves its container running: removed once the client is gone.
     const removed = await removeContainers(containers);
-    if (await store.markInterrupted(run.id)) {
+    // The states the run wrote last, which it had not given the store yet.
+    const records = store.logsDir ? await readRecordsJournal(store.logsDir, run.id) : null;
+    if (await store.markInterrupted(run.id, records ?? undefined)) {
       if (journal?.workDir) removeWorkDir(journal.workDir);
       for (const temp of temps) removeIfThere(temp);
+      if (store.logsDir) removeRecordsJournal(recordsJournalPath(store.logsDir, run.id));
       if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
       options.onRecovered?.(run, ended, removed);

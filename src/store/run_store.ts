@@ -5,6 +5,7 @@
  * Records are plain JSON-able objects; times are UTC ISO strings.
  * @module
  */
+import type { JournaledRecords } from "./records_journal.ts";
 import type {
   RunInfo,
   RunReport,
@@ -258,8 +259,11 @@ export interface RunStore {
    * running tasks and attempts `interrupted` (reason "crash"); its finish time is its
    * last sign of life and its duration unknown (null), see `interruptedRecord`. Drops its
    * heartbeat and process records. Returns false when the run is not running (any more).
+   * `journaled`: the run's records journal (records_journal.ts), whose records are taken
+   * first where the store's are older: a task or attempt the store holds as unfinished
+   * (or not at all); a finished one is never undone.
    */
-  markInterrupted(runId: string): Promise<boolean>;
+  markInterrupted(runId: string, journaled?: JournaledRecords): Promise<boolean>;
   /**
    * Removes a run, its tasks, attempts and log files: its record first, its logs last,
    * so an interruption leaves it whole or gone from history (never without its logs).

@@ -3,6 +3,7 @@
  * @module
  */
 import type { TaskRecord } from "../engine/events.ts";
+import type { RecordsJournal } from "./records_journal.ts";
 import type { AttemptRecord, ProcessRecord, RecordBatch, RunStore } from "./run_store.ts";
 
 /**
@@ -113,6 +114,16 @@ type Op =
 export const RECORD_WINDOW_MS = 3;
 
 /**
+ * How long records appended to their runs' journals (records_journal.ts) may wait before
+ * they go to the store, in ms: what another `weft` (status, the monitor) may lag behind
+ * a run, and what a crash of the machine (not of weft) may lose.
+ */
+export const STORE_WINDOW_MS = 100;
+
+/** The records journal of a run, when it has one (see {@link WriteQueue}). */
+export type JournalOf = (runId: string) => RecordsJournal | null | undefined;
+
+/**
  * The recorder's ordered write queue with group commit: operations run one after
  * another in arrival order; consecutive record updates go out as one atomic write
  * once {@link RECORD_WINDOW_MS} has passed since the first of them arrived, or when
@@ -123,6 +134,12 @@ export const RECORD_WINDOW_MS = 3;
  * end it) and barriers (run creation and completion) start the write at once, taking
  * along what waits. A failed write is remembered (and passed to `onError` as it
  * happens); later ones still run.
+ *
+ * With `journalOf`, a batch whose runs all have a records journal (records_journal.ts)
+ * is appended to those journals instead and held: held records go to the store at most
+ * {@link STORE_WINDOW_MS} after the first of them, or before the next barrier or
+ * urgent write, or with a batch a journal could not take, whichever comes first; then
+ * the journals are emptied.
  */
 export class WriteQueue {
   /** Waiting ops from `#head` on (taken by index: `shift()` copies a long array each time). */
@@ -136,6 +153,12 @@ export class WriteQueue {
   #firstError: unknown = null;
   #dropRecords = false;
   #recordsLost = false;
+  /** Records appended to their journals, not yet in the store. */
+  #held = new BatchBuilder();
+  #heldCount = 0;
+  /** The journals holding {@link #held}: emptied once the store has it. */
+  readonly #heldIn = new Set<RecordsJournal>();
+  #storeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * `windowMs` is {@link RECORD_WINDOW_MS} but for tests, which use a longer one so
@@ -146,6 +169,8 @@ export class WriteQueue {
     private readonly onError: (error: unknown) => void = () => {},
     private readonly readTicks: StartTicksReader = () => null,
     private readonly windowMs: number = RECORD_WINDOW_MS,
+    private readonly journalOf?: JournalOf,
+    private readonly storeWindowMs: number = STORE_WINDOW_MS,
   ) {}
 
   /** Queues a write that runs alone (after what is queued before it). */
@@ -189,6 +214,7 @@ export class WriteQueue {
   dropRecords(): void {
     this.#dropRecords = true;
     this.#recordsLost = true;
+    this.#takeHeld();
   }
 
   /**
@@ -199,9 +225,10 @@ export class WriteQueue {
     return !this.#recordsLost;
   }
 
-  /** Resolves when everything queued so far is written. */
+  /** Resolves when everything queued so far is written (to the store). */
   idle(): Promise<void> {
-    return this.#tail;
+    // A barrier: it writes what journals hold to the store first.
+    return this.journalOf ? this.barrier(() => Promise.resolve()) : this.#tail;
   }
 
   /** Throws (once) the first write error since the last call. */
@@ -241,6 +268,9 @@ export class WriteQueue {
       }
       const op = this.#take();
       if (op.kind === "barrier") {
+        // What journals hold goes first: a barrier's write (a run's end, a heartbeat)
+        // may rely on the records queued before it being in the store.
+        await this.#writeHeld();
         try {
           await op.run();
         } catch (e) {
@@ -261,13 +291,97 @@ export class WriteQueue {
             if (filling) await filling;
           }
         }
-        if (!this.#dropRecords) await this.store.writeRecords(batch.build());
+        if (!this.#dropRecords) {
+          const built = batch.build();
+          if (this.#journaled(built)) this.#hold(built);
+          else await this.#write(built);
+        }
       } catch (e) {
         this.#failed(e);
       }
       for (const item of group) item.done();
     }
     this.#draining = false;
+  }
+
+  /**
+   * Appends `batch` to the journals of its runs: true when every run has one and each
+   * took its records. A batch of process records is never journaled (urgent: recovery
+   * reads them from the store).
+   */
+  #journaled(batch: RecordBatch): boolean {
+    if (!this.journalOf || batch.processes?.length) return false;
+    const byRun = new Map<string, { tasks: TaskRecord[]; attempts: AttemptRecord[] }>();
+    const of = (runId: string) => {
+      let records = byRun.get(runId);
+      if (!records) byRun.set(runId, records = { tasks: [], attempts: [] });
+      return records;
+    };
+    for (const { runId, task } of batch.tasks) of(runId).tasks.push(task);
+    for (const attempt of batch.attempts) of(attempt.runId).attempts.push(attempt);
+    const journals: RecordsJournal[] = [];
+    for (const runId of byRun.keys()) {
+      const journal = this.journalOf(runId);
+      if (!journal?.on) return false;
+      journals.push(journal);
+    }
+    let i = 0;
+    for (const { tasks, attempts } of byRun.values()) {
+      const journal = journals[i++];
+      // Held with the rest, so emptied once the store has them, whatever comes next.
+      this.#heldIn.add(journal);
+      if (!journal.append(tasks, attempts)) return false;
+    }
+    return true;
+  }
+
+  /** Keeps journaled records for the store's next write, which a timer brings. */
+  #hold(batch: RecordBatch): void {
+    for (const { runId, task } of batch.tasks) this.#held.task(runId, task);
+    for (const attempt of batch.attempts) this.#held.attempt(attempt);
+    this.#heldCount += batch.tasks.length + batch.attempts.length;
+    if (this.#heldCount === 0) return;
+    this.#storeTimer ??= setTimeout(() => {
+      this.#storeTimer = undefined;
+      void this.barrier(() => Promise.resolve());
+    }, this.storeWindowMs);
+  }
+
+  /** The held records with `batch` after them (a later record of a key wins), held no more. */
+  #takeHeld(batch?: RecordBatch): RecordBatch | null {
+    clearTimeout(this.#storeTimer);
+    this.#storeTimer = undefined;
+    if (this.#heldCount === 0) return batch ?? null;
+    const held = this.#held;
+    this.#held = new BatchBuilder();
+    this.#heldCount = 0;
+    for (const { runId, task } of batch?.tasks ?? []) held.task(runId, task);
+    for (const attempt of batch?.attempts ?? []) held.attempt(attempt);
+    return { ...held.build(), processes: batch?.processes ?? [] };
+  }
+
+  /** Writes `batch`, and what journals hold, to the store; then empties the journals. */
+  async #write(batch: RecordBatch): Promise<void> {
+    await this.store.writeRecords(this.#takeHeld(batch)!);
+    this.#committed();
+  }
+
+  /** Writes what journals hold to the store, if anything; a failure is remembered. */
+  async #writeHeld(): Promise<void> {
+    const held = this.#takeHeld();
+    if (held === null) return;
+    try {
+      await this.store.writeRecords(held);
+      this.#committed();
+    } catch (e) {
+      this.#failed(e);
+    }
+  }
+
+  /** The store has every record the journals were given: they are emptied. */
+  #committed(): void {
+    for (const journal of this.#heldIn) journal.committed();
+    this.#heldIn.clear();
   }
 
   /** The first waiting op, taken off the queue. */
