@@ -118,7 +118,7 @@ export const RECORD_WINDOW_MS = 3;
  * they go to the store, in ms: what another `weft` (status, the monitor) may lag behind
  * a run, and what a crash of the machine (not of weft) may lose.
  */
-export const STORE_WINDOW_MS = 100;
+export const STORE_WINDOW_MS = 1000;
 
 /** The records journal of a run, when it has one (see {@link WriteQueue}). */
 export type JournalOf = (runId: string) => RecordsJournal | null | undefined;
