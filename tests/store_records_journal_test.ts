@@ -152,6 +152,27 @@ Deno.test("write queue: the store window's timer writes held records; a run with
   journal.close(true);
 });
 
+Deno.test("write queue: soon() brings the held records' store write forward to the record window", async () => {
+  const logs = await testTempDir();
+  const store = new BatchLog(logs);
+  const runId = fakeRunId();
+  await store.createRun(runInfo({ id: runId }), [pendingTask("a")]);
+  const journal = RecordsJournal.open(logs, runId)!;
+  const queue = new WriteQueue(store, () => {}, () => null, 5, () => journal, 60_000);
+  // Asked before the record is even taken in (a task's first output right after its start).
+  const queued = queue.records((b) => b.task(runId, running("a")));
+  queue.soon();
+  await queued;
+  for (let i = 0; i < 200 && store.batches.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(store.batches.length, 1, "in the store long before the store window");
+  await queue.records((b) => b.task(runId, ended("a")));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(store.batches.length, 1, "later records wait for the store window again");
+  journal.close(true);
+});
+
 /** A crashed run (its pid cannot exist) with tasks a, b, c and the store's view of them. */
 async function crashedRun(store: RunStore): Promise<string> {
   const runId = fakeRunId();

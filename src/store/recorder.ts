@@ -213,9 +213,13 @@ export function createRecorder(
         });
       }
       case "output": {
+        const relPath = logFilePath(event.runId, event.taskId, event.attempt);
+        // The attempt's first output: `weft logs` of the live run finds its log through the
+        // attempt's record, which the store then gets at once (write_queue.ts soon()).
+        if (!logs.has(relPath)) queue.soon();
         // A promise here (the log is behind the task) holds the task's output back.
         return logs.append(
-          logFilePath(event.runId, event.taskId, event.attempt),
+          relPath,
           event.stream,
           event.bytes ?? event.line, // raw bytes as printed, unless masking changed them
           event.continues,

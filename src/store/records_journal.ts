@@ -5,7 +5,8 @@
  *
  * Why: a store commit (an SQLite transaction with its fsync, on a thread of its own)
  * costs ~0.5 ms of a 2-CPU machine, and the write queue (write_queue.ts) made one every
- * few milliseconds while tasks ended: a fifth of a 1,000-task chain's time (issue 8 §5).
+ * ~9 ms while short tasks ended: 6-10% of a 1,000-task chain's time (issue 8 §5;
+ * scripts/bench/dag_vs_make.ts --shape chain, with and without those commits).
  * A write() without fsync costs microseconds and lands in the page cache, which survives
  * the death of the process (kill -9), what crash recovery is for. So records go here
  * within the queue's window (RECORD_WINDOW_MS), and to the store in batches at most

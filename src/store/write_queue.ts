@@ -159,6 +159,10 @@ export class WriteQueue {
   /** The journals holding {@link #held}: emptied once the store has it. */
   readonly #heldIn = new Set<RecordsJournal>();
   #storeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the store timer fires (performance.now(), ms). */
+  #storeAt = 0;
+  /** Held records go to the store within the record window, not the store's (see soon()). */
+  #soon = false;
 
   /**
    * `windowMs` is {@link RECORD_WINDOW_MS} but for tests, which use a longer one so
@@ -223,6 +227,17 @@ export class WriteQueue {
    */
   get recordsIntact(): boolean {
     return !this.#recordsLost;
+  }
+
+  /**
+   * Another weft is about to look for what is queued or held (a task's first output is in
+   * its log, and `weft logs` finds the log through the attempt's record): it goes to the
+   * store within {@link RECORD_WINDOW_MS}, not {@link STORE_WINDOW_MS}.
+   */
+  soon(): void {
+    if (!this.journalOf) return;
+    this.#soon = true;
+    if (this.#heldCount > 0) this.#storeIn(this.windowMs);
   }
 
   /** Resolves when everything queued so far is written (to the store). */
@@ -340,17 +355,26 @@ export class WriteQueue {
     for (const { runId, task } of batch.tasks) this.#held.task(runId, task);
     for (const attempt of batch.attempts) this.#held.attempt(attempt);
     this.#heldCount += batch.tasks.length + batch.attempts.length;
-    if (this.#heldCount === 0) return;
-    this.#storeTimer ??= setTimeout(() => {
+    if (this.#heldCount > 0) this.#storeIn(this.#soon ? this.windowMs : this.storeWindowMs);
+  }
+
+  /** The held records go to the store in `ms` at the latest (a barrier writes them). */
+  #storeIn(ms: number): void {
+    const at = performance.now() + ms;
+    if (this.#storeTimer !== undefined && this.#storeAt <= at) return;
+    clearTimeout(this.#storeTimer);
+    this.#storeAt = at;
+    this.#storeTimer = setTimeout(() => {
       this.#storeTimer = undefined;
       void this.barrier(() => Promise.resolve());
-    }, this.storeWindowMs);
+    }, ms);
   }
 
   /** The held records with `batch` after them (a later record of a key wins), held no more. */
   #takeHeld(batch?: RecordBatch): RecordBatch | null {
     clearTimeout(this.#storeTimer);
     this.#storeTimer = undefined;
+    this.#soon = false;
     if (this.#heldCount === 0) return batch ?? null;
     const held = this.#held;
     this.#held = new BatchBuilder();
