@@ -212,7 +212,8 @@ export function removeJournal(logsDir: string, runId: string): void {
   removeJournalFile(journalPath(logsDir, runId));
 }
 
-function removeJournalFile(path: string): void {
+/** Deletes a file of a run's log folder (and the folder if that leaves it empty). */
+export function removeJournalFile(path: string): void {
   try {
     Deno.removeSync(path);
   } catch { /* gone already */ }

@@ -22,6 +22,7 @@
  * @module
  */
 import type { TaskRecord } from "../engine/events.ts";
+import { removeJournalFile } from "./group_journal.ts";
 import { logDirName } from "./log_format.ts";
 import type { AttemptRecord } from "./run_store.ts";
 import { readSmallText } from "./small_file.ts";
@@ -115,7 +116,7 @@ export class RecordsJournal {
         this.#file.close();
       } catch { /* closed already */ }
     }
-    if (remove) removeRecordsJournal(this.path);
+    if (remove) removeJournalFile(this.path);
   }
 
   /** After a failed write: emptied (ftruncate needs no room) and closed, or removed. */
@@ -179,12 +180,7 @@ export async function readRecordsJournal(
   return found.tasks.size || found.attempts.size ? found : null;
 }
 
-/** Deletes a run's records journal at `path` (and its log folder if that leaves it empty). */
-export function removeRecordsJournal(path: string): void {
-  try {
-    Deno.removeSync(path);
-  } catch { /* gone already */ }
-  try {
-    Deno.removeSync(path.slice(0, path.lastIndexOf("/"))); // only when empty
-  } catch { /* holds logs, or gone */ }
+/** Deletes the records journal of `runId` (and its log folder if that leaves it empty). */
+export function removeRecordsJournal(logsDir: string, runId: string): void {
+  removeJournalFile(recordsJournalPath(logsDir, runId));
 }

@@ -22,7 +22,7 @@
  * Every verb that opens the store runs this first.
  * @module
  */
-import { readRecordsJournal, recordsJournalPath, removeRecordsJournal } from "./records_journal.ts";
+import { readRecordsJournal, removeRecordsJournal } from "./records_journal.ts";
 import { removeJournal } from "./group_journal.ts";
 import { readJournal } from "./group_journal_read.ts";
 import { endGroups, type GroupRef, hasProcfs } from "./process_groups.ts";
@@ -119,7 +119,7 @@ export async function recoverInterrupted(
     if (await store.markInterrupted(run.id, records ?? undefined)) {
       if (journal?.workDir) removeWorkDir(journal.workDir);
       for (const temp of temps) removeIfThere(temp);
-      if (store.logsDir) removeRecordsJournal(recordsJournalPath(store.logsDir, run.id));
+      if (store.logsDir) removeRecordsJournal(store.logsDir, run.id);
       if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
       options.onRecovered?.(run, ended, removed);
