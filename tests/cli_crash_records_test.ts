@@ -5,7 +5,7 @@
  * recovery (the next `weft status`) takes them from there; the journal is gone after.
  */
 import assert from "node:assert/strict";
-import { waitForFile, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 Deno.test("kill -9 just after quick tasks ended: weft status shows each as it ended", async () => {
@@ -28,21 +28,15 @@ Deno.test("kill -9 just after quick tasks ended: weft status shows each as it en
     ],
   };
   Deno.writeTextFileSync(`${dir}/crash.json`, JSON.stringify(workflow));
-  const child = new Deno.Command(Deno.execPath(), {
-    args: weftArgs(["run", `${dir}/crash.json`, "-q"]),
-    env: weftEnv({ WEFT_HOME: home }),
-    clearEnv: true,
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const run = startWeft(["run", `${dir}/crash.json`, "-q"], { WEFT_HOME: home });
   const pid = Number(await waitForFile(`${dir}/last.pid`));
   try {
     // Killed once the journal holds the last quick task's end (weft takes an end in within
     // RECORD_WINDOW_MS), before the store has it (STORE_WINDOW_MS): most times. Should the
     // store have had it first (the journal then emptied), after 300 ms: states as well.
     await journalHolds(home, '"id":"t11"', '"status":"success"', 300);
-    child.kill("SIGKILL");
-    await child.status;
+    run.child.kill("SIGKILL");
+    await run.finish();
     const shown = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stderr, /marked interrupted/);

@@ -39,8 +39,13 @@ import {
 } from "./kv_keys.ts";
 import { KvIO, type Mutation } from "./kv_io.ts";
 import { listFinishedRuns, listStoredRuns } from "./kv_list.ts";
-import { capAttemptForWrite, finishedRecord, isUnfinished, summarize } from "./records.ts";
-import { attemptRecordKey, type JournaledRecords } from "./records_journal.ts";
+import { capAttemptForWrite, finishedRecord, summarize } from "./records.ts";
+import {
+  attemptRecordKey,
+  type JournaledRecords,
+  takesJournaledAttempt,
+  takesJournaledTask,
+} from "./records_journal.ts";
 import { removeRunLogDir } from "./log_format.ts";
 import { isDiskFull } from "./faults.ts";
 import { finishOnFullDisk } from "./full_disk.ts";
@@ -298,7 +303,7 @@ export class KvRunStore implements RunStore {
     const writes: Mutation[] = [];
     for (const task of journaled.tasks.values()) {
       const current = stored.get(task.id);
-      if (current && !isUnfinished(current.task.status)) continue;
+      if (!takesJournaledTask(current?.task)) continue;
       writes.push(
         ...(current
           ? this.#tasks.mutations(runId, task, current.seq, current.hash)
@@ -306,8 +311,9 @@ export class KvRunStore implements RunStore {
       );
     }
     for (const attempt of journaled.attempts.values()) {
-      const current = attempts.get(attemptRecordKey(attempt));
-      if (!current || current.status === "running") writes.push(attemptWrite(attempt));
+      if (takesJournaledAttempt(attempts.get(attemptRecordKey(attempt)))) {
+        writes.push(attemptWrite(attempt));
+      }
     }
     // A failed check: the run was settled meanwhile (another weft recovered it first).
     if (writes.length) await this.#io.commitInBatches(writes, [], [run]);

@@ -4,7 +4,11 @@
  * prefix lookup — without a file. Values are copied in and out, as a real store would.
  * @module
  */
-import type { JournaledRecords } from "./records_journal.ts";
+import {
+  type JournaledRecords,
+  takesJournaledAttempt,
+  takesJournaledTask,
+} from "./records_journal.ts";
 import { ownerFields } from "./run_owner.ts";
 import type { RunInfo, RunReport, TaskRecord } from "../engine/events.ts";
 import {
@@ -128,8 +132,10 @@ export class MemoryRunStore implements RunStore {
 
   recordAttempt(attempt: AttemptRecord, task?: TaskRecord): Promise<void> {
     if (this.#settled(attempt.runId)) return Promise.reject(new RunSettledError(attempt.runId));
-    const key = `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
-    this.#attempts.get(attempt.runId)?.set(key, structuredClone(capAttempt(attempt)));
+    this.#attempts.get(attempt.runId)?.set(
+      attemptKey(attempt),
+      structuredClone(capAttempt(attempt)),
+    );
     if (task) this.#putTask(attempt.runId, task);
     return Promise.resolve();
   }
@@ -306,13 +312,12 @@ export class MemoryRunStore implements RunStore {
   #takeJournaled(runId: string, journaled: JournaledRecords): void {
     const tasks = this.#tasks.get(runId);
     for (const task of journaled.tasks.values()) {
-      const current = tasks?.get(task.id);
-      if (!current || isUnfinished(current.task.status)) this.#putTask(runId, task);
+      if (takesJournaledTask(tasks?.get(task.id)?.task)) this.#putTask(runId, task);
     }
     const attempts = this.#attempts.get(runId);
     for (const attempt of journaled.attempts.values()) {
-      const key = `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
-      if ((attempts?.get(key)?.status ?? "running") === "running") {
+      const key = attemptKey(attempt);
+      if (takesJournaledAttempt(attempts?.get(key))) {
         attempts?.set(key, structuredClone(capAttempt(attempt)));
       }
     }
@@ -331,4 +336,9 @@ export class MemoryRunStore implements RunStore {
       task: capped,
     });
   }
+}
+
+/** An attempt's key among its run's attempts: by task, then attempt number, as listed. */
+function attemptKey(attempt: { taskId: string; attempt: number }): string {
+  return `${attempt.taskId}\u0000${String(attempt.attempt).padStart(6, "0")}`;
 }

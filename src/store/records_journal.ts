@@ -24,6 +24,7 @@
 import type { TaskRecord } from "../engine/events.ts";
 import { removeJournalFile } from "./group_journal.ts";
 import { logDirName } from "./log_format.ts";
+import { isUnfinished } from "./records.ts";
 import type { AttemptRecord } from "./run_store.ts";
 import { readSmallText } from "./small_file.ts";
 
@@ -141,6 +142,19 @@ export interface JournaledRecords {
   tasks: Map<string, TaskRecord>;
   /** `${taskId}\0${attempt}` → its last record. */
   attempts: Map<string, AttemptRecord>;
+}
+
+/**
+ * Whether a store takes the journal's record of a task over `current`, its own: when it
+ * has none, or one of a task not finished yet. An end on record is never undone.
+ */
+export function takesJournaledTask(current: TaskRecord | undefined): boolean {
+  return current === undefined || isUnfinished(current.status);
+}
+
+/** {@link takesJournaledTask} for an attempt: when the store has none, or a running one. */
+export function takesJournaledAttempt(current: AttemptRecord | undefined): boolean {
+  return current === undefined || current.status === "running";
 }
 
 /** The key of an attempt in {@link JournaledRecords.attempts}. */

@@ -49,6 +49,17 @@ export class BatchBuilder {
     attempts.set(attempt.taskId, attempt);
   }
 
+  /** Puts in the task and attempt records of `batch` (not its process records). */
+  add(batch: RecordBatch): void {
+    for (const { runId, task } of batch.tasks) this.task(runId, task);
+    for (const attempt of batch.attempts) this.attempt(attempt);
+  }
+
+  /** Nothing was put in (or all of it cancelled out). */
+  get empty(): boolean {
+    return this.#tasks.size === 0 && this.#attempts.size === 0 && this.#processes.size === 0;
+  }
+
   /** A process group started (`running`) or gone. */
   process(process: PendingProcess, running: boolean): void {
     const key =
@@ -155,7 +166,6 @@ export class WriteQueue {
   #recordsLost = false;
   /** Records appended to their journals, not yet in the store. */
   #held = new BatchBuilder();
-  #heldCount = 0;
   /** The journals holding {@link #held}: emptied once the store has it. */
   readonly #heldIn = new Set<RecordsJournal>();
   #storeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -237,7 +247,7 @@ export class WriteQueue {
   soon(): void {
     if (!this.journalOf) return;
     this.#soon = true;
-    if (this.#heldCount > 0) this.#storeIn(this.windowMs);
+    if (!this.#held.empty) this.#storeIn(this.windowMs);
   }
 
   /** Resolves when everything queued so far is written (to the store). */
@@ -352,10 +362,8 @@ export class WriteQueue {
 
   /** Keeps journaled records for the store's next write, which a timer brings. */
   #hold(batch: RecordBatch): void {
-    for (const { runId, task } of batch.tasks) this.#held.task(runId, task);
-    for (const attempt of batch.attempts) this.#held.attempt(attempt);
-    this.#heldCount += batch.tasks.length + batch.attempts.length;
-    if (this.#heldCount > 0) this.#storeIn(this.#soon ? this.windowMs : this.storeWindowMs);
+    this.#held.add(batch);
+    if (!this.#held.empty) this.#storeIn(this.#soon ? this.windowMs : this.storeWindowMs);
   }
 
   /** The held records go to the store in `ms` at the latest (a barrier writes them). */
@@ -375,12 +383,10 @@ export class WriteQueue {
     clearTimeout(this.#storeTimer);
     this.#storeTimer = undefined;
     this.#soon = false;
-    if (this.#heldCount === 0) return batch ?? null;
+    if (this.#held.empty) return batch ?? null;
     const held = this.#held;
     this.#held = new BatchBuilder();
-    this.#heldCount = 0;
-    for (const { runId, task } of batch?.tasks ?? []) held.task(runId, task);
-    for (const attempt of batch?.attempts ?? []) held.attempt(attempt);
+    if (batch) held.add(batch);
     return { ...held.build(), processes: batch?.processes ?? [] };
   }
 
