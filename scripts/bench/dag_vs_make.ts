@@ -15,7 +15,8 @@
  *
  * Runs alternate (weft source, weft bundle, the floors, make, ...) after one warm-up of each, so a
  * change of machine load hits every side alike. Prints every sample, the medians, the
- * ratios, and the load averages (/proc/loadavg) at start and end: the figures mean little
+ * ratios, the CPU time (user + system, children included) of weft and make, and the load
+ * averages (/proc/loadavg) at start and end: the wall-time figures mean little
  * on a busy machine.
  *
  *   deno run -A scripts/bench/dag_vs_make.ts [--tasks 1000] [--width 50] [--jobs 8] [--runs 5]
@@ -23,7 +24,15 @@
  *   (--keep writes the inputs to DIR and keeps them)
  * @module
  */
-import { loadAverage, median, ms, option, textOption, timeCommand } from "./_stats.ts";
+import {
+  loadAverage,
+  median,
+  ms,
+  option,
+  textOption,
+  timeCommand,
+  timeCommandCpu,
+} from "./_stats.ts";
 import { buildBundle, bundleArgs, bundleEnv } from "./_bundle.ts";
 
 const tasks = option("tasks", 1000);
@@ -99,9 +108,12 @@ const formArgs: Record<Form, string[]> = {
   bundle: bundleArgs(bundle),
 };
 
-function weft(form: Form, shape: Shape): Promise<number> {
+/** Wall and CPU time of one run; see {@link timeCommandCpu}. */
+type Timing = { wall: number; cpu: number | null };
+
+function weft(form: Form, shape: Shape): Promise<Timing> {
   const args = [...formArgs[form], "run", `${dir}/${shape}.json`];
-  return timeCommand(Deno.execPath(), [...args, "--max-parallel", String(jobs), "--quiet"], {
+  return timeCommandCpu(Deno.execPath(), [...args, "--max-parallel", String(jobs), "--quiet"], {
     env,
   });
 }
@@ -120,8 +132,14 @@ function floor(shape: Shape, spawner: Spawner): Promise<number> {
   );
 }
 
-function make(shape: Shape): Promise<number> {
-  return timeCommand("make", [`-j${jobs}`, "-s", "-C", `${dir}/${shape}`], { env });
+function make(shape: Shape): Promise<Timing> {
+  return timeCommandCpu("make", [`-j${jobs}`, "-s", "-C", `${dir}/${shape}`], { env });
+}
+
+/** Median CPU time of `timings`, null when any lacks one (no /proc). */
+function cpuMedian(timings: Timing[]): number | null {
+  const cpu = timings.map((t) => t.cpu);
+  return cpu.every((c) => c !== null) ? median(cpu as number[]) : null;
 }
 
 try {
@@ -135,22 +153,24 @@ try {
     for (const form of forms) await weft(form, shape);
     for (const spawner of spawners) await floor(shape, spawner);
     await make(shape);
-    const weftSamples = new Map<Form, number[]>(forms.map((f) => [f, []]));
+    const weftSamples = new Map<Form, Timing[]>(forms.map((f) => [f, []]));
     const floorSamples = new Map<Spawner, number[]>(spawners.map((s) => [s, []]));
-    const makeSamples: number[] = [];
+    const makeTimings: Timing[] = [];
     for (let i = 0; i < runs; i++) {
       for (const form of forms) weftSamples.get(form)!.push(await weft(form, shape));
       for (const spawner of spawners) floorSamples.get(spawner)!.push(await floor(shape, spawner));
-      makeSamples.push(await make(shape));
+      makeTimings.push(await make(shape));
     }
+    const makeSamples = makeTimings.map((t) => t.wall);
     const m = median(makeSamples);
     const shapeText = shape === "dag" ? `width ${width}, 2 deps each` : "each on the previous";
     console.log(
       `${shape}: ${tasks} tasks (${shapeText}), -j${jobs}, median of ${runs} alternating`,
     );
     const list = (samples: number[]) => samples.map((s) => s.toFixed(0)).join(" ");
+    const walls = (form: Form) => weftSamples.get(form)!.map((t) => t.wall);
     for (const form of forms) {
-      const samples = weftSamples.get(form)!;
+      const samples = walls(form);
       console.log(`  weft run (${form.padEnd(6)})  ${ms(median(samples))}   [${list(samples)}]`);
     }
     for (const spawner of spawners) {
@@ -159,9 +179,20 @@ try {
     }
     console.log(`  make -j${jobs}             ${ms(m)}   [${list(makeSamples)}]`);
     for (const form of forms) {
-      const ratio = (median(weftSamples.get(form)!) / m).toFixed(2);
+      const ratio = (median(walls(form)) / m).toFixed(2);
       console.log(`  ratio weft (${form})/make = ${ratio}x (target <= 1.5x)`);
       ratios.push(`${shape} ${form} ${ratio}x`);
+    }
+    // CPU time (user + system, children included) counts work, not waiting: a second view
+    // of weft's own work beside the wall time, the target.
+    const makeCpu = cpuMedian(makeTimings);
+    for (const form of forms) {
+      const weftCpu = cpuMedian(weftSamples.get(form)!);
+      if (weftCpu === null || makeCpu === null) continue;
+      console.log(
+        `  cpu weft (${form}) ${ms(weftCpu)}, make ${ms(makeCpu)}: ` +
+          `${(weftCpu / makeCpu).toFixed(2)}x (user + system, children included; not the target)`,
+      );
     }
     for (const spawner of spawners) {
       const ratio = (median(floorSamples.get(spawner)!) / m).toFixed(2);
