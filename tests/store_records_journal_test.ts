@@ -54,6 +54,13 @@ function attemptOf(runId: string, task: TaskRecord): AttemptRecord {
   };
 }
 
+/** Waits until `store` got a batch, looking every `stepMs` ms, 200 times at most. */
+async function untilWritten(store: { batches: unknown[] }, stepMs: number): Promise<void> {
+  for (let i = 0; i < 200 && store.batches.length === 0; i++) {
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
 Deno.test("records journal: appended records read back, the last of each key; a cut line is skipped", async () => {
   const logs = await testTempDir();
   const runId = fakeRunId();
@@ -142,9 +149,7 @@ Deno.test("write queue: the store window's timer writes held records; a run with
   );
   await queue.records((b) => b.task(journaled, ended("a")));
   assert.equal(store.batches.length, 0);
-  for (let i = 0; i < 200 && store.batches.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await untilWritten(store, 10);
   assert.equal(store.batches.length, 1, "written once the store window passed");
 
   await queue.records((b) => b.task(plain, ended("a")));
@@ -163,9 +168,7 @@ Deno.test("write queue: soon() brings the held records' store write forward to t
   const queued = queue.records((b) => b.task(runId, running("a")));
   queue.soon();
   await queued;
-  for (let i = 0; i < 200 && store.batches.length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await untilWritten(store, 5);
   assert.equal(store.batches.length, 1, "in the store long before the store window");
   await queue.records((b) => b.task(runId, ended("a")));
   await new Promise((r) => setTimeout(r, 50));

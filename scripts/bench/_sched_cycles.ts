@@ -18,6 +18,7 @@
  * thing at a time, whatever the number of CPUs.
  * @module
  */
+import { median } from "./_stats.ts";
 
 /** Medians over the middle 80% of the cycles, in µs (busy: CPUs). */
 export interface CycleStats {
@@ -70,11 +71,6 @@ function field(fields: string, name: string): string | undefined {
 function switchOf(fields: string): { prev: number; state: string; next: number } | null {
   const m = /prev_pid=(\d+) .*prev_state=(\S+) ==> .*next_pid=(\d+)/.exec(fields);
   return m ? { prev: Number(m[1]), state: m[2], next: Number(m[3]) } : null;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Time of `intervals` (sorted, [from, to)) within [from, to). */

@@ -295,7 +295,7 @@ export class WriteQueue {
       if (op.kind === "barrier") {
         // What journals hold goes first: a barrier's write (a run's end, a heartbeat)
         // may rely on the records queued before it being in the store.
-        await this.#writeHeld();
+        await this.#write().catch((e) => this.#failed(e));
         try {
           await op.run();
         } catch (e) {
@@ -390,22 +390,15 @@ export class WriteQueue {
     return { ...held.build(), processes: batch?.processes ?? [] };
   }
 
-  /** Writes `batch`, and what journals hold, to the store; then empties the journals. */
-  async #write(batch: RecordBatch): Promise<void> {
-    await this.store.writeRecords(this.#takeHeld(batch)!);
+  /**
+   * Writes what journals hold, then `batch`, to the store (nothing when both are empty);
+   * then empties the journals. Rejects with the store's error.
+   */
+  async #write(batch?: RecordBatch): Promise<void> {
+    const all = this.#takeHeld(batch);
+    if (all === null) return;
+    await this.store.writeRecords(all);
     this.#committed();
-  }
-
-  /** Writes what journals hold to the store, if anything; a failure is remembered. */
-  async #writeHeld(): Promise<void> {
-    const held = this.#takeHeld();
-    if (held === null) return;
-    try {
-      await this.store.writeRecords(held);
-      this.#committed();
-    } catch (e) {
-      this.#failed(e);
-    }
   }
 
   /** The store has every record the journals were given: they are emptied. */
