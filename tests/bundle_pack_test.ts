@@ -2,6 +2,7 @@
  * scripts/_bundle_pack.ts: CommonJS code in a chunk that requires only `node:process`
  * and `node:buffer` (as `yaml` does) runs without node:module being loaded, with the
  * same values as the real modules; any other require still goes through node:module.
+ * The chunks are stored together in one brotli stream, and each loads as it was written.
  */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
@@ -85,7 +86,7 @@ console.log(JSON.stringify({
   // The chunk table is a comment at the end (skipped by the parser), not a string literal.
   assert.match(
     packed,
-    /\n\/\* weft chunk table\n\{"chunk-rt\.js":"[A-Za-z0-9+/=]+","entry\.js":"[A-Za-z0-9+/=]+"\}\n\*\/\n$/,
+    /\n\/\* weft chunk table\n\{"at":\{"chunk-rt\.js":0,"entry\.js":\d+\},"brotli":"[A-Za-z0-9+/=]+"\}\n\*\/\n$/,
   );
   assert.deepEqual(JSON.parse(out), {
     env: "seen",
@@ -105,6 +106,91 @@ console.log(typeof __require("node:os").cpus);
   });
   assert.match(packed, /const REQUIRERS = new Set\(\["entry\.js"\]\);/);
   assert.equal(out.trim(), "function");
+});
+
+/** The chunk table at the end of a packed file: { at, brotli } (scripts/_bundle_pack.ts). */
+function tableOf(packed: string): { at: Record<string, number>; brotli: string } {
+  const mark = "/* weft chunk table\n";
+  return JSON.parse(packed.slice(packed.lastIndexOf(mark) + mark.length, packed.lastIndexOf("*/")));
+}
+
+async function unbrotli(base64: string): Promise<Uint8Array> {
+  const stream = new Blob([Uint8Array.fromBase64(base64)]).stream()
+    .pipeThrough(new DecompressionStream("brotli"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+Deno.test("bundle pack: the chunks are one brotli stream, each at its offset, compressed together", async () => {
+  // Twenty chunks sharing a body, as weft's chunks share most of their words: compressed
+  // together, the table holds that body about once, where each chunk compressed alone
+  // (the old table) held it twenty times.
+  const shared = Array.from(
+    { length: 300 },
+    (_, i) => `export function step${i}(input) { return input.map((x) => x * ${i} + ${i % 7}); }`,
+  )
+    .join("\n");
+  const chunks: Record<string, string> = { "entry.js": "" };
+  const imports: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    chunks[`chunk-${i}.js`] = `${shared}\nexport const mark${i} = "é ${i} ✓";\n`;
+    imports.push(`import { mark${i} } from "./chunk-${i}.js";`);
+  }
+  chunks["entry.js"] = `${imports.join("\n")}\nconsole.log([${
+    Array.from({ length: 20 }, (_, i) => `mark${i}`).join(", ")
+  }].join(","));\n`;
+  const { out, packed } = await runPacked(chunks);
+  assert.equal(out.trim(), Array.from({ length: 20 }, (_, i) => `é ${i} ✓`).join(","));
+
+  const table = tableOf(packed);
+  const code = await unbrotli(table.brotli);
+  const sizes = JSON.parse(/^const SIZES = (.*);$/m.exec(packed)![1]);
+  const names = Object.keys(chunks).sort();
+  assert.deepEqual(Object.keys(table.at), names);
+  // Back to back in name order: each chunk's bytes at its offset, and nothing else.
+  let offset = 0;
+  for (const name of names) {
+    assert.equal(table.at[name], offset, name);
+    const bytes = code.subarray(offset, offset + sizes[name]);
+    if (name !== "entry.js") assert.equal(new TextDecoder().decode(bytes), chunks[name], name);
+    offset += sizes[name];
+  }
+  assert.equal(code.length, offset);
+  const oneChunk = new TextEncoder().encode(chunks["chunk-0.js"]).length;
+  assert.ok(
+    table.brotli.length < oneChunk / 2,
+    `table ${table.brotli.length} chars for 20 chunks of ${oneChunk} bytes`,
+  );
+});
+
+Deno.test("bundle pack: without a cache folder every chunk loads from memory, multi-byte text intact", async () => {
+  const dir = testTempDir("weft-pack-test-");
+  try {
+    await Deno.mkdir(`${dir}/split`);
+    const chunks: Record<string, string> = {
+      "chunk-a.js": `export const a = "naïve ✓ 日本";\n`,
+      "chunk-b.js": `import { a } from "./chunk-a.js";\nexport const b = a + " → b";\n`,
+      "entry.js": `import { b } from "./chunk-b.js";\nconsole.log(b);\n`,
+    };
+    for (const [name, code] of Object.entries(chunks)) {
+      await Deno.writeTextFile(`${dir}/split/${name}`, code);
+    }
+    await Deno.writeTextFile(
+      `${dir}/packed.js`,
+      await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
+    );
+    // No HOME and no XDG_CACHE_HOME: no folder to cache chunks in (blob: URLs instead).
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-config", `${dir}/packed.js`],
+      clearEnv: true,
+      env: { PATH: Deno.env.get("PATH") ?? "" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    assert.equal(new TextDecoder().decode(r.stdout).trim(), "naïve ✓ 日本 → b");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("bundle pack: a cached chunk cut short, emptied or replaced by a link is rewritten, never run", async () => {
