@@ -226,6 +226,17 @@ Deno.test("examples/data-processor: the seed's data/*.json â†’ process-data.js â
   assert.match(stderr, /^\[report\] wrote .*\/processed\/output\.json from 2 files$/m);
 });
 
+Deno.test("examples/subworkflow: release shows what it publishes without -v", async () => {
+  const home = testTempDir("home-");
+  const { code, stderr } = await weft(["run", `${EXAMPLES}subworkflow/release.yml`], {
+    env: { WEFT_HOME: home },
+  });
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /^\[publish\] publishing api-1\.0\.0\.tar\.gz and web-1\.0\.0\.tar\.gz$/m);
+  // The builds' own output stays behind -v.
+  assert.doesNotMatch(stderr, /compiling api/);
+});
+
 Deno.test("examples/subworkflow: release calls build twice; each child's artifact flows on", async () => {
   const home = testTempDir("home-");
   const { code, stdout, stderr } = await weft([
