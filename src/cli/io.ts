@@ -33,6 +33,12 @@ export interface CliIO {
    * (cli/env_bytes.ts): said in a warning, refused for WEFT_HOME (cli/home.ts).
    */
   readonly unreadableEnv?: readonly string[];
+  /**
+   * Whether stdout and stderr reach one place (a terminal, `2>&1`): a line left open
+   * on one is then open on the other too, and text printed on either continues it.
+   * Absent: not known to (separate sinks, as tests capture them).
+   */
+  readonly outputsShared?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -141,6 +147,7 @@ export class OutputStreamError extends Error {
 /** The real process's streams. */
 export function processIO(): CliIO {
   let unreadableEnv: readonly string[] | undefined;
+  let shared: boolean | undefined;
   return {
     stdout: fileSink(Deno.stdout, 1, "standard output"),
     stderr: fileSink(Deno.stderr, 2, "standard error"),
@@ -149,6 +156,10 @@ export function processIO(): CliIO {
     get unreadableEnv() {
       return unreadableEnv ??= unreadableEnvNames();
     },
+    // On first use: only `weft logs` asks.
+    get outputsShared() {
+      return shared ??= sameOutput();
+    },
     cwd: Deno.cwd(),
     stderrIsTTY: Deno.stderr.isTerminal(),
     // On first use: making the stream starts Deno's streams (~2 ms), which few verbs need.
@@ -156,6 +167,20 @@ export function processIO(): CliIO {
       return Deno.stdin.readable;
     },
   };
+}
+
+/**
+ * Whether descriptors 1 and 2 are one file, pipe or terminal (the same device and inode:
+ * `2>&1`, a shell's terminal). Where that cannot be asked (no /dev/fd), whether both are
+ * terminals: then they are almost always the user's one screen.
+ */
+function sameOutput(): boolean {
+  try {
+    const [out, err] = [Deno.statSync("/dev/fd/1"), Deno.statSync("/dev/fd/2")];
+    return out.ino !== null && out.dev === err.dev && out.ino === err.ino;
+  } catch {
+    return Deno.stdout.isTerminal() && Deno.stderr.isTerminal();
+  }
 }
 
 /**

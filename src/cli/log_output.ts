@@ -35,6 +35,25 @@ export interface PrintLogOptions {
    * this file is printed there, so two tasks' lines never share one.
    */
   endOpen?: Partial<Record<OutputStream, boolean>>;
+  /**
+   * Stdout and stderr reach one screen (CliIO.outputsShared): a line left open on one
+   * (endOpen) is ended before anything of this file is printed on either, the header
+   * too, else a stderr line is glued to another task's stdout line on screen. Without,
+   * stdout's bytes stay the tasks' own, ended only by a line of stdout.
+   */
+  shared?: boolean;
+}
+
+/**
+ * The streams whose line left open by another attempt (`open`, per stream) is to be
+ * ended before printing on `stream`: that one, and on one screen (`shared`) both.
+ */
+export function openBefore(
+  stream: OutputStream,
+  open: Partial<Record<OutputStream, boolean>>,
+  shared: boolean,
+): OutputStream[] {
+  return (shared ? STREAMS : [stream]).filter((s) => open[s]);
 }
 
 /**
@@ -56,20 +75,24 @@ export async function printLogFrom(
   const endOpen = { stdout: false, stderr: false, ...options.endOpen };
   let first = options.beforeFirst;
   let headed = false;
+  // Another attempt's open line is ended before this file prints where it shows.
+  const endBefore = async (stream: OutputStream) => {
+    for (const open of openBefore(stream, endOpen, options.shared ?? false)) {
+      endOpen[open] = false;
+      await out.endOpen(open);
+    }
+  };
   const print = async (piece: LogPiece) => {
     if (first) {
       const call = first;
       first = undefined;
-      // The header goes on stderr: a line left open there is ended first.
-      if (endOpen.stderr) await io.stderr.write(NEWLINE);
-      endOpen.stderr = false;
+      // The header goes on stderr, written by the caller: what ends lines before it first.
+      await endBefore("stderr");
+      await out.flush();
       headed = true;
       await call();
     }
-    if (endOpen[piece.stream]) {
-      endOpen[piece.stream] = false;
-      await out.endOpen(piece.stream);
-    }
+    await endBefore(piece.stream);
     await out.add(piece);
   };
   const held: Partial<Record<OutputStream, HeldLine>> = { ...from?.held };

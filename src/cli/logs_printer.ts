@@ -13,9 +13,11 @@ import type { AttemptRecord, RunStore } from "../store/run_store.ts";
 import { runOrLatest } from "./history_shared.ts";
 import { type CliIO, err, OutputStreamError } from "./io.ts";
 import { FollowStop } from "./follow_stop.ts";
-import { type PrintCursor, printLogFrom } from "./log_output.ts";
+import { openBefore, type PrintCursor, printLogFrom } from "./log_output.ts";
 import { LabelWidths } from "./log_labels.ts";
 import { keptByOrigin, keptFrom } from "./logs_kept.ts";
+
+const NEWLINE = new Uint8Array([0x0a]);
 
 /** Task types whose steps run beside each other, their lines interleaved. */
 const COMPOSITES = new Set(["loop", "parallel"]);
@@ -39,12 +41,16 @@ export class LogPrinter {
   readonly #openOn: Record<OutputStream, string | null> = { stdout: null, stderr: null };
   /** Ctrl-C or SIGTERM while following: its `exitCode` is the verb's (follow_stop.ts). */
   readonly stop = new FollowStop();
+  /** Stdout and stderr reach one screen: a line open on either is open on both. */
+  readonly #shared: boolean;
 
   constructor(
     private readonly io: CliIO,
     private readonly stream: OutputStream | undefined,
     private readonly prefixLines: boolean,
-  ) {}
+  ) {
+    this.#shared = io.outputsShared ?? false;
+  }
 
   /**
    * Prints the logs of run `idOrPrefix` (the latest when undefined; `home` is where
@@ -93,8 +99,7 @@ export class LogPrinter {
     if (named && isKeptTask(named) && details.run.resumedFrom) {
       // Kept by --resume: it made no attempt here; its output is in the run it was kept from.
       const origin = await keptFrom(store, details.run, task!);
-      await err(
-        this.io,
+      await this.#notice(
         `weft: ${task} was kept from run ${origin} by --resume (not run again in ${runId}): ` +
           `showing its log there\n`,
       );
@@ -104,8 +109,7 @@ export class LogPrinter {
       // Each kept task named with the run its log is in (a resume of a killed resume
       // keeps some from further back than the run it resumed).
       for (const [origin, kept] of await keptByOrigin(store, details.run, details.tasks)) {
-        await err(
-          this.io,
+        await this.#notice(
           `weft: kept by --resume from run ${origin}, not run again here ` +
             `(\`weft logs ${runId} TASK\` shows one): ${kept.join(", ")}\n`,
         );
@@ -158,8 +162,7 @@ export class LogPrinter {
       for (const a of found) {
         if (this.#noted.has(`${a.taskId}.${a.attempt}`)) continue;
         this.#noted.add(`${a.taskId}.${a.attempt}`);
-        await err(
-          this.io,
+        await this.#notice(
           `weft: ${a.taskId} (attempt ${a.attempt}) has a log file but no record in history ` +
             "(its end was not recorded): showing the file\n",
         );
@@ -214,6 +217,7 @@ export class LogPrinter {
               stdout: this.#openOn.stdout !== null && this.#openOn.stdout !== key,
               stderr: this.#openOn.stderr !== null && this.#openOn.stderr !== key,
             },
+            shared: this.#shared,
             prefix: widths ? widths.prefix(a.taskId, a.attempt) : "",
             beforeFirst: headed ? undefined : () => {
               this.#headed.add(key);
@@ -222,17 +226,7 @@ export class LogPrinter {
           },
         ).catch((e) => this.#unreadable(key, a, file, e));
         if (cursor) {
-          for (const stream of cursor.ended ?? []) {
-            // This file's output ended the line another left open there: that line's
-            // rest goes on a line of its own (log_output.ts broken).
-            const owner = this.#openOn[stream];
-            const ended = owner === null ? undefined : this.#cursors.get(owner);
-            if (!ended) continue;
-            ended.broken = stream;
-            if (ended.crPending) ended.crPending[stream] = false;
-            if (ended.printed) ended.printed[stream] = false;
-            this.#openOn[stream] = null;
-          }
+          for (const stream of cursor.ended ?? []) this.#ended(stream);
           this.#cursors.set(key, cursor);
           for (const [stream, open] of Object.entries(cursor.leftOpen ?? {})) {
             this.#openOn[stream as OutputStream] = open ? key : null;
@@ -248,12 +242,39 @@ export class LogPrinter {
     }
   }
 
+  /**
+   * The line left open in `stream` was ended on screen (by another file's output or a
+   * notice): its rest goes on a line of its own (log_output.ts broken).
+   */
+  #ended(stream: OutputStream): void {
+    const owner = this.#openOn[stream];
+    this.#openOn[stream] = null;
+    const ended = owner === null ? undefined : this.#cursors.get(owner);
+    if (!ended) return;
+    ended.broken = stream;
+    if (ended.crPending) ended.crPending[stream] = false;
+    if (ended.printed) ended.printed[stream] = false;
+  }
+
+  /**
+   * Writes weft's own message `text` (whole lines) to stderr, after ending a line left
+   * open where it shows (as a header ends it: log_output.ts openBefore), so that it
+   * never continues a task's line.
+   */
+  async #notice(text: string): Promise<void> {
+    const open = { stdout: this.#openOn.stdout !== null, stderr: this.#openOn.stderr !== null };
+    for (const stream of openBefore("stderr", open, this.#shared)) {
+      await (stream === "stdout" ? this.io.stdout : this.io.stderr).write(NEWLINE);
+      this.#ended(stream);
+    }
+    await err(this.io, text);
+  }
+
   /** Says once that attempt `a`'s log lacks lines a fault kept out (AttemptRecord.logLost). */
   async #tellLost(key: string, a: AttemptRecord): Promise<void> {
     if (!a.logLost || this.lost.has(key) || this.unreadable.has(key)) return;
     this.lost.add(key);
-    await err(
-      this.io,
+    await this.#notice(
       `weft: the log of ${a.taskId} (attempt ${a.attempt}) lacks lines the task printed: ${a.logLost}\n`,
     );
   }
@@ -275,7 +296,7 @@ export class LogPrinter {
       line = `weft: cannot read ${which}: ${file}: ${text.reason}\n`;
     }
     this.unreadable.add(key);
-    await err(this.io, line);
+    await this.#notice(line);
     return undefined;
   }
 
@@ -289,7 +310,7 @@ export class LogPrinter {
     const { isProcessAlive, recoverInterrupted } = await import("../store/recovery.ts");
     if (place === "here" && await isProcessAlive(run.pid, run.pidStartTicks)) return true;
     await recoverInterrupted(store, run.host);
-    await err(this.io, `weft: the process of run ${runId} is gone; marked interrupted\n`);
+    await this.#notice(`weft: the process of run ${runId} is gone; marked interrupted\n`);
     return false;
   }
 }

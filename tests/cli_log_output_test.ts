@@ -1,0 +1,150 @@
+/**
+ * `weft logs` on one screen (cli/log_output.ts openBefore, CliIO.outputsShared): with
+ * stdout and stderr in one place (a terminal, `2>&1`), a line a task left open on stdout
+ * is ended before a header or another task's stderr line is printed, not glued to it;
+ * with them apart, stdout holds the tasks' bytes as they are, no newline added.
+ */
+import assert from "node:assert/strict";
+import { startWeft, weft, weftArgs, weftEnv } from "./_run_cli.ts";
+import { testTempDir } from "./_tmp.ts";
+
+const FIXTURE = new URL("./fixtures/logs_follow/open_line.yml", import.meta.url).pathname;
+
+/** The command line of weft with `args`, its stderr sent into its stdout (`2>&1`). */
+function mergedCommand(args: string[], home: string): Deno.Command {
+  return new Deno.Command("sh", {
+    args: ["-c", 'exec "$@" 2>&1', "sh", Deno.execPath(), ...weftArgs(args)],
+    env: weftEnv({ WEFT_HOME: home, NO_COLOR: "1" }),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  });
+}
+
+/** Runs weft to its end with stdout and stderr on one pipe; resolves to what it printed. */
+async function merged(args: string[], home: string): Promise<string> {
+  const { code, stdout } = await mergedCommand(args, home).output();
+  const text = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, text);
+  return text;
+}
+
+/** Starts weft with stdout and stderr on one pipe, read as it comes. */
+function startMerged(args: string[], home: string) {
+  const child = mergedCommand(args, home).spawn();
+  let text = "";
+  const waiters: { wanted: string; resolve: () => void }[] = [];
+  const done = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stdout) {
+      text += decoder.decode(chunk, { stream: true });
+      for (const w of waiters) if (text.includes(w.wanted)) w.resolve();
+    }
+    return text;
+  })();
+  return {
+    /** Resolves once what it printed contains `wanted`. */
+    includes(wanted: string): Promise<void> {
+      if (text.includes(wanted)) return Promise.resolve();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      waiters.push({ wanted, resolve });
+      return promise;
+    },
+    async finish(): Promise<string> {
+      const { code } = await child.status;
+      const all = await done;
+      assert.equal(code, 0, all);
+      return all;
+    },
+  };
+}
+
+/** Resolves once file `name` in a folder of `dir` contains `text` (polled: a log grows). */
+async function fileUnderIncludes(dir: string, name: string, text: string): Promise<void> {
+  for (;;) {
+    for (const entry of listed(dir)) {
+      try {
+        if (Deno.readTextFileSync(`${dir}/${entry.name}/${name}`).includes(text)) return;
+      } catch {
+        // not written yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The entries of folder `dir`; none while it is not made yet. */
+function listed(dir: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(dir)];
+  } catch {
+    return [];
+  }
+}
+
+Deno.test("weft logs on one screen: a task's open line is ended before a header or another task's stderr line", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("open-");
+  const run = startWeft(["run", FIXTURE, "-q", "-p", `dir=${dir}`], { WEFT_HOME: home });
+  await fileUnderIncludes(`${home}/logs`, "a.1.log", "partial");
+  const bare = startMerged(["logs", "--follow", "--no-prefix"], home);
+  const prefixed = startMerged(["logs", "--follow"], home);
+  const apart = startWeft(["logs", "--follow", "--no-prefix"], { WEFT_HOME: home });
+  // Each shows `partial` once its output paused: left open, as the task left it.
+  await bare.includes("partial");
+  await prefixed.includes("a | partial");
+  await apart.stdoutIncludes("partial");
+  Deno.writeTextFileSync(`${dir}/b`, "1");
+  await bare.includes("b-err");
+  await prefixed.includes("b-err");
+  await apart.stderrIncludes("b-err");
+
+  // Not followed, while a's line is still open.
+  assert.equal(
+    await merged(["logs", "--no-prefix"], home),
+    "==> a (attempt 1) <==\npartial\n==> b (attempt 1) <==\nb-err\n",
+  );
+  assert.equal(await merged(["logs"], home), "a | partial\nb | b-err\n");
+  const split = await weft(["logs", "--no-prefix"], { env: { WEFT_HOME: home } });
+  assert.deepEqual(split, {
+    code: 0,
+    stdout: "partial",
+    stderr: "==> a (attempt 1) <==\n==> b (attempt 1) <==\nb-err\n",
+  });
+
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  // The rest of a's line goes on a line of its own, as after another task's stdout line.
+  assert.equal(
+    await bare.finish(),
+    "==> a (attempt 1) <==\npartial\n==> b (attempt 1) <==\nb-err\n done\n",
+  );
+  assert.equal(await prefixed.finish(), "a | partial\nb | b-err\na |  done\n");
+  // Apart, stdout is a's bytes as they are: nothing on stdout came between.
+  assert.deepEqual(await apart.finish(), {
+    code: 0,
+    stdout: "partial done\n",
+    stderr: "==> a (attempt 1) <==\n==> b (attempt 1) <==\nb-err\n",
+  });
+  assert.equal((await run.finish()).code, 0);
+});
+
+Deno.test("weft logs --follow on one screen: weft's own notice does not continue a task's open line", async () => {
+  const home = testTempDir("home-");
+  const dir = testTempDir("open-");
+  const run = startWeft(["run", FIXTURE, "-q", "-p", `dir=${dir}`], { WEFT_HOME: home });
+  await fileUnderIncludes(`${home}/logs`, "a.1.log", "partial");
+  const follow = startMerged(["logs", "--follow", "--no-prefix"], home);
+  await follow.includes("partial");
+  // The run's process dies: the follower says so, while a's line is open on stdout.
+  run.child.kill("SIGKILL");
+  await run.finish();
+  const seen = await follow.finish();
+  // Its tasks, left behind, end.
+  Deno.writeTextFileSync(`${dir}/b`, "1");
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  assert.match(
+    seen,
+    /^==> a \(attempt 1\) <==\npartial\nweft: the process of run \S+ is gone; marked interrupted\n$/,
+  );
+});
