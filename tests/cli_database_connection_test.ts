@@ -90,6 +90,20 @@ Deno.test("database connection: weft validate refuses what it cannot honour at f
   assert.ok(!/internal error|^\s{4}at /m.test(out), out);
 });
 
+Deno.test("database connection: the keepalive hints give the driver's interval as weft prints durations", async () => {
+  const run = await weft(["validate", `${FIXTURES}keepalives.yml`], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(run.code, 2, run.stderr);
+  const out = run.stdout + run.stderr;
+  assert.match(
+    out,
+    /"idle": .*"keepalives_idle" is libpq's[^\n]*\n\s*hint: weft's driver sends TCP keepalives every 1m00s itself/,
+  );
+  assert.match(out, /"off": .*keepalives="0"[^\n]*\n\s*hint: .*TCP keepalives \(every 1m00s\)/);
+  assert.doesNotMatch(out, /60 s/);
+});
+
 Deno.test("database connection: a refused key word from a value fails the run before connecting", async () => {
   // Nothing listens on the port: a connection attempt would fail differently.
   const url = `postgres://weft@127.0.0.1:${freePort()}/app?password=hunter22&search_path=s`;

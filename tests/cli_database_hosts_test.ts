@@ -127,14 +127,14 @@ Deno.test("database hosts: fails once every host answered, waits only on one tha
     assert.match(
       reportTask(report, "all_hanging").error ?? "",
       new RegExp(
-        `each of the 2 hosts was tried: 127\\.0\\.0\\.1:${hang.port}: no answer within 2 s; ` +
-          `127\\.0\\.0\\.1:${hang2.port}: no answer within 2 s`,
+        `each of the 2 hosts was tried: 127\\.0\\.0\\.1:${hang.port}: no answer within 2\\.0s; ` +
+          `127\\.0\\.0\\.1:${hang2.port}: no answer within 2\\.0s`,
       ),
     );
     // libpq reads connect_timeout=1 as 2.
     assert.match(
       reportTask(report, "one_second_is_two").error ?? "",
-      new RegExp(`: 127\\.0\\.0\\.1:${hang.port}: no answer within 2 s`),
+      new RegExp(`: 127\\.0\\.0\\.1:${hang.port}: no answer within 2\\.0s`),
     );
     // No connect_timeout: the task's own timeout bounds a host that never answers.
     assert.equal(reportTask(report, "no_limit_hanging").error, "its own timeout of 2.0s");
@@ -221,7 +221,7 @@ Deno.test("database hosts: an IPv6 address is one host, never re-split on its co
       new RegExp(
         `^cannot connect to postgres://weft@\\[2001:db8::77\\]:${server.port}/postgres` +
           `\\?connect_timeout=2: \\[2001:db8::77\\]:${server.port}: (no route to host|` +
-          "network is unreachable|no answer within 2 s) \\(check",
+          "network is unreachable|no answer within 2\\.0s) \\(check",
       ),
     );
     // libpq reads a host key word's `:` as part of the name, not as a port.

@@ -6,6 +6,8 @@ import { FIXTURES, weft as weftCli } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { cutNames } from "../src/cli/status.ts";
 
+const STATUS_FIXTURES = new URL("./fixtures/status/", import.meta.url).pathname;
+
 Deno.test("weft status --json: the run report plus host, pid, resumedFrom, file", async () => {
   const { home, cleanup } = await tempHome();
   const id = fakeRunId();
@@ -109,12 +111,27 @@ Deno.test("weft status of a failed run: each failed task's reason and last lines
   const { code, stdout } = await weftCli(["status"], { env: { WEFT_HOME: home } });
   assert.equal(code, 0);
   const block = stdout.slice(stdout.indexOf("✖ breaks")).trimEnd().split("\n");
-  assert.equal(block[0], "✖ breaks failed: exited with code 3 — last 10 lines:");
+  // The same header as the run's summary gave: how many lines of how many.
+  assert.equal(block[0], "✖ breaks failed: exited with code 3 — last 10 of 16 lines:");
+  assert.ok(run.stderr.includes(`\n${block[0]}\n`), run.stderr);
   assert.equal(block[1], "    stdout │ breaks line 7");
   assert.equal(block[9], "    stdout │ breaks line 15");
   assert.equal(block[10], "    stderr │ the real reason");
   assert.equal(block.length, 11);
   assert.doesNotMatch(stdout, /✖ (after|fine)/, "only failed tasks");
+});
+
+Deno.test("weft status of a failed task: its tail's header is the run summary's, CR lines counted alike", async () => {
+  const home = testTempDir("home-");
+  const run = await weftCli(["run", `${STATUS_FIXTURES}progress_fails.yml`, "-q"], {
+    env: { WEFT_HOME: home },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const header = "✖ bar failed: exited with code 4 — last 10 of 16 lines:";
+  assert.ok(run.stderr.includes(`\n${header}\n`), run.stderr);
+  const status = await weftCli(["status"], { env: { WEFT_HOME: home } });
+  assert.equal(status.code, 0, status.stderr);
+  assert.ok(status.stdout.includes(`\n${header}\n`), status.stdout);
 });
 
 Deno.test("weft status of a failed task whose last line is 2 MB: its lines, the long one cut", async () => {

@@ -177,7 +177,7 @@ Deno.test("file watch: a folder that cannot be watched is said so once, and watc
   const w = watch(dir, ["data/*.txt"]);
   try {
     await until(
-      () => noticed(w, /cannot watch \S+\/data: it is not a folder; trying again every 1 s/),
+      () => noticed(w, /cannot watch \S+\/data: it is not a folder; trying again every 1\.0s/),
       "cannot watch said",
       () => w,
     );

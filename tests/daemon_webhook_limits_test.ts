@@ -61,7 +61,7 @@ Deno.test("daemon webhook limits: allow, queue and cancel each keep a bounded wa
         `not queued: ${MAX_WAITING_PER_TARGET} fires already wait for a free run slot (--max-runs 1)`,
       );
     }
-    await daemon.waitFor(/webhook POST \/limits\/allow 429 not queued: .*\(Retry-After: 30 s\)/);
+    await daemon.waitFor(/webhook POST \/limits\/allow 429 not queued: .*\(Retry-After 30\.0s\)/);
 
     // queue: one waits for the slot, one behind it; a third is refused, not skipped silently.
     assert.equal((await post(`${base}/queue`)).status, 202);
@@ -119,7 +119,7 @@ Deno.test("daemon webhook limits: past the requests answered at once, one more g
       error:
         `the daemon is answering ${MAX_REQUESTS_AT_ONCE} webhook requests already; retry later`,
     });
-    await daemon.waitFor(/webhook POST \/limits\/nothing 503 .*\(Retry-After: 10 s\)/);
+    await daemon.waitFor(/webhook POST \/limits\/nothing 503 .*\(Retry-After 10\.0s\)/);
     // Once they end, requests are answered again.
     for (const conn of conns.splice(0)) conn.close();
     let after = 503;

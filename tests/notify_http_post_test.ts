@@ -1,7 +1,8 @@
 /**
  * src/notify/http_post.ts against a real loopback server: an error answer whose body
  * never ends is quoted from its first bytes, and the rest is never read; a secret in the
- * quoted start is masked whole before the cut (model/data_text.ts quoteCut).
+ * quoted start is masked whole before the cut (model/data_text.ts quoteCut); a server
+ * that never answers is named with the try's time limit as weft prints durations.
  */
 import assert from "node:assert/strict";
 import { postJson } from "../src/notify/http_post.ts";
@@ -53,5 +54,24 @@ Deno.test("postJson: a secret the server echoes across the 200-character cut is 
     assert.equal(resolveQuoted(error.message), `HTTP 401: denied: ${secret}`.slice(0, 210));
   } finally {
     await server.shutdown();
+  }
+});
+
+Deno.test("postJson: a server that takes the connection and never answers is 'no answer within 300ms'", async () => {
+  // Accepts, reads nothing, answers nothing: the try ends at its time limit.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn);
+  })();
+  try {
+    const url = `http://127.0.0.1:${listener.addr.port}/hook`;
+    const error = await postJson(url, { text: "x" }, {}, undefined, 300).catch((e) => e as Error);
+    assert.ok(error instanceof Error);
+    assert.equal(error.message, "no answer within 300ms");
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
   }
 });

@@ -334,6 +334,17 @@ Deno.test("board: one line per task, redrawn in place, failures scroll above", (
   assert.equal(board.animated, false);
 });
 
+Deno.test("board: the last frame's header shows the run's recorded duration, as the summary does", () => {
+  const board = new BoardRenderer({ ...options(), columns: 80, rows: 30 });
+  for (const e of failingRun()) board.apply(e);
+  // Drawn 0.7 s after the run's recorded end (2.8 s): notifications, a slow terminal.
+  const frame = board.frame(T0 + 3500);
+  const header = frame.split("\n").find((l) => l.includes("3 tasks, 2 callbacks"));
+  assert.match(header ?? "", /deploy {2}2\.8s {2}3 tasks/, "the header's duration");
+  assert.match(frame, /run \S+ failed in 2\.8s /, "the summary's duration");
+  assert.doesNotMatch(frame, /3\.5s/);
+});
+
 Deno.test("board: a retry shows on the task's line until the next attempt", () => {
   const board = new BoardRenderer({ ...options(), columns: 80, rows: 30 });
   for (const e of failingRun().slice(0, 4)) board.apply(e);

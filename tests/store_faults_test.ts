@@ -20,6 +20,7 @@ import { ensurePrivateDir, LogWriter } from "../src/store/log_files.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { openStore } from "../src/store/open.ts";
 import { createRecorder } from "../src/store/recorder.ts";
+import { RunSettledError } from "../src/store/settled.ts";
 import { makeReserve, releaseReserve, RESERVE_BYTES, reservePath } from "../src/store/reserve.ts";
 import { fakeRunId, publish, runEvents } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
@@ -53,6 +54,11 @@ Deno.test("describeFault: errno codes and SQLite texts in plain words; anything 
   }
   assert.ok(isDiskFull(new TypeError("database or disk is full")));
   assert.ok(!isDiskFull(osError("EROFS", "")));
+});
+
+Deno.test("describeFault: a run settled elsewhere names the heartbeat limit as weft prints durations", () => {
+  const { hint } = describeFault(new RunSettledError("20260102T120000Z-abcdef"))!;
+  assert.match(hint, /a weft not heard from for 30\.0s \(stopped, frozen\) is taken for dead/);
 });
 
 Deno.test("faultPath: the operation and path at the end of a real Deno OS error", async () => {

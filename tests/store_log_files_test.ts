@@ -1,4 +1,7 @@
-/** Log file names: task and run ids never reach the file system raw. */
+/**
+ * Log file names: task and run ids never reach the file system raw; what LogWriter
+ * writes and counts.
+ */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { logFilePath, LogWriter, safeFileName } from "../src/store/log_files.ts";
@@ -51,6 +54,25 @@ Deno.test("LogWriter.has: a file that was given a line, until it is closed", asy
     assert.equal(writer.has(rel), true);
     assert.equal(await writer.close(rel), "O hello\n".length);
     assert.equal(writer.has(rel), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("LogWriter.lineCount: a long line given in pieces counts once, a runner's text per line", async () => {
+  const dir = testTempDir("weft_loglines_");
+  try {
+    const writer = new LogWriter(dir);
+    const rel = logFilePath("r1", "a", 1);
+    assert.equal(writer.lineCount(rel), 0);
+    writer.append(rel, "stdout", "one");
+    writer.append(rel, "stdout", "long start", true);
+    writer.append(rel, "stdout", " more", true, true);
+    writer.append(rel, "stdout", " end", false, true);
+    writer.append(rel, "stderr", "two\nthree"); // a runner's text, not a process's line
+    assert.equal(writer.lineCount(rel), 4);
+    await writer.close(rel);
+    assert.equal(writer.lineCount(rel), 0, "forgotten once closed");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -22,7 +22,7 @@ async function withHome(fn: (home: string) => Promise<void>): Promise<void> {
   }
 }
 
-Deno.test("logs: one file per attempt, each line tagged O/E, size in the attempt record", async () => {
+Deno.test("logs: one file per attempt, each line tagged O/E, size and lines in the attempt record", async () => {
   await withHome(async (home) => {
     const store = await openStore(home);
     const recorder = createRecorder(store, store.logsDir);
@@ -54,6 +54,7 @@ Deno.test("logs: one file per attempt, each line tagged O/E, size in the attempt
     for (const a of attempts) {
       assert.equal(a.logPath, `${id}/flaky.${a.attempt}.log`);
       assert.equal(a.logBytes, new TextEncoder().encode(expected).length);
+      assert.equal(a.logLines, 3, "weft status says `last 10 of N lines` by it");
       assert.ok(a.finishedAt && a.durationMs !== null);
     }
     assert.deepEqual(attempts[1].outputs, { version: "1.2.3" });
@@ -84,6 +85,7 @@ Deno.test("a task with no output has no log file and a null logPath", async () =
   const [attempt] = await store.listAttempts(id);
   assert.equal(attempt.logPath, null);
   assert.equal(attempt.logBytes, 0);
+  assert.equal(attempt.logLines, 0);
   await Deno.remove(dir, { recursive: true });
 });
 

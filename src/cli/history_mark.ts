@@ -12,6 +12,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { formatDuration } from "../model/duration.ts";
 import { HEARTBEAT_FRESH_MS, seenRecently } from "../store/heartbeat.ts";
 import { lastSignOfLife } from "../store/records.ts";
 import { ownerName, ownerPlace } from "../store/run_owner.ts";
@@ -60,11 +61,11 @@ async function markInterrupted(
       const ago = Math.max(0, Date.now() - Date.parse(seen));
       refuse(
         `run ${run.id} (${ownerName(run)}, pid ${run.pid}) was seen alive ${
-          Math.round(ago / 1000)
-        } s ago (${localTime(seen)}): its weft may still be running there`,
+          formatDuration(ago)
+        } ago (${localTime(seen)}): its weft may still be running there`,
         `stop it where it runs; if its weft is gone, it may be marked once no heartbeat came for ${
-          HEARTBEAT_FRESH_MS / 1000
-        } s: from ${localTime(new Date(Date.parse(seen) + HEARTBEAT_FRESH_MS).toISOString())} on`,
+          formatDuration(HEARTBEAT_FRESH_MS)
+        }: from ${localTime(new Date(Date.parse(seen) + HEARTBEAT_FRESH_MS).toISOString())} on`,
       );
     }
     if (!await store.markInterrupted(run.id)) return `run ${run.id} has ended meanwhile\n`;

@@ -6,6 +6,7 @@
 import type { RunRecord } from "../store/run_store.ts";
 import type { TaskRecord } from "../engine/events.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { formatDuration } from "../model/duration.ts";
 import type { AttemptRecord, RunDetails, RunStore } from "../store/run_store.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
@@ -123,7 +124,8 @@ async function showStatus(
 
 /**
  * For each task that failed or timed out: its reason and the last lines of its last
- * attempt's log, marked stdout or stderr (as under `weft run`'s summary).
+ * attempt's log, marked stdout or stderr, under the header `weft run`'s summary gives
+ * them (`last 10 of 17 lines`; `last 10 lines` for an attempt recorded without its count).
  */
 async function failureTails(store: RunStore, details: RunDetails): Promise<string> {
   const failed = details.tasks.filter((t) => isFailure(t.status));
@@ -157,11 +159,12 @@ async function failureTails(store: RunStore, details: RunDetails): Promise<strin
       stream: line.stream,
       text: displayedWholeLine(line.text),
     }));
-    const shown = splitAtCr(whole, TAIL_LINES).lines.map((line) => ({
-      ...line,
-      text: terminalSafe(line.text, false),
-    }));
-    text += "\n" + failureBlock(task, shown, "", paint(false), trouble ? "" : undefined) + trouble;
+    const split = splitAtCr(whole, TAIL_LINES);
+    const shown = split.lines.map((line) => ({ ...line, text: terminalSafe(line.text, false) }));
+    // Counted as the run's summary counts them: the log's lines, and those its CRs make.
+    const total = last?.logLines === undefined ? null : last.logLines + split.added;
+    text += "\n" + failureBlock(task, shown, total, paint(false), trouble ? "" : undefined) +
+      trouble;
   }
   return text;
 }
@@ -184,8 +187,8 @@ function humanStatus(details: RunDetails, children: Record<string, string[]>): s
     lines.push(
       `          another host or pid namespace: not checked from here; if its weft is gone`,
       `          (no heartbeat for ${
-        HEARTBEAT_FRESH_MS / 1000
-      } s): weft history mark-interrupted ${run.id}`,
+        formatDuration(HEARTBEAT_FRESH_MS)
+      }): weft history mark-interrupted ${run.id}`,
     );
   }
   if (run.resumedFrom) lines.push(`resumed   from ${run.resumedFrom}`);

@@ -6,6 +6,10 @@
  * where a password libpq would misread may be.
  * @module
  */
+import { formatDuration } from "./duration.ts";
+
+/** How often weft's driver sends TCP keepalives: postgres.js's `keep_alive` default (60 s). */
+const DRIVER_KEEPALIVE = formatDuration(60_000);
 
 /** libpq's URI prefix, either spelling (weft takes any case). */
 export const SCHEME = /^postgres(?:ql)?:\/\//i;
@@ -34,9 +38,9 @@ const NOT_HONOURED: Record<string, string> = {
   passfile: "put the password in the connection, from a secret: ${env.DB_PASSWORD}",
   requiressl: "write sslmode=require",
   service: "write the service's host, port, dbname and user into the connection",
-  keepalives_idle: "weft's driver sends TCP keepalives every 60 s itself",
-  keepalives_interval: "weft's driver sends TCP keepalives every 60 s itself",
-  keepalives_count: "weft's driver sends TCP keepalives every 60 s itself",
+  keepalives_idle: `weft's driver sends TCP keepalives every ${DRIVER_KEEPALIVE} itself`,
+  keepalives_interval: `weft's driver sends TCP keepalives every ${DRIVER_KEEPALIVE} itself`,
+  keepalives_count: `weft's driver sends TCP keepalives every ${DRIVER_KEEPALIVE} itself`,
 };
 const OTHER_LIBPQ = [
   "require_auth",
@@ -75,7 +79,7 @@ const BY_VALUE: Record<string, { accepted: string[]; hint: string }> = {
   },
   keepalives: {
     accepted: ["1"],
-    hint: "leave it out: weft's driver always sends TCP keepalives (every 60 s)",
+    hint: `leave it out: weft's driver always sends TCP keepalives (every ${DRIVER_KEEPALIVE})`,
   },
 };
 

@@ -7,25 +7,28 @@
 import { quoteCut } from "../model/data_text.ts";
 import { concatBytes } from "../arrays.ts";
 import { urlLengthTrouble } from "../model/fetch_url_length.ts";
+import { formatDuration } from "../model/duration.ts";
 
 /** How long one try may take before it counts as failed, in ms. */
 export const POST_TIMEOUT_MS = 10_000;
 
 /**
  * POSTs `body` as JSON to `url` with `headers`. Resolves when the server answers 2xx;
- * throws Error("HTTP 500: ...") otherwise, or the network error in plain words. `signal`
- * abandons the request (Ctrl-C while notifications go out).
+ * throws Error("HTTP 500: ...") otherwise, or the network error in plain words
+ * (`no answer within 10.0s` once `timeoutMs` passed without one). `signal` abandons the
+ * request (Ctrl-C while notifications go out).
  */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
+  timeoutMs: number = POST_TIMEOUT_MS,
 ): Promise<void> {
   // fetch would only say "Invalid URL" (model/fetch_url_length.ts).
   const tooLong = URL.canParse(url) ? urlLengthTrouble(new URL(url)) : undefined;
   if (tooLong) throw new Error(tooLong);
-  const timeout = AbortSignal.timeout(POST_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -38,7 +41,9 @@ export async function postJson(
   } catch (e) {
     const error = e as Error;
     if (signal?.aborted) throw new Error("interrupted");
-    if (error.name === "TimeoutError") throw new Error(`no answer within ${POST_TIMEOUT_MS} ms`);
+    if (error.name === "TimeoutError") {
+      throw new Error(`no answer within ${formatDuration(timeoutMs)}`);
+    }
     const cause = (error.cause as Error | undefined)?.message ?? error.message;
     throw new Error(`cannot reach the server: ${cause.replace(/https?:\/\/\S+/g, "<url>")}`);
   }

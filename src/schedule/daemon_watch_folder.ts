@@ -18,6 +18,7 @@
  * @module
  */
 import { join } from "node:path";
+import { formatDuration } from "../model/duration.ts";
 
 /** How often each watched folder is looked at for having gone, come back or been replaced (ms). */
 export const FOLDER_CHECK_MS = 1000;
@@ -125,7 +126,9 @@ export class WatchedFolder {
     } catch (e) {
       if (before !== "failed") {
         this.#on.notice(
-          `cannot watch ${base}: ${message(e)}; trying again every ${FOLDER_CHECK_MS / 1000} s`,
+          `cannot watch ${base}: ${message(e)}; trying again every ${
+            formatDuration(FOLDER_CHECK_MS)
+          }`,
         );
       }
       this.#state = "failed";
@@ -228,7 +231,9 @@ export class WatchedFolder {
     void this.#disarm();
     this.#state = "failed";
     this.#on.notice(
-      `watching ${this.#base} stopped: ${reason}; trying again every ${FOLDER_CHECK_MS / 1000} s`,
+      `watching ${this.#base} stopped: ${reason}; trying again every ${
+        formatDuration(FOLDER_CHECK_MS)
+      }`,
     );
   }
 

@@ -167,7 +167,9 @@ function answer(
   a: Answer,
   options: WebhookServerOptions,
 ): Response {
-  const retry = a.retryAfter === undefined ? "" : ` (Retry-After: ${a.retryAfter} s)`;
+  const retry = a.retryAfter === undefined
+    ? ""
+    : ` (Retry-After ${formatDuration(a.retryAfter * 1000)})`;
   // Nobody is left to read an answer to a request whose sender went away: not one is logged.
   if (a.gone) options.log(`webhook ${request.method} ${path}: ${a.gone}`);
   else options.log(`webhook ${request.method} ${path} ${a.status} ${a.detail}${retry}`);

@@ -11,6 +11,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { formatDuration } from "../model/duration.ts";
 import { HEARTBEAT_FRESH_MS } from "./heartbeat.ts";
 import { RunSettledError } from "./settled.ts";
 import { NotRegularFileError } from "./regular_open.ts";
@@ -124,7 +125,7 @@ export function describeFault(
     return {
       reason: error.message,
       hint: `it stays interrupted in history (\`weft status ${error.runId}\`): a weft not ` +
-        `heard from for ${HEARTBEAT_FRESH_MS / 1000} s (stopped, frozen) is taken for dead`,
+        `heard from for ${formatDuration(HEARTBEAT_FRESH_MS)} (stopped, frozen) is taken for dead`,
     };
   }
   if (error instanceof NotRegularFileError) {

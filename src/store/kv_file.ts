@@ -6,6 +6,7 @@
  * @module
  */
 import { isKvOpenHere } from "./kv_handles.ts";
+import { formatDuration } from "../model/duration.ts";
 import { holderText, type LockHolder, writeLockHolder } from "./kv_lock_holder.ts";
 
 /** How long opening the history for writing waits for another process's lock on it, in ms. */
@@ -32,7 +33,7 @@ export class LockWaitExpired extends Error {
     readonly read: Promise<unknown>,
   ) {
     super(
-      `database is locked (${waitedMs ? `waited ${waitedMs / 1000} s` : "busy"}${
+      `database is locked (${waitedMs ? `waited ${formatDuration(waitedMs)}` : "busy"}${
         holder ? `; held by ${holderText(holder)}` : ""
       })`,
     );

@@ -62,6 +62,8 @@ interface OpenLog extends RecordBuffer {
   queued: number;
   file: Deno.FsFile | null;
   size: number;
+  /** Lines put in the file so far (a long line written in pieces counts once). */
+  lines: number;
   /** Writes to one file happen one after another. */
   chain: Promise<void>;
 }
@@ -115,6 +117,7 @@ export class LogWriter {
         open: null,
         file: null,
         size: 0,
+        lines: 0,
         chain: Promise.resolve(),
         spare: this.#spare,
       };
@@ -134,6 +137,7 @@ export class LogWriter {
         return waiting;
       }
     }
+    if (!continuation) log.lines++;
     appendRecord(log, stream, line, continues, continuation);
     if (log.pendingBytes < FLUSH_AT_BYTES) {
       this.#schedule();
@@ -149,6 +153,15 @@ export class LogWriter {
    */
   has(relPath: string): boolean {
     return this.#logs.has(relPath);
+  }
+
+  /**
+   * How many lines `relPath` was given and took (a long line given in pieces counts
+   * once), until {@link close}; 0 for a file given none. `weft status` says "last 10 of
+   * 17 lines" with it, as the run's summary does.
+   */
+  lineCount(relPath: string): number {
+    return this.#logs.get(relPath)?.lines ?? 0;
   }
 
   /** Writes what is buffered for one file; resolves to its size in bytes (0 if never written). */

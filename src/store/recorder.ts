@@ -231,13 +231,14 @@ export function createRecorder(
         const relPath = logFilePath(event.runId, event.taskId, event.attempt);
         const attempt = tasks.attemptFinished(event);
         return queue.records((batch) => {
-          const finish = (logBytes: number) => {
+          const finish = (logBytes: number, logLines: number) => {
             // Lines it printed that a fault kept out of its log: said, not taken for silence.
             const lost = logs.takeLost(relPath);
             const final = {
               ...attempt,
               logPath: logBytes > 0 || lost ? relPath : null,
               logBytes,
+              logLines,
               ...(lost ? { logLost: lost.summary } : {}),
             };
             keepLost(final);
@@ -245,9 +246,10 @@ export function createRecorder(
             batch.attempt(final);
           };
           // An attempt that printed nothing has no log to close: no promise to wait for.
-          if (!logs.has(relPath)) return finish(0);
+          if (!logs.has(relPath)) return finish(0, 0);
           // Every line of this attempt was buffered before this event: the size is final.
-          return logs.close(relPath).then(finish);
+          const lines = logs.lineCount(relPath);
+          return logs.close(relPath).then((bytes) => finish(bytes, lines));
         });
       }
       case "task_finished": {

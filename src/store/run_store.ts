@@ -97,6 +97,12 @@ export interface AttemptRecord {
   /** Size of the log file in bytes when the attempt ended. */
   logBytes: number;
   /**
+   * Lines in the log file when the attempt ended (a long line written in pieces counts
+   * once): `weft status` tells "last 10 of 17 lines" by it. Absent on records written
+   * before it was counted, and where recovery rebuilt the attempt.
+   */
+  logLines?: number;
+  /**
    * Why lines the attempt printed are not (all) in its log: a fault of the machine (disk
    * full, I/O error) kept them out (the StorageError's summary). Absent when all went in.
    */

@@ -70,6 +70,11 @@ export class BoardRenderer {
   #title = "";
   #titleEnd = "";
   #startedAtMs = 0;
+  /**
+   * The run's recorded duration once it finished: the last frame's header shows it, as
+   * the summary under it does, not the clock at the moment that frame is drawn.
+   */
+  #durationMs: number | null = null;
   #finishedText = "";
   #scroll = "";
   /** The last frame's board lines, and how many terminal lines they take now. */
@@ -183,6 +188,7 @@ export class BoardRenderer {
         return;
       }
       case "run_finished":
+        this.#durationMs = event.report.durationMs;
         this.#finishedText = summaryLine(event.report, p) + "\n" +
           this.#recap.text(event.report, p);
         return;
@@ -232,10 +238,9 @@ export class BoardRenderer {
     const p = this.#paint;
     const rows = [...this.#rows.values()].filter((r) => r.visible);
     const shown = pickRows(rows, taskRoom(this.#options.rows));
+    const elapsed = this.#durationMs ?? Math.max(0, nowMs - this.#startedAtMs);
     const lines = [
-      `${this.#title}  ${
-        p.dim(formatDuration(Math.max(0, nowMs - this.#startedAtMs)))
-      }  ${this.#titleEnd}`,
+      `${this.#title}  ${p.dim(formatDuration(elapsed))}  ${this.#titleEnd}`,
       ...layoutRows(shown.map((row) => this.#cells(row, nowMs)), this.#options.columns, p),
     ];
     if (shown.length < rows.length) {

@@ -47,37 +47,44 @@ export class FailureRecap {
       const tail = this.#tails.get(task.id);
       // A progress bar's CRs end lines here as in `weft logs` (cut.ts crLines).
       const { lines: kept, added } = splitAtCr(tail?.lines() ?? [], this.limit);
-      const total = (tail?.total ?? 0) + added;
-      const of = total > kept.length ? ` of ${total}` : "";
       const lines = kept.map((l) => ({ ...l, text: terminalSafe(l.text, this.color) }));
-      return failureBlock(task, lines, of, p);
+      return failureBlock(task, lines, (tail?.total ?? 0) + added, p);
     }).join("");
   }
 }
 
 /**
- * One failed task with its last lines, ending in a newline:
- * `✖ deploy failed: exited with code 1 — last 2 lines:` then one `    stderr │ text` per
- * line. `lines` are already made terminal-safe; `of` is ` of 13` when earlier lines
- * were dropped (or "" when all are shown or their number is unknown).
+ * One failed task with its last lines, ending in a newline, the same under `weft run`'s
+ * summary and in `weft status`: `✖ deploy failed: exited with code 1 — last 10 of 17
+ * lines:` then one `    stderr │ text` per line. `lines` are already made terminal-safe;
+ * `total` is how many lines the attempt printed (null when not known: the header then
+ * says `last 10 lines`).
  */
 export function failureBlock(
   task: TaskRecord,
   lines: readonly { stream: OutputStream; text: string }[],
-  of: string,
+  total: number | null,
   p: Paint,
   /** What follows the reason when there are no lines (a caller that says why gives ""). */
   noLines = p.dim(" — no output"),
 ): string {
   let text = `${p.red("✖")} ${task.id} ${STATE_WORDS[task.status]}${reasonText(task)}`;
   if (lines.length === 0) return text + noLines + "\n";
-  text += p.dim(` — last ${lines.length}${of} line${lines.length === 1 && !of ? "" : "s"}:`) +
-    "\n";
+  text += p.dim(` — ${tailHeader(lines.length, total)}:`) + "\n";
   for (const line of lines) {
     const mark = line.stream === "stderr" ? p.red("stderr") : p.dim("stdout");
     text += `    ${mark} ${p.dim("│")}${line.text ? ` ${line.text}` : ""}\n`;
   }
   return text;
+}
+
+/**
+ * `last 10 of 17 lines` when earlier lines were left out, `last 3 lines` (`last 1 line`)
+ * when all are shown or their number (`total`: null) is not known.
+ */
+export function tailHeader(shown: number, total: number | null): string {
+  if (total !== null && total > shown) return `last ${shown} of ${total} lines`;
+  return `last ${shown} line${shown === 1 ? "" : "s"}`;
 }
 
 /** `: exited with code 1`, `: timed out after 5s`, or "" when the record says nothing. */

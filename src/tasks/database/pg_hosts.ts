@@ -18,6 +18,7 @@
  */
 import type { PgHost, PgSettings, SessionAttrs } from "../../model/pg_uri.ts";
 import { ownText, quoteData } from "../../model/data_text.ts";
+import { formatDuration } from "../../model/duration.ts";
 import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../../timer.ts";
 
 /** What decides `target_session_attrs`, read from a connected server. */
@@ -144,7 +145,7 @@ export async function walkHosts<S>(
         }
         const code = (e as { code?: unknown } | null)?.code;
         answer = e === TIMED_OUT || code === "CONNECT_TIMEOUT"
-          ? `no answer within ${timeoutS} s`
+          ? `no answer within ${formatDuration(timeoutS * 1000)}`
           : reason(e);
       }
       await attempt.close();
