@@ -4,8 +4,9 @@
  * a text file".
  */
 import assert from "node:assert/strict";
-import { decodeInput, inputPath } from "../src/parse/read.ts";
-import { weft } from "./_run_cli.ts";
+import { decodeInput, inputPath, readInput } from "../src/parse/read.ts";
+import type { Problem } from "../src/model/errors.ts";
+import { NOBODY_CAN_RUN_WEFT, NOBODY_CANNOT_READ, weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -70,4 +71,58 @@ Deno.test("weft run '' / validate '': an empty name is said, not read as the cur
     assert.match(run.stderr, /no workflow file named: the name given is empty/);
     assert.doesNotMatch(run.stderr, /is a folder/);
   }
+});
+
+Deno.test("readInput: each way a path cannot be read says what to do", async () => {
+  const dir = testTempDir("unreadable-");
+  Deno.writeTextFileSync(`${dir}/plain`, "x");
+  Deno.symlinkSync(`${dir}/loop_b`, `${dir}/loop_a`);
+  Deno.symlinkSync(`${dir}/loop_a`, `${dir}/loop_b`);
+  const cases: [string, RegExp, RegExp][] = [
+    ["plain/w.yml", /a part of its path is a file, not a folder/, /every name before the last/],
+    ["loop_a", /symbolic links point at each other in a loop/, /ls -l loop_a shows where/],
+    [`${"n".repeat(300)}.yml`, /too long for the file system/, /shorter path/],
+  ];
+  for (const [file, message, hint] of cases) {
+    const read = await readInput(file, { cwd: dir }) as Problem;
+    assert.match(read.message, message, file);
+    assert.match(read.hint ?? "", hint, file);
+  }
+});
+
+Deno.test({
+  name: "weft validate / run: a file the user may not read says so, and what to do" +
+    (Deno.uid() === 0 ? " (as nobody, through setpriv)" : " (a folder of mode 000)") +
+    (NOBODY_CAN_RUN_WEFT ? "" : NOBODY_CANNOT_READ),
+  ignore: !NOBODY_CAN_RUN_WEFT,
+  fn: async () => {
+    const root = Deno.uid() === 0;
+    // Open to every user (the tests' own temp root is private), removed at the end.
+    const dir = Deno.makeTempDirSync({ prefix: "weft-unreadable-" });
+    try {
+      Deno.chmodSync(dir, 0o755);
+      Deno.mkdirSync(`${dir}/locked`);
+      Deno.writeTextFileSync(
+        `${dir}/locked/secret.yml`,
+        "name: s\ntasks:\n  - id: a\n    command: 'true'\n",
+      );
+      // The folder denies search: root reads through any mode, nobody does not.
+      Deno.chmodSync(`${dir}/locked`, 0o000);
+      const user = root ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+      for (const verb of ["validate", "run"]) {
+        const [cmd, ...args] = [...user, Deno.execPath(), ...weftArgs([verb, "locked/secret.yml"])];
+        const env = weftEnv({ WEFT_HOME: `${dir}/home`, HOME: dir, DENO_DIR: `${dir}/deno` });
+        const out = await new Deno.Command(cmd, { args, env, clearEnv: true, cwd: dir }).output();
+        const stderr = new TextDecoder().decode(out.stderr);
+        assert.equal(out.code, 2, stderr);
+        assert.match(
+          stderr,
+          /locked\/secret\.yml: cannot read the file: permission denied\n {2}hint: check the file's permissions and those of the folders above it \(ls -l locked\/secret\.yml\), or run weft as a user who can read it\n/,
+        );
+      }
+    } finally {
+      Deno.chmodSync(`${dir}/locked`, 0o755);
+      Deno.removeSync(dir, { recursive: true });
+    }
+  },
 });

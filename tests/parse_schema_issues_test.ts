@@ -4,7 +4,7 @@
  * 100: only "at most 100", which a smaller number then meets).
  */
 import assert from "node:assert/strict";
-import { lines, problems } from "./_problems.ts";
+import { hints, lines, problems } from "./_problems.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -41,4 +41,21 @@ Deno.test("cli validate: one problem for a huge retry.attempts", async () => {
   assert.match(run.stderr, /big\.yml:5:23: retry\.attempts in task "a": must be at most 100\n/);
   assert.doesNotMatch(run.stderr, /9007199254740991/);
   assert.match(run.stderr, /1 problem\b/);
+});
+
+Deno.test("schema issues: an invalid param name is given a valid spelling no other param has", () => {
+  const params = (...names: string[]) =>
+    lines(
+      "name: n",
+      "params:",
+      ...names.map((n) => `  ${n}: v`),
+      "tasks:",
+      "  - id: a",
+      '    command: "true"',
+    );
+  assert.deepEqual(hints(params("1x")), ['rename it, e.g. "_1x"']);
+  // `_1x` is taken: proposing it would make two params of one name.
+  assert.deepEqual(hints(params("1x", "_1x")), [
+    "rename it: a letter or _ first, then letters, digits, _ or -",
+  ]);
 });

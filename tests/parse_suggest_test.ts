@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { didYouMeanTaskId, suggest, SuggestIndex } from "../src/parse/suggest.ts";
+import { weft } from "./_run_cli.ts";
 
 /** A small deterministic generator (LCG), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -57,4 +58,32 @@ Deno.test("a task id hint is the same for the first words and for thousands afte
   const withBad = ["good_one", "bad one", ...ids];
   for (let i = 0; i < 20; i++) assert.equal(didYouMeanTaskId("bad onee", withBad), undefined);
   assert.equal(didYouMeanTaskId("good_onee", withBad), 'did you mean "good_one"?');
+});
+
+Deno.test("of candidates equally close in lower case, the closer in exact case wins, in any order", () => {
+  // `buildd` is one edit from `build`, two from `Build` (ids are case-sensitive).
+  assert.equal(suggest("buildd", ["Build", "build"]), "build");
+  assert.equal(suggest("buildd", ["build", "Build"]), "build");
+  assert.equal(suggest("Buildd", ["build", "Build"]), "Build");
+  assert.equal(suggest("BUILDD", ["Build", "BUILD", "build"]), "BUILD");
+  // A case-only difference still beats a real edit; a full tie keeps the first.
+  assert.equal(suggest("Deploy", ["deploy", "Deplo"]), "deploy");
+  assert.equal(suggest("abcd", ["abce", "abcf"]), "abce");
+  assert.equal(didYouMeanTaskId("buildd", ["Build", "build"]), 'did you mean "build"?');
+  // The index (past its first scans) ranks the same way.
+  const index = new SuggestIndex(["Build", "build", "Test", "test", ...Array(50).fill("x")]);
+  for (let i = 0; i < 20; i++) {
+    assert.equal(index.suggest("buildd"), "build");
+    assert.equal(index.suggest("TEstt"), "Test");
+  }
+});
+
+Deno.test("weft validate: the did-you-mean of a reference is the id in its own case", async () => {
+  const file = new URL("./fixtures/task_id_hints/case_ranking.yml", import.meta.url).pathname;
+  const out = await weft(["validate", file]);
+  assert.equal(out.code, 2, out.stderr);
+  assert.match(
+    out.stderr,
+    /case_ranking\.yml:9:18: unknown task "buildd" in depends_on of task "deploy"\n {2}hint: did you mean "build"\?\n/,
+  );
 });

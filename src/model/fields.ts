@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { type BareUnit, parseDuration } from "./duration.ts";
-import { MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
+import { MAX_TASK_ID_LENGTH, TASK_ID_PATTERN, TASK_ID_RULE } from "./task_id.ts";
 
 export { isTaskId, MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
 
@@ -167,10 +167,7 @@ export const workflowName = z.string().min(1).superRefine((name, ctx) => {
 
 /** A task id: letters, digits, `_` and `-`, starting with a letter or `_`; at most 128 characters. */
 export const taskId = z.string()
-  .regex(
-    TASK_ID_PATTERN,
-    "task ids use letters, digits, '_' and '-', and start with a letter or '_'",
-  )
+  .regex(TASK_ID_PATTERN, TASK_ID_RULE)
   .superRefine((id, ctx) => {
     if (id.length <= MAX_TASK_ID_LENGTH) return;
     ctx.addIssue({

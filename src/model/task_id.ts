@@ -14,6 +14,10 @@ export const MAX_TASK_ID_LENGTH = 128;
 /** The characters a task id may hold: letters, digits, `_` and `-`, a letter or `_` first. */
 export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** The rule of {@link TASK_ID_PATTERN} in words, for messages. */
+export const TASK_ID_RULE =
+  "task ids use letters, digits, '_' and '-', and start with a letter or '_'";
+
 /** Whether `id` is a valid task id ({@link TASK_ID_PATTERN}, at most {@link MAX_TASK_ID_LENGTH}). */
 export function isTaskId(id: string): boolean {
   return id.length <= MAX_TASK_ID_LENGTH && TASK_ID_PATTERN.test(id);

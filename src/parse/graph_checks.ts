@@ -8,7 +8,7 @@ import type { Problem } from "../model/errors.ts";
 import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
 import { didYouMeanTaskId, validTaskIds } from "./suggest.ts";
-import { joinedTaskIds } from "../model/task_id.ts";
+import { isTaskId, joinedTaskIds } from "../model/task_id.ts";
 
 const REF_FIELDS = ["depends_on", "on_success", "on_failure"] as const;
 const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
@@ -58,15 +58,18 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
           }
           continue;
         }
-        // `depends_on: a, b`: the schema's problem says "write a list".
-        if (joinedTaskIds(ref.id) !== undefined) continue;
+        // `depends_on: a, b`: the schema's problem says "write a list"; an id against the
+        // rules (`1s`) it refuses with valid ones to name instead (task_id_issues.ts).
+        if (!isTaskId(ref.id) || joinedTaskIds(ref.id) !== undefined) continue;
         const owner = task.id ? `task "${task.id}"` : "this task";
         const child = byId.get(ref.id);
         if (child?.parent !== undefined) {
           at(
             ref.path,
             `task "${ref.id}" in ${field} of ${owner} is a step inside parallel task "${child.parent}"`,
-            `name the parallel task "${child.parent}" instead`,
+            isTaskId(child.parent)
+              ? `name the parallel task "${child.parent}" instead`
+              : "give the parallel task a valid id (its own problem says how) and name that instead",
           );
           continue;
         }

@@ -44,7 +44,13 @@ export async function readInput(
   options: { cwd: string; stdin?: ReadableStream<Uint8Array>; regularOnly?: boolean },
 ): Promise<RawInput | Problem> {
   if (file === "-") {
-    if (!options.stdin) return { file, message: "no standard input to read the workflow from" };
+    if (!options.stdin) {
+      return {
+        file,
+        message: "no standard input to read the workflow from",
+        hint: "name the workflow file instead of -",
+      };
+    }
     const bytes = await readBounded(options.stdin);
     return bytes ? { bytes, path: "-" } : tooLarge(file);
   }
@@ -105,12 +111,54 @@ export async function readInput(
       }
       return { file, message: "file not found", hint: `looked for ${path}` };
     }
-    if (e instanceof Deno.errors.PermissionDenied) {
-      return { file, message: "cannot read the file: permission denied" };
+    if (kind && !(e instanceof Deno.errors.PermissionDenied)) {
+      return notAFile(file, kind, options.regularOnly === true);
     }
-    if (kind) return notAFile(file, kind, options.regularOnly === true);
-    return { file, message: `cannot read the file: ${(e as Error).message}` };
+    return unreadable(file, e as Error);
   }
+}
+
+/**
+ * The problem for a file the system would not open or read (`error`: what Deno threw),
+ * each kind with what to do about it. `file` as the user named it, for the advice.
+ */
+function unreadable(file: string, error: Error): Problem {
+  const look = /^[\w./,:+@%=-]+$/.test(file) && !file.startsWith("-") ? `ls -l ${file}` : "ls -l";
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EPERM") {
+    return {
+      file,
+      message: "cannot read the file: permission denied",
+      hint: `check the file's permissions and those of the folders above it (${look}), ` +
+        "or run weft as a user who can read it",
+    };
+  }
+  if (error instanceof Deno.errors.NotADirectory) {
+    return {
+      file,
+      message: "cannot read the file: a part of its path is a file, not a folder",
+      hint: "check the path: every name before the last must be a folder",
+    };
+  }
+  if (error instanceof Deno.errors.FilesystemLoop) {
+    return {
+      file,
+      message: "cannot read the file: its symbolic links point at each other in a loop",
+      hint: `fix or replace the link (${look} shows where it points)`,
+    };
+  }
+  if (code === "ENAMETOOLONG") {
+    return {
+      file,
+      message: "cannot read the file: its path, or a name in it, is too long for the file system",
+      hint: "name the file by a shorter path (relative to the current folder) or rename it",
+    };
+  }
+  return {
+    file,
+    message: `cannot read the file: ${error.message}`,
+    hint: `check that the path names a readable file (${look}), or copy the file and name the copy`,
+  };
 }
 
 /**

@@ -9,6 +9,8 @@ import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { yaml11Boolean } from "./boolean_text.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
+import { invalidReferenceHint } from "./task_id_issues.ts";
+import { isTaskId, TASK_ID_PATTERN, TASK_ID_RULE } from "../model/task_id.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
 const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
@@ -76,23 +78,27 @@ export function referenceTrouble(
       if (first === undefined) {
         return { message: "params needs a parameter name", hint: "write ${params.NAME}" };
       }
-      if (!scope.params.has(first)) {
-        return {
-          message: `undeclared parameter "${first}"`,
-          hint: didYouMean(first, scope.params) ??
-            `declare it under the top-level \`params\`, e.g. params: { ${first}: "default" }`,
-        };
-      }
+      if (!scope.params.has(first)) return undeclaredParam(first, scope.params);
       return { message: `parameter "${first}" has no fields`, hint: `write \${params.${first}}` };
     case "tasks": {
       if (first === undefined) {
         return { message: "tasks needs a task id", hint: "write ${tasks.ID.status}" };
       }
+      if (!isTaskId(first)) {
+        return {
+          // The rule in brackets: the caller adds " in ${tasks...}" after the message.
+          message: `${JSON.stringify(first)} is not a valid task id (${TASK_ID_RULE})`,
+          hint: invalidReferenceHint(first, scope.taskIds, scope.taskIds),
+        };
+      }
       if (!scope.taskIds.has(first)) {
+        const valid = validTaskIds(scope.taskIds);
         return {
           message: `unknown task "${first}"`,
           hint: didYouMeanTaskId(first, scope.taskIds) ??
-            `defined tasks: ${validTaskIds(scope.taskIds).join(", ")}`,
+            (valid.length > 0
+              ? `defined tasks: ${valid.join(", ")}`
+              : `define a task with id "${first}"`),
         };
       }
       const fields = `${listWords(TASK_FIELDS.slice(0, -1))} or outputs.KEY`;
@@ -134,6 +140,33 @@ export function referenceTrouble(
       };
     }
   }
+}
+
+/**
+ * A `${params.NAME}` of no declared param: a close declared name, else how to declare
+ * it. Only names a param may have are proposed (a task id's shape, without its length
+ * limit: model/workflow_parts.ts), so an invalid declared name is never suggested.
+ */
+function undeclaredParam(name: string, declared: ReadonlySet<string>): Trouble {
+  const message = `undeclared parameter "${name}"`;
+  const near = didYouMean(name, [...declared].filter(isParamName));
+  if (near !== undefined) return { message, hint: near };
+  if (isParamName(name)) {
+    return {
+      message,
+      hint: `declare it under the top-level \`params\`, e.g. params: { ${name}: "default" }`,
+    };
+  }
+  return {
+    message,
+    hint: "param names use letters, digits, '_' and '-', and start with a letter or '_': " +
+      "declare one under the top-level `params` and name it here",
+  };
+}
+
+/** Whether `name` may name a param. */
+function isParamName(name: string): boolean {
+  return TASK_ID_PATTERN.test(name);
 }
 
 /** `condition: yes`: the word a YAML 1.1 reader takes for true is no boolean here. */

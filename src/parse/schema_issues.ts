@@ -23,6 +23,7 @@ import { listWords } from "./suggest.ts";
 import { quotedForYaml } from "./yaml_hints.ts";
 import { type BooleanTextTrouble, booleanTextTrouble } from "./boolean_text.ts";
 import { joinedTaskIds } from "../model/task_id.ts";
+import { ID_LIST_FIELDS, taskIdDraft } from "./task_id_issues.ts";
 
 export type { IssueContext } from "./issue_messages.ts";
 
@@ -175,19 +176,27 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       const own = inner !== undefined && !isDefaultMessage(inner);
       const object = valueLabel(ctx.data, path.slice(0, -1));
       const fixed = name.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_");
+      // A spelling another key of the object has is no way out: not proposed.
+      const owner = valueAt(ctx.data, path.slice(0, -1));
+      const taken = typeof owner === "object" && owner !== null && Object.hasOwn(owner, fixed);
       out.push({
         path,
         at: "key",
         message: `${object}: invalid name "${name}": ${
           own ? inner : "a name starts with a letter or _ and holds letters, digits, _ and -"
         }`,
-        hint: hint ?? (own || fixed === "" ? undefined : `rename it, e.g. "${fixed}"`),
+        hint: hint ??
+          (own
+            ? undefined
+            : fixed === "" || taken
+            ? "rename it: a letter or _ first, then letters, digits, _ or -"
+            : `rename it, e.g. "${fixed}"`),
       });
       return;
     }
     case "invalid_format":
       out.push(
-        joinedIdList(path, value, label) ?? {
+        joinedIdList(path, value, label) ?? taskIdDraft(issue, path, value, label, ctx.data) ?? {
           path,
           at: "value",
           message: isDefaultMessage(issue.message)
@@ -198,12 +207,12 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       );
       return;
     default:
-      out.push({ path, at: "value", message: `${label}: ${issue.message}`, hint });
+      out.push(
+        taskIdDraft(issue, path, value, label, ctx.data) ??
+          { path, at: "value", message: `${label}: ${issue.message}`, hint },
+      );
   }
 }
-
-/** Fields that take a task id or a list of them. */
-const ID_LIST_FIELDS = new Set(["depends_on", "on_success", "on_failure"]);
 
 /** `depends_on: a, b`: several ids in one text, where a list was meant. */
 function joinedIdList(path: PathSegment[], value: unknown, label: string): Draft | undefined {

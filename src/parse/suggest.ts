@@ -41,8 +41,9 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 
 /**
  * The closest of `candidates[at]` for each `at` of `among` (every candidate when
- * undefined), in ascending order: on a tie the first wins. `lower` holds the candidates
- * in lower case.
+ * undefined), in ascending order. Closeness is measured in lower case; of candidates
+ * equally close, the one closer in exact case wins (ids are case-sensitive: `buildd`
+ * means `build`, not `Build`), then the first. `lower` holds the candidates in lower case.
  */
 function closest(
   word: string,
@@ -53,6 +54,8 @@ function closest(
   const low = word.toLowerCase();
   let best: string | undefined;
   let bestScore = Infinity;
+  /** The exact-case distance of `best` to `word`, worked out on the first tie. */
+  let bestExact: number | undefined;
   const count = among === undefined ? candidates.length : 0;
   const each = among ?? Array.from({ length: count }, (_, i) => i);
   for (const at of each) {
@@ -64,9 +67,10 @@ function closest(
     const limit = editLimit(shorter);
     // The distance is at least the difference in length: words far apart in length are
     // not compared (the table costs length × length, minutes for a key of millions).
-    // Only a distance below the best so far can win (scores up to the limit are whole).
-    const cap = bestScore <= limit ? bestScore - 1 : limit;
-    if (cap < 0) break;
+    // Only a distance up to the best so far can win (scores up to the limit are whole;
+    // an equal one may be closer in case). Within the cap the distance is exact, above
+    // it only "more": a tie is never mistaken for one.
+    const cap = bestScore <= limit ? bestScore : limit;
     let score = Math.abs(low.length - other.length) > cap
       ? Infinity
       : distanceWithin(low, other, cap);
@@ -78,9 +82,37 @@ function closest(
     if (score < bestScore) {
       best = candidate;
       bestScore = score;
+      bestExact = undefined;
+    } else if (score === bestScore && best !== undefined) {
+      bestExact ??= exactDistance(word, best, Infinity);
+      const exact = exactDistance(word, candidate, bestExact - 1);
+      if (exact < bestExact) {
+        best = candidate;
+        bestExact = exact;
+      }
     }
   }
   return best;
+}
+
+/**
+ * The most characters a word and a candidate may have for a tie between equally close
+ * candidates to be broken by their exact case: the table costs length × length, and
+ * past task ids' 128 characters a tie of keys that long is settled by order.
+ */
+const TIE_BREAK_MAX_LENGTH = 1024;
+
+/**
+ * {@link editDistance} of `word` and `candidate` in their own case when at most
+ * `limit`, otherwise some number above it; Infinity for words too long to compare
+ * ({@link TIE_BREAK_MAX_LENGTH}), which leaves the earlier candidate the winner.
+ */
+function exactDistance(word: string, candidate: string, limit: number): number {
+  if (word.length > TIE_BREAK_MAX_LENGTH || candidate.length > TIE_BREAK_MAX_LENGTH) {
+    return Infinity;
+  }
+  if (limit < 0) return limit + 1;
+  return distanceWithin(word, candidate, Math.min(limit, TIE_BREAK_MAX_LENGTH));
 }
 
 /**
