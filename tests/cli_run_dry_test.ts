@@ -21,6 +21,13 @@ const BAD = [
   "img=--privileged",
 ];
 
+/** `-p base=DIR` for the fixture's task `c`: a folder holding `ok`, its `cwd` (`-p sub=ok`). */
+function okFolder(): string[] {
+  const base = testTempDir("dry-cwd-");
+  Deno.mkdirSync(`${base}/ok`);
+  return ["-p", `base=${base}`];
+}
+
 Deno.test("run --dry-run: tasks the run refuses show as refused, with its reasons, exit 2", async () => {
   const home = testTempDir("dry-refused-");
   const dry = await weft(["run", FIXTURE, "--dry-run", ...BAD], { env: { WEFT_HOME: home } });
@@ -46,7 +53,7 @@ Deno.test("run --dry-run: tasks the run refuses show as refused, with its reason
   assert.match(dry.stderr, /^4 tasks would be refused for these values/m);
   // A value known only once the run goes is not checked: `late` shows its command.
   assert.match(dry.stderr, /\$ echo \$\(\( <tasks\.a\.outputs\.n> \+ 1 \)\)/);
-  const json = await weft(["run", FIXTURE, "--dry-run", "--json", "-p", "img=-x"], {
+  const json = await weft(["run", FIXTURE, "--dry-run", "--json", "-p", "img=-x", ...okFolder()], {
     env: { WEFT_HOME: home },
   });
   assert.equal(json.code, 2, json.stderr);
@@ -61,13 +68,17 @@ Deno.test("run --dry-run: tasks the run refuses show as refused, with its reason
 
 Deno.test("run --dry-run: good values show the plan, exit 0, script args quoted as docker's", async () => {
   const home = testTempDir("dry-ok-");
-  const dry = await weft(["run", FIXTURE, "--dry-run", "-p", "a=a b' --privileged '"], {
+  const folder = okFolder();
+  const dry = await weft(["run", FIXTURE, "--dry-run", "-p", "a=a b' --privileged '", ...folder], {
     env: { WEFT_HOME: home },
   });
   assert.equal(dry.code, 0, dry.stderr);
   assert.doesNotMatch(dry.stderr, /refused/);
   assert.match(dry.stderr, /^ +GET http:\/\/example\.com:8080\/x$/m);
-  assert.match(dry.stderr, /^ +in \/tmp\/ok$/m);
+  assert.ok(
+    dry.stderr.includes(`\n          in ${folder[1].slice("base=".length)}/ok\n`),
+    dry.stderr,
+  );
   // One argument stays one word, quoted for sh as the docker argv is.
   assert.match(dry.stderr, /^ +python <inline code> 'a b'\\'' --privileged '\\''' --flag$/m);
   assert.match(
@@ -94,5 +105,89 @@ Deno.test("run --dry-run: a query the connection's database takes no parameters 
     env: { WEFT_HOME: home, DATABASE_URL: `sqlite:${home}/x.db` },
   });
   assert.equal(lite.code, 0, lite.stderr);
-  assert.match(lite.stderr, /VACUUM INTO \$\{params\.file\}/);
+  // Shown as SQLite gets it: the value bound to a parameter, never in the text.
+  assert.match(lite.stderr, /^ +VACUUM INTO \?1\n +bound \?1 = copy\.db$/m);
+});
+
+const DRY = new URL("./fixtures/dry_run/", import.meta.url).pathname;
+
+Deno.test("run --dry-run: a shell command shows as the run gives it to the shell", async () => {
+  // Run in a copy: the data processor writes its output beside the workflow.
+  const dir = testTempDir("dry-shell-");
+  Deno.copyFileSync(`${DRY}shell_text.yml`, `${dir}/shell_text.yml`);
+  const env = { WEFT_HOME: testTempDir("dry-shell-home-") };
+  const dry = await weft(["run", `${dir}/shell_text.yml`, "--dry-run"], { env });
+  assert.equal(dry.code, 0, dry.stderr);
+  // A comment's `${...}` is the shell's, left as written: neither filled in nor erased.
+  assert.match(dry.stderr, /^ +\$ # uses \$\{params\.x\} and \$\{HOME\}$/m);
+  assert.match(dry.stderr, / # trailing \$\{HOME\}$/m);
+  assert.match(dry.stderr, /→ \$ cat "\$@" > "\$WEFT_OUTPUT_FILE" # \$\{params\.x\} \$\{HOME\} →/);
+  // A backslash before a value: the run's shell prints the value whole, without it.
+  const run = await weft(["run", `${dir}/shell_text.yml`, "-v"], { env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout + run.stderr, /^\[a\] d val\|eval$/m);
+  assert.match(dry.stderr, /^ +printf '%s\|%s\\n' "d val" eval # trailing/m);
+});
+
+Deno.test("run --dry-run: a query shows as the driver gets it, with the values bound", async () => {
+  const home = testTempDir("dry-query-");
+  const env = { WEFT_HOME: home, API_TOKEN: "tok-secret-123" };
+  const shown = (url: string) =>
+    weft(["run", `${DRY}query.yml`, "--dry-run"], { env: { ...env, DATABASE_URL: url } });
+  const lite = await shown(`sqlite:${home}/q.db`);
+  assert.equal(lite.code, 0, lite.stderr);
+  // The quotes of `'${params.region}'` go with it, as the run binds it; a secret is
+  // masked, a later value shows as its placeholder; nothing pasted into the SQL.
+  assert.match(
+    lite.stderr,
+    /^ +SELECT \?1 AS r, \?2 AS t, \?3 AS v\n +bound \?1 = eu\n +bound \?2 = \*\*\*\n +bound \?3 = <tasks\.a\.outputs\.v>$/m,
+  );
+  assert.doesNotMatch(lite.stderr, /tok-secret|params\.region/);
+  const pg = await shown("postgres://u@127.0.0.1:9/db");
+  assert.equal(pg.code, 0, pg.stderr);
+  assert.match(pg.stderr, /^ +SELECT \$1 AS r, \$2 AS t, \$3 AS v\n +bound \$1 = eu$/m);
+  // What the run's query returns is what those bound values give.
+  const run = await weft(["run", `${DRY}query.yml`, "-v"], {
+    env: { ...env, DATABASE_URL: `sqlite:${home}/q.db` },
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout + run.stderr, /\{"r":"eu","t":"\*\*\*","v":"later"\}/);
+});
+
+Deno.test("run --dry-run: a cwd the run cannot start a program in is refused, exit 2", async () => {
+  const home = testTempDir("dry-cwd-home-");
+  const file = `${DRY}cwd.yml`;
+  const dry = await weft(["run", file, "--dry-run"], { env: { WEFT_HOME: home } });
+  assert.equal(dry.code, 2, dry.stderr);
+  // The run's own reason, for each task it fails as it starts it.
+  const real = await weft(["run", file, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(real.code, 1, real.stderr);
+  for (const id of ["a", "js"]) {
+    const failed = new RegExp(`^✖ ${id} failed: (.*?) — no output$`, "m")
+      .exec(real.stdout + real.stderr);
+    assert.ok(failed, `${id}: ${real.stderr}`);
+    assert.match(failed[1], /^working directory "\/nonexistent\/weft-dry-cwd" does not exist$/);
+    const shown = new RegExp(`^ {2}${id} .*\\n +refused: (.*)$`, "m").exec(dry.stderr);
+    assert.equal(shown?.[1], failed[1], dry.stderr);
+  }
+  assert.match(dry.stderr, /^2 tasks would be refused for these values/m);
+  // An http task starts no program there; a cwd known only later is not looked at.
+  assert.match(dry.stderr, /^ {2}h +http\n +in \/nonexistent\/weft-dry-cwd\n +GET /m);
+  assert.match(dry.stderr, /^ +in <tasks\.a\.outputs\.dir>\n +\$ echo later$/m);
+  // A file is no folder: refused too; a folder that exists is not.
+  const notFolder = await weft(["run", file, "--dry-run", "-p", `dir=${file}`], {
+    env: { WEFT_HOME: home },
+  });
+  assert.equal(notFolder.code, 2, notFolder.stderr);
+  assert.ok(
+    notFolder.stderr.includes(`refused: working directory "${file}" is not a folder`),
+    notFolder.stderr,
+  );
+  const ok = await weft(["run", file, "--dry-run", "-p", `dir=${home}`], {
+    env: { WEFT_HOME: home },
+  });
+  assert.equal(ok.code, 0, ok.stderr);
+  // The folder may be made before the run: validate does not look at it.
+  const valid = await weft(["validate", file], { env: { WEFT_HOME: home } });
+  assert.equal(valid.code, 0, valid.stderr + valid.stdout);
 });

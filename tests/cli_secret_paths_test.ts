@@ -71,10 +71,25 @@ Deno.test("cli secret paths: --dry-run keeps the paths, masks the values in them
   const dir = folder();
   const env = { WEFT_HOME: testTempDir("home-"), DB_PASSWORD: SECRET };
   const plan = await weft(["run", "paths.yml", "--dry-run"], { env, cwd: dir });
-  assert.equal(plan.code, 0, plan.stderr);
+  // Its task `cwd` would fail as it starts (no such folder): refused, exit 2, the reason
+  // keeping the folder as the run's does.
+  assert.equal(plan.code, 2, plan.stderr);
+  assert.ok(
+    plan.stderr.includes(
+      `refused: working directory ${JSON.stringify(`${dir}/nonexist`)} does not exist\n`,
+    ),
+    plan.stderr,
+  );
   assert.match(plan.stderr, new RegExp(`database sqlite:${dir}/x\\.db\\n`));
   const values = await weft(["run", "values.yml", "--dry-run"], { env, cwd: dir });
-  assert.equal(values.code, 0, values.stderr);
+  // Refused as the run fails it, the secret value in its folder masked as there.
+  assert.equal(values.code, 2, values.stderr);
+  assert.ok(
+    values.stderr.includes(
+      `refused: working directory ${JSON.stringify(`${dir}/***-dir`)} does not exist\n`,
+    ),
+    values.stderr,
+  );
   assert.match(values.stderr, /javascript sub\/\*\*\*\.js\n/);
   assert.match(values.stderr, /database sqlite:\*\*\*\.db\n/);
   assert.match(values.stderr, /in\/\*\.txt → .* → out\/\*\*\*\.txt\n/);

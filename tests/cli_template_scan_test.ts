@@ -33,3 +33,24 @@ Deno.test("cli template scan: $${1}, $2, $${#} reach the shell; ${1 + 2} is weft
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout + result.stderr, /\[fn\] hello alice, bob and none of 2 \(3 -1\)/);
 });
+
+Deno.test("cli template scan: validate reports every problem of a command, each at its place", async () => {
+  const result = await weft(["validate", `${FIXTURES}several.yml`], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(result.code, 2, result.stderr);
+  const lines = result.stderr.split("\n").filter((line) => line.includes("several.yml:"));
+  assert.deepEqual(lines.map((line) => line.replace(/^.*several\.yml:/, "")), [
+    '7:12: command in task "a": unknown name "HOME" in ${HOME}',
+    '8:12: command in task "a": unknown name "parms" in ${parms.a}',
+    '9:12: command in task "a": ${OUT:-x} is shell syntax (a default value), which weft does ' +
+    "not pass through: ${...} in a command is weft's",
+    '10:12: command in task "a": ${v//a/b} is shell syntax (a replacement), which weft does ' +
+    "not pass through: ${...} in a command is weft's",
+    '10:22: command in task "a": ${!ref} is shell syntax (an indirect expansion), which weft ' +
+    "does not pass through: ${...} in a command is weft's",
+  ]);
+  assert.match(result.stderr, /hint: for the shell, write \$\$\{OUT:-x\} \(weft leaves it/);
+  assert.match(result.stderr, /hint: for the shell, write \$\$\{!ref\} \(weft leaves it/);
+  assert.match(result.stderr, /5 problems/);
+});

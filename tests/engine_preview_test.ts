@@ -89,7 +89,8 @@ Deno.test("previewTasks: a database task shows its target without password, and 
     "database postgres://app@db.local:5432/app",
     "  migrate migrations/ (rolled back on failure)",
     "  SELECT count(*) FROM users",
-    "  WHERE name = ${env.WHO}",
+    "  WHERE name = $1",
+    "  bound $1 = x",
   ]);
   assert.ok(!JSON.stringify(previews).includes("hunter2"));
 });

@@ -5,7 +5,12 @@
  * renderUrl, renderPath); in a command it reads as empty, as the shell's does.
  */
 import assert from "node:assert/strict";
-import { compileTemplate, ExpressionError, type Scope } from "../src/expr/mod.ts";
+import {
+  compileShellTemplate,
+  compileTemplate,
+  ExpressionError,
+  type Scope,
+} from "../src/expr/mod.ts";
 import { resolveChannels } from "../src/notify/config.ts";
 import { resolveQuoted } from "../src/model/data_text.ts";
 import { weft } from "./_run_cli.ts";
@@ -108,4 +113,24 @@ Deno.test("weft run --dry-run: a task's cwd is shown, an unset variable in it as
     env: { WEFT_TEST_WORK_DIR: "/srv/w" },
   });
   assert.match(set.stdout + set.stderr, /in \/srv\/w\/sub\n/);
+});
+
+Deno.test("template: renderShellShown shows a command as renderShell has the shell read it", () => {
+  const scope: Scope = (root) => root === "params" ? "val" : undefined;
+  const shown = (text: string) => compileShellTemplate(text).renderShellShown(scope);
+  // A comment is the shell's: its `${...}` stays as written, as renderShell leaves it.
+  assert.equal(
+    shown("# a ${params.x} ${HOME}\necho ${params.x} # ${params.x}"),
+    "# a ${params.x} ${HOME}\necho val # ${params.x}",
+  );
+  // A backslash before a value: renderShell's line continuation removes it with the
+  // newline, so the shell reads the value whole; in $'...' it is doubled, one backslash.
+  assert.equal(shown('echo "d \\${params.x}" e\\${params.x}'), 'echo "d val" eval');
+  assert.equal(shown("printf %s $'\\${params.x}'"), "printf %s $'\\\\val'");
+  assert.match(
+    compileShellTemplate('echo "\\${params.x}"').renderShell(scope).command,
+    /^echo "\\\n\$\{WEFT_V_1\}"$/,
+  );
+  // `$${` is the shell's `${`.
+  assert.equal(shown("echo $${HOME} ${params.x}"), "echo ${HOME} val");
 });

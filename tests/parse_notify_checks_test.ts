@@ -129,3 +129,21 @@ Deno.test("cli validate: notifications.email.to with addresses separated by a bl
   await Deno.writeTextFile(file, (await Deno.readTextFile(file)).replace(" dev@", ", dev@"));
   assert.equal((await weft(["validate", file])).code, 0);
 });
+
+Deno.test("validate: one bad ${...} in a notification setting does not hide the others", async () => {
+  const { code, out } = await validate(`name: n
+params: { user: alice }
+notifications:
+  channels: [webhook]
+  webhook: { url: "http://127.0.0.1:2/\${workflow.nme}/\${x:-y}/\${parms.user}" }
+tasks: [{ id: a, command: "true" }]
+`);
+  assert.equal(code, 2, out);
+  assert.match(out, /flow\.yml:5:39: notifications\.webhook\.url: workflow\.nme is not available/);
+  assert.match(out, /flow\.yml:5:58: notifications\.webhook\.url: unexpected character ':'/);
+  assert.match(
+    out,
+    /flow\.yml:5:63: notifications\.webhook\.url: unknown name "parms" in \$\{parms\.user\}\n {2}hint: did you mean "params"\?/,
+  );
+  assert.match(out, /3 problems/);
+});

@@ -246,12 +246,12 @@ Deno.test("expression positions: exact inside strings of every style", () => {
   assert.equal(at('"one\n      two ${tasks.zz.status}"'), "5:11"); // folded quoted lines
   assert.equal(at("echo a\n      b ${tasks.zz.status}"), "5:9"); // multi-line plain
   assert.equal(at('"\\u00e9\\t${tasks.zz.status}"'), "4:23"); // \u and \t escapes
-  // ${OUT_DIR:-dist} stays an error, placed at its ':' on its own line of the block.
+  // ${OUT_DIR:-dist} stays an error, placed at its `$` on its own line of the block.
   const shell = parseWorkflowSource(
     TASK.replace("echo a", "|\n      echo a\n      echo ${OUT_DIR:-dist}"),
     "w.yml",
   ).problems;
-  assert.equal(`${shell[0].line}:${shell[0].column}`, "6:21");
+  assert.equal(`${shell[0].line}:${shell[0].column}`, "6:12");
   assert.match(shell[0].hint ?? "", /\$\$\{/);
 });
 

@@ -60,12 +60,26 @@ export class Expressions {
   /** Interpolates a shell command: values travel in the returned environment variables. */
   renderShell(text: string, scope: Scope): { command: string; env: Record<string, string> } {
     if (!text.includes("${")) return { command: text, env: {} };
+    return this.#command(text).renderShell(scope);
+  }
+
+  /**
+   * A shell command as {@link renderShell} has the shell read it, its values' text in
+   * place, for `weft run --dry-run` (expr/template.ts renderShellShown).
+   */
+  renderShellShown(text: string, scope: Scope): string {
+    if (!text.includes("${")) return text;
+    return this.#command(text).renderShellShown(scope);
+  }
+
+  /** `text` compiled as a shell command, once. */
+  #command(text: string): Template {
     let compiled = this.#commands.get(text);
     if (!compiled) {
       compiled = compileShellTemplate(text);
       this.#commands.set(text, compiled);
     }
-    return compiled.renderShell(scope);
+    return compiled;
   }
 
   /**

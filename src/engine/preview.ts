@@ -21,6 +21,8 @@ import { Expressions, makeScope, taskEnvBlocks, withRunVariables } from "./expre
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
 import { type DockerConfig, dockerPreview } from "../tasks/docker_argv.ts";
 import { parseConnection } from "../model/connection.ts";
+import { connectionDialect, renderSql, SQL_DIALECTS } from "../expr/sql.ts";
+import { placeholderOf } from "../tasks/database/driver.ts";
 import { Secrets } from "./secrets.ts";
 import { renderStrings } from "./loop.ts";
 import { pushAll } from "../arrays.ts";
@@ -197,6 +199,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       later,
       dir,
       env: scopes.env,
+      builtText: (marked) => secrets.addBuilt(marked),
     });
     if (refusal !== undefined) {
       const line = ownText(`refused: ${id === shownId ? "" : `${id}: `}`) +
@@ -207,6 +210,8 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     // `above`: a docker `config.env` value's block, read in order (expr/env_block.ts).
     const render = (text: string, above?: Above) =>
       safe(() => exprs.render(text, withNamesAbove(scope, above)), text);
+    // A shell command as the run has the shell read it (its comments as written).
+    const shell = (command: string) => safe(() => exprs.renderShellShown(command, scope), command);
     // A path field: weft's own text but for its values, as the run tells the engine
     // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
     const path = (text: string) => {
@@ -221,7 +226,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     const work = (): string[] => {
       switch (spec.type) {
         case "shell": {
-          const [first, ...rest] = render(String(config.command)).replace(/\n+$/, "").split("\n");
+          const [first, ...rest] = shell(String(config.command)).replace(/\n+$/, "").split("\n");
           return [`$ ${quoteData(first)}`, ...rest.map((line) => `  ${quoteData(line)}`)];
         }
         case "http": {
@@ -249,14 +254,14 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         }
         case "javascript":
         case "python":
-          return [scriptPreview(spec.type, config, render, path)];
+          return [scriptPreview(spec.type, config, { render, shell, path })];
         case "data_processor": {
           const processor = config.processor as Record<string, unknown>;
           const input = path(String((config.input as { path: string }).path));
           const output = path(String((config.output as { path: string }).path));
           return [
             `${quoteData(input)} → ${
-              scriptPreview(String(processor.type), processor, render, path)
+              scriptPreview(String(processor.type), processor, { render, shell, path })
             } → ${quoteData(output)}`,
           ];
         }
@@ -289,10 +294,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
             lines.push(`  migrate ${quoteData(path(db.migrations_path))}${undo}`);
           }
           if (db.file) lines.push(`  run ${quoteData(path(db.file))}`);
-          // Values in a query are bound as parameters, never pasted in: shown as written.
-          if (db.query) {
-            pushAll(lines, db.query.trim().split("\n").map((l) => `  ${quoteData(l)}`));
-          }
+          if (db.query) pushAll(lines, queryLines(db.query, db.connection, render));
           return lines;
         }
         default: {
@@ -357,14 +359,50 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
   return previews;
 }
 
+/**
+ * A database task's `query` as the run sends it: the statement its driver gets, each
+ * `${...}` a placeholder (expr/sql.ts renderSql, as tasks/database/runner.ts binds it),
+ * then the values bound to them, one a line (`  bound ?1 = eu`; a later value as its
+ * placeholder). Values are never pasted into the SQL, here as in the run. A query that
+ * cannot be bound before the run (a value known only later) is shown as written.
+ */
+function queryLines(
+  query: string,
+  connection: string,
+  render: (text: string) => string,
+): string[] {
+  // The database the connection names; else either, as the run checks it (preflight.ts).
+  const dialect = connectionDialect(render(connection));
+  const placeholder = placeholderOf(dialect ?? "postgres");
+  const bound = safe<{ sql: string; params: string[] }>(
+    () => renderSql(query, render, placeholder, dialect ? [dialect] : SQL_DIALECTS),
+    { sql: query, params: [] },
+  );
+  const lines = bound.sql.trim().split("\n").map((l) => `  ${quoteData(l)}`);
+  bound.params.forEach((value, k) => {
+    const [first, ...rest] = value.split("\n");
+    lines.push(
+      `  ${ownText(`bound ${placeholder(k + 1)} = `)}${quoteData(first)}`,
+      ...rest.map((line) => `    ${quoteData(line)}`),
+    );
+  });
+  return lines;
+}
+
+/** How a preview renders a field: as text, as a shell command, as a path. */
+interface FieldRenderers {
+  render: (text: string) => string;
+  shell: (command: string) => string;
+  path: (text: string) => string;
+}
+
 /** One line for a script step: `javascript scripts/x.js ARGS…`, or a shell command's first line. */
 function scriptPreview(
   type: string,
   config: Record<string, unknown>,
-  render: (text: string) => string,
-  path: (text: string) => string,
+  { render, shell, path }: FieldRenderers,
 ): string {
-  if (type === "shell") return `$ ${quoteData(render(String(config.command)).split("\n")[0])}`;
+  if (type === "shell") return `$ ${quoteData(shell(String(config.command)).split("\n")[0])}`;
   const args = ((config.args ?? []) as string[]).map(render);
   // The script's path is weft's own text but for its values (path); the args, data,
   // quoted for sh as every argv shown is, so one argument reads as one.

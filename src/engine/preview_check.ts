@@ -18,7 +18,7 @@ import {
   withNamesAbove,
 } from "../expr/mod.ts";
 import type { ProcessSpawner, TaskContext } from "../tasks/types.ts";
-import { preflight } from "../tasks/preflight.ts";
+import { preflight, startFault } from "../tasks/preflight.ts";
 import { resolvedPathField } from "../tasks/path_field.ts";
 import type { Expressions } from "./expressions.ts";
 import type { LeafSpec } from "./nodes.ts";
@@ -69,6 +69,7 @@ class CheckContext implements TaskContext {
     private exprs: Expressions,
     private scope: Scope,
     readonly env: Record<string, string>,
+    readonly builtText?: (marked: string) => void,
   ) {
     this.cwd = workflowDir;
   }
@@ -116,6 +117,11 @@ export interface CheckInput {
   dir: string;
   /** The task's environment. */
   env: Record<string, string>;
+  /**
+   * Told of each path the checks build, as the run's context tells the run's secrets
+   * (TaskContext.builtText), so a reason naming one is masked as the run masks it.
+   */
+  builtText?: (marked: string) => void;
 }
 
 /**
@@ -126,7 +132,7 @@ export interface CheckInput {
  * placeholder); `dir` is the workflow file's folder; `env` the task's environment.
  */
 export function runRefusal(spec: LeafSpec, taskId: string, input: CheckInput): string | undefined {
-  return leafRefusal(spec, taskId, input)?.message;
+  return checkLeaf(spec, taskId, input, true)?.message;
 }
 
 /**
@@ -141,6 +147,21 @@ export function leafRefusal(
   taskId: string,
   input: CheckInput,
 ): Refusal | undefined {
+  return checkLeaf(spec, taskId, input, false);
+}
+
+/**
+ * {@link leafRefusal}, and with `atStart` (a dry run, not validate: the folder is looked
+ * at now) the start in the task's `cwd` too, as the spawner checks it
+ * (tasks/preflight.ts startFault), after the runner's checks as in the run. A `cwd` that
+ * reads a value known only later is not looked at: its placeholder is no folder.
+ */
+function checkLeaf(
+  spec: LeafSpec,
+  taskId: string,
+  input: CheckInput,
+  atStart: boolean,
+): Refusal | undefined {
   let unknown = false;
   const laterRead = (root: string, path: readonly string[]) =>
     // weft's per-task variables are known only as the task starts.
@@ -149,11 +170,24 @@ export function leafRefusal(
     if (laterRead(root, path)) unknown = true;
     return input.scope(root, path);
   };
-  const ctx = new CheckContext(taskId, input.dir, input.exprs, scope, input.env);
+  const ctx = new CheckContext(
+    taskId,
+    input.dir,
+    input.exprs,
+    scope,
+    input.env,
+    input.builtText,
+  );
   try {
-    if (spec.cwd !== undefined) ctx.cwd = resolvedPathField(ctx, "cwd", spec.cwd).path;
+    // Without a `cwd` of its own a task runs in the workflow file's folder, which exists.
+    let cwdKnown = false;
+    if (spec.cwd !== undefined) {
+      ctx.cwd = resolvedPathField(ctx, "cwd", spec.cwd).path;
+      cwdKnown = !unknown;
+    }
     preflight(spec.type, spec.config, ctx);
-    return undefined;
+    const fault = atStart && cwdKnown ? startFault(spec.type, ctx.cwd) : undefined;
+    return fault === undefined ? undefined : { message: fault };
   } catch (error) {
     const last = ctx.last;
     const refused = last?.error;

@@ -41,5 +41,19 @@ export type Node =
  */
 export const FUNCTIONS = ["raw"] as const;
 
+/**
+ * The names a reference in a task's fields may start with (engine/expressions.ts
+ * scope), a loop's `item` and `index` aside (known only inside its `task`).
+ */
+export const REFERENCE_ROOTS = [
+  "env",
+  "params",
+  "tasks",
+  "workflow",
+  "run",
+  "schedule",
+  "trigger",
+] as const;
+
 /** The name of a function of the language. */
 export type FunctionName = typeof FUNCTIONS[number];

@@ -1,7 +1,9 @@
 /**
- * The one error type of the expression language.
+ * The error type of the expression language, and a template's several (TemplateErrors).
  * @module
  */
+import type { Reference } from "./ast.ts";
+import type { CompiledTemplate } from "./template.ts";
 
 /**
  * A syntax error (or an unsafe substitution) in an expression or template.
@@ -20,4 +22,36 @@ export class ExpressionError extends Error {
     this.offset = offset;
     this.hint = hint;
   }
+}
+
+/**
+ * Every syntax error of one template, each in its own `${...}` (template_scan.ts): a
+ * template's `${...}` are read one by one, so one written wrong does not hide the
+ * problems of the others. Its own message, offset and hint are the first error's, so a
+ * caller that reports one error reports that one. `partial`: the template with each
+ * `${...}` that failed kept as literal text, for checking the others' references and
+ * constant faults (validation only: it is never run).
+ */
+export class TemplateErrors extends ExpressionError {
+  constructor(
+    /** Each error, in source order; never empty. */
+    readonly errors: readonly ExpressionError[],
+    readonly partial: CompiledTemplate,
+  ) {
+    super(errors[0].message, errors[0].offset, errors[0].hint);
+    this.name = "TemplateErrors";
+  }
+}
+
+/**
+ * Every error `e` stands for (a TemplateErrors' several, else `e` alone), and the
+ * references of the rest of its text that still want checking (the partial template's;
+ * none for an expression that failed whole).
+ */
+export function splitErrors(
+  e: ExpressionError,
+): { errors: readonly ExpressionError[]; references: readonly Reference[] } {
+  return e instanceof TemplateErrors
+    ? { errors: e.errors, references: e.partial.references }
+    : { errors: [e], references: [] };
 }

@@ -34,7 +34,8 @@ import type { Reference } from "./ast.ts";
 import { type Scope, truthy, type Value } from "./value.ts";
 
 export type { Reference } from "./ast.ts";
-export { ExpressionError } from "./errors.ts";
+export { REFERENCE_ROOTS } from "./ast.ts";
+export { ExpressionError, splitErrors, TemplateErrors } from "./errors.ts";
 export { inField, NulValueError, processValue } from "./process_value.ts";
 export {
   asNumber,

@@ -69,6 +69,22 @@ export class Parser {
     return { node, end: this.pos };
   }
 
+  /**
+   * As {@link parseEmbedded}, for one `${...}` of a template: when it throws, the parser
+   * forgets what it read of it (its references, how deep it was), so that the template's
+   * next `${...}` parses as if it came alone (template_scan.ts reads on after an error).
+   */
+  parseSubstitution(start: number): { node: Node; end: number } {
+    const known = this.references.length;
+    try {
+      return this.parseEmbedded(start);
+    } catch (e) {
+      this.references.length = known;
+      this.nesting = 0;
+      throw e;
+    }
+  }
+
   // ---- parsing -------------------------------------------------------------------
 
   private parseExpression(minPrecedence: number): Node {

@@ -250,6 +250,19 @@ export function holdsCodeSubscript(value: string): boolean {
 }
 
 /**
+ * What the reference in `slot` starts with so that an unpaired backslash written right
+ * before the `${...}` escapes none of it: a newline, which the shell removes together
+ * with the backslash (a line continuation: the value arrives whole, the backslash is
+ * gone), or inside `$'...'` a second backslash (the pair reads as one literal backslash);
+ * "" when no backslash comes before it. Also for showing the command
+ * (template.ts renderShellShown), so a dry run shows what the shell reads.
+ */
+export function backslashPrefix(slot: ShellSlot): "" | "\n" | "\\" {
+  if (!slot.afterBackslash) return "";
+  return slot.context === "ansi" ? "\\" : "\n";
+}
+
+/**
  * The text that stands for variable `name` in `slot`. `value` is only inspected (for
  * integer-only slots); `offset` locates errors in the template.
  */
@@ -331,10 +344,7 @@ export function shellReference(
         "assigning it to a variable or passing it as a variable name",
     );
   }
-  // The template's unpaired backslash would escape our first character. Give it a
-  // newline to eat (a line continuation, which the shell removes), or in $'...' a
-  // second backslash (a literal one).
-  const prefix = slot.afterBackslash ? (slot.context === "ansi" ? "\\" : "\n") : "";
+  const prefix = backslashPrefix(slot);
   if (slot.later && !slot.integerOnly) {
     return deferredReference(levels, name, value, prefix, offset);
   }

@@ -4,14 +4,14 @@
  * @module
  */
 import type { Reference } from "./ast.ts";
-import { ExpressionError } from "./errors.ts";
+import { ExpressionError, TemplateErrors } from "./errors.ts";
 import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { processValue } from "./process_value.ts";
 import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
 import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
-import { shellReference, type ShellSlot, shellSlots } from "./shell.ts";
+import { backslashPrefix, shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { ShellLexer } from "./shell_lexer.ts";
 import { scanTemplate, type Substitution } from "./template_scan.ts";
 import { buildUrl } from "./url.ts";
@@ -47,6 +47,16 @@ export interface CompiledTemplate {
    * cannot be made safe (a non-integer inside `$(( ))`, a quoted heredoc body).
    */
   renderShell(scope: Scope, envPrefix?: string): { command: string; env: Record<string, string> };
+  /**
+   * For showing a shell command to a person (`weft run --dry-run`), not for running it:
+   * the text the shell reads when it runs {@link renderShell}'s command, each value's text
+   * (unquoted) where its reference stands. It follows renderShell's reading: a `${...}`
+   * in a comment stays as written, and a backslash written right before a value is
+   * dropped where renderShell's reference makes the shell drop it, doubled where it
+   * doubles it (shell.ts backslashPrefix). Throws only as evaluating a value does: what
+   * renderShell refuses for a value is not checked here.
+   */
+  renderShellShown(scope: Scope): string;
   /**
    * For URLs: each value is percent-encoded for the part of the URL it lands in (path
    * segment, query, fragment, user info), checked where it cannot be encoded (host,
@@ -111,7 +121,10 @@ export interface CompiledTemplate {
  */
 export type Place = (text: string, offset: number, raw: boolean, end: number) => string;
 
-/** Compiles a template; throws ExpressionError on a bad or unterminated `${`. */
+/**
+ * Compiles a template; throws ExpressionError on a bad or unterminated `${`: a
+ * TemplateErrors holding every one (errors.ts).
+ */
 export function compileTemplate(text: string): CompiledTemplate {
   return fromScan(text, undefined);
 }
@@ -128,7 +141,7 @@ export function compileShellTemplate(text: string): CompiledTemplate {
 /** The template `scanTemplate` reads from `text` (`shell`: for shell commands only). */
 function fromScan(text: string, shell: ShellLexer | undefined): CompiledTemplate {
   const scanned = scanTemplate(text, shell);
-  return new Template(
+  const template = new Template(
     text,
     scanned.references,
     scanned.literals,
@@ -137,6 +150,8 @@ function fromScan(text: string, shell: ShellLexer | undefined): CompiledTemplate
     scanned.slots,
     scanned.unclosed,
   );
+  if (scanned.errors.length > 0) throw new TemplateErrors(scanned.errors, template);
+  return template;
 }
 
 class Template implements CompiledTemplate {
@@ -192,6 +207,21 @@ class Template implements CompiledTemplate {
       env[name] = value;
     }
     return { command, env };
+  }
+
+  renderShellShown(scope: Scope): string {
+    const { literals, substitutions } = this;
+    const slots = this.shellSlots();
+    let text = literals[0];
+    for (let k = 0; k < substitutions.length; k++) {
+      // The reference's line continuation goes with the backslash before it (the shell
+      // removes both); in $'...' its second backslash stays (the pair reads as one).
+      const prefix = backslashPrefix(slots[k]);
+      if (prefix !== "\n") text += prefix;
+      else if (text.endsWith("\\")) text = text.slice(0, -1);
+      text += stringify(substitutions[k].evaluate(scope)) + literals[k + 1];
+    }
+    return text;
   }
 
   renderUrl(scope: Scope): string {

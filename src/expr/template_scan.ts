@@ -4,11 +4,12 @@
  * where each substitution sits in the shell's syntax.
  * @module
  */
-import type { Reference } from "./ast.ts";
+import type { Node, Reference } from "./ast.ts";
 import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { located } from "./substitution_errors.ts";
 import { Parser } from "./parser.ts";
+import { closingBrace, shellBraceError } from "./shell_braces.ts";
 import type { ShellSlot } from "./shell.ts";
 import type { ShellLexer } from "./shell_lexer.ts";
 import type { MutableSlot } from "./shell_words.ts";
@@ -42,12 +43,17 @@ export interface ScannedTemplate {
    * (CompiledTemplate.shellUnclosed).
    */
   unclosed?: { opener: string; offset: number };
+  /**
+   * The error of each `${...}` that failed to parse (or, in a shell command, is the
+   * shell's: shell_braces.ts), in source order; each is kept in `literals` as written.
+   */
+  errors: ExpressionError[];
 }
 
 /**
  * Reads a template's text into its literal pieces and compiled substitutions. `shell`:
- * the lexer reading the command's literal text, for shell commands only. Throws
- * ExpressionError on a bad or unterminated `${`.
+ * the lexer reading the command's literal text, for shell commands only. A bad or
+ * unterminated `${` is returned in `errors`, and reading goes on after it.
  */
 export function scanTemplate(text: string, shell: ShellLexer | undefined): ScannedTemplate {
   const parser = new Parser(text, true);
@@ -66,6 +72,7 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
     literal += piece;
     total += piece.length;
   };
+  const errors: ExpressionError[] = [];
   let escaped = false;
   let i = 0;
   for (;;) {
@@ -85,14 +92,20 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
         i = dollar + 2;
         continue;
       }
-      if (shell) {
-        refuseShellParameter(text, dollar);
-        slots.push(shell.substitute());
+      const parsed = parseAt(parser, text, dollar, shell !== undefined);
+      if (parsed instanceof ExpressionError) {
+        errors.push(parsed);
+        // Kept as literal text (the template is refused, never run); read on after it.
+        const resume = resumeAfter(text, dollar);
+        add(text.slice(dollar, resume), dollar);
+        i = resume;
+        continue;
       }
+      const { node, end } = parsed;
+      if (shell) slots.push(shell.substitute());
       literals.push(literal);
       literal = "";
       fed = 0;
-      const { node, end } = parser.parseEmbedded(dollar);
       const raw = node.kind === "call" && node.name === "raw";
       const inner = node.kind === "call" ? node.arg : node;
       const variable = inner.kind === "ref" && inner.ref.root === "env" &&
@@ -127,46 +140,38 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
     noEscapes: !escaped,
     slots: frozen,
     unclosed,
+    errors,
   };
 }
 
 /**
- * A positional or special parameter of the shell written with braces: `${1}`, `${10}`,
- * `${1:-x}`, `${#}`, `${#1}`, `${@}`, `${@:2}`, `${?}`, `${$}`, `${!}`, `${-}`, `${*}` —
- * a `${` followed by digits, or by one of `@*?$!-`, then `}` or a shell operator, or by
- * `#` (the shell's length). Weft's own expressions never start so (`${1 + 2}`, `${-1}`,
- * `${!x}` go on otherwise), so these are the shell's, and a shell reads `${1}` as the
- * first argument, the only way to write `${10}`. `${...}` is weft's in a command
- * (README, Shell variables in commands), so they are refused at their `$` rather than
- * turned into the number 1: written `$1` or `$${1}`, they reach the shell untouched.
+ * The `${...}` at `dollar` parsed, or the error refusing it (`shell`: in a shell command,
+ * where the shell's syntax is refused first: shell_braces.ts).
  */
-const SHELL_PARAMETER = /^\$\{(?:(\d+)|([@*?$!-])|(#))(?:[}:#%/^,@+=?-]|(?<=#))/;
+function parseAt(
+  parser: Parser,
+  text: string,
+  dollar: number,
+  shell: boolean,
+): { node: Node; end: number } | ExpressionError {
+  const refused = shell ? shellBraceError(text, dollar) : undefined;
+  if (refused) return refused;
+  try {
+    return parser.parseSubstitution(dollar);
+  } catch (e) {
+    if (e instanceof ExpressionError) return e;
+    throw e;
+  }
+}
 
-function refuseShellParameter(text: string, dollar: number): void {
-  const match = SHELL_PARAMETER.exec(text.slice(dollar, dollar + 64));
-  if (!match) return;
-  const close = text.indexOf("}", dollar);
-  const written = close < 0 || close - dollar > 40 ? match[0] + "…" : text.slice(dollar, close + 1);
-  // `${#}` alone is the count of arguments; `${#…}` with more, a length.
-  const special = match[2] ?? (written === "${#}" ? "#" : undefined);
-  const what = match[1] !== undefined
-    ? `the shell's positional parameter ${match[1]}`
-    : special !== undefined
-    ? `the shell's special parameter ${special}`
-    : "the shell's length of a parameter";
-  // `$1`, `$#` are the same without braces; `$10` is not `${10}`.
-  const bare = written === "${" + (match[1] ?? special) + "}" &&
-    (special !== undefined || match[1].length === 1);
-  throw new ExpressionError(
-    `${written} is ${what}, but \${...} in a command is weft's`,
-    dollar,
-    "for the shell, write $$" + written.slice(1) +
-      (bare ? ` or $${match[1] ?? special}` : "") + " (weft leaves it to the shell)" +
-      // `${1-1}`: weft's arithmetic is written with blanks around the operator.
-      (match[1] !== undefined && /[-+%/]/.test(match[0].at(-1)!)
-        ? `; for weft's arithmetic, blanks around the operator: \${${match[1]} ${
-          match[0].at(-1)
-        } …}`
-        : ""),
-  );
+/**
+ * Where reading goes on after the `${` at `dollar` failed to parse: after its closing `}`,
+ * or, when it has none, at the next `${` (or the end), so that one `${...}` written
+ * wrong does not hide the others' problems.
+ */
+function resumeAfter(text: string, dollar: number): number {
+  const close = closingBrace(text, dollar);
+  if (close >= 0) return close + 1;
+  const next = text.indexOf("${", dollar + 2);
+  return next < 0 ? text.length : next;
 }

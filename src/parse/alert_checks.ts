@@ -4,7 +4,7 @@
  * (`metrics.successrate`) is refused at its place rather than read as null.
  * @module
  */
-import { compileCondition, compileTemplate, ExpressionError } from "../expr/mod.ts";
+import { compileCondition, compileTemplate, ExpressionError, splitErrors } from "../expr/mod.ts";
 import { ALERT_FIELDS, alertFieldTrouble } from "../model/alert_fields.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -33,7 +33,10 @@ export function alertProblems(data: unknown, map: SourceMap, file: string): Prob
       refs = (kind === "condition" ? compileCondition(text) : compileTemplate(text)).references;
     } catch (e) {
       if (!(e instanceof ExpressionError)) throw e;
-      return problem(e.offset, e.message, e.hint);
+      // Each `${...}` written wrong, and the others' references checked as usual.
+      const split = splitErrors(e);
+      for (const each of split.errors) problem(each.offset, each.message, each.hint);
+      refs = split.references;
     }
     let quotedUpTo = -1;
     for (const ref of refs) {

@@ -10,6 +10,7 @@ import {
   ExpressionError,
   impliedEqualities,
   type Reference,
+  TemplateErrors,
 } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -294,21 +295,27 @@ function compile(
   kind: "condition" | "template",
   viaShell = false,
 ): Reference[] | undefined {
+  let compiled;
   try {
-    const compiled = kind === "condition"
+    compiled = kind === "condition"
       ? compileCondition(text)
       : viaShell
       ? compileShellTemplate(text)
       : compileTemplate(text);
-    // What fails whatever the values (`${10 / 0}`) fails here, as the run would.
-    const fault = constantFault(compiled);
-    if (fault) pushError(scope, path, fault);
-    return compiled.references;
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    pushError(scope, path, e);
-    return undefined;
+    if (!(e instanceof TemplateErrors)) {
+      pushError(scope, path, e);
+      return undefined;
+    }
+    // Each `${...}` written wrong, and the others checked as usual.
+    for (const each of e.errors) pushError(scope, path, each);
+    compiled = e.partial;
   }
+  // What fails whatever the values (`${10 / 0}`) fails here, as the run would.
+  const fault = constantFault(compiled);
+  if (fault) pushError(scope, path, fault);
+  return compiled.references;
 }
 
 function pushError(scope: Scope, path: PathSegment[], e: ExpressionError): void {

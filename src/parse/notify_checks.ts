@@ -10,7 +10,7 @@
  * with a character fetch refuses (model/http_header.ts).
  * @module
  */
-import { compileTemplate, ExpressionError, type Reference } from "../expr/mod.ts";
+import { compileTemplate, ExpressionError, type Reference, splitErrors } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { isObject } from "./raw.ts";
@@ -46,12 +46,15 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
     else if (isObject(value)) {
       for (const [key, v] of Object.entries(value)) check(v, [...path, key]);
     } else if (typeof value === "string" && !isLiteralText(value)) {
-      let references: Reference[];
+      let references: readonly Reference[];
       try {
         references = compileTemplate(value).references;
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
-        return void at(path, e.offset, e.message, e.hint);
+        // Each `${...}` written wrong, and the others' references checked as usual.
+        const split = splitErrors(e);
+        for (const each of split.errors) at(path, each.offset, each.message, each.hint);
+        references = split.references;
       }
       for (const ref of references) {
         const trouble = referenceTrouble(ref, params);

@@ -4,7 +4,7 @@
  * loop. Whether a task may read another yet is order_checks.ts's question.
  * @module
  */
-import type { Reference } from "../expr/mod.ts";
+import { type Reference, REFERENCE_ROOTS } from "../expr/mod.ts";
 import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { yaml11Boolean } from "./boolean_text.ts";
@@ -18,7 +18,7 @@ const RUN_FIELDS = ["id", "started_at"];
 /** `${schedule.time}` (logical fire time), `${schedule.name}`: see engine/expressions.ts. */
 const SCHEDULE_FIELDS = ["time", "name"];
 const TRIGGER_FIELDS = ["type"];
-const ROOTS = ["env", "params", "tasks", "workflow", "run", "schedule", "trigger"];
+const ROOTS: readonly string[] = REFERENCE_ROOTS;
 
 /** What a reference may name: the declared params and the ids of the workflow's tasks. */
 export interface Names {

@@ -17,6 +17,25 @@ import { inShellField, refusedShell, type ShellConfig } from "./shell.ts";
 import { isPosixFamilyShell } from "../expr/shell.ts";
 import { connectionDialect, SQL_DIALECTS } from "../expr/sql.ts";
 import { bindQuery } from "./database/runner.ts";
+import { workingDirectoryFault } from "./start_errors.ts";
+
+/**
+ * The types whose runner starts a program in the task's folder (`ctx.cwd`): the shell,
+ * a script's interpreter, `docker`, a data processor's. The others (http, database,
+ * workflow, noop) start none there, so a folder they cannot enter does not fail them.
+ */
+const STARTS_IN_CWD = new Set(["shell", "javascript", "python", "docker", "data_processor"]);
+
+/**
+ * The reason the runner of `type` would fail with as it starts its program in `cwd`,
+ * the spawner's own (start_errors.ts workingDirectoryFault: a folder that does not exist,
+ * is a file or cannot be entered), or undefined when it can start there or starts no
+ * program in it. For `weft run --dry-run` only: the folder is looked at now, and it may
+ * be made before the run, so `weft validate` does not ask.
+ */
+export function startFault(type: string, cwd: string): string | undefined {
+  return STARTS_IN_CWD.has(type) ? workingDirectoryFault(cwd)?.reason : undefined;
+}
 
 /**
  * Throws what the runner of `type` would fail `config` with before starting it (an

@@ -7,6 +7,15 @@
 import type { Connection } from "../../model/connection.ts";
 import type { SqlDialect } from "../../expr/sql.ts";
 
+/**
+ * The n-th (1-based) query parameter as `dialect`'s driver writes it: `$1` for PostgreSQL,
+ * `?1` for SQLite ({@link DbSession.placeholder}; also for `weft run --dry-run`, which
+ * shows the statement as the driver gets it without connecting).
+ */
+export function placeholderOf(dialect: SqlDialect): (n: number) => string {
+  return dialect === "postgres" ? (n) => `$${n}` : (n) => `?${n}`;
+}
+
 /** One row of a result: column name → value as the driver gives it. */
 export type Row = Record<string, unknown>;
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type postgres from "postgres";
-import type { DbSession, OpenOptions, Row } from "./driver.ts";
+import { type DbSession, type OpenOptions, placeholderOf, type Row } from "./driver.ts";
 import type { PgHost, PgSettings } from "../../model/pg_uri.ts";
 import { type ServerState, walkHosts } from "./pg_hosts.ts";
 import { ownText } from "../../model/data_text.ts";
@@ -180,7 +180,7 @@ class PostgresSession implements DbSession {
   }
 
   placeholder(n: number): string {
-    return `$${n}`;
+    return placeholderOf("postgres")(n);
   }
 
   async query(text: string, params: unknown[] = []): Promise<Row[]> {

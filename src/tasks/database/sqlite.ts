@@ -14,7 +14,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { isBlankSql } from "../../expr/sql.ts";
 import { dirname } from "node:path";
 import { ownText, quoteData } from "../../model/data_text.ts";
-import type { DbSession, OpenOptions, Row } from "./driver.ts";
+import { type DbSession, type OpenOptions, placeholderOf, type Row } from "./driver.ts";
 import {
   compileErrorAt,
   isBusy,
@@ -67,7 +67,7 @@ class SqliteSession implements DbSession {
   }
 
   placeholder(n: number): string {
-    return `?${n}`;
+    return placeholderOf("sqlite")(n);
   }
 
   async query(sql: string, params: unknown[] = []): Promise<Row[]> {
