@@ -31,6 +31,8 @@ Deno.test("shell braces: each operator form is named shell syntax with its $${..
     ["${v:1}", "a substring"],
     ["${v: -1:2}", "a substring"],
     ["${v[0]}", "an array element"],
+    ["${v@Q}", "a transformation"],
+    ["${v@U}", "a transformation"],
     ["${!ref}", "an indirect expansion"],
     ["${!ref:-x}", "an indirect expansion"],
     ["${!pre*}", "the names starting with pre"],

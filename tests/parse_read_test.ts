@@ -117,7 +117,7 @@ Deno.test({
         assert.equal(out.code, 2, stderr);
         assert.match(
           stderr,
-          /locked\/secret\.yml: cannot read the file: permission denied\n {2}hint: check the file's permissions and those of the folders above it \(ls -l locked\/secret\.yml\), or run weft as a user who can read it\n/,
+          /locked\/secret\.yml: cannot read the file: permission denied\n {2}hint: check the file's permissions and those of the folders above it \(namei -l locked\/secret\.yml\), or run weft as a user who can read it\n/,
         );
       }
     } finally {

@@ -110,6 +110,8 @@ const OPERATORS: readonly [RegExp, string][] = [
   [/^\^\^?/, "a change to upper case"],
   [/^,,?/, "a change to lower case"],
   [/^\[/, "an array element"],
+  // bash 4.4+ `${v@Q}` and the other transformations (bash(1), Parameter transformation).
+  [/^@[QEPAKaUuLk]/, "a transformation"],
 ];
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -126,7 +128,7 @@ function operatorAt(rest: string): { text: string; what: string } | undefined {
 /**
  * A parameter expansion of a shell name: `${NAME` then one of the shell's operators
  * (`:-` `-` `:=` `=` `:?` `?` `:+` `+` `#` `##` `%` `%%` `/` `//` `^` `^^` `,` `,,`
- * `:offset` `[`), or `${!NAME…}` (indirection, `${!prefix*}`). NAME is none of weft's
+ * `:offset` `[`, `@Q` and bash's other transformations), or `${!NAME…}` (indirection, `${!prefix*}`). NAME is none of weft's
  * roots, literals or functions, and the operator follows it with no blank, as the shell
  * wants: weft would read such a `${...}` as a syntax error or as a reference to an
  * unknown name, refused either way, so only the message changes.

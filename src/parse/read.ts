@@ -123,13 +123,17 @@ export async function readInput(
  * each kind with what to do about it. `file` as the user named it, for the advice.
  */
 function unreadable(file: string, error: Error): Problem {
-  const look = /^[\w./,:+@%=-]+$/.test(file) && !file.startsWith("-") ? `ls -l ${file}` : "ls -l";
+  const plain = /^[\w./,:+@%=-]+$/.test(file) && !file.startsWith("-");
+  const look = plain ? `ls -l ${file}` : "ls -l";
   const code = (error as { code?: unknown }).code;
   if (error instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EPERM") {
+    // A folder on the way may be what refuses: `ls -l` of the file then fails too, where
+    // util-linux's namei (Linux) lists the permissions of each folder down to the file.
+    const each = Deno.build.os === "linux" ? (plain ? `namei -l ${file}` : "namei -l") : look;
     return {
       file,
       message: "cannot read the file: permission denied",
-      hint: `check the file's permissions and those of the folders above it (${look}), ` +
+      hint: `check the file's permissions and those of the folders above it (${each}), ` +
         "or run weft as a user who can read it",
     };
   }
