@@ -99,9 +99,11 @@ Deno.test("problems inside block scalars are at their own line and column", asyn
   const found = JSON.parse(outcome.stdout).map((p: { line: number; column: number }) =>
     `${p.line}:${p.column}`
   );
-  // `${OUT_DIR:-dist}` stays refused (with the $${ hint), at its ':'.
-  assert.deepEqual(found, ["6:36", "7:7"]);
-  assert.match(JSON.parse(outcome.stdout)[0].hint, /\$\$\{/);
+  // `${OUT_DIR:-dist}` stays refused, named shell syntax at its `$`, with the $${ hint.
+  assert.deepEqual(found, ["6:27", "7:7"]);
+  const [shell] = JSON.parse(outcome.stdout);
+  assert.match(shell.message, /\$\{OUT_DIR:-dist\} is shell syntax \(a default value\)/);
+  assert.match(shell.hint, /write \$\$\{OUT_DIR:-dist\}/);
 });
 
 Deno.test("invalid UTF-8 is placed at its first bad byte; UTF-16 is named", async () => {
