@@ -54,3 +54,18 @@ Deno.test("cli template scan: validate reports every problem of a command, each 
   assert.match(result.stderr, /hint: for the shell, write \$\$\{!ref\} \(weft leaves it/);
   assert.match(result.stderr, /5 problems/);
 });
+
+Deno.test("cli template scan: a ${ left open at the end of its line is unterminated at its ${", async () => {
+  const result = await weft(["validate", `${FIXTURES}unclosed.yml`], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(result.code, 2, result.stderr);
+  const lines = result.stderr.split("\n").filter((line) => line.includes("unclosed.yml:"));
+  // Not "unexpected 'echo'" at the next line; an expression written over two lines with
+  // its } is weft's as before.
+  assert.deepEqual(lines.map((line) => line.replace(/^.*unclosed\.yml:/, "")), [
+    '10:12: command in task "a": unterminated ${',
+    '11:12: command in task "a": unknown name "parms" in ${parms.y}',
+  ]);
+  assert.match(result.stderr, /hint: close it with \} on its line/);
+});

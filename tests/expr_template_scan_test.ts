@@ -96,7 +96,8 @@ Deno.test("template scan: a bad ${...} is reported and reading goes on after its
 Deno.test("template scan: after an unclosed ${ reading goes on at the next ${", () => {
   const e = errorsOf("echo ${params.a\necho ${parms.b} ${1:-x");
   assert.deepEqual(e.errors.map((each) => each.message), [
-    "unexpected 'echo'",
+    // Left open at the end of its line: unterminated, not "unexpected 'echo'".
+    "unterminated ${",
     "${1:… is the shell's positional parameter 1, but ${...} in a command is weft's",
   ]);
   assert.deepEqual(e.partial.references.map((r) => r.root), ["parms"]);

@@ -218,8 +218,14 @@ export class Parser {
     if (first.kind === "eof") throw this.unterminated(t);
     const node = this.parseExpression(0);
     this.nesting--;
+    const end = this.pos;
     const close = this.next();
     if (close.kind === "eof") throw this.unterminated(t);
+    if (close.kind !== "}" && this.inTemplate && this.src.slice(end, close.start).includes("\n")) {
+      // The value ended with its line and the next line's first word follows: its `}` was
+      // forgotten, which is what to say, at its `${`, not that word's being unexpected.
+      throw this.unterminated(t, "close it with } on its line");
+    }
     if (close.kind !== "}") {
       throw this.unexpected(
         close,
@@ -282,8 +288,8 @@ export class Parser {
     }
   }
 
-  private unterminated(t: Token): ExpressionError {
-    return new ExpressionError("unterminated ${", t.start, "close it with }");
+  private unterminated(t: Token, hint = "close it with }"): ExpressionError {
+    return new ExpressionError("unterminated ${", t.start, hint);
   }
 
   private unexpected(t: Token, hint: string): ExpressionError {
