@@ -7,9 +7,9 @@
 import { ExitCode, WeftError } from "../model/errors.ts";
 import { envReads } from "../parse/env_layers.ts";
 import { WEFT_VARIABLES } from "../model/weft_vars.ts";
+import { PARAM_NAME_PATTERN } from "../model/task_id.ts";
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
  * Parses `KEY=VALUE` items into a map; the last occurrence of a key wins and the
@@ -21,7 +21,7 @@ export function parseAssignments(
   items: readonly string[],
   flag: "--param" | "--env",
 ): Record<string, string> {
-  const names = flag === "--env" ? ENV_NAME : PARAM_NAME;
+  const names = flag === "--env" ? ENV_NAME : PARAM_NAME_PATTERN;
   const result: Record<string, string> = {};
   for (const item of items) {
     const eq = item.indexOf("=");

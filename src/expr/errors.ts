@@ -2,7 +2,6 @@
  * The error type of the expression language, and a template's several (TemplateErrors).
  * @module
  */
-import type { Reference } from "./ast.ts";
 import type { CompiledTemplate } from "./template.ts";
 
 /**
@@ -45,13 +44,11 @@ export class TemplateErrors extends ExpressionError {
 
 /**
  * Every error `e` stands for (a TemplateErrors' several, else `e` alone), and the
- * references of the rest of its text that still want checking (the partial template's;
- * none for an expression that failed whole).
+ * partial template whose rest still wants checking (TemplateErrors.partial; undefined
+ * for an expression that failed whole).
  */
 export function splitErrors(
   e: ExpressionError,
-): { errors: readonly ExpressionError[]; references: readonly Reference[] } {
-  return e instanceof TemplateErrors
-    ? { errors: e.errors, references: e.partial.references }
-    : { errors: [e], references: [] };
+): { errors: readonly ExpressionError[]; partial?: CompiledTemplate } {
+  return e instanceof TemplateErrors ? { errors: e.errors, partial: e.partial } : { errors: [e] };
 }

@@ -14,6 +14,12 @@ export const MAX_TASK_ID_LENGTH = 128;
 /** The characters a task id may hold: letters, digits, `_` and `-`, a letter or `_` first. */
 export const TASK_ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/**
+ * A param's name: a task id's shape, without its length limit (model/workflow_parts.ts
+ * `params`, `-p NAME=value`).
+ */
+export const PARAM_NAME_PATTERN = TASK_ID_PATTERN;
+
 /** The rule of {@link TASK_ID_PATTERN} in words, for messages. */
 export const TASK_ID_RULE =
   "task ids use letters, digits, '_' and '-', and start with a letter or '_'";

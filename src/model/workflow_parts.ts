@@ -12,6 +12,7 @@ import type { taskSchema } from "./task.ts";
 import { channelName, retrySchema } from "./task_fields.ts";
 import type { triggerSchema } from "./triggers.ts";
 import { scheduleNameProblem, triggerScheduleName } from "./schedule.ts";
+import { PARAM_NAME_PATTERN } from "./task_id.ts";
 
 /** A declared parameter: a default value, or a full declaration. */
 export const paramSchema = once(() =>
@@ -179,7 +180,7 @@ export function workflowObject(s: WorkflowSections) {
       "Several triggers (use trigger or triggers, not both)",
     ),
     environment: envMap.optional().describe("Environment variables every task gets: NAME: value"),
-    params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), s.param).optional()
+    params: z.record(z.string().regex(PARAM_NAME_PATTERN), s.param).optional()
       .describe("Parameters a run takes (-p NAME=value), read as ${params.NAME}"),
     /** Names of environment variables whose values are masked in logs and history. */
     secrets: z.array(z.string()).optional().describe(

@@ -36,7 +36,7 @@ export function alertProblems(data: unknown, map: SourceMap, file: string): Prob
       // Each `${...}` written wrong, and the others' references checked as usual.
       const split = splitErrors(e);
       for (const each of split.errors) problem(each.offset, each.message, each.hint);
-      refs = split.references;
+      refs = split.partial?.references ?? [];
     }
     let quotedUpTo = -1;
     for (const ref of refs) {

@@ -10,7 +10,7 @@ import {
   ExpressionError,
   impliedEqualities,
   type Reference,
-  TemplateErrors,
+  splitErrors,
 } from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
@@ -304,13 +304,11 @@ function compile(
       : compileTemplate(text);
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    if (!(e instanceof TemplateErrors)) {
-      pushError(scope, path, e);
-      return undefined;
-    }
     // Each `${...}` written wrong, and the others checked as usual.
-    for (const each of e.errors) pushError(scope, path, each);
-    compiled = e.partial;
+    const split = splitErrors(e);
+    for (const each of split.errors) pushError(scope, path, each);
+    if (!split.partial) return undefined;
+    compiled = split.partial;
   }
   // What fails whatever the values (`${10 / 0}`) fails here, as the run would.
   const fault = constantFault(compiled);

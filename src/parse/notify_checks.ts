@@ -54,7 +54,7 @@ export function notificationProblems(data: unknown, map: SourceMap, file: string
         // Each `${...}` written wrong, and the others' references checked as usual.
         const split = splitErrors(e);
         for (const each of split.errors) at(path, each.offset, each.message, each.hint);
-        references = split.references;
+        references = split.partial?.references ?? [];
       }
       for (const ref of references) {
         const trouble = referenceTrouble(ref, params);

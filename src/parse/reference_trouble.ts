@@ -10,7 +10,7 @@ import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { yaml11Boolean } from "./boolean_text.ts";
 import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
 import { invalidReferenceHint } from "./task_id_issues.ts";
-import { isTaskId, TASK_ID_PATTERN, TASK_ID_RULE } from "../model/task_id.ts";
+import { isTaskId, PARAM_NAME_PATTERN, TASK_ID_RULE } from "../model/task_id.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
 const WORKFLOW_FIELDS = ["name", "version", "description", "file"];
@@ -144,8 +144,8 @@ export function referenceTrouble(
 
 /**
  * A `${params.NAME}` of no declared param: a close declared name, else how to declare
- * it. Only names a param may have are proposed (a task id's shape, without its length
- * limit: model/workflow_parts.ts), so an invalid declared name is never suggested.
+ * it. Only names a param may have are proposed (PARAM_NAME_PATTERN), so an invalid
+ * declared name is never suggested.
  */
 function undeclaredParam(name: string, declared: ReadonlySet<string>): Trouble {
   const message = `undeclared parameter "${name}"`;
@@ -166,7 +166,7 @@ function undeclaredParam(name: string, declared: ReadonlySet<string>): Trouble {
 
 /** Whether `name` may name a param. */
 function isParamName(name: string): boolean {
-  return TASK_ID_PATTERN.test(name);
+  return PARAM_NAME_PATTERN.test(name);
 }
 
 /** `condition: yes`: the word a YAML 1.1 reader takes for true is no boolean here. */

@@ -23,7 +23,7 @@ import { listWords } from "./suggest.ts";
 import { quotedForYaml } from "./yaml_hints.ts";
 import { type BooleanTextTrouble, booleanTextTrouble } from "./boolean_text.ts";
 import { joinedTaskIds } from "../model/task_id.ts";
-import { ID_LIST_FIELDS, taskIdDraft } from "./task_id_issues.ts";
+import { ID_LIST_FIELDS, taskIdDraft, validShape } from "./task_id_issues.ts";
 
 export type { IssueContext } from "./issue_messages.ts";
 
@@ -175,7 +175,7 @@ function convertOne(issue: Issue, prefix: PathSegment[], ctx: IssueContext, out:
       // zod's own words are a regex ("must match pattern /^[A-Za-z_]…/"): say it plainly.
       const own = inner !== undefined && !isDefaultMessage(inner);
       const object = valueLabel(ctx.data, path.slice(0, -1));
-      const fixed = name.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_");
+      const fixed = validShape(name);
       // A spelling another key of the object has is no way out: not proposed.
       const owner = valueAt(ctx.data, path.slice(0, -1));
       const taken = typeof owner === "object" && owner !== null && Object.hasOwn(owner, fixed);

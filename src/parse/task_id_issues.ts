@@ -103,12 +103,19 @@ function renameHint(value: string, taken: ReadonlySet<string>): string {
 }
 
 /**
+ * `name` in the shape of a task id or param name (TASK_ID_PATTERN): each other character
+ * as `_`, and a `_` before a leading digit or `-`; empty stays empty.
+ */
+export function validShape(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_");
+}
+
+/**
  * The invalid id `value` made valid (other characters as `_`, a `_` before a leading
  * digit or `-`, cut to the longest id), unless no task may take it: empty, or in `taken`.
  */
 function validSpelling(value: string, taken: ReadonlySet<string>): string | undefined {
-  const fixed = value.replace(/[^A-Za-z0-9_-]/g, "_").replace(/^(?=[0-9-])/, "_")
-    .slice(0, MAX_TASK_ID_LENGTH);
+  const fixed = validShape(value).slice(0, MAX_TASK_ID_LENGTH);
   return isTaskId(fixed) && !taken.has(fixed) ? fixed : undefined;
 }
 
