@@ -31,7 +31,7 @@ Deno.test({
       const [{ id, status }] = await historyJson(env.WEFT_HOME);
       assert.equal(status, "failed");
       let told = 0;
-      for (const [task, lines] of [["a", 2000], ["b", 3000]] as const) {
+      for (const [task, lines] of [["a", 50000], ["b", 60000]] as const) {
         const logs = await weft(["logs", id, task], { env });
         assert.doesNotMatch(logs.stderr, /internal error|Uncaught/);
         const printed = logs.stdout.split("\n").filter(Boolean).length;

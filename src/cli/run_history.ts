@@ -20,7 +20,7 @@ import type { Secrets } from "../engine/secrets.ts";
 // Static: small, and used at the end of every run, where a dynamic import cost ~1 ms.
 import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
-import { isDiskFull, isFault, StorageError } from "../store/faults.ts";
+import { isFault, StorageError } from "../store/faults.ts";
 import { releaseReserve } from "../store/reserve.ts";
 import { openHistoryForRun } from "./run_home.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
@@ -167,20 +167,20 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       : await loadResume(store, { ...options, resumeId: options.resumeId }, true);
     let fault: StorageError | null = null;
     let onFault = (_: StorageError) => {};
-    // A run refused for want of room for its record leaves the reserve in place.
-    let created = false;
     const recorder = createRecorder(store, store.logsDir, {
       secrets: options.secrets,
       taskHashes: hashes,
       storePath: home,
       onFault: (error) => {
         fault = error;
-        if (isDiskFull(error) && created) void releaseReserve(home);
         onFault(error);
       },
+      // The reserve is released only here, for the run's final record, once its tasks have
+      // ended and its logs are stopped and drained (recorder.ts run_finished): released at
+      // the fault, its room went to what still wrote while the run stopped (log lines in
+      // flight, the tasks' own files), and the final record found none.
       freeSpace: () => releaseReserve(home),
     });
-    recorder.created.then((e) => created = e === null);
     // The runs recorded here: retention never deletes them (a clock stepped back makes
     // the run just made look older than the others, see store/retention.ts).
     const recordedRuns: string[] = [];
