@@ -103,6 +103,16 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
     draft.standsFor = github ?? near.slice('did you mean "'.length, -2);
     return draft;
   }
+  // A key of this task's `config` written beside it: the seed nests a database task's
+  // `connection` (and an http task's settings may be either place), so say where it goes.
+  if (
+    allowed.includes("config") &&
+    allowedKeys(ctx.schema, ctx.data, [...object, "config"]).includes(key)
+  ) {
+    draft.hint = `"${key}" goes under config: (config: {${key}: ...})`;
+    draft.standsFor = "config"; // explains the missing config
+    return draft;
+  }
   // A key that belongs to another task type: the `type` is what is wrong.
   const variants = unionVariants(ctx.schema, ctx.data, object);
   if (variants) {
