@@ -1,6 +1,6 @@
 /**
- * A stray control character (U+0001..U+0008, U+000B, U+000E..U+001F except ESC, U+007F)
- * is placed at its line and column and named, instead of making the whole file "not
+ * A stray control character (U+0001..U+0008, U+000B, U+000E..U+001F, U+007F..U+009F but
+ * NEL) is placed at its line and column and named, instead of making the whole file "not
  * a text file".
  */
 import assert from "node:assert/strict";
@@ -126,3 +126,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test("weft validate: a raw ESC or C1 control is placed at its line:col; NEL and the \\e escape pass", async () => {
+  const esc = await validateText("w.yml", "name: x\ntasks:\n  - id: a\n    command: echo a\x1bb\n");
+  assert.equal(esc.code, 2, esc.text);
+  assert.match(
+    esc.text,
+    /w\.yml:4:20: control character U\+001B .*\n\s*hint: delete it \(editors may show it as \^\[ /,
+  );
+  const csi = await validateText(
+    "w.json",
+    '{"name": "x\u009b2J", "tasks": [{"id": "a", "command": "true"}]}',
+  );
+  assert.equal(csi.code, 2, csi.text);
+  assert.match(csi.text, /w\.json:1:12: control character U\+009B .*M-\^\[.*\\u009B/s);
+  const nel = await validateText(
+    "w.json",
+    '{"name": "x\u0085y", "tasks": [{"id": "a", "command": "true"}]}',
+  );
+  assert.equal(nel.code, 0, nel.text);
+  // Written as YAML's escape, ESC is data the file spells out: shown escaped, never refused.
+  const escape = await validateText(
+    "w.yml",
+    'name: "a\\eb"\ntasks:\n  - id: a\n    command: "true"\n',
+  );
+  assert.equal(escape.code, 0, escape.text);
+});
+
+/** Runs `weft validate` on `text` saved as `name`; returns exit code and all output. */
+async function validateText(name: string, text: string) {
+  const dir = testTempDir("read-");
+  await Deno.writeTextFile(`${dir}/${name}`, text);
+  const { code, stdout, stderr } = await weft(["validate", name], { cwd: dir });
+  return { code, text: stdout + stderr };
+}

@@ -263,9 +263,12 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
     };
   }
   // Control characters other than tab, newline, carriage return and form feed are not
-  // text; one stray byte is placed, so that it can be found and removed.
+  // text; one stray byte is placed, so that it can be found and removed. ESC and the C1
+  // controls too: YAML 1.2 (§5.1, c-printable) allows none of them, and one in a name or
+  // command would reach a terminal raw. NEL (U+0085) stays: YAML 1.2 allows it, YAML 1.1
+  // and Unicode read it as a line break.
   // deno-lint-ignore no-control-regex
-  const control = text.search(/[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]/);
+  const control = text.search(/[\x01-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]/);
   if (control !== -1) return controlCharacter(file, text, control);
   if (text.trim() === "") {
     return {
@@ -287,10 +290,16 @@ function controlCharacter(file: string, text: string, offset: number): Problem {
     ...positionIn(text.slice(bom), offset - bom),
     message: `control character U+${code} in the text: a workflow is a UTF-8 JSON or YAML ` +
       "text file, which has none",
-    hint: `delete it (editors may show it as ^${
-      code === "007F" ? "?" : String.fromCharCode(0x40 + parseInt(code, 16))
-    } or not at all); inside a quoted string it may be written as the escape \\u${code}`,
+    hint: `delete it (editors may show it as ${caretForm(parseInt(code, 16))} or not at all); ` +
+      `inside a quoted string it may be written as the escape \\u${code}`,
   };
+}
+
+/** How editors and `cat -v` show control character `code`: ^[ for ESC, ^? for DEL, M-^[ for U+009B. */
+function caretForm(code: number): string {
+  if (code === 0x7f) return "^?";
+  if (code >= 0x80) return `M-${caretForm(code - 0x80)}`;
+  return `^${String.fromCharCode(0x40 + code)}`;
 }
 
 /** The syntax of a file, from its extension or (stdin, other names) its first character. */
