@@ -182,6 +182,29 @@ Deno.test("weft create: the etl and backup templates run as written", async () =
   assert.match(archives[0], /^nightly-\d{8}T\d{6}Z\.tar\.gz$/);
 });
 
+Deno.test("weft create: a template task whose command fails part way fails (set -e)", async () => {
+  const dir = testTempDir("fail-");
+  // No ./data folder: the backup's tar fails; the etl's load finds no file to copy.
+  assert.equal((await weft(["create", "-t", "backup", "-o", "b.yml"], { cwd: dir })).code, 0);
+  const backup = await weft(["run", "b.yml", "--json"], { cwd: dir });
+  assert.equal(backup.code, 1, backup.stderr);
+  const tasks = JSON.parse(backup.stdout).tasks as { id: string; status: string }[];
+  const status = (id: string) => tasks.find((t) => t.id === id)?.status;
+  assert.equal(status("archive"), "failed");
+  assert.equal(status("verify"), "skipped");
+  assert.equal(status("prune"), "skipped");
+  // Every multi-line command of every template stops at its first failing line.
+  const list = JSON.parse((await weft(["create", "--list", "--json"], { cwd: dir })).stdout);
+  for (const { name: id } of list as { name: string }[]) {
+    const made = await weft(["create", "-t", id, "--format", "json", "-o", "-"], { cwd: dir });
+    for (const task of JSON.parse(made.stdout).tasks as { id: string; command?: string }[]) {
+      if (task.command?.trim().includes("\n")) {
+        assert.match(task.command, /^set -e\n/, `${id}: ${task.id}`);
+      }
+    }
+  }
+});
+
 Deno.test("weft create: the health-check template checks a real endpoint, and its alert posts", async () => {
   const dir = testTempDir("health-");
   assert.equal((await weft(["create", "-t", "health-check", "-o", "h.yml"], { cwd: dir })).code, 0);

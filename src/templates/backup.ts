@@ -33,7 +33,9 @@ export const backup: Template = {
           {
             id: "archive",
             name: "Archive the source folder",
+            // set -e: a tar that fails (no source folder) fails the task, not only `verify`.
             command: [
+              "set -e",
               "mkdir -p ${params.destination}",
               `file=${"${params.destination}"}/${prefix}-$(date -u +%Y%m%dT%H%M%SZ).tar.gz`,
               'tar -czf "$file" -C ${params.source} .',

@@ -64,7 +64,9 @@ export const etl: Template = {
             id: "load",
             name: "Load the result",
             depends_on: ["transform"],
+            // set -e: a cp that fails fails the task, not only its last line's echo.
             command: [
+              "set -e",
               "mkdir -p ${params.destination}",
               "cp ${tasks.transform.outputs.output_file} ${params.destination}/",
               'echo "loaded ${tasks.transform.outputs.input_count} files into ${params.destination}"',
