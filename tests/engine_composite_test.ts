@@ -382,3 +382,29 @@ Deno.test("conditional: the branch taken decides continue_on_error", async () =>
   assert.equal(r.task("after").status, "success");
   assert.equal(r.report.status, "success");
 });
+
+Deno.test("conditional: a branch step's timeout is named as the step's, its own as its own", async () => {
+  const r = await runTest({
+    name: "cond-timeouts",
+    tasks: [
+      {
+        id: "step",
+        type: "conditional",
+        condition: "false",
+        then: { command: "true" },
+        else: { command: "sleep 1000", timeout: "200ms" },
+      },
+      {
+        id: "own",
+        type: "conditional",
+        condition: "true",
+        timeout: "200ms",
+        then: { command: "sleep 1000" },
+      },
+    ],
+  }, { maxParallel: 2 });
+  assert.equal(r.task("step").status, "timed_out");
+  assert.equal(r.task("step").error, "its else step's timeout of 200ms");
+  assert.equal(r.task("own").status, "timed_out");
+  assert.equal(r.task("own").error, "its own timeout of 200ms");
+});

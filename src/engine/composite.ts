@@ -71,6 +71,8 @@ async function runConditional(
     slotHeld: false,
     quiet: false,
     onStart,
+    // The step's `timeout:` is the branch's, not the conditional's own (`timeout:` beside it).
+    timeoutOf: `its ${chosen} step's`,
   });
   return { ...outcome, outputs: { ...outcome.outputs, branch: chosen } };
 }

@@ -168,7 +168,9 @@ export function stopOf(outcome: Outcome): StopReason | null {
  * a leaf's `timeout` (stop "timeout") or a composite's (stop "parent_timeout" in its
  * own scope). A composite's timeout that stops the work under it names that composite;
  * the workflow timeout names the workflow's. The process's exit code (143 after
- * SIGTERM) is the stop's doing, not the task's, so it is not the reason. The text says
+ * SIGTERM) is the stop's doing, not the task's, so it is not the reason. `whose` names a
+ * leaf's `timeout` that is not the node's own (`its else step's`: a conditional's branch).
+ * The text says
  * whose timeout, not "timed out": it is shown after the state word (`timed out: the
  * workflow's timeout of 5s`, the recap in cli/render/recap.ts; `status` likewise).
  */
@@ -177,9 +179,10 @@ export function stopError(
   node: Node,
   stop: StopReason,
   own: number | null = null,
+  whose: string = "its own",
 ): string | null {
   if (stop === "timeout" || (stop === "parent_timeout" && own !== null)) {
-    return own === null ? null : ownText(`its own timeout of ${formatDuration(own)}`);
+    return own === null ? null : ownText(`${whose} timeout of ${formatDuration(own)}`);
   }
   const cause = stopCause(run, node, stop);
   return cause === null ? null : ownText(cause);

@@ -44,6 +44,11 @@ export interface LeafJob {
   item?: { value: Value; index: number };
   /** Called as each attempt starts, holding its slot (a conditional starts its timeout). */
   onStart?: () => void;
+  /**
+   * Whose `timeout:` the spec's is, when not the node's own, as reasons name it: a
+   * conditional's branch step (`its else step's timeout of 1.0s`). Default `its own`.
+   */
+  timeoutOf?: string;
 }
 
 /** The result of the last attempt, plus how many were made. */
@@ -110,6 +115,11 @@ function holdUntilPublished(run: RunContext, job: LeafJob, outcome: LeafOutcome)
  * The job's own timeout a stop is about, in ms: its `timeout` for "timeout"; for
  * "parent_timeout", a conditional's own (its branch runs as the conditional's node).
  */
+/** Whose timeout `ownTimeout` is, in a reason's words (stopError's `whose`). */
+function timeoutOwner(job: LeafJob, stop: StopReason): string | undefined {
+  return stop === "timeout" ? job.timeoutOf : undefined;
+}
+
 function ownTimeout(job: LeafJob, stop: StopReason): number | null {
   if (stop === "timeout") return job.spec.timeout ?? null;
   return stop === "parent_timeout" ? job.node.compositeTimeout : null;
@@ -210,7 +220,8 @@ async function runAttempt(
       `the ${spec.type} task's default timeout of ${formatDuration(limit)} ` +
         "(set `timeout:` to wait longer)",
     )
-    : (stop && stopError(run, node, stop, ownTimeout(job, stop))) ?? result.error ?? null;
+    : (stop && stopError(run, node, stop, ownTimeout(job, stop), timeoutOwner(job, stop))) ??
+      result.error ?? null;
   return {
     outcome: {
       status,
@@ -282,7 +293,7 @@ function stopped(
 ): LeafOutcome {
   const own = ownTimeout(job, reason);
   if (attempts === 0 && own === null) return notStartedOutcome(run, job.node, reason);
-  const cause = stopError(run, job.node, reason, own);
+  const cause = stopError(run, job.node, reason, own, timeoutOwner(job, reason));
   const waiting = last === null ? null : waitingWords(last);
   return {
     ...stoppedAs(reason),
