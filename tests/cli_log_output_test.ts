@@ -148,3 +148,26 @@ Deno.test("weft logs --follow on one screen: weft's own notice does not continue
     /^==> a \(attempt 1\) <==\npartial\nweft: the process of run \S+ is gone; marked interrupted\n$/,
   );
 });
+
+Deno.test("weft logs on one screen, prefixed: a task's own line without a newline is ended before its other stream's", async () => {
+  const dir = testTempDir("unended-");
+  const home = `${dir}/home`;
+  const flow = `${dir}/unended.json`;
+  // u's last stdout line has no newline; its stderr line comes while that line is open
+  // (published after its pause) or after it, and u is the last task printed.
+  const tasks = [
+    { id: "v", command: "echo x" },
+    { id: "u", depends_on: ["v"], command: "printf 'a\\nb'; sleep 0.3; echo err >&2" },
+  ];
+  Deno.writeTextFileSync(flow, JSON.stringify({ name: "unended", tasks }));
+  const run = await weft(["run", flow, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const shown = await merged(["logs"], home);
+  // Every line prefixed and ended, u's own lines in whichever order its log has them.
+  assert.ok(shown.endsWith("\n"), JSON.stringify(shown));
+  assert.deepEqual(
+    shown.slice(0, -1).split("\n").sort(),
+    ["u | a", "u | b", "u | err", "v | x"],
+    JSON.stringify(shown),
+  );
+});

@@ -135,3 +135,31 @@ Deno.test("LogWriter.stop: the files whose lines it drops are told, with its cau
   assert.equal(writer.takeLost("run/pending.1.log"), cause);
   assert.equal(writer.takeLost("run/later.1.log"), cause);
 });
+
+Deno.test("LogWriter: a line that never ended is stored as a cut line whose rest never comes", async () => {
+  const dir = testTempDir("weft_logunended_");
+  const encode = (text: string) => new TextEncoder().encode(text);
+  try {
+    const writer = new LogWriter(dir);
+    // A last line with no newline, on each stream; the other stream's lines after one.
+    writer.append("r/a.1.log", "stdout", encode("a"));
+    writer.append("r/a.1.log", "stdout", encode("b"), false, false, true);
+    writer.append("r/a.1.log", "stderr", encode("err"), false, false, true);
+    // One in pieces, the last one empty after the other stream cut it (no `o ` record).
+    writer.append("r/b.1.log", "stdout", encode("long"), true);
+    writer.append("r/b.1.log", "stderr", encode("e"));
+    writer.append("r/b.1.log", "stdout", encode(""), false, true, true);
+    // A runner's text: the last of its lines is the one left open.
+    writer.append("r/c.1.log", "stdout", "x\ny", false, false, true);
+    // A long line the attempt ended in: not ended either.
+    writer.append("r/d.1.log", "stdout", encode("cut"), true);
+    await writer.closeAll();
+    const read = (name: string) => Deno.readTextFileSync(`${dir}/r/${name}.1.log`);
+    assert.equal(read("a"), "O a\nO b\n~O\nE err\n~E\n");
+    assert.equal(read("b"), "O long\n~O\nE e\n");
+    assert.equal(read("c"), "O x\nO y\n~O\n");
+    assert.equal(read("d"), "O cut\n~O\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -98,3 +98,19 @@ Deno.test("readLog: a missing file reads as empty unless it must exist; untagged
   ]);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("readLog: a line stored unended has no end; one from an older file keeps its end", async () => {
+  const dir = testTempDir();
+  const writer = new LogWriter(dir);
+  writer.append("r/new.1.log", "stdout", encode("a"));
+  writer.append("r/new.1.log", "stdout", encode("abc"), false, false, true);
+  await writer.closeAll();
+  const now = await lines(`${dir}/r/new.1.log`);
+  assert.deepEqual(now.done, ["stdout:a"]);
+  assert.deepEqual(now.open, { stdout: [...encode("abc")] }, "its bytes, no end");
+  assert.equal(now.cursor.open, null, "the file is complete");
+  // Written before lines could be left unended: its last line read as ended, as ever.
+  Deno.writeTextFileSync(`${dir}/r/old.1.log`, "O a\nO abc\n");
+  assert.deepEqual((await lines(`${dir}/r/old.1.log`)).done, ["stdout:a", "stdout:abc"]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -261,3 +261,31 @@ Deno.test("ByteLineSplitter: no early piece while output keeps flowing, and none
   await pause(40);
   assert.deepEqual(plain.pieces, []);
 });
+
+Deno.test("ByteLineSplitter: a last line the stream ends without a line feed is flagged unended", async () => {
+  const seen: [string, boolean, boolean, boolean][] = [];
+  const s = new ByteLineSplitter(
+    (l, more, cont, _early, unended) => seen.push([lineText(l), more, cont, unended]),
+    4,
+    10,
+  );
+  s.push(encode("ended\n"));
+  s.flush();
+  assert.deepEqual(seen, [["ende", true, false, false], ["d", false, true, false]]);
+  seen.length = 0;
+  // Whole, in pieces, and after an early piece (its end then comes empty).
+  for (const text of ["ab", "abcdef"]) {
+    s.push(encode(text));
+    s.flush();
+  }
+  s.push(encode("p"));
+  while (seen.length < 4) await pause(10); // the early piece, once the output paused
+  s.flush();
+  assert.deepEqual(seen, [
+    ["ab", false, false, true],
+    ["abcd", true, false, false],
+    ["ef", false, true, true],
+    ["p", true, false, false],
+    ["", false, true, true],
+  ]);
+});

@@ -93,6 +93,12 @@ export async function printLogFrom(
       await call();
     }
     await endBefore(piece.stream);
+    if (piece.starts && options.prefix && options.shared) {
+      // Prefixed lines on one screen: the other stream's line left open in this file (a
+      // last line without a newline, a cut long line) is ended before this one starts,
+      // as another file's is, not glued to it; its rest goes on a line of its own.
+      await out.breakLine(piece.stream === "stdout" ? "stderr" : "stdout");
+    }
     await out.add(piece);
   };
   const held: Partial<Record<OutputStream, HeldLine>> = { ...from?.held };
@@ -125,10 +131,11 @@ export async function printLogFrom(
       delete held[stream];
       await releaseLine(path, stream, line, cursor.offset, null, print);
     }
-  } else if (cursor.open !== null && options.prefix) {
+  } else if (options.prefix) {
     // Among several files' lines (a prefix), a line not ended yet (its task is still
-    // printing it, or weft died first) is ended here, not glued to the next file's.
-    await out.breakLine(cursor.open);
+    // printing it, weft died first, or the task never ended it: no newline after its
+    // last line) is ended here, not glued to the next file's.
+    for (const stream of STREAMS) await out.breakLine(stream);
   }
   await out.flush();
   return {
@@ -237,6 +244,12 @@ class OutputBuffer {
       }
       this.broken = null;
       await this.#put(this.prefix);
+    }
+    if (piece.starts && this.printed[piece.stream]) {
+      // A line of the stream that never ended (a cut record whose rest never came), then
+      // a new one: two lines, never glued into one.
+      this.crPending[piece.stream] = false;
+      await this.#put(NEWLINE);
     }
     if (piece.starts) await this.#put(this.prefix);
     this.printed[piece.stream] = !piece.ends;

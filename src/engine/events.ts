@@ -165,6 +165,12 @@ export type EngineEvent =
      * (tasks/line_splitter.ts PARTIAL_FLUSH_MS): a display joins them, not cutting the line.
      */
     early?: true;
+    /**
+     * Set on a line's last piece when the process's output ended inside the line, which it
+     * never ended with a newline (`printf 'abc'`): a line for every reader, but its log
+     * keeps that no newline followed (store/log_files.ts), so `weft logs` adds none.
+     */
+    unended?: true;
   }
   | {
     type: "attempt_finished";

@@ -24,6 +24,7 @@ export class ByteOutputEvent {
   continues?: true;
   continuation?: true;
   early?: true;
+  unended?: true;
   #line: string | undefined;
 
   constructor(

@@ -16,7 +16,10 @@
  * goes on later"), and its rest follows in a continuation record tagged `o ` (stdout) or
  * `e ` (stderr), which readers join to the stream's previous line without a newline.
  * The marker is written with the newline it qualifies, so a reader following the file
- * never takes a cut line for a finished one.
+ * never takes a cut line for a finished one. A line that never ends — the task's output
+ * ended inside it (`printf 'abc'`), or the attempt did — is stored as a cut line whose
+ * rest never comes (`O abc`, `~O`), so `weft logs` gives back `abc` and no newline; files
+ * written before that (`O abc` alone) read as they always did, the line ended.
  *
  * The writer holds at most {@link MAX_QUEUED_BYTES} per file; beyond that `append`
  * returns a promise, and the caller waits for the disk before producing more.
@@ -27,9 +30,8 @@ import { StorageError } from "./faults.ts";
 import {
   appendRecord,
   EMPTY,
+  endOpenRecord,
   FLUSH_AT_BYTES,
-  NEWLINE,
-  put,
   type RecordBuffer,
   recycle,
 } from "./log_records.ts";
@@ -95,9 +97,10 @@ export class LogWriter {
 
   /**
    * Queues one output line (text, or the raw bytes a process printed) for a file
-   * (relative path); with `continues`/`continuation` a piece of a long line (see
-   * tasks/byte_lines.ts). Never blocks; returns a promise when the file is more than
-   * {@link MAX_QUEUED_BYTES} behind, for the caller to wait on before producing more.
+   * (relative path); with `continues`/`continuation` a piece of a long line, with
+   * `unended` a line's end that had no newline (see tasks/byte_lines.ts). Never blocks;
+   * returns a promise when the file is more than {@link MAX_QUEUED_BYTES} behind, for
+   * the caller to wait on before producing more.
    */
   append(
     relPath: string,
@@ -105,6 +108,7 @@ export class LogWriter {
     line: string | Uint8Array,
     continues = false,
     continuation = false,
+    unended = false,
   ): Promise<void> | undefined {
     let log = this.#logs.get(relPath);
     if (!log) {
@@ -132,13 +136,18 @@ export class LogWriter {
       // except that a piece of a long line never contains one (a stray one is dropped).
       if (continues || continuation) line = line.replaceAll("\n", "");
       else {
+        const parts = line.split("\n");
         let waiting: Promise<void> | undefined;
-        for (const part of line.split("\n")) waiting = this.append(relPath, stream, part);
+        for (let i = 0; i < parts.length; i++) {
+          // Only the last part can be a line left without a newline.
+          const last = unended && i === parts.length - 1;
+          waiting = this.append(relPath, stream, parts[i], false, false, last);
+        }
         return waiting;
       }
     }
     if (!continuation) log.lines++;
-    appendRecord(log, stream, line, continues, continuation);
+    appendRecord(log, stream, line, continues, continuation, unended);
     if (log.pendingBytes < FLUSH_AT_BYTES) {
       this.#schedule();
       return;
@@ -175,11 +184,9 @@ export class LogWriter {
   /** Flushes and closes one file; resolves to its final size. */
   async close(relPath: string): Promise<number> {
     const unfinished = this.#logs.get(relPath);
-    if (unfinished?.open) {
-      // The attempt ended in the middle of a long line: end its record.
-      put(unfinished, NEWLINE);
-      unfinished.open = null;
-    }
+    // The attempt ended in the middle of a line (unended, or a long line it was stopped
+    // in): its record is ended, marked as a line that had no newline.
+    if (unfinished && !unfinished.broken) endOpenRecord(unfinished);
     const size = await this.flush(relPath);
     const log = this.#logs.get(relPath);
     if (log) {

@@ -17,7 +17,10 @@ export interface RecordBuffer {
   /** Bytes buffered for the file: `pending[0..pendingBytes)`. */
   pending: Uint8Array;
   pendingBytes: number;
-  /** The stream whose long line is unfinished in the file (its last record has no `\n` yet). */
+  /**
+   * The stream whose line is unfinished in the file (its last record has no `\n` yet): a
+   * long line, or an unended last line (see {@link appendRecord}).
+   */
   open: OutputStream | null;
   /** Written buffers kept for reuse, shared by the writer's files (see {@link recycle}). */
   spare: Uint8Array[];
@@ -41,6 +44,9 @@ const CUT_RECORDS: Readonly<Record<OutputStream, Uint8Array>> = {
 /**
  * Buffers the stored form of one line or piece of a long line (no newline in it);
  * cuts the other stream's unfinished long line first if there is one. Updates `log.open`.
+ * `unended`: the line ends here without a newline (its task's output ended inside it):
+ * its record is left open like a long line's, and {@link endOpenRecord} ends it with a
+ * cut marker, which says "no newline here" (no continuation ever comes).
  */
 export function appendRecord(
   log: RecordBuffer,
@@ -48,6 +54,7 @@ export function appendRecord(
   text: string | Uint8Array,
   continues: boolean,
   continuation: boolean,
+  unended = false,
 ): void {
   if (log.open !== null && (log.open !== stream || !continuation)) {
     // Cut the unfinished line here; its rest comes as a continuation record. A line of
@@ -55,17 +62,30 @@ export function appendRecord(
     put(log, log.open !== stream ? CUT_RECORDS[log.open] : NEWLINE);
     log.open = null;
   }
+  // The bare end of an unended line cut already: its marker says all (no `o ` record).
+  if (unended && continuation && log.open !== stream && text.length === 0) return;
   if (!continuation || log.open !== stream) {
     const tag = stream === "stderr" ? "E" : "O";
     put(log, TAGS[continuation ? tag.toLowerCase() : tag]);
   }
   if (typeof text === "string") putText(log, text);
   else put(log, text);
-  if (continues) log.open = stream;
+  if (continues || unended) log.open = stream;
   else {
     put(log, NEWLINE);
     log.open = null;
   }
+}
+
+/**
+ * Ends the file's open record, if any, as its attempt ends: with a cut marker, since a
+ * line still open then never got its newline (an unended last line, or a long line the
+ * task was stopped in): `weft logs` gives its bytes back with no newline added.
+ */
+export function endOpenRecord(log: RecordBuffer): void {
+  if (log.open === null) return;
+  put(log, CUT_RECORDS[log.open]);
+  log.open = null;
 }
 
 /** Size of the writer's usual buffer: a flush threshold's worth and the line that crossed it. */

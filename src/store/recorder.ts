@@ -224,6 +224,7 @@ export function createRecorder(
           event.bytes ?? event.line, // raw bytes as printed, unless masking changed them
           event.continues,
           event.continuation,
+          event.unended,
         );
       }
       case "attempt_finished": {

@@ -177,13 +177,13 @@ export async function emitUntilExit(
     readByteLines(
       child,
       "stdout",
-      (line, more, cont, early) => to.emit("stdout", line, more, cont, early),
+      (line, more, cont, early, unended) => to.emit("stdout", line, more, cont, early, unended),
       options,
     ),
     readByteLines(
       child,
       "stderr",
-      (line, more, cont, early) => to.emit("stderr", line, more, cont, early),
+      (line, more, cont, early, unended) => to.emit("stderr", line, more, cont, early, unended),
       options,
     ),
   ]).then((value) => {

@@ -117,7 +117,7 @@ async function docker(
   let lastError = "";
   let unreachable = "";
   const status = await emitUntilExit(child, {
-    emit: (stream, line, more, cont, early) => {
+    emit: (stream, line, more, cont, early, unended) => {
       const text = stream === "stderr" ? lineText(line).trim() : "";
       // The client's closing "Run 'docker run --help' …" says nothing about the failure.
       if (text && !cont && !HELP_HINT.test(text)) {
@@ -125,7 +125,7 @@ async function docker(
         lastError = text;
         if (!unreachable && UNREACHABLE.test(text)) unreachable = lastError;
       }
-      return ctx.emit(stream, line, more, cont, early);
+      return ctx.emit(stream, line, more, cont, early, unended);
     },
   });
   if (container !== undefined && ctx.signal.aborted) await removeContainer(ctx, container);

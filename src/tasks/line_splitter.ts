@@ -36,13 +36,17 @@ const EMPTY = new Uint8Array(0);
  * earlier piece, was published because the output paused mid-line (see
  * {@link PARTIAL_FLUSH_MS}), not because the line is long: a display puts such pieces
  * back together (cli/render/cut.ts LineJoiner) rather than cutting the line; the log joins
- * them as any pieces. Set while the line is no longer than a piece.
+ * them as any pieces. Set while the line is no longer than a piece. `unended`: the
+ * stream ended inside this line, which the child never ended with a line feed (`printf
+ * 'abc'`); `continues` is false (nothing more comes): a reader of lines takes it as the
+ * last line, the log keeps that it had no newline, so `weft logs` gives back the bytes.
  */
 export type ByteLineHandler = (
   line: Uint8Array,
   continues: boolean,
   continuation: boolean,
   early: boolean,
+  unended: boolean,
 ) => unknown;
 
 /** Cuts bytes arriving in arbitrary chunks into lines and pieces of long lines. */
@@ -140,11 +144,11 @@ export class ByteLineSplitter {
     return this.#collect();
   }
 
-  /** Publishes the last, unterminated line if there is one. */
+  /** Publishes the last, unterminated line if there is one, flagged `unended`. */
   flush(): Promise<unknown> | undefined {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#length > 0 || this.#started) this.#end();
+    if (this.#length > 0 || this.#started) this.#end(true);
     return this.#collect();
   }
 
@@ -165,10 +169,11 @@ export class ByteLineSplitter {
     if (bytes.length > 0) this.#store(bytes);
   }
 
-  #end(): void {
+  /** Ends the current line: at a line feed, or (`unended`) at the stream's end. */
+  #end(unended = false): void {
     let line = this.#take();
     if (line.length > 0 && line[line.length - 1] === CR) line = line.subarray(0, -1);
-    this.#publish(line, false);
+    this.#publish(line, false, false, unended);
   }
 
   #store(bytes: Uint8Array): void {
@@ -189,12 +194,12 @@ export class ByteLineSplitter {
     return bytes;
   }
 
-  #publish(bytes: Uint8Array, continues: boolean, early = false): void {
+  #publish(bytes: Uint8Array, continues: boolean, early = false, unended = false): void {
     this.#lineBytes += bytes.length;
     this.#earlyLine ||= early;
     // Shown as they come while the line is no longer than a piece; beyond, as a long line.
     const shown = this.#earlyLine && this.#lineBytes <= this.#maxPiece;
-    const waiting = this.onLine(bytes, continues, this.#started, shown);
+    const waiting = this.onLine(bytes, continues, this.#started, shown, unended);
     if (waiting instanceof Promise) this.#waiting.push(waiting);
     this.#started = continues;
     if (!continues) {

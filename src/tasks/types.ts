@@ -69,7 +69,8 @@ export interface TaskContext {
   outputFile: string;
   /**
    * Publish one line of output (no trailing newline), or one piece of a long line (see
-   * `ByteLineHandler` in byte_lines.ts for `continues`, `continuation` and `early`). Bytes may be
+   * `ByteLineHandler` in byte_lines.ts for `continues`, `continuation`, `early` and
+   * `unended`: the process's output ended in this line, without a newline). Bytes may be
    * a view of a buffer the runner reuses once `emit` returns. A returned promise asks
    * the runner to read no more output until it settles (the log is behind); any other
    * result means nothing.
@@ -81,6 +82,7 @@ export interface TaskContext {
     continues?: boolean,
     continuation?: boolean,
     early?: boolean,
+    unended?: boolean,
   ): unknown;
   /**
    * Like `emit`, for a text line made of weft's own words (ownText, or text outside
