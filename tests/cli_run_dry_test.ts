@@ -191,3 +191,28 @@ Deno.test("run --dry-run: a cwd the run cannot start a program in is refused, ex
   const valid = await weft(["validate", file], { env: { WEFT_HOME: home } });
   assert.equal(valid.code, 0, valid.stderr + valid.stdout);
 });
+
+Deno.test("run --dry-run: a long value used many times shows as its length, once per use", async () => {
+  const dir = testTempDir("dry-long-");
+  const uses = Array.from({ length: 200 }, () => '      echo "${params.p}" >/dev/null').join("\n");
+  const sql = "SELECT ${params.p} AS a, ${params.p} AS b";
+  Deno.writeTextFileSync(
+    `${dir}/w.yml`,
+    `name: long\nparams:\n  p: {default: x}\ntasks:\n  - id: a\n    command: |\n${uses}\n` +
+      `  - id: q\n    type: database\n    config:\n      connection: sqlite:q.db\n` +
+      `      query: "${sql}"\n`,
+  );
+  const long = "v".repeat(20_000);
+  const r = await weft(["run", "--dry-run", "w.yml", "-p", `p=${long}`], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const text = r.stdout + r.stderr;
+  assert.ok(!text.includes("v".repeat(1025)), "no long value printed whole");
+  assert.equal(text.match(/echo "<\$\{params\.p\}: 20000 characters>" >\/dev\/null/g)?.length, 200);
+  assert.match(text, /bound \?1 = <value of \?1: 20000 characters>/);
+  assert.ok(text.length < 100_000, `${text.length} characters printed`);
+  // Up to 1,024 characters, a value shows whole, as the run passes it.
+  const short = "w".repeat(1024);
+  const s = await weft(["run", "--dry-run", "w.yml", "-p", `p=${short}`], { cwd: dir });
+  assert.equal(s.code, 0, s.stderr);
+  assert.ok((s.stdout + s.stderr).includes(`echo "${short}" >/dev/null`));
+});

@@ -102,11 +102,12 @@ export class Expressions {
 
   /**
    * Interpolates a JSON text: values inside strings escaped, others one scalar (see
-   * expr/json_text.ts). Throws ExpressionError for a value that would change its structure.
+   * expr/json_text.ts). Throws ExpressionError for a value that would change its structure,
+   * its message ending with `advice` when given (expr/template.ts renderJson).
    */
-  renderJson(text: string, scope: Scope): string {
+  renderJson(text: string, scope: Scope, advice?: string): string {
     if (!text.includes("${")) return text;
-    return this.#template(text).renderJson(scope);
+    return this.#template(text).renderJson(scope, advice);
   }
 
   /**

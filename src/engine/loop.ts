@@ -5,7 +5,7 @@
  * Iterations go through runLeaf, so they count against `--max-parallel`.
  * @module
  */
-import { parseJsonKeepingText, type Value } from "../expr/mod.ts";
+import type { Value } from "../expr/mod.ts";
 import type { AbortScope, StopReason } from "./abort.ts";
 import { embeddedMessage, ownText } from "../model/data_text.ts";
 import { errorText, type Outcome, type RunContext, stopError, stoppedAs } from "./context.ts";
@@ -21,9 +21,8 @@ import {
   succeededOutcome,
 } from "./composite.ts";
 import { pushAll } from "../arrays.ts";
-import { jsonErrorPlace } from "../parse/json_error.ts";
-import { jsonTooDeep } from "../model/json_depth.ts";
-import { isWrittenNumber, itemNumber } from "../model/json_number.ts";
+import { isWrittenNumber } from "../model/json_number.ts";
+import { parseItemsText, renderItemsText } from "./loop_items.ts";
 import { secretLoopItems } from "./loop_secrets.ts";
 
 /** The longest item text used as an iteration's key; longer items are keyed by index. */
@@ -191,18 +190,6 @@ export async function runLoop(
   return outcome;
 }
 
-/**
- * `items` (parsed from JSON `text` with numbers kept as written text) with the numbers
- * inside an object or list item as JSON number tokens (model/json_number.ts itemNumber),
- * as the file's own items get them (parse/written_data.ts keepItemNumbers): `$WEFT_ITEM`
- * and `${item}` give `{"v":2.50}`, not `{"v":"2.50"}`. Top-level items stay text.
- */
-function withNumberTokens(text: string, items: Value[]): Value[] {
-  if (!items.some((item) => item !== null && typeof item === "object")) return items;
-  const tokens = parseJsonKeepingText(text, (source) => itemNumber(source) ?? source) as Value[];
-  return items.map((item, i) => item !== null && typeof item === "object" ? tokens[i] : item);
-}
-
 /** `value` with every string in it rendered (text without `$` is kept as it is). */
 export function renderStrings(value: unknown, render: (text: string) => string): Value {
   if (typeof value === "string") return value.includes("$") ? render(value) : value;
@@ -217,11 +204,11 @@ export function renderStrings(value: unknown, render: (text: string) => string):
 }
 
 /**
- * A loop's items (of loop `node`): a list (its strings interpolated), or text (interpolated) holding a
- * JSON array (whose numbers keep the text they were written as: parseJsonKeepingText) or
- * one item per line (blank lines dropped; no text at all is no items). Throws, with a
- * line saying what to write, when the text is JSON but not an array (an object, a
- * number, a string): the expression yields no list. `rendered` is told the text the
+ * A loop's items (of loop `node`): a list (its strings interpolated), or text read as
+ * loop_items.ts says — as its written text decides, a JSON array or one item per line,
+ * each value kept inside the item it was written in. Throws, with a line saying what to
+ * write, for a value its form refuses, or text that yields no list (a JSON object or
+ * string, or text starting with `[` that is no JSON). `rendered` is told the text the
  * items of a text are read from (loop_secrets.ts: whether it held a secret).
  */
 export function loopItems(
@@ -237,41 +224,7 @@ export function loopItems(
     // Actions matrix; validated with the same roots (parse/expr_checks.ts).
     return items.map((item) => renderStrings(item, (text) => run.exprs.render(text, scope)));
   }
-  const text = run.exprs.render(items, scope).trim();
+  const { text, form } = renderItemsText(run.exprs, items, scope);
   rendered(text);
-  if (text.startsWith("[")) {
-    // Numbers keep their spelling: `[1.10]` gives the item 1.10, not 1.1.
-    let parsed: unknown;
-    try {
-      parsed = parseJsonKeepingText(text);
-    } catch (error) {
-      // V8's message quotes the text (which may hold a secret) and gives no hint; the
-      // depth limit's own message says it already.
-      const place = error instanceof SyntaxError && jsonTooDeep(text) === undefined
-        ? jsonErrorPlace(text)
-        : undefined;
-      if (place === undefined) throw error;
-      throw new Error(ownText(
-        `text starting with [ is read as a JSON array, and this is no JSON: ${place}; ` +
-          'give a JSON array (text in double quotes: ["a", "b"]), or one item per line',
-      ));
-    }
-    if (!Array.isArray(parsed)) throw new Error(ownText("expected a JSON array"));
-    return withNumberTokens(text, parsed as Value[]);
-  }
-  if (text.startsWith("{") || text.startsWith('"')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined; // not JSON: lines, as any other text
-    }
-    if (parsed !== undefined) {
-      const what = typeof parsed === "string" ? "a JSON string" : "a JSON object";
-      throw new Error(
-        ownText(`the text is ${what}, not a list: give a JSON array or one item per line`),
-      );
-    }
-  }
-  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+  return parseItemsText(text, form);
 }

@@ -15,7 +15,14 @@
  * quoting it (README, Secrets) — so a secret written in a command is not shown by a dry run.
  * @module
  */
-import { type Above, compileTemplate, ownValue, type Scope, withNamesAbove } from "../expr/mod.ts";
+import {
+  type Above,
+  compileTemplate,
+  ExpressionError,
+  ownValue,
+  type Scope,
+  withNamesAbove,
+} from "../expr/mod.ts";
 import type { Workflow } from "../model/workflow.ts";
 import { Expressions, makeScope, taskEnvBlocks, withRunVariables } from "./expressions.ts";
 import { buildNodes, type LeafSpec, type Node } from "./nodes.ts";
@@ -29,7 +36,9 @@ import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
 import { embeddedMessage, ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
-import { runRefusal } from "./preview_check.ts";
+import { shownValue } from "../expr/shown_value.ts";
+import { runRefusal, valuesKnown } from "./preview_check.ts";
+import { renderItemsText } from "./loop_items.ts";
 import { errorText } from "./context.ts";
 import { dirnameOf } from "../path.ts";
 import { shArgv } from "../model/sh_quote.ts";
@@ -183,8 +192,6 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       env: { ...workflowEnv, ...own },
     };
   };
-  const envScope = (blocks: readonly Record<string, string>[] | undefined): Scope =>
-    envScopes(blocks).shown;
   // Top-level task id → why the run would refuse it (or one of its steps) before starting.
   const refused: Record<string, string> = {};
   let shownId = "";
@@ -323,9 +330,19 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         ];
       case "loop": {
         // The loop's own environment, as its steps see it (defaults.environment included).
-        const scope = envScope(taskEnvBlocks(input.workflow, node));
+        const scopes = envScopes(taskEnvBlocks(input.workflow, node));
+        const scope = scopes.shown;
+        if (typeof composite.items === "string") {
+          // Refused as the run refuses it (loop_items.ts), when the value refused is known.
+          const refusal = itemsRefusal(composite.items, scopes.asRun);
+          if (refusal !== undefined) {
+            const line = ownText("refused: loop items: ") + embeddedMessage(refusal);
+            refused[shownId] ??= line;
+            return [line];
+          }
+        }
         const items = typeof composite.items === "string"
-          ? safe(() => exprs.render(composite.items as string, scope), composite.items)
+          ? itemsShown(composite.items, scope)
           : JSON.stringify(
             renderStrings(composite.items, (text) => safe(() => exprs.render(text, scope), text)),
           );
@@ -339,6 +356,27 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
           ownText(`${child.id}:`),
           ...indent(nodeLines(child)),
         ]);
+    }
+  };
+
+  // A loop's items text as the run builds it (each value inside its item: loop_items.ts);
+  // with a value known only later outside a JSON string, as plain text with its placeholder.
+  const itemsShown = (text: string, scope: Scope) =>
+    safe(
+      () => renderItemsText(exprs, text, scope).text,
+      safe(() => exprs.render(text, scope), text),
+    );
+  // Why the run would fail a loop over the items text `text` before its first iteration:
+  // a value its form refuses, when every value that `${...}` reads is known now.
+  const itemsRefusal = (text: string, scope: Scope): string | undefined => {
+    try {
+      renderItemsText(exprs, text, scope);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ExpressionError) || !valuesKnown(text, error.offset, later)) {
+        return undefined;
+      }
+      return errorText(error);
     }
   };
 
@@ -380,7 +418,8 @@ function queryLines(
   );
   const lines = bound.sql.trim().split("\n").map((l) => `  ${quoteData(l)}`);
   bound.params.forEach((value, k) => {
-    const [first, ...rest] = value.split("\n");
+    // A long value, bound at each of its uses, shows as its length (expr/shown_value.ts).
+    const [first, ...rest] = shownValue(value, `value of ${placeholder(k + 1)}`).split("\n");
     lines.push(
       `  ${ownText(`bound ${placeholder(k + 1)} = `)}${quoteData(first)}`,
       ...rest.map((line) => `    ${quoteData(line)}`),

@@ -220,7 +220,7 @@ export function anyTemplate(text: string): CompiledTemplate | undefined {
 }
 
 /** Whether every value the `${...}` at `offset` of `text` reads is known before the run. */
-function valuesKnown(
+export function valuesKnown(
   text: string,
   offset: number,
   later: (root: string, path: readonly string[]) => boolean,

@@ -13,6 +13,7 @@ import { buildJsonText } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { backslashPrefix, shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { ShellLexer } from "./shell_lexer.ts";
+import { shownValue } from "./shown_value.ts";
 import { scanTemplate, type Substitution } from "./template_scan.ts";
 import { buildUrl } from "./url.ts";
 import { type Scope, stringify, type Value } from "./value.ts";
@@ -53,8 +54,9 @@ export interface CompiledTemplate {
    * (unquoted) where its reference stands. It follows renderShell's reading: a `${...}`
    * in a comment stays as written, and a backslash written right before a value is
    * dropped where renderShell's reference makes the shell drop it, doubled where it
-   * doubles it (shell.ts backslashPrefix). Throws only as evaluating a value does: what
-   * renderShell refuses for a value is not checked here.
+   * doubles it (shell.ts backslashPrefix). A value longer than SHOWN_VALUE_MAX shows as
+   * `<${params.p}: 102400 characters>` (shown_value.ts). Throws only as evaluating a value
+   * does: what renderShell refuses for a value is not checked here.
    */
   renderShellShown(scope: Scope): string;
   /**
@@ -75,9 +77,10 @@ export interface CompiledTemplate {
   /**
    * For a JSON text: a value inside a string is escaped as its content, one elsewhere
    * must be a number, true, false or null; `${raw(...)}` and a value that is the whole
-   * text as written. See json_text.ts. Throws ExpressionError at the substitution.
+   * text as written. See json_text.ts. Throws ExpressionError at the substitution, its
+   * message ending with `advice` (what to write instead; by default an http body's).
    */
-  renderJson(scope: Scope): string;
+  renderJson(scope: Scope, advice?: string): string;
   /**
    * For a form body (application/x-www-form-urlencoded): each value percent-encoded as a
    * URL query value, so it stays inside its field; the whole text and `${raw(...)}` as
@@ -219,7 +222,9 @@ class Template implements CompiledTemplate {
       const prefix = backslashPrefix(slots[k]);
       if (prefix !== "\n") text += prefix;
       else if (text.endsWith("\\")) text = text.slice(0, -1);
-      text += stringify(substitutions[k].evaluate(scope)) + literals[k + 1];
+      const { evaluate, offset, end } = substitutions[k];
+      text += shownValue(stringify(evaluate(scope)), this.source.slice(offset, end)) +
+        literals[k + 1];
     }
     return text;
   }
@@ -277,7 +282,7 @@ class Template implements CompiledTemplate {
     });
   }
 
-  renderJson(scope: Scope): string {
+  renderJson(scope: Scope, advice = 'quote it ("${...}") to send it as text'): string {
     const values = this.#values(scope);
     try {
       return buildJsonText(this.literals, values);
@@ -292,7 +297,7 @@ class Template implements CompiledTemplate {
       throw new ExpressionError(
         ownText("the value of ") + quoteData(this.source.slice(offset, end)) + ownText(", ") +
           quoteCut(values[k].text, 40, { ellipsis: true, json: true }) +
-          ownText(`: ${(e as ExpressionError).message}; quote it ("\${...}") to send it as text`),
+          ownText(`: ${(e as ExpressionError).message}; ${advice}`),
         offset,
         (e as ExpressionError).hint,
       );

@@ -37,6 +37,7 @@ import { keyWordTrouble, writtenKeyWords } from "../model/pg_key_words.ts";
 import { copyStreamTrouble } from "../model/sql_copy.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
 import { dataTextProblem, headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import { jsonStandIn, readsAsJson } from "../expr/mod.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 import type { ProgramField } from "../expr/program_words.ts";
 import { blankProgramTrouble, blankShellTrouble } from "./program_checks.ts";
@@ -230,7 +231,9 @@ export function stepProblems(
  * one that is not valid JSON, or not an array, would fail the loop there, as would a JSON
  * object or string (not a list); one line with commas (`items: staging, qa`) would be
  * one item, the whole text, where a list was meant (as `depends_on: a, b` is refused).
- * Text with `${...}` is read at run time by the same rules, from its value.
+ * Text with `${...}` is read at run time by the form its written text decides
+ * (engine/loop_items.ts); one starting with `[` must be JSON whatever its values are
+ * ({@link itemsTemplateProblem}).
  */
 export function loopItemsProblem(
   items: unknown,
@@ -245,7 +248,10 @@ export function loopItemsProblem(
     hint: "list at least one item, or give an expression that yields the list at run time",
   });
   if (Array.isArray(items) && items.length === 0) return none();
-  if (typeof items !== "string" || !compiled(items)?.isLiteral) return undefined;
+  if (typeof items !== "string") return undefined;
+  const template = compiled(items);
+  if (template && !template.isLiteral) return itemsTemplateProblem(template, path, map, data);
+  if (!template) return undefined;
   const text = items.trimStart();
   if (text === "" || /^\[\s*\]\s*$/.test(text)) return none();
   if (!/^[[{"]/.test(text) && !text.trimEnd().includes("\n") && text.includes(",")) {
@@ -293,6 +299,32 @@ export function loopItemsProblem(
         : "expected a JSON array"
     }`,
     hint: "write a YAML list (items: [a, b] without quotes), a JSON array, or one item per line",
+  };
+}
+
+/**
+ * A loop's `items` text with `${...}` that starts with `[`: read as a JSON array built
+ * around its values (engine/loop_items.ts, each inside its string or one scalar, as an
+ * http `data` text: expr/json_text.ts readsAsJson), so text that is no JSON whatever the
+ * values are (a missing `]` or quote, a trailing comma) would fail the loop at every run;
+ * reported at the first place findJsonError finds.
+ */
+function itemsTemplateProblem(
+  template: CompiledTemplate,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): StepProblem | undefined {
+  const text = template.source;
+  if (!text.trimStart().startsWith("[") || readsAsJson(text, template.spans)) return undefined;
+  const error = findJsonError(jsonStandIn(text, template.spans, "0").trimEnd());
+  if (!error) return undefined;
+  return {
+    ...map.inString(path, error.offset),
+    message: `${valueLabel(data, path)}: items starting with [ are read as a JSON array, ` +
+      `and this one is no JSON whatever its values: ${error.message}`,
+    hint: "fix the JSON (each ${...} value then stays inside its string), or write a YAML " +
+      'list: items: ["${params.a}", b]',
   };
 }
 

@@ -1,0 +1,22 @@
+/**
+ * How a value appears in a plan (`weft run --dry-run`, engine/preview.ts): whole up to
+ * {@link SHOWN_VALUE_MAX} characters, a longer one as `<${params.p}: 102400 characters>`.
+ * A plan shows a value at each of its uses, so a long value used often made the plan,
+ * and the memory that builds it, that many times its size (100 KB used 1,000 times:
+ * 100 MB printed, ~1 GB of memory); the run itself passes it once (template.ts
+ * renderShell: an environment variable). Nothing of a long value is shown, not even its
+ * start: a part of a secret is no longer found by masking.
+ * @module
+ */
+
+/** The longest value a plan shows whole, in UTF-16 code units (characters, mostly). */
+export const SHOWN_VALUE_MAX = 1024;
+
+/**
+ * `value`, or when longer than {@link SHOWN_VALUE_MAX} a placeholder naming `written`
+ * (the `${...}` as written, or what stands for it) and the value's length.
+ * @example shownValue("x".repeat(5000), "${params.p}") // "<${params.p}: 5000 characters>"
+ */
+export function shownValue(value: string, written: string): string {
+  return value.length <= SHOWN_VALUE_MAX ? value : `<${written}: ${value.length} characters>`;
+}
