@@ -45,3 +45,13 @@ Deno.test("a status compared with 'completed' means 'success'; other text is unt
     false,
   );
 });
+
+Deno.test("literalComparisons: a number literal kept as its digits is no quoted text", () => {
+  // 12345678901234567890.5 is carried as its digits (exact_numbers.ts), but it is written
+  // as a number, as `== 5` is: only quoted literals are text compared with a reference.
+  const found = literalComparisons(
+    "tasks.a.exit_code == 12345678901234567890.5 || tasks.a.exit_code != 9007199254740993 || " +
+      "tasks.a.status == '9007199254740993'",
+  );
+  assert.deepEqual(found.map((c) => c.literal), ["9007199254740993"]);
+});

@@ -338,6 +338,17 @@ Deno.test("syntax errors carry offsets, messages and hints", () => {
   assert.match(e.hint!, /==/);
 });
 
+Deno.test("a negation compared with a number literal is no 'compares with text' error", () => {
+  // As `! x == 5` is not: a number kept as its digits (`12345678901234567890.5`, past
+  // what a float holds) is still written as a number, not text (exact_numbers.ts).
+  for (
+    const text of ["!env.X == 5", "!env.X == 12345678901234567890.5", "9007199254740993 != !a"]
+  ) {
+    assert.doesNotThrow(() => compileCondition(text), text);
+  }
+  syntaxError(() => compileCondition("!env.X == '12345678901234567890.5'"), 7);
+});
+
 Deno.test("pathological input is refused, not a stack overflow", () => {
   syntaxError(() => compileCondition("(".repeat(5000) + "1" + ")".repeat(5000)), 64);
   syntaxError(() => compileCondition("!".repeat(5000) + "1"), 64);

@@ -21,7 +21,11 @@ export type BinaryOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" |
 
 /** One node of an expression. `height` bounds evaluation recursion (see parser). */
 export type Node =
-  | { kind: "literal"; value: Value; height: number }
+  /**
+   * `number`: written as a number (`12`, `1.5`, `12345678901234567890.5`), whose value is
+   * its digits when a float does not hold it (exact_numbers.ts) and still a number.
+   */
+  | { kind: "literal"; value: Value; height: number; number?: true }
   | { kind: "ref"; ref: Reference; height: number }
   | { kind: "not"; operand: Node; height: number }
   /** `offset`: where the `-` is in the source (for an arithmetic error's place). */

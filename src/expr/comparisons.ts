@@ -40,7 +40,8 @@ export function literalComparisons(condition: string): LiteralComparison[] {
         if (op === "==" || op === "!=") {
           const [ref, literal] = left.kind === "ref" ? [left, right] : [right, left];
           if (
-            ref.kind === "ref" && literal.kind === "literal" && typeof literal.value === "string"
+            ref.kind === "ref" && literal.kind === "literal" &&
+            typeof literal.value === "string" && !literal.number
           ) {
             found.push({ ref: ref.ref, op, literal: literal.value, required });
             break;

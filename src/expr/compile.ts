@@ -5,7 +5,7 @@
  */
 import type { Node } from "./ast.ts";
 import { ExpressionError } from "./errors.ts";
-import { exactArithmetic, exactNegation } from "./exact_integers.ts";
+import { exactArithmetic, exactNegation, roughText } from "./exact_numbers.ts";
 import { missingOperand, notANumber } from "./arithmetic_operands.ts";
 import { STATUS_SYNONYMS, statusOwner } from "../model/status_words.ts";
 import {
@@ -31,7 +31,8 @@ export type Evaluator = (scope: Scope) => Value;
  * `+` adds when both sides are numeric and concatenates text otherwise (`'a' + 1` is
  * `a1`, `'v' + missing` is `v`); a missing side (null, undefined) and a number give
  * null, as the others do (README, Expressions: "Arithmetic on a missing value gives an
- * empty value"). Integers past 2^53 are computed exactly (exact_integers.ts).
+ * empty value"). Numbers a float does not hold (integers past 2^53, decimals with more
+ * digits than it keeps) are compared and computed exactly (exact_numbers.ts).
  */
 export function compileNode(node: Node): Evaluator {
   switch (node.kind) {
@@ -55,7 +56,7 @@ export function compileNode(node: Node): Evaluator {
         const n = asNumber(value);
         if (n === undefined) throw notANumber("-", [value], node.offset);
         // `-9007199254740993`: the digits, not the rounded float.
-        return exactNegation(value) ?? finiteOrNull(-n);
+        return exactNegation(value, node.offset) ?? finiteOrNull(-n);
       };
     }
     case "and": {
@@ -78,7 +79,10 @@ export function compileNode(node: Node): Evaluator {
     }
     case "binary": {
       const { left, right } = statusWords(node);
-      return compileBinary(node.op, compileNode(left), compileNode(right), node.offset);
+      const [l, r] = [compileNode(left), compileNode(right)];
+      return node.op === "==" || node.op === "!="
+        ? compileEquality(node.op, l, r, numberNode(left) || numberNode(right))
+        : compileBinary(node.op, l, r, node.offset);
     }
     case "call":
       // raw(x) is x; only URL rendering looks at it (see template.ts).
@@ -87,6 +91,35 @@ export function compileNode(node: Node): Evaluator {
 }
 
 type Binary = Extract<Node, { kind: "binary" }>;
+
+const ARITHMETIC_OPS = new Set(["+", "-", "*", "/", "%"]);
+
+/**
+ * Whether `node`'s value, when it is text spelling a number, is that number rather than
+ * text: a number literal, or the result of arithmetic (exact_numbers.ts gives digits
+ * where a float would round). `+` that joined text mostly gives text that spells no
+ * number, which still compares as text (`'' + '5'`, which spells 5, is read as 5).
+ */
+function numberNode(node: Node): boolean {
+  return (node.kind === "literal" && node.number === true) || node.kind === "negate" ||
+    (node.kind === "binary" && ARITHMETIC_OPS.has(node.op));
+}
+
+/**
+ * `==` / `!=` (value.ts looseEquals). `numeric`: a side is a number (see numberNode)
+ * whatever text it is carried as, so `== 9007199254740993` holds for the text
+ * `9007199254740993.0` as `== 7` does for `7.0`.
+ */
+function compileEquality(
+  op: "==" | "!=",
+  left: Evaluator,
+  right: Evaluator,
+  numeric: boolean,
+): Evaluator {
+  return op === "=="
+    ? (s) => looseEquals(left(s), right(s), numeric)
+    : (s) => !looseEquals(left(s), right(s), numeric);
+}
 
 /**
  * The operands of `node`, a word that means a status (model/status_words.ts: the seed's
@@ -111,10 +144,6 @@ function compileBinary(
   offset: number,
 ): Evaluator {
   switch (op) {
-    case "==":
-      return (s) => looseEquals(left(s), right(s));
-    case "!=":
-      return (s) => !looseEquals(left(s), right(s));
     case "<":
       return (s) => (compareValues(left(s), right(s)) ?? NaN) < 0;
     case "<=":
@@ -148,9 +177,10 @@ function compileBinary(
         const x = asNumber(a);
         const y = asNumber(b);
         if (x === undefined || y === undefined) throw notANumber(op, [a, b], offset);
-        if (y === 0 && (op === "/" || op === "%")) {
+        // Text a float does not hold is never zero, even where its float is (`1e-400`).
+        if (y === 0 && (op === "/" || op === "%") && !roughText(b)) {
           throw new ExpressionError(
-            `division by zero: ${x} ${op} 0`,
+            `division by zero: ${roughText(a) ? stringify(a).trim() : x} ${op} 0`,
             offset,
             "the value divided by is 0; check it first in the task's condition",
           );

@@ -135,6 +135,7 @@ export class Parser {
     const t = this.next();
     switch (t.kind) {
       case "num":
+        return { kind: "literal", value: t.value, height: 1, number: true };
       case "lit":
         return { kind: "literal", value: t.value, height: 1 };
       case "quote":
@@ -354,7 +355,7 @@ function notBefore(src: string, end: number): number {
  */
 function negatedText(left: Node, right: Node): boolean {
   const text = (node: Node) =>
-    node.kind === "literal" && typeof node.value === "string" &&
+    node.kind === "literal" && typeof node.value === "string" && !node.number &&
     !["true", "false"].includes(node.value.toLowerCase());
   return (left.kind === "not" && text(right)) || (right.kind === "not" && text(left));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
+import { exactLiteral } from "./exact_numbers.ts";
 
 /** Kinds of tokens. */
 export type TokenKind = "num" | "lit" | "path" | "quote" | "op" | "(" | ")" | "${" | "}" | "eof";
@@ -59,10 +60,9 @@ export class Scanner {
     if (isIdentStart(c)) return this.scanPath(i);
     if (isDigit(c)) {
       const m = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(src.slice(i, i + 400))!;
-      const n = Number(m[0]);
-      // An integer past 2^53 keeps its digits: a float would round it (exact_integers.ts).
-      const exact = !Number.isSafeInteger(n) && /^\d+$/.test(m[0]);
-      return { ...tok("num", m[0].length), value: exact ? m[0].replace(/^0+(?=\d)/, "") : n };
+      // A number a float does not hold (past 2^53, or more digits than a float keeps)
+      // keeps its digits: a float would round it (exact_numbers.ts).
+      return { ...tok("num", m[0].length), value: exactLiteral(m[0]) ?? Number(m[0]) };
     }
     const two = src.slice(i, i + 2);
     switch (c) {

@@ -9,7 +9,7 @@
  */
 import { ownText } from "../model/data_text.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../model/json_depth.ts";
-import { bigOperands } from "./exact_integers.ts";
+import { compareDecimals, exactOperands } from "./exact_numbers.ts";
 
 /** A runtime value. */
 export type Value =
@@ -127,20 +127,29 @@ export function asNumber(value: Value): number | undefined {
  * spells one (`' 5 ' == 5`, `'5.0' == 5`); otherwise the stringified values are compared
  * as text, exactly: two strings are equal only when they are the same text (`'3.1'` and
  * `'3.10'`, `'0012'` and `'12'`, `'1e3'` and `'1000'` differ), whatever they spell.
- * Integers past 2^53 are compared exactly (exact_integers.ts), not as rounded floats.
+ * `numeric`: one side is a number carried as its digits (a literal or an arithmetic
+ * result a float does not hold: exact_numbers.ts), which compares as a number too.
+ * Numbers a float does not hold are compared exactly, not as rounded floats.
  */
-export function looseEquals(a: Value, b: Value): boolean {
-  if (typeof a === "number" || typeof b === "number") {
-    const x = asNumber(a);
-    if (x !== undefined) {
-      const y = asNumber(b);
-      if (y !== undefined) {
-        const big = bigOperands(a, b); // past 2^53 floats round (exact_integers.ts)
-        return big ? big[0] === big[1] : x === y;
-      }
-    }
+export function looseEquals(a: Value, b: Value, numeric = false): boolean {
+  if (numeric || typeof a === "number" || typeof b === "number") {
+    const order = numericOrder(a, b);
+    if (order !== undefined) return order === 0;
   }
   return stringify(a) === stringify(b);
+}
+
+/**
+ * Negative, zero or positive when both values are numeric (numbers, or strings that
+ * spell them), exactly where a float would round one (exact_numbers.ts); else undefined.
+ */
+function numericOrder(a: Value, b: Value): number | undefined {
+  const x = asNumber(a);
+  if (x === undefined) return undefined;
+  const y = asNumber(b);
+  if (y === undefined) return undefined;
+  const exact = exactOperands(a, b, x, y); // past what floats hold they round
+  return exact ? compareDecimals(...exact) : x - y;
 }
 
 /**
@@ -150,18 +159,13 @@ export function looseEquals(a: Value, b: Value): boolean {
  * numeric (numbers or strings that spell them: outputs and variables are text, and
  * ordering numbers as text is never what `${tasks.a.outputs.n} > ${params.max}` means),
  * otherwise by UTF-16 code units of the stringified values. Unlike `==`, ordering does
- * not tell `'3.1'` from `'3.10'`: neither is before the other.
+ * not tell `'3.1'` from `'3.10'`: neither is before the other. Numbers a float does not
+ * hold (`12345678901234567890.5`, `9007199254740993`) are ordered exactly.
  */
 export function compareValues(a: Value, b: Value): number | undefined {
   if (a === undefined || a === null || b === undefined || b === null) return undefined;
-  const x = asNumber(a);
-  if (x !== undefined) {
-    const y = asNumber(b);
-    if (y !== undefined) {
-      const big = bigOperands(a, b);
-      return big ? (big[0] < big[1] ? -1 : big[0] > big[1] ? 1 : 0) : x - y;
-    }
-  }
+  const order = numericOrder(a, b);
+  if (order !== undefined) return order;
   const s = stringify(a);
   const t = stringify(b);
   return s < t ? -1 : s > t ? 1 : 0;
