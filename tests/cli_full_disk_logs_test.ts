@@ -5,7 +5,7 @@
  * whichever file met the full disk first. Needs a tmpfs (root); skipped elsewhere.
  */
 import assert from "node:assert/strict";
-import { historyJson, startWeft, weft } from "./_run_cli.ts";
+import { historyJson, startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
@@ -20,7 +20,7 @@ Deno.test({
       const gate = testTempDir("gate-");
       const env = { WEFT_HOME: `${mnt}/home` };
       const run = startWeft(["run", TWO], { ...env, GATE_DIR: gate });
-      for (const task of ["a", "b"]) await Deno.stat(await waitReady(`${gate}/${task}.ready`));
+      for (const task of ["a", "b"]) await waitForFile(`${gate}/${task}.ready`);
       // Both tasks print only once the disk is full, and both print all their lines: the
       // stop after the first fault cannot end them first (they ignore SIGTERM, see two.yml).
       await fillDisk(mnt);
@@ -50,16 +50,3 @@ Deno.test({
       assert.ok(told >= 1, "the full disk kept lines out of at least one log");
     }),
 });
-
-/** `path`, once it exists (a task touches it). */
-async function waitReady(path: string): Promise<string> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      await Deno.stat(path);
-      return path;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return path;
-}

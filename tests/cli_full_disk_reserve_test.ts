@@ -6,7 +6,7 @@
  * `interrupted`. Needs a tmpfs (root); skipped elsewhere.
  */
 import assert from "node:assert/strict";
-import { historyJson, startWeft, weft } from "./_run_cli.ts";
+import { historyJson, startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
@@ -22,7 +22,7 @@ Deno.test({
       const env = { WEFT_HOME: `${mnt}/home` };
       const spill = `${mnt}/spill`;
       const run = startWeft(["run", GREEDY], { ...env, GATE_DIR: gate, SPILL: spill });
-      await waitFor(`${gate}/ready`);
+      await waitForFile(`${gate}/ready`);
       await Deno.stat(`${mnt}/home/weft.reserve`); // made before the first task
       await fillDisk(mnt);
       await Deno.writeTextFile(`${gate}/go`, "");
@@ -40,16 +40,3 @@ Deno.test({
       assert.equal((await Deno.stat(spill)).size, 0);
     }),
 });
-
-/** Resolves once `path` exists (a task touches it); throws after ~20 s. */
-async function waitFor(path: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    try {
-      await Deno.stat(path);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  throw new Error(`${path} never appeared`);
-}
