@@ -192,23 +192,62 @@ Deno.test("run --dry-run: a cwd the run cannot start a program in is refused, ex
   assert.equal(valid.code, 0, valid.stderr + valid.stdout);
 });
 
-Deno.test("run --dry-run: a long value used many times shows as its length, once per use", async () => {
+Deno.test("run --dry-run: a long value shows as its length in every field, a long secret as ***", async () => {
   const dir = testTempDir("dry-long-");
   const uses = Array.from({ length: 200 }, () => '      echo "${params.p}" >/dev/null').join("\n");
-  const sql = "SELECT ${params.p} AS a, ${params.p} AS b";
+  Deno.writeTextFileSync(
+    `${dir}/child.yml`,
+    "name: child\nparams: {a: {default: x}}\ntasks:\n  - {id: c, command: 'true'}\n",
+  );
+  Deno.writeTextFileSync(`${dir}/s.py`, "print(1)\n");
   Deno.writeTextFileSync(
     `${dir}/w.yml`,
-    `name: long\nparams:\n  p: {default: x}\ntasks:\n  - id: a\n    command: |\n${uses}\n` +
-      `  - id: q\n    type: database\n    config:\n      connection: sqlite:q.db\n` +
-      `      query: "${sql}"\n`,
+    [
+      "name: long",
+      "secrets: [TOKEN]",
+      'environment: {TOKEN: "${params.tok}"}',
+      "params:",
+      "  p: {default: x}",
+      "  tok: {default: y}",
+      "tasks:",
+      "  - id: a",
+      "    command: |",
+      uses,
+      "  - id: q",
+      "    type: database",
+      '    config: {connection: "sqlite:q.db", query: "SELECT ${params.p} AS a"}',
+      '  - {id: h, type: http, url: "http://127.0.0.1:9999/x?q=${params.p}"}',
+      '  - {id: l, type: loop, items: \'["${params.p}", "b"]\', task: {command: "true"}}',
+      '  - {id: d, type: docker, config: {image: alpine, command: "echo ${params.p}"}}',
+      '  - {id: py, type: python, script: s.py, args: ["${params.p}"]}',
+      '  - {id: w, type: workflow, file: child.yml, params: {a: "${params.p}"}}',
+      '  - {id: s, command: "echo ${env.TOKEN}"}',
+      "",
+    ].join("\n"),
   );
   const long = "v".repeat(20_000);
-  const r = await weft(["run", "--dry-run", "w.yml", "-p", `p=${long}`], { cwd: dir });
+  const secret = "T".repeat(2_009);
+  const r = await weft(["run", "--dry-run", "w.yml", "-p", `p=${long}`, "-p", `tok=${secret}`], {
+    cwd: dir,
+  });
   assert.equal(r.code, 0, r.stderr);
   const text = r.stdout + r.stderr;
   assert.ok(!text.includes("v".repeat(1025)), "no long value printed whole");
-  assert.equal(text.match(/echo "<\$\{params\.p\}: 20000 characters>" >\/dev\/null/g)?.length, 200);
-  assert.match(text, /bound \?1 = <value of \?1: 20000 characters>/);
+  assert.ok(!text.includes("TTTT"), "no part of the secret");
+  assert.doesNotMatch(text, /2009/, "nor its length");
+  assert.match(text, /\$ echo \*\*\*/);
+  const shown = "<${params.p}: 20000 characters>";
+  assert.equal(text.split(`echo "${shown}" >/dev/null`).length - 1, 200);
+  for (
+    const line of [
+      `bound ?1 = ${shown}`,
+      `GET http://127.0.0.1:9999/x?q=${shown}`,
+      `for each item of ["${shown}", "b"]`,
+      `alpine echo '${shown}'`,
+      `python s.py '${shown}'`,
+      `runs child.yml a=${shown}`,
+    ]
+  ) assert.ok(text.includes(line), `${line}\n${text}`);
   assert.ok(text.length < 100_000, `${text.length} characters printed`);
   // Up to 1,024 characters, a value shows whole, as the run passes it.
   const short = "w".repeat(1024);

@@ -36,7 +36,7 @@ import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
 import { embeddedMessage, ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
-import { shownValue } from "../expr/shown_value.ts";
+import { SHOWN_VALUE_MAX, shownValue } from "../expr/shown_value.ts";
 import { runRefusal, valuesKnown } from "./preview_check.ts";
 import { renderItemsText } from "./loop_items.ts";
 import { errorText } from "./context.ts";
@@ -120,8 +120,26 @@ function prepare(input: PreviewInput) {
   // Known only once the run is going, but for a task the resume keeps: its recorded values.
   const later = (root: string, path: readonly string[]) =>
     LATER.has(root) && !(root === "tasks" && byId.get(path[0])?.finished === true);
+  // A long value as a plan shows it, whatever field reads it (expr/shown_value.ts); a
+  // secret's as *** (its length is no one's business either). By value: computed once.
+  const long = new Map<string, string>();
+  const placeholders = new Set<string>();
+  const shownLong = (value: string, name: string): string => {
+    let shown = long.get(value);
+    if (shown === undefined) {
+      shown = secrets.mask(value) === value ? shownValue(value, `\${${name}}`) : "***";
+      long.set(value, shown);
+      placeholders.add(shown);
+    }
+    return shown;
+  };
   // `asRun`: an unset variable is undefined, as the run reads it, not shown as unset.
-  const scopeFor = (lookup: (name: string) => string | undefined, asRun = false): Scope => {
+  // `cut`: a value longer than SHOWN_VALUE_MAX is shown by its length (shownLong).
+  const scopeFor = (
+    lookup: (name: string) => string | undefined,
+    asRun = false,
+    cut = false,
+  ): Scope => {
     // weft's per-task variables (WEFT_TASK_ID, …) are known when the task starts.
     const scope = makeScope(
       source,
@@ -130,6 +148,9 @@ function prepare(input: PreviewInput) {
     return (root, path) => {
       if (later(root, path)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
+      if (cut && typeof value === "string" && value.length > SHOWN_VALUE_MAX) {
+        return shownLong(value, [root, ...path].join("."));
+      }
       // An unset variable renders empty at run time too; say so rather than vanish.
       return root === "env" && value === undefined && !asRun
         ? `<env.${path.join(".")} unset>`
@@ -151,7 +172,9 @@ function prepare(input: PreviewInput) {
   });
   input.addSecrets?.(workflowEnv, secrets);
 
-  return { order, exprs, secrets, scopeFor, workflowEnv, later, dir: dirnameOf(file) };
+  // Whether `value` is a long value's stand-in (shownLong): a URL shows it as text.
+  const standsIn = (value: unknown) => typeof value === "string" && placeholders.has(value);
+  return { order, exprs, secrets, scopeFor, workflowEnv, later, standsIn, dir: dirnameOf(file) };
 }
 
 /** `fn()`, or `fallback` when it throws (a value that cannot be rendered before the run). */
@@ -172,9 +195,15 @@ function safe<T>(fn: () => T, fallback: T): T {
  * and the placeholder of a secret variable known only later.
  */
 export function previewTasks(input: PreviewInput): Record<string, string[]> {
-  const { order, exprs, secrets, scopeFor, workflowEnv, later, dir } = prepare(input);
+  const { order, exprs, secrets, scopeFor, workflowEnv, later, standsIn, dir } = prepare(input);
+  // A URL with a placeholder (a later value, a long one) is shown as text, not encoded.
   const url = (text: string, scope: Scope, render: (text: string) => string) =>
-    renderUrl(text, scope, render, later);
+    renderUrl(
+      text,
+      scope,
+      render,
+      (root, path) => later(root, path) || standsIn(scope(root, [...path])),
+    );
   // The scope over the workflow's environment and `blocks` (the run's conditionScope);
   // `asRun` reads an unset variable as the run does.
   const envScopes = (blocks: readonly Record<string, string>[] | undefined) => {
@@ -187,7 +216,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     secrets.addEnv(own);
     const lookup = (n: string) => ownValue(own, n) ?? ownValue(workflowEnv, n);
     return {
-      shown: scopeFor(lookup),
+      shown: scopeFor(lookup, false, true),
       asRun: scopeFor(lookup, true),
       env: { ...workflowEnv, ...own },
     };
@@ -458,11 +487,11 @@ function renderUrl(
   url: string,
   scope: Scope,
   render: (text: string) => string,
-  later: (root: string, path: readonly string[]) => boolean,
+  placeholder: (root: string, path: readonly string[]) => boolean,
 ): string {
   try {
     const template = compileTemplate(url);
-    const placeholders = template.references.some((r) => later(r.root, r.path));
+    const placeholders = template.references.some((r) => placeholder(r.root, r.path));
     return placeholders ? render(url) : template.renderUrl(scope);
   } catch {
     return render(url);

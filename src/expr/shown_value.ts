@@ -1,6 +1,8 @@
 /**
- * How a value appears in a plan (`weft run --dry-run`, engine/preview.ts): whole up to
- * {@link SHOWN_VALUE_MAX} characters, a longer one as `<${params.p}: 102400 characters>`.
+ * How a value appears in a plan (`weft run --dry-run`): whole up to
+ * {@link SHOWN_VALUE_MAX} characters, a longer one as `<${params.p}: 102400 characters>`
+ * — a param's or variable's in every field (engine/preview.ts, its scope; a secret's as
+ * `***`), and one a `${...}` computes in a command (template.ts renderShellShown).
  * A plan shows a value at each of its uses, so a long value used often made the plan,
  * and the memory that builds it, that many times its size (100 KB used 1,000 times:
  * 100 MB printed, ~1 GB of memory); the run itself passes it once (template.ts
