@@ -179,3 +179,34 @@ Deno.test("weft validate: items text starting with [ that is no JSON whatever it
   assert.doesNotMatch(out, /"fine"/);
   assert.match(out, /2 problems/);
 });
+
+Deno.test("weft run: an empty or blank value on its own line is an empty item, not a removed one", async () => {
+  const BLANK = `${DIR}blank.yml`;
+  for (const value of ["", " "]) {
+    const { run, items, report, task } = await runItems(BLANK, ["-p", `a=${value}`]);
+    assert.equal(run.code, 0, run.stderr);
+    // The line as written holds a ${...}: one item, at the middle, first or last line.
+    assert.deepEqual(items.middle, ["first", "", "last"], `a=${JSON.stringify(value)}`);
+    assert.equal(task("middle").outputs.total, "3");
+    // The line blank as written is still dropped.
+    assert.deepEqual(items.edges, ["", "mid", ""], `a=${JSON.stringify(value)}`);
+    assert.equal(task("edges").outputs.total, "3");
+    // An empty item names no iteration: all are keyed by index.
+    assert.deepEqual(
+      report.tasks.map((t) => t.id).filter((id) => id.startsWith("middle[")),
+      ["middle[0]", "middle[1]", "middle[2]"],
+    );
+  }
+  // A value leaves the blank line as written dropped too.
+  const { run, items } = await runItems(BLANK, ["-p", "a=x"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(items.edges, ["x", "mid", "x"]);
+
+  // --dry-run shows the items as the run reads them: the empty ones as empty lines.
+  const dry = await weft(["run", BLANK, "--dry-run", "-p", "a= "], {
+    env: { WEFT_HOME: testTempDir("home-") },
+  });
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stderr, /^ +for each item of first\\n\\nlast:$/m);
+  assert.match(dry.stderr, /^ +for each item of \\nmid\\n:$/m);
+});

@@ -224,7 +224,7 @@ export function loopItems(
     // Actions matrix; validated with the same roots (parse/expr_checks.ts).
     return items.map((item) => renderStrings(item, (text) => run.exprs.render(text, scope)));
   }
-  const { text, form } = renderItemsText(run.exprs, items, scope);
-  rendered(text);
-  return parseItemsText(text, form);
+  const built = renderItemsText(run.exprs, items, scope);
+  rendered(built.text);
+  return parseItemsText(built);
 }

@@ -13,9 +13,12 @@
  *
  * Refusing (not keeping) a line break in the `lines` form: an item read from a line can
  * never hold one, and the list form (`items: ["${params.a}", b]`) is there for a value
- * that may. A value written `${raw(...)}` is inserted as written in every form: a value
- * that is JSON or lines on purpose. A line a value leaves blank is dropped, as every blank
- * line is: it can remove only its own item.
+ * that may. Which lines are items is decided as written too: a line holding a `${...}`
+ * is one item whatever its value, so a value that is empty or blanks gives the empty item
+ * `""` (as `items: ["${params.a}"]` and `'["${params.a}"]'` do) rather than removing one,
+ * and only a line blank as written is dropped. A value written `${raw(...)}` is inserted
+ * as written in every form: a value that is JSON or lines on purpose, whose blank lines
+ * are dropped as written ones are.
  * @module
  */
 import {
@@ -52,15 +55,23 @@ export function itemsForm(source: string): ItemsForm {
 }
 
 /**
- * The items text `source` with its values in place for its form (trimmed), and the form.
+ * An items text built by {@link renderItemsText}: `text`, with its values in place (trimmed),
+ * as `--dry-run` shows it; its `form`; and, for the `lines` form, its `lines`: the items,
+ * one per line as written. Then `text` is those items joined by line breaks, as the run
+ * reads them (a line a value left empty shows as an empty line).
+ */
+export interface ItemsText {
+  text: string;
+  form: ItemsForm;
+  lines?: string[];
+}
+
+/**
+ * The items text `source` with its values in place for its form (see {@link ItemsText}).
  * Throws ExpressionError (its message marked: model/data_text.ts, naming the `${...}`
  * and what to write instead) for a value its form refuses, or as evaluating one does.
  */
-export function renderItemsText(
-  exprs: Expressions,
-  source: string,
-  scope: Scope,
-): { text: string; form: ItemsForm } {
+export function renderItemsText(exprs: Expressions, source: string, scope: Scope): ItemsText {
   const form = itemsForm(source);
   switch (form) {
     case "whole":
@@ -71,15 +82,57 @@ export function renderItemsText(
           .trim(),
         form,
       };
-    case "lines":
-      return {
-        text: exprs.renderPlaced(source, scope, (value, offset, raw, end) => {
-          if (raw || !value.includes("\n")) return value;
-          throw lineBreakError(source.slice(offset, end), value, offset);
-        }).trim(),
-        form,
-      };
+    case "lines": {
+      const lines = renderLines(exprs, source, scope);
+      return { text: lines.join("\n"), form, lines };
+    }
   }
+}
+
+/** A value in text read one item per line: its text, and whether written `${raw(...)}`. */
+interface LineValue {
+  text: string;
+  raw: boolean;
+}
+
+/**
+ * The items of `source`, text read one item per line, each line trimmed: rendered per
+ * line as written rather than rendered and then split, so that a value can neither add a
+ * line (one holding a line break is refused) nor remove one (a line holding a `${...}` is
+ * an item even when its value leaves it blank). Blank lines as written, and those of a
+ * `${raw(...)}` value, are dropped.
+ */
+function renderLines(exprs: Expressions, source: string, scope: Scope): string[] {
+  const values: LineValue[] = [];
+  exprs.renderPlaced(source, scope, (value, offset, raw, end) => {
+    if (!raw && value.includes("\n")) {
+      throw lineBreakError(source.slice(offset, end), value, offset);
+    }
+    values.push({ text: value, raw });
+    return value;
+  });
+  return itemLines(compileTemplate(source).literals, values);
+}
+
+/**
+ * The lines of the text made of `literals` with `values` between them (one fewer), each
+ * trimmed; a line is kept when it holds a value not written raw, or is not blank.
+ */
+function itemLines(literals: readonly string[], values: readonly LineValue[]): string[] {
+  const lines = [{ text: "", held: false }];
+  const append = (text: string, held: boolean) => {
+    const [first, ...rest] = text.split("\n");
+    const last = lines[lines.length - 1];
+    last.text += first;
+    last.held ||= held;
+    for (const line of rest) lines.push({ text: line, held: false });
+  };
+  literals.forEach((literal, k) => {
+    append(literal, false);
+    if (k < values.length) append(values[k].text, !values[k].raw);
+  });
+  return lines.filter((line) => line.held || line.text.trim() !== "")
+    .map((line) => line.text.trim());
 }
 
 /** A value holding a line break in text read one item per line: it would add items. */
@@ -97,13 +150,14 @@ function lineBreakError(written: string, value: string, offset: number): Express
 }
 
 /**
- * The items of `text` read as `form` says (from {@link renderItemsText}): a JSON array
- * (whose numbers keep the text they were written as: parseJsonKeepingText), or one item
- * per line (blank lines dropped; no text at all is no items). Throws, with a line saying
- * what to write, when the text is JSON but not an array (an object, a string), or starts
- * with `[` where a JSON array is read and is no JSON.
+ * The items of an items text (from {@link renderItemsText}) read as its `form` says: a
+ * JSON array (whose numbers keep the text they were written as: parseJsonKeepingText), or
+ * one item per line (its `lines` when built per line, else blank lines dropped; no text
+ * at all is no items). Throws, with a line saying what to write, when the text is JSON
+ * but not an array (an object, a string), or starts with `[` where a JSON array is read
+ * and is no JSON.
  */
-export function parseItemsText(text: string, form: ItemsForm): Value[] {
+export function parseItemsText({ text, form, lines }: ItemsText): Value[] {
   if (form === "json" || (form === "whole" && text.startsWith("["))) return jsonItems(text);
   if (text.startsWith("{") || text.startsWith('"')) {
     let parsed: unknown;
@@ -119,7 +173,7 @@ export function parseItemsText(text: string, form: ItemsForm): Value[] {
       );
     }
   }
-  return text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
+  return lines ?? text.split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
 }
 
 /** The items of `text`, a JSON array; numbers keep their spelling (`[1.10]` gives 1.10). */
