@@ -7,7 +7,7 @@
  * arithmetic (`0.1 + 0.2`).
  */
 import assert from "node:assert/strict";
-import { compileCondition, ExpressionError, type Scope } from "../src/expr/mod.ts";
+import { asNumber, compileCondition, ExpressionError, type Scope } from "../src/expr/mod.ts";
 import {
   compareDecimals,
   decimalOf,
@@ -36,6 +36,11 @@ const params: Scope = (root, path) =>
       tiny: "1e-400",
       tinier: "1e-99999999",
       long: "0.1000000000000000000001",
+      huge: "1e400",
+      huger: "1e401",
+      nine: "9e400",
+      over: "2e308",
+      past: "1e99999999999999999999",
     } as Record<string, string>)[
       path[0]
     ]
@@ -153,6 +158,69 @@ Deno.test("exact numbers: no exact decimal result fails, naming the values", () 
   assert.equal(failure("${params.x} / 0"), "division by zero: 12345678901234567890.5 / 0");
 });
 
+/** `digit` and then `zeros` zeros: `10^zeros × digit` in plain decimal. */
+const power = (digit: string, zeros: number) => digit + "0".repeat(zeros);
+
+Deno.test("exact numbers: text past a float's range is a number, compared exactly", () => {
+  // Its float is Infinity, which it is not: no text joined, no Infinity compared.
+  assert.equal(asNumber("1e400"), Infinity, "a number, read exactly where it matters");
+  assert.equal(evaluate("${params.huge} == 1e400"), true);
+  assert.equal(evaluate("${params.huge} > 1e399"), true);
+  assert.equal(evaluate("${params.huge} < 1e399"), false);
+  assert.equal(evaluate("${params.nine} < ${params.huger}"), true);
+  assert.equal(evaluate("${params.nine} > ${params.huger}"), false);
+  assert.equal(evaluate("${params.huge} == ${params.huger}"), false);
+  assert.equal(evaluate("${params.over} > 1e308"), true);
+  assert.equal(evaluate("${params.over} == 2e308"), true);
+  assert.equal(evaluate("1e400 == 10e399"), true);
+  assert.equal(evaluate("1e400 != 1e401"), true);
+  assert.equal(evaluate("-${params.huge} < 0"), true);
+  // Any exponent text may write is still ordered (10^99999999999999999999 is past 1e401).
+  assert.equal(evaluate("${params.past} > ${params.huger}"), true);
+  assert.match(failure("-${params.past} < 0"), /more than 1000 digits/, "its -, as -1e-99999999");
+});
+
+Deno.test("exact numbers: arithmetic past a float's range is exact, up to 1000 digits", () => {
+  assert.equal(evaluate("${params.huge} + 1"), power("1", 399) + "1", "added, not joined");
+  assert.equal(evaluate("1 + ${params.huge}"), power("1", 399) + "1");
+  assert.equal(evaluate("${params.huge} - 1"), "9".repeat(400));
+  assert.equal(evaluate("${params.huge} + 0.5"), power("1", 400) + ".5");
+  assert.equal(evaluate("-${params.huge}"), "-" + power("1", 400));
+  assert.equal(evaluate("${params.huge} * ${params.huge}"), power("1", 800));
+  assert.equal(evaluate("${params.huge} / ${params.huge}"), 1, "a float holds 1: a number");
+  assert.equal(evaluate("${params.huge} % 7"), 4, "10^400 mod 7");
+  assert.equal(evaluate("${params.huge} * ${params.tiny}"), 1);
+  assert.equal(evaluate("${params.past} * 0"), 0);
+  assert.equal(evaluate("1e400 * 2"), power("2", 400), "a literal past the range too");
+  assert.equal(evaluate("${params.over} - 1e308"), power("1", 308));
+  // A literal longer than 400 characters is one number.
+  assert.equal(evaluate(power("1", 500) + " + 1"), power("1", 499) + "1");
+  // Results of numbers a float holds past its range: never Infinity, never 0.
+  assert.equal(evaluate("1e300 * 1e300"), power("1", 600));
+  assert.equal(evaluate("1e308 + 1e308"), power("2", 308));
+  assert.equal(evaluate("1e300 / 1e-300"), power("1", 600));
+  assert.equal(evaluate("1e-300 * 1e-300"), `0.${"0".repeat(599)}1`);
+  assert.equal(evaluate("1e-300 * 1e-300 > 0"), true);
+  assert.equal(evaluate("1e-300 / 1e300 == 0"), false);
+  assert.equal(evaluate("0 * 1e-300"), 0, "a product with 0 is 0");
+  // Past 1000 digits, or with no exact decimal, it fails naming the values.
+  assert.equal(
+    failure("${params.huge} * 1e700"),
+    "the exact result of 1e400 * 1e700 has more than 1000 digits",
+  );
+  assert.equal(
+    failure("${params.past} + 1"),
+    "the exact result of 1e99999999999999999999 + 1 has more than 1000 digits",
+  );
+  assert.match(failure("1e999 * 10"), /more than 1000 digits/);
+  assert.equal(failure("${params.huge} / 3"), "1e400 / 3 has no exact decimal result");
+  assert.equal(failure("${params.huge} / 0"), "division by zero: 1e400 / 0");
+  // Numbers a float holds keep float arithmetic (README).
+  assert.equal(evaluate("0.1 + 0.2"), 0.30000000000000004);
+  assert.equal(evaluate("1e21 + 1"), 1e21);
+  assert.equal(evaluate("1e308 * 1"), 1e308);
+});
+
 Deno.test("exact numbers: decimals, their text, and which text a float rounds", () => {
   const text = (s: string) => decimalText(decimalOf(s)!);
   assert.equal(text(" -0012.500 "), "-12.5");
@@ -167,7 +235,21 @@ Deno.test("exact numbers: decimals, their text, and which text a float rounds", 
   assert.equal(cmp("1e-99999999", "1"), -1, "no 10^99999999 made");
   assert.equal(cmp("1.50", "1.5"), 0);
   assert.equal(cmp("0", "-0.0"), 0);
-  for (const s of ["9007199254740993", "12345678901234567890.5", "9007199254740992.0", "1e-400"]) {
+  assert.equal(cmp("1e99999999999999999999", "1e99999999999999999998"), 1, "any exponent");
+  assert.equal(cmp("1e400", "10e399"), 0);
+  for (
+    const s of [
+      "9007199254740993",
+      "12345678901234567890.5",
+      "9007199254740992.0",
+      "1e-400",
+      "1e400",
+      "-2e308",
+      power("1", 400),
+      "1e99999999999999999999",
+      "1e-99999999999999999999",
+    ]
+  ) {
     assert.equal(roughText(s), true, s);
   }
   for (const s of ["0.1", "1.5", "9007199254740991", "1e21", "3.10", "abc", " 12 "]) {
@@ -211,4 +293,40 @@ Deno.test("cli run: decimals a float rounds compare and compute exactly", async 
     task("third").error ?? "",
     /12345678901234567890\.5 \/ 3 has no exact decimal result in \$\{params\.x \/ 3\}/,
   );
+});
+
+Deno.test("cli run: numbers past a float's range compare and compute exactly", async () => {
+  const run = await weft(["run", "-v", "--json", `${FIXTURES}huge.yml`]);
+  const report = JSON.parse(run.stdout) as RunReport;
+  const task = (id: string) => report.tasks.find((t) => t.id === id)!;
+  const a = run.stderr.split("\n").find((line) => line.startsWith("[a] "));
+  assert.equal(
+    a,
+    `[a] p1=${power("1", 399)}1 m1=${"9".repeat(400)} lit=true cmp=true`,
+    "added, not joined; compared as numbers",
+  );
+  const literals = run.stderr.split("\n").find((line) => line.startsWith("[literals] "));
+  assert.equal(
+    literals,
+    `[literals] same=true dbl=${power("2", 400)} sq=${power("1", 600)}`,
+    "literals past the range pass validation and compute exactly",
+  );
+  assert.equal(task("lt").status, "success", "9e400 < 1e401");
+  assert.equal(task("gt").status, "skipped");
+  assert.equal(task("long").status, "failed");
+  assert.match(
+    task("long").error ?? "",
+    /the exact result of 1e400 \* 1e700 has more than 1000 digits in \$\{params\.x \* 1e700\}/,
+  );
+});
+
+Deno.test("exact numbers: a literal of more digits than any exact result is refused where it is", () => {
+  const digits = "7".repeat(2000);
+  assert.throws(
+    () => compileCondition(`1 + ${digits} > 0`),
+    (e: unknown) =>
+      e instanceof ExpressionError && e.offset === 4 &&
+      /a number written with 2000 characters: .* at most 1000 digits/.test(e.message),
+  );
+  assert.equal(evaluate(`${"1".repeat(900)} + 1 > ${"1".repeat(899)}`), true);
 });

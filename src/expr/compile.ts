@@ -26,13 +26,16 @@ export type Evaluator = (scope: Scope) => Value;
  * Compiles a node. Arithmetic (`- * / %`, unary `-`) needs numeric operands: a missing
  * one (null, undefined, blank text: `workflow.expected_duration * 2` when it is not set)
  * yields null; one that is there and spells no number (`'three' * 2`), division or
- * remainder by zero and a result too large for a number throw ExpressionError at the
- * operator when evaluated, rather than give an empty value (arithmetic_operands.ts).
+ * remainder by zero and a result with no exact decimal or of more than 1000 digits
+ * (exact_numbers.ts) throw ExpressionError at the operator when evaluated, rather than
+ * give an empty value (arithmetic_operands.ts).
  * `+` adds when both sides are numeric and concatenates text otherwise (`'a' + 1` is
  * `a1`, `'v' + missing` is `v`); a missing side (null, undefined) and a number give
  * null, as the others do (README, Expressions: "Arithmetic on a missing value gives an
  * empty value"). Numbers a float does not hold (integers past 2^53, decimals with more
- * digits than it keeps) are compared and computed exactly (exact_numbers.ts).
+ * digits than it keeps, magnitudes past its range: `1e400`, `1e-400`) are compared and
+ * computed exactly (exact_numbers.ts), and so is a result past a float's range
+ * (`1e300 * 1e300`): never ±Infinity.
  */
 export function compileNode(node: Node): Evaluator {
   switch (node.kind) {
@@ -164,9 +167,8 @@ function compileBinary(
         if (aMissing !== bMissing && asNumber(aMissing ? b : a) !== undefined) return null;
         const x = asNumber(a);
         const y = x === undefined ? undefined : asNumber(b);
-        return y === undefined
-          ? stringify(a) + stringify(b)
-          : exactArithmetic(op, a, b, x!, y, x! + y, offset) ?? finite(x! + y, x!, op, y, offset);
+        if (y === undefined) return stringify(a) + stringify(b);
+        return exactArithmetic(op, a, b, x!, y, x! + y, offset) ?? x! + y;
       };
     default: {
       const apply = ARITHMETIC[op];
@@ -186,24 +188,10 @@ function compileBinary(
           );
         }
         const float = apply(x, y);
-        return exactArithmetic(op, a, b, x, y, float, offset) ?? finite(float, x, op, y, offset);
+        return exactArithmetic(op, a, b, x, y, float, offset) ?? float;
       };
     }
   }
-}
-
-/**
- * `n`, the result of `x op y`, when it is a finite number; else an ExpressionError at the
- * operator (`offset`): a number beyond ±1.8e308 has no text a program could read, and
- * an empty value would pass silently into a command or a path.
- */
-function finite(n: number, x: number, op: string, y: number, offset: number): number {
-  if (Number.isFinite(n)) return n;
-  throw new ExpressionError(
-    `the result of ${x} ${op} ${y} is too large for a number`,
-    offset,
-    "numbers in expressions are 64-bit floating point, at most about 1.8e308",
-  );
 }
 
 const ARITHMETIC: Record<string, (x: number, y: number) => number> = {

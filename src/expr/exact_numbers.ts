@@ -1,16 +1,19 @@
 /**
  * Numbers a 64-bit float does not hold, exactly. Numbers in expressions are floats,
- * which hold every integer only up to 2^53 (9007199254740992) and about 15 significant
- * digits: past that `9007199254740993` reads as …992 and `12345678901234567890.5` as
- * …567000, so two different ids or amounts compared equal and `${params.id} + 1` gave a
- * neighbour's id. Weft keeps such numbers as their digits (a literal in an expression, a
- * JSON output: value.ts parseJsonKeepingText, a parameter: always text), and where one
- * operand is such text ({@link roughText}) — or both are integers a float holds whose
- * sum, difference or product is past 2^53 — the comparison or the arithmetic is done on
- * the decimal numbers themselves ({@link Decimal}, BigInt), and the result is a number
- * when a float holds it exactly, else its digits in plain decimal. What has no exact
- * decimal result (such a number divided by 3) is an ExpressionError, never a rounded
- * value. Numbers a float holds (`1.5`, `0.1`, `1e21`) keep float arithmetic, as before.
+ * which hold every integer only up to 2^53 (9007199254740992), about 15 significant
+ * digits and magnitudes from about 5e-324 to 1.8e308: past that `9007199254740993` reads
+ * as …992, `12345678901234567890.5` as …567000, `1e400` as Infinity and `1e-400` as 0, so
+ * two different ids or amounts compared equal and `${params.id} + 1` gave a neighbour's
+ * id. Weft keeps such numbers as their digits (a literal in an expression, a JSON output:
+ * value.ts parseJsonKeepingText, a parameter: always text), and where one operand is such
+ * text ({@link roughText}) — or both are integers a float holds whose sum, difference or
+ * product is past 2^53, or the float result of numbers a float holds is past its range
+ * (`1e300 * 1e300`, `1e-300 * 1e-300`) — the comparison or the arithmetic is done on the
+ * decimal numbers themselves ({@link Decimal}, BigInt), and the result is a number when a
+ * float holds it exactly, else its digits in plain decimal. What has no exact decimal
+ * result (such a number divided by 3), or more than {@link MAX_DIGITS} digits, is an
+ * ExpressionError, never a rounded value. Numbers a float holds (`1.5`, `0.1`, `1e21`)
+ * keep float arithmetic, as before.
  * @module
  */
 import { ExpressionError } from "./errors.ts";
@@ -19,11 +22,13 @@ import { quoteCut } from "../model/data_text.ts";
 
 /**
  * A decimal number, exactly: `c × 10^e`. Normalised (see {@link normal}): `c` has no
- * trailing zero and zero is `{c: 0n, e: 0}`, so equal numbers have equal fields.
+ * trailing zero and zero is `{c: 0n, e: 0n}`, so equal numbers have equal fields. `e` is
+ * a bigint: text may write any exponent (`1e99999999999999999999`), and such a number
+ * is still ordered exactly.
  */
 export interface Decimal {
   readonly c: bigint;
-  readonly e: number;
+  readonly e: bigint;
 }
 
 /**
@@ -32,6 +37,8 @@ export interface Decimal {
  * work an exponent in the text (`1e-99999999 + 1`) would otherwise ask for.
  */
 export const MAX_DIGITS = 1000;
+
+const MAX_LENGTH = BigInt(MAX_DIGITS);
 
 /** Decimal number text as value.ts NUMERIC accepts it: sign, digits, point, exponent. */
 const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
@@ -46,25 +53,24 @@ const PLAIN = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 const FLOAT_DIGITS = 15;
 
 /** `c × 10^e` normalised: trailing zeros of `c` moved into `e`. */
-function normal(c: bigint, e: number): Decimal {
-  if (c === 0n) return { c: 0n, e: 0 };
+function normal(c: bigint, e: bigint): Decimal {
+  if (c === 0n) return { c: 0n, e: 0n };
   const text = c.toString();
   const kept = text.replace(/0+$/, "");
   return kept.length === text.length
     ? { c, e }
-    : { c: BigInt(kept), e: e + text.length - kept.length };
+    : { c: BigInt(kept), e: e + BigInt(text.length - kept.length) };
 }
 
 /**
- * The decimal number `text` spells (`" -12.50 "`, `1e+21`, `.5`), or undefined when it
- * spells none, or its exponent is beyond a safe integer.
+ * The decimal number `text` spells (`" -12.50 "`, `1e+21`, `.5`, `1e400`), or undefined
+ * when it spells none.
  */
 export function decimalOf(text: string): Decimal | undefined {
   const m = DECIMAL.exec(text);
   if (!m || (m[2] === "" && !m[3])) return undefined;
   const fraction = m[3] ?? "";
-  const e = (m[4] === undefined ? 0 : Number(m[4])) - fraction.length;
-  if (!Number.isSafeInteger(e)) return undefined;
+  const e = (m[4] === undefined ? 0n : BigInt(m[4])) - BigInt(fraction.length);
   const digits = (m[2] + fraction).replace(/^0+/, "");
   const c = digits === "" ? 0n : BigInt(digits);
   return normal(m[1] === "-" ? -c : c, e);
@@ -81,19 +87,22 @@ function same(a: Decimal, b: Decimal): boolean {
 
 /**
  * Whether `value` is number text whose float is not it (`"9007199254740993"`,
- * `"12345678901234567890.5"`, `"0.1000000000000000000001"`), or an integer past 2^53
- * written out in digits (`"12345678901234567000"`, `"9007199254740992.0"`), whose float's
- * neighbours are 2 or more apart, so arithmetic on it would round. A number is taken as
- * the float it is, and so is text a float holds in exponent form (`1e21`).
+ * `"12345678901234567890.5"`, `"0.1000000000000000000001"`; `"1e400"`, whose float is
+ * Infinity; `"1e-400"`, whose float is 0), or an integer past 2^53 written out in digits
+ * (`"12345678901234567000"`, `"9007199254740992.0"`), whose float's neighbours are 2 or
+ * more apart, so arithmetic on it would round. A number is taken as the float it is, and
+ * so is text a float holds in exponent form (`1e21`).
  */
 export function roughText(value: Value): boolean {
   if (typeof value !== "string") return false;
   const plain = PLAIN.test(value);
   if (plain && value.replace(/\D/g, "").length <= FLOAT_DIGITS) return false;
   const d = decimalOf(value);
+  if (d === undefined) return false;
   const n = Number(value);
-  if (d === undefined || !Number.isFinite(n)) return false;
-  return !same(d, floatDecimal(n)) || (plain && d.e >= 0 && !Number.isSafeInteger(n));
+  // Past ±1.8e308 the float is ±Infinity, which is no decimal number at all.
+  if (!Number.isFinite(n)) return true;
+  return !same(d, floatDecimal(n)) || (plain && d.e >= 0n && !Number.isSafeInteger(n));
 }
 
 /** The decimal of a numeric value (`float`: the number it spells, value.ts asNumber). */
@@ -128,10 +137,13 @@ function digitCount(d: Decimal): number {
   return abs(d.c).toString().length;
 }
 
-/** `a` and `b` as integers over the same power of ten, `10^min(a.e, b.e)`. */
-function aligned(a: Decimal, b: Decimal): [bigint, bigint, number] {
-  const e = Math.min(a.e, b.e);
-  return [a.c * 10n ** BigInt(a.e - e), b.c * 10n ** BigInt(b.e - e), e];
+/**
+ * `a` and `b` as integers over the same power of ten, `10^min(a.e, b.e)`. The caller
+ * bounds how far apart the exponents are: that many digits are made.
+ */
+function aligned(a: Decimal, b: Decimal): [bigint, bigint, bigint] {
+  const e = a.e < b.e ? a.e : b.e;
+  return [a.c * 10n ** (a.e - e), b.c * 10n ** (b.e - e), e];
 }
 
 /**
@@ -145,25 +157,36 @@ export function compareDecimals(a: Decimal, b: Decimal): number {
   if (s !== t) return s < t ? -1 : 1;
   if (s === 0) return 0;
   // Where the leading digit is: 10^(magnitude - 1) ≤ |d| < 10^magnitude.
-  const ma = digitCount(a) + a.e;
-  const mb = digitCount(b) + b.e;
+  const ma = BigInt(digitCount(a)) + a.e;
+  const mb = BigInt(digitCount(b)) + b.e;
   if (ma !== mb) return ma < mb ? -s : s;
   const [x, y] = aligned(a, b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Length of `d` written in plain decimal, sign aside. */
-function plainLength(d: Decimal): number {
-  const digits = digitCount(d);
-  return d.e >= 0 ? digits + d.e : Math.max(digits + d.e, 1) + -d.e;
+function plainLength(d: Decimal): bigint {
+  const digits = BigInt(digitCount(d));
+  if (d.e >= 0n) return digits + d.e;
+  const whole = digits + d.e;
+  return (whole > 1n ? whole : 1n) - d.e;
 }
 
-/** `d` in plain decimal: `-12.5`, `0.0001`, `9007199254740993`; never an exponent. */
+/** Whether `d` written in plain decimal has at most {@link MAX_DIGITS} digits. */
+function writable(d: Decimal): boolean {
+  return plainLength(d) <= MAX_LENGTH;
+}
+
+/**
+ * `d` in plain decimal: `-12.5`, `0.0001`, `9007199254740993`; never an exponent. For a
+ * `d` of at most {@link MAX_DIGITS} digits (see plainLength): the text is made whole.
+ */
 export function decimalText(d: Decimal): string {
   const minus = d.c < 0n ? "-" : "";
   const digits = abs(d.c).toString();
-  if (d.e >= 0) return minus + digits + "0".repeat(d.e);
-  const point = digits.length + d.e;
+  const e = Number(d.e);
+  if (e >= 0) return minus + digits + "0".repeat(e);
+  const point = digits.length + e;
   return point > 0
     ? `${minus}${digits.slice(0, point)}.${digits.slice(point)}`
     : `${minus}0.${"0".repeat(-point)}${digits}`;
@@ -176,8 +199,9 @@ export function decimalText(d: Decimal): string {
 export function fromDecimal(d: Decimal): number | string {
   const text = decimalText(d);
   const n = Number(text);
-  if (d.e >= 0) return Number.isSafeInteger(n) ? n : text;
-  return same(d, floatDecimal(n)) ? n : text;
+  if (d.e >= 0n) return Number.isSafeInteger(n) ? n : text;
+  // Infinity for a fraction past a float's range (`1e400 + 0.5`) spells no decimal.
+  return Number.isFinite(n) && same(d, floatDecimal(n)) ? n : text;
 }
 
 /**
@@ -189,7 +213,7 @@ export function exactLiteral(text: string): string | undefined {
   if (!roughText(text)) return undefined;
   const d = decimalOf(text)!;
   // Digits beyond the bound stay as written: arithmetic on them fails at the operator.
-  return plainLength(d) <= MAX_DIGITS ? decimalText(d) : text;
+  return writable(d) ? decimalText(d) : text;
 }
 
 /**
@@ -199,17 +223,19 @@ export function exactLiteral(text: string): string | undefined {
 export function exactNegation(value: Value, offset: number): string | number | undefined {
   if (!roughText(value)) return undefined;
   const d = decimalOf(value as string)!;
-  if (plainLength(d) > MAX_DIGITS) throw tooLong(`-${operandText(d)}`, offset);
+  if (!writable(d)) throw tooLong(`-${operandText(d)}`, offset);
   return fromDecimal({ c: -d.c, e: d.e });
 }
 
 /**
  * `x op y` (floats of values `a`, `b`, `float` the float result) done exactly when it
- * must be: one operand {@link roughText}, or both safe integers and the float sum,
- * difference or product past 2^53. Undefined when the float result is right, as far as
- * floats go (`0.1 + 0.2`). `b` is not zero (compile.ts checks it first). Throws
- * ExpressionError at `offset` for a quotient with no finite decimal and for a result of
- * more than {@link MAX_DIGITS} digits.
+ * must be: one operand {@link roughText}, both safe integers and the float sum,
+ * difference or product past 2^53, or the float result past a float's range: ±Infinity
+ * (`1e300 * 1e300`), or 0 for a product or quotient of numbers that are not
+ * (`1e-300 * 1e-300`). Undefined when the float result is right, as far as floats go
+ * (`0.1 + 0.2`): then it is a finite number. `b` is not zero (compile.ts checks it
+ * first). Throws ExpressionError at `offset` for a quotient with no finite decimal and
+ * for a result of more than {@link MAX_DIGITS} digits.
  */
 export function exactArithmetic(
   op: string,
@@ -223,12 +249,12 @@ export function exactArithmetic(
   const rough = roughText(a) || roughText(b);
   const bigIntegers = "+-*".includes(op) && Number.isSafeInteger(x) &&
     Number.isSafeInteger(y) && !Number.isSafeInteger(float);
-  if (!rough && !bigIntegers) return undefined;
+  if (!rough && !bigIntegers && !pastRange(op, x, y, float)) return undefined;
   const p = decimalOfValue(a, x);
   const q = decimalOfValue(b, y);
   const shown = () => `${operandText(p)} ${op} ${operandText(q)}`;
   // Aligning two numbers whose exponents are further apart makes at least that many digits.
-  if ((op === "+" || op === "-" || op === "%") && Math.abs(p.e - q.e) > MAX_DIGITS) {
+  if ((op === "+" || op === "-" || op === "%") && abs(p.e - q.e) > MAX_LENGTH) {
     throw tooLong(shown(), offset);
   }
   const result = compute(op, p, q);
@@ -236,13 +262,24 @@ export function exactArithmetic(
     throw new ExpressionError(
       `${shown()} has no exact decimal result`,
       offset,
-      "a number a 64-bit float does not hold exactly (past 2^53 = 9007199254740992, or " +
-        "with more than 15 significant digits) is divided only where the quotient is a " +
-        "finite decimal; check with % first, or round the value before weft reads it",
+      "a number a 64-bit float does not hold exactly (past 2^53 = 9007199254740992, with " +
+        "more than 15 significant digits, or past its range of about 1.8e308) is divided " +
+        "only where the quotient is a finite decimal; check with % first, or round the " +
+        "value before weft reads it",
     );
   }
-  if (plainLength(result) > MAX_DIGITS) throw tooLong(shown(), offset);
+  if (!writable(result)) throw tooLong(shown(), offset);
   return fromDecimal(result);
+}
+
+/**
+ * Whether `float`, the float result of `x op y` (finite floats), lost the number for
+ * being past a float's range: ±Infinity, or 0 where a product or quotient of non-zero
+ * numbers is not 0. (A difference is 0 only for equal floats, and a remainder may be.)
+ */
+function pastRange(op: string, x: number, y: number, float: number): boolean {
+  if (!Number.isFinite(float)) return true;
+  return float === 0 && x !== 0 && (op === "/" || (op === "*" && y !== 0));
 }
 
 /** The error for an exact result (of `shown`, at `offset`) longer than MAX_DIGITS. */
@@ -292,7 +329,10 @@ function divide(p: Decimal, q: Decimal): Decimal | undefined {
   if (den !== 1n) return undefined;
   // num / (2^twos × 5^fives) = num × 2^(k - twos) × 5^(k - fives) / 10^k.
   const k = Math.max(twos, fives);
-  return normal(num * 2n ** BigInt(k - twos) * 5n ** BigInt(k - fives), p.e - q.e - k);
+  return normal(
+    num * 2n ** BigInt(k - twos) * 5n ** BigInt(k - fives),
+    p.e - q.e - BigInt(k),
+  );
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -300,12 +340,18 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
+/** Characters of an operand an error message shows (the mark holds it whole). */
+const SHOWN = 60;
+
 /**
- * An operand as an error message shows it: its plain decimal digits (cut to the bound),
- * marked as data (model/data_text.ts), so a secret among them is masked where weft
- * prints it, as arithmetic_operands.ts does.
+ * An operand as an error message shows it: its plain decimal digits, or where those
+ * are longer than a message shows and its significant digits are not (`1e600`,
+ * `15e-420`), digits and exponent; cut to {@link SHOWN}; marked as data
+ * (model/data_text.ts), so a secret among them is masked where weft prints it, as
+ * arithmetic_operands.ts does.
  */
 function operandText(d: Decimal): string {
-  const text = plainLength(d) <= MAX_DIGITS ? decimalText(d) : `${d.c}e${d.e}`;
-  return quoteCut(text, 60, { ellipsis: true });
+  const plain = plainLength(d) <= BigInt(SHOWN) || (digitCount(d) >= SHOWN && writable(d));
+  const text = plain ? decimalText(d) : `${d.c}e${d.e}`;
+  return quoteCut(text, SHOWN, { ellipsis: true });
 }

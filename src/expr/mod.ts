@@ -15,8 +15,9 @@
  * - comparisons are numeric when both sides look like decimal numbers (`"10" > "9"`),
  *   otherwise textual; null/undefined equal `""` and make every `< <= > >=` false;
  * - `+` adds numbers or joins text; other arithmetic on a missing (or blank) value gives
- *   null, while text that spells no number, division by zero and a result too large for
- *   a number throw ExpressionError when evaluated;
+ *   null, while text that spells no number, division by zero and a result with no exact
+ *   decimal or of more than 1000 digits throw ExpressionError when evaluated (numbers a
+ *   float does not hold, `1e400` too, are computed exactly: exact_numbers.ts);
  *   numbers become text in plain decimal (no exponent);
  * - {@link truthy}: false, 0, "", "false", "0" (trimmed, any case), null, undefined are false.
  *

@@ -4,7 +4,7 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
-import { exactLiteral } from "./exact_numbers.ts";
+import { exactLiteral, MAX_DIGITS } from "./exact_numbers.ts";
 
 /** Kinds of tokens. */
 export type TokenKind = "num" | "lit" | "path" | "quote" | "op" | "(" | ")" | "${" | "}" | "eof";
@@ -19,6 +19,9 @@ export interface Token {
   value?: number | string | boolean | null;
   segments?: string[];
 }
+
+/** A number literal: digits, a fraction, an exponent. `y`: matched at lastIndex only. */
+const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 const KEYWORDS: Record<string, boolean | null> = { true: true, false: false, null: null };
 const ESCAPES: Record<string, string> = {
@@ -59,9 +62,23 @@ export class Scanner {
     if (c === undefined) return tok("eof", 0);
     if (isIdentStart(c)) return this.scanPath(i);
     if (isDigit(c)) {
-      const m = /^\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(src.slice(i, i + 400))!;
-      // A number a float does not hold (past 2^53, or more digits than a float keeps)
-      // keeps its digits: a float would round it (exact_numbers.ts).
+      // Sticky, so a literal of any length is one token, read where it is (no slice).
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(src)!;
+      // More digits than any exact result may have: refused here, before the work of
+      // reading them (a file may hold megabytes of digits).
+      if (m[0].length > MAX_DIGITS + 10) {
+        throw new ExpressionError(
+          `a number written with ${
+            m[0].length
+          } characters: weft computes with at most ${MAX_DIGITS} digits`,
+          i,
+          "quote it ('...') to use it as text",
+        );
+      }
+      // A number a float does not hold (past 2^53, more digits than a float keeps, or
+      // past its range: `1e400`) keeps its digits: a float would round it, or make it
+      // Infinity or 0 (exact_numbers.ts).
       return { ...tok("num", m[0].length), value: exactLiteral(m[0]) ?? Number(m[0]) };
     }
     const two = src.slice(i, i + 2);

@@ -112,13 +112,15 @@ export function truthy(value: Value): boolean {
 // Decimal numbers only: "0x10", "Infinity" and "1_000" stay strings.
 const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
-/** The number a value stands for (a finite number, or a string that looks like one), or undefined. */
+/**
+ * The number a value stands for as a float (a finite number, or a string that spells a
+ * decimal number), or undefined. Text past a float's range is a number too: `"1e400"`
+ * gives Infinity and `"1e-400"` 0, floats that are not it, as for every text a float
+ * does not hold (exact_numbers.ts roughText), which the operators read exactly.
+ */
 export function asNumber(value: Value): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && NUMERIC.test(value)) {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
+  if (typeof value === "string" && NUMERIC.test(value)) return Number(value);
   return undefined;
 }
 

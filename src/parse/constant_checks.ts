@@ -1,5 +1,6 @@
 /**
- * Expressions that fail whatever the run's values are: `${10 / 0}`, `${1e300 * 1e300}`,
+ * Expressions that fail whatever the run's values are: `${10 / 0}`, `${1e600 * 1e600}`
+ * (more digits than exact arithmetic makes: expr/exact_numbers.ts),
  * `${tasks.a.outputs.n + 1 % 0}`. `weft run` fails the task when it evaluates them
  * (expr/compile.ts); they are written in the file, so `weft validate` reports them.
  * Found by evaluating with every reference missing: a missing value never makes an
