@@ -44,6 +44,8 @@ Deno.test("cli validate: a key of the task's config written beside it says to pu
   assert.equal(hints[5], '"connection" goes under config: (config: {connection: ...})');
   assert.equal(hints[6], '"query" goes under config: (config: {query: ...})');
   assert.equal(hints[9], '"image" goes under config: (config: {image: ...})');
+  // Not GitHub Actions' env: (a task's environment, which never reaches the container).
+  assert.equal(hints[13], '"env" goes under config: (config: {env: ...})');
   // The missing config is what those keys explain: not told again on its own.
   assert.ok(problems.every((p) => !/missing key "config"/.test(p.message)), run.stdout);
 });

@@ -91,6 +91,17 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
     at: "key",
     message: `unknown key "${key}"${keyPlace(ctx.data, object)}`,
   };
+  // A key of this task's `config` written beside it: the seed nests a database task's
+  // `connection` (and an http task's settings may be either place), so say where it goes.
+  // First: a docker task's `env:` is its config's, not GitHub Actions' `env:` (environment).
+  if (
+    allowed.includes("config") &&
+    allowedKeys(ctx.schema, ctx.data, [...object, "config"]).includes(key)
+  ) {
+    draft.hint = `"${key}" goes under config: (config: {${key}: ...})`;
+    draft.standsFor = "config"; // explains the missing config
+    return draft;
+  }
   // GitHub Actions' words for keys weft names otherwise (`needs:`, `if:`).
   const github = Object.hasOwn(GITHUB_KEYS, key) && allowed.includes(GITHUB_KEYS[key])
     ? GITHUB_KEYS[key]
@@ -101,16 +112,6 @@ export function unknownKey(object: PathSegment[], key: string, ctx: IssueContext
   if (near) {
     draft.hint = near;
     draft.standsFor = github ?? near.slice('did you mean "'.length, -2);
-    return draft;
-  }
-  // A key of this task's `config` written beside it: the seed nests a database task's
-  // `connection` (and an http task's settings may be either place), so say where it goes.
-  if (
-    allowed.includes("config") &&
-    allowedKeys(ctx.schema, ctx.data, [...object, "config"]).includes(key)
-  ) {
-    draft.hint = `"${key}" goes under config: (config: {${key}: ...})`;
-    draft.standsFor = "config"; // explains the missing config
     return draft;
   }
   // A key that belongs to another task type: the `type` is what is wrong.
