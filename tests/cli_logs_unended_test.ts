@@ -7,7 +7,7 @@
  * reads is as before.
  */
 import assert from "node:assert/strict";
-import { weft } from "./_run_cli.ts";
+import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const FIXTURE = new URL("./fixtures/logs_unended/unended.yml", import.meta.url).pathname;
@@ -59,4 +59,22 @@ Deno.test("weft logs RUN: several tasks' unended lines are still ended between t
     stderr: "==> abc (attempt 1) <==\n==> ab (attempt 1) <==\n==> long (attempt 1) <==\n" +
       "==> err (attempt 1) <==\ne1\ne2",
   });
+});
+
+Deno.test("weft logs RUN TASK: invalid UTF-8 comes back as the bytes printed", async () => {
+  const dir = testTempDir("logs-bytes-");
+  const env = { WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
+  Deno.writeTextFileSync(
+    `${dir}/w.yml`,
+    "name: bytes\ntasks:\n  - id: f\n    command: printf '\\377\\376bin\\n'\n",
+  );
+  assert.equal((await weft(["run", `${dir}/w.yml`, "-q"], { env })).code, 0);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: weftArgs(["logs", "f"]),
+    env: weftEnv(env),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.deepEqual([...out.stdout], [0xff, 0xfe, ...new TextEncoder().encode("bin\n")]);
 });
