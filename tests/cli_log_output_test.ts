@@ -171,3 +171,19 @@ Deno.test("weft logs on one screen, prefixed: a task's own line without a newlin
     JSON.stringify(shown),
   );
 });
+
+Deno.test("weft logs RUN TASK on one screen: a line without a newline is ended before the task's other stream", async () => {
+  const dir = testTempDir("unended-one-");
+  const home = `${dir}/home`;
+  const flow = `${dir}/se.json`;
+  const tasks = [{ id: "se", command: "printf out-nonl; printf err-nonl >&2" }];
+  Deno.writeTextFileSync(flow, JSON.stringify({ name: "se", tasks }));
+  const run = await weft(["run", flow, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await weft(["history", "-q", "-n1"], { env: { WEFT_HOME: home } })).stdout.trim();
+  // Not glued (`out-nonlerr-nonl`); the task's own last line keeps its missing newline.
+  assert.equal(await merged(["logs", id, "se"], home), "out-nonl\nerr-nonl");
+  // With stdout apart, its bytes stay the task's own.
+  const apart = await weft(["logs", id, "se"], { env: { WEFT_HOME: home } });
+  assert.deepEqual([apart.stdout, apart.stderr], ["out-nonl", "err-nonl"]);
+});

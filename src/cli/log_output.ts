@@ -93,8 +93,8 @@ export async function printLogFrom(
       await call();
     }
     await endBefore(piece.stream);
-    if (piece.starts && options.prefix && options.shared) {
-      // Prefixed lines on one screen: the other stream's line left open in this file (a
+    if (piece.starts && options.shared) {
+      // On one screen, prefixed or not: the other stream's line left open in this file (a
       // last line without a newline, a cut long line) is ended before this one starts,
       // as another file's is, not glued to it; its rest goes on a line of its own.
       await out.breakLine(piece.stream === "stdout" ? "stderr" : "stdout");
