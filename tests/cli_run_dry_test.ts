@@ -192,7 +192,7 @@ Deno.test("run --dry-run: a cwd the run cannot start a program in is refused, ex
   assert.equal(valid.code, 0, valid.stderr + valid.stdout);
 });
 
-Deno.test("run --dry-run: a long value shows as its length in every field, a long secret as ***", async () => {
+Deno.test("run --dry-run: a long value shows as its length where it is shown, a long secret as ***", async () => {
   const dir = testTempDir("dry-long-");
   const uses = Array.from({ length: 200 }, () => '      echo "${params.p}" >/dev/null').join("\n");
   Deno.writeTextFileSync(
@@ -218,7 +218,6 @@ Deno.test("run --dry-run: a long value shows as its length in every field, a lon
       '    config: {connection: "sqlite:q.db", query: "SELECT ${params.p} AS a"}',
       '  - {id: h, type: http, url: "http://127.0.0.1:9999/x?q=${params.p}"}',
       '  - {id: l, type: loop, items: \'["${params.p}", "b"]\', task: {command: "true"}}',
-      '  - {id: d, type: docker, config: {image: alpine, command: "echo ${params.p}"}}',
       '  - {id: py, type: python, script: s.py, args: ["${params.p}"]}',
       '  - {id: w, type: workflow, file: child.yml, params: {a: "${params.p}"}}',
       '  - {id: s, command: "echo ${env.TOKEN}"}',
@@ -243,7 +242,6 @@ Deno.test("run --dry-run: a long value shows as its length in every field, a lon
       `bound ?1 = ${shown}`,
       `GET http://127.0.0.1:9999/x?q=${shown}`,
       `for each item of ["${shown}", "b"]`,
-      `alpine echo '${shown}'`,
       `python s.py '${shown}'`,
       `runs child.yml a=${shown}`,
     ]
@@ -254,4 +252,52 @@ Deno.test("run --dry-run: a long value shows as its length in every field, a lon
   const s = await weft(["run", "--dry-run", "w.yml", "-p", `p=${short}`], { cwd: dir });
   assert.equal(s.code, 0, s.stderr);
   assert.ok((s.stdout + s.stderr).includes(`echo "${short}" >/dev/null`));
+});
+
+Deno.test("run --dry-run: docker and connections read a long value whole; each stand-in names its own ${...}", async () => {
+  const dir = testTempDir("dry-long-parsed-");
+  Deno.writeTextFileSync(
+    `${dir}/w.yml`,
+    [
+      "name: parsed",
+      'params: {p: {default: ""}, q: {default: ""}, u: {default: u}}',
+      "tasks:",
+      '  - {id: dk, type: docker, config: {image: alpine, volumes: ["/tmp:/${params.p}"]}}',
+      "  - id: db",
+      "    type: database",
+      '    config: {connection: "postgres://u@${params.u}:5999/db", query: "SELECT 1"}',
+      "  - {id: a, command: 'echo \"${params.q}\"'}",
+      "  - {id: b, command: 'echo \"${env.BIG}\"'}",
+      "",
+    ].join("\n"),
+  );
+  const same = "d".repeat(1500);
+  const host = "h".repeat(1100);
+  const r = await weft(
+    [
+      "run",
+      "--dry-run",
+      "w.yml",
+      "-p",
+      `p=${"p".repeat(1100)}`,
+      "-p",
+      `q=${same}`,
+      "-p",
+      `u=${host}`,
+    ],
+    { cwd: dir, env: { BIG: same } },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const text = r.stdout + r.stderr;
+  // Parsed as the run parses them: no ':' of a stand-in read as a field or a password.
+  assert.doesNotMatch(text, /cannot be worked out/);
+  assert.ok(text.includes(`-v /tmp:/${"p".repeat(1100)}`), text);
+  assert.ok(text.includes(`database postgres://u@${host}:5999/db`), text);
+  // The same long value from two places: each named as written.
+  assert.ok(text.includes('$ echo "<${params.q}: 1500 characters>"'), text);
+  assert.ok(text.includes('$ echo "<${env.BIG}: 1500 characters>"'), text);
+  // Characters, not UTF-16 units: 600 emoji are 600 characters, shown whole.
+  const emoji = "\u{1F600}".repeat(600);
+  const e = await weft(["run", "--dry-run", "w.yml", "-p", `q=${emoji}`], { cwd: dir });
+  assert.ok((e.stdout + e.stderr).includes(`$ echo "${emoji}"`), e.stdout + e.stderr);
 });

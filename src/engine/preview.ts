@@ -36,7 +36,7 @@ import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
 import { embeddedMessage, ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
-import { SHOWN_VALUE_MAX, shownValue } from "../expr/shown_value.ts";
+import { longerThanShown, SHOWN_VALUE_MAX, shownValue } from "../expr/shown_value.ts";
 import { runRefusal, valuesKnown } from "./preview_check.ts";
 import { renderItemsText } from "./loop_items.ts";
 import { errorText } from "./context.ts";
@@ -121,16 +121,20 @@ function prepare(input: PreviewInput) {
   const later = (root: string, path: readonly string[]) =>
     LATER.has(root) && !(root === "tasks" && byId.get(path[0])?.finished === true);
   // A long value as a plan shows it, whatever field reads it (expr/shown_value.ts); a
-  // secret's as *** (its length is no one's business either). By value: computed once.
-  const long = new Map<string, string>();
+  // secret's as *** (its length is no one's business either). Kept per name (`params.p`
+  // → its value and how it shows; undefined: long in UTF-16 units only, shown whole).
+  const long = new Map<string, { value: string; shown: string | undefined }>();
   const placeholders = new Set<string>();
-  const shownLong = (value: string, name: string): string => {
-    let shown = long.get(value);
-    if (shown === undefined) {
-      shown = secrets.mask(value) === value ? shownValue(value, `\${${name}}`) : "***";
-      long.set(value, shown);
-      placeholders.add(shown);
-    }
+  const shownLong = (value: string, name: string): string | undefined => {
+    const known = long.get(name);
+    if (known?.value === value) return known.shown;
+    const shown = !longerThanShown(value)
+      ? undefined
+      : secrets.mask(value) === value
+      ? shownValue(value, `\${${name}}`)
+      : "***";
+    long.set(name, { value, shown });
+    if (shown !== undefined) placeholders.add(shown);
     return shown;
   };
   // `asRun`: an unset variable is undefined, as the run reads it, not shown as unset.
@@ -149,7 +153,8 @@ function prepare(input: PreviewInput) {
       if (later(root, path)) return `<${[root, ...path].join(".")}>`;
       const value = scope(root, path);
       if (cut && typeof value === "string" && value.length > SHOWN_VALUE_MAX) {
-        return shownLong(value, [root, ...path].join("."));
+        const shown = shownLong(value, [root, ...path].join("."));
+        if (shown !== undefined) return shown;
       }
       // An unset variable renders empty at run time too; say so rather than vanish.
       return root === "env" && value === undefined && !asRun
@@ -217,6 +222,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
     const lookup = (n: string) => ownValue(own, n) ?? ownValue(workflowEnv, n);
     return {
       shown: scopeFor(lookup, false, true),
+      whole: scopeFor(lookup),
       asRun: scopeFor(lookup, true),
       env: { ...workflowEnv, ...own },
     };
@@ -244,20 +250,25 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
       return [line];
     }
     // `above`: a docker `config.env` value's block, read in order (expr/env_block.ts).
-    const render = (text: string, above?: Above) =>
-      safe(() => exprs.render(text, withNamesAbove(scope, above)), text);
+    const renderIn = (within: Scope) => (text: string, above?: Above) =>
+      safe(() => exprs.render(text, withNamesAbove(within, above)), text);
+    const render = renderIn(scope);
     // A shell command as the run has the shell read it (its comments as written).
     const shell = (command: string) => safe(() => exprs.renderShellShown(command, scope), command);
     // A path field: weft's own text but for its values, as the run tells the engine
     // (tasks/path_field.ts), so a secret that is a folder's name leaves it whole.
-    const path = (text: string) => {
+    const pathIn = (within: Scope) => (text: string) => {
       const marked = safe(
-        () => ownText("") + exprs.renderPlaced(text, scope, (value) => quoteData(value)),
+        () => ownText("") + exprs.renderPlaced(text, within, (value) => quoteData(value)),
         quoteData(text),
       );
       secrets.addBuilt(marked);
       return resolveQuoted(marked);
     };
+    const path = pathIn(scope);
+    // Fields weft parses before the run (docker's volumes and ports, a connection) read
+    // long values whole, as the run does: a long value's stand-in would parse otherwise.
+    const whole = renderIn(scopes.whole);
     const config = spec.config as Record<string, unknown>;
     const work = (): string[] => {
       switch (spec.type) {
@@ -279,7 +290,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
         case "docker": {
           const name = "weft-<run>-<task>-<attempt>";
           try {
-            return dockerPreview(config.config as DockerConfig, render, name).map(quoteData);
+            return dockerPreview(config.config as DockerConfig, whole, name).map(quoteData);
           } catch (error) {
             // Not refused (a value known only later): say why no argv shows.
             return [
@@ -318,8 +329,8 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
             () =>
               parseConnection(
                 sqlite !== undefined
-                  ? sqlite + path(db.connection.slice(sqlite.length))
-                  : url(db.connection, scope, render),
+                  ? sqlite + pathIn(scopes.whole)(db.connection.slice(sqlite.length))
+                  : url(db.connection, scopes.whole, whole),
                 ".",
               ).display,
             db.connection,
@@ -330,7 +341,7 @@ export function previewTasks(input: PreviewInput): Record<string, string[]> {
             lines.push(`  migrate ${quoteData(path(db.migrations_path))}${undo}`);
           }
           if (db.file) lines.push(`  run ${quoteData(path(db.file))}`);
-          if (db.query) pushAll(lines, queryLines(db.query, db.connection, render));
+          if (db.query) pushAll(lines, queryLines(db.query, whole(db.connection), render));
           return lines;
         }
         default: {
@@ -438,8 +449,9 @@ function queryLines(
   connection: string,
   render: (text: string) => string,
 ): string[] {
-  // The database the connection names; else either, as the run checks it (preflight.ts).
-  const dialect = connectionDialect(render(connection));
+  // The database the connection (rendered) names; else either, as the run checks it
+  // (preflight.ts).
+  const dialect = connectionDialect(connection);
   const placeholder = placeholderOf(dialect ?? "postgres");
   const bound = safe<{ sql: string; params: string[] }>(
     () => renderSql(query, render, placeholder, dialect ? [dialect] : SQL_DIALECTS),

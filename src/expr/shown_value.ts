@@ -11,14 +11,38 @@
  * @module
  */
 
-/** The longest value a plan shows whole, in UTF-16 code units (characters, mostly). */
+/** The longest value a plan shows whole, in characters (Unicode code points). */
 export const SHOWN_VALUE_MAX = 1024;
 
 /**
- * `value`, or when longer than {@link SHOWN_VALUE_MAX} a placeholder naming `written`
- * (the `${...}` as written, or what stands for it) and the value's length.
+ * `value`, or when longer than {@link SHOWN_VALUE_MAX} characters a placeholder naming
+ * `written` (the `${...}` as written, or what stands for it) and the value's length.
  * @example shownValue("x".repeat(5000), "${params.p}") // "<${params.p}: 5000 characters>"
  */
 export function shownValue(value: string, written: string): string {
-  return value.length <= SHOWN_VALUE_MAX ? value : `<${written}: ${value.length} characters>`;
+  // A UTF-16 length within the bound is within it in code points too: no count needed.
+  if (value.length <= SHOWN_VALUE_MAX) return value;
+  const characters = codePoints(value);
+  return characters <= SHOWN_VALUE_MAX ? value : `<${written}: ${characters} characters>`;
+}
+
+/** Whether a string is longer than {@link SHOWN_VALUE_MAX} characters. */
+export function longerThanShown(value: string): boolean {
+  return value.length > SHOWN_VALUE_MAX && codePoints(value) > SHOWN_VALUE_MAX;
+}
+
+/** How many code points `text` holds: a surrogate pair (an emoji) counts once. */
+function codePoints(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
