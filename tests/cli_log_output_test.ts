@@ -187,3 +187,22 @@ Deno.test("weft logs RUN TASK on one screen: a line without a newline is ended b
   const apart = await weft(["logs", id, "se"], { env: { WEFT_HOME: home } });
   assert.deepEqual([apart.stdout, apart.stderr], ["out-nonl", "err-nonl"]);
 });
+
+Deno.test("weft logs on one screen: a stderr line left open is ended before the rest of a stdout line, prefixed or not", async () => {
+  const dir = testTempDir("open-both-");
+  const home = `${dir}/home`;
+  const flow = `${dir}/g.json`;
+  // Stored: O o1 ~O, E e1 ~E, o o2, e e2, O o3 ~O — each stream's line cut by the other's.
+  // A second between the prints: the log has them in this order even on a loaded machine.
+  const command = "printf o1; sleep 1; printf e1 >&2; sleep 1; printf 'o2\\n'; sleep 1; " +
+    "printf 'e2\\n' >&2; sleep 1; printf o3";
+  Deno.writeTextFileSync(flow, JSON.stringify({ name: "g", tasks: [{ id: "e", command }] }));
+  const run = await weft(["run", flow, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  const id = (await weft(["history", "-q", "-n1"], { env: { WEFT_HOME: home } })).stdout.trim();
+  assert.equal(await merged(["logs", id], home), "e | o1\ne | e1\ne | o2\ne | e2\ne | o3\n");
+  assert.equal(await merged(["logs", id, "e"], home), "o1\ne1\no2\ne2\no3");
+  // With stdout apart, its bytes stay the task's own.
+  const apart = await weft(["logs", id, "e"], { env: { WEFT_HOME: home } });
+  assert.deepEqual([apart.stdout, apart.stderr], ["o1o2\no3", "e1e2\n"]);
+});

@@ -70,7 +70,7 @@ export async function printLogFrom(
   options: PrintLogOptions,
 ): Promise<PrintCursor> {
   const pending = { stdout: false, stderr: false, ...from?.crPending };
-  const out = new OutputBuffer(io, encoder.encode(options.prefix), pending, from?.broken ?? null);
+  const out = new OutputBuffer(io, encoder.encode(options.prefix), pending, { ...from?.broken });
   out.printed = { stdout: false, stderr: false, ...from?.printed };
   const endOpen = { stdout: false, stderr: false, ...options.endOpen };
   let first = options.beforeFirst;
@@ -93,10 +93,11 @@ export async function printLogFrom(
       await call();
     }
     await endBefore(piece.stream);
-    if (piece.starts && options.shared) {
+    if (options.shared) {
       // On one screen, prefixed or not: the other stream's line left open in this file (a
-      // last line without a newline, a cut long line) is ended before this one starts,
-      // as another file's is, not glued to it; its rest goes on a line of its own.
+      // last line without a newline, a cut long line) is ended before anything of this
+      // stream is printed — a line's start or the rest of a line cut earlier — as another
+      // file's is, not glued to it; its own rest goes on a line of its own.
       await out.breakLine(piece.stream === "stdout" ? "stderr" : "stdout");
     }
     await out.add(piece);
@@ -141,7 +142,7 @@ export async function printLogFrom(
   return {
     ...cursor,
     crPending: out.crPending,
-    broken: out.broken ?? undefined,
+    broken: { ...out.broken },
     held,
     printed: { ...out.printed },
     // A header ended the line on stderr too.
@@ -158,8 +159,11 @@ export async function printLogFrom(
  */
 export interface PrintCursor extends LogCursor {
   crPending?: Record<OutputStream, boolean>;
-  /** The line open in this stream was shown ended (see breakLine): its rest gets the prefix. */
-  broken?: OutputStream;
+  /**
+   * Per stream: its open line was shown ended (see breakLine), so its rest gets the
+   * prefix; on one screen both streams' may be.
+   */
+  broken?: Partial<Record<OutputStream, boolean>>;
   /**
    * Streams where this pass ended another file's open line (PrintLogOptions.endOpen):
    * that file's rest of the line then goes on a line of its own (its `broken`).
@@ -196,8 +200,8 @@ class OutputBuffer {
     private readonly prefix: Uint8Array,
     /** Per stream: the bytes given last ended in CRs not yet printed (see #putSplitAtCr). */
     readonly crPending: Record<OutputStream, boolean> = { stdout: false, stderr: false },
-    /** The stream whose open line was shown ended by {@link breakLine}. */
-    public broken: OutputStream | null = null,
+    /** Per stream: its open line was shown ended by {@link breakLine} (both may be). */
+    public broken: Partial<Record<OutputStream, boolean>> = {},
   ) {}
 
   /**
@@ -231,7 +235,7 @@ class OutputBuffer {
       this.#stream = piece.stream;
     }
     let bytes = piece.bytes;
-    if (!piece.starts && this.broken === piece.stream) {
+    if (!piece.starts && this.broken[piece.stream]) {
       // Its rest goes on as a line of its own. The break ended the line on screen as the
       // CRs its rest begins with would have (a progress line redrawn after a pause, F7):
       // they are dropped, not shown as an empty line; an end alone was shown already.
@@ -239,10 +243,10 @@ class OutputBuffer {
       while (at < bytes.length && bytes[at] === CR) at++;
       bytes = bytes.subarray(at);
       if (bytes.length === 0) {
-        if (piece.ends) this.broken = null;
+        if (piece.ends) this.broken[piece.stream] = false;
         return;
       }
-      this.broken = null;
+      this.broken[piece.stream] = false;
       await this.#put(this.prefix);
     }
     if (piece.starts && this.printed[piece.stream]) {
@@ -301,7 +305,7 @@ class OutputBuffer {
     }
     this.crPending[stream] = false;
     this.printed[stream] = false;
-    this.broken = stream;
+    this.broken[stream] = true;
     await this.#put(NEWLINE);
   }
 

@@ -251,7 +251,7 @@ export class LogPrinter {
     this.#openOn[stream] = null;
     const ended = owner === null ? undefined : this.#cursors.get(owner);
     if (!ended) return;
-    ended.broken = stream;
+    ended.broken = { ...ended.broken, [stream]: true };
     if (ended.crPending) ended.crPending[stream] = false;
     if (ended.printed) ended.printed[stream] = false;
   }
