@@ -138,7 +138,7 @@ const INVALID: [string, string, number | null][] = [
   ["empty.yml", "the file is empty", null],
   ["comments-only.yml", "holds no data", 1],
   ["binary.json", "not a text file", null],
-  ["nul-bytes.yml", "not a text file", null],
+  ["nul-bytes.yml", "control character U+0000", 1],
   ["invalid-utf8.yml", "not valid UTF-8: byte 0xE9", 1],
   ["utf16.yml", "the file is UTF-16 (LE) text", null],
   ["deep-nesting.json", "nested too deeply: more than 256 levels", 8],

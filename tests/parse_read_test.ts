@@ -160,3 +160,23 @@ async function validateText(name: string, text: string) {
   const { code, stdout, stderr } = await weft(["validate", name], { cwd: dir });
   return { code, text: stdout + stderr };
 }
+
+Deno.test("weft validate: a NUL in text is placed at its line:col; a binary file stays 'not a text file'", async () => {
+  const nul = await validateText(
+    "w.yml",
+    "name: c1\ntasks:\n  - id: a\n    command: |\n      echo a\n      echo \0b\n",
+  );
+  assert.equal(nul.code, 2, nul.text);
+  assert.match(
+    nul.text,
+    /w\.yml:6:12: control character U\+0000 .*\n\s*hint: delete it \(editors may show it as \^@ or not at all\): no program/,
+  );
+  const dir = testTempDir("read-bin-");
+  await Deno.writeFile(
+    `${dir}/b.yml`,
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]),
+  );
+  const bin = await weft(["validate", "b.yml"], { cwd: dir });
+  assert.equal(bin.code, 2);
+  assert.match(bin.stdout + bin.stderr, /b\.yml: not a text file\n\s*hint: .*byte 8 is zero/);
+});

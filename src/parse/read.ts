@@ -247,7 +247,13 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
     hint: "a workflow is a UTF-8 JSON or YAML text file",
   };
   const zero = bytes.indexOf(0);
-  if (zero !== -1) return { ...notText, hint: `${notText.hint}; byte ${zero} is zero` };
+  if (zero !== -1) {
+    // Placed like any control character when the text before it is text (a stray NUL in
+    // a script); a binary file's is only counted, its bytes having no lines.
+    const before = textBefore(bytes, zero);
+    if (before !== null) return controlCharacter(file, before + "\0", before.length);
+    return { ...notText, hint: `${notText.hint}; byte ${zero} is zero` };
+  }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -267,8 +273,7 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
   // controls too: YAML 1.2 (§5.1, c-printable) allows none of them, and one in a name or
   // command would reach a terminal raw. NEL (U+0085) stays: YAML 1.2 allows it, YAML 1.1
   // and Unicode read it as a line break.
-  // deno-lint-ignore no-control-regex
-  const control = text.search(/[\x01-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]/);
+  const control = text.search(CONTROL);
   if (control !== -1) return controlCharacter(file, text, control);
   if (text.trim() === "") {
     return {
@@ -278,6 +283,28 @@ export function decodeInput(bytes: Uint8Array, file: string): DecodedInput | Pro
     };
   }
   return { text, format: detectFormat(file, text) };
+}
+
+/**
+ * The control characters a workflow may not hold: all but tab, line breaks (LF, CR, NEL)
+ * and form feed; NUL is looked for first (see decodeInput).
+ */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x01-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]/;
+
+/**
+ * The first `end` bytes of `bytes` as text, when they are UTF-8 holding no other control
+ * character than tab, line breaks and form feed; else null (binary data).
+ */
+function textBefore(bytes: Uint8Array, end: number): string | null {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      bytes.subarray(0, end),
+    );
+    return CONTROL.test(text) ? null : text;
+  } catch {
+    return null;
+  }
 }
 
 /** The problem of a control character at `offset` of `text`, with its line and column. */
@@ -290,8 +317,10 @@ function controlCharacter(file: string, text: string, offset: number): Problem {
     ...positionIn(text.slice(bom), offset - bom),
     message: `control character U+${code} in the text: a workflow is a UTF-8 JSON or YAML ` +
       "text file, which has none",
-    hint: `delete it (editors may show it as ${caretForm(parseInt(code, 16))} or not at all); ` +
-      `inside a quoted string it may be written as the escape \\u${code}`,
+    hint: `delete it (editors may show it as ${caretForm(parseInt(code, 16))} or not at all)` +
+      (code === "0000"
+        ? ": no program can be given a NUL, escaped or not"
+        : `; inside a quoted string it may be written as the escape \\u${code}`),
   };
 }
 
