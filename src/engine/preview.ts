@@ -36,7 +36,7 @@ import { pushAll } from "../arrays.ts";
 import { startSecrets } from "./start_secrets.ts";
 import { defaultRegistry } from "../tasks/mod.ts";
 import { embeddedMessage, ownText, quoteData, resolveQuoted } from "../model/data_text.ts";
-import { longerThanShown, SHOWN_VALUE_MAX, shownValue } from "../expr/shown_value.ts";
+import { SHOWN_VALUE_MAX, shownValue } from "../expr/shown_value.ts";
 import { runRefusal, valuesKnown } from "./preview_check.ts";
 import { renderItemsText } from "./loop_items.ts";
 import { errorText } from "./context.ts";
@@ -128,11 +128,9 @@ function prepare(input: PreviewInput) {
   const shownLong = (value: string, name: string): string | undefined => {
     const known = long.get(name);
     if (known?.value === value) return known.shown;
-    const shown = !longerThanShown(value)
-      ? undefined
-      : secrets.mask(value) === value
-      ? shownValue(value, `\${${name}}`)
-      : "***";
+    // One count of its characters (shownValue gives the value back when within the bound).
+    const standIn = shownValue(value, `\${${name}}`);
+    const shown = standIn === value ? undefined : secrets.mask(value) === value ? standIn : "***";
     long.set(name, { value, shown });
     if (shown !== undefined) placeholders.add(shown);
     return shown;

@@ -26,11 +26,6 @@ export function shownValue(value: string, written: string): string {
   return characters <= SHOWN_VALUE_MAX ? value : `<${written}: ${characters} characters>`;
 }
 
-/** Whether a string is longer than {@link SHOWN_VALUE_MAX} characters. */
-export function longerThanShown(value: string): boolean {
-  return value.length > SHOWN_VALUE_MAX && codePoints(value) > SHOWN_VALUE_MAX;
-}
-
 /** How many code points `text` holds: a surrogate pair (an emoji) counts once. */
 function codePoints(text: string): number {
   let pairs = 0;
