@@ -40,8 +40,12 @@ export const MAX_DIGITS = 1000;
 
 const MAX_LENGTH = BigInt(MAX_DIGITS);
 
-/** Decimal number text as value.ts NUMERIC accepts it: sign, digits, point, exponent. */
-const DECIMAL = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/;
+/**
+ * Decimal number text (value.ts asNumber reads a string as a number when it is one): a
+ * sign, digits with at most one point and at least one digit, an exponent; blanks around.
+ * Groups: 1 sign, 2 integer digits, 3 or 4 fraction digits, 5 exponent.
+ */
+export const DECIMAL_TEXT = /^\s*([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?\s*$/;
 
 /** Digits with at most a point, no exponent: how an integer past 2^53 is written out. */
 const PLAIN = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
@@ -67,11 +71,11 @@ function normal(c: bigint, e: bigint): Decimal {
  * when it spells none.
  */
 export function decimalOf(text: string): Decimal | undefined {
-  const m = DECIMAL.exec(text);
-  if (!m || (m[2] === "" && !m[3])) return undefined;
-  const fraction = m[3] ?? "";
-  const e = (m[4] === undefined ? 0n : BigInt(m[4])) - BigInt(fraction.length);
-  const digits = (m[2] + fraction).replace(/^0+/, "");
+  const m = DECIMAL_TEXT.exec(text);
+  if (!m) return undefined;
+  const fraction = m[3] ?? m[4] ?? "";
+  const e = (m[5] === undefined ? 0n : BigInt(m[5])) - BigInt(fraction.length);
+  const digits = ((m[2] ?? "") + fraction).replace(/^0+/, "");
   const c = digits === "" ? 0n : BigInt(digits);
   return normal(m[1] === "-" ? -c : c, e);
 }

@@ -9,7 +9,7 @@
  */
 import { ownText } from "../model/data_text.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "../model/json_depth.ts";
-import { compareDecimals, exactOperands } from "./exact_numbers.ts";
+import { compareDecimals, DECIMAL_TEXT, exactOperands } from "./exact_numbers.ts";
 
 /** A runtime value. */
 export type Value =
@@ -109,9 +109,6 @@ export function truthy(value: Value): boolean {
   return true;
 }
 
-// Decimal numbers only: "0x10", "Infinity" and "1_000" stay strings.
-const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
 /**
  * The number a value stands for as a float (a finite number, or a string that spells a
  * decimal number), or undefined. Text past a float's range is a number too: `"1e400"`
@@ -120,7 +117,8 @@ const NUMERIC = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
  */
 export function asNumber(value: Value): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && NUMERIC.test(value)) return Number(value);
+  // Decimal numbers only: "0x10", "Infinity" and "1_000" stay strings.
+  if (typeof value === "string" && DECIMAL_TEXT.test(value)) return Number(value);
   return undefined;
 }
 
