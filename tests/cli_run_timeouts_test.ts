@@ -102,3 +102,15 @@ Deno.test("cli run: a loop whose iteration timed out says it timed out, not just
     "not run: each[a] timed out and stop_on_failure is on",
   );
 });
+
+Deno.test("cli run: a conditional stopped by its branch step's timeout names the step's, in the summary and status", async () => {
+  const env = { WEFT_HOME: `${testTempDir("branch-timeout-")}/home`, NO_COLOR: "1" };
+  const run = await weft(["run", `${FIXTURES}branch_step.yml`, "--max-parallel", "2"], { env });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(run.stderr, /✖ step timed out: its else step's timeout of 300ms/);
+  assert.match(run.stderr, /✖ own timed out: its own timeout of 300ms/);
+  const status = await weft(["status", "--json"], { env });
+  const report = JSON.parse(status.stdout);
+  assert.equal(reportTask(report, "step").error, "its else step's timeout of 300ms");
+  assert.equal(reportTask(report, "own").error, "its own timeout of 300ms");
+});
