@@ -2,7 +2,8 @@
  * `weft logs` on one screen (cli/log_output.ts openBefore, CliIO.outputsShared): with
  * stdout and stderr in one place (a terminal, `2>&1`), a line a task left open on stdout
  * is ended before a header or another task's stderr line is printed, not glued to it;
- * with them apart, stdout holds the tasks' bytes as they are, no newline added.
+ * with them apart, stdout holds the tasks' bytes as they are, no newline added. Lines
+ * `--follow` held back on both streams are printed in the order of the log.
  */
 import assert from "node:assert/strict";
 import { startWeft, weft, weftArgs, weftEnv } from "./_run_cli.ts";
@@ -205,4 +206,28 @@ Deno.test("weft logs on one screen: a stderr line left open is ended before the 
   // With stdout apart, its bytes stay the task's own.
   const apart = await weft(["logs", id, "e"], { env: { WEFT_HOME: home } });
   assert.deepEqual([apart.stdout, apart.stderr], ["o1o2\no3", "e1e2\n"]);
+});
+
+Deno.test("weft logs --follow on one screen: open lines of both streams come in the log's order, stderr's first if it began first", async () => {
+  const dir = testTempDir("held-both-");
+  const home = `${dir}/home`;
+  const flow = `${dir}/h.json`;
+  // stderr's line begins first, stdout's once the test saw it in the log; both are left
+  // open until `go` (their task's end then stores no more bytes of them).
+  const wait = (file: string) => `while [ ! -f '${dir}/${file}' ]; do sleep 0.05; done`;
+  const command = `printf err >&2; ${wait("next")}; printf out; ${wait("go")}`;
+  Deno.writeTextFileSync(flow, JSON.stringify({ name: "h", tasks: [{ id: "t", command }] }));
+  const run = startWeft(["run", flow, "-q"], { WEFT_HOME: home });
+  await fileUnderIncludes(`${home}/logs`, "t.1.log", "E err");
+  Deno.writeTextFileSync(`${dir}/next`, "1");
+  await fileUnderIncludes(`${home}/logs`, "t.1.log", "O out");
+  // Both lines are held, then printed together once their output paused.
+  const follow = startMerged(["logs", "--follow"], home);
+  await follow.includes("t | out");
+  await follow.includes("t | err");
+  Deno.writeTextFileSync(`${dir}/go`, "1");
+  const followed = await follow.finish();
+  assert.equal((await run.finish()).code, 0);
+  assert.equal(await merged(["logs"], home), "t | err\nt | out\n");
+  assert.equal(followed, "t | err\nt | out\n", "as weft logs prints it afterwards");
 });

@@ -4,7 +4,9 @@
  * whose rest never comes: store/log_records.ts), for stdout and stderr, after several
  * lines and for a line longer than a piece; over several tasks a newline still comes
  * between two tasks' lines, and every prefixed line is ended; what `${tasks.ID.stdout}`
- * reads is as before.
+ * reads is as before. When both streams end without a newline, the two last lines are
+ * stored in the order they were printed, not in the order weft saw the pipes end
+ * (tasks/arrival_order.ts).
  */
 import assert from "node:assert/strict";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
@@ -77,4 +79,42 @@ Deno.test("weft logs RUN TASK: invalid UTF-8 comes back as the bytes printed", a
   }).output();
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   assert.deepEqual([...out.stdout], [0xff, 0xfe, ...new TextEncoder().encode("bin\n")]);
+});
+
+const BOTH = new URL("./fixtures/logs_unended/both.yml", import.meta.url).pathname;
+
+/** `weft logs` with `args`, its stderr sent into its stdout (`2>&1`): what one screen shows. */
+async function mergedLogs(args: string[], env: Record<string, string>): Promise<string> {
+  const out = await new Deno.Command("sh", {
+    args: ["-c", 'exec "$@" 2>&1', "sh", Deno.execPath(), ...weftArgs(["logs", ...args])],
+    env: weftEnv(env),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, text);
+  return text;
+}
+
+Deno.test("weft logs: stdout's and stderr's last lines without a newline come in the order printed, every time", async () => {
+  // Each pipe's end is seen in either order (stderr's first about one time in four): over
+  // 2 runs of 20 tasks, a tail flushed at its own pipe's end is all but sure to show.
+  const dir = testTempDir("unended-both-");
+  const env = { WEFT_HOME: `${dir}/home`, NO_COLOR: "1" };
+  for (let round = 0; round < 2; round++) {
+    const run = await weft(["run", BOTH, "-q"], { env });
+    assert.equal(run.code, 0, run.stderr);
+    const id = (await weft(["history", "-q", "-n1"], { env })).stdout.trim();
+    let want = "";
+    for (let i = 1; i <= 20; i++) {
+      const task = `t${String(i).padStart(2, "0")}`;
+      if (i % 2 === 0) want += `${task} | o1\n${task} | e1\n`;
+      want += `${task} | out\n${task} | err\n`;
+    }
+    assert.equal(await mergedLogs([id], env), want);
+    // One task alone: its bytes as printed, the stdout line ended before stderr's.
+    assert.equal(await mergedLogs([id, "t01"], env), "out\nerr");
+  }
 });

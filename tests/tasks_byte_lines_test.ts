@@ -8,6 +8,7 @@ import {
   MAX_PIECE_BYTES,
   PARTIAL_FLUSH_MS,
 } from "../src/tasks/byte_lines.ts";
+import { ArrivalOrder } from "../src/tasks/arrival_order.ts";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { testTempDir } from "./_tmp.ts";
 import { lineCollector } from "./_task_context.ts";
@@ -288,4 +289,70 @@ Deno.test("ByteLineSplitter: a last line the stream ends without a line feed is 
     ["p", true, false, false],
     ["", false, true, true],
   ]);
+});
+
+/** What a handler of `stream` was given: `stream:text`, and `+` for a piece, `$` unended. */
+function recorder(seen: string[], stream: string) {
+  return (l: Uint8Array, more: boolean, _cont: boolean, _early: boolean, unended: boolean) =>
+    void seen.push(`${stream}:${lineText(l)}${more ? "+" : ""}${unended ? "$" : ""}`);
+}
+
+Deno.test("forEachByteLine with an order: unended tails come in the order their bytes came, not their EOFs'", async () => {
+  // `printf out; printf err >&2`: stdout's bytes are read first, but stderr's pipe is
+  // seen to end first. Each stream's pulls are scripted, so the order is fixed.
+  const outRead = Promise.withResolvers<void>();
+  const errEnded = Promise.withResolvers<void>();
+  let outPulls = 0;
+  const stdout = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      if (outPulls++ === 0) return c.enqueue(encode("line\nout"));
+      outRead.resolve(); // asked for more: "out" was pushed to its splitter
+      await errEnded.promise;
+      c.close();
+    },
+  }, { highWaterMark: 0 });
+  const stderr = new ReadableStream<Uint8Array>({
+    async pull(c) {
+      await outRead.promise;
+      c.enqueue(encode("err"));
+      c.close();
+    },
+  }, { highWaterMark: 0 });
+  const seen: string[] = [];
+  const order = new ArrivalOrder(2);
+  await Promise.all([
+    forEachByteLine(stdout, recorder(seen, "stdout"), { order }),
+    forEachByteLine(stderr, recorder(seen, "stderr"), { order }).then(() => errEnded.resolve()),
+  ]);
+  assert.deepEqual(seen, ["stdout:line", "stdout:out$", "stderr:err$"]);
+});
+
+Deno.test("ArrivalOrder: a tail's place is where its held bytes began, whichever stream ends first", () => {
+  for (const stdoutEndsFirst of [true, false]) {
+    const seen: string[] = [];
+    const order = new ArrivalOrder(2);
+    const out = new ByteLineSplitter(recorder(seen, "stdout"), 4, null, order);
+    const err = new ByteLineSplitter(recorder(seen, "stderr"), 4, null, order);
+    // stdout's line began first and ended later: its start came first, so it does.
+    out.push(encode("o"));
+    err.push(encode("e1\ne"));
+    out.push(encode("ut"));
+    // Not yet: the other stream has not ended.
+    assert.equal(order.ended(stdoutEndsFirst ? out : err), undefined);
+    assert.deepEqual(seen, ["stderr:e1"]);
+    order.ended(stdoutEndsFirst ? err : out);
+    assert.deepEqual(seen, ["stderr:e1", "stdout:out$", "stderr:e$"], `${stdoutEndsFirst}`);
+  }
+  // A long line cut in pieces: its bytes published so far are in the log already; what
+  // it still holds came after stderr's tail, so that comes first.
+  const seen: string[] = [];
+  const order = new ArrivalOrder(2);
+  const out = new ByteLineSplitter(recorder(seen, "stdout"), 4, null, order);
+  const err = new ByteLineSplitter(recorder(seen, "stderr"), 4, null, order);
+  out.push(encode("abc"));
+  err.push(encode("e"));
+  out.push(encode("def"));
+  order.ended(out);
+  order.ended(err);
+  assert.deepEqual(seen, ["stdout:abcd+", "stderr:e$", "stdout:ef$"]);
 });

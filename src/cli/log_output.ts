@@ -105,7 +105,7 @@ export async function printLogFrom(
   const held: Partial<Record<OutputStream, HeldLine>> = { ...from?.held };
   if (!options.hold) {
     // The attempt ended: its held lines are printed as far as they went, then the rest.
-    for (const stream of STREAMS) {
+    for (const stream of inFileOrder(held)) {
       const line = held[stream];
       if (!line) continue;
       delete held[stream];
@@ -126,7 +126,7 @@ export async function printLogFrom(
     // A line whose output paused (a prompt, a progress line) is shown as far as it is
     // and left open: its rest continues it, or another file's line ends it first
     // (endOpen; log_hold.ts).
-    for (const stream of STREAMS) {
+    for (const stream of inFileOrder(held)) {
       const line = held[stream];
       if (!line || !releasedAfter(line)) continue;
       delete held[stream];
@@ -184,6 +184,15 @@ export interface PrintCursor extends LogCursor {
 }
 
 const STREAMS: readonly OutputStream[] = ["stdout", "stderr"];
+
+/**
+ * The streams holding a line, the one whose line begins earlier in the file first: two
+ * lines left open (`printf err >&2; printf out`) are printed in the order `weft logs`
+ * prints them once the run ended, not stdout's first.
+ */
+function inFileOrder(held: Partial<Record<OutputStream, HeldLine>>): OutputStream[] {
+  return STREAMS.filter((s) => held[s]).sort((a, b) => held[a]!.from - held[b]!.from);
+}
 
 /** Collects consecutive output of one stream and writes it in large pieces. */
 class OutputBuffer {

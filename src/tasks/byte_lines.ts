@@ -15,6 +15,7 @@
  * @module
  */
 import type { SpawnedProcess, TaskContext } from "./types.ts";
+import { ArrivalOrder } from "./arrival_order.ts";
 import {
   type ByteLineHandler,
   ByteLineSplitter,
@@ -48,23 +49,26 @@ export interface ByteLineOptions {
    * want whole lines, e.g. to recognise a message).
    */
   partialFlushMs?: number;
+  /**
+   * Shared by the readers of one process's streams: numbers the chunks as they arrive,
+   * and publishes the final unterminated line of each stream once all of them ended, in
+   * that order (see {@link ArrivalOrder}); absent: at this stream's end.
+   */
+  order?: ArrivalOrder;
 }
 
 /**
  * Reads `stream` to its end and calls `onLine` once per line or piece (see
- * {@link ByteLineHandler}); a final unterminated line is flushed at the end. Reads no
- * further while a promise returned by `onLine` is pending.
+ * {@link ByteLineHandler}); a final unterminated line is flushed at the end (with
+ * `options.order`, at the end of the last stream of its order). Reads no further while a
+ * promise returned by `onLine` is pending.
  */
 export async function forEachByteLine(
   stream: ReadableStream<Uint8Array>,
   onLine: ByteLineHandler,
   options: ByteLineOptions = {},
 ): Promise<void> {
-  const splitter = new ByteLineSplitter(
-    onLine,
-    options.maxPiece ?? MAX_PIECE_BYTES,
-    options.partialFlushMs ?? null,
-  );
+  const splitter = newSplitter(onLine, options);
   const reader = stream.getReader();
   const stop = () => reader.cancel().catch(() => {});
   const { signal } = options;
@@ -84,7 +88,7 @@ export async function forEachByteLine(
     signal?.removeEventListener("abort", stop);
     reader.releaseLock();
   }
-  await untilAborted(splitter.flush(), signal);
+  await untilAborted(ended(splitter, options.order), signal);
 }
 
 /**
@@ -102,15 +106,33 @@ export async function readByteLines(
   if (!child.readOutput) {
     return forEachByteLine(child[stream], onLine, { ...options, ownChunks: true });
   }
-  const splitter = new ByteLineSplitter(
+  const splitter = newSplitter(onLine, options);
+  await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
+  // Awaited only when there is something to wait for (an await of nothing costs a turn).
+  const flushing = untilAborted(ended(splitter, options.order), options.signal);
+  if (flushing) await flushing;
+}
+
+/** The splitter of one stream, as `options` ask (both readers make theirs alike). */
+function newSplitter(onLine: ByteLineHandler, options: ByteLineOptions): ByteLineSplitter {
+  return new ByteLineSplitter(
     onLine,
     options.maxPiece ?? MAX_PIECE_BYTES,
     options.partialFlushMs ?? null,
+    options.order ?? null,
   );
-  await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
-  // Awaited only when there is something to wait for (an await of nothing costs a turn).
-  const flushing = untilAborted(splitter.flush(), options.signal);
-  if (flushing) await flushing;
+}
+
+/**
+ * `splitter`'s stream ended: its unterminated line is published now, or, in an `order`,
+ * with the others' once the last stream ends (what bytes came first, not which pipe's
+ * EOF was seen first, decides which tail comes first).
+ */
+function ended(
+  splitter: ByteLineSplitter,
+  order: ArrivalOrder | undefined,
+): Promise<unknown> | undefined {
+  return order ? order.ended(splitter) : splitter.flush();
 }
 
 /**
@@ -170,8 +192,13 @@ export async function emitUntilExit(
   to: Pick<TaskContext, "emit">,
 ): Promise<{ code: number | null; signal: string | null }> {
   const stopReading = new AbortController();
-  // What a task printed reaches the log even before it ends the line (a prompt, a bar).
-  const options = { signal: stopReading.signal, partialFlushMs: PARTIAL_FLUSH_MS };
+  // What a task printed reaches the log even before it ends the line (a prompt, a bar);
+  // both streams' last unended lines reach it in the order they were printed.
+  const options = {
+    signal: stopReading.signal,
+    partialFlushMs: PARTIAL_FLUSH_MS,
+    order: new ArrivalOrder(2),
+  };
   let drained = false;
   const pumps = Promise.all([
     readByteLines(

@@ -5,6 +5,8 @@
  * {@link PARTIAL_FLUSH_MS}, as an early piece.
  * @module
  */
+import type { ArrivalOrder, OrderedTail } from "./arrival_order.ts";
+
 /** Longest piece of a line published at once, in bytes. */
 export const MAX_PIECE_BYTES = 64 * 1024;
 
@@ -50,7 +52,7 @@ export type ByteLineHandler = (
 ) => unknown;
 
 /** Cuts bytes arriving in arbitrary chunks into lines and pieces of long lines. */
-export class ByteLineSplitter {
+export class ByteLineSplitter implements OrderedTail {
   /** The current line's bytes not yet published (at most `maxPiece`), allocated on need. */
   #buffer: Uint8Array | null = null;
   #length = 0;
@@ -66,15 +68,22 @@ export class ByteLineSplitter {
   /** When the timer was set for the bytes held now, and whether more came since. */
   #pendingSince = 0;
   #pushed = false;
+  /** The arrival number of the chunk pushed last (see {@link ArrivalOrder}). */
+  #stamp = 0;
+  /** The arrival numbers of the first byte held now and of the open line's start. */
+  #heldSince = 0;
+  #lineSince = 0;
 
   /**
    * `partialFlushMs`: publish a line's start that waited that long for its end (null:
-   * never, the line waits for its line feed or the stream's end).
+   * never, the line waits for its line feed or the stream's end). `order`: the clock
+   * shared with the process's other output streams, numbering each chunk pushed here.
    */
   constructor(
     private readonly onLine: ByteLineHandler,
     maxPiece: number = MAX_PIECE_BYTES,
     private readonly partialFlushMs: number | null = null,
+    private readonly order: ArrivalOrder | null = null,
   ) {
     this.#maxPiece = Math.max(4, maxPiece);
   }
@@ -118,6 +127,7 @@ export class ByteLineSplitter {
    * longer than the piece size. Returns a promise when a handler asked to wait.
    */
   push(chunk: Uint8Array): Promise<unknown> | undefined {
+    if (this.order) this.#stamp = this.order.next();
     let start = 0;
     let newline = chunk.indexOf(LF);
     while (newline !== -1) {
@@ -142,6 +152,12 @@ export class ByteLineSplitter {
       } else this.#pushed = true;
     }
     return this.#collect();
+  }
+
+  /** See {@link OrderedTail.tailSince}: where the unended tail {@link flush} publishes began. */
+  get tailSince(): number {
+    if (this.#length > 0) return this.#heldSince;
+    return this.#started ? this.#lineSince : Infinity;
   }
 
   /** Publishes the last, unterminated line if there is one, flagged `unended`. */
@@ -177,6 +193,11 @@ export class ByteLineSplitter {
   }
 
   #store(bytes: Uint8Array): void {
+    // Bytes held from an empty buffer arrived with the chunk pushed last.
+    if (this.#length === 0) {
+      this.#heldSince = this.#stamp;
+      if (!this.#started) this.#lineSince = this.#stamp;
+    }
     const buffer = this.#buffer ??= new Uint8Array(this.#maxPiece);
     buffer.set(bytes, this.#length);
     this.#length += bytes.length;
