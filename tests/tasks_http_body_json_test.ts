@@ -101,6 +101,11 @@ Deno.test("http_body: validate refuses a text starting with { that is not JSON, 
     "JSON: trailing comma before '}'",
     ':15:9: data in task "quotes": a text starting with { is sent as JSON, and this one is not ' +
     "JSON: strings and keys need double quotes in JSON",
+    // No value can be a key outside quotes (tests/cli_validate_json_keys_test.ts).
+    ':25:13: data in task "key_from_value": the text is sent as JSON: ${params.n} stands ' +
+    "where a key of a JSON object goes, outside quotes, so this is no JSON whatever its " +
+    "value: a key is a string in double quotes, and a value outside them is at most one " +
+    "number, true, false or null",
   ]);
   assert.match(
     stderr,

@@ -192,6 +192,7 @@ export class AttemptContext implements TaskContext {
     continues = false,
     continuation = false,
     early = false,
+    unended = false,
   ): void | Promise<unknown> {
     if (!this.#open) return;
     if (stream === "stdout" && this.#keepsStdout) {
@@ -210,6 +211,7 @@ export class AttemptContext implements TaskContext {
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
     if (early) event.early = true;
+    if (unended) event.unended = true;
     return this.#publish(event);
   }
 

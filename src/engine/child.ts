@@ -76,7 +76,7 @@ export async function runChildWorkflow(
     if (signal.aborted) throw new Error(ownText("stopped before the child run started"));
     const forward: EventListener = (event) => {
       if (event.type === "output" && request.onOutput) {
-        const { taskId, stream, line, continues, continuation, early } = event;
+        const { taskId, stream, line, continues, continuation, early, unended } = event;
         request.onOutput(
           taskId,
           stream,
@@ -84,6 +84,7 @@ export async function runChildWorkflow(
           continues === true,
           continuation === true,
           early === true,
+          unended === true,
         );
       }
     };

@@ -6,6 +6,7 @@
  * |--------------------------------------------|---------------------------------------------|
  * | the whole text (`data: "${params.body}"`)  | inserted as written: it is the whole body   |
  * | inside a string (`"name": "${params.n}"`)  | escaped as a JSON string's content (RFC 8259 §7): a `"` in it stays inside the string |
+ * | where an object's key goes (`{${params.k}: 1}`) | refused, whatever it is: a key is a string in double quotes, and a value outside them is at most one scalar (json_place.ts) |
  * | anywhere else (`"count": ${params.n}`)     | one number, `true`, `false` or `null`, else refused |
  *
  * A value written `${raw(...)}` is inserted as written wherever it stands (a value that
@@ -13,6 +14,7 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
+import { JsonPlace } from "./json_place.ts";
 
 /** One substituted value. `offset` locates its `${` in the template, for errors. */
 export interface JsonTextValue {
@@ -28,7 +30,8 @@ const SCALAR = /^\s*(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|nu
 /**
  * The JSON text: `literals[k]` is the text before value k (the last one the text after
  * all values), each value placed by the table above. Throws ExpressionError, at the
- * value's `${`, for a value outside a string that is not one scalar.
+ * value's `${`, for a value where an object's key goes outside quotes, and for one
+ * outside a string that is not one scalar.
  */
 export function buildJsonText(
   literals: readonly string[],
@@ -38,13 +41,14 @@ export function buildJsonText(
     return literals[0] + values[0].text + literals[1];
   }
   let text = "";
-  let state: State = "out";
+  const place = new JsonPlace();
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
-    state = scan(literal, state === "escape" ? "in" : state);
+    place.read(literal);
     text += literal;
     if (k === values.length) break;
     const value = values[k];
+    const state = place.state;
     if (value.raw) text += value.text;
     else if (state === "escape") {
       // `"a\${x}"`: the `\` would escape the value's first character.
@@ -54,7 +58,10 @@ export function buildJsonText(
         "write the backslash as `\\\\` or move it",
       );
     } else if (state === "in") text += JSON.stringify(value.text).slice(1, -1);
-    else if (SCALAR.test(value.text)) text += value.text.trim();
+    else if (place.keyPlace) {
+      // Whatever the value: a scalar is no key either (`{1: 2}` is no JSON).
+      throw new ExpressionError(KEY_MESSAGE, value.offset, KEY_HINT);
+    } else if (SCALAR.test(value.text)) text += value.text.trim();
     else {
       throw new ExpressionError(
         "a value outside a JSON string must be one number, true, false or null",
@@ -63,8 +70,39 @@ export function buildJsonText(
           "(weft then writes the JSON), or write raw(...) around a value that is JSON on purpose",
       );
     }
+    place.value(value.raw);
   }
   return text;
+}
+
+/** Why a value may not stand where an object's key goes, outside quotes. */
+const KEY_MESSAGE = "a value where a JSON object's key goes must be inside its " +
+  "double quotes (a key is a string; outside quotes a value is at most one number, true, " +
+  "false or null, which is no key)";
+
+/** What to write instead (the key from a value: inside its quotes, escaped as its text). */
+const KEY_HINT = "write it inside the quotes ('{\"${...}\": 1}'): its value is then " +
+  "the key, escaped";
+
+/**
+ * The first `${...}` of the template `source` (at `spans`), not written raw(...), that
+ * stands where a JSON object's key goes outside quotes (`[{${params.k}: 1}]`), which
+ * buildJsonText refuses whatever its value; undefined when there is none. For `weft
+ * validate`, which refuses such a text at that `${`.
+ */
+export function keyPlaceValue<Span extends { start: number; end: number; raw: boolean }>(
+  source: string,
+  spans: readonly Span[],
+): Span | undefined {
+  const place = new JsonPlace();
+  let from = 0;
+  for (const span of spans) {
+    place.read(source.slice(from, span.start));
+    if (!span.raw && place.keyPlace) return span;
+    place.value(span.raw);
+    from = span.end;
+  }
+  return undefined;
 }
 
 /**
@@ -72,8 +110,9 @@ export function buildJsonText(
  * whatever its values are: {@link jsonStandIn} read by JSON.parse, each value stood in for
  * as `0` and as `""` outside a string, so that `[1${x}]` and `{${k}: 1}` both read. Its
  * structure is then the literal text's alone: buildJsonText keeps every value inside its
- * string or one scalar. Used for an http `data` text sent without a Content-Type
- * (tasks/http_body.ts, parse/http_checks.ts).
+ * string or one scalar, and refuses one where a key goes ({@link keyPlaceValue}: such a
+ * text is JSON by its shape, refused as JSON, never sent as other text). Used for an http
+ * `data` text sent without a Content-Type (tasks/http_body.ts, parse/http_checks.ts).
  */
 export function readsAsJson(
   source: string,
@@ -101,32 +140,16 @@ export function jsonStandIn(
   scalar: "0" | '""',
 ): string {
   let text = "";
-  let state: State = "out";
+  const place = new JsonPlace();
   let from = 0;
   for (const { start, end } of spans) {
     const literal = source.slice(from, start);
-    state = scan(literal, state);
+    place.read(literal);
+    const state = place.state;
     const fill = state === "out" ? scalar : state === "escape" ? "n" : "";
     text += literal + fill + (state === "out" ? " " : "x").repeat(end - start - fill.length);
-    if (state === "escape") state = "in";
+    place.value(false);
     from = end;
   }
   return text + source.slice(from);
-}
-
-/** Outside a string, inside one, or inside one right after an unpaired backslash. */
-type State = "out" | "in" | "escape";
-
-/** Where a JSON text is after `literal`, given where it was before. */
-function scan(literal: string, state: State): State {
-  for (let i = 0; i < literal.length; i++) {
-    const c = literal[i];
-    if (state === "out") {
-      if (c === '"') state = "in";
-    } else if (c === "\\") {
-      if (i === literal.length - 1) return "escape";
-      i++;
-    } else if (c === '"') state = "out";
-  }
-  return state;
 }

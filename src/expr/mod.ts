@@ -56,7 +56,7 @@ export {
   type Place,
 } from "./template.ts";
 export { referencedValues } from "./template_values.ts";
-export { jsonStandIn, readsAsJson } from "./json_text.ts";
+export { jsonStandIn, keyPlaceValue, readsAsJson } from "./json_text.ts";
 export { type Above, renderBlock, withNamesAbove } from "./env_block.ts";
 export { type LiteralComparison, literalComparisons } from "./comparisons.ts";
 export { impliedEqualities, type ImpliedEquality } from "./implied.ts";

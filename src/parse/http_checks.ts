@@ -14,6 +14,8 @@ import { compiled } from "./step_refusals.ts";
 import { findJsonError } from "./json_error.ts";
 import { isObject } from "./raw.ts";
 import { jsonStandIn, readsAsJson } from "../expr/mod.ts";
+import { JSON_TYPE, jsonLooking } from "../expr/json_body.ts";
+import { jsonKeyTrouble } from "./json_key.ts";
 import { userNameTrouble } from "../expr/url_user.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
 import {
@@ -171,10 +173,12 @@ function literalPort(marked: string): boolean {
 }
 
 /**
- * The problem, without its file, of an http step's `data` text at `path` that is sent as
- * JSON for starting with `{` (no Content-Type header written: tasks/http_body.ts
- * jsonLooking) and is not JSON whatever its `${...}` hold: a slip (a trailing comma, single
- * quotes) would otherwise send a broken body, at the first place findJsonError finds.
+ * The problem, without its file, of an http step's `data` text at `path` that is built as
+ * JSON (sent with a JSON Content-Type, or with none and JSON by its text: expr/json_body.ts)
+ * and is no JSON whatever its `${...}` hold: a value where an object's key goes outside
+ * quotes (json_key.ts), at its `${`; or, for a text starting with `{` sent with no
+ * Content-Type, a slip (a trailing comma, single quotes) that would otherwise send a
+ * broken body, at the first place findJsonError finds.
  */
 export function dataTextProblem(
   step: RawObject,
@@ -183,11 +187,23 @@ export function dataTextProblem(
   data: unknown,
 ): Omit<Problem, "file"> | undefined {
   const text = step.data;
-  if (typeof text !== "string" || text.trimStart()[0] !== "{") return undefined;
-  const headers = isObject(step.headers) ? Object.keys(step.headers) : [];
-  if (headers.some((name) => name.trim().toLowerCase() === "content-type")) return undefined;
+  if (typeof text !== "string") return undefined;
+  const headers = isObject(step.headers) ? Object.entries(step.headers) : [];
+  const type = headers.find(([name]) => name.trim().toLowerCase() === "content-type")?.[1];
+  const asJson = type === undefined ? jsonLooking(text) : JSON_TYPE.test(String(type));
+  if (!asJson) return undefined;
   const spans = text.includes("${") ? compiled(text)?.spans : [];
-  if (spans === undefined || readsAsJson(text, spans)) return undefined;
+  if (spans === undefined) return undefined;
+  const key = jsonKeyTrouble(text, spans);
+  if (key) {
+    return {
+      ...map.inString(path, key.offset),
+      message: `${valueLabel(data, path)}: the text is sent as JSON: ${key.message}`,
+      hint: key.hint,
+    };
+  }
+  if (text.trimStart()[0] !== "{" || type !== undefined) return undefined;
+  if (readsAsJson(text, spans)) return undefined;
   const error = findJsonError(jsonStandIn(text, spans, "0").trimEnd());
   if (!error) return undefined;
   return {

@@ -28,6 +28,7 @@ import { inlineCodeError, unclosedTrouble } from "./code_checks.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
 import { findJsonError } from "./json_error.ts";
+import { jsonKeyTrouble } from "./json_key.ts";
 import { jsonTooDeep, MAX_NESTING_DEPTH } from "./nesting.ts";
 import { isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
@@ -306,8 +307,9 @@ export function loopItemsProblem(
  * A loop's `items` text with `${...}` that starts with `[`: read as a JSON array built
  * around its values (engine/loop_items.ts, each inside its string or one scalar, as an
  * http `data` text: expr/json_text.ts readsAsJson), so text that is no JSON whatever the
- * values are (a missing `]` or quote, a trailing comma) would fail the loop at every run;
- * reported at the first place findJsonError finds.
+ * values are (a missing `]` or quote, a trailing comma, a value where a key goes outside
+ * quotes: json_key.ts) would fail the loop at every run; reported at the first place
+ * findJsonError finds, or at that value's `${`.
  */
 function itemsTemplateProblem(
   template: CompiledTemplate,
@@ -316,7 +318,17 @@ function itemsTemplateProblem(
   data: unknown,
 ): StepProblem | undefined {
   const text = template.source;
-  if (!text.trimStart().startsWith("[") || readsAsJson(text, template.spans)) return undefined;
+  if (!text.trimStart().startsWith("[")) return undefined;
+  const key = jsonKeyTrouble(text, template.spans);
+  if (key) {
+    return {
+      ...map.inString(path, key.offset),
+      message: `${valueLabel(data, path)}: items starting with [ are read as a JSON array: ` +
+        key.message,
+      hint: key.hint,
+    };
+  }
+  if (readsAsJson(text, template.spans)) return undefined;
   const error = findJsonError(jsonStandIn(text, template.spans, "0").trimEnd());
   if (!error) return undefined;
   return {

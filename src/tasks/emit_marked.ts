@@ -20,8 +20,9 @@ export function emitMarked(
   continues = false,
   continuation = false,
   early = false,
+  unended = false,
 ): unknown {
   return ctx.emitMarked
-    ? ctx.emitMarked(stream, line, continues, continuation, early)
-    : ctx.emit(stream, resolveQuoted(line), continues, continuation, early);
+    ? ctx.emitMarked(stream, line, continues, continuation, early, unended)
+    : ctx.emit(stream, resolveQuoted(line), continues, continuation, early, unended);
 }

@@ -17,41 +17,12 @@
  * @module
  */
 import type { TaskContext } from "./types.ts";
-import { compileTemplate, ExpressionError, readsAsJson } from "../expr/mod.ts";
+import { ExpressionError } from "../expr/mod.ts";
+import { JSON_TYPE } from "../expr/json_body.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
 
-/**
- * A JSON media type (RFC 8259, RFC 6839 §3.1 `+json`): `application/json`, `text/json`,
- * `application/problem+json`, `application/x-json`, and the line/record forms whose
- * records are JSON texts — NDJSON / JSON Lines (`application/x-ndjson`, `application/ndjson`,
- * `application/jsonl`, `application/x-jsonlines`, `application/x-ldjson`) and JSON text
- * sequences (`application/json-seq`, `…+json-seq`, RFC 7464, RFC 8091). Any case.
- */
-export const JSON_TYPE =
-  /^\s*[\w.+-]+\/(?:[\w.-]+\+)?(?:x-)?(?:nd|ld)?json(?:l|-?lines|-seq|-stream)?\s*(?:;|$)/i;
-
-/**
- * Whether `data`, a text sent with no Content-Type, is sent as JSON (as an object `data`
- * is, and as httpie sends a raw body): one whose first character is `{` — no other format
- * weft sends starts so; `weft validate` refuses one that is not JSON (parse/http_checks.ts)
- * — and one starting with `[` whose literal text is a JSON array whatever values its
- * `${...}` get (expr/json_text.ts readsAsJson: parsed, not matched by its start), so that
- * an INI `[section]` goes as written. As JSON, a value stays inside its JSON string
- * (`[true, {"name": "${params.n}"}]` with `n=x", "role": "admin` adds no key) and one
- * outside a string must be one scalar (`[${params.n}]` with `n=1, "admin"` adds no element).
- */
-export function jsonLooking(data: string): boolean {
-  const start = data.trimStart()[0];
-  if (start === "{") return true;
-  if (start !== "[") return false;
-  try {
-    return readsAsJson(data, compileTemplate(data).spans);
-  } catch (e) {
-    // A `${` that does not compile: interpolating the body reports it.
-    if (e instanceof ExpressionError) return false;
-    throw e;
-  }
-}
+// Where the send and `weft validate` decide alike that a text is JSON (expr/json_body.ts).
+export { JSON_TYPE, jsonLooking } from "../expr/json_body.ts";
 
 /** The form media type (WHATWG URL §5; any case, parameters allowed). */
 const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;

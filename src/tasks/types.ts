@@ -88,7 +88,9 @@ export interface TaskContext {
    * Like `emit`, for a text line made of weft's own words (ownText, or text outside
    * quoteData marks: model/data_text.ts) and quoted data: only the data is secret-masked,
    * never the ids or names around it. The engine always sets it; a context without it
-   * (a test's) is given the line through `emit`, with its marks removed.
+   * (a test's) is given the line through `emit`, with its marks removed. `unended` as
+   * for `emit`: a line passed on from elsewhere (a child run's) keeps that its process
+   * printed no newline after it.
    */
   emitMarked?(
     stream: OutputStream,
@@ -96,6 +98,7 @@ export interface TaskContext {
     continues?: boolean,
     continuation?: boolean,
     early?: boolean,
+    unended?: boolean,
   ): unknown;
   /**
    * `text` as an output line shows it: with the run's secrets masked, as `emit` masks a
@@ -178,8 +181,9 @@ export interface ChildRunRequest {
   /** Called with the child run's id once it is known (before any child task starts). */
   onStart?(runId: string): void;
   /**
-   * Each output line (or piece of a long line, as for `TaskContext.emit`) of the child's
-   * tasks, with the child task's id.
+   * Each output line (or piece of a long line, as for `TaskContext.emit`, flags and
+   * all: `unended` too, so the caller's log keeps a child's last line without its
+   * newline) of the child's tasks, with the child task's id.
    */
   onOutput?(
     taskId: string,
@@ -188,6 +192,7 @@ export interface ChildRunRequest {
     continues: boolean,
     continuation: boolean,
     early?: boolean,
+    unended?: boolean,
   ): void;
 }
 

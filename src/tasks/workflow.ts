@@ -48,7 +48,9 @@ export const workflowRunner: TaskRunner<WorkflowCallConfig> = {
       file: task.file,
       params,
       onStart: (runId) => emitMarked(ctx, "stdout", ownText(`child run ${runId}: ${task.file}`)),
-      onOutput: (taskId, stream, line, continues, continuation, early) =>
+      // A child's last line without a newline (`printf abc`) stays one here: `weft logs`
+      // gives this task's output back as the child printed it, as for a task of its own.
+      onOutput: (taskId, stream, line, continues, continuation, early, unended) =>
         emitMarked(
           ctx,
           stream,
@@ -56,6 +58,7 @@ export const workflowRunner: TaskRunner<WorkflowCallConfig> = {
           continues,
           continuation,
           early,
+          unended,
         ),
     });
     const outputs = mergedOutputs(result);
