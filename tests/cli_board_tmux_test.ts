@@ -110,7 +110,7 @@ Deno.test({
 });
 
 /**
- * Runs `weft run FILE` in a fresh 80-column tmux pane of `rows` rows (24); returns the whole
+ * Runs `weft run FILE` in a fresh tmux pane of `columns` (80) by `rows` (24); returns the whole
  * scrollback (with `colours`, `-e`: colours too; with `joined`, `-J`: wrapped lines joined).
  * `historyLimit` is set on the server once the session is made.
  */
@@ -118,8 +118,9 @@ async function runInPane(
   file: string,
   env: Record<string, string>,
   name: string,
-  { colours = false, rows = 24, joined = false, historyLimit }: {
+  { colours = false, columns = 80, rows = 24, joined = false, historyLimit }: {
     colours?: boolean;
+    columns?: number;
     rows?: number;
     joined?: boolean;
     historyLimit?: number;
@@ -132,7 +133,7 @@ async function runInPane(
     "new-session",
     "-d",
     "-x",
-    "80",
+    String(columns),
     "-y",
     String(rows),
     `${command}; echo WEFT-EXIT=$?; sleep 600`,
@@ -188,5 +189,102 @@ Deno.test({
     const set = await runInPane(file, { NO_COLOR: "1" }, "nocolor-set", { colours: true });
     assert.match(set, /WEFT-EXIT=0/, set);
     assert.doesNotMatch(set, sgr, "no colour with NO_COLOR=1");
+  },
+});
+
+Deno.test({
+  name: "board in tmux: a pane of 1, 2 or 3 rows holds one board after the run, not one per frame",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-low-");
+    const file = `${dir}/tiny.yml`;
+    // A second of frames (ten a second): each scrolled a copy of the title into the history.
+    await Deno.writeTextFile(
+      file,
+      `name: tiny\ntasks:\n  - id: a\n    command: sleep 1\n  - id: b\n    command: sleep 1\n`,
+    );
+    for (const rows of [1, 2, 3]) {
+      const screen = await runInPane(file, { NO_COLOR: "1" }, `low${rows}`, { rows });
+      assert.match(screen, /WEFT-EXIT=0/, screen);
+      // The board's title (3 rows), or the status line drawn in its place (1 and 2 rows).
+      const titles = screen.split("\n").filter((l) => /^tiny {2}\S+ {2}/.test(l));
+      assert.equal(titles.length, 1, `${rows} rows: one board left in the history:\n${screen}`);
+      assert.match(screen, /\(2 tasks: 2 success\)/);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "board in tmux: at 60 columns a long id is shortened; every row keeps its duration and attempt",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-narrow-");
+    const file = `${dir}/retry.yml`;
+    await Deno.writeTextFile(
+      file,
+      `name: r\ntasks:\n` +
+        `  - id: flaky_deployment_step_number_one\n    retry: {attempts: 3, delay: 1}\n` +
+        `    command: sleep 0.2; exit 1\n` +
+        `  - id: b\n    retry: {attempts: 3}\n    command: sleep 1\n`,
+    );
+    const screen = await runInPane(file, { NO_COLOR: "1" }, "narrow", { columns: 60 });
+    assert.match(screen, /WEFT-EXIT=1/, screen);
+    // The last frame's rows, above the summary.
+    const lines = screen.split("\n");
+    const title = lines.findLastIndex((l) => /^r {2}\S+ {2}2 tasks/.test(l));
+    const [flaky, b] = lines.slice(title + 1, title + 3);
+    assert.match(flaky, /^ {2}✖ flaky_\S*…\S*_one {2}failed +\d\S*s +attempt 3\/3$/, screen);
+    assert.match(b, /^ {2}✔ b +success +\d\S*s +attempt 1\/3$/, screen);
+    // Columns line up: the state words, the durations, the attempts.
+    for (const word of [/failed|success/, /\d+(\.\d)?m?s /, /attempt/]) {
+      assert.equal(flaky.search(word), b.search(word), `${word}:\n${flaky}\n${b}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "board in tmux: a retry waiting for a free slot says so, not its back-off long over",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const dir = testTempDir("tmux-slot-");
+    const file = `${dir}/slot.yml`;
+    // One slot: the failed attempt gives it to `hold`, which keeps it until told to end.
+    await Deno.writeTextFile(
+      file,
+      `name: slot\nmax_parallel: 1\ntasks:\n` +
+        `  - id: flaky\n    retry: {attempts: 2, delay: 1}\n` +
+        `    command: "if [ ! -e ${dir}/tried ]; then touch ${dir}/tried; exit 1; fi"\n` +
+        `  - id: hold\n    command: "while [ ! -f ${dir}/go ]; do sleep 0.05; done"\n`,
+    );
+    const socket = `weft-test-slot-${Deno.pid}`;
+    await tmux(
+      socket,
+      "new-session",
+      "-d",
+      "-x",
+      "120",
+      "-y",
+      "15",
+      `${weftRunCommand(file)}; echo WEFT-EXIT=$?; sleep 600`,
+    );
+    try {
+      let screen = "";
+      // Bounded wait for the row to say it (not a timing assertion).
+      for (let i = 0; i < 200 && !/waiting for a free slot/.test(screen); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        screen = await tmux(socket, "capture-pane", "-p");
+      }
+      await Deno.writeTextFile(`${dir}/go`, "");
+      assert.match(
+        screen,
+        /^ {2}↻ flaky {2}retrying {5}\d\S*s {2}attempt 1\/2 {2}failed, waiting for a free slot$/m,
+        screen,
+      );
+      assert.match(screen, /^ {2}\S hold {3}running /m, screen);
+    } finally {
+      await Deno.writeTextFile(`${dir}/go`, "");
+      await tmux(socket, "kill-server").catch(() => {});
+    }
   },
 });

@@ -316,11 +316,12 @@ Deno.test("board: one line per task, redrawn in place, failures scroll above", (
     "  ✖ deploy    failed",
     "  ✔ rollback  success",
   ]);
+  // The duration in a column of its own; the exit code and the reason after the attempt.
   assert.deepEqual(rows.map((l) => l.slice(27).trimEnd()), [
-    "2.1s          attempt 2/3",
-    "(condition)",
-    "exit 1 300ms",
-    "150ms         (callback)",
+    "2.1s   attempt 2/3",
+    "                    (condition)",
+    "300ms               exit 1",
+    "150ms  (callback)",
   ]);
   assert.doesNotMatch(second, /notify-success/);
 
@@ -350,8 +351,8 @@ Deno.test("board: a retry shows on the task's line until the next attempt", () =
   for (const e of failingRun().slice(0, 4)) board.apply(e);
   assert.match(
     board.frame(T0 + 1500),
-    /^ {2}↻ build {3}retrying {5}failed, retry in 5\.0s {2}attempt 1\/3$/m,
-    "the state column stays a state word; the note goes in the detail column",
+    /^ {2}↻ build {3}retrying {5}1\.0s {2}attempt 1\/3 {2}failed, retry in 4\.5s$/m,
+    "the state column stays a state word; the failed attempt's time in the duration column",
   );
 });
 

@@ -80,9 +80,15 @@ export interface RunContext extends ScopeSource {
    * The wait of `node` for its next attempt, `ms`, holding no slot; resolves to the stop
    * reason when `scope` stops first. A `parallel: false` task lets other tasks start
    * meanwhile, and is back to running alone when this resolves with null (after they
-   * ended, when some started).
+   * ended, when some started); `waiting` is called when, its wait over, it must wait for
+   * them to end.
    */
-  backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null>;
+  backOff(
+    node: Node,
+    scope: AbortScope,
+    ms: number,
+    waiting?: () => void,
+  ): Promise<StopReason | null>;
   /** EngineOptions.beforeStart for this run: see there. */
   beforeStart(): Promise<void> | undefined;
   /** Marks a record started (status running, start time, attempt) and publishes nothing. */

@@ -187,6 +187,22 @@ export type EngineEvent =
   }
   | {
     /**
+     * A retry's back-off is over but its attempt cannot start yet: it waits for a free slot
+     * under the concurrency limit (`slot`), or, being `parallel: false`, for the tasks started
+     * during its back-off to end (`alone`). Its `task_started` follows once it can start; an
+     * attempt that starts at once has no such event. Without it a display would go on showing
+     * a back-off long over (`retry in 1.5s`) while the attempt waits for its turn.
+     */
+    type: "attempt_waiting";
+    runId: string;
+    taskId: string;
+    /** The attempt that waits (2 or more). */
+    attempt: number;
+    waitingFor: AttemptWait;
+    at: string;
+  }
+  | {
+    /**
      * A task attempt started a process; it leads its own process group (group id = pid).
      * Recorded while it runs so that recovery can end the group if weft dies.
      */
@@ -219,6 +235,9 @@ export type EngineEvent =
   }
   | { type: "task_finished"; runId: string; task: TaskRecord }
   | { type: "run_finished"; runId: string; report: RunReport };
+
+/** What a retry waits for once its back-off is over (the `attempt_waiting` event). */
+export type AttemptWait = "slot" | "alone";
 
 /** A subscriber. It may be async; the engine does not wait on it unless told to flush. */
 export type EventListener = (event: EngineEvent) => void | Promise<void>;

@@ -77,9 +77,10 @@ export class LaunchQueue {
   /**
    * Resolves to null once the resting `node` runs alone again (the tasks started
    * meanwhile have ended; none starts while it waits), or to the stop reason when
-   * `scope` stops first (it stays resting until {@link ended}).
+   * `scope` stops first (it stays resting until {@link ended}). `waiting` is called when it
+   * cannot run alone at once.
    */
-  regain(node: Node, scope: AbortScope): Promise<StopReason | null> {
+  regain(node: Node, scope: AbortScope, waiting?: () => void): Promise<StopReason | null> {
     if (!this.#resting.has(node)) return Promise.resolve(null);
     if (scope.reason !== null) return Promise.resolve(scope.reason);
     return new Promise((resolve) => {
@@ -100,6 +101,7 @@ export class LaunchQueue {
         },
       });
       this.#grant();
+      if (this.#regaining.includes(waiter)) waiting?.(); // not granted: others still run
     });
   }
 

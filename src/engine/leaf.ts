@@ -15,7 +15,7 @@ import {
   stopError,
   stoppedAs,
 } from "./context.ts";
-import type { TaskState } from "./events.ts";
+import type { AttemptWait, TaskState } from "./events.ts";
 import type { Value } from "../expr/mod.ts";
 import type { LeafSpec, Node } from "./nodes.ts";
 import { retryDelayMs } from "./retry.ts";
@@ -69,7 +69,10 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
   for (let attempt = 1;; attempt++) {
     if (!slotHeld && job.atOnce && !run.slots.chosen) {
       run.slots.takeOver();
-    } else if (!slotHeld) {
+    } else if (!slotHeld && !run.slots.tryAcquire()) {
+      // A retry whose back-off is over says it now waits for a slot (a first attempt is
+      // still pending, which says as much).
+      if (attempt > 1) publishWaiting(run, job, attempt, "slot");
       // A stop (the composite's timeout, the workflow's, Ctrl-C) ends the wait: no slot held.
       const stop = await run.slots.acquire(job.scope);
       if (stop) return stopped(run, job, stop, last, attempt - 1);
@@ -95,7 +98,13 @@ export async function runLeaf(run: RunContext, job: LeafJob): Promise<LeafOutcom
     if (!job.quiet) publishAttempt(run, job, outcome, retryIn);
     if (retryIn === null) return holdUntilPublished(run, job, outcome);
     run.slots.release(); // the back-off holds no slot
-    const stop = await run.backOff(job.node, job.scope, retryIn);
+    const next = attempt + 1;
+    const stop = await run.backOff(
+      job.node,
+      job.scope,
+      retryIn,
+      () => publishWaiting(run, job, next, "alone"),
+    );
     if (stop) return stopped(run, job, stop, last, attempt);
   }
 }
@@ -255,6 +264,24 @@ function publishAttempt(
     startedAt: (outcome as { startedAt?: string }).startedAt ?? run.now().toISOString(),
     finishedAt: run.now().toISOString(),
     retryInMs,
+  });
+}
+
+/** Says that attempt `attempt`, its back-off over, waits for `waitingFor` (not for quiet jobs). */
+function publishWaiting(
+  run: RunContext,
+  job: LeafJob,
+  attempt: number,
+  waitingFor: AttemptWait,
+): void {
+  if (job.quiet) return;
+  run.publish({
+    type: "attempt_waiting",
+    runId: run.runId,
+    taskId: job.node.id,
+    attempt,
+    waitingFor,
+    at: run.now().toISOString(),
   });
 }
 

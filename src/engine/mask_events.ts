@@ -80,6 +80,7 @@ export function maskEvent(event: EngineEvent, secrets: Secrets): EngineEvent {
       // Pending records: no error and no outputs yet, only weft's own ids and names.
       return event;
     case "task_started":
+    case "attempt_waiting":
     case "process_started":
     case "process_exited":
       return event;

@@ -17,6 +17,7 @@ import type { Secrets } from "./secrets.ts";
 const LATER: ReadonlySet<EngineEvent["type"]> = new Set([
   "task_started",
   "attempt_finished",
+  "attempt_waiting",
   "task_finished",
   "process_exited",
 ]);

@@ -251,8 +251,13 @@ export class Run implements RunContext, RunHandle {
     return runChildWorkflow(parent, taskId, request, signal, callerStop);
   }
 
-  backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null> {
-    return this.#scheduler.backOff(node, scope, ms);
+  backOff(
+    node: Node,
+    scope: AbortScope,
+    ms: number,
+    waiting?: () => void,
+  ): Promise<StopReason | null> {
+    return this.#scheduler.backOff(node, scope, ms, waiting);
   }
 
   finishRecord(node: Node, outcome: Outcome): void {

@@ -59,14 +59,19 @@ export class Scheduler {
   }
 
   /** RunContext.backOff: see there. */
-  async backOff(node: Node, scope: AbortScope, ms: number): Promise<StopReason | null> {
+  async backOff(
+    node: Node,
+    scope: AbortScope,
+    ms: number,
+    waiting?: () => void,
+  ): Promise<StopReason | null> {
     // Only a top-level task (main or callback) is in the launch queue: a conditional's
     // branch runs as its node; parallel children and loop iterations never run alone.
     if (!node.alone || node.parent !== null) return sleepIn(scope, ms);
     this.queue.rest(node);
     this.pump();
     const stop = await sleepIn(scope, ms);
-    return stop ?? await this.queue.regain(node, scope);
+    return stop ?? await this.queue.regain(node, scope, waiting);
   }
 
   /** Completes finished main tasks in the tracker and handles whatever became ready. */

@@ -202,8 +202,9 @@ function rowCells(task: TaskRecord, now: Date): RowCells {
     id: safe(task.id),
     state: task.status,
     symbol: SYMBOLS[task.status],
-    detail: entry.durationMs === null ? "" : time(entry.durationMs),
+    duration: entry.durationMs === null ? "" : time(entry.durationMs),
     attempt: task.attempts > 1 ? `attempt ${task.attempts}` : "",
+    detail: "",
     callback: task.callback,
   };
 }

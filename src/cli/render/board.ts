@@ -12,6 +12,8 @@ import {
   isFailure,
   isUncalledCallback,
   outcomeDetails,
+  outcomeDuration,
+  outcomeReason,
   type Paint,
   paint,
   paintState,
@@ -26,14 +28,17 @@ import {
   cut,
   hiddenCount,
   layoutRows,
+  MIN_BOARD_ROWS,
   pickRows,
   type RowCells,
+  statusLine,
   taskRoom,
   wrappedHeight,
 } from "./board_layout.ts";
 import { LineJoiner } from "./cut.ts";
 import { terminalSafe } from "../../safe_text.ts";
 import { FailureRecap } from "./recap.ts";
+import { type Retry, retryNote, retryOf } from "./retry_note.ts";
 
 export { cut } from "./board_layout.ts";
 
@@ -48,7 +53,7 @@ interface Row {
   attempt: number;
   startedAtMs: number | null;
   record: TaskRecord | null;
-  retryNote: string;
+  retry: Retry | null;
 }
 
 /** Options for the board beyond the shared ones. */
@@ -77,8 +82,13 @@ export class BoardRenderer {
   #durationMs: number | null = null;
   #finishedText = "";
   #scroll = "";
-  /** The last frame's board lines, and how many terminal lines they take now. */
+  /**
+   * The last frame's board lines; whether the cursor stayed on the last of them (a status
+   * line: statusLine in board_layout.ts); and how many terminal lines above the cursor
+   * they take now.
+   */
   #drawn: string[] = [];
+  #open = false;
   #drawnHeight = 0;
   #dirty = true;
 
@@ -96,7 +106,7 @@ export class BoardRenderer {
     if (columns === this.#options.columns && rows === this.#options.rows) return;
     this.#options.columns = columns;
     this.#options.rows = rows;
-    this.#drawnHeight = wrappedHeight(this.#drawn, columns);
+    this.#drawnHeight = Math.max(0, wrappedHeight(this.#drawn, columns) - (this.#open ? 1 : 0));
     this.#dirty = true;
   }
 
@@ -137,7 +147,7 @@ export class BoardRenderer {
             attempt: task.attempts,
             startedAtMs: null,
             record: null,
-            retryNote: "",
+            retry: null,
           });
         }
         return;
@@ -148,7 +158,7 @@ export class BoardRenderer {
           state: "running",
           attempt: event.attempt,
           startedAtMs: Date.parse(event.at),
-          retryNote: "",
+          retry: null,
         });
         return;
       }
@@ -168,7 +178,12 @@ export class BoardRenderer {
         if (event.retryInMs === null) return;
         const row = this.#row(event.taskId);
         row.state = "retry";
-        row.retryNote = `${STATE_WORDS[event.status]}, retry in ${formatDuration(event.retryInMs)}`;
+        row.retry = retryOf(event, event.retryInMs);
+        return;
+      }
+      case "attempt_waiting": {
+        const retry = this.#rows.get(event.taskId)?.retry;
+        if (retry) retry.waitingFor = event.waitingFor;
         return;
       }
       case "task_finished": {
@@ -206,14 +221,30 @@ export class BoardRenderer {
    * scrolling lines, then the board (and the summary once the run finished).
    */
   frame(nowMs: number): string {
-    const board = this.#boardLines(nowMs);
-    const text = clearUp(this.#drawnHeight) + this.#scroll + board.map((l) => l + "\n").join("") +
-      this.#finishedText;
+    const oneLine = this.#options.rows < MIN_BOARD_ROWS;
+    const board = oneLine ? [this.#statusLine(nowMs)] : this.#boardLines(nowMs);
+    // The last frame ends its line, as the summary follows it.
+    const open = oneLine && !this.#finishedText;
+    const text = clearUp(this.#drawnHeight) + this.#scroll + board.join("\n") +
+      (open ? "" : "\n") + this.#finishedText;
     this.#scroll = "";
     this.#drawn = this.#finishedText ? [] : board;
-    this.#drawnHeight = this.#drawn.length;
+    this.#open = open;
+    this.#drawnHeight = this.#drawn.length - (open ? 1 : 0);
     this.#dirty = false;
     return text;
+  }
+
+  /**
+   * The text that leaves the last frame as it stands, for what is printed after the board:
+   * a newline after a status line (the cursor waits at its end), else nothing.
+   */
+  end(): string {
+    const open = this.#open;
+    this.#drawn = [];
+    this.#open = false;
+    this.#drawnHeight = 0;
+    return open ? "\n" : "";
   }
 
   #row(id: string): Row {
@@ -227,20 +258,30 @@ export class BoardRenderer {
         attempt: 0,
         startedAtMs: null,
         record: null,
-        retryNote: "",
+        retry: null,
       };
       this.#rows.set(id, row);
     }
     return row;
   }
 
+  /** The board on one line, for a terminal too low for the board. */
+  #statusLine(nowMs: number): string {
+    const rows = [...this.#rows.values()].filter((r) => r.visible);
+    return statusLine(`${this.#title}  ${this.#elapsed(nowMs)}`, rows, this.#options.columns);
+  }
+
+  #elapsed(nowMs: number): string {
+    const elapsed = this.#durationMs ?? Math.max(0, nowMs - this.#startedAtMs);
+    return this.#paint.dim(formatDuration(elapsed));
+  }
+
   #boardLines(nowMs: number): string[] {
     const p = this.#paint;
     const rows = [...this.#rows.values()].filter((r) => r.visible);
     const shown = pickRows(rows, taskRoom(this.#options.rows));
-    const elapsed = this.#durationMs ?? Math.max(0, nowMs - this.#startedAtMs);
     const lines = [
-      `${this.#title}  ${p.dim(formatDuration(elapsed))}  ${this.#titleEnd}`,
+      `${this.#title}  ${this.#elapsed(nowMs)}  ${this.#titleEnd}`,
       ...layoutRows(shown.map((row) => this.#cells(row, nowMs)), this.#options.columns, p),
     ];
     if (shown.length < rows.length) {
@@ -254,15 +295,29 @@ export class BoardRenderer {
     const symbol = row.state === "running"
       ? SPINNER[Math.floor(nowMs / 100) % SPINNER.length]
       : SYMBOLS[row.state];
+    let duration = "";
     let detail = "";
-    if (row.state === "retry") detail = row.retryNote;
-    else if (row.state === "running" && row.startedAtMs !== null) {
-      detail = formatDuration(Math.max(0, nowMs - row.startedAtMs));
-    } else if (row.record) detail = outcomeDetails(row.record);
+    if (row.state === "retry" && row.retry) {
+      duration = formatDuration(row.retry.attemptMs);
+      detail = retryNote(row.retry, nowMs);
+    } else if (row.state === "running" && row.startedAtMs !== null) {
+      duration = formatDuration(Math.max(0, nowMs - row.startedAtMs));
+    } else if (row.record) {
+      duration = outcomeDuration(row.record);
+      detail = outcomeReason(row.record);
+    }
     // Attempt 0 is no attempt: a pending or skipped task has not tried yet.
     const attempt = row.attempt > 0
       ? attemptText(row.attempt, this.#options.maxAttempts.get(row.id) ?? 1)
       : "";
-    return { id: row.id, state: row.state, symbol, detail, attempt, callback: row.callback };
+    return {
+      id: row.id,
+      state: row.state,
+      symbol,
+      duration,
+      attempt,
+      detail,
+      callback: row.callback,
+    };
   }
 }

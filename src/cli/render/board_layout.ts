@@ -17,10 +17,12 @@ export interface RowCells {
   id: string;
   state: RowState;
   symbol: string;
-  /** What follows the state word: elapsed time, outcome, or the retry note. */
-  detail: string;
+  /** The attempt's time so far, or the one that failed; the task's once it ended; or "". */
+  duration: string;
   /** `attempt 2/3`, or "" (pending tasks and single tries show none). */
   attempt: string;
+  /** The rest: the exit code and reason, or the retry's countdown or wait; or "". */
+  detail: string;
   callback: boolean;
 }
 
@@ -33,8 +35,10 @@ export function stateWord(state: RowState): string {
 const WORD_WIDTH = Math.max(...Object.values(STATE_WORDS).map((w) => w.length), 8);
 /** `  ✔ `: indent, symbol, space. */
 const PREFIX_WIDTH = 4;
-/** Columns an id keeps at least, however narrow the terminal. */
-const MIN_ID_WIDTH = 6;
+/** Columns an id keeps at least, however narrow the terminal: `flaky…_one`. */
+const MIN_ID_WIDTH = 10;
+/** Spaces between two columns. */
+const GAP = 2;
 
 /**
  * The text that takes the cursor from below a board of `height` lines back to its
@@ -64,19 +68,27 @@ export function wrappedHeight(lines: readonly string[], columns: number): number
 }
 
 /**
- * How many task rows fit a terminal of `terminalRows` lines: the board (title, rows,
- * and a count of the rows left out) stays below the terminal's height, with the
- * cursor's line to spare, so redrawing never scrolls. At least 2.
+ * The fewest terminal rows that hold a board: its title, one task line and the line the
+ * cursor waits on below them. A smaller terminal gets {@link statusLine} instead.
+ */
+export const MIN_BOARD_ROWS = 3;
+
+/**
+ * How many task lines fit a terminal of `terminalRows` rows (at least
+ * {@link MIN_BOARD_ROWS}): the board (title, rows, and a count of the rows left out) takes
+ * at most `terminalRows - 1` lines. The cursor waits on the line below it, and a board
+ * reaching the last row would make the terminal scroll at every frame, pushing a copy of
+ * its title into the scrollback each time.
  */
 export function taskRoom(terminalRows: number): number {
-  return Math.max(2, terminalRows - 2);
+  return Math.max(1, terminalRows - 2);
 }
 
 /**
  * The rows to show when there are more than `room`: running and retrying tasks
- * first, then failures, then pending tasks, then finished ones; `room - 1` of them,
- * in their original order, leaving a line for {@link hiddenCount}. All rows when
- * they fit.
+ * first, then failures, then pending tasks, then finished ones; `room - 1` of them
+ * (none when `room` is 1), in their original order, leaving a line for
+ * {@link hiddenCount}. All rows when they fit.
  */
 export function pickRows<T extends { state: RowState }>(rows: T[], room: number): T[] {
   if (rows.length <= room) return rows;
@@ -89,48 +101,92 @@ export function pickRows<T extends { state: RowState }>(rows: T[], room: number)
       ? 3
       : 1;
   const chosen = new Set(
-    [...rows].sort((a, b) => rank(a) - rank(b)).slice(0, Math.max(1, room - 1)),
+    [...rows].sort((a, b) => rank(a) - rank(b)).slice(0, Math.max(0, room - 1)),
   );
   return rows.filter((r) => chosen.has(r));
 }
 
 /** `… 940 more: 900 success, 40 pending`: the rows {@link pickRows} left out, by state. */
 export function hiddenCount(hidden: { state: RowState }[]): string {
+  return `… ${hidden.length} more: ${stateTally(hidden)}`;
+}
+
+/** `1 running, 1 retrying, 40 pending`: rows counted by state word, running ones first. */
+export function stateTally(rows: { state: RowState }[]): string {
   const counts = new Map<string, number>();
-  for (const r of hidden) counts.set(stateWord(r.state), (counts.get(stateWord(r.state)) ?? 0) + 1);
+  for (const r of rows) counts.set(stateWord(r.state), (counts.get(stateWord(r.state)) ?? 0) + 1);
   const order = new Set(["running", "retrying", ...Object.values(STATE_WORDS)]);
-  const parts = [...order].filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
-  return `… ${hidden.length} more: ${parts.join(", ")}`;
+  return [...order].filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`).join(", ");
 }
 
 /**
- * Lays out task rows in aligned columns — symbol, id, state word, detail, attempt,
- * `(callback)` — each line at most `columns - 1` wide (the last column stays free so
- * no terminal wraps). Ids longer than the room left by the state word are cut in
- * the middle ({@link fit}), so the state word shows at any width from about 30 columns up.
+ * The whole board on one line, for a terminal of fewer than {@link MIN_BOARD_ROWS} rows:
+ * `deploy  3.5s  1 running, 1 retrying, 4 pending`, cut to `columns - 1`. It is drawn with
+ * no newline after it and redrawn over itself (`\r`, erase line), as curl, wget or pip
+ * draw their progress line, so even a one-row terminal never scrolls for a frame. Docker
+ * Compose and BuildKit keep their multi-line board there (header plus `height - 2` rows,
+ * each line ending in a newline), which in one or two rows still scrolls at every frame.
+ */
+export function statusLine(head: string, rows: { state: RowState }[], columns: number): string {
+  const tally = stateTally(rows);
+  return cut((tally ? `${head}  ${tally}` : head).trimEnd(), columns - 1);
+}
+
+/**
+ * Lays out task rows in aligned columns — symbol, id, state word, duration, attempt (with
+ * `(callback)`), detail — each line at most `columns - 1` wide (the last column stays free
+ * so no terminal wraps). Where they do not all fit, the columns keep their room in this
+ * order, and the last ones give theirs up first: the state word, the id cut in the middle
+ * to {@link MIN_ID_WIDTH} ({@link fit}), the duration, the attempt, the id whole, and the
+ * detail (exit code, reason, the retry's countdown), cut at its end with `…`. So the id is
+ * shortened before any column is dropped, and a column is dropped whole, never moved: each
+ * keeps its place on every row.
  */
 export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[] {
   const width = Math.max(1, columns - 1);
-  const longestId = maxOf(rows.map((r) => textWidth(r.id)));
-  // One column more is kept free: when more follows the state word, cut() ends the line
-  // with `…` in the column after it.
-  const idWidth = Math.min(
-    longestId,
-    Math.max(MIN_ID_WIDTH, width - PREFIX_WIDTH - 2 - WORD_WIDTH - 1),
-  );
-  const detailWidth = maxOf(rows.map((r) => textWidth(r.detail)));
-  const after = rows.some((r) => r.attempt || r.callback);
-  return rows.map((row) => {
-    const tail = [row.attempt && p.dim(row.attempt), row.callback ? p.dim("(callback)") : ""]
-      .filter(Boolean).join("  ");
-    const parts = [
-      `  ${paintState(p, row.state, row.symbol)} ${padEndCols(fit(row.id, idWidth), idWidth)}`,
+  const tails = rows.map((row) => [row.attempt, row.callback ? "(callback)" : ""]);
+  const size = columnSizes(rows, tails.map((t) => t.filter(Boolean).join("  ")), width);
+  return rows.map((row, i) => {
+    const cells = [
+      `  ${paintState(p, row.state, row.symbol)} ${padEndCols(fit(row.id, size.id), size.id)}`,
       paintState(p, row.state, stateWord(row.state).padEnd(WORD_WIDTH)),
-      after && tail ? padEndCols(row.detail, detailWidth) : row.detail,
-      tail,
     ];
-    return cut(parts.join("  ").trimEnd(), width);
+    if (size.duration) cells.push(padEndCols(row.duration, size.duration));
+    if (size.tail) {
+      const tail = tails[i].filter(Boolean).map((t) => p.dim(t)).join("  ");
+      cells.push(padEndCols(tail, size.tail));
+    }
+    if (size.detail) cells.push(row.detail);
+    return cut(cells.join(" ".repeat(GAP)).trimEnd(), width);
   });
+}
+
+/** Widths of the columns after the symbol; 0 for one left out (nothing to show, or no room). */
+interface ColumnSizes {
+  id: number;
+  duration: number;
+  tail: number;
+  detail: number;
+}
+
+/** The widths {@link layoutRows} gives its columns in `width` terminal columns: see there. */
+function columnSizes(rows: RowCells[], tails: string[], width: number): ColumnSizes {
+  const wholeId = maxOf(rows.map((r) => textWidth(r.id)));
+  const leastId = Math.min(wholeId, MIN_ID_WIDTH);
+  let room = width - PREFIX_WIDTH - leastId - GAP - WORD_WIDTH;
+  /** Takes a column of `natural` width, after a gap, when it fits whole; 0 otherwise. */
+  const take = (natural: number) => {
+    if (natural === 0 || room < GAP + natural) return 0;
+    room -= GAP + natural;
+    return natural;
+  };
+  const duration = take(maxOf(rows.map((r) => textWidth(r.duration))));
+  const tail = take(maxOf(tails.map(textWidth)));
+  const id = leastId + Math.min(wholeId - leastId, Math.max(0, room));
+  room -= id - leastId;
+  // The detail takes what is left, cut by the line's cut (one column at least, for `…`).
+  const detail = rows.some((r) => r.detail) && room > GAP ? room - GAP : 0;
+  return { id, duration, tail, detail };
 }
 
 /**

@@ -111,13 +111,33 @@ export function isUncalledCallback(task: TaskRecord): boolean {
  * reason or the error, and the duration — `exit 1 0.3s`, `(condition)`.
  */
 export function outcomeDetails(task: TaskRecord): string {
+  return outcomeText(task, true);
+}
+
+/**
+ * {@link outcomeDetails} without the duration — `exit 1 — reason`, `(condition)`: the live
+ * board shows the duration in a column of its own ({@link outcomeDuration}).
+ */
+export function outcomeReason(task: TaskRecord): string {
+  return outcomeText(task, false);
+}
+
+/** A finished task's duration as {@link outcomeDetails} shows it, or "" (a skipped task). */
+export function outcomeDuration(task: TaskRecord): string {
+  return task.status === "skipped" || task.durationMs === null
+    ? ""
+    : formatDuration(task.durationMs);
+}
+
+function outcomeText(task: TaskRecord, withDuration: boolean): string {
   const parts: string[] = [];
   if (task.status === "skipped") {
     if (task.reason) parts.push(`(${task.reason})`);
     return parts.join(" ");
   }
   if (task.exitCode !== null && task.exitCode !== 0) parts.push(`exit ${task.exitCode}`);
-  if (task.durationMs !== null) parts.push(formatDuration(task.durationMs));
+  const duration = withDuration ? outcomeDuration(task) : "";
+  if (duration) parts.push(duration);
   if (task.status === "cancelled" && task.reason === "workflow_timeout") {
     parts.push("(workflow timeout)");
   }
@@ -126,8 +146,8 @@ export function outcomeDetails(task: TaskRecord): string {
   const redundant = task.error === `exited with code ${task.exitCode}`;
   const showError = task.error && !redundant && task.status === "failed";
   // The error may quote task output or a server's words: shown with controls escaped.
-  return parts.join(" ") +
-    (showError ? ` — ${terminalSafe(displayedReason(task.error!), false)}` : "");
+  const error = showError ? `— ${terminalSafe(displayedReason(task.error!), false)}` : "";
+  return [parts.join(" "), error].filter(Boolean).join(" ");
 }
 
 /** `4 success, 1 skipped`, in a fixed state order, for the tasks that count. */

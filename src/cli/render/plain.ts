@@ -105,6 +105,7 @@ export class PlainRenderer {
       case "run_finished":
         return summaryLine(event.report, p) + "\n" + this.#recap.text(event.report, p);
       case "tasks_added": // each is shown as it starts and ends
+      case "attempt_waiting": // the retry's line said when; its start says it started
       case "process_started":
       case "process_exited":
         return ""; // bookkeeping for crash recovery, nothing to show

@@ -159,7 +159,7 @@ export function createProgress(
         closed = true;
         stop();
         if (board.dirty) draw();
-        emit(SHOW_CURSOR);
+        emit(board.end() + SHOW_CURSOR);
       }
       return chain;
     },
