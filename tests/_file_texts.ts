@@ -4,18 +4,20 @@
  * @module
  */
 import { reservePath } from "../src/store/reserve.ts";
+import { HELD_RESERVE } from "./_reserves.ts";
 
 /**
  * Every file under `dir` (but `except`, a path under it) with its bytes as text, joined.
- * A home's space reserve is left out: src/store/reserve.ts fills it with 128 KiB of random
- * bytes before anything is recorded, so it never holds a value, yet any short text turns
- * up in it by chance (a given 3 characters about once in 128 homes: a flaky failure).
+ * A home's space reserves (the idle one and those runs in flight hold) are left out:
+ * src/store/reserve.ts fills each with 128 KiB of random bytes before anything is
+ * recorded, so it never holds a value, yet any short text turns up in it by chance (a
+ * given 3 characters about once in 128 homes: a flaky failure).
  */
 export function textsUnder(dir: string, except?: string): string {
   let all = "";
   for (const entry of Deno.readDirSync(dir)) {
     const path = `${dir}/${entry.name}`;
-    if (path === except || path === reservePath(dir)) continue;
+    if (path === except || path === reservePath(dir) || HELD_RESERVE.test(entry.name)) continue;
     if (entry.isDirectory) all += textsUnder(path, except);
     else if (entry.isFile) all += new TextDecoder().decode(Deno.readFileSync(path));
   }

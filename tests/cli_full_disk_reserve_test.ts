@@ -6,6 +6,7 @@
  * `interrupted`. Needs a tmpfs (root); skipped elsewhere.
  */
 import assert from "node:assert/strict";
+import { heldReserves } from "./_reserves.ts";
 import { historyJson, startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
@@ -23,7 +24,8 @@ Deno.test({
       const spill = `${mnt}/spill`;
       const run = startWeft(["run", GREEDY], { ...env, GATE_DIR: gate, SPILL: spill });
       await waitForFile(`${gate}/ready`);
-      await Deno.stat(`${mnt}/home/weft.reserve`); // made before the first task
+      // The run's own, held before its first task (store/run_reserve.ts).
+      assert.equal(heldReserves(env.WEFT_HOME).length, 1);
       await fillDisk(mnt);
       await Deno.writeTextFile(`${gate}/go`, "");
       const r = await run.finish();

@@ -1,13 +1,14 @@
 /**
  * The outcome of a run's notifications is one of its last records (notify/mod.ts,
  * store/full_disk.ts writeAfterRun): when the disk fills while they are sent, it is
- * written in the room of weft.reserve, as the run's own last record is; when even that
+ * written in the room of the run's reserve, as the run's own last record is; when even that
  * is gone, weft says what could not be recorded, where and what to do, and never that
  * it was recorded (tnotify F7). A real webhook receiver on 127.0.0.1 holds its answer
  * until the test has filled the disk. Needs a tmpfs (root); skipped elsewhere.
  */
 import assert from "node:assert/strict";
 import { startRecordingServer } from "./_loopback_server.ts";
+import { heldReserves } from "./_reserves.ts";
 import { weft, weftArgs, weftEnv } from "./_run_cli.ts";
 import { exists } from "./_tmp.ts";
 import { fillDisk, MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
@@ -54,7 +55,7 @@ async function notificationsOf(home: string): Promise<{ channel: string; ok: boo
 }
 
 Deno.test({
-  name: "full disk while notifying: the outcome is recorded in weft.reserve's room" +
+  name: "full disk while notifying: the outcome is recorded in the run's reserve's room" +
     (MOUNTABLE ? "" : NEEDS_MOUNT),
   ignore: !MOUNTABLE,
   fn: () =>
@@ -62,7 +63,7 @@ Deno.test({
       const home = `${mnt}/home`;
       const r = await runFillingDisk(home, async () => {
         await fillDisk(mnt);
-        assert.ok(exists(`${home}/weft.reserve`), "the reserve is in place");
+        assert.equal(heldReserves(home).length, 1, "the run's reserve is in place");
       });
       assert.equal(r.code, 0, r.stderr);
       assert.match(
@@ -70,7 +71,8 @@ Deno.test({
         /weft: warning: notification to webhook failed after 3 tries: HTTP 500: nope; recorded on run \S+\n/,
       );
       assert.doesNotMatch(r.stderr, /disk is full|no space/);
-      assert.ok(!exists(`${home}/weft.reserve`), "its room is what the record used");
+      assert.deepEqual(heldReserves(home), [], "its room is what the record used");
+      assert.ok(!exists(`${home}/weft.reserve`), "none handed back");
       const recorded = await notificationsOf(home);
       assert.deepEqual(recorded.map((n) => [n.channel, n.ok]), [["webhook", false]]);
     }),
@@ -86,7 +88,7 @@ Deno.test({
       const r = await runFillingDisk(home, async () => {
         await fillDisk(mnt);
         // The reserve's room taken too (dd fills its file anew): none left for the record.
-        await Deno.remove(`${home}/weft.reserve`);
+        for (const held of heldReserves(home)) await Deno.remove(held);
         await fillDisk(mnt);
       });
       assert.equal(r.code, 0, r.stderr);

@@ -222,7 +222,12 @@ Deno.test("unknown roots and fields get did-you-mean in args, script, params and
     '4:74: interpreter in task "a": unknown task "biuld" in ${tasks.biuld.stdout}',
     '5:55: params.v in task "b": item is only defined inside a loop in ${item}',
   ]);
-  assert.deepEqual(hints(text).slice(0, 2), ['did you mean "params"?', 'did you mean "build"?']);
+  // "build" is near but not proposed: "a" does not wait for it (issue 8 §4).
+  assert.deepEqual(hints(text).slice(0, 2), [
+    'did you mean "params"?',
+    '"build" is near, but task "build" may not have finished when "a" runs: ' +
+    'add "build" to depends_on of "a"',
+  ]);
 });
 
 Deno.test("list-form loop items are templates: unknown params are found, item is not there", () => {

@@ -8,7 +8,8 @@
 import { ExitCode } from "../model/errors.ts";
 import type { AlertState } from "../notify/alerts.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { localTime, table, withHistory } from "./history_shared.ts";
+import { holdsNoRuns, localTime, sayNoRuns, table, withHistory } from "./history_shared.ts";
+import { homeFor } from "./home.ts";
 import { type CliIO, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
 import { fixedRefusalCheck } from "./fixed_check.ts";
@@ -69,12 +70,14 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
       state: "never run",
     }));
   }
-  const stored = await withHistory(
-    io,
-    options.home,
-    (store) =>
-      store.listState<AlertState>(["alert", ...(workflow === undefined ? [] : [workflow])]),
-  );
+  const { stored, empty } = await withHistory(io, options.home, async (store) => ({
+    stored: await store.listState<AlertState>([
+      "alert",
+      ...(workflow === undefined ? [] : [workflow]),
+    ]),
+    // Rules are evaluated after runs: a folder without any is likely not the one meant.
+    empty: await holdsNoRuns(store),
+  }));
   const rows: AlertRow[] = stored.map(({ value }) => ({
     ...value,
     state: value.firing ? "firing" : "ok",
@@ -86,14 +89,15 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
       rows[index] = { ...rows[index], condition: rule.condition, channels: rule.channels };
     } else rows.push(rule);
   }
-  if (options.json) {
-    await outJson(io, rows);
-    return ExitCode.Ok;
-  }
-  if (rows.length === 0) {
+  if (options.json) await outJson(io, rows);
+  else if (rows.length === 0) {
     await out(io, "no alert rules evaluated yet (rules run after each run of their workflow)\n");
-    return ExitCode.Ok;
-  }
+  } else await out(io, await measuredText(() => alertsTable(rows)));
+  if (empty) await sayNoRuns(io, homeFor(io, options.home));
+  return ExitCode.Ok;
+}
+
+function alertsTable(rows: AlertRow[]): string {
   const cells = [["WORKFLOW", "RULE", "STATE", "FIRED", "LAST FIRED", "CONDITION"]];
   for (const row of rows) {
     cells.push([
@@ -105,6 +109,5 @@ async function listAlerts(io: CliIO, file: string | undefined, options: AlertsOp
       row.condition,
     ]);
   }
-  await out(io, await measuredText(() => table(cells)));
-  return ExitCode.Ok;
+  return table(cells);
 }

@@ -116,9 +116,9 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
       ]);
     const store = await openScheduleStore(home);
     await recoverAtStart(runIO, flags.home, log);
-    // The space reserve `weft run` keeps (store/reserve.ts), made now: a disk that fills
-    // before the first run still leaves room to record a run it stops `failed`. Each
-    // run makes it again if a full disk used it (or refuses to start, see store/open.ts).
+    // The home's idle space reserve (store/reserve.ts), made now: a disk that fills before
+    // the first run still leaves room to record a run it stops `failed`. Each run takes it
+    // or makes one of its own (or refuses to start, see store/run_reserve.ts).
     const { makeReserve } = await import("../store/reserve.ts");
     const noReserve = await makeReserve(home);
     if (noReserve !== null) {

@@ -11,13 +11,14 @@ import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
   duration,
+  holdsNoRuns,
   localTime,
-  noRunsLine,
   openHistory,
   parseRunStatus,
   parseSince,
   RUN_STATUSES,
   runSummary,
+  sayNoRuns,
   table,
   withHistory,
 } from "./history_shared.ts";
@@ -146,12 +147,13 @@ async function listHistory(io: CliIO, options: HistoryOptions): Promise<number> 
   const runs = await withHistory(io, options.home, (store) => store.listRuns(filter));
   if (options.json) await outJson(io, runs.map(historyEntry));
   else if (options.quiet) await outData(io, runs.map((r) => r.id + "\n").join(""));
-  else if (runs.length === 0) {
+  else if (runs.length > 0) await out(io, await measuredText(() => historyTable(runs)));
+  // Named with --json too (on stderr, as `status --json` names it); -q prints ids only.
+  if (runs.length === 0 && !options.quiet) {
     const filtered = filter.workflow !== undefined || filter.status !== undefined ||
       filter.since !== undefined;
-    const home = homeFor(io, options.home);
-    await err(io, noRunsLine(home, filtered) + "\n");
-  } else await out(io, await measuredText(() => historyTable(runs)));
+    await sayNoRuns(io, homeFor(io, options.home), filtered);
+  }
   return ExitCode.Ok;
 }
 
@@ -224,6 +226,7 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
   // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
   const open = () => openHistory(io, home, { write: !options.dryRun, spendReserve: true });
   let runs: RunRecord[];
+  let empty = false;
   try {
     let store: RunStore;
     try {
@@ -238,6 +241,8 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
     }
     try {
       runs = await pruned(store);
+      // Nothing deleted because nothing is recorded there: the folder is named below.
+      empty = runs.length === 0 && await holdsNoRuns(store);
     } finally {
       store.close();
     }
@@ -272,5 +277,6 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
     const verb = options.dryRun ? "would delete" : "deleted";
     await err(io, `${verb} ${runs.length} run${runs.length === 1 ? "" : "s"}\n`);
   }
+  if (empty) await sayNoRuns(io, folder);
   return ExitCode.Ok;
 }

@@ -17,7 +17,8 @@ import { HEARTBEAT_FRESH_MS, seenRecently } from "../store/heartbeat.ts";
 import { lastSignOfLife } from "../store/records.ts";
 import { ownerName, ownerPlace } from "../store/run_owner.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { localTime, withHistory } from "./history_shared.ts";
+import { localTime, runById, withHistory } from "./history_shared.ts";
+import { homeFor } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 
 /** `weft history mark-interrupted`. */
@@ -42,7 +43,7 @@ async function markInterrupted(
   options: { home?: string },
 ): Promise<number> {
   const message = await withHistory(io, options.home, async (store) => {
-    const { run, tasks } = await store.getRun(idOrPrefix);
+    const { run, tasks } = await runById(store, idOrPrefix, homeFor(io, options.home));
     const refuse = (text: string, hint: string): never => {
       throw new WeftError(text, { hint, exitCode: ExitCode.Invalid });
     };

@@ -51,7 +51,6 @@ export async function openHistory(
   homeOption?: string,
   options: {
     write?: boolean;
-    reserve?: boolean;
     spendReserve?: boolean;
     /** Read from a copy while another process held the lock; `unlocked` as in openStore. */
     onLocked?: (unlocked: Promise<unknown>) => void;
@@ -62,7 +61,6 @@ export async function openHistory(
   const notes: string[] = [];
   const store = await openStore(home, {
     readOnly: options.write === false,
-    reserve: options.reserve,
     spendReserve: options.spendReserve,
     onRecovered: (run, ended, containers) =>
       notes.push(
@@ -127,15 +125,7 @@ export async function runOrLatest(
   idOrPrefix: string | undefined,
   home: string,
 ): Promise<RunDetails> {
-  if (idOrPrefix !== undefined) {
-    try {
-      return await store.getRun(idOrPrefix);
-    } catch (e) {
-      // "no run with id X" misleads when the folder is simply not the one the runs are in.
-      if ((await store.listRuns({ limit: 1 })).length === 0) throw noRuns(home);
-      throw e;
-    }
-  }
+  if (idOrPrefix !== undefined) return await runById(store, idOrPrefix, home);
   // The latest top-level run: a sub-workflow's child run is reached through its parent.
   const [latest] = await store.listRuns({ limit: 1, children: false });
   if (!latest) throw noRuns(home);
@@ -143,11 +133,45 @@ export async function runOrLatest(
 }
 
 /**
- * The one line `history` and `metrics` print on stderr when `home` holds no runs (that
- * match their `filtered` options); without a newline.
+ * Run `idOrPrefix` of `store` (`home`'s), for every verb that names one (`status`, `logs`,
+ * `run --resume`, `history mark-interrupted`). Throws WeftError (exit 2): "no runs
+ * recorded in <home>" when the history is empty, else the store's error for an unknown
+ * or ambiguous id.
+ */
+export async function runById(
+  store: RunStore,
+  idOrPrefix: string,
+  home: string,
+): Promise<RunDetails> {
+  try {
+    return await store.getRun(idOrPrefix);
+  } catch (e) {
+    // "no run with id X" misleads when the folder is simply not the one the runs are in.
+    if (await holdsNoRuns(store)) throw noRuns(home);
+    throw e;
+  }
+}
+
+/** Whether `store` holds no run at all: the folder is likely not the one meant. */
+export async function holdsNoRuns(store: RunStore): Promise<boolean> {
+  return (await store.listRuns({ limit: 1 })).length === 0;
+}
+
+/**
+ * The one line a reading verb says when `home` holds no runs (that match its `filtered`
+ * options), naming the folder it looked in; without a newline.
  */
 export function noRunsLine(home: string, filtered = false): string {
   return `no runs recorded in ${home}${filtered ? " that match" : ""}`;
+}
+
+/**
+ * Says {@link noRunsLine} on stderr: a diagnostic, so that stdout keeps only the verb's
+ * output (`--json` stays one JSON document, `weft metrics > report.txt` the report), as
+ * `status --json` says it on stderr too.
+ */
+export async function sayNoRuns(io: CliIO, home: string, filtered = false): Promise<void> {
+  await err(io, noRunsLine(home, filtered) + "\n");
 }
 
 function noRuns(home: string): WeftError {

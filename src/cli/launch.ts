@@ -254,9 +254,10 @@ export async function openRecordedRun(
       secrets,
       homeOption: options.homeOption,
       signal: options.signal,
+      freeSpace: history.freeSpace,
     });
   } catch (e) {
-    history.store.close();
+    history.close();
     throw e;
   }
   return {

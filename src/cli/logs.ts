@@ -62,7 +62,8 @@ Over several tasks every line starts with its task (\`build | \`; a later attemp
 its longest iteration id when longer), the same with --follow. With --no-prefix a
 "==> task (attempt N) <==" header on stderr precedes each attempt's first line.
 One task's lines are printed exactly as stored, with no prefix; a header precedes
-each attempt after its first (the same with --follow).
+each attempt after its first (the same with --follow). --follow ends, printing what
+it holds, with exit 130 on Ctrl-C and 143 on SIGTERM.
 
 Examples:
   weft logs                                     every task of the latest run

@@ -58,7 +58,10 @@ export const PROGRAM: ProgramDef = {
   summary: "Weft runs workflows: a DAG of tasks with retries, timeouts and history.",
   verbs: VERBS,
   footer: `
-Exit codes: 0 success, 1 the workflow failed, 2 invalid input or usage, 130 interrupted.
+Exit codes: 0 success, 1 the workflow failed (or a fault of the machine, such as a
+full disk, or an internal error), 2 invalid input or usage: nothing ran, 130
+interrupted (Ctrl-C, SIGTERM or SIGHUP); run, logs --follow and monitor --live say
+in their --help when a signal gives 143 (SIGTERM) or 129 (SIGHUP) instead.
 Set WEFT_DEBUG=1 to see stack traces of internal errors.`,
 };
 

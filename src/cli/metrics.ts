@@ -9,13 +9,13 @@ import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
 import {
   duration,
   localTime,
-  noRunsLine,
   parseSince,
+  sayNoRuns,
   table,
   withHistory,
 } from "./history_shared.ts";
 import { homeFor } from "./home.ts";
-import { type CliIO, err, out, outJson } from "./io.ts";
+import { type CliIO, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
 import { oneLine } from "../safe_text.ts";
 
@@ -60,13 +60,10 @@ async function showMetrics(io: CliIO, options: MetricsOptions): Promise<number> 
   const { computeMetrics } = await import("../store/metrics.ts");
   const report = computeMetrics(runs, since ?? null);
   if (options.json) await outJson(io, report);
-  else {
-    await out(io, await measuredText(() => humanReport(report)));
-    // A diagnostic, on stderr as `history` says it: `weft metrics > report.txt` holds the report.
-    if (report.workflows.length === 0) {
-      const filtered = options.since !== undefined || options.workflow !== undefined;
-      await err(io, noRunsLine(homeFor(io, options.home), filtered) + "\n");
-    }
+  else await out(io, await measuredText(() => humanReport(report)));
+  if (report.workflows.length === 0) {
+    const filtered = options.since !== undefined || options.workflow !== undefined;
+    await sayNoRuns(io, homeFor(io, options.home), filtered);
   }
   return ExitCode.Ok;
 }

@@ -10,7 +10,14 @@ import { ExitCode, WeftError } from "../model/errors.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
-import { localTime, openHistory, table, withHistory } from "./history_shared.ts";
+import {
+  holdsNoRuns,
+  localTime,
+  openHistory,
+  sayNoRuns,
+  table,
+  withHistory,
+} from "./history_shared.ts";
 import { homeFor } from "./home.ts";
 import { type CliIO, colorRefused, out, outJson } from "./io.ts";
 import { measuredText } from "./render/width.ts";
@@ -46,6 +53,7 @@ export const monitorVerb: VerbDef = {
 Runs of every weft process sharing the home show: \`weft run\` in other terminals and
 runs the daemon starts. The figures cover runs started in the last 24 hours.
 --live needs a terminal; in scripts use --json (field names: README "Monitor").
+--live exits 0 on q, 130 on Ctrl-C or SIGTERM, 129 on SIGHUP.
 
 Examples:
   weft monitor --live
@@ -65,15 +73,17 @@ async function monitor(io: CliIO, options: MonitorOptions): Promise<number> {
     import("./monitor/snapshot.ts"),
   ]);
   const now = new Date();
-  const view = buildView(
-    await withHistory(io, options.home, (store) => readSnapshot(store, limit, now)),
-    now,
-  );
+  const { snapshot, empty } = await withHistory(io, options.home, async (store) => ({
+    snapshot: await readSnapshot(store, limit, now),
+    empty: await holdsNoRuns(store),
+  }));
+  const view = buildView(snapshot, now);
   if (options.json) await outJson(io, view);
   else {
     const { monitorText } = await import("./monitor/text.ts");
     await out(io, await measuredText(() => monitorText(view, table, localTime)));
   }
+  if (empty) await sayNoRuns(io, homeFor(io, options.home));
   return ExitCode.Ok;
 }
 
@@ -121,7 +131,7 @@ async function live(io: CliIO, options: MonitorOptions, limit: number): Promise<
   };
   try {
     const color = !colorRefused(io.env);
-    return await runLive(io, source, { limit, color });
+    return await runLive(io, source, { limit, color, home });
   } finally {
     store.close();
   }

@@ -26,16 +26,17 @@ export async function wireNotifications(
     homeOption?: string;
     /** Aborted to stop sending (see NotifyOptions.signal). */
     signal?: AbortSignal;
+    /** Spends the run's own space reserve (cli/run_history.ts RunHistory.freeSpace). */
+    freeSpace: () => Promise<boolean>;
   },
 ): Promise<Notifier> {
   // Most workflows ask for none: src/notify/ is then not loaded at all.
   if (!hasNotifications(workflow)) {
     return { listeners: [], finish: () => Promise.resolve([]), useEnvironment: () => {} };
   }
-  const [{ createNotifier }, { writeAfterRun }, { releaseReserve }] = await Promise.all([
+  const [{ createNotifier }, { writeAfterRun }] = await Promise.all([
     import("../notify/mod.ts"),
     import("../store/full_disk.ts"),
-    import("../store/reserve.ts"),
   ]);
   const home = homeFor(io, options.homeOption);
   const config = await readGlobalConfig(home);
@@ -50,8 +51,8 @@ export async function wireNotifications(
     secrets: options.secrets,
     signal: options.signal,
     warn: (message) => void pending.push(err(io, message + "\n")),
-    // Written after the run's own end, as its last records: the reserve's room is theirs.
-    recordAfterRun: (what, write) => writeAfterRun(what, home, write, () => releaseReserve(home)),
+    // Written after the run's own end, as its last records: its reserve's room is theirs.
+    recordAfterRun: (what, write) => writeAfterRun(what, home, write, options.freeSpace),
   });
   return {
     listeners: notifier.listeners,

@@ -43,11 +43,14 @@ const EXAMPLES = `Examples:
   weft run deploy.yml --resume 20261126T0   rerun what failed in that run (an id prefix works)
   cat flow.yml | weft run -                 read the workflow from stdin
 
-Environment precedence (lowest first): weft's own environment and --env, the
-workflow's \`environment\`, the task's \`environment\`.
+Environment precedence (lowest first): weft's own environment with --env over it,
+the workflow's \`environment\`, \`defaults.environment\`, the task's \`environment\`;
+weft's own variables (WEFT_RUN_ID, ...) over them all.
 Ctrl-C (or SIGTERM) stops running tasks (SIGTERM, then SIGKILL after a grace period)
-and exits 130; a second Ctrl-C kills them at once.
-Exit codes: 0 success, 1 the workflow failed, 2 invalid input, 130 interrupted.`;
+and exits 130; a second Ctrl-C kills them at once. Once the run is over, SIGTERM or
+SIGHUP while its output still waits to be shown ends weft with 143 or 129.
+Exit codes: 0 success, 1 the workflow failed (or a fault of the machine, such as a
+full disk, or an internal error), 2 invalid input: nothing ran, 130 interrupted.`;
 
 /** The `run` verb. */
 export const runVerb: VerbDef = {

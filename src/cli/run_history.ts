@@ -21,8 +21,8 @@ import type { Secrets } from "../engine/secrets.ts";
 import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { isFault, StorageError } from "../store/faults.ts";
-import { releaseReserve } from "../store/reserve.ts";
 import { openHistoryForRun } from "./run_home.ts";
+import { runById } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 
@@ -95,6 +95,13 @@ export interface RunHistory {
   finish(beforeClose?: (store: RunStore) => Promise<unknown>): Promise<void>;
   /** The open store (e.g. to print the run id's history location). */
   store: RunStore;
+  /**
+   * Spends the run's own space reserve (store/run_reserve.ts) for one of its last records
+   * on a full disk (its notifications' outcome); resolves to whether there was one.
+   */
+  freeSpace(): Promise<boolean>;
+  /** Closes the store without {@link finish} (the run never started), giving back its reserve. */
+  close(): void;
 }
 
 /**
@@ -107,6 +114,8 @@ export async function loadResume(
   store: RunStore,
   options: Pick<RunHistoryOptions, "workflow" | "file" | "fileHash" | "taskHashes"> & {
     resumeId: string;
+    /** The history folder, named when it holds no runs (history_shared.ts runById). */
+    home: string;
   },
   claim: boolean,
 ): Promise<NonNullable<RunHistory["resume"]>> {
@@ -116,7 +125,7 @@ export async function loadResume(
     import("../store/resume_children.ts"),
   ]);
   const { changedTasks, checkResumable, resumedTasks, taskHashes } = resumeChecks;
-  const previous = await store.getRun(options.resumeId);
+  const previous = await runById(store, options.resumeId, options.home);
   checkResumable(previous, {
     file: options.file,
     hash: options.fileHash,
@@ -158,13 +167,13 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
   // before the first task can start.
   const modules = Promise.all([import("../store/recorder.ts"), import("../store/resume.ts")]);
   modules.catch(() => {}); // a failed load is thrown below, unless opening failed first
-  const store = await openHistoryForRun(io, options.homeOption);
+  const { store, reserve } = await openHistoryForRun(io, options.homeOption);
   try {
     const [{ createRecorder }, { taskHashes }] = await modules;
     const hashes = options.taskHashes ?? taskHashes(options.workflow);
     const resume = options.resumeId === undefined
       ? undefined
-      : await loadResume(store, { ...options, resumeId: options.resumeId }, true);
+      : await loadResume(store, { ...options, resumeId: options.resumeId, home }, true);
     let fault: StorageError | null = null;
     let onFault = (_: StorageError) => {};
     const recorder = createRecorder(store, store.logsDir, {
@@ -178,8 +187,9 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       // The reserve is released only here, for the run's final record, once its tasks have
       // ended and its logs are stopped and drained (recorder.ts run_finished): released at
       // the fault, its room went to what still wrote while the run stopped (log lines in
-      // flight, the tasks' own files), and the final record found none.
-      freeSpace: () => releaseReserve(home),
+      // flight, the tasks' own files), and the final record found none. It is this run's
+      // own (run_reserve.ts): the other runs in flight in this home keep theirs.
+      freeSpace: () => reserve.release(),
     });
     // The runs recorded here: retention never deletes them (a clock stepped back makes
     // the run just made look older than the others, see store/retention.ts).
@@ -204,6 +214,11 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
       confirmRunning: recorder.confirmRunning,
       resume,
       store,
+      freeSpace: () => reserve.release(),
+      close() {
+        store.close();
+        reserve.giveBack();
+      },
       onFault(handler) {
         onFault = handler;
         if (fault) handler(fault);
@@ -242,11 +257,14 @@ export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Pro
           );
         } finally {
           store.close();
+          // Every record of the run is written (notifications' too): the next run's now.
+          reserve.giveBack();
         }
       },
     };
   } catch (e) {
     store.close();
+    reserve.giveBack();
     throw e;
   }
 }

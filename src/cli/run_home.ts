@@ -8,6 +8,7 @@
  */
 import { ExitCode } from "../model/errors.ts";
 import { dirnameOf } from "../path.ts";
+import { holdReserve, type RunReserve } from "../store/run_reserve.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { openHistory } from "./history_shared.ts";
 import { checkGlobalConfigFile, homeFor } from "./home.ts";
@@ -18,14 +19,25 @@ import type { CliIO } from "./io.ts";
  * checking, in this order: `config.json` (no regular file, or over 1 MiB: home.ts
  * checkGlobalConfigFile; read after the run, for retention, so checked before it), the
  * home and its log folder (made private where missing), the history database opened for
- * writing (crash recovery done), and `weft.reserve` made (store/open.ts: a disk without
- * its room refuses the run). Resolves to the store, open for writing; close it. Throws
- * the WeftError or StorageError the run is refused with (exit 2), naming the file.
+ * writing (crash recovery done), and the run's own space reserve held (store/run_reserve.ts:
+ * a disk without its room refuses the run). Resolves to the store, open for writing, and
+ * the reserve: close the one, give back the other. Throws the WeftError or StorageError
+ * the run is refused with (exit 2), naming the file.
  */
-export async function openHistoryForRun(io: CliIO, homeOption?: string): Promise<RunStore> {
-  await checkGlobalConfigFile(homeFor(io, homeOption));
-  // The space reserve lets a run stopped by a full disk still be recorded `failed`.
-  return await openHistory(io, homeOption, { reserve: true });
+export async function openHistoryForRun(
+  io: CliIO,
+  homeOption?: string,
+): Promise<{ store: RunStore; reserve: RunReserve }> {
+  const home = homeFor(io, homeOption);
+  await checkGlobalConfigFile(home);
+  const store = await openHistory(io, homeOption);
+  try {
+    // The space reserve lets a run stopped by a full disk still be recorded `failed`.
+    return { store, reserve: await holdReserve(home) };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
 }
 
 /**

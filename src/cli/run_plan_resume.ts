@@ -11,6 +11,7 @@ import type { TaskRecord } from "../engine/events.ts";
 import type { LoadedWorkflow } from "../parse/mod.ts";
 import type { CliIO } from "./io.ts";
 import { openHistory } from "./history_shared.ts";
+import { homeFor } from "./home.ts";
 import { loadResume } from "./run_history.ts";
 
 /**
@@ -39,6 +40,7 @@ export async function planResume(
       file: loaded.file,
       fileHash: loaded.hash,
       resumeId: flags.resume!,
+      home: homeFor(io, flags.home),
     }, false);
     const { resumedParams } = await import("../engine/resume_params.ts");
     let params: Record<string, string>;

@@ -23,7 +23,7 @@ import { literalItems } from "./item_fields.ts";
 import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
 import { notificationProblems } from "./notify_checks.ts";
 import { triggerTemplateProblems } from "./trigger_checks.ts";
-import { envOrderProblems, type Reader, RunOrder } from "./order_checks.ts";
+import { envOrderProblems, type OrderTrouble, type Reader, RunOrder } from "./order_checks.ts";
 import { isObject, parallelChildren, type RawObject, topLevelTasks } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { isLiteralText, loopItemsProblem, stepProblems } from "./step_checks.ts";
@@ -58,6 +58,9 @@ interface Scope {
   items?: readonly unknown[];
   /** While a conditional's branches are checked: the racing children its condition checks. */
   guarded: ReadonlySet<string>;
+  /** Why the reader may not read `field` of task `id` (reference_trouble.ts Names). */
+  readTrouble(id: string, field: string | undefined): OrderTrouble | undefined;
+  readableOf(ids: Iterable<string>, field: string | undefined): string[];
 }
 
 /** Every expression problem in the workflow data. */
@@ -85,6 +88,15 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
     reader: { kind: "none" },
     outputs: fixedOutputsById(tasks),
     guarded: new Set(),
+    // What checkText refuses of a known task, asked of the ones a hint would propose.
+    readTrouble(id, field) {
+      return this.order.trouble(this.reader, id) ??
+        this.order.raceTrouble(id, field, this.guarded);
+    },
+    readableOf(ids, field) {
+      return this.order.readableBy(this.reader, ids)
+        .filter((id) => this.order.raceTrouble(id, field, this.guarded) === undefined);
+    },
   };
 
   for (const task of tasks) {
@@ -337,10 +349,7 @@ function checkText(
   let quotedUpTo = -1;
   for (const ref of compile(scope, text, path, kind, viaShell) ?? []) {
     let trouble = referenceTrouble(scope, ref, inLoop, viaShell) ??
-      (ref.root === "tasks"
-        ? scope.order.trouble(scope.reader, ref.path[0]) ??
-          scope.order.raceTrouble(ref.path[0], ref.path[1], scope.guarded)
-        : undefined);
+      (ref.root === "tasks" ? scope.readTrouble(ref.path[0], ref.path[1]) : undefined);
     if (!trouble) continue;
     // `== prod`: the string 'prod' was meant; one problem for `staging-eu`'s two names.
     const bare = kind === "condition" && trouble.message.startsWith("unknown name")

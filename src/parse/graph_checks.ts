@@ -1,17 +1,18 @@
 /**
  * Checks over the task graph: unique ids, references that name real tasks, callbacks
- * that are only callbacks, and no cycles.
+ * that are only callbacks, and no cycles. ref_targets.ts states the same rules as what
+ * a reference may name, for hints: a rule added here belongs there too.
  * @module
  */
 import { findCycle } from "../graph/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import { idRefs, parallelChildren, type RawTask, topLevelTasks } from "./raw.ts";
 import type { SourceMap } from "./source_map.ts";
-import { didYouMeanTaskId, validTaskIds } from "./suggest.ts";
+import { didYouMeanTaskId, idList } from "./suggest.ts";
 import { isTaskId, joinedTaskIds } from "../model/task_id.ts";
+import { CALLBACK_FIELDS, callbackLists, refTargets } from "./ref_targets.ts";
 
 const REF_FIELDS = ["depends_on", "on_success", "on_failure"] as const;
-const CALLBACK_FIELDS = ["on_success", "on_failure"] as const;
 /** Cycles reported per graph at most: enough to show the pattern, not a flood. */
 const MAX_CYCLES = 20;
 
@@ -46,9 +47,6 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
 
   const topIds = new Set<string>();
   for (const task of tasks) if (task.id !== undefined) topIds.add(task.id);
-  // What a reference may name instead: top-level tasks whose own id is valid. Worked
-  // out for the first unknown reference only: it checks every id.
-  let targets: string[] | undefined;
   for (const task of tasks) {
     for (const field of REF_FIELDS) {
       for (const ref of idRefs(task, field)) {
@@ -73,15 +71,18 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
           );
           continue;
         }
-        targets ??= validTaskIds(topIds);
-        at(
-          ref.path,
-          `unknown task "${ref.id}" in ${field} of ${owner}`,
-          didYouMeanTaskId(ref.id, targets) ??
-            `define a task with id "${ref.id}"${
-              targets.length > 0 ? `, or name one of: ${targets.join(", ")}` : ""
-            }`,
-        );
+        // What it may name instead: the tasks the checks below would accept there (not
+        // the task itself, say). Worked out for an unknown reference only.
+        const targets = refTargets(data, () => tasks);
+        const place = targets.at(task, field);
+        let hint = didYouMeanTaskId(ref.id, targets.ids, place.accepts);
+        if (hint === undefined) {
+          const named = place.list();
+          hint = `define a task with id "${ref.id}"${
+            named.length > 0 ? `, or name one of: ${idList(named)}` : ""
+          }`;
+        }
+        at(ref.path, `unknown task "${ref.id}" in ${field} of ${owner}`, hint);
       }
     }
   }
@@ -143,32 +144,6 @@ export function graphProblems(data: unknown, map: SourceMap, file: string): Prob
     );
   }
   return problems;
-}
-
-/** One callback list: the task that calls, the field, and the ids it names. */
-interface CallbackList {
-  caller: string;
-  field: string;
-  ids: string[];
-}
-
-/** For each callback (a top-level task named in a callback list), every list naming it. */
-function callbackLists(tasks: RawTask[], topIds: Set<string>): Map<string, CallbackList[]> {
-  const lists = new Map<string, CallbackList[]>();
-  for (const task of tasks) {
-    if (!task.id) continue;
-    for (const field of CALLBACK_FIELDS) {
-      const ids = idRefs(task, field).map((ref) => ref.id);
-      const list = { caller: task.id, field, ids };
-      for (const id of new Set(ids)) {
-        if (!topIds.has(id)) continue;
-        const named = lists.get(id);
-        if (named) named.push(list);
-        else lists.set(id, [list]);
-      }
-    }
-  }
-  return lists;
 }
 
 /** Every cycle over `fields` edges, one per broken edge, at most MAX_CYCLES. */

@@ -156,6 +156,54 @@ export class RunOrder {
     return known.get(start) === true;
   }
 
+  /**
+   * Of `ids`, those `reader` may read (no {@link trouble}), in order: for listing them in
+   * a hint. A task reader's are found in one walk ({@link #finishedSet}), where asking
+   * {@link finishedBefore} of each would walk its ancestors once per task.
+   */
+  readableBy(reader: Reader, ids: Iterable<string>): string[] {
+    const found = reader.kind === "task" ? this.#finishedSet(reader.id) : undefined;
+    const readable: string[] = [];
+    for (const id of ids) {
+      if (found ? found.has(id) : this.trouble(reader, id) === undefined) readable.push(id);
+    }
+    return readable;
+  }
+
+  /**
+   * Every task {@link finishedBefore} holds for when task `id` starts. Without callbacks
+   * among what it waits for, that is what its `depends_on` reach and their children; a
+   * callback there is guaranteed only what all its callers are, which finishedBefore
+   * answers for the tasks left.
+   */
+  #finishedSet(id: string): Set<string> {
+    const start = this.#parent.get(id) ?? id;
+    const found = new Set<string>();
+    const seen = new Set([start]);
+    const stack = [start];
+    let callback = false;
+    while (stack.length > 0) {
+      const task = stack.pop()!;
+      callback ||= this.#callers.has(task);
+      for (const dep of this.#deps.get(task) ?? []) {
+        found.add(dep);
+        for (const child of this.#children.get(dep) ?? []) found.add(child);
+        if (!seen.has(dep)) {
+          seen.add(dep);
+          stack.push(dep);
+        }
+      }
+    }
+    if (callback) {
+      for (const task of this.#deps.keys()) {
+        for (const one of [task, ...this.#children.get(task) ?? []]) {
+          if (!found.has(one) && this.finishedBefore(id, one)) found.add(one);
+        }
+      }
+    }
+    return found;
+  }
+
   /** Why `reader` may not read task `target` yet; undefined when it may. */
   trouble(reader: Reader, target: string): OrderTrouble | undefined {
     switch (reader.kind) {

@@ -38,6 +38,12 @@ export function topLevelTasks(workflow: unknown): RawTask[] {
   return tasksOf(workflow.tasks, ["tasks"], undefined);
 }
 
+/** The top-level task at `index` of `tasks`, when it is an object. */
+export function topLevelTask(workflow: unknown, index: number): RawTask | undefined {
+  if (!isObject(workflow) || !Array.isArray(workflow.tasks)) return undefined;
+  return asTask(workflow.tasks[index], ["tasks", index], undefined);
+}
+
 /** The children of a `parallel` task (empty for other tasks). */
 export function parallelChildren(task: RawTask): readonly RawTask[] {
   if (task.data.type !== "parallel" || !Array.isArray(task.data.tasks)) return NONE;

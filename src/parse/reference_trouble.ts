@@ -8,8 +8,16 @@ import { type Reference, REFERENCE_ROOTS } from "../expr/mod.ts";
 import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { yaml11Boolean } from "./boolean_text.ts";
-import { didYouMean, didYouMeanTaskId, listWords, validTaskIds } from "./suggest.ts";
+import {
+  didYouMean,
+  didYouMeanTaskId,
+  idList,
+  listWords,
+  nearTaskId,
+  validTaskIds,
+} from "./suggest.ts";
 import { invalidReferenceHint } from "./task_id_issues.ts";
+import type { Place } from "./ref_targets.ts";
 import { isTaskId, PARAM_NAME_PATTERN, TASK_ID_RULE } from "../model/task_id.ts";
 
 const TASK_FIELDS = ["exit_code", "status", "stdout", "duration_ms", "outputs"];
@@ -28,6 +36,25 @@ export interface Names {
   outputs?: ReadonlyMap<string, KnownOutputs>;
   /** Inside a loop's `task`: the loop's items when the file decides them (item_fields.ts). */
   items?: readonly unknown[];
+  /**
+   * Why field `field` of task `id` may not be read here (order_checks.ts: it may not have
+   * finished whenever this text is read), or undefined when it may. Only a task that may
+   * be read is proposed for an unknown one, so a hint never names one the order checks
+   * refuse (the reading task itself, say). Every task may be read when absent.
+   */
+  readTrouble?(id: string, field: string | undefined): Trouble | undefined;
+  /** Of `ids`, those whose `field` {@link readTrouble} allows, in order (for a list). */
+  readableOf?(ids: Iterable<string>, field: string | undefined): string[];
+}
+
+/** The tasks whose `field` `scope` may read, as a reference's place; every task when undefined. */
+function readPlace(scope: Names, field: string | undefined): Place | undefined {
+  const { readTrouble, readableOf } = scope;
+  if (!readTrouble || !readableOf) return undefined;
+  return {
+    accepts: (id) => readTrouble.call(scope, id, field) === undefined,
+    list: () => validTaskIds(readableOf.call(scope, scope.taskIds, field)),
+  };
 }
 
 /** A problem with a reference: its message and what to do. */
@@ -84,23 +111,15 @@ export function referenceTrouble(
       if (first === undefined) {
         return { message: "tasks needs a task id", hint: "write ${tasks.ID.status}" };
       }
+      const place = readPlace(scope, second);
       if (!isTaskId(first)) {
         return {
           // The rule in brackets: the caller adds " in ${tasks...}" after the message.
           message: `${JSON.stringify(first)} is not a valid task id (${TASK_ID_RULE})`,
-          hint: invalidReferenceHint(first, scope.taskIds, scope.taskIds),
+          hint: invalidReferenceHint(first, scope.taskIds, scope.taskIds, place),
         };
       }
-      if (!scope.taskIds.has(first)) {
-        const valid = validTaskIds(scope.taskIds);
-        return {
-          message: `unknown task "${first}"`,
-          hint: didYouMeanTaskId(first, scope.taskIds) ??
-            (valid.length > 0
-              ? `defined tasks: ${valid.join(", ")}`
-              : `define a task with id "${first}"`),
-        };
-      }
+      if (!scope.taskIds.has(first)) return unknownTask(scope, first, second, place);
       const fields = `${listWords(TASK_FIELDS.slice(0, -1))} or outputs.KEY`;
       if (second === undefined || !TASK_FIELDS.includes(second)) {
         const near = second === undefined ? undefined : didYouMean(second, TASK_FIELDS);
@@ -140,6 +159,32 @@ export function referenceTrouble(
       };
     }
   }
+}
+
+/**
+ * `${tasks.ID...}` of no task `id`: a near task this text may read (`place`), else why a
+ * near one may not be read (it is not proposed: following the hint would be refused),
+ * else the tasks it may read.
+ */
+function unknownTask(
+  scope: Names,
+  id: string,
+  field: string | undefined,
+  place: Place | undefined,
+): Trouble {
+  const message = `unknown task "${id}"`;
+  const near = didYouMeanTaskId(id, scope.taskIds, place?.accepts);
+  if (near !== undefined) return { message, hint: near };
+  const other = place && nearTaskId(id, scope.taskIds);
+  const why = other === undefined ? undefined : scope.readTrouble?.(other, field);
+  if (other !== undefined && why !== undefined) {
+    return { message, hint: `"${other}" is near, but ${why.message}: ${why.hint}` };
+  }
+  const valid = place?.list() ?? validTaskIds(scope.taskIds);
+  return {
+    message,
+    hint: valid.length > 0 ? `name one of: ${idList(valid)}` : `define a task with id "${id}"`,
+  };
 }
 
 /**

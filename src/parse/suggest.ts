@@ -44,12 +44,33 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
  * undefined), in ascending order. Closeness is measured in lower case; of candidates
  * equally close, the one closer in exact case wins (ids are case-sensitive: `buildd`
  * means `build`, not `Build`), then the first. `lower` holds the candidates in lower case.
+ * `accepts`, when given, is asked of the winner only: one it refuses is passed over and
+ * the next closest asked (a reference whose place rules some ids out, ref_targets.ts,
+ * where asking can cost a walk through the workflow's graph).
  */
 function closest(
   word: string,
   candidates: readonly string[],
   lower: readonly string[],
   among: Iterable<number> | undefined,
+  accepts?: (candidate: string) => boolean,
+): string | undefined {
+  const list = among === undefined ? undefined : [...among];
+  const refused = new Set<string>();
+  for (;;) {
+    const best = closestOf(word, candidates, lower, list, refused);
+    if (best === undefined || accepts === undefined || accepts(best)) return best;
+    refused.add(best);
+  }
+}
+
+/** {@link closest} without `accepts`, passing over the candidates in `refused`. */
+function closestOf(
+  word: string,
+  candidates: readonly string[],
+  lower: readonly string[],
+  among: Iterable<number> | undefined,
+  refused: ReadonlySet<string>,
 ): string | undefined {
   const low = word.toLowerCase();
   let best: string | undefined;
@@ -60,7 +81,7 @@ function closest(
   const each = among ?? Array.from({ length: count }, (_, i) => i);
   for (const at of each) {
     const candidate = candidates[at];
-    if (candidate === word) continue;
+    if (candidate === word || refused.has(candidate)) continue;
     const other = lower[at];
     // Short words are within 2 edits of almost anything; demand more similarity of them.
     const shorter = Math.min(low.length, other.length);
@@ -167,9 +188,25 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
 
 /**
  * `did you mean "x"?` for a task id: only valid ids (model/fields.ts) are proposed,
- * so a hint never points at a task that is itself in error for its id.
+ * so a hint never points at a task that is itself in error for its id; with `accepts`,
+ * only ids it takes (the ones the reference's place may name: the task itself, say, is
+ * no target of its own depends_on). `ids` is every id, whose index is kept.
  */
-export function didYouMeanTaskId(word: string, ids: Iterable<string>): string | undefined {
+export function didYouMeanTaskId(
+  word: string,
+  ids: Iterable<string>,
+  accepts?: (id: string) => boolean,
+): string | undefined {
+  const match = nearTaskId(word, ids, accepts);
+  return match === undefined ? undefined : `did you mean "${match}"?`;
+}
+
+/** The id {@link didYouMeanTaskId} proposes, or undefined. */
+export function nearTaskId(
+  word: string,
+  ids: Iterable<string>,
+  accepts?: (id: string) => boolean,
+): string | undefined {
   // The same ids are asked about once per misspelt reference: their index is kept.
   const size = sizeOf(ids);
   const cached = size >= 0 ? taskIdIndexes.get(ids) : undefined;
@@ -178,8 +215,7 @@ export function didYouMeanTaskId(word: string, ids: Iterable<string>): string | 
     index = new SuggestIndex(validTaskIds(ids));
     if (size >= 0) taskIdIndexes.set(ids, { size, index });
   }
-  const match = index.suggest(word);
-  return match === undefined ? undefined : `did you mean "${match}"?`;
+  return index.suggest(word, accepts);
 }
 
 /**
@@ -222,11 +258,14 @@ export class SuggestIndex {
     this.#tooLarge = strings > MAX_INDEXED;
   }
 
-  /** What {@link suggest} gives for `word` and the candidates. */
-  suggest(word: string): string | undefined {
+  /**
+   * What {@link suggest} gives for `word` and the candidates (those `accepts` takes, when
+   * given).
+   */
+  suggest(word: string, accepts?: (candidate: string) => boolean): string | undefined {
     this.#asked++;
     if (this.#asked <= SCANS_BEFORE_INDEX || this.#tooLarge) {
-      return closest(word, this.#candidates, this.#lower, undefined);
+      return closest(word, this.#candidates, this.#lower, undefined, accepts);
     }
     const { deletions, byLower, sorted } = this.#index();
     const low = word.toLowerCase();
@@ -250,7 +289,7 @@ export class SuggestIndex {
       }
     }
     const among = [...near].sort((a, b) => a - b);
-    return closest(word, this.#candidates, this.#lower, among);
+    return closest(word, this.#candidates, this.#lower, among, accepts);
   }
 
   #index() {
@@ -309,6 +348,18 @@ function sizeOf(ids: Iterable<string>): number {
 /** The valid ids among `ids`, in order: the ones a message may propose. */
 export function validTaskIds(ids: Iterable<string>): string[] {
   return [...ids].filter(isTaskId);
+}
+
+/**
+ * `a, b, c`: the ids a hint may name instead, at most `max` of them, then how many more
+ * (`…, and 5,988 more`): a workflow of thousands of tasks gets a hint, not a list of
+ * every id (one of 6,000 ids wrote ~430 MB of hints, one per unknown reference).
+ */
+export function idList(ids: readonly string[], max = 12): string {
+  if (ids.length <= max) return ids.join(", ");
+  return `${ids.slice(0, max).join(", ")}, …, and ${
+    (ids.length - max).toLocaleString("en-US")
+  } more`;
 }
 
 /** `a, b or c`: a short list for messages; long lists end with `…`. */

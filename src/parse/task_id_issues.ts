@@ -7,9 +7,10 @@
  */
 import { isTaskId, MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "../model/task_id.ts";
 import type { Draft, Issue } from "./issue_messages.ts";
-import { parallelChildren, topLevelTasks } from "./raw.ts";
+import { parallelChildren, topLevelTask, topLevelTasks } from "./raw.ts";
+import { type Place, refTargets } from "./ref_targets.ts";
 import type { PathSegment } from "./source_map.ts";
-import { didYouMeanTaskId, validTaskIds } from "./suggest.ts";
+import { didYouMeanTaskId, idList, validTaskIds } from "./suggest.ts";
 
 /** Fields that take a task id or a list of them. */
 export const ID_LIST_FIELDS: ReadonlySet<string> = new Set([
@@ -42,14 +43,22 @@ export function taskIdDraft(
   const pattern = issue.code === "invalid_format";
   const ids = workflowIds(data);
   if (ID_LIST_FIELDS.has(field)) {
+    // depends_on and the callbacks name top-level tasks only, and of those the ones the
+    // graph checks accept from this task's field: not itself, say (ref_targets.ts).
+    const owner = path[0] === "tasks" && typeof path[1] === "number"
+      ? topLevelTask(data, path[1])
+      : undefined;
+    const targets = refTargets(data, () => topLevelTasks(data));
     return {
       path,
       at: "value",
       message: pattern
         ? `${label}: ${shown(value)} is not a valid task id: ${issue.message}`
         : `${label}: ${issue.message}`,
-      // depends_on and the callbacks name top-level tasks only (graph_checks.ts).
-      hint: invalidReferenceHint(value, ids.top, ids.all),
+      // Its own id, which it may not name here whatever its spelling: no rename helps.
+      hint: owner?.id === value
+        ? `remove it from ${field}`
+        : invalidReferenceHint(value, targets.ids, ids, owner && targets.at(owner, field)),
     };
   }
   if (field !== "id" || !pattern) return undefined; // too long: the model's own hint
@@ -57,7 +66,7 @@ export function taskIdDraft(
     path,
     at: "value",
     message: `${label}: ${issue.message}`,
-    hint: renameHint(value, ids.all),
+    hint: renameHint(value, ids),
   };
 }
 
@@ -71,13 +80,15 @@ function isTaskIdIssue(issue: Issue): boolean {
 
 /**
  * What a reference to the invalid id `value` may name instead. `named`: the ids such a
- * reference may name (a close valid one is proposed, else all valid ones); `taken`:
- * every task id of the workflow, which a proposed new spelling must not be.
+ * reference may name (a close valid one is proposed, else all valid ones), of which only
+ * those `place` accepts when given (ref_targets.ts); `taken`: every task id of the
+ * workflow, which a proposed new spelling must not be.
  */
 export function invalidReferenceHint(
   value: string,
   named: readonly string[] | ReadonlySet<string>,
   taken: ReadonlySet<string>,
+  place?: Place,
 ): string {
   if (taken.has(value)) {
     // The task named has this id too: both change, to the same valid spelling.
@@ -87,10 +98,10 @@ export function invalidReferenceHint(
     }`;
   }
   // `named` itself, not a copy: the index of its valid ids is kept for the next typo.
-  const near = didYouMeanTaskId(value, named);
+  const near = didYouMeanTaskId(value, named, place?.accepts);
   if (near !== undefined) return near;
-  const ids = validTaskIds(named);
-  if (ids.length > 0) return `name one of: ${ids.join(", ")}`;
+  const ids = place?.list() ?? validTaskIds(named);
+  if (ids.length > 0) return `name one of: ${idList(ids)}`;
   return `give the task it means an id of ${RULES} (e.g. build_app), and name that here`;
 }
 
@@ -120,25 +131,18 @@ function validSpelling(value: string, taken: ReadonlySet<string>): string | unde
 }
 
 /** {@link workflowIds} per workflow: a file with many bad ids has them worked out once. */
-const idsOf = new WeakMap<object, { top: string[]; all: Set<string> }>();
+const idsOf = new WeakMap<object, Set<string>>();
 
-/** The workflow's top-level task ids, and every id (parallel children's too: ids are unique among all). */
-function workflowIds(data: unknown): { top: string[]; all: Set<string> } {
+/** Every task id of the workflow (parallel children's too: ids are unique among all). */
+function workflowIds(data: unknown): Set<string> {
   const known = typeof data === "object" && data !== null ? idsOf.get(data) : undefined;
   if (known) return known;
-  const ids = collectIds(data);
-  if (typeof data === "object" && data !== null) idsOf.set(data, ids);
-  return ids;
-}
-
-function collectIds(data: unknown): { top: string[]; all: Set<string> } {
-  const top: string[] = [];
   const all = new Set<string>();
   for (const task of topLevelTasks(data)) {
-    if (task.id !== undefined) top.push(task.id);
     for (const one of [task, ...parallelChildren(task)]) if (one.id !== undefined) all.add(one.id);
   }
-  return { top, all };
+  if (typeof data === "object" && data !== null) idsOf.set(data, all);
+  return all;
 }
 
 /** `value` quoted, cut to {@link SHOWN_MAX} characters. */

@@ -1,8 +1,9 @@
 /**
  * Whether a run would find room in a WEFT_HOME, told without making anything there (for
  * `weft self-check`: a check creates nothing, verifier V2 F3). A run that starts makes
- * the history database when there is none and weft.reserve (reserve.ts) when it is
- * missing; here the room those need is compared with what the file system says is free.
+ * the history database when there is none and a space reserve (run_reserve.ts) when
+ * weft.reserve is missing; here the room those need is compared with what the file
+ * system says is free.
  *
  * Deno has no statfs: glibc's statvfs is called through FFI (libc.ts). Without FFI, a
  * temporary file of the bytes needed is written and removed again, and only inside a
@@ -100,6 +101,7 @@ function sizeOf(path: string): number | null {
 
 /** Bytes weft.reserve takes to make, given the size of the one there (null: none). */
 export function reserveNeeds(reserveSize: number | null): number {
-  // Made whole under a new name and renamed into place (reserve.ts makeReserve).
+  // A whole one is taken as it is; else the run makes one whole under a name of its own
+  // (run_reserve.ts holdReserve).
   return reserveSize !== null && reserveSize >= RESERVE_BYTES ? 0 : RESERVE_BYTES;
 }

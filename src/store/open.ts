@@ -3,7 +3,8 @@
  *
  * For writing (`weft run`, `history prune`): creates the folder (0700, only if weft
  * creates it: an existing folder keeps its mode), opens the KV file (0600), and runs
- * crash recovery, so no verb ever sees a dead run as "running". A home that cannot be
+ * crash recovery, so no verb ever sees a dead run as "running"; the space reserves dead
+ * wefts held are removed first (run_reserve.ts). A home that cannot be
  * written is a StorageError naming it (exit 2: nothing ran).
  *
  * For reading (`history`, `status`, `logs`, `metrics`, with `readOnly`): creates and
@@ -38,7 +39,8 @@ import { MemoryRunStore } from "./memory.ts";
 import { deadRuns, withDeadRuns } from "./dead_runs.ts";
 import { recoverInterrupted } from "./recovery.ts";
 import { removeStrayWorkDirs } from "./stray_work_dirs.ts";
-import { makeReserve, releaseReserve, reservePath } from "./reserve.ts";
+import { releaseReserve } from "./reserve.ts";
+import { sweepDeadReserves } from "./run_reserve.ts";
 import { checkSmallFile } from "./small_file.ts";
 import { openOnCopy } from "./kv_copy.ts";
 import type { RunRecord, RunStore } from "./run_store.ts";
@@ -68,16 +70,11 @@ export interface OpenStoreOptions {
    */
   onLocked?: (holder: LockHolder | null, unlocked: Promise<unknown>) => void;
   /**
-   * Keep the space reserve (see reserve.ts) in the home: for a run about to start
-   * (`weft run`, the daemon's runs). A disk too full to make it throws StorageError
-   * (exit 2): the run is refused before anything runs.
-   */
-  reserve?: boolean;
-  /**
    * The verb frees space or settles state (`history prune`, `history mark-interrupted`,
    * `schedule pause/resume/remove`): on a disk too full to open the history for writing,
-   * weft.reserve is deleted (reserve.ts: its room is for such a write) and opening is
-   * tried once more. The next run that finds room makes the reserve again.
+   * the idle weft.reserve is deleted (reserve.ts: its room is for such a write; never one a
+   * run in flight holds, run_reserve.ts) and opening is tried once more. The next run that
+   * finds room makes the reserve again.
    */
   spendReserve?: boolean;
 }
@@ -101,6 +98,9 @@ export function logsPath(home: string): string {
  * try { console.log(await store.listRuns({ limit: 10 })); } finally { store.close(); }
  */
 export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<RunStore> {
+  // The reserves of wefts killed with -9 (run_reserve.ts) are nobody's now: their room
+  // back first, before this open may need it.
+  if (!options.readOnly) await sweepDeadReserves(home);
   const store = options.readOnly
     ? await openForReading(home)
     : await openForWriting(home).catch(async (e) => {
@@ -108,25 +108,6 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
       if (!options.spendReserve || !isDiskFull(e) || !await releaseReserve(home)) throw e;
       return await openForWriting(home);
     });
-  if (options.reserve && !options.readOnly) {
-    const failed = await makeReserve(home);
-    // A weft.reserve that is a link or no regular file: said as it is (exit 2).
-    if (failed instanceof WeftError) {
-      store.store.close();
-      throw failed;
-    }
-    // Not even the reserve's room left: a run started now could not record its end
-    // (it would stay `running`, then read as crashed), so it does not start.
-    if (failed !== null && isDiskFull(failed)) {
-      store.store.close();
-      throw new StorageError(
-        "no room to start a run (not even for weft.reserve)",
-        reservePath(home),
-        failed,
-        ExitCode.Invalid,
-      );
-    }
-  }
   if (store.locked) {
     options.onLocked?.(store.locked.holder, store.locked.read);
     if (options.recover === false) return store.store;

@@ -17,6 +17,7 @@ import { buildView, type MonitorView } from "./model.ts";
 import { listedRunIds, listedTaskIds, renderScreen, type ScreenSize } from "./screen.ts";
 import { LogTailReader } from "../../store/log_tail.ts";
 import { readRunDetail, readSnapshot, type RunDetail } from "./snapshot.ts";
+import { holdsNoRuns, noRunsLine } from "../history_shared.ts";
 
 /** How often the screen is read from the store and redrawn, in ms (at least once a second). */
 export const REFRESH_MS = 1000;
@@ -37,6 +38,8 @@ export interface LiveOptions {
   /** Finished runs listed. */
   limit: number;
   color: boolean;
+  /** The folder read, named while it holds no runs (history_shared.ts noRunsLine). */
+  home: string;
 }
 
 /**
@@ -60,15 +63,15 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
   let view: MonitorView | null = null;
   let detail: RunDetail | null = null;
   let problem = "";
+  let empty = false;
 
   const draw = async () => {
     if (!view || exitCode !== null) return;
     const size = consoleSize();
     const lines = renderScreen(view, selection, detail, size, p, new Date());
-    if (problem) {
-      const width = Math.max(1, size.columns - 1); // cut() reads 0 as "no limit"
-      lines[0] = cut(p.red(`cannot read the history: ${problem}`), width);
-    }
+    const width = Math.max(1, size.columns - 1); // cut() reads 0 as "no limit"
+    if (problem) lines[0] = cut(p.red(`cannot read the history: ${problem}`), width);
+    else if (empty) lines[0] = cut(`${lines[0]}  ${p.dim(noRunsLine(options.home))}`, width);
     // Home, each line then clear to its end, then clear below: no flicker, no scrolling.
     await write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join("\r\n")}\x1b[J`);
   };
@@ -106,6 +109,7 @@ export async function runLive(io: CliIO, source: StoreSource, options: LiveOptio
         const store = await source.get();
         const now = new Date();
         view = buildView(await readSnapshot(store, options.limit, now), now);
+        empty = await holdsNoRuns(store);
         if (selection.mode === "run" && selection.runId !== null) {
           const tail = Math.max(20, consoleSize().rows);
           detail = await readRunDetail(
