@@ -278,7 +278,7 @@ Deno.test({
       await Deno.writeTextFile(`${dir}/go`, "");
       assert.match(
         screen,
-        /^ {2}↻ flaky {2}retrying {5}\d\S*s {2}attempt 1\/2 {2}failed, waiting for a free slot$/m,
+        /^ {2}↻ flaky {2}retrying +\d\S*s +attempt 1\/2 {2}failed, waiting for a free slot$/m,
         screen,
       );
       assert.match(screen, /^ {2}\S hold {3}running /m, screen);
