@@ -83,3 +83,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test("verbs that change runs make nothing where no history is (prune, mark-interrupted, --resume)", async () => {
+  const dir = testTempDir("empty-home-");
+  const file = `${dir}/ok.yml`;
+  await Deno.writeTextFile(file, "name: ok\ntasks:\n  - id: a\n    command: 'true'\n");
+  const cases: [string[], number][] = [
+    [["history", "prune", "--keep-days", "30"], 0],
+    [["history", "prune", "--keep-runs", "1"], 0],
+    [["history", "mark-interrupted", "20261126T0"], 2],
+    [["run", file, "--resume", "20261126T0"], 2],
+  ];
+  for (const [i, [args, code]] of cases.entries()) {
+    const label = args.join(" ");
+    // A home that is not there stays so; an empty folder given as home stays empty.
+    const missing = `${dir}/missing-${i}`;
+    const empty = `${dir}/empty-${i}`;
+    Deno.mkdirSync(empty);
+    for (const home of [missing, empty]) {
+      const out = await weft([...args, "--home", home]);
+      assert.equal(out.code, code, `${label}: ${out.stderr}`);
+      assert.match(out.stderr, new RegExp(`^no runs recorded in ${RegExp.escape(home)}$`, "m"));
+    }
+    assert.throws(() => Deno.lstatSync(missing), Deno.errors.NotFound, `${label} made the home`);
+    assert.deepEqual([...Deno.readDirSync(empty)], [], `${label} wrote into an empty home`);
+  }
+  // Where history is, prune still opens it for writing and deletes what it is told to.
+  const home = `${dir}/with-runs`;
+  assert.equal((await weft(["run", file, "-q", "--home", home])).code, 0);
+  assert.equal((await weft(["run", file, "-q", "--home", home])).code, 0);
+  const pruned = await weft(["history", "prune", "--keep-runs", "1", "--home", home]);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stderr, /^deleted 1 run$/m);
+});

@@ -224,7 +224,9 @@ async function prune(io: CliIO, options: PruneOptions): Promise<number> {
       freeSpace: room.freeSpace,
     });
   // Freeing space works on a full disk: weft.reserve gives the room (store/open.ts).
-  const open = () => openHistory(io, home, { write: !options.dryRun, spendReserve: true });
+  // Where no history is, nothing is deleted and nothing made (no home, logs/ or weft.kv).
+  const open = () =>
+    openHistory(io, home, { write: !options.dryRun, spendReserve: true, existingOnly: true });
   let runs: RunRecord[];
   let empty = false;
   try {

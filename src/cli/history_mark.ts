@@ -71,7 +71,7 @@ async function markInterrupted(
     }
     if (!await store.markInterrupted(run.id)) return `run ${run.id} has ended meanwhile\n`;
     return `run ${run.id} (${ownerName(run)}, pid ${run.pid}) marked interrupted\n`;
-  }, { write: true, spendReserve: true });
+  }, { write: true, spendReserve: true, existingOnly: true });
   await err(io, message);
   return ExitCode.Ok;
 }

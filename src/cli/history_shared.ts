@@ -52,6 +52,8 @@ export async function openHistory(
   options: {
     write?: boolean;
     spendReserve?: boolean;
+    /** With `write`: a home holding no history is read, not created (openStore). */
+    existingOnly?: boolean;
     /** Read from a copy while another process held the lock; `unlocked` as in openStore. */
     onLocked?: (unlocked: Promise<unknown>) => void;
   } = {},
@@ -62,6 +64,7 @@ export async function openHistory(
   const store = await openStore(home, {
     readOnly: options.write === false,
     spendReserve: options.spendReserve,
+    existingOnly: options.existingOnly,
     onRecovered: (run, ended, containers) =>
       notes.push(
         `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted` +
@@ -100,12 +103,9 @@ export async function withHistory<T>(
   io: CliIO,
   homeOption: string | undefined,
   fn: (store: RunStore) => Promise<T>,
-  options: { write?: boolean; spendReserve?: boolean } = {},
+  options: { write?: boolean; spendReserve?: boolean; existingOnly?: boolean } = {},
 ): Promise<T> {
-  const store = await openHistory(io, homeOption, {
-    write: options.write ?? false,
-    spendReserve: options.spendReserve,
-  });
+  const store = await openHistory(io, homeOption, { ...options, write: options.write ?? false });
   try {
     return await fn(store);
   } finally {
@@ -174,7 +174,8 @@ export async function sayNoRuns(io: CliIO, home: string, filtered = false): Prom
   await err(io, noRunsLine(home, filtered) + "\n");
 }
 
-function noRuns(home: string): WeftError {
+/** "no runs recorded in <home>" as the error (exit 2) of a verb that needs a run there. */
+export function noRuns(home: string): WeftError {
   return new WeftError(noRunsLine(home), {
     hint:
       "runs are recorded by `weft run`; pass --home DIR or set WEFT_HOME to read another folder",

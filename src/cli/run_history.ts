@@ -22,7 +22,7 @@ import { applyRetention, type RetentionPolicy } from "../store/retention.ts";
 import type { RunStore } from "../store/run_store.ts";
 import { isFault, StorageError } from "../store/faults.ts";
 import { openHistoryForRun } from "./run_home.ts";
-import { runById } from "./history_shared.ts";
+import { noRuns, runById } from "./history_shared.ts";
 import { homeFor, readGlobalConfig } from "./home.ts";
 import { type CliIO, err } from "./io.ts";
 
@@ -163,6 +163,11 @@ export async function loadResume(
  */
 export async function openRunHistory(io: CliIO, options: RunHistoryOptions): Promise<RunHistory> {
   const home = homeFor(io, options.homeOption);
+  // A run to resume where no history is: refused before the home, logs/ and weft.kv are
+  // made for it (nothing runs, nothing is left behind).
+  if (options.resumeId !== undefined && !(await import("../store/open.ts")).holdsHistory(home)) {
+    throw noRuns(home);
+  }
   // Loaded while the store opens (mostly waiting on the disk), not after it: both come
   // before the first task can start.
   const modules = Promise.all([import("../store/recorder.ts"), import("../store/resume.ts")]);

@@ -57,6 +57,13 @@ export interface OpenStoreOptions {
   /** Open for reading: create nothing, change no mode, never fail for want of writing. */
   readOnly?: boolean;
   /**
+   * Open for writing only a history that is there (`history prune`, `mark-interrupted`:
+   * verbs that change recorded runs): where `home` holds no KV file, it is opened as
+   * with `readOnly` (an empty history), so that such a verb creates no home, `logs/`
+   * or `weft.kv` where there was nothing to change.
+   */
+  existingOnly?: boolean;
+  /**
    * With `readOnly`: called when crash recovery could not be done because the store
    * cannot be written (runs whose process died still read as running).
    */
@@ -98,10 +105,11 @@ export function logsPath(home: string): string {
  * try { console.log(await store.listRuns({ limit: 10 })); } finally { store.close(); }
  */
 export async function openStore(home: string, options: OpenStoreOptions = {}): Promise<RunStore> {
+  const readOnly = options.readOnly || (options.existingOnly === true && !holdsHistory(home));
   // The reserves of wefts killed with -9 (run_reserve.ts) are nobody's now: their room
   // back first, before this open may need it.
-  if (!options.readOnly) await sweepDeadReserves(home);
-  const store = options.readOnly
+  if (!readOnly) await sweepDeadReserves(home);
+  const store = readOnly
     ? await openForReading(home)
     : await openForWriting(home).catch(async (e) => {
       // A verb that frees the disk must not be refused for want of the room weft holds.
@@ -122,7 +130,7 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
       running: store.running,
     });
   } catch (e) {
-    if (!options.readOnly) {
+    if (!readOnly) {
       store.store.close();
       throw e instanceof StorageError ? e : new StorageError("cannot write run history", home, e);
     }
@@ -139,6 +147,19 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
   // left are the folders of wefts that died before their run's journal named them.
   removeStrayWorkDirs();
   return store.store;
+}
+
+/**
+ * Whether `home` holds a KV file (or something in its place, which the write path then
+ * names): false only when nothing is there, the folder included.
+ */
+export function holdsHistory(home: string): boolean {
+  try {
+    Deno.lstatSync(kvPath(home));
+    return true;
+  } catch (e) {
+    return !(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory);
+  }
 }
 
 interface Opened {
