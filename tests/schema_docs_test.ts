@@ -38,3 +38,26 @@ Deno.test("every key of the schema is named in the README's workflow file refere
   });
   assert.deepEqual(undocumented, [], "add these keys to the README reference");
 });
+
+Deno.test("the environment descriptions give the README's layer order (workflow, defaults, task)", () => {
+  // README "Parameters and environment": the workflow's environment, then
+  // defaults.environment, then the task's, each over the one before.
+  assert.ok(/then the workflow's `environment`, then `defaults.environment`, then the task's/.test(
+    readme.replace(/\s+/g, " "),
+  ));
+  const byDescription = (node: unknown, found: string[] = []): string[] => {
+    if (node === null || typeof node !== "object") return found;
+    const n = node as Record<string, unknown>;
+    const env = (n.properties as Record<string, { description?: string }> | undefined)
+      ?.environment;
+    if (env?.description) found.push(env.description);
+    for (const value of Object.values(n)) byDescription(value, found);
+    return found;
+  };
+  const descriptions = [...new Set(byDescription(schema))];
+  const defaults = schema.properties.defaults.properties.environment.description;
+  assert.match(defaults, /over the workflow's environment/);
+  const tasks = descriptions.filter((d) => /for this task/.test(d));
+  assert.ok(tasks.length > 0, descriptions.join("\n"));
+  for (const d of tasks) assert.match(d, /over defaults\.environment and the workflow's/);
+});

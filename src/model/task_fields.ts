@@ -42,7 +42,7 @@ export const execFields = {
     "The working directory, relative to the workflow file's folder (default: that folder)",
   ),
   environment: envMap.optional().describe(
-    "Environment variables for this task, over the workflow's (NAME: value)",
+    "Environment variables for this task, over defaults.environment and the workflow's (NAME: value)",
   ),
   timeout: timeout.optional().describe(
     "Limit for each try; the task fails when it runs longer (a bare number is seconds)",

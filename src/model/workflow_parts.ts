@@ -137,7 +137,9 @@ export const taskDefaultsSchema = once(() =>
       "Default shell of shell tasks (sh, bash or a path)",
     ),
     cwd: processText.optional().describe("Default working directory of each task"),
-    environment: envMap.optional().describe("Environment variables every task gets"),
+    environment: envMap.optional().describe(
+      "Environment variables every task gets, over the workflow's environment (a task's own environment is over both)",
+    ),
   })
 );
 
