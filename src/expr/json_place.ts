@@ -30,6 +30,13 @@ export class JsonPlace {
   #last = "";
   /** A raw(...) value stood outside a string: the structure is its value's too. */
   #blind = false;
+  /** The string open (or last closed) began where an object's key goes. */
+  #keyString = false;
+
+  /** Whether this is inside a string that is an object's key (`{"a${...}": 1}`). */
+  get inKey(): boolean {
+    return this.state !== "out" && this.#keyString;
+  }
 
   /** Whether an object's key goes here: outside a string, after `{` or an object's `,`. */
   get keyPlace(): boolean {
@@ -54,8 +61,10 @@ export class JsonPlace {
           this.state = "out";
           this.#last = VALUE;
         }
-      } else if (c === '"') this.state = "in";
-      else if (c === "{" || c === "[") {
+      } else if (c === '"') {
+        this.#keyString = this.keyPlace;
+        this.state = "in";
+      } else if (c === "{" || c === "[") {
         this.#open.push(c);
         this.#last = c;
       } else if (c === "}" || c === "]") {

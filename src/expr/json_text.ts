@@ -14,6 +14,7 @@
  * @module
  */
 import { ExpressionError } from "./errors.ts";
+import { duplicateKeys, type TokenRange } from "./json_duplicates.ts";
 import { JsonPlace } from "./json_place.ts";
 
 /** One substituted value. `offset` locates its `${` in the template, for errors. */
@@ -42,6 +43,8 @@ export function buildJsonText(
   }
   let text = "";
   const place = new JsonPlace();
+  /** Where values went inside keys (`{"${params.k}": 1}`), in the text built. */
+  const inKeys: (TokenRange & { offset: number })[] = [];
   for (let k = 0; k < literals.length; k++) {
     const literal = literals[k];
     place.read(literal);
@@ -57,8 +60,11 @@ export function buildJsonText(
         value.offset,
         "write the backslash as `\\\\` or move it",
       );
-    } else if (state === "in") text += JSON.stringify(value.text).slice(1, -1);
-    else if (place.keyPlace) {
+    } else if (state === "in") {
+      const start = text.length;
+      text += JSON.stringify(value.text).slice(1, -1);
+      if (place.inKey) inKeys.push({ start, end: text.length, offset: value.offset });
+    } else if (place.keyPlace) {
       // Whatever the value: a scalar is no key either (`{1: 2}` is no JSON).
       throw new ExpressionError(KEY_MESSAGE, value.offset, KEY_HINT);
     } else if (SCALAR.test(value.text)) text += value.text.trim();
@@ -72,7 +78,34 @@ export function buildJsonText(
     }
     place.value(value.raw);
   }
+  if (inKeys.length > 0) refuseRepeatedKeys(text, inKeys);
   return text;
+}
+
+/**
+ * A value inside a key's quotes made a key its object has twice: its hint, not advice on
+ * quoting (the value is quoted already), says what to do.
+ */
+export class RepeatedKeyError extends ExpressionError {}
+
+/**
+ * Throws RepeatedKeyError, at the `${` of the first value in `inKeys` that made a key its
+ * object already has or has again later (a key the workflow wrote, or another value's):
+ * readers keep either (RFC 8259 §4), so the value could override what was written.
+ */
+function refuseRepeatedKeys(text: string, inKeys: (TokenRange & { offset: number })[]): void {
+  const within = (r: TokenRange) => inKeys.find((v) => v.start >= r.start && v.end <= r.end);
+  for (const { first, again } of duplicateKeys(text)) {
+    const value = within(first) ?? within(again);
+    if (!value) continue; // written so, twice: the workflow's own text
+    throw new RepeatedKeyError(
+      "this value makes a key its JSON object has twice (a reader keeps either one, so a " +
+        "value could override a key the workflow wrote)",
+      value.offset,
+      "give the value a key no other member of the object has, or write `data` as an " +
+        "object (weft then writes the JSON)",
+    );
+  }
 }
 
 /** Why a value may not stand where an object's key goes, outside quotes. */

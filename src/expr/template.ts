@@ -9,7 +9,7 @@ import { ownText, quoteCut, quoteData } from "../model/data_text.ts";
 import { processValue } from "./process_value.ts";
 import { unsetError } from "./substitution_errors.ts";
 import { buildFormText } from "./form_text.ts";
-import { buildJsonText } from "./json_text.ts";
+import { buildJsonText, RepeatedKeyError } from "./json_text.ts";
 import { buildPath } from "./path.ts";
 import { backslashPrefix, shellReference, type ShellSlot, shellSlots } from "./shell.ts";
 import { ShellLexer } from "./shell_lexer.ts";
@@ -297,7 +297,11 @@ class Template implements CompiledTemplate {
       throw new ExpressionError(
         ownText("the value of ") + quoteData(this.source.slice(offset, end)) + ownText(", ") +
           quoteCut(values[k].text, 40, { ellipsis: true, json: true }) +
-          ownText(`: ${(e as ExpressionError).message}; ${advice}`),
+          ownText(
+            `: ${(e as ExpressionError).message}; ${
+              e instanceof RepeatedKeyError ? e.hint : advice
+            }`,
+          ),
         offset,
         (e as ExpressionError).hint,
       );
