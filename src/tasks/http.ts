@@ -199,7 +199,9 @@ async function streamBody(
   const rest = decoder.decode();
   whole += rest;
   pending += rest;
-  if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""));
+  // A body not ending in a newline ends unended, as a process's last line does (the log
+  // then gives it back byte for byte, `weft logs` adds no newline); one cut short is cut.
+  if (pending) ctx.emit("stdout", pending.replace(/\r$/, ""), false, false, false, !tooLarge);
   return { output: tooLarge ? "" : whole, tooLarge };
 }
 
