@@ -11,6 +11,16 @@ import {
   ExpressionError,
 } from "../expr/mod.ts";
 import type { RawObject } from "./raw.ts";
+import { pushAll } from "../arrays.ts";
+import {
+  fieldsOf,
+  type FieldSyntax,
+  fieldTrouble,
+  filledText,
+  NETWORK,
+  PORT,
+  VOLUME,
+} from "../model/docker_fields.ts";
 import type { PathSegment } from "./source_map.ts";
 
 /** The body of an `async function`: how tasks/js_host.ts evaluates a javascript task's code. */
@@ -53,7 +63,8 @@ export type DockerProblem = [PathSegment[], number, string, string];
 /**
  * What tasks/docker_argv.ts would refuse whatever the `${...}` values are: an `image`
  * that is empty or starts with `-`, a `context` that is empty, a tag that is empty or
- * ends in `:` or `/` (its text after the last `${...}` decides).
+ * ends in `:` or `/` (its text after the last `${...}` decides), a field of a `ports`
+ * entry, a `volumes` entry or `network` that cannot be what it is ({@link fieldProblems}).
  */
 export function dockerProblems(config: RawObject, path: PathSegment[]): DockerProblem[] {
   const problems: DockerProblem[] = [];
@@ -77,6 +88,7 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
       "give the build context folder (`.` for the workflow file's folder), or leave `context` out",
     ]);
   }
+  pushAll(problems, fieldProblems(config, path));
   if (!Array.isArray(config.tags)) return problems;
   config.tags.forEach((tag, i) => {
     const template = typeof tag === "string" ? compiled(tag) : undefined;
@@ -93,6 +105,58 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
       ]);
     }
   });
+  return problems;
+}
+
+/** The fields of docker arguments read in fields (model/docker_fields.ts), by key. */
+const FIELDED: readonly [string, FieldSyntax][] = [
+  ["volumes", VOLUME],
+  ["ports", PORT],
+  ["network", NETWORK],
+];
+
+/** Every reference read as missing: a field without one renders as it always will. */
+const NOTHING = () => null;
+
+/**
+ * The fields of `volumes` and `ports` entries and of `network` that are known before the
+ * run — written without `${...}`, or with only `${...}` of no reference (`${'a:b'}`) — and
+ * cannot be that field (`localhost:8080:80`: docker takes only an IP there). A field
+ * with a value is checked when the task runs (tasks/docker_argv.ts fieldedArg), as is
+ * the whole entry given by one `${...}` (then taken as written).
+ */
+function fieldProblems(config: RawObject, path: PathSegment[]): DockerProblem[] {
+  const problems: DockerProblem[] = [];
+  for (const [key, syntax] of FIELDED) {
+    const value = config[key];
+    const entries: [PathSegment[], unknown][] = Array.isArray(value)
+      ? value.map((entry, i) => [[...path, key, i], entry])
+      : [[[...path, key], value]];
+    for (const [at, entry] of entries) {
+      const template = typeof entry === "string" ? compiled(entry) : undefined;
+      if (!template || (syntax !== PORT && template.spans.length === 0)) continue;
+      const text = template.source;
+      for (const { start, end, rule } of fieldsOf(filledText(text, template.spans), syntax)) {
+        const part = compiled(text.slice(start, end));
+        if (!part || part.references.length > 0) continue;
+        let resolved: string;
+        try {
+          resolved = part.render(NOTHING);
+        } catch {
+          continue; // reported by the expression checks (parse/constant_checks.ts)
+        }
+        const when = part.isLiteral ? "" : " once resolved";
+        const trouble = fieldTrouble(syntax, rule, resolved, when);
+        if (trouble === undefined) continue;
+        problems.push([
+          at,
+          start,
+          `${rule.name} ${JSON.stringify(resolved)} ${trouble}`,
+          `write ${rule.holds} there`,
+        ]);
+      }
+    }
+  }
   return problems;
 }
 

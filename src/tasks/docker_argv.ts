@@ -21,6 +21,16 @@ import { fnv1a } from "../short_hash.ts";
 import { shArgv } from "../model/sh_quote.ts";
 import type { TaskContext } from "./types.ts";
 import { pathField } from "./path_field.ts";
+import {
+  type FieldRule,
+  fieldsOf,
+  type FieldSyntax,
+  fieldTrouble,
+  filledText,
+  NETWORK,
+  PORT,
+  VOLUME,
+} from "../model/docker_fields.ts";
 
 /** The `config` of a docker task (see src/model/task.ts for the rules between keys). */
 export type DockerConfig = TaskOf<"docker">["config"];
@@ -119,13 +129,15 @@ export function runArgv(
     argv.push("-v", runArg(field, volumeArg(volume, field, interpolate, path)));
   });
   (config.ports ?? []).forEach((port, i) => {
-    argv.push("-p", runArg(`config.ports[${i}]`, interpolate(port)));
+    const field = `config.ports[${i}]`;
+    argv.push("-p", runArg(field, fieldedArg(port, field, PORT, interpolate)));
   });
   if (config.workdir !== undefined) {
     argv.push("-w", runArg("config.workdir", interpolate(config.workdir)));
   }
   if (config.network !== undefined) {
-    argv.push("--network", runArg("config.network", interpolate(config.network)));
+    const network = fieldedArg(config.network, "config.network", NETWORK, interpolate);
+    argv.push("--network", runArg("config.network", network));
   }
   argv.push(image);
   const command = config.command;
@@ -148,15 +160,14 @@ function runArg(field: string, value: string): string {
 }
 
 /**
- * One `volumes` entry, `HOST:CONTAINER[:OPTIONS]`, resolved: the text before its first
- * `:` written outside `${...}` is the host path (or a volume's name), interpolated by
- * `path` (tasks/path_field.ts: a value is one name, so `..` or `/` cannot leave the
- * folder; a value starting it, or `raw(...)`, as written); the container path and the
- * options by `interpolate`, each apart. A value in any of them may not add a `:`, which
- * docker would read as the start of another field (`/srv/${params.sub}` with `x:Z` would
- * add the option `Z`). An entry without such a `:` (a container path) is one path, where
- * a value may not bring a `:` either; `${...}` alone giving the whole entry is taken as
- * written.
+ * One `volumes` entry, `HOST:CONTAINER[:OPTIONS]`, resolved in its fields
+ * ({@link fieldedArg}): the host path (the text before its first `:` written outside
+ * `${...}`, or a volume's name) by `path` (tasks/path_field.ts: a value is one name, so
+ * `..` or `/` cannot leave the folder; a value starting it, or `raw(...)`, as written);
+ * the container path and the options by `interpolate`, each apart. A value in any of them
+ * may not add a `:`, which docker would read as the start of another field
+ * (`/srv/${params.sub}` with `x:Z` would add the option `Z`). An entry without such a `:`
+ * (a container path) is one path, where a value may not bring a `:` either.
  */
 function volumeArg(
   volume: string,
@@ -164,55 +175,98 @@ function volumeArg(
   interpolate: Interpolate,
   path: (field: string, text: string) => string,
 ): string {
-  const { colons, whole } = literalColons(volume);
-  if (colons.length === 0) {
-    const resolved = path(field, volume);
-    // `${params.volume}` alone is the whole entry, as written; a value inside a path
-    // may not make it `HOST:CONTAINER`.
-    if (!whole && resolved.includes(":")) throw colonAdded(field, "the path", resolved);
-    return resolved;
-  }
-  const host = path(field, volume.slice(0, colons[0]));
-  if (host.includes(":")) throw colonAdded(field, "the host path", host);
-  // The container path and the options, each field on its own: a value there may not add
-  // a `:` either, which would start the options field (`:Z` relabels the host folder).
-  let rest = "";
-  colons.forEach((at, k) => {
-    const part = interpolate(volume.slice(at + 1, colons[k + 1] ?? volume.length));
-    if (part.includes(":")) {
-      throw colonAdded(field, k === 0 ? "the container path" : "the options", part);
-    }
-    rest += ":" + part;
-  });
-  return host + rest;
-}
-
-/** The refusal of a `:` a value brought into `what` (`resolved`, the field's text). */
-function colonAdded(field: string, what: string, resolved: string): DockerConfigError {
-  return new DockerConfigError(
-    `${field}: ${what} ${quoteData(JSON.stringify(resolved))} holds ":" once resolved, ` +
-      "which docker would read as the start of another field (HOST:CONTAINER:OPTIONS)",
+  return fieldedArg(
+    volume,
+    field,
+    VOLUME,
+    interpolate,
+    (k, part) => k === 0 ? path(field, part) : interpolate(part),
   );
 }
 
 /**
- * Offsets of the `:` of `text` outside its `${...}`, and whether `text` is one `${...}`
- * alone (blanks around it allowed).
+ * `text`, an argument docker reads in fields (model/docker_fields.ts: a volume, a port
+ * mapping, a network), resolved field by field as written: the fields are where `text`
+ * has its separators outside `${...}`, each is resolved on its own by `render` (given its
+ * index), and one holding a `${...}` must resolve to what that field can hold — never a
+ * separator, which would start another field (`${params.hp}:80` with `hp=0.0.0.0:9000`
+ * would set the host IP). `${...}` alone giving the whole argument is taken as written.
  */
-function literalColons(text: string): { colons: number[]; whole: boolean } {
+function fieldedArg(
+  text: string,
+  field: string,
+  syntax: FieldSyntax,
+  interpolate: Interpolate,
+  render: (k: number, part: string) => string = (_, part) => interpolate(part),
+): string {
   let spans: readonly { start: number; end: number }[] = [];
   try {
     spans = compileTemplate(text).spans;
   } catch {
     // A template that does not compile fails when it is interpolated, with its message.
   }
-  const colons: number[] = [];
-  for (let at = text.indexOf(":"); at >= 0; at = text.indexOf(":", at + 1)) {
-    if (!spans.some((s) => s.start <= at && at < s.end)) colons.push(at);
-  }
   const whole = spans.length === 1 &&
     text.slice(0, spans[0].start).trim() === "" && text.slice(spans[0].end).trim() === "";
-  return { colons, whole };
+  if (whole) return render(0, text);
+  let out = "";
+  for (const [k, { start, end, rule }] of fieldsOf(filledText(text, spans), syntax).entries()) {
+    const resolved = render(k, text.slice(start, end));
+    const inside = spans.filter((s) => start <= s.start && s.end <= end);
+    const trouble = inside.length > 0
+      ? fieldTrouble(syntax, rule, resolved, " once resolved")
+      : undefined;
+    if (trouble !== undefined) {
+      const values = valuesIn(text, inside, interpolate);
+      throw fieldRefused(field, rule, resolved, trouble, values, syntax);
+    }
+    out += (k === 0 ? "" : text[start - 1]) + resolved;
+  }
+  return out;
+}
+
+/**
+ * The `${...}` of `spans` (in `text`) that bring text a field cannot hold: those whose own
+ * value is not plain digits, letters, `.`, `-` or `_`, or all of them when none is.
+ */
+function valuesIn(
+  text: string,
+  spans: readonly { start: number; end: number }[],
+  interpolate: Interpolate,
+): string[] {
+  const written = spans.map((s) => text.slice(s.start, s.end));
+  if (written.length === 1) return written;
+  const odd = written.filter((w) => {
+    try {
+      return !/^[\w.-]*$/.test(interpolate(w));
+    } catch {
+      return true;
+    }
+  });
+  return odd.length > 0 ? odd : written;
+}
+
+/**
+ * The refusal of a field whose value gives it what it cannot hold: `field` the entry,
+ * `resolved` the field's text, `trouble` why (model/docker_fields.ts fieldTrouble),
+ * `values` the `${...}` that brought it.
+ */
+function fieldRefused(
+  field: string,
+  rule: FieldRule,
+  resolved: string,
+  trouble: string,
+  values: string[],
+  syntax: FieldSyntax,
+): DockerConfigError {
+  // A separator's refusal says what the field holds; another's says it already.
+  const fix = [...resolved].some((c) => syntax.separators.includes(c))
+    ? `give it ${rule.holds}`
+    : "change that value";
+  return new DockerConfigError(
+    `${field}: ${rule.name} ${quoteData(JSON.stringify(resolved))} ${trouble}; ` +
+      `it comes from ${values.join(", ")}: ${fix}, or write the whole entry as one ` +
+      "${...} to give it whole",
+  );
 }
 
 /** {@link splitWords}, its refusal as a DockerConfigError (same message). */
