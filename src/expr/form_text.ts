@@ -16,6 +16,13 @@
  */
 import { percentEncode } from "./url.ts";
 
+/**
+ * The form media type (WHATWG URL §5, application/x-www-form-urlencoded; any case,
+ * parameters allowed): a `data` text built by {@link buildFormText}, a `data` mapping sent
+ * as its fields (data_value.ts).
+ */
+export const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
+
 /** One substituted value. */
 export interface FormTextValue {
   text: string;

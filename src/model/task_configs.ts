@@ -69,7 +69,7 @@ export const httpConfig = once(() => {
     headers: z.record(z.string(), headerValue).meta({ propertyNames: HEADER_NAME }).optional()
       .describe("Request headers: Name: value"),
     data: z.unknown().optional().describe(
-      "The request body: an object or list is sent as JSON, text as it is (not with GET or HEAD)",
+      "The request body: an object or list is sent as JSON (an object as form fields with a form Content-Type), text as it is (not with GET or HEAD)",
     ),
     auth: httpAuth.optional().describe(
       "Authentication: {username, password} or {type: bearer, token}",

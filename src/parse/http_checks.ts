@@ -15,6 +15,8 @@ import { findJsonError } from "./json_error.ts";
 import { isObject } from "./raw.ts";
 import { jsonStandIn, readsAsJson } from "../expr/mod.ts";
 import { JSON_TYPE, jsonLooking } from "../expr/json_body.ts";
+import { FORM_TYPE } from "../expr/form_text.ts";
+import { dataValueTroubles } from "../expr/data_value.ts";
 import { jsonKeyTrouble } from "./json_key.ts";
 import { userNameTrouble } from "../expr/url_user.ts";
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
@@ -188,8 +190,7 @@ export function dataTextProblem(
 ): Omit<Problem, "file"> | undefined {
   const text = step.data;
   if (typeof text !== "string") return undefined;
-  const headers = isObject(step.headers) ? Object.entries(step.headers) : [];
-  const type = headers.find(([name]) => name.trim().toLowerCase() === "content-type")?.[1];
+  const type = writtenContentType(step);
   const asJson = type === undefined ? jsonLooking(text) : JSON_TYPE.test(String(type));
   if (!asJson) return undefined;
   const spans = text.includes("${") ? compiled(text)?.spans : [];
@@ -213,4 +214,37 @@ export function dataTextProblem(
     hint: "fix the JSON (each ${...} value then stays inside its string), write `data` as an " +
       "object, or set a Content-Type header to send the text as it is",
   };
+}
+
+/** The Content-Type header of an http step as written (any case of its name), or undefined. */
+function writtenContentType(step: RawObject): unknown {
+  const headers = isObject(step.headers) ? Object.entries(step.headers) : [];
+  return headers.find(([name]) => name.trim().toLowerCase() === "content-type")?.[1];
+}
+
+/**
+ * The problems, without their file, of an http step's `data` at `path` written as a
+ * mapping or list that its written Content-Type cannot carry (expr/data_value.ts, as the run
+ * decides): each form field that is a mapping, list or null, at its key; a list sent as a
+ * form, or a value sent with a type neither JSON nor a form, at the `data` key. A type
+ * whose `${...}` leaves its format open is the run's to decide.
+ */
+export function dataValueProblems(
+  step: RawObject,
+  path: PathSegment[],
+  map: SourceMap,
+  data: unknown,
+): Omit<Problem, "file">[] {
+  const type = writtenContentType(step);
+  if (type === undefined || typeof step.data !== "object" || step.data === null) return [];
+  const text = String(type);
+  if (!JSON_TYPE.test(text) && !FORM_TYPE.test(text) && text.includes("${")) return [];
+  return dataValueTroubles(step.data, text).map((trouble) => {
+    const at = [...path, ...trouble.path];
+    return {
+      ...map.key(at),
+      message: `${valueLabel(data, at)}: ${trouble.message}`,
+      hint: trouble.hint,
+    };
+  });
 }

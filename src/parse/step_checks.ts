@@ -37,7 +37,13 @@ import type { CompiledTemplate } from "../expr/mod.ts";
 import { keyWordTrouble, writtenKeyWords } from "../model/pg_key_words.ts";
 import { copyStreamTrouble } from "../model/sql_copy.ts";
 import { commandWordsTrouble } from "../expr/command_words.ts";
-import { dataTextProblem, headersProblems, headerValueProblem, urlTrouble } from "./http_checks.ts";
+import {
+  dataTextProblem,
+  dataValueProblems,
+  headersProblems,
+  headerValueProblem,
+  urlTrouble,
+} from "./http_checks.ts";
 import { jsonStandIn, readsAsJson } from "../expr/mod.ts";
 import { isPosixFamilyShell, nonPosixShellTrouble } from "../expr/shell.ts";
 import type { ProgramField } from "../expr/program_words.ts";
@@ -181,6 +187,7 @@ export function stepProblems(
   }
   const dataText = dataTextProblem(step, [...path, "data"], map, data);
   if (dataText) problems.push(dataText);
+  problems.push(...dataValueProblems(step, [...path, "data"], map, data));
   // A bearer token is sent as `Authorization: Bearer <token>`, so it is a header value
   // too (its leading blanks are inside the value). Basic auth's username and password
   // travel base64-encoded, where no character can break the header.

@@ -13,19 +13,19 @@
  *
  * In every format a value written `${raw(...)}`, and a text that is one `${...}` alone
  * (the whole body, from a file or another task), go as written — the rule curl's
- * `--data` has for a body that is data already.
+ * `--data` has for a body that is data already. A `data` written as a mapping or list is
+ * JSON, a form's fields or refused by its Content-Type: {@link valueBody}.
  * @module
  */
 import type { TaskContext } from "./types.ts";
 import { ExpressionError } from "../expr/mod.ts";
 import { JSON_TYPE } from "../expr/json_body.ts";
+import { FORM_TYPE } from "../expr/form_text.ts";
 import { ownText, quoteData } from "../model/data_text.ts";
+import { dataValueTroubles, formBody, sentAsForm } from "../expr/data_value.ts";
 
 // Where the send and `weft validate` decide alike that a text is JSON (expr/json_body.ts).
 export { JSON_TYPE, jsonLooking } from "../expr/json_body.ts";
-
-/** The form media type (WHATWG URL §5; any case, parameters allowed). */
-const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(?:;|$)/i;
 
 /** An XML media type (RFC 7303: `application/xml`, `text/xml`, `…+xml`). */
 export const XML_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?xml\s*(?:;|$)/i;
@@ -112,4 +112,18 @@ function multipartValue(text: string, boundary: string | undefined): string {
       "multipart body and start another (RFC 2046); refused (write raw(...) around a value " +
       "that is parts on purpose, or send the whole body as one ${...})",
   );
+}
+
+/**
+ * The body for `data` written as a value (a mapping, list or scalar; its strings
+ * interpolated) sent with Content-Type `type` ("" when none), by expr/data_value.ts: JSON
+ * with no type or a JSON one; a mapping's fields, each name and value percent-encoded
+ * (the WHATWG URL application/x-www-form-urlencoded serializer's form), with a form type.
+ * Throws Error for a form field that is a mapping, list or null, a list sent as a form, and
+ * a mapping or list with another type: never JSON under another format's type.
+ */
+export function valueBody(data: unknown, type: string): string {
+  const [trouble] = dataValueTroubles(data, type, quoteData);
+  if (trouble) throw new Error(`${ownText("data: ")}${trouble.message}; refused (${trouble.hint})`);
+  return sentAsForm(data, type) ? formBody(data as Record<string, unknown>) : JSON.stringify(data);
 }

@@ -2,8 +2,9 @@
  * The request side of the `http` task type: everything an http task sends, prepared
  * and checked before any byte goes out — the URL (interpolated, percent-encoded, http or
  * https only), the headers (no CR, LF or NUL in a value), the authorization (`auth`, or
- * credentials in the URL as curl takes them) and the body (`data`: a string as it is,
- * anything else as JSON). Running the request is http.ts's job.
+ * credentials in the URL as curl takes them) and the body (`data`: a text built for its
+ * Content-Type, a mapping or list as JSON or a form's fields: http_body.ts). Running the
+ * request is http.ts's job.
  * @module
  */
 import { blockedPortTrouble } from "../model/fetch_ports.ts";
@@ -11,7 +12,7 @@ import type { TaskOf } from "../model/task.ts";
 import type { TaskContext } from "./types.ts";
 import { embeddedMessage, ownText, quoteData } from "../model/data_text.ts";
 import { headerValuePlace, setCheckedHeader } from "../model/http_header.ts";
-import { jsonLooking, textBody } from "./http_body.ts";
+import { jsonLooking, textBody, valueBody } from "./http_body.ts";
 import { isWrittenNumber } from "../model/json_number.ts";
 import { basicCredentials } from "./http_secrets.ts";
 import { urlLengthTrouble } from "../model/fetch_url_length.ts";
@@ -108,7 +109,8 @@ export function prepareRequest(task: HttpTask, ctx: TaskContext): PreparedReques
       }
       body = textBody(task.data, headers.get("content-type") ?? "", ctx);
     } else {
-      body = JSON.stringify(interpolateDeep(task.data, ctx));
+      // JSON, or a form's fields; refused for another type (expr/data_value.ts).
+      body = valueBody(interpolateDeep(task.data, ctx), headers.get("content-type") ?? "");
       if (!headers.has("content-type")) headers.set("content-type", "application/json");
     }
   }
