@@ -16,6 +16,7 @@ import { FollowStop } from "./follow_stop.ts";
 import { openBefore, type PrintCursor, printLogFrom } from "./log_output.ts";
 import { LabelWidths } from "./log_labels.ts";
 import { keptByOrigin, keptFrom } from "./logs_kept.ts";
+import { didYouMean, idList } from "../parse/suggest.ts";
 
 const NEWLINE = new Uint8Array([0x0a]);
 
@@ -91,7 +92,8 @@ export class LogPrinter {
     let order = known.map((t) => t.id);
     if (task !== undefined && !order.includes(task)) {
       throw new WeftError(`run ${runId} has no task ${JSON.stringify(task)}`, {
-        hint: `its tasks: ${order.join(", ")}`,
+        // A run of thousands of tasks: the near id, then a dozen ids, not all of them.
+        hint: [didYouMean(task, order), `its tasks: ${idList(order)}`].filter(Boolean).join(" "),
         exitCode: ExitCode.Invalid,
       });
     }
