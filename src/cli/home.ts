@@ -6,6 +6,7 @@
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
 import type { CliIO } from "./io.ts";
+import { didYouMean } from "../parse/suggest.ts";
 
 /** The global configuration in `WEFT_HOME/config.json`. */
 export interface GlobalConfig {
@@ -99,6 +100,18 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
   if (!data || typeof data !== "object" || Array.isArray(data)) {
     throw new WeftError([{ file, message: "expected a JSON object", hint: EXAMPLE }]);
   }
+  // Unknown keys are errors, as in workflow files: a typo (`notifcations`) or a key
+  // config.json does not hold (`alerts`) must not be ignored in silence.
+  for (const key of Object.keys(data)) {
+    if (CONFIG_KEYS.includes(key)) continue;
+    const near = didYouMean(key, CONFIG_KEYS.filter((k) => !k.startsWith("$")));
+    throw new WeftError([{
+      file,
+      message: `unknown key ${JSON.stringify(key)} at the top level`,
+      hint: `${near ? `${near} ` : ""}config.json holds only retention and notifications; ` +
+        "alert rules go in a workflow's `alerts`",
+    }]);
+  }
   const { retention, notifications } = data as { retention?: unknown; notifications?: unknown };
   const extra = notifications === undefined ? {} : { notifications };
   if (retention === undefined) return extra;
@@ -125,6 +138,9 @@ export async function readGlobalConfig(home: string): Promise<GlobalConfig> {
   }
   return { retention: result, ...extra };
 }
+
+/** The keys config.json may hold (`$schema`, for editors, is ignored as in workflows). */
+const CONFIG_KEYS = ["retention", "notifications", "$schema"];
 
 const EXAMPLE = 'e.g. {"retention": {"keep_days": 30, "keep_runs": 1000}}';
 const CONFIG_HINT = `make it a plain JSON file (${EXAMPLE}), or remove it`;
