@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { inProcessDaemon, testSchedule } from "./_daemon_in_process.ts";
 import { ManualClock } from "../src/schedule/clock.ts";
-import { MISSED_ONE_BY_ONE } from "../src/schedule/daemon_schedules.ts";
+import { MISSED_ONE_BY_ONE, scheduleDifference } from "../src/schedule/daemon_schedules.ts";
 import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
 import type { ClaimOptions, ScheduleStore } from "../src/store/schedule_store.ts";
 import { openScheduleStore } from "../src/store/kv_schedules.ts";
@@ -159,4 +159,17 @@ Deno.test("on the KV store: the summary shows in `weft schedule list`, and --jso
     to: "2025-12-02T00:00:00+00:00",
   });
   assert.equal(entry.pending_missed, null);
+});
+
+Deno.test("scheduleDifference names an unset time zone or catch-up in words, never null", () => {
+  const stored = schedule({ cron: "0 3 * * *", tz: "UTC", catchupMs: 60_000 });
+  const file = schedule({ cron: "0 2 * * *", tz: null, catchupMs: undefined });
+  const text = scheduleDifference(stored, file);
+  assert.equal(
+    text,
+    'cron "0 2 * * *" (stored: "0 3 * * *"), timezone the host\'s (stored: "UTC"), ' +
+      "catchup (ms) none (stored: 60000)",
+  );
+  assert.doesNotMatch(text, /null|undefined/);
+  assert.equal(scheduleDifference(stored, stored), "");
 });

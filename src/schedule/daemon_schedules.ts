@@ -161,12 +161,16 @@ export function scheduleFingerprint(schedules: Schedule[]): string {
  * What file schedule `file` says that stored schedule `stored` does not, in words
  * (`cron "0 3 * * *" (stored: "0 2 * * *")`), or "" when they agree (sameSchedule).
  */
-function scheduleDifference(stored: Schedule, file: Schedule): string {
+export function scheduleDifference(stored: Schedule, file: Schedule): string {
   if (sameSchedule(stored, file)) return "";
   const words: string[] = [];
+  // An unset field in the user's words, not the stored form's `null`: a schedule without
+  // a time zone runs in the host's; without catch-up, none.
+  const shown = (name: string, value: unknown) =>
+    value != null ? JSON.stringify(value) : name === "timezone" ? "the host's" : "none";
   const field = (name: string, there: unknown, here: unknown) => {
-    if (JSON.stringify(there) !== JSON.stringify(here)) {
-      words.push(`${name} ${JSON.stringify(here)} (stored: ${JSON.stringify(there)})`);
+    if (JSON.stringify(there ?? null) !== JSON.stringify(here ?? null)) {
+      words.push(`${name} ${shown(name, here)} (stored: ${shown(name, there)})`);
     }
   };
   field("cron", stored.cron, file.cron);
