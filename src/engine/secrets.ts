@@ -18,6 +18,11 @@ import { HIDDEN, HIDDEN_BUT_TAB, shownPlain, shownText, withShown } from "./show
 import { BuiltTexts } from "./built_text.ts";
 import { resolveQuoted } from "../model/data_text.ts";
 import { isSecretLikeName } from "./secret_names.ts";
+import {
+  envValueSecrets,
+  isCredentialEnvName,
+  mayHoldUrlPassword,
+} from "../model/env_credentials.ts";
 import { MASK } from "../model/secret_name.ts";
 import { keepKnown } from "./known_secrets.ts";
 import { PendingHostForms } from "./host_forms.ts";
@@ -90,12 +95,36 @@ export class Secrets {
     return this.#declared.has(name) || isSecretLikeName(name);
   }
 
-  /** Adds the values of every secret variable of `env`. */
+  /**
+   * Adds the secrets of every variable of `env` ({@link addEnvValue}): the values of
+   * the secret ones, and what the others hold of a credential.
+   */
   addEnv(env: Readonly<Record<string, string>>): void {
     for (const name in env) {
       const value = env[name];
-      if (typeof value === "string" && this.isSecretName(name)) this.add(value, name);
+      if (typeof value === "string") this.addEnvValue(name, value);
     }
+  }
+
+  /**
+   * Adds the secrets of the variable `name` set to `value`: the whole value when the
+   * name is secret ({@link isSecretName}); and, whatever the name, those of a variable
+   * weft reads as a credential and a URL's user-info password
+   * (model/env_credentials.ts envValueSecrets: `SLACK_WEBHOOK_URL`, `DATABASE_URL`,
+   * `https://user:PASSWORD@host`).
+   */
+  addEnvValue(name: string, value: string): void {
+    if (this.isSecretName(name)) this.add(value, name);
+    for (const secret of envValueSecrets(name, value)) this.add(secret);
+  }
+
+  /**
+   * Whether the variable `name` set to `value` may hold a secret ({@link addEnvValue}
+   * finds some): a cheap test, by the name and whether the value may be a URL with a
+   * password.
+   */
+  mayHoldSecret(name: string, value: string): boolean {
+    return this.isSecretName(name) || isCredentialEnvName(name) || mayHoldUrlPassword(value);
   }
 
   /**

@@ -87,8 +87,10 @@ export function startSecrets(
           },
         );
       }
-      const names = spec.environment ? Object.keys(spec.environment) : [];
-      if (!names.some((name) => secrets.isSecretName(name))) continue;
+      const entries = Object.entries(spec.environment ?? {});
+      const holds = (name: string, value: unknown) =>
+        secrets.mayHoldSecret(name, typeof value === "string" ? value : "");
+      if (!entries.some(([name, value]) => holds(name, value))) continue;
       try {
         secrets.addEnv(
           exprs.renderEnvBlocks(spec.envBlocks, atStart, (name) => ownValue(workflowEnv, name)),
@@ -102,9 +104,9 @@ export function startSecrets(
           return ownValue(workflowEnv, name);
         });
         for (const [name, value] of Object.entries(own)) {
-          if (!secrets.isSecretName(name)) continue;
+          if (!holds(name, value)) continue;
           try {
-            secrets.add(exprs.render(value, outside), name);
+            secrets.addEnvValue(name, exprs.render(value, outside));
           } catch {
             // added when the task starts (attempt_context.ts)
           }

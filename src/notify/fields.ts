@@ -22,7 +22,6 @@
  */
 import { compileTemplate, ExpressionError, type Scope } from "../expr/mod.ts";
 import { quoteCut } from "../model/data_text.ts";
-import { urlCredentialSecrets } from "../model/http_header.ts";
 
 /** The text of a URL setting named `field` (e.g. `notifications.webhook.url`). */
 export function renderUrlField(template: string, scope: Scope, field: string): string {
@@ -124,30 +123,5 @@ function describe(ch: string): string {
   return `"${ch}"`;
 }
 
-/** A path segment at least this long is a token on its own (Slack's is 24 characters). */
-const TOKEN_SEGMENT_LENGTH = 16;
-
-/**
- * The secrets of a webhook URL, whose path holds the token (Slack's
- * `/services/T…/B…/<token>`, Discord's `/api/webhooks/<id>/<token>`): the URL, its path
- * with the query as an HTTP request line names it (`curl -v` prints
- * `> POST /services/T0/B0/xoxb… HTTP/1.1`), the path alone, and its last segment when
- * it is long enough to be a token rather than a word; and the password of its user info
- * with the Basic credential fetch sends it as (model/http_header.ts urlCredentialSecrets).
- * Secrets.add drops what is shorter than a secret can be.
- */
-export function webhookUrlSecrets(url: string): string[] {
-  const found = [url, ...urlCredentialSecrets(url)];
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return found;
-  }
-  const path = parsed.pathname;
-  if (path !== "/" && path !== "") found.push(path + parsed.search, path);
-  else if (parsed.search.length > 1) found.push(path + parsed.search);
-  const last = path.split("/").filter((segment) => segment !== "").pop();
-  if (last !== undefined && last.length >= TOKEN_SEGMENT_LENGTH) found.push(last);
-  return found;
-}
+/** The secrets a webhook URL holds: the rule lives in model/ (the engine masks SLACK_WEBHOOK_URL by it). */
+export { webhookUrlSecrets } from "../model/env_credentials.ts";
