@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { type EngineEvent, pendingTaskRecord, type TaskRecord } from "../src/engine/events.ts";
 import { BoardRenderer } from "../src/cli/render/board.ts";
 import {
+  fitDetail,
+  hiddenCount,
   layoutRows,
   MIN_BOARD_ROWS,
   pickRows,
@@ -315,4 +317,126 @@ Deno.test("board: a parallel: false retry says it waits to run alone", () => {
     at: at(100),
   });
   assert.match(board.frame(T0 + 200), /↻ solo {2}retrying .* {2}timed out, waiting to run alone$/m);
+});
+
+/** A task `id` that ended `status` at `ms`, after one attempt (a callback with `callback`). */
+function ended(id: string, status: TaskRecord["status"], callback = false): TaskRecord {
+  return {
+    ...pendingTaskRecord(id, id, "shell", callback),
+    status,
+    attempts: status === "skipped" ? 0 : 1,
+    exitCode: status === "skipped" ? null : status === "success" ? 0 : 1,
+    reason: status === "skipped" && !callback ? "upstream" : null,
+    startedAt: status === "skipped" ? null : at(0),
+    finishedAt: at(10),
+    durationMs: status === "skipped" ? null : 10,
+  };
+}
+
+Deno.test("board: the count of the rows left out counts tasks and callbacks apart, as title and summary do", () => {
+  // cbcount.yml: a to e, `notify` called on a's success, `cleanup` on e's failure (never).
+  const tasks = ["a", "b", "c", "d", "e"].map((id) => ended(id, "success"));
+  const notify = ended("notify", "success", true);
+  const cleanup = {
+    ...pendingTaskRecord("cleanup", "cleanup", "shell", true),
+    status: "skipped" as const,
+  };
+  const board = new BoardRenderer({ ...options(), columns: 80, rows: 5 });
+  board.apply(
+    runStarted({ id: "r1", workflow: "cb" }, [
+      ...["a", "b", "c", "d", "e"].map((id) => pendingTaskRecord(id)),
+      pendingTaskRecord("notify", "notify", "shell", true),
+      pendingTaskRecord("cleanup", "cleanup", "shell", true),
+    ]),
+  );
+  for (const task of tasks) {
+    board.apply({ type: "task_started", runId: "r1", taskId: task.id, attempt: 1, at: at(0) });
+  }
+  for (const task of tasks) board.apply({ type: "task_finished", runId: "r1", task });
+  board.apply({ type: "task_started", runId: "r1", taskId: "notify", attempt: 1, at: at(10) });
+  board.apply({ type: "task_finished", runId: "r1", task: notify });
+  board.apply({ type: "task_finished", runId: "r1", task: cleanup });
+  board.apply({
+    type: "run_finished",
+    runId: "r1",
+    report: {
+      id: "r1",
+      workflow: "cb",
+      status: "success",
+      startedAt: at(0),
+      finishedAt: at(20),
+      durationMs: 20,
+      tasks: [...tasks, notify, cleanup],
+    },
+  });
+  const lines = board.frame(T0 + 30).replace("\r\x1b[K", "").split("\n");
+  assert.match(lines[0], /^cb {2}20ms {2}5 tasks, 2 callbacks {2}run r1$/);
+  // Two rows show (a 5-row terminal), three tasks and the called callback are left out.
+  assert.deepEqual(lines.slice(1, 3).map((l) => l.trim().split(/ +/)[1]), ["a", "b"]);
+  assert.equal(lines[3], "  … 3 more: 3 success; 1 more callback: 1 success");
+  assert.match(lines[4], /\(5 tasks: 5 success; 2 callbacks: 1 success, 1 not called\)$/);
+  // Only callbacks left out, or only tasks: each count on its own.
+  const rows = (n: number, callback: boolean) =>
+    Array.from({ length: n }, () => ({ state: "success" as const, callback }));
+  assert.equal(hiddenCount(rows(2, true)), "… 2 more callbacks: 2 success");
+  assert.equal(hiddenCount(rows(940, false)), "… 940 more: 940 success");
+  assert.equal(
+    hiddenCount([...rows(1, false), { state: "running", callback: true }]),
+    "… 1 more: 1 success; 1 more callback: 1 running",
+  );
+});
+
+Deno.test("board layout: a detail shows whole, as its brief, or not at all, never a fragment", () => {
+  const rows: RowCells[] = [
+    cells({
+      id: "flaky",
+      state: "retry",
+      duration: "537ms",
+      attempt: "attempt 1/3",
+      detail: "failed, retry in 1.2s",
+      brief: "retry in 1.2s",
+    }),
+    cells({ id: "lastone", state: "skipped", detail: "(upstream)", brief: "(upstream)" }),
+    cells({
+      id: "deploy",
+      state: "failed",
+      duration: "2.0s",
+      detail: "exit 1 — could not resolve host api.example.com",
+      brief: "exit 1",
+    }),
+  ];
+  const details = [
+    ["failed, retry in 1.2s", "retry in 1.2s"],
+    ["(upstream)"],
+    ["exit 1 — could not resolve host api.example.com", "exit 1"],
+  ];
+  let seen = "";
+  for (let columns = 130; columns >= 20; columns--) {
+    const lines = layoutRows(rows, columns, paint(false));
+    const what = `${columns} columns:\n${lines.join("\n")}`;
+    lines.forEach((line, i) => {
+      assert.ok(width(line) <= columns - 1, what);
+      // What follows the last fixed column: the attempt on the retry, the state or the
+      // duration on the others.
+      const after = line.split(/ {2,}/).slice(i === 0 ? 5 : i === 1 ? 3 : 4).join("  ");
+      if (after === "") return;
+      if (i === 2 && after.endsWith("…")) {
+        // A reason cut at its end keeps the exit code and some of the reason.
+        assert.ok(details[2][0].startsWith(after.slice(0, -1)), what);
+        assert.ok(after.slice("exit 1 — ".length, -1).trim().length >= 4, what);
+        return;
+      }
+      assert.ok(details[i].includes(after), `row ${i} shows ${JSON.stringify(after)}: ${what}`);
+    });
+    if (lines[0].includes("retry in 1.2s")) seen += `${columns} `;
+  }
+  // The fault's widths: at 60 columns the countdown still shows, as its brief.
+  const at60 = layoutRows(rows, 60, paint(false));
+  assert.match(at60[0], /^ {2}· flaky {4}retrying {5}537ms {2}attempt 1\/3 {2}retry in 1\.2s$/);
+  assert.match(at60[1], /^ {2}· lastone {2}skipped +\(upstream\)$/);
+  assert.ok(seen.includes("60 "), seen);
+  assert.equal(fitDetail(rows[0], 12), "", "no room for the brief: no detail");
+  assert.equal(fitDetail(rows[2], 16), "exit 1 — could…");
+  assert.equal(fitDetail(rows[2], 15), "exit 1", "too little of the reason: the brief");
+  assert.equal(fitDetail({ detail: "(upstream)" }, 9), "", "no brief: whole or nothing");
 });

@@ -288,3 +288,69 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "board in tmux: the count of the rows left out counts callbacks apart, as title and summary do",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const file = new URL("./fixtures/board_counts/cbcount.yml", import.meta.url).pathname;
+    const screen = await runInPane(file, { NO_COLOR: "1" }, "cbcount", {
+      columns: 50,
+      rows: 5,
+      joined: true,
+    });
+    assert.match(screen, /WEFT-EXIT=0/, screen);
+    const lines = screen.split("\n");
+    const title = lines.findLastIndex((l) => /^cb {2}\S+ {2}5 tasks, 2 callbacks/.test(l));
+    assert.ok(title >= 0, screen);
+    // A 5-row pane: the title, two rows, the count of the rest (3 tasks, the called callback).
+    assert.equal(lines[title + 3], "  … 3 more: 3 success; 1 more callback: 1 success", screen);
+    assert.match(lines[title + 4], /\(5 tasks: 5 success; 2 callbacks: 1 success, 1 not called\)/);
+  },
+});
+
+Deno.test({
+  name: "board in tmux: at 60 columns a retry's countdown stays readable, no detail cut mid-word",
+  ignore: TMUX_MISSING !== "",
+  async fn() {
+    const file = new URL("./fixtures/board_counts/retry_narrow.yml", import.meta.url).pathname;
+    const socket = `weft-test-retry-narrow-${Deno.pid}`;
+    await tmux(
+      socket,
+      "new-session",
+      "-d",
+      "-x",
+      "60",
+      "-y",
+      "10",
+      `${weftRunCommand(file)}; echo WEFT-EXIT=$?; sleep 600`,
+    );
+    try {
+      const capture = () => tmux(socket, "capture-pane", "-p");
+      let during = "";
+      // Bounded wait for a frame between two attempts (not a timing assertion).
+      for (let i = 0; i < 300 && !/↻ flaky/.test(during); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        during = await capture();
+      }
+      const retrying = during.split("\n").find((l) => l.includes("↻ flaky")) ?? "";
+      assert.match(
+        retrying,
+        /^ {2}↻ flaky {4}retrying +\d\S*s {2}attempt 1\/3 {2}(failed, )?retry (in \d\S*s|starting)$/,
+        during,
+      );
+      let after = "";
+      for (let i = 0; i < 300 && !after.includes("WEFT-EXIT="); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await capture();
+      }
+      assert.match(after, /WEFT-EXIT=1/, after);
+      const skipped = after.split("\n").find((l) => l.includes("⤼ lastone")) ?? "";
+      // The reason whole, or none: never `(upstr…`.
+      assert.match(skipped, /^ {2}⤼ lastone {2}skipped( +\(upstream\))?$/, after);
+    } finally {
+      await tmux(socket, "kill-server").catch(() => {});
+    }
+  },
+});

@@ -11,6 +11,7 @@ import {
   attemptText,
   isFailure,
   isUncalledCallback,
+  outcomeBrief,
   outcomeDetails,
   outcomeDuration,
   outcomeReason,
@@ -38,7 +39,7 @@ import {
 import { LineJoiner } from "./cut.ts";
 import { terminalSafe } from "../../safe_text.ts";
 import { FailureRecap } from "./recap.ts";
-import { type Retry, retryNote, retryOf } from "./retry_note.ts";
+import { type Retry, retryBrief, retryNote, retryOf } from "./retry_note.ts";
 
 export { cut } from "./board_layout.ts";
 
@@ -297,14 +298,17 @@ export class BoardRenderer {
       : SYMBOLS[row.state];
     let duration = "";
     let detail = "";
+    let brief = "";
     if (row.state === "retry" && row.retry) {
       duration = formatDuration(row.retry.attemptMs);
       detail = retryNote(row.retry, nowMs);
+      brief = retryBrief(row.retry, nowMs);
     } else if (row.state === "running" && row.startedAtMs !== null) {
       duration = formatDuration(Math.max(0, nowMs - row.startedAtMs));
     } else if (row.record) {
       duration = outcomeDuration(row.record);
       detail = outcomeReason(row.record);
+      brief = outcomeBrief(row.record);
     }
     // Attempt 0 is no attempt: a pending or skipped task has not tried yet.
     const attempt = row.attempt > 0
@@ -317,6 +321,7 @@ export class BoardRenderer {
       duration,
       attempt,
       detail,
+      brief,
       callback: row.callback,
     };
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { TaskState } from "../../engine/events.ts";
-import { type Paint, paintState, STATE_WORDS } from "./format.ts";
+import { countApart, type CountWords, type Paint, paintState, STATE_WORDS } from "./format.ts";
 import { maxOf } from "../../arrays.ts";
 import { cutCols, fitCols, padEndCols, textWidth } from "./width.ts";
 
@@ -23,6 +23,14 @@ export interface RowCells {
   attempt: string;
   /** The rest: the exit code and reason, or the retry's countdown or wait; or "". */
   detail: string;
+  /**
+   * The detail's essential form, shown whole where the detail does not fit: the retry's
+   * countdown without how the attempt ended (`retry in 1.2s`), the exit code without the
+   * reason (`exit 1`). Where it starts the detail, what follows it (a reason) may be cut
+   * at its end instead, as long as {@link MIN_REASON_WIDTH} columns of it show. Absent,
+   * the detail shows whole or not at all.
+   */
+  brief?: string;
   callback: boolean;
 }
 
@@ -39,6 +47,8 @@ const PREFIX_WIDTH = 4;
 const MIN_ID_WIDTH = 10;
 /** Spaces between two columns. */
 const GAP = 2;
+/** Columns a reason cut at its end keeps at least, `…` included, after the brief: ` — exit…`. */
+export const MIN_REASON_WIDTH = 10;
 
 /**
  * The text that takes the cursor from below a board of `height` lines back to its
@@ -106,9 +116,19 @@ export function pickRows<T extends { state: RowState }>(rows: T[], room: number)
   return rows.filter((r) => chosen.has(r));
 }
 
-/** `… 940 more: 900 success, 40 pending`: the rows {@link pickRows} left out, by state. */
-export function hiddenCount(hidden: { state: RowState }[]): string {
-  return `… ${hidden.length} more: ${stateTally(hidden)}`;
+/** How the count of the rows left out names its numbers: `940 more`, `1 more callback`. */
+const HIDDEN_WORDS: CountWords = {
+  tasks: (n) => `${n} more`,
+  callbacks: (n) => `${n} more callback${n === 1 ? "" : "s"}`,
+};
+
+/**
+ * `… 940 more: 900 success, 40 pending`: the rows {@link pickRows} left out, by state,
+ * tasks and callbacks apart as the title and the summary count them ({@link countApart}):
+ * `… 3 more: 3 success; 1 more callback: 1 success`.
+ */
+export function hiddenCount(hidden: { state: RowState; callback?: boolean }[]): string {
+  return `… ${countApart(hidden, stateTally, HIDDEN_WORDS)}`;
 }
 
 /** `1 running, 1 retrying, 40 pending`: rows counted by state word, running ones first. */
@@ -138,7 +158,8 @@ export function statusLine(head: string, rows: { state: RowState }[], columns: n
  * so no terminal wraps). Where they do not all fit, the columns keep their room in this
  * order, and the last ones give theirs up first: the state word, the id cut in the middle
  * to {@link MIN_ID_WIDTH} ({@link fit}), the duration, the attempt, the id whole, and the
- * detail (exit code, reason, the retry's countdown), cut at its end with `…`. So the id is
+ * detail (exit code, reason, the retry's countdown), shortened to its brief or left out
+ * whole on a row where it does not fit ({@link fitDetail}). So the id is
  * shortened before any column is dropped, and a column is dropped whole, never moved: each
  * keeps its place on every row.
  */
@@ -156,10 +177,34 @@ export function layoutRows(rows: RowCells[], columns: number, p: Paint): string[
       const tail = tails[i].filter(Boolean).map((t) => p.dim(t)).join("  ");
       cells.push(padEndCols(tail, size.tail));
     }
-    if (size.detail) cells.push(row.detail);
+    if (size.detail) cells.push(fitDetail(row, size.detail));
     return cut(cells.join(" ".repeat(GAP)).trimEnd(), width);
   });
 }
+
+/**
+ * A row's detail in `width` columns, never a meaningless fragment of it (`failed…`,
+ * `(upstr…`): whole when it fits; else cut at its end where that keeps its brief whole
+ * and {@link MIN_REASON_WIDTH} columns of the reason after it; else its brief, whole;
+ * else nothing, the column left out on this row as a column is left out of the board.
+ */
+export function fitDetail(row: Pick<RowCells, "detail" | "brief">, width: number): string {
+  const { detail } = row;
+  const brief = row.brief ?? detail;
+  if (textWidth(detail) <= width) return detail;
+  if (brief !== detail && detail.startsWith(brief)) {
+    if (width >= textWidth(brief) + MIN_REASON_WIDTH) {
+      // The detail is plain text: no colour to reset after the `…`; nor a space before it.
+      const cutText = cutCols(detail, width);
+      return (cutText.endsWith(RESET) ? cutText.slice(0, -RESET.length) : cutText)
+        .replace(/ +…$/, "…");
+    }
+  }
+  return brief && textWidth(brief) <= width ? brief : "";
+}
+
+/** What {@link cutCols} ends a cut line with. */
+const RESET = "\x1b[0m";
 
 /** Widths of the columns after the symbol; 0 for one left out (nothing to show, or no room). */
 interface ColumnSizes {
@@ -184,7 +229,7 @@ function columnSizes(rows: RowCells[], tails: string[], width: number): ColumnSi
   const tail = take(maxOf(tails.map(textWidth)));
   const id = leastId + Math.min(wholeId - leastId, Math.max(0, room));
   room -= id - leastId;
-  // The detail takes what is left, cut by the line's cut (one column at least, for `…`).
+  // The detail takes what is left; each row's fits it as fitDetail says.
   const detail = rows.some((r) => r.detail) && room > GAP ? room - GAP : 0;
   return { id, duration, tail, detail };
 }

@@ -122,6 +122,14 @@ export function outcomeReason(task: TaskRecord): string {
   return outcomeText(task, false);
 }
 
+/**
+ * {@link outcomeReason} without the error, what the board keeps of it when the whole does
+ * not fit: `exit 1`, `(upstream)`; "" when there is only an error.
+ */
+export function outcomeBrief(task: TaskRecord): string {
+  return outcomeText(task, false, false);
+}
+
 /** A finished task's duration as {@link outcomeDetails} shows it, or "" (a skipped task). */
 export function outcomeDuration(task: TaskRecord): string {
   return task.status === "skipped" || task.durationMs === null
@@ -129,7 +137,7 @@ export function outcomeDuration(task: TaskRecord): string {
     : formatDuration(task.durationMs);
 }
 
-function outcomeText(task: TaskRecord, withDuration: boolean): string {
+function outcomeText(task: TaskRecord, withDuration: boolean, withError = true): string {
   const parts: string[] = [];
   if (task.status === "skipped") {
     if (task.reason) parts.push(`(${task.reason})`);
@@ -144,7 +152,7 @@ function outcomeText(task: TaskRecord, withDuration: boolean): string {
   // Only a failure's error says something new: "exited with code 1" restates `exit 1`,
   // and a timeout or a cancellation is already said by the state word.
   const redundant = task.error === `exited with code ${task.exitCode}`;
-  const showError = task.error && !redundant && task.status === "failed";
+  const showError = withError && task.error && !redundant && task.status === "failed";
   // The error may quote task output or a server's words: shown with controls escaped.
   const error = showError ? `— ${terminalSafe(displayedReason(task.error!), false)}` : "";
   return [parts.join(" "), error].filter(Boolean).join(" ");
@@ -164,34 +172,67 @@ export function stateCounts(tasks: TaskRecord[]): string {
  * (plain header, board title) and in the summary line. Main tasks and callbacks are
  * counted apart, since which callbacks run is only known at the end.
  */
-export function taskCounts(tasks: readonly { callback: boolean }[]): string {
-  const callbacks = tasks.filter((t) => t.callback).length;
-  const main = tasks.length - callbacks;
-  return plural(main, "task") + (callbacks ? `, ${plural(callbacks, "callback")}` : "");
+export function taskCounts(tasks: readonly { callback?: boolean }[]): string {
+  return countApart(tasks);
+}
+
+/** How {@link countApart} names a number of main tasks, and one of callbacks. */
+export interface CountWords {
+  tasks(n: number): string;
+  callbacks(n: number): string;
+}
+
+const TASK_WORDS: CountWords = {
+  tasks: (n) => plural(n, "task"),
+  callbacks: (n) => plural(n, "callback"),
+};
+
+/**
+ * The one way every count of a run's tasks is made — the header's, the summary's, the
+ * board's count of the rows it leaves out: main tasks first, then callbacks apart
+ * (`3 tasks, 2 callbacks`), each followed by what `tally` says of them when given
+ * (`3 tasks: 2 success, 1 failed; 2 callbacks: 1 success, 1 not called`). No callbacks,
+ * no second part; no main task beside callbacks, no first.
+ */
+export function countApart<T extends { callback?: boolean }>(
+  items: readonly T[],
+  tally?: (group: T[], callbacks: boolean) => string,
+  words: CountWords = TASK_WORDS,
+): string {
+  const main = items.filter((t) => !t.callback);
+  const callbacks = items.filter((t) => t.callback);
+  const groups: [T[], boolean, string][] = [
+    [main, false, words.tasks(main.length)],
+    [callbacks, true, words.callbacks(callbacks.length)],
+  ];
+  const counted = groups.filter(([group, isCallbacks]) =>
+    isCallbacks ? group.length > 0 : group.length > 0 || callbacks.length === 0
+  );
+  if (!tally) return counted.map(([, , count]) => count).join(", ");
+  return counted.map(([group, isCallbacks, count]) => `${count}: ${tally(group, isCallbacks)}`)
+    .join("; ");
 }
 
 /**
- * The last line of a run, counting as {@link taskCounts} does:
+ * The last line of a run, counting as {@link countApart} does:
  * `run <id> failed in 4.2s (3 tasks: 1 success, 1 failed, 1 skipped; 2 callbacks: 1 success, 1 not called)`.
  */
 export function summaryLine(report: RunReport, p: Paint): string {
   // A loop's iterations (`LOOP[key]`: `[` is in no task id) are counted by their loop,
   // as the first line counts the tasks the workflow declares.
   const declared = report.tasks.filter((t) => !t.id.includes("["));
-  const main = declared.filter((t) => !t.callback);
-  const callbacks = declared.filter((t) => t.callback);
   const status = report.status === "success"
     ? p.green(p.bold(report.status))
     : report.status === "cancelled"
     ? p.yellow(p.bold(report.status))
     : p.red(p.bold(report.status));
-  let counts = `${plural(main.length, "task")}: ${stateCounts(main) || "none"}`;
-  if (callbacks.length) {
-    const called = callbacks.filter((t) => !isUncalledCallback(t));
-    const uncalled = callbacks.length - called.length;
-    const parts = [stateCounts(called), uncalled ? `${uncalled} not called` : ""];
-    counts += `; ${plural(callbacks.length, "callback")}: ${parts.filter(Boolean).join(", ")}`;
-  }
+  const counts = countApart(declared, (group, callbacks) => {
+    if (!callbacks) return stateCounts(group) || "none";
+    const called = group.filter((t) => !isUncalledCallback(t));
+    const uncalled = group.length - called.length;
+    return [stateCounts(called), uncalled ? `${uncalled} not called` : ""].filter(Boolean)
+      .join(", ");
+  });
   return `run ${report.id} ${status} in ${formatDuration(report.durationMs)} (${counts})`;
 }
 

@@ -47,11 +47,17 @@ export function retryOf(
  * waits for (`failed, waiting for a free slot`), or `failed, retry starting` while it starts.
  */
 export function retryNote(retry: Retry, nowMs: number): string {
-  const ended = STATE_WORDS[retry.status];
-  if (retry.waitingFor) return `${ended}, ${WAITING[retry.waitingFor]}`;
+  return `${STATE_WORDS[retry.status]}, ${retryBrief(retry, nowMs)}`;
+}
+
+/**
+ * {@link retryNote} without how the attempt ended, which the row's `retrying` already
+ * implies: `retry in 1.2s`, `waiting for a free slot`, `retry starting` — what a narrow
+ * board keeps of it.
+ */
+export function retryBrief(retry: Retry, nowMs: number): string {
+  if (retry.waitingFor) return WAITING[retry.waitingFor];
   const left = retry.dueAtMs - nowMs;
   // Rounded up to a tenth of a second: `retry in 0ms` never shows while it still waits.
-  return left > 0
-    ? `${ended}, retry in ${formatDuration(Math.ceil(left / 100) * 100)}`
-    : `${ended}, retry starting`;
+  return left > 0 ? `retry in ${formatDuration(Math.ceil(left / 100) * 100)}` : "retry starting";
 }
