@@ -4,7 +4,7 @@
  * src/model/status_words.ts).
  */
 import assert from "node:assert/strict";
-import { compileCondition, literalComparisons, type Scope } from "../src/expr/mod.ts";
+import { comparisons, compileCondition, literalComparisons, type Scope } from "../src/expr/mod.ts";
 
 Deno.test("literalComparisons: each side first, required only through &&", () => {
   const found = literalComparisons(
@@ -54,4 +54,37 @@ Deno.test("literalComparisons: a number literal kept as its digits is no quoted 
       "tasks.a.status == '9007199254740993'",
   );
   assert.deepEqual(found.map((c) => c.literal), ["9007199254740993"]);
+});
+
+Deno.test("comparisons: numbers and ordering, what the condition needs of each, and its value", () => {
+  const found = comparisons(
+    "!(${tasks.a.exit_code} == 0 || 1 < tasks.b.exit_code) && ${tasks.c.exit_code} != 0 && " +
+      "!(${env.X} == 'y' && ${env.Y} > 2)",
+  );
+  assert.deepEqual(
+    found.map((c) => [c.ref.path.join("."), c.op, c.literal, c.quoted, c.required, c.refuted]),
+    [
+      ["a.exit_code", "==", "0", false, false, true],
+      // Read with the reference first.
+      ["b.exit_code", ">", "1", false, false, true],
+      ["c.exit_code", "!=", "0", false, true, false],
+      // Under `!(… && …)`: neither side alone is needed false.
+      ["X", "==", "y", true, false, false],
+      ["Y", ">", "2", false, false, false],
+    ],
+  );
+  // What each gives for a value, as the engine evaluates it: a missing value is not 0
+  // and is not ordered.
+  const [a, b, c] = found;
+  assert.deepEqual([a.holds(0), a.holds("0"), a.holds(undefined), a.holds(3)], [
+    true,
+    true,
+    false,
+    false,
+  ]);
+  assert.deepEqual([b.holds(2), b.holds(1), b.holds(undefined)], [true, false, false]);
+  assert.deepEqual([c.holds(0), c.holds(undefined)], [false, true]);
+  // A status read as the engine reads 'completed'.
+  const [status] = comparisons("${tasks.a.status} != 'completed'");
+  assert.deepEqual([status.holds("success"), status.holds("failed")], [false, true]);
 });

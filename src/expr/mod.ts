@@ -58,7 +58,14 @@ export {
 export { referencedValues } from "./template_values.ts";
 export { jsonStandIn, keyPlaceValue, readsAsJson } from "./json_text.ts";
 export { type Above, renderBlock, withNamesAbove } from "./env_block.ts";
-export { type LiteralComparison, literalComparisons } from "./comparisons.ts";
+export {
+  type Comparison,
+  type ComparisonOp,
+  comparisons,
+  isLiteralComparison,
+  type LiteralComparison,
+  literalComparisons,
+} from "./comparisons.ts";
 export { impliedEqualities, type ImpliedEquality } from "./implied.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
 

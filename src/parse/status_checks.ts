@@ -9,9 +9,21 @@
  *   (`upstream`, engine/outcomes.ts blocks) unless it has `continue_on_error: true` (never
  *   for `cancelled`), so the condition is never read when it would hold. What GitHub
  *   Actions writes `needs: test` + `if: failure()` is an `on_failure` callback here.
+ *   The same facts hold of any comparison of such a dependency's status or exit code
+ *   with a literal (`${tasks.test.exit_code} != 0`, `> 0`, `!(… == 0)`): when the
+ *   condition is read, a dependency without continue_on_error has succeeded, and so
+ *   exited 0 (every task type's success does: tasks/*.ts, engine/composite.ts), or,
+ *   when it has a condition or is a callback, may have been skipped (no exit code).
  * @module
  */
-import { type LiteralComparison, literalComparisons } from "../expr/mod.ts";
+import {
+  type Comparison,
+  comparisons,
+  isLiteralComparison,
+  type LiteralComparison,
+  literalComparisons,
+  type Value,
+} from "../expr/mod.ts";
 import type { Problem } from "../model/errors.ts";
 import {
   RUN_STATUSES,
@@ -39,8 +51,11 @@ export function statusProblems(data: unknown, map: SourceMap, file: string): Pro
     const text = task.data.condition;
     if (typeof text !== "string") continue;
     const path = [...task.path, "condition"];
-    for (const cmp of literalComparisons(text)) {
-      const problem = wordProblem(cmp, "task") ?? closedWordTrouble(cmp, steps) ??
+    for (const cmp of comparisons(text)) {
+      const word = isLiteralComparison(cmp)
+        ? wordProblem(cmp, "task") ?? closedWordTrouble(cmp, steps)
+        : undefined;
+      const problem = word ??
         (task.id === undefined ? undefined : lineage.neverProblem(task.id, cmp));
       if (problem) problems.push(at(data, map, file, path, text, cmp, problem));
     }
@@ -69,7 +84,7 @@ function at(
   file: string,
   path: PathSegment[],
   text: string,
-  cmp: LiteralComparison,
+  cmp: Comparison,
   trouble: Trouble,
 ): Problem {
   const written = text.slice(cmp.ref.offset, cmp.ref.offset + cmp.ref.length);
@@ -125,56 +140,72 @@ class Lineage {
   }
 
   /**
-   * Why task `id`'s condition cannot hold through `cmp`: it requires a task `id` depends
-   * on to have ended in a state that skips `id` first.
+   * Why task `id`'s condition cannot hold through `cmp`: it needs a status or exit code
+   * of a task `id` depends on that the task cannot have when the condition is read (one
+   * that skips `id` first).
    */
-  neverProblem(id: string, cmp: LiteralComparison): Trouble | undefined {
-    if (!cmp.required || statusOwner(cmp.ref.root, cmp.ref.path) !== "task") return undefined;
-    if (cmp.op === "!=") return this.#onlySuccess(id, cmp);
-    const status = cmp.literal;
-    const target = cmp.ref.path[0];
+  neverProblem(id: string, cmp: Comparison): Trouble | undefined {
+    if (!cmp.required && !cmp.refuted) return undefined;
+    const { root, path } = cmp.ref;
+    const field = statusOwner(root, path) === "task"
+      ? "status"
+      : root === "tasks" && path.length === 2 && path[1] === "exit_code"
+      ? "exit_code"
+      : undefined;
+    const target = path[0];
     // A callback may depend only on callbacks of its own list (graph_checks.ts), and one
     // that failed skips it (upstream) as a failed dependency skips a main task.
-    if (!BLOCKING.has(status) || !this.#upstream(id).has(target)) {
+    if (field === undefined || !this.#upstream(id).has(target)) return undefined;
+    const values = this.#whenRead(id, target, field);
+    // Never as the condition needs: each value it can read gives the other answer.
+    if (!values || !values.every((value) => cmp.holds(value) === cmp.refuted)) {
       return undefined;
     }
-    if (status !== "cancelled" && this.#continues.has(target)) return undefined;
-    const ended = status === "timed_out" ? "timed out" : status;
+    if (field === "status" && isLiteralComparison(cmp) && cmp.required) {
+      const word = Object.hasOwn(STATUS_SYNONYMS, cmp.literal)
+        ? STATUS_SYNONYMS[cmp.literal]
+        : cmp.literal;
+      if (cmp.op === "==" && BLOCKING.has(word)) return blockingTrouble(id, target, word);
+      if (cmp.op === "!=" && word === "success") return onlySuccessTrouble(id, target, cmp);
+    }
+    const written = cmp.quoted ? JSON.stringify(cmp.literal) : cmp.literal;
+    const what = field === "status"
+      ? `status is ${listWords(values.map((v) => JSON.stringify(v)))}`
+      : values.length === 1
+      ? "exit code is 0"
+      : "exit code is 0 (or empty, when it is skipped)";
+    // Whether it would hold as needed if `target` had failed (with exit code 1).
+    const onFailure = cmp.holds(field === "status" ? "failed" : 1) === cmp.required;
     return {
-      message: `== ${JSON.stringify(status)} never holds: task "${id}" depends on "${target}", ` +
-        `and when "${target}" ${ended} "${id}" is skipped (upstream) before its condition is read`,
-      hint: status === "cancelled"
-        ? `a cancelled task stops the run's other tasks too; to clean up, name "${id}" in ` +
-          `"${target}"'s on_failure`
-        : `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
-          `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`,
+      message: `${cmp.op} ${written} ` +
+        (cmp.required ? "never holds" : "always holds, and the condition needs it not to") +
+        `: task "${id}" depends on "${target}", whose ${what} whenever "${id}"'s condition ` +
+        `is read (when "${target}" fails, "${id}" is skipped (upstream) first)`,
+      hint: onFailure
+        ? failureHint(id, target)
+        : `compare with a ${field === "status" ? "status" : "exit code"} "${target}" can ` +
+          `have when "${id}" starts, or drop the comparison`,
     };
   }
 
   /**
-   * `!= 'success'` on a task `id` depends on that can end no other way and let `id` run:
-   * no `continue_on_error` (a failure skips `id`), no `condition` nor `then`/`else` (a
-   * skip by its own condition lets `id` run), not a callback (one never called is skipped
-   * as `not_called`, which lets `id` run too): engine/outcomes.ts blocks.
+   * What `field` of task `target` (a dependency of `id`) can read when `id`'s condition
+   * is: undefined when anything. Without `continue_on_error` (a failure skips `id`:
+   * engine/outcomes.ts blocks) it succeeded, exit code 0, or was skipped, no exit code,
+   * when it has a `condition` or `then`/`else`, or is a callback (one never called is
+   * skipped as `not_called`, which lets `id` run too). A cancelled one always skips `id`.
    */
-  #onlySuccess(id: string, cmp: LiteralComparison): Trouble | undefined {
-    const target = cmp.ref.path[0];
-    const word = Object.hasOwn(STATUS_SYNONYMS, cmp.literal)
-      ? STATUS_SYNONYMS[cmp.literal]
-      : cmp.literal;
-    if (
-      word !== "success" || this.#callbacks.has(id) || !this.#upstream(id).has(target) ||
-      this.#continues.has(target) || this.#skippable.has(target) || this.#callbacks.has(target)
-    ) return undefined;
-    return {
-      message: `!= ${JSON.stringify(cmp.literal)} never holds: task "${id}" depends on ` +
-        `"${target}", which starts "${id}" only by succeeding (it has no condition to be ` +
-        `skipped by, nor continue_on_error), so the condition is false whenever it is read`,
-      hint: `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
-        `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`,
-    };
+  #whenRead(id: string, target: string, field: "status" | "exit_code"): Value[] | undefined {
+    const continues = this.#continues.has(target);
+    if (continues && field === "exit_code") return undefined;
+    const skips = this.#skippable.has(target) || this.#callbacks.has(target) ||
+      this.#callbacks.has(id);
+    if (field === "exit_code") return skips ? [0, undefined] : [0];
+    const statuses: Value[] = ["success"];
+    if (continues) statuses.push("failed", "timed_out");
+    if (skips || continues) statuses.push("skipped");
+    return statuses;
   }
-
   /** Every task `id` depends on, directly or further up. */
   #upstream(id: string): Set<string> {
     const seen = new Set<string>();
@@ -187,6 +218,37 @@ class Lineage {
     }
     return seen;
   }
+}
+
+/** `== 'failed'` (or timed out, cancelled) of a dependency that then skips `id` first. */
+function blockingTrouble(id: string, target: string, status: string): Trouble {
+  const ended = status === "timed_out" ? "timed out" : status;
+  return {
+    message: `== ${JSON.stringify(status)} never holds: task "${id}" depends on "${target}", ` +
+      `and when "${target}" ${ended} "${id}" is skipped (upstream) before its condition is read`,
+    hint: status === "cancelled"
+      ? `a cancelled task stops the run's other tasks too; to clean up, name "${id}" in ` +
+        `"${target}"'s on_failure`
+      : failureHint(id, target),
+  };
+}
+
+/**
+ * `!= 'success'` on a task `id` depends on that can end no other way and let `id` run:
+ * no `continue_on_error`, no `condition` nor `then`/`else`, not a callback.
+ */
+function onlySuccessTrouble(id: string, target: string, cmp: LiteralComparison): Trouble {
+  return {
+    message: `!= ${JSON.stringify(cmp.literal)} never holds: task "${id}" depends on ` +
+      `"${target}", which starts "${id}" only by succeeding (it has no condition to be ` +
+      `skipped by, nor continue_on_error), so the condition is false whenever it is read`,
+    hint: failureHint(id, target),
+  };
+}
+
+function failureHint(id: string, target: string): string {
+  return `to run "${id}" when "${target}" fails (GitHub Actions' if: failure()), name it in ` +
+    `"${target}"'s on_failure instead of depending on it, or set continue_on_error: true on "${target}"`;
 }
 
 /** Whether a task's failure may leave its dependents running (`continue_on_error`). */
