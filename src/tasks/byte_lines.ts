@@ -55,6 +55,11 @@ export interface ByteLineOptions {
    * that order (see {@link ArrivalOrder}); absent: at this stream's end.
    */
   order?: ArrivalOrder;
+  /**
+   * The process whose output this is may exit while a receiver holds reading back: from
+   * then on this reader reads on without waiting (see {@link ExitDrain}).
+   */
+  drain?: ExitDrain;
 }
 
 /**
@@ -78,7 +83,7 @@ export async function forEachByteLine(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      const waiting = splitter.push(value);
+      const waiting = gate(splitter.push(value), value.length, options.drain);
       if (waiting) await untilAborted(waiting, signal);
       if (options.ownChunks) release(value);
     }
@@ -88,7 +93,7 @@ export async function forEachByteLine(
     signal?.removeEventListener("abort", stop);
     reader.releaseLock();
   }
-  await untilAborted(ended(splitter, options.order), signal);
+  await untilAborted(gate(ended(splitter, options.order), 0, options.drain), signal);
 }
 
 /**
@@ -107,9 +112,16 @@ export async function readByteLines(
     return forEachByteLine(child[stream], onLine, { ...options, ownChunks: true });
   }
   const splitter = newSplitter(onLine, options);
-  await child.readOutput(stream, (chunk) => splitter.push(chunk), options.signal);
+  const { drain, signal } = options;
+  await child.readOutput(
+    stream,
+    drain
+      ? (chunk) => drain.gate(splitter.push(chunk), chunk.length)
+      : (chunk) => splitter.push(chunk),
+    signal,
+  );
   // Awaited only when there is something to wait for (an await of nothing costs a turn).
-  const flushing = untilAborted(ended(splitter, options.order), options.signal);
+  const flushing = untilAborted(gate(ended(splitter, options.order), 0, drain), signal);
   if (flushing) await flushing;
 }
 
@@ -133,6 +145,15 @@ function ended(
   order: ArrivalOrder | undefined,
 ): Promise<unknown> | undefined {
   return order ? order.ended(splitter) : splitter.flush();
+}
+
+/** `waiting` (a receiver's backpressure) as `drain` lets a reader wait on it, if any. */
+function gate(
+  waiting: Promise<unknown> | undefined,
+  bytes: number,
+  drain: ExitDrain | undefined,
+): Promise<unknown> | undefined {
+  return drain ? drain.gate(waiting, bytes) : waiting;
 }
 
 /**
@@ -183,8 +204,8 @@ export function lineText(line: string | Uint8Array): string {
 
 /**
  * Streams both outputs of `child` to `to.emit` line by line ({@link readByteLines}: same
- * pieces, same backpressure), waits for its group to end and its pipes to drain
- * ({@link drainPipes}), and returns its exit status. What shell, script and docker
+ * pieces, same backpressure while it runs), waits for its group to end and its pipes to
+ * drain ({@link ExitDrain}), and returns its exit status. What shell, script and docker
  * tasks do with the process they started.
  */
 export async function emitUntilExit(
@@ -194,10 +215,12 @@ export async function emitUntilExit(
   const stopReading = new AbortController();
   // What a task printed reaches the log even before it ends the line (a prompt, a bar);
   // both streams' last unended lines reach it in the order they were printed.
+  const drain = new ExitDrain();
   const options = {
     signal: stopReading.signal,
     partialFlushMs: PARTIAL_FLUSH_MS,
     order: new ArrivalOrder(2),
+    drain,
   };
   let drained = false;
   const pumps = Promise.all([
@@ -218,10 +241,11 @@ export async function emitUntilExit(
     return value;
   });
   const status = await child.status;
+  drain.exited(); // what is left in the pipes is read on, whatever the receivers' pace
   // Most often both pipes ended in the same turn of the reactor as the process, and their
   // readers settle within a few microtasks (no other task runs meanwhile): then no timer.
   if (drained || await within(SETTLE_MICROTASKS, () => drained)) await pumps; // its errors
-  else await drainPipes(pumps, stopReading);
+  else await drain.grace(pumps, stopReading);
   return status;
 }
 
@@ -244,22 +268,101 @@ function within(turns: number, done: () => boolean): Promise<boolean> {
   });
 }
 
-/** After a task's process exits, how long its output pipes may take to drain. */
+/**
+ * After a task's process exits, how long its output pipes may stay open while weft is
+ * ready to read them (time in which a receiver held reading back does not count).
+ */
 const DRAIN_GRACE_MS = 1000;
 
 /**
- * Waits for `pumps`, the readers of an exited process's pipes, for at most
- * {@link DRAIN_GRACE_MS}, then aborts `stopReading` (the readers' signal): a process that
- * left the group (setsid) may still hold the pipes open, and the task must not wait for it.
+ * What the readers of an exited process's pipes may read on without waiting for their
+ * receivers (the display of a terminal or pipe that is behind, the log writer): what the
+ * pipes hold when the process ends (a pipe's capacity, 64 KiB on Linux, per stream) and
+ * what a process it left running writes to them meanwhile, up to the display's and the
+ * log writer's own bound of queued text (cli/render/progress.ts MAX_QUEUED_TEXT,
+ * store/log_files.ts MAX_QUEUED_BYTES). Past it, they wait for their receivers again.
  */
-async function drainPipes(
-  pumps: Promise<unknown>,
-  stopReading: AbortController,
-): Promise<void> {
-  const timer = setTimeout(() => stopReading.abort(), DRAIN_GRACE_MS);
-  try {
-    await pumps;
-  } finally {
-    clearTimeout(timer);
+const AFTER_EXIT_BYTES = 1024 * 1024;
+
+/**
+ * The end of a process's output, shared by the readers of its pipes.
+ *
+ * While the process runs, a receiver that is behind holds its reader back (backpressure:
+ * the process then blocks on a full pipe, and memory stays flat). Once the process has
+ * exited, nothing is gained by holding back: its readers read on without waiting (up to
+ * {@link AFTER_EXIT_BYTES}), so the task ends when its output is read, not when a slow
+ * reader of weft's display has caught up, and no byte is left in the pipe.
+ *
+ * A pipe may stay open after the exit: a process that left the group (setsid) still
+ * holds it. The readers then stop after {@link DRAIN_GRACE_MS} of time in which they were
+ * ready to read; time in which a receiver held one back does not count (the pipe may be
+ * full of output only waiting for weft), so reading never stops while output is left
+ * unread because weft itself was behind.
+ */
+export class ExitDrain {
+  #exited = false;
+  /** Aborted at the exit: a reader waiting for its receiver since before reads on. */
+  readonly #exit = new AbortController();
+  /** What may still be read after the exit without waiting for receivers. */
+  #left = AFTER_EXIT_BYTES;
+  /** Readers held back by their receiver after the exit (past {@link AFTER_EXIT_BYTES}). */
+  #held = 0;
+  /** The grace's clock: ms still to run, when it last started running, and its timer. */
+  #graceLeft = DRAIN_GRACE_MS;
+  #since = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stop: (() => void) | null = null;
+
+  /** The process has exited. */
+  exited(): void {
+    this.#exited = true;
+    this.#exit.abort();
+  }
+
+  /**
+   * What a reader that read `bytes` waits on instead of `waiting`, its receiver's
+   * backpressure: before the exit, `waiting` until the exit; after it, nothing while
+   * {@link AFTER_EXIT_BYTES} lasts, then `waiting`, with the grace's clock stopped.
+   */
+  gate(waiting: Promise<unknown> | undefined, bytes: number): Promise<unknown> | undefined {
+    if (!this.#exited) return untilAborted(waiting, this.#exit.signal);
+    this.#left -= bytes;
+    if (!waiting || this.#left >= 0) return undefined;
+    if (this.#held++ === 0) this.#pause();
+    return waiting.finally(() => {
+      if (--this.#held === 0) this.#run();
+    });
+  }
+
+  /**
+   * Waits for `pumps`, the readers of the exited process's pipes, for at most
+   * {@link DRAIN_GRACE_MS} of time in which none was held back by its receiver, then
+   * aborts `stopReading` (the readers' signal): a process that left the group (setsid)
+   * may still hold the pipes open, and the task must not wait for it.
+   */
+  async grace(pumps: Promise<unknown>, stopReading: AbortController): Promise<void> {
+    this.#stop = () => stopReading.abort();
+    if (this.#held === 0) this.#run();
+    try {
+      await pumps;
+    } finally {
+      this.#stop = null;
+      this.#pause();
+    }
+  }
+
+  /** Starts the grace's clock (if the grace is under way). */
+  #run(): void {
+    if (!this.#stop || this.#timer !== undefined) return;
+    this.#since = performance.now();
+    this.#timer = setTimeout(() => this.#stop?.(), Math.max(0, this.#graceLeft));
+  }
+
+  /** Stops the grace's clock, keeping what is left of it. */
+  #pause(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#graceLeft -= performance.now() - this.#since;
   }
 }
