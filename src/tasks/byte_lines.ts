@@ -295,7 +295,8 @@ const AFTER_EXIT_BYTES = 1024 * 1024;
  *
  * A pipe may stay open after the exit: a process that left the group (setsid) still
  * holds it. The readers then stop after {@link DRAIN_GRACE_MS} of time in which they were
- * ready to read; time in which a receiver held one back does not count (the pipe may be
+ * ready to read and no output came (output within {@link AFTER_EXIT_BYTES} starts it
+ * again); time in which a receiver held one back does not count (the pipe may be
  * full of output only waiting for weft), so reading never stops while output is left
  * unread because weft itself was behind.
  */
@@ -327,6 +328,9 @@ export class ExitDrain {
   gate(waiting: Promise<unknown> | undefined, bytes: number): Promise<unknown> | undefined {
     if (!this.#exited) return untilAborted(waiting, this.#exit.signal);
     this.#left -= bytes;
+    // Output still coming in (within the bound) starts the grace again: the time weft
+    // spends on a backlog of short lines is no pipe left open for nothing.
+    if (bytes > 0 && this.#left >= 0) this.#restart();
     if (!waiting || this.#left >= 0) return undefined;
     if (this.#held++ === 0) this.#pause();
     return waiting.finally(() => {
@@ -356,6 +360,14 @@ export class ExitDrain {
     if (!this.#stop || this.#timer !== undefined) return;
     this.#since = performance.now();
     this.#timer = setTimeout(() => this.#stop?.(), Math.max(0, this.#graceLeft));
+  }
+
+  /** Gives the grace its whole time again, its clock running on if it ran. */
+  #restart(): void {
+    const running = this.#timer !== undefined;
+    this.#pause();
+    this.#graceLeft = DRAIN_GRACE_MS;
+    if (running) this.#run();
   }
 
   /** Stops the grace's clock, keeping what is left of it. */
