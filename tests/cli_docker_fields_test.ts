@@ -116,3 +116,76 @@ Deno.test("docker fields via CLI: validate refuses a field known before the run"
   ]);
   assert.match(result.stderr, /hint: write a port or a range \(digits and "-"\) there/);
 });
+
+const DIGEST = `sha256:${"a".repeat(64)}`;
+
+Deno.test("docker image via CLI: a value in the tag cannot add a digest, a repository or a tag", async () => {
+  for (
+    const [v, reason] of [
+      [
+        `1@${DIGEST}`,
+        /^config\.image: the tag "1@sha256:a{64}" holds "@" once resolved, which docker would read as the start of another field \(\[REGISTRY\[:PORT\]\/\]PATH\[:TAG\]\[@DIGEST\]\); it comes from \$\{params\.v\}: give it a tag/,
+      ],
+      ["1/evil", /^config\.image: the tag "1\/evil" holds "\/" once resolved/],
+      ["a:b", /^config\.image: the tag "a:b" holds ":" once resolved/],
+      ["-1", /^config\.image: the tag "-1" is not a tag/],
+    ] as const
+  ) {
+    const refused = await run("image.yml", [`v=${v}`]);
+    assert.equal(refused.code, 1, v);
+    assert.match(refused.error, reason, v);
+    assert.deepEqual(refused.calls, [], `${v}: docker never ran`);
+  }
+  for (const v of ["1.2.3", "latest"]) {
+    const ok = await run("image.yml", [`v=${v}`]);
+    assert.equal(ok.code, 0, ok.error);
+    assert.equal(ok.calls[0]?.at(-1), `app:${v}`);
+  }
+});
+
+Deno.test("docker image via CLI: a value in the repository cannot change the registry", async () => {
+  const refused = await run("image_repo.yml", ["repo=evil.example/x"]);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.error,
+    /^config\.image: the path component "evil\.example\/x" holds "\/" once resolved, .*it comes from \$\{params\.repo\}: give it a name component/,
+  );
+  assert.deepEqual(refused.calls, []);
+  const ok = await run("image_repo.yml", ["repo=my-app"]);
+  assert.equal(ok.code, 0, ok.error);
+  assert.equal(ok.calls[0]?.at(-1), "my-app:1");
+});
+
+Deno.test("docker image via CLI: one ${...} giving the whole reference is taken as written", async () => {
+  const img = `registry:5000/a/b:1@${DIGEST}`;
+  const ok = await run("image_whole.yml", [`img=${img}`]);
+  assert.equal(ok.code, 0, ok.error);
+  assert.equal(ok.calls[0]?.at(-1), img);
+});
+
+Deno.test("docker tags via CLI: a value in a build tag stays in the tag", async () => {
+  const refused = await run("tags.yml", [`v=1@${DIGEST}`]);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.error,
+    /^config\.tags\[0\]: the tag "1@sha256:a{64}" holds "@" once resolved/,
+  );
+  assert.deepEqual(refused.calls, []);
+  const ok = await run("tags.yml", ["v=1.2.3"]);
+  assert.equal(ok.code, 0, ok.error);
+  assert.deepEqual(values(ok.calls[0], "-t"), ["registry.example:5000/team/app:1.2.3"]);
+});
+
+Deno.test("docker image via CLI: validate refuses an image field known before the run", async () => {
+  const result = await weft(["validate", `${FIXTURES}image_known.yml`]);
+  assert.equal(result.code, 2, result.stderr);
+  const lines = result.stderr.split("\n").filter((line) => line.includes("config."));
+  assert.deepEqual(lines.map((line) => line.replace(/^.*image_known\.yml:/, "")), [
+    '9:38: config.tags[1] in task "d": the tag "1/evil" holds "/" once resolved, which docker ' +
+    "would read as the start of another field ([REGISTRY[:PORT]/]PATH[:TAG][@DIGEST])",
+    '10:15: config.image in task "d": the path component "evil.example/x" holds "/" once ' +
+    "resolved, which docker would read as the start of another field " +
+    "([REGISTRY[:PORT]/]PATH[:TAG][@DIGEST])",
+  ]);
+  assert.match(result.stderr, /hint: write a tag \(letters, digits/);
+});

@@ -1,7 +1,8 @@
 /**
  * docker arguments read in fields — a `volumes` entry (`HOST:CONTAINER[:OPTIONS]`), a
  * `ports` entry (`[IP:]HOST[-END]:CONTAINER[-END][/PROTO]`), a `network`
- * (`NAME`, `container:NAME` or `name=NAME,alias=…`) — split as written, so that a
+ * (`NAME`, `container:NAME` or `name=NAME,alias=…`), an image reference (`image`, `tags`:
+ * `[REGISTRY[:PORT]/]PATH[:TAG][@DIGEST]`) — split as written, so that a
  * `${...}` value stays in the field it is written in: the fields are found in the text
  * with each `${...}` filled ({@link filledText}), each field is resolved apart, and a
  * value may give its field only what the field can hold ({@link fieldTrouble}), never a
@@ -186,4 +187,104 @@ export const NETWORK: FieldSyntax = {
   form: "NAME, container:NAME or name=NAME,alias=ALIAS",
   separators: ":,=",
   fields: (text) => ends(text, offsets(text, ":,="), () => NETWORK_FIELD),
+};
+
+/** A host name's label: letters, digits and `-`, not at either end. */
+const HOST_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?";
+/** A registry host, as distribution/reference's domain name, or an IPv6 address in brackets. */
+const HOST_NAME = new RegExp(`^${HOST_LABEL}(?:\\.${HOST_LABEL})*$`);
+/** A path component of a repository name (distribution/reference's path-component). */
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+const IMAGE_HOST: FieldRule = {
+  name: "the registry host",
+  holds: 'a host name (letters, digits, "." and "-") or an IPv6 address in brackets',
+  allows: (text) =>
+    HOST_NAME.test(text) ||
+    (text.startsWith("[") && text.endsWith("]") && isIPv6(text.slice(1, -1))),
+};
+const IMAGE_PORT: FieldRule = {
+  name: "the registry port",
+  holds: "a port (digits)",
+  allows: (text) => /^[0-9]+$/.test(text),
+};
+const IMAGE_PATH: FieldRule = {
+  name: "the path component",
+  holds: 'a name component (lowercase letters and digits, with ".", "_", "__" or "-" between them)',
+  allows: (text) => PATH_COMPONENT.test(text),
+};
+/**
+ * The first of several components, when the text as written does not make it a registry
+ * (no `.` or `:`, not `localhost`): docker reads it as the registry once it has one, so
+ * `${params.registry}/app` takes a host name, and a name component as well.
+ */
+const IMAGE_FIRST: FieldRule = {
+  name: "the registry or first path component",
+  holds: 'a host name (letters, digits, "." and "-") or a name component',
+  allows: (text) => IMAGE_HOST.allows(text) || PATH_COMPONENT.test(text),
+};
+/** Empty too: a tag left empty by an unset variable is refused by its own check (tasks/docker_argv.ts). */
+const IMAGE_TAG: FieldRule = {
+  name: "the tag",
+  holds: 'a tag (letters, digits, "_", "." and "-", up to 128, not starting with "." or "-")',
+  allows: (text) => /^(?:\w[\w.-]{0,127})?$/.test(text),
+};
+const DIGEST_ALGORITHM: FieldRule = {
+  name: "the digest algorithm",
+  holds: "a digest algorithm (such as sha256)",
+  allows: (text) => /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*$/.test(text),
+};
+const DIGEST_HEX: FieldRule = {
+  name: "the digest",
+  holds: "a digest (32 or more hex digits)",
+  allows: (text) => /^[0-9a-fA-F]{32,}$/.test(text),
+};
+
+/** True when docker reads `first`, the first of several components, as the registry. */
+function isRegistry(first: string): boolean {
+  return /[.:]/.test(first) || first === "localhost" || first !== first.toLowerCase();
+}
+
+/**
+ * An image reference (`image`, a build's `tags`), as distribution/reference reads one:
+ * `[REGISTRY[:PORT]/]PATH[:TAG][@DIGEST]`, the path components joined by `/`; the first
+ * of several is the registry when it has a `.` or `:`, is `localhost` or has a capital.
+ * So a value in the tag may not add `@sha256:…` (a digest), `/` or `:` (another
+ * repository), one in a path component or the registry not a `/` (another registry).
+ */
+export const IMAGE: FieldSyntax = {
+  form: "[REGISTRY[:PORT]/]PATH[:TAG][@DIGEST]",
+  separators: "/:@",
+  fields: (text) => {
+    const out: { end: number; rule: FieldRule }[] = [];
+    const at = text.indexOf("@");
+    const name = at < 0 ? text : text.slice(0, at);
+    const parts = name.split("/");
+    let base = 0;
+    parts.forEach((part, i) => {
+      const push = (ends: number[], rules: (k: number) => FieldRule) =>
+        ends.forEach((end, k) => out.push({ end: base + end, rule: rules(k) }));
+      if (i === 0 && parts.length > 1 && isRegistry(part)) {
+        // `[::1]:5000`: the host's own `:` stay in it.
+        const host = part.startsWith("[") && part.includes("]") ? part.indexOf("]") + 1 : 0;
+        const colons = offsets(part.slice(host), ":").map((c) => c + host);
+        push([...colons, part.length], (k) => k === 0 ? IMAGE_HOST : IMAGE_PORT);
+      } else if (i === parts.length - 1) {
+        push([...offsets(part, ":"), part.length], (k) => k === 0 ? IMAGE_PATH : IMAGE_TAG);
+      } else {
+        push([part.length], () => i === 0 ? IMAGE_FIRST : IMAGE_PATH);
+      }
+      base += part.length + 1;
+    });
+    if (at >= 0) {
+      const colons = offsets(text, ":").filter((c) => c > at);
+      out.push(
+        ...[...colons, text.length].map((end, k) => ({
+          end,
+          rule: k === 0 ? DIGEST_ALGORITHM : DIGEST_HEX,
+        })),
+      );
+    }
+    return out;
+  },
 };

@@ -17,6 +17,7 @@ import {
   type FieldSyntax,
   fieldTrouble,
   filledText,
+  IMAGE,
   NETWORK,
   PORT,
   VOLUME,
@@ -64,7 +65,8 @@ export type DockerProblem = [PathSegment[], number, string, string];
  * What tasks/docker_argv.ts would refuse whatever the `${...}` values are: an `image`
  * that is empty or starts with `-`, a `context` that is empty, a tag that is empty or
  * ends in `:` or `/` (its text after the last `${...}` decides), a field of a `ports`
- * entry, a `volumes` entry or `network` that cannot be what it is ({@link fieldProblems}).
+ * entry, a `volumes` entry, `network`, `image` or a tag that cannot be what it is
+ * ({@link fieldProblems}).
  */
 export function dockerProblems(config: RawObject, path: PathSegment[]): DockerProblem[] {
   const problems: DockerProblem[] = [];
@@ -113,14 +115,16 @@ const FIELDED: readonly [string, FieldSyntax][] = [
   ["volumes", VOLUME],
   ["ports", PORT],
   ["network", NETWORK],
+  ["image", IMAGE],
+  ["tags", IMAGE],
 ];
 
 /** Every reference read as missing: a field without one renders as it always will. */
 const NOTHING = () => null;
 
 /**
- * The fields of `volumes` and `ports` entries and of `network` that are known before the
- * run — written without `${...}`, or with only `${...}` of no reference (`${'a:b'}`) — and
+ * The fields of `volumes`, `ports` and `tags` entries and of `network` and `image` that
+ * are known before the run — written without `${...}`, or with only `${...}` of no reference (`${'a:b'}`) — and
  * cannot be that field (`localhost:8080:80`: docker takes only an IP there). A field
  * with a value is checked when the task runs (tasks/docker_argv.ts fieldedArg), as is
  * the whole entry given by one `${...}` (then taken as written).

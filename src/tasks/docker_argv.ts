@@ -27,6 +27,7 @@ import {
   type FieldSyntax,
   fieldTrouble,
   filledText,
+  IMAGE,
   NETWORK,
   PORT,
   VOLUME,
@@ -77,10 +78,14 @@ export function buildArgv(
   return argv;
 }
 
-/** The tags with `${...}` resolved; an empty tag, or one too long for exec, is an error. */
+/**
+ * The tags with `${...}` resolved, each an image reference whose values stay in their
+ * fields ({@link fieldedArg}); an empty tag, or one too long for exec, is an error.
+ */
 export function resolvedTags(config: DockerConfig, interpolate: Interpolate): string[] {
   return (config.tags ?? []).map((tag, i) => {
-    const resolved = buildArg(`config.tags[${i}]`, interpolate(tag));
+    const field = `config.tags[${i}]`;
+    const resolved = buildArg(field, fieldedArg(tag, field, IMAGE, interpolate));
     if (resolved.trim() === "") {
       throw new DockerConfigError(
         `a tag is empty once resolved (written ${quoteData(JSON.stringify(tag))})`,
@@ -105,7 +110,9 @@ export function pushArgvs(tags: string[]): string[][] {
 
 /**
  * `run --name NAME [--rm] [--pull P] [-e K=V]… [-v V]… [-p P]… [-w DIR] [--network N]
- * IMAGE [COMMAND…]`. `--rm` unless `remove: false`. `path` interpolates the host path of
+ * IMAGE [COMMAND…]`. `--rm` unless `remove: false`. `image` is resolved in its fields
+ * (model/docker_fields.ts IMAGE: a value in the tag cannot add a digest, one in the
+ * repository cannot change the registry). `path` interpolates the host path of
  * each `volumes` entry ({@link volumeArg}), by default as `interpolate` (a preview).
  */
 export function runArgv(
@@ -114,7 +121,10 @@ export function runArgv(
   interpolate: Interpolate,
   path: (field: string, text: string) => string = (_, text) => interpolate(text),
 ): string[] {
-  const image = runArg("config.image", interpolate(config.image ?? ""));
+  const image = runArg(
+    "config.image",
+    fieldedArg(config.image ?? "", "config.image", IMAGE, interpolate),
+  );
   if (image.trim() === "") throw new DockerConfigError(ownText("`image` is empty once resolved"));
   // docker would read `-x` as an option and the command after it as the image.
   if (image.startsWith("-")) throw new DockerConfigError(ownText("`image` starts with `-`"));
@@ -186,7 +196,7 @@ function volumeArg(
 
 /**
  * `text`, an argument docker reads in fields (model/docker_fields.ts: a volume, a port
- * mapping, a network), resolved field by field as written: the fields are where `text`
+ * mapping, a network, an image reference), resolved field by field as written: the fields are where `text`
  * has its separators outside `${...}`, each is resolved on its own by `render` (given its
  * index), and one holding a `${...}` must resolve to what that field can hold — never a
  * separator, which would start another field (`${params.hp}:80` with `hp=0.0.0.0:9000`
