@@ -24,6 +24,18 @@ async function run(name: string, params: string[]) {
   return { code: result.code, error, calls: await dockerCalls(log) };
 }
 
+/**
+ * `weft validate` of fixture `name`, which must be refused (exit 2): its stderr, and its
+ * problems about `config.` fields, each as `line:col: message` (the file name cut off).
+ */
+async function refusedFields(name: string) {
+  const result = await weft(["validate", `${FIXTURES}${name}`]);
+  assert.equal(result.code, 2, result.stderr);
+  const lines = result.stderr.split("\n").filter((line) => line.includes("config."))
+    .map((line) => line.slice(line.indexOf(`${name}:`) + name.length + 1));
+  return { result, lines };
+}
+
 /** The values given to `option` in `call`. */
 function values(call: string[] | undefined, option: string): string[] {
   return (call ?? []).filter((_, i) => call![i - 1] === option);
@@ -101,10 +113,8 @@ Deno.test("docker network via CLI: a value cannot switch to container: or name=â
 });
 
 Deno.test("docker fields via CLI: validate refuses a field known before the run", async () => {
-  const result = await weft(["validate", `${FIXTURES}known.yml`]);
-  assert.equal(result.code, 2, result.stderr);
-  const lines = result.stderr.split("\n").filter((line) => line.includes("config."));
-  assert.deepEqual(lines.map((line) => line.replace(/^.*known\.yml:/, "")), [
+  const { result, lines } = await refusedFields("known.yml");
+  assert.deepEqual(lines, [
     '11:12: config.ports[1] in task "d": the host IP "localhost" is not an IP address ' +
     "(IPv4, or IPv6 such as [::1])",
     '12:12: config.ports[2] in task "d": the host port "0.0.0.0:9000" holds ":" once ' +
@@ -177,10 +187,8 @@ Deno.test("docker tags via CLI: a value in a build tag stays in the tag", async 
 });
 
 Deno.test("docker image via CLI: validate refuses an image field known before the run", async () => {
-  const result = await weft(["validate", `${FIXTURES}image_known.yml`]);
-  assert.equal(result.code, 2, result.stderr);
-  const lines = result.stderr.split("\n").filter((line) => line.includes("config."));
-  assert.deepEqual(lines.map((line) => line.replace(/^.*image_known\.yml:/, "")), [
+  const { result, lines } = await refusedFields("image_known.yml");
+  assert.deepEqual(lines, [
     '9:38: config.tags[1] in task "d": the tag "1/evil" holds "/" once resolved, which docker ' +
     "would read as the start of another field ([REGISTRY[:PORT]/]PATH[:TAG][@DIGEST])",
     '10:15: config.image in task "d": the path component "evil.example/x" holds "/" once ' +

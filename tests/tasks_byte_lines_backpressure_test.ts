@@ -17,10 +17,7 @@ const FIXTURES = new URL("./fixtures/byte_lines_backpressure/", import.meta.url)
 
 Deno.test("weft run -v with a slow reader of its stderr: the log holds all the output, later tasks wait for no grace", async () => {
   const { dir, env } = await runHeldBack("spew.yml");
-  const logs = await weft(["logs", "spew"], { env, cwd: dir });
-  assert.equal(logs.code, 0, logs.stderr);
-  const lines = logs.stdout.split("\n");
-  assert.equal(lines.pop(), "", "the last line is ended");
+  const lines = await spewLines(dir, env);
   assert.equal(lines.length, LINES, `the log ends with ${JSON.stringify(lines.at(-1))}`);
   lines.forEach((line, i) => assert.equal(line, spewed(i + 1), `line ${i + 1}`));
   const witness = await weft(["logs", "witness"], { env, cwd: dir });
@@ -29,10 +26,7 @@ Deno.test("weft run -v with a slow reader of its stderr: the log holds all the o
 
 Deno.test("weft run -v with a slow reader: a backlog of short lines longer to handle than the grace is logged whole", async () => {
   const { dir, env } = await runHeldBack("spew_short.yml");
-  const logs = await weft(["logs", "spew"], { env, cwd: dir });
-  assert.equal(logs.code, 0, logs.stderr);
-  const lines = logs.stdout.split("\n");
-  assert.equal(lines.pop(), "", "the last line is ended");
+  const lines = await spewLines(dir, env);
   assert.equal(lines.length, 150_000, `the log ends with ${JSON.stringify(lines.at(-1))}`);
   assert.equal(lines.at(-1), "150000");
 });
@@ -61,6 +55,15 @@ async function runHeldBack(
   const { code } = await child.status;
   assert.equal(code, 0, `${await stdout}\n${stderr}`);
   return { dir, env };
+}
+
+/** The lines of `weft logs spew` of the run in `dir`, its last line ended. */
+async function spewLines(dir: string, env: Record<string, string>): Promise<string[]> {
+  const logs = await weft(["logs", "spew"], { env, cwd: dir });
+  assert.equal(logs.code, 0, logs.stderr);
+  const lines = logs.stdout.split("\n");
+  assert.equal(lines.pop(), "", "the last line is ended");
+  return lines;
 }
 
 /** How many lines `spew` prints (fixtures' spew.py). */
