@@ -40,19 +40,18 @@ Deno.test("cli template scan: validate reports every problem of a command, each 
   });
   assert.equal(result.code, 2, result.stderr);
   const lines = result.stderr.split("\n").filter((line) => line.includes("several.yml:"));
+  // `${HOME}`, `${OUT:-x}`, `${v//a/b}` and `${!ref}` are the shell's, no problem.
   assert.deepEqual(lines.map((line) => line.replace(/^.*several\.yml:/, "")), [
-    '7:12: command in task "a": unknown name "HOME" in ${HOME}',
-    '8:12: command in task "a": unknown name "parms" in ${parms.a}',
-    '9:12: command in task "a": ${OUT:-x} is shell syntax (a default value), which weft does ' +
-    "not pass through: ${...} in a command is weft's",
-    '10:12: command in task "a": ${v//a/b} is shell syntax (a replacement), which weft does ' +
-    "not pass through: ${...} in a command is weft's",
-    '10:22: command in task "a": ${!ref} is shell syntax (an indirect expansion), which weft ' +
-    "does not pass through: ${...} in a command is weft's",
+    '8:20: command in task "a": ${1} is the shell\'s positional parameter 1, but ${...} in a ' +
+    "command is weft's",
+    '9:12: command in task "a": unknown name "parms" in ${parms.a}',
+    '10:22: command in task "a": unknown name "HOME" in ${HOME.x}',
+    '11:42: command in task "a": ${@} is the shell\'s special parameter @, but ${...} in a ' +
+    "command is weft's",
   ]);
-  assert.match(result.stderr, /hint: for the shell, write \$\$\{OUT:-x\} \(weft leaves it/);
-  assert.match(result.stderr, /hint: for the shell, write \$\$\{!ref\} \(weft leaves it/);
-  assert.match(result.stderr, /5 problems/);
+  assert.match(result.stderr, /hint: did you mean "params"\?/);
+  assert.match(result.stderr, /hint: for the shell, write \$\$\{@\} or \$@ \(weft leaves it/);
+  assert.match(result.stderr, /4 problems/);
 });
 
 Deno.test("cli template scan: a ${ left open at the end of its line is unterminated at its ${", async () => {
@@ -68,4 +67,29 @@ Deno.test("cli template scan: a ${ left open at the end of its line is untermina
     '11:12: command in task "a": unknown name "parms" in ${parms.y}',
   ]);
   assert.match(result.stderr, /hint: close it with \} on its line/);
+});
+
+Deno.test("cli template scan: the shell's ${HOME}, ${OUT_DIR:-dist} & co. reach the shell as written", async () => {
+  const file = `${FIXTURES}expansions.yml`;
+  const env = {
+    WEFT_HOME: testTempDir("home-"),
+    HOME: "/home/someone",
+    ARCHIVE: "release.tar.gz",
+    OUT_DIR: "",
+  };
+  const checked = await weft(["validate", file], { env });
+  assert.equal(checked.code, 0, checked.stderr);
+  const result = await weft(["run", file, "-v"], { env });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(
+    result.stdout + result.stderr,
+    /\[package\] dist release\.zip \/home\/someone \[a b; echo injected\] 14 RELEASE\.TAR\.GZ release\.tar\.gz\n/,
+  );
+  assert.doesNotMatch(result.stdout + result.stderr, /^\[package\] injected/m);
+  // The dry run shows them as written, weft's value filled in.
+  const dry = await weft(["run", file, "--dry-run"], { env });
+  assert.equal(dry.code, 0, dry.stderr);
+  const plan = dry.stdout + dry.stderr;
+  assert.match(plan, /\$ out="\$\{OUT_DIR:-dist\}"\n/);
+  assert.match(plan, / sub="\$\{SUB_DIR:-a b; echo injected\}"\n/);
 });

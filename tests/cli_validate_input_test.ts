@@ -99,11 +99,12 @@ Deno.test("problems inside block scalars are at their own line and column", asyn
   const found = JSON.parse(outcome.stdout).map((p: { line: number; column: number }) =>
     `${p.line}:${p.column}`
   );
-  // `${OUT_DIR:-dist}` stays refused, named shell syntax at its `$`, with the $${ hint.
-  assert.deepEqual(found, ["6:27", "7:7"]);
-  const [shell] = JSON.parse(outcome.stdout);
-  assert.match(shell.message, /\$\{OUT_DIR:-dist\} is shell syntax \(a default value\)/);
-  assert.match(shell.hint, /write \$\$\{OUT_DIR:-dist\}/);
+  // The typo on the block's second line, at its `$` (the shell's `${OUT_DIR:-dist}` on the
+  // first is no problem), not at the block's `|`.
+  assert.deepEqual(found, ["7:27", "7:7"]);
+  const [block] = JSON.parse(outcome.stdout);
+  assert.match(block.message, /unknown name "parms" in \$\{parms\.out_dir\}/);
+  assert.match(block.hint, /did you mean "params"/);
 });
 
 Deno.test("invalid UTF-8 is placed at its first bad byte; UTF-16 is named", async () => {

@@ -143,7 +143,7 @@ const INVALID: [string, string, number | null][] = [
   ["utf16.yml", "the file is UTF-16 (LE) text", null],
   ["deep-nesting.json", "nested too deeply: more than 256 levels", 8],
   ["deep-nesting.yml", "nested too deeply: more than 256 levels", 7],
-  ["expr-in-block-scalar.yml", "${OUT_DIR:-dist} is shell syntax (a default value)", 6],
+  ["expr-in-block-scalar.yml", 'unknown name "parms" in ${parms.out_dir}', 7],
   ["expr-in-folded-scalar.yml", 'undeclared parameter "missing"', 7],
   ["not-an-object.yml", "the workflow: expected an object, got a list", 1],
   ["missing-name.yml", 'missing key "name" at the top level', 1],
@@ -317,19 +317,23 @@ Deno.test("a NUL is reported at its value, a line break in a bearer token at the
   ]);
 });
 
-Deno.test("shell expansions in a command are refused at their line with the way to write them", async () => {
+Deno.test("shell expansions in a command reach the shell; weft's typos are refused at their line", async () => {
   const doc = (...lines: string[]) =>
     ["name: shell-vars", "tasks:", "  - id: a", "    command: |", ...lines, ""].join("\n");
-  const plain = await weft(["validate", "-"], doc('      echo "ok"', '      echo "${HOME}"'));
-  assert.equal(plain.code, 2);
-  assert.match(plain.stderr, /^-:6:13: .*unknown name "HOME"/);
-  assert.match(plain.stderr, /write \$HOME or \$\$\{HOME\}.*\$\{env\.HOME\}/);
-  const operator = await weft(["validate", "-"], doc('      echo "ok"', '      x="${OUT:-dist}"'));
-  assert.equal(operator.code, 2);
-  assert.match(operator.stderr, /^-:6:10: .*\$\{OUT:-dist\} is shell syntax \(a default value\)/);
-  assert.match(operator.stderr, /write \$\$\{OUT:-dist\} \(weft leaves it to the shell\)/);
-  const fixed = doc('      echo "$HOME $${OUT:-dist} $${HOME} ${env.HOME}"');
-  assert.equal((await weft(["validate", "-"], fixed)).code, 0);
+  const shell = doc('      echo "${HOME}"', '      x="${OUT:-dist}" y="${v//a/b}" z="${!ref}"');
+  const passed = await weft(["validate", "-"], shell);
+  assert.equal(passed.code, 0, passed.stderr);
+  const typo = await weft(["validate", "-"], doc('      echo "ok"', '      echo "${parms.x}"'));
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^-:6:13: .*unknown name "parms" in \$\{parms\.x\}/);
+  assert.match(typo.stderr, /hint: did you mean "params"\?/);
+  // A blank makes it weft's: the shell's variable is offered, without the blank.
+  const blank = await weft(["validate", "-"], doc('      echo "ok"', '      echo "${ HOME }"'));
+  assert.equal(blank.code, 2);
+  assert.match(blank.stderr, /^-:6:13: .*unknown name "HOME"/);
+  assert.match(blank.stderr, /write \$HOME or \$\{HOME\}.*\$\{env\.HOME\}/);
+  const escaped = doc('      echo "$HOME $${OUT:-dist} $${HOME} ${env.HOME}"');
+  assert.equal((await weft(["validate", "-"], escaped)).code, 0);
 });
 
 // ---- output contract ---------------------------------------------------------------

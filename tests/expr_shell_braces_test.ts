@@ -1,96 +1,126 @@
 /**
- * The shell's parameter expansions of a name in a shell command (`${OUT_DIR:-dist}`,
- * `${v//a/b}`, `${!ref}`) are named shell syntax at their `$`, with the escape that keeps
- * their meaning (`$${...}`), not a generic syntax error or a rewrite such as `$ref`
- * (expr/shell_braces.ts); what weft can read as its own stays weft's.
+ * The shell's parameter expansions of a variable in a shell command (`${HOME}`,
+ * `${OUT_DIR:-dist}`, `${v//a/b}`, `${!ref}`) are the shell's and reach it as written
+ * (expr/shell_braces.ts isShellExpansion); what weft can read as its own (its roots,
+ * literals, functions, a `.` after the name, a blank) stays weft's, so a typo such as
+ * `${parms.region}` is still refused.
  */
 import assert from "node:assert/strict";
-import { compileShellTemplate, compileTemplate, ExpressionError } from "../src/expr/mod.ts";
-import { closingBrace, shellBraceError } from "../src/expr/shell_braces.ts";
+import { compileShellTemplate, compileTemplate, type Scope } from "../src/expr/mod.ts";
+import { closingBrace, isShellExpansion } from "../src/expr/shell_braces.ts";
 
-Deno.test("shell braces: each operator form is named shell syntax with its $${...} escape", () => {
-  const cases: [string, string][] = [
-    ["${OUT_DIR:-dist}", "a default value"],
-    ["${v-x}", "a default value"],
-    ["${v:=x}", "a default value assigned"],
-    ["${v=x}", "a default value assigned"],
-    ["${v:?unset}", "an error when unset or empty"],
-    ["${v?unset}", "an error when unset"],
-    ["${v:+x}", "an alternative value"],
-    ["${v+x}", "an alternative value"],
-    ["${ARCHIVE#*/}", "a prefix removed"],
-    ["${ARCHIVE##*/}", "a prefix removed"],
-    ["${ARCHIVE%.tar.gz}", "a suffix removed"],
-    ["${ARCHIVE%%.*}", "a suffix removed"],
-    ["${v/a/b}", "a replacement"],
-    ["${v//a/b}", "a replacement"],
-    ["${v^}", "a change to upper case"],
-    ["${v^^}", "a change to upper case"],
-    ["${v,}", "a change to lower case"],
-    ["${v,,}", "a change to lower case"],
-    ["${v:1}", "a substring"],
-    ["${v: -1:2}", "a substring"],
-    ["${v[0]}", "an array element"],
-    ["${v@Q}", "a transformation"],
-    ["${v@U}", "a transformation"],
-    ["${!ref}", "an indirect expansion"],
-    ["${!ref:-x}", "an indirect expansion"],
-    ["${!pre*}", "the names starting with pre"],
-    ["${!pre@}", "the names starting with pre"],
-    ["${!arr[@]}", "an array's indexes"],
-  ];
-  for (const [written, what] of cases) {
+const SHELL_FORMS = [
+  "${HOME}",
+  "${OUT_DIR:-dist}",
+  "${v-x}",
+  "${v:=x}",
+  "${v=x}",
+  "${v:?unset}",
+  "${v?unset}",
+  "${v:+x}",
+  "${v+x}",
+  "${ARCHIVE#*/}",
+  "${ARCHIVE##*/}",
+  "${ARCHIVE%.tar.gz}",
+  "${ARCHIVE%%.*}",
+  "${v/a/b}",
+  "${v//a/b}",
+  "${v^}",
+  "${v^^}",
+  "${v,}",
+  "${v,,}",
+  "${v:1}",
+  "${v: -1:2}",
+  "${v[0]}",
+  "${v@Q}",
+  "${v@U}",
+  "${#v}",
+  "${#arr[@]}",
+  "${!ref}",
+  "${!ref:-x}",
+  "${!pre*}",
+  "${!pre@}",
+  "${!arr[@]}",
+  "${_x1}",
+];
+
+/** A scope where `params.d` is `a b; rm -rf x` and nothing else is set. */
+const scope: Scope = (root, path) =>
+  root === "params" && path[0] === "d" ? "a b; rm -rf x" : undefined;
+
+Deno.test("shell braces: every parameter expansion of a variable reaches the shell as written", () => {
+  for (const written of SHELL_FORMS) {
     const text = `echo "a" ${written} b`;
-    const error = shellBraceError(text, 9);
-    assert.ok(error, written);
+    assert.ok(isShellExpansion(text, 9), written);
+    const command = compileShellTemplate(text);
+    assert.equal(command.isLiteral, true, written);
+    assert.deepEqual(command.references, [], written);
+    assert.deepEqual(command.renderShell(scope), { command: text, env: {} }, written);
+  }
+});
+
+Deno.test("shell braces: weft's values inside a shell expansion stay weft's, quoted", () => {
+  const command = compileShellTemplate('out="${OUT_DIR:-${params.d}}"; echo "$out"');
+  assert.deepEqual(command.references.map((ref) => [ref.root, ...ref.path]), [["params", "d"]]);
+  const { command: text, env } = command.renderShell(scope);
+  // The value travels in the environment: `;` and blanks cannot change the command.
+  assert.equal(text, 'out="${OUT_DIR:-${WEFT_V_1}}"; echo "$out"');
+  assert.deepEqual(env, { WEFT_V_1: "a b; rm -rf x" });
+  // In a pattern the value is quoted inside the braces, as in the escaped `$${base%%/…}`.
+  for (const written of ['d="${base%%/${params.d}}"', 'd="$${base%%/${params.d}}"']) {
     assert.equal(
-      error.message,
-      `${written} is shell syntax (${what}), which weft does not pass through: ` +
-        "${...} in a command is weft's",
+      compileShellTemplate(written).renderShell(scope).command,
+      'd="${base%%/"${WEFT_V_1}"}"',
+      written,
     );
-    // Only the whole expression escaped: `$ref` for `${!ref}` would change its meaning.
-    assert.equal(error.hint, `for the shell, write $${written} (weft leaves it to the shell)`);
-    assert.equal(error.offset, 9, written);
   }
 });
 
-Deno.test("shell braces: a compiled command refuses them at their $", () => {
-  for (const written of ["${HOME:-x}", "${v^^}", "${v//a/b}", "${!ref}"]) {
-    assert.throws(() => compileShellTemplate(`echo ${written}`), (e) => {
-      assert.ok(e instanceof ExpressionError);
-      assert.match(e.message, /is shell syntax/);
-      assert.equal(e.offset, 5, written);
-      return true;
-    });
-  }
-});
-
-Deno.test("shell braces: weft's roots, literals, comparisons and plain names stay weft's", () => {
+Deno.test("shell braces: weft's roots, literals, comparisons and references stay weft's", () => {
   for (
     const written of [
-      "${HOME}", // the reference checks name it, with ${env.HOME} too
       "${env.HOME}",
+      "${parms.region}", // a typo of a reference: still refused by validate
+      "${HOME.x}",
       "${item:-x}",
       "${index-1}",
       "${params.a-b}",
+      "${params}",
+      "${tasks:-x}",
+      "${workflow}",
+      "${run}",
+      "${schedule}",
+      "${trigger}",
       "${true-1}",
       "${raw(env.X)}",
+      "${raw}",
       "${!false}",
       "${!env.X}",
+      "${#env.X}",
       "${v==x}",
       "${v - x}",
       "${ v:-x}",
+      "${ HOME }",
       "${!x == 'y'}",
+      "${1}",
+      "${#}",
+      "${#1}",
+      "${@}",
     ]
-  ) assert.equal(shellBraceError(written, 0), undefined, written);
-  // Not a shell command: no shell reads it, so no $${...} is offered.
+  ) assert.equal(isShellExpansion(written, 0), false, written);
+  const typo = compileShellTemplate("echo ${parms.region}");
+  assert.deepEqual(typo.references.map((ref) => ref.root), ["parms"]);
+  // Not a shell command: no shell reads it, so nothing is the shell's.
   assert.throws(() => compileTemplate("${HOME:-x}"), /unexpected character ':'/);
+  assert.deepEqual(compileTemplate("${HOME}").references.map((ref) => ref.root), ["HOME"]);
 });
 
-Deno.test("shell braces: a long or unclosed expansion is shown by its head", () => {
-  const long = "${v:-" + "x".repeat(50) + "}";
-  assert.match(shellBraceError(long, 0)!.message, /^\$\{v:-… is shell syntax/);
-  assert.match(shellBraceError("${v:-x", 0)!.hint!, /write \$\$\{v:-… /);
+Deno.test("shell braces: a shell comment's ${...} and the $${ escape are kept as before", () => {
+  const scope: Scope = () => undefined;
+  assert.equal(
+    compileShellTemplate("echo $${OUT:-x} # ${params.x:-y}").renderShell(scope).command,
+    "echo ${OUT:-x} # ${params.x:-y}",
+  );
 });
 
 Deno.test("shell braces: closingBrace counts the braces opened inside", () => {

@@ -341,14 +341,15 @@ Deno.test("${HOME}: the hint fits the field — the shell's $HOME only in a shel
   const text = lines(
     "name: x",
     "tasks:",
-    '  - {id: s, command: "echo ${HOME}"}',
+    // `${HOME}` in a shell command is the shell's; `${ HOME }` is weft's.
+    '  - {id: s, command: "echo ${HOME} ${ HOME }"}',
     '  - {id: p, type: python, code: "print(1)", args: ["${HOME}"]}',
     '  - {id: e, command: "true", environment: {H: "${HOME}"}}',
     '  - {id: d, type: docker, config: {image: alpine, command: ["ls", "${HOME}"]}}',
   );
   const found = hints(text);
   assert.equal(found.length, 4, problems(text).join("\n"));
-  assert.match(found[0] ?? "", /for the shell's variable write \$HOME or \$\$\{HOME\}/);
+  assert.match(found[0] ?? "", /for the shell's variable write \$HOME or \$\{HOME\} \(no blanks\)/);
   for (const hint of found.slice(1)) {
     assert.match(hint ?? "", /not read by a shell .*write \$\{env\.HOME\}/);
     assert.doesNotMatch(hint ?? "", /shell's variable/);

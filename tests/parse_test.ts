@@ -246,13 +246,15 @@ Deno.test("expression positions: exact inside strings of every style", () => {
   assert.equal(at('"one\n      two ${tasks.zz.status}"'), "5:11"); // folded quoted lines
   assert.equal(at("echo a\n      b ${tasks.zz.status}"), "5:9"); // multi-line plain
   assert.equal(at('"\\u00e9\\t${tasks.zz.status}"'), "4:23"); // \u and \t escapes
-  // ${OUT_DIR:-dist} stays an error, placed at its `$` on its own line of the block.
+  // The shell's ${1} is refused at its `$` on its own line of the block, after the shell's
+  // own ${OUT_DIR:-dist}, which is no problem.
   const shell = parseWorkflowSource(
-    TASK.replace("echo a", "|\n      echo a\n      echo ${OUT_DIR:-dist}"),
+    TASK.replace("echo a", "|\n      echo ${OUT_DIR:-dist}\n      echo ${1}"),
     "w.yml",
   ).problems;
+  assert.equal(shell.length, 1);
   assert.equal(`${shell[0].line}:${shell[0].column}`, "6:12");
-  assert.match(shell[0].hint ?? "", /\$\$\{/);
+  assert.match(shell[0].hint ?? "", /\$\$\{1\}/);
 });
 
 Deno.test("expression positions in JSON strings count escapes", () => {

@@ -289,7 +289,7 @@ export function shellReference(
         "(`*`, `?`, `[`) whatever quotes surround it",
       offset,
       "do the expansion before the heredoc and use its result there: " +
-        '`dir="$${base%%/${params.sub}}"`, then `$dir` in the heredoc',
+        '`dir="${base%%/${params.sub}}"`, then `$dir` in the heredoc',
     );
   }
   // The checks hold at every level of later code (`sh -c 'echo $((${x}))'`).

@@ -1,11 +1,10 @@
 /**
- * A `${...}` of a shell command that is the shell's syntax, not weft's: the shell's
- * positional and special parameters in braces (`${1}`, `${#}`, `${@:2}`) and its
- * parameter expansions of a name (`${OUT_DIR:-dist}`, `${v//a/b}`, `${!ref}`). `${...}`
- * in a command is weft's (README, Shell variables in commands), so each is refused at
- * its `$` with the escape that keeps its meaning for the shell, `$${...}`, never a
- * rewrite that would change it. Plain `${HOME}` is left to the reference checks
- * (parse/reference_trouble.ts), which also offer weft's `${env.HOME}`.
+ * Which `${...}` of a shell command is the shell's syntax, not weft's. The shell's
+ * parameter expansions of a variable (`${HOME}`, `${OUT_DIR:-dist}`, `${v//a/b}`,
+ * `${!ref}`) reach the shell as written ({@link isShellExpansion}). The shell's positional
+ * and special parameters in braces (`${1}`, `${#}`, `${@:2}`) are refused at their `$`
+ * with the escape that keeps their meaning for the shell, `$${...}`: `${1}` could as well
+ * be weft's number 1, and weft guesses neither way (README, Shell variables in commands).
  * @module
  */
 import { FUNCTIONS, REFERENCE_ROOTS } from "./ast.ts";
@@ -44,25 +43,22 @@ export function closingBrace(text: string, dollar: number): number {
 }
 
 /**
- * The error for the shell's syntax in the `${` at `dollar` of a shell command, or
- * undefined when it may be weft's.
- */
-export function shellBraceError(text: string, dollar: number): ExpressionError | undefined {
-  return shellParameterError(text, dollar) ?? shellExpansionError(text, dollar);
-}
-
-/**
  * A positional or special parameter of the shell written with braces: `${1}`, `${10}`,
  * `${1:-x}`, `${#}`, `${#1}`, `${@}`, `${@:2}`, `${?}`, `${$}`, `${!}`, `${-}`, `${*}` —
  * a `${` followed by digits, or by one of `@*?$!-`, then `}` or a shell operator, or by
- * `#` (the shell's length). Weft's own expressions never start so (`${1 + 2}`, `${-1}`,
+ * `#` (the shell's length: `${#1}`, `${#@}`; `${#NAME}` of a variable is
+ * {@link isShellExpansion}'s). Weft's own expressions never start so (`${1 + 2}`, `${-1}`,
  * `${!x}` go on otherwise), so these are the shell's, and a shell reads `${1}` as the
  * first argument, the only way to write `${10}`: refused rather than turned into the
  * number 1, written `$1` or `$${1}` they reach the shell untouched.
  */
 const SHELL_PARAMETER = /^\$\{(?:(\d+)|([@*?$!-])|(#))(?:[}:#%/^,@+=?-]|(?<=#))/;
 
-function shellParameterError(text: string, dollar: number): ExpressionError | undefined {
+/**
+ * The error for the shell's positional or special parameter in braces at `dollar` of a
+ * shell command (SHELL_PARAMETER), or undefined when it may be weft's.
+ */
+export function shellBraceError(text: string, dollar: number): ExpressionError | undefined {
   const match = SHELL_PARAMETER.exec(text.slice(dollar, dollar + 64));
   if (!match) return undefined;
   const written = writtenAt(text, dollar, match[0]);
@@ -91,75 +87,35 @@ function shellParameterError(text: string, dollar: number): ExpressionError | un
 }
 
 /**
- * The shell's operators after a name in `${NAME…}`, longest first, with what they do.
- * `=` followed by `=` is left out: `${v==x}` reads as weft's comparison.
+ * The shell's operators after a name in `${NAME…}`, longest first. `=` followed by `=` is
+ * left out: `${v==x}` reads as weft's comparison.
  */
-const OPERATORS: readonly [RegExp, string][] = [
-  [/^:-/, "a default value"],
-  [/^:=/, "a default value assigned"],
-  [/^:\?/, "an error when unset or empty"],
-  [/^:\+/, "an alternative value"],
-  [/^:/, "a substring"],
-  [/^-/, "a default value"],
-  [/^=(?!=)/, "a default value assigned"],
-  [/^\?/, "an error when unset"],
-  [/^\+/, "an alternative value"],
-  [/^##?/, "a prefix removed"],
-  [/^%%?/, "a suffix removed"],
-  [/^\/\/?/, "a replacement"],
-  [/^\^\^?/, "a change to upper case"],
-  [/^,,?/, "a change to lower case"],
-  [/^\[/, "an array element"],
+const OPERATOR =
   // bash 4.4+ `${v@Q}` and the other transformations (bash(1), Parameter transformation).
-  [/^@[QEPAKaUuLk]/, "a transformation"],
-];
+  /^(?::[-=?+]?|-|=(?!=)|\?|\+|##?|%%?|\/\/?|\^\^?|,,?|\[|@[QEPAKaUuLk])/;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
-/** The shell operator `rest` starts with (OPERATORS), as written, and what it does. */
-function operatorAt(rest: string): { text: string; what: string } | undefined {
-  for (const [pattern, what] of OPERATORS) {
-    const match = pattern.exec(rest);
-    if (match) return { text: match[0], what };
-  }
-  return undefined;
-}
-
 /**
- * A parameter expansion of a shell name: `${NAME` then one of the shell's operators
- * (`:-` `-` `:=` `=` `:?` `?` `:+` `+` `#` `##` `%` `%%` `/` `//` `^` `^^` `,` `,,`
- * `:offset` `[`, `@Q` and bash's other transformations), or `${!NAME…}` (indirection, `${!prefix*}`). NAME is none of weft's
- * roots, literals or functions, and the operator follows it with no blank, as the shell
- * wants: weft would read such a `${...}` as a syntax error or as a reference to an
- * unknown name, refused either way, so only the message changes.
+ * Whether the `${` at `dollar` of a shell command is one of the shell's parameter
+ * expansions of a shell variable (POSIX sh, Parameter Expansion; bash(1)): `${NAME}`,
+ * `${NAME` then one of its operators (`:-` `-` `:=` `=` `:?` `?` `:+` `+` `#` `##` `%`
+ * `%%` `/` `//` `^` `^^` `,` `,,` `:offset` `[`, `@Q` and bash's other transformations),
+ * `${#NAME…}` (a length) or `${!NAME…}` (indirection, `${!prefix*}`), where NAME is
+ * none of weft's roots, literals or functions and the operator follows it with no blank,
+ * as the shell wants. Such a `${...}` is the shell's and reaches it as written (README,
+ * Shell variables in commands); `${env.HOME}`, `${parms.region}` (a `.`), `${item:-x}` and
+ * `${ v:-x}` stay weft's, so a typo in a reference is still refused.
  */
-function shellExpansionError(text: string, dollar: number): ExpressionError | undefined {
+export function isShellExpansion(text: string, dollar: number): boolean {
   const head = text.slice(dollar + 2, dollar + 2 + 128);
-  const indirect = head.startsWith("!");
-  const name = NAME.exec(indirect ? head.slice(1) : head)?.[0];
-  if (name === undefined || WEFT_WORDS.has(name)) return undefined;
-  const rest = head.slice(name.length + (indirect ? 1 : 0));
-  const operator = operatorAt(rest);
-  // `${!ref}`, `${!prefix*}`: indirection needs no operator.
-  if (!operator && !(indirect && /^[*@]?\}/.test(rest))) return undefined;
-  const what = !indirect
-    ? operator!.what
-    : /^[*@]\}/.test(rest)
-    ? `the names starting with ${name}`
-    : rest.startsWith("[")
-    ? "an array's indexes"
-    : "an indirect expansion";
-  const written = writtenAt(
-    text,
-    dollar,
-    `\${${indirect ? "!" : ""}${name}${operator?.text ?? ""}`,
-  );
-  return new ExpressionError(
-    `${written} is shell syntax (${what}), which weft does not pass through: ` +
-      `\${...} in a command is weft's`,
-    dollar,
-    `for the shell, write $$${written.slice(1)} (weft leaves it to the shell)`,
-  );
+  const prefixed = head.startsWith("!") || head.startsWith("#");
+  const name = NAME.exec(prefixed ? head.slice(1) : head)?.[0];
+  if (name === undefined || WEFT_WORDS.has(name)) return false;
+  const rest = head.slice(name.length + (prefixed ? 1 : 0));
+  // `${!prefix*}`, `${!prefix@}`: the names starting with prefix.
+  return rest.startsWith("}") || OPERATOR.test(rest) ||
+    (head.startsWith("!") && /^[*@]\}/.test(rest));
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Reading a template's text (template.ts): the literal text around its `${ expr }`
  * substitutions, each compiled, with `$${` read as a literal `${`; for a shell command,
- * where each substitution sits in the shell's syntax.
+ * where each substitution sits in the shell's syntax, and which `${...}` are the shell's
+ * own (shell_braces.ts), kept as written.
  * @module
  */
 import type { Node, Reference } from "./ast.ts";
@@ -9,7 +10,7 @@ import { compileNode, type Evaluator } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { located } from "./substitution_errors.ts";
 import { Parser } from "./parser.ts";
-import { closingBrace, shellBraceError } from "./shell_braces.ts";
+import { closingBrace, isShellExpansion, shellBraceError } from "./shell_braces.ts";
 import type { ShellSlot } from "./shell.ts";
 import type { ShellLexer } from "./shell_lexer.ts";
 import type { MutableSlot } from "./shell_words.ts";
@@ -87,7 +88,10 @@ export function scanTemplate(text: string, shell: ShellLexer | undefined): Scann
       add(text.slice(i, dollar), i);
       shell?.feed(literal.slice(fed));
       fed = literal.length;
-      if (shell?.inComment) {
+      // A comment's text, and the shell's own expansion of a variable (`${HOME}`,
+      // `${OUT_DIR:-dist}`), are the shell's: kept as written, with any `${...}` of weft's
+      // inside (`${OUT_DIR:-${params.dir}}`) read on as usual.
+      if (shell && (shell.inComment || isShellExpansion(text, dollar))) {
         add("${", dollar);
         i = dollar + 2;
         continue;

@@ -227,17 +227,19 @@ function booleanHint(word: string): string | undefined {
 }
 
 /**
- * `${HOME}` copied from a shell script: `${...}` is always weft's, so say how to write
- * the variable instead. In a shell command: the shell's variable (`$HOME`, `$${HOME}`)
- * or weft's copy of it (`${env.HOME}`). Elsewhere (args, environment, a URL...) no shell
- * reads the text, so `$HOME` would stay as written: only `${env.HOME}` gives the value
- * (the task's process has the variable in its environment too: tasks inherit weft's).
+ * `${HOME}` copied from a shell script where weft reads it: say how to write the variable
+ * instead. In a shell command `${HOME}` is the shell's (expr/shell_braces.ts), so weft
+ * reads only a form the shell would not (`${ HOME }`): offer the shell's variable
+ * (`$HOME`, `${HOME}`) or weft's copy of it (`${env.HOME}`). Elsewhere (args,
+ * environment, a URL...) no shell reads the text, so `$HOME` would stay as written: only
+ * `${env.HOME}` gives the value (the task's process has the variable in its environment
+ * too: tasks inherit weft's).
  */
 function shellVariableHint(ref: Reference, viaShell: boolean): string | undefined {
   if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
   const name = ref.root;
   if (viaShell) {
-    return `\${...} is weft's; for the shell's variable write $${name} or $\${${name}}, ` +
+    return `for the shell's variable write $${name} or \${${name}} (no blanks), ` +
       `for weft's value of it \${env.${name}}`;
   }
   return `\${...} is weft's, and this field is not read by a shell ($${name} would stay as ` +
