@@ -334,6 +334,24 @@ Deno.test("shell expansions in a command reach the shell; weft's typos are refus
   assert.match(blank.stderr, /write \$HOME or \$\{HOME\}.*\$\{env\.HOME\}/);
   const escaped = doc('      echo "$HOME $${OUT:-dist} $${HOME} ${env.HOME}"');
   assert.equal((await weft(["validate", "-"], escaped)).code, 0);
+  // weft's words alone and the shell's default around weft's reference: what to write.
+  const mixed = await weft(
+    ["validate", "-"],
+    doc("      for item in a b; do echo ${item}; done", '      echo "${env.OUT:-dist}" ${raw}'),
+  );
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.stderr, /^-:5:32: .*item is only defined inside a loop/m);
+  assert.match(mixed.stderr, /hint: .*; for the shell's variable write \$item or \$\$\{item\}\n/);
+  assert.match(
+    mixed.stderr,
+    /^-:6:13: .*\$\{env\.OUT:-dist\} mixes weft's reference with the shell's operator :- \(/m,
+  );
+  assert.match(
+    mixed.stderr,
+    /hint: the shell reads the environment itself: write \$\{OUT:-dist\}\n/,
+  );
+  assert.match(mixed.stderr, /^-:6:31: .*unknown name "raw"/m);
+  assert.match(mixed.stderr, /hint: for the shell's variable write \$raw or \$\$\{raw\},/);
 });
 
 // ---- output contract ---------------------------------------------------------------

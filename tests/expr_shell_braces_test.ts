@@ -6,7 +6,12 @@
  * `${parms.region}` is still refused.
  */
 import assert from "node:assert/strict";
-import { compileShellTemplate, compileTemplate, type Scope } from "../src/expr/mod.ts";
+import {
+  compileShellTemplate,
+  compileTemplate,
+  ExpressionError,
+  type Scope,
+} from "../src/expr/mod.ts";
 import { closingBrace, isShellExpansion } from "../src/expr/shell_braces.ts";
 
 const SHELL_FORMS = [
@@ -113,6 +118,33 @@ Deno.test("shell braces: weft's roots, literals, comparisons and references stay
   // Not a shell command: no shell reads it, so nothing is the shell's.
   assert.throws(() => compileTemplate("${HOME:-x}"), /unexpected character ':'/);
   assert.deepEqual(compileTemplate("${HOME}").references.map((ref) => ref.root), ["HOME"]);
+});
+
+Deno.test("shell braces: the shell's default around weft's reference says what does that", () => {
+  const cases: [string, string, string][] = [
+    ["${env.OUT:-dist}", ":-", "the shell reads the environment itself: write ${OUT:-dist}"],
+    ["${env.X?unset}", "?", "the shell reads the environment itself: write ${X?unset}"],
+    [
+      "${params.region:-eu}",
+      ":-",
+      "give the parameter a default (params: {region: eu}), or copy it into a shell variable " +
+      'first: region="${params.region}", then ${region:-eu}',
+    ],
+  ];
+  for (const [written, operator, hint] of cases) {
+    assert.throws(() => compileShellTemplate(`echo "${written}"`), (e) => {
+      assert.ok(e instanceof ExpressionError, written);
+      assert.equal(e.offset, 6, written);
+      const [, root, name] = /^\$\{(\w+)\.(\w+)/.exec(written)!;
+      assert.equal(
+        e.message,
+        `${written} mixes weft's reference with the shell's operator ${operator} (weft has no ` +
+          `such operator, and the shell never sees ${root}.${name})`,
+      );
+      assert.equal(e.hint, hint);
+      return true;
+    });
+  }
 });
 
 Deno.test("shell braces: a shell comment's ${...} and the $${ escape are kept as before", () => {

@@ -344,6 +344,17 @@ const ARITHMETIC: [template: string, outputFor3: string][] = [
   ["[[ 1 -lt ${v} ]] && echo yes", "yes\n"],
   ['if [[ "${v}" -ge 0 && a == a ]]; then echo yes; fi', "yes\n"],
   ["[[ '${v}' -ne 2 ]] && echo yes", "yes\n"],
+  // However deep in quotes and the shell's own `${...}` inside the arithmetic.
+  ['echo $(( "${v}" + 1 ))', "4\n"],
+  ['(( n = "${v}" )); echo $n', "3\n"],
+  ["echo $(( $${N:-${v}} + 1 ))", "4\n"],
+  ['echo $(( "$${N-${v}}" * 2 ))', "6\n"],
+  ["echo $[ $${N:-${v}} * 2 ]", "6\n"],
+  ["for (( i = $${S:-${v}}; i < 5; i++ )); do printf x; done", "xx"],
+  ["s=abcdef; echo $${s:0:$${L:-${v}}}", "abc\n"],
+  ['s=abcdef; echo $${s:"${v}"}', "def\n"],
+  ['arr=(a b c d); echo "$${arr[$${I:-${v}}]}"', "d\n"],
+  ['arr=(a b c d); echo $${arr["${v}"]}', "d\n"],
 ];
 
 /** Places that look similar but take text, so any value renders. */
@@ -399,6 +410,50 @@ Deno.test("shell-safe: integers only where bash evaluates arithmetic", async () 
       assert.equal(ran.stdout, "a b2 a b\n");
     }
     await assertNoMarker(dir, "arithmetic");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** Where a command's output is evaluated as arithmetic: no value may be in that command. */
+const OUTPUT_IN_ARITHMETIC = [
+  "echo $(( $(echo ${v}) + 1 ))",
+  "echo $(( `echo ${v}` + 1 ))",
+  '(( n = $(printf %s "${v}") )); echo $n',
+  "echo $[ $(echo ${v}) ]",
+  "arr[$(echo ${v})]=1",
+  "s=abcdef; echo $${s:$(echo ${v})}",
+  'echo $(( "$(echo "${v}")" ))',
+];
+
+Deno.test("shell-safe: a value in a $(...) whose output is arithmetic is refused, whatever it is", async () => {
+  const dir = await sandbox();
+  try {
+    for (const template of OUTPUT_IN_ARITHMETIC) {
+      for (const value of ["3", "x[$(touch PWNED)]"]) {
+        assert.throws(
+          () => compileTemplate(template).renderShell(() => value),
+          (e) =>
+            e instanceof ExpressionError && e.offset === template.indexOf("${v}") &&
+            /within arithmetic/.test(e.message),
+          `${template} with ${JSON.stringify(value)}`,
+        );
+      }
+      // validate's check (the value unknown) refuses it too.
+      assert.match(compileTemplate(template).checkShell()?.message ?? "", /within arithmetic/);
+    }
+    // A command substitution beside arithmetic, or read into a variable, is not in it.
+    for (const template of ["echo $(echo ${v}) $(( 1 ))", "x=$(echo ${v}); echo $x"]) {
+      assert.equal(compileTemplate(template).checkShell(), undefined, template);
+    }
+    // What bash does with the refused form: the output's subscript runs a command.
+    if (SHELLS.includes("bash")) {
+      const env = { X: `x[$(touch ${MARKER})]` };
+      const args = ["-c", "echo $(( $(echo $X) ))"];
+      const out = await new Deno.Command("bash", { args, env, cwd: dir }).output();
+      assert.equal(decoder.decode(out.stdout), "0\n");
+      assert.ok((await Deno.stat(`${dir}/${MARKER}`)).isFile, "bash ran the subscript's command");
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -41,6 +41,7 @@ Deno.test("template scan: the shell's parameters in braces are refused at their 
     ["${?}", /special parameter \?/, /or \$\? /],
     ["${$}", /special parameter \$/, /or \$\$ /],
     ["${!}", /special parameter !/, /or \$! /],
+    ["${!#}", /^\$\{!#\} is the shell's indirect expansion/, /write \$\$\{!#\} \(/],
     ["${-}", /special parameter -/, /or \$- /],
   ];
   for (const [written, message, hint] of cases) {

@@ -68,6 +68,7 @@ export {
 } from "./comparisons.ts";
 export { impliedEqualities, type ImpliedEquality } from "./implied.ts";
 export { type ShellContext, type ShellSlot, shellSlots } from "./shell.ts";
+export { isShellExpansion } from "./shell_braces.ts";
 
 /** A compiled expression. */
 export interface CompiledExpression {

@@ -203,6 +203,13 @@ export interface ShellSlot {
    */
   readonly outputInLater?: LaterCode;
   /**
+   * The substitution is inside a `$(...)` or backticks whose output bash evaluates as
+   * arithmetic (`$(( $(echo ${x}) ))`, `a[$(echo ${x})]=1`): that output, holding the
+   * value, is read as an expression, where `a[$(cmd)]` runs a command. Refused, also by
+   * validate.
+   */
+  readonly outputInArithmetic?: boolean;
+  /**
    * Inside backticks in which a backslash before `$`, a backtick, `\` or `"` was read: the
    * shell drops it before parsing the body, which then quotes otherwise than the lexer saw
    * (`"\`printf \"${x}\"\`"` leaves the reference unquoted). Refused, also by validate.
@@ -304,7 +311,8 @@ export function shellReference(
       } is not an integer and cannot be used where the shell evaluates arithmetic`,
       offset,
       "only integers can be substituted inside $(( )), (( )), [[ -eq ]], array subscripts, " +
-        "let, and into variables declared -i",
+        "let, and into variables declared -i; for a key of an associative array (declare -A), " +
+        'assign the value to a variable first (k="${...}") and write ${arr[$k]}',
     );
   }
   // `x=WEFT_V_2` would read another value as an expression, through the variable weft

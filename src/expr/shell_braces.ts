@@ -5,6 +5,8 @@
  * and special parameters in braces (`${1}`, `${#}`, `${@:2}`) are refused at their `$`
  * with the escape that keeps their meaning for the shell, `$${...}`: `${1}` could as well
  * be weft's number 1, and weft guesses neither way (README, Shell variables in commands).
+ * The shell's operators around weft's reference (`${params.x:-y}`) are refused with what
+ * does what was meant.
  * @module
  */
 import { FUNCTIONS, REFERENCE_ROOTS } from "./ast.ts";
@@ -60,12 +62,14 @@ const SHELL_PARAMETER = /^\$\{(?:(\d+)|([@*?$!-])|(#))(?:[}:#%/^,@+=?-]|(?<=#))/
  */
 export function shellBraceError(text: string, dollar: number): ExpressionError | undefined {
   const match = SHELL_PARAMETER.exec(text.slice(dollar, dollar + 64));
-  if (!match) return undefined;
+  if (!match) return weftDefaultError(text, dollar);
   const written = writtenAt(text, dollar, match[0]);
   // `${#}` alone is the count of arguments; `${#…}` with more, a length.
   const special = match[2] ?? (written === "${#}" ? "#" : undefined);
   const what = match[1] !== undefined
     ? `the shell's positional parameter ${match[1]}`
+    : match[2] === "!" && written !== "${!}"
+    ? "the shell's indirect expansion" // `${!#}`: the last argument, in bash
     : special !== undefined
     ? `the shell's special parameter ${special}`
     : "the shell's length of a parameter";
@@ -83,6 +87,32 @@ export function shellBraceError(text: string, dollar: number): ExpressionError |
           match[0].at(-1)
         } …}`
         : ""),
+  );
+}
+
+/** `${env.NAME:-…}`, `${params.NAME-…}`, …: one of the shell's operators after weft's reference. */
+const WEFT_DEFAULT = /^\$\{(env|params)\.([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])/;
+
+/**
+ * The error for the shell's default-value syntax around weft's reference
+ * (`${env.OUT:-dist}`, `${params.region:-eu}`): weft has no such operator and the shell
+ * never sees weft's reference, so say what does what is meant: the shell's own variable
+ * (`${OUT:-dist}`: a task's process has weft's environment), or a param's default.
+ */
+function weftDefaultError(text: string, dollar: number): ExpressionError | undefined {
+  const match = WEFT_DEFAULT.exec(text.slice(dollar, dollar + 128));
+  if (!match) return undefined;
+  const [head, root, name, operator] = match;
+  const written = writtenAt(text, dollar, head);
+  const word = written.endsWith("}") ? written.slice(head.length, -1) : "…";
+  return new ExpressionError(
+    `${written} mixes weft's reference with the shell's operator ${operator} (weft has no ` +
+      `such operator, and the shell never sees ${root}.${name})`,
+    dollar,
+    root === "env"
+      ? `the shell reads the environment itself: write \${${name}${operator}${word}}`
+      : `give the parameter a default (params: {${name}: ${word}}), or copy it into a ` +
+        `shell variable first: ${name}="\${params.${name}}", then \${${name}${operator}${word}}`,
   );
 }
 

@@ -130,8 +130,9 @@ export function deferredReference(
 
 /**
  * Refuses, whatever the value, a substitution weft cannot keep out of code: inside a
- * `$(...)` whose output becomes later code, or inside backticks whose body the shell
- * reads otherwise (ShellSlot.outputInLater, .backtickEscapes), at any level.
+ * `$(...)` whose output becomes later code or arithmetic, or inside backticks whose body
+ * the shell reads otherwise (ShellSlot.outputInLater, .outputInArithmetic,
+ * .backtickEscapes), at any level.
  */
 export function refuseUnfollowed(levels: readonly ShellSlot[], offset: number): void {
   // Inside a prompt string itself (`PS4='$(…)'`), the output is not read again, and
@@ -148,6 +149,17 @@ export function refuseUnfollowed(levels: readonly ShellSlot[], offset: number): 
         `\`X="\${...}" sh -c 'cd "$(dirname "$X")"'\` (or \`export X="\${...}"\` before ` +
         "`eval`/`trap`); for `printf %q`, quote the variable, not the ${...}: " +
         `\`X="\${...}"; eval "$(printf 'echo %q' "$X")"\``,
+    );
+  }
+  if (levels.some((s) => s.outputInArithmetic)) {
+    throw new ExpressionError(
+      "cannot substitute a value inside $(...) or backticks within arithmetic ($(( )), " +
+        "(( )), an array subscript, let): bash evaluates the command's output, holding the " +
+        "value, as an expression, where a[$(…)] runs a command",
+      offset,
+      "put the value straight into the arithmetic, where weft lets only an integer through " +
+        "(`$(( ${...} + 1 ))`), or compute the output into a variable first: " +
+        '`n=$(wc -l < "${...}")`, then `$(( n + 1 ))`',
     );
   }
   if (levels.some((s) => s.backtickEscapes)) {

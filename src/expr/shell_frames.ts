@@ -138,6 +138,40 @@ export class FrameStack {
     }
   }
 
+  /**
+   * Whether bash evaluates this point as arithmetic: a `$(( ))`, `(( ))`, `$[ ]`, a
+   * subscript or a `${s:offset}` encloses it within its command, however deep in quotes and
+   * `${...}` (`$(( "${N:-${x}}" ))`): the text there, expanded, is read as an expression,
+   * where `a[$(cmd)]` runs a command.
+   */
+  inArithmetic(): boolean {
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") return false;
+      if (frame.kind === "arith" || (frame.kind === "param" && frame.arithmetic)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether this point is inside a `$(...)` or backticks whose output bash evaluates as
+   * arithmetic (`$(( $(echo …) ))`, `a[$(…)]=1`): arithmetic encloses that command
+   * substitution, or the word of an outer command that `arithmeticWord` (shell_words.ts
+   * arithmeticHere) says is arithmetic holds it.
+   */
+  outputInArithmetic(arithmeticWord: (cmd: CommandState, word: Word) => boolean): boolean {
+    let k = this.#frames.length - 1;
+    while (k > 0 && !("cmd" in this.#frames[k])) k--;
+    for (k--; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if (frame.kind === "arith" || (frame.kind === "param" && frame.arithmetic)) return true;
+      if ("cmd" in frame && frame.cmd.current && arithmeticWord(frame.cmd, frame.cmd.current)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a `${n=...}` or `${n:=...}` encloses this point (within its command frame). */
   assigningParam(): boolean {
     for (let k = this.#frames.length - 1; k >= 0; k--) {

@@ -76,7 +76,7 @@ export class ShellLexer {
     const slot: MutableSlot = {
       context: this.frames.context(this.heredocs.readingDelimiter),
       afterBackslash: this.escapeNext,
-      integerOnly: top.kind === "arith" || (top.kind === "param" && top.arithmetic),
+      integerOnly: this.frames.inArithmetic(),
       nameOrNumber: false,
     };
     this.escapeNext = false;
@@ -112,7 +112,10 @@ export class ShellLexer {
       }
       word.slots.push(slot);
     }
-    if (!slot.integerOnly) slot.outputInLater = this.frames.laterOutput(laterCodeHere);
+    if (!slot.integerOnly) {
+      slot.outputInLater = this.frames.laterOutput(laterCodeHere);
+      if (this.frames.outputInArithmetic(arithmeticHere)) slot.outputInArithmetic = true;
+    }
     if (this.frames.backtickEscaped()) slot.backtickEscapes = true;
     return slot;
   }

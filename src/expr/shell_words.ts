@@ -25,6 +25,8 @@ export interface MutableSlot {
   inner?: MutableSlot;
   /** See ShellSlot.outputInLater (shell.ts). */
   outputInLater?: LaterCode;
+  /** See ShellSlot.outputInArithmetic (shell.ts). */
+  outputInArithmetic?: boolean;
   /** See ShellSlot.backtickEscapes (shell.ts). */
   backtickEscapes?: boolean;
   /** See ShellSlot.declareOperand (shell.ts). */

@@ -325,11 +325,11 @@ class Template implements CompiledTemplate {
   checkShell(): ExpressionError | undefined {
     const slots = this.shellSlots();
     for (let k = 0; k < slots.length; k++) {
-      const { context, later, outputInLater, backtickEscapes } = slots[k];
+      const { context, later, outputInLater, outputInArithmetic, backtickEscapes } = slots[k];
       if (
         context !== "quoted-heredoc" && context !== "heredoc-delimiter" &&
         context !== "heredoc-pattern" && later === undefined && // later code at any depth
-        outputInLater === undefined && !backtickEscapes
+        outputInLater === undefined && !outputInArithmetic && !backtickEscapes
       ) continue;
       try {
         shellReference(slots[k], "X", "0", this.substitutions[k].offset);

@@ -4,7 +4,7 @@
  * loop. Whether a task may read another yet is order_checks.ts's question.
  * @module
  */
-import { type Reference, REFERENCE_ROOTS } from "../expr/mod.ts";
+import { isShellExpansion, type Reference, REFERENCE_ROOTS } from "../expr/mod.ts";
 import { itemPathTrouble } from "./item_fields.ts";
 import { type KnownOutputs, typeLabel } from "./known_outputs.ts";
 import { yaml11Boolean } from "./boolean_text.ts";
@@ -73,6 +73,25 @@ export function referenceTrouble(
   ref: Reference,
   inLoop: boolean,
   viaShell = false,
+): Trouble | undefined {
+  const trouble = weftTrouble(scope, ref, inLoop, viaShell);
+  // `for item in a b; do echo "${item}"`: in a shell command, one of weft's roots alone may
+  // have been meant as the shell's variable, which `${item}` is not (expr/shell_braces.ts);
+  // other names get the shell's forms from shellVariableHint.
+  if (!trouble || !viaShell || ref.path.length > 0 || !WEFT_ROOTS.has(ref.root)) return trouble;
+  const shell = `for the shell's variable write $${ref.root} or $\${${ref.root}}`;
+  return { ...trouble, hint: trouble.hint ? `${trouble.hint}; ${shell}` : shell };
+}
+
+/** The roots of weft's references in a task's fields, a loop's `item` and `index` included. */
+const WEFT_ROOTS = new Set<string>([...REFERENCE_ROOTS, "item", "index"]);
+
+/** {@link referenceTrouble} without the shell's alternative. */
+function weftTrouble(
+  scope: Names,
+  ref: Reference,
+  inLoop: boolean,
+  viaShell: boolean,
 ): Trouble | undefined {
   const [first, second] = ref.path;
   switch (ref.root) {
@@ -239,7 +258,9 @@ function shellVariableHint(ref: Reference, viaShell: boolean): string | undefine
   if (ref.path.length > 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref.root)) return undefined;
   const name = ref.root;
   if (viaShell) {
-    return `for the shell's variable write $${name} or \${${name}} (no blanks), ` +
+    // `${raw}`, `${item}` outside a loop: weft's words, so only `$${raw}` reaches the shell.
+    const braced = isShellExpansion(`\${${name}}`, 0) ? `\${${name}} (no blanks)` : `$\${${name}}`;
+    return `for the shell's variable write $${name} or ${braced}, ` +
       `for weft's value of it \${env.${name}}`;
   }
   return `\${...} is weft's, and this field is not read by a shell ($${name} would stay as ` +
