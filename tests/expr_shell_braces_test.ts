@@ -123,7 +123,7 @@ Deno.test("shell braces: weft's roots, literals, comparisons and references stay
 Deno.test("shell braces: the shell's default around weft's reference says what does that", () => {
   const cases: [string, string, string][] = [
     ["${env.OUT:-dist}", ":-", "the shell reads the environment itself: write ${OUT:-dist}"],
-    ["${env.X?unset}", "?", "the shell reads the environment itself: write ${X?unset}"],
+    ["${env.X:?unset}", ":?", "the shell reads the environment itself: write ${X:?unset}"],
     [
       "${params.region:-eu}",
       ":-",
@@ -131,6 +131,10 @@ Deno.test("shell braces: the shell's default around weft's reference says what d
       'first: region="${params.region}", then ${region:-eu}',
     ],
   ];
+  // `${params.api-key}` is the param api-key; `${params.n+1}` weft's own.
+  for (const weft of ["${params.api-key}", "${params.n + 1}", "${env.X}"]) {
+    assert.deepEqual(compileShellTemplate(`echo "${weft}"`).references.length, 1, weft);
+  }
   for (const [written, operator, hint] of cases) {
     assert.throws(() => compileShellTemplate(`echo "${written}"`), (e) => {
       assert.ok(e instanceof ExpressionError, written);

@@ -90,8 +90,12 @@ export function shellBraceError(text: string, dollar: number): ExpressionError |
   );
 }
 
-/** `${env.NAME:-…}`, `${params.NAME-…}`, …: one of the shell's operators after weft's reference. */
-const WEFT_DEFAULT = /^\$\{(env|params)\.([A-Za-z_][A-Za-z0-9_]*)(:?[-=?+])/;
+/**
+ * `${env.NAME:-…}`, `${params.NAME:=…}`, …: one of the shell's `:` operators after weft's
+ * reference. Only those: `${params.api-key}` is the param `api-key`, and a `+` or `=`
+ * after a reference is weft's own syntax or its error.
+ */
+const WEFT_DEFAULT = /^\$\{(env|params)\.([A-Za-z_][A-Za-z0-9_]*)(:[-=?+])/;
 
 /**
  * The error for the shell's default-value syntax around weft's reference
