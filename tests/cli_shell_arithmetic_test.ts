@@ -39,3 +39,18 @@ Deno.test("cli shell arithmetic: validate refuses a value in a $(...) whose outp
     assert.doesNotMatch(result.stdout + result.stderr, /start/);
   }
 });
+
+Deno.test("cli shell arithmetic: a value in a name's subscript or a [[ ]] over lines is integer-only", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const file = `${FIXTURES}subscripts.yml`;
+  const ok = await weft(["run", file, "-v"], { env });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout + ok.stderr, /\[a\] x Y z one\n/);
+  for (const payload of ["$(echo PWNED >&2)", PAYLOAD]) {
+    const bad = await weft(["run", file, "-v", "-p", `i=${payload}`], { env });
+    assert.equal(bad.code, 1, bad.stderr);
+    const out = bad.stdout + bad.stderr;
+    assert.match(out, /is not an integer and cannot be used where the shell evaluates arithmetic/);
+    assert.doesNotMatch(out.replaceAll(payload, ""), /PWNED/);
+  }
+});

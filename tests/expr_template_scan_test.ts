@@ -35,6 +35,7 @@ Deno.test("template scan: the shell's parameters in braces are refused at their 
     ],
     ["${#}", /special parameter #/, /write \$\$\{#\} or \$# /],
     ["${#1}", /length of a parameter/, /write \$\$\{#1\} \(/],
+    ["${#${params.v}}", /length of weft's value/, /^copy the value into a shell variable first/],
     ["${@}", /special parameter @/, /or \$@ /],
     ["${@:2}", /special parameter @/, /write \$\$\{@:2\} \(/],
     ["${*}", /special parameter \*/, /or \$\* /],

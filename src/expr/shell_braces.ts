@@ -63,6 +63,14 @@ const SHELL_PARAMETER = /^\$\{(?:(\d+)|([@*?$!-])|(#))(?:[}:#%/^,@+=?-]|(?<=#))/
 export function shellBraceError(text: string, dollar: number): ExpressionError | undefined {
   const match = SHELL_PARAMETER.exec(text.slice(dollar, dollar + 64));
   if (!match) return weftDefaultError(text, dollar);
+  if (match[3] !== undefined && text.startsWith("${", dollar + 3)) {
+    // `${#${params.v}}`: no escape helps, the shell takes the length of a variable only.
+    return new ExpressionError(
+      "${#${...}} is the shell's length of weft's value, but ${...} in a command is weft's",
+      dollar,
+      'copy the value into a shell variable first (v="${...}"), then write ${#v}',
+    );
+  }
   const written = writtenAt(text, dollar, match[0]);
   // `${#}` alone is the count of arguments; `${#…}` with more, a length.
   const special = match[2] ?? (written === "${#}" ? "#" : undefined);

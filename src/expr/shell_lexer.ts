@@ -357,7 +357,9 @@ export class ShellLexer {
     const next = text[i + 1];
     const { cmd } = top;
     if (BLANK.has(c)) return i;
-    if (cmd.test && c !== "\n" && c !== ";") return i; // && || ( ) < > inside [[ ]]
+    // && || ( ) < > inside [[ ]], and line breaks: bash reads `[[ -n x &&⏎ ${v} -eq 3 ]]`
+    // as one test, whose -eq operands stay arithmetic.
+    if (cmd.test && c !== ";") return i;
     let compound = cmd.compound;
     switch (c) {
       case "(":
@@ -411,9 +413,11 @@ export class ShellLexer {
         break;
       }
     }
-    // ; & | ( ) and newline end the simple command.
+    // ; & | ( ) and newline end the simple command; a `declare -A m=(` opened here keeps
+    // its keys text.
     const cases = cmd.cases;
-    Object.assign(cmd, newCommand(cmd.integers), { cases, compound });
+    const declaresMaps = compound > 0 && cmd.declaresMaps;
+    Object.assign(cmd, newCommand(cmd.integers), { cases, compound, declaresMaps });
     return i;
   }
 }

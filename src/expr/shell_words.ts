@@ -127,6 +127,8 @@ export interface CommandState {
   integers: Set<string>;
   /** A `declare`/`local`/`typeset`/`readonly` with `-a` or `-A`: `name=(…)` is an array. */
   declaresArrays: boolean;
+  /** The same with `-A`: its arrays' keys (`m=([key]=v)`) are text, not arithmetic. */
+  declaresMaps: boolean;
 }
 
 /**
@@ -191,6 +193,7 @@ export const newCommand = (integers: Set<string>): CommandState => ({
   forList: false,
   integers,
   declaresArrays: false,
+  declaresMaps: false,
 });
 
 /** Whether the next word is in command position (only keywords and assignments before it). */
@@ -235,6 +238,18 @@ export function arithmeticHere(cmd: CommandState, word: Word): boolean {
  * Only called where {@link arithmeticHere} is false.
  */
 export function valueUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefined {
+  const use = nameUseHere(cmd, word);
+  // Inside the subscript of a name bash reads (`unset "a[${v}]"`, `printf -v "a[${v}]"`,
+  // `[[ -v a[${v}] ]]`, `arr=([${v}]=1)`): that subscript is arithmetic, whoever wrote
+  // its `[`, so the value is integer-only; a key of `declare -A m=([${v}]=1)` is text.
+  if (use !== "name") return use;
+  const plain = word.plain ?? "";
+  if (cmd.compound > 0) return /^\[[^\]]*$/.test(plain) && !cmd.declaresMaps ? "integer" : use;
+  return /^(?:-v)?[A-Za-z_]\w*\[[^\]]*$/.test(plain) ? "integer" : use;
+}
+
+/** {@link valueUseHere} without the subscripts of a name read as one. */
+function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefined {
   if (word.redirect) return undefined;
   if (cmd.compound > 0 || cmd.forList) return "name";
   if (cmd.test) {
@@ -294,6 +309,9 @@ export function endWord(cmd: CommandState): void {
       cmd.previous?.slots.forEach((slot) => slot.integerOnly = true);
     }
   } else if (atCommandPosition(cmd)) {
+    // `x[0]=1` makes x an array: a later `declare "x=${v}"` re-parses a value `(…)`.
+    const element = /^([A-Za-z_]\w*)\[[^\]]*\]\+?=/.exec(text);
+    if (element) arraysOf(cmd).add(element[1]);
     if (text === "[[") cmd.test = true;
     else if (plain === "let") cmd.arithmetic = true;
     else if (DECLARE.has(plain)) cmd.declaring = true;
@@ -306,6 +324,7 @@ export function endWord(cmd: CommandState): void {
   } else if (cmd.declaring && /^-[A-Za-z]+$/.test(plain)) {
     if (plain.includes("i")) cmd.arithmetic = true;
     if (/[aA]/.test(plain)) cmd.declaresArrays = true;
+    if (plain.includes("A")) cmd.declaresMaps = true;
   } else if (
     (cmd.name === "builtin" || cmd.name === "command") && cmd.words.length === cmd.nameAt + 1 &&
     !plain.startsWith("-")
