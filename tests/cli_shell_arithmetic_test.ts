@@ -54,3 +54,17 @@ Deno.test("cli shell arithmetic: a value in a name's subscript or a [[ ]] over l
     assert.doesNotMatch(out.replaceAll(payload, ""), /PWNED/);
   }
 });
+
+Deno.test("cli shell arithmetic: a value naming a variable that holds another value's code is refused", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const file = `${FIXTURES}named.yml`;
+  const ok = await weft(["run", file, "-v", "-p", "replicas=1"], { env });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout + ok.stderr, /\[scale\] replica 0 in staging\n/);
+  const args = ["run", file, "-v", "-p", `env_name=${PAYLOAD}`, "-p", "replicas=TARGET_ENV"];
+  const bad = await weft(args, { env });
+  assert.equal(bad.code, 1, bad.stderr);
+  const out = bad.stdout + bad.stderr;
+  assert.match(out, /value "TARGET_ENV" names the variable TARGET_ENV, whose value holds "\["/);
+  assert.doesNotMatch(out.replaceAll(PAYLOAD, ""), /PWNED/);
+});

@@ -200,6 +200,35 @@ Deno.test("shell-safe names: an array made by an element assignment is an array 
   assert.ok(compileTemplate('x=1; declare "x=${v}"').renderShell(() => "(WIP) fix").command);
 });
 
+Deno.test("shell-safe names: a value naming a variable of the task's environment that holds code is refused", async () => {
+  const payload = "a[$(touch PWNED)]";
+  const environment: Record<string, string> = { TARGET: payload, HOP: "1+TARGET", HOME: "/h" };
+  const scope = (v: string) => (root: string, path: string[]) =>
+    root === "env" ? environment[path[0]] : v;
+  const template = 'n="${v}"; for (( i = 0; i < n; i++ )); do :; done';
+  for (const value of ["TARGET", "2*HOP", "x+TARGET"]) {
+    assert.throws(
+      () => compileTemplate(template).renderShell(scope(value)),
+      (e) =>
+        e instanceof ExpressionError && e.offset === 3 &&
+        /names the variable (TARGET|HOP), whose value holds "\["/.test(e.message),
+      value,
+    );
+  }
+  // A name whose value holds no code, and the same value as an argument, go through.
+  assert.ok(compileTemplate(template).renderShell(scope("HOME")).command);
+  assert.ok(compileTemplate('echo "${v}"').renderShell(scope("TARGET")).command);
+  if (!hasBash) return;
+  const dir = await sandbox();
+  try {
+    const { command } = compileTemplate(template).renderShell(scope("2"));
+    await run("bash", command, { WEFT_V_1: "TARGET", TARGET: payload }, dir);
+    assert.ok(await pwned(dir), `bash should run the payload in: ${command}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** Values without a code subscript, which these places still take: text, globs, `$`. */
 const ORDINARY = ["hello world", "[a-z]+", "$HOME", "x[1]", "$(touch PWNED)", "it's", "^[^$]"];
 

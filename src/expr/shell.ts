@@ -44,7 +44,9 @@
  * anywhere by `$` or a backtick is refused (ExpressionError at render time): bash
  * arithmetic runs commands only through the subscripts of such names. Any other value,
  * `[a-z]` or `$HOME` included, passes; so does any value naming a variable, except the
- * `WEFT_V_n` of weft's own values (`x=WEFT_V_2` would evaluate value 2). This holds
+ * `WEFT_V_n` of weft's own values (`x=WEFT_V_2` would evaluate value 2) and a variable of
+ * the task's environment whose value holds such a subscript, directly or through names
+ * (`n=TARGET_ENV`, TARGET_ENV set from another param: `$(( n ))` runs it). This holds
  * whatever the shell: `sh` is bash on some systems. A value that reaches a variable
  * another way (`read` from a heredoc, a command's output, a task's `environment:`) and
  * is then used in arithmetic is the script's own doing, as with `eval`.
@@ -246,6 +248,36 @@ const OPENS_LIST = /^[ \t\n]*\(/;
 /** A value that is (or ends) a name's `=( … )` in a declare operand. */
 const HOLDS_LIST = /=[ \t\n]*\(/;
 
+/** How many variables a name may lead through ({@link namedCode}): bash follows more. */
+const NAME_HOPS = 8;
+
+/**
+ * The variable a value names (any identifier in it) whose value, as `variable` gives it
+ * (the task's environment), holds a code subscript, directly or through the names in
+ * it (`tries=TARGET_ENV`, with TARGET_ENV set from another param to `a[$(cmd)]`: bash
+ * reads `$(( tries ))` as TARGET_ENV's value, evaluated); undefined when none does.
+ */
+function namedCode(
+  value: string,
+  variable: (name: string) => string | undefined,
+): string | undefined {
+  const seen = new Set<string>();
+  let names: string[] = value.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  for (let hop = 0; hop < NAME_HOPS && names.length > 0; hop++) {
+    const next: string[] = [];
+    for (const name of names) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const held = variable(name);
+      if (held === undefined) continue;
+      if (holdsCodeSubscript(held)) return name;
+      next.push(...held.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    }
+    names = next;
+  }
+  return undefined;
+}
+
 /**
  * Whether `value` could run a command if bash evaluated it as arithmetic: only a
  * subscript does (`a[$(cmd)]`, `` a[`cmd`] ``, `a[${x@P}]`), so `[` followed anywhere by
@@ -278,6 +310,7 @@ export function shellReference(
   name: string,
   value: string,
   offset: number,
+  variable?: (name: string) => string | undefined,
 ): string {
   if (slot.context === "quoted-heredoc") {
     throw new ExpressionError(
@@ -347,6 +380,17 @@ export function shellReference(
         quoteCut(value, 40, { json: true })
       } holds "[" followed by "$" or a backtick: bash may read it here as a variable name ` +
         "or an integer variable's value, and would run the command in its subscript",
+      offset,
+      "use the value where it is needed (an argument, or inside double quotes) instead of " +
+        "assigning it to a variable or passing it as a variable name",
+    );
+  }
+  const named = nameOrNumber && variable ? namedCode(value, variable) : undefined;
+  if (named) {
+    throw new ExpressionError(
+      `value ${quoteCut(value, 40, { json: true })} names the variable ${named}, whose value ` +
+        'holds "[" followed by "$" or a backtick: bash may evaluate the name here as ' +
+        "arithmetic, reading that value, and would run the command in its subscript",
       offset,
       "use the value where it is needed (an argument, or inside double quotes) instead of " +
         "assigning it to a variable or passing it as a variable name",

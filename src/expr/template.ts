@@ -195,6 +195,11 @@ class Template implements CompiledTemplate {
     const { literals, substitutions } = this;
     const slots = this.shellSlots();
     const env: Record<string, string> = {};
+    // The task's environment as the command sees it, for a value naming a variable.
+    const variable = (name: string) => {
+      const held = scope("env", [name]);
+      return typeof held === "string" ? held : held == null ? undefined : String(held);
+    };
     let command = literals[0];
     for (let k = 0; k < substitutions.length; k++) {
       const { evaluate, offset, end } = substitutions[k];
@@ -205,7 +210,7 @@ class Template implements CompiledTemplate {
         this.source.slice(offset, end),
         offset,
       );
-      command += this.#named(() => shellReference(slots[k], name, value, offset)) +
+      command += this.#named(() => shellReference(slots[k], name, value, offset, variable)) +
         literals[k + 1];
       env[name] = value;
     }
