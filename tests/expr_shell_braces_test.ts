@@ -130,6 +130,12 @@ Deno.test("shell braces: the shell's default around weft's reference says what d
       "give the parameter a default (params: {region: eu}), or copy it into a shell variable " +
       'first: region="${params.region}", then ${region:-eu}',
     ],
+    [
+      "${params.region^^}",
+      "^^",
+      'copy it into a shell variable first: region="${params.region}", then ${region^^}',
+    ],
+    ["${env.F##*/}", "##", "the shell reads the environment itself: write ${F##*/}"],
   ];
   // `${params.api-key}` is the param api-key; `${params.n+1}` weft's own.
   for (const weft of ["${params.api-key}", "${params.n + 1}", "${env.X}"]) {

@@ -99,15 +99,16 @@ export function shellBraceError(text: string, dollar: number): ExpressionError |
 }
 
 /**
- * `${env.NAME:-…}`, `${params.NAME:=…}`, …: one of the shell's `:` operators after weft's
- * reference. Only those: `${params.api-key}` is the param `api-key`, and a `+` or `=`
- * after a reference is weft's own syntax or its error.
+ * `${env.NAME:-…}`, `${params.NAME:=…}`, `${params.NAME^^}`, …: one of the shell's `:`,
+ * `#`, `^`, `,` operators after weft's reference. Only those: `${params.api-key}` is the
+ * param `api-key`, and `+`, `=`, `%`, `/` after a reference are weft's own syntax or its
+ * error.
  */
-const WEFT_DEFAULT = /^\$\{(env|params)\.([A-Za-z_][A-Za-z0-9_]*)(:[-=?+])/;
+const WEFT_DEFAULT = /^\$\{(env|params)\.([A-Za-z_][A-Za-z0-9_]*)(:[-=?+]|##?|\^\^?|,,?)/;
 
 /**
- * The error for the shell's default-value syntax around weft's reference
- * (`${env.OUT:-dist}`, `${params.region:-eu}`): weft has no such operator and the shell
+ * The error for the shell's operators around weft's reference (`${env.OUT:-dist}`,
+ * `${params.region:-eu}`, `${params.region^^}`): weft has no such operator and the shell
  * never sees weft's reference, so say what does what is meant: the shell's own variable
  * (`${OUT:-dist}`: a task's process has weft's environment), or a param's default.
  */
@@ -123,7 +124,9 @@ function weftDefaultError(text: string, dollar: number): ExpressionError | undef
     dollar,
     root === "env"
       ? `the shell reads the environment itself: write \${${name}${operator}${word}}`
-      : `give the parameter a default (params: {${name}: ${word}}), or copy it into a ` +
+      : (operator === ":-" || operator === ":="
+        ? `give the parameter a default (params: {${name}: ${word}}), or copy it into a `
+        : "copy it into a ") +
         `shell variable first: ${name}="\${params.${name}}", then \${${name}${operator}${word}}`,
   );
 }
