@@ -65,6 +65,9 @@ Deno.test("cli shell arithmetic: a value naming a variable that holds another va
   const bad = await weft(args, { env });
   assert.equal(bad.code, 1, bad.stderr);
   const out = bad.stdout + bad.stderr;
-  assert.match(out, /value "TARGET_ENV" names the variable TARGET_ENV, whose value holds "\["/);
+  assert.match(
+    out,
+    /value "TARGET_ENV", read as a variable name, leads to TARGET_ENV, whose value holds "\["/,
+  );
   assert.doesNotMatch(out.replaceAll(PAYLOAD, ""), /PWNED/);
 });

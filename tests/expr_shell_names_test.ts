@@ -211,12 +211,26 @@ Deno.test("shell-safe names: a value naming a variable of the task's environment
       () => compileTemplate(template).renderShell(scope(value)),
       (e) =>
         e instanceof ExpressionError && e.offset === 3 &&
-        /names the variable (TARGET|HOP), whose value holds "\["/.test(e.message),
+        /, read as a variable name, leads to TARGET, whose value holds "\["/.test(e.message),
       value,
     );
   }
-  // A name whose value holds no code, and the same value as an argument, go through.
+  // A name whose value holds no code, and the same value as an argument, go through; so
+  // does text bash cannot read as arithmetic, though it holds such a name.
   assert.ok(compileTemplate(template).renderShell(scope("HOME")).command);
+  assert.ok(compileTemplate(template).renderShell(scope("Tighten TARGET check")).command);
+  // Through the variables weft passes values in, whichever comes first.
+  const two = 'n="${params.a}"; echo "${params.b}"; (( n > 0 ))';
+  const params = (a: string) => (root: string, path: string[]) =>
+    root === "env" ? environment[path[0]] : path[0] === "a" ? a : payload;
+  environment.VIA = "WEFT_V_2";
+  for (const a of ["VIA", "WEFT_V_2", "x[WEFT_V_2]"]) {
+    assert.throws(
+      () => compileTemplate(two).renderShell(params(a)),
+      (e) => e instanceof ExpressionError && e.offset === 3,
+      a,
+    );
+  }
   assert.ok(compileTemplate('echo "${v}"').renderShell(scope("TARGET")).command);
   if (!hasBash) return;
   const dir = await sandbox();

@@ -424,6 +424,14 @@ const OUTPUT_IN_ARITHMETIC = [
   "arr[$(echo ${v})]=1",
   "s=abcdef; echo $${s:$(echo ${v})}",
   'echo $(( "$(echo "${v}")" ))',
+  // Operands of a test's -eq, a name's subscript, an integer variable's value.
+  '[[ $(echo "${v}") -eq 1 ]]',
+  "[[ $${N:-$(echo ${v})} -ge 1 ]]",
+  'a=([$(echo "${v}")]=x)',
+  'unset "a[$(echo "${v}")]"',
+  'printf -v "a[$(echo "${v}")]" %s y',
+  'declare -i count; count=$(echo "${v}")',
+  "declare -i x; x+=`echo ${v}`",
 ];
 
 Deno.test("shell-safe: a value in a $(...) whose output is arithmetic is refused, whatever it is", async () => {
@@ -443,7 +451,14 @@ Deno.test("shell-safe: a value in a $(...) whose output is arithmetic is refused
       assert.match(compileTemplate(template).checkShell()?.message ?? "", /within arithmetic/);
     }
     // A command substitution beside arithmetic, or read into a variable, is not in it.
-    for (const template of ["echo $(echo ${v}) $(( 1 ))", "x=$(echo ${v}); echo $x"]) {
+    for (
+      const template of [
+        "echo $(echo ${v}) $(( 1 ))",
+        "x=$(echo ${v}); echo $x",
+        '[[ $(echo "${v}") == 1 ]]',
+        'declare -A m=([$(echo "${v}")]=x)',
+      ]
+    ) {
       assert.equal(compileTemplate(template).checkShell(), undefined, template);
     }
     // What bash does with the refused form: the output's subscript runs a command.

@@ -31,8 +31,10 @@
  * else is an ExpressionError at render time): `$(( ))`, `(( ))`, `for (( ))`, `$[ ]`,
  * `${a[...]}`, `${s:offset:length}`, `a[...]=` assignments, arguments of `let` and
  * `declare -i`, assignments to a name declared `-i` earlier in the command, and operands
- * of `-eq -ne -lt -le -gt -ge` inside `[[ ]]`. (Associative array subscripts are
- * indistinguishable from indexed ones here, so they too are integer-only.)
+ * of `-eq -ne -lt -le -gt -ge` inside `[[ ]]`, however deep in quotes or the shell's own
+ * `${...}` there, and the subscript of a name bash reads (`unset "a[${x}]"`). (Associative
+ * array subscripts are indistinguishable from indexed ones here, so they too are
+ * integer-only, but for a `declare -A m=(…)`'s keys in the same command.)
  *
  * Where bash takes the value as a variable NAME — operands of `declare typeset local
  * export readonly unset`, `read`/`mapfile`/`readarray` names, `printf -v`, `getopts`'s
@@ -92,9 +94,10 @@
  * Known limits: nested backticks are not tracked (a value inside them is refused, their
  * backslashes being on the way). Code weft does not see as such — a
  * string built in a variable first (`c="ls ${x}"; sh -c "$c"`), text piped or heredoc'd
- * into a shell, a shell named by a variable (`$MYSH -c`), `$(echo ${x})` fed to `[[ -eq ]]` — re-parses the
- * value and is the command author's
- * responsibility, as in any script.
+ * into a shell, a shell named by a variable (`$MYSH -c`) — re-parses the value and is the
+ * command author's responsibility, as in any script. (A value inside a `$(...)` whose
+ * output is arithmetic, `[[ $(echo ${x}) -eq 1 ]]` included, is refused:
+ * ShellSlot.outputInArithmetic.)
  * @module
  */
 import { quoteCut } from "../model/data_text.ts";
@@ -253,14 +256,20 @@ const NAME_HOPS = 8;
 
 /**
  * The variable a value names (any identifier in it) whose value, as `variable` gives it
- * (the task's environment), holds a code subscript, directly or through the names in
- * it (`tries=TARGET_ENV`, with TARGET_ENV set from another param to `a[$(cmd)]`: bash
- * reads `$(( tries ))` as TARGET_ENV's value, evaluated); undefined when none does.
+ * (the values weft passes and the task's environment), holds a code subscript, directly
+ * or through the names in it (`tries=TARGET_ENV`, with TARGET_ENV set from another param
+ * to `a[$(cmd)]`: bash reads `$(( tries ))` as TARGET_ENV's value, evaluated); undefined
+ * when none does, or when bash could not read the value as arithmetic at all
+ * ({@link arithmeticShaped}: free text such as `Tighten BRANCH_RE check` is an error
+ * there before any name in it is read). Variables the script or bash set (`_`, `REPLY`,
+ * `x=$(…)`) are not known here: a value reaching arithmetic through them is the script's
+ * doing (README, Values where bash evaluates arithmetic).
  */
 function namedCode(
   value: string,
   variable: (name: string) => string | undefined,
 ): string | undefined {
+  if (!arithmeticShaped(value)) return undefined;
   const seen = new Set<string>();
   let names: string[] = value.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
   for (let hop = 0; hop < NAME_HOPS && names.length > 0; hop++) {
@@ -276,6 +285,21 @@ function namedCode(
     names = next;
   }
   return undefined;
+}
+
+/** An arithmetic term: a name, or a number (decimal, `0x1f`, `16#ff`). */
+const TERM = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|0[xX][0-9a-fA-F]+|[0-9]+#[A-Za-z0-9@_]+)$/;
+
+/**
+ * Whether bash could read `value` as an arithmetic expression (bash(1), ARITHMETIC
+ * EVALUATION): terms (names, numbers) joined by operators, brackets and parentheses, never
+ * two terms side by side.
+ */
+function arithmeticShaped(value: string): boolean {
+  return value.split(/[-+*/%<>=!&|^~?:,()[\]]+/).every((piece) => {
+    const term = piece.trim();
+    return term === "" || TERM.test(term);
+  });
 }
 
 /**
@@ -388,9 +412,10 @@ export function shellReference(
   const named = nameOrNumber && variable ? namedCode(value, variable) : undefined;
   if (named) {
     throw new ExpressionError(
-      `value ${quoteCut(value, 40, { json: true })} names the variable ${named}, whose value ` +
-        'holds "[" followed by "$" or a backtick: bash may evaluate the name here as ' +
-        "arithmetic, reading that value, and would run the command in its subscript",
+      `value ${quoteCut(value, 40, { json: true })}, read as a variable name, leads to ` +
+        `${named}, whose value holds "[" followed by "$" or a backtick: bash may evaluate ` +
+        "the name here as arithmetic, reading that value, and would run the command in its " +
+        "subscript",
       offset,
       "use the value where it is needed (an argument, or inside double quotes) instead of " +
         "assigning it to a variable or passing it as a variable name",

@@ -172,6 +172,12 @@ export class FrameStack {
     return false;
   }
 
+  /** The command frames enclosing the innermost one (`$(…)` or backticks), outermost first. */
+  outerCommands(): CommandFrame[] {
+    const commands = this.#frames.filter((frame): frame is CommandFrame => "cmd" in frame);
+    return commands.slice(0, -1);
+  }
+
   /** Whether a `${n=...}` or `${n:=...}` encloses this point (within its command frame). */
   assigningParam(): boolean {
     for (let k = this.#frames.length - 1; k >= 0; k--) {

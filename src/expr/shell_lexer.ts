@@ -36,6 +36,14 @@ import {
 const declaresArray = (cmd: CommandState, word: Word) =>
   cmd.declaresArrays || arraysOf(cmd).has(/^[A-Za-z_]\w*/.exec(word.plain ?? "")?.[0] ?? "");
 
+/**
+ * Whether bash evaluates `word` of `cmd` as arithmetic, as far as the text tells: its
+ * place (arithmeticHere), or a name's subscript or an integer variable's value
+ * (valueUseHere).
+ */
+const arithmeticWord = (cmd: CommandState, word: Word) =>
+  arithmeticHere(cmd, word) || valueUseHere(cmd, word) === "integer";
+
 /** `name=` or `name[...]+=` and nothing after: followed by `(`, a compound assignment. */
 const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
 
@@ -114,7 +122,11 @@ export class ShellLexer {
     }
     if (!slot.integerOnly) {
       slot.outputInLater = this.frames.laterOutput(laterCodeHere);
-      if (this.frames.outputInArithmetic(arithmeticHere)) slot.outputInArithmetic = true;
+      if (this.frames.outputInArithmetic(arithmeticWord)) slot.outputInArithmetic = true;
+      // `[[ $(echo ${v}) -eq 1 ]]`: the operand's output turns arithmetic once `-eq` is read.
+      for (const { cmd } of this.frames.outerCommands()) {
+        if (cmd.test && cmd.current) (cmd.current.nested ??= []).push(slot);
+      }
     }
     if (this.frames.backtickEscaped()) slot.backtickEscapes = true;
     return slot;

@@ -49,6 +49,11 @@ export interface Word {
   /** The target of a redirection (`> ${f}`, `<<< ${v}`): data, not an argument. */
   redirect?: boolean;
   /**
+   * Inside `[[ ]]`: the slots inside a `$(...)` or backticks within this word, whose output
+   * is arithmetic when the word turns out an operand of `-eq` & co.
+   */
+  nested?: MutableSlot[];
+  /**
    * The word's text as a shell that later evaluates it reads it (its characters once
    * weft's shell has removed its own quoting), from where shell_lexer.ts laterSlot last
    * read it: see shell_later.ts feedInner.
@@ -307,6 +312,7 @@ export function endWord(cmd: CommandState): void {
     if (text === "]]") cmd.test = false;
     else if (ARITHMETIC_TESTS.has(text)) {
       cmd.previous?.slots.forEach((slot) => slot.integerOnly = true);
+      cmd.previous?.nested?.forEach((slot) => slot.outputInArithmetic ||= !slot.integerOnly);
     }
   } else if (atCommandPosition(cmd)) {
     // `x[0]=1` makes x an array: a later `declare "x=${v}"` re-parses a value `(…)`.

@@ -195,10 +195,18 @@ class Template implements CompiledTemplate {
     const { literals, substitutions } = this;
     const slots = this.shellSlots();
     const env: Record<string, string> = {};
-    // The task's environment as the command sees it, for a value naming a variable.
-    const variable = (name: string) => {
-      const held = scope("env", [name]);
-      return typeof held === "string" ? held : held == null ? undefined : String(held);
+    // The variables the command sees, for a value naming one: the values weft passes
+    // (`${WEFT_V_2}`, before or after this one) and the task's environment.
+    const variable = (name: string): string | undefined => {
+      const k = name.startsWith(envPrefix) ? Number(name.slice(envPrefix.length)) - 1 : -1;
+      try {
+        const held = Number.isInteger(k) && k >= 0 && k < substitutions.length
+          ? substitutions[k].evaluate(scope)
+          : scope("env", [name]);
+        return held == null ? undefined : stringify(held);
+      } catch {
+        return undefined; // that value's own error is reported at its place
+      }
     };
     let command = literals[0];
     for (let k = 0; k < substitutions.length; k++) {
