@@ -156,8 +156,9 @@ export class FrameStack {
   /**
    * Whether this point is inside a `$(...)` or backticks whose output bash evaluates as
    * arithmetic (`$(( $(echo …) ))`, `a[$(…)]=1`): arithmetic encloses that command
-   * substitution, or the word of an outer command that `arithmeticWord` (shell_words.ts
-   * arithmeticHere) says is arithmetic holds it.
+   * substitution, or the word of an outer command that `arithmeticWord` (shell_lexer.ts:
+   * an arithmetic place, a name's subscript, an integer variable's value) says is
+   * arithmetic holds it.
    */
   outputInArithmetic(arithmeticWord: (cmd: CommandState, word: Word) => boolean): boolean {
     let k = this.#frames.length - 1;
