@@ -50,6 +50,8 @@ const FORMS: { template: string; refused: RegExp }[] = [
   { template: "a=(\n  [${v}]=1\n)", refused: /is not an integer/ },
   { template: "declare -i n; for n in ${v}; do :; done", refused: /holds "\["/ },
   { template: "declare -i n; export n=${v}", refused: /is not an integer/ },
+  { template: "declare -i n; printf -v n %s ${v}", refused: /is not an integer/ },
+  { template: 'declare -i n; printf -vn %s "${v}"', refused: /is not an integer/ },
   { template: 'sleep 0 & wait -p "${v}" $!', refused: /holds "\["/ },
   { template: "declare -i n; : $${n:=${v}}", refused: /holds "\["/ },
   { template: 'declare -i n; : "$${n=${v}}"', refused: /holds "\["/ },

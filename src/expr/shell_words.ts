@@ -279,7 +279,9 @@ function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefi
   }
   switch (name) {
     case "printf":
-      return previous === "-v" || (word.plain ?? "").startsWith("-v") ? "name" : undefined;
+      if (previous === "-v" || (word.plain ?? "").startsWith("-v")) return "name";
+      // `declare -i n; printf -v n %s "${v}"`: the output is assigned to n, as arithmetic.
+      return cmd.integers.has(printfTarget(cmd) ?? "") ? "integer" : undefined;
     case "wait":
       return previous !== undefined && /^-[A-Za-z]*p$/.test(previous) ? "name" : undefined;
     case "getopts": // getopts OPTSTRING NAME [ARG...]
@@ -289,6 +291,13 @@ function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefi
       return previous === "-v" || previous === "-R" ? "name" : undefined;
   }
   return undefined;
+}
+
+/** The variable a `printf -v NAME` (or `-vNAME`) of `cmd` assigns, once its words say. */
+function printfTarget(cmd: CommandState): string | undefined {
+  const args = cmd.plain.slice(cmd.nameAt + 1);
+  const at = args.indexOf("-v");
+  return at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith("-v"))?.slice(2);
 }
 
 /** A word of `cmd` is complete: update what the command's words tell about arithmetic. */
