@@ -251,6 +251,13 @@ const OPENS_LIST = /^[ \t\n]*\(/;
 /** A value that is (or ends) a name's `=( … )` in a declare operand. */
 const HOLDS_LIST = /=[ \t\n]*\(/;
 
+/** The way out of each refusal of a value bash may read as a name or an integer's value. */
+const AS_DATA = "use the value where it is needed (an argument, or inside double quotes) " +
+  "instead of assigning it to a variable or passing it as a variable name";
+
+/** The names (identifiers) in a text. */
+const NAMES = /[A-Za-z_][A-Za-z0-9_]*/g;
+
 /** How many variables a name may lead through ({@link namedCode}): bash follows more. */
 const NAME_HOPS = 8;
 
@@ -271,7 +278,7 @@ function namedCode(
 ): string | undefined {
   if (!arithmeticShaped(value)) return undefined;
   const seen = new Set<string>();
-  let names: string[] = value.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  let names: string[] = value.match(NAMES) ?? [];
   for (let hop = 0; hop < NAME_HOPS && names.length > 0; hop++) {
     const next: string[] = [];
     for (const name of names) {
@@ -280,7 +287,7 @@ function namedCode(
       const held = variable(name);
       if (held === undefined) continue;
       if (holdsCodeSubscript(held)) return name;
-      next.push(...held.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+      next.push(...held.match(NAMES) ?? []);
     }
     names = next;
   }
@@ -381,8 +388,7 @@ export function shellReference(
       `value ${quoteCut(value, 40, { json: true })} names ${variables}…, the variables weft ` +
         "passes values in: bash may evaluate it here as arithmetic, reading another value as code",
       offset,
-      "use the value where it is needed (an argument, or inside double quotes) instead of " +
-        "assigning it to a variable or passing it as a variable name",
+      AS_DATA,
     );
   }
   const declared = levels.find((s) => s.declareOperand)?.declareOperand;
@@ -405,8 +411,7 @@ export function shellReference(
       } holds "[" followed by "$" or a backtick: bash may read it here as a variable name ` +
         "or an integer variable's value, and would run the command in its subscript",
       offset,
-      "use the value where it is needed (an argument, or inside double quotes) instead of " +
-        "assigning it to a variable or passing it as a variable name",
+      AS_DATA,
     );
   }
   const named = nameOrNumber && variable ? namedCode(value, variable) : undefined;
@@ -417,8 +422,7 @@ export function shellReference(
         "the name here as arithmetic, reading that value, and would run the command in its " +
         "subscript",
       offset,
-      "use the value where it is needed (an argument, or inside double quotes) instead of " +
-        "assigning it to a variable or passing it as a variable name",
+      AS_DATA,
     );
   }
   const prefix = backslashPrefix(slot);
