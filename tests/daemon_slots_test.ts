@@ -252,3 +252,70 @@ Deno.test("queue: a withdrawn waiting fire gives its place up at once, and the n
   // Once let on, a fire is no longer withdrawn.
   assert.equal(third.withdraw("late"), false);
 });
+
+Deno.test("hold: a catch-up chain's target is busy to the user's policies between its runs too; its own fires go on", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  const release = slots.hold("s");
+  // The chain's first fire starts at once: the hold is no run going for it.
+  const a = slots.offer("s", "after", start);
+  assert.equal(a.kind === "admitted" && !a.waits, true, JSON.stringify(a));
+  await settle();
+  started[0].finish();
+  await started[0].run.done;
+  await settle();
+  // Between two of the chain's runs: nothing goes, yet the target is busy.
+  assert.equal(slots.offer("s", "skip", start).kind, "skipped");
+  const queued = slots.offer("s", "queue", start);
+  assert.equal(queued.kind === "admitted" && queued.queued, true);
+  const cancel = slots.offer("s", "cancel", start);
+  assert.equal(cancel.kind === "admitted" && cancel.waits, true);
+  // The chain's next fire goes before them, and no on-time fire cancels it.
+  const b = slots.offer("s", "after", start);
+  assert.equal(b.kind === "admitted" && !b.waits, true, JSON.stringify(b));
+  await settle();
+  assert.equal(started.length, 2);
+  assert.equal(slots.offer("s", "cancel", start).kind, "admitted");
+  await settle();
+  assert.equal(started[1].run.cancelled, false);
+  started[1].finish();
+  await started[1].run.done;
+  await settle();
+  assert.equal(started.length, 2, "the on-time fires wait for the chain's end");
+  // The chain ends: the queued fire goes, then the newest cancel fire (it replaced the other).
+  release();
+  release(); // a second call does nothing
+  assert.equal((queued.kind === "admitted" ? await queued.started : null)?.runId, "c");
+  assert.equal(cancel.kind === "admitted" ? await cancel.started : "no", null, "replaced");
+  started[2].finish();
+  await settle();
+  assert.equal(started.length, 4);
+  started[3].finish();
+  await settle();
+  assert.equal(slots.offer("s", "skip", start).kind, "admitted");
+});
+
+Deno.test("hold: an `after` fire waits for a run that went before the chain; a released hold frees the target", async () => {
+  const slots = new RunSlots(4);
+  const { started, start } = starter();
+  slots.offer("s", "skip", start); // an on-time run, going before the chain
+  await settle();
+  const release = slots.hold("s");
+  const a = slots.offer("s", "after", start);
+  assert.equal(a.kind === "admitted" && a.queued, true);
+  const queued = slots.offer("s", "queue", start);
+  started[0].finish();
+  // The chain's fire is let on first, though the queue fire waits too.
+  assert.equal((a.kind === "admitted" ? await a.started : null)?.runId, "b");
+  started[1].finish();
+  await started[1].run.done;
+  await settle();
+  assert.equal(started.length, 2);
+  release();
+  assert.equal((queued.kind === "admitted" ? await queued.started : null)?.runId, "c");
+  started[2].finish();
+  await settle();
+  // Nothing held or going: another target's hold is not this one's.
+  slots.hold("t");
+  assert.equal(slots.offer("s", "skip", start).kind, "admitted");
+});

@@ -23,7 +23,12 @@ import {
 } from "./daemon_workflows.ts";
 import { type ScheduleSecretsFinder, syncSchedules } from "./daemon_schedules.ts";
 import { joinedLines, type Owed, oweFires } from "./daemon_owed.ts";
-import { type FiredRun, runScheduleFire, type ScheduleFireDeps } from "./daemon_fire.ts";
+import {
+  type FiredRun,
+  runScheduleFire,
+  type ScheduleFireDeps,
+  scheduleSlotKey,
+} from "./daemon_fire.ts";
 import { WaitingFires } from "./daemon_waiting.ts";
 import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
@@ -152,6 +157,7 @@ export class Daemon {
       stopping: () => this.#stopping,
       handle: (fire) => this.#handle(fire),
       track: (work) => this.#track(work),
+      hold: (schedule) => this.#slots.hold(scheduleSlotKey(schedule)),
     });
   }
 

@@ -18,6 +18,7 @@ import {
   type FireOutcome,
   type FireRecord,
   outcomeOfRun,
+  type Schedule,
   scheduleInstance,
 } from "./types.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
@@ -149,15 +150,13 @@ export async function runScheduleFire(
   // between two catch-up fires, or before the first) instead of being skipped, and cancels
   // none: the README's "one after another whatever the overlap". Under `allow` both run.
   const policy = kind === "catch-up" && s.overlap !== "allow" ? "after" : s.overlap;
-  // Keyed by the schedule instance, not its name: a run of a schedule removed (its run is
-  // not stopped) is no "run still going" for a new schedule added under the name.
   // A fire of this schedule still waiting from before a pause (or a pause and resume) the
   // daemon has not seen yet gives its place up first: this fire, due while the schedule
   // is active, must not be skipped for it (tester v23b F2). Judged by `current`, this
   // fire's own read of the store: the daemon's copy (`s`) may not show the resume yet.
   deps.waiting?.settleFor(current);
   const admission = deps.slots.offer(
-    `schedule:${s.name}\u0000${scheduleInstance(s)}`,
+    scheduleSlotKey(s),
     policy,
     async () => {
       // Checked again as it starts: a fire that waited (queue, a run slot, its turn in a
@@ -279,4 +278,13 @@ async function startedBefore(
     );
   }
   return true;
+}
+
+/**
+ * The run slots' target of a schedule's fires (RunSlots.offer, RunSlots.hold): keyed by
+ * the schedule instance, not its name, as a run of a schedule removed (its run is not
+ * stopped) is no "run still going" for a new schedule added under the name.
+ */
+export function scheduleSlotKey(s: Schedule): string {
+  return `schedule:${s.name}\u0000${scheduleInstance(s)}`;
 }

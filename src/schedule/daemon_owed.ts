@@ -8,7 +8,7 @@
  * @module
  */
 import type { Fire, FireLoop } from "./daemon_fires.ts";
-import { chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
+import { type Chain, chainsOf, finishChain, markChains } from "./daemon_catchup.ts";
 import {
   holdsFires,
   markMissed,
@@ -31,6 +31,11 @@ export interface OwedDeps extends MissedFireDeps {
   handle(fire: Fire): Promise<boolean>;
   /** Keeps `work` for the daemon's stop to wait for. */
   track(work: Promise<unknown>): void;
+  /**
+   * Holds the run slots' target of `schedule` for its catch-up chain (RunSlots.hold);
+   * the release is called once the chain is over, or could not begin.
+   */
+  hold(schedule: Fire["schedule"]): () => void;
 }
 
 /**
@@ -39,31 +44,43 @@ export interface OwedDeps extends MissedFireDeps {
  * records that must come before any newer fire are written.
  */
 export async function oweFires(owed: Owed, deps: OwedDeps): Promise<void> {
-  // Marked pending before any newer fire is recorded (see markMissed).
-  const missed = await markMissed(owed.missed, deps);
-  // Likewise the catch-up fires, so that a kill -9 mid-chain loses none (daemon_catchup.ts).
-  await markChains(owed.chains, deps);
+  const chains = chainsOf(owed.fires, owed.chainMissed, owed.chains);
+  // Held from before the first record: an on-time fire of the schedule that comes due
+  // while its chain goes — between two of its runs too — meets it going, every time.
+  const releases = chains.map((c) => c.fires.length ? deps.hold(c.fires[0].schedule) : () => {});
+  let missed: Awaited<ReturnType<typeof markMissed>>;
+  try {
+    // Marked pending before any newer fire is recorded (see markMissed).
+    missed = await markMissed(owed.missed, deps);
+    // Likewise the catch-up fires, so that a kill -9 mid-chain loses none (daemon_catchup.ts).
+    await markChains(owed.chains, deps);
+  } catch (e) {
+    for (const release of releases) release();
+    throw e;
+  }
   // Each schedule's catch-up fires run one after another (as `queue` would): under
   // `overlap: skip` they would otherwise skip each other, the oldest alone running.
-  for (const chain of chainsOf(owed.fires, owed.chainMissed, owed.chains)) {
-    deps.track((async () => {
-      let handled = true;
-      // A replaced cron's fires too old to run now are recorded before the newer run.
-      for (const span of chain.missed) {
-        handled = handled && !deps.stopping() && await recordSpan(span, deps).catch((e) => {
-          deps.log(`schedule ${chain.name}: ${e instanceof Error ? e.message : String(e)}`);
-          return false;
-        });
-      }
-      for (const fire of chain.fires) handled = await deps.handle(fire) && handled;
-      // A fire left owed by the stop, or not recorded: the next start owes the chain again.
-      // One whose every fire has its outcome is over, though the stop began meanwhile.
-      if (handled) await finishChain(chain.name, deps);
-    })());
-  }
+  // Released once the chain is over: the on-time fires that wait for it go on.
+  chains.forEach((chain, i) => deps.track(runChain(chain, deps).finally(releases[i])));
   deps.track(recordMissed(missed, deps));
   deps.track(recordLeftMissed(owed.left, deps));
   deps.track(recordLeftPaused(owed.paused, deps));
+}
+
+/** Records a chain's missed spans, then runs its catch-up fires, oldest first. */
+async function runChain(chain: Chain, deps: OwedDeps): Promise<void> {
+  let handled = true;
+  // A replaced cron's fires too old to run now are recorded before the newer run.
+  for (const span of chain.missed) {
+    handled = handled && !deps.stopping() && await recordSpan(span, deps).catch((e) => {
+      deps.log(`schedule ${chain.name}: ${e instanceof Error ? e.message : String(e)}`);
+      return false;
+    });
+  }
+  for (const fire of chain.fires) handled = await deps.handle(fire) && handled;
+  // A fire left owed by the stop, or not recorded: the next start owes the chain again.
+  // One whose every fire has its outcome is over, though the stop began meanwhile.
+  if (handled) await finishChain(chain.name, deps);
 }
 
 /**

@@ -12,6 +12,13 @@
  *   runs going have ended, however many fires wait, and cancels none; never skipped for them
  *   (README: catch-up fires run one after another whatever the overlap; one that found a
  *   run of the on-time loop going was otherwise skipped and never ran).
+ * A schedule's catch-up chain holds its target from its first fire to its last
+ * ({@link RunSlots.hold}): to the user's policies the target is busy for the whole chain,
+ * the moments between two of its runs included, so an on-time fire is skipped (`skip`)
+ * or waits for the chain's end (`queue`, `cancel`: which cancels none of the chain's runs,
+ * as catch-ups run one after another whatever the overlap) the same way each time. Without
+ * it, an on-time fire slipped in whenever it came due between one catch-up run's end and
+ * the next one's start, and ran before the older fires the chain still owed.
  * Nothing waits without a bound: besides the above, at most {@link MAX_WAITING_PER_TARGET}
  * fires of one target wait for a free slot; a further one is skipped as `full`. Each waiting
  * fire holds its params (a webhook's whole body, up to 1 MiB), so a flood of requests or a
@@ -71,6 +78,8 @@ export type Admission =
  * unstarted (false when it was already let on).
  */
 interface Waiter {
+  /** An `after` fire: let on while a catch-up chain holds the target. */
+  after: boolean;
   go(): void;
   drop(why: string): boolean;
 }
@@ -86,6 +95,8 @@ interface Target {
   idle: Waiter[];
   /** The `cancel` fire waiting for the cancelled runs to end (a newer one replaces it). */
   cancelWaiter?: Waiter;
+  /** Catch-up chains holding the target ({@link RunSlots.hold}). */
+  held: number;
 }
 
 /**
@@ -115,6 +126,24 @@ export class RunSlots {
     return this.#waiting.length;
   }
 
+  /**
+   * Holds `key`'s target for a catch-up chain until the returned release is called (once
+   * its last fire has its outcome; calling it again does nothing): meanwhile fires under
+   * the user's policies find the target busy though no run of it goes, and only `after`
+   * fires (the chain's own) are let on as its runs end. See the module.
+   */
+  hold(key: string): () => void {
+    const target = this.#target(key);
+    target.held++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      target.held--;
+      this.#wake(key, target);
+    };
+  }
+
   /** From now on nothing starts: fires still waiting resolve their `started` with null. */
   close(): void {
     this.#closed = true;
@@ -132,7 +161,8 @@ export class RunSlots {
     dropped?: (reason: string) => void,
   ): Admission {
     const target = this.#target(key);
-    const busy = target.active > 0;
+    // A chain's hold is no run going for its own (`after`) fires.
+    const busy = target.active > 0 || (policy !== "after" && target.held > 0);
     if (busy && policy === "skip") {
       return { kind: "skipped", full: false, reason: "a run is still going (overlap: skip)" };
     }
@@ -157,7 +187,10 @@ export class RunSlots {
           `(--max-runs ${this.#limit})`,
       };
     }
-    if (busy && policy === "cancel") { for (const run of target.runs) run.cancel(); }
+    // While a chain holds the target its runs are catch-ups, which no fire cancels.
+    if (busy && policy === "cancel" && target.held === 0) {
+      for (const run of target.runs) run.cancel();
+    }
     replaces?.drop("a newer fire replaced it (overlap: cancel)");
     if (holdsQueue) target.queued = true;
     if (waits) target.waiting++;
@@ -166,6 +199,7 @@ export class RunSlots {
     const turn = mustWait
       ? new Promise<boolean>((resolve) => {
         waiter = {
+          after: policy === "after",
           go: () => {
             if (target.cancelWaiter === waiter) target.cancelWaiter = undefined;
             // Active from now: a fire offered before this one's turn resumes finds it going.
@@ -228,7 +262,7 @@ export class RunSlots {
   #target(key: string): Target {
     let target = this.#targets.get(key);
     if (!target) {
-      target = { active: 0, runs: new Set(), queued: false, waiting: 0, idle: [] };
+      target = { active: 0, runs: new Set(), queued: false, waiting: 0, idle: [], held: 0 };
       this.#targets.set(key, target);
     }
     return target;
@@ -236,16 +270,27 @@ export class RunSlots {
 
   #ended(key: string, target: Target): void {
     target.active--;
+    this.#wake(key, target);
+  }
+
+  /**
+   * With no run of the target going, one waiter goes on (the queued fire, or the one a
+   * cancel made room for); while a chain holds the target, only an `after` fire may.
+   */
+  #wake(key: string, target: Target): void {
     if (target.active > 0) return;
-    // One waiter goes on (the queued fire, or the one a cancel made room for).
-    const next = target.idle.shift();
+    const at = target.held > 0 ? target.idle.findIndex((w) => w.after) : 0;
+    const [next] = at < 0 ? [] : target.idle.splice(at, 1);
     if (next) next.go();
     else this.#forget(key, target);
   }
 
   /** Drops the entry of a target with nothing going or waiting (keys come and go with reloads). */
   #forget(key: string, target: Target): void {
-    if (target.active === 0 && target.idle.length === 0 && target.waiting === 0) {
+    if (
+      target.active === 0 && target.idle.length === 0 && target.waiting === 0 &&
+      target.held === 0
+    ) {
       if (this.#targets.get(key) === target) this.#targets.delete(key);
     }
   }
