@@ -72,6 +72,9 @@ for (const mode of ["IMMEDIATE", "EXCLUSIVE"]) {
     const db = join(testTempDir("dbpar-"), "held.db");
     await writers(db);
     const holder = new DatabaseSync(db);
+    // Its COMMIT waits for the tasks' read locks as theirs wait for its write lock: without
+    // a busy timeout it failed "database is locked" whenever a task was reading just then.
+    holder.exec("PRAGMA busy_timeout = 30000");
     holder.exec(`BEGIN ${mode}`);
     holder.exec("UPDATE counter SET v = v + 1");
     const running = writers(db, "held.yml");
