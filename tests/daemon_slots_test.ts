@@ -269,7 +269,8 @@ Deno.test("hold: a catch-up chain's target is busy to the user's policies betwee
   const queued = slots.offer("s", "queue", start);
   assert.equal(queued.kind === "admitted" && queued.queued, true);
   const cancel = slots.offer("s", "cancel", start);
-  assert.equal(cancel.kind === "admitted" && cancel.waits, true);
+  // Waiting for the chain's end as long as a queue fire does, it is said queued too.
+  assert.equal(cancel.kind === "admitted" && cancel.waits && cancel.queued, true);
   // The chain's next fire goes before them, and no on-time fire cancels it.
   const b = slots.offer("s", "after", start);
   assert.equal(b.kind === "admitted" && !b.waits, true, JSON.stringify(b));
@@ -318,4 +319,29 @@ Deno.test("hold: an `after` fire waits for a run that went before the chain; a r
   // Nothing held or going: another target's hold is not this one's.
   slots.hold("t");
   assert.equal(slots.offer("s", "skip", start).kind, "admitted");
+});
+
+Deno.test("a start in flight at close() is a run starting: drained() waits for it, cancelAll() cancels it as it starts", async () => {
+  const slots = new RunSlots(4);
+  const { run, finish } = fakeRun("a");
+  const launched = Promise.withResolvers<StartedRun>();
+  const offered = slots.offer("s", "skip", () => launched.promise);
+  await settle();
+  slots.close();
+  assert.equal(slots.running.length, 0);
+  assert.equal(slots.starting, 1);
+  let drained = false;
+  const waiting = slots.drained().then(() => drained = true);
+  const told: string[] = [];
+  slots.cancelAll((r) => told.push(r.runId));
+  launched.resolve(run as StartedRun);
+  assert.equal((offered.kind === "admitted" ? await offered.started : null)?.runId, "a");
+  assert.equal(run.cancelled, true, "cancelled as it started");
+  assert.deepEqual(told, ["a"]);
+  await settle();
+  assert.equal(drained, false, "until its end");
+  finish();
+  await waiting;
+  assert.equal(slots.starting, 0);
+  await slots.drained(); // nothing going: at once
 });

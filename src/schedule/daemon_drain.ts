@@ -8,8 +8,10 @@ import { clearLongTimeout, type LongTimeout, setLongTimeout } from "../timer.ts"
 import type { RunSlots } from "./daemon_slots.ts";
 
 /**
- * Waits up to `graceMs` for the runs of `slots`, or until the function given to
- * `setHurry` is called; then cancels those left and waits for their ends.
+ * Waits up to `graceMs` for the runs of `slots` (closed: nothing new starts) — those
+ * whose start was called before the stop and has not resolved yet included — or until
+ * the function given to `setHurry` is called; then cancels those left, and any of them
+ * that starts afterwards as it starts, and waits for their ends.
  */
 export async function drainRuns(
   slots: RunSlots,
@@ -17,13 +19,12 @@ export async function drainRuns(
   log: (line: string) => void,
   setHurry: (hurry: () => void) => void,
 ): Promise<void> {
-  const running = slots.running;
-  if (running.length === 0) return;
-  log(`waiting up to ${formatDuration(graceMs)} for ${running.length} running run(s)`);
-  const all = Promise.all(running.map((r) => r.done));
+  const count = slots.running.length + slots.starting;
+  if (count === 0) return;
+  log(`waiting up to ${formatDuration(graceMs)} for ${count} running run(s)`);
   let timer: LongTimeout | undefined;
   const late = await Promise.race([
-    all.then(() => false),
+    slots.drained().then(() => false),
     new Promise<boolean>((resolve) => {
       timer = setLongTimeout(() => resolve(true), graceMs);
       setHurry(() => resolve(true));
@@ -31,11 +32,8 @@ export async function drainRuns(
   ]);
   clearLongTimeout(timer);
   if (!late) return;
-  for (const run of slots.running) {
-    log(`cancelling run ${run.runId}`);
-    run.cancel();
-  }
-  await Promise.all(slots.running.map((r) => r.done));
+  slots.cancelAll((run) => log(`cancelling run ${run.runId}`));
+  await slots.drained();
 }
 
 /** After a second SIGTERM, how long fire handling still gets to record what ended: 1 s. */

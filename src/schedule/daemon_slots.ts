@@ -110,6 +110,11 @@ export class RunSlots {
   #targets = new Map<string, Target>();
   #all = new Set<StartedRun>();
   #closed = false;
+  /** Starts called and not resolved yet. */
+  #starting = 0;
+  /** Set by cancelAll(): told of each run cancelled, and of those that start later. */
+  #cancelling?: (run: StartedRun) => void;
+  #drained?: PromiseWithResolvers<void>;
 
   /** `limit`: most runs at once across all targets (≥ 1). */
   constructor(limit: number) {
@@ -150,6 +155,44 @@ export class RunSlots {
   }
 
   /**
+   * Runs whose start was called and has not resolved yet: once they resolve they are
+   * running runs like the others (close() stops no start already called).
+   */
+  get starting(): number {
+    return this.#starting;
+  }
+
+  /**
+   * Resolves once no run is going and none is starting. After close() nothing new starts,
+   * so then it means every run has ended; before, it may resolve while fires still wait.
+   */
+  drained(): Promise<void> {
+    if (this.#all.size === 0 && this.#starting === 0) return Promise.resolve();
+    this.#drained ??= Promise.withResolvers();
+    return this.#drained.promise;
+  }
+
+  /**
+   * Cancels every run going, and from now on each run as it starts (one whose start was
+   * called before close() and resolved after: a stop's cancel must reach it too, or the
+   * stop waits for its end, however long). `cancelled` is told of each.
+   */
+  cancelAll(cancelled: (run: StartedRun) => void = () => {}): void {
+    this.#cancelling = (run) => {
+      cancelled(run);
+      run.cancel();
+    };
+    for (const run of this.#all) this.#cancelling(run);
+  }
+
+  #checkDrained(): void {
+    if (this.#drained && this.#all.size === 0 && this.#starting === 0) {
+      this.#drained.resolve();
+      this.#drained = undefined;
+    }
+  }
+
+  /**
    * Offers a fire of `key` under `policy`. `dropped` is told why when the fire, admitted
    * to wait, is dropped unstarted: a newer `cancel` fire replaced it, or it was withdrawn
    * (its `started` then resolves null).
@@ -175,7 +218,9 @@ export class RunSlots {
     }
     // Only `queue` keeps the one place of its target: an `after` fire waits however many do.
     const holdsQueue = busy && policy === "queue";
-    const queued = busy && (policy === "queue" || policy === "after");
+    // A `cancel` fire waits for a chain's end as long as a `queue` one does: said so too.
+    const queued = busy &&
+      (policy === "queue" || policy === "after" || (policy === "cancel" && target.held > 0));
     const mustWait = busy && policy !== "allow";
     const waits = mustWait || this.#running >= this.#limit;
     const replaces = mustWait && policy === "cancel" ? target.cancelWaiter : undefined;
@@ -235,23 +280,31 @@ export class RunSlots {
       await this.#acquire();
       if (waits) target.waiting--;
       let run: StartedRun | null = null;
-      try {
-        run = this.#closed ? null : await start();
-      } catch {
-        run = null;
+      if (!this.#closed) {
+        this.#starting++;
+        try {
+          run = await start();
+        } catch {
+          run = null;
+        } finally {
+          this.#starting--;
+        }
       }
       if (!run) {
         this.#release();
         this.#ended(key, target);
+        this.#checkDrained();
         return null;
       }
       target.runs.add(run);
       this.#all.add(run);
+      this.#cancelling?.(run);
       run.done.finally(() => {
         target.runs.delete(run!);
         this.#all.delete(run!);
         this.#release();
         this.#ended(key, target);
+        this.#checkDrained();
       });
       return run;
     })();

@@ -1,0 +1,44 @@
+/**
+ * The daemon's stop (src/schedule/daemon_drain.ts), driven by hand: a run whose start was
+ * called before the stop and resolved after it is waited for and cancelled like the runs
+ * going — a tester's daemon stopped right after a fire started a run kept waiting for that
+ * run's end, whatever the grace and a second SIGTERM.
+ */
+import assert from "node:assert/strict";
+import { drainRuns } from "../src/schedule/daemon_drain.ts";
+import { RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+Deno.test("drainRuns: a run still starting when the stop began is waited for, and cancelled on hurry as it starts", async () => {
+  const slots = new RunSlots(4);
+  const ended = Promise.withResolvers<void>();
+  const run = {
+    runId: "late",
+    done: ended.promise,
+    cancelled: false,
+    cancel() {
+      run.cancelled = true;
+      ended.resolve();
+    },
+  };
+  const launched = Promise.withResolvers<StartedRun>();
+  slots.offer("s", "skip", () => launched.promise);
+  await settle();
+  slots.close();
+  const lines: string[] = [];
+  let hurry = () => {};
+  let done = false;
+  const draining = drainRuns(slots, 3_600_000, (l) => lines.push(l), (h) => hurry = h)
+    .then(() => done = true);
+  await settle();
+  assert.equal(done, false, "the stop waits for the run starting");
+  assert.deepEqual(lines, ["waiting up to 1h00m for 1 running run(s)"]);
+  hurry(); // a second SIGTERM
+  await settle();
+  assert.equal(done, false);
+  launched.resolve(run);
+  await draining;
+  assert.equal(run.cancelled, true);
+  assert.deepEqual(lines.slice(1), ["cancelling run late"]);
+});
