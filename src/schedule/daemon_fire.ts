@@ -75,31 +75,47 @@ export async function runScheduleFire(
   // Paused or removed since the daemon last read the store (`weft schedule pause`/`remove`
   // from another process): no fire, not even a record of one.
   const current = await store.get(s.name);
-  // A fire a replaced cron owed before the change (daemon_catchup.ts) is due all the same.
+  // A fire a replaced cron owed before the change (daemon_catchup.ts) is due all the same,
+  // and so is a catch-up fire of a chain under way when `weft schedule add --replace` (or
+  // a file's edited trigger) changed the cron: it was owed under the old one, and is on
+  // record (pendingCatchUp) until handled — dropped it was lost for good (tester F2).
   const changed = current && (current.cron !== s.cron || current.tz !== s.tz);
   const at = formatZoned(time, zoneOf(s.tz));
   const same = current !== null && scheduleInstance(current) === scheduleInstance(s);
-  if (current?.paused && same && kind === "catch-up" && !changed) {
-    // Its turn in a start's catch-up chain came after a pause: recorded and said, as a fire
-    // that waited behind a run is (a resume catches up nothing from before it: README).
-    const fire: FireRecord = {
-      schedule: s.name,
-      time: at,
-      trigger: "catch-up",
-      outcome: "skipped",
-      runId: null,
-      firedAt: deps.clock.now().toISOString(),
-      ...fireOf(s),
-    };
-    await claimPausedSkip(store, fire, leftWaiting === true, deps.log, "catch-up fire");
+  // Its turn in a start's catch-up chain came after a pause: recorded and said, as a fire
+  // that waited behind a run is (a resume catches up nothing from before it: README).
+  const pausedSkip = (): Promise<boolean> =>
+    claimPausedSkip(
+      store,
+      {
+        schedule: s.name,
+        time: at,
+        trigger: "catch-up",
+        outcome: "skipped",
+        runId: null,
+        firedAt: deps.clock.now().toISOString(),
+        ...fireOf(s),
+      },
+      leftWaiting === true,
+      deps.log,
+      "catch-up fire",
+    );
+  if (current?.paused && same && kind === "catch-up") {
+    await pausedSkip();
     return;
   }
-  if (!current || current.paused || (changed && !replacedCron)) return;
+  if (!current || current.paused || (changed && !replacedCron && kind !== "catch-up")) return;
   // Removed and added again under its name: the new schedule is another, not this one's.
   if (scheduleInstance(current) !== scheduleInstance(s)) return;
   // Its time fell inside a pause resumed since: a paused schedule's fire is not due later.
+  // A catch-up fire of a chain that was paused and resumed before its turn came is
+  // recorded skipped and said, as under the pause alone (tester F3: it was left with no
+  // record, though the chain on record was cleared).
   const resumedAt = current.resumedAt ? Date.parse(current.resumedAt) : NaN;
-  if (!leftWaiting && time.getTime() <= resumedAt) return;
+  if (!leftWaiting && time.getTime() <= resumedAt) {
+    if (kind === "catch-up") await pausedSkip();
+    return;
+  }
   const record = {
     schedule: s.name,
     time: at,
