@@ -42,3 +42,16 @@ Deno.test("drainRuns: a run still starting when the stop began is waited for, an
   assert.equal(run.cancelled, true);
   assert.deepEqual(lines.slice(1), ["cancelling run late"]);
 });
+
+Deno.test("drainRuns: a start that never resolves keeps the stop no longer than HURRIED_HANDLING_MS after the cancel", async () => {
+  const slots = new RunSlots(4);
+  slots.offer("s", "skip", () => new Promise<StartedRun>(() => {})); // stuck for good
+  await settle();
+  slots.close();
+  let hurry = () => {};
+  const draining = drainRuns(slots, 3_600_000, () => {}, (h) => hurry = h);
+  await settle();
+  hurry();
+  await draining; // ends: the test would otherwise never finish
+  assert.equal(slots.starting, 1);
+});

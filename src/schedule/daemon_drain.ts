@@ -11,7 +11,8 @@ import type { RunSlots } from "./daemon_slots.ts";
  * Waits up to `graceMs` for the runs of `slots` (closed: nothing new starts) — those
  * whose start was called before the stop and has not resolved yet included — or until
  * the function given to `setHurry` is called; then cancels those left, and any of them
- * that starts afterwards as it starts, and waits for their ends.
+ * that starts afterwards as it starts, and waits for their ends (for one still starting,
+ * {@link HURRIED_HANDLING_MS} at most).
  */
 export async function drainRuns(
   slots: RunSlots,
@@ -33,7 +34,16 @@ export async function drainRuns(
   clearLongTimeout(timer);
   if (!late) return;
   slots.cancelAll((run) => log(`cancelling run ${run.runId}`));
-  await slots.drained();
+  await Promise.all(slots.running.map((r) => r.done));
+  if (slots.starting === 0) return;
+  // A start stuck for good (a file read that never returns) must not keep the daemon
+  // from ending: one still starting gets HURRIED_HANDLING_MS more (cancelled as it starts).
+  let wait: LongTimeout | undefined;
+  await Promise.race([
+    slots.drained(),
+    new Promise<void>((resolve) => wait = setLongTimeout(resolve, HURRIED_HANDLING_MS)),
+  ]);
+  clearLongTimeout(wait);
 }
 
 /** After a second SIGTERM, how long fire handling still gets to record what ended: 1 s. */
