@@ -50,7 +50,7 @@ Deno.test("daemon killed mid catch-up chain, cron replaced before the restart: t
   const second = startDaemon(["--dir", `${dir}/flows`], { home });
   try {
     await second.waitFor(/run \S+ started \(catch-up/);
-    await second.waitFor(/fire of \S+ skipped: a run is still going/);
+    await second.waitFor(/fire of \S+ skipped: its catch-up fires are still running/);
   } finally {
     await second.stop("SIGKILL");
   }

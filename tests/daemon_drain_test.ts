@@ -27,9 +27,10 @@ Deno.test("drainRuns: a run still starting when the stop began is waited for, an
   await settle();
   slots.close();
   const lines: string[] = [];
-  let hurry = () => {};
+  const hurried = Promise.withResolvers<void>();
+  const hurry = () => hurried.resolve();
   let done = false;
-  const draining = drainRuns(slots, 3_600_000, (l) => lines.push(l), (h) => hurry = h)
+  const draining = drainRuns(slots, 3_600_000, (l) => lines.push(l), hurried.promise)
     .then(() => done = true);
   await settle();
   assert.equal(done, false, "the stop waits for the run starting");
@@ -48,10 +49,30 @@ Deno.test("drainRuns: a start that never resolves keeps the stop no longer than 
   slots.offer("s", "skip", () => new Promise<StartedRun>(() => {})); // stuck for good
   await settle();
   slots.close();
-  let hurry = () => {};
-  const draining = drainRuns(slots, 3_600_000, () => {}, (h) => hurry = h);
+  const hurried = Promise.withResolvers<void>();
+  const draining = drainRuns(slots, 3_600_000, () => {}, hurried.promise);
   await settle();
-  hurry();
+  hurried.resolve();
   await draining; // ends: the test would otherwise never finish
   assert.equal(slots.starting, 1);
+});
+
+Deno.test("drainRuns: a second SIGTERM that came before the drain began still cancels at once", async () => {
+  const slots = new RunSlots(4);
+  const ended = Promise.withResolvers<void>();
+  const run = {
+    runId: "r",
+    done: ended.promise,
+    cancelled: false,
+    cancel() {
+      run.cancelled = true;
+      ended.resolve();
+    },
+  };
+  slots.offer("s", "skip", () => Promise.resolve(run));
+  await settle();
+  slots.close();
+  // Not the day's grace: the hurry is already there.
+  await drainRuns(slots, 24 * 3_600_000, () => {}, Promise.resolve());
+  assert.equal(run.cancelled, true);
 });

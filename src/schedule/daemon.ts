@@ -87,7 +87,6 @@ export class Daemon {
   #started = false;
   #handling = new Set<Promise<unknown>>();
   #reloading: Promise<void> = Promise.resolve();
-  #hurry = () => {};
   /** Settled by hurry(): a second SIGTERM. */
   #hurried = Promise.withResolvers<void>();
   /** Sees schedule changes other processes make in the store. */
@@ -258,13 +257,10 @@ export class Daemon {
    */
   hurry(): void {
     this.#hurried.resolve();
-    this.#hurry();
   }
 
   #drain(graceMs: number): Promise<void> {
-    return drainRuns(this.#slots, graceMs, (line) => this.#o.log(line), (hurry) => {
-      this.#hurry = hurry;
-    });
+    return drainRuns(this.#slots, graceMs, (line) => this.#o.log(line), this.#hurried.promise);
   }
 
   #setTriggers(loaded: LoadedFile[]): void {

@@ -10,7 +10,7 @@ import type { RunSlots } from "./daemon_slots.ts";
 /**
  * Waits up to `graceMs` for the runs of `slots` (closed: nothing new starts) — those
  * whose start was called before the stop and has not resolved yet included — or until
- * the function given to `setHurry` is called; then cancels those left, and any of them
+ * `hurried` settles (a second SIGTERM, before or during the wait); then cancels those left, and any of them
  * that starts afterwards as it starts, and waits for their ends (for one still starting,
  * {@link HURRIED_HANDLING_MS} at most).
  */
@@ -18,7 +18,7 @@ export async function drainRuns(
   slots: RunSlots,
   graceMs: number,
   log: (line: string) => void,
-  setHurry: (hurry: () => void) => void,
+  hurried: Promise<void>,
 ): Promise<void> {
   const count = slots.running.length + slots.starting;
   if (count === 0) return;
@@ -28,7 +28,9 @@ export async function drainRuns(
     slots.drained().then(() => false),
     new Promise<boolean>((resolve) => {
       timer = setLongTimeout(() => resolve(true), graceMs);
-      setHurry(() => resolve(true));
+      // A promise, not a callback set here: a second SIGTERM that came before the drain
+      // began (while the fire loop ended) still hurries it.
+      hurried.then(() => resolve(true));
     }),
   ]);
   clearLongTimeout(timer);

@@ -207,7 +207,11 @@ export class RunSlots {
     // A chain's hold is no run going for its own (`after`) fires.
     const busy = target.active > 0 || (policy !== "after" && target.held > 0);
     if (busy && policy === "skip") {
-      return { kind: "skipped", full: false, reason: "a run is still going (overlap: skip)" };
+      // Between two catch-up runs no run goes: the log says what the fire met.
+      const reason = target.held > 0
+        ? "its catch-up fires are still running (overlap: skip)"
+        : "a run is still going (overlap: skip)";
+      return { kind: "skipped", full: false, reason };
     }
     if (busy && policy === "queue" && target.queued) {
       return {
