@@ -10,11 +10,11 @@ import { RunSlots, type StartedRun } from "../src/schedule/daemon_slots.ts";
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-Deno.test("drainRuns: a run still starting when the stop began is waited for, and cancelled on hurry as it starts", async () => {
-  const slots = new RunSlots(4);
+/** A run that ends when it is cancelled; `cancelled` tells whether it was. */
+function endsWhenCancelled(runId: string) {
   const ended = Promise.withResolvers<void>();
   const run = {
-    runId: "late",
+    runId,
     done: ended.promise,
     cancelled: false,
     cancel() {
@@ -22,6 +22,12 @@ Deno.test("drainRuns: a run still starting when the stop began is waited for, an
       ended.resolve();
     },
   };
+  return run;
+}
+
+Deno.test("drainRuns: a run still starting when the stop began is waited for, and cancelled on hurry as it starts", async () => {
+  const slots = new RunSlots(4);
+  const run = endsWhenCancelled("late");
   const launched = Promise.withResolvers<StartedRun>();
   slots.offer("s", "skip", () => launched.promise);
   await settle();
@@ -59,16 +65,7 @@ Deno.test("drainRuns: a start that never resolves keeps the stop no longer than 
 
 Deno.test("drainRuns: a second SIGTERM that came before the drain began still cancels at once", async () => {
   const slots = new RunSlots(4);
-  const ended = Promise.withResolvers<void>();
-  const run = {
-    runId: "r",
-    done: ended.promise,
-    cancelled: false,
-    cancel() {
-      run.cancelled = true;
-      ended.resolve();
-    },
-  };
+  const run = endsWhenCancelled("r");
   slots.offer("s", "skip", () => Promise.resolve(run));
   await settle();
   slots.close();

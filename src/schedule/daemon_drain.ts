@@ -10,9 +10,9 @@ import type { RunSlots } from "./daemon_slots.ts";
 /**
  * Waits up to `graceMs` for the runs of `slots` (closed: nothing new starts) — those
  * whose start was called before the stop and has not resolved yet included — or until
- * `hurried` settles (a second SIGTERM, before or during the wait); then cancels those left, and any of them
- * that starts afterwards as it starts, and waits for their ends (for one still starting,
- * {@link HURRIED_HANDLING_MS} at most).
+ * `hurried` settles (a second SIGTERM, before or during the wait); then cancels those
+ * left, and any of them that starts afterwards as it starts, and waits for their ends
+ * (for one still starting, {@link HURRIED_HANDLING_MS} at most).
  */
 export async function drainRuns(
   slots: RunSlots,
@@ -23,29 +23,35 @@ export async function drainRuns(
   const count = slots.running.length + slots.starting;
   if (count === 0) return;
   log(`waiting up to ${formatDuration(graceMs)} for ${count} running run(s)`);
-  let timer: LongTimeout | undefined;
-  const late = await Promise.race([
-    slots.drained().then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setLongTimeout(() => resolve(true), graceMs);
-      // A promise, not a callback set here: a second SIGTERM that came before the drain
-      // began (while the fire loop ended) still hurries it.
-      hurried.then(() => resolve(true));
-    }),
-  ]);
-  clearLongTimeout(timer);
-  if (!late) return;
+  // A promise, not a callback set here: a second SIGTERM that came before the drain
+  // began (while the fire loop ended) still hurries it.
+  if (await settledWithin(slots.drained(), graceMs, hurried)) return;
   slots.cancelAll((run) => log(`cancelling run ${run.runId}`));
   await Promise.all(slots.running.map((r) => r.done));
-  if (slots.starting === 0) return;
   // A start stuck for good (a file read that never returns) must not keep the daemon
   // from ending: one still starting gets HURRIED_HANDLING_MS more (cancelled as it starts).
-  let wait: LongTimeout | undefined;
-  await Promise.race([
-    slots.drained(),
-    new Promise<void>((resolve) => wait = setLongTimeout(resolve, HURRIED_HANDLING_MS)),
-  ]);
-  clearLongTimeout(wait);
+  if (slots.starting > 0) await settledWithin(slots.drained(), HURRIED_HANDLING_MS);
+}
+
+/**
+ * Whether `work` settles within `ms` (and before `cut`, when given); the timer is
+ * cleared either way.
+ */
+async function settledWithin(
+  work: Promise<unknown>,
+  ms: number,
+  cut?: Promise<unknown>,
+): Promise<boolean> {
+  let timer: LongTimeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setLongTimeout(() => resolve(false), ms);
+    cut?.then(() => resolve(false));
+  });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearLongTimeout(timer);
+  }
 }
 
 /** After a second SIGTERM, how long fire handling still gets to record what ended: 1 s. */

@@ -177,7 +177,7 @@ export class RunSlots {
    * called before close() and resolved after: a stop's cancel must reach it too, or the
    * stop waits for its end, however long). `cancelled` is told of each.
    */
-  cancelAll(cancelled: (run: StartedRun) => void = () => {}): void {
+  cancelAll(cancelled: (run: StartedRun) => void): void {
     this.#cancelling = (run) => {
       cancelled(run);
       run.cancel();

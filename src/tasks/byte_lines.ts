@@ -284,6 +284,9 @@ const DRAIN_GRACE_MS = 1000;
  */
 const AFTER_EXIT_BYTES = 1024 * 1024;
 
+/** The abort reason of ExitDrain's exit signal: nothing reads it, but a reason is cheap. */
+const EXITED = "exited";
+
 /**
  * The end of a process's output, shared by the readers of its pipes.
  *
@@ -300,9 +303,6 @@ const AFTER_EXIT_BYTES = 1024 * 1024;
  * full of output only waiting for weft), so reading never stops while output is left
  * unread because weft itself was behind.
  */
-/** The abort reason of ExitDrain's exit signal: nothing reads it, but a reason is cheap. */
-const EXITED = "exited";
-
 export class ExitDrain {
   #exited = false;
   /** Aborted at the exit: a reader waiting for its receiver since before reads on. */
