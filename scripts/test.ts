@@ -15,9 +15,17 @@
  *   than a worker per file: a worker costs 0.25–0.4 s of CPU time to start on the CI
  *   machine before its first test, 2 minutes for the suite's 430 files.
  * - {@link jobs}: one worker more at once than there are CPUs (DENO_JOBS overrides it).
+ * - the groups are balanced by each file's duration in a run saved before
+ *   ({@link DURATIONS}): the suite ends when its last worker does, and files dealt blindly
+ *   left one worker running alone for the last minute and a half of a 15-minute suite.
+ * - the whole suite is type-checked as `deno task check` checks it ({@link CHECK_ROOTS}),
+ *   then run with `--no-check`: after `deno task check` (CI) that check is answered from
+ *   Deno's cache, where type-checking the groups again cost 15 s before the first test.
  * Tests are still reported by name, and a failure's location names its own file.
  *
- * Exits with `deno test`'s status; 1 if the bundle cannot be built.
+ *   deno task test --save-durations     # also writes DURATIONS from this run's timings
+ *
+ * Exits with `deno test`'s status; 1 if the bundle cannot be built or the type check fails.
  * @module
  */
 
@@ -28,13 +36,72 @@ const root = new URL("..", import.meta.url).pathname;
 const out = `${root}dist/test`;
 
 /**
- * The suite's test files (`tests/*_test.ts`, sorted) dealt round-robin into `count`
- * groups, so that each family of tests (cli_, daemon_, …) is spread across the workers.
+ * What `deno check` is given, as `deno task check` gives it (deno.json): the same roots, so
+ * that Deno's type-check cache answers for a check that task made.
  */
-export function groupFiles(files: string[], count: number): string[][] {
-  const groups: string[][] = Array.from({ length: Math.min(count, files.length) }, () => []);
-  [...files].sort().forEach((file, i) => groups[i % groups.length].push(file));
-  return groups;
+export const CHECK_ROOTS = ["main.ts", "src/", "tests/", "scripts/"];
+
+/**
+ * Seconds each test file took (JUnit `time` summed per file) in the run last saved with
+ * `--save-durations`; read to balance the groups. A file missing from it (new since)
+ * weighs the median.
+ */
+export const DURATIONS = `${root}tests/durations.json`;
+
+/**
+ * The suite's test files dealt into `count` groups of nearly equal total duration
+ * (`weights`, seconds per file name; longest file first, each to the lightest group so
+ * far), heaviest group first: `deno test` takes the groups in that order, so the last
+ * ones a worker starts are short. Files of equal weight (no durations known) are dealt
+ * round-robin in name order, so that each family of tests (cli_, daemon_, …) is spread
+ * across the workers. Each group lists its files in name order.
+ */
+export function groupFiles(
+  files: string[],
+  count: number,
+  weights: Readonly<Record<string, number>> = {},
+): string[][] {
+  const known = files.map((f) => weights[f]).filter((w) => Number.isFinite(w) && w >= 0);
+  const fallback = known.length > 0 ? median(known) : 1;
+  const weightOf = (f: string) =>
+    Number.isFinite(weights[f]) && weights[f] >= 0 ? weights[f] : fallback;
+  const groups = Array.from(
+    { length: Math.min(count, files.length) },
+    () => ({ files: [] as string[], total: 0 }),
+  );
+  const order = [...files].sort((a, b) => weightOf(b) - weightOf(a) || (a < b ? -1 : 1));
+  for (const file of order) {
+    let lightest = groups[0];
+    for (const g of groups) if (g.total < lightest.total) lightest = g;
+    lightest.files.push(file);
+    lightest.total += weightOf(file);
+  }
+  return groups
+    .map((g, i) => ({ ...g, i }))
+    .sort((a, b) => b.total - a.total || a.i - b.i)
+    .map((g) => g.files.sort());
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Seconds per test file (its name, `x_test.ts`) of a JUnit report written by
+ * `deno test --junit-path`, whose testcases name their own file as `classname`.
+ */
+export function durationsOf(junitXml: string): Record<string, number> {
+  const seconds: Record<string, number> = {};
+  for (const m of junitXml.matchAll(/<testcase\b[^>]*>/g)) {
+    const file = /\bclassname="([^"]*)"/.exec(m[0])?.[1].split("/").pop();
+    const time = Number(/\btime="([^"]*)"/.exec(m[0])?.[1]);
+    if (!file || !Number.isFinite(time)) continue;
+    seconds[file] = (seconds[file] ?? 0) + time;
+  }
+  for (const file of Object.keys(seconds)) seconds[file] = Math.round(seconds[file] * 10) / 10;
+  return seconds;
 }
 
 if (import.meta.main) {
@@ -48,15 +115,53 @@ if (import.meta.main) {
     console.error("test: building the bundle failed (above); no test ran");
     Deno.exit(1);
   }
-  // Files named on the command line run as named; otherwise the groups.
-  const named = args.some((a) => !a.startsWith("-"));
+  const save = args.includes("--save-durations");
+  if (save) args.splice(args.indexOf("--save-durations"), 1);
+  // Files named on the command line run as named (deno test checks them); otherwise the
+  // groups, checked first as `deno task check` checks (see CHECK_ROOTS).
+  const named = args.some(isPath);
+  const ownCheck = !named && !args.some((a) => /^--(no-)?check\b/.test(a));
+  if (ownCheck) {
+    const checked = await new Deno.Command(Deno.execPath(), {
+      args: ["check", "--quiet", ...CHECK_ROOTS],
+      cwd: root,
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!checked.success) {
+      console.error("test: the type check failed (above); no test ran");
+      Deno.exit(1);
+    }
+  }
   const targets = named ? [] : await writeGroups();
+  const junit = `${out}/junit.xml`;
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--parallel", ...args, ...targets],
+    args: [
+      "test",
+      "-A",
+      "--parallel",
+      ...(ownCheck ? ["--no-check"] : []),
+      ...(save ? [`--junit-path=${junit}`] : []),
+      ...args,
+      ...targets,
+    ],
     env: { WEFT_TEST_PROGRAM: `${out}/weft.js`, DENO_JOBS: jobs() },
     stdout: "inherit",
     stderr: "inherit",
   }).output();
+  if (save) {
+    const report = await Deno.readTextFile(junit).catch(() => null);
+    if (report === null) {
+      console.error(`test: deno test wrote no report (${junit}): durations not saved`);
+      Deno.exit(r.code || 1);
+    }
+    const seconds = durationsOf(report);
+    const sorted = Object.fromEntries(Object.entries(seconds).sort(([a], [b]) => a < b ? -1 : 1));
+    await Deno.writeTextFile(DURATIONS, JSON.stringify(sorted, null, 2) + "\n");
+    console.error(
+      `test: wrote the durations of ${Object.keys(sorted).length} files to ${DURATIONS}`,
+    );
+  }
   Deno.exit(r.code);
 }
 
@@ -79,7 +184,7 @@ async function writeGroups(): Promise<string[]> {
   const dir = `${out}/groups`;
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   await Deno.mkdir(dir, { recursive: true });
-  const groups = groupFiles(files, GROUPS);
+  const groups = groupFiles(files, GROUPS, await readDurations());
   for (const [i, group] of groups.entries()) {
     const imports = group.map((f) => `import "../../../tests/${f}";\n`).join("");
     await Deno.writeTextFile(
@@ -88,4 +193,28 @@ async function writeGroups(): Promise<string[]> {
     );
   }
   return [dir];
+}
+
+/** {@link DURATIONS}, or none when it is missing or not an object of numbers. */
+async function readDurations(): Promise<Record<string, number>> {
+  try {
+    const parsed = JSON.parse(await Deno.readTextFile(DURATIONS));
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Whether a command-line argument names a test file or folder (one that exists), as
+ * opposed to an option or an option's value (`--filter daemon`).
+ */
+function isPath(arg: string): boolean {
+  if (arg.startsWith("-")) return false;
+  try {
+    Deno.statSync(arg);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@
  * into workers. (Its bundle is built by scripts/build.ts, tested in tests/build_test.ts.)
  */
 import assert from "node:assert/strict";
-import { groupFiles, GROUPS, jobs } from "../scripts/test.ts";
+import { CHECK_ROOTS, DURATIONS, durationsOf, groupFiles, GROUPS, jobs } from "../scripts/test.ts";
 
 Deno.test("groupFiles: every file in exactly one group, sorted, dealt round-robin", () => {
   const files = ["c_test.ts", "a_test.ts", "e_test.ts", "b_test.ts", "d_test.ts"];
@@ -36,5 +36,64 @@ Deno.test("jobs: DENO_JOBS when a positive whole number, else one more than the 
   assert.equal(jobs("12"), "12");
   for (const bad of ["", "0", "-2", "1.5", "two", "03"]) {
     assert.equal(jobs(bad), fallback, `DENO_JOBS=${bad}`);
+  }
+});
+
+Deno.test("groupFiles: durations balance the groups, longest file first, heaviest group first", () => {
+  const weights = {
+    "a_test.ts": 10,
+    "b_test.ts": 6,
+    "c_test.ts": 5,
+    "d_test.ts": 4,
+    "e_test.ts": 1,
+  };
+  const groups = groupFiles(Object.keys(weights).reverse(), 2, weights);
+  // 10 | 6 → 10 | 6+5 → 10+4 | 11 → 14 | 11+1: totals 14 and 12, the heavier first.
+  assert.deepEqual(groups, [["a_test.ts", "d_test.ts"], ["b_test.ts", "c_test.ts", "e_test.ts"]]);
+});
+
+Deno.test("groupFiles: a file without a duration weighs the median of those known", () => {
+  const weights = { "a_test.ts": 9, "b_test.ts": 3, "c_test.ts": 1 };
+  // new_test.ts weighs 3: 9 | 3 → 9 | 3+3 → 9 | 6+1.
+  const groups = groupFiles(["new_test.ts", "c_test.ts", "b_test.ts", "a_test.ts"], 2, weights);
+  assert.deepEqual(groups, [["a_test.ts"], ["b_test.ts", "c_test.ts", "new_test.ts"]]);
+  // A weight that is not a number of seconds is unknown: b and c weigh 9, a's.
+  const bad = { ...weights, "b_test.ts": -1, "c_test.ts": Number.NaN };
+  assert.deepEqual(groupFiles(["a_test.ts", "b_test.ts", "c_test.ts"], 2, bad), [
+    ["a_test.ts", "c_test.ts"],
+    ["b_test.ts"],
+  ]);
+});
+
+Deno.test("durationsOf: a JUnit report's testcase times summed per file, by file name", () => {
+  const xml = `<testsuites>
+    <testsuite name="./tests/a_test.ts">
+      <testcase name="one" classname="./tests/a_test.ts" time="1.25" line="1" col="6"></testcase>
+      <testcase name="two &quot;x&quot;" classname="./tests/a_test.ts" time="0.5"></testcase>
+    </testsuite>
+    <testsuite name="./tests/b_test.ts">
+      <testcase classname="./tests/b_test.ts" name="three" time="12.04"/>
+      <testcase name="no time" classname="./tests/b_test.ts"></testcase>
+    </testsuite>
+  </testsuites>`;
+  assert.deepEqual(durationsOf(xml), { "a_test.ts": 1.8, "b_test.ts": 12 });
+  assert.deepEqual(durationsOf(""), {});
+});
+
+Deno.test("CHECK_ROOTS are the roots `deno task check` checks, so the test run's check is cached", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  ) as { tasks: Record<string, string> };
+  assert.match(config.tasks.check, new RegExp(`deno check ${CHECK_ROOTS.join(" ")}$`));
+});
+
+Deno.test("tests/durations.json names only test files that exist, each with seconds", async () => {
+  const durations = JSON.parse(await Deno.readTextFile(DURATIONS)) as Record<string, unknown>;
+  const files = new Set<string>();
+  for await (const e of Deno.readDir(new URL(".", import.meta.url))) files.add(e.name);
+  assert.ok(Object.keys(durations).length > 100, "a whole suite's durations");
+  for (const [file, seconds] of Object.entries(durations)) {
+    assert.ok(files.has(file), `${file} is not in tests/ (run deno task test --save-durations)`);
+    assert.ok(typeof seconds === "number" && seconds >= 0, `${file}: ${seconds}`);
   }
 });
