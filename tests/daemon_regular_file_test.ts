@@ -56,7 +56,10 @@ Deno.test("daemon: a schedule's file swapped for a FIFO fails its fires with the
   );
   const list = await weft(["schedule", "list", "--json"], { env: { WEFT_HOME: flow.home } });
   const [schedule] = JSON.parse(list.stdout) as Array<{ last_fire: { outcome: string } }>;
-  assert.ok(["failed", "queued"].includes(schedule.last_fire.outcome), list.stdout);
+  // The last fire is one of those above: a chain's skip too, when SIGTERM came before an
+  // on-time fire skipped for the catch-up chain was followed by another (a slow machine).
+  const last = chainSkips > 0 ? ["failed", "queued", "skipped"] : ["failed", "queued"];
+  assert.ok(last.includes(schedule.last_fire.outcome), list.stdout);
 });
 
 Deno.test("daemon --dir: a link to a FIFO is reported and later reloads still load", async () => {
