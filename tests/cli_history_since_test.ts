@@ -46,3 +46,46 @@ Deno.test("parseSince: a date alone is local midnight; an impossible date is ref
   const now = new Date("2026-01-02T00:00:00Z");
   assert.equal(parseSince("24h", now).toISOString(), "2026-01-01T00:00:00.000Z");
 });
+
+Deno.test("parseSince: a date-time is ISO 8601 naming a day and time that exist; nothing else is read loosely", () => {
+  assert.equal(
+    parseSince("2026-11-01T08:00:30.250+02:00").toISOString(),
+    "2026-11-01T06:00:30.250Z",
+  );
+  const local = parseSince("2026-11-01T08:00");
+  assert.deepEqual([local.getDate(), local.getHours()], [1, 8]);
+  // Date.parse read the first as June 12 and rolled the second into May.
+  for (
+    const text of ["2026-12-05 junk", "2026-04-31T10:00Z", "2026-11-01T24:00Z", "2026-11-01T08:60"]
+  ) {
+    assert.throws(() => parseSince(text), /expected a duration or a date/, text);
+  }
+});
+
+Deno.test("cli history and metrics --since a duration past the date range: refused in words, exit 2", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", OK, "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(run.code, 0, run.stderr);
+  for (const verb of [["history", "--json"], ["metrics"], ["metrics", "--json"]]) {
+    const r = await weft([...verb, "--since", "101000000d"], { env: { WEFT_HOME: home } });
+    assert.equal(r.code, 2, `${verb}: ${r.stderr}`);
+    assert.equal(r.stdout, "", verb.join(" "));
+    assert.match(r.stderr, /--since "101000000d" is longer than weft counts: at most 50000000d/);
+    assert.doesNotMatch(r.stderr, /internal error|Invalid time value/);
+  }
+  // The longest it takes still reads every run.
+  const all = await weft(["history", "--since", "50000000d", "-q"], { env: { WEFT_HOME: home } });
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(all.stdout.trim().split("\n").length, 1);
+});
+
+Deno.test("weft validate: a duration past the date range (an alert's window) is refused where it is written", async () => {
+  const file = new URL("./fixtures/durations/alert_window_too_long.yml", import.meta.url).pathname;
+  const r = await weft(["validate", file]);
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.match(
+    r.stdout + r.stderr,
+    /:6:13: .*duration "101000000d" is longer than weft counts: at most 50000000d/,
+  );
+  assert.match(r.stdout + r.stderr, /hint: write a shorter one/);
+});

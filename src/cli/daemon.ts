@@ -5,7 +5,7 @@
  * stderr, and the signals (SIGTERM/SIGINT stop gracefully and exit 0; SIGHUP reloads).
  * @module
  */
-import { formatDuration, parseDuration } from "../model/duration.ts";
+import { durationTooLong, formatDuration, parseDuration, TOO_LONG } from "../model/duration.ts";
 import { WeftError } from "../model/errors.ts";
 import { parsePositiveInt } from "./args.ts";
 import { HOME_OPTION, typed, type VerbDef } from "./command.ts";
@@ -88,7 +88,8 @@ export async function runDaemon(io: CliIO, flags: DaemonFlags): Promise<number> 
   const maxRuns = parsePositiveInt(flags.maxRuns, "--max-runs");
   const graceMs = parseDuration(flags.grace);
   if (graceMs === undefined) {
-    throw new WeftError(`--grace ${JSON.stringify(flags.grace)} is not a duration`, {
+    const why = durationTooLong(flags.grace) ? TOO_LONG : "is not a duration";
+    throw new WeftError(`--grace ${JSON.stringify(flags.grace)} ${why}`, {
       hint: "e.g. --grace 30s, --grace 2m",
     });
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseDuration } from "../model/duration.ts";
+import { durationTooLong, parseDuration, TOO_LONG } from "../model/duration.ts";
 import { WeftError } from "../model/errors.ts";
 import {
   DEFAULT_OVERLAP,
@@ -118,7 +118,8 @@ async function scheduleOf(
   if (flags.catchup !== undefined) {
     const ms = parseDuration(flags.catchup);
     if (ms === undefined) {
-      throw new WeftError(`--catchup ${JSON.stringify(flags.catchup)}: not a duration`, {
+      const why = durationTooLong(flags.catchup) ? TOO_LONG : "not a duration";
+      throw new WeftError(`--catchup ${JSON.stringify(flags.catchup)}: ${why}`, {
         hint: "e.g. --catchup 6h, 30m, 1h30m (0 turns catch-up off)",
       });
     }

@@ -21,21 +21,44 @@ const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 export type BareUnit = "s" | "ms";
 
 /**
- * Parses a duration to milliseconds, or returns undefined when it is not one.
+ * The longest duration weft takes: 50,000,000 days, in ms. A JavaScript date is at most
+ * 100,000,000 days from 1970 either way (ECMA-262, "Time Values and Time Range"), so a
+ * time this far before or after now is still a date (`--since`, an alert's `window`);
+ * a longer one made "Invalid time value" errors.
+ */
+export const MAX_DURATION_MS = 50_000_000 * UNIT_MS.d;
+
+/**
+ * Parses a duration to milliseconds, or returns undefined when it is not one or is
+ * longer than {@link MAX_DURATION_MS} ({@link durationTooLong} tells which).
  * @example parseDuration("1m30s") // 90000
  * @example parseDuration(300, "s") // 300000
  */
 export function parseDuration(value: string | number, bare: BareUnit = "s"): number | undefined {
+  const ms = anyDuration(value, bare);
+  return ms !== undefined && ms <= MAX_DURATION_MS ? ms : undefined;
+}
+
+/** How a refusal names a duration over {@link MAX_DURATION_MS}, after the value. */
+export const TOO_LONG = "is longer than weft counts: at most 50000000d (50,000,000 days)";
+
+/** Whether `value` is a duration, but longer than {@link MAX_DURATION_MS}. */
+export function durationTooLong(value: string | number, bare: BareUnit = "s"): boolean {
+  const ms = anyDuration(value, bare);
+  return ms !== undefined && ms > MAX_DURATION_MS;
+}
+
+function anyDuration(value: string | number, bare: BareUnit): number | undefined {
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value < 0) return undefined;
     return Math.round(value * (bare === "s" ? 1000 : 1));
   }
   const text = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(text)) return parseDuration(Number(text), bare);
+  if (/^\d+(?:\.\d+)?$/.test(text)) return anyDuration(Number(text), bare);
   if (!DURATION_RE.test(text)) return undefined;
   let total = 0;
   for (const [, amount, unit] of text.matchAll(PART_RE)) total += Number(amount) * UNIT_MS[unit];
-  return Math.round(total);
+  return Number.isFinite(total) ? Math.round(total) : undefined;
 }
 
 /** The most hours {@link formatDuration} writes out. */

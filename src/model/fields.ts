@@ -3,7 +3,7 @@
  * @module
  */
 import * as z from "zod";
-import { type BareUnit, parseDuration } from "./duration.ts";
+import { type BareUnit, durationTooLong, parseDuration, TOO_LONG } from "./duration.ts";
 import { MAX_TASK_ID_LENGTH, TASK_ID_PATTERN, TASK_ID_RULE } from "./task_id.ts";
 
 export { isTaskId, MAX_TASK_ID_LENGTH, TASK_ID_PATTERN } from "./task_id.ts";
@@ -19,13 +19,17 @@ function buildDuration(bare: BareUnit) {
     .transform((value, ctx) => {
       const ms = parseDuration(value, bare);
       if (ms === undefined) {
+        const tooLong = durationTooLong(value, bare);
         ctx.addIssue({
           code: "custom",
-          message: `invalid duration ${JSON.stringify(value)}`,
+          message: tooLong
+            ? `duration ${JSON.stringify(value)} ${TOO_LONG}`
+            : `invalid duration ${JSON.stringify(value)}`,
           // The parser turns params.hint into the problem's hint line.
           params: {
-            hint:
-              `write a string with a unit ("500ms", "30s", "5m", "1h", "1h30m") or a number of ${
+            hint: tooLong
+              ? "write a shorter one (3650d is ten years)"
+              : `write a string with a unit ("500ms", "30s", "5m", "1h", "1h30m") or a number of ${
                 BARE_WORDS[bare]
               }`,
           },
