@@ -145,3 +145,38 @@ Deno.test("cli secret forms: a secret JSON-escaped as Go and Jackson write it is
     assert.match(text, /\[printed\] go \*\*\*\n\[printed\] upper \*\*\*\n/, secret);
   }
 });
+
+Deno.test("cli secret forms: a secret's backslash escapes interpreted by echo, printf %b or echo -e are masked", async () => {
+  // What each writes, and weft would show (its controls escaped as `\a`, `\v`): the first
+  // reads as the secret itself; the second's octal and hex escapes turn into letters.
+  const cases: [string, string[]][] = [
+    ["s3cr\\aet\\v99", ["s3cr\\aet\\v99", "s3cr\x07et\x0b99", "et\\v99"]],
+    ["pw\\x41\\0102\\101-xyz", ["pw\\x41BA-xyz", "pwABA-xyz", "pwAB\\101-xyz", "-xyz"]],
+  ];
+  for (const [secret, shown] of cases) {
+    const home = testTempDir("home-");
+    const run = await weft(["run", `${FIXTURES}echo_escapes.yml`, "-v"], {
+      env: { WEFT_HOME: home, DB_PASSWORD: secret },
+    });
+    assert.equal(run.code, 1, run.stderr);
+    const text = run.stdout + run.stderr;
+    assert.match(text, /\[sh\] echo \*\*\*\n\[sh\] b \*\*\*\n/, secret);
+    assert.match(text, /\[bash\] e \*\*\*\n\[bash\] b \*\*\*\n/, secret);
+    const status = await weft(["status"], { env: { WEFT_HOME: home } });
+    assert.match(status.stdout, /stdout │ echo \*\*\*\n/);
+    assertNowhere(shown, text + status.stdout + status.stderr, home);
+  }
+});
+
+Deno.test("cli secret forms: a non-ASCII secret printed by Python as bytes (b'\\xc3\\xa4') is masked", async () => {
+  const home = testTempDir("home-");
+  const run = await weft(["run", `${FIXTURES}py_bytes.yml`, "-v"], {
+    env: { WEFT_HOME: home, API_TOKEN: "pässwort-Zürich7" },
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const text = run.stdout + run.stderr;
+  assert.match(text, /\[py\] bytes b'\*\*\*'\n\[py\] list \[b'\*\*\*'\]\n/);
+  const status = await weft(["status"], { env: { WEFT_HOME: home } });
+  assert.match(status.stdout, /stdout │ bytes b'\*\*\*'\n/);
+  assertNowhere(["sswort", "rich7"], text + status.stdout + status.stderr, home);
+});

@@ -2,11 +2,17 @@
  * The encoded forms a secret is masked in (src/engine/secret_encodings.ts): base64 as
  * GitHub Actions' runner masks it (whole, and at each alignment a prefix gives it, the
  * digits a suffix can change left out; URL-safe; wrapped), never a form under 8
- * characters; XML/HTML-escaped. (Percent-encoded forms: percent_forms_test.ts.)
+ * characters; XML/HTML-escaped; as a shell's `echo`/`printf %b` writes it once it
+ * interprets its backslash escapes. (Percent-encoded forms: percent_forms_test.ts.)
  */
 import assert from "node:assert/strict";
-import { base64Forms, markupForms, MIN_BASE64_LENGTH } from "../src/engine/secret_encodings.ts";
-import { createMasker } from "../src/engine/secrets.ts";
+import {
+  base64Forms,
+  echoForms,
+  markupForms,
+  MIN_BASE64_LENGTH,
+} from "../src/engine/secret_encodings.ts";
+import { createMasker, secretFragments } from "../src/engine/secrets.ts";
 
 const TOKEN = "Sup3rS3cretTokenValue";
 
@@ -92,4 +98,61 @@ Deno.test("markupForms: escaped as weft's XML body, html.escape, Go and PHP, and
     mask("<password>R&amp;D&lt;pass&gt;&quot;2026&quot;&apos;x</password>"),
     "<password>***</password>",
   );
+});
+
+/** Secrets with backslash escapes: one-letter, octal with and without the 0, hex, `\c`. */
+const ESCAPED = [
+  "s3cr\\aet\\v99",
+  "tab\\there\\nnext-line",
+  "pw\\x41\\0102\\101-xyz\\e9",
+  "back\\\\slash\\qz\\",
+  "oct\\0303\\0244-umlaut",
+  "stop-here\\cgone",
+];
+
+/** What `shell -c SCRIPT` writes for each of {@link ESCAPED}, as text (UTF-8, as weft reads it). */
+function shellWrites(shell: string, script: string): string[] {
+  return ESCAPED.map((value) => {
+    const out = new Deno.Command(shell, { args: ["-c", script, "sh", value] }).outputSync();
+    assert.ok(out.success, new TextDecoder().decode(out.stderr));
+    return new TextDecoder().decode(out.stdout);
+  });
+}
+
+Deno.test("echoForms: a secret as dash's echo, printf %b and bash's echo -e write it", () => {
+  const writers: [string, string][] = [
+    ["dash", 'echo "$1"'],
+    ["dash", 'printf "%b\\n" "$1"'],
+    ["bash", 'echo -e "$1"'],
+    ["bash", 'printf "%b\\n" "$1"'],
+  ];
+  for (const [shell, script] of writers) {
+    shellWrites(shell, script).forEach((written, i) => {
+      const value = ESCAPED[i];
+      // \c stops the output, its newline too.
+      const form = value.includes("\\c") ? written : written.replace(/\n$/, "");
+      assert.notEqual(form, value);
+      assert.ok(
+        echoForms(value).includes(form),
+        `${shell} ${script} of ${JSON.stringify(value)}: ${JSON.stringify(form)}`,
+      );
+      assert.ok(secretFragments(value).includes(form));
+    });
+  }
+  assert.deepEqual(echoForms("s3cr\\aet\\v99"), ["s3cr\x07et\x0b99"]);
+  assert.deepEqual(echoForms("oct\\0303\\0244-umlaut"), ["oct\u00e4-umlaut"]);
+});
+
+Deno.test("echoForms: masked line by line when an escape breaks the line, never a short rest", () => {
+  const mask = createMasker(["tab\\there\\nnext-line"]);
+  assert.equal(mask("tab\there"), "***");
+  assert.equal(mask("next-line"), "***");
+  assert.equal(mask("s3cr\x07et\x0b99 left"), "s3cr\x07et\x0b99 left");
+  assert.equal(createMasker(["s3cr\\aet\\v99"])("with s3cr\x07et\x0b99 ok"), "with *** ok");
+  // No form for a value without a backslash, or when interpreting it changes nothing.
+  assert.deepEqual(echoForms("Hunter2Secret"), []);
+  assert.deepEqual(echoForms("plain\\qtext"), []);
+  // What is left before `\c` or between line breaks under 4 characters is not masked.
+  assert.ok(!secretFragments("ab\\nlong-enough-line\\ncd").includes("ab"));
+  assert.ok(!secretFragments("abc\\cdefghij").includes("abc"));
 });

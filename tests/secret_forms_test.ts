@@ -43,6 +43,19 @@ Deno.test("reprSpellings: Python's repr() and ascii() of a secret, inside their 
   }
 });
 
+Deno.test("reprSpellings: Python's repr() of a secret's UTF-8 bytes (t.encode() printed), inside its quotes", () => {
+  python("repr(s.encode())").forEach((line, i) => {
+    assert.match(line, /^b['"].*['"]$/);
+    const body = line.slice(2, -1);
+    if (!/[\u0080-\uffff]/.test(VALUES[i])) return; // the same bytes as the text's repr
+    assert.ok(reprSpellings(VALUES[i]).includes(body), `${JSON.stringify(VALUES[i])}: ${body}`);
+    assert.ok(secretFragments(VALUES[i]).includes(body));
+  });
+  const token = "pässwort-Zürich7";
+  assert.ok(secretFragments(token).includes("p\\xc3\\xa4sswort-Z\\xc3\\xbcrich7"));
+  assert.ok(reprSpellings("it's-pässwort").includes("it\\'s-p\\xc3\\xa4sswort"));
+});
+
 Deno.test("reprSpellings: Deno's console.log and Node's util.inspect escapes of controls are among its spellings", () => {
   assert.ok(reprSpellings("ctl\x01Secret99\x0b\x7f").includes("ctl\\x01Secret99\\v\\x7f")); // Deno
   assert.ok(reprSpellings("ctl\x01Secret99\x0b\x7f").includes("ctl\\x01Secret99\\x0B\\x7F")); // Node

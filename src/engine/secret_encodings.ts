@@ -1,6 +1,7 @@
 /**
  * The encoded forms of a secret that a task (or a server answering weft) writes without
- * weft's help: escaped for XML/HTML, and base64 — the last as GitHub
+ * weft's help: escaped for XML/HTML, with its backslash escapes interpreted by a shell's
+ * `echo` or `printf %b`, and base64 — the last as GitHub
  * Actions' runner masks it (actions/runner ValueEncoders: `Base64StringEscape`,
  * `…Shift1`, `…Shift2`, their URL-safe forms, and ADR 0297, which trims what a
  * following byte can change). Used by secret_forms.ts secretFragments.
@@ -113,4 +114,78 @@ export function markupForms(value: string): string[] {
   forms.add(value.replaceAll("&", "&amp;").replaceAll("<", "&lt;"));
   forms.delete(value);
   return [...forms];
+}
+
+/** The byte each one-letter escape of `echo`/`printf %b` writes (dash, bash, zsh alike). */
+const ECHO_ESCAPES: Record<string, number> = {
+  "\\": 0x5c,
+  a: 0x07,
+  b: 0x08,
+  e: 0x1b,
+  E: 0x1b,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  v: 0x0b,
+};
+
+const OCTAL = /[0-7]/;
+const HEX = /[0-9a-fA-F]/;
+
+/**
+ * `value` as a shell writes it once it interprets its backslash escapes: `echo` in dash
+ * (`/bin/sh` on Debian and Ubuntu) and zsh, `printf %b` and bash's `echo -e` — a secret
+ * `s3cr\aet\v99` printed so reads `s3cr`, BEL, `et`, VT, `99`, which weft shows as
+ * `s3cr\aet\v99` again. Each of them turns `\\ \a \b \e \f \n \r \t \v` into its byte,
+ * `\0NNN` (up to 3 octal digits) into a byte, and stops at `\c` (nothing after it is
+ * written); they differ in `\NNN` without the leading 0 (dash's echo and `printf %b`
+ * only) and `\xHH` (bash's only), so each combination of those two is a form. The bytes
+ * are read as UTF-8 as weft reads a task's output. Only forms that differ from `value`:
+ * none for a value without a backslash.
+ * @example echoForms("s3cr\\aet\\v99") // ["s3cr\x07et\x0b99"]
+ */
+export function echoForms(value: string): string[] {
+  if (!value.includes("\\")) return [];
+  const forms = new Set<string>();
+  for (const octal of [false, true]) {
+    for (const hex of [false, true]) forms.add(echoed(value, octal, hex));
+  }
+  forms.delete(value);
+  return [...forms];
+}
+
+/** The bytes `echo`/`printf %b` write for `value` (see {@link echoForms}), read as UTF-8. */
+function echoed(value: string, octal: boolean, hex: boolean): string {
+  const bytes = UTF8.encode(value);
+  const out: number[] = [];
+  const at = (i: number) => i < bytes.length ? String.fromCharCode(bytes[i]) : "";
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0x5c || i + 1 >= bytes.length) {
+      out.push(bytes[i]);
+      continue;
+    }
+    const next = at(i + 1);
+    if (next === "c") break;
+    if (ECHO_ESCAPES[next] !== undefined) {
+      out.push(ECHO_ESCAPES[next]);
+      i++;
+    } else if (next === "0" || (octal && OCTAL.test(next))) {
+      // `\0` and up to 3 more octal digits; `\1`…`\7` and up to 2 more.
+      let digits = next === "0" ? 3 : 2;
+      let code = Number(next);
+      i++;
+      while (digits-- > 0 && OCTAL.test(at(i + 1))) code = code * 8 + Number(at(++i));
+      out.push(code & 0xff);
+    } else if (hex && next === "x" && HEX.test(at(i + 2))) {
+      // `\x` and 1 or 2 hex digits; `\x` without one is written as it is.
+      let text = at(i + 2);
+      i += 2;
+      if (HEX.test(at(i + 1))) text += at(++i);
+      out.push(parseInt(text, 16));
+    } else {
+      out.push(bytes[i]);
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(out));
 }

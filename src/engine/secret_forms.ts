@@ -6,7 +6,7 @@
  * @module
  */
 import { hostSpelling, urlSpellings } from "../expr/url_spellings.ts";
-import { base64Forms, markupForms } from "./secret_encodings.ts";
+import { base64Forms, echoForms, markupForms } from "./secret_encodings.ts";
 import { percentForms } from "./percent_forms.ts";
 import { MIN_SECRET_LENGTH } from "../model/secret_name.ts";
 
@@ -24,8 +24,10 @@ export { MIN_SECRET_LENGTH };
  * JSON-escaped as it travels (also as Go escapes `& < >`, and with upper-case `\u00E4` hex)
  * in a JSON body (plain, ASCII-only `\uXXXX`, and with `\/`, as PHP and some servers
  * escape a slash); and as Python's repr() and ascii() write it inside the quotes (`\'`,
- * `\\`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`) and as console.log of Deno and Node does (`\x01`,
- * `\x0B`); escaped for XML or HTML (secret_encodings.ts markupForms); percent-encoded as
+ * `\\`, `\xNN`, `\uNNNN`, `\UNNNNNNNN`), Python's repr() of its UTF-8 bytes (`\xc3\xa4`),
+ * and as console.log of Deno and Node does (`\x01`, `\x0B`); with its backslash escapes
+ * interpreted as dash's `echo`, `printf %b` and `echo -e` write it, whole and line by line
+ * (secret_encodings.ts echoForms); escaped for XML or HTML (secret_encodings.ts markupForms); percent-encoded as
  * the common URL and form encoders write it (percent_forms.ts percentForms); and the value (and without its surrounding blanks) in base64 as
  * GitHub Actions masks it, at each of the three alignments a prefix gives it, only forms
  * of at least 8 characters (secret_encodings.ts base64Forms, MIN_BASE64_LENGTH). Only
@@ -73,6 +75,13 @@ export function secretFragments(value: string): string[] {
     // printed, logging's %r) and JavaScript's console.log of an object.
     if (ESCAPED_IN_REPR.test(part)) {
       for (const form of reprSpellings(part)) fragments.add(form);
+    }
+    // Printed by a shell that interprets its backslash escapes (dash's `echo`, `printf %b`,
+    // `echo -e`): `s3cr\aet` writes a BEL, which weft shows as `\a` — the secret's text.
+    // An escaped line break splits it into lines, each masked as a multi-line value's.
+    for (const form of echoForms(part)) {
+      fragments.add(form).add(form.trim());
+      for (const line of form.split(/\r\n|\r|\n/)) fragments.add(line).add(line.trim());
     }
     // In an XML or HTML body (weft's own XML `data`, a SOAP fault echoing it).
     for (const form of markupForms(part)) fragments.add(form);
@@ -153,7 +162,8 @@ const PY_UNPRINTABLE = /[\p{C}\p{Z}]/u;
  * unicode_repr: `\\`, `\t \n \r`, other controls `\xNN`, unprintable characters
  * `\xNN`/`\uNNNN`/`\UNNNNNNNN`, lowercase hex; `'` escaped as `\'` only when the text
  * also holds `"`, else the quotes are `"` and it stays) and ascii() (every non-ASCII
- * character escaped so); Deno's console.log (`\b \t \n \v \f \r`, `\xNN` lowercase for
+ * character escaped so), and of a non-ASCII value's UTF-8 bytes (`t.encode()`: each byte
+ * beyond ASCII `\xNN`); Deno's console.log (`\b \t \n \v \f \r`, `\xNN` lowercase for
  * U+0000-U+001F and U+007F-U+009F) and Node's util.inspect (the same but `\x0B` and
  * uppercase hex).
  * @example reprSpellings("it's \"x\"\x01") // includes `it\'s "x"\x01`
@@ -162,6 +172,12 @@ export function reprSpellings(value: string): string[] {
   const forms = new Set<string>();
   for (const asciiOnly of [false, true]) {
     const body = pyRepr(value, asciiOnly);
+    forms.add(body);
+    forms.add(body.replaceAll("'", "\\'"));
+  }
+  // Python's repr() of its UTF-8 bytes (`t.encode()` printed): `b'p\xc3\xa4ss'`.
+  if (/[\u0080-\uffff]/.test(value)) {
+    const body = pyBytesRepr(value);
     forms.add(body);
     forms.add(body.replaceAll("'", "\\'"));
   }
@@ -179,6 +195,24 @@ function pyRepr(value: string, asciiOnly: boolean): string {
     if (PY_NAMED[ch] !== undefined) out += PY_NAMED[ch];
     else if (code < 0x20 || code === 0x7f) out += hexEscape(code, false);
     else if (code >= 0x80 && (asciiOnly || PY_UNPRINTABLE.test(ch))) out += hexEscape(code, false);
+    else out += ch;
+  }
+  return out;
+}
+
+const UTF8 = new TextEncoder();
+
+/**
+ * The text inside the quotes of Python's repr() of `value`'s UTF-8 bytes (CPython
+ * bytes_repr): `\\`, `\t \n \r`, printable ASCII as it is, every other byte `\xNN`
+ * lowercase; `'` left as it is (the caller adds the `\'` spelling).
+ */
+function pyBytesRepr(value: string): string {
+  let out = "";
+  for (const byte of UTF8.encode(value)) {
+    const ch = String.fromCharCode(byte);
+    if (PY_NAMED[ch] !== undefined) out += PY_NAMED[ch];
+    else if (byte < 0x20 || byte >= 0x7f) out += hexEscape(byte, false);
     else out += ch;
   }
   return out;
