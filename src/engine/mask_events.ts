@@ -122,6 +122,17 @@ function maskValues(values: Record<string, string>, secrets: Secrets): Record<st
 }
 
 /**
+ * A task's or attempt's outputs masked with `secrets` (as the task record is, see
+ * maskOutputs): for records kept while the run goes on, masked again as secrets are learned.
+ */
+export function maskRecordOutputs(
+  values: Record<string, string>,
+  secrets: Secrets,
+): Record<string, string> {
+  return isEmpty(values) ? values : maskOutputs(values, secrets);
+}
+
+/**
  * Output keys weft sets itself (parse/known_outputs.ts FIXED_OUTPUTS, a conditional's
  * `branch`, a data_processor's `output_file` and `input_count`): its own words, kept as
  * they are whatever the secrets (`rows` for the secret `rows` stays `rows`).

@@ -73,11 +73,21 @@ export class Secrets {
   #spaced = false;
   #plain: LiteralMatcher | null = null;
   #keeping: LiteralMatcher | null = null;
+  /** How many fragments were added so far (see {@link generation}). */
+  #generation = 0;
 
   constructor(options: SecretsOptions = {}) {
     this.#declared = new Set(options.declared ?? []);
     this.#warn = options.warn ?? (() => {});
     keepKnown(this);
+  }
+
+  /**
+   * Grows each time a value to mask is added: what was masked before may show a secret
+   * learned since (a record kept to be rewritten, store/records_journal.ts).
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** True while there is nothing to mask (masking is then the identity). */
@@ -180,6 +190,7 @@ export class Secrets {
   #addFragment(fragment: string): void {
     if (this.#fragments.has(fragment)) return;
     this.#fragments.add(fragment);
+    this.#generation++;
     this.#hosts.delete(fragment);
     if (fragment.includes(" ")) this.#spaced = true;
     this.#plain = this.#keeping = null;

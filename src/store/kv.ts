@@ -303,7 +303,7 @@ export class KvRunStore implements RunStore {
     const writes: Mutation[] = [];
     for (const task of journaled.tasks.values()) {
       const current = stored.get(task.id);
-      if (!takesJournaledTask(current?.task)) continue;
+      if (!takesJournaledTask(current?.task, task)) continue;
       writes.push(
         ...(current
           ? this.#tasks.mutations(runId, task, current.seq, current.hash)
@@ -311,7 +311,7 @@ export class KvRunStore implements RunStore {
       );
     }
     for (const attempt of journaled.attempts.values()) {
-      if (takesJournaledAttempt(attempts.get(attemptRecordKey(attempt)))) {
+      if (takesJournaledAttempt(attempts.get(attemptRecordKey(attempt)), attempt)) {
         writes.push(attemptWrite(attempt));
       }
     }

@@ -312,12 +312,12 @@ export class MemoryRunStore implements RunStore {
   #takeJournaled(runId: string, journaled: JournaledRecords): void {
     const tasks = this.#tasks.get(runId);
     for (const task of journaled.tasks.values()) {
-      if (takesJournaledTask(tasks?.get(task.id)?.task)) this.#putTask(runId, task);
+      if (takesJournaledTask(tasks?.get(task.id)?.task, task)) this.#putTask(runId, task);
     }
     const attempts = this.#attempts.get(runId);
     for (const attempt of journaled.attempts.values()) {
       const key = attemptKey(attempt);
-      if (takesJournaledAttempt(attempts?.get(key))) {
+      if (takesJournaledAttempt(attempts?.get(key), attempt)) {
         attempts?.set(key, structuredClone(capAttempt(attempt)));
       }
     }

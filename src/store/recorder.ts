@@ -10,7 +10,7 @@
  * @module
  */
 import type { EngineEvent, EventListener } from "../engine/events.ts";
-import { maskEvent } from "../engine/mask_events.ts";
+import { maskEvent, maskRecordOutputs } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
 import { finishWithRoom, unrecordedReport } from "./full_disk.ts";
@@ -22,7 +22,7 @@ import {
   removeJournal,
 } from "./group_journal.ts";
 import { logFilePath, LogWriter } from "./log_files.ts";
-import { RecordsJournal } from "./records_journal.ts";
+import { attemptRecordKey, hasOutputs, RecordsJournal } from "./records_journal.ts";
 import { processStartTicks } from "./recovery.ts";
 import { ownOwnerFacts } from "./run_owner.ts";
 import { RecordedTasks } from "./recorder_tasks.ts";
@@ -157,6 +157,8 @@ export function createRecorder(
     return taken;
   });
 
+  /** The secrets' generation the journals were last masked with (Secrets.generation). */
+  let generation = secrets.generation;
   const handle = (event: EngineEvent): Promise<void> | void => {
     switch (event.type) {
       case "run_started": {
@@ -174,9 +176,16 @@ export function createRecorder(
           );
           // None (records to the store only, as often as before) where the store keeps no
           // files, or the file cannot be made: the run's record write then says why.
+          // It keeps the outputs until the run's end, masked as secrets are learned.
           recordJournals.set(
             runId,
-            store.logsDir ? RecordsJournal.open(store.logsDir, runId) : null,
+            store.logsDir
+              ? RecordsJournal.open(
+                store.logsDir,
+                runId,
+                (outputs) => maskRecordOutputs(outputs, secrets),
+              )
+              : null,
           );
           try {
             await store.createRun(run, event.tasks, {
@@ -267,6 +276,8 @@ export function createRecorder(
               outputs: event.task.outputs,
               reason: state.retrying ? last.reason : event.task.reason ?? last.reason,
             };
+            // Written again with the run's end, its outputs masked with every secret then.
+            state.attempt = final;
             batch.attempt(final);
             keepLost(final);
           }
@@ -298,6 +309,7 @@ export function createRecorder(
         beats.stop(event.runId);
         // What was last queued per task: by the barrier below it is written, and the
         // report's copies of those records need no second write (unchanged.ts).
+        const states = tasks.states(event.runId);
         const queued = tasks.take(event.runId);
 
         return queue.barrier(async () => {
@@ -310,8 +322,18 @@ export function createRecorder(
           recordJournals.delete(event.runId);
           await logs.flushAll();
           // Written with the run's end: a full disk dropped the record writes before it.
-          const lost = [...lostLogs.get(event.runId)?.values() ?? []];
+          const lost = lostLogs.get(event.runId) ?? new Map<string, AttemptRecord>();
           lostLogs.delete(event.runId);
+          // The outputs, which the store got only from the records journal until now (a
+          // value may have become a secret since: records_journal.ts), masked with every
+          // secret of the run as the report's are, in the tasks' final attempts too.
+          const finals = new Map(lost);
+          for (const task of event.report.tasks) {
+            const last = states.get(task.id)?.attempt;
+            if (!hasOutputs(task) || last?.attempt !== task.attempts) continue;
+            const key = attemptRecordKey(last);
+            finals.set(key, { ...(finals.get(key) ?? last), outputs: task.outputs });
+          }
           if (unrecorded.delete(event.runId)) {
             // Never recorded (so refused before its first task): no journal to keep
             // for recovery, and no log folder left behind.
@@ -331,10 +353,13 @@ export function createRecorder(
               store,
               report,
               // A failed or dropped record write: the report's records repair it, all of them.
-              queue.recordsIntact ? unwrittenTasks(report.tasks, queued) : undefined,
+              // Those with outputs always: the store got them without (records_journal.ts).
+              queue.recordsIntact
+                ? unwrittenTasks(report.tasks, queued, (task) => hasOutputs(task))
+                : undefined,
               options.freeSpace,
               (r, e) => unrecordedReport(r, storageError(e).summary),
-              lost,
+              [...finals.values()],
             );
             // Every record is in the store now. Kept when the end could not be written:
             // recovery then takes the run's last states from it.
@@ -351,7 +376,16 @@ export function createRecorder(
   };
 
   return {
-    listener: (event) => handle(maskEvent(event, secrets)),
+    listener: (event) => {
+      const masked = maskEvent(event, secrets);
+      // A secret learned (a task's environment took another's output): what the records
+      // journals keep of the outputs so far is masked with it, before anything else.
+      if (secrets.generation !== generation) {
+        generation = secrets.generation;
+        for (const journal of recordJournals.values()) journal?.remask();
+      }
+      return handle(masked);
+    },
     created: created.promise,
     confirmRunning: (runId) => beats.confirm(runId),
     async flush() {

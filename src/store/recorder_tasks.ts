@@ -92,6 +92,14 @@ export class RecordedTasks {
     return attempt;
   }
 
+  /**
+   * taskId → the state of each task of `runId` (the recorder's writes still queued update
+   * them: read once they are done).
+   */
+  states(runId: string): ReadonlyMap<string, TaskState> {
+    return new Map(this.#runs.get(runId) ?? []);
+  }
+
   /** The run ended: forgets it, giving taskId → the task record last queued. */
   take(runId: string): Map<string, TaskRecord> {
     const queued = new Map<string, TaskRecord>();

@@ -10,13 +10,16 @@ import type { TaskRecord } from "../engine/events.ts";
 /**
  * The records of `final` that differ from what was last queued for the same task id in
  * `queued` (written by now: the caller waits for the queue first). A record with no queued
- * counterpart, or one that differs in any field, is kept: when in doubt, write.
+ * counterpart, or one that differs in any field, is kept: when in doubt, write. So is one
+ * `always` keeps (the recorder's records with outputs, which the store got without them).
  */
 export function unwrittenTasks(
   final: readonly TaskRecord[],
   queued: ReadonlyMap<string, TaskRecord>,
+  always: (task: TaskRecord) => boolean = () => false,
 ): TaskRecord[] {
   return final.filter((task) => {
+    if (always(task)) return true;
     const before = queued.get(task.id);
     return before === undefined || !sameValue(task, before);
   });

@@ -3,7 +3,7 @@
  * @module
  */
 import type { TaskRecord } from "../engine/events.ts";
-import type { RecordsJournal } from "./records_journal.ts";
+import { type RecordsJournal, withoutOutputs } from "./records_journal.ts";
 import type { AttemptRecord, ProcessRecord, RecordBatch, RunStore } from "./run_store.ts";
 
 /**
@@ -318,7 +318,8 @@ export class WriteQueue {
         }
         if (!this.#dropRecords) {
           const built = batch.build();
-          if (this.#journaled(built)) this.#hold(built);
+          // The journals keep the outputs until the run's end: the store gets the rest.
+          if (this.#journaled(built)) this.#hold(heldBack(built));
           else await this.#write(built);
         }
       } catch (e) {
@@ -345,19 +346,49 @@ export class WriteQueue {
     for (const { runId, task } of batch.tasks) of(runId).tasks.push(task);
     for (const attempt of batch.attempts) of(attempt.runId).attempts.push(attempt);
     const journals: RecordsJournal[] = [];
+    let all = true;
     for (const runId of byRun.keys()) {
       const journal = this.journalOf(runId);
-      if (!journal?.on) return false;
-      journals.push(journal);
+      if (!journal?.on) {
+        // Stopped: the outputs it kept for the run's end go to the store with this batch.
+        if (journal) this.#rescue(journal, batch);
+        all = false;
+      } else journals.push(journal);
     }
+    if (!all) return false;
     let i = 0;
     for (const { tasks, attempts } of byRun.values()) {
       const journal = journals[i++];
       // Held with the rest, so emptied once the store has them, whatever comes next.
       this.#heldIn.add(journal);
-      if (!journal.append(tasks, attempts)) return false;
+      if (!journal.append(tasks, attempts)) {
+        for (const other of journals) if (!other.on) this.#rescue(other, batch);
+        return false;
+      }
     }
     return true;
+  }
+
+  /**
+   * Puts the records with outputs a stopped journal kept (RecordsJournal.takeOutputs) into
+   * `batch`, before its own (a later record of a key wins): the store gets them whole now,
+   * since no journal keeps them for the run's end any more.
+   */
+  #rescue(journal: RecordsJournal, batch: RecordBatch): void {
+    const kept = journal.takeOutputs();
+    if (kept.tasks.length === 0 && kept.attempts.length === 0) return;
+    const taskKeys = new Set(batch.tasks.map(({ runId, task }) => `${runId}\u0000${task.id}`));
+    const attemptKeys = new Set(
+      batch.attempts.map((a) => `${a.runId}\u0000${a.taskId}\u0000${a.attempt}`),
+    );
+    for (const task of kept.tasks) {
+      const key = `${journal.runId}\u0000${task.id}`;
+      if (!taskKeys.has(key)) batch.tasks.unshift({ runId: journal.runId, task });
+    }
+    for (const attempt of kept.attempts) {
+      const key = `${attempt.runId}\u0000${attempt.taskId}\u0000${attempt.attempt}`;
+      if (!attemptKeys.has(key)) batch.attempts.unshift(attempt);
+    }
   }
 
   /** Keeps journaled records for the store's next write, which a timer brings. */
@@ -430,4 +461,16 @@ export class WriteQueue {
       // the callback's own failure must not stop the queue
     }
   }
+}
+
+/**
+ * `batch` as the store gets it while its runs' journals keep their outputs: its task and
+ * attempt records without outputs (records_journal.ts RecordsJournal).
+ */
+function heldBack(batch: RecordBatch): RecordBatch {
+  return {
+    ...batch,
+    tasks: batch.tasks.map(({ runId, task }) => ({ runId, task: withoutOutputs(task) })),
+    attempts: batch.attempts.map(withoutOutputs),
+  };
 }
