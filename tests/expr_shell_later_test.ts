@@ -296,3 +296,158 @@ Deno.test("shell later: a value over MAX_ARG_STRLEN for a child shell fails the 
   assert.match(small.stdout + small.stderr, /\[b\] 120000\n/);
   assert.match(small.stdout + small.stderr, /\[c\] qqq/);
 });
+
+Deno.test("shell later: eval's arguments are joined and parsed again, at every level, under dash and bash", async () => {
+  const dir = testTempDir("later-joined-");
+  const values = [hostile(dir), `'"'"'; touch ${dir}/e #`, `\\"; touch ${dir}/f; \\"`, ``];
+  const templates: Array<[string[], string]> = [
+    // `eval eval X` is `eval X` parsed again: the second eval runs what the first expanded.
+    [["dash", "bash"], "eval eval printf %s ${v}"],
+    [["dash", "bash"], 'eval eval "printf %s ${v}"'],
+    [["dash", "bash"], "eval eval eval printf %s ${v}"],
+    [["dash", "bash"], 'trap "eval eval printf %s ${v}" EXIT'],
+    [["dash", "bash"], 'sh -c "eval eval printf %s ${v}"'],
+    // A `-c` script quoted in a word of eval's: its quotes are read at eval's level.
+    [["dash", "bash"], `eval sh -c "'printf %s \${v}'"`],
+    [["dash", "bash"], `eval bash -c "'printf %s \${v}'"`],
+    [["dash", "bash"], `eval "printf %s '" \${v} "'"`],
+    [["bash"], "eval -- eval printf %s ${v}"],
+  ];
+  for (const [shells, template] of templates) {
+    for (const shell of shells) {
+      for (const value of values) {
+        const { command, env } = compileTemplate(template).renderShell(() => value);
+        const out = await new Deno.Command(shell, { args: ["-c", command], env, cwd: dir })
+          .output();
+        const shown = `${shell} -c ${JSON.stringify(command)} with ${JSON.stringify(value)}`;
+        const expected = template.includes(`'" `) ? ` ${value} ` : value;
+        assert.equal(new TextDecoder().decode(out.stdout), expected, shown);
+      }
+    }
+  }
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "a value ran as code");
+  // Four levels of eval are more than weft follows.
+  for (
+    const template of ["eval eval eval eval printf %s ${v}", "eval 'eval eval eval echo ${v}'"]
+  ) {
+    assert.throws(() => render(template), ExpressionError, template);
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+});
+
+Deno.test("shell later: through the CLI, eval eval and eval sh -c keep the value data; four levels are refused", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const marks = testTempDir("later-joined-marks-");
+  const x = hostile(marks);
+  const ok = await weft(["validate", `${DIR}nested_eval.yml`], { env });
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  const ran = await weft(["run", "-v", `${DIR}nested_eval.yml`, "-p", `x=${x}`], { env });
+  assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+  const lines = new Set((ran.stdout + ran.stderr).split("\n"));
+  // `echo` joins its words with one space: the value's own runs of blanks are kept.
+  for (
+    const label of [
+      "[dash] e2:",
+      "[dash] e2q:",
+      "[dash] e3:",
+      "[dash] trap:",
+      "[dash] shc:",
+      "[dash] evsh:",
+      "[bash] e2:",
+      "[bash] evbash:",
+      "[bash] dashes:",
+    ]
+  ) assert.ok(lines.has(`${label} ${x}`), `missing ${label} in:\n${ran.stdout + ran.stderr}`);
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+  const refused = await weft(["validate", `${DIR}nested_eval_refused.yml`], { env });
+  assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+  const text = refused.stdout + refused.stderr;
+  assert.match(
+    text,
+    /nested_eval_refused\.yml:6:39: command in task "deep": .*more than the 3 levels/,
+  );
+  assert.doesNotMatch(text, /task "fine"/);
+  assert.match(text, /1 problem/);
+  const run = await weft(["run", `${DIR}nested_eval_refused.yml`, "-p", `x=${x}`], { env });
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+});
+
+Deno.test("shell later: every form of assignment to a prompt variable but NAME=… is refused", () => {
+  for (
+    const template of [
+      "printf -v PS4 '%s' \"${v}\"",
+      'printf -v PS4 "${v}"',
+      "printf -vPS0 %s ${v}",
+      'builtin printf -v PS1 %s "${v}"',
+      'printf -v PS4 %s "$(echo "${v}")"',
+      'PS4=("${v}")',
+      'PS4+=(a "${v}")',
+      'declare -a PS2=("${v}")',
+      'PROMPT_COMMAND=("${v}")',
+      ': "$${PS4:=${v}}"',
+      ": $${PS3=${v}}",
+      'mapfile -t PS4 <<< "${v}"',
+      'readarray PS4 <<< "${v}"',
+      'read -r PS4 <<< "${v}"',
+      'read -r -a PS4 <<< "${v}"',
+      "read -r PS4 <<EOF\n${v}\nEOF",
+      'for PS4 in "${v}"; do :; done',
+      "sh -c 'printf -v PS4 %s \"${v}\"'",
+      'eval printf -v PS4 %s "${v}"',
+    ]
+  ) {
+    assert.throws(
+      () => render(template),
+      /cannot assign a value to (PS[0-4]|PROMPT_COMMAND)/,
+      template,
+    );
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+  // Other names, and a plain prompt assignment (a reference the prompt reads), as before.
+  const cases: Array<[string, string]> = [
+    ['printf -v n %s "${v}"', 'printf -v n %s "${WEFT_V_1}"'],
+    ['read -r n <<< "${v}"', 'read -r n <<< "${WEFT_V_1}"'],
+    ['a=("${v}")', 'a=("${WEFT_V_1}")'],
+    [': "$${n:=${v}}"', ': "${n:=${WEFT_V_1}}"'],
+    ['for n in "${v}"; do :; done', 'for n in "${WEFT_V_1}"; do :; done'],
+    ["PS4='+ ${v} '", "PS4='+ ${WEFT_V_1} '"],
+    ['printf -v PS4 %s "+ "; echo "${v}"', 'printf -v PS4 %s "+ "; echo "${WEFT_V_1}"'],
+  ];
+  for (const [template, expected] of cases) assert.equal(render(template), expected, template);
+});
+
+Deno.test("shell later: through the CLI, validate and run refuse a value assigned to a prompt variable", async () => {
+  const env = { WEFT_HOME: testTempDir("home-") };
+  const marks = testTempDir("later-prompt-marks-");
+  const file = `${DIR}prompt_forms.yml`;
+  for (const verb of ["validate", "run"]) {
+    const args = verb === "run" ? ["-p", `x=$(touch ${marks}/PWNED)`] : [];
+    const out = await weft([verb, file, ...args], { env });
+    assert.equal(out.code, 2, out.stdout + out.stderr);
+    const text = out.stdout + out.stderr;
+    for (
+      const [line, col, id, name] of [
+        [9, 34, "printf", "PS4"],
+        [12, 20, "array", "PS4"],
+        [15, 36, "default", "PS4"],
+        [18, 34, "mapfile", "PS4"],
+        [21, 31, "read", "PS4"],
+        [26, 7, "heredoc", "PS4"],
+        [31, 26, "for", "PS4"],
+        [34, 45, "command", "PROMPT_COMMAND"],
+      ] as const
+    ) {
+      assert.match(
+        text,
+        new RegExp(
+          `prompt_forms\\.yml:${line}:${col}: command in task "${id}": cannot assign a value to ${name} this way`,
+        ),
+      );
+    }
+    assert.match(text, /hint: assign it plainly, where weft writes a reference the prompt reads/);
+    assert.doesNotMatch(text, /task "fine"/);
+    if (verb === "validate") assert.match(text, /8 problems/);
+  }
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+});

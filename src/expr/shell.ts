@@ -89,7 +89,13 @@
  * Later code inside later code (`sh -c "eval '… ${x}'"`) is lexed level by level (shell_lexer.ts
  * laterSlot), up to 3 levels: each outer level gets the reference as text for its quotes, and
  * only the innermost one expands it (shell_deferred.ts); deeper, or where a level cannot be
- * followed, the value is refused.
+ * followed, the value is refused. `eval`'s code (and `watch`'s) is all its arguments joined
+ * with spaces, lexed as one text (shell_lexer.ts joinedSlot): `eval eval echo ${x}` is
+ * `eval echo …` at level 1, later code again, not `${x}` alone.
+ *
+ * Refused too: a value a prompt variable (PS0-PS4, PROMPT_COMMAND) gets as its own text,
+ * by any assignment but `PS4=…` (`printf -v PS4`, `PS4=(…)`, `${PS4:=…}`, `for PS4 in`,
+ * `read`/`mapfile` from a here-string or heredoc): ShellSlot.promptAssigned.
  *
  * Known limits: nested backticks are not tracked (a value inside them is refused, their
  * backslashes being on the way). Code weft does not see as such — a
@@ -228,6 +234,14 @@ export interface ShellSlot {
    * ("value") or holding `=` then `(` ("name") is refused.
    */
   readonly declareOperand?: "name" | "value";
+  /**
+   * The value is assigned to this prompt variable (PS0-PS4, PROMPT_COMMAND) as its own
+   * text, by a form other than `PS4=…` (which gets a deferred reference): `printf -v PS4`,
+   * `PS4=( … )`, `${PS4:=…}`, `for PS4 in`, `read`/`mapfile` from a here-string or a
+   * heredoc (shell_later.ts promptAssignedHere). bash expands a prompt string when it
+   * shows it, running any `$(…)` in it, and runs PROMPT_COMMAND: refused, also by validate.
+   */
+  readonly promptAssigned?: string;
 }
 
 /**
@@ -368,6 +382,19 @@ export function shellReference(
   for (let s = slot.inner; s && levels.at(-1)?.later; s = s.inner) levels.push(s);
   refuseForeign(levels, offset);
   refuseUnfollowed(levels, offset);
+  const prompt = levels.find((s) => s.promptAssigned)?.promptAssigned;
+  if (prompt) {
+    throw new ExpressionError(
+      `cannot assign a value to ${prompt} this way (\`printf -v\`, \`read\`, \`mapfile\`, ` +
+        "`( … )`, `${…:=…}`, `for … in`): the variable would hold the value's own text, " +
+        "which bash expands as a prompt string (PS0-PS4) each time it shows it, running " +
+        "any $(…) or backticks in it, or runs as code (PROMPT_COMMAND)",
+      offset,
+      `assign it plainly, where weft writes a reference the prompt reads: \`${
+        prompt.replace(/\[.*$/, "")
+      }="\${...}"\`, or use the value elsewhere than in a prompt`,
+    );
+  }
   if (levels.some((s) => s.integerOnly) && !INTEGER.test(value)) {
     throw new ExpressionError(
       `value ${

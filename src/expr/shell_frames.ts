@@ -27,6 +27,11 @@ export type HeredocFrame = {
   line: string;
   /** The current line holds a substitution or an expansion: it cannot be the delimiter. */
   dirty: boolean;
+  /**
+   * The prompt variable (PS0-PS4, PROMPT_COMMAND) the body is read into, if any
+   * (`read PS4 <<EOF`): shell_later.ts promptAssignedHere.
+   */
+  prompt?: string;
 };
 
 /**
@@ -44,6 +49,8 @@ export type ParamFrame = {
   assigns: boolean;
   pattern: boolean;
   heredoc: boolean;
+  /** The parameter's name, as read so far (shell_param.ts). */
+  name?: string;
 };
 
 /** One construct open at this point of the text. */
@@ -190,6 +197,27 @@ export class FrameStack {
   }
 
   /**
+   * The names of the `${n=...}` and `${n:=...}` enclosing this point (within its command
+   * frame), which assign their word to n.
+   */
+  assignedParams(): string[] {
+    const names: string[] = [];
+    for (let k = this.#frames.length - 1; k >= 0; k--) {
+      const frame = this.#frames[k];
+      if ("cmd" in frame || frame.kind === "heredoc") break;
+      if (frame.kind === "param" && frame.assigns) names.push(frame.name ?? "");
+    }
+    return names;
+  }
+
+  /** The prompt variable a heredoc body enclosing this point is read into (HeredocFrame.prompt). */
+  heredocPrompt(): string | undefined {
+    for (const frame of this.#frames) {
+      if (frame.kind === "heredoc" && frame.prompt) return frame.prompt;
+    }
+  }
+
+  /**
    * Whether this point is in a pattern or replacement word of a `${...}` inside a heredoc
    * body, quotes inside the braces included: dash does not take those quotes as quoting
    * there (`${v%"$x"}` removes `*` as a pattern), so no quoting makes a value literal.
@@ -252,9 +280,10 @@ export class FrameStack {
 export function wordOf(frame: CommandFrame): Word {
   const { cmd } = frame;
   if (cmd.current) return cmd.current;
-  const redirect = cmd.redirect;
+  const { redirect, hereString } = cmd;
   cmd.redirect = false;
-  return cmd.current = { text: "", slots: [], redirect };
+  cmd.hereString = false;
+  return cmd.current = { text: "", slots: [], redirect, ...(hereString ? { hereString } : {}) };
 }
 
 /** The characters that open `frame` (`"`, `$(`, `${`…), for messages. */

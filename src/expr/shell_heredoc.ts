@@ -13,6 +13,8 @@ interface PendingHeredoc {
   quoted: boolean;
   /** `<<-`: leading tabs of body lines are removed, the delimiter's line included. */
   stripTabs: boolean;
+  /** The prompt variable the body is read into (HeredocFrame.prompt). */
+  prompt?: string;
 }
 
 /** A heredoc delimiter word being read after `<<`. */
@@ -32,12 +34,16 @@ export class Heredocs {
     return this.#word !== null;
   }
 
-  /** After `<<` (`stripTabs`: `<<-`), the delimiter word comes next. */
-  startDelimiter(stripTabs: boolean): void {
+  /**
+   * After `<<` (`stripTabs`: `<<-`), the delimiter word comes next; `prompt`: the prompt
+   * variable the command reads the body into (HeredocFrame.prompt).
+   */
+  startDelimiter(stripTabs: boolean, prompt?: string): void {
     this.#word = {
       delimiter: "",
       quoted: false,
       stripTabs,
+      ...(prompt ? { prompt } : {}),
       started: false,
       quote: null,
       escape: false,

@@ -60,7 +60,9 @@ import {
   addPlain,
   atCommandPosition,
   type CommandState,
+  holdsValue,
   NAME_OPERANDS,
+  printfTarget,
   type Word,
 } from "./shell_words.ts";
 
@@ -75,15 +77,66 @@ export type LaterCode =
   | "unknown"
   | "foreign";
 
-/** Filled in when a word is "foreign": the program whose text it is (foreign_code.ts). */
+/**
+ * Filled in when a word is "foreign": the program whose text it is (foreign_code.ts);
+ * when later code is the command's words from `joined` on, joined with spaces (`eval`'s
+ * arguments, `watch`'s command): their index in the command's words. The shell parses
+ * that one string, so `eval eval echo X` is `eval echo X` at the next level, not `X` alone.
+ */
 export interface ForeignNote {
   program?: string;
+  joined?: number;
 }
 
 /** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
 const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
 /** Prompt strings: expanded without word splitting or quote removal, unlike a command. */
 const PROMPT_STRING = /^PS[0-4]\b/;
+
+/** A prompt variable's name (or an element's: `PS4[0]`), as an assignment's target. */
+const PROMPT_NAME = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?$/;
+
+/** Whether `name` is a prompt variable (PS0-PS4, PROMPT_COMMAND) or an element of one. */
+export const isPromptName = (name: string | undefined): name is string =>
+  PROMPT_NAME.test(name ?? "");
+
+/**
+ * The prompt variable `read`, `mapfile` or `readarray` of `cmd` reads its input into, by
+ * the words read so far (`read -r PS4`, `mapfile -t PS0`): any of its operands naming one.
+ */
+export function promptRead(cmd: CommandState): string | undefined {
+  if (cmd.name !== "read" && cmd.name !== "mapfile" && cmd.name !== "readarray") return;
+  return cmd.plain.slice(cmd.nameAt + 1).map((w) => w.replace(/^-[A-Za-z]*a(?=.)/, ""))
+    .find(isPromptName);
+}
+
+/**
+ * The prompt variable (PS0-PS4, PROMPT_COMMAND) that a value in `word` of `cmd` is
+ * assigned to, by any of the forms of assignment other than `NAME=…` (which
+ * {@link laterCodeHere} defers): an element of `PS4=( … )`, the operands of `printf -v PS4`,
+ * the words of `for PS4 in …`, a here-string read into it (`read -r PS4 <<< …`). `params`:
+ * the names of the `${n:=…}` around it (shell_frames.ts assignedParams). The variable
+ * then holds the value's own text, which bash expands as a prompt (or runs as
+ * PROMPT_COMMAND): refused (shell.ts ShellSlot.promptAssigned).
+ */
+export function promptAssignedHere(
+  cmd: CommandState,
+  word: Word,
+  params: readonly string[],
+): string | undefined {
+  const param = params.find(isPromptName);
+  if (param) return param;
+  if (cmd.compound > 0) return isPromptName(cmd.compoundName) ? cmd.compoundName : undefined;
+  if (word.redirect) return word.hereString ? promptRead(cmd) : undefined;
+  if (cmd.forList) {
+    const name = cmd.plain[cmd.nameAt + 1];
+    return isPromptName(name) ? name : undefined;
+  }
+  if (cmd.name === "printf") {
+    const target = printfTarget(cmd);
+    return isPromptName(target) ? target : undefined;
+  }
+}
 
 /** runuser(1)'s long options that take an argument, but for `--command`. */
 const RUNUSER_LONGS = ["user", "group", "supp-group", "shell", "whitelist-environment"];
@@ -142,7 +195,12 @@ function commandCode(
     return "foreign";
   }
   switch (name) {
-    case "eval":
+    case "eval": {
+      // eval joins its arguments with spaces and parses the result; bash skips a `--`.
+      const dashes = at > start + 1 && words[start + 1] === "--" && !holdsValue(words, start + 1);
+      if (note) note.joined = start + (dashes ? 2 : 1);
+      return "here";
+    }
     case "alias":
       return "here";
     case "trap": {
@@ -322,6 +380,7 @@ function watchCode(
   if (flags.has("x") || flags.has("--exec")) {
     return index < at ? commandCode(words, index, at, current, note) : undefined;
   }
+  if (note) note.joined = index; // watch joins its words with spaces for `sh -c`
   return "child";
 }
 

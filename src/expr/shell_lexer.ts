@@ -14,7 +14,13 @@ import {
   wordOf,
 } from "./shell_frames.ts";
 import { endsHeredoc, Heredocs } from "./shell_heredoc.ts";
-import { feedInner, type ForeignNote, laterCodeHere } from "./shell_later.ts";
+import {
+  feedInner,
+  type ForeignNote,
+  laterCodeHere,
+  promptAssignedHere,
+  promptRead,
+} from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
   addPlain,
@@ -107,7 +113,7 @@ export class ShellLexer {
         slot.foreign = note.program;
       } else if (later) {
         slot.later = later;
-        slot.inner = this.laterSlot(word);
+        slot.inner = this.laterSlot(word, frame.cmd, note.joined);
       }
       if (use === "name" && frame.cmd.declaring && frame.cmd.compound === 0) {
         // `declare -a "l=${v}"`, `declare "${v}"`: bash re-parses `l=(…)` there.
@@ -118,7 +124,20 @@ export class ShellLexer {
           slot.declareOperand = "value";
         }
       }
+      if (!slot.integerOnly) {
+        const prompt = promptAssignedHere(frame.cmd, word, this.frames.assignedParams());
+        if (prompt) slot.promptAssigned = prompt;
+      }
       word.slots.push(slot);
+    }
+    if (!slot.integerOnly && !slot.promptAssigned) {
+      // Read into a prompt variable from a heredoc, or the output of a `$(...)` assigned to
+      // one (`printf -v PS4 %s "$(echo ${x})"`).
+      const prompt = this.frames.heredocPrompt() ??
+        this.frames.outerCommands().map(({ cmd }) =>
+          cmd.current ? promptAssignedHere(cmd, cmd.current, []) : undefined
+        ).find((name) => name !== undefined);
+      if (prompt) slot.promptAssigned = prompt;
     }
     if (!slot.integerOnly) {
       slot.outputInLater = this.frames.laterOutput(laterCodeHere);
@@ -137,14 +156,49 @@ export class ShellLexer {
    * text (shell_later.ts feedInner) lexed as a command of its own, which may hold later
    * code again (`sh -c "trap '… ${x}' EXIT"`). Undefined past {@link LATER_DEPTH}.
    */
-  private laterSlot(word: Word): MutableSlot | undefined {
+  private laterSlot(word: Word, cmd: CommandState, joined?: number): MutableSlot | undefined {
     if (this.depth + 1 >= LATER_DEPTH) return undefined;
+    if (joined !== undefined) return this.joinedSlot(word, cmd, joined);
     let lexer = this.laterLexers.get(word);
     if (!lexer) this.laterLexers.set(word, lexer = new ShellLexer(this.depth + 1));
     lexer.feed(word.inner ?? "");
     word.inner = ""; // fed: a long word is not copied again at its next substitution
     return lexer.substitute();
   }
+
+  /**
+   * {@link laterSlot} where the later code is `cmd`'s words from index `joined` on, joined
+   * with spaces (`eval`'s arguments: shell_later.ts ForeignNote.joined): one lexer reads
+   * them all, as the shell parses that one string, so that `eval eval echo ${x}` puts the
+   * value in `eval echo …` at the next level, which is later code again.
+   */
+  private joinedSlot(word: Word, cmd: CommandState, joined: number): MutableSlot {
+    let byStart = this.joinedLexers.get(cmd.words);
+    if (!byStart) this.joinedLexers.set(cmd.words, byStart = new Map());
+    let state = byStart.get(joined);
+    if (!state) byStart.set(joined, state = { lexer: new ShellLexer(this.depth + 1), word: -1 });
+    const at = cmd.words.length; // the word being read
+    let text = "";
+    if (state.word !== at) {
+      // The rest of the word read last, then the words since, each after a space.
+      if (state.word >= joined) text += cmd.inners[state.word];
+      for (let i = Math.max(state.word + 1, joined); i < at; i++) {
+        text += (i > joined ? " " : "") + cmd.inners[i];
+      }
+      if (at > joined) text += " ";
+      state.word = at;
+    }
+    text += word.inner ?? "";
+    word.inner = ""; // fed: a long word is not copied again at its next substitution
+    state.lexer.feed(text);
+    return state.lexer.substitute();
+  }
+
+  /** Per command (its words array) and index of joined later code: its lexer, and the word read last. */
+  private readonly joinedLexers = new WeakMap<
+    readonly string[],
+    Map<number, { lexer: ShellLexer; word: number }>
+  >();
 
   /** Ends the text: the last word of the command is complete. */
   finish(): void {
@@ -385,7 +439,8 @@ export class ShellLexer {
           (atCommandPosition(cmd) || cmd.declaring || cmd.name === "export")
         ) {
           compound = top.parens; // `a=(`: its elements may be arithmetic (`declare -ai a`)
-          arraysOf(cmd).add(/^[A-Za-z_]\w*/.exec(cmd.words.at(-1)!)![0]);
+          cmd.compoundName = /^[A-Za-z_]\w*/.exec(cmd.words.at(-1)!)![0];
+          arraysOf(cmd).add(cmd.compoundName);
         }
         break;
       case ")":
@@ -401,11 +456,12 @@ export class ShellLexer {
       case "<":
         if (next === "<" && text[i + 2] === "<") {
           cmd.redirect = true; // a here-string: its word is data
+          cmd.hereString = true;
           return i + 2;
         }
         if (next === "<") {
           const stripTabs = text[i + 2] === "-";
-          this.heredocs.startDelimiter(stripTabs);
+          this.heredocs.startDelimiter(stripTabs, promptRead(cmd));
           return i + (stripTabs ? 2 : 1);
         }
         cmd.redirect = true;
@@ -429,7 +485,8 @@ export class ShellLexer {
     // its keys text.
     const cases = cmd.cases;
     const declaresMaps = compound > 0 && cmd.declaresMaps;
-    Object.assign(cmd, newCommand(cmd.integers), { cases, compound, declaresMaps });
+    const compoundName = compound > 0 ? cmd.compoundName : undefined;
+    Object.assign(cmd, newCommand(cmd.integers), { cases, compound, declaresMaps, compoundName });
     return i;
   }
 }

@@ -26,13 +26,17 @@ export function readParamHead(
   if (top.stage === "start" || top.stage === "prefixed") {
     if (NAME_CHAR.test(c)) {
       top.stage = "name";
+      top.name = c;
       return "taken";
     }
     top.stage = "op";
     if ("@*#?-$!".includes(c)) return "taken"; // a special parameter: `${#}`, `${@%x}`
   }
   if (top.stage === "name") {
-    if (NAME_CHAR.test(c)) return "taken";
+    if (NAME_CHAR.test(c)) {
+      top.name += c;
+      return "taken";
+    }
     top.stage = "op";
   }
   if (top.stage === "op") {

@@ -31,6 +31,8 @@ export interface MutableSlot {
   backtickEscapes?: boolean;
   /** See ShellSlot.declareOperand (shell.ts). */
   declareOperand?: "name" | "value";
+  /** See ShellSlot.promptAssigned (shell.ts). */
+  promptAssigned?: string;
 }
 
 /** One word; `text` holds its literal characters. */
@@ -48,6 +50,8 @@ export interface Word {
   subscript?: "name" | "open" | "closed" | "plus" | "value" | "no";
   /** The target of a redirection (`> ${f}`, `<<< ${v}`): data, not an argument. */
   redirect?: boolean;
+  /** The word of a here-string (`<<< ${v}`): the command's standard input. */
+  hereString?: boolean;
   /**
    * Inside `[[ ]]`: the slots inside a `$(...)` or backticks within this word, whose output
    * is arithmetic when the word turns out an operand of `-eq` & co.
@@ -119,13 +123,22 @@ export interface CommandState {
   cases: number;
   /** The words' plain texts (Word.plain), in step with `words`. */
   plain: string[];
+  /**
+   * In step with `words`: what is left of each word's Word.inner once it ended (all of it
+   * but what shell_lexer.ts laterSlot already read), for later code that joins words.
+   */
+  inners: string[];
   /** The command's name (its plain text), once read, and its index in `words`. */
   name?: string;
   nameAt: number;
   /** The next word is the target of a redirection. */
   redirect: boolean;
+  /** The next word is a here-string's (`<<<`). */
+  hereString?: boolean;
   /** Inside `a=( ... )`: the frame's `parens` level it ends below (0: not inside one). */
   compound: number;
+  /** Inside `a=( ... )`: the array's name (a). */
+  compoundName?: string;
   /** After `for NAME in` / `select NAME in`: each word is assigned to NAME. */
   forList: boolean;
   /** Names declared with the integer attribute so far (`declare -i n`), shared by all commands of one text. */
@@ -186,6 +199,7 @@ const READ_DATA_OPTIONS: Record<string, string> = {
 export const newCommand = (integers: Set<string>): CommandState => ({
   words: [],
   plain: [],
+  inners: [],
   current: null,
   previous: null,
   test: false,
@@ -194,7 +208,9 @@ export const newCommand = (integers: Set<string>): CommandState => ({
   cases: 0,
   nameAt: -1,
   redirect: false,
+  hereString: false,
   compound: 0,
+  compoundName: undefined,
   forList: false,
   integers,
   declaresArrays: false,
@@ -294,7 +310,7 @@ function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefi
 }
 
 /** The variable a `printf -v NAME` (or `-vNAME`) of `cmd` assigns, once its words say. */
-function printfTarget(cmd: CommandState): string | undefined {
+export function printfTarget(cmd: CommandState): string | undefined {
   const args = cmd.plain.slice(cmd.nameAt + 1);
   const at = args.indexOf("-v");
   return at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith("-v"))?.slice(2);
@@ -365,6 +381,7 @@ export function endWord(cmd: CommandState): void {
   }
   cmd.words.push(text);
   cmd.plain.push(plain);
+  cmd.inners.push(word.inner ?? "");
   cmd.previous = word;
 }
 
