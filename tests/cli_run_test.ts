@@ -186,6 +186,11 @@ Deno.test("weft run: bad flag values exit 2 before anything runs", async () => {
     [["--env", "NOEQUALS"], /--env "NOEQUALS": expected VAR=value/],
     [["--max-parallel", "0"], /--max-parallel "0": expected a whole number of 1 or more/],
     [["--max-parallel", "two"], /--max-parallel "two"/],
+    // A whole number, but past what a number holds exactly: said so, not "expected a whole number".
+    [
+      ["--max-parallel", "99999999999999999999"],
+      /--max-parallel "99999999999999999999": more than weft counts \(at most 9007199254740991\)/,
+    ],
   ];
   for (const [flags, message] of cases) {
     const { code, stdout, stderr } = await weft(["run", `${FIXTURES}plan.yml`, ...flags], {

@@ -71,9 +71,9 @@ Deno.test("validate reports, at their place, what a run could never start with",
       `${pos} ${text}\n${result.stderr}`,
     );
   at("1:7", /workflow name is at most 256 characters, this one has 300/);
-  at("2:10", /timeout must be longer than 0/);
-  at("4:12", /defaults\.timeout: a timeout must be longer than 0/);
-  at("8:14", /timeout in task "a": a timeout must be longer than 0/);
+  at("2:10", /timeout must be at least 1ms/);
+  at("4:12", /defaults\.timeout: a timeout must be at least 1ms/);
+  at("8:14", /timeout in task "a": a timeout must be at least 1ms/);
   at("10:12", /BIG is 131075 bytes .*131072 .*MAX_ARG_STRLEN/);
   at("11:10", /N holds a NUL character/);
 });

@@ -89,6 +89,14 @@ Deno.test("durations: one rule, bare numbers in the field's unit, results in ms"
     issues(one({ id: "a", command: "x", timeout: "soon" })).join(),
     /invalid duration "soon"/,
   );
+  // Durations count whole milliseconds: 0.4ms is 0, refused in words that fit it.
+  for (const timeout of [0, "0s", "0.4ms"]) {
+    assert.match(
+      issues(one({ id: "a", command: "x", timeout })).join(),
+      /a timeout must be at least 1ms/,
+      String(timeout),
+    );
+  }
 });
 
 Deno.test("a task without type is a shell task; lists accept a single string", () => {

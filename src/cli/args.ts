@@ -56,7 +56,15 @@ export function parseAssignments(
 /** Parses a flag value that must be a whole number ≥ 1. */
 export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
+  if (/^\d+$/.test(value.trim()) && !Number.isSafeInteger(n)) {
+    throw usageError(
+      `${flag} ${
+        JSON.stringify(value)
+      }: more than weft counts (at most ${Number.MAX_SAFE_INTEGER})`,
+      `e.g. ${flag} 4`,
+    );
+  }
+  if (!/^\d+$/.test(value.trim()) || n < 1) {
     throw usageError(
       `${flag} ${JSON.stringify(value)}: expected a whole number of 1 or more`,
       `e.g. ${flag} 4`,

@@ -64,14 +64,15 @@ export function duration(bare: BareUnit): (typeof DURATIONS)[BareUnit] {
 }
 
 /**
- * A timeout: a {@link duration} (bare number = seconds) of more than 0. A timeout of 0
- * would end every attempt before it starts, so it is refused where it is written.
+ * A timeout: a {@link duration} (bare number = seconds) of at least 1 ms, what durations
+ * round to. A timeout of 0 would end every attempt before it starts, so it is refused
+ * where it is written; so is one that rounds to 0 (`0.4ms`), said in the same words.
  */
 export const timeout = duration("s").superRefine((ms, ctx) => {
   if (ms > 0) return;
   ctx.addIssue({
     code: "custom",
-    message: "a timeout must be longer than 0",
+    message: "a timeout must be at least 1ms",
     params: { hint: 'write a positive duration ("30s", "5m"), or leave timeout out for none' },
   });
 });
