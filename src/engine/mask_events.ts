@@ -122,17 +122,6 @@ function maskValues(values: Record<string, string>, secrets: Secrets): Record<st
 }
 
 /**
- * A task's or attempt's outputs masked with `secrets` (as the task record is, see
- * maskOutputs): for records kept while the run goes on, masked again as secrets are learned.
- */
-export function maskRecordOutputs(
-  values: Record<string, string>,
-  secrets: Secrets,
-): Record<string, string> {
-  return isEmpty(values) ? values : maskOutputs(values, secrets);
-}
-
-/**
  * Output keys weft sets itself (parse/known_outputs.ts FIXED_OUTPUTS, a conditional's
  * `branch`, a data_processor's `output_file` and `input_count`): its own words, kept as
  * they are whatever the secrets (`rows` for the secret `rows` stays `rows`).
@@ -167,9 +156,13 @@ const OWN_OUTPUT_KEYS = new Set([
  * (`${tasks.a.outputs.postgres_host}`: Secrets.protectWrittenNames). Two keys
  * masked to the same text (`***` from two secrets, or beside a key written `***`) are
  * told apart as `*** (2)`, `*** (3)`, …, in the order they were written, so no value is
- * lost.
+ * lost. Exported for the records the store keeps while the run goes on, masked again as
+ * secrets are learned (store/records_journal.ts).
  */
-function maskOutputs(values: Record<string, string>, secrets: Secrets): Record<string, string> {
+export function maskOutputs(
+  values: Record<string, string>,
+  secrets: Secrets,
+): Record<string, string> {
   const copy: Record<string, string> = {};
   let renamed: Map<string, string> | null = null;
   for (const key in values) {

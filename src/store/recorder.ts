@@ -10,7 +10,7 @@
  * @module
  */
 import type { EngineEvent, EventListener } from "../engine/events.ts";
-import { maskEvent, maskRecordOutputs } from "../engine/mask_events.ts";
+import { maskEvent, maskOutputs } from "../engine/mask_events.ts";
 import { Secrets } from "../engine/secrets.ts";
 import { isDiskFull, isFault, StorageError } from "./faults.ts";
 import { finishWithRoom, unrecordedReport } from "./full_disk.ts";
@@ -183,7 +183,7 @@ export function createRecorder(
               ? RecordsJournal.open(
                 store.logsDir,
                 runId,
-                (outputs) => maskRecordOutputs(outputs, secrets),
+                (outputs) => maskOutputs(outputs, secrets),
               )
               : null,
           );

@@ -29,6 +29,7 @@ import { removeJournalFile } from "./group_journal.ts";
 import { logDirName } from "./log_format.ts";
 import { isUnfinished } from "./records.ts";
 import type { AttemptRecord } from "./run_store.ts";
+import { sameValue } from "./unchanged.ts";
 import { readSmallText } from "./small_file.ts";
 
 /** Name of the journal inside the run's log folder (log files end in `.log`). */
@@ -215,7 +216,7 @@ export class RecordsJournal {
   #masked<T extends TaskRecord | AttemptRecord>(record: T): T {
     if (!hasOutputs(record)) return record;
     const outputs = this.mask(record.outputs);
-    if (sameOutputs(outputs, record.outputs)) return record;
+    if (sameValue(outputs, record.outputs)) return record;
     return { ...record, outputs };
   }
 
@@ -296,12 +297,6 @@ function recordOf(entry: Entry): TaskRecord | AttemptRecord {
 
 function entryKey(entry: Entry): string {
   return "task" in entry ? `t\u0000${entry.task.id}` : `a\u0000${attemptRecordKey(entry.attempt)}`;
-}
-
-function sameOutputs(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }
 
 /** The records a journal holds: the last of each task and each attempt. */
