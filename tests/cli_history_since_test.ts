@@ -56,7 +56,13 @@ Deno.test("parseSince: a date-time is ISO 8601 naming a day and time that exist;
   assert.deepEqual([local.getDate(), local.getHours()], [1, 8]);
   // Date.parse read the first as June 12 and rolled the second into May.
   for (
-    const text of ["2026-12-05 junk", "2026-04-31T10:00Z", "2026-11-01T24:00Z", "2026-11-01T08:60"]
+    const text of [
+      "2026-12-05 junk",
+      "2026-04-31T10:00Z",
+      "2026-11-01T24:00Z",
+      "2026-11-01T08:60",
+      "2026-11-01T08:00:60Z",
+    ]
   ) {
     assert.throws(() => parseSince(text), /expected a duration or a date/, text);
   }

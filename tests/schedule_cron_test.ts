@@ -223,6 +223,10 @@ Deno.test("window bounds: local times, offsets, dates, a time in a gap", () => {
   assert.equal(parseZonedTime("2026-03-29T02:30", BERLIN), Date.parse("2026-03-29T01:00:00Z"));
   assert.equal(parseZonedTime("2026-02-30", BERLIN), undefined);
   assert.equal(parseZonedTime("yesterday", BERLIN), undefined);
+  // A time that does not exist is refused, not rolled over into the next minute or day.
+  for (const text of ["2026-11-01T24:00Z", "2026-11-01T08:60", "2026-11-01T08:00:60Z"]) {
+    assert.equal(parseZonedTime(text, BERLIN), undefined, text);
+  }
 });
 
 Deno.test("firesBetweenAtMost: the same fires as firesBetween across DST changes; null past the bound", () => {

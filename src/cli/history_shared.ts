@@ -7,6 +7,7 @@
 import type { RunStatus } from "../engine/events.ts";
 import { durationTooLong, formatDuration, parseDuration, TOO_LONG } from "../model/duration.ts";
 import { ExitCode, WeftError } from "../model/errors.ts";
+import { hostZone, parseZonedTime } from "../schedule/zone.ts";
 import type { RunDetails, RunRecord, RunStore } from "../store/run_store.ts";
 import { homeFor } from "./home.ts";
 import { holderText } from "../store/kv_lock_holder.ts";
@@ -207,31 +208,16 @@ export function parseSince(value: string, now: Date = new Date()): Date {
     const [year, month, date] = [Number(day[1]), Number(day[2]) - 1, Number(day[3])];
     const local = new Date(year, month, date);
     if (local.getMonth() === month && local.getDate() === date) return local;
-  } else if (isDateTime(text)) {
-    const time = Date.parse(text);
-    if (!Number.isNaN(time)) return new Date(time);
+  } else {
+    // A date-time: ISO 8601 only, naming a day and time that exist, local without an
+    // offset (Date.parse read "2026-12-05 junk" as June 12, 2026-04-31 as May 1).
+    const time = parseZonedTime(text, hostZone());
+    if (time !== undefined) return new Date(time);
   }
   throw new WeftError(`--since ${JSON.stringify(value)}: expected a duration or a date`, {
     hint: "e.g. --since 24h, --since 7d, --since 2026-11-01 or --since 2026-11-01T08:00:00Z",
     exitCode: ExitCode.Invalid,
   });
-}
-
-/**
- * Whether `text` is an ISO 8601 date-time as `--since` documents it (`2026-11-01T08:00`,
- * seconds and fraction optional, then `Z` or an offset, or local time) naming a day and a
- * time that exist. Date.parse alone would read other text its own loose way
- * ("2026-12-05 junk" as June 12) and roll 2026-04-31 over into May.
- */
-function isDateTime(text: string): boolean {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?$/
-      .exec(text);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1).map((part) => Number(part ?? 0));
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour <= 23 &&
-    minute <= 59 && second <= 59;
 }
 
 /** Parses `--status`. */

@@ -245,7 +245,8 @@ export function formatZoned(t: Date | number, zone: string): string {
  * Parses an ISO 8601 time for a window bound: with `Z` or an offset it is that instant;
  * without, a local time in `zone` (a date alone is its midnight; a local time in a DST
  * gap is the end of the gap; in a repeated hour, its first occurrence). Undefined when
- * `text` is not such a time.
+ * `text` is not such a time, or names a day or time that does not exist (2026-04-31,
+ * 24:00, 08:60, 08:00:60: Date would roll them over).
  */
 export function parseZonedTime(text: string, zone: string): number | undefined {
   const m =
@@ -255,7 +256,10 @@ export function parseZonedTime(text: string, zone: string): number | undefined {
   const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "0", off] = m;
   const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, Number(frac.padEnd(3, "0")));
   const check = new Date(wall);
-  if (check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59) {
+  if (
+    check.getUTCMonth() !== +mo - 1 || check.getUTCDate() !== +d || +h > 23 || +mi > 59 ||
+    +s > 59
+  ) {
     return undefined;
   }
   if (off) {
