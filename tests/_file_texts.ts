@@ -23,3 +23,26 @@ export function textsUnder(dir: string, except?: string): string {
   }
   return all;
 }
+
+/** The paths of the files under `dir` whose bytes hold `needle` (its UTF-8) anywhere. */
+export function filesHolding(dir: string, needle: string): string[] {
+  const bytes = new TextEncoder().encode(needle);
+  const found: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of Deno.readDirSync(folder)) {
+      const path = `${folder}/${entry.name}`;
+      if (entry.isDirectory) walk(path);
+      else if (entry.isFile && holds(Deno.readFileSync(path), bytes)) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+function holds(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}

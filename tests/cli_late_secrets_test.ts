@@ -10,31 +10,9 @@
 import assert from "node:assert/strict";
 import { startWeft, waitForFile, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 
 const TOKEN = "zzLATETOKENzz4411";
-
-/** The paths of the files under `home` whose bytes hold `value`. */
-function filesHolding(home: string, value: string): string[] {
-  const needle = new TextEncoder().encode(value);
-  const found: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of Deno.readDirSync(folder)) {
-      const path = `${folder}/${entry.name}`;
-      if (entry.isDirectory) walk(path);
-      else if (entry.isFile && holds(Deno.readFileSync(path), needle)) found.push(path);
-    }
-  };
-  walk(home);
-  return found;
-}
-
-function holds(bytes: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= bytes.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
 
 /**
  * `login`'s records reach the store (and its journal) well before `use` starts: `slow`

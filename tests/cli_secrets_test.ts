@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 
 const FIXTURES = new URL("./fixtures/secrets/", import.meta.url).pathname;
 
@@ -15,29 +16,6 @@ const KEY_LINES = [
   "QyNTUxOQAAACDzR1fakefakefakefakefakefakefakefakefakefakeAAAAJgAAAAA",
   "-----END OPENSSH PRIVATE KEY-----",
 ];
-
-/** Paths of the files under `dir` holding `needle` anywhere in their bytes. */
-function filesHolding(dir: string, needle: string): string[] {
-  const bytes = new TextEncoder().encode(needle);
-  const found: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of Deno.readDirSync(folder)) {
-      const path = `${folder}/${entry.name}`;
-      if (entry.isDirectory) walk(path);
-      else if (entry.isFile && holds(Deno.readFileSync(path), bytes)) found.push(path);
-    }
-  };
-  walk(dir);
-  return found;
-}
-
-function holds(haystack: Uint8Array, needle: Uint8Array): boolean {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return true;
-  }
-  return false;
-}
 
 /** Asserts that none of `values` is in the text or in any file of `home`. */
 function assertNowhere(values: string[], text: string, home: string): void {
