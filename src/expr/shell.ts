@@ -95,7 +95,10 @@
  *
  * Refused too: a value a prompt variable (PS0-PS4, PROMPT_COMMAND) gets as its own text,
  * by any assignment but `PS4=…` (`printf -v PS4`, `PS4=(…)`, `${PS4:=…}`, `for PS4 in`,
- * `read`/`mapfile` from a here-string or heredoc): ShellSlot.promptAssigned.
+ * a nameref, `read`/`mapfile` from a here-string, a heredoc, a pipe or a process
+ * substitution, a loop's or a block's too: shell_words.ts assignmentTargets, which the
+ * arithmetic checks ask as well): ShellSlot.promptAssigned; and an argument of zsh's
+ * `print -P`: ShellSlot.promptArgument.
  *
  * Known limits: nested backticks are not tracked (a value inside them is refused, their
  * backslashes being on the way). Code weft does not see as such — a
@@ -237,11 +240,19 @@ export interface ShellSlot {
   /**
    * The value is assigned to this prompt variable (PS0-PS4, PROMPT_COMMAND) as its own
    * text, by a form other than `PS4=…` (which gets a deferred reference): `printf -v PS4`,
-   * `PS4=( … )`, `${PS4:=…}`, `for PS4 in`, `read`/`mapfile` from a here-string or a
-   * heredoc (shell_later.ts promptAssignedHere). bash expands a prompt string when it
+   * `PS4=( … )`, `${PS4:=…}`, `for PS4 in`, `r=…` after `declare -n r=PS4`, `read`/`mapfile`
+   * from a here-string, a heredoc, a pipe or a process substitution (`read <<< … PS4`,
+   * `while read PS4; …; done <<< …`) (shell_later.ts promptAssignedHere). bash expands a
+   * prompt string when it
    * shows it, running any `$(…)` in it, and runs PROMPT_COMMAND: refused, also by validate.
    */
   readonly promptAssigned?: string;
+  /**
+   * The value (or the output of a `$(…)` holding it) is an argument of zsh's `print -P`,
+   * which expands it as a prompt, running any `$(…)` in it under `setopt promptsubst`
+   * (shell_later.ts zshPromptArgument): refused, also by validate.
+   */
+  readonly promptArgument?: boolean;
 }
 
 /**
@@ -382,11 +393,22 @@ export function shellReference(
   for (let s = slot.inner; s && levels.at(-1)?.later; s = s.inner) levels.push(s);
   refuseForeign(levels, offset);
   refuseUnfollowed(levels, offset);
+  if (levels.some((s) => s.promptArgument)) {
+    throw new ExpressionError(
+      "cannot substitute a value into an argument of zsh's `print -P`: zsh expands it as a " +
+        "prompt string, running any $(…) or backticks in it under `setopt promptsubst`",
+      offset,
+      'print the value without -P (`print -r -- "${...}"`), and keep prompt escapes ' +
+        "(`%F{red}`) in a separate `print -P` without ${...}",
+    );
+  }
   const prompt = levels.find((s) => s.promptAssigned)?.promptAssigned;
   if (prompt) {
     throw new ExpressionError(
-      `cannot assign a value to ${prompt} this way (\`printf -v\`, \`read\`, \`mapfile\`, ` +
-        "`( … )`, `${…:=…}`, `for … in`): the variable would hold the value's own text, " +
+      `cannot assign a value to ${prompt} this way (\`printf -v\`, \`( … )\`, \`\${…:=…}\`, ` +
+        "`for … in`, a nameref, or `read`/`mapfile` from a here-string, a heredoc, a pipe " +
+        "or a process substitution, a loop's or a block's included): the variable would " +
+        "hold the value's own text, " +
         "which bash expands as a prompt string (PS0-PS4) each time it shows it, running " +
         "any $(…) or backticks in it, or runs as code (PROMPT_COMMAND)",
       offset,

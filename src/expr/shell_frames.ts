@@ -29,7 +29,8 @@ export type HeredocFrame = {
   dirty: boolean;
   /**
    * The prompt variable (PS0-PS4, PROMPT_COMMAND) the body is read into, if any
-   * (`read PS4 <<EOF`): shell_later.ts promptAssignedHere.
+   * (`read PS4 <<EOF`, `read <<EOF PS4`, `while read PS4; …; done <<EOF`), as known when
+   * the body starts: shell_later.ts promptRead.
    */
   prompt?: string;
 };
@@ -184,16 +185,6 @@ export class FrameStack {
   outerCommands(): CommandFrame[] {
     const commands = this.#frames.filter((frame): frame is CommandFrame => "cmd" in frame);
     return commands.slice(0, -1);
-  }
-
-  /** Whether a `${n=...}` or `${n:=...}` encloses this point (within its command frame). */
-  assigningParam(): boolean {
-    for (let k = this.#frames.length - 1; k >= 0; k--) {
-      const frame = this.#frames[k];
-      if ("cmd" in frame || frame.kind === "heredoc") return false;
-      if (frame.kind === "param" && frame.assigns) return true;
-    }
-    return false;
   }
 
   /**

@@ -13,8 +13,11 @@ interface PendingHeredoc {
   quoted: boolean;
   /** `<<-`: leading tabs of body lines are removed, the delimiter's line included. */
   stripTabs: boolean;
-  /** The prompt variable the body is read into (HeredocFrame.prompt). */
-  prompt?: string;
+  /**
+   * The prompt variable the body is read into (HeredocFrame.prompt), asked when the body
+   * starts: names given after `<<EOF` count (`read <<EOF PS4`).
+   */
+  prompt?: () => string | undefined;
 }
 
 /** A heredoc delimiter word being read after `<<`. */
@@ -38,7 +41,7 @@ export class Heredocs {
    * After `<<` (`stripTabs`: `<<-`), the delimiter word comes next; `prompt`: the prompt
    * variable the command reads the body into (HeredocFrame.prompt).
    */
-  startDelimiter(stripTabs: boolean, prompt?: string): void {
+  startDelimiter(stripTabs: boolean, prompt?: () => string | undefined): void {
     this.#word = {
       delimiter: "",
       quoted: false,
@@ -80,7 +83,10 @@ export class Heredocs {
   /** The frame of the next body owed (at a newline, or when a body ends), if any. */
   nextBody(): HeredocFrame | undefined {
     const body = this.#pending.shift();
-    return body && { kind: "heredoc", ...body, line: "", dirty: false };
+    if (!body) return undefined;
+    const { prompt, ...rest } = body;
+    const name = prompt?.();
+    return { kind: "heredoc", ...rest, ...(name ? { prompt: name } : {}), line: "", dirty: false };
   }
 }
 

@@ -58,13 +58,19 @@ import { foreignProgram } from "./foreign_code.ts";
 import { inForeignCode } from "./foreign_words.ts";
 import {
   addPlain,
+  assignmentTargets,
+  assignsWords,
   atCommandPosition,
   type CommandState,
   holdsValue,
+  isPromptName,
   NAME_OPERANDS,
-  printfTarget,
+  ownName,
+  resolveName,
   type Word,
 } from "./shell_words.ts";
+
+export { isPromptName };
 
 /** Who evaluates a word as code later, if anyone (see the module doc). */
 export type LaterCode =
@@ -86,6 +92,8 @@ export type LaterCode =
 export interface ForeignNote {
   program?: string;
   joined?: number;
+  /** The later code is the value of a `PS4=…`/`PROMPT_COMMAND=…` assignment word. */
+  assignment?: boolean;
 }
 
 /** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
@@ -93,49 +101,61 @@ const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
 /** Prompt strings: expanded without word splitting or quote removal, unlike a command. */
 const PROMPT_STRING = /^PS[0-4]\b/;
 
-/** A prompt variable's name (or an element's: `PS4[0]`), as an assignment's target. */
-const PROMPT_NAME = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?$/;
-
-/** Whether `name` is a prompt variable (PS0-PS4, PROMPT_COMMAND) or an element of one. */
-export const isPromptName = (name: string | undefined): name is string =>
-  PROMPT_NAME.test(name ?? "");
+/**
+ * The prompt variable (PS0-PS4, PROMPT_COMMAND) among `reads`, the names a command (of
+ * the text of `cmd`) reads its input into (CommandState.reads: `read -r PS4`,
+ * `mapfile -t PS0`, `while read PS4; …; done`), through namerefs.
+ */
+export function promptRead(cmd: CommandState, reads: Iterable<string>): string | undefined {
+  return [...reads].map((name) => resolveName(cmd, name)).find(isPromptName);
+}
 
 /**
- * The prompt variable `read`, `mapfile` or `readarray` of `cmd` reads its input into, by
- * the words read so far (`read -r PS4`, `mapfile -t PS0`): any of its operands naming one.
+ * The prompt variable read from a process substitution of `cmd` open here
+ * (`read PS4 < <(printf %s …)`, `done < <(…)`): its output is that command's input.
  */
-export function promptRead(cmd: CommandState): string | undefined {
-  if (cmd.name !== "read" && cmd.name !== "mapfile" && cmd.name !== "readarray") return;
-  return cmd.plain.slice(cmd.nameAt + 1).map((w) => w.replace(/^-[A-Za-z]*a(?=.)/, ""))
-    .find(isPromptName);
+export function promptFed(cmd: CommandState): string | undefined {
+  for (const block of cmd.blocks) {
+    const prompt = block.feeds && promptRead(cmd, block.feeds);
+    if (prompt) return prompt;
+  }
 }
 
 /**
  * The prompt variable (PS0-PS4, PROMPT_COMMAND) that a value in `word` of `cmd` is
- * assigned to, by any of the forms of assignment other than `NAME=…` (which
- * {@link laterCodeHere} defers): an element of `PS4=( … )`, the operands of `printf -v PS4`,
- * the words of `for PS4 in …`, a here-string read into it (`read -r PS4 <<< …`). `params`:
- * the names of the `${n:=…}` around it (shell_frames.ts assignedParams). The variable
- * then holds the value's own text, which bash expands as a prompt (or runs as
- * PROMPT_COMMAND): refused (shell.ts ShellSlot.promptAssigned).
+ * assigned to (shell_words.ts assignmentTargets, through namerefs), by any form of
+ * assignment but `PS4=…` itself (which {@link laterCodeHere} defers): an element of
+ * `PS4=( … )`, the operands of `printf -v PS4`, the words of `for PS4 in …`, a here-string
+ * read into it (`read -r PS4 <<< …`, `while read PS4; …; done <<< …`), `r=…` where
+ * `declare -n r=PS4`. `params`: the names of the `${n:=…}` around it (shell_frames.ts
+ * assignedParams). The variable then holds the value's own text, which bash expands as a
+ * prompt (or runs as PROMPT_COMMAND): refused (shell.ts ShellSlot.promptAssigned).
  */
 export function promptAssignedHere(
   cmd: CommandState,
   word: Word,
   params: readonly string[],
 ): string | undefined {
-  const param = params.find(isPromptName);
-  if (param) return param;
-  if (cmd.compound > 0) return isPromptName(cmd.compoundName) ? cmd.compoundName : undefined;
-  if (word.redirect) return word.hereString ? promptRead(cmd) : undefined;
-  if (cmd.forList) {
-    const name = cmd.plain[cmd.nameAt + 1];
-    return isPromptName(name) ? name : undefined;
+  const targets = assignmentTargets(cmd, word, params);
+  // `PS4=…` as written gets a deferred reference; `r=…` through a nameref does not.
+  const own = word.subscript === "value" && !word.redirect && assignsWords(cmd)
+    ? ownName(word)
+    : undefined;
+  return targets.find((name, i) => isPromptName(name) && (i < params.length || name !== own));
+}
+
+/**
+ * Whether a value now in `cmd`'s current word is an argument of zsh's `print -P`
+ * (`-P` in an option word before it: `print -rP`, `print -v x -P`), which expands it as a
+ * prompt, running its `$(…)` under `setopt promptsubst`: refused (ShellSlot.promptArgument).
+ */
+export function zshPromptArgument(cmd: CommandState): boolean {
+  if (cmd.name !== "print" || cmd.nameAt < 0) return false;
+  for (const w of cmd.plain.slice(cmd.nameAt + 1)) {
+    if (w === "--" || w === "-" || !w.startsWith("-")) return false;
+    if (/^-[A-Za-z]*P/.test(w)) return true;
   }
-  if (cmd.name === "printf") {
-    const target = printfTarget(cmd);
-    return isPromptName(target) ? target : undefined;
-  }
+  return false;
 }
 
 /** runuser(1)'s long options that take an argument, but for `--command`. */
@@ -168,7 +188,10 @@ export function laterCodeHere(
     const head = (word.plain ?? "").slice(0, 32);
     if (
       PROMPT_ASSIGNMENT.test(head) && (atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? ""))
-    ) return PROMPT_STRING.test(head) ? "prompt" : "here";
+    ) {
+      if (note) note.assignment = true;
+      return PROMPT_STRING.test(head) ? "prompt" : "here";
+    }
   }
   if (cmd.name === undefined || cmd.nameAt < 0) return undefined;
   return commandCode(cmd.plain, cmd.nameAt, cmd.words.length, word.plain ?? "", note);

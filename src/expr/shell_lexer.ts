@@ -19,7 +19,9 @@ import {
   type ForeignNote,
   laterCodeHere,
   promptAssignedHere,
+  promptFed,
   promptRead,
+  zshPromptArgument,
 } from "./shell_later.ts";
 import { readParamHead } from "./shell_param.ts";
 import {
@@ -29,6 +31,8 @@ import {
   arraysOf,
   atCommandPosition,
   BLANK,
+  type Block,
+  closeBlock,
   type CommandState,
   endWord,
   type MutableSlot,
@@ -49,6 +53,9 @@ const declaresArray = (cmd: CommandState, word: Word) =>
  */
 const arithmeticWord = (cmd: CommandState, word: Word) =>
   arithmeticHere(cmd, word) || valueUseHere(cmd, word) === "integer";
+
+/** The `name=` (`name[...]+=`) that starts an assignment word. */
+const ASSIGNED_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/;
 
 /** `name=` or `name[...]+=` and nothing after: followed by `(`, a compound assignment. */
 const COMPOUND_START = /^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=$/;
@@ -98,11 +105,10 @@ export class ShellLexer {
     const frame = this.frames.commandFrame();
     if (frame) {
       const word = wordOf(frame);
+      const params = this.frames.assignedParams();
       const use = arithmeticHere(frame.cmd, word)
         ? "integer"
-        : this.frames.assigningParam()
-        ? "name"
-        : valueUseHere(frame.cmd, word);
+        : valueUseHere(frame.cmd, word, params);
       if (use === "integer") slot.integerOnly = true;
       else if (use === "name") slot.nameOrNumber = true;
       const note: ForeignNote = {};
@@ -113,7 +119,7 @@ export class ShellLexer {
         slot.foreign = note.program;
       } else if (later) {
         slot.later = later;
-        slot.inner = this.laterSlot(word, frame.cmd, note.joined);
+        slot.inner = this.laterSlot(word, frame.cmd, note);
       }
       if (use === "name" && frame.cmd.declaring && frame.cmd.compound === 0) {
         // `declare -a "l=${v}"`, `declare "${v}"`: bash re-parses `l=(…)` there.
@@ -125,19 +131,30 @@ export class ShellLexer {
         }
       }
       if (!slot.integerOnly) {
-        const prompt = promptAssignedHere(frame.cmd, word, this.frames.assignedParams());
+        const prompt = promptAssignedHere(frame.cmd, word, params);
         if (prompt) slot.promptAssigned = prompt;
+        if (zshPromptArgument(frame.cmd)) {
+          slot.promptArgument = true;
+        }
       }
       word.slots.push(slot);
     }
     if (!slot.integerOnly && !slot.promptAssigned) {
-      // Read into a prompt variable from a heredoc, or the output of a `$(...)` assigned to
-      // one (`printf -v PS4 %s "$(echo ${x})"`).
+      // Read into a prompt variable from a heredoc or a process substitution
+      // (`read PS4 < <(printf %s ${x})`), or the output of a `$(...)` assigned to one
+      // (`printf -v PS4 %s "$(echo ${x})"`).
+      const commands = this.frames.outerCommands();
       const prompt = this.frames.heredocPrompt() ??
-        this.frames.outerCommands().map(({ cmd }) =>
+        [...commands, ...(frame ? [frame] : [])].map(({ cmd }) => promptFed(cmd))
+          .find((name) => name !== undefined) ??
+        commands.map(({ cmd }) =>
           cmd.current ? promptAssignedHere(cmd, cmd.current, []) : undefined
         ).find((name) => name !== undefined);
       if (prompt) slot.promptAssigned = prompt;
+      // The output of a `$(...)` in an argument of zsh's `print -P`.
+      if (commands.some(({ cmd }) => cmd.current && zshPromptArgument(cmd))) {
+        slot.promptArgument = true;
+      }
     }
     if (!slot.integerOnly) {
       slot.outputInLater = this.frames.laterOutput(laterCodeHere);
@@ -156,11 +173,16 @@ export class ShellLexer {
    * text (shell_later.ts feedInner) lexed as a command of its own, which may hold later
    * code again (`sh -c "trap '… ${x}' EXIT"`). Undefined past {@link LATER_DEPTH}.
    */
-  private laterSlot(word: Word, cmd: CommandState, joined?: number): MutableSlot | undefined {
+  private laterSlot(word: Word, cmd: CommandState, note: ForeignNote): MutableSlot | undefined {
     if (this.depth + 1 >= LATER_DEPTH) return undefined;
-    if (joined !== undefined) return this.joinedSlot(word, cmd, joined);
+    if (note.joined !== undefined) return this.joinedSlot(word, cmd, note.joined);
     let lexer = this.laterLexers.get(word);
-    if (!lexer) this.laterLexers.set(word, lexer = new ShellLexer(this.depth + 1));
+    if (!lexer) {
+      this.laterLexers.set(word, lexer = new ShellLexer(this.depth + 1));
+      // `PS4=…`, `PROMPT_COMMAND=…`: the later text is the assigned value, not `PS4=` again
+      // (which would be later code at every level, refused as too deep).
+      if (note.assignment) word.inner = (word.inner ?? "").replace(ASSIGNED_NAME, "");
+    }
     lexer.feed(word.inner ?? "");
     word.inner = ""; // fed: a long word is not copied again at its next substitution
     return lexer.substitute();
@@ -427,6 +449,8 @@ export class ShellLexer {
     // as one test, whose -eq operands stay arithmetic.
     if (cmd.test && c !== ";") return i;
     let compound = cmd.compound;
+    let closing: Block | undefined;
+    let resumed: Block | undefined;
     switch (c) {
       case "(":
         if (next === "(" && (atCommandPosition(cmd) || cmd.words.at(-1) === "for")) {
@@ -441,10 +465,27 @@ export class ShellLexer {
           compound = top.parens; // `a=(`: its elements may be arithmetic (`declare -ai a`)
           cmd.compoundName = /^[A-Za-z_]\w*/.exec(cmd.words.at(-1)!)![0];
           arraysOf(cmd).add(cmd.compoundName);
+        } else if (cmd.compound === 0 && i > 0 && text[i - 1] === "<") {
+          // `<( … )`: its output is this command's input (`read PS4 < <(…)`).
+          const resume = { ...cmd, current: null, redirect: false, hereString: false };
+          cmd.blocks.push({
+            reads: new Set(),
+            parens: top.parens,
+            feeds: cmd.reads,
+            resume,
+            slots: [],
+          });
+        } else if (cmd.compound === 0 && atCommandPosition(cmd)) {
+          cmd.blocks.push({ reads: new Set(), parens: top.parens }); // a subshell
         }
         break;
       case ")":
         if (top.parens > 0) {
+          // `( read PS4 ) <<< …`: the subshell's reads are the next redirection's.
+          const at = cmd.blocks.findLastIndex((b) => b.parens === top.parens);
+          if (at >= 0 && !cmd.blocks[at].feeds) closing = cmd.blocks[at];
+          if (at >= 0 && cmd.blocks[at].resume) resumed = cmd.blocks[at];
+          if (at >= 0) cmd.blocks.splice(at);
           top.parens--;
           if (top.parens < compound) compound = 0;
         } else if (cmd.cases > 0) break; // the end of a case pattern; a command follows
@@ -461,7 +502,9 @@ export class ShellLexer {
         }
         if (next === "<") {
           const stripTabs = text[i + 2] === "-";
-          this.heredocs.startDelimiter(stripTabs, promptRead(cmd));
+          // Read into the command's names, `read <<EOF PS4` too: known when the body starts.
+          const reads = cmd.reads;
+          this.heredocs.startDelimiter(stripTabs, () => promptRead(cmd, reads));
           return i + (stripTabs ? 2 : 1);
         }
         cmd.redirect = true;
@@ -486,7 +529,33 @@ export class ShellLexer {
     const cases = cmd.cases;
     const declaresMaps = compound > 0 && cmd.declaresMaps;
     const compoundName = compound > 0 ? cmd.compoundName : undefined;
-    Object.assign(cmd, newCommand(cmd.integers), { cases, compound, declaresMaps, compoundName });
+    const blocks = cmd.blocks;
+    // `a | b`: what a writes (and what was piped into it) is b's input; not `||`.
+    const pipe = c === "|" && next !== "|" && text[i - 1] !== "|";
+    const piped = pipe ? [...cmd.piped, ...cmd.ownSlots] : [];
+    // Inside `<( … )`: what its commands write is the input of the command around it.
+    (resumed ?? cmd.blocks.findLast((b) => b.resume))?.slots?.push(...cmd.ownSlots);
+    Object.assign(cmd, newCommand(cmd.integers), {
+      piped,
+      cases,
+      compound,
+      declaresMaps,
+      compoundName,
+      blocks,
+    });
+    if (closing) {
+      blocks.push(closing);
+      closeBlock(cmd, blocks.length - 1);
+    }
+    if (resumed?.resume) {
+      // `read < <(…) PS4`: the command around `<( … )` goes on.
+      const { resume, slots = [] } = resumed;
+      Object.assign(cmd, resume, {
+        blocks,
+        piped: [...resume.piped, ...slots],
+        ownSlots: [...resume.ownSlots, ...slots],
+      });
+    }
     return i;
   }
 }

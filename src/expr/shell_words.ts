@@ -33,6 +33,8 @@ export interface MutableSlot {
   declareOperand?: "name" | "value";
   /** See ShellSlot.promptAssigned (shell.ts). */
   promptAssigned?: string;
+  /** See ShellSlot.promptArgument (shell.ts). */
+  promptArgument?: boolean;
 }
 
 /** One word; `text` holds its literal characters. */
@@ -143,10 +145,56 @@ export interface CommandState {
   forList: boolean;
   /** Names declared with the integer attribute so far (`declare -i n`), shared by all commands of one text. */
   integers: Set<string>;
+  /** A `declare`/`local`/`typeset` with `-n`: its operands are namerefs (see {@link namerefsOf}). */
+  declaresRefs: boolean;
+  /**
+   * The variables this command reads its standard input into: the name operands of
+   * `read`/`mapfile`/`readarray` (as read so far), and for the command that closes a
+   * compound one (`done`, `fi`, `}`, `esac`, a subshell's `)`), the names read inside it
+   * (`while read PS4; do …; done <<< …`). A new set for each command: a heredoc owed
+   * keeps its command's (shell_lexer.ts).
+   */
+  reads: Set<string>;
+  /**
+   * The slots of this command's here-strings: a name `read` is given after them
+   * (`read <<< "${v}" PS4`) is their target too ({@link endWord}).
+   */
+  inputSlots: MutableSlot[];
+  /** The slots of all this command's words (for {@link CommandState.piped}). */
+  ownSlots: MutableSlot[];
+  /**
+   * The slots of the commands piped into this one (`printf %s "${v}" | read PS4`), whose
+   * output, value and all, may be its input: read into a prompt variable, refused.
+   */
+  piped: MutableSlot[];
+  /**
+   * The compound commands open in this frame (`while`…`done`, `{`…`}`, `( … )`) and its
+   * process substitutions (`<( … )`), innermost last, carried from command to command.
+   */
+  blocks: Block[];
   /** A `declare`/`local`/`typeset`/`readonly` with `-a` or `-A`: `name=(…)` is an array. */
   declaresArrays: boolean;
   /** The same with `-A`: its arrays' keys (`m=([key]=v)`) are text, not arithmetic. */
   declaresMaps: boolean;
+}
+
+/** A compound command or a process substitution open in a command frame (CommandState.blocks). */
+export interface Block {
+  /** The names read (`read`, `mapfile`) by the commands inside it. */
+  reads: Set<string>;
+  /** For `( … )` and `<( … )`: the frame's `parens` level it closes below. */
+  parens?: number;
+  /** For `<( … )`: the reads of the command whose input it is (`read PS4 < <(…)`). */
+  feeds?: Set<string>;
+  /** The slots piped into it (`… | while read PS4; …`): CommandState.piped. */
+  piped?: MutableSlot[];
+  /**
+   * For `<( … )`: the command it is a word of, which goes on after its `)`
+   * (`read < <(…) PS4`), and the slots of the commands inside it, which that command
+   * may read (CommandState.piped).
+   */
+  resume?: CommandState;
+  slots?: MutableSlot[];
 }
 
 /**
@@ -162,6 +210,84 @@ export function arraysOf(cmd: CommandState): Set<string> {
   if (!arrays) arraysByText.set(cmd.integers, arrays = new Set());
   return arrays;
 }
+
+/** Per text (its CommandState.integers, as {@link arraysByText}): its namerefs. */
+const namerefsByText = new WeakMap<Set<string>, Map<string, string>>();
+
+/**
+ * The namerefs made earlier in `cmd`'s text (`declare -n r=PS4`, `local -n r`): each
+ * name's target, "" while it has none (`declare -n r; r=PS4` gives it one).
+ */
+function namerefsOf(cmd: CommandState): Map<string, string> {
+  let refs = namerefsByText.get(cmd.integers);
+  if (!refs) namerefsByText.set(cmd.integers, refs = new Map());
+  return refs;
+}
+
+/** How many namerefs {@link resolveName} follows (bash warns past a loop). */
+const NAMEREF_HOPS = 8;
+
+/** The variable (base name) an assignment to `name` sets, through the text's namerefs. */
+export function resolveName(cmd: CommandState, name: string): string {
+  let base = baseOf(name);
+  const refs = namerefsOf(cmd);
+  for (let hop = 0; hop < NAMEREF_HOPS && refs.get(base); hop++) base = baseOf(refs.get(base)!);
+  return base;
+}
+
+/** A name without its subscript (`PS4[0]` → `PS4`). */
+const baseOf = (name: string) => name.replace(/\[.*$/s, "");
+
+/** A prompt variable's name (or an element's: `PS4[0]`), as an assignment's target. */
+const PROMPT_NAME = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?$/;
+
+/** Whether `name` is a prompt variable (PS0-PS4, PROMPT_COMMAND) or an element of one. */
+export const isPromptName = (name: string | undefined): name is string =>
+  PROMPT_NAME.test(name ?? "");
+
+/**
+ * THE variables a value placed now in `word` of `cmd` is assigned to, each through the
+ * namerefs of the text (`declare -n r=PS4; r=…` assigns PS4): those of the `${n:=…}`
+ * around it (`params`, shell_frames.ts assignedParams) first, then by the command's
+ * words: `NAME=…` (where a command starts, or an operand of `declare` & co.), an element
+ * of `NAME=( … )`, the words of `for NAME in`, the operands after `printf -v NAME`, and
+ * a here-string read into the command's names (`read -r NAME <<< …`, and the names read
+ * inside the compound command it closes: `while read NAME; …; done <<< …`; a name given
+ * after it, `read <<< … NAME`, is added at that word by {@link endWord}). Empty where the
+ * value is assigned to no variable. Both what bash may evaluate as arithmetic
+ * ({@link valueUseHere}: a variable declared `-i`) and what it expands as a prompt
+ * (shell_later.ts promptAssignedHere: PS0-PS4, PROMPT_COMMAND) ask this.
+ */
+export function assignmentTargets(
+  cmd: CommandState,
+  word: Word,
+  params: readonly string[] = [],
+): string[] {
+  return [...params, ...directTargets(cmd, word)].map((name) => resolveName(cmd, name));
+}
+
+/** {@link assignmentTargets} by the command's words, before namerefs. */
+function directTargets(cmd: CommandState, word: Word): string[] {
+  if (word.redirect) return word.hereString ? [...cmd.reads] : [];
+  if (cmd.compound > 0) return cmd.compoundName ? [cmd.compoundName] : [];
+  if (cmd.forList) {
+    const name = cmd.plain[cmd.nameAt + 1];
+    return name ? [name] : [];
+  }
+  if (word.subscript === "value" && assignsWords(cmd)) return [ownName(word)];
+  if (cmd.name === "printf") {
+    const target = printfTarget(cmd);
+    return target ? [target] : [];
+  }
+  return [];
+}
+
+/** Whether a `NAME=…` word of `cmd` now is an assignment: where a command starts, or an operand of `declare` & co. */
+export const assignsWords = (cmd: CommandState) =>
+  atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? "");
+
+/** The name a `NAME=…` (or `NAME[i]+=…`) word assigns. */
+export const ownName = (word: Word) => /^[A-Za-z_]\w*/.exec(word.text)?.[0] ?? "";
 
 const ARITHMETIC_TESTS = new Set(["-eq", "-ne", "-lt", "-le", "-gt", "-ge"]);
 const RESERVED = new Set([
@@ -213,6 +339,12 @@ export const newCommand = (integers: Set<string>): CommandState => ({
   compoundName: undefined,
   forList: false,
   integers,
+  declaresRefs: false,
+  reads: new Set(),
+  inputSlots: [],
+  ownSlots: [],
+  piped: [],
+  blocks: [],
   declaresArrays: false,
   declaresMaps: false,
 });
@@ -258,30 +390,40 @@ export function arithmeticHere(cmd: CommandState, word: Word): boolean {
  * `a[...]` as arithmetic, running the `$(...)` or backticks in it. Undefined elsewhere.
  * Only called where {@link arithmeticHere} is false.
  */
-export function valueUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefined {
-  const use = nameUseHere(cmd, word);
+export function valueUseHere(
+  cmd: CommandState,
+  word: Word,
+  params: readonly string[] = [],
+): "integer" | "name" | undefined {
+  const use = nameUseHere(cmd, word, params);
   // Inside the subscript of a name bash reads (`unset "a[${v}]"`, `printf -v "a[${v}]"`,
   // `[[ -v a[${v}] ]]`, `arr=([${v}]=1)`): that subscript is arithmetic, whoever wrote
   // its `[`, so the value is integer-only; a key of `declare -A m=([${v}]=1)` is text.
-  if (use !== "name") return use;
+  if (use !== "name" || word.redirect) return use;
   const plain = word.plain ?? "";
   if (cmd.compound > 0) return /^\[[^\]]*$/.test(plain) && !cmd.declaresMaps ? "integer" : use;
   return /^(?:-v)?[A-Za-z_]\w*\[[^\]]*$/.test(plain) ? "integer" : use;
 }
 
-/** {@link valueUseHere} without the subscripts of a name read as one. */
-function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefined {
+/**
+ * {@link valueUseHere} without the subscripts of a name read as one: "integer" or "name"
+ * where the value is assigned to a variable ({@link assignmentTargets}: `n=…`,
+ * `printf -v n`, `read n <<< …`, `${n:=…}` alike), "name" where it is read as a name.
+ */
+function nameUseHere(
+  cmd: CommandState,
+  word: Word,
+  params: readonly string[],
+): "integer" | "name" | undefined {
+  const targets = assignmentTargets(cmd, word, params);
+  if (targets.length > 0) {
+    return targets.some((target) => cmd.integers.has(target)) ? "integer" : "name";
+  }
   if (word.redirect) return undefined;
   if (cmd.compound > 0 || cmd.forList) return "name";
   if (cmd.test) {
     const previous = cmd.previous?.text;
     return previous === "-v" || previous === "-R" ? "name" : undefined;
-  }
-  if (
-    word.subscript === "value" && (atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? ""))
-  ) {
-    const assigned = cmd.integers.size > 0 ? /^[A-Za-z_]\w*/.exec(word.text)![0] : "";
-    return cmd.integers.has(assigned) ? "integer" : "name";
   }
   const name = cmd.name;
   if (name === undefined) return undefined;
@@ -295,9 +437,8 @@ function nameUseHere(cmd: CommandState, word: Word): "integer" | "name" | undefi
   }
   switch (name) {
     case "printf":
-      if (previous === "-v" || (word.plain ?? "").startsWith("-v")) return "name";
-      // `declare -i n; printf -v n %s "${v}"`: the output is assigned to n, as arithmetic.
-      return cmd.integers.has(printfTarget(cmd) ?? "") ? "integer" : undefined;
+      // The output assigned to `printf -v n` is a target above (assignmentTargets).
+      return previous === "-v" || (word.plain ?? "").startsWith("-v") ? "name" : undefined;
     case "wait":
       return previous !== undefined && /^-[A-Za-z]*p$/.test(previous) ? "name" : undefined;
     case "getopts": // getopts OPTSTRING NAME [ARG...]
@@ -321,14 +462,20 @@ export function endWord(cmd: CommandState): void {
   const word = cmd.current;
   if (!word) return;
   cmd.current = null;
-  if (word.redirect) return; // `> file` is no argument and leaves the command position as it was
+  cmd.ownSlots.push(...word.slots);
+  if (word.redirect) {
+    // `> file` is no argument and leaves the command position as it was.
+    if (word.hereString) cmd.inputSlots.push(...word.slots);
+    return;
+  }
   const text = word.text;
   // Quotes matter to reserved words (`"if"` is a command) and assignments; a builtin or
   // a program is named and given options the same with or without them (`"eval"`, `'-c'`).
   const plain = word.plain ?? "";
   if (text === "{" && cmd.name === "function" && cmd.compound === 0) {
     // `function f { x=${v}; }`: the body's first command starts here.
-    Object.assign(cmd, newCommand(cmd.integers), { cases: cmd.cases });
+    Object.assign(cmd, newCommand(cmd.integers), { cases: cmd.cases, blocks: cmd.blocks });
+    cmd.blocks.push({ reads: new Set() });
     return;
   }
   if (cmd.compound > 0) {
@@ -343,6 +490,13 @@ export function endWord(cmd: CommandState): void {
     // `x[0]=1` makes x an array: a later `declare "x=${v}"` re-parses a value `(…)`.
     const element = /^([A-Za-z_]\w*)\[[^\]]*\]\+?=/.exec(text);
     if (element) arraysOf(cmd).add(element[1]);
+    if (OPENS_BLOCK.has(text)) cmd.blocks.push({ reads: new Set(), piped: cmd.piped });
+    else if (CLOSES_BLOCK.has(text)) closeBlock(cmd, cmd.blocks.findLastIndex((b) => !b.parens));
+    // `x=PS4` gives a nameref declared without a target one (`declare -n x; x=PS4`).
+    const assigned = /^([A-Za-z_]\w*)=(.*)$/s.exec(plain);
+    if (assigned && namerefsOf(cmd).get(assigned[1]) === "") {
+      namerefsOf(cmd).set(assigned[1], assigned[2]);
+    }
     if (text === "[[") cmd.test = true;
     else if (plain === "let") cmd.arithmetic = true;
     else if (DECLARE.has(plain)) cmd.declaring = true;
@@ -354,6 +508,7 @@ export function endWord(cmd: CommandState): void {
     }
   } else if (cmd.declaring && /^-[A-Za-z]+$/.test(plain)) {
     if (plain.includes("i")) cmd.arithmetic = true;
+    if (plain.includes("n")) cmd.declaresRefs = true;
     if (/[aA]/.test(plain)) cmd.declaresArrays = true;
     if (plain.includes("A")) cmd.declaresMaps = true;
   } else if (
@@ -374,6 +529,30 @@ export function endWord(cmd: CommandState): void {
     if (declared && cmd.arithmetic) cmd.integers.add(declared);
     if (declared && cmd.declaresArrays) arraysOf(cmd).add(declared);
   }
+  if (cmd.declaring && cmd.declaresRefs && !plain.startsWith("-")) {
+    // `declare -n r=PS4`: an assignment to r assigns PS4 (`declare -n r`: once r=… says).
+    const ref = /^([A-Za-z_]\w*)(?:=(.*))?$/s.exec(plain);
+    if (ref) namerefsOf(cmd).set(ref[1], ref[2] ?? "");
+  }
+  const read = cmd.nameAt >= 0 && cmd.words.length > cmd.nameAt ? readName(cmd, plain) : undefined;
+  if (read) {
+    cmd.reads.add(read);
+    cmd.blocks.findLast((b) => !b.feeds)?.reads.add(read);
+    // `read <<< "${v}" PS4`: the here-strings before are read into it too.
+    const target = resolveName(cmd, read);
+    for (const slot of cmd.inputSlots) {
+      if (slot.integerOnly) continue;
+      if (cmd.integers.has(target)) slot.integerOnly = true;
+      else slot.nameOrNumber = true;
+      if (isPromptName(target) && !slot.integerOnly) slot.promptAssigned ??= target;
+    }
+    // `printf %s "${v}" | read PS4`, `… | while read PS4; …`: what is piped in may hold
+    // the value (for a prompt only: a pipe's data into other names is the script's).
+    if (isPromptName(target)) {
+      const piped = [cmd.piped, ...cmd.blocks.map((b) => b.piped ?? [])].flat();
+      for (const slot of piped) if (!slot.integerOnly) slot.promptAssigned ??= target;
+    }
+  }
   if (word.slots.length > 0) {
     let valued = valuedWords.get(cmd.plain);
     if (!valued) valuedWords.set(cmd.plain, valued = new Set());
@@ -383,6 +562,42 @@ export function endWord(cmd: CommandState): void {
   cmd.plain.push(plain);
   cmd.inners.push(word.inner ?? "");
   cmd.previous = word;
+}
+
+/** Reserved words (and `for`, `select`, `case`) that open a compound command, where a command starts. */
+const OPENS_BLOCK = new Set(["while", "until", "if", "for", "select", "case", "{"]);
+/** Those that close one: the command they start takes the redirections of the whole. */
+const CLOSES_BLOCK = new Set(["done", "fi", "esac", "}"]);
+
+/**
+ * Closes `cmd.blocks[at]` (and any opened after it): the names read inside it are read
+ * from this command's input (`done <<< …`), and from that of the compound command
+ * around it, which its own redirections leave to it.
+ */
+export function closeBlock(cmd: CommandState, at: number): void {
+  if (at < 0) return;
+  const closed = cmd.blocks.splice(at);
+  for (const block of closed) {
+    if (block.feeds) continue;
+    for (const name of block.reads) {
+      cmd.reads.add(name);
+      cmd.blocks.findLast((b) => !b.feeds)?.reads.add(name);
+    }
+  }
+}
+
+/**
+ * The variable word `plain` of a `read`, `mapfile` or `readarray` command names as one
+ * to read into, if it does: an operand (`read -r PS4`), or `-a`'s argument (`-aPS4`), but
+ * not the argument of an option that takes data (`read -p PROMPT`).
+ */
+function readName(cmd: CommandState, plain: string): string | undefined {
+  const dataOptions = READ_DATA_OPTIONS[cmd.name ?? ""];
+  if (dataOptions === undefined) return undefined;
+  const previous = cmd.words.length > cmd.nameAt + 1 ? cmd.plain.at(-1)! : "";
+  if (/^-[A-Za-z]+$/.test(previous) && dataOptions.includes(previous.at(-1)!)) return undefined;
+  const name = /^-[A-Za-z]*a(.+)$/.exec(plain)?.[1] ?? (plain.startsWith("-") ? "" : plain);
+  return /^[A-Za-z_]\w*(?:\[[^\]]*\])?$/.test(name) ? name : undefined;
 }
 
 /** Per CommandState.plain: the indices of the words that hold a substitution. */

@@ -338,12 +338,13 @@ class Template implements CompiledTemplate {
   checkShell(): ExpressionError | undefined {
     const slots = this.shellSlots();
     for (let k = 0; k < slots.length; k++) {
-      const { context, later, outputInLater, outputInArithmetic, backtickEscapes, promptAssigned } =
-        slots[k];
+      const slot = slots[k];
+      const { context, later, outputInLater, outputInArithmetic, backtickEscapes } = slot;
       if (
         context !== "quoted-heredoc" && context !== "heredoc-delimiter" &&
         context !== "heredoc-pattern" && later === undefined && // later code at any depth
-        outputInLater === undefined && !outputInArithmetic && !backtickEscapes && !promptAssigned
+        outputInLater === undefined && !outputInArithmetic && !backtickEscapes &&
+        !slot.promptAssigned && !slot.promptArgument
       ) continue;
       try {
         shellReference(slots[k], "X", "0", this.substitutions[k].offset);
