@@ -63,8 +63,9 @@ export type DockerProblem = [PathSegment[], number, string, string];
 
 /**
  * What tasks/docker_argv.ts would refuse whatever the `${...}` values are: an `image`
- * that is empty or starts with `-`, a `context` that is empty, a tag that is empty or
- * ends in `:` or `/` (its text after the last `${...}` decides), a field of a `ports`
+ * that is empty or starts with `-`, a `context` that is empty, a tag that is empty, starts
+ * with `-` (its text before the first `${...}` decides) or ends in `:` or `/` (its text
+ * after the last `${...}` decides), a field of a `ports`
  * entry, a `volumes` entry, `network`, `image` or a tag that cannot be what it is
  * ({@link fieldProblems}).
  */
@@ -98,6 +99,15 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
     const last = template.literals.at(-1) ?? "";
     if (template.spans.length === 0 && last.trim() === "") {
       problems.push([[...path, "tags", i], 0, "a tag is empty", "write a tag such as myapp:1.0"]);
+    } else if (
+      template.literals[0].startsWith("-") && !reportedAt(problems, [...path, "tags", i])
+    ) {
+      problems.push([
+        [...path, "tags", i],
+        0,
+        "a tag starts with `-`, which docker would read as an option",
+        "write an image reference such as myapp:1.0 (it starts with a letter or digit)",
+      ]);
     } else if (/[:/]$/.test(last)) {
       problems.push([
         [...path, "tags", i],
@@ -108,6 +118,16 @@ export function dockerProblems(config: RawObject, path: PathSegment[]): DockerPr
     }
   });
   return problems;
+}
+
+/**
+ * True when `problems` has one at the start of `at` already: a tag's first field written
+ * with a `${...}` elsewhere in the tag ({@link fieldProblems}).
+ */
+function reportedAt(problems: DockerProblem[], at: PathSegment[]): boolean {
+  return problems.some(([path, offset]) =>
+    offset === 0 && path.length === at.length && path.every((s, k) => s === at[k])
+  );
 }
 
 /** The fields of docker arguments read in fields (model/docker_fields.ts), by key. */

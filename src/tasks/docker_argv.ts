@@ -64,7 +64,8 @@ export function buildArgv(
 ): string[] {
   const argv = ["build"];
   if (config.dockerfile !== undefined) {
-    argv.push("-f", path("config.dockerfile", config.dockerfile));
+    // `-f -` would read the Dockerfile from stdin: keep a name starting with `-` a path.
+    argv.push("-f", dashPath(path("config.dockerfile", config.dockerfile)));
   }
   for (const tag of resolvedTags(config, interpolate)) argv.push("-t", tag);
   // Read in order, as a task's `environment` is: a value may use the names set above it.
@@ -74,13 +75,20 @@ export function buildArgv(
   const context = path("config.context", config.context ?? ".");
   if (context === "") throw new DockerConfigError(ownText("`context` is empty"));
   // `-` would mean "read the context from stdin", `-x` an option: keep it a path.
-  argv.push(context.startsWith("-") ? `./${context}` : context);
+  argv.push(dashPath(context));
   return argv;
+}
+
+/** `path`, or `./path` when it starts with `-` (stdin, or an option, to docker). */
+function dashPath(path: string): string {
+  return path.startsWith("-") ? `./${path}` : path;
 }
 
 /**
  * The tags with `${...}` resolved, each an image reference whose values stay in their
- * fields ({@link fieldedArg}); an empty tag, or one too long for exec, is an error.
+ * fields ({@link fieldedArg}); an empty tag, one too long for exec, or one starting with
+ * `-` (which `docker push TAG` would read as an option: `--all-tags`; no image reference
+ * starts with one) is an error.
  */
 export function resolvedTags(config: DockerConfig, interpolate: Interpolate): string[] {
   return (config.tags ?? []).map((tag, i) => {
@@ -89,6 +97,13 @@ export function resolvedTags(config: DockerConfig, interpolate: Interpolate): st
     if (resolved.trim() === "") {
       throw new DockerConfigError(
         `a tag is empty once resolved (written ${quoteData(JSON.stringify(tag))})`,
+      );
+    }
+    if (resolved.startsWith("-")) {
+      throw new DockerConfigError(
+        `${field}: the tag ${quoteData(JSON.stringify(resolved))} starts with "-" once ` +
+          `resolved (written ${quoteData(JSON.stringify(tag))}), which docker would read as ` +
+          "an option: an image reference starts with a letter or digit",
       );
     }
     // `myapp:${env.BUILD_NUMBER}` with BUILD_NUMBER unset: say so rather than docker's
@@ -103,9 +118,20 @@ export function resolvedTags(config: DockerConfig, interpolate: Interpolate): st
   });
 }
 
-/** `push TAG`, one argv per tag. */
+/**
+ * `push TAG`, one argv per tag, as {@link resolvedTags} gives them: a tag starting with `-`
+ * (an option to `docker push`) is refused here too.
+ */
 export function pushArgvs(tags: string[]): string[][] {
-  return tags.map((tag) => ["push", tag]);
+  return tags.map((tag) => {
+    if (tag.startsWith("-")) {
+      throw new DockerConfigError(
+        `the tag ${quoteData(JSON.stringify(tag))} starts with "-", which docker push would ` +
+          "read as an option",
+      );
+    }
+    return ["push", tag];
+  });
 }
 
 /**
