@@ -6,11 +6,16 @@
 import type * as NodePath from "node:path";
 import { specialFileKind } from "../path.ts";
 
-/** The problem of a called path that is not a regular file (`kind` from pathKind). */
+/**
+ * The problem of a called path that is not a regular file (`kind` from pathKind).
+ * `fromStdin`: the caller is a workflow read from stdin (`weft run -`), whose relative
+ * paths resolve against the current folder, not a file's folder: the hint says so.
+ */
 export function kindProblem(
   file: string,
   target: string,
   kind: string,
+  fromStdin = false,
 ): { message: string; hint: string } | undefined {
   if (kind === "file") return undefined;
   return {
@@ -22,7 +27,9 @@ export function kindProblem(
     hint: kind === "folder"
       ? "name the .yml or .json file inside it"
       : kind === "missing"
-      ? "the path is relative to the folder of this workflow file"
+      ? fromStdin
+        ? "this workflow was read from stdin: the path is relative to the current folder"
+        : "the path is relative to the folder of this workflow file"
       // A called file is read when checked and again when the task runs: a pipe
       // or device would give other bytes (or none) the second time.
       : "a called workflow must be a regular .yml or .json file; copy the content into one",

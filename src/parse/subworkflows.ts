@@ -179,7 +179,9 @@ class CallGraph {
         );
         continue;
       }
-      const problem = kindProblem(file, target, await this.#kind(target));
+      // The root read from stdin ("-") resolves its calls against the current folder.
+      const fromStdin = chain.at(-1)?.path === "-";
+      const problem = kindProblem(file, target, await this.#kind(target), fromStdin);
       if (problem) {
         at(filePath, problem.message, problem.hint);
         continue;
