@@ -310,14 +310,15 @@ Deno.test("schedule remove, pause, resume and backfill of an unknown name create
   }
 });
 
-Deno.test("schedule list and remove on a damaged weft.kv: one line naming it, no trace, file untouched", async () => {
+Deno.test("schedule list and remove on a damaged weft.kv: one line naming it, exit 2, no trace, file untouched", async () => {
   const env = home();
   await Deno.mkdir(env.WEFT_HOME, { recursive: true, mode: 0o700 });
   const junk = new Uint8Array(8192).fill(0x5a);
   await Deno.writeFile(`${env.WEFT_HOME}/weft.kv`, junk, { mode: 0o600 });
   for (const args of [["schedule", "list"], ["schedule", "remove", "x"]]) {
     const r = await weft(args, { env });
-    assert.equal(r.code, 1, args.join(" "));
+    // A history folder that cannot be opened is exit 2 in every verb (store/open.ts homeFault).
+    assert.equal(r.code, 2, args.join(" "));
     assert.match(r.stderr, /^\S+\/weft\.kv: cannot \S.*damaged\n {2}hint: /, args.join(" "));
     assert.ok(!r.stderr.includes("    at "), r.stderr);
   }

@@ -59,9 +59,10 @@ export const PROGRAM: ProgramDef = {
   verbs: VERBS,
   footer: `
 Exit codes: 0 success, 1 the workflow failed (or a fault of the machine, such as a
-full disk, or an internal error), 2 invalid input or usage: nothing ran, 130
-interrupted (Ctrl-C, SIGTERM or SIGHUP); run, logs --follow and monitor --live say
-in their --help when a signal gives 143 (SIGTERM) or 129 (SIGHUP) instead.
+full disk, or an internal error), 2 invalid input or usage, or a history folder no
+verb can open (a file, no access): nothing ran, 130 interrupted (Ctrl-C, SIGTERM or
+SIGHUP); run, logs --follow and monitor --live say in their --help when a signal
+gives 143 (SIGTERM) or 129 (SIGHUP) instead.
 Set WEFT_DEBUG=1 to see stack traces of internal errors.`,
 };
 

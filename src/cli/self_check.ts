@@ -121,18 +121,44 @@ export async function selfCheck(io: CliIO, homeOverride?: string): Promise<SelfC
  */
 async function probeWritable(home: string): Promise<{ writable: boolean; error?: string }> {
   try {
-    const { nearestFolder } = await import("./run_home.ts");
-    const probe = `${nearestFolder(home)}/.self-check-${crypto.randomUUID()}`;
-    await Deno.writeTextFile(probe, "", { createNew: true, mode: 0o600 });
-    await Deno.remove(probe);
-    const [{ databaseFiles, openableForWriting }, { kvPath }] = await Promise.all([
-      import("../store/kv_file.ts"),
-      import("../store/open.ts"),
-    ]);
-    for (const file of databaseFiles(kvPath(home))) openableForWriting(file);
+    const [{ nearestFolder }, { databaseFiles, openableForWriting }, { homeStep, kvPath }] =
+      await Promise.all([
+        import("./run_home.ts"),
+        import("../store/kv_file.ts"),
+        import("../store/open.ts"),
+      ]);
+    // Each fault said as `weft run` says it where it meets it (store/open.ts homeStep:
+    // path, what failed, why in plain words, what to do), not as the OS's raw message.
+    const step = homeStep(home);
+    const folder = nearestFolder(home);
+    if (folder === home && !isFolder(home)) {
+      // There but no folder (a file): mkdir makes nothing, and fails as the run's does.
+      await step("cannot create the history folder", home, () => Deno.mkdir(home));
+    }
+    const probe = `${folder}/.self-check-${crypto.randomUUID()}`;
+    await step(
+      folder === home ? "cannot write in the history folder" : "cannot create the history folder",
+      home,
+      async () => {
+        await Deno.writeTextFile(probe, "", { createNew: true, mode: 0o600 });
+        await Deno.remove(probe);
+      },
+    );
+    for (const file of databaseFiles(kvPath(home))) {
+      await step("cannot write the history database", file, () => openableForWriting(file));
+    }
     return { writable: true };
   } catch (e) {
-    return { writable: false, error: (e as Error).message };
+    return { writable: false, error: oneLine(e) };
+  }
+}
+
+/** Whether `path` is a folder (links followed); false when it cannot be looked at. */
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
   }
 }
 

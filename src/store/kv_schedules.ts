@@ -21,9 +21,8 @@ import {
 import { openKvFile } from "./kv_handles.ts";
 import { keyPart } from "./kv_keys.ts";
 import { KvIO } from "./kv_io.ts";
-import { StorageError } from "./faults.ts";
 import { LockWaitExpired, READ_LOCK_WAIT_MS, withinLockWait } from "./kv_file.ts";
-import { kvPath, openStore } from "./open.ts";
+import { homeFault, kvPath, openStore } from "./open.ts";
 import { openOnCopy } from "./kv_copy.ts";
 import {
   removeScheduleSecrets,
@@ -198,7 +197,7 @@ export async function openScheduleStore(
       await Deno.stat(kv);
     } catch (e) {
       if (e instanceof Deno.errors.NotFound) return new MemoryScheduleStore();
-      throw new StorageError("cannot read the schedules", kv, e);
+      throw homeFault("cannot read the schedules", kv, e);
     }
     try {
       return await openForReading(kv, scheduleSecretsDir(home));
@@ -210,7 +209,7 @@ export async function openScheduleStore(
       try {
         return await openCopy(kv, scheduleSecretsDir(home));
       } catch {
-        throw new StorageError("cannot read the schedules", kv, inPlace);
+        throw homeFault("cannot read the schedules", kv, inPlace);
       }
     }
   }
@@ -220,7 +219,7 @@ export async function openScheduleStore(
     return new KvScheduleStore(await openKvFile(kv), scheduleSecretsDir(home));
   } catch (e) {
     // A damaged or unreadable weft.kv: one line naming it, as the run store says it.
-    throw new StorageError("cannot read the schedules", kv, e);
+    throw homeFault("cannot read the schedules", kv, e);
   }
 }
 

@@ -14,7 +14,9 @@
  * copy, its write errors reported through `onRecoveryFailed`, e.g. on a full disk).
  * A write lock another process holds past READ_LOCK_WAIT_MS (a `weft run` stopped with
  * Ctrl-Z) is not waited out either: what is committed is read from a private copy,
- * runs whose process died read as interrupted, and `onLocked` names the holder.
+ * runs whose process died read as interrupted, and `onLocked` names the holder. A home
+ * that cannot be read (a file in its place, no permission, a damaged KV file) is a
+ * StorageError naming it, exit 2 as for writing ({@link homeFault}).
  *
  * Once recovery has run, the work folders of wefts that died before their run's journal
  * named them are removed too (stray_work_dirs.ts).
@@ -84,6 +86,20 @@ export interface OpenStoreOptions {
    * finds room makes the reserve again.
    */
   spendReserve?: boolean;
+}
+
+/**
+ * The error of a history folder (WEFT_HOME) whose history cannot be opened, for reading
+ * or for writing: a file where the folder should be, a folder without permission, a
+ * `weft.kv` that is damaged or cannot be read, no room to open it for a run. The one
+ * place every verb gets it from (`run`, `daemon`, `schedule`, and the reading verbs
+ * `history`, `status`, `logs`, `metrics`, `monitor`, `alerts`), so that all of them exit
+ * alike: 2, as for invalid input (README "Exit codes": nothing ran, nothing was read or
+ * changed; the path and hint say what to fix). A fault met while a verb works (a log
+ * line a run cannot write) stays exit 1.
+ */
+export function homeFault(what: string, path: string, cause: unknown): StorageError {
+  return new StorageError(what, path, cause, ExitCode.Invalid);
 }
 
 /** The KV file inside a WEFT_HOME folder. */
@@ -204,25 +220,29 @@ async function openForWriting(home: string): Promise<Opened> {
     running = await withinLockWait(store.findRunning(), kv);
   } catch (e) {
     // Not closed: closing waits for the read still blocked on the lock (exit ends it).
-    throw new StorageError("cannot open the history database", kv, e, ExitCode.Invalid);
+    throw homeFault("cannot open the history database", kv, e);
   }
   try {
     restrictFiles(kv);
   } catch (e) {
     store.close();
-    throw new StorageError("cannot make the history database private", kv, e, ExitCode.Invalid);
+    throw homeFault("cannot make the history database private", kv, e);
   }
   return { store, snapshot: false, running };
 }
 
-/** A step of making the home ready: its fault said as a StorageError naming `path` (exit 2). */
-function homeStep(home: string) {
+/**
+ * A step of making the home ready (or, in `weft self-check`, of foretelling it): its
+ * fault said as a {@link homeFault} naming `path` (exit 2), a vague one made precise
+ * (refineFault).
+ */
+export function homeStep(home: string) {
   return async <T>(what: string, path: string, fn: () => T | Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
       // A full disk met by SQLite reads as "disk I/O error": find out which it is.
-      throw new StorageError(what, path, await refineFault(e, home), ExitCode.Invalid);
+      throw homeFault(what, path, await refineFault(e, home));
     }
   };
 }
@@ -261,21 +281,21 @@ async function openForReading(home: string): Promise<Opened> {
     try {
       return { store: await openCopy(kv, logsPath(home)), snapshot: true };
     } catch {
-      throw new StorageError("cannot read run history", kv, inPlace);
+      throw homeFault("cannot read run history", kv, inPlace);
     }
   }
   try {
     await awaitUnlocked(store, kv);
   } catch (e) {
     // Not closed now: closing waits for the read still blocked on the lock.
-    if (!(e instanceof LockWaitExpired)) throw new StorageError("cannot read run history", kv, e);
+    if (!(e instanceof LockWaitExpired)) throw homeFault("cannot read run history", kv, e);
     // Deno KV takes the write lock before its first read (it deletes expired keys), so a
     // writer holding it (stopped, say) would keep a reader waiting: read a copy instead.
     e.read.then(() => store.close(), () => {});
     try {
       return { store: await openCopy(kv, logsPath(home)), snapshot: true, locked: e };
     } catch (copying) {
-      throw new StorageError("cannot read run history", kv, copying);
+      throw homeFault("cannot read run history", kv, copying);
     }
   }
   return { store, snapshot: false };
@@ -291,7 +311,7 @@ function checkDatabaseFile(file: string): Promise<Deno.FileInfo | null> {
     hint: "move it away: weft keeps its history there (a new one is started without it)",
   }).catch((e) => {
     if (e instanceof WeftError) throw e;
-    throw new StorageError("cannot read run history", file, e);
+    throw homeFault("cannot read run history", file, e);
   });
 }
 
