@@ -8,7 +8,7 @@
  * @module
  */
 import { ExitCode, WeftError } from "../model/errors.ts";
-import { fireOf, type FireRecord, outcomeOfRun, type Schedule } from "../model/schedule.ts";
+import { type FireRecord, newFire, outcomeOfRun, type Schedule } from "../model/schedule.ts";
 import { firesBetweenAtMost } from "../schedule/cron.ts";
 import { unreadableSecrets } from "../schedule/secret_params.ts";
 import { formatZoned, parseZonedTime, zoneOf } from "../schedule/zone.ts";
@@ -275,15 +275,12 @@ async function runFire(
   runs: RunningFires,
 ): Promise<string | null> {
   const time = formatZoned(t, zoneOf(schedule.tz));
-  const fire: FireRecord = {
-    schedule: schedule.name,
+  const fire = newFire(schedule, {
     time,
     trigger: "backfill",
     outcome: "started",
-    runId: null,
-    firedAt: new Date().toISOString(),
-    ...fireOf(schedule),
-  };
+    firedAt: new Date(),
+  });
   if (!(await store.claimFire(fire, { over: NOT_RUN }))) return null;
   const { launchRun } = await import("./launch.ts");
   try {

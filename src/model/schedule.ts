@@ -221,6 +221,36 @@ export function fireOf(s: Pick<Schedule, "id" | "createdAt">): { scheduleId: str
 }
 
 /**
+ * A fire record of schedule `s` that has no run yet, the one shape every place a fire is
+ * first recorded writes (the daemon's fires, catch-up, missed and owed fires, paused
+ * skips, a backfill's fires):
+ * `{schedule: s.name, time, trigger, outcome, runId: null, firedAt, missed?, scheduleId}`,
+ * `firedAt` as a UTC ISO text, `missed` only when given, `scheduleId` from {@link fireOf}.
+ * @example newFire(s, { time: "2026-01-01T00:00:00+01:00", trigger: "schedule", outcome: "started", firedAt: new Date() })
+ */
+export function newFire(
+  s: Pick<Schedule, "name" | "id" | "createdAt">,
+  fire: {
+    time: string;
+    trigger: FireTrigger;
+    outcome: FireOutcome;
+    firedAt: Date;
+    missed?: MissedSummary;
+  },
+): FireRecord {
+  return {
+    schedule: s.name,
+    time: fire.time,
+    trigger: fire.trigger,
+    outcome: fire.outcome,
+    runId: null,
+    firedAt: fire.firedAt.toISOString(),
+    ...(fire.missed ? { missed: fire.missed } : {}),
+    ...fireOf(s),
+  };
+}
+
+/**
  * Whether `fire` may be written as a fire of `schedule`, the schedule stored under its
  * name now (null: none): a fire naming its instance only into that instance.
  */

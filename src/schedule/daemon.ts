@@ -34,7 +34,7 @@ import { startRun } from "./daemon_start.ts";
 import { OwnWrites } from "./daemon_own_writes.ts";
 import { StoreWatch } from "./daemon_store_watch.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
-import { fireOf } from "./types.ts";
+import { newFire } from "./types.ts";
 import { describeFault } from "../store/faults.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { DaemonRoute, Launcher, LaunchRequest } from "./daemon_types.ts";
@@ -312,15 +312,12 @@ export class Daemon {
    */
   async #leaveOwed(fire: Fire): Promise<"owed" | undefined> {
     const at = formatZoned(fire.time, zoneOf(fire.schedule.tz));
-    const record = {
-      schedule: fire.schedule.name,
+    const record = newFire(fire.schedule, {
       time: at,
-      trigger: "catch-up" as const,
-      outcome: "queued" as const,
-      runId: null,
-      firedAt: this.#o.clock.now().toISOString(),
-      ...fireOf(fire.schedule),
-    };
+      trigger: "catch-up",
+      outcome: "queued",
+      firedAt: this.#o.clock.now(),
+    });
     // Claimed as any fire is (another daemon may have run it: then it has its record, and
     // is not owed); one left waiting stays so.
     if (!await this.#o.store.claimFire(record, { unstarted: fire.leftWaiting === true })) return;

@@ -14,9 +14,8 @@ import type { LoadedFile } from "./daemon_workflows.ts";
 import { unreadableSecretsLine } from "./secret_params.ts";
 import { claimPausedSkip, stoppedWaiting, type WaitingFires } from "./daemon_waiting.ts";
 import {
-  fireOf,
-  type FireOutcome,
   type FireRecord,
+  newFire,
   outcomeOfRun,
   type Schedule,
   scheduleInstance,
@@ -87,15 +86,12 @@ export async function runScheduleFire(
   const pausedSkip = (): Promise<boolean> =>
     claimPausedSkip(
       store,
-      {
-        schedule: s.name,
+      newFire(s, {
         time: at,
         trigger: "catch-up",
         outcome: "skipped",
-        runId: null,
-        firedAt: deps.clock.now().toISOString(),
-        ...fireOf(s),
-      },
+        firedAt: deps.clock.now(),
+      }),
       leftWaiting === true,
       deps.log,
       "catch-up fire",
@@ -116,15 +112,12 @@ export async function runScheduleFire(
     if (kind === "catch-up") await pausedSkip();
     return;
   }
-  const record = {
-    schedule: s.name,
+  const record = newFire(s, {
     time: at,
-    trigger: kind === "catch-up" ? "catch-up" as const : "schedule" as const,
-    outcome: "started" as FireOutcome,
-    runId: null as string | null,
-    firedAt: deps.clock.now().toISOString(),
-    ...fireOf(s),
-  };
+    trigger: kind === "catch-up" ? "catch-up" : "schedule",
+    outcome: "started",
+    firedAt: deps.clock.now(),
+  });
   // Each later write of the fire is refused once its schedule is gone (removed, or
   // removed and added again: ScheduleStore.recordFire); the run is not stopped for it,
   // and the log says where its outcome went.

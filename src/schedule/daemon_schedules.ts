@@ -8,10 +8,10 @@ import type { ScheduleStore } from "../store/schedule_store.ts";
 import type { LoadedFile } from "./daemon_workflows.ts";
 import { schedulesFromWorkflow } from "./from_trigger.ts";
 import {
-  fireOf,
   type FireOutcome,
   type FireRecord,
   type MissedSummary,
+  newFire,
   type Schedule,
 } from "./types.ts";
 import type { Clock } from "./clock.ts";
@@ -294,16 +294,14 @@ export async function recordMissed(spans: MissedSpan[], daemon: MissedFireDeps):
 export async function recordSpan(span: MissedSpan, daemon: MissedFireDeps): Promise<boolean> {
   const s = span.schedule;
   const zone = zoneOf(s.tz);
-  const record = (time: Date, missed?: MissedSummary): FireRecord => ({
-    schedule: s.name,
-    time: formatZoned(time, zone),
-    trigger: "schedule",
-    outcome: "missed",
-    runId: null,
-    firedAt: daemon.clock.now().toISOString(),
-    ...(missed ? { missed } : {}),
-    ...fireOf(s),
-  });
+  const record = (time: Date, missed?: MissedSummary): FireRecord =>
+    newFire(s, {
+      time: formatZoned(time, zone),
+      trigger: "schedule",
+      outcome: "missed",
+      firedAt: daemon.clock.now(),
+      missed,
+    });
   let count = 0;
   let last: Date | null = null;
   // The ones recorded now, for the log: a span may hold fires recorded before (a chain a
@@ -354,15 +352,15 @@ export async function recordLeftMissed(left: LeftFire[], daemon: MissedFireDeps)
     if (daemon.stopping()) return; // still listed: the next start records it
     const at = formatZoned(time, zoneOf(s.tz));
     try {
-      const claimed = await daemon.store.claimFire({
-        schedule: s.name,
-        time: at,
-        trigger: "schedule",
-        outcome: "missed",
-        runId: null,
-        firedAt: daemon.clock.now().toISOString(),
-        ...fireOf(s),
-      }, { unstarted: true });
+      const claimed = await daemon.store.claimFire(
+        newFire(s, {
+          time: at,
+          trigger: "schedule",
+          outcome: "missed",
+          firedAt: daemon.clock.now(),
+        }),
+        { unstarted: true },
+      );
       if (!claimed) continue;
       daemon.log(
         `schedule ${s.name}: fire of ${at} missed (it was waiting to start when the daemon ` +

@@ -9,7 +9,7 @@
  */
 import type { Fire, LeftFire } from "./daemon_fires.ts";
 import type { MissedFireDeps } from "./daemon_schedules.ts";
-import { fireOf, type FireRecord, type Schedule, scheduleInstance } from "./types.ts";
+import { fireOf, type FireRecord, newFire, type Schedule, scheduleInstance } from "./types.ts";
 import { formatZoned, zoneOf } from "./zone.ts";
 import type { ScheduleStore } from "../store/schedule_store.ts";
 
@@ -114,13 +114,12 @@ export async function recordLeftPaused(left: LeftFire[], daemon: MissedFireDeps)
       const [kept] = await daemon.store.listFires(s.name, range);
       const fire: FireRecord = {
         // Its record as left (its trigger: a waiting catch-up fire stays one).
-        ...(kept ?? {
-          schedule: s.name,
+        ...(kept ?? newFire(s, {
           time: at,
           trigger: "schedule",
-          runId: null,
-          firedAt: daemon.clock.now().toISOString(),
-        }),
+          outcome: "skipped",
+          firedAt: daemon.clock.now(),
+        })),
         outcome: "skipped",
         ...fireOf(s),
       };
