@@ -24,15 +24,27 @@ export function textsUnder(dir: string, except?: string): string {
   return all;
 }
 
-/** The paths of the files under `dir` whose bytes hold `needle` (its UTF-8) anywhere. */
-export function filesHolding(dir: string, needle: string): string[] {
-  const bytes = new TextEncoder().encode(needle);
+/**
+ * The paths of the files under `dir` whose bytes hold `needle` (its UTF-8), or any of
+ * several, anywhere; with `names`, also of each file or folder whose name holds one.
+ */
+export function filesHolding(
+  dir: string,
+  needle: string | readonly string[],
+  { names = false }: { names?: boolean } = {},
+): string[] {
+  const needles = typeof needle === "string" ? [needle] : needle;
+  const encoded = needles.map((n) => new TextEncoder().encode(n));
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const entry of Deno.readDirSync(folder)) {
       const path = `${folder}/${entry.name}`;
+      if (names && needles.some((n) => entry.name.includes(n))) found.push(path);
       if (entry.isDirectory) walk(path);
-      else if (entry.isFile && holds(Deno.readFileSync(path), bytes)) found.push(path);
+      else if (entry.isFile) {
+        const bytes = Deno.readFileSync(path);
+        if (encoded.some((n) => holds(bytes, n))) found.push(path);
+      }
     }
   };
   walk(dir);

@@ -8,27 +8,16 @@ import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { startRecordingServer } from "./_loopback_server.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 
 const FIXTURES = new URL("./fixtures/secret_forms/", import.meta.url).pathname;
 
 /** Asserts that none of `values` is in `text` or in any file under `home`. */
 function assertNowhere(values: string[], text: string, home: string): void {
-  const files: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of Deno.readDirSync(folder)) {
-      const path = `${folder}/${entry.name}`;
-      if (entry.isDirectory) walk(path);
-      else if (entry.isFile) files.push(path);
-    }
-  };
-  walk(home);
-  const latin1 = new TextDecoder("latin1");
-  const contents = files.map((path) => [path, latin1.decode(Deno.readFileSync(path))]);
   for (const value of values) {
     assert.ok(!text.includes(value), `weft printed ${JSON.stringify(value)}:\n${text}`);
-    const bytes = latin1.decode(new TextEncoder().encode(value));
-    const holding = contents.filter(([, content]) => content.includes(bytes)).map(([p]) => p);
-    assert.deepEqual(holding, [], `WEFT_HOME holds ${JSON.stringify(value)}`);
+    // Its UTF-8 bytes, in files of any encoding.
+    assert.deepEqual(filesHolding(home, value), [], `WEFT_HOME holds ${JSON.stringify(value)}`);
   }
 }
 

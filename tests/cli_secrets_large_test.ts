@@ -6,24 +6,12 @@
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 
 /** 140,000 characters like a base64 key: `/` and `+` make its encoded forms differ. */
 const SECRET = "z/17lmyZ+rE7irhtM".repeat(8_236).slice(0, 140_000);
 /** Pieces of the secret: any of them printed would be a partial leak. */
 const PIECES = [0, 50_000, 139_900].map((at) => SECRET.slice(at, at + 64));
-
-function filesHolding(dir: string, needles: string[]): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory) found.push(...filesHolding(path, needles));
-    else if (entry.isFile) {
-      const text = new TextDecoder().decode(Deno.readFileSync(path));
-      if (needles.some((needle) => text.includes(needle))) found.push(path);
-    }
-  }
-  return found;
-}
 
 Deno.test("cli secrets: a 140,000-character secret param is masked everywhere and the run works", async () => {
   const dir = testTempDir("big-secret-");

@@ -7,22 +7,9 @@
 import assert from "node:assert/strict";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 
 const FIXTURES = new URL("./fixtures/loop_secrets/", import.meta.url).pathname;
-
-/** Every file under `dir` whose name or bytes hold `text`, as `path`. */
-function filesHolding(dir: string, text: string): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync(dir)) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.name.includes(text)) found.push(path);
-    if (entry.isDirectory) found.push(...filesHolding(path, text));
-    else if (entry.isFile && new TextDecoder().decode(Deno.readFileSync(path)).includes(text)) {
-      found.push(path);
-    }
-  }
-  return found;
-}
 
 Deno.test("loop secrets: items of a secret param's JSON array are masked and keyed by index", async () => {
   const home = testTempDir("home-");
@@ -37,7 +24,7 @@ Deno.test("loop secrets: items of a secret param's JSON array are masked and key
   const status = await weft(["status", "--json"], { env: { WEFT_HOME: home } });
   const ids = JSON.parse(status.stdout).tasks.map((t: { id: string }) => t.id);
   assert.deepEqual(ids, ["lp", "lp[0]", "lp[1]"]);
-  assert.deepEqual(filesHolding(home, "_secret_"), []);
+  assert.deepEqual(filesHolding(home, "_secret_", { names: true }), []);
 });
 
 Deno.test("loop secrets: an environment secret's items too; other loops keep their item keys", async () => {
@@ -51,5 +38,5 @@ Deno.test("loop secrets: an environment secret's items too; other loops keep the
   assert.match(run.stderr, /\[lp\[1\]\] using \*\*\*\n/);
   assert.match(run.stderr, /\[hosts\[alpha\]\] host alpha/);
   assert.ok(!run.stderr.includes("_secret_"), run.stderr);
-  assert.deepEqual(filesHolding(home, "_secret_"), []);
+  assert.deepEqual(filesHolding(home, "_secret_", { names: true }), []);
 });

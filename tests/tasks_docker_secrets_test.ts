@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { RunReport } from "../src/engine/events.ts";
 import { reportTask, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { filesHolding } from "./_file_texts.ts";
 import { dockerCalls, STANDIN_BIN } from "./_docker_standin.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
@@ -16,23 +17,6 @@ async function workflow(yaml: string[]): Promise<string> {
   const file = `${testTempDir("docker-secrets-")}/workflow.yml`;
   await Deno.writeTextFile(file, yaml.join("\n") + "\n");
   return file;
-}
-
-/** Every file under `dir` whose bytes contain `text`. */
-async function filesHolding(dir: string, text: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (at: string) => {
-    for await (const entry of Deno.readDir(at)) {
-      const path = `${at}/${entry.name}`;
-      if (entry.isDirectory) await walk(path);
-      else if (entry.isFile) {
-        const bytes = new TextDecoder("latin1").decode(await Deno.readFile(path));
-        if (bytes.includes(text)) found.push(path);
-      }
-    }
-  };
-  await walk(dir);
-  return found;
 }
 
 const SECRET_ENV = [
@@ -66,7 +50,7 @@ Deno.test("docker env secrets: masked in output, logs and history; docker gets t
   for (const value of VALUES) assert.ok(!shown.includes(value), `terminal shows ${value}`);
   assert.match(shown, /\[after\] later \*\*\* \*\*\* \*\*\* \*\*\* debug/);
   for (const value of VALUES) {
-    assert.deepEqual(await filesHolding(home, value), [], `WEFT_HOME holds ${value}`);
+    assert.deepEqual(filesHolding(home, value), [], `WEFT_HOME holds ${value}`);
   }
   const calls = await dockerCalls(log);
   const run = calls.find((argv) => argv[0] === "run")!;

@@ -31,7 +31,10 @@ const WRAP_WIDTHS = [76, 64];
  */
 const MAX_WRAPPED = 8192;
 
-const UTF8 = new TextEncoder();
+/** UTF-8 bytes of a text; also secret_forms.ts's. */
+export const UTF8 = new TextEncoder();
+/** A text of UTF-8 bytes (each decode() call on its own: it keeps no state between them). */
+const FROM_UTF8 = new TextDecoder();
 
 /**
  * The base64 forms of `value` (its UTF-8 bytes), each at least {@link MIN_BASE64_LENGTH}
@@ -187,5 +190,5 @@ function echoed(value: string, octal: boolean, hex: boolean): string {
       out.push(bytes[i]);
     }
   }
-  return new TextDecoder().decode(new Uint8Array(out));
+  return FROM_UTF8.decode(new Uint8Array(out));
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { hostSpelling, urlSpellings } from "../expr/url_spellings.ts";
-import { base64Forms, echoForms, markupForms } from "./secret_encodings.ts";
+import { base64Forms, echoForms, markupForms, UTF8 } from "./secret_encodings.ts";
 import { percentForms } from "./percent_forms.ts";
 import { MIN_SECRET_LENGTH } from "../model/secret_name.ts";
 
@@ -199,8 +199,6 @@ function pyRepr(value: string, asciiOnly: boolean): string {
   }
   return out;
 }
-
-const UTF8 = new TextEncoder();
 
 /**
  * The text inside the quotes of Python's repr() of `value`'s UTF-8 bytes (CPython
