@@ -42,9 +42,9 @@ const out = `${root}dist/test`;
 export const CHECK_ROOTS = ["main.ts", "src/", "tests/", "scripts/"];
 
 /**
- * Seconds each test file took (JUnit `time` summed per file) in the run last saved with
- * `--save-durations`; read to balance the groups. A file missing from it (new since)
- * weighs the median.
+ * Seconds each test file took (its tests' JUnit `time`, steps included, summed per file:
+ * {@link durationsOf}) in the run last saved with `--save-durations`; read to balance the
+ * groups. A file missing from it (new since) weighs the median.
  */
 export const DURATIONS = `${root}tests/durations.json`;
 
@@ -90,18 +90,45 @@ function median(values: number[]): number {
 
 /**
  * Seconds per test file (its name, `x_test.ts`) of a JUnit report written by
- * `deno test --junit-path`, whose testcases name their own file as `classname`.
+ * `deno test --junit-path`: the time of each test (`Deno.test`), summed per file.
+ *
+ * A report also lists each step (`t.step`) as a testcase of its own, named
+ * `test > step`, whose `classname` is the file of the `t.step` call: a helper module
+ * for a suite of steps (tests/_smoke.ts, run by bundle_test.ts and main_source_test.ts).
+ * A test's time already includes its steps', so steps are left out: counted, a file's
+ * steps would weigh twice, and a helper's would weigh a file that no group runs while the
+ * test files calling it weighed only their own.
  */
 export function durationsOf(junitXml: string): Record<string, number> {
-  const seconds: Record<string, number> = {};
+  const cases: { name: string; file: string; time: number }[] = [];
   for (const m of junitXml.matchAll(/<testcase\b[^>]*>/g)) {
     const file = /\bclassname="([^"]*)"/.exec(m[0])?.[1].split("/").pop();
+    const name = unescapeXml(/\bname="([^"]*)"/.exec(m[0])?.[1] ?? "");
     const time = Number(/\btime="([^"]*)"/.exec(m[0])?.[1]);
     if (!file || !Number.isFinite(time)) continue;
-    seconds[file] = (seconds[file] ?? 0) + time;
+    cases.push({ name, file, time });
+  }
+  // A step is named after the test (or step) it is in: `parent > step`.
+  const names = new Set(cases.map((c) => c.name));
+  const isStep = (name: string) => {
+    for (let at = name.indexOf(" > "); at >= 0; at = name.indexOf(" > ", at + 1)) {
+      if (names.has(name.slice(0, at))) return true;
+    }
+    return false;
+  };
+  const seconds: Record<string, number> = {};
+  for (const { name, file, time } of cases) {
+    if (!isStep(name)) seconds[file] = (seconds[file] ?? 0) + time;
   }
   for (const file of Object.keys(seconds)) seconds[file] = Math.round(seconds[file] * 10) / 10;
   return seconds;
+}
+
+function unescapeXml(text: string): string {
+  return text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e]!,
+  );
 }
 
 if (import.meta.main) {

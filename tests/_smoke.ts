@@ -147,12 +147,16 @@ export async function smokeSuite(
     () => Response.json({ healthy: true }),
   );
   const base = `http://127.0.0.1:${server.addr.port}`;
+  await t.step("validate every example (one weft validate for all of them)", async () => {
+    const r = await weft(["validate", ...workflows.map((f) => join(dir, "examples", f))]);
+    ok(r, `validate ${workflows.join(" ")}`);
+    assert.match(r.stderr, new RegExp(`\\b${workflows.length} files?, 0 invalid\\b`));
+  });
   const runIds: string[] = [];
   for (const file of workflows) {
     const need = NEEDS[file] ?? {};
-    await t.step(`validate and run examples/${file}`, async () => {
+    await t.step(`run examples/${file}`, async () => {
       const path = join(dir, "examples", file);
-      ok(await weft(["validate", path]), `validate ${file}`);
       if (need.skip) {
         console.log(`  skipped running examples/${file}: ${need.skip}`);
         return;
@@ -190,11 +194,15 @@ export async function smokeSuite(
     ok(list, "create --list");
     const templates = JSON.parse(list.stdout).map((x: { name: string }) => x.name);
     assert.ok(templates.length > 0);
+    const written: string[] = [];
     for (const name of templates) {
       const out = join(dir, `generated-${name}.yml`);
       ok(await weft(["generate", "--type", name, "--output", out]), `generate ${name}`);
-      ok(await weft(["validate", out]), `validate generated ${name}`);
+      written.push(out);
     }
+    const r = await weft(["validate", ...written]);
+    ok(r, `validate generated ${templates.join(" ")}`);
+    assert.match(r.stderr, new RegExp(`\\b${written.length} files?, 0 invalid\\b`));
   });
 
   await t.step("schedule list and schedule export --crontab", async () => {

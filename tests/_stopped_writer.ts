@@ -50,3 +50,20 @@ export async function stopHoldingLock(pid: number, kv: string): Promise<void> {
   }
   throw new Error("the run never held the lock when stopped");
 }
+
+/**
+ * Writes a workflow into `dir` whose weft writes weft.kv all the time until `open()` is
+ * called, then soon ends its run (success): 1,000 tasks, each waiting for the gate file
+ * (for at most ten `sleep 0.01`; it succeeds either way). Not opened, it runs about three
+ * times as long as the 3,000 tasks of {@link manyTasks} (each task some ten times longer,
+ * a third as many); opened, each task left is one short `sh`, where the weft of
+ * {@link manyTasks} runs what is left of its 3,000 tasks (some 20 s of CPU time).
+ */
+export function gatedTasks(dir: string): { file: string; open: () => void } {
+  const gate = `${dir}/gate`;
+  const wait = `i=0; while [ ! -e ${gate} ] && [ $i -lt 10 ]; do sleep 0.01; i=$((i+1)); done`;
+  const tasks = Array.from({ length: 1000 }, (_, i) => `  - id: t${i}\n    command: '${wait}'\n`);
+  const file = `${dir}/gated.yml`;
+  Deno.writeTextFileSync(file, `name: gated\ntasks:\n${tasks.join("")}`);
+  return { file, open: () => Deno.writeTextFileSync(gate, "") };
+}

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { dockerEngineMissing, STANDIN_BIN } from "./_docker_standin.ts";
 import { type Cli, execClean, pathWithout, smokeSuite } from "./_smoke.ts";
+import { TEST_PROGRAM } from "./_run_cli.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -61,10 +62,20 @@ async function isolated(file: string, command: (copy: string) => string[]): Prom
   return { weft, dir: work, cleanup: () => Deno.remove(dir, { recursive: true }) };
 }
 
+/**
+ * dist/weft.js as scripts/build.ts --bundle writes it, built once for this file's tests.
+ * Under `deno task test` that is the bundle scripts/test.ts built with that same command
+ * before the suite ({@link TEST_PROGRAM}); run alone, this file builds its own (removed
+ * with the test's temp folders). Either is only read here: copied, or run in place.
+ */
+let bundleBuilt: Promise<string> | undefined;
+const builtBundle = () =>
+  bundleBuilt ??= TEST_PROGRAM ? Promise.resolve(TEST_PROGRAM) : build(["--bundle"], "weft.js");
+
 const dockerStandIn = async () => (await dockerEngineMissing()) ? STANDIN_BIN : undefined;
 
 Deno.test("bundle: dist/weft.js alone in an empty folder, no node on PATH, passes the smoke suite", async (t) => {
-  const bundle = await build(["--bundle"], "weft.js");
+  const bundle = await builtBundle();
   const { weft, dir, cleanup } = await isolated(
     bundle,
     (copy) => [Deno.execPath(), "run", "-A", "--unstable-kv", "--no-config", copy],
@@ -73,7 +84,6 @@ Deno.test("bundle: dist/weft.js alone in an empty folder, no node on PATH, passe
     await smokeSuite(t, weft, dir, await dockerStandIn());
   } finally {
     await cleanup();
-    await Deno.remove(bundle.slice(0, bundle.lastIndexOf("/")), { recursive: true });
   }
 });
 
@@ -94,7 +104,7 @@ Deno.test({
 });
 
 Deno.test("bundle: its parts are cached in a private folder, or run from memory where none can be made", async () => {
-  const bundle = await build(["--bundle"], "weft.js");
+  const bundle = await builtBundle();
   const dir = testTempDir("weft-bundle-cache-");
   try {
     await Deno.copyFile(`${root}examples/hello.yml`, `${dir}/hello.yml`);
@@ -130,6 +140,5 @@ Deno.test("bundle: its parts are cached in a private folder, or run from memory 
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
-    await Deno.remove(bundle.slice(0, bundle.lastIndexOf("/")), { recursive: true });
   }
 });

@@ -29,10 +29,10 @@ interface Plan {
 }
 
 for (const [template, expected] of Object.entries(EXPECTED)) {
-  for (const ext of ["yml", "json"]) {
-    Deno.test(`weft create: ${template} as .${ext} validates and dry-runs`, async () => {
-      const dir = testTempDir("create-");
-      const file = `${template}.${ext}`;
+  Deno.test(`weft create: ${template} as .yml and as .json validates and dry-runs`, async () => {
+    const dir = testTempDir("create-");
+    const files = ["yml", "json"].map((ext) => `${template}.${ext}`);
+    for (const file of files) {
       const made = await weft(["create", "--name", `my-${template}`, "-t", template, "-o", file], {
         cwd: dir,
       });
@@ -40,21 +40,36 @@ for (const [template, expected] of Object.entries(EXPECTED)) {
       assert.equal(made.stdout, "");
       assert.match(made.stderr, new RegExp(`wrote ${file} \\(${template} template`));
       const text = Deno.readTextFileSync(join(dir, file));
-      if (ext === "json") JSON.parse(text);
-      else assert.match(text, /^# /);
+      if (file.endsWith(".yml")) {
+        assert.match(text, /^# /);
+        continue;
+      }
+      // Every multi-line command of the template stops at its first failing line (set -e;
+      // EXPECTED names every template, as the --list test checks).
+      for (const task of JSON.parse(text).tasks as { id: string; command?: string }[]) {
+        if (task.command?.trim().includes("\n")) {
+          assert.match(task.command, /^set -e\n/, `${template}: ${task.id}`);
+        }
+      }
+    }
 
-      const checked = await weft(["validate", file], { cwd: dir });
-      assert.equal(checked.code, 0, checked.stderr);
-      assert.match(checked.stderr, /1 file, 0 invalid, 0 problems/);
+    // Both files in one validate: each is reported, and the summary counts them.
+    const checked = await weft(["validate", ...files], { cwd: dir });
+    assert.equal(checked.code, 0, checked.stderr);
+    for (const file of files) {
+      assert.match(checked.stdout + checked.stderr, new RegExp(`^${file}: ok$`, "m"));
+    }
+    assert.match(checked.stderr, /2 files, 0 invalid, 0 problems/);
 
+    for (const file of files) {
       const dry = await weft(["run", "--dry-run", "--json", file], { cwd: dir });
       assert.equal(dry.code, 0, dry.stderr);
       const plan = JSON.parse(dry.stdout) as Plan;
-      assert.equal(plan.workflow, `my-${template}`);
-      assert.deepEqual(plan.waves.map((wave) => wave.map((t) => t.id)), expected.waves);
-      assert.deepEqual(plan.callbacks.map((c) => c.id), expected.callbacks);
-    });
-  }
+      assert.equal(plan.workflow, `my-${template}`, file);
+      assert.deepEqual(plan.waves.map((wave) => wave.map((t) => t.id)), expected.waves, file);
+      assert.deepEqual(plan.callbacks.map((c) => c.id), expected.callbacks, file);
+    }
+  });
 }
 
 Deno.test("weft create: the plain dry-run of the etl template shows the data_processor", async () => {
@@ -193,16 +208,8 @@ Deno.test("weft create: a template task whose command fails part way fails (set 
   assert.equal(status("archive"), "failed");
   assert.equal(status("verify"), "skipped");
   assert.equal(status("prune"), "skipped");
-  // Every multi-line command of every template stops at its first failing line.
-  const list = JSON.parse((await weft(["create", "--list", "--json"], { cwd: dir })).stdout);
-  for (const { name: id } of list as { name: string }[]) {
-    const made = await weft(["create", "-t", id, "--format", "json", "-o", "-"], { cwd: dir });
-    for (const task of JSON.parse(made.stdout).tasks as { id: string; command?: string }[]) {
-      if (task.command?.trim().includes("\n")) {
-        assert.match(task.command, /^set -e\n/, `${id}: ${task.id}`);
-      }
-    }
-  }
+  // That every multi-line command of every template begins with set -e is checked with
+  // each template's JSON, in the tests above.
 });
 
 Deno.test("weft create: the health-check template checks a real endpoint, and its alert posts", async () => {
@@ -268,12 +275,15 @@ Deno.test("weft create/generate/schema: -o - is stdout, and the advice names the
 Deno.test("weft create: a schedule template with a name no schedule can take still validates", async () => {
   const dir = testTempDir("create-odd-");
   // A line break: the schedule trigger cannot be named after the workflow, so it gets its own.
-  for (const template of ["backup", "health-check"]) {
-    const file = join(dir, `${template}.yml`);
+  const files = ["backup", "health-check"].map((template) => join(dir, `${template}.yml`));
+  for (const file of files) {
+    const template = file.slice(file.lastIndexOf("/") + 1, -".yml".length);
     const made = await weft(["create", "-t", template, "--name", "x\ny", "-o", file]);
     assert.equal(made.code, 0, made.stderr);
-    const checked = await weft(["validate", file]);
-    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
     assert.match(Deno.readTextFileSync(file), /^ {4}name: x-y$/m);
   }
+  // Both in one validate, which fails if either is invalid.
+  const checked = await weft(["validate", ...files]);
+  assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+  assert.match(checked.stderr, /2 files, 0 invalid/);
 });

@@ -39,6 +39,16 @@ async function schedule(home: string, ...args: string[]): Promise<void> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Waits until `count` fires of `*\/2 * * * * *` after `from` (ms) are past, and `extra` ms
+ * more: a wait for the clock, as long as those fires need and no longer (a fixed sleep
+ * covering the worst case waited two seconds more on average).
+ */
+async function afterFires(from: number, count: number, extra = 0): Promise<void> {
+  const until = Math.floor(from / 2000) * 2000 + count * 2000 + extra;
+  while (Date.now() <= until) await sleep(until + 1 - Date.now());
+}
+
 Deno.test("daemon: a fire inside a pause is not run after resume, while the daemon runs", async () => {
   const dir = testTempDir("pause-");
   Deno.mkdirSync(`${dir}/flows`);
@@ -55,7 +65,8 @@ Deno.test("daemon: a fire inside a pause is not run after resume, while the daem
     const pausing = daemon.lines.length;
     await schedule(home, "pause", "j");
     const pausedAt = Date.now();
-    await sleep(5000); // two fires fall inside the pause
+    // Two fires fall inside the pause, both a second or more before the resume.
+    await afterFires(pausedAt, 2, 1000);
     await schedule(home, "resume", "j");
     const resumedAt = Date.now();
     const from = daemon.lines.length;
@@ -80,7 +91,7 @@ Deno.test("daemon: a pause and resume while no daemon ran leaves nothing to catc
   await first.waitFor(/run \S+ started \(schedule/);
   assert.equal(await first.stop(), 0);
   await schedule(home, "pause", "j");
-  await sleep(5000);
+  await afterFires(Date.now(), 2); // two fires fall inside the pause
   // Whole seconds: a fire's time is one (`*/2` in the seconds field).
   const resumedAt = Math.floor(Date.now() / 1000) * 1000;
   await schedule(home, "resume", "j");
@@ -112,7 +123,7 @@ Deno.test("daemon: after downtime every missed fire within catchup runs, none sk
   await first.waitFor(/run \S+ started \(schedule/);
   assert.equal(await first.stop(), 0);
   const down = Date.now();
-  await sleep(7000); // three or four fires missed
+  await afterFires(down, 3); // three fires missed (owed, below)
   const back = Date.now();
   const daemon = startDaemon(["--dir", `${dir}/flows`], { home });
   try {
@@ -145,7 +156,7 @@ Deno.test("daemon: catch-up fires a stopping daemon had not reached are run by t
   const first = startDaemon(["--dir", `${dir}/flows`], { home });
   await first.waitFor(/daemon started/);
   assert.equal(await first.stop(), 0);
-  await sleep(9000); // four or five fires owed
+  await afterFires(Date.now(), 4); // four fires owed
   const second = startDaemon(["--dir", `${dir}/flows`], { home });
   await second.waitFor(/run \S+ started \(catch-up/);
   assert.equal(await second.stop(), 0);

@@ -9,11 +9,13 @@
 import assert from "node:assert/strict";
 import { historyJson, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
-import { manyTasks, stopHoldingLock } from "./_stopped_writer.ts";
+import { gatedTasks, stopHoldingLock } from "./_stopped_writer.ts";
 
 Deno.test("a weft run stopped holding the lock: readers answer from what is committed, run names it", async () => {
   const dir = testTempDir("stopped-writer-");
   const env = { WEFT_HOME: `${dir}/home` };
+  // Writes weft.kv all the time until the gate is opened, then ends its run.
+  const gated = gatedTasks(dir);
   const writer = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -21,7 +23,7 @@ Deno.test("a weft run stopped holding the lock: readers answer from what is comm
       new URL("../main.ts", import.meta.url).pathname,
       "run",
       "-q",
-      manyTasks(dir),
+      gated.file,
     ],
     env,
     stdout: "null",
@@ -36,24 +38,29 @@ Deno.test("a weft run stopped holding the lock: readers answer from what is comm
     await stopHoldingLock(writer.pid, kv);
     const holder = new RegExp(`another weft \\(pid ${writer.pid}, stopped\\) holds the history`);
 
-    const history = await weft(["history", "--json"], { env });
+    // Each verb below waits for the lock (READ_LOCK_WAIT_MS, `run` LOCK_WAIT_MS) before it
+    // answers; the lock is held until SIGCONT, so they wait at once rather than in turn.
+    const [history, status, metrics, schedules, other] = await Promise.all([
+      weft(["history", "--json"], { env }),
+      weft(["status"], { env }),
+      weft(["metrics"], { env }),
+      weft(["schedule", "list"], { env }),
+      // A writer keeps waiting for the lock, then says who holds it and how to go on.
+      weft(["run", "-q", gated.file], { env }),
+    ]);
     assert.equal(history.code, 0, history.stderr);
     assert.match(history.stderr, /^weft: note: crash recovery skipped: /);
     assert.match(history.stderr, holder);
     assert.equal(history.stderr.trim().split("\n").length, 1, history.stderr);
     const [run] = JSON.parse(history.stdout);
     assert.equal(run.status, "running", "its weft is alive, only stopped");
-    for (const verb of [["status"], ["metrics"]]) {
-      const r = await weft(verb, { env });
+    for (const r of [status, metrics]) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, holder);
     }
-    const schedules = await weft(["schedule", "list"], { env });
     assert.equal(schedules.code, 0, schedules.stderr);
     assert.match(schedules.stdout + schedules.stderr, /no schedules/);
 
-    // A writer keeps waiting for the lock, then says who holds it and how to go on.
-    const other = await weft(["run", "-q", `${dir}/many.yml`], { env });
     assert.equal(other.code, 2, other.stderr);
     assert.match(
       other.stderr,
@@ -62,6 +69,7 @@ Deno.test("a weft run stopped holding the lock: readers answer from what is comm
     assert.match(other.stderr, new RegExp(`hint: .*kill -CONT ${writer.pid}`));
   } finally {
     Deno.kill(writer.pid, "SIGCONT");
+    gated.open();
   }
   // Resumed, it ends its run as if nothing happened, and `history` reads it in place.
   const status = await writer.status;

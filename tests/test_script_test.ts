@@ -80,6 +80,36 @@ Deno.test("durationsOf: a JUnit report's testcase times summed per file, by file
   assert.deepEqual(durationsOf(""), {});
 });
 
+Deno.test("durationsOf: steps count in their test's file, once (a test's time includes them)", () => {
+  // As deno test reports tests/bundle_test.ts and main_source_test.ts, whose steps are
+  // called in tests/_smoke.ts, and a file whose test has steps of its own (one nested).
+  const xml = `<testsuites>
+    <testsuite name="./tests/bundle_test.ts">
+      <testcase name="bundle: smoke" classname="./tests/bundle_test.ts" time="30.0"></testcase>
+      <testcase name="bundle: cache" classname="./tests/bundle_test.ts" time="5.0"></testcase>
+    </testsuite>
+    <testsuite name="./tests/main_source_test.ts">
+      <testcase name="source: smoke" classname="./tests/main_source_test.ts" time="20.0"></testcase>
+    </testsuite>
+    <testsuite name="./tests/c_test.ts">
+      <testcase name="c &gt; d" classname="./tests/c_test.ts" time="4.0"></testcase>
+      <testcase name="c &gt; d &gt; e" classname="./tests/c_test.ts" time="3.0"></testcase>
+      <testcase name="c" classname="./tests/c_test.ts" time="6.0"></testcase>
+      <testcase name="x &gt; y" classname="./tests/c_test.ts" time="1.0"></testcase>
+    </testsuite>
+    <testsuite name="./tests/_smoke.ts">
+      <testcase name="bundle: smoke &gt; run" classname="./tests/_smoke.ts" time="25.0"></testcase>
+      <testcase name="source: smoke &gt; run" classname="./tests/_smoke.ts" time="18.0"></testcase>
+    </testsuite>
+  </testsuites>`;
+  // "x > y" is a test of that name (no test "x"): it counts.
+  assert.deepEqual(durationsOf(xml), {
+    "bundle_test.ts": 35,
+    "main_source_test.ts": 20,
+    "c_test.ts": 7,
+  });
+});
+
 Deno.test("CHECK_ROOTS are the roots `deno task check` checks, so the test run's check is cached", async () => {
   const config = JSON.parse(
     await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
