@@ -253,3 +253,23 @@ export async function historyJson<T = { id: string; status: string }>(home: stri
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
+
+/**
+ * `weft validate FILE`, then `weft run FILE -p x='$(touch MARK)'`: each must refuse the
+ * workflow (exit 2, nothing run); `check` gets each one's output (stdout and stderr) and
+ * its verb. Throws when the value ran as code (the mark exists) or either exited otherwise.
+ */
+export async function refusedByValidateAndRun(
+  file: string,
+  env: Record<string, string>,
+  check: (text: string, verb: "validate" | "run") => void,
+): Promise<void> {
+  const marks = testTempDir("refused-marks-");
+  for (const verb of ["validate", "run"] as const) {
+    const args = verb === "run" ? ["-p", `x=$(touch ${marks}/PWNED)`] : [];
+    const out = await weft([verb, file, ...args], { env });
+    assert.equal(out.code, 2, out.stdout + out.stderr);
+    check(out.stdout + out.stderr, verb);
+  }
+  assert.deepEqual([...Deno.readDirSync(marks)], [], "the value ran as code");
+}

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { compileTemplate, ExpressionError } from "../src/expr/mod.ts";
-import { weft } from "./_run_cli.ts";
+import { refusedByValidateAndRun, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
 const DIR = new URL("./fixtures/shell_prompt_targets/", import.meta.url).pathname;
@@ -217,13 +217,7 @@ Deno.test("shell prompt targets: other names and plain prompt assignments are no
 
 Deno.test("shell prompt targets: through the CLI, validate and run refuse each form; PS4=… runs showing the value", async () => {
   const env = { WEFT_HOME: testTempDir("home-") };
-  const marks = testTempDir("prompt-targets-marks-");
-  const file = `${DIR}refused.yml`;
-  for (const verb of ["validate", "run"]) {
-    const args = verb === "run" ? ["-p", `x=$(touch ${marks}/PWNED)`] : [];
-    const out = await weft([verb, file, ...args], { env });
-    assert.equal(out.code, 2, out.stdout + out.stderr);
-    const text = out.stdout + out.stderr;
+  await refusedByValidateAndRun(`${DIR}refused.yml`, env, (text, verb) => {
     for (
       const [line, col, id] of [
         [11, 35, "nameref"],
@@ -250,7 +244,8 @@ Deno.test("shell prompt targets: through the CLI, validate and run refuse each f
     assert.match(text, /hint: print the value without -P/);
     assert.doesNotMatch(text, /task "fine"/);
     if (verb === "validate") assert.match(text, /8 problems/);
-  }
+  });
+  const marks = testTempDir("prompt-targets-marks-");
   const allowed = await weft(
     ["run", "-v", `${DIR}allowed.yml`, "-p", `x=$(touch ${marks}/PWNED)`],
     {
