@@ -194,6 +194,47 @@ Deno.test("shell prompt targets: PS4='${x}' keeps a reference xtrace expands onc
   assert.deepEqual([...Deno.readDirSync(dir)], [], "PROMPT_COMMAND ran the value");
 });
 
+Deno.test('shell prompt targets: export "PS4=…" & co., env NAME=…, BASH_ENV, ENV and zsh\'s prompts get the reference too', async () => {
+  const dir = testTempDir("prompt-operands-");
+  const cases: Array<[string, string]> = [
+    // An operand of export & co. is an assignment whatever its quotes.
+    ["bash", 'export "PS4=${v}"; set -x; :'],
+    ["bash", "export 'PS4'=\"${v}\"; set -x; :"],
+    ["bash", 'declare P"S4"="${v}"; set -x; :'],
+    ["bash", 'f() { local "PS4=${v}"; set -x; :; }; f'],
+    ["bash", 'declare -n r=PS4; declare "r=${v}"; set -x; :'],
+    ["bash", 'readonly "PS4=${v}"; set -x; :'],
+    // bash expands BASH_ENV as it starts, given by any means.
+    ["bash", 'BASH_ENV="${v}" bash -c :'],
+    ["bash", 'export BASH_ENV="${v}"; bash -c :'],
+    ["bash", 'env BASH_ENV="${v}" bash -c :'],
+    ["bash", 'env -i PATH="$PATH" BASH_ENV="${v}" bash -c :'],
+    ...(hasZsh
+      ? [
+        ["zsh", 'setopt promptsubst; PROMPT4="${v}"; set -x; :'],
+        ["zsh", 'setopt promptsubst; typeset "PS4=${v}"; set -x; :'],
+      ] as Array<[string, string]>
+      : []),
+  ];
+  for (const [shell, template] of cases) {
+    // The value's own text there runs...
+    const plain = template.replaceAll("${v}", "${V}");
+    assert.ok(
+      await ranPayload(shell, plain, { V: PAYLOAD }, dir),
+      `${shell} ran nothing: ${plain}`,
+    );
+    // ...weft writes a reference the shell expands once instead.
+    const { command, env } = render(template, PAYLOAD);
+    assert.ok(command.includes("\\${WEFT_V_1}"), `${template} => ${command}`);
+    assert.ok(!(await ranPayload(shell, command, env, dir)), `${shell} ran the value: ${command}`);
+  }
+  // `env` takes assignments before its command only: after it, a word is data.
+  assert.equal(
+    render('env grep "PS4=${v}" log').command,
+    'env grep "PS4=${WEFT_V_1}" log',
+  );
+});
+
 Deno.test("shell prompt targets: other names and plain prompt assignments are not refused", () => {
   for (
     const template of [

@@ -93,7 +93,7 @@
  * with spaces, lexed as one text (shell_lexer.ts joinedSlot): `eval eval echo ${x}` is
  * `eval echo …` at level 1, later code again, not `${x}` alone.
  *
- * Refused too: a value a prompt variable (PS0-PS4, PROMPT_COMMAND) gets as its own text,
+ * Refused too: a value a prompt variable (shell_words.ts EXPANDED_LATER, PROMPT_COMMAND) gets as its own text,
  * by any assignment but `PS4=…` (`printf -v PS4`, `PS4=(…)`, `${PS4:=…}`, `for PS4 in`,
  * a nameref, `read`/`mapfile` from a here-string, a heredoc, a pipe or a process
  * substitution, a loop's or a block's too: shell_words.ts assignmentTargets, which the
@@ -238,7 +238,7 @@ export interface ShellSlot {
    */
   readonly declareOperand?: "name" | "value";
   /**
-   * The value is assigned to this prompt variable (PS0-PS4, PROMPT_COMMAND) as its own
+   * The value is assigned to this prompt variable (shell_words.ts EXPANDED_LATER, PROMPT_COMMAND) as its own
    * text, by a form other than `PS4=…` (which gets a deferred reference): `printf -v PS4`,
    * `PS4=( … )`, `${PS4:=…}`, `for PS4 in`, `r=…` after `declare -n r=PS4`, `read`/`mapfile`
    * from a here-string, a heredoc, a pipe or a process substitution (`read <<< … PS4`,
@@ -409,8 +409,9 @@ export function shellReference(
         "`for … in`, a nameref, or `read`/`mapfile` from a here-string, a heredoc, a pipe " +
         "or a process substitution, a loop's or a block's included): the variable would " +
         "hold the value's own text, " +
-        "which bash expands as a prompt string (PS0-PS4) each time it shows it, running " +
-        "any $(…) or backticks in it, or runs as code (PROMPT_COMMAND)",
+        "which the shell expands later (a prompt string: bash's PS0-PS4, zsh's PROMPT…; " +
+        "BASH_ENV or ENV as a shell starts), running any $(…) or backticks in it, or runs " +
+        "as code (PROMPT_COMMAND)",
       offset,
       `assign it plainly, where weft writes a reference the prompt reads: \`${
         prompt.replace(/\[.*$/, "")

@@ -62,6 +62,7 @@ import {
   assignsWords,
   atCommandPosition,
   type CommandState,
+  EXPANDED_LATER,
   holdsValue,
   isPromptName,
   NAME_OPERANDS,
@@ -96,10 +97,15 @@ export interface ForeignNote {
   assignment?: boolean;
 }
 
-/** Assignments whose value the shell expands as a prompt (bash runs `$(...)` in them). */
-const PROMPT_ASSIGNMENT = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?\+?=/;
+/**
+ * Assignments whose value the shell expands later (shell_words.ts EXPANDED_LATER: bash runs
+ * the `$(...)` in them) or runs (PROMPT_COMMAND); the name as the shell reads it.
+ */
+const PROMPT_ASSIGNMENT = new RegExp(
+  `^((?:${EXPANDED_LATER}|PROMPT_COMMAND)(?:\\[[^\\]]*\\])?)\\+?=`,
+);
 /** Prompt strings: expanded without word splitting or quote removal, unlike a command. */
-const PROMPT_STRING = /^PS[0-4]\b/;
+const PROMPT_STRING = new RegExp(`^(?:${EXPANDED_LATER})\\b`);
 
 /**
  * The prompt variable (PS0-PS4, PROMPT_COMMAND) among `reads`, the names a command (of
@@ -174,6 +180,18 @@ const namesShell = (w: string) => isPosixFamilyShell(w) || SHELL_VARIABLE.test(w
 const baseName = (w: string) => w.split("/").at(-1) ?? "";
 
 /**
+ * Whether the word now read is a `NAME=value` operand of `env` (env(1): the assignments
+ * come before the command it runs, after its options): `env BASH_ENV=… bash -c …`.
+ */
+function envAssignmentHere(cmd: CommandState): boolean {
+  if (cmd.name !== "env" || cmd.nameAt < 0) return false;
+  for (let i = cmd.nameAt + 1; i < cmd.words.length; i++) {
+    if (!/^-|^[A-Za-z_]\w*=/.test(cmd.plain[i] ?? "")) return false; // the command began
+  }
+  return true;
+}
+
+/**
  * Whether a substitution now, inside `word` of `cmd`, lands in code evaluated later, and
  * by whom; undefined for an ordinary word (data, or code weft's lexer already reads).
  */
@@ -183,14 +201,19 @@ export function laterCodeHere(
   note?: ForeignNote,
 ): LaterCode | undefined {
   if (word.redirect || cmd.test || cmd.compound > 0 || cmd.arithmetic) return undefined;
-  if (word.subscript === "value") {
+  // An assignment word (`PS4=…` where a command starts), or an operand of `export` & co.,
+  // which reads its operands as assignments whatever their quotes (`export "PS4=…"`,
+  // `declare P"S4"=…`); its name through the text's namerefs (`declare -n r=PS4`).
+  const operand = (NAME_OPERANDS.has(cmd.name ?? "") && !atCommandPosition(cmd)) ||
+    envAssignmentHere(cmd);
+  if ((word.subscript === "value" && atCommandPosition(cmd)) || operand) {
     // `PROMPT_COMMAND=` at most: a long word is not copied at each substitution.
     const head = (word.plain ?? "").slice(0, 32);
-    if (
-      PROMPT_ASSIGNMENT.test(head) && (atCommandPosition(cmd) || NAME_OPERANDS.has(cmd.name ?? ""))
-    ) {
+    const own = /^([A-Za-z_]\w*)((?:\[[^\]]*\])?\+?=)/.exec(head);
+    const assigned = own ? resolveName(cmd, own[1]) + own[2] : head;
+    if (PROMPT_ASSIGNMENT.test(assigned)) {
       if (note) note.assignment = true;
-      return PROMPT_STRING.test(head) ? "prompt" : "here";
+      return PROMPT_STRING.test(assigned) ? "prompt" : "here";
     }
   }
   if (cmd.name === undefined || cmd.nameAt < 0) return undefined;

@@ -238,10 +238,30 @@ export function resolveName(cmd: CommandState, name: string): string {
 /** A name without its subscript (`PS4[0]` → `PS4`). */
 const baseOf = (name: string) => name.replace(/\[.*$/s, "");
 
-/** A prompt variable's name (or an element's: `PS4[0]`), as an assignment's target. */
-const PROMPT_NAME = /^(?:PS[0-4]|PROMPT_COMMAND)(?:\[[^\]]*\])?$/;
+/** bash's and zsh's prompt strings, as a regular expression's alternatives. */
+const PROMPT_STRINGS = "PS[0-4]|PROMPT[234]?|PROMPT_EOL_MARK|RPROMPT2?|RPS[12]|SPROMPT";
 
-/** Whether `name` is a prompt variable (PS0-PS4, PROMPT_COMMAND) or an element of one. */
+/**
+ * The variables a shell expands later, running the `$(…)` in their text: bash's prompt
+ * strings PS0-PS4 (bash(1) PROMPTING) and zsh's names for them and its other prompts
+ * (PROMPT, PROMPT2-4, PROMPT_EOL_MARK, RPROMPT, RPROMPT2, RPS1, RPS2, SPROMPT;
+ * zshparam(1), under `setopt promptsubst`), BASH_ENV (bash(1) INVOCATION: expanded as a non-interactive
+ * bash starts) and ENV (POSIX sh: as an interactive shell starts). Expanded as one string,
+ * not split into words: a reference to a variable is expanded once, its value not read
+ * again (shell_later.ts "prompt").
+ */
+export const EXPANDED_LATER = `${PROMPT_STRINGS}|BASH_ENV|ENV`;
+
+/** The prompt strings among {@link EXPANDED_LATER} (all but BASH_ENV and ENV), by name. */
+export const PROMPT_STRING_NAME = new RegExp(`^(?:${PROMPT_STRINGS})$`);
+
+/** A prompt variable's name (or an element's: `PS4[0]`), as an assignment's target. */
+const PROMPT_NAME = new RegExp(`^(?:${EXPANDED_LATER}|PROMPT_COMMAND)(?:\\[[^\\]]*\\])?$`);
+
+/**
+ * Whether `name` is a prompt variable ({@link EXPANDED_LATER}, PROMPT_COMMAND: run as code)
+ * or an element of one.
+ */
 export const isPromptName = (name: string | undefined): name is string =>
   PROMPT_NAME.test(name ?? "");
 
