@@ -18,6 +18,7 @@ import { envLayerProblems } from "./env_layers.ts";
 import { compositeEnvProblems } from "./composite_env.ts";
 import { envReachProblems } from "./env_reach.ts";
 import { weftEnvNameProblems } from "./weft_env_names.ts";
+import { shellEnvNameProblems } from "./shell_env_names.ts";
 import { workflowTaskEnvProblems } from "./workflow_task_env.ts";
 import { literalItems } from "./item_fields.ts";
 import { fixedOutputsById, type KnownOutputs } from "./known_outputs.ts";
@@ -176,6 +177,8 @@ export function expressionProblems(data: unknown, map: SourceMap, file: string):
   pushAll(scope.problems, envReachProblems(data, map, file));
   // ...and none sets a name weft sets itself (weft_env_names.ts).
   pushAll(scope.problems, weftEnvNameProblems(data, map, file));
+  // ...nor a `${...}` in a name a shell runs as code (shell_env_names.ts).
+  pushAll(scope.problems, shellEnvNameProblems(data, map, file));
   // `environment` on a sub-workflow call would reach no task (workflow_task_env.ts).
   pushAll(scope.problems, workflowTaskEnvProblems(data, map, file));
   pushAll(scope.problems, alertProblems(data, map, file));
