@@ -153,7 +153,13 @@ export function runArgv(
   );
   if (image.trim() === "") throw new DockerConfigError(ownText("`image` is empty once resolved"));
   // docker would read `-x` as an option and the command after it as the image.
-  if (image.startsWith("-")) throw new DockerConfigError(ownText("`image` starts with `-`"));
+  if (image.startsWith("-")) {
+    throw new DockerConfigError(
+      `config.image: the image ${quoteData(JSON.stringify(image))} starts with "-" once ` +
+        `resolved (written ${quoteData(JSON.stringify(config.image ?? ""))}), which docker ` +
+        "run would read as an option: an image reference starts with a letter or digit",
+    );
+  }
   const argv = ["run", "--name", name];
   if (config.remove !== false) argv.push("--rm");
   if (config.pull !== undefined) argv.push("--pull", config.pull);
