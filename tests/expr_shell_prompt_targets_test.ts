@@ -105,6 +105,103 @@ Deno.test("shell prompt targets: bash runs the value in each form, and weft refu
   }
 });
 
+/**
+ * Input given in one place and read into a prompt variable in another, by ways the lexer
+ * does not follow (`exec`, `coproc`, a function): where a text reads into one anywhere,
+ * every value given as input anywhere in it is refused.
+ */
+const ELSEWHERE_FORMS = [
+  'exec 3<<< "${v}"; read -r PS4 <&3; set -x; :',
+  'exec {fd}<<< "${v}"; read -r -u "$fd" PS4; set -x; :',
+  'exec <<< "${v}"; read -r PS4; set -x; :',
+  "exec < <(printf '%s\\n' \"${v}\"); read -r PS4; set -x; :",
+  'coproc cat <<< "${v}"; read -r -u "${COPROC[0]}" PS4; set -x; :',
+  'f() { read -r PS4; }; f <<< "${v}"; set -x; :',
+  "f() { read -r PS4; set -x; :; }; printf '%s\\n' \"${v}\" | f",
+  "exec 3<<EOF\n${v}\nEOF\nread -r PS4 <&3; set -x; :",
+];
+
+Deno.test("shell prompt targets: input given by exec, coproc or to a function, read into PS4 elsewhere, is refused", async () => {
+  const dir = testTempDir("prompt-elsewhere-");
+  for (const template of ELSEWHERE_FORMS) {
+    const plain = template.replaceAll("${v}", "${V}");
+    assert.ok(await ranPayload("bash", plain, { V: PAYLOAD }, dir), `bash ran nothing: ${plain}`);
+    assert.throws(
+      () => render(template, PAYLOAD),
+      (e) =>
+        e instanceof ExpressionError && e.offset === template.indexOf("${v}") &&
+        e.message.startsWith("cannot assign a value to PS4 this way"),
+      template,
+    );
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+  // The read may come after the input, and in a function defined later; and the rule
+  // takes the whole text, where the value may not reach the read at all (over-refusal
+  // accepted: scripts rarely read into a prompt variable).
+  for (
+    const template of [
+      "printf '%s\\n' \"${v}\" | f; f() { read -r PS4; }",
+      'cat <<< "${v}"; mapfile -t PS0',
+      '( read -r a ) <<< "${v}"; read -r PS4 <<< "+ "',
+      'read -r PS4 <<< "+ "; cat <<< "${v}"',
+      'while read -r PS4; do :; done <<< "+ "; cat < <(printf %s "${v}")',
+      'echo "${v}" | grep -c x; read -r PS4 <<< "+ "',
+    ]
+  ) {
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+});
+
+Deno.test("shell prompt targets: zsh's print -v PS4 assigns the value, and weft refuses it", async () => {
+  const dir = testTempDir("prompt-print-v-");
+  for (
+    const template of [
+      'setopt promptsubst; print -v PS4 -r -- "${v}"; set -x; :',
+      'setopt promptsubst; print -rv PS4 -- "${v}"; set -x; :',
+    ]
+  ) {
+    if (hasZsh) {
+      const plain = template.replaceAll("${v}", "${V}");
+      assert.ok(await ranPayload("zsh", plain, { V: PAYLOAD }, dir), `zsh ran nothing: ${plain}`);
+    }
+    assert.throws(
+      () => render(template, PAYLOAD),
+      /cannot assign a value to PS4 this way/,
+      template,
+    );
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+  // Into another name, as before.
+  assert.equal(compileTemplate('print -v x -r -- "${v}"').checkShell(), undefined);
+});
+
+Deno.test("shell prompt targets: zsh's print -P after an option taking an argument runs the value, and weft refuses it", async () => {
+  const dir = testTempDir("prompt-print-u-");
+  for (
+    const template of [
+      'setopt promptsubst; print -u 1 -P "${v}"',
+      'setopt promptsubst; print -u1 -P "${v}"',
+      'setopt promptsubst; print -C 1 -P "${v}"',
+      'setopt promptsubst; print -v x -P "${v}"; print -r -- "$x"',
+    ]
+  ) {
+    if (hasZsh) {
+      const plain = template.replaceAll("${v}", "${V}");
+      assert.ok(await ranPayload("zsh", plain, { V: PAYLOAD }, dir), `zsh ran nothing: ${plain}`);
+    }
+    assert.throws(
+      () => render(template, PAYLOAD),
+      /cannot substitute a value into an argument of zsh's `print -P`/,
+      template,
+    );
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+  // `-P` as an option's argument, or after the operands start, is no -P.
+  for (const template of ['print -u 1 -r -- "${v}"', 'print -f -P "${v}"']) {
+    assert.equal(compileTemplate(template).checkShell(), undefined, template);
+  }
+});
+
 Deno.test("shell prompt targets: zsh's print -P runs the value under promptsubst, and weft refuses it", async () => {
   const forms = [
     'setopt promptsubst; print -P "${v}"',
@@ -241,14 +338,14 @@ Deno.test("shell prompt targets: other names and plain prompt assignments are no
       'declare -n r=n; r="${v}"',
       'read -r m <<< "${v}"',
       'while read -r line; do echo "$line"; done <<< "${v}"',
-      '( read -r a ) <<< "${v}"; read -r PS4 <<< "+ "',
-      'read -r PS4 <<< "+ "; cat <<< "${v}"',
-      'while read -r PS4; do :; done <<< "+ "; cat < <(printf %s "${v}")',
       'read -r -p "${v}" PS4 <<< "+ "',
       'echo "${v}" || read -r PS4',
-      'echo "${v}" | grep -c x; read -r PS4 <<< "+ "',
       'echo "${v}" | while read -r line; do echo "$line"; done',
       "PS4='+ ${v} '",
+      'exec 3< file; while read -r line <&3; do echo "$line"; done; echo "${v}"',
+      'read -r a b <<< "${v}"',
+      'f() { echo "$1"; }; f "${v}"',
+      'printf \'%s\\n\' "${v}" | while read -r line; do echo "$line"; done',
     ]
   ) {
     assert.equal(compileTemplate(template).checkShell(), undefined, template);

@@ -407,8 +407,9 @@ export function shellReference(
     throw new ExpressionError(
       `cannot assign a value to ${prompt} this way (\`printf -v\`, \`( … )\`, \`\${…:=…}\`, ` +
         "`for … in`, a nameref, or `read`/`mapfile` from a here-string, a heredoc, a pipe " +
-        "or a process substitution, a loop's or a block's included): the variable would " +
-        "hold the value's own text, " +
+        "or a process substitution, a loop's or a block's included; any such input, or " +
+        "`exec`'s or `coproc`'s, where the command reads into the variable anywhere): " +
+        "the variable would hold the value's own text, " +
         "which the shell expands later (a prompt string: bash's PS0-PS4, zsh's PROMPT…; " +
         "BASH_ENV or ENV as a shell starts), running any $(…) or backticks in it, or runs " +
         "as code (PROMPT_COMMAND)",

@@ -69,6 +69,7 @@ import {
   ownName,
   resolveName,
   type Word,
+  zshPrintOptions,
 } from "./shell_words.ts";
 
 export { isPromptName };
@@ -152,16 +153,12 @@ export function promptAssignedHere(
 
 /**
  * Whether a value now in `cmd`'s current word is an argument of zsh's `print -P`
- * (`-P` in an option word before it: `print -rP`, `print -v x -P`), which expands it as a
+ * (`-P` in an option word before it: `print -rP`, `print -v x -P`, `print -u 1 -P`: shell_words.ts
+ * zshPrintOptions), which expands it as a
  * prompt, running its `$(…)` under `setopt promptsubst`: refused (ShellSlot.promptArgument).
  */
 export function zshPromptArgument(cmd: CommandState): boolean {
-  if (cmd.name !== "print" || cmd.nameAt < 0) return false;
-  for (const w of cmd.plain.slice(cmd.nameAt + 1)) {
-    if (w === "--" || w === "-" || !w.startsWith("-")) return false;
-    if (/^-[A-Za-z]*P/.test(w)) return true;
-  }
-  return false;
+  return zshPrintOptions(cmd).prompt;
 }
 
 /** runuser(1)'s long options that take an argument, but for `--command`. */

@@ -35,6 +35,7 @@ import {
   closeBlock,
   type CommandState,
   endWord,
+  givenAsInput,
   type MutableSlot,
   newCommand,
   OPERATOR,
@@ -165,6 +166,18 @@ export class ShellLexer {
       }
     }
     if (this.frames.backtickEscaped()) slot.backtickEscapes = true;
+    // Input to some command (a heredoc's body, a here-string, a process substitution
+    // `<( … )`, also inside a `$(…)` there): refused if the text reads into a prompt
+    // variable anywhere (shell_words.ts givenAsInput; the here-string's own word and a
+    // pipe's commands are given by endWord and operator).
+    const commands = [...this.frames.outerCommands(), ...(frame ? [frame] : [])];
+    if (
+      this.frames.all.some((f) => f.kind === "heredoc") ||
+      this.frames.outerCommands().some(({ cmd }) => cmd.current?.hereString) ||
+      commands.some(({ cmd }) => cmd.blocks.some((b) => b.feeds))
+    ) {
+      givenAsInput(this.integers, [slot]);
+    }
     return slot;
   }
 
@@ -533,6 +546,7 @@ export class ShellLexer {
     // `a | b`: what a writes (and what was piped into it) is b's input; not `||`.
     const pipe = c === "|" && next !== "|" && text[i - 1] !== "|";
     const piped = pipe ? [...cmd.piped, ...cmd.ownSlots] : [];
+    if (pipe) givenAsInput(cmd.integers, cmd.ownSlots);
     // Inside `<( … )`: what its commands write is the input of the command around it.
     (resumed ?? cmd.blocks.findLast((b) => b.resume))?.slots?.push(...cmd.ownSlots);
     Object.assign(cmd, newCommand(cmd.integers), {

@@ -224,6 +224,48 @@ function namerefsOf(cmd: CommandState): Map<string, string> {
   return refs;
 }
 
+/**
+ * Per text (its CommandState.integers, as {@link arraysByText}): the slots of the values
+ * given as input anywhere in it (a here-string, a heredoc body, a process substitution
+ * `<( … )`, a command piped into another), and the prompt variable read into anywhere in
+ * it (`read -r PS4`, `mapfile PS0`), once one is. Where both are, each such value is
+ * refused (MutableSlot.promptAssigned), in whichever order they come: the input may reach
+ * the read by ways the lexer does not follow (`exec 3<<< …; read PS4 <&3`, `coproc`,
+ * `f <<< …` where `f() { read PS4; }`). Scripts that read into a prompt variable are rare.
+ */
+const inputsByText = new WeakMap<Set<string>, { slots: MutableSlot[]; prompt?: string }>();
+
+function inputsOf(integers: Set<string>): { slots: MutableSlot[]; prompt?: string } {
+  let inputs = inputsByText.get(integers);
+  if (!inputs) inputsByText.set(integers, inputs = { slots: [] });
+  return inputs;
+}
+
+/** Marks `slot` as assigned to the prompt variable `name`, unless it is integer-only. */
+const markPrompt = (slot: MutableSlot, name: string) => {
+  if (!slot.integerOnly) slot.promptAssigned ??= name;
+};
+
+/**
+ * `slots` are given as input in the text whose CommandState.integers is `integers`
+ * (see {@link inputsByText}): refused if the text reads into a prompt variable anywhere.
+ */
+export function givenAsInput(integers: Set<string>, slots: Iterable<MutableSlot>): void {
+  const inputs = inputsOf(integers);
+  for (const slot of slots) {
+    if (inputs.prompt) markPrompt(slot, inputs.prompt);
+    else inputs.slots.push(slot);
+  }
+}
+
+/** The text of `cmd` reads into the prompt variable `name`: its inputs are refused. */
+function readIntoPrompt(cmd: CommandState, name: string): void {
+  const inputs = inputsOf(cmd.integers);
+  inputs.prompt ??= name;
+  for (const slot of inputs.slots) markPrompt(slot, inputs.prompt);
+  inputs.slots = [];
+}
+
 /** How many namerefs {@link resolveName} follows (bash warns past a loop). */
 const NAMEREF_HOPS = 8;
 
@@ -295,8 +337,8 @@ function directTargets(cmd: CommandState, word: Word): string[] {
     return name ? [name] : [];
   }
   if (word.subscript === "value" && assignsWords(cmd)) return [ownName(word)];
-  if (cmd.name === "printf") {
-    const target = printfTarget(cmd);
+  if (cmd.name === "printf" || cmd.name === "print") {
+    const target = cmd.name === "printf" ? printfTarget(cmd) : zshPrintOptions(cmd).target;
     return target ? [target] : [];
   }
   return [];
@@ -477,6 +519,36 @@ export function printfTarget(cmd: CommandState): string | undefined {
   return at >= 0 ? args[at + 1] : args.find((arg) => arg.startsWith("-v"))?.slice(2);
 }
 
+/** The letters of zsh's `print` options that take an argument (zshbuiltins(1)). */
+const PRINT_ARGUMENT_LETTERS = "uCvxXf";
+
+/**
+ * What the options of zsh's `print` in `cmd` say, as far as its words are read: whether
+ * one is `-P` (its operands are expanded as prompts) and the name `-v NAME` (`-vNAME`,
+ * `-rv NAME`) assigns. An option that takes an argument (`-u N`, `-C N`, `-v NAME`,
+ * `-x N`, `-X N`, `-f FMT`) takes the rest of its word, or else the next word; options
+ * end at `--`, `-` or the first operand.
+ */
+export function zshPrintOptions(cmd: CommandState): { prompt: boolean; target?: string } {
+  const result: { prompt: boolean; target?: string } = { prompt: false };
+  if (cmd.name !== "print" || cmd.nameAt < 0) return result;
+  const args = cmd.plain.slice(cmd.nameAt + 1);
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i];
+    if (w === "--" || w === "-" || !/^[-+]/.test(w)) break;
+    for (let k = 1; k < w.length; k++) {
+      const letter = w[k];
+      if (letter === "P" && w[0] === "-") result.prompt = true;
+      if (PRINT_ARGUMENT_LETTERS.includes(letter)) {
+        const argument = k + 1 < w.length ? w.slice(k + 1) : args[++i];
+        if (letter === "v" && argument !== undefined) result.target = argument;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
 /** A word of `cmd` is complete: update what the command's words tell about arithmetic. */
 export function endWord(cmd: CommandState): void {
   const word = cmd.current;
@@ -485,7 +557,10 @@ export function endWord(cmd: CommandState): void {
   cmd.ownSlots.push(...word.slots);
   if (word.redirect) {
     // `> file` is no argument and leaves the command position as it was.
-    if (word.hereString) cmd.inputSlots.push(...word.slots);
+    if (word.hereString) {
+      cmd.inputSlots.push(...word.slots);
+      givenAsInput(cmd.integers, word.slots);
+    }
     return;
   }
   const text = word.text;
@@ -569,6 +644,7 @@ export function endWord(cmd: CommandState): void {
     // `printf %s "${v}" | read PS4`, `… | while read PS4; …`: what is piped in may hold
     // the value (for a prompt only: a pipe's data into other names is the script's).
     if (isPromptName(target)) {
+      readIntoPrompt(cmd, target);
       const piped = [cmd.piped, ...cmd.blocks.map((b) => b.piped ?? [])].flat();
       for (const slot of piped) if (!slot.integerOnly) slot.promptAssigned ??= target;
     }
