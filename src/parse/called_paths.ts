@@ -8,8 +8,9 @@ import { specialFileKind } from "../path.ts";
 
 /**
  * The problem of a called path that is not a regular file (`kind` from pathKind).
- * `fromStdin`: the caller is a workflow read from stdin (`weft run -`), whose relative
- * paths resolve against the current folder, not a file's folder: the hint says so.
+ * `fromStdin`: the caller is a workflow read from stdin or a pipe (`weft run -`,
+ * `weft run <(…)`), whose relative paths resolve against the current folder, not a
+ * file's folder: the hint says so.
  */
 export function kindProblem(
   file: string,
@@ -28,7 +29,7 @@ export function kindProblem(
       ? "name the .yml or .json file inside it"
       : kind === "missing"
       ? fromStdin
-        ? "this workflow was read from stdin: the path is relative to the current folder"
+        ? "this workflow was read from stdin or a pipe: the path is relative to the current folder"
         : "the path is relative to the folder of this workflow file"
       // A called file is read when checked and again when the task runs: a pipe
       // or device would give other bytes (or none) the second time.

@@ -14,11 +14,11 @@ import {
   detectFormat,
   type RawInput,
   readInput,
+  refusalPath,
   sha256Hex,
   type SourceFormat,
 } from "./read.ts";
 import { JITLESS } from "./clean_json.ts";
-import { nodePath } from "../path.ts";
 import { PROTO_KEY, protoKeyPaths } from "./proto_keys.ts";
 import { loneSurrogateProblem, loneSurrogates } from "./lone_surrogates.ts";
 import { schemaProblems } from "./schema_issues.ts";
@@ -123,10 +123,7 @@ export async function checkWorkflow(
 ): Promise<CheckResult> {
   const { found, problems } = await checkSource(file, options, read);
   if (!found) return { problems };
-  const { workflow, path, text, bytes } = found;
-  // node:path when needed: at import it would start Node compatibility (~5 ms) in
-  // `weft validate` of a YAML file in the bundle (issue 12 §3).
-  const dir = path === "-" ? options.cwd : nodePath().dirname(path);
+  const { workflow, path, dir, text, bytes } = found;
   const loaded: LoadedWorkflow = {
     workflow,
     file: path,
@@ -163,6 +160,8 @@ export async function workflowReport(file: string, options: LoadOptions): Promis
 export interface FoundWorkflow {
   workflow: Workflow;
   path: string;
+  /** The folder its relative paths resolve against (RawInput.dir). */
+  dir: string;
   text: string;
   bytes: Uint8Array;
 }
@@ -186,20 +185,27 @@ export async function checkSource(
   if (callsWorkflows(workflow)) {
     // Sub-workflows: the called files are read and checked too (see subworkflows.ts),
     // each once whatever calls it.
-    const dir = raw.path === "-" ? options.cwd : nodePath().dirname(raw.path);
+    const dir = raw.dir;
     // The data the model was read from (written text kept, e.g. `file: 1.10`), not a
     // second parse of the source that would read its scalars by other rules.
     const called = await subworkflowProblems(
-      { data: parsed.data, map: parsed.map!, label: file, path: raw.path, dir, cwd: options.cwd },
+      {
+        data: parsed.data,
+        map: parsed.map!,
+        label: file,
+        path: raw.path,
+        dir,
+        cwd: options.cwd,
+        stream: raw.stream,
+      },
       (label) => calledSource(label, options.cwd, options.refusals),
     );
     if (called.problems.length > 0) return { problems: called.problems };
     keepCalledFiles(workflow, { dir, files: called.files });
   }
   if (options.refusals && decoded.text.includes("${")) {
-    const absolute = raw.path === "-" ? nodePath().join(options.cwd, "-") : raw.path;
     const refused = placeRefusals(
-      await options.refusals(workflow, absolute),
+      await options.refusals(workflow, refusalPath(raw)),
       parsed.data,
       parsed.map!,
       file,
@@ -210,7 +216,7 @@ export async function checkSource(
     }
   }
   return {
-    found: { workflow, path: raw.path, text: decoded.text, bytes: raw.bytes },
+    found: { workflow, path: raw.path, dir: raw.dir, text: decoded.text, bytes: raw.bytes },
     problems,
     notes,
   };
@@ -224,7 +230,7 @@ async function calledSource(
 ): Promise<CalledSource> {
   const raw = await readInput(label, { cwd, regularOnly: true });
   if ("message" in raw) return { problems: [raw], dir: cwd };
-  const dir = nodePath().dirname(raw.path);
+  const dir = raw.dir;
   const decoded = decodeInput(raw.bytes, label);
   if ("message" in decoded) return { problems: [decoded], dir };
   const parsed = parseWorkflowSource(decoded.text, label, decoded.format);

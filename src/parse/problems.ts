@@ -12,8 +12,7 @@
 import { type Problem, WeftError } from "../model/errors.ts";
 import type { Workflow } from "../model/workflow.ts";
 import type { FileReport, LoadedWorkflow, LoadOptions } from "./mod.ts";
-import { dirnameOf } from "../path.ts";
-import { decodeInput, readInput, sha256Hex } from "./read.ts";
+import { decodeInput, readInput, refusalPath, sha256Hex } from "./read.ts";
 import { entryText, readValidated, storeValidated } from "./validated_cache.ts";
 import { fileSystemLooks } from "./program_checks.ts";
 
@@ -26,7 +25,9 @@ export async function workflowProblems(file: string, options: LoadOptions): Prom
   if ("message" in raw) return [raw];
   const decoded = decodeInput(raw.bytes, file);
   if ("message" in decoded) return [decoded];
-  if (decoded.format === "json" && await cleanAndUnrefused(decoded.text, raw.path, options)) {
+  if (
+    decoded.format === "json" && await cleanAndUnrefused(decoded.text, refusalPath(raw), options)
+  ) {
     return [];
   }
   const { checkSource } = await import("./mod.ts");
@@ -46,7 +47,8 @@ export async function workflowReport(file: string, options: LoadOptions): Promis
   const { WAIT_FOR_CHOICES } = await import("../model/task.ts");
   const plain = !decoded.text.includes(WAIT_FOR_CHOICES) && !decoded.text.includes("\\u");
   if (
-    decoded.format === "json" && plain && await cleanAndUnrefused(decoded.text, raw.path, options)
+    decoded.format === "json" && plain &&
+    await cleanAndUnrefused(decoded.text, refusalPath(raw), options)
   ) {
     return { problems: [], notes: [] };
   }
@@ -79,7 +81,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
       const loaded = (workflow: Workflow, hash: string, taskHashes?: Record<string, string>) => ({
         workflow,
         file: raw.path,
-        dir: dirnameOf(raw.path),
+        dir: raw.dir,
         source: decoded.text,
         hash,
         ...(taskHashes && { taskHashes }),
@@ -88,7 +90,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
       if (kept && early !== undefined) {
         // What the bytes alone decide came from the entry; the checks that read the file's
         // place (`${workflow.file}`, the files a task names) run each time, as they must.
-        if (!(await refused(kept.workflow, decoded.text, raw.path, options))) {
+        if (!(await refused(kept.workflow, decoded.text, refusalPath(raw), options))) {
           return loaded(kept.workflow, early, kept.taskHashes);
         }
       } else {
@@ -97,7 +99,7 @@ export async function loadWorkflow(file: string, options: LoadOptions): Promise<
         const workflow = cleanJsonWorkflow(decoded.text);
         // A check that looked at the file system decided by more than the bytes: not kept.
         const pure = fileSystemLooks() === looked;
-        if (workflow && !(await refused(workflow, decoded.text, raw.path, options))) {
+        if (workflow && !(await refused(workflow, decoded.text, refusalPath(raw), options))) {
           const hash = early ?? await sha256Hex(raw.bytes);
           if (!cache || !pure) return loaded(workflow, hash);
           const hashes = options.hashTasks && await options.hashTasks(workflow);
@@ -139,6 +141,5 @@ async function refused(
   options: LoadOptions,
 ): Promise<boolean> {
   if (!options.refusals || !text.includes("${")) return false;
-  const absolute = path === "-" ? `${options.cwd}/-` : path;
-  return (await options.refusals(workflow, absolute)).length > 0;
+  return (await options.refusals(workflow, path)).length > 0;
 }

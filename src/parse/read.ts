@@ -6,7 +6,13 @@
 import type { Problem } from "../model/errors.ts";
 import { describeEncodingTrouble, firstInvalidUtf8, wideEncoding } from "./encoding.ts";
 import { positionIn } from "./lines.ts";
-import { isAbsolutePath, joinPath, normalizeAbsolute, specialFileKind } from "../path.ts";
+import {
+  dirnameOf,
+  isAbsolutePath,
+  joinPath,
+  normalizeAbsolute,
+  specialFileKind,
+} from "../path.ts";
 import { descriptorPath, NotRegularFileError } from "../regular_file.ts";
 import { readBytesBounded } from "../bounded_file.ts";
 import { concatBytes } from "../arrays.ts";
@@ -19,6 +25,23 @@ export interface RawInput {
   bytes: Uint8Array;
   /** Absolute path, or "-" for stdin. */
   path: string;
+  /**
+   * Read as a stream, not a file: stdin, or a FIFO or device (`weft run <(…)`, which is
+   * read as stdin is). Its relative paths (a called workflow's `file:`) are then the
+   * current folder's, not the folder of a path such as /dev/fd/63.
+   */
+  stream: boolean;
+  /** The folder the workflow's relative paths resolve against (see {@link stream}). */
+  dir: string;
+}
+
+/**
+ * The path the run's checks of fixed values (LoadOptions.refusals) take `raw` for: its
+ * own, or for input read as a stream (stdin, a pipe) a `-` in the folder its relative
+ * paths resolve against, so that both place what a task names alike.
+ */
+export function refusalPath(raw: RawInput): string {
+  return raw.stream ? `${raw.dir}/-` : raw.path;
 }
 
 /** Text ready to parse. */
@@ -52,7 +75,7 @@ export async function readInput(
       };
     }
     const bytes = await readBounded(options.stdin);
-    return bytes ? { bytes, path: "-" } : tooLarge(file);
+    return bytes ? { bytes, path: "-", stream: true, dir: options.cwd } : tooLarge(file);
   }
   // An empty name (`weft run ''`, an unset "$FILE") would resolve to the current folder.
   if (file === "") {
@@ -95,7 +118,8 @@ export async function readInput(
     // devices and FIFOs (`weft run <(…)`) report no size, and /proc files
     // (/proc/self/pagemap: gigabytes) report 0 as regular files.
     const bytes = await readBytesBounded(path, MAX_INPUT_BYTES, { special: !options.regularOnly });
-    return bytes ? { bytes, path } : tooLarge(file);
+    if (!bytes) return tooLarge(file);
+    return { bytes, path, stream: special, dir: special ? options.cwd : dirnameOf(path) };
   } catch (e) {
     // Swapped for one between the stat and the open.
     if (e instanceof NotRegularFileError) return notAFile(file, e.kind);

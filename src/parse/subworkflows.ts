@@ -80,13 +80,27 @@ interface CallNode {
  * MAX_CALL_LEVELS times per file. Cycles are found on the chain being followed.
  */
 export async function subworkflowProblems(
-  root: { data: unknown; map: SourceMap; label: string; path: string; dir: string; cwd: string },
+  root: {
+    data: unknown;
+    map: SourceMap;
+    label: string;
+    path: string;
+    dir: string;
+    cwd: string;
+    /** Read from stdin or a pipe (RawInput.stream): its calls resolve against cwd. */
+    stream?: boolean;
+  },
   load: LoadCalled,
 ): Promise<{ problems: Problem[]; files: Map<string, CalledFile> }> {
   // node:path here, not at import: callsWorkflows is on `weft validate`'s quick path,
   // where loading it would start Node compatibility (~4 ms; issue 12 §3).
   const { resolve, relative, isAbsolute } = await import("node:path");
-  const graph = new CallGraph(load, root.cwd, { resolve, relative, isAbsolute });
+  const graph = new CallGraph(
+    load,
+    root.cwd,
+    { resolve, relative, isAbsolute },
+    root.stream === true,
+  );
   const node: CallNode = {
     label: root.label,
     source: { problems: [], data: root.data, map: root.map, dir: root.dir },
@@ -122,6 +136,8 @@ class CallGraph {
     private readonly load: LoadCalled,
     private readonly cwd: string,
     private readonly path: Pick<typeof NodePath, "resolve" | "relative" | "isAbsolute">,
+    /** The root was read from stdin or a pipe (see kindProblem's hint). */
+    private readonly rootStream = false,
   ) {}
 
   /** Checks the calls of `node` along `chain` (which ends with it), and the files called. */
@@ -179,8 +195,8 @@ class CallGraph {
         );
         continue;
       }
-      // The root read from stdin ("-") resolves its calls against the current folder.
-      const fromStdin = chain.at(-1)?.path === "-";
+      // The root read from stdin or a pipe resolves its calls against the current folder.
+      const fromStdin = chain.length === 1 && this.rootStream;
       const problem = kindProblem(file, target, await this.#kind(target), fromStdin);
       if (problem) {
         at(filePath, problem.message, problem.hint);
