@@ -50,6 +50,41 @@ async function ranPayload(
 /** A value that creates PWNED when a prompt expansion reads it as its own text. */
 const PAYLOAD = "x=$(touch PWNED)";
 
+/**
+ * For each template: `shell` runs PAYLOAD given as plain data where `${v}` stands (as a
+ * variable of its own: the form itself is what runs it; skipped for zsh where none is
+ * installed), and weft refuses the value there, by render and by checkShell, with an
+ * error `refused` accepts.
+ */
+async function ranThenRefused(
+  shell: string,
+  templates: readonly string[],
+  refused: (e: unknown, template: string) => boolean,
+): Promise<void> {
+  const dir = testTempDir("prompt-ran-");
+  for (const template of templates) {
+    if (shell !== "zsh" || hasZsh) {
+      const plain = template.replaceAll("${v}", "${V}");
+      assert.ok(
+        await ranPayload(shell, plain, { V: PAYLOAD }, dir),
+        `${shell} ran nothing: ${plain}`,
+      );
+    }
+    assert.throws(() => render(template, PAYLOAD), (e) => refused(e, template), template);
+    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+  }
+}
+
+/** An assignment to `name` refused at the template's `${v}`. */
+const assignmentTo = (name: string) => (e: unknown, template: string) =>
+  e instanceof ExpressionError && e.offset === template.indexOf("${v}") &&
+  e.message.startsWith(`cannot assign a value to ${name} this way`);
+
+/** A value refused in an argument of zsh's print -P. */
+const printP = (e: unknown) =>
+  e instanceof ExpressionError &&
+  e.message.startsWith("cannot substitute a value into an argument of zsh's `print -P`");
+
 /** Forms that assign the value's own text to a prompt variable: `[shell, template, name]`. */
 const FORMS: Array<[string, string, string]> = [
   // Namerefs.
@@ -86,22 +121,8 @@ const FORMS: Array<[string, string, string]> = [
 ];
 
 Deno.test("shell prompt targets: bash runs the value in each form, and weft refuses it there", async () => {
-  const dir = testTempDir("prompt-targets-");
   for (const [shell, template, name] of FORMS) {
-    // The value as data in a variable of its own, as a plain reference would leave it.
-    const plain = template.replaceAll("${v}", "${V}");
-    assert.ok(
-      await ranPayload(shell, plain, { V: PAYLOAD }, dir),
-      `${shell} ran nothing: ${plain}`,
-    );
-    assert.throws(
-      () => render(template, PAYLOAD),
-      (e) =>
-        e instanceof ExpressionError && e.offset === template.indexOf("${v}") &&
-        e.message.startsWith(`cannot assign a value to ${name} this way`),
-      template,
-    );
-    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
+    await ranThenRefused(shell, [template], assignmentTo(name));
   }
 });
 
@@ -122,19 +143,7 @@ const ELSEWHERE_FORMS = [
 ];
 
 Deno.test("shell prompt targets: input given by exec, coproc or to a function, read into PS4 elsewhere, is refused", async () => {
-  const dir = testTempDir("prompt-elsewhere-");
-  for (const template of ELSEWHERE_FORMS) {
-    const plain = template.replaceAll("${v}", "${V}");
-    assert.ok(await ranPayload("bash", plain, { V: PAYLOAD }, dir), `bash ran nothing: ${plain}`);
-    assert.throws(
-      () => render(template, PAYLOAD),
-      (e) =>
-        e instanceof ExpressionError && e.offset === template.indexOf("${v}") &&
-        e.message.startsWith("cannot assign a value to PS4 this way"),
-      template,
-    );
-    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
-  }
+  await ranThenRefused("bash", ELSEWHERE_FORMS, assignmentTo("PS4"));
   // The read may come after the input, and in a function defined later; and the rule
   // takes the whole text, where the value may not reach the read at all (over-refusal
   // accepted: scripts rarely read into a prompt variable).
@@ -153,49 +162,21 @@ Deno.test("shell prompt targets: input given by exec, coproc or to a function, r
 });
 
 Deno.test("shell prompt targets: zsh's print -v PS4 assigns the value, and weft refuses it", async () => {
-  const dir = testTempDir("prompt-print-v-");
-  for (
-    const template of [
-      'setopt promptsubst; print -v PS4 -r -- "${v}"; set -x; :',
-      'setopt promptsubst; print -rv PS4 -- "${v}"; set -x; :',
-    ]
-  ) {
-    if (hasZsh) {
-      const plain = template.replaceAll("${v}", "${V}");
-      assert.ok(await ranPayload("zsh", plain, { V: PAYLOAD }, dir), `zsh ran nothing: ${plain}`);
-    }
-    assert.throws(
-      () => render(template, PAYLOAD),
-      /cannot assign a value to PS4 this way/,
-      template,
-    );
-    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
-  }
+  await ranThenRefused("zsh", [
+    'setopt promptsubst; print -v PS4 -r -- "${v}"; set -x; :',
+    'setopt promptsubst; print -rv PS4 -- "${v}"; set -x; :',
+  ], assignmentTo("PS4"));
   // Into another name, as before.
   assert.equal(compileTemplate('print -v x -r -- "${v}"').checkShell(), undefined);
 });
 
 Deno.test("shell prompt targets: zsh's print -P after an option taking an argument runs the value, and weft refuses it", async () => {
-  const dir = testTempDir("prompt-print-u-");
-  for (
-    const template of [
-      'setopt promptsubst; print -u 1 -P "${v}"',
-      'setopt promptsubst; print -u1 -P "${v}"',
-      'setopt promptsubst; print -C 1 -P "${v}"',
-      'setopt promptsubst; print -v x -P "${v}"; print -r -- "$x"',
-    ]
-  ) {
-    if (hasZsh) {
-      const plain = template.replaceAll("${v}", "${V}");
-      assert.ok(await ranPayload("zsh", plain, { V: PAYLOAD }, dir), `zsh ran nothing: ${plain}`);
-    }
-    assert.throws(
-      () => render(template, PAYLOAD),
-      /cannot substitute a value into an argument of zsh's `print -P`/,
-      template,
-    );
-    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
-  }
+  await ranThenRefused("zsh", [
+    'setopt promptsubst; print -u 1 -P "${v}"',
+    'setopt promptsubst; print -u1 -P "${v}"',
+    'setopt promptsubst; print -C 1 -P "${v}"',
+    'setopt promptsubst; print -v x -P "${v}"; print -r -- "$x"',
+  ], printP);
   // `-P` as an option's argument, or after the operands start, is no -P.
   for (const template of ['print -u 1 -r -- "${v}"', 'print -f -P "${v}"']) {
     assert.equal(compileTemplate(template).checkShell(), undefined, template);
@@ -209,19 +190,7 @@ Deno.test("shell prompt targets: zsh's print -P runs the value under promptsubst
     'setopt promptsubst; print -n -P x "${v}"',
     'setopt promptsubst; print -P "$(printf %s "${v}")"',
   ];
-  const dir = testTempDir("prompt-print-");
-  for (const template of forms) {
-    if (hasZsh) {
-      const plain = template.replaceAll("${v}", "${V}");
-      assert.ok(await ranPayload("zsh", plain, { V: PAYLOAD }, dir), `zsh ran nothing: ${plain}`);
-    }
-    assert.throws(
-      () => render(template, PAYLOAD),
-      /cannot substitute a value into an argument of zsh's `print -P`/,
-      template,
-    );
-    assert.ok(compileTemplate(template).checkShell() instanceof ExpressionError, template);
-  }
+  await ranThenRefused("zsh", forms, printP);
   // Without -P (or after its operands start), as before.
   for (const template of ['print -r -- "${v}"', 'print "${v}" -P', 'printf -P "${v}"']) {
     assert.ok(!render(template).command.includes("${v}"), template);
