@@ -2,12 +2,19 @@
  * A running daemon sees `weft schedule add`/`pause`/`remove` made by another process
  * without a SIGHUP (src/schedule/daemon_store_watch.ts); a schedule from a file's own
  * trigger cannot be removed while the file declares it, and leaves the store when the
- * file no longer does.
+ * file no longer does. What the watch takes as acted on is what the sync read, so a change
+ * another process commits right after that read (`weft schedule resume` just after a
+ * pause) is still seen at the next look: it took a second read instead, and a resume
+ * committed between the two was never applied (the daemon kept the schedule paused).
  */
 import assert from "node:assert/strict";
 import { startDaemon, writeFlow } from "./_daemon.ts";
 import { weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
+import { MemoryScheduleStore } from "../src/store/schedule_store.ts";
+import { StoreWatch } from "../src/schedule/daemon_store_watch.ts";
+import { syncSchedules } from "../src/schedule/daemon_schedules.ts";
+import { testSchedule } from "./_daemon_in_process.ts";
 
 const CHANGED = /schedules changed in the store/;
 
@@ -132,5 +139,55 @@ Deno.test("daemon --dir with a file added by `schedule add`: silent while they a
     );
   } finally {
     await second.stop();
+  }
+});
+
+/** Resolves once `check` holds, polling every 50 ms; rejects after `ms`. */
+async function until(check: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms`);
+  }
+}
+
+Deno.test("store watch: a change committed after the sync's read is seen at the next look", async () => {
+  const store = new MemoryScheduleStore();
+  await store.add(testSchedule({ paused: true }));
+  const { firing, stored } = await syncSchedules(store, [], () => {});
+  assert.equal(firing[0].paused, true);
+  // Another process resumes it after the sync read the store, before the daemon notes it.
+  await store.setPaused("hourly", false);
+  const watch = new StoreWatch(store);
+  watch.seen(stored);
+  let changes = 0;
+  watch.start(async () => {
+    changes++;
+    watch.seen((await syncSchedules(store, [], () => {})).stored);
+  }, (e) => assert.fail(String(e)));
+  try {
+    await until(() => changes === 1, 10_000);
+  } finally {
+    watch.close();
+  }
+});
+
+Deno.test("store watch: the sync's own writes do not make it sync again", async () => {
+  const store = new MemoryScheduleStore();
+  await store.add(testSchedule());
+  const watch = new StoreWatch(store);
+  watch.seen((await syncSchedules(store, [], () => {})).stored);
+  let changes = 0;
+  watch.start(() => {
+    changes++;
+    return Promise.resolve();
+  }, (e) => assert.fail(String(e)));
+  try {
+    // Two looks (STORE_CHECK_MS apart) find what the sync read: nothing to do.
+    await new Promise((r) => setTimeout(r, 2_500));
+    assert.equal(changes, 0);
+    // A change of another process is seen.
+    await store.setPaused("hourly", true);
+    await until(() => changes === 1, 10_000);
+  } finally {
+    watch.close();
   }
 });

@@ -164,14 +164,14 @@ export class Daemon {
   #resyncSchedules(): Promise<void> {
     const next = this.#reloading.catch(() => {}).then(async () => {
       if (this.#stopping) return;
-      const schedules = await syncSchedules(
+      const { firing: schedules, stored } = await syncSchedules(
         this.#o.store,
         [...this.#workflows.values()],
         this.#o.log,
         this.#o.secretsIn,
       );
       const joined = this.#loop.setSchedules(schedules);
-      await this.#storeWatch.seen();
+      this.#storeWatch.seen(stored);
       this.#o.log(`schedules changed in the store: ${scheduleCount(schedules)}`);
       // A pause or remove frees at once what its waiting fires held (daemon_waiting.ts).
       await this.#waitingFires.settle(this.#o.store);
@@ -206,14 +206,14 @@ export class Daemon {
     const report = await loadAll(files, this.#o.load, this.#workflows);
     for (const line of report.problems) this.#o.log(line);
     this.#workflows = new Map(report.loaded.map((l) => [l.file, l]));
-    const schedules = await syncSchedules(
+    const { firing: schedules, stored } = await syncSchedules(
       this.#o.store,
       report.loaded,
       this.#o.log,
       this.#o.secretsIn,
     );
     const joined = this.#loop.setSchedules(schedules);
-    await this.#storeWatch.seen();
+    this.#storeWatch.seen(stored);
     await this.#waitingFires.settle(this.#o.store);
     this.#setTriggers(report.loaded);
     const served = this.#o.listen ? "" : " (not served: no --listen)";

@@ -39,14 +39,16 @@ export type ScheduleSecretsFinder = (
  * whose file is still loaded and still declares them. A file schedule whose name is
  * taken by one added with `weft schedule add` is reported and left out. A param holding
  * a start-of-run secret (`secretsIn`) is kept aside and shown masked, as for a schedule
- * added with `weft schedule add` (store/schedule_secrets.ts).
+ * added with `weft schedule add` (store/schedule_secrets.ts). `stored`: the store's
+ * schedules as this sync read them, after its own writes — what StoreWatch.seen takes as
+ * acted on, so that a change another process commits after that read is still seen.
  */
 export async function syncSchedules(
   store: ScheduleStore,
   loaded: LoadedFile[],
   log: (line: string) => void,
   secretsIn?: ScheduleSecretsFinder,
-): Promise<Schedule[]> {
+): Promise<{ firing: Schedule[]; stored: Schedule[] }> {
   const live = new Set<string>();
   for (const l of loaded) {
     for (const found of schedulesFromWorkflow(l.file, l.workflow)) {
@@ -88,7 +90,7 @@ export async function syncSchedules(
     const unreadable = s.paused ? null : unreadableSecretsLine(s);
     if (unreadable) log(`${unreadable}; its fires fail until then`);
   }
-  return firing;
+  return { firing, stored: all };
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ScheduleStore } from "../store/schedule_store.ts";
+import type { Schedule } from "./types.ts";
 import { scheduleFingerprint } from "./daemon_schedules.ts";
 
 /** How often the store's schedules are looked at (ms). */
@@ -24,9 +25,14 @@ export class StoreWatch {
     this.#store = store;
   }
 
-  /** Notes the store's schedules as the daemon now acts on them (after each sync). */
-  async seen(): Promise<void> {
-    this.#seen = scheduleFingerprint(await this.#store.list());
+  /**
+   * Notes `stored`, the store's schedules as the sync that just ran read them, as what the
+   * daemon acts on. Not a second read: a change another process committed between the
+   * sync's read and this one (`weft schedule resume` right after a pause) would be taken
+   * as applied, and the daemon would go on with the schedule paused.
+   */
+  seen(stored: Schedule[]): void {
+    this.#seen = scheduleFingerprint(stored);
   }
 
   /**
