@@ -103,6 +103,23 @@ export function idRefs(task: RawTask, field: string): readonly IdRef[] {
 export const ONE_STEP_FIELDS: readonly string[] = ["then", "else", "task", "processor"];
 
 /**
+ * Calls `visit` for each `environment` block a workflow may have, with its path: the
+ * workflow's, `defaults.environment`, and every step's ({@link eachStep}), the step given
+ * (its block may be missing: `visit` gets what is there, checked by the caller).
+ */
+export function eachEnvironment(
+  workflow: unknown,
+  visit: (block: unknown, path: PathSegment[], step?: RawObject) => void,
+): void {
+  if (!isObject(workflow)) return;
+  visit(workflow.environment, ["environment"]);
+  if (isObject(workflow.defaults)) {
+    visit(workflow.defaults.environment, ["defaults", "environment"]);
+  }
+  eachStep(workflow, (step, path) => visit(step.environment, [...path, "environment"], step));
+}
+
+/**
  * Calls `visit` for every step of the workflow with its path: each top-level task, each
  * child of a `parallel` (at any depth), and each step inside a composite's step fields.
  */

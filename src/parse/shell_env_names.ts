@@ -17,7 +17,7 @@ import { compileTemplate, ExpressionError } from "../expr/mod.ts";
 import { PROMPT_STRING_NAME } from "../expr/shell_words.ts";
 import type { Problem } from "../model/errors.ts";
 import { valueLabel } from "./describe.ts";
-import { eachStep, isObject } from "./raw.ts";
+import { eachEnvironment, isObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 import { isLiteralText } from "./step_checks.ts";
 
@@ -73,13 +73,12 @@ export function shellEnvNameProblems(data: unknown, map: SourceMap, file: string
       });
     }
   };
-  check(data.environment, ["environment"]);
-  if (isObject(data.defaults)) check(data.defaults.environment, ["defaults", "environment"]);
-  eachStep(data, (step, path) => {
-    check(step.environment, [...path, "environment"]);
-    if (step.type === "docker" && isObject(step.config)) {
-      check(step.config.env, [...path, "config", "env"]);
-      check(step.config.build_args, [...path, "config", "build_args"]);
+  eachEnvironment(data, (block, path, step) => {
+    check(block, path);
+    if (step?.type === "docker" && isObject(step.config)) {
+      const stepPath = path.slice(0, -1);
+      check(step.config.env, [...stepPath, "config", "env"]);
+      check(step.config.build_args, [...stepPath, "config", "build_args"]);
     }
   });
   return problems;

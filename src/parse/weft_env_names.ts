@@ -8,7 +8,7 @@
  */
 import type { Problem } from "../model/errors.ts";
 import { WEFT_VARIABLES } from "../model/weft_vars.ts";
-import { eachStep, isObject, type RawObject } from "./raw.ts";
+import { eachEnvironment, isObject, type RawObject } from "./raw.ts";
 import type { PathSegment, SourceMap } from "./source_map.ts";
 
 /**
@@ -63,11 +63,6 @@ export function weftEnvNameProblems(data: unknown, map: SourceMap, file: string)
       });
     }
   };
-  check(data.environment, ["environment"]);
-  if (isObject(data.defaults)) check(data.defaults.environment, ["defaults", "environment"]);
-  eachStep(
-    data,
-    (step, path) => check(step.environment, [...path, "environment"], typeNames(step)),
-  );
+  eachEnvironment(data, (block, path, step) => check(block, path, step && typeNames(step)));
   return problems;
 }
