@@ -9,7 +9,7 @@ import { readJournal } from "../src/store/group_journal_read.ts";
 import { MemoryRunStore } from "../src/store/memory.ts";
 import { processStartTicks, recoverInterrupted } from "../src/store/recovery.ts";
 import { processesInGroup } from "./_run_cli.ts";
-import { assertRecoversGroup } from "./_recovery.ts";
+import { assertRecoversGroup, killSession, startSession, waitForGroupSize } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -21,30 +21,38 @@ function procTest(name: string, fn: () => Promise<void>) {
 
 const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-Deno.test("journal: starts at once, start times and ends per window, none read for the gone", async () => {
+Deno.test("journal: a group is journaled once it ran for the window, one that ended by then never", async () => {
   const logs = testTempDir("logs-");
   const runId = fakeRunId();
   const ticks = new Map([[101, 5000], [102, 6000], [103, 7000]]);
+  const read: number[] = [];
   const journal = GroupJournal.open(logs, runId, "/dev/shm/weft-run-x", (pid) => {
+    read.push(pid);
     return ticks.get(pid) ?? "gone";
   });
+  const path = journalPath(logs, runId);
   journal.started(101);
   journal.started(102);
   journal.started(103);
-  journal.exited(103); // within the same window: its start time is never read
+  journal.exited(103); // within its window: never journaled, its start time never read
+  await Promise.resolve();
+  assert.equal(
+    Deno.readTextFileSync(path),
+    'W "/dev/shm/weft-run-x"\n',
+    "nothing before the window",
+  );
   await after(JOURNAL_WINDOW_MS * 4);
   journal.exited(101);
-  journal.started(104); // already reaped when the window closes ("gone"): not written
+  journal.started(104); // already reaped when it is journaled ("gone"): never written
   journal.flush();
-  const path = journalPath(logs, runId);
   assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
   assert.equal(
     Deno.readTextFileSync(path),
-    'W "/dev/shm/weft-run-x"\nS 101\nS 102\nS 103\nT 101 5000\nT 102 6000\nE 103\nS 104\nE 101\n',
+    'W "/dev/shm/weft-run-x"\nS 101\nT 101 5000\nS 102\nT 102 6000\nE 101\n',
   );
+  assert.deepEqual(read, [101, 102, 104]);
   assert.deepEqual(await readJournal(logs, runId), {
-    // 104 has no start time and is no process of this run: never signalled.
-    groups: [{ pid: 102, startTicks: 6000 }, { pid: 104, startTicks: null }],
+    groups: [{ pid: 102, startTicks: 6000 }],
     workDir: "/dev/shm/weft-run-x",
   });
   journal.close(true);
@@ -74,50 +82,54 @@ Deno.test("journal: a group's start time is read once it ran for the window, not
   await after(JOURNAL_WINDOW_MS * 3); // the window's timer has fired (and waits for 102 since)
   assert.deepEqual(read, [101]);
   now = 4.5;
-  journal.exited(102); // ended before it ran for the window: never read
+  journal.exited(102); // ended before it ran for the window: never read, never written
   now = 6;
   await after(JOURNAL_WINDOW_MS * 3);
   journal.started(103);
-  journal.flush(); // an explicit flush writes every group still running, due or not
+  journal.flush(); // an explicit flush journals every group still running, due or not
   assert.deepEqual(read, [101, 103]);
   assert.equal(
     Deno.readTextFileSync(journalPath(logs, runId)),
-    "S 101\nS 102\nT 101 1010\nE 102\nS 103\nT 103 1030\n",
+    "S 101\nT 101 1010\nS 103\nT 103 1030\n",
   );
   journal.close(true);
 });
 
-Deno.test("journal: the starts of one turn are written together, before the turn ends and before later lines", async () => {
+Deno.test("journal: ends wait for the window, in order with the groups journaled after them", async () => {
   const logs = testTempDir("logs-");
   const runId = fakeRunId();
-  const journal = GroupJournal.open(logs, runId, undefined, () => "gone");
+  const journal = GroupJournal.open(logs, runId, undefined, (pid) => pid);
   const path = journalPath(logs, runId);
   journal.started(301);
   journal.started(302);
-  await Promise.resolve(); // a microtask later: the turn has not ended yet
-  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\n");
-  journal.started(303);
+  await after(JOURNAL_WINDOW_MS * 3);
+  assert.equal(Deno.readTextFileSync(path), "S 301\nT 301 301\nS 302\nT 302 302\n");
   journal.exited(301);
-  journal.flush(); // a line written now goes after the start not written yet
-  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\nS 303\nE 301\n");
-  journal.started(304);
-  journal.close(false); // closing writes what waits
-  assert.equal(Deno.readTextFileSync(path), "S 301\nS 302\nS 303\nE 301\nS 304\n");
+  journal.started(303);
+  assert.equal(Deno.readTextFileSync(path).includes("E 301"), false, "the end waits");
+  journal.close(false); // closing writes what waits, due or not
+  assert.equal(
+    Deno.readTextFileSync(path),
+    "S 301\nT 301 301\nS 302\nT 302 302\nE 301\nS 303\nT 303 303\n",
+  );
 });
 
 Deno.test("journal: a pid reused before its group's end was written is read as the new group's", async () => {
   const logs = testTempDir("logs-");
   const runId = fakeRunId();
-  const journal = GroupJournal.open(logs, runId, undefined, (pid) => pid * 10);
+  let ticks = 2010;
+  const journal = GroupJournal.open(logs, runId, undefined, () => ticks);
   journal.started(201);
+  journal.flush();
   journal.exited(201);
-  journal.started(201); // the kernel gave the pid to our next group within the window
+  ticks = 2020;
+  journal.started(201); // the kernel gave the pid to our next group before the end was written
   journal.flush();
   assert.equal(
     Deno.readTextFileSync(journalPath(logs, runId)),
-    "S 201\nE 201\nS 201\nT 201 2010\n",
+    "S 201\nT 201 2010\nE 201\nS 201\nT 201 2020\n",
   );
-  assert.deepEqual((await readJournal(logs, runId))?.groups, [{ pid: 201, startTicks: 2010 }]);
+  assert.deepEqual((await readJournal(logs, runId))?.groups, [{ pid: 201, startTicks: 2020 }]);
   journal.close(true);
 });
 
@@ -193,7 +205,7 @@ procTest(
         await after(20);
       }
       const journal = GroupJournal.open(logs, id, undefined, () => null);
-      journal.started(ours.pid); // S lines only: the crash came before the window closed
+      journal.started(ours.pid); // S lines only: no start time could be read
       journal.started(stranger.pid);
       journal.close(false);
       assert.deepEqual(await readJournal(logs, id), {
@@ -208,6 +220,33 @@ procTest(
       stranger.kill("SIGKILL");
       await ours.status;
       await stranger.status;
+    }
+  },
+);
+
+procTest(
+  "recovery ends a group the crash kept from the journal (it had not run for the window)",
+  async () => {
+    const logs = testTempDir("logs-");
+    const id = fakeRunId();
+    const child = startSession("sleep 300 & sleep 300 & wait", { WEFT_RUN_ID: id });
+    try {
+      await waitForGroupSize(child.pid, 3);
+      const store = new MemoryRunStore(logs);
+      await store.createRun(runInfo({ id, pid: 2 ** 22 + 11 }), [pendingTask("a")]);
+      const journal = GroupJournal.open(logs, id, undefined, (pid) => processStartTicks(pid));
+      journal.started(child.pid);
+      await Promise.resolve();
+      // The crash, before the window closed: the journal is as it is on disk now.
+      const path = journalPath(logs, id);
+      const onDisk = Deno.readTextFileSync(path);
+      assert.equal(onDisk, "", "the group is not journaled yet");
+      journal.close(true);
+      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      Deno.writeTextFileSync(path, onDisk);
+      await assertRecoversGroup(store, child, id);
+    } finally {
+      await killSession(child);
     }
   },
 );

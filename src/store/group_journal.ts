@@ -12,20 +12,26 @@
  *
  * Lines (one fact each, appended in order):
  * - `W <json string>`: the run's work folder (see engine/work_dir.ts);
- * - `S <pid>`: a group started, written at once: within the turn of the event loop that
- *   heard of it (no read of /proc; the groups started in one turn share one write());
+ * - `S <pid>`: a group started;
  * - `T <pid> <start ticks>`: its leader's start time (/proc/<pid>/stat field 22, see
  *   process_groups.ts), the proof that a pid is still ours (never a recycled one);
  * - `E <pid>`: that group is gone.
  *
- * `T` and `E` lines are written together, a group's `T` about {@link JOURNAL_WINDOW_MS}
- * after its start: a group that ended by then gets no `T`, and its /proc read is saved
- * (most task processes are that short; one window shared by the groups started within it
- * read a third of a DAG's `true` tasks, most of them zombies by then). A group whose `T`
- * the crash prevented is proven ours by its leader's environment instead
- * (`WEFT_RUN_ID=<run>`, which weft gives every task and a task cannot change for its
- * leader), see group_journal_read.ts. A group whose `S` the crash prevented (weft hears
- * of a child only after its exec) is found by that environment alone (run_leaders.ts).
+ * A group is journaled once it ran for {@link JOURNAL_WINDOW_MS}: its `S` and `T` lines
+ * are written then, together; a group that ended by then is never journaled (neither
+ * `S` nor `E`), and its /proc read is saved — most task processes are that short (a
+ * chain of `true` tasks journals next to nothing); nor is one whose leader was reaped by
+ * then. Ends are written within a window too. Everything due is written in one write(),
+ * by one timer that serves every group started within its window.
+ *
+ * What recovery needs of a group not journaled yet, it finds without the journal: the
+ * group's leader is found by its environment (`WEFT_RUN_ID=<run>`, which weft gives every
+ * task and a task cannot change for its leader, short of exec'ing another program),
+ * run_leaders.ts — just as an `S` line without a `T` is proven (group_journal_read.ts):
+ * an `S` alone would add no group that scan misses. Weft hears of a group only after its
+ * leader exec'd, so some groups were always the scan's to find. What only the journal
+ * proves is a leader that exec'd a program with another environment (`env -i …`): by
+ * its `T`, written within a window of its start.
  * @module
  */
 import { hasProcfs } from "./process_groups.ts";
@@ -34,7 +40,7 @@ import { isFault, StorageError } from "./faults.ts";
 import { logDirName } from "./log_files.ts";
 import type { StartTicksReader } from "./write_queue.ts";
 
-/** How long starts and ends wait for company before they are appended, in ms. */
+/** How long a group runs before it is journaled, and ends wait for company, in ms. */
 export const JOURNAL_WINDOW_MS = 3;
 
 /** Name of the journal inside the run's log folder (log files end in `.log`). */
@@ -53,16 +59,15 @@ export function journalPath(logsDir: string, runId: string): string {
 export class GroupJournal {
   readonly #file: Deno.FsFile;
   /**
-   * Groups started whose `T` is not written yet → when it is due (the clock, ms),
-   * in start order (so in order of when they are due). An end removes its group's entry.
+   * Groups started and not journaled yet → when they are due (the clock, ms), in start
+   * order (so in order of when they are due). An end removes its group's entry.
    */
   readonly #starts = new Map<number, number>();
-  /** Groups gone whose `E` is not written yet. */
-  #ends: number[] = [];
+  /** Groups journaled (their `S` line is written or waits in {@link #text}) and not ended. */
+  readonly #journaled = new Set<number>();
+  /** Lines not written yet, in the order of their facts. */
+  #text = "";
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** `S` lines not written yet (a microtask writes them; any other write goes after them). */
-  #startLines = "";
-  #startsQueued = false;
   #closed = false;
   readonly #encoder = new TextEncoder();
 
@@ -79,7 +84,7 @@ export class GroupJournal {
   /**
    * Opens (creating) the journal of `runId` and writes the work folder's line when given.
    * Throws what the file system threw. `clock` (ms, performance.now() but for tests) says
-   * when a group's `T` is due.
+   * when a group is due.
    */
   static open(
     logsDir: string,
@@ -99,72 +104,77 @@ export class GroupJournal {
 
   /** A group led by `pid` started. */
   started(pid: number): void {
-    // The pid of a group whose end is not written yet, reused already: that end goes first.
-    if (this.#ends.includes(pid)) this.#writeEnds();
-    this.#startLines += `S ${pid}\n`;
-    if (!this.#startsQueued) {
-      this.#startsQueued = true;
-      queueMicrotask(this.#writeStarts);
-    }
     this.#starts.set(pid, this.clock() + JOURNAL_WINDOW_MS);
-    this.#schedule(JOURNAL_WINDOW_MS);
+    this.#timer ??= setTimeout(this.#onTimer, JOURNAL_WINDOW_MS);
   }
 
   /** The group led by `pid` is gone. */
   exited(pid: number): void {
-    this.#starts.delete(pid); // its T is not needed any more
-    this.#ends.push(pid);
-    this.#schedule(JOURNAL_WINDOW_MS);
+    if (this.#starts.delete(pid)) {
+      // Never journaled: nothing to end. With nothing else waiting, the timer would wake
+      // the event loop for nothing (a chain's tasks each end within their window).
+      if (this.#starts.size === 0 && !this.#text) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
+      return;
+    }
+    if (!this.#journaled.delete(pid)) return; // gone when it was due: never journaled
+    this.#text += `E ${pid}\n`;
+    this.#timer ??= setTimeout(this.#onTimer, JOURNAL_WINDOW_MS);
   }
 
-  /** Writes everything pending now: the `T` of every group still running, every `E`. */
+  /** Writes everything now: every group still running (due or not), every end. */
   flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#flush(Infinity);
   }
 
   /**
-   * Writes the `T` lines due by `until` (the clock, ms) and every `E`; a timer
-   * then waits for the next `T` due, if any.
+   * Journals the groups due by `until` (the clock, ms) and writes every line waiting, in
+   * one write(); a timer then waits for the next group due, if any.
    */
   #flush(until: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     if (this.#closed) return;
-    let text = "";
-    let next = Infinity;
+    let text = this.#text;
     for (const [pid, due] of this.#starts) {
       if (due > until) {
-        next = due;
-        break; // the later ones are due later still
+        // The later ones are due later still.
+        this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(due - this.clock())));
+        break;
       }
       this.#starts.delete(pid);
       // Read now: until weft reaps it, even an ended child (a zombie) holds its pid; "gone"
-      // means it was reaped and its exit (an E line) follows in this turn.
+      // means it was reaped and its exit follows: it is left out, as if it had ended already.
       const ticks = this.readTicks(pid);
-      if (typeof ticks === "number") text += `T ${pid} ${ticks}\n`;
+      if (ticks === "gone") continue;
+      this.#journaled.add(pid);
+      text += ticks === null ? `S ${pid}\n` : `S ${pid}\nT ${pid} ${ticks}\n`;
     }
-    this.#write(text); // with the `S` lines not written yet, if any
-    this.#writeEnds();
-    if (next !== Infinity) this.#schedule(Math.max(1, Math.ceil(next - this.clock())));
-  }
-
-  /** Writes the `E` lines not written yet. */
-  #writeEnds(): void {
-    if (this.#ends.length === 0) return;
-    let text = "";
-    for (const pid of this.#ends) text += `E ${pid}\n`;
-    this.#ends = [];
+    this.#text = "";
     this.#write(text);
   }
+
+  /**
+   * A timer's flush. It journals the groups due within a millisecond more (a timer fires
+   * late, never early: so a group started just after the window's first is not left for
+   * a timer of its own).
+   */
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#flush(this.clock() + 1);
+  };
 
   /** Stops the journal; `remove`: the run ended normally, the journal is deleted. */
   close(remove: boolean): void {
     if (remove) {
       this.#starts.clear();
-      this.#ends = [];
-      this.#startLines = "";
+      this.#journaled.clear();
+      this.#text = "";
     } else this.flush();
     clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (this.#closed) return;
     this.#closed = true;
     try {
@@ -173,26 +183,8 @@ export class GroupJournal {
     if (remove) removeJournalFile(this.path);
   }
 
-  /**
-   * A flush in `ms` unless one is due already. It writes the `T` lines due within a
-   * millisecond more (a timer fires late, never early: so a group started just after the
-   * window's first is not left for a timer of its own).
-   */
-  #schedule(ms: number): void {
-    this.#timer ??= setTimeout(() => this.#flush(this.clock() + 1), ms);
-  }
-
-  readonly #writeStarts = (): void => {
-    this.#startsQueued = false;
-    this.#write("");
-  };
-
-  /** Writes the `S` lines not written yet, then `text`. */
+  /** Appends `text` (nothing when empty or closed); a failure stops the journal. */
   #write(text: string): void {
-    if (this.#startLines) {
-      text = this.#startLines + text;
-      this.#startLines = "";
-    }
     if (this.#closed || !text) return;
     try {
       const bytes = this.#encoder.encode(text);

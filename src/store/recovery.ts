@@ -3,17 +3,18 @@
  * host whose process is gone (killed with -9, power loss) is marked `interrupted`,
  * with its unfinished tasks `interrupted` (reason "crash"); everything recorded
  * before the crash is kept. The process groups the run had started and that are still
- * running (recorded at spawn in the run's journal, group_journal.ts, or by older
- * versions in the store, and those started but not yet recorded, found in /proc by
- * their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended first, and with them every
- * other live process whose environment names the run — what left a task's group
- * (`set -m` jobs, `setsid` and double-forked children), which a live weft ends at the
- * task's end (tasks/_escapes.ts): SIGTERM, then SIGKILL after a short grace — only
- * groups and processes proven the run's by their start time (process_groups.ts), never
- * a recycled pid nor a process without the run's mark. What they forked meanwhile is
- * looked for again once they are gone. Then the run's work folder (its
- * `$WEFT_OUTPUT` files) is removed, and so are the temporary files of the data_processor
- * tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their output, and its
+ * running (recorded in the run's journal within a few ms of their start,
+ * group_journal.ts, or by older versions in the store, and those started but not yet
+ * recorded, found in /proc by their leader's `WEFT_RUN_ID`, run_leaders.ts) are ended
+ * first, and with them every other live process whose environment names the run — what
+ * left a task's group (`set -m` jobs, `setsid` and double-forked children), which a live
+ * weft ends at the task's end (tasks/_escapes.ts): SIGTERM, then SIGKILL after a short
+ * grace — only groups and processes proven the run's by their start time
+ * (process_groups.ts), never a recycled pid nor a process without the run's mark. What
+ * they forked meanwhile is looked for again once they are gone. Then the run's work
+ * folder (its `$WEFT_OUTPUT` files) is removed, and so are the temporary files of the
+ * data_processor tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their
+ * output, and its
  * `.inputs` list): found in the environment of the live processor (`WEFT_OUTPUT_FILE`),
  * so a crash while no processor runs (between writing the list and the start, or between
  * the processor's end and weft's rename, both short) leaves them. The containers of its

@@ -8,9 +8,9 @@
  *
  * Recovery uses this twice: to prove a journaled group whose start time the crash kept
  * from the journal (group_journal.ts), and to find what a crashed run left running that
- * the journal does not name: the groups it started but had not journaled yet (a child
- * exec's before weft's main thread hears of it and appends its `S` line, and a SIGKILL
- * can land in between), and what left a task's group — a `set -m` job, a `setsid` or
+ * the journal does not name: the groups it started but had not journaled yet (a group
+ * is journaled once it ran for a few ms, group_journal.ts, and a SIGKILL can land
+ * before), and what left a task's group — a `set -m` job, a `setsid` or
  * double-forked child — which the live weft ends at the task's end (tasks/_escapes.ts)
  * and a crash leaves behind. Its environment still names the run: the variables are
  * inherited through fork and exec.
