@@ -37,10 +37,9 @@ export async function main(args: string[]): Promise<void> {
     Deno.chdir(chdir);
     Deno.env.delete("WEFT_CHDIR");
   }
-  const [{ runCli }, { processIO }] = await Promise.all([
-    import("./src/cli/main.ts"),
-    import("./src/cli/io.ts"),
-  ]);
+  // processIO comes through the CLI's module, which imports io.ts: one dynamic import,
+  // so that what the CLI loads can be one module (scripts/_bundle_merge.ts).
+  const { runCli, processIO } = await import("./src/cli/main.ts");
   const code = await runCli(args, processIO());
   Deno.exit(code);
 }

@@ -21,6 +21,7 @@
  */
 import { brotliCompressSync, constants } from "node:zlib";
 import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
+import { type MergeChunk, mergeChunks } from "./_bundle_merge.ts";
 
 /** Opens the comment at the end of the packed file that holds the chunk table (JSON). */
 const TABLE_MARK = "/* weft chunk table\n";
@@ -55,6 +56,15 @@ function needsNodeModule(code: string): boolean {
   return false;
 }
 
+/** How {@link packSplitBundle} packs. */
+export interface PackOptions {
+  /**
+   * Chunks that always load together are merged into one module (scripts/_bundle_merge.ts),
+   * which costs a `deno bundle` more; false (the default): every chunk as it is.
+   */
+  merge?: boolean;
+}
+
 /** One chunk of the split bundle: its code and the chunks it imports statically. */
 interface Chunk {
   code: string;
@@ -69,25 +79,27 @@ interface Chunk {
  * (a file name in `dir`). Throws when the chunks import each other in a cycle (the
  * loader resolves static imports depth-first) or a chunk is missing.
  */
-export async function packSplitBundle(dir: string, entry: string, banner: string): Promise<string> {
+export async function packSplitBundle(
+  dir: string,
+  entry: string,
+  banner: string,
+  options: PackOptions = {},
+): Promise<string> {
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) {
     if (e.isFile && e.name.endsWith(".js")) names.push(e.name);
   }
   names.sort();
   if (!names.includes(entry)) throw new Error(`bundle: ${entry} missing from ${dir}`);
-  const chunks = new Map<string, Chunk>();
+  const chunks = new Map<string, MergeChunk>();
   for (const name of names) {
     let code = await Deno.readTextFile(`${dir}/${name}`);
-    const deps: string[] = [];
     for (const other of names) {
-      const spec = JSON.stringify(`./${other}`);
       // A dynamic import goes through the loader; what remains is a static import.
       code = code.replaceAll(
-        `import(${spec})`,
+        `import(${JSON.stringify(`./${other}`)})`,
         `globalThis.${IMPORT_FN}(${JSON.stringify(other)})`,
       );
-      if (code.includes(spec)) deps.push(other);
     }
     // esbuild's runtime chunk makes `__require` with node:module at once, which starts
     // Node compatibility on every command: made lazily instead, for the chunks that use it.
@@ -105,16 +117,24 @@ export async function packSplitBundle(dir: string, entry: string, banner: string
       throw new Error(`bundle: ${name} imports a relative module the packer cannot resolve`);
     }
     const defines = /\bvar __require = /.test(code);
-    chunks.set(name, { code, deps, require: !defines && needsNodeModule(code) });
+    chunks.set(name, { code, require: !defines && needsNodeModule(code) });
   }
-  assertAcyclic(chunks);
+  if (options.merge) await mergeChunks(chunks, entry);
+  const linked = new Map<string, Chunk>();
+  for (const [name, chunk] of chunks) {
+    const deps = [...chunks.keys()].filter((other) =>
+      chunk.code.includes(JSON.stringify(`./${other}`))
+    );
+    linked.set(name, { ...chunk, deps });
+  }
+  assertAcyclic(linked);
   const deps: Record<string, string[]> = {};
   const requirers: string[] = [];
   const sizes: Record<string, number> = {};
   const at: Record<string, number> = {};
   const codes: Uint8Array[] = [];
   let offset = 0;
-  for (const [name, chunk] of chunks) {
+  for (const [name, chunk] of linked) {
     const code = new TextEncoder().encode(chunk.code);
     codes.push(code);
     at[name] = offset;

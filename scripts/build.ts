@@ -106,7 +106,7 @@ await main(Deno.args);
  * The program's content hash (src/version.ts buildIdentity), stamped into the build: the
  * SHA-256 of every local module main.ts reaches (`deno info --json`, dynamic imports
  * included: path and bytes), the npm packages it resolves (name@version, pinned by
- * deno.lock), deno.lock, this script and its packer, and the Deno version building it.
+ * deno.lock), deno.lock, this script, its packer and merger, and the Deno version building it.
  * Any change to weft's code changes it, where the commit alone misses an uncommitted one.
  * Exits 1 when the module graph cannot be read.
  */
@@ -123,7 +123,12 @@ async function sourceHash(): Promise<string> {
     npmPackages?: Record<string, unknown>;
   };
   const files = graph.modules.filter((m) => m.local).map((m) => m.local as string);
-  files.push(`${root}deno.lock`, `${root}scripts/build.ts`, `${root}scripts/_bundle_pack.ts`);
+  files.push(
+    `${root}deno.lock`,
+    `${root}scripts/build.ts`,
+    `${root}scripts/_bundle_pack.ts`,
+    `${root}scripts/_bundle_merge.ts`,
+  );
   const parts: string[] = [Deno.version.deno, ...Object.keys(graph.npmPackages ?? {}).sort()];
   for (const file of [...new Set(files)].sort()) {
     const bytes = await Deno.readFile(file).catch(() => new Uint8Array());
@@ -172,7 +177,9 @@ async function buildBundle(entry: string, output: string): Promise<void> {
     if (!r.success) Deno.exit(r.code);
     const banner =
       `// Weft, bundled by scripts/build.ts. Run: deno run -A --unstable-kv weft.js --help`;
-    await Deno.writeTextFile(output, await packSplitBundle(split, "entry.js", banner));
+    // Chunks that always load together: one module each (_bundle_merge.ts).
+    const packed = await packSplitBundle(split, "entry.js", banner, { merge: true });
+    await Deno.writeTextFile(output, packed);
   } finally {
     await Deno.remove(split, { recursive: true });
   }

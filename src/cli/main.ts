@@ -7,6 +7,8 @@
  */
 import { ExitCode, formatProblem, type Problem, WeftError } from "../model/errors.ts";
 import { type CliIO, err, out, OutputStreamError } from "./io.ts";
+// For main.ts, which loads the CLI with one import.
+export { processIO } from "./io.ts";
 import { versionLine } from "../version.ts";
 import { parseCommandLine, UsageError } from "./argv.ts";
 import type { ProgramDef, VerbDef } from "./command.ts";
