@@ -17,20 +17,34 @@ const MAX_STAMPS = 50_000;
 /** ISO time → the monotonic reading (ms) when the run clock read it. */
 const stamps = new Map<string, number>();
 
+/** The millisecond {@link stampNowIso} last read, and its ISO string. */
+let lastMs = NaN;
+let lastIso = "";
+
 /**
- * The wall-clock time now, as a run's clock (engine/run.ts), remembered with the
- * monotonic reading for {@link elapsedMs}. The first reading of an ISO time is kept (a
- * clock stepped back may read it again later).
+ * The wall-clock time now as an ISO 8601 string (UTC, ms), as a run's clock
+ * (engine/run.ts), remembered with the monotonic reading for {@link elapsedMs}. The first
+ * reading of an ISO time is kept (a clock stepped back may read it again later). One
+ * string per millisecond: a task's records and events read the clock about five times
+ * within a millisecond or two, and formatting each reading cost more than the rest.
  */
-export function stampNow(): Date {
+export function stampNowIso(): string {
   const mono = performance.now();
-  const now = new Date();
-  const key = now.toISOString();
-  if (!stamps.has(key)) {
+  const ms = Date.now();
+  if (ms === lastMs) return lastIso; // this millisecond is stamped already
+  lastMs = ms;
+  lastIso = new Date(ms).toISOString();
+  if (!stamps.has(lastIso)) {
     if (stamps.size >= MAX_STAMPS) stamps.delete(stamps.keys().next().value!);
-    stamps.set(key, mono);
+    stamps.set(lastIso, mono);
   }
-  return now;
+  return lastIso;
+}
+
+/** {@link stampNowIso} as a Date. */
+export function stampNow(): Date {
+  stampNowIso();
+  return new Date(lastMs);
 }
 
 /**

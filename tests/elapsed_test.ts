@@ -6,7 +6,7 @@
  * installed), and a workflow's `keep_runs: 1` keeps the run just made.
  */
 import assert from "node:assert/strict";
-import { elapsedMs, stampNow } from "../src/elapsed.ts";
+import { elapsedMs, stampNow, stampNowIso } from "../src/elapsed.ts";
 import { MAIN, weft } from "./_run_cli.ts";
 import { testTempDir } from "./_tmp.ts";
 
@@ -19,6 +19,25 @@ Deno.test("elapsedMs: stamped times by the monotonic clock, others by the wall, 
   assert.equal(elapsedMs("2026-01-01T00:00:01.000Z", "2026-01-01T00:00:03.500Z"), 2500);
   assert.equal(elapsedMs("2026-01-01T00:00:03.000Z", new Date("2026-01-01T00:00:01Z")), 0);
   assert.equal(elapsedMs("not a time", end), 0);
+});
+
+Deno.test("stampNowIso: the clock as ISO text, one string per millisecond, stamped as stampNow's", async () => {
+  // Readings within one millisecond are the very same string (formatted once).
+  const readings: string[] = [];
+  const until = Date.now() + 3;
+  while (Date.now() < until) readings.push(stampNowIso());
+  for (let i = 1; i < readings.length; i++) {
+    if (readings[i] === readings[i - 1]) continue;
+    assert.ok(readings[i] > readings[i - 1], `${readings[i - 1]} then ${readings[i]}`);
+  }
+  assert.ok(new Set(readings).size <= 4 && readings.length > new Set(readings).size);
+  for (const text of readings) assert.equal(new Date(text).toISOString(), text);
+  // As stampNow's readings, these are measured on the monotonic clock.
+  const start = stampNowIso();
+  await new Promise((r) => setTimeout(r, 30));
+  const ms = elapsedMs(start, stampNow());
+  assert.ok(ms >= 25 && ms < 5000, String(ms));
+  assert.equal(stampNow().getTime() >= Date.parse(start), true);
 });
 
 const FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";

@@ -67,8 +67,6 @@ export class AttemptContext implements TaskContext {
   #keepsStdout: boolean;
   /** Per stream, the end of a long line's last piece held back by masking (see #masked). */
   #carry: Partial<Record<OutputStream, string>> | null = null;
-  #atMs = NaN;
-  #at = "";
   #open = true;
 
   constructor(
@@ -151,10 +149,11 @@ export class AttemptContext implements TaskContext {
     }
     const run = this.#run;
     const attempt = this.#subject.quiet ? 1 : this.attempt;
+    const at = run.nowIso();
     let event: EngineEvent & { type: "output" };
     if (typeof line !== "string" && run.secrets.empty) {
       // The common case: bytes go to the log as they are, decoded only if shown.
-      event = new ByteOutputEvent(this.runId, this.taskId, attempt, stream, line, this.#now());
+      event = new ByteOutputEvent(this.runId, this.taskId, attempt, stream, line, at);
     } else {
       const text = typeof line === "string" ? line : decoder.decode(line);
       event = {
@@ -164,7 +163,7 @@ export class AttemptContext implements TaskContext {
         attempt,
         stream,
         line: this.#masked(stream, text, continues, continuation),
-        at: this.#now(),
+        at,
       };
     }
     if (continues) event.continues = true;
@@ -206,7 +205,7 @@ export class AttemptContext implements TaskContext {
       attempt: this.#subject.quiet ? 1 : this.attempt,
       stream,
       line: secrets.maskMessage(line),
-      at: this.#now(),
+      at: this.#run.nowIso(),
     });
     if (continues) event.continues = true;
     if (continuation) event.continuation = true;
@@ -234,17 +233,6 @@ export class AttemptContext implements TaskContext {
     const { masked, rest } = secrets.maskPiece(text, !continues);
     (this.#carry ??= {})[stream] = rest;
     return masked;
-  }
-
-  /** The time of an event: one ISO string per millisecond, not one per line. */
-  #now(): string {
-    const now = this.#run.now();
-    const ms = now.getTime();
-    if (ms !== this.#atMs) {
-      this.#atMs = ms;
-      this.#at = now.toISOString();
-    }
-    return this.#at;
   }
 
   interpolate = (text: string, above?: Above): string =>

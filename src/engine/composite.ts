@@ -186,7 +186,7 @@ export function finishComposite(
     exitCode: outcome.exitCode,
     error: outcome.error,
     startedAt,
-    finishedAt: run.now().toISOString(),
+    finishedAt: run.nowIso(),
     retryInMs: null,
   });
 }

@@ -72,6 +72,8 @@ export interface RunContext extends ScopeSource {
   /** How long callbacks may still run after the workflow timeout, in ms (options.ts). */
   readonly callbackGraceMs: number;
   now(): Date;
+  /** {@link now} as an ISO 8601 string (UTC, ms): what records and events carry. */
+  nowIso(): string;
   /** Returns the promises listeners returned (a listener may ask the publisher to wait). */
   publish(event: EngineEvent): Promise<unknown>[];
   /** The attempts' `$WEFT_OUTPUT` files, in the run's private folder (output_files.ts). */

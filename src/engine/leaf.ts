@@ -146,7 +146,7 @@ async function runAttempt(
   attempt: number,
 ): Promise<AttemptResult> {
   const { node, spec } = job;
-  const startedAt = job.quiet ? run.now().toISOString() : run.markStarted(node, attempt);
+  const startedAt = job.quiet ? run.nowIso() : run.markStarted(node, attempt);
   job.onStart?.();
   // Only a timeout needs a controller of its own; otherwise the scope's shared signal
   // carries cancellation (cheaper when 100,000 tasks run).
@@ -261,8 +261,8 @@ function publishAttempt(
     status: outcome.status,
     exitCode: outcome.exitCode,
     error: outcome.error,
-    startedAt: (outcome as { startedAt?: string }).startedAt ?? run.now().toISOString(),
-    finishedAt: run.now().toISOString(),
+    startedAt: (outcome as { startedAt?: string }).startedAt ?? run.nowIso(),
+    finishedAt: run.nowIso(),
     retryInMs,
   });
 }
@@ -281,7 +281,7 @@ function publishWaiting(
     taskId: job.node.id,
     attempt,
     waitingFor,
-    at: run.now().toISOString(),
+    at: run.nowIso(),
   });
 }
 
@@ -298,7 +298,7 @@ function failure(
     outputs: {},
     stdout: "",
     attempts,
-    startedAt: run.now().toISOString(),
+    startedAt: run.nowIso(),
   };
 }
 

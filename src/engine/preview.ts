@@ -104,7 +104,7 @@ function prepare(input: PreviewInput) {
   const { order, byId } = nodes;
   // Kept as the resumed run keeps them (scheduler.ts keepResumed): finished before it starts.
   for (const { node, outcome } of keptFromEarlierRun(order, input.kept ?? [])) {
-    recordFinished(node, outcome, new Date());
+    recordFinished(node, outcome, new Date().toISOString());
   }
   const exprs = new Expressions();
   const source = {

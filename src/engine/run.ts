@@ -34,7 +34,7 @@ import { LaunchQueue } from "./launch_queue.ts";
 import { recordFinished, recordStarted } from "./task_record.ts";
 import { makeWorkDir } from "./work_dir.ts";
 import { OutputFiles } from "./output_files.ts";
-import { stampNow } from "../elapsed.ts";
+import { stampNow, stampNowIso } from "../elapsed.ts";
 
 /** One run. Construct (validates, may throw WeftError), then `start()`. */
 export class Run implements RunContext, RunHandle {
@@ -66,6 +66,8 @@ export class Run implements RunContext, RunHandle {
   /** --resume: the composites' children kept from the earlier run (resume.ts). */
   #resumedChildren: ResumedChildren | null;
   #clock: () => Date;
+  /** The same clock as an ISO string (one string per millisecond from stampNowIso). */
+  #clockIso: () => string;
   #order: Node[];
   /** Runner modules still loading at the start (see TaskRunner.prepare). */
   #runnersLoading: Promise<unknown>[];
@@ -88,6 +90,8 @@ export class Run implements RunContext, RunHandle {
     this.#options = options;
     this.#resumedChildren = options.resume ? ResumedChildren.of(options.resume) : null;
     this.#clock = options.now ?? stampNow;
+    const now = options.now;
+    this.#clockIso = now ? () => now().toISOString() : stampNowIso;
     const prepared = prepareRun(options, this.#clock);
     this.workflow = options.workflow;
     this.file = options.file;
@@ -210,6 +214,10 @@ export class Run implements RunContext, RunHandle {
     return this.#clock();
   }
 
+  nowIso(): string {
+    return this.#clockIso();
+  }
+
   /**
    * Sends an event to every listener, masked; returns the promises listeners returned.
    * Some events go out in a later turn, still in order: see EventPublisher.publish.
@@ -223,7 +231,7 @@ export class Run implements RunContext, RunHandle {
   }
 
   markStarted(node: Node, attempt: number): string {
-    const at = this.#clock().toISOString();
+    const at = this.#clockIso();
     recordStarted(node, attempt, at);
     return at;
   }
@@ -261,7 +269,7 @@ export class Run implements RunContext, RunHandle {
   }
 
   finishRecord(node: Node, outcome: Outcome): void {
-    recordFinished(node, outcome, this.#clock());
+    recordFinished(node, outcome, this.#clockIso());
     this.publish({ type: "task_finished", runId: this.runId, task: snapshot(node.record) });
     if (node.holdsSlot) {
       node.holdsSlot = false;

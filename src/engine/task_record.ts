@@ -17,10 +17,10 @@ export function recordStarted(node: Node, attempt: number, at: string): void {
 }
 
 /**
- * Gives `node` its final state from `outcome`, finished `at`; durationMs counts from
+ * Gives `node` its final state from `outcome`, finished `at` (ISO 8601); durationMs counts from
  * its first start (null when it never started).
  */
-export function recordFinished(node: Node, outcome: Outcome, at: Date): void {
+export function recordFinished(node: Node, outcome: Outcome, at: string): void {
   const record = node.record;
   record.status = outcome.status;
   record.reason = outcome.reason;
@@ -30,7 +30,7 @@ export function recordFinished(node: Node, outcome: Outcome, at: Date): void {
   if (outcome.cut && Object.keys(outcome.cut).length > 0) record.cut = outcome.cut;
   else delete record.cut;
   if (outcome.attempts !== undefined) record.attempts = outcome.attempts;
-  record.finishedAt = at.toISOString();
+  record.finishedAt = at;
   record.durationMs = record.startedAt ? elapsedMs(record.startedAt, at) : null;
   node.stdout = outcome.stdout;
   node.finished = true;

@@ -27,9 +27,9 @@ export class TrackedSpawner implements ProcessSpawner {
     const { run, taskId, attempt } = this;
     const pid = child.pid;
     const base = { runId: run.runId, taskId, attempt, pid };
-    run.publish({ type: "process_started", ...base, at: run.now().toISOString() });
+    run.publish({ type: "process_started", ...base, at: run.nowIso() });
     const exited = () => {
-      run.publish({ type: "process_exited", ...base, at: run.now().toISOString() });
+      run.publish({ type: "process_exited", ...base, at: run.nowIso() });
     };
     child.status.then(exited, exited);
     return child;
