@@ -140,20 +140,20 @@ export class ShellLexer {
       }
       word.slots.push(slot);
     }
+    // The command frames around this one (`$(…)`, backticks), read four times below.
+    const outer = this.frames.outerCommands();
+    const commands = frame ? [...outer, frame] : outer;
     if (!slot.integerOnly && !slot.promptAssigned) {
       // Read into a prompt variable from a heredoc or a process substitution
       // (`read PS4 < <(printf %s ${x})`), or the output of a `$(...)` assigned to one
       // (`printf -v PS4 %s "$(echo ${x})"`).
-      const commands = this.frames.outerCommands();
       const prompt = this.frames.heredocPrompt() ??
-        [...commands, ...(frame ? [frame] : [])].map(({ cmd }) => promptFed(cmd))
-          .find((name) => name !== undefined) ??
-        commands.map(({ cmd }) =>
-          cmd.current ? promptAssignedHere(cmd, cmd.current, []) : undefined
-        ).find((name) => name !== undefined);
+        commands.map(({ cmd }) => promptFed(cmd)).find((name) => name !== undefined) ??
+        outer.map(({ cmd }) => cmd.current ? promptAssignedHere(cmd, cmd.current, []) : undefined)
+          .find((name) => name !== undefined);
       if (prompt) slot.promptAssigned = prompt;
       // The output of a `$(...)` in an argument of zsh's `print -P`.
-      if (commands.some(({ cmd }) => cmd.current && zshPromptArgument(cmd))) {
+      if (outer.some(({ cmd }) => cmd.current && zshPromptArgument(cmd))) {
         slot.promptArgument = true;
       }
     }
@@ -161,7 +161,7 @@ export class ShellLexer {
       slot.outputInLater = this.frames.laterOutput(laterCodeHere);
       if (this.frames.outputInArithmetic(arithmeticWord)) slot.outputInArithmetic = true;
       // `[[ $(echo ${v}) -eq 1 ]]`: the operand's output turns arithmetic once `-eq` is read.
-      for (const { cmd } of this.frames.outerCommands()) {
+      for (const { cmd } of outer) {
         if (cmd.test && cmd.current) (cmd.current.nested ??= []).push(slot);
       }
     }
@@ -170,10 +170,9 @@ export class ShellLexer {
     // `<( … )`, also inside a `$(…)` there): refused if the text reads into a prompt
     // variable anywhere (shell_words.ts givenAsInput; the here-string's own word and a
     // pipe's commands are given by endWord and operator).
-    const commands = [...this.frames.outerCommands(), ...(frame ? [frame] : [])];
     if (
       this.frames.all.some((f) => f.kind === "heredoc") ||
-      this.frames.outerCommands().some(({ cmd }) => cmd.current?.hereString) ||
+      outer.some(({ cmd }) => cmd.current?.hereString) ||
       commands.some(({ cmd }) => cmd.blocks.some((b) => b.feeds))
     ) {
       givenAsInput(this.integers, [slot]);
