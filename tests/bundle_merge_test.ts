@@ -8,7 +8,7 @@
  */
 import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
-import { packSplitBundle } from "../scripts/_bundle_pack.ts";
+import { packInto } from "./_packed.ts";
 
 /** A split output: the entry loads `main-A.js`, which later loads `other-B.js`; the entry also loads `side-C.js`. */
 const CHUNKS: Record<string, string> = {
@@ -115,24 +115,26 @@ async function packAndRun(
 ): Promise<{ out: string; packed: string }> {
   const dir = testTempDir("weft-merge-test-");
   try {
-    await Deno.mkdir(`${dir}/split`);
-    for (const [name, code] of Object.entries(chunks)) {
-      await Deno.writeTextFile(`${dir}/split/${name}`, code);
-    }
-    const packed = await packSplitBundle(`${dir}/split`, "entry.js", "// test", { merge });
-    await Deno.writeTextFile(`${dir}/packed.js`, packed);
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-config", `${dir}/packed.js`],
-      env: { XDG_CACHE_HOME: `${dir}/cache` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-    return { out: new TextDecoder().decode(r.stdout).trim(), packed };
+    const run = await packInto(dir, chunks, { merge });
+    return { out: await run(), packed: await Deno.readTextFile(`${dir}/packed.js`) };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 }
+
+/**
+ * The chunk names after merging, in both tests: main-A.js's own chunks are one group, and
+ * main-A.js, imported dynamically, a module of its name re-exporting its names from it.
+ */
+const MERGED_NAMES = [
+  "chunk-log.js",
+  "chunk-shared.js",
+  "entry.js",
+  "group-0-main-A.js",
+  "main-A.js",
+  "other-B.js",
+  "side-C.js",
+];
 
 /** The chunk names of a packed file (its DEPS table). */
 function chunkNames(packed: string): string[] {
@@ -150,15 +152,7 @@ Deno.test("bundle merge: the chunks loaded only with main-A.js are one module, a
   assert.deepEqual(chunkNames(plain.packed), Object.keys(CHUNKS).sort());
   // chunk-shared.js also loads through side-C.js, without main-A.js: not merged. main-A.js
   // is imported dynamically: a module of its name re-exports its names from the group.
-  assert.deepEqual(chunkNames(merged.packed), [
-    "chunk-log.js",
-    "chunk-shared.js",
-    "entry.js",
-    "group-0-main-A.js",
-    "main-A.js",
-    "other-B.js",
-    "side-C.js",
-  ]);
+  assert.deepEqual(chunkNames(merged.packed), MERGED_NAMES);
 });
 
 Deno.test("bundle merge: chunks that ran before one outside the group and after it are two modules", async () => {
@@ -172,13 +166,5 @@ Deno.test("bundle merge: chunks that ran before one outside the group and after 
     "entry,one,two two,shared,main one shared,count 1,other 2,side shared",
   );
   assert.equal(merged.out, plain.out);
-  assert.deepEqual(chunkNames(merged.packed), [
-    "chunk-log.js",
-    "chunk-shared.js",
-    "entry.js",
-    "group-0-main-A.js",
-    "main-A.js",
-    "other-B.js",
-    "side-C.js",
-  ]);
+  assert.deepEqual(chunkNames(merged.packed), MERGED_NAMES);
 });

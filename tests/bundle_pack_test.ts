@@ -8,6 +8,7 @@ import { testTempDir } from "./_tmp.ts";
 import assert from "node:assert/strict";
 import { packSplitBundle } from "../scripts/_bundle_pack.ts";
 import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
+import { packInto } from "./_packed.ts";
 import { MOUNTABLE, NEEDS_MOUNT, withTmpfs } from "./_tmpfs.ts";
 
 const PRELUDE = `import { createRequire as __deno_internal_createRequire } from "node:module";
@@ -36,35 +37,6 @@ async function runPacked(chunks: Record<string, string>): Promise<{ out: string;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-/**
- * Writes `chunks` (file name → code, `entry.js` among them) to `dir/split`, packs them into
- * `dir/packed.js`, and returns a run of it (caching its chunks under `dir/cache`) that
- * gives what it printed, trimmed; a run that fails fails the test.
- */
-async function packInto(
-  dir: string,
-  chunks: Record<string, string>,
-): Promise<() => Promise<string>> {
-  await Deno.mkdir(`${dir}/split`);
-  for (const [name, code] of Object.entries(chunks)) {
-    await Deno.writeTextFile(`${dir}/split/${name}`, code);
-  }
-  await Deno.writeTextFile(
-    `${dir}/packed.js`,
-    await packSplitBundle(`${dir}/split`, "entry.js", "// test"),
-  );
-  return async () => {
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-config", `${dir}/packed.js`],
-      env: { XDG_CACHE_HOME: `${dir}/cache` },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-    return new TextDecoder().decode(r.stdout).trim();
-  };
 }
 
 Deno.test("bundle pack: process.env and Buffer through the lazy builtins, no node:module", async () => {
