@@ -12,7 +12,8 @@ import { isProcessAlive, processStartTicks, recoverInterrupted } from "../src/st
 import { isOurGroupAlive } from "../src/store/process_groups.ts";
 import type { ProcessRecord } from "../src/store/run_store.ts";
 import { processesInGroup } from "./_run_cli.ts";
-import { assertRecoversGroup, waitForGroupSize } from "./_recovery.ts";
+import { recoveryNote } from "../src/cli/history_shared.ts";
+import { assertRecoversGroup, killSession, waitForGroupSize } from "./_recovery.ts";
 import { fakeRunId, pendingTask, runInfo } from "./fixtures/history/events.ts";
 
 /** Tests that need /proc (process start times) are ignored, with the reason in their name, without it. */
@@ -182,6 +183,53 @@ async function crashedRunWith(store: MemoryRunStore, groups: ProcessRecord[]): P
 function group(runId: string, pid: number, startTicks: number | null): ProcessRecord {
   return { runId, taskId: "a", attempt: 1, pid, startTicks, startedAt: new Date().toISOString() };
 }
+
+/** A store another weft beats to marking a run interrupted (two commands recovering at once). */
+class RacedStore extends MemoryRunStore {
+  override async markInterrupted(
+    ...args: Parameters<MemoryRunStore["markInterrupted"]>
+  ): Promise<boolean> {
+    assert.equal(await super.markInterrupted(...args), true, "the other weft marks it");
+    return super.markInterrupted(...args);
+  }
+}
+
+procTest(
+  "two recoveries at once: the one that ended the groups says so, though the other marked the run",
+  async () => {
+    const child = startGroup("sleep 300 & wait");
+    try {
+      await waitForGroupSize(child.pid, 2);
+      const store = new RacedStore();
+      const id = await crashedRunWith(store, [
+        group(fakeRunId(), child.pid, processStartTicks(child.pid)),
+      ]);
+      const marked: string[] = [];
+      const endedHere: [string, number][] = [];
+      const recovered = await recoverInterrupted(store, Deno.hostname(), {
+        onRecovered: (run) => marked.push(run.id),
+        onEndedForOther: (run, ended) => endedHere.push([run.id, ended]),
+      });
+      assert.deepEqual(recovered, []);
+      assert.deepEqual(marked, []);
+      assert.deepEqual(endedHere, [[id, 1]]);
+      assert.deepEqual(processesInGroup(child.pid), []);
+      assert.equal((await store.findRun(id))?.status, "interrupted");
+      // The line the CLI prints for it names what this command ended.
+      const run = (await store.findRun(id))!;
+      assert.equal(
+        recoveryNote(run, 1, [], false),
+        `weft: run ${id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; another weft marked it interrupted; ended its 1 task process group still running\n`,
+      );
+      assert.equal(
+        recoveryNote(run, 2, ["c1"], true),
+        `weft: run ${id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted and ended its 2 task process groups still running; removed its container c1\n`,
+      );
+    } finally {
+      await killSession(child);
+    }
+  },
+);
 
 procTest("recovery ends the process groups a crashed run left running", async () => {
   const child = startGroup("sleep 300 & sleep 300 & wait");

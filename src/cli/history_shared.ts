@@ -66,19 +66,10 @@ export async function openHistory(
     readOnly: options.write === false,
     spendReserve: options.spendReserve,
     existingOnly: options.existingOnly,
-    onRecovered: (run, ended, containers) =>
-      notes.push(
-        `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone; marked interrupted` +
-          (ended
-            ? ` and ended its ${ended} task process group${ended === 1 ? "" : "s"} still running`
-            : "") +
-          (containers.length
-            ? `; removed its container${containers.length === 1 ? "" : "s"} ${
-              containers.join(", ")
-            }`
-            : "") +
-          "\n",
-      ),
+    onRecovered: (run, ended, containers) => notes.push(recoveryNote(run, ended, containers, true)),
+    // Two commands recovered it at once: what this one ended is said here, not by the other.
+    onEndedForOther: (run, ended, containers) =>
+      notes.push(recoveryNote(run, ended, containers, false)),
     onLocked: (holder, unlocked) => {
       options.onLocked?.(unlocked);
       notes.push(
@@ -94,6 +85,31 @@ export async function openHistory(
   });
   for (const note of notes) await err(io, note);
   return store;
+}
+
+/**
+ * The line crash recovery tells of run `run`: marked interrupted here (`markedHere`), or by
+ * another weft recovering it at the same moment, with the `ended` task process groups and
+ * the `containers` this command ended and removed.
+ */
+export function recoveryNote(
+  run: RunRecord,
+  ended: number,
+  containers: string[],
+  markedHere: boolean,
+): string {
+  const gone =
+    `weft: run ${run.id} (${run.workflow}) was still marked running but its process ${run.pid} is gone`;
+  const groups = ended
+    ? `ended its ${ended} task process group${ended === 1 ? "" : "s"} still running`
+    : "";
+  const removed = containers.length
+    ? `; removed its container${containers.length === 1 ? "" : "s"} ${containers.join(", ")}`
+    : "";
+  const done = markedHere
+    ? `marked interrupted${groups ? ` and ${groups}` : ""}`
+    : `another weft marked it interrupted${groups ? `; ${groups}` : ""}`;
+  return `${gone}; ${done}${removed}\n`;
 }
 
 /**

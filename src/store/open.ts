@@ -56,6 +56,8 @@ export interface OpenStoreOptions {
    * many of its process groups were still running and were ended.
    */
   onRecovered?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
+  /** See RecoveryOptions.onEndedForOther (recovery.ts): another process marked it first. */
+  onEndedForOther?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
   /** Open for reading: create nothing, change no mode, never fail for want of writing. */
   readOnly?: boolean;
   /**
@@ -143,6 +145,7 @@ export async function openStore(home: string, options: OpenStoreOptions = {}): P
   try {
     await recoverInterrupted(store.store, Deno.hostname(), {
       onRecovered: options.onRecovered,
+      onEndedForOther: options.onEndedForOther,
       running: store.running,
     });
   } catch (e) {

@@ -75,6 +75,13 @@ export interface RecoveryOptions {
    * still running and were ended, and the containers removed (recovery_containers.ts).
    */
   onRecovered?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
+  /**
+   * Called instead for a run another process marked interrupted first (two commands
+   * recovering it at once) when this one had ended some of its groups or removed some of
+   * its containers meanwhile: those are said by the command that did it, since the other
+   * found them gone.
+   */
+  onEndedForOther?: (run: RunRecord, endedGroups: number, containers: string[]) => void;
   /** Decides whether a recorded process is alive (tests pass their own). */
   isAlive?: (pid: number, startTicks: number | null) => Promise<boolean>;
   /** Grace between SIGTERM and SIGKILL for the run's groups (default REAP_GRACE_MS). */
@@ -124,6 +131,8 @@ export async function recoverInterrupted(
       if (journal) removeJournal(store.logsDir, run.id);
       recovered.push(run);
       options.onRecovered?.(run, ended, removed);
+    } else if (ended > 0 || removed.length > 0) {
+      options.onEndedForOther?.(run, ended, removed);
     }
   }
   return recovered;
