@@ -38,8 +38,9 @@ Deno.test("shell env names: the names a shell runs as code, and only those", () 
   }
 });
 
-Deno.test("shell env names: a ${...} in BASH_ENV of a task is refused at its ${", () => {
-  const text = lines(
+/** A bash task whose BASH_ENV is `${params.x}` (line 8, the `${` at column 17), running `command`. */
+function bashEnvFlow(command: string): string {
+  return lines(
     "name: n",
     "params:",
     "  x: {default: ''}",
@@ -48,8 +49,12 @@ Deno.test("shell env names: a ${...} in BASH_ENV of a task is refused at its ${"
     "    shell: bash",
     "    environment:",
     "      BASH_ENV: ${params.x}",
-    "    command: echo hello",
+    `    command: ${command}`,
   );
+}
+
+Deno.test("shell env names: a ${...} in BASH_ENV of a task is refused at its ${", () => {
+  const text = bashEnvFlow("echo hello");
   assert.deepEqual(problems(text), [
     '8:17: environment.BASH_ENV in task "t": bash expands BASH_ENV when it starts, running ' +
     "any $(…) in it, and then runs the file it names: ${params.x} here would run as code, " +
@@ -120,20 +125,7 @@ Deno.test("cli: validate and run refuse a ${...} in BASH_ENV, and nothing runs",
   const file = `${dir}/w.yml`;
   const mark = `${dir}/PWNED`;
   const ran = `${dir}/RAN`;
-  Deno.writeTextFileSync(
-    file,
-    lines(
-      "name: n",
-      "params:",
-      "  x: {default: ''}",
-      "tasks:",
-      "  - id: t",
-      "    shell: bash",
-      "    environment:",
-      "      BASH_ENV: ${params.x}",
-      `    command: touch ${ran}`,
-    ),
-  );
+  Deno.writeTextFileSync(file, bashEnvFlow(`touch ${ran}`));
   // Run first: without the check the payload runs (the mark is made) and so does the task.
   const run = await weft(["run", file, "-p", `x=$(touch ${mark})`]);
   assert.equal(exists(mark), false, "the payload ran");
