@@ -71,8 +71,7 @@ export interface RunContext extends ScopeSource {
   readonly callerStop: CallerStop | null;
   /** How long callbacks may still run after the workflow timeout, in ms (options.ts). */
   readonly callbackGraceMs: number;
-  now(): Date;
-  /** {@link now} as an ISO 8601 string (UTC, ms): what records and events carry. */
+  /** The run clock's time now as an ISO 8601 string (UTC, ms): what records and events carry. */
   nowIso(): string;
   /** Returns the promises listeners returned (a listener may ask the publisher to wait). */
   publish(event: EngineEvent): Promise<unknown>[];

@@ -210,10 +210,6 @@ export class Run implements RunContext, RunHandle {
 
   // ---- RunContext ----------------------------------------------------------------
 
-  now(): Date {
-    return this.#clock();
-  }
-
   nowIso(): string {
     return this.#clockIso();
   }
