@@ -639,14 +639,14 @@ export function endWord(cmd: CommandState): void {
       if (slot.integerOnly) continue;
       if (cmd.integers.has(target)) slot.integerOnly = true;
       else slot.nameOrNumber = true;
-      if (isPromptName(target) && !slot.integerOnly) slot.promptAssigned ??= target;
+      if (isPromptName(target)) markPrompt(slot, target);
     }
     // `printf %s "${v}" | read PS4`, `… | while read PS4; …`: what is piped in may hold
     // the value (for a prompt only: a pipe's data into other names is the script's).
     if (isPromptName(target)) {
       readIntoPrompt(cmd, target);
       const piped = [cmd.piped, ...cmd.blocks.map((b) => b.piped ?? [])].flat();
-      for (const slot of piped) if (!slot.integerOnly) slot.promptAssigned ??= target;
+      for (const slot of piped) markPrompt(slot, target);
     }
   }
   if (word.slots.length > 0) {
