@@ -31,7 +31,7 @@ if (!CHILD) {
     }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
-    assert.match(text, /ok \| 5 passed/, text);
+    assert.match(text, /ok \| 7 passed/, text);
   });
 }
 
@@ -120,6 +120,56 @@ escapeTest("setsid'd background processes end when their task ends normally", as
     killAll(t.pids());
   }
 });
+
+escapeTest("an escaped group weft ended is reaped before its task's end is reported", async () => {
+  // When its task ends, weft SIGKILLs the group. `dd` holds 256 MiB: it takes ~10 ms to
+  // exit, and while it exits it is neither a zombie nor readable by its mark any more
+  // (its memory is gone). Weft stopped waiting once nothing left was readable, and `dd`
+  // stayed behind as a zombie (seen in CI, for a process that exited slowly by chance).
+  const group = `setsid sh -c 'dd if=/dev/zero bs=256M count=1 2>/dev/null | ` +
+    `{ head -c 1 >/dev/null; echo $$ > "$0"; sleep 300; }' "$D/1.pid" >/dev/null 2>&1 & ` +
+    `until [ -s "$D/1.pid" ]; do sleep 0.01; done; `;
+  const t = await task("r-group", `${group}echo ready`);
+  const [leader] = t.pids();
+  try {
+    await t.done;
+    assert.deepEqual(inGroup(leader), [], "no member left, running or as a zombie");
+  } finally {
+    killAll([-leader]);
+  }
+});
+
+escapeTest("what is left of a task's own group is reaped before its end is reported", async () => {
+  // Its leader exits; the spawner SIGKILLs the rest of its group, here a `dd` that takes
+  // ~10 ms to exit, reparented to weft (the subreaper) meanwhile.
+  const t = await task(
+    "r-own",
+    `dd if=/dev/zero bs=256M count=1 2>/dev/null | ` +
+      `{ head -c 1 >/dev/null; echo $$ > "$D/1.pid"; sleep 300; } & ` +
+      `until [ -s "$D/1.pid" ]; do sleep 0.01; done; echo ready`,
+  );
+  await t.done;
+  const [group] = t.pids(); // the task's sh: its group's leader
+  try {
+    assert.deepEqual(inGroup(group), [], "no member left, running or as a zombie");
+  } finally {
+    killAll([-group]);
+  }
+});
+
+/** The processes of process group `pgid`, zombies included, as "<pid> <state>". */
+function inGroup(pgid: number): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) === pgid) found.push(`${entry.name} ${fields[0]}`);
+    } catch { /* gone meanwhile */ }
+  }
+  return found;
+}
 
 escapeTest("a setsid'd background process ends when its task times out", async () => {
   const timeout = new AbortController();

@@ -167,34 +167,63 @@ export class TaskProcess {
   ended(aborted: boolean): Promise<void> | undefined {
     this.release();
     if (watch) {
-      const ended = endLeftBehind(watch);
-      return ended > 0 && busy === 0 ? settle(watch) : undefined;
+      // Its group was just swept (_process_group.ts): members still exiting are reaped
+      // here, as weft's children once their parents in the group are gone.
+      if (this.#pid) killed.add(-this.#pid);
+      const left = endLeftBehind(watch);
+      return left > 0 && busy === 0 ? settle(watch) : undefined;
     }
     if (aborted && this.#mark !== null && watch === null) endMarked(this.#mark);
     return undefined;
   }
 }
 
-/** Ends the children of weft left behind that may be ended; returns how many it signalled. */
+/**
+ * Targets weft SIGKILLed (a pid, or a group as -pgid) while a child of weft signalled
+ * through it is not reaped yet. A process dies some time after kill(2) returns, and while
+ * it exits (its memory freed, its children reparented) it is neither a zombie nor
+ * readable by its mark any more (its environ reads empty once its mm is gone): only this
+ * set tells that it is one weft ended, still to be reaped.
+ */
+const killed = new Set<number>();
+
+/**
+ * Ends the children of weft left behind that may be ended, and reaps those that have
+ * exited. Returns how many are still to go: signalled now, or ended earlier and not yet
+ * reaped.
+ */
 function endLeftBehind(w: Watch): number {
-  let ended = 0;
+  let left = 0;
+  const matched = new Set<number>();
   for (const pid of childrenOf(w)) {
     if (leaders.has(pid)) continue;
     const stat = statOf(pid);
     if (stat === null || stat.session === w.session) continue;
+    const target = killed.has(pid) ? pid : killed.has(-stat.pgrp) ? -stat.pgrp : 0;
+    if (target !== 0) matched.add(target);
     if (stat.state === "Z" || stat.state === "X") {
       // Ours to reap (nobody else waits for it), unless it may be a leader not known yet.
-      if (starting === 0) w.libc.waitpid(pid, null, WNOHANG);
+      const reaped = starting === 0 && w.libc.waitpid(pid, null, WNOHANG) === pid;
+      if (target !== 0 && !reaped) left++;
+      continue;
+    }
+    if (target !== 0) {
+      left++; // SIGKILLed already, still exiting: wait for its zombie
       continue;
     }
     const mark = markIn(pid);
     if (mark === null || !ownRuns.has(mark.slice(0, mark.indexOf("\0"))) || live.has(mark)) {
       continue; // not started by a task of this weft, or its attempt still runs
     }
-    kill(stat.pgrp === pid ? -pid : pid);
-    ended++;
+    const group = stat.pgrp === pid ? -pid : pid;
+    if (!kill(group)) continue; // not ours to signal: nothing to wait for either
+    killed.add(group);
+    matched.add(group);
+    left++;
   }
-  return ended;
+  // A target none of weft's children answers to any more is gone, all reaped.
+  for (const target of killed) if (!matched.has(target)) killed.delete(target);
+  return left;
 }
 
 /** Reaps the children of weft outside its session that have exited (zombies). */
@@ -244,10 +273,14 @@ function endMarked(mark: string): void {
   }
 }
 
-function kill(target: number): void {
+/** SIGKILL to `target` (a pid, or a group as -pgid); false when it could not be sent. */
+function kill(target: number): boolean {
   try {
     Deno.kill(target, "SIGKILL");
-  } catch { /* gone already, or not ours to signal */ }
+    return true;
+  } catch {
+    return false; // gone already, or not ours to signal
+  }
 }
 
 function markOf(run: string | undefined, output: string | undefined): string | null {
