@@ -9,6 +9,7 @@
 import { declareLibc, declareLibcOnce } from "../libc.ts";
 
 export const EPOLLIN = 0x1;
+export const EPOLLHUP = 0x10;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
 export const O_CLOEXEC = 0o2000000;

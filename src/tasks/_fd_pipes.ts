@@ -6,20 +6,22 @@
  * @module
  */
 
+import { EPOLLHUP, EPOLLIN } from "./_epoll.ts";
+
 /** One registration of an fd with the reactor; its token is the reactor's. */
 export interface Watch {
   fd: number;
   token: number;
   /** Registered with epoll now. */
   armed: boolean;
-  /** Called on the loop when fd is ready. */
-  ready(): void;
+  /** Called on the loop when fd is ready; `events`: the epoll event mask it reported. */
+  ready(events: number): void;
 }
 
 /** What the pipe readers use of the reactor. */
 export interface WatchHost {
   /** A watch of `fd` (not registered yet) calling `ready` when it can be read. */
-  newWatch(fd: number, ready: () => void): Watch;
+  newWatch(fd: number, ready: (events: number) => void): Watch;
   /** Registers `watch` (again); starts the reactor's loop if it is not running. */
   arm(watch: Watch): void;
   /** Unregisters `watch` until it is armed again. */
@@ -39,6 +41,17 @@ export interface WatchHost {
 }
 
 /**
+ * Whether `events` (epoll's mask for a pipe's read end) say it is at its end, with no
+ * read() to find that out: a pipe reports EPOLLHUP once no write end is left open and
+ * EPOLLIN while bytes remain (pipe(7), fs/pipe.c pipe_poll), so a hang-up alone is an
+ * empty pipe nobody can write to any more. A child that printed nothing ends both its
+ * pipes this way: two system calls fewer per task.
+ */
+function drained(events: number): boolean {
+  return (events & (EPOLLHUP | EPOLLIN)) === EPOLLHUP;
+}
+
+/**
  * A stream of what arrives on `fd` (a pipe read end the reactor now owns and closes).
  * Each chunk is a copy; the stream ends at EOF; cancelling it closes the fd.
  */
@@ -49,8 +62,8 @@ export function pipeStream(host: WatchHost, fd: number): ReadableStream<Uint8Arr
     done = true;
     host.forget(watch);
   };
-  const watch = host.newWatch(fd, () => {
-    const n = host.read(fd);
+  const watch = host.newWatch(fd, (events) => {
+    const n = drained(events) ? 0 : host.read(fd);
     if (n > 0) {
       host.settled();
       controller.enqueue(host.chunk.slice(0, n));
@@ -102,8 +115,8 @@ export function pumpPipe(
     else reject(error);
   };
   const stop = () => end();
-  const watch = host.newWatch(fd, () => {
-    const n = host.read(fd);
+  const watch = host.newWatch(fd, (events) => {
+    const n = drained(events) ? 0 : host.read(fd);
     if (n === 0) return end();
     if (n < 0) return; // EINTR/EAGAIN: wait again
     host.settled();

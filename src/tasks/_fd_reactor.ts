@@ -161,7 +161,7 @@ export class FdReactor {
     });
   }
 
-  #newWatch(fd: number, ready: () => void): Watch {
+  #newWatch(fd: number, ready: (events: number) => void): Watch {
     const token = this.#nextToken;
     this.#nextToken = this.#nextToken >= 0x7fff_ffff ? WAKE_TOKEN + 1 : this.#nextToken + 1;
     return { fd, token, armed: false, ready };
@@ -255,10 +255,11 @@ export class FdReactor {
           }
           continue;
         }
-        // EPOLLHUP/EPOLLERR also mean "read now": read() then sees EOF. A token no longer
-        // registered belongs to an fd disarmed or closed after the wait collected it.
+        // EPOLLHUP/EPOLLERR also mean "read now" (the pipe readers take a hang-up with
+        // nothing left to read as the end: _fd_pipes.ts). A token no longer registered
+        // belongs to an fd disarmed or closed after the wait collected it.
         const watch = this.#watches.get(token);
-        if (watch?.armed) watch.ready();
+        if (watch?.armed) watch.ready(events.getUint32(i * EVENT_BYTES, true));
       }
       // n < 0: EINTR, wait again.
     }
