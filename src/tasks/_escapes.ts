@@ -208,7 +208,11 @@ function endLeftBehind(w: Watch): number {
       continue;
     }
     if (target !== 0) {
-      left++; // SIGKILLed already, still exiting: wait for its zombie
+      // SIGKILLed already, still exiting: wait for its zombie. Signalled again (harmless to
+      // a dying process; it is weft's child, so its pid is not reused) to tell one weft
+      // may not signal (a setuid program left in its task's group): that one never
+      // ends, and is not waited for at each task's end.
+      if (kill(pid)) left++;
       continue;
     }
     const mark = markIn(pid);
