@@ -6,10 +6,16 @@
  * templates: what is left of weft's time above this line is weft's own work.
  *
  *   deno run -A scripts/bench/_deno_floor.ts WORKFLOW.json JOBS [deno|ffi]
+ *     [--work-before US] [--work-after US]
  *
  * With `ffi`, each task is started by weft's own spawner (src/tasks/spawn_ffi.ts:
  * posix_spawn through FFI, its own process group, output read by the epoll reactor)
  * instead of `Deno.Command`: the same floor for weft's way of starting processes.
+ *
+ * `--work-before US` / `--work-after US` (ffi only) spin the event loop's thread for US
+ * microseconds per task just before its start / just after it (while the child runs):
+ * what CPU work costs the chain where weft's own work would sit. On the 2-vCPU machine of
+ * issue 8, 300 µs after the start cost about as much as 300 µs before it.
  *
  * WORKFLOW.json is the bench's own file: `{tasks: [{id, command, depends_on?}]}` where each
  * command is one program name without arguments. Exits 1 if any task fails.
@@ -22,7 +28,20 @@ interface BenchTask {
   depends_on?: string[];
 }
 
-const [file, jobsText, spawnerName = "deno"] = Deno.args;
+/** `--name US` taken out of `args` (0 when absent). */
+function takeMicros(args: string[], name: string): number {
+  const at = args.indexOf(name);
+  if (at < 0) return 0;
+  const value = Number(args[at + 1]);
+  if (!(value >= 0)) throw new Error(`${name} wants a number of microseconds`);
+  args.splice(at, 2);
+  return value;
+}
+
+const args = [...Deno.args];
+const workBefore = takeMicros(args, "--work-before");
+const workAfter = takeMicros(args, "--work-after");
+const [file, jobsText, spawnerName = "deno"] = args;
 const jobs = Number(jobsText);
 const { tasks } = JSON.parse(await Deno.readTextFile(file)) as { tasks: BenchTask[] };
 
@@ -75,10 +94,19 @@ function pump(): void {
 async function runWithFfi(program: string): Promise<boolean> {
   const { FfiSpawner } = await import("../../src/tasks/spawn_ffi.ts");
   ffi ??= new FfiSpawner();
+  spin(workBefore);
   const child = await ffi.spawn({ cmd: program, args: [], cwd: Deno.cwd(), env: baseEnv });
+  spin(workAfter);
   const drain = (stream: "stdout" | "stderr") => child.readOutput!(stream, () => undefined);
   await Promise.all([drain("stdout"), drain("stderr")]);
   return (await child.status).code === 0;
+}
+
+/** Keeps this thread busy for `micros` µs (see --work-before). */
+function spin(micros: number): void {
+  if (micros <= 0) return;
+  const end = performance.now() + micros / 1000;
+  while (performance.now() < end) { /* busy, on purpose */ }
 }
 
 let ffi: import("../../src/tasks/spawn_ffi.ts").FfiSpawner | undefined;
