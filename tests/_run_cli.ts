@@ -202,29 +202,34 @@ export function reportTask(report: RunReport, id: string): TaskRecord {
   return found;
 }
 
-/** Ids of live processes whose process group is `pgid` (read from /proc). */
-export function processesInGroup(pgid: number): number[] {
-  return liveProcessesWith(STAT_PGRP, pgid);
+/**
+ * Ids of live processes whose process group is `pgid` (read from /proc); with `zombies`,
+ * those that have exited and are not reaped yet too.
+ */
+export function processesInGroup(pgid: number, { zombies = false } = {}): number[] {
+  return processesWith(STAT_PGRP, pgid, zombies);
 }
 
 /** Ids of the live children of `pid` (read from /proc). */
 export function childrenOf(pid: number): number[] {
-  return liveProcessesWith(STAT_PPID, pid);
+  return processesWith(STAT_PPID, pid, false);
 }
 
 // Fields of /proc/PID/stat after the parenthesised command name: state ppid pgrp ...
 const STAT_PPID = 1;
 const STAT_PGRP = 2;
 
-/** Ids of live (not zombie) processes whose stat field `field` is `value`. */
-function liveProcessesWith(field: number, value: number): number[] {
+/** Ids of processes whose stat field `field` is `value`: live ones, and zombies with `zombies`. */
+function processesWith(field: number, value: number, zombies: boolean): number[] {
   const found: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
       const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[field]) === value && fields[0] !== "Z") found.push(Number(entry.name));
+      if (Number(fields[field]) === value && (zombies || fields[0] !== "Z")) {
+        found.push(Number(entry.name));
+      }
     } catch {
       // the process ended while we looked
     }

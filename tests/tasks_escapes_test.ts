@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { DenoSpawner } from "../src/tasks/spawner.ts";
 import { watchEscapes } from "../src/tasks/_escapes.ts";
 import { spawnWith } from "./_spawner_checks.ts";
+import { processesInGroup } from "./_run_cli.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
 const spawner = new DenoSpawner();
@@ -159,16 +160,7 @@ escapeTest("what is left of a task's own group is reaped before its end is repor
 
 /** The processes of process group `pgid`, zombies included, as "<pid> <state>". */
 function inGroup(pgid: number): string[] {
-  const found: string[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) === pgid) found.push(`${entry.name} ${fields[0]}`);
-    } catch { /* gone meanwhile */ }
-  }
-  return found;
+  return processesInGroup(pgid, { zombies: true }).map((pid) => `${pid} ${stateOf(pid)?.state}`);
 }
 
 escapeTest("a setsid'd background process ends when its task times out", async () => {
