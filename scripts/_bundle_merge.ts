@@ -22,8 +22,6 @@
  * @module
  */
 
-/** The global the packed file defines for dynamic imports (see _bundle_pack.ts). */
-const IMPORT_CALL = /globalThis\.__weftImport\("([^"]+)"\)/g;
 /** The import specifier prefix marking a chunk outside a group, for esbuild. */
 const EXTERNAL = "weft-external:";
 
@@ -46,21 +44,24 @@ interface Group {
  * Replaces, in `chunks` (file name → chunk), each set of chunks that load together (see
  * the module doc) by one module `group-<k>-<target>` and, for its chunks imported
  * dynamically, a module of their name re-exporting their names from it; rewrites the
- * other chunks' static imports of them. `entry` is the packed file's entry chunk. Throws
- * when a chunk is not in the form esbuild's split output has (named import and export
- * lists only), or when `deno bundle` fails.
+ * other chunks' static imports of them. `entry` is the packed file's entry chunk;
+ * `importFn`, the global its dynamic imports call (`globalThis.<importFn>("x.js")`, see
+ * _bundle_pack.ts). Throws when a chunk is not in the form esbuild's split output has
+ * (named import and export lists only), or when `deno bundle` fails.
  */
 export async function mergeChunks(
   chunks: Map<string, MergeChunk>,
   entry: string,
+  importFn: string,
   deno: string = Deno.execPath(),
 ): Promise<void> {
   const names = [...chunks.keys()];
   const known = new Set(names);
   const statics = new Map(names.map((name) => [name, importList(chunks.get(name)!.code, known)]));
+  const call = new RegExp(`globalThis\\.${importFn}\\("([^"]+)"\\)`, "g");
   const dynamics = new Map(names.map((name) => [
     name,
-    [...chunks.get(name)!.code.matchAll(IMPORT_CALL)].map((m) => m[1]),
+    [...chunks.get(name)!.code.matchAll(call)].map((m) => m[1]),
   ]));
   const edges = (name: string) => [...statics.get(name)!, ...dynamics.get(name)!];
   const groups = findGroups(names, entry, statics, dynamics, edges);
@@ -204,7 +205,7 @@ function importList(code: string, known: Set<string>): string[] {
 }
 
 /** Whether `code` imports `./name` statically (a dynamic import is a call of the loader). */
-function staticImports(code: string, name: string): boolean {
+export function staticImports(code: string, name: string): boolean {
   return code.includes(JSON.stringify(`./${name}`));
 }
 

@@ -21,7 +21,7 @@
  */
 import { brotliCompressSync, constants } from "node:zlib";
 import { STALE_TEMPORARY_MS } from "../src/stale_temporaries.ts";
-import { type MergeChunk, mergeChunks } from "./_bundle_merge.ts";
+import { type MergeChunk, mergeChunks, staticImports } from "./_bundle_merge.ts";
 
 /** Opens the comment at the end of the packed file that holds the chunk table (JSON). */
 const TABLE_MARK = "/* weft chunk table\n";
@@ -119,12 +119,10 @@ export async function packSplitBundle(
     const defines = /\bvar __require = /.test(code);
     chunks.set(name, { code, require: !defines && needsNodeModule(code) });
   }
-  if (options.merge) await mergeChunks(chunks, entry);
+  if (options.merge) await mergeChunks(chunks, entry, IMPORT_FN);
   const linked = new Map<string, Chunk>();
   for (const [name, chunk] of chunks) {
-    const deps = [...chunks.keys()].filter((other) =>
-      chunk.code.includes(JSON.stringify(`./${other}`))
-    );
+    const deps = [...chunks.keys()].filter((other) => staticImports(chunk.code, other));
     linked.set(name, { ...chunk, deps });
   }
   assertAcyclic(linked);
