@@ -29,9 +29,9 @@ let lastIso = "";
  * within a millisecond or two, and formatting each reading cost more than the rest.
  */
 export function stampNowIso(): string {
-  const mono = performance.now();
   const ms = Date.now();
   if (ms === lastMs) return lastIso; // this millisecond is stamped already
+  const mono = performance.now();
   lastMs = ms;
   lastIso = new Date(ms).toISOString();
   if (!stamps.has(lastIso)) {
