@@ -14,12 +14,11 @@
  * they forked meanwhile is looked for again once they are gone. Then the run's work
  * folder (its `$WEFT_OUTPUT` files) is removed, and so are the temporary files of the
  * data_processor tasks it was running (`.<output>.weft-<run>-<attempt>.tmp` beside their
- * output, and its
- * `.inputs` list): found in the environment of the live processor (`WEFT_OUTPUT_FILE`),
- * so a crash while no processor runs (between writing the list and the start, or between
- * the processor's end and weft's rename, both short) leaves them. The containers of its
- * running docker tasks are removed (`docker rm -f`, recovery_containers.ts): ending a
- * docker client does not stop its container.
+ * output, and its `.inputs` list): found in the environment of the live processor
+ * (`WEFT_OUTPUT_FILE`), so a crash while no processor runs (between writing the list and
+ * the start, or between the processor's end and weft's rename, both short) leaves them.
+ * The containers of its running docker tasks are removed (`docker rm -f`,
+ * recovery_containers.ts): ending a docker client does not stop its container.
  * Every verb that opens the store runs this first.
  * @module
  */
