@@ -21,6 +21,11 @@
 
 type Symbols = Deno.ForeignLibraryInterface;
 
+/** `text` as a NUL-terminated UTF-8 C string (the caller refuses a NUL inside first). */
+export function cString(text: string): Uint8Array {
+  return encoder.encode(`${text}\0`);
+}
+
 /** The symbols of every set declared so far, by name (names are shared by all sets). */
 const declared = new Map<string, Symbols[string]>();
 /** The symbols of `declared` bound in one dlopen, null when that failed; once. */
@@ -80,7 +85,7 @@ export function declareLibcOnce<S extends Record<string, Deno.ForeignFunction>>(
     const c = lookup();
     const calls: Record<string, unknown> = {};
     for (const [name, definition] of Object.entries(symbols)) {
-      const where = c?.dlsym(null, encoder.encode(`${definition.name ?? name}\0`));
+      const where = c?.dlsym(null, cString(definition.name ?? name));
       if (!where) return bound = null;
       const fn = new Deno.UnsafeFnPointer(
         where as Deno.PointerObject<typeof definition>,

@@ -10,7 +10,7 @@
  * home that is there already and belongs to this user (never in another user's).
  * @module
  */
-import { declareLibcOnce } from "../libc.ts";
+import { cString, declareLibcOnce } from "../libc.ts";
 import { RESERVE_BYTES } from "./reserve.ts";
 
 /**
@@ -38,7 +38,7 @@ export function freeBytes(path: string): number | null {
   if (!c || path.includes("\0")) return null;
   // struct statvfs on 64-bit Linux: 11 unsigned longs, then int __f_spare[6] (112 bytes).
   const buffer = new Uint8Array(128);
-  if (c.statvfs(new TextEncoder().encode(`${path}\0`), buffer) !== 0) return null;
+  if (c.statvfs(cString(path), buffer) !== 0) return null;
   const view = new DataView(buffer.buffer);
   const frsize = view.getBigUint64(8, true);
   const blocks = view.getBigUint64(Deno.uid() === 0 ? 24 : 32, true);

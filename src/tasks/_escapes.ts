@@ -33,7 +33,7 @@
  * container, `systemd-run`, `at`), outside weft's tree.
  * @module
  */
-import { declareLibc, declareLibcOnce } from "../libc.ts";
+import { cString, declareLibc, declareLibcOnce } from "../libc.ts";
 import { environValues, type ProcStat, readProcStat } from "../proc.ts";
 
 /** How long the end of the last task process waits for what it ended to be gone, in ms. */
@@ -313,10 +313,6 @@ const decoder = new TextDecoder();
 
 function childrenPath(): string {
   return `/proc/${Deno.pid}/task/${Deno.pid}/children`;
-}
-
-function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
 }
 
 /** Pids of weft's main thread's children ("<pid> " each), parsed from the bytes. */
